@@ -1,0 +1,734 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { Allowlist, type AllowRule } from './allowlist.js';
+import { type ApprovalDecision, type Approver, denyAll } from './approvals.js';
+import { callHash } from './canonical.js';
+import { describeError, HarnessError } from './errors.js';
+import type { Memory, MemoryContext, MemoryOption, Observation, ObservationStatus } from './memory.js';
+import { WindowMemory } from './memory.js';
+import {
+  addUsage,
+  type DecideRequest,
+  type Decision,
+  decisionSchema,
+  type Model,
+  type Usage,
+} from './model.js';
+import { type AnyTool, type ToolDescriptor, ToolRegistry } from './tool.js';
+import {
+  type RefusalReason,
+  type StoppedReason,
+  TRACE_VERSION,
+  type TraceEvent,
+  type TraceEventInput,
+  type TraceSink,
+} from './trace.js';
+import type { Verification, Verifier } from './verifier.js';
+
+/** The rails every call passes, in this order: step budget, allowlist, approval gate. */
+export interface Guardrails {
+  /** Most model decisions a run may make; refused and invalid decisions count too. */
+  readonly maxSteps: number;
+  /** Deny by default: only tools named here (with matching arguments, if constrained) may run. */
+  readonly allow?: readonly AllowRule[];
+  /** Asked before every mutating call; the default denies everything. */
+  readonly approver?: Approver;
+  /** An approver slower than this is a denial. Default two minutes. */
+  readonly approvalTimeoutMs?: number;
+  /** Calls beyond this many in one decision are refused. Default 8. */
+  readonly maxCallsPerDecision?: number;
+}
+
+/** Everything a harness is made of. */
+export interface HarnessOptions {
+  readonly model: Model;
+  readonly tools: ToolRegistry | readonly AnyTool[];
+  readonly guardrails: Guardrails;
+  /** Default: a window memory keeping the last 20 observations, fresh for each run. */
+  readonly memory?: MemoryOption;
+  readonly verifiers?: readonly Verifier[];
+  readonly trace?: TraceSink | readonly TraceSink[];
+  /** Time limit for tools that do not set their own. Default 30 seconds. */
+  readonly toolTimeoutMs?: number;
+  /** Tool output longer than this is cut, with a note saying so. Default 16,000 characters. */
+  readonly maxObservationChars?: number;
+  /** Which tools the model is told about: only allowed ones (default), or every registered one. */
+  readonly exposeTools?: 'allowed' | 'all';
+  /** Clock for event timestamps (tests pin it). */
+  readonly now?: () => number;
+  /** Extra fields for the run_start event (scenario id, persona, versions). */
+  readonly meta?: Readonly<Record<string, unknown>>;
+}
+
+/** Per-run options. */
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  readonly runId?: string;
+  readonly meta?: Readonly<Record<string, unknown>>;
+}
+
+/** What a run returns; every way a run can end is a value here, never an exception. */
+export interface RunResult {
+  readonly runId: string;
+  readonly answer: string | null;
+  /** True when the run completed and every verifier passed. */
+  readonly verified: boolean;
+  readonly verifications: readonly Verification[];
+  readonly stoppedReason: StoppedReason;
+  readonly steps: number;
+  readonly usage: Usage;
+  /** Set when the model failed (model_error) or the run was cancelled with a reason. */
+  readonly error?: string;
+  /** The run's events, in order (also written to the configured sinks). */
+  readonly trace: readonly TraceEvent[];
+}
+
+/** A configured agent: call `run` as often as you like; runs share nothing but configuration. */
+export interface Harness {
+  run(task: string, options?: RunOptions): Promise<RunResult>;
+  readonly tools: ToolRegistry;
+}
+
+const DEFAULT_APPROVAL_TIMEOUT = 120_000;
+const DEFAULT_TOOL_TIMEOUT = 30_000;
+const DEFAULT_MAX_OBSERVATION = 16_000;
+const DEFAULT_MAX_CALLS = 8;
+
+function positiveInt(value: unknown, option: string, min = 1): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new HarnessError(
+      'invalid_option',
+      `${option} must be a whole number of at least ${min}; got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function positiveMs(value: unknown, option: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new HarnessError(
+      'invalid_option',
+      `${option} must be a positive number of milliseconds; got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Builds a harness; configuration mistakes throw a `HarnessError` that names the option. */
+export function createHarness(options: HarnessOptions): Harness {
+  if (typeof options !== 'object' || options === null) {
+    throw new HarnessError('invalid_option', 'createHarness expects { model, tools, guardrails }');
+  }
+  const { model, guardrails } = options;
+  if (!model || typeof model.decide !== 'function') {
+    throw new HarnessError('invalid_option', 'model must have a decide(request) method');
+  }
+  if (!guardrails || typeof guardrails !== 'object') {
+    throw new HarnessError('invalid_option', 'guardrails is required, with at least maxSteps');
+  }
+  const maxSteps = positiveInt(guardrails.maxSteps, 'guardrails.maxSteps');
+  const maxCalls = positiveInt(
+    guardrails.maxCallsPerDecision ?? DEFAULT_MAX_CALLS,
+    'guardrails.maxCallsPerDecision',
+  );
+  const approvalTimeoutMs = positiveMs(
+    guardrails.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT,
+    'guardrails.approvalTimeoutMs',
+  );
+  const toolTimeoutMs = positiveMs(options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT, 'toolTimeoutMs');
+  const maxObservation = positiveInt(
+    options.maxObservationChars ?? DEFAULT_MAX_OBSERVATION,
+    'maxObservationChars',
+    100,
+  );
+  if (guardrails.approver !== undefined && typeof guardrails.approver !== 'function') {
+    throw new HarnessError(
+      'invalid_option',
+      'guardrails.approver must be a function (request) => Promise<decision>',
+    );
+  }
+  const approver = guardrails.approver ?? denyAll();
+  const allowlist = new Allowlist(guardrails.allow ?? []);
+  const registry =
+    options.tools instanceof ToolRegistry ? options.tools : new ToolRegistry(options.tools ?? []);
+  for (const name of allowlist.tools()) {
+    if (!registry.has(name)) {
+      throw new HarnessError(
+        'unknown_tool',
+        `guardrails.allow names tool "${name}", which is not registered`,
+      );
+    }
+  }
+  const exposed: readonly ToolDescriptor[] =
+    options.exposeTools === 'all'
+      ? registry.descriptors()
+      : registry.descriptors().filter((d) => allowlist.tools().includes(d.name));
+  const sinks: readonly TraceSink[] = options.trace
+    ? Array.isArray(options.trace)
+      ? (options.trace as readonly TraceSink[])
+      : [options.trace as TraceSink]
+    : [];
+  for (const [i, s] of sinks.entries()) {
+    if (!s || typeof s.write !== 'function') {
+      throw new HarnessError('invalid_option', `trace[${i}] must be a sink with a write(event) method`);
+    }
+  }
+  const verifiers = options.verifiers ?? [];
+  for (const [i, v] of verifiers.entries()) {
+    if (!v || typeof v.verify !== 'function' || typeof v.name !== 'string') {
+      throw new HarnessError('invalid_option', `verifiers[${i}] must have a name and a verify(input) method`);
+    }
+  }
+  const memoryOption = options.memory;
+  if (memoryOption !== undefined && typeof memoryOption !== 'function') {
+    if (typeof memoryOption.add !== 'function' || typeof memoryOption.render !== 'function') {
+      throw new HarnessError(
+        'invalid_option',
+        'memory must have add(observation) and render() methods, or be a factory',
+      );
+    }
+  }
+  const now = options.now ?? Date.now;
+  const config: RunConfig = {
+    model,
+    registry,
+    allowlist,
+    approver,
+    approvalTimeoutMs,
+    toolTimeoutMs,
+    maxObservation,
+    maxSteps,
+    maxCalls,
+    exposed,
+    sinks,
+    verifiers,
+    now,
+    makeMemory: () =>
+      memoryOption === undefined
+        ? new WindowMemory()
+        : typeof memoryOption === 'function'
+          ? memoryOption()
+          : memoryOption,
+    meta: options.meta,
+  };
+  return {
+    tools: registry,
+    run: (task, runOptions = {}) => new Run(config, task, runOptions).execute(),
+  };
+}
+
+interface RunConfig {
+  model: Model;
+  registry: ToolRegistry;
+  allowlist: Allowlist;
+  approver: Approver;
+  approvalTimeoutMs: number;
+  toolTimeoutMs: number;
+  maxObservation: number;
+  maxSteps: number;
+  maxCalls: number;
+  exposed: readonly ToolDescriptor[];
+  sinks: readonly TraceSink[];
+  verifiers: readonly Verifier[];
+  now: () => number;
+  makeMemory: () => Memory;
+  meta: Readonly<Record<string, unknown>> | undefined;
+}
+
+class Cancelled extends Error {}
+
+/** Resolves or rejects with `promise`, or rejects with `Cancelled` as soon as `signal` aborts. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(new Cancelled());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** A child controller that aborts with its parent and after `ms`. */
+function childController(
+  parent: AbortSignal,
+  ms: number,
+): { controller: AbortController; timedOut: () => boolean; dispose: () => void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const onParent = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', onParent, { once: true });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error(`timed out after ${ms} ms`));
+  }, ms);
+  return {
+    controller,
+    timedOut: () => timedOut,
+    dispose: () => {
+      clearTimeout(timer);
+      parent.removeEventListener('abort', onParent);
+    },
+  };
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/** Replaces lone surrogates so the text is valid UTF-8 when written (String#toWellFormed, Node 20+). */
+function wellFormed(s: string): string {
+  return (s as unknown as { toWellFormed(): string }).toWellFormed();
+}
+
+/** Turns whatever a tool returned into text the model can read. */
+function toText(value: unknown): string {
+  if (typeof value === 'string') return wellFormed(value);
+  if (value instanceof Uint8Array) return decoder.decode(value);
+  if (value === undefined) return '(no output)';
+  try {
+    return wellFormed(JSON.stringify(value, null, 2) ?? String(value));
+  } catch {
+    return String(value);
+  }
+}
+
+class Run {
+  readonly #c: RunConfig;
+  readonly #task: string;
+  readonly #runId: string;
+  readonly #signal: AbortSignal;
+  readonly #events: TraceEvent[] = [];
+  readonly #memory: Memory;
+  readonly #memoryCtx: MemoryContext;
+  readonly #runMeta: Readonly<Record<string, unknown>> | undefined;
+  #seq = 0;
+  #steps = 0;
+  #calls = 0;
+  #usage: Usage = { inputTokens: 0, outputTokens: 0 };
+
+  constructor(config: RunConfig, task: string, options: RunOptions) {
+    if (typeof task !== 'string' || task.trim() === '') {
+      throw new HarnessError('invalid_option', 'run(task) needs a non-empty task string');
+    }
+    this.#c = config;
+    this.#task = task;
+    this.#runId = options.runId ?? randomUUID();
+    this.#signal = options.signal ?? new AbortController().signal;
+    this.#runMeta = options.meta;
+    this.#memory = config.makeMemory();
+    this.#memoryCtx = { emit: (e) => this.#emit(e), signal: this.#signal };
+  }
+
+  #emit(input: TraceEventInput): void {
+    const event = {
+      v: TRACE_VERSION,
+      seq: this.#seq++,
+      ts: new Date(this.#c.now()).toISOString(),
+      runId: this.#runId,
+      ...input,
+    } as TraceEvent;
+    this.#events.push(event);
+    for (const sink of this.#c.sinks) sink.write(event);
+  }
+
+  async #observe(o: Observation): Promise<void> {
+    await this.#memory.add(o, this.#memoryCtx);
+  }
+
+  async execute(): Promise<RunResult> {
+    const c = this.#c;
+    const meta = c.meta || this.#runMeta ? { ...c.meta, ...this.#runMeta } : undefined;
+    this.#emit({
+      kind: 'run_start',
+      task: this.#task,
+      ...(c.model.name ? { model: c.model.name } : {}),
+      tools: c.registry.list().map((t) => ({ name: t.name, mutating: t.mutating })),
+      allow: c.allowlist.describe(),
+      maxSteps: c.maxSteps,
+      ...(meta ? { meta } : {}),
+    });
+    let stoppedReason: StoppedReason;
+    let answer: string | null = null;
+    let error: string | undefined;
+    try {
+      await this.#observe({ kind: 'task', content: this.#task });
+      const outcome = await this.#loop();
+      stoppedReason = outcome.reason;
+      answer = outcome.answer ?? null;
+      error = outcome.error;
+    } catch (e) {
+      if (e instanceof Cancelled || this.#signal.aborted) {
+        stoppedReason = 'cancelled';
+        error = this.#signal.reason === undefined ? undefined : describeError(this.#signal.reason);
+      } else throw e;
+    }
+
+    const verifications: Verification[] = [];
+    if (stoppedReason !== 'cancelled') {
+      for (const v of c.verifiers) {
+        let result: Verification;
+        try {
+          const out = await v.verify(
+            { task: this.#task, answer, trace: this.#events, runId: this.#runId, stoppedReason },
+            { signal: this.#signal },
+          );
+          result = {
+            name: out.name || v.name,
+            passed: out.passed === true,
+            detail: String(out.detail ?? ''),
+          };
+        } catch (e) {
+          result = { name: v.name, passed: false, detail: `verifier failed to run: ${describeError(e)}` };
+        }
+        verifications.push(result);
+        this.#emit({ kind: 'verify', name: result.name, passed: result.passed, detail: result.detail });
+      }
+    }
+    const verified = stoppedReason === 'completed' && verifications.every((v) => v.passed);
+    this.#emit({
+      kind: 'stop',
+      reason: stoppedReason,
+      steps: this.#steps,
+      verified,
+      usage: this.#usage,
+      answer,
+      ...(error ? { error } : {}),
+    });
+    for (const sink of c.sinks) await sink.flush?.();
+    return {
+      runId: this.#runId,
+      answer,
+      verified,
+      verifications,
+      stoppedReason,
+      steps: this.#steps,
+      usage: this.#usage,
+      ...(error ? { error } : {}),
+      trace: this.#events,
+    };
+  }
+
+  async #loop(): Promise<{ reason: StoppedReason; answer?: string; error?: string }> {
+    const c = this.#c;
+    for (;;) {
+      if (this.#signal.aborted) throw new Cancelled();
+      if (this.#steps >= c.maxSteps) return { reason: 'budget_exhausted' };
+      const step = ++this.#steps;
+      const context = await this.#memory.render();
+      const request: DecideRequest = {
+        task: this.#task,
+        context,
+        tools: c.exposed,
+        step,
+        maxSteps: c.maxSteps,
+        runId: this.#runId,
+        signal: this.#signal,
+      };
+      let raw: unknown;
+      try {
+        raw = await raceAbort(
+          Promise.resolve().then(() => c.model.decide(request)),
+          this.#signal,
+        );
+      } catch (e) {
+        if (e instanceof Cancelled || this.#signal.aborted) throw new Cancelled();
+        const message = describeError(e);
+        this.#emit({ kind: 'decision', step, type: 'invalid', detail: `model failed: ${message}` });
+        return { reason: 'model_error', error: message };
+      }
+      const parsed = decisionSchema.safeParse(raw);
+      if (!parsed.success) {
+        const detail = `the model's output is not a valid decision: ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`;
+        this.#emit({ kind: 'decision', step, type: 'invalid', detail });
+        await this.#observe({
+          kind: 'note',
+          step,
+          content: `Your previous output could not be used (${detail}). Call one of the tools or give a final answer.`,
+        });
+        continue;
+      }
+      const decision = parsed.data as Decision;
+      this.#usage = addUsage(this.#usage, decision.usage);
+      if (decision.type === 'final') {
+        this.#emit({
+          kind: 'decision',
+          step,
+          type: 'final',
+          answer: decision.answer,
+          ...(decision.usage ? { usage: decision.usage } : {}),
+        });
+        this.#emit({ kind: 'final', step, answer: decision.answer });
+        return { reason: 'completed', answer: decision.answer };
+      }
+      const calls = decision.calls.map((call) => ({ callId: `c${++this.#calls}`, call }));
+      this.#emit({
+        kind: 'decision',
+        step,
+        type: 'tool_calls',
+        calls: calls.map(({ callId, call }) => ({ callId, tool: call.tool, args: call.args })),
+        ...(decision.text ? { text: decision.text } : {}),
+        ...(decision.usage ? { usage: decision.usage } : {}),
+      });
+      for (const [index, { callId, call }] of calls.entries()) {
+        await this.#handleCall(step, index, callId, call.tool, call.args, call.parseError);
+      }
+    }
+  }
+
+  async #refuse(
+    step: number,
+    callId: string,
+    tool: string,
+    args: unknown,
+    mutating: boolean,
+    reason: RefusalReason,
+    detail: string,
+  ): Promise<void> {
+    this.#emit({ kind: 'tool_refused', step, callId, tool, reason, detail });
+    await this.#observe({
+      kind: 'tool',
+      step,
+      callId,
+      tool,
+      args,
+      mutating,
+      status: 'refused',
+      content: `refused (${reason}): ${detail}`,
+    });
+  }
+
+  async #handleCall(
+    step: number,
+    index: number,
+    callId: string,
+    toolName: string,
+    rawArgs: unknown,
+    parseError: string | undefined,
+  ): Promise<void> {
+    const c = this.#c;
+    const tool = c.registry.get(toolName);
+    const mutating = tool?.mutating ?? false;
+    this.#emit({ kind: 'tool_call', step, callId, tool: toolName, args: rawArgs, mutating });
+
+    if (this.#signal.aborted) {
+      this.#emit({
+        kind: 'tool_error',
+        step,
+        callId,
+        tool: toolName,
+        reason: 'cancelled',
+        error: 'run cancelled before the call ran',
+        durationMs: 0,
+      });
+      throw new Cancelled();
+    }
+    if (index >= c.maxCalls) {
+      return this.#refuse(
+        step,
+        callId,
+        toolName,
+        rawArgs,
+        mutating,
+        'too_many_calls',
+        `at most ${c.maxCalls} calls are taken from one decision`,
+      );
+    }
+    if (!tool) {
+      const offered = c.exposed.map((d) => d.name).join(', ') || 'none';
+      return this.#refuse(
+        step,
+        callId,
+        toolName,
+        rawArgs,
+        mutating,
+        'unknown_tool',
+        `no tool named "${toolName}"; available: ${offered}`,
+      );
+    }
+    if (parseError !== undefined) {
+      return this.#refuse(
+        step,
+        callId,
+        toolName,
+        rawArgs,
+        mutating,
+        'invalid_arguments',
+        `arguments could not be parsed: ${parseError}`,
+      );
+    }
+    const validated = tool.input.safeParse(rawArgs ?? {});
+    if (!validated.success) {
+      const issues = validated.error.issues
+        .map((i: z.core.$ZodIssue) => `${i.path.length ? i.path.join('.') : '(arguments)'}: ${i.message}`)
+        .join('; ');
+      return this.#refuse(step, callId, toolName, rawArgs, mutating, 'invalid_arguments', issues);
+    }
+    const args: unknown = validated.data;
+    const allowed = c.allowlist.check(tool.name, args);
+    if (!allowed.allowed) {
+      return this.#refuse(step, callId, toolName, rawArgs, mutating, 'not_allowed', allowed.reason);
+    }
+    if (tool.mutating) {
+      const argsHash = callHash(tool.name, args);
+      this.#emit({ kind: 'approval_requested', step, callId, tool: tool.name, args, argsHash });
+      const decision = await this.#askApprover(step, callId, tool.name, args, argsHash);
+      // The approval is bound to exactly these arguments: if anything changed them meanwhile, it does not apply.
+      const stillSame = callHash(tool.name, args) === argsHash;
+      const granted = decision.granted && stillSame;
+      this.#emit({
+        kind: 'approval',
+        step,
+        callId,
+        tool: tool.name,
+        argsHash,
+        granted,
+        by: decision.by,
+        ...(decision.reason || !stillSame
+          ? { reason: stillSame ? decision.reason : 'arguments changed after approval was asked' }
+          : {}),
+      });
+      if (this.#signal.aborted) {
+        this.#emit({
+          kind: 'tool_error',
+          step,
+          callId,
+          tool: tool.name,
+          reason: 'cancelled',
+          error: 'run cancelled while waiting for approval',
+          durationMs: 0,
+        });
+        throw new Cancelled();
+      }
+      if (!granted) {
+        return this.#refuse(
+          step,
+          callId,
+          toolName,
+          rawArgs,
+          mutating,
+          'approval_denied',
+          `${decision.by} did not approve this call${decision.reason ? `: ${decision.reason}` : ''}`,
+        );
+      }
+    }
+    await this.#execute(step, callId, tool, args);
+  }
+
+  async #askApprover(
+    step: number,
+    callId: string,
+    tool: string,
+    args: unknown,
+    argsHash: string,
+  ): Promise<ApprovalDecision> {
+    const c = this.#c;
+    const child = childController(this.#signal, c.approvalTimeoutMs);
+    try {
+      const answer = await raceAbort(
+        Promise.resolve().then(() =>
+          c.approver({
+            runId: this.#runId,
+            callId,
+            step,
+            tool,
+            args,
+            argsHash,
+            task: this.#task,
+            signal: child.controller.signal,
+          }),
+        ),
+        child.controller.signal,
+      );
+      if (typeof answer !== 'object' || answer === null || typeof answer.granted !== 'boolean') {
+        return {
+          granted: false,
+          by: 'harness',
+          reason: 'the approver returned something that is not a decision',
+        };
+      }
+      return {
+        granted: answer.granted,
+        by: String(answer.by || 'approver'),
+        ...(answer.reason ? { reason: String(answer.reason) } : {}),
+      };
+    } catch (e) {
+      if (child.timedOut())
+        return {
+          granted: false,
+          by: 'harness',
+          reason: `the approver did not answer within ${c.approvalTimeoutMs} ms`,
+        };
+      if (this.#signal.aborted) return { granted: false, by: 'harness', reason: 'run cancelled' };
+      return { granted: false, by: 'harness', reason: `the approver failed: ${describeError(e)}` };
+    } finally {
+      child.dispose();
+    }
+  }
+
+  async #execute(step: number, callId: string, tool: AnyTool, args: unknown): Promise<void> {
+    const c = this.#c;
+    const limit = tool.timeoutMs ?? c.toolTimeoutMs;
+    const child = childController(this.#signal, limit);
+    const started = performance.now();
+    let status: ObservationStatus;
+    let content: string;
+    try {
+      const out = await raceAbort(
+        Promise.resolve().then(() =>
+          tool.execute(args, { signal: child.controller.signal, runId: this.#runId, callId }),
+        ),
+        child.controller.signal,
+      );
+      const text = toText(out);
+      const truncated = text.length > c.maxObservation;
+      content = truncated
+        ? `${text.slice(0, c.maxObservation)}\n[output cut: showing ${c.maxObservation} of ${text.length} characters]`
+        : text;
+      status = 'ok';
+      this.#emit({
+        kind: 'tool_result',
+        step,
+        callId,
+        tool: tool.name,
+        output: content,
+        chars: text.length,
+        truncated,
+        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      });
+    } catch (e) {
+      const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+      const reason = this.#signal.aborted ? 'cancelled' : child.timedOut() ? 'timeout' : 'threw';
+      const error =
+        reason === 'cancelled'
+          ? 'run cancelled while the tool ran'
+          : reason === 'timeout'
+            ? `no answer within ${limit} ms`
+            : describeError(e);
+      this.#emit({ kind: 'tool_error', step, callId, tool: tool.name, reason, error, durationMs });
+      if (reason === 'cancelled') throw new Cancelled();
+      status = reason === 'timeout' ? 'timeout' : 'error';
+      content = reason === 'timeout' ? `timed out: ${error}` : `error: ${error}`;
+    } finally {
+      child.dispose();
+    }
+    await this.#observe({
+      kind: 'tool',
+      step,
+      callId,
+      tool: tool.name,
+      args,
+      mutating: tool.mutating,
+      status,
+      content,
+    });
+  }
+}

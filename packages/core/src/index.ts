@@ -1,0 +1,77 @@
+export {
+  Allowlist,
+  type AllowRule,
+  type ArgMatcher,
+  type ArgMatchers,
+  argAt,
+  matchesArg,
+} from './allowlist.js';
+export {
+  type ApprovalDecision,
+  type ApprovalRequest,
+  type Approver,
+  allowExactCalls,
+  callbackApprover,
+  denyAll,
+  type PolicyOptions,
+  type PolicyRule,
+  policyApprover,
+} from './approvals.js';
+export { callHash, canonicalJson } from './canonical.js';
+export { describeError, HarnessError, type HarnessErrorCode } from './errors.js';
+export {
+  createHarness,
+  type Guardrails,
+  type Harness,
+  type HarnessOptions,
+  type RunOptions,
+  type RunResult,
+} from './harness.js';
+export {
+  formatObservation,
+  type Memory,
+  type MemoryContext,
+  type MemoryOption,
+  type Observation,
+  type ObservationStatus,
+  WindowMemory,
+  type WindowMemoryOptions,
+  windowMemory,
+} from './memory.js';
+export {
+  addUsage,
+  type DecideRequest,
+  type Decision,
+  decisionSchema,
+  type Model,
+  type ToolCallRequest,
+  type Usage,
+} from './model.js';
+export {
+  type AnyTool,
+  defineTool,
+  type JsonSchema,
+  type Tool,
+  type ToolContext,
+  type ToolDescriptor,
+  ToolRegistry,
+  type ToolSpec,
+} from './tool.js';
+export {
+  AsyncIterableSink,
+  callbackSink,
+  JsonlFileSink,
+  type JsonlSinkOptions,
+  MemorySink,
+  type RefusalReason,
+  type StoppedReason,
+  type ToolErrorReason,
+  TRACE_VERSION,
+  type TraceEnvelope,
+  type TraceEvent,
+  type TraceEventInput,
+  type TraceEventOf,
+  type TraceSink,
+  teeSink,
+} from './trace.js';
+export type { Verification, Verifier, VerifyInput } from './verifier.js';

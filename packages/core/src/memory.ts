@@ -1,0 +1,118 @@
+import { HarnessError } from './errors.js';
+import type { TraceEventInput } from './trace.js';
+
+/** How a tool call (or a refused decision) turned out, as the model will read it. */
+export type ObservationStatus = 'ok' | 'error' | 'timeout' | 'cancelled' | 'refused';
+
+/** One thing the loop hands to memory: the task, or the outcome of a call. */
+export type Observation =
+  | { readonly kind: 'task'; readonly content: string }
+  | {
+      readonly kind: 'tool';
+      readonly step: number;
+      readonly callId: string;
+      readonly tool: string;
+      readonly args: unknown;
+      readonly mutating: boolean;
+      readonly status: ObservationStatus;
+      readonly content: string;
+    }
+  | { readonly kind: 'note'; readonly step: number; readonly content: string };
+
+/** Lets a memory record its own trace events (memory_compacted) without knowing the sinks. */
+export interface MemoryContext {
+  readonly emit: (event: TraceEventInput) => void;
+  readonly signal: AbortSignal;
+}
+
+/** The context port: the loop only adds observations and renders the context for the next decision. */
+export interface Memory {
+  add(observation: Observation, ctx: MemoryContext): void | Promise<void>;
+  render(): string | Promise<string>;
+}
+
+/** A memory, or a factory that makes a fresh one for each run. */
+export type MemoryOption = Memory | (() => Memory);
+
+/** Renders one observation the way the default memories show it to the model. */
+export function formatObservation(o: Observation): string {
+  if (o.kind === 'task') return `Task: ${o.content}`;
+  if (o.kind === 'note') return `[step ${o.step}] note: ${o.content}`;
+  const args = o.args === undefined ? '' : ` ${safeJson(o.args)}`;
+  return `[step ${o.step}] ${o.tool}${args} → ${o.status}\n${o.content}`;
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? '';
+  } catch {
+    return '[unserializable]';
+  }
+}
+
+/** Options of the default window memory. */
+export interface WindowMemoryOptions {
+  /** How many of the most recent observations stay in the context. */
+  readonly keep?: number;
+}
+
+/** Keeps the task and the last N observations, and says how many older ones it dropped. */
+export class WindowMemory implements Memory {
+  readonly #keep: number;
+  #task: string | undefined;
+  readonly #ring: string[];
+  #start = 0;
+  #size = 0;
+  #dropped = 0;
+
+  constructor(options: WindowMemoryOptions = {}) {
+    const keep = options.keep ?? 20;
+    if (!Number.isInteger(keep) || keep < 1) {
+      throw new HarnessError(
+        'invalid_option',
+        `windowMemory keep must be a whole number of at least 1; got ${keep}`,
+      );
+    }
+    this.#keep = keep;
+    this.#ring = new Array<string>(keep);
+  }
+
+  add(observation: Observation): void {
+    if (observation.kind === 'task') {
+      this.#task = observation.content;
+      return;
+    }
+    const text = formatObservation(observation);
+    if (this.#size < this.#keep) {
+      this.#ring[(this.#start + this.#size) % this.#keep] = text;
+      this.#size++;
+    } else {
+      this.#ring[this.#start] = text;
+      this.#start = (this.#start + 1) % this.#keep;
+      this.#dropped++;
+    }
+  }
+
+  render(): string {
+    const parts: string[] = [];
+    if (this.#task !== undefined) parts.push(`Task: ${this.#task}`);
+    if (this.#dropped > 0) {
+      parts.push(
+        `(${this.#dropped} earlier observation${this.#dropped === 1 ? '' : 's'} dropped; showing the last ${this.#size})`,
+      );
+    }
+    for (let i = 0; i < this.#size; i++) parts.push(this.#ring[(this.#start + i) % this.#keep]!);
+    return parts.join('\n\n');
+  }
+
+  /** How many observations fell out of the window so far. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+}
+
+/** A factory for the default memory, so every run starts empty. */
+export function windowMemory(options: WindowMemoryOptions = {}): () => Memory {
+  new WindowMemory(options); // validate options now, at configuration time
+  return () => new WindowMemory(options);
+}

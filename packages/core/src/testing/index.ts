@@ -1,0 +1,1 @@
+export { callTool, callTools, finalAnswer, ScriptedModel, type ScriptStep } from './scripted-model.js';

@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { HarnessError } from './errors.js';
+
+/** What a tool's `execute` receives besides its arguments. */
+export interface ToolContext {
+  /** Aborted when the run is cancelled or the tool's timeout passes; long work must stop on it. */
+  readonly signal: AbortSignal;
+  readonly runId: string;
+  readonly callId: string;
+}
+
+/** A JSON Schema object, as sent to models. */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+/** What `defineTool` takes. */
+export interface ToolSpec<Schema extends z.ZodType = z.ZodType, Output = unknown> {
+  /** A model-facing identifier: letters, digits, `_` or `-`, starting with a letter, at most 64 characters. */
+  name: string;
+  description: string;
+  /** A zod object schema for the arguments; the model sees it as JSON Schema. */
+  input: Schema;
+  /** Whether the tool changes the world. Leave it out and the harness treats the tool as mutating. */
+  mutating?: boolean;
+  /** Per-call time limit; the call is abandoned and observed as a timeout after it. */
+  timeoutMs?: number;
+  execute(args: z.output<Schema>, ctx: ToolContext): Promise<Output> | Output;
+}
+
+/** A validated tool, ready for a registry. */
+export interface Tool<Schema extends z.ZodType = z.ZodType, Output = unknown> {
+  readonly name: string;
+  readonly description: string;
+  readonly input: Schema;
+  readonly mutating: boolean;
+  readonly timeoutMs: number | undefined;
+  readonly jsonSchema: JsonSchema;
+  execute(args: z.output<Schema>, ctx: ToolContext): Promise<Output> | Output;
+}
+
+/** What a model is told about a tool. */
+export interface ToolDescriptor {
+  readonly name: string;
+  readonly description: string;
+  readonly inputSchema: JsonSchema;
+  readonly mutating: boolean;
+}
+
+// A tool type any concrete tool is assignable to, for registries and lists.
+// biome-ignore lint/suspicious/noExplicitAny: erases each tool's own argument type.
+export type AnyTool = Tool<any, unknown>;
+
+const TOOL_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+function isZodSchema(value: unknown): value is z.ZodType {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    '_zod' in value &&
+    typeof (value as { safeParse?: unknown }).safeParse === 'function'
+  );
+}
+
+/** Declares a tool; throws a `HarnessError` naming the tool when the definition is unusable. */
+export function defineTool<Schema extends z.ZodType, Output = unknown>(
+  spec: ToolSpec<Schema, Output>,
+): Tool<Schema, Output> {
+  const label = typeof spec?.name === 'string' ? `tool "${spec.name}"` : 'tool';
+  if (typeof spec !== 'object' || spec === null) {
+    throw new HarnessError(
+      'invalid_tool',
+      'defineTool expects an object with name, description, input and execute',
+    );
+  }
+  if (typeof spec.name !== 'string' || !TOOL_NAME.test(spec.name)) {
+    throw new HarnessError(
+      'invalid_tool_name',
+      `${label}: name must start with a letter and hold only letters, digits, "_" or "-" (at most 64 characters); got ${JSON.stringify(spec.name)}`,
+    );
+  }
+  if (typeof spec.description !== 'string' || spec.description.trim() === '') {
+    throw new HarnessError('invalid_tool', `${label}: description must be a non-empty string`);
+  }
+  if (!isZodSchema(spec.input)) {
+    throw new HarnessError(
+      'invalid_schema',
+      `${label}: input must be a zod schema (for example z.object({...}))`,
+    );
+  }
+  if (typeof spec.execute !== 'function') {
+    throw new HarnessError('invalid_tool', `${label}: execute must be a function`);
+  }
+  if (spec.mutating !== undefined && typeof spec.mutating !== 'boolean') {
+    throw new HarnessError('invalid_tool', `${label}: mutating must be true or false`);
+  }
+  if (spec.timeoutMs !== undefined && !(Number.isFinite(spec.timeoutMs) && spec.timeoutMs > 0)) {
+    throw new HarnessError('invalid_option', `${label}: timeoutMs must be a positive number of milliseconds`);
+  }
+  let jsonSchema: JsonSchema;
+  try {
+    jsonSchema = z.toJSONSchema(spec.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  } catch (cause) {
+    throw new HarnessError('invalid_schema', `${label}: input schema cannot be expressed as JSON Schema`, {
+      cause,
+    });
+  }
+  if (jsonSchema.type !== 'object') {
+    throw new HarnessError(
+      'invalid_schema',
+      `${label}: input must be an object schema (z.object), because models pass named arguments`,
+    );
+  }
+  const { $schema: _drop, ...schemaForModels } = jsonSchema;
+  return Object.freeze({
+    name: spec.name,
+    description: spec.description,
+    input: spec.input,
+    // Fail safe: a tool that does not say it is read-only is treated as one that changes the world.
+    mutating: spec.mutating !== false,
+    timeoutMs: spec.timeoutMs,
+    jsonSchema: Object.freeze(schemaForModels),
+    execute: spec.execute,
+  });
+}
+
+/** A set of tools by name; registering a name twice is a configuration error. */
+export class ToolRegistry {
+  readonly #tools = new Map<string, AnyTool>();
+  #descriptors: ToolDescriptor[] | undefined;
+
+  constructor(tools: Iterable<AnyTool> = []) {
+    for (const tool of tools) this.register(tool);
+  }
+
+  /** Adds a tool made by `defineTool`. */
+  register(tool: AnyTool): this {
+    if (
+      typeof tool !== 'object' ||
+      tool === null ||
+      typeof tool.name !== 'string' ||
+      !('jsonSchema' in tool)
+    ) {
+      throw new HarnessError('invalid_tool', 'ToolRegistry.register expects a tool made by defineTool');
+    }
+    if (this.#tools.has(tool.name)) {
+      throw new HarnessError('duplicate_tool', `tool "${tool.name}" is registered twice`);
+    }
+    this.#tools.set(tool.name, tool);
+    this.#descriptors = undefined;
+    return this;
+  }
+
+  get(name: string): AnyTool | undefined {
+    return this.#tools.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.#tools.has(name);
+  }
+
+  names(): string[] {
+    return [...this.#tools.keys()];
+  }
+
+  list(): AnyTool[] {
+    return [...this.#tools.values()];
+  }
+
+  /** The model-facing descriptions, JSON Schema included. */
+  descriptors(): readonly ToolDescriptor[] {
+    this.#descriptors ??= this.list().map((t) => ({
+      name: t.name,
+      description: t.description,
+      inputSchema: t.jsonSchema,
+      mutating: t.mutating,
+    }));
+    return this.#descriptors;
+  }
+}

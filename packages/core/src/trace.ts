@@ -1,0 +1,264 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { describeError, HarnessError } from './errors.js';
+import type { Usage } from './model.js';
+
+/** Version of the trace event format; bumped on any incompatible change. */
+export const TRACE_VERSION = 1;
+
+/** Why a run ended. */
+export type StoppedReason = 'completed' | 'budget_exhausted' | 'cancelled' | 'model_error';
+
+/** Why a call was refused before it ran. */
+export type RefusalReason =
+  | 'unknown_tool'
+  | 'invalid_arguments'
+  | 'not_allowed'
+  | 'approval_denied'
+  | 'too_many_calls'
+  | 'invalid_decision';
+
+/** Why a call that was allowed to run did not produce a result. */
+export type ToolErrorReason = 'threw' | 'timeout' | 'cancelled';
+
+/** The body of each event kind, without the envelope. */
+export type TraceEventInput =
+  | {
+      kind: 'run_start';
+      task: string;
+      model?: string;
+      tools: { name: string; mutating: boolean }[];
+      allow: { tool: string; where?: Record<string, string> }[];
+      maxSteps: number;
+      meta?: Record<string, unknown>;
+    }
+  | {
+      kind: 'decision';
+      step: number;
+      type: 'tool_calls' | 'final' | 'invalid';
+      calls?: { callId: string; tool: string; args: unknown }[];
+      text?: string;
+      answer?: string;
+      detail?: string;
+      usage?: Usage;
+    }
+  | {
+      kind: 'tool_call';
+      step: number;
+      callId: string;
+      tool: string;
+      args: unknown;
+      mutating: boolean;
+      argsHash?: string;
+    }
+  | {
+      kind: 'approval_requested';
+      step: number;
+      callId: string;
+      tool: string;
+      args: unknown;
+      argsHash: string;
+    }
+  | {
+      kind: 'approval';
+      step: number;
+      callId: string;
+      tool: string;
+      argsHash: string;
+      granted: boolean;
+      by: string;
+      reason?: string;
+    }
+  | {
+      kind: 'tool_refused';
+      step: number;
+      callId: string;
+      tool: string;
+      reason: RefusalReason;
+      detail: string;
+    }
+  | {
+      kind: 'tool_result';
+      step: number;
+      callId: string;
+      tool: string;
+      output: string;
+      chars: number;
+      truncated: boolean;
+      durationMs: number;
+    }
+  | {
+      kind: 'tool_error';
+      step: number;
+      callId: string;
+      tool: string;
+      reason: ToolErrorReason;
+      error: string;
+      durationMs: number;
+    }
+  | {
+      kind: 'memory_compacted';
+      step: number;
+      beforeTokens: number;
+      afterTokens: number;
+      folded: number;
+      detail?: string;
+    }
+  | { kind: 'final'; step: number; answer: string }
+  | { kind: 'verify'; name: string; passed: boolean; detail: string }
+  | {
+      kind: 'stop';
+      reason: StoppedReason;
+      steps: number;
+      verified: boolean;
+      usage: Usage;
+      error?: string;
+      answer?: string | null;
+    };
+
+/** The envelope every event carries. */
+export interface TraceEnvelope {
+  v: number;
+  seq: number;
+  ts: string;
+  runId: string;
+}
+
+/** One trace event as written: `{ v, seq, ts, runId, kind, ... }`. */
+export type TraceEvent = TraceEnvelope & TraceEventInput;
+
+/** The event of one kind. */
+export type TraceEventOf<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
+
+/** Receives every event of a run, in order. `write` must not throw for ordinary I/O trouble it can report. */
+export interface TraceSink {
+  write(event: TraceEvent): void;
+  /** Called once at the end of each run. */
+  flush?(): void | Promise<void>;
+  close?(): void | Promise<void>;
+}
+
+/** Keeps events in an array; handy for tests and for the eval. */
+export class MemorySink implements TraceSink {
+  readonly events: TraceEvent[] = [];
+  write(event: TraceEvent): void {
+    this.events.push(event);
+  }
+  /** The events of one kind. */
+  ofKind<K extends TraceEvent['kind']>(kind: K): TraceEventOf<K>[] {
+    return this.events.filter((e): e is TraceEventOf<K> => e.kind === kind);
+  }
+}
+
+/** Options of the JSONL file sink. */
+export interface JsonlSinkOptions {
+  /** fsync after the run's stop event so the whole run survives a power cut. Default true. */
+  readonly fsyncOnFlush?: boolean;
+}
+
+/**
+ * Appends one JSON line per event with a single write on an O_APPEND descriptor, so a process
+ * killed at any point leaves a file whose lines all parse (a valid prefix of the run).
+ */
+export class JsonlFileSink implements TraceSink {
+  readonly path: string;
+  #fd: number | undefined;
+  readonly #fsync: boolean;
+
+  constructor(path: string, options: JsonlSinkOptions = {}) {
+    this.path = path;
+    this.#fsync = options.fsyncOnFlush ?? true;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      this.#fd = openSync(path, 'a');
+    } catch (cause) {
+      throw new HarnessError(
+        'trace_write_failed',
+        `cannot open trace file ${path}: ${describeError(cause)}`,
+        { cause },
+      );
+    }
+  }
+
+  write(event: TraceEvent): void {
+    if (this.#fd === undefined)
+      throw new HarnessError('trace_write_failed', `trace file ${this.path} is closed`);
+    writeSync(this.#fd, `${JSON.stringify(event)}\n`);
+  }
+
+  flush(): void {
+    if (this.#fd !== undefined && this.#fsync) fsyncSync(this.#fd);
+  }
+
+  close(): void {
+    if (this.#fd === undefined) return;
+    const fd = this.#fd;
+    this.#fd = undefined;
+    closeSync(fd);
+  }
+}
+
+/** Calls a function for every event (a UI following a run live). */
+export function callbackSink(fn: (event: TraceEvent) => void): TraceSink {
+  return { write: fn };
+}
+
+/** A sink whose events can be consumed with `for await`; `end()` finishes the iteration. */
+export class AsyncIterableSink implements TraceSink, AsyncIterable<TraceEvent> {
+  readonly #queue: TraceEvent[] = [];
+  #waiting: ((r: IteratorResult<TraceEvent>) => void) | undefined;
+  #ended = false;
+
+  write(event: TraceEvent): void {
+    if (this.#ended) return;
+    const w = this.#waiting;
+    if (w) {
+      this.#waiting = undefined;
+      w({ value: event, done: false });
+    } else this.#queue.push(event);
+  }
+
+  /** Ends iteration once queued events are consumed. */
+  end(): void {
+    this.#ended = true;
+    const w = this.#waiting;
+    this.#waiting = undefined;
+    w?.({ value: undefined, done: true });
+  }
+
+  close(): void {
+    this.end();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<TraceEvent> {
+    return {
+      next: () => {
+        const e = this.#queue.shift();
+        if (e) return Promise.resolve({ value: e, done: false });
+        if (this.#ended) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => {
+          this.#waiting = resolve;
+        });
+      },
+      return: () => {
+        this.end();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  }
+}
+
+/** Sends each event to several sinks. */
+export function teeSink(...sinks: TraceSink[]): TraceSink {
+  return {
+    write: (e) => {
+      for (const s of sinks) s.write(e);
+    },
+    flush: async () => {
+      for (const s of sinks) await s.flush?.();
+    },
+    close: async () => {
+      for (const s of sinks) await s.close?.();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { TraceEvent, Verifier } from '@sre-harness/core';
+import { mutatingTools } from './trace-facts.js';
+
+/** Options of `evidenceRequired`. */
+export interface EvidenceRequiredOptions {
+  /** Successful read-only results needed before the answer. Default 1. */
+  readonly min?: number;
+  /** If given, at least one of these tools must be among them. */
+  readonly anyOf?: readonly string[];
+}
+
+/** Passes when read-only tools returned results before the run concluded. */
+export function evidenceRequired(options: EvidenceRequiredOptions = {}): Verifier {
+  const min = options.min ?? 1;
+  return {
+    name: 'evidence_required',
+    verify({ trace }) {
+      const mutating = mutatingTools(trace);
+      const reads: string[] = [];
+      for (const e of trace as readonly TraceEvent[]) {
+        if (e.kind === 'final') break;
+        if (e.kind === 'tool_result' && !mutating.has(e.tool)) reads.push(e.tool);
+      }
+      const distinct = [...new Set(reads)];
+      if (reads.length < min) {
+        return {
+          name: 'evidence_required',
+          passed: false,
+          detail:
+            reads.length === 0
+              ? 'no read-only tool returned a result before the answer: the conclusion rests on nothing observed'
+              : `only ${reads.length} read-only result(s) before the answer (${distinct.join(', ')}); at least ${min} required`,
+        };
+      }
+      if (options.anyOf && !options.anyOf.some((t) => distinct.includes(t))) {
+        return {
+          name: 'evidence_required',
+          passed: false,
+          detail: `none of the required tools (${options.anyOf.join(', ')}) returned a result; read: ${distinct.join(', ')}`,
+        };
+      }
+      return {
+        name: 'evidence_required',
+        passed: true,
+        detail: `${reads.length} read-only result(s) before the answer from ${distinct.join(', ')}`,
+      };
+    },
+  };
+}
