@@ -236,50 +236,32 @@ interface RunConfig {
 }
 
 class Cancelled extends Error {}
+class TimedOut extends Error {}
 
-/** Resolves or rejects with `promise`, or rejects with `Cancelled` as soon as `signal` aborts. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(new Cancelled());
+/**
+ * A cheap structural check of the common, well-formed decision, so the hot path does not clone it;
+ * anything else goes through the zod schema, which accepts or explains.
+ */
+function isWellFormedDecision(v: unknown): v is Decision {
+  if (typeof v !== 'object' || v === null) return false;
+  const d = v as Record<string, unknown>;
+  if (d.usage !== undefined || d.meta !== undefined) return false;
+  if (d.type === 'final') return typeof d.answer === 'string';
+  if (d.type !== 'tool_calls' || !Array.isArray(d.calls) || d.calls.length === 0) return false;
+  if (d.text !== undefined && typeof d.text !== 'string') return false;
+  for (const c of d.calls as unknown[]) {
+    if (typeof c !== 'object' || c === null) return false;
+    const call = c as Record<string, unknown>;
+    if (typeof call.tool !== 'string') return false;
+    if (call.id !== undefined && typeof call.id !== 'string') return false;
+    if (call.parseError !== undefined && typeof call.parseError !== 'string') return false;
   }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+  return true;
 }
 
-/** A child controller that aborts with its parent and after `ms`. */
-function childController(
-  parent: AbortSignal,
-  ms: number,
-): { controller: AbortController; timedOut: () => boolean; dispose: () => void } {
-  const controller = new AbortController();
-  let timedOut = false;
-  const onParent = () => controller.abort(parent.reason);
-  parent.addEventListener('abort', onParent, { once: true });
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new Error(`timed out after ${ms} ms`));
-  }, ms);
-  return {
-    controller,
-    timedOut: () => timedOut,
-    dispose: () => {
-      clearTimeout(timer);
-      parent.removeEventListener('abort', onParent);
-    },
-  };
+/** Whether a value is a promise-like (so sync memories cost no extra microtask). */
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -310,7 +292,10 @@ class Run {
   readonly #memory: Memory;
   readonly #memoryCtx: MemoryContext;
   readonly #runMeta: Readonly<Record<string, unknown>> | undefined;
+  readonly #cancelHooks = new Set<() => void>();
   #seq = 0;
+  #lastMs = Number.NaN;
+  #lastTs = '';
   #steps = 0;
   #calls = 0;
   #usage: Usage = { inputTokens: 0, outputTokens: 0 };
@@ -329,10 +314,15 @@ class Run {
   }
 
   #emit(input: TraceEventInput): void {
+    const ms = this.#c.now();
+    if (ms !== this.#lastMs) {
+      this.#lastMs = ms;
+      this.#lastTs = new Date(ms).toISOString();
+    }
     const event = {
       v: TRACE_VERSION,
       seq: this.#seq++,
-      ts: new Date(this.#c.now()).toISOString(),
+      ts: this.#lastTs,
       runId: this.#runId,
       ...input,
     } as TraceEvent;
@@ -340,11 +330,93 @@ class Run {
     for (const sink of this.#c.sinks) sink.write(event);
   }
 
+  /** Lets buffering sinks write out what they hold: called before every call to a model, approver or tool. */
+  #checkpoint(): void {
+    for (const sink of this.#c.sinks) sink.checkpoint?.();
+  }
+
   async #observe(o: Observation): Promise<void> {
-    await this.#memory.add(o, this.#memoryCtx);
+    const r = this.#memory.add(o, this.#memoryCtx);
+    if (isThenable(r)) await r;
+  }
+
+  /**
+   * Runs external work (a tool, an approver, the model) so that it ends in exactly one way: its value,
+   * its error, `TimedOut` after `ms`, or `Cancelled` when the run is cancelled, even if the work ignores
+   * its signal. The work's signal is created only if it asks for it, which keeps the hot path cheap.
+   */
+  #guard<T>(ms: number, start: (signal: () => AbortSignal) => T | PromiseLike<T>): Promise<T> {
+    this.#checkpoint();
+    return new Promise<T>((resolve, reject) => {
+      let controller: AbortController | undefined;
+      let abortReason: unknown;
+      let settled = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const signal = () => {
+        if (!controller) {
+          controller = new AbortController();
+          if (abortReason !== undefined) controller.abort(abortReason);
+        }
+        return controller.signal;
+      };
+      const finish = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        this.#cancelHooks.delete(onCancel);
+        return true;
+      };
+      const abort = (reason: unknown, error: Error) => {
+        if (!finish()) return;
+        abortReason = reason;
+        controller?.abort(reason);
+        reject(error);
+      };
+      const onCancel = () => abort(this.#signal.reason ?? new Error('cancelled'), new Cancelled());
+      if (this.#signal.aborted) {
+        settled = true;
+        reject(new Cancelled());
+        return;
+      }
+      this.#cancelHooks.add(onCancel);
+      if (Number.isFinite(ms)) {
+        timer = setTimeout(() => abort(new Error(`timed out after ${ms} ms`), new TimedOut()), ms);
+      }
+      let out: T | PromiseLike<T>;
+      try {
+        out = start(signal);
+      } catch (e) {
+        if (finish()) reject(e);
+        return;
+      }
+      if (!isThenable(out)) {
+        if (finish()) resolve(out);
+        return;
+      }
+      out.then(
+        (v) => {
+          if (finish()) resolve(v);
+        },
+        (e) => {
+          if (finish()) reject(e);
+        },
+      );
+    });
   }
 
   async execute(): Promise<RunResult> {
+    const onAbort = () => {
+      for (const hook of [...this.#cancelHooks]) hook();
+    };
+    this.#signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.#perform();
+    } finally {
+      this.#signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async #perform(): Promise<RunResult> {
     const c = this.#c;
     const meta = c.meta || this.#runMeta ? { ...c.meta, ...this.#runMeta } : undefined;
     this.#emit({
@@ -423,7 +495,8 @@ class Run {
       if (this.#signal.aborted) throw new Cancelled();
       if (this.#steps >= c.maxSteps) return { reason: 'budget_exhausted' };
       const step = ++this.#steps;
-      const context = await this.#memory.render();
+      const rendered = this.#memory.render();
+      const context = isThenable(rendered) ? await rendered : rendered;
       const request: DecideRequest = {
         task: this.#task,
         context,
@@ -435,17 +508,16 @@ class Run {
       };
       let raw: unknown;
       try {
-        raw = await raceAbort(
-          Promise.resolve().then(() => c.model.decide(request)),
-          this.#signal,
-        );
+        raw = await this.#guard(Number.POSITIVE_INFINITY, () => c.model.decide(request));
       } catch (e) {
-        if (e instanceof Cancelled || this.#signal.aborted) throw new Cancelled();
+        if (e instanceof Cancelled) throw new Cancelled();
         const message = describeError(e);
         this.#emit({ kind: 'decision', step, type: 'invalid', detail: `model failed: ${message}` });
         return { reason: 'model_error', error: message };
       }
-      const parsed = decisionSchema.safeParse(raw);
+      const parsed = isWellFormedDecision(raw)
+        ? ({ success: true, data: raw } as const)
+        : decisionSchema.safeParse(raw);
       if (!parsed.success) {
         const detail = `the model's output is not a valid decision: ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`;
         this.#emit({ kind: 'decision', step, type: 'invalid', detail });
@@ -465,6 +537,7 @@ class Run {
           type: 'final',
           answer: decision.answer,
           ...(decision.usage ? { usage: decision.usage } : {}),
+          ...(decision.meta ? { meta: { ...decision.meta } } : {}),
         });
         this.#emit({ kind: 'final', step, answer: decision.answer });
         return { reason: 'completed', answer: decision.answer };
@@ -474,9 +547,15 @@ class Run {
         kind: 'decision',
         step,
         type: 'tool_calls',
-        calls: calls.map(({ callId, call }) => ({ callId, tool: call.tool, args: call.args })),
+        calls: calls.map(({ callId, call }) => ({
+          callId,
+          tool: call.tool,
+          args: call.args,
+          ...(call.parseError !== undefined ? { parseError: call.parseError } : {}),
+        })),
         ...(decision.text ? { text: decision.text } : {}),
         ...(decision.usage ? { usage: decision.usage } : {}),
+        ...(decision.meta ? { meta: { ...decision.meta } } : {}),
       });
       for (const [index, { callId, call }] of calls.entries()) {
         await this.#handleCall(step, index, callId, call.tool, call.args, call.parseError);
@@ -631,22 +710,20 @@ class Run {
     argsHash: string,
   ): Promise<ApprovalDecision> {
     const c = this.#c;
-    const child = childController(this.#signal, c.approvalTimeoutMs);
     try {
-      const answer = await raceAbort(
-        Promise.resolve().then(() =>
-          c.approver({
-            runId: this.#runId,
-            callId,
-            step,
-            tool,
-            args,
-            argsHash,
-            task: this.#task,
-            signal: child.controller.signal,
-          }),
-        ),
-        child.controller.signal,
+      const answer = await this.#guard(c.approvalTimeoutMs, (signal) =>
+        c.approver({
+          runId: this.#runId,
+          callId,
+          step,
+          tool,
+          args,
+          argsHash,
+          task: this.#task,
+          get signal() {
+            return signal();
+          },
+        }),
       );
       if (typeof answer !== 'object' || answer === null || typeof answer.granted !== 'boolean') {
         return {
@@ -661,32 +738,34 @@ class Run {
         ...(answer.reason ? { reason: String(answer.reason) } : {}),
       };
     } catch (e) {
-      if (child.timedOut())
+      if (e instanceof TimedOut) {
         return {
           granted: false,
           by: 'harness',
           reason: `the approver did not answer within ${c.approvalTimeoutMs} ms`,
         };
-      if (this.#signal.aborted) return { granted: false, by: 'harness', reason: 'run cancelled' };
+      }
+      if (e instanceof Cancelled) return { granted: false, by: 'harness', reason: 'run cancelled' };
       return { granted: false, by: 'harness', reason: `the approver failed: ${describeError(e)}` };
-    } finally {
-      child.dispose();
     }
   }
 
   async #execute(step: number, callId: string, tool: AnyTool, args: unknown): Promise<void> {
     const c = this.#c;
     const limit = tool.timeoutMs ?? c.toolTimeoutMs;
-    const child = childController(this.#signal, limit);
+    const runId = this.#runId;
     const started = performance.now();
     let status: ObservationStatus;
     let content: string;
     try {
-      const out = await raceAbort(
-        Promise.resolve().then(() =>
-          tool.execute(args, { signal: child.controller.signal, runId: this.#runId, callId }),
-        ),
-        child.controller.signal,
+      const out = await this.#guard(limit, (signal) =>
+        tool.execute(args, {
+          runId,
+          callId,
+          get signal() {
+            return signal();
+          },
+        }),
       );
       const text = toText(out);
       const truncated = text.length > c.maxObservation;
@@ -706,7 +785,7 @@ class Run {
       });
     } catch (e) {
       const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-      const reason = this.#signal.aborted ? 'cancelled' : child.timedOut() ? 'timeout' : 'threw';
+      const reason = e instanceof Cancelled ? 'cancelled' : e instanceof TimedOut ? 'timeout' : 'threw';
       const error =
         reason === 'cancelled'
           ? 'run cancelled while the tool ran'
@@ -717,8 +796,6 @@ class Run {
       if (reason === 'cancelled') throw new Cancelled();
       status = reason === 'timeout' ? 'timeout' : 'error';
       content = reason === 'timeout' ? `timed out: ${error}` : `error: ${error}`;
-    } finally {
-      child.dispose();
     }
     await this.#observe({
       kind: 'tool',

@@ -36,11 +36,13 @@ export type TraceEventInput =
       kind: 'decision';
       step: number;
       type: 'tool_calls' | 'final' | 'invalid';
-      calls?: { callId: string; tool: string; args: unknown }[];
+      calls?: { callId: string; tool: string; args: unknown; parseError?: string }[];
       text?: string;
       answer?: string;
       detail?: string;
       usage?: Usage;
+      /** What the model adapter flagged about this decision (truncation, refusal, stop reason). */
+      meta?: Record<string, unknown>;
     }
   | {
       kind: 'tool_call';
@@ -133,6 +135,11 @@ export type TraceEventOf<K extends TraceEvent['kind']> = Extract<TraceEvent, { k
 /** Receives every event of a run, in order. `write` must not throw for ordinary I/O trouble it can report. */
 export interface TraceSink {
   write(event: TraceEvent): void;
+  /**
+   * Called before the harness acts (calls the model, an approver or a tool): a sink that buffers
+   * must persist what it holds, so the record of everything that happened precedes the next action.
+   */
+  checkpoint?(): void;
   /** Called once at the end of each run. */
   flush?(): void | Promise<void>;
   close?(): void | Promise<void>;
@@ -152,22 +159,32 @@ export class MemorySink implements TraceSink {
 
 /** Options of the JSONL file sink. */
 export interface JsonlSinkOptions {
-  /** fsync after the run's stop event so the whole run survives a power cut. Default true. */
+  /** fsync after each run's stop event so the whole run survives a power cut. Default true. */
   readonly fsyncOnFlush?: boolean;
+  /**
+   * Write each event the moment it is emitted (one write per line) instead of at the harness's
+   * checkpoints. Both leave only whole lines on disk; unbuffered costs a syscall per event.
+   */
+  readonly unbuffered?: boolean;
 }
 
 /**
- * Appends one JSON line per event with a single write on an O_APPEND descriptor, so a process
- * killed at any point leaves a file whose lines all parse (a valid prefix of the run).
+ * Appends one JSON line per event to a file opened O_APPEND. Writes hold whole lines only, and
+ * pending lines are written at every checkpoint, i.e. before the harness calls the model, an
+ * approver or a tool: a process killed at any point leaves a valid prefix of the run that records
+ * everything up to the action in flight.
  */
 export class JsonlFileSink implements TraceSink {
   readonly path: string;
   #fd: number | undefined;
   readonly #fsync: boolean;
+  readonly #unbuffered: boolean;
+  #pending = '';
 
   constructor(path: string, options: JsonlSinkOptions = {}) {
     this.path = path;
     this.#fsync = options.fsyncOnFlush ?? true;
+    this.#unbuffered = options.unbuffered ?? false;
     try {
       mkdirSync(dirname(path), { recursive: true });
       this.#fd = openSync(path, 'a');
@@ -183,15 +200,33 @@ export class JsonlFileSink implements TraceSink {
   write(event: TraceEvent): void {
     if (this.#fd === undefined)
       throw new HarnessError('trace_write_failed', `trace file ${this.path} is closed`);
-    writeSync(this.#fd, `${JSON.stringify(event)}\n`);
+    this.#pending += `${JSON.stringify(event)}\n`;
+    if (this.#unbuffered) this.checkpoint();
+  }
+
+  checkpoint(): void {
+    if (this.#pending === '' || this.#fd === undefined) return;
+    const text = this.#pending;
+    this.#pending = '';
+    try {
+      writeSync(this.#fd, text);
+    } catch (cause) {
+      throw new HarnessError(
+        'trace_write_failed',
+        `cannot write trace file ${this.path}: ${describeError(cause)}`,
+        { cause },
+      );
+    }
   }
 
   flush(): void {
+    this.checkpoint();
     if (this.#fd !== undefined && this.#fsync) fsyncSync(this.#fd);
   }
 
   close(): void {
     if (this.#fd === undefined) return;
+    this.checkpoint();
     const fd = this.#fd;
     this.#fd = undefined;
     closeSync(fd);
@@ -253,6 +288,9 @@ export function teeSink(...sinks: TraceSink[]): TraceSink {
   return {
     write: (e) => {
       for (const s of sinks) s.write(e);
+    },
+    checkpoint: () => {
+      for (const s of sinks) s.checkpoint?.();
     },
     flush: async () => {
       for (const s of sinks) await s.flush?.();
