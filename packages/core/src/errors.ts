@@ -10,7 +10,11 @@ export type HarnessErrorCode =
   | 'unknown_tool'
   | 'script_exhausted'
   | 'script_incomplete'
-  | 'trace_write_failed';
+  | 'trace_write_failed'
+  | 'invalid_trace'
+  | 'replay_mismatch'
+  | 'replay_exhausted'
+  | 'replay_model_failed';
 
 /** The one error class of the core family; `isInstance` works across duplicate copies of the package. */
 export class HarnessError extends Error {

@@ -74,4 +74,13 @@ export {
   type TraceSink,
   teeSink,
 } from './trace.js';
+export { ReplayModel, type ReplayFileOptions, type ReplayModelOptions } from './replay-model.js';
+export {
+  type ParsedTrace,
+  type ParseTraceOptions,
+  parseTrace,
+  readTraceFile,
+  type TraceRun,
+  traceRuns,
+} from './trace-reader.js';
 export type { Verification, Verifier, VerifyInput } from './verifier.js';
