@@ -47,6 +47,7 @@ export {
   type ToolCallRequest,
   type Usage,
 } from './model.js';
+export { type ReplayFileOptions, ReplayModel, type ReplayModelOptions } from './replay-model.js';
 export {
   type AnyTool,
   defineTool,
@@ -74,7 +75,6 @@ export {
   type TraceSink,
   teeSink,
 } from './trace.js';
-export { ReplayModel, type ReplayFileOptions, type ReplayModelOptions } from './replay-model.js';
 export {
   type ParsedTrace,
   type ParseTraceOptions,
