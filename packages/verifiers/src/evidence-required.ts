@@ -1,5 +1,7 @@
-import type { TraceEvent, Verifier } from '@sre-harness/core';
-import { mutatingTools } from './trace-facts.js';
+import type { Verifier } from '@sre-harness/core';
+import { z } from 'zod';
+import { parseOptions } from './options.js';
+import { mutatingTools, safeInput } from './trace-facts.js';
 
 /** Options of `evidenceRequired`. */
 export interface EvidenceRequiredOptions {
@@ -11,13 +13,19 @@ export interface EvidenceRequiredOptions {
 
 /** Passes when read-only tools returned results before the run concluded. */
 export function evidenceRequired(options: EvidenceRequiredOptions = {}): Verifier {
+  parseOptions(
+    'evidenceRequired',
+    z.object({ min: z.number().int().min(1).optional(), anyOf: z.array(z.string()).min(1).optional() }),
+    options,
+  );
   const min = options.min ?? 1;
   return {
     name: 'evidence_required',
-    verify({ trace }) {
-      const mutating = mutatingTools(trace);
+    verify(input) {
+      const { events } = safeInput(input);
+      const mutating = mutatingTools(events);
       const reads: string[] = [];
-      for (const e of trace as readonly TraceEvent[]) {
+      for (const e of events) {
         if (e.kind === 'final') break;
         if (e.kind === 'tool_result' && !mutating.has(e.tool)) reads.push(e.tool);
       }

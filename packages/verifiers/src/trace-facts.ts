@@ -1,9 +1,52 @@
 import type { TraceEvent, TraceEventOf } from '@sre-harness/core';
+import { z } from 'zod';
+
+// Loose shapes: only the fields the verifiers read are required, anything else passes through, so a
+// trace from a newer core (extra fields) still reads and a damaged event is skipped instead of throwing.
+const num = z.number();
+const str = z.string();
+const eventSchemas: Partial<Record<TraceEvent['kind'], z.ZodType>> = {
+  run_start: z.looseObject({
+    task: str,
+    tools: z.array(z.looseObject({ name: str, mutating: z.boolean() })),
+    maxSteps: num,
+  }),
+  decision: z.looseObject({ step: num, type: z.enum(['tool_calls', 'final', 'invalid']) }),
+  tool_call: z.looseObject({ step: num, callId: str, tool: str, mutating: z.boolean() }),
+  approval_requested: z.looseObject({ step: num, callId: str, tool: str, argsHash: str }),
+  approval: z.looseObject({ step: num, callId: str, tool: str, argsHash: str, granted: z.boolean() }),
+  tool_refused: z.looseObject({ step: num, callId: str, tool: str, reason: str }),
+  tool_result: z.looseObject({ step: num, callId: str, tool: str, output: str }),
+  tool_error: z.looseObject({ step: num, callId: str, tool: str, reason: str, error: str }),
+  memory_compacted: z.looseObject({ step: num, beforeTokens: num, afterTokens: num }),
+  final: z.looseObject({ step: num, answer: str }),
+  verify: z.looseObject({ name: str, passed: z.boolean() }),
+  stop: z.looseObject({ reason: str }),
+};
+
+/**
+ * The well-formed events of a trace, in order. Anything that is not an object with a known `kind` and
+ * the fields that kind needs is skipped, and `seq` falls back to the position when it is missing, so
+ * verifiers can read empty, truncated or damaged traces without throwing.
+ */
+export function readTrace(trace: unknown): TraceEvent[] {
+  if (!Array.isArray(trace)) return [];
+  const out: TraceEvent[] = [];
+  for (const [index, raw] of trace.entries()) {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) continue;
+    const kind = (raw as { kind?: unknown }).kind;
+    if (typeof kind !== 'string' || !Object.hasOwn(eventSchemas, kind)) continue;
+    if (!eventSchemas[kind as TraceEvent['kind']]!.safeParse(raw).success) continue;
+    const seq = (raw as { seq?: unknown }).seq;
+    out.push((typeof seq === 'number' && Number.isFinite(seq) ? raw : { ...raw, seq: index }) as TraceEvent);
+  }
+  return out;
+}
 
 /** Names of tools the run declared mutating (run_start) or saw called as mutating (tool_call). */
 export function mutatingTools(trace: readonly TraceEvent[]): Set<string> {
   const out = new Set<string>();
-  for (const e of trace) {
+  for (const e of readTrace(trace)) {
     if (e.kind === 'run_start') for (const t of e.tools) if (t.mutating) out.add(t.name);
     if (e.kind === 'tool_call' && e.mutating) out.add(e.tool);
   }
@@ -13,7 +56,7 @@ export function mutatingTools(trace: readonly TraceEvent[]): Set<string> {
 /** Every call by callId with its events, in trace order. */
 export function callsById(trace: readonly TraceEvent[]): Map<string, CallRecord> {
   const calls = new Map<string, CallRecord>();
-  for (const e of trace) {
+  for (const e of readTrace(trace)) {
     if (!('callId' in e) || typeof e.callId !== 'string') continue;
     let rec = calls.get(e.callId);
     if (!rec) {
@@ -38,4 +81,49 @@ export interface CallRecord {
   approvals?: TraceEventOf<'approval'>[];
   /** The outcome event, when the tool actually started (result, or an error from running it). */
   executed?: TraceEventOf<'tool_result'> | TraceEventOf<'tool_error'>;
+}
+
+/** True when the call's outcome shows the tool actually ran (a result, or an error other than a cancellation). */
+export function ran(rec: CallRecord): boolean {
+  const ex = rec.executed;
+  if (!ex) return false;
+  return (
+    ex.kind === 'tool_result' || ex.reason !== 'cancelled' || (rec.approvals ?? []).some((a) => a.granted)
+  );
+}
+
+/** Short, single-line JSON of call arguments for a verifier's detail text. */
+export function showArgs(args: unknown, max = 120): string {
+  let text: string;
+  try {
+    text = JSON.stringify(args) ?? '';
+  } catch {
+    text = '[unserializable]';
+  }
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Joins findings for a detail, listing at most `max` and saying how many more there were. */
+export function listFindings(findings: readonly string[], max = 8, separator = '; '): string {
+  const shown = findings.slice(0, max).join(separator);
+  return findings.length > max ? `${shown}${separator}and ${findings.length - max} more` : shown;
+}
+
+/** A verifier's input with every field checked, so a damaged input reads as empty rather than throwing. */
+export interface SafeInput {
+  readonly task: string;
+  readonly answer: string | null;
+  readonly events: TraceEvent[];
+  readonly stoppedReason: string | undefined;
+}
+
+/** Reads a VerifyInput defensively: non-string answers become null, a non-array trace becomes empty. */
+export function safeInput(input: unknown): SafeInput {
+  const i = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  return {
+    task: typeof i['task'] === 'string' ? i['task'] : '',
+    answer: typeof i['answer'] === 'string' ? i['answer'] : null,
+    events: readTrace(i['trace']),
+    stoppedReason: typeof i['stoppedReason'] === 'string' ? i['stoppedReason'] : undefined,
+  };
 }

@@ -1,0 +1,73 @@
+import type { VerifyInput } from '@sre-harness/core';
+import { describe, expect, it } from 'vitest';
+import { answerExpectations } from './answer-expectations.js';
+import { VerifierError } from './errors.js';
+
+const signal = new AbortController().signal;
+const input = (answer: string | null): VerifyInput => ({
+  task: 'checkout is flapping',
+  answer,
+  trace: [],
+  runId: 'r',
+  stoppedReason: answer === null ? 'budget_exhausted' : 'completed',
+});
+
+describe('answerExpectations', () => {
+  const oom = answerExpectations({
+    mustMention: [['OOMKilled', 'out of memory', /\bOOM\b/], 'memory limit'],
+    mustNotClaim: ['image pull', /network\s+polic(y|ies)/i],
+  });
+
+  it('passes when every expectation is met, using any synonym', async () => {
+    const v = await oom.verify(input('The container ran Out Of Memory: raise its memory\nlimit.'), {
+      signal,
+    });
+    expect(v).toEqual({
+      name: 'answer_expectations',
+      passed: true,
+      detail: 'mentions all 2 expected item(s) and makes none of the 2 forbidden claim(s)',
+    });
+  });
+
+  it('lists each missing mention and each forbidden claim, with where it was made', async () => {
+    const v = await oom.verify(input('The Network Policy blocks egress; restart the pod.'), { signal });
+    expect(v.passed).toBe(false);
+    expect(v.detail).toBe(
+      'the answer does not mention one of ["OOMKilled", "out of memory", /\\bOOM\\b/], "memory limit"; and it claims what it must not: /network\\s+polic(y|ies)/i (at "The Network Policy blocks egress; restart t…")',
+    );
+  });
+
+  it('does not count a denied claim as a claim, unless asked to', async () => {
+    const answer = 'OOMKilled at the memory limit; this is not an image pull problem.';
+    expect((await oom.verify(input(answer), { signal })).passed).toBe(true);
+    const strict = answerExpectations({ mustNotClaim: ['image pull'], negationAware: false });
+    expect((await strict.verify(input(answer), { signal })).passed).toBe(false);
+  });
+
+  it('matches whole words only, so OOM does not match inside ZOOM', async () => {
+    const v = answerExpectations({ mustMention: ['OOM'] });
+    expect((await v.verify(input('ZOOMED in'), { signal })).passed).toBe(false);
+    expect((await v.verify(input('an OOM kill'), { signal })).passed).toBe(true);
+  });
+
+  it('is stable across repeated calls with global regular expressions', async () => {
+    const v = answerExpectations({ mustMention: [/oom/gi], mustNotClaim: [/disk/g] });
+    for (let i = 0; i < 3; i++)
+      expect((await v.verify(input('oom, not disk... disk full'), { signal })).passed).toBe(false);
+  });
+
+  it('fails a missing answer when something had to be mentioned', async () => {
+    const v = await oom.verify(input(null), { signal });
+    expect(v.passed).toBe(false);
+    expect(v.detail).toMatch(/^no answer was given; expected it to mention/);
+    expect((await answerExpectations({ mustNotClaim: ['x'] }).verify(input(null), { signal })).passed).toBe(
+      true,
+    );
+  });
+
+  it('takes a name, and rejects empty or malformed expectations', () => {
+    expect(answerExpectations({ mustMention: ['a'], name: 'root_cause' }).name).toBe('root_cause');
+    expect(() => answerExpectations({})).toThrow(VerifierError);
+    expect(() => answerExpectations({ mustMention: [''] })).toThrow(/mustMention/);
+  });
+});
