@@ -1,0 +1,367 @@
+import type { DecideRequest, Decision, Model, ToolCallRequest, Usage } from '@sre-harness/core';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { OpenAIModelError, type OpenAIModelErrorCode } from './errors.js';
+import { costOf, DEFAULT_OPENAI_PRICES, type ModelPrice, type PriceTable, priceFor } from './prices.js';
+import { backoffMs, type RetryOptions, type RetryPolicy, retryAfterMs, retryPolicy } from './retry.js';
+import { DEFAULT_SYSTEM_PROMPT, describeTool, redact, userMessage } from './system-prompt.js';
+
+/** Options of the OpenAI (and OpenAI-compatible) Chat Completions model. */
+export interface OpenAIModelOptions {
+  /** Model name, e.g. `gpt-4.1` or whatever a local server serves. */
+  readonly model: string;
+  /** `openai` (default) requires a key; `openai-compatible` (vLLM, Ollama, llama.cpp) does not. */
+  readonly provider?: 'openai' | 'openai-compatible';
+  /** The API key; default: the environment variable named by `apiKeyEnv`. Never traced or shown. */
+  readonly apiKey?: string;
+  /** Which environment variable holds the key. Default `OPENAI_API_KEY`. */
+  readonly apiKeyEnv?: string;
+  /** API base URL, e.g. `http://127.0.0.1:8000/v1`; default: `OPENAI_BASE_URL`, else OpenAI's. */
+  readonly baseURL?: string;
+  /** Where keys and base URLs are read from. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Replaces the default system prompt. */
+  readonly systemPrompt?: string;
+  /** Appended to the system prompt (site conventions, runbook pointers). */
+  readonly instructions?: string;
+  /** Output token limit per response. Default 4096. */
+  readonly maxTokens?: number;
+  /** Which request field carries it: default `max_completion_tokens` for OpenAI, `max_tokens` otherwise. */
+  readonly maxTokensField?: 'max_completion_tokens' | 'max_tokens';
+  readonly temperature?: number;
+  /** Per-attempt HTTP timeout. Default 120 s. */
+  readonly timeoutMs?: number;
+  readonly retry?: RetryOptions;
+  /** Prices merged over `DEFAULT_OPENAI_PRICES`. */
+  readonly prices?: PriceTable;
+  /** The price of this model, taking precedence over any table. */
+  readonly price?: ModelPrice;
+  /** Extra HTTP headers for every request. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+const RETRYABLE: ReadonlySet<OpenAIModelErrorCode> = new Set([
+  'rate_limited',
+  'overloaded',
+  'server',
+  'connection',
+  'timeout',
+  'empty_response',
+]);
+
+// Servers that need no key still get an Authorization header from the SDK; this placeholder says why.
+const NO_KEY = 'no-key-needed';
+
+/**
+ * A `Model` over the Chat Completions API with native tool calling. Each decision is one stateless
+ * request: the stable system prompt and tools, then the rendered context as one user message.
+ */
+export class OpenAIModel implements Model {
+  readonly name: string;
+  readonly #client: OpenAI;
+  readonly #model: string;
+  readonly #key: string | undefined;
+  readonly #system: string;
+  readonly #maxTokens: number;
+  readonly #maxTokensField: 'max_completion_tokens' | 'max_tokens';
+  readonly #temperature: number | undefined;
+  readonly #timeoutMs: number;
+  readonly #retry: RetryPolicy;
+  readonly #price: ModelPrice | undefined;
+  readonly #provider: 'openai' | 'openai-compatible';
+
+  constructor(options: OpenAIModelOptions) {
+    if (
+      typeof options !== 'object' ||
+      options === null ||
+      typeof options.model !== 'string' ||
+      !options.model
+    ) {
+      throw new OpenAIModelError('invalid_option', 'OpenAIModel needs { model: "<model name>" }');
+    }
+    const provider = options.provider ?? 'openai';
+    if (provider !== 'openai' && provider !== 'openai-compatible') {
+      throw new OpenAIModelError(
+        'invalid_option',
+        `provider must be openai or openai-compatible; got ${provider}`,
+      );
+    }
+    const env = options.env ?? process.env;
+    const keyVar = options.apiKeyEnv ?? 'OPENAI_API_KEY';
+    const key = options.apiKey ?? (env[keyVar] || undefined);
+    if (!key && provider === 'openai') {
+      throw new OpenAIModelError(
+        'missing_key',
+        `no OpenAI API key: set ${keyVar} in the environment (or pass apiKey)`,
+      );
+    }
+    const baseURL = options.baseURL ?? (env['OPENAI_BASE_URL'] || undefined);
+    if (provider === 'openai-compatible' && !baseURL) {
+      throw new OpenAIModelError(
+        'invalid_option',
+        'an openai-compatible model needs baseURL (or OPENAI_BASE_URL), e.g. http://127.0.0.1:8000/v1',
+      );
+    }
+    const policy = retryPolicy(options.retry);
+    if (typeof policy === 'string') throw new OpenAIModelError('invalid_option', policy);
+    const maxTokens = options.maxTokens ?? 4096;
+    if (!Number.isInteger(maxTokens) || maxTokens < 1) {
+      throw new OpenAIModelError(
+        'invalid_option',
+        `maxTokens must be a positive whole number; got ${maxTokens}`,
+      );
+    }
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+      throw new OpenAIModelError('invalid_option', `timeoutMs must be a positive number; got ${timeoutMs}`);
+    }
+    this.#provider = provider;
+    this.#model = options.model;
+    this.#key = key;
+    this.name = `${provider}:${options.model}`;
+    this.#system =
+      (options.systemPrompt ?? DEFAULT_SYSTEM_PROMPT) +
+      (options.instructions ? `\n\n${options.instructions}` : '');
+    this.#maxTokens = maxTokens;
+    this.#maxTokensField =
+      options.maxTokensField ?? (provider === 'openai' ? 'max_completion_tokens' : 'max_tokens');
+    this.#temperature = options.temperature;
+    this.#timeoutMs = timeoutMs;
+    this.#retry = policy;
+    this.#price = options.price ?? priceFor({ ...DEFAULT_OPENAI_PRICES, ...options.prices }, options.model);
+    // The SDK's own retries are off: ours honour retry-after with a cap and are tested on the wire.
+    this.#client = new OpenAI({
+      apiKey: key ?? NO_KEY,
+      ...(baseURL ? { baseURL } : {}),
+      maxRetries: 0,
+      timeout: timeoutMs,
+      logLevel: 'off',
+      ...(options.headers ? { defaultHeaders: { ...options.headers } } : {}),
+    });
+  }
+
+  /** The request body for one decision (exposed for inspection and tests). */
+  requestBody(request: DecideRequest): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
+    const body: OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming = {
+      model: this.#model,
+      messages: [
+        { role: 'system', content: this.#system },
+        { role: 'user', content: userMessage(request) },
+      ],
+      [this.#maxTokensField]: this.#maxTokens,
+    };
+    if (this.#temperature !== undefined) body.temperature = this.#temperature;
+    if (request.tools.length > 0) {
+      body.tools = request.tools.map((t) => ({
+        type: 'function' as const,
+        function: {
+          name: t.name,
+          description: describeTool(t),
+          parameters: t.inputSchema as Record<string, unknown>,
+        },
+      }));
+      body.tool_choice = 'auto';
+    }
+    return body;
+  }
+
+  async decide(request: DecideRequest): Promise<Decision> {
+    const body = this.requestBody(request);
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      let failure: OpenAIModelError;
+      let serverAskMs: number | undefined;
+      try {
+        const completion = await this.#client.chat.completions.create(body, {
+          signal: request.signal,
+          timeout: this.#timeoutMs,
+        });
+        return this.#toDecision(completion, attempt);
+      } catch (error) {
+        if (request.signal.aborted || error instanceof APIUserAbortError) {
+          throw new OpenAIModelError('cancelled', `${this.name}: request cancelled`, { attempts: attempt });
+        }
+        failure = this.#classify(error, attempt);
+        if (error instanceof APIError) serverAskMs = retryAfterMs(error.headers);
+      }
+      const retry = attempt;
+      if (!RETRYABLE.has(failure.code) || retry > this.#retry.maxRetries) {
+        throw retry > 1
+          ? new OpenAIModelError(failure.code, `${failure.message} (gave up after ${attempt} attempts)`, {
+              ...(failure.status !== undefined ? { status: failure.status } : {}),
+              attempts: attempt,
+            })
+          : failure;
+      }
+      if (serverAskMs !== undefined && serverAskMs > this.#retry.maxDelayMs) {
+        throw new OpenAIModelError(
+          failure.code,
+          `${failure.message} (the server asked to retry after ${Math.ceil(serverAskMs / 1000)} s, longer than retry.maxDelayMs)`,
+          { ...(failure.status !== undefined ? { status: failure.status } : {}), attempts: attempt },
+        );
+      }
+      try {
+        await this.#retry.sleep(backoffMs(this.#retry, retry, serverAskMs), request.signal);
+      } catch {
+        throw new OpenAIModelError('cancelled', `${this.name}: request cancelled`, { attempts: attempt });
+      }
+    }
+  }
+
+  #toDecision(completion: OpenAI.Chat.Completions.ChatCompletion, attempts: number): Decision {
+    const usage = this.#usage(completion.usage);
+    const choice = completion.choices?.[0];
+    const message = choice?.message;
+    const finishReason = choice?.finish_reason ?? null;
+    const meta: Record<string, unknown> = {
+      provider: this.#provider,
+      model: completion.model ?? this.#model,
+      finishReason,
+      ...(attempts > 1 ? { attempts } : {}),
+    };
+    const withUsage = usage ? { usage } : {};
+    const refusal =
+      typeof message?.refusal === 'string' && message.refusal.trim() !== '' ? message.refusal : undefined;
+    if (refusal !== undefined || finishReason === 'content_filter') {
+      // A refusal ends the run with an answer that says so; any tool calls alongside it are not run.
+      const why = refusal ?? 'the response was withheld by the content filter';
+      return {
+        type: 'final',
+        answer: `The model refused to continue: ${why}`,
+        ...withUsage,
+        meta: { ...meta, refusal: true },
+      };
+    }
+    const text = typeof message?.content === 'string' ? message.content.trim() : '';
+    const truncated = finishReason === 'length';
+    const rawCalls = (message?.tool_calls ?? []).filter(
+      (c): c is OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall => c.type === 'function',
+    );
+    if (rawCalls.length > 0) {
+      const calls: ToolCallRequest[] = rawCalls.map((c, i) => {
+        const parsed = parseArguments(c.function.arguments);
+        // Cut off by the token limit, the last call may be incomplete even when it parses: never run it.
+        const cut =
+          truncated && i === rawCalls.length - 1
+            ? 'the response hit the max-tokens limit, so this call may be incomplete and was not run; make it again, with shorter arguments'
+            : undefined;
+        const parseError = cut ?? parsed.error;
+        return {
+          ...(c.id ? { id: c.id } : {}),
+          tool: c.function.name,
+          args: parseError === undefined ? parsed.value : c.function.arguments,
+          ...(parseError !== undefined ? { parseError } : {}),
+        };
+      });
+      return {
+        type: 'tool_calls',
+        calls,
+        ...(text ? { text } : {}),
+        ...withUsage,
+        meta: truncated ? { ...meta, truncated: true } : meta,
+      };
+    }
+    if (text) {
+      return {
+        type: 'final',
+        answer: text,
+        ...withUsage,
+        meta: truncated ? { ...meta, truncated: true } : meta,
+      };
+    }
+    throw new OpenAIModelError(
+      'empty_response',
+      `${this.name}: the response held neither text nor a tool call (finish_reason ${String(finishReason)})`,
+      { attempts },
+    );
+  }
+
+  #usage(raw: OpenAI.Completions.CompletionUsage | undefined): Usage | undefined {
+    if (!raw || typeof raw.prompt_tokens !== 'number') return undefined;
+    const usage: Usage = {
+      inputTokens: raw.prompt_tokens,
+      outputTokens: raw.completion_tokens ?? 0,
+    };
+    const cached = raw.prompt_tokens_details?.cached_tokens;
+    if (typeof cached === 'number') usage.cacheReadTokens = cached;
+    if (this.#price) usage.costUsd = costOf(this.#price, usage);
+    return usage;
+  }
+
+  #classify(error: unknown, attempts: number): OpenAIModelError {
+    const safe = (s: string) => redact(s, this.#key).replace(/\s+/g, ' ').slice(0, 400);
+    if (OpenAIModelError.isInstance(error)) return error;
+    if (error instanceof APIConnectionTimeoutError) {
+      return new OpenAIModelError('timeout', `${this.name}: no response within ${this.#timeoutMs} ms`, {
+        attempts,
+      });
+    }
+    if (error instanceof APIError && typeof error.status === 'number') {
+      const status = error.status;
+      const code: OpenAIModelErrorCode =
+        status === 401
+          ? 'auth'
+          : status === 403
+            ? 'permission'
+            : status === 404
+              ? 'not_found'
+              : status === 408
+                ? 'timeout'
+                : status === 429
+                  ? 'rate_limited'
+                  : status === 529 || status === 503
+                    ? 'overloaded'
+                    : status >= 500
+                      ? 'server'
+                      : 'bad_request';
+      const detail = serverMessage(error);
+      const hint = code === 'auth' ? ' (check the API key)' : '';
+      return new OpenAIModelError(code, safe(`${this.name}: ${code} (HTTP ${status})${hint}: ${detail}`), {
+        status,
+        attempts,
+      });
+    }
+    const text = error instanceof Error ? `${error.message}${causeText(error)}` : String(error);
+    if (error instanceof APIConnectionError) {
+      return new OpenAIModelError('connection', safe(`${this.name}: connection failed: ${text}`), {
+        attempts,
+      });
+    }
+    return new OpenAIModelError('invalid_response', safe(`${this.name}: unusable response: ${text}`), {
+      attempts,
+    });
+  }
+}
+
+function causeText(error: Error): string {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error) return ` (${cause.message}${causeText(cause)})`;
+  return '';
+}
+
+function serverMessage(error: APIError): string {
+  const body = error.error as { message?: unknown } | undefined;
+  if (body && typeof body.message === 'string') return body.message;
+  return error.message;
+}
+
+/** Parses tool-call arguments; an empty string means no arguments. */
+function parseArguments(raw: string | undefined): { value: unknown; error?: string } {
+  const text = (raw ?? '').trim();
+  if (text === '') return { value: {} };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { value: raw, error: `invalid JSON (${e instanceof Error ? e.message : String(e)})` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { value: raw, error: 'arguments must be a JSON object' };
+  }
+  return { value };
+}
+
+/** Creates an OpenAI Chat Completions model; see `OpenAIModelOptions`. */
+export function openaiModel(options: OpenAIModelOptions): OpenAIModel {
+  return new OpenAIModel(options);
+}
