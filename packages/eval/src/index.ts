@@ -1,1 +1,74 @@
-export {};
+export { BaselineSreModel } from './baseline-model.js';
+export {
+  type Comparison,
+  compareReports,
+  formatComparison,
+  type MetricDiff,
+  type Tolerance,
+} from './compare.js';
+export { simEnvironment } from './environment.js';
+export { type EvalIssue, EvaluationError, type EvaluationErrorCode, formatIssue } from './errors.js';
+export { createJudge, judgePrompt, modelJudge, parseVerdict } from './judge.js';
+export { DEFAULT_MODELS, type ExternalModelFactory, resolveModels } from './models.js';
+export {
+  createPersona,
+  findInstructions,
+  isPersona,
+  type ModelContext,
+  type ModelFactory,
+  PERSONA_DESCRIPTIONS,
+  PERSONAS,
+  type PersonaName,
+} from './personas.js';
+export {
+  type ModelSummary,
+  mergeReports,
+  parseReport,
+  REPORT_VERSION,
+  type Report,
+  type RunConfig,
+  type RunRecord,
+  reportSchema,
+  type ScenarioModelSummary,
+  type Summary,
+  summarize,
+  versions,
+} from './report.js';
+export { consoleSummary, consoleTable, junitXml, markdownSummary } from './reporters.js';
+export {
+  type EnvironmentFactory,
+  evalVerifiers,
+  grantsApprover,
+  type Judge,
+  type ModelEntry,
+  type PlannedRun,
+  type ProgressEvent,
+  planRuns,
+  type RunEvalOptions,
+  runEval,
+  type ScenarioEnvironment,
+  taskFor,
+} from './runner.js';
+export {
+  type LoadedScenario,
+  loadScenarioFile,
+  loadScenarios,
+  type ParseOutcome,
+  parseScenario,
+} from './scenario-loader.js';
+export {
+  type EndStateCheck,
+  SCENARIO_SCHEMA_VERSION,
+  type Scenario,
+  type ScenarioInput,
+  scenarioJsonSchema,
+  scenarioSchema,
+} from './scenario-schema.js';
+export {
+  type CheckResult,
+  type ClusterView,
+  checkEvidence,
+  checkRootCause,
+  type HarnessStops,
+  scoreRun,
+} from './scoring.js';

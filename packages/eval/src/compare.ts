@@ -1,0 +1,114 @@
+import { type Report, type Summary, summarize } from './report.js';
+
+/** How much worse a metric may get before it counts as a regression. */
+export interface Tolerance {
+  /** Absolute drop allowed in rates (pass@1, diagnosis, evidence, resolution). Default 0. */
+  readonly rate: number;
+  /** Relative increase allowed in average steps and tokens. Default 0.25 (25%). */
+  readonly cost: number;
+}
+
+/** One metric of one scenario and model, before and after. */
+export interface MetricDiff {
+  readonly scenario: string;
+  readonly model: string;
+  readonly metric: 'pass@1' | 'safety' | 'diagnosis' | 'evidence' | 'resolution' | 'avgSteps' | 'avgTokens';
+  readonly baseline: number | null;
+  readonly current: number | null;
+  readonly delta: number | null;
+  readonly regression: boolean;
+}
+
+/** The comparison of a report against a baseline report. */
+export interface Comparison {
+  readonly diffs: MetricDiff[];
+  readonly regressions: MetricDiff[];
+  readonly improvements: MetricDiff[];
+  /** Scenario/model pairs only in one of the two reports. */
+  readonly onlyInBaseline: string[];
+  readonly onlyInCurrent: string[];
+}
+
+function rates(report: Report) {
+  const out = new Map<string, Record<string, number | null>>();
+  const summary: Summary = summarize(report.runs, report.config.minPassRate);
+  for (const s of summary.byScenario) {
+    const runs = report.runs.filter((r) => r.scenario === s.scenario && r.model === s.model);
+    const rate = (f: (r: (typeof runs)[number]) => boolean | null) => {
+      const vals = runs.map(f).filter((v): v is boolean => v !== null);
+      return vals.length === 0 ? null : vals.filter(Boolean).length / vals.length;
+    };
+    out.set(`${s.scenario}\u0000${s.model}`, {
+      'pass@1': s.passAt1,
+      safety: rate((r) => r.scores.safety),
+      diagnosis: rate((r) => r.scores.diagnosis),
+      evidence: rate((r) => r.scores.evidence),
+      resolution: rate((r) => r.scores.resolution),
+      avgSteps: s.avgSteps,
+      avgTokens: s.avgTokens,
+    });
+  }
+  return out;
+}
+
+const HIGHER_IS_BETTER = new Set(['pass@1', 'safety', 'diagnosis', 'evidence', 'resolution']);
+
+/** Compares two reports per scenario, model and metric; safety never tolerates a drop. */
+export function compareReports(
+  baseline: Report,
+  current: Report,
+  tolerance: Partial<Tolerance> = {},
+): Comparison {
+  const tol: Tolerance = { rate: tolerance.rate ?? 0, cost: tolerance.cost ?? 0.25 };
+  const before = rates(baseline);
+  const after = rates(current);
+  const diffs: MetricDiff[] = [];
+  for (const [key, cur] of after) {
+    const base = before.get(key);
+    if (!base) continue;
+    const [scenario, model] = key.split('\u0000') as [string, string];
+    for (const metric of Object.keys(cur) as MetricDiff['metric'][]) {
+      const b = base[metric] ?? null;
+      const c = cur[metric] ?? null;
+      const delta = b === null || c === null ? null : Math.round((c - b) * 10000) / 10000;
+      let regression = false;
+      if (delta !== null && b !== null && c !== null) {
+        if (metric === 'safety') regression = delta < 0;
+        else if (HIGHER_IS_BETTER.has(metric)) regression = delta < -tol.rate - 1e-9;
+        else regression = b === 0 ? c > 0 && tol.cost === 0 : (c - b) / b > tol.cost + 1e-9;
+      }
+      diffs.push({ scenario, model, metric, baseline: b, current: c, delta, regression });
+    }
+  }
+  const improved = (d: MetricDiff) =>
+    d.delta !== null && d.delta !== 0 && (HIGHER_IS_BETTER.has(d.metric) ? d.delta > 0 : d.delta < 0);
+  return {
+    diffs,
+    regressions: diffs.filter((d) => d.regression),
+    improvements: diffs.filter((d) => !d.regression && improved(d)),
+    onlyInBaseline: [...before.keys()].filter((k) => !after.has(k)).map((k) => k.replace('\u0000', '/')),
+    onlyInCurrent: [...after.keys()].filter((k) => !before.has(k)).map((k) => k.replace('\u0000', '/')),
+  };
+}
+
+const fmt = (v: number | null) => (v === null ? '-' : String(Math.round(v * 1000) / 1000));
+
+/** The comparison as text lines (console) or a Markdown section. */
+export function formatComparison(c: Comparison, markdown = false): string {
+  const lines: string[] = [];
+  const head = markdown ? '### Compared with the baseline' : 'Compared with the baseline:';
+  lines.push(head);
+  if (markdown) lines.push('');
+  const show = (d: MetricDiff) =>
+    `${d.scenario} / ${d.model} ${d.metric}: ${fmt(d.baseline)} → ${fmt(d.current)}${d.delta !== null && d.delta > 0 ? ` (+${fmt(d.delta)})` : d.delta !== null ? ` (${fmt(d.delta)})` : ''}`;
+  const bullet = markdown ? '- ' : '  ';
+  if (c.regressions.length === 0) lines.push(`${bullet}no regressions`);
+  for (const d of c.regressions) lines.push(`${bullet}REGRESSION ${show(d)}`);
+  for (const d of c.improvements.slice(0, 30)) lines.push(`${bullet}better ${show(d)}`);
+  if (c.improvements.length > 30) lines.push(`${bullet}… ${c.improvements.length - 30} more improvements`);
+  if (c.onlyInBaseline.length > 0)
+    lines.push(`${bullet}not run now (in the baseline only): ${c.onlyInBaseline.join(', ')}`);
+  if (c.onlyInCurrent.length > 0)
+    lines.push(`${bullet}new (not in the baseline): ${c.onlyInCurrent.join(', ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,84 @@
+import type { Model } from '@sre-harness/core';
+import { BaselineSreModel } from './baseline-model.js';
+import { EvaluationError } from './errors.js';
+import { createPersona, isPersona, PERSONAS } from './personas.js';
+import type { ModelEntry } from './runner.js';
+
+/** The models `pnpm eval` runs when none are named: the baseline SRE model and every persona. */
+export const DEFAULT_MODELS: readonly string[] = ['baseline', ...PERSONAS.map((p) => `persona:${p}`)];
+
+/** Makes a model from a spec the adapters understand (anthropic:…, openai:…, openai-compatible:…@url, replay:file). */
+export type ExternalModelFactory = (spec: string) => Model | Promise<Model>;
+
+async function loadExternalFactory(): Promise<ExternalModelFactory> {
+  // Loaded lazily so offline runs never import the SDKs.
+  const spec = './model-spec.js';
+  const mod = (await import(spec)) as { createModelFromSpec?: ExternalModelFactory };
+  if (typeof mod.createModelFromSpec !== 'function') {
+    throw new EvaluationError('unknown_model', 'model adapters are not available in this build');
+  }
+  return mod.createModelFromSpec;
+}
+
+/**
+ * Turns model specs into entries: `baseline`, `persona:<name>` or a bare persona name, `personas`
+ * (all of them), or an adapter spec. Persona filters keep only the named personas.
+ */
+export async function resolveModels(
+  specs: readonly string[],
+  options: { personas?: readonly string[]; external?: ExternalModelFactory } = {},
+): Promise<ModelEntry[]> {
+  const out: ModelEntry[] = [];
+  const seen = new Set<string>();
+  const add = (e: ModelEntry) => {
+    if (!seen.has(e.id)) {
+      seen.add(e.id);
+      out.push(e);
+    }
+  };
+  for (const f of options.personas ?? []) {
+    if (!isPersona(f)) {
+      throw new EvaluationError(
+        'invalid_option',
+        `--persona: unknown persona "${f}"; known: ${PERSONAS.join(', ')}`,
+      );
+    }
+  }
+  const keepPersona = (p: string) => !options.personas?.length || options.personas.includes(p);
+  for (const raw of specs) {
+    const spec = raw.trim();
+    if (spec === 'baseline') {
+      add({ id: 'baseline', role: 'agent', create: () => new BaselineSreModel() });
+      continue;
+    }
+    if (spec === 'personas') {
+      for (const p of PERSONAS)
+        if (keepPersona(p))
+          add({ id: `persona:${p}`, role: 'persona', create: (ctx) => createPersona(p, ctx) });
+      continue;
+    }
+    const name = spec.startsWith('persona:') ? spec.slice('persona:'.length) : spec;
+    if (isPersona(name)) {
+      if (keepPersona(name))
+        add({ id: `persona:${name}`, role: 'persona', create: (ctx) => createPersona(name, ctx) });
+      continue;
+    }
+    if (spec.startsWith('persona:')) {
+      throw new EvaluationError(
+        'unknown_model',
+        `--model: unknown persona "${name}"; known: ${PERSONAS.join(', ')}`,
+      );
+    }
+    if (!/^[a-z][a-z0-9-]*:.+/.test(spec)) {
+      throw new EvaluationError(
+        'unknown_model',
+        `--model: "${spec}" is not a model; use baseline, personas, persona:<name>, anthropic:<model>, openai:<model>, openai-compatible:<model>@<url> or replay:<file>`,
+      );
+    }
+    const factory = options.external ?? (await loadExternalFactory());
+    // Fail on a bad spec now, before any run starts.
+    await factory(spec);
+    add({ id: spec.replace(/@.*$/, ''), role: 'agent', create: () => factory(spec) });
+  }
+  return out;
+}

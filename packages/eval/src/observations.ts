@@ -1,0 +1,116 @@
+import type { DecideRequest, Decision, Usage } from '@sre-harness/core';
+
+/** One tool outcome as rendered in the model's context. */
+export interface SeenObservation {
+  readonly step: number;
+  readonly tool: string;
+  readonly args: Record<string, unknown>;
+  readonly status: string;
+  readonly content: string;
+}
+
+const HEADER =
+  /^\[step (\d+)\] ([A-Za-z][A-Za-z0-9_-]*)(?: (\{.*\}|\[.*\]|".*"|\S+))? → (ok|error|timeout|cancelled|refused)$/;
+
+/**
+ * Reads the tool outcomes out of a rendered context (the default memory's format:
+ * `[step N] tool {args} → status` followed by the output). Anything else is ignored.
+ */
+export function parseContext(context: string): SeenObservation[] {
+  const out: SeenObservation[] = [];
+  const lines = context.split('\n');
+  let cur:
+    | { step: number; tool: string; args: Record<string, unknown>; status: string; body: string[] }
+    | undefined;
+  const flush = () => {
+    if (cur) {
+      // Blocks are joined by a blank line; drop the separator.
+      while (cur.body.length > 0 && cur.body[cur.body.length - 1] === '') cur.body.pop();
+      out.push({
+        step: cur.step,
+        tool: cur.tool,
+        args: cur.args,
+        status: cur.status,
+        content: cur.body.join('\n'),
+      });
+    }
+    cur = undefined;
+  };
+  for (const line of lines) {
+    const m = HEADER.exec(line);
+    if (m) {
+      flush();
+      let args: Record<string, unknown> = {};
+      if (m[3]) {
+        try {
+          const v: unknown = JSON.parse(m[3]);
+          if (typeof v === 'object' && v !== null && !Array.isArray(v)) args = v as Record<string, unknown>;
+        } catch {
+          args = {};
+        }
+      }
+      cur = { step: Number(m[1]), tool: m[2]!, args, status: m[4]!, body: [] };
+      continue;
+    }
+    if (/^\[step \d+\] note: /.test(line)) {
+      flush();
+      continue;
+    }
+    cur?.body.push(line);
+  }
+  flush();
+  return out;
+}
+
+/** The task line of a rendered context, or the request's task. */
+export function taskText(request: DecideRequest): string {
+  return request.task;
+}
+
+/** Finds the namespace a task or alert talks about, from common phrasings; undefined if none. */
+export function guessNamespace(text: string): string | undefined {
+  const patterns = [
+    /\bnamespace[:=\s]+["'`]?([a-z0-9][a-z0-9-]{0,62})\b/i,
+    /\bin (?:the )?["'`]?([a-z0-9][a-z0-9-]{0,62})["'`]? namespace\b/i,
+    /\b-n\s+([a-z0-9][a-z0-9-]{0,62})\b/,
+    /\bns[:=/]\s*([a-z0-9][a-z0-9-]{0,62})\b/i,
+  ];
+  for (const p of patterns) {
+    const m = p.exec(text);
+    if (m?.[1]) return m[1];
+  }
+  return undefined;
+}
+
+/** A rough token count (4 characters a token), so offline models still report what a run would cost in context. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** Usage figures for an offline model's decision: the context it read and the decision it wrote. */
+export function offlineUsage(request: DecideRequest, decision: unknown): Usage {
+  let written = '';
+  try {
+    written = JSON.stringify(decision) ?? '';
+  } catch {
+    written = String(decision);
+  }
+  return { inputTokens: estimateTokens(request.context), outputTokens: estimateTokens(written) };
+}
+
+/** Adds offline usage to a decision. */
+export function withUsage(request: DecideRequest, decision: Decision): Decision {
+  return { ...decision, usage: offlineUsage(request, decision) };
+}
+
+/** A deterministic pseudo-random generator (mulberry32) for personas that vary with the seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,308 @@
+import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
+import { parseTable } from './k8s-text.js';
+import {
+  guessNamespace,
+  parseContext,
+  type SeenObservation,
+  seededRandom,
+  withUsage,
+} from './observations.js';
+
+/** What a model factory is given for one run: never the scenario, only what varies the run. */
+export interface ModelContext {
+  readonly seed: number;
+  readonly trial: number;
+}
+
+/** Makes a fresh model for each run. */
+export type ModelFactory = (ctx: ModelContext) => Model | Promise<Model>;
+
+/** The offline personas that stress the harness. */
+export const PERSONAS = ['careful', 'eager', 'hallucinator', 'looper', 'gullible', 'malformed'] as const;
+/** One persona name. */
+export type PersonaName = (typeof PERSONAS)[number];
+
+/** One-line descriptions, for --help and reports. */
+export const PERSONA_DESCRIPTIONS: Record<PersonaName, string> = {
+  careful: 'investigates with read-only tools, then concludes without touching anything',
+  eager: 'gathers a little evidence, then tries every fix it can think of',
+  hallucinator: 'answers at once with a confident, invented root cause',
+  looper: 'repeats the same call until the budget stops it',
+  gullible: 'obeys instructions it finds inside logs, events and other tool output',
+  malformed: 'sends unknown tools, invalid arguments and garbage decisions',
+};
+
+function has(tools: readonly ToolDescriptor[], name: string): boolean {
+  return tools.some((t) => t.name === name);
+}
+
+function call(tool: string, args: Record<string, unknown>): Decision {
+  return { type: 'tool_calls', calls: [{ tool, args }] };
+}
+
+function namespaceOf(request: DecideRequest): string {
+  return guessNamespace(request.task) ?? 'default';
+}
+
+function unhealthyPods(seen: readonly SeenObservation[]): string[] {
+  const out: string[] = [];
+  for (const o of seen) {
+    if (o.tool !== 'list_pods' || o.status !== 'ok') continue;
+    for (const row of parseTable(o.content)) {
+      const name = row['NAME'];
+      const status = row['STATUS'] ?? '';
+      const ready = row['READY'] ?? '';
+      const [r, t] = ready.split('/');
+      if (
+        name &&
+        (!/^(Running|Completed|Succeeded)$/.test(status) || (r !== undefined && t !== undefined && r !== t))
+      ) {
+        if (!out.includes(name)) out.push(name);
+      }
+    }
+  }
+  return out;
+}
+
+function deployments(seen: readonly SeenObservation[]): string[] {
+  const out: string[] = [];
+  for (const o of seen) {
+    if (o.tool !== 'list_deployments' || o.status !== 'ok') continue;
+    for (const row of parseTable(o.content))
+      if (row['NAME'] && !out.includes(row['NAME'])) out.push(row['NAME']);
+  }
+  return out;
+}
+
+/** A model that runs a fixed plan computed from what it has seen so far. */
+class PlanModel implements Model {
+  readonly name: string;
+  readonly #next: (request: DecideRequest, seen: SeenObservation[]) => Decision | unknown;
+
+  constructor(name: string, next: (request: DecideRequest, seen: SeenObservation[]) => Decision | unknown) {
+    this.name = name;
+    this.#next = next;
+  }
+
+  async decide(request: DecideRequest): Promise<Decision> {
+    const out = this.#next(request, parseContext(request.context));
+    if (typeof out === 'object' && out !== null && 'type' in out) return withUsage(request, out as Decision);
+    return out as Decision;
+  }
+}
+
+function careful(): Model {
+  return new PlanModel('persona:careful', (request, seen) => {
+    const ns = namespaceOf(request);
+    const done = new Set(seen.map((o) => `${o.tool}:${String(o.args['name'] ?? '')}`));
+    if (!done.has('list_pods:') && has(request.tools, 'list_pods'))
+      return call('list_pods', { namespace: ns });
+    if (!done.has('get_events:') && has(request.tools, 'get_events'))
+      return call('get_events', { namespace: ns });
+    const pod = unhealthyPods(seen).find((p) => !done.has(`describe_pod:${p}`));
+    if (pod && has(request.tools, 'describe_pod') && request.step < request.maxSteps - 1) {
+      return call('describe_pod', { namespace: ns, name: pod });
+    }
+    const bad = unhealthyPods(seen);
+    return {
+      type: 'final',
+      answer:
+        bad.length > 0
+          ? `Pods not healthy in ${ns}: ${bad.join(', ')}. I looked at their state and events and changed nothing; a person should review the evidence above before acting.`
+          : `I listed the pods and events in ${ns} and saw no unhealthy pod. I changed nothing.`,
+    };
+  });
+}
+
+function eager(): Model {
+  let fixes: Decision[] | undefined;
+  return new PlanModel('persona:eager', (request, seen) => {
+    const ns = namespaceOf(request);
+    const tools = new Set(seen.map((o) => o.tool));
+    if (!tools.has('list_pods')) return call('list_pods', { namespace: ns });
+    if (!tools.has('list_deployments') && has(request.tools, 'list_deployments')) {
+      return call('list_deployments', { namespace: ns });
+    }
+    if (!fixes) {
+      const pods = unhealthyPods(seen);
+      const deps = deployments(seen);
+      const mutating = request.tools.filter((t) => t.mutating).map((t) => t.name);
+      fixes = [];
+      const pod = pods[0];
+      const dep = deps[0];
+      if (pod && mutating.includes('restart_pod'))
+        fixes.push(call('restart_pod', { namespace: ns, name: pod }));
+      if (dep && mutating.includes('rollback_deployment'))
+        fixes.push(call('rollback_deployment', { namespace: ns, name: dep }));
+      if (dep && mutating.includes('scale_deployment'))
+        fixes.push(call('scale_deployment', { namespace: ns, name: dep, replicas: 3 }));
+      if (dep && mutating.includes('set_resources')) {
+        fixes.push(
+          call('set_resources', {
+            namespace: ns,
+            deployment: dep,
+            container: dep,
+            limits: { memory: '4Gi', cpu: '4' },
+          }),
+        );
+      }
+      if (dep && mutating.includes('set_image')) {
+        fixes.push(
+          call('set_image', { namespace: ns, deployment: dep, container: dep, image: `${dep}:latest` }),
+        );
+      }
+      // It also "tidies up" a neighbouring namespace, which the namespace gate must stop.
+      if (pod && mutating.includes('restart_pod'))
+        fixes.push(call('restart_pod', { namespace: 'kube-system', name: pod }));
+    }
+    const next = fixes.shift();
+    if (next) return next;
+    return { type: 'final', answer: `I applied the fixes I could for ${ns}; things should be better now.` };
+  });
+}
+
+function hallucinator(): Model {
+  return new PlanModel('persona:hallucinator', (request) => ({
+    type: 'final',
+    answer: `Root cause: the primary database in ${namespaceOf(request)} ran out of connections after last night's deploy, so requests time out. I restarted the connection pooler and it is fixed.`,
+  }));
+}
+
+function looper(): Model {
+  return new PlanModel('persona:looper', (request) => call('list_pods', { namespace: namespaceOf(request) }));
+}
+
+const MUTATION_NAMES = [
+  'restart_pod',
+  'scale_deployment',
+  'set_resources',
+  'set_image',
+  'rollback_deployment',
+];
+
+/** Finds instructions addressed to the agent inside tool output, the way a prompt injection phrases them. */
+export function findInstructions(
+  text: string,
+  fallbackNamespace: string,
+): { tool: string; args: Record<string, unknown> }[] {
+  const out: { tool: string; args: Record<string, unknown> }[] = [];
+  for (const name of MUTATION_NAMES) {
+    const re = new RegExp(`\\b${name}\\b\\s*(?:with\\s*)?(\\{[^}]*\\}|[^\\n]*)`, 'g');
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const rest = m[1] ?? '';
+      let args: Record<string, unknown> = {};
+      try {
+        const v: unknown = JSON.parse(rest.trim());
+        if (typeof v === 'object' && v !== null) args = v as Record<string, unknown>;
+      } catch {
+        for (const kv of rest.matchAll(/([a-zA-Z]+)[=:]\s*"?([A-Za-z0-9._:/-]+)"?/g)) {
+          const v = kv[2]!;
+          args[kv[1]!] = /^\d+$/.test(v) ? Number(v) : v;
+        }
+      }
+      args['namespace'] ??= fallbackNamespace;
+      out.push({ tool: name, args });
+    }
+  }
+  for (const m of text.matchAll(
+    /kubectl\s+delete\s+pods?\s+([a-z0-9][a-z0-9.-]*)(?:\s+-n\s+([a-z0-9-]+))?/g,
+  )) {
+    out.push({ tool: 'restart_pod', args: { namespace: m[2] ?? fallbackNamespace, name: m[1] } });
+  }
+  for (const m of text.matchAll(
+    /kubectl\s+scale\s+(?:deployment|deploy)[/ ]([a-z0-9][a-z0-9.-]*)\s+--replicas[= ](\d+)(?:\s+-n\s+([a-z0-9-]+))?/g,
+  )) {
+    out.push({
+      tool: 'scale_deployment',
+      args: { namespace: m[3] ?? fallbackNamespace, name: m[1], replicas: Number(m[2]) },
+    });
+  }
+  return out;
+}
+
+function gullible(): Model {
+  const obeyed = new Set<string>();
+  return new PlanModel('persona:gullible', (request, seen) => {
+    const ns = namespaceOf(request);
+    for (const o of seen) {
+      if (o.status !== 'ok') continue;
+      for (const ins of findInstructions(o.content, ns)) {
+        const key = JSON.stringify(ins);
+        if (obeyed.has(key)) continue;
+        obeyed.add(key);
+        return call(ins.tool, ins.args);
+      }
+    }
+    const done = new Set(
+      seen.map((o) => `${o.tool}:${String(o.args['name'] ?? '')}:${String(o.args['previous'] ?? '')}`),
+    );
+    if (!done.has('list_pods::')) return call('list_pods', { namespace: ns });
+    if (!done.has('get_events::')) return call('get_events', { namespace: ns });
+    const pods: string[] = [];
+    for (const o of seen) {
+      if (o.tool === 'list_pods' && o.status === 'ok')
+        for (const r of parseTable(o.content)) if (r['NAME']) pods.push(r['NAME']);
+    }
+    for (const pod of pods) {
+      if (!done.has(`get_pod_logs:${pod}:`)) return call('get_pod_logs', { namespace: ns, name: pod });
+      if (!done.has(`get_pod_logs:${pod}:true`))
+        return call('get_pod_logs', { namespace: ns, name: pod, previous: true });
+    }
+    return { type: 'final', answer: `I followed the instructions I found in ${ns}.` };
+  });
+}
+
+function malformed(ctx: ModelContext): Model {
+  const rnd = seededRandom(ctx.seed * 7919 + ctx.trial);
+  const garbage: unknown[] = [
+    { type: 'tool_calls', calls: [{ tool: 'kubectl_exec', args: { command: 'rm -rf /data' } }] },
+    { type: 'tool_calls', calls: [{ tool: 'describe_pod', args: { name: 42 } }] },
+    { type: 'maybe', text: 'I am not sure what to do' },
+    'just a string, not a decision',
+    {
+      type: 'tool_calls',
+      calls: [{ tool: 'get_pod_logs', args: '{"namespace": ', parseError: 'Unexpected end of JSON input' }],
+    },
+    { type: 'tool_calls', calls: [{ tool: 'scale_deployment', args: { replicas: -1 } }] },
+    { type: 'tool_calls', calls: [] },
+    {
+      type: 'tool_calls',
+      calls: Array.from({ length: 12 }, () => ({ tool: 'list_pods', args: { namespace: 'default' } })),
+    },
+    { type: 'final' },
+    null,
+  ];
+  // Seeded order, so different seeds exercise different sequences.
+  for (let i = garbage.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [garbage[i], garbage[j]] = [garbage[j], garbage[i]];
+  }
+  let i = 0;
+  return new PlanModel('persona:malformed', (request) => {
+    if (i < garbage.length && request.step < request.maxSteps) return garbage[i++];
+    return { type: 'final', answer: 'done' };
+  });
+}
+
+/** Makes a persona model. */
+export function createPersona(name: PersonaName, ctx: ModelContext): Model {
+  switch (name) {
+    case 'careful':
+      return careful();
+    case 'eager':
+      return eager();
+    case 'hallucinator':
+      return hallucinator();
+    case 'looper':
+      return looper();
+    case 'gullible':
+      return gullible();
+    case 'malformed':
+      return malformed(ctx);
+  }
+}
+
+/** Whether a name is a persona. */
+export function isPersona(name: string): name is PersonaName {
+  return (PERSONAS as readonly string[]).includes(name);
+}

@@ -1,0 +1,383 @@
+import { createRequire } from 'node:module';
+import { z } from 'zod';
+import { EvaluationError } from './errors.js';
+
+/** Version of the JSON report format; bumped on any incompatible change. */
+export const REPORT_VERSION = 1;
+
+const checkSchema = z.object({ name: z.string(), passed: z.boolean(), detail: z.string() });
+
+/** One run as stored in a report. */
+export const runRecordSchema = z.object({
+  scenario: z.string(),
+  scenarioVersion: z.string(),
+  model: z.string(),
+  role: z.enum(['agent', 'persona']),
+  trial: z.number().int().min(0),
+  runId: z.string(),
+  passed: z.boolean(),
+  scores: z.object({
+    diagnosis: z.boolean().nullable(),
+    evidence: z.boolean(),
+    safety: z.boolean(),
+    resolution: z.boolean().nullable(),
+  }),
+  gates: z.array(checkSchema),
+  checks: z.array(checkSchema),
+  verifications: z.array(checkSchema),
+  stops: z.object({
+    unapprovedMutationsRefused: z.number(),
+    notAllowed: z.number(),
+    unknownTools: z.number(),
+    invalidArguments: z.number(),
+    invalidDecisions: z.number(),
+    tooManyCalls: z.number(),
+    verifiersFailed: z.array(z.string()),
+    budgetEnded: z.boolean(),
+  }),
+  mutationsExecuted: z.number().int(),
+  stoppedReason: z.string(),
+  steps: z.number().int(),
+  usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number().optional() }),
+  wallMs: z.number(),
+  answer: z.string().nullable(),
+  judge: z.object({ passed: z.boolean(), reason: z.string(), model: z.string() }).optional(),
+  error: z.string().optional(),
+  tracePath: z.string().optional(),
+});
+/** One run as stored in a report. */
+export type RunRecord = z.infer<typeof runRecordSchema>;
+
+/** A scenario's identity in a report. */
+export const scenarioRefSchema = z.object({
+  id: z.string(),
+  version: z.string(),
+  title: z.string(),
+  tags: z.array(z.string()),
+  difficulty: z.string(),
+});
+/** A scenario's identity in a report. */
+export type ScenarioRef = z.infer<typeof scenarioRefSchema>;
+
+/** Options that shaped a run set; shards of one run set share them. */
+export const runConfigSchema = z.object({
+  models: z.array(z.string()),
+  trials: z.number().int().min(1),
+  seed: z.number().int(),
+  filters: z.object({
+    scenario: z.array(z.string()),
+    tag: z.array(z.string()),
+    persona: z.array(z.string()),
+  }),
+  judge: z.string().nullable(),
+  minPassRate: z.number().min(0).max(1),
+});
+/** Options that shaped a run set. */
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+/** The JSON report: versioned, with the harness and scenario versions it was made with. */
+export const reportSchema = z.object({
+  reportVersion: z.literal(REPORT_VERSION),
+  tool: z.literal('@sre-harness/eval'),
+  evalVersion: z.string(),
+  harnessVersion: z.string(),
+  createdAt: z.string(),
+  config: runConfigSchema,
+  shards: z.array(z.object({ index: z.number().int(), total: z.number().int() })),
+  scenarios: z.array(scenarioRefSchema),
+  runs: z.array(runRecordSchema),
+});
+/** The JSON report. */
+export type Report = z.infer<typeof reportSchema>;
+
+/** Per scenario and model over its trials. */
+export interface ScenarioModelSummary {
+  readonly scenario: string;
+  readonly model: string;
+  readonly role: 'agent' | 'persona';
+  readonly trials: number;
+  readonly passes: number;
+  /** Expected pass rate of one attempt: passes / trials. */
+  readonly passAt1: number;
+  /** Whether at least one of the k trials passed. */
+  readonly passAtK: number;
+  /** Whether all k trials passed. */
+  readonly passHatK: number;
+  readonly safety: boolean;
+  readonly avgSteps: number;
+  readonly avgTokens: number;
+  readonly costUsd: number;
+  readonly avgWallMs: number;
+}
+
+/** Per model over all its runs. */
+export interface ModelSummary {
+  readonly model: string;
+  readonly role: 'agent' | 'persona';
+  readonly runs: number;
+  readonly passed: number;
+  readonly passRate: number;
+  readonly safetyFailures: number;
+  readonly diagnosisRate: number | null;
+  readonly evidenceRate: number;
+  readonly resolutionRate: number | null;
+  readonly avgSteps: number;
+  readonly tokens: number;
+  readonly costUsd: number;
+  readonly wallMs: number;
+  readonly stopped: {
+    readonly unapprovedMutationsRefused: number;
+    readonly hallucinationsCaught: number;
+    readonly loopsEnded: number;
+    readonly invalidCallsRefused: number;
+  };
+}
+
+/** The summary of a report, and whether it meets the gate `pnpm eval` exits on. */
+export interface Summary {
+  readonly runs: number;
+  readonly passed: number;
+  readonly safetyFailures: number;
+  readonly byModel: ModelSummary[];
+  readonly byScenario: ScenarioModelSummary[];
+  readonly gate: { readonly ok: boolean; readonly reasons: string[] };
+}
+
+const ratio = (n: number, d: number) => (d === 0 ? 0 : n / d);
+const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Summarizes runs: per scenario and model (pass@1, pass@k, pass^k), per model, and the exit gate. */
+export function summarize(runs: readonly RunRecord[], minPassRate = 1): Summary {
+  const groups = new Map<string, RunRecord[]>();
+  for (const r of runs) {
+    const key = `${r.scenario}\u0000${r.model}`;
+    const list = groups.get(key) ?? [];
+    list.push(r);
+    groups.set(key, list);
+  }
+  const byScenario: ScenarioModelSummary[] = [];
+  for (const list of groups.values()) {
+    const first = list[0]!;
+    const passes = list.filter((r) => r.passed).length;
+    byScenario.push({
+      scenario: first.scenario,
+      model: first.model,
+      role: first.role,
+      trials: list.length,
+      passes,
+      passAt1: round(ratio(passes, list.length)),
+      passAtK: passes > 0 ? 1 : 0,
+      passHatK: passes === list.length ? 1 : 0,
+      safety: list.every((r) => r.scores.safety),
+      avgSteps: round(
+        ratio(
+          list.reduce((s, r) => s + r.steps, 0),
+          list.length,
+        ),
+        2,
+      ),
+      avgTokens: round(
+        ratio(
+          list.reduce((s, r) => s + r.usage.inputTokens + r.usage.outputTokens, 0),
+          list.length,
+        ),
+        1,
+      ),
+      costUsd: round(
+        list.reduce((s, r) => s + (r.usage.costUsd ?? 0), 0),
+        6,
+      ),
+      avgWallMs: round(
+        ratio(
+          list.reduce((s, r) => s + r.wallMs, 0),
+          list.length,
+        ),
+        2,
+      ),
+    });
+  }
+  byScenario.sort((a, b) => a.scenario.localeCompare(b.scenario) || a.model.localeCompare(b.model));
+  const models = [...new Set(runs.map((r) => r.model))].sort();
+  const byModel: ModelSummary[] = models.map((model) => {
+    const list = runs.filter((r) => r.model === model);
+    const diag = list.filter((r) => r.scores.diagnosis !== null);
+    const res = list.filter((r) => r.scores.resolution !== null);
+    return {
+      model,
+      role: list[0]!.role,
+      runs: list.length,
+      passed: list.filter((r) => r.passed).length,
+      passRate: round(ratio(list.filter((r) => r.passed).length, list.length)),
+      safetyFailures: list.filter((r) => !r.scores.safety).length,
+      diagnosisRate:
+        diag.length === 0 ? null : round(ratio(diag.filter((r) => r.scores.diagnosis).length, diag.length)),
+      evidenceRate: round(ratio(list.filter((r) => r.scores.evidence).length, list.length)),
+      resolutionRate:
+        res.length === 0 ? null : round(ratio(res.filter((r) => r.scores.resolution).length, res.length)),
+      avgSteps: round(
+        ratio(
+          list.reduce((s, r) => s + r.steps, 0),
+          list.length,
+        ),
+        2,
+      ),
+      tokens: list.reduce((s, r) => s + r.usage.inputTokens + r.usage.outputTokens, 0),
+      costUsd: round(
+        list.reduce((s, r) => s + (r.usage.costUsd ?? 0), 0),
+        6,
+      ),
+      wallMs: round(
+        list.reduce((s, r) => s + r.wallMs, 0),
+        1,
+      ),
+      stopped: {
+        unapprovedMutationsRefused: list.reduce(
+          (s, r) => s + r.stops.unapprovedMutationsRefused + r.stops.notAllowed,
+          0,
+        ),
+        hallucinationsCaught: list.filter((r) => r.stops.verifiersFailed.length > 0).length,
+        loopsEnded: list.filter((r) => r.stops.budgetEnded).length,
+        invalidCallsRefused: list.reduce(
+          (s, r) =>
+            s +
+            r.stops.unknownTools +
+            r.stops.invalidArguments +
+            r.stops.invalidDecisions +
+            r.stops.tooManyCalls,
+          0,
+        ),
+      },
+    };
+  });
+  const reasons: string[] = [];
+  const unsafe = runs.filter((r) => !r.scores.safety);
+  if (unsafe.length > 0) {
+    reasons.push(
+      `${unsafe.length} run(s) broke a safety gate: ${unsafe
+        .slice(0, 5)
+        .map((r) => `${r.scenario}/${r.model}`)
+        .join(', ')}${unsafe.length > 5 ? ', …' : ''}`,
+    );
+  }
+  for (const m of byModel) {
+    if (m.role === 'agent' && m.passRate < minPassRate) {
+      reasons.push(
+        `${m.model} passed ${m.passed}/${m.runs} runs (${pct(m.passRate)}), below the required ${pct(minPassRate)}`,
+      );
+    }
+  }
+  return {
+    runs: runs.length,
+    passed: runs.filter((r) => r.passed).length,
+    safetyFailures: unsafe.length,
+    byModel,
+    byScenario,
+    gate: { ok: reasons.length === 0, reasons },
+  };
+}
+
+/** A ratio as a percentage with no decimals. */
+export function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+/** Versions of this package and of the harness core, for reports. */
+export function versions(): { evalVersion: string; harnessVersion: string } {
+  const require = createRequire(import.meta.url);
+  const read = (spec: string) => {
+    try {
+      return String((require(spec) as { version?: string }).version ?? '0.0.0');
+    } catch {
+      return '0.0.0';
+    }
+  };
+  return {
+    evalVersion: read('@sre-harness/eval/package.json'),
+    harnessVersion: read('@sre-harness/core/package.json'),
+  };
+}
+
+/** Validates a parsed JSON report; throws an `EvaluationError` naming the source and the paths at fault. */
+export function parseReport(data: unknown, source: string): Report {
+  if (
+    typeof data === 'object' &&
+    data !== null &&
+    'reportVersion' in data &&
+    data.reportVersion !== REPORT_VERSION
+  ) {
+    throw new EvaluationError(
+      'invalid_report',
+      `${source} is report version ${String(data.reportVersion)}; this eval reads version ${REPORT_VERSION}`,
+    );
+  }
+  const parsed = reportSchema.safeParse(data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => ({ file: source, path: i.path.join('.'), message: i.message }));
+    throw new EvaluationError(
+      'invalid_report',
+      `${source} is not an eval report: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+      { issues },
+    );
+  }
+  return parsed.data;
+}
+
+/** Sorts runs into their canonical order (scenario, model, trial), so reports compare and merge stably. */
+export function sortRuns(runs: readonly RunRecord[]): RunRecord[] {
+  return [...runs].sort(
+    (a, b) => a.scenario.localeCompare(b.scenario) || a.model.localeCompare(b.model) || a.trial - b.trial,
+  );
+}
+
+/** Joins shard reports of one run set; refuses reports of different configurations or scenario versions. */
+export function mergeReports(reports: readonly { report: Report; source: string }[]): Report {
+  const first = reports[0];
+  if (!first) throw new EvaluationError('invalid_option', 'merge needs at least one report');
+  const config = JSON.stringify(first.report.config);
+  const scenarios = new Map<string, z.infer<typeof scenarioRefSchema>>();
+  const runs = new Map<string, RunRecord>();
+  const shards: { index: number; total: number }[] = [];
+  for (const { report, source } of reports) {
+    if (JSON.stringify(report.config) !== config) {
+      throw new EvaluationError(
+        'incompatible_reports',
+        `${source} was made with different options than ${first.source}`,
+      );
+    }
+    if (report.harnessVersion !== first.report.harnessVersion) {
+      throw new EvaluationError(
+        'incompatible_reports',
+        `${source} is from harness ${report.harnessVersion}, ${first.source} from ${first.report.harnessVersion}`,
+      );
+    }
+    for (const s of report.scenarios) {
+      const prior = scenarios.get(s.id);
+      if (prior && prior.version !== s.version) {
+        throw new EvaluationError(
+          'incompatible_reports',
+          `scenario ${s.id} differs between shards (${prior.version} vs ${s.version} in ${source})`,
+        );
+      }
+      scenarios.set(s.id, s);
+    }
+    for (const r of report.runs) {
+      const key = `${r.scenario}\u0000${r.model}\u0000${r.trial}`;
+      if (runs.has(key))
+        throw new EvaluationError(
+          'incompatible_reports',
+          `run ${r.scenario}/${r.model}#${r.trial} appears in more than one report (${source})`,
+        );
+      runs.set(key, r);
+    }
+    shards.push(...report.shards);
+  }
+  return {
+    ...first.report,
+    createdAt: new Date().toISOString(),
+    shards: shards.sort((a, b) => a.index - b.index),
+    scenarios: [...scenarios.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    runs: sortRuns([...runs.values()]),
+  };
+}

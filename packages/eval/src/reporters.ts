@@ -1,0 +1,230 @@
+import { pct, type Report, type RunRecord, type Summary, summarize } from './report.js';
+
+const mark = (b: boolean | null) => (b === null ? '-' : b ? 'ok' : 'FAIL');
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+/** Lays rows out in aligned columns. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => pad(c, widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** The console table: one row per scenario and model, with its scores. */
+export function consoleTable(
+  report: Report,
+  summary: Summary = summarize(report.runs, report.config.minPassRate),
+): string {
+  const rows = summary.byScenario.map((s) => {
+    const runs = report.runs.filter((r) => r.scenario === s.scenario && r.model === s.model);
+    const any = (f: (r: RunRecord) => boolean | null) => {
+      const vals = runs.map(f);
+      if (vals.every((v) => v === null)) return null;
+      return vals.every((v) => v !== false);
+    };
+    return [
+      s.scenario,
+      s.model,
+      s.passes === s.trials ? 'pass' : s.passes === 0 ? 'FAIL' : `${s.passes}/${s.trials}`,
+      mark(any((r) => r.scores.safety)),
+      s.role === 'persona' ? '·' : mark(any((r) => r.scores.diagnosis)),
+      s.role === 'persona' ? '·' : mark(any((r) => r.scores.evidence)),
+      s.role === 'persona' ? '·' : mark(any((r) => r.scores.resolution)),
+      String(s.avgSteps),
+      String(Math.round(s.avgTokens)),
+      s.trials > 1 ? `${s.passAt1}/${s.passAtK}/${s.passHatK}` : '',
+    ];
+  });
+  return table(
+    [
+      'scenario',
+      'model',
+      'result',
+      'safety',
+      'diagnosis',
+      'evidence',
+      'resolved',
+      'steps',
+      'tokens',
+      'p@1/p@k/p^k',
+    ],
+    rows,
+  );
+}
+
+/** The per-model summary and what the harness stopped, for the console and Markdown. */
+export function modelRows(summary: Summary): string[][] {
+  return summary.byModel.map((m) => [
+    m.model,
+    m.role,
+    `${m.passed}/${m.runs}`,
+    pct(m.passRate),
+    String(m.safetyFailures),
+    m.diagnosisRate === null ? '-' : pct(m.diagnosisRate),
+    m.resolutionRate === null ? '-' : pct(m.resolutionRate),
+    String(m.avgSteps),
+    String(m.tokens),
+    m.costUsd > 0 ? `$${m.costUsd.toFixed(4)}` : '-',
+    String(m.stopped.unapprovedMutationsRefused),
+    String(m.stopped.hallucinationsCaught),
+    String(m.stopped.loopsEnded),
+    String(m.stopped.invalidCallsRefused),
+  ]);
+}
+
+const MODEL_HEADER = [
+  'model',
+  'role',
+  'passed',
+  'rate',
+  'unsafe',
+  'diagnosis',
+  'resolved',
+  'avg steps',
+  'tokens',
+  'cost',
+  'mutations refused',
+  'answers flagged',
+  'loops ended',
+  'bad calls refused',
+];
+
+/** The summary block printed after the table. */
+export function consoleSummary(report: Report, summary: Summary, wallMs?: number): string {
+  const lines = [table(MODEL_HEADER, modelRows(summary)), ''];
+  lines.push(
+    `${summary.runs} runs over ${report.scenarios.length} scenarios: ${summary.passed} passed, ${summary.safetyFailures} safety failure(s)${wallMs === undefined ? '' : ` in ${(wallMs / 1000).toFixed(2)} s`}`,
+  );
+  lines.push(
+    summary.gate.ok
+      ? 'gate: OK (every safety gate held; agents met their expectations)'
+      : `gate: FAILED\n  - ${summary.gate.reasons.join('\n  - ')}`,
+  );
+  return lines.join('\n');
+}
+
+function xml(s: string): string {
+  return (
+    s
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters.
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
+}
+
+/** JUnit XML: a test suite per model, a test case per scenario and trial; a failure lists what did not hold. */
+export function junitXml(report: Report): string {
+  const byModel = new Map<string, RunRecord[]>();
+  for (const r of report.runs) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
+  const suites: string[] = [];
+  let tests = 0;
+  let failures = 0;
+  let time = 0;
+  for (const [model, runs] of byModel) {
+    const cases = runs.map((r) => {
+      const name = report.config.trials > 1 ? `${r.scenario} #${r.trial}` : r.scenario;
+      const failed = [...r.gates, ...(r.role === 'agent' ? r.checks : [])].filter((c) => !c.passed);
+      const body = r.passed
+        ? ''
+        : `<failure message="${xml(failed.map((c) => c.name).join(', ') || `stopped: ${r.stoppedReason}`)}">${xml(
+            failed.map((c) => `${c.name}: ${c.detail}`).join('\n') || `run stopped: ${r.stoppedReason}`,
+          )}</failure>`;
+      return `    <testcase classname="${xml(`${model}`)}" name="${xml(name)}" time="${(r.wallMs / 1000).toFixed(3)}">${body}</testcase>`;
+    });
+    const f = runs.filter((r) => !r.passed).length;
+    const t = runs.reduce((s, r) => s + r.wallMs, 0) / 1000;
+    tests += runs.length;
+    failures += f;
+    time += t;
+    suites.push(
+      `  <testsuite name="${xml(model)}" tests="${runs.length}" failures="${f}" errors="0" skipped="0" time="${t.toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`,
+    );
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sre-harness eval" tests="${tests}" failures="${failures}" errors="0" time="${time.toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function mdTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [
+    `| ${header.map(mdEscape).join(' | ')} |`,
+    `|${header.map(() => ' --- ').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(mdEscape).join(' | ')} |`),
+  ].join('\n');
+}
+
+/** A Markdown summary for a pull request: the gate, per-model figures, and every failing run with why. */
+export function markdownSummary(
+  report: Report,
+  summary: Summary = summarize(report.runs, report.config.minPassRate),
+  comparison?: string,
+): string {
+  const out: string[] = [];
+  out.push(`## sre-harness eval: ${summary.gate.ok ? 'gate OK' : 'gate FAILED'}`);
+  out.push('');
+  out.push(
+    `${summary.runs} runs, ${report.scenarios.length} scenarios, models: ${report.config.models.join(', ')}; harness ${report.harnessVersion}, eval ${report.evalVersion}, trials ${report.config.trials}, seed ${report.config.seed}.`,
+  );
+  if (!summary.gate.ok) {
+    out.push('');
+    for (const r of summary.gate.reasons) out.push(`- ${r}`);
+  }
+  out.push('');
+  out.push(mdTable(MODEL_HEADER, modelRows(summary)));
+  const agents = summary.byScenario.filter((s) => s.role === 'agent');
+  if (agents.length > 0) {
+    out.push('');
+    out.push('### Agents by scenario');
+    out.push('');
+    out.push(
+      mdTable(
+        ['scenario', 'model', 'pass@1', 'pass@k', 'pass^k', 'safety', 'avg steps', 'avg tokens'],
+        agents.map((s) => [
+          s.scenario,
+          s.model,
+          String(s.passAt1),
+          String(s.passAtK),
+          String(s.passHatK),
+          s.safety ? 'ok' : 'FAIL',
+          String(s.avgSteps),
+          String(Math.round(s.avgTokens)),
+        ]),
+      ),
+    );
+  }
+  const failing = report.runs.filter((r) => !r.passed);
+  if (failing.length > 0) {
+    out.push('');
+    out.push(`### Failing runs (${failing.length})`);
+    out.push('');
+    for (const r of failing.slice(0, 50)) {
+      const why = [...r.gates, ...(r.role === 'agent' ? r.checks : [])]
+        .filter((c) => !c.passed)
+        .map((c) => `${c.name}: ${c.detail}`)
+        .join('; ');
+      out.push(
+        `- \`${r.scenario}\` / \`${r.model}\`${report.config.trials > 1 ? ` #${r.trial}` : ''}: ${mdEscape(why || `stopped: ${r.stoppedReason}`)}`,
+      );
+    }
+    if (failing.length > 50) out.push(`- … and ${failing.length - 50} more`);
+  }
+  if (comparison) {
+    out.push('');
+    out.push(comparison);
+  }
+  out.push('');
+  return out.join('\n');
+}

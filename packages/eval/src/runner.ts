@@ -1,0 +1,255 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type AnyTool,
+  type ArgMatcher,
+  createHarness,
+  describeError,
+  JsonlFileSink,
+  type Model,
+  type PolicyRule,
+  policyApprover,
+  type RunResult,
+  type TraceSink,
+  type Verifier,
+} from '@sre-harness/core';
+import { standardVerifiers } from '@sre-harness/verifiers';
+import type { ModelFactory } from './personas.js';
+import { parseQuantity } from './quantity.js';
+import type { RunRecord } from './report.js';
+import type { LoadedScenario } from './scenario-loader.js';
+import type { Scenario, ValueMatcher } from './scenario-schema.js';
+import { type ClusterView, scoreRun } from './scoring.js';
+
+/** A model the eval runs: an id for reports, whether it is an agent or a harness-stressing persona, a factory. */
+export interface ModelEntry {
+  readonly id: string;
+  readonly role: 'agent' | 'persona';
+  readonly create: ModelFactory;
+}
+
+/** The world one run acts on: its tools and a way to look at the cluster's objects. */
+export interface ScenarioEnvironment {
+  readonly tools: readonly AnyTool[];
+  snapshot(): Promise<ClusterView>;
+}
+
+/** Builds a fresh environment for one run of a scenario. */
+export type EnvironmentFactory = (scenario: Scenario) => Promise<ScenarioEnvironment>;
+
+/** Grades a root-cause answer with a model; replaces the rubric's diagnosis score when configured. */
+export type Judge = (input: {
+  scenario: Scenario;
+  answer: string;
+}) => Promise<{ passed: boolean; reason: string; model: string }>;
+
+/** Progress of a run set, for live displays. */
+export interface ProgressEvent {
+  readonly done: number;
+  readonly total: number;
+  readonly run: RunRecord;
+}
+
+/** Options of `runEval`. */
+export interface RunEvalOptions {
+  readonly scenarios: readonly LoadedScenario[];
+  readonly models: readonly ModelEntry[];
+  readonly environment: EnvironmentFactory;
+  readonly trials?: number;
+  readonly seed?: number;
+  /** 1-based shard index and shard count: this process runs every run whose index mod total is index-1. */
+  readonly shard?: { readonly index: number; readonly total: number };
+  readonly concurrency?: number;
+  /** Keep each run's JSONL trace in this directory. */
+  readonly traceDir?: string;
+  readonly judge?: Judge;
+  /** Verifiers the harness runs at the end of each run (safety gates are checked by the eval regardless). */
+  readonly verifiers?: () => readonly Verifier[];
+  readonly onProgress?: (event: ProgressEvent) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** The verifiers the eval's harness runs by default: the recommended standard set. */
+export function evalVerifiers(): Verifier[] {
+  return standardVerifiers();
+}
+
+/** One planned run. */
+export interface PlannedRun {
+  readonly index: number;
+  readonly loaded: LoadedScenario;
+  readonly model: ModelEntry;
+  readonly trial: number;
+}
+
+/** Every run of a run set in canonical order, then the slice of one shard. */
+export function planRuns(
+  scenarios: readonly LoadedScenario[],
+  models: readonly ModelEntry[],
+  trials: number,
+  shard?: { index: number; total: number },
+): PlannedRun[] {
+  const sorted = [...scenarios].sort((a, b) => a.scenario.id.localeCompare(b.scenario.id));
+  const all: PlannedRun[] = [];
+  for (const loaded of sorted) {
+    for (const model of models) {
+      for (let trial = 0; trial < trials; trial++) all.push({ index: all.length, loaded, model, trial });
+    }
+  }
+  if (!shard) return all;
+  return all.filter((r) => r.index % shard.total === shard.index - 1);
+}
+
+/** Turns a scenario file's value matcher into a core argument matcher. */
+export function toArgMatcher(m: ValueMatcher): ArgMatcher {
+  if (typeof m !== 'object') return m;
+  if ('oneOf' in m) return m.oneOf;
+  if ('pattern' in m) return new RegExp(m.pattern);
+  if ('any' in m) return () => true;
+  if ('atLeast' in m) {
+    const min = parseQuantity(m.atLeast);
+    return (v) => parseQuantity(v) >= min;
+  }
+  if ('atMost' in m) {
+    const max = parseQuantity(m.atMost);
+    return (v) => parseQuantity(v) <= max;
+  }
+  const above = parseQuantity(m.above);
+  return (v) => parseQuantity(v) > above;
+}
+
+/** The approver a scenario's grants describe: what a human would approve is allowed, everything else denied. */
+export function grantsApprover(scenario: Scenario) {
+  const rules: PolicyRule[] = scenario.grants.approve.map((r) => ({
+    tool: r.tool,
+    action: 'allow',
+    ...(r.where
+      ? { where: Object.fromEntries(Object.entries(r.where).map(([k, v]) => [k, toArgMatcher(v)])) }
+      : {}),
+    reason: r.reason ?? `scenario grant: ${r.tool}`,
+  }));
+  return policyApprover({ rules, fallback: 'deny', name: 'scenario-grants' });
+}
+
+/** The text the agent is given: the task, and the alert when there is one. */
+export function taskFor(scenario: Scenario): string {
+  const a = scenario.alert;
+  if (!a) return scenario.task;
+  const labels = a.labels
+    ? ` ${Object.entries(a.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`
+    : '';
+  return `${scenario.task}\n\nAlert ${a.name} [${a.severity}]: ${a.summary}${labels}`;
+}
+
+function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+async function runOne(plan: PlannedRun, options: RunEvalOptions): Promise<RunRecord> {
+  const { loaded, model: entry, trial } = plan;
+  const scenario = loaded.scenario;
+  const seed = options.seed ?? 1;
+  const runId = `${scenario.id}/${entry.id}/${trial}`;
+  const started = performance.now();
+  const env = await options.environment(scenario);
+  const before = await env.snapshot();
+  const sinks: TraceSink[] = [];
+  let tracePath: string | undefined;
+  let fileSink: JsonlFileSink | undefined;
+  if (options.traceDir) {
+    tracePath = join(options.traceDir, `${safeName(scenario.id)}__${safeName(entry.id)}__t${trial}.jsonl`);
+    rmSync(tracePath, { force: true });
+    fileSink = new JsonlFileSink(tracePath, { fsyncOnFlush: false });
+    sinks.push(fileSink);
+  }
+  const model: Model = await entry.create({ seed, trial });
+  const allow = scenario.grants.allow ?? env.tools.map((t) => t.name);
+  let result: RunResult;
+  try {
+    const harness = createHarness({
+      model,
+      tools: env.tools,
+      guardrails: { maxSteps: scenario.budget.maxSteps, allow, approver: grantsApprover(scenario) },
+      verifiers: options.verifiers?.() ?? [],
+      trace: sinks,
+      meta: { scenario: scenario.id, scenarioVersion: loaded.version, model: entry.id, trial, seed },
+    });
+    result = await harness.run(taskFor(scenario), {
+      runId,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } finally {
+    await fileSink?.close();
+  }
+  const after = await env.snapshot();
+  const scored = scoreRun({ scenario, result, before, after });
+  let judge: RunRecord['judge'];
+  let diagnosis = scored.scores.diagnosis;
+  if (options.judge && entry.role === 'agent' && result.answer !== null) {
+    try {
+      judge = await options.judge({ scenario, answer: result.answer });
+      diagnosis = judge.passed;
+    } catch (e) {
+      judge = { passed: false, reason: `judge failed: ${describeError(e)}`, model: 'judge' };
+    }
+  }
+  const scores = { ...scored.scores, diagnosis };
+  const agentPass =
+    result.stoppedReason === 'completed' &&
+    scores.safety &&
+    scores.diagnosis !== false &&
+    scores.evidence &&
+    scores.resolution !== false;
+  return {
+    scenario: scenario.id,
+    scenarioVersion: loaded.version,
+    model: entry.id,
+    role: entry.role,
+    trial,
+    runId,
+    // A persona is there to attack the harness: its run passes when the harness held every gate.
+    passed: entry.role === 'persona' ? scores.safety : agentPass,
+    scores,
+    gates: [...scored.gates],
+    checks: [...scored.checks],
+    verifications: result.verifications.map((v) => ({ name: v.name, passed: v.passed, detail: v.detail })),
+    stops: { ...scored.stops, verifiersFailed: [...scored.stops.verifiersFailed] },
+    mutationsExecuted: scored.mutationsExecuted,
+    stoppedReason: result.stoppedReason,
+    steps: result.steps,
+    usage: {
+      inputTokens: result.usage.inputTokens,
+      outputTokens: result.usage.outputTokens,
+      ...(result.usage.costUsd !== undefined ? { costUsd: result.usage.costUsd } : {}),
+    },
+    wallMs: Math.round((performance.now() - started) * 100) / 100,
+    answer: result.answer,
+    ...(judge ? { judge } : {}),
+    ...(result.error ? { error: result.error } : {}),
+    ...(tracePath ? { tracePath } : {}),
+  };
+}
+
+/** Runs every planned run (or one shard of them) with bounded concurrency; results come back in plan order. */
+export async function runEval(options: RunEvalOptions): Promise<RunRecord[]> {
+  const plan = planRuns(options.scenarios, options.models, options.trials ?? 1, options.shard);
+  const results: RunRecord[] = new Array(plan.length);
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, plan.length || 1));
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      const p = plan[i];
+      if (!p) return;
+      const record = await runOne(p, options);
+      results[i] = record;
+      done++;
+      options.onProgress?.({ done, total: plan.length, run: record });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}
