@@ -63,6 +63,8 @@ export {
   callbackSink,
   JsonlFileSink,
   type JsonlSinkOptions,
+  LINE_HASH_SUFFIX,
+  lineHash,
   MemorySink,
   type RefusalReason,
   type StoppedReason,
@@ -83,4 +85,5 @@ export {
   type TraceRun,
   traceRuns,
 } from './trace-reader.js';
+export { type TraceProblem, type TraceVerification, verifyTrace } from './trace-verify.js';
 export type { Verification, Verifier, VerifyInput } from './verifier.js';

@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeError, HarnessError } from './errors.js';
 import type { Usage } from './model.js';
@@ -124,6 +125,10 @@ export interface TraceEnvelope {
   seq: number;
   ts: string;
   runId: string;
+  /** In JSONL files: the `hash` of the previous line (null on a file's first line). */
+  prev?: string | null;
+  /** In JSONL files: sha256 of this line as written up to this field, making the file a hash chain. */
+  hash?: string;
 }
 
 /** One trace event as written: `{ v, seq, ts, runId, kind, ... }`. */
@@ -168,11 +173,32 @@ export interface JsonlSinkOptions {
   readonly unbuffered?: boolean;
 }
 
+/** sha256 of a line's text as written before its `hash` member, in the form trace files use. */
+export function lineHash(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
+
+/** The `hash` member every chained trace line ends with. */
+export const LINE_HASH_SUFFIX = /,"hash":"(sha256:[0-9a-f]{64})"\}$/;
+
+/** The hash of the last complete, chained line of a file, so appending continues its chain. */
+function lastLineHash(fd: number): string | null {
+  const size = fstatSync(fd).size;
+  if (size === 0) return null;
+  const length = Math.min(size, 1 << 20);
+  const buf = Buffer.alloc(length);
+  readSync(fd, buf, 0, length, size - length);
+  const text = buf.toString('utf8').replace(/\n+$/, '');
+  const line = text.slice(text.lastIndexOf('\n') + 1);
+  return LINE_HASH_SUFFIX.exec(line)?.[1] ?? null;
+}
+
 /**
- * Appends one JSON line per event to a file opened O_APPEND. Writes hold whole lines only, and
- * pending lines are written at every checkpoint, i.e. before the harness calls the model, an
- * approver or a tool: a process killed at any point leaves a valid prefix of the run that records
- * everything up to the action in flight.
+ * Appends one JSON line per event to a file opened O_APPEND, each line chained to the one before
+ * (`prev`, `hash`), so editing, deleting or reordering a line is detectable (`verifyTrace`). Writes
+ * hold whole lines only, and pending lines are written at every checkpoint, i.e. before the harness
+ * calls the model, an approver or a tool: a process killed at any point leaves a valid prefix of the
+ * run that records everything up to the action in flight.
  */
 export class JsonlFileSink implements TraceSink {
   readonly path: string;
@@ -180,6 +206,7 @@ export class JsonlFileSink implements TraceSink {
   readonly #fsync: boolean;
   readonly #unbuffered: boolean;
   #pending = '';
+  #prev: string | null;
 
   constructor(path: string, options: JsonlSinkOptions = {}) {
     this.path = path;
@@ -187,7 +214,8 @@ export class JsonlFileSink implements TraceSink {
     this.#unbuffered = options.unbuffered ?? false;
     try {
       mkdirSync(dirname(path), { recursive: true });
-      this.#fd = openSync(path, 'a');
+      this.#fd = openSync(path, 'a+');
+      this.#prev = lastLineHash(this.#fd);
     } catch (cause) {
       throw new HarnessError(
         'trace_write_failed',
@@ -200,7 +228,17 @@ export class JsonlFileSink implements TraceSink {
   write(event: TraceEvent): void {
     if (this.#fd === undefined)
       throw new HarnessError('trace_write_failed', `trace file ${this.path} is closed`);
-    this.#pending += `${JSON.stringify(event)}\n`;
+    // Events re-written from another file carry that file's chain; this file's chain replaces it.
+    let body: object = event;
+    if ('hash' in event || 'prev' in event) {
+      const { prev: _p, hash: _h, ...rest } = event;
+      body = rest;
+    }
+    const json = JSON.stringify(body);
+    const head = `${json.slice(0, -1)},"prev":${this.#prev === null ? 'null' : `"${this.#prev}"`}`;
+    const hash = lineHash(head);
+    this.#prev = hash;
+    this.#pending += `${head},"hash":"${hash}"}\n`;
     if (this.#unbuffered) this.checkpoint();
   }
 
