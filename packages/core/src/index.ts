@@ -48,6 +48,7 @@ export {
   type Usage,
 } from './model.js';
 export { type ReplayFileOptions, ReplayModel, type ReplayModelOptions } from './replay-model.js';
+export { cancelOnSignals, type SignalCancellation } from './signals.js';
 export {
   type AnyTool,
   defineTool,
