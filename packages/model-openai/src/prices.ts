@@ -10,12 +10,13 @@ export interface ModelPrice {
   readonly cacheWritePerMTok?: number;
 }
 
-/** A price table keyed by model name or name prefix (the longest matching prefix wins). */
+/** A price table keyed by model name; dated snapshots of a model share its entry. */
 export type PriceTable = Readonly<Record<string, ModelPrice>>;
 
 /**
  * List prices of common OpenAI models (USD per million tokens) as published when this package was
- * written; prices change, so pass `prices` to override or extend them. Local servers cost nothing
+ * written; prices change and newer models are missing, so pass `prices` (or `price`) to override or
+ * extend them; a model with no entry gets no cost, never a guess. Local servers cost nothing
  * here: give them a zero price if you want a cost column.
  */
 export const DEFAULT_OPENAI_PRICES: PriceTable = Object.freeze({
@@ -31,15 +32,14 @@ export const DEFAULT_OPENAI_PRICES: PriceTable = Object.freeze({
   'o4-mini': { inputPerMTok: 1.1, cacheReadPerMTok: 0.275, outputPerMTok: 4.4 },
 });
 
-/** The price of a model: an exact entry, else the longest entry that is a prefix of its name. */
+/** The price of a model: its entry, or the entry of the model it is a dated snapshot of. */
 export function priceFor(table: PriceTable, model: string): ModelPrice | undefined {
   const exact = table[model];
   if (exact) return exact;
-  let best: string | undefined;
-  for (const key of Object.keys(table)) {
-    if (model.startsWith(key) && (best === undefined || key.length > best.length)) best = key;
-  }
-  return best === undefined ? undefined : table[best];
+  // Only dated snapshots (gpt-4.1-2025-04-14, claude-haiku-4-5-20251001) inherit a price: a
+  // longer name such as a "-pro" variant is a different model with a different price.
+  const base = model.replace(/-(\d{4}-\d{2}-\d{2}|\d{8}|latest)$/, '');
+  return base === model ? undefined : table[base];
 }
 
 /**

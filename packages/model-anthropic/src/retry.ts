@@ -1,0 +1,88 @@
+/** How failed requests are retried: exponential backoff with jitter, honouring the server's retry-after. */
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 4. */
+  readonly maxRetries?: number;
+  /** First backoff delay; each retry doubles it. Default 500 ms. */
+  readonly baseDelayMs?: number;
+  /**
+   * Longest wait between attempts, the backoff's ceiling. A server asking (retry-after) for a longer
+   * wait than this is not retried: the error is returned at once. Default 30 s.
+   */
+  readonly maxDelayMs?: number;
+  /** Waits between attempts; replace it in tests to record the delays instead of sleeping. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Source of jitter in [0, 1). Default Math.random. */
+  readonly random?: () => number;
+}
+
+/** The retry settings with defaults applied. */
+export interface RetryPolicy {
+  readonly maxRetries: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly random: () => number;
+}
+
+/** Sleeps, or rejects with the signal's reason as soon as it aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Fills in defaults; returns a message naming the first bad setting instead of a policy. */
+export function retryPolicy(options: RetryOptions = {}): RetryPolicy | string {
+  const maxRetries = options.maxRetries ?? 4;
+  const baseDelayMs = options.baseDelayMs ?? 500;
+  const maxDelayMs = options.maxDelayMs ?? 30_000;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0)
+    return `retry.maxRetries must be a whole number of at least 0; got ${maxRetries}`;
+  if (!(Number.isFinite(baseDelayMs) && baseDelayMs >= 0))
+    return `retry.baseDelayMs must be a number of milliseconds; got ${baseDelayMs}`;
+  if (!(Number.isFinite(maxDelayMs) && maxDelayMs >= baseDelayMs))
+    return `retry.maxDelayMs must be at least retry.baseDelayMs; got ${maxDelayMs}`;
+  return {
+    maxRetries,
+    baseDelayMs,
+    maxDelayMs,
+    sleep: options.sleep ?? abortableSleep,
+    random: options.random ?? Math.random,
+  };
+}
+
+/** Reads retry-after-ms or retry-after (seconds or an HTTP date) into milliseconds. */
+export function retryAfterMs(headers: { get(name: string): string | null } | undefined): number | undefined {
+  if (!headers) return undefined;
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null && ms.trim() !== '') {
+    const n = Number(ms);
+    if (Number.isFinite(n) && n >= 0) return n;
+  }
+  const value = headers.get('retry-after');
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  if (Number.isFinite(date)) return Math.max(0, date - Date.now());
+  return undefined;
+}
+
+/** The wait before retry number `retry` (1-based): the server's ask, else backoff with equal jitter. */
+export function backoffMs(policy: RetryPolicy, retry: number, serverAskMs: number | undefined): number {
+  if (serverAskMs !== undefined) return serverAskMs;
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
+}
