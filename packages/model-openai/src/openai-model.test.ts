@@ -248,6 +248,14 @@ describe('OpenAIModel request', () => {
     expect(server.requests[0]?.body.model).toBe('qwen3:8b');
     // No price is known for a local model, so no cost is claimed.
     expect(d.usage?.costUsd).toBeUndefined();
+    expect(d.usage?.inputTokens).toBe(1200);
+  });
+
+  it('flags a response that carries no usage', async () => {
+    server.replies = [completion({ content: 'ok' }, 'stop', null)];
+    const d = await model().decide(request());
+    expect(d.usage).toBeUndefined();
+    expect(d.meta).toMatchObject({ usageMissing: true });
   });
 
   it('reads the key and base URL from the environment it is given', async () => {

@@ -218,6 +218,8 @@ export class OpenAIModel implements Model {
       model: completion.model ?? this.#model,
       finishReason,
       ...(attempts > 1 ? { attempts } : {}),
+      // Some OpenAI-compatible servers send no usage: say so rather than report zero tokens.
+      ...(usage ? {} : { usageMissing: true }),
     };
     const withUsage = usage ? { usage } : {};
     const refusal =
