@@ -1,0 +1,141 @@
+import type { TraceEvent } from '@sre-harness/core';
+
+/** How a trace line is coloured: one tone per family of event kinds. */
+export type Tone =
+  | 'tool'
+  | 'result'
+  | 'refusal'
+  | 'error'
+  | 'approval'
+  | 'verify-pass'
+  | 'verify-fail'
+  | 'decision'
+  | 'final'
+  | 'stop'
+  | 'info';
+
+/** One trace event as one display line. */
+export interface TraceLine {
+  readonly seq: number;
+  readonly kind: string;
+  readonly tone: Tone;
+  readonly text: string;
+}
+
+// Control characters would move the cursor or break Ink's line accounting; tabs and newlines
+// become spaces so every event stays on one line.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
+
+/** Squeezes any text onto one line without control characters, cut to `max` characters. */
+export function oneLine(text: string, max = 400): string {
+  const flat = text
+    .replace(CONTROL, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+  return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1))}…` : flat;
+}
+
+/** Compact JSON of tool arguments for a one-line summary. */
+export function argsText(args: unknown, max = 160): string {
+  let text: string;
+  try {
+    text = JSON.stringify(args) ?? String(args);
+  } catch {
+    text = String(args);
+  }
+  return oneLine(text, max);
+}
+
+/** 1234 → "1.2k", 1234567 → "1.2M". */
+export function compactNumber(n: number): string {
+  if (!Number.isFinite(n)) return '?';
+  const abs = Math.abs(n);
+  if (abs >= 1_000_000) return `${(n / 1_000_000).toFixed(1)}M`;
+  if (abs >= 10_000) return `${Math.round(n / 1000)}k`;
+  if (abs >= 1000) return `${(n / 1000).toFixed(1)}k`;
+  return String(Math.round(n));
+}
+
+/** Dollars with enough digits for small model bills. */
+export function money(usd: number | undefined): string {
+  if (usd === undefined) return '$-';
+  return usd >= 1 ? `$${usd.toFixed(2)}` : `$${usd.toFixed(4)}`;
+}
+
+function toneOf(event: TraceEvent): Tone {
+  switch (event.kind) {
+    case 'tool_call':
+      return 'tool';
+    case 'tool_result':
+      return 'result';
+    case 'tool_refused':
+      return 'refusal';
+    case 'tool_error':
+      return 'error';
+    case 'approval_requested':
+    case 'approval':
+      return 'approval';
+    case 'verify':
+      return event.passed ? 'verify-pass' : 'verify-fail';
+    case 'decision':
+      return event.type === 'invalid' ? 'refusal' : 'decision';
+    case 'final':
+      return 'final';
+    case 'stop':
+      return 'stop';
+    default:
+      return 'info';
+  }
+}
+
+function body(event: TraceEvent): string {
+  switch (event.kind) {
+    case 'run_start':
+      return `run ${event.runId} started${event.model ? ` with ${event.model}` : ''}, budget ${event.maxSteps} steps: ${oneLine(event.task, 200)}`;
+    case 'decision': {
+      const usage = event.usage ? ` (${event.usage.inputTokens}+${event.usage.outputTokens} tok)` : '';
+      if (event.type === 'tool_calls') {
+        const calls = (event.calls ?? []).map((c) => c.tool).join(', ');
+        return `step ${event.step}: model calls ${calls || '(nothing)'}${usage}`;
+      }
+      if (event.type === 'final') return `step ${event.step}: model answers${usage}`;
+      return `step ${event.step}: invalid decision: ${oneLine(event.detail ?? 'unparseable output', 200)}${usage}`;
+    }
+    case 'tool_call':
+      return `${event.mutating ? '! ' : ''}${event.tool} ${argsText(event.args)}`;
+    case 'approval_requested':
+      return `approval requested for ${event.tool} ${argsText(event.args)}`;
+    case 'approval':
+      return `${event.granted ? 'approved' : 'denied'} ${event.tool} by ${event.by}${event.reason ? `: ${oneLine(event.reason, 160)}` : ''}`;
+    case 'tool_refused':
+      return `refused ${event.tool} (${event.reason}): ${oneLine(event.detail, 200)}`;
+    case 'tool_result':
+      return `${event.tool} → ${event.chars} chars${event.truncated ? ' (cut)' : ''} in ${Math.round(event.durationMs)} ms: ${oneLine(event.output, 160)}`;
+    case 'tool_error':
+      return `${event.tool} ${event.reason} after ${Math.round(event.durationMs)} ms: ${oneLine(event.error, 200)}`;
+    case 'memory_compacted':
+      return `memory compacted ${event.beforeTokens} → ${event.afterTokens} tokens (${event.folded} folded)`;
+    case 'final':
+      return `answer: ${oneLine(event.answer, 240)}`;
+    case 'verify':
+      return `${event.passed ? '✓' : '✗'} ${event.name}: ${oneLine(event.detail, 200)}`;
+    case 'stop':
+      return `stopped: ${event.reason} after ${event.steps} steps, ${event.verified ? 'verified' : 'not verified'}${event.error ? ` (${oneLine(event.error, 120)})` : ''}`;
+    default: {
+      // A newer writer may add kinds; show them rather than drop them.
+      const unknown = event as { kind: string };
+      return `${unknown.kind}`;
+    }
+  }
+}
+
+/** Formats one trace event as a coloured display line. */
+export function formatEvent(event: TraceEvent): TraceLine {
+  return { seq: event.seq, kind: event.kind, tone: toneOf(event), text: oneLine(body(event), 600) };
+}
+
+/** The plain-text form of a line for headless output: `#seq kind text`. */
+export function plainLine(line: TraceLine, runLabel?: string): string {
+  return `${runLabel ? `[${runLabel}] ` : ''}#${line.seq} ${line.kind.padEnd(18)} ${line.text}`;
+}
