@@ -14,6 +14,7 @@ import {
   type Model,
   type Usage,
 } from './model.js';
+import { type Redactor, redactSecrets } from './redact.js';
 import { type AnyTool, type ToolDescriptor, ToolRegistry } from './tool.js';
 import {
   type RefusalReason,
@@ -52,6 +53,11 @@ export interface HarnessOptions {
   readonly toolTimeoutMs?: number;
   /** Tool output longer than this is cut, with a note saying so. Default 16,000 characters. */
   readonly maxObservationChars?: number;
+  /**
+   * Masks secrets in tool output and tool errors before the model, memory, trace or anyone else sees
+   * them. Default: the built-in `redactSecrets`; pass your own function, or false to turn it off.
+   */
+  readonly redact?: Redactor | false;
   /** Which tools the model is told about: only allowed ones (default), or every registered one. */
   readonly exposeTools?: 'allowed' | 'all';
   /** Clock for event timestamps (tests pin it). */
@@ -197,6 +203,7 @@ export function createHarness(options: HarnessOptions): Harness {
     approvalTimeoutMs,
     toolTimeoutMs,
     maxObservation,
+    redact: options.redact === false ? (t: string) => t : (options.redact ?? redactSecrets),
     maxSteps,
     maxCalls,
     exposed,
@@ -225,6 +232,7 @@ interface RunConfig {
   approvalTimeoutMs: number;
   toolTimeoutMs: number;
   maxObservation: number;
+  redact: Redactor;
   maxSteps: number;
   maxCalls: number;
   exposed: readonly ToolDescriptor[];
@@ -767,7 +775,7 @@ class Run {
           },
         }),
       );
-      const text = toText(out);
+      const text = c.redact(toText(out));
       const truncated = text.length > c.maxObservation;
       content = truncated
         ? `${text.slice(0, c.maxObservation)}\n[output cut: showing ${c.maxObservation} of ${text.length} characters]`
@@ -791,7 +799,7 @@ class Run {
           ? 'run cancelled while the tool ran'
           : reason === 'timeout'
             ? `no answer within ${limit} ms`
-            : describeError(e);
+            : c.redact(describeError(e));
       this.#emit({ kind: 'tool_error', step, callId, tool: tool.name, reason, error, durationMs });
       if (reason === 'cancelled') throw new Cancelled();
       status = reason === 'timeout' ? 'timeout' : 'error';

@@ -47,6 +47,7 @@ export {
   type ToolCallRequest,
   type Usage,
 } from './model.js';
+export { REDACTION_RULES, type Redactor, redactSecrets } from './redact.js';
 export { type ReplayFileOptions, ReplayModel, type ReplayModelOptions } from './replay-model.js';
 export { cancelOnSignals, type SignalCancellation } from './signals.js';
 export {

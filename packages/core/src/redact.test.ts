@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createHarness, defineTool, MemorySink, redactSecrets } from './index.js';
+import { callTool, finalAnswer, ScriptedModel } from './testing/index.js';
+
+const planted = {
+  jwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXZhbHVl',
+  bearer: 'Authorization: Bearer abcDEF1234567890ghiJKL',
+  aws: 'AKIAIOSFODNN7EXAMPLE',
+  awsSecret: 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  conn: 'postgres://app:hunter2-prod@db.internal:5432/orders',
+  apiKey: 'OPENAI_API_KEY=sk-proj-0123456789abcdefghijABCDEFGHIJ',
+  password: 'DB_PASSWORD: s3cr3t-value',
+  pem: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----',
+};
+const secrets = [
+  'c2lnbmF0dXJlLXZhbHVl',
+  'abcDEF1234567890ghiJKL',
+  'AKIAIOSFODNN7EXAMPLE',
+  'wJalrXUtnFEMI',
+  'hunter2-prod',
+  'sk-proj-0123456789',
+  's3cr3t-value',
+  'MIIEowIBAAKCAQEA',
+];
+
+describe('redactSecrets', () => {
+  it.each(Object.entries(planted))('masks %s', (_, text) => {
+    const out = redactSecrets(text);
+    for (const s of secrets) expect(out).not.toContain(s);
+    expect(out).toContain('<redacted');
+  });
+
+  it('leaves ordinary operational text alone', () => {
+    const text = [
+      'java.lang.OutOfMemoryError: Java heap space',
+      'Last State: Terminated, Reason: OOMKilled, Exit Code: 137',
+      'memory 497Mi / limit 512Mi (97%)',
+      'GET /api/v1/namespaces/shop/pods 200',
+      'Liveness probe failed: Get "http://10.0.0.7:8081/healthz": connect: connection refused',
+      'Environment: DB_PASSWORD: <set to the key "password" in secret "db">',
+    ].join('\n');
+    expect(redactSecrets(text)).toBe(text);
+  });
+
+  it('keeps the name of a secret-named variable so the line still reads', () => {
+    expect(redactSecrets('STRIPE_API_KEY=rk_live_abcdef123')).toBe('STRIPE_API_KEY=<redacted>');
+    expect(redactSecrets('"password": "p@ss"')).toBe('"password": "<redacted>"');
+  });
+});
+
+describe('the harness redacts before the model, memory and trace see tool output', () => {
+  it('masks planted secrets in results and errors on every channel', async () => {
+    const all = Object.values(planted).join('\n');
+    const leaky = defineTool({
+      name: 'env',
+      description: 'print env',
+      input: z.object({}),
+      mutating: false,
+      execute: () => all,
+    });
+    const failing = defineTool({
+      name: 'connect',
+      description: 'connect',
+      input: z.object({}),
+      mutating: false,
+      execute: () => {
+        throw new Error(`cannot connect to ${planted.conn}`);
+      },
+    });
+    const sink = new MemorySink();
+    const model = new ScriptedModel([callTool('env'), callTool('connect'), finalAnswer('done')]);
+    const r = await createHarness({
+      model,
+      tools: [leaky, failing],
+      guardrails: { maxSteps: 4, allow: ['env', 'connect'] },
+      trace: sink,
+    }).run('t');
+    const channels = [
+      JSON.stringify(sink.events),
+      JSON.stringify(r),
+      ...model.requests.map((q) => q.context),
+    ];
+    for (const channel of channels) for (const s of secrets) expect(channel).not.toContain(s);
+    expect(sink.ofKind('tool_result')[0]!.output).toContain('postgres://app:<redacted>@db.internal');
+  });
+
+  it('can be replaced or turned off', async () => {
+    const t = defineTool({
+      name: 't',
+      description: 't',
+      input: z.object({}),
+      mutating: false,
+      execute: () => 'token=abc123',
+    });
+    const sink = new MemorySink();
+    await createHarness({
+      model: new ScriptedModel([callTool('t'), finalAnswer('x')]),
+      tools: [t],
+      guardrails: { maxSteps: 3, allow: ['t'] },
+      redact: false,
+      trace: sink,
+    }).run('t');
+    expect(sink.ofKind('tool_result')[0]!.output).toBe('token=abc123');
+  });
+});
