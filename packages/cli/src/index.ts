@@ -1,0 +1,2 @@
+export { type Io, main } from './program.js';
+export { type FileVerification, formatVerification, verifyFile } from './verify-command.js';
