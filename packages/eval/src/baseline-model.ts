@@ -1,10 +1,950 @@
-import type { DecideRequest, Decision, Model } from '@sre-harness/core';
-import { withUsage } from './observations.js';
+import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
+import { parseTable } from './k8s-text.js';
+import { guessNamespace, parseContext, type SeenObservation, withUsage } from './observations.js';
+import { formatMemory, parseQuantity } from './quantity.js';
 
-/** The deterministic baseline SRE model (placeholder while the simulated cluster lands). */
+/*
+ * A deterministic SRE model that investigates and diagnoses from what it observes, using general
+ * Kubernetes failure signatures (the ones an on-call engineer learns), never a per-incident script.
+ * It reads only the task and the tool outputs in its context.
+ */
+
+interface PodRow {
+  name: string;
+  ready: string;
+  status: string;
+  restarts: number;
+}
+
+interface DeploymentRow {
+  name: string;
+  ready: string;
+  desired: number;
+  readyCount: number;
+}
+
+/** A conclusion drawn from a signature, with what supports it and the fix it suggests. */
+interface Finding {
+  /** Higher wins when several signatures match. */
+  weight: number;
+  object: string;
+  cause: string;
+  evidence: string[];
+  fix?: { tool: string; args: Record<string, unknown>; text: string };
+  advice?: string;
+}
+
+const WORD = /[a-z0-9][a-z0-9-]{2,}/g;
+const STOP = new Set([
+  'the',
+  'and',
+  'are',
+  'what',
+  'why',
+  'its',
+  'for',
+  'pod',
+  'pods',
+  'namespace',
+  'service',
+  'deployment',
+  'with',
+  'from',
+  'that',
+  'this',
+  'keeps',
+  'keep',
+  'fix',
+  'safe',
+  'find',
+  'root',
+  'cause',
+  'wrong',
+  'failing',
+  'since',
+  'there',
+  'our',
+  'any',
+  'not',
+  'can',
+  'you',
+  'please',
+  'look',
+  'into',
+  'check',
+  'alert',
+  'warning',
+  'critical',
+]);
+
+function hints(task: string): string[] {
+  return [...new Set((task.toLowerCase().match(WORD) ?? []).filter((w) => !STOP.has(w)))];
+}
+
+function lastOf(
+  seen: readonly SeenObservation[],
+  tool: string,
+  pred: (o: SeenObservation) => boolean = () => true,
+) {
+  for (let i = seen.length - 1; i >= 0; i--) {
+    const o = seen[i]!;
+    if (o.tool === tool && pred(o)) return o;
+  }
+  return undefined;
+}
+
+function okOutputs(seen: readonly SeenObservation[], tool: string): SeenObservation[] {
+  return seen.filter((o) => o.tool === tool && o.status === 'ok');
+}
+
+function podRows(seen: readonly SeenObservation[]): PodRow[] {
+  const o = lastOf(seen, 'list_pods', (x) => x.status === 'ok' && !x.args['labelSelector']);
+  if (!o) return [];
+  return parseTable(o.content)
+    .filter((r) => r['NAME'])
+    .map((r) => ({
+      name: r['NAME']!,
+      ready: r['READY'] ?? '',
+      status: r['STATUS'] ?? '',
+      restarts: Number.parseInt(r['RESTARTS'] ?? '0', 10) || 0,
+    }));
+}
+
+function deploymentRows(seen: readonly SeenObservation[]): DeploymentRow[] {
+  const o = lastOf(seen, 'list_deployments', (x) => x.status === 'ok');
+  if (!o) return [];
+  return parseTable(o.content)
+    .filter((r) => r['NAME'])
+    .map((r) => {
+      const [ready, desired] = (r['READY'] ?? '0/0').split('/').map((x) => Number.parseInt(x, 10) || 0);
+      return { name: r['NAME']!, ready: r['READY'] ?? '', readyCount: ready ?? 0, desired: desired ?? 0 };
+    });
+}
+
+function isUnhealthy(p: PodRow): boolean {
+  const [r, t] = p.ready.split('/');
+  if (/^(Completed|Succeeded)$/.test(p.status)) return false;
+  return p.status !== 'Running' || (r !== undefined && t !== undefined && r !== t) || p.restarts >= 3;
+}
+
+function severity(p: PodRow): number {
+  if (/CrashLoopBackOff|Error|OOMKilled|Init:/.test(p.status)) return 5;
+  if (/ImagePull|ErrImage|CreateContainer|InvalidImage/.test(p.status)) return 5;
+  if (p.status === 'Pending') return 4;
+  if (p.status !== 'Running') return 3;
+  return p.restarts >= 3 ? 2 : 1;
+}
+
+function matchesHint(name: string, hs: readonly string[]): boolean {
+  return hs.some((h) => name === h || name.startsWith(`${h}-`) || (h.length >= 5 && name.includes(h)));
+}
+
+/** The deployment a pod belongs to: the longest deployment name that prefixes the pod name. */
+function ownerOf(pod: string, deps: readonly DeploymentRow[], describe?: string): string | undefined {
+  const m = describe ? /Controlled By:\s*ReplicaSet\/(\S+)/.exec(describe) : null;
+  if (m) {
+    const rs = m[1]!;
+    const dep = deps.find((d) => rs.startsWith(`${d.name}-`));
+    if (dep) return dep.name;
+    return rs.replace(/-[a-z0-9]{5,10}$/, '');
+  }
+  return [...deps].sort((a, b) => b.name.length - a.name.length).find((d) => pod.startsWith(`${d.name}-`))
+    ?.name;
+}
+
+/** Splits a describe_pod text into container sections: name, whether it is an init container, its text. */
+function containerSections(text: string): { name: string; init: boolean; body: string }[] {
+  const out: { name: string; init: boolean; body: string }[] = [];
+  const lines = text.split('\n');
+  let section: 'init' | 'main' | undefined;
+  let cur: { name: string; init: boolean; body: string[] } | undefined;
+  const flush = () => {
+    if (cur) out.push({ name: cur.name, init: cur.init, body: cur.body.join('\n') });
+    cur = undefined;
+  };
+  for (const line of lines) {
+    if (/^Init Containers:\s*$/.test(line)) {
+      flush();
+      section = 'init';
+      continue;
+    }
+    if (/^Containers:\s*$/.test(line)) {
+      flush();
+      section = 'main';
+      continue;
+    }
+    if (/^\S/.test(line)) {
+      flush();
+      section = undefined;
+      continue;
+    }
+    const m = /^ {2}([a-z0-9][a-z0-9.-]*):\s*$/.exec(line);
+    if (section && m) {
+      flush();
+      cur = { name: m[1]!, init: section === 'init', body: [] };
+      continue;
+    }
+    cur?.body.push(line);
+  }
+  flush();
+  return out;
+}
+
+function field(body: string, label: string): string | undefined {
+  const m = new RegExp(`^\\s*${label}:\\s*(.+?)\\s*$`, 'm').exec(body);
+  return m?.[1];
+}
+
+/** The Last State / State block of a container section. */
+function stateBlock(
+  body: string,
+  which: 'State' | 'Last State',
+): { state?: string; reason?: string; exit?: number } {
+  const lines = body.split('\n');
+  const i = lines.findIndex((l) => new RegExp(`^\\s*${which}:\\s*`).test(l));
+  if (i < 0) return {};
+  const head = /:\s*(\S+)/.exec(lines[i]!.trim().slice(which.length))?.[1];
+  const indent = (lines[i]!.match(/^\s*/)?.[0].length ?? 0) + 1;
+  const out: { state?: string; reason?: string; exit?: number } = head ? { state: head } : {};
+  for (const l of lines.slice(i + 1)) {
+    const ind = l.match(/^\s*/)?.[0].length ?? 0;
+    if (ind < indent + 1 || l.trim() === '') break;
+    const r = /^\s*Reason:\s*(\S+)/.exec(l);
+    if (r) out.reason = r[1]!;
+    const e = /^\s*Exit Code:\s*(\d+)/.exec(l);
+    if (e) out.exit = Number(e[1]);
+  }
+  return out;
+}
+
+function memoryLimit(body: string): string | undefined {
+  const m = /Limits:\s*\n(?:\s+\S+:.*\n)*?\s+memory:\s*(\S+)/.exec(body);
+  return m?.[1];
+}
+
+function clip(s: string, n = 160): string {
+  const t = s.trim().replace(/\s+/g, ' ');
+  return t.length > n ? `${t.slice(0, n - 1)}…` : t;
+}
+
+function firstLine(text: string, re: RegExp): string | undefined {
+  return text.split('\n').find((l) => re.test(l));
+}
+
+function has(tools: readonly ToolDescriptor[], name: string): boolean {
+  return tools.some((t) => t.name === name);
+}
+
+const TRAFFIC =
+  /\b(503|502|504|5xx|unreachable|reach|endpoint|endpoints|traffic|service|connection refused|timeout|timing out|no healthy upstream|ingress|requests? fail)/i;
+const SLOW = /\b(slow|latency|throttl|p99|p95|sluggish|degraded)/i;
+const CHANGE = /\b(deploy|deployed|release|rollout|rolled|upgrade|new version|since)\b/i;
+
+/** The baseline SRE model: one instance per run. */
 export class BaselineSreModel implements Model {
   readonly name = 'baseline';
+  #fixTried = false;
+  #fixText: string | undefined;
+
   async decide(request: DecideRequest): Promise<Decision> {
-    return withUsage(request, { type: 'final', answer: 'not implemented yet' });
+    return withUsage(request, this.#next(request));
   }
+
+  #next(request: DecideRequest): Decision {
+    const seen = parseContext(request.context);
+    const ns = guessNamespace(request.task) ?? this.#namespaceFromContext(seen);
+    const tools = request.tools;
+    const done = new Set(seen.map((o) => key(o.tool, o.args)));
+    const want = (tool: string, args: Record<string, unknown>): Decision | undefined => {
+      if (!has(tools, tool) || done.has(key(tool, args))) return undefined;
+      return { type: 'tool_calls', calls: [{ tool, args }] };
+    };
+    const budgetLeft = request.maxSteps - request.step;
+    if (!ns) {
+      return (
+        want('list_resources', { kind: 'Namespace' }) ?? {
+          type: 'final',
+          answer: 'I could not tell which namespace the incident is in; please name it.',
+        }
+      );
+    }
+    const hs = hints(request.task);
+    // The mutation, once tried, is followed by one look at the result and then the answer.
+    const lastMutation = [...seen].reverse().find((o) => tools.some((t) => t.name === o.tool && t.mutating));
+    if (lastMutation) {
+      if (lastMutation.status === 'ok') {
+        const verify =
+          lastMutation.step === seen[seen.length - 1]?.step
+            ? ({ type: 'tool_calls', calls: [{ tool: 'list_pods', args: { namespace: ns } }] } as Decision)
+            : undefined;
+        if (verify && has(tools, 'list_pods') && budgetLeft > 1) return verify;
+      }
+      return this.#final(seen, ns, hs, request);
+    }
+    if (budgetLeft <= 1) return this.#final(seen, ns, hs, request);
+
+    const plan = this.#plan(seen, ns, hs, request);
+    for (const step of plan) {
+      const d = want(step.tool, step.args);
+      if (d) return d;
+    }
+    // Evidence is gathered: conclude, or first propose the fix the evidence supports.
+    const findings = this.#findings(seen, ns, hs);
+    const top = findings[0];
+    const mutating = new Set(tools.filter((t) => t.mutating).map((t) => t.name));
+    if (top?.fix && mutating.has(top.fix.tool) && !this.#fixTried && budgetLeft > 2) {
+      this.#fixTried = true;
+      this.#fixText = top.fix.text;
+      return { type: 'tool_calls', calls: [{ tool: top.fix.tool, args: top.fix.args }] };
+    }
+    return this.#final(seen, ns, hs, request);
+  }
+
+  #namespaceFromContext(seen: readonly SeenObservation[]): string | undefined {
+    const o = lastOf(seen, 'list_resources', (x) => x.args['kind'] === 'Namespace' && x.status === 'ok');
+    if (!o) return undefined;
+    const names = parseTable(o.content)
+      .map((r) => r['NAME'] ?? '')
+      .filter((n) => n && !/^(kube-|default$|local-path)/.test(n));
+    return names[0];
+  }
+
+  /** The investigation so far implies these reads, in order; the first not yet done is next. */
+  #plan(
+    seen: SeenObservation[],
+    ns: string,
+    hs: string[],
+    request: DecideRequest,
+  ): { tool: string; args: Record<string, unknown> }[] {
+    const plan: { tool: string; args: Record<string, unknown> }[] = [
+      { tool: 'list_pods', args: { namespace: ns } },
+      { tool: 'list_deployments', args: { namespace: ns } },
+      { tool: 'get_events', args: { namespace: ns } },
+    ];
+    const pods = podRows(seen);
+    const deps = deploymentRows(seen);
+    const task = request.task;
+    // A pod the task names but the cluster does not list: look it up directly.
+    const named = (task.match(/\b[a-z0-9]+(?:-[a-z0-9]+)*-[a-z0-9]{5}\b/g) ?? []).filter((n) => /\d/.test(n));
+    for (const n of named) {
+      if (!pods.some((p) => p.name === n))
+        plan.push({ tool: 'describe_pod', args: { namespace: ns, name: n } });
+    }
+    const suspects = pods
+      .filter(isUnhealthy)
+      .sort(
+        (a, b) =>
+          Number(matchesHint(b.name, hs)) - Number(matchesHint(a.name, hs)) ||
+          severity(b) - severity(a) ||
+          b.restarts - a.restarts,
+      );
+    const hinted = suspects.filter((p) => matchesHint(p.name, hs));
+    const primary = (hinted.length > 0 ? hinted : suspects).slice(0, 2);
+    // One pod per owner is enough.
+    const owners = new Set<string>();
+    const toDescribe: PodRow[] = [];
+    for (const p of primary) {
+      const o = ownerOf(p.name, deps) ?? p.name;
+      if (!owners.has(o)) {
+        owners.add(o);
+        toDescribe.push(p);
+      }
+    }
+    for (const p of toDescribe) {
+      plan.push({ tool: 'describe_pod', args: { namespace: ns, name: p.name } });
+      const d = lastOf(seen, 'describe_pod', (x) => x.args['name'] === p.name && x.status === 'ok');
+      if (!d) continue;
+      for (const c of containerSections(d.content)) {
+        const last = stateBlock(c.body, 'Last State');
+        const now = stateBlock(c.body, 'State');
+        const crashed =
+          last.reason !== undefined ||
+          now.state === 'Terminated' ||
+          /CrashLoopBackOff|Error/.test(now.reason ?? '');
+        if (last.reason === 'OOMKilled' || last.exit === 137) {
+          plan.push({ tool: 'get_pod_metrics', args: { namespace: ns, name: p.name } });
+        }
+        if (crashed) {
+          plan.push({
+            tool: 'get_pod_logs',
+            args: { namespace: ns, name: p.name, container: c.name, previous: true },
+          });
+        }
+      }
+      if (p.status === 'Running' && p.restarts > 0 && /Unhealthy|probe failed/i.test(d.content)) {
+        plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name } });
+      }
+    }
+    // Pods that run but log trouble (a full disk, a dependency down) only show it in their logs.
+    if (toDescribe.length === 0) {
+      const runningHinted = pods.filter((p) => matchesHint(p.name, hs) && p.status === 'Running');
+      const seenOwners = new Set<string>();
+      for (const p of runningHinted) {
+        const o = ownerOf(p.name, deps) ?? p.name;
+        if (seenOwners.has(o)) continue;
+        seenOwners.add(o);
+        plan.push({ tool: 'describe_pod', args: { namespace: ns, name: p.name } });
+        plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name } });
+        if (seenOwners.size >= 1) break;
+      }
+    }
+    const logs = okOutputs(seen, 'get_pod_logs')
+      .map((o) => o.content)
+      .join('\n');
+    if (/No space left on device|disk full|ENOSPC/i.test(logs)) {
+      for (const d of okOutputs(seen, 'describe_pod')) {
+        for (const claim of d.content.matchAll(/ClaimName:\s*(\S+)/g)) {
+          plan.push({
+            tool: 'describe_resource',
+            args: { kind: 'PersistentVolumeClaim', name: claim[1], namespace: ns },
+          });
+        }
+      }
+    }
+    // Slowness: look at usage against limits.
+    if (SLOW.test(task)) plan.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
+    // Deployments that want pods but have none: their own description and events say why.
+    for (const d of deps) {
+      const hasPods = pods.some((p) => p.name.startsWith(`${d.name}-`));
+      if ((d.desired > 0 && !hasPods) || (d.desired === 0 && matchesHint(d.name, hs))) {
+        plan.push({ tool: 'describe_deployment', args: { namespace: ns, name: d.name } });
+      }
+    }
+    const events = okOutputs(seen, 'get_events')
+      .map((o) => o.content)
+      .join('\n');
+    if (/exceeded quota|forbidden: exceeded/i.test(events))
+      plan.push({ tool: 'list_resources', args: { kind: 'ResourceQuota', namespace: ns } });
+    // Traffic problems: services and their endpoints.
+    const allHealthy = pods.length > 0 && pods.every((p) => !isUnhealthy(p));
+    if (TRAFFIC.test(task) || (allHealthy && deps.every((d) => d.readyCount === d.desired))) {
+      plan.push({ tool: 'list_services', args: { namespace: ns } });
+      const svc = lastOf(seen, 'list_services', (x) => x.status === 'ok');
+      if (svc) {
+        const names = parseTable(svc.content)
+          .map((r) => r['NAME'] ?? '')
+          .filter(Boolean);
+        const targets = names.filter((n) => matchesHint(n, hs));
+        for (const n of (targets.length > 0 ? targets : names).slice(0, 2)) {
+          plan.push({ tool: 'describe_service', args: { namespace: ns, name: n } });
+        }
+      }
+      // With endpoints in place, the pods behind the service and their ports matter.
+      const described = okOutputs(seen, 'describe_service');
+      if (described.some((o) => /Endpoints:\s*(?!<none>)\S/.test(o.content))) {
+        const dep = deps.find((d) => matchesHint(d.name, hs)) ?? deps[0];
+        if (dep) plan.push({ tool: 'describe_deployment', args: { namespace: ns, name: dep.name } });
+      }
+    }
+    // Dependencies named in logs: the service they point at.
+    for (const dep of dependencyHosts(logs)) {
+      plan.push({ tool: 'describe_service', args: { namespace: ns, name: dep } });
+    }
+    // A recent change: the rollout history of the deployment in trouble.
+    const troubled = [
+      ...new Set(toDescribe.map((p) => ownerOf(p.name, deps)).filter((x): x is string => !!x)),
+    ];
+    if (CHANGE.test(task) || /ImagePull|ErrImage/.test(pods.map((p) => p.status).join(' '))) {
+      for (const d of troubled) plan.push({ tool: 'get_rollout_history', args: { namespace: ns, name: d } });
+    }
+    // Pending: the nodes decide.
+    if (/FailedScheduling|didn't match|Insufficient/i.test(events))
+      plan.push({ tool: 'list_nodes', args: {} });
+    return plan;
+  }
+
+  #findings(seen: SeenObservation[], ns: string, hs: string[]): Finding[] {
+    const out: Finding[] = [];
+    const pods = podRows(seen);
+    const deps = deploymentRows(seen);
+    const events = okOutputs(seen, 'get_events')
+      .map((o) => o.content)
+      .join('\n');
+    const bonus = (name: string) => (matchesHint(name, hs) ? 5 : 0);
+
+    for (const d of okOutputs(seen, 'describe_pod')) {
+      const pod = String(d.args['name'] ?? '');
+      const owner = ownerOf(pod, deps, d.content);
+      const objectLabel = owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`;
+      const b = bonus(pod);
+      for (const c of containerSections(d.content)) {
+        const last = stateBlock(c.body, 'Last State');
+        const now = stateBlock(c.body, 'State');
+        const restarts = field(c.body, 'Restart Count');
+        const kind = c.init ? 'init container' : 'container';
+        const logs = lastOf(
+          seen,
+          'get_pod_logs',
+          (o) => o.args['name'] === pod && o.args['container'] === c.name && o.status === 'ok',
+        );
+        if (last.reason === 'OOMKilled' || (last.exit === 137 && !c.init)) {
+          const limit = memoryLimit(c.body);
+          const metrics = lastOf(
+            seen,
+            'get_pod_metrics',
+            (o) => o.status === 'ok' && o.content.includes(pod),
+          );
+          const memLine = metrics ? firstLine(metrics.content, /memory/i) : undefined;
+          const q = parseQuantity(limit);
+          const evidence = [
+            `describe_pod ${pod}: ${kind} ${c.name} Last State Terminated, Reason OOMKilled, Exit Code ${last.exit ?? 137}${restarts ? `, Restart Count ${restarts}` : ''}`,
+          ];
+          if (limit) evidence.push(`memory limit ${limit}`);
+          if (memLine) evidence.push(`get_pod_metrics: ${clip(memLine)}`);
+          const oomLog = logs ? firstLine(logs.content, /OutOfMemory|out of memory|heap|memory/i) : undefined;
+          if (oomLog) evidence.push(`previous logs: "${clip(oomLog, 120)}"`);
+          out.push({
+            weight: 90 + b,
+            object: objectLabel,
+            cause: `the ${kind} ${c.name} is OOMKilled (exit code 137): it uses more memory than its ${limit ?? ''} memory limit, so the kernel kills it and the pod goes into CrashLoopBackOff`,
+            evidence,
+            ...(owner && Number.isFinite(q)
+              ? {
+                  fix: {
+                    tool: 'set_resources',
+                    args: {
+                      namespace: ns,
+                      deployment: owner,
+                      container: c.name,
+                      limits: { memory: formatMemory(q * 2) },
+                    },
+                    text: `raise the memory limit of ${owner}/${c.name} from ${limit} to ${formatMemory(q * 2)}`,
+                  },
+                }
+              : {}),
+            advice: 'raise the memory limit (or lower the heap / fix the leak)',
+          });
+          continue;
+        }
+        const exit = last.exit ?? (now.state === 'Terminated' ? now.exit : undefined);
+        const notFound = logs
+          ? firstLine(logs.content, /not found|No such file|executable file not found/i)
+          : undefined;
+        if (exit === 127 || (notFound && exit !== undefined && exit !== 0)) {
+          out.push({
+            weight: 85 + b,
+            object: objectLabel,
+            cause: `the ${kind} ${c.name} exits with code ${exit ?? 127}: its command is not found in the image (bad command)`,
+            evidence: [
+              `describe_pod ${pod}: ${kind} ${c.name} terminated with Exit Code ${exit ?? 127}${now.reason ? `, now ${now.reason}` : ''}`,
+              ...(notFound ? [`logs: "${clip(notFound, 120)}"`] : []),
+              ...(field(c.body, 'Command') ? [`Command: ${field(c.body, 'Command')}`] : []),
+            ],
+            advice: `fix the ${kind} command to one that exists in the image`,
+          });
+          continue;
+        }
+        if (now.reason && /CreateContainerConfigError/.test(now.reason)) {
+          const msg =
+            firstLine(d.content, /not found|couldn't find key/i) ??
+            firstLine(events, new RegExp(`${escape(pod)}.*(not found|couldn't find key)`));
+          const ref = msg
+            ? /(configmap|secret)s? "?([a-z0-9.-]+)"? not found|couldn't find key (\S+) in (ConfigMap|Secret) (\S+)/i.exec(
+                msg,
+              )
+            : null;
+          const what = ref
+            ? ref[2]
+              ? `${ref[1]!.toLowerCase() === 'secret' ? 'Secret' : 'ConfigMap'} ${ref[2]} does not exist`
+              : `key ${ref[3]} is missing from ${ref[4]} ${ref[5]}`
+            : 'a referenced ConfigMap or Secret is missing';
+          out.push({
+            weight: 88 + b,
+            object: objectLabel,
+            cause: `the ${kind} ${c.name} cannot start (CreateContainerConfigError): ${what}`,
+            evidence: [
+              `describe_pod ${pod}: State Waiting, Reason CreateContainerConfigError`,
+              ...(msg ? [`event: ${clip(msg)}`] : []),
+            ],
+            advice: 'create the missing ConfigMap/Secret (or key), or fix the reference in the deployment',
+          });
+          continue;
+        }
+        if (now.reason && /ImagePullBackOff|ErrImagePull|InvalidImageName/.test(now.reason)) {
+          const image = field(c.body, 'Image') ?? '';
+          const msg =
+            firstLine(
+              `${d.content}\n${events}`,
+              /Failed to pull image|pull access denied|not found|manifest unknown|unauthorized/i,
+            ) ?? '';
+          const denied = /denied|unauthorized|authorization failed|authentication required|forbidden/i.test(
+            msg,
+          );
+          const history = owner
+            ? lastOf(seen, 'get_rollout_history', (o) => o.args['name'] === owner && o.status === 'ok')
+            : undefined;
+          const revisions = history
+            ? parseTable(history.content).filter((r) => /^\d+$/.test(r['REVISION'] ?? '')).length
+            : 0;
+          out.push({
+            weight: 87 + b,
+            object: objectLabel,
+            cause: denied
+              ? `the image ${image} cannot be pulled: pull access denied (the registry requires credentials; no working imagePullSecret) — ${now.reason}`
+              : `the image ${image} does not exist in the registry (wrong tag: not found) — ${now.reason}`,
+            evidence: [
+              `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
+              ...(msg ? [`event: ${clip(msg)}`] : []),
+            ],
+            ...(!denied && owner && revisions > 1
+              ? {
+                  fix: {
+                    tool: 'rollback_deployment',
+                    args: { namespace: ns, name: owner },
+                    text: `roll ${owner} back to its previous revision, whose image exists`,
+                  },
+                }
+              : {}),
+            advice: denied
+              ? 'add an imagePullSecret with credentials for the registry'
+              : 'set the image to a tag that exists, or roll back',
+          });
+          continue;
+        }
+        if (
+          exit !== undefined &&
+          exit !== 0 &&
+          (last.reason !== undefined || /CrashLoopBackOff/.test(now.reason ?? ''))
+        ) {
+          const logText = logs?.content ?? '';
+          const envLine = firstLine(
+            logText,
+            /environment variable|env(ironment)? var|is not set|must be set|missing .*(variable|env)/i,
+          );
+          const depLine = firstLine(
+            logText,
+            /connection refused|no such host|could not connect|connect(ion)? (timed out|timeout)|ECONNREFUSED|dial tcp|unavailable/i,
+          );
+          const diskLine = firstLine(logText, /No space left on device|ENOSPC|disk full/i);
+          const fatal = firstLine(logText, /fatal|panic|error|exception/i);
+          let cause: string;
+          let weight = 70;
+          if (envLine) {
+            const v = /\b([A-Z][A-Z0-9_]{2,})\b/.exec(envLine)?.[1];
+            cause = `the ${kind} ${c.name} crashes on start (exit code ${exit}): a required environment variable${v ? ` ${v}` : ''} is missing`;
+            weight = 84;
+          } else if (diskLine) {
+            cause = `the ${kind} ${c.name} crashes (exit code ${exit}): its volume is full (No space left on device)`;
+            weight = 84;
+          } else if (depLine) {
+            const host = dependencyHosts(depLine)[0];
+            cause = `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host})` : ''} it connects to is unavailable: ${clip(depLine, 100)}`;
+            weight = 80;
+          } else {
+            cause = `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(fatal, 100)}` : ''}`;
+          }
+          out.push({
+            weight: weight + b,
+            object: objectLabel,
+            cause,
+            evidence: [
+              `describe_pod ${pod}: ${kind} ${c.name} Last State Terminated${last.reason ? `, Reason ${last.reason}` : ''}, Exit Code ${exit}${restarts ? `, Restart Count ${restarts}` : ''}`,
+              ...[envLine, diskLine, depLine]
+                .filter((x): x is string => !!x)
+                .map((l) => `previous logs: "${clip(l, 140)}"`),
+            ],
+            advice: envLine
+              ? 'set the missing variable in the deployment'
+              : depLine
+                ? 'restore the dependency; the crash follows from it'
+                : 'fix what the logs show',
+          });
+        }
+      }
+      // Probes: the container runs but the kubelet kills or unreadies it.
+      const unhealthy =
+        firstLine(d.content, /(Liveness|Readiness) probe failed/i) ??
+        firstLine(events, new RegExp(`${escape(pod)}.*(Liveness|Readiness) probe failed`, 'i'));
+      if (unhealthy) {
+        const liveness = /Liveness/i.test(unhealthy);
+        const probe = firstLine(d.content, liveness ? /Liveness:/ : /Readiness:/);
+        const ports = [...d.content.matchAll(/Port[s]?:\s*(\d+)\/TCP/g)].map((m) => m[1]);
+        out.push({
+          weight: (liveness ? 75 : 65) + b,
+          object: objectLabel,
+          cause: `the ${liveness ? 'liveness' : 'readiness'} probe fails (${clip(unhealthy, 120)})${probe ? `; probe: ${clip(probe, 80)}` : ''}${ports.length ? `; container port ${ports.join(', ')}` : ''} — the probe checks the wrong port or path, so the kubelet ${liveness ? 'restarts the container' : 'keeps the pod unready'}`,
+          evidence: [`describe_pod ${pod}: ${clip(unhealthy)}`, ...(probe ? [clip(probe)] : [])],
+          advice: `point the ${liveness ? 'liveness' : 'readiness'} probe at the port the container listens on`,
+        });
+      }
+      // Pending pods: the scheduler's reason.
+      if (/Status:\s*Pending/.test(d.content) || /FailedScheduling/.test(d.content)) {
+        const sched =
+          firstLine(d.content, /FailedScheduling|didn't match|Insufficient|untolerated taint/i) ??
+          firstLine(events, /FailedScheduling/);
+        if (sched) {
+          const selector = /didn't match|node selector|affinity/i.test(sched);
+          const cpu = /Insufficient cpu/i.test(sched);
+          const mem = /Insufficient memory/i.test(sched);
+          const sel = firstLine(d.content, /Node-Selectors:/);
+          out.push({
+            weight: 86 + b,
+            object: objectLabel,
+            cause: selector
+              ? `the pod is Pending: no node matches its nodeSelector${sel ? ` (${clip(sel, 80)})` : ''} — FailedScheduling "didn't match Pod's node affinity/selector"`
+              : cpu
+                ? 'the pod is Pending: Insufficient cpu — its CPU request does not fit on any node (FailedScheduling)'
+                : mem
+                  ? 'the pod is Pending: Insufficient memory — its memory request does not fit on any node (FailedScheduling)'
+                  : `the pod is Pending: ${clip(sched, 120)}`,
+            evidence: [`FailedScheduling: ${clip(sched)}`],
+            advice: selector ? 'fix the nodeSelector or label a node' : 'lower the request or add capacity',
+          });
+        }
+      }
+      // A pod the task named that does not exist.
+      if (d.status === 'ok' && /not found/i.test(d.content) && !/^Name:/m.test(d.content)) {
+        // handled below with errors
+      }
+    }
+    for (const d of seen.filter((o) => o.tool === 'describe_pod' && /not found/i.test(o.content))) {
+      const pod = String(d.args['name'] ?? '');
+      const current = pods.filter((p) => p.name.split('-')[0] === pod.split('-')[0]);
+      out.push({
+        weight: 60,
+        object: `pod ${pod}`,
+        cause: `pod ${pod} does not exist in namespace ${ns} (not found): it no longer exists, so there is nothing to diagnose on it; ${current.length > 0 ? `the current pods ${current.map((p) => `${p.name} (${p.status}, ${p.ready} ready, ${p.restarts} restarts)`).join(', ')} replaced it` : 'no pod with a similar name is running now'}`,
+        evidence: [`describe_pod ${pod}: ${clip(d.content, 140)}`],
+        advice: 'nothing to fix on a pod that is gone; watch the current pods and alert on them',
+      });
+    }
+    // Deployments with no pods: the ReplicaSet's events say why (quota, admission).
+    for (const dd of okOutputs(seen, 'describe_deployment')) {
+      const name = String(dd.args['name'] ?? '');
+      const text = `${dd.content}\n${events}`;
+      const quota = firstLine(text, /exceeded quota|forbidden: exceeded/i);
+      const b = bonus(name);
+      if (quota) {
+        const q = /exceeded quota: ([a-z0-9.-]+)/i.exec(quota)?.[1];
+        out.push({
+          weight: 86 + b,
+          object: `deployment ${name}`,
+          cause: `pods cannot be created: the ResourceQuota${q ? ` ${q}` : ''} is exceeded (FailedCreate on the ReplicaSet: ${clip(quota, 120)})`,
+          evidence: [`FailedCreate: ${clip(quota)}`],
+          advice: 'raise the quota or lower the requests; no pod exists to restart',
+        });
+        continue;
+      }
+      const replicas = /Replicas:\s*(\d+) desired/.exec(dd.content);
+      if (replicas && replicas[1] === '0') {
+        const scaled = firstLine(
+          events,
+          new RegExp(`Scaled down replica set ${escape(name)}-\\S+ (?:to|from) `, 'i'),
+        );
+        const from = scaled ? /from (\d+)/.exec(scaled)?.[1] : undefined;
+        const target = Number(from ?? 0) > 0 ? Number(from) : 2;
+        out.push({
+          weight: 84 + b,
+          object: `deployment ${name}`,
+          cause: `deployment ${name} is scaled to zero replicas (Replicas: 0 desired), so no pod serves it`,
+          evidence: [
+            `describe_deployment ${name}: ${clip(replicas[0])}`,
+            ...(scaled ? [`event: ${clip(scaled)}`] : []),
+          ],
+          fix: {
+            tool: 'scale_deployment',
+            args: { namespace: ns, name, replicas: target },
+            text: `scale ${name} back to ${target} replicas`,
+          },
+          advice: `scale ${name} back up`,
+        });
+      }
+    }
+    // Services: no endpoints, or endpoints that point at a port nothing listens on.
+    for (const s of okOutputs(seen, 'describe_service')) {
+      const name = String(s.args['name'] ?? '');
+      const b = bonus(name);
+      const selector = field(s.content, 'Selector');
+      const endpoints = field(s.content, 'Endpoints');
+      if (endpoints !== undefined && /<none>/.test(endpoints)) {
+        out.push({
+          weight: 80 + b,
+          object: `service ${name}`,
+          cause: `service ${name} has no endpoints (Endpoints: <none>): its selector ${selector ?? ''} matches no ready pod, so traffic has nowhere to go (selector does not match the pod labels)`,
+          evidence: [`describe_service ${name}: Selector ${selector ?? '?'}, Endpoints <none>`],
+          advice: 'fix the service selector to match the pod labels',
+        });
+        continue;
+      }
+      const targetPort = /TargetPort:\s*(\d+)/.exec(s.content)?.[1];
+      if (targetPort && endpoints) {
+        const podPorts = new Set<string>();
+        for (const o of [...okOutputs(seen, 'describe_deployment'), ...okOutputs(seen, 'describe_pod')]) {
+          for (const m of o.content.matchAll(/Ports?:\s*([\d, /TCP]+)/g))
+            for (const p of m[1]!.matchAll(/(\d+)/g)) podPorts.add(p[1]!);
+        }
+        if (podPorts.size > 0 && !podPorts.has(targetPort)) {
+          out.push({
+            weight: 78 + b,
+            object: `service ${name}`,
+            cause: `service ${name} sends traffic to targetPort ${targetPort}, but the pods listen on ${[...podPorts].join(', ')} (wrong targetPort), so connections are refused`,
+            evidence: [
+              `describe_service ${name}: TargetPort ${targetPort}, Endpoints ${clip(endpoints, 80)}`,
+              `container port(s): ${[...podPorts].join(', ')}`,
+            ],
+            advice: `set the service targetPort to ${[...podPorts][0]}`,
+          });
+        }
+      }
+    }
+    // CPU throttling: usage pinned at the limit.
+    for (const m of okOutputs(seen, 'get_pod_metrics')) {
+      for (const line of m.content.split('\n')) {
+        const cpu = /cpu\s+(\S+)\s*\/\s*limit\s+(\S+)\s*\((\d+)%\)/i.exec(line);
+        if (cpu && Number(cpu[3]) >= 90) {
+          const podName =
+            [...pods].find((p) => m.content.slice(0, m.content.indexOf(line)).includes(p.name))?.name ?? '';
+          const owner = podName ? ownerOf(podName, deps) : undefined;
+          out.push({
+            weight: 72 + bonus(podName),
+            object: owner ? `deployment ${owner} (pod ${podName})` : `pod ${podName || 'unknown'}`,
+            cause: `CPU throttling: the container uses ${cpu[1]} of its ${cpu[2]} CPU limit (${cpu[3]}%), so it is throttled and slow`,
+            evidence: [`get_pod_metrics: ${clip(line)}`],
+            advice: 'raise the CPU limit (or remove it) so the container is not throttled',
+          });
+          break;
+        }
+      }
+    }
+    // A full volume that does not crash the process shows in current logs.
+    for (const l of okOutputs(seen, 'get_pod_logs')) {
+      const line = firstLine(l.content, /No space left on device|ENOSPC/i);
+      if (!line) continue;
+      const pod = String(l.args['name'] ?? '');
+      const owner = ownerOf(pod, deps);
+      const pvc = okOutputs(seen, 'describe_resource').find(
+        (o) => o.args['kind'] === 'PersistentVolumeClaim',
+      );
+      out.push({
+        weight: 76 + bonus(pod),
+        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        cause: `the disk is full: writes fail with "No space left on device"${pvc ? ` on the volume backed by PersistentVolumeClaim ${String(pvc.args['name'])}` : ''}`,
+        evidence: [`logs of ${pod}: "${clip(line, 140)}"`],
+        advice: 'free space or expand the volume (PVC)',
+      });
+    }
+    // A bad rollout: the newest revision fails while an older one worked.
+    for (const h of okOutputs(seen, 'get_rollout_history')) {
+      const name = String(h.args['name'] ?? '');
+      const revs = parseTable(h.content).filter((r) => /^\d+$/.test(r['REVISION'] ?? ''));
+      const failing = out.find((f) => f.object.startsWith(`deployment ${name}`) && !f.fix);
+      if (revs.length > 1 && failing && (CHANGE.test(h.content) || revs.length > 1)) {
+        const latest = revs[revs.length - 1]!;
+        failing.cause += `; it started with the latest rollout (revision ${latest['REVISION']}${latest['CHANGE-CAUSE'] ? `: ${latest['CHANGE-CAUSE']}` : ''})`;
+        failing.evidence.push(
+          `get_rollout_history ${name}: ${revs.length} revisions, latest ${latest['REVISION']}`,
+        );
+        failing.fix = {
+          tool: 'rollback_deployment',
+          args: { namespace: ns, name },
+          text: `roll ${name} back to the previous revision`,
+        };
+        failing.advice = `roll ${name} back to the previous revision, then fix the release`;
+      }
+    }
+    out.sort((a, b) => b.weight - a.weight);
+    return out;
+  }
+
+  #final(seen: SeenObservation[], ns: string, hs: string[], request: DecideRequest): Decision {
+    const findings = this.#findings(seen, ns, hs);
+    const pods = podRows(seen);
+    const deps = deploymentRows(seen);
+    const mutation = [...seen]
+      .reverse()
+      .find((o) => request.tools.some((t) => t.name === o.tool && t.mutating));
+    const lines: string[] = [];
+    const top = findings[0];
+    if (!top) {
+      const warnings = okOutputs(seen, 'get_events')
+        .flatMap((o) => o.content.split('\n'))
+        .filter((l) => /\bWarning\b/.test(l));
+      if (
+        pods.length > 0 &&
+        pods.every((p) => !isUnhealthy(p)) &&
+        deps.every((d) => d.readyCount >= d.desired)
+      ) {
+        lines.push(
+          `No fault found in namespace ${ns}: the workloads are healthy. All ${pods.length} pods are Running and Ready (${pods
+            .slice(0, 6)
+            .map((p) => `${p.name} ${p.ready}`)
+            .join(', ')}${pods.length > 6 ? ', …' : ''}) and every deployment has its replicas available.`,
+        );
+        lines.push(
+          warnings.length > 0
+            ? `The only warnings are old or unrelated (${clip(warnings[0]!, 100)}); nothing currently needs fixing.`
+            : 'There are no warning events; nothing needs fixing.',
+        );
+      } else {
+        const bad = pods.filter(isUnhealthy);
+        lines.push(
+          bad.length > 0
+            ? `I could not determine a root cause in ${ns}. Unhealthy pods: ${bad.map((p) => `${p.name} (${p.status})`).join(', ')}.`
+            : `I could not determine a root cause in ${ns} from what I observed.`,
+        );
+      }
+      return { type: 'final', answer: lines.join('\n') };
+    }
+    lines.push(`Root cause: ${top.object} in namespace ${ns}: ${top.cause}.`);
+    lines.push('Evidence:');
+    for (const e of top.evidence) lines.push(`- ${e}`);
+    const others = findings.slice(1).filter((f) => f.object !== top.object && f.weight >= 60);
+    if (others.length > 0) {
+      lines.push(
+        `Also seen (separate from this incident): ${others
+          .slice(0, 2)
+          .map((f) => `${f.object}`)
+          .join('; ')}.`,
+      );
+    }
+    if (mutation) {
+      if (mutation.status === 'ok') {
+        lines.push(`Fix applied (approved): ${this.#fixText ?? mutation.tool}. ${this.#afterFix(seen, ns)}`);
+      } else {
+        lines.push(
+          `Recommended fix, not applied (${mutation.status}: the change was not approved): ${this.#fixText ?? top.advice ?? ''}.`,
+        );
+      }
+    } else if (top.fix) {
+      lines.push(`Recommended fix: ${top.fix.text}.`);
+    } else if (top.advice) {
+      lines.push(`Recommended fix: ${top.advice}.`);
+    }
+    return { type: 'final', answer: lines.join('\n') };
+  }
+
+  #afterFix(seen: SeenObservation[], ns: string): string {
+    const after = lastOf(seen, 'list_pods', (o) => o.status === 'ok');
+    if (!after) return '';
+    const rows = parseTable(after.content);
+    return `Pods in ${ns} now: ${rows
+      .slice(0, 6)
+      .map((r) => `${r['NAME']} ${r['STATUS']}`)
+      .join(', ')}.`;
+  }
+}
+
+function key(tool: string, args: Record<string, unknown>): string {
+  return `${tool}:${JSON.stringify(Object.fromEntries(Object.entries(args).sort(([a], [b]) => a.localeCompare(b))))}`;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Host names a log line says it could not reach (`dial tcp: lookup orders-db`, `connect to ledger:5432`). */
+function dependencyHosts(text: string): string[] {
+  const out: string[] = [];
+  const patterns = [
+    /lookup ([a-z][a-z0-9-]*)(?:\.[a-z0-9.-]+)?(?: on [^:]+)?: no such host/gi,
+    /(?:connect(?:ing)? to|dial tcp|upstream|host)\s+"?([a-z][a-z0-9-]*)(?:\.[a-z0-9.-]*)?:\d+/gi,
+    /([a-z][a-z0-9-]*)(?:\.[a-z0-9-]+)*:\d+:?\s*(?:connection refused|ECONNREFUSED|i\/o timeout)/gi,
+  ];
+  for (const re of patterns) {
+    for (const m of text.matchAll(re)) {
+      const h = m[1]!.toLowerCase();
+      if (!/^(localhost|tcp|udp|http|https|\d)/.test(h) && !out.includes(h)) out.push(h);
+    }
+  }
+  return out;
 }

@@ -12,12 +12,8 @@ export type ExternalModelFactory = (spec: string) => Model | Promise<Model>;
 
 async function loadExternalFactory(): Promise<ExternalModelFactory> {
   // Loaded lazily so offline runs never import the SDKs.
-  const spec = './model-spec.js';
-  const mod = (await import(spec)) as { createModelFromSpec?: ExternalModelFactory };
-  if (typeof mod.createModelFromSpec !== 'function') {
-    throw new EvaluationError('unknown_model', 'model adapters are not available in this build');
-  }
-  return mod.createModelFromSpec;
+  const mod = await import('./model-spec.js');
+  return (spec) => mod.createModelFromSpec(spec);
 }
 
 /**
