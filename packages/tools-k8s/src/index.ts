@@ -1,1 +1,23 @@
-export {};
+export type {
+  CallOptions,
+  Cluster,
+  JsonPatchOp,
+  KubeMetadata,
+  KubeObject,
+  ListQuery,
+  LogQuery,
+  ObjectRef,
+  Patch,
+  PodMetrics,
+} from './cluster.js';
+export { K8sError, type K8sErrorCode, type WorldIssue } from './errors.js';
+export { findKind, type KindInfo, resolveKind, WELL_KNOWN_KINDS } from './kinds.js';
+export { formatCpu, formatMemory, parseQuantity } from './quantity.js';
+export {
+  K8S_TOOL,
+  type K8sToolsOptions,
+  k8sTools,
+  MUTATING_TOOL_NAMES,
+  READ_TOOL_NAMES,
+  readOnlyK8sTools,
+} from './tools/k8s-tools.js';

@@ -1,1 +1,19 @@
-export {};
+export { createSimCluster, type MutationRecord, SimCluster, type SimSnapshot } from './sim-cluster.js';
+export {
+  type Behavior,
+  behaviorSchema,
+  type ContainerFacts,
+  containerSchema,
+  deploymentSchema,
+  type ImageBehavior,
+  manifestSchema,
+  nodeSchema,
+  type PodFacts,
+  parseWorld,
+  podSchema,
+  serviceSchema,
+  type World,
+  type WorldInput,
+  worldSchema,
+} from './world-schema.js';
+export { checkoutOomWorld } from './worlds.js';

@@ -1,0 +1,91 @@
+/** A Kubernetes object as it travels on the wire: apiVersion, kind, metadata, and anything else. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: KubeMetadata;
+  spec?: unknown;
+  status?: unknown;
+  [key: string]: unknown;
+}
+
+/** Object metadata fields the tools read. */
+export interface KubeMetadata {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  creationTimestamp?: string;
+  ownerReferences?: { apiVersion?: string; kind: string; name: string; uid?: string; controller?: boolean }[];
+  generation?: number;
+  resourceVersion?: string;
+  [key: string]: unknown;
+}
+
+/** Identifies one object; `apiVersion` is looked up from the kind when left out. */
+export interface ObjectRef {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly apiVersion?: string;
+}
+
+/** What a list call selects. */
+export interface ListQuery {
+  readonly kind: string;
+  readonly apiVersion?: string;
+  /** Leave out for cluster-scoped kinds, or to list across namespaces. */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+}
+
+/** What a log read selects. */
+export interface LogQuery {
+  readonly namespace: string;
+  readonly name: string;
+  readonly container?: string;
+  readonly previous?: boolean;
+  readonly tail?: number;
+}
+
+/** One pod's usage from metrics.k8s.io, per container. */
+export interface PodMetrics {
+  readonly name: string;
+  readonly namespace: string;
+  readonly containers: readonly { name: string; usage: { cpu: string; memory: string } }[];
+}
+
+/** A patch in one of the three formats the Kubernetes API accepts. */
+export type Patch =
+  | { readonly type: 'strategic'; readonly body: Record<string, unknown> }
+  | { readonly type: 'merge'; readonly body: Record<string, unknown> }
+  | { readonly type: 'json'; readonly body: readonly JsonPatchOp[] };
+
+/** One RFC 6902 operation. */
+export interface JsonPatchOp {
+  readonly op: 'add' | 'remove' | 'replace' | 'test' | 'move' | 'copy';
+  readonly path: string;
+  readonly value?: unknown;
+  readonly from?: string;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The port the tools use: everything they need from a cluster, and nothing else. Failures reject with a
+ * `K8sError` whose code follows the API's Status reason (`not_found`, `invalid`, ...).
+ */
+export interface Cluster {
+  /** The cluster's idea of now, for ages (a simulated cluster answers from its logical clock). */
+  now(): Promise<Date>;
+  list(query: ListQuery, options?: CallOptions): Promise<KubeObject[]>;
+  get(ref: ObjectRef, options?: CallOptions): Promise<KubeObject>;
+  podLogs(query: LogQuery, options?: CallOptions): Promise<string>;
+  /** Rejects with code `unavailable` when the cluster has no metrics API. */
+  podMetrics(namespace: string, options?: CallOptions): Promise<PodMetrics[]>;
+  delete(ref: ObjectRef, options?: CallOptions): Promise<void>;
+  patch(ref: ObjectRef, patch: Patch, options?: CallOptions): Promise<KubeObject>;
+}

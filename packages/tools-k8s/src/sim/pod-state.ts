@@ -1,0 +1,629 @@
+import { parseDuration } from '../duration.js';
+import { parseQuantity } from '../quantity.js';
+import type { Container, ContainerState, ContainerStatus, Pod } from '../types.js';
+import type { Behavior, ContainerFacts, PodFacts } from './world-schema.js';
+
+/** How long a crashed container waits before its next start, in the simulation. */
+export const BACKOFF_SECONDS = 20;
+
+/** What the simulator knows about a pod besides its manifest. */
+export interface PodRuntime {
+  /** Logical seconds (relative to the world's start) the pod was created at; negative for older pods. */
+  createdAt: number;
+  facts?: PodFacts;
+  behaviors: Record<string, Behavior>;
+  ip: string;
+}
+
+/** What the rest of the world looks like to one pod. */
+export interface PodWorld {
+  readonly t0: number;
+  readonly registry?: { images?: readonly string[]; denied?: readonly string[] };
+  /** Data keys of a ConfigMap or Secret, or undefined when it does not exist. */
+  keysOf(kind: 'ConfigMap' | 'Secret', namespace: string, name: string): readonly string[] | undefined;
+  exists(kind: string, namespace: string, name: string): boolean;
+}
+
+/** An event the simulator derives from a pod's state. */
+export interface DerivedEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  count: number;
+  first: number;
+  last: number;
+  fieldPath?: string;
+  source: string;
+}
+
+type Cycle = {
+  kind: 'cycle';
+  reason: string;
+  exitCode: number;
+  failAfter: number;
+  currentLogs: string[];
+  previousLogs: string[];
+  oom: boolean;
+  probe?: { port: number | string; path: string; failureThreshold: number; period: number };
+};
+type Mode =
+  | { kind: 'healthy'; ready: boolean; readinessPort?: number | string; logs: string[] }
+  | {
+      kind: 'waiting';
+      reason: string;
+      message: string;
+      events: Omit<DerivedEvent, 'first' | 'last' | 'count' | 'source'>[];
+      pull?: boolean;
+    }
+  | Cycle;
+
+/** The evaluated state of one container. */
+export interface ContainerOutcome {
+  status: ContainerStatus;
+  running: boolean;
+  logs: { current: string[] | string; previous: string[] | string };
+  usage?: { cpu: number; memory: number };
+  oomKills: number;
+}
+
+/** The evaluated state of a pod at one instant. */
+export interface PodOutcome {
+  status: NonNullable<Pod['status']>;
+  containers: Map<string, ContainerOutcome>;
+  events: DerivedEvent[];
+}
+
+function imageExists(image: string, registry: PodWorld['registry']): boolean {
+  if (!registry?.images) return true;
+  const repo = image.replace(/[:@][^/:]*$/, '');
+  return registry.images.some((entry) => entry === image || (!/[:@][^/:]*$/.test(entry) && entry === repo));
+}
+
+function resolvePort(c: Container, port: number | string): number | undefined {
+  if (typeof port === 'number') return port;
+  if (/^\d+$/.test(port)) return Number(port);
+  return c.ports?.find((p) => p.name === port)?.containerPort;
+}
+
+function limitOf(c: Container, resource: 'memory' | 'cpu'): number | undefined {
+  return parseQuantity(c.resources?.limits?.[resource]);
+}
+
+function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld): Mode {
+  const ns = pod.metadata.namespace ?? 'default';
+  const image = c.image ?? '';
+  const denied = world.registry?.denied?.find((prefix) => image.startsWith(prefix));
+  const hasPullSecret = (pod.spec.imagePullSecrets ?? []).some((s) => world.exists('Secret', ns, s.name));
+  if (denied && !hasPullSecret) {
+    const message = `Failed to pull image "${image}": failed to pull and unpack image "${image}": failed to resolve reference "${image}": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`;
+    return pullFailure(image, message);
+  }
+  if (!imageExists(image, world.registry)) {
+    const message = `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`;
+    return pullFailure(image, message);
+  }
+  for (const env of c.env ?? []) {
+    const ref = env.valueFrom?.configMapKeyRef ?? env.valueFrom?.secretKeyRef;
+    if (!ref || ref.optional) continue;
+    const kind = env.valueFrom?.configMapKeyRef ? 'ConfigMap' : 'Secret';
+    const keys = world.keysOf(kind, ns, ref.name);
+    const message =
+      keys === undefined
+        ? `${kind.toLowerCase()} "${ref.name}" not found`
+        : keys.includes(ref.key)
+          ? undefined
+          : `couldn't find key ${ref.key} in ${kind} ${ns}/${ref.name}`;
+    if (message) return configError(message);
+  }
+  for (const from of c.envFrom ?? []) {
+    const ref = from.configMapRef ?? from.secretRef;
+    if (!ref || ref.optional) continue;
+    const kind = from.configMapRef ? 'ConfigMap' : 'Secret';
+    if (world.keysOf(kind, ns, ref.name) === undefined)
+      return configError(`${kind.toLowerCase()} "${ref.name}" not found`);
+  }
+  const command = c.command?.[0];
+  if (command && b.executables && !b.executables.includes(command)) {
+    return cycle('Error', 127, 1, [`/bin/sh: 1: ${command}: not found`]);
+  }
+  for (const req of b.requiredEnv ?? []) {
+    const spec = typeof req === 'string' ? { name: req } : req;
+    if (!hasEnv(c, spec.name, ns, world)) {
+      const lines = spec.logs ?? [`Error: required environment variable ${spec.name} is not set`];
+      return cycle('Error', spec.exitCode ?? 1, parseDuration(b.failAfter) ?? 2, lines);
+    }
+  }
+  if (b.crash) {
+    return cycle(
+      b.crash.reason ?? (b.crash.exitCode === 0 ? 'Completed' : 'Error'),
+      b.crash.exitCode,
+      parseDuration(b.failAfter) ?? 3,
+      b.crash.logs,
+    );
+  }
+  const need = parseQuantity(b.memory?.need);
+  const limit = limitOf(c, 'memory');
+  if (need !== undefined && limit !== undefined && need > limit) {
+    const logs = b.logs ?? [];
+    return {
+      ...cycle('OOMKilled', 137, parseDuration(b.failAfter) ?? 45, b.oomLogs ?? logs),
+      currentLogs: logs,
+      oom: true,
+    };
+  }
+  const listens = b.listenPorts;
+  const liveness = c.livenessProbe;
+  const livePort = liveness?.httpGet?.port ?? liveness?.tcpSocket?.port;
+  if (listens && liveness && livePort !== undefined) {
+    const port = resolvePort(c, livePort);
+    if (port === undefined || !listens.includes(port)) {
+      const period = liveness.periodSeconds ?? 10;
+      const threshold = liveness.failureThreshold ?? 3;
+      const failAfter = (liveness.initialDelaySeconds ?? 0) + period * threshold;
+      return {
+        ...cycle('Error', 137, failAfter, b.logs ?? []),
+        probe: {
+          port: port ?? livePort,
+          path: liveness.httpGet?.path ?? '',
+          failureThreshold: threshold,
+          period,
+        },
+      };
+    }
+  }
+  const readiness = c.readinessProbe;
+  const readyPort = readiness?.httpGet?.port ?? readiness?.tcpSocket?.port;
+  if (listens && readiness && readyPort !== undefined) {
+    const port = resolvePort(c, readyPort);
+    if (port === undefined || !listens.includes(port)) {
+      return { kind: 'healthy', ready: false, readinessPort: port ?? readyPort, logs: b.logs ?? [] };
+    }
+  }
+  return { kind: 'healthy', ready: b.ready !== false, logs: b.logs ?? [] };
+}
+
+function hasEnv(c: Container, name: string, ns: string, world: PodWorld): boolean {
+  if ((c.env ?? []).some((e) => e.name === name)) return true;
+  for (const from of c.envFrom ?? []) {
+    const ref = from.configMapRef ?? from.secretRef;
+    if (!ref) continue;
+    const keys = world.keysOf(from.configMapRef ? 'ConfigMap' : 'Secret', ns, ref.name);
+    if (keys?.includes(name)) return true;
+  }
+  return false;
+}
+
+function cycle(reason: string, exitCode: number, failAfter: number, logs: string[]): Cycle {
+  return {
+    kind: 'cycle',
+    reason,
+    exitCode,
+    failAfter: Math.max(1, failAfter),
+    currentLogs: logs,
+    previousLogs: logs,
+    oom: false,
+  };
+}
+
+function pullFailure(image: string, message: string): Mode {
+  return {
+    kind: 'waiting',
+    reason: 'ImagePullBackOff',
+    message: `Back-off pulling image "${image}"`,
+    pull: true,
+    events: [
+      { type: 'Warning', reason: 'Failed', message },
+      { type: 'Normal', reason: 'BackOff', message: `Back-off pulling image "${image}"` },
+    ],
+  };
+}
+
+function configError(message: string): Mode {
+  return {
+    kind: 'waiting',
+    reason: 'CreateContainerConfigError',
+    message,
+    events: [{ type: 'Warning', reason: 'Failed', message: `Error: ${message}` }],
+  };
+}
+
+const iso = (t0: number, seconds: number): string =>
+  new Date(t0 + seconds * 1000).toISOString().replace('.000Z', 'Z');
+
+function stateFromFacts(
+  state: NonNullable<ContainerFacts['state']>,
+  t0: number,
+  now: number,
+): ContainerState {
+  if ('terminated' in state) {
+    const { ago, ...rest } = state.terminated;
+    const finished = ago === undefined ? undefined : iso(t0, now - (parseDuration(ago) ?? 0));
+    return { terminated: { ...rest, ...(finished && !rest.finishedAt ? { finishedAt: finished } : {}) } };
+  }
+  return state as ContainerState;
+}
+
+/** Evaluates one container at logical time `now`. */
+function evaluateContainer(
+  c: Container,
+  b: Behavior,
+  facts: ContainerFacts | undefined,
+  pod: Pod,
+  runtime: PodRuntime,
+  world: PodWorld,
+  now: number,
+  events: DerivedEvent[],
+  blocked: string | undefined,
+): ContainerOutcome {
+  const name = c.name;
+  const podName = pod.metadata.name ?? '';
+  const base = { name, image: c.image ?? '', started: false } as ContainerStatus;
+  const elapsed = now - runtime.createdAt;
+  const fieldPath = `spec.containers{${name}}`;
+  const hasFactState = facts && (facts.state || facts.lastState || facts.restarts !== undefined);
+  const mode: Mode = blocked
+    ? { kind: 'waiting', reason: blocked, message: '', events: [] }
+    : modeOf(c, b, pod, world);
+  let status: ContainerStatus;
+  let running = false;
+  let logs: ContainerOutcome['logs'];
+  let oomKills = 0;
+  const waitingLogs = (reason: string) =>
+    `container "${name}" in pod "${podName}" is waiting to start: ${reason}`;
+  const noPrevious = `previous terminated container "${name}" in pod "${podName}" not found`;
+
+  if (mode.kind === 'waiting') {
+    const reason = mode.pull && elapsed < 30 ? 'ErrImagePull' : mode.reason;
+    status = {
+      ...base,
+      ready: false,
+      restartCount: 0,
+      state: { waiting: { reason, ...(mode.message ? { message: mode.message } : {}) } },
+    };
+    logs = {
+      current: waitingLogs(mode.pull ? 'trying and failing to pull image' : reason),
+      previous: noPrevious,
+    };
+    const count = Math.max(1, Math.floor(elapsed / 30));
+    for (const e of mode.events) {
+      events.push({
+        ...e,
+        count,
+        first: runtime.createdAt + 1,
+        last: runtime.createdAt + 1 + (count - 1) * 30,
+        fieldPath,
+        source: 'kubelet',
+      });
+    }
+  } else if (mode.kind === 'healthy') {
+    running = true;
+    status = {
+      ...base,
+      ready: mode.ready,
+      started: true,
+      restartCount: 0,
+      state: { running: { startedAt: iso(world.t0, runtime.createdAt + 1) } },
+    };
+    logs = { current: mode.logs, previous: noPrevious };
+    if (mode.readinessPort !== undefined) {
+      const count = Math.max(1, Math.floor(elapsed / 10));
+      events.push({
+        type: 'Warning',
+        reason: 'Unhealthy',
+        message: `Readiness probe failed: Get "http://${runtime.ip}:${mode.readinessPort}/": dial tcp ${runtime.ip}:${mode.readinessPort}: connect: connection refused`,
+        count,
+        first: runtime.createdAt + 10,
+        last: runtime.createdAt + 10 * count,
+        fieldPath,
+        source: 'kubelet',
+      });
+    }
+  } else {
+    const f = mode.failAfter;
+    const period = f + BACKOFF_SECONDS;
+    const n = elapsed < f ? 0 : 1 + Math.floor((elapsed - f) / period);
+    const inBackoff = elapsed >= f && (elapsed - f) % period < BACKOFF_SECONDS;
+    const lastEnd = runtime.createdAt + f + (n - 1) * period;
+    const terminated = {
+      terminated: {
+        reason: mode.reason,
+        exitCode: mode.exitCode,
+        startedAt: iso(world.t0, lastEnd - f),
+        finishedAt: iso(world.t0, lastEnd),
+      },
+    };
+    running = !inBackoff;
+    oomKills = mode.oom ? n : 0;
+    status = {
+      ...base,
+      ready: running && !mode.probe,
+      started: running,
+      restartCount: n,
+      state: inBackoff
+        ? {
+            waiting: {
+              reason: 'CrashLoopBackOff',
+              message: `back-off ${BACKOFF_SECONDS}s restarting failed container=${name} pod=${podName}`,
+            },
+          }
+        : {
+            running: {
+              startedAt: iso(world.t0, n === 0 ? runtime.createdAt + 1 : lastEnd + BACKOFF_SECONDS),
+            },
+          },
+      ...(n > 0 ? { lastState: terminated } : {}),
+    };
+    logs = {
+      current: inBackoff ? mode.previousLogs : mode.currentLogs,
+      previous: n > 0 ? mode.previousLogs : noPrevious,
+    };
+    if (n > 0) {
+      events.push({
+        type: 'Warning',
+        reason: 'BackOff',
+        message: `Back-off restarting failed container ${name} in pod ${podName}_${pod.metadata.namespace ?? 'default'}(${pod.metadata.uid ?? ''})`,
+        count: n,
+        first: runtime.createdAt + f,
+        last: lastEnd,
+        fieldPath,
+        source: 'kubelet',
+      });
+      if (mode.probe) {
+        const p = mode.probe;
+        const target = p.path
+          ? `Get "http://${runtime.ip}:${p.port}${p.path}": dial tcp ${runtime.ip}:${p.port}: connect: connection refused`
+          : `dial tcp ${runtime.ip}:${p.port}: connect: connection refused`;
+        events.push({
+          type: 'Warning',
+          reason: 'Unhealthy',
+          message: `Liveness probe failed: ${target}`,
+          count: n * p.failureThreshold,
+          first: runtime.createdAt + p.period,
+          last: lastEnd,
+          fieldPath,
+          source: 'kubelet',
+        });
+        events.push({
+          type: 'Normal',
+          reason: 'Killing',
+          message: `Container ${name} failed liveness probe, will be restarted`,
+          count: n,
+          first: runtime.createdAt + f,
+          last: lastEnd,
+          fieldPath,
+          source: 'kubelet',
+        });
+      }
+    }
+  }
+
+  if (hasFactState && facts) {
+    const state = facts.state ? stateFromFacts(facts.state, world.t0, now) : status.state;
+    const lastState = facts.lastState ? stateFromFacts(facts.lastState, world.t0, now) : status.lastState;
+    running = Boolean(state?.running);
+    status = {
+      ...base,
+      state: state ?? {},
+      ...(lastState ? { lastState } : {}),
+      restartCount: facts.restarts ?? status.restartCount,
+      ready: facts.ready ?? (running && status.ready),
+      started: running,
+    };
+    oomKills =
+      facts.oomKills ??
+      (lastState?.terminated?.reason === 'OOMKilled' ? Math.max(1, status.restartCount) : oomKills);
+  } else if (facts?.oomKills !== undefined) oomKills = facts.oomKills;
+  if (facts?.logs) logs = { ...logs, current: facts.logs };
+  if (facts?.previousLogs) logs = { ...logs, previous: facts.previousLogs };
+
+  let usage: ContainerOutcome['usage'];
+  if (running) {
+    const memLimit = limitOf(c, 'memory');
+    const need = parseQuantity(b.memory?.need);
+    const memory =
+      parseQuantity(facts?.usage?.memory) ??
+      parseQuantity(b.memory?.usage) ??
+      (need !== undefined && memLimit !== undefined && need > memLimit
+        ? Math.round(memLimit * 0.97)
+        : need) ??
+      Math.round((parseQuantity(c.resources?.requests?.memory) ?? 96 * 2 ** 20) * 0.7);
+    const cpuLimit = limitOf(c, 'cpu');
+    const cpuNeed = parseQuantity(b.cpu?.need) ?? (parseQuantity(c.resources?.requests?.cpu) ?? 0.01) * 0.4;
+    const cpu =
+      parseQuantity(facts?.usage?.cpu) ?? (cpuLimit !== undefined ? Math.min(cpuNeed, cpuLimit) : cpuNeed);
+    usage = { cpu, memory };
+  }
+  return { status, running, logs, oomKills, ...(usage ? { usage } : {}) };
+}
+
+/** Evaluates a scheduled pod at logical time `now`: container states, logs, metrics and the events they imply. */
+export function evaluatePod(
+  pod: Pod,
+  runtime: PodRuntime,
+  world: PodWorld,
+  now: number,
+  unschedulable: string | undefined,
+): PodOutcome {
+  const events: DerivedEvent[] = [];
+  const containers = new Map<string, ContainerOutcome>();
+  const facts = runtime.facts;
+  const t = (s: number) => iso(world.t0, s);
+  const created = runtime.createdAt;
+  if (unschedulable) {
+    const count = Math.max(1, Math.floor((now - created) / 60) + 1);
+    events.push({
+      type: 'Warning',
+      reason: 'FailedScheduling',
+      message: unschedulable,
+      count,
+      first: created,
+      last: created + (count - 1) * 60,
+      source: 'default-scheduler',
+    });
+    const pending = (c: Container): ContainerStatus => ({
+      name: c.name,
+      image: c.image ?? '',
+      ready: false,
+      restartCount: 0,
+      started: false,
+      state: { waiting: { reason: 'ContainerCreating' } },
+    });
+    return {
+      status: {
+        phase: 'Pending',
+        conditions: [
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            message: unschedulable,
+            lastTransitionTime: t(created),
+          },
+        ],
+        qosClass: qosClass(pod),
+      },
+      containers: new Map(
+        pod.spec.containers.map((c) => [
+          c.name,
+          { status: pending(c), running: false, logs: { current: '', previous: '' }, oomKills: 0 },
+        ]),
+      ),
+      events,
+    };
+  }
+
+  const ns = pod.metadata.namespace ?? 'default';
+  let blocked: string | undefined;
+  for (const v of pod.spec.volumes ?? []) {
+    const missing =
+      v.configMap && !v.configMap.optional && world.keysOf('ConfigMap', ns, v.configMap.name) === undefined
+        ? `configmap "${v.configMap.name}" not found`
+        : v.secret && !v.secret.optional && world.keysOf('Secret', ns, v.secret.secretName) === undefined
+          ? `secret "${v.secret.secretName}" not found`
+          : undefined;
+    if (missing) {
+      blocked = 'ContainerCreating';
+      const count = Math.max(1, Math.floor((now - created) / 120) + 1);
+      events.push({
+        type: 'Warning',
+        reason: 'FailedMount',
+        message: `MountVolume.SetUp failed for volume "${v.name}" : ${missing}`,
+        count,
+        first: created + 1,
+        last: created + 1 + (count - 1) * 120,
+        source: 'kubelet',
+      });
+      break;
+    }
+  }
+
+  const initStatuses: ContainerStatus[] = [];
+  let initReason: string | undefined;
+  for (const c of pod.spec.initContainers ?? []) {
+    if (blocked || initReason) {
+      initStatuses.push({
+        name: c.name,
+        image: c.image ?? '',
+        ready: false,
+        restartCount: 0,
+        state: { waiting: { reason: 'PodInitializing' } },
+      });
+      continue;
+    }
+    const out = evaluateContainer(
+      c,
+      runtime.behaviors[c.name] ?? {},
+      facts?.initContainerFacts?.[c.name],
+      pod,
+      runtime,
+      world,
+      now,
+      events,
+      undefined,
+    );
+    containers.set(c.name, out);
+    const mode = out.status.state;
+    if (out.status.state?.running && out.status.restartCount === 0 && !out.status.lastState) {
+      // A healthy init container runs to completion.
+      out.status = {
+        ...out.status,
+        ready: true,
+        state: {
+          terminated: {
+            reason: 'Completed',
+            exitCode: 0,
+            startedAt: t(created + 1),
+            finishedAt: t(created + 2),
+          },
+        },
+      };
+      out.running = false;
+      delete out.usage;
+    } else {
+      initReason = mode?.waiting?.reason ?? (out.status.lastState?.terminated ? 'Error' : 'Running');
+      if (out.status.state?.running) initReason = 'Error';
+      out.status = { ...out.status, ready: false };
+    }
+    initStatuses.push(out.status);
+  }
+
+  const statuses: ContainerStatus[] = [];
+  for (const c of pod.spec.containers) {
+    const gate = blocked ?? (initReason ? 'PodInitializing' : undefined);
+    const out = evaluateContainer(
+      c,
+      runtime.behaviors[c.name] ?? {},
+      facts?.containerFacts?.[c.name] ?? (c === pod.spec.containers[0] ? facts : undefined),
+      pod,
+      runtime,
+      world,
+      now,
+      events,
+      gate,
+    );
+    containers.set(c.name, out);
+    statuses.push(out.status);
+  }
+  const allReady = statuses.every((s) => s.ready);
+  const anyStarted = statuses.some((s) => s.state?.running || s.lastState?.terminated || s.restartCount > 0);
+  const phase =
+    facts?.phase ??
+    (initReason || (!anyStarted && statuses.some((s) => s.state?.waiting)) ? 'Pending' : 'Running');
+  const cond = (type: string, ok: boolean, reason?: string) => ({
+    type,
+    status: ok ? 'True' : 'False',
+    ...(ok || !reason ? {} : { reason }),
+    lastTransitionTime: t(created + (ok ? 2 : 1)),
+  });
+  const status: NonNullable<Pod['status']> = {
+    phase,
+    conditions: [
+      cond('Initialized', !initReason, 'ContainersNotInitialized'),
+      cond('Ready', allReady, 'ContainersNotReady'),
+      cond('ContainersReady', allReady, 'ContainersNotReady'),
+      cond('PodScheduled', true),
+    ],
+    hostIP: '10.0.0.1',
+    podIP: runtime.ip,
+    startTime: t(created),
+    qosClass: qosClass(pod),
+    ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
+    containerStatuses: statuses,
+  };
+  return { status, containers, events };
+}
+
+function qosClass(pod: Pod): string {
+  const cs = pod.spec.containers;
+  const all = cs.every((c) => {
+    const r = c.resources;
+    return (
+      r?.limits?.cpu &&
+      r.limits.memory &&
+      (r.requests?.cpu ?? r.limits.cpu) === r.limits.cpu &&
+      (r.requests?.memory ?? r.limits.memory) === r.limits.memory
+    );
+  });
+  if (all) return 'Guaranteed';
+  return cs.some((c) => c.resources?.requests || c.resources?.limits) ? 'Burstable' : 'BestEffort';
+}

@@ -1,0 +1,1503 @@
+import type {
+  CallOptions,
+  Cluster,
+  KubeObject,
+  ListQuery,
+  LogQuery,
+  ObjectRef,
+  Patch,
+  PodMetrics,
+} from '../cluster.js';
+import { parseDuration } from '../duration.js';
+import { K8sError } from '../errors.js';
+import { findKind, guessPlural, type KindInfo, WELL_KNOWN_KINDS } from '../kinds.js';
+import { formatCpu, formatMemory, parseQuantity } from '../quantity.js';
+import { matchesSelector, parseSelector } from '../selector.js';
+import type {
+  Container,
+  Deployment,
+  EnvVar,
+  KubeEvent,
+  Node,
+  Pod,
+  PodSpec,
+  PodTemplate,
+  ReplicaSet,
+  Service,
+} from '../types.js';
+import { clone, fnv1a, safeEncode, stableJson, templateHash } from './names.js';
+import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
+import {
+  type ContainerOutcome,
+  type DerivedEvent,
+  evaluatePod,
+  type PodRuntime,
+  type PodWorld,
+} from './pod-state.js';
+import {
+  type AttachedEvent,
+  type Behavior,
+  type ContainerInput,
+  type ImageBehavior,
+  type PodFacts,
+  parseWorld,
+  type World,
+} from './world-schema.js';
+
+/** One mutation the simulated cluster accepted, for end-state checks and audits. */
+export interface MutationRecord {
+  readonly at: string;
+  readonly verb: 'delete' | 'patch';
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly patch?: Patch;
+}
+
+/** The whole state of a simulated cluster at one instant. */
+export interface SimSnapshot {
+  readonly time: string;
+  readonly objects: readonly KubeObject[];
+  readonly deleted: readonly { kind: string; name: string; namespace?: string; at: string }[];
+  readonly mutations: readonly MutationRecord[];
+}
+
+interface Requests {
+  cpu: number;
+  memory: number;
+  limitsCpu: number;
+  limitsMemory: number;
+}
+
+interface Rollout {
+  done: boolean;
+  startedAt: number;
+}
+
+const REVISION = 'deployment.kubernetes.io/revision';
+const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+const HASH = 'pod-template-hash';
+const AVAILABLE_AFTER = 10;
+
+const key = (kind: string, namespace: string | undefined, name: string) =>
+  `${kind}/${namespace ?? ''}/${name}`;
+
+/**
+ * A stateful in-memory Kubernetes cluster built from a declarative world. Reads answer from the state;
+ * mutations change it the way the controllers would (replacement pods, rollouts, scaling), with the
+ * outcome derived from each container's declared behaviour. Time is logical: each request and each
+ * mutation moves the clock by a fixed amount, so the same calls always give the same answers.
+ */
+export class SimCluster implements Cluster {
+  readonly world: World;
+  readonly #t0: number;
+  #now = 0;
+  readonly #objects = new Map<string, KubeObject>();
+  readonly #runtime = new Map<string, PodRuntime>();
+  readonly #outcomes = new Map<string, Map<string, ContainerOutcome>>();
+  readonly #rollouts = new Map<string, Rollout>();
+  readonly #behaviors = new Map<string, ImageBehavior>();
+  readonly #extraKinds: KindInfo[] = [];
+  readonly #staticEndpoints = new Set<string>();
+  readonly #deleted: { kind: string; name: string; namespace?: string; at: string }[] = [];
+  readonly #mutations: MutationRecord[] = [];
+  #uid = 0;
+  #ip = 10;
+  #nameCounter = 0;
+  readonly #perRequest: number;
+  readonly #perMutation: number;
+
+  constructor(world: World) {
+    this.world = world;
+    this.#t0 = Date.parse(world.now);
+    this.#perRequest = parseDuration(world.clock.perRequest) ?? 2;
+    this.#perMutation = parseDuration(world.clock.perMutation) ?? 60;
+    this.#compile();
+    this.#reconcile();
+  }
+
+  // ---------------------------------------------------------------- the Cluster port
+
+  async now(): Promise<Date> {
+    return new Date(this.#t0 + this.#now * 1000);
+  }
+
+  async list(query: ListQuery, _options?: CallOptions): Promise<KubeObject[]> {
+    this.#tick(this.#perRequest);
+    return this.listNow(query);
+  }
+
+  async get(ref: ObjectRef, _options?: CallOptions): Promise<KubeObject> {
+    this.#tick(this.#perRequest);
+    return this.getNow(ref);
+  }
+
+  async podLogs(query: LogQuery, _options?: CallOptions): Promise<string> {
+    this.#tick(this.#perRequest);
+    const pod = this.getNow({ kind: 'Pod', name: query.name, namespace: query.namespace }) as unknown as Pod;
+    const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
+    let container = query.container;
+    if (!container) {
+      if (pod.spec.containers.length > 1) {
+        throw new K8sError(
+          'bad_request',
+          `a container name must be specified for pod ${query.name}, choose one of: [${pod.spec.containers.map((c) => c.name).join(' ')}]`,
+          { status: 400 },
+        );
+      }
+      container = pod.spec.containers[0]!.name;
+    }
+    if (!containers.includes(container)) {
+      throw new K8sError('bad_request', `container ${container} is not valid for pod ${query.name}`, {
+        status: 400,
+      });
+    }
+    const out = this.#outcomes.get(key('Pod', query.namespace, query.name))?.get(container);
+    const logs = query.previous ? out?.logs.previous : out?.logs.current;
+    if (logs === undefined) return '';
+    if (typeof logs === 'string') {
+      if (logs === '') return '';
+      throw new K8sError('bad_request', logs, { status: 400 });
+    }
+    const lines = query.tail !== undefined ? logs.slice(Math.max(0, logs.length - query.tail)) : logs;
+    return lines.length ? `${lines.join('\n')}\n` : '';
+  }
+
+  async podMetrics(namespace: string, _options?: CallOptions): Promise<PodMetrics[]> {
+    this.#tick(this.#perRequest);
+    return this.podMetricsNow(namespace);
+  }
+
+  async delete(ref: ObjectRef, _options?: CallOptions): Promise<void> {
+    this.#tick(this.#perRequest);
+    const info = this.kindInfo(ref.kind);
+    const obj = this.getNow(ref);
+    const ns = info.namespaced ? ref.namespace : undefined;
+    this.#remove(info.kind, ns, ref.name, 'delete');
+    void obj;
+    this.#mutations.push({
+      at: this.#iso(this.#now),
+      verb: 'delete',
+      kind: info.kind,
+      name: ref.name,
+      ...(ns ? { namespace: ns } : {}),
+    });
+    this.#reconcile();
+    this.#tick(this.#perMutation);
+  }
+
+  async patch(ref: ObjectRef, patch: Patch, _options?: CallOptions): Promise<KubeObject> {
+    this.#tick(this.#perRequest);
+    const info = this.kindInfo(ref.kind);
+    const ns = info.namespaced ? (ref.namespace ?? 'default') : undefined;
+    const current = this.getNow(ref);
+    let next: KubeObject;
+    if (patch.type === 'json') {
+      if (!Array.isArray(patch.body))
+        throw new K8sError('bad_request', 'a JSON patch must be an array of operations', { status: 400 });
+      next = jsonPatch(current, patch.body) as KubeObject;
+    } else if (patch.type === 'merge') next = mergePatch(current, patch.body) as KubeObject;
+    else next = strategicMergePatch(current, patch.body) as KubeObject;
+    this.#validate(info, current, next);
+    const k = key(info.kind, ns, ref.name);
+    if (stableJson(next.spec) !== stableJson(current.spec)) {
+      next.metadata = { ...next.metadata, generation: (current.metadata?.generation ?? 1) + 1 };
+    }
+    this.#objects.set(k, next);
+    this.#mutations.push({
+      at: this.#iso(this.#now),
+      verb: 'patch',
+      kind: info.kind,
+      name: ref.name,
+      ...(ns ? { namespace: ns } : {}),
+      patch,
+    });
+    this.#reconcile();
+    const result = clone(this.#objects.get(k)!);
+    this.#tick(this.#perMutation);
+    return result;
+  }
+
+  // ---------------------------------------------------------------- helpers for the eval and the API server
+
+  /** Moves the logical clock forward and lets the world react. */
+  advance(seconds: number): void {
+    this.#tick(seconds);
+  }
+
+  /** Seconds of logical time since the world started. */
+  get elapsedSeconds(): number {
+    return this.#now;
+  }
+
+  /** Every kind this cluster serves: the well-known ones and any declared in the world. */
+  kinds(): readonly KindInfo[] {
+    return [...WELL_KNOWN_KINDS, ...this.#extraKinds];
+  }
+
+  /** Resolves a kind by any name kubectl accepts; unknown kinds are a NotFound error. */
+  kindInfo(kind: string): KindInfo {
+    const info = findKind(kind, this.#extraKinds);
+    if (!info)
+      throw new K8sError('unknown_kind', `the server doesn't have a resource type "${kind}"`, {
+        status: 404,
+      });
+    return info;
+  }
+
+  /** Lists objects without moving the clock (for inspection). */
+  listNow(query: ListQuery): KubeObject[] {
+    const info = this.kindInfo(query.kind);
+    const selector = query.labelSelector ? parseSelector(query.labelSelector) : undefined;
+    const out: KubeObject[] = [];
+    for (const obj of this.#objects.values()) {
+      if (obj.kind !== info.kind) continue;
+      if (info.namespaced && query.namespace && obj.metadata?.namespace !== query.namespace) continue;
+      if (selector && !matchesSelector(selector, obj.metadata?.labels ?? {})) continue;
+      out.push(clone(obj));
+    }
+    return out.sort((a, b) => {
+      const an = `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`;
+      const bn = `${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`;
+      return an < bn ? -1 : an > bn ? 1 : 0;
+    });
+  }
+
+  /** Reads one object without moving the clock; a missing one is a NotFound error like the API's. */
+  getNow(ref: ObjectRef): KubeObject {
+    const info = this.kindInfo(ref.kind);
+    const ns = info.namespaced ? (ref.namespace ?? 'default') : undefined;
+    const obj = this.#objects.get(key(info.kind, ns, ref.name));
+    if (!obj) {
+      const group = info.apiVersion.includes('/') ? `.${info.apiVersion.split('/')[0]}` : '';
+      throw new K8sError('not_found', `${info.plural}${group} "${ref.name}" not found`, { status: 404 });
+    }
+    return clone(obj);
+  }
+
+  /** Finds one object without moving the clock, or undefined. */
+  find(kind: string, name: string, namespace?: string): KubeObject | undefined {
+    try {
+      return this.getNow({ kind, name, ...(namespace ? { namespace } : {}) });
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Pod metrics now, without moving the clock. */
+  podMetricsNow(namespace: string): PodMetrics[] {
+    if (!this.world.metrics) {
+      throw new K8sError(
+        'unavailable',
+        'the server is currently unable to handle the request (get pods.metrics.k8s.io)',
+        { status: 503 },
+      );
+    }
+    const out: PodMetrics[] = [];
+    for (const pod of this.listNow({ kind: 'Pod', namespace })) {
+      const outcomes = this.#outcomes.get(key('Pod', namespace, pod.metadata?.name ?? ''));
+      if (!outcomes) continue;
+      const containers = [...outcomes.entries()]
+        .filter(([, o]) => o.usage)
+        .map(([name, o]) => ({
+          name,
+          usage: { cpu: formatCpuUsage(o.usage!.cpu), memory: `${Math.round(o.usage!.memory / 1024)}Ki` },
+          ...(o.oomKills > 0 ? { oomKills: o.oomKills } : {}),
+        }));
+      if (containers.length) out.push({ name: pod.metadata?.name ?? '', namespace, containers });
+    }
+    return out;
+  }
+
+  /** Everything, for end-state checks. */
+  snapshot(): SimSnapshot {
+    return {
+      time: this.#iso(this.#now),
+      objects: [...this.#objects.values()].map((o) => clone(o)),
+      deleted: [...this.#deleted],
+      mutations: [...this.#mutations],
+    };
+  }
+
+  // ---------------------------------------------------------------- compiling the world
+
+  #iso(seconds: number): string {
+    return new Date(this.#t0 + seconds * 1000).toISOString().replace('.000Z', 'Z');
+  }
+
+  #ago(duration: unknown, fallback: number): number {
+    return -(parseDuration(duration) ?? fallback);
+  }
+
+  #newUid(): string {
+    const n = ++this.#uid;
+    const h = safeEncode(`${this.world.seed}|uid|${n}`, 12).replace(/[^0-9a-f]/g, (c) =>
+      (c.charCodeAt(0) % 16).toString(16),
+    );
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${String(n).padStart(3, '0')}-8000-${fnv1a(`${this.world.seed}${n}`).toString(16).padStart(12, '0')}`;
+  }
+
+  #put(obj: KubeObject): void {
+    const info = findKind(obj.kind ?? '', this.#extraKinds);
+    const ns = info?.namespaced === false ? undefined : obj.metadata?.namespace;
+    this.#objects.set(key(obj.kind ?? '', ns, obj.metadata?.name ?? ''), obj);
+  }
+
+  #meta(name: string, namespace: string | undefined, created: number, extra: Record<string, unknown> = {}) {
+    return {
+      name,
+      ...(namespace ? { namespace } : {}),
+      uid: this.#newUid(),
+      creationTimestamp: this.#iso(created),
+      ...extra,
+    };
+  }
+
+  #compile(): void {
+    const w = this.world;
+    const namespaces = new Set<string>(['default', 'kube-system', ...w.namespaces]);
+    for (const d of w.deployments) namespaces.add(d.namespace ?? 'default');
+    for (const p of w.pods) namespaces.add(p.namespace ?? 'default');
+    for (const s of w.services) namespaces.add(s.namespace ?? 'default');
+    for (const o of w.objects) if (o.metadata.namespace) namespaces.add(o.metadata.namespace);
+    for (const ns of [...namespaces].sort()) {
+      this.#put({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: this.#meta(ns, undefined, -30 * 86400, { labels: { 'kubernetes.io/metadata.name': ns } }),
+        spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
+      });
+    }
+    for (const [name, b] of Object.entries(w.behaviors)) this.#behaviors.set(name, b);
+
+    for (const o of w.objects) {
+      const known = findKind(o.kind, this.#extraKinds);
+      if (!known) {
+        this.#extraKinds.push({
+          kind: o.kind,
+          apiVersion: o.apiVersion,
+          plural: guessPlural(o.kind),
+          namespaced: o.metadata.namespace !== undefined,
+          shortNames: [],
+        });
+      }
+      const info = findKind(o.kind, this.#extraKinds)!;
+      const obj = clone(o) as KubeObject;
+      obj.metadata = {
+        ...this.#meta(
+          o.metadata.name,
+          info.namespaced ? (o.metadata.namespace ?? 'default') : undefined,
+          -86400,
+        ),
+        ...obj.metadata,
+        ...(info.namespaced ? { namespace: o.metadata.namespace ?? 'default' } : {}),
+      };
+      if (info.kind === 'Endpoints')
+        this.#staticEndpoints.add(key('Endpoints', obj.metadata.namespace, o.metadata.name));
+      if (info.kind === 'Pod') {
+        const created = (Date.parse(obj.metadata.creationTimestamp ?? '') - this.#t0) / 1000;
+        this.#runtime.set(key('Pod', obj.metadata.namespace, o.metadata.name), {
+          createdAt: Number.isFinite(created) ? created : -86400,
+          behaviors: {},
+          ip: this.#nextIp(),
+        });
+      }
+      this.#put(obj);
+    }
+
+    if (w.nodes.length === 0 && !w.objects.some((o) => o.kind === 'Node')) {
+      w.nodes.push({ name: 'worker-1', cpu: '4', memory: '16Gi', pods: 110, ready: true });
+    }
+    for (const n of w.nodes) {
+      const created = this.#ago(n.age, 30 * 86400);
+      const cpu = parseQuantity(n.cpu) ?? 4;
+      const mem = parseQuantity(n.memory) ?? 16 * 2 ** 30;
+      const allocatable = {
+        cpu: formatCpu(Math.max(0.1, cpu - 0.1)),
+        memory: `${Math.round((mem - 512 * 2 ** 20) / 1024)}Ki`,
+        pods: String(n.pods),
+      };
+      const cond = (
+        type: string,
+        bad: boolean,
+        reasonOk: string,
+        reasonBad: string,
+        msgOk: string,
+        msgBad: string,
+      ) => ({
+        type,
+        status: type === 'Ready' ? (bad ? 'False' : 'True') : bad ? 'True' : 'False',
+        reason: bad ? reasonBad : reasonOk,
+        message: bad ? msgBad : msgOk,
+        lastHeartbeatTime: this.#iso(0),
+        lastTransitionTime: this.#iso(created),
+      });
+      const pressure = new Set(n.pressure ?? []);
+      const node: Node = {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: this.#meta(n.name, undefined, created, {
+          labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', ...n.labels },
+        }),
+        spec: {
+          ...(n.taints ? { taints: n.taints } : {}),
+          ...(n.unschedulable ? { unschedulable: true } : {}),
+        },
+        status: {
+          capacity: { cpu: formatCpu(cpu), memory: `${Math.round(mem / 1024)}Ki`, pods: String(n.pods) },
+          allocatable,
+          conditions: [
+            cond(
+              'MemoryPressure',
+              pressure.has('MemoryPressure'),
+              'KubeletHasSufficientMemory',
+              'KubeletHasInsufficientMemory',
+              'kubelet has sufficient memory available',
+              'kubelet has insufficient memory available',
+            ),
+            cond(
+              'DiskPressure',
+              pressure.has('DiskPressure'),
+              'KubeletHasNoDiskPressure',
+              'KubeletHasDiskPressure',
+              'kubelet has no disk pressure',
+              'kubelet has disk pressure',
+            ),
+            cond(
+              'PIDPressure',
+              pressure.has('PIDPressure'),
+              'KubeletHasSufficientPID',
+              'KubeletHasInsufficientPID',
+              'kubelet has sufficient PID available',
+              'kubelet has insufficient PID available',
+            ),
+            cond(
+              'Ready',
+              !n.ready,
+              'KubeletReady',
+              'NodeStatusUnknown',
+              'kubelet is posting ready status',
+              'Kubelet stopped posting node status.',
+            ),
+          ],
+          addresses: [{ type: 'InternalIP', address: `10.0.0.${w.nodes.indexOf(n) + 11}` }],
+          nodeInfo: {
+            kubeletVersion: 'v1.32.0',
+            osImage: 'Debian GNU/Linux 12 (bookworm)',
+            containerRuntimeVersion: 'containerd://1.7.24',
+          },
+        },
+      };
+      this.#put(node as unknown as KubeObject);
+      this.#attachEvents(n.events, 'Node', n.name, undefined, node.metadata.uid, 'kubelet');
+    }
+
+    for (const d of w.deployments) this.#compileDeployment(d);
+    for (const p of w.pods) {
+      const ns = p.namespace ?? 'default';
+      const created = this.#ago(p.age, 3600);
+      const spec = this.#podSpec(p, p.name);
+      const pod: Pod = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: this.#meta(p.name, ns, created, {
+          labels: p.labels ?? { app: p.name },
+          ...(p.annotations ? { annotations: p.annotations } : {}),
+        }),
+        spec: { ...spec, ...(p.node ? { nodeName: p.node } : {}) },
+      };
+      this.#put(pod as unknown as KubeObject);
+      this.#runtime.set(key('Pod', ns, p.name), {
+        createdAt: created,
+        facts: p,
+        behaviors: this.#resolveBehaviors(spec, p.name),
+        ip: p.ip ?? this.#nextIp(),
+      });
+      this.#attachEvents(p.events, 'Pod', p.name, ns, pod.metadata.uid, 'kubelet');
+    }
+    for (const s of w.services) {
+      const ns = s.namespace ?? 'default';
+      const svc: Service = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: this.#meta(s.name, ns, this.#ago(s.age, 30 * 86400)),
+        spec: {
+          type: s.type,
+          clusterIP: s.clusterIP ?? `10.96.${fnv1a(s.name) % 250}.${(fnv1a(`${ns}/${s.name}`) % 250) + 2}`,
+          ...(s.selector ? { selector: s.selector } : {}),
+          ports: s.ports.map((p) =>
+            typeof p === 'number'
+              ? { port: p, targetPort: p, protocol: 'TCP' }
+              : { protocol: 'TCP', targetPort: p.port, ...p },
+          ),
+        },
+      };
+      this.#put(svc as unknown as KubeObject);
+      this.#attachEvents(s.events, 'Service', s.name, ns, svc.metadata.uid, 'service-controller');
+    }
+    for (const e of w.events) {
+      const ref =
+        typeof e.object === 'string'
+          ? { kind: e.object.split('/')[0]!, name: e.object.split('/')[1]! }
+          : e.object;
+      const info = findKind(ref.kind, this.#extraKinds);
+      const ns =
+        info?.namespaced === false
+          ? undefined
+          : 'namespace' in ref && ref.namespace
+            ? ref.namespace
+            : (e.namespace ?? 'default');
+      const target = info ? this.#objects.get(key(info.kind, ns, ref.name)) : undefined;
+      this.#attachEvents(
+        [e],
+        info?.kind ?? ref.kind,
+        ref.name,
+        ns,
+        target?.metadata?.uid,
+        e.source ?? 'kubelet',
+      );
+    }
+  }
+
+  #nextIp(): string {
+    const n = this.#ip++;
+    return `10.244.${Math.floor(n / 250)}.${(n % 250) + 2}`;
+  }
+
+  #attachEvents(
+    events: readonly AttachedEvent[] | undefined,
+    kind: string,
+    name: string,
+    ns: string | undefined,
+    uid: string | undefined,
+    source: string,
+  ) {
+    for (const e of events ?? []) {
+      const last = this.#ago(e.age, 0);
+      const first = e.firstSeen !== undefined ? this.#ago(e.firstSeen, 0) : last;
+      this.#storeEvent(
+        {
+          type: e.type,
+          reason: e.reason,
+          message: e.message,
+          count: e.count,
+          first,
+          last,
+          source: e.source ?? source,
+        },
+        kind,
+        name,
+        ns,
+        uid,
+      );
+    }
+  }
+
+  #storeEvent(
+    e: DerivedEvent,
+    kind: string,
+    name: string,
+    ns: string | undefined,
+    uid: string | undefined,
+    id?: string,
+  ): void {
+    const evName = `${name}.${
+      id ??
+      fnv1a(`${this.world.seed}|${++this.#nameCounter}|${e.reason}`)
+        .toString(16)
+        .padStart(8, '0')
+    }`;
+    const evNs = ns ?? 'default';
+    const ev: KubeEvent = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: evName, namespace: evNs, creationTimestamp: this.#iso(e.first) },
+      involvedObject: {
+        kind,
+        name,
+        ...(ns ? { namespace: ns } : {}),
+        ...(uid ? { uid } : {}),
+        apiVersion: findKind(kind, this.#extraKinds)?.apiVersion ?? 'v1',
+        ...(e.fieldPath ? { fieldPath: e.fieldPath } : {}),
+      },
+      reason: e.reason,
+      message: e.message,
+      type: e.type,
+      count: e.count,
+      firstTimestamp: this.#iso(e.first),
+      lastTimestamp: this.#iso(e.last),
+      source: { component: e.source },
+    };
+    this.#objects.set(key('Event', evNs, evName), ev as unknown as KubeObject);
+  }
+
+  /** Bumps a controller event (same object, reason and message) or records a new one. */
+  #controllerEvent(
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    obj: KubeObject,
+    source: string,
+    minGap = 0,
+  ): void {
+    const ns = obj.metadata?.namespace;
+    const id = fnv1a(`${obj.kind}|${obj.metadata?.name}|${reason}|${message}`).toString(16).padStart(8, '0');
+    const existing = this.#objects.get(
+      key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`),
+    ) as unknown as KubeEvent | undefined;
+    if (existing) {
+      const last = (Date.parse(existing.lastTimestamp ?? '') - this.#t0) / 1000;
+      if (this.#now - last < minGap || minGap === 0) return;
+      existing.count = (existing.count ?? 1) + 1;
+      existing.lastTimestamp = this.#iso(this.#now);
+      return;
+    }
+    this.#storeEvent(
+      { type, reason, message, count: 1, first: this.#now, last: this.#now, source },
+      obj.kind ?? '',
+      obj.metadata?.name ?? '',
+      ns,
+      obj.metadata?.uid,
+      id,
+    );
+  }
+
+  #containerToK8s(c: ContainerInput): Container {
+    const { behavior: _b, env, ports, ...rest } = c;
+    const out: Container = { ...(rest as unknown as Container) };
+    if (ports)
+      out.ports = ports.map((p) =>
+        typeof p === 'number' ? { containerPort: p, protocol: 'TCP' } : { protocol: 'TCP', ...p },
+      );
+    if (env) {
+      out.env = Array.isArray(env)
+        ? (env as EnvVar[])
+        : Object.entries(env).map(([name, v]) =>
+            typeof v === 'string' ? { name, value: v } : ({ name, valueFrom: v } as EnvVar),
+          );
+    }
+    return out;
+  }
+
+  #podSpec(
+    p: {
+      containers: ContainerInput[];
+      initContainers?: ContainerInput[] | undefined;
+      nodeSelector?: Record<string, string> | undefined;
+      volumes?: unknown[] | undefined;
+      imagePullSecrets?: { name: string }[] | undefined;
+      serviceAccountName?: string | undefined;
+      tolerations?: unknown[] | undefined;
+    },
+    owner: string,
+  ): PodSpec {
+    for (const c of [...p.containers, ...(p.initContainers ?? [])]) {
+      if (c.behavior) this.#behaviors.set(`${owner}/${c.name}`, c.behavior);
+    }
+    return {
+      ...(p.initContainers ? { initContainers: p.initContainers.map((c) => this.#containerToK8s(c)) } : {}),
+      containers: p.containers.map((c) => this.#containerToK8s(c)),
+      restartPolicy: 'Always',
+      ...(p.nodeSelector ? { nodeSelector: p.nodeSelector } : {}),
+      ...(p.volumes ? { volumes: p.volumes as PodSpec['volumes'] } : {}),
+      ...(p.imagePullSecrets ? { imagePullSecrets: p.imagePullSecrets } : {}),
+      ...(p.tolerations ? { tolerations: p.tolerations } : {}),
+      serviceAccountName: p.serviceAccountName ?? 'default',
+    };
+  }
+
+  #resolveBehaviors(spec: PodSpec, owner: string): Record<string, Behavior> {
+    const out: Record<string, Behavior> = {};
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+      const b = this.#behaviors.get(`${owner}/${c.name}`) ?? this.#behaviors.get(c.name);
+      if (!b) continue;
+      const { byImage, ...base } = b;
+      out[c.name] = { ...base, ...(c.image ? byImage?.[c.image] : undefined) };
+    }
+    return out;
+  }
+
+  #compileDeployment(d: World['deployments'][number]): void {
+    const ns = d.namespace ?? 'default';
+    const labels = d.labels ?? { app: d.name };
+    const created = this.#ago(d.age, 7 * 86400);
+    const spec = this.#podSpec(d, d.name);
+    const template: PodTemplate = { metadata: { labels: { ...labels } }, spec };
+    const history = d.history ?? [];
+    const revision = history.length + 1;
+    const deploy: Deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: this.#meta(d.name, ns, created, {
+        labels: { ...labels },
+        annotations: {
+          ...d.annotations,
+          [REVISION]: String(revision),
+          ...(d.changeCause ? { [CHANGE_CAUSE]: d.changeCause } : {}),
+        },
+        generation: revision,
+      }),
+      spec: {
+        replicas: d.replicas,
+        selector: { matchLabels: { ...labels } },
+        template,
+        strategy: (d.strategy as Deployment['spec']['strategy']) ?? {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+        },
+        revisionHistoryLimit: 10,
+      },
+    };
+    this.#put(deploy as unknown as KubeObject);
+    this.#attachEvents(d.events, 'Deployment', d.name, ns, deploy.metadata.uid, 'deployment-controller');
+    history.forEach((h, i) => {
+      const tpl = clone(template);
+      if (h.containers) {
+        for (const c of h.containers)
+          if (c.behavior)
+            this.#behaviors.set(`${d.name}/${c.name}`, {
+              ...this.#behaviors.get(`${d.name}/${c.name}`),
+              ...c.behavior,
+            });
+        tpl.spec.containers = h.containers.map((c) => this.#containerToK8s(c));
+      } else if (h.image && tpl.spec.containers[0]) tpl.spec.containers[0].image = h.image;
+      const age = this.#ago(h.age, (history.length - i + 1) * 86400);
+      this.#newReplicaSet(deploy, tpl, i + 1, 0, age, h.changeCause);
+    });
+    const rs = this.#newReplicaSet(
+      deploy,
+      template,
+      revision,
+      d.replicas,
+      this.#ago(d.age, 86400) + 0,
+      d.changeCause,
+      d.podTemplateHash,
+    );
+    this.#rollouts.set(key('Deployment', ns, d.name), { done: true, startedAt: created });
+    const facts = d.pods ?? [];
+    const count = Math.max(d.replicas, facts.length);
+    for (let i = 0; i < count; i++) this.#createPod(rs, facts[i], true);
+  }
+
+  #newReplicaSet(
+    deploy: Deployment,
+    template: PodTemplate,
+    revision: number,
+    replicas: number,
+    created: number,
+    changeCause?: string,
+    hash?: string,
+  ): ReplicaSet {
+    const h = hash ?? templateHash(template, this.world.seed);
+    const ns = deploy.metadata.namespace ?? 'default';
+    const tpl = clone(template);
+    tpl.metadata = { ...tpl.metadata, labels: { ...tpl.metadata?.labels, [HASH]: h } };
+    const rs: ReplicaSet = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: this.#meta(`${deploy.metadata.name}-${h}`, ns, created, {
+        labels: { ...deploy.spec.selector.matchLabels, [HASH]: h },
+        annotations: {
+          [REVISION]: String(revision),
+          ...(changeCause ? { [CHANGE_CAUSE]: changeCause } : {}),
+        },
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: deploy.metadata.name ?? '',
+            uid: deploy.metadata.uid ?? '',
+            controller: true,
+          },
+        ],
+      }),
+      spec: {
+        replicas,
+        selector: { matchLabels: { ...deploy.spec.selector.matchLabels, [HASH]: h } },
+        template: tpl,
+      },
+    };
+    this.#put(rs as unknown as KubeObject);
+    return rs;
+  }
+
+  #podName(rsName: string): string {
+    for (;;) {
+      const name = `${rsName}-${safeEncode(`${this.world.seed}|pod|${rsName}|${++this.#nameCounter}`, 5)}`;
+      if (
+        !this.#runtime.has(key('Pod', undefined, name)) &&
+        ![...this.#objects.keys()].some((k) => k.startsWith('Pod/') && k.endsWith(`/${name}`))
+      )
+        return name;
+    }
+  }
+
+  /** Creates one pod for a ReplicaSet; a quota that forbids it is a FailedCreate event instead. */
+  #createPod(rs: ReplicaSet, facts: PodFacts | undefined, initial: boolean): boolean {
+    const ns = rs.metadata.namespace ?? 'default';
+    const name = facts?.name ?? this.#podName(rs.metadata.name ?? '');
+    const created = initial ? this.#ago(facts?.age, 3600) : this.#now;
+    const tpl = rs.spec.template;
+    const pod: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: this.#meta(name, ns, created, {
+        labels: { ...tpl.metadata?.labels },
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: rs.metadata.name ?? '',
+            uid: rs.metadata.uid ?? '',
+            controller: true,
+          },
+        ],
+      }),
+      spec: { ...clone(tpl.spec), ...(facts?.node ? { nodeName: facts.node } : {}) },
+    };
+    const forbidden = this.#quotaCheck(pod);
+    if (forbidden) {
+      this.#uid--;
+      this.#controllerEvent(
+        'Warning',
+        'FailedCreate',
+        `Error creating: ${forbidden}`,
+        rs as unknown as KubeObject,
+        'replicaset-controller',
+        60,
+      );
+      return false;
+    }
+    this.#put(pod as unknown as KubeObject);
+    const owner = (rs.metadata.ownerReferences?.[0]?.name ?? rs.metadata.name) as string;
+    this.#runtime.set(key('Pod', ns, name), {
+      createdAt: created,
+      ...(facts ? { facts } : {}),
+      behaviors: this.#resolveBehaviors(pod.spec, owner),
+      ip: facts?.ip ?? this.#nextIp(),
+    });
+    if (facts?.events) this.#attachEvents(facts.events, 'Pod', name, ns, pod.metadata.uid, 'kubelet');
+    if (!initial) {
+      this.#controllerEvent(
+        'Normal',
+        'SuccessfulCreate',
+        `Created pod: ${name}`,
+        rs as unknown as KubeObject,
+        'replicaset-controller',
+      );
+    }
+    return true;
+  }
+
+  #podRequests(spec: PodSpec): Requests {
+    let cpu = 0;
+    let memory = 0;
+    let limitsCpu = 0;
+    let limitsMemory = 0;
+    for (const c of spec.containers) {
+      const r = c.resources;
+      cpu += parseQuantity(r?.requests?.cpu ?? r?.limits?.cpu) ?? 0;
+      memory += parseQuantity(r?.requests?.memory ?? r?.limits?.memory) ?? 0;
+      limitsCpu += parseQuantity(r?.limits?.cpu) ?? 0;
+      limitsMemory += parseQuantity(r?.limits?.memory) ?? 0;
+    }
+    return { cpu, memory, limitsCpu, limitsMemory };
+  }
+
+  #quotaCheck(pod: Pod): string | undefined {
+    const ns = pod.metadata.namespace ?? 'default';
+    const quotas = this.listNow({ kind: 'ResourceQuota', namespace: ns });
+    if (quotas.length === 0) return undefined;
+    const pods = this.listNow({ kind: 'Pod', namespace: ns }) as unknown as Pod[];
+    const sum = (f: (r: Requests) => number) => pods.reduce((a, p) => a + f(this.#podRequests(p.spec)), 0);
+    const mine = this.#podRequests(pod.spec);
+    const used: Record<string, number> = {
+      pods: pods.length,
+      'requests.cpu': sum((r) => r.cpu),
+      cpu: sum((r) => r.cpu),
+      'requests.memory': sum((r) => r.memory),
+      memory: sum((r) => r.memory),
+      'limits.cpu': sum((r) => r.limitsCpu),
+      'limits.memory': sum((r) => r.limitsMemory),
+    };
+    const want: Record<string, number> = {
+      pods: 1,
+      'requests.cpu': mine.cpu,
+      cpu: mine.cpu,
+      'requests.memory': mine.memory,
+      memory: mine.memory,
+      'limits.cpu': mine.limitsCpu,
+      'limits.memory': mine.limitsMemory,
+    };
+    const show = (res: string, v: number) =>
+      res === 'pods' ? String(v) : res.endsWith('cpu') ? formatCpu(v) : formatMemory(v);
+    for (const q of quotas) {
+      const hard = ((q.spec as { hard?: Record<string, string> })?.hard ?? {}) as Record<string, string>;
+      for (const [res, limitText] of Object.entries(hard)) {
+        const limit = parseQuantity(limitText);
+        if (limit === undefined || want[res] === undefined) continue;
+        if (res.startsWith('limits.') && want[res] === 0) {
+          return `pods "${pod.metadata.name}" is forbidden: failed quota: ${q.metadata?.name}: must specify ${res}`;
+        }
+        if (used[res]! + want[res]! > limit) {
+          return `pods "${pod.metadata.name}" is forbidden: exceeded quota: ${q.metadata?.name}, requested: ${res}=${show(res, want[res]!)}, used: ${res}=${show(res, used[res]!)}, limited: ${res}=${limitText}`;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- reacting
+
+  #tick(seconds: number): void {
+    if (seconds > 0) this.#now += seconds;
+    this.#reconcile();
+  }
+
+  #remove(kind: string, ns: string | undefined, name: string, why: 'delete' | 'controller'): void {
+    const k = key(kind, ns, name);
+    const obj = this.#objects.get(k);
+    if (!obj) return;
+    this.#objects.delete(k);
+    this.#deleted.push({ kind, name, ...(ns ? { namespace: ns } : {}), at: this.#iso(this.#now) });
+    if (kind === 'Pod') {
+      for (const c of (obj as unknown as Pod).spec.containers) {
+        this.#controllerEvent('Normal', 'Killing', `Stopping container ${c.name}`, obj, 'kubelet');
+      }
+      this.#runtime.delete(k);
+      this.#outcomes.delete(k);
+    }
+    // Garbage collection: whatever this object controlled goes with it.
+    const uid = obj.metadata?.uid;
+    if (uid && (kind === 'Deployment' || kind === 'ReplicaSet' || why === 'delete')) {
+      for (const child of [...this.#objects.values()]) {
+        if (child.metadata?.ownerReferences?.some((o) => o.uid === uid)) {
+          this.#remove(child.kind ?? '', child.metadata.namespace, child.metadata.name ?? '', 'controller');
+        }
+      }
+    }
+  }
+
+  #ownedBy(kind: string, owner: KubeObject): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const obj of this.#objects.values()) {
+      if (obj.kind !== kind || obj.metadata?.namespace !== owner.metadata?.namespace) continue;
+      if (obj.metadata?.ownerReferences?.some((o) => o.uid === owner.metadata?.uid)) out.push(obj);
+    }
+    return out.sort((a, b) =>
+      (a.metadata?.creationTimestamp ?? '') < (b.metadata?.creationTimestamp ?? '') ? -1 : 1,
+    );
+  }
+
+  #reconcile(): void {
+    for (const obj of [...this.#objects.values()])
+      if (obj.kind === 'Deployment') this.#reconcileDeployment(obj as unknown as Deployment);
+    for (const obj of [...this.#objects.values()])
+      if (obj.kind === 'ReplicaSet') this.#reconcileReplicaSet(obj as unknown as ReplicaSet);
+    this.#schedule();
+    this.#evaluatePods();
+    for (const obj of this.#objects.values())
+      if (obj.kind === 'ReplicaSet') this.#replicaSetStatus(obj as unknown as ReplicaSet);
+    for (const obj of this.#objects.values())
+      if (obj.kind === 'Deployment') this.#deploymentStatus(obj as unknown as Deployment);
+    this.#endpoints();
+    this.#quotaStatus();
+  }
+
+  #available(pod: Pod): boolean {
+    const s = pod.status;
+    if (!s?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return false;
+    return (s.containerStatuses ?? []).every((c) => {
+      const started = Date.parse(c.state?.running?.startedAt ?? '');
+      return Number.isFinite(started) && this.#now - (started - this.#t0) / 1000 >= AVAILABLE_AFTER;
+    });
+  }
+
+  #reconcileDeployment(d: Deployment): void {
+    const ns = d.metadata.namespace ?? 'default';
+    const dk = key('Deployment', ns, d.metadata.name ?? '');
+    const rss = this.#ownedBy('ReplicaSet', d as unknown as KubeObject) as unknown as ReplicaSet[];
+    const rev = (rs: ReplicaSet) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
+    const maxRev = rss.reduce((m, rs) => Math.max(m, rev(rs)), 0);
+    const withoutHash = (t: PodTemplate) => {
+      const c = clone(t);
+      if (c.metadata?.labels) delete c.metadata.labels[HASH];
+      return stableJson(c);
+    };
+    const wanted = withoutHash(d.spec.template);
+    let active = rss.find((rs) => withoutHash(rs.spec.template) === wanted);
+    const cause = d.metadata.annotations?.[CHANGE_CAUSE];
+    if (!active) {
+      active = this.#newReplicaSet(d, d.spec.template, maxRev + 1, 0, this.#now, cause);
+      this.#rollouts.set(dk, { done: false, startedAt: this.#now });
+    } else if (rev(active) < maxRev) {
+      active.metadata.annotations = { ...active.metadata.annotations, [REVISION]: String(maxRev + 1) };
+      this.#rollouts.set(dk, { done: false, startedAt: this.#now });
+    }
+    d.metadata.annotations = {
+      ...d.metadata.annotations,
+      [REVISION]: active.metadata.annotations?.[REVISION] ?? '1',
+    };
+    const desired = d.spec.replicas ?? 1;
+    const rollout = this.#rollouts.get(dk) ?? { done: true, startedAt: 0 };
+    this.#rollouts.set(dk, rollout);
+    const olds = rss.filter((rs) => rs !== active);
+    const scale = (rs: ReplicaSet, n: number) => {
+      const before = rs.spec.replicas ?? 0;
+      if (before === n) return;
+      rs.spec.replicas = n;
+      this.#controllerEvent(
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled ${n > before ? 'up' : 'down'} replica set ${rs.metadata.name} from ${before} to ${n}`,
+        d as unknown as KubeObject,
+        'deployment-controller',
+      );
+    };
+    if (rollout.done) {
+      scale(active, desired);
+      for (const rs of olds) scale(rs, 0);
+      return;
+    }
+    const surge = Math.max(1, Math.ceil(desired * 0.25));
+    const newPods = this.#ownedBy('Pod', active as unknown as KubeObject) as unknown as Pod[];
+    const good = newPods.filter((p) => this.#available(p)).length;
+    scale(active, Math.min(desired, good + surge));
+    let remaining = Math.max(0, desired - good);
+    for (const rs of olds.sort((a, b) => rev(b) - rev(a))) {
+      const keep = Math.min(rs.spec.replicas ?? 0, remaining);
+      remaining -= keep;
+      scale(rs, keep);
+    }
+    if (good >= desired && olds.every((rs) => (rs.spec.replicas ?? 0) === 0)) rollout.done = true;
+  }
+
+  #reconcileReplicaSet(rs: ReplicaSet): void {
+    const pods = this.#ownedBy('Pod', rs as unknown as KubeObject);
+    const want = rs.spec.replicas ?? 0;
+    if (pods.length > want) {
+      // Like the controller: unscheduled and not-ready pods go first, then the newest.
+      const ranked = [...pods].sort((a, b) => this.#deletionRank(b) - this.#deletionRank(a));
+      for (const p of ranked.slice(0, pods.length - want)) {
+        this.#remove('Pod', p.metadata?.namespace, p.metadata?.name ?? '', 'controller');
+        this.#controllerEvent(
+          'Normal',
+          'SuccessfulDelete',
+          `Deleted pod: ${p.metadata?.name}`,
+          rs as unknown as KubeObject,
+          'replicaset-controller',
+        );
+      }
+    }
+    for (let i = pods.length; i < want; i++) if (!this.#createPod(rs, undefined, false)) break;
+  }
+
+  #deletionRank(p: KubeObject): number {
+    const pod = p as unknown as Pod;
+    const rt = this.#runtime.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''));
+    return (pod.spec.nodeName ? 0 : 1e9) + (this.#available(pod) ? 0 : 1e8) + (rt?.createdAt ?? 0);
+  }
+
+  #schedule(): void {
+    const nodes = [...this.#objects.values()].filter((o) => o.kind === 'Node') as unknown as Node[];
+    const pods = [...this.#objects.values()].filter((o) => o.kind === 'Pod') as unknown as Pod[];
+    const used = new Map<string, { cpu: number; memory: number; pods: number }>();
+    for (const p of pods) {
+      if (!p.spec.nodeName) continue;
+      const u = used.get(p.spec.nodeName) ?? { cpu: 0, memory: 0, pods: 0 };
+      const r = this.#podRequests(p.spec);
+      u.cpu += r.cpu;
+      u.memory += r.memory;
+      u.pods += 1;
+      used.set(p.spec.nodeName, u);
+    }
+    for (const p of pods) {
+      const pk = key('Pod', p.metadata.namespace, p.metadata.name ?? '');
+      const rt = this.#runtime.get(pk);
+      if (!rt || p.spec.nodeName) continue;
+      const reasons = new Map<string, number>();
+      const bump = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
+      const ns = p.metadata.namespace ?? 'default';
+      let volumeProblem: string | undefined;
+      for (const v of p.spec.volumes ?? []) {
+        if (!v.persistentVolumeClaim) continue;
+        const pvc = this.#objects.get(key('PersistentVolumeClaim', ns, v.persistentVolumeClaim.claimName));
+        if (!pvc) volumeProblem = `persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found`;
+        else if ((pvc.status as { phase?: string } | undefined)?.phase === 'Pending')
+          volumeProblem = 'pod has unbound immediate PersistentVolumeClaims';
+      }
+      const req = this.#podRequests(p.spec);
+      const candidates = nodes
+        .filter((n) => {
+          const why = this.#misfit(n, p, req, used.get(n.metadata.name ?? ''));
+          for (const r of why) bump(r);
+          return why.length === 0;
+        })
+        .sort((a, b) => {
+          const ua =
+            (used.get(a.metadata.name ?? '')?.cpu ?? 0) / (parseQuantity(a.status?.allocatable?.cpu) ?? 1);
+          const ub =
+            (used.get(b.metadata.name ?? '')?.cpu ?? 0) / (parseQuantity(b.status?.allocatable?.cpu) ?? 1);
+          return ua - ub || ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1);
+        });
+      const chosen = volumeProblem ? undefined : candidates[0];
+      if (chosen) {
+        const name = chosen.metadata.name ?? '';
+        p.spec.nodeName = name;
+        const u = used.get(name) ?? { cpu: 0, memory: 0, pods: 0 };
+        u.cpu += req.cpu;
+        u.memory += req.memory;
+        u.pods += 1;
+        used.set(name, u);
+        delete (rt as { unschedulable?: string }).unschedulable;
+        if (rt.createdAt >= 0) {
+          this.#controllerEvent(
+            'Normal',
+            'Scheduled',
+            `Successfully assigned ${ns}/${p.metadata.name} to ${name}`,
+            p as unknown as KubeObject,
+            'default-scheduler',
+          );
+        }
+      } else {
+        const total = nodes.length;
+        const parts = volumeProblem
+          ? [volumeProblem]
+          : [...reasons.entries()].map(([r, n]) => `${n} ${r}`).sort();
+        (rt as { unschedulable?: string }).unschedulable = volumeProblem
+          ? volumeProblem
+          : `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
+      }
+    }
+  }
+
+  /** Why a pod cannot go on a node (empty when it fits), in the scheduler's words. */
+  #misfit(
+    n: Node,
+    p: Pod,
+    req: Requests,
+    used: { cpu: number; memory: number; pods: number } | undefined,
+  ): string[] {
+    const alloc = n.status?.allocatable ?? {};
+    const u = used ?? { cpu: 0, memory: 0, pods: 0 };
+    if (n.spec?.unschedulable) return ['node(s) were unschedulable'];
+    if (!n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+      return ['node(s) were not ready'];
+    const sel = p.spec.nodeSelector ?? {};
+    if (Object.entries(sel).some(([k, v]) => n.metadata.labels?.[k] !== v)) {
+      return ["node(s) didn't match Pod's node affinity/selector"];
+    }
+    const tolerations = (p.spec.tolerations ?? []) as { key?: string; operator?: string }[];
+    const taint = n.spec?.taints?.find(
+      (t) =>
+        t.effect !== 'PreferNoSchedule' &&
+        !tolerations.some((tol) => tol.operator === 'Exists' || tol.key === t.key),
+    );
+    if (taint) return [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`];
+    const out: string[] = [];
+    if (u.cpu + req.cpu > (parseQuantity(alloc.cpu) ?? Number.POSITIVE_INFINITY))
+      out.push('Insufficient cpu');
+    if (u.memory + req.memory > (parseQuantity(alloc.memory) ?? Number.POSITIVE_INFINITY))
+      out.push('Insufficient memory');
+    if (u.pods + 1 > Number(alloc.pods ?? 110)) out.push('Too many pods');
+    return out;
+  }
+
+  #podWorld(): PodWorld {
+    return {
+      t0: this.#t0,
+      ...(this.world.registry ? { registry: this.world.registry } : {}),
+      keysOf: (kind, ns, name) => {
+        const obj = this.#objects.get(key(kind, ns, name));
+        if (!obj) return undefined;
+        const data = {
+          ...(obj.data as object | undefined),
+          ...(obj.stringData as object | undefined),
+          ...(obj.binaryData as object | undefined),
+        };
+        return Object.keys(data);
+      },
+      exists: (kind, ns, name) => this.#objects.has(key(kind, ns, name)),
+    };
+  }
+
+  #evaluatePods(): void {
+    const world = this.#podWorld();
+    for (const obj of this.#objects.values()) {
+      if (obj.kind !== 'Pod') continue;
+      const pod = obj as unknown as Pod;
+      const pk = key('Pod', pod.metadata.namespace, pod.metadata.name ?? '');
+      const rt = this.#runtime.get(pk);
+      if (!rt) continue;
+      // A pod declared as a manifest with a status keeps it, unless behaviour says otherwise.
+      if (
+        !rt.facts &&
+        Object.keys(rt.behaviors).length === 0 &&
+        pod.status &&
+        !this.#outcomes.has(pk) &&
+        rt.createdAt < 0 &&
+        !pod.metadata.ownerReferences
+      ) {
+        continue;
+      }
+      const out = evaluatePod(pod, rt, world, this.#now, (rt as { unschedulable?: string }).unschedulable);
+      pod.status = out.status;
+      this.#outcomes.set(pk, out.containers);
+      for (const e of out.events) {
+        if (rt.facts && e.source === 'kubelet' && e.reason !== 'FailedMount') continue;
+        const id = fnv1a(`${e.reason}|${e.fieldPath ?? ''}|${e.message}`)
+          .toString(16)
+          .padStart(8, '0');
+        this.#storeEvent(e, 'Pod', pod.metadata.name ?? '', pod.metadata.namespace, pod.metadata.uid, id);
+      }
+    }
+  }
+
+  #replicaSetStatus(rs: ReplicaSet): void {
+    const pods = this.#ownedBy('Pod', rs as unknown as KubeObject) as unknown as Pod[];
+    rs.status = {
+      replicas: pods.length,
+      fullyLabeledReplicas: pods.length,
+      readyReplicas: pods.filter((p) =>
+        p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      ).length,
+      availableReplicas: pods.filter((p) => this.#available(p)).length,
+    };
+  }
+
+  #deploymentStatus(d: Deployment): void {
+    const rss = this.#ownedBy('ReplicaSet', d as unknown as KubeObject) as unknown as ReplicaSet[];
+    const rev = String(d.metadata.annotations?.[REVISION] ?? '');
+    const active = rss.find((rs) => rs.metadata.annotations?.[REVISION] === rev);
+    const sum = (f: (rs: ReplicaSet) => number | undefined) => rss.reduce((a, rs) => a + (f(rs) ?? 0), 0);
+    const desired = d.spec.replicas ?? 1;
+    const available = sum((rs) => rs.status?.availableReplicas);
+    const maxUnavailable = Math.floor(desired * 0.25);
+    const rollout = this.#rollouts.get(key('Deployment', d.metadata.namespace, d.metadata.name ?? ''));
+    const stamp = this.#iso(rollout?.startedAt ?? 0);
+    const failedCreate = active
+      ? ([...this.#objects.values()].find(
+          (e) =>
+            e.kind === 'Event' &&
+            (e as unknown as KubeEvent).involvedObject.uid === active.metadata.uid &&
+            (e as unknown as KubeEvent).reason === 'FailedCreate',
+        ) as unknown as KubeEvent | undefined)
+      : undefined;
+    const stalled = !rollout?.done && this.#now - (rollout?.startedAt ?? 0) > 600;
+    d.status = {
+      observedGeneration: d.metadata.generation ?? 1,
+      replicas: sum((rs) => rs.status?.replicas),
+      updatedReplicas: active?.status?.replicas ?? 0,
+      readyReplicas: sum((rs) => rs.status?.readyReplicas),
+      availableReplicas: available,
+      ...(desired - available > 0 ? { unavailableReplicas: desired - available } : {}),
+      conditions: [
+        available >= desired - maxUnavailable
+          ? {
+              type: 'Available',
+              status: 'True',
+              reason: 'MinimumReplicasAvailable',
+              message: 'Deployment has minimum availability.',
+              lastTransitionTime: stamp,
+            }
+          : {
+              type: 'Available',
+              status: 'False',
+              reason: 'MinimumReplicasUnavailable',
+              message: 'Deployment does not have minimum availability.',
+              lastTransitionTime: stamp,
+            },
+        stalled
+          ? {
+              type: 'Progressing',
+              status: 'False',
+              reason: 'ProgressDeadlineExceeded',
+              message: `ReplicaSet "${active?.metadata.name}" has timed out progressing.`,
+              lastTransitionTime: stamp,
+            }
+          : rollout?.done
+            ? {
+                type: 'Progressing',
+                status: 'True',
+                reason: 'NewReplicaSetAvailable',
+                message: `ReplicaSet "${active?.metadata.name}" has successfully progressed.`,
+                lastTransitionTime: stamp,
+              }
+            : {
+                type: 'Progressing',
+                status: 'True',
+                reason: 'ReplicaSetUpdated',
+                message: `ReplicaSet "${active?.metadata.name}" is progressing.`,
+                lastTransitionTime: stamp,
+              },
+        ...(failedCreate && (active?.status?.replicas ?? 0) < (active?.spec.replicas ?? 0)
+          ? [
+              {
+                type: 'ReplicaFailure',
+                status: 'True',
+                reason: 'FailedCreate',
+                message: (failedCreate.message ?? '').replace(/^Error creating: /, ''),
+                lastTransitionTime: failedCreate.firstTimestamp ?? stamp,
+              },
+            ]
+          : []),
+      ],
+    };
+  }
+
+  #endpoints(): void {
+    for (const obj of [...this.#objects.values()]) {
+      if (obj.kind !== 'Service') continue;
+      const svc = obj as unknown as Service;
+      const ns = svc.metadata.namespace ?? 'default';
+      const ek = key('Endpoints', ns, svc.metadata.name ?? '');
+      if (this.#staticEndpoints.has(ek) || !svc.spec.selector) continue;
+      const selector = svc.spec.selector;
+      const pods = (this.listNow({ kind: 'Pod', namespace: ns }) as unknown as Pod[]).filter(
+        (p) => p.status?.podIP && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
+      );
+      const addresses: { ip: string; targetRef: { kind: string; name: string; namespace: string } }[] = [];
+      const notReady: typeof addresses = [];
+      const ports: { name?: string; port: number; protocol?: string }[] = [];
+      for (const sp of svc.spec.ports ?? []) {
+        const tp = sp.targetPort ?? sp.port;
+        let port: number | undefined =
+          typeof tp === 'number' ? tp : /^\d+$/.test(tp) ? Number(tp) : undefined;
+        if (port === undefined) {
+          for (const p of pods) {
+            const found = p.spec.containers.flatMap((c) => c.ports ?? []).find((cp) => cp.name === tp);
+            if (found) port = found.containerPort;
+          }
+        }
+        if (port !== undefined)
+          ports.push({ ...(sp.name ? { name: sp.name } : {}), port, protocol: sp.protocol ?? 'TCP' });
+      }
+      for (const p of pods) {
+        const ref = {
+          ip: p.status!.podIP!,
+          targetRef: { kind: 'Pod', name: p.metadata.name ?? '', namespace: ns },
+        };
+        if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) addresses.push(ref);
+        else notReady.push(ref);
+      }
+      const existing = this.#objects.get(ek);
+      const ep: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata:
+          existing?.metadata ??
+          this.#meta(
+            svc.metadata.name ?? '',
+            ns,
+            (Date.parse(svc.metadata.creationTimestamp ?? '') - this.#t0) / 1000,
+            { labels: {} },
+          ),
+        ...(ports.length && (addresses.length || notReady.length)
+          ? {
+              subsets: [
+                {
+                  ...(addresses.length ? { addresses } : {}),
+                  ...(notReady.length ? { notReadyAddresses: notReady } : {}),
+                  ports,
+                },
+              ],
+            }
+          : {}),
+      };
+      if (ep.metadata && !existing) delete ep.metadata.labels;
+      this.#objects.set(ek, ep);
+    }
+  }
+
+  #quotaStatus(): void {
+    for (const q of this.#objects.values()) {
+      if (q.kind !== 'ResourceQuota') continue;
+      const hard = ((q.spec as { hard?: Record<string, string> })?.hard ?? {}) as Record<string, string>;
+      const pods = this.listNow({ kind: 'Pod', namespace: q.metadata?.namespace }) as unknown as Pod[];
+      const total = { cpu: 0, memory: 0, limitsCpu: 0, limitsMemory: 0 };
+      for (const p of pods) {
+        const r = this.#podRequests(p.spec);
+        total.cpu += r.cpu;
+        total.memory += r.memory;
+        total.limitsCpu += r.limitsCpu;
+        total.limitsMemory += r.limitsMemory;
+      }
+      const usedOf: Record<string, string> = {
+        pods: String(pods.length),
+        cpu: formatCpu(total.cpu),
+        'requests.cpu': formatCpu(total.cpu),
+        memory: formatMemory(total.memory),
+        'requests.memory': formatMemory(total.memory),
+        'limits.cpu': formatCpu(total.limitsCpu),
+        'limits.memory': formatMemory(total.limitsMemory),
+      };
+      const used: Record<string, string> = {};
+      for (const res of Object.keys(hard)) used[res] = usedOf[res] ?? '0';
+      q.status = { hard: { ...hard }, used };
+    }
+  }
+
+  #validate(info: KindInfo, current: KubeObject, next: KubeObject): void {
+    const where = `${info.kind}${info.apiVersion.includes('/') ? `.${info.apiVersion.split('/')[0]}` : ''} "${current.metadata?.name}"`;
+    const fail = (field: string, value: unknown, why: string) => {
+      throw new K8sError(
+        'invalid',
+        `${where} is invalid: ${field}: Invalid value: ${JSON.stringify(value)}: ${why}`,
+        { status: 422 },
+      );
+    };
+    if (next.metadata?.name !== current.metadata?.name)
+      fail('metadata.name', next.metadata?.name, 'field is immutable');
+    if (next.metadata?.namespace !== current.metadata?.namespace)
+      fail('metadata.namespace', next.metadata?.namespace, 'field is immutable');
+    if (next.kind !== current.kind) fail('kind', next.kind, 'field is immutable');
+    if (info.kind !== 'Deployment' && info.kind !== 'ReplicaSet') return;
+    const spec = next.spec as Deployment['spec'] | undefined;
+    const replicas = spec?.replicas;
+    if (replicas !== undefined && !(Number.isInteger(replicas) && replicas >= 0))
+      fail('spec.replicas', replicas, 'must be greater than or equal to 0');
+    const containers = spec?.template?.spec?.containers;
+    if (!Array.isArray(containers) || containers.length === 0)
+      fail('spec.template.spec.containers', containers ?? null, 'Required value');
+    for (const [i, c] of (containers ?? []).entries()) {
+      const base = `spec.template.spec.containers[${i}]`;
+      if (!c?.name) fail(`${base}.name`, c?.name ?? '', 'Required value');
+      if (!c?.image) fail(`${base}.image`, c?.image ?? '', 'Required value');
+      for (const side of ['requests', 'limits'] as const) {
+        for (const [res, v] of Object.entries(c.resources?.[side] ?? {})) {
+          if (parseQuantity(v) === undefined) {
+            fail(
+              `${base}.resources.${side}[${res}]`,
+              v,
+              "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+            );
+          }
+        }
+      }
+      for (const res of ['cpu', 'memory']) {
+        const req = parseQuantity(c.resources?.requests?.[res]);
+        const lim = parseQuantity(c.resources?.limits?.[res]);
+        if (req !== undefined && lim !== undefined && req > lim) {
+          fail(
+            `${base}.resources.requests`,
+            c.resources?.requests?.[res],
+            `must be less than or equal to ${res} limit of ${c.resources?.limits?.[res]}`,
+          );
+        }
+      }
+    }
+  }
+}
+
+function formatCpuUsage(cores: number): string {
+  return `${Math.round(cores * 1e9)}n`;
+}
+
+/** Builds a simulated cluster from a world description; a malformed one throws a `K8sError` naming the field. */
+export function createSimCluster(world: unknown): SimCluster {
+  return new SimCluster(parseWorld(world));
+}
+
+export type { ContainerOutcome };
+export { formatCpuUsage };

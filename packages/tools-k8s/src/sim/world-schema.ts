@@ -1,0 +1,388 @@
+import { z } from 'zod';
+import { parseDuration } from '../duration.js';
+import { K8sError, type WorldIssue } from '../errors.js';
+import { isQuantity } from '../quantity.js';
+
+/** A Kubernetes quantity: `512Mi`, `1Gi`, `250m`, `2`. */
+export const quantity = z
+  .union([z.string(), z.number()])
+  .refine(isQuantity, { message: 'expected a quantity such as 512Mi, 1Gi, 250m or 2' });
+
+/** A duration: `90s`, `5m`, `3h20m`, `2d`, or a number of seconds. */
+export const duration = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== undefined, {
+  message: 'expected a duration such as 90s, 5m, 3h or 2d',
+});
+
+const name = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'expected a lowercase DNS name (letters, digits, "-" and ".")')
+  .max(253);
+const labels = z.record(z.string(), z.string());
+const lines = z.array(z.string());
+const resourceList = z.record(z.string(), quantity);
+const resources = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() });
+
+/**
+ * How the program in a container behaves: the facts the simulator derives container states, logs,
+ * metrics and events from, so a changed spec (more memory, another image, a fixed env) changes the outcome.
+ */
+export const behaviorSchema = z.strictObject({
+  memory: z
+    .strictObject({
+      need: quantity
+        .optional()
+        .describe('Peak working set; above the memory limit the container is OOMKilled'),
+      usage: quantity
+        .optional()
+        .describe('Usage shown by metrics while running (default: need, or 97% of a limit it exceeds)'),
+    })
+    .optional(),
+  cpu: z
+    .strictObject({
+      need: quantity.optional().describe('CPU the program wants; usage is capped at the limit (throttling)'),
+    })
+    .optional(),
+  failAfter: duration
+    .optional()
+    .describe('How long an instance runs before it fails (default 45s for OOM, 3s for a crash)'),
+  logs: lines.optional().describe('What a healthy instance prints'),
+  oomLogs: lines.optional().describe('What an instance prints before it is OOM-killed'),
+  crash: z
+    .strictObject({
+      exitCode: z.number().int().min(0).max(255),
+      logs: lines.default([]),
+      reason: z.string().optional(),
+    })
+    .optional()
+    .describe('The program exits on its own with this code after printing these lines'),
+  requiredEnv: z
+    .array(
+      z.union([
+        z.string(),
+        z.strictObject({ name: z.string(), logs: lines.optional(), exitCode: z.number().int().optional() }),
+      ]),
+    )
+    .optional()
+    .describe('Variables the program needs; when one is missing it exits (1 by default) with these lines'),
+  listenPorts: z
+    .array(z.number().int().min(1).max(65535))
+    .optional()
+    .describe('Ports the program listens on'),
+  executables: z
+    .array(z.string())
+    .optional()
+    .describe('Commands that exist in the image; a container command outside this list exits 127'),
+  ready: z.boolean().optional().describe('false: the program never becomes ready'),
+});
+
+/** How the program behaves, with overrides per image (a bad release, a fixed tag). */
+export const imageBehaviorSchema = behaviorSchema.extend({
+  byImage: z.record(z.string(), behaviorSchema).optional().describe('Overrides for specific images'),
+});
+
+const envValue = z.union([
+  z.string(),
+  z.strictObject({
+    configMapKeyRef: z.strictObject({ name: z.string(), key: z.string(), optional: z.boolean().optional() }),
+  }),
+  z.strictObject({
+    secretKeyRef: z.strictObject({ name: z.string(), key: z.string(), optional: z.boolean().optional() }),
+  }),
+  z.strictObject({ fieldRef: z.strictObject({ fieldPath: z.string() }) }),
+]);
+
+const probe = z.looseObject({
+  httpGet: z
+    .looseObject({ path: z.string().optional(), port: z.union([z.number().int(), z.string()]) })
+    .optional(),
+  tcpSocket: z.looseObject({ port: z.union([z.number().int(), z.string()]) }).optional(),
+  exec: z.looseObject({ command: z.array(z.string()) }).optional(),
+  initialDelaySeconds: z.number().int().optional(),
+  periodSeconds: z.number().int().optional(),
+  failureThreshold: z.number().int().optional(),
+  timeoutSeconds: z.number().int().optional(),
+});
+
+/** A container: Kubernetes fields, with `env` as a plain map allowed, plus its behaviour. */
+export const containerSchema = z.strictObject({
+  name: name,
+  image: z.string().min(1),
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  ports: z
+    .array(
+      z.union([
+        z.number().int(),
+        z.strictObject({
+          name: z.string().optional(),
+          containerPort: z.number().int(),
+          protocol: z.string().optional(),
+        }),
+      ]),
+    )
+    .optional(),
+  env: z
+    .union([
+      z.record(z.string(), envValue),
+      z.array(
+        z.looseObject({ name: z.string(), value: z.string().optional(), valueFrom: z.unknown().optional() }),
+      ),
+    ])
+    .optional(),
+  envFrom: z.array(z.looseObject({})).optional(),
+  resources: resources.optional(),
+  volumeMounts: z.array(z.looseObject({ name: z.string(), mountPath: z.string() })).optional(),
+  livenessProbe: probe.optional(),
+  readinessProbe: probe.optional(),
+  startupProbe: probe.optional(),
+  behavior: imageBehaviorSchema.optional(),
+});
+
+const containerState = z.union([
+  z.strictObject({ waiting: z.strictObject({ reason: z.string(), message: z.string().optional() }) }),
+  z.strictObject({ running: z.strictObject({ startedAt: z.string().optional() }).default({}) }),
+  z.strictObject({
+    terminated: z.strictObject({
+      reason: z.string(),
+      exitCode: z.number().int(),
+      message: z.string().optional(),
+      startedAt: z.string().optional(),
+      finishedAt: z.string().optional(),
+      ago: duration.optional().describe('When it finished, relative to the world time'),
+    }),
+  }),
+]);
+
+/** Runtime facts of one container that a manifest cannot hold; declared facts win over derived ones. */
+export const containerFactsSchema = z.strictObject({
+  restarts: z.number().int().min(0).optional(),
+  state: containerState.optional(),
+  lastState: containerState.optional(),
+  ready: z.boolean().optional(),
+  logs: lines.optional().describe('Current instance'),
+  previousLogs: lines.optional().describe('The last terminated instance (kubectl logs --previous)'),
+  usage: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+  oomKills: z.number().int().min(0).optional(),
+});
+
+const eventShape = {
+  type: z.enum(['Normal', 'Warning']).default('Normal'),
+  reason: z.string().min(1),
+  message: z.string().default(''),
+  count: z.number().int().min(1).default(1),
+  age: duration.optional().describe('How long ago it was last seen (default: now)'),
+  firstSeen: duration.optional().describe('How long ago it was first seen (default: age)'),
+  source: z.string().optional(),
+};
+
+/** An event attached to the object it is declared on. */
+export const attachedEventSchema = z.strictObject(eventShape);
+
+/** Facts of one pod: where it runs, its age, and its containers' runtime facts. */
+export const podFactsSchema = containerFactsSchema.extend({
+  name: name.optional().describe('Pod name; generated from the owner and seed when left out'),
+  node: z.string().optional(),
+  age: duration.optional(),
+  phase: z.enum(['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']).optional(),
+  containerFacts: z
+    .record(z.string(), containerFactsSchema)
+    .optional()
+    .describe('Facts per container name (top-level facts apply to the first container)'),
+  initContainerFacts: z.record(z.string(), containerFactsSchema).optional(),
+  events: z.array(attachedEventSchema).optional(),
+  ip: z.string().optional(),
+});
+
+const podSpecShape = {
+  containers: z.array(containerSchema).min(1),
+  initContainers: z.array(containerSchema).optional(),
+  nodeSelector: labels.optional(),
+  volumes: z.array(z.looseObject({ name: z.string() })).optional(),
+  imagePullSecrets: z.array(z.strictObject({ name: z.string() })).optional(),
+  serviceAccountName: z.string().optional(),
+  tolerations: z.array(z.unknown()).optional(),
+};
+
+/** An earlier revision of a deployment: what differed from the current template. */
+export const revisionSchema = z.strictObject({
+  changeCause: z.string().optional(),
+  image: z.string().optional().describe('Image of the first container in that revision'),
+  containers: z.array(containerSchema).optional().describe('The whole container list of that revision'),
+  age: duration.optional(),
+});
+
+/** A deployment shorthand: generates its ReplicaSet(s) and pods with deterministic names. */
+export const deploymentSchema = z.strictObject({
+  name,
+  namespace: name.optional(),
+  replicas: z.number().int().min(0).default(1),
+  labels: labels.optional().describe('Pod labels and selector (default app: <name>)'),
+  age: duration.optional(),
+  ...podSpecShape,
+  strategy: z.looseObject({}).optional(),
+  changeCause: z.string().optional().describe('Change cause of the current revision'),
+  history: z.array(revisionSchema).optional().describe('Earlier revisions, oldest first'),
+  podTemplateHash: z
+    .string()
+    .regex(/^[a-z0-9]{1,10}$/)
+    .optional(),
+  pods: z.array(podFactsSchema).optional().describe('Facts of the generated pods, in order'),
+  events: z.array(attachedEventSchema).optional(),
+  annotations: labels.optional(),
+});
+
+/** A standalone pod (or one owned by something not simulated). */
+export const podSchema = podFactsSchema.extend({
+  name,
+  namespace: name.optional(),
+  labels: labels.optional(),
+  annotations: labels.optional(),
+  ...podSpecShape,
+});
+
+/** A service shorthand. */
+export const serviceSchema = z.strictObject({
+  name,
+  namespace: name.optional(),
+  type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']).default('ClusterIP'),
+  selector: labels.optional(),
+  ports: z.array(
+    z.union([
+      z.number().int(),
+      z.strictObject({
+        name: z.string().optional(),
+        port: z.number().int(),
+        targetPort: z.union([z.number().int(), z.string()]).optional(),
+        protocol: z.string().optional(),
+        nodePort: z.number().int().optional(),
+      }),
+    ]),
+  ),
+  clusterIP: z.string().optional(),
+  age: duration.optional(),
+  events: z.array(attachedEventSchema).optional(),
+});
+
+/** A node shorthand. */
+export const nodeSchema = z.strictObject({
+  name,
+  cpu: quantity.default('4'),
+  memory: quantity.default('16Gi'),
+  pods: z.number().int().default(110),
+  labels: labels.optional(),
+  taints: z
+    .array(z.strictObject({ key: z.string(), value: z.string().optional(), effect: z.string() }))
+    .optional(),
+  ready: z.boolean().default(true),
+  pressure: z.array(z.enum(['MemoryPressure', 'DiskPressure', 'PIDPressure'])).optional(),
+  unschedulable: z.boolean().optional(),
+  age: duration.optional(),
+  events: z.array(attachedEventSchema).optional(),
+});
+
+/** A free-standing event about any object. */
+export const eventSchema = z.strictObject({
+  ...eventShape,
+  namespace: name.optional(),
+  object: z
+    .union([
+      z.string().regex(/^[A-Za-z]+\/[a-z0-9.-]+$/, 'expected Kind/name, e.g. Pod/checkout-7f9c8d6b5-x2k4p'),
+      z.strictObject({ kind: z.string(), name: z.string(), namespace: z.string().optional() }),
+    ])
+    .describe('What the event is about: Kind/name or { kind, name }'),
+});
+
+/** Any Kubernetes object as `kubectl get -o yaml` prints it. */
+export const manifestSchema = z.looseObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'expected a Kind in PascalCase, e.g. ConfigMap'),
+  metadata: z.looseObject({
+    name,
+    namespace: name.optional(),
+    labels: labels.optional(),
+    annotations: labels.optional(),
+  }),
+});
+
+/** The whole simulated world. */
+export const worldSchema = z.strictObject({
+  now: z.iso
+    .datetime({ offset: true })
+    .default('2026-01-15T10:00:00Z')
+    .describe('Wall-clock time the world starts at'),
+  seed: z.string().default('sre-harness').describe('Seed for generated names'),
+  clock: z
+    .strictObject({
+      perRequest: duration.default('2s').describe('Logical time each API request takes'),
+      perMutation: duration.default('60s').describe('Logical time a mutation takes to settle'),
+    })
+    .default({ perRequest: '2s', perMutation: '60s' }),
+  namespaces: z.array(name).default([]),
+  registry: z
+    .strictObject({
+      images: z
+        .array(z.string())
+        .optional()
+        .describe('Images that exist; any other image fails to pull. Default: all exist'),
+      denied: z
+        .array(z.string())
+        .optional()
+        .describe('Image prefixes whose pulls are denied (private, no credentials)'),
+    })
+    .optional(),
+  metrics: z.boolean().default(true).describe('Whether the metrics API is available'),
+  nodes: z.array(nodeSchema).default([]),
+  deployments: z.array(deploymentSchema).default([]),
+  pods: z.array(podSchema).default([]),
+  services: z.array(serviceSchema).default([]),
+  behaviors: z
+    .record(z.string(), imageBehaviorSchema)
+    .default({})
+    .describe(
+      'Behaviour of containers by name, or "<deployment>/<container>", for workloads declared as manifests',
+    ),
+  objects: z.array(manifestSchema).default([]).describe('Any other objects, as manifests'),
+  events: z.array(eventSchema).default([]),
+});
+
+/** A validated world. */
+export type World = z.output<typeof worldSchema>;
+/** A world as written, before defaults. */
+export type WorldInput = z.input<typeof worldSchema>;
+/** A container's behaviour. */
+export type Behavior = z.output<typeof behaviorSchema>;
+/** A behaviour with per-image overrides. */
+export type ImageBehavior = z.output<typeof imageBehaviorSchema>;
+/** A container shorthand. */
+export type ContainerInput = z.output<typeof containerSchema>;
+/** Runtime facts of a container. */
+export type ContainerFacts = z.output<typeof containerFactsSchema>;
+/** Facts of a pod. */
+export type PodFacts = z.output<typeof podFactsSchema>;
+/** An attached event. */
+export type AttachedEvent = z.output<typeof attachedEventSchema>;
+
+/** Dotted path like `deployments[0].containers[1].resources.limits.memory`. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out || '(world)';
+}
+
+/** Validates a world; throws a `K8sError` (code `invalid_world`) listing each offending field's path. */
+export function parseWorld(input: unknown): World {
+  const parsed = worldSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues: WorldIssue[] = parsed.error.issues.map((i) => ({
+    path: issuePath(i.path),
+    message: i.message,
+  }));
+  throw new K8sError(
+    'invalid_world',
+    `invalid cluster world: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    { cause: parsed.error, issues },
+  );
+}

@@ -1,0 +1,696 @@
+import { type AnyTool, defineTool } from '@sre-harness/core';
+import { z } from 'zod';
+import type { Cluster, KubeObject, ObjectRef } from '../cluster.js';
+import { ageOf } from '../duration.js';
+import { K8sError } from '../errors.js';
+import { type KindInfo, resolveKind } from '../kinds.js';
+import { formatCpu, formatMemory, parseQuantity, percent } from '../quantity.js';
+import type { Deployment, Endpoints, KubeEvent, Node, Pod, ReplicaSet, Service } from '../types.js';
+import {
+  deploymentsTable,
+  describeDeployment,
+  describeGeneric,
+  describeNode,
+  describePod,
+  describeService,
+  eventsTable,
+  genericStatus,
+  historyTable,
+  nodesTable,
+  ownedReplicaSets,
+  podsTable,
+  revisionOf,
+  servicesTable,
+} from './describe.js';
+import { cap, DEFAULT_MAX_OUTPUT, table, toYaml } from './format.js';
+import { closeMatches } from './suggest.js';
+
+/** Names of the read-only tools. */
+export const READ_TOOL_NAMES = [
+  'list_pods',
+  'describe_pod',
+  'get_pod_logs',
+  'get_events',
+  'get_pod_metrics',
+  'list_deployments',
+  'describe_deployment',
+  'get_rollout_history',
+  'list_services',
+  'describe_service',
+  'list_nodes',
+  'describe_node',
+  'get_resource',
+  'list_resources',
+  'describe_resource',
+] as const;
+
+/** Names of the mutating tools; they run only through the approval gate. */
+export const MUTATING_TOOL_NAMES = [
+  'restart_pod',
+  'scale_deployment',
+  'set_resources',
+  'set_image',
+  'rollback_deployment',
+] as const;
+
+/** Every tool name, as constants. */
+export const K8S_TOOL = {
+  listPods: 'list_pods',
+  describePod: 'describe_pod',
+  getPodLogs: 'get_pod_logs',
+  getEvents: 'get_events',
+  getPodMetrics: 'get_pod_metrics',
+  listDeployments: 'list_deployments',
+  describeDeployment: 'describe_deployment',
+  getRolloutHistory: 'get_rollout_history',
+  listServices: 'list_services',
+  describeService: 'describe_service',
+  listNodes: 'list_nodes',
+  describeNode: 'describe_node',
+  getResource: 'get_resource',
+  listResources: 'list_resources',
+  describeResource: 'describe_resource',
+  restartPod: 'restart_pod',
+  scaleDeployment: 'scale_deployment',
+  setResources: 'set_resources',
+  setImage: 'set_image',
+  rollbackDeployment: 'rollback_deployment',
+} as const;
+
+/** Options of `k8sTools`. */
+export interface K8sToolsOptions {
+  /** Cap on each tool's output in characters; longer output is cut with a note. Default 8,000. */
+  readonly maxOutputChars?: number;
+  /** Default line count for `get_pod_logs` when the model gives no `tail`. Default 200. */
+  readonly defaultLogTail?: number;
+  /** If set, tools refuse namespaces outside this list (the answer says which are allowed). */
+  readonly namespaces?: readonly string[];
+  /** Kinds beyond the well-known ones that the generic tools accept. */
+  readonly extraKinds?: readonly KindInfo[];
+}
+
+const ns = z.string().min(1).describe('Kubernetes namespace');
+const objName = z.string().min(1);
+const quantityText = z
+  .string()
+  .regex(/^[0-9.]+(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'expected a quantity such as 512Mi, 1Gi, 250m or 2');
+const resourcePair = z.strictObject({ cpu: quantityText.optional(), memory: quantityText.optional() });
+
+function byNs<T extends KubeObject>(items: KubeObject[]): T[] {
+  return items as unknown as T[];
+}
+
+/** The pod's events, or any object's, from one namespace listing. */
+function eventsFor(events: readonly KubeEvent[], kind: string, name: string): KubeEvent[] {
+  return events.filter(
+    (e) =>
+      e.involvedObject.name === name && (e.involvedObject.kind ?? '').toLowerCase() === kind.toLowerCase(),
+  );
+}
+
+/** Builds the Kubernetes tools over a cluster (real or simulated). */
+export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTool[] {
+  const max = options.maxOutputChars ?? DEFAULT_MAX_OUTPUT;
+  const defaultTail = options.defaultLogTail ?? 200;
+  const extraKinds = options.extraKinds ?? [];
+  const allowedNs = options.namespaces;
+
+  const checkNs = (namespace: string | undefined) => {
+    if (namespace === undefined || !allowedNs || allowedNs.includes(namespace)) return;
+    throw new K8sError(
+      'forbidden',
+      `namespace "${namespace}" is outside this agent's scope; allowed: ${allowedNs.join(', ')}`,
+      { status: 403 },
+    );
+  };
+
+  /** Turns a NotFound into one that names the namespace and close matches. */
+  const explain = async <T>(ref: ObjectRef, info: KindInfo, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!K8sError.isInstance(error) || error.code !== 'not_found') throw error;
+      let names: string[] = [];
+      try {
+        const items = await cluster.list({
+          kind: info.kind,
+          apiVersion: info.apiVersion,
+          ...(info.namespaced && ref.namespace ? { namespace: ref.namespace } : {}),
+        });
+        names = items.map((o) => o.metadata?.name ?? '').filter(Boolean);
+      } catch {
+        // Suggestions are a courtesy; the NotFound stands without them.
+      }
+      const near = closeMatches(ref.name, names);
+      const where = info.namespaced ? ` in namespace "${ref.namespace ?? 'default'}"` : '';
+      const hint = near.length
+        ? `; did you mean: ${near.join(', ')}?`
+        : names.length
+          ? `; it has: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`
+          : `; there are no ${info.plural}${where}`;
+      throw new K8sError('not_found', `${info.plural} "${ref.name}" not found${where}${hint}`, {
+        status: 404,
+        cause: error,
+      });
+    }
+  };
+
+  const kind = (k: string) => resolveKind(k, extraKinds);
+  const get = async <T>(k: string, name: string, namespace?: string): Promise<T> => {
+    const info = kind(k);
+    checkNs(info.namespaced ? namespace : undefined);
+    const ref = {
+      kind: info.kind,
+      apiVersion: info.apiVersion,
+      name,
+      ...(info.namespaced && namespace ? { namespace } : {}),
+    };
+    return (await explain(ref, info, () => cluster.get(ref))) as unknown as T;
+  };
+  const list = async <T>(k: string, namespace?: string, labelSelector?: string): Promise<T[]> => {
+    const info = kind(k);
+    checkNs(info.namespaced ? namespace : undefined);
+    return byNs<KubeObject & T>(
+      await cluster.list({
+        kind: info.kind,
+        apiVersion: info.apiVersion,
+        ...(info.namespaced && namespace ? { namespace } : {}),
+        ...(labelSelector ? { labelSelector } : {}),
+      }),
+    );
+  };
+  const out = (text: string, hint?: string) => cap(text, max, hint);
+
+  const listPods = defineTool({
+    name: 'list_pods',
+    description:
+      'List pods in a namespace (like kubectl get pods -o wide): ready containers, status, restarts, age, node.',
+    mutating: false,
+    input: z.strictObject({
+      namespace: ns,
+      labelSelector: z.string().optional().describe('e.g. app=checkout'),
+    }),
+    async execute({ namespace, labelSelector }) {
+      const pods = await list<Pod>('Pod', namespace, labelSelector);
+      if (pods.length === 0)
+        return `No resources found in ${namespace} namespace${labelSelector ? ` matching ${labelSelector}` : ''}.`;
+      return out(podsTable(pods, await cluster.now()), 'use labelSelector');
+    },
+  });
+
+  const describePodTool = defineTool({
+    name: 'describe_pod',
+    description:
+      'Describe one pod (like kubectl describe pod): containers with image, state and last state (reason, exit code), ready, restart count, limits/requests, env names, mounts, probes, conditions and recent events.',
+    mutating: false,
+    input: z.strictObject({ namespace: ns, name: objName }),
+    async execute({ namespace, name }) {
+      const pod = await get<Pod>('Pod', name, namespace);
+      const events = await list<KubeEvent>('Event', namespace);
+      return out(describePod(pod, eventsFor(events, 'Pod', name), await cluster.now()));
+    },
+  });
+
+  const logs = defineTool({
+    name: 'get_pod_logs',
+    description:
+      "Read a pod container's log lines (like kubectl logs). previous=true reads the last terminated instance, which is where a crash or OOM leaves its last words.",
+    mutating: false,
+    input: z.strictObject({
+      namespace: ns,
+      name: objName,
+      container: z.string().optional().describe('Required when the pod has more than one container'),
+      previous: z.boolean().optional(),
+      tail: z.number().int().min(1).max(5000).optional().describe(`Last N lines (default ${defaultTail})`),
+    }),
+    async execute({ namespace, name, container, previous, tail }) {
+      checkNs(namespace);
+      const info = kind('Pod');
+      const text = await explain({ kind: 'Pod', name, namespace }, info, () =>
+        cluster.podLogs({
+          namespace,
+          name,
+          ...(container ? { container } : {}),
+          ...(previous ? { previous } : {}),
+          tail: tail ?? defaultTail,
+        }),
+      );
+      if (text.trim() === '') return `(no log lines${previous ? ' from the previous instance' : ''})`;
+      // Keep the end of the log when cutting: the last lines are the ones that explain a failure.
+      if (text.length > max)
+        return `[output cut: showing the last ${max} of ${text.length} characters; use tail]\n${text.slice(text.length - max)}`;
+      return text.trimEnd();
+    },
+  });
+
+  const events = defineTool({
+    name: 'get_events',
+    description:
+      'List events in a namespace, newest first (like kubectl get events); optionally only those about one object (kind and/or name).',
+    mutating: false,
+    input: z.strictObject({
+      namespace: ns,
+      kind: z.string().optional().describe('e.g. Pod, Deployment, ReplicaSet'),
+      name: z.string().optional(),
+    }),
+    async execute({ namespace, kind: k, name }) {
+      const all = await list<KubeEvent>('Event', namespace);
+      const wantKind = k ? kind(k).kind.toLowerCase() : undefined;
+      const selected = all.filter(
+        (e) =>
+          (!wantKind || (e.involvedObject.kind ?? '').toLowerCase() === wantKind) &&
+          (!name || e.involvedObject.name === name),
+      );
+      if (selected.length === 0)
+        return `No events found in ${namespace} namespace${k || name ? ` for ${k ?? ''}${name ? `/${name}` : ''}` : ''}.`;
+      return out(eventsTable(selected, await cluster.now()), 'filter by kind and name');
+    },
+  });
+
+  const metrics = defineTool({
+    name: 'get_pod_metrics',
+    description:
+      'Pod CPU and memory usage against requests and limits (percent of limit), restarts and OOM kills where known (like kubectl top pod, with limits alongside).',
+    mutating: false,
+    input: z.strictObject({
+      namespace: ns,
+      name: z.string().optional().describe('One pod; all pods when left out'),
+    }),
+    async execute({ namespace, name }) {
+      checkNs(namespace);
+      const pods = name ? [await get<Pod>('Pod', name, namespace)] : await list<Pod>('Pod', namespace);
+      let usage: Awaited<ReturnType<Cluster['podMetrics']>>;
+      try {
+        usage = await cluster.podMetrics(namespace);
+      } catch (error) {
+        if (K8sError.isInstance(error) && (error.code === 'unavailable' || error.code === 'not_found')) {
+          throw new K8sError(
+            'unavailable',
+            'metrics API not available (metrics.k8s.io is not served by this cluster); use describe_pod for limits and restarts',
+            { status: 503, cause: error },
+          );
+        }
+        throw error;
+      }
+      if (pods.length === 0) return `No resources found in ${namespace} namespace.`;
+      const blocks: string[] = [];
+      for (const pod of pods) {
+        const m = usage.find((u) => u.name === pod.metadata.name);
+        const statuses = pod.status?.containerStatuses ?? [];
+        const restarts = statuses.reduce((a, c) => a + (c.restartCount ?? 0), 0);
+        const lines: string[] = [];
+        let ooms = 0;
+        let oomKnown = false;
+        for (const c of pod.spec.containers) {
+          const cm = m?.containers.find((x) => x.name === c.name) as
+            | { usage: { cpu: string; memory: string }; oomKills?: number }
+            | undefined;
+          const st = statuses.find((s) => s.name === c.name);
+          if (typeof cm?.oomKills === 'number') {
+            ooms += cm.oomKills;
+            oomKnown = true;
+          } else if (st?.lastState?.terminated?.reason === 'OOMKilled') {
+            ooms += 1;
+          }
+          if (!cm) {
+            lines.push(`  ${c.name}: no usage reported (container not running)`);
+            continue;
+          }
+          const cpu = parseQuantity(cm.usage.cpu) ?? 0;
+          const mem = parseQuantity(cm.usage.memory) ?? 0;
+          const cpuLim = parseQuantity(c.resources?.limits?.cpu);
+          const cpuReq = parseQuantity(c.resources?.requests?.cpu);
+          const memLim = parseQuantity(c.resources?.limits?.memory);
+          const memReq = parseQuantity(c.resources?.requests?.memory);
+          const cpuText = `cpu ${formatCpu(cpu)}${cpuReq !== undefined ? ` / request ${c.resources?.requests?.cpu}` : ''}${cpuLim !== undefined ? ` / limit ${c.resources?.limits?.cpu} (${percent(cpu, cpuLim)}%)` : ' / no limit'}`;
+          const memText = `memory ${formatMemory(mem)}${memReq !== undefined ? ` / request ${c.resources?.requests?.memory}` : ''}${memLim !== undefined ? ` / limit ${c.resources?.limits?.memory} (${percent(mem, memLim)}%)` : ' / no limit'}`;
+          lines.push(`  ${c.name}: ${cpuText}; ${memText}`);
+        }
+        const oomText = oomKnown
+          ? `oomKills: ${ooms}`
+          : ooms > 0
+            ? 'oomKills: at least 1 (last termination OOMKilled)'
+            : 'oomKills: 0 known';
+        blocks.push(`${pod.metadata.name}  restarts: ${restarts}  ${oomText}\n${lines.join('\n')}`);
+      }
+      return out(blocks.join('\n'), 'ask for one pod by name');
+    },
+  });
+
+  const listDeployments = defineTool({
+    name: 'list_deployments',
+    description:
+      'List deployments in a namespace (like kubectl get deployments): ready, up-to-date, available, age, images.',
+    mutating: false,
+    input: z.strictObject({ namespace: ns }),
+    async execute({ namespace }) {
+      const deps = await list<Deployment>('Deployment', namespace);
+      if (deps.length === 0) return `No resources found in ${namespace} namespace.`;
+      return out(deploymentsTable(deps, await cluster.now()));
+    },
+  });
+
+  const describeDeploymentTool = defineTool({
+    name: 'describe_deployment',
+    description:
+      'Describe a deployment: replicas, selector, strategy, pod template (images, resources, env, probes), conditions, ReplicaSets, rollout history and events.',
+    mutating: false,
+    input: z.strictObject({ namespace: ns, name: objName }),
+    async execute({ namespace, name }) {
+      const d = await get<Deployment>('Deployment', name, namespace);
+      const rss = await list<ReplicaSet>('ReplicaSet', namespace);
+      const evs = await list<KubeEvent>('Event', namespace);
+      return out(describeDeployment(d, rss, eventsFor(evs, 'Deployment', name), await cluster.now()));
+    },
+  });
+
+  const history = defineTool({
+    name: 'get_rollout_history',
+    description:
+      'Rollout history of a deployment (like kubectl rollout history): revision, change cause and images per revision.',
+    mutating: false,
+    input: z.strictObject({ namespace: ns, name: objName }),
+    async execute({ namespace, name }) {
+      const d = await get<Deployment>('Deployment', name, namespace);
+      const rss = await list<ReplicaSet>('ReplicaSet', namespace);
+      return out(historyTable(d, rss));
+    },
+  });
+
+  const listServices = defineTool({
+    name: 'list_services',
+    description:
+      'List services in a namespace with type, ports, selector and ready endpoints (<none> when nothing backs them).',
+    mutating: false,
+    input: z.strictObject({ namespace: ns }),
+    async execute({ namespace }) {
+      const svcs = await list<Service>('Service', namespace);
+      if (svcs.length === 0) return `No resources found in ${namespace} namespace.`;
+      const eps = await list<Endpoints>('Endpoints', namespace);
+      return out(servicesTable(svcs, eps, await cluster.now()));
+    },
+  });
+
+  const describeServiceTool = defineTool({
+    name: 'describe_service',
+    description:
+      'Describe a service: type, selector, ports with targetPort, endpoints (addresses or <none>, and not-ready ones) and events.',
+    mutating: false,
+    input: z.strictObject({ namespace: ns, name: objName }),
+    async execute({ namespace, name }) {
+      const svc = await get<Service>('Service', name, namespace);
+      let ep: Endpoints | undefined;
+      try {
+        ep = (await cluster.get({
+          kind: 'Endpoints',
+          apiVersion: 'v1',
+          name,
+          namespace,
+        })) as unknown as Endpoints;
+      } catch (error) {
+        if (!K8sError.isInstance(error) || error.code !== 'not_found') throw error;
+      }
+      const evs = await list<KubeEvent>('Event', namespace);
+      return out(describeService(svc, ep, eventsFor(evs, 'Service', name), await cluster.now()));
+    },
+  });
+
+  const listNodes = defineTool({
+    name: 'list_nodes',
+    description:
+      'List nodes (like kubectl get nodes): status, roles, age, version, allocatable cpu and memory.',
+    mutating: false,
+    input: z.strictObject({}),
+    async execute() {
+      const nodes = await list<Node>('Node');
+      if (nodes.length === 0) return 'No resources found.';
+      return out(nodesTable(nodes, await cluster.now()));
+    },
+  });
+
+  const describeNodeTool = defineTool({
+    name: 'describe_node',
+    description:
+      'Describe a node: conditions (pressure, ready), capacity and allocatable, requests allocated by its pods, taints and labels.',
+    mutating: false,
+    input: z.strictObject({ name: objName }),
+    async execute({ name }) {
+      const node = await get<Node>('Node', name);
+      const pods = await list<Pod>('Pod');
+      const evs = (await list<KubeEvent>('Event')).filter(
+        (e) => e.involvedObject.kind === 'Node' && e.involvedObject.name === name,
+      );
+      const visible = allowedNs ? pods.filter((p) => allowedNs.includes(p.metadata.namespace ?? '')) : pods;
+      return out(describeNode(node, visible, evs, await cluster.now()));
+    },
+  });
+
+  const getResource = defineTool({
+    name: 'get_resource',
+    description:
+      'Get any object as YAML (like kubectl get <kind> <name> -o yaml), e.g. kind ConfigMap, Secret (values masked), PersistentVolumeClaim, ResourceQuota, HorizontalPodAutoscaler, Ingress, NetworkPolicy, StatefulSet, Job.',
+    mutating: false,
+    input: z.strictObject({ kind: z.string().min(1), name: objName, namespace: z.string().optional() }),
+    async execute({ kind: k, name, namespace }) {
+      const info = kind(k);
+      const obj = await get<KubeObject>(
+        info.kind,
+        name,
+        info.namespaced ? (namespace ?? 'default') : undefined,
+      );
+      return out(toYaml(obj));
+    },
+  });
+
+  const listResources = defineTool({
+    name: 'list_resources',
+    description:
+      'List objects of any kind (like kubectl get <kind>), in a namespace for namespaced kinds: name, status where meaningful, age.',
+    mutating: false,
+    input: z.strictObject({ kind: z.string().min(1), namespace: z.string().optional() }),
+    async execute({ kind: k, namespace }) {
+      const info = kind(k);
+      const items = await list<KubeObject>(info.kind, info.namespaced ? (namespace ?? 'default') : undefined);
+      if (items.length === 0)
+        return `No ${info.plural} found${info.namespaced ? ` in ${namespace ?? 'default'} namespace` : ''}.`;
+      const now = await cluster.now();
+      return out(
+        table(
+          ['NAME', 'STATUS', 'AGE'],
+          items.map((o) => [
+            o.metadata?.name ?? '',
+            genericStatus(o) || '-',
+            ageOf(o.metadata?.creationTimestamp, now),
+          ]),
+        ),
+      );
+    },
+  });
+
+  const describeResource = defineTool({
+    name: 'describe_resource',
+    description:
+      'Describe any object (like kubectl describe <kind> <name>): metadata, spec and status fields (Secret values as byte counts) and its events.',
+    mutating: false,
+    input: z.strictObject({ kind: z.string().min(1), name: objName, namespace: z.string().optional() }),
+    async execute({ kind: k, name, namespace }) {
+      const info = kind(k);
+      const nsName = info.namespaced ? (namespace ?? 'default') : undefined;
+      const obj = await get<KubeObject>(info.kind, name, nsName);
+      const now = await cluster.now();
+      if (info.kind === 'Pod')
+        return out(
+          describePod(
+            obj as unknown as Pod,
+            eventsFor(await list<KubeEvent>('Event', nsName), 'Pod', name),
+            now,
+          ),
+        );
+      const evs = nsName ? await list<KubeEvent>('Event', nsName) : [];
+      return out(describeGeneric(obj, eventsFor(evs, info.kind, name), now));
+    },
+  });
+
+  // ------------------------------------------------------------------ mutations
+
+  const restart = defineTool({
+    name: 'restart_pod',
+    description:
+      'Restart a pod by deleting it; its controller (ReplicaSet) creates a replacement with a new name. A pod without a controller does not come back.',
+    mutating: true,
+    input: z.strictObject({ namespace: ns, name: objName }),
+    async execute({ namespace, name }) {
+      const pod = await get<Pod>('Pod', name, namespace);
+      await cluster.delete({ kind: 'Pod', apiVersion: 'v1', name, namespace });
+      const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
+      if (!owner) return `pod "${name}" deleted; it had no controller, so nothing will replace it`;
+      const hash = pod.metadata.labels?.['pod-template-hash'];
+      const siblings = await list<Pod>('Pod', namespace, hash ? `pod-template-hash=${hash}` : undefined);
+      const fresh = siblings.filter(
+        (p) =>
+          p.metadata.ownerReferences?.some((o) => o.name === owner.name) &&
+          (p.metadata.creationTimestamp ?? '') > (pod.metadata.creationTimestamp ?? ''),
+      );
+      const names = fresh.map((p) => p.metadata.name).filter((n) => n !== name);
+      return `pod "${name}" deleted; ${owner.kind} ${owner.name} replaces it${names.length ? ` (new pod: ${names.join(', ')})` : ''}`;
+    },
+  });
+
+  const scale = defineTool({
+    name: 'scale_deployment',
+    description: 'Set the number of replicas of a deployment.',
+    mutating: true,
+    input: z.strictObject({ namespace: ns, name: objName, replicas: z.number().int().min(0).max(1000) }),
+    async execute({ namespace, name, replicas }) {
+      const d = await get<Deployment>('Deployment', name, namespace);
+      await cluster.patch(
+        { kind: 'Deployment', apiVersion: 'apps/v1', name, namespace },
+        { type: 'merge', body: { spec: { replicas } } },
+      );
+      return `deployment.apps/${name} scaled from ${d.spec.replicas ?? 1} to ${replicas}`;
+    },
+  });
+
+  const containerOf = (d: Deployment, container: string) => {
+    const c = d.spec.template.spec.containers.find((x) => x.name === container);
+    if (!c) {
+      const names = d.spec.template.spec.containers.map((x) => x.name);
+      throw new K8sError(
+        'not_found',
+        `container "${container}" not found in deployment "${d.metadata.name}"; its containers: ${names.join(', ')}`,
+        { status: 404 },
+      );
+    }
+    return c;
+  };
+
+  const setResources = defineTool({
+    name: 'set_resources',
+    description:
+      'Set CPU/memory requests and/or limits of one container in a deployment; this starts a new rollout.',
+    mutating: true,
+    input: z.strictObject({
+      namespace: ns,
+      deployment: objName,
+      container: objName,
+      requests: resourcePair.optional(),
+      limits: resourcePair.optional(),
+    }),
+    async execute({ namespace, deployment, container, requests, limits }) {
+      if (!requests && !limits)
+        throw new K8sError('invalid', 'give requests and/or limits to set', { status: 422 });
+      const d = await get<Deployment>('Deployment', deployment, namespace);
+      const before = containerOf(d, container).resources ?? {};
+      const resources: Record<string, Record<string, string>> = {};
+      if (requests)
+        resources.requests = Object.fromEntries(
+          Object.entries(requests).filter(([, v]) => v !== undefined),
+        ) as Record<string, string>;
+      if (limits)
+        resources.limits = Object.fromEntries(
+          Object.entries(limits).filter(([, v]) => v !== undefined),
+        ) as Record<string, string>;
+      const after = (await cluster.patch(
+        { kind: 'Deployment', apiVersion: 'apps/v1', name: deployment, namespace },
+        {
+          type: 'strategic',
+          body: { spec: { template: { spec: { containers: [{ name: container, resources }] } } } },
+        },
+      )) as unknown as Deployment;
+      const changes: string[] = [];
+      for (const side of ['requests', 'limits'] as const) {
+        for (const [res, v] of Object.entries(resources[side] ?? {}))
+          changes.push(`${side}.${res} ${before[side]?.[res] ?? '<unset>'} -> ${v}`);
+      }
+      return `deployment.apps/${deployment} resource requirements updated: container ${container} ${changes.join(', ')} (revision ${revisionOf(after)})`;
+    },
+  });
+
+  const setImage = defineTool({
+    name: 'set_image',
+    description: 'Set the image of one container in a deployment; this starts a new rollout.',
+    mutating: true,
+    input: z.strictObject({
+      namespace: ns,
+      deployment: objName,
+      container: objName,
+      image: z.string().min(1),
+    }),
+    async execute({ namespace, deployment, container, image }) {
+      const d = await get<Deployment>('Deployment', deployment, namespace);
+      const before = containerOf(d, container).image;
+      const after = (await cluster.patch(
+        { kind: 'Deployment', apiVersion: 'apps/v1', name: deployment, namespace },
+        {
+          type: 'strategic',
+          body: { spec: { template: { spec: { containers: [{ name: container, image }] } } } },
+        },
+      )) as unknown as Deployment;
+      return `deployment.apps/${deployment} image updated: container ${container} ${before} -> ${image} (revision ${revisionOf(after)})`;
+    },
+  });
+
+  const rollback = defineTool({
+    name: 'rollback_deployment',
+    description:
+      'Roll a deployment back to an earlier revision of its pod template (like kubectl rollout undo); default: the previous revision.',
+    mutating: true,
+    input: z.strictObject({ namespace: ns, name: objName, toRevision: z.number().int().min(1).optional() }),
+    async execute({ namespace, name, toRevision }) {
+      const d = await get<Deployment>('Deployment', name, namespace);
+      const owned = ownedReplicaSets(d, await list<ReplicaSet>('ReplicaSet', namespace));
+      const current = revisionOf(d);
+      const target = toRevision
+        ? owned.find((rs) => revisionOf(rs) === toRevision)
+        : [...owned].reverse().find((rs) => revisionOf(rs) < current);
+      if (!target) {
+        const have = owned.map((rs) => revisionOf(rs)).join(', ') || 'none';
+        throw new K8sError(
+          'not_found',
+          toRevision
+            ? `unable to find specified revision ${toRevision} in history of deployment "${name}" (revisions: ${have})`
+            : `no rollout history found for deployment "${name}" (revisions: ${have})`,
+          { status: 404 },
+        );
+      }
+      if (revisionOf(target) === current)
+        return `deployment.apps/${name} skipped rollback (current template already matches revision ${current})`;
+      const template = JSON.parse(JSON.stringify(target.spec.template)) as Deployment['spec']['template'];
+      if (template.metadata?.labels) delete template.metadata.labels['pod-template-hash'];
+      const after = (await cluster.patch(
+        { kind: 'Deployment', apiVersion: 'apps/v1', name, namespace },
+        { type: 'json', body: [{ op: 'replace', path: '/spec/template', value: template }] },
+      )) as unknown as Deployment;
+      const images = template.spec.containers.map((c) => `${c.name}=${c.image}`).join(', ');
+      return `deployment.apps/${name} rolled back to revision ${revisionOf(target)} (${images}); now revision ${revisionOf(after)}`;
+    },
+  });
+
+  return [
+    listPods,
+    describePodTool,
+    logs,
+    events,
+    metrics,
+    listDeployments,
+    describeDeploymentTool,
+    history,
+    listServices,
+    describeServiceTool,
+    listNodes,
+    describeNodeTool,
+    getResource,
+    listResources,
+    describeResource,
+    restart,
+    scale,
+    setResources,
+    setImage,
+    rollback,
+  ] as AnyTool[];
+}
+
+/** Only the read-only tools: the set for triage runs that must not change anything. */
+export function readOnlyK8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTool[] {
+  return k8sTools(cluster, options).filter((t) => !t.mutating);
+}

@@ -1,0 +1,242 @@
+import type { KubeMetadata } from './cluster.js';
+
+// Loose views of the kinds the tools format and the simulator reacts to: only the fields used here,
+// all optional, because a real cluster may leave any of them out.
+
+/** A container's resource requests and limits. */
+export interface Resources {
+  requests?: Record<string, string>;
+  limits?: Record<string, string>;
+}
+
+/** An environment variable, literal or from a ConfigMap, Secret or field. */
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: {
+    configMapKeyRef?: { name: string; key: string; optional?: boolean };
+    secretKeyRef?: { name: string; key: string; optional?: boolean };
+    fieldRef?: { fieldPath: string };
+  };
+}
+
+/** A liveness, readiness or startup probe. */
+export interface Probe {
+  httpGet?: { path?: string; port: number | string };
+  tcpSocket?: { port: number | string };
+  exec?: { command?: string[] };
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  failureThreshold?: number;
+}
+
+/** A container in a pod spec. */
+export interface Container {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  ports?: { name?: string; containerPort: number; protocol?: string }[];
+  env?: EnvVar[];
+  envFrom?: {
+    configMapRef?: { name: string; optional?: boolean };
+    secretRef?: { name: string; optional?: boolean };
+  }[];
+  resources?: Resources;
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+}
+
+/** A volume in a pod spec. */
+export interface Volume {
+  name: string;
+  configMap?: { name: string; optional?: boolean };
+  secret?: { secretName: string; optional?: boolean };
+  persistentVolumeClaim?: { claimName: string };
+  emptyDir?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** A pod spec. */
+export interface PodSpec {
+  containers: Container[];
+  initContainers?: Container[];
+  nodeName?: string;
+  nodeSelector?: Record<string, string>;
+  tolerations?: unknown[];
+  volumes?: Volume[];
+  imagePullSecrets?: { name: string }[];
+  restartPolicy?: string;
+  serviceAccountName?: string;
+}
+
+/** The state of a container: waiting, running or terminated. */
+export interface ContainerState {
+  waiting?: { reason?: string; message?: string };
+  running?: { startedAt?: string };
+  terminated?: {
+    reason?: string;
+    exitCode: number;
+    message?: string;
+    startedAt?: string;
+    finishedAt?: string;
+  };
+}
+
+/** The status of one container. */
+export interface ContainerStatus {
+  name: string;
+  image?: string;
+  ready: boolean;
+  started?: boolean;
+  restartCount: number;
+  state?: ContainerState;
+  lastState?: ContainerState;
+}
+
+/** A condition on any object. */
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+/** A pod. */
+export interface Pod {
+  apiVersion?: string;
+  kind?: string;
+  metadata: KubeMetadata;
+  spec: PodSpec;
+  status?: {
+    phase?: string;
+    reason?: string;
+    message?: string;
+    conditions?: Condition[];
+    containerStatuses?: ContainerStatus[];
+    initContainerStatuses?: ContainerStatus[];
+    podIP?: string;
+    hostIP?: string;
+    startTime?: string;
+    qosClass?: string;
+  };
+}
+
+/** A pod template. */
+export interface PodTemplate {
+  metadata?: KubeMetadata;
+  spec: PodSpec;
+}
+
+/** A deployment. */
+export interface Deployment {
+  apiVersion?: string;
+  kind?: string;
+  metadata: KubeMetadata;
+  spec: {
+    replicas?: number;
+    selector: { matchLabels?: Record<string, string> };
+    template: PodTemplate;
+    strategy?: {
+      type?: string;
+      rollingUpdate?: { maxSurge?: string | number; maxUnavailable?: string | number };
+    };
+    revisionHistoryLimit?: number;
+    paused?: boolean;
+  };
+  status?: {
+    replicas?: number;
+    readyReplicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    unavailableReplicas?: number;
+    observedGeneration?: number;
+    conditions?: Condition[];
+  };
+}
+
+/** A replica set. */
+export interface ReplicaSet {
+  apiVersion?: string;
+  kind?: string;
+  metadata: KubeMetadata;
+  spec: { replicas?: number; selector: { matchLabels?: Record<string, string> }; template: PodTemplate };
+  status?: {
+    replicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    fullyLabeledReplicas?: number;
+  };
+}
+
+/** A service port. */
+export interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+  protocol?: string;
+  nodePort?: number;
+}
+
+/** A service. */
+export interface Service {
+  apiVersion?: string;
+  kind?: string;
+  metadata: KubeMetadata;
+  spec: { type?: string; selector?: Record<string, string>; ports?: ServicePort[]; clusterIP?: string };
+}
+
+/** An endpoints object. */
+export interface Endpoints {
+  apiVersion?: string;
+  kind?: string;
+  metadata: KubeMetadata;
+  subsets?: {
+    addresses?: { ip: string; targetRef?: { kind: string; name: string; namespace?: string } }[];
+    notReadyAddresses?: { ip: string; targetRef?: { kind: string; name: string; namespace?: string } }[];
+    ports?: { name?: string; port: number; protocol?: string }[];
+  }[];
+}
+
+/** A node. */
+export interface Node {
+  apiVersion?: string;
+  kind?: string;
+  metadata: KubeMetadata;
+  spec?: { taints?: { key: string; value?: string; effect: string }[]; unschedulable?: boolean };
+  status?: {
+    capacity?: Record<string, string>;
+    allocatable?: Record<string, string>;
+    conditions?: Condition[];
+    nodeInfo?: { kubeletVersion?: string; osImage?: string; containerRuntimeVersion?: string };
+    addresses?: { type: string; address: string }[];
+  };
+}
+
+/** An event. */
+export interface KubeEvent {
+  apiVersion?: string;
+  kind?: string;
+  metadata: KubeMetadata;
+  involvedObject: {
+    kind?: string;
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    apiVersion?: string;
+    fieldPath?: string;
+  };
+  reason?: string;
+  message?: string;
+  type?: string;
+  count?: number;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  eventTime?: string;
+  source?: { component?: string; host?: string };
+  reportingComponent?: string;
+}
