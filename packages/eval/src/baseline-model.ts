@@ -537,7 +537,7 @@ export class BaselineSreModel implements Model {
         if (now.reason && /CreateContainerConfigError/.test(now.reason)) {
           const msg =
             firstLine(d.content, /not found|couldn't find key/i) ??
-            firstLine(events, new RegExp(`${escape(pod)}.*(not found|couldn't find key)`));
+            firstLine(events, new RegExp(`${escapeRe(pod)}.*(not found|couldn't find key)`));
           const ref = msg
             ? /(configmap|secret)s? "?([a-z0-9.-]+)"? not found|couldn't find key (\S+) in (ConfigMap|Secret) (\S+)/i.exec(
                 msg,
@@ -654,7 +654,7 @@ export class BaselineSreModel implements Model {
       // Probes: the container runs but the kubelet kills or unreadies it.
       const unhealthy =
         firstLine(d.content, /(Liveness|Readiness) probe failed/i) ??
-        firstLine(events, new RegExp(`${escape(pod)}.*(Liveness|Readiness) probe failed`, 'i'));
+        firstLine(events, new RegExp(`${escapeRe(pod)}.*(Liveness|Readiness) probe failed`, 'i'));
       if (unhealthy) {
         const liveness = /Liveness/i.test(unhealthy);
         const probe = firstLine(d.content, liveness ? /Liveness:/ : /Readiness:/);
@@ -729,7 +729,7 @@ export class BaselineSreModel implements Model {
       if (replicas && replicas[1] === '0') {
         const scaled = firstLine(
           events,
-          new RegExp(`Scaled down replica set ${escape(name)}-\\S+ (?:to|from) `, 'i'),
+          new RegExp(`Scaled down replica set ${escapeRe(name)}-\\S+ (?:to|from) `, 'i'),
         );
         const from = scaled ? /from (\d+)/.exec(scaled)?.[1] : undefined;
         const target = Number(from ?? 0) > 0 ? Number(from) : 2;
@@ -928,7 +928,7 @@ function key(tool: string, args: Record<string, unknown>): string {
   return `${tool}:${JSON.stringify(Object.fromEntries(Object.entries(args).sort(([a], [b]) => a.localeCompare(b))))}`;
 }
 
-function escape(s: string): string {
+function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -1,6 +1,46 @@
+import { k8sTools } from '@sre-harness/tools-k8s';
+import { createSimCluster, type SimSnapshot } from '@sre-harness/tools-k8s/sim';
 import type { EnvironmentFactory } from './runner.js';
+import type { ClusterView } from './scoring.js';
 
-/** Builds each run's world on the simulated cluster (placeholder until @sre-harness/tools-k8s/sim lands). */
-export const simEnvironment: EnvironmentFactory = async () => {
-  throw new Error('the simulated cluster is not available yet');
+const CLUSTER_SCOPED = new Set([
+  'Node',
+  'Namespace',
+  'PersistentVolume',
+  'StorageClass',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'IngressClass',
+]);
+
+function keyOf(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}/${CLUSTER_SCOPED.has(kind) ? '' : (namespace ?? '')}/${name}`;
+}
+
+/** A read-only view of a simulated cluster snapshot. */
+export function snapshotView(snap: SimSnapshot): ClusterView {
+  const byKey = new Map<string, Record<string, unknown>>();
+  for (const o of snap.objects) {
+    byKey.set(
+      keyOf(o.kind ?? '', o.metadata?.namespace, o.metadata?.name ?? ''),
+      o as Record<string, unknown>,
+    );
+  }
+  const deletions = snap.mutations
+    .filter((m) => m.verb === 'delete')
+    .map((m) => keyOf(m.kind, m.namespace, m.name));
+  return {
+    get: (kind, namespace, name) => byKey.get(keyOf(kind, namespace, name)),
+    keys: () => [...byKey.keys()],
+    deletions: () => deletions,
+  };
+}
+
+/** Builds each run's world on a fresh simulated cluster, with every Kubernetes tool bound to it. */
+export const simEnvironment: EnvironmentFactory = async (scenario) => {
+  const cluster = createSimCluster(scenario.cluster);
+  return {
+    tools: k8sTools(cluster),
+    snapshot: async () => snapshotView(cluster.snapshot()),
+  };
 };

@@ -67,17 +67,69 @@ export function taskText(request: DecideRequest): string {
   return request.task;
 }
 
+const NOT_A_NAMESPACE = new Set([
+  'a',
+  'an',
+  'the',
+  'is',
+  'are',
+  'was',
+  'were',
+  'has',
+  'have',
+  'had',
+  'fail',
+  'fails',
+  'failing',
+  'and',
+  'or',
+  'for',
+  'with',
+  'to',
+  'since',
+  'keeps',
+  'keep',
+  'looks',
+  'seems',
+  'but',
+  'that',
+  'this',
+  'it',
+  'of',
+  'in',
+  'on',
+  'at',
+  'as',
+  'be',
+  'been',
+  'return',
+  'returns',
+  'restart',
+  'restarts',
+  'never',
+  'not',
+  'do',
+  'does',
+  'did',
+  'return',
+  'go',
+  'went',
+]);
+
 /** Finds the namespace a task or alert talks about, from common phrasings; undefined if none. */
 export function guessNamespace(text: string): string | undefined {
   const patterns = [
-    /\bnamespace[:=\s]+["'`]?([a-z0-9][a-z0-9-]{0,62})\b/i,
-    /\bin (?:the )?["'`]?([a-z0-9][a-z0-9-]{0,62})["'`]? namespace\b/i,
-    /\b-n\s+([a-z0-9][a-z0-9-]{0,62})\b/,
-    /\bns[:=/]\s*([a-z0-9][a-z0-9-]{0,62})\b/i,
+    /\bnamespace[=:]\s*["'`]?([a-z0-9][a-z0-9-]{0,62})\b/gi,
+    /\bin (?:the )?["'`]?([a-z0-9][a-z0-9-]{0,62})["'`]? namespace\b/gi,
+    /\bnamespace\s+["'`]?([a-z0-9][a-z0-9-]{0,62})\b/gi,
+    /(?:^|\s)-n\s+([a-z0-9][a-z0-9-]{0,62})\b/g,
+    /\bns[:=/]\s*([a-z0-9][a-z0-9-]{0,62})\b/gi,
   ];
   for (const p of patterns) {
-    const m = p.exec(text);
-    if (m?.[1]) return m[1];
+    for (const m of text.matchAll(p)) {
+      const ns = m[1]?.toLowerCase();
+      if (ns && !NOT_A_NAMESPACE.has(ns)) return ns;
+    }
   }
   return undefined;
 }

@@ -1,4 +1,2 @@
-import { z } from 'zod';
-
-/** Placeholder for the simulated cluster's world schema until @sre-harness/tools-k8s/sim lands. */
-export const worldSchema = z.record(z.string(), z.unknown());
+/** The simulated cluster's world schema, embedded in scenario files under `cluster`. */
+export { worldSchema } from '@sre-harness/tools-k8s/sim';
