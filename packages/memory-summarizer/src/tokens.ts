@@ -1,0 +1,53 @@
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+
+/** Counts tokens of a text; the memory's budget is measured with it. */
+export interface TokenCounter {
+  readonly name: string;
+  count(text: string): number;
+}
+
+/**
+ * Exact token counts with the o200k_base BPE vocabulary (the one OpenAI's GPT-4o, 4.1 and 5 families use),
+ * via gpt-tokenizer: pure JavaScript, offline, and fast enough to count every observation once and every
+ * rendered context (tens of megabytes per second; the benchmark prints the figure). For models with
+ * another vocabulary (Claude, Llama) it is an approximation within a few tens of percent, so leave
+ * headroom in `maxTokens` or pass that model's own counter.
+ */
+export function o200kTokenCounter(): TokenCounter {
+  return { name: 'o200k_base', count: countGuarded };
+}
+
+// BPE merging is quadratic in the length of one unbroken word, so a 200 kB base64 blob or minified JSON
+// line would stall the loop for seconds. Such runs are counted in slices: splitting can only stop merges
+// across a cut, so the result is at most a few tokens above the exact count, the safe side for a budget.
+const LONG_RUN = /\S{512,}/g;
+const SLICE = 256;
+
+function countGuarded(text: string): number {
+  if (text.length === 0) return 0;
+  LONG_RUN.lastIndex = 0;
+  if (!LONG_RUN.test(text)) return countTokens(text);
+  LONG_RUN.lastIndex = 0;
+  let total = 0;
+  let last = 0;
+  for (const m of text.matchAll(LONG_RUN)) {
+    if (m.index > last) total += countTokens(text.slice(last, m.index));
+    for (let i = 0; i < m[0].length; i += SLICE) total += countTokens(m[0].slice(i, i + SLICE));
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) total += countTokens(text.slice(last));
+  return total;
+}
+
+/**
+ * A calibrated estimate, `ceil(characters / charsPerToken)`, for when no tokenizer fits the model. The
+ * default of 2.5 characters per token is deliberately low (it over-counts): kubectl-style output with
+ * names, hashes, timestamps and numbers measures about 2.1 to 3.2 characters per o200k token, well below
+ * the 4 usually quoted for English prose, so an estimate at 4 would let the context overflow.
+ */
+export function estimatedTokenCounter(charsPerToken = 2.5): TokenCounter {
+  return {
+    name: `estimate(${charsPerToken} chars/token)`,
+    count: (text) => Math.ceil(text.length / charsPerToken),
+  };
+}
