@@ -1,10 +1,14 @@
+import { callbackSink, denyAll, JsonlFileSink, type TraceSink, teeSink } from '@sre-harness/core';
 import { Command } from 'commander';
 import { z } from 'zod';
+import { type ApprovalQueue, interactiveApprover } from './approvals.js';
+import { runDemo } from './demo.js';
 import { TuiError } from './errors.js';
-import { printReport, printTrace, reportState, traceState } from './headless.js';
+import { formatEvent, plainLine } from './format.js';
+import { printReport, printTrace, reportState, runLine, runSummary, traceState } from './headless.js';
 import { loadReport, loadTrace } from './load.js';
 import { decideMode, type OutputMode, withoutCiEnv } from './mode.js';
-import type { TuiState } from './state.js';
+import { initialState, reduce } from './state.js';
 import { TuiStore } from './store.js';
 
 const optionsSchema = z
@@ -13,18 +17,64 @@ const optionsSchema = z
     report: z.string().min(1).optional(),
     json: z.boolean().default(false),
     person: z.string().min(1).optional(),
+    demo: z.boolean().default(false),
+    save: z.string().min(1).optional(),
   })
-  .refine((o) => !(o.trace && o.report), { message: '--trace and --report cannot be used together' });
+  .refine((o) => [o.trace, o.report, o.demo || undefined].filter(Boolean).length <= 1, {
+    message: 'use one of --trace, --report and --demo',
+  });
 
 type CliOptions = z.infer<typeof optionsSchema>;
 
 // Ink and React load only here, and only after the CI variables are out of the way.
-async function interactive(state: TuiState, title: string): Promise<void> {
+async function interactive(
+  store: TuiStore,
+  title: string,
+  approvals?: ApprovalQueue,
+  onQuit?: () => void,
+): Promise<void> {
   const restore = withoutCiEnv();
   const { runInteractive } = await import('./interactive.js');
   restore();
-  const store = new TuiStore({ initial: state });
-  await runInteractive({ store, title });
+  await runInteractive({ store, title, approvals, onQuit });
+}
+
+// Live scripted runs: the UI follows them and asks a person about the mutation; headless, the
+// events stream out as plain lines (or JSON at the end) and mutations are denied.
+async function demo(options: CliOptions, mode: OutputMode): Promise<number> {
+  const sinks: TraceSink[] = [];
+  if (options.save) sinks.push(new JsonlFileSink(options.save, { fsyncOnFlush: false, unbuffered: true }));
+  const controller = new AbortController();
+  if (mode === 'interactive') {
+    const store = new TuiStore();
+    const approver = interactiveApprover(options.person ? { person: options.person } : {});
+    const runs = runDemo({
+      trace: teeSink(...sinks, store.sink()),
+      approver,
+      delayMs: 400,
+      signal: controller.signal,
+    });
+    await interactive(store, 'demo: two scripted runs', approver.queue, () => controller.abort());
+    controller.abort();
+    await runs;
+  } else {
+    let state = initialState;
+    const out = callbackSink((event) => {
+      state = reduce(state, { type: 'events', events: [event] });
+      if (mode === 'plain')
+        process.stdout.write(`${plainLine(formatEvent(event), event.runId.slice(0, 8))}\n`);
+    });
+    await runDemo({
+      trace: teeSink(...sinks, out),
+      approver: denyAll('no-terminal'),
+      signal: controller.signal,
+    });
+    const runs = state.runOrder.map((id) => state.runs[id]).filter((r) => r !== undefined);
+    if (mode === 'json') process.stdout.write(`${JSON.stringify({ runs: runs.map(runSummary) }, null, 2)}\n`);
+    else for (const run of runs) process.stdout.write(`${runLine(run)}\n`);
+  }
+  for (const s of sinks) await s.close?.();
+  return 0;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -35,6 +85,8 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--report <file>', 'open a JSON report written by sre-eval')
     .option('--json', 'print JSON instead of starting the UI')
     .option('--person <name>', 'who approves mutations (default: $USER)')
+    .option('--demo', 'run two scripted runs live (one asks to restart a deployment)')
+    .option('--save <file>', 'with --demo: also write the trace to this JSONL file')
     .showHelpAfterError()
     .parse(argv as string[]);
   const parsed = optionsSchema.safeParse(program.opts());
@@ -53,7 +105,7 @@ async function main(argv: readonly string[]): Promise<number> {
       printTrace(trace, process.stdout, process.stderr, mode === 'json');
       return 0;
     }
-    await interactive(traceState(trace), `trace ${options.trace}`);
+    await interactive(new TuiStore({ initial: traceState(trace) }), `trace ${options.trace}`);
     return 0;
   }
   if (options.report) {
@@ -62,10 +114,11 @@ async function main(argv: readonly string[]): Promise<number> {
       printReport(report, process.stdout, mode === 'json');
       return 0;
     }
-    await interactive(reportState(report), `report ${options.report}`);
+    await interactive(new TuiStore({ initial: reportState(report) }), `report ${options.report}`);
     return 0;
   }
-  throw new TuiError('invalid_option', 'give --trace <file> or --report <file>');
+  if (options.demo) return demo(options, mode);
+  throw new TuiError('invalid_option', 'give --trace <file>, --report <file> or --demo');
 }
 
 main(process.argv).then(

@@ -8,6 +8,8 @@ export interface InteractiveOptions {
   readonly store: TuiStore;
   readonly title: string;
   readonly approvals?: ApprovalQueue | undefined;
+  /** Called when the user quits (before the UI unmounts): cancel live runs here. */
+  readonly onQuit?: (() => void) | undefined;
   readonly stdout?: NodeJS.WriteStream;
   readonly stdin?: NodeJS.ReadStream;
 }
@@ -27,7 +29,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<void>
     interactive: true,
   };
   const instance = render(
-    <App store={options.store} title={options.title} approvals={options.approvals} />,
+    <App store={options.store} title={options.title} approvals={options.approvals} onQuit={options.onQuit} />,
     renderOptions,
   );
   try {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { MemorySink, parseTrace, teeSink } from '@sre-harness/core';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
+import { syntheticTrace } from '../../test/synthetic-trace.js';
 import { interactiveApprover } from '../approvals.js';
 import { runDemo } from '../demo.js';
 import { reportState, traceState } from '../headless.js';
@@ -80,6 +81,23 @@ describe('App with a trace', () => {
     expect(lines.length).toBeLessThan(24);
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
     expect(frame).toContain('…');
+  });
+
+  it('follows the newest events, and scrolls back to the first with g', async () => {
+    const store = new TuiStore({ flushMs: 5 });
+    const app = mount(store);
+    for (const e of syntheticTrace(600)) store.push(e);
+    await until(app.lastFrame, (f) => f.includes('synthetic × synthetic #0'));
+    app.stdin.write('\r');
+    const tail = await until(app.lastFrame, (f) => f.includes('[events]'));
+    expect(tail).toContain('  599 stopped: completed');
+    expect(tail).not.toContain('    0 run run-0 started');
+    app.stdin.write('g');
+    const head = await until(app.lastFrame, (f) => f.includes('    0 run run-0 started'));
+    expect(head).not.toContain('599 stopped');
+    expect(head).toContain('scrolled back 599');
+    app.stdin.write('G');
+    await until(app.lastFrame, (f) => f.includes('599 stopped'));
   });
 
   it('quits on q, leaving an empty live region', async () => {

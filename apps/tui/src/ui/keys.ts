@@ -28,6 +28,23 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['q', 'quit'],
 ];
 
+const NO_KEY = {} as Key;
+
+/**
+ * Maps what arrived from the terminal to commands. Keys typed quickly (or sent by tmux) can
+ * arrive in one chunk such as "jj\r"; each character of such a chunk counts.
+ */
+export function commandsFor(input: string, key: Key): KeyCommand[] {
+  const single = commandFor(input, key);
+  if (single || input.length <= 1 || key.ctrl || key.meta) return single ? [single] : [];
+  const out: KeyCommand[] = [];
+  for (const ch of input) {
+    const c = ch === '\r' || ch === '\n' ? 'open' : ch === '\t' ? 'tab' : commandFor(ch, NO_KEY);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
 /** Maps one keypress to a command; the only place keys are bound. */
 export function commandFor(input: string, key: Key): KeyCommand | undefined {
   if (key.upArrow) return 'up';

@@ -1,0 +1,54 @@
+import type { Key } from 'ink';
+import { describe, expect, it } from 'vitest';
+import { commandsFor } from './keys.js';
+import { initialNav, type NavContext, navigate } from './nav.js';
+
+const key = (over: Partial<Key> = {}) => ({ ...over }) as Key;
+const ctx: NavContext = { ids: ['a', 'b', 'c'], sizes: () => ({ events: 50, result: 8 }), page: 10 };
+const run = (...commands: ReturnType<typeof commandsFor>) =>
+  commands.reduce((nav, c) => navigate(nav, c, ctx), initialNav);
+
+describe('keys', () => {
+  it('binds letters, arrows and control keys to commands', () => {
+    expect(commandsFor('j', key())).toEqual(['down']);
+    expect(commandsFor('', key({ upArrow: true }))).toEqual(['up']);
+    expect(commandsFor('\r', key({ return: true }))).toEqual(['open']);
+    expect(commandsFor('', key({ escape: true, meta: true }))).toEqual(['back']);
+    expect(commandsFor('u', key({ ctrl: true }))).toEqual(['page-up']);
+    expect(commandsFor('x', key())).toEqual([]);
+  });
+
+  it('splits a chunk of several keys into one command each', () => {
+    expect(commandsFor('jj\r\tq', key())).toEqual(['down', 'down', 'open', 'tab', 'quit']);
+  });
+});
+
+describe('navigate', () => {
+  it('moves the cursor within the list and opens the entry under it', () => {
+    expect(run('down', 'down', 'down').cursor).toBe(2);
+    expect(run('up').cursor).toBe(0);
+    expect(run('bottom', 'open')).toMatchObject({ view: 'run', openId: 'c', tab: 'events', fromEnd: 0 });
+    expect(run('open', 'back')).toMatchObject({ view: 'runs', cursor: 0 });
+  });
+
+  it('scrolls events back from the live end and returns to following', () => {
+    expect(run('open', 'up', 'up').fromEnd).toBe(2);
+    expect(run('open', 'top').fromEnd).toBe(49);
+    expect(run('open', 'top', 'page-down').fromEnd).toBe(39);
+    expect(run('open', 'top', 'bottom').fromEnd).toBe(0);
+    expect(run('open', 'down').fromEnd).toBe(0);
+  });
+
+  it('switches to the result pane and scrolls it from the top', () => {
+    const nav = run('open', 'tab', 'down', 'down');
+    expect(nav).toMatchObject({ tab: 'result', resultOffset: 2 });
+    expect(run('open', 'tab', 'bottom').resultOffset).toBe(7);
+    expect(run('tab').tab).toBe('events');
+  });
+
+  it('quits and toggles help', () => {
+    expect(run('quit').quitting).toBe(true);
+    expect(run('help').help).toBe(true);
+    expect(run('help', 'help').help).toBe(false);
+  });
+});
