@@ -1,3 +1,4 @@
+export { type ApiServer, type ServeOptions, serveCluster } from './api-server.js';
 export { createSimCluster, type MutationRecord, SimCluster, type SimSnapshot } from './sim-cluster.js';
 export {
   type Behavior,

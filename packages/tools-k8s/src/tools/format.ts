@@ -62,7 +62,20 @@ export function secretBytes(value: unknown, base64: boolean): number {
   return base64 ? Buffer.from(value, 'base64').length : Buffer.byteLength(value);
 }
 
-/** YAML of an object, Secret values masked. */
+/** Deep copy with map keys in alphabetical order, as `kubectl get -o yaml` prints them. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/** YAML of an object with keys sorted like kubectl's, Secret values masked. */
 export function toYaml(obj: KubeObject): string {
-  return stringify(redact(obj), { lineWidth: 0 }).trimEnd();
+  return stringify(sortKeys(redact(obj)), { lineWidth: 0 }).trimEnd();
 }

@@ -1,0 +1,477 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { KubeObject, Patch } from '../cluster.js';
+import { ageOf } from '../duration.js';
+import { K8sError, STATUS_REASONS } from '../errors.js';
+import type { KindInfo } from '../kinds.js';
+import { podStatusColumn } from '../pod-status.js';
+import type { Deployment, Pod } from '../types.js';
+import type { SimCluster } from './sim-cluster.js';
+
+/** Options of `serveCluster`. */
+export interface ServeOptions {
+  /** Port on 127.0.0.1; 0 or left out picks a free one. */
+  readonly port?: number;
+  /** Where to write the kubeconfig; default a new temporary directory. */
+  readonly kubeconfigPath?: string;
+  /** The kubeconfig context's default namespace. Default `default`. */
+  readonly namespace?: string;
+}
+
+/** A running API server for a simulated cluster. */
+export interface ApiServer {
+  readonly url: string;
+  readonly port: number;
+  /** Path of the kubeconfig written for clients (`kubectl --kubeconfig <path>`). */
+  readonly kubeconfigPath: string;
+  /** The kubeconfig's text. */
+  readonly kubeconfig: string;
+  /** Requests served, by `METHOD path` without the query, in order. */
+  readonly requests: readonly string[];
+  close(): Promise<void>;
+}
+
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
+const versionOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[1]! : apiVersion);
+
+function status(code: number, reason: string, message: string, details?: Record<string, unknown>) {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  };
+}
+
+function send(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  now: Date,
+  contentType = 'application/json',
+): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(code, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(text),
+    Date: now.toUTCString(),
+    'Cache-Control': 'no-cache, private',
+  });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function fieldAt(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.split('.')) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+/** Field selectors of the form `a.b=v,c!=w` on dotted paths. */
+function matchesFields(obj: KubeObject, selector: string): boolean {
+  for (const part of selector.split(',')) {
+    const m = /^([\w.]+)\s*(==|=|!=)\s*(.*)$/.exec(part.trim());
+    if (!m) continue;
+    const value = fieldAt(obj, m[1]!);
+    const text = value === undefined || value === null ? '' : String(value);
+    if ((m[2] === '!=') === (text === m[3])) return false;
+  }
+  return true;
+}
+
+function resourceList(groupVersion: string, kinds: readonly KindInfo[]) {
+  const resources: Record<string, unknown>[] = [];
+  for (const k of kinds) {
+    resources.push({
+      name: k.plural,
+      singularName: k.kind.toLowerCase(),
+      namespaced: k.namespaced,
+      kind: k.kind,
+      verbs: ['get', 'list', 'delete', 'patch'],
+      ...(k.shortNames.length ? { shortNames: [...k.shortNames] } : {}),
+    });
+    if (k.kind === 'Pod')
+      resources.push({ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] });
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };
+}
+
+type Column = [name: string, cell: (o: KubeObject, now: Date) => string | number];
+
+function restartsCell(o: KubeObject, now: Date): string {
+  const cs = (o as unknown as Pod).status?.containerStatuses ?? [];
+  const n = cs.reduce((a, c) => a + (c.restartCount ?? 0), 0);
+  const last = cs
+    .map((c) => c.lastState?.terminated?.finishedAt)
+    .filter((t): t is string => Boolean(t))
+    .sort()
+    .pop();
+  return n > 0 && last ? `${n} (${ageOf(last, now)} ago)` : String(n);
+}
+
+const age: Column = ['Age', (o, now) => ageOf(o.metadata?.creationTimestamp, now)];
+// Server-side printing, so `kubectl get` shows kubectl's usual columns with ages on the simulated clock.
+const COLUMNS: Record<string, Column[]> = {
+  Pod: [
+    [
+      'Ready',
+      (o) =>
+        `${((o as unknown as Pod).status?.containerStatuses ?? []).filter((c) => c.ready).length}/${(o as unknown as Pod).spec.containers.length}`,
+    ],
+    ['Status', (o) => podStatusColumn(o as unknown as Pod)],
+    ['Restarts', restartsCell],
+    age,
+    ['IP', (o) => (o as unknown as Pod).status?.podIP ?? '<none>'],
+    ['Node', (o) => (o as unknown as Pod).spec.nodeName ?? '<none>'],
+  ],
+  Deployment: [
+    [
+      'Ready',
+      (o) =>
+        `${(o as unknown as Deployment).status?.readyReplicas ?? 0}/${(o as unknown as Deployment).spec.replicas ?? 1}`,
+    ],
+    ['Up-to-date', (o) => (o as unknown as Deployment).status?.updatedReplicas ?? 0],
+    ['Available', (o) => (o as unknown as Deployment).status?.availableReplicas ?? 0],
+    age,
+  ],
+};
+
+function asTable(items: readonly KubeObject[], kind: string, now: Date, resourceVersion: string) {
+  const columns: Column[] = [['Name', (o) => o.metadata?.name ?? ''], ...(COLUMNS[kind] ?? [age])];
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: { resourceVersion },
+    columnDefinitions: columns.map(([name]) => ({
+      name,
+      type: name === 'Restarts' || name === 'Up-to-date' || name === 'Available' ? 'integer' : 'string',
+      format: name === 'Name' ? 'name' : '',
+      description: '',
+      priority: name === 'IP' || name === 'Node' ? 1 : 0,
+    })),
+    rows: items.map((o) => ({
+      cells: columns.map(([, cell]) => cell(o, now)),
+      object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata ?? {} },
+    })),
+  };
+}
+
+/**
+ * Serves a simulated cluster over the Kubernetes REST API on 127.0.0.1: discovery, get/list/delete/patch
+ * of every kind it holds (core, apps and any declared kind), pods/log, and metrics.k8s.io pods. Writes a
+ * kubeconfig so `kubectl` and @kubernetes/client-node can connect. Errors are Kubernetes Status objects.
+ */
+export async function serveCluster(cluster: SimCluster, options: ServeOptions = {}): Promise<ApiServer> {
+  const requests: string[] = [];
+  const kinds = () => cluster.kinds();
+  const groups = () => {
+    const map = new Map<string, Set<string>>();
+    for (const k of kinds()) {
+      const g = groupOf(k.apiVersion);
+      if (!g) continue;
+      const set = map.get(g) ?? new Set<string>();
+      set.add(versionOf(k.apiVersion));
+      map.set(g, set);
+    }
+    map.set('metrics.k8s.io', new Set(['v1beta1']));
+    return map;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    requests.push(`${method} ${path}`);
+    const now = await cluster.now();
+    const ok = (body: unknown, code = 200, type?: string) => send(res, code, body, now, type);
+    const q = url.searchParams;
+    const wantsTable = /as=Table/.test(String(req.headers.accept ?? ''));
+
+    if (path === '/version') {
+      return ok({ major: '1', minor: '32', gitVersion: 'v1.32.0-sim', platform: 'linux/amd64' });
+    }
+    if (path === '/api') {
+      return ok({
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${port}` }],
+      });
+    }
+    if (path === '/apis') {
+      const list = [...groups().entries()].map(([name, versions]) => {
+        const vs = [...versions].map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
+        return { name, versions: vs, preferredVersion: vs[0] };
+      });
+      return ok({ kind: 'APIGroupList', apiVersion: 'v1', groups: list });
+    }
+    if (path === '/api/v1')
+      return ok(
+        resourceList(
+          'v1',
+          kinds().filter((k) => k.apiVersion === 'v1'),
+        ),
+      );
+    const gv = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
+    if (gv) {
+      const groupVersion = `${gv[1]}/${gv[2]}`;
+      if (groupVersion === 'metrics.k8s.io/v1beta1') {
+        return ok({
+          kind: 'APIResourceList',
+          apiVersion: 'v1',
+          groupVersion,
+          resources: [
+            { name: 'pods', singularName: '', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] },
+          ],
+        });
+      }
+      const inGroup = kinds().filter((k) => k.apiVersion === groupVersion);
+      if (inGroup.length === 0)
+        return ok(status(404, 'NotFound', 'the server could not find the requested resource'), 404);
+      return ok(resourceList(groupVersion, inGroup));
+    }
+    const gOnly = /^\/apis\/([^/]+)$/.exec(path);
+    if (gOnly) {
+      const versions = groups().get(gOnly[1]!);
+      if (!versions)
+        return ok(status(404, 'NotFound', 'the server could not find the requested resource'), 404);
+      const vs = [...versions].map((v) => ({ groupVersion: `${gOnly[1]}/${v}`, version: v }));
+      return ok({
+        kind: 'APIGroup',
+        apiVersion: 'v1',
+        name: gOnly[1],
+        versions: vs,
+        preferredVersion: vs[0],
+      });
+    }
+
+    // /api/v1/... or /apis/<group>/<version>/...
+    const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/(.+)$/.exec(path);
+    if (!m) return ok(status(404, 'NotFound', 'the server could not find the requested resource'), 404);
+    const apiVersion = m[1] ?? `${m[2]}/${m[3]}`;
+    let rest = m[4]!.split('/');
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    }
+    const [plural, name, sub] = rest as [string, string | undefined, string | undefined];
+
+    if (apiVersion === 'metrics.k8s.io/v1beta1' && plural === 'pods') {
+      let items = await cluster.podMetrics(namespace ?? 'default');
+      if (name) items = items.filter((p) => p.name === name);
+      const stamp = now.toISOString().replace('.000Z', 'Z');
+      const toItem = (p: (typeof items)[number]) => ({
+        kind: 'PodMetrics',
+        apiVersion: 'metrics.k8s.io/v1beta1',
+        metadata: { name: p.name, namespace: p.namespace, creationTimestamp: stamp },
+        timestamp: stamp,
+        window: '15s',
+        containers: p.containers,
+      });
+      if (name) {
+        const one = items[0];
+        if (!one)
+          return ok(
+            status(404, 'NotFound', `podmetrics.metrics.k8s.io "${name}" not found`, {
+              name,
+              group: 'metrics.k8s.io',
+              kind: 'pods',
+            }),
+            404,
+          );
+        return ok(toItem(one));
+      }
+      return ok({
+        kind: 'PodMetricsList',
+        apiVersion: 'metrics.k8s.io/v1beta1',
+        metadata: {},
+        items: items.map(toItem),
+      });
+    }
+
+    const info = kinds().find((k) => k.apiVersion === apiVersion && k.plural === plural);
+    if (!info) return ok(status(404, 'NotFound', 'the server could not find the requested resource'), 404);
+    if (info.namespaced && name && !namespace) {
+      return ok(status(404, 'NotFound', 'the server could not find the requested resource'), 404);
+    }
+    const ref = {
+      kind: info.kind,
+      apiVersion: info.apiVersion,
+      name: name ?? '',
+      ...(namespace ? { namespace } : {}),
+    };
+
+    if (q.get('watch') === 'true' || q.get('watch') === '1') {
+      return ok(status(405, 'MethodNotAllowed', 'watch is not supported by the simulated cluster'), 405);
+    }
+    if (!name) {
+      if (method !== 'GET')
+        return ok(status(405, 'MethodNotAllowed', `${method} is not supported on a collection`), 405);
+      let items = await cluster.list({
+        kind: info.kind,
+        apiVersion: info.apiVersion,
+        ...(namespace ? { namespace } : {}),
+        ...(q.get('labelSelector') ? { labelSelector: q.get('labelSelector')! } : {}),
+      });
+      const fields = q.get('fieldSelector');
+      if (fields) items = items.filter((o) => matchesFields(o, fields));
+      const rv = String(Math.round(cluster.elapsedSeconds));
+      if (wantsTable) return ok(asTable(items, info.kind, await cluster.now(), rv));
+      return ok({
+        kind: `${info.kind}List`,
+        apiVersion: info.apiVersion,
+        metadata: { resourceVersion: rv },
+        items,
+      });
+    }
+    if (sub === 'log' && info.kind === 'Pod' && method === 'GET') {
+      const tail = q.get('tailLines');
+      const text = await cluster.podLogs({
+        namespace: namespace ?? 'default',
+        name,
+        ...(q.get('container') ? { container: q.get('container')! } : {}),
+        ...(q.get('previous') === 'true' ? { previous: true } : {}),
+        ...(tail !== null && /^\d+$/.test(tail) ? { tail: Number(tail) } : {}),
+      });
+      return ok(text, 200, 'text/plain');
+    }
+    if (sub) return ok(status(404, 'NotFound', 'the server could not find the requested resource'), 404);
+    if (method === 'GET') {
+      const obj = await cluster.get(ref);
+      return ok(wantsTable ? asTable([obj], info.kind, await cluster.now(), '') : obj);
+    }
+    if (method === 'DELETE') {
+      const before = await cluster.get(ref);
+      await cluster.delete(ref);
+      return ok(
+        info.kind === 'Pod'
+          ? before
+          : {
+              kind: 'Status',
+              apiVersion: 'v1',
+              metadata: {},
+              status: 'Success',
+              details: { name, kind: info.plural, uid: before.metadata?.uid },
+            },
+      );
+    }
+    if (method === 'PATCH') {
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+      const patchType =
+        type === 'application/json-patch+json'
+          ? 'json'
+          : type === 'application/merge-patch+json'
+            ? 'merge'
+            : type === 'application/strategic-merge-patch+json'
+              ? 'strategic'
+              : undefined;
+      if (!patchType) {
+        return ok(
+          status(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+          ),
+          415,
+        );
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch (error) {
+        return ok(status(400, 'BadRequest', `error decoding patch: ${(error as Error).message}`), 400);
+      }
+      if (
+        patchType === 'json'
+          ? !Array.isArray(body)
+          : typeof body !== 'object' || body === null || Array.isArray(body)
+      ) {
+        return ok(status(400, 'BadRequest', `the patch body is not a valid ${patchType} patch`), 400);
+      }
+      return ok(await cluster.patch(ref, { type: patchType, body } as Patch));
+    }
+    return ok(status(405, 'MethodNotAllowed', `${method} is not supported by the simulated cluster`), 405);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(async (error: unknown) => {
+      const now = await cluster.now();
+      if (K8sError.isInstance(error)) {
+        const s = STATUS_REASONS[error.code] ?? { reason: 'BadRequest', code: error.status ?? 400 };
+        const name = /"([^"]+)" not found/.exec(error.message)?.[1];
+        send(
+          res,
+          error.status ?? s.code,
+          status(error.status ?? s.code, s.reason, error.message, name ? { name } : undefined),
+          now,
+        );
+      } else {
+        send(
+          res,
+          500,
+          status(500, 'InternalError', `internal error: ${(error as Error)?.message ?? String(error)}`),
+          now,
+        );
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  const kubeconfig = stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    // Plain HTTP on loopback: the client library only allows http with TLS verification off.
+    clusters: [{ name: 'sre-harness-sim', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
+    users: [{ name: 'sre-harness-sim', user: { token: 'simulated' } }],
+    contexts: [
+      {
+        name: 'sre-harness-sim',
+        context: {
+          cluster: 'sre-harness-sim',
+          user: 'sre-harness-sim',
+          namespace: options.namespace ?? 'default',
+        },
+      },
+    ],
+    'current-context': 'sre-harness-sim',
+    preferences: {},
+  });
+  const kubeconfigPath =
+    options.kubeconfigPath ?? join(mkdtempSync(join(tmpdir(), 'sre-harness-sim-')), 'kubeconfig');
+  writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
+  return {
+    url,
+    port,
+    kubeconfigPath,
+    kubeconfig,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
