@@ -1,7 +1,7 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
 import { parseTable } from './k8s-text.js';
 import { guessNamespace, parseContext, type SeenObservation, withUsage } from './observations.js';
-import { formatMemory, parseQuantity } from './quantity.js';
+import { formatCpu, formatMemory, parseQuantity } from './quantity.js';
 
 /*
  * A deterministic SRE model that investigates and diagnoses from what it observes, using general
@@ -430,10 +430,10 @@ export class BaselineSreModel implements Model {
         }
       }
       // With endpoints in place, the pods behind the service and their ports matter.
-      const described = okOutputs(seen, 'describe_service');
-      if (described.some((o) => /Endpoints:\s*(?!<none>)\S/.test(o.content))) {
-        const dep = deps.find((d) => matchesHint(d.name, hs)) ?? deps[0];
-        if (dep) plan.push({ tool: 'describe_deployment', args: { namespace: ns, name: dep.name } });
+      for (const o of okOutputs(seen, 'describe_service')) {
+        if (!/Endpoints:\s*(?!<none>)\S/.test(o.content)) continue;
+        const backing = backingDeployment(o.content, deps, seen);
+        if (backing) plan.push({ tool: 'describe_deployment', args: { namespace: ns, name: backing } });
       }
     }
     // Dependencies named in logs: the service they point at.
@@ -477,7 +477,7 @@ export class BaselineSreModel implements Model {
           'get_pod_logs',
           (o) => o.args['name'] === pod && o.args['container'] === c.name && o.status === 'ok',
         );
-        if (last.reason === 'OOMKilled' || (last.exit === 137 && !c.init)) {
+        if (last.reason === 'OOMKilled') {
           const limit = memoryLimit(c.body);
           const metrics = lastOf(
             seen,
@@ -574,7 +574,7 @@ export class BaselineSreModel implements Model {
             ? lastOf(seen, 'get_rollout_history', (o) => o.args['name'] === owner && o.status === 'ok')
             : undefined;
           const revisions = history
-            ? parseTable(history.content).filter((r) => /^\d+$/.test(r['REVISION'] ?? '')).length
+            ? parseTable(history.content).filter((r) => /^\d+/.test(r['REVISION'] ?? '')).length
             : 0;
           out.push({
             weight: 87 + b,
@@ -609,7 +609,7 @@ export class BaselineSreModel implements Model {
           const logText = logs?.content ?? '';
           const envLine = firstLine(
             logText,
-            /environment variable|env(ironment)? var|is not set|must be set|missing .*(variable|env)/i,
+            /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing .*(variable|env)|undefined variable/i,
           );
           const depLine = firstLine(
             logText,
@@ -648,6 +648,32 @@ export class BaselineSreModel implements Model {
               : depLine
                 ? 'restore the dependency; the crash follows from it'
                 : 'fix what the logs show',
+          });
+        }
+      }
+      // A probe aimed at a port the container does not declare: the kubelet kills (liveness) or unreadies it.
+      for (const c of containerSections(d.content)) {
+        const declared = [...(field(c.body, 'Ports') ?? '').matchAll(/(\d+)\/\w+(?: \(([a-z0-9-]+)\))?/g)]
+          .flatMap((m) => [m[1]!, m[2] ?? ''])
+          .filter(Boolean);
+        for (const kind of ['Liveness', 'Readiness'] as const) {
+          const probe = field(c.body, kind);
+          const port = probe ? /(?:http-get|tcp-socket) :([a-z0-9-]+)/.exec(probe)?.[1] : undefined;
+          if (!probe || !port || declared.length === 0 || declared.includes(port)) continue;
+          const last = stateBlock(c.body, 'Last State');
+          const restarts = field(c.body, 'Restart Count');
+          const liveness = kind === 'Liveness';
+          out.push({
+            weight: (liveness ? 82 : 70) + b,
+            object: objectLabel,
+            cause: `the ${kind.toLowerCase()} probe of container ${c.name} checks port ${port}, but the container listens on ${declared.filter((x) => /^\d+$/.test(x)).join(', ')} (probe on the wrong port), so the probe fails and the kubelet ${liveness ? `kills and restarts the container${last.exit === 137 ? ' (exit code 137, Reason Error: killed, not OOM)' : ''}` : 'keeps the pod unready'}`,
+            evidence: [
+              `describe_pod ${pod}: ${kind}: ${clip(probe, 90)}; Ports: ${field(c.body, 'Ports')}${restarts ? `; Restart Count ${restarts}` : ''}`,
+              ...(last.reason
+                ? [`Last State Terminated, Reason ${last.reason}, Exit Code ${last.exit}`]
+                : []),
+            ],
+            advice: `point the ${kind.toLowerCase()} probe at port ${declared[0]}`,
           });
         }
       }
@@ -708,23 +734,34 @@ export class BaselineSreModel implements Model {
         advice: 'nothing to fix on a pod that is gone; watch the current pods and alert on them',
       });
     }
+    // Pods the controller could not create: FailedCreate on a ReplicaSet (quota, admission).
+    const quotaSeen = new Set<string>();
+    for (const line of events.split('\n')) {
+      if (!/FailedCreate/.test(line) || !/exceeded quota|forbidden/i.test(line)) continue;
+      const rs = /replicaset\/([a-z0-9.-]+)/i.exec(line)?.[1];
+      const dep = rs
+        ? (deps.find((d) => rs.startsWith(`${d.name}-`))?.name ?? rs.replace(/-[a-z0-9]{5,10}$/, ''))
+        : undefined;
+      const q = /exceeded quota: ([a-z0-9.-]+)/i.exec(line)?.[1];
+      const id = `${dep}/${q}`;
+      if (quotaSeen.has(id)) continue;
+      quotaSeen.add(id);
+      const requested = /requested: ([^,]+)/.exec(line)?.[1];
+      const limited = /limited: (.+)$/.exec(line)?.[1];
+      out.push({
+        weight: 86 + (dep ? bonus(dep) : 0),
+        object: dep ? `deployment ${dep}${rs ? ` (ReplicaSet ${rs})` : ''}` : `ReplicaSet ${rs ?? '?'}`,
+        cause: q
+          ? `pods cannot be created: the ResourceQuota ${q} is exceeded (FailedCreate: forbidden: exceeded quota${requested ? `, requested ${requested}` : ''}${limited ? `, limited ${limited.trim()}` : ''}), so the ReplicaSet cannot create its pods`
+          : `pods cannot be created: ${clip(line, 140)}`,
+        evidence: [`get_events: ${clip(line, 200)}`],
+        advice: 'raise the quota or lower the pod requests; there is no pod to restart',
+      });
+    }
     // Deployments with no pods: the ReplicaSet's events say why (quota, admission).
     for (const dd of okOutputs(seen, 'describe_deployment')) {
       const name = String(dd.args['name'] ?? '');
-      const text = `${dd.content}\n${events}`;
-      const quota = firstLine(text, /exceeded quota|forbidden: exceeded/i);
       const b = bonus(name);
-      if (quota) {
-        const q = /exceeded quota: ([a-z0-9.-]+)/i.exec(quota)?.[1];
-        out.push({
-          weight: 86 + b,
-          object: `deployment ${name}`,
-          cause: `pods cannot be created: the ResourceQuota${q ? ` ${q}` : ''} is exceeded (FailedCreate on the ReplicaSet: ${clip(quota, 120)})`,
-          evidence: [`FailedCreate: ${clip(quota)}`],
-          advice: 'raise the quota or lower the requests; no pod exists to restart',
-        });
-        continue;
-      }
       const replicas = /Replicas:\s*(\d+) desired/.exec(dd.content);
       if (replicas && replicas[1] === '0') {
         const scaled = firstLine(
@@ -768,8 +805,10 @@ export class BaselineSreModel implements Model {
       }
       const targetPort = /TargetPort:\s*(\d+)/.exec(s.content)?.[1];
       if (targetPort && endpoints) {
+        // The ports of the workload this service selects, and only that one.
         const podPorts = new Set<string>();
-        for (const o of [...okOutputs(seen, 'describe_deployment'), ...okOutputs(seen, 'describe_pod')]) {
+        for (const o of okOutputs(seen, 'describe_deployment')) {
+          if (field(o.content, 'Selector') !== selector) continue;
           for (const m of o.content.matchAll(/Ports?:\s*([\d, /TCP]+)/g))
             for (const p of m[1]!.matchAll(/(\d+)/g)) podPorts.add(p[1]!);
         }
@@ -777,7 +816,7 @@ export class BaselineSreModel implements Model {
           out.push({
             weight: 78 + b,
             object: `service ${name}`,
-            cause: `service ${name} sends traffic to targetPort ${targetPort}, but the pods listen on ${[...podPorts].join(', ')} (wrong targetPort), so connections are refused`,
+            cause: `service ${name} sends traffic to targetPort ${targetPort}, but the pods it selects (${selector ?? ''}) listen on ${[...podPorts].join(', ')} (wrong targetPort), so connections are refused`,
             evidence: [
               `describe_service ${name}: TargetPort ${targetPort}, Endpoints ${clip(endpoints, 80)}`,
               `container port(s): ${[...podPorts].join(', ')}`,
@@ -788,22 +827,38 @@ export class BaselineSreModel implements Model {
       }
     }
     // CPU throttling: usage pinned at the limit.
+    const throttled = new Set<string>();
     for (const m of okOutputs(seen, 'get_pod_metrics')) {
+      let podName = '';
       for (const line of m.content.split('\n')) {
-        const cpu = /cpu\s+(\S+)\s*\/\s*limit\s+(\S+)\s*\((\d+)%\)/i.exec(line);
-        if (cpu && Number(cpu[3]) >= 90) {
-          const podName =
-            [...pods].find((p) => m.content.slice(0, m.content.indexOf(line)).includes(p.name))?.name ?? '';
-          const owner = podName ? ownerOf(podName, deps) : undefined;
-          out.push({
-            weight: 72 + bonus(podName),
-            object: owner ? `deployment ${owner} (pod ${podName})` : `pod ${podName || 'unknown'}`,
-            cause: `CPU throttling: the container uses ${cpu[1]} of its ${cpu[2]} CPU limit (${cpu[3]}%), so it is throttled and slow`,
-            evidence: [`get_pod_metrics: ${clip(line)}`],
-            advice: 'raise the CPU limit (or remove it) so the container is not throttled',
-          });
-          break;
-        }
+        if (/^\S/.test(line)) podName = line.split(/\s+/)[0] ?? '';
+        const cpu =
+          /^\s*([a-z0-9][a-z0-9.-]*):\s*cpu\s+(\S+)\s*\/(?:\s*request\s+\S+\s*\/)?\s*limit\s+(\S+)\s*\((\d+)%\)/i.exec(
+            line,
+          );
+        if (!cpu || Number(cpu[4]) < 90) continue;
+        const owner = podName ? ownerOf(podName, deps) : undefined;
+        const id = `${owner ?? podName}/${cpu[1]}`;
+        if (throttled.has(id)) continue;
+        throttled.add(id);
+        const limit = parseQuantity(cpu[3]);
+        const raised = Number.isFinite(limit) ? formatCpu(limit * 2) : undefined;
+        out.push({
+          weight: 72 + bonus(podName),
+          object: owner ? `deployment ${owner} (pod ${podName})` : `pod ${podName || 'unknown'}`,
+          cause: `CPU throttling: container ${cpu[1]} uses ${cpu[2]} of its ${cpu[3]} CPU limit (${cpu[4]}%), so it is throttled at the limit and requests slow down`,
+          evidence: [`get_pod_metrics ${podName}: ${clip(line)}`],
+          ...(owner && raised
+            ? {
+                fix: {
+                  tool: 'set_resources',
+                  args: { namespace: ns, deployment: owner, container: cpu[1], limits: { cpu: raised } },
+                  text: `raise the CPU limit of ${owner}/${cpu[1]} from ${cpu[3]} to ${raised}`,
+                },
+              }
+            : {}),
+          advice: 'raise the CPU limit (or remove it) so the container is not throttled',
+        });
       }
     }
     // A full volume that does not crash the process shows in current logs.
@@ -826,10 +881,11 @@ export class BaselineSreModel implements Model {
     // A bad rollout: the newest revision fails while an older one worked.
     for (const h of okOutputs(seen, 'get_rollout_history')) {
       const name = String(h.args['name'] ?? '');
-      const revs = parseTable(h.content).filter((r) => /^\d+$/.test(r['REVISION'] ?? ''));
+      const revs = parseTable(h.content).filter((r) => /^\d+/.test(r['REVISION'] ?? ''));
       const failing = out.find((f) => f.object.startsWith(`deployment ${name}`) && !f.fix);
       if (revs.length > 1 && failing && (CHANGE.test(h.content) || revs.length > 1)) {
         const latest = revs[revs.length - 1]!;
+        latest['REVISION'] = (latest['REVISION'] ?? '').replace(/\s*\(current\)/, '');
         failing.cause += `; it started with the latest rollout (revision ${latest['REVISION']}${latest['CHANGE-CAUSE'] ? `: ${latest['CHANGE-CAUSE']}` : ''})`;
         failing.evidence.push(
           `get_rollout_history ${name}: ${revs.length} revisions, latest ${latest['REVISION']}`,
@@ -888,7 +944,8 @@ export class BaselineSreModel implements Model {
     lines.push(`Root cause: ${top.object} in namespace ${ns}: ${top.cause}.`);
     lines.push('Evidence:');
     for (const e of top.evidence) lines.push(`- ${e}`);
-    const others = findings.slice(1).filter((f) => f.object !== top.object && f.weight >= 60);
+    const topName = /^\S+ ([a-z0-9.-]+)/.exec(top.object)?.[1] ?? top.object;
+    const others = findings.slice(1).filter((f) => !f.object.includes(topName) && f.weight >= 60);
     if (others.length > 0) {
       lines.push(
         `Also seen (separate from this incident): ${others
@@ -922,6 +979,24 @@ export class BaselineSreModel implements Model {
       .map((r) => `${r['NAME']} ${r['STATUS']}`)
       .join(', ')}.`;
   }
+}
+
+/** The deployment a service selects: its Selector matches the deployment's, or names it. */
+function backingDeployment(
+  serviceText: string,
+  deps: readonly DeploymentRow[],
+  seen: readonly SeenObservation[],
+): string | undefined {
+  const selector = field(serviceText, 'Selector');
+  if (!selector || selector === '<none>') return undefined;
+  for (const o of okOutputs(seen, 'describe_deployment')) {
+    if (field(o.content, 'Selector') === selector) return String(o.args['name'] ?? '');
+  }
+  const values = selector.split(',').map((kv) => kv.split('=')[1] ?? '');
+  return (
+    deps.find((d) => values.includes(d.name))?.name ??
+    deps.find((d) => values.some((v) => v.startsWith(d.name)))?.name
+  );
 }
 
 function key(tool: string, args: Record<string, unknown>): string {

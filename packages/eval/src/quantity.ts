@@ -26,3 +26,8 @@ export function formatMemory(bytes: number): string {
   const mi = Math.ceil(bytes / 1024 ** 2);
   return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`;
 }
+
+/** Formats a number of cores as a CPU quantity: whole cores, or millicores. */
+export function formatCpu(cores: number): string {
+  return Number.isInteger(cores) ? String(cores) : `${Math.round(cores * 1000)}m`;
+}

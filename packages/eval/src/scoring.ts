@@ -88,7 +88,8 @@ function successfulReads(trace: readonly TraceEvent[]): { tool: string; args: un
   for (const e of trace) {
     if (e.kind === 'final') break;
     if (e.kind === 'tool_call') calls.set(e.callId, { tool: e.tool, args: e.args });
-    if (e.kind === 'tool_result') {
+    // A tool that answered with an error (a NotFound, say) still told the agent something.
+    if (e.kind === 'tool_result' || (e.kind === 'tool_error' && e.reason === 'threw')) {
       const c = calls.get(e.callId);
       if (c) out.push(c);
     }
