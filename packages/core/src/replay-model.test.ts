@@ -89,6 +89,7 @@ describe('ReplayModel', () => {
     expect(result.stoppedReason).toBe('completed');
     // The decision event carries the model's meta, which marks the replayed step.
     expect(sink.ofKind('decision').map((d) => d.meta?.['replayedStep'])).toEqual([1, 2, 3]);
+    expect(sink.ofKind('decision')[0]?.meta?.['recordedTaskDiffers']).toBeUndefined();
     expect(result.answer).toBe('web-1 was crash looping; restarted it');
     expect(executed).toEqual(rec.executed);
     model.assertComplete();
@@ -237,8 +238,11 @@ describe('ReplayModel', () => {
     const dir = mkdtempSync(join(tmpdir(), 'replay-'));
     const rec = await record(dir, [finalAnswer('ok', { inputTokens: 120, outputTokens: 7 })]);
     const model = await ReplayModel.fromFile(rec.path);
-    const result = await replayHarness(model).h.run('x');
+    const { h, sink } = replayHarness(model);
+    const result = await h.run('x');
     expect(result.usage).toEqual({ inputTokens: 120, outputTokens: 7 });
+    // Replayed against another task: allowed, and the trace says so.
+    expect(sink.ofKind('decision')[0]?.meta?.['recordedTaskDiffers']).toBe(true);
   });
 
   it('is a HarnessError with a code, so callers can tell replay trouble apart', async () => {

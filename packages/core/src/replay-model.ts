@@ -34,6 +34,7 @@ export class ReplayModel implements Model {
   readonly #decisions: readonly DecisionEvent[];
   readonly #recordedTools: ReadonlySet<string>;
   readonly #missingTool: 'fail' | 'call';
+  readonly #task: string | undefined;
   #next = 0;
 
   constructor(
@@ -47,6 +48,7 @@ export class ReplayModel implements Model {
     this.#decisions = run.events.filter((e): e is DecisionEvent => e.kind === 'decision');
     this.#recordedTools = new Set((run.start?.tools ?? []).map((t) => t.name));
     this.#missingTool = options.missingTool ?? 'fail';
+    this.#task = run.start?.task;
     this.name = `replay:${run.start?.model ?? run.runId}`;
   }
 
@@ -75,12 +77,17 @@ export class ReplayModel implements Model {
       );
     }
     this.#next++;
+    // A replay against another task is allowed (a reworded prompt), but the trace says so.
+    const replayMeta = {
+      replayedStep: recorded.step,
+      ...(this.#task !== undefined && this.#task !== request.task ? { recordedTaskDiffers: true } : {}),
+    };
     if (recorded.type === 'final') {
       return {
         type: 'final',
         answer: recorded.answer ?? '',
         ...(recorded.usage ? { usage: recorded.usage } : {}),
-        meta: { ...recorded.meta, replayedStep: recorded.step },
+        meta: { ...recorded.meta, ...replayMeta },
       };
     }
     if (recorded.type === 'invalid') {
@@ -122,7 +129,7 @@ export class ReplayModel implements Model {
       calls,
       ...(recorded.text ? { text: recorded.text } : {}),
       ...(recorded.usage ? { usage: recorded.usage } : {}),
-      meta: { ...recorded.meta, replayedStep: recorded.step },
+      meta: { ...recorded.meta, ...replayMeta },
     };
   }
 
