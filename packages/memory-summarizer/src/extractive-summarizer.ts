@@ -20,6 +20,8 @@ export interface ExtractiveSummarizerOptions {
   readonly maxFacts?: number;
   /** Most notable lines kept from one observation. Default 12. */
   readonly maxLinesPerObservation?: number;
+  /** Steps after which a fact's importance counts half when choosing what to keep. Default 500. */
+  readonly halfLifeSteps?: number;
 }
 
 /**
@@ -33,6 +35,7 @@ export class ExtractiveSummarizer implements Summarizer {
   readonly #entries = new Map<string, Entry>();
   readonly #maxFacts: number;
   readonly #maxLines: number;
+  readonly #halfLife: number;
   #order = 0;
   #folded = 0;
   #firstStep = Number.POSITIVE_INFINITY;
@@ -42,6 +45,7 @@ export class ExtractiveSummarizer implements Summarizer {
   constructor(options: ExtractiveSummarizerOptions = {}) {
     this.#maxFacts = options.maxFacts ?? 4_000;
     this.#maxLines = options.maxLinesPerObservation ?? 12;
+    this.#halfLife = options.halfLifeSteps ?? 500;
   }
 
   get lastDetail(): string {
@@ -76,9 +80,7 @@ export class ExtractiveSummarizer implements Summarizer {
       this.#lastDetail = `no room for a summary in ${maxTokens} tokens`;
       return '';
     }
-    const ranked = [...this.#entries.values()].sort(
-      (a, b) => b.score - a.score || b.lastStep - a.lastStep || b.order - a.order,
-    );
+    const ranked = this.#ranked();
     const chosen: Entry[] = [];
     let misses = 0;
     for (const e of ranked) {
@@ -188,10 +190,24 @@ export class ExtractiveSummarizer implements Summarizer {
     }
   }
 
+  /**
+   * Entries by importance, discounted by age: a fact loses half its weight every `halfLife` steps, so
+   * in a long run a fresh error outranks an OOM kill from hundreds of steps ago, while in a run of a few
+   * dozen steps importance alone decides. Routine lines rank below every notable fact, however old.
+   */
+  #ranked(): Entry[] {
+    const now = this.#lastStep;
+    // Notable facts (errors, reasons, changes) always outrank routine state and "nothing notable" lines.
+    const rank = (e: Entry) =>
+      (e.score >= 2 ? 100 : 0) + e.score * 0.5 ** ((now - e.lastStep) / this.#halfLife);
+    return [...this.#entries.values()]
+      .map((e) => ({ e, r: rank(e) }))
+      .sort((a, b) => b.r - a.r || b.e.lastStep - a.e.lastStep || b.e.order - a.e.order)
+      .map((x) => x.e);
+  }
+
   #prune(): void {
-    const keep = [...this.#entries.values()]
-      .sort((a, b) => b.score - a.score || b.lastStep - a.lastStep || b.order - a.order)
-      .slice(0, this.#maxFacts);
+    const keep = this.#ranked().slice(0, this.#maxFacts);
     this.#entries.clear();
     for (const e of keep.sort((a, b) => a.order - b.order)) this.#entries.set(e.key, e);
   }
