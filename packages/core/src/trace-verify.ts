@@ -1,5 +1,5 @@
 import { callHash } from './canonical.js';
-import { LINE_HASH_SUFFIX, lineHash, type TraceEvent } from './trace.js';
+import { LINE_HASH_SUFFIX, lineHash } from './trace.js';
 
 /** One problem found in a trace file, at a 1-based line. */
 export interface TraceProblem {
@@ -46,7 +46,7 @@ export function verifyTrace(text: string): TraceVerification {
     const lineNo = i + 1;
     const raw = rawLines[i]!;
     const isLast = i === rawLines.length - 1;
-    let event: TraceEvent & { prev?: unknown; hash?: unknown };
+    let event: { prev?: unknown; hash?: unknown };
     try {
       event = JSON.parse(raw);
       if (typeof event !== 'object' || event === null || Array.isArray(event))
@@ -110,38 +110,51 @@ export function verifyTrace(text: string): TraceVerification {
     }
     run.nextSeq = seq + 1;
 
-    // Approvals and mutations.
-    const e = event as TraceEvent;
-    if (e.kind === 'run_start') for (const t of e.tools ?? []) if (t.mutating) run.mutating.add(t.name);
-    if (e.kind === 'tool_call' && e.mutating) run.mutating.add(e.tool);
-    if (e.kind === 'approval_requested') run.requested.set(e.callId, { args: e.args, line: lineNo });
-    if (e.kind === 'approval') {
-      const list = run.approvals.get(e.callId) ?? [];
-      list.push({ granted: e.granted, argsHash: e.argsHash, tool: e.tool, line: lineNo });
-      run.approvals.set(e.callId, list);
+    // Approvals and mutations; fields are checked, because the file is outside data.
+    const e = event as Record<string, unknown>;
+    const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+    const callId = str(e.callId);
+    const tool = str(e.tool);
+    if (kind === 'run_start' && Array.isArray(e.tools)) {
+      for (const t of e.tools as unknown[]) {
+        const name = str((t as { name?: unknown } | null)?.name);
+        if (name && (t as { mutating?: unknown }).mutating === true) run.mutating.add(name);
+      }
     }
-    if (e.kind === 'stop') run.stopped = true;
-    if ((e.kind === 'tool_result' || e.kind === 'tool_error') && run.mutating.has(e.tool)) {
-      const granted = (run.approvals.get(e.callId) ?? []).filter((a) => a.granted);
-      if (e.kind === 'tool_error' && e.reason === 'cancelled' && granted.length === 0) continue;
+    if (kind === 'tool_call' && tool && e.mutating === true) run.mutating.add(tool);
+    if (kind === 'approval_requested' && callId) run.requested.set(callId, { args: e.args, line: lineNo });
+    if (kind === 'approval' && callId) {
+      const list = run.approvals.get(callId) ?? [];
+      list.push({
+        granted: e.granted === true,
+        argsHash: str(e.argsHash) ?? '',
+        tool: tool ?? '',
+        line: lineNo,
+      });
+      run.approvals.set(callId, list);
+    }
+    if (kind === 'stop') run.stopped = true;
+    if ((kind === 'tool_result' || kind === 'tool_error') && tool && run.mutating.has(tool)) {
+      const granted = (run.approvals.get(callId ?? '') ?? []).filter((a) => a.granted);
+      if (kind === 'tool_error' && e.reason === 'cancelled' && granted.length === 0) continue;
       mutations++;
-      const requested = run.requested.get(e.callId);
+      const requested = run.requested.get(callId ?? '');
       if (granted.length !== 1) {
         problems.push({
           line: lineNo,
           message:
             granted.length === 0
-              ? `mutating call ${e.callId} (${e.tool}) ran without a granted approval`
-              : `mutating call ${e.callId} (${e.tool}) has ${granted.length} approvals; an approval is for one call`,
+              ? `mutating call ${callId} (${tool}) ran without a granted approval`
+              : `mutating call ${callId} (${tool}) has ${granted.length} approvals; an approval is for one call`,
         });
       } else if (
         !requested ||
-        granted[0]!.tool !== e.tool ||
-        callHash(e.tool, requested.args) !== granted[0]!.argsHash
+        granted[0]!.tool !== tool ||
+        callHash(tool, requested.args) !== granted[0]!.argsHash
       ) {
         problems.push({
           line: lineNo,
-          message: `mutating call ${e.callId} (${e.tool}) ran, but its approval (line ${granted[0]!.line}) is for another tool or other arguments`,
+          message: `mutating call ${callId} (${tool}) ran, but its approval (line ${granted[0]!.line}) is for another tool or other arguments`,
         });
       }
     }
