@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TraceEvent } from '@sre-harness/core';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from './cli.js';
+import { demoSucceeded, runDemo } from './demo.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sre-demo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function readTrace(path: string): TraceEvent[] {
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as TraceEvent);
+}
+
+describe('seed demo', () => {
+  it('run 1 triages read-only and verifies; run 2 has its restart refused and recorded', async () => {
+    const lines: string[] = [];
+    const runs = await runDemo({ traceDir: dir, print: (l) => lines.push(l) });
+    expect(runs.map((r) => r.spec.id)).toEqual(['triage', 'remediation']);
+    expect(demoSucceeded(runs)).toBe(true);
+
+    const triage = readTrace(join(dir, 'demo-triage.jsonl'));
+    const start = triage[0] as Extract<TraceEvent, { kind: 'run_start' }>;
+    expect(start.kind).toBe('run_start');
+    expect(start.allow.map((a) => a.tool)).not.toContain('restart_pod');
+    const verifies = triage.filter((e) => e.kind === 'verify') as Extract<TraceEvent, { kind: 'verify' }>[];
+    expect(verifies.map((v) => [v.name, v.passed])).toEqual([
+      ['evidence_required', true],
+      ['no_unapproved_mutation', true],
+    ]);
+    expect(triage.some((e) => e.kind === 'tool_call' && e.mutating)).toBe(false);
+    const results = triage.filter((e) => e.kind === 'tool_result') as Extract<
+      TraceEvent,
+      { kind: 'tool_result' }
+    >[];
+    expect(results.map((r) => r.output).join('\n')).toContain('limit 512Mi (97%)');
+    expect(results.map((r) => r.output).join('\n')).toContain('OutOfMemoryError: Java heap space');
+    const final = triage.find((e) => e.kind === 'final') as Extract<TraceEvent, { kind: 'final' }>;
+    expect(final.answer).toMatch(/restart alone will not fix/);
+
+    const remediation = readTrace(join(dir, 'demo-remediation.jsonl'));
+    const approval = remediation.find((e) => e.kind === 'approval') as Extract<
+      TraceEvent,
+      { kind: 'approval' }
+    >;
+    expect(approval).toMatchObject({ tool: 'restart_pod', granted: false, by: 'on-call (simulated)' });
+    const refused = remediation.find((e) => e.kind === 'tool_refused') as Extract<
+      TraceEvent,
+      { kind: 'tool_refused' }
+    >;
+    expect(refused).toMatchObject({ tool: 'restart_pod', reason: 'approval_denied' });
+    expect(refused.seq).toBeGreaterThan(approval.seq);
+    // The run went on after the refusal and finished normally; nothing ran the restart.
+    expect(remediation.some((e) => e.kind === 'tool_result' && e.tool === 'restart_pod')).toBe(false);
+    expect(remediation.at(-1)).toMatchObject({ kind: 'stop', reason: 'completed' });
+
+    expect(lines.some((l) => l.includes('approval DENIED by on-call (simulated)'))).toBe(true);
+    expect(lines.filter((l) => l.startsWith('--- result'))).toHaveLength(2);
+  });
+
+  it('main exits 0, writes the traces, and answers --help', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const sub = join(dir, 'cli');
+      expect(await main(['node', 'cli.ts', '--trace-dir', sub, '--quiet'])).toBe(0);
+      expect(readTrace(join(sub, 'demo-remediation.jsonl')).some((e) => e.kind === 'tool_refused')).toBe(
+        true,
+      );
+      expect(await main(['node', 'cli.ts', '--help'])).toBe(0);
+      expect(out.mock.calls.map((c) => String(c[0])).join('')).toContain('--trace-dir');
+    } finally {
+      log.mockRestore();
+      out.mockRestore();
+    }
+  });
+});
