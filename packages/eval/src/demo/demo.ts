@@ -188,7 +188,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun[]> {
         evidenceRequired({ min: 2, anyOf: ['get_pod_logs', 'get_pod_metrics'] }),
         noUnapprovedMutation(),
       ],
-      trace: [file, callbackSink((e) => formatEvent(spec.id, e).forEach((l) => print(l)))],
+      trace: [
+        file,
+        callbackSink((e) => {
+          for (const line of formatEvent(spec.id, e)) print(line);
+        }),
+      ],
       meta: { demo: spec.id },
     });
     print('');
