@@ -69,13 +69,23 @@ const COMMAND_START = /^\s*(?:\$|kubectl|helm|oc|k9s|curl|docker|crictl|systemct
 const NEGATION =
   /\b(?:no|not|never|without|nor|neither|none|rule[sd]? out|ruling out|isn't|wasn't|aren't|weren't|doesn't|didn't|hasn't|haven't)\b/i;
 
+const PROPOSAL =
+  /\b(?:raise|raising|increase|increasing|bump|bumping|set|setting|scale|scaling|change|lower|reduce|decrease|adjust|allocate|give|try|consider|recommend\w*|suggest\w*|should|could|would|need(?:s|ed)? to|propose\w*)\b/i;
+
+function clauseBefore(text: string, index: number): string {
+  const before = text.slice(Math.max(0, index - 80), index);
+  return before.split(/[.;:!?\n]|,\s(?:but|and|so)\s/).pop() ?? '';
+}
+
+/** True when a quantity sits in a proposal ("raise the limit to 1Gi"), which recommends a value rather than reporting one. */
+export function isProposal(text: string, index: number): boolean {
+  return PROPOSAL.test(clauseBefore(text, index));
+}
+
 /** True when the claim sits in a negated clause ("no sign of OOMKilled"), which states an absence, not a fact. */
 export function isNegated(text: string, index: number): boolean {
-  const start = Math.max(0, index - 60);
-  const before = text.slice(start, index);
   // Only look within the current clause: after the last sentence or clause break.
-  const clause = before.split(/[.;:!?\n]|,\s(?:but|and|so)\s/).pop() ?? '';
-  return NEGATION.test(clause);
+  return NEGATION.test(clauseBefore(text, index));
 }
 
 function hasDigitSegment(name: string): boolean {
@@ -86,7 +96,8 @@ function hasDigitSegment(name: string): boolean {
 /**
  * Extracts the concrete facts an answer states, conservatively: names with generated suffixes or a
  * kind/ prefix, quantities with units, restart counts, exit codes, Kubernetes-style reasons and quoted
- * text (not commands). Claims in negated clauses are left out.
+ * text (not commands). Claims in negated clauses are left out, and so are quantities in proposals
+ * ("raise the limit to 1Gi"), which recommend a value rather than report one.
  */
 export function extractClaims(answer: string): Claim[] {
   const claims: Claim[] = [];
@@ -101,7 +112,7 @@ export function extractClaims(answer: string): Claim[] {
   for (const m of answer.matchAll(QUOTE_RE)) {
     const body = m[1] ?? m[2] ?? m[3] ?? '';
     const isBacktick = m[3] !== undefined;
-    if (isBacktick && COMMAND_START.test(body)) continue;
+    if (COMMAND_START.test(body)) continue;
     // A short back-ticked identifier is a name, not a quotation; the name patterns handle it.
     if (isBacktick && !/\s/.test(body.trim())) continue;
     quoted.push([m.index, m.index + m[0].length]);
@@ -112,7 +123,9 @@ export function extractClaims(answer: string): Claim[] {
     push('name', name, m.index + m[0].length - name.length);
   }
   for (const m of answer.matchAll(NAME_RE)) if (hasDigitSegment(m[0])) push('name', m[0], m.index);
-  for (const m of answer.matchAll(QUANTITY_RE)) push('quantity', `${m[1]}${m[2]}`, m.index);
+  for (const m of answer.matchAll(QUANTITY_RE)) {
+    if (!isProposal(answer, m.index)) push('quantity', `${m[1]}${m[2]}`, m.index);
+  }
   for (const m of answer.matchAll(RESTARTS_RE)) {
     if (
       m[0].toLowerCase().endsWith('times') &&

@@ -31,6 +31,14 @@ describe('extractClaims', () => {
     ]);
   });
 
+  it('leaves out quantities that are recommended rather than observed, and quoted commands', () => {
+    const claims = extractClaims(
+      'The pod was OOMKilled at 512Mi. Raise the memory limit to 1Gi, or scale to 3 replicas at 250m each; ' +
+        'run "kubectl set resources deploy/checkout --limits=memory=1Gi". Memory usage rose to 97%.',
+    );
+    expect(claims.map((c) => c.text)).toEqual(['OOMKilled', '512Mi', 'checkout', '97%']);
+  });
+
   it('leaves out commands, plain words and negated claims', () => {
     const claims = extractClaims(
       'Run `kubectl rollout undo deployment checkout` after a read-only check. There is no sign of ' +
