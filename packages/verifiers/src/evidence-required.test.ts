@@ -34,6 +34,23 @@ describe('evidenceRequired', () => {
     );
   });
 
+  it('requires every tool in allOf, naming the missing ones', async () => {
+    const run = await runScript([
+      callTool('list_pods', { namespace: 'shop' }),
+      callTool('describe_pod', { namespace: 'shop', name: POD }),
+      finalAnswer('x'),
+    ]);
+    expect((await verifyRun(evidenceRequired({ allOf: ['describe_pod', 'list_pods'] }), run)).passed).toBe(
+      true,
+    );
+    expect(
+      (await verifyRun(evidenceRequired({ allOf: ['get_pod_logs', 'describe_pod', 'get_events'] }), run))
+        .detail,
+    ).toBe(
+      'required evidence missing: get_pod_logs, get_events returned no result before the answer; read: list_pods, describe_pod',
+    );
+  });
+
   it('rejects a minimum below one', () => {
     expect(() => evidenceRequired({ min: 0 })).toThrow(/min/);
   });

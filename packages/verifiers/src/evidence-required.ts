@@ -9,13 +9,19 @@ export interface EvidenceRequiredOptions {
   readonly min?: number;
   /** If given, at least one of these tools must be among them. */
   readonly anyOf?: readonly string[];
+  /** If given, every one of these tools must be among them (a scenario's required evidence). */
+  readonly allOf?: readonly string[];
 }
 
 /** Passes when read-only tools returned results before the run concluded. */
 export function evidenceRequired(options: EvidenceRequiredOptions = {}): Verifier {
   parseOptions(
     'evidenceRequired',
-    z.object({ min: z.number().int().min(1).optional(), anyOf: z.array(z.string()).min(1).optional() }),
+    z.object({
+      min: z.number().int().min(1).optional(),
+      anyOf: z.array(z.string()).min(1).optional(),
+      allOf: z.array(z.string()).min(1).optional(),
+    }),
     options,
   );
   const min = options.min ?? 1;
@@ -45,6 +51,14 @@ export function evidenceRequired(options: EvidenceRequiredOptions = {}): Verifie
           name: 'evidence_required',
           passed: false,
           detail: `none of the required tools (${options.anyOf.join(', ')}) returned a result; read: ${distinct.join(', ')}`,
+        };
+      }
+      const missing = (options.allOf ?? []).filter((t) => !distinct.includes(t));
+      if (missing.length > 0) {
+        return {
+          name: 'evidence_required',
+          passed: false,
+          detail: `required evidence missing: ${missing.join(', ')} returned no result before the answer; read: ${distinct.join(', ')}`,
         };
       }
       return {
