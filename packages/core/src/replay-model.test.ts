@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { callbackApprover } from './approvals.js';
@@ -254,5 +255,71 @@ describe('ReplayModel', () => {
     }
     expect(HarnessError.isInstance(caught)).toBe(true);
     expect((caught as HarnessError).code).toBe('invalid_trace');
+  });
+});
+
+describe('ReplayModel on a committed v1 trace', () => {
+  const fixture = fileURLToPath(new URL('./__fixtures__/replay/recorded-run.v1.jsonl', import.meta.url));
+  const tools = () => {
+    const executed: string[] = [];
+    const tool = (name: string, input: z.ZodObject, mutating: boolean) =>
+      defineTool({
+        name,
+        description: name,
+        input,
+        mutating,
+        execute: (args) => {
+          executed.push(`${name} ${JSON.stringify(args)}`);
+          return 'ok';
+        },
+      });
+    return {
+      executed,
+      list: [
+        tool('list_pods', z.object({ namespace: z.string() }), false),
+        tool('get_logs', z.object({ namespace: z.string(), pod: z.string() }), false),
+        tool('restart_pod', z.object({ namespace: z.string(), name: z.string() }), true),
+      ],
+    };
+  };
+
+  it('re-runs the recorded incident without a key and with the recorded usage', async () => {
+    const model = await ReplayModel.fromFile(fixture);
+    expect(model.name).toBe('replay:anthropic:claude-haiku-4-5');
+    const w = tools();
+    const h = createHarness({
+      model,
+      tools: w.list,
+      guardrails: { maxSteps: 8, allow: ['list_pods', 'get_logs', 'restart_pod'], approver: approveAll },
+    });
+    const result = await h.run('web-1 in shop is flapping');
+    expect(result.stoppedReason).toBe('completed');
+    expect(result.steps).toBe(5);
+    expect(w.executed).toEqual([
+      'list_pods {"namespace":"shop"}',
+      'get_logs {"namespace":"shop","pod":"web-1"}',
+      'restart_pod {"namespace":"shop","name":"web-1"}',
+    ]);
+    expect(result.usage).toMatchObject({ inputTokens: 3600, outputTokens: 100, cacheReadTokens: 1200 });
+    model.assertComplete();
+  });
+
+  it('shows that an approver denying restarts stops the mutation the recording made', async () => {
+    const model = await ReplayModel.fromFile(fixture);
+    const w = tools();
+    const sink = new MemorySink();
+    const h = createHarness({
+      model,
+      tools: w.list,
+      guardrails: { maxSteps: 8, allow: ['list_pods', 'get_logs', 'restart_pod'] },
+      trace: sink,
+    });
+    const result = await h.run('web-1 in shop is flapping');
+    expect(w.executed.some((e) => e.startsWith('restart_pod'))).toBe(false);
+    expect(sink.ofKind('tool_refused').map((r) => r.reason)).toEqual([
+      'invalid_arguments',
+      'approval_denied',
+    ]);
+    expect(result.answer).toMatch(/restarted it/);
   });
 });
