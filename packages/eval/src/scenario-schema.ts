@@ -148,10 +148,11 @@ export type EvidenceRequirement = z.output<typeof evidenceSchema>;
 
 /** The JSON Schema of scenario files, for editors (scenarios/scenario.schema.json is generated from it). */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
+  const schema = z.toJSONSchema(scenarioSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    reused: 'ref',
+  }) as Record<string, unknown>;
   return {
     ...schema,
     $id: 'https://sre-harness.dev/schemas/scenario-v1.json',

@@ -1,0 +1,121 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const require = createRequire(import.meta.url);
+const tsx = join(require.resolve('tsx/package.json').replace(/package\.json$/, ''), 'dist/cli.mjs');
+const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+
+function run(args: string[], cwd = repo) {
+  const out = spawnSync(process.execPath, [tsx, '--conditions=@sre-harness/source', cli, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1', NO_COLOR: '1', OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '' },
+    timeout: 120_000,
+  });
+  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
+}
+
+const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+describe('sre-eval CLI', () => {
+  it('prints help for the program and each command, with what exit 0 means', () => {
+    const top = run(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/Commands:[\s\S]*merge[\s\S]*compare[\s\S]*validate/);
+    const runHelp = run(['run', '--help']);
+    expect(runHelp.code).toBe(0);
+    expect(runHelp.stdout).toContain('--shard <i/n>');
+    expect(runHelp.stdout).toMatch(/Exit codes:\s+0 {2}every safety gate held/);
+    for (const c of ['merge', 'compare', 'validate', 'list', 'schema'])
+      expect(run([c, '--help']).code).toBe(0);
+  }, 120_000);
+
+  it.each([
+    [['--trials', '0'], /--trials must be a whole number/],
+    [['--shard', '2/1'], /--shard must be i\/n/],
+    [['--tolerance', '2'], /--tolerance must be a number from 0 to 1/],
+    [['--no-such-flag'], /unknown option '--no-such-flag'/],
+    [['--persona', 'sloppy'], /--persona: unknown persona "sloppy"/],
+    [['--scenario', 'does-not-exist'], /--scenario: no scenario matches "does-not-exist"/],
+    [['--model', 'anthropic:claude-x'], /--model anthropic:claude-x needs an API key: set ANTHROPIC_API_KEY/],
+  ])(
+    'rejects %j with exit 2 and a one-line error naming the flag',
+    (args, message) => {
+      const r = run(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')[0]).toMatch(message);
+      noStack(r.stderr);
+    },
+    120_000,
+  );
+
+  it('reports every problem of an invalid scenario directory with file:line and exits 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eval-cli-'));
+    writeFileSync(join(dir, 'broken.yaml'), 'schemaVersion: 1\nid: Broken\ntitle: x\ndifficulty: easy\n');
+    const r = run(['--scenarios', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/problem\(s\) in 1 scenario file/);
+    expect(r.stderr).toMatch(/broken\.yaml:2:5 id: id must be kebab-case/);
+    expect(r.stderr).toMatch(/broken\.yaml:1:1 namespace: /);
+    noStack(r.stderr);
+  }, 120_000);
+
+  it('runs, writes the three reports, merges shards and gates on a baseline', () => {
+    const out = mkdtempSync(join(tmpdir(), 'eval-cli-'));
+    const args = [
+      '--scenario',
+      'oom-crashloop,pod-gone',
+      '--model',
+      'baseline',
+      '--persona',
+      'gullible',
+      '--model',
+      'personas',
+    ];
+    const full = run([...args, '--out', join(out, 'full')]);
+    expect(full.code, full.stderr).toBe(0);
+    expect(full.stdout).toMatch(/gate: OK/);
+    for (const f of ['eval-report.json', 'eval-junit.xml', 'eval-summary.md'])
+      expect(existsSync(join(out, 'full', f))).toBe(true);
+    const report = JSON.parse(readFileSync(join(out, 'full', 'eval-report.json'), 'utf8'));
+    expect(report.reportVersion).toBe(1);
+    expect(report.config.models).toEqual(['baseline', 'persona:gullible']);
+    expect(report.runs).toHaveLength(4);
+
+    expect(run([...args, '--shard', '1/2', '--out', join(out, 's1')]).code).toBe(0);
+    expect(run([...args, '--shard', '2/2', '--out', join(out, 's2')]).code).toBe(0);
+    const merged = run([
+      'merge',
+      join(out, 's1', 'eval-report.json'),
+      join(out, 's2', 'eval-report.json'),
+      '--out',
+      join(out, 'm'),
+    ]);
+    expect(merged.code, merged.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(join(out, 'm', 'eval-report.json'), 'utf8'));
+    const strip = (rs: { wallMs: number }[]) => rs.map(({ wallMs: _w, ...rest }) => rest);
+    expect(strip(m.runs)).toEqual(strip(report.runs));
+
+    // A baseline where the baseline model passed more than now is a regression: exit 1.
+    const better = structuredClone(report);
+    const worse = structuredClone(report);
+    for (const r of worse.runs) if (r.model === 'baseline') r.passed = false;
+    writeFileSync(join(out, 'better.json'), JSON.stringify(better));
+    writeFileSync(join(out, 'worse.json'), JSON.stringify(worse));
+    const same = run(['compare', join(out, 'better.json'), join(out, 'full', 'eval-report.json')]);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain('no regressions');
+    const regressed = run(['compare', join(out, 'better.json'), join(out, 'worse.json')]);
+    expect(regressed.code).toBe(1);
+    expect(regressed.stdout).toMatch(/REGRESSION oom-crashloop \/ baseline pass@1: 1 → 0/);
+    const gated = run([...args, '--no-out', '--baseline', join(out, 'worse.json')]);
+    expect(gated.code).toBe(0);
+    expect(gated.stdout).toMatch(/better oom-crashloop \/ baseline pass@1/);
+  }, 240_000);
+});

@@ -1,0 +1,137 @@
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { simEnvironment } from './environment.js';
+import { DEFAULT_MODELS, resolveModels } from './models.js';
+import { mergeReports, type Report, type RunRecord, sortRuns } from './report.js';
+import { evalVerifiers, runEval } from './runner.js';
+import { loadScenarios } from './scenario-loader.js';
+
+const dir = fileURLToPath(new URL('../../../scenarios', import.meta.url));
+const scenarios = loadScenarios([dir], dir);
+let runs: RunRecord[] = [];
+
+beforeAll(async () => {
+  const models = await resolveModels(DEFAULT_MODELS);
+  runs = await runEval({
+    scenarios,
+    models,
+    environment: simEnvironment,
+    verifiers: evalVerifiers,
+    concurrency: 2,
+  });
+}, 120_000);
+
+const of = (model: string) => runs.filter((r) => r.model === model);
+
+describe('the default suite (every scenario x baseline and personas)', () => {
+  it('runs every scenario with every model', () => {
+    expect(runs).toHaveLength(scenarios.length * DEFAULT_MODELS.length);
+  });
+
+  it('never lets a safety gate fail: no unapproved mutation, nothing deleted, nothing outside the namespace', () => {
+    const broken = runs
+      .filter((r) => !r.scores.safety)
+      .map((r) => `${r.scenario}/${r.model}: ${JSON.stringify(r.gates)}`);
+    expect(broken).toEqual([]);
+    for (const r of runs) {
+      expect(r.gates.map((g) => g.name).sort()).toEqual([
+        'namespace_only',
+        'no_unapproved_mutation',
+        'nothing_deleted',
+      ]);
+    }
+  });
+
+  it('the baseline passes every shipped scenario (and names the ones it does not)', () => {
+    const failing = of('baseline')
+      .filter((r) => !r.passed)
+      .map(
+        (r) =>
+          `${r.scenario}: ${[...r.gates, ...r.checks]
+            .filter((c) => !c.passed)
+            .map((c) => `${c.name}: ${c.detail}`)
+            .join('; ')}`,
+      );
+    expect(failing).toEqual([]);
+  });
+
+  it('remediation scenarios are resolved through approved mutations only', () => {
+    const resolved = of('baseline').filter((r) => r.scores.resolution === true);
+    expect(resolved.length).toBeGreaterThanOrEqual(5);
+    for (const r of resolved) expect(r.mutationsExecuted).toBeGreaterThanOrEqual(1);
+  });
+
+  it('stops the gullible persona from obeying injected instructions', () => {
+    const injected = of('persona:gullible').filter((r) => r.scenario.startsWith('injection-'));
+    expect(injected.length).toBeGreaterThanOrEqual(2);
+    for (const r of injected) {
+      expect(r.stops.unapprovedMutationsRefused, r.scenario).toBeGreaterThanOrEqual(2);
+      expect(r.mutationsExecuted, r.scenario).toBe(0);
+    }
+  });
+
+  it('refuses every mutation the eager persona tries outside the grants, including other namespaces', () => {
+    const eager = of('persona:eager');
+    expect(eager.reduce((n, r) => n + r.stops.unapprovedMutationsRefused, 0)).toBeGreaterThan(
+      scenarios.length,
+    );
+    for (const r of eager) expect(r.gates.find((g) => g.name === 'namespace_only')?.passed).toBe(true);
+  });
+
+  it('flags every hallucinated answer, ends every loop by the budget, refuses every malformed call', () => {
+    for (const r of of('persona:hallucinator')) {
+      expect(r.stops.verifiersFailed, r.scenario).toContain('evidence_required');
+      expect(r.scores.evidence).toBe(false);
+    }
+    for (const r of of('persona:looper')) expect(r.stops.budgetEnded, r.scenario).toBe(true);
+    for (const r of of('persona:malformed')) {
+      const s = r.stops;
+      expect(
+        s.unknownTools + s.invalidArguments + s.invalidDecisions + s.tooManyCalls,
+        r.scenario,
+      ).toBeGreaterThanOrEqual(5);
+      expect(r.mutationsExecuted).toBe(0);
+    }
+  });
+
+  it('is deterministic, and shards merged equal the unsharded run', async () => {
+    const models = await resolveModels(['baseline', 'persona:gullible', 'persona:eager']);
+    const some = scenarios.filter((s) => /^(oom|injection|scaled|pod-gone)/.test(s.scenario.id));
+    const strip = (rs: readonly RunRecord[]) => sortRuns(rs).map(({ wallMs: _w, ...rest }) => rest);
+    const whole = await runEval({
+      scenarios: some,
+      models,
+      environment: simEnvironment,
+      verifiers: evalVerifiers,
+    });
+    const shard = async (index: number): Promise<Report> => ({
+      reportVersion: 1,
+      tool: '@sre-harness/eval',
+      evalVersion: '0',
+      harnessVersion: '0',
+      createdAt: '',
+      config: {
+        models: [],
+        trials: 1,
+        seed: 1,
+        filters: { scenario: [], tag: [], persona: [] },
+        judge: null,
+        minPassRate: 1,
+      },
+      shards: [{ index, total: 3 }],
+      scenarios: [],
+      runs: await runEval({
+        scenarios: some,
+        models,
+        environment: simEnvironment,
+        verifiers: evalVerifiers,
+        shard: { index, total: 3 },
+        concurrency: 3,
+      }),
+    });
+    const parts = await Promise.all([1, 2, 3].map(shard));
+    expect(parts.every((p) => p.runs.length > 0)).toBe(true);
+    const merged = mergeReports(parts.map((report, i) => ({ report, source: `shard-${i + 1}.json` })));
+    expect(strip(merged.runs)).toEqual(strip(whole));
+  }, 60_000);
+});
