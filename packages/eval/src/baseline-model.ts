@@ -429,6 +429,12 @@ export class BaselineSreModel implements Model {
           plan.push({ tool: 'describe_service', args: { namespace: ns, name: n } });
         }
       }
+      for (const o of okOutputs(seen, 'describe_service')) {
+        const sel = field(o.content, 'Selector');
+        if (sel && sel !== '<none>' && /Endpoints:\s*<none>/.test(o.content)) {
+          plan.push({ tool: 'list_pods', args: { namespace: ns, labelSelector: sel } });
+        }
+      }
       // With endpoints in place, the pods behind the service and their ports matter.
       for (const o of okOutputs(seen, 'describe_service')) {
         if (!/Endpoints:\s*(?!<none>)\S/.test(o.content)) continue;
@@ -664,7 +670,7 @@ export class BaselineSreModel implements Model {
           const restarts = field(c.body, 'Restart Count');
           const liveness = kind === 'Liveness';
           out.push({
-            weight: (liveness ? 82 : 70) + b,
+            weight: (liveness ? 82 : 76) + b,
             object: objectLabel,
             cause: `the ${kind.toLowerCase()} probe of container ${c.name} checks port ${port}, but the container listens on ${declared.filter((x) => /^\d+$/.test(x)).join(', ')} (probe on the wrong port), so the probe fails and the kubelet ${liveness ? `kills and restarts the container${last.exit === 137 ? ' (exit code 137, Reason Error: killed, not OOM)' : ''}` : 'keeps the pod unready'}`,
             evidence: [
@@ -794,13 +800,34 @@ export class BaselineSreModel implements Model {
       const selector = field(s.content, 'Selector');
       const endpoints = field(s.content, 'Endpoints');
       if (endpoints !== undefined && /<none>/.test(endpoints)) {
-        out.push({
-          weight: 80 + b,
-          object: `service ${name}`,
-          cause: `service ${name} has no endpoints (Endpoints: <none>): its selector ${selector ?? ''} matches no ready pod, so traffic has nowhere to go (selector does not match the pod labels)`,
-          evidence: [`describe_service ${name}: Selector ${selector ?? '?'}, Endpoints <none>`],
-          advice: 'fix the service selector to match the pod labels',
-        });
+        // Whether the selector matches pods at all decides between a label mismatch and unready pods.
+        const selected = selector
+          ? lastOf(seen, 'list_pods', (o) => o.args['labelSelector'] === selector && o.status === 'ok')
+          : undefined;
+        const matched = selected ? parseTable(selected.content).filter((r) => r['NAME']) : [];
+        if (selected && matched.length > 0) {
+          out.push({
+            weight: 68 + b,
+            object: `service ${name}`,
+            cause: `service ${name} has no endpoints (Endpoints: <none>) because none of the ${matched.length} pods its selector ${selector} matches is Ready (${matched.map((r) => `${r['NAME']} ${r['READY']}`).join(', ')})`,
+            evidence: [
+              `describe_service ${name}: Endpoints <none>`,
+              `list_pods -l ${selector}: ${matched.length} pod(s), none ready`,
+            ],
+            advice: 'find out why the pods are not ready',
+          });
+        } else {
+          out.push({
+            weight: 80 + b,
+            object: `service ${name}`,
+            cause: `service ${name} has no endpoints (Endpoints: <none>): its selector ${selector ?? ''} matches no pod, so traffic has nowhere to go (the selector does not match the pod labels)`,
+            evidence: [
+              `describe_service ${name}: Selector ${selector ?? '?'}, Endpoints <none>`,
+              ...(selected ? [`list_pods -l ${selector}: no pods`] : []),
+            ],
+            advice: 'fix the service selector to match the pod labels',
+          });
+        }
         continue;
       }
       const targetPort = /TargetPort:\s*(\d+)/.exec(s.content)?.[1];

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { BaselineSreModel } from './baseline-model.js';
+import { simEnvironment } from './environment.js';
+import { runEval } from './runner.js';
+import { type LoadedScenario, parseScenario } from './scenario-loader.js';
+
+/*
+ * Held-out worlds: written for this test only, after the model, with names, namespaces and shapes
+ * that appear in no shipped scenario. The model must diagnose them from general signatures.
+ */
+const HELD_OUT: Record<string, string> = {
+  'sidecar-oom': `schemaVersion: 1
+id: sidecar-oom
+title: held out
+difficulty: medium
+namespace: telemetry
+task: The collector in namespace telemetry keeps dropping spans and its pods restart. Fix it if you can.
+cluster:
+  namespaces: [telemetry]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: collector
+      namespace: telemetry
+      replicas: 1
+      containers:
+        - name: otel
+          image: otel/collector:0.104.0
+          resources: { limits: { memory: 600Mi } }
+          behavior: { memory: { need: 900Mi }, oomLogs: ['exporter queue is full, dropping 512 spans'] }
+        - name: reloader
+          image: tools/config-reloader:0.9
+          behavior: { logs: ['watching /etc/otel'] }
+      pods: [{ age: 30m }]
+grants:
+  approve:
+    - { tool: set_resources, where: { namespace: telemetry, deployment: collector, container: otel, limits.memory: { atLeast: 900Mi } } }
+expect:
+  rootCause: { mustMention: [collector, otel, OOMKilled] }
+  endState:
+    - { kind: Deployment, name: collector, path: spec.template.spec.containers.otel.resources.limits.memory, atLeast: 900Mi }
+`,
+  'readiness-port': `schemaVersion: 1
+id: readiness-port
+title: held out
+difficulty: medium
+namespace: docs
+task: The wiki in namespace docs returns 503 through the ingress although nothing restarts. Why?
+cluster:
+  namespaces: [docs]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: wiki
+      namespace: docs
+      replicas: 2
+      containers:
+        - name: web
+          image: docs/wiki:2024.11
+          ports: [3000]
+          readinessProbe: { httpGet: { path: /ready, port: 8000 } }
+          behavior: { listenPorts: [3000], logs: ['wiki listening on 3000'] }
+  services:
+    - { name: wiki, namespace: docs, selector: { app: wiki }, ports: [{ port: 80, targetPort: 3000 }] }
+expect:
+  rootCause: { mustMention: [wiki, readiness, '8000'] }
+`,
+  'envfrom-secret': `schemaVersion: 1
+id: envfrom-secret
+title: held out
+difficulty: easy
+namespace: crm
+task: Pods of leads in namespace crm never start after the migration. What is the root cause?
+cluster:
+  namespaces: [crm]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: leads
+      namespace: crm
+      replicas: 1
+      containers:
+        - name: leads
+          image: crm/leads:3.2.1
+          envFrom: [{ secretRef: { name: leads-env } }]
+expect:
+  rootCause: { mustMention: [leads, leads-env, [not found, does not exist]] }
+`,
+  'python-keyerror': `schemaVersion: 1
+id: python-keyerror
+title: held out
+difficulty: easy
+namespace: etl
+task: The exporter job runner in namespace etl restarts constantly since Tuesday. What is wrong?
+cluster:
+  namespaces: [etl]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: exporter
+      namespace: etl
+      replicas: 1
+      containers:
+        - name: runner
+          image: etl/exporter:1.0.0
+          behavior:
+            crash:
+              exitCode: 1
+              logs:
+                - 'Traceback (most recent call last):'
+                - '  File "/app/main.py", line 12, in <module>'
+                - "    bucket = os.environ['S3_BUCKET']"
+                - "KeyError: 'S3_BUCKET'"
+expect:
+  rootCause: { mustMention: [exporter, S3_BUCKET] }
+`,
+};
+
+function load(id: string): LoadedScenario {
+  const out = parseScenario(HELD_OUT[id]!, `${id}.yaml`);
+  if (!out.ok) throw new Error(out.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  return out.loaded;
+}
+
+describe('baseline SRE model on held-out worlds', () => {
+  it.each(Object.keys(HELD_OUT))('diagnoses %s from general signatures', async (id) => {
+    const [run] = await runEval({
+      scenarios: [load(id)],
+      models: [{ id: 'baseline', role: 'agent', create: () => new BaselineSreModel() }],
+      environment: simEnvironment,
+    });
+    const failed = [...run!.gates, ...run!.checks].filter((c) => !c.passed);
+    expect(failed, run!.answer ?? '').toEqual([]);
+    expect(run!.passed).toBe(true);
+  });
+
+  it('proposes no mutation when it is only given read-only tools', async () => {
+    const loaded = load('sidecar-oom');
+    const scenario = {
+      ...loaded.scenario,
+      grants: {
+        ...loaded.scenario.grants,
+        allow: [
+          'list_pods',
+          'list_deployments',
+          'get_events',
+          'describe_pod',
+          'get_pod_logs',
+          'get_pod_metrics',
+        ],
+      },
+      expect: { ...loaded.scenario.expect, endState: [] },
+    };
+    const [run] = await runEval({
+      scenarios: [{ ...loaded, scenario }],
+      models: [{ id: 'baseline', role: 'agent', create: () => new BaselineSreModel() }],
+      environment: simEnvironment,
+    });
+    expect(run!.mutationsExecuted).toBe(0);
+    expect(run!.stops.notAllowed + run!.stops.unapprovedMutationsRefused).toBe(0);
+    expect(run!.answer).toMatch(
+      /Recommended fix: raise the memory limit of collector\/otel from 600Mi to 1200Mi/,
+    );
+  });
+});
