@@ -1,3 +1,5 @@
+import type { KindInfo } from './kinds.js';
+
 /** A Kubernetes object as it travels on the wire: apiVersion, kind, metadata, and anything else. */
 export interface KubeObject {
   apiVersion?: string;
@@ -88,4 +90,6 @@ export interface Cluster {
   podMetrics(namespace: string, options?: CallOptions): Promise<PodMetrics[]>;
   delete(ref: ObjectRef, options?: CallOptions): Promise<void>;
   patch(ref: ObjectRef, patch: Patch, options?: CallOptions): Promise<KubeObject>;
+  /** Kinds the cluster serves beyond the well-known ones (from discovery), so generic tools reach them. */
+  kinds?(options?: CallOptions): Promise<readonly KindInfo[]>;
 }

@@ -8,6 +8,37 @@ import { checkoutOomWorld } from '../sim/worlds.js';
 import { k8sTools } from '../tools/k8s-tools.js';
 import { realCluster } from './real-cluster.js';
 
+function world() {
+  const w = checkoutOomWorld();
+  return {
+    ...w,
+    objects: [
+      ...(w.objects ?? []),
+      {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'checkout', namespace: 'shop' },
+        spec: {
+          minReplicas: 1,
+          maxReplicas: 1,
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'checkout' },
+        },
+        status: {
+          currentReplicas: 1,
+          desiredReplicas: 1,
+          conditions: [{ type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale' }],
+        },
+      },
+      {
+        apiVersion: 'example.com/v1',
+        kind: 'Widget',
+        metadata: { name: 'w1', namespace: 'shop' },
+        spec: { size: 3 },
+      },
+    ],
+  };
+}
+
 const ctx = { signal: new AbortController().signal, runId: 'test', callId: 'c1' };
 const POD = 'checkout-7f9c8d6b5-x2k4p';
 
@@ -43,6 +74,10 @@ const SCRIPT: [string, Record<string, unknown>][] = [
   ['list_resources', { kind: 'configmaps', namespace: 'shop' }],
   ['describe_resource', { kind: 'cm', name: 'checkout-config', namespace: 'shop' }],
   ['describe_pod', { namespace: 'shop', name: 'checkout-7f9c' }],
+  ['list_resources', { kind: 'hpa', namespace: 'shop' }],
+  ['get_resource', { kind: 'widget', name: 'w1', namespace: 'shop' }],
+  ['describe_resource', { kind: 'Widget', name: 'w1', namespace: 'shop' }],
+  ['get_resource', { kind: 'gadget', name: 'g1', namespace: 'shop' }],
   ['get_pod_logs', { namespace: 'shop', name: POD, container: 'sidecar' }],
   ['restart_pod', { namespace: 'shop', name: POD }],
   ['list_pods', { namespace: 'shop' }],
@@ -72,7 +107,7 @@ const SCRIPT: [string, Record<string, unknown>][] = [
 
 describe('real adapter against the simulated API server', () => {
   let server: ApiServer;
-  const served = createSimCluster(checkoutOomWorld());
+  const served = createSimCluster(world());
 
   beforeAll(async () => {
     server = await serveCluster(served, { namespace: 'shop' });
@@ -82,7 +117,7 @@ describe('real adapter against the simulated API server', () => {
   });
 
   it('gives the same tool output as the in-memory path for the same world', async () => {
-    const direct = caller(createSimCluster(checkoutOomWorld()));
+    const direct = caller(createSimCluster(world()));
     const real = caller(realCluster({ kubeconfig: server.kubeconfigPath, clock: 'server' }));
     for (const [tool, args] of SCRIPT) {
       const expected = await direct(tool, args);
@@ -155,7 +190,7 @@ describe('real adapter against the simulated API server', () => {
     });
     expect(invalid.code).toBe(422);
     expect(invalid.body.reason).toBe('Invalid');
-    const unknown = await get('/apis/example.com/v1/namespaces/shop/widgets');
+    const unknown = await get('/apis/example.com/v1/namespaces/shop/gadgets');
     expect(unknown.code).toBe(404);
   });
 });

@@ -1,12 +1,15 @@
 import {
+  ApisApi,
   AppsV1Api,
   CoreV1Api,
+  HttpMethod,
   KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   Metrics,
   PatchStrategy,
   setHeaderOptions,
+  type V1APIResourceList,
   VersionApi,
 } from '@kubernetes/client-node';
 import type {
@@ -20,7 +23,19 @@ import type {
   PodMetrics,
 } from '../cluster.js';
 import { K8sError, type K8sErrorCode } from '../errors.js';
-import { type KindInfo, resolveKind } from '../kinds.js';
+import { findKind, type KindInfo, resolveKind } from '../kinds.js';
+
+/** Reads discovery documents (`/api/v1`, `/apis/<group>/<version>`) through the client's own transport. */
+class DiscoveryApi extends KubernetesObjectApi {
+  async resourceList(apiVersion: string): Promise<V1APIResourceList> {
+    const ctx = this.configuration.baseServer.makeRequestContext(
+      this.apiVersionPath(apiVersion),
+      HttpMethod.GET,
+    );
+    ctx.setHeaderParam('Accept', 'application/json');
+    return (await this.requestPromise(ctx, 'V1APIResourceList')) as unknown as V1APIResourceList;
+  }
+}
 
 /** How to reach a real cluster. */
 export interface RealClusterOptions {
@@ -120,9 +135,52 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
   const apps = kc.makeApiClient(AppsV1Api);
   const version = kc.makeApiClient(VersionApi);
   const metrics = new Metrics(kc);
+  const discovery = kc.makeApiClient(DiscoveryApi);
+  const apis = kc.makeApiClient(ApisApi);
+  let discovered: Promise<KindInfo[]> | undefined;
   const extra = options.extraKinds ?? [];
+  const discover = async (): Promise<KindInfo[]> => {
+    const versions = ['v1'];
+    const groups = await apis.getAPIVersions();
+    for (const g of groups.groups ?? []) {
+      const v = g.preferredVersion?.groupVersion ?? g.versions[0]?.groupVersion;
+      if (v && g.name !== 'metrics.k8s.io') versions.push(v);
+    }
+    const out: KindInfo[] = [];
+    for (const apiVersion of versions) {
+      let list: V1APIResourceList;
+      try {
+        list = await discovery.resourceList(apiVersion);
+      } catch {
+        continue; // an aggregated API that is down should not hide the rest
+      }
+      for (const r of list.resources ?? []) {
+        if (r.name.includes('/') || findKind(r.kind, out)) continue;
+        out.push({
+          kind: r.kind,
+          apiVersion,
+          plural: r.name,
+          namespaced: r.namespaced,
+          shortNames: r.shortNames ?? [],
+        });
+      }
+    }
+    return out;
+  };
   const scope = options.namespaces;
 
+  const discoveredKinds = (): Promise<KindInfo[]> => {
+    discovered ??= call(discover).catch((error: unknown) => {
+      discovered = undefined;
+      throw error;
+    });
+    return discovered;
+  };
+  const resolve = async (kind: string): Promise<KindInfo> => {
+    const known = findKind(kind, extra);
+    if (known) return known;
+    return resolveKind(kind, await discoveredKinds());
+  };
   const checkNs = (info: KindInfo, namespace: string | undefined) => {
     if (!scope || !info.namespaced) return;
     if (namespace === undefined) return;
@@ -155,8 +213,12 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
       return Number.isNaN(date) ? new Date() : new Date(date);
     },
 
+    async kinds() {
+      return [...extra, ...(await discoveredKinds())];
+    },
+
     async list(query: ListQuery, _o?: CallOptions) {
-      const info = resolveKind(query.kind, extra);
+      const info = await resolve(query.kind);
       const apiVersion = query.apiVersion ?? info.apiVersion;
       const namespaces =
         info.namespaced && query.namespace === undefined && scope ? scope : [query.namespace];
@@ -182,7 +244,7 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
     },
 
     async get(ref: ObjectRef, _o?: CallOptions) {
-      const info = resolveKind(ref.kind, extra);
+      const info = await resolve(ref.kind);
       checkNs(info, ref.namespace ?? 'default');
       const obj = await call(() => objects.read(header(ref, info)));
       return { apiVersion: ref.apiVersion ?? info.apiVersion, kind: info.kind, ...plain(obj as KubeObject) };
@@ -213,13 +275,13 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
     },
 
     async delete(ref: ObjectRef, _o?: CallOptions) {
-      const info = resolveKind(ref.kind, extra);
+      const info = await resolve(ref.kind);
       checkNs(info, ref.namespace ?? 'default');
       await call(() => objects.delete(header(ref, info)));
     },
 
     async patch(ref: ObjectRef, patch: Patch, _o?: CallOptions) {
-      const info = resolveKind(ref.kind, extra);
+      const info = await resolve(ref.kind);
       const namespace = ref.namespace ?? 'default';
       checkNs(info, namespace);
       const strategy =

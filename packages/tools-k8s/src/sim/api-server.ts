@@ -182,7 +182,7 @@ function asTable(items: readonly KubeObject[], kind: string, now: Date, resource
  */
 export async function serveCluster(cluster: SimCluster, options: ServeOptions = {}): Promise<ApiServer> {
   const requests: string[] = [];
-  const kinds = () => cluster.kinds();
+  const kinds = () => cluster.kindList();
   const groups = () => {
     const map = new Map<string, Set<string>>();
     for (const k of kinds()) {

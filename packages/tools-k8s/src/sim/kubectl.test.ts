@@ -31,7 +31,12 @@ const POD = 'checkout-7f9c8d6b5-x2k4p';
 
 describe.skipIf(!kubectl)('kubectl against the simulated API server', () => {
   let server: ApiServer;
-  const cluster = createSimCluster(checkoutOomWorld());
+  const world = checkoutOomWorld();
+  world.objects = [
+    ...(world.objects ?? []),
+    { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1', namespace: 'shop' } },
+  ];
+  const cluster = createSimCluster(world);
   const run = (...args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
@@ -77,6 +82,8 @@ describe.skipIf(!kubectl)('kubectl against the simulated API server', () => {
   it('gets any kind through discovery, and reports NotFound like a real server', async () => {
     const cm = await run('get', 'configmaps');
     expect(cm.stdout).toContain('checkout-config');
+    const hpa = await run('get', 'widgets', '-o', 'name');
+    expect(hpa.stdout.trim()).toBe('widget.example.com/w1');
     const rs = await run('get', 'rs', '-o', 'name');
     expect(rs.stdout).toContain('replicaset.apps/checkout-7f9c8d6b5');
     const missing = await run('get', 'pod', 'ghost');

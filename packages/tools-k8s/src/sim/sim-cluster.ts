@@ -231,8 +231,12 @@ export class SimCluster implements Cluster {
   }
 
   /** Every kind this cluster serves: the well-known ones and any declared in the world. */
-  kinds(): readonly KindInfo[] {
+  kindList(): readonly KindInfo[] {
     return [...WELL_KNOWN_KINDS, ...this.#extraKinds];
+  }
+
+  async kinds(): Promise<readonly KindInfo[]> {
+    return this.kindList();
   }
 
   /** Resolves a kind by any name kubectl accepts; unknown kinds are a NotFound error. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Cluster, KubeObject, ObjectRef } from '../cluster.js';
 import { ageOf } from '../duration.js';
 import { K8sError } from '../errors.js';
-import { type KindInfo, resolveKind } from '../kinds.js';
+import { findKind, type KindInfo, resolveKind } from '../kinds.js';
 import { formatCpu, formatMemory, parseQuantity, percent } from '../quantity.js';
 import type { Deployment, Endpoints, KubeEvent, Node, Pod, ReplicaSet, Service } from '../types.js';
 import {
@@ -155,9 +155,13 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     }
   };
 
-  const kind = (k: string) => resolveKind(k, extraKinds);
+  const kind = async (k: string): Promise<KindInfo> => {
+    const known = findKind(k, extraKinds);
+    if (known || !cluster.kinds) return known ?? resolveKind(k, extraKinds);
+    return resolveKind(k, [...extraKinds, ...(await cluster.kinds())]);
+  };
   const get = async <T>(k: string, name: string, namespace?: string): Promise<T> => {
-    const info = kind(k);
+    const info = await kind(k);
     checkNs(info.namespaced ? namespace : undefined);
     const ref = {
       kind: info.kind,
@@ -168,7 +172,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     return (await explain(ref, info, () => cluster.get(ref))) as unknown as T;
   };
   const list = async <T>(k: string, namespace?: string, labelSelector?: string): Promise<T[]> => {
-    const info = kind(k);
+    const info = await kind(k);
     checkNs(info.namespaced ? namespace : undefined);
     return byNs<KubeObject & T>(
       await cluster.list({
@@ -225,7 +229,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     }),
     async execute({ namespace, name, container, previous, tail }) {
       checkNs(namespace);
-      const info = kind('Pod');
+      const info = await kind('Pod');
       const text = await explain({ kind: 'Pod', name, namespace }, info, () =>
         cluster.podLogs({
           namespace,
@@ -255,7 +259,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     }),
     async execute({ namespace, kind: k, name }) {
       const all = await list<KubeEvent>('Event', namespace);
-      const wantKind = k ? kind(k).kind.toLowerCase() : undefined;
+      const wantKind = k ? (await kind(k)).kind.toLowerCase() : undefined;
       const selected = all.filter(
         (e) =>
           (!wantKind || (e.involvedObject.kind ?? '').toLowerCase() === wantKind) &&
@@ -452,7 +456,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     mutating: false,
     input: z.strictObject({ kind: z.string().min(1), name: objName, namespace: z.string().optional() }),
     async execute({ kind: k, name, namespace }) {
-      const info = kind(k);
+      const info = await kind(k);
       const obj = await get<KubeObject>(
         info.kind,
         name,
@@ -469,7 +473,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     mutating: false,
     input: z.strictObject({ kind: z.string().min(1), namespace: z.string().optional() }),
     async execute({ kind: k, namespace }) {
-      const info = kind(k);
+      const info = await kind(k);
       const items = await list<KubeObject>(info.kind, info.namespaced ? (namespace ?? 'default') : undefined);
       if (items.length === 0)
         return `No ${info.plural} found${info.namespaced ? ` in ${namespace ?? 'default'} namespace` : ''}.`;
@@ -494,7 +498,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     mutating: false,
     input: z.strictObject({ kind: z.string().min(1), name: objName, namespace: z.string().optional() }),
     async execute({ kind: k, name, namespace }) {
-      const info = kind(k);
+      const info = await kind(k);
       const nsName = info.namespaced ? (namespace ?? 'default') : undefined;
       const obj = await get<KubeObject>(info.kind, name, nsName);
       const now = await cluster.now();
