@@ -18,15 +18,17 @@ export interface AppProps {
   readonly approvals?: ApprovalQueue | undefined;
   /** Called once when the user quits, before the UI unmounts. */
   readonly onQuit?: (() => void) | undefined;
+  /** Where to start (default: the runs list); the benchmark opens a run straight away. */
+  readonly initialNav?: NavState;
 }
 
 /** The root component: runs list or run inspector, approval prompt on top, key help below. */
-export function App({ store, title, approvals, onQuit }: AppProps) {
+export function App({ store, title, approvals, onQuit, initialNav: startNav }: AppProps) {
   const state = useTuiState(store);
   const pending = usePendingApprovals(approvals);
   const { columns, rows } = useTerminalSize();
   const { exit } = useApp();
-  const [nav, setNav] = useState<NavState>(initialNav);
+  const [nav, setNav] = useState<NavState>(startNav ?? initialNav);
 
   const entries = useMemo(() => listEntries(state), [state]);
   const width = Math.max(20, columns);
