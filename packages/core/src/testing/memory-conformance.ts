@@ -151,6 +151,11 @@ export function memoryConformance(
         ];
         for (const content of oddContent) await memory.add(toolObservation(step++, content), ctx);
         await memory.add(deepFreeze({ kind: 'note', step: step++, content: '' }), ctx);
+        // A kind a later core may add: a memory should degrade, not crash.
+        await memory.add(
+          deepFreeze({ kind: 'a_future_kind', step: step++, content: 'future' }) as unknown as Observation,
+          ctx,
+        );
         await memory.add(toolObservation(step, 'after the odd ones'), ctx);
         const text = checkRender(await memory.render());
         assert.ok(text.includes(TASK), 'the task must survive odd observations');
