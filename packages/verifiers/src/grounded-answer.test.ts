@@ -91,6 +91,23 @@ describe('groundedAnswer', () => {
     expect(v.detail).toContain('name "checkout-7f9c4-xk2p9"');
   });
 
+  it('reads "503s" as a plural as well as seconds', async () => {
+    const run = await runScript([
+      callTool('list_pods', { namespace: 'shop' }),
+      finalAnswer('the pod restarted 14 times in 47m, 14s apart'),
+    ]);
+    const v = await verifyRun(groundedAnswer(), run);
+    expect(v.passed).toBe(true);
+    expect(
+      (
+        await verifyRun(
+          groundedAnswer(),
+          await runScript([callTool('list_pods', { namespace: 'shop' }), finalAnswer('15s apart')]),
+        )
+      ).passed,
+    ).toBe(false);
+  });
+
   it('does not flag facts the task itself states', async () => {
     const run = await runScript([finalAnswer('checkout-7f9c4-xk2p9 was scaled to 3 replicas at 250m')], {
       task: 'checkout-7f9c4-xk2p9 runs at 250m CPU',

@@ -47,7 +47,10 @@ function isGrounded(claim: Claim, lower: string, normalized: string, quantities:
       return new RegExp(`(?<![a-z0-9-])${escapeRegExp(text)}(?![a-z0-9])`).test(lower);
     case 'quantity': {
       const m = /^(\d+(?:\.\d+)?)(.*)$/.exec(claim.text);
-      return m !== null && quantities.has(normalizeQuantity(m[1]!, m[2]!));
+      if (m === null) return false;
+      if (quantities.has(normalizeQuantity(m[1]!, m[2]!))) return true;
+      // "503s" is as often a plural ("returns 503s") as seconds; the bare number grounds it.
+      return m[2] === 's' && new RegExp(`(?<![\\w.])${escapeRegExp(m[1]!)}(?![\\w.]|\\.\\d)`).test(lower);
     }
     case 'restarts':
     case 'exit_code':
