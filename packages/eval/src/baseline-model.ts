@@ -224,7 +224,11 @@ function memoryLimit(body: string): string | undefined {
 
 function clip(s: string, n = 160): string {
   const t = s.trim().replace(/\s+/g, ' ');
-  return t.length > n ? `${t.slice(0, n - 1)}…` : t;
+  if (t.length <= n) return t;
+  // Cut at a word boundary so no name is quoted half.
+  const cut = t.slice(0, n - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > n / 2 ? cut.slice(0, space) : cut} …`;
 }
 
 function firstLine(text: string, re: RegExp): string | undefined {
@@ -502,7 +506,7 @@ export class BaselineSreModel implements Model {
           out.push({
             weight: 90 + b,
             object: objectLabel,
-            cause: `the ${kind} ${c.name} is OOMKilled (exit code 137): it uses more memory than its ${limit ?? ''} memory limit, so the kernel kills it and the pod goes into CrashLoopBackOff`,
+            cause: `the ${kind} ${c.name} is OOMKilled (exit code 137): it uses more memory than its ${limit ?? ''} memory limit, so the kernel kills it${/CrashLoopBackOff/.test(d.content) ? ' and the pod is in CrashLoopBackOff' : ' and the container restarts'}`,
             evidence,
             ...(owner && Number.isFinite(q)
               ? {
@@ -562,7 +566,7 @@ export class BaselineSreModel implements Model {
               `describe_pod ${pod}: State Waiting, Reason CreateContainerConfigError`,
               ...(msg ? [`event: ${clip(msg)}`] : []),
             ],
-            advice: 'create the missing ConfigMap/Secret (or key), or fix the reference in the deployment',
+            advice: `create what is missing (${what}), or fix the reference in the deployment`,
           });
           continue;
         }
