@@ -1,14 +1,15 @@
 import { callbackSink, denyAll, JsonlFileSink, type TraceSink, teeSink } from '@sre-harness/core';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { type ApprovalQueue, interactiveApprover } from './approvals.js';
 import { runDemo } from './demo.js';
 import { TuiError } from './errors.js';
-import { formatEvent, plainLine } from './format.js';
+import { compactNumber, formatEvent, money, plainLine } from './format.js';
 import { printReport, printTrace, reportState, runLine, runSummary, traceState } from './headless.js';
+import { type EvalFlags, runLiveEval } from './live-eval.js';
 import { loadReport, loadTrace } from './load.js';
 import { decideMode, type OutputMode, withoutCiEnv } from './mode.js';
-import { initialState, reduce } from './state.js';
+import { finishedText, initialState, reduce, scoreboard } from './state.js';
 import { TuiStore } from './store.js';
 
 const optionsSchema = z
@@ -19,6 +20,16 @@ const optionsSchema = z
     person: z.string().min(1).optional(),
     demo: z.boolean().default(false),
     save: z.string().min(1).optional(),
+    scenarios: z.string().min(1).optional(),
+    scenario: z.array(z.string()).default([]),
+    tag: z.array(z.string()).default([]),
+    model: z.array(z.string()).default([]),
+    persona: z.array(z.string()).default([]),
+    trials: z.number().int().min(1).max(1000).default(1),
+    seed: z.number().int().default(1),
+    concurrency: z.number().int().min(1).max(256).default(2),
+    shard: z.object({ index: z.number().int(), total: z.number().int() }).optional(),
+    traceDir: z.string().min(1).optional(),
   })
   .refine((o) => [o.trace, o.report, o.demo || undefined].filter(Boolean).length <= 1, {
     message: 'use one of --trace, --report and --demo',
@@ -77,16 +88,126 @@ async function demo(options: CliOptions, mode: OutputMode): Promise<number> {
   return 0;
 }
 
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidArgumentError(`${flag} must be a whole number of at least 1`);
+    return n;
+  };
+}
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('--seed must be a whole number');
+  return n;
+}
+
+function shardArg(value: string): { index: number; total: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(m?.[1]);
+  const total = Number(m?.[2]);
+  if (!m || total < 1 || index < 1 || index > total) {
+    throw new InvalidArgumentError(`--shard must be i/n with 1 <= i <= n, e.g. 1/4; got "${value}"`);
+  }
+  return { index, total };
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
+}
+
+// The live eval: the UI fills in as runs finish; headless, one line per finished run (or JSON).
+async function liveEval(options: CliOptions, mode: OutputMode): Promise<number> {
+  const flags: EvalFlags = {
+    scenarios: options.scenarios,
+    scenario: options.scenario,
+    tag: options.tag,
+    model: options.model,
+    persona: options.persona,
+    trials: options.trials,
+    seed: options.seed,
+    concurrency: options.concurrency,
+    shard: options.shard,
+    traceDir: options.traceDir,
+  };
+  const controller = new AbortController();
+  if (mode === 'interactive') {
+    const store = new TuiStore();
+    let failure: unknown;
+    const running = runLiveEval(flags, store, controller.signal).catch((error: unknown) => {
+      failure = error;
+      store.dispatch({
+        type: 'warning',
+        message: `eval failed: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    });
+    await interactive(store, 'eval: scenarios × models', undefined, () => controller.abort());
+    controller.abort();
+    await running;
+    if (failure) throw failure;
+    return 0;
+  }
+  const records = await runLiveEval(flags, undefined, controller.signal, {
+    onFinished: (outcome, done, total) => {
+      if (mode === 'plain') process.stdout.write(`[${done}/${total}] ${finishedText(outcome)}\n`);
+    },
+  });
+  const rows = records.map((r) => ({
+    key: `${r.scenario}/${r.model}/${r.trial}`,
+    scenario: r.scenario,
+    model: r.model,
+    trial: r.trial,
+    state: 'passed' as const,
+    runId: r.runId,
+    outcome: r,
+  }));
+  const board = scoreboard(rows);
+  if (mode === 'json') {
+    process.stdout.write(`${JSON.stringify({ scoreboard: board, runs: records }, null, 2)}\n`);
+    return 0;
+  }
+  for (const s of board) {
+    process.stdout.write(
+      `${s.model}: ${s.passed}/${s.done} passed, ${s.refused} refused mutation, avg ${s.avgSteps.toFixed(1)} steps, ${compactNumber(s.tokens)} tok, ${money(s.costUsd)}\n`,
+    );
+  }
+  return 0;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command()
     .name('sre-tui')
-    .description('Watch sre-harness runs live, inspect traces and reports, approve mutations.')
+    .description(
+      'Watch sre-harness runs live, inspect traces and reports, approve mutations. With no --trace, --report or --demo it runs the eval live (same selection flags as pnpm eval).',
+    )
     .option('--trace <file>', 'open a JSONL trace written by the harness')
     .option('--report <file>', 'open a JSON report written by sre-eval')
     .option('--json', 'print JSON instead of starting the UI')
     .option('--person <name>', 'who approves mutations (default: $USER)')
     .option('--demo', 'run two scripted runs live (one asks to restart a deployment)')
     .option('--save <file>', 'with --demo: also write the trace to this JSONL file')
+    .option('--scenarios <dir>', 'live eval: directory of scenario files (default: nearest scenarios/)')
+    .option('--scenario <id>', 'live eval: only these scenarios (repeatable, * and ? wildcards)', collect, [])
+    .option('--tag <tag>', 'live eval: only scenarios with this tag or difficulty (repeatable)', collect, [])
+    .option(
+      '--model <spec>',
+      'live eval: models to run (repeatable; default baseline and every persona)',
+      collect,
+      [],
+    )
+    .option('--persona <name>', 'live eval: only these personas (repeatable)', collect, [])
+    .option('--trials <k>', 'live eval: runs per scenario and model', positiveInt('--trials'), 1)
+    .option('--seed <n>', 'live eval: seed for the personas that vary', integer, 1)
+    .option('--concurrency <n>', 'live eval: runs in flight at once', positiveInt('--concurrency'), 2)
+    .option('--shard <i/n>', 'live eval: run only shard i of n', shardArg)
+    .option('--trace-dir <dir>', "live eval: keep every run's JSONL trace in this directory")
     .showHelpAfterError()
     .parse(argv as string[]);
   const parsed = optionsSchema.safeParse(program.opts());
@@ -118,7 +239,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (options.demo) return demo(options, mode);
-  throw new TuiError('invalid_option', 'give --trace <file>, --report <file> or --demo');
+  return liveEval(options, mode);
 }
 
 main(process.argv).then(

@@ -1,0 +1,42 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TraceEvent } from '@sre-harness/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { followTraceDir } from './follow-dir.js';
+
+const lines = readFileSync(fileURLToPath(new URL('./__fixtures__/demo.jsonl', import.meta.url)), 'utf8')
+  .split('\n')
+  .filter(Boolean);
+
+describe('followTraceDir', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('delivers whole lines as they are appended, holding back a line still being written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tui-follow-'));
+    dirs.push(dir);
+    const got: TraceEvent[] = [];
+    const f = followTraceDir(dir, (e) => got.push(...e), { intervalMs: 60_000 });
+    const file = join(dir, 'a.jsonl');
+    writeFileSync(file, `${lines[0]}\n${lines[1]!.slice(0, 20)}`);
+    f.poll();
+    expect(got.map((e) => e.seq)).toEqual([0]);
+    appendFileSync(file, `${lines[1]!.slice(20)}\n${lines[2]}\n`);
+    writeFileSync(join(dir, 'b.jsonl'), `${lines[3]}\n`);
+    writeFileSync(join(dir, 'notes.txt'), 'ignored');
+    f.poll();
+    expect(got).toHaveLength(4);
+    expect(got.slice(1).map((e) => e.kind)).toEqual(
+      [lines[1], lines[2], lines[3]].map((l) => (JSON.parse(l!) as TraceEvent).kind),
+    );
+    // A file rewritten from the start is read again from the start.
+    writeFileSync(file, `${lines[0]}\n`);
+    f.poll();
+    expect(got).toHaveLength(5);
+    f.stop();
+  });
+});

@@ -1,0 +1,87 @@
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseTrace, type TraceEvent } from '@sre-harness/core';
+
+/** Options of `followTraceDir`. */
+export interface FollowOptions {
+  /** How often the directory is read. Default 150 ms. */
+  readonly intervalMs?: number;
+  /** Problems with a line (a file that is not a trace); the line is skipped. */
+  readonly onWarning?: (message: string) => void;
+}
+
+interface FileState {
+  offset: number;
+  partial: string;
+}
+
+/**
+ * Follows every `*.jsonl` trace in a directory as runs append to it, like `tail -f`: only whole
+ * lines are parsed, a line still being written waits for its end. Returns `poll` (read what is
+ * new now) and `stop`.
+ */
+export function followTraceDir(
+  dir: string,
+  onEvents: (events: TraceEvent[]) => void,
+  options: FollowOptions = {},
+): { poll: () => void; stop: () => void } {
+  const files = new Map<string, FileState>();
+  const buffer = Buffer.alloc(1 << 16);
+  const readNew = (name: string) => {
+    const path = join(dir, name);
+    let st = files.get(name);
+    let size: number;
+    try {
+      size = statSync(path).size;
+    } catch {
+      return;
+    }
+    if (!st || size < st.offset) {
+      // New, or rewritten from the start (the runner clears a run's file before it begins).
+      st = { offset: 0, partial: '' };
+      files.set(name, st);
+    }
+    if (size === st.offset) return;
+    let text = '';
+    const fd = openSync(path, 'r');
+    try {
+      while (st.offset < size) {
+        const n = readSync(fd, buffer, 0, Math.min(buffer.length, size - st.offset), st.offset);
+        if (n <= 0) break;
+        st.offset += n;
+        text += buffer.toString('utf8', 0, n);
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const all = st.partial + text;
+    const cut = all.lastIndexOf('\n');
+    st.partial = cut < 0 ? all : all.slice(cut + 1);
+    if (cut < 0) return;
+    try {
+      const { events, warnings } = parseTrace(all.slice(0, cut + 1), { source: path });
+      for (const w of warnings) options.onWarning?.(w);
+      if (events.length) onEvents([...events]);
+    } catch (error) {
+      options.onWarning?.(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const poll = () => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
+    } catch {
+      return;
+    }
+    for (const name of names.sort()) readNew(name);
+  };
+  const timer = setInterval(poll, options.intervalMs ?? 150);
+  timer.unref?.();
+  return {
+    poll,
+    stop: () => {
+      clearInterval(timer);
+      poll();
+    },
+  };
+}
