@@ -9,7 +9,6 @@ import { verifyTrace } from './index.js';
 // SIGTERM must end the run as cancelled with a stop event written before the process exits.
 
 const root = resolve(import.meta.dirname, '../../..');
-const tsx = join(root, 'node_modules/.bin/tsx');
 const fixture = join(import.meta.dirname, '__fixtures__/durable-run.ts');
 
 function start(
@@ -17,9 +16,10 @@ function start(
   steps: number,
   delayMs: number,
 ): { child: ChildProcess; ready: Promise<void>; exit: Promise<number | null>; out: () => string } {
+  // One node process (tsx as a loader, not its wrapper binary), so signals reach the run itself.
   const child = spawn(
-    tsx,
-    ['--conditions=@sre-harness/source', fixture, file, String(steps), String(delayMs)],
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@sre-harness/source', fixture, file, String(steps), String(delayMs)],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,7 +40,7 @@ function start(
     );
   });
   const exit = new Promise<number | null>((res) =>
-    child.on('exit', (code, signal) => res(signal ? null : code)),
+    child.on('close', (code, signal) => res(signal ? null : code)),
   );
   return { child, ready, exit, out: () => out };
 }

@@ -41,7 +41,7 @@ describe('fuzz: trace reading and verification', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, 120_000);
 
   it('verifyTrace never throws and reports problems with line numbers inside the input', () => {
     fc.assert(
@@ -56,7 +56,7 @@ describe('fuzz: trace reading and verification', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, 120_000);
 
   it('the decision schema accepts or explains any value', () => {
     fc.assert(
@@ -66,5 +66,5 @@ describe('fuzz: trace reading and verification', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, 120_000);
 });

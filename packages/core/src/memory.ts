@@ -60,9 +60,10 @@ export interface WindowMemoryOptions {
 export class WindowMemory implements Memory {
   readonly #keep: number;
   #task: string | undefined;
-  readonly #ring: string[];
-  #start = 0;
-  #size = 0;
+  // The window's texts oldest first, and the same texts already joined: adding appends to the joined
+  // text and dropping slices the oldest off its front, so rendering never re-joins the whole window.
+  readonly #lengths: number[] = [];
+  #body = '';
   #dropped = 0;
 
   constructor(options: WindowMemoryOptions = {}) {
@@ -74,7 +75,6 @@ export class WindowMemory implements Memory {
       );
     }
     this.#keep = keep;
-    this.#ring = new Array<string>(keep);
   }
 
   add(observation: Observation): void {
@@ -83,26 +83,23 @@ export class WindowMemory implements Memory {
       return;
     }
     const text = formatObservation(observation);
-    if (this.#size < this.#keep) {
-      this.#ring[(this.#start + this.#size) % this.#keep] = text;
-      this.#size++;
-    } else {
-      this.#ring[this.#start] = text;
-      this.#start = (this.#start + 1) % this.#keep;
+    if (this.#lengths.length === this.#keep) {
+      const oldest = this.#lengths.shift()!;
+      this.#body = this.#lengths.length === 0 ? '' : this.#body.slice(oldest + SEPARATOR.length);
       this.#dropped++;
     }
+    this.#body = this.#lengths.length === 0 ? text : this.#body + SEPARATOR + text;
+    this.#lengths.push(text.length);
   }
 
   render(): string {
-    const parts: string[] = [];
-    if (this.#task !== undefined) parts.push(`Task: ${this.#task}`);
+    let head = this.#task === undefined ? '' : `Task: ${this.#task}`;
     if (this.#dropped > 0) {
-      parts.push(
-        `(${this.#dropped} earlier observation${this.#dropped === 1 ? '' : 's'} dropped; showing the last ${this.#size})`,
-      );
+      const note = `(${this.#dropped} earlier observation${this.#dropped === 1 ? '' : 's'} dropped; showing the last ${this.#lengths.length})`;
+      head = head === '' ? note : head + SEPARATOR + note;
     }
-    for (let i = 0; i < this.#size; i++) parts.push(this.#ring[(this.#start + i) % this.#keep]!);
-    return parts.join('\n\n');
+    if (this.#lengths.length === 0) return head;
+    return head === '' ? this.#body : head + SEPARATOR + this.#body;
   }
 
   /** How many observations fell out of the window so far. */
@@ -110,6 +107,8 @@ export class WindowMemory implements Memory {
     return this.#dropped;
   }
 }
+
+const SEPARATOR = '\n\n';
 
 /** A factory for the default memory, so every run starts empty. */
 export function windowMemory(options: WindowMemoryOptions = {}): () => Memory {
