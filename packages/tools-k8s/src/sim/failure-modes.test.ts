@@ -418,3 +418,124 @@ describe('generic kinds', () => {
     );
   });
 });
+
+describe('worlds written as plain manifests', () => {
+  it('a Deployment manifest gets its ReplicaSet and settled pods, with behaviour from `behaviors`', async () => {
+    const { cluster, call } = setup({
+      behaviors: { 'api/api': { memory: { need: '900Mi' }, logs: ['api up'] } },
+      objects: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'api', namespace: 'app', creationTimestamp: '2026-01-10T10:00:00Z' },
+          spec: {
+            replicas: 2,
+            selector: { matchLabels: { app: 'api' } },
+            template: {
+              metadata: { labels: { app: 'api' } },
+              spec: {
+                containers: [{ name: 'api', image: 'api:3', resources: { limits: { memory: '1Gi' } } }],
+              },
+            },
+          },
+        },
+      ],
+    });
+    const listing = await call('list_pods', { namespace: 'app' });
+    expect(listing.match(/api-\w+-\w{5}\s+1\/1\s+Running\s+0\s+60m/g)).toHaveLength(2);
+    expect(await call('list_deployments', { namespace: 'app' })).toMatch(/api\s+2\/2\s+2\s+2\s+5d/);
+    expect(await call('get_events', { namespace: 'app' })).toContain('No events found');
+    const name = podName(cluster, 'app=api');
+    expect(await call('get_pod_logs', { namespace: 'app', name })).toBe('api up');
+    // Behaviour comes with the manifest: a limit below the need OOMs the replacement.
+    await call('set_resources', {
+      namespace: 'app',
+      deployment: 'api',
+      container: 'api',
+      limits: { memory: '512Mi' },
+    });
+    cluster.advance(300);
+    expect(await call('list_pods', { namespace: 'app' })).toMatch(
+      /OOMKilled|CrashLoopBackOff|Running\s+[1-9]/,
+    );
+  });
+});
+
+describe('more declared faults', () => {
+  it('a readiness probe on the wrong port keeps the pod unready and out of the endpoints', async () => {
+    const { call } = setup({
+      deployments: [
+        {
+          name: 'web',
+          namespace: 'app',
+          containers: [
+            {
+              name: 'web',
+              image: 'web:1',
+              ports: [8080],
+              readinessProbe: { tcpSocket: { port: 9090 } },
+              behavior: { listenPorts: [8080] },
+            },
+          ],
+        },
+      ],
+      services: [
+        { name: 'web', namespace: 'app', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+      ],
+    });
+    expect(await call('list_pods', { namespace: 'app' })).toMatch(/web-\S+\s+0\/1\s+Running/);
+    const svc = await call('describe_service', { namespace: 'app', name: 'web' });
+    expect(svc).toMatch(/Endpoints:\s+<none>/);
+    expect(svc).toMatch(/NotReadyEndpoints: 10\.244\.\d+\.\d+ \(web-/);
+    expect(await call('get_events', { namespace: 'app' })).toContain('Readiness probe failed');
+  });
+
+  it('a missing ConfigMap volume leaves the pod ContainerCreating with FailedMount', async () => {
+    const { call } = setup({
+      deployments: [
+        {
+          name: 'web',
+          namespace: 'app',
+          volumes: [{ name: 'conf', configMap: { name: 'web-conf' } }],
+          containers: [
+            { name: 'web', image: 'web:1', volumeMounts: [{ name: 'conf', mountPath: '/etc/web' }] },
+          ],
+        },
+      ],
+    });
+    expect(await call('list_pods', { namespace: 'app' })).toMatch(/0\/1\s+ContainerCreating/);
+    expect(await call('get_events', { namespace: 'app' })).toContain(
+      'MountVolume.SetUp failed for volume "conf" : configmap "web-conf" not found',
+    );
+  });
+
+  it('a NoSchedule taint keeps untolerating pods off the node; a pull secret lifts a pull denial', async () => {
+    const { call } = setup({
+      nodes: [{ name: 'tainted', taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] }],
+      registry: { denied: ['private.example.com/'] },
+      deployments: [
+        { name: 'api', namespace: 'app', containers: [{ name: 'api', image: 'api:1' }] },
+        {
+          name: 'db',
+          namespace: 'app',
+          tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'db' }],
+          imagePullSecrets: [{ name: 'regcred' }],
+          containers: [{ name: 'db', image: 'private.example.com/db:1' }],
+        },
+      ],
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'regcred', namespace: 'app' },
+          type: 'kubernetes.io/dockerconfigjson',
+          data: { '.dockerconfigjson': 'e30=' },
+        },
+      ],
+    });
+    expect(await call('get_events', { namespace: 'app' })).toContain(
+      '1 node(s) had untolerated taint {dedicated: db}',
+    );
+    expect(await call('list_pods', { namespace: 'app', labelSelector: 'app=db' })).toMatch(/1\/1\s+Running/);
+  });
+});

@@ -102,6 +102,7 @@ export class SimCluster implements Cluster {
   readonly #deleted: { kind: string; name: string; namespace?: string; at: string }[] = [];
   readonly #mutations: MutationRecord[] = [];
   #uid = 0;
+  #settling = false;
   #ip = 10;
   #nameCounter = 0;
   readonly #perRequest: number;
@@ -113,7 +114,10 @@ export class SimCluster implements Cluster {
     this.#perRequest = parseDuration(world.clock.perRequest) ?? 2;
     this.#perMutation = parseDuration(world.clock.perMutation) ?? 60;
     this.#compile();
+    // Workloads declared as manifests come up as they were before the world started: settled and aged.
+    this.#settling = true;
     this.#reconcile();
+    this.#settling = false;
   }
 
   // ---------------------------------------------------------------- the Cluster port
@@ -645,6 +649,8 @@ export class SimCluster implements Cluster {
     source: string,
     minGap = 0,
   ): void {
+    // What controllers did before the world started is not news.
+    if (this.#settling && type === 'Normal') return;
     const ns = obj.metadata?.namespace;
     const id = fnv1a(`${obj.kind}|${obj.metadata?.name}|${reason}|${message}`).toString(16).padStart(8, '0');
     const existing = this.#objects.get(
@@ -1033,8 +1039,11 @@ export class SimCluster implements Cluster {
     let active = rss.find((rs) => withoutHash(rs.spec.template) === wanted);
     const cause = d.metadata.annotations?.[CHANGE_CAUSE];
     if (!active) {
-      active = this.#newReplicaSet(d, d.spec.template, maxRev + 1, 0, this.#now, cause);
-      this.#rollouts.set(dk, { done: false, startedAt: this.#now });
+      const created = this.#settling
+        ? (Date.parse(d.metadata.creationTimestamp ?? '') - this.#t0) / 1000 || 0
+        : this.#now;
+      active = this.#newReplicaSet(d, d.spec.template, maxRev + 1, 0, created, cause);
+      this.#rollouts.set(dk, { done: this.#settling, startedAt: created });
     } else if (rev(active) < maxRev) {
       active.metadata.annotations = { ...active.metadata.annotations, [REVISION]: String(maxRev + 1) };
       this.#rollouts.set(dk, { done: false, startedAt: this.#now });
@@ -1094,7 +1103,7 @@ export class SimCluster implements Cluster {
         );
       }
     }
-    for (let i = pods.length; i < want; i++) if (!this.#createPod(rs, undefined, false)) break;
+    for (let i = pods.length; i < want; i++) if (!this.#createPod(rs, undefined, this.#settling)) break;
   }
 
   #deletionRank(p: KubeObject): number {
