@@ -7,7 +7,7 @@ import { TuiError } from './errors.js';
 import { compactNumber, formatEvent, money, plainLine } from './format.js';
 import { printReport, printTrace, reportState, runLine, runSummary, traceState } from './headless.js';
 import { type EvalFlags, runLiveEval } from './live-eval.js';
-import { loadReport, loadTrace } from './load.js';
+import { loadReport, loadReportTraces, loadTrace } from './load.js';
 import { decideMode, type OutputMode, withoutCiEnv } from './mode.js';
 import { finishedText, initialState, reduce, scoreboard } from './state.js';
 import { TuiStore } from './store.js';
@@ -235,7 +235,10 @@ async function main(argv: readonly string[]): Promise<number> {
       printReport(report, process.stdout, mode === 'json');
       return 0;
     }
-    await interactive(new TuiStore({ initial: reportState(report) }), `report ${options.report}`);
+    const traces = await loadReportTraces(report);
+    let state = reduce(reportState(report), { type: 'events', events: traces.events });
+    for (const message of traces.warnings) state = reduce(state, { type: 'warning', message });
+    await interactive(new TuiStore({ initial: state }), `report ${options.report}`);
     return 0;
   }
   if (options.demo) return demo(options, mode);

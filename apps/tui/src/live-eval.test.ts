@@ -1,6 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { reportState } from './headless.js';
 import { evalRowKey, runLiveEval } from './live-eval.js';
+import { loadReportTraces } from './load.js';
+import { reportViewSchema } from './outcome.js';
+import { reduce } from './state.js';
 import { TuiStore } from './store.js';
 
 const scenarios = fileURLToPath(new URL('../../../scenarios', import.meta.url));
@@ -45,6 +52,26 @@ describe('runLiveEval', () => {
       expect(run.steps).toBe(row.outcome!.steps);
     }
     expect(state.finished).toHaveLength(2);
+  });
+
+  it('keeps traces in --trace-dir, and a report naming them opens with every run’s trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tui-traces-'));
+    try {
+      const records = await runLiveEval({ ...flags, traceDir: dir }, undefined, new AbortController().signal);
+      const report = reportViewSchema.parse({
+        runs: [...records, { ...records[0]!, runId: 'gone', trial: 5, tracePath: join(dir, 'gone.jsonl') }],
+      });
+      const traces = await loadReportTraces(report);
+      expect(traces.warnings).toEqual(['1 of 3 run traces named in the report could not be read']);
+      const state = reduce(reportState(report), { type: 'events', events: traces.events });
+      for (const record of records) {
+        const run = state.runs[record.runId]!;
+        expect(run.lines.at(-1)?.kind).toBe('stop');
+        expect(run.answer).toBe(record.answer);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a selection that matches nothing, as pnpm eval does', async () => {

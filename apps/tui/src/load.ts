@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { type ParsedTrace, readTraceFile } from '@sre-harness/core';
+import { isAbsolute, resolve } from 'node:path';
+import { type ParsedTrace, readTraceFile, type TraceEvent } from '@sre-harness/core';
 import { TuiError } from './errors.js';
 import { type ReportView, reportViewSchema } from './outcome.js';
 
@@ -39,4 +40,27 @@ export async function loadReport(path: string): Promise<ReportView> {
 /** A stable row key for a run of a report or a live eval. */
 export function rowKey(r: { scenario: string; model: string; trial: number }): string {
   return `${r.scenario}\u0000${r.model}\u0000${r.trial}`;
+}
+
+/**
+ * Reads the traces a report's runs point at (`tracePath`, relative paths taken from the working
+ * directory), so a finished run opens with its full trace. Missing or broken files are warnings.
+ */
+export async function loadReportTraces(
+  report: ReportView,
+): Promise<{ events: TraceEvent[]; warnings: string[] }> {
+  const events: TraceEvent[] = [];
+  const warnings: string[] = [];
+  const paths = [...new Set(report.runs.map((r) => r.tracePath).filter((p): p is string => Boolean(p)))];
+  const results = await Promise.allSettled(paths.map((p) => readTraceFile(isAbsolute(p) ? p : resolve(p))));
+  let missing = 0;
+  results.forEach((r) => {
+    if (r.status === 'fulfilled') {
+      for (const e of r.value.events) events.push(e);
+      for (const w of r.value.warnings) warnings.push(w);
+    } else missing++;
+  });
+  if (missing > 0)
+    warnings.push(`${missing} of ${paths.length} run traces named in the report could not be read`);
+  return { events, warnings };
 }
