@@ -89,6 +89,30 @@ expect:
     );
   });
 
+  it('reports problems inside the cluster world with their path and line', () => {
+    const text = GOOD.replace(
+      '  namespaces: [shop]\n',
+      `  namespaces: [shop]
+  deployments:
+    - name: Checkout
+      namespace: shop
+      replicas: two
+      containers: []
+`,
+    );
+    const out = parseScenario(text, 'w.yaml');
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    const found = out.issues.map((i) => `${i.path}@${i.line}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'cluster.deployments[0].name@10',
+        'cluster.deployments[0].replicas@12',
+        'cluster.deployments[0].containers@13',
+      ]),
+    );
+  });
+
   it('reports YAML syntax errors with their line instead of throwing', () => {
     const out = parseScenario('id: a\ntitle: [unclosed\nfoo: bar\n', 'broken.yaml');
     expect(out.ok).toBe(false);
