@@ -5,10 +5,23 @@ import Anthropic, {
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
 import type { DecideRequest, Decision, Model, ToolCallRequest, Usage } from '@sre-harness/core';
+import {
+  backoffMs,
+  costOf,
+  DEFAULT_SYSTEM_PROMPT,
+  describeTool,
+  hideSecret,
+  type ModelPrice,
+  type PriceTable,
+  priceFor,
+  type RetryOptions,
+  type RetryPolicy,
+  retryAfterMs,
+  retryPolicy,
+  userMessage,
+} from '@sre-harness/core/model-kit';
 import { AnthropicModelError, type AnthropicModelErrorCode } from './errors.js';
-import { costOf, DEFAULT_ANTHROPIC_PRICES, type ModelPrice, type PriceTable, priceFor } from './prices.js';
-import { backoffMs, type RetryOptions, type RetryPolicy, retryAfterMs, retryPolicy } from './retry.js';
-import { DEFAULT_SYSTEM_PROMPT, describeTool, redact, userMessage } from './system-prompt.js';
+import { DEFAULT_ANTHROPIC_PRICES } from './prices.js';
 
 /** Options of the Anthropic Messages API model. */
 export interface AnthropicModelOptions {
@@ -279,7 +292,7 @@ export class AnthropicModel implements Model {
   }
 
   #classify(error: unknown, attempts: number): AnthropicModelError {
-    const safe = (s: string) => redact(s, this.#key).replace(/\s+/g, ' ').slice(0, 400);
+    const safe = (s: string) => hideSecret(s, this.#key).replace(/\s+/g, ' ').slice(0, 400);
     if (AnthropicModelError.isInstance(error)) return error;
     if (error instanceof APIConnectionTimeoutError) {
       return new AnthropicModelError('timeout', `${this.name}: no response within ${this.#timeoutMs} ms`, {

@@ -1,5 +1,11 @@
+export type { RetryOptions } from '@sre-harness/core/model-kit';
+export {
+  costOf,
+  DEFAULT_SYSTEM_PROMPT,
+  type ModelPrice,
+  type PriceTable,
+  priceFor,
+} from '@sre-harness/core/model-kit';
 export { OpenAIModelError, type OpenAIModelErrorCode } from './errors.js';
 export { OpenAIModel, type OpenAIModelOptions, openaiModel } from './openai-model.js';
-export { costOf, DEFAULT_OPENAI_PRICES, type ModelPrice, type PriceTable, priceFor } from './prices.js';
-export type { RetryOptions } from './retry.js';
-export { DEFAULT_SYSTEM_PROMPT } from './system-prompt.js';
+export { DEFAULT_OPENAI_PRICES } from './prices.js';

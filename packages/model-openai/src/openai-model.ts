@@ -1,9 +1,22 @@
 import type { DecideRequest, Decision, Model, ToolCallRequest, Usage } from '@sre-harness/core';
+import {
+  backoffMs,
+  costOf,
+  DEFAULT_SYSTEM_PROMPT,
+  describeTool,
+  hideSecret,
+  type ModelPrice,
+  type PriceTable,
+  priceFor,
+  type RetryOptions,
+  type RetryPolicy,
+  retryAfterMs,
+  retryPolicy,
+  userMessage,
+} from '@sre-harness/core/model-kit';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { OpenAIModelError, type OpenAIModelErrorCode } from './errors.js';
-import { costOf, DEFAULT_OPENAI_PRICES, type ModelPrice, type PriceTable, priceFor } from './prices.js';
-import { backoffMs, type RetryOptions, type RetryPolicy, retryAfterMs, retryPolicy } from './retry.js';
-import { DEFAULT_SYSTEM_PROMPT, describeTool, redact, userMessage } from './system-prompt.js';
+import { DEFAULT_OPENAI_PRICES } from './prices.js';
 
 /** Options of the OpenAI (and OpenAI-compatible) Chat Completions model. */
 export interface OpenAIModelOptions {
@@ -291,7 +304,7 @@ export class OpenAIModel implements Model {
   }
 
   #classify(error: unknown, attempts: number): OpenAIModelError {
-    const safe = (s: string) => redact(s, this.#key).replace(/\s+/g, ' ').slice(0, 400);
+    const safe = (s: string) => hideSecret(s, this.#key).replace(/\s+/g, ' ').slice(0, 400);
     if (OpenAIModelError.isInstance(error)) return error;
     if (error instanceof APIConnectionTimeoutError) {
       return new OpenAIModelError('timeout', `${this.name}: no response within ${this.#timeoutMs} ms`, {

@@ -1,5 +1,6 @@
+import { costOf, priceFor } from '@sre-harness/core/model-kit';
 import { describe, expect, it } from 'vitest';
-import { costOf, DEFAULT_OPENAI_PRICES, priceFor } from './prices.js';
+import { DEFAULT_OPENAI_PRICES } from './prices.js';
 
 describe('priceFor', () => {
   it('prices a dated snapshot like its model', () => {

@@ -1,4 +1,5 @@
-import type { DecideRequest, ToolDescriptor } from '@sre-harness/core';
+import type { DecideRequest } from '../model.js';
+import type { ToolDescriptor } from '../tool.js';
 
 /**
  * The stable instructions sent with every request. They never change within a run (nor between
@@ -30,7 +31,7 @@ export function userMessage(request: DecideRequest): string {
 }
 
 /** Replaces every occurrence of a secret so it can be shown. */
-export function redact(text: string, secret: string | undefined): string {
+export function hideSecret(text: string, secret: string | undefined): string {
   if (!secret || secret.length < 4) return text;
   return text.split(secret).join('[redacted]');
 }
