@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { type ApprovalQueue, interactiveApprover } from './approvals.js';
 import { runDemo } from './demo.js';
 import { TuiError } from './errors.js';
+import { followTraceFile } from './follow-dir.js';
 import { compactNumber, formatEvent, money, plainLine } from './format.js';
 import { printReport, printTrace, reportState, runLine, runSummary, traceState } from './headless.js';
 import { type EvalFlags, runLiveEval } from './live-eval.js';
@@ -20,6 +21,7 @@ const optionsSchema = z
     person: z.string().min(1).optional(),
     demo: z.boolean().default(false),
     save: z.string().min(1).optional(),
+    follow: z.boolean().default(false),
     scenarios: z.string().min(1).optional(),
     scenario: z.array(z.string()).default([]),
     tag: z.array(z.string()).default([]),
@@ -123,6 +125,49 @@ function collect(value: string, previous: string[] = []): string[] {
   ];
 }
 
+// Tails a trace file: the UI follows every run in it; headless, lines stream out until every run
+// seen has stopped.
+async function follow(path: string, mode: OutputMode): Promise<number> {
+  if (mode === 'interactive') {
+    const store = new TuiStore();
+    const tail = followTraceFile(path, (events) => store.dispatch({ type: 'events', events }), {
+      onWarning: (message) => store.dispatch({ type: 'warning', message }),
+    });
+    tail.poll();
+    await interactive(store, `following ${path}`);
+    tail.stop();
+    return 0;
+  }
+  let state = initialState;
+  // The tail's timer does not hold the process open; this one does, until the runs end.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  let finish: () => void = () => {};
+  const ended = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const tail = followTraceFile(
+    path,
+    (events) => {
+      state = reduce(state, { type: 'events', events });
+      if (mode === 'plain') {
+        for (const e of events) process.stdout.write(`${plainLine(formatEvent(e), e.runId.slice(0, 8))}\n`);
+      }
+      const runs = Object.values(state.runs);
+      if (runs.length > 0 && runs.every((r) => r.status !== 'running')) finish();
+    },
+    { onWarning: (message) => process.stderr.write(`warning: ${message}\n`) },
+  );
+  tail.poll();
+  await ended;
+  clearInterval(keepAlive);
+  tail.stop();
+  if (mode === 'json') {
+    const runs = state.runOrder.map((id) => state.runs[id]).filter((r) => r !== undefined);
+    process.stdout.write(`${JSON.stringify({ runs: runs.map(runSummary) }, null, 2)}\n`);
+  }
+  return 0;
+}
+
 // The live eval: the UI fills in as runs finish; headless, one line per finished run (or JSON).
 async function liveEval(options: CliOptions, mode: OutputMode): Promise<number> {
   const flags: EvalFlags = {
@@ -193,6 +238,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--person <name>', 'who approves mutations (default: $USER)')
     .option('--demo', 'run two scripted runs live (one asks to restart a deployment)')
     .option('--save <file>', 'with --demo: also write the trace to this JSONL file')
+    .option('--follow', 'with --trace: keep reading as a running harness appends to the file')
     .option('--scenarios <dir>', 'live eval: directory of scenario files (default: nearest scenarios/)')
     .option('--scenario <id>', 'live eval: only these scenarios (repeatable, * and ? wildcards)', collect, [])
     .option('--tag <tag>', 'live eval: only scenarios with this tag or difficulty (repeatable)', collect, [])
@@ -220,6 +266,7 @@ async function main(argv: readonly string[]): Promise<number> {
     stdoutIsTTY: process.stdout.isTTY === true,
     stdinIsTTY: process.stdin.isTTY === true,
   });
+  if (options.trace && options.follow) return follow(options.trace, mode);
   if (options.trace) {
     const trace = await loadTrace(options.trace);
     if (mode !== 'interactive') {

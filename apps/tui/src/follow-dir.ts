@@ -15,21 +15,15 @@ interface FileState {
   partial: string;
 }
 
-/**
- * Follows every `*.jsonl` trace in a directory as runs append to it, like `tail -f`: only whole
- * lines are parsed, a line still being written waits for its end. Returns `poll` (read what is
- * new now) and `stop`.
- */
-export function followTraceDir(
-  dir: string,
+/** Reads what was appended to one file since the last call; whole lines only. */
+function tailer(
+  path: string,
   onEvents: (events: TraceEvent[]) => void,
-  options: FollowOptions = {},
-): { poll: () => void; stop: () => void } {
-  const files = new Map<string, FileState>();
+  onWarning?: (message: string) => void,
+) {
   const buffer = Buffer.alloc(1 << 16);
-  const readNew = (name: string) => {
-    const path = join(dir, name);
-    let st = files.get(name);
+  let st: FileState | undefined;
+  return () => {
     let size: number;
     try {
       size = statSync(path).size;
@@ -39,7 +33,6 @@ export function followTraceDir(
     if (!st || size < st.offset) {
       // New, or rewritten from the start (the runner clears a run's file before it begins).
       st = { offset: 0, partial: '' };
-      files.set(name, st);
     }
     if (size === st.offset) return;
     let text = '';
@@ -60,11 +53,32 @@ export function followTraceDir(
     if (cut < 0) return;
     try {
       const { events, warnings } = parseTrace(all.slice(0, cut + 1), { source: path });
-      for (const w of warnings) options.onWarning?.(w);
+      for (const w of warnings) onWarning?.(w);
       if (events.length) onEvents([...events]);
     } catch (error) {
-      options.onWarning?.(error instanceof Error ? error.message : String(error));
+      onWarning?.(error instanceof Error ? error.message : String(error));
     }
+  };
+}
+
+/**
+ * Follows every `*.jsonl` trace in a directory as runs append to it, like `tail -f`: only whole
+ * lines are parsed, a line still being written waits for its end. Returns `poll` (read what is
+ * new now) and `stop`.
+ */
+export function followTraceDir(
+  dir: string,
+  onEvents: (events: TraceEvent[]) => void,
+  options: FollowOptions = {},
+): { poll: () => void; stop: () => void } {
+  const files = new Map<string, () => void>();
+  const readNew = (name: string) => {
+    let read = files.get(name);
+    if (!read) {
+      read = tailer(join(dir, name), onEvents, options.onWarning);
+      files.set(name, read);
+    }
+    read();
   };
   const poll = () => {
     let names: string[];
@@ -75,6 +89,24 @@ export function followTraceDir(
     }
     for (const name of names.sort()) readNew(name);
   };
+  const timer = setInterval(poll, options.intervalMs ?? 150);
+  timer.unref?.();
+  return {
+    poll,
+    stop: () => {
+      clearInterval(timer);
+      poll();
+    },
+  };
+}
+
+/** Follows one trace file as a run appends to it (see `followTraceDir`). */
+export function followTraceFile(
+  path: string,
+  onEvents: (events: TraceEvent[]) => void,
+  options: FollowOptions = {},
+): { poll: () => void; stop: () => void } {
+  const poll = tailer(path, onEvents, options.onWarning);
   const timer = setInterval(poll, options.intervalMs ?? 150);
   timer.unref?.();
   return {

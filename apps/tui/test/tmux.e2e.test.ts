@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,6 +148,28 @@ describe.skipIf(!hasTmux)('the built binary in tmux', () => {
     expect(events.filter((e) => e.kind === 'approval')).toEqual([
       expect.objectContaining({ granted: true, by: 'e2e-operator', tool: 'restart_deployment' }),
     ]);
+  });
+
+  it('follows a trace file as a run appends to it', async () => {
+    const t = shell(100, 30);
+    const live = join(work, 'live.jsonl');
+    const lines = readFileSync(join(appDir, 'src', '__fixtures__', 'demo.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
+    // The first two runs of the fixture, one event at a time after the first few.
+    const firstRuns = lines.slice(0, 19);
+    writeFileSync(live, `${firstRuns.slice(0, 8).join('\n')}\n`);
+    type(t, `node ${cli} --trace ${live} --follow`);
+    await waitFor(t, (s) => s.includes('demo-restart × scripted #0  running'), 'a running run');
+    await press(t, 'j');
+    await press(t, 'Enter');
+    await waitFor(t, (s) => s.includes('[events]') && s.includes('(live)'), 'the live events pane');
+    for (const line of firstRuns.slice(8)) appendFileSync(live, `${line}\n`);
+    const done = await waitFor(t, (s) => s.includes('stopped: completed after 3 steps'), 'the run to stop');
+    expect(done).toContain('approved restart_deployment by fixture-approver');
+    expect(done).not.toContain('(live)');
+    await press(t, 'q');
+    await waitFor(t, (s) => s.trimEnd().endsWith('$'), 'the shell prompt');
   });
 
   it('keeps Ink out of the static import graph of the bin', () => {
