@@ -524,3 +524,25 @@ describe('configuration errors are typed and name the option', () => {
     ).toThrow(/"list_pods" is registered twice/);
   });
 });
+
+describe('long runs', () => {
+  it('retainTrace: false keeps no events in the run but still writes every event to the sinks', async () => {
+    const sink = new MemorySink();
+    const { h } = harness([callTool('list_pods', { namespace: 'a' }), finalAnswer('x')], {
+      retainTrace: false,
+      trace: sink,
+    });
+    const r = await h.run('t');
+    expect(r.trace).toEqual([]);
+    expect(r.stoppedReason).toBe('completed');
+    expect(sink.events.map((e) => e.kind)).toEqual([
+      'run_start',
+      'decision',
+      'tool_call',
+      'tool_result',
+      'decision',
+      'final',
+      'stop',
+    ]);
+  });
+});

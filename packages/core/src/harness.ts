@@ -64,6 +64,12 @@ export interface HarnessOptions {
   readonly now?: () => number;
   /** Extra fields for the run_start event (scenario id, persona, versions). */
   readonly meta?: Readonly<Record<string, unknown>>;
+  /**
+   * Keep the run's events in memory for verifiers and `RunResult.trace` (default true). Very long
+   * runs can turn it off to run in flat memory: events still go to the sinks, but verifiers and the
+   * result then see an empty trace.
+   */
+  readonly retainTrace?: boolean;
 }
 
 /** Per-run options. */
@@ -217,6 +223,7 @@ export function createHarness(options: HarnessOptions): Harness {
           ? memoryOption()
           : memoryOption,
     meta: options.meta,
+    retainTrace: options.retainTrace !== false,
   };
   return {
     tools: registry,
@@ -241,6 +248,7 @@ interface RunConfig {
   now: () => number;
   makeMemory: () => Memory;
   meta: Readonly<Record<string, unknown>> | undefined;
+  retainTrace: boolean;
 }
 
 class Cancelled extends Error {}
@@ -334,7 +342,7 @@ class Run {
       runId: this.#runId,
       ...input,
     } as TraceEvent;
-    this.#events.push(event);
+    if (this.#c.retainTrace) this.#events.push(event);
     for (const sink of this.#c.sinks) sink.write(event);
   }
 
