@@ -6,6 +6,7 @@ import { compareReports, formatComparison } from './compare.js';
 import { simEnvironment } from './environment.js';
 import { EvaluationError, formatIssue } from './errors.js';
 import { createJudge } from './judge.js';
+import { memoryFromSpec } from './memory-option.js';
 import { DEFAULT_MODELS, resolveModels } from './models.js';
 import { PERSONA_DESCRIPTIONS, PERSONAS } from './personas.js';
 import {
@@ -230,6 +231,7 @@ interface RunFlags {
   tolerance: number;
   costTolerance: number;
   judge?: string;
+  memory?: string;
   minPassRate: number;
   json?: boolean;
   quiet?: boolean;
@@ -244,6 +246,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   if (models.length === 0)
     throw new EvaluationError('invalid_option', '--persona/--model: nothing left to run');
   const judge = flags.judge ? await createJudge(flags.judge) : undefined;
+  const memory = flags.memory ? memoryFromSpec(flags.memory) : undefined;
   const tty = process.stderr.isTTY === true && !process.env['CI'] && !flags.json;
   let last = 0;
   const runs = await runEval({
@@ -256,6 +259,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     ...(flags.shard ? { shard: flags.shard } : {}),
     ...(flags.traceDir ? { traceDir: resolve(flags.traceDir) } : {}),
     ...(judge ? { judge } : {}),
+    ...(memory ? { memory } : {}),
     verifiers: evalVerifiers,
     onProgress: ({ done, total, run }) => {
       const status = run.passed ? 'ok  ' : 'FAIL';
@@ -280,6 +284,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     seed: flags.seed,
     filters: { scenario: flags.scenario, tag: flags.tag, persona: flags.persona },
     judge: flags.judge ?? null,
+    memory: flags.memory ?? null,
     minPassRate: flags.minPassRate,
   };
   const report: Report = {
@@ -368,6 +373,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option(
       '--judge <spec>',
       'grade root causes with this model (same specs as --model) instead of the phrase rubric',
+    )
+    .option(
+      '--memory <spec>',
+      'harness memory per run: window[:<keep>] (default window:20) or summarizer[:<maxTokens>]',
     )
     .option(
       '--min-pass-rate <rate>',

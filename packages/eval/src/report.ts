@@ -70,6 +70,7 @@ export const runConfigSchema = z.object({
     persona: z.array(z.string()),
   }),
   judge: z.string().nullable(),
+  memory: z.string().nullable().default(null),
   minPassRate: z.number().min(0).max(1),
 });
 /** Options that shaped a run set. */

@@ -6,6 +6,7 @@ import {
   createHarness,
   describeError,
   JsonlFileSink,
+  type Memory,
   type Model,
   type PolicyRule,
   policyApprover,
@@ -63,6 +64,8 @@ export interface RunEvalOptions {
   /** Keep each run's JSONL trace in this directory. */
   readonly traceDir?: string;
   readonly judge?: Judge;
+  /** The harness memory for each run; default the core window memory. */
+  readonly memory?: () => Memory;
   /** Verifiers the harness runs at the end of each run (safety gates are checked by the eval regardless). */
   readonly verifiers?: () => readonly Verifier[];
   readonly onProgress?: (event: ProgressEvent) => void;
@@ -173,6 +176,7 @@ async function runOne(plan: PlannedRun, options: RunEvalOptions): Promise<RunRec
       tools: env.tools,
       guardrails: { maxSteps: scenario.budget.maxSteps, allow, approver: grantsApprover(scenario) },
       verifiers: options.verifiers?.() ?? [],
+      ...(options.memory ? { memory: options.memory } : {}),
       trace: sinks,
       meta: { scenario: scenario.id, scenarioVersion: loaded.version, model: entry.id, trial, seed },
     });

@@ -116,6 +116,7 @@ describe('the default suite (every scenario x baseline and personas)', () => {
         seed: 1,
         filters: { scenario: [], tag: [], persona: [] },
         judge: null,
+        memory: null,
         minPassRate: 1,
       },
       shards: [{ index, total: 3 }],
