@@ -13,6 +13,7 @@ export interface KubeObject {
 /** Object metadata fields the tools read. */
 export interface KubeMetadata {
   name?: string;
+  generateName?: string;
   namespace?: string;
   uid?: string;
   labels?: Record<string, string>;

@@ -3,8 +3,44 @@ import { parseQuantity } from '../quantity.js';
 import type { Container, ContainerState, ContainerStatus, Pod } from '../types.js';
 import type { Behavior, ContainerFacts, PodFacts } from './world-schema.js';
 
-/** How long a crashed container waits before its next start, in the simulation. */
-export const BACKOFF_SECONDS = 20;
+/** The kubelet's crash back-off: 10s, doubling per restart, capped at five minutes. */
+export function backoffSeconds(restarts: number): number {
+  return Math.min(10 * 2 ** Math.max(0, restarts - 1), 300);
+}
+
+/** Where a container that fails `failAfter` seconds after each start is, `elapsed` seconds after the first. */
+export function crashCycle(
+  elapsed: number,
+  failAfter: number,
+): { terminations: number; inBackoff: boolean; lastEnd: number; backoff: number; start: number } {
+  let start = 0;
+  let n = 0;
+  let lastEnd = 0;
+  for (;;) {
+    const end = start + failAfter;
+    if (elapsed < end)
+      return { terminations: n, inBackoff: false, lastEnd, backoff: backoffSeconds(n), start };
+    n++;
+    lastEnd = end;
+    const b = backoffSeconds(n);
+    if (elapsed < end + b) return { terminations: n, inBackoff: true, lastEnd, backoff: b, start };
+    start = end + b;
+    if (b === 300) {
+      // Steady state: one start, one failure and five minutes of back-off per period.
+      const period = failAfter + 300;
+      const k = Math.floor((elapsed - start) / period);
+      if (k > 0) {
+        start += k * period;
+        n += k;
+        lastEnd = start - 300;
+      }
+    }
+  }
+}
+
+function showBackoff(seconds: number): string {
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+}
 
 /** What the simulator knows about a pod besides its manifest. */
 export interface PodRuntime {
@@ -320,10 +356,10 @@ function evaluateContainer(
     }
   } else {
     const f = mode.failAfter;
-    const period = f + BACKOFF_SECONDS;
-    const n = elapsed < f ? 0 : 1 + Math.floor((elapsed - f) / period);
-    const inBackoff = elapsed >= f && (elapsed - f) % period < BACKOFF_SECONDS;
-    const lastEnd = runtime.createdAt + f + (n - 1) * period;
+    const cyc = crashCycle(Math.max(0, elapsed), f);
+    const n = cyc.terminations;
+    const inBackoff = cyc.inBackoff;
+    const lastEnd = runtime.createdAt + cyc.lastEnd;
     const terminated = {
       terminated: {
         reason: mode.reason,
@@ -343,12 +379,12 @@ function evaluateContainer(
         ? {
             waiting: {
               reason: 'CrashLoopBackOff',
-              message: `back-off ${BACKOFF_SECONDS}s restarting failed container=${name} pod=${podName}`,
+              message: `back-off ${showBackoff(cyc.backoff)} restarting failed container=${name} pod=${podName}`,
             },
           }
         : {
             running: {
-              startedAt: iso(world.t0, n === 0 ? runtime.createdAt + 1 : lastEnd + BACKOFF_SECONDS),
+              startedAt: iso(world.t0, n === 0 ? runtime.createdAt + 1 : runtime.createdAt + cyc.start),
             },
           },
       ...(n > 0 ? { lastState: terminated } : {}),

@@ -853,6 +853,7 @@ export class SimCluster implements Cluster {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: this.#meta(name, ns, created, {
+        generateName: `${rs.metadata.name}-`,
         labels: { ...tpl.metadata?.labels },
         ownerReferences: [
           {
@@ -869,6 +870,7 @@ export class SimCluster implements Cluster {
     const forbidden = this.#quotaCheck(pod);
     if (forbidden) {
       this.#uid--;
+      if (!facts?.name) this.#nameCounter--;
       this.#controllerEvent(
         'Warning',
         'FailedCreate',
@@ -948,10 +950,10 @@ export class SimCluster implements Cluster {
         const limit = parseQuantity(limitText);
         if (limit === undefined || want[res] === undefined) continue;
         if (res.startsWith('limits.') && want[res] === 0) {
-          return `pods "${pod.metadata.name}" is forbidden: failed quota: ${q.metadata?.name}: must specify ${res}`;
+          return `pods "${pod.metadata.generateName ?? pod.metadata.name}" is forbidden: failed quota: ${q.metadata?.name}: must specify ${res}`;
         }
         if (used[res]! + want[res]! > limit) {
-          return `pods "${pod.metadata.name}" is forbidden: exceeded quota: ${q.metadata?.name}, requested: ${res}=${show(res, want[res]!)}, used: ${res}=${show(res, used[res]!)}, limited: ${res}=${limitText}`;
+          return `pods "${pod.metadata.generateName ?? pod.metadata.name}" is forbidden: exceeded quota: ${q.metadata?.name}, requested: ${res}=${show(res, want[res]!)}, used: ${res}=${show(res, used[res]!)}, limited: ${res}=${limitText}`;
         }
       }
     }
