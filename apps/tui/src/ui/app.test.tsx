@@ -95,9 +95,13 @@ describe('App with a trace', () => {
     app.stdin.write('g');
     const head = await until(app.lastFrame, (f) => f.includes('    0 run run-0 started'));
     expect(head).not.toContain('599 stopped');
-    expect(head).toContain('scrolled back 599');
+    expect(head).toMatch(/scrolled back \d+ \(G follows\)/);
+    // New events do not move what was scrolled back to.
+    for (const e of syntheticTrace(40).slice(1, 30)) store.push({ ...e, seq: e.seq + 1000 });
+    await tick(50);
+    expect(app.lastFrame()).toContain('    0 run run-0 started');
     app.stdin.write('G');
-    await until(app.lastFrame, (f) => f.includes('599 stopped'));
+    await until(app.lastFrame, (f) => f.includes(' 1029 ') && !f.includes('scrolled back'));
   });
 
   it('quits on q, leaving an empty live region', async () => {

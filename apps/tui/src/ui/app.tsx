@@ -9,7 +9,7 @@ import { usePendingApprovals, useTerminalSize, useTuiState } from './hooks.js';
 import { commandsFor } from './keys.js';
 import { initialNav, type NavContext, type NavState, navigate } from './nav.js';
 import { listEntries, RunsView } from './runs-view.js';
-import { resultRows, TraceView } from './trace-view.js';
+import { eventRowsFor, resultRows, TraceView } from './trace-view.js';
 
 /** Props of the root component. */
 export interface AppProps {
@@ -59,6 +59,7 @@ export function App({ store, title, approvals, onQuit, initialNav: startNav }: A
         };
       },
       page: Math.max(1, viewHeight - 4),
+      room: eventRowsFor(viewHeight),
     };
     let next = nav;
     let answered = false;
@@ -114,7 +115,7 @@ export function App({ store, title, approvals, onQuit, initialNav: startNav }: A
                 : (nav.openId ?? '')
             }
             tab={nav.tab}
-            fromEnd={nav.fromEnd}
+            scrollEnd={nav.scrollEnd}
             resultOffset={nav.resultOffset}
             width={width}
             height={viewHeight}

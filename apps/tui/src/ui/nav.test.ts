@@ -4,7 +4,12 @@ import { commandsFor } from './keys.js';
 import { initialNav, type NavContext, navigate } from './nav.js';
 
 const key = (over: Partial<Key> = {}) => ({ ...over }) as Key;
-const ctx: NavContext = { ids: ['a', 'b', 'c'], sizes: () => ({ events: 50, result: 8 }), page: 10 };
+const ctx: NavContext = {
+  ids: ['a', 'b', 'c'],
+  sizes: () => ({ events: 50, result: 8 }),
+  page: 10,
+  room: 20,
+};
 const run = (...commands: ReturnType<typeof commandsFor>) =>
   commands.reduce((nav, c) => navigate(nav, c, ctx), initialNav);
 
@@ -27,16 +32,28 @@ describe('navigate', () => {
   it('moves the cursor within the list and opens the entry under it', () => {
     expect(run('down', 'down', 'down').cursor).toBe(2);
     expect(run('up').cursor).toBe(0);
-    expect(run('bottom', 'open')).toMatchObject({ view: 'run', openId: 'c', tab: 'events', fromEnd: 0 });
+    expect(run('bottom', 'open')).toMatchObject({ view: 'run', openId: 'c', tab: 'events', scrollEnd: undefined });
     expect(run('open', 'back')).toMatchObject({ view: 'runs', cursor: 0 });
   });
 
   it('scrolls events back from the live end and returns to following', () => {
-    expect(run('open', 'up', 'up').fromEnd).toBe(2);
-    expect(run('open', 'top').fromEnd).toBe(49);
-    expect(run('open', 'top', 'page-down').fromEnd).toBe(39);
-    expect(run('open', 'top', 'bottom').fromEnd).toBe(0);
-    expect(run('open', 'down').fromEnd).toBe(0);
+    expect(run('open').scrollEnd).toBeUndefined();
+    expect(run('open', 'up', 'up').scrollEnd).toBe(48);
+    expect(run('open', 'top').scrollEnd).toBe(20);
+    expect(run('open', 'top', 'up').scrollEnd).toBe(20);
+    expect(run('open', 'top', 'page-down').scrollEnd).toBe(30);
+    expect(run('open', 'top', 'bottom').scrollEnd).toBeUndefined();
+    expect(run('open', 'up', 'down').scrollEnd).toBeUndefined();
+    expect(run('open', 'down').scrollEnd).toBeUndefined();
+  });
+
+  it('has nothing to scroll when every event fits', () => {
+    const small: NavContext = { ...ctx, sizes: () => ({ events: 12, result: 0 }) };
+    const nav = ['open', 'up', 'top'].reduce(
+      (n, c) => navigate(n, c as Parameters<typeof navigate>[1], small),
+      initialNav,
+    );
+    expect(nav.scrollEnd).toBeUndefined();
   });
 
   it('switches to the result pane and scrolls it from the top', () => {

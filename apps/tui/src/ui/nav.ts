@@ -8,8 +8,11 @@ export interface NavState {
   readonly openId: string | undefined;
   readonly cursor: number;
   readonly tab: TraceTab;
-  /** Events pane: lines scrolled back from the newest (0 follows the run live). */
-  readonly fromEnd: number;
+  /**
+   * Events pane: how many lines there are up to the last one shown, or undefined to follow the
+   * run live. Absolute, so new events do not move what a person scrolled back to read.
+   */
+  readonly scrollEnd: number | undefined;
   readonly resultOffset: number;
   readonly help: boolean;
   readonly quitting: boolean;
@@ -22,6 +25,8 @@ export interface NavContext {
   readonly sizes: (id: string) => { events: number; result: number };
   /** Lines moved by page up/down. */
   readonly page: number;
+  /** How many event lines fit on screen. */
+  readonly room: number;
 }
 
 /** Where the UI starts: the runs list, first entry. */
@@ -30,7 +35,7 @@ export const initialNav: NavState = {
   openId: undefined,
   cursor: 0,
   tab: 'events',
-  fromEnd: 0,
+  scrollEnd: undefined,
   resultOffset: 0,
   help: false,
   quitting: false,
@@ -48,7 +53,7 @@ export function navigate(nav: NavState, command: KeyCommand, ctx: NavContext): N
     case 'open': {
       const id = ctx.ids[nav.cursor];
       if (nav.view !== 'runs' || id === undefined) return nav;
-      return { ...nav, view: 'run', openId: id, tab: 'events', fromEnd: 0, resultOffset: 0 };
+      return { ...nav, view: 'run', openId: id, tab: 'events', scrollEnd: undefined, resultOffset: 0 };
     }
     case 'back':
       return nav.view === 'run' ? { ...nav, view: 'runs' } : nav;
@@ -78,11 +83,12 @@ export function navigate(nav: NavState, command: KeyCommand, ctx: NavContext): N
   }
   const size = nav.openId === undefined ? { events: 0, result: 0 } : ctx.sizes(nav.openId);
   if (nav.tab === 'events') {
-    // Up scrolls back in time; the end returns to following the run live.
-    const max = Math.max(0, size.events - 1);
-    if (command === 'top') return { ...nav, fromEnd: max };
-    if (command === 'bottom') return { ...nav, fromEnd: 0 };
-    return { ...nav, fromEnd: clamp(nav.fromEnd - delta, max) };
+    // Up scrolls back in time; reaching the end (or G) returns to following the run live.
+    const first = Math.min(ctx.room, size.events);
+    if (command === 'bottom' || size.events <= ctx.room) return { ...nav, scrollEnd: undefined };
+    if (command === 'top') return { ...nav, scrollEnd: first };
+    const end = Math.max(first, (nav.scrollEnd ?? size.events) + delta);
+    return { ...nav, scrollEnd: end >= size.events ? undefined : end };
   }
   const max = Math.max(0, size.result - 1);
   if (command === 'top') return { ...nav, resultOffset: 0 };

@@ -13,8 +13,8 @@ export interface TraceViewProps {
   readonly outcome: RunOutcome | undefined;
   readonly label: string;
   readonly tab: TraceTab;
-  /** Events tab: lines scrolled back from the newest (0 follows the run live). */
-  readonly fromEnd: number;
+  /** Events tab: lines up to the last one shown, or undefined to follow the newest. */
+  readonly scrollEnd: number | undefined;
   /** Result tab: first line shown. */
   readonly resultOffset: number;
   readonly width: number;
@@ -89,21 +89,29 @@ export function eventRowsFor(height: number): number {
   return Math.max(1, height - 3);
 }
 
+// The index after the last event line shown: the newest when following, never above the first screen.
+function eventsEnd(total: number, scrollEnd: number | undefined, room: number): number {
+  if (scrollEnd === undefined) return total;
+  return Math.min(total, Math.max(Math.min(room, total), scrollEnd));
+}
+
 /** The run inspector: header, then the event log (following the tail) or the result pane. */
 export function TraceView(props: TraceViewProps) {
   const { run, tab, width, height } = props;
   const header = headerRows(props);
   const finished = run ? run.status !== 'running' : props.outcome !== undefined;
+  const room0 = Math.max(1, height - header.length - 1);
+  const back = (run?.lines.length ?? 0) - eventsEnd(run?.lines.length ?? 0, props.scrollEnd, room0);
   header.push({
     key: 'tabs',
-    text: `${tab === 'events' ? '[events]' : ' events '} ${tab === 'result' ? '[result]' : ' result '}${finished ? '' : '  (live)'}${tab === 'events' && props.fromEnd > 0 ? `  scrolled back ${props.fromEnd}` : ''}`,
+    text: `${tab === 'events' ? '[events]' : ' events '} ${tab === 'result' ? '[result]' : ' result '}${finished ? '' : '  (live)'}${tab === 'events' && back > 0 ? `  scrolled back ${back} (G follows)` : ''}`,
     color: 'cyan',
   });
   const room = Math.max(1, height - header.length);
   let body: Row[];
   if (tab === 'events') {
     const lines = run?.lines ?? [];
-    const end = Math.max(0, lines.length - Math.min(props.fromEnd, Math.max(0, lines.length - room)));
+    const end = eventsEnd(lines.length, props.scrollEnd, room);
     const start = Math.max(0, end - room);
     body = lines.slice(start, end).map((l) => ({
       key: `e${l.seq}-${l.kind}`,
