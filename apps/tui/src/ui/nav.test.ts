@@ -32,7 +32,12 @@ describe('navigate', () => {
   it('moves the cursor within the list and opens the entry under it', () => {
     expect(run('down', 'down', 'down').cursor).toBe(2);
     expect(run('up').cursor).toBe(0);
-    expect(run('bottom', 'open')).toMatchObject({ view: 'run', openId: 'c', tab: 'events', scrollEnd: undefined });
+    expect(run('bottom', 'open')).toMatchObject({
+      view: 'run',
+      openId: 'c',
+      tab: 'events',
+      scrollEnd: undefined,
+    });
     expect(run('open', 'back')).toMatchObject({ view: 'runs', cursor: 0 });
   });
 
