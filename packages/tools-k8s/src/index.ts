@@ -13,7 +13,7 @@ export type {
 export { K8sError, type K8sErrorCode, type WorldIssue } from './errors.js';
 export { findKind, type KindInfo, resolveKind, WELL_KNOWN_KINDS } from './kinds.js';
 export { formatCpu, formatMemory, parseQuantity } from './quantity.js';
-export { type RealClusterOptions, realCluster } from './real/real-cluster.js';
+export { connectRealCluster, type RealClusterOptions, realCluster } from './real/real-cluster.js';
 export {
   K8S_TOOL,
   type K8sToolsOptions,

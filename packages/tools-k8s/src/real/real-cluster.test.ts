@@ -6,7 +6,7 @@ import { type ApiServer, serveCluster } from '../sim/api-server.js';
 import { createSimCluster } from '../sim/sim-cluster.js';
 import { checkoutOomWorld } from '../sim/worlds.js';
 import { k8sTools } from '../tools/k8s-tools.js';
-import { realCluster } from './real-cluster.js';
+import { connectRealCluster, realCluster } from './real-cluster.js';
 
 function world() {
   const w = checkoutOomWorld();
@@ -192,5 +192,23 @@ describe('real adapter against the simulated API server', () => {
     expect(invalid.body.reason).toBe('Invalid');
     const unknown = await get('/apis/example.com/v1/namespaces/shop/gadgets');
     expect(unknown.code).toBe(404);
+  });
+});
+
+describe('real adapter configuration', () => {
+  it('names the contexts a kubeconfig has when asked for one it lacks', async () => {
+    const server = await serveCluster(createSimCluster(checkoutOomWorld()));
+    try {
+      await expect(
+        connectRealCluster({ kubeconfig: server.kubeconfigPath, context: 'prod' }),
+      ).rejects.toThrow('context "prod" is not in the kubeconfig; it has: sre-harness-sim');
+      const lazy = realCluster({ kubeconfig: server.kubeconfigPath, context: 'prod' });
+      const err = await lazy.list({ kind: 'Pod', namespace: 'shop' }).catch((e: unknown) => e);
+      expect(K8sError.isInstance(err) && err.code === 'invalid_option').toBe(true);
+      const ok = await connectRealCluster({ kubeconfig: server.kubeconfigPath, context: 'sre-harness-sim' });
+      expect((await ok.list({ kind: 'Pod', namespace: 'shop' })).length).toBe(4);
+    } finally {
+      await server.close();
+    }
   });
 });

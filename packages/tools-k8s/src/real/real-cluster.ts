@@ -1,17 +1,4 @@
-import {
-  ApisApi,
-  AppsV1Api,
-  CoreV1Api,
-  HttpMethod,
-  KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  Metrics,
-  PatchStrategy,
-  setHeaderOptions,
-  type V1APIResourceList,
-  VersionApi,
-} from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject, V1APIResourceList } from '@kubernetes/client-node';
 import type {
   CallOptions,
   Cluster,
@@ -24,18 +11,6 @@ import type {
 } from '../cluster.js';
 import { K8sError, type K8sErrorCode } from '../errors.js';
 import { findKind, type KindInfo, resolveKind } from '../kinds.js';
-
-/** Reads discovery documents (`/api/v1`, `/apis/<group>/<version>`) through the client's own transport. */
-class DiscoveryApi extends KubernetesObjectApi {
-  async resourceList(apiVersion: string): Promise<V1APIResourceList> {
-    const ctx = this.configuration.baseServer.makeRequestContext(
-      this.apiVersionPath(apiVersion),
-      HttpMethod.GET,
-    );
-    ctx.setHeaderParam('Accept', 'application/json');
-    return (await this.requestPromise(ctx, 'V1APIResourceList')) as unknown as V1APIResourceList;
-  }
-}
 
 /** How to reach a real cluster. */
 export interface RealClusterOptions {
@@ -104,44 +79,78 @@ function plain<T>(value: T): T {
   ) as T;
 }
 
-/**
- * A `Cluster` over @kubernetes/client-node, configured from a kubeconfig file, a context, or the
- * in-cluster service account, optionally limited to some namespaces.
- */
-export function realCluster(options: RealClusterOptions = {}): Cluster {
+type Clients = Awaited<ReturnType<typeof connect>>;
+
+/** Loads @kubernetes/client-node (only when a real cluster is used) and builds the API clients. */
+async function connect(options: RealClusterOptions) {
+  const lib = await import('@kubernetes/client-node');
   let kc = options.kubeConfig;
   if (!kc) {
-    kc = new KubeConfig();
+    kc = new lib.KubeConfig();
     if (options.inCluster) kc.loadFromCluster();
     else if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
     else kc.loadFromDefault();
   }
   if (options.context) {
     if (!kc.getContexts().some((c) => c.name === options.context)) {
+      const have = kc
+        .getContexts()
+        .map((c) => c.name)
+        .join(', ');
       throw new K8sError(
         'invalid_option',
-        `context "${options.context}" is not in the kubeconfig; it has: ${
-          kc
-            .getContexts()
-            .map((c) => c.name)
-            .join(', ') || 'none'
-        }`,
+        `context "${options.context}" is not in the kubeconfig; it has: ${have || 'none'}`,
       );
     }
     kc.setCurrentContext(options.context);
   }
-  const objects = KubernetesObjectApi.makeApiClient(kc);
-  const core = kc.makeApiClient(CoreV1Api);
-  const apps = kc.makeApiClient(AppsV1Api);
-  const version = kc.makeApiClient(VersionApi);
-  const metrics = new Metrics(kc);
-  const discovery = kc.makeApiClient(DiscoveryApi);
-  const apis = kc.makeApiClient(ApisApi);
+  // Reads discovery documents (`/api/v1`, `/apis/<group>/<version>`) through the client's own transport.
+  class DiscoveryApi extends lib.KubernetesObjectApi {
+    async resourceList(apiVersion: string): Promise<V1APIResourceList> {
+      const ctx = this.configuration.baseServer.makeRequestContext(
+        this.apiVersionPath(apiVersion),
+        lib.HttpMethod.GET,
+      );
+      ctx.setHeaderParam('Accept', 'application/json');
+      return (await this.requestPromise(ctx, 'V1APIResourceList')) as unknown as V1APIResourceList;
+    }
+  }
+  return {
+    lib,
+    objects: lib.KubernetesObjectApi.makeApiClient(kc),
+    core: kc.makeApiClient(lib.CoreV1Api),
+    apps: kc.makeApiClient(lib.AppsV1Api),
+    version: kc.makeApiClient(lib.VersionApi),
+    metrics: new lib.Metrics(kc),
+    discovery: kc.makeApiClient(DiscoveryApi),
+    apis: kc.makeApiClient(lib.ApisApi),
+  };
+}
+
+/**
+ * A `Cluster` over @kubernetes/client-node, configured from a kubeconfig file, a context, or the
+ * in-cluster service account, optionally limited to some namespaces.
+ */
+export function realCluster(options: RealClusterOptions = {}): Cluster {
+  let connection: Promise<Clients> | undefined;
+  const clients = (): Promise<Clients> => {
+    connection ??= connect(options).catch((error: unknown) => {
+      connection = undefined;
+      throw K8sError.isInstance(error)
+        ? error
+        : new K8sError(
+            'invalid_option',
+            `cannot configure the Kubernetes client: ${String((error as Error)?.message ?? error)}`,
+            { cause: error },
+          );
+    });
+    return connection;
+  };
   let discovered: Promise<KindInfo[]> | undefined;
   const extra = options.extraKinds ?? [];
   const discover = async (): Promise<KindInfo[]> => {
     const versions = ['v1'];
-    const groups = await apis.getAPIVersions();
+    const groups = await call((c) => c.apis.getAPIVersions());
     for (const g of groups.groups ?? []) {
       const v = g.preferredVersion?.groupVersion ?? g.versions[0]?.groupVersion;
       if (v && g.name !== 'metrics.k8s.io') versions.push(v);
@@ -150,7 +159,7 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
     for (const apiVersion of versions) {
       let list: V1APIResourceList;
       try {
-        list = await discovery.resourceList(apiVersion);
+        list = await (await clients()).discovery.resourceList(apiVersion);
       } catch {
         continue; // an aggregated API that is down should not hide the rest
       }
@@ -170,7 +179,7 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
   const scope = options.namespaces;
 
   const discoveredKinds = (): Promise<KindInfo[]> => {
-    discovered ??= call(discover).catch((error: unknown) => {
+    discovered ??= discover().catch((error: unknown) => {
       discovered = undefined;
       throw error;
     });
@@ -192,9 +201,10 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
       );
     }
   };
-  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+  const call = async <T>(fn: (c: Clients) => Promise<T>): Promise<T> => {
+    const c = await clients();
     try {
-      return await fn();
+      return await fn(c);
     } catch (error) {
       throw toK8sError(error);
     }
@@ -208,7 +218,7 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
   return {
     async now() {
       if (options.clock !== 'server') return new Date();
-      const info = await call(() => version.getCodeWithHttpInfo());
+      const info = await call((c) => c.version.getCodeWithHttpInfo());
       const date = Date.parse(info.headers.date ?? '');
       return Number.isNaN(date) ? new Date() : new Date(date);
     },
@@ -225,8 +235,8 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
       const out: KubeObject[] = [];
       for (const ns of namespaces) {
         checkNs(info, ns);
-        const list = await call(() =>
-          objects.list(
+        const list = await call((c) =>
+          c.objects.list(
             apiVersion,
             info.kind,
             info.namespaced ? ns : undefined,
@@ -246,14 +256,14 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
     async get(ref: ObjectRef, _o?: CallOptions) {
       const info = await resolve(ref.kind);
       checkNs(info, ref.namespace ?? 'default');
-      const obj = await call(() => objects.read(header(ref, info)));
+      const obj = await call((c) => c.objects.read(header(ref, info)));
       return { apiVersion: ref.apiVersion ?? info.apiVersion, kind: info.kind, ...plain(obj as KubeObject) };
     },
 
     async podLogs(q: LogQuery, _o?: CallOptions) {
       checkNs(resolveKind('Pod'), q.namespace);
-      const text = await call(() =>
-        core.readNamespacedPodLog({
+      const text = await call((c) =>
+        c.core.readNamespacedPodLog({
           name: q.name,
           namespace: q.namespace,
           ...(q.container ? { container: q.container } : {}),
@@ -266,7 +276,7 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
 
     async podMetrics(namespace: string, _o?: CallOptions): Promise<PodMetrics[]> {
       checkNs(resolveKind('Pod'), namespace);
-      const list = await call(() => metrics.getPodMetrics(namespace));
+      const list = await call((c) => c.metrics.getPodMetrics(namespace));
       return (list.items ?? []).map((p) => ({
         name: p.metadata.name,
         namespace: p.metadata.namespace,
@@ -277,7 +287,7 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
     async delete(ref: ObjectRef, _o?: CallOptions) {
       const info = await resolve(ref.kind);
       checkNs(info, ref.namespace ?? 'default');
-      await call(() => objects.delete(header(ref, info)));
+      await call((c) => c.objects.delete(header(ref, info)));
     },
 
     async patch(ref: ObjectRef, patch: Patch, _o?: CallOptions) {
@@ -286,19 +296,19 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
       checkNs(info, namespace);
       const strategy =
         patch.type === 'json'
-          ? PatchStrategy.JsonPatch
+          ? (await clients()).lib.PatchStrategy.JsonPatch
           : patch.type === 'merge'
-            ? PatchStrategy.MergePatch
-            : PatchStrategy.StrategicMergePatch;
-      const opts = setHeaderOptions('Content-Type', strategy);
+            ? (await clients()).lib.PatchStrategy.MergePatch
+            : (await clients()).lib.PatchStrategy.StrategicMergePatch;
+      const opts = (await clients()).lib.setHeaderOptions('Content-Type', strategy);
       let result: unknown;
       if (info.kind === 'Deployment') {
-        result = await call(() =>
-          apps.patchNamespacedDeployment({ name: ref.name, namespace, body: patch.body }, opts),
+        result = await call((c) =>
+          c.apps.patchNamespacedDeployment({ name: ref.name, namespace, body: patch.body }, opts),
         );
       } else if (info.kind === 'Pod') {
-        result = await call(() =>
-          core.patchNamespacedPod({ name: ref.name, namespace, body: patch.body }, opts),
+        result = await call((c) =>
+          c.core.patchNamespacedPod({ name: ref.name, namespace, body: patch.body }, opts),
         );
       } else {
         if (patch.type === 'json')
@@ -306,8 +316,8 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
             'invalid_option',
             `JSON patches are only supported for Deployments and Pods, not ${info.kind}`,
           );
-        result = await call(() =>
-          objects.patch(
+        result = await call((c) =>
+          c.objects.patch(
             { ...header(ref, info), ...patch.body } as unknown as KubernetesObject,
             undefined,
             undefined,
@@ -320,4 +330,18 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
       return { apiVersion: info.apiVersion, kind: info.kind, ...plain(result as KubeObject) };
     },
   };
+}
+
+/** Like `realCluster`, but connects now, so a broken kubeconfig or unknown context fails here and not on first use. */
+export async function connectRealCluster(options: RealClusterOptions = {}): Promise<Cluster> {
+  await connect(options).catch((error: unknown) => {
+    throw K8sError.isInstance(error)
+      ? error
+      : new K8sError(
+          'invalid_option',
+          `cannot configure the Kubernetes client: ${String((error as Error)?.message ?? error)}`,
+          { cause: error },
+        );
+  });
+  return realCluster(options);
 }

@@ -209,3 +209,27 @@ describe('world validation', () => {
     ).toThrow(/pods\[0\]\.name/);
   });
 });
+
+describe('through the harness', () => {
+  it('a call for a pod that does not exist is observed as a NotFound naming close matches', async () => {
+    const { createHarness } = await import('@sre-harness/core');
+    const { ScriptedModel, callTool, finalAnswer } = await import('@sre-harness/core/testing');
+    const cluster = createSimCluster(checkoutOomWorld());
+    const model = new ScriptedModel([
+      callTool('describe_pod', { namespace: 'shop', name: 'checkout-7f9c' }),
+      finalAnswer('done'),
+    ]);
+    const harness = createHarness({
+      model,
+      tools: k8sTools(cluster),
+      guardrails: { maxSteps: 4, allow: ['describe_pod'] },
+    });
+    const result = await harness.run('look at checkout-7f9c');
+    const error = result.trace.find((e) => e.kind === 'tool_error');
+    expect(error).toMatchObject({ tool: 'describe_pod', reason: 'threw' });
+    expect((error as { error: string }).error).toBe(
+      `Error from server (NotFound): pods "checkout-7f9c" not found in namespace "shop"; did you mean: ${POD}?`,
+    );
+    expect(model.requests[1]!.context).toContain('did you mean: checkout-7f9c8d6b5-x2k4p?');
+  });
+});
