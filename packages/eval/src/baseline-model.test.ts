@@ -9,6 +9,31 @@ import { type LoadedScenario, parseScenario } from './scenario-loader.js';
  * that appear in no shipped scenario. The model must diagnose them from general signatures.
  */
 const HELD_OUT: Record<string, string> = {
+  'alert-only-taint': `schemaVersion: 1
+id: alert-only-taint
+title: held out
+difficulty: medium
+namespace: edge
+task: Please look at this alert and tell me what is going on.
+alert:
+  name: KubeDeploymentReplicasMismatch
+  summary: Deployment geoip has not matched the expected number of replicas for 15 minutes
+  labels: { namespace: edge, deployment: geoip }
+cluster:
+  namespaces: [edge]
+  nodes:
+    - { name: n1, taints: [{ key: dedicated, value: batch, effect: NoSchedule }] }
+    - { name: n2, taints: [{ key: dedicated, value: batch, effect: NoSchedule }] }
+  deployments:
+    - name: geoip
+      namespace: edge
+      replicas: 2
+      containers:
+        - { name: geoip, image: edge/geoip:5.1, resources: { requests: { cpu: 100m } } }
+      pods: [{ age: 20m }, { age: 20m }]
+expect:
+  rootCause: { mustMention: [geoip, [taint, dedicated]] }
+`,
   'sidecar-oom': `schemaVersion: 1
 id: sidecar-oom
 title: held out

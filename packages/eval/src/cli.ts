@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { compareReports, formatComparison } from './compare.js';
-import { simEnvironment } from './environment.js';
 import { EvaluationError, formatIssue } from './errors.js';
 import { createJudge } from './judge.js';
 import { memoryFromSpec } from './memory-option.js';
@@ -245,6 +244,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const models = await resolveModels(modelSpecs, { personas: flags.persona });
   if (models.length === 0)
     throw new EvaluationError('invalid_option', '--persona/--model: nothing left to run');
+  // The cluster and tools load only when something runs, so --help and merge stay quick.
+  const { simEnvironment } = await import('./environment.js');
   const judge = flags.judge ? await createJudge(flags.judge) : undefined;
   const memory = flags.memory ? memoryFromSpec(flags.memory) : undefined;
   const tty = process.stderr.isTTY === true && !process.env['CI'] && !flags.json;
@@ -315,6 +316,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description(
       'Score an SRE agent harness on declarative incident scenarios: offline personas and a baseline SRE model on a simulated cluster, or real models by --model.',
     )
+    .addHelpText('after', `\nWith no command, \`run\` runs (see \`run --help\` for its flags).\n${EXIT_HELP}`)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
