@@ -2,7 +2,8 @@
 //   1. reducer only, the events applied in 50 ms batches as the store would;
 //   2. the real Ink app rendering into a null terminal (120×40), following the run live,
 //      events pushed as fast as the process can, the store batching them;
-//   3. the same app fed at 10,000 events/s for 3 s: the share of one core it uses.
+//   3. the same app fed at 10,000 events/s for 3 s: the share of one core it uses, with the
+//      default 50 ms batches and with 250 ms ones.
 import { Readable, Writable } from 'node:stream';
 import type { TraceEvent } from '@sre-harness/core';
 import { withoutCiEnv } from '../src/mode.js';
@@ -59,7 +60,7 @@ function reducerOnly(): void {
   );
 }
 
-async function mountApp() {
+async function mountApp(flushMs = 50) {
   const restore = withoutCiEnv();
   const [{ render }, { App }, React] = await Promise.all([
     import('ink'),
@@ -67,7 +68,7 @@ async function mountApp() {
     import('react'),
   ]);
   restore();
-  const store = new TuiStore();
+  const store = new TuiStore({ flushMs });
   const stdout = new NullTerminal();
   const stdin = new IdleKeyboard();
   const instance = render(
@@ -108,8 +109,8 @@ async function fullSpeed(): Promise<void> {
   instance.unmount();
 }
 
-async function realTime(): Promise<void> {
-  const { store, stdout, instance } = await mountApp();
+async function realTime(flushMs = 50): Promise<void> {
+  const { store, stdout, instance } = await mountApp(flushMs);
   const rate = 10_000;
   const seconds = 3;
   const cpu = process.cpuUsage();
@@ -126,7 +127,7 @@ async function realTime(): Promise<void> {
   const wall = performance.now() - t0;
   const used = cpuMs(cpu);
   console.log(
-    `ink, 10k events/s: ${sent} events in ${(wall / 1000).toFixed(1)} s, cpu ${used.toFixed(0)} ms = ${((used / wall) * 100).toFixed(0)}% of one core, ${(stdout.bytes / 1024).toFixed(0)} KiB drawn`,
+    `ink, 10k events/s, ${flushMs} ms batches: ${sent} events in ${(wall / 1000).toFixed(1)} s, cpu ${used.toFixed(0)} ms = ${((used / wall) * 100).toFixed(0)}% of one core, ${(stdout.bytes / 1024).toFixed(0)} KiB drawn`,
   );
   instance.unmount();
 }
@@ -135,3 +136,5 @@ console.log(`node ${process.version}, replaying a synthetic trace of ${TOTAL} ev
 reducerOnly();
 await fullSpeed();
 await realTime();
+// The same feed with slower batches: what the per-frame render costs, by difference.
+await realTime(250);
