@@ -539,3 +539,50 @@ describe('more declared faults', () => {
     expect(await call('list_pods', { namespace: 'app', labelSelector: 'app=db' })).toMatch(/1\/1\s+Running/);
   });
 });
+
+describe('pod manifests with a status', () => {
+  it('keep their declared status as facts, with logs from the behaviour of their containers', async () => {
+    const { call } = setup({
+      behaviors: { 'nightly-report/report': { logs: ['starting report', 'Killed'] } },
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: {
+            name: 'nightly-report-29x8k',
+            namespace: 'app',
+            creationTimestamp: '2026-01-15T08:00:00Z',
+          },
+          spec: {
+            nodeName: 'node-1',
+            containers: [{ name: 'report', image: 'report:1', resources: { limits: { memory: '256Mi' } } }],
+          },
+          status: {
+            phase: 'Running',
+            podIP: '10.244.9.9',
+            containerStatuses: [
+              {
+                name: 'report',
+                ready: false,
+                restartCount: 5,
+                state: { waiting: { reason: 'CrashLoopBackOff' } },
+                lastState: {
+                  terminated: { reason: 'OOMKilled', exitCode: 137, finishedAt: '2026-01-15T09:58:00Z' },
+                },
+              },
+            ],
+          },
+        },
+      ],
+    });
+    expect(await call('list_pods', { namespace: 'app' })).toMatch(
+      /nightly-report-29x8k\s+0\/1\s+CrashLoopBackOff\s+5 \(2m\d*s? ago\)\s+120m\s+10\.244\.9\.9\s+node-1/,
+    );
+    expect(await call('get_pod_logs', { namespace: 'app', name: 'nightly-report-29x8k' })).toBe(
+      'starting report\nKilled',
+    );
+    expect(await call('describe_pod', { namespace: 'app', name: 'nightly-report-29x8k' })).toMatch(
+      /Reason:\s+OOMKilled/,
+    );
+  });
+});

@@ -15,6 +15,7 @@ import { formatCpu, formatMemory, parseQuantity } from '../quantity.js';
 import { matchesSelector, parseSelector } from '../selector.js';
 import type {
   Container,
+  ContainerStatus,
   Deployment,
   EnvVar,
   KubeEvent,
@@ -405,10 +406,14 @@ export class SimCluster implements Cluster {
         this.#staticEndpoints.add(key('Endpoints', obj.metadata.namespace, o.metadata.name));
       if (info.kind === 'Pod') {
         const created = (Date.parse(obj.metadata.creationTimestamp ?? '') - this.#t0) / 1000;
+        const pod = obj as unknown as Pod;
+        const owner =
+          pod.metadata.ownerReferences?.[0]?.name?.replace(/-[a-z0-9]{9,10}$/, '') ?? o.metadata.name;
         this.#runtime.set(key('Pod', obj.metadata.namespace, o.metadata.name), {
           createdAt: Number.isFinite(created) ? created : -86400,
-          behaviors: {},
-          ip: this.#nextIp(),
+          ...(pod.status ? { facts: factsFromStatus(pod.status) } : {}),
+          behaviors: this.#resolveBehaviors(pod.spec, owner),
+          ip: pod.status?.podIP ?? this.#nextIp(),
         });
       }
       this.#put(obj);
@@ -1245,17 +1250,6 @@ export class SimCluster implements Cluster {
       const pk = key('Pod', pod.metadata.namespace, pod.metadata.name ?? '');
       const rt = this.#runtime.get(pk);
       if (!rt) continue;
-      // A pod declared as a manifest with a status keeps it, unless behaviour says otherwise.
-      if (
-        !rt.facts &&
-        Object.keys(rt.behaviors).length === 0 &&
-        pod.status &&
-        !this.#outcomes.has(pk) &&
-        rt.createdAt < 0 &&
-        !pod.metadata.ownerReferences
-      ) {
-        continue;
-      }
       const out = evaluatePod(pod, rt, world, this.#now, (rt as { unschedulable?: string }).unschedulable);
       pod.status = out.status;
       this.#outcomes.set(pk, out.containers);
@@ -1503,6 +1497,27 @@ export class SimCluster implements Cluster {
       }
     }
   }
+}
+
+/** A manifest's pod status read as declared runtime facts, so it wins over what behaviour would derive. */
+function factsFromStatus(status: NonNullable<Pod['status']>): PodFacts {
+  const facts = (list: readonly ContainerStatus[] | undefined) =>
+    Object.fromEntries(
+      (list ?? []).map((c) => [
+        c.name,
+        {
+          restarts: c.restartCount ?? 0,
+          ...(c.state ? { state: c.state } : {}),
+          ...(c.lastState && Object.keys(c.lastState).length ? { lastState: c.lastState } : {}),
+          ready: c.ready ?? false,
+        },
+      ]),
+    );
+  return {
+    ...(status.phase ? { phase: status.phase } : {}),
+    containerFacts: facts(status.containerStatuses),
+    initContainerFacts: facts(status.initContainerStatuses),
+  } as PodFacts;
 }
 
 function formatCpuUsage(cores: number): string {
