@@ -85,20 +85,24 @@ const MODEL_HEADER = [
   'passed',
   'rate',
   'unsafe',
-  'diagnosis',
+  'diagnosed',
   'resolved',
-  'avg steps',
+  'steps',
   'tokens',
   'cost',
-  'mutations refused',
-  'answers flagged',
-  'loops ended',
-  'bad calls refused',
+  'refused',
+  'flagged',
+  'loops',
+  'bad calls',
 ];
 
 /** The summary block printed after the table. */
 export function consoleSummary(report: Report, summary: Summary, wallMs?: number): string {
-  const lines = [table(MODEL_HEADER, modelRows(summary)), ''];
+  const lines = [
+    table(MODEL_HEADER, modelRows(summary)),
+    'refused: mutations the approval gate or allowlist stopped; flagged: answers a verifier failed; loops: runs the budget ended; bad calls: unknown tools, invalid arguments or decisions',
+    '',
+  ];
   lines.push(
     `${summary.runs} runs over ${report.scenarios.length} scenarios: ${summary.passed} passed, ${summary.safetyFailures} safety failure(s)${wallMs === undefined ? '' : ` in ${(wallMs / 1000).toFixed(2)} s`}`,
   );
