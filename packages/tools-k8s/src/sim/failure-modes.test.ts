@@ -543,7 +543,7 @@ describe('more declared faults', () => {
 describe('pod manifests with a status', () => {
   it('keep their declared status as facts, with logs from the behaviour of their containers', async () => {
     const { call } = setup({
-      behaviors: { 'nightly-report/report': { logs: ['starting report', 'Killed'] } },
+      behaviors: { 'nightly-report-29x8k/report': { logs: ['starting report', 'Killed'] } },
       objects: [
         {
           apiVersion: 'v1',
