@@ -104,6 +104,14 @@ describe('App with a trace', () => {
     await until(app.lastFrame, (f) => f.includes(' 1029 ') && !f.includes('scrolled back'));
   });
 
+  it('lists every key in the footer with ?', async () => {
+    const app = mount(new TuiStore({ initial: state }));
+    const short = await until(app.lastFrame, (f) => f.includes('q quit'));
+    expect(short).not.toContain('a/d approve/deny');
+    app.stdin.write('?');
+    await until(app.lastFrame, (f) => f.includes('a/d approve/deny') && f.includes('g/G top/end'));
+  });
+
   it('quits on q, leaving an empty live region', async () => {
     let quit = 0;
     const app = mount(new TuiStore({ initial: state }), { onQuit: () => quit++ });
