@@ -118,4 +118,17 @@ describe('sre-eval CLI', () => {
     expect(gated.code).toBe(0);
     expect(gated.stdout).toMatch(/better oom-crashloop \/ baseline pass@1/);
   }, 240_000);
+
+  it('keeps traces with --trace-dir and replays a recorded run through the harness', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eval-cli-'));
+    const rec = run(['--scenario', 'scaled-to-zero', '--model', 'baseline', '--no-out', '--trace-dir', dir]);
+    expect(rec.code, rec.stderr).toBe(0);
+    const trace = join(dir, 'scaled-to-zero__baseline__t0.jsonl');
+    expect(readFileSync(trace, 'utf8').trim().split('\n').length).toBeGreaterThan(10);
+    const replay = run(['--scenario', 'scaled-to-zero', '--model', `replay:${trace}`, '--no-out', '--json']);
+    expect(replay.code, replay.stderr).toBe(0);
+    const report = JSON.parse(replay.stdout);
+    expect(report.runs[0].passed).toBe(true);
+    expect(report.runs[0].scores.resolution).toBe(true);
+  }, 120_000);
 });
