@@ -186,8 +186,12 @@ describe('App approving mutations', () => {
       const sink = new MemorySink();
       const app = mount(store, { approvals: approver.queue });
       const done = runDemo({ trace: teeSink(sink, store.sink()), approver });
-      const asking = await until(app.lastFrame, (f) => f.includes('Approval needed'));
-      expect(asking).toContain('wants to run restart_deployment');
+      // The label arrives with the next batch of trace events; until then the panel names the run id.
+      const asking = await until(
+        app.lastFrame,
+        (f) => f.includes('Approval needed') && f.includes('× scripted #0 step 2'),
+      );
+      expect(asking).toContain('run demo-restart × scripted #0 step 2 wants to run restart_deployment');
       expect(asking).toContain('"name": "checkout"');
       expect(asking).toContain('checkout: 1/3 ready');
       expect(asking).toContain('decided as alice');

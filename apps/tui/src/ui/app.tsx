@@ -94,7 +94,13 @@ export function App({ store, title, approvals, onQuit, initialNav: startNav }: A
       </Static>
       <Box flexDirection="column" width={width}>
         {approvalHeight > 0 && approvalRows(pending, person, width, approvalHeight).length > 0 ? (
-          <ApprovalPanel pending={pending} person={person} width={width} height={approvalHeight} />
+          <ApprovalPanel
+            pending={pending}
+            person={person}
+            width={width}
+            height={approvalHeight}
+            runLabel={pending[0] ? state.runs[pending[0].request.runId]?.label : undefined}
+          />
         ) : null}
         {nav.view === 'runs' ? (
           <RunsView

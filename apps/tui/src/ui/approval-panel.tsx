@@ -16,6 +16,7 @@ export function approvalRows(
   person: string,
   width: number,
   height: number,
+  runLabel?: string,
 ): Row[] {
   const first = pending[0];
   if (!first || height < 3) return [];
@@ -23,7 +24,7 @@ export function approvalRows(
   const head: Row[] = [
     {
       key: 'ap-h',
-      text: `Approval needed${pending.length > 1 ? ` (1 of ${pending.length})` : ''}: run ${request.runId.slice(0, 12)} step ${request.step} wants to run ${request.tool}`,
+      text: `Approval needed${pending.length > 1 ? ` (1 of ${pending.length})` : ''}: run ${runLabel ?? request.runId.slice(0, 12)} step ${request.step} wants to run ${request.tool}`,
       color: 'magenta',
       bold: true,
     },
@@ -52,8 +53,12 @@ export function ApprovalPanel(props: {
   person: string;
   width: number;
   height: number;
+  runLabel?: string | undefined;
 }) {
   return (
-    <Lines rows={approvalRows(props.pending, props.person, props.width, props.height)} width={props.width} />
+    <Lines
+      rows={approvalRows(props.pending, props.person, props.width, props.height, props.runLabel)}
+      width={props.width}
+    />
   );
 }
