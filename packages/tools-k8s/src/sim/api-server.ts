@@ -9,7 +9,9 @@ import { ageOf } from '../duration.js';
 import { K8sError, STATUS_REASONS } from '../errors.js';
 import type { KindInfo } from '../kinds.js';
 import { podStatusColumn } from '../pod-status.js';
-import type { Deployment, Pod } from '../types.js';
+import { endpointsText, eventTime } from '../tools/describe.js';
+import type { Deployment, Endpoints, KubeEvent, Node, Pod, ReplicaSet, Service } from '../types.js';
+import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import type { SimCluster } from './sim-cluster.js';
 
 /** Options of `serveCluster`. */
@@ -143,6 +145,45 @@ const COLUMNS: Record<string, Column[]> = {
     ['IP', (o) => (o as unknown as Pod).status?.podIP ?? '<none>'],
     ['Node', (o) => (o as unknown as Pod).spec.nodeName ?? '<none>'],
   ],
+  Event: [
+    ['Last Seen', (o, now) => ageOf(eventTime(o as unknown as KubeEvent), now)],
+    ['Type', (o) => (o as unknown as KubeEvent).type ?? ''],
+    ['Reason', (o) => (o as unknown as KubeEvent).reason ?? ''],
+    [
+      'Object',
+      (o) =>
+        `${((o as unknown as KubeEvent).involvedObject.kind ?? '').toLowerCase()}/${(o as unknown as KubeEvent).involvedObject.name ?? ''}`,
+    ],
+    ['Message', (o) => (o as unknown as KubeEvent).message ?? ''],
+  ],
+  Service: [
+    ['Type', (o) => (o as unknown as Service).spec.type ?? 'ClusterIP'],
+    ['Cluster-IP', (o) => (o as unknown as Service).spec.clusterIP ?? '<none>'],
+    [
+      'Port(s)',
+      (o) =>
+        ((o as unknown as Service).spec.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(','),
+    ],
+    age,
+  ],
+  Endpoints: [['Endpoints', (o) => endpointsText(o as unknown as Endpoints)], age],
+  Node: [
+    [
+      'Status',
+      (o) =>
+        (o as unknown as Node).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True'
+          ? 'Ready'
+          : 'NotReady',
+    ],
+    age,
+    ['Version', (o) => (o as unknown as Node).status?.nodeInfo?.kubeletVersion ?? ''],
+  ],
+  ReplicaSet: [
+    ['Desired', (o) => (o as unknown as ReplicaSet).spec.replicas ?? 0],
+    ['Current', (o) => (o as unknown as ReplicaSet).status?.replicas ?? 0],
+    ['Ready', (o) => (o as unknown as ReplicaSet).status?.readyReplicas ?? 0],
+    age,
+  ],
   Deployment: [
     [
       'Ready',
@@ -163,7 +204,9 @@ function asTable(items: readonly KubeObject[], kind: string, now: Date, resource
     metadata: { resourceVersion },
     columnDefinitions: columns.map(([name]) => ({
       name,
-      type: name === 'Restarts' || name === 'Up-to-date' || name === 'Available' ? 'integer' : 'string',
+      type: ['Restarts', 'Up-to-date', 'Available', 'Desired', 'Current'].includes(name)
+        ? 'integer'
+        : 'string',
       format: name === 'Name' ? 'name' : '',
       description: '',
       priority: name === 'IP' || name === 'Node' ? 1 : 0,
@@ -353,6 +396,55 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
         ...(tail !== null && /^\d+$/.test(tail) ? { tail: Number(tail) } : {}),
       });
       return ok(text, 200, 'text/plain');
+    }
+    if (sub === 'scale' && info.kind === 'Deployment') {
+      const toScale = (d: KubeObject) => {
+        const spec = (d.spec ?? {}) as {
+          replicas?: number;
+          selector?: { matchLabels?: Record<string, string> };
+        };
+        const st = (d.status ?? {}) as { replicas?: number };
+        return {
+          kind: 'Scale',
+          apiVersion: 'autoscaling/v1',
+          metadata: {
+            name,
+            namespace,
+            uid: d.metadata?.uid,
+            creationTimestamp: d.metadata?.creationTimestamp,
+          },
+          spec: { replicas: spec.replicas ?? 1 },
+          status: {
+            replicas: st.replicas ?? 0,
+            selector: Object.entries(spec.selector?.matchLabels ?? {})
+              .map(([k, v]) => `${k}=${v}`)
+              .join(','),
+          },
+        };
+      };
+      if (method === 'GET') return ok(toScale(await cluster.get(ref)));
+      if (method !== 'PATCH' && method !== 'PUT')
+        return ok(status(405, 'MethodNotAllowed', `${method} is not supported on scale`), 405);
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch (error) {
+        return ok(status(400, 'BadRequest', `error decoding body: ${(error as Error).message}`), 400);
+      }
+      const current = toScale(cluster.getNow(ref));
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+      const next = (
+        method === 'PUT'
+          ? body
+          : type === 'application/json-patch+json'
+            ? jsonPatch(current, body as never)
+            : type === 'application/strategic-merge-patch+json'
+              ? strategicMergePatch(current, body)
+              : mergePatch(current, body)
+      ) as { spec?: { replicas?: unknown } };
+      const replicas = next?.spec?.replicas;
+      const patched = await cluster.patch(ref, { type: 'merge', body: { spec: { replicas } } });
+      return ok(toScale(patched));
     }
     if (sub) return ok(status(404, 'NotFound', 'the server could not find the requested resource'), 404);
     if (method === 'GET') {

@@ -100,6 +100,18 @@ describe.skipIf(!kubectl)('kubectl against the simulated API server', () => {
     expect(pods).toHaveLength(1);
   });
 
+  it('scales a deployment through the scale subresource, and lists events newest first', async () => {
+    const out = await run('scale', 'deployment', 'cart', '--replicas=3');
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toContain('deployment.apps/cart scaled');
+    expect(cluster.listNow({ kind: 'Pod', namespace: 'shop', labelSelector: 'app=cart' })).toHaveLength(3);
+    const events = await run('get', 'events');
+    expect(events.stdout).toMatch(/LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE/);
+    expect(events.stdout).toMatch(
+      /ScalingReplicaSet\s+deployment\/cart\s+Scaled up replica set cart-\w+ from 2 to 3/,
+    );
+  });
+
   it('patches a deployment (strategic merge), and rejects an invalid one with 422', async () => {
     const patch = JSON.stringify({
       spec: {
