@@ -9,6 +9,58 @@ import { type LoadedScenario, parseScenario } from './scenario-loader.js';
  * that appear in no shipped scenario. The model must diagnose them from general signatures.
  */
 const HELD_OUT: Record<string, string> = {
+  'slow-site-db-throttled': `schemaVersion: 1
+id: slow-site-db-throttled
+title: held out
+difficulty: hard
+namespace: blog
+task: The blog in namespace blog became very slow today; pages take seconds. Nothing restarts. Why?
+cluster:
+  namespaces: [blog]
+  nodes: [{ name: n1, cpu: '8' }]
+  deployments:
+    - name: frontend
+      namespace: blog
+      replicas: 2
+      containers:
+        - name: php
+          image: blog/frontend:8.3
+          resources: { limits: { cpu: '2' } }
+          behavior: { cpu: { need: 200m }, logs: ['GET / 200 2841ms', 'GET /post/99 200 3120ms'] }
+    - name: mariadb
+      namespace: blog
+      replicas: 1
+      containers:
+        - name: db
+          image: mariadb:11.4
+          resources: { limits: { cpu: 250m } }
+          behavior: { cpu: { need: '1.5' }, logs: ['mariadbd: ready for connections.'] }
+expect:
+  rootCause: { mustMention: [mariadb, [throttl, CPU limit]] }
+`,
+  'standalone-pod-permission': `schemaVersion: 1
+id: standalone-pod-permission
+title: held out
+difficulty: easy
+namespace: tools
+task: The backup-agent pod in namespace tools keeps failing. What is the cause?
+cluster:
+  namespaces: [tools]
+  nodes: [{ name: n1 }]
+  pods:
+    - name: backup-agent
+      namespace: tools
+      age: 2h
+      containers:
+        - name: agent
+          image: tools/backup-agent:2.0
+          behavior:
+            crash:
+              exitCode: 1
+              logs: ['backup-agent 2.0', 'scanning /var/backups', "open /var/backups/.lock: permission denied"]
+expect:
+  rootCause: { mustMention: [backup-agent, permission denied] }
+`,
   'alert-only-taint': `schemaVersion: 1
 id: alert-only-taint
 title: held out

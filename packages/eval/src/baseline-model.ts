@@ -626,7 +626,17 @@ export class BaselineSreModel implements Model {
             /connection refused|no such host|could not connect|connect(ion)? (timed out|timeout)|ECONNREFUSED|dial tcp|unavailable/i,
           );
           const diskLine = firstLine(logText, /No space left on device|ENOSPC|disk full/i);
-          const fatal = firstLine(logText, /fatal|panic|error|exception/i);
+          // The line that explains a crash: a fatal or panic line, else an error-like one, else the last line printed.
+          const fatal =
+            firstLine(logText, /fatal|panic/i) ??
+            firstLine(
+              logText,
+              /error|exception|denied|refused|failed|cannot|can't|unable|invalid|no such|not found/i,
+            ) ??
+            logText
+              .split('\n')
+              .filter((l) => l.trim() !== '')
+              .pop();
           let cause: string;
           let weight = 70;
           if (envLine) {
