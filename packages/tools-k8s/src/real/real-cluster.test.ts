@@ -105,7 +105,7 @@ const SCRIPT: [string, Record<string, unknown>][] = [
   ['get_events', { namespace: 'shop', kind: 'ReplicaSet' }],
 ];
 
-describe('real adapter against the simulated API server', () => {
+describe('real adapter against the simulated API server', { timeout: 60_000 }, () => {
   let server: ApiServer;
   const served = createSimCluster(world());
 

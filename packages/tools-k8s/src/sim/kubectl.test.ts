@@ -29,7 +29,7 @@ if (!kubectl) {
 
 const POD = 'checkout-7f9c8d6b5-x2k4p';
 
-describe.skipIf(!kubectl)('kubectl against the simulated API server', () => {
+describe.skipIf(!kubectl)('kubectl against the simulated API server', { timeout: 90_000 }, () => {
   let server: ApiServer;
   const world = checkoutOomWorld();
   world.objects = [
