@@ -114,15 +114,34 @@ const NOT_A_NAMESPACE = new Set([
   'return',
   'go',
   'went',
+  'any',
+  'each',
+  'every',
+  'same',
+  'other',
+  'which',
+  'whole',
+  'your',
+  'my',
+  'our',
+  'one',
+  'what',
+  'ok',
+  'okay',
+  'fine',
+  'healthy',
+  'broken',
+  'down',
+  'up',
 ]);
 
 /** Finds the namespace a task or alert talks about, from common phrasings; undefined if none. */
 export function guessNamespace(text: string): string | undefined {
   const patterns = [
     /\bnamespace[=:]\s*["'`]?([a-z0-9][a-z0-9-]{0,62})\b/gi,
-    /\bin (?:the )?["'`]?([a-z0-9][a-z0-9-]{0,62})["'`]? namespace\b/gi,
-    /\bnamespace\s+["'`]?([a-z0-9][a-z0-9-]{0,62})\b/gi,
     /(?:^|\s)-n\s+([a-z0-9][a-z0-9-]{0,62})\b/g,
+    /\b(?:the )?["'`]?([a-z0-9][a-z0-9-]{0,62})["'`]? namespace\b/gi,
+    /\bnamespace\s+["'`]?([a-z0-9][a-z0-9-]{0,62})\b/gi,
     /\bns[:=/]\s*([a-z0-9][a-z0-9-]{0,62})\b/gi,
   ];
   for (const p of patterns) {
