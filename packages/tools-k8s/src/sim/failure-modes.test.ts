@@ -586,3 +586,40 @@ describe('pod manifests with a status', () => {
     );
   });
 });
+
+describe('declared facts and derived events', () => {
+  it('declared logs alone do not silence the events a crash derives; a declared state does', async () => {
+    const { cluster, call } = setup({
+      pods: [
+        {
+          name: 'ledger-0',
+          namespace: 'app',
+          age: '2h',
+          containers: [
+            {
+              name: 'db',
+              image: 'db:1',
+              behavior: { crash: { exitCode: 1, logs: ['No space left on device'] } },
+            },
+          ],
+          logs: ['FATAL: could not write lock file: No space left on device'],
+        },
+        {
+          name: 'ledger-1',
+          namespace: 'app',
+          age: '2h',
+          containers: [{ name: 'db', image: 'db:1', behavior: { crash: { exitCode: 1 } } }],
+          restarts: 2,
+          state: { running: {} },
+        },
+      ],
+    });
+    cluster.advance(30);
+    const events = await call('get_events', { namespace: 'app', kind: 'Pod' });
+    expect(events).toMatch(/BackOff\s+pod\/ledger-0/);
+    expect(events).not.toContain('pod/ledger-1');
+    expect(await call('get_pod_logs', { namespace: 'app', name: 'ledger-0' })).toContain(
+      'could not write lock file',
+    );
+  });
+});

@@ -288,9 +288,11 @@ function evaluateContainer(
   runtime: PodRuntime,
   world: PodWorld,
   now: number,
-  events: DerivedEvent[],
+  podEvents: DerivedEvent[],
   blocked: string | undefined,
 ): ContainerOutcome {
+  // Declared states come with the events the author declared; derived events would contradict them.
+  const events: DerivedEvent[] = [];
   const name = c.name;
   const podName = pod.metadata.name ?? '';
   const base = { name, image: c.image ?? '', started: false } as ContainerStatus;
@@ -433,6 +435,7 @@ function evaluateContainer(
     }
   }
 
+  if (!hasFactState) podEvents.push(...events);
   if (hasFactState && facts) {
     const state = facts.state ? stateFromFacts(facts.state, world.t0, now) : status.state;
     const lastState = facts.lastState ? stateFromFacts(facts.lastState, world.t0, now) : status.lastState;

@@ -1254,7 +1254,6 @@ export class SimCluster implements Cluster {
       pod.status = out.status;
       this.#outcomes.set(pk, out.containers);
       for (const e of out.events) {
-        if (rt.facts && e.source === 'kubelet' && e.reason !== 'FailedMount') continue;
         const id = fnv1a(`${e.reason}|${e.fieldPath ?? ''}|${e.message}`)
           .toString(16)
           .padStart(8, '0');
