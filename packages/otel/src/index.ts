@@ -1,0 +1,1 @@
+export { INSTRUMENTATION_SCOPE, type OtelSinkOptions, otelSink } from './otel-sink.js';
