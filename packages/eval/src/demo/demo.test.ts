@@ -79,3 +79,55 @@ describe('seed demo', () => {
     }
   });
 });
+
+describe('seed demo with --model', () => {
+  it('replays a recorded run through both demo runs, and names the variable when a key is missing', async () => {
+    const recorded = mkdtempSync(join(tmpdir(), 'sre-demo-rec-'));
+    await runDemo({ traceDir: recorded });
+    const out = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const replayDir = join(dir, 'replay');
+      const replay = (file: string) =>
+        main([
+          'node',
+          'cli',
+          '--quiet',
+          '--trace-dir',
+          replayDir,
+          '--model',
+          `replay:${join(recorded, file)}`,
+        ]);
+      // The read-only triage recording replays cleanly into both runs.
+      expect(await replay('demo-triage.jsonl')).toBe(0);
+      const calls = (file: string) =>
+        readTrace(join(replayDir, file))
+          .filter((e) => e.kind === 'tool_call')
+          .map((e) => (e as Extract<TraceEvent, { kind: 'tool_call' }>).tool);
+      expect(calls('demo-triage.jsonl')).toEqual(['list_pods', 'get_pod_metrics', 'get_pod_logs']);
+      expect(calls('demo-remediation.jsonl')).toEqual(calls('demo-triage.jsonl'));
+      // The eager recording calls restart_pod, which run 1 does not offer: the replay stops with a
+      // reason naming the tool instead of pretending, and the demo reports the failure.
+      expect(await replay('demo-remediation.jsonl')).toBe(1);
+      const stop = readTrace(join(replayDir, 'demo-triage.jsonl')).at(-1) as Extract<
+        TraceEvent,
+        { kind: 'stop' }
+      >;
+      expect(stop).toMatchObject({ kind: 'stop', reason: 'model_error' });
+      expect(stop.error).toContain('restart_pod');
+
+      const saved = process.env.ANTHROPIC_API_KEY;
+      delete process.env.ANTHROPIC_API_KEY;
+      try {
+        expect(await main(['node', 'cli', '--model', 'anthropic:claude-haiku-4-5'])).toBe(2);
+      } finally {
+        if (saved !== undefined) process.env.ANTHROPIC_API_KEY = saved;
+      }
+      expect(err.mock.calls.flat().join('\n')).toMatch(/set ANTHROPIC_API_KEY/);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      rmSync(recorded, { recursive: true, force: true });
+    }
+  });
+});
