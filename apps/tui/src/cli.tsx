@@ -46,10 +46,15 @@ async function interactive(
   approvals?: ApprovalQueue,
   onQuit?: () => void,
 ): Promise<void> {
+  const ui = await loadUi();
+  await ui({ store, title, approvals, onQuit });
+}
+
+async function loadUi() {
   const restore = withoutCiEnv();
   const { runInteractive } = await import('./interactive.js');
   restore();
-  await runInteractive({ store, title, approvals, onQuit });
+  return runInteractive;
 }
 
 // Live scripted runs: the UI follows them and asks a person about the mutation; headless, the
@@ -60,6 +65,7 @@ async function demo(options: CliOptions, mode: OutputMode): Promise<number> {
   const controller = new AbortController();
   if (mode === 'interactive') {
     const store = new TuiStore();
+    const ui = await loadUi();
     const approver = interactiveApprover(options.person ? { person: options.person } : {});
     const runs = runDemo({
       trace: teeSink(...sinks, store.sink()),
@@ -67,7 +73,12 @@ async function demo(options: CliOptions, mode: OutputMode): Promise<number> {
       delayMs: 400,
       signal: controller.signal,
     });
-    await interactive(store, 'demo: two scripted runs', approver.queue, () => controller.abort());
+    await ui({
+      store,
+      title: 'demo: two scripted runs',
+      approvals: approver.queue,
+      onQuit: () => controller.abort(),
+    });
     controller.abort();
     await runs;
   } else {
@@ -186,6 +197,8 @@ async function liveEval(options: CliOptions, mode: OutputMode): Promise<number> 
   if (mode === 'interactive') {
     const store = new TuiStore();
     let failure: unknown;
+    // The UI loads first, so it is on screen before the first run starts.
+    const ui = await loadUi();
     const running = runLiveEval(flags, store, controller.signal).catch((error: unknown) => {
       failure = error;
       store.dispatch({
@@ -193,7 +206,7 @@ async function liveEval(options: CliOptions, mode: OutputMode): Promise<number> 
         message: `eval failed: ${error instanceof Error ? error.message : String(error)}`,
       });
     });
-    await interactive(store, 'eval: scenarios × models', undefined, () => controller.abort());
+    await ui({ store, title: 'eval: scenarios × models', onQuit: () => controller.abort() });
     controller.abort();
     await running;
     if (failure) throw failure;

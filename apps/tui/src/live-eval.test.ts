@@ -74,6 +74,29 @@ describe('runLiveEval', () => {
     }
   });
 
+  it('marks the runs in flight as running, in plan order, each before it finishes', async () => {
+    const log: string[] = [];
+    const store = new TuiStore();
+    let plan: string[] = [];
+    await runLiveEval({ ...flags, trials: 2, concurrency: 2 }, store, new AbortController().signal, {
+      onPlan: (rows) => {
+        plan = rows.map((r) => r.key);
+      },
+      onStarted: (key) => log.push(`start ${key}`),
+      onFinished: (o) => log.push(`end ${evalRowKey(o.scenario, o.model, o.trial)}`),
+    });
+    expect(log.filter((l) => l.startsWith('start ')).map((l) => l.slice(6))).toEqual(plan);
+    for (const key of plan) expect(log.indexOf(`start ${key}`)).toBeLessThan(log.indexOf(`end ${key}`));
+    // Never more than two in flight.
+    let running = 0;
+    for (const l of log) {
+      running += l.startsWith('start ') ? 1 : -1;
+      expect(running).toBeLessThanOrEqual(2);
+    }
+    store.flush();
+    expect(store.getSnapshot().rows.every((r) => r.state !== 'running' && r.state !== 'queued')).toBe(true);
+  });
+
   it('rejects a selection that matches nothing, as pnpm eval does', async () => {
     await expect(
       runLiveEval({ ...flags, scenario: ['no-such-*'] }, undefined, new AbortController().signal),

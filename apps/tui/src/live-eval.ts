@@ -70,6 +70,7 @@ function selectScenarios(all: readonly LoadedScenario[], ids: readonly string[],
 /** What a live eval reports while it goes. */
 export interface LiveEvalHooks {
   readonly onPlan?: (rows: { key: string; scenario: string; model: string; trial: number }[]) => void;
+  readonly onStarted?: (key: string) => void;
   readonly onFinished?: (outcome: RunOutcome, done: number, total: number) => void;
 }
 
@@ -101,6 +102,16 @@ export async function runLiveEval(
   }));
   store?.dispatch({ type: 'plan', rows });
   hooks.onPlan?.(rows);
+  // The runner has no start hook, but its workers take runs in plan order, each taking the next
+  // as soon as it reports one finished: so the runs in flight are known without one.
+  const inFlight = Math.max(1, Math.min(flags.concurrency, rows.length));
+  const started = (index: number) => {
+    const row = rows[index];
+    if (!row || signal.aborted) return;
+    store?.dispatch({ type: 'run_started', key: row.key });
+    hooks.onStarted?.(row.key);
+  };
+  for (let i = 0; i < inFlight; i++) started(i);
   const ownDir = flags.traceDir === undefined;
   const traceDir = flags.traceDir ? resolve(flags.traceDir) : mkdtempSync(join(tmpdir(), 'sre-tui-traces-'));
   const follower = store
@@ -129,6 +140,7 @@ export async function runLiveEval(
           outcome: run,
         });
         hooks.onFinished?.(run, done, total);
+        started(done + inFlight - 1);
       },
     });
   } finally {
