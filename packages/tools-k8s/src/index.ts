@@ -22,3 +22,4 @@ export {
   READ_TOOL_NAMES,
   readOnlyK8sTools,
 } from './tools/k8s-tools.js';
+export { type NamespaceAllowlistOptions, namespaceAllowlist } from './tools/scoped-allowlist.js';
