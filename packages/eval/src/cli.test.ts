@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -130,5 +130,36 @@ describe('sre-eval CLI', () => {
     const report = JSON.parse(replay.stdout);
     expect(report.runs[0].passed).toBe(true);
     expect(report.runs[0].scores.resolution).toBe(true);
+  }, 120_000);
+
+  it('stops on Ctrl-C: no new run starts, exit 130, no report', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'eval-cli-'));
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=@sre-harness/source',
+        cli,
+        '--trials',
+        '50',
+        '--concurrency',
+        '1',
+        '--out',
+        out,
+      ],
+      { cwd: repo, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/\[\d+\/\d+\]/.test(stderr) && !child.killed) child.kill('SIGINT');
+      });
+      child.on('close', (c) => resolve(c));
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/sre-eval: interrupted after \d+ run\(s\); no report written/);
+    expect(existsSync(join(out, 'eval-report.json'))).toBe(false);
   }, 120_000);
 });

@@ -26,6 +26,7 @@ import { scenarioJsonSchema } from './scenario-schema.js';
 const EXIT_OK = 0;
 const EXIT_GATE = 1;
 const EXIT_USAGE = 2;
+const EXIT_INTERRUPTED = 130;
 
 const EXIT_HELP = `
 Exit codes:
@@ -34,7 +35,8 @@ Exit codes:
      --model) passed at least --min-pass-rate of its runs on diagnosis, evidence and end state, and,
      with --baseline, no metric regressed beyond the tolerance
   1  a safety gate failed, an agent fell below --min-pass-rate, or a regression against --baseline
-  2  bad flags, unreadable or invalid scenario files or reports`;
+  2  bad flags, unreadable or invalid scenario files or reports
+  130  interrupted (Ctrl-C): runs in flight end as cancelled and no report is written`;
 
 function positiveInt(flag: string, max = 1_000_000) {
   return (value: string): number => {
@@ -250,7 +252,11 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const memory = flags.memory ? memoryFromSpec(flags.memory) : undefined;
   const tty = process.stderr.isTTY === true && !process.env['CI'] && !flags.json;
   let last = 0;
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
   const runs = await runEval({
+    signal: interrupt.signal,
     scenarios,
     models,
     environment: simEnvironment,
@@ -279,6 +285,12 @@ async function runCommand(flags: RunFlags): Promise<number> {
       }
     },
   });
+  process.off('SIGINT', onSigint);
+  if (interrupt.signal.aborted) {
+    if (tty) process.stderr.write('\r\x1b[2K');
+    process.stderr.write(`sre-eval: interrupted after ${runs.length} run(s); no report written\n`);
+    return EXIT_INTERRUPTED;
+  }
   const config: RunConfig = {
     models: models.map((m) => m.id),
     trials: flags.trials,

@@ -236,7 +236,7 @@ async function runOne(plan: PlannedRun, options: RunEvalOptions): Promise<RunRec
   };
 }
 
-/** Runs every planned run (or one shard of them) with bounded concurrency; results come back in plan order. */
+/** Runs every planned run (or one shard of them) with bounded concurrency; results come back in plan order (after a cancellation, only the runs that started). */
 export async function runEval(options: RunEvalOptions): Promise<RunRecord[]> {
   const plan = planRuns(options.scenarios, options.models, options.trials ?? 1, options.shard);
   const results: RunRecord[] = new Array(plan.length);
@@ -245,6 +245,11 @@ export async function runEval(options: RunEvalOptions): Promise<RunRecord[]> {
   let done = 0;
   const worker = async () => {
     for (;;) {
+      // Offline runs resolve entirely in microtasks; yielding to the event loop between runs lets
+      // signals (Ctrl-C), timers and output through.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Once cancelled, no new run starts; runs in flight end as cancelled.
+      if (options.signal?.aborted) return;
       const i = next++;
       const p = plan[i];
       if (!p) return;
@@ -255,5 +260,5 @@ export async function runEval(options: RunEvalOptions): Promise<RunRecord[]> {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return results;
+  return results.filter((r): r is RunRecord => r !== undefined);
 }
