@@ -203,6 +203,8 @@ describe('App approving mutations', () => {
       app.stdin.write(key);
       await done;
       expect(sink.ofKind('approval')).toEqual([expect.objectContaining({ granted, by: 'alice' })]);
+      // The list's cursor rode on the run that was waiting.
+      expect(asking).toContain('› ▸ demo-restart × scripted #0  running');
       const after = await until(app.lastFrame, (f) => f.includes('demo-restart × scripted #0  completed'));
       expect(after).not.toContain('Approval needed');
     });

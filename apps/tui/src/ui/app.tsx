@@ -38,6 +38,10 @@ export function App({ store, title, approvals, onQuit, initialNav: startNav }: A
   const approvalHeight = pending.length ? Math.min(14, Math.max(5, Math.floor(liveHeight / 2))) : 0;
   const viewHeight = Math.max(2, liveHeight - approvalHeight - 1 - (warning ? 1 : 0));
   const selected = nav.view === 'run' ? entries.find((e) => e.id === nav.openId) : undefined;
+  const runningAt = nav.follow
+    ? entries.findIndex((e) => (e.row ? e.row.state === 'running' : e.run?.status === 'running'))
+    : -1;
+  const cursor = runningAt >= 0 ? runningAt : nav.cursor;
   const quitting = nav.quitting;
 
   useEffect(() => {
@@ -61,7 +65,7 @@ export function App({ store, title, approvals, onQuit, initialNav: startNav }: A
       page: Math.max(1, viewHeight - 4),
       room: eventRowsFor(viewHeight),
     };
-    let next = nav;
+    let next = nav.cursor === cursor ? nav : { ...nav, cursor };
     let answered = false;
     for (const command of commands) {
       const first = pending[0];
@@ -107,7 +111,7 @@ export function App({ store, title, approvals, onQuit, initialNav: startNav }: A
             title={title}
             state={state}
             entries={entries}
-            cursor={nav.cursor}
+            cursor={cursor}
             width={width}
             height={viewHeight}
           />

@@ -68,6 +68,13 @@ describe('navigate', () => {
     expect(run('tab').tab).toBe('events');
   });
 
+  it('stops riding on the running run once the user moves', () => {
+    expect(initialNav.follow).toBe(true);
+    expect(run('down').follow).toBe(false);
+    expect(run('top').follow).toBe(false);
+    expect(run('help').follow).toBe(true);
+  });
+
   it('quits and toggles help', () => {
     expect(run('quit').quitting).toBe(true);
     expect(run('help').help).toBe(true);

@@ -7,6 +7,8 @@ export interface NavState {
   /** The open run's list id, when `view` is `run`. */
   readonly openId: string | undefined;
   readonly cursor: number;
+  /** Until the user moves, the cursor rides on the first running run of a live list. */
+  readonly follow: boolean;
   readonly tab: TraceTab;
   /**
    * Events pane: how many lines there are up to the last one shown, or undefined to follow the
@@ -34,6 +36,7 @@ export const initialNav: NavState = {
   view: 'runs',
   openId: undefined,
   cursor: 0,
+  follow: true,
   tab: 'events',
   scrollEnd: undefined,
   resultOffset: 0,
@@ -77,9 +80,9 @@ export function navigate(nav: NavState, command: KeyCommand, ctx: NavContext): N
             : 0;
   if (nav.view === 'runs') {
     const last = Math.max(0, ctx.ids.length - 1);
-    if (command === 'top') return { ...nav, cursor: 0 };
-    if (command === 'bottom') return { ...nav, cursor: last };
-    return { ...nav, cursor: clamp(nav.cursor + delta, last) };
+    if (command === 'top') return { ...nav, follow: false, cursor: 0 };
+    if (command === 'bottom') return { ...nav, follow: false, cursor: last };
+    return { ...nav, follow: false, cursor: clamp(nav.cursor + delta, last) };
   }
   const size = nav.openId === undefined ? { events: 0, result: 0 } : ctx.sizes(nav.openId);
   if (nav.tab === 'events') {
