@@ -525,4 +525,12 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// A closed pipe (`sre-eval list | head`) ends the output quietly instead of with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 process.exitCode = await main(process.argv);
