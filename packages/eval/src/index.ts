@@ -6,9 +6,10 @@ export {
   type MetricDiff,
   type Tolerance,
 } from './compare.js';
-export { simEnvironment } from './environment.js';
+export { simEnvironment, snapshotView } from './environment.js';
 export { type EvalIssue, EvaluationError, type EvaluationErrorCode, formatIssue } from './errors.js';
 export { createJudge, judgePrompt, modelJudge, parseVerdict } from './judge.js';
+export { memoryFromSpec } from './memory-option.js';
 export { DEFAULT_MODELS, type ExternalModelFactory, resolveModels } from './models.js';
 export {
   createPersona,
