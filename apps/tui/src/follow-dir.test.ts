@@ -39,4 +39,21 @@ describe('followTraceDir', () => {
     expect(got).toHaveLength(5);
     f.stop();
   });
+
+  it('keeps the good lines around a bad one and says which line was bad', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tui-follow-'));
+    dirs.push(dir);
+    const got: TraceEvent[] = [];
+    const warnings: string[] = [];
+    const f = followTraceDir(dir, (e) => got.push(...e), {
+      intervalMs: 60_000,
+      onWarning: (w) => warnings.push(w),
+    });
+    writeFileSync(join(dir, 'a.jsonl'), `${lines[0]}\n{"not":"an event"}\n${lines[2]}\n`);
+    f.poll();
+    expect(got.map((e) => e.seq)).toEqual([0, (JSON.parse(lines[2]!) as TraceEvent).seq]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('not a trace event');
+    f.stop();
+  });
 });

@@ -51,12 +51,22 @@ function tailer(
     const cut = all.lastIndexOf('\n');
     st.partial = cut < 0 ? all : all.slice(cut + 1);
     if (cut < 0) return;
+    const chunk = all.slice(0, cut + 1);
     try {
-      const { events, warnings } = parseTrace(all.slice(0, cut + 1), { source: path });
+      const { events, warnings } = parseTrace(chunk, { source: path });
       for (const w of warnings) onWarning?.(w);
       if (events.length) onEvents([...events]);
-    } catch (error) {
-      onWarning?.(error instanceof Error ? error.message : String(error));
+    } catch {
+      // One bad line must not cost the good ones around it: read this chunk line by line.
+      const events: TraceEvent[] = [];
+      for (const line of chunk.split('\n')) {
+        if (line.trim() === '') continue;
+        // A single line is its own last line, so a bad one comes back as a warning, not a throw.
+        const one = parseTrace(`${line}\n`, { source: path });
+        for (const e of one.events) events.push(e);
+        for (const w of one.warnings) onWarning?.(w);
+      }
+      if (events.length) onEvents(events);
     }
   };
 }
