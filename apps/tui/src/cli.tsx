@@ -2,7 +2,7 @@ import { callbackSink, denyAll, JsonlFileSink, type TraceSink, teeSink } from '@
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { type ApprovalQueue, interactiveApprover } from './approvals.js';
-import { runDemo } from './demo.js';
+import { createDemoWorld, runDemo } from './demo.js';
 import { TuiError } from './errors.js';
 import { followTraceFile } from './follow-dir.js';
 import { compactNumber, formatEvent, money, plainLine } from './format.js';
@@ -66,8 +66,13 @@ async function demo(options: CliOptions, mode: OutputMode): Promise<number> {
   if (mode === 'interactive') {
     const store = new TuiStore();
     const ui = await loadUi();
-    const approver = interactiveApprover(options.person ? { person: options.person } : {});
+    const world = createDemoWorld();
+    const approver = interactiveApprover({
+      ...(options.person ? { person: options.person } : {}),
+      describeTarget: world.describeTarget,
+    });
     const runs = runDemo({
+      world,
       trace: teeSink(...sinks, store.sink()),
       approver,
       delayMs: 400,

@@ -1,4 +1,12 @@
-import { type Approver, createHarness, defineTool, type RunResult, type TraceSink } from '@sre-harness/core';
+import {
+  type AnyTool,
+  type ApprovalRequest,
+  type Approver,
+  createHarness,
+  defineTool,
+  type RunResult,
+  type TraceSink,
+} from '@sre-harness/core';
 import { callTool, finalAnswer, ScriptedModel } from '@sre-harness/core/testing';
 import { z } from 'zod';
 
@@ -11,24 +19,18 @@ export interface DemoOptions {
   readonly signal?: AbortSignal;
   /** Trial number recorded in each run's meta. Default 0. */
   readonly trial?: number;
+  /** The service the runs act on; a fresh one by default. */
+  readonly world?: DemoWorld;
 }
 
-const pause = (ms: number, signal?: AbortSignal) =>
-  ms <= 0
-    ? Promise.resolve()
-    : new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, ms);
-        signal?.addEventListener('abort', () => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
+/** The tiny in-memory service of the demo: its tools, and how a call's target looks now. */
+export interface DemoWorld {
+  readonly tools: readonly AnyTool[];
+  describeTarget(request: ApprovalRequest): string | undefined;
+}
 
-/**
- * Two scripted runs against a tiny in-memory service: one only reads and answers, the other asks
- * to restart a deployment (a mutation that needs approval). Shows the UI without a cluster or a key.
- */
-export async function runDemo(options: DemoOptions): Promise<RunResult[]> {
+/** A deployment that is flapping (1 of 3 replicas ready), with a read tool and a restart tool. */
+export function createDemoWorld(): DemoWorld {
   const replicas = new Map([['checkout', { ready: 1, desired: 3, restarts: 7 }]]);
   const getDeployment = defineTool({
     name: 'get_deployment',
@@ -48,6 +50,35 @@ export async function runDemo(options: DemoOptions): Promise<RunResult[]> {
       return `restarted ${name}`;
     },
   });
+  return {
+    tools: [getDeployment, restartDeployment],
+    describeTarget: (request) => {
+      const name = (request.args as { name?: unknown } | null)?.name;
+      const d = typeof name === 'string' ? replicas.get(name) : undefined;
+      return d
+        ? `deployment ${name}: ${d.ready}/${d.desired} replicas ready, ${d.restarts} restarts`
+        : undefined;
+    },
+  };
+}
+
+const pause = (ms: number, signal?: AbortSignal) =>
+  ms <= 0
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, ms);
+        signal?.addEventListener('abort', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+
+/**
+ * Two scripted runs against a tiny in-memory service: one only reads and answers, the other asks
+ * to restart a deployment (a mutation that needs approval). Shows the UI without a cluster or a key.
+ */
+export async function runDemo(options: DemoOptions): Promise<RunResult[]> {
+  const world = options.world ?? createDemoWorld();
   const delay = options.delayMs ?? 0;
   const slow = (d: unknown) => async () => {
     await pause(delay, options.signal);
@@ -75,7 +106,7 @@ export async function runDemo(options: DemoOptions): Promise<RunResult[]> {
     scripts.map((s) =>
       createHarness({
         model: new ScriptedModel(s.steps, { name: 'scripted' }),
-        tools: [getDeployment, restartDeployment],
+        tools: world.tools,
         guardrails: {
           maxSteps: 6,
           allow: [{ tool: 'get_deployment' }, { tool: 'restart_deployment' }],

@@ -140,6 +140,7 @@ describe.skipIf(!hasTmux)('the built binary in tmux', () => {
     const asking = await waitFor(t, (s) => s.includes('Approval needed'), 'the approval prompt');
     expect(asking).toContain('wants to run restart_deployment');
     expect(asking).toContain('decided as e2e-operator');
+    expect(asking).toContain('deployment checkout: 1/3 replicas ready, 7 restarts');
     await press(t, 'a');
     await waitFor(t, (s) => s.includes('demo-restart × scripted #0  completed'), 'the run to finish');
     await press(t, 'q');
