@@ -15,7 +15,7 @@ const work = mkdtempSync(join(tmpdir(), 'sre-tui-e2e-'));
 
 function build(): void {
   const started = performance.now();
-  execFileSync('pnpm', ['exec', 'tsup'], { cwd: appDir, stdio: 'pipe' });
+  execFileSync('pnpm', ['run', 'build'], { cwd: appDir, stdio: 'pipe' });
   console.log(`built dist/cli.js in ${Math.round(performance.now() - started)} ms`);
 }
 
