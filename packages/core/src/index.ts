@@ -28,12 +28,15 @@ export {
   type RunResult,
 } from './harness.js';
 export {
+  fenceToolOutput,
   formatObservation,
   type Memory,
   type MemoryContext,
   type MemoryOption,
   type Observation,
   type ObservationStatus,
+  TOOL_OUTPUT_CLOSE,
+  TOOL_OUTPUT_OPEN,
   WindowMemory,
   type WindowMemoryOptions,
   windowMemory,

@@ -1,4 +1,10 @@
-import type { DecideRequest, Decision, Usage } from '@sre-harness/core';
+import {
+  type DecideRequest,
+  type Decision,
+  TOOL_OUTPUT_CLOSE,
+  TOOL_OUTPUT_OPEN,
+  type Usage,
+} from '@sre-harness/core';
 
 /** One tool outcome as rendered in the model's context. */
 export interface SeenObservation {
@@ -13,8 +19,9 @@ const HEADER =
   /^\[step (\d+)\] ([A-Za-z][A-Za-z0-9_-]*)(?: (\{.*\}|\[.*\]|".*"|\S+))? → (ok|error|timeout|cancelled|refused)$/;
 
 /**
- * Reads the tool outcomes out of a rendered context (the default memory's format:
- * `[step N] tool {args} → status` followed by the output). Anything else is ignored.
+ * Reads the tool outcomes out of a rendered context (the default memories' format: a
+ * `[step N] tool {args} → status` header, then the output fenced in <tool_output>). Headers are
+ * only read outside fences, so tool output cannot forge an observation. Anything else is ignored.
  */
 export function parseContext(context: string): SeenObservation[] {
   const out: SeenObservation[] = [];
@@ -36,7 +43,17 @@ export function parseContext(context: string): SeenObservation[] {
     }
     cur = undefined;
   };
+  let fenced = false;
   for (const line of lines) {
+    if (fenced) {
+      if (line === TOOL_OUTPUT_CLOSE) fenced = false;
+      else cur?.body.push(line);
+      continue;
+    }
+    if (line === TOOL_OUTPUT_OPEN) {
+      fenced = true;
+      continue;
+    }
     const m = HEADER.exec(line);
     if (m) {
       flush();

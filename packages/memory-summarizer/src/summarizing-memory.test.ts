@@ -4,6 +4,7 @@ import {
   type DecideRequest,
   type Decision,
   defineTool,
+  fenceToolOutput,
   type MemoryContext,
   type Model,
   type Observation,
@@ -108,7 +109,7 @@ describe('SummarizingMemory', () => {
     await m.add({ kind: 'task', content: 'checkout is flapping' }, ctx);
     await m.add(oomDescribe(1), ctx);
     expect(m.render()).toBe(
-      `Task: checkout is flapping\n\n[step 1] describe_pod {"namespace":"shop","name":"${OOM_POD}"} → ok\n${oomDescribe(1).content}`,
+      `Task: checkout is flapping\n\n[step 1] describe_pod {"namespace":"shop","name":"${OOM_POD}"} → ok\n${fenceToolOutput(oomDescribe(1).content)}`,
     );
     expect(ctx.events).toEqual([]);
   });
