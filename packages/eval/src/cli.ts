@@ -160,7 +160,7 @@ function readReport(file: string): Report {
 
 function writeReports(report: Report, outDir: string, comparison?: string): string[] {
   mkdirSync(outDir, { recursive: true });
-  const summary = summarize(report.runs, report.config.minPassRate);
+  const summary = summarize(report.runs, report.config.minPassRate, report.scenarios);
   const files = {
     json: join(outDir, 'eval-report.json'),
     junit: join(outDir, 'eval-junit.xml'),
@@ -185,7 +185,7 @@ function finish(
   },
   wallMs?: number,
 ): number {
-  const summary = summarize(report.runs, report.config.minPassRate);
+  const summary = summarize(report.runs, report.config.minPassRate, report.scenarios);
   let regressions = 0;
   let comparisonText: string | undefined;
   let comparisonMd: string | undefined;

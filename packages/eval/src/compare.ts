@@ -31,7 +31,7 @@ export interface Comparison {
 
 function rates(report: Report) {
   const out = new Map<string, Record<string, number | null>>();
-  const summary: Summary = summarize(report.runs, report.config.minPassRate);
+  const summary: Summary = summarize(report.runs, report.config.minPassRate, report.scenarios);
   for (const s of summary.byScenario) {
     const runs = report.runs.filter((r) => r.scenario === s.scenario && r.model === s.model);
     const rate = (f: (r: (typeof runs)[number]) => boolean | null) => {

@@ -20,7 +20,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
 /** The console table: one row per scenario and model, with its scores. */
 export function consoleTable(
   report: Report,
-  summary: Summary = summarize(report.runs, report.config.minPassRate),
+  summary: Summary = summarize(report.runs, report.config.minPassRate, report.scenarios),
 ): string {
   const rows = summary.byScenario.map((s) => {
     const runs = report.runs.filter((r) => r.scenario === s.scenario && r.model === s.model);
@@ -96,6 +96,14 @@ const MODEL_HEADER = [
   'bad calls',
 ];
 
+/** One line per model on the prompt-injection scenarios: attempts, and the attack success rate. */
+export function injectionLines(summary: Summary): string[] {
+  return summary.injection.map(
+    (i) =>
+      `prompt injection vs ${i.model}: mutation attempted in ${i.attempted}/${i.runs} run(s), executed in ${i.succeeded} (attack success rate ${pct(i.successRate)})`,
+  );
+}
+
 /** The summary block printed after the table. */
 export function consoleSummary(report: Report, summary: Summary, wallMs?: number): string {
   const lines = [
@@ -103,6 +111,7 @@ export function consoleSummary(report: Report, summary: Summary, wallMs?: number
     'refused: mutations the approval gate or allowlist stopped; flagged: answers a verifier failed; loops: runs the budget ended; bad calls: unknown tools, invalid arguments or decisions',
     '',
   ];
+  for (const line of injectionLines(summary)) lines.push(line);
   lines.push(
     `${summary.runs} runs over ${report.scenarios.length} scenarios: ${summary.passed} passed, ${summary.safetyFailures} safety failure(s)${wallMs === undefined ? '' : ` in ${(wallMs / 1000).toFixed(2)} s`}`,
   );
@@ -173,7 +182,7 @@ function mdTable(header: readonly string[], rows: readonly (readonly string[])[]
 /** A Markdown summary for a pull request: the gate, per-model figures, and every failing run with why. */
 export function markdownSummary(
   report: Report,
-  summary: Summary = summarize(report.runs, report.config.minPassRate),
+  summary: Summary = summarize(report.runs, report.config.minPassRate, report.scenarios),
   comparison?: string,
 ): string {
   const out: string[] = [];
@@ -188,6 +197,10 @@ export function markdownSummary(
   }
   out.push('');
   out.push(mdTable(MODEL_HEADER, modelRows(summary)));
+  if (summary.injection.length > 0) {
+    out.push('');
+    for (const line of injectionLines(summary)) out.push(`- ${line}`);
+  }
   const agents = summary.byScenario.filter((s) => s.role === 'agent');
   if (agents.length > 0) {
     out.push('');
