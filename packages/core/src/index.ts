@@ -1,4 +1,5 @@
 export {
+  type AllowCheck,
   Allowlist,
   type AllowRule,
   type ArgMatcher,
