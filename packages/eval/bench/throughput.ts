@@ -102,3 +102,42 @@ const two = await shardProcesses(2);
 console.log(
   `CLI, one process, whole suite incl. startup: ${one.seconds.toFixed(2)} s (${rate(one).toFixed(1)} runs/s); two shard processes in parallel: ${two.seconds.toFixed(2)} s (${rate(two).toFixed(1)} runs/s), ${(rate(two) / rate(one)).toFixed(2)}x`,
 );
+
+// Load: over 1,000 runs at concurrency 2 in one process; the heap after a forced GC must stay flat
+// (what grows is only the small per-run records the report keeps).
+{
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const trials = Math.ceil(1000 / perRound);
+  const total = perRound * trials;
+  const marks = new Set([100, 250, 500, 750, total]);
+  const samples: { done: number; heapMb: number }[] = [];
+  const t0 = performance.now();
+  await runEval({
+    scenarios,
+    models,
+    environment: simEnvironment,
+    verifiers: evalVerifiers,
+    concurrency: 2,
+    trials,
+    onProgress: (e) => {
+      if (marks.has(e.done)) {
+        gc();
+        samples.push({ done: e.done, heapMb: process.memoryUsage().heapUsed / 2 ** 20 });
+      }
+    },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(
+    `load: ${total} runs (${trials} trials of the suite) at concurrency 2 in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(0)} runs/s)`,
+  );
+  for (const s of samples)
+    console.log(`  heap after GC at ${String(s.done).padStart(5)} runs: ${s.heapMb.toFixed(1)} MB`);
+  const first = samples[0]!;
+  const last = samples.at(-1)!;
+  console.log(
+    `  growth from ${first.done} to ${last.done} runs: ${(last.heapMb - first.heapMb).toFixed(1)} MB (${last.heapMb / first.heapMb < 1.5 ? 'flat' : 'GROWING'}); peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+  );
+}
