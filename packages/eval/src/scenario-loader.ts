@@ -41,7 +41,14 @@ export function parseScenario(text: string, file: string): ParseOutcome {
     issues.push({ file, ...at(e.pos[0]), path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` });
   }
   if (issues.length > 0) return { ok: false, issues };
-  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // Documents that parse but cannot be built: an alias with no anchor, an alias bomb.
+    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    return { ok: false, issues: [{ file, path: '', message: `YAML: ${message}` }] };
+  }
   const parsed = scenarioSchema.safeParse(data);
   const locate = (path: readonly PropertyKey[]): { line?: number; column?: number } => {
     // The deepest node that exists along the path: a missing key points at its parent.
