@@ -37,6 +37,7 @@ export {
 } from './report.js';
 export { consoleSummary, consoleTable, junitXml, markdownSummary } from './reporters.js';
 export {
+  type ApproverContext,
   type EnvironmentFactory,
   evalVerifiers,
   grantsApprover,
@@ -73,3 +74,4 @@ export {
   type HarnessStops,
   scoreRun,
 } from './scoring.js';
+export { findScenariosDir, selectScenarios } from './selection.js';

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { compareReports, formatComparison } from './compare.js';
 import { EvaluationError, formatIssue } from './errors.js';
@@ -19,8 +19,9 @@ import {
 } from './report.js';
 import { consoleSummary, consoleTable, junitXml, markdownSummary } from './reporters.js';
 import { evalVerifiers, runEval } from './runner.js';
-import { type LoadedScenario, loadScenarios } from './scenario-loader.js';
+import { loadScenarios } from './scenario-loader.js';
 import { scenarioJsonSchema } from './scenario-schema.js';
+import { findScenariosDir, selectScenarios } from './selection.js';
 
 const EXIT_OK = 0;
 const EXIT_GATE = 1;
@@ -96,51 +97,6 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 /** The scenarios directory: --scenarios, else the nearest `scenarios/` from the working directory up. */
-function findScenariosDir(explicit: string | undefined): string {
-  if (explicit) return explicit;
-  for (let dir = process.cwd(); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'scenarios');
-    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
-    if (dirname(dir) === dir) break;
-  }
-  throw new EvaluationError(
-    'invalid_option',
-    '--scenarios: no scenarios/ directory here or above; pass --scenarios <dir>',
-  );
-}
-
-function wildcard(pattern: string): RegExp {
-  return new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-}
-
-function filterScenarios(
-  all: LoadedScenario[],
-  ids: readonly string[],
-  tags: readonly string[],
-): LoadedScenario[] {
-  let out = all;
-  if (ids.length > 0) {
-    const res = ids.map(wildcard);
-    for (const [i, id] of ids.entries()) {
-      if (!all.some((s) => res[i]!.test(s.scenario.id))) {
-        throw new EvaluationError('invalid_option', `--scenario: no scenario matches "${id}"`);
-      }
-    }
-    out = out.filter((s) => res.some((re) => re.test(s.scenario.id)));
-  }
-  if (tags.length > 0) {
-    out = out.filter((s) => tags.some((t) => s.scenario.tags.includes(t) || s.scenario.difficulty === t));
-    if (out.length === 0)
-      throw new EvaluationError('invalid_option', `--tag: no scenario has tag ${tags.join(' or ')}`);
-  }
-  return out;
-}
-
 function readReport(file: string): Report {
   let text: string;
   try {
@@ -240,7 +196,7 @@ interface RunFlags {
 async function runCommand(flags: RunFlags): Promise<number> {
   const started = performance.now();
   const dir = findScenariosDir(flags.scenarios);
-  const scenarios = filterScenarios(loadScenarios([dir]), flags.scenario, flags.tag);
+  const scenarios = selectScenarios(loadScenarios([dir]), flags.scenario, flags.tag);
   const modelSpecs = flags.model.length > 0 ? flags.model : [...DEFAULT_MODELS];
   const models = await resolveModels(modelSpecs, { personas: flags.persona });
   if (models.length === 0)

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type AnyTool,
+  type Approver,
   type ArgMatcher,
   createHarness,
   describeError,
@@ -69,7 +70,25 @@ export interface RunEvalOptions {
   /** Verifiers the harness runs at the end of each run (safety gates are checked by the eval regardless). */
   readonly verifiers?: () => readonly Verifier[];
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** Called as each run starts, with the runner's run id (`scenario/model/trial`). */
+  readonly onRunStart?: (run: PlannedRun, runId: string) => void;
+  /**
+   * Who approves each run's mutations. Default: the scenario's grants (what a human would approve).
+   * A UI passes a person here; `grants` is the default, to fall back on or to show.
+   */
+  readonly approver?: (ctx: ApproverContext) => Approver;
+  /** An extra trace sink per run, e.g. for a UI that follows runs live. */
+  readonly trace?: (run: PlannedRun, runId: string) => TraceSink | undefined;
   readonly signal?: AbortSignal;
+}
+
+/** What an `approver` factory of `runEval` is told about the run it serves. */
+export interface ApproverContext {
+  readonly scenario: Scenario;
+  readonly runId: string;
+  readonly environment: ScenarioEnvironment;
+  /** The approver the scenario's grants describe. */
+  readonly grants: Approver;
 }
 
 /** The verifiers the eval's harness runs by default: the recommended standard set. */
@@ -156,9 +175,12 @@ async function runOne(plan: PlannedRun, options: RunEvalOptions): Promise<RunRec
   const seed = options.seed ?? 1;
   const runId = `${scenario.id}/${entry.id}/${trial}`;
   const started = performance.now();
+  options.onRunStart?.(plan, runId);
   const env = await options.environment(scenario);
   const before = await env.snapshot();
   const sinks: TraceSink[] = [];
+  const extra = options.trace?.(plan, runId);
+  if (extra) sinks.push(extra);
   let tracePath: string | undefined;
   let fileSink: JsonlFileSink | undefined;
   if (options.traceDir) {
@@ -174,7 +196,13 @@ async function runOne(plan: PlannedRun, options: RunEvalOptions): Promise<RunRec
     const harness = createHarness({
       model,
       tools: env.tools,
-      guardrails: { maxSteps: scenario.budget.maxSteps, allow, approver: grantsApprover(scenario) },
+      guardrails: {
+        maxSteps: scenario.budget.maxSteps,
+        allow,
+        approver: options.approver
+          ? options.approver({ scenario, runId, environment: env, grants: grantsApprover(scenario) })
+          : grantsApprover(scenario),
+      },
       verifiers: options.verifiers?.() ?? [],
       ...(options.memory ? { memory: options.memory } : {}),
       trace: sinks,
