@@ -7,7 +7,7 @@ import { TuiError } from './errors.js';
 import { followTraceFile } from './follow-dir.js';
 import { compactNumber, formatEvent, money, plainLine } from './format.js';
 import { printReport, printTrace, reportState, runLine, runSummary, traceState } from './headless.js';
-import { type EvalFlags, runLiveEval } from './live-eval.js';
+import { type EvalFlags, liveEvalApprover, runLiveEval } from './live-eval.js';
 import { loadReport, loadReportTraces, loadTrace } from './load.js';
 import { decideMode, type OutputMode, withoutCiEnv } from './mode.js';
 import { finishedText, initialState, reduce, scoreboard } from './state.js';
@@ -32,6 +32,7 @@ const optionsSchema = z
     concurrency: z.number().int().min(1).max(256).default(2),
     shard: z.object({ index: z.number().int(), total: z.number().int() }).optional(),
     traceDir: z.string().min(1).optional(),
+    approve: z.boolean().default(false),
   })
   .refine((o) => [o.trace, o.report, o.demo || undefined].filter(Boolean).length <= 1, {
     message: 'use one of --trace, --report and --demo',
@@ -204,18 +205,37 @@ async function liveEval(options: CliOptions, mode: OutputMode): Promise<number> 
     let failure: unknown;
     // The UI loads first, so it is on screen before the first run starts.
     const ui = await loadUi();
-    const running = runLiveEval(flags, store, controller.signal).catch((error: unknown) => {
-      failure = error;
-      store.dispatch({
-        type: 'warning',
-        message: `eval failed: ${error instanceof Error ? error.message : String(error)}`,
-      });
+    const approvals = options.approve ? liveEvalApprover(options.person) : undefined;
+    const running = runLiveEval(flags, store, controller.signal, approvals ? { approvals } : {}).catch(
+      (error: unknown) => {
+        failure = error;
+        store.dispatch({
+          type: 'warning',
+          message: `eval failed: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      },
+    );
+    await ui({
+      store,
+      title: options.approve
+        ? 'eval: scenarios × models (you approve mutations)'
+        : 'eval: scenarios × models',
+      ...(approvals ? { approvals: approvals.approver.queue } : {}),
+      onQuit: () => {
+        approvals?.approver.queue.denyAll();
+        controller.abort();
+      },
     });
-    await ui({ store, title: 'eval: scenarios × models', onQuit: () => controller.abort() });
     controller.abort();
     await running;
     if (failure) throw failure;
     return 0;
+  }
+  if (options.approve) {
+    throw new TuiError(
+      'invalid_option',
+      '--approve needs a terminal to ask you in; run it without --json and without a pipe',
+    );
   }
   const records = await runLiveEval(flags, undefined, controller.signal, {
     onFinished: (outcome, done, total) => {
@@ -272,6 +292,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--concurrency <n>', 'live eval: runs in flight at once', positiveInt('--concurrency'), 2)
     .option('--shard <i/n>', 'live eval: run only shard i of n', shardArg)
     .option('--trace-dir <dir>', "live eval: keep every run's JSONL trace in this directory")
+    .option('--approve', "live eval: you approve or deny every mutation, instead of the scenarios' grants")
     .showHelpAfterError()
     .parse(argv as string[]);
   const parsed = optionsSchema.safeParse(program.opts());

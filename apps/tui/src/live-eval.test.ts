@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { reportState } from './headless.js';
-import { evalRowKey, runLiveEval } from './live-eval.js';
+import { evalRowKey, liveEvalApprover, runLiveEval } from './live-eval.js';
 import { loadReportTraces } from './load.js';
 import { reportViewSchema } from './outcome.js';
 import { reduce } from './state.js';
@@ -101,5 +101,37 @@ describe('runLiveEval', () => {
     await expect(
       runLiveEval({ ...flags, scenario: ['no-such-*'] }, undefined, new AbortController().signal),
     ).rejects.toThrow('--scenario: no scenario matches "no-such-*"');
+  });
+});
+
+describe('runLiveEval with --approve', () => {
+  it('asks a person about each mutation, shows the target, and records who decided', async () => {
+    const approvals = liveEvalApprover('alice');
+    const queue = approvals.approver.queue;
+    const seen: { tool: string; target: string | undefined }[] = [];
+    const unsubscribe = queue.subscribe(() => {
+      for (const item of queue.getSnapshot()) {
+        seen.push({ tool: item.request.tool, target: item.target });
+        queue.answer(item.id, true, 'looks right');
+      }
+    });
+    const store = new TuiStore({ flushMs: 5 });
+    const [record] = await runLiveEval(
+      { ...flags, model: ['baseline'] },
+      store,
+      new AbortController().signal,
+      { approvals },
+    );
+    unsubscribe();
+    store.flush();
+    // The baseline proposed raising the memory limit; the person approved it, so the incident is resolved.
+    expect(seen.map((s) => s.tool)).toEqual(['set_resources']);
+    expect(seen[0]!.target).toMatch(/Name:\s+checkout/);
+    expect(record!.mutationsExecuted).toBe(1);
+    expect(record!.scores.resolution).toBe(true);
+    // The run's trace reached the UI live, the person's decision with it.
+    const run = store.getSnapshot().runs[evalRowKey('oom-crashloop', 'baseline', 0)];
+    const approval = run?.lines.find((l) => l.kind === 'approval');
+    expect(approval?.text).toMatch(/alice/);
   });
 });

@@ -1,9 +1,8 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import type { LoadedScenario, RunRecord } from '@sre-harness/eval';
+import { resolve } from 'node:path';
+import type { ApprovalRequest, Approver } from '@sre-harness/core';
+import type { RunRecord, ScenarioEnvironment } from '@sre-harness/eval';
+import { type InteractiveApprover, interactiveApprover } from './approvals.js';
 import { TuiError } from './errors.js';
-import { followTraceDir } from './follow-dir.js';
 import type { RunOutcome } from './outcome.js';
 import type { TuiStore } from './store.js';
 
@@ -21,50 +20,54 @@ export interface EvalFlags {
   readonly traceDir?: string | undefined;
 }
 
+/** Mutating tools whose target is a deployment, and the argument that names it. */
+const DEPLOYMENT_TARGET: Readonly<Record<string, string>> = {
+  scale_deployment: 'name',
+  rollback_deployment: 'name',
+  set_image: 'deployment',
+  set_resources: 'deployment',
+};
+
+/**
+ * An approver that asks a person about every mutation of a live eval, showing the target's current
+ * state as the run's own cluster describes it. Its `queue` is what the UI shows.
+ */
+export function liveEvalApprover(person?: string): {
+  approver: InteractiveApprover;
+  forRun: (runId: string, environment: ScenarioEnvironment) => Approver;
+} {
+  const environments = new Map<string, ScenarioEnvironment>();
+  const describeTarget = async (request: ApprovalRequest): Promise<string | undefined> => {
+    const env = environments.get(request.runId);
+    const args = (request.args ?? {}) as Record<string, unknown>;
+    const nameArg = DEPLOYMENT_TARGET[request.tool];
+    const read = nameArg
+      ? { tool: 'describe_deployment', args: { namespace: args['namespace'], name: args[nameArg] } }
+      : request.tool === 'restart_pod'
+        ? { tool: 'describe_pod', args: { namespace: args['namespace'], name: args['name'] } }
+        : undefined;
+    const tool = read && env?.tools.find((t) => t.name === read.tool);
+    if (!read || !tool) return undefined;
+    const out = await tool.execute(read.args, {
+      signal: request.signal,
+      runId: request.runId,
+      callId: `${request.callId}-target`,
+    });
+    return String(out).split('\n').slice(0, 24).join('\n');
+  };
+  const approver = interactiveApprover({ ...(person ? { person } : {}), describeTarget });
+  return {
+    approver,
+    forRun: (runId, environment) => {
+      environments.set(runId, environment);
+      return approver;
+    },
+  };
+}
+
 /** Row key of a run: the runner's own run id, `scenario/model/trial`. */
 export function evalRowKey(scenario: string, model: string, trial: number): string {
   return `${scenario}/${model}/${trial}`;
-}
-
-function findScenariosDir(explicit: string | undefined): string {
-  if (explicit) return explicit;
-  for (let dir = process.cwd(); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'scenarios');
-    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
-    if (dirname(dir) === dir) break;
-  }
-  throw new TuiError(
-    'invalid_option',
-    '--scenarios: no scenarios/ directory here or above; pass --scenarios <dir>',
-  );
-}
-
-function wildcard(pattern: string): RegExp {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
-}
-
-// The same selection rules as `sre-eval run`: ids with * and ? wildcards, then tags (or difficulty).
-function selectScenarios(all: readonly LoadedScenario[], ids: readonly string[], tags: readonly string[]) {
-  let out = [...all];
-  if (ids.length > 0) {
-    const res = ids.map(wildcard);
-    ids.forEach((id, i) => {
-      if (!all.some((s) => res[i]!.test(s.scenario.id))) {
-        throw new TuiError('invalid_option', `--scenario: no scenario matches "${id}"`);
-      }
-    });
-    out = out.filter((s) => res.some((re) => re.test(s.scenario.id)));
-  }
-  if (tags.length > 0) {
-    out = out.filter((s) => tags.some((t) => s.scenario.tags.includes(t) || s.scenario.difficulty === t));
-    if (out.length === 0)
-      throw new TuiError('invalid_option', `--tag: no scenario has tag ${tags.join(' or ')}`);
-  }
-  return out;
 }
 
 /** What a live eval reports while it goes. */
@@ -72,11 +75,13 @@ export interface LiveEvalHooks {
   readonly onPlan?: (rows: { key: string; scenario: string; model: string; trial: number }[]) => void;
   readonly onStarted?: (key: string) => void;
   readonly onFinished?: (outcome: RunOutcome, done: number, total: number) => void;
+  /** When set, a person approves every mutation instead of the scenarios' grants. */
+  readonly approvals?: ReturnType<typeof liveEvalApprover>;
 }
 
 /**
  * Runs the eval with the given selection and feeds `store`: the plan as queued rows, every run's
- * trace live (followed from the trace directory the runner writes), each record as it finishes.
+ * trace live as it happens, each record as it finishes.
  * Resolves with the records when every run has ended or `signal` cancelled them.
  */
 export async function runLiveEval(
@@ -87,8 +92,11 @@ export async function runLiveEval(
 ): Promise<RunRecord[]> {
   // Loaded here so that browsing a trace never pays for the eval and its SDKs.
   const ev = await import('@sre-harness/eval');
-  const dir = findScenariosDir(flags.scenarios);
-  const scenarios = selectScenarios(ev.loadScenarios([dir]), flags.scenario, flags.tag);
+  const scenarios = ev.selectScenarios(
+    ev.loadScenarios([ev.findScenariosDir(flags.scenarios)]),
+    flags.scenario,
+    flags.tag,
+  );
   const models = await ev.resolveModels(flags.model.length > 0 ? flags.model : [...ev.DEFAULT_MODELS], {
     personas: flags.persona,
   });
@@ -102,23 +110,8 @@ export async function runLiveEval(
   }));
   store?.dispatch({ type: 'plan', rows });
   hooks.onPlan?.(rows);
-  // The runner has no start hook, but its workers take runs in plan order, each taking the next
-  // as soon as it reports one finished: so the runs in flight are known without one.
-  const inFlight = Math.max(1, Math.min(flags.concurrency, rows.length));
-  const started = (index: number) => {
-    const row = rows[index];
-    if (!row || signal.aborted) return;
-    store?.dispatch({ type: 'run_started', key: row.key });
-    hooks.onStarted?.(row.key);
-  };
-  for (let i = 0; i < inFlight; i++) started(i);
-  const ownDir = flags.traceDir === undefined;
-  const traceDir = flags.traceDir ? resolve(flags.traceDir) : mkdtempSync(join(tmpdir(), 'sre-tui-traces-'));
-  const follower = store
-    ? followTraceDir(traceDir, (events) => store.dispatch({ type: 'events', events }), {
-        onWarning: (message) => store.dispatch({ type: 'warning', message }),
-      })
-    : undefined;
+  // Each run's events reach the store as they happen; the runner's run id is the row key.
+  const sink = store?.sink();
   try {
     return await ev.runEval({
       scenarios,
@@ -128,23 +121,28 @@ export async function runLiveEval(
       seed: flags.seed,
       concurrency: flags.concurrency,
       ...(flags.shard ? { shard: flags.shard } : {}),
-      traceDir,
+      ...(flags.traceDir ? { traceDir: resolve(flags.traceDir) } : {}),
+      ...(sink ? { trace: () => sink } : {}),
+      ...(hooks.approvals
+        ? { approver: ({ runId, environment }) => hooks.approvals!.forRun(runId, environment) }
+        : {}),
       verifiers: ev.evalVerifiers,
       signal,
+      onRunStart: (_, runId) => {
+        if (signal.aborted) return;
+        store?.dispatch({ type: 'run_started', key: runId });
+        hooks.onStarted?.(runId);
+      },
       onProgress: ({ done, total, run }) => {
-        // Read the finished run's last lines first, so its trace is complete before its verdict shows.
-        follower?.poll();
         store?.dispatch({
           type: 'run_finished',
           key: evalRowKey(run.scenario, run.model, run.trial),
           outcome: run,
         });
         hooks.onFinished?.(run, done, total);
-        started(done + inFlight - 1);
       },
     });
   } finally {
-    follower?.stop();
-    if (ownDir) rmSync(traceDir, { recursive: true, force: true });
+    await sink?.flush?.();
   }
 }
