@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+// The built package, as users run it (turbo builds it before `bench`).
 import {
   createHarness,
   type Decision,
@@ -12,8 +13,8 @@ import {
   JsonlFileSink,
   MemorySink,
   type TraceSink,
-} from '../src/index.js';
-import { ScriptedModel } from '../src/testing/index.js';
+} from '@sre-harness/core';
+import { ScriptedModel } from '@sre-harness/core/testing';
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 10_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 7);

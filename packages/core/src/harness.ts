@@ -346,9 +346,9 @@ class Run {
     for (const sink of this.#c.sinks) sink.write(event);
   }
 
-  /** Lets buffering sinks write out what they hold: called before every call to a model, approver or tool. */
-  #checkpoint(): void {
-    for (const sink of this.#c.sinks) sink.checkpoint?.();
+  /** Lets buffering sinks write out what they hold; critical before approvals and mutations. */
+  #checkpoint(critical: boolean): void {
+    for (const sink of this.#c.sinks) sink.checkpoint?.(critical);
   }
 
   async #observe(o: Observation): Promise<void> {
@@ -360,9 +360,16 @@ class Run {
    * Runs external work (a tool, an approver, the model) so that it ends in exactly one way: its value,
    * its error, `TimedOut` after `ms`, or `Cancelled` when the run is cancelled, even if the work ignores
    * its signal. The work's signal is created only if it asks for it, which keeps the hot path cheap.
+   * Sinks get a checkpoint first: critical before an approver is asked or a mutating tool runs, so
+   * the record of everything that happened is persisted before anything changes; otherwise (the
+   * model, a read-only tool) a buffering sink may persist a little later.
    */
-  #guard<T>(ms: number, start: (signal: () => AbortSignal) => T | PromiseLike<T>): Promise<T> {
-    this.#checkpoint();
+  #guard<T>(
+    ms: number,
+    start: (signal: () => AbortSignal) => T | PromiseLike<T>,
+    critical = false,
+  ): Promise<T> {
+    this.#checkpoint(critical);
     return new Promise<T>((resolve, reject) => {
       let controller: AbortController | undefined;
       let abortReason: unknown;
@@ -727,19 +734,22 @@ class Run {
   ): Promise<ApprovalDecision> {
     const c = this.#c;
     try {
-      const answer = await this.#guard(c.approvalTimeoutMs, (signal) =>
-        c.approver({
-          runId: this.#runId,
-          callId,
-          step,
-          tool,
-          args,
-          argsHash,
-          task: this.#task,
-          get signal() {
-            return signal();
-          },
-        }),
+      const answer = await this.#guard(
+        c.approvalTimeoutMs,
+        (signal) =>
+          c.approver({
+            runId: this.#runId,
+            callId,
+            step,
+            tool,
+            args,
+            argsHash,
+            task: this.#task,
+            get signal() {
+              return signal();
+            },
+          }),
+        true,
       );
       if (typeof answer !== 'object' || answer === null || typeof answer.granted !== 'boolean') {
         return {
@@ -774,14 +784,17 @@ class Run {
     let status: ObservationStatus;
     let content: string;
     try {
-      const out = await this.#guard(limit, (signal) =>
-        tool.execute(args, {
-          runId,
-          callId,
-          get signal() {
-            return signal();
-          },
-        }),
+      const out = await this.#guard(
+        limit,
+        (signal) =>
+          tool.execute(args, {
+            runId,
+            callId,
+            get signal() {
+              return signal();
+            },
+          }),
+        tool.mutating,
       );
       const text = c.redact(toText(out));
       const truncated = text.length > c.maxObservation;

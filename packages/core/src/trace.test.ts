@@ -91,35 +91,80 @@ describe('JSONL file sink', () => {
     expect(events.find((e) => e.kind === 'tool_result')).toMatchObject({ output: 'hi\nthere' });
   });
 
-  it('leaves a valid prefix when the process dies mid-run: every line already written parses', async () => {
+  it('has the whole record on disk before a mutation runs, as a process killed then would leave it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trace-'));
     const path = join(dir, 'run.jsonl');
     const sink = new JsonlFileSink(path);
-    let linesWhenToolRan = '';
-    const peek = defineTool({
-      name: 'echo',
-      description: 'echo',
-      input: z.object({ text: z.string() }),
-      mutating: false,
-      execute: () => {
-        linesWhenToolRan = readFileSync(path, 'utf8');
-        return 'x';
-      },
-    });
+    const onDisk: string[] = [];
+    const peek = (name: string, mutating: boolean) =>
+      defineTool({
+        name,
+        description: name,
+        input: z.object({}),
+        mutating,
+        execute: () => {
+          onDisk.push(readFileSync(path, 'utf8'));
+          return 'x';
+        },
+      });
     await createHarness({
-      model: new ScriptedModel([callTool('echo', { text: 'a' }), finalAnswer('x')]),
-      tools: [peek],
-      guardrails: { maxSteps: 3, allow: ['echo'] },
+      model: new ScriptedModel([callTool('read'), callTool('fix'), finalAnswer('x')]),
+      tools: [peek('read', false), peek('fix', true)],
+      guardrails: { maxSteps: 4, allow: ['read', 'fix'], approver: async () => ({ granted: true, by: 't' }) },
       trace: sink,
     }).run('t');
     sink.close();
-    // What a SIGKILL at that moment would have left: complete lines only, each one valid JSON.
-    expect(linesWhenToolRan.endsWith('\n')).toBe(true);
-    const kinds = linesWhenToolRan
-      .trim()
-      .split('\n')
-      .map((l) => (JSON.parse(l) as TraceEvent).kind);
-    expect(kinds).toEqual(['run_start', 'decision', 'tool_call']);
+    const kinds = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as TraceEvent).kind);
+    const final = readFileSync(path, 'utf8');
+    // Whatever is on disk at any moment is whole lines, a prefix of the finished trace.
+    for (const text of onDisk) {
+      expect(text === '' || text.endsWith('\n')).toBe(true);
+      expect(final.startsWith(text)).toBe(true);
+    }
+    // A mutation: the decision, the call and its approval are on disk before the tool runs.
+    expect(kinds(onDisk[1]!)).toEqual([
+      'run_start',
+      'decision',
+      'tool_call',
+      'tool_result',
+      'decision',
+      'tool_call',
+      'approval_requested',
+      'approval',
+    ]);
+  });
+
+  it('writes what waits within maxDelayMs while the harness waits on a slow model', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trace-'));
+    const path = join(dir, 'run.jsonl');
+    const sink = new JsonlFileSink(path, { maxDelayMs: 20 });
+    let seenDuringCall = '';
+    const slowModel = {
+      name: 'slow',
+      decide: async () => {
+        await new Promise((r) => setTimeout(r, 100));
+        seenDuringCall = readFileSync(path, 'utf8');
+        return finalAnswer('done');
+      },
+    };
+    await createHarness({
+      model: slowModel,
+      tools: [echo],
+      guardrails: { maxSteps: 2, allow: ['echo'] },
+      trace: sink,
+    }).run('t');
+    sink.close();
+    // The run_start event, emitted before the model call, reached the disk while the model thought.
+    expect(
+      seenDuringCall
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as TraceEvent).kind),
+    ).toEqual(['run_start']);
   });
 
   it('names the file when it cannot be opened', () => {

@@ -141,10 +141,11 @@ export type TraceEventOf<K extends TraceEvent['kind']> = Extract<TraceEvent, { k
 export interface TraceSink {
   write(event: TraceEvent): void;
   /**
-   * Called before the harness acts (calls the model, an approver or a tool): a sink that buffers
-   * must persist what it holds, so the record of everything that happened precedes the next action.
+   * Called before the harness acts. `critical` (the default) comes before an approval request or a
+   * mutating tool: a buffering sink must persist what it holds now, so the record precedes the
+   * change. Otherwise (before a model call or a read-only tool) it may persist a little later.
    */
-  checkpoint?(): void;
+  checkpoint?(critical?: boolean): void;
   /** Called once at the end of each run. */
   flush?(): void | Promise<void>;
   close?(): void | Promise<void>;
@@ -171,6 +172,10 @@ export interface JsonlSinkOptions {
    * checkpoints. Both leave only whole lines on disk; unbuffered costs a syscall per event.
    */
   readonly unbuffered?: boolean;
+  /** Longest a non-critical event waits before it is written. Default 50 ms. */
+  readonly maxDelayMs?: number;
+  /** Pending bytes that force a write at the next checkpoint. Default 64 KiB. */
+  readonly maxPendingBytes?: number;
 }
 
 /** sha256 of a line's text as written before its `hash` member, in the form trace files use. */
@@ -196,9 +201,9 @@ function lastLineHash(fd: number): string | null {
 /**
  * Appends one JSON line per event to a file opened O_APPEND, each line chained to the one before
  * (`prev`, `hash`), so editing, deleting or reordering a line is detectable (`verifyTrace`). Writes
- * hold whole lines only, and pending lines are written at every checkpoint, i.e. before the harness
- * calls the model, an approver or a tool: a process killed at any point leaves a valid prefix of the
- * run that records everything up to the action in flight.
+ * hold whole lines only, so a process killed at any point leaves a valid prefix. Everything that
+ * happened is written before an approval is asked or a mutating tool runs; other events are written
+ * within `maxDelayMs` (or once `maxPendingBytes` wait), and all of them when the run stops.
  */
 export class JsonlFileSink implements TraceSink {
   readonly path: string;
@@ -207,11 +212,16 @@ export class JsonlFileSink implements TraceSink {
   readonly #unbuffered: boolean;
   #pending = '';
   #prev: string | null;
+  readonly #maxDelayMs: number;
+  readonly #maxPending: number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(path: string, options: JsonlSinkOptions = {}) {
     this.path = path;
     this.#fsync = options.fsyncOnFlush ?? true;
     this.#unbuffered = options.unbuffered ?? false;
+    this.#maxDelayMs = options.maxDelayMs ?? 50;
+    this.#maxPending = options.maxPendingBytes ?? 64 * 1024;
     try {
       mkdirSync(dirname(path), { recursive: true });
       this.#fd = openSync(path, 'a+');
@@ -242,7 +252,27 @@ export class JsonlFileSink implements TraceSink {
     if (this.#unbuffered) this.checkpoint();
   }
 
-  checkpoint(): void {
+  checkpoint(critical = true): void {
+    if (this.#pending === '' || this.#fd === undefined) return;
+    if (critical || this.#unbuffered || this.#pending.length >= this.#maxPending) {
+      this.#write();
+      return;
+    }
+    // Written a little later: before a long model call ends, or at the next critical point.
+    if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#write();
+      }, this.#maxDelayMs);
+      this.#timer.unref?.();
+    }
+  }
+
+  #write(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
     if (this.#pending === '' || this.#fd === undefined) return;
     const text = this.#pending;
     this.#pending = '';
@@ -327,8 +357,8 @@ export function teeSink(...sinks: TraceSink[]): TraceSink {
     write: (e) => {
       for (const s of sinks) s.write(e);
     },
-    checkpoint: () => {
-      for (const s of sinks) s.checkpoint?.();
+    checkpoint: (critical) => {
+      for (const s of sinks) s.checkpoint?.(critical);
     },
     flush: async () => {
       for (const s of sinks) await s.flush?.();

@@ -30,8 +30,9 @@ const tools = [
     input: z.object({ i: z.number() }),
     mutating: false,
     execute: async ({ i }, { signal }) => {
-      if (i === 1) process.stdout.write('READY\n');
-      if (delay > 0) await sleep(delay, signal);
+      // After the first mutation (step 5), whose record had to reach the disk before it ran.
+      if (i === 6) process.stdout.write('READY\n');
+      if (delay > 0 && i >= 6) await sleep(delay, signal);
       return `value ${i}`;
     },
   }),
