@@ -479,6 +479,15 @@ describe('AnthropicModel failures', () => {
     expect(await m.decide(request())).toMatchObject({ type: 'final', answer: 'ok' });
   });
 
+  it('gives up on a server that never answers: each attempt times out, retries are capped, then a typed error', async () => {
+    server.replies = ['hang', 'hang', 'hang'];
+    const e = await failure(model({ timeoutMs: 150 }).decide(request()));
+    expect(e.code).toBe('timeout');
+    expect(e.message).toMatch(/no response within 150 ms/);
+    // The first attempt and the two retries the policy allows, then no more.
+    expect(server.requests).toHaveLength(3);
+  });
+
   it('cancels the HTTP request when the signal aborts', async () => {
     server.replies = ['hang'];
     const controller = new AbortController();
