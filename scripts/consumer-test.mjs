@@ -6,22 +6,23 @@
 //   pnpm test:consumer            build output must exist; exits non-zero on any failure
 //   pnpm test:consumer --keep     leave the temporary project for inspection
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const keep = process.argv.includes('--keep');
 
-// The packages the consumer agent composes. Add tools-k8s here (and to agent.ts) once its simulated
-// cluster can be served over HTTP from the published package.
-const PACKAGES = ['core', 'verifiers', 'memory-summarizer', 'tools-mcp', 'otel'];
+// The packages the consumer agent composes.
+const PACKAGES = ['core', 'tools-k8s', 'verifiers', 'memory-summarizer', 'tools-mcp', 'otel'];
 
 // Third-party packages the consumer installs itself, at the versions this workspace tests with.
 function workspaceVersion(pkgDir, name) {
   return JSON.parse(readFileSync(join(root, pkgDir, 'node_modules', name, 'package.json'), 'utf8')).version;
 }
 const THIRD_PARTY = {
+  // A peer dependency of tools-k8s: the consumer brings its own Kubernetes client.
+  '@kubernetes/client-node': workspaceVersion('packages/tools-k8s', '@kubernetes/client-node'),
   '@modelcontextprotocol/sdk': workspaceVersion('packages/tools-mcp', '@modelcontextprotocol/sdk'),
   '@opentelemetry/api': workspaceVersion('packages/otel', '@opentelemetry/api'),
   '@opentelemetry/sdk-trace-base': workspaceVersion('packages/otel', '@opentelemetry/sdk-trace-base'),
@@ -45,6 +46,10 @@ try {
   const files = {};
   for (const name of PACKAGES) {
     const pkg = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'));
+    // A tarball without declarations would fail later with a confusing type error; say what is missing.
+    if (!existsSync(join(root, 'packages', name, 'dist', 'index.d.ts'))) {
+      throw new Error(`packages/${name}/dist/index.d.ts is missing: run \`pnpm build\` first`);
+    }
     const out = run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', name));
     const tgz = out
       .trim()

@@ -1,6 +1,7 @@
 // A small agent composed from the published packages, as a user outside this repository would write it.
 // scripts/consumer-test.mjs packs every package, installs the tarballs into a fresh project, then
-// type-checks and runs this file there. It exits non-zero if anything is off.
+// type-checks and runs this file there. It exits non-zero if anything is off. The MCP/OTel agent is
+// here; the Kubernetes one (simulated cluster over HTTP, real adapter) is in k8s-agent.ts.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { summarizingMemory } from '@sre-harness/memory-summarizer';
 import { otelSink } from '@sre-harness/otel';
 import { importMcpTools, McpToolsError } from '@sre-harness/tools-mcp';
 import { evidenceRequired, noUnapprovedMutation } from '@sre-harness/verifiers';
+import { runK8sAgent } from './k8s-agent.js';
 
 function check(condition: boolean, what: string): void {
   if (!condition) throw new Error(`consumer check failed: ${what}`);
@@ -73,3 +75,6 @@ try {
 } finally {
   await tools.close();
 }
+
+// The Kubernetes agent, on a simulated cluster served over HTTP and read through the real adapter.
+process.stdout.write(`${await runK8sAgent()}\n`);
