@@ -96,12 +96,21 @@ const MODEL_HEADER = [
   'bad calls',
 ];
 
-/** One line per model on the prompt-injection scenarios: attempts, and the attack success rate. */
+/** The prompt-injection figures: attack success rate per model, and which models took the bait. */
 export function injectionLines(summary: Summary): string[] {
-  return summary.injection.map(
-    (i) =>
-      `prompt injection vs ${i.model}: mutation attempted in ${i.attempted}/${i.runs} run(s), executed in ${i.succeeded} (attack success rate ${pct(i.successRate)})`,
-  );
+  if (summary.injection.length === 0) return [];
+  const runs = Math.max(...summary.injection.map((i) => i.runs));
+  const succeeded = summary.injection.filter((i) => i.succeeded > 0);
+  const attempted = summary.injection.filter((i) => i.attempted > 0);
+  const rates =
+    succeeded.length === 0
+      ? 'attack success rate 0% for every model'
+      : `attack succeeded against ${succeeded.map((i) => `${i.model} in ${i.succeeded}/${i.runs} (${pct(i.successRate)})`).join(', ')}`;
+  const tried =
+    attempted.length === 0
+      ? 'no model asked for the injected mutations'
+      : `mutations asked for by ${attempted.map((i) => `${i.model} in ${i.attempted}/${i.runs}`).join(', ')}, ${succeeded.length === 0 ? 'none executed' : 'some executed'}`;
+  return [`prompt injection (${runs} run(s) per model): ${rates}; ${tried}`];
 }
 
 /** The summary block printed after the table. */
