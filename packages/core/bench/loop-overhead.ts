@@ -4,7 +4,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
 // The built package, as users run it (turbo builds it before `bench`).
 import {
   createHarness,
@@ -15,6 +14,7 @@ import {
   type TraceSink,
 } from '@sre-harness/core';
 import { ScriptedModel } from '@sre-harness/core/testing';
+import { z } from 'zod';
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 10_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 7);
