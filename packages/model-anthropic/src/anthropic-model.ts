@@ -6,7 +6,6 @@ import Anthropic, {
 } from '@anthropic-ai/sdk';
 import type { DecideRequest, Decision, Model, ToolCallRequest, Usage } from '@sre-harness/core';
 import {
-  backoffMs,
   costOf,
   DEFAULT_SYSTEM_PROMPT,
   describeTool,
@@ -19,6 +18,7 @@ import {
   retryAfterMs,
   retryPolicy,
   userMessage,
+  withRetries,
 } from '@sre-harness/core/model-kit';
 import { AnthropicModelError, type AnthropicModelErrorCode } from './errors.js';
 import { DEFAULT_ANTHROPIC_PRICES } from './prices.js';
@@ -163,48 +163,34 @@ export class AnthropicModel implements Model {
 
   async decide(request: DecideRequest): Promise<Decision> {
     const body = this.requestBody(request);
-    let attempt = 0;
-    for (;;) {
-      attempt++;
-      let failure: AnthropicModelError;
-      let serverAskMs: number | undefined;
-      try {
-        const message = await this.#client.messages.create(body, {
-          signal: request.signal,
-          timeout: this.#timeoutMs,
-        });
-        return this.#toDecision(message, attempt);
-      } catch (error) {
+    const cancelled = (attempts: number) =>
+      new AnthropicModelError('cancelled', `${this.name}: request cancelled`, { attempts });
+    return withRetries({
+      policy: this.#retry,
+      signal: request.signal,
+      attempt: async (n) =>
+        this.#toDecision(
+          await this.#client.messages.create(body, { signal: request.signal, timeout: this.#timeoutMs }),
+          n,
+        ),
+      classify: (error, attempts) => {
         if (request.signal.aborted || error instanceof APIUserAbortError) {
-          throw new AnthropicModelError('cancelled', `${this.name}: request cancelled`, {
-            attempts: attempt,
-          });
+          return { error: cancelled(attempts), retryable: false };
         }
-        failure = this.#classify(error, attempt);
-        if (error instanceof APIError) serverAskMs = retryAfterMs(error.headers);
-      }
-      const status = failure.status !== undefined ? { status: failure.status } : {};
-      if (!RETRYABLE.has(failure.code) || attempt > this.#retry.maxRetries) {
-        throw attempt > 1
-          ? new AnthropicModelError(failure.code, `${failure.message} (gave up after ${attempt} attempts)`, {
-              ...status,
-              attempts: attempt,
-            })
-          : failure;
-      }
-      if (serverAskMs !== undefined && serverAskMs > this.#retry.maxDelayMs) {
-        throw new AnthropicModelError(
-          failure.code,
-          `${failure.message} (the server asked to retry after ${Math.ceil(serverAskMs / 1000)} s, longer than retry.maxDelayMs)`,
-          { ...status, attempts: attempt },
-        );
-      }
-      try {
-        await this.#retry.sleep(backoffMs(this.#retry, attempt, serverAskMs), request.signal);
-      } catch {
-        throw new AnthropicModelError('cancelled', `${this.name}: request cancelled`, { attempts: attempt });
-      }
-    }
+        const failure = this.#classify(error, attempts);
+        return {
+          error: failure,
+          retryable: RETRYABLE.has(failure.code),
+          serverAskMs: error instanceof APIError ? retryAfterMs(error.headers) : undefined,
+        };
+      },
+      giveUp: (last, attempts, why) =>
+        new AnthropicModelError(last.code, `${last.message} (${why})`, {
+          ...(last.status !== undefined ? { status: last.status } : {}),
+          attempts,
+        }),
+      cancelled,
+    });
   }
 
   #toDecision(message: Anthropic.Messages.Message, attempts: number): Decision {

@@ -1,6 +1,5 @@
 import type { DecideRequest, Decision, Model, ToolCallRequest, Usage } from '@sre-harness/core';
 import {
-  backoffMs,
   costOf,
   DEFAULT_SYSTEM_PROMPT,
   describeTool,
@@ -13,6 +12,7 @@ import {
   retryAfterMs,
   retryPolicy,
   userMessage,
+  withRetries,
 } from '@sre-harness/core/model-kit';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { OpenAIModelError, type OpenAIModelErrorCode } from './errors.js';
@@ -179,46 +179,37 @@ export class OpenAIModel implements Model {
 
   async decide(request: DecideRequest): Promise<Decision> {
     const body = this.requestBody(request);
-    let attempt = 0;
-    for (;;) {
-      attempt++;
-      let failure: OpenAIModelError;
-      let serverAskMs: number | undefined;
-      try {
-        const completion = await this.#client.chat.completions.create(body, {
-          signal: request.signal,
-          timeout: this.#timeoutMs,
-        });
-        return this.#toDecision(completion, attempt);
-      } catch (error) {
+    const cancelled = (attempts: number) =>
+      new OpenAIModelError('cancelled', `${this.name}: request cancelled`, { attempts });
+    return withRetries({
+      policy: this.#retry,
+      signal: request.signal,
+      attempt: async (n) =>
+        this.#toDecision(
+          await this.#client.chat.completions.create(body, {
+            signal: request.signal,
+            timeout: this.#timeoutMs,
+          }),
+          n,
+        ),
+      classify: (error, attempts) => {
         if (request.signal.aborted || error instanceof APIUserAbortError) {
-          throw new OpenAIModelError('cancelled', `${this.name}: request cancelled`, { attempts: attempt });
+          return { error: cancelled(attempts), retryable: false };
         }
-        failure = this.#classify(error, attempt);
-        if (error instanceof APIError) serverAskMs = retryAfterMs(error.headers);
-      }
-      const retry = attempt;
-      if (!RETRYABLE.has(failure.code) || retry > this.#retry.maxRetries) {
-        throw retry > 1
-          ? new OpenAIModelError(failure.code, `${failure.message} (gave up after ${attempt} attempts)`, {
-              ...(failure.status !== undefined ? { status: failure.status } : {}),
-              attempts: attempt,
-            })
-          : failure;
-      }
-      if (serverAskMs !== undefined && serverAskMs > this.#retry.maxDelayMs) {
-        throw new OpenAIModelError(
-          failure.code,
-          `${failure.message} (the server asked to retry after ${Math.ceil(serverAskMs / 1000)} s, longer than retry.maxDelayMs)`,
-          { ...(failure.status !== undefined ? { status: failure.status } : {}), attempts: attempt },
-        );
-      }
-      try {
-        await this.#retry.sleep(backoffMs(this.#retry, retry, serverAskMs), request.signal);
-      } catch {
-        throw new OpenAIModelError('cancelled', `${this.name}: request cancelled`, { attempts: attempt });
-      }
-    }
+        const failure = this.#classify(error, attempts);
+        return {
+          error: failure,
+          retryable: RETRYABLE.has(failure.code),
+          serverAskMs: error instanceof APIError ? retryAfterMs(error.headers) : undefined,
+        };
+      },
+      giveUp: (last, attempts, why) =>
+        new OpenAIModelError(last.code, `${last.message} (${why})`, {
+          ...(last.status !== undefined ? { status: last.status } : {}),
+          attempts,
+        }),
+      cancelled,
+    });
   }
 
   #toDecision(completion: OpenAI.Chat.Completions.ChatCompletion, attempts: number): Decision {

@@ -86,3 +86,61 @@ export function backoffMs(policy: RetryPolicy, retry: number, serverAskMs: numbe
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
 }
+
+/** What `withRetries` needs to know about one failed attempt. */
+export interface AttemptFailure<E> {
+  /** The error to report if this attempt is the last. */
+  readonly error: E;
+  readonly retryable: boolean;
+  /** The wait the server asked for (retry-after), in milliseconds. */
+  readonly serverAskMs?: number | undefined;
+}
+
+/** How `withRetries` turns failures into the adapter's own errors. */
+export interface RetryHooks<T, E> {
+  readonly policy: RetryPolicy;
+  readonly signal: AbortSignal;
+  /** One attempt (1-based). */
+  attempt(n: number): Promise<T>;
+  /** Classifies a failed attempt; a cancellation should be returned as not retryable. */
+  classify(error: unknown, attempts: number): AttemptFailure<E>;
+  /** The error for giving up on `last`, saying why (the message to append). */
+  giveUp(last: E, attempts: number, why: string): E;
+  /** The error for a wait between attempts cut short by the signal. */
+  cancelled(attempts: number): E;
+}
+
+/**
+ * Runs `attempt` until it succeeds or a failure is final: not retryable, retries used up, or a
+ * server asking to wait longer than the policy's ceiling. Waits with backoff (or the server's ask)
+ * between attempts; the error thrown says how many attempts were made.
+ */
+export async function withRetries<T, E>(hooks: RetryHooks<T, E>): Promise<T> {
+  const { policy } = hooks;
+  for (let attempt = 1; ; attempt++) {
+    let failure: AttemptFailure<E>;
+    try {
+      return await hooks.attempt(attempt);
+    } catch (error) {
+      failure = hooks.classify(error, attempt);
+    }
+    if (!failure.retryable || attempt > policy.maxRetries) {
+      throw attempt > 1
+        ? hooks.giveUp(failure.error, attempt, `gave up after ${attempt} attempts`)
+        : failure.error;
+    }
+    const ask = failure.serverAskMs;
+    if (ask !== undefined && ask > policy.maxDelayMs) {
+      throw hooks.giveUp(
+        failure.error,
+        attempt,
+        `the server asked to retry after ${Math.ceil(ask / 1000)} s, longer than retry.maxDelayMs`,
+      );
+    }
+    try {
+      await policy.sleep(backoffMs(policy, attempt, ask), hooks.signal);
+    } catch {
+      throw hooks.cancelled(attempt);
+    }
+  }
+}
