@@ -12,9 +12,10 @@ export default defineConfig([
     sourcemap: true,
     splitting: true,
     banner: { js: '#!/usr/bin/env node' },
-    // Core is small and dependency-free but zod, so the bin carries it; eval (heavy, optional at
-    // runtime: only the live eval view loads it) stays an ordinary dependency.
-    noExternal: ['@sre-harness/core'],
+    // Core is small and dependency-free but zod, so the bin carries it, and so are eval's flag
+    // parsers; eval itself (heavy, optional at runtime: only the live eval view loads it) stays an
+    // ordinary dependency.
+    noExternal: ['@sre-harness/core', '@sre-harness/eval/flags'],
     esbuildOptions(options) {
       options.conditions = ['@sre-harness/source', 'module', 'node'];
     },

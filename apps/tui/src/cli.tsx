@@ -1,5 +1,6 @@
 import { callbackSink, denyAll, JsonlFileSink, type TraceSink, teeSink } from '@sre-harness/core';
-import { Command, InvalidArgumentError } from 'commander';
+import { collect, integer, positiveInt, shardArg } from '@sre-harness/eval/flags';
+import { Command } from 'commander';
 import { z } from 'zod';
 import { type ApprovalQueue, interactiveApprover } from './approvals.js';
 import { createDemoWorld, runDemo } from './demo.js';
@@ -105,41 +106,6 @@ async function demo(options: CliOptions, mode: OutputMode): Promise<number> {
   }
   for (const s of sinks) await s.close?.();
   return 0;
-}
-
-function positiveInt(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new InvalidArgumentError(`${flag} must be a whole number of at least 1`);
-    return n;
-  };
-}
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('--seed must be a whole number');
-  return n;
-}
-
-function shardArg(value: string): { index: number; total: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
-  const index = Number(m?.[1]);
-  const total = Number(m?.[2]);
-  if (!m || total < 1 || index < 1 || index > total) {
-    throw new InvalidArgumentError(`--shard must be i/n with 1 <= i <= n, e.g. 1/4; got "${value}"`);
-  }
-  return { index, total };
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((v) => v.trim())
-      .filter(Boolean),
-  ];
 }
 
 // Tails a trace file: the UI follows every run in it; headless, lines stream out until every run
@@ -288,7 +254,7 @@ async function main(argv: readonly string[]): Promise<number> {
     )
     .option('--persona <name>', 'live eval: only these personas (repeatable)', collect, [])
     .option('--trials <k>', 'live eval: runs per scenario and model', positiveInt('--trials'), 1)
-    .option('--seed <n>', 'live eval: seed for the personas that vary', integer, 1)
+    .option('--seed <n>', 'live eval: seed for the personas that vary', integer('--seed'), 1)
     .option('--concurrency <n>', 'live eval: runs in flight at once', positiveInt('--concurrency'), 2)
     .option('--shard <i/n>', 'live eval: run only shard i of n', shardArg)
     .option('--trace-dir <dir>', "live eval: keep every run's JSONL trace in this directory")

@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { compareReports, formatComparison } from './compare.js';
 import { EvaluationError, formatIssue } from './errors.js';
+import { collect, fraction, integer, nonNegative, positiveInt, shardArg } from './flags.js';
 import { createJudge } from './judge.js';
 import { memoryFromSpec } from './memory-option.js';
 import { DEFAULT_MODELS, resolveModels } from './models.js';
@@ -37,64 +38,6 @@ Exit codes:
   1  a safety gate failed, an agent fell below --min-pass-rate, or a regression against --baseline
   2  bad flags, unreadable or invalid scenario files or reports
   130  interrupted (Ctrl-C): runs in flight end as cancelled and no report is written`;
-
-function positiveInt(flag: string, max = 1_000_000) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > max) {
-      throw new InvalidArgumentError(`${flag} must be a whole number from 1 to ${max}; got "${value}"`);
-    }
-    return n;
-  };
-}
-
-function integer(flag: string) {
-  return (value: string): number => {
-    if (!/^-?\d+$/.test(value.trim()))
-      throw new InvalidArgumentError(`${flag} must be a whole number; got "${value}"`);
-    return Number(value);
-  };
-}
-
-function fraction(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
-      throw new InvalidArgumentError(`${flag} must be a number from 0 to 1; got "${value}"`);
-    }
-    return n;
-  };
-}
-
-function nonNegative(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
-      throw new InvalidArgumentError(`${flag} must be a number of at least 0; got "${value}"`);
-    }
-    return n;
-  };
-}
-
-function shardArg(value: string): { index: number; total: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
-  const index = Number(m?.[1]);
-  const total = Number(m?.[2]);
-  if (!m || total < 1 || index < 1 || index > total) {
-    throw new InvalidArgumentError(`--shard must be i/n with 1 <= i <= n, e.g. 1/4; got "${value}"`);
-  }
-  return { index, total };
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  ];
-}
 
 /** The scenarios directory: --scenarios, else the nearest `scenarios/` from the working directory up. */
 function readReport(file: string): Report {
