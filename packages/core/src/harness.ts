@@ -402,9 +402,6 @@ class Run {
         return;
       }
       this.#cancelHooks.add(onCancel);
-      if (Number.isFinite(ms)) {
-        timer = setTimeout(() => abort(new Error(`timed out after ${ms} ms`), new TimedOut()), ms);
-      }
       let out: T | PromiseLike<T>;
       try {
         out = start(signal);
@@ -415,6 +412,10 @@ class Run {
       if (!isThenable(out)) {
         if (finish()) resolve(out);
         return;
+      }
+      // Only work still pending can time out, so the timer starts once the work turned out async.
+      if (Number.isFinite(ms) && !settled) {
+        timer = setTimeout(() => abort(new Error(`timed out after ${ms} ms`), new TimedOut()), ms);
       }
       out.then(
         (v) => {

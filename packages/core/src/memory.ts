@@ -40,7 +40,7 @@ export const TOOL_OUTPUT_CLOSE = '</tool_output>';
 
 /** Neutralises anything in tool output that looks like the fence, so output cannot close it early. */
 export function fenceToolOutput(content: string): string {
-  const inner = content.replace(/<(\/?)(tool_output)/gi, '\u2039$1$2');
+  const inner = content.includes('<') ? content.replace(/<(\/?)(tool_output)/gi, '\u2039$1$2') : content;
   return `${TOOL_OUTPUT_OPEN}\n${inner}\n${TOOL_OUTPUT_CLOSE}`;
 }
 
