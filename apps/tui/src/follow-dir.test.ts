@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TraceEvent } from '@sre-harness/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { followTraceDir } from './follow-dir.js';
+import { followTraceFile } from './follow-dir.js';
 
 const lines = readFileSync(fileURLToPath(new URL('./__fixtures__/demo.jsonl', import.meta.url)), 'utf8')
   .split('\n')
   .filter(Boolean);
 
-describe('followTraceDir', () => {
+describe('followTraceFile', () => {
   const dirs: string[] = [];
   afterEach(() => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -20,14 +20,12 @@ describe('followTraceDir', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tui-follow-'));
     dirs.push(dir);
     const got: TraceEvent[] = [];
-    const f = followTraceDir(dir, (e) => got.push(...e), { intervalMs: 60_000 });
     const file = join(dir, 'a.jsonl');
     writeFileSync(file, `${lines[0]}\n${lines[1]!.slice(0, 20)}`);
+    const f = followTraceFile(file, (e) => got.push(...e), { intervalMs: 60_000 });
     f.poll();
     expect(got.map((e) => e.seq)).toEqual([0]);
-    appendFileSync(file, `${lines[1]!.slice(20)}\n${lines[2]}\n`);
-    writeFileSync(join(dir, 'b.jsonl'), `${lines[3]}\n`);
-    writeFileSync(join(dir, 'notes.txt'), 'ignored');
+    appendFileSync(file, `${lines[1]!.slice(20)}\n${lines[2]}\n${lines[3]}\n`);
     f.poll();
     expect(got).toHaveLength(4);
     expect(got.slice(1).map((e) => e.kind)).toEqual(
@@ -45,11 +43,12 @@ describe('followTraceDir', () => {
     dirs.push(dir);
     const got: TraceEvent[] = [];
     const warnings: string[] = [];
-    const f = followTraceDir(dir, (e) => got.push(...e), {
+    const file = join(dir, 'a.jsonl');
+    writeFileSync(file, `${lines[0]}\n{"not":"an event"}\n${lines[2]}\n`);
+    const f = followTraceFile(file, (e) => got.push(...e), {
       intervalMs: 60_000,
       onWarning: (w) => warnings.push(w),
     });
-    writeFileSync(join(dir, 'a.jsonl'), `${lines[0]}\n{"not":"an event"}\n${lines[2]}\n`);
     f.poll();
     expect(got.map((e) => e.seq)).toEqual([0, (JSON.parse(lines[2]!) as TraceEvent).seq]);
     expect(warnings).toHaveLength(1);

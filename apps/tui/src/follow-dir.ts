@@ -1,8 +1,7 @@
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parseTrace, type TraceEvent } from '@sre-harness/core';
 
-/** Options of `followTraceDir`. */
+/** Options of `followTraceFile`. */
 export interface FollowOptions {
   /** How often the directory is read. Default 150 ms. */
   readonly intervalMs?: number;
@@ -72,45 +71,9 @@ function tailer(
 }
 
 /**
- * Follows every `*.jsonl` trace in a directory as runs append to it, like `tail -f`: only whole
- * lines are parsed, a line still being written waits for its end. Returns `poll` (read what is
- * new now) and `stop`.
+ * Follows one trace file as a run appends to it, like `tail -f`: only whole lines are parsed, a line
+ * still being written waits for its end. Returns `poll` (read what is new now) and `stop`.
  */
-export function followTraceDir(
-  dir: string,
-  onEvents: (events: TraceEvent[]) => void,
-  options: FollowOptions = {},
-): { poll: () => void; stop: () => void } {
-  const files = new Map<string, () => void>();
-  const readNew = (name: string) => {
-    let read = files.get(name);
-    if (!read) {
-      read = tailer(join(dir, name), onEvents, options.onWarning);
-      files.set(name, read);
-    }
-    read();
-  };
-  const poll = () => {
-    let names: string[];
-    try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
-    } catch {
-      return;
-    }
-    for (const name of names.sort()) readNew(name);
-  };
-  const timer = setInterval(poll, options.intervalMs ?? 150);
-  timer.unref?.();
-  return {
-    poll,
-    stop: () => {
-      clearInterval(timer);
-      poll();
-    },
-  };
-}
-
-/** Follows one trace file as a run appends to it (see `followTraceDir`). */
 export function followTraceFile(
   path: string,
   onEvents: (events: TraceEvent[]) => void,
