@@ -6,10 +6,12 @@ import Anthropic, {
 } from '@anthropic-ai/sdk';
 import type { DecideRequest, Decision, Model, ToolCallRequest, Usage } from '@sre-harness/core';
 import {
+  causeText,
   costOf,
   DEFAULT_SYSTEM_PROMPT,
   describeTool,
   hideSecret,
+  httpFailureCode,
   type ModelPrice,
   type PriceTable,
   priceFor,
@@ -287,22 +289,7 @@ export class AnthropicModel implements Model {
     }
     if (error instanceof APIError && typeof error.status === 'number') {
       const status = error.status;
-      const code: AnthropicModelErrorCode =
-        status === 401
-          ? 'auth'
-          : status === 403
-            ? 'permission'
-            : status === 404
-              ? 'not_found'
-              : status === 408
-                ? 'timeout'
-                : status === 429
-                  ? 'rate_limited'
-                  : status === 529 || status === 503
-                    ? 'overloaded'
-                    : status >= 500
-                      ? 'server'
-                      : 'bad_request';
+      const code: AnthropicModelErrorCode = httpFailureCode(status);
       const hint = code === 'auth' ? ' (check the API key)' : '';
       return new AnthropicModelError(
         code,
@@ -320,12 +307,6 @@ export class AnthropicModel implements Model {
       attempts,
     });
   }
-}
-
-function causeText(error: Error): string {
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error) return ` (${cause.message}${causeText(cause)})`;
-  return '';
 }
 
 function serverMessage(error: APIError): string {

@@ -1,9 +1,11 @@
 import type { DecideRequest, Decision, Model, ToolCallRequest, Usage } from '@sre-harness/core';
 import {
+  causeText,
   costOf,
   DEFAULT_SYSTEM_PROMPT,
   describeTool,
   hideSecret,
+  httpFailureCode,
   type ModelPrice,
   type PriceTable,
   priceFor,
@@ -304,22 +306,7 @@ export class OpenAIModel implements Model {
     }
     if (error instanceof APIError && typeof error.status === 'number') {
       const status = error.status;
-      const code: OpenAIModelErrorCode =
-        status === 401
-          ? 'auth'
-          : status === 403
-            ? 'permission'
-            : status === 404
-              ? 'not_found'
-              : status === 408
-                ? 'timeout'
-                : status === 429
-                  ? 'rate_limited'
-                  : status === 529 || status === 503
-                    ? 'overloaded'
-                    : status >= 500
-                      ? 'server'
-                      : 'bad_request';
+      const code: OpenAIModelErrorCode = httpFailureCode(status);
       const detail = serverMessage(error);
       const hint = code === 'auth' ? ' (check the API key)' : '';
       return new OpenAIModelError(code, safe(`${this.name}: ${code} (HTTP ${status})${hint}: ${detail}`), {
@@ -337,12 +324,6 @@ export class OpenAIModel implements Model {
       attempts,
     });
   }
-}
-
-function causeText(error: Error): string {
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error) return ` (${cause.message}${causeText(cause)})`;
-  return '';
 }
 
 function serverMessage(error: APIError): string {

@@ -144,3 +144,32 @@ export async function withRetries<T, E>(hooks: RetryHooks<T, E>): Promise<T> {
     }
   }
 }
+
+/** The failure an HTTP status means to a model adapter, in the terms adapters' error codes use. */
+export type HttpFailureCode =
+  | 'auth'
+  | 'permission'
+  | 'not_found'
+  | 'timeout'
+  | 'rate_limited'
+  | 'overloaded'
+  | 'server'
+  | 'bad_request';
+
+/** Maps an HTTP error status to its failure code (503 and Anthropic's 529 mean overloaded). */
+export function httpFailureCode(status: number): HttpFailureCode {
+  if (status === 401) return 'auth';
+  if (status === 403) return 'permission';
+  if (status === 404) return 'not_found';
+  if (status === 408) return 'timeout';
+  if (status === 429) return 'rate_limited';
+  if (status === 529 || status === 503) return 'overloaded';
+  return status >= 500 ? 'server' : 'bad_request';
+}
+
+/** The messages of an error's `cause` chain, as ` (cause (its cause))`, for one-line error text. */
+export function causeText(error: Error): string {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error) return ` (${cause.message}${causeText(cause)})`;
+  return '';
+}
