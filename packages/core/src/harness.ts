@@ -587,6 +587,12 @@ class Run {
     }
   }
 
+  /** Ends a call the run's cancellation cut short before its tool ran: its one outcome, then the unwind. */
+  #abandon(step: number, callId: string, tool: string, error: string): never {
+    this.#emit({ kind: 'tool_error', step, callId, tool, reason: 'cancelled', error, durationMs: 0 });
+    throw new Cancelled();
+  }
+
   async #refuse(
     step: number,
     callId: string,
@@ -622,18 +628,7 @@ class Run {
     const mutating = tool?.mutating ?? false;
     this.#emit({ kind: 'tool_call', step, callId, tool: toolName, args: rawArgs, mutating });
 
-    if (this.#signal.aborted) {
-      this.#emit({
-        kind: 'tool_error',
-        step,
-        callId,
-        tool: toolName,
-        reason: 'cancelled',
-        error: 'run cancelled before the call ran',
-        durationMs: 0,
-      });
-      throw new Cancelled();
-    }
+    if (this.#signal.aborted) this.#abandon(step, callId, toolName, 'run cancelled before the call ran');
     if (index >= c.maxCalls) {
       return this.#refuse(
         step,
@@ -699,18 +694,8 @@ class Run {
           ? { reason: stillSame ? decision.reason : 'arguments changed after approval was asked' }
           : {}),
       });
-      if (this.#signal.aborted) {
-        this.#emit({
-          kind: 'tool_error',
-          step,
-          callId,
-          tool: tool.name,
-          reason: 'cancelled',
-          error: 'run cancelled while waiting for approval',
-          durationMs: 0,
-        });
-        throw new Cancelled();
-      }
+      if (this.#signal.aborted)
+        this.#abandon(step, callId, tool.name, 'run cancelled while waiting for approval');
       if (!granted) {
         return this.#refuse(
           step,
