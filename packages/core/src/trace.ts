@@ -174,8 +174,8 @@ export interface JsonlSinkOptions {
   readonly unbuffered?: boolean;
   /** Longest a non-critical event waits before it is written. Default 50 ms. */
   readonly maxDelayMs?: number;
-  /** Pending bytes that force a write at the next checkpoint. Default 64 KiB. */
-  readonly maxPendingBytes?: number;
+  /** Pending characters (UTF-16 units, about bytes for ASCII) that force a write at the next checkpoint. Default 65,536. */
+  readonly maxPendingChars?: number;
 }
 
 /** sha256 of a line's text as written before its `hash` member, in the form trace files use. */
@@ -203,7 +203,7 @@ function lastLineHash(fd: number): string | null {
  * (`prev`, `hash`), so editing, deleting or reordering a line is detectable (`verifyTrace`). Writes
  * hold whole lines only, so a process killed at any point leaves a valid prefix. Everything that
  * happened is written before an approval is asked or a mutating tool runs; other events are written
- * within `maxDelayMs` (or once `maxPendingBytes` wait), and all of them when the run stops.
+ * within `maxDelayMs` (or once `maxPendingChars` wait), and all of them when the run stops.
  */
 export class JsonlFileSink implements TraceSink {
   readonly path: string;
@@ -221,7 +221,7 @@ export class JsonlFileSink implements TraceSink {
     this.#fsync = options.fsyncOnFlush ?? true;
     this.#unbuffered = options.unbuffered ?? false;
     this.#maxDelayMs = options.maxDelayMs ?? 50;
-    this.#maxPending = options.maxPendingBytes ?? 64 * 1024;
+    this.#maxPending = options.maxPendingChars ?? 64 * 1024;
     try {
       mkdirSync(dirname(path), { recursive: true });
       this.#fd = openSync(path, 'a+');
