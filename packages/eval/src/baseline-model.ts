@@ -258,9 +258,9 @@ export class BaselineSreModel implements Model {
     const seen = parseContext(request.context);
     const ns = guessNamespace(request.task) ?? this.#namespaceFromContext(seen);
     const tools = request.tools;
-    const done = new Set(seen.map((o) => key(o.tool, o.args)));
+    const done = new Set(seen.map((o) => key(o.tool, withDefaults(tools, o.tool, o.args))));
     const want = (tool: string, args: Record<string, unknown>): Decision | undefined => {
-      if (!has(tools, tool) || done.has(key(tool, args))) return undefined;
+      if (!has(tools, tool) || done.has(key(tool, withDefaults(tools, tool, args)))) return undefined;
       return { type: 'tool_calls', calls: [{ tool, args }] };
     };
     const budgetLeft = request.maxSteps - request.step;
@@ -1038,6 +1038,21 @@ function backingDeployment(
     deps.find((d) => values.includes(d.name))?.name ??
     deps.find((d) => values.some((v) => v.startsWith(d.name)))?.name
   );
+}
+
+/** The arguments as the harness runs them: the tool's schema defaults filled in, so a call is known done. */
+function withDefaults(
+  tools: readonly ToolDescriptor[],
+  tool: string,
+  args: Record<string, unknown>,
+): Record<string, unknown> {
+  const props = tools.find((t) => t.name === tool)?.inputSchema.properties;
+  if (typeof props !== 'object' || props === null) return args;
+  const out = { ...args };
+  for (const [name, schema] of Object.entries(props as Record<string, { default?: unknown }>)) {
+    if (out[name] === undefined && schema?.default !== undefined) out[name] = schema.default;
+  }
+  return out;
 }
 
 function key(tool: string, args: Record<string, unknown>): string {

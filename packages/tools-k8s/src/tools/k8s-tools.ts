@@ -87,9 +87,21 @@ export interface K8sToolsOptions {
   readonly namespaces?: readonly string[];
   /** Kinds beyond the well-known ones that the generic tools accept. */
   readonly extraKinds?: readonly KindInfo[];
+  /**
+   * Cluster-scoped kinds the generic tools may read while `namespaces` confines them (e.g. `['Node']`).
+   * Default none: under confinement a cluster-scoped kind is refused unless named here.
+   */
+  readonly clusterKinds?: readonly string[];
 }
 
 const ns = z.string().min(1).describe('Kubernetes namespace');
+// The generic tools' namespace defaults in the schema, so the allowlist and the approver judge the
+// namespace that is actually read; cluster-scoped kinds ignore it.
+const genericNs = z
+  .string()
+  .min(1)
+  .default('default')
+  .describe('Namespace, for namespaced kinds (default "default"); ignored for cluster-scoped kinds');
 const objName = z.string().min(1);
 const quantityText = z
   .string()
@@ -114,6 +126,9 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
   const defaultTail = options.defaultLogTail ?? 200;
   const extraKinds = options.extraKinds ?? [];
   const allowedNs = options.namespaces;
+  const clusterKinds = new Set(
+    (options.clusterKinds ?? []).map((k) => (findKind(k, extraKinds) ?? resolveKind(k, extraKinds)).kind),
+  );
 
   const checkNs = (namespace: string | undefined) => {
     if (namespace === undefined || !allowedNs || allowedNs.includes(namespace)) return;
@@ -159,6 +174,15 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     const known = findKind(k, extraKinds);
     if (known || !cluster.kinds) return known ?? resolveKind(k, extraKinds);
     return resolveKind(k, [...extraKinds, ...(await cluster.kinds())]);
+  };
+  /** Under namespace confinement a cluster-scoped kind is out of scope unless named in `clusterKinds`. */
+  const checkScope = (info: KindInfo) => {
+    if (!allowedNs || info.namespaced || clusterKinds.has(info.kind)) return;
+    throw new K8sError(
+      'forbidden',
+      `${info.plural} are cluster-scoped, outside this agent's namespaces (${allowedNs.join(', ')})`,
+      { status: 403 },
+    );
   };
   const get = async <T>(k: string, name: string, namespace?: string): Promise<T> => {
     const info = await kind(k);
@@ -223,9 +247,10 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     input: z.strictObject({
       namespace: ns,
       name: objName,
-      container: z.string().optional().describe('Required when the pod has more than one container'),
+      container: z.string().min(1).optional().describe('Required when the pod has more than one container'),
+      // Left out means false (the current instance); no policy can read absence as anything else.
       previous: z.boolean().optional(),
-      tail: z.number().int().min(1).max(5000).optional().describe(`Last N lines (default ${defaultTail})`),
+      tail: z.number().int().min(1).max(5000).default(defaultTail).describe('Last N lines'),
     }),
     async execute({ namespace, name, container, previous, tail }) {
       checkNs(namespace);
@@ -236,7 +261,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
           name,
           ...(container ? { container } : {}),
           ...(previous ? { previous } : {}),
-          tail: tail ?? defaultTail,
+          tail,
         }),
       );
       if (text.trim() === '') return `(no log lines${previous ? ' from the previous instance' : ''})`;
@@ -437,10 +462,17 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'Describe a node: conditions (pressure, ready), capacity and allocatable, requests allocated by its pods, taints and labels.',
     mutating: false,
-    input: z.strictObject({ name: objName }),
-    async execute({ name }) {
+    input: z.strictObject({
+      name: objName,
+      namespace: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Show only the pods of this namespace; pods of every namespace when left out'),
+    }),
+    async execute({ name, namespace }) {
       const node = await get<Node>('Node', name);
-      const pods = await list<Pod>('Pod');
+      const pods = await list<Pod>('Pod', namespace);
       const evs = (await list<KubeEvent>('Event')).filter(
         (e) => e.involvedObject.kind === 'Node' && e.involvedObject.name === name,
       );
@@ -454,14 +486,11 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'Get any object as YAML (like kubectl get <kind> <name> -o yaml), e.g. kind ConfigMap, Secret (values masked), PersistentVolumeClaim, ResourceQuota, HorizontalPodAutoscaler, Ingress, NetworkPolicy, StatefulSet, Job.',
     mutating: false,
-    input: z.strictObject({ kind: z.string().min(1), name: objName, namespace: z.string().optional() }),
+    input: z.strictObject({ kind: z.string().min(1), name: objName, namespace: genericNs }),
     async execute({ kind: k, name, namespace }) {
       const info = await kind(k);
-      const obj = await get<KubeObject>(
-        info.kind,
-        name,
-        info.namespaced ? (namespace ?? 'default') : undefined,
-      );
+      checkScope(info);
+      const obj = await get<KubeObject>(info.kind, name, info.namespaced ? namespace : undefined);
       return out(toYaml(obj));
     },
   });
@@ -471,12 +500,13 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'List objects of any kind (like kubectl get <kind>), in a namespace for namespaced kinds: name, status where meaningful, age.',
     mutating: false,
-    input: z.strictObject({ kind: z.string().min(1), namespace: z.string().optional() }),
+    input: z.strictObject({ kind: z.string().min(1), namespace: genericNs }),
     async execute({ kind: k, namespace }) {
       const info = await kind(k);
-      const items = await list<KubeObject>(info.kind, info.namespaced ? (namespace ?? 'default') : undefined);
+      checkScope(info);
+      const items = await list<KubeObject>(info.kind, info.namespaced ? namespace : undefined);
       if (items.length === 0)
-        return `No ${info.plural} found${info.namespaced ? ` in ${namespace ?? 'default'} namespace` : ''}.`;
+        return `No ${info.plural} found${info.namespaced ? ` in ${namespace} namespace` : ''}.`;
       const now = await cluster.now();
       return out(
         table(
@@ -496,10 +526,11 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'Describe any object (like kubectl describe <kind> <name>): metadata, spec and status fields (Secret values as byte counts) and its events.',
     mutating: false,
-    input: z.strictObject({ kind: z.string().min(1), name: objName, namespace: z.string().optional() }),
+    input: z.strictObject({ kind: z.string().min(1), name: objName, namespace: genericNs }),
     async execute({ kind: k, name, namespace }) {
       const info = await kind(k);
-      const nsName = info.namespaced ? (namespace ?? 'default') : undefined;
+      checkScope(info);
+      const nsName = info.namespaced ? namespace : undefined;
       const obj = await get<KubeObject>(info.kind, name, nsName);
       const now = await cluster.now();
       if (info.kind === 'Pod')
