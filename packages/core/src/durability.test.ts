@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { verifyTrace } from './index.js';
 
@@ -89,6 +90,44 @@ describe('durability with real processes', () => {
       expect(v.warnings).toEqual([]);
       const last = JSON.parse(text.trimEnd().split('\n').at(-1)!);
       expect(last).toMatchObject({ kind: 'stop', reason: 'cancelled', error: `Error: received ${sig}` });
+    },
+    60_000,
+  );
+});
+
+describe('a trace written to a full disk (/dev/full)', () => {
+  const fullDisk = join(import.meta.dirname, '__fixtures__/full-disk-run.ts');
+  const runChild = async (mode: string) => {
+    try {
+      const r = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', '--conditions=@sre-harness/source', fullDisk, mode],
+        { cwd: root },
+      );
+      return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (e) {
+      const err = e as { code: number; stdout: string; stderr: string };
+      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+    }
+  };
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'a delayed write that fails is kept, never thrown from its timer; the next critical checkpoint throws it',
+    async () => {
+      const r = await runChild('sink');
+      expect(r.stderr).not.toMatch(/uncaught|ENOSPC/i);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('ALIVE trace_write_failed\nCHECKPOINT THREW trace_write_failed\n');
+    },
+    60_000,
+  );
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'a run whose trace cannot be written never runs its mutation, and the process does not crash',
+    async () => {
+      const r = await runChild('run-slow');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/\nMUTATED false\n$/);
     },
     60_000,
   );

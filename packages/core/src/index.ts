@@ -65,11 +65,15 @@ export {
   type ToolSpec,
 } from './tool.js';
 export {
+  type AnchorRecord,
   AsyncIterableSink,
+  type CheckpointRecord,
   callbackSink,
+  ed25519Key,
   JsonlFileSink,
   type JsonlSinkOptions,
   LINE_HASH_SUFFIX,
+  type LinkRecord,
   lineHash,
   MemorySink,
   type RefusalReason,
@@ -82,7 +86,10 @@ export {
   type TraceEventOf,
   type TraceSink,
   teeSink,
+  traceEventBodySchema,
+  traceKeyId,
 } from './trace.js';
+export { anchorRecordSchema } from './trace-events.js';
 export {
   type ParsedTrace,
   type ParseTraceOptions,
@@ -91,5 +98,13 @@ export {
   type TraceRun,
   traceRuns,
 } from './trace-reader.js';
-export { type TraceProblem, type TraceVerification, verifyTrace } from './trace-verify.js';
+export {
+  streamLines,
+  type TraceProblem,
+  type TraceVerification,
+  TraceVerifier,
+  type VerifyTraceOptions,
+  verifyTrace,
+  verifyTraceFiles,
+} from './trace-verify.js';
 export type { Verification, Verifier, VerifyInput } from './verifier.js';

@@ -72,7 +72,13 @@ describe('readTraceFile and traceRuns', () => {
       [
         start('a'),
         start('b'),
-        line(2, 'a', { kind: 'stop', reason: 'completed', steps: 1, verified: true, usage: {} }),
+        line(2, 'a', {
+          kind: 'stop',
+          reason: 'completed',
+          steps: 1,
+          verified: true,
+          usage: { inputTokens: 0, outputTokens: 0 },
+        }),
         line(1, 'a', { kind: 'final', step: 1, answer: 'A' }),
       ].join('\n'),
     );

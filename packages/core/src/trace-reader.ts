@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { HarnessError } from './errors.js';
-import type { TraceEvent, TraceEventOf } from './trace.js';
+import {
+  FILE_RECORD_KINDS,
+  type TraceEvent,
+  type TraceEventOf,
+  traceEnvelopeSchema,
+  traceEventBodySchema,
+} from './trace-events.js';
+
+const KNOWN_KINDS: ReadonlySet<string> = new Set(traceEventBodySchema.options.map((o) => o.shape.kind.value));
 
 /** What reading a JSONL trace produced: the events, and what was skipped and why. */
 export interface ParsedTrace {
@@ -16,52 +24,13 @@ export interface ParseTraceOptions {
   readonly source?: string;
 }
 
-// The envelope every line must carry; the body is kept as written so newer fields survive a read.
-const envelopeSchema = z.looseObject({
-  v: z.number().int().positive(),
-  seq: z.number().int().nonnegative(),
-  ts: z.string(),
-  runId: z.string().min(1),
-  kind: z.string().min(1),
-});
-
-const usageSchema = z.looseObject({
-  inputTokens: z.number().nonnegative(),
-  outputTokens: z.number().nonnegative(),
-});
-
-// Decision events are what replay depends on, so their body is checked too.
-const decisionSchema = z.looseObject({
-  step: z.number().int().positive(),
-  type: z.enum(['tool_calls', 'final', 'invalid']),
-  calls: z
-    .array(
-      z.looseObject({
-        callId: z.string(),
-        tool: z.string(),
-        args: z.unknown(),
-        parseError: z.string().optional(),
-      }),
-    )
-    .optional(),
-  text: z.string().optional(),
-  answer: z.string().optional(),
-  detail: z.string().optional(),
-  usage: usageSchema.optional(),
-  meta: z.record(z.string(), z.unknown()).optional(),
-});
-
-const runStartSchema = z.looseObject({
-  task: z.string(),
-  tools: z.array(z.looseObject({ name: z.string(), mutating: z.boolean() })),
-});
-
 function issuesText(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(line)'}: ${i.message}`).join('; ');
 }
 
 /**
- * Parses JSONL trace text. Blank lines are ignored; a broken last line (what a killed run can leave)
+ * Parses JSONL trace text: every event, checked against the trace event schema (`trace-events.ts`);
+ * `checkpoint` and `link` records are skipped. Blank lines are ignored; a broken last line (what a killed run can leave)
  * is skipped with a warning; any other broken line throws a `HarnessError` (`invalid_trace`) naming it.
  */
 export function parseTrace(text: string, options: ParseTraceOptions = {}): ParsedTrace {
@@ -79,15 +48,15 @@ export function parseTrace(text: string, options: ParseTraceOptions = {}): Parse
     let event: TraceEvent | undefined;
     try {
       const value: unknown = JSON.parse(line);
-      const envelope = envelopeSchema.safeParse(value);
+      const kind = (value as { kind?: unknown } | null)?.kind;
+      // Checkpoints and rotation links belong to the file, not to a run: `verifyTrace` checks them.
+      if (typeof kind === 'string' && FILE_RECORD_KINDS.has(kind) && !('runId' in (value as object)))
+        continue;
+      const envelope = traceEnvelopeSchema.safeParse(value);
       if (!envelope.success) problem = `not a trace event (${issuesText(envelope.error)})`;
       else {
-        const body =
-          envelope.data.kind === 'decision'
-            ? decisionSchema.safeParse(value)
-            : envelope.data.kind === 'run_start'
-              ? runStartSchema.safeParse(value)
-              : undefined;
+        // Known kinds are checked against the one schema; unknown kinds (a newer writer) are kept.
+        const body = KNOWN_KINDS.has(envelope.data.kind) ? traceEventBodySchema.safeParse(value) : undefined;
         if (body && !body.success) problem = `bad ${envelope.data.kind} event (${issuesText(body.error)})`;
         else event = value as TraceEvent;
       }
