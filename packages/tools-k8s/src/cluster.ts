@@ -83,7 +83,7 @@ export interface CallOptions {
  */
 export interface Cluster {
   /** The cluster's idea of now, for ages (a simulated cluster answers from its logical clock). */
-  now(): Promise<Date>;
+  now(options?: CallOptions): Promise<Date>;
   list(query: ListQuery, options?: CallOptions): Promise<KubeObject[]>;
   get(ref: ObjectRef, options?: CallOptions): Promise<KubeObject>;
   podLogs(query: LogQuery, options?: CallOptions): Promise<string>;

@@ -11,7 +11,10 @@ export type K8sErrorCode =
   | 'unknown_kind'
   | 'invalid_world'
   | 'invalid_option'
-  | 'api_error';
+  | 'api_error'
+  | 'aborted'
+  | 'too_large'
+  | 'unauthorized';
 
 /** One problem in a world description, with the dotted path of the offending field. */
 export interface WorldIssue {
@@ -53,6 +56,8 @@ const API_NAMES: Partial<Record<K8sErrorCode, string>> = {
   forbidden: 'Error from server (Forbidden)',
   conflict: 'Error from server (Conflict)',
   unavailable: 'Error from server (ServiceUnavailable)',
+  too_large: 'Error from server (RequestEntityTooLarge)',
+  unauthorized: 'error: You must be logged in to the server (Unauthorized)',
 };
 
 /** Kubernetes Status reason for each API error code. */
@@ -64,4 +69,6 @@ export const STATUS_REASONS: Partial<Record<K8sErrorCode, { reason: string; code
   conflict: { reason: 'Conflict', code: 409 },
   unavailable: { reason: 'ServiceUnavailable', code: 503 },
   unknown_kind: { reason: 'NotFound', code: 404 },
+  too_large: { reason: 'RequestEntityTooLarge', code: 413 },
+  unauthorized: { reason: 'Unauthorized', code: 401 },
 };

@@ -80,6 +80,14 @@ const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 const HASH = 'pod-template-hash';
 const AVAILABLE_AFTER = 10;
 
+/** A call whose signal has aborted does nothing: reads answer nothing and mutations are not applied. */
+function checkSignal(options: CallOptions | undefined): void {
+  if (options?.signal?.aborted)
+    throw new K8sError('aborted', 'the request was aborted (timeout or cancellation)', {
+      cause: options.signal.reason,
+    });
+}
+
 const key = (kind: string, namespace: string | undefined, name: string) =>
   `${kind}/${namespace ?? ''}/${name}`;
 
@@ -123,21 +131,25 @@ export class SimCluster implements Cluster {
 
   // ---------------------------------------------------------------- the Cluster port
 
-  async now(): Promise<Date> {
+  async now(options?: CallOptions): Promise<Date> {
+    checkSignal(options);
     return new Date(this.#t0 + this.#now * 1000);
   }
 
-  async list(query: ListQuery, _options?: CallOptions): Promise<KubeObject[]> {
+  async list(query: ListQuery, options?: CallOptions): Promise<KubeObject[]> {
+    checkSignal(options);
     this.#tick(this.#perRequest);
     return this.listNow(query);
   }
 
-  async get(ref: ObjectRef, _options?: CallOptions): Promise<KubeObject> {
+  async get(ref: ObjectRef, options?: CallOptions): Promise<KubeObject> {
+    checkSignal(options);
     this.#tick(this.#perRequest);
     return this.getNow(ref);
   }
 
-  async podLogs(query: LogQuery, _options?: CallOptions): Promise<string> {
+  async podLogs(query: LogQuery, options?: CallOptions): Promise<string> {
+    checkSignal(options);
     this.#tick(this.#perRequest);
     const pod = this.getNow({ kind: 'Pod', name: query.name, namespace: query.namespace }) as unknown as Pod;
     const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
@@ -168,12 +180,14 @@ export class SimCluster implements Cluster {
     return lines.length ? `${lines.join('\n')}\n` : '';
   }
 
-  async podMetrics(namespace: string, _options?: CallOptions): Promise<PodMetrics[]> {
+  async podMetrics(namespace: string, options?: CallOptions): Promise<PodMetrics[]> {
+    checkSignal(options);
     this.#tick(this.#perRequest);
     return this.podMetricsNow(namespace);
   }
 
-  async delete(ref: ObjectRef, _options?: CallOptions): Promise<void> {
+  async delete(ref: ObjectRef, options?: CallOptions): Promise<void> {
+    checkSignal(options);
     this.#tick(this.#perRequest);
     const info = this.kindInfo(ref.kind);
     const obj = this.getNow(ref);
@@ -191,7 +205,8 @@ export class SimCluster implements Cluster {
     this.#tick(this.#perMutation);
   }
 
-  async patch(ref: ObjectRef, patch: Patch, _options?: CallOptions): Promise<KubeObject> {
+  async patch(ref: ObjectRef, patch: Patch, options?: CallOptions): Promise<KubeObject> {
+    checkSignal(options);
     this.#tick(this.#perRequest);
     const info = this.kindInfo(ref.kind);
     const ns = info.namespaced ? (ref.namespace ?? 'default') : undefined;
@@ -240,7 +255,8 @@ export class SimCluster implements Cluster {
     return [...WELL_KNOWN_KINDS, ...this.#extraKinds];
   }
 
-  async kinds(): Promise<readonly KindInfo[]> {
+  async kinds(options?: CallOptions): Promise<readonly KindInfo[]> {
+    checkSignal(options);
     return this.kindList();
   }
 
@@ -319,6 +335,11 @@ export class SimCluster implements Cluster {
   }
 
   /** Everything, for end-state checks. */
+  /** The mutations applied so far, oldest first: the cluster's own audit log (no copy of the objects). */
+  auditLog(): readonly MutationRecord[] {
+    return this.#mutations;
+  }
+
   snapshot(): SimSnapshot {
     return {
       time: this.#iso(this.#now),

@@ -1,6 +1,6 @@
 import { type AnyTool, defineTool } from '@sre-harness/core';
 import { z } from 'zod';
-import type { Cluster, KubeObject, ObjectRef } from '../cluster.js';
+import type { CallOptions, Cluster, KubeObject, ObjectRef } from '../cluster.js';
 import { ageOf } from '../duration.js';
 import { K8sError } from '../errors.js';
 import { findKind, type KindInfo, resolveKind } from '../kinds.js';
@@ -112,6 +112,21 @@ function byNs<T extends KubeObject>(items: KubeObject[]): T[] {
   return items as unknown as T[];
 }
 
+/** The port with one call's signal on every request. */
+function withSignal(cluster: Cluster, signal: AbortSignal): Cluster {
+  const o: CallOptions = { signal };
+  return {
+    now: () => cluster.now(o),
+    list: (q) => cluster.list(q, o),
+    get: (r) => cluster.get(r, o),
+    podLogs: (q) => cluster.podLogs(q, o),
+    podMetrics: (ns) => cluster.podMetrics(ns, o),
+    delete: (r) => cluster.delete(r, o),
+    patch: (r, p) => cluster.patch(r, p, o),
+    ...(cluster.kinds ? { kinds: () => cluster.kinds?.(o) ?? Promise.resolve([]) } : {}),
+  };
+}
+
 /** The pod's events, or any object's, from one namespace listing. */
 function eventsFor(events: readonly KubeEvent[], kind: string, name: string): KubeEvent[] {
   return events.filter(
@@ -139,42 +154,6 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     );
   };
 
-  /** Turns a NotFound into one that names the namespace and close matches. */
-  const explain = async <T>(ref: ObjectRef, info: KindInfo, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!K8sError.isInstance(error) || error.code !== 'not_found') throw error;
-      let names: string[] = [];
-      try {
-        const items = await cluster.list({
-          kind: info.kind,
-          apiVersion: info.apiVersion,
-          ...(info.namespaced && ref.namespace ? { namespace: ref.namespace } : {}),
-        });
-        names = items.map((o) => o.metadata?.name ?? '').filter(Boolean);
-      } catch {
-        // Suggestions are a courtesy; the NotFound stands without them.
-      }
-      const near = closeMatches(ref.name, names);
-      const where = info.namespaced ? ` in namespace "${ref.namespace ?? 'default'}"` : '';
-      const hint = near.length
-        ? `; did you mean: ${near.join(', ')}?`
-        : names.length
-          ? `; it has: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`
-          : `; there are no ${info.plural}${where}`;
-      throw new K8sError('not_found', `${info.plural} "${ref.name}" not found${where}${hint}`, {
-        status: 404,
-        cause: error,
-      });
-    }
-  };
-
-  const kind = async (k: string): Promise<KindInfo> => {
-    const known = findKind(k, extraKinds);
-    if (known || !cluster.kinds) return known ?? resolveKind(k, extraKinds);
-    return resolveKind(k, [...extraKinds, ...(await cluster.kinds())]);
-  };
   /** Under namespace confinement a cluster-scoped kind is out of scope unless named in `clusterKinds`. */
   const checkScope = (info: KindInfo) => {
     if (!allowedNs || info.namespaced || clusterKinds.has(info.kind)) return;
@@ -184,28 +163,71 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       { status: 403 },
     );
   };
-  const get = async <T>(k: string, name: string, namespace?: string): Promise<T> => {
-    const info = await kind(k);
-    checkNs(info.namespaced ? namespace : undefined);
-    const ref = {
-      kind: info.kind,
-      apiVersion: info.apiVersion,
-      name,
-      ...(info.namespaced && namespace ? { namespace } : {}),
+
+  // Each call's view of the cluster: every request carries the call's signal, so a timeout or a
+  // cancellation aborts the work itself, not only the harness's wait for it.
+  const on = (signal: AbortSignal) => {
+    const c = withSignal(cluster, signal);
+    /** Turns a NotFound into one that names the namespace and close matches. */
+    const explain = async <T>(ref: ObjectRef, info: KindInfo, fn: () => Promise<T>): Promise<T> => {
+      try {
+        return await fn();
+      } catch (error) {
+        if (!K8sError.isInstance(error) || error.code !== 'not_found') throw error;
+        let names: string[] = [];
+        try {
+          const items = await c.list({
+            kind: info.kind,
+            apiVersion: info.apiVersion,
+            ...(info.namespaced && ref.namespace ? { namespace: ref.namespace } : {}),
+          });
+          names = items.map((o) => o.metadata?.name ?? '').filter(Boolean);
+        } catch {
+          // Suggestions are a courtesy; the NotFound stands without them.
+        }
+        const near = closeMatches(ref.name, names);
+        const where = info.namespaced ? ` in namespace "${ref.namespace ?? 'default'}"` : '';
+        const hint = near.length
+          ? `; did you mean: ${near.join(', ')}?`
+          : names.length
+            ? `; it has: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`
+            : `; there are no ${info.plural}${where}`;
+        throw new K8sError('not_found', `${info.plural} "${ref.name}" not found${where}${hint}`, {
+          status: 404,
+          cause: error,
+        });
+      }
     };
-    return (await explain(ref, info, () => cluster.get(ref))) as unknown as T;
-  };
-  const list = async <T>(k: string, namespace?: string, labelSelector?: string): Promise<T[]> => {
-    const info = await kind(k);
-    checkNs(info.namespaced ? namespace : undefined);
-    return byNs<KubeObject & T>(
-      await cluster.list({
+
+    const kind = async (k: string): Promise<KindInfo> => {
+      const known = findKind(k, extraKinds);
+      if (known || !c.kinds) return known ?? resolveKind(k, extraKinds);
+      return resolveKind(k, [...extraKinds, ...(await c.kinds())]);
+    };
+    const get = async <T>(k: string, name: string, namespace?: string): Promise<T> => {
+      const info = await kind(k);
+      checkNs(info.namespaced ? namespace : undefined);
+      const ref = {
         kind: info.kind,
         apiVersion: info.apiVersion,
+        name,
         ...(info.namespaced && namespace ? { namespace } : {}),
-        ...(labelSelector ? { labelSelector } : {}),
-      }),
-    );
+      };
+      return (await explain(ref, info, () => c.get(ref))) as unknown as T;
+    };
+    const list = async <T>(k: string, namespace?: string, labelSelector?: string): Promise<T[]> => {
+      const info = await kind(k);
+      checkNs(info.namespaced ? namespace : undefined);
+      return byNs<KubeObject & T>(
+        await c.list({
+          kind: info.kind,
+          apiVersion: info.apiVersion,
+          ...(info.namespaced && namespace ? { namespace } : {}),
+          ...(labelSelector ? { labelSelector } : {}),
+        }),
+      );
+    };
+    return { c, explain, kind, get, list };
   };
   const out = (text: string, hint?: string) => cap(text, max, hint);
 
@@ -218,11 +240,12 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       namespace: ns,
       labelSelector: z.string().optional().describe('e.g. app=checkout'),
     }),
-    async execute({ namespace, labelSelector }) {
-      const pods = await list<Pod>('Pod', namespace, labelSelector);
+    async execute({ namespace, labelSelector }, { signal }) {
+      const k8s = on(signal);
+      const pods = await k8s.list<Pod>('Pod', namespace, labelSelector);
       if (pods.length === 0)
         return `No resources found in ${namespace} namespace${labelSelector ? ` matching ${labelSelector}` : ''}.`;
-      return out(podsTable(pods, await cluster.now()), 'use labelSelector');
+      return out(podsTable(pods, await k8s.c.now()), 'use labelSelector');
     },
   });
 
@@ -232,10 +255,11 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       'Describe one pod (like kubectl describe pod): containers with image, state and last state (reason, exit code), ready, restart count, limits/requests, env names, mounts, probes, conditions and recent events.',
     mutating: false,
     input: z.strictObject({ namespace: ns, name: objName }),
-    async execute({ namespace, name }) {
-      const pod = await get<Pod>('Pod', name, namespace);
-      const events = await list<KubeEvent>('Event', namespace);
-      return out(describePod(pod, eventsFor(events, 'Pod', name), await cluster.now()));
+    async execute({ namespace, name }, { signal }) {
+      const k8s = on(signal);
+      const pod = await k8s.get<Pod>('Pod', name, namespace);
+      const events = await k8s.list<KubeEvent>('Event', namespace);
+      return out(describePod(pod, eventsFor(events, 'Pod', name), await k8s.c.now()));
     },
   });
 
@@ -252,11 +276,12 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       previous: z.boolean().optional(),
       tail: z.number().int().min(1).max(5000).default(defaultTail).describe('Last N lines'),
     }),
-    async execute({ namespace, name, container, previous, tail }) {
+    async execute({ namespace, name, container, previous, tail }, { signal }) {
+      const k8s = on(signal);
       checkNs(namespace);
-      const info = await kind('Pod');
-      const text = await explain({ kind: 'Pod', name, namespace }, info, () =>
-        cluster.podLogs({
+      const info = await k8s.kind('Pod');
+      const text = await k8s.explain({ kind: 'Pod', name, namespace }, info, () =>
+        k8s.c.podLogs({
           namespace,
           name,
           ...(container ? { container } : {}),
@@ -282,9 +307,10 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       kind: z.string().optional().describe('e.g. Pod, Deployment, ReplicaSet'),
       name: z.string().optional(),
     }),
-    async execute({ namespace, kind: k, name }) {
-      const all = await list<KubeEvent>('Event', namespace);
-      const wantKind = k ? (await kind(k)).kind.toLowerCase() : undefined;
+    async execute({ namespace, kind: k, name }, { signal }) {
+      const k8s = on(signal);
+      const all = await k8s.list<KubeEvent>('Event', namespace);
+      const wantKind = k ? (await k8s.kind(k)).kind.toLowerCase() : undefined;
       const selected = all.filter(
         (e) =>
           (!wantKind || (e.involvedObject.kind ?? '').toLowerCase() === wantKind) &&
@@ -292,7 +318,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       );
       if (selected.length === 0)
         return `No events found in ${namespace} namespace${k || name ? ` for ${k ?? ''}${name ? `/${name}` : ''}` : ''}.`;
-      return out(eventsTable(selected, await cluster.now()), 'filter by kind and name');
+      return out(eventsTable(selected, await k8s.c.now()), 'filter by kind and name');
     },
   });
 
@@ -305,12 +331,15 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       namespace: ns,
       name: z.string().optional().describe('One pod; all pods when left out'),
     }),
-    async execute({ namespace, name }) {
+    async execute({ namespace, name }, { signal }) {
+      const k8s = on(signal);
       checkNs(namespace);
-      const pods = name ? [await get<Pod>('Pod', name, namespace)] : await list<Pod>('Pod', namespace);
+      const pods = name
+        ? [await k8s.get<Pod>('Pod', name, namespace)]
+        : await k8s.list<Pod>('Pod', namespace);
       let usage: Awaited<ReturnType<Cluster['podMetrics']>>;
       try {
-        usage = await cluster.podMetrics(namespace);
+        usage = await k8s.c.podMetrics(namespace);
       } catch (error) {
         if (K8sError.isInstance(error) && (error.code === 'unavailable' || error.code === 'not_found')) {
           throw new K8sError(
@@ -372,10 +401,11 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       'List deployments in a namespace (like kubectl get deployments): ready, up-to-date, available, age, images.',
     mutating: false,
     input: z.strictObject({ namespace: ns }),
-    async execute({ namespace }) {
-      const deps = await list<Deployment>('Deployment', namespace);
+    async execute({ namespace }, { signal }) {
+      const k8s = on(signal);
+      const deps = await k8s.list<Deployment>('Deployment', namespace);
       if (deps.length === 0) return `No resources found in ${namespace} namespace.`;
-      return out(deploymentsTable(deps, await cluster.now()));
+      return out(deploymentsTable(deps, await k8s.c.now()));
     },
   });
 
@@ -385,11 +415,12 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       'Describe a deployment: replicas, selector, strategy, pod template (images, resources, env, probes), conditions, ReplicaSets, rollout history and events.',
     mutating: false,
     input: z.strictObject({ namespace: ns, name: objName }),
-    async execute({ namespace, name }) {
-      const d = await get<Deployment>('Deployment', name, namespace);
-      const rss = await list<ReplicaSet>('ReplicaSet', namespace);
-      const evs = await list<KubeEvent>('Event', namespace);
-      return out(describeDeployment(d, rss, eventsFor(evs, 'Deployment', name), await cluster.now()));
+    async execute({ namespace, name }, { signal }) {
+      const k8s = on(signal);
+      const d = await k8s.get<Deployment>('Deployment', name, namespace);
+      const rss = await k8s.list<ReplicaSet>('ReplicaSet', namespace);
+      const evs = await k8s.list<KubeEvent>('Event', namespace);
+      return out(describeDeployment(d, rss, eventsFor(evs, 'Deployment', name), await k8s.c.now()));
     },
   });
 
@@ -399,9 +430,10 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       'Rollout history of a deployment (like kubectl rollout history): revision, change cause and images per revision.',
     mutating: false,
     input: z.strictObject({ namespace: ns, name: objName }),
-    async execute({ namespace, name }) {
-      const d = await get<Deployment>('Deployment', name, namespace);
-      const rss = await list<ReplicaSet>('ReplicaSet', namespace);
+    async execute({ namespace, name }, { signal }) {
+      const k8s = on(signal);
+      const d = await k8s.get<Deployment>('Deployment', name, namespace);
+      const rss = await k8s.list<ReplicaSet>('ReplicaSet', namespace);
       return out(historyTable(d, rss));
     },
   });
@@ -412,11 +444,12 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       'List services in a namespace with type, ports, selector and ready endpoints (<none> when nothing backs them).',
     mutating: false,
     input: z.strictObject({ namespace: ns }),
-    async execute({ namespace }) {
-      const svcs = await list<Service>('Service', namespace);
+    async execute({ namespace }, { signal }) {
+      const k8s = on(signal);
+      const svcs = await k8s.list<Service>('Service', namespace);
       if (svcs.length === 0) return `No resources found in ${namespace} namespace.`;
-      const eps = await list<Endpoints>('Endpoints', namespace);
-      return out(servicesTable(svcs, eps, await cluster.now()));
+      const eps = await k8s.list<Endpoints>('Endpoints', namespace);
+      return out(servicesTable(svcs, eps, await k8s.c.now()));
     },
   });
 
@@ -426,11 +459,12 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       'Describe a service: type, selector, ports with targetPort, endpoints (addresses or <none>, and not-ready ones) and events.',
     mutating: false,
     input: z.strictObject({ namespace: ns, name: objName }),
-    async execute({ namespace, name }) {
-      const svc = await get<Service>('Service', name, namespace);
+    async execute({ namespace, name }, { signal }) {
+      const k8s = on(signal);
+      const svc = await k8s.get<Service>('Service', name, namespace);
       let ep: Endpoints | undefined;
       try {
-        ep = (await cluster.get({
+        ep = (await k8s.c.get({
           kind: 'Endpoints',
           apiVersion: 'v1',
           name,
@@ -439,8 +473,8 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       } catch (error) {
         if (!K8sError.isInstance(error) || error.code !== 'not_found') throw error;
       }
-      const evs = await list<KubeEvent>('Event', namespace);
-      return out(describeService(svc, ep, eventsFor(evs, 'Service', name), await cluster.now()));
+      const evs = await k8s.list<KubeEvent>('Event', namespace);
+      return out(describeService(svc, ep, eventsFor(evs, 'Service', name), await k8s.c.now()));
     },
   });
 
@@ -450,10 +484,11 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       'List nodes (like kubectl get nodes): status, roles, age, version, allocatable cpu and memory.',
     mutating: false,
     input: z.strictObject({}),
-    async execute() {
-      const nodes = await list<Node>('Node');
+    async execute(_args, { signal }) {
+      const k8s = on(signal);
+      const nodes = await k8s.list<Node>('Node');
       if (nodes.length === 0) return 'No resources found.';
-      return out(nodesTable(nodes, await cluster.now()));
+      return out(nodesTable(nodes, await k8s.c.now()));
     },
   });
 
@@ -470,14 +505,15 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
         .optional()
         .describe('Show only the pods of this namespace; pods of every namespace when left out'),
     }),
-    async execute({ name, namespace }) {
-      const node = await get<Node>('Node', name);
-      const pods = await list<Pod>('Pod', namespace);
-      const evs = (await list<KubeEvent>('Event')).filter(
+    async execute({ name, namespace }, { signal }) {
+      const k8s = on(signal);
+      const node = await k8s.get<Node>('Node', name);
+      const pods = await k8s.list<Pod>('Pod', namespace);
+      const evs = (await k8s.list<KubeEvent>('Event')).filter(
         (e) => e.involvedObject.kind === 'Node' && e.involvedObject.name === name,
       );
       const visible = allowedNs ? pods.filter((p) => allowedNs.includes(p.metadata.namespace ?? '')) : pods;
-      return out(describeNode(node, visible, evs, await cluster.now()));
+      return out(describeNode(node, visible, evs, await k8s.c.now()));
     },
   });
 
@@ -487,10 +523,11 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       'Get any object as YAML (like kubectl get <kind> <name> -o yaml), e.g. kind ConfigMap, Secret (values masked), PersistentVolumeClaim, ResourceQuota, HorizontalPodAutoscaler, Ingress, NetworkPolicy, StatefulSet, Job.',
     mutating: false,
     input: z.strictObject({ kind: z.string().min(1), name: objName, namespace: genericNs }),
-    async execute({ kind: k, name, namespace }) {
-      const info = await kind(k);
+    async execute({ kind: k, name, namespace }, { signal }) {
+      const k8s = on(signal);
+      const info = await k8s.kind(k);
       checkScope(info);
-      const obj = await get<KubeObject>(info.kind, name, info.namespaced ? namespace : undefined);
+      const obj = await k8s.get<KubeObject>(info.kind, name, info.namespaced ? namespace : undefined);
       return out(toYaml(obj));
     },
   });
@@ -501,13 +538,14 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       'List objects of any kind (like kubectl get <kind>), in a namespace for namespaced kinds: name, status where meaningful, age.',
     mutating: false,
     input: z.strictObject({ kind: z.string().min(1), namespace: genericNs }),
-    async execute({ kind: k, namespace }) {
-      const info = await kind(k);
+    async execute({ kind: k, namespace }, { signal }) {
+      const k8s = on(signal);
+      const info = await k8s.kind(k);
       checkScope(info);
-      const items = await list<KubeObject>(info.kind, info.namespaced ? namespace : undefined);
+      const items = await k8s.list<KubeObject>(info.kind, info.namespaced ? namespace : undefined);
       if (items.length === 0)
         return `No ${info.plural} found${info.namespaced ? ` in ${namespace} namespace` : ''}.`;
-      const now = await cluster.now();
+      const now = await k8s.c.now();
       return out(
         table(
           ['NAME', 'STATUS', 'AGE'],
@@ -527,21 +565,22 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       'Describe any object (like kubectl describe <kind> <name>): metadata, spec and status fields (Secret values as byte counts) and its events.',
     mutating: false,
     input: z.strictObject({ kind: z.string().min(1), name: objName, namespace: genericNs }),
-    async execute({ kind: k, name, namespace }) {
-      const info = await kind(k);
+    async execute({ kind: k, name, namespace }, { signal }) {
+      const k8s = on(signal);
+      const info = await k8s.kind(k);
       checkScope(info);
       const nsName = info.namespaced ? namespace : undefined;
-      const obj = await get<KubeObject>(info.kind, name, nsName);
-      const now = await cluster.now();
+      const obj = await k8s.get<KubeObject>(info.kind, name, nsName);
+      const now = await k8s.c.now();
       if (info.kind === 'Pod')
         return out(
           describePod(
             obj as unknown as Pod,
-            eventsFor(await list<KubeEvent>('Event', nsName), 'Pod', name),
+            eventsFor(await k8s.list<KubeEvent>('Event', nsName), 'Pod', name),
             now,
           ),
         );
-      const evs = nsName ? await list<KubeEvent>('Event', nsName) : [];
+      const evs = nsName ? await k8s.list<KubeEvent>('Event', nsName) : [];
       return out(describeGeneric(obj, eventsFor(evs, info.kind, name), now));
     },
   });
@@ -554,13 +593,14 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       'Restart a pod by deleting it; its controller (ReplicaSet) creates a replacement with a new name. A pod without a controller does not come back.',
     mutating: true,
     input: z.strictObject({ namespace: ns, name: objName }),
-    async execute({ namespace, name }) {
-      const pod = await get<Pod>('Pod', name, namespace);
-      await cluster.delete({ kind: 'Pod', apiVersion: 'v1', name, namespace });
+    async execute({ namespace, name }, { signal }) {
+      const k8s = on(signal);
+      const pod = await k8s.get<Pod>('Pod', name, namespace);
+      await k8s.c.delete({ kind: 'Pod', apiVersion: 'v1', name, namespace });
       const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
       if (!owner) return `pod "${name}" deleted; it had no controller, so nothing will replace it`;
       const hash = pod.metadata.labels?.['pod-template-hash'];
-      const siblings = await list<Pod>('Pod', namespace, hash ? `pod-template-hash=${hash}` : undefined);
+      const siblings = await k8s.list<Pod>('Pod', namespace, hash ? `pod-template-hash=${hash}` : undefined);
       const fresh = siblings.filter(
         (p) =>
           p.metadata.ownerReferences?.some((o) => o.name === owner.name) &&
@@ -576,9 +616,10 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description: 'Set the number of replicas of a deployment.',
     mutating: true,
     input: z.strictObject({ namespace: ns, name: objName, replicas: z.number().int().min(0).max(1000) }),
-    async execute({ namespace, name, replicas }) {
-      const d = await get<Deployment>('Deployment', name, namespace);
-      await cluster.patch(
+    async execute({ namespace, name, replicas }, { signal }) {
+      const k8s = on(signal);
+      const d = await k8s.get<Deployment>('Deployment', name, namespace);
+      await k8s.c.patch(
         { kind: 'Deployment', apiVersion: 'apps/v1', name, namespace },
         { type: 'merge', body: { spec: { replicas } } },
       );
@@ -611,10 +652,11 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       requests: resourcePair.optional(),
       limits: resourcePair.optional(),
     }),
-    async execute({ namespace, deployment, container, requests, limits }) {
+    async execute({ namespace, deployment, container, requests, limits }, { signal }) {
+      const k8s = on(signal);
       if (!requests && !limits)
         throw new K8sError('invalid', 'give requests and/or limits to set', { status: 422 });
-      const d = await get<Deployment>('Deployment', deployment, namespace);
+      const d = await k8s.get<Deployment>('Deployment', deployment, namespace);
       const before = containerOf(d, container).resources ?? {};
       const resources: Record<string, Record<string, string>> = {};
       if (requests)
@@ -625,7 +667,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
         resources.limits = Object.fromEntries(
           Object.entries(limits).filter(([, v]) => v !== undefined),
         ) as Record<string, string>;
-      const after = (await cluster.patch(
+      const after = (await k8s.c.patch(
         { kind: 'Deployment', apiVersion: 'apps/v1', name: deployment, namespace },
         {
           type: 'strategic',
@@ -651,10 +693,11 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       container: objName,
       image: z.string().min(1),
     }),
-    async execute({ namespace, deployment, container, image }) {
-      const d = await get<Deployment>('Deployment', deployment, namespace);
+    async execute({ namespace, deployment, container, image }, { signal }) {
+      const k8s = on(signal);
+      const d = await k8s.get<Deployment>('Deployment', deployment, namespace);
       const before = containerOf(d, container).image;
-      const after = (await cluster.patch(
+      const after = (await k8s.c.patch(
         { kind: 'Deployment', apiVersion: 'apps/v1', name: deployment, namespace },
         {
           type: 'strategic',
@@ -671,9 +714,10 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       'Roll a deployment back to an earlier revision of its pod template (like kubectl rollout undo); default: the previous revision.',
     mutating: true,
     input: z.strictObject({ namespace: ns, name: objName, toRevision: z.number().int().min(1).optional() }),
-    async execute({ namespace, name, toRevision }) {
-      const d = await get<Deployment>('Deployment', name, namespace);
-      const owned = ownedReplicaSets(d, await list<ReplicaSet>('ReplicaSet', namespace));
+    async execute({ namespace, name, toRevision }, { signal }) {
+      const k8s = on(signal);
+      const d = await k8s.get<Deployment>('Deployment', name, namespace);
+      const owned = ownedReplicaSets(d, await k8s.list<ReplicaSet>('ReplicaSet', namespace));
       const current = revisionOf(d);
       const target = toRevision
         ? owned.find((rs) => revisionOf(rs) === toRevision)
@@ -692,7 +736,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
         return `deployment.apps/${name} skipped rollback (current template already matches revision ${current})`;
       const template = JSON.parse(JSON.stringify(target.spec.template)) as Deployment['spec']['template'];
       if (template.metadata?.labels) delete template.metadata.labels['pod-template-hash'];
-      const after = (await cluster.patch(
+      const after = (await k8s.c.patch(
         { kind: 'Deployment', apiVersion: 'apps/v1', name, namespace },
         { type: 'json', body: [{ op: 'replace', path: '/spec/template', value: template }] },
       )) as unknown as Deployment;
