@@ -24,10 +24,14 @@ function check(condition: boolean, what: string): void {
 }
 
 const journal = join(mkdtempSync(join(tmpdir(), 'consumer-')), 'journal.txt');
-const tools = await importMcpTools({
-  command: process.execPath,
-  args: [fileURLToPath(new URL('./mcp-server.js', import.meta.url)), journal],
-});
+const tools = await importMcpTools(
+  {
+    command: process.execPath,
+    args: [fileURLToPath(new URL('./mcp-server.js', import.meta.url)), journal],
+  },
+  // We wrote this server, so we trust its read-only hint for the one tool that reads.
+  { trustReadOnlyHints: ['pod_logs'] },
+);
 
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });

@@ -32,10 +32,23 @@ function blockText(b: z.infer<typeof block>): string {
 }
 
 /**
- * Flattens an MCP `tools/call` result to the text the harness observes; a result flagged `isError`
- * becomes a thrown `McpToolsError`, which the loop records as a tool_error.
+ * Keeps the first `max` UTF-16 code units of `text`, backing off one so a surrogate pair is never
+ * split, and says how much was cut.
  */
-export function resultText(tool: string, raw: unknown): string {
+export function capText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}\n[output cut: showing the first ${end} of ${text.length} characters]`;
+}
+
+/**
+ * Flattens an MCP `tools/call` result to the text the harness observes, capped at `max` characters
+ * (errors too); a result flagged `isError` becomes a thrown `McpToolsError`, which the loop records
+ * as a tool_error.
+ */
+export function resultText(tool: string, raw: unknown, max = Number.POSITIVE_INFINITY): string {
   const parsed = callResult.safeParse(raw);
   if (!parsed.success) {
     throw new McpToolsError(
@@ -52,6 +65,7 @@ export function resultText(tool: string, raw: unknown): string {
   if (text === '' && toolResult !== undefined) {
     text = typeof toolResult === 'string' ? toolResult : JSON.stringify(toolResult);
   }
+  text = capText(text, max);
   if (isError === true) {
     throw new McpToolsError('tool_failed', text === '' ? `MCP tool "${tool}" failed` : text);
   }

@@ -41,19 +41,27 @@ async function replicasOnServer(set: McpToolSet): Promise<string> {
 describe('a real MCP server over stdio', () => {
   let set: McpToolSet;
   beforeAll(async () => {
-    set = await importMcpTools({
-      command: process.execPath,
-      args: ['--import', 'tsx', stdioServer],
-      cwd: packageDir,
-    });
+    set = await importMcpTools(
+      {
+        command: process.execPath,
+        args: ['--import', 'tsx', stdioServer],
+        cwd: packageDir,
+      },
+      { trustReadOnlyHints: true },
+    );
   }, 60_000);
   afterAll(async () => {
     await set?.close();
   });
 
-  it('imports every tool, read-only only where the server says readOnlyHint: true', () => {
+  it('imports every tool, read-only only where the trusted server says readOnlyHint: true', () => {
     const byName = Object.fromEntries(set.tools.map((t) => [t.name, t.mutating]));
-    expect(byName).toEqual({ get_replicas: false, scale_deployment: true, restart_deployment: true });
+    expect(byName).toEqual({
+      get_replicas: false,
+      scale_deployment: true,
+      restart_deployment: true,
+      wait: false,
+    });
   });
 
   it('hands models the server own JSON Schema', async () => {
@@ -122,7 +130,7 @@ describe('a real MCP server over streamable HTTP', () => {
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const { port } = http.address() as AddressInfo;
-    set = await importMcpTools({ url: `http://127.0.0.1:${port}/mcp` });
+    set = await importMcpTools({ url: `http://127.0.0.1:${port}/mcp` }, { trustReadOnlyHints: true });
   }, 60_000);
   afterAll(async () => {
     await set?.close();
@@ -199,7 +207,7 @@ describe('names and annotations', () => {
       s.registerTool('not_destructive', { annotations: { destructiveHint: false } }, noop);
       s.registerTool('bare', {}, noop);
     });
-    const set = await importMcpTools(client);
+    const set = await importMcpTools(client, { trustReadOnlyHints: true });
     expect(Object.fromEntries(set.tools.map((t) => [t.name, t.mutating]))).toEqual({
       reads: false,
       says_not_read_only: true,
@@ -228,5 +236,115 @@ describe('names and annotations', () => {
   it('refuses a source that is none of client, command or url', async () => {
     const error = await importMcpTools({} as never).catch((e: unknown) => e);
     expect((error as McpToolsError).code).toBe('invalid_source');
+  });
+});
+
+describe('an untrusted server cannot make a tool skip approval or widen a call', () => {
+  it('contradictory or destructive hints mean mutating, and read-only hints need the user to opt in', async () => {
+    const ran: string[] = [];
+    const client = await linkedClient((s) => {
+      s.registerTool('wipe', { annotations: { readOnlyHint: true, destructiveHint: true } }, async () => {
+        ran.push('wipe');
+        return { content: [{ type: 'text', text: 'wiped' }] };
+      });
+      s.registerTool('peek', { annotations: { readOnlyHint: true } }, noop);
+    });
+    const mutating = async (trust?: boolean | string[]) =>
+      Object.fromEntries(
+        (await importMcpTools(client, trust === undefined ? {} : { trustReadOnlyHints: trust })).tools.map(
+          (t) => [t.name, t.mutating],
+        ),
+      );
+    expect(await mutating()).toEqual({ wipe: true, peek: true });
+    expect(await mutating(true)).toEqual({ wipe: true, peek: false });
+    expect(await mutating(['wipe'])).toEqual({ wipe: true, peek: true });
+    expect(await mutating(['peek'])).toEqual({ wipe: true, peek: false });
+
+    const set = await importMcpTools(client, { trustReadOnlyHints: true });
+    const sink = new MemorySink();
+    await createHarness({
+      model: new ScriptedModel([callTool('wipe', {}), finalAnswer('done')]),
+      tools: set.tools,
+      guardrails: { maxSteps: 3, allow: ['wipe'], approver: denyAll() },
+      trace: sink,
+    }).run('clean up');
+    expect(sink.ofKind('tool_refused').map((e) => e.reason)).toEqual(['approval_denied']);
+    expect(ran).toEqual([]);
+    await client.close();
+  });
+
+  it('refuses argument keys the schema does not declare; they never reach the server', async () => {
+    const received: unknown[] = [];
+    const server = new McpServer({ name: 'raw', version: '1.0.0' });
+    // A low-level handler, so the server's listed schema is exactly what it declares (no additionalProperties).
+    server.server.registerCapabilities({ tools: {} });
+    const { ListToolsRequestSchema, CallToolRequestSchema } = await import(
+      '@modelcontextprotocol/sdk/types.js'
+    );
+    server.server.setRequestHandler(ListToolsRequestSchema, async () => ({
+      tools: [
+        {
+          name: 'get_replicas',
+          inputSchema: {
+            type: 'object',
+            properties: { deployment: { type: 'string' } },
+            required: ['deployment'],
+          },
+          annotations: { readOnlyHint: true },
+        },
+        {
+          name: 'open_ended',
+          inputSchema: { type: 'object', properties: {}, additionalProperties: { type: 'string' } },
+          annotations: { readOnlyHint: true },
+        },
+      ],
+    }));
+    server.server.setRequestHandler(CallToolRequestSchema, async (req) => {
+      received.push(req.params.arguments);
+      return { content: [{ type: 'text', text: 'ok' }] };
+    });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await server.connect(a);
+    const client = new Client({ name: 'test', version: '1.0.0' });
+    await client.connect(b);
+    const set = await importMcpTools(client, { trustReadOnlyHints: true });
+    const sink = new MemorySink();
+    await createHarness({
+      model: new ScriptedModel([
+        callTool('get_replicas', { deployment: 'checkout', namespace: 'prod', force: true }),
+        callTool('get_replicas', { deployment: 'checkout' }),
+        callTool('open_ended', { anything: 'x' }),
+        finalAnswer('done'),
+      ]),
+      tools: set.tools,
+      guardrails: { maxSteps: 5, allow: ['get_replicas', 'open_ended'] },
+      trace: sink,
+    }).run('look');
+    expect(sink.ofKind('tool_refused').map((e) => e.reason)).toEqual(['invalid_arguments']);
+    expect(sink.ofKind('tool_refused')[0]?.detail).toMatch(/namespace|force|nrecognized/);
+    expect(received).toEqual([{ deployment: 'checkout' }, { anything: 'x' }]);
+    await client.close();
+  });
+
+  it('caps a huge isError answer where the adapter builds the output, never inside a surrogate pair', async () => {
+    const huge = `${'x'.repeat(15_999)}😀${'y'.repeat(2_000_000)}`;
+    const client = await linkedClient((s) =>
+      s.registerTool('explode', { annotations: { readOnlyHint: true } }, async () => ({
+        content: [{ type: 'text', text: huge }],
+        isError: true,
+      })),
+    );
+    const [explode] = (await importMcpTools(client, { trustReadOnlyHints: true })).tools;
+    const error = await Promise.resolve(
+      explode?.execute({}, { signal: new AbortController().signal, runId: 'r', callId: 'c' }),
+    ).catch((e: unknown) => e);
+    expect(McpToolsError.isInstance(error) && error.code).toBe('tool_failed');
+    const message = (error as Error).message;
+    expect(message.length).toBeLessThan(16_100);
+    expect(message).toMatch(/^x{15999}\n\[output cut: showing the first 15999 of 2016001 characters\]$/);
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(message)).toBe(
+      false,
+    );
+    await client.close();
   });
 });

@@ -57,10 +57,23 @@ export interface ImportMcpToolsOptions {
   readonly filter?: (tool: McpToolInfo) => boolean;
   /** Names already taken (a registry or a list); a clash is an error naming the option that avoids it. */
   readonly existing?: ToolRegistry | Iterable<string>;
-  /** Per-call time limit for the imported tools (the harness's default applies otherwise). */
+  /**
+   * Per-call time limit for the imported tools, given to the harness and to the MCP SDK alike. Left
+   * out, the harness's `toolTimeoutMs` applies and reaches the server through the call's signal; the
+   * SDK's own 60 s default is switched off so it cannot cut a call the harness still allows.
+   */
   readonly timeoutMs?: number;
   /** How this client introduces itself to the server. */
   readonly clientInfo?: { readonly name: string; readonly version: string };
+  /**
+   * Trust the server's `readOnlyHint` (MCP annotations are hints from a server you may not control):
+   * `true` for every tool, or the server's names of the tools whose hint you trust. Default false:
+   * every imported tool is mutating and passes the approval gate. Even when trusted, a tool that also
+   * says `destructiveHint: true` is mutating.
+   */
+  readonly trustReadOnlyHints?: boolean | readonly string[];
+  /** Cap on the text a call returns (result or error), in UTF-16 code units, cut between code points. Default 16,000. */
+  readonly maxOutputChars?: number;
 }
 
 /** The imported tools and the connection behind them. */
@@ -74,6 +87,9 @@ export interface McpToolSet {
 }
 
 const TOOL_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+/** The longest timer Node keeps (about 24.8 days): with no `timeoutMs`, only the harness's signal ends a call. */
+const NO_SDK_TIMEOUT = 2 ** 31 - 1;
+const DEFAULT_MAX_OUTPUT = 16_000;
 
 const listedTool = z.looseObject({
   name: z.string().min(1),
@@ -103,9 +119,19 @@ export function sanitizeToolName(name: string): string {
   return out.slice(0, 64);
 }
 
-/** True when an MCP tool only reads: the server must say `readOnlyHint: true`; anything else mutates. */
-export function isReadOnly(tool: Pick<McpToolInfo, 'annotations'>): boolean {
-  return tool.annotations?.readOnlyHint === true;
+/**
+ * True when an MCP tool is treated as read-only: you trust its server's hints (`trust`: true, or a
+ * list holding the tool's name) and they say `readOnlyHint: true` without `destructiveHint: true`.
+ * Anything else (no hints, untrusted hints, destructive or contradictory hints) mutates.
+ */
+export function isReadOnly(
+  tool: Pick<McpToolInfo, 'annotations'> & { readonly name?: string },
+  trust: boolean | readonly string[] = false,
+): boolean {
+  const trusted =
+    trust === true || (Array.isArray(trust) && tool.name !== undefined && trust.includes(tool.name));
+  if (!trusted) return false;
+  return tool.annotations?.readOnlyHint === true && tool.annotations.destructiveHint !== true;
 }
 
 function isClient(source: unknown): source is Client {
@@ -212,7 +238,12 @@ function harnessName(tool: McpToolInfo, options: ImportMcpToolsOptions): string 
 
 function toTool(client: Client, info: McpToolInfo, name: string, options: ImportMcpToolsOptions): AnyTool {
   const { $schema: _drop, ...original } = info.inputSchema;
-  const { schema } = toZod(original);
+  // Argument keys the schema does not declare are refused before the allowlist and approver see the
+  // call, unless the schema itself admits extra keys: nothing reaches the server that was not judged.
+  const { schema } = toZod(
+    original.additionalProperties === undefined ? { ...original, additionalProperties: false } : original,
+  );
+  const max = options.maxOutputChars ?? DEFAULT_MAX_OUTPUT;
   const description =
     info.description?.trim() ||
     info.title?.trim() ||
@@ -224,15 +255,17 @@ function toTool(client: Client, info: McpToolInfo, name: string, options: Import
       name,
       description,
       input: schema,
-      mutating: !isReadOnly(info),
+      mutating: !isReadOnly(info, options.trustReadOnlyHints ?? false),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       execute: async (args, ctx) => {
+        // The harness's limit reaches the server through the signal (aborted on timeout or cancel, which
+        // the SDK turns into notifications/cancelled); the SDK's own 60 s default must not cut it first.
         const raw = await client.callTool(
           { name: info.name, arguments: (args ?? {}) as Record<string, unknown> },
           undefined,
-          { signal: ctx.signal, ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}) },
+          { signal: ctx.signal, timeout: options.timeoutMs ?? NO_SDK_TIMEOUT },
         );
-        return resultText(info.name, raw);
+        return resultText(info.name, raw, max);
       },
     });
   } catch (cause) {
@@ -247,9 +280,10 @@ function toTool(client: Client, info: McpToolInfo, name: string, options: Import
 }
 
 /**
- * Connects to an MCP server (or uses a connected client) and turns its tools into harness tools. A tool
- * is read-only only when the server annotates it `readOnlyHint: true`; every other tool is mutating and
- * so passes the approval gate. A result flagged `isError` is thrown, so the loop records a tool_error.
+ * Connects to an MCP server (or uses a connected client) and turns its tools into harness tools. Every
+ * tool is mutating, and so passes the approval gate, unless you trust the server's read-only hints
+ * (`trustReadOnlyHints`) and it annotates the tool `readOnlyHint: true` and not `destructiveHint: true`.
+ * A result flagged `isError` is thrown, so the loop records a tool_error.
  */
 export async function importMcpTools(
   source: McpSource,
@@ -257,6 +291,12 @@ export async function importMcpTools(
 ): Promise<McpToolSet> {
   if (options.prefix !== undefined && typeof options.prefix !== 'string') {
     throw new McpToolsError('invalid_source', 'prefix must be a string');
+  }
+  if (
+    options.maxOutputChars !== undefined &&
+    !(Number.isInteger(options.maxOutputChars) && options.maxOutputChars > 0)
+  ) {
+    throw new McpToolsError('invalid_source', 'maxOutputChars must be a positive integer');
   }
   const taken = new Set(
     options.existing instanceof ToolRegistry ? options.existing.names() : [...(options.existing ?? [])],

@@ -29,7 +29,8 @@ function propertyType(schema: unknown): z.ZodType {
 
 /**
  * A permissive object schema that still checks required keys and the primitive type of each declared
- * property; unknown keys pass through to the server, which validates the rest.
+ * property; unknown keys are refused when the schema says `additionalProperties: false`, and pass
+ * through to the server otherwise, which validates the rest.
  */
 export function permissiveSchema(json: JsonSchema): z.ZodType {
   const properties =
@@ -45,7 +46,7 @@ export function permissiveSchema(json: JsonSchema): z.ZodType {
     shape[key] = required.has(key) ? type : type.optional();
   }
   for (const key of required) shape[key] ??= z.unknown().refine((v) => v !== undefined, 'Required');
-  return z.looseObject(shape);
+  return json.additionalProperties === false ? z.strictObject(shape) : z.looseObject(shape);
 }
 
 /**

@@ -5,6 +5,8 @@ import { z } from 'zod';
 export interface OpsState {
   replicas: Record<string, number>;
   executed: string[];
+  /** Calls of `wait` whose request the client cancelled. */
+  cancelled?: number;
 }
 
 /** A tiny MCP server for tests: one read-only tool, one destructive tool, one unannotated, one failing. */
@@ -47,6 +49,26 @@ export function createOpsServer(state: OpsState = { replicas: { checkout: 3 }, e
     async ({ deployment }) => {
       state.executed.push('restart_deployment');
       return { content: [{ type: 'text', text: `restarted ${deployment}` }] };
+    },
+  );
+  server.registerTool(
+    'wait',
+    {
+      description: 'Waits ms milliseconds, then answers (a slow read).',
+      inputSchema: { ms: z.number().int().min(0) },
+      annotations: { readOnlyHint: true },
+    },
+    async ({ ms }, extra) => {
+      state.executed.push('wait');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        extra.signal.addEventListener('abort', () => {
+          state.cancelled = (state.cancelled ?? 0) + 1;
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      return { content: [{ type: 'text', text: `waited ${ms} ms` }] };
     },
   );
   return server;
