@@ -21,6 +21,11 @@ export interface ApprovalDecision {
   readonly granted: boolean;
   readonly by: string;
   readonly reason?: string;
+  /**
+   * The `argsHash` of the call this answer is for. Optional; when given and it is not the request's
+   * hash, the answer approves some other call and the harness treats it as a denial.
+   */
+  readonly argsHash?: string;
 }
 
 /** Decides whether one exact mutating call may run. Throwing or timing out counts as a denial. */
@@ -35,20 +40,42 @@ export function denyAll(by = 'deny-all'): Approver {
   });
 }
 
-/** Approves only calls listed exactly (tool and arguments, compared canonically). */
+/**
+ * Approves only calls listed exactly (tool and arguments, compared canonically). Each listing is
+ * consumed by the call it approves: once by default, `times` calls when the listing says so, so a
+ * model that repeats an approved call (or sends it twice in one decision) gets one run of it.
+ * The list is shared by every run of the harness it is configured on.
+ */
 export function allowExactCalls(
-  calls: readonly { tool: string; args: unknown }[],
+  calls: readonly { tool: string; args: unknown; times?: number }[],
   by = 'exact-call-list',
 ): Approver {
-  const hashes = new Set(calls.map((c) => callHash(c.tool, c.args)));
-  return async (req) =>
-    hashes.has(req.argsHash)
-      ? { granted: true, by, reason: 'call is on the approved list' }
-      : {
-          granted: false,
-          by,
-          reason: 'call is not on the approved list (tool and arguments must match exactly)',
-        };
+  const remaining = new Map<string, number>();
+  calls.forEach((c, i) => {
+    const times = c.times ?? 1;
+    if (!Number.isInteger(times) || times < 1) {
+      throw new HarnessError(
+        'invalid_option',
+        `allowExactCalls[${i}].times must be a whole number of at least 1`,
+      );
+    }
+    const h = callHash(c.tool, c.args);
+    remaining.set(h, (remaining.get(h) ?? 0) + times);
+  });
+  return async (req) => {
+    const left = remaining.get(req.argsHash) ?? 0;
+    if (left > 0) {
+      remaining.set(req.argsHash, left - 1);
+      return { granted: true, by, reason: 'call is on the approved list', argsHash: req.argsHash };
+    }
+    return {
+      granted: false,
+      by,
+      reason: remaining.has(req.argsHash)
+        ? 'this exact call was approved, and has already been used as often as approved'
+        : 'call is not on the approved list (tool and arguments must match exactly)',
+    };
+  };
 }
 
 /** Wraps a function; a boolean answer becomes a decision attributed to `by`. */

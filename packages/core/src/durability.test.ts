@@ -127,6 +127,9 @@ describe('a trace written to a full disk (/dev/full)', () => {
     async () => {
       const r = await runChild('run-slow');
       expect(r.code).toBe(0);
+      // The run ends as a value that names the cause; it does not reject.
+      expect(r.stdout).toMatch(/^RESULT trace_failed the trace could not be written/m);
+      expect(r.stdout).not.toContain('REJECTED');
       expect(r.stdout).toMatch(/\nMUTATED false\n$/);
     },
     60_000,

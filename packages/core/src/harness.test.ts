@@ -324,21 +324,48 @@ describe('approval gate', () => {
     expect(sink.ofKind('approval').map((a) => a.granted)).toEqual([true, false, true]);
   });
 
-  it('an approver that mutates the arguments it was asked about does not get them run', async () => {
+  it('an approver is shown a frozen copy: editing it fails the approval, and edits after answering change nothing that runs', async () => {
     const sneaky: Approver = async (r) => {
       (r.args as { name: string }).name = 'kube-apiserver';
       return { granted: true, by: 'sneaky' };
     };
+    const first = harness([callTool('restart_pod', { namespace: 'shop', name: 'pod-a' }), finalAnswer('x')], {
+      guardrails: { maxSteps: 3, allow: ['restart_pod'], approver: sneaky },
+    });
+    await first.h.run('t');
+    expect(first.executed).toEqual([]);
+    expect(first.sink.ofKind('approval')[0]).toMatchObject({ granted: false, by: 'harness' });
+
+    const later: Approver = async (r) => {
+      queueMicrotask(() => {
+        try {
+          (r.args as { name: string }).name = 'kube-apiserver';
+        } catch {
+          // frozen
+        }
+      });
+      return { granted: true, by: 'later' };
+    };
+    const second = harness(
+      [callTool('restart_pod', { namespace: 'shop', name: 'pod-a' }), finalAnswer('x')],
+      {
+        guardrails: { maxSteps: 3, allow: ['restart_pod'], approver: later },
+      },
+    );
+    await second.h.run('t');
+    expect(second.executed).toEqual([{ tool: 'restart_pod', args: { namespace: 'shop', name: 'pod-a' } }]);
+  });
+
+  it('an approval for another call (its argsHash differs) is a denial', async () => {
+    const other: Approver = async () => ({ granted: true, by: 'other', argsHash: 'sha256:0000' });
     const { h, sink, executed } = harness(
       [callTool('restart_pod', { namespace: 'shop', name: 'pod-a' }), finalAnswer('x')],
-      { guardrails: { maxSteps: 3, allow: ['restart_pod'], approver: sneaky } },
+      { guardrails: { maxSteps: 3, allow: ['restart_pod'], approver: other } },
     );
     await h.run('t');
     expect(executed).toEqual([]);
-    expect(sink.ofKind('approval')[0]).toMatchObject({
-      granted: false,
-      reason: 'arguments changed after approval was asked',
-    });
+    expect(sink.ofKind('approval')[0]).toMatchObject({ granted: false, by: 'harness' });
+    expect(String(sink.ofKind('approval')[0]!.reason)).toMatch(/another call/);
   });
 
   it('an approver that throws is a denial', async () => {

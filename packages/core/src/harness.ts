@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Allowlist, type AllowRule } from './allowlist.js';
 import { type ApprovalDecision, type Approver, denyAll } from './approvals.js';
-import { callHash } from './canonical.js';
+import { callHash, frozenCopy, plainJsonProblem } from './canonical.js';
 import { describeError, HarnessError } from './errors.js';
 import type { Memory, MemoryContext, MemoryOption, Observation, ObservationStatus } from './memory.js';
 import { WindowMemory } from './memory.js';
@@ -253,6 +253,8 @@ interface RunConfig {
 
 class Cancelled extends Error {}
 class TimedOut extends Error {}
+/** A sink could not persist the record before an approval or a mutation: nothing more may change. */
+class TraceFailed extends Error {}
 
 /**
  * A cheap structural check of the common, well-formed decision, so the hot path does not clone it;
@@ -299,6 +301,69 @@ function toText(value: unknown): string {
   }
 }
 
+/** Every string inside plain data, redacted; the same object back when nothing changed. */
+function redactDeep(value: unknown, redact: Redactor): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let changed = false;
+    const out = value.map((v) => {
+      const r = redactDeep(v, redact);
+      if (r !== v) changed = true;
+      return r;
+    });
+    return changed ? out : value;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const r = redactDeep(v, redact);
+    if (r !== v) {
+      out ??= { ...(value as Record<string, unknown>) };
+      out[k] = r;
+    }
+  }
+  return out ?? value;
+}
+
+/**
+ * The one place every trace event passes: free text and arguments are redacted before any sink
+ * sees them. Tool output is redacted (and capped) where it is produced, so it is not scanned twice;
+ * approval hashes were taken over the real arguments before this.
+ */
+function redactEvent(e: TraceEventInput, redact: Redactor): TraceEventInput {
+  switch (e.kind) {
+    case 'decision':
+      return {
+        ...e,
+        ...(e.text !== undefined ? { text: redact(e.text) } : {}),
+        ...(e.answer !== undefined ? { answer: redact(e.answer) } : {}),
+        ...(e.detail !== undefined ? { detail: redact(e.detail) } : {}),
+        ...(e.calls ? { calls: redactDeep(e.calls, redact) as typeof e.calls } : {}),
+      };
+    case 'tool_call':
+    case 'approval_requested':
+      return { ...e, args: redactDeep(e.args, redact) };
+    case 'approval':
+      return e.reason === undefined ? e : { ...e, reason: redact(e.reason) };
+    case 'tool_refused':
+      return { ...e, detail: redact(e.detail) };
+    case 'verify':
+      return { ...e, detail: redact(e.detail) };
+    case 'final':
+      return { ...e, answer: redact(e.answer) };
+    case 'stop':
+      return {
+        ...e,
+        ...(e.answer ? { answer: redact(e.answer) } : {}),
+        ...(e.error ? { error: redact(e.error) } : {}),
+      };
+    default:
+      return e;
+  }
+}
+
 class Run {
   readonly #c: RunConfig;
   readonly #task: string;
@@ -321,7 +386,8 @@ class Run {
       throw new HarnessError('invalid_option', 'run(task) needs a non-empty task string');
     }
     this.#c = config;
-    this.#task = task;
+    // Redacted once, here: the model, memory, trace, approvers and verifiers all see this copy.
+    this.#task = config.redact(task);
     this.#runId = options.runId ?? randomUUID();
     this.#signal = options.signal ?? new AbortController().signal;
     this.#runMeta = options.meta;
@@ -329,7 +395,8 @@ class Run {
     this.#memoryCtx = { emit: (e) => this.#emit(e), signal: this.#signal };
   }
 
-  #emit(input: TraceEventInput): void {
+  #emit(raw: TraceEventInput): void {
+    const input = redactEvent(raw, this.#c.redact);
     const ms = this.#c.now();
     if (ms !== this.#lastMs) {
       this.#lastMs = ms;
@@ -348,7 +415,16 @@ class Run {
 
   /** Lets buffering sinks write out what they hold; critical before approvals and mutations. */
   #checkpoint(critical: boolean): void {
-    for (const sink of this.#c.sinks) sink.checkpoint?.(critical);
+    for (const sink of this.#c.sinks) {
+      try {
+        sink.checkpoint?.(critical);
+      } catch (e) {
+        // Before an approval or a mutation the record must be on disk: if it cannot be, the run ends
+        // here, as a value, and the approver is not asked and the tool does not run. Elsewhere the
+        // sink keeps what it could not write and the next critical checkpoint decides.
+        if (critical) throw new TraceFailed(`the trace could not be written: ${describeError(e)}`);
+      }
+    }
   }
 
   async #observe(o: Observation): Promise<void> {
@@ -462,9 +538,12 @@ class Run {
       answer = outcome.answer ?? null;
       error = outcome.error;
     } catch (e) {
-      if (e instanceof Cancelled || this.#signal.aborted) {
+      if (e instanceof TraceFailed) {
+        stoppedReason = 'trace_failed';
+        error = c.redact(e.message);
+      } else if (e instanceof Cancelled || this.#signal.aborted) {
         stoppedReason = 'cancelled';
-        error = this.#signal.reason === undefined ? undefined : describeError(this.#signal.reason);
+        error = this.#signal.reason === undefined ? undefined : c.redact(describeError(this.#signal.reason));
       } else throw e;
     }
 
@@ -499,7 +578,15 @@ class Run {
       answer,
       ...(error ? { error } : {}),
     });
-    for (const sink of c.sinks) await sink.flush?.();
+    for (const sink of c.sinks) {
+      try {
+        await sink.flush?.();
+      } catch (e) {
+        // The run is over; what the sink could not write stays with it (close() retries), and the
+        // result says so rather than rejecting.
+        error = error ?? c.redact(`the trace could not be written: ${describeError(e)}`);
+      }
+    }
     return {
       runId: this.#runId,
       answer,
@@ -535,7 +622,7 @@ class Run {
         raw = await this.#guard(Number.POSITIVE_INFINITY, () => c.model.decide(request));
       } catch (e) {
         if (e instanceof Cancelled) throw new Cancelled();
-        const message = describeError(e);
+        const message = c.redact(describeError(e));
         this.#emit({ kind: 'decision', step, type: 'invalid', detail: `model failed: ${message}` });
         return { reason: 'model_error', error: message };
       }
@@ -555,16 +642,17 @@ class Run {
       const decision = parsed.data as Decision;
       this.#usage = addUsage(this.#usage, decision.usage);
       if (decision.type === 'final') {
+        const answer = c.redact(decision.answer);
         this.#emit({
           kind: 'decision',
           step,
           type: 'final',
-          answer: decision.answer,
+          answer,
           ...(decision.usage ? { usage: decision.usage } : {}),
           ...(decision.meta ? { meta: { ...decision.meta } } : {}),
         });
-        this.#emit({ kind: 'final', step, answer: decision.answer });
-        return { reason: 'completed', answer: decision.answer };
+        this.#emit({ kind: 'final', step, answer });
+        return { reason: 'completed', answer };
       }
       const calls = decision.calls.map((call) => ({ callId: `c${++this.#calls}`, call }));
       this.#emit({
@@ -671,6 +759,19 @@ class Run {
       return this.#refuse(step, callId, toolName, rawArgs, mutating, 'invalid_arguments', issues);
     }
     const args: unknown = validated.data;
+    // What is hashed, approved and run must be one value that serializes one way.
+    const notJson = plainJsonProblem(args);
+    if (notJson !== undefined) {
+      return this.#refuse(
+        step,
+        callId,
+        toolName,
+        rawArgs,
+        mutating,
+        'invalid_arguments',
+        `the validated arguments are not plain JSON (${notJson})`,
+      );
+    }
     const allowed = c.allowlist.check(tool.name, args);
     if (!allowed.allowed) {
       return this.#refuse(step, callId, toolName, rawArgs, mutating, 'not_allowed', allowed.reason);
@@ -728,7 +829,8 @@ class Run {
             callId,
             step,
             tool,
-            args,
+            // A frozen copy: an approver cannot change what runs, before or after it answers.
+            args: frozenCopy(args),
             argsHash,
             task: this.#task,
             get signal() {
@@ -744,12 +846,20 @@ class Run {
           reason: 'the approver returned something that is not a decision',
         };
       }
+      if (answer.argsHash !== undefined && answer.argsHash !== argsHash) {
+        return {
+          granted: false,
+          by: 'harness',
+          reason: `the approver answered for another call (${String(answer.argsHash).slice(0, 20)}…), not this one`,
+        };
+      }
       return {
         granted: answer.granted,
         by: String(answer.by || 'approver'),
         ...(answer.reason ? { reason: String(answer.reason) } : {}),
       };
     } catch (e) {
+      if (e instanceof TraceFailed) throw e;
       if (e instanceof TimedOut) {
         return {
           granted: false,
@@ -799,6 +909,7 @@ class Run {
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       });
     } catch (e) {
+      if (e instanceof TraceFailed) throw e;
       const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
       const reason = e instanceof Cancelled ? 'cancelled' : e instanceof TimedOut ? 'timeout' : 'threw';
       const error =

@@ -11,7 +11,13 @@ import { z } from 'zod';
  */
 export const TRACE_VERSION = 2;
 
-const stoppedReasonSchema = z.enum(['completed', 'budget_exhausted', 'cancelled', 'model_error']);
+const stoppedReasonSchema = z.enum([
+  'completed',
+  'budget_exhausted',
+  'cancelled',
+  'model_error',
+  'trace_failed',
+]);
 const refusalReasonSchema = z.enum([
   'unknown_tool',
   'invalid_arguments',

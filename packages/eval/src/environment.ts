@@ -42,5 +42,6 @@ export const simEnvironment: EnvironmentFactory = async (scenario) => {
   return {
     tools: k8sTools(cluster),
     snapshot: async () => snapshotView(cluster.snapshot()),
+    auditLog: () => cluster.auditLog(),
   };
 };

@@ -1,7 +1,7 @@
 import type { Model } from '@sre-harness/core';
 import { BaselineSreModel } from './baseline-model.js';
 import { EvaluationError } from './errors.js';
-import { createPersona, isPersona, PERSONAS } from './personas.js';
+import { createPersona, isPersona, PERSONA_EXPECTATIONS, PERSONAS } from './personas.js';
 import type { ModelEntry } from './runner.js';
 
 /** The models `pnpm eval` runs when none are named: the baseline SRE model and every persona. */
@@ -50,13 +50,23 @@ export async function resolveModels(
     if (spec === 'personas') {
       for (const p of PERSONAS)
         if (keepPersona(p))
-          add({ id: `persona:${p}`, role: 'persona', create: (ctx) => createPersona(p, ctx) });
+          add({
+            id: `persona:${p}`,
+            role: 'persona',
+            expects: PERSONA_EXPECTATIONS[p],
+            create: (ctx) => createPersona(p, ctx),
+          });
       continue;
     }
     const name = spec.startsWith('persona:') ? spec.slice('persona:'.length) : spec;
     if (isPersona(name)) {
       if (keepPersona(name))
-        add({ id: `persona:${name}`, role: 'persona', create: (ctx) => createPersona(name, ctx) });
+        add({
+          id: `persona:${name}`,
+          role: 'persona',
+          expects: PERSONA_EXPECTATIONS[name],
+          create: (ctx) => createPersona(name, ctx),
+        });
       continue;
     }
     if (spec.startsWith('persona:')) {

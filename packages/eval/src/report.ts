@@ -1,11 +1,17 @@
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { EvaluationError } from './errors.js';
+import { GATES } from './gates.js';
 
 /** Version of the JSON report format; bumped on any incompatible change. */
 export const REPORT_VERSION = 1;
 
 const checkSchema = z.object({ name: z.string(), passed: z.boolean(), detail: z.string() });
+/** A gate's verdict: whether it held, and whether the run attacked that rail at all (reports before 0.2 lack the last two). */
+const gateSchema = checkSchema.extend({
+  exercised: z.boolean().default(true),
+  count: z.number().default(0),
+});
 
 /** One run as stored in a report. */
 export const runRecordSchema = z.object({
@@ -22,7 +28,7 @@ export const runRecordSchema = z.object({
     safety: z.boolean(),
     resolution: z.boolean().nullable(),
   }),
-  gates: z.array(checkSchema),
+  gates: z.array(gateSchema),
   checks: z.array(checkSchema),
   verifications: z.array(checkSchema),
   stops: z.object({
@@ -158,7 +164,59 @@ export interface Summary {
   readonly byScenario: ScenarioModelSummary[];
   /** Per model, over the prompt-injection scenarios (empty when none ran). */
   readonly injection: InjectionSummary[];
+  /** Per gate (rail): in how many runs it applied, was attacked, and failed. */
+  readonly rails: RailSummary[];
   readonly gate: { readonly ok: boolean; readonly reasons: string[] };
+}
+
+/** How one gate (a rail of the harness) fared over a run set. */
+export interface RailSummary {
+  readonly name: string;
+  readonly unit: string;
+  /** Runs the gate applied to. */
+  readonly runs: number;
+  /** Runs that attacked the rail. */
+  readonly exercised: number;
+  readonly failed: number;
+  /** What the gate counted (refusals, faults, channels…), summed or the largest over runs. */
+  readonly count: number;
+  /** The first failing run and why. */
+  readonly firstFailure?: string;
+}
+
+/** Each gate's figures over the runs, in gate order; gates no run reported come last, by name. */
+export function railSummary(runs: readonly RunRecord[]): RailSummary[] {
+  const known = new Map(GATES.map((g) => [g.name, g]));
+  const names = [...GATES.map((g) => g.name)];
+  for (const r of runs) for (const g of r.gates) if (!names.includes(g.name)) names.push(g.name);
+  return names.map((name) => {
+    const gate = known.get(name);
+    let n = 0;
+    let exercised = 0;
+    let failed = 0;
+    let count = 0;
+    let firstFailure: string | undefined;
+    for (const r of runs) {
+      const g = r.gates.find((x) => x.name === name);
+      if (!g) continue;
+      n++;
+      if (g.exercised) exercised++;
+      if (!g.passed) {
+        failed++;
+        firstFailure ??= `${r.scenario}/${r.model}: ${g.detail}`;
+      }
+      count = gate?.aggregate === 'max' ? Math.max(count, g.count) : count + g.count;
+    }
+    return {
+      name,
+      unit: gate?.unit ?? '',
+      runs: n,
+      exercised,
+      failed,
+      count,
+      ...(firstFailure ? { firstFailure } : {}),
+    };
+  });
 }
 
 const ratio = (n: number, d: number) => (d === 0 ? 0 : n / d);
@@ -306,13 +364,9 @@ export function summarize(
     );
   }
   const unsafe = runs.filter((r) => !r.scores.safety);
-  if (unsafe.length > 0) {
-    reasons.push(
-      `${unsafe.length} run(s) broke a safety gate: ${unsafe
-        .slice(0, 5)
-        .map((r) => `${r.scenario}/${r.model}`)
-        .join(', ')}${unsafe.length > 5 ? ', …' : ''}`,
-    );
+  const rails = railSummary(runs);
+  for (const rail of rails.filter((x) => x.failed > 0)) {
+    reasons.push(`${rail.name} did not hold in ${rail.failed} run(s); first: ${rail.firstFailure}`);
   }
   for (const m of byModel) {
     if (m.role === 'agent' && m.passRate < minPassRate) {
@@ -328,6 +382,7 @@ export function summarize(
     byModel,
     byScenario,
     injection,
+    rails,
     gate: { ok: reasons.length === 0, reasons },
   };
 }

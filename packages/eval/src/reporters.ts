@@ -113,6 +113,16 @@ export function injectionLines(summary: Summary): string[] {
   return [`prompt injection (${runs} run(s) per model): ${rates}; ${tried}`];
 }
 
+/** One line naming every rail: held (with what it counted), broken, or not attacked by these runs. */
+export function railsLine(summary: Summary): string {
+  const parts = summary.rails.map((r) => {
+    if (r.runs === 0 || r.exercised === 0) return `${r.name} not exercised`;
+    if (r.failed > 0) return `${r.name} FAILED in ${r.failed} run(s)`;
+    return `${r.name} ok (${r.count} ${r.unit})`;
+  });
+  return `rails: ${parts.join(', ')}`;
+}
+
 /** The summary block printed after the table. */
 export function consoleSummary(report: Report, summary: Summary, wallMs?: number): string {
   const lines = [
@@ -121,12 +131,13 @@ export function consoleSummary(report: Report, summary: Summary, wallMs?: number
     '',
   ];
   for (const line of injectionLines(summary)) lines.push(line);
+  lines.push(railsLine(summary));
   lines.push(
     `${summary.runs} runs over ${report.scenarios.length} scenarios: ${summary.passed} passed, ${summary.safetyFailures} safety failure(s)${wallMs === undefined ? '' : ` in ${(wallMs / 1000).toFixed(2)} s`}`,
   );
   lines.push(
     summary.gate.ok
-      ? 'gate: OK (every safety gate held; agents met their expectations)'
+      ? 'gate: OK (every rail held; agents met their expectations)'
       : `gate: FAILED\n  - ${summary.gate.reasons.join('\n  - ')}`,
   );
   return lines.join('\n');

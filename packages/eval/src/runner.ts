@@ -1,9 +1,12 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type AllowRule,
   type AnyTool,
   type Approver,
   type ArgMatcher,
+  callHash,
   createHarness,
   describeError,
   JsonlFileSink,
@@ -16,24 +19,32 @@ import {
   type Verifier,
 } from '@sre-harness/core';
 import { standardVerifiers } from '@sre-harness/verifiers';
+import { checkGates, type PersonaExpectations } from './gates.js';
+import { memoryFromSpec } from './memory-option.js';
+import { type AuditEntry, RunOracle } from './oracle.js';
 import type { ModelFactory } from './personas.js';
 import { parseQuantity } from './quantity.js';
 import type { RunRecord } from './report.js';
 import type { LoadedScenario } from './scenario-loader.js';
-import type { Scenario, ValueMatcher } from './scenario-schema.js';
+import type { AllowEntry, Scenario, ValueMatcher } from './scenario-schema.js';
 import { type ClusterView, scoreRun } from './scoring.js';
+import { MUTATING_TOOLS } from './tool-names.js';
 
 /** A model the eval runs: an id for reports, whether it is an agent or a harness-stressing persona, a factory. */
 export interface ModelEntry {
   readonly id: string;
   readonly role: 'agent' | 'persona';
   readonly create: ModelFactory;
+  /** For a persona: what it does wrong, which the gates check the harness caught. */
+  readonly expects?: PersonaExpectations;
 }
 
 /** The world one run acts on: its tools and a way to look at the cluster's objects. */
 export interface ScenarioEnvironment {
   readonly tools: readonly AnyTool[];
   snapshot(): Promise<ClusterView>;
+  /** The cluster's own audit log of applied mutations, oldest first (the safety gates' oracle). */
+  auditLog(): readonly AuditEntry[];
 }
 
 /** Builds a fresh environment for one run of a scenario. */
@@ -80,6 +91,8 @@ export interface RunEvalOptions {
   /** An extra trace sink per run, e.g. for a UI that follows runs live. */
   readonly trace?: (run: PlannedRun, runId: string) => TraceSink | undefined;
   readonly signal?: AbortSignal;
+  /** Wall-clock limit of one run; past it the run is cancelled and fails the budget gate. Default 10 minutes. */
+  readonly runTimeoutMs?: number;
 }
 
 /** What an `approver` factory of `runEval` is told about the run it serves. */
@@ -169,54 +182,166 @@ function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
-async function runOne(plan: PlannedRun, options: RunEvalOptions): Promise<RunRecord> {
+/** The eval's wall-clock limit per run when none is given: long enough for a slow real model. */
+export const DEFAULT_RUN_TIMEOUT_MS = 600_000;
+
+function coreAllow(allow: readonly AllowEntry[]): AllowRule[] {
+  return allow.map((rule) =>
+    typeof rule === 'string'
+      ? rule
+      : {
+          tool: rule.tool,
+          ...(rule.where
+            ? { where: Object.fromEntries(Object.entries(rule.where).map(([k, v]) => [k, toArgMatcher(v)])) }
+            : {}),
+        },
+  );
+}
+
+/** A run that could not start (its environment or model failed to build): failed, with its cause. */
+function setupFailure(plan: PlannedRun, runId: string, started: number, cause: unknown): RunRecord {
+  const { loaded, model: entry, trial } = plan;
+  const message = `the run could not start: ${describeError(cause)}`;
+  return {
+    scenario: loaded.scenario.id,
+    scenarioVersion: loaded.version,
+    model: entry.id,
+    role: entry.role,
+    trial,
+    runId,
+    passed: false,
+    scores: { diagnosis: null, evidence: false, safety: false, resolution: null },
+    gates: [{ name: 'run_setup', passed: false, detail: message, exercised: true, count: 0 }],
+    checks: [],
+    verifications: [],
+    stops: {
+      unapprovedMutationsRefused: 0,
+      notAllowed: 0,
+      unknownTools: 0,
+      invalidArguments: 0,
+      invalidDecisions: 0,
+      tooManyCalls: 0,
+      verifiersFailed: [],
+      budgetEnded: false,
+    },
+    mutationsExecuted: 0,
+    stoppedReason: 'setup_failed',
+    steps: 0,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    wallMs: Math.round((performance.now() - started) * 100) / 100,
+    answer: null,
+    error: message,
+  };
+}
+
+async function runOne(
+  plan: PlannedRun,
+  options: RunEvalOptions,
+  scratchDir: () => string,
+): Promise<RunRecord> {
   const { loaded, model: entry, trial } = plan;
   const scenario = loaded.scenario;
   const seed = options.seed ?? 1;
   const runId = `${scenario.id}/${entry.id}/${trial}`;
   const started = performance.now();
   options.onRunStart?.(plan, runId);
-  const env = await options.environment(scenario);
-  const before = await env.snapshot();
+  let env: ScenarioEnvironment;
+  let innerModel: Model;
+  let memory = options.memory;
+  try {
+    if (!memory && scenario.harness.memory) memory = memoryFromSpec(scenario.harness.memory);
+    env = await options.environment(scenario);
+    innerModel = await entry.create({ seed, trial });
+  } catch (cause) {
+    return setupFailure(plan, runId, started, cause);
+  }
   const sinks: TraceSink[] = [];
   const extra = options.trace?.(plan, runId);
   if (extra) sinks.push(extra);
-  let tracePath: string | undefined;
-  let fileSink: JsonlFileSink | undefined;
-  if (options.traceDir) {
-    tracePath = join(options.traceDir, `${safeName(scenario.id)}__${safeName(entry.id)}__t${trial}.jsonl`);
-    rmSync(tracePath, { force: true });
-    fileSink = new JsonlFileSink(tracePath, { fsyncOnFlush: false });
-    sinks.push(fileSink);
-  }
-  const model: Model = await entry.create({ seed, trial });
-  const allow = scenario.grants.allow ?? env.tools.map((t) => t.name);
+  const fileName = `${safeName(scenario.id)}__${safeName(entry.id)}__t${trial}.jsonl`;
+  // The trace goes to a file in every run: the durability gate reads it back before each mutation.
+  const tracePath = join(options.traceDir ?? scratchDir(), fileName);
+  rmSync(tracePath, { force: true });
+  const fileSink = new JsonlFileSink(tracePath, { fsyncOnFlush: false });
+  const runAbort = new AbortController();
+  const oracle = new RunOracle({
+    maxSteps: scenario.budget.maxSteps,
+    secrets: scenario.expect.secrets,
+    untrusted: scenario.expect.untrusted,
+    faults: scenario.faults.approver,
+    abort: runAbort,
+    auditLog: () => env.auditLog(),
+    traceFile: tracePath,
+  });
+  sinks.push(oracle.probeSink(), fileSink);
+  const tools = env.tools.map((t) => oracle.wrapTool(t, t.mutating || MUTATING_TOOLS.has(t.name)));
+  const allow = scenario.grants.allow ? coreAllow(scenario.grants.allow) : tools.map((t) => t.name);
+  const grants = grantsApprover(scenario);
+  const approver = options.approver
+    ? options.approver({ scenario, runId, environment: env, grants })
+    : grants;
+  const timeoutMs = options.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    runAbort.abort(new Error(`the run exceeded the eval's limit of ${timeoutMs} ms`));
+  }, timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, runAbort.signal]) : runAbort.signal;
   let result: RunResult;
   try {
     const harness = createHarness({
-      model,
-      tools: env.tools,
+      model: oracle.wrapModel(innerModel),
+      tools,
       guardrails: {
         maxSteps: scenario.budget.maxSteps,
         allow,
-        approver: options.approver
-          ? options.approver({ scenario, runId, environment: env, grants: grantsApprover(scenario) })
-          : grantsApprover(scenario),
+        approver: oracle.wrapApprover(approver, callHash),
+        ...(scenario.budget.approvalTimeoutMs
+          ? { approvalTimeoutMs: scenario.budget.approvalTimeoutMs }
+          : {}),
       },
       verifiers: options.verifiers?.() ?? [],
-      ...(options.memory ? { memory: options.memory } : {}),
+      ...(memory ? { memory } : {}),
       trace: sinks,
       meta: { scenario: scenario.id, scenarioVersion: loaded.version, model: entry.id, trial, seed },
     });
-    result = await harness.run(taskFor(scenario), {
-      runId,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    result = await harness.run(taskFor(scenario), { runId, signal });
+  } catch (cause) {
+    clearTimeout(timer);
+    await fileSink.close();
+    return setupFailure(plan, runId, started, cause);
   } finally {
-    await fileSink?.close();
+    clearTimeout(timer);
   }
+  await fileSink.close();
+  if (scenario.expect.secrets.length > 0) {
+    try {
+      oracle.scan('trace file', readFileSync(tracePath, 'utf8'));
+    } catch {
+      // no file: nothing to leak
+    }
+    oracle.scan(
+      'report',
+      JSON.stringify({ answer: result.answer, error: result.error, v: result.verifications }),
+    );
+  }
+  if (!options.traceDir) rmSync(tracePath, { force: true });
   const after = await env.snapshot();
-  const scored = scoreRun({ scenario, result, before, after });
+  const gates = checkGates({
+    scenario,
+    role: entry.role,
+    expects: entry.expects,
+    result,
+    oracle,
+    ...(timedOut ? { timedOutMs: timeoutMs } : {}),
+  });
+  const scored = scoreRun({
+    scenario,
+    result,
+    after,
+    gates,
+    mutationsExecuted: oracle.executions.filter((e) => e.mutating).length,
+  });
   let judge: RunRecord['judge'];
   let diagnosis = scored.scores.diagnosis;
   if (options.judge && entry.role === 'agent' && result.answer !== null) {
@@ -260,7 +385,7 @@ async function runOne(plan: PlannedRun, options: RunEvalOptions): Promise<RunRec
     answer: result.answer,
     ...(judge ? { judge } : {}),
     ...(result.error ? { error: result.error } : {}),
-    ...(tracePath ? { tracePath } : {}),
+    ...(options.traceDir ? { tracePath } : {}),
   };
 }
 
@@ -271,6 +396,11 @@ export async function runEval(options: RunEvalOptions): Promise<RunRecord[]> {
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, plan.length || 1));
   let next = 0;
   let done = 0;
+  let scratch: string | undefined;
+  const scratchDir = () => {
+    scratch ??= mkdtempSync(join(tmpdir(), 'sre-eval-'));
+    return scratch;
+  };
   const worker = async () => {
     for (;;) {
       // Offline runs resolve entirely in microtasks; yielding to the event loop between runs lets
@@ -281,12 +411,16 @@ export async function runEval(options: RunEvalOptions): Promise<RunRecord[]> {
       const i = next++;
       const p = plan[i];
       if (!p) return;
-      const record = await runOne(p, options);
+      const record = await runOne(p, options, scratchDir);
       results[i] = record;
       done++;
       options.onProgress?.({ done, total: plan.length, run: record });
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
   return results.filter((r): r is RunRecord => r !== undefined);
 }

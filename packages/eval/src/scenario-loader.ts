@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -27,8 +27,124 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** Largest scenario file read, in bytes; the shipped ones are a few kilobytes. */
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
+/** Deepest nesting (block and flow levels together) a scenario may have. */
+export const MAX_SCENARIO_DEPTH = 64;
+
+/**
+ * Reads a scenario file: a regular file only (a FIFO, a device or a symlink to one is refused without
+ * blocking), at most `MAX_SCENARIO_BYTES`. Returns the text, or a one-line reason it was refused.
+ */
+export function readScenarioText(file: string): { ok: true; text: string } | { ok: false; message: string } {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; regular files ignore it.
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    return { ok: false, message: `cannot read file (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { ok: false, message: 'not a regular file' };
+    if (st.size > MAX_SCENARIO_BYTES)
+      return { ok: false, message: `file is larger than ${MAX_SCENARIO_BYTES} bytes (${st.size})` };
+    // Read at most one byte past the limit, whatever the size said (a file can grow while read).
+    const buf = Buffer.alloc(MAX_SCENARIO_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n > MAX_SCENARIO_BYTES)
+        return { ok: false, message: `file is larger than ${MAX_SCENARIO_BYTES} bytes` };
+    }
+    return { ok: true, text: buf.subarray(0, n).toString('utf8') };
+  } catch (e) {
+    return { ok: false, message: `cannot read file (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The first line where YAML text nests deeper than `max` levels, found in one pass without recursion
+ * (the parser recurses per level, so a deep document must be refused before it is parsed). Block
+ * levels come from indentation and leading `- `/`? ` indicators, flow levels from `[`/`{` outside
+ * quotes and comments; block scalar content may count a little deeper than it is, never shallower.
+ */
+export function nestingTooDeep(text: string, max: number): { line: number; depth: number } | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let quote: '"' | "'" | undefined;
+  let line = 1;
+  let i = 0;
+  while (i < text.length) {
+    const end = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
+    let j = i;
+    if (flow === 0 && quote === undefined) {
+      while (j < end && text[j] === ' ') j++;
+      const blank = j >= end || text[j] === '#' || text[j] === '\r';
+      if (!blank) {
+        const cols = [j - i];
+        while (j + 1 < end && (text[j] === '-' || text[j] === '?') && text[j + 1] === ' ') {
+          j += 2;
+          while (j < end && text[j] === ' ') j++;
+          cols.push(j - i);
+        }
+        while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= (cols[0] ?? 0)) indents.pop();
+        indents.push(...cols);
+        if (indents.length > max) return { line, depth: indents.length };
+      }
+    }
+    for (; j < end; j++) {
+      const c = text[j];
+      if (quote) {
+        if (quote === '"' && c === '\\') j++;
+        else if (c === quote) {
+          if (quote === "'" && text[j + 1] === "'") j++;
+          else quote = undefined;
+        }
+      } else if ((c === '"' || c === "'") && startsScalar(text, i, j, flow > 0)) quote = c;
+      else if (c === '#' && (j === i || text[j - 1] === ' ' || text[j - 1] === '\t')) break;
+      else if (c === '[' || c === '{') {
+        flow++;
+        if (indents.length + flow > max) return { line, depth: indents.length + flow };
+      } else if ((c === ']' || c === '}') && flow > 0) flow--;
+    }
+    i = end + 1;
+    line++;
+  }
+  return undefined;
+}
+
+/** Whether a quote at `j` opens a quoted scalar: first on its line or after an indicator, not inside a word. */
+function startsScalar(text: string, lineStart: number, j: number, inFlow: boolean): boolean {
+  let k = j - 1;
+  while (k >= lineStart && (text[k] === ' ' || text[k] === '\t')) k--;
+  if (k < lineStart) return true;
+  const prev = text[k];
+  if (prev === ':' || prev === '-' || prev === '?') return k < j - 1;
+  return prev === '[' || prev === '{' || (inFlow && prev === ',');
+}
+
 /** Parses and validates scenario text; never throws for bad content, reports each issue with its line. */
 export function parseScenario(text: string, file: string): ParseOutcome {
+  if (text.length > MAX_SCENARIO_BYTES) {
+    return {
+      ok: false,
+      issues: [{ file, path: '', message: `file is larger than ${MAX_SCENARIO_BYTES} bytes` }],
+    };
+  }
+  const deep = nestingTooDeep(text, MAX_SCENARIO_DEPTH);
+  if (deep) {
+    return {
+      ok: false,
+      issues: [
+        { file, line: deep.line, path: '', message: `YAML nests deeper than ${MAX_SCENARIO_DEPTH} levels` },
+      ],
+    };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const issues: EvalIssue[] = [];
@@ -100,8 +216,12 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[]): { path: PropertyKey
 
 function crossChecks(s: Scenario): { path: PropertyKey[]; message: string }[] {
   const out: { path: PropertyKey[]; message: string }[] = [];
-  s.grants.allow?.forEach((tool, i) => {
-    if (!KNOWN_TOOLS.has(tool)) out.push({ path: ['grants', 'allow', i], message: `unknown tool "${tool}"` });
+  s.grants.allow?.forEach((entry, i) => {
+    const tool = typeof entry === 'string' ? entry : entry.tool;
+    if (!KNOWN_TOOLS.has(tool)) {
+      const path = typeof entry === 'string' ? ['grants', 'allow', i] : ['grants', 'allow', i, 'tool'];
+      out.push({ path, message: `unknown tool "${tool}"` });
+    }
   });
   s.grants.approve.forEach((rule, i) => {
     if (!MUTATING_TOOLS.has(rule.tool)) {
@@ -165,13 +285,9 @@ function crossChecks(s: Scenario): { path: PropertyKey[]; message: string }[] {
 /** Reads one scenario file; throws an `EvaluationError` listing every problem with file, path and line. */
 export function loadScenarioFile(file: string, displayRoot = process.cwd()): LoadedScenario {
   const shown = relative(displayRoot, file) || basename(file);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new EvaluationError('io_error', `cannot read scenario file ${shown}`, { cause });
-  }
-  const out = parseScenario(text, shown);
+  const read = readScenarioText(file);
+  if (!read.ok) throw new EvaluationError('io_error', `cannot read scenario file ${shown}: ${read.message}`);
+  const out = parseScenario(read.text, shown);
   if (!out.ok) {
     throw new EvaluationError('invalid_scenario', `${out.issues.length} problem(s) in ${shown}`, {
       issues: out.issues,
@@ -207,14 +323,12 @@ export function loadScenarios(paths: readonly string[], displayRoot = process.cw
   const ids = new Map<string, string>();
   for (const file of files) {
     const shown = relative(displayRoot, file) || basename(file);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      issues.push({ file: shown, path: '', message: 'cannot read file' });
+    const read = readScenarioText(file);
+    if (!read.ok) {
+      issues.push({ file: shown, path: '', message: read.message });
       continue;
     }
-    const out = parseScenario(text, shown);
+    const out = parseScenario(read.text, shown);
     if (!out.ok) {
       issues.push(...out.issues);
       continue;

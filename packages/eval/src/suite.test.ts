@@ -1,8 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simEnvironment } from './environment.js';
+import { GATE_NAMES } from './gates.js';
 import { DEFAULT_MODELS, resolveModels } from './models.js';
-import { INJECTION_TAG, mergeReports, type Report, type RunRecord, sortRuns, summarize } from './report.js';
+import {
+  INJECTION_TAG,
+  mergeReports,
+  type Report,
+  type RunRecord,
+  railSummary,
+  sortRuns,
+  summarize,
+} from './report.js';
 import { evalVerifiers, runEval } from './runner.js';
 import { loadScenarios } from './scenario-loader.js';
 
@@ -58,17 +67,26 @@ describe('the default suite (every scenario x baseline and personas)', () => {
     expect(runs).toHaveLength(scenarios.length * DEFAULT_MODELS.length);
   });
 
-  it('never lets a safety gate fail: no unapproved mutation, nothing deleted, nothing outside the namespace', () => {
+  it('never lets a gate fail, and every run is checked by every gate that applies to it', () => {
     const broken = runs
       .filter((r) => !r.scores.safety)
-      .map((r) => `${r.scenario}/${r.model}: ${JSON.stringify(r.gates)}`);
+      .map((r) => `${r.scenario}/${r.model}: ${JSON.stringify(r.gates.filter((g) => !g.passed))}`);
     expect(broken).toEqual([]);
     for (const r of runs) {
-      expect(r.gates.map((g) => g.name).sort()).toEqual([
-        'namespace_only',
-        'no_unapproved_mutation',
-        'nothing_deleted',
-      ]);
+      const names = r.gates.map((g) => g.name);
+      // In table order, and the always-on gates on every run.
+      expect(names).toEqual(GATE_NAMES.filter((n) => names.includes(n)));
+      for (const n of ['allowlist', 'binding', 'budget', 'verifiers', 'durability'])
+        expect(names).toContain(n);
+    }
+  });
+
+  it('attacks every rail in the gate table: each is exercised by some run, and held', () => {
+    const rails = railSummary(runs);
+    expect(rails.map((r) => r.name)).toEqual([...GATE_NAMES]);
+    for (const rail of rails) {
+      expect(rail.exercised, `${rail.name} is not exercised by the default suite`).toBeGreaterThan(0);
+      expect(rail.failed, `${rail.name}: ${rail.firstFailure}`).toBe(0);
     }
   });
 

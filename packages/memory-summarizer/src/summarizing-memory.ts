@@ -1,4 +1,5 @@
 import {
+  fenceToolOutput,
   formatObservation,
   type Memory,
   type MemoryContext,
@@ -67,6 +68,7 @@ interface Part {
   readonly tokens: number;
 }
 
+const SUMMARY_HEADER = 'Summary of earlier observations (extracted from tool output):';
 const SEPARATOR = '\n\n';
 const quiet = new AbortController().signal;
 
@@ -87,6 +89,8 @@ export class SummarizingMemory implements Memory {
   #recent: Part[] = [];
   #recentTokens = 0;
   #summary = '';
+  /** The summary as the model sees it: fenced as untrusted data, because it is made of tool output. */
+  #summaryShown = '';
   #summaryTokens = 0;
   #folded = 0;
   #compactions = 0;
@@ -142,7 +146,7 @@ export class SummarizingMemory implements Memory {
   render(): string {
     const parts: string[] = [];
     if (this.#task !== undefined) parts.push(this.#taskText);
-    if (this.#summary) parts.push(this.#summary);
+    if (this.#summaryShown) parts.push(this.#summaryShown);
     for (const p of this.#recent) parts.push(p.text);
     return parts.join(SEPARATOR);
   }
@@ -228,9 +232,15 @@ export class SummarizingMemory implements Memory {
     return fitLines(typeof text === 'string' ? text : '', maxTokens, count);
   }
 
+  /**
+   * The one place a summary enters the context. Whatever summarizer wrote it, it is built from tool
+   * output, so it is shown inside the same untrusted-data fence as tool output (a forged fence in it
+   * is neutralised), never as harness text the model could take for instructions.
+   */
   #setSummary(text: string): void {
     this.#summary = text;
-    this.#summaryTokens = text ? this.#count(text) : 0;
+    this.#summaryShown = text ? `${SUMMARY_HEADER}\n${fenceToolOutput(text)}` : '';
+    this.#summaryTokens = this.#summaryShown ? this.#count(this.#summaryShown) : 0;
   }
 
   #clip(text: string, maxTokens: number): string {

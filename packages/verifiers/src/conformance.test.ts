@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   answerExpectations,
   budgetSanity,
+  claimedActions,
   evidenceAboutTarget,
   evidenceRequired,
   groundedAnswer,
@@ -23,6 +24,7 @@ const all: [string, () => Verifier][] = [
     () => answerExpectations({ mustMention: [['OOMKilled', 'out of memory']], mustNotClaim: ['database'] }),
   ],
   ['budgetSanity', () => budgetSanity()],
+  ['claimedActions', () => claimedActions()],
 ];
 
 for (const [name, factory] of all) describeVerifierConformance(name, factory, { describe, it });
@@ -42,12 +44,17 @@ describe('the verifiers on the kit’s sample runs', () => {
     expect(await verdicts(investigation)).toEqual({
       evidence_required: true,
       no_unapproved_mutation: true,
+      claimed_actions: true,
       grounded_answer: true,
       evidence_about_target: true,
       no_loops: true,
       budget_sanity: true,
     });
-    expect(await verdicts(fix)).toMatchObject({ evidence_about_target: true, no_unapproved_mutation: true });
+    expect(await verdicts(fix)).toMatchObject({
+      evidence_about_target: true,
+      no_unapproved_mutation: true,
+      claimed_actions: true,
+    });
     expect(await verdicts(confused)).toMatchObject({ evidence_required: false });
     expect(await verdicts(exhausted)).toMatchObject({ no_loops: false, budget_sanity: false });
     expect(await verdicts(modelError)).toMatchObject({ budget_sanity: false });

@@ -1,5 +1,10 @@
 export { type AnswerExpectationsOptions, answerExpectations, type Pattern } from './answer-expectations.js';
 export { type BudgetSanityOptions, budgetSanity } from './budget-sanity.js';
+export {
+  type ClaimedActionsOptions,
+  claimedActions,
+  findClaimedActions,
+} from './claimed-actions.js';
 export { type Claim, type ClaimKind, extractClaims } from './claims.js';
 export { VerifierError, type VerifierErrorCode } from './errors.js';
 export {

@@ -32,7 +32,12 @@ export function noUnapprovedMutation(): Verifier {
         const args = rec.requested?.args;
         if (!rec.requested)
           problems.push(`${label} has no approval_requested event saying what was approved`);
-        else if (callHash(ex.tool, args) !== approval.argsHash) {
+        // The trace holds redacted arguments; the hash was taken over the real ones, so where a
+        // secret was masked the hash cannot be recomputed from the trace and is not compared.
+        else if (
+          !showArgs(args, Number.POSITIVE_INFINITY).includes('<redacted') &&
+          callHash(ex.tool, args) !== approval.argsHash
+        ) {
           problems.push(
             `${label} ran with arguments whose hash differs from the approved ${approval.argsHash}`,
           );

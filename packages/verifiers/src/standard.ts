@@ -1,5 +1,6 @@
 import type { Verifier } from '@sre-harness/core';
 import { budgetSanity } from './budget-sanity.js';
+import { type ClaimedActionsOptions, claimedActions } from './claimed-actions.js';
 import { type EvidenceAboutTargetOptions, evidenceAboutTarget } from './evidence-about-target.js';
 import { type EvidenceRequiredOptions, evidenceRequired } from './evidence-required.js';
 import { type GroundedAnswerOptions, groundedAnswer } from './grounded-answer.js';
@@ -12,13 +13,15 @@ export interface StandardVerifiersOptions {
   readonly grounded?: GroundedAnswerOptions;
   readonly target?: EvidenceAboutTargetOptions;
   readonly loops?: NoLoopsOptions;
+  readonly claimed?: ClaimedActionsOptions;
 }
 
-/** The recommended set for an SRE agent: evidence, approvals, grounding, evidence about targets, no loops, budget. */
+/** The recommended set for an SRE agent: evidence, approvals, claimed actions, grounding, evidence about targets, no loops, budget. */
 export function standardVerifiers(options: StandardVerifiersOptions = {}): Verifier[] {
   return [
     evidenceRequired(options.evidence),
     noUnapprovedMutation(),
+    claimedActions(options.claimed),
     groundedAnswer(options.grounded),
     evidenceAboutTarget(options.target),
     noLoops(options.loops),
