@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,5 +161,34 @@ describe('sre-eval CLI', () => {
     expect(code).toBe(130);
     expect(stderr).toMatch(/sre-eval: interrupted after \d+ run\(s\); no report written/);
     expect(existsSync(join(out, 'eval-report.json'))).toBe(false);
+  }, 120_000);
+
+  it('fails the gate when a planted secret reaches the console or a report file, and masks it there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leak-'));
+    const scenarios = join(dir, 'scenarios');
+    const out = join(dir, 'reports');
+    mkdirSync(scenarios);
+    // A "secret" the eval itself prints: the persona's name, in the table and the report files.
+    writeFileSync(
+      join(scenarios, 'leak.yaml'),
+      [
+        'schemaVersion: 1',
+        'id: leak',
+        'title: Leak',
+        'difficulty: easy',
+        'namespace: shop',
+        'task: Look at namespace shop.',
+        'cluster: { namespaces: [shop] }',
+        'expect: { secrets: [careful] }',
+      ].join('\n'),
+    );
+    const r = run(['run', '--scenarios', scenarios, '--model', 'persona:careful', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /redaction did not hold: a planted secret reached console, report .*eval-report\.json/,
+    );
+    expect(r.stdout).not.toContain('careful');
+    expect(readFileSync(join(out, 'eval-report.json'), 'utf8')).not.toContain('careful');
+    expect(readFileSync(join(out, 'eval-report.json'), 'utf8')).toContain('<leaked-secret>');
   }, 120_000);
 });

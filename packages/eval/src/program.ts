@@ -14,12 +14,13 @@ import {
   REPORT_VERSION,
   type Report,
   type RunConfig,
+  type Summary,
   sortRuns,
   summarize,
   versions,
 } from './report.js';
 import { consoleSummary, consoleTable, junitXml, markdownSummary } from './reporters.js';
-import { evalVerifiers, runEval } from './runner.js';
+import { DEFAULT_RUN_TIMEOUT_MS, evalVerifiers, runEval } from './runner.js';
 import { loadScenarios } from './scenario-loader.js';
 import { scenarioJsonSchema } from './scenario-schema.js';
 import { findScenariosDir, selectScenarios } from './selection.js';
@@ -56,18 +57,40 @@ function readReport(file: string): Report {
   return parseReport(data, file);
 }
 
-function writeReports(report: Report, outDir: string, comparison?: string): string[] {
-  mkdirSync(outDir, { recursive: true });
-  const summary = summarize(report.runs, report.config.minPassRate, report.scenarios);
-  const files = {
-    json: join(outDir, 'eval-report.json'),
-    junit: join(outDir, 'eval-junit.xml'),
-    md: join(outDir, 'eval-summary.md'),
-  };
-  writeFileSync(files.json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(files.junit, junitXml(report));
-  writeFileSync(files.md, markdownSummary(report, summary, comparison));
-  return Object.values(files);
+/** The report files' names and contents. */
+function reportFiles(
+  report: Report,
+  summary: Summary,
+  outDir: string,
+  comparison?: string,
+): [string, string][] {
+  return [
+    [join(outDir, 'eval-report.json'), `${JSON.stringify(report, null, 2)}\n`],
+    [join(outDir, 'eval-junit.xml'), junitXml(report)],
+    [join(outDir, 'eval-summary.md'), markdownSummary(report, summary, comparison)],
+  ];
+}
+
+/**
+ * The last redaction check, on what the eval itself prints and writes: a planted secret (a
+ * scenario's expect.secrets) found here fails the gate, and is masked so this output does not leak it.
+ */
+function maskPlanted(
+  texts: readonly [string, string][],
+  secrets: readonly string[],
+): { texts: [string, string][]; leaked: string[] } {
+  const leaked = new Set<string>();
+  const out = texts.map(([channel, text]): [string, string] => {
+    let t = text;
+    for (const secret of secrets) {
+      if (t.includes(secret)) {
+        leaked.add(channel);
+        t = t.split(secret).join('<leaked-secret>');
+      }
+    }
+    return [channel, t];
+  });
+  return { texts: out, leaked: [...leaked] };
 }
 
 /** Prints the table, the summary, an optional comparison; returns the exit code. */
@@ -82,8 +105,9 @@ function finish(
     json?: boolean;
   },
   wallMs?: number,
+  secrets: readonly string[] = [],
 ): number {
-  const summary = summarize(report.runs, report.config.minPassRate, report.scenarios);
+  let summary = summarize(report.runs, report.config.minPassRate, report.scenarios);
   let regressions = 0;
   let comparisonText: string | undefined;
   let comparisonMd: string | undefined;
@@ -94,18 +118,43 @@ function finish(
     comparisonText = formatComparison(cmp);
     comparisonMd = formatComparison(cmp, true);
   }
-  const written =
-    opts.out === false || opts.out === undefined ? [] : writeReports(report, opts.out, comparisonMd);
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else {
-    if (!opts.quiet) {
-      process.stdout.write(`${consoleTable(report, summary)}\n\n`);
+  const render = (): [string, string][] => {
+    const out: [string, string][] = [];
+    if (opts.json) out.push(['stdout', `${JSON.stringify(report, null, 2)}\n`]);
+    else {
+      let text = opts.quiet ? '' : `${consoleTable(report, summary)}\n\n`;
+      text += `${consoleSummary(report, summary, wallMs)}\n`;
+      if (comparisonText) text += `\n${comparisonText}\n`;
+      out.push(['console', text]);
     }
-    process.stdout.write(`${consoleSummary(report, summary, wallMs)}\n`);
-    if (comparisonText) process.stdout.write(`\n${comparisonText}\n`);
-    if (written.length > 0) process.stdout.write(`\nreports: ${written.join(', ')}\n`);
+    if (opts.out !== false && opts.out !== undefined)
+      out.push(...reportFiles(report, summary, opts.out, comparisonMd));
+    return out;
+  };
+  let checked = maskPlanted(render(), secrets);
+  if (checked.leaked.length > 0) {
+    const channels = checked.leaked.map((c) => (c === 'console' || c === 'stdout' ? c : `report ${c}`));
+    summary = {
+      ...summary,
+      gate: {
+        ok: false,
+        reasons: [
+          ...summary.gate.reasons,
+          `redaction did not hold: a planted secret reached ${channels.join(', ')} (masked in this output)`,
+        ],
+      },
+    };
+    checked = maskPlanted(render(), secrets);
   }
+  const files = checked.texts.filter(([channel]) => channel !== 'console' && channel !== 'stdout');
+  if (files.length > 0) {
+    mkdirSync(opts.out as string, { recursive: true });
+    for (const [path, text] of files) writeFileSync(path, text);
+  }
+  for (const [channel, text] of checked.texts)
+    if (channel === 'console' || channel === 'stdout') process.stdout.write(text);
+  if (!opts.json && files.length > 0)
+    process.stdout.write(`\nreports: ${files.map(([p]) => p).join(', ')}\n`);
   if (!summary.gate.ok) return EXIT_GATE;
   if (regressions > 0) {
     process.stderr.write(`sre-eval: ${regressions} regression(s) against ${opts.baseline}\n`);
@@ -123,6 +172,7 @@ interface RunFlags {
   trials: number;
   seed: number;
   concurrency: number;
+  runTimeout: number;
   shard?: { index: number; total: number };
   traceDir?: string;
   out: string | false;
@@ -161,6 +211,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     trials: flags.trials,
     seed: flags.seed,
     concurrency: flags.concurrency,
+    runTimeoutMs: flags.runTimeout,
     ...(flags.shard ? { shard: flags.shard } : {}),
     ...(flags.traceDir ? { traceDir: resolve(flags.traceDir) } : {}),
     ...(judge ? { judge } : {}),
@@ -216,7 +267,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
       .sort((a, b) => a.id.localeCompare(b.id)),
     runs: sortRuns(runs),
   };
-  return finish(report, flags, performance.now() - started);
+  const secrets = [...new Set(scenarios.flatMap((s) => s.scenario.expect.secrets))];
+  return finish(report, flags, performance.now() - started, secrets);
 }
 
 function buildProgram(setExit: (code: number) => void): Command {
@@ -265,6 +317,12 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .option('--seed <n>', 'seed for the personas that vary', integer('--seed'), 1)
     .option('--concurrency <n>', 'runs in flight at once', positiveInt('--concurrency', 256), 2)
+    .option(
+      '--run-timeout <ms>',
+      'wall-clock limit of one run; a run past it is cancelled and fails the budget gate',
+      positiveInt('--run-timeout', 86_400_000),
+      DEFAULT_RUN_TIMEOUT_MS,
+    )
     .option('--shard <i/n>', 'run only shard i of n (join shards with `sre-eval merge`)', shardArg)
     .option('--trace-dir <dir>', "keep every run's JSONL trace in this directory")
     .option('--out <dir>', 'where to write eval-report.json, eval-junit.xml and eval-summary.md', 'reports')
