@@ -44,7 +44,9 @@ describe('the scenario loader trusts no input', () => {
     writeFileSync(file, `id: ${'['.repeat(100_000)}`);
     const { code, stderr } = await validate(file);
     expect(code).toBe(2);
-    expect(stderr).toMatch(new RegExp(`deep\\.yaml:1 .*: YAML nests deeper than ${MAX_SCENARIO_DEPTH} levels\n`));
+    expect(stderr).toMatch(
+      new RegExp(`deep\\.yaml:1 .*: YAML nests deeper than ${MAX_SCENARIO_DEPTH} levels\n`),
+    );
     const blocks = `${Array.from({ length: 100 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} x\n`;
     expect(nestingTooDeep(blocks, MAX_SCENARIO_DEPTH)).toEqual({ line: 65, depth: 65 });
     expect(nestingTooDeep(`${'- '.repeat(1000)}x\n`, MAX_SCENARIO_DEPTH)?.line).toBe(1);

@@ -15,15 +15,20 @@ import { realCluster } from './real-cluster.js';
 const dir = mkdtempSync(join(tmpdir(), 'sre-harness-abort-'));
 
 /** A kubeconfig like the server's, whose user gets its credential from an exec plugin. */
-function execKubeconfig(server: ApiServer, plugin: string, env: Record<string, string>): string {
+function execKubeconfig(
+  server: ApiServer,
+  plugin: string,
+  env: Record<string, string>,
+  command: { command: string; args: string[] } = { command: process.execPath, args: [plugin] },
+): string {
   const config = parse(server.kubeconfig) as { users: { name: string; user: unknown }[] };
   config.users = config.users.map((u) => ({
     name: u.name,
     user: {
       exec: {
         apiVersion: 'client.authentication.k8s.io/v1',
-        command: process.execPath,
-        args: [plugin],
+        command: command.command,
+        args: command.args,
         env: Object.entries(env).map(([name, value]) => ({ name, value })),
         interactiveMode: 'Never',
       },
@@ -59,13 +64,19 @@ describe('the call signal reaches the real adapter', { timeout: 30_000 }, () => 
 
   it('kills a hanging exec credential plugin on each tool timeout, so none outlives its call', async () => {
     const plugin = join(dir, 'hang.mjs');
-    writeFileSync(
-      plugin,
-      "import { appendFileSync } from 'node:fs';\nappendFileSync(process.env.PIDS, String(process.pid) + '\\n');\nsetInterval(() => {}, 1000);\n",
-    );
+    writeFileSync(plugin, 'setInterval(() => {}, 1000);\n');
     const pids = join(dir, 'hang.pids');
     writeFileSync(pids, '');
-    const cluster = realCluster({ kubeconfig: execKubeconfig(server, plugin, { PIDS: pids }) });
+    // A shell records its pid at once, then becomes the plugin (same pid), so a plugin killed while
+    // still starting is counted too.
+    const cluster = realCluster({
+      kubeconfig: execKubeconfig(
+        server,
+        plugin,
+        { PIDS: pids },
+        { command: '/bin/sh', args: ['-c', `echo $$ >> "$PIDS"; exec "${process.execPath}" "${plugin}"`] },
+      ),
+    });
     const sink = new MemorySink();
     const result = await createHarness({
       model: new ScriptedModel([

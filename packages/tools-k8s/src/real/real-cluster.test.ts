@@ -1,3 +1,4 @@
+import { request as httpsRequest } from 'node:https';
 import type { AnyTool } from '@sre-harness/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster.js';
@@ -161,10 +162,30 @@ describe('real adapter against the simulated API server', { timeout: 60_000 }, (
   });
 
   it('answers bad requests with Kubernetes Status objects', async () => {
-    const get = async (path: string, init?: RequestInit) => {
-      const res = await fetch(server.url + path, init);
-      return { code: res.status, body: (await res.json()) as Record<string, unknown> };
-    };
+    // The server's own certificate and token, as a client that read its kubeconfig would use them.
+    const get = (
+      path: string,
+      init?: { method?: string; headers?: Record<string, string>; body?: string },
+    ): Promise<{ code: number; body: Record<string, unknown> }> =>
+      new Promise((resolve, reject) => {
+        const req = httpsRequest(
+          `${server.url}${path}`,
+          {
+            method: init?.method ?? 'GET',
+            headers: { ...init?.headers, Authorization: `Bearer ${server.token}` },
+            ca: server.ca,
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (c: string) => {
+              text += c;
+            });
+            res.on('end', () => resolve({ code: res.statusCode ?? 0, body: JSON.parse(text) }));
+          },
+        );
+        req.on('error', reject);
+        req.end(init?.body);
+      });
     const nf = await get('/api/v1/namespaces/shop/pods/ghost');
     expect(nf.code).toBe(404);
     expect(nf.body).toMatchObject({

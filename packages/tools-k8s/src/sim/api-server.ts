@@ -1,5 +1,7 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { podStatusColumn } from '../pod-status.js';
 import { endpointsText, eventTime } from '../tools/describe.js';
 import type { Deployment, Endpoints, KubeEvent, Node, Pod, ReplicaSet, Service } from '../types.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
+import { selfSignedLoopbackCertificate } from './self-signed.js';
 import type { SimCluster } from './sim-cluster.js';
 
 /** Options of `serveCluster`. */
@@ -22,6 +25,8 @@ export interface ServeOptions {
   readonly kubeconfigPath?: string;
   /** The kubeconfig context's default namespace. Default `default`. */
   readonly namespace?: string;
+  /** Largest request body accepted, in bytes; larger ones get a 413. Default 3 MiB, as Kubernetes. */
+  readonly maxBodyBytes?: number;
 }
 
 /** A running API server for a simulated cluster. */
@@ -32,10 +37,16 @@ export interface ApiServer {
   readonly kubeconfigPath: string;
   /** The kubeconfig's text. */
   readonly kubeconfig: string;
+  /** The bearer token every request must carry (it is in the kubeconfig); new for each server. */
+  readonly token: string;
+  /** The server's self-signed certificate (PEM), new for each server; the kubeconfig trusts it. */
+  readonly ca: string;
   /** Requests served, by `METHOD path` without the query, in order. */
   readonly requests: readonly string[];
   close(): Promise<void>;
 }
+
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
 const versionOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[1]! : apiVersion);
@@ -70,13 +81,75 @@ function send(
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** Kubernetes' own default limit on a request body. */
+const DEFAULT_MAX_BODY = 3 * 1024 * 1024;
+/** Kubernetes' limit on the operations of one JSON patch. */
+const MAX_JSON_PATCH_OPS = 10_000;
+/** Deepest nesting a body may have; the patch code recurses, so depth is bounded before it runs. */
+const MAX_BODY_DEPTH = 100;
+
+/** Reads a body up to `limit` bytes; a longer one rejects with a 413 K8sError and is not read further. */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const tooLarge = () =>
+      new K8sError('too_large', `Request entity too large: limit is ${limit}`, { status: 413 });
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) return reject(tooLarge());
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.pause();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(c);
+    });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** Parses a JSON body and bounds its nesting without recursing (a deep body cannot overflow the stack). */
+function parseBody(text: string, what: string): unknown {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++;
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > MAX_BODY_DEPTH)
+        throw new K8sError(
+          'bad_request',
+          `error decoding ${what}: nested deeper than ${MAX_BODY_DEPTH} levels`,
+          {
+            status: 400,
+          },
+        );
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new K8sError('bad_request', `error decoding ${what}: ${(error as Error).message}`, { status: 400 });
+  }
+}
+
+/** `dryRun` as Kubernetes accepts it: absent, or `All`. */
+function dryRunOf(q: URLSearchParams): boolean {
+  const values = q.getAll('dryRun');
+  if (values.length === 0) return false;
+  if (values.every((v) => v === 'All')) return true;
+  throw new K8sError(
+    'bad_request',
+    `dryRun: Unsupported value: ${JSON.stringify(values.find((v) => v !== 'All'))}: supported values: "All"`,
+    { status: 400 },
+  );
 }
 
 function fieldAt(obj: unknown, path: string): unknown {
@@ -219,9 +292,11 @@ function asTable(items: readonly KubeObject[], kind: string, now: Date, resource
 }
 
 /**
- * Serves a simulated cluster over the Kubernetes REST API on 127.0.0.1: discovery, get/list/delete/patch
+ * Serves a simulated cluster over the Kubernetes REST API on https://127.0.0.1: discovery, get/list/delete/patch
  * of every kind it holds (core, apps and any declared kind), pods/log, and metrics.k8s.io pods. Writes a
  * kubeconfig so `kubectl` and @kubernetes/client-node can connect. Errors are Kubernetes Status objects.
+ * Every request must carry the kubeconfig's bearer token and a loopback `Host`; bodies are limited
+ * (413), `dryRun=All` changes nothing, and object counts are bounded by the simulated cluster (422).
  */
 export async function serveCluster(cluster: SimCluster, options: ServeOptions = {}): Promise<ApiServer> {
   const requests: string[] = [];
@@ -239,6 +314,14 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     return map;
   };
 
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const token = randomBytes(32).toString('base64url');
+  const expected = Buffer.from(`Bearer ${token}`);
+  const authorized = (header: string | undefined) => {
+    const got = Buffer.from(header ?? '');
+    return got.length === expected.length && timingSafeEqual(got, expected);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
@@ -246,6 +329,15 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     requests.push(`${method} ${path}`);
     const now = await cluster.now();
     const ok = (body: unknown, code = 200, type?: string) => send(res, code, body, now, type);
+    // A page in a browser on this machine can reach 127.0.0.1 (directly or by DNS rebinding): it
+    // cannot name this host in `Host`, nor know the token, so it reaches nothing.
+    const host = String(req.headers.host ?? '');
+    if (!LOOPBACK_HOSTS.some((h) => host === `${h}:${port}`)) {
+      return ok(status(403, 'Forbidden', `host "${host}" is not served here; use 127.0.0.1:${port}`), 403);
+    }
+    if (!authorized(req.headers.authorization)) {
+      return ok(status(401, 'Unauthorized', 'Unauthorized'), 401);
+    }
     const q = url.searchParams;
     const wantsTable = /as=Table/.test(String(req.headers.accept ?? ''));
 
@@ -425,12 +517,8 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
       if (method === 'GET') return ok(toScale(await cluster.get(ref)));
       if (method !== 'PATCH' && method !== 'PUT')
         return ok(status(405, 'MethodNotAllowed', `${method} is not supported on scale`), 405);
-      let body: unknown;
-      try {
-        body = JSON.parse(await readBody(req));
-      } catch (error) {
-        return ok(status(400, 'BadRequest', `error decoding body: ${(error as Error).message}`), 400);
-      }
+      const dryRun = dryRunOf(q);
+      const body = parseBody(await readBody(req, maxBody), 'body');
       const current = toScale(cluster.getNow(ref));
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
       const next = (
@@ -443,7 +531,9 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
               : mergePatch(current, body)
       ) as { spec?: { replicas?: unknown } };
       const replicas = next?.spec?.replicas;
-      const patched = await cluster.patch(ref, { type: 'merge', body: { spec: { replicas } } });
+      const scalePatch: Patch = { type: 'merge', body: { spec: { replicas } } };
+      if (dryRun) return ok(toScale(cluster.previewPatch(ref, scalePatch)));
+      const patched = await cluster.patch(ref, scalePatch);
       return ok(toScale(patched));
     }
     if (sub) return ok(status(404, 'NotFound', 'the server could not find the requested resource'), 404);
@@ -452,8 +542,16 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
       return ok(wantsTable ? asTable([obj], info.kind, await cluster.now(), '') : obj);
     }
     if (method === 'DELETE') {
+      // kubectl sends dryRun in the DeleteOptions body; other clients in the query.
+      const text = await readBody(req, maxBody);
+      const options = text.trim() ? parseBody(text, 'body') : {};
+      const fromBody = (options as { dryRun?: unknown } | null)?.dryRun;
+      if (fromBody !== undefined && !Array.isArray(fromBody))
+        throw new K8sError('bad_request', 'dryRun must be a list', { status: 400 });
+      for (const v of (fromBody as unknown[] | undefined) ?? []) q.append('dryRun', String(v));
+      const dryRun = dryRunOf(q);
       const before = await cluster.get(ref);
-      await cluster.delete(ref);
+      if (!dryRun) await cluster.delete(ref);
       return ok(
         info.kind === 'Pod'
           ? before
@@ -486,12 +584,8 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
           415,
         );
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(await readBody(req));
-      } catch (error) {
-        return ok(status(400, 'BadRequest', `error decoding patch: ${(error as Error).message}`), 400);
-      }
+      const dryRun = dryRunOf(q);
+      const body = parseBody(await readBody(req, maxBody), 'patch');
       if (
         patchType === 'json'
           ? !Array.isArray(body)
@@ -499,15 +593,31 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
       ) {
         return ok(status(400, 'BadRequest', `the patch body is not a valid ${patchType} patch`), 400);
       }
-      return ok(await cluster.patch(ref, { type: patchType, body } as Patch));
+      if (patchType === 'json' && (body as unknown[]).length > MAX_JSON_PATCH_OPS) {
+        throw new K8sError(
+          'too_large',
+          `Request entity too large: The allowed number of operations in a JSON patch is ${MAX_JSON_PATCH_OPS}, but the requested number of operations was ${(body as unknown[]).length}`,
+          { status: 413 },
+        );
+      }
+      const patch = { type: patchType, body } as Patch;
+      // A dry run is admitted and validated like the real thing, and changes nothing.
+      return ok(dryRun ? cluster.previewPatch(ref, patch) : await cluster.patch(ref, patch));
     }
     return ok(status(405, 'MethodNotAllowed', `${method} is not supported by the simulated cluster`), 405);
   };
 
-  const server = createServer((req, res) => {
+  // TLS with a certificate made for this server: kubectl sends a kubeconfig's token only over https.
+  const tls = selfSignedLoopbackCertificate('sre-harness-sim');
+  const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     handle(req, res).catch(async (error: unknown) => {
       const now = await cluster.now();
       if (K8sError.isInstance(error)) {
+        // A body we stopped reading leaves the connection unusable: answer, then close it.
+        if (error.code === 'too_large' && !req.readableEnded) {
+          res.setHeader('Connection', 'close');
+          res.on('finish', () => req.destroy());
+        }
         const s = STATUS_REASONS[error.code] ?? { reason: 'BadRequest', code: error.status ?? 400 };
         const name = /"([^"]+)" not found/.exec(error.message)?.[1];
         send(
@@ -531,13 +641,17 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `https://127.0.0.1:${port}`;
   const kubeconfig = stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    // Plain HTTP on loopback: the client library only allows http with TLS verification off.
-    clusters: [{ name: 'sre-harness-sim', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
-    users: [{ name: 'sre-harness-sim', user: { token: 'simulated' } }],
+    clusters: [
+      {
+        name: 'sre-harness-sim',
+        cluster: { server: url, 'certificate-authority-data': Buffer.from(tls.cert).toString('base64') },
+      },
+    ],
+    users: [{ name: 'sre-harness-sim', user: { token } }],
     contexts: [
       {
         name: 'sre-harness-sim',
@@ -559,6 +673,8 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     port,
     kubeconfigPath,
     kubeconfig,
+    token,
+    ca: tls.cert,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

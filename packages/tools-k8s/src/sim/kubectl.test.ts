@@ -100,6 +100,32 @@ describe.skipIf(!kubectl)('kubectl against the simulated API server', { timeout:
     expect(pods).toHaveLength(1);
   });
 
+  it('honours --dry-run=server: the answer is the patched object, the cluster is unchanged', async () => {
+    const before = cluster.snapshot().mutations.length;
+    const scale = await run('scale', 'deployment', 'cart', '--replicas=7', '--dry-run=server');
+    expect(scale.code).toBe(0);
+    expect(scale.stdout).toContain('(server dry run)');
+    const patch = await run(
+      'patch',
+      'deployment',
+      'cart',
+      '--type=merge',
+      '-p',
+      '{"spec":{"replicas":9}}',
+      '--dry-run=server',
+      '-o',
+      'jsonpath={.spec.replicas}',
+    );
+    expect(patch.stdout).toBe('9');
+    const del = await run('delete', 'deployment', 'cart', '--dry-run=server');
+    expect(del.code).toBe(0);
+    expect(cluster.snapshot().mutations.length).toBe(before);
+    expect(
+      (cluster.getNow({ kind: 'Deployment', name: 'cart', namespace: 'shop' }).spec as { replicas: number })
+        .replicas,
+    ).toBe(2);
+  });
+
   it('scales a deployment through the scale subresource, and lists events newest first', async () => {
     const out = await run('scale', 'deployment', 'cart', '--replicas=3');
     expect(out.stderr).toBe('');

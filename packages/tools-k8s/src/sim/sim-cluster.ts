@@ -79,6 +79,10 @@ const REVISION = 'deployment.kubernetes.io/revision';
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 const HASH = 'pod-template-hash';
 const AVAILABLE_AFTER = 10;
+/** Most replicas one workload may ask for in the simulated cluster (admission answers 422 beyond). */
+export const MAX_REPLICAS = 1000;
+/** Most replicas all deployments together may ask for. */
+export const MAX_TOTAL_REPLICAS = 2000;
 
 /** A call whose signal has aborted does nothing: reads answer nothing and mutations are not applied. */
 function checkSignal(options: CallOptions | undefined): void {
@@ -208,21 +212,8 @@ export class SimCluster implements Cluster {
   async patch(ref: ObjectRef, patch: Patch, options?: CallOptions): Promise<KubeObject> {
     checkSignal(options);
     this.#tick(this.#perRequest);
-    const info = this.kindInfo(ref.kind);
-    const ns = info.namespaced ? (ref.namespace ?? 'default') : undefined;
-    const current = this.getNow(ref);
-    let next: KubeObject;
-    if (patch.type === 'json') {
-      if (!Array.isArray(patch.body))
-        throw new K8sError('bad_request', 'a JSON patch must be an array of operations', { status: 400 });
-      next = jsonPatch(current, patch.body) as KubeObject;
-    } else if (patch.type === 'merge') next = mergePatch(current, patch.body) as KubeObject;
-    else next = strategicMergePatch(current, patch.body) as KubeObject;
-    this.#validate(info, current, next);
+    const { info, ns, next } = this.#patched(ref, patch);
     const k = key(info.kind, ns, ref.name);
-    if (stableJson(next.spec) !== stableJson(current.spec)) {
-      next.metadata = { ...next.metadata, generation: (current.metadata?.generation ?? 1) + 1 };
-    }
     this.#objects.set(k, next);
     this.#mutations.push({
       at: this.#iso(this.#now),
@@ -236,6 +227,29 @@ export class SimCluster implements Cluster {
     const result = clone(this.#objects.get(k)!);
     this.#tick(this.#perMutation);
     return result;
+  }
+
+  /** The object a patch would produce, validated and admitted, without storing it (a server-side dry run). */
+  previewPatch(ref: ObjectRef, patch: Patch): KubeObject {
+    return this.#patched(ref, patch).next;
+  }
+
+  #patched(ref: ObjectRef, patch: Patch): { info: KindInfo; ns: string | undefined; next: KubeObject } {
+    const info = this.kindInfo(ref.kind);
+    const ns = info.namespaced ? (ref.namespace ?? 'default') : undefined;
+    const current = this.getNow(ref);
+    let next: KubeObject;
+    if (patch.type === 'json') {
+      if (!Array.isArray(patch.body))
+        throw new K8sError('bad_request', 'a JSON patch must be an array of operations', { status: 400 });
+      next = jsonPatch(current, patch.body) as KubeObject;
+    } else if (patch.type === 'merge') next = mergePatch(current, patch.body) as KubeObject;
+    else next = strategicMergePatch(current, patch.body) as KubeObject;
+    this.#validate(info, current, next);
+    if (stableJson(next.spec) !== stableJson(current.spec)) {
+      next.metadata = { ...next.metadata, generation: (current.metadata?.generation ?? 1) + 1 };
+    }
+    return { info, ns, next };
   }
 
   // ---------------------------------------------------------------- helpers for the eval and the API server
@@ -1486,6 +1500,25 @@ export class SimCluster implements Cluster {
     const replicas = spec?.replicas;
     if (replicas !== undefined && !(Number.isInteger(replicas) && replicas >= 0))
       fail('spec.replicas', replicas, 'must be greater than or equal to 0');
+    // Object-count limits: the simulation creates every pod, so a huge count would stall it.
+    if (replicas !== undefined && replicas > MAX_REPLICAS)
+      fail(
+        'spec.replicas',
+        replicas,
+        `must be less than or equal to ${MAX_REPLICAS} in the simulated cluster`,
+      );
+    if (info.kind === 'Deployment' && replicas !== undefined) {
+      let total = replicas;
+      for (const o of this.#objects.values())
+        if (o.kind === 'Deployment' && o.metadata?.uid !== current.metadata?.uid)
+          total += (o.spec as Deployment['spec'] | undefined)?.replicas ?? 1;
+      if (total > MAX_TOTAL_REPLICAS)
+        fail(
+          'spec.replicas',
+          replicas,
+          `the simulated cluster holds at most ${MAX_TOTAL_REPLICAS} replicas across all deployments (${total} requested)`,
+        );
+    }
     const containers = spec?.template?.spec?.containers;
     if (!Array.isArray(containers) || containers.length === 0)
       fail('spec.template.spec.containers', containers ?? null, 'Required value');
