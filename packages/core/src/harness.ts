@@ -15,6 +15,7 @@ import {
   type Usage,
 } from './model.js';
 import { type Redactor, redactSecrets } from './redact.js';
+import { cutText } from './text.js';
 import { type AnyTool, type ToolDescriptor, ToolRegistry } from './tool.js';
 import {
   type RefusalReason,
@@ -105,6 +106,8 @@ const DEFAULT_APPROVAL_TIMEOUT = 120_000;
 const DEFAULT_TOOL_TIMEOUT = 30_000;
 const DEFAULT_MAX_OBSERVATION = 16_000;
 const DEFAULT_MAX_CALLS = 8;
+/** Characters past the cut that are still redacted, so a secret that straddles the cut is recognised. */
+const REDACTION_MARGIN = 4096;
 
 function positiveInt(value: unknown, option: string, min = 1): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
@@ -301,9 +304,16 @@ function toText(value: unknown): string {
   }
 }
 
-/** Every string inside plain data, redacted; the same object back when nothing changed. */
+/**
+ * Every string inside the data redacted, and anything JSON cannot hold (bigint, function, symbol,
+ * a Map, URL or class instance) replaced by a description, so a sink can always serialize the event;
+ * the same object back when nothing changed.
+ */
 function redactDeep(value: unknown, redact: Redactor): unknown {
   if (typeof value === 'string') return redact(value);
+  if (typeof value === 'bigint') return `<bigint ${String(value)}>`;
+  if (typeof value === 'function' || typeof value === 'symbol') return `<${typeof value}>`;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : `<number ${String(value)}>`;
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     let changed = false;
@@ -315,7 +325,16 @@ function redactDeep(value: unknown, redact: Redactor): unknown {
     return changed ? out : value;
   }
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
+  if (proto !== Object.prototype && proto !== null) {
+    const name = (proto?.constructor as { name?: string } | undefined)?.name || 'object';
+    let text: string;
+    try {
+      text = String(value);
+    } catch {
+      text = '';
+    }
+    return `<${name}${text && !text.startsWith('[object') ? ` ${redact(text)}` : ''}>`;
+  }
   let out: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(value)) {
     const r = redactDeep(v, redact);
@@ -375,6 +394,8 @@ class Run {
   readonly #runMeta: Readonly<Record<string, unknown>> | undefined;
   readonly #cancelHooks = new Set<() => void>();
   #seq = 0;
+  /** The first error a sink threw from write(), if any. */
+  #writeFailure: string | undefined;
   #lastMs = Number.NaN;
   #lastTs = '';
   #steps = 0;
@@ -410,11 +431,20 @@ class Run {
       ...input,
     } as TraceEvent;
     if (this.#c.retainTrace) this.#events.push(event);
-    for (const sink of this.#c.sinks) sink.write(event);
+    for (const sink of this.#c.sinks) {
+      try {
+        sink.write(event);
+      } catch (e) {
+        // Kept, not thrown: the next critical checkpoint (before an approval or a mutation) ends the run.
+        this.#writeFailure ??= describeError(e);
+      }
+    }
   }
 
   /** Lets buffering sinks write out what they hold; critical before approvals and mutations. */
   #checkpoint(critical: boolean): void {
+    if (critical && this.#writeFailure !== undefined)
+      throw new TraceFailed(`the trace could not be written: ${this.#writeFailure}`);
     for (const sink of this.#c.sinks) {
       try {
         sink.checkpoint?.(critical);
@@ -872,6 +902,26 @@ class Run {
     }
   }
 
+  /**
+   * The one way a tool's outcome (output or error text) becomes what the model, memory and trace see:
+   * redacted, then cut to maxObservationChars between code points with a note saying so. Only a
+   * bounded head is redacted (the cut point plus a margin, so a secret straddling the cut is still
+   * recognised), which keeps the cost of a huge output proportional to what is kept.
+   */
+  #outcome(raw: string): { content: string; chars: number; truncated: boolean } {
+    const max = this.#c.maxObservation;
+    const head = cutText(raw, max + REDACTION_MARGIN);
+    const text = this.#c.redact(head);
+    const truncated = raw.length > head.length || text.length > max;
+    if (!truncated) return { content: text, chars: raw.length, truncated };
+    const kept = cutText(text, max);
+    return {
+      content: `${kept}\n[output cut: showing ${kept.length} of ${raw.length} characters]`,
+      chars: raw.length,
+      truncated,
+    };
+  }
+
   async #execute(step: number, callId: string, tool: AnyTool, args: unknown): Promise<void> {
     const c = this.#c;
     const limit = tool.timeoutMs ?? c.toolTimeoutMs;
@@ -892,11 +942,8 @@ class Run {
           }),
         tool.mutating,
       );
-      const text = c.redact(toText(out));
-      const truncated = text.length > c.maxObservation;
-      content = truncated
-        ? `${text.slice(0, c.maxObservation)}\n[output cut: showing ${c.maxObservation} of ${text.length} characters]`
-        : text;
+      const outcome = this.#outcome(toText(out));
+      content = outcome.content;
       status = 'ok';
       this.#emit({
         kind: 'tool_result',
@@ -904,8 +951,8 @@ class Run {
         callId,
         tool: tool.name,
         output: content,
-        chars: text.length,
-        truncated,
+        chars: outcome.chars,
+        truncated: outcome.truncated,
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       });
     } catch (e) {
@@ -917,7 +964,7 @@ class Run {
           ? 'run cancelled while the tool ran'
           : reason === 'timeout'
             ? `no answer within ${limit} ms`
-            : c.redact(describeError(e));
+            : this.#outcome(describeError(e)).content;
       this.#emit({ kind: 'tool_error', step, callId, tool: tool.name, reason, error, durationMs });
       if (reason === 'cancelled') throw new Cancelled();
       status = reason === 'timeout' ? 'timeout' : 'error';

@@ -131,7 +131,7 @@ export class ToolRegistry {
     for (const tool of tools) this.register(tool);
   }
 
-  /** Adds a tool made by `defineTool`. */
+  /** Adds a tool made by `defineTool`; a tool whose `mutating` is anything but `false` is registered as mutating. */
   register(tool: AnyTool): this {
     if (
       typeof tool !== 'object' ||
@@ -144,7 +144,11 @@ export class ToolRegistry {
     if (this.#tools.has(tool.name)) {
       throw new HarnessError('duplicate_tool', `tool "${tool.name}" is registered twice`);
     }
-    this.#tools.set(tool.name, tool);
+    // The one place a tool's side effects are decided: anything but an explicit `mutating: false`
+    // (a missing field on a spread or hand-written tool object, a string, null) is mutating.
+    const normalized: AnyTool =
+      tool.mutating === false || tool.mutating === true ? tool : Object.freeze({ ...tool, mutating: true });
+    this.#tools.set(tool.name, normalized);
     this.#descriptors = undefined;
     return this;
   }
