@@ -20,6 +20,7 @@ and runs the default \`pnpm eval\` on it. Passes when the eval exits non-zero fo
 Options:
   --only <id,...>     run only these mutants (comma-separated ids)
   --list              list the mutants and exit
+  --check             only check that every mutant still applies to the source (no eval runs)
   --jobs <n>          mutants evaluated at once (default: number of CPUs, at most 4)
   --timeout <s>       seconds one eval may take before the mutant counts as not caught (default 240)
   --keep              keep the temporary copies (their paths are printed)
@@ -36,6 +37,7 @@ function options() {
       options: {
         only: { type: 'string' },
         list: { type: 'boolean' },
+        check: { type: 'boolean' },
         jobs: { type: 'string' },
         timeout: { type: 'string' },
         keep: { type: 'boolean' },
@@ -56,6 +58,21 @@ if (opts.help) {
 if (opts.list) {
   for (const m of MUTANTS) process.stdout.write(`${m.id.padEnd(44)} ${m.rail.padEnd(16)} ${m.what}\n`);
   process.exit(0);
+}
+if (opts.check) {
+  const stale = [];
+  for (const m of MUTANTS) {
+    for (const e of m.edits) {
+      const text = readFileSync(join(root, e.file), 'utf8');
+      const at = text.indexOf(e.find);
+      if (at < 0 || text.indexOf(e.find, at + 1) >= 0)
+        stale.push(`${m.id}: ${e.file}: the text to replace occurs ${at < 0 ? 'nowhere' : 'more than once'}`);
+    }
+  }
+  process.stdout.write(
+    stale.length === 0 ? `all ${MUTANTS.length} mutants apply\n` : `${stale.join('\n')}\n`,
+  );
+  process.exit(stale.length === 0 ? 0 : 1);
 }
 const positive = (v, name, fallback) => {
   if (v === undefined) return fallback;

@@ -51,8 +51,8 @@ export const MUTANTS = [
     edits: [
       {
         file: HARNESS,
-        find: '      if (!granted) {\n        return this.#refuse(',
-        replace: '      if (!granted && false) {\n        return this.#refuse(',
+        find: '    if (!granted) {\n      return {',
+        replace: '    if (!granted && false) {\n      return {',
       },
     ],
   },
@@ -63,8 +63,8 @@ export const MUTANTS = [
     edits: [
       {
         file: HARNESS,
-        find: '      const granted = decision.granted && stillSame;',
-        replace: '      const granted = true;',
+        find: '    const granted = decision.granted && stillSame;',
+        replace: '    const granted = true;',
       },
     ],
   },
@@ -87,9 +87,9 @@ export const MUTANTS = [
     edits: [
       {
         file: HARNESS,
-        find: '      const decision = await this.#askApprover(step, callId, tool.name, args, argsHash);',
+        find: '    const decision = await this.#askApprover(step, callId, tool, args, argsHash);',
         replace:
-          '      const cached = (globalThis.__grants ??= new Map()).get(this.#runId + tool.name);\n      const decision = cached ?? (await this.#askApprover(step, callId, tool.name, args, argsHash));\n      if (decision.granted) globalThis.__grants.set(this.#runId + tool.name, decision);',
+          '    const cached = (globalThis.__grants ??= new Map()).get(this.#runId + tool);\n    const decision = cached ?? (await this.#askApprover(step, callId, tool, args, argsHash));\n    if (decision.granted) globalThis.__grants.set(this.#runId + tool, decision);',
       },
     ],
   },
@@ -101,8 +101,8 @@ export const MUTANTS = [
       { file: HARNESS, find: '            args: frozenCopy(args),', replace: '            args,' },
       {
         file: HARNESS,
-        find: '      const stillSame = callHash(tool.name, args) === argsHash;',
-        replace: '      const stillSame = true;',
+        find: '    const stillSame = callHash(tool, args) === argsHash;',
+        replace: '    const stillSame = true;',
       },
     ],
   },
@@ -237,7 +237,7 @@ export const MUTANTS = [
     what: 'redaction is turned off',
     edits: [
       {
-        file: HARNESS,
+        file: 'packages/core/src/harness-options.ts',
         find: '    redact: options.redact === false ? (t: string) => t : (options.redact ?? redactSecrets),',
         replace: '    redact: (t: string) => t,',
       },
@@ -302,8 +302,8 @@ export const MUTANTS = [
     edits: [
       {
         file: HARNESS,
-        find: "      this.#emit({\n        kind: 'approval',",
-        replace: "      if (!granted) this.#emit({\n        kind: 'approval',",
+        find: "    this.#emit({\n      kind: 'approval',",
+        replace: "    if (!granted) this.#emit({\n      kind: 'approval',",
       },
     ],
   },

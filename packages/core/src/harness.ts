@@ -1,77 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { Allowlist, type AllowRule } from './allowlist.js';
-import { type ApprovalDecision, type Approver, denyAll } from './approvals.js';
-import { callHash, frozenCopy, plainJsonProblem } from './canonical.js';
+import type { ApprovalDecision } from './approvals.js';
+import { checkCall, type Refusal } from './call-checks.js';
+import { callHash, frozenCopy } from './canonical.js';
 import { describeError, HarnessError } from './errors.js';
-import type { Memory, MemoryContext, MemoryOption, Observation, ObservationStatus } from './memory.js';
-import { WindowMemory } from './memory.js';
-import {
-  addUsage,
-  type DecideRequest,
-  type Decision,
-  decisionSchema,
-  type Model,
-  type Usage,
-} from './model.js';
-import { type Redactor, redactSecrets } from './redact.js';
+import { type HarnessOptions, type RunConfig, resolveHarnessOptions } from './harness-options.js';
+import type { Memory, MemoryContext, Observation, ObservationStatus } from './memory.js';
+import { addUsage, type DecideRequest, type Decision, decisionSchema, type Usage } from './model.js';
+import type { Redactor } from './redact.js';
 import { cutText } from './text.js';
-import { type AnyTool, type ToolDescriptor, ToolRegistry } from './tool.js';
-import {
-  type RefusalReason,
-  type StoppedReason,
-  TRACE_VERSION,
-  type TraceEvent,
-  type TraceEventInput,
-  type TraceSink,
-} from './trace.js';
-import type { Verification, Verifier } from './verifier.js';
+import type { AnyTool, ToolRegistry } from './tool.js';
+import { type StoppedReason, TRACE_VERSION, type TraceEvent, type TraceEventInput } from './trace.js';
+import type { Verification } from './verifier.js';
 
-/** The rails every call passes, in this order: step budget, allowlist, approval gate. */
-export interface Guardrails {
-  /** Most model decisions a run may make; refused and invalid decisions count too. */
-  readonly maxSteps: number;
-  /** Deny by default: only tools named here (with matching arguments, if constrained) may run. */
-  readonly allow?: readonly AllowRule[];
-  /** Asked before every mutating call; the default denies everything. */
-  readonly approver?: Approver;
-  /** An approver slower than this is a denial. Default two minutes. */
-  readonly approvalTimeoutMs?: number;
-  /** Calls beyond this many in one decision are refused. Default 8. */
-  readonly maxCallsPerDecision?: number;
-}
-
-/** Everything a harness is made of. */
-export interface HarnessOptions {
-  readonly model: Model;
-  readonly tools: ToolRegistry | readonly AnyTool[];
-  readonly guardrails: Guardrails;
-  /** Default: a window memory keeping the last 20 observations, fresh for each run. */
-  readonly memory?: MemoryOption;
-  readonly verifiers?: readonly Verifier[];
-  readonly trace?: TraceSink | readonly TraceSink[];
-  /** Time limit for tools that do not set their own. Default 30 seconds. */
-  readonly toolTimeoutMs?: number;
-  /** Tool output longer than this is cut, with a note saying so. Default 16,000 characters. */
-  readonly maxObservationChars?: number;
-  /**
-   * Masks secrets in tool output and tool errors before the model, memory, trace or anyone else sees
-   * them. Default: the built-in `redactSecrets`; pass your own function, or false to turn it off.
-   */
-  readonly redact?: Redactor | false;
-  /** Which tools the model is told about: only allowed ones (default), or every registered one. */
-  readonly exposeTools?: 'allowed' | 'all';
-  /** Clock for event timestamps (tests pin it). */
-  readonly now?: () => number;
-  /** Extra fields for the run_start event (scenario id, persona, versions). */
-  readonly meta?: Readonly<Record<string, unknown>>;
-  /**
-   * Keep the run's events in memory for verifiers and `RunResult.trace` (default true). Very long
-   * runs can turn it off to run in flat memory: events still go to the sinks, but verifiers and the
-   * result then see an empty trace.
-   */
-  readonly retainTrace?: boolean;
-}
+export type { Guardrails, HarnessOptions } from './harness-options.js';
 
 /** Per-run options. */
 export interface RunOptions {
@@ -102,156 +44,25 @@ export interface Harness {
   readonly tools: ToolRegistry;
 }
 
-const DEFAULT_APPROVAL_TIMEOUT = 120_000;
-const DEFAULT_TOOL_TIMEOUT = 30_000;
-const DEFAULT_MAX_OBSERVATION = 16_000;
-const DEFAULT_MAX_CALLS = 8;
 /** Characters past the cut that are still redacted, so a secret that straddles the cut is recognised. */
 const REDACTION_MARGIN = 4096;
 
-function positiveInt(value: unknown, option: string, min = 1): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new HarnessError(
-      'invalid_option',
-      `${option} must be a whole number of at least ${min}; got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-function positiveMs(value: unknown, option: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new HarnessError(
-      'invalid_option',
-      `${option} must be a positive number of milliseconds; got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
 /** Builds a harness; configuration mistakes throw a `HarnessError` that names the option. */
 export function createHarness(options: HarnessOptions): Harness {
-  if (typeof options !== 'object' || options === null) {
-    throw new HarnessError('invalid_option', 'createHarness expects { model, tools, guardrails }');
-  }
-  const { model, guardrails } = options;
-  if (!model || typeof model.decide !== 'function') {
-    throw new HarnessError('invalid_option', 'model must have a decide(request) method');
-  }
-  if (!guardrails || typeof guardrails !== 'object') {
-    throw new HarnessError('invalid_option', 'guardrails is required, with at least maxSteps');
-  }
-  const maxSteps = positiveInt(guardrails.maxSteps, 'guardrails.maxSteps');
-  const maxCalls = positiveInt(
-    guardrails.maxCallsPerDecision ?? DEFAULT_MAX_CALLS,
-    'guardrails.maxCallsPerDecision',
-  );
-  const approvalTimeoutMs = positiveMs(
-    guardrails.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT,
-    'guardrails.approvalTimeoutMs',
-  );
-  const toolTimeoutMs = positiveMs(options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT, 'toolTimeoutMs');
-  const maxObservation = positiveInt(
-    options.maxObservationChars ?? DEFAULT_MAX_OBSERVATION,
-    'maxObservationChars',
-    100,
-  );
-  if (guardrails.approver !== undefined && typeof guardrails.approver !== 'function') {
-    throw new HarnessError(
-      'invalid_option',
-      'guardrails.approver must be a function (request) => Promise<decision>',
-    );
-  }
-  const approver = guardrails.approver ?? denyAll();
-  const allowlist = new Allowlist(guardrails.allow ?? []);
-  const registry =
-    options.tools instanceof ToolRegistry ? options.tools : new ToolRegistry(options.tools ?? []);
-  for (const name of allowlist.tools()) {
-    if (!registry.has(name)) {
-      throw new HarnessError(
-        'unknown_tool',
-        `guardrails.allow names tool "${name}", which is not registered`,
-      );
-    }
-  }
-  const exposed: readonly ToolDescriptor[] =
-    options.exposeTools === 'all'
-      ? registry.descriptors()
-      : registry.descriptors().filter((d) => allowlist.tools().includes(d.name));
-  const sinks: readonly TraceSink[] = options.trace
-    ? Array.isArray(options.trace)
-      ? (options.trace as readonly TraceSink[])
-      : [options.trace as TraceSink]
-    : [];
-  for (const [i, s] of sinks.entries()) {
-    if (!s || typeof s.write !== 'function') {
-      throw new HarnessError('invalid_option', `trace[${i}] must be a sink with a write(event) method`);
-    }
-  }
-  const verifiers = options.verifiers ?? [];
-  for (const [i, v] of verifiers.entries()) {
-    if (!v || typeof v.verify !== 'function' || typeof v.name !== 'string') {
-      throw new HarnessError('invalid_option', `verifiers[${i}] must have a name and a verify(input) method`);
-    }
-  }
-  const memoryOption = options.memory;
-  if (memoryOption !== undefined && typeof memoryOption !== 'function') {
-    if (typeof memoryOption.add !== 'function' || typeof memoryOption.render !== 'function') {
-      throw new HarnessError(
-        'invalid_option',
-        'memory must have add(observation) and render() methods, or be a factory',
-      );
-    }
-  }
-  const now = options.now ?? Date.now;
-  const config: RunConfig = {
-    model,
-    registry,
-    allowlist,
-    approver,
-    approvalTimeoutMs,
-    toolTimeoutMs,
-    maxObservation,
-    redact: options.redact === false ? (t: string) => t : (options.redact ?? redactSecrets),
-    maxSteps,
-    maxCalls,
-    exposed,
-    sinks,
-    verifiers,
-    now,
-    makeMemory: () =>
-      memoryOption === undefined
-        ? new WindowMemory()
-        : typeof memoryOption === 'function'
-          ? memoryOption()
-          : memoryOption,
-    meta: options.meta,
-    retainTrace: options.retainTrace !== false,
-  };
+  const config = resolveHarnessOptions(options);
   return {
-    tools: registry,
+    tools: config.registry,
     run: (task, runOptions = {}) => new Run(config, task, runOptions).execute(),
   };
 }
 
-interface RunConfig {
-  model: Model;
-  registry: ToolRegistry;
-  allowlist: Allowlist;
-  approver: Approver;
-  approvalTimeoutMs: number;
-  toolTimeoutMs: number;
-  maxObservation: number;
-  redact: Redactor;
-  maxSteps: number;
-  maxCalls: number;
-  exposed: readonly ToolDescriptor[];
-  sinks: readonly TraceSink[];
-  verifiers: readonly Verifier[];
-  now: () => number;
-  makeMemory: () => Memory;
-  meta: Readonly<Record<string, unknown>> | undefined;
-  retainTrace: boolean;
+/** Where a call stands when it is refused: what the refusal event and the observation name. */
+interface CallRef {
+  readonly step: number;
+  readonly callId: string;
+  readonly tool: string;
+  readonly args: unknown;
+  readonly mutating: boolean;
 }
 
 class Cancelled extends Error {}
@@ -711,16 +522,10 @@ class Run {
     throw new Cancelled();
   }
 
-  async #refuse(
-    step: number,
-    callId: string,
-    tool: string,
-    args: unknown,
-    mutating: boolean,
-    reason: RefusalReason,
-    detail: string,
-  ): Promise<void> {
-    this.#emit({ kind: 'tool_refused', step, callId, tool, reason, detail });
+  /** The one way a call ends refused: a tool_refused event, and the refusal observed by the model. */
+  async #refuse(call: CallRef, refusal: Refusal): Promise<void> {
+    const { step, callId, tool, args, mutating } = call;
+    this.#emit({ kind: 'tool_refused', step, callId, tool, reason: refusal.reason, detail: refusal.detail });
     await this.#observe({
       kind: 'tool',
       step,
@@ -729,10 +534,15 @@ class Run {
       args,
       mutating,
       status: 'refused',
-      content: `refused (${reason}): ${detail}`,
+      content: `refused (${refusal.reason}): ${refusal.detail}`,
     });
   }
 
+  /**
+   * One call, as a pipeline: the checks (calls per decision, resolve, parse, validate with defaults,
+   * plain JSON, allowlist), then the approval gate for a mutating tool, then the tool. Any step can
+   * refuse, and every refusal takes the same path.
+   */
   async #handleCall(
     step: number,
     index: number,
@@ -742,104 +552,53 @@ class Run {
     parseError: string | undefined,
   ): Promise<void> {
     const c = this.#c;
-    const tool = c.registry.get(toolName);
-    const mutating = tool?.mutating ?? false;
+    const mutating = c.registry.get(toolName)?.mutating ?? false;
+    const ref: CallRef = { step, callId, tool: toolName, args: rawArgs, mutating };
     this.#emit({ kind: 'tool_call', step, callId, tool: toolName, args: rawArgs, mutating });
-
     if (this.#signal.aborted) this.#abandon(step, callId, toolName, 'run cancelled before the call ran');
-    if (index >= c.maxCalls) {
-      return this.#refuse(
-        step,
-        callId,
-        toolName,
-        rawArgs,
-        mutating,
-        'too_many_calls',
-        `at most ${c.maxCalls} calls are taken from one decision`,
-      );
-    }
-    if (!tool) {
-      const offered = c.exposed.map((d) => d.name).join(', ') || 'none';
-      return this.#refuse(
-        step,
-        callId,
-        toolName,
-        rawArgs,
-        mutating,
-        'unknown_tool',
-        `no tool named "${toolName}"; available: ${offered}`,
-      );
-    }
-    if (parseError !== undefined) {
-      return this.#refuse(
-        step,
-        callId,
-        toolName,
-        rawArgs,
-        mutating,
-        'invalid_arguments',
-        `arguments could not be parsed: ${parseError}`,
-      );
-    }
-    const validated = tool.input.safeParse(rawArgs ?? {});
-    if (!validated.success) {
-      const issues = validated.error.issues
-        .map((i: z.core.$ZodIssue) => `${i.path.length ? i.path.join('.') : '(arguments)'}: ${i.message}`)
-        .join('; ');
-      return this.#refuse(step, callId, toolName, rawArgs, mutating, 'invalid_arguments', issues);
-    }
-    const args: unknown = validated.data;
-    // What is hashed, approved and run must be one value that serializes one way.
-    const notJson = plainJsonProblem(args);
-    if (notJson !== undefined) {
-      return this.#refuse(
-        step,
-        callId,
-        toolName,
-        rawArgs,
-        mutating,
-        'invalid_arguments',
-        `the validated arguments are not plain JSON (${notJson})`,
-      );
-    }
-    const allowed = c.allowlist.check(tool.name, args);
-    if (!allowed.allowed) {
-      return this.#refuse(step, callId, toolName, rawArgs, mutating, 'not_allowed', allowed.reason);
-    }
+    const checked = checkCall({ index, toolName, rawArgs, parseError }, c);
+    if (!checked.ok) return this.#refuse(ref, checked.refusal);
+    const { tool, args } = checked;
     if (tool.mutating) {
-      const argsHash = callHash(tool.name, args);
-      this.#emit({ kind: 'approval_requested', step, callId, tool: tool.name, args, argsHash });
-      const decision = await this.#askApprover(step, callId, tool.name, args, argsHash);
-      // The approval is bound to exactly these arguments: if anything changed them meanwhile, it does not apply.
-      const stillSame = callHash(tool.name, args) === argsHash;
-      const granted = decision.granted && stillSame;
-      this.#emit({
-        kind: 'approval',
-        step,
-        callId,
-        tool: tool.name,
-        argsHash,
-        granted,
-        by: decision.by,
-        ...(decision.reason || !stillSame
-          ? { reason: stillSame ? decision.reason : 'arguments changed after approval was asked' }
-          : {}),
-      });
-      if (this.#signal.aborted)
-        this.#abandon(step, callId, tool.name, 'run cancelled while waiting for approval');
-      if (!granted) {
-        return this.#refuse(
-          step,
-          callId,
-          toolName,
-          rawArgs,
-          mutating,
-          'approval_denied',
-          `${decision.by} did not approve this call${decision.reason ? `: ${decision.reason}` : ''}`,
-        );
-      }
+      const refusal = await this.#approvalGate(step, callId, tool.name, args);
+      if (refusal) return this.#refuse(ref, refusal);
     }
     await this.#execute(step, callId, tool, args);
+  }
+
+  /** Asks for approval of exactly this call; a refusal unless it was granted for these very arguments. */
+  async #approvalGate(
+    step: number,
+    callId: string,
+    tool: string,
+    args: unknown,
+  ): Promise<Refusal | undefined> {
+    const argsHash = callHash(tool, args);
+    this.#emit({ kind: 'approval_requested', step, callId, tool, args, argsHash });
+    const decision = await this.#askApprover(step, callId, tool, args, argsHash);
+    // The approval is bound to exactly these arguments: if anything changed them meanwhile, it does not apply.
+    const stillSame = callHash(tool, args) === argsHash;
+    const granted = decision.granted && stillSame;
+    this.#emit({
+      kind: 'approval',
+      step,
+      callId,
+      tool,
+      argsHash,
+      granted,
+      by: decision.by,
+      ...(decision.reason || !stillSame
+        ? { reason: stillSame ? decision.reason : 'arguments changed after approval was asked' }
+        : {}),
+    });
+    if (this.#signal.aborted) this.#abandon(step, callId, tool, 'run cancelled while waiting for approval');
+    if (!granted) {
+      return {
+        reason: 'approval_denied',
+        detail: `${decision.by} did not approve this call${decision.reason ? `: ${decision.reason}` : ''}`,
+      };
+    }
+    return undefined;
   }
 
   async #askApprover(

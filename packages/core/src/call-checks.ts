@@ -1,0 +1,91 @@
+import type { z } from 'zod';
+import type { Allowlist } from './allowlist.js';
+import { plainJsonProblem } from './canonical.js';
+import type { AnyTool, ToolDescriptor, ToolRegistry } from './tool.js';
+import type { RefusalReason } from './trace.js';
+
+/** Why a call does not run: one shape for every refusal, whichever check or gate made it. */
+export interface Refusal {
+  readonly reason: RefusalReason;
+  readonly detail: string;
+}
+
+/** One call as the model asked for it, and what the checks have established about it so far. */
+interface CallState {
+  readonly index: number;
+  readonly toolName: string;
+  readonly rawArgs: unknown;
+  readonly parseError: string | undefined;
+  tool?: AnyTool;
+  /** The validated arguments, the schema's defaults applied: the value the guardrails judge and the tool runs. */
+  args?: unknown;
+}
+
+/** What the checks read from the harness's configuration. */
+export interface CallCheckConfig {
+  readonly registry: ToolRegistry;
+  readonly allowlist: Allowlist;
+  readonly maxCalls: number;
+  readonly exposed: readonly ToolDescriptor[];
+}
+
+type Check = (call: CallState, config: CallCheckConfig) => Refusal | undefined;
+
+/**
+ * The checks every call passes before the approval gate, in order; each refuses or lets the call on.
+ * Validation applies the schema's defaults before the allowlist, so the policy judges the request
+ * that will run, and the arguments must then be plain JSON, so what is hashed, approved and run is
+ * one value that serializes one way.
+ */
+const CHECKS: readonly Check[] = [
+  function callsPerDecision(call, { maxCalls }) {
+    if (call.index >= maxCalls)
+      return { reason: 'too_many_calls', detail: `at most ${maxCalls} calls are taken from one decision` };
+  },
+  function resolve(call, { registry, exposed }) {
+    call.tool = registry.get(call.toolName);
+    if (!call.tool) {
+      const offered = exposed.map((d) => d.name).join(', ') || 'none';
+      return { reason: 'unknown_tool', detail: `no tool named "${call.toolName}"; available: ${offered}` };
+    }
+  },
+  function parsed(call) {
+    if (call.parseError !== undefined)
+      return { reason: 'invalid_arguments', detail: `arguments could not be parsed: ${call.parseError}` };
+  },
+  function validate(call) {
+    const validated = call.tool!.input.safeParse(call.rawArgs ?? {});
+    if (!validated.success) {
+      const detail = validated.error.issues
+        .map((i: z.core.$ZodIssue) => `${i.path.length ? i.path.join('.') : '(arguments)'}: ${i.message}`)
+        .join('; ');
+      return { reason: 'invalid_arguments', detail };
+    }
+    call.args = validated.data;
+  },
+  function plainJson(call) {
+    const problem = plainJsonProblem(call.args);
+    if (problem !== undefined)
+      return {
+        reason: 'invalid_arguments',
+        detail: `the validated arguments are not plain JSON (${problem})`,
+      };
+  },
+  function allowed(call, { allowlist }) {
+    const verdict = allowlist.check(call.tool!.name, call.args);
+    if (!verdict.allowed) return { reason: 'not_allowed', detail: verdict.reason };
+  },
+];
+
+/** Runs the checks in order: the first refusal, or the tool and the arguments it will run with. */
+export function checkCall(
+  call: { index: number; toolName: string; rawArgs: unknown; parseError: string | undefined },
+  config: CallCheckConfig,
+): { ok: true; tool: AnyTool; args: unknown } | { ok: false; refusal: Refusal } {
+  const state: CallState = { ...call };
+  for (const check of CHECKS) {
+    const refusal = check(state, config);
+    if (refusal) return { ok: false, refusal };
+  }
+  return { ok: true, tool: state.tool!, args: state.args };
+}
