@@ -1,13 +1,55 @@
-import type { ApprovalDecision, ApprovalRequest, Approver } from '@sre-harness/core';
+import {
+  type ApprovalDecision,
+  type ApprovalRequest,
+  type Approver,
+  cutText,
+  type Redactor,
+  redactSecrets,
+} from '@sre-harness/core';
 
 /** One call waiting for a person, as the UI shows it. */
 export interface PendingApproval {
   /** Unique within the queue; stable while the request waits. */
   readonly id: number;
+  /** The exact call; the answer is bound to its `argsHash`. */
   readonly request: ApprovalRequest;
-  /** What the target of the call looks like now, when the caller can tell (multi-line text). */
+  /** The call's arguments as a person reads them: pretty-printed JSON, secrets masked, capped. */
+  readonly args: string;
+  /**
+   * What the target of the call looks like now, when the caller can tell (multi-line text),
+   * secrets masked and capped like any tool output.
+   */
   readonly target: string | undefined;
   readonly since: number;
+}
+
+/** Longest arguments text shown; past it the panel says where it was cut (the hash covers it all). */
+export const MAX_ARGS_CHARS = 64_000;
+/** Longest target description shown. */
+export const MAX_TARGET_CHARS = 16_000;
+// Redaction reads a little past the cut, so a secret that straddles it is still recognised.
+const REDACT_MARGIN = 1024;
+
+/** Pretty-printed JSON of a call's arguments (or their string form when JSON cannot hold them). */
+export function prettyArgs(args: unknown): string {
+  try {
+    return JSON.stringify(args, null, 2) ?? String(args);
+  } catch {
+    return String(args);
+  }
+}
+
+/** Text for a person's eyes: secrets masked, then cut between code points with a visible note. */
+export function shownText(text: string, max: number, redact: Redactor): string {
+  const masked = redact(cutText(text, max + REDACT_MARGIN));
+  if (masked.length <= max && text.length <= max + REDACT_MARGIN) return masked;
+  return `${cutText(masked, max)}\n… (cut: ${text.length} characters in all, ${max} shown)`;
+}
+
+/** Options of an `ApprovalQueue`. */
+export interface ApprovalQueueOptions {
+  /** Masks secrets in what the panel shows. Default: the harness's `redactSecrets`. */
+  readonly redact?: Redactor;
 }
 
 /** Options of `interactiveApprover`. */
@@ -18,6 +60,11 @@ export interface InteractiveApproverOptions {
   readonly describeTarget?: (request: ApprovalRequest) => Promise<string | undefined> | string | undefined;
   /** Time source for `since` (tests pin it). */
   readonly now?: () => number;
+  /**
+   * Masks secrets in the arguments and the target before a person sees them. Default: the
+   * harness's `redactSecrets`; pass the harness's own `redact` when it has a custom one.
+   */
+  readonly redact?: Redactor;
 }
 
 /** The person the decisions are attributed to when no name is given. */
@@ -31,13 +78,15 @@ export function defaultPerson(env: NodeJS.ProcessEnv = process.env): string {
  */
 export class ApprovalQueue {
   readonly person: string;
+  readonly #redact: Redactor;
   #items: readonly PendingApproval[] = [];
   readonly #resolvers = new Map<number, (d: ApprovalDecision) => void>();
   readonly #listeners = new Set<() => void>();
   #nextId = 1;
 
-  constructor(person: string) {
+  constructor(person: string, options: ApprovalQueueOptions = {}) {
     this.person = person;
+    this.#redact = options.redact ?? redactSecrets;
   }
 
   /** The waiting requests, oldest first (a new array after every change). */
@@ -51,7 +100,10 @@ export class ApprovalQueue {
     };
   };
 
-  /** Adds a request and resolves when a person answers or the request's signal aborts. */
+  /**
+   * Adds a request and resolves when a person answers or the request's signal aborts. The
+   * arguments and `target` are masked and capped here, so nothing unredacted reaches the panel.
+   */
   enqueue(request: ApprovalRequest, target: string | undefined, now: number): Promise<ApprovalDecision> {
     const id = this.#nextId++;
     return new Promise<ApprovalDecision>((resolve) => {
@@ -74,7 +126,14 @@ export class ApprovalQueue {
         request.signal.removeEventListener('abort', onAbort);
         resolve(decision);
       });
-      this.#items = [...this.#items, { id, request, target, since: now }];
+      const shown: PendingApproval = {
+        id,
+        request,
+        args: shownText(prettyArgs(request.args), MAX_ARGS_CHARS, this.#redact),
+        target: target === undefined ? undefined : shownText(target, MAX_TARGET_CHARS, this.#redact),
+        since: now,
+      };
+      this.#items = [...this.#items, shown];
       this.#emit();
     });
   }
@@ -117,7 +176,9 @@ export type InteractiveApprover = Approver & { readonly queue: ApprovalQueue };
  * timed out) is a denial, as the core expects.
  */
 export function interactiveApprover(options: InteractiveApproverOptions = {}): InteractiveApprover {
-  const queue = new ApprovalQueue(options.person ?? defaultPerson());
+  const queue = new ApprovalQueue(options.person ?? defaultPerson(), {
+    ...(options.redact ? { redact: options.redact } : {}),
+  });
   const now = options.now ?? Date.now;
   const approver: Approver = async (request) => {
     let target: string | undefined;

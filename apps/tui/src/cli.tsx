@@ -7,12 +7,24 @@ import { createDemoWorld, runDemo } from './demo.js';
 import { TuiError } from './errors.js';
 import { followTraceFile } from './follow-dir.js';
 import { compactNumber, formatEvent, money, plainLine } from './format.js';
-import { printReport, printTrace, reportState, runLine, runSummary, traceState } from './headless.js';
+import {
+  printReport,
+  printTrace,
+  reportState,
+  runLine,
+  runSummary,
+  safeWriter,
+  traceState,
+} from './headless.js';
 import { type EvalFlags, liveEvalApprover, runLiveEval } from './live-eval.js';
 import { loadReport, loadReportTraces, loadTrace } from './load.js';
 import { decideMode, type OutputMode, withoutCiEnv } from './mode.js';
 import { finishedText, initialState, reduce, scoreboard } from './state.js';
 import { TuiStore } from './store.js';
+
+// Plain output carries text from tools, models and scenario files: escaped like the UI's.
+const plainStdout = safeWriter(process.stdout);
+const plainStderr = safeWriter(process.stderr);
 
 const optionsSchema = z
   .object({
@@ -92,8 +104,7 @@ async function demo(options: CliOptions, mode: OutputMode): Promise<number> {
     let state = initialState;
     const out = callbackSink((event) => {
       state = reduce(state, { type: 'events', events: [event] });
-      if (mode === 'plain')
-        process.stdout.write(`${plainLine(formatEvent(event), event.runId.slice(0, 8))}\n`);
+      if (mode === 'plain') plainStdout.write(`${plainLine(formatEvent(event), event.runId.slice(0, 8))}\n`);
     });
     await runDemo({
       trace: teeSink(...sinks, out),
@@ -102,7 +113,7 @@ async function demo(options: CliOptions, mode: OutputMode): Promise<number> {
     });
     const runs = state.runOrder.map((id) => state.runs[id]).filter((r) => r !== undefined);
     if (mode === 'json') process.stdout.write(`${JSON.stringify({ runs: runs.map(runSummary) }, null, 2)}\n`);
-    else for (const run of runs) process.stdout.write(`${runLine(run)}\n`);
+    else for (const run of runs) plainStdout.write(`${runLine(run)}\n`);
   }
   for (const s of sinks) await s.close?.();
   return 0;
@@ -133,12 +144,12 @@ async function follow(path: string, mode: OutputMode): Promise<number> {
     (events) => {
       state = reduce(state, { type: 'events', events });
       if (mode === 'plain') {
-        for (const e of events) process.stdout.write(`${plainLine(formatEvent(e), e.runId.slice(0, 8))}\n`);
+        for (const e of events) plainStdout.write(`${plainLine(formatEvent(e), e.runId.slice(0, 8))}\n`);
       }
       const runs = Object.values(state.runs);
       if (runs.length > 0 && runs.every((r) => r.status !== 'running')) finish();
     },
-    { onWarning: (message) => process.stderr.write(`warning: ${message}\n`) },
+    { onWarning: (message) => plainStderr.write(`warning: ${message}\n`) },
   );
   tail.poll();
   await ended;
@@ -205,7 +216,7 @@ async function liveEval(options: CliOptions, mode: OutputMode): Promise<number> 
   }
   const records = await runLiveEval(flags, undefined, controller.signal, {
     onFinished: (outcome, done, total) => {
-      if (mode === 'plain') process.stdout.write(`[${done}/${total}] ${finishedText(outcome)}\n`);
+      if (mode === 'plain') plainStdout.write(`[${done}/${total}] ${finishedText(outcome)}\n`);
     },
   });
   const rows = records.map((r) => ({
@@ -223,7 +234,7 @@ async function liveEval(options: CliOptions, mode: OutputMode): Promise<number> 
     return 0;
   }
   for (const s of board) {
-    process.stdout.write(
+    plainStdout.write(
       `${s.model}: ${s.passed}/${s.done} passed, ${s.refused} refused mutation, avg ${s.avgSteps.toFixed(1)} steps, ${compactNumber(s.tokens)} tok, ${money(s.costUsd)}\n`,
     );
   }

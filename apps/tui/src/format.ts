@@ -1,4 +1,5 @@
-import type { TraceEvent } from '@sre-harness/core';
+import { cutText, type TraceEvent } from '@sre-harness/core';
+import { safeText } from './safe-text.js';
 
 /** How a trace line is coloured: one tone per family of event kinds. */
 export type Tone =
@@ -22,18 +23,17 @@ export interface TraceLine {
   readonly text: string;
 }
 
-// Control characters would move the cursor or break Ink's line accounting; tabs and newlines
-// become spaces so every event stays on one line.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
-
-/** Squeezes any text onto one line without control characters, cut to `max` characters. */
+/**
+ * Squeezes any text onto one line, cut to `max` characters: newlines and tabs become spaces, and
+ * every other control character is shown as a visible stand-in (`safeText`), never sent to the
+ * terminal, so an escape sequence in a tool's output shows as text (`␛]52;…`) and does nothing.
+ */
 export function oneLine(text: string, max = 400): string {
-  const flat = text
-    .replace(CONTROL, ' ')
-    .replace(/\s{2,}/g, ' ')
+  const flat = safeText(text.replaceAll('\r\n', '\n'))
+    .replace(/[\n\t]/g, ' ')
+    .replace(/ {2,}/g, ' ')
     .trim();
-  return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1))}…` : flat;
+  return flat.length > max ? `${cutText(flat, Math.max(0, max - 1))}…` : flat;
 }
 
 /** Compact JSON of tool arguments for a one-line summary. */

@@ -2,11 +2,20 @@ import type { ParsedTrace } from '@sre-harness/core';
 import { compactNumber, money, plainLine } from './format.js';
 import { rowKey } from './load.js';
 import type { ReportView, RunOutcome } from './outcome.js';
+import { safeText } from './safe-text.js';
 import { finishedText, initialState, type RunView, reduce, scoreboard, type TuiState } from './state.js';
 
 /** Where headless output goes (process.stdout, or a test's buffer). */
 export interface TextOut {
   write(text: string): unknown;
+}
+
+/**
+ * A writer that escapes control characters (`safeText`) before they reach the terminal: plain
+ * output carries text from tools, models and scenario files too.
+ */
+export function safeWriter(out: TextOut): TextOut {
+  return { write: (text) => out.write(safeText(text)) };
 }
 
 /** The state a parsed trace produces (all of it applied at once: no renderer to spare). */
@@ -69,12 +78,14 @@ export function printTrace(parsed: ParsedTrace, out: TextOut, err: TextOut, json
     out.write(`${JSON.stringify({ runs: runs.map(runSummary), warnings: state.warnings }, null, 2)}\n`);
     return;
   }
-  for (const w of state.warnings) err.write(`warning: ${w}\n`);
+  const safeOut = safeWriter(out);
+  const safeErr = safeWriter(err);
+  for (const w of state.warnings) safeErr.write(`warning: ${w}\n`);
   const many = runs.length > 1;
   for (const run of runs) {
-    for (const line of run.lines) out.write(`${plainLine(line, many ? run.label : undefined)}\n`);
+    for (const line of run.lines) safeOut.write(`${plainLine(line, many ? run.label : undefined)}\n`);
   }
-  for (const run of runs) out.write(`${runLine(run)}\n`);
+  for (const run of runs) safeOut.write(`${runLine(run)}\n`);
 }
 
 function scoreLines(outcomes: readonly RunOutcome[], rows: TuiState['rows']): string[] {
@@ -96,5 +107,6 @@ export function printReport(report: ReportView, out: TextOut, json: boolean): vo
     );
     return;
   }
-  for (const line of scoreLines(report.runs, state.rows)) out.write(`${line}\n`);
+  const safeOut = safeWriter(out);
+  for (const line of scoreLines(report.runs, state.rows)) safeOut.write(`${line}\n`);
 }

@@ -1,5 +1,6 @@
 export {
   ApprovalQueue,
+  type ApprovalQueueOptions,
   defaultPerson,
   type InteractiveApprover,
   type InteractiveApproverOptions,
@@ -10,6 +11,7 @@ export { TuiError, type TuiErrorCode } from './errors.js';
 export { formatEvent, type Tone, type TraceLine } from './format.js';
 export { decideMode, type ModeInput, type OutputMode, withoutCiEnv } from './mode.js';
 export { type ReportView, type RunOutcome, reportViewSchema, runOutcomeSchema } from './outcome.js';
+export { safeText } from './safe-text.js';
 export {
   type EvalRow,
   initialState,

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ApprovalRequest, callHash } from '@sre-harness/core';
+import type { ScenarioEnvironment } from '@sre-harness/eval';
 import { describe, expect, it } from 'vitest';
 import { reportState } from './headless.js';
 import { evalRowKey, liveEvalApprover, runLiveEval } from './live-eval.js';
@@ -133,5 +135,54 @@ describe('runLiveEval with --approve', () => {
     const run = store.getSnapshot().runs[evalRowKey('oom-crashloop', 'baseline', 0)];
     const approval = run?.lines.find((l) => l.kind === 'approval');
     expect(approval?.text).toMatch(/alice/);
+  });
+});
+
+describe('liveEvalApprover', () => {
+  // The target is read straight from the run's tools, outside the harness's redaction.
+  const environment = (output: string) =>
+    ({
+      tools: [{ name: 'describe_deployment', execute: async () => output }],
+    }) as unknown as ScenarioEnvironment;
+  const request = (signal: AbortSignal): ApprovalRequest => ({
+    runId: 'r1',
+    callId: 'c1',
+    step: 1,
+    tool: 'scale_deployment',
+    args: { namespace: 'shop', name: 'checkout', replicas: 3 },
+    argsHash: callHash('scale_deployment', { namespace: 'shop', name: 'checkout', replicas: 3 }),
+    task: 't',
+    signal,
+  });
+
+  it('masks secrets in the target it reads, and keeps all of it (no silent cut at 24 lines)', async () => {
+    const approvals = liveEvalApprover('alice');
+    const lines = Array.from({ length: 40 }, (_, i) => `line ${i}`);
+    const approver = approvals.forRun(
+      'r1',
+      environment(['Name: checkout', '  Env: PASSWORD=hunter2hunter2', ...lines].join('\n')),
+    );
+    const controller = new AbortController();
+    const decision = approver(request(controller.signal));
+    await new Promise((r) => setTimeout(r, 20));
+    const [pending] = approvals.approver.queue.getSnapshot();
+    expect(pending!.target).toContain('Env: PASSWORD=<redacted>');
+    expect(pending!.target).not.toContain('hunter2');
+    expect(pending!.target).toContain('line 39');
+    controller.abort();
+    expect(await decision).toMatchObject({ granted: false });
+  });
+
+  it('uses the harness’s own redactor when given one', async () => {
+    const approvals = liveEvalApprover('alice', { redact: (t) => t.replaceAll('checkout', '<app>') });
+    const approver = approvals.forRun('r1', environment('Name: checkout'));
+    const controller = new AbortController();
+    const decision = approver(request(controller.signal));
+    await new Promise((r) => setTimeout(r, 20));
+    const [pending] = approvals.approver.queue.getSnapshot();
+    expect(pending!.target).toBe('Name: <app>');
+    expect(pending!.args).toContain('"name": "<app>"');
+    controller.abort();
+    await decision;
   });
 });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ApprovalRequest, Approver } from '@sre-harness/core';
+import type { ApprovalRequest, Approver, Redactor } from '@sre-harness/core';
 import type { RunRecord, ScenarioEnvironment } from '@sre-harness/eval';
 import { type InteractiveApprover, interactiveApprover } from './approvals.js';
 import { TuiError } from './errors.js';
@@ -30,9 +30,15 @@ const DEPLOYMENT_TARGET: Readonly<Record<string, string>> = {
 
 /**
  * An approver that asks a person about every mutation of a live eval, showing the target's current
- * state as the run's own cluster describes it. Its `queue` is what the UI shows.
+ * state as the run's own cluster describes it. The description is read straight from the run's
+ * tools, outside the harness, so the queue masks it (with `redact`, default the harness's
+ * `redactSecrets`) and caps it, as the harness does every tool output. Its `queue` is what the UI
+ * shows.
  */
-export function liveEvalApprover(person?: string): {
+export function liveEvalApprover(
+  person?: string,
+  options: { readonly redact?: Redactor } = {},
+): {
   approver: InteractiveApprover;
   forRun: (runId: string, environment: ScenarioEnvironment) => Approver;
 } {
@@ -53,9 +59,13 @@ export function liveEvalApprover(person?: string): {
       runId: request.runId,
       callId: `${request.callId}-target`,
     });
-    return String(out).split('\n').slice(0, 24).join('\n');
+    return String(out);
   };
-  const approver = interactiveApprover({ ...(person ? { person } : {}), describeTarget });
+  const approver = interactiveApprover({
+    ...(person ? { person } : {}),
+    ...(options.redact ? { redact: options.redact } : {}),
+    describeTarget,
+  });
   return {
     approver,
     forRun: (runId, environment) => {

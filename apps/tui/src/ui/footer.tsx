@@ -1,5 +1,5 @@
-import { Text } from 'ink';
 import { KEY_HELP } from './keys.js';
+import { SafeText } from './lines.js';
 import { fit } from './theme.js';
 
 /** The key list; short form by default, every binding with `?`. */
@@ -9,8 +9,8 @@ export function Footer({ width, full }: { width: number; full: boolean }) {
     : KEY_HELP.filter(([k]) => ['j/k ↑/↓', 'enter', 'esc', 'tab', '?', 'q'].includes(k));
   const text = items.map(([k, what]) => `${k} ${what}`).join('  ·  ');
   return (
-    <Text dimColor wrap="truncate-end">
+    <SafeText dimColor wrap="truncate-end">
       {fit(text, width)}
-    </Text>
+    </SafeText>
   );
 }

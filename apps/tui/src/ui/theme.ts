@@ -1,4 +1,5 @@
 import type { Tone } from '../format.js';
+import { fitText, wrapText } from '../safe-text.js';
 import type { RowState, RunStatus } from '../state.js';
 
 /** Ink colour names per tone of trace line: refusals in red, approvals in magenta, and so on. */
@@ -36,30 +37,12 @@ export function statusStyle(
   return { color: 'red', mark: '✗' };
 }
 
-/** Cuts text to a terminal width (one cell per character: the UI only prints narrow symbols). */
+/** Cuts text to a terminal width, by string-width, ending in `…` when cut. */
 export function fit(text: string, width: number): string {
-  if (width <= 0) return '';
-  if (text.length <= width) return text;
-  return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
+  return fitText(text, width);
 }
 
-/** Splits text into lines of at most `width` characters, breaking at spaces where it can. */
+/** Splits text (escaped first) into lines of at most `width` cells, breaking at spaces where it can. */
 export function wrap(text: string, width: number): string[] {
-  const out: string[] = [];
-  const w = Math.max(1, width);
-  for (const para of text.split('\n')) {
-    let rest = para.replace(/\s+$/, '');
-    if (rest === '') {
-      out.push('');
-      continue;
-    }
-    while (rest.length > w) {
-      let cut = rest.lastIndexOf(' ', w);
-      if (cut <= 0) cut = w;
-      out.push(rest.slice(0, cut));
-      rest = rest.slice(cut).replace(/^ /, '');
-    }
-    out.push(rest);
-  }
-  return out;
+  return wrapText(text, width);
 }
