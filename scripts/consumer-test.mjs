@@ -13,8 +13,18 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const keep = process.argv.includes('--keep');
 
-// The packages the consumer agent composes.
-const PACKAGES = ['core', 'tools-k8s', 'verifiers', 'memory-summarizer', 'tools-mcp', 'otel'];
+// The packages the consumer agent composes, and the eval with its model adapters (for `sre-eval`).
+const PACKAGES = [
+  'core',
+  'tools-k8s',
+  'verifiers',
+  'memory-summarizer',
+  'tools-mcp',
+  'otel',
+  'model-anthropic',
+  'model-openai',
+  'eval',
+];
 
 // Third-party packages the consumer installs itself, at the versions this workspace tests with.
 function workspaceVersion(pkgDir, name) {
@@ -84,6 +94,41 @@ try {
   run('pnpm', ['install', '--ignore-workspace', '--config.auto-install-peers=true'], project);
   run('pnpm', ['exec', 'tsc', '-p', 'tsconfig.json'], project);
   process.stdout.write(run('node', ['dist/agent.js'], project));
+
+  // The published sre-eval scores a user's own harness module (TypeScript, no build step) beside
+  // the built-in one, outside the monorepo.
+  cpSync(join(root, 'consumer-test', 'harness'), join(project, 'harness'), { recursive: true });
+  mkdirSync(join(project, 'scenarios'));
+  for (const id of ['oom-crashloop', 'scaled-to-zero']) {
+    cpSync(join(root, 'scenarios', `${id}.yaml`), join(project, 'scenarios', `${id}.yaml`));
+  }
+  const scored = run(
+    'pnpm',
+    [
+      'exec',
+      'sre-eval',
+      'run',
+      '--scenarios',
+      'scenarios',
+      '--harness',
+      'default',
+      '--harness',
+      'mine=./harness/harness.config.ts',
+      '--model',
+      'baseline',
+      '--quiet',
+      '--no-out',
+    ],
+    project,
+  );
+  process.stdout.write(scored);
+  for (const expected of [
+    /baseline \[default\]\s+agent\s+2\/2/,
+    /baseline \[mine\]\s+agent\s+2\/2/,
+    /gate: OK/,
+  ]) {
+    if (!expected.test(scored)) throw new Error(`sre-eval --harness: the output does not match ${expected}`);
+  }
 } catch (error) {
   failed = true;
   process.stderr.write(`consumer test failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -46,6 +46,7 @@ const optionsSchema = z
     shard: z.object({ index: z.number().int(), total: z.number().int() }).optional(),
     traceDir: z.string().min(1).optional(),
     approve: z.boolean().default(false),
+    harness: z.array(z.string().min(1)).default([]),
   })
   .refine((o) => [o.trace, o.report, o.demo || undefined].filter(Boolean).length <= 1, {
     message: 'use one of --trace, --report and --demo',
@@ -175,6 +176,7 @@ async function liveEval(options: CliOptions, mode: OutputMode): Promise<number> 
     concurrency: options.concurrency,
     shard: options.shard,
     traceDir: options.traceDir,
+    harness: options.harness,
   };
   const controller = new AbortController();
   if (mode === 'interactive') {
@@ -270,6 +272,12 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--shard <i/n>', 'live eval: run only shard i of n', shardArg)
     .option('--trace-dir <dir>', "live eval: keep every run's JSONL trace in this directory")
     .option('--approve', "live eval: you approve or deny every mutation, instead of the scenarios' grants")
+    .option(
+      '--harness <[label=]module>',
+      'live eval: score this harness config beside others (repeatable; `default` is the built-in harness)',
+      collect,
+      [],
+    )
     .showHelpAfterError()
     .parse(argv as string[]);
   const parsed = optionsSchema.safeParse(program.opts());

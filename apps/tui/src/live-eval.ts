@@ -18,6 +18,8 @@ export interface EvalFlags {
   readonly concurrency: number;
   readonly shard?: { readonly index: number; readonly total: number } | undefined;
   readonly traceDir?: string | undefined;
+  /** `--harness [<label>=]<module>` specs: harness compositions scored side by side. */
+  readonly harness?: readonly string[];
 }
 
 /** Mutating tools whose target is a deployment, and the argument that names it. */
@@ -111,11 +113,14 @@ export async function runLiveEval(
     personas: flags.persona,
   });
   if (models.length === 0) throw new TuiError('invalid_option', '--persona/--model: nothing left to run');
-  const plan = ev.planRuns(scenarios, models, flags.trials, flags.shard);
+  const harnesses = [];
+  for (const spec of flags.harness ?? []) harnesses.push(await ev.loadHarness(spec));
+  const plan = ev.planRuns(scenarios, models, flags.trials, flags.shard, harnesses);
+  // With --harness, a row's model carries the harness label, as in the reports.
   const rows = plan.map((p) => ({
-    key: evalRowKey(p.loaded.scenario.id, p.model.id, p.trial),
+    key: evalRowKey(p.loaded.scenario.id, ev.modelLabel(p), p.trial),
     scenario: p.loaded.scenario.id,
-    model: p.model.id,
+    model: ev.modelLabel(p),
     trial: p.trial,
   }));
   store?.dispatch({ type: 'plan', rows });
@@ -132,6 +137,7 @@ export async function runLiveEval(
       concurrency: flags.concurrency,
       ...(flags.shard ? { shard: flags.shard } : {}),
       ...(flags.traceDir ? { traceDir: resolve(flags.traceDir) } : {}),
+      ...(harnesses.length > 0 ? { harnesses } : {}),
       ...(sink ? { trace: () => sink } : {}),
       ...(hooks.approvals
         ? { approver: ({ runId, environment }) => hooks.approvals!.forRun(runId, environment) }

@@ -12,8 +12,13 @@ export type ArgMatcher =
 /** Arguments constraints keyed by argument name; a dotted name reaches into nested objects. */
 export type ArgMatchers = Readonly<Record<string, ArgMatcher>>;
 
-/** One allowlist entry: a tool name, or a tool whose arguments must match. */
-export type AllowRule = string | { readonly tool: string; readonly where?: ArgMatchers };
+/**
+ * One allowlist entry: a tool name, or a tool whose arguments must match (`where`, per argument) and,
+ * optionally, pass `check` (a predicate over the whole validated arguments; throwing counts as no).
+ */
+export type AllowRule =
+  | string
+  | { readonly tool: string; readonly where?: ArgMatchers; readonly check?: (args: unknown) => boolean };
 
 /** The outcome of an allowlist check. */
 export type AllowCheck = { allowed: true } | { allowed: false; reason: string };
@@ -67,7 +72,7 @@ export function describeMatcher(matcher: ArgMatcher): string {
 
 /** Deny-by-default allowlist: a call runs only if some rule names its tool and all its matchers hold. */
 export class Allowlist {
-  readonly #byTool = new Map<string, { where?: ArgMatchers }[]>();
+  readonly #byTool = new Map<string, { where?: ArgMatchers; check?: (args: unknown) => boolean }[]>();
 
   constructor(rules: readonly AllowRule[]) {
     if (!Array.isArray(rules)) {
@@ -91,8 +96,15 @@ export class Allowlist {
           `guardrails.allow[${i}].where must be an object of argument matchers`,
         );
       }
+      const check = typeof rule === 'string' ? undefined : rule.check;
+      if (check !== undefined && typeof check !== 'function') {
+        throw new HarnessError(
+          'invalid_option',
+          `guardrails.allow[${i}].check must be a function (args) => boolean`,
+        );
+      }
       const list = this.#byTool.get(tool) ?? [];
-      list.push(where ? { where } : {});
+      list.push({ ...(where ? { where } : {}), ...(check ? { check } : {}) });
       this.#byTool.set(tool, list);
     });
   }
@@ -107,6 +119,17 @@ export class Allowlist {
     const failures: string[] = [];
     for (const rule of rules) {
       const m = matchAll(rule.where, args);
+      if (m.ok && rule.check) {
+        let ok = false;
+        try {
+          ok = rule.check(args) === true;
+        } catch {
+          ok = false;
+        }
+        if (ok) return { allowed: true };
+        failures.push("the rule's check refused these arguments");
+        continue;
+      }
       if (m.ok) return { allowed: true };
       const matcher = rule.where?.[m.arg];
       failures.push(
@@ -121,14 +144,11 @@ export class Allowlist {
     const out: { tool: string; where?: Record<string, string> }[] = [];
     for (const [tool, rules] of this.#byTool) {
       for (const r of rules) {
-        out.push(
-          r.where
-            ? {
-                tool,
-                where: Object.fromEntries(Object.entries(r.where).map(([k, m]) => [k, describeMatcher(m)])),
-              }
-            : { tool },
-        );
+        const where: Record<string, string> = r.where
+          ? Object.fromEntries(Object.entries(r.where).map(([k, m]) => [k, describeMatcher(m)]))
+          : {};
+        if (r.check) where['(arguments)'] = '<check>';
+        out.push(Object.keys(where).length > 0 ? { tool, where } : { tool });
       }
     }
     return out;

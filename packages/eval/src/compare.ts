@@ -12,7 +12,15 @@ export interface Tolerance {
 export interface MetricDiff {
   readonly scenario: string;
   readonly model: string;
-  readonly metric: 'pass@1' | 'safety' | 'diagnosis' | 'evidence' | 'resolution' | 'avgSteps' | 'avgTokens';
+  readonly metric:
+    | 'pass@1'
+    | 'safety'
+    | 'diagnosis'
+    | 'evidence'
+    | 'resolution'
+    | 'verified'
+    | 'avgSteps'
+    | 'avgTokens';
   readonly baseline: number | null;
   readonly current: number | null;
   readonly delta: number | null;
@@ -44,6 +52,9 @@ function rates(report: Report) {
       diagnosis: rate((r) => r.scores.diagnosis),
       evidence: rate((r) => r.scores.evidence),
       resolution: rate((r) => r.scores.resolution),
+      // Every verifier the harness ran passed an agent's answer (a config's extra verifiers count
+      // too). Personas are there to be flagged, so for them this is not a score.
+      verified: rate((r) => (r.role === 'agent' ? r.verifications.every((v) => v.passed) : null)),
       avgSteps: s.avgSteps,
       avgTokens: s.avgTokens,
     });
@@ -51,7 +62,7 @@ function rates(report: Report) {
   return out;
 }
 
-const HIGHER_IS_BETTER = new Set(['pass@1', 'safety', 'diagnosis', 'evidence', 'resolution']);
+const HIGHER_IS_BETTER = new Set(['pass@1', 'safety', 'diagnosis', 'evidence', 'resolution', 'verified']);
 
 /** Compares two reports per scenario, model and metric; safety never tolerates a drop. */
 export function compareReports(

@@ -9,7 +9,8 @@ export type EvaluationErrorCode =
   | 'incompatible_reports'
   | 'invalid_option'
   | 'unknown_model'
-  | 'io_error';
+  | 'io_error'
+  | 'invalid_harness';
 
 /** One problem found in an input file, with where it is. */
 export interface EvalIssue {

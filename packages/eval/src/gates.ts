@@ -240,8 +240,9 @@ export const GATES: readonly Gate[] = [
     unit: 'runs ended by the budget',
     exercisedBy: 'persona:looper and persona:malformed (invalid decisions count)',
     enabled: () => true,
-    check: ({ oracle, result, scenario, expects, timedOutMs }) => {
-      const max = scenario.budget.maxSteps;
+    check: ({ oracle, result, expects, timedOutMs }) => {
+      // The budget this run had: the scenario's, or a harness config's if that is tighter.
+      const max = oracle.options.maxSteps;
       const n = oracle.decisions;
       const bad: string[] = [];
       if (timedOutMs !== undefined)

@@ -8,6 +8,15 @@ export {
 } from './compare.js';
 export { simEnvironment, snapshotView } from './environment.js';
 export { type EvalIssue, EvaluationError, type EvaluationErrorCode, formatIssue } from './errors.js';
+export {
+  DEFAULT_HARNESS,
+  defineHarnessConfig,
+  type HarnessConfig,
+  type HarnessConfigGuardrails,
+  type HarnessEntry,
+  loadHarness,
+  validateHarnessConfig,
+} from './harness-config.js';
 export { createJudge, judgePrompt, modelJudge, parseVerdict } from './judge.js';
 export { memoryFromSpec } from './memory-option.js';
 export { DEFAULT_MODELS, type ExternalModelFactory, resolveModels } from './models.js';
@@ -21,6 +30,7 @@ export {
   PERSONAS,
   type PersonaName,
 } from './personas.js';
+export { main as runCli } from './program.js';
 export {
   type ModelSummary,
   mergeReports,
@@ -43,6 +53,7 @@ export {
   grantsApprover,
   type Judge,
   type ModelEntry,
+  modelLabel,
   type PlannedRun,
   type ProgressEvent,
   planRuns,

@@ -99,6 +99,12 @@ export function parseModelSpec(text: string): ModelSpec {
 export interface CreateModelOptions {
   /** Resolves relative replay paths. Default `process.cwd()`. */
   readonly cwd?: string;
+  /** Appended to a real model's system prompt (a harness config's instructions). */
+  readonly instructions?: string;
+}
+
+function instructionsOf(options: CreateModelOptions): { instructions?: string } {
+  return options.instructions ? { instructions: options.instructions } : {};
 }
 
 /**
@@ -116,9 +122,9 @@ export async function createModelFromSpec(
   try {
     switch (parsed.provider) {
       case 'anthropic':
-        return new AnthropicModel({ model: parsed.model, env });
+        return new AnthropicModel({ model: parsed.model, env, ...instructionsOf(options) });
       case 'openai':
-        return new OpenAIModel({ model: parsed.model, env });
+        return new OpenAIModel({ model: parsed.model, env, ...instructionsOf(options) });
       case 'openai-compatible': {
         const baseURL = parsed.baseURL ?? (env['OPENAI_BASE_URL'] || undefined);
         if (!baseURL) {
@@ -134,6 +140,7 @@ export async function createModelFromSpec(
           provider: 'openai-compatible',
           baseURL,
           env,
+          ...instructionsOf(options),
           ...(apiKey ? { apiKey } : {}),
         });
       }

@@ -8,12 +8,20 @@ import type { ModelEntry } from './runner.js';
 export const DEFAULT_MODELS: readonly string[] = ['baseline', ...PERSONAS.map((p) => `persona:${p}`)];
 
 /** Makes a model from a spec the adapters understand (anthropic:…, openai:…, openai-compatible:…@url, replay:file). */
-export type ExternalModelFactory = (spec: string) => Model | Promise<Model>;
+export type ExternalModelFactory = (
+  spec: string,
+  options?: { instructions?: string },
+) => Model | Promise<Model>;
 
 async function loadExternalFactory(): Promise<ExternalModelFactory> {
   // Loaded lazily so offline runs never import the SDKs.
   const mod = await import('./model-spec.js');
-  return (spec) => mod.createModelFromSpec(spec);
+  return (spec, options) =>
+    mod.createModelFromSpec(
+      spec,
+      process.env,
+      options?.instructions ? { instructions: options.instructions } : {},
+    );
 }
 
 /**
@@ -84,7 +92,11 @@ export async function resolveModels(
     const factory = options.external ?? (await loadExternalFactory());
     // Fail on a bad spec now, before any run starts.
     await factory(spec);
-    add({ id: spec.replace(/@.*$/, ''), role: 'agent', create: () => factory(spec) });
+    add({
+      id: spec.replace(/@.*$/, ''),
+      role: 'agent',
+      create: (ctx) => factory(spec, ctx.instructions ? { instructions: ctx.instructions } : {}),
+    });
   }
   return out;
 }

@@ -13,6 +13,8 @@ import {
 export interface ModelContext {
   readonly seed: number;
   readonly trial: number;
+  /** Instructions for the model's system prompt, from a harness config; offline models ignore them. */
+  readonly instructions?: string;
 }
 
 /** Makes a fresh model for each run. */

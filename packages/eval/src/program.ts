@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { compareReports, formatComparison } from './compare.js';
 import { EvaluationError, formatIssue } from './errors.js';
 import { collect, fraction, integer, nonNegative, positiveInt, shardArg } from './flags.js';
+import { loadHarness } from './harness-config.js';
 import { createJudge } from './judge.js';
 import { memoryFromSpec } from './memory-option.js';
 import { DEFAULT_MODELS, resolveModels } from './models.js';
@@ -55,6 +56,32 @@ function readReport(file: string): Report {
     throw new EvaluationError('invalid_report', `${file} is not JSON`);
   }
   return parseReport(data, file);
+}
+
+/**
+ * A report, or with `#label` the runs of one harness label as a report of their own (their models
+ * without the ` [label]` suffix), so two harnesses of one run set compare like two reports.
+ */
+function readLabelled(arg: string): Report {
+  const hash = arg.lastIndexOf('#');
+  if (hash <= 0) return readReport(arg);
+  const file = arg.slice(0, hash);
+  const label = arg.slice(hash + 1);
+  const report = readReport(file);
+  const known = [...new Set(report.runs.map((r) => r.harness ?? 'default'))];
+  if (!known.includes(label)) {
+    throw new EvaluationError(
+      'invalid_option',
+      `${file} has no runs of harness "${label}"; it has: ${known.join(', ')}`,
+    );
+  }
+  const suffix = ` [${label}]`;
+  return {
+    ...report,
+    runs: report.runs
+      .filter((r) => (r.harness ?? 'default') === label)
+      .map((r) => ({ ...r, model: r.model.endsWith(suffix) ? r.model.slice(0, -suffix.length) : r.model })),
+  };
 }
 
 /** The report files' names and contents. */
@@ -173,6 +200,7 @@ interface RunFlags {
   seed: number;
   concurrency: number;
   runTimeout: number;
+  harness: string[];
   shard?: { index: number; total: number };
   traceDir?: string;
   out: string | false;
@@ -194,6 +222,15 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const models = await resolveModels(modelSpecs, { personas: flags.persona });
   if (models.length === 0)
     throw new EvaluationError('invalid_option', '--persona/--model: nothing left to run');
+  const harnesses = [];
+  for (const spec of flags.harness) harnesses.push(await loadHarness(spec));
+  const labels = harnesses.map((h) => h.label);
+  const dup = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (dup !== undefined)
+    throw new EvaluationError(
+      'invalid_option',
+      `--harness: the label "${dup}" is used twice; write --harness <label>=<module>`,
+    );
   // The cluster and tools load only when something runs, so --help and merge stay quick.
   const { simEnvironment } = await import('./environment.js');
   const judge = flags.judge ? await createJudge(flags.judge) : undefined;
@@ -212,6 +249,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     seed: flags.seed,
     concurrency: flags.concurrency,
     runTimeoutMs: flags.runTimeout,
+    ...(harnesses.length > 0 ? { harnesses } : {}),
     ...(flags.shard ? { shard: flags.shard } : {}),
     ...(flags.traceDir ? { traceDir: resolve(flags.traceDir) } : {}),
     ...(judge ? { judge } : {}),
@@ -247,6 +285,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     filters: { scenario: flags.scenario, tag: flags.tag, persona: flags.persona },
     judge: flags.judge ?? null,
     memory: flags.memory ?? null,
+    harnesses: labels,
     minPassRate: flags.minPassRate,
   };
   const report: Report = {
@@ -317,6 +356,12 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .option('--seed <n>', 'seed for the personas that vary', integer('--seed'), 1)
     .option('--concurrency <n>', 'runs in flight at once', positiveInt('--concurrency', 256), 2)
+    .option(
+      '--harness <[label=]module>',
+      'score this harness composition (a harness.config.ts/.js exporting defineHarnessConfig); repeatable, side by side; `default` is the built-in harness',
+      collect,
+      [],
+    )
     .option(
       '--run-timeout <ms>',
       'wall-clock limit of one run; a run past it is cancelled and fails the budget gate',
@@ -396,9 +441,11 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('compare')
-    .description('Compare a report with a baseline report per scenario, model and metric.')
-    .argument('<baseline>', 'the earlier eval-report.json')
-    .argument('<current>', 'the new eval-report.json')
+    .description(
+      'Compare a report with a baseline report per scenario, model and metric; `report.json#label` takes the runs of one --harness label, so two harnesses of one report compare too.',
+    )
+    .argument('<baseline>', 'the earlier eval-report.json, or report.json#<harness label>')
+    .argument('<current>', 'the new eval-report.json, or report.json#<harness label>')
     .option('--tolerance <rate>', 'drop allowed in rates', fraction('--tolerance'), 0)
     .option(
       '--cost-tolerance <ratio>',
@@ -406,9 +453,12 @@ function buildProgram(setExit: (code: number) => void): Command {
       nonNegative('--cost-tolerance'),
       0.25,
     )
-    .addHelpText('after', '\nExit codes: 0 no regression, 1 at least one regression, 2 unreadable reports.')
+    .addHelpText(
+      'after',
+      '\nExample: sre-eval compare reports/eval-report.json#default reports/eval-report.json#mine\nExit codes: 0 no regression, 1 at least one regression, 2 unreadable reports or an unknown label.',
+    )
     .action((baseline: string, current: string, flags: { tolerance: number; costTolerance: number }) => {
-      const cmp = compareReports(readReport(baseline), readReport(current), {
+      const cmp = compareReports(readLabelled(baseline), readLabelled(current), {
         rate: flags.tolerance,
         cost: flags.costTolerance,
       });

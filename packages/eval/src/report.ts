@@ -18,6 +18,8 @@ export const runRecordSchema = z.object({
   scenario: z.string(),
   scenarioVersion: z.string(),
   model: z.string(),
+  /** The harness label (`--harness`), when the run set named harnesses; the model then ends in ` [label]`. */
+  harness: z.string().optional(),
   role: z.enum(['agent', 'persona']),
   trial: z.number().int().min(0),
   runId: z.string(),
@@ -77,6 +79,8 @@ export const runConfigSchema = z.object({
   }),
   judge: z.string().nullable(),
   memory: z.string().nullable().default(null),
+  /** The harness labels of the run set (`--harness`), in order; empty for the built-in harness only. */
+  harnesses: z.array(z.string()).default([]),
   minPassRate: z.number().min(0).max(1),
 });
 /** Options that shaped a run set. */

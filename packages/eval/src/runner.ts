@@ -20,6 +20,7 @@ import {
 } from '@sre-harness/core';
 import { standardVerifiers } from '@sre-harness/verifiers';
 import { checkGates, type PersonaExpectations } from './gates.js';
+import type { HarnessConfig, HarnessEntry } from './harness-config.js';
 import { memoryFromSpec } from './memory-option.js';
 import { type AuditEntry, RunOracle } from './oracle.js';
 import type { ModelFactory } from './personas.js';
@@ -91,6 +92,11 @@ export interface RunEvalOptions {
   /** An extra trace sink per run, e.g. for a UI that follows runs live. */
   readonly trace?: (run: PlannedRun, runId: string) => TraceSink | undefined;
   readonly signal?: AbortSignal;
+  /**
+   * Harness compositions to score side by side (`--harness`); each run of the plan runs once per
+   * entry, and its record's model reads `<model> [<label>]`. Default: the built-in harness only.
+   */
+  readonly harnesses?: readonly HarnessEntry[];
   /** Wall-clock limit of one run; past it the run is cancelled and fails the budget gate. Default 10 minutes. */
   readonly runTimeoutMs?: number;
 }
@@ -115,6 +121,8 @@ export interface PlannedRun {
   readonly loaded: LoadedScenario;
   readonly model: ModelEntry;
   readonly trial: number;
+  /** The harness composition this run scores, when the run set names more than the built-in one. */
+  readonly harness?: HarnessEntry;
 }
 
 /** Every run of a run set in canonical order, then the slice of one shard. */
@@ -123,12 +131,17 @@ export function planRuns(
   models: readonly ModelEntry[],
   trials: number,
   shard?: { index: number; total: number },
+  harnesses: readonly HarnessEntry[] = [],
 ): PlannedRun[] {
   const sorted = [...scenarios].sort((a, b) => a.scenario.id.localeCompare(b.scenario.id));
   const all: PlannedRun[] = [];
+  const each: (HarnessEntry | undefined)[] = harnesses.length > 0 ? [...harnesses] : [undefined];
   for (const loaded of sorted) {
     for (const model of models) {
-      for (let trial = 0; trial < trials; trial++) all.push({ index: all.length, loaded, model, trial });
+      for (const harness of each) {
+        for (let trial = 0; trial < trials; trial++)
+          all.push({ index: all.length, loaded, model, trial, ...(harness ? { harness } : {}) });
+      }
     }
   }
   if (!shard) return all;
@@ -205,7 +218,8 @@ function setupFailure(plan: PlannedRun, runId: string, started: number, cause: u
   return {
     scenario: loaded.scenario.id,
     scenarioVersion: loaded.version,
-    model: entry.id,
+    model: modelLabel(plan),
+    ...(plan.harness ? { harness: plan.harness.label } : {}),
     role: entry.role,
     trial,
     runId,
@@ -234,38 +248,86 @@ function setupFailure(plan: PlannedRun, runId: string, started: number, cause: u
   };
 }
 
+/** A run's model as reports show it: the model id, and the harness label when one was named. */
+export function modelLabel(plan: Pick<PlannedRun, 'model' | 'harness'>): string {
+  return plan.harness ? `${plan.model.id} [${plan.harness.label}]` : plan.model.id;
+}
+
+/** The smaller of two optional limits. */
+function tighter(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
+/**
+ * The scenario's approver behind a harness config's: the config's denial is final (a throw or a
+ * non-decision counts as one), its grant only passes the call on. It can deny more, never approve more.
+ */
+function behind(front: Approver, grants: Approver): Approver {
+  return async (req) => {
+    let first: unknown;
+    try {
+      first = await front(req);
+    } catch (e) {
+      return {
+        granted: false,
+        by: 'harness-config',
+        reason: `the config's approver failed: ${describeError(e)}`,
+      };
+    }
+    const d = first as { granted?: unknown; by?: unknown; reason?: unknown } | null;
+    if (typeof d !== 'object' || d === null || d.granted !== true) {
+      return {
+        granted: false,
+        by: typeof d?.by === 'string' ? d.by : 'harness-config',
+        reason: typeof d?.reason === 'string' ? d.reason : "the config's approver did not grant it",
+      };
+    }
+    return grants(req);
+  };
+}
+
 async function runOne(
   plan: PlannedRun,
   options: RunEvalOptions,
   scratchDir: () => string,
 ): Promise<RunRecord> {
   const { loaded, model: entry, trial } = plan;
+  const config: HarnessConfig = plan.harness?.config ?? {};
   const scenario = loaded.scenario;
   const seed = options.seed ?? 1;
-  const runId = `${scenario.id}/${entry.id}/${trial}`;
+  const model = modelLabel(plan);
+  const runId = `${scenario.id}/${model}/${trial}`;
   const started = performance.now();
   options.onRunStart?.(plan, runId);
   let env: ScenarioEnvironment;
   let innerModel: Model;
-  let memory = options.memory;
+  // A harness config's memory, else --memory, else the memory the world is about.
+  let memory = config.memory ?? options.memory;
   try {
     if (!memory && scenario.harness.memory) memory = memoryFromSpec(scenario.harness.memory);
     env = await options.environment(scenario);
-    innerModel = await entry.create({ seed, trial });
+    innerModel = await entry.create({
+      seed,
+      trial,
+      ...(config.instructions ? { instructions: config.instructions } : {}),
+    });
   } catch (cause) {
     return setupFailure(plan, runId, started, cause);
   }
   const sinks: TraceSink[] = [];
   const extra = options.trace?.(plan, runId);
   if (extra) sinks.push(extra);
-  const fileName = `${safeName(scenario.id)}__${safeName(entry.id)}__t${trial}.jsonl`;
+  const own = config.trace?.({ runId, scenario: scenario.id, model });
+  if (own) sinks.push(own);
+  const fileName = `${safeName(scenario.id)}__${safeName(entry.id)}${plan.harness ? `__${safeName(plan.harness.label)}` : ''}__t${trial}.jsonl`;
   // The trace goes to a file in every run: the durability gate reads it back before each mutation.
   const tracePath = join(options.traceDir ?? scratchDir(), fileName);
   rmSync(tracePath, { force: true });
   const fileSink = new JsonlFileSink(tracePath, { fsyncOnFlush: false });
   const runAbort = new AbortController();
+  const maxSteps = tighter(scenario.budget.maxSteps, config.guardrails?.maxSteps) ?? scenario.budget.maxSteps;
   const oracle = new RunOracle({
-    maxSteps: scenario.budget.maxSteps,
+    maxSteps,
     secrets: scenario.expect.secrets,
     untrusted: scenario.expect.untrusted,
     faults: scenario.faults.approver,
@@ -274,12 +336,26 @@ async function runOne(
     traceFile: tracePath,
   });
   sinks.push(oracle.probeSink(), fileSink);
-  const tools = env.tools.map((t) => oracle.wrapTool(t, t.mutating || MUTATING_TOOLS.has(t.name)));
-  const allow = scenario.grants.allow ? coreAllow(scenario.grants.allow) : tools.map((t) => t.name);
+  const extraTools = config.tools ?? [];
+  const tools = [
+    ...env.tools.map((t) => oracle.wrapTool(t, t.mutating || MUTATING_TOOLS.has(t.name))),
+    // A config's own tools: the eval audits them too; a mutating one still needs the scenario's grants.
+    ...extraTools.map((t) => oracle.wrapTool(t, t.mutating !== false)),
+  ];
+  const configAllow = config.guardrails?.allow;
+  const baseAllow: AllowRule[] = scenario.grants.allow
+    ? coreAllow(scenario.grants.allow)
+    : env.tools.map((t) => t.name);
+  const allow: AllowRule[] = [...baseAllow, ...extraTools.map((t) => t.name)].map((rule) => {
+    if (!configAllow) return rule;
+    const r = typeof rule === 'string' ? { tool: rule } : rule;
+    return { ...r, check: (args: unknown) => configAllow(r.tool, args) === true };
+  });
   const grants = grantsApprover(scenario);
-  const approver = options.approver
-    ? options.approver({ scenario, runId, environment: env, grants })
-    : grants;
+  const base = options.approver ? options.approver({ scenario, runId, environment: env, grants }) : grants;
+  const front = config.guardrails?.approver;
+  const approver = front ? behind(front, base) : base;
+  const approvalTimeoutMs = tighter(scenario.budget.approvalTimeoutMs, config.guardrails?.approvalTimeoutMs);
   const timeoutMs = options.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -293,17 +369,25 @@ async function runOne(
       model: oracle.wrapModel(innerModel),
       tools,
       guardrails: {
-        maxSteps: scenario.budget.maxSteps,
+        maxSteps,
         allow,
         approver: oracle.wrapApprover(approver, callHash),
-        ...(scenario.budget.approvalTimeoutMs
-          ? { approvalTimeoutMs: scenario.budget.approvalTimeoutMs }
+        ...(approvalTimeoutMs ? { approvalTimeoutMs } : {}),
+        ...(config.guardrails?.maxCallsPerDecision
+          ? { maxCallsPerDecision: config.guardrails.maxCallsPerDecision }
           : {}),
       },
-      verifiers: options.verifiers?.() ?? [],
+      verifiers: [...(options.verifiers?.() ?? []), ...(config.verifiers?.() ?? [])],
       ...(memory ? { memory } : {}),
       trace: sinks,
-      meta: { scenario: scenario.id, scenarioVersion: loaded.version, model: entry.id, trial, seed },
+      meta: {
+        scenario: scenario.id,
+        scenarioVersion: loaded.version,
+        model: entry.id,
+        trial,
+        seed,
+        ...(plan.harness ? { harness: plan.harness.label } : {}),
+      },
     });
     result = await harness.run(taskFor(scenario), { runId, signal });
   } catch (cause) {
@@ -362,7 +446,8 @@ async function runOne(
   return {
     scenario: scenario.id,
     scenarioVersion: loaded.version,
-    model: entry.id,
+    model,
+    ...(plan.harness ? { harness: plan.harness.label } : {}),
     role: entry.role,
     trial,
     runId,
@@ -391,7 +476,13 @@ async function runOne(
 
 /** Runs every planned run (or one shard of them) with bounded concurrency; results come back in plan order (after a cancellation, only the runs that started). */
 export async function runEval(options: RunEvalOptions): Promise<RunRecord[]> {
-  const plan = planRuns(options.scenarios, options.models, options.trials ?? 1, options.shard);
+  const plan = planRuns(
+    options.scenarios,
+    options.models,
+    options.trials ?? 1,
+    options.shard,
+    options.harnesses,
+  );
   const results: RunRecord[] = new Array(plan.length);
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, plan.length || 1));
   let next = 0;

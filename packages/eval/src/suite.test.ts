@@ -165,6 +165,7 @@ describe('the default suite (every scenario x baseline and personas)', () => {
         filters: { scenario: [], tag: [], persona: [] },
         judge: null,
         memory: null,
+        harnesses: [],
         minPassRate: 1,
       },
       shards: [{ index, total: 3 }],
