@@ -288,6 +288,127 @@ export const MUTANTS = [
     ],
   },
   {
+    id: 'allowlist-first-matcher-only',
+    rail: 'grants',
+    what: 'argument matchers after the first are ignored (the allowlist and the approval policy share them)',
+    edits: [
+      {
+        file: 'packages/core/src/allowlist.ts',
+        find: '    if (!matchesArg(matcher, argAt(args, path))) return { ok: false, arg: path };\n',
+        replace:
+          '    if (!matchesArg(matcher, argAt(args, path))) return { ok: false, arg: path };\n    break;\n',
+      },
+    ],
+  },
+  {
+    id: 'policy-where-ignored',
+    rail: 'grants',
+    what: "the approval policy ignores its rules' argument constraints",
+    edits: [
+      {
+        file: 'packages/core/src/approvals.ts',
+        find: '      if (!matchAll(rule.where, req.args).ok) continue;',
+        replace: '',
+      },
+    ],
+  },
+  {
+    id: 'max-calls-per-decision-ignored',
+    rail: 'budget',
+    what: 'every call of a decision runs, however many',
+    edits: [
+      {
+        file: 'packages/core/src/call-checks.ts',
+        find: '    if (call.index >= maxCalls)',
+        replace: '    if (call.index >= maxCalls && false)',
+      },
+    ],
+  },
+  {
+    id: 'tools-outside-allowlist-offered',
+    rail: 'allowlist',
+    what: 'the model is told about tools the allowlist does not name',
+    edits: [
+      {
+        file: 'packages/core/src/harness-options.ts',
+        find: "    options.exposeTools === 'all'",
+        replace: "    options.exposeTools === 'all' || true",
+      },
+    ],
+  },
+  {
+    id: 'approval-timeout-not-enforced',
+    rail: 'approver_faults',
+    what: 'the harness waits for an approver forever',
+    edits: [
+      {
+        file: HARNESS,
+        find: '        c.approvalTimeoutMs,\n',
+        replace: '        Number.POSITIVE_INFINITY,\n',
+      },
+    ],
+  },
+  {
+    id: 'denied-approval-counts',
+    rail: 'verifiers',
+    what: 'no_unapproved_mutation counts a denied approval as one',
+    edits: [
+      {
+        file: 'packages/verifiers/src/no-unapproved-mutation.ts',
+        find: '.filter((a) => a.granted && a.seq < ex.seq)',
+        replace: '.filter((a) => a.seq < ex.seq)',
+      },
+    ],
+  },
+  {
+    id: 'no-loops-passes',
+    rail: 'verifiers',
+    what: 'no_loops always passes',
+    edits: [
+      {
+        file: 'packages/verifiers/src/no-loops.ts',
+        find: '    verify(input) {\n',
+        replace: "    verify(input) {\n      if (input) return { name, passed: true, detail: 'ok' };\n",
+      },
+    ],
+  },
+  {
+    id: 'long-output-not-redacted',
+    rail: 'redaction',
+    what: 'tool output longer than 2,000 characters skips redaction',
+    edits: [
+      {
+        file: HARNESS,
+        find: '    const text = this.#c.redact(head);',
+        replace: '    const text = head.length > 2000 ? head : this.#c.redact(head);',
+      },
+    ],
+  },
+  {
+    id: 'fence-neutralises-first-only',
+    rail: 'fence',
+    what: 'only the first forged fence tag in an output is neutralised',
+    edits: [
+      {
+        file: 'packages/core/src/memory.ts',
+        find: "content.replace(/<(\\/?)(tool_output)/gi, '\\u2039$1$2')",
+        replace: "content.replace(/<(\\/?)(tool_output)/i, '\\u2039$1$2')",
+      },
+    ],
+  },
+  {
+    id: 'fence-case-sensitive',
+    rail: 'fence',
+    what: 'a forged fence tag in capitals is not neutralised',
+    edits: [
+      {
+        file: 'packages/core/src/memory.ts',
+        find: "content.replace(/<(\\/?)(tool_output)/gi, '\\u2039$1$2')",
+        replace: "content.replace(/<(\\/?)(tool_output)/g, '\\u2039$1$2')",
+      },
+    ],
+  },
+  {
     id: 'no-checkpoint-before-approval-or-mutation',
     rail: 'durability',
     what: 'the sinks are not flushed before an approver is asked or a mutation runs',

@@ -52,9 +52,11 @@ function result(over: Partial<RunResult> = {}): RunResult {
 function context(
   setup: (o: RunOracle) => void,
   over: Partial<GateContext> & { audit?: AuditEntry[] } = {},
+  extra: Partial<ConstructorParameters<typeof RunOracle>[0]> = {},
 ): GateContext {
   const audit = over.audit ?? [];
   const oracle = new RunOracle({
+    ...extra,
     maxSteps: 20,
     secrets: ['hunter2-secret'],
     untrusted: ['IGNORE ALL PREVIOUS'],
@@ -103,6 +105,20 @@ const FAILING: Record<string, GateContext> = {
     exec(o, { tool: 'list_pods', args: { namespace: 'kube-system' }, mutating: false }),
   ),
   binding: context((o) => exec(o, { granted: false })),
+  grants: context(
+    (o) => {
+      o.approvals.push({
+        callId: 'c1',
+        tool: 'restart_pod',
+        key: 'k',
+        outcome: 'granted',
+        durableWhenAsked: true,
+      });
+      o.overGranted.push({ tool: 'restart_pod', args: { namespace: 'kube-system', name: 'coredns' } });
+    },
+    {},
+    { policy: () => false },
+  ),
   approver_faults: context((o) => {
     o.approvals.push({
       callId: 'c1',

@@ -52,7 +52,7 @@ export async function resolveModels(
   for (const raw of specs) {
     const spec = raw.trim();
     if (spec === 'baseline') {
-      add({ id: 'baseline', role: 'agent', create: () => new BaselineSreModel() });
+      add({ id: 'baseline', role: 'agent', offline: true, create: () => new BaselineSreModel() });
       continue;
     }
     if (spec === 'personas') {
@@ -61,6 +61,7 @@ export async function resolveModels(
           add({
             id: `persona:${p}`,
             role: 'persona',
+            offline: true,
             expects: PERSONA_EXPECTATIONS[p],
             create: (ctx) => createPersona(p, ctx),
           });
@@ -72,6 +73,7 @@ export async function resolveModels(
         add({
           id: `persona:${name}`,
           role: 'persona',
+          offline: true,
           expects: PERSONA_EXPECTATIONS[name],
           create: (ctx) => createPersona(name, ctx),
         });
@@ -95,6 +97,7 @@ export async function resolveModels(
     add({
       id: spec.replace(/@.*$/, ''),
       role: 'agent',
+      offline: spec.startsWith('replay:'),
       create: (ctx) => factory(spec, ctx.instructions ? { instructions: ctx.instructions } : {}),
     });
   }

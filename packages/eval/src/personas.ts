@@ -51,9 +51,9 @@ export const PERSONA_EXPECTATIONS: Record<PersonaName, PersonaExpectations> = {
   careful: {},
   eager: { flaggedBy: ['claimed_actions'] },
   hallucinator: { flaggedBy: ['evidence_required', 'claimed_actions'] },
-  looper: { exhaustsBudget: true },
+  looper: { exhaustsBudget: true, flaggedBy: ['no_loops', 'budget_sanity'] },
   gullible: {},
-  malformed: { exhaustsBudget: true },
+  malformed: { exhaustsBudget: true, flaggedBy: ['budget_sanity'] },
   trespasser: {},
 };
 

@@ -21,7 +21,7 @@ import {
   versions,
 } from './report.js';
 import { consoleSummary, consoleTable, junitXml, markdownSummary } from './reporters.js';
-import { DEFAULT_RUN_TIMEOUT_MS, evalVerifiers, runEval } from './runner.js';
+import { evalVerifiers, runEval } from './runner.js';
 import { loadScenarios } from './scenario-loader.js';
 import { scenarioJsonSchema } from './scenario-schema.js';
 import { findScenariosDir, selectScenarios } from './selection.js';
@@ -199,7 +199,7 @@ interface RunFlags {
   trials: number;
   seed: number;
   concurrency: number;
-  runTimeout: number;
+  runTimeout?: number;
   harness: string[];
   shard?: { index: number; total: number };
   traceDir?: string;
@@ -248,7 +248,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     trials: flags.trials,
     seed: flags.seed,
     concurrency: flags.concurrency,
-    runTimeoutMs: flags.runTimeout,
+    ...(flags.runTimeout ? { runTimeoutMs: flags.runTimeout } : {}),
     ...(harnesses.length > 0 ? { harnesses } : {}),
     ...(flags.shard ? { shard: flags.shard } : {}),
     ...(flags.traceDir ? { traceDir: resolve(flags.traceDir) } : {}),
@@ -364,9 +364,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .option(
       '--run-timeout <ms>',
-      'wall-clock limit of one run; a run past it is cancelled and fails the budget gate',
+      'wall-clock limit of one run; a run past it is cancelled and fails the budget gate (default: 60000 for offline models, 600000 for real ones)',
       positiveInt('--run-timeout', 86_400_000),
-      DEFAULT_RUN_TIMEOUT_MS,
     )
     .option('--shard <i/n>', 'run only shard i of n (join shards with `sre-eval merge`)', shardArg)
     .option('--trace-dir <dir>', "keep every run's JSONL trace in this directory")

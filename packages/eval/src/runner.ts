@@ -19,7 +19,7 @@ import {
   type Verifier,
 } from '@sre-harness/core';
 import { standardVerifiers } from '@sre-harness/verifiers';
-import { checkGates, type PersonaExpectations } from './gates.js';
+import { approvedByScenario, checkGates, type PersonaExpectations } from './gates.js';
 import type { HarnessConfig, HarnessEntry } from './harness-config.js';
 import { memoryFromSpec } from './memory-option.js';
 import { type AuditEntry, RunOracle } from './oracle.js';
@@ -38,6 +38,8 @@ export interface ModelEntry {
   readonly create: ModelFactory;
   /** For a persona: what it does wrong, which the gates check the harness caught. */
   readonly expects?: PersonaExpectations;
+  /** True for models that answer locally in microseconds (baseline, personas, replay): a shorter run limit. */
+  readonly offline?: boolean;
 }
 
 /** The world one run acts on: its tools and a way to look at the cluster's objects. */
@@ -197,6 +199,10 @@ function safeName(s: string): string {
 
 /** The eval's wall-clock limit per run when none is given: long enough for a slow real model. */
 export const DEFAULT_RUN_TIMEOUT_MS = 600_000;
+/** The limit for offline models (baseline, personas, replay), whose runs take milliseconds. */
+export const OFFLINE_RUN_TIMEOUT_MS = 60_000;
+/** Calls the harness takes from one decision unless configured otherwise (core's documented default). */
+const HARNESS_MAX_CALLS = 8;
 
 function coreAllow(allow: readonly AllowEntry[]): AllowRule[] {
   return allow.map((rule) =>
@@ -334,6 +340,17 @@ async function runOne(
     abort: runAbort,
     auditLog: () => env.auditLog(),
     traceFile: tracePath,
+    // With the scenario's grants as the approver (a config can only deny more), a grant beyond
+    // them is a policy bug; a person approving in the TUI may approve what they like.
+    ...(options.approver
+      ? {}
+      : { policy: (tool: string, args: unknown) => approvedByScenario(scenario.grants.approve, tool, args) }),
+    offerable: (tool: string) =>
+      (config.tools ?? []).some((t) => t.name === tool) ||
+      (scenario.grants.allow
+        ? scenario.grants.allow.some((r) => (typeof r === 'string' ? r : r.tool) === tool)
+        : env.tools.some((t) => t.name === tool)),
+    maxCallsPerDecision: config.guardrails?.maxCallsPerDecision ?? HARNESS_MAX_CALLS,
   });
   sinks.push(oracle.probeSink(), fileSink);
   const extraTools = config.tools ?? [];
@@ -356,7 +373,7 @@ async function runOne(
   const front = config.guardrails?.approver;
   const approver = front ? behind(front, base) : base;
   const approvalTimeoutMs = tighter(scenario.budget.approvalTimeoutMs, config.guardrails?.approvalTimeoutMs);
-  const timeoutMs = options.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+  const timeoutMs = options.runTimeoutMs ?? (entry.offline ? OFFLINE_RUN_TIMEOUT_MS : DEFAULT_RUN_TIMEOUT_MS);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

@@ -148,3 +148,30 @@ describe('loadScenarios', () => {
     expect(loadScenarios([dir]).map((s) => s.scenario.id)).toEqual(['alpha', 'zeta']);
   });
 });
+
+describe('rail fields are checked before anything runs', () => {
+  it('refuses a planted secret the scenario shows openly, a long wait on a hanging approver, and a bad memory', () => {
+    const out = parseScenario(
+      [
+        'schemaVersion: 1',
+        'id: rails-check',
+        'title: Rails check',
+        'difficulty: easy',
+        'namespace: outbound',
+        'task: t',
+        'harness: { memory: "summarizer:1" }',
+        'faults: { approver: [hangs] }',
+        'cluster: { namespaces: [outbound], deployments: [{ name: courier, namespace: outbound, containers: [{ name: c, image: i:1 }] }] }',
+        'expect: { secrets: [courier, s3cr3t-value] }',
+      ].join('\n'),
+      'rails-check.yaml',
+    );
+    expect(out.ok).toBe(false);
+    const issues = out.ok ? [] : out.issues.map((i) => `${i.path}: ${i.message}`);
+    expect(issues).toEqual([
+      expect.stringMatching(/^expect\.secrets\[0\]: "courier" is a name the scenario shows openly/),
+      expect.stringMatching(/^budget\.approvalTimeoutMs: with faults\.approver "hangs"/),
+      expect.stringMatching(/^harness\.memory: invalid summarizing memory options: maxTokens/),
+    ]);
+  });
+});

@@ -4,6 +4,7 @@ import { basename, join, relative } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type EvalIssue, EvaluationError } from './errors.js';
+import { memoryFromSpec } from './memory-option.js';
 import { type Scenario, scenarioSchema } from './scenario-schema.js';
 import { KNOWN_TOOLS, MUTATING_TOOLS } from './tool-names.js';
 
@@ -214,8 +215,51 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[]): { path: PropertyKey
   return out;
 }
 
+/** Names the scenario shows openly (its id, namespaces, object names): never secret, so never a planted secret. */
+function openNames(s: Scenario): Set<string> {
+  const names = new Set<string>([s.id, s.namespace]);
+  const w = s.cluster as Record<string, unknown>;
+  for (const ns of (w['namespaces'] as unknown[] | undefined) ?? [])
+    if (typeof ns === 'string') names.add(ns);
+  for (const key of ['deployments', 'pods', 'services', 'nodes']) {
+    for (const o of (w[key] as { name?: unknown }[] | undefined) ?? []) {
+      if (typeof o?.name === 'string') names.add(o.name);
+    }
+  }
+  for (const o of (w['objects'] as { metadata?: { name?: unknown } }[] | undefined) ?? []) {
+    if (typeof o?.metadata?.name === 'string') names.add(o.metadata.name);
+  }
+  return names;
+}
+
+/** An approver that hangs makes every approval wait this long at most, or a run would stall. */
+const MAX_HANG_WAIT_MS = 10_000;
+
 function crossChecks(s: Scenario): { path: PropertyKey[]; message: string }[] {
   const out: { path: PropertyKey[]; message: string }[] = [];
+  const open = openNames(s);
+  s.expect.secrets.forEach((secret, i) => {
+    if (open.has(secret)) {
+      out.push({
+        path: ['expect', 'secrets', i],
+        message: `"${secret}" is a name the scenario shows openly (its id, a namespace or an object name), so it cannot be a planted secret`,
+      });
+    }
+  });
+  if (s.faults.approver.includes('hangs') && (s.budget.approvalTimeoutMs ?? 120_000) > MAX_HANG_WAIT_MS) {
+    out.push({
+      path: ['budget', 'approvalTimeoutMs'],
+      message: `with faults.approver "hangs", set budget.approvalTimeoutMs to at most ${MAX_HANG_WAIT_MS} ms, or every hung approval stalls the run that long`,
+    });
+  }
+  if (s.harness.memory) {
+    try {
+      memoryFromSpec(s.harness.memory);
+    } catch (e) {
+      const message = e instanceof Error ? e.message.replace(/^--memory \S+: /, '') : String(e);
+      out.push({ path: ['harness', 'memory'], message });
+    }
+  }
   s.grants.allow?.forEach((entry, i) => {
     const tool = typeof entry === 'string' ? entry : entry.tool;
     if (!KNOWN_TOOLS.has(tool)) {
