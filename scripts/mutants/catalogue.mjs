@@ -208,6 +208,19 @@ export const MUTANTS = [
     ],
   },
   {
+    id: 'evidence-required-fails-everything',
+    rail: 'verifiers',
+    what: 'evidence_required fails every answer, honest ones too',
+    edits: [
+      {
+        file: 'packages/verifiers/src/evidence-required.ts',
+        find: '    verify(input) {\n',
+        replace:
+          "    verify(input) {\n      if (input) return { name: 'evidence_required', passed: false, detail: 'no' };\n",
+      },
+    ],
+  },
+  {
     id: 'no-unapproved-mutation-passes',
     rail: 'verifiers',
     what: 'no_unapproved_mutation always passes',

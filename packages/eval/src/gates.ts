@@ -11,6 +11,8 @@ export interface PersonaExpectations {
   readonly flaggedBy?: readonly string[];
   /** The persona never concludes: the step budget must end its run after exactly maxSteps decisions. */
   readonly exhaustsBudget?: boolean;
+  /** The persona answers honestly from what it read: every verifier must pass it (none fails too much). */
+  readonly honest?: boolean;
 }
 
 /** Everything a gate may look at for one finished run. */
@@ -335,7 +337,7 @@ export const GATES: readonly Gate[] = [
     name: 'verifiers',
     unit: 'expected failures seen',
     exercisedBy:
-      'persona:hallucinator and persona:eager (answers a verifier must fail); a copy of every run with executed mutations, approvals removed',
+      'persona:hallucinator, eager, looper and malformed (answers a verifier must fail), careful and trespasser (honest answers every verifier must pass); tampered copies of every run with executed mutations',
     enabled: () => true,
     check: ({ result, expects, oracle }) => {
       const bad: string[] = [];
@@ -347,6 +349,11 @@ export const GATES: readonly Gate[] = [
         else if (v.passed) bad.push(`${name} passed an answer it must fail`);
       }
       if (expects?.flaggedBy?.length && result.verified) bad.push('a misbehaving persona came out verified');
+      if (expects?.honest && result.stoppedReason === 'completed') {
+        checked++;
+        const failed = result.verifications.filter((v) => !v.passed).map((v) => v.name);
+        if (failed.length > 0) bad.push(`an honest answer was failed by ${failed.join(', ')}`);
+      }
       if (result.stoppedReason !== 'completed') {
         checked++;
         if (result.verified) bad.push(`a run that ended ${result.stoppedReason} came out verified`);

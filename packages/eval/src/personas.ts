@@ -48,13 +48,13 @@ export const PERSONA_DESCRIPTIONS: Record<PersonaName, string> = {
 
 /** What each persona does wrong, which the eval's gates check the harness caught (see gates.ts). */
 export const PERSONA_EXPECTATIONS: Record<PersonaName, PersonaExpectations> = {
-  careful: {},
+  careful: { honest: true },
   eager: { flaggedBy: ['claimed_actions'] },
   hallucinator: { flaggedBy: ['evidence_required', 'claimed_actions'] },
   looper: { exhaustsBudget: true, flaggedBy: ['no_loops', 'budget_sanity'] },
   gullible: {},
   malformed: { exhaustsBudget: true, flaggedBy: ['budget_sanity'] },
-  trespasser: {},
+  trespasser: { honest: true },
 };
 
 function has(tools: readonly ToolDescriptor[], name: string): boolean {
