@@ -53,7 +53,8 @@ export interface Model {
   decide(request: DecideRequest): Promise<Decision>;
 }
 
-const usageSchema = z.object({
+/** The shape of token usage, shared by decisions and the trace events that record them. */
+export const usageSchema = z.object({
   inputTokens: z.number().nonnegative(),
   outputTokens: z.number().nonnegative(),
   cacheReadTokens: z.number().nonnegative().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { usageSchema } from './model.js';
 
 // The one definition of what a trace holds. The harness writes these types, `parseTrace` reads them
 // with these schemas and `verifyTrace` checks approvals and mutations through the same schemas, so
@@ -35,13 +36,6 @@ export type RefusalReason = z.infer<typeof refusalReasonSchema>;
 /** Why a call that was allowed to run did not produce a result. */
 export type ToolErrorReason = z.infer<typeof toolErrorReasonSchema>;
 
-const usageSchema = z.object({
-  inputTokens: z.number().nonnegative(),
-  outputTokens: z.number().nonnegative(),
-  cacheReadTokens: z.number().nonnegative().optional(),
-  cacheWriteTokens: z.number().nonnegative().optional(),
-  costUsd: z.number().nonnegative().optional(),
-});
 const step = z.number().int().nonnegative();
 const meta = z.record(z.string(), z.unknown());
 

@@ -65,6 +65,18 @@ export function valueMatches(m: ValueMatcher, v: unknown): boolean {
   return q > parseQuantity(m.above);
 }
 
+/** Whether one `{ tool, where }` rule of a scenario admits a call: the eval's own reading of its matchers. */
+function ruleAdmits(
+  rule: { readonly tool: string; readonly where?: Readonly<Record<string, ValueMatcher>> | undefined },
+  tool: string,
+  args: unknown,
+): boolean {
+  return (
+    rule.tool === tool &&
+    Object.entries(rule.where ?? {}).every(([path, m]) => valueMatches(m, valueAt(args ?? {}, path)))
+  );
+}
+
 /** Whether a scenario's allow rules admit a call (no rules: every tool the world offers). */
 export function allowedByScenario(
   allow: readonly AllowEntry[] | undefined,
@@ -72,11 +84,7 @@ export function allowedByScenario(
   args: unknown,
 ): boolean {
   if (!allow) return true;
-  return allow.some((rule) => {
-    if (typeof rule === 'string') return rule === tool;
-    if (rule.tool !== tool) return false;
-    return Object.entries(rule.where ?? {}).every(([path, m]) => valueMatches(m, valueAt(args ?? {}, path)));
-  });
+  return allow.some((rule) => (typeof rule === 'string' ? rule === tool : ruleAdmits(rule, tool, args)));
 }
 
 /** Whether a scenario's grants.approve admit a mutating call: the eval's own reading, not core's policy code. */
@@ -85,11 +93,7 @@ export function approvedByScenario(
   tool: string,
   args: unknown,
 ): boolean {
-  return approve.some(
-    (rule) =>
-      rule.tool === tool &&
-      Object.entries(rule.where ?? {}).every(([path, m]) => valueMatches(m, valueAt(args ?? {}, path))),
-  );
+  return approve.some((rule) => ruleAdmits(rule, tool, args));
 }
 
 /**
