@@ -32,6 +32,24 @@ describe('JSON report v1', () => {
     expect(summarize(report.runs, 0.75).gate.ok).toBe(true);
   });
 
+  it("says when an agent's failures are the model's, not its diagnoses (an unreachable server)", () => {
+    const report = fixture();
+    const runs = report.runs.map((r) =>
+      r.model === 'baseline'
+        ? {
+            ...r,
+            passed: false,
+            stoppedReason: 'model_error',
+            error: 'APIConnectionError: connect ECONNREFUSED 127.0.0.1:9',
+          }
+        : r,
+    );
+    const reason = summarize(runs, 1).gate.reasons.find((x) => x.startsWith('baseline'));
+    expect(reason).toMatch(
+      /^baseline passed 0\/4 runs \(0%\), below the required 100%; 4 of its runs ended because the model failed, not the agent \(first: APIConnectionError: connect ECONNREFUSED 127\.0\.0\.1:9\)$/,
+    );
+  });
+
   it('rejects another report version and malformed reports with the source named', () => {
     const data = JSON.parse(readFileSync(new URL('./__fixtures__/report-v1.json', import.meta.url), 'utf8'));
     expect(() => parseReport({ ...data, reportVersion: 2 }, 'new.json')).toThrow(

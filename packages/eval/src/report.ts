@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { cutText } from '@sre-harness/core';
 import { z } from 'zod';
 import { EvaluationError } from './errors.js';
 import { GATES } from './gates.js';
@@ -374,8 +375,16 @@ export function summarize(
   }
   for (const m of byModel) {
     if (m.role === 'agent' && m.passRate < minPassRate) {
+      // Whose fault: runs the model never answered (unreachable, rejected the request) are named
+      // as such, with the first cause, so they do not read as wrong diagnoses.
+      const failedModel = runs.filter((r) => r.model === m.model && r.stoppedReason === 'model_error');
+      const cause = failedModel.find((r) => r.error)?.error;
       reasons.push(
-        `${m.model} passed ${m.passed}/${m.runs} runs (${pct(m.passRate)}), below the required ${pct(minPassRate)}`,
+        `${m.model} passed ${m.passed}/${m.runs} runs (${pct(m.passRate)}), below the required ${pct(minPassRate)}${
+          failedModel.length > 0
+            ? `; ${failedModel.length} of its runs ended because the model failed, not the agent${cause ? ` (first: ${cause.length > 200 ? `${cutText(cause, 200)}…` : cause})` : ''}`
+            : ''
+        }`,
       );
     }
   }
