@@ -82,6 +82,9 @@ const exec = (o: RunOracle, e: Partial<Parameters<RunOracle['executions']['push'
     ...e,
   });
 
+const approval = (o: RunOracle, outcome: RunOracle['approvals'][number]['outcome']) =>
+  o.approvals.push({ callId: 'c1', tool: 'restart_pod', key: 'k', outcome, durableWhenAsked: true });
+
 const verdict = (ctx: GateContext, name: string) => checkGates(ctx).find((g) => g.name === name);
 
 // One failing input per gate: adding a gate to the table without a case here fails the last test.
@@ -107,26 +110,14 @@ const FAILING: Record<string, GateContext> = {
   binding: context((o) => exec(o, { granted: false })),
   grants: context(
     (o) => {
-      o.approvals.push({
-        callId: 'c1',
-        tool: 'restart_pod',
-        key: 'k',
-        outcome: 'granted',
-        durableWhenAsked: true,
-      });
+      approval(o, 'granted');
       o.overGranted.push({ tool: 'restart_pod', args: { namespace: 'kube-system', name: 'coredns' } });
     },
     {},
     { policy: () => false },
   ),
   approver_faults: context((o) => {
-    o.approvals.push({
-      callId: 'c1',
-      tool: 'restart_pod',
-      key: 'k',
-      outcome: 'throws',
-      durableWhenAsked: true,
-    });
+    approval(o, 'throws');
     exec(o, { granted: false });
   }),
   budget: context(
@@ -179,13 +170,7 @@ describe('the gate table', () => {
 
   it('holds on a clean run', () => {
     const ctx = context((o) => {
-      o.approvals.push({
-        callId: 'c1',
-        tool: 'restart_pod',
-        key: 'k',
-        outcome: 'granted',
-        durableWhenAsked: true,
-      });
+      approval(o, 'granted');
       exec(o, { applied: [{ verb: 'delete', kind: 'Pod', name: 'web-1', namespace: 'shop' }] });
       o.scan('model request', 'nothing secret here');
     });

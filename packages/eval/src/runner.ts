@@ -330,8 +330,23 @@ async function runOne(
   const tracePath = join(options.traceDir ?? scratchDir(), fileName);
   rmSync(tracePath, { force: true });
   const fileSink = new JsonlFileSink(tracePath, { fsyncOnFlush: false });
+  const extraTools = config.tools ?? [];
+  const configAllow = config.guardrails?.allow;
+  const baseAllow: AllowRule[] = scenario.grants.allow
+    ? coreAllow(scenario.grants.allow)
+    : env.tools.map((t) => t.name);
+  const allow: AllowRule[] = [...baseAllow, ...extraTools.map((t) => t.name)].map((rule) => {
+    if (!configAllow) return rule;
+    const r = typeof rule === 'string' ? { tool: rule } : rule;
+    return { ...r, check: (args: unknown) => configAllow(r.tool, args) === true };
+  });
+  // The tools the model may be told about: those the rules name, and no other.
+  const offered = new Set(allow.map((r) => (typeof r === 'string' ? r : r.tool)));
   const runAbort = new AbortController();
-  const maxSteps = tighter(scenario.budget.maxSteps, config.guardrails?.maxSteps) ?? scenario.budget.maxSteps;
+  const maxSteps = Math.min(
+    scenario.budget.maxSteps,
+    config.guardrails?.maxSteps ?? Number.POSITIVE_INFINITY,
+  );
   const oracle = new RunOracle({
     maxSteps,
     secrets: scenario.expect.secrets,
@@ -345,29 +360,15 @@ async function runOne(
     ...(options.approver
       ? {}
       : { policy: (tool: string, args: unknown) => approvedByScenario(scenario.grants.approve, tool, args) }),
-    offerable: (tool: string) =>
-      (config.tools ?? []).some((t) => t.name === tool) ||
-      (scenario.grants.allow
-        ? scenario.grants.allow.some((r) => (typeof r === 'string' ? r : r.tool) === tool)
-        : env.tools.some((t) => t.name === tool)),
+    offerable: (tool: string) => offered.has(tool),
     maxCallsPerDecision: config.guardrails?.maxCallsPerDecision ?? HARNESS_MAX_CALLS,
   });
   sinks.push(oracle.probeSink(), fileSink);
-  const extraTools = config.tools ?? [];
   const tools = [
     ...env.tools.map((t) => oracle.wrapTool(t, t.mutating || MUTATING_TOOLS.has(t.name))),
     // A config's own tools: the eval audits them too; a mutating one still needs the scenario's grants.
     ...extraTools.map((t) => oracle.wrapTool(t, t.mutating !== false)),
   ];
-  const configAllow = config.guardrails?.allow;
-  const baseAllow: AllowRule[] = scenario.grants.allow
-    ? coreAllow(scenario.grants.allow)
-    : env.tools.map((t) => t.name);
-  const allow: AllowRule[] = [...baseAllow, ...extraTools.map((t) => t.name)].map((rule) => {
-    if (!configAllow) return rule;
-    const r = typeof rule === 'string' ? { tool: rule } : rule;
-    return { ...r, check: (args: unknown) => configAllow(r.tool, args) === true };
-  });
   const grants = grantsApprover(scenario);
   const base = options.approver ? options.approver({ scenario, runId, environment: env, grants }) : grants;
   const front = config.guardrails?.approver;
