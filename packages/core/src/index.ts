@@ -54,7 +54,7 @@ export {
 export { REDACTION_RULES, type Redactor, redactSecrets } from './redact.js';
 export { type ReplayFileOptions, ReplayModel, type ReplayModelOptions } from './replay-model.js';
 export { cancelOnSignals, type SignalCancellation } from './signals.js';
-export { cutText } from './text.js';
+export { cutText, cutTextEnd, previewText, sliceText } from './text.js';
 export {
   type AnyTool,
   defineTool,
