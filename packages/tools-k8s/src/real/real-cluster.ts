@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
 import type { KubeConfig, KubernetesObject, User, V1APIResourceList } from '@kubernetes/client-node';
+import { cutText } from '@sre-harness/core';
 import type {
   CallOptions,
   Cluster,
@@ -234,7 +235,7 @@ function execCredentials(
       child.on('close', (code) => {
         if (signal?.aborted) reject(signal.reason);
         else if (code !== 0)
-          reject(new Error(`exec credential plugin exited with ${code}: ${err.trim().slice(0, 500)}`));
+          reject(new Error(`exec credential plugin exited with ${code}: ${cutText(err.trim(), 500)}`));
         else resolve(out);
       });
     });

@@ -101,6 +101,53 @@ describe('the OOM world, read-only', () => {
     const text = String(await tool.execute({ namespace: 'shop', name: 'checkout' }, ctx));
     expect(text).toMatch(/\[output cut: showing 200 of \d+ characters/);
   });
+
+  // A lone surrogate (half an emoji) is invalid UTF-16: a model API may reject the whole request.
+  const LONE_SURROGATE = /\p{Cs}/u;
+  const EMOJI = '😀';
+
+  it('never cuts long output inside an emoji, wherever the cut falls', async () => {
+    const world = checkoutOomWorld();
+    world.deployments![0]!.changeCause = `ship ${EMOJI.repeat(120)}`;
+    const run = async (max: number) => {
+      const tool = k8sTools(createSimCluster(world), { maxOutputChars: max }).find(
+        (t) => t.name === 'describe_deployment',
+      )!;
+      return String(await tool.execute({ namespace: 'shop', name: 'checkout' }, ctx));
+    };
+    const full = await run(1_000_000);
+    const start = full.indexOf(EMOJI);
+    expect(start).toBeGreaterThan(0);
+    for (let max = start; max <= start + 6; max++) {
+      const text = await run(max);
+      expect(text, `max ${max}`).not.toMatch(LONE_SURROGATE);
+      expect(text).toMatch(/\[output cut: showing \d+ of \d+ characters/);
+    }
+    // The loop did cut inside a pair: one of those limits falls after a pair's first half.
+    expect(full.slice(0, start + 1)).toMatch(LONE_SURROGATE);
+  });
+
+  it('never starts a cut log tail inside an emoji, wherever the cut falls', async () => {
+    const world = checkoutOomWorld();
+    world.deployments![0]!.pods![0]!.logs = ['INFO start', `WARN ${EMOJI.repeat(40)}`, 'ERROR boom'];
+    const run = async (max: number) => {
+      const tool = k8sTools(createSimCluster(world), { maxOutputChars: max }).find(
+        (t) => t.name === 'get_pod_logs',
+      )!;
+      return String(await tool.execute(tool.input.parse({ namespace: 'shop', name: POD }), ctx));
+    };
+    const full = await run(1_000_000);
+    expect(full).toContain(EMOJI);
+    for (let max = 12; max <= 20; max++) {
+      const text = await run(max);
+      expect(text, `max ${max}`).not.toMatch(LONE_SURROGATE);
+      expect(text).toMatch(/^\[output cut: showing the last (\d+) of \d+ characters; use tail\]\n/);
+      expect(text.trimEnd().endsWith('ERROR boom')).toBe(true);
+      const shown = Number(/showing the last (\d+)/.exec(text)![1]);
+      expect(shown === max || shown === max - 1).toBe(true);
+      expect(text.length - text.indexOf('\n') - 1).toBe(shown);
+    }
+  });
 });
 
 describe('reactions to mutations', () => {

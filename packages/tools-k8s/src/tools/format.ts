@@ -1,3 +1,4 @@
+import { cutText } from '@sre-harness/core';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../cluster.js';
 
@@ -15,10 +16,14 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-/** Cuts text longer than `max` characters and says so, so the model knows to narrow its query. */
+/**
+ * Cuts text longer than `max` characters (between code points) and says so, so the model knows to
+ * narrow its query.
+ */
 export function cap(text: string, max: number, hint = 'narrow the query'): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, max)}\n[output cut: showing ${max} of ${text.length} characters; ${hint}]`;
+  const kept = cutText(text, max);
+  return `${kept}\n[output cut: showing ${kept.length} of ${text.length} characters; ${hint}]`;
 }
 
 /** Indents every line of a block. */

@@ -1,4 +1,4 @@
-import { type AnyTool, defineTool } from '@sre-harness/core';
+import { type AnyTool, cutTextEnd, defineTool } from '@sre-harness/core';
 import { z } from 'zod';
 import type { CallOptions, Cluster, KubeObject, ObjectRef } from '../cluster.js';
 import { ageOf } from '../duration.js';
@@ -291,8 +291,10 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       );
       if (text.trim() === '') return `(no log lines${previous ? ' from the previous instance' : ''})`;
       // Keep the end of the log when cutting: the last lines are the ones that explain a failure.
-      if (text.length > max)
-        return `[output cut: showing the last ${max} of ${text.length} characters; use tail]\n${text.slice(text.length - max)}`;
+      if (text.length > max) {
+        const kept = cutTextEnd(text, max);
+        return `[output cut: showing the last ${kept.length} of ${text.length} characters; use tail]\n${kept}`;
+      }
       return text.trimEnd();
     },
   });
