@@ -1,3 +1,4 @@
+import { cutText } from '@sre-harness/core';
 import { z } from 'zod';
 import { McpToolsError } from './errors.js';
 
@@ -32,15 +33,13 @@ function blockText(b: z.infer<typeof block>): string {
 }
 
 /**
- * Keeps the first `max` UTF-16 code units of `text`, backing off one so a surrogate pair is never
- * split, and says how much was cut.
+ * Keeps the first `max` UTF-16 code units of `text` (`cutText`: one fewer when the cut would split a
+ * surrogate pair), and says how much was cut.
  */
 export function capText(text: string, max: number): string {
   if (text.length <= max) return text;
-  let end = max;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}\n[output cut: showing the first ${end} of ${text.length} characters]`;
+  const kept = cutText(text, max);
+  return `${kept}\n[output cut: showing the first ${kept.length} of ${text.length} characters]`;
 }
 
 /**
