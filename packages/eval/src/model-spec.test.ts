@@ -9,7 +9,13 @@ import { AnthropicModel } from '@sre-harness/model-anthropic';
 import { OpenAIModel } from '@sre-harness/model-openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createModelFromSpec, describeSpec, ModelSpecError, parseModelSpec } from './model-spec.js';
+import {
+  createModelFromSpec,
+  describeSpec,
+  type ModelSpec,
+  ModelSpecError,
+  parseModelSpec,
+} from './model-spec.js';
 
 async function failure(promise: Promise<unknown> | (() => unknown)): Promise<ModelSpecError> {
   try {
@@ -96,6 +102,19 @@ describe('createModelFromSpec', () => {
     expect(a.message).toBe('--model anthropic:claude-haiku-4-5 needs an API key: set ANTHROPIC_API_KEY');
     const o = await failure(createModelFromSpec('openai:gpt-4.1', { ANTHROPIC_API_KEY: 'k' }));
     expect(o.message).toBe('--model openai:gpt-4.1 needs an API key: set OPENAI_API_KEY');
+  });
+
+  it('takes a spec object, checked against its provider', async () => {
+    const o = await createModelFromSpec({ provider: 'openai', model: 'gpt-4.1' }, { OPENAI_API_KEY: 'k' });
+    expect(o.name).toBe('openai:gpt-4.1');
+    const empty = await failure(createModelFromSpec({ provider: 'anthropic', model: '' }, {}));
+    expect(empty.code).toBe('invalid_model_spec');
+    expect(empty.message).toMatch(/^model spec: .*the model name is empty/);
+    expect(empty.message).not.toMatch(/\n/);
+    const unknown = await failure(
+      createModelFromSpec({ provider: 'gemini', model: 'pro' } as unknown as ModelSpec, {}),
+    );
+    expect(unknown.message).toMatch(/^model spec: unknown provider "gemini"; expected anthropic:<model>/);
   });
 
   it('needs a base URL for an openai-compatible server, from the spec or OPENAI_BASE_URL', async () => {

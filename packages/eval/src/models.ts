@@ -2,12 +2,13 @@ import type { Model } from '@sre-harness/core';
 import { BaselineSreModel } from './baseline-model.js';
 import { EvaluationError } from './errors.js';
 import { createPersona, isPersona, PERSONA_EXPECTATIONS, PERSONAS } from './personas.js';
+import { PROVIDERS } from './providers.js';
 import type { ModelEntry } from './runner.js';
 
 /** The models `pnpm eval` runs when none are named: the baseline SRE model and every persona. */
 export const DEFAULT_MODELS: readonly string[] = ['baseline', ...PERSONAS.map((p) => `persona:${p}`)];
 
-/** Makes a model from a spec the adapters understand (anthropic:…, openai:…, openai-compatible:…@url, replay:file). */
+/** Makes a model from a spec of a registered provider (anthropic:…, openai:…, openai-compatible:…@url, replay:file; see providers.ts). */
 export type ExternalModelFactory = (
   spec: string,
   options?: { instructions?: string },
@@ -88,7 +89,7 @@ export async function resolveModels(
     if (!/^[a-z][a-z0-9-]*:.+/.test(spec)) {
       throw new EvaluationError(
         'unknown_model',
-        `--model: "${spec}" is not a model; use baseline, personas, persona:<name>, anthropic:<model>, openai:<model>, openai-compatible:<model>@<url> or replay:<file>`,
+        `--model: "${spec}" is not a model; use baseline, personas, persona:<name>, ${PROVIDERS.expected}`,
       );
     }
     const factory = options.external ?? (await loadExternalFactory());
@@ -97,7 +98,7 @@ export async function resolveModels(
     add({
       id: spec.replace(/@.*$/, ''),
       role: 'agent',
-      offline: spec.startsWith('replay:'),
+      offline: PROVIDERS.providerOf(spec)?.offline === true,
       create: (ctx) => factory(spec, ctx.instructions ? { instructions: ctx.instructions } : {}),
     });
   }

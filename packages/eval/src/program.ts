@@ -9,6 +9,7 @@ import { createJudge } from './judge.js';
 import { memoryFromSpec } from './memory-option.js';
 import { DEFAULT_MODELS, resolveModels } from './models.js';
 import { PERSONA_DESCRIPTIONS, PERSONAS } from './personas.js';
+import { PROVIDERS } from './providers.js';
 import {
   mergeReports,
   parseReport,
@@ -343,7 +344,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .option(
       '--model <spec>',
-      `models to run (repeatable): baseline, personas, persona:<name>, anthropic:<model>, openai:<model>, openai-compatible:<model>@<url>, replay:<trace.jsonl> (default: ${DEFAULT_MODELS.join(', ')})`,
+      `models to run (repeatable): baseline, personas, persona:<name>, ${PROVIDERS.help} (default: ${DEFAULT_MODELS.join(', ')})`,
       collect,
       [],
     )
