@@ -1,4 +1,4 @@
-import type { Verifier } from '@sre-harness/core';
+import { sliceText, type Verifier } from '@sre-harness/core';
 import { z } from 'zod';
 import { escapeRegExp, isNegated } from './claims.js';
 import { parseOptions } from './options.js';
@@ -111,8 +111,9 @@ export function answerExpectations(options: AnswerExpectationsOptions): Verifier
   };
 }
 
+/** The match with up to 25 characters either side, cut between code points, `…` where cut. */
 function excerpt(text: string, index: number, length: number): string {
   const start = Math.max(0, index - 25);
   const end = Math.min(text.length, index + length + 25);
-  return `${start > 0 ? '…' : ''}${text.slice(start, end).replace(/\s+/g, ' ')}${end < text.length ? '…' : ''}`;
+  return `${start > 0 ? '…' : ''}${sliceText(text, start, end).replace(/\s+/g, ' ')}${end < text.length ? '…' : ''}`;
 }

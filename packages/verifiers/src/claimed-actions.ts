@@ -1,4 +1,4 @@
-import type { Verifier } from '@sre-harness/core';
+import { cutText, type Verifier } from '@sre-harness/core';
 import { isNegated } from './claims.js';
 import { callsById, listFindings, mutatingTools, ran, safeInput } from './trace-facts.js';
 
@@ -136,7 +136,7 @@ export function claimedActions(options: ClaimedActionsOptions = {}): Verifier {
         const held =
           c.names.length > 0 ? c.names.every((n) => byTool.some((e) => e.names.has(n))) : byTool.length > 0;
         if (!held) {
-          unsupported.push(`"${c.text.slice(0, 80)}"`);
+          unsupported.push(`"${cutText(c.text, 80)}"`);
         }
       }
       return unsupported.length === 0

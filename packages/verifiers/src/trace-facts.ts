@@ -1,4 +1,4 @@
-import type { TraceEvent, TraceEventOf } from '@sre-harness/core';
+import { previewText, type TraceEvent, type TraceEventOf } from '@sre-harness/core';
 import { z } from 'zod';
 
 // Loose shapes: only the fields the verifiers read are required, anything else passes through, so a
@@ -100,7 +100,7 @@ export function showArgs(args: unknown, max = 120): string {
   } catch {
     text = '[unserializable]';
   }
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return previewText(text, max);
 }
 
 /** Joins findings for a detail, listing at most `max` and saying how many more there were. */
