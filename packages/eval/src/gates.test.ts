@@ -246,3 +246,26 @@ describe('the runner', () => {
     expect(run!.passed).toBe(false);
   });
 });
+
+describe('gate details', () => {
+  it('name a leaked secret by a prefix cut between code points', () => {
+    const secret = '😀a😀-planted-secret';
+    expect(secret.slice(0, 4)).toMatch(/\p{Cs}/u);
+    const oracle = new RunOracle({
+      maxSteps: 20,
+      secrets: [secret],
+      untrusted: [],
+      faults: [],
+      abort: new AbortController(),
+      auditLog: () => [],
+    });
+    oracle.scan('model request', `the key is ${secret}`);
+    const v = verdict(
+      { scenario: scenario(), role: 'persona', expects: undefined, result: result(), oracle },
+      'redaction',
+    );
+    expect(v?.passed).toBe(false);
+    expect(v!.detail).toContain('model request (😀a…)');
+    expect(v!.detail).not.toMatch(/\p{Cs}/u);
+  });
+});

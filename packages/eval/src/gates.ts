@@ -1,4 +1,4 @@
-import type { RunResult, TraceEvent, Verifier } from '@sre-harness/core';
+import { cutText, type RunResult, type TraceEvent, type Verifier } from '@sre-harness/core';
 import { noUnapprovedMutation } from '@sre-harness/verifiers';
 import { type AuditEntry, DENIAL_FAULTS, type RunOracle } from './oracle.js';
 import { parseQuantity } from './quantity.js';
@@ -395,7 +395,7 @@ export const GATES: readonly Gate[] = [
         detail:
           leaks.length === 0
             ? `0 leaks on ${oracle.channels.size} channel(s)`
-            : `secret(s) reached ${list(leaks.map((l) => `${l.channel} (${l.detail.slice(0, 4)}…)`))}`,
+            : `secret(s) reached ${list(leaks.map((l) => `${l.channel} (${cutText(l.detail, 4)}…)`))}`,
       };
     },
   },

@@ -33,6 +33,20 @@ describe('LLM judge', () => {
     expect(parseVerdict('looks good to me')).toBeUndefined();
   });
 
+  it('quotes a reply without a verdict cut between code points', async () => {
+    const out = parseScenario(YAML, 'judged.yaml');
+    if (!out.ok) throw new Error('fixture does not load');
+    for (const pad of [0, 1]) {
+      const reply = `${'x'.repeat(117 + pad)}${'😀'.repeat(10)}`;
+      const judge = modelJudge(new ScriptedModel([finalAnswer(reply)]), 'scripted');
+      const verdict = await judge({ scenario: out.loaded.scenario, answer: 'a' });
+      expect(verdict.passed).toBe(false);
+      expect(verdict.reason, `pad ${pad}`).not.toMatch(/\p{Cs}/u);
+      expect(verdict.reason).toMatch(/^the judge gave no verdict: x+😀*…$/u);
+      expect(verdict.reason.length).toBeLessThanOrEqual('the judge gave no verdict: '.length + 120);
+    }
+  });
+
   it('replaces the rubric diagnosis with the judge verdict for agents', async () => {
     const out = parseScenario(YAML, 'judged.yaml');
     if (!out.ok) throw new Error('fixture does not load');

@@ -1,4 +1,4 @@
-import type { Model } from '@sre-harness/core';
+import { type Model, previewText } from '@sre-harness/core';
 import { EvaluationError } from './errors.js';
 import type { Judge } from './runner.js';
 import type { Scenario } from './scenario-schema.js';
@@ -50,7 +50,7 @@ export function modelJudge(model: Model, label: string): Judge {
     const verdict = parseVerdict(text);
     return verdict
       ? { ...verdict, model: label }
-      : { passed: false, reason: `the judge gave no verdict: ${text.slice(0, 120)}`, model: label };
+      : { passed: false, reason: `the judge gave no verdict: ${previewText(text, 120)}`, model: label };
   };
 }
 

@@ -50,6 +50,26 @@ describe('JSON report v1', () => {
     );
   });
 
+  it("cuts the model's first error between code points, in the gate reason and every reporter", () => {
+    const report = fixture();
+    let splitsNaively = false;
+    for (const pad of [0, 1]) {
+      const error = `${'E'.repeat(190 + pad)}${'😀'.repeat(20)}`;
+      splitsNaively ||= /\p{Cs}/u.test(error.slice(0, 199));
+      const runs = report.runs.map((r) =>
+        r.model === 'baseline' ? { ...r, passed: false, stoppedReason: 'model_error', error } : r,
+      );
+      const reason = summarize(runs, 1).gate.reasons.find((x) => x.startsWith('baseline'))!;
+      expect(reason, `pad ${pad}`).not.toMatch(/\p{Cs}/u);
+      expect(reason).toMatch(/\(first: E+😀+…\)$/u);
+      const cut = { ...report, runs };
+      for (const out of [consoleTable(cut), markdownSummary(cut), junitXml(cut)]) {
+        expect(out).not.toMatch(/\p{Cs}/u);
+      }
+    }
+    expect(splitsNaively).toBe(true);
+  });
+
   it('rejects another report version and malformed reports with the source named', () => {
     const data = JSON.parse(readFileSync(new URL('./__fixtures__/report-v1.json', import.meta.url), 'utf8'));
     expect(() => parseReport({ ...data, reportVersion: 2 }, 'new.json')).toThrow(

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { cutText } from '@sre-harness/core';
+import { previewText } from '@sre-harness/core';
 import { z } from 'zod';
 import { EvaluationError } from './errors.js';
 import { GATES } from './gates.js';
@@ -382,7 +382,7 @@ export function summarize(
       reasons.push(
         `${m.model} passed ${m.passed}/${m.runs} runs (${pct(m.passRate)}), below the required ${pct(minPassRate)}${
           failedModel.length > 0
-            ? `; ${failedModel.length} of its runs ended because the model failed, not the agent${cause ? ` (first: ${cause.length > 200 ? `${cutText(cause, 200)}…` : cause})` : ''}`
+            ? `; ${failedModel.length} of its runs ended because the model failed, not the agent${cause ? ` (first: ${previewText(cause, 200)})` : ''}`
             : ''
         }`,
       );

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TraceEvent } from '@sre-harness/core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from './cli.js';
-import { demoSucceeded, runDemo } from './demo.js';
+import { demoSucceeded, formatEvent, runDemo } from './demo.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sre-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -128,6 +128,30 @@ describe('seed demo with --model', () => {
       out.mockRestore();
       err.mockRestore();
       rmSync(recorded, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('demo event lines', () => {
+  it('cut a long error between code points, wherever the cut falls', () => {
+    for (const pad of [0, 1]) {
+      const error = `${'e'.repeat(150 + pad)}${'😀'.repeat(20)}`;
+      const event = {
+        v: 2,
+        seq: 3,
+        ts: '2026-01-01T00:00:00Z',
+        runId: 'r',
+        kind: 'tool_error',
+        step: 1,
+        callId: 'c1',
+        tool: 'get_pod_logs',
+        reason: 'threw',
+        error,
+        durationMs: 1,
+      } as unknown as TraceEvent;
+      const [line] = formatEvent('x', event);
+      expect(line, `pad ${pad}`).not.toMatch(/\p{Cs}/u);
+      expect(line).toMatch(/: e+😀*…$/u);
     }
   });
 });

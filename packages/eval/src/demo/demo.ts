@@ -10,6 +10,7 @@ import {
   denyAll,
   JsonlFileSink,
   type Model,
+  previewText,
   type RunResult,
   type TraceEvent,
 } from '@sre-harness/core';
@@ -126,7 +127,7 @@ export interface DemoRun {
 
 function oneLine(text: string, max = 160): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return previewText(flat, max);
 }
 
 /** A trace event as one or a few printable lines. */
