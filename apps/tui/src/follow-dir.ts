@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { parseTrace, type TraceEvent } from '@sre-harness/core';
 
 /** Options of `followTraceFile`. */
@@ -12,6 +13,8 @@ export interface FollowOptions {
 interface FileState {
   offset: number;
   partial: string;
+  /** Holds back the first bytes of a character cut by a read, so no code point is split. */
+  decoder: StringDecoder;
 }
 
 /** Reads what was appended to one file since the last call; whole lines only. */
@@ -31,7 +34,7 @@ function tailer(
     }
     if (!st || size < st.offset) {
       // New, or rewritten from the start (the runner clears a run's file before it begins).
-      st = { offset: 0, partial: '' };
+      st = { offset: 0, partial: '', decoder: new StringDecoder('utf8') };
     }
     if (size === st.offset) return;
     let text = '';
@@ -41,7 +44,7 @@ function tailer(
         const n = readSync(fd, buffer, 0, Math.min(buffer.length, size - st.offset), st.offset);
         if (n <= 0) break;
         st.offset += n;
-        text += buffer.toString('utf8', 0, n);
+        text += st.decoder.write(buffer.subarray(0, n));
       }
     } finally {
       closeSync(fd);
