@@ -6,7 +6,7 @@ import { type ApprovalQueue, interactiveApprover } from './approvals.js';
 import { createDemoWorld, runDemo } from './demo.js';
 import { TuiError } from './errors.js';
 import { followTraceFile } from './follow-dir.js';
-import { compactNumber, formatEvent, money, plainLine } from './format.js';
+import { compactNumber, formatEvent, money, plainLine, shortRunId } from './format.js';
 import {
   printReport,
   printTrace,
@@ -105,7 +105,7 @@ async function demo(options: CliOptions, mode: OutputMode): Promise<number> {
     let state = initialState;
     const out = callbackSink((event) => {
       state = reduce(state, { type: 'events', events: [event] });
-      if (mode === 'plain') plainStdout.write(`${plainLine(formatEvent(event), event.runId.slice(0, 8))}\n`);
+      if (mode === 'plain') plainStdout.write(`${plainLine(formatEvent(event), shortRunId(event.runId))}\n`);
     });
     await runDemo({
       trace: teeSink(...sinks, out),
@@ -145,7 +145,7 @@ async function follow(path: string, mode: OutputMode): Promise<number> {
     (events) => {
       state = reduce(state, { type: 'events', events });
       if (mode === 'plain') {
-        for (const e of events) plainStdout.write(`${plainLine(formatEvent(e), e.runId.slice(0, 8))}\n`);
+        for (const e of events) plainStdout.write(`${plainLine(formatEvent(e), shortRunId(e.runId))}\n`);
       }
       const runs = Object.values(state.runs);
       if (runs.length > 0 && runs.every((r) => r.status !== 'running')) finish();

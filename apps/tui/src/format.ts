@@ -1,5 +1,5 @@
-import { cutText, type TraceEvent } from '@sre-harness/core';
-import { safeText } from './safe-text.js';
+import { cutText, previewText, type TraceEvent } from '@sre-harness/core';
+import { safeLine, safeText } from './safe-text.js';
 
 /** How a trace line is coloured: one tone per family of event kinds. */
 export type Tone =
@@ -33,7 +33,7 @@ export function oneLine(text: string, max = 400): string {
     .replace(/[\n\t]/g, ' ')
     .replace(/ {2,}/g, ' ')
     .trim();
-  return flat.length > max ? `${cutText(flat, Math.max(0, max - 1))}…` : flat;
+  return previewText(flat, max);
 }
 
 /** Compact JSON of tool arguments for a one-line summary. */
@@ -135,7 +135,15 @@ export function formatEvent(event: TraceEvent): TraceLine {
   return { seq: event.seq, kind: event.kind, tone: toneOf(event), text: oneLine(body(event), 600) };
 }
 
-/** The plain-text form of a line for headless output: `#seq kind text`. */
+/**
+ * The plain-text form of a line for headless output: `#seq kind text`. The run label comes from the
+ * trace (a run id is any string), so it is escaped like the text.
+ */
 export function plainLine(line: TraceLine, runLabel?: string): string {
-  return `${runLabel ? `[${runLabel}] ` : ''}#${line.seq} ${line.kind.padEnd(18)} ${line.text}`;
+  return `${runLabel ? `[${safeLine(runLabel)}] ` : ''}#${line.seq} ${safeLine(line.kind).padEnd(18)} ${line.text}`;
+}
+
+/** The first characters of a run id for a label, cut between code points (a run id is any string). */
+export function shortRunId(runId: string, max = 8): string {
+  return cutText(runId, max);
 }

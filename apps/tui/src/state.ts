@@ -1,5 +1,5 @@
 import type { StoppedReason, TraceEvent } from '@sre-harness/core';
-import { formatEvent, type TraceLine } from './format.js';
+import { formatEvent, shortRunId, type TraceLine } from './format.js';
 import { type RunOutcome, refusedMutation } from './outcome.js';
 
 /** Where a run is: live, or how it stopped. */
@@ -122,7 +122,7 @@ function labelOf(event: Extract<TraceEvent, { kind: 'run_start' }>): string {
   const model = typeof meta['model'] === 'string' ? meta['model'] : event.model;
   const trial = typeof meta['trial'] === 'number' ? ` #${meta['trial']}` : '';
   if (scenario) return `${scenario} × ${model ?? '?'}${trial}`;
-  return model ? `${model} ${event.runId.slice(0, 8)}` : event.runId;
+  return model ? `${model} ${shortRunId(event.runId)}` : event.runId;
 }
 
 // Applies one run's new events to its view: counters move, lines are appended once per batch.

@@ -175,6 +175,32 @@ describe('App with a report', () => {
   });
 });
 
+describe('App cells', () => {
+  it('cut a model name in the scoreboard between code points', async () => {
+    const model = `${'m'.repeat(19)}😀-model`;
+    const report = reportViewSchema.parse({
+      runs: [
+        {
+          scenario: 'oom',
+          model,
+          trial: 0,
+          runId: 'r1',
+          passed: true,
+          stoppedReason: 'completed',
+          steps: 5,
+          usage: { inputTokens: 900, outputTokens: 100 },
+          answer: 'heap',
+          stops: { unapprovedMutationsRefused: 0 },
+        },
+      ],
+    });
+    const app = mount(new TuiStore({ initial: reportState(report) }));
+    const frame = await until(app.lastFrame, (f) => f.includes('[##'));
+    expect(frame).not.toMatch(/\p{Cs}/u);
+    expect(frame).toMatch(/\n\s*m{19}\s+1\/1\s+0/);
+  });
+});
+
 describe('App approving mutations', () => {
   for (const [key, granted] of [
     ['a', true],

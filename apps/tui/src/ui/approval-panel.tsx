@@ -1,4 +1,5 @@
 import type { PendingApproval } from '../approvals.js';
+import { shortRunId } from '../format.js';
 import type { KeyCommand } from './keys.js';
 import { Lines, type Row } from './lines.js';
 import { wrap } from './theme.js';
@@ -88,7 +89,7 @@ export function approvalLayout(
   const { request } = first;
   const head: Row = {
     key: 'ap-h',
-    text: `Approval needed${pending.length > 1 ? ` (1 of ${pending.length})` : ''}: run ${runLabel ?? request.runId.slice(0, 12)} step ${request.step} wants to run ${request.tool}`,
+    text: `Approval needed${pending.length > 1 ? ` (1 of ${pending.length})` : ''}: run ${runLabel ?? shortRunId(request.runId, 12)} step ${request.step} wants to run ${request.tool}`,
     color: 'magenta',
     bold: true,
   };

@@ -1,3 +1,4 @@
+import { cutText } from '@sre-harness/core';
 import { compactNumber, money } from '../format.js';
 import { type EvalRow, type RunView, scoreboard, type TuiState } from '../state.js';
 import { Lines, type Row } from './lines.js';
@@ -96,7 +97,7 @@ export function RunsView({ title, state, entries, cursor, width, height }: RunsV
       for (const s of board.slice(0, room)) {
         bottom.push({
           key: `board-${s.model}`,
-          text: `${s.model.padEnd(20).slice(0, 20)}  ${`${s.passed}/${s.done}`.padEnd(7)}  ${String(s.refused).padEnd(7)}  ${s.avgSteps.toFixed(1).padEnd(9)}  ${compactNumber(s.tokens).padEnd(7)}  ${money(s.costUsd)}`,
+          text: `${cutText(s.model, 20).padEnd(20)}  ${`${s.passed}/${s.done}`.padEnd(7)}  ${String(s.refused).padEnd(7)}  ${s.avgSteps.toFixed(1).padEnd(9)}  ${compactNumber(s.tokens).padEnd(7)}  ${money(s.costUsd)}`,
         });
       }
     }
