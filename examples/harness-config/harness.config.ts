@@ -1,7 +1,7 @@
 // A harness composition of your own, scored by `sre-eval run --harness mine=./harness.config.ts`.
 // The eval keeps the scenario's world, its grants, the safety gates and the audit-log oracle; this
 // file may only add (memory, verifiers, tools, instructions, sinks) or tighten (guardrails).
-import type { Verifier } from '@sre-harness/core';
+import { cutText, type Verifier } from '@sre-harness/core';
 import { defineHarnessConfig } from '@sre-harness/eval';
 import { summarizingMemory } from '@sre-harness/memory-summarizer';
 
@@ -20,7 +20,7 @@ export function quotesToolOutput(minChars = 24): Verifier {
         for (const line of e.output.split('\n')) {
           const text = line.trim();
           if (text.length >= minChars && answer.includes(text.slice(0, minChars))) {
-            return { name, passed: true, detail: `quotes ${e.tool}: "${text.slice(0, 60)}"` };
+            return { name, passed: true, detail: `quotes ${e.tool}: "${cutText(text, 60)}"` };
           }
         }
       }

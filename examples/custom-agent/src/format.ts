@@ -1,8 +1,8 @@
-import type { TraceEvent } from '@sre-harness/core';
+import { previewText, type TraceEvent } from '@sre-harness/core';
 
 function clip(text: string, max = 140): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  // previewText cuts between code points, so an emoji at the cut is never split in half.
+  return previewText(text.replace(/\s+/g, ' ').trim(), max);
 }
 
 /** The printable line(s) of a trace event worth showing, or undefined. */
