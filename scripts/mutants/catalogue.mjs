@@ -295,8 +295,32 @@ export const MUTANTS = [
     edits: [
       {
         file: 'packages/memory-summarizer/src/summarizing-memory.ts',
-        find: '`${SUMMARY_HEADER}\\n${fenceToolOutput(text)}`',
-        replace: '`${SUMMARY_HEADER}\\n${text}`',
+        find: 'untrusted: true, header: SUMMARY_HEADER',
+        replace: 'untrusted: false, header: SUMMARY_HEADER',
+      },
+    ],
+  },
+  {
+    id: 'transcript-summary-unfenced',
+    rail: 'fence',
+    what: 'the transcript shows a summary made of tool output outside the fence',
+    edits: [
+      {
+        file: 'packages/core/src/transcript.ts',
+        find: '`${e.header ?? DEFAULT_SUMMARY_HEADER}\\n${fenceToolOutput(e.content)}`',
+        replace: '`${e.header ?? DEFAULT_SUMMARY_HEADER}\\n${e.content}`',
+      },
+    ],
+  },
+  {
+    id: 'transcript-result-unfenced',
+    rail: 'fence',
+    what: "the transcript hands a tool result's output to the model unfenced",
+    edits: [
+      {
+        file: 'packages/core/src/transcript.ts',
+        find: '        const content = fenceToolOutput(e.content);',
+        replace: '        const content = e.content;',
       },
     ],
   },

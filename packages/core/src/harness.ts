@@ -11,6 +11,13 @@ import type { Redactor } from './redact.js';
 import { cutText } from './text.js';
 import type { AnyTool, ToolRegistry } from './tool.js';
 import { type StoppedReason, TRACE_VERSION, type TraceEvent, type TraceEventInput } from './trace.js';
+import {
+  isWireId,
+  type Transcript,
+  type TranscriptCall,
+  toTranscript,
+  transcriptText,
+} from './transcript.js';
 import type { Verification } from './verifier.js';
 
 export type { Guardrails, HarnessOptions } from './harness-options.js';
@@ -77,7 +84,7 @@ class TraceFailed extends Error {}
 function isWellFormedDecision(v: unknown): v is Decision {
   if (typeof v !== 'object' || v === null) return false;
   const d = v as Record<string, unknown>;
-  if (d.usage !== undefined || d.meta !== undefined) return false;
+  if (d.usage !== undefined || d.meta !== undefined || d.reasoning !== undefined) return false;
   if (d.type === 'final') return typeof d.answer === 'string';
   if (d.type !== 'tool_calls' || !Array.isArray(d.calls) || d.calls.length === 0) return false;
   if (d.text !== undefined && typeof d.text !== 'string') return false;
@@ -168,6 +175,7 @@ function redactEvent(e: TraceEventInput, redact: Redactor): TraceEventInput {
       return {
         ...e,
         ...(e.text !== undefined ? { text: redact(e.text) } : {}),
+        ...(e.reasoning !== undefined ? { reasoning: redact(e.reasoning) } : {}),
         ...(e.answer !== undefined ? { answer: redact(e.answer) } : {}),
         ...(e.detail !== undefined ? { detail: redact(e.detail) } : {}),
         ...(e.calls ? { calls: redactDeep(e.calls, redact) as typeof e.calls } : {}),
@@ -194,6 +202,18 @@ function redactEvent(e: TraceEventInput, redact: Redactor): TraceEventInput {
   }
 }
 
+/** A decide request whose plain-text `context` is rendered only if a model reads it. */
+function decideRequest(fields: Omit<DecideRequest, 'context'>): DecideRequest {
+  let context: string | undefined;
+  return {
+    ...fields,
+    get context() {
+      context ??= transcriptText(fields.transcript as Transcript);
+      return context;
+    },
+  };
+}
+
 class Run {
   readonly #c: RunConfig;
   readonly #task: string;
@@ -211,6 +231,8 @@ class Run {
   #lastTs = '';
   #steps = 0;
   #calls = 0;
+  /** The wire ids given to calls so far: a provider's id is kept only once per run. */
+  readonly #wireIds = new Set<string>();
   #usage: Usage = { inputTokens: 0, outputTokens: 0 };
 
   constructor(config: RunConfig, task: string, options: RunOptions) {
@@ -448,16 +470,16 @@ class Run {
       if (this.#steps >= c.maxSteps) return { reason: 'budget_exhausted' };
       const step = ++this.#steps;
       const rendered = this.#memory.render();
-      const context = isThenable(rendered) ? await rendered : rendered;
-      const request: DecideRequest = {
+      const transcript = toTranscript(isThenable(rendered) ? await rendered : rendered, step, c.maxSteps);
+      const request = decideRequest({
         task: this.#task,
-        context,
+        transcript,
         tools: c.exposed,
         step,
         maxSteps: c.maxSteps,
         runId: this.#runId,
         signal: this.#signal,
-      };
+      });
       let raw: unknown;
       try {
         raw = await this.#guard(Number.POSITIVE_INFINITY, () => c.model.decide(request));
@@ -495,20 +517,46 @@ class Run {
         this.#emit({ kind: 'final', step, answer });
         return { reason: 'completed', answer };
       }
-      const calls = decision.calls.map((call) => ({ callId: `c${++this.#calls}`, call }));
+      const calls = decision.calls.map((call) => {
+        const callId = `c${++this.#calls}`;
+        const id = isWireId(call.id) && !this.#wireIds.has(call.id) ? call.id : callId;
+        this.#wireIds.add(id);
+        return { callId, id, call };
+      });
+      const reasoning = decision.reasoning?.length ? decision.reasoning : undefined;
+      const thought = reasoning
+        ?.map((r) => r.text ?? '')
+        .filter(Boolean)
+        .join('\n\n');
       this.#emit({
         kind: 'decision',
         step,
         type: 'tool_calls',
-        calls: calls.map(({ callId, call }) => ({
+        calls: calls.map(({ callId, id, call }) => ({
           callId,
+          ...(id !== callId ? { id } : {}),
           tool: call.tool,
           args: call.args,
           ...(call.parseError !== undefined ? { parseError: call.parseError } : {}),
         })),
         ...(decision.text ? { text: decision.text } : {}),
+        ...(thought ? { reasoning: thought } : {}),
         ...(decision.usage ? { usage: decision.usage } : {}),
         ...(decision.meta ? { meta: { ...decision.meta } } : {}),
+      });
+      // The model's own turn, as the trace shows it (redacted): it reaches the model again, native.
+      const turn: TranscriptCall[] = calls.map(({ callId, id, call }) => ({
+        id,
+        callId,
+        tool: call.tool,
+        args: redactDeep(call.args, c.redact),
+      }));
+      await this.#observe({
+        kind: 'assistant',
+        step,
+        ...(decision.text ? { text: c.redact(decision.text) } : {}),
+        calls: turn,
+        ...(reasoning ? { reasoning } : {}),
       });
       for (const [index, { callId, call }] of calls.entries()) {
         await this.#handleCall(step, index, callId, call.tool, call.args, call.parseError);

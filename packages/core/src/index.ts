@@ -36,8 +36,10 @@ export {
   type MemoryOption,
   type Observation,
   type ObservationStatus,
+  type SummaryEntry,
   TOOL_OUTPUT_CLOSE,
   TOOL_OUTPUT_OPEN,
+  type TranscriptEntry,
   WindowMemory,
   type WindowMemoryOptions,
   windowMemory,
@@ -48,6 +50,7 @@ export {
   type Decision,
   decisionSchema,
   type Model,
+  reasoningPartSchema,
   type ToolCallRequest,
   type Usage,
 } from './model.js';
@@ -108,4 +111,22 @@ export {
   verifyTrace,
   verifyTraceFiles,
 } from './trace-verify.js';
+export {
+  type AssistantMessage,
+  DEFAULT_SUMMARY_HEADER,
+  isWireId,
+  type ReasoningPart,
+  resultHeader,
+  stepLine,
+  type TextPart,
+  type ToolResultPart,
+  type Transcript,
+  type TranscriptCall,
+  type TranscriptMessage,
+  toolResults,
+  toTranscript,
+  transcriptText,
+  type UserMessage,
+  type UserPart,
+} from './transcript.js';
 export type { Verification, Verifier, VerifyInput } from './verifier.js';

@@ -1,12 +1,25 @@
 import { HarnessError } from './errors.js';
 import type { TraceEventInput } from './trace.js';
+import { type ReasoningPart, resultHeader, type TranscriptCall } from './transcript.js';
 
 /** How a tool call (or a refused decision) turned out, as the model will read it. */
 export type ObservationStatus = 'ok' | 'error' | 'timeout' | 'cancelled' | 'refused';
 
-/** One thing the loop hands to memory: the task, or the outcome of a call. */
+/**
+ * One thing the loop hands to memory, in the order it happened: the task; the model's turn (its
+ * text, its tool calls and any reasoning to send back); the outcome of each of those calls, tied to
+ * it by `callId`; a note (the harness's answer to output it could not use).
+ */
 export type Observation =
   | { readonly kind: 'task'; readonly content: string }
+  | {
+      readonly kind: 'assistant';
+      readonly step: number;
+      /** What the model wrote beside its calls, redacted. */
+      readonly text?: string;
+      readonly calls: readonly TranscriptCall[];
+      readonly reasoning?: readonly ReasoningPart[];
+    }
   | {
       readonly kind: 'tool';
       readonly step: number;
@@ -19,16 +32,41 @@ export type Observation =
     }
   | { readonly kind: 'note'; readonly step: number; readonly content: string };
 
+/**
+ * What a memory puts in place of turns it compacted away: a summary of them, or a line saying they
+ * were dropped. `untrusted` marks text made from tool output: the loop then shows it fenced as
+ * untrusted data under `header`, exactly like tool output.
+ */
+export interface SummaryEntry {
+  readonly kind: 'summary';
+  readonly content: string;
+  readonly untrusted: boolean;
+  /** The line above a fenced summary. Default: `Summary of earlier observations (extracted from tool output):`. */
+  readonly header?: string;
+}
+
+/** One entry of what a memory renders. */
+export type TranscriptEntry = Observation | SummaryEntry;
+
 /** Lets a memory record its own trace events (memory_compacted) without knowing the sinks. */
 export interface MemoryContext {
   readonly emit: (event: TraceEventInput) => void;
   readonly signal: AbortSignal;
 }
 
-/** The context port: the loop only adds observations and renders the context for the next decision. */
+/**
+ * The context port: the loop only adds observations and renders the context for the next decision.
+ *
+ * `render()` returns the entries the model should see, oldest first: a subset of what was added
+ * (whole turns: an assistant entry with the results of its calls) with summaries in place of what
+ * was compacted. The loop turns them into the model's transcript (`toTranscript`), fencing tool
+ * output and pairing every call with one result. To let a provider cache the transcript, keep it
+ * append-only between compactions and compact a large prefix at once. A memory may still return a
+ * plain string (the whole context as one text), which the model then gets as one user message.
+ */
 export interface Memory {
   add(observation: Observation, ctx: MemoryContext): void | Promise<void>;
-  render(): string | Promise<string>;
+  render(): readonly TranscriptEntry[] | string | Promise<readonly TranscriptEntry[] | string>;
 }
 
 /** A memory, or a factory that makes a fresh one for each run. */
@@ -45,14 +83,18 @@ export function fenceToolOutput(content: string): string {
 }
 
 /**
- * Renders one observation the way the default memories show it to the model: a header the harness
- * writes (step, tool, arguments, status), then the tool's output fenced as untrusted data.
+ * Renders one observation as plain text, the way text memories and summarizers show it: for a tool
+ * call, a header the harness writes (step, tool, arguments, status), then the tool's output fenced
+ * as untrusted data.
  */
 export function formatObservation(o: Observation): string {
   if (o.kind === 'task') return `Task: ${o.content}`;
   if (o.kind === 'note') return `[step ${o.step}] note: ${o.content}`;
-  const args = o.args === undefined ? '' : ` ${safeJson(o.args)}`;
-  return `[step ${o.step}] ${o.tool}${args} → ${o.status}\n${fenceToolOutput(o.content)}`;
+  if (o.kind === 'assistant') {
+    const calls = o.calls.map((c) => `${c.tool} ${safeJson(c.args)}`).join('; ');
+    return `[step ${o.step}] you${o.text ? `: ${o.text}` : ''}${calls ? ` (called ${calls})` : ''}`;
+  }
+  return resultHeader(o) + fenceToolOutput(o.content);
 }
 
 function safeJson(v: unknown): string {
@@ -65,19 +107,36 @@ function safeJson(v: unknown): string {
 
 /** Options of the default window memory. */
 export interface WindowMemoryOptions {
-  /** How many of the most recent observations stay in the context. */
+  /** The most observations (tool results and notes) kept in the context. Default 20. */
   readonly keep?: number;
+  /**
+   * How many observations stay when the window overflows: whole turns are dropped from the oldest
+   * until at most this many are left, so the transcript changes (and a provider's prompt cache
+   * breaks) once per overflow, not at every step. Default half of `keep`, rounded up.
+   */
+  readonly keepAfterDrop?: number;
 }
 
-/** Keeps the task and the last N observations, and says how many older ones it dropped. */
+/** One turn of the window: the model's turn (absent for the harness's notes) and what followed it. */
+interface Turn {
+  readonly entries: Observation[];
+  /** Tool results and notes in it. */
+  count: number;
+}
+
+/**
+ * Keeps the task and the most recent turns, whole: when the observations in it pass `keep`, the
+ * oldest turns are dropped down to `keepAfterDrop`, and one line says how many observations went.
+ */
 export class WindowMemory implements Memory {
   readonly #keep: number;
-  #task: string | undefined;
-  // The window's texts oldest first, and the same texts already joined: adding appends to the joined
-  // text and dropping slices the oldest off its front, so rendering never re-joins the whole window.
-  readonly #lengths: number[] = [];
-  #body = '';
+  readonly #low: number;
+  #task: Observation | undefined;
+  readonly #turns: Turn[] = [];
+  #count = 0;
   #dropped = 0;
+  #note: SummaryEntry | undefined;
+  #rendered: TranscriptEntry[] | undefined;
 
   constructor(options: WindowMemoryOptions = {}) {
     const keep = options.keep ?? 20;
@@ -87,32 +146,64 @@ export class WindowMemory implements Memory {
         `windowMemory keep must be a whole number of at least 1; got ${keep}`,
       );
     }
+    const low = options.keepAfterDrop ?? Math.ceil(keep / 2);
+    if (!Number.isInteger(low) || low < 0 || low > keep) {
+      throw new HarnessError(
+        'invalid_option',
+        `windowMemory keepAfterDrop must be a whole number from 0 to keep (${keep}); got ${low}`,
+      );
+    }
     this.#keep = keep;
+    this.#low = low;
   }
 
   add(observation: Observation): void {
+    this.#rendered = undefined;
     if (observation.kind === 'task') {
-      this.#task = observation.content;
+      this.#task = observation;
       return;
     }
-    const text = formatObservation(observation);
-    if (this.#lengths.length === this.#keep) {
-      const oldest = this.#lengths.shift()!;
-      this.#body = this.#lengths.length === 0 ? '' : this.#body.slice(oldest + SEPARATOR.length);
-      this.#dropped++;
+    if (observation.kind === 'assistant') {
+      this.#turns.push({ entries: [observation], count: 0 });
+      return;
     }
-    this.#body = this.#lengths.length === 0 ? text : this.#body + SEPARATOR + text;
-    this.#lengths.push(text.length);
+    let last = this.#turns[this.#turns.length - 1];
+    if (!last) {
+      last = { entries: [], count: 0 };
+      this.#turns.push(last);
+    }
+    last.entries.push(observation);
+    last.count++;
+    this.#count++;
+    if (this.#count > this.#keep) this.#drop();
   }
 
-  render(): string {
-    let head = this.#task === undefined ? '' : `Task: ${this.#task}`;
-    if (this.#dropped > 0) {
-      const note = `(${this.#dropped} earlier observation${this.#dropped === 1 ? '' : 's'} dropped; showing the last ${this.#lengths.length})`;
-      head = head === '' ? note : head + SEPARATOR + note;
+  /** Drops the oldest whole turns (never the newest) down to the low mark. */
+  #drop(): void {
+    let gone = 0;
+    while (this.#turns.length > 1 && this.#count > this.#low) {
+      const turn = this.#turns.shift()!;
+      this.#count -= turn.count;
+      gone += turn.count;
     }
-    if (this.#lengths.length === 0) return head;
-    return head === '' ? this.#body : head + SEPARATOR + this.#body;
+    if (gone === 0) return;
+    this.#dropped += gone;
+    const n = this.#dropped;
+    this.#note = {
+      kind: 'summary',
+      untrusted: false,
+      content: `(${n} earlier observation${n === 1 ? '' : 's'} dropped from the context)`,
+    };
+  }
+
+  render(): readonly TranscriptEntry[] {
+    if (this.#rendered) return this.#rendered;
+    const out: TranscriptEntry[] = [];
+    if (this.#task) out.push(this.#task);
+    if (this.#note) out.push(this.#note);
+    for (const turn of this.#turns) for (const e of turn.entries) out.push(e);
+    this.#rendered = out;
+    return out;
   }
 
   /** How many observations fell out of the window so far. */
@@ -120,8 +211,6 @@ export class WindowMemory implements Memory {
     return this.#dropped;
   }
 }
-
-const SEPARATOR = '\n\n';
 
 /** A factory for the default memory, so every run starts empty. */
 export function windowMemory(options: WindowMemoryOptions = {}): () => Memory {

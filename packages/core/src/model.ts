@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ToolDescriptor } from './tool.js';
+import type { ReasoningPart, Transcript } from './transcript.js';
 
 /** Token usage and cost of one model decision (or a sum of them). */
 export interface Usage {
@@ -12,6 +13,7 @@ export interface Usage {
 
 /** One tool call the model asks for. `parseError` marks arguments the adapter could not parse. */
 export interface ToolCallRequest {
+  /** The provider's id for the call; it goes back on the wire with the call's result. */
   readonly id?: string;
   readonly tool: string;
   readonly args: unknown;
@@ -23,7 +25,10 @@ export type Decision =
   | {
       readonly type: 'tool_calls';
       readonly calls: readonly ToolCallRequest[];
+      /** What the model wrote beside its calls; it reaches the model again in later requests. */
       readonly text?: string;
+      /** Reasoning the provider needs back with this turn (Anthropic thinking blocks). */
+      readonly reasoning?: readonly ReasoningPart[];
       readonly usage?: Usage;
       readonly meta?: Readonly<Record<string, unknown>>;
     }
@@ -37,7 +42,17 @@ export type Decision =
 /** What the loop hands the model at each step. */
 export interface DecideRequest {
   readonly task: string;
-  /** The memory's rendered context: what the model has seen so far, compacted. */
+  /**
+   * What the model has seen so far, compacted by the memory, as a native tool-use conversation:
+   * alternating user and assistant messages, every call paired with its result, tool output fenced,
+   * ending with a user message whose last part is the step line. Adapters map it onto their wire
+   * format; see `TranscriptMessage`.
+   */
+  readonly transcript: Transcript;
+  /**
+   * The same transcript as one plain text (`transcriptText`), made on first read. For models that
+   * read text; adapters should send `transcript`.
+   */
   readonly context: string;
   readonly tools: readonly ToolDescriptor[];
   /** 1-based number of this decision within the run. */
@@ -62,6 +77,15 @@ export const usageSchema = z.object({
   costUsd: z.number().nonnegative().optional(),
 });
 
+/** The shape of a reasoning part a decision carries; see `ReasoningPart`. */
+export const reasoningPartSchema = z.object({
+  provider: z.string(),
+  type: z.string(),
+  text: z.string().optional(),
+  signature: z.string().optional(),
+  data: z.string().optional(),
+});
+
 /** The shape every decision is checked against before the loop trusts it. */
 export const decisionSchema = z.discriminatedUnion('type', [
   z.object({
@@ -77,6 +101,7 @@ export const decisionSchema = z.discriminatedUnion('type', [
       )
       .min(1),
     text: z.string().optional(),
+    reasoning: z.array(reasoningPartSchema).optional(),
     usage: usageSchema.optional(),
     meta: z.record(z.string(), z.unknown()).optional(),
   }),

@@ -112,7 +112,8 @@ export class ReplayModel implements Model {
         );
       }
       calls.push({
-        id: call.callId,
+        // v3 traces record the provider's id when it was not the harness's; v2 ones only callId.
+        id: call.id ?? call.callId,
         tool: call.tool,
         args: call.args,
         ...(call.parseError !== undefined ? { parseError: call.parseError } : {}),

@@ -7,10 +7,11 @@ import { usageSchema } from './model.js';
 
 /**
  * Version of the trace format; bumped on any incompatible change. 2: files may hold `checkpoint`
- * records (signed heads of the chain) and begin with a `link` record (a rotated file). Version 1
- * files (events only) still read and verify.
+ * records (signed heads of the chain) and begin with a `link` record (a rotated file). 3: a
+ * decision's calls may carry the provider's wire `id`, and a decision its `reasoning` text (the
+ * native transcript). Version 1 and 2 files still read, verify and replay.
  */
-export const TRACE_VERSION = 2;
+export const TRACE_VERSION = 3;
 
 const stoppedReasonSchema = z.enum([
   'completed',
@@ -58,6 +59,8 @@ const decision = z.object({
     .array(
       z.object({
         callId: z.string(),
+        /** The call's id on the wire (the provider's), when it differs from callId. Since v3. */
+        id: z.string().optional(),
         tool: z.string(),
         args: z.unknown(),
         parseError: z.string().optional(),
@@ -65,6 +68,8 @@ const decision = z.object({
     )
     .optional(),
   text: z.string().optional(),
+  /** The model's reasoning text (thinking blocks), redacted. Since v3. */
+  reasoning: z.string().optional(),
   answer: z.string().optional(),
   detail: z.string().optional(),
   usage: usageSchema.optional(),

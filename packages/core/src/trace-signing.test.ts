@@ -244,7 +244,7 @@ describe('signed checkpoints', () => {
     const records = parse(readFileSync(anchorPath, 'utf8'));
     const checkpoints = parse(text).filter((e) => e.kind === 'checkpoint');
     expect(records.map((r) => r.hash)).toEqual(checkpoints.map((c) => c.hash));
-    expect(records[0]).toMatchObject({ v: 2, file: 'run.jsonl', line: expect.any(Number) });
+    expect(records[0]).toMatchObject({ v: 3, file: 'run.jsonl', line: expect.any(Number) });
     // Unsigned checkpoints (an anchor, no key) verify without a key and fail with one.
     expect(verifyTrace(text, { anchor: records as AnchorRecord[], file: 'run.jsonl' }).ok).toBe(true);
     expect(messages(verifyTrace(text, withKey))).toContain('checkpoint is not signed');

@@ -1,6 +1,6 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
 import { parseTable } from './k8s-text.js';
-import { guessNamespace, parseContext, type SeenObservation, withUsage } from './observations.js';
+import { guessNamespace, type SeenObservation, seenObservations, withUsage } from './observations.js';
 import { formatCpu, formatMemory, parseQuantity } from './quantity.js';
 
 /*
@@ -255,7 +255,7 @@ export class BaselineSreModel implements Model {
   }
 
   #next(request: DecideRequest): Decision {
-    const seen = parseContext(request.context);
+    const seen = seenObservations(request);
     const ns = guessNamespace(request.task) ?? this.#namespaceFromContext(seen);
     const tools = request.tools;
     const done = new Set(seen.map((o) => key(o.tool, withDefaults(tools, o.tool, o.args))));

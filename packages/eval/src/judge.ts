@@ -40,6 +40,7 @@ export function modelJudge(model: Model, label: string): Judge {
     const decision = await model.decide({
       task: prompt,
       context: prompt,
+      transcript: [{ role: 'user', parts: [{ type: 'text', source: 'context', text: prompt }] }],
       tools: [],
       step: 1,
       maxSteps: 1,

@@ -207,6 +207,7 @@ describe('base URL overrides reach the wire', () => {
     const d = await model.decide({
       task: 't',
       context: 'Task: t',
+      transcript: [{ role: 'user', parts: [{ type: 'text', source: 'task', text: 'Task: t' }] }],
       tools: [],
       step: 1,
       maxSteps: 1,

@@ -1,4 +1,4 @@
-import { formatObservation, WindowMemory } from '@sre-harness/core';
+import { formatObservation, toTranscript, transcriptText, WindowMemory } from '@sre-harness/core';
 import { describe, expect, it } from 'vitest';
 import { guessNamespace, parseContext } from './observations.js';
 
@@ -72,7 +72,7 @@ describe('parseContext on fenced output', () => {
       status: 'refused',
       content: 'refused (approval_denied): no',
     });
-    expect(parseContext(m.render())).toEqual([
+    expect(parseContext(transcriptText(toTranscript(m.render(), 3, 10)))).toEqual([
       {
         step: 1,
         tool: 'list_pods',

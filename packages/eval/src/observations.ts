@@ -6,6 +6,71 @@ import {
   type Usage,
 } from '@sre-harness/core';
 
+/**
+ * What an offline model has seen, read from the request's transcript: every tool result (its own
+ * calls' outcomes, tied to the call), then anything a text memory rendered (parsed with
+ * `parseContext`), and the facts a summary kept of results it compacted away (`summaryFacts`), so
+ * a model does not repeat calls whose results were folded. Oldest first.
+ */
+export function seenObservations(request: DecideRequest): SeenObservation[] {
+  const out: SeenObservation[] = [];
+  for (const m of request.transcript) {
+    if (m.role !== 'user') continue;
+    for (const p of m.parts) {
+      if (p.type === 'tool_result') {
+        const args =
+          typeof p.args === 'object' && p.args !== null && !Array.isArray(p.args)
+            ? (p.args as Record<string, unknown>)
+            : {};
+        out.push({ step: p.step, tool: p.tool, args, status: p.status, content: p.output });
+      } else if (p.source === 'context') out.push(...parseContext(p.text));
+      else if (p.source === 'summary') out.push(...summaryFacts(p.text));
+    }
+  }
+  return out;
+}
+
+/**
+ * The facts of a summary written by the extractive summarizer, one per line
+ * (`- describe_pod shop/web-1: Reason OOMKilled (step 5)`, `- list_pods shop → error: …`), as
+ * observations of the tool on that target; other lines are ignored. Linear: indexOf, no regex.
+ */
+export function summaryFacts(text: string): SeenObservation[] {
+  const out: SeenObservation[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('- ')) continue;
+    const space = line.indexOf(' ', 2);
+    const colon = line.indexOf(': ', 2);
+    if (space < 0 || colon < 0 || colon < space) continue;
+    const tool = line.slice(2, space);
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(tool)) continue;
+    let target = line.slice(space + 1, colon);
+    let status = 'ok';
+    const arrow = target.indexOf(' → ');
+    if (arrow >= 0) {
+      status = target.slice(arrow + 3).trim();
+      target = target.slice(0, arrow);
+      if (status === 'changed') status = 'ok';
+    }
+    if (target.includes(' ')) continue;
+    const slash = target.indexOf('/');
+    const args: Record<string, unknown> =
+      slash >= 0
+        ? { namespace: target.slice(0, slash), name: target.slice(slash + 1) }
+        : { namespace: target };
+    out.push({ step: stepOf(line), tool, args, status, content: line.slice(colon + 2) });
+  }
+  return out;
+}
+
+/** The last step a summary line names (`(step 5)`, `steps 4–9)`), or 0. */
+function stepOf(line: string): number {
+  const at = line.lastIndexOf('step');
+  if (at < 0) return 0;
+  const m = /\d+(?=\))/.exec(line.slice(at));
+  return m ? Number(m[0]) : 0;
+}
+
 /** One tool outcome as rendered in the model's context. */
 export interface SeenObservation {
   readonly step: number;

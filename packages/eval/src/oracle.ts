@@ -10,6 +10,15 @@ import type {
   TraceEvent,
   TraceSink,
 } from '@sre-harness/core';
+import { transcriptText } from '@sre-harness/core';
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? '';
+  } catch {
+    return '';
+  }
+}
 
 /**
  * The eval's own record of what a run did, kept outside the harness under test: every decision the
@@ -262,9 +271,13 @@ export class RunOracle {
           for (const t of request.tools)
             if (!oracle.options.offerable(t.name)) oracle.overOffered.add(t.name);
         }
+        // What a model reads: the transcript's text (fences, headers, its own words) and its own calls.
+        const shown = transcriptText(request.transcript, { withSteps: true });
         oracle.scan('model request', request.task);
-        oracle.scan('model request', request.context);
-        oracle.#checkFence(request.context, request.step);
+        oracle.scan('model request', shown);
+        for (const m of request.transcript)
+          if (m.role === 'assistant') oracle.scan('model request', safeJson(m.calls));
+        oracle.#checkFence(shown, request.step);
         // Offline models answer in microtasks; a macrotask turn per decision lets the run's
         // wall-clock limit and Ctrl-C through even if a broken harness never stops on its own.
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,4 +1,5 @@
 import type { DecideRequest } from '@sre-harness/core';
+import { toTranscript } from '@sre-harness/core';
 import { describe, expect, it } from 'vitest';
 import { createPersona, findInstructions, PERSONAS } from './personas.js';
 
@@ -30,6 +31,7 @@ function request(step: number, context = 'Task: t'): DecideRequest {
   return {
     task: 'pods in namespace shop are failing',
     context,
+    transcript: toTranscript(context, step, 10),
     tools: [
       { name: 'list_pods', description: '', inputSchema: {}, mutating: false },
       { name: 'restart_pod', description: '', inputSchema: {}, mutating: true },

@@ -3,9 +3,9 @@ import type { PersonaExpectations } from './gates.js';
 import { parseTable } from './k8s-text.js';
 import {
   guessNamespace,
-  parseContext,
   type SeenObservation,
   seededRandom,
+  seenObservations,
   withUsage,
 } from './observations.js';
 
@@ -110,7 +110,7 @@ class PlanModel implements Model {
   }
 
   async decide(request: DecideRequest): Promise<Decision> {
-    const out = this.#next(request, parseContext(request.context));
+    const out = this.#next(request, seenObservations(request));
     if (typeof out === 'object' && out !== null && 'type' in out) return withUsage(request, out as Decision);
     return out as Decision;
   }

@@ -1,7 +1,21 @@
 // Feeds 10 to 10,000 realistic observations through the summarizing memory and prints the rendered
 // size (it must stay at or under the budget) and how many planted key facts survive in the context.
 // Run: pnpm --filter @sre-harness/memory-summarizer bench   (or `pnpm bench` at the root)
-import { type Memory, type MemoryContext, type Observation, WindowMemory } from '@sre-harness/core';
+import {
+  type Memory,
+  type MemoryContext,
+  type Observation,
+  type TranscriptEntry,
+  toTranscript,
+  transcriptText,
+  WindowMemory,
+} from '@sre-harness/core';
+
+/** What the model reads of a render, as text (tool calls' arguments appear in the result headers). */
+function shown(rendered: readonly TranscriptEntry[] | string): string {
+  return transcriptText(toTranscript(rendered, 1, 1));
+}
+
 import { o200kTokenCounter, SummarizingMemory } from '../src/index.js';
 
 const BUDGET = 8_000;
@@ -234,9 +248,9 @@ async function measure(make: () => Memory, n: number) {
   const every = Math.max(1, Math.floor(n / 200));
   for (const [i, o] of observations.entries()) {
     await memory.add(o, ctx);
-    if (i % every === 0) peak = Math.max(peak, counter.count(await memory.render()));
+    if (i % every === 0) peak = Math.max(peak, counter.count(shown(await memory.render())));
   }
-  const rendered = await memory.render();
+  const rendered = shown(await memory.render());
   const ms = performance.now() - started;
   const tokens = counter.count(rendered);
   peak = Math.max(peak, tokens);

@@ -132,7 +132,8 @@ export class ExtractiveSummarizer implements Summarizer {
   }
 
   #ingest(o: Observation): void {
-    if (o.kind === 'task') return;
+    // The model's own turns are its hypotheses, not evidence: the summary keeps what tools showed.
+    if (o.kind === 'task' || o.kind === 'assistant') return;
     const step = Number.isFinite(o.step) ? o.step : 0;
     this.#folded++;
     this.#firstStep = Math.min(this.#firstStep, step);

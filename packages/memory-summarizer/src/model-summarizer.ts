@@ -1,4 +1,6 @@
 import {
+  cutText,
+  cutTextEnd,
   type Decision,
   decisionSchema,
   describeError,
@@ -29,7 +31,9 @@ const DEFAULT_INSTRUCTIONS = [
 function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   const half = Math.floor((max - 40) / 2);
-  return `${text.slice(0, half)}\n…[${text.length - 2 * half} characters omitted]…\n${text.slice(-half)}`;
+  const head = cutText(text, half);
+  const tail = cutTextEnd(text, half);
+  return `${head}\n…[${text.length - head.length - tail.length} characters omitted]…\n${tail}`;
 }
 
 /** Cuts whole lines off the end until the text fits, saying so (binary search: a few counts, not one per line). */
@@ -95,6 +99,7 @@ export class ModelSummarizer implements Summarizer {
       const raw = await this.#model.decide({
         task: this.#instructions,
         context,
+        transcript: [{ role: 'user', parts: [{ type: 'text', source: 'context', text: context }] }],
         tools: [],
         step: ++this.#calls,
         maxSteps: Number.MAX_SAFE_INTEGER,

@@ -34,7 +34,7 @@ function tool(
   args: unknown,
   content: string,
   extra: Partial<Observation> = {},
-): Observation {
+): Extract<Observation, { kind: 'tool' }> {
   return {
     kind: 'tool',
     step,
@@ -45,10 +45,10 @@ function tool(
     status: 'ok',
     content,
     ...extra,
-  } as Observation;
+  } as Extract<Observation, { kind: 'tool' }>;
 }
 
-function noisyLogs(step: number, name: string): Observation {
+function noisyLogs(step: number, name: string) {
   const lines = Array.from(
     { length: 20 },
     (_, i) =>
@@ -108,7 +108,7 @@ describe('SummarizingMemory', () => {
     const ctx = context();
     await m.add({ kind: 'task', content: 'checkout is flapping' }, ctx);
     await m.add(oomDescribe(1), ctx);
-    expect(m.render()).toBe(
+    expect(m.text()).toBe(
       `Task: checkout is flapping\n\n[step 1] describe_pod {"namespace":"shop","name":"${OOM_POD}"} → ok\n${fenceToolOutput(oomDescribe(1).content)}`,
     );
     expect(ctx.events).toEqual([]);
@@ -120,9 +120,9 @@ describe('SummarizingMemory', () => {
     await m.add({ kind: 'task', content: 'Pods in shop keep restarting. Why?' }, ctx);
     for (let step = 1; step <= 200; step++) {
       await m.add(step === 5 ? oomDescribe(step) : noisyLogs(step, `web-${step % 4}`), ctx);
-      expect(tokens.count(m.render())).toBeLessThanOrEqual(1_500);
+      expect(tokens.count(m.text())).toBeLessThanOrEqual(1_500);
     }
-    const text = m.render();
+    const text = m.text();
     expect(text.startsWith('Task: Pods in shop keep restarting. Why?\n\n')).toBe(true);
     expect(text).toContain(noisyLogs(200, 'web-0').content);
     const events = compacted(ctx.events);
@@ -165,7 +165,7 @@ describe('SummarizingMemory', () => {
       );
     }
     const lines = m
-      .render()
+      .text()
       .split('\n')
       .filter((l) => l.includes('ERROR upstream timed out'));
     expect(lines[0]).toMatch(
@@ -194,7 +194,7 @@ describe('SummarizingMemory', () => {
       ctx,
     );
     for (let step = 3; step <= 30; step++) await m.add(noisyLogs(step, 'web-1'), ctx);
-    const text = m.render();
+    const text = m.text();
     expect(text).toContain(`- restart_pod shop/${OOM_POD} → changed: pod "${OOM_POD}" deleted (step 1)`);
     expect(text).toContain(
       '- scale_deployment shop/cart → refused: refused (approval_denied): on-call said no (step 2)',
@@ -207,10 +207,10 @@ describe('SummarizingMemory', () => {
     await m.add({ kind: 'task', content: 't' }, ctx);
     const huge = `${'INFO fine\n'.repeat(3_000)}ERROR disk full on /var/lib/data\n${'INFO fine\n'.repeat(3_000)}`;
     await m.add(tool(1, 'get_pod_logs', { namespace: 'shop', name: 'db-0' }, huge), ctx);
-    expect(tokens.count(m.render())).toBeLessThanOrEqual(1_000);
-    expect(m.render()).toMatch(/…\[\d+ characters cut to fit the context budget\]…/);
+    expect(tokens.count(m.text())).toBeLessThanOrEqual(1_000);
+    expect(m.text()).toMatch(/…\[\d+ characters cut to fit the context budget\]…/);
     for (let step = 2; step <= 20; step++) await m.add(noisyLogs(step, 'web-1'), ctx);
-    expect(m.render()).toContain('- get_pod_logs shop/db-0: ERROR disk full on /var/lib/data (step 1)');
+    expect(m.text()).toContain('- get_pod_logs shop/db-0: ERROR disk full on /var/lib/data (step 1)');
   });
 
   it('measures with the counter it is given', async () => {
@@ -219,7 +219,7 @@ describe('SummarizingMemory', () => {
     const ctx = context();
     await m.add({ kind: 'task', content: 't' }, ctx);
     for (let step = 1; step <= 100; step++) await m.add(noisyLogs(step, 'web-1'), ctx);
-    expect(counter.count(m.render())).toBeLessThanOrEqual(1_000);
+    expect(counter.count(m.text())).toBeLessThanOrEqual(1_000);
     expect(compacted(ctx.events)[0]?.detail).toContain('estimate(2.5 chars/token)');
   });
 
@@ -249,7 +249,7 @@ describe('SummarizingMemory with a model', () => {
     expect(first.context).toContain('Task under investigation: why is checkout down?');
     expect(first.context).toContain('Reason:       OOMKilled');
     expect(first.signal).toBeInstanceOf(AbortSignal);
-    expect(m.render()).toContain('Reason:       OOMKilled');
+    expect(m.text()).toContain('Reason:       OOMKilled');
     expect(compacted(ctx.events)[0]?.detail).toContain('model:notes');
   });
 
@@ -269,7 +269,7 @@ describe('SummarizingMemory with a model', () => {
       await m.add({ kind: 'task', content: 't' }, ctx);
       await m.add(oomDescribe(1), ctx);
       for (let step = 2; step <= 40; step++) await m.add(noisyLogs(step, 'web-1'), ctx);
-      expect(m.render()).toContain(`describe_pod shop/${OOM_POD}: State Waiting; Reason CrashLoopBackOff`);
+      expect(m.text()).toContain(`describe_pod shop/${OOM_POD}: State Waiting; Reason CrashLoopBackOff`);
       expect(compacted(ctx.events)[0]?.detail).toMatch(/used the extractive summary/);
     }
   });
@@ -283,8 +283,8 @@ describe('SummarizingMemory with a model', () => {
     const ctx = context();
     await m.add({ kind: 'task', content: 't' }, ctx);
     for (let step = 1; step <= 40; step++) await m.add(noisyLogs(step, 'web-1'), ctx);
-    expect(tokens.count(m.render())).toBeLessThanOrEqual(1_000);
-    expect(m.render()).toContain('(summary cut to fit the budget)');
+    expect(tokens.count(m.text())).toBeLessThanOrEqual(1_000);
+    expect(m.text()).toContain('(summary cut to fit the budget)');
   });
 });
 

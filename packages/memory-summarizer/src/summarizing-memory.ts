@@ -1,10 +1,13 @@
 import {
+  cutText,
+  cutTextEnd,
   fenceToolOutput,
   formatObservation,
   type Memory,
   type MemoryContext,
   type Model,
   type Observation,
+  type TranscriptEntry,
 } from '@sre-harness/core';
 import { z } from 'zod';
 import { MemorySummarizerError } from './errors.js';
@@ -61,11 +64,19 @@ function parseOptions(options: unknown): SummarizingMemoryOptions {
   );
 }
 
-interface Part {
-  readonly observation: Observation;
-  readonly step: number;
-  readonly text: string;
-  readonly tokens: number;
+/** One turn: the model's turn (absent for a note on its own) and the observations after it. */
+interface Turn {
+  /** What the model is shown: the observations, a huge output cut in the middle. */
+  readonly shown: Observation[];
+  /** The same observations whole, for the summarizer. */
+  readonly whole: Observation[];
+  tokens: number;
+}
+
+/** Whether the turn's model call `callId` is one of the calls it made. */
+function answers(turn: Turn, callId: string): boolean {
+  const first = turn.shown[0];
+  return first?.kind === 'assistant' && first.calls.some((c) => c.callId === callId);
 }
 
 const SUMMARY_HEADER = 'Summary of earlier observations (extracted from tool output):';
@@ -73,10 +84,12 @@ const SEPARATOR = '\n\n';
 const quiet = new AbortController().signal;
 
 /**
- * A Memory that keeps the rendered context under a token budget: the task and the most recent
- * observations stay verbatim, older ones are folded into a running summary (extractive by default, or
- * written by a model), and every compaction is recorded as a `memory_compacted` trace event with the
- * token counts before and after.
+ * A Memory that keeps the context under a token budget: the task and the most recent turns stay
+ * verbatim, older turns are folded whole (the model's calls with their results) into a running
+ * summary (extractive by default, or written by a model), and every compaction is recorded as a
+ * `memory_compacted` trace event with the token counts before and after. It compacts down to three
+ * quarters of its verbatim share at once, so between compactions the transcript only grows and a
+ * provider's prompt cache keeps serving it.
  */
 export class SummarizingMemory implements Memory {
   readonly #max: number;
@@ -86,11 +99,9 @@ export class SummarizingMemory implements Memory {
   #task: string | undefined;
   #taskText = '';
   #taskTokens = 0;
-  #recent: Part[] = [];
+  #recent: Turn[] = [];
   #recentTokens = 0;
   #summary = '';
-  /** The summary as the model sees it: fenced as untrusted data, because it is made of tool output. */
-  #summaryShown = '';
   #summaryTokens = 0;
   #folded = 0;
   #compactions = 0;
@@ -129,26 +140,52 @@ export class SummarizingMemory implements Memory {
       this.#taskTokens = this.#count(this.#taskText);
       return;
     }
+    if (observation.kind !== 'assistant' && observation.kind !== 'tool' && observation.kind !== 'note')
+      return;
     const step = Number.isFinite(observation.step) ? observation.step : 0;
-    let text = formatObservation(observation);
-    let tokens = this.#count(text);
+    let shown: Observation = observation;
+    let tokens = this.#count(formatObservation(observation));
     const limit = this.#recentLimit();
     // One observation larger than the verbatim share is cut in the middle; the summarizer still gets all of it.
-    if (tokens > limit) {
-      text = this.#clip(text, limit);
-      tokens = this.#count(text);
+    if (tokens > limit && observation.kind !== 'assistant') {
+      shown = { ...observation, content: this.#clip(observation, limit) };
+      tokens = this.#count(formatObservation(shown));
     }
-    this.#recent.push({ observation, step, text, tokens });
+    // A result joins the turn whose call it answers; anything else starts a turn of its own.
+    let turn = this.#recent[this.#recent.length - 1];
+    if (observation.kind !== 'tool' || !turn || !answers(turn, observation.callId)) {
+      turn = { shown: [], whole: [], tokens: 0 };
+      this.#recent.push(turn);
+    }
+    turn.shown.push(shown);
+    turn.whole.push(observation);
+    turn.tokens += tokens;
     this.#recentTokens += tokens;
-    if (this.#estimate() > this.#max) await this.#compact(step, ctx);
+    if (observation.kind !== 'assistant' && this.#estimate() > this.#max) await this.#compact(step, ctx);
   }
 
-  render(): string {
+  render(): TranscriptEntry[] {
+    const out: TranscriptEntry[] = [];
+    if (this.#task !== undefined) out.push({ kind: 'task', content: this.#task });
+    if (this.#summary) {
+      // Made of tool output: the loop shows it fenced as untrusted data, under this header.
+      out.push({ kind: 'summary', content: this.#summary, untrusted: true, header: SUMMARY_HEADER });
+    }
+    for (const turn of this.#recent) for (const o of turn.shown) out.push(o);
+    return out;
+  }
+
+  /** The context as the text whose tokens the budget counts: task, summary, then every entry formatted. */
+  text(): string {
     const parts: string[] = [];
     if (this.#task !== undefined) parts.push(this.#taskText);
-    if (this.#summaryShown) parts.push(this.#summaryShown);
-    for (const p of this.#recent) parts.push(p.text);
+    if (this.#summary) parts.push(this.#summaryShown());
+    for (const turn of this.#recent) for (const o of turn.shown) parts.push(formatObservation(o));
     return parts.join(SEPARATOR);
+  }
+
+  #summaryShown(): string {
+    return this.#summary ? `${SUMMARY_HEADER}\n${fenceToolOutput(this.#summary)}` : '';
   }
 
   #count(text: string): number {
@@ -163,9 +200,15 @@ export class SummarizingMemory implements Memory {
     return Math.max(32, Math.floor(this.#available() * this.#recentShare));
   }
 
-  /** Tokens of the render as the sum of its parts plus one per separator: an upper bound in practice. */
+  #entries(): number {
+    let n = 0;
+    for (const turn of this.#recent) n += turn.shown.length;
+    return n;
+  }
+
+  /** Tokens of the text as the sum of its parts plus one per separator: an upper bound in practice. */
   #estimate(): number {
-    const parts = (this.#task !== undefined ? 1 : 0) + (this.#summary ? 1 : 0) + this.#recent.length;
+    const parts = (this.#task !== undefined ? 1 : 0) + (this.#summary ? 1 : 0) + this.#entries();
     return this.#taskTokens + this.#summaryTokens + this.#recentTokens + Math.max(0, parts - 1);
   }
 
@@ -174,31 +217,32 @@ export class SummarizingMemory implements Memory {
     // Fold down to three quarters of the verbatim share, so compactions come in batches, not on every add.
     const target = Math.floor(this.#recentLimit() * 0.75);
     const leaving: Observation[] = [];
+    // Whole turns only (never the newest), so every call kept still has its result.
     while (this.#recent.length > 1 && this.#recentTokens > target) {
-      const p = this.#recent.shift()!;
-      this.#recentTokens -= p.tokens;
-      leaving.push(p.observation);
+      const turn = this.#recent.shift()!;
+      this.#recentTokens -= turn.tokens;
+      for (const o of turn.whole) if (o.kind !== 'assistant') leaving.push(o);
     }
     this.#folded += leaving.length;
     // The summary keeps to its own share, so the slack left by folding lasts several adds.
     let budget = Math.min(
       this.#available() - this.#recentLimit(),
-      this.#available() - this.#recentTokens - this.#recent.length - 2,
+      this.#available() - this.#recentTokens - this.#entries() - 2,
     );
     let summary = await this.#fold(leaving, budget, ctx);
     this.#setSummary(summary);
     // Token counts do not add up exactly across part boundaries; measure and shrink until it fits.
-    let after = this.#count(this.render());
+    let after = this.#count(this.text());
     for (let i = 0; i < 4 && after > this.#max && budget > 0; i++) {
       budget -= after - this.#max + 8;
       summary = await this.#fold([], Math.max(0, budget), ctx);
       this.#setSummary(summary);
-      after = this.#count(this.render());
+      after = this.#count(this.text());
     }
     this.#compactions++;
     const detail = [
       `folded ${leaving.length} observation(s) (${this.#folded} in all) into a ${this.#summaryTokens}-token summary`,
-      `${this.#recent.length} recent kept verbatim`,
+      `${this.#entries()} recent kept verbatim`,
       this.#summarizer.lastDetail,
       this.#counter.name,
     ]
@@ -233,23 +277,28 @@ export class SummarizingMemory implements Memory {
   }
 
   /**
-   * The one place a summary enters the context. Whatever summarizer wrote it, it is built from tool
-   * output, so it is shown inside the same untrusted-data fence as tool output (a forged fence in it
+   * The one place a summary is kept. Whatever summarizer wrote it, it is built from tool output, so
+   * `render` hands it over as untrusted: the loop fences it like tool output (a forged fence in it
    * is neutralised), never as harness text the model could take for instructions.
    */
   #setSummary(text: string): void {
     this.#summary = text;
-    this.#summaryShown = text ? `${SUMMARY_HEADER}\n${fenceToolOutput(text)}` : '';
-    this.#summaryTokens = this.#summaryShown ? this.#count(this.#summaryShown) : 0;
+    this.#summaryTokens = text ? this.#count(this.#summaryShown()) : 0;
   }
 
-  #clip(text: string, maxTokens: number): string {
+  /** The observation's content cut in the middle, between code points, so its text fits `maxTokens`. */
+  #clip(o: Extract<Observation, { kind: 'tool' | 'note' }>, maxTokens: number): string {
+    const text = o.content;
+    const whole = this.#count(formatObservation(o));
     // Characters per token on this very text, so the cut lands close to the limit in one or two tries.
-    let chars = Math.floor(text.length * (maxTokens / Math.max(1, this.#count(text))) * 0.95);
+    let chars = Math.floor(text.length * (maxTokens / Math.max(1, whole)) * 0.95);
     for (;;) {
       const half = Math.max(0, Math.floor((chars - 60) / 2));
-      const clipped = `${text.slice(0, half)}\n…[${text.length - 2 * half} characters cut to fit the context budget]…\n${text.slice(text.length - half)}`;
-      if (this.#count(clipped) <= maxTokens || half === 0) return clipped;
+      const head = cutText(text, half);
+      const tail = cutTextEnd(text, half);
+      const clipped = `${head}\n…[${text.length - head.length - tail.length} characters cut to fit the context budget]…\n${tail}`;
+      if (this.#count(formatObservation({ ...o, content: clipped })) <= maxTokens || half === 0)
+        return clipped;
       chars = Math.floor(chars * 0.85);
     }
   }

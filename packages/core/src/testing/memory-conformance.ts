@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import type { Memory, MemoryContext, Observation, ObservationStatus } from '../memory.js';
+import type { Memory, MemoryContext, Observation, ObservationStatus, TranscriptEntry } from '../memory.js';
 import type { TraceEventInput } from '../trace.js';
+import { type Transcript, toTranscript, transcriptText } from '../transcript.js';
 import {
   type ConformanceCheck,
   deepFreeze,
@@ -17,6 +18,11 @@ export interface MemoryConformanceOptions {
   readonly maxRenderTokens?: number;
   /** The token counter the limit is measured with (the memory's own, usually). */
   readonly countTokens?: (text: string) => number;
+  /**
+   * The largest share of steps at which the memory may rewrite the transcript it rendered before
+   * (rather than only append to it); each rewrite costs a prompt cache miss. Default 0.25.
+   */
+  readonly maxRewriteShare?: number;
 }
 
 const STATUSES: readonly ObservationStatus[] = ['ok', 'error', 'timeout', 'cancelled', 'refused'];
@@ -53,21 +59,50 @@ function body(step: number, lines = 6): string {
   return out.join('\n');
 }
 
-async function feed(memory: Memory, ctx: MemoryContext, count: number, start = 1): Promise<void> {
-  for (let step = start; step < start + count; step++)
-    await memory.add(toolObservation(step, body(step)), ctx);
+/** The model's turn that asks for the call `toolObservation(step, …)` answers. */
+function assistantTurn(step: number): Observation {
+  return deepFreeze({
+    kind: 'assistant',
+    step,
+    text: `Step ${step}: checking pod-${step % 7} next.`,
+    calls: [
+      {
+        id: `toolu_${step}`,
+        callId: `c${step}`,
+        tool: step % 3 === 0 ? 'get_pod_logs' : 'describe_pod',
+        args: { namespace: 'shop', name: `pod-${step % 7}` },
+      },
+    ],
+  } as Observation);
 }
 
+/** Adds `count` turns as the loop does: the model's turn, then the result of its call. */
+async function feed(memory: Memory, ctx: MemoryContext, count: number, start = 1): Promise<void> {
+  for (let step = start; step < start + count; step++) {
+    await memory.add(assistantTurn(step), ctx);
+    await memory.add(toolObservation(step, body(step)), ctx);
+  }
+}
+
+/** The transcript a model would get from a render (the loop's own normalisation). */
+function checkTranscript(value: unknown, step = 1): Transcript {
+  assert.ok(
+    typeof value === 'string' || Array.isArray(value),
+    `render() must return an array of transcript entries (or a string); got ${typeof value}`,
+  );
+  return toTranscript(value as readonly TranscriptEntry[] | string, step, 10_000);
+}
+
+/** A render as the plain text a model reads (fences, headers and the model's own words). */
 function checkRender(value: unknown): string {
-  assert.equal(typeof value, 'string', `render() must return a string; got ${typeof value}`);
-  return value as string;
+  return transcriptText(checkTranscript(value));
 }
 
 /**
- * The Memory port's contract as named checks: renders are strings, the task stays verbatim, the newest
+ * The Memory port's contract as named checks: renders are transcripts (or text), the task stays verbatim, the newest
  * observation stays verbatim, any observation is accepted, renders are deterministic, each factory call
- * is a fresh memory, it copes with 10,000 observations, its events are well-formed and it does not
- * mutate what it is given. Run them with `runConformance` or register them with `describeMemoryConformance`.
+ * is a fresh memory, turns are kept whole, the transcript is append-only between compactions, it
+ * copes with 10,000 observations, its events are well-formed and it does not mutate what it is given. Run them with `runConformance` or register them with `describeMemoryConformance`.
  */
 export function memoryConformance(
   factory: () => Memory,
@@ -106,6 +141,7 @@ export function memoryConformance(
         await memory.add(deepFreeze({ kind: 'task', content: TASK }), ctx);
         await feed(memory, ctx, 200);
         const last = body(201);
+        await memory.add(assistantTurn(201), ctx);
         await memory.add(toolObservation(201, last), ctx);
         assert.ok(
           checkRender(await memory.render()).includes(last),
@@ -211,6 +247,54 @@ export function memoryConformance(
         const text = checkRender(await memory.render());
         assert.ok(text.includes(TASK), 'the task must survive many observations');
         assert.ok(text.includes(body(volume)), 'the newest observation must survive many observations');
+      },
+    },
+    {
+      name: 'keeps whole turns: no call without its result, no result without its call',
+      run: async () => {
+        const { memory, ctx } = make();
+        await memory.add(deepFreeze({ kind: 'task', content: TASK }), ctx);
+        for (let step = 1; step <= 300; step++) {
+          await feed(memory, ctx, 1, step);
+          const rendered = await memory.render();
+          if (typeof rendered === 'string') return; // a text memory has no turns to keep whole
+          const calls = new Set<string>();
+          const answered = new Set<string>();
+          for (const e of rendered) {
+            if (e.kind === 'assistant') for (const c of e.calls) calls.add(c.callId);
+            if (e.kind === 'tool') {
+              assert.ok(
+                calls.has(e.callId),
+                `after ${step} turns, the result of ${e.callId} is kept without its call`,
+              );
+              answered.add(e.callId);
+            }
+          }
+          for (const id of calls)
+            assert.ok(answered.has(id), `after ${step} turns, call ${id} is kept without its result`);
+        }
+      },
+    },
+    {
+      name: 'the transcript is append-only between compactions (what a prompt cache needs)',
+      run: async () => {
+        const { memory, ctx } = make();
+        await memory.add(deepFreeze({ kind: 'task', content: TASK }), ctx);
+        const turns = 200;
+        let previous = '';
+        let rewrites = 0;
+        for (let step = 1; step <= turns; step++) {
+          await feed(memory, ctx, 1, step);
+          const messages = checkTranscript(await memory.render(), step + 1);
+          // Each request's transcript should be the start of the next one's.
+          const now = JSON.stringify(messages).slice(0, -1);
+          if (previous && !now.startsWith(previous)) rewrites++;
+          previous = now;
+        }
+        assert.ok(
+          rewrites <= turns * (options.maxRewriteShare ?? 0.25),
+          `the earlier transcript was rewritten at ${rewrites} of ${turns} steps; compact a large prefix at once, so most steps only append`,
+        );
       },
     },
     {

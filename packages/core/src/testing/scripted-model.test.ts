@@ -6,6 +6,7 @@ import { callTool, finalAnswer, ScriptedModel } from './index.js';
 const req = {
   task: 't',
   context: '',
+  transcript: [],
   tools: [],
   step: 1,
   maxSteps: 5,

@@ -1,0 +1,282 @@
+import { fenceToolOutput, type ObservationStatus, type TranscriptEntry } from './memory.js';
+
+/**
+ * The transcript a model reads: the harness's own neutral form of a native tool-use conversation,
+ * which each adapter maps one to one onto its provider's wire format (Anthropic `tool_use` /
+ * `tool_result` blocks, OpenAI `tool_calls` / `tool` messages).
+ *
+ * The loop builds it from what the memory renders (`toTranscript`), in one place, so every model
+ * gets the same guarantees whatever memory is configured:
+ * - messages alternate, starting and ending with a user message;
+ * - every tool call of an assistant message has exactly one result, in the next user message, tied
+ *   to it by `id`, and every result answers a call (a result whose call the memory dropped becomes
+ *   harness text);
+ * - tool output and summaries made from it are fenced as untrusted data;
+ * - each user message before an assistant turn ends with the step line of that turn, and the last
+ *   one with the step line of this request, so that between compactions the transcript of one
+ *   request is a prefix of the next one's (what lets a provider's prompt cache serve it).
+ */
+export type TranscriptMessage = UserMessage | AssistantMessage;
+
+/** Text the harness writes, and where it came from. */
+export interface TextPart {
+  readonly type: 'text';
+  /** `task`, `note` (refusals of unusable output), `summary` (stands in for compacted turns), `step` (where the run stands), `context` (a memory that renders plain text). */
+  readonly source: 'task' | 'note' | 'summary' | 'step' | 'context';
+  readonly text: string;
+}
+
+/** The outcome of one tool call, tied to the call by `id`. */
+export interface ToolResultPart {
+  readonly type: 'tool_result';
+  /** The call's wire id, as in the assistant message's call. */
+  readonly id: string;
+  /** The harness's call id (`c1`, `c2`, … as in the trace). */
+  readonly callId: string;
+  readonly tool: string;
+  readonly step: number;
+  readonly status: ObservationStatus;
+  /** True unless the call ran and returned (`status` ok). */
+  readonly isError: boolean;
+  /** The arguments the harness judged (validated, defaults applied), or the model's when it refused them. */
+  readonly args: unknown;
+  readonly mutating: boolean;
+  /** The output (or the reason it has none), fenced as untrusted data: what a model reads. */
+  readonly content: string;
+  /** The same output unfenced, for offline models and analyzers; never send this to a model. */
+  readonly output: string;
+}
+
+export type UserPart = TextPart | ToolResultPart;
+
+export interface UserMessage {
+  readonly role: 'user';
+  /** Never empty. */
+  readonly parts: readonly UserPart[];
+}
+
+/** One tool call as the model made it. */
+export interface TranscriptCall {
+  /**
+   * The call's id on the wire: the id the provider gave it when that was usable (non-empty,
+   * `[A-Za-z0-9_-]`, at most 64 characters, unique in the run), else the harness's call id.
+   */
+  readonly id: string;
+  /** The harness's call id (`c1`, `c2`, …). */
+  readonly callId: string;
+  readonly tool: string;
+  /** The arguments as the model sent them, redacted; a string when they did not parse. */
+  readonly args: unknown;
+}
+
+/**
+ * Provider reasoning kept so it can be sent back (Anthropic's extended thinking needs the thinking
+ * blocks of a tool-use turn returned unchanged, signature included). Opaque to the harness.
+ */
+export interface ReasoningPart {
+  /** Which adapter made it; others ignore it. */
+  readonly provider: string;
+  /** The provider's block type, e.g. `thinking` or `redacted_thinking`. */
+  readonly type: string;
+  readonly text?: string;
+  readonly signature?: string;
+  readonly data?: string;
+}
+
+export interface AssistantMessage {
+  readonly role: 'assistant';
+  readonly step: number;
+  /** What the model wrote beside its calls (its hypotheses and plan), redacted. */
+  readonly text?: string;
+  /** Never empty. */
+  readonly calls: readonly TranscriptCall[];
+  readonly reasoning?: readonly ReasoningPart[];
+}
+
+/** A whole transcript; see `TranscriptMessage`. */
+export type Transcript = readonly TranscriptMessage[];
+
+/** The step line that ends the user message before decision `step`. */
+export function stepLine(step: number, maxSteps: number): string {
+  return `(step ${step} of ${maxSteps}: call tools to investigate or act, or reply in plain text to give your final answer)`;
+}
+
+/**
+ * The transcript as one plain text, in the format the harness's text memories have always shown:
+ * the task, `[step N] tool {args} → status` headers with fenced output, notes, summaries. Step lines
+ * are left out unless `withSteps`; the model's own turns appear as `[step N] you: text` when they
+ * hold text. For models that read text (the offline baseline, a summarizer) and for scanning.
+ */
+export function transcriptText(transcript: Transcript, options: { withSteps?: boolean } = {}): string {
+  const out: string[] = [];
+  for (const m of transcript) {
+    if (m.role === 'assistant') {
+      if (m.text) out.push(`[step ${m.step}] you: ${m.text}`);
+      continue;
+    }
+    for (const p of m.parts) {
+      if (p.type === 'tool_result') out.push(resultHeader(p) + p.content);
+      else if (p.source !== 'step' || options.withSteps) out.push(p.text);
+    }
+  }
+  return out.join('\n\n');
+}
+
+/** `[step N] tool {args} → status` and a newline: the header text memories put above a result. */
+export function resultHeader(p: {
+  readonly step: number;
+  readonly tool: string;
+  readonly args: unknown;
+  readonly status: string;
+}): string {
+  const args = p.args === undefined ? '' : ` ${safeJson(p.args)}`;
+  return `[step ${p.step}] ${p.tool}${args} → ${p.status}\n`;
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? '';
+  } catch {
+    return '[unserializable]';
+  }
+}
+
+/** Every tool result in the transcript, oldest first: what offline models and analyzers read. */
+export function toolResults(transcript: Transcript): ToolResultPart[] {
+  const out: ToolResultPart[] = [];
+  for (const m of transcript) {
+    if (m.role !== 'user') continue;
+    for (const p of m.parts) if (p.type === 'tool_result') out.push(p);
+  }
+  return out;
+}
+
+/** The line above a fenced summary when the memory names none. */
+export const DEFAULT_SUMMARY_HEADER = 'Summary of earlier observations (extracted from tool output):';
+
+/** The output a call gets when the memory kept the call but not its result. */
+const NO_RESULT = 'no result was kept for this call (the memory dropped it)';
+
+const WIRE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Whether a provider's call id can go back on the wire as is: non-empty, `[A-Za-z0-9_-]`, at most 64. */
+export function isWireId(id: unknown): id is string {
+  return typeof id === 'string' && WIRE_ID.test(id);
+}
+
+/**
+ * Turns what a memory rendered into the transcript a model reads; see `TranscriptMessage` for what
+ * it guarantees. `step` is the decision being asked for and `maxSteps` the run's budget. This is the
+ * one place tool output and summaries are fenced on their way to a model.
+ */
+export function toTranscript(
+  rendered: readonly TranscriptEntry[] | string,
+  step: number,
+  maxSteps: number,
+): TranscriptMessage[] {
+  const out: TranscriptMessage[] = [];
+  let parts: UserPart[] = [];
+  if (typeof rendered === 'string') {
+    if (rendered !== '') parts.push({ type: 'text', source: 'context', text: rendered });
+    parts.push({ type: 'text', source: 'step', text: stepLine(step, maxSteps) });
+    return [{ role: 'user', parts }];
+  }
+  // The calls of the newest assistant message still waiting for their result, by harness call id.
+  let open = new Map<string, TranscriptCall>();
+  const used = new Set<string>();
+  const closeTurn = () => {
+    for (const call of open.values()) {
+      parts.push({
+        type: 'tool_result',
+        id: call.id,
+        callId: call.callId,
+        tool: call.tool,
+        step: (out[out.length - 1] as AssistantMessage).step,
+        status: 'error',
+        isError: true,
+        args: call.args,
+        mutating: false,
+        content: fenceToolOutput(NO_RESULT),
+        output: NO_RESULT,
+      });
+    }
+    open = new Map();
+  };
+  const endUser = (nextStep: number) => {
+    closeTurn();
+    parts.push({ type: 'text', source: 'step', text: stepLine(nextStep, maxSteps) });
+    // Results first: the Messages API wants a user turn's tool results before any text.
+    const results = parts.filter((p) => p.type === 'tool_result');
+    out.push({
+      role: 'user',
+      parts: results.length === 0 ? parts : [...results, ...parts.filter((p) => p.type === 'text')],
+    });
+    parts = [];
+  };
+  for (const e of rendered) {
+    switch (e.kind) {
+      case 'task':
+        parts.push({ type: 'text', source: 'task', text: `Task: ${e.content}` });
+        break;
+      case 'summary':
+        parts.push({
+          type: 'text',
+          source: 'summary',
+          text: e.untrusted
+            ? `${e.header ?? DEFAULT_SUMMARY_HEADER}\n${fenceToolOutput(e.content)}`
+            : e.content,
+        });
+        break;
+      case 'note':
+        parts.push({ type: 'text', source: 'note', text: `[step ${e.step}] note: ${e.content}` });
+        break;
+      case 'assistant': {
+        if (!Array.isArray(e.calls) || e.calls.length === 0) break;
+        endUser(e.step);
+        const calls: TranscriptCall[] = [];
+        for (const c of e.calls) {
+          let id = isWireId(c.id) && !used.has(c.id) ? c.id : c.callId;
+          for (let n = 2; used.has(id); n++) id = `${c.callId}_${n}`;
+          used.add(id);
+          const call = id === c.id ? c : { ...c, id };
+          calls.push(call);
+          open.set(c.callId, call);
+        }
+        out.push({
+          role: 'assistant',
+          step: e.step,
+          ...(e.text ? { text: e.text } : {}),
+          calls,
+          ...(e.reasoning && e.reasoning.length > 0 ? { reasoning: e.reasoning } : {}),
+        });
+        break;
+      }
+      case 'tool': {
+        const call = open.get(e.callId);
+        const content = fenceToolOutput(e.content);
+        if (call) {
+          open.delete(e.callId);
+          parts.push({
+            type: 'tool_result',
+            id: call.id,
+            callId: e.callId,
+            tool: e.tool,
+            step: e.step,
+            status: e.status,
+            isError: e.status !== 'ok',
+            args: e.args,
+            mutating: e.mutating,
+            content,
+            output: e.content,
+          });
+        } else {
+          // A result whose call the memory did not keep: shown as harness text, header and fence.
+          parts.push({ type: 'text', source: 'context', text: resultHeader(e) + content });
+        }
+        break;
+      }
+    }
+  }
+  endUser(step);
+  return out;
+}
