@@ -4,7 +4,15 @@ import Anthropic, {
   APIError,
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
-import type { DecideRequest, Decision, Model, ToolCallRequest, Usage } from '@sre-harness/core';
+import type {
+  DecideRequest,
+  Decision,
+  Model,
+  ReasoningPart,
+  ToolCallRequest,
+  TranscriptMessage,
+  Usage,
+} from '@sre-harness/core';
 import {
   causeText,
   costOf,
@@ -12,14 +20,16 @@ import {
   describeTool,
   hideSecret,
   httpFailureCode,
+  isBodyReadFailure,
   type ModelPrice,
   type PriceTable,
   priceFor,
+  providerTools,
   type RetryOptions,
   type RetryPolicy,
+  requestSignal,
   retryAfterMs,
   retryPolicy,
-  userMessage,
   withRetries,
 } from '@sre-harness/core/model-kit';
 import { AnthropicModelError, type AnthropicModelErrorCode } from './errors.js';
@@ -43,8 +53,18 @@ export interface AnthropicModelOptions {
   readonly instructions?: string;
   /** Output token limit per response. Default 4096. */
   readonly maxTokens?: number;
-  /** Mark the stable prefix (tools and system prompt) for prompt caching. Default true. */
+  /**
+   * Prompt caching: breakpoints after the system prompt (tools and system), on the end of the
+   * previous request's transcript (a hit on what it wrote) and on the newest block (written for the
+   * next request). Default true.
+   */
   readonly promptCaching?: boolean;
+  /**
+   * Extended thinking with this many tokens of budget (at least 1,024, below `maxTokens`); the
+   * thinking blocks of each tool-use turn are sent back unchanged, as the API requires, and their
+   * text is traced (redacted) as the decision's reasoning. Default off.
+   */
+  readonly thinking?: { readonly budgetTokens: number };
   /** Per-attempt HTTP timeout. Default 120 s. */
   readonly timeoutMs?: number;
   readonly retry?: RetryOptions;
@@ -68,8 +88,10 @@ const RETRYABLE: ReadonlySet<AnthropicModelErrorCode> = new Set([
 const TRUNCATED = new Set(['max_tokens', 'model_context_window_exceeded']);
 
 /**
- * A `Model` over the Anthropic Messages API with native tool use. Each decision is one stateless
- * request: the system prompt and tools, marked for prompt caching, then the rendered context.
+ * A `Model` over the Anthropic Messages API with native tool use. Each decision is one request: the
+ * tools and system prompt, then the run's transcript as alternating turns (the model's own text,
+ * thinking and `tool_use` blocks; `tool_result` blocks tied to them by id), with cache breakpoints
+ * so that the transcript a request shares with the one before it is read from the prompt cache.
  */
 export class AnthropicModel implements Model {
   readonly name: string;
@@ -79,6 +101,7 @@ export class AnthropicModel implements Model {
   readonly #system: string;
   readonly #maxTokens: number;
   readonly #caching: boolean;
+  readonly #thinking: number | undefined;
   readonly #timeoutMs: number;
   readonly #retry: RetryPolicy;
   readonly #price: ModelPrice | undefined;
@@ -117,6 +140,14 @@ export class AnthropicModel implements Model {
         `timeoutMs must be a positive number; got ${timeoutMs}`,
       );
     }
+    const thinking = options.thinking?.budgetTokens;
+    if (thinking !== undefined && !(Number.isInteger(thinking) && thinking >= 1024 && thinking < maxTokens)) {
+      throw new AnthropicModelError(
+        'invalid_option',
+        `thinking.budgetTokens must be a whole number from 1024 to below maxTokens (${maxTokens}); got ${thinking}`,
+      );
+    }
+    this.#thinking = thinking;
     this.#model = options.model;
     this.#key = key;
     this.name = `anthropic:${options.model}`;
@@ -144,20 +175,22 @@ export class AnthropicModel implements Model {
   /** The request body for one decision (exposed for inspection and tests). */
   requestBody(request: DecideRequest): Anthropic.Messages.MessageCreateParamsNonStreaming {
     const cache = this.#caching ? { cache_control: { type: 'ephemeral' as const } } : {};
+    const messages = toMessages(request.transcript);
+    if (this.#caching) markCacheBreakpoints(messages);
     const body: Anthropic.Messages.MessageCreateParamsNonStreaming = {
       model: this.#model,
       max_tokens: this.#maxTokens,
-      // Tools come first in the cached prefix, then the system prompt: a breakpoint on each keeps both.
+      // The cached prefix is tools, then system: one breakpoint after the system prompt keeps both.
       system: [{ type: 'text', text: this.#system, ...cache }],
-      messages: [{ role: 'user', content: userMessage(request) }],
+      messages,
     };
-    if (request.tools.length > 0) {
-      const last = request.tools.length - 1;
-      body.tools = request.tools.map((t, i) => ({
-        name: t.name,
-        description: describeTool(t),
-        input_schema: t.inputSchema as Anthropic.Messages.Tool.InputSchema,
-        ...(i === last ? cache : {}),
+    if (this.#thinking !== undefined) body.thinking = { type: 'enabled', budget_tokens: this.#thinking };
+    const offered = providerTools(request.tools);
+    if (offered.tools.length > 0) {
+      body.tools = offered.tools.map(({ tool, schema }) => ({
+        name: tool.name,
+        description: describeTool(tool),
+        input_schema: schema as Anthropic.Messages.Tool.InputSchema,
       }));
     }
     return body;
@@ -165,16 +198,23 @@ export class AnthropicModel implements Model {
 
   async decide(request: DecideRequest): Promise<Decision> {
     const body = this.requestBody(request);
+    const skipped = providerTools(request.tools).skipped;
     const cancelled = (attempts: number) =>
       new AnthropicModelError('cancelled', `${this.name}: request cancelled`, { attempts });
-    return withRetries({
+    const decision = await withRetries({
       policy: this.#retry,
       signal: request.signal,
-      attempt: async (n) =>
-        this.#toDecision(
-          await this.#client.messages.create(body, { signal: request.signal, timeout: this.#timeoutMs }),
-          n,
-        ),
+      attempt: async (n) => {
+        const { signal, done } = requestSignal(request.signal);
+        try {
+          return this.#toDecision(
+            await this.#client.messages.create(body, { signal, timeout: this.#timeoutMs }),
+            n,
+          );
+        } finally {
+          done();
+        }
+      },
       classify: (error, attempts) => {
         if (request.signal.aborted || error instanceof APIUserAbortError) {
           return { error: cancelled(attempts), retryable: false };
@@ -193,6 +233,9 @@ export class AnthropicModel implements Model {
         }),
       cancelled,
     });
+    return skipped.length === 0
+      ? decision
+      : { ...decision, meta: { ...decision.meta, toolsSkipped: skipped } };
   }
 
   #toDecision(message: Anthropic.Messages.Message, attempts: number): Decision {
@@ -225,6 +268,7 @@ export class AnthropicModel implements Model {
     const truncated = stopReason !== null && TRUNCATED.has(stopReason);
     const uses = blocks.filter((b): b is Anthropic.Messages.ToolUseBlock => b.type === 'tool_use');
     const lastBlock = blocks[blocks.length - 1];
+    const reasoning = reasoningOf(blocks);
     if (uses.length > 0) {
       const calls: ToolCallRequest[] = uses.map((u) => {
         const parsed = parseInput(u.input);
@@ -245,6 +289,7 @@ export class AnthropicModel implements Model {
         type: 'tool_calls',
         calls,
         ...(text ? { text } : {}),
+        ...(reasoning.length > 0 ? { reasoning } : {}),
         ...withUsage,
         meta: truncated ? { ...meta, truncated: true } : meta,
       };
@@ -303,6 +348,13 @@ export class AnthropicModel implements Model {
         attempts,
       });
     }
+    if (isBodyReadFailure(error)) {
+      return new AnthropicModelError(
+        'connection',
+        safe(`${this.name}: the connection dropped while the response was read: ${text}`),
+        { attempts },
+      );
+    }
     return new AnthropicModelError('invalid_response', safe(`${this.name}: unusable response: ${text}`), {
       attempts,
     });
@@ -316,6 +368,76 @@ function serverMessage(error: APIError): string {
     return typeof inner.type === 'string' ? `${inner.type}: ${inner.message}` : inner.message;
   }
   return error.message;
+}
+
+type Block = Anthropic.Messages.ContentBlockParam;
+
+/**
+ * The transcript as Messages API turns: a user turn's tool results (`tool_result`, tied to the
+ * `tool_use` id, `is_error` unless the call ran and returned) before its text; an assistant turn's
+ * thinking blocks (sent back unchanged), text, then `tool_use` blocks with the model's arguments.
+ */
+export function toMessages(transcript: readonly TranscriptMessage[]): Anthropic.Messages.MessageParam[] {
+  return transcript.map((m): Anthropic.Messages.MessageParam => {
+    if (m.role === 'user') {
+      const content: Block[] = m.parts.map((p) =>
+        p.type === 'tool_result'
+          ? {
+              type: 'tool_result',
+              tool_use_id: p.id,
+              content: p.content,
+              ...(p.isError ? { is_error: true } : {}),
+            }
+          : { type: 'text', text: p.text },
+      );
+      return { role: 'user', content };
+    }
+    const content: Block[] = [];
+    for (const r of m.reasoning ?? []) {
+      if (r.provider !== 'anthropic') continue;
+      if (r.type === 'thinking' && r.text !== undefined && r.signature !== undefined)
+        content.push({ type: 'thinking', thinking: r.text, signature: r.signature });
+      else if (r.type === 'redacted_thinking' && r.data !== undefined)
+        content.push({ type: 'redacted_thinking', data: r.data });
+    }
+    if (m.text) content.push({ type: 'text', text: m.text });
+    for (const c of m.calls) {
+      const input =
+        typeof c.args === 'object' && c.args !== null && !Array.isArray(c.args)
+          ? (c.args as Record<string, unknown>)
+          : {};
+      content.push({ type: 'tool_use', id: c.id, name: c.tool, input });
+    }
+    return { role: 'assistant', content };
+  });
+}
+
+/**
+ * Puts cache breakpoints on the last block of the last user turn (written for the next request) and
+ * of the user turn before it (which ended the previous request, so it is read from the cache even
+ * when many blocks came since: the API looks back only 20 blocks from a breakpoint).
+ */
+function markCacheBreakpoints(messages: Anthropic.Messages.MessageParam[]): void {
+  let marked = 0;
+  for (let i = messages.length - 1; i >= 0 && marked < 2; i--) {
+    const m = messages[i]!;
+    if (m.role !== 'user' || !Array.isArray(m.content) || m.content.length === 0) continue;
+    const last = m.content[m.content.length - 1] as Block & { cache_control?: unknown };
+    last.cache_control = { type: 'ephemeral' };
+    marked++;
+  }
+}
+
+/** Thinking blocks of a response, kept so they can go back with the turn. */
+function reasoningOf(blocks: readonly Anthropic.Messages.ContentBlock[]): ReasoningPart[] {
+  const out: ReasoningPart[] = [];
+  for (const b of blocks) {
+    if (b.type === 'thinking')
+      out.push({ provider: 'anthropic', type: 'thinking', text: b.thinking, signature: b.signature });
+    else if (b.type === 'redacted_thinking')
+      out.push({ provider: 'anthropic', type: 'redacted_thinking', data: b.data });
+  }
+  return out;
 }
 
 /** Tool input arrives parsed; a string (what some proxies send) is parsed here, anything else refused. */

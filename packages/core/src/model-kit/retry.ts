@@ -173,3 +173,47 @@ export function causeText(error: Error): string {
   if (cause instanceof Error) return ` (${cause.message}${causeText(cause)})`;
   return '';
 }
+
+/** Error codes of a connection that failed while a response was being read (Node's undici and net). */
+const BODY_FAILURE_CODES = new Set([
+  'UND_ERR_SOCKET',
+  'UND_ERR_ABORTED',
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/**
+ * Whether an error is a connection lost while the response body was being read: the server sent its
+ * status line and some bytes, then the connection dropped (undici throws `TypeError: terminated`
+ * with a socket error as its cause). Adapters retry it like a connection failed before the
+ * headers; a body that arrived whole but is not valid JSON is not this.
+ */
+export function isBodyReadFailure(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && BODY_FAILURE_CODES.has(code)) return true;
+    if (e instanceof TypeError && e.message === 'terminated') return true;
+    if (e.message === 'other side closed' || e.message === 'aborted') return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * A signal for one request that follows `parent`, and `done()` to detach it afterwards. SDKs add an
+ * abort listener to the signal they are given and never remove it; given the run's signal, a long
+ * run piles up listeners (Node warns after 10). Given this one, each request's listener goes with it.
+ */
+export function requestSignal(parent: AbortSignal): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  if (parent.aborted) {
+    controller.abort(parent.reason);
+    return { signal: controller.signal, done: () => {} };
+  }
+  const onAbort = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', onAbort, { once: true });
+  return { signal: controller.signal, done: () => parent.removeEventListener('abort', onAbort) };
+}
