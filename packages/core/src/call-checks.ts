@@ -54,7 +54,7 @@ const CHECKS: readonly Check[] = [
       return { reason: 'invalid_arguments', detail: `arguments could not be parsed: ${call.parseError}` };
   },
   function validate(call) {
-    const validated = call.tool!.input.safeParse(call.rawArgs ?? {});
+    const validated = call.tool!.input.safeParse(withoutNullOptionals(call.rawArgs, call.tool!.jsonSchema));
     if (!validated.success) {
       const detail = validated.error.issues
         .map((i: z.core.$ZodIssue) => `${i.path.length ? i.path.join('.') : '(arguments)'}: ${i.message}`)
@@ -76,6 +76,38 @@ const CHECKS: readonly Check[] = [
     if (!verdict.allowed) return { reason: 'not_allowed', detail: verdict.reason };
   },
 ];
+
+/** Whether a property's JSON Schema accepts `null` (`type: "null"`, a type list with it, or a `null` alternative). */
+function acceptsNull(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return true; // unknown: leave the value alone
+  const s = schema as Record<string, unknown>;
+  if (s.type === 'null' || (Array.isArray(s.type) && s.type.includes('null'))) return true;
+  if (s.type === undefined && s.anyOf === undefined && s.oneOf === undefined) return true;
+  for (const k of ['anyOf', 'oneOf'] as const) {
+    if (Array.isArray(s[k]) && (s[k] as unknown[]).some(acceptsNull)) return true;
+  }
+  return false;
+}
+
+/**
+ * The arguments without the top-level `null`s the schema does not accept for an optional property:
+ * models and OpenAI-compatible servers send `"container": null` to mean "not given". Done before
+ * validation, so defaults apply and the allowlist and approval judge the arguments that will run.
+ */
+function withoutNullOptionals(args: unknown, schema: Readonly<Record<string, unknown>>): unknown {
+  if (args === undefined || args === null) return {};
+  if (typeof args !== 'object' || Array.isArray(args)) return args;
+  const props = schema.properties as Record<string, unknown> | undefined;
+  if (typeof props !== 'object' || props === null) return args;
+  const required = new Set(Array.isArray(schema.required) ? (schema.required as unknown[]) : []);
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(args)) {
+    if (v !== null || required.has(k) || !Object.hasOwn(props, k) || acceptsNull(props[k])) continue;
+    out ??= { ...(args as Record<string, unknown>) };
+    delete out[k];
+  }
+  return out ?? args;
+}
 
 /** Runs the checks in order: the first refusal, or the tool and the arguments it will run with. */
 export function checkCall(

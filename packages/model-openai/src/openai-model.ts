@@ -1,4 +1,12 @@
-import type { DecideRequest, Decision, Model, ToolCallRequest, Usage } from '@sre-harness/core';
+import type {
+  DecideRequest,
+  Decision,
+  Model,
+  ReasoningPart,
+  ToolCallRequest,
+  TranscriptMessage,
+  Usage,
+} from '@sre-harness/core';
 import {
   causeText,
   costOf,
@@ -6,14 +14,16 @@ import {
   describeTool,
   hideSecret,
   httpFailureCode,
+  isBodyReadFailure,
   type ModelPrice,
   type PriceTable,
   priceFor,
+  providerTools,
   type RetryOptions,
   type RetryPolicy,
+  requestSignal,
   retryAfterMs,
   retryPolicy,
-  userMessage,
   withRetries,
 } from '@sre-harness/core/model-kit';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
@@ -67,8 +77,11 @@ const RETRYABLE: ReadonlySet<OpenAIModelErrorCode> = new Set([
 const NO_KEY = 'no-key-needed';
 
 /**
- * A `Model` over the Chat Completions API with native tool calling. Each decision is one stateless
- * request: the stable system prompt and tools, then the rendered context as one user message.
+ * A `Model` over the Chat Completions API with native tool calling. Each decision is one request:
+ * the system prompt and tools, then the run's transcript as messages (the model's own text and
+ * `tool_calls`, a `tool` message per call tied to it by id, the harness's text as user messages),
+ * laid out so each request's messages start with the previous request's, which is what OpenAI's
+ * automatic prompt caching serves.
  */
 export class OpenAIModel implements Model {
   readonly name: string;
@@ -158,20 +171,18 @@ export class OpenAIModel implements Model {
   requestBody(request: DecideRequest): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
     const body: OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming = {
       model: this.#model,
-      messages: [
-        { role: 'system', content: this.#system },
-        { role: 'user', content: userMessage(request) },
-      ],
+      messages: [{ role: 'system', content: this.#system }, ...toChatMessages(request.transcript)],
       [this.#maxTokensField]: this.#maxTokens,
     };
     if (this.#temperature !== undefined) body.temperature = this.#temperature;
-    if (request.tools.length > 0) {
-      body.tools = request.tools.map((t) => ({
+    const offered = providerTools(request.tools);
+    if (offered.tools.length > 0) {
+      body.tools = offered.tools.map(({ tool, schema }) => ({
         type: 'function' as const,
         function: {
-          name: t.name,
-          description: describeTool(t),
-          parameters: t.inputSchema as Record<string, unknown>,
+          name: tool.name,
+          description: describeTool(tool),
+          parameters: schema as Record<string, unknown>,
         },
       }));
       body.tool_choice = 'auto';
@@ -181,19 +192,23 @@ export class OpenAIModel implements Model {
 
   async decide(request: DecideRequest): Promise<Decision> {
     const body = this.requestBody(request);
+    const skipped = providerTools(request.tools).skipped;
     const cancelled = (attempts: number) =>
       new OpenAIModelError('cancelled', `${this.name}: request cancelled`, { attempts });
-    return withRetries({
+    const decision = await withRetries({
       policy: this.#retry,
       signal: request.signal,
-      attempt: async (n) =>
-        this.#toDecision(
-          await this.#client.chat.completions.create(body, {
-            signal: request.signal,
-            timeout: this.#timeoutMs,
-          }),
-          n,
-        ),
+      attempt: async (n) => {
+        const { signal, done } = requestSignal(request.signal);
+        try {
+          return this.#toDecision(
+            await this.#client.chat.completions.create(body, { signal, timeout: this.#timeoutMs }),
+            n,
+          );
+        } finally {
+          done();
+        }
+      },
       classify: (error, attempts) => {
         if (request.signal.aborted || error instanceof APIUserAbortError) {
           return { error: cancelled(attempts), retryable: false };
@@ -212,6 +227,9 @@ export class OpenAIModel implements Model {
         }),
       cancelled,
     });
+    return skipped.length === 0
+      ? decision
+      : { ...decision, meta: { ...decision.meta, toolsSkipped: skipped } };
   }
 
   #toDecision(completion: OpenAI.Chat.Completions.ChatCompletion, attempts: number): Decision {
@@ -242,9 +260,15 @@ export class OpenAIModel implements Model {
     }
     const text = typeof message?.content === 'string' ? message.content.trim() : '';
     const truncated = finishReason === 'length';
-    const rawCalls = (message?.tool_calls ?? []).filter(
-      (c): c is OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall => c.type === 'function',
+    // Some compatible servers leave out `type`; a call with a function is a function call.
+    const rawCalls = (Array.isArray(message?.tool_calls) ? message.tool_calls : []).filter(
+      (c): c is OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall =>
+        typeof c === 'object' &&
+        c !== null &&
+        (c.type === 'function' || c.type === undefined) &&
+        typeof (c as { function?: { name?: unknown } }).function?.name === 'string',
     );
+    const reasoning = reasoningOf(message);
     if (rawCalls.length > 0) {
       const calls: ToolCallRequest[] = rawCalls.map((c, i) => {
         const parsed = parseArguments(c.function.arguments);
@@ -255,7 +279,7 @@ export class OpenAIModel implements Model {
             : undefined;
         const parseError = cut ?? parsed.error;
         return {
-          ...(c.id ? { id: c.id } : {}),
+          ...(typeof c.id === 'string' && c.id ? { id: c.id } : {}),
           tool: c.function.name,
           args: parseError === undefined ? parsed.value : c.function.arguments,
           ...(parseError !== undefined ? { parseError } : {}),
@@ -265,6 +289,7 @@ export class OpenAIModel implements Model {
         type: 'tool_calls',
         calls,
         ...(text ? { text } : {}),
+        ...(reasoning.length > 0 ? { reasoning } : {}),
         ...withUsage,
         meta: truncated ? { ...meta, truncated: true } : meta,
       };
@@ -320,6 +345,13 @@ export class OpenAIModel implements Model {
         attempts,
       });
     }
+    if (isBodyReadFailure(error)) {
+      return new OpenAIModelError(
+        'connection',
+        safe(`${this.name}: the connection dropped while the response was read: ${text}`),
+        { attempts },
+      );
+    }
     return new OpenAIModelError('invalid_response', safe(`${this.name}: unusable response: ${text}`), {
       attempts,
     });
@@ -332,9 +364,20 @@ function serverMessage(error: APIError): string {
   return error.message;
 }
 
-/** Parses tool-call arguments; an empty string means no arguments. */
-function parseArguments(raw: string | undefined): { value: unknown; error?: string } {
-  const text = (raw ?? '').trim();
+/**
+ * Parses tool-call arguments as servers really send them: a JSON string (OpenAI, vLLM, Ollama), an
+ * object already parsed (llama.cpp's server and some proxies), or nothing (`null`, `""`: no
+ * arguments). Anything else, or a string that is not a JSON object, is a parse error the loop refuses.
+ */
+export function parseArguments(raw: unknown): { value: unknown; error?: string } {
+  if (raw === undefined || raw === null) return { value: {} };
+  if (typeof raw === 'object') {
+    if (Array.isArray(raw)) return { value: raw, error: 'arguments must be a JSON object' };
+    return { value: raw };
+  }
+  if (typeof raw !== 'string')
+    return { value: raw, error: `arguments must be a JSON object; got ${typeof raw}` };
+  const text = raw.trim();
   if (text === '') return { value: {} };
   let value: unknown;
   try {
@@ -346,6 +389,61 @@ function parseArguments(raw: string | undefined): { value: unknown; error?: stri
     return { value: raw, error: 'arguments must be a JSON object' };
   }
   return { value };
+}
+
+/**
+ * The transcript as Chat Completions messages: a user turn's tool results become `tool` messages
+ * (right after the assistant message whose `tool_calls` they answer, as the API requires), then its
+ * text one `user` message; an assistant turn is its text and `tool_calls` with the arguments as a
+ * JSON string. Reasoning is not sent back (OpenAI-compatible servers that return it reject it).
+ */
+export function toChatMessages(
+  transcript: readonly TranscriptMessage[],
+): OpenAI.Chat.Completions.ChatCompletionMessageParam[] {
+  const out: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [];
+  for (const m of transcript) {
+    if (m.role === 'assistant') {
+      out.push({
+        role: 'assistant',
+        content: m.text ?? null,
+        tool_calls: m.calls.map((c) => ({
+          id: c.id,
+          type: 'function' as const,
+          function: {
+            name: c.tool,
+            arguments: typeof c.args === 'string' ? c.args : (safeJson(c.args) ?? '{}'),
+          },
+        })),
+      });
+      continue;
+    }
+    const texts: string[] = [];
+    for (const p of m.parts) {
+      if (p.type === 'tool_result') out.push({ role: 'tool', tool_call_id: p.id, content: p.content });
+      else texts.push(p.text);
+    }
+    if (texts.length > 0) out.push({ role: 'user', content: texts.join('\n\n') });
+  }
+  return out;
+}
+
+function safeJson(v: unknown): string | undefined {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reasoning text some OpenAI-compatible servers return (`reasoning_content`, `reasoning`), for the trace. */
+function reasoningOf(message: unknown): ReasoningPart[] {
+  if (typeof message !== 'object' || message === null) return [];
+  const out: ReasoningPart[] = [];
+  for (const field of ['reasoning_content', 'reasoning'] as const) {
+    const v = (message as Record<string, unknown>)[field];
+    if (typeof v === 'string' && v.trim() !== '') out.push({ provider: 'openai', type: field, text: v });
+  }
+  return out;
 }
 
 /** Creates an OpenAI Chat Completions model; see `OpenAIModelOptions`. */
