@@ -1,14 +1,22 @@
-import { formatObservation, type Memory, type MemoryContext, type Observation } from '@sre-harness/core';
+import type { Memory, MemoryContext, Observation, TranscriptEntry } from '@sre-harness/core';
 
 /**
- * A memory that keeps the task and the last `keep` observations, and replaces a tool output the
- * model has already seen word for word with a one-line reference, so a model that polls the same
- * thing does not fill its context with copies.
+ * A memory that keeps the task and the most recent turns, and replaces a tool output the model has
+ * already seen word for word with a one-line reference, so a model that polls the same thing does
+ * not fill its context with copies.
+ *
+ * It renders transcript entries, not text: whole turns (the model's call with its result), so the
+ * loop can send them as the model's own `tool_use` turns. It only appends between drops, and drops
+ * the oldest half at once when full, so a provider's prompt cache serves everything but the newest
+ * turn on almost every step.
  */
 export class DedupeMemory implements Memory {
   readonly #keep: number;
-  #task = '';
-  readonly #entries: string[] = [];
+  #task: Observation | undefined;
+  /** Oldest first; each turn is the model's turn and the results of its calls. */
+  readonly #turns: Observation[][] = [];
+  #results = 0;
+  #dropped = 0;
   readonly #seen = new Map<string, number>();
 
   constructor(options: { keep?: number } = {}) {
@@ -17,19 +25,24 @@ export class DedupeMemory implements Memory {
 
   add(observation: Observation, ctx: MemoryContext): void {
     if (observation.kind === 'task') {
-      this.#task = formatObservation(observation);
+      this.#task = observation;
       return;
     }
-    let text = formatObservation(observation);
+    if (observation.kind === 'assistant') {
+      this.#turns.push([observation]);
+      return;
+    }
+    let entry: Observation = observation;
     if (observation.kind === 'tool' && observation.status === 'ok') {
       const first = this.#seen.get(observation.content);
       if (first !== undefined) {
-        text = `[step ${observation.step}] ${observation.tool} → ok, same output as step ${first}`;
+        // Same call id, shorter content: the model still gets one result for its call.
+        entry = { ...observation, content: `(same output as step ${first})` };
         ctx.emit({
           kind: 'memory_compacted',
           step: observation.step,
           beforeTokens: Math.ceil(observation.content.length / 4),
-          afterTokens: Math.ceil(text.length / 4),
+          afterTokens: Math.ceil(entry.content.length / 4),
           folded: 1,
           detail: `repeated output of step ${first}`,
         });
@@ -37,11 +50,54 @@ export class DedupeMemory implements Memory {
         this.#seen.set(observation.content, observation.step);
       }
     }
-    this.#entries.push(text);
-    if (this.#entries.length > this.#keep) this.#entries.shift();
+    const last = this.#turns[this.#turns.length - 1];
+    const head = last?.[0];
+    const answersLast =
+      entry.kind === 'tool' &&
+      head?.kind === 'assistant' &&
+      head.calls.some((c) => c.callId === entry.callId);
+    if (last && answersLast) last.push(entry);
+    else this.#turns.push([entry]);
+    this.#results++;
+    if (this.#results > this.#keep) this.#drop(entry.step, ctx);
   }
 
-  render(): string {
-    return [this.#task, ...this.#entries].filter((t) => t !== '').join('\n\n');
+  /** Drops the oldest whole turns, never the newest, down to half of `keep`. */
+  #drop(step: number, ctx: MemoryContext): void {
+    let gone = 0;
+    let chars = 0;
+    while (this.#turns.length > 1 && this.#results > Math.ceil(this.#keep / 2)) {
+      for (const o of this.#turns.shift() ?? []) {
+        if (o.kind === 'assistant') continue;
+        gone++;
+        chars += o.content.length;
+      }
+      this.#results = this.#turns.flat().filter((o) => o.kind !== 'assistant').length;
+    }
+    this.#dropped += gone;
+    ctx.emit({
+      kind: 'memory_compacted',
+      step,
+      beforeTokens: Math.ceil(chars / 4),
+      afterTokens: 0,
+      folded: gone,
+      detail: `dropped the ${gone} oldest observation(s)`,
+    });
+  }
+
+  render(): TranscriptEntry[] {
+    const out: TranscriptEntry[] = [];
+    if (this.#task) out.push(this.#task);
+    if (this.#dropped > 0) {
+      // Harness text, not tool output: `untrusted: false`. A summary made of tool output says `true`
+      // and the loop shows it fenced as untrusted data.
+      out.push({
+        kind: 'summary',
+        untrusted: false,
+        content: `(${this.#dropped} earlier observations dropped)`,
+      });
+    }
+    for (const turn of this.#turns) out.push(...turn);
+    return out;
   }
 }

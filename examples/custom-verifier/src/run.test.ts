@@ -21,5 +21,5 @@ describe('custom verifier example', () => {
 });
 
 // The core's conformance kits check the contracts every Memory and Verifier must keep.
-describeMemoryConformance('DedupeMemory', () => new DedupeMemory({ keep: 5 }), { describe, it });
+describeMemoryConformance('DedupeMemory', () => new DedupeMemory({ keep: 20 }), { describe, it });
 describeVerifierConformance('numbersGrounded', () => numbersGrounded(), { describe, it });

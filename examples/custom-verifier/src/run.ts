@@ -1,4 +1,4 @@
-import { createHarness, defineTool, type RunResult } from '@sre-harness/core';
+import { createHarness, defineTool, type RunResult, toTranscript, transcriptText } from '@sre-harness/core';
 import { callTool, finalAnswer, ScriptedModel } from '@sre-harness/core/testing';
 import { z } from 'zod';
 import { DedupeMemory } from './dedupe-memory.js';
@@ -31,7 +31,8 @@ export async function runExample(): Promise<{ grounded: RunResult; invented: Run
     'api-7f9c is OOMKilled: 7 restarts at a 512Mi limit. Raise the limit.',
     memory,
   ).run('Why does api-7f9c restart?');
-  const context = memory.render();
+  // The transcript the model would get next, as text.
+  const context = transcriptText(toTranscript(memory.render(), 3, 5));
   const invented = await agent('api-7f9c is OOMKilled at a 256Mi limit. Raise it to 1Gi.').run(
     'Why does api-7f9c restart?',
   );
