@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { callbackApprover } from './approvals.js';
 import { HarnessError } from './errors.js';
 import { createHarness, type Guardrails } from './harness.js';
-import type { Model } from './model.js';
+import type { DecideRequest, Model } from './model.js';
 import { ReplayModel } from './replay-model.js';
 import { callTool, callTools, finalAnswer, ScriptedModel } from './testing/index.js';
 import { defineTool } from './tool.js';
@@ -321,5 +321,44 @@ describe('ReplayModel on a committed v1 trace', () => {
       'approval_denied',
     ]);
     expect(result.answer).toMatch(/restarted it/);
+  });
+});
+
+describe('ReplayModel on a v3 trace (native transcript)', () => {
+  it('records the provider call ids and the model text, and a replay hands both back to the model', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replay-'));
+    const script = [
+      {
+        type: 'tool_calls',
+        text: 'Checking the pods first.',
+        calls: [{ id: 'toolu_01A', tool: 'list_pods', args: { namespace: 'prod' } }],
+      },
+      finalAnswer('web-1 is crash looping'),
+    ];
+    const rec = await record(dir, script);
+    const lines = readFileSync(rec.path, 'utf8').trim().split('\n');
+    const decision = JSON.parse(lines.find((l) => l.includes('"kind":"decision"')) ?? '{}');
+    expect(decision.v).toBe(3);
+    expect(decision.calls[0]).toMatchObject({ callId: 'c1', id: 'toolu_01A' });
+
+    const seen: Model = await ReplayModel.fromFile(rec.path);
+    const requests: DecideRequest[] = [];
+    const spy: Model = { decide: (r) => (requests.push(r), seen.decide(r)) };
+    const { h } = replayHarness(spy);
+    const result = await h.run('web-1 is flapping');
+    expect(result.stoppedReason).toBe('completed');
+    const turn = requests[1]?.transcript[1];
+    expect(turn).toMatchObject({
+      role: 'assistant',
+      text: 'Checking the pods first.',
+      calls: [{ id: 'toolu_01A', callId: 'c1', tool: 'list_pods' }],
+    });
+    expect(requests[1]?.transcript[2]).toMatchObject({
+      role: 'user',
+      parts: [
+        { type: 'tool_result', id: 'toolu_01A', callId: 'c1' },
+        { type: 'text', source: 'step' },
+      ],
+    });
   });
 });

@@ -647,7 +647,7 @@ describe('OpenAIModel native transcript and lenient wire parsing', () => {
     expect(JSON.stringify(third).startsWith(JSON.stringify(second).slice(0, -1))).toBe(true);
   });
 
-  it('accepts arguments sent as an object (llama.cpp), as null, and calls without a type', async () => {
+  it('accepts arguments sent as an object (llama.cpp), encoded twice, and calls without a type', async () => {
     server.replies = [
       completion(
         {
@@ -658,6 +658,11 @@ describe('OpenAIModel native transcript and lenient wire parsing', () => {
               function: { name: 'get_pod_logs', arguments: { name: 'web-1' } },
             },
             { id: 'call_b', function: { name: 'get_pod_logs', arguments: '{"name":"web-2"}' } },
+            {
+              id: 'call_c',
+              type: 'function',
+              function: { name: 'get_pod_logs', arguments: JSON.stringify('{"name":"web-3"}') },
+            },
           ],
         },
         'tool_calls',
@@ -667,7 +672,7 @@ describe('OpenAIModel native transcript and lenient wire parsing', () => {
     const { h, executed } = logsHarness(model());
     const result = await h.run('web-1 is flapping');
     expect(result.stoppedReason).toBe('completed');
-    expect(executed).toEqual([{ name: 'web-1' }, { name: 'web-2' }]);
+    expect(executed).toEqual([{ name: 'web-1' }, { name: 'web-2' }, { name: 'web-3' }]);
   });
 
   it('treats null for an optional argument as absent, before the allowlist and approval see it', async () => {

@@ -382,6 +382,8 @@ export function parseArguments(raw: unknown): { value: unknown; error?: string }
   let value: unknown;
   try {
     value = JSON.parse(text);
+    // Some servers encode the arguments twice: a JSON string holding the JSON object.
+    if (typeof value === 'string' && value.trimStart().startsWith('{')) value = JSON.parse(value);
   } catch (e) {
     return { value: raw, error: `invalid JSON (${e instanceof Error ? e.message : String(e)})` };
   }
