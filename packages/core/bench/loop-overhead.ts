@@ -39,7 +39,16 @@ function* script(steps: number): Generator<Decision> {
 async function bare(steps: number): Promise<number> {
   const model = new ScriptedModel(script(steps), { record: false });
   const signal = new AbortController().signal;
-  const req = { task: 't', context: '', transcript: [], tools: [], step: 0, maxSteps: steps, runId: 'r', signal };
+  const req = {
+    task: 't',
+    context: '',
+    transcript: [],
+    tools: [],
+    step: 0,
+    maxSteps: steps,
+    runId: 'r',
+    signal,
+  };
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) {
     const d = await model.decide(req);

@@ -343,7 +343,12 @@ describe('ReplayModel on a v3 trace (native transcript)', () => {
 
     const seen: Model = await ReplayModel.fromFile(rec.path);
     const requests: DecideRequest[] = [];
-    const spy: Model = { decide: (r) => (requests.push(r), seen.decide(r)) };
+    const spy: Model = {
+      decide: (r) => {
+        requests.push(r);
+        return seen.decide(r);
+      },
+    };
     const { h } = replayHarness(spy);
     const result = await h.run('web-1 is flapping');
     expect(result.stoppedReason).toBe('completed');
