@@ -14,8 +14,8 @@ import { type StoppedReason, TRACE_VERSION, type TraceEvent, type TraceEventInpu
 import {
   isWireId,
   type Transcript,
+  TranscriptBuilder,
   type TranscriptCall,
-  toTranscript,
   transcriptText,
 } from './transcript.js';
 import type { Verification } from './verifier.js';
@@ -231,6 +231,7 @@ class Run {
   #lastTs = '';
   #steps = 0;
   #calls = 0;
+  readonly #transcript: TranscriptBuilder;
   /** The wire ids given to calls so far: a provider's id is kept only once per run. */
   readonly #wireIds = new Set<string>();
   #usage: Usage = { inputTokens: 0, outputTokens: 0 };
@@ -246,6 +247,7 @@ class Run {
     this.#signal = options.signal ?? new AbortController().signal;
     this.#runMeta = options.meta;
     this.#memory = config.makeMemory();
+    this.#transcript = new TranscriptBuilder(config.maxSteps);
     this.#memoryCtx = { emit: (e) => this.#emit(e), signal: this.#signal };
   }
 
@@ -470,7 +472,7 @@ class Run {
       if (this.#steps >= c.maxSteps) return { reason: 'budget_exhausted' };
       const step = ++this.#steps;
       const rendered = this.#memory.render();
-      const transcript = toTranscript(isThenable(rendered) ? await rendered : rendered, step, c.maxSteps);
+      const transcript = this.#transcript.build(isThenable(rendered) ? await rendered : rendered, step);
       const request = decideRequest({
         task: this.#task,
         transcript,

@@ -121,6 +121,7 @@ export {
   type TextPart,
   type ToolResultPart,
   type Transcript,
+  TranscriptBuilder,
   type TranscriptCall,
   type TranscriptMessage,
   toolResults,

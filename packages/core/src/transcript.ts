@@ -174,89 +174,128 @@ export function toTranscript(
   step: number,
   maxSteps: number,
 ): TranscriptMessage[] {
-  const out: TranscriptMessage[] = [];
-  let parts: UserPart[] = [];
-  if (typeof rendered === 'string') {
-    if (rendered !== '') parts.push({ type: 'text', source: 'context', text: rendered });
-    parts.push({ type: 'text', source: 'step', text: stepLine(step, maxSteps) });
-    return [{ role: 'user', parts }];
+  return new TranscriptBuilder(maxSteps).build(rendered, step);
+}
+
+/**
+ * `toTranscript` for one run, incremental: when a render starts with the very entries (the same
+ * objects) the previous render held, only the new ones are converted, so a step costs what it
+ * added, not the whole window. Any other render is converted from scratch. The messages returned
+ * are never changed afterwards; later builds reuse them.
+ */
+export class TranscriptBuilder {
+  readonly #maxSteps: number;
+  /** The entries converted so far, in order. */
+  #entries: TranscriptEntry[] = [];
+  /** Closed messages: every assistant message, and every user message before one. */
+  #out: TranscriptMessage[] = [];
+  /** The parts of the user message still open, and the calls of the newest assistant message not yet answered. */
+  #parts: UserPart[] = [];
+  #open = new Map<string, TranscriptCall>();
+  #used = new Set<string>();
+
+  constructor(maxSteps: number) {
+    this.#maxSteps = maxSteps;
   }
-  // The calls of the newest assistant message still waiting for their result, by harness call id.
-  let open = new Map<string, TranscriptCall>();
-  const used = new Set<string>();
-  const closeTurn = () => {
-    for (const call of open.values()) {
-      parts.push({
-        type: 'tool_result',
-        id: call.id,
-        callId: call.callId,
-        tool: call.tool,
-        step: (out[out.length - 1] as AssistantMessage).step,
-        status: 'error',
-        isError: true,
-        args: call.args,
-        mutating: false,
-        content: fenceToolOutput(NO_RESULT),
-        output: NO_RESULT,
-      });
+
+  build(rendered: readonly TranscriptEntry[] | string, step: number): TranscriptMessage[] {
+    if (typeof rendered === 'string') {
+      const parts: UserPart[] = [];
+      if (rendered !== '') parts.push({ type: 'text', source: 'context', text: rendered });
+      parts.push({ type: 'text', source: 'step', text: stepLine(step, this.#maxSteps) });
+      this.#reset();
+      return [{ role: 'user', parts }];
     }
-    open = new Map();
-  };
-  const endUser = (nextStep: number) => {
-    closeTurn();
-    parts.push({ type: 'text', source: 'step', text: stepLine(nextStep, maxSteps) });
-    // Results first: the Messages API wants a user turn's tool results before any text.
-    const results = parts.filter((p) => p.type === 'tool_result');
-    out.push({
-      role: 'user',
-      parts: results.length === 0 ? parts : [...results, ...parts.filter((p) => p.type === 'text')],
-    });
-    parts = [];
-  };
-  for (const e of rendered) {
+    const known = this.#entries;
+    let same = known.length <= rendered.length;
+    for (let i = 0; same && i < known.length; i++) same = rendered[i] === known[i];
+    if (!same) this.#reset();
+    for (let i = this.#entries.length; i < rendered.length; i++) {
+      const e = rendered[i]!;
+      this.#entries.push(e);
+      this.#add(e);
+    }
+    // The open user message, closed for this request only: the state stays open for the next build.
+    const parts = [...this.#parts, ...this.#unanswered()];
+    parts.push({ type: 'text', source: 'step', text: stepLine(step, this.#maxSteps) });
+    return [...this.#out, { role: 'user', parts: ordered(parts) }];
+  }
+
+  #reset(): void {
+    this.#entries = [];
+    this.#out = [];
+    this.#parts = [];
+    this.#open = new Map();
+    this.#used = new Set();
+  }
+
+  /** A result for every call of the newest assistant message still waiting for one. */
+  #unanswered(): ToolResultPart[] {
+    if (this.#open.size === 0) return [];
+    const step = (this.#out[this.#out.length - 1] as AssistantMessage).step;
+    return [...this.#open.values()].map((call) => ({
+      type: 'tool_result',
+      id: call.id,
+      callId: call.callId,
+      tool: call.tool,
+      step,
+      status: 'error',
+      isError: true,
+      args: call.args,
+      mutating: false,
+      content: fenceToolOutput(NO_RESULT),
+      output: NO_RESULT,
+    }));
+  }
+
+  #add(e: TranscriptEntry): void {
     switch (e.kind) {
       case 'task':
-        parts.push({ type: 'text', source: 'task', text: `Task: ${e.content}` });
-        break;
+        this.#parts.push({ type: 'text', source: 'task', text: `Task: ${e.content}` });
+        return;
       case 'summary':
-        parts.push({
+        this.#parts.push({
           type: 'text',
           source: 'summary',
           text: e.untrusted
             ? `${e.header ?? DEFAULT_SUMMARY_HEADER}\n${fenceToolOutput(e.content)}`
             : e.content,
         });
-        break;
+        return;
       case 'note':
-        parts.push({ type: 'text', source: 'note', text: `[step ${e.step}] note: ${e.content}` });
-        break;
+        this.#parts.push({ type: 'text', source: 'note', text: `[step ${e.step}] note: ${e.content}` });
+        return;
       case 'assistant': {
-        if (!Array.isArray(e.calls) || e.calls.length === 0) break;
-        endUser(e.step);
+        if (!Array.isArray(e.calls) || e.calls.length === 0) return;
+        const parts = [...this.#parts, ...this.#unanswered()];
+        parts.push({ type: 'text', source: 'step', text: stepLine(e.step, this.#maxSteps) });
+        this.#out.push({ role: 'user', parts: ordered(parts) });
+        this.#parts = [];
+        this.#open = new Map();
         const calls: TranscriptCall[] = [];
         for (const c of e.calls) {
-          let id = isWireId(c.id) && !used.has(c.id) ? c.id : c.callId;
-          for (let n = 2; used.has(id); n++) id = `${c.callId}_${n}`;
-          used.add(id);
+          let id = isWireId(c.id) && !this.#used.has(c.id) ? c.id : c.callId;
+          for (let n = 2; this.#used.has(id); n++) id = `${c.callId}_${n}`;
+          this.#used.add(id);
           const call = id === c.id ? c : { ...c, id };
           calls.push(call);
-          open.set(c.callId, call);
+          this.#open.set(c.callId, call);
         }
-        out.push({
+        this.#out.push({
           role: 'assistant',
           step: e.step,
           ...(e.text ? { text: e.text } : {}),
           calls,
           ...(e.reasoning && e.reasoning.length > 0 ? { reasoning: e.reasoning } : {}),
         });
-        break;
+        return;
       }
       case 'tool': {
-        const call = open.get(e.callId);
+        const call = this.#open.get(e.callId);
         const content = fenceToolOutput(e.content);
         if (call) {
-          open.delete(e.callId);
-          parts.push({
+          this.#open.delete(e.callId);
+          this.#parts.push({
             type: 'tool_result',
             id: call.id,
             callId: e.callId,
@@ -271,12 +310,22 @@ export function toTranscript(
           });
         } else {
           // A result whose call the memory did not keep: shown as harness text, header and fence.
-          parts.push({ type: 'text', source: 'context', text: resultHeader(e) + content });
+          this.#parts.push({ type: 'text', source: 'context', text: resultHeader(e) + content });
         }
-        break;
+        return;
       }
     }
   }
-  endUser(step);
-  return out;
+}
+
+/** Results first: the Messages API wants a user turn's tool results before any text. */
+function ordered(parts: UserPart[]): UserPart[] {
+  let sawText = false;
+  let needed = false;
+  for (const p of parts) {
+    if (p.type === 'text') sawText = true;
+    else if (sawText) needed = true;
+  }
+  if (!needed) return parts;
+  return [...parts.filter((p) => p.type === 'tool_result'), ...parts.filter((p) => p.type === 'text')];
 }

@@ -102,6 +102,8 @@ export class SummarizingMemory implements Memory {
   #recent: Turn[] = [];
   #recentTokens = 0;
   #summary = '';
+  #taskEntry: TranscriptEntry | undefined;
+  #summaryEntry: TranscriptEntry | undefined;
   #summaryTokens = 0;
   #folded = 0;
   #compactions = 0;
@@ -136,6 +138,7 @@ export class SummarizingMemory implements Memory {
   async add(observation: Observation, ctx?: MemoryContext): Promise<void> {
     if (observation.kind === 'task') {
       this.#task = String(observation.content);
+      this.#taskEntry = { kind: 'task', content: this.#task };
       this.#taskText = `Task: ${this.#task}`;
       this.#taskTokens = this.#count(this.#taskText);
       return;
@@ -165,12 +168,10 @@ export class SummarizingMemory implements Memory {
   }
 
   render(): TranscriptEntry[] {
+    // The same entry objects from one render to the next, so the loop converts only what is new.
     const out: TranscriptEntry[] = [];
-    if (this.#task !== undefined) out.push({ kind: 'task', content: this.#task });
-    if (this.#summary) {
-      // Made of tool output: the loop shows it fenced as untrusted data, under this header.
-      out.push({ kind: 'summary', content: this.#summary, untrusted: true, header: SUMMARY_HEADER });
-    }
+    if (this.#taskEntry) out.push(this.#taskEntry);
+    if (this.#summaryEntry) out.push(this.#summaryEntry);
     for (const turn of this.#recent) for (const o of turn.shown) out.push(o);
     return out;
   }
@@ -283,6 +284,10 @@ export class SummarizingMemory implements Memory {
    */
   #setSummary(text: string): void {
     this.#summary = text;
+    // Made of tool output: the loop shows it fenced as untrusted data, under this header.
+    this.#summaryEntry = text
+      ? { kind: 'summary', content: text, untrusted: true, header: SUMMARY_HEADER }
+      : undefined;
     this.#summaryTokens = text ? this.#count(this.#summaryShown()) : 0;
   }
 
