@@ -232,8 +232,6 @@ class Run {
   #steps = 0;
   #calls = 0;
   readonly #transcript: TranscriptBuilder;
-  /** The wire ids given to calls so far: a provider's id is kept only once per run. */
-  readonly #wireIds = new Set<string>();
   #usage: Usage = { inputTokens: 0, outputTokens: 0 };
 
   constructor(config: RunConfig, task: string, options: RunOptions) {
@@ -521,8 +519,8 @@ class Run {
       }
       const calls = decision.calls.map((call) => {
         const callId = `c${++this.#calls}`;
-        const id = isWireId(call.id) && !this.#wireIds.has(call.id) ? call.id : callId;
-        this.#wireIds.add(id);
+        // Repeated ids are made unique where the transcript is built, among the turns it holds.
+        const id = isWireId(call.id) ? call.id : callId;
         return { callId, id, call };
       });
       const reasoning = decision.reasoning?.length ? decision.reasoning : undefined;
