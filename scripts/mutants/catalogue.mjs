@@ -307,8 +307,8 @@ export const MUTANTS = [
     edits: [
       {
         file: 'packages/core/src/transcript.ts',
-        find: '`${e.header ?? DEFAULT_SUMMARY_HEADER}\\n${fenceToolOutput(e.content)}`',
-        replace: '`${e.header ?? DEFAULT_SUMMARY_HEADER}\\n${e.content}`',
+        find: '${fenceToolOutput(text(e.content))}`',
+        replace: '${text(e.content)}`',
       },
     ],
   },
@@ -319,8 +319,8 @@ export const MUTANTS = [
     edits: [
       {
         file: 'packages/core/src/transcript.ts',
-        find: '        const content = fenceToolOutput(e.content);',
-        replace: '        const content = e.content;',
+        find: '        const content = fenceToolOutput(output);',
+        replace: '        const content = output;',
       },
     ],
   },

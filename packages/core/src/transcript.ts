@@ -206,6 +206,8 @@ export class TranscriptBuilder {
       this.#reset();
       return [{ role: 'user', parts }];
     }
+    // Neither a string nor an array (a broken memory): nothing to show but the step line.
+    if (!Array.isArray(rendered)) rendered = [];
     const known = this.#entries;
     let same = known.length <= rendered.length;
     for (let i = 0; same && i < known.length; i++) same = rendered[i] === known[i];
@@ -248,32 +250,46 @@ export class TranscriptBuilder {
     }));
   }
 
+  /** Converts one entry; anything malformed a custom memory hands over is skipped or shown as text, never thrown on. */
   #add(e: TranscriptEntry): void {
+    if (typeof e !== 'object' || e === null) return;
     switch (e.kind) {
       case 'task':
-        this.#parts.push({ type: 'text', source: 'task', text: `Task: ${e.content}` });
+        this.#parts.push({ type: 'text', source: 'task', text: `Task: ${text(e.content)}` });
         return;
       case 'summary':
+        if (text(e.content) === '') return;
         this.#parts.push({
           type: 'text',
           source: 'summary',
-          text: e.untrusted
-            ? `${e.header ?? DEFAULT_SUMMARY_HEADER}\n${fenceToolOutput(e.content)}`
-            : e.content,
+          // Anything not marked trusted is fenced: a memory must opt out, not in.
+          text:
+            e.untrusted === false
+              ? text(e.content)
+              : `${typeof e.header === 'string' && e.header ? e.header : DEFAULT_SUMMARY_HEADER}\n${fenceToolOutput(text(e.content))}`,
         });
         return;
       case 'note':
-        this.#parts.push({ type: 'text', source: 'note', text: `[step ${e.step}] note: ${e.content}` });
+        this.#parts.push({ type: 'text', source: 'note', text: `[step ${e.step}] note: ${text(e.content)}` });
         return;
       case 'assistant': {
-        if (!Array.isArray(e.calls) || e.calls.length === 0) return;
+        if (!Array.isArray(e.calls)) return;
+        const wellFormed = e.calls.filter(
+          (c, i, all) =>
+            typeof c === 'object' &&
+            c !== null &&
+            typeof c.tool === 'string' &&
+            typeof c.callId === 'string' &&
+            all.findIndex((o) => o?.callId === c.callId) === i,
+        );
+        if (wellFormed.length === 0) return;
         const parts = [...this.#parts, ...this.#unanswered()];
         parts.push({ type: 'text', source: 'step', text: stepLine(e.step, this.#maxSteps) });
         this.#out.push({ role: 'user', parts: ordered(parts) });
         this.#parts = [];
         this.#open = new Map();
         const calls: TranscriptCall[] = [];
-        for (const c of e.calls) {
+        for (const c of wellFormed) {
           let id = isWireId(c.id) && !this.#used.has(c.id) ? c.id : c.callId;
           for (let n = 2; this.#used.has(id); n++) id = `${c.callId}_${n}`;
           this.#used.add(id);
@@ -284,15 +300,16 @@ export class TranscriptBuilder {
         this.#out.push({
           role: 'assistant',
           step: e.step,
-          ...(e.text ? { text: e.text } : {}),
+          ...(typeof e.text === 'string' && e.text.trim() !== '' ? { text: e.text } : {}),
           calls,
-          ...(e.reasoning && e.reasoning.length > 0 ? { reasoning: e.reasoning } : {}),
+          ...(Array.isArray(e.reasoning) && e.reasoning.length > 0 ? { reasoning: e.reasoning } : {}),
         });
         return;
       }
       case 'tool': {
-        const call = this.#open.get(e.callId);
-        const content = fenceToolOutput(e.content);
+        const call = typeof e.callId === 'string' ? this.#open.get(e.callId) : undefined;
+        const output = text(e.content);
+        const content = fenceToolOutput(output);
         if (call) {
           this.#open.delete(e.callId);
           this.#parts.push({
@@ -306,7 +323,7 @@ export class TranscriptBuilder {
             args: e.args,
             mutating: e.mutating,
             content,
-            output: e.content,
+            output,
           });
         } else {
           // A result whose call the memory did not keep: shown as harness text, header and fence.
@@ -315,6 +332,17 @@ export class TranscriptBuilder {
         return;
       }
     }
+  }
+}
+
+/** A field a memory should have given as a string, as one. */
+function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === undefined || v === null) return '';
+  try {
+    return String(v);
+  } catch {
+    return '';
   }
 }
 
