@@ -248,7 +248,20 @@ export function offlineUsage(request: DecideRequest, decision: unknown): Usage {
   } catch {
     written = String(decision);
   }
-  return { inputTokens: estimateTokens(request.context), outputTokens: estimateTokens(written) };
+  return { inputTokens: Math.ceil(transcriptChars(request) / 4), outputTokens: estimateTokens(written) };
+}
+
+/** Characters of what the model reads (the task, texts, outputs and its own turns), without joining them. */
+function transcriptChars(request: DecideRequest): number {
+  let n = 0;
+  for (const m of request.transcript) {
+    if (m.role === 'assistant') {
+      n += (m.text?.length ?? 0) + 40 * m.calls.length;
+      continue;
+    }
+    for (const p of m.parts) n += p.type === 'text' ? p.text.length : p.content.length + 40;
+  }
+  return n;
 }
 
 /** Adds offline usage to a decision. */
