@@ -283,7 +283,7 @@ export const MUTANTS = [
     edits: [
       {
         file: 'packages/core/src/memory.ts',
-        find: "content.replace(/<(\\/?)(tool_output)/gi, '\\u2039$1$2')",
+        find: 'content.replace(FORGED_FENCE, (m) => `\\u2039${m.slice(1)}`)',
         replace: 'content',
       },
     ],
@@ -428,8 +428,8 @@ export const MUTANTS = [
     edits: [
       {
         file: 'packages/core/src/memory.ts',
-        find: "content.replace(/<(\\/?)(tool_output)/gi, '\\u2039$1$2')",
-        replace: "content.replace(/<(\\/?)(tool_output)/i, '\\u2039$1$2')",
+        find: 'output/gi;',
+        replace: 'output/i;',
       },
     ],
   },
@@ -440,8 +440,8 @@ export const MUTANTS = [
     edits: [
       {
         file: 'packages/core/src/memory.ts',
-        find: "content.replace(/<(\\/?)(tool_output)/gi, '\\u2039$1$2')",
-        replace: "content.replace(/<(\\/?)(tool_output)/g, '\\u2039$1$2')",
+        find: 'output/gi;',
+        replace: 'output/g;',
       },
     ],
   },

@@ -39,7 +39,7 @@ export interface RunResult {
   readonly stoppedReason: StoppedReason;
   readonly steps: number;
   readonly usage: Usage;
-  /** Set when the model failed (model_error) or the run was cancelled with a reason. */
+  /** Set when the model or the memory failed (model_error, memory_error), the trace could not be written, or the run was cancelled with a reason. */
   readonly error?: string;
   /** The run's events, in order (also written to the configured sinks). */
   readonly trace: readonly TraceEvent[];
@@ -76,6 +76,8 @@ class Cancelled extends Error {}
 class TimedOut extends Error {}
 /** A sink could not persist the record before an approval or a mutation: nothing more may change. */
 class TraceFailed extends Error {}
+/** The memory threw (in `add` or `render`): the run ends, as a value, with what it said. */
+class MemoryFailed extends Error {}
 
 /**
  * A cheap structural check of the common, well-formed decision, so the hot path does not clone it;
@@ -291,8 +293,26 @@ class Run {
   }
 
   async #observe(o: Observation): Promise<void> {
-    const r = this.#memory.add(o, this.#memoryCtx);
-    if (isThenable(r)) await r;
+    try {
+      const r = this.#memory.add(o, this.#memoryCtx);
+      if (isThenable(r)) await r;
+    } catch (e) {
+      throw this.#memoryFailed('add', e);
+    }
+  }
+
+  async #render(): Promise<Parameters<TranscriptBuilder['build']>[0]> {
+    try {
+      const r = this.#memory.render();
+      return isThenable(r) ? await r : r;
+    } catch (e) {
+      throw this.#memoryFailed('render', e);
+    }
+  }
+
+  #memoryFailed(method: string, e: unknown): Error {
+    if (e instanceof TraceFailed || e instanceof Cancelled) return e;
+    return new MemoryFailed(`the memory failed in ${method}(): ${describeError(e)}`);
   }
 
   /**
@@ -404,6 +424,9 @@ class Run {
       if (e instanceof TraceFailed) {
         stoppedReason = 'trace_failed';
         error = c.redact(e.message);
+      } else if (e instanceof MemoryFailed) {
+        stoppedReason = 'memory_error';
+        error = c.redact(e.message);
       } else if (e instanceof Cancelled || this.#signal.aborted) {
         stoppedReason = 'cancelled';
         error = this.#signal.reason === undefined ? undefined : c.redact(describeError(this.#signal.reason));
@@ -469,8 +492,7 @@ class Run {
       if (this.#signal.aborted) throw new Cancelled();
       if (this.#steps >= c.maxSteps) return { reason: 'budget_exhausted' };
       const step = ++this.#steps;
-      const rendered = this.#memory.render();
-      const transcript = this.#transcript.build(isThenable(rendered) ? await rendered : rendered, step);
+      const transcript = this.#transcript.build(await this.#render(), step);
       const request = decideRequest({
         task: this.#task,
         transcript,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
+  createHarness,
+  defineTool,
+  type Memory,
   type Observation,
   type TranscriptEntry,
   toTranscript,
@@ -7,6 +11,7 @@ import {
   WindowMemory,
   windowMemory,
 } from './index.js';
+import { callTool, finalAnswer, ScriptedModel } from './testing/index.js';
 
 const ctx = { emit: () => {}, signal: new AbortController().signal };
 const turn = (i: number): Observation => ({
@@ -62,6 +67,15 @@ describe('window memory', () => {
     }
     // keep 10, down to 5 on overflow: a drop every 6 steps after the first 10.
     expect(rewrites).toBe(5);
+    // Each drop is in the trace.
+    const events: unknown[] = [];
+    const n = new WindowMemory({ keep: 10 });
+    for (let i = 1; i <= 40; i++) {
+      n.add(turn(i), { ...ctx, emit: (e) => events.push(e) });
+      n.add(obs(i), { ...ctx, emit: (e) => events.push(e) });
+    }
+    expect(events).toHaveLength(5);
+    expect(events[0]).toMatchObject({ kind: 'memory_compacted', step: 11, folded: 6 });
   });
 
   it('says nothing about dropping when nothing was dropped', () => {
@@ -97,5 +111,45 @@ describe('tool output is fenced as data', () => {
     expect(t.match(/<tool_output /g)).toHaveLength(1);
     expect(t.trimEnd().endsWith('</tool_output>')).toBe(true);
     expect(t).toContain('\u2039/tool_output>');
+  });
+});
+
+describe('a memory that fails', () => {
+  const tool = defineTool({
+    name: 'list_pods',
+    description: 'List pods',
+    input: z.object({ namespace: z.string() }),
+    mutating: false,
+    execute: () => 'web-1 Running',
+  });
+  const run = (memory: () => Memory) =>
+    createHarness({
+      model: new ScriptedModel([callTool('list_pods', { namespace: 'shop' }), finalAnswer('fine')]),
+      tools: [tool],
+      guardrails: { maxSteps: 4, allow: ['list_pods'] },
+      memory,
+    }).run('is shop fine?');
+
+  it('ends the run as memory_error, a value with a stop event, when render or add throws', async () => {
+    for (const broken of [
+      (): Memory => ({
+        add: () => {},
+        render: () => {
+          throw new Error('render broke');
+        },
+      }),
+      (): Memory => ({ add: () => {}, render: () => Promise.reject(new Error('render broke')) }),
+      (): Memory => ({
+        add: (o) => {
+          if (o.kind === 'tool') throw new Error('add broke');
+        },
+        render: () => [],
+      }),
+    ]) {
+      const result = await run(broken);
+      expect(result.stoppedReason).toBe('memory_error');
+      expect(result.error).toMatch(/^the memory failed in (render|add)\(\): .* broke/);
+      expect(result.trace[result.trace.length - 1]).toMatchObject({ kind: 'stop', reason: 'memory_error' });
+    }
   });
 });

@@ -19,6 +19,7 @@ const stoppedReasonSchema = z.enum([
   'cancelled',
   'model_error',
   'trace_failed',
+  'memory_error',
 ]);
 const refusalReasonSchema = z.enum([
   'unknown_tool',

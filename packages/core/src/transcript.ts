@@ -59,11 +59,12 @@ export interface UserMessage {
 export interface TranscriptCall {
   /**
    * The call's id on the wire: the id the provider gave it when that was usable (non-empty,
-   * `[A-Za-z0-9_-]`, at most 64 characters, unique in the run), else the harness's call id.
+   * `[A-Za-z0-9_-]`, at most 40 characters, unique in the transcript), else the harness's call id.
    */
   readonly id: string;
   /** The harness's call id (`c1`, `c2`, …). */
   readonly callId: string;
+  /** The tool name; in a transcript, `invalid_tool_name` when the model's name is one no API accepts back. */
   readonly tool: string;
   /** The arguments as the model sent them, redacted; a string when they did not parse. */
   readonly args: unknown;
@@ -157,9 +158,15 @@ export const DEFAULT_SUMMARY_HEADER = 'Summary of earlier observations (extracte
 /** The output a call gets when the memory kept the call but not its result. */
 const NO_RESULT = 'no result was kept for this call (the memory dropped it)';
 
-const WIRE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+// OpenAI caps tool call ids at 40 characters; Anthropic wants `^[a-zA-Z0-9_-]+$`. Both hold here.
+const WIRE_ID = /^[A-Za-z0-9_-]{1,40}$/;
+// Both APIs check the tool names of earlier turns against this pattern and reject the request.
+const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Whether a provider's call id can go back on the wire as is: non-empty, `[A-Za-z0-9_-]`, at most 64. */
+/** The name a call whose tool name no API accepts (`multi_tool_use.parallel`, spaces, empty) is sent under. */
+export const INVALID_TOOL_NAME = 'invalid_tool_name';
+
+/** Whether a provider's call id can go back on the wire as is: non-empty, `[A-Za-z0-9_-]`, at most 40. */
 export function isWireId(id: unknown): id is string {
   return typeof id === 'string' && WIRE_ID.test(id);
 }
@@ -258,7 +265,8 @@ export class TranscriptBuilder {
         this.#parts.push({ type: 'text', source: 'task', text: `Task: ${text(e.content)}` });
         return;
       case 'summary':
-        if (text(e.content) === '') return;
+        // The Messages API rejects a text block of only whitespace.
+        if (text(e.content).trim() === '') return;
         this.#parts.push({
           type: 'text',
           source: 'summary',
@@ -293,7 +301,9 @@ export class TranscriptBuilder {
           let id = isWireId(c.id) && !this.#used.has(c.id) ? c.id : c.callId;
           for (let n = 2; this.#used.has(id); n++) id = `${c.callId}_${n}`;
           this.#used.add(id);
-          const call = id === c.id ? c : { ...c, id };
+          // A name no API accepts back would fail every later request; the result still names it.
+          const tool = TOOL_NAME.test(c.tool) ? c.tool : INVALID_TOOL_NAME;
+          const call = id === c.id && tool === c.tool ? c : { ...c, id, tool };
           calls.push(call);
           this.#open.set(c.callId, call);
         }

@@ -7,6 +7,7 @@ export {
   type HttpFailureCode,
   httpFailureCode,
   isBodyReadFailure,
+  onAbort,
   type RetryHooks,
   type RetryOptions,
   type RetryPolicy,

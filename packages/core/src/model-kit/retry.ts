@@ -24,22 +24,65 @@ export interface RetryPolicy {
   readonly random: () => number;
 }
 
-/** Sleeps, or rejects with the signal's reason as soon as it aborts. */
+/** The callbacks waiting on one signal, and the one abort listener that calls them. */
+interface Waiters {
+  readonly callbacks: Set<() => void>;
+  readonly listener: () => void;
+}
+
+const waiting = new WeakMap<AbortSignal, Waiters>();
+
+/**
+ * Calls `fn` once when `signal` aborts; returns a function that stops waiting. However many sleeps
+ * and requests wait on one signal at once (concurrent runs sharing a Ctrl-C signal, the retries of
+ * many requests), the signal carries one abort listener for all of them, removed when the last one
+ * stops waiting, so Node never warns of a listener leak (MaxListenersExceededWarning past 10).
+ * On a signal already aborted, `fn` runs at once.
+ */
+export function onAbort(signal: AbortSignal, fn: () => void): () => void {
+  if (signal.aborted) {
+    fn();
+    return () => {};
+  }
+  let w = waiting.get(signal);
+  if (!w) {
+    const callbacks = new Set<() => void>();
+    const listener = () => {
+      waiting.delete(signal);
+      for (const cb of [...callbacks]) cb();
+      callbacks.clear();
+    };
+    w = { callbacks, listener };
+    waiting.set(signal, w);
+    signal.addEventListener('abort', listener, { once: true });
+  }
+  const { callbacks } = w;
+  const entry = () => fn();
+  callbacks.add(entry);
+  return () => {
+    if (!callbacks.delete(entry) || callbacks.size > 0) return;
+    const current = waiting.get(signal);
+    if (current?.callbacks !== callbacks) return;
+    waiting.delete(signal);
+    signal.removeEventListener('abort', current.listener);
+  };
+}
+
+/** Sleeps, or rejects with the signal's reason as soon as it aborts; leaves no listener behind. */
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(signal.reason);
       return;
     }
-    const onAbort = () => {
+    const stop = onAbort(signal, () => {
       clearTimeout(timer);
       reject(signal.reason);
-    };
+    });
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      stop();
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -213,7 +256,7 @@ export function requestSignal(parent: AbortSignal): { signal: AbortSignal; done:
     controller.abort(parent.reason);
     return { signal: controller.signal, done: () => {} };
   }
-  const onAbort = () => controller.abort(parent.reason);
-  parent.addEventListener('abort', onAbort, { once: true });
-  return { signal: controller.signal, done: () => parent.removeEventListener('abort', onAbort) };
+  // Concurrent requests on one parent share its one listener (see onAbort).
+  const done = onAbort(parent, () => controller.abort(parent.reason));
+  return { signal: controller.signal, done };
 }
