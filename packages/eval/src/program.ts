@@ -26,6 +26,8 @@ import { evalVerifiers, runEval } from './runner.js';
 import { loadScenarios } from './scenario-loader.js';
 import { scenarioJsonSchema } from './scenario-schema.js';
 import { findScenariosDir, selectScenarios } from './selection.js';
+import { addViewCommand } from './view/command.js';
+import { renderViewHtml } from './view/html.js';
 
 const EXIT_OK = 0;
 const EXIT_GATE = 1;
@@ -96,6 +98,10 @@ function reportFiles(
     [join(outDir, 'eval-report.json'), `${JSON.stringify(report, null, 2)}\n`],
     [join(outDir, 'eval-junit.xml'), junitXml(report)],
     [join(outDir, 'eval-summary.md'), markdownSummary(report, summary, comparison)],
+    [
+      join(outDir, 'eval-report.html'),
+      renderViewHtml([{ report, source: join(outDir, 'eval-report.json') }]),
+    ],
   ];
 }
 
@@ -370,7 +376,11 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .option('--shard <i/n>', 'run only shard i of n (join shards with `sre-eval merge`)', shardArg)
     .option('--trace-dir <dir>', "keep every run's JSONL trace in this directory")
-    .option('--out <dir>', 'where to write eval-report.json, eval-junit.xml and eval-summary.md', 'reports')
+    .option(
+      '--out <dir>',
+      'where to write eval-report.json, eval-junit.xml, eval-summary.md and eval-report.html',
+      'reports',
+    )
     .option('--no-out', 'write no report files')
     .option('--baseline <report.json>', 'compare with an earlier report; regressions exit 1')
     .option(
@@ -488,6 +498,8 @@ function buildProgram(setExit: (code: number) => void): Command {
       }
       setExit(EXIT_OK);
     });
+
+  addViewCommand(program, setExit);
 
   program
     .command('schema')
