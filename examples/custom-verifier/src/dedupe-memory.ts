@@ -17,6 +17,9 @@ export class DedupeMemory implements Memory {
   readonly #turns: Observation[][] = [];
   #results = 0;
   #dropped = 0;
+  /** Rendered entries never change once rendered: the note is replaced, not edited, at each drop. */
+  #note: TranscriptEntry | undefined;
+  /** Outputs still in the context, by content, with the step that showed them. */
   readonly #seen = new Map<string, number>();
 
   constructor(options: { keep?: number } = {}) {
@@ -71,10 +74,18 @@ export class DedupeMemory implements Memory {
         if (o.kind === 'assistant') continue;
         gone++;
         chars += o.content.length;
+        // An output that left the context can no longer be referred to.
+        if (o.kind === 'tool' && this.#seen.get(o.content) === o.step) this.#seen.delete(o.content);
       }
       this.#results = this.#turns.flat().filter((o) => o.kind !== 'assistant').length;
     }
+    if (gone === 0) return;
     this.#dropped += gone;
+    this.#note = {
+      kind: 'summary',
+      untrusted: false,
+      content: `(${this.#dropped} earlier observations dropped)`,
+    };
     ctx.emit({
       kind: 'memory_compacted',
       step,
@@ -88,15 +99,9 @@ export class DedupeMemory implements Memory {
   render(): TranscriptEntry[] {
     const out: TranscriptEntry[] = [];
     if (this.#task) out.push(this.#task);
-    if (this.#dropped > 0) {
-      // Harness text, not tool output: `untrusted: false`. A summary made of tool output says `true`
-      // and the loop shows it fenced as untrusted data.
-      out.push({
-        kind: 'summary',
-        untrusted: false,
-        content: `(${this.#dropped} earlier observations dropped)`,
-      });
-    }
+    // Harness text, not tool output: `untrusted: false`. A summary made of tool output says `true`
+    // (or leaves it out) and the loop shows it fenced as untrusted data.
+    if (this.#note) out.push(this.#note);
     for (const turn of this.#turns) out.push(...turn);
     return out;
   }
