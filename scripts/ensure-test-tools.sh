@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes sure the system programs that tests drive are present (kubectl, tmux), installing them
+# Makes sure the system programs that tests drive are present (kubectl, tmux, chromium), installing them
 # from Debian's packages when missing. Tests that need a tool still check for it and say so.
 set -uo pipefail
 need_apt=()
@@ -16,6 +16,17 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   $SUDO apt-get update -qq >/dev/null 2>&1 || true
   $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null 2>&1 || echo "warning: could not install ${need_apt[*]}; tests that need them will say so"
 fi
+# Headless Chromium renders the eval's HTML report (sre-eval view) in its browser test. Installed on
+# its own, so a failure here leaves kubectl and tmux alone; the browser test skips without it.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing: chromium"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq >/dev/null 2>&1 || true
+  $SUDO apt-get install -y -qq chromium >/dev/null 2>&1 || echo "warning: could not install chromium; the HTML report's browser test will skip"
+fi
 command -v kubectl >/dev/null 2>&1 && echo "kubectl: $(kubectl version --client 2>/dev/null | head -1)"
 command -v tmux >/dev/null 2>&1 && echo "tmux: $(tmux -V)"
+command -v chromium >/dev/null 2>&1 && echo "chromium: $(chromium --version 2>/dev/null | head -1)"
 exit 0

@@ -208,7 +208,7 @@ export const CLIENT_SCRIPT = String.raw`
     var models = [];
     data.reports.forEach(function (r) { r.byModel.forEach(function (m) { if (models.indexOf(m.model) < 0) models.push(m.model); }); });
     models.sort();
-    var W = 720, H = 260, L = 48, R = 16, T = 16, B = 56;
+    var W = 760, H = 260, L = 56, R = 56, T = 16, B = 56;
     var n = data.reports.length;
     var x = function (i) { return L + (n === 1 ? 0 : i * (W - L - R) / (n - 1)); };
     var y = function (v) { return T + (1 - v) * (H - T - B); };
