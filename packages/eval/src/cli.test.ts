@@ -119,6 +119,44 @@ describe('sre-eval CLI', () => {
     expect(gated.stdout).toMatch(/better oom-crashloop \/ baseline pass@1/);
   }, 240_000);
 
+  it('an unreachable model endpoint is an infrastructure error: ERROR, its cause once, exit 3', () => {
+    const out = mkdtempSync(join(tmpdir(), 'eval-cli-'));
+    // Nothing listens on port 9: the adapter retries, then gives up with a connection error.
+    const r = run([
+      '--scenario',
+      'oom-crashloop,healthy-namespace',
+      '--model',
+      'openai-compatible:foo@http://127.0.0.1:9',
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/\[1\/2\] ERR {2}/);
+    expect(r.stdout).toMatch(/oom-crashloop\s+openai-compatible:foo\s+ERROR/);
+    expect(r.stdout).not.toMatch(/\bFAIL\b/);
+    expect(r.stdout).toMatch(/0 passed, 0 failed, 2 error\(s\)/);
+    const causes = r.stdout.split('\n').filter((l) => l.startsWith('  ERROR '));
+    expect(causes).toEqual([
+      expect.stringMatching(
+        /^ {2}ERROR connection \(endpoint unreachable\) in 2 run\(s\) of openai-compatible:foo: .*connection failed/,
+      ),
+    ]);
+    expect(r.stdout).toMatch(/gate: ERROR/);
+    expect(r.stderr).toMatch(/sre-eval: 2 run\(s\) ended in an infrastructure error \(connection\)/);
+    expect(r.stderr).not.toMatch(/MaxListenersExceededWarning/);
+    expect(readFileSync(join(out, 'eval-junit.xml'), 'utf8')).toMatch(
+      /errors="2"[\s\S]*<error type="connection"/,
+    );
+    const report = JSON.parse(readFileSync(join(out, 'eval-report.json'), 'utf8'));
+    expect(report.totals).toEqual({ runs: 2, passed: 0, failed: 0, errors: 2 });
+    expect(report.runs.map((x: { outcome: string; errorCode: string }) => [x.outcome, x.errorCode])).toEqual([
+      ['error', 'connection'],
+      ['error', 'connection'],
+    ]);
+    expect(readFileSync(join(out, 'eval-summary.md'), 'utf8')).toMatch(/gate ERROR \(infrastructure\)/);
+    expect(run(['run', '--help']).stdout).toMatch(/ 3 {2}nothing failed, but an infrastructure error/);
+  }, 120_000);
+
   it('keeps traces with --trace-dir and replays a recorded run through the harness', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eval-cli-'));
     const rec = run(['--scenario', 'scaled-to-zero', '--model', 'baseline', '--no-out', '--trace-dir', dir]);

@@ -1,4 +1,4 @@
-import { type Report, type Summary, summarize } from './report.js';
+import { type Report, runOutcome, type Summary, summarize } from './report.js';
 
 /** How much worse a metric may get before it counts as a regression. */
 export interface Tolerance {
@@ -41,13 +41,17 @@ function rates(report: Report) {
   const out = new Map<string, Record<string, number | null>>();
   const summary: Summary = summarize(report.runs, report.config.minPassRate, report.scenarios);
   for (const s of summary.byScenario) {
-    const runs = report.runs.filter((r) => r.scenario === s.scenario && r.model === s.model);
+    // Runs an infrastructure error ended were not judged: they neither regress nor improve a metric.
+    const runs = report.runs.filter(
+      (r) => r.scenario === s.scenario && r.model === s.model && runOutcome(r) !== 'error',
+    );
     const rate = (f: (r: (typeof runs)[number]) => boolean | null) => {
       const vals = runs.map(f).filter((v): v is boolean => v !== null);
       return vals.length === 0 ? null : vals.filter(Boolean).length / vals.length;
     };
+    const judged = runs.length > 0;
     out.set(`${s.scenario}\u0000${s.model}`, {
-      'pass@1': s.passAt1,
+      'pass@1': judged ? s.passAt1 : null,
       safety: rate((r) => r.scores.safety),
       diagnosis: rate((r) => r.scores.diagnosis),
       evidence: rate((r) => r.scores.evidence),
@@ -55,8 +59,8 @@ function rates(report: Report) {
       // Every verifier the harness ran passed an agent's answer (a config's extra verifiers count
       // too). Personas are there to be flagged, so for them this is not a score.
       verified: rate((r) => (r.role === 'agent' ? r.verifications.every((v) => v.passed) : null)),
-      avgSteps: s.avgSteps,
-      avgTokens: s.avgTokens,
+      avgSteps: judged ? s.avgSteps : null,
+      avgTokens: judged ? s.avgTokens : null,
     });
   }
   return out;

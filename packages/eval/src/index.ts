@@ -17,6 +17,7 @@ export {
   loadHarness,
   validateHarnessConfig,
 } from './harness-config.js';
+export { INFRASTRUCTURE_CODES, type InfrastructureCause, infrastructureCause } from './infra-error.js';
 export { createJudge, judgePrompt, modelJudge, parseVerdict } from './judge.js';
 export { memoryFromSpec } from './memory-option.js';
 export { DEFAULT_MODELS, type ExternalModelFactory, resolveModels } from './models.js';
@@ -32,17 +33,22 @@ export {
 } from './personas.js';
 export { main as runCli } from './program.js';
 export {
+  type ErrorCause,
   type ModelSummary,
   mergeReports,
   parseReport,
   REPORT_VERSION,
   type Report,
   type RunConfig,
+  type RunOutcome,
   type RunRecord,
   reportSchema,
+  reportTotals,
+  runOutcome,
   type ScenarioModelSummary,
   type Summary,
   summarize,
+  type Verdict,
   versions,
 } from './report.js';
 export { consoleSummary, consoleTable, junitXml, markdownSummary } from './reporters.js';

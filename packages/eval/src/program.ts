@@ -16,6 +16,8 @@ import {
   REPORT_VERSION,
   type Report,
   type RunConfig,
+  reportTotals,
+  runOutcome,
   type Summary,
   sortRuns,
   summarize,
@@ -32,6 +34,7 @@ import { renderViewHtml } from './view/html.js';
 const EXIT_OK = 0;
 const EXIT_GATE = 1;
 const EXIT_USAGE = 2;
+const EXIT_ERROR = 3;
 const EXIT_INTERRUPTED = 130;
 
 const EXIT_HELP = `
@@ -40,8 +43,13 @@ Exit codes:
      approved restart, no mutation outside the scenario's namespace), every agent model (the baseline or
      --model) passed at least --min-pass-rate of its runs on diagnosis, evidence and end state, and,
      with --baseline, no metric regressed beyond the tolerance
-  1  a safety gate failed, an agent fell below --min-pass-rate, or a regression against --baseline
+  1  a safety gate failed, an agent fell below --min-pass-rate on its judged runs, or a regression
+     against --baseline: the agent's or the harness's fault
   2  bad flags, unreadable or invalid scenario files or reports
+  3  nothing failed, but an infrastructure error ended at least one run before it could be judged
+     (model endpoint unreachable, API key rejected, rate limit or quota exhausted, server errors after
+     retries); each cause is printed, such runs are ERROR (not FAIL) and <error> in JUnit; a real
+     failure elsewhere still exits 1
   130  interrupted (Ctrl-C): runs in flight end as cancelled and no report is written`;
 
 /** The scenarios directory: --scenarios, else the nearest `scenarios/` from the working directory up. */
@@ -87,6 +95,11 @@ function readLabelled(arg: string): Report {
   };
 }
 
+/** The JSON report with its totals (runs by outcome, errors apart from failures) as of now. */
+function reportJson(report: Report): string {
+  return `${JSON.stringify({ ...report, totals: reportTotals(report.runs) }, null, 2)}\n`;
+}
+
 /** The report files' names and contents. */
 function reportFiles(
   report: Report,
@@ -95,7 +108,7 @@ function reportFiles(
   comparison?: string,
 ): [string, string][] {
   return [
-    [join(outDir, 'eval-report.json'), `${JSON.stringify(report, null, 2)}\n`],
+    [join(outDir, 'eval-report.json'), reportJson(report)],
     [join(outDir, 'eval-junit.xml'), junitXml(report)],
     [join(outDir, 'eval-summary.md'), markdownSummary(report, summary, comparison)],
     [
@@ -154,7 +167,7 @@ function finish(
   }
   const render = (): [string, string][] => {
     const out: [string, string][] = [];
-    if (opts.json) out.push(['stdout', `${JSON.stringify(report, null, 2)}\n`]);
+    if (opts.json) out.push(['stdout', reportJson(report)]);
     else {
       let text = opts.quiet ? '' : `${consoleTable(report, summary)}\n\n`;
       text += `${consoleSummary(report, summary, wallMs)}\n`;
@@ -170,6 +183,7 @@ function finish(
     const channels = checked.leaked.map((c) => (c === 'console' || c === 'stdout' ? c : `report ${c}`));
     summary = {
       ...summary,
+      verdict: 'failed',
       gate: {
         ok: false,
         reasons: [
@@ -189,10 +203,16 @@ function finish(
     if (channel === 'console' || channel === 'stdout') process.stdout.write(text);
   if (!opts.json && files.length > 0)
     process.stdout.write(`\nreports: ${files.map(([p]) => p).join(', ')}\n`);
-  if (!summary.gate.ok) return EXIT_GATE;
+  if (summary.verdict === 'failed') return EXIT_GATE;
   if (regressions > 0) {
     process.stderr.write(`sre-eval: ${regressions} regression(s) against ${opts.baseline}\n`);
     return EXIT_GATE;
+  }
+  if (summary.verdict === 'error') {
+    process.stderr.write(
+      `sre-eval: ${summary.errors} run(s) ended in an infrastructure error (${[...new Set(summary.errorCauses.map((c) => c.code))].join(', ')}); see the causes above\n`,
+    );
+    return EXIT_ERROR;
   }
   return EXIT_OK;
 }
@@ -263,7 +283,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     ...(memory ? { memory } : {}),
     verifiers: evalVerifiers,
     onProgress: ({ done, total, run }) => {
-      const status = run.passed ? 'ok  ' : 'FAIL';
+      const status = { pass: 'ok  ', fail: 'FAIL', error: 'ERR ' }[runOutcome(run)];
       if (tty) {
         const now = performance.now();
         if (now - last > 50 || done === total) {

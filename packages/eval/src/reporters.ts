@@ -1,4 +1,5 @@
-import { pct, type Report, type RunRecord, type Summary, summarize } from './report.js';
+import { infrastructureHint } from './infra-error.js';
+import { pct, type Report, type RunRecord, runOutcome, type Summary, summarize } from './report.js';
 
 const mark = (b: boolean | null) => (b === null ? '-' : b ? 'ok' : 'FAIL');
 
@@ -17,14 +18,24 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** The console table: one row per scenario and model, with its scores. */
+/** The result of a scenario and model over its trials: pass, FAIL, ERROR (infrastructure), or counts. */
+function resultCell(s: Summary['byScenario'][number]): string {
+  if (s.errors === s.trials) return 'ERROR';
+  const judged = s.trials - s.errors;
+  const base = s.passes === judged ? 'pass' : s.passes === 0 ? 'FAIL' : `${s.passes}/${judged}`;
+  return s.errors > 0 ? `${base} +${s.errors} ERROR` : base;
+}
+
+/** The console table: one row per scenario and model, with its scores (ERROR: infrastructure ended the run, not judged). */
 export function consoleTable(
   report: Report,
   summary: Summary = summarize(report.runs, report.config.minPassRate, report.scenarios),
 ): string {
   const rows = summary.byScenario.map((s) => {
-    const runs = report.runs.filter((r) => r.scenario === s.scenario && r.model === s.model);
-    const any = (f: (r: RunRecord) => boolean | null) => {
+    const all = report.runs.filter((r) => r.scenario === s.scenario && r.model === s.model);
+    // Scores of runs the infrastructure ended say nothing of the agent: only judged runs count.
+    const judged = all.filter((r) => runOutcome(r) !== 'error');
+    const any = (f: (r: RunRecord) => boolean | null, runs = judged) => {
       const vals = runs.map(f);
       if (vals.every((v) => v === null)) return null;
       return vals.every((v) => v !== false);
@@ -32,8 +43,8 @@ export function consoleTable(
     return [
       s.scenario,
       s.model,
-      s.passes === s.trials ? 'pass' : s.passes === 0 ? 'FAIL' : `${s.passes}/${s.trials}`,
-      mark(any((r) => r.scores.safety)),
+      resultCell(s),
+      mark(any((r) => r.scores.safety, all)),
       s.role === 'persona' ? '·' : mark(any((r) => r.scores.diagnosis)),
       s.role === 'persona' ? '·' : mark(any((r) => r.scores.evidence)),
       s.role === 'persona' ? '·' : mark(any((r) => r.scores.resolution)),
@@ -64,8 +75,9 @@ export function modelRows(summary: Summary): string[][] {
   return summary.byModel.map((m) => [
     m.model,
     m.role,
-    `${m.passed}/${m.runs}`,
-    pct(m.passRate),
+    `${m.passed}/${m.runs - m.errors}`,
+    m.runs === m.errors ? '-' : pct(m.passRate),
+    String(m.errors),
     String(m.safetyFailures),
     m.diagnosisRate === null ? '-' : pct(m.diagnosisRate),
     m.resolutionRate === null ? '-' : pct(m.resolutionRate),
@@ -84,6 +96,7 @@ const MODEL_HEADER = [
   'role',
   'passed',
   'rate',
+  'errors',
   'unsafe',
   'diagnosed',
   'resolved',
@@ -123,23 +136,57 @@ export function railsLine(summary: Summary): string {
   return `rails: ${parts.join(', ')}`;
 }
 
+/** How many distinct error causes the console and Markdown list before "and K more". */
+const MAX_CAUSES = 10;
+
+/**
+ * One line per distinct cause of the infrastructure errors: the code and what it means, how many runs
+ * of which model it ended, the error itself. Empty when no run errored.
+ */
+export function errorLines(summary: Summary): string[] {
+  if (summary.errors === 0) return [];
+  const out = [
+    `errors: ${summary.errors} run(s) ended in an infrastructure error, not the agent's fault (not judged; exit 3):`,
+  ];
+  for (const c of summary.errorCauses.slice(0, MAX_CAUSES))
+    out.push(
+      `  ERROR ${c.code} (${infrastructureHint(c.code)}) in ${c.runs} run(s) of ${c.model}: ${c.cause}`,
+    );
+  if (summary.errorCauses.length > MAX_CAUSES)
+    out.push(`  … and ${summary.errorCauses.length - MAX_CAUSES} more cause(s) in the JSON report`);
+  return out;
+}
+
+/** The runs line: passed, failed and errored counted apart. */
+function countsLine(report: Report, summary: Summary): string {
+  const errors = summary.errors > 0 ? `, ${summary.errors} error(s)` : '';
+  return `${summary.runs} runs over ${report.scenarios.length} scenarios: ${summary.passed} passed, ${summary.failed} failed${errors}, ${summary.safetyFailures} safety failure(s)`;
+}
+
+/** The verdict line and its reasons. */
+function gateLines(summary: Summary): string {
+  if (summary.verdict === 'ok') return 'gate: OK (every rail held; agents met their expectations)';
+  const head =
+    summary.verdict === 'error'
+      ? 'gate: ERROR (no judged run failed, but infrastructure errors left runs unjudged)'
+      : 'gate: FAILED';
+  return `${head}\n  - ${summary.gate.reasons.join('\n  - ')}`;
+}
+
 /** The summary block printed after the table. */
 export function consoleSummary(report: Report, summary: Summary, wallMs?: number): string {
   const lines = [
     table(MODEL_HEADER, modelRows(summary)),
-    'refused: mutations the approval gate or allowlist stopped; flagged: answers a verifier failed; loops: runs the budget ended; bad calls: unknown tools, invalid arguments or decisions',
+    'errors: runs an infrastructure failure ended (not judged); refused: mutations the approval gate or allowlist stopped; flagged: answers a verifier failed; loops: runs the budget ended; bad calls: unknown tools, invalid arguments or decisions',
     '',
   ];
   for (const line of injectionLines(summary)) lines.push(line);
   lines.push(railsLine(summary));
   lines.push(
-    `${summary.runs} runs over ${report.scenarios.length} scenarios: ${summary.passed} passed, ${summary.safetyFailures} safety failure(s)${wallMs === undefined ? '' : ` in ${(wallMs / 1000).toFixed(2)} s`}`,
+    `${countsLine(report, summary)}${wallMs === undefined ? '' : ` in ${(wallMs / 1000).toFixed(2)} s`}`,
   );
-  lines.push(
-    summary.gate.ok
-      ? 'gate: OK (every rail held; agents met their expectations)'
-      : `gate: FAILED\n  - ${summary.gate.reasons.join('\n  - ')}`,
-  );
+  lines.push(...errorLines(summary));
+  lines.push(gateLines(summary));
   return lines.join('\n');
 }
 
@@ -156,35 +203,45 @@ function xml(s: string): string {
   );
 }
 
-/** JUnit XML: a test suite per model, a test case per scenario and trial; a failure lists what did not hold. */
+/**
+ * JUnit XML: a test suite per model, a test case per scenario and trial; a failure lists what did not
+ * hold; a run the infrastructure ended is an `<error>` with its code and cause.
+ */
 export function junitXml(report: Report): string {
   const byModel = new Map<string, RunRecord[]>();
   for (const r of report.runs) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
   const suites: string[] = [];
   let tests = 0;
   let failures = 0;
+  let errors = 0;
   let time = 0;
   for (const [model, runs] of byModel) {
     const cases = runs.map((r) => {
       const name = report.config.trials > 1 ? `${r.scenario} #${r.trial}` : r.scenario;
       const failed = [...r.gates, ...(r.role === 'agent' ? r.checks : [])].filter((c) => !c.passed);
-      const body = r.passed
-        ? ''
-        : `<failure message="${xml(failed.map((c) => c.name).join(', ') || `stopped: ${r.stoppedReason}`)}">${xml(
-            failed.map((c) => `${c.name}: ${c.detail}`).join('\n') || `run stopped: ${r.stoppedReason}`,
-          )}</failure>`;
+      const outcome = runOutcome(r);
+      const body =
+        outcome === 'pass'
+          ? ''
+          : outcome === 'error'
+            ? `<error type="${xml(r.errorCode ?? 'error')}" message="${xml(`${r.errorCode ?? 'error'}: ${infrastructureHint(r.errorCode ?? '')}`)}">${xml(r.error ?? `run stopped: ${r.stoppedReason}`)}</error>`
+            : `<failure message="${xml(failed.map((c) => c.name).join(', ') || `stopped: ${r.stoppedReason}`)}">${xml(
+                failed.map((c) => `${c.name}: ${c.detail}`).join('\n') || `run stopped: ${r.stoppedReason}`,
+              )}</failure>`;
       return `    <testcase classname="${xml(`${model}`)}" name="${xml(name)}" time="${(r.wallMs / 1000).toFixed(3)}">${body}</testcase>`;
     });
-    const f = runs.filter((r) => !r.passed).length;
+    const e = runs.filter((r) => runOutcome(r) === 'error').length;
+    const f = runs.filter((r) => runOutcome(r) === 'fail').length;
     const t = runs.reduce((s, r) => s + r.wallMs, 0) / 1000;
     tests += runs.length;
     failures += f;
+    errors += e;
     time += t;
     suites.push(
-      `  <testsuite name="${xml(model)}" tests="${runs.length}" failures="${f}" errors="0" skipped="0" time="${t.toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`,
+      `  <testsuite name="${xml(model)}" tests="${runs.length}" failures="${f}" errors="${e}" skipped="0" time="${t.toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`,
     );
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sre-harness eval" tests="${tests}" failures="${failures}" errors="0" time="${time.toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sre-harness eval" tests="${tests}" failures="${failures}" errors="${errors}" time="${time.toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 function mdEscape(s: string): string {
@@ -206,14 +263,28 @@ export function markdownSummary(
   comparison?: string,
 ): string {
   const out: string[] = [];
-  out.push(`## sre-harness eval: ${summary.gate.ok ? 'gate OK' : 'gate FAILED'}`);
+  const verdict = { ok: 'gate OK', failed: 'gate FAILED', error: 'gate ERROR (infrastructure)' }[
+    summary.verdict
+  ];
+  out.push(`## sre-harness eval: ${verdict}`);
   out.push('');
   out.push(
-    `${summary.runs} runs, ${report.scenarios.length} scenarios, models: ${report.config.models.join(', ')}; harness ${report.harnessVersion}, eval ${report.evalVersion}, trials ${report.config.trials}, seed ${report.config.seed}.`,
+    `${summary.runs} runs (${summary.passed} passed, ${summary.failed} failed, ${summary.errors} errors), ${report.scenarios.length} scenarios, models: ${report.config.models.join(', ')}; harness ${report.harnessVersion}, eval ${report.evalVersion}, trials ${report.config.trials}, seed ${report.config.seed}.`,
   );
   if (!summary.gate.ok) {
     out.push('');
     for (const r of summary.gate.reasons) out.push(`- ${r}`);
+  }
+  if (summary.errors > 0) {
+    out.push('');
+    out.push(`### Infrastructure errors (${summary.errors}, not judged)`);
+    out.push('');
+    for (const c of summary.errorCauses.slice(0, MAX_CAUSES))
+      out.push(
+        `- **${c.code}** (${infrastructureHint(c.code)}) in ${c.runs} run(s) of \`${c.model}\`: ${mdEscape(c.cause)}`,
+      );
+    if (summary.errorCauses.length > MAX_CAUSES)
+      out.push(`- … and ${summary.errorCauses.length - MAX_CAUSES} more cause(s)`);
   }
   out.push('');
   out.push(mdTable(MODEL_HEADER, modelRows(summary)));
@@ -228,13 +299,14 @@ export function markdownSummary(
     out.push('');
     out.push(
       mdTable(
-        ['scenario', 'model', 'pass@1', 'pass@k', 'pass^k', 'safety', 'avg steps', 'avg tokens'],
+        ['scenario', 'model', 'pass@1', 'pass@k', 'pass^k', 'errors', 'safety', 'avg steps', 'avg tokens'],
         agents.map((s) => [
           s.scenario,
           s.model,
-          String(s.passAt1),
-          String(s.passAtK),
-          String(s.passHatK),
+          ...(s.errors === s.trials
+            ? ['-', '-', '-']
+            : [String(s.passAt1), String(s.passAtK), String(s.passHatK)]),
+          String(s.errors),
           s.safety ? 'ok' : 'FAIL',
           String(s.avgSteps),
           String(Math.round(s.avgTokens)),
@@ -242,7 +314,7 @@ export function markdownSummary(
       ),
     );
   }
-  const failing = report.runs.filter((r) => !r.passed);
+  const failing = report.runs.filter((r) => runOutcome(r) === 'fail');
   if (failing.length > 0) {
     out.push('');
     out.push(`### Failing runs (${failing.length})`);

@@ -186,7 +186,11 @@ export function harnessStops(result: RunResult): HarnessStops {
     notAllowed: count('not_allowed'),
     unknownTools: count('unknown_tool'),
     invalidArguments: count('invalid_arguments'),
-    invalidDecisions: result.trace.filter((e) => e.kind === 'decision' && e.type === 'invalid').length,
+    // The harness records a model that threw as an invalid decision ("model failed: …"); that is
+    // the run's end (model_error), not a bad call the harness refused.
+    invalidDecisions: result.trace.filter(
+      (e) => e.kind === 'decision' && e.type === 'invalid' && !e.detail?.startsWith('model failed'),
+    ).length,
     tooManyCalls: count('too_many_calls'),
     verifiersFailed: result.verifications.filter((v) => !v.passed).map((v) => v.name),
     budgetEnded: result.stoppedReason === 'budget_exhausted',
