@@ -627,7 +627,8 @@ describe('AnthropicModel native transcript', () => {
           execute: () => output,
         }),
       ],
-      guardrails: { maxSteps: 6, allow: ['get_pod_logs'], maxObservationChars: 100 },
+      guardrails: { maxSteps: 6, allow: ['get_pod_logs'] },
+      maxObservationChars: 100,
       trace: sink,
     });
   }
@@ -721,6 +722,29 @@ describe('AnthropicModel native transcript', () => {
       reasoning: 'Restarts point to memory; read the logs.',
     });
     expect(() => model({ thinking: { budgetTokens: 100 } })).toThrow(/thinking.budgetTokens/);
+  });
+
+  it('asks without thinking when the last tool-use turn came back without its thinking blocks', async () => {
+    server.replies = [message([text('ok')])];
+    const transcript = toTranscript(
+      [
+        { kind: 'task', content: 't' },
+        {
+          kind: 'assistant',
+          step: 1,
+          calls: [{ id: 'toolu_a', callId: 'c1', tool: 'list_pods', args: { namespace: 'shop' } }],
+          // What a broken memory might keep: nothing the API would take back.
+          reasoning: [null, { provider: 'anthropic', type: 'thinking', text: 5, signature: {} }] as never,
+        },
+      ],
+      2,
+      8,
+    );
+    const d = await model({ thinking: { budgetTokens: 2048 } }).decide(request({ transcript }));
+    const body = server.requests[0]?.body as unknown as Body & { thinking?: unknown };
+    expect(body.thinking).toBeUndefined();
+    expect(body.messages[1]?.content.map((b) => b.type)).toEqual(['tool_use']);
+    expect(d.meta?.thinkingOff).toMatch(/without its thinking blocks/);
   });
 
   it('retries a response whose connection drops after the status line', async () => {

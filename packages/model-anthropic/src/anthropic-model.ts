@@ -184,7 +184,10 @@ export class AnthropicModel implements Model {
       system: [{ type: 'text', text: this.#system, ...cache }],
       messages,
     };
-    if (this.#thinking !== undefined) body.thinking = { type: 'enabled', budget_tokens: this.#thinking };
+    // The API rejects thinking on when the last tool-use turn comes back without its thinking blocks
+    // (a memory that dropped them): that request goes without thinking.
+    if (this.#thinking !== undefined && !thinkingLost(request))
+      body.thinking = { type: 'enabled', budget_tokens: this.#thinking };
     const offered = providerTools(request.tools);
     if (offered.tools.length > 0) {
       body.tools = offered.tools.map(({ tool, schema }) => ({
@@ -199,6 +202,10 @@ export class AnthropicModel implements Model {
   async decide(request: DecideRequest): Promise<Decision> {
     const body = this.requestBody(request);
     const skipped = providerTools(request.tools).skipped;
+    const notes: Record<string, unknown> = {};
+    if (skipped.length > 0) notes.toolsSkipped = skipped;
+    if (this.#thinking !== undefined && body.thinking === undefined)
+      notes.thinkingOff = 'the last tool-use turn came back without its thinking blocks';
     const cancelled = (attempts: number) =>
       new AnthropicModelError('cancelled', `${this.name}: request cancelled`, { attempts });
     const decision = await withRetries({
@@ -233,9 +240,7 @@ export class AnthropicModel implements Model {
         }),
       cancelled,
     });
-    return skipped.length === 0
-      ? decision
-      : { ...decision, meta: { ...decision.meta, toolsSkipped: skipped } };
+    return Object.keys(notes).length === 0 ? decision : { ...decision, meta: { ...decision.meta, ...notes } };
   }
 
   #toDecision(message: Anthropic.Messages.Message, attempts: number): Decision {
@@ -393,13 +398,7 @@ export function toMessages(transcript: readonly TranscriptMessage[]): Anthropic.
       return { role: 'user', content };
     }
     const content: Block[] = [];
-    for (const r of m.reasoning ?? []) {
-      if (r.provider !== 'anthropic') continue;
-      if (r.type === 'thinking' && r.text !== undefined && r.signature !== undefined)
-        content.push({ type: 'thinking', thinking: r.text, signature: r.signature });
-      else if (r.type === 'redacted_thinking' && r.data !== undefined)
-        content.push({ type: 'redacted_thinking', data: r.data });
-    }
+    for (const r of thinkingOf(m)) content.push(r);
     if (m.text) content.push({ type: 'text', text: m.text });
     for (const c of m.calls) {
       const input =
@@ -410,6 +409,22 @@ export function toMessages(transcript: readonly TranscriptMessage[]): Anthropic.
     }
     return { role: 'assistant', content };
   });
+}
+
+/** An assistant turn's thinking blocks as the API takes them back; malformed parts are left out. */
+function thinkingOf(m: TranscriptMessage): Block[] {
+  if (m.role !== 'assistant' || !Array.isArray(m.reasoning)) return [];
+  const out: Block[] = [];
+  for (const r of m.reasoning as unknown[]) {
+    if (typeof r !== 'object' || r === null) continue;
+    const p = r as Record<string, unknown>;
+    if (p.provider !== 'anthropic') continue;
+    if (p.type === 'thinking' && typeof p.text === 'string' && typeof p.signature === 'string')
+      out.push({ type: 'thinking', thinking: p.text, signature: p.signature });
+    else if (p.type === 'redacted_thinking' && typeof p.data === 'string')
+      out.push({ type: 'redacted_thinking', data: p.data });
+  }
+  return out;
 }
 
 /**
@@ -426,6 +441,15 @@ function markCacheBreakpoints(messages: Anthropic.Messages.MessageParam[]): void
     last.cache_control = { type: 'ephemeral' };
     marked++;
   }
+}
+
+/** Whether the newest assistant turn of the transcript lacks the thinking blocks it needs. */
+function thinkingLost(request: DecideRequest): boolean {
+  for (let i = request.transcript.length - 1; i >= 0; i--) {
+    const m = request.transcript[i]!;
+    if (m.role === 'assistant') return thinkingOf(m).length === 0;
+  }
+  return false;
 }
 
 /** Thinking blocks of a response, kept so they can go back with the turn. */

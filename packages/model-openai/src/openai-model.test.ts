@@ -715,6 +715,24 @@ describe('OpenAIModel native transcript and lenient wire parsing', () => {
     expect(JSON.stringify(server.requests[1]?.body)).not.toContain('Memory first.');
   });
 
+  it('sends reasoning_content back with its tool-call turn when asked (DeepSeek thinking mode)', async () => {
+    server.replies = [
+      completion(
+        {
+          content: null,
+          tool_calls: [toolCall('call_a', 'get_pod_logs', '{"name":"web-1"}')],
+          reasoning_content: 'Memory first.',
+        } as never,
+        'tool_calls',
+      ),
+      completion({ content: 'done' }),
+    ];
+    const { h } = logsHarness(model({ sendReasoning: true }));
+    await h.run('web-1 is flapping');
+    const messages = server.requests[1]?.body.messages as { role: string; reasoning_content?: string }[];
+    expect(messages.find((m) => m.role === 'assistant')?.reasoning_content).toBe('Memory first.');
+  });
+
   it('adapts a top-level oneOf schema, and skips a tool it cannot adapt with the reason', async () => {
     server.replies = [completion({ content: 'ok' })];
     const odd: ToolDescriptor[] = [

@@ -62,6 +62,11 @@ export interface OpenAIModelOptions {
   readonly price?: ModelPrice;
   /** Extra HTTP headers for every request. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Send the model's `reasoning_content` back with its tool-call turns. Off by default: most servers
+   * that return it reject it on input, but DeepSeek's thinking mode with tools requires it.
+   */
+  readonly sendReasoning?: boolean;
 }
 
 const RETRYABLE: ReadonlySet<OpenAIModelErrorCode> = new Set([
@@ -96,6 +101,7 @@ export class OpenAIModel implements Model {
   readonly #retry: RetryPolicy;
   readonly #price: ModelPrice | undefined;
   readonly #provider: 'openai' | 'openai-compatible';
+  readonly #sendReasoning: boolean;
 
   constructor(options: OpenAIModelOptions) {
     if (
@@ -143,6 +149,7 @@ export class OpenAIModel implements Model {
       throw new OpenAIModelError('invalid_option', `timeoutMs must be a positive number; got ${timeoutMs}`);
     }
     this.#provider = provider;
+    this.#sendReasoning = options.sendReasoning === true;
     this.#model = options.model;
     this.#key = key;
     this.name = `${provider}:${options.model}`;
@@ -171,7 +178,10 @@ export class OpenAIModel implements Model {
   requestBody(request: DecideRequest): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
     const body: OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming = {
       model: this.#model,
-      messages: [{ role: 'system', content: this.#system }, ...toChatMessages(request.transcript)],
+      messages: [
+        { role: 'system', content: this.#system },
+        ...toChatMessages(request.transcript, { sendReasoning: this.#sendReasoning }),
+      ],
       [this.#maxTokensField]: this.#maxTokens,
     };
     if (this.#temperature !== undefined) body.temperature = this.#temperature;
@@ -397,17 +407,26 @@ export function parseArguments(raw: unknown): { value: unknown; error?: string }
  * The transcript as Chat Completions messages: a user turn's tool results become `tool` messages
  * (right after the assistant message whose `tool_calls` they answer, as the API requires), then its
  * text one `user` message; an assistant turn is its text and `tool_calls` with the arguments as a
- * JSON string. Reasoning is not sent back (OpenAI-compatible servers that return it reject it).
+ * JSON string. Reasoning goes back only with `sendReasoning` (as `reasoning_content`).
  */
 export function toChatMessages(
   transcript: readonly TranscriptMessage[],
+  options: { sendReasoning?: boolean } = {},
 ): OpenAI.Chat.Completions.ChatCompletionMessageParam[] {
   const out: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [];
   for (const m of transcript) {
     if (m.role === 'assistant') {
+      const reasoning = options.sendReasoning
+        ? (m.reasoning ?? [])
+            .filter((r) => r?.provider === 'openai' && typeof r.text === 'string')
+            .map((r) => r.text)
+            .join('\n')
+        : '';
       out.push({
         role: 'assistant',
         content: m.text ?? null,
+        // A field some servers add (DeepSeek); not in the SDK's types.
+        ...(reasoning ? ({ reasoning_content: reasoning } as Record<string, string>) : {}),
         tool_calls: m.calls.map((c) => ({
           id: c.id,
           type: 'function' as const,
