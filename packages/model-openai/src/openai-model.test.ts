@@ -715,6 +715,27 @@ describe('OpenAIModel native transcript and lenient wire parsing', () => {
     expect(JSON.stringify(server.requests[1]?.body)).not.toContain('Memory first.');
   });
 
+  it('takes a leading <think> block out of the answer and keeps it as reasoning', async () => {
+    server.replies = [completion({ content: '<think>\nlogs say OOM\n</think>\n\nweb-1 is OOMKilled.' })];
+    const d = await model().decide(request());
+    expect(d).toMatchObject({ type: 'final', answer: 'web-1 is OOMKilled.' });
+    server.replies = [
+      completion(
+        {
+          content: '<think>check logs</think>Checking.',
+          tool_calls: [toolCall('call_a', 'list_pods', '{"namespace":"shop"}')],
+        },
+        'tool_calls',
+      ),
+    ];
+    const t = await model().decide(request());
+    expect(t).toMatchObject({
+      type: 'tool_calls',
+      text: 'Checking.',
+      reasoning: [{ provider: 'openai', type: 'think_tag', text: 'check logs' }],
+    });
+  });
+
   it('sends reasoning_content back with its tool-call turn when asked (DeepSeek thinking mode)', async () => {
     server.replies = [
       completion(

@@ -268,7 +268,8 @@ export class OpenAIModel implements Model {
         meta: { ...meta, refusal: true },
       };
     }
-    const text = typeof message?.content === 'string' ? message.content.trim() : '';
+    // Reasoning models served raw (Qwen3, DeepSeek-R1 on llama.cpp or Ollama) put it in <think> tags.
+    const { text, thought } = splitThink(typeof message?.content === 'string' ? message.content : '');
     const truncated = finishReason === 'length';
     // Some compatible servers leave out `type`; a call with a function is a function call.
     const rawCalls = (Array.isArray(message?.tool_calls) ? message.tool_calls : []).filter(
@@ -279,6 +280,7 @@ export class OpenAIModel implements Model {
         typeof (c as { function?: { name?: unknown } }).function?.name === 'string',
     );
     const reasoning = reasoningOf(message);
+    if (thought) reasoning.push({ provider: 'openai', type: 'think_tag', text: thought });
     if (rawCalls.length > 0) {
       const calls: ToolCallRequest[] = rawCalls.map((c, i) => {
         const parsed = parseArguments(c.function.arguments);
@@ -418,7 +420,9 @@ export function toChatMessages(
     if (m.role === 'assistant') {
       const reasoning = options.sendReasoning
         ? (m.reasoning ?? [])
-            .filter((r) => r?.provider === 'openai' && typeof r.text === 'string')
+            .filter(
+              (r) => r?.provider === 'openai' && r.type === 'reasoning_content' && typeof r.text === 'string',
+            )
             .map((r) => r.text)
             .join('\n')
         : '';
@@ -454,6 +458,16 @@ function safeJson(v: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Content that opens with a `<think>…</think>` block, split into the thought and the rest (both trimmed). */
+export function splitThink(content: string): { text: string; thought?: string } {
+  const start = content.trimStart();
+  if (!start.startsWith('<think>')) return { text: content.trim() };
+  const end = start.indexOf('</think>');
+  if (end < 0) return { text: content.trim() };
+  const thought = start.slice('<think>'.length, end).trim();
+  return { text: start.slice(end + '</think>'.length).trim(), ...(thought ? { thought } : {}) };
 }
 
 /** Reasoning text some OpenAI-compatible servers return (`reasoning_content`, `reasoning`), for the trace. */
