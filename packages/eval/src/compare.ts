@@ -35,6 +35,47 @@ export interface Comparison {
   /** Scenario/model pairs only in one of the two reports. */
   readonly onlyInBaseline: string[];
   readonly onlyInCurrent: string[];
+  /** Why pairs are in one report only: models and scenarios only one report ran, and any other pairs. */
+  readonly setDifference: {
+    readonly baseline: SetDifference;
+    readonly current: SetDifference;
+  };
+}
+
+/** The pairs of one report the other lacks, explained by what that report alone ran. */
+export interface SetDifference {
+  /** How many scenario/model pairs. */
+  readonly pairs: number;
+  /** Models only this report ran (each accounts for all its pairs). */
+  readonly models: string[];
+  /** Scenarios only this report ran (for models both ran). */
+  readonly scenarios: string[];
+  /** Pairs neither list explains, as `scenario/model`. */
+  readonly other: string[];
+}
+
+function setDifference(mine: readonly string[], theirs: readonly string[]): SetDifference {
+  const split = (k: string) => k.split('\u0000') as [string, string];
+  const theirModels = new Set(theirs.map((k) => split(k)[1]));
+  const theirScenarios = new Set(theirs.map((k) => split(k)[0]));
+  const theirKeys = new Set(theirs);
+  const only = mine.filter((k) => !theirKeys.has(k));
+  const models = new Set<string>();
+  const scenarios = new Set<string>();
+  const other: string[] = [];
+  for (const k of only) {
+    const [scenario, model] = split(k);
+    if (!theirModels.has(model)) models.add(model);
+    else if (!theirScenarios.has(scenario)) scenarios.add(scenario);
+    else other.push(`${scenario}/${model}`);
+  }
+  const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+  return {
+    pairs: only.length,
+    models: [...models].sort(natural),
+    scenarios: [...scenarios].sort(natural),
+    other: other.sort(natural),
+  };
 }
 
 function rates(report: Report) {
@@ -103,7 +144,38 @@ export function compareReports(
     improvements: diffs.filter((d) => !d.regression && improved(d)),
     onlyInBaseline: [...before.keys()].filter((k) => !after.has(k)).map((k) => k.replace('\u0000', '/')),
     onlyInCurrent: [...after.keys()].filter((k) => !before.has(k)).map((k) => k.replace('\u0000', '/')),
+    setDifference: {
+      baseline: setDifference([...before.keys()], [...after.keys()]),
+      current: setDifference([...after.keys()], [...before.keys()]),
+    },
   };
+}
+
+/** How many names each group of the set difference lists before "and K more". */
+export const MAX_NAMES = 8;
+
+/** Up to `max` names, then "and K more". */
+export function someNames(names: readonly string[], max = MAX_NAMES): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/** The set difference as a heading line and one line per group (models, scenarios, other pairs). */
+function differenceLines(
+  d: SetDifference,
+  heading: string,
+  where: string,
+  bullet: string,
+  indent: string,
+): string[] {
+  if (d.pairs === 0) return [];
+  const lines = [`${bullet}${heading}: ${d.pairs} scenario/model pair(s)`];
+  if (d.models.length > 0)
+    lines.push(`${indent}${d.models.length} model(s) ${where}: ${someNames(d.models)}`);
+  if (d.scenarios.length > 0)
+    lines.push(`${indent}${d.scenarios.length} scenario(s) ${where}: ${someNames(d.scenarios)}`);
+  if (d.other.length > 0) lines.push(`${indent}${d.other.length} other pair(s): ${someNames(d.other)}`);
+  return lines;
 }
 
 const fmt = (v: number | null) => (v === null ? '-' : String(Math.round(v * 1000) / 1000));
@@ -121,9 +193,16 @@ export function formatComparison(c: Comparison, markdown = false): string {
   for (const d of c.regressions) lines.push(`${bullet}REGRESSION ${show(d)}`);
   for (const d of c.improvements.slice(0, 30)) lines.push(`${bullet}better ${show(d)}`);
   if (c.improvements.length > 30) lines.push(`${bullet}… ${c.improvements.length - 30} more improvements`);
-  if (c.onlyInBaseline.length > 0)
-    lines.push(`${bullet}not run now (in the baseline only): ${c.onlyInBaseline.join(', ')}`);
-  if (c.onlyInCurrent.length > 0)
-    lines.push(`${bullet}new (not in the baseline): ${c.onlyInCurrent.join(', ')}`);
+  const indent = markdown ? '  - ' : '      ';
+  lines.push(
+    ...differenceLines(
+      c.setDifference.baseline,
+      'not run now (in the baseline only)',
+      'only in the baseline',
+      bullet,
+      indent,
+    ),
+    ...differenceLines(c.setDifference.current, 'new (not in the baseline)', 'only now', bullet, indent),
+  );
   return lines.join('\n');
 }

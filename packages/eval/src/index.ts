@@ -4,6 +4,7 @@ export {
   compareReports,
   formatComparison,
   type MetricDiff,
+  type SetDifference,
   type Tolerance,
 } from './compare.js';
 export { simEnvironment, snapshotView } from './environment.js';
