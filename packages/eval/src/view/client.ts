@@ -484,7 +484,7 @@ export const CLIENT_SCRIPT = String.raw`
     var cell = siblings;
     if (cell && cell.change) add(panel, h('p', { className: 'chg ' + cell.change }, 'against the baseline: ' + CHANGE_LABEL[cell.change] + (cell.baseline ? ' (was ' + OUTCOME_LABEL[cell.baseline] + ')' : '')));
     var facts = h('dl', { className: 'facts' });
-    [['run id', run.runId], ['role', run.role], ['trial', String(run.trial)], ['harness', run.harness], ['stopped', run.stoppedReason],
+    [['run id', run.runId], ['role', run.role], ['trial', String(run.trial)], ['harness', run.harness], ['stopped', run.stoppedReason], ['error code', run.errorCode],
       ['steps', String(run.steps)], ['tokens', run.usage.inputTokens + ' in / ' + run.usage.outputTokens + ' out' + (run.usage.costUsd !== undefined ? ' \u00b7 $' + run.usage.costUsd : '')],
       ['wall', Math.round(run.wallMs) + ' ms'], ['mutations executed', String(run.mutationsExecuted)]].forEach(function (f) {
       if (f[1] === undefined) return;

@@ -113,6 +113,8 @@ export interface ViewRun {
   readonly answer: string | null;
   readonly judge?: { readonly passed: boolean; readonly reason: string; readonly model: string };
   readonly error?: string;
+  /** The adapter's code of an infrastructure error (`auth`, `rate_limited`…), when the report has one. */
+  readonly errorCode?: string;
   readonly trace?: ViewTrace;
 }
 
@@ -242,6 +244,9 @@ export function clip(text: string, max: number): string {
 
 /** The outcome of one run: error when it ended with an error (the model or its setup failed). */
 export function runOutcome(r: Pick<RunRecord, 'passed' | 'error' | 'stoppedReason'>): Outcome {
+  // A report that states each run's outcome is taken at its word.
+  const stated = (r as { outcome?: unknown }).outcome;
+  if (stated === 'pass' || stated === 'fail' || stated === 'error') return stated;
   if (r.passed) return 'pass';
   if (
     r.error !== undefined ||
@@ -594,6 +599,7 @@ function viewRun(
     }
   }
   const stops = clean.deep(r.stops) as ViewRun['stops'];
+  const errorCode = (r as { errorCode?: unknown }).errorCode;
   return {
     id,
     runId: clean.name(r.runId),
@@ -624,6 +630,7 @@ function viewRun(
         }
       : {}),
     ...(r.error !== undefined ? { error: clean.text(r.error, limits.maxText) } : {}),
+    ...(typeof errorCode === 'string' ? { errorCode: clean.name(errorCode) } : {}),
     ...(trace ? { trace } : {}),
   };
 }

@@ -160,10 +160,14 @@ describe.skipIf(!chromium)('sre-eval view in headless Chromium', () => {
     // An older report in which the baseline model failed, and one in which everything failed.
     const older = structuredClone(current);
     older.createdAt = '2020-01-02T00:00:00.000Z';
-    for (const r of older.runs) if (r.model === 'baseline') r.passed = false;
+    const fail = (r: { passed: boolean; outcome?: string }) => {
+      r.passed = false;
+      if (r.outcome !== undefined) r.outcome = 'fail';
+    };
+    for (const r of older.runs) if (r.model === 'baseline') fail(r);
     const oldest = structuredClone(current);
     oldest.createdAt = '2020-01-01T00:00:00.000Z';
-    for (const r of oldest.runs) r.passed = false;
+    for (const r of oldest.runs) fail(r);
     writeFileSync(join(dir, 'older.json'), JSON.stringify(older));
     writeFileSync(join(dir, 'oldest.json'), JSON.stringify(oldest));
 

@@ -183,6 +183,7 @@ describe('view data: escaping, redaction and cuts', () => {
         error: `boom ${PLANTED}`,
         passed: false,
         stoppedReason: 'model_error',
+        errorCode: 'auth',
       }),
     ]);
     const html = renderViewHtml([{ report: r, source: join(dir, 'eval-report.json') }], {
@@ -200,6 +201,7 @@ describe('view data: escaping, redaction and cuts', () => {
     const data = embedded(html);
     const [v] = allRuns(data);
     expect(v!.outcome).toBe('error');
+    expect(v!.errorCode).toBe('auth');
     // Read back, the hostile text is all there, as text.
     expect(v!.answer).toContain(HOSTILE);
     expect(v!.answer).toContain('<redacted:aws-key-id>');
@@ -321,6 +323,10 @@ describe('view data: cells, baseline and several reports', () => {
     expect(runOutcome({ passed: false, stoppedReason: 'completed' })).toBe('fail');
     expect(runOutcome({ passed: false, stoppedReason: 'model_error' })).toBe('error');
     expect(runOutcome({ passed: false, stoppedReason: 'setup_failed', error: 'x' })).toBe('error');
+    // A report that states the outcome (a model that answered garbage is its fail, not an error).
+    expect(runOutcome({ passed: false, stoppedReason: 'model_error', outcome: 'fail' } as never)).toBe(
+      'fail',
+    );
     expect(cellOutcome(['pass', 'pass'])).toBe('pass');
     expect(cellOutcome(['pass', 'fail'])).toBe('fail');
     expect(cellOutcome(['fail', 'error'])).toBe('error');
