@@ -60,7 +60,12 @@ expect:
     expect(byPath['difficulty']?.line).toBe(4);
     // A missing key points at the enclosing mapping.
     expect(byPath['task']?.line).toBe(1);
-    expect(byPath['grants.approve[0].where.namespace']?.line).toBe(12);
+    // An unknown key is reported at the key, with its own path.
+    expect(byPath['grants.approve[0].where.namespace.between']).toMatchObject({
+      line: 12,
+      column: 22,
+      message: 'unknown key `between`',
+    });
     expect(byPath['expect.evidence[0].about']?.line).toBe(18);
     expect(out.issues.every((i) => i.file === 'scenarios/bad.yaml')).toBe(true);
     expect(out.issues.length).toBeGreaterThanOrEqual(5);
@@ -169,9 +174,10 @@ describe('rail fields are checked before anything runs', () => {
     expect(out.ok).toBe(false);
     const issues = out.ok ? [] : out.issues.map((i) => `${i.path}: ${i.message}`);
     expect(issues).toEqual([
-      expect.stringMatching(/^expect\.secrets\[0\]: "courier" is a name the scenario shows openly/),
+      // By line: budget is absent (reported at the document, line 1), then harness (7), expect (10).
       expect.stringMatching(/^budget\.approvalTimeoutMs: with faults\.approver "hangs"/),
       expect.stringMatching(/^harness\.memory: invalid summarizing memory options: maxTokens/),
+      expect.stringMatching(/^expect\.secrets\[0\]: "courier" is a name the scenario shows openly/),
     ]);
   });
 });

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { closestName } from './did-you-mean.js';
 import { type EvalIssue, EvaluationError } from './errors.js';
 import { memoryFromSpec } from './memory-option.js';
 import { type Scenario, scenarioSchema } from './scenario-schema.js';
+import { knownKeysAt } from './schema-keys.js';
 import { KNOWN_TOOLS, MUTATING_TOOLS } from './tool-names.js';
 
 /** A scenario with where it came from and a content hash (its version in reports). */
@@ -179,25 +181,79 @@ export function parseScenario(text: string, file: string): ParseOutcome {
     }
     return {};
   };
+  // An unknown key is about the key itself: its own line, not its parent's.
+  const locateKey = (parent: readonly PropertyKey[], key: string): { line?: number; column?: number } => {
+    const node = parent.length === 0 ? doc.contents : doc.getIn(parent as unknown[], true);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const k = pair.key;
+        if (isScalar(k) && String(k.value) === key && k.range) return at(k.range[0]);
+      }
+    }
+    return locate(parent);
+  };
   // A key's line is the line of its pair; getIn returns the value node, which is what the issue is about.
   if (!parsed.success) {
     for (const issue of flattenIssues(parsed.error.issues)) {
+      if (issue.keys) {
+        let parent: unknown = data;
+        for (const step of issue.path)
+          parent =
+            typeof parent === 'object' && parent !== null
+              ? (parent as Record<PropertyKey, unknown>)[step]
+              : undefined;
+        const present = new Set(
+          typeof parent === 'object' && parent !== null ? Object.keys(parent) : issue.keys,
+        );
+        const known = knownKeysAt(scenarioSchema, issue.path).filter((k) => !present.has(k));
+        for (const key of issue.keys) {
+          const guess = closestName(key, known);
+          issues.push({
+            file,
+            ...locateKey(issue.path, key),
+            path: formatPath([...issue.path, key]),
+            message: `unknown key \`${key}\`${guess ? `: did you mean \`${guess}\`?` : ''}`,
+          });
+        }
+        continue;
+      }
       issues.push({ file, ...locate(issue.path), path: formatPath(issue.path), message: issue.message });
     }
-    return { ok: false, issues };
+    return { ok: false, issues: sortIssues(issues) };
   }
   const scenario = parsed.data;
   for (const problem of crossChecks(scenario)) {
     issues.push({ file, ...locate(problem.path), path: formatPath(problem.path), message: problem.message });
   }
-  if (issues.length > 0) return { ok: false, issues };
+  if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
   const version = createHash('sha256').update(text).digest('hex').slice(0, 12);
   return { ok: true, loaded: { scenario, file, version } };
 }
 
+/** Issues in reading order: by file, then line and column (problems without a line first). */
+export function sortIssues(issues: readonly EvalIssue[]): EvalIssue[] {
+  return issues
+    .map((issue, i) => ({ issue, i }))
+    .sort(
+      (a, b) =>
+        (a.issue.file < b.issue.file ? -1 : a.issue.file > b.issue.file ? 1 : 0) ||
+        (a.issue.line ?? 0) - (b.issue.line ?? 0) ||
+        (a.issue.column ?? 0) - (b.issue.column ?? 0) ||
+        a.i - b.i,
+    )
+    .map(({ issue }) => issue);
+}
+
+interface FlatIssue {
+  path: PropertyKey[];
+  message: string;
+  /** For an object with keys the schema does not know: those keys. */
+  keys?: string[];
+}
+
 // Unions report "invalid input" with nested errors; surface the nested ones with full paths when there are few.
-function flattenIssues(issues: readonly z.core.$ZodIssue[]): { path: PropertyKey[]; message: string }[] {
-  const out: { path: PropertyKey[]; message: string }[] = [];
+function flattenIssues(issues: readonly z.core.$ZodIssue[]): FlatIssue[] {
+  const out: FlatIssue[] = [];
   for (const issue of issues) {
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // The branch that got furthest into the value explains the problem best.
@@ -205,10 +261,14 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[]): { path: PropertyKey
       const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0] ?? [];
       if (depth(best) > 0) {
         for (const inner of flattenIssues(best)) {
-          out.push({ path: [...issue.path, ...inner.path], message: inner.message });
+          out.push({ ...inner, path: [...issue.path, ...inner.path] });
         }
         continue;
       }
+    }
+    if (issue.code === 'unrecognized_keys') {
+      out.push({ path: [...issue.path], message: issue.message, keys: [...issue.keys] });
+      continue;
     }
     out.push({ path: [...issue.path], message: issue.message });
   }
@@ -395,7 +455,7 @@ export function loadScenarios(paths: readonly string[], displayRoot = process.cw
       'invalid_scenario',
       `${issues.length} problem(s) in ${nFiles} scenario file(s)`,
       {
-        issues,
+        issues: sortIssues(issues),
       },
     );
   }
