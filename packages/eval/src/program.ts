@@ -5,6 +5,7 @@ import { compareReports, formatComparison } from './compare.js';
 import { EvaluationError, formatIssue } from './errors.js';
 import { collect, fraction, integer, nonNegative, positiveInt, shardArg } from './flags.js';
 import { loadHarness } from './harness-config.js';
+import { addInitCommand } from './init.js';
 import { createJudge } from './judge.js';
 import { memoryFromSpec } from './memory-option.js';
 import { DEFAULT_MODELS, resolveModels } from './models.js';
@@ -520,6 +521,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   addViewCommand(program, setExit);
+  addInitCommand(program, setExit);
 
   program
     .command('schema')
