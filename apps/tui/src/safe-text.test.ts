@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { firstUnsafe, fitText, safeLine, safeText, textWidth, wrapText } from './safe-text.js';
+import { firstUnsafe, fitText, padCells, safeLine, safeText, textWidth, wrapText } from './safe-text.js';
 
 describe('safeText', () => {
   it.each([
@@ -54,6 +55,42 @@ describe('wrapText and fitText', () => {
     expect(fitText('abcdef', 4)).toBe('abc…');
     expect(fitText('日本語', 4)).toBe('日…');
     expect(fitText('abc', 3)).toBe('abc');
+  });
+});
+
+describe('widths of emoji and CJK, measured as Ink measures them (string-width per grapheme)', () => {
+  // An emoji with a variation selector or keycap is two cells to string-width (and so to Ink) but
+  // was counted one cell per code point, so a cut line overflowed its width; a ZWJ family was split.
+  const cases = [
+    ['heart with VS16', '❤️'],
+    ['keycap', '1️⃣'],
+    ['ZWJ family', '👨‍👩‍👧'],
+    ['flag', '🇺🇸'],
+    ['CJK', '中文'],
+    ['accented, combining', 'e\u0301'],
+  ] as const;
+
+  it.each(cases)('%s: fitText and wrapText stay within the width, whole clusters only', (_, unit) => {
+    const text = `${unit} `.repeat(12) + unit.repeat(20);
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const clustersOf = (s: string) => [...segmenter.segment(s)].map((x) => x.segment);
+    const whole = new Set(clustersOf(text));
+    for (const width of [3, 7, 20, 41]) {
+      const fit = fitText(text, width);
+      expect(stringWidth(fit), `fit ${width}`).toBeLessThanOrEqual(width);
+      for (const c of clustersOf(fit.replace(/…$/, ''))) expect(whole.has(c)).toBe(true);
+      for (const line of wrapText(text, width)) {
+        expect(stringWidth(line), `wrap ${width}: ${line}`).toBeLessThanOrEqual(width);
+        for (const c of clustersOf(line)) expect(whole.has(c) || c === ' ').toBe(true);
+      }
+    }
+  });
+
+  it('padCells lines columns up by cells, not code units', () => {
+    expect(padCells('模型', 6)).toBe('模型  ');
+    expect(padCells('❤️x', 4)).toBe('❤️x ');
+    expect(padCells('7', 3, 'right')).toBe('  7');
+    expect(stringWidth(padCells('中文中文中文', 5))).toBe(5);
   });
 });
 

@@ -76,17 +76,43 @@ export function textWidth(text: string): number {
   return isPlainAscii(text) ? text.length : stringWidth(text);
 }
 
-/** Cells of one code point: string-width's answer, and never less than zero. */
-function codePointWidth(ch: string): number {
-  const c = ch.codePointAt(0) ?? 0;
-  if (c >= 0x20 && c < 0x7f) return 1;
-  return Math.max(0, stringWidth(ch));
+// What a person sees as one character (an emoji with its variation selector, a family joined by
+// ZWJ, a flag, a letter with its accents) is one grapheme cluster: measured whole, never split.
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Cells of one grapheme cluster: string-width's answer, and never less than zero. */
+function clusterWidth(cluster: string): number {
+  const c = cluster.charCodeAt(0);
+  if (cluster.length === 1 && c >= 0x20 && c < 0x7f) return 1;
+  return Math.max(0, stringWidth(cluster));
+}
+
+/**
+ * The text as grapheme clusters: where each starts and how many cells it takes. Summing the cells
+ * gives string-width's width of the whole text, which is what Ink lays out by.
+ */
+function clusters(text: string): { starts: number[]; cells: number[] } {
+  const starts: number[] = [];
+  const cells: number[] = [];
+  if (isPlainAscii(text)) {
+    for (let i = 0; i < text.length; i++) {
+      starts.push(i);
+      cells.push(1);
+    }
+    return { starts, cells };
+  }
+  for (const { segment, index } of graphemes.segment(text)) {
+    starts.push(index);
+    cells.push(clusterWidth(segment));
+  }
+  return { starts, cells };
 }
 
 /**
  * Splits text into lines of at most `width` terminal cells, breaking after a space where it can
- * and between code points elsewhere (never inside a surrogate pair). Text is escaped first, so
- * every cell counted is a cell shown. Linear in the length of the text.
+ * and between grapheme clusters elsewhere (never inside an emoji, a surrogate pair or a letter and
+ * its accents). Text is escaped first, so every cell counted is a cell shown. A cluster wider than
+ * `width` gets a line of its own. Linear in the length of the text.
  */
 export function wrapText(text: string, width: number): string[] {
   const w = Math.max(1, width);
@@ -98,26 +124,27 @@ export function wrapText(text: string, width: number): string[] {
       out.push('');
       continue;
     }
+    const { starts, cells: widths } = clusters(para.slice(0, end));
+    starts.push(end);
     let lineStart = 0;
     let cells = 0;
-    // The index just after the last space of the current line, and the cells up to there.
+    // The cluster just after the last space of the current line, and the cells up to there.
     let breakAt = -1;
     let cellsAtBreak = 0;
     // A break only where the line already holds a word, so indentation is never a line of its own.
     let word = false;
-    let i = 0;
-    while (i < end) {
-      const cp = para.codePointAt(i) ?? 0;
-      const size = cp > 0xffff ? 2 : 1;
-      const cw = codePointWidth(para.slice(i, i + size));
-      if (cells + cw > w && i > lineStart) {
+    let k = 0;
+    const count = widths.length;
+    while (k < count) {
+      const cw = widths[k]!;
+      if (cells + cw > w && k > lineStart) {
         if (breakAt > lineStart) {
-          out.push(para.slice(lineStart, breakAt - 1));
+          out.push(para.slice(starts[lineStart], starts[breakAt - 1]));
           lineStart = breakAt;
           cells -= cellsAtBreak;
         } else {
-          out.push(para.slice(lineStart, i));
-          lineStart = i;
+          out.push(para.slice(starts[lineStart], starts[k]));
+          lineStart = k;
           cells = 0;
         }
         breakAt = -1;
@@ -125,31 +152,50 @@ export function wrapText(text: string, width: number): string[] {
         continue;
       }
       cells += cw;
-      i += size;
-      if (cp !== 0x20) word = true;
+      const isSpace = para.charCodeAt(starts[k]!) === 0x20 && starts[k + 1]! - starts[k]! === 1;
+      k++;
+      if (!isSpace) word = true;
       else if (word) {
-        breakAt = i;
+        breakAt = k;
         cellsAtBreak = cells;
       }
     }
-    out.push(para.slice(lineStart, end));
+    out.push(para.slice(starts[lineStart], end));
   }
   return out;
 }
 
-/** Cuts a line to `width` terminal cells, ending in `…` when anything was cut. */
-export function fitText(text: string, width: number): string {
+/**
+ * Cuts a line to `width` terminal cells between grapheme clusters; with `ellipsis` (the default)
+ * a cut line ends in `…`, which takes the last cell.
+ */
+export function cutCells(text: string, width: number, ellipsis = true): string {
   if (width <= 0) return '';
   if (textWidth(text) <= width) return text;
-  let cells = 0;
-  let i = 0;
-  while (i < text.length) {
-    const cp = text.codePointAt(i) ?? 0;
-    const size = cp > 0xffff ? 2 : 1;
-    const cw = codePointWidth(text.slice(i, i + size));
-    if (cells + cw > width - 1) break;
-    cells += cw;
-    i += size;
+  const room = ellipsis ? width - 1 : width;
+  const { starts, cells } = clusters(text);
+  let used = 0;
+  let k = 0;
+  while (k < cells.length && used + cells[k]! <= room) {
+    used += cells[k]!;
+    k++;
   }
-  return `${text.slice(0, i)}…`;
+  const kept = text.slice(0, k < starts.length ? starts[k] : text.length);
+  return ellipsis ? `${kept}…` : kept;
+}
+
+/** Cuts a line to `width` terminal cells, ending in `…` when anything was cut. */
+export function fitText(text: string, width: number): string {
+  return cutCells(text, width, true);
+}
+
+/**
+ * A table cell: cut to `width` cells (with `…` when cut), then padded with spaces to exactly
+ * `width` cells, on the right or (`align: 'right'`) on the left. `padEnd` counts code units, so a
+ * CJK or emoji cell would push every column after it out of line.
+ */
+export function padCells(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const cut = cutCells(text, width);
+  const gap = ' '.repeat(Math.max(0, width - textWidth(cut)));
+  return align === 'left' ? cut + gap : gap + cut;
 }
