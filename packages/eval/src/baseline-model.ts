@@ -235,6 +235,25 @@ function firstLine(text: string, re: RegExp): string | undefined {
   return text.split('\n').find((l) => re.test(l));
 }
 
+/** What a log line says about why a program stopped: the most specific causes first. */
+const TELLING: readonly RegExp[] = [
+  /permission denied|access denied|forbidden|not authori[sz]ed|flag provided but not defined|unknown (flag|option|argument|command)|unrecognized (option|argument)|no such file|not defined|division by zero|syntax error|cannot find module|module not found/i,
+  // A Python traceback ends in the exception line ("KeyError: 'S3_BUCKET'"), never its first line.
+  /^\s*[A-Za-z_.]*(Error|Exception): /,
+  /fatal|panic|exception/i,
+  /error|denied|refused|failed|cannot|can't|unable|invalid|no such|not found/i,
+];
+
+/** The line of a log that best explains a crash (see `TELLING`), the first of its rank. */
+function tellingLine(text: string): string | undefined {
+  const lines = text.split('\n');
+  for (const re of TELLING) {
+    const hit = lines.find((l) => re.test(l));
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
 function has(tools: readonly ToolDescriptor[], name: string): boolean {
   return tools.some((t) => t.name === name);
 }
@@ -381,7 +400,10 @@ export class BaselineSreModel implements Model {
     }
     // Pods that run but log trouble (a full disk, a dependency down) only show it in their logs.
     if (toDescribe.length === 0) {
-      const runningHinted = pods.filter((p) => matchesHint(p.name, hs) && p.status === 'Running');
+      // A finished pod the task asks about (a Job's, Completed) is looked at too, to say why it stopped.
+      const runningHinted = pods.filter(
+        (p) => matchesHint(p.name, hs) && /^(Running|Completed|Succeeded)$/.test(p.status),
+      );
       const seenOwners = new Set<string>();
       for (const p of runningHinted) {
         const o = ownerOf(p.name, deps) ?? p.name;
@@ -570,6 +592,28 @@ export class BaselineSreModel implements Model {
           });
           continue;
         }
+        if (now.reason && /ContainerCreating/.test(now.reason)) {
+          // A volume that cannot be mounted keeps the pod in ContainerCreating (FailedMount).
+          const mount =
+            firstLine(d.content, /FailedMount|MountVolume\.SetUp failed/i) ??
+            firstLine(events, new RegExp(`${escapeRe(pod)}.*(FailedMount|MountVolume)`));
+          if (mount) {
+            const ref = /(configmaps?|secrets?|persistentvolumeclaims?) "?([a-z0-9.-]+)"? not found/i.exec(mount);
+            const kindOf = (k: string) =>
+              /^secret/i.test(k) ? 'Secret' : /^persistent/i.test(k) ? 'PersistentVolumeClaim' : 'ConfigMap';
+            const what = ref ? `${kindOf(ref[1]!)} ${ref[2]} does not exist` : clip(mount, 100);
+            out.push({
+              weight: 88 + b,
+              object: objectLabel,
+              cause: `the pod cannot start (stuck in ContainerCreating): a volume cannot be mounted (FailedMount): ${what}`,
+              evidence: [`describe_pod ${pod}: State Waiting, Reason ContainerCreating`, `event: ${clip(mount)}`],
+              advice: ref
+                ? `create ${kindOf(ref[1]!)} ${ref[2]} in the namespace, or fix the volume's reference to the name that exists`
+                : 'fix the volume the pod mounts',
+            });
+            continue;
+          }
+        }
         if (now.reason && /ImagePullBackOff|ErrImagePull|InvalidImageName/.test(now.reason)) {
           const image = field(c.body, 'Image') ?? '';
           const msg =
@@ -626,13 +670,10 @@ export class BaselineSreModel implements Model {
             /connection refused|no such host|could not connect|connect(ion)? (timed out|timeout)|ECONNREFUSED|dial tcp|unavailable/i,
           );
           const diskLine = firstLine(logText, /No space left on device|ENOSPC|disk full/i);
-          // The line that explains a crash: a fatal or panic line, else an error-like one, else the last line printed.
+          // The line that explains a crash: the most specific one (a permission, an unknown flag, a
+          // missing file), else a fatal or panic line, else an error-like one, else the last line printed.
           const fatal =
-            firstLine(logText, /fatal|panic/i) ??
-            firstLine(
-              logText,
-              /error|exception|denied|refused|failed|cannot|can't|unable|invalid|no such|not found/i,
-            ) ??
+            tellingLine(logText) ??
             logText
               .split('\n')
               .filter((l) => l.trim() !== '')
@@ -719,22 +760,34 @@ export class BaselineSreModel implements Model {
           firstLine(d.content, /FailedScheduling|didn't match|Insufficient|untolerated taint/i) ??
           firstLine(events, /FailedScheduling/);
         if (sched) {
-          const selector = /didn't match|node selector|affinity/i.test(sched);
           const cpu = /Insufficient cpu/i.test(sched);
           const mem = /Insufficient memory/i.test(sched);
+          // Nodes the selector excludes are not the blocker when the ones it matches refuse the pod
+          // for a taint it does not tolerate; capacity, when short, is the blocker before either.
+          const taint = /untolerated taint/i.exec(sched) ? /taint\(?s?\)? ?\{([^}]{1,120})\}/i.exec(sched)?.[1] ?? '' : undefined;
+          const selector = /didn't match|node selector|affinity/i.test(sched);
           const sel = firstLine(d.content, /Node-Selectors:/);
           out.push({
             weight: 86 + b,
             object: objectLabel,
-            cause: selector
-              ? `the pod is Pending: no node matches its nodeSelector${sel ? ` (${clip(sel, 80)})` : ''} — FailedScheduling "didn't match Pod's node affinity/selector"`
-              : cpu
-                ? 'the pod is Pending: Insufficient cpu — its CPU request does not fit on any node (FailedScheduling)'
-                : mem
-                  ? 'the pod is Pending: Insufficient memory — its memory request does not fit on any node (FailedScheduling)'
-                  : `the pod is Pending: ${clip(sched, 120)}`,
+            cause: cpu
+              ? 'the pod is Pending: Insufficient cpu — its CPU request does not fit on any node (FailedScheduling)'
+              : mem
+                ? 'the pod is Pending: Insufficient memory — its memory request does not fit on any node (FailedScheduling)'
+                : taint !== undefined
+                  ? `the pod is Pending: the nodes it could run on have a taint${taint ? ` (${taint})` : ''} the pod does not tolerate (untolerated taint; no matching toleration)${selector ? ', and the other nodes do not match its nodeSelector' : ''} — FailedScheduling`
+                  : selector
+                    ? `the pod is Pending: no node matches its nodeSelector${sel ? ` (${clip(sel, 80)})` : ''} — FailedScheduling "didn't match Pod's node affinity/selector"`
+                    : `the pod is Pending: ${clip(sched, 120)}`,
             evidence: [`FailedScheduling: ${clip(sched)}`],
-            advice: selector ? 'fix the nodeSelector or label a node' : 'lower the request or add capacity',
+            advice:
+              cpu || mem
+                ? 'lower the request or add capacity'
+                : taint !== undefined
+                  ? 'add a toleration for the taint to the pod template, or schedule on nodes without it'
+                  : selector
+                    ? 'fix the nodeSelector or label a node'
+                    : 'lower the request or add capacity',
           });
         }
       }
@@ -743,7 +796,10 @@ export class BaselineSreModel implements Model {
         // handled below with errors
       }
     }
-    for (const d of seen.filter((o) => o.tool === 'describe_pod' && /not found/i.test(o.content))) {
+    // The pod itself missing, not something it references (a FailedMount "configmap not found").
+    const podMissing = (o: SeenObservation) =>
+      !/^Name:/m.test(o.content) && /pods? "[^"\n]*" not found|NotFound|not found/i.test(o.content);
+    for (const d of seen.filter((o) => o.tool === 'describe_pod' && podMissing(o))) {
       const pod = String(d.args['name'] ?? '');
       const current = pods.filter((p) => p.name.split('-')[0] === pod.split('-')[0]);
       out.push({
@@ -819,7 +875,27 @@ export class BaselineSreModel implements Model {
           ? lastOf(seen, 'list_pods', (o) => o.args['labelSelector'] === selector && o.status === 'ok')
           : undefined;
         const matched = selected ? parseTable(selected.content).filter((r) => r['NAME']) : [];
-        if (selected && matched.length > 0) {
+        const isReady = (r: Record<string, string>) => {
+          const [a, t] = (r['READY'] ?? '').split('/');
+          return r['STATUS'] === 'Running' && a !== undefined && a === t;
+        };
+        if (selected && matched.length > 0 && matched.every(isReady)) {
+          // Ready pods and still no endpoints: the Service's port does not resolve on them.
+          const tp = /TargetPort:\s*([^\s/]+)/.exec(s.content)?.[1] ?? '?';
+          const named = !/^\d+$/.test(tp);
+          out.push({
+            weight: 80 + b,
+            object: `service ${name}`,
+            cause: `service ${name} has no endpoints (Endpoints: <none>) although the ${matched.length} pods its selector ${selector} matches are Running and Ready: its targetPort ${tp} ${named ? `is a port name that no container port of those pods is named (named targetPort mismatch)` : 'matches no port of those pods'}, so no endpoint is created`,
+            evidence: [
+              `describe_service ${name}: TargetPort ${tp}, Endpoints <none>`,
+              `list_pods -l ${selector}: ${matched.map((r) => `${r['NAME']} ${r['READY']}`).join(', ')}`,
+            ],
+            advice: named
+              ? `set the service targetPort to the container port's name (or its number)`
+              : 'set the service targetPort to the port the container listens on',
+          });
+        } else if (selected && matched.length > 0) {
           out.push({
             weight: 68 + b,
             object: `service ${name}`,
@@ -961,11 +1037,18 @@ export class BaselineSreModel implements Model {
         pods.every((p) => !isUnhealthy(p)) &&
         deps.every((d) => d.readyCount >= d.desired)
       ) {
+        // A Completed pod is a finished run (a Job's), not a fault: said apart from the running ones.
+        const done = pods.filter((p) => /^(Completed|Succeeded)$/.test(p.status));
+        const running = pods.filter((p) => !done.includes(p));
         lines.push(
-          `No fault found in namespace ${ns}: the workloads are healthy. All ${pods.length} pods are Running and Ready (${pods
+          `No fault found in namespace ${ns}: the workloads are healthy. ${running.length === pods.length ? 'All ' : ''}${running.length} pods are Running and Ready (${running
             .slice(0, 6)
             .map((p) => `${p.name} ${p.ready}`)
-            .join(', ')}${pods.length > 6 ? ', …' : ''}) and every deployment has its replicas available.`,
+            .join(', ')}${running.length > 6 ? ', …' : ''}) and every deployment has its replicas available.${
+            done.length > 0
+              ? ` ${done.map((p) => p.name).join(', ')} ${done.length === 1 ? 'is' : 'are'} Completed: ${done.length === 1 ? 'a run that' : 'runs that'} finished successfully (exit code 0, as a Job's pod does), not a failure.`
+              : ''
+          }`,
         );
         lines.push(
           warnings.length > 0
