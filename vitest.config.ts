@@ -6,6 +6,11 @@ export default defineConfig({
   resolve: { conditions: ['@sre-harness/source', 'module', 'node', 'development|production'] },
   ssr: { resolve: { conditions: ['@sre-harness/source', 'module', 'node', 'development|production'] } },
   test: {
-    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts', 'examples/*/vitest.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'apps/*/vitest.config.ts',
+      'examples/*/vitest.config.ts',
+      'scripts/vitest.config.ts',
+    ],
   },
 });

@@ -2,7 +2,11 @@
 // Checks every publishable workspace package the way a consumer will see it: packs it with pnpm (so
 // workspace: ranges are rewritten and only `files` ship), then runs publint and are-the-types-wrong
 // (esm-only profile: these packages are ESM only, so CommonJS resolutions are out of scope) on the
-// tarball. Expects `pnpm build` to have run. Prints a table; exits 1 if any package has a problem.
+// tarball, and reads the packed package.json back: its exports must not carry the @sre-harness/source
+// condition (src/ is not shipped; pnpm packs publishConfig.exports instead, see
+// scripts/lib/packed-manifest.mjs), and every file it points at (exports, main, types, bin) must be in
+// the tarball; the packed README's relative links must stay inside the package (npm shows no other
+// file). Expects `pnpm build` to have run. Prints a table; exits 1 if any package has a problem.
 //
 //   pnpm check:packages            all publishable packages
 //   pnpm check:packages core otel  only these folders
@@ -12,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
+import { packedManifestProblems, publishExportsDrift, readmeLinkProblems } from './lib/packed-manifest.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const only = process.argv.slice(2);
@@ -78,7 +83,7 @@ try {
   for (const { dir, folder, pkg } of publishable()) {
     const missing = missingBuild(dir, pkg);
     if (missing.length > 0) {
-      rows.push([pkg.name, 'not built', 'not built', `run pnpm build (missing ${missing[0]})`]);
+      rows.push([pkg.name, 'not built', 'not built', `run pnpm build (missing ${missing[0]})`, 'not built']);
       details.push(`${pkg.name}: ${missing.join(', ')} missing; run \`pnpm build\` first`);
       continue;
     }
@@ -106,6 +111,17 @@ try {
         .map((f) => f.replace(/^package\//, '')),
     );
     for (const file of ['README.md', 'LICENSE']) if (!shipped.has(file)) fields.push(file);
+    // The manifest as published (pnpm applies publishConfig when it packs), against the tarball's files.
+    const packedManifest = JSON.parse(
+      execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }),
+    );
+    const manifestIssues = packedManifestProblems(packedManifest, shipped);
+    const drift = publishExportsDrift(pkg);
+    if (drift) manifestIssues.push(drift);
+    if (shipped.has('README.md')) {
+      const readme = execFileSync('tar', ['-xzOf', tarball, 'package/README.md'], { encoding: 'utf8' });
+      manifestIssues.push(...readmeLinkProblems(readme, shipped));
+    }
     const publintErrors = lint.messages.filter((m) => m.type !== 'suggestion').length;
     rows.push([
       pkg.name,
@@ -116,7 +132,9 @@ try {
         : `${publintErrors} problem(s)`,
       typeIssues.length === 0 ? 'ok' : `${typeIssues.length} problem(s)`,
       fields.length === 0 ? 'ok' : `missing ${fields.join(', ')}`,
+      manifestIssues.length === 0 ? 'ok' : `${manifestIssues.length} problem(s)`,
     ]);
+    for (const issue of manifestIssues) details.push(`${pkg.name} as packed: ${issue}`);
     for (const issue of lintIssues) details.push(`${pkg.name} publint ${issue}`);
     for (const issue of typeIssues) details.push(`${pkg.name} attw ${issue}`);
     if (fields.length > 0) details.push(`${pkg.name}: missing ${fields.join(', ')}`);
@@ -125,7 +143,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const header = ['package', 'publint', 'attw (esm-only)', 'fields and files'];
+const header = ['package', 'publint', 'attw (esm-only)', 'fields and files', 'exports, links'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
 const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
 console.log(line(header));
@@ -135,5 +153,5 @@ if (details.length > 0) {
   console.log('');
   for (const d of details) console.log(`- ${d}`);
 }
-const failed = rows.filter((r) => !r[1].startsWith('ok') || r[2] !== 'ok' || r[3] !== 'ok');
+const failed = rows.filter((r) => !r[1].startsWith('ok') || r[2] !== 'ok' || r[3] !== 'ok' || r[4] !== 'ok');
 process.exitCode = failed.length > 0 ? 1 : 0;
