@@ -1,5 +1,11 @@
 export { type ApiServer, type ServeOptions, serveCluster } from './api-server.js';
-export { createSimCluster, type MutationRecord, SimCluster, type SimSnapshot } from './sim-cluster.js';
+export {
+  createSimCluster,
+  type MutationRecord,
+  SimCluster,
+  type SimClusterOptions,
+  type SimSnapshot,
+} from './sim-cluster.js';
 export {
   type Behavior,
   behaviorSchema,

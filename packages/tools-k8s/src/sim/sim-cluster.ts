@@ -55,6 +55,19 @@ export interface MutationRecord {
   readonly patch?: Patch;
 }
 
+/** Options of a simulated cluster. */
+export interface SimClusterOptions {
+  /**
+   * `logical` (default): each request and each mutation moves the clock by the world's fixed amounts
+   * (`clock.perRequest`, `clock.perMutation`), so the same calls always give the same answers.
+   * `wall`: the clock follows wall time from the moment the cluster is built (for serving the world
+   * to agents that take real time); requests and mutations do not move it, `advance` still does.
+   */
+  readonly clock?: 'logical' | 'wall';
+  /** The wall clock in milliseconds, for `clock: 'wall'`; default `Date.now` (tests pass their own). */
+  readonly wallNow?: () => number;
+}
+
 /** The whole state of a simulated cluster at one instant. */
 export interface SimSnapshot {
   readonly time: string;
@@ -99,7 +112,8 @@ const key = (kind: string, namespace: string | undefined, name: string) =>
  * A stateful in-memory Kubernetes cluster built from a declarative world. Reads answer from the state;
  * mutations change it the way the controllers would (replacement pods, rollouts, scaling), with the
  * outcome derived from each container's declared behaviour. Time is logical: each request and each
- * mutation moves the clock by a fixed amount, so the same calls always give the same answers.
+ * mutation moves the clock by a fixed amount, so the same calls always give the same answers; with
+ * `{ clock: 'wall' }` it follows wall time instead (whole seconds since the cluster was built).
  */
 export class SimCluster implements Cluster {
   readonly world: World;
@@ -120,12 +134,17 @@ export class SimCluster implements Cluster {
   #nameCounter = 0;
   readonly #perRequest: number;
   readonly #perMutation: number;
+  /** With `clock: 'wall'`: the wall clock, when the cluster was built, and seconds `advance` added. */
+  readonly #wall: { readonly now: () => number; readonly start: number; skew: number } | undefined;
 
-  constructor(world: World) {
+  constructor(world: World, options: SimClusterOptions = {}) {
     this.world = world;
     this.#t0 = Date.parse(world.now);
-    this.#perRequest = parseDuration(world.clock.perRequest) ?? 2;
-    this.#perMutation = parseDuration(world.clock.perMutation) ?? 60;
+    const wall = options.clock === 'wall';
+    this.#perRequest = wall ? 0 : (parseDuration(world.clock.perRequest) ?? 2);
+    this.#perMutation = wall ? 0 : (parseDuration(world.clock.perMutation) ?? 60);
+    const wallNow = options.wallNow ?? Date.now;
+    this.#wall = wall ? { now: wallNow, start: wallNow(), skew: 0 } : undefined;
     this.#compile();
     // Workloads declared as manifests come up as they were before the world started: settled and aged.
     this.#settling = true;
@@ -137,6 +156,7 @@ export class SimCluster implements Cluster {
 
   async now(options?: CallOptions): Promise<Date> {
     checkSignal(options);
+    if (this.#wall) this.#tick(0);
     return new Date(this.#t0 + this.#now * 1000);
   }
 
@@ -1003,7 +1023,12 @@ export class SimCluster implements Cluster {
   // ---------------------------------------------------------------- reacting
 
   #tick(seconds: number): void {
-    if (seconds > 0) this.#now += seconds;
+    if (this.#wall) {
+      // Wall time: whole seconds since the cluster was built, plus what `advance` added; never back.
+      if (seconds > 0) this.#wall.skew += seconds;
+      const t = Math.floor((this.#wall.now() - this.#wall.start) / 1000) + this.#wall.skew;
+      if (t > this.#now) this.#now = t;
+    } else if (seconds > 0) this.#now += seconds;
     this.#reconcile();
   }
 
@@ -1578,8 +1603,8 @@ function formatCpuUsage(cores: number): string {
 }
 
 /** Builds a simulated cluster from a world description; a malformed one throws a `K8sError` naming the field. */
-export function createSimCluster(world: unknown): SimCluster {
-  return new SimCluster(parseWorld(world));
+export function createSimCluster(world: unknown, options: SimClusterOptions = {}): SimCluster {
+  return new SimCluster(parseWorld(world), options);
 }
 
 export type { ContainerOutcome };
