@@ -1,4 +1,15 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { createRequire } from 'node:module';
+
+// The o200k vocabulary takes about 0.2 s to load: it is loaded on the first count, not on import, so a
+// program that imports this package but never counts (a --help, an eval with the window memory) does
+// not pay for it. gpt-tokenizer ships a CommonJS build for `require`.
+const load = createRequire(import.meta.url);
+let encoder: ((text: string) => number) | undefined;
+function countTokens(text: string): number {
+  encoder ??= (load('gpt-tokenizer/encoding/o200k_base') as { countTokens: (t: string) => number })
+    .countTokens;
+  return encoder(text);
+}
 
 /** Counts tokens of a text; the memory's budget is measured with it. */
 export interface TokenCounter {
