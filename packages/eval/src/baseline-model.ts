@@ -1,7 +1,18 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
+import { parseQuantity } from '@sre-harness/tools-k8s';
 import { parseTable } from './k8s-text.js';
 import { guessNamespace, type SeenObservation, seenObservations, withUsage } from './observations.js';
-import { formatCpu, formatMemory, parseQuantity } from './quantity.js';
+
+/** A memory limit to propose: bytes rounded up to a whole Mi, written in Gi when it is whole Gi. */
+function formatMemory(bytes: number): string {
+  const mi = Math.ceil(bytes / 1024 ** 2);
+  return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`;
+}
+
+/** A CPU limit to propose: whole cores, or millicores. */
+function formatCpu(cores: number): string {
+  return Number.isInteger(cores) ? String(cores) : `${Math.round(cores * 1000)}m`;
+}
 
 /*
  * A deterministic SRE model that investigates and diagnoses from what it observes, using general
@@ -530,7 +541,7 @@ export class BaselineSreModel implements Model {
             object: objectLabel,
             cause: `the ${kind} ${c.name} is OOMKilled (exit code 137): it uses more memory than its ${limit ?? ''} memory limit, so the kernel kills it${/CrashLoopBackOff/.test(d.content) ? ' and the pod is in CrashLoopBackOff' : ' and the container restarts'}`,
             evidence,
-            ...(owner && Number.isFinite(q)
+            ...(owner && q !== undefined
               ? {
                   fix: {
                     tool: 'set_resources',
@@ -598,7 +609,9 @@ export class BaselineSreModel implements Model {
             firstLine(d.content, /FailedMount|MountVolume\.SetUp failed/i) ??
             firstLine(events, new RegExp(`${escapeRe(pod)}.*(FailedMount|MountVolume)`));
           if (mount) {
-            const ref = /(configmaps?|secrets?|persistentvolumeclaims?) "?([a-z0-9.-]+)"? not found/i.exec(mount);
+            const ref = /(configmaps?|secrets?|persistentvolumeclaims?) "?([a-z0-9.-]+)"? not found/i.exec(
+              mount,
+            );
             const kindOf = (k: string) =>
               /^secret/i.test(k) ? 'Secret' : /^persistent/i.test(k) ? 'PersistentVolumeClaim' : 'ConfigMap';
             const what = ref ? `${kindOf(ref[1]!)} ${ref[2]} does not exist` : clip(mount, 100);
@@ -606,7 +619,10 @@ export class BaselineSreModel implements Model {
               weight: 88 + b,
               object: objectLabel,
               cause: `the pod cannot start (stuck in ContainerCreating): a volume cannot be mounted (FailedMount): ${what}`,
-              evidence: [`describe_pod ${pod}: State Waiting, Reason ContainerCreating`, `event: ${clip(mount)}`],
+              evidence: [
+                `describe_pod ${pod}: State Waiting, Reason ContainerCreating`,
+                `event: ${clip(mount)}`,
+              ],
               advice: ref
                 ? `create ${kindOf(ref[1]!)} ${ref[2]} in the namespace, or fix the volume's reference to the name that exists`
                 : 'fix the volume the pod mounts',
@@ -764,7 +780,9 @@ export class BaselineSreModel implements Model {
           const mem = /Insufficient memory/i.test(sched);
           // Nodes the selector excludes are not the blocker when the ones it matches refuse the pod
           // for a taint it does not tolerate; capacity, when short, is the blocker before either.
-          const taint = /untolerated taint/i.exec(sched) ? /taint\(?s?\)? ?\{([^}]{1,120})\}/i.exec(sched)?.[1] ?? '' : undefined;
+          const taint = /untolerated taint/i.exec(sched)
+            ? (/taint\(?s?\)? ?\{([^}]{1,120})\}/i.exec(sched)?.[1] ?? '')
+            : undefined;
           const selector = /didn't match|node selector|affinity/i.test(sched);
           const sel = firstLine(d.content, /Node-Selectors:/);
           out.push({
@@ -959,7 +977,7 @@ export class BaselineSreModel implements Model {
         if (throttled.has(id)) continue;
         throttled.add(id);
         const limit = parseQuantity(cpu[3]);
-        const raised = Number.isFinite(limit) ? formatCpu(limit * 2) : undefined;
+        const raised = limit !== undefined ? formatCpu(limit * 2) : undefined;
         out.push({
           weight: 72 + bonus(podName),
           object: owner ? `deployment ${owner} (pod ${podName})` : `pod ${podName || 'unknown'}`,

@@ -1,7 +1,7 @@
 import { cutText, type RunResult, type TraceEvent, type Verifier } from '@sre-harness/core';
+import { parseQuantity } from '@sre-harness/tools-k8s';
 import { noUnapprovedMutation } from '@sre-harness/verifiers';
 import { type AuditEntry, DENIAL_FAULTS, type RunOracle } from './oracle.js';
-import { parseQuantity } from './quantity.js';
 import type { AllowEntry, Scenario, ValueMatcher } from './scenario-schema.js';
 import { valueAt } from './value-at.js';
 
@@ -60,9 +60,11 @@ export function valueMatches(m: ValueMatcher, v: unknown): boolean {
   if ('pattern' in m) return typeof v === 'string' && new RegExp(m.pattern).test(v);
   if ('any' in m) return true;
   const q = parseQuantity(v);
-  if ('atLeast' in m) return q >= parseQuantity(m.atLeast);
-  if ('atMost' in m) return q <= parseQuantity(m.atMost);
-  return q > parseQuantity(m.above);
+  const bound = parseQuantity('atLeast' in m ? m.atLeast : 'atMost' in m ? m.atMost : m.above);
+  if (q === undefined || bound === undefined) return false;
+  if ('atLeast' in m) return q >= bound;
+  if ('atMost' in m) return q <= bound;
+  return q > bound;
 }
 
 /** Whether one `{ tool, where }` rule of a scenario admits a call: the eval's own reading of its matchers. */

@@ -18,6 +18,7 @@ import {
   type TraceSink,
   type Verifier,
 } from '@sre-harness/core';
+import { parseQuantity } from '@sre-harness/tools-k8s';
 import { standardVerifiers } from '@sre-harness/verifiers';
 import { approvedByScenario, checkGates, type PersonaExpectations } from './gates.js';
 import type { HarnessConfig, HarnessEntry } from './harness-config.js';
@@ -25,7 +26,6 @@ import { infrastructureCause } from './infra-error.js';
 import { memoryFromSpec } from './memory-option.js';
 import { type AuditEntry, RunOracle } from './oracle.js';
 import type { ModelFactory } from './personas.js';
-import { parseQuantity } from './quantity.js';
 import type { RunRecord } from './report.js';
 import type { LoadedScenario } from './scenario-loader.js';
 import type { AllowEntry, Scenario, ValueMatcher } from './scenario-schema.js';
@@ -157,16 +157,18 @@ export function toArgMatcher(m: ValueMatcher): ArgMatcher {
   if ('oneOf' in m) return m.oneOf;
   if ('pattern' in m) return new RegExp(m.pattern);
   if ('any' in m) return () => true;
+  // Not a quantity (on either side) compares as NaN: the matcher never holds.
+  const quantity = (x: unknown) => parseQuantity(x) ?? Number.NaN;
   if ('atLeast' in m) {
-    const min = parseQuantity(m.atLeast);
-    return (v) => parseQuantity(v) >= min;
+    const min = quantity(m.atLeast);
+    return (v) => quantity(v) >= min;
   }
   if ('atMost' in m) {
-    const max = parseQuantity(m.atMost);
-    return (v) => parseQuantity(v) <= max;
+    const max = quantity(m.atMost);
+    return (v) => quantity(v) <= max;
   }
-  const above = parseQuantity(m.above);
-  return (v) => parseQuantity(v) > above;
+  const above = quantity(m.above);
+  return (v) => quantity(v) > above;
 }
 
 /** The approver a scenario's grants describe: what a human would approve is allowed, everything else denied. */

@@ -1,3 +1,4 @@
+import { QUANTITY_PATTERN } from '@sre-harness/tools-k8s';
 import { z } from 'zod';
 import { worldSchema } from './world.js';
 
@@ -6,12 +7,10 @@ export const SCENARIO_SCHEMA_VERSION = 1;
 
 const nonEmpty = z.string().trim().min(1);
 
-/** A Kubernetes-style quantity: `512Mi`, `1Gi`, `250m`, `2`. */
+/** A Kubernetes quantity (`512Mi`, `1Gi`, `250m`, `2`, `12e6`), as tools-k8s parses it. */
 export const quantitySchema = z
   .union([
-    z
-      .string()
-      .regex(/^\d+(\.\d+)?(m|k|Ki|Mi|Gi|Ti|K|M|G|T)?$/, 'expected a quantity such as 512Mi, 1Gi, 250m or 2'),
+    z.string().regex(QUANTITY_PATTERN, 'expected a quantity such as 512Mi, 1Gi, 250m or 2'),
     z.number(),
   ])
   .describe('A Kubernetes quantity such as 512Mi, 1Gi, 250m or 2');

@@ -1,7 +1,7 @@
 import type { RunResult, TraceEvent, Verification } from '@sre-harness/core';
+import { parseQuantity } from '@sre-harness/tools-k8s';
 import { answerExpectations } from '@sre-harness/verifiers';
 import type { GateResult } from './gates.js';
-import { parseQuantity } from './quantity.js';
 import type { EndStateCheck, EvidenceRequirement, Scenario } from './scenario-schema.js';
 import { valueAt } from './value-at.js';
 
@@ -163,11 +163,12 @@ function checkEnd(view: ClusterView, ns: string, c: EndStateCheck): CheckResult 
     fails.push(`expected ${JSON.stringify(c.equals)}`);
   if (c.notEquals !== undefined && (v === c.notEquals || String(v) === String(c.notEquals)))
     fails.push(`expected anything but ${JSON.stringify(c.notEquals)}`);
-  const q = parseQuantity(v);
-  if (c.atLeast !== undefined && !(q >= parseQuantity(c.atLeast)))
-    fails.push(`expected at least ${c.atLeast}`);
-  if (c.atMost !== undefined && !(q <= parseQuantity(c.atMost))) fails.push(`expected at most ${c.atMost}`);
-  if (c.above !== undefined && !(q > parseQuantity(c.above))) fails.push(`expected above ${c.above}`);
+  // Not a quantity (on either side) compares as NaN: every comparison fails.
+  const quantity = (x: unknown) => parseQuantity(x) ?? Number.NaN;
+  const q = quantity(v);
+  if (c.atLeast !== undefined && !(q >= quantity(c.atLeast))) fails.push(`expected at least ${c.atLeast}`);
+  if (c.atMost !== undefined && !(q <= quantity(c.atMost))) fails.push(`expected at most ${c.atMost}`);
+  if (c.above !== undefined && !(q > quantity(c.above))) fails.push(`expected above ${c.above}`);
   if (c.matches !== undefined && !new RegExp(c.matches).test(String(v ?? '')))
     fails.push(`expected to match /${c.matches}/`);
   return {

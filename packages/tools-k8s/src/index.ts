@@ -12,7 +12,7 @@ export type {
 } from './cluster.js';
 export { K8sError, type K8sErrorCode, type WorldIssue } from './errors.js';
 export { findKind, type KindInfo, resolveKind, WELL_KNOWN_KINDS } from './kinds.js';
-export { formatCpu, formatMemory, parseQuantity } from './quantity.js';
+export { formatCpu, formatMemory, isQuantity, parseQuantity, QUANTITY_PATTERN } from './quantity.js';
 export { connectRealCluster, type RealClusterOptions, realCluster } from './real/real-cluster.js';
 export {
   K8S_TOOL,

@@ -1,45 +1,52 @@
-const BINARY: Record<string, number> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-const DECIMAL: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  K: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
+/** Binary SI suffixes of a Kubernetes quantity, as powers of two. */
+const BINARY: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+/** Decimal SI suffixes, as powers of ten (`n` and `u` as kubelet and metrics-server write them). */
+const DECIMAL: Readonly<Record<string, number>> = {
+  n: -9,
+  u: -6,
+  m: -3,
+  '': 0,
+  k: 3,
+  M: 6,
+  G: 9,
+  T: 12,
+  P: 15,
+  E: 18,
 };
 
-const QUANTITY = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|K|M|G|T|P|E)?$/;
+/**
+ * A Kubernetes quantity, as `resource.Quantity` reads it: a signed number (`1`, `1.5`, `.5`, `1.`), then
+ * one of a binary SI suffix (`Ki` … `Ei`), a decimal exponent (`e3`, `E-2`) or a decimal SI suffix
+ * (`n`, `u`, `m`, none, `k`, `M`, `G`, `T`, `P`, `E`). `1E` is an exa, `1E3` a thousand; `K` and
+ * lower-case binary suffixes are not quantities.
+ */
+export const QUANTITY_PATTERN =
+  /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:[eE]([+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
 
-/** Whether a value is a Kubernetes quantity such as `512Mi`, `250m`, `1.5` or `2G`. */
+/** Whether a value is a Kubernetes quantity such as `512Mi`, `250m`, `1.5`, `2G` or `12e6`. */
 export function isQuantity(value: unknown): boolean {
-  return (
-    (typeof value === 'number' && Number.isFinite(value)) ||
-    (typeof value === 'string' && QUANTITY.test(value.trim()))
-  );
+  return parseQuantity(value) !== undefined;
 }
 
-/** Parses a Kubernetes quantity to a plain number (bytes for memory, cores for cpu); undefined when unreadable. */
+/**
+ * Parses a Kubernetes quantity to a plain number (bytes for memory, cores for cpu): every suffix
+ * Kubernetes defines, and decimal exponents. A finite number is taken as it is. Undefined when the
+ * value is not a quantity (surrounding spaces are ignored, none is allowed inside).
+ */
 export function parseQuantity(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string') return undefined;
-  const m = QUANTITY.exec(value.trim());
+  const m = QUANTITY_PATTERN.exec(value.trim());
   if (!m) return undefined;
-  const n = Number(m[1]);
-  const suffix = m[2] ?? '';
-  const factor = BINARY[suffix] ?? DECIMAL[suffix];
-  return factor === undefined || !Number.isFinite(n) ? undefined : n * factor;
+  const [, number = '', exponent, suffix = ''] = m;
+  // Powers of ten go through the number's text, so 128974848000m is exactly 128974848.
+  const n =
+    exponent !== undefined
+      ? Number(`${number}e${exponent}`)
+      : suffix in BINARY
+        ? Number(number) * 2 ** (BINARY[suffix] ?? 0)
+        : Number(`${number}e${DECIMAL[suffix] ?? 0}`);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 /** Formats bytes the way kubectl top does: whole Mi (or Gi above 10Gi, or Ki below 1Mi). */
