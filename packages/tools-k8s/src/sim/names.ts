@@ -44,7 +44,32 @@ export function templateHash(template: unknown, seed: string): string {
   return safeEncode(`${seed}|tpl|${json}`, 9 + (fnv1a(json) % 2));
 }
 
-/** Deep copy of JSON data. */
+/**
+ * Deep copy of JSON data, with JSON's rules (a property whose value is undefined, a function or a
+ * symbol is left out, one in an array becomes null, so do non-finite numbers; a Date becomes its ISO
+ * text) but without a round trip through a string: the simulated cluster copies every object it
+ * returns, and this is several times faster than `JSON.parse(JSON.stringify(value))`.
+ */
 export function clone<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+  return value === undefined ? value : (copyJson(value) as T);
+}
+
+function copyJson(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) {
+    if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+    return typeof v === 'function' || typeof v === 'symbol' || v === undefined ? null : v;
+  }
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyJson(v[i]);
+    return out;
+  }
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return copyJson(JSON.parse(JSON.stringify(v)));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+    out[k] = copyJson(x);
+  }
+  return out;
 }
