@@ -95,21 +95,26 @@ export function defineTool<Schema extends z.ZodType, Output = unknown>(
   if (spec.timeoutMs !== undefined && !(Number.isFinite(spec.timeoutMs) && spec.timeoutMs > 0)) {
     throw new HarnessError('invalid_option', `${label}: timeoutMs must be a positive number of milliseconds`);
   }
-  let jsonSchema: JsonSchema;
-  try {
-    jsonSchema = z.toJSONSchema(spec.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  } catch (cause) {
-    throw new HarnessError('invalid_schema', `${label}: input schema cannot be expressed as JSON Schema`, {
-      cause,
-    });
+  let schemaForModels = JSON_SCHEMAS.get(spec.input);
+  if (!schemaForModels) {
+    let jsonSchema: JsonSchema;
+    try {
+      jsonSchema = z.toJSONSchema(spec.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    } catch (cause) {
+      throw new HarnessError('invalid_schema', `${label}: input schema cannot be expressed as JSON Schema`, {
+        cause,
+      });
+    }
+    if (jsonSchema.type !== 'object') {
+      throw new HarnessError(
+        'invalid_schema',
+        `${label}: input must be an object schema (z.object), because models pass named arguments`,
+      );
+    }
+    const { $schema: _drop, ...rest } = jsonSchema;
+    schemaForModels = deepFreeze(rest);
+    JSON_SCHEMAS.set(spec.input, schemaForModels);
   }
-  if (jsonSchema.type !== 'object') {
-    throw new HarnessError(
-      'invalid_schema',
-      `${label}: input must be an object schema (z.object), because models pass named arguments`,
-    );
-  }
-  const { $schema: _drop, ...schemaForModels } = jsonSchema;
   return Object.freeze({
     name: spec.name,
     description: spec.description,
@@ -117,9 +122,24 @@ export function defineTool<Schema extends z.ZodType, Output = unknown>(
     // Fail safe: a tool that does not say it is read-only is treated as one that changes the world.
     mutating: spec.mutating !== false,
     timeoutMs: spec.timeoutMs,
-    jsonSchema: Object.freeze(schemaForModels),
+    jsonSchema: schemaForModels,
     execute: spec.execute,
   });
+}
+
+/**
+ * JSON Schemas already made, by zod schema: a tool set built for every run from the same schema
+ * objects (hoisted out of its factory) converts each once per process, not once per run. Frozen all
+ * the way down, since they are shared.
+ */
+const JSON_SCHEMAS = new WeakMap<z.ZodType, JsonSchema>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** A set of tools by name; registering a name twice is a configuration error. */

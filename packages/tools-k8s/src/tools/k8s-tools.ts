@@ -108,6 +108,21 @@ const quantityText = z
   .regex(/^[0-9.]+(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'expected a quantity such as 512Mi, 1Gi, 250m or 2');
 const resourcePair = z.strictObject({ cpu: quantityText.optional(), memory: quantityText.optional() });
 
+/**
+ * Input schemas made once per process, not once per tool set: the eval builds the tools for every run,
+ * and core converts each schema to JSON Schema once per schema object (keyed by tool name, and by
+ * the option a schema depends on).
+ */
+const SCHEMAS = new Map<string, z.ZodType>();
+function memoSchema<T extends z.ZodType>(key: string, make: () => T): T {
+  let schema = SCHEMAS.get(key);
+  if (!schema) {
+    schema = make();
+    SCHEMAS.set(key, schema);
+  }
+  return schema as T;
+}
+
 function byNs<T extends KubeObject>(items: KubeObject[]): T[] {
   return items as unknown as T[];
 }
@@ -236,10 +251,12 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'List pods in a namespace (like kubectl get pods -o wide): ready containers, status, restarts, age, node.',
     mutating: false,
-    input: z.strictObject({
-      namespace: ns,
-      labelSelector: z.string().optional().describe('e.g. app=checkout'),
-    }),
+    input: memoSchema('list_pods', () =>
+      z.strictObject({
+        namespace: ns,
+        labelSelector: z.string().optional().describe('e.g. app=checkout'),
+      }),
+    ),
     async execute({ namespace, labelSelector }, { signal }) {
       const k8s = on(signal);
       const pods = await k8s.list<Pod>('Pod', namespace, labelSelector);
@@ -254,7 +271,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'Describe one pod (like kubectl describe pod): containers with image, state and last state (reason, exit code), ready, restart count, limits/requests, env names, mounts, probes, conditions and recent events.',
     mutating: false,
-    input: z.strictObject({ namespace: ns, name: objName }),
+    input: memoSchema('describe_pod', () => z.strictObject({ namespace: ns, name: objName })),
     async execute({ namespace, name }, { signal }) {
       const k8s = on(signal);
       const pod = await k8s.get<Pod>('Pod', name, namespace);
@@ -268,14 +285,16 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       "Read a pod container's log lines (like kubectl logs). previous=true reads the last terminated instance, which is where a crash or OOM leaves its last words.",
     mutating: false,
-    input: z.strictObject({
-      namespace: ns,
-      name: objName,
-      container: z.string().min(1).optional().describe('Required when the pod has more than one container'),
-      // Left out means false (the current instance); no policy can read absence as anything else.
-      previous: z.boolean().optional(),
-      tail: z.number().int().min(1).max(5000).default(defaultTail).describe('Last N lines'),
-    }),
+    input: memoSchema(`get_pod_logs|${defaultTail}`, () =>
+      z.strictObject({
+        namespace: ns,
+        name: objName,
+        container: z.string().min(1).optional().describe('Required when the pod has more than one container'),
+        // Left out means false (the current instance); no policy can read absence as anything else.
+        previous: z.boolean().optional(),
+        tail: z.number().int().min(1).max(5000).default(defaultTail).describe('Last N lines'),
+      }),
+    ),
     async execute({ namespace, name, container, previous, tail }, { signal }) {
       const k8s = on(signal);
       checkNs(namespace);
@@ -304,11 +323,13 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'List events in a namespace, newest first (like kubectl get events); optionally only those about one object (kind and/or name).',
     mutating: false,
-    input: z.strictObject({
-      namespace: ns,
-      kind: z.string().optional().describe('e.g. Pod, Deployment, ReplicaSet'),
-      name: z.string().optional(),
-    }),
+    input: memoSchema('get_events', () =>
+      z.strictObject({
+        namespace: ns,
+        kind: z.string().optional().describe('e.g. Pod, Deployment, ReplicaSet'),
+        name: z.string().optional(),
+      }),
+    ),
     async execute({ namespace, kind: k, name }, { signal }) {
       const k8s = on(signal);
       const all = await k8s.list<KubeEvent>('Event', namespace);
@@ -329,10 +350,12 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'Pod CPU and memory usage against requests and limits (percent of limit), restarts and OOM kills where known (like kubectl top pod, with limits alongside).',
     mutating: false,
-    input: z.strictObject({
-      namespace: ns,
-      name: z.string().optional().describe('One pod; all pods when left out'),
-    }),
+    input: memoSchema('get_pod_metrics', () =>
+      z.strictObject({
+        namespace: ns,
+        name: z.string().optional().describe('One pod; all pods when left out'),
+      }),
+    ),
     async execute({ namespace, name }, { signal }) {
       const k8s = on(signal);
       checkNs(namespace);
@@ -402,7 +425,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'List deployments in a namespace (like kubectl get deployments): ready, up-to-date, available, age, images.',
     mutating: false,
-    input: z.strictObject({ namespace: ns }),
+    input: memoSchema('list_deployments', () => z.strictObject({ namespace: ns })),
     async execute({ namespace }, { signal }) {
       const k8s = on(signal);
       const deps = await k8s.list<Deployment>('Deployment', namespace);
@@ -416,7 +439,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'Describe a deployment: replicas, selector, strategy, pod template (images, resources, env, probes), conditions, ReplicaSets, rollout history and events.',
     mutating: false,
-    input: z.strictObject({ namespace: ns, name: objName }),
+    input: memoSchema('describe_deployment', () => z.strictObject({ namespace: ns, name: objName })),
     async execute({ namespace, name }, { signal }) {
       const k8s = on(signal);
       const d = await k8s.get<Deployment>('Deployment', name, namespace);
@@ -431,7 +454,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'Rollout history of a deployment (like kubectl rollout history): revision, change cause and images per revision.',
     mutating: false,
-    input: z.strictObject({ namespace: ns, name: objName }),
+    input: memoSchema('get_rollout_history', () => z.strictObject({ namespace: ns, name: objName })),
     async execute({ namespace, name }, { signal }) {
       const k8s = on(signal);
       const d = await k8s.get<Deployment>('Deployment', name, namespace);
@@ -445,7 +468,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'List services in a namespace with type, ports, selector and ready endpoints (<none> when nothing backs them).',
     mutating: false,
-    input: z.strictObject({ namespace: ns }),
+    input: memoSchema('list_services', () => z.strictObject({ namespace: ns })),
     async execute({ namespace }, { signal }) {
       const k8s = on(signal);
       const svcs = await k8s.list<Service>('Service', namespace);
@@ -460,7 +483,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'Describe a service: type, selector, ports with targetPort, endpoints (addresses or <none>, and not-ready ones) and events.',
     mutating: false,
-    input: z.strictObject({ namespace: ns, name: objName }),
+    input: memoSchema('describe_service', () => z.strictObject({ namespace: ns, name: objName })),
     async execute({ namespace, name }, { signal }) {
       const k8s = on(signal);
       const svc = await k8s.get<Service>('Service', name, namespace);
@@ -485,7 +508,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'List nodes (like kubectl get nodes): status, roles, age, version, allocatable cpu and memory.',
     mutating: false,
-    input: z.strictObject({}),
+    input: memoSchema('list_nodes', () => z.strictObject({})),
     async execute(_args, { signal }) {
       const k8s = on(signal);
       const nodes = await k8s.list<Node>('Node');
@@ -499,14 +522,16 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'Describe a node: conditions (pressure, ready), capacity and allocatable, requests allocated by its pods, taints and labels.',
     mutating: false,
-    input: z.strictObject({
-      name: objName,
-      namespace: z
-        .string()
-        .min(1)
-        .optional()
-        .describe('Show only the pods of this namespace; pods of every namespace when left out'),
-    }),
+    input: memoSchema('describe_node', () =>
+      z.strictObject({
+        name: objName,
+        namespace: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Show only the pods of this namespace; pods of every namespace when left out'),
+      }),
+    ),
     async execute({ name, namespace }, { signal }) {
       const k8s = on(signal);
       const node = await k8s.get<Node>('Node', name);
@@ -524,7 +549,9 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'Get any object as YAML (like kubectl get <kind> <name> -o yaml), e.g. kind ConfigMap, Secret (values masked), PersistentVolumeClaim, ResourceQuota, HorizontalPodAutoscaler, Ingress, NetworkPolicy, StatefulSet, Job.',
     mutating: false,
-    input: z.strictObject({ kind: z.string().min(1), name: objName, namespace: genericNs }),
+    input: memoSchema('get_resource', () =>
+      z.strictObject({ kind: z.string().min(1), name: objName, namespace: genericNs }),
+    ),
     async execute({ kind: k, name, namespace }, { signal }) {
       const k8s = on(signal);
       const info = await k8s.kind(k);
@@ -539,7 +566,9 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'List objects of any kind (like kubectl get <kind>), in a namespace for namespaced kinds: name, status where meaningful, age.',
     mutating: false,
-    input: z.strictObject({ kind: z.string().min(1), namespace: genericNs }),
+    input: memoSchema('list_resources', () =>
+      z.strictObject({ kind: z.string().min(1), namespace: genericNs }),
+    ),
     async execute({ kind: k, namespace }, { signal }) {
       const k8s = on(signal);
       const info = await k8s.kind(k);
@@ -566,7 +595,9 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'Describe any object (like kubectl describe <kind> <name>): metadata, spec and status fields (Secret values as byte counts) and its events.',
     mutating: false,
-    input: z.strictObject({ kind: z.string().min(1), name: objName, namespace: genericNs }),
+    input: memoSchema('describe_resource', () =>
+      z.strictObject({ kind: z.string().min(1), name: objName, namespace: genericNs }),
+    ),
     async execute({ kind: k, name, namespace }, { signal }) {
       const k8s = on(signal);
       const info = await k8s.kind(k);
@@ -594,7 +625,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'Restart a pod by deleting it; its controller (ReplicaSet) creates a replacement with a new name. A pod without a controller does not come back.',
     mutating: true,
-    input: z.strictObject({ namespace: ns, name: objName }),
+    input: memoSchema('restart_pod', () => z.strictObject({ namespace: ns, name: objName })),
     async execute({ namespace, name }, { signal }) {
       const k8s = on(signal);
       const pod = await k8s.get<Pod>('Pod', name, namespace);
@@ -617,7 +648,9 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     name: 'scale_deployment',
     description: 'Set the number of replicas of a deployment.',
     mutating: true,
-    input: z.strictObject({ namespace: ns, name: objName, replicas: z.number().int().min(0).max(1000) }),
+    input: memoSchema('scale_deployment', () =>
+      z.strictObject({ namespace: ns, name: objName, replicas: z.number().int().min(0).max(1000) }),
+    ),
     async execute({ namespace, name, replicas }, { signal }) {
       const k8s = on(signal);
       const d = await k8s.get<Deployment>('Deployment', name, namespace);
@@ -647,13 +680,15 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'Set CPU/memory requests and/or limits of one container in a deployment; this starts a new rollout.',
     mutating: true,
-    input: z.strictObject({
-      namespace: ns,
-      deployment: objName,
-      container: objName,
-      requests: resourcePair.optional(),
-      limits: resourcePair.optional(),
-    }),
+    input: memoSchema('set_resources', () =>
+      z.strictObject({
+        namespace: ns,
+        deployment: objName,
+        container: objName,
+        requests: resourcePair.optional(),
+        limits: resourcePair.optional(),
+      }),
+    ),
     async execute({ namespace, deployment, container, requests, limits }, { signal }) {
       const k8s = on(signal);
       if (!requests && !limits)
@@ -689,12 +724,14 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     name: 'set_image',
     description: 'Set the image of one container in a deployment; this starts a new rollout.',
     mutating: true,
-    input: z.strictObject({
-      namespace: ns,
-      deployment: objName,
-      container: objName,
-      image: z.string().min(1),
-    }),
+    input: memoSchema('set_image', () =>
+      z.strictObject({
+        namespace: ns,
+        deployment: objName,
+        container: objName,
+        image: z.string().min(1),
+      }),
+    ),
     async execute({ namespace, deployment, container, image }, { signal }) {
       const k8s = on(signal);
       const d = await k8s.get<Deployment>('Deployment', deployment, namespace);
@@ -715,7 +752,9 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     description:
       'Roll a deployment back to an earlier revision of its pod template (like kubectl rollout undo); default: the previous revision.',
     mutating: true,
-    input: z.strictObject({ namespace: ns, name: objName, toRevision: z.number().int().min(1).optional() }),
+    input: memoSchema('rollback_deployment', () =>
+      z.strictObject({ namespace: ns, name: objName, toRevision: z.number().int().min(1).optional() }),
+    ),
     async execute({ namespace, name, toRevision }, { signal }) {
       const k8s = on(signal);
       const d = await k8s.get<Deployment>('Deployment', name, namespace);
