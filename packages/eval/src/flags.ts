@@ -66,3 +66,27 @@ export function collect(value: string, previous: string[] = []): string[] {
       .filter(Boolean),
   ];
 }
+
+/**
+ * The shard a Kubernetes Indexed Job pod runs: `JOB_COMPLETION_INDEX` (0-based, set by Kubernetes
+ * on every pod of an Indexed Job) and `JOB_COMPLETIONS` (the Job's `completions`, which the manifest
+ * passes in from `spec.completions`) as `{ index: i + 1, total: n }`; undefined when either is
+ * absent. Source: Kubernetes "Jobs" documentation, completion mode Indexed.
+ * @throws InvalidArgumentError when they are set but not a valid index of the count.
+ */
+export function shardFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): { index: number; total: number } | undefined {
+  const rawIndex = env['JOB_COMPLETION_INDEX'];
+  const rawTotal = env['JOB_COMPLETIONS'];
+  if (rawIndex === undefined || rawIndex === '' || rawTotal === undefined || rawTotal === '')
+    return undefined;
+  const index = Number(rawIndex);
+  const total = Number(rawTotal);
+  if (!Number.isInteger(index) || !Number.isInteger(total) || total < 1 || index < 0 || index >= total) {
+    throw new InvalidArgumentError(
+      `JOB_COMPLETION_INDEX=${rawIndex} and JOB_COMPLETIONS=${rawTotal} do not name a shard (0 <= index < completions)`,
+    );
+  }
+  return { index: index + 1, total };
+}

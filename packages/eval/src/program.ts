@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { compareReports, formatComparison } from './compare.js';
 import { EvaluationError, formatIssue } from './errors.js';
-import { collect, fraction, integer, nonNegative, positiveInt, shardArg } from './flags.js';
+import { collect, fraction, integer, nonNegative, positiveInt, shardArg, shardFromEnv } from './flags.js';
 import { loadHarness } from './harness-config.js';
 import { addInitCommand } from './init.js';
 import { createJudge } from './judge.js';
@@ -25,7 +25,7 @@ import {
   versions,
 } from './report.js';
 import { consoleSummary, consoleTable, junitXml, markdownSummary } from './reporters.js';
-import { evalVerifiers, runEval } from './runner.js';
+import { evalVerifiers } from './runner.js';
 import { loadScenarios } from './scenario-loader.js';
 import { scenarioJsonSchema } from './scenario-schema.js';
 import { findScenariosDir, selectScenarios } from './selection.js';
@@ -224,6 +224,8 @@ interface RunFlags {
   tag: string[];
   model: string[];
   persona: string[];
+  agent: string[];
+  agentLabel: string[];
   trials: number;
   seed: number;
   concurrency: number;
@@ -244,11 +246,32 @@ interface RunFlags {
 
 async function runCommand(flags: RunFlags): Promise<number> {
   const started = performance.now();
+  // --shard, else the shard of a Kubernetes Indexed Job pod (docs/sharding.md).
+  let shard: RunFlags['shard'];
+  try {
+    shard = flags.shard ?? shardFromEnv(process.env);
+  } catch (e) {
+    throw new EvaluationError('invalid_option', (e as Error).message);
+  }
   const dir = findScenariosDir(flags.scenarios);
   const scenarios = selectScenarios(loadScenarios([dir]), flags.scenario, flags.tag);
-  const modelSpecs = flags.model.length > 0 ? flags.model : [...DEFAULT_MODELS];
+  // External agents serve worlds: that code loads only when something runs, as the environment's.
+  const { externalAgents, runEvalWithAgents } = await import('./external-agent.js');
+  let agents: ReturnType<typeof externalAgents>;
+  try {
+    agents = externalAgents(flags.agent, flags.agentLabel);
+  } catch (e) {
+    throw new EvaluationError('invalid_option', (e as Error).message);
+  }
+  // --agent alone runs only the agents; with --model or --persona, those too.
+  const modelSpecs =
+    flags.model.length > 0
+      ? flags.model
+      : agents.length > 0 && flags.persona.length === 0
+        ? []
+        : [...DEFAULT_MODELS];
   const models = await resolveModels(modelSpecs, { personas: flags.persona });
-  if (models.length === 0)
+  if (models.length === 0 && agents.length === 0)
     throw new EvaluationError('invalid_option', '--persona/--model: nothing left to run');
   const harnesses = [];
   for (const spec of flags.harness) harnesses.push(await loadHarness(spec));
@@ -268,7 +291,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort(new Error('interrupted'));
   process.once('SIGINT', onSigint);
-  const runs = await runEval({
+  const runs = await runEvalWithAgents({
+    agents,
     signal: interrupt.signal,
     scenarios,
     models,
@@ -278,7 +302,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     concurrency: flags.concurrency,
     ...(flags.runTimeout ? { runTimeoutMs: flags.runTimeout } : {}),
     ...(harnesses.length > 0 ? { harnesses } : {}),
-    ...(flags.shard ? { shard: flags.shard } : {}),
+    ...(shard ? { shard } : {}),
     ...(flags.traceDir ? { traceDir: resolve(flags.traceDir) } : {}),
     ...(judge ? { judge } : {}),
     ...(memory ? { memory } : {}),
@@ -307,7 +331,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     return EXIT_INTERRUPTED;
   }
   const config: RunConfig = {
-    models: models.map((m) => m.id),
+    models: [...models.map((m) => m.id), ...agents.map((a) => a.id)],
     trials: flags.trials,
     seed: flags.seed,
     filters: { scenario: flags.scenario, tag: flags.tag, persona: flags.persona },
@@ -322,7 +346,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     ...versions(),
     createdAt: new Date().toISOString(),
     config,
-    shards: [flags.shard ?? { index: 1, total: 1 }],
+    shards: [shard ?? { index: 1, total: 1 }],
     scenarios: scenarios
       .map((s) => ({
         id: s.scenario.id,
@@ -377,6 +401,18 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .option('--persona <name>', `only these personas (repeatable): ${PERSONAS.join(', ')}`, collect, [])
     .option(
+      '--agent <command>',
+      'score an external agent (repeatable): a shell command run per scenario on its world served on 127.0.0.1, with KUBECONFIG, SRE_TASK, SRE_NAMESPACE and the task on stdin; its stdout is the answer (reported as agent:<label>; alone, no other model runs)',
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
+    .option(
+      '--agent-label <label>',
+      'the label of each --agent in order (default: from its command)',
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
+    .option(
       '--trials <k>',
       'runs per scenario and model, for pass@k and pass^k',
       positiveInt('--trials', 1000),
@@ -395,7 +431,11 @@ function buildProgram(setExit: (code: number) => void): Command {
       'wall-clock limit of one run; a run past it is cancelled and fails the budget gate (default: 60000 for offline models, 600000 for real ones)',
       positiveInt('--run-timeout', 86_400_000),
     )
-    .option('--shard <i/n>', 'run only shard i of n (join shards with `sre-eval merge`)', shardArg)
+    .option(
+      '--shard <i/n>',
+      'run only shard i of n (join shards with `sre-eval merge`); in a Kubernetes Indexed Job pod, JOB_COMPLETION_INDEX and JOB_COMPLETIONS set it',
+      shardArg,
+    )
     .option('--trace-dir <dir>', "keep every run's JSONL trace in this directory")
     .option(
       '--out <dir>',
