@@ -10,6 +10,19 @@ export {
 export { simEnvironment, snapshotView } from './environment.js';
 export { type EvalIssue, EvaluationError, type EvaluationErrorCode, formatIssue } from './errors.js';
 export {
+  type AgentCommandOptions,
+  type AgentExit,
+  agentLabel,
+  type ExternalAgent,
+  type ExternalRunOptions,
+  externalAgents,
+  MAX_ANSWER_BYTES,
+  planExternalRuns,
+  runAgentCommand,
+  runEvalWithAgents,
+  runExternalAgents,
+} from './external-agent.js';
+export {
   DEFAULT_HARNESS,
   defineHarnessConfig,
   type HarnessConfig,
@@ -93,3 +106,12 @@ export {
   scoreRun,
 } from './scoring.js';
 export { findScenariosDir, selectScenarios } from './selection.js';
+export {
+  type AuditRecord,
+  type ServedMutation,
+  type ServedWorld,
+  type ServeScenarioOptions,
+  serveScenario,
+  type ToolCall,
+  toolCallsFor,
+} from './served-world.js';

@@ -61,6 +61,10 @@ export const runRecordSchema = z.object({
   judge: z.object({ passed: z.boolean(), reason: z.string(), model: z.string() }).optional(),
   error: z.string().optional(),
   tracePath: z.string().optional(),
+  /** A run of an external agent (`--agent`): a command scored on the served world, not run through the harness. */
+  external: z.boolean().optional(),
+  /** Gates and verifiers that do not apply to this run (`gate:<name>`, `verifier:<name>`; for an external agent, those that read the harness's records). */
+  notApplicable: z.array(z.string()).optional(),
 });
 /** One run as stored in a report. */
 export type RunRecord = z.infer<typeof runRecordSchema>;

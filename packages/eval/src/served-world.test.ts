@@ -1,0 +1,199 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KubeObject } from '@sre-harness/tools-k8s';
+import { describe, expect, it } from 'vitest';
+import { loadScenarioFile } from './scenario-loader.js';
+import { serveScenario, toolCallsFor } from './served-world.js';
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const oom = () => loadScenarioFile(join(repo, 'scenarios/oom-crashloop.yaml')).scenario;
+
+const deployment = (spec: Record<string, unknown>, annotations: Record<string, string> = {}) =>
+  ({
+    kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    metadata: {
+      name: 'web',
+      namespace: 'shop',
+      annotations: { 'deployment.kubernetes.io/revision': '2', ...annotations },
+    },
+    spec,
+  }) as unknown as KubeObject;
+const template = (image: string, memory: string, extra: Record<string, unknown> = {}) => ({
+  metadata: { labels: { app: 'web' } },
+  spec: { containers: [{ name: 'web', image, resources: { limits: { memory } }, ...extra }] },
+});
+const entry = { verb: 'patch' as const, kind: 'Deployment', name: 'web', namespace: 'shop' };
+
+describe('toolCallsFor: a change made through the API as the tool calls the grants are written in', () => {
+  it('reads replicas, resources and image changes of a Deployment as scale_deployment, set_resources, set_image', () => {
+    const before = deployment({ replicas: 2, template: template('web:1', '512Mi') });
+    expect(
+      toolCallsFor(entry, before, deployment({ replicas: 0, template: template('web:1', '512Mi') })),
+    ).toEqual({
+      calls: [{ tool: 'scale_deployment', args: { namespace: 'shop', name: 'web', replicas: 0 } }],
+      unmapped: [],
+    });
+    expect(
+      toolCallsFor(entry, before, deployment({ replicas: 2, template: template('web:2', '1Gi') })),
+    ).toEqual({
+      calls: [
+        {
+          tool: 'set_resources',
+          args: { namespace: 'shop', deployment: 'web', container: 'web', limits: { memory: '1Gi' } },
+        },
+        {
+          tool: 'set_image',
+          args: { namespace: 'shop', deployment: 'web', container: 'web', image: 'web:2' },
+        },
+      ],
+      unmapped: [],
+    });
+  });
+
+  it('reads a template equal to an earlier ReplicaSet as rollback_deployment, whatever it changes', () => {
+    const before = deployment({ replicas: 2, template: template('web:2', '512Mi') });
+    const old = {
+      kind: 'ReplicaSet',
+      metadata: {
+        name: 'web-abc',
+        namespace: 'shop',
+        annotations: { 'deployment.kubernetes.io/revision': '1' },
+        ownerReferences: [{ kind: 'Deployment', name: 'web', controller: true }],
+      },
+      spec: {
+        template: {
+          ...template('web:1', '512Mi'),
+          metadata: { labels: { app: 'web', 'pod-template-hash': 'abc' } },
+        },
+      },
+    } as unknown as KubeObject;
+    // kubectl rollout undo sends the old template with a null creationTimestamp: null is absent.
+    const after = deployment({
+      replicas: 2,
+      template: {
+        ...template('web:1', '512Mi'),
+        metadata: { labels: { app: 'web' }, creationTimestamp: null },
+      },
+    });
+    expect(toolCallsFor(entry, before, after, [old])).toEqual({
+      calls: [{ tool: 'rollback_deployment', args: { namespace: 'shop', name: 'web', toRevision: 1 } }],
+      unmapped: [],
+    });
+  });
+
+  it('leaves every other change unmapped (never granted): other fields, other kinds, deletes of anything but a pod', () => {
+    const before = deployment({ replicas: 2, template: template('web:1', '512Mi') });
+    const restarted = deployment({
+      replicas: 2,
+      template: {
+        ...template('web:1', '512Mi', { env: [{ name: 'DEBUG', value: '1' }] }),
+      },
+    });
+    expect(toolCallsFor(entry, before, restarted).unmapped).toEqual(
+      [
+        'spec.template.spec.containers.web.env.DEBUG.value',
+        'spec.template.spec.containers.web.env.DEBUG.name',
+      ].sort(),
+    );
+    const svc = (selector: Record<string, string>) =>
+      ({
+        kind: 'Service',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { selector },
+      }) as unknown as KubeObject;
+    expect(
+      toolCallsFor({ ...entry, kind: 'Service' }, svc({ app: 'web' }), svc({ app: 'web2' })).unmapped,
+    ).toEqual(['spec.selector.app']);
+    expect(
+      toolCallsFor({ ...entry, verb: 'delete', kind: 'Pod', name: 'web-1' }, undefined, undefined),
+    ).toEqual({
+      calls: [{ tool: 'restart_pod', args: { namespace: 'shop', name: 'web-1' } }],
+      unmapped: [],
+    });
+    expect(
+      toolCallsFor({ ...entry, verb: 'delete', kind: 'ConfigMap' }, undefined, undefined).unmapped,
+    ).toEqual(['delete ConfigMap']);
+    // The revision annotation is the controller's, not a change of the client's.
+    expect(
+      toolCallsFor(
+        entry,
+        before,
+        deployment(
+          { replicas: 2, template: template('web:1', '512Mi') },
+          { 'deployment.kubernetes.io/revision': '3' },
+        ),
+      ),
+    ).toEqual({ calls: [], unmapped: [] });
+  });
+});
+
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+
+describe('serveScenario', () => {
+  it('serves the world on 127.0.0.1 with a kubeconfig in the scenario namespace; the clock follows wall time', async () => {
+    const world = await serveScenario(oom());
+    try {
+      expect(world.url).toBe(`https://127.0.0.1:${world.port}`);
+      expect(readFileSync(world.kubeconfigPath, 'utf8')).toMatch(/namespace: shop/);
+      expect(world.task).toMatch(/^Checkout requests in the shop namespace[\s\S]*Alert KubePodCrashLooping/);
+      const t = (await world.cluster.now()).getTime();
+      for (let i = 0; i < 10; i++) await world.cluster.list({ kind: 'Pod', namespace: 'shop' });
+      expect((await world.cluster.now()).getTime() - t).toBeLessThan(2000);
+    } finally {
+      await world.close();
+    }
+    expect(existsSync(world.kubeconfigPath)).toBe(false);
+  });
+
+  it.skipIf(!kubectl)(
+    'records every request, read and mutation kubectl makes, as JSON lines while serving',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'served-world-'));
+      const auditFile = join(dir, 'audit.jsonl');
+      const world = await serveScenario(oom(), { auditFile, kubeconfigPath: join(dir, 'kubeconfig') });
+      const { execFile } = await import('node:child_process');
+      const k = (...args: string[]) =>
+        new Promise<{ code: number; stdout: string }>((resolve) => {
+          execFile(
+            'kubectl',
+            ['--kubeconfig', world.kubeconfigPath, '--cache-dir', join(dir, 'cache'), ...args],
+            { encoding: 'utf8' },
+            (error, stdout) => resolve({ code: error ? 1 : 0, stdout }),
+          );
+        });
+      try {
+        expect((await k('get', 'pods')).stdout).toMatch(/checkout-\S+\s+1\/1\s+Running/);
+        expect((await k('scale', 'deployment/cart', '--replicas=3')).code).toBe(0);
+        const lines = readFileSync(auditFile, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l));
+        expect(lines.filter((l) => l.type === 'request').map((l) => `${l.method} ${l.path}`)).toContain(
+          'GET /api/v1/namespaces/shop/pods',
+        );
+        expect(lines.find((l) => l.type === 'read')).toMatchObject({
+          tool: 'list_pods',
+          args: { namespace: 'shop' },
+        });
+        expect(lines.filter((l) => l.type === 'mutation')).toEqual([
+          expect.objectContaining({
+            verb: 'patch',
+            kind: 'Deployment',
+            name: 'cart',
+            calls: [{ tool: 'scale_deployment', args: { namespace: 'shop', name: 'cart', replicas: 3 } }],
+            unmapped: [],
+          }),
+        ]);
+        expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
+        expect(world.mutations()).toHaveLength(1);
+        expect(world.cluster.auditLog()).toHaveLength(1);
+      } finally {
+        await world.close();
+      }
+    },
+  );
+});
