@@ -37,6 +37,8 @@ const EXIT_GATE = 1;
 const EXIT_USAGE = 2;
 const EXIT_ERROR = 3;
 const EXIT_INTERRUPTED = 130;
+/** An error nothing expected: a bug in sre-eval (EX_SOFTWARE in sysexits.h). */
+const EXIT_BUG = 70;
 
 const EXIT_HELP = `
 Exit codes:
@@ -51,6 +53,7 @@ Exit codes:
      (model endpoint unreachable, API key rejected, rate limit or quota exhausted, server errors after
      retries); each cause is printed, such runs are ERROR (not FAIL) and <error> in JUnit; a real
      failure elsewhere still exits 1
+  70  an unexpected error, a bug in sre-eval: its stack is printed (please report it)
   130  interrupted (Ctrl-C): runs in flight end as cancelled and no report is written`;
 
 /** The scenarios directory: --scenarios, else the nearest `scenarios/` from the working directory up. */
@@ -586,22 +589,39 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv as string[]);
     return code;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      if (
-        e.code === 'commander.helpDisplayed' ||
-        e.code === 'commander.help' ||
-        e.code === 'commander.version'
-      )
-        return EXIT_OK;
-      return EXIT_USAGE;
-    }
-    if (EvaluationError.isInstance(e)) {
-      process.stderr.write(`sre-eval: ${e.message}\n`);
-      for (const issue of e.issues) process.stderr.write(`  ${formatIssue(issue)}\n`);
-      return EXIT_USAGE;
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`sre-eval: ${message.split('\n')[0]}\n`);
+    return failureExitCode(e, (text) => process.stderr.write(text));
+  }
+}
+
+/**
+ * The exit code of an error that ended the command, after writing what the user needs to `write`:
+ * help and version 0; bad flags, invalid files and unreadable paths 2 (one line, no stack);
+ * anything unexpected 70 (a bug: the stack, and a request to report it).
+ */
+export function failureExitCode(e: unknown, write: (text: string) => void): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version')
+      return EXIT_OK;
     return EXIT_USAGE;
   }
+  if (EvaluationError.isInstance(e)) {
+    write(`sre-eval: ${e.message}\n`);
+    for (const issue of e.issues) write(`  ${formatIssue(issue)}\n`);
+    return EXIT_USAGE;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  // A file the user named that cannot be read (ENOENT, EACCES, EISDIR…) is a usage error; a
+  // configuration error of a library (a typed error with a code) too.
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code !== '') {
+    write(`sre-eval: ${message.split('\n')[0]}\n`);
+    return EXIT_USAGE;
+  }
+  // Anything else is a bug, not bad flags: say so, with the stack, and exit with its own code.
+  write(
+    `sre-eval: unexpected error (a bug in sre-eval; please report it with this output):\n${
+      e instanceof Error ? (e.stack ?? message) : message
+    }\n`,
+  );
+  return EXIT_BUG;
 }
