@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { writeKeyPair } from './keygen-command.js';
+import { addSimCommand } from './sim-command.js';
 import {
   expandPaths,
   formatVerification,
@@ -22,7 +23,7 @@ export interface Io {
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let exitCode = 0;
   const program = new Command('sre-harness')
-    .description('Tools for sre-harness audit traces.')
+    .description('Tools for sre-harness audit traces and simulated worlds.')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError('(run with --help for usage)');
@@ -112,6 +113,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const r = await writeKeyPair(opts.private, opts.public, opts.force === true);
       io.out(`wrote ${r.privatePath} (private) and ${r.publicPath} (public), key id ${r.keyId}`);
     });
+  addSimCommand(program, io, (code) => {
+    exitCode = Math.max(exitCode, code);
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
