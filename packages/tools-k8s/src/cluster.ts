@@ -42,6 +42,23 @@ export interface ListQuery {
   readonly labelSelector?: string;
 }
 
+/**
+ * What a cap left out of a list: an adapter that pages a large list stops at its cap and says so,
+ * so the tools can tell the model the list is incomplete.
+ */
+export interface ListTruncation {
+  /** How many items the list was cut to. */
+  readonly limit: number;
+  /** How many items were left out, when the server said (`remainingItemCount`); unknown otherwise. */
+  readonly remaining?: number;
+}
+
+/**
+ * The items of a list call: an array, with `truncated` set when the adapter stopped at a cap. Adapters
+ * that never cut a list return a plain array.
+ */
+export type KubeList<T = KubeObject> = T[] & { readonly truncated?: ListTruncation };
+
 /** What a log read selects. */
 export interface LogQuery {
   readonly namespace: string;
@@ -84,7 +101,8 @@ export interface CallOptions {
 export interface Cluster {
   /** The cluster's idea of now, for ages (a simulated cluster answers from its logical clock). */
   now(options?: CallOptions): Promise<Date>;
-  list(query: ListQuery, options?: CallOptions): Promise<KubeObject[]>;
+  /** The objects; `truncated` on the array says when a cap left some out (see `KubeList`). */
+  list(query: ListQuery, options?: CallOptions): Promise<KubeList>;
   get(ref: ObjectRef, options?: CallOptions): Promise<KubeObject>;
   podLogs(query: LogQuery, options?: CallOptions): Promise<string>;
   /** Rejects with code `unavailable` when the cluster has no metrics API. */

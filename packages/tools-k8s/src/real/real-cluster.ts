@@ -1,12 +1,28 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
-import type { KubeConfig, KubernetesObject, User, V1APIResourceList } from '@kubernetes/client-node';
+import type { IncomingHttpHeaders } from 'node:http';
+import type {
+  HttpMethod,
+  KubeConfig,
+  User,
+  V1APIGroupList,
+  V1APIResourceList,
+} from '@kubernetes/client-node';
 import { cutText } from '@sre-harness/core';
+import {
+  onAbort,
+  type RetryOptions,
+  type RetryPolicy,
+  retryAfterMs,
+  retryPolicy,
+  withRetries,
+} from '@sre-harness/core/model-kit';
 import type {
   CallOptions,
   Cluster,
+  KubeList,
   KubeObject,
   ListQuery,
+  ListTruncation,
   LogQuery,
   ObjectRef,
   Patch,
@@ -14,8 +30,9 @@ import type {
 } from '../cluster.js';
 import { K8sError, type K8sErrorCode } from '../errors.js';
 import { findKind, type KindInfo, resolveKind } from '../kinds.js';
+import { ConnectionError, type Method, type Prepared, type Reply, sendOnce } from './transport.js';
 
-/** How to reach a real cluster. */
+/** How to reach a real cluster, and how patient to be with it. */
 export interface RealClusterOptions {
   /** Path of a kubeconfig file; default: $KUBECONFIG or ~/.kube/config. */
   readonly kubeconfig?: string;
@@ -34,6 +51,90 @@ export interface RealClusterOptions {
    * in the `Date` header of `/version` (immune to local skew, one more request per tool call).
    */
   readonly clock?: 'local' | 'server';
+  /**
+   * Most objects one list call returns. Lists are read in pages (`limit`/`continue`) until this many;
+   * past it the list stops and says so (`truncated` on the result). Default 2,000.
+   */
+  readonly maxListItems?: number;
+  /** Objects asked for per page of a list (`limit`). Default 500, as kubectl. */
+  readonly listPageSize?: number;
+  /**
+   * Longest wait for one API request (each attempt of it, connecting, the credential plugin and the
+   * body included). A request that takes longer fails with a K8sError naming this timeout, and is not
+   * retried. Default 30 s.
+   */
+  readonly requestTimeoutMs?: number;
+  /**
+   * Retries of 429, 5xx and dropped connections, with exponential backoff that honours `Retry-After`.
+   * Default 3 retries, 250 ms doubling, at most 10 s between attempts; a server asking for a longer wait
+   * than `maxDelayMs` is not waited for. Mutations are retried only when the server cannot have applied
+   * them (429, 503, a connection never made).
+   */
+  readonly retry?: RetryOptions;
+  /** Most bytes of a log one read returns (`limitBytes`, and a cut on the client too). Default 256 KiB. */
+  readonly maxLogBytes?: number;
+  /** How API discovery (the kinds beyond the well-known ones) runs. */
+  readonly discovery?: DiscoveryOptions;
+}
+
+/** How API discovery runs and how long its result is kept. */
+export interface DiscoveryOptions {
+  /** Group versions read at once. Default 8. */
+  readonly concurrency?: number;
+  /** Deadline for the whole discovery; groups not read by then are left out. Default 10 s. */
+  readonly timeoutMs?: number;
+  /** How long a complete discovery is reused. Default 10 minutes. */
+  readonly cacheMs?: number;
+  /** How long a discovery that missed some groups is reused before it runs again. Default 30 s. */
+  readonly partialCacheMs?: number;
+}
+
+const DEFAULTS = {
+  maxListItems: 2000,
+  listPageSize: 500,
+  requestTimeoutMs: 30_000,
+  maxLogBytes: 256 * 1024,
+  retry: { maxRetries: 3, baseDelayMs: 250, maxDelayMs: 10_000 },
+  discovery: { concurrency: 8, timeoutMs: 10_000, cacheMs: 600_000, partialCacheMs: 30_000 },
+} as const;
+
+/** Most bytes of one JSON response (a page of objects, a discovery document). */
+const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
+interface Settings {
+  readonly maxListItems: number;
+  readonly listPageSize: number;
+  readonly requestTimeoutMs: number;
+  readonly maxLogBytes: number;
+  readonly retry: RetryPolicy;
+  readonly discovery: Required<DiscoveryOptions>;
+}
+
+/** The options with defaults applied; a bad value is a K8sError of code `invalid_option`. */
+function settingsOf(options: RealClusterOptions): Settings {
+  const whole = (name: string, value: number | undefined, fallback: number, min = 1): number => {
+    const v = value ?? fallback;
+    if (!Number.isInteger(v) || v < min)
+      throw new K8sError('invalid_option', `${name} must be a whole number of at least ${min}; got ${v}`);
+    return v;
+  };
+  const retry = retryPolicy({ ...DEFAULTS.retry, ...options.retry });
+  if (typeof retry === 'string') throw new K8sError('invalid_option', retry);
+  const d = options.discovery ?? {};
+  const D = DEFAULTS.discovery;
+  return {
+    maxListItems: whole('maxListItems', options.maxListItems, DEFAULTS.maxListItems),
+    listPageSize: whole('listPageSize', options.listPageSize, DEFAULTS.listPageSize),
+    requestTimeoutMs: whole('requestTimeoutMs', options.requestTimeoutMs, DEFAULTS.requestTimeoutMs),
+    maxLogBytes: whole('maxLogBytes', options.maxLogBytes, DEFAULTS.maxLogBytes),
+    retry,
+    discovery: {
+      concurrency: whole('discovery.concurrency', d.concurrency, D.concurrency),
+      timeoutMs: whole('discovery.timeoutMs', d.timeoutMs, D.timeoutMs),
+      cacheMs: whole('discovery.cacheMs', d.cacheMs, D.cacheMs, 0),
+      partialCacheMs: whole('discovery.partialCacheMs', d.partialCacheMs, D.partialCacheMs, 0),
+    },
+  };
 }
 
 const CODES: Record<number, K8sErrorCode> = {
@@ -47,52 +148,171 @@ const CODES: Record<number, K8sErrorCode> = {
   503: 'unavailable',
 };
 
-/** Turns whatever the client threw into a K8sError that carries the API's Status message. */
+/** Statuses after which the server has applied nothing, so any request may be sent again. */
+const RETRY_ANY = new Set([429, 503]);
+/** Statuses worth another attempt of a read; a mutation may have been applied before them. */
+const RETRY_READ = new Set([500, 502, 504]);
+
+/** Whatever was thrown, as a K8sError. */
 function toK8sError(error: unknown): K8sError {
   if (K8sError.isInstance(error)) return error;
-  const e = error as { code?: unknown; body?: unknown; message?: unknown };
-  if (typeof e?.code === 'number') {
-    let body = e.body;
-    if (typeof body === 'string') {
-      try {
-        body = JSON.parse(body);
-      } catch {
-        // A plain-text body is the message itself.
-      }
-    }
-    const statusMessage =
-      typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
-        ? (body as { message: string }).message
-        : typeof body === 'string' && body.trim()
-          ? body.trim()
-          : String(e.message ?? `HTTP ${e.code}`);
-    return new K8sError(CODES[e.code] ?? 'api_error', statusMessage, { status: e.code, cause: error });
+  return new K8sError(
+    'api_error',
+    `Kubernetes API request failed: ${String((error as Error)?.message ?? error)}`,
+    { cause: error },
+  );
+}
+
+/** What a request is about, for errors in Kubernetes' words. */
+interface Target {
+  /** RBAC verb: get, list, patch, delete. */
+  readonly verb: string;
+  /** Resource as RBAC names it: `pods`, `pods/log`; none for a non-resource path such as `/apis`. */
+  readonly resource?: string;
+  readonly group?: string;
+  readonly namespace?: string | undefined;
+  readonly name?: string | undefined;
+}
+
+/** One API request, before authentication. */
+interface Op {
+  readonly method: Method;
+  readonly path: string;
+  readonly query?: Record<string, string | number | boolean | undefined>;
+  readonly body?: string;
+  readonly contentType?: string;
+  readonly accept?: string;
+  /** Most bytes read from the body; default MAX_JSON_BYTES. */
+  readonly maxBytes?: number;
+  readonly target: Target;
+}
+
+function withQuery(op: Op): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(op.query ?? {})) if (v !== undefined) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `${op.path}?${s}` : op.path;
+}
+
+/** The API's message from a Status body, or the body's text, or the HTTP status. */
+function statusMessage(reply: Reply): string {
+  const text = reply.body.toString('utf8').trim();
+  try {
+    const body = JSON.parse(text) as { message?: unknown };
+    if (typeof body?.message === 'string' && body.message.trim()) return body.message;
+  } catch {
+    // Not JSON: the text itself, if any.
   }
-  return new K8sError('api_error', `Kubernetes API request failed: ${String(e?.message ?? error)}`, {
-    cause: error,
+  return text ? cutText(text.replace(/\s+/g, ' '), 500) : `HTTP ${reply.status}`;
+}
+
+/**
+ * A 403 in Kubernetes' words, naming the verb, the resource and the namespace. The API server's own
+ * message already does (`pods is forbidden: User "jane" cannot list resource "pods" in API group ""
+ * in the namespace "shop"`) and passes through; a bare 403 (a proxy, an empty body) gets one.
+ */
+function forbiddenMessage(target: Target, path: string, server: string): string {
+  if (/ is forbidden: /.test(server)) return server;
+  const said = /^(HTTP 403|forbidden\.?)$/i.test(server) ? '' : `: ${server}`;
+  if (!target.resource) return `forbidden: cannot ${target.verb} path "${path}"${said}`;
+  const base = target.resource.split('/')[0] ?? target.resource;
+  const qualified = target.group ? `${base}.${target.group}` : base;
+  const who = target.name ? `${qualified} "${target.name}"` : qualified;
+  const where = target.namespace ? `in the namespace "${target.namespace}"` : 'at the cluster scope';
+  return `${who} is forbidden: cannot ${target.verb} resource "${target.resource}" in API group "${target.group ?? ''}" ${where}${said}`;
+}
+
+function statusError(op: Op, reply: Reply): K8sError {
+  const server = statusMessage(reply);
+  const message = reply.status === 403 ? forbiddenMessage(op.target, op.path, server) : server;
+  return new K8sError(CODES[reply.status] ?? 'api_error', message, { status: reply.status });
+}
+
+/** `Retry-After` (seconds or an HTTP date) in milliseconds. */
+function retryAfter(headers: IncomingHttpHeaders): number | undefined {
+  return retryAfterMs({
+    get: (name) => {
+      const v = headers[name];
+      return (Array.isArray(v) ? v[0] : v) ?? null;
+    },
   });
 }
 
-/** Plain JSON as the wire carries it: Dates back to RFC 3339 strings (whole seconds without `.000`). */
-function plain<T>(value: T): T {
-  return JSON.parse(
-    JSON.stringify(value, function (this: Record<string, unknown>, key, v) {
-      const raw = this[key];
-      if (raw instanceof Date) return raw.toISOString().replace('.000Z', 'Z');
-      return v;
-    }),
-  ) as T;
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(ms < 1000 ? 2 : 1))} s`;
 }
 
-type Clients = Awaited<ReturnType<typeof connect>>;
+/** One failed attempt, classified for `withRetries`. */
+class Attempt extends Error {
+  constructor(
+    readonly error: K8sError,
+    readonly retryable: boolean,
+    readonly serverAskMs?: number,
+  ) {
+    super(error.message);
+  }
+}
+
+/** Runs `fn` with at most `limit` of them at once, keeping the order of the results. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** A signal that aborts with `parent` or after `ms`; `timedOut()` says which; `done()` lets go of both. */
+function deadline(parent: AbortSignal | undefined, ms: number) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error(`timed out after ${seconds(ms)}`));
+  }, ms);
+  const stop = parent ? onAbort(parent, () => controller.abort(parent.reason)) : () => {};
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    done: () => {
+      clearTimeout(timer);
+      stop();
+    },
+  };
+}
+
+const NEVER = new AbortController().signal;
 
 interface PodMetricsItem {
   metadata: { name: string; namespace: string };
   containers: { name: string; usage: { cpu: string; memory: string } }[];
 }
 
-/** Loads @kubernetes/client-node (only when a real cluster is used) and builds the API clients. */
-async function connect(options: RealClusterOptions) {
+interface ListDocument {
+  items?: KubeObject[];
+  metadata?: { continue?: string; remainingItemCount?: number };
+}
+
+/** What `connect` sets up: the context's namespace and a way to authenticate a request. */
+interface Connection {
+  /** The current context's namespace, `default` when it names none. */
+  readonly namespace: string;
+  prepare(
+    method: Method,
+    pathAndQuery: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal,
+  ): Promise<Prepared>;
+}
+
+/** Loads @kubernetes/client-node (only when a real cluster is used) and the kubeconfig. */
+async function connect(options: RealClusterOptions): Promise<Connection> {
   const lib = await import('@kubernetes/client-node');
   let kc = options.kubeConfig;
   if (!kc) {
@@ -115,66 +335,41 @@ async function connect(options: RealClusterOptions) {
     kc.setCurrentContext(options.context);
   }
   const loaded = kc;
-  // The clients authenticate through this config: the kubeconfig's own auth, except that an exec
-  // credential plugin is run here, killable by the call's signal, and the request's connection is
-  // destroyed when the signal aborts. (The library's own exec runner cannot be stopped.)
+  const server = loaded.getCurrentCluster()?.server;
+  if (!server) {
+    throw new K8sError(
+      'invalid_option',
+      `the kubeconfig's context "${loaded.getCurrentContext()}" names no cluster with a server`,
+    );
+  }
+  const base = server.replace(/\/+$/, '');
+  const namespace = loaded.getContextObject(loaded.getCurrentContext())?.namespace?.trim() || 'default';
+  // Requests authenticate through the kubeconfig's own auth (TLS, tokens, auth providers), except that an
+  // exec credential plugin is run here, killable by the request's signal. (The library's own exec
+  // runner cannot be stopped.)
   const exec = execOf(loaded.getCurrentUser());
-  const copy = <T extends KubeConfig>(into: T, strip: boolean): T => {
-    into.loadFromOptions({
-      clusters: loaded.clusters,
-      contexts: loaded.contexts,
-      users: strip ? loaded.users.map(withoutExec) : loaded.users,
-      currentContext: loaded.currentContext,
-    });
-    return into;
-  };
-  const plain = copy(new lib.KubeConfig(), exec !== undefined);
+  const plain = new lib.KubeConfig();
+  plain.loadFromOptions({
+    clusters: loaded.clusters,
+    contexts: loaded.contexts,
+    users: exec ? loaded.users.map(withoutExec) : loaded.users,
+    currentContext: loaded.currentContext,
+  });
   const credentials = exec ? execCredentials(exec, plain, lib.KubeConfig) : undefined;
-  class CallConfig extends lib.KubeConfig {
-    override async applySecurityAuthentication(
-      context: Parameters<KubeConfig['applySecurityAuthentication']>[0],
-    ) {
-      const signal = callSignal.getStore();
-      signal?.throwIfAborted();
-      const auth = credentials ? await credentials(signal) : { config: plain };
-      await auth.config.applySecurityAuthentication(context);
-      if (auth.token) context.setHeaderParam('Authorization', `Bearer ${auth.token}`);
-      const agent = context.getAgent() as { destroy?: () => void } | undefined;
-      if (signal) {
-        if (signal.aborted) {
-          agent?.destroy?.();
-          signal.throwIfAborted();
-        }
-        signal.addEventListener('abort', () => agent?.destroy?.(), { once: true });
-      }
-    }
-  }
-  const config = copy(new CallConfig(), false);
-  // Reads discovery documents and metrics (`/api/v1`, `/apis/<group>/<version>`, metrics.k8s.io)
-  // through the client's own transport and auth.
-  class RawApi extends lib.KubernetesObjectApi {
-    async getJson<T>(path: string, type = 'any'): Promise<T> {
-      const ctx = this.configuration.baseServer.makeRequestContext(path, lib.HttpMethod.GET);
-      ctx.setHeaderParam('Accept', 'application/json');
-      return (await this.requestPromise(ctx, type)) as unknown as T;
-    }
-    async resourceList(apiVersion: string): Promise<V1APIResourceList> {
-      return this.getJson(this.apiVersionPath(apiVersion), 'V1APIResourceList');
-    }
-  }
   return {
-    lib,
-    objects: lib.KubernetesObjectApi.makeApiClient(config),
-    core: config.makeApiClient(lib.CoreV1Api),
-    apps: config.makeApiClient(lib.AppsV1Api),
-    version: config.makeApiClient(lib.VersionApi),
-    raw: config.makeApiClient(RawApi),
-    apis: config.makeApiClient(lib.ApisApi),
+    namespace,
+    async prepare(method, pathAndQuery, headers, body, signal) {
+      const url = base + pathAndQuery;
+      const ctx = new lib.RequestContext(url, method as HttpMethod);
+      const auth = credentials ? await credentials(signal) : { config: plain };
+      signal.throwIfAborted();
+      await auth.config.applySecurityAuthentication(ctx);
+      if (auth.token) ctx.setHeaderParam('Authorization', `Bearer ${auth.token}`);
+      for (const [k, v] of Object.entries(headers)) ctx.setHeaderParam(k, v);
+      return { url, method, headers: ctx.getHeaders(), agent: ctx.getAgent(), body };
+    },
   };
 }
-
-/** The signal of the cluster call in progress, read by the auth step of each request it makes. */
-const callSignal = new AsyncLocalStorage<AbortSignal | undefined>();
 
 interface ExecConfig {
   readonly command: string;
@@ -282,10 +477,8 @@ function execCredentials(
 function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted(signal));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const stop = onAbort(signal, () => reject(aborted(signal)));
+    work.then(resolve, reject).finally(stop);
   });
 }
 
@@ -295,13 +488,47 @@ function aborted(signal: AbortSignal): K8sError {
   });
 }
 
+/** The group of an apiVersion: `apps` for `apps/v1`, empty for the core `v1`. */
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** The REST path of a kind's collection, or of one object when `name` is given. */
+function resourcePath(
+  apiVersion: string,
+  info: KindInfo,
+  namespace: string | undefined,
+  name?: string,
+): string {
+  const root = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  const ns = info.namespaced && namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${root}${ns}/${info.plural}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+}
+
+const PATCH_TYPES: Record<Patch['type'], string> = {
+  json: 'application/json-patch+json',
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+};
+
+/** One discovery's kinds; `complete` is false when some group versions could not be read. */
+interface Discovered {
+  readonly kinds: KindInfo[];
+  readonly complete: boolean;
+  readonly at: number;
+}
+
 /**
- * A `Cluster` over @kubernetes/client-node, configured from a kubeconfig file, a context, or the
- * in-cluster service account, optionally limited to some namespaces.
+ * A `Cluster` over a real API server, configured from a kubeconfig file, a context or the in-cluster
+ * service account (through @kubernetes/client-node), optionally limited to some namespaces. Every
+ * request carries the call's signal and a timeout, transient failures are retried, lists are paged up
+ * to a cap, and log reads are limited in bytes.
  */
 export function realCluster(options: RealClusterOptions = {}): Cluster {
-  let connection: Promise<Clients> | undefined;
-  const clients = (): Promise<Clients> => {
+  const settings = settingsOf(options);
+  let connection: Promise<Connection> | undefined;
+  const connected = (): Promise<Connection> => {
     connection ??= connect(options).catch((error: unknown) => {
       connection = undefined;
       throw K8sError.isInstance(error)
@@ -314,52 +541,161 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
     });
     return connection;
   };
-  let discovered: Promise<KindInfo[]> | undefined;
-  const extra = options.extraKinds ?? [];
-  const discover = async (signal?: AbortSignal): Promise<KindInfo[]> => {
-    const versions = ['v1'];
-    const groups = await call((c) => c.apis.getAPIVersions(), signal);
-    for (const g of groups.groups ?? []) {
-      const v = g.preferredVersion?.groupVersion ?? g.versions[0]?.groupVersion;
-      if (v && g.name !== 'metrics.k8s.io') versions.push(v);
-    }
-    const out: KindInfo[] = [];
-    for (const apiVersion of versions) {
-      let list: V1APIResourceList;
-      try {
-        list = await call((c) => c.raw.resourceList(apiVersion), signal);
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        continue; // an aggregated API that is down should not hide the rest
-      }
-      for (const r of list.resources ?? []) {
-        if (r.name.includes('/') || findKind(r.kind, out)) continue;
-        out.push({
-          kind: r.kind,
-          apiVersion,
-          plural: r.name,
-          namespaced: r.namespaced,
-          shortNames: r.shortNames ?? [],
-        });
-      }
-    }
-    return out;
-  };
-  const scope = options.namespaces;
 
-  const discoveredKinds = (signal?: AbortSignal): Promise<KindInfo[]> => {
-    // Shared by concurrent callers, so it runs under no one call's signal; each caller stops waiting on its own.
-    discovered ??= discover().catch((error: unknown) => {
-      discovered = undefined;
-      throw error;
+  /** One attempt of a request, under the call's signal and the request timeout. */
+  const attempt = async (op: Op, signal: AbortSignal | undefined): Promise<Reply> => {
+    const d = deadline(signal, settings.requestTimeoutMs);
+    try {
+      const c = await abortable(connected(), d.signal);
+      const headers: Record<string, string> = { Accept: op.accept ?? 'application/json' };
+      if (op.contentType) headers['Content-Type'] = op.contentType;
+      const prepared = await abortable(
+        c.prepare(op.method, withQuery(op), headers, op.body, d.signal),
+        d.signal,
+      );
+      const reply = await sendOnce(prepared, d.signal, op.maxBytes ?? MAX_JSON_BYTES);
+      if (reply.status >= 200 && reply.status < 300) return reply;
+      const retryable = RETRY_ANY.has(reply.status) || (op.method === 'GET' && RETRY_READ.has(reply.status));
+      throw new Attempt(statusError(op, reply), retryable, retryable ? retryAfter(reply.headers) : undefined);
+    } catch (error) {
+      if (error instanceof Attempt) throw error;
+      if (signal?.aborted) throw new Attempt(aborted(signal), false);
+      if (d.timedOut()) {
+        const message = `the Kubernetes API did not answer ${op.method} ${op.path} within ${seconds(settings.requestTimeoutMs)} (requestTimeoutMs)`;
+        throw new Attempt(new K8sError('api_error', message, { cause: error }), false);
+      }
+      if (error instanceof ConnectionError) {
+        // A mutation is sent again only when it cannot have reached the server.
+        const retryable = error.transient && (op.method === 'GET' || error.stage === 'connect');
+        const code = error.code && !error.message.includes(error.code) ? ` (${error.code})` : '';
+        const message = `Kubernetes API request failed: ${op.method} ${op.path}: ${error.message}${code}`;
+        throw new Attempt(new K8sError('api_error', message, { cause: error }), retryable);
+      }
+      throw new Attempt(toK8sError(error), false);
+    } finally {
+      d.done();
+    }
+  };
+
+  /** A request with retries: the reply of the first attempt that got a 2xx. */
+  const send = (op: Op, signal: AbortSignal | undefined): Promise<Reply> => {
+    if (signal?.aborted) return Promise.reject(aborted(signal));
+    return withRetries<Reply, K8sError>({
+      policy: settings.retry,
+      signal: signal ?? NEVER,
+      attempt: () => attempt(op, signal),
+      classify: (error) =>
+        error instanceof Attempt ? error : { error: toK8sError(error), retryable: false },
+      giveUp: (last, _attempts, why) =>
+        new K8sError(last.code, `${last.message} (${why})`, {
+          ...(last.status === undefined ? {} : { status: last.status }),
+          cause: last,
+        }),
+      cancelled: () => aborted(signal ?? NEVER),
     });
-    return abortable(discovered, signal);
+  };
+
+  const json = async <T>(op: Op, signal: AbortSignal | undefined): Promise<T> => {
+    const reply = await send(op, signal);
+    if (reply.cut) {
+      throw new K8sError(
+        'too_large',
+        `the answer to ${op.method} ${op.path} is larger than ${MAX_JSON_BYTES / 1024 / 1024} MiB`,
+      );
+    }
+    try {
+      return JSON.parse(reply.body.toString('utf8')) as T;
+    } catch (cause) {
+      throw new K8sError(
+        'api_error',
+        `the Kubernetes API answered ${op.method} ${op.path} with something other than JSON`,
+        {
+          cause,
+        },
+      );
+    }
+  };
+
+  const extra = options.extraKinds ?? [];
+  const D = settings.discovery;
+  /**
+   * Reads the core group and every API group's preferred version, `concurrency` at a time, all under
+   * one deadline: a group that fails or hangs is left out (and the result marked partial), it does not
+   * hold up the rest.
+   */
+  const discover = async (): Promise<Discovered> => {
+    const d = deadline(undefined, D.timeoutMs);
+    const nonResource: Target = { verb: 'get' };
+    try {
+      let groups: V1APIGroupList;
+      try {
+        groups = await json<V1APIGroupList>({ method: 'GET', path: '/apis', target: nonResource }, d.signal);
+      } catch (error) {
+        if (!d.timedOut()) throw error;
+        throw new K8sError(
+          'unavailable',
+          `API discovery did not finish within ${seconds(D.timeoutMs)} (discovery.timeoutMs): GET /apis did not answer`,
+          { cause: error },
+        );
+      }
+      const versions = ['v1'];
+      for (const g of groups.groups ?? []) {
+        const v = g.preferredVersion?.groupVersion ?? g.versions?.[0]?.groupVersion;
+        if (v && g.name !== 'metrics.k8s.io') versions.push(v);
+      }
+      const lists = await mapLimit(versions, D.concurrency, (v) =>
+        json<V1APIResourceList>(
+          { method: 'GET', path: v === 'v1' ? '/api/v1' : `/apis/${v}`, target: nonResource },
+          d.signal,
+        ).catch(() => undefined),
+      );
+      const kinds: KindInfo[] = [];
+      versions.forEach((apiVersion, i) => {
+        for (const r of lists[i]?.resources ?? []) {
+          if (r.name.includes('/') || findKind(r.kind, kinds)) continue;
+          kinds.push({
+            kind: r.kind,
+            apiVersion,
+            plural: r.name,
+            namespaced: r.namespaced,
+            shortNames: r.shortNames ?? [],
+          });
+        }
+      });
+      return { kinds, complete: lists.every((l) => l !== undefined), at: Date.now() };
+    } finally {
+      d.done();
+    }
+  };
+  let discovered: Discovered | undefined;
+  let discovering: Promise<Discovered> | undefined;
+  const discoveredKinds = async (signal?: AbortSignal): Promise<KindInfo[]> => {
+    const have = discovered;
+    if (have && Date.now() - have.at < (have.complete ? D.cacheMs : D.partialCacheMs)) return have.kinds;
+    // Shared by concurrent callers, so it runs under no one call's signal (its own deadline ends it);
+    // each caller stops waiting on its own. A failure is not kept: the next call runs it again.
+    discovering ??= discover()
+      .then((result) => {
+        discovered = result;
+        return result;
+      })
+      .finally(() => {
+        discovering = undefined;
+      });
+    try {
+      return (await abortable(discovering, signal)).kinds;
+    } catch (error) {
+      if (signal?.aborted || !have) throw error;
+      return have.kinds; // an older discovery beats none; the next call tries again
+    }
   };
   const resolve = async (kind: string, signal?: AbortSignal): Promise<KindInfo> => {
     const known = findKind(kind, extra);
     if (known) return known;
     return resolveKind(kind, await discoveredKinds(signal));
   };
+
+  const scope = options.namespaces;
   const checkNs = (info: KindInfo, namespace: string | undefined) => {
     if (!scope || !info.namespaced) return;
     if (namespace === undefined) return;
@@ -371,33 +707,23 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
       );
     }
   };
-  // Every request runs with its call's signal in scope: the auth step reads it to kill a credential
-  // plugin and to destroy the connection when it aborts, and the caller is released at once.
-  const call = async <T>(fn: (c: Clients) => Promise<T>, signal?: AbortSignal): Promise<T> => {
-    if (signal?.aborted) throw aborted(signal);
-    const c = await abortable(clients(), signal);
-    try {
-      return await abortable(
-        callSignal.run(signal, () => fn(c)),
-        signal,
-      );
-    } catch (error) {
-      if (signal?.aborted)
-        throw K8sError.isInstance(error) && error.code === 'aborted' ? error : aborted(signal);
-      throw toK8sError(error);
-    }
+  /** The namespace a namespaced call goes to: the one it names, else the context's. */
+  const namespaceOf = async (
+    info: KindInfo,
+    namespace: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<string | undefined> => {
+    if (!info.namespaced) return undefined;
+    const ns = namespace ?? (await abortable(connected(), signal)).namespace;
+    checkNs(info, ns);
+    return ns;
   };
-  const header = (ref: ObjectRef, info: KindInfo) => ({
-    apiVersion: ref.apiVersion ?? info.apiVersion,
-    kind: info.kind,
-    metadata: { name: ref.name, ...(info.namespaced ? { namespace: ref.namespace ?? 'default' } : {}) },
-  });
 
   return {
     async now(o?: CallOptions) {
       if (options.clock !== 'server') return new Date();
-      const info = await call((c) => c.version.getCodeWithHttpInfo(), o?.signal);
-      const date = Date.parse(info.headers.date ?? '');
+      const reply = await send({ method: 'GET', path: '/version', target: { verb: 'get' } }, o?.signal);
+      const date = Date.parse(String(reply.headers.date ?? ''));
       return Number.isNaN(date) ? new Date() : new Date(date);
     },
 
@@ -405,64 +731,110 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
       return [...extra, ...(await discoveredKinds(o?.signal))];
     },
 
-    async list(query: ListQuery, o?: CallOptions) {
-      const info = await resolve(query.kind, o?.signal);
+    async list(query: ListQuery, o?: CallOptions): Promise<KubeList> {
+      const signal = o?.signal;
+      const info = await resolve(query.kind, signal);
       const apiVersion = query.apiVersion ?? info.apiVersion;
       const namespaces =
         info.namespaced && query.namespace === undefined && scope ? scope : [query.namespace];
+      const cap = settings.maxListItems;
       const out: KubeObject[] = [];
-      for (const ns of namespaces) {
+      let truncated: ListTruncation | undefined;
+      pages: for (const [i, ns] of namespaces.entries()) {
         checkNs(info, ns);
-        const list = await call(
-          (c) =>
-            c.objects.list(
-              apiVersion,
-              info.kind,
-              info.namespaced ? ns : undefined,
-              undefined,
-              undefined,
-              undefined,
-              undefined,
-              query.labelSelector,
-            ),
-          o?.signal,
-        );
-        for (const item of list.items ?? [])
-          out.push({ apiVersion, kind: info.kind, ...plain(item as KubeObject) });
+        const namespace = info.namespaced ? ns : undefined;
+        let token: string | undefined;
+        do {
+          if (out.length >= cap) {
+            truncated = { limit: cap }; // more pages or namespaces, of unknown size
+            break pages;
+          }
+          const room = cap - out.length;
+          const page = await json<ListDocument>(
+            {
+              method: 'GET',
+              path: resourcePath(apiVersion, info, namespace),
+              query: {
+                labelSelector: query.labelSelector,
+                limit: Math.min(settings.listPageSize, room),
+                continue: token,
+              },
+              target: { verb: 'list', resource: info.plural, group: groupOf(apiVersion), namespace },
+            },
+            signal,
+          );
+          const items = page.items ?? [];
+          for (const item of items.slice(0, room)) out.push({ apiVersion, kind: info.kind, ...item });
+          token = page.metadata?.continue || undefined;
+          const over = Math.max(0, items.length - room); // a server that ignored `limit`
+          if (over > 0 || (out.length >= cap && token)) {
+            const later = token ? page.metadata?.remainingItemCount : 0;
+            const known = later !== undefined && i === namespaces.length - 1;
+            truncated = { limit: cap, ...(known ? { remaining: over + later } : {}) };
+            break pages;
+          }
+        } while (token);
       }
+      if (truncated) Object.defineProperty(out, 'truncated', { value: truncated, enumerable: false });
       return out;
     },
 
     async get(ref: ObjectRef, o?: CallOptions) {
-      const info = await resolve(ref.kind, o?.signal);
-      checkNs(info, ref.namespace ?? 'default');
-      const obj = await call((c) => c.objects.read(header(ref, info)), o?.signal);
-      return { apiVersion: ref.apiVersion ?? info.apiVersion, kind: info.kind, ...plain(obj as KubeObject) };
+      const signal = o?.signal;
+      const info = await resolve(ref.kind, signal);
+      const namespace = await namespaceOf(info, ref.namespace, signal);
+      const apiVersion = ref.apiVersion ?? info.apiVersion;
+      const obj = await json<KubeObject>(
+        {
+          method: 'GET',
+          path: resourcePath(apiVersion, info, namespace, ref.name),
+          target: {
+            verb: 'get',
+            resource: info.plural,
+            group: groupOf(apiVersion),
+            namespace,
+            name: ref.name,
+          },
+        },
+        signal,
+      );
+      return { apiVersion, kind: info.kind, ...obj };
     },
 
     async podLogs(q: LogQuery, o?: CallOptions) {
       checkNs(resolveKind('Pod'), q.namespace);
-      const text = await call(
-        (c) =>
-          c.core.readNamespacedPodLog({
-            name: q.name,
-            namespace: q.namespace,
-            ...(q.container ? { container: q.container } : {}),
-            ...(q.previous ? { previous: true } : {}),
-            ...(q.tail !== undefined ? { tailLines: q.tail } : {}),
-          }),
+      const limit = settings.maxLogBytes;
+      const reply = await send(
+        {
+          method: 'GET',
+          path: `/api/v1/namespaces/${encodeURIComponent(q.namespace)}/pods/${encodeURIComponent(q.name)}/log`,
+          query: {
+            container: q.container,
+            previous: q.previous ? true : undefined,
+            tailLines: q.tail,
+            limitBytes: limit,
+          },
+          accept: 'text/plain, */*',
+          maxBytes: limit,
+          target: { verb: 'get', resource: 'pods/log', group: '', namespace: q.namespace, name: q.name },
+        },
         o?.signal,
       );
-      return typeof text === 'string' ? text : String(text ?? '');
+      const cut = reply.cut || reply.body.length >= limit;
+      // A cut may fall inside a character; a streaming decode holds its first bytes back.
+      const text = new TextDecoder('utf-8').decode(reply.body, { stream: cut });
+      if (!cut) return text;
+      return `${text}\n[log cut at ${limit} bytes (maxLogBytes): the lines after this point were not read; ask for fewer lines with tail]`;
     },
 
     async podMetrics(namespace: string, o?: CallOptions): Promise<PodMetrics[]> {
       checkNs(resolveKind('Pod'), namespace);
-      const list = await call(
-        (c) =>
-          c.raw.getJson<{ items?: PodMetricsItem[] }>(
-            `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods`,
-          ),
+      const list = await json<{ items?: PodMetricsItem[] }>(
+        {
+          method: 'GET',
+          path: `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods`,
+          target: { verb: 'list', resource: 'pods', group: 'metrics.k8s.io', namespace },
+        },
         o?.signal,
       );
       return (list.items ?? []).map((p) => ({
@@ -473,59 +845,55 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
     },
 
     async delete(ref: ObjectRef, o?: CallOptions) {
-      const info = await resolve(ref.kind, o?.signal);
-      checkNs(info, ref.namespace ?? 'default');
-      await call((c) => c.objects.delete(header(ref, info)), o?.signal);
+      const signal = o?.signal;
+      const info = await resolve(ref.kind, signal);
+      const namespace = await namespaceOf(info, ref.namespace, signal);
+      const apiVersion = ref.apiVersion ?? info.apiVersion;
+      await send(
+        {
+          method: 'DELETE',
+          path: resourcePath(apiVersion, info, namespace, ref.name),
+          target: {
+            verb: 'delete',
+            resource: info.plural,
+            group: groupOf(apiVersion),
+            namespace,
+            name: ref.name,
+          },
+        },
+        signal,
+      );
     },
 
     async patch(ref: ObjectRef, patch: Patch, o?: CallOptions) {
-      const info = await resolve(ref.kind, o?.signal);
-      const namespace = ref.namespace ?? 'default';
-      checkNs(info, namespace);
-      const strategy =
-        patch.type === 'json'
-          ? (await clients()).lib.PatchStrategy.JsonPatch
-          : patch.type === 'merge'
-            ? (await clients()).lib.PatchStrategy.MergePatch
-            : (await clients()).lib.PatchStrategy.StrategicMergePatch;
-      const opts = (await clients()).lib.setHeaderOptions('Content-Type', strategy);
-      let result: unknown;
-      if (info.kind === 'Deployment') {
-        result = await call(
-          (c) => c.apps.patchNamespacedDeployment({ name: ref.name, namespace, body: patch.body }, opts),
-          o?.signal,
-        );
-      } else if (info.kind === 'Pod') {
-        result = await call(
-          (c) => c.core.patchNamespacedPod({ name: ref.name, namespace, body: patch.body }, opts),
-          o?.signal,
-        );
-      } else {
-        if (patch.type === 'json')
-          throw new K8sError(
-            'invalid_option',
-            `JSON patches are only supported for Deployments and Pods, not ${info.kind}`,
-          );
-        result = await call(
-          (c) =>
-            c.objects.patch(
-              { ...header(ref, info), ...patch.body } as unknown as KubernetesObject,
-              undefined,
-              undefined,
-              undefined,
-              undefined,
-              strategy,
-            ),
-          o?.signal,
-        );
-      }
-      return { apiVersion: info.apiVersion, kind: info.kind, ...plain(result as KubeObject) };
+      const signal = o?.signal;
+      const info = await resolve(ref.kind, signal);
+      const namespace = await namespaceOf(info, ref.namespace, signal);
+      const apiVersion = ref.apiVersion ?? info.apiVersion;
+      const result = await json<KubeObject>(
+        {
+          method: 'PATCH',
+          path: resourcePath(apiVersion, info, namespace, ref.name),
+          body: JSON.stringify(patch.body),
+          contentType: PATCH_TYPES[patch.type],
+          target: {
+            verb: 'patch',
+            resource: info.plural,
+            group: groupOf(apiVersion),
+            namespace,
+            name: ref.name,
+          },
+        },
+        signal,
+      );
+      return { apiVersion, kind: info.kind, ...result };
     },
   };
 }
 
 /** Like `realCluster`, but connects now, so a broken kubeconfig or unknown context fails here and not on first use. */
 export async function connectRealCluster(options: RealClusterOptions = {}): Promise<Cluster> {
+  const cluster = realCluster(options);
   await connect(options).catch((error: unknown) => {
     throw K8sError.isInstance(error)
       ? error
@@ -535,5 +903,5 @@ export async function connectRealCluster(options: RealClusterOptions = {}): Prom
           { cause: error },
         );
   });
-  return realCluster(options);
+  return cluster;
 }
