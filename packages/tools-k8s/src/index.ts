@@ -2,9 +2,11 @@ export type {
   CallOptions,
   Cluster,
   JsonPatchOp,
+  KubeList,
   KubeMetadata,
   KubeObject,
   ListQuery,
+  ListTruncation,
   LogQuery,
   ObjectRef,
   Patch,
@@ -13,7 +15,12 @@ export type {
 export { K8sError, type K8sErrorCode, type WorldIssue } from './errors.js';
 export { findKind, type KindInfo, resolveKind, WELL_KNOWN_KINDS } from './kinds.js';
 export { formatCpu, formatMemory, isQuantity, parseQuantity, QUANTITY_PATTERN } from './quantity.js';
-export { connectRealCluster, type RealClusterOptions, realCluster } from './real/real-cluster.js';
+export {
+  connectRealCluster,
+  type DiscoveryOptions,
+  type RealClusterOptions,
+  realCluster,
+} from './real/real-cluster.js';
 export {
   K8S_TOOL,
   type K8sToolsOptions,

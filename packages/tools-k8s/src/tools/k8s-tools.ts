@@ -1,6 +1,6 @@
 import { type AnyTool, cutTextEnd, defineTool } from '@sre-harness/core';
 import { z } from 'zod';
-import type { CallOptions, Cluster, KubeObject, ObjectRef } from '../cluster.js';
+import type { CallOptions, Cluster, KubeList, KubeObject, ListTruncation, ObjectRef } from '../cluster.js';
 import { ageOf } from '../duration.js';
 import { K8sError } from '../errors.js';
 import { findKind, type KindInfo, resolveKind } from '../kinds.js';
@@ -230,19 +230,29 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       };
       return (await explain(ref, info, () => c.get(ref))) as unknown as T;
     };
+    // Lists an adapter cut at its cap, noted under the call's output.
+    const cuts = new Map<string, ListTruncation>();
     const list = async <T>(k: string, namespace?: string, labelSelector?: string): Promise<T[]> => {
       const info = await kind(k);
       checkNs(info.namespaced ? namespace : undefined);
-      return byNs<KubeObject & T>(
-        await c.list({
-          kind: info.kind,
-          apiVersion: info.apiVersion,
-          ...(info.namespaced && namespace ? { namespace } : {}),
-          ...(labelSelector ? { labelSelector } : {}),
-        }),
-      );
+      const items: KubeList = await c.list({
+        kind: info.kind,
+        apiVersion: info.apiVersion,
+        ...(info.namespaced && namespace ? { namespace } : {}),
+        ...(labelSelector ? { labelSelector } : {}),
+      });
+      if (items.truncated) cuts.set(info.plural, items.truncated);
+      return byNs<KubeObject & T>(items);
     };
-    return { c, explain, kind, get, list };
+    const outWithCuts = (text: string, hint?: string) =>
+      [
+        out(text, hint),
+        ...[...cuts].map(
+          ([plural, t]) =>
+            `[list cut: only the first ${t.limit} ${plural} were read; ${t.remaining ? `${t.remaining} more were not` : 'there are more'}]`,
+        ),
+      ].join('\n');
+    return { c, explain, kind, get, list, out: outWithCuts };
   };
   const out = (text: string, hint?: string) => cap(text, max, hint);
 
@@ -262,7 +272,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       const pods = await k8s.list<Pod>('Pod', namespace, labelSelector);
       if (pods.length === 0)
         return `No resources found in ${namespace} namespace${labelSelector ? ` matching ${labelSelector}` : ''}.`;
-      return out(podsTable(pods, await k8s.c.now()), 'use labelSelector');
+      return k8s.out(podsTable(pods, await k8s.c.now()), 'use labelSelector');
     },
   });
 
@@ -276,7 +286,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       const k8s = on(signal);
       const pod = await k8s.get<Pod>('Pod', name, namespace);
       const events = await k8s.list<KubeEvent>('Event', namespace);
-      return out(describePod(pod, eventsFor(events, 'Pod', name), await k8s.c.now()));
+      return k8s.out(describePod(pod, eventsFor(events, 'Pod', name), await k8s.c.now()));
     },
   });
 
@@ -341,7 +351,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       );
       if (selected.length === 0)
         return `No events found in ${namespace} namespace${k || name ? ` for ${k ?? ''}${name ? `/${name}` : ''}` : ''}.`;
-      return out(eventsTable(selected, await k8s.c.now()), 'filter by kind and name');
+      return k8s.out(eventsTable(selected, await k8s.c.now()), 'filter by kind and name');
     },
   });
 
@@ -416,7 +426,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
             : 'oomKills: 0 known';
         blocks.push(`${pod.metadata.name}  restarts: ${restarts}  ${oomText}\n${lines.join('\n')}`);
       }
-      return out(blocks.join('\n'), 'ask for one pod by name');
+      return k8s.out(blocks.join('\n'), 'ask for one pod by name');
     },
   });
 
@@ -430,7 +440,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       const k8s = on(signal);
       const deps = await k8s.list<Deployment>('Deployment', namespace);
       if (deps.length === 0) return `No resources found in ${namespace} namespace.`;
-      return out(deploymentsTable(deps, await k8s.c.now()));
+      return k8s.out(deploymentsTable(deps, await k8s.c.now()));
     },
   });
 
@@ -445,7 +455,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       const d = await k8s.get<Deployment>('Deployment', name, namespace);
       const rss = await k8s.list<ReplicaSet>('ReplicaSet', namespace);
       const evs = await k8s.list<KubeEvent>('Event', namespace);
-      return out(describeDeployment(d, rss, eventsFor(evs, 'Deployment', name), await k8s.c.now()));
+      return k8s.out(describeDeployment(d, rss, eventsFor(evs, 'Deployment', name), await k8s.c.now()));
     },
   });
 
@@ -459,7 +469,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       const k8s = on(signal);
       const d = await k8s.get<Deployment>('Deployment', name, namespace);
       const rss = await k8s.list<ReplicaSet>('ReplicaSet', namespace);
-      return out(historyTable(d, rss));
+      return k8s.out(historyTable(d, rss));
     },
   });
 
@@ -474,7 +484,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       const svcs = await k8s.list<Service>('Service', namespace);
       if (svcs.length === 0) return `No resources found in ${namespace} namespace.`;
       const eps = await k8s.list<Endpoints>('Endpoints', namespace);
-      return out(servicesTable(svcs, eps, await k8s.c.now()));
+      return k8s.out(servicesTable(svcs, eps, await k8s.c.now()));
     },
   });
 
@@ -499,7 +509,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
         if (!K8sError.isInstance(error) || error.code !== 'not_found') throw error;
       }
       const evs = await k8s.list<KubeEvent>('Event', namespace);
-      return out(describeService(svc, ep, eventsFor(evs, 'Service', name), await k8s.c.now()));
+      return k8s.out(describeService(svc, ep, eventsFor(evs, 'Service', name), await k8s.c.now()));
     },
   });
 
@@ -513,7 +523,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       const k8s = on(signal);
       const nodes = await k8s.list<Node>('Node');
       if (nodes.length === 0) return 'No resources found.';
-      return out(nodesTable(nodes, await k8s.c.now()));
+      return k8s.out(nodesTable(nodes, await k8s.c.now()));
     },
   });
 
@@ -540,7 +550,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
         (e) => e.involvedObject.kind === 'Node' && e.involvedObject.name === name,
       );
       const visible = allowedNs ? pods.filter((p) => allowedNs.includes(p.metadata.namespace ?? '')) : pods;
-      return out(describeNode(node, visible, evs, await k8s.c.now()));
+      return k8s.out(describeNode(node, visible, evs, await k8s.c.now()));
     },
   });
 
@@ -557,7 +567,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       const info = await k8s.kind(k);
       checkScope(info);
       const obj = await k8s.get<KubeObject>(info.kind, name, info.namespaced ? namespace : undefined);
-      return out(toYaml(obj));
+      return k8s.out(toYaml(obj));
     },
   });
 
@@ -577,7 +587,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       if (items.length === 0)
         return `No ${info.plural} found${info.namespaced ? ` in ${namespace} namespace` : ''}.`;
       const now = await k8s.c.now();
-      return out(
+      return k8s.out(
         table(
           ['NAME', 'STATUS', 'AGE'],
           items.map((o) => [
@@ -606,7 +616,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       const obj = await k8s.get<KubeObject>(info.kind, name, nsName);
       const now = await k8s.c.now();
       if (info.kind === 'Pod')
-        return out(
+        return k8s.out(
           describePod(
             obj as unknown as Pod,
             eventsFor(await k8s.list<KubeEvent>('Event', nsName), 'Pod', name),
@@ -614,7 +624,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
           ),
         );
       const evs = nsName ? await k8s.list<KubeEvent>('Event', nsName) : [];
-      return out(describeGeneric(obj, eventsFor(evs, info.kind, name), now));
+      return k8s.out(describeGeneric(obj, eventsFor(evs, info.kind, name), now));
     },
   });
 
