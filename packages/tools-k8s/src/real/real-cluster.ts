@@ -194,15 +194,18 @@ function withQuery(op: Op): string {
   return s ? `${op.path}?${s}` : op.path;
 }
 
-/** The API's message from a Status body, or the body's text, or the HTTP status. */
+/** The API's message from a Status body (its reason when it has none), or the body's text, or the HTTP status. */
 function statusMessage(reply: Reply): string {
   const text = reply.body.toString('utf8').trim();
+  let body: { kind?: unknown; message?: unknown; reason?: unknown } | undefined;
   try {
-    const body = JSON.parse(text) as { message?: unknown };
-    if (typeof body?.message === 'string' && body.message.trim()) return body.message;
+    body = JSON.parse(text) as typeof body;
   } catch {
     // Not JSON: the text itself, if any.
   }
+  if (typeof body?.message === 'string' && body.message.trim()) return body.message;
+  if (body?.kind === 'Status')
+    return typeof body.reason === 'string' && body.reason ? body.reason : `HTTP ${reply.status}`;
   return text ? cutText(text.replace(/\s+/g, ' '), 500) : `HTTP ${reply.status}`;
 }
 
@@ -544,9 +547,12 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
 
   /** One attempt of a request, under the call's signal and the request timeout. */
   const attempt = async (op: Op, signal: AbortSignal | undefined): Promise<Reply> => {
+    // Loading the client library and the kubeconfig is local work, outside the request's timeout.
+    const c = await abortable(connected(), signal).catch((error: unknown) => {
+      throw new Attempt(toK8sError(error), false);
+    });
     const d = deadline(signal, settings.requestTimeoutMs);
     try {
-      const c = await abortable(connected(), d.signal);
       const headers: Record<string, string> = { Accept: op.accept ?? 'application/json' };
       if (op.contentType) headers['Content-Type'] = op.contentType;
       const prepared = await abortable(
