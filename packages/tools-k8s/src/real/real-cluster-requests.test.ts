@@ -304,8 +304,11 @@ describe('403 in Kubernetes words', () => {
     const { cluster } = await serve([(_q, res) => status(res, 403, 'Forbidden', '')]);
     const tool = k8sTools(cluster).find((t) => t.name === 'list_pods') as AnyTool;
     const ctx = { signal: new AbortController().signal, runId: 'test', callId: 'c1' };
-    const error = await tool.execute(tool.input.parse({ namespace: 'shop' }), ctx).catch((e: Error) => e);
-    expect(`${(error as Error).name}: ${(error as Error).message}`).toBe(
+    const error = await Promise.resolve(tool.execute(tool.input.parse({ namespace: 'shop' }), ctx)).then(
+      () => new Error('expected a failure'),
+      (e: Error) => e,
+    );
+    expect(`${error.name}: ${error.message}`).toBe(
       'Error from server (Forbidden): pods is forbidden: cannot list resource "pods" in API group "" in the namespace "shop"',
     );
   });
