@@ -630,6 +630,7 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
    * hold up the rest.
    */
   const discover = async (): Promise<Discovered> => {
+    await connected(); // loading the client is not discovery: the deadline starts after it
     const d = deadline(undefined, D.timeoutMs);
     const nonResource: Target = { verb: 'get' };
     try {
