@@ -1,5 +1,6 @@
 import type { AnyTool } from '@sre-harness/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Cluster } from '../cluster.js';
 import { K8sError } from '../errors.js';
 import { k8sTools } from '../tools/k8s-tools.js';
 import { type FakeApi, fakeApi, type Handler, json, status } from './__fixtures__/fake-api.js';
@@ -101,7 +102,8 @@ const discoveryRequests = (server: FakeApi) =>
   );
 
 function cluster(server: FakeApi, options: Omit<RealClusterOptions, 'kubeconfig'> = {}) {
-  return realCluster({ kubeconfig: server.kubeconfigPath, retry: fast, ...options });
+  return realCluster({ kubeconfig: server.kubeconfigPath, retry: fast, ...options }) as Cluster &
+    Required<Pick<Cluster, 'kinds'>>;
 }
 
 describe('discovery runs in parallel under a deadline', () => {
