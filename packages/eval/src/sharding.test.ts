@@ -61,7 +61,9 @@ describe('shards from a Kubernetes Indexed Job', () => {
     const shards: number[] = wf.jobs.shard.strategy.matrix.shard;
     expect(shards).toEqual(Array.from({ length: Number(wf.jobs.shard.env.SHARDS) }, (_, i) => i + 1));
     const steps = wf.jobs.shard.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
-    expect(steps).toContain('--shard ${{ matrix.shard }}/${{ env.SHARDS }}');
+    // GitHub's expression syntax, not a template literal.
+    const gh = (expr: string) => `$\{{ ${expr} }}`;
+    expect(steps).toContain(`--shard ${gh('matrix.shard')}/${gh('env.SHARDS')}`);
     expect(wf.jobs.merge.needs).toBe('shard');
     expect(wf.jobs.merge.steps.map((s: { run?: string }) => s.run ?? '').join('\n')).toMatch(
       /pnpm eval merge /,

@@ -64,7 +64,8 @@ function copyJson(v: unknown): unknown {
     for (let i = 0; i < v.length; i++) out[i] = copyJson(v[i]);
     return out;
   }
-  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return copyJson(JSON.parse(JSON.stringify(v)));
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function')
+    return copyJson(JSON.parse(JSON.stringify(v)));
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
     const x = (v as Record<string, unknown>)[k];
