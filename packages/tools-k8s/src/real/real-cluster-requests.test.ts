@@ -1,5 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AnyTool } from '@sre-harness/core';
 import { abortableSleep } from '@sre-harness/core/model-kit';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -143,6 +145,40 @@ describe('a per-request timeout, with the call signal', () => {
     const error = await failure(cluster.list({ kind: 'Pod', namespace: 'shop' }, { signal: waiting.signal }));
     expect(error.code).toBe('aborted');
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('counts a hanging exec credential plugin in the timeout, and kills it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sre-harness-exec-'));
+    const pidFile = join(dir, 'pid');
+    const plugin = join(dir, 'hang.mjs');
+    writeFileSync(
+      plugin,
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(pidFile)}, String(process.pid));\nsetInterval(() => {}, 1000);\n`,
+    );
+    api = await fakeApi(scripted([]), {
+      user: {
+        exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: [plugin] },
+      },
+    });
+    const kubeconfig = api.kubeconfigPath;
+    const cluster = realCluster({ kubeconfig, requestTimeoutMs: 1000 });
+    const error = await failure(cluster.list({ kind: 'Pod', namespace: 'shop' }));
+    expect(error.message).toBe(
+      `the Kubernetes API did not answer GET ${PODS_PATH} within 1 s (requestTimeoutMs)`,
+    );
+    expect(api.requests).toHaveLength(0);
+    // (A plugin killed before it started wrote no pid: nothing to outlive the call either.)
+    const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : -1;
+    const alive = () => {
+      try {
+        if (pid < 0) return false;
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await expect.poll(alive, { timeout: 3000 }).toBe(false);
   });
 
   it('refuses a timeout that is not a positive whole number of milliseconds', () => {

@@ -35,9 +35,13 @@ export interface FakeApi {
 /**
  * A Kubernetes API server that misbehaves as a test tells it to: plain node:http on 127.0.0.1, a
  * kubeconfig (bearer token, `insecure-skip-tls-verify` as plain http needs) whose context names
- * `namespace`, and a record of every request. Requests without the token get 401.
+ * `namespace`, and a record of every request. Requests without the token get 401. `user` replaces the
+ * kubeconfig's user (an exec credential plugin, say).
  */
-export async function fakeApi(handler: Handler, options: { namespace?: string } = {}): Promise<FakeApi> {
+export async function fakeApi(
+  handler: Handler,
+  options: { namespace?: string; user?: Record<string, unknown> } = {},
+): Promise<FakeApi> {
   const token = `t-${Math.random().toString(36).slice(2)}`;
   const requests: SeenRequest[] = [];
   let now = 0;
@@ -78,7 +82,7 @@ export async function fakeApi(handler: Handler, options: { namespace?: string } 
       apiVersion: 'v1',
       kind: 'Config',
       clusters: [{ name: 'fake', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
-      users: [{ name: 'fake', user: { token } }],
+      users: [{ name: 'fake', user: options.user ?? { token } }],
       contexts: [
         {
           name: 'fake',
