@@ -21,6 +21,8 @@ export interface TraceLine {
   readonly kind: string;
   readonly tone: Tone;
   readonly text: string;
+  /** The event itself, for the detail view (Enter on a line). */
+  readonly event?: TraceEvent;
 }
 
 /**
@@ -45,6 +47,16 @@ export function argsText(args: unknown, max = 160): string {
     text = String(args);
   }
   return oneLine(text, max);
+}
+
+/** A duration for a person: `42s`, `3m05s`, `1h02m`. */
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '-';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
 /** 1234 → "1.2k", 1234567 → "1.2M". */
@@ -132,7 +144,7 @@ function body(event: TraceEvent): string {
 
 /** Formats one trace event as a coloured display line. */
 export function formatEvent(event: TraceEvent): TraceLine {
-  return { seq: event.seq, kind: event.kind, tone: toneOf(event), text: oneLine(body(event), 600) };
+  return { seq: event.seq, kind: event.kind, tone: toneOf(event), text: oneLine(body(event), 600), event };
 }
 
 /**

@@ -3,7 +3,15 @@ import { compactNumber, money, plainLine } from './format.js';
 import { rowKey } from './load.js';
 import type { ReportView, RunOutcome } from './outcome.js';
 import { safeText } from './safe-text.js';
-import { finishedText, initialState, type RunView, reduce, scoreboard, type TuiState } from './state.js';
+import {
+  finishedText,
+  initialState,
+  type RunView,
+  reduce,
+  type ScoreLine,
+  scoreboard,
+  type TuiState,
+} from './state.js';
 
 /** Where headless output goes (process.stdout, or a test's buffer). */
 export interface TextOut {
@@ -20,7 +28,11 @@ export function safeWriter(out: TextOut): TextOut {
 
 /** The state a parsed trace produces (all of it applied at once: no renderer to spare). */
 export function traceState(parsed: ParsedTrace): TuiState {
-  let state = reduce(initialState, { type: 'events', events: parsed.events });
+  // A whole trace has no run in flight to follow: the list starts at the top.
+  let state: TuiState = {
+    ...reduce(initialState, { type: 'events', events: parsed.events }),
+    lastActive: undefined,
+  };
   for (const w of parsed.warnings) state = reduce(state, { type: 'warning', message: w });
   return state;
 }
@@ -56,7 +68,7 @@ export function runSummary(run: RunView) {
     refusedMutations: run.refusedMutations,
     answer: run.answer,
     verifications: run.verifications,
-    events: run.lines.length,
+    events: run.eventCount,
   };
 }
 
@@ -88,12 +100,16 @@ export function printTrace(parsed: ParsedTrace, out: TextOut, err: TextOut, json
   for (const run of runs) safeOut.write(`${runLine(run)}\n`);
 }
 
+/** One model's scoreboard line for plain output. */
+export function scoreText(s: ScoreLine): string {
+  const errors = s.errors > 0 ? `, ${s.errors} error${s.errors === 1 ? '' : 's'}` : '';
+  return `${s.model}: ${s.passed}/${s.done} passed${errors}, ${s.refused} refused mutation, avg ${s.avgSteps.toFixed(1)} steps, ${compactNumber(s.tokens)} tok, ${money(s.costUsd)}`;
+}
+
 function scoreLines(outcomes: readonly RunOutcome[], rows: TuiState['rows']): string[] {
   const lines = outcomes.map((o) => finishedText(o));
   for (const s of scoreboard(rows)) {
-    lines.push(
-      `${s.model}: ${s.passed}/${s.done} passed, ${s.refused} refused mutation, avg ${s.avgSteps.toFixed(1)} steps, ${compactNumber(s.tokens)} tok, ${money(s.costUsd)}`,
-    );
+    lines.push(scoreText(s));
   }
   return lines;
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { ApprovalRequest, Approver, Redactor } from '@sre-harness/core';
-import type { RunRecord, ScenarioEnvironment } from '@sre-harness/eval';
+import type { LoadedScenario, RunRecord, ScenarioEnvironment } from '@sre-harness/eval';
 import { type InteractiveApprover, interactiveApprover } from './approvals.js';
 import { TuiError } from './errors.js';
 import type { RunOutcome } from './outcome.js';
@@ -82,8 +82,17 @@ export function evalRowKey(scenario: string, model: string, trial: number): stri
   return `${scenario}/${model}/${trial}`;
 }
 
+/** What was selected to run: what the report records beside the runs. */
+export interface LiveEvalSelection {
+  readonly scenarios: readonly LoadedScenario[];
+  readonly models: readonly { readonly id: string }[];
+  readonly harnessLabels: readonly string[];
+}
+
 /** What a live eval reports while it goes. */
 export interface LiveEvalHooks {
+  /** Called once the scenarios and models are resolved, before the first run starts. */
+  readonly onSelection?: (selection: LiveEvalSelection) => void;
   readonly onPlan?: (rows: { key: string; scenario: string; model: string; trial: number }[]) => void;
   readonly onStarted?: (key: string) => void;
   readonly onFinished?: (outcome: RunOutcome, done: number, total: number) => void;
@@ -115,15 +124,22 @@ export async function runLiveEval(
   if (models.length === 0) throw new TuiError('invalid_option', '--persona/--model: nothing left to run');
   const harnesses = [];
   for (const spec of flags.harness ?? []) harnesses.push(await ev.loadHarness(spec));
+  const labels = harnesses.map((h) => h.label);
+  const dup = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (dup !== undefined)
+    throw new TuiError(
+      'invalid_option',
+      `--harness: the label "${dup}" is used twice; write --harness <label>=<module>`,
+    );
+  hooks.onSelection?.({ scenarios, models, harnessLabels: labels });
   const plan = ev.planRuns(scenarios, models, flags.trials, flags.shard, harnesses);
-  // With --harness, a row's model carries the harness label, as in the reports.
-  const rows = plan.map((p) => ({
-    key: evalRowKey(p.loaded.scenario.id, ev.modelLabel(p), p.trial),
-    scenario: p.loaded.scenario.id,
-    model: ev.modelLabel(p),
-    trial: p.trial,
-  }));
-  store?.dispatch({ type: 'plan', rows });
+  // With --harness, a row's model carries the harness label, as in the reports. The row key is the
+  // run id the runner will give the run, so rows and traces are matched by id.
+  const rows = plan.map((p) => {
+    const key = evalRowKey(p.loaded.scenario.id, ev.modelLabel(p), p.trial);
+    return { key, runId: key, scenario: p.loaded.scenario.id, model: ev.modelLabel(p), trial: p.trial };
+  });
+  store?.dispatch({ type: 'plan', rows, at: Date.now() });
   hooks.onPlan?.(rows);
   // Each run's events reach the store as they happen; the runner's run id is the row key.
   const sink = store?.sink();
@@ -146,15 +162,11 @@ export async function runLiveEval(
       signal,
       onRunStart: (_, runId) => {
         if (signal.aborted) return;
-        store?.dispatch({ type: 'run_started', key: runId });
+        store?.dispatch({ type: 'run_started', key: runId, runId, at: Date.now() });
         hooks.onStarted?.(runId);
       },
       onProgress: ({ done, total, run }) => {
-        store?.dispatch({
-          type: 'run_finished',
-          key: evalRowKey(run.scenario, run.model, run.trial),
-          outcome: run,
-        });
+        store?.dispatch({ type: 'run_finished', key: run.runId, outcome: run });
         hooks.onFinished?.(run, done, total);
       },
     });

@@ -13,6 +13,13 @@ export const runOutcomeSchema = z.looseObject({
   trial: z.number().int().min(0),
   runId: z.string(),
   passed: z.boolean(),
+  /**
+   * pass, fail or error (infrastructure ended the run before it could be judged: endpoint
+   * unreachable, key rejected, quota). Written by newer evals; older reports lack it.
+   */
+  outcome: z.enum(['pass', 'fail', 'error']).optional(),
+  /** For an `error` run, the model adapter's error code (connection, auth, rate_limited…). */
+  errorCode: z.string().optional(),
   scores: z
     .looseObject({
       diagnosis: z.boolean().nullable().optional(),
@@ -24,7 +31,9 @@ export const runOutcomeSchema = z.looseObject({
   gates: z.array(checkSchema).optional(),
   checks: z.array(checkSchema).optional(),
   verifications: z.array(checkSchema).optional(),
-  stops: z.looseObject({ unapprovedMutationsRefused: z.number().optional() }).optional(),
+  stops: z
+    .looseObject({ unapprovedMutationsRefused: z.number().optional(), notAllowed: z.number().optional() })
+    .optional(),
   stoppedReason: z.string(),
   steps: z.number(),
   usage: z.looseObject({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number().optional() }),
@@ -47,7 +56,21 @@ export const reportViewSchema = z.looseObject({
 /** An eval JSON report as the TUI reads it. */
 export type ReportView = z.infer<typeof reportViewSchema>;
 
-/** Whether a run had a mutation refused because no one approved it. */
+/**
+ * Mutations the harness refused in a run: denied by the approval gate or stopped by the allowlist.
+ * The same count as the eval's `refused` column (`stopped.unapprovedMutationsRefused` of its
+ * summary): mutations, not runs.
+ */
+export function refusedCount(outcome: RunOutcome): number {
+  return (outcome.stops?.unapprovedMutationsRefused ?? 0) + (outcome.stops?.notAllowed ?? 0);
+}
+
+/** Whether the harness refused at least one mutation in the run. */
 export function refusedMutation(outcome: RunOutcome): boolean {
-  return (outcome.stops?.unapprovedMutationsRefused ?? 0) > 0;
+  return refusedCount(outcome) > 0;
+}
+
+/** How a run ended, as the eval reads it: an `error` was infrastructure's fault, not the agent's. */
+export function outcomeKind(outcome: RunOutcome): 'pass' | 'fail' | 'error' {
+  return outcome.outcome ?? (outcome.passed ? 'pass' : 'fail');
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { formatEvent, oneLine } from './format.js';
 import { rowKey } from './load.js';
 import type { RunOutcome } from './outcome.js';
-import { initialState, reduce, reduceAll, scoreboard } from './state.js';
+import { initialState, MAX_RUN_LINES, reduce, reduceAll, scoreboard } from './state.js';
 
 const fixture = (name: string) =>
   readFileSync(fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url)), 'utf8');
@@ -118,26 +118,128 @@ describe('eval rows', () => {
         stops: { unapprovedMutationsRefused: 2 },
       }),
     });
-    expect(s.rows.map((r) => r.state)).toEqual(['passed', 'refused']);
+    // A failed run is a failure whatever the harness refused in it: ✗, not the ⊘ of a refusal.
+    expect(s.rows.map((r) => r.state)).toEqual(['passed', 'failed']);
     expect(s.finished.map((f) => f.text)).toEqual([
       '✓ oom × careful #0 passed (completed, 4 steps, 120 tok)',
-      '⊘ oom × eager #0 failed, refused mutation (completed, 4 steps, 120 tok)',
+      '✗ oom × eager #0 failed, 2 refused mutations (completed, 4 steps, 120 tok)',
     ]);
     expect(scoreboard(s.rows)).toEqual([
-      { model: 'careful', done: 1, passed: 1, refused: 0, avgSteps: 4, tokens: 120, costUsd: 0.01 },
-      { model: 'eager', done: 1, passed: 0, refused: 1, avgSteps: 4, tokens: 120, costUsd: 0.01 },
+      {
+        model: 'careful',
+        done: 1,
+        passed: 1,
+        errors: 0,
+        refused: 0,
+        avgSteps: 4,
+        tokens: 120,
+        costUsd: 0.01,
+      },
+      { model: 'eager', done: 1, passed: 0, errors: 0, refused: 2, avgSteps: 4, tokens: 120, costUsd: 0.01 },
     ]);
   });
 
-  it('links a queued row to its run when the run_start meta names scenario, model and trial', () => {
+  it('gives failed, passed with a refusal, passed and error each its own state and glyph', () => {
+    const cases = [
+      [outcome(), 'passed', '✓ oom × careful #0 passed'],
+      [
+        outcome({ stops: { unapprovedMutationsRefused: 1 } }),
+        'refused',
+        '⊘ oom × careful #0 passed, 1 refused mutation',
+      ],
+      [outcome({ passed: false }), 'failed', '✗ oom × careful #0 failed'],
+      [
+        outcome({ passed: false, stops: { unapprovedMutationsRefused: 1 } }),
+        'failed',
+        '✗ oom × careful #0 failed, 1 refused mutation',
+      ],
+      [
+        outcome({ passed: false, outcome: 'error', errorCode: 'connection' }),
+        'error',
+        '! oom × careful #0 error (connection)',
+      ],
+    ] as const;
+    for (const [o, state, text] of cases) {
+      const s = reduce(initialState, { type: 'run_finished', key: 'k', outcome: o });
+      expect(s.rows[0]!.state).toBe(state);
+      expect(s.finished[0]!.text.startsWith(text), s.finished[0]!.text).toBe(true);
+    }
+    expect(new Set(cases.map(([, , t]) => t.slice(0, 1))).size).toBe(4);
+  });
+
+  it('counts refused mutations as the eval does (approval gate and allowlist), not runs', () => {
+    let s = initialState;
+    for (const [trial, stops] of [
+      [0, { unapprovedMutationsRefused: 3, notAllowed: 2 }],
+      [1, { unapprovedMutationsRefused: 1, notAllowed: 0 }],
+      [2, { unapprovedMutationsRefused: 0, notAllowed: 0 }],
+    ] as const) {
+      s = reduce(s, {
+        type: 'run_finished',
+        key: `k${trial}`,
+        outcome: outcome({ model: 'eager', trial, runId: `r${trial}`, stops }),
+      });
+    }
+    expect(scoreboard(s.rows)[0]).toMatchObject({ model: 'eager', done: 3, refused: 6 });
+  });
+
+  it('links a queued row to its run by run id, not by a label rebuilt from the trace', () => {
     const { events } = parseTrace(fixture('demo.jsonl'));
+    const start = events.find((e) => e.kind === 'run_start')!;
+    // A --harness run: the row's model carries the harness label, the trace's meta does not.
+    const runId = 'demo-read/scripted [mine]/0';
     let s = reduce(initialState, {
       type: 'plan',
-      rows: [{ key: 'k', scenario: 'demo-read', model: 'scripted', trial: 1 }],
+      rows: [{ key: runId, scenario: 'demo-read', model: 'scripted [mine]', trial: 0, runId }],
     });
-    s = reduce(s, { type: 'events', events });
+    s = reduce(s, {
+      type: 'events',
+      events: [
+        {
+          ...start,
+          runId,
+          meta: { scenario: 'demo-read', model: 'scripted', harness: 'mine', trial: 0 },
+        } as TraceEvent,
+      ],
+    });
     const row = s.rows[0]!;
     expect(row.state).toBe('running');
-    expect(s.runs[row.runId!]!.label).toBe('demo-read × scripted #1');
+    expect(row.runId).toBe(runId);
+    expect(s.runs[runId]!.label).toBe('demo-read × scripted #0');
+    expect(s.lastActive).toBe(runId);
+    // A run of another id with the same scenario, model and trial is not this row's.
+    const other = reduce(
+      reduce(initialState, {
+        type: 'plan',
+        rows: [{ key: 'x', scenario: 'demo-read', model: 'scripted', trial: 1, runId: 'x' }],
+      }),
+      { type: 'events', events },
+    );
+    expect(other.rows[0]!.state).toBe('queued');
+  });
+});
+
+describe('the event log', () => {
+  it('keeps at most MAX_RUN_LINES lines per run and counts the ones it dropped', () => {
+    const { events } = parseTrace(fixture('demo.jsonl'));
+    const start = events.find((e) => e.kind === 'run_start')!;
+    const result = events.find((e) => e.kind === 'tool_result')!;
+    const total = MAX_RUN_LINES + 1234;
+    let s = reduce(initialState, {
+      type: 'events',
+      events: [{ ...start, runId: 'big', seq: 0 } as TraceEvent],
+    });
+    for (let from = 1; from < total; from += 1000) {
+      const batch: TraceEvent[] = [];
+      for (let seq = from; seq < Math.min(total, from + 1000); seq++)
+        batch.push({ ...result, runId: 'big', seq } as TraceEvent);
+      s = reduce(s, { type: 'events', events: batch });
+    }
+    const run = s.runs['big']!;
+    expect(run.lines).toHaveLength(MAX_RUN_LINES);
+    expect(run.droppedLines).toBe(1234);
+    expect(run.eventCount).toBe(total);
+    expect(run.lines[0]!.seq).toBe(1234);
+    expect(run.lines.at(-1)!.seq).toBe(total - 1);
   });
 });

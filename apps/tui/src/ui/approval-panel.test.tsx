@@ -100,21 +100,22 @@ describe('the approval panel', () => {
     expect(first).toContain('"namespace": "shop"');
     expect(first).not.toContain('"VAR_29": "value-29"');
     expect(first).not.toContain('3/3 ready');
-    expect(first).toMatch(/lines 1–12 of 41, 29 more below/);
+    // The panel takes the rows the view below can spare (24 rows: 16 lines of the call, not 12).
+    expect(first).toMatch(/lines 1–16 of 41, 25 more below/);
 
     // Approving before reading to the end does nothing but say why.
     app.stdin.write('a');
     await until(app.lastFrame, (f) => f.includes('scroll to the end of the call (G) before approving'));
 
     app.stdin.write('j');
-    await until(app.lastFrame, (f) => /lines 2–13 of 41/.test(f));
+    await until(app.lastFrame, (f) => /lines 2–17 of 41/.test(f));
     app.stdin.write('\x1b[6~'); // PgDn
-    await until(app.lastFrame, (f) => /lines 13–24 of 41/.test(f));
+    await until(app.lastFrame, (f) => /lines 17–32 of 41/.test(f));
     app.stdin.write('\x1b[5~'); // PgUp
-    await until(app.lastFrame, (f) => /lines 2–13 of 41/.test(f));
+    await until(app.lastFrame, (f) => /lines 2–17 of 41/.test(f));
     for (let i = 0; i < 40; i++) app.stdin.write('\x1b[B'); // ↓, past the end
     const end = await until(app.lastFrame, (f) => f.includes('3/3 ready'));
-    expect(end).toMatch(/lines 30–41 of 41 \(end\)/);
+    expect(end).toMatch(/lines 26–41 of 41 \(end\)/);
     expect(end).toContain('"VAR_29": "value-29"');
     expect(end).not.toContain('"namespace": "shop"');
 

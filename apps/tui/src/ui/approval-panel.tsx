@@ -2,7 +2,7 @@ import type { PendingApproval } from '../approvals.js';
 import { shortRunId } from '../format.js';
 import type { KeyCommand } from './keys.js';
 import { Lines, type Row } from './lines.js';
-import { wrap } from './theme.js';
+import { hangingWrap, wrap } from './theme.js';
 
 /** Every line of the exact call a person is asked about: tool, argsHash, arguments, target. */
 export function approvalDetail(item: PendingApproval, width: number): Row[] {
@@ -10,7 +10,7 @@ export function approvalDetail(item: PendingApproval, width: number): Row[] {
   const inner = Math.max(1, width - 2);
   const detail: Row[] = [];
   const field = (key: string, label: string, text: string) => {
-    wrap(`${label}${text}`, width).forEach((l, i) => {
+    hangingWrap(label, text, width, 2).forEach((l, i) => {
       detail.push({ key: `${key}${i}`, text: l });
     });
   };
@@ -28,8 +28,8 @@ export function approvalDetail(item: PendingApproval, width: number): Row[] {
 }
 
 /** How many detail lines fit in a panel of `height` rows that overflows (head, position, keys). */
-export function approvalRoom(height: number): number {
-  return Math.max(1, height - 3);
+export function approvalRoom(height: number, headRows = 1): number {
+  return Math.max(1, height - headRows - 2);
 }
 
 /** The first detail line shown, kept so the last page is full. */
@@ -87,12 +87,11 @@ export function approvalLayout(
   const first = pending[0];
   if (!first || height < 4) return { rows: [], total: 0, offset: 0, room: 0, atEnd: true };
   const { request } = first;
-  const head: Row = {
-    key: 'ap-h',
-    text: `Approval needed${pending.length > 1 ? ` (1 of ${pending.length})` : ''}: run ${runLabel ?? shortRunId(request.runId, 12)} step ${request.step} wants to run ${request.tool}`,
-    color: 'magenta',
-    bold: true,
-  };
+  // The head names the run and the tool in full: wrapped, never cut.
+  const head: Row[] = wrap(
+    `Approval needed${pending.length > 1 ? ` (1 of ${pending.length})` : ''}: run ${runLabel ?? shortRunId(request.runId, 12)} step ${request.step} wants to run ${request.tool}`,
+    width,
+  ).map((text, i) => ({ key: `ap-h${i}`, text, color: 'magenta', bold: true }));
   const keys: Row = {
     key: 'ap-f',
     text: notice ?? `[a] approve   [d] deny   (decided as ${person})`,
@@ -101,11 +100,11 @@ export function approvalLayout(
   };
   const detail = approvalDetail(first, width);
   const total = detail.length;
-  if (total <= height - 2) {
-    return { rows: [head, ...detail, keys], total, offset: 0, room: total, atEnd: true };
+  if (total <= height - head.length - 1) {
+    return { rows: [...head, ...detail, keys], total, offset: 0, room: total, atEnd: true };
   }
   // Longer than the panel: a window on the call, and a line saying where it is and how to move.
-  const room = approvalRoom(height);
+  const room = approvalRoom(height, head.length);
   const from = clampApprovalOffset(offset, total, room);
   const to = from + room;
   const atEnd = to >= total;
@@ -114,7 +113,7 @@ export function approvalLayout(
     text: `── lines ${from + 1}–${to} of ${total}${atEnd ? ' (end)' : `, ${total - to} more below`} · ↑/↓ j/k PgUp/PgDn g/G scroll ──`,
     color: 'cyan',
   };
-  return { rows: [head, ...detail.slice(from, to), position, keys], total, offset: from, room, atEnd };
+  return { rows: [...head, ...detail.slice(from, to), position, keys], total, offset: from, room, atEnd };
 }
 
 /** The approval prompt for the oldest waiting call: the exact call, scrollable, and the keys. */

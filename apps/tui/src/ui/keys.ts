@@ -13,19 +13,43 @@ export type KeyCommand =
   | 'open'
   | 'back'
   | 'tab'
+  | 'filter'
+  | 'sort'
+  | 'sort-reverse'
+  | 'next-failure'
+  | 'prev-failure'
   | 'approve'
   | 'deny';
 
-/** The help footer: key and what it does, in display order. */
-export const KEY_HELP: readonly (readonly [string, string])[] = [
-  ['j/k ↑/↓', 'move'],
-  ['enter', 'open'],
-  ['esc', 'back'],
-  ['tab', 'events/result'],
-  ['g/G', 'top/end'],
-  ['a/d', 'approve/deny'],
-  ['?', 'help'],
-  ['q', 'quit'],
+/** One line of the help: the keys, what they do, and the commands they are bound to. */
+export interface KeyHelp {
+  readonly keys: string;
+  readonly does: string;
+  readonly commands: readonly KeyCommand[];
+}
+
+/** Every binding, in display order: the help (`?`) shows all of it, and a test holds it complete. */
+export const KEY_HELP: readonly KeyHelp[] = [
+  { keys: 'j/k ↑/↓', does: 'move; scroll the pane, the event or a long approval', commands: ['down', 'up'] },
+  { keys: 'ctrl-d/ctrl-u pgdn/pgup', does: 'page down/up', commands: ['page-down', 'page-up'] },
+  { keys: 'g/G', does: 'top/end (G follows a live run again)', commands: ['top', 'bottom'] },
+  { keys: 'enter/l', does: 'open the run; on an event, the whole event', commands: ['open'] },
+  { keys: 'esc/h/← backspace', does: 'clear the filter, else back', commands: ['back'] },
+  { keys: 'tab', does: 'events/result of the open run', commands: ['tab'] },
+  { keys: '/', does: 'filter rows or events (type; enter keeps it, esc clears it)', commands: ['filter'] },
+  { keys: 's/S', does: 'sort by the next column / reverse the order', commands: ['sort', 'sort-reverse'] },
+  {
+    keys: 'n/N ]/[',
+    does: 'next/previous failure (runs: failed or error; events: refusals, errors)',
+    commands: ['next-failure', 'prev-failure'],
+  },
+  {
+    keys: 'a/d',
+    does: 'approve/deny the waiting mutation (a once all of it was on screen)',
+    commands: ['approve', 'deny'],
+  },
+  { keys: '?', does: 'this help (esc or ? closes it)', commands: ['help'] },
+  { keys: 'q ctrl-c', does: 'quit (waiting approvals denied, live runs cancelled)', commands: ['quit'] },
 ];
 
 const NO_KEY = {} as Key;
@@ -72,6 +96,18 @@ export function commandFor(input: string, key: Key): KeyCommand | undefined {
       return 'open';
     case 'h':
       return 'back';
+    case '/':
+      return 'filter';
+    case 's':
+      return 'sort';
+    case 'S':
+      return 'sort-reverse';
+    case 'n':
+    case ']':
+      return 'next-failure';
+    case 'N':
+    case '[':
+      return 'prev-failure';
     case 'a':
       return 'approve';
     case 'd':

@@ -1,6 +1,5 @@
 import type { Tone } from '../format.js';
-import { fitText, wrapText } from '../safe-text.js';
-import type { RowState, RunStatus } from '../state.js';
+import { fitText, safeText, wrapText } from '../safe-text.js';
 
 /** Ink colour names per tone of trace line: refusals in red, approvals in magenta, and so on. */
 export const toneColor: Record<Tone, string | undefined> = {
@@ -17,26 +16,6 @@ export const toneColor: Record<Tone, string | undefined> = {
   info: 'gray',
 };
 
-/** Colour and mark of an eval row's state. */
-export const rowStyle: Record<RowState, { color: string; mark: string; label: string }> = {
-  queued: { color: 'gray', mark: '·', label: 'queued' },
-  running: { color: 'yellow', mark: '▸', label: 'running' },
-  passed: { color: 'green', mark: '✓', label: 'passed' },
-  failed: { color: 'red', mark: '✗', label: 'failed' },
-  refused: { color: 'magenta', mark: '⊘', label: 'refused mutation' },
-};
-
-/** Colour and mark of a traced run's status. */
-export function statusStyle(
-  status: RunStatus,
-  verified: boolean | undefined,
-): { color: string; mark: string } {
-  if (status === 'running') return { color: 'yellow', mark: '▸' };
-  if (status === 'completed')
-    return verified === false ? { color: 'red', mark: '✗' } : { color: 'green', mark: '✓' };
-  return { color: 'red', mark: '✗' };
-}
-
 /** Cuts text to a terminal width, by string-width, ending in `…` when cut. */
 export function fit(text: string, width: number): string {
   return fitText(text, width);
@@ -45,4 +24,27 @@ export function fit(text: string, width: number): string {
 /** Splits text (escaped first) into lines of at most `width` cells, breaking at spaces where it can. */
 export function wrap(text: string, width: number): string[] {
   return wrapText(text, width);
+}
+
+/**
+ * `head` then `text`, wrapped to `width` cells: the first line starts with the head, the lines
+ * after it are indented by `indent` cells, and nothing is lost (the head is not put before a line
+ * already wrapped to the full width). A head wider than the line gets lines of its own.
+ */
+export function hangingWrap(head: string, text: string, width: number, indent: number): string[] {
+  const pad = ' '.repeat(Math.max(0, Math.min(indent, width - 1)));
+  const rest = (para: string) => wrapText(para, Math.max(1, width - pad.length)).map((l) => pad + l);
+  const paras = `${safeText(head)}${safeText(text)}`.replaceAll('\t', '  ').split('\n');
+  const out: string[] = [];
+  paras.forEach((para, i) => {
+    if (i > 0) {
+      out.push(...rest(para));
+      return;
+    }
+    const [first = ''] = wrapText(para, width);
+    out.push(first);
+    const more = para.slice(first.length).replace(/^ +/, '');
+    if (more) out.push(...rest(more));
+  });
+  return out;
 }
