@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
 import type { Tone } from '../format.js';
@@ -74,6 +76,13 @@ describe('keys', () => {
     ];
     const documented = new Set(KEY_HELP.flatMap((h) => h.commands));
     expect(all.filter((c) => !documented.has(c))).toEqual([]);
+  });
+
+  it('lists the same keys in the README’s keys table as in the help', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const table = readme.slice(readme.indexOf('## Keys'), readme.indexOf('## Flags'));
+    const rows = [...table.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+    expect(rows).toEqual(KEY_HELP.map((h) => h.keys));
   });
 });
 
