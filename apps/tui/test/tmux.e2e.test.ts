@@ -312,7 +312,7 @@ describe.skipIf(!hasTmux)('the built binary in tmux', () => {
     await waitFor(t, (s) => s.trimEnd().endsWith('$'), 'the shell prompt');
   });
 
-  it('keeps every model of the scoreboard in view at 80×24 ("+N more" names the rest)', async () => {
+  it('shows a failed run as failed, counts refused mutations, and keeps every model of the scoreboard in view at 80×24', async () => {
     const models = Array.from({ length: 12 }, (_, i) => `model-${String(i).padStart(2, '0')}`);
     const file = join(work, 'many-models.json');
     writeFileSync(
@@ -323,17 +323,24 @@ describe.skipIf(!hasTmux)('the built binary in tmux', () => {
           model,
           trial: 0,
           runId: `r${i}`,
-          passed: true,
+          // model-00 failed although the harness refused its mutations; model-01 passed with refusals.
+          passed: i !== 0,
           stoppedReason: 'completed',
           steps: 3,
           usage: { inputTokens: 10, outputTokens: 5 },
           answer: 'x',
+          stops: i < 2 ? { unapprovedMutationsRefused: 3, notAllowed: 2 } : { unapprovedMutationsRefused: 0 },
         })),
       }),
     );
     const t = shell(100, 30);
     type(t, `node ${cli} --report ${file}`);
-    await waitFor(t, (s) => s.includes('passed   refused'), 'the scoreboard');
+    const wide = await waitFor(t, (s) => s.includes('passed   refused'), 'the scoreboard');
+    // A failed run is ✗ (it was the magenta ⊘ of a run that passed with a refusal), and "refused"
+    // counts the mutations, 3 denied + 2 outside the allowlist, as sre-eval counts them (it was 1).
+    expect(wide).toMatch(/✗ oom × model-00 #0 +failed, 5 refused/);
+    expect(wide).toMatch(/⊘ oom × model-01 #0 +passed, 5 refused/);
+    expect(wide).toMatch(/\nmodel-00 +0\/1 +5 /);
     tmux('resize-window', '-t', t, '-x', '80', '-y', '24');
     await new Promise((r) => setTimeout(r, 500));
     const small = await waitFor(
