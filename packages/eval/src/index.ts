@@ -115,3 +115,5 @@ export {
   type ToolCall,
   toolCallsFor,
 } from './served-world.js';
+export type { ViewInput, ViewOptions } from './view/data.js';
+export { renderViewHtml } from './view/html.js';
