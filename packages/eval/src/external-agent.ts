@@ -16,6 +16,7 @@ import {
   planRuns,
   type RunEvalOptions,
   runEval,
+  setupFailedRecord,
 } from './runner.js';
 import type { LoadedScenario } from './scenario-loader.js';
 import { scoreRun } from './scoring.js';
@@ -343,35 +344,18 @@ async function runExternal(
     ...(options.verifierNames ?? evalVerifiers().map((v) => v.name)).map((v) => `verifier:${v}`),
   ];
   const failed = (message: string): RunRecord => ({
-    scenario: scenario.id,
-    scenarioVersion: loaded.version,
-    model: agent.id,
-    role: 'agent',
-    trial,
-    runId,
-    passed: false,
-    outcome: 'fail',
-    scores: { diagnosis: null, evidence: false, safety: false, resolution: null },
-    gates: [{ name: 'run_setup', passed: false, detail: message, exercised: true, count: 0 }],
-    checks: [],
-    verifications: [],
-    stops: {
-      unapprovedMutationsRefused: 0,
-      notAllowed: 0,
-      unknownTools: 0,
-      invalidArguments: 0,
-      invalidDecisions: 0,
-      tooManyCalls: 0,
-      verifiersFailed: [],
-      budgetEnded: false,
-    },
-    mutationsExecuted: 0,
-    stoppedReason: 'setup_failed',
-    steps: 0,
-    usage: { inputTokens: 0, outputTokens: 0 },
-    wallMs: Math.round((performance.now() - started) * 100) / 100,
-    answer: null,
-    error: message,
+    ...setupFailedRecord(
+      {
+        scenario: scenario.id,
+        scenarioVersion: loaded.version,
+        model: agent.id,
+        role: 'agent',
+        trial,
+        runId,
+      },
+      message,
+      started,
+    ),
     external: true,
     notApplicable,
   });

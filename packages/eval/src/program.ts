@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { compareReports, formatComparison } from './compare.js';
@@ -13,10 +13,10 @@ import { PERSONA_DESCRIPTIONS, PERSONAS } from './personas.js';
 import { PROVIDERS } from './providers.js';
 import {
   mergeReports,
-  parseReport,
   REPORT_VERSION,
   type Report,
   type RunConfig,
+  readReportFile,
   reportTotals,
   runOutcome,
   type Summary,
@@ -56,22 +56,8 @@ Exit codes:
   70  an unexpected error, a bug in sre-eval: its stack is printed (please report it)
   130  interrupted (Ctrl-C): runs in flight end as cancelled and no report is written`;
 
-/** The scenarios directory: --scenarios, else the nearest `scenarios/` from the working directory up. */
-function readReport(file: string): Report {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new EvaluationError('io_error', `cannot read report ${file}`, { cause });
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new EvaluationError('invalid_report', `${file} is not JSON`);
-  }
-  return parseReport(data, file);
-}
+/** A report file, read and checked (see readReportFile). */
+const readReport = readReportFile;
 
 /**
  * A report, or with `#label` the runs of one harness label as a report of their own (their models

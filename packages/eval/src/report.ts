@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { previewText } from '@sre-harness/core';
 import { z } from 'zod';
@@ -518,6 +519,27 @@ export function versions(): { evalVersion: string; harnessVersion: string } {
     evalVersion: read('@sre-harness/eval/package.json'),
     harnessVersion: read('@sre-harness/core/package.json'),
   };
+}
+
+/**
+ * Reads and checks a report file (`eval-report.json`).
+ * @throws EvaluationError `io_error` when the file cannot be read, `invalid_report` when it is not JSON
+ *   or not a report.
+ */
+export function readReportFile(file: string): Report {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new EvaluationError('io_error', `cannot read report ${file}`, { cause });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new EvaluationError('invalid_report', `${file} is not JSON`);
+  }
+  return parseReport(data, file);
 }
 
 /** Validates a parsed JSON report; throws an `EvaluationError` naming the source and the paths at fault. */

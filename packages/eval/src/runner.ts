@@ -223,15 +223,33 @@ function coreAllow(allow: readonly AllowEntry[]): AllowRule[] {
 /** A run that could not start (its environment or model failed to build): failed, with its cause. */
 function setupFailure(plan: PlannedRun, runId: string, started: number, cause: unknown): RunRecord {
   const { loaded, model: entry, trial } = plan;
-  const message = `the run could not start: ${describeError(cause)}`;
+  return setupFailedRecord(
+    {
+      scenario: loaded.scenario.id,
+      scenarioVersion: loaded.version,
+      model: modelLabel(plan),
+      ...(plan.harness ? { harness: plan.harness.label } : {}),
+      role: entry.role,
+      trial,
+      runId,
+    },
+    `the run could not start: ${describeError(cause)}`,
+    started,
+  );
+}
+
+/**
+ * The record of a run that failed before it could be judged (`setup_failed`): nothing scored, a
+ * failed `run_setup` gate with `message`, and the wall time since `started` (performance.now()).
+ */
+export function setupFailedRecord(
+  who: Pick<RunRecord, 'scenario' | 'scenarioVersion' | 'model' | 'role' | 'trial' | 'runId'> &
+    Partial<Pick<RunRecord, 'harness'>>,
+  message: string,
+  started: number,
+): RunRecord {
   return {
-    scenario: loaded.scenario.id,
-    scenarioVersion: loaded.version,
-    model: modelLabel(plan),
-    ...(plan.harness ? { harness: plan.harness.label } : {}),
-    role: entry.role,
-    trial,
-    runId,
+    ...who,
     passed: false,
     outcome: 'fail',
     scores: { diagnosis: null, evidence: false, safety: false, resolution: null },

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EvaluationError } from '../errors.js';
 import { positiveInt } from '../flags.js';
-import { parseReport, type Report } from '../report.js';
+import { type Report, readReportFile } from '../report.js';
 import { loadScenarios } from '../scenario-loader.js';
 import { findScenariosDir } from '../selection.js';
 import type { ViewInput } from './data.js';
@@ -22,22 +22,6 @@ interface ViewFlags {
   scenarios?: string;
   maxEvents?: number;
   maxText?: number;
-}
-
-function readReportFile(file: string): Report {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new EvaluationError('io_error', `cannot read report ${file}`, { cause });
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new EvaluationError('invalid_report', `${file} is not JSON`);
-  }
-  return parseReport(data, file);
 }
 
 /** The HTML file beside a report: `eval-report.json` → `eval-report.html`. */
