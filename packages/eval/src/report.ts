@@ -239,6 +239,8 @@ export interface RailSummary {
   readonly runs: number;
   /** Runs that attacked the rail. */
   readonly exercised: number;
+  /** Runs the rail does not apply to (external agents: `notApplicable` names `gate:<name>`). */
+  readonly notApplicable: number;
   readonly failed: number;
   /** What the gate counted (refusals, faults, channels…), summed or the largest over runs. */
   readonly count: number;
@@ -255,10 +257,12 @@ export function railSummary(runs: readonly RunRecord[]): RailSummary[] {
     const gate = known.get(name);
     let n = 0;
     let exercised = 0;
+    let notApplicable = 0;
     let failed = 0;
     let count = 0;
     let firstFailure: string | undefined;
     for (const r of runs) {
+      if (r.notApplicable?.includes(`gate:${name}`)) notApplicable++;
       const g = r.gates.find((x) => x.name === name);
       if (!g) continue;
       n++;
@@ -273,6 +277,7 @@ export function railSummary(runs: readonly RunRecord[]): RailSummary[] {
       name,
       unit: gate?.unit ?? '',
       runs: n,
+      notApplicable,
       exercised,
       failed,
       count,

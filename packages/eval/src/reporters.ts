@@ -129,6 +129,7 @@ export function injectionLines(summary: Summary): string[] {
 /** One line naming every rail: held (with what it counted), broken, or not attacked by these runs. */
 export function railsLine(summary: Summary): string {
   const parts = summary.rails.map((r) => {
+    if (r.runs === 0 && r.notApplicable > 0) return `${r.name} not applicable (external agents)`;
     if (r.runs === 0 || r.exercised === 0) return `${r.name} not exercised`;
     if (r.failed > 0) return `${r.name} FAILED in ${r.failed} run(s)`;
     return `${r.name} ok (${r.count} ${r.unit})`;
