@@ -7,7 +7,14 @@ describe('the rails line', () => {
   it('says a rail does not apply to external agents, instead of "not exercised"', () => {
     const external = {
       ...setupFailedRecord(
-        { scenario: 's', scenarioVersion: 1, model: 'agent:kubectl', role: 'agent', trial: 1, runId: 'r1' },
+        {
+          scenario: 's',
+          scenarioVersion: 'v1',
+          model: 'agent:kubectl',
+          role: 'agent',
+          trial: 1,
+          runId: 'r1',
+        },
         'boom',
         performance.now(),
       ),
