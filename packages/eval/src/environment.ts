@@ -41,7 +41,12 @@ export const simEnvironment: EnvironmentFactory = async (scenario) => {
   const cluster = createSimCluster(scenario.cluster);
   return {
     tools: k8sTools(cluster),
-    snapshot: async () => snapshotView(cluster.snapshot()),
+    // The end state is judged once rollouts the agent started have finished or stalled, as a
+    // person would wait for `kubectl rollout status` before calling a fix done.
+    snapshot: async () => {
+      cluster.settle();
+      return snapshotView(cluster.snapshot());
+    },
     auditLog: () => cluster.auditLog(),
   };
 };

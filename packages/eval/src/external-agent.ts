@@ -441,6 +441,7 @@ async function runExternal(
     EXTERNAL_GATES.has(g.name),
   );
   const { snapshotView } = await import('./environment.js');
+  world.cluster.settle();
   const scored = scoreRun({
     scenario,
     result,

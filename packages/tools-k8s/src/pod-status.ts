@@ -24,3 +24,34 @@ export function podStatusColumn(pod: Pod): string {
   }
   return reason;
 }
+
+/**
+ * What kubectl prints in the RESTARTS column: `N` or `N (AGE ago)` after the latest restart.
+ * As Kubernetes' pod printer does, while the pod is still initializing the count is the init
+ * containers' restarts (up to the one that has not finished), so `Init:CrashLoopBackOff` shows
+ * how often the init container restarted; once initialized it is the app containers' restarts.
+ */
+export function podRestartsColumn(pod: Pod, age: (since: string) => string): string {
+  const s = pod.status;
+  let n = 0;
+  let last = '';
+  const add = (c: { restartCount?: number; lastState?: { terminated?: { finishedAt?: string } } }) => {
+    n += c.restartCount ?? 0;
+    const t = c.lastState?.terminated?.finishedAt;
+    if (t && t > last) last = t;
+  };
+  let initializing = false;
+  for (const c of s?.initContainerStatuses ?? []) {
+    add(c);
+    if (c.state?.terminated?.exitCode === 0) continue;
+    initializing = true;
+    break;
+  }
+  const initialized = s?.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True');
+  if (!initializing || initialized) {
+    n = 0;
+    last = '';
+    for (const c of s?.containerStatuses ?? []) add(c);
+  }
+  return n > 0 && last ? `${n} (${age(last)} ago)` : String(n);
+}

@@ -55,7 +55,7 @@ export interface Volume {
   name: string;
   configMap?: { name: string; optional?: boolean };
   secret?: { secretName: string; optional?: boolean };
-  persistentVolumeClaim?: { claimName: string };
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
   emptyDir?: Record<string, unknown>;
   [key: string]: unknown;
 }
@@ -147,6 +147,8 @@ export interface Deployment {
     };
     revisionHistoryLimit?: number;
     paused?: boolean;
+    /** Seconds a new pod must be Ready before it counts as available; default 0. */
+    minReadySeconds?: number;
   };
   status?: {
     replicas?: number;
@@ -164,7 +166,12 @@ export interface ReplicaSet {
   apiVersion?: string;
   kind?: string;
   metadata: KubeMetadata;
-  spec: { replicas?: number; selector: { matchLabels?: Record<string, string> }; template: PodTemplate };
+  spec: {
+    replicas?: number;
+    minReadySeconds?: number;
+    selector: { matchLabels?: Record<string, string> };
+    template: PodTemplate;
+  };
   status?: {
     replicas?: number;
     readyReplicas?: number;

@@ -10,7 +10,7 @@ import type { KubeObject, Patch } from '../cluster.js';
 import { ageOf } from '../duration.js';
 import { K8sError, STATUS_REASONS } from '../errors.js';
 import type { KindInfo } from '../kinds.js';
-import { podStatusColumn } from '../pod-status.js';
+import { podRestartsColumn, podStatusColumn } from '../pod-status.js';
 import { endpointsText, eventTime } from '../tools/describe.js';
 import type { Deployment, Endpoints, KubeEvent, Node, Pod, ReplicaSet, Service } from '../types.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
@@ -192,17 +192,6 @@ function resourceList(groupVersion: string, kinds: readonly KindInfo[]) {
 
 type Column = [name: string, cell: (o: KubeObject, now: Date) => string | number];
 
-function restartsCell(o: KubeObject, now: Date): string {
-  const cs = (o as unknown as Pod).status?.containerStatuses ?? [];
-  const n = cs.reduce((a, c) => a + (c.restartCount ?? 0), 0);
-  const last = cs
-    .map((c) => c.lastState?.terminated?.finishedAt)
-    .filter((t): t is string => Boolean(t))
-    .sort()
-    .pop();
-  return n > 0 && last ? `${n} (${ageOf(last, now)} ago)` : String(n);
-}
-
 const age: Column = ['Age', (o, now) => ageOf(o.metadata?.creationTimestamp, now)];
 // Server-side printing, so `kubectl get` shows kubectl's usual columns with ages on the simulated clock.
 const COLUMNS: Record<string, Column[]> = {
@@ -213,7 +202,7 @@ const COLUMNS: Record<string, Column[]> = {
         `${((o as unknown as Pod).status?.containerStatuses ?? []).filter((c) => c.ready).length}/${(o as unknown as Pod).spec.containers.length}`,
     ],
     ['Status', (o) => podStatusColumn(o as unknown as Pod)],
-    ['Restarts', restartsCell],
+    ['Restarts', (o, now) => podRestartsColumn(o as unknown as Pod, (t) => ageOf(t, now))],
     age,
     ['IP', (o) => (o as unknown as Pod).status?.podIP ?? '<none>'],
     ['Node', (o) => (o as unknown as Pod).spec.nodeName ?? '<none>'],

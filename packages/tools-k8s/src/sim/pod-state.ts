@@ -109,10 +109,33 @@ export interface PodOutcome {
   events: DerivedEvent[];
 }
 
+/**
+ * An image reference in its full form, as the container runtime resolves it (the rules of the
+ * distribution project's reference grammar): a first path component that has a `.` or `:` or is
+ * `localhost` is a registry host, otherwise the host is `docker.io` and a one-component name is
+ * under `library/`; no tag and no digest means the tag `latest`. So `nginx`, `nginx:latest` and
+ * `docker.io/library/nginx:latest` are the same image, and `nginx:1.27` is a different one.
+ */
+export function normalizeImage(image: string): string {
+  const at = image.indexOf('@');
+  const named = at >= 0 ? image.slice(0, at) : image;
+  const digest = at >= 0 ? image.slice(at) : '';
+  const slash = named.lastIndexOf('/');
+  const colon = named.lastIndexOf(':');
+  const hasTag = colon > slash;
+  const repo = hasTag ? named.slice(0, colon) : named;
+  const tag = hasTag ? named.slice(colon) : digest ? '' : ':latest';
+  const first = repo.split('/', 1)[0]!;
+  const hasHost = repo.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const full = hasHost ? repo : repo.includes('/') ? `docker.io/${repo}` : `docker.io/library/${repo}`;
+  return `${full}${tag}${digest}`;
+}
+
+/** Whether the registry has the image; a registry entry without a tag is its `latest` tag. */
 function imageExists(image: string, registry: PodWorld['registry']): boolean {
   if (!registry?.images) return true;
-  const repo = image.replace(/[:@][^/:]*$/, '');
-  return registry.images.some((entry) => entry === image || (!/[:@][^/:]*$/.test(entry) && entry === repo));
+  const wanted = normalizeImage(image);
+  return registry.images.some((entry) => normalizeImage(entry) === wanted);
 }
 
 function resolvePort(c: Container, port: number | string): number | undefined {
@@ -128,7 +151,10 @@ function limitOf(c: Container, resource: 'memory' | 'cpu'): number | undefined {
 function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld): Mode {
   const ns = pod.metadata.namespace ?? 'default';
   const image = c.image ?? '';
-  const denied = world.registry?.denied?.find((prefix) => image.startsWith(prefix));
+  const full = normalizeImage(image);
+  const denied = world.registry?.denied?.find(
+    (prefix) => image.startsWith(prefix) || full.startsWith(prefix),
+  );
   const hasPullSecret = (pod.spec.imagePullSecrets ?? []).some((s) => world.exists('Secret', ns, s.name));
   if (denied && !hasPullSecret) {
     const message = `Failed to pull image "${image}": failed to pull and unpack image "${image}": failed to resolve reference "${image}": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`;

@@ -91,7 +91,6 @@ interface Rollout {
 const REVISION = 'deployment.kubernetes.io/revision';
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 const HASH = 'pod-template-hash';
-const AVAILABLE_AFTER = 10;
 /** Most replicas one workload may ask for in the simulated cluster (admission answers 422 beyond). */
 export const MAX_REPLICAS = 1000;
 /** Most replicas all deployments together may ask for. */
@@ -279,6 +278,25 @@ export class SimCluster implements Cluster {
     this.#tick(seconds);
   }
 
+  /**
+   * Lets in-progress Deployment rollouts finish before the world is judged: advances the logical
+   * clock in `stepSeconds` steps while any rollout is neither complete nor past its progress
+   * deadline (600 s, Kubernetes' default `progressDeadlineSeconds`), for at most `maxSeconds`.
+   * Returns the seconds advanced (0 when nothing was rolling out).
+   */
+  settle(maxSeconds = 660, stepSeconds = 10): number {
+    let moved = 0;
+    const rolling = () =>
+      [...this.#rollouts.entries()].some(
+        ([k, r]) => !r.done && this.#now - r.startedAt <= 600 && this.#objects.has(k),
+      );
+    while (moved < maxSeconds && rolling()) {
+      this.#tick(stepSeconds);
+      moved += stepSeconds;
+    }
+    return moved;
+  }
+
   /** Seconds of logical time since the world started. */
   get elapsedSeconds(): number {
     return this.#now;
@@ -462,8 +480,7 @@ export class SimCluster implements Cluster {
       if (info.kind === 'Pod') {
         const created = (Date.parse(obj.metadata.creationTimestamp ?? '') - this.#t0) / 1000;
         const pod = obj as unknown as Pod;
-        const owner =
-          pod.metadata.ownerReferences?.[0]?.name?.replace(/-[a-z0-9]{9,10}$/, '') ?? o.metadata.name;
+        const owner = ownerKey(pod.metadata.ownerReferences?.[0]) ?? o.metadata.name;
         this.#runtime.set(key('Pod', obj.metadata.namespace, o.metadata.name), {
           createdAt: Number.isFinite(created) ? created : -86400,
           ...(pod.status ? { facts: factsFromStatus(pod.status) } : {}),
@@ -817,6 +834,7 @@ export class SimCluster implements Cluster {
           rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
         },
         revisionHistoryLimit: 10,
+        ...(d.minReadySeconds ? { minReadySeconds: d.minReadySeconds } : {}),
       },
     };
     this.#put(deploy as unknown as KubeObject);
@@ -884,6 +902,7 @@ export class SimCluster implements Cluster {
       }),
       spec: {
         replicas,
+        ...(deploy.spec.minReadySeconds ? { minReadySeconds: deploy.spec.minReadySeconds } : {}),
         selector: { matchLabels: { ...deploy.spec.selector.matchLabels, [HASH]: h } },
         template: tpl,
       },
@@ -1082,13 +1101,17 @@ export class SimCluster implements Cluster {
     this.#quotaStatus();
   }
 
-  #available(pod: Pod): boolean {
-    const s = pod.status;
-    if (!s?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return false;
-    return (s.containerStatuses ?? []).every((c) => {
-      const started = Date.parse(c.state?.running?.startedAt ?? '');
-      return Number.isFinite(started) && this.#now - (started - this.#t0) / 1000 >= AVAILABLE_AFTER;
-    });
+  /**
+   * Whether a pod is available as the ReplicaSet controller counts it: Ready, and Ready for at
+   * least `minReadySeconds` (from its Ready condition's lastTransitionTime); with the default 0 a
+   * Ready pod is available, so READY and AVAILABLE agree outside `minReadySeconds`.
+   */
+  #available(pod: Pod, minReadySeconds = 0): boolean {
+    const ready = pod.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
+    if (!ready) return false;
+    if (minReadySeconds <= 0) return true;
+    const since = Date.parse(ready.lastTransitionTime ?? '');
+    return Number.isFinite(since) && this.#now - (since - this.#t0) / 1000 >= minReadySeconds;
   }
 
   #reconcileDeployment(d: Deployment): void {
@@ -1142,7 +1165,7 @@ export class SimCluster implements Cluster {
     }
     const surge = Math.max(1, Math.ceil(desired * 0.25));
     const newPods = this.#ownedBy('Pod', active as unknown as KubeObject) as unknown as Pod[];
-    const good = newPods.filter((p) => this.#available(p)).length;
+    const good = newPods.filter((p) => this.#available(p, d.spec.minReadySeconds)).length;
     scale(active, Math.min(desired, good + surge));
     let remaining = Math.max(0, desired - good);
     for (const rs of olds.sort((a, b) => rev(b) - rev(a))) {
@@ -1330,7 +1353,7 @@ export class SimCluster implements Cluster {
       readyReplicas: pods.filter((p) =>
         p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
       ).length,
-      availableReplicas: pods.filter((p) => this.#available(p)).length,
+      availableReplicas: pods.filter((p) => this.#available(p, rs.spec.minReadySeconds)).length,
     };
   }
 
@@ -1575,6 +1598,22 @@ export class SimCluster implements Cluster {
       }
     }
   }
+}
+
+/**
+ * The name a pod's behaviours are keyed by: its controller's name, with a ReplicaSet's
+ * pod-template-hash suffix taken off so a Deployment's pods find `<deployment>/<container>`.
+ * Only a ReplicaSet's name carries that hash; a StatefulSet, Job or DaemonSet name is kept whole
+ * (`data-processor` stays `data-processor`).
+ */
+function ownerKey(ref: { kind?: string; name?: string } | undefined): string | undefined {
+  if (!ref?.name) return undefined;
+  if (ref.kind !== 'ReplicaSet') return ref.name;
+  const dash = ref.name.lastIndexOf('-');
+  const suffix = dash > 0 ? ref.name.slice(dash + 1) : '';
+  return suffix.length >= 9 && suffix.length <= 10 && /^[a-z0-9]+$/.test(suffix)
+    ? ref.name.slice(0, dash)
+    : ref.name;
 }
 
 /** A manifest's pod status read as declared runtime facts, so it wins over what behaviour would derive. */

@@ -30,7 +30,10 @@ describe("the simulated clock with { clock: 'wall' }", () => {
 
   it('lets the world react as wall time passes: a rollout becomes available without further requests', async () => {
     let wall = 0;
-    const cluster = createSimCluster(checkoutOomWorld(), { clock: 'wall', wallNow: () => wall });
+    const world = checkoutOomWorld();
+    const cart = world.deployments!.find((d) => d.name === 'cart')!;
+    cart.minReadySeconds = 10;
+    const cluster = createSimCluster(world, { clock: 'wall', wallNow: () => wall });
     await cluster.patch(
       { kind: 'Deployment', name: 'cart', namespace: 'shop' },
       { type: 'merge', body: { spec: { replicas: 3 } } },

@@ -220,6 +220,14 @@ export const deploymentSchema = z.strictObject({
   age: duration.optional(),
   ...podSpecShape,
   strategy: z.looseObject({}).optional(),
+  minReadySeconds: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      'Seconds a new pod must be Ready before it counts as available (Deployment spec.minReadySeconds)',
+    ),
   changeCause: z.string().optional().describe('Change cause of the current revision'),
   history: z.array(revisionSchema).optional().describe('Earlier revisions, oldest first'),
   podTemplateHash: z
@@ -323,7 +331,9 @@ export const worldSchema = z.strictObject({
       images: z
         .array(z.string())
         .optional()
-        .describe('Images that exist; any other image fails to pull. Default: all exist'),
+        .describe(
+          'Images that exist (`repo:tag` or `repo@digest`; an entry without a tag is `repo:latest`, as an image without one is); any other image fails to pull. Default: all exist',
+        ),
       denied: z
         .array(z.string())
         .optional()

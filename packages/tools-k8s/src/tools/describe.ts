@@ -1,6 +1,6 @@
 import type { KubeObject } from '../cluster.js';
 import { ageOf } from '../duration.js';
-import { podStatusColumn } from '../pod-status.js';
+import { podRestartsColumn, podStatusColumn } from '../pod-status.js';
 import { parseQuantity } from '../quantity.js';
 import type {
   Container,
@@ -71,24 +71,13 @@ function readyCount(pod: Pod): string {
   return `${cs.filter((c) => c.ready).length}/${total}`;
 }
 
-function restarts(pod: Pod, now: Date): string {
-  const cs = pod.status?.containerStatuses ?? [];
-  const n = cs.reduce((a, c) => a + (c.restartCount ?? 0), 0);
-  const last = cs
-    .map((c) => c.lastState?.terminated?.finishedAt)
-    .filter((t): t is string => Boolean(t))
-    .sort()
-    .pop();
-  return n > 0 && last ? `${n} (${ageOf(last, now)} ago)` : String(n);
-}
-
 /** The `get pods -o wide`-like table. */
 export function podsTable(pods: readonly Pod[], now: Date): string {
   const rows = pods.map((p) => [
     p.metadata.name ?? '',
     readyCount(p),
     podStatusColumn(p),
-    restarts(p, now),
+    podRestartsColumn(p, (t) => ageOf(t, now)),
     ageOf(p.metadata.creationTimestamp, now),
     p.status?.podIP ?? '<none>',
     p.spec.nodeName ?? '<none>',
@@ -261,23 +250,47 @@ export function describePod(pod: Pod, events: readonly KubeEvent[], now: Date): 
   }
   if (pod.spec.volumes?.length) {
     lines.push('Volumes:');
-    for (const v of pod.spec.volumes) {
-      const what = v.configMap
-        ? `ConfigMap ${v.configMap.name}${v.configMap.optional ? ' (optional)' : ''}`
-        : v.secret
-          ? `Secret ${v.secret.secretName}${v.secret.optional ? ' (optional)' : ''}`
-          : v.persistentVolumeClaim
-            ? `PersistentVolumeClaim ${v.persistentVolumeClaim.claimName}`
-            : v.emptyDir
-              ? 'EmptyDir'
-              : (Object.keys(v).find((k) => k !== 'name') ?? 'unknown');
-      lines.push(`  ${v.name}: ${what}`);
-    }
+    for (const v of pod.spec.volumes) lines.push(`  ${v.name}:`, ...volumeLines(v));
   }
   lines.push(`QoS Class:        ${s.qosClass ?? 'BestEffort'}`);
   if (pod.spec.nodeSelector) lines.push(`Node-Selectors:   ${pairs(pod.spec.nodeSelector)}`);
   lines.push(eventsSection(events, now));
   return lines.join('\n');
+}
+
+/**
+ * A volume's lines under `Volumes:` in the layout `kubectl describe pod` uses (its describer's
+ * `Type:` lines and the source's fields), indented by four spaces.
+ */
+function volumeLines(v: NonNullable<Pod['spec']['volumes']>[number]): string[] {
+  const rows: [string, string][] = [];
+  if (v.persistentVolumeClaim)
+    rows.push(
+      ['Type', 'PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)'],
+      ['ClaimName', v.persistentVolumeClaim.claimName],
+      ['ReadOnly', String(v.persistentVolumeClaim.readOnly ?? false)],
+    );
+  else if (v.configMap)
+    rows.push(
+      ['Type', 'ConfigMap (a volume populated by a ConfigMap)'],
+      ['Name', v.configMap.name],
+      ['Optional', String(v.configMap.optional ?? false)],
+    );
+  else if (v.secret)
+    rows.push(
+      ['Type', 'Secret (a volume populated by a Secret)'],
+      ['SecretName', v.secret.secretName],
+      ['Optional', String(v.secret.optional ?? false)],
+    );
+  else if (v.emptyDir)
+    rows.push(
+      ['Type', "EmptyDir (a temporary directory that shares a pod's lifetime)"],
+      ['Medium', String(v.emptyDir['medium'] ?? '')],
+      ['SizeLimit', String(v.emptyDir['sizeLimit'] ?? '<unset>')],
+    );
+  else rows.push(['Type', Object.keys(v).find((k) => k !== 'name') ?? 'unknown']);
+  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
+  return rows.map(([k, val]) => `    ${`${k}:`.padEnd(width)}${val}`.trimEnd());
 }
 
 /** The `get deployments` table. */

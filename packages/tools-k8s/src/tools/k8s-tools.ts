@@ -299,7 +299,13 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       z.strictObject({
         namespace: ns,
         name: objName,
-        container: z.string().min(1).optional().describe('Required when the pod has more than one container'),
+        container: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Container name; left out, the only container, else the default-container annotation or the first',
+          ),
         // Left out means false (the current instance); no policy can read absence as anything else.
         previous: z.boolean().optional(),
         tail: z.number().int().min(1).max(5000).default(defaultTail).describe('Last N lines'),
@@ -309,22 +315,44 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       const k8s = on(signal);
       checkNs(namespace);
       const info = await k8s.kind('Pod');
-      const text = await k8s.explain({ kind: 'Pod', name, namespace }, info, () =>
-        k8s.c.podLogs({
-          namespace,
-          name,
-          ...(container ? { container } : {}),
-          ...(previous ? { previous } : {}),
-          tail,
-        }),
-      );
-      if (text.trim() === '') return `(no log lines${previous ? ' from the previous instance' : ''})`;
+      const read = (c: string | undefined) =>
+        k8s.explain({ kind: 'Pod', name, namespace }, info, () =>
+          k8s.c.podLogs({
+            namespace,
+            name,
+            ...(c ? { container: c } : {}),
+            ...(previous ? { previous } : {}),
+            tail,
+          }),
+        );
+      let text: string;
+      let defaulted = '';
+      try {
+        text = await read(container);
+      } catch (error) {
+        // As kubectl does: a pod with several containers and none named reads the one its
+        // `kubectl.kubernetes.io/default-container` annotation names, else the first, and says so.
+        if (container || !K8sError.isInstance(error) || error.code !== 'bad_request') throw error;
+        const pod = await k8s.get<Pod>('Pod', name, namespace);
+        if (pod.spec.containers.length < 2) throw error;
+        const names = pod.spec.containers.map((c) => c.name);
+        const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
+        const chosen = annotated && names.includes(annotated) ? annotated : names[0]!;
+        defaulted = `Defaulted container "${chosen}" out of: ${names.join(', ')}${
+          pod.spec.initContainers?.length
+            ? ` (init: ${pod.spec.initContainers.map((c) => c.name).join(', ')})`
+            : ''
+        }; pass container to read another\n`;
+        text = await read(chosen);
+      }
+      if (text.trim() === '')
+        return `${defaulted}(no log lines${previous ? ' from the previous instance' : ''})`;
       // Keep the end of the log when cutting: the last lines are the ones that explain a failure.
       if (text.length > max) {
         const kept = cutTextEnd(text, max);
-        return `[output cut: showing the last ${kept.length} of ${text.length} characters; use tail]\n${kept}`;
+        return `${defaulted}[output cut: showing the last ${kept.length} of ${text.length} characters; use tail]\n${kept}`;
       }
-      return text.trimEnd();
+      return `${defaulted}${text.trimEnd()}`;
     },
   });
 
