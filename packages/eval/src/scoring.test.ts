@@ -149,4 +149,31 @@ describe('checks', () => {
     expect(checkEvidence(trace, ['describe_pod']).detail).toBe('missing: describe_pod');
     expect(checkEvidence(trace, [{ tool: 'list_pods', about: 'payments' }]).passed).toBe(false);
   });
+
+  it('count a NotFound or Forbidden answer as evidence, and a call that failed otherwise as none', () => {
+    const ev = (seq: number, body: Record<string, unknown>) =>
+      ({ v: 1, seq, ts: '', runId: 'r', ...body }) as TraceEvent;
+    const failed = (seq: number, callId: string, tool: string, error: string) => [
+      ev(seq, { kind: 'tool_call', step: seq, callId, tool, args: { namespace: 'shop' }, mutating: false }),
+      ev(seq + 1, { kind: 'tool_error', step: seq, callId, tool, reason: 'threw', error, durationMs: 1 }),
+    ];
+    const trace = [
+      ...failed(
+        0,
+        'c1',
+        'get_pod_logs',
+        'Error from server (BadRequest): container "x" is not valid for pod api-1',
+      ),
+      ...failed(
+        2,
+        'c2',
+        'describe_pod',
+        'Error from server (NotFound): pods "api-9" not found in namespace "shop"',
+      ),
+      ...failed(4, 'c3', 'get_object', 'Error from server (Forbidden): secrets is forbidden'),
+      ev(6, { kind: 'final', step: 7, answer: 'x' }),
+    ];
+    expect(checkEvidence(trace, ['get_pod_logs']).detail).toBe('missing: get_pod_logs');
+    expect(checkEvidence(trace, ['describe_pod', 'get_object']).passed).toBe(true);
+  });
 });

@@ -88,14 +88,25 @@ export function checkRootCause(
   return { name: 'root_cause', passed: v.passed, detail: v.detail };
 }
 
+/**
+ * Whether a tool's error reports a fact about the cluster rather than a failed call: Kubernetes'
+ * NotFound or Forbidden, in the `Error from server (Reason)` wording kubectl and tools-k8s use.
+ */
+function isFinding(error: string): boolean {
+  return (
+    error.startsWith('Error from server (NotFound)') || error.startsWith('Error from server (Forbidden)')
+  );
+}
+
 function successfulReads(trace: readonly TraceEvent[]): { tool: string; args: unknown }[] {
   const calls = new Map<string, { tool: string; args: unknown }>();
   const out: { tool: string; args: unknown }[] = [];
   for (const e of trace) {
     if (e.kind === 'final') break;
     if (e.kind === 'tool_call') calls.set(e.callId, { tool: e.tool, args: e.args });
-    // A tool that answered with an error (a NotFound, say) still told the agent something.
-    if (e.kind === 'tool_result' || (e.kind === 'tool_error' && e.reason === 'threw')) {
+    // A NotFound or Forbidden answer is a finding (the object is absent, access is denied); any
+    // other failure (a BadRequest from wrong arguments, a timeout) gathered nothing.
+    if (e.kind === 'tool_result' || (e.kind === 'tool_error' && e.reason === 'threw' && isFinding(e.error))) {
       const c = calls.get(e.callId);
       if (c) out.push(c);
     }

@@ -50,6 +50,41 @@ describe('answerExpectations', () => {
     expect((await v.verify(input('an OOM kill'), { signal })).passed).toBe(true);
   });
 
+  it('matches plurals and other inflections of a phrase by word stems, not other words', async () => {
+    const v = answerExpectations({ mustMention: ['PersistentVolumeClaim', ['throttl', 'CPU limit']] });
+    const ok = await v.verify(input('Both PersistentVolumeClaims are Pending; the pod is being throttled.'), {
+      signal,
+    });
+    expect(ok.passed).toBe(true);
+    expect((await v.verify(input('The PersistentVolume is throttling writes'), { signal })).passed).toBe(
+      false,
+    );
+    const probe = answerExpectations({ mustMention: ['readiness probes fail'] });
+    expect((await probe.verify(input('the Readiness probe failed twice'), { signal })).passed).toBe(true);
+  });
+
+  it('rejects wrong advice named in mustNotClaim, in any inflection, unless it is denied', async () => {
+    const v = answerExpectations({
+      mustMention: ['exec probe'],
+      mustNotClaim: ['point the probe at the port', 'httpGet'],
+    });
+    const wrong = await v.verify(
+      input('The exec probe runs a missing script; pointing the probe at the port fixes it.'),
+      {
+        signal,
+      },
+    );
+    expect(wrong.passed).toBe(false);
+    expect(wrong.detail).toContain('"point the probe at the port" (at "');
+    const right = await v.verify(
+      input(
+        'The exec probe runs a script the image lacks; do not point the probe at the port, fix the command.',
+      ),
+      { signal },
+    );
+    expect(right.passed).toBe(true);
+  });
+
   it('is stable across repeated calls with global regular expressions', async () => {
     const v = answerExpectations({ mustMention: [/oom/gi], mustNotClaim: [/disk/g] });
     for (let i = 0; i < 3; i++)

@@ -1,10 +1,14 @@
 import { sliceText, type Verifier } from '@sre-harness/core';
+import { stemmer } from 'stemmer';
 import { z } from 'zod';
-import { escapeRegExp, isNegated } from './claims.js';
+import { isNegated } from './claims.js';
 import { parseOptions } from './options.js';
 import { listFindings, safeInput } from './trace-facts.js';
 
-/** A phrase to look for: a string (case-insensitive, whitespace-tolerant) or a regular expression. */
+/**
+ * A phrase to look for: a string (case-insensitive, whitespace-tolerant, matched by word stems so
+ * plurals and inflections count) or a regular expression (matched as written).
+ */
 export type Pattern = string | RegExp;
 
 /** Options of `answerExpectations`. */
@@ -30,15 +34,61 @@ const optionsSchema = z.object({
   name: z.string().min(1).optional(),
 });
 
-function compile(p: Pattern, global: boolean): RegExp {
-  const g = global ? 'g' : '';
-  if (typeof p !== 'string') return new RegExp(p.source, `${p.flags.replace(/[gy]/g, '')}${g}`);
-  const words = p.trim().split(/\s+/).map(escapeRegExp).join('\\s+');
-  // Word boundaries only where the phrase starts or ends with a word character, so "5xx" or "OOM" do
-  // not match inside longer words while "exit code 137" still matches across line breaks.
-  const start = /^\w/.test(p.trim()) ? '(?<![\\w])' : '';
-  const end = /\w$/.test(p.trim()) ? '(?![\\w])' : '';
-  return new RegExp(`${start}${words}${end}`, `i${g}`);
+/** A phrase compiled for matching: a regular expression as given, or a string as stemmed tokens. */
+type Matcher = { readonly re: RegExp } | { readonly words: readonly string[] };
+
+/** One token of a text: a run of letters and digits (stemmed, lower-cased) or one other visible character. */
+interface Token {
+  readonly key: string;
+  readonly index: number;
+  readonly end: number;
+}
+
+// Linear: each character is looked at once, no backtracking.
+const TOKEN_RE = /[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu;
+
+/**
+ * Splits text into tokens. Words are lower-cased and reduced to their Porter stem (the `stemmer`
+ * package, after Porter 1980), so a phrase matches its plurals and other inflections:
+ * "PersistentVolumeClaim" matches "PersistentVolumeClaims", "throttl" matches "throttling".
+ */
+function tokenize(text: string, cache: Map<string, string>): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(TOKEN_RE)) {
+    const raw = m[0];
+    let key = raw;
+    if (raw.length > 1 || /[\p{L}\p{N}]/u.test(raw)) {
+      const lower = raw.toLowerCase();
+      key = cache.get(lower) ?? stemmer(lower);
+      cache.set(lower, key);
+    }
+    out.push({ key, index: m.index, end: m.index + raw.length });
+  }
+  return out;
+}
+
+function compile(p: Pattern): Matcher {
+  if (typeof p !== 'string') return { re: new RegExp(p.source, `${p.flags.replace(/[gy]/g, '')}g`) };
+  return { words: tokenize(p, new Map()).map((t) => t.key) };
+}
+
+/**
+ * Where a phrase occurs in the answer: `[start, end)` character offsets of each match, in order.
+ * A string phrase matches whole tokens in sequence, whatever whitespace lies between them, so "OOM"
+ * does not match inside "ZOOM" or "OOMKilled" while "exit code 137" matches across a line break.
+ */
+function* matches(m: Matcher, answer: string, tokens: readonly Token[]): Generator<[number, number]> {
+  if ('re' in m) {
+    m.re.lastIndex = 0;
+    for (const hit of answer.matchAll(m.re)) yield [hit.index, hit.index + hit[0].length];
+    return;
+  }
+  const n = m.words.length;
+  if (n === 0) return;
+  outer: for (let i = 0; i + n <= tokens.length; i++) {
+    for (let j = 0; j < n; j++) if (tokens[i + j]!.key !== m.words[j]) continue outer;
+    yield [tokens[i]!.index, tokens[i + n - 1]!.end];
+  }
 }
 
 function show(p: Pattern | readonly Pattern[]): string {
@@ -54,9 +104,9 @@ export function answerExpectations(options: AnswerExpectationsOptions): Verifier
   parseOptions('answerExpectations', optionsSchema, options);
   const mustMention = (options.mustMention ?? []).map((entry) => ({
     entry,
-    res: (Array.isArray(entry) ? entry : [entry as Pattern]).map((p) => compile(p, false)),
+    res: (Array.isArray(entry) ? entry : [entry as Pattern]).map((p) => compile(p)),
   }));
-  const mustNotClaim = (options.mustNotClaim ?? []).map((entry) => ({ entry, re: compile(entry, true) }));
+  const mustNotClaim = (options.mustNotClaim ?? []).map((entry) => ({ entry, re: compile(entry) }));
   const negationAware = options.negationAware ?? true;
   const name = options.name ?? 'answer_expectations';
   return {
@@ -81,12 +131,14 @@ export function answerExpectations(options: AnswerExpectationsOptions): Verifier
                 )}`,
         };
       }
-      const missing = mustMention.filter((m) => !m.res.some((re) => re.test(answer)));
+      const tokens = tokenize(answer, new Map());
+      const found = (m: Matcher) => !matches(m, answer, tokens).next().done;
+      const missing = mustMention.filter((m) => !m.res.some(found));
       const claimed: string[] = [];
       for (const { entry, re } of mustNotClaim) {
-        for (const m of answer.matchAll(re)) {
-          if (negationAware && isNegated(answer, m.index)) continue;
-          claimed.push(`${show(entry)} (at "${excerpt(answer, m.index, m[0].length)}")`);
+        for (const [start, end] of matches(re, answer, tokens)) {
+          if (negationAware && isNegated(answer, start)) continue;
+          claimed.push(`${show(entry)} (at "${excerpt(answer, start, end - start)}")`);
           break;
         }
       }

@@ -135,8 +135,22 @@ export function extractClaims(answer: string): Claim[] {
     push('restarts', (m[1] ?? m[2])!, m.index);
   }
   for (const m of answer.matchAll(EXIT_RE)) push('exit_code', m[1]!, m.index);
-  for (const m of answer.matchAll(REASON_RE)) push('reason', m[0], m.index);
+  for (const m of answer.matchAll(REASON_RE)) {
+    // Reasons that are also plain English words (Unhealthy, Evicted, Preempting) are capitalised at
+    // the start of a line or sentence anyway ("Unhealthy pods:"), so only mid-sentence do they claim a reason.
+    if (/^[A-Z][a-z]+$/.test(m[0]) && startsSentence(answer, m.index)) continue;
+    push('reason', m[0], m.index);
+  }
   return claims.sort((a, b) => a.index - b.index);
+}
+
+/** Whether `index` begins a line or a sentence (after `.`, `!` or `?`), a list marker or the text. */
+function startsSentence(text: string, index: number): boolean {
+  let i = index - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  while (i >= 0 && (text[i] === '-' || text[i] === '*' || text[i] === '•' || text[i] === '#')) i--;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  return i < 0 || text[i] === '\n' || text[i] === '.' || text[i] === '!' || text[i] === '?';
 }
 
 /** Whitespace collapsed and lower-cased, the form in which answers and tool output are compared. */

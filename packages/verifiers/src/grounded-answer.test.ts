@@ -31,6 +31,14 @@ describe('extractClaims', () => {
     ]);
   });
 
+  it('reads a reason that is also an English word as a claim only mid-sentence', () => {
+    const claims = extractClaims('Unhealthy pods:\n- api-7f9c4-xk2p9 was Evicted. Evicted pods stay listed.');
+    expect(claims.filter((c) => c.kind === 'reason').map((c) => c.text)).toEqual(['Evicted']);
+    expect(claims.find((c) => c.kind === 'reason')?.index).toBe(
+      'Unhealthy pods:\n- api-7f9c4-xk2p9 was '.length,
+    );
+  });
+
   it('leaves out quantities that are recommended rather than observed, and quoted commands', () => {
     const claims = extractClaims(
       'The pod was OOMKilled at 512Mi. Raise the memory limit to 1Gi, or scale to 3 replicas at 250m each; ' +
