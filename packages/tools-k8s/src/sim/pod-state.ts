@@ -1,6 +1,7 @@
 import { parseDuration } from '../duration.js';
 import { parseQuantity } from '../quantity.js';
 import type { Container, ContainerState, ContainerStatus, Pod } from '../types.js';
+import type { LogLines } from './log-lines.js';
 import type { Behavior, ContainerFacts, PodFacts } from './world-schema.js';
 
 /** The kubelet's crash back-off: 10s, doubling per restart, capped at five minutes. */
@@ -77,13 +78,13 @@ type Cycle = {
   reason: string;
   exitCode: number;
   failAfter: number;
-  currentLogs: string[];
-  previousLogs: string[];
+  currentLogs: LogLines;
+  previousLogs: LogLines;
   oom: boolean;
   probe?: { port: number | string; path: string; failureThreshold: number; period: number };
 };
 type Mode =
-  | { kind: 'healthy'; ready: boolean; readinessPort?: number | string; logs: string[] }
+  | { kind: 'healthy'; ready: boolean; readinessPort?: number | string; logs: LogLines }
   | {
       kind: 'waiting';
       reason: string;
@@ -97,7 +98,8 @@ type Mode =
 export interface ContainerOutcome {
   status: ContainerStatus;
   running: boolean;
-  logs: { current: string[] | string; previous: string[] | string };
+  /** Log lines, or the text of the error a log read gets (a waiting container, no previous instance). */
+  logs: { current: LogLines | string; previous: LogLines | string };
   usage?: { cpu: number; memory: number };
   oomKills: number;
 }
@@ -255,7 +257,7 @@ function hasEnv(c: Container, name: string, ns: string, world: PodWorld): boolea
   return false;
 }
 
-function cycle(reason: string, exitCode: number, failAfter: number, logs: string[]): Cycle {
+function cycle(reason: string, exitCode: number, failAfter: number, logs: LogLines): Cycle {
   return {
     kind: 'cycle',
     reason,

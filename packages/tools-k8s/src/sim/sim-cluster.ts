@@ -26,6 +26,7 @@ import type {
   ReplicaSet,
   Service,
 } from '../types.js';
+import { logTail } from './log-lines.js';
 import { clone, fnv1a, safeEncode, stableJson, templateHash } from './names.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import {
@@ -199,7 +200,7 @@ export class SimCluster implements Cluster {
       if (logs === '') return '';
       throw new K8sError('bad_request', logs, { status: 400 });
     }
-    const lines = query.tail !== undefined ? logs.slice(Math.max(0, logs.length - query.tail)) : logs;
+    const lines = logTail(logs, query.tail);
     return lines.length ? `${lines.join('\n')}\n` : '';
   }
 

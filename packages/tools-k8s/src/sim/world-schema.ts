@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { K8sError, type WorldIssue } from '../errors.js';
 import { isQuantity } from '../quantity.js';
+import { logLength, type NeedleLines, type RepeatLines } from './log-lines.js';
 
 /** A Kubernetes quantity: `512Mi`, `1Gi`, `250m`, `2`. */
 export const quantity = z
@@ -18,7 +19,60 @@ const name = z
   .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'expected a lowercase DNS name (letters, digits, "-" and ".")')
   .max(253);
 const labels = z.record(z.string(), z.string());
-const lines = z.array(z.string());
+/** Most lines one log may stand for, so a few lines of YAML cannot ask for unbounded work. */
+export const MAX_LOG_LINES = 200_000;
+
+const lineText = z.string().max(10_000);
+const lineCount = z.number().int().min(1).max(MAX_LOG_LINES);
+/**
+ * Log entries that stand for many lines, generated only when read (see `log-lines.ts`). `{i}` in a
+ * line becomes its 1-based number within the generator, so repeated lines can differ.
+ * - `repeat`: the line `times` times, or once per `every` over `for` (`every: 5s, for: 2h` is 1,440 lines);
+ * - `needle`: one line hidden among `in` lines of `filler` (cycled), at line `at` (default 40 % in).
+ */
+const generatorSchema = z.union([
+  z
+    .strictObject({
+      repeat: lineText,
+      times: lineCount.optional(),
+      every: duration.optional(),
+      for: duration.optional(),
+    })
+    .refine((g) => g.times !== undefined || (g.every !== undefined && g.for !== undefined), {
+      message: 'give times, or every and for',
+    })
+    .transform((g, ctx): RepeatLines => {
+      const times =
+        g.times ?? Math.floor((parseDuration(g.for) ?? 0) / Math.max(1, parseDuration(g.every) ?? 1));
+      if (times < 1 || times > MAX_LOG_LINES)
+        ctx.addIssue({
+          code: 'custom',
+          message: `every/for must give 1 to ${MAX_LOG_LINES} lines, not ${times}`,
+        });
+      return { repeat: g.repeat, times };
+    }),
+  z
+    .strictObject({
+      needle: lineText,
+      in: lineCount,
+      filler: z.union([lineText, z.array(lineText).min(1).max(100)]),
+      at: z.number().int().min(1).optional(),
+    })
+    .transform(
+      (g): NeedleLines => ({
+        needle: g.needle,
+        in: g.in,
+        filler: typeof g.filler === 'string' ? [g.filler] : g.filler,
+        at: Math.min(g.in, g.at ?? Math.max(1, Math.floor(g.in * 0.4))),
+      }),
+    ),
+]);
+
+/** Log lines: each entry a line, or a generator that stands for many (generated when read). */
+const lines = z
+  .array(z.union([z.string(), generatorSchema]))
+  .max(10_000)
+  .refine((l) => logLength(l) <= MAX_LOG_LINES, { message: `a log may have at most ${MAX_LOG_LINES} lines` });
 const resourceList = z.record(z.string(), quantity);
 const resources = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() });
 
@@ -382,14 +436,27 @@ export function issuePath(path: readonly PropertyKey[]): string {
   return out || '(world)';
 }
 
+/**
+ * One issue as the author should read it. A value that matched no branch of a union is reported by
+ * the branch it came closest to (one whose type matched, with the fewest problems), so a log
+ * generator with a bad field says which field, not just "Invalid input".
+ */
+function explain(issue: z.core.$ZodIssue, base: readonly PropertyKey[]): WorldIssue[] {
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const typed = issue.errors.filter(
+      (branch) => !branch.some((b) => b.code === 'invalid_type' && b.path.length === 0),
+    );
+    const best = [...(typed.length ? typed : issue.errors)].sort((a, b) => a.length - b.length)[0]!;
+    if (best.length > 0) return best.flatMap((b) => explain(b, [...base, ...b.path]));
+  }
+  return [{ path: issuePath(base), message: issue.message }];
+}
+
 /** Validates a world; throws a `K8sError` (code `invalid_world`) listing each offending field's path. */
 export function parseWorld(input: unknown): World {
   const parsed = worldSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issues: WorldIssue[] = parsed.error.issues.map((i) => ({
-    path: issuePath(i.path),
-    message: i.message,
-  }));
+  const issues: WorldIssue[] = parsed.error.issues.flatMap((i) => explain(i, i.path));
   throw new K8sError(
     'invalid_world',
     `invalid cluster world: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,

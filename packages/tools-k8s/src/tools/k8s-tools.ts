@@ -4,6 +4,7 @@ import type { CallOptions, Cluster, KubeList, KubeObject, ListTruncation, Object
 import { ageOf } from '../duration.js';
 import { K8sError } from '../errors.js';
 import { findKind, type KindInfo, resolveKind } from '../kinds.js';
+import { podStatusColumn } from '../pod-status.js';
 import { formatCpu, formatMemory, parseQuantity, percent } from '../quantity.js';
 import type { Deployment, Endpoints, KubeEvent, Node, Pod, ReplicaSet, Service } from '../types.js';
 import {
@@ -23,6 +24,7 @@ import {
   servicesTable,
 } from './describe.js';
 import { cap, DEFAULT_MAX_OUTPUT, table, toYaml } from './format.js';
+import { searchLog } from './log-search.js';
 import { closeMatches } from './suggest.js';
 
 /** Names of the read-only tools. */
@@ -30,6 +32,7 @@ export const READ_TOOL_NAMES = [
   'list_pods',
   'describe_pod',
   'get_pod_logs',
+  'search_pod_logs',
   'get_events',
   'get_pod_metrics',
   'list_deployments',
@@ -42,6 +45,7 @@ export const READ_TOOL_NAMES = [
   'get_resource',
   'list_resources',
   'describe_resource',
+  'find_objects',
 ] as const;
 
 /** Names of the mutating tools; they run only through the approval gate. */
@@ -58,6 +62,7 @@ export const K8S_TOOL = {
   listPods: 'list_pods',
   describePod: 'describe_pod',
   getPodLogs: 'get_pod_logs',
+  searchPodLogs: 'search_pod_logs',
   getEvents: 'get_events',
   getPodMetrics: 'get_pod_metrics',
   listDeployments: 'list_deployments',
@@ -70,6 +75,7 @@ export const K8S_TOOL = {
   getResource: 'get_resource',
   listResources: 'list_resources',
   describeResource: 'describe_resource',
+  findObjects: 'find_objects',
   restartPod: 'restart_pod',
   scaleDeployment: 'scale_deployment',
   setResources: 'set_resources',
@@ -290,6 +296,52 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     },
   });
 
+  /**
+   * Reads a pod's log. With no container named on a pod that has several, it reads the one the
+   * `kubectl.kubernetes.io/default-container` annotation names, else the first, and says so in
+   * `defaulted` (kubectl's "Defaulted container" line), as kubectl does.
+   */
+  const readPodLog = async (
+    k8s: ReturnType<typeof on>,
+    q: {
+      namespace: string;
+      name: string;
+      container?: string | undefined;
+      previous?: boolean | undefined;
+      tail: number;
+    },
+  ): Promise<{ text: string; defaulted: string }> => {
+    const { namespace, name, container, previous, tail } = q;
+    const info = await k8s.kind('Pod');
+    const read = (c: string | undefined) =>
+      k8s.explain({ kind: 'Pod', name, namespace }, info, () =>
+        k8s.c.podLogs({
+          namespace,
+          name,
+          ...(c ? { container: c } : {}),
+          ...(previous ? { previous } : {}),
+          tail,
+        }),
+      );
+    try {
+      return { text: await read(container), defaulted: '' };
+    } catch (error) {
+      if (container || !K8sError.isInstance(error) || error.code !== 'bad_request') throw error;
+      const pod = await k8s.get<Pod>('Pod', name, namespace);
+      if (pod.spec.containers.length < 2) throw error;
+      const names = pod.spec.containers.map((c) => c.name);
+      const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
+      const chosen = annotated && names.includes(annotated) ? annotated : names[0]!;
+      const inits = pod.spec.initContainers?.length
+        ? ` (init: ${pod.spec.initContainers.map((c) => c.name).join(', ')})`
+        : '';
+      return {
+        text: await read(chosen),
+        defaulted: `Defaulted container "${chosen}" out of: ${names.join(', ')}${inits}; pass container to read another\n`,
+      };
+    }
+  };
+
   const logs = defineTool({
     name: 'get_pod_logs',
     description:
@@ -314,37 +366,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     async execute({ namespace, name, container, previous, tail }, { signal }) {
       const k8s = on(signal);
       checkNs(namespace);
-      const info = await k8s.kind('Pod');
-      const read = (c: string | undefined) =>
-        k8s.explain({ kind: 'Pod', name, namespace }, info, () =>
-          k8s.c.podLogs({
-            namespace,
-            name,
-            ...(c ? { container: c } : {}),
-            ...(previous ? { previous } : {}),
-            tail,
-          }),
-        );
-      let text: string;
-      let defaulted = '';
-      try {
-        text = await read(container);
-      } catch (error) {
-        // As kubectl does: a pod with several containers and none named reads the one its
-        // `kubectl.kubernetes.io/default-container` annotation names, else the first, and says so.
-        if (container || !K8sError.isInstance(error) || error.code !== 'bad_request') throw error;
-        const pod = await k8s.get<Pod>('Pod', name, namespace);
-        if (pod.spec.containers.length < 2) throw error;
-        const names = pod.spec.containers.map((c) => c.name);
-        const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
-        const chosen = annotated && names.includes(annotated) ? annotated : names[0]!;
-        defaulted = `Defaulted container "${chosen}" out of: ${names.join(', ')}${
-          pod.spec.initContainers?.length
-            ? ` (init: ${pod.spec.initContainers.map((c) => c.name).join(', ')})`
-            : ''
-        }; pass container to read another\n`;
-        text = await read(chosen);
-      }
+      const { text, defaulted } = await readPodLog(k8s, { namespace, name, container, previous, tail });
       if (text.trim() === '')
         return `${defaulted}(no log lines${previous ? ' from the previous instance' : ''})`;
       // Keep the end of the log when cutting: the last lines are the ones that explain a failure.
@@ -353,6 +375,161 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
         return `${defaulted}[output cut: showing the last ${kept.length} of ${text.length} characters; use tail]\n${kept}`;
       }
       return `${defaulted}${text.trimEnd()}`;
+    },
+  });
+
+  const searchLogs = defineTool({
+    name: 'search_pod_logs',
+    description:
+      "Search a pod container's whole log for lines containing text (like kubectl logs | grep -n -C): the match count and the newest matching lines with line numbers and context. For long logs where the decisive line is not among the last ones.",
+    mutating: false,
+    input: memoSchema('search_pod_logs', () =>
+      z.strictObject({
+        namespace: ns,
+        name: objName,
+        pattern: z
+          .string()
+          .min(1)
+          .max(500)
+          .describe(
+            'Text to find (literal, not a regular expression); separate alternatives with |, e.g. ERROR|FATAL',
+          ),
+        container: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Container name; left out, the only container, else the default-container annotation or the first',
+          ),
+        previous: z.boolean().optional().describe('Search the last terminated instance'),
+        ignoreCase: z.boolean().optional().describe('Default true'),
+        context: z.number().int().min(0).max(20).default(2).describe('Lines shown around each match'),
+        maxMatches: z
+          .number()
+          .int()
+          .min(1)
+          .max(200)
+          .default(20)
+          .describe('Most matches shown; the newest are kept'),
+        lines: z
+          .number()
+          .int()
+          .min(1)
+          .max(100_000)
+          .default(20_000)
+          .describe('How many of the newest log lines to search'),
+      }),
+    ),
+    async execute(
+      { namespace, name, pattern, container, previous, ignoreCase, context, maxMatches, lines },
+      { signal },
+    ) {
+      const k8s = on(signal);
+      checkNs(namespace);
+      const { text, defaulted } = await readPodLog(k8s, {
+        namespace,
+        name,
+        container,
+        previous,
+        tail: lines,
+      });
+      const found = searchLog(text, {
+        pattern,
+        context,
+        maxMatches,
+        ...(ignoreCase === undefined ? {} : { ignoreCase }),
+      });
+      // A log as long as the lines asked for may go on further back; say so, since numbers count from the first line read.
+      const where = `${found.lines >= lines ? 'the newest ' : ''}${found.lines} line(s)${previous ? ' of the previous instance' : ''}`;
+      if (found.matches === 0) return `${defaulted}no line matches "${pattern}" in ${where}`;
+      const head =
+        found.shown < found.matches
+          ? `${found.matches} line(s) match "${pattern}" in ${where}; the newest ${found.shown} shown`
+          : `${found.matches} line(s) match "${pattern}" in ${where}`;
+      return k8s.out(`${defaulted}${head}\n${found.text}`);
+    },
+  });
+
+  const FIND_KINDS = [
+    'Namespace',
+    'Deployment',
+    'StatefulSet',
+    'DaemonSet',
+    'Job',
+    'CronJob',
+    'Pod',
+    'Service',
+    'Ingress',
+    'ConfigMap',
+    'Secret',
+    'PersistentVolumeClaim',
+    'HorizontalPodAutoscaler',
+    'Node',
+  ];
+  const findObjects = defineTool({
+    name: 'find_objects',
+    description:
+      'Find objects by name across all namespaces (workloads, pods, services, ingresses, config, claims, namespaces, nodes): kind, namespace, name, status, age; exact names first. Use it when the task names something and you do not know its namespace or kind.',
+    mutating: false,
+    input: memoSchema('find_objects', () =>
+      z.strictObject({
+        name: z.string().min(2).max(253).describe('The name, or part of it (case-insensitive)'),
+        kinds: z
+          .array(z.string().min(1))
+          .min(1)
+          .max(30)
+          .optional()
+          .describe(`Kinds to search; default ${FIND_KINDS.join(', ')}`),
+      }),
+    ),
+    async execute({ name, kinds }, { signal }) {
+      const k8s = on(signal);
+      const wanted = name.toLowerCase();
+      const rows: { exact: boolean; cells: string[] }[] = [];
+      const notes: string[] = [];
+      const now = await k8s.c.now();
+      for (const k of kinds ?? FIND_KINDS) {
+        try {
+          const info = await k8s.kind(k);
+          if (allowedNs && !info.namespaced && !clusterKinds.has(info.kind) && info.kind !== 'Namespace')
+            continue;
+          const spaces = info.namespaced ? (allowedNs ?? [undefined]) : [undefined];
+          for (const space of spaces) {
+            for (const o of await k8s.list<KubeObject>(info.kind, space)) {
+              const n = o.metadata?.name ?? '';
+              if (!n.toLowerCase().includes(wanted)) continue;
+              if (info.kind === 'Namespace' && allowedNs && !allowedNs.includes(n)) continue;
+              rows.push({
+                exact: n.toLowerCase() === wanted,
+                cells: [
+                  info.kind,
+                  o.metadata?.namespace ?? '-',
+                  n,
+                  (info.kind === 'Pod' ? podStatusColumn(o as unknown as Pod) : genericStatus(o)) || '-',
+                  ageOf(o.metadata?.creationTimestamp, now),
+                ],
+              });
+            }
+          }
+        } catch (error) {
+          // One kind the cluster does not serve, or may not be listed, does not hide the others.
+          notes.push(`${k}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      const skipped = notes.length ? `\n[not searched: ${notes.join('; ')}]` : '';
+      if (rows.length === 0) return `no object whose name contains "${name}"${skipped}`;
+      rows.sort((a, b) => Number(b.exact) - Number(a.exact));
+      const shown = rows.slice(0, 50);
+      const more =
+        rows.length > shown.length
+          ? `\n[${rows.length - shown.length} more not shown; use a longer name]`
+          : '';
+      return k8s.out(
+        `${table(
+          ['KIND', 'NAMESPACE', 'NAME', 'STATUS', 'AGE'],
+          shown.map((r) => r.cells),
+        )}${more}${skipped}`,
+      );
     },
   });
 
@@ -828,6 +1005,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     listPods,
     describePodTool,
     logs,
+    searchLogs,
     events,
     metrics,
     listDeployments,
@@ -840,6 +1018,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     getResource,
     listResources,
     describeResource,
+    findObjects,
     restart,
     scale,
     setResources,

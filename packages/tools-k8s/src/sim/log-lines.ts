@@ -1,0 +1,60 @@
+/**
+ * Log lines as a world declares them: plain lines, and generators that stand for many lines, so a
+ * 100,000-line log costs a few lines of YAML and no memory until it is read. Reading materialises
+ * only the lines asked for (the newest `tail`).
+ */
+
+/** A line repeated `times` times; `{i}` in it becomes its 1-based number within the generator. */
+export interface RepeatLines {
+  readonly repeat: string;
+  readonly times: number;
+}
+
+/** One `needle` line at line `at` (1-based) among `in` lines of `filler` (cycled; `{i}` numbered). */
+export interface NeedleLines {
+  readonly needle: string;
+  readonly in: number;
+  readonly filler: readonly string[];
+  readonly at: number;
+}
+
+/** One entry of a log: a line, or a generator of lines. */
+export type LogEntry = string | RepeatLines | NeedleLines;
+/** A log as the simulated cluster keeps it. */
+export type LogLines = readonly LogEntry[];
+
+const sizeOf = (e: LogEntry): number => (typeof e === 'string' ? 1 : 'repeat' in e ? e.times : e.in);
+
+const numbered = (text: string, i: number): string =>
+  text.includes('{i}') ? text.split('{i}').join(String(i)) : text;
+
+/** Line `i` (1-based) of a generator. */
+function lineOf(e: RepeatLines | NeedleLines, i: number): string {
+  if ('repeat' in e) return numbered(e.repeat, i);
+  return i === e.at ? e.needle : numbered(e.filler[(i - 1) % e.filler.length]!, i);
+}
+
+/** How many lines a log has. */
+export function logLength(lines: LogLines): number {
+  let n = 0;
+  for (const e of lines) n += sizeOf(e);
+  return n;
+}
+
+/** The newest `tail` lines of a log (all of them when `tail` is left out), materialised. */
+export function logTail(lines: LogLines, tail?: number): string[] {
+  const total = logLength(lines);
+  let skip = tail === undefined ? 0 : Math.max(0, total - tail);
+  const out: string[] = [];
+  for (const e of lines) {
+    const size = sizeOf(e);
+    if (skip >= size) {
+      skip -= size;
+      continue;
+    }
+    if (typeof e === 'string') out.push(e);
+    else for (let i = skip + 1; i <= size; i++) out.push(lineOf(e, i));
+    skip = 0;
+  }
+  return out;
+}

@@ -1,0 +1,171 @@
+import type { AnyTool } from '@sre-harness/core';
+import { describe, expect, it } from 'vitest';
+import { K8sError } from '../errors.js';
+import { createSimCluster } from '../sim/sim-cluster.js';
+import type { WorldInput } from '../sim/world-schema.js';
+import { type K8sToolsOptions, k8sTools } from './k8s-tools.js';
+import { searchLog } from './log-search.js';
+
+const ctx = { signal: new AbortController().signal, runId: 'test', callId: 'c1' };
+
+function setup(world: WorldInput, options: K8sToolsOptions = {}) {
+  const cluster = createSimCluster({ nodes: [{ name: 'node-1', cpu: '8', memory: '32Gi' }], ...world });
+  const tools = new Map(k8sTools(cluster, options).map((t) => [t.name, t] as const));
+  const call = async (name: string, args: Record<string, unknown>): Promise<string> => {
+    const tool = tools.get(name) as AnyTool;
+    return String(await tool.execute(tool.input.parse(args), ctx));
+  };
+  return { cluster, call };
+}
+
+describe('searchLog', () => {
+  const log = ['start', 'GET / 200', 'ERROR db timeout', 'GET / 200', 'GET / 200', 'FATAL exiting', ''].join(
+    '\n',
+  );
+
+  it('numbers matches and context like grep -n -C, with -- between groups', () => {
+    const r = searchLog(`${log}\n`, { pattern: 'error|fatal', context: 1 });
+    expect(r).toMatchObject({ lines: 7, matches: 2, shown: 2 });
+    expect(r.text).toBe(
+      ['2-GET / 200', '3:ERROR db timeout', '4-GET / 200', '5-GET / 200', '6:FATAL exiting', '7-'].join('\n'),
+    );
+    const apart = searchLog(['a', 'x', 'b', 'c', 'd', 'x', 'e'].join('\n'), { pattern: 'x', context: 1 });
+    expect(apart.text).toBe(['1-a', '2:x', '3-b', '--', '5-d', '6:x', '7-e'].join('\n'));
+  });
+
+  it('keeps the newest matches, honours case, and cuts long lines between code points', () => {
+    expect(searchLog(log, { pattern: 'GET', maxMatches: 1, context: 0 }).text).toBe('5:GET / 200');
+    expect(searchLog(log, { pattern: 'error', ignoreCase: false }).matches).toBe(0);
+    const long = `x${'😀'.repeat(50)}`;
+    const cut = searchLog(long, { pattern: 'x', maxLineChars: 20 }).text;
+    expect(cut.endsWith('…')).toBe(true);
+    expect(cut).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+});
+
+describe('search_pod_logs and log generators', () => {
+  const world: WorldInput = {
+    namespaces: ['app'],
+    deployments: [
+      {
+        name: 'api',
+        namespace: 'app',
+        containers: [
+          {
+            name: 'api',
+            image: 'api:1',
+            behavior: {
+              logs: [
+                'boot',
+                { repeat: 'GET /healthz 200 req={i}', every: '1s', for: '20h' },
+                {
+                  needle: 'ERROR pool exhausted: 50/50 connections in use',
+                  in: 30_000,
+                  filler: ['GET /orders 200', 'GET /cart 200'],
+                },
+                'last line',
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+
+  it('finds one needle in 100,000 generated lines that the log tail never shows', async () => {
+    const { cluster, call } = setup(world);
+    const pod = cluster.listNow({ kind: 'Pod', namespace: 'app' })[0]!.metadata!.name!;
+    const tail = await call('get_pod_logs', { namespace: 'app', name: pod });
+    expect(tail).not.toContain('pool exhausted');
+    expect(tail).toMatch(/GET \/(orders|cart) 200\nlast line$/);
+    const found = await call('search_pod_logs', {
+      namespace: 'app',
+      name: pod,
+      pattern: 'pool exhausted',
+      lines: 100_000,
+    });
+    // 102,002 lines in all; the newest 100,000 are searched, numbered from the first of them.
+    expect(found).toMatch(/^1 line\(s\) match "pool exhausted" in the newest 100000 line\(s\)\n/);
+    expect(found).toContain(`${1 + 72_000 + 12_000 - 2_002}:ERROR pool exhausted`);
+    expect(
+      await call('search_pod_logs', {
+        namespace: 'app',
+        name: pod,
+        pattern: 'req=72000',
+        context: 0,
+        lines: 100_000,
+      }),
+    ).toContain(':GET /healthz 200 req=72000');
+    expect(await call('search_pod_logs', { namespace: 'app', name: pod, pattern: 'panic' })).toMatch(
+      /^no line matches "panic"/,
+    );
+  });
+
+  it('rejects a generator that asks for too many lines, naming the field', () => {
+    expect(() =>
+      createSimCluster({
+        deployments: [
+          {
+            name: 'x',
+            containers: [
+              { name: 'x', image: 'x:1', behavior: { logs: [{ repeat: 'y', every: '1s', for: '30d' }] } },
+            ],
+          },
+        ],
+      }),
+    ).toThrow(/deployments\[0\]\.containers\[0\]\.behavior\.logs\[0\].*200000/);
+    try {
+      createSimCluster({
+        deployments: [
+          { name: 'x', containers: [{ name: 'x', image: 'x:1', behavior: { logs: [{ repeat: 'y' }] } }] },
+        ],
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(K8sError.isInstance(error) && error.message).toMatch(/give times, or every and for/);
+    }
+  });
+});
+
+describe('find_objects', () => {
+  const world: WorldInput = {
+    namespaces: ['shop', 'namespace-78a', 'ops'],
+    deployments: [
+      { name: 'checkout', namespace: 'shop', containers: [{ name: 'c', image: 'c:1' }] },
+      { name: 'checkout-worker', namespace: 'ops', containers: [{ name: 'w', image: 'w:1' }] },
+    ],
+    objects: [
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'checkout-config', namespace: 'shop' },
+        data: {},
+      },
+    ],
+  };
+
+  it('finds a named object in any namespace, exact names first, namespaces included', async () => {
+    const { call } = setup(world);
+    const text = await call('find_objects', { name: 'Checkout' });
+    const rows = text.split('\n').slice(1);
+    expect(rows[0]).toMatch(/^Deployment\s+shop\s+checkout\s/);
+    expect(text).toMatch(/Deployment\s+ops\s+checkout-worker/);
+    expect(text).toMatch(/ConfigMap\s+shop\s+checkout-config/);
+    expect(text).toMatch(/Pod\s+shop\s+checkout-\S+\s+Running/);
+    expect(await call('find_objects', { name: '78a' })).toMatch(/Namespace\s+-\s+namespace-78a/);
+    expect(await call('find_objects', { name: 'nothing-here' })).toBe(
+      'no object whose name contains "nothing-here"',
+    );
+  });
+
+  it('stays inside the namespaces an agent is confined to, and notes kinds it could not search', async () => {
+    const { call } = setup(world, { namespaces: ['shop'] });
+    const text = await call('find_objects', {
+      name: 'checkout',
+      kinds: ['Deployment', 'Namespace', 'Widget'],
+    });
+    expect(text).toMatch(/Deployment\s+shop\s+checkout/);
+    expect(text).not.toContain('ops');
+    expect(text).toMatch(/\[not searched: Widget: /);
+  });
+});
