@@ -1,5 +1,13 @@
 export { type ApiServer, type ServeOptions, serveCluster } from './api-server.js';
 export {
+  type LogEntry,
+  type LogLines,
+  logLength,
+  logTail,
+  type NeedleLines,
+  type RepeatLines,
+} from './log-lines.js';
+export {
   createSimCluster,
   type MutationRecord,
   SimCluster,
