@@ -1,7 +1,7 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { parseTable } from './k8s-text.js';
-import { guessNamespace, type SeenObservation, seenObservations, withUsage } from './observations.js';
+import { namespaceCandidates, type SeenObservation, seenObservations, withUsage } from './observations.js';
 
 /** A memory limit to propose: bytes rounded up to a whole Mi, written in Gi when it is whole Gi. */
 function formatMemory(bytes: number): string {
@@ -286,7 +286,6 @@ export class BaselineSreModel implements Model {
 
   #next(request: DecideRequest): Decision {
     const seen = seenObservations(request);
-    const ns = guessNamespace(request.task) ?? this.#namespaceFromContext(seen);
     const tools = request.tools;
     const done = new Set(seen.map((o) => key(o.tool, withDefaults(tools, o.tool, o.args))));
     const want = (tool: string, args: Record<string, unknown>): Decision | undefined => {
@@ -294,6 +293,13 @@ export class BaselineSreModel implements Model {
       return { type: 'tool_calls', calls: [{ tool, args }] };
     };
     const budgetLeft = request.maxSteps - request.step;
+    // Find what the task names before reading its phrasing as a namespace: search, then confirm.
+    const term = searchTerm(request.task);
+    if (term && budgetLeft > 3) {
+      const d = want('find_objects', { name: term });
+      if (d) return d;
+    }
+    const ns = resolveNamespace(request.task, term, seen) ?? this.#namespaceFromContext(seen);
     if (!ns) {
       return (
         want('list_resources', { kind: 'Namespace' }) ?? {
@@ -337,10 +343,10 @@ export class BaselineSreModel implements Model {
   #namespaceFromContext(seen: readonly SeenObservation[]): string | undefined {
     const o = lastOf(seen, 'list_resources', (x) => x.args['kind'] === 'Namespace' && x.status === 'ok');
     if (!o) return undefined;
-    const names = parseTable(o.content)
-      .map((r) => r['NAME'] ?? '')
-      .filter((n) => n && !/^(kube-|default$|local-path)/.test(n));
-    return names[0];
+    const all = parseTable(o.content).map((r) => r['NAME'] ?? '');
+    const names = all.filter((n) => n && !/^(kube-|default$|local-path)/.test(n));
+    // Nothing but the system namespaces and `default`: the incident is in `default`.
+    return names[0] ?? (all.includes('default') ? 'default' : undefined);
   }
 
   /** The investigation so far implies these reads, in order; the first not yet done is next. */
@@ -359,9 +365,18 @@ export class BaselineSreModel implements Model {
     const deps = deploymentRows(seen);
     const task = request.task;
     // A pod the task names but the cluster does not list: look it up directly.
-    const named = (task.match(/\b[a-z0-9]+(?:-[a-z0-9]+)*-[a-z0-9]{5}\b/g) ?? []).filter((n) => /\d/.test(n));
+    // Pods named in an alert about another namespace are not this namespace's pods.
+    const { asked, alert } = question(task);
+    const alertNs = namespaceCandidates(alert)[0];
+    const namedIn = (text: string) =>
+      (text.match(/\b[a-z0-9]+(?:-[a-z0-9]+)*-[a-z0-9]{5}\b/g) ?? []).filter((n) => /\d/.test(n));
+    const named = [...namedIn(asked), ...(alertNs === undefined || alertNs === ns ? namedIn(alert) : [])];
+    // A pod the search already placed in another namespace (an alert pasted from elsewhere) is not this one.
+    const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok');
+    const elsewhere = (n: string) =>
+      found !== undefined && parseTable(found.content).some((r) => r['NAME'] === n && r['NAMESPACE'] !== ns);
     for (const n of named) {
-      if (!pods.some((p) => p.name === n))
+      if (!pods.some((p) => p.name === n) && !elsewhere(n))
         plan.push({ tool: 'describe_pod', args: { namespace: ns, name: n } });
     }
     const suspects = pods
@@ -1046,6 +1061,15 @@ export class BaselineSreModel implements Model {
       .find((o) => request.tools.some((t) => t.name === o.tool && t.mutating));
     const lines: string[] = [];
     const top = findings[0];
+    const missing = missingNamed(request.task, seen);
+    if (missing) lines.push(missing);
+    // An alert pasted from another namespace is context, not this namespace's fault: say so.
+    const { alert } = question(request.task);
+    const alertNs = namespaceCandidates(alert)[0];
+    const about = alertNs && alertNs !== ns ? alert.match(/^\s*Alert (\S+)/m)?.[1] : undefined;
+    const alertNote = about
+      ? `The alert ${about} is about namespace ${alertNs}, a different namespace from ${ns}; it does not show a fault in ${ns}.`
+      : undefined;
     if (!top) {
       const warnings = okOutputs(seen, 'get_events')
         .flatMap((o) => o.content.split('\n'))
@@ -1073,6 +1097,7 @@ export class BaselineSreModel implements Model {
             ? `The only warnings are old or unrelated (${clip(warnings[0]!, 100)}); nothing currently needs fixing.`
             : 'There are no warning events; nothing needs fixing.',
         );
+        if (alertNote) lines.push(alertNote);
       } else {
         const bad = pods.filter(isUnhealthy);
         lines.push(
@@ -1154,6 +1179,101 @@ function withDefaults(
     if (out[name] === undefined && schema?.default !== undefined) out[name] = schema.default;
   }
   return out;
+}
+
+// Words of a task that are about the incident, not names of objects.
+const NOT_A_NAME =
+  /^(crash|crashing|crashloop|crash-loop|crash-looping|on-call|oncall|follow-up|root-cause|read-only|restart|restarting|failing|failed|error|errors|pending|slow|latency|timeout|timeouts|healthy|unhealthy|broken|outage|incident|production|cluster|kubernetes|container|containers|image|images|memory|disk|node|nodes|logs|events|warning|warnings|please|investigate|today|again|after|before|users|customers|requests|traffic|endpoint|endpoints|since|deploy|deployed|release|rollout|running|started|stopped|down|high|low)$/;
+
+/**
+ * The name in a task most worth searching for: a `Kind/name` or `ns/Kind/name` path's last part, a
+ * hyphenated or numbered word (names people paste), else the longest word that is not about the
+ * incident itself. Undefined when the task names nothing.
+ */
+function searchTerm(task: string): string | undefined {
+  const { asked, alert } = question(task);
+  return searchTermIn(asked) ?? (alert ? searchTermIn(alert) : undefined);
+}
+
+function searchTermIn(task: string): string | undefined {
+  const text = task.toLowerCase();
+  const path = /\b[a-z0-9-]+(?:\/[a-z0-9.-]+){1,2}\b/.exec(text);
+  if (path) {
+    const last = path[0].split('/').pop()!;
+    if (last.length >= 3 && !NOT_A_NAME.test(last)) return last;
+  }
+  // Words as written: a #channel or @person is not an object.
+  const words = [...text.matchAll(WORD)]
+    .filter((m) => !/[#@]/.test(text[m.index - 1] ?? ''))
+    .map((m) => m[0])
+    .filter((w) => !STOP.has(w) && !NOT_A_NAME.test(w) && w.length >= 3);
+  const named = words.filter((w) => /-|\d/.test(w) && !/^\d+(?:[a-z]{1,2})?$/.test(w) && !/^-|-$/.test(w));
+  if (named.length > 0) return named.sort((a, b) => b.length - a.length)[0];
+  const ns = namespaceCandidates(task)[0];
+  if (ns) return ns;
+  return words.filter((w) => w.length >= 4).sort((a, b) => b.length - a.length)[0];
+}
+
+/**
+ * A sentence saying that the object the task names exists nowhere, when the search for a pasted
+ * name (hyphenated or numbered) found nothing: the most useful answer to "why is X not starting"
+ * when there is no X.
+ */
+function missingNamed(task: string, seen: readonly SeenObservation[]): string | undefined {
+  const term = searchTerm(task);
+  if (!term || !/-|\d/.test(term)) return undefined;
+  const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === term);
+  if (!found) return undefined;
+  const rows = /^no object whose name contains/.test(found.content) ? [] : parseTable(found.content);
+  const generated = new RegExp(`^${escapeRe(term)}-[a-z0-9]{5,10}(?:-[a-z0-9]{5})?$`);
+  if (rows.some((r) => r['NAME'] === term || generated.test(r['NAME'] ?? ''))) return undefined;
+  const near = rows.filter((r) => r['KIND'] !== 'Pod').slice(0, 3);
+  return `There is no ${term}: no object named "${term}" exists in any namespace I can read (no deployment, pod, job or service by that name), so there is nothing by that name to diagnose; check the name, or whether it was ever deployed.${
+    near.length
+      ? ` Similar names: ${near.map((r) => `${r['KIND']} ${r['NAME']}${r['NAMESPACE'] && r['NAMESPACE'] !== '-' ? ` in ${r['NAMESPACE']}` : ''}`).join(', ')}.`
+      : ''
+  }`;
+}
+
+/** The person's own words, before any alert pasted below them (`taskFor` appends "Alert …"). */
+function question(task: string): { asked: string; alert: string } {
+  const at = task.search(/\n\s*\nAlert /);
+  return at < 0 ? { asked: task, alert: '' } : { asked: task.slice(0, at), alert: task.slice(at) };
+}
+
+/**
+ * The namespace the task means, from what `find_objects` found: a namespace the task's phrasing
+ * names and the cluster has; else the namespace of the object whose name is the search term, or the
+ * namespace the term names; else where most matches live. Undefined when nothing was found.
+ */
+function resolveNamespace(
+  task: string,
+  term: string | undefined,
+  seen: readonly SeenObservation[],
+): string | undefined {
+  const { asked, alert } = question(task);
+  const candidates = [...new Set([...namespaceCandidates(asked), ...namespaceCandidates(alert)])];
+  const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok');
+  const rows = found ? parseTable(found.content) : [];
+  if (rows.length === 0 || !rows[0]!['KIND']) return candidates[0];
+  const namespaces = new Set<string>();
+  for (const r of rows) {
+    if (r['KIND'] === 'Namespace') namespaces.add(r['NAME'] ?? '');
+    else if (r['NAMESPACE'] && r['NAMESPACE'] !== '-') namespaces.add(r['NAMESPACE']);
+  }
+  const confirmed = candidates.find((c) => namespaces.has(c));
+  if (confirmed) return confirmed;
+  // A namespace the task names outright is where it asks to look, even if the search found the
+  // term elsewhere (an alert pasted from another namespace).
+  if (candidates[0]) return candidates[0];
+  const exact = rows.find((r) => r['NAME'] === term);
+  if (exact) return exact['KIND'] === 'Namespace' ? exact['NAME'] : exact['NAMESPACE'];
+  const tally = new Map<string, number>();
+  for (const r of rows) {
+    const n = r['KIND'] === 'Namespace' ? r['NAME'] : r['NAMESPACE'];
+    if (n && n !== '-') tally.set(n, (tally.get(n) ?? 0) + (r['KIND'] === 'Namespace' ? 2 : 1));
+  }
+  return [...tally].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
 function key(tool: string, args: Record<string, unknown>): string {

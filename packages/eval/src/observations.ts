@@ -219,6 +219,14 @@ const NOT_A_NAMESPACE = new Set([
 
 /** Finds the namespace a task or alert talks about, from common phrasings; undefined if none. */
 export function guessNamespace(text: string): string | undefined {
+  return namespaceCandidates(text)[0];
+}
+
+/**
+ * Every namespace a task's phrasing could mean, most likely first ("namespace X", "-n X", "X namespace",
+ * "ns/X"): a guess to confirm against the cluster, since "the api namespace app-108" offers two.
+ */
+export function namespaceCandidates(text: string): string[] {
   const patterns = [
     /\bnamespace[=:]\s*["'`]?([a-z0-9][a-z0-9-]{0,62})\b/gi,
     /(?:^|\s)-n\s+([a-z0-9][a-z0-9-]{0,62})\b/g,
@@ -226,13 +234,14 @@ export function guessNamespace(text: string): string | undefined {
     /\bnamespace\s+["'`]?([a-z0-9][a-z0-9-]{0,62})\b/gi,
     /\bns[:=/]\s*([a-z0-9][a-z0-9-]{0,62})\b/gi,
   ];
+  const out: string[] = [];
   for (const p of patterns) {
     for (const m of text.matchAll(p)) {
       const ns = m[1]?.toLowerCase();
-      if (ns && !NOT_A_NAMESPACE.has(ns)) return ns;
+      if (ns && !NOT_A_NAMESPACE.has(ns) && !out.includes(ns)) out.push(ns);
     }
   }
-  return undefined;
+  return out;
 }
 
 /** A rough token count (4 characters a token), so offline models still report what a run would cost in context. */
