@@ -1,5 +1,6 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
 import { parseQuantity } from '@sre-harness/tools-k8s';
+import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { parseTable } from './k8s-text.js';
 import { namespaceCandidates, type SeenObservation, seenObservations, withUsage } from './observations.js';
 
@@ -32,17 +33,6 @@ interface DeploymentRow {
   ready: string;
   desired: number;
   readyCount: number;
-}
-
-/** A conclusion drawn from a signature, with what supports it and the fix it suggests. */
-interface Finding {
-  /** Higher wins when several signatures match. */
-  weight: number;
-  object: string;
-  cause: string;
-  evidence: string[];
-  fix?: { tool: string; args: Record<string, unknown>; text: string };
-  advice?: string;
 }
 
 const WORD = /[a-z0-9][a-z0-9-]{2,}/g;
@@ -279,6 +269,7 @@ export class BaselineSreModel implements Model {
   readonly name = 'baseline';
   #fixTried = false;
   #fixText: string | undefined;
+  #task = '';
 
   async decide(request: DecideRequest): Promise<Decision> {
     return withUsage(request, this.#next(request));
@@ -286,6 +277,7 @@ export class BaselineSreModel implements Model {
 
   #next(request: DecideRequest): Decision {
     const seen = seenObservations(request);
+    this.#task = request.task;
     const tools = request.tools;
     const done = new Set(seen.map((o) => key(o.tool, withDefaults(tools, o.tool, o.args))));
     const want = (tool: string, args: Record<string, unknown>): Decision | undefined => {
@@ -508,6 +500,9 @@ export class BaselineSreModel implements Model {
     // Pending: the nodes decide.
     if (/FailedScheduling|didn't match|Insufficient/i.test(events))
       plan.push({ tool: 'list_nodes', args: {} });
+    // The other failure families, each an analyzer that asks for what its signature needs.
+    const ctx: AnalyzerContext = { task, ns, hints: hs, seen };
+    for (const a of ANALYZERS) plan.push(...a.reads(ctx));
     return plan;
   }
 
@@ -1048,6 +1043,8 @@ export class BaselineSreModel implements Model {
         failing.advice = `roll ${name} back to the previous revision, then fix the release`;
       }
     }
+    const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
+    for (const a of ANALYZERS) out.push(...a.finds(ctx));
     out.sort((a, b) => b.weight - a.weight);
     return out;
   }

@@ -1,0 +1,186 @@
+// One table row per failure family: a small world showing the family's signature, run through the
+// baseline, and the words its answer must contain. These are the analyzers' own tests, written with
+// them; the held-out measure lives in scenarios-held-out*/.
+import { describe, expect, it } from 'vitest';
+import { BaselineSreModel } from '../baseline-model.js';
+import { simEnvironment } from '../environment.js';
+import { runEval } from '../runner.js';
+import { parseScenario } from '../scenario-loader.js';
+
+const header = (id: string, ns: string, task: string) => `schemaVersion: 1
+id: ${id}
+title: analyzer table test
+difficulty: medium
+namespace: ${ns}
+task: ${JSON.stringify(task)}
+`;
+
+const ROWS: { id: string; yaml: string; mentions: RegExp[] }[] = [
+  {
+    id: 'storage-class-missing',
+    mentions: [/PersistentVolumeClaim pg-data is Pending/, /StorageClass "fast-ssd" does not exist/],
+    yaml: `${header('storage-class-missing', 'db', 'postgres in namespace db never starts')}cluster:
+  namespaces: [db]
+  nodes: [{ name: n1 }]
+  pods:
+    - name: postgres-0
+      namespace: db
+      phase: Pending
+      containers: [{ name: pg, image: postgres:16 }]
+      volumes: [{ name: data, persistentVolumeClaim: { claimName: pg-data } }]
+  objects:
+    - { apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: { name: standard }, provisioner: rancher.io/local-path }
+    - apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata: { name: pg-data, namespace: db }
+      spec: { storageClassName: fast-ssd, accessModes: [ReadWriteOnce], resources: { requests: { storage: 10Gi } } }
+      status: { phase: Pending }
+  events:
+    - { namespace: db, object: PersistentVolumeClaim/pg-data, type: Warning, reason: ProvisioningFailed, message: 'storageclass.storage.k8s.io "fast-ssd" not found' }
+expect:
+  rootCause: { mustMention: [pg-data] }
+`,
+  },
+  {
+    id: 'job-backoff',
+    mentions: [/job nightly-export failed/, /BackoffLimitExceeded/, /password authentication failed/],
+    yaml: `${header('job-backoff', 'batch', 'why did the nightly export job fail in namespace batch?')}cluster:
+  namespaces: [batch]
+  nodes: [{ name: n1 }]
+  pods:
+    - name: nightly-export-x7k2p
+      namespace: batch
+      labels: { job-name: nightly-export }
+      containers:
+        - name: export
+          image: tools/export:3
+          behavior: { crash: { exitCode: 1, logs: ['connecting to warehouse', 'FATAL: password authentication failed for user "export"'] } }
+  objects:
+    - apiVersion: batch/v1
+      kind: Job
+      metadata: { name: nightly-export, namespace: batch }
+      spec: { backoffLimit: 3, template: { spec: { containers: [{ name: export, image: tools/export:3 }], restartPolicy: Never } } }
+      status: { failed: 4, conditions: [{ type: Failed, status: 'True', reason: BackoffLimitExceeded, message: Job has reached the specified backoff limit }] }
+expect:
+  rootCause: { mustMention: [nightly-export] }
+`,
+  },
+  {
+    id: 'hpa-no-requests',
+    mentions: [/HorizontalPodAutoscaler web cannot scale/, /missing request for cpu/],
+    yaml: `${header('hpa-no-requests', 'shop', 'the web autoscaler in namespace shop is not scaling up under load')}cluster:
+  namespaces: [shop]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: web, namespace: shop, replicas: 2, containers: [{ name: web, image: shop/web:1 }] }]
+  objects:
+    - apiVersion: autoscaling/v2
+      kind: HorizontalPodAutoscaler
+      metadata: { name: web, namespace: shop }
+      spec: { minReplicas: 2, maxReplicas: 10, scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web } }
+      status:
+        currentReplicas: 2
+        conditions:
+          - { type: ScalingActive, status: 'False', reason: FailedGetResourceMetric, message: 'the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container web of Pod web-1' }
+expect:
+  rootCause: { mustMention: [web] }
+`,
+  },
+  {
+    id: 'rbac-forbidden',
+    mentions: [/ServiceAccount reporter .* not allowed to list configmaps/, /Role reporter-read/],
+    yaml: `${header('rbac-forbidden', 'ops', 'reporter in namespace ops logs errors and produces no reports')}cluster:
+  namespaces: [ops]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: reporter
+      namespace: ops
+      containers:
+        - name: reporter
+          image: ops/reporter:2
+          behavior: { logs: ['starting reporter', 'E1130 configmaps is forbidden: User "system:serviceaccount:ops:reporter" cannot list resource "configmaps" in API group "" in the namespace "ops"'] }
+  objects:
+    - { apiVersion: rbac.authorization.k8s.io/v1, kind: Role, metadata: { name: reporter-read, namespace: ops }, rules: [{ apiGroups: [''], resources: [configmaps], verbs: [get] }] }
+    - apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata: { name: reporter, namespace: ops }
+      roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: reporter-read }
+      subjects: [{ kind: ServiceAccount, name: reporter, namespace: ops }]
+expect:
+  rootCause: { mustMention: [reporter] }
+`,
+  },
+  {
+    id: 'netpol-egress',
+    mentions: [/NetworkPolicy deny-egress/, /allows no egress/],
+    yaml: `${header('netpol-egress', 'api', 'orders in namespace api cannot reach its database since this morning')}cluster:
+  namespaces: [api]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: orders
+      namespace: api
+      containers:
+        - name: orders
+          image: api/orders:5
+          behavior: { logs: ['starting', 'dial tcp 10.96.0.40:5432: i/o timeout', 'retrying database connection'] }
+  objects:
+    - apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata: { name: deny-egress, namespace: api }
+      spec: { podSelector: {}, policyTypes: [Egress] }
+expect:
+  rootCause: { mustMention: [deny-egress] }
+`,
+  },
+  {
+    id: 'ingress-no-class',
+    mentions: [/Ingress storefront uses IngressClass "nginx-public", which does not exist/],
+    yaml: `${header('ingress-no-class', 'web', 'https://shop.example.com returns 404 from outside; namespace web')}cluster:
+  namespaces: [web]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: storefront, namespace: web, containers: [{ name: web, image: web/storefront:4, ports: [8080] }] }]
+  services: [{ name: storefront, namespace: web, selector: { app: storefront }, ports: [{ port: 80, targetPort: 8080 }] }]
+  objects:
+    - { apiVersion: networking.k8s.io/v1, kind: IngressClass, metadata: { name: nginx }, spec: { controller: k8s.io/ingress-nginx } }
+    - apiVersion: networking.k8s.io/v1
+      kind: Ingress
+      metadata: { name: storefront, namespace: web }
+      spec:
+        ingressClassName: nginx-public
+        rules: [{ host: shop.example.com, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: storefront, port: { number: 80 } } } }] } }]
+expect:
+  rootCause: { mustMention: [storefront] }
+`,
+  },
+  {
+    id: 'node-not-ready',
+    mentions: [/node worker-2 is NotReady/],
+    yaml: `${header('node-not-ready', 'app', 'pods of api in namespace app show Unknown and traffic dropped')}cluster:
+  namespaces: [app]
+  nodes: [{ name: worker-1 }, { name: worker-2, ready: false }]
+  deployments:
+    - name: api
+      namespace: app
+      replicas: 1
+      containers: [{ name: api, image: app/api:1 }]
+      pods: [{ node: worker-2, phase: Unknown }]
+  events:
+    - { namespace: app, object: Pod/api, type: Warning, reason: NodeNotReady, message: Node is not ready }
+expect:
+  rootCause: { mustMention: [worker-2] }
+`,
+  },
+];
+
+describe('failure-family analyzers, through the baseline', () => {
+  it.each(ROWS.map((r) => [r.id, r] as const))('%s', async (_id, row) => {
+    const parsed = parseScenario(row.yaml, `${row.id}.yaml`);
+    if (!parsed.ok) throw new Error(parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+    const [run] = await runEval({
+      scenarios: [parsed.loaded],
+      models: [{ id: 'baseline', role: 'agent', create: () => new BaselineSreModel() }],
+      environment: simEnvironment,
+    });
+    for (const re of row.mentions) expect(run!.answer ?? '', String(re)).toMatch(re);
+    expect(run!.passed, run!.answer ?? '').toBe(true);
+  });
+});

@@ -1,0 +1,21 @@
+import { hpaAnalyzer } from './hpa.js';
+import { ingressAnalyzer } from './ingress.js';
+import { jobsAnalyzer } from './jobs.js';
+import { netpolAnalyzer } from './netpol.js';
+import { nodesAnalyzer } from './nodes.js';
+import { rbacAnalyzer } from './rbac.js';
+import { storageAnalyzer } from './storage.js';
+import type { Analyzer } from './types.js';
+
+export type { Analyzer, AnalyzerContext, Finding, Read } from './types.js';
+
+/** Every failure family the baseline checks beyond pods, deployments and services; adding one is adding a file here. */
+export const ANALYZERS: readonly Analyzer[] = [
+  storageAnalyzer,
+  jobsAnalyzer,
+  hpaAnalyzer,
+  rbacAnalyzer,
+  netpolAnalyzer,
+  ingressAnalyzer,
+  nodesAnalyzer,
+];

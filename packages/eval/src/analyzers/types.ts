@@ -1,0 +1,122 @@
+import { parseTable } from '../k8s-text.js';
+import type { SeenObservation } from '../observations.js';
+
+/** A conclusion drawn from a failure signature, with what supports it and the fix it suggests. */
+export interface Finding {
+  /** Higher wins when several signatures match. */
+  weight: number;
+  object: string;
+  cause: string;
+  evidence: string[];
+  fix?: { tool: string; args: Record<string, unknown>; text: string };
+  advice?: string;
+}
+
+/** One read the investigation wants next. */
+export interface Read {
+  readonly tool: string;
+  readonly args: Record<string, unknown>;
+}
+
+/** What an analyzer is given: the task, the namespace under investigation and every observation so far. */
+export interface AnalyzerContext {
+  readonly task: string;
+  readonly ns: string;
+  /** Words of the task that may name objects. */
+  readonly hints: readonly string[];
+  readonly seen: readonly SeenObservation[];
+}
+
+/**
+ * One failure family, in the manner of k8sgpt's analyzers: which reads its signature needs (asked
+ * for only when earlier observations point at the family) and what it finds in them. Analyzers read
+ * tool output only; they never see a scenario or its expectations.
+ */
+export interface Analyzer {
+  readonly name: string;
+  reads(ctx: AnalyzerContext): Read[];
+  finds(ctx: AnalyzerContext): Finding[];
+}
+
+/** Successful outputs of one tool, oldest first. */
+export function outputs(
+  seen: readonly SeenObservation[],
+  tool: string,
+  pred: (o: SeenObservation) => boolean = () => true,
+) {
+  return seen.filter((o) => o.tool === tool && o.status === 'ok' && pred(o));
+}
+
+/** The text of every successful output of a tool, joined. */
+export function textOf(seen: readonly SeenObservation[], tool: string): string {
+  return outputs(seen, tool)
+    .map((o) => o.content)
+    .join('\n');
+}
+
+/** Names listed by `list_resources` for a kind (case-insensitive kind match). */
+export function listed(seen: readonly SeenObservation[], kind: string): { name: string; status: string }[] {
+  const o = outputs(
+    seen,
+    'list_resources',
+    (x) => String(x.args['kind']).toLowerCase() === kind.toLowerCase(),
+  ).pop();
+  if (!o || /^No /.test(o.content)) return [];
+  return parseTable(o.content).map((r) => ({ name: r['NAME'] ?? '', status: r['STATUS'] ?? '' }));
+}
+
+/** The `describe_resource` output for a kind and name, if read. */
+export function described(seen: readonly SeenObservation[], kind: string, name: string): string | undefined {
+  return outputs(
+    seen,
+    'describe_resource',
+    (x) => String(x.args['kind']).toLowerCase() === kind.toLowerCase() && x.args['name'] === name,
+  ).pop()?.content;
+}
+
+/** The value of a flattened `path: value` line of `describe_resource` (spec.storageClassName, status.phase). */
+export function flat(text: string, path: string): string | undefined {
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (t.startsWith(`${path}: `)) return t.slice(path.length + 2).trim();
+  }
+  return undefined;
+}
+
+/** Lines of a text that contain any of the words, case-insensitively (no regular expressions on untrusted text). */
+export function linesWith(text: string, words: readonly string[]): string[] {
+  const lower = words.map((w) => w.toLowerCase());
+  return text.split('\n').filter((l) => {
+    const t = l.toLowerCase();
+    return lower.some((w) => t.includes(w));
+  });
+}
+
+/** Text cut to `n` characters between code points, with `…`. */
+export function clip(s: string, n = 160): string {
+  const t = s.trim();
+  if (t.length <= n) return t;
+  return `${Array.from(t)
+    .slice(0, n - 1)
+    .join('')}…`;
+}
+
+/** +6 when the name matches a word of the task, so the object the task is about wins ties. */
+export function bonus(name: string, hints: readonly string[]): number {
+  return hints.some((h) => name === h || name.startsWith(`${h}-`) || (h.length >= 5 && name.includes(h)))
+    ? 6
+    : 0;
+}
+
+/** The lines under a `Header:` line of a describe output, up to the next line that is not indented. */
+export function section(text: string, header: string): string {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l.trim() === `${header}:`);
+  if (at < 0) return '';
+  const out: string[] = [];
+  for (const l of lines.slice(at + 1)) {
+    if (!/^\s/.test(l)) break;
+    out.push(l);
+  }
+  return out.join('\n');
+}
