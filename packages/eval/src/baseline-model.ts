@@ -1,5 +1,6 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
 import { parseQuantity } from '@sre-harness/tools-k8s';
+import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { parseTable } from './k8s-text.js';
 import { namespaceCandidates, type SeenObservation, seenObservations, withUsage } from './observations.js';
@@ -236,6 +237,27 @@ function firstLine(text: string, re: RegExp): string | undefined {
   return text.split('\n').find((l) => re.test(l));
 }
 
+/**
+ * The lines a program printed: without the tools' own notes (a "(no log lines …)" placeholder, a
+ * "Defaulted container" line), which are not the program's words.
+ */
+function logLines(text: string): string[] {
+  return text.split('\n').filter((l) => l.trim() !== '' && !/^\(no log lines|^Defaulted container "/.test(l));
+}
+
+/** The Message of a container's Last State (its termination message), from a describe_pod section. */
+function lastStateMessage(body: string): string | undefined {
+  const lines = body.split('\n');
+  const at = lines.findIndex((l) => /^\s*Last State:/.test(l));
+  if (at < 0) return undefined;
+  for (const l of lines.slice(at + 1, at + 8)) {
+    const m = /^\s*Message:\s*(.+)$/.exec(l);
+    if (m) return m[1]!.trim();
+    if (/^\s*(Ready|Restart Count|State):/.test(l)) break;
+  }
+  return undefined;
+}
+
 /** What a log line says about why a program stopped: the most specific causes first. */
 const TELLING: readonly RegExp[] = [
   /permission denied|access denied|forbidden|not authori[sz]ed|flag provided but not defined|unknown (flag|option|argument|command)|unrecognized (option|argument)|no such file|not defined|division by zero|syntax error|cannot find module|module not found/i,
@@ -247,7 +269,7 @@ const TELLING: readonly RegExp[] = [
 
 /** The line of a log that best explains a crash (see `TELLING`), the first of its rank. */
 function tellingLine(text: string): string | undefined {
-  const lines = text.split('\n');
+  const lines = logLines(text);
   for (const re of TELLING) {
     const hit = lines.find((l) => re.test(l));
     if (hit) return hit;
@@ -270,6 +292,7 @@ export class BaselineSreModel implements Model {
   #fixTried = false;
   #fixText: string | undefined;
   #task = '';
+  #tools = new Set<string>();
 
   async decide(request: DecideRequest): Promise<Decision> {
     return withUsage(request, this.#next(request));
@@ -278,6 +301,7 @@ export class BaselineSreModel implements Model {
   #next(request: DecideRequest): Decision {
     const seen = seenObservations(request);
     this.#task = request.task;
+    this.#tools = new Set(request.tools.map((t) => t.name));
     const tools = request.tools;
     const done = new Set(seen.map((o) => key(o.tool, withDefaults(tools, o.tool, o.args))));
     const want = (tool: string, args: Record<string, unknown>): Decision | undefined => {
@@ -570,9 +594,14 @@ export class BaselineSreModel implements Model {
           continue;
         }
         const exit = last.exit ?? (now.state === 'Terminated' ? now.exit : undefined);
-        const notFound = logs
-          ? firstLine(logs.content, /not found|No such file|executable file not found/i)
-          : undefined;
+        // The runtime's own words when the command cannot even start (exec: "x": executable file not
+        // found in $PATH) are in the Last State message or an event, not in the logs.
+        const notFound =
+          (logs ? firstLine(logs.content, /not found|No such file|executable file not found/i) : undefined) ??
+          (/executable file not found|no such file or directory/i.test(lastStateMessage(c.body) ?? '')
+            ? lastStateMessage(c.body)
+            : undefined) ??
+          firstLine(events, new RegExp(`${escapeRe(pod)}.*executable file not found`));
         if (exit === 127 || (notFound && exit !== undefined && exit !== 0)) {
           out.push({
             weight: 85 + b,
@@ -656,16 +685,22 @@ export class BaselineSreModel implements Model {
           const revisions = history
             ? parseTable(history.content).filter((r) => /^\d+/.test(r['REVISION'] ?? '')).length
             : 0;
+          const alt = denied ? undefined : imageAlternative(image, this.#task, seen);
+          const canSetImage = this.#tools.has('set_image');
           out.push({
             weight: 87 + b,
             object: objectLabel,
             cause: denied
               ? `the image ${image} cannot be pulled: pull access denied (the registry requires credentials; no working imagePullSecret) — ${now.reason}`
-              : `the image ${image} does not exist in the registry (wrong tag: not found) — ${now.reason}`,
+              : alt?.kind === 'repository'
+                ? `the image ${image} does not exist in the registry: its repository name is misspelled (${alt.image.slice(0, alt.image.lastIndexOf(':'))} is the one in use, seen in ${alt.from}) — not found, ${now.reason}`
+                : `the image ${image} does not exist in the registry (wrong tag${alt ? `; ${alt.image} is the one seen in ${alt.from}` : ' or repository name'}: not found) — ${now.reason}`,
             evidence: [
               `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
               ...(msg ? [`event: ${clip(msg)}`] : []),
             ],
+            // A previous revision whose image ran is the safest way back; with none, the image the
+            // evidence points at is set directly.
             ...(!denied && owner && revisions > 1
               ? {
                   fix: {
@@ -674,10 +709,35 @@ export class BaselineSreModel implements Model {
                     text: `roll ${owner} back to its previous revision, whose image exists`,
                   },
                 }
-              : {}),
+              : !denied && owner && alt && canSetImage && !c.init
+                ? {
+                    fix: {
+                      tool: 'set_image',
+                      args: { namespace: ns, deployment: owner, container: c.name, image: alt.image },
+                      text: `set the image of ${owner}/${c.name} to ${alt.image}`,
+                    },
+                  }
+                : {}),
             advice: denied
               ? 'add an imagePullSecret with credentials for the registry'
-              : 'set the image to a tag that exists, or roll back',
+              : alt
+                ? `set the image to ${alt.image}`
+                : 'set the image to a tag that exists, or roll back',
+          });
+          continue;
+        }
+        // A program that finishes (exit 0) under a controller that keeps it running loops all the same.
+        if (exit === 0 && /CrashLoopBackOff/.test(now.reason ?? '') && Number(restarts ?? 0) > 0) {
+          const said = logLines(logs?.content ?? '').pop();
+          out.push({
+            weight: 78 + b,
+            object: objectLabel,
+            cause: `the ${kind} ${c.name} exits with code 0 (Completed: it finishes instead of staying in the foreground), and the pod's restartPolicy Always starts it again, so it loops in CrashLoopBackOff${said ? `; its last words: "${clip(said, 100)}"` : ''}`,
+            evidence: [
+              `describe_pod ${pod}: ${kind} ${c.name} Last State Terminated, Reason ${last.reason ?? 'Completed'}, Exit Code 0${restarts ? `, Restart Count ${restarts}` : ''}`,
+            ],
+            advice:
+              'run the program in the foreground (fix the command or args), or run a one-shot task as a Job',
           });
           continue;
         }
@@ -698,12 +758,7 @@ export class BaselineSreModel implements Model {
           const diskLine = firstLine(logText, /No space left on device|ENOSPC|disk full/i);
           // The line that explains a crash: the most specific one (a permission, an unknown flag, a
           // missing file), else a fatal or panic line, else an error-like one, else the last line printed.
-          const fatal =
-            tellingLine(logText) ??
-            logText
-              .split('\n')
-              .filter((l) => l.trim() !== '')
-              .pop();
+          const fatal = tellingLine(logText) ?? logLines(logText).pop() ?? lastStateMessage(c.body);
           let cause: string;
           let weight = 70;
           if (envLine) {
@@ -1103,7 +1158,7 @@ export class BaselineSreModel implements Model {
             : `I could not determine a root cause in ${ns} from what I observed.`,
         );
       }
-      return { type: 'final', answer: lines.join('\n') };
+      return { type: 'final', answer: [...lines, ...answerTheQuestion(request.task, seen, ns)].join('\n') };
     }
     lines.push(`Root cause: ${top.object} in namespace ${ns}: ${top.cause}.`);
     lines.push('Evidence:');
@@ -1120,7 +1175,9 @@ export class BaselineSreModel implements Model {
     }
     if (mutation) {
       if (mutation.status === 'ok') {
-        lines.push(`Fix applied (approved): ${this.#fixText ?? mutation.tool}. ${this.#afterFix(seen, ns)}`);
+        lines.push(
+          `Fix applied (approved): ${this.#fixText ?? mutation.tool}. ${this.#afterFix(seen, ns, mutation)}`,
+        );
       } else {
         lines.push(
           `Recommended fix, not applied (${mutation.status}: the change was not approved): ${this.#fixText ?? top.advice ?? ''}.`,
@@ -1131,17 +1188,33 @@ export class BaselineSreModel implements Model {
     } else if (top.advice) {
       lines.push(`Recommended fix: ${top.advice}.`);
     }
-    return { type: 'final', answer: lines.join('\n') };
+    return { type: 'final', answer: [...lines, ...answerTheQuestion(request.task, seen, ns)].join('\n') };
   }
 
-  #afterFix(seen: SeenObservation[], ns: string): string {
+  #afterFix(seen: SeenObservation[], ns: string, mutation?: SeenObservation): string {
     const after = lastOf(seen, 'list_pods', (o) => o.status === 'ok');
     if (!after) return '';
     const rows = parseTable(after.content);
-    return `Pods in ${ns} now: ${rows
+    const listing = rows
       .slice(0, 6)
       .map((r) => `${r['NAME']} ${r['STATUS']}`)
-      .join(', ')}.`;
+      .join(', ');
+    // Only a settled rollout is a fix: pods of the changed workload that still fail, or are not all
+    // ready yet, are said plainly rather than called fixed.
+    const target = String(mutation?.args['deployment'] ?? mutation?.args['name'] ?? '');
+    const mine = rows.filter((r) => target !== '' && (r['NAME'] ?? '').startsWith(`${target}-`));
+    const unsettled = mine.filter((r) => {
+      const [ready, total] = (r['READY'] ?? '0/0').split('/').map(Number);
+      return !/^Running$/.test(r['STATUS'] ?? '') || ready !== total;
+    });
+    if (unsettled.length > 0)
+      return `The rollout has not settled yet: ${unsettled
+        .slice(0, 4)
+        .map((r) => `${r['NAME']} ${r['STATUS']} ${r['READY']}`)
+        .join(
+          ', ',
+        )}; it is not confirmed fixed until every pod of ${target} is Running and Ready (check again with list_pods).`;
+    return `Pods in ${ns} now: ${listing}${mine.length > 0 ? `; every pod of ${target} is Running and Ready` : ''}.`;
   }
 }
 
@@ -1230,6 +1303,39 @@ function missingNamed(task: string, seen: readonly SeenObservation[]): string | 
       ? ` Similar names: ${near.map((r) => `${r['KIND']} ${r['NAME']}${r['NAMESPACE'] && r['NAMESPACE'] !== '-' ? ` in ${r['NAMESPACE']}` : ''}`).join(', ')}.`
       : ''
   }`;
+}
+
+/**
+ * What the person asked for besides a diagnosis: a list of events or the logs themselves. The
+ * answer then carries them, so "list the warning events" is answered with the events.
+ */
+function answerTheQuestion(task: string, seen: readonly SeenObservation[], ns: string): string[] {
+  const { asked } = question(task);
+  const out: string[] = [];
+  if (/\b(list|show|what are|which|give me|print)\b[^.?\n]{0,40}\bevents?\b/i.test(asked)) {
+    const warningsOnly = /\bwarning/i.test(asked);
+    const rows = okOutputs(seen, 'get_events')
+      .flatMap((o) => o.content.split('\n').slice(1))
+      .filter((l) => l.trim() && (!warningsOnly || /\bWarning\b/.test(l)));
+    out.push(
+      rows.length > 0
+        ? `${warningsOnly ? 'Warning events' : 'Events'} in ${ns} (newest first):\n${rows
+            .slice(0, 12)
+            .map((l) => `- ${clip(l.replace(/\s{2,}/g, ' '), 200)}`)
+            .join('\n')}`
+        : `There are no ${warningsOnly ? 'warning ' : ''}events in ${ns}.`,
+    );
+  }
+  if (/\b(show|fetch|get|print|paste|what do|what does)\b[^.?\n]{0,40}\blogs?\b/i.test(asked)) {
+    const log = [...seen].reverse().find((o) => o.tool === 'get_pod_logs' && o.status === 'ok');
+    if (log) {
+      const lines = logLines(log.content).slice(-10);
+      out.push(
+        `Last ${lines.length} log line(s) of ${String(log.args['name'])}${log.args['previous'] ? ' (previous instance)' : ''}:\n${lines.map((l) => `  ${clip(l, 200)}`).join('\n')}`,
+      );
+    }
+  }
+  return out;
 }
 
 /** The person's own words, before any alert pasted below them (`taskFor` appends "Alert …"). */

@@ -169,6 +169,57 @@ expect:
   rootCause: { mustMention: [worker-2] }
 `,
   },
+  {
+    id: 'image-repo-misspelled',
+    mentions: [
+      /repository name is misspelled/,
+      /Fix applied \(approved\): set the image of cache\/redis to bitnami\/redis:7\.2/,
+    ],
+    yaml: `${header('image-repo-misspelled', 'default', 'the new cache deployment never starts')}cluster:
+  namespaces: [default]
+  nodes: [{ name: n1 }]
+  registry: { images: ['bitnami/redis:7.2', 'bitnami/postgresql:16'] }
+  deployments:
+    - { name: cache, namespace: default, containers: [{ name: redis, image: 'bitnmai/redis:7.2' }] }
+    - { name: db, namespace: default, containers: [{ name: pg, image: 'bitnami/postgresql:16' }] }
+grants:
+  approve:
+    - { tool: set_image, where: { namespace: default, deployment: cache, image: bitnami/redis:7.2 } }
+expect:
+  rootCause: { mustMention: [cache, [misspelled, typo]] }
+  endState:
+    - { kind: Deployment, name: cache, path: spec.template.spec.containers.0.image, equals: bitnami/redis:7.2 }
+`,
+  },
+  {
+    id: 'exits-zero',
+    mentions: [/exits with code 0/, /CrashLoopBackOff/],
+    yaml: `${header('exits-zero', 'tools', 'the notifier in namespace tools keeps restarting')}cluster:
+  namespaces: [tools]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: notifier
+      namespace: tools
+      containers:
+        - { name: notifier, image: tools/notifier:1, behavior: { crash: { exitCode: 0, logs: ['sent 12 notifications, done'] } } }
+expect:
+  rootCause: { mustMention: [notifier, exit code 0] }
+`,
+  },
+  {
+    id: 'asked-for-events',
+    mentions: [/Warning events in shop \(newest first\):\n- .*BackOff/],
+    yaml: `${header('asked-for-events', 'shop', 'list the warning events in namespace shop and say what is wrong')}cluster:
+  namespaces: [shop]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: cart
+      namespace: shop
+      containers: [{ name: cart, image: shop/cart:2, behavior: { crash: { exitCode: 2, logs: ['panic: invalid config'] } } }]
+expect:
+  rootCause: { mustMention: [cart] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {
@@ -181,6 +232,8 @@ describe('failure-family analyzers, through the baseline', () => {
       environment: simEnvironment,
     });
     for (const re of row.mentions) expect(run!.answer ?? '', String(re)).toMatch(re);
-    expect(run!.passed, run!.answer ?? '').toBe(true);
+    const failed = [...run!.gates, ...run!.checks].filter((c) => !c.passed);
+    expect(failed, run!.answer ?? '').toEqual([]);
+    expect(run!.passed).toBe(true);
   });
 });

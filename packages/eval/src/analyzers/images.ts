@@ -1,0 +1,80 @@
+import { editDistance } from '../did-you-mean.js';
+import { parseTable } from '../k8s-text.js';
+import type { SeenObservation } from '../observations.js';
+import { outputs } from './types.js';
+
+/** An image reference split at its tag: `repo` without tag or digest, `tag` after the last colon of the last segment. */
+function split(image: string): { repo: string; tag: string } {
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  return colon > slash
+    ? { repo: image.slice(0, colon), tag: image.slice(colon + 1) }
+    : { repo: image, tag: 'latest' };
+}
+
+// An image reference as people and kubectl write them: host/path:tag; bounded, no nested quantifiers.
+const IMAGE_RE =
+  /\b[a-z0-9][a-z0-9._-]{0,100}(?:\/[a-z0-9][a-z0-9._-]{0,100}){0,4}:[A-Za-z0-9][A-Za-z0-9._-]{0,127}\b/g;
+
+/** Every image reference the task and the tool outputs mention, with where it was seen. */
+function knownImages(task: string, seen: readonly SeenObservation[]): { image: string; from: string }[] {
+  const out: { image: string; from: string }[] = [];
+  for (const m of task.matchAll(IMAGE_RE)) out.push({ image: m[0], from: 'the task' });
+  for (const o of outputs(seen, 'get_rollout_history'))
+    for (const r of parseTable(o.content))
+      for (const part of (r['IMAGES'] ?? '').split(','))
+        if (part.includes('='))
+          out.push({ image: part.slice(part.indexOf('=') + 1), from: `revision ${r['REVISION']}` });
+  for (const o of outputs(seen, 'list_deployments'))
+    for (const r of parseTable(o.content))
+      for (const image of (r['IMAGES'] ?? '').split(','))
+        if (image) out.push({ image, from: `deployment ${r['NAME']}` });
+  for (const tool of ['describe_pod', 'describe_deployment'])
+    for (const o of outputs(seen, tool))
+      for (const m of o.content.matchAll(/^\s*Image:\s+(\S+)/gm)) out.push({ image: m[1]!, from: tool });
+  return out;
+}
+
+/**
+ * An image that exists where `bad` does not, from what the cluster and the task show: the same
+ * repository under another tag (a wrong tag), or a repository one or two edits away under the same
+ * tag (a misspelled repository name, `bitnmai/redis` for `bitnami/redis`). Undefined when nothing
+ * seen points at one.
+ */
+export function imageAlternative(
+  bad: string,
+  task: string,
+  seen: readonly SeenObservation[],
+): { image: string; kind: 'tag' | 'repository'; from: string } | undefined {
+  const b = split(bad);
+  const known = knownImages(task, seen).filter((k) => k.image !== bad);
+  const sameRepo = known.filter((k) => split(k.image).repo === b.repo);
+  // The task's word first (someone said which version), then the newest revision that ran.
+  const tagged =
+    sameRepo.find((k) => k.from === 'the task') ??
+    sameRepo.filter((k) => k.from.startsWith('revision')).pop() ??
+    sameRepo[0];
+  if (tagged) return { image: tagged.image, kind: 'tag', from: tagged.from };
+  for (const k of known) {
+    const r = split(k.image).repo;
+    if (r !== b.repo && editDistance(r, b.repo, 2) <= 2)
+      return { image: `${r}:${b.tag}`, kind: 'repository', from: k.from };
+  }
+  // One path segment misspelled (an organisation, `bitnmai/redis` beside `bitnami/postgresql`): the
+  // segment other images use, one or two edits away.
+  const segments = new Map<string, string>();
+  for (const k of known)
+    for (const seg of split(k.image).repo.split('/')) if (!segments.has(seg)) segments.set(seg, k.from);
+  const parts = b.repo.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p.length < 4 || segments.has(p)) continue;
+    for (const [seg, from] of segments) {
+      if (seg.length >= 4 && editDistance(seg, p, 2) <= 2) {
+        const repo = [...parts.slice(0, i), seg, ...parts.slice(i + 1)].join('/');
+        return { image: `${repo}:${b.tag}`, kind: 'repository', from };
+      }
+    }
+  }
+  return undefined;
+}
