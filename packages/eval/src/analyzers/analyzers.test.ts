@@ -220,6 +220,62 @@ expect:
   rootCause: { mustMention: [cart] }
 `,
   },
+  {
+    id: 'sts-scaled-to-zero',
+    mentions: [/StatefulSet cache-store is scaled to 0 replicas/],
+    yaml: `${header('sts-scaled-to-zero', 'web', 'logins fail in namespace web: the app cannot reach its cache')}cluster:
+  namespaces: [web]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: login
+      namespace: web
+      containers: [{ name: login, image: web/login:3, behavior: { logs: ['ERROR cache-store:6379 connection refused'] } }]
+  services: [{ name: cache-store, namespace: web, selector: { app: cache-store }, ports: [{ port: 6379 }] }]
+  objects:
+    - apiVersion: apps/v1
+      kind: StatefulSet
+      metadata: { name: cache-store, namespace: web }
+      spec: { replicas: 0, serviceName: cache-store, selector: { matchLabels: { app: cache-store } } }
+      status: { replicas: 0 }
+expect:
+  rootCause: { mustMention: [cache-store, scaled to 0] }
+`,
+  },
+  {
+    id: 'pull-secret-elsewhere',
+    mentions: [/imagePullSecret "regcred" does not exist in namespace prod \(it exists only in build/],
+    yaml: `${header('pull-secret-elsewhere', 'prod', 'api pods in namespace prod never start')}cluster:
+  namespaces: [prod, build]
+  nodes: [{ name: n1 }]
+  registry: { denied: [registry.corp.example/] }
+  deployments:
+    - name: api
+      namespace: prod
+      imagePullSecrets: [{ name: regcred }]
+      containers: [{ name: api, image: registry.corp.example/team/api:4.1 }]
+  objects:
+    - { apiVersion: v1, kind: Secret, metadata: { name: regcred, namespace: build }, type: kubernetes.io/dockerconfigjson, data: { .dockerconfigjson: e30= } }
+expect:
+  rootCause: { mustMention: [regcred] }
+`,
+  },
+  {
+    id: 'running-but-erroring',
+    mentions: [/is Running but its program logs failures/, /division by zero/],
+    yaml: `${header('running-but-erroring', 'calc', 'the pricing service in namespace calc returns errors to users')}cluster:
+  namespaces: [calc]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: pricing
+      namespace: calc
+      containers:
+        - name: pricing
+          image: calc/pricing:9
+          behavior: { logs: ['GET /quote 200', 'ERROR ZeroDivisionError: division by zero in discount()', 'GET /quote 500'] }
+expect:
+  rootCause: { mustMention: [pricing, division by zero] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {

@@ -1,9 +1,12 @@
+import { appErrorsAnalyzer } from './app-errors.js';
 import { hpaAnalyzer } from './hpa.js';
 import { ingressAnalyzer } from './ingress.js';
 import { jobsAnalyzer } from './jobs.js';
 import { netpolAnalyzer } from './netpol.js';
 import { nodesAnalyzer } from './nodes.js';
+import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
+import { scaledToZeroAnalyzer } from './scaled-to-zero.js';
 import { storageAnalyzer } from './storage.js';
 import type { Analyzer } from './types.js';
 
@@ -18,4 +21,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   netpolAnalyzer,
   ingressAnalyzer,
   nodesAnalyzer,
+  scaledToZeroAnalyzer,
+  pullSecretsAnalyzer,
+  appErrorsAnalyzer,
 ];
