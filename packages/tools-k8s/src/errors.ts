@@ -10,6 +10,7 @@ export type K8sErrorCode =
   | 'already_exists'
   | 'gone'
   | 'too_many'
+  | 'unsupported_media'
   | 'unavailable'
   | 'unknown_kind'
   | 'invalid_world'
@@ -75,6 +76,7 @@ export const STATUS_REASONS: Partial<Record<K8sErrorCode, { reason: string; code
   already_exists: { reason: 'AlreadyExists', code: 409 },
   gone: { reason: 'Expired', code: 410 },
   too_many: { reason: 'TooManyRequests', code: 429 },
+  unsupported_media: { reason: 'UnsupportedMediaType', code: 415 },
   unavailable: { reason: 'ServiceUnavailable', code: 503 },
   unknown_kind: { reason: 'NotFound', code: 404 },
   too_large: { reason: 'RequestEntityTooLarge', code: 413 },

@@ -21,9 +21,11 @@ import { ENDPOINT_SLICE, endpointSlicesOf, nodeUsage } from './derived.js';
 import { matchesFields, parseFieldSelector } from './field-selectors.js';
 import { checkFields, groupVersionDocument, openApiIndex } from './openapi.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
+import { decodeReview } from './protobuf.js';
 import { selfSignedLoopbackCertificate } from './self-signed.js';
 import type { SimCluster } from './sim-cluster.js';
 import { asTable, includeObjectOf } from './table.js';
+import { shiftTimestamps } from './timeshift.js';
 import { parseVersion, ResourceVersions } from './versions.js';
 import { timeoutSecondsOf, Watches } from './watch.js';
 
@@ -45,6 +47,13 @@ export interface ServeOptions {
   readonly access?: AccessPolicy;
   /** How often open watches look for changes made by the passing of time, in ms. Default 500. */
   readonly watchPollMs?: number;
+  /**
+   * Serve timestamps moved onto the wall clock (the simulated now is served as the real now, every
+   * RFC 3339 timestamp in and out moved by the same whole seconds), so clients that compute ages from
+   * their own clock (`kubectl describe`, `kubectl get -o wide` on events) agree with the simulated one.
+   * Default false: timestamps are the world's own.
+   */
+  readonly wallTimestamps?: boolean;
 }
 
 /** A running API server for a simulated cluster. */
@@ -106,8 +115,13 @@ const MAX_JSON_PATCH_OPS = 10_000;
 /** Deepest nesting a body may have; the patch code recurses, so depth is bounded before it runs. */
 const MAX_BODY_DEPTH = 100;
 
+/** Reads a body as text (see `readRaw`). */
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return (await readRaw(req, limit)).toString('utf8');
+}
+
 /** Reads a body up to `limit` bytes; a longer one rejects with a 413 K8sError and is not read further. */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const tooLarge = () =>
       new K8sError('too_large', `Request entity too large: limit is ${limit}`, { status: 413 });
@@ -125,7 +139,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -352,6 +366,11 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
   sync();
   /** The simulated clock as last read (watch events are printed with it). */
   let lastNow = await cluster.now();
+  /** What `wallTimestamps` adds to a served timestamp, in whole seconds' worth of ms (0 when off). */
+  const offsetMs = () =>
+    options.wallTimestamps ? Math.round((Date.now() - lastNow.getTime()) / 1000) * 1000 : 0;
+  const served = <T>(v: T): T => shiftTimestamps(v, offsetMs());
+  const received = <T>(v: T): T => shiftTimestamps(v, -offsetMs());
   const watches = new Watches(
     versions,
     async () => {
@@ -425,14 +444,15 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     const name = m.verb === 'create' ? (m.object.metadata?.name ?? '') : m.name;
     const ref = { kind: info.kind, apiVersion: info.apiVersion, name, ...(namespace ? { namespace } : {}) };
     let verb: string = m.verb;
-    let write: Mutation = m;
-    if (m.verb === 'apply') {
+    // Timestamps in a body come on the served clock: back onto the simulated one.
+    let write: Mutation = received(m);
+    if (write.verb === 'apply') {
       // Server-side apply: RBAC calls it a patch; it creates what does not exist yet.
       verb = 'patch';
       const exists = cluster.find(info.kind, name, namespace) !== undefined;
       write = exists
-        ? { verb: 'patch', name, patch: { type: 'strategic', body: m.object as Record<string, unknown> } }
-        : { verb: 'create', object: m.object };
+        ? { verb: 'patch', name, patch: { type: 'strategic', body: write.object as Record<string, unknown> } }
+        : { verb: 'create', object: write.object };
       if (!exists) verb = 'create';
     }
     requireAllowed(policy, {
@@ -477,7 +497,8 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     requests.push(`${method} ${path}`);
     const now = await cluster.now();
     lastNow = now;
-    const ok = (body: unknown, code = 200, type?: string) => send(res, code, body, now, type);
+    const ok = (body: unknown, code = 200, type?: string) =>
+      send(res, code, typeof body === 'string' ? body : served(body), new Date(now.getTime() + offsetMs()), type);
     // A page in a browser on this machine can reach 127.0.0.1 (directly or by DNS rebinding): it
     // cannot name this host in `Host`, nor know the token, so it reaches nothing.
     const host = String(req.headers.host ?? '');
@@ -490,6 +511,19 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     const q = url.searchParams;
     const wantsTable = String(req.headers.accept ?? '').includes('as=Table');
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    // Bodies are JSON (or YAML); protobuf only for the reviews kubectl sends that way (see protobuf.ts).
+    const protobuf = contentType === 'application/vnd.kubernetes.protobuf';
+    const reviewPath = /^\/apis\/(authorization|authentication)\.k8s\.io\/v1\/selfsubject[a-z]+$/.test(path);
+    if (protobuf && !reviewPath) {
+      return ok(
+        status(
+          415,
+          'UnsupportedMediaType',
+          'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+        ),
+        415,
+      );
+    }
 
     if (path === '/version') {
       return ok({ major: '1', minor: '32', gitVersion: 'v1.32.0-sim', platform: 'linux/amd64' });
@@ -568,7 +602,11 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
             : apiVersion === 'authentication.k8s.io/v1' && plural === 'selfsubjectreviews'
               ? () => selfSubjectReview(now)
               : undefined;
-      if (review) return ok(review(parseBody(await readBody(req, maxBody), 'body')), 201);
+      if (review) {
+        const raw = await readRaw(req, maxBody);
+        const body = protobuf ? decodeReview(raw) : parseBody(raw.toString('utf8'), 'body');
+        return ok(review(body), 201);
+      }
     }
 
     if (apiVersion === 'metrics.k8s.io/v1beta1' && (plural === 'pods' || plural === 'nodes')) {
@@ -686,9 +724,11 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
           timeoutSeconds: timeoutSecondsOf(q),
           current: () => current,
           encode: (e) =>
-            wantsTable
-              ? asTable([e.object], info.kind, lastNow, String(e.resourceVersion), include)
-              : e.object,
+            served(
+              wantsTable
+                ? asTable([e.object], info.kind, lastNow, String(e.resourceVersion), include)
+                : e.object,
+            ),
         });
         return;
       }
