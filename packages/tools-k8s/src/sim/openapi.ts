@@ -440,6 +440,8 @@ export function unknownFields(info: KindInfo, obj: KubeObject): string[] {
     if (schema.additionalProperties) continue;
     if (!schema.properties) continue;
     for (const [k, v] of Object.entries(value)) {
+      // Strategic merge patch directives ($patch, $setElementOrder/…, $retainKeys) are no fields.
+      if (k.startsWith('$')) continue;
       const sub = resolve(schema.properties[k]);
       const at = path ? `${path}.${k}` : k;
       if (!sub) out.push(at);
