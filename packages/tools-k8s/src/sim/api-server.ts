@@ -253,7 +253,13 @@ const EXTRA_GROUPS: Record<string, Record<string, unknown>[]> = {
     },
   ],
   'authentication.k8s.io/v1': [
-    { name: 'selfsubjectreviews', singularName: '', namespaced: false, kind: 'SelfSubjectReview', verbs: ['create'] },
+    {
+      name: 'selfsubjectreviews',
+      singularName: '',
+      namespaced: false,
+      kind: 'SelfSubjectReview',
+      verbs: ['create'],
+    },
   ],
 };
 
@@ -277,7 +283,10 @@ function continueStart(token: string): string {
     });
   if (token.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(token)) throw invalid();
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: unknown; start?: unknown };
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      v?: unknown;
+      start?: unknown;
+    };
     if (parsed.v !== 1 || typeof parsed.start !== 'string') throw invalid();
     return parsed.start;
   } catch {
@@ -290,7 +299,9 @@ function limitOf(q: URLSearchParams): number | undefined {
   const v = q.get('limit');
   if (v === null || v === '' || v === '0') return undefined;
   if (v.length > 9 || !/^\d+$/.test(v))
-    throw new K8sError('bad_request', `limit: Invalid value: ${JSON.stringify(v.slice(0, 32))}`, { status: 400 });
+    throw new K8sError('bad_request', `limit: Invalid value: ${JSON.stringify(v.slice(0, 32))}`, {
+      status: 400,
+    });
   return Math.min(Number(v), MAX_LIMIT);
 }
 
@@ -304,7 +315,9 @@ function parseObjectBody(text: string, contentType: string, what: string): Recor
       try {
         body = parseYaml(text, { maxAliasCount: 100 });
       } catch (error) {
-        throw new K8sError('bad_request', `error decoding ${what}: ${(error as Error).message}`, { status: 400 });
+        throw new K8sError('bad_request', `error decoding ${what}: ${(error as Error).message}`, {
+          status: 400,
+        });
       }
       // YAML is parsed without depth limits by the library; check the result's depth instead.
       parseBody(JSON.stringify(body ?? null), what);
@@ -408,7 +421,9 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     if (info.kind === ENDPOINT_SLICE.kind) {
       const found = (await listOf(info, namespace, null)).find((o) => o.metadata?.name === name);
       if (!found)
-        throw new K8sError('not_found', `endpointslices.discovery.k8s.io "${name}" not found`, { status: 404 });
+        throw new K8sError('not_found', `endpointslices.discovery.k8s.io "${name}" not found`, {
+          status: 404,
+        });
       return found;
     }
     const obj = await cluster.get({
@@ -440,7 +455,9 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     dryRun: boolean,
   ): Promise<KubeObject> => {
     if (READ_ONLY_KINDS.has(info.kind))
-      throw new K8sError('bad_request', `${info.plural} are read-only in the simulated cluster`, { status: 405 });
+      throw new K8sError('bad_request', `${info.plural} are read-only in the simulated cluster`, {
+        status: 405,
+      });
     const name = m.verb === 'create' ? (m.object.metadata?.name ?? '') : m.name;
     const ref = { kind: info.kind, apiVersion: info.apiVersion, name, ...(namespace ? { namespace } : {}) };
     let verb: string = m.verb;
@@ -498,7 +515,13 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     const now = await cluster.now();
     lastNow = now;
     const ok = (body: unknown, code = 200, type?: string) =>
-      send(res, code, typeof body === 'string' ? body : served(body), new Date(now.getTime() + offsetMs()), type);
+      send(
+        res,
+        code,
+        typeof body === 'string' ? body : served(body),
+        new Date(now.getTime() + offsetMs()),
+        type,
+      );
     // A page in a browser on this machine can reach 127.0.0.1 (directly or by DNS rebinding): it
     // cannot name this host in `Host`, nor know the token, so it reaches nothing.
     const host = String(req.headers.host ?? '');
@@ -531,7 +554,11 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     if (path === '/openapi/v3') return ok(openApiIndex(kinds()));
     if (path.startsWith('/openapi/v3/')) {
       const rest = path.slice('/openapi/v3/'.length);
-      const apiVersion = rest.startsWith('api/') ? rest.slice(4) : rest.startsWith('apis/') ? rest.slice(5) : '';
+      const apiVersion = rest.startsWith('api/')
+        ? rest.slice(4)
+        : rest.startsWith('apis/')
+          ? rest.slice(5)
+          : '';
       const doc = apiVersion ? groupVersionDocument(apiVersion, kinds()) : undefined;
       return doc ? ok(doc) : ok(NOT_FOUND(), 404);
     }
@@ -610,7 +637,8 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     }
 
     if (apiVersion === 'metrics.k8s.io/v1beta1' && (plural === 'pods' || plural === 'nodes')) {
-      if (method !== 'GET') return ok(status(405, 'MethodNotAllowed', `${method} is not supported on metrics`), 405);
+      if (method !== 'GET')
+        return ok(status(405, 'MethodNotAllowed', `${method} is not supported on metrics`), 405);
       const stamp = now.toISOString().replace('.000Z', 'Z');
       const meta = (n: string, ns?: string) => ({
         name: n,
@@ -799,7 +827,9 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
       if (method !== 'PATCH' && method !== 'PUT')
         return ok(status(405, 'MethodNotAllowed', `${method} is not supported on scale`), 405);
       const body = parseBody(await readBody(req, maxBody), 'body');
-      const current = toScale(versions.stamp(cluster.getNow({ kind: info.kind, name, ...(namespace ? { namespace } : {}) })));
+      const current = toScale(
+        versions.stamp(cluster.getNow({ kind: info.kind, name, ...(namespace ? { namespace } : {}) })),
+      );
       const next = (
         method === 'PUT'
           ? body
@@ -811,7 +841,16 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
       ) as { spec?: { replicas?: unknown } };
       const replicas = next?.spec?.replicas;
       const scalePatch: Patch = { type: 'merge', body: { spec: { replicas } } };
-      return ok(toScale(await mutate(info, namespace, { verb: 'patch', name, patch: scalePatch, subresource: 'scale' }, dryRun)));
+      return ok(
+        toScale(
+          await mutate(
+            info,
+            namespace,
+            { verb: 'patch', name, patch: scalePatch, subresource: 'scale' },
+            dryRun,
+          ),
+        ),
+      );
     }
     if (sub) return ok(NOT_FOUND(), 404);
     if (method === 'GET') {
@@ -871,11 +910,9 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
           parseObjectBody(await readBody(req, maxBody), contentType, 'patch') as KubeObject,
         );
         if (body.metadata?.name !== undefined && body.metadata.name !== name)
-          throw new K8sError(
-            'bad_request',
-            'the name of the object does not match the name on the URL',
-            { status: 400 },
-          );
+          throw new K8sError('bad_request', 'the name of the object does not match the name on the URL', {
+            status: 400,
+          });
         for (const w of checkFields(info, body, q)) res.appendHeader('Warning', `299 - ${JSON.stringify(w)}`);
         const obj = { ...body, metadata: { ...body.metadata, name } };
         const existed = cluster.find(info.kind, name, namespace) !== undefined;

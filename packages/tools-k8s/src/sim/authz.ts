@@ -114,7 +114,10 @@ export function selfSubjectAccessReview(policy: AccessPolicy, body: unknown) {
     status: {
       allowed,
       ...(allowed
-        ? { reason: 'the simulated cluster lets its client read everything and make the mutations it was served with' }
+        ? {
+            reason:
+              'the simulated cluster lets its client read everything and make the mutations it was served with',
+          }
         : {}),
     },
   };

@@ -19,7 +19,10 @@ export const ENDPOINT_SLICE: KindInfo = {
  * with each address's `conditions.ready`/`serving` from whether it was ready (discovery.k8s.io/v1
  * EndpointSlice). Endpoints with no ports give a slice with `endpoints: null`, as Kubernetes does.
  */
-export function endpointSlicesOf(endpoints: readonly KubeObject[], pods: readonly KubeObject[]): KubeObject[] {
+export function endpointSlicesOf(
+  endpoints: readonly KubeObject[],
+  pods: readonly KubeObject[],
+): KubeObject[] {
   const nodeOf = new Map<string, string>();
   for (const p of pods as unknown as Pod[]) {
     if (p.spec.nodeName) nodeOf.set(`${p.metadata.namespace}/${p.metadata.name}`, p.spec.nodeName);
@@ -62,7 +65,9 @@ export function endpointSlicesOf(endpoints: readonly KubeObject[], pods: readonl
           'kubernetes.io/service-name': name,
           'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
         },
-        ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          { apiVersion: 'v1', kind: 'Service', name, controller: true, blockOwnerDeletion: true },
+        ],
       },
       addressType: 'IPv4',
       endpoints: list.length ? list : null,

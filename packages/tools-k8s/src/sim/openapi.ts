@@ -61,7 +61,8 @@ const KIND = s('The REST resource this object represents, in CamelCase.');
 const DETAILED: Record<string, Schema> = {
   [`${META}.ObjectMeta`]: {
     type: 'object',
-    description: 'Metadata every persisted object has: name, namespace, labels, annotations and what the server sets.',
+    description:
+      'Metadata every persisted object has: name, namespace, labels, annotations and what the server sets.',
     properties: {
       name: s('Name of the object, unique within its namespace and kind.'),
       generateName: s('Prefix the server uses to make a unique name when no name is given.'),
@@ -71,11 +72,31 @@ const DETAILED: Record<string, Schema> = {
       uid: s('Unique id the server assigns at creation.'),
       resourceVersion: s('Opaque version of the object, changed by every write; used by watches.'),
       generation: { type: 'integer', format: 'int64', description: 'Sequence number of spec changes.' },
-      creationTimestamp: { type: 'string', format: 'date-time', description: 'When the object was created (RFC 3339).' },
-      deletionTimestamp: { type: 'string', format: 'date-time', description: 'When the object will be deleted.' },
-      ownerReferences: { type: 'array', description: 'Objects this one depends on (garbage collection).', items: free('An owner reference.') },
-      finalizers: { type: 'array', description: 'Must be empty before the object is deleted.', items: { type: 'string', default: '' } },
-      managedFields: { type: 'array', description: 'Field ownership by manager (server-side apply).', items: free('A managed fields entry.') },
+      creationTimestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the object was created (RFC 3339).',
+      },
+      deletionTimestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the object will be deleted.',
+      },
+      ownerReferences: {
+        type: 'array',
+        description: 'Objects this one depends on (garbage collection).',
+        items: free('An owner reference.'),
+      },
+      finalizers: {
+        type: 'array',
+        description: 'Must be empty before the object is deleted.',
+        items: { type: 'string', default: '' },
+      },
+      managedFields: {
+        type: 'array',
+        description: 'Field ownership by manager (server-side apply).',
+        items: free('A managed fields entry.'),
+      },
     },
   },
   [`${META}.LabelSelector`]: {
@@ -83,11 +104,20 @@ const DETAILED: Record<string, Schema> = {
     description: 'A label query over a set of objects; requirements are ANDed.',
     properties: {
       matchLabels: map('Labels an object must have, key and value.'),
-      matchExpressions: { type: 'array', description: 'Set-based requirements.', items: free('A label selector requirement.') },
+      matchExpressions: {
+        type: 'array',
+        description: 'Set-based requirements.',
+        items: free('A label selector requirement.'),
+      },
     },
   },
   [quantity]: { type: 'string', description: 'A fixed-point number with a suffix: 100m, 1Gi, 0.5.' },
-  [intOrString]: { type: 'string', format: 'int-or-string', description: 'An integer or a string.', 'x-kubernetes-int-or-string': true },
+  [intOrString]: {
+    type: 'string',
+    format: 'int-or-string',
+    description: 'An integer or a string.',
+    'x-kubernetes-int-or-string': true,
+  },
   [`${CORE}.Pod`]: {
     type: 'object',
     description: 'A Pod is a group of containers that run together on a host.',
@@ -113,12 +143,19 @@ const DETAILED: Record<string, Schema> = {
     required: ['containers'],
     properties: {
       containers: list(`${CORE}.Container`, 'Containers of the pod; at least one.'),
-      initContainers: list(`${CORE}.Container`, 'Containers run to completion, in order, before the others start.'),
+      initContainers: list(
+        `${CORE}.Container`,
+        'Containers run to completion, in order, before the others start.',
+      ),
       nodeName: s('Node the pod is bound to; set by the scheduler.'),
       nodeSelector: map('Labels a node must have for the pod to fit.'),
       restartPolicy: s('Always, OnFailure or Never.'),
       serviceAccountName: s('Service account the pod runs as.'),
-      terminationGracePeriodSeconds: { type: 'integer', format: 'int64', description: 'Seconds given to stop gracefully.' },
+      terminationGracePeriodSeconds: {
+        type: 'integer',
+        format: 'int64',
+        description: 'Seconds given to stop gracefully.',
+      },
       volumes: { type: 'array', description: 'Volumes the containers can mount.', items: free('A volume.') },
       tolerations: { type: 'array', description: 'Taints the pod tolerates.', items: free('A toleration.') },
       affinity: free('Scheduling constraints.'),
@@ -126,7 +163,11 @@ const DETAILED: Record<string, Schema> = {
       hostNetwork: b("Use the host's network namespace."),
       priorityClassName: s('Priority class of the pod.'),
       schedulerName: s('Scheduler that places the pod.'),
-      imagePullSecrets: { type: 'array', description: 'Secrets used to pull images.', items: free('A local object reference.') },
+      imagePullSecrets: {
+        type: 'array',
+        description: 'Secrets used to pull images.',
+        items: free('A local object reference.'),
+      },
       dnsPolicy: s('How DNS is set up for the pod.'),
     },
   },
@@ -138,16 +179,32 @@ const DETAILED: Record<string, Schema> = {
       name: s('Name of the container, unique within the pod (DNS label).'),
       image: s('Container image name.'),
       imagePullPolicy: s('Always, Never or IfNotPresent.'),
-      command: { type: 'array', description: 'Entrypoint array; not run in a shell.', items: { type: 'string', default: '' } },
-      args: { type: 'array', description: 'Arguments to the entrypoint.', items: { type: 'string', default: '' } },
+      command: {
+        type: 'array',
+        description: 'Entrypoint array; not run in a shell.',
+        items: { type: 'string', default: '' },
+      },
+      args: {
+        type: 'array',
+        description: 'Arguments to the entrypoint.',
+        items: { type: 'string', default: '' },
+      },
       env: list(`${CORE}.EnvVar`, 'Environment variables to set in the container.'),
-      envFrom: { type: 'array', description: 'Sources of environment variables.', items: free('An env-from source.') },
+      envFrom: {
+        type: 'array',
+        description: 'Sources of environment variables.',
+        items: free('An env-from source.'),
+      },
       ports: list(`${CORE}.ContainerPort`, 'Ports the container exposes (informational).'),
       resources: ref(`${CORE}.ResourceRequirements`, 'Compute resources the container needs and may use.'),
       livenessProbe: free('Probe of container liveness; failure restarts the container.'),
       readinessProbe: free('Probe of readiness; failure removes the pod from service endpoints.'),
       startupProbe: free('Probe that must succeed before the other probes start.'),
-      volumeMounts: { type: 'array', description: 'Volumes mounted into the container.', items: free('A volume mount.') },
+      volumeMounts: {
+        type: 'array',
+        description: 'Volumes mounted into the container.',
+        items: free('A volume mount.'),
+      },
       workingDir: s('Working directory of the container.'),
       securityContext: free('Container-level security attributes.'),
       lifecycle: free('Actions run on container start and stop.'),
@@ -235,12 +292,20 @@ const DETAILED: Record<string, Schema> = {
       ports: list(`${CORE}.ServicePort`, 'Ports the Service exposes.'),
       type: s('ClusterIP, NodePort, LoadBalancer or ExternalName.'),
       clusterIP: s('IP address of the Service; assigned by the system.'),
-      clusterIPs: { type: 'array', description: 'IP addresses of the Service.', items: { type: 'string', default: '' } },
+      clusterIPs: {
+        type: 'array',
+        description: 'IP addresses of the Service.',
+        items: { type: 'string', default: '' },
+      },
       externalName: s('DNS name returned for an ExternalName Service.'),
       sessionAffinity: s('ClientIP or None.'),
       externalTrafficPolicy: s('Cluster or Local.'),
       internalTrafficPolicy: s('Cluster or Local.'),
-      ipFamilies: { type: 'array', description: 'IP families of the Service.', items: { type: 'string', default: '' } },
+      ipFamilies: {
+        type: 'array',
+        description: 'IP families of the Service.',
+        items: { type: 'string', default: '' },
+      },
       ipFamilyPolicy: s('SingleStack, PreferDualStack or RequireDualStack.'),
     },
   },
@@ -375,7 +440,9 @@ export function groupVersionDocument(apiVersion: string, kinds: readonly KindInf
     paths[base] = { get: op('list'), post: op('post', { requestBody: body }) };
     paths[`${base}/{name}`] = {
       get: op('get'),
-      patch: op('patch', { requestBody: { content: { 'application/merge-patch+json': { schema: { type: 'object' } } } } }),
+      patch: op('patch', {
+        requestBody: { content: { 'application/merge-patch+json': { schema: { type: 'object' } } } },
+      }),
       delete: op('delete'),
     };
   }

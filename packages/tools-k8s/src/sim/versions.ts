@@ -80,11 +80,9 @@ export class ResourceVersions {
   since(resourceVersion: string): readonly ChangeEvent[] {
     const rv = parseVersion(resourceVersion);
     if (rv < this.#oldest)
-      throw new K8sError(
-        'gone',
-        `too old resource version: ${resourceVersion} (${this.#oldest})`,
-        { status: 410 },
-      );
+      throw new K8sError('gone', `too old resource version: ${resourceVersion} (${this.#oldest})`, {
+        status: 410,
+      });
     return this.#history.filter((e) => e.resourceVersion > rv);
   }
 

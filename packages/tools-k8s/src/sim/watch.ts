@@ -73,6 +73,8 @@ export class Watches {
       'Cache-Control': 'no-cache, private',
       'Transfer-Encoding': 'chunked',
     });
+    // Clients wait for the headers before they count the watch as started.
+    res.flushHeaders();
     let first = true;
     let ended = false;
     const write = (e: ChangeEvent) => {
