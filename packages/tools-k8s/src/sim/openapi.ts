@@ -500,7 +500,7 @@ export function unknownFields(info: KindInfo, obj: KubeObject): string[] {
     if (schema['x-kubernetes-preserve-unknown-fields']) continue;
     if (schema.type === 'array' && Array.isArray(value)) {
       const item = resolve(schema.items);
-      if (item) value.forEach((v, n) => stack.push([item, v, `${path}[${n}]`]));
+      if (item) for (const [n, v] of value.entries()) stack.push([item, v, `${path}[${n}]`]);
       continue;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
