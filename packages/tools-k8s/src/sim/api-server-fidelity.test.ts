@@ -1,4 +1,5 @@
-import { type ClientRequest, request } from 'node:https';
+import type { ClientRequest } from 'node:http';
+import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, serveCluster } from './api-server.js';
 import { createSimCluster } from './sim-cluster.js';
@@ -237,6 +238,45 @@ describe('the served API speaks the Kubernetes wire formats', () => {
       reason: 'AlreadyExists',
       message: 'configmaps "dry" already exists',
     });
+  });
+
+  it('replaces with PUT, and a stale resourceVersion in a PUT or patch body is a 409 Conflict', async () => {
+    const path = '/api/v1/namespaces/shop/configmaps/checkout-config';
+    const current = (await call(server, path)).body as {
+      metadata: { resourceVersion: string; labels?: Record<string, string> };
+      data: Record<string, string>;
+    };
+    const put = (body: unknown) =>
+      call(server, path, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const replaced = await put({
+      ...current,
+      metadata: { ...current.metadata, labels: { team: 'shop' } },
+      data: { only: 'this' },
+    });
+    expect(replaced.code).toBe(200);
+    expect(replaced.body).toMatchObject({ data: { only: 'this' }, metadata: { labels: { team: 'shop' } } });
+    expect(cluster.find('ConfigMap', 'checkout-config', 'shop')?.['data']).toEqual({ only: 'this' });
+    const stale = await put({ ...current, data: { lost: 'update' } });
+    expect(stale.body).toMatchObject({
+      code: 409,
+      reason: 'Conflict',
+      message:
+        'Operation cannot be fulfilled on configmaps "checkout-config": the object has been modified; please apply your changes to the latest version and try again',
+    });
+    const stalePatch = await call(server, path, {
+      method: 'PATCH',
+      headers: merge,
+      body: JSON.stringify({
+        metadata: { resourceVersion: current.metadata.resourceVersion },
+        data: { x: 'y' },
+      }),
+    });
+    expect(stalePatch.code).toBe(409);
+    expect(cluster.find('ConfigMap', 'checkout-config', 'shop')?.['data']).toEqual({ only: 'this' });
   });
 
   it('validates strictly on fieldValidation=Strict, warns otherwise', async () => {

@@ -210,7 +210,7 @@ function resourceList(groupVersion: string, kinds: readonly KindInfo[]) {
       kind: k.kind,
       verbs: READ_ONLY_KINDS.has(k.kind)
         ? ['get', 'list', 'watch']
-        : ['create', 'delete', 'get', 'list', 'patch', 'watch'],
+        : ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
       ...(k.shortNames.length ? { shortNames: [...k.shortNames] } : {}),
       ...(ALL_CATEGORY.has(k.kind) ? { categories: ['all'] } : {}),
     });
@@ -328,6 +328,44 @@ function parseObjectBody(text: string, contentType: string, what: string): Recor
   return body as Record<string, unknown>;
 }
 
+/** The `metadata.resourceVersion` a write body carries, if any (a precondition, as in Kubernetes). */
+function versionIn(body: KubeObject): string | undefined {
+  const rv = body.metadata?.resourceVersion;
+  return typeof rv === 'string' && rv !== '' ? rv : undefined;
+}
+
+/**
+ * The JSON merge patch (RFC 7386) that turns `current` into `next` for a replacement (PUT): fields
+ * `next` lacks become null, objects are compared field by field, anything else is replaced whole. Of
+ * the metadata only labels and annotations are the client's; `status` is the server's and kept.
+ */
+function replacementPatch(current: KubeObject, next: KubeObject): Record<string, unknown> {
+  const isMap = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  const diff = (a: unknown, b: unknown): unknown => {
+    if (!isMap(a) || !isMap(b)) return b;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(a)) if (!(k in b)) out[k] = null;
+    for (const [k, v] of Object.entries(b)) {
+      if (JSON.stringify(a[k]) === JSON.stringify(v)) continue;
+      out[k] = isMap(a[k]) && isMap(v) ? diff(a[k], v) : v;
+    }
+    return out;
+  };
+  const top = (o: KubeObject) =>
+    Object.fromEntries(
+      Object.entries(o).filter(([k]) => !['metadata', 'status', 'kind', 'apiVersion'].includes(k)),
+    );
+  const patch = diff(top(current), top(next)) as Record<string, unknown>;
+  const meta: Record<string, unknown> = {};
+  for (const k of ['labels', 'annotations'] as const) {
+    const d = diff(current.metadata?.[k] ?? {}, next.metadata?.[k] ?? {}) as Record<string, unknown>;
+    if (Object.keys(d).length > 0) meta[k] = d;
+  }
+  if (Object.keys(meta).length > 0) patch['metadata'] = meta;
+  return patch;
+}
+
 /** Fields of a write body the server owns: dropped before the simulated cluster sees them. */
 function withoutServerFields<T extends Record<string, unknown>>(body: T): T {
   const meta = body['metadata'];
@@ -438,7 +476,20 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
 
   type Mutation =
     | { readonly verb: 'create'; readonly object: KubeObject }
-    | { readonly verb: 'patch'; readonly name: string; readonly patch: Patch; readonly subresource?: string }
+    | {
+        readonly verb: 'patch';
+        readonly name: string;
+        readonly patch: Patch;
+        readonly subresource?: string;
+        /** `metadata.resourceVersion` the body carried: the write applies only to that version (409). */
+        readonly precondition?: string;
+      }
+    | {
+        readonly verb: 'update';
+        readonly name: string;
+        readonly object: KubeObject;
+        readonly precondition?: string;
+      }
     | { readonly verb: 'delete'; readonly name: string }
     | { readonly verb: 'apply'; readonly name: string; readonly object: KubeObject };
 
@@ -471,6 +522,26 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
         ? { verb: 'patch', name, patch: { type: 'strategic', body: write.object as Record<string, unknown> } }
         : { verb: 'create', object: write.object };
       if (!exists) verb = 'create';
+    }
+    if (write.verb === 'update') {
+      // A replacement (PUT): the merge patch that turns the stored object into the body; status is kept.
+      const current = cluster.getNow(ref);
+      write = {
+        verb: 'patch',
+        name,
+        patch: { type: 'merge', body: replacementPatch(current, write.object) },
+        ...(write.precondition !== undefined ? { precondition: write.precondition } : {}),
+      };
+    }
+    if (write.verb === 'patch' && write.precondition !== undefined) {
+      sync();
+      const current = versions.stamp(cluster.getNow(ref)).metadata?.resourceVersion;
+      if (current !== write.precondition)
+        throw new K8sError(
+          'conflict',
+          `Operation cannot be fulfilled on ${info.plural}${groupOf(info.apiVersion) ? `.${groupOf(info.apiVersion)}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+          { status: 409 },
+        );
     }
     requireAllowed(policy, {
       verb,
@@ -878,6 +949,24 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
             },
       );
     }
+    if (method === 'PUT') {
+      const body = parseObjectBody(await readBody(req, maxBody), contentType, 'body') as KubeObject;
+      if (body.metadata?.name !== name)
+        throw new K8sError('bad_request', 'the name of the object does not match the name on the URL', {
+          status: 400,
+        });
+      for (const w of checkFields(info, body, q)) res.appendHeader('Warning', `299 - ${JSON.stringify(w)}`);
+      const precondition = versionIn(body);
+      const object = withoutServerFields(body);
+      return ok(
+        await mutate(
+          info,
+          namespace,
+          { verb: 'update', name, object, ...(precondition ? { precondition } : {}) },
+          dryRun,
+        ),
+      );
+    }
     if (method === 'PATCH') {
       const patchType =
         contentType === 'application/json-patch+json'
@@ -934,12 +1023,20 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
           { status: 413 },
         );
       }
+      const precondition = patchType === 'json' ? undefined : versionIn(body as KubeObject);
       const patchBody = patchType === 'json' ? body : withoutServerFields(body as Record<string, unknown>);
       if (patchType !== 'json')
         for (const w of checkFields(info, patchBody as KubeObject, q))
           res.appendHeader('Warning', `299 - ${JSON.stringify(w)}`);
       const patch = { type: patchType, body: patchBody } as Patch;
-      return ok(await mutate(info, namespace, { verb: 'patch', name, patch }, dryRun));
+      return ok(
+        await mutate(
+          info,
+          namespace,
+          { verb: 'patch', name, patch, ...(precondition ? { precondition } : {}) },
+          dryRun,
+        ),
+      );
     }
     return ok(status(405, 'MethodNotAllowed', `${method} is not supported by the simulated cluster`), 405);
   };

@@ -228,6 +228,7 @@ describe.skipIf(!kubectl)(
       const before = mutations();
       const snapshot = JSON.stringify(cluster.find('ConfigMap', 'feature-flags', 'shop'));
       const diff = await run('diff', '-f', file('cm3.yaml', CONFIGMAP.replace('"false"', '"maybe"')));
+      expect(diff.stderr).toBe('');
       expect(diff.code).toBe(1);
       expect(diff.stdout).toContain('+  checkout.newCart: maybe');
       const created = await run(
