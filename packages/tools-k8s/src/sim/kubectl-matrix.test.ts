@@ -125,6 +125,17 @@ describe.skipIf(!kubectl)(
       for (const a of ages) expect(a).toMatch(/^\d+m(\d+s)?$/);
     });
 
+    it('api-resources lists categories and verbs; wait reads conditions through a watch', async () => {
+      const res = await run('api-resources', '--categories=all', '-o', 'name');
+      expect(res.stdout.trim().split('\n')).toEqual(
+        expect.arrayContaining(['pods', 'services', 'deployments.apps', 'replicasets.apps']),
+      );
+      const watchable = await run('api-resources', '--verbs=watch', '-o', 'name');
+      expect(watchable.stdout).toContain('endpointslices.discovery.k8s.io');
+      const waited = await run('wait', '--for=condition=Available', 'deployment/payments', '--timeout=10s');
+      expect(waited.stdout).toContain('deployment.apps/payments condition met');
+    });
+
     it('get all lists the workloads of the all category', async () => {
       const out = await run('get', 'all');
       expect(out.stderr).toBe('');
