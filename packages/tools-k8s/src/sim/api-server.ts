@@ -21,7 +21,7 @@ import { ENDPOINT_SLICE, endpointSlicesOf, nodeUsage } from './derived.js';
 import { matchesFields, parseFieldSelector } from './field-selectors.js';
 import { checkFields, groupVersionDocument, openApiIndex } from './openapi.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
-import { decodeReview } from './protobuf.js';
+import { decodeObject, decodeReview } from './protobuf.js';
 import { selfSignedLoopbackCertificate } from './self-signed.js';
 import type { SimCluster } from './sim-cluster.js';
 import { asTable, includeObjectOf } from './table.js';
@@ -558,6 +558,8 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
         kind: info.kind,
         apiVersion: info.apiVersion,
         metadata: { ...write.object.metadata, ...(namespace ? { namespace } : {}) },
+        // The API server's defaulting, for the kinds whose default a client can see.
+        ...(info.kind === 'Secret' && !write.object['type'] ? { type: 'Opaque' } : {}),
       };
       result = dryRun ? cluster.previewCreate(object) : await cluster.create(object);
     } else if (write.verb === 'patch') {
@@ -608,7 +610,7 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     // Bodies are JSON (or YAML); protobuf only for the reviews kubectl sends that way (see protobuf.ts).
     const protobuf = contentType === 'application/vnd.kubernetes.protobuf';
     const reviewPath = /^\/apis\/(authorization|authentication)\.k8s\.io\/v1\/selfsubject[a-z]+$/.test(path);
-    if (protobuf && !reviewPath) {
+    if (protobuf && !reviewPath && method !== 'POST') {
       return ok(
         status(
           415,
@@ -775,8 +777,11 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
 
     if (!name) {
       if (method === 'POST') {
+        const raw = await readRaw(req, maxBody);
         const body = withoutServerFields(
-          parseObjectBody(await readBody(req, maxBody), contentType, 'body') as KubeObject,
+          (protobuf
+            ? decodeObject(raw, info.kind)
+            : parseObjectBody(raw.toString('utf8'), contentType, 'body')) as KubeObject,
         );
         const bodyNs = body.metadata?.namespace;
         if (namespace && bodyNs && bodyNs !== namespace)

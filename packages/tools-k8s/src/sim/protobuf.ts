@@ -5,7 +5,8 @@ import { K8sError } from '../errors.js';
  * and `auth whoami` send SelfSubjectAccessReview, SelfSubjectRulesReview and SelfSubjectReview bodies as
  * `application/vnd.kubernetes.protobuf` and do not fall back to JSON. The envelope is the 4-byte magic
  * `k8s\0` then a `runtime.Unknown` message (1: typeMeta, 2: raw); field numbers below are those of the
- * authorization.k8s.io/v1 generated.proto. Reads are bounded by the body (already size-limited) and
+ * authorization.k8s.io/v1 generated.proto. `kubectl create configmap|secret|namespace` send their objects
+ * the same way, so those three core kinds are read too (core/v1 and meta/v1 field numbers). Reads are bounded by the body (already size-limited) and
  * nesting is fixed by the schema, so the work is linear in the body's length.
  */
 
@@ -126,4 +127,78 @@ export function decodeReview(body: Buffer): Record<string, unknown> {
     'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
     { status: 415 },
   );
+}
+
+/** ObjectMeta (meta/v1) fields a client sets on create. */
+function objectMeta(f: Fields | undefined): Record<string, unknown> {
+  if (!f) return {};
+  const out: Record<string, unknown> = {};
+  for (const [n, name] of [
+    [1, 'name'],
+    [2, 'generateName'],
+    [3, 'namespace'],
+  ] as const) {
+    const v = text(f, n);
+    if (v) out[name] = v;
+  }
+  const labels = stringMap(f, 11, 'text');
+  const annotations = stringMap(f, 12, 'text');
+  if (Object.keys(labels).length) out['labels'] = labels;
+  if (Object.keys(annotations).length) out['annotations'] = annotations;
+  return out;
+}
+
+/** A protobuf `map<string, string|bytes>` (repeated entries of key 1, value 2); bytes as base64, as JSON has them. */
+function stringMap(f: Fields, n: number, values: 'text' | 'base64'): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of f.get(n) ?? []) {
+    if (!Buffer.isBuffer(entry)) throw bad();
+    const e = fields(entry);
+    const k = text(e, 1) ?? '';
+    const v = e.get(2)?.[0];
+    const bytes = Buffer.isBuffer(v) ? v : Buffer.alloc(0);
+    out[k] = values === 'text' ? bytes.toString('utf8') : bytes.toString('base64');
+  }
+  return out;
+}
+
+/** The core kinds whose protobuf create bodies are read (what kubectl's create generators send). */
+export const PROTOBUF_KINDS = new Set(['ConfigMap', 'Secret', 'Namespace']);
+
+/**
+ * Reads a ConfigMap, Secret or Namespace sent as protobuf into its JSON form; any other kind is a 415.
+ * Field numbers: ConfigMap 1 metadata, 2 data, 3 binaryData, 4 immutable; Secret 1 metadata, 2 data
+ * (bytes), 3 type, 4 stringData, 5 immutable; Namespace 1 metadata.
+ */
+export function decodeObject(body: Buffer, kind: string): Record<string, unknown> {
+  if (!isKubeProtobuf(body) || !PROTOBUF_KINDS.has(kind))
+    throw new K8sError(
+      'unsupported_media',
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+      { status: 415 },
+    );
+  const unknown = fields(body.subarray(4));
+  const raw = unknown.get(2)?.[0];
+  const obj = Buffer.isBuffer(raw) ? fields(raw) : new Map();
+  const out: Record<string, unknown> = { kind, metadata: objectMeta(message(obj, 1)) };
+  const bool = (n: number) => {
+    const v = obj.get(n)?.[0];
+    return typeof v === 'number' ? v !== 0 : undefined;
+  };
+  if (kind === 'ConfigMap') {
+    const data = stringMap(obj, 2, 'text');
+    const binaryData = stringMap(obj, 3, 'base64');
+    if (Object.keys(data).length) out['data'] = data;
+    if (Object.keys(binaryData).length) out['binaryData'] = binaryData;
+    if (bool(4) !== undefined) out['immutable'] = bool(4);
+  } else if (kind === 'Secret') {
+    const data = stringMap(obj, 2, 'base64');
+    const stringData = stringMap(obj, 4, 'text');
+    if (Object.keys(data).length) out['data'] = data;
+    const type = text(obj, 3);
+    if (type) out['type'] = type;
+    if (Object.keys(stringData).length) out['stringData'] = stringData;
+    if (bool(5) !== undefined) out['immutable'] = bool(5);
+  }
+  return out;
 }
