@@ -92,7 +92,10 @@ describe.skipIf(!kubectl)(
         // The client may read everything; it may not delete deployments (for auth can-i and 403s).
         access: {
           mutations: [
-            { verbs: ['create', 'update', 'patch', 'delete'], resources: ['pods', 'configmaps', 'secrets', 'namespaces'] },
+            {
+              verbs: ['create', 'update', 'patch', 'delete'],
+              resources: ['pods', 'configmaps', 'secrets', 'namespaces'],
+            },
             {
               verbs: ['create', 'update', 'patch'],
               resources: ['deployments', 'deployments/scale', 'services'],
