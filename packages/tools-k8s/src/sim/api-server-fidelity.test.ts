@@ -139,6 +139,42 @@ describe('the served API speaks the Kubernetes wire formats', () => {
     expect(Date.now() - t0).toBeLessThan(3000);
   });
 
+  it('sends ADDED and DELETED when an object starts or stops matching a watch selector', async () => {
+    const w = watch(
+      server,
+      '/api/v1/namespaces/shop/configmaps?watch=1&labelSelector=tier%3Dcache&timeoutSeconds=3',
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const json = { 'Content-Type': 'application/json' };
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'moving', labels: { tier: 'cache' } },
+    };
+    await call(server, '/api/v1/namespaces/shop/configmaps', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(cm),
+    });
+    const path = '/api/v1/namespaces/shop/configmaps/moving';
+    await call(server, path, { method: 'PATCH', headers: merge, body: '{"data":{"a":"1"}}' });
+    await call(server, path, {
+      method: 'PATCH',
+      headers: merge,
+      body: '{"metadata":{"labels":{"tier":"db"}}}',
+    });
+    await call(server, path, { method: 'PATCH', headers: merge, body: '{"data":{"a":"2"}}' });
+    expect(await w.until(() => w.events.some((e) => e.type === 'DELETED'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(w.events.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual([
+      'ADDED moving',
+      'MODIFIED moving',
+      'DELETED moving',
+    ]);
+    w.abort();
+    await w.done;
+  });
+
   it('answers 410 Expired for a resourceVersion older than the kept history, 400 for a malformed one', async () => {
     const bad = await call(server, '/api/v1/namespaces/shop/pods?watch=1&resourceVersion=abc');
     expect(bad.code).toBe(400);
@@ -326,7 +362,7 @@ describe('the served API speaks the Kubernetes wire formats', () => {
       body: Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a, 0xff, 0xff, 0xff, 0xff]),
     });
     expect(junk.code).toBe(400);
-    const proto = await call(server, '/api/v1/namespaces/shop/configmaps', {
+    const proto = await call(server, '/apis/apps/v1/namespaces/shop/deployments', {
       method: 'POST',
       headers: { 'Content-Type': 'application/vnd.kubernetes.protobuf' },
       body: Buffer.from('k8s\0'),

@@ -77,9 +77,21 @@ export class Watches {
     res.flushHeaders();
     let first = true;
     let ended = false;
+    // The objects this watch has shown as present, so one that starts or stops matching its selectors
+    // is sent as ADDED or DELETED, as Kubernetes' watch cache sends it.
+    const inside = new Set(spec.current().map(keyOf));
     const write = (e: ChangeEvent) => {
-      if (ended || !spec.matches(e.object)) return;
-      res.write(`${JSON.stringify({ type: e.type, object: spec.encode(e, first) })}\n`);
+      if (ended) return;
+      const k = keyOf(e.object);
+      const was = inside.has(k);
+      const is = e.type !== 'DELETED' && spec.matches(e.object);
+      let type: ChangeEvent['type'];
+      if (is) type = was ? (e.type === 'ADDED' ? 'ADDED' : 'MODIFIED') : 'ADDED';
+      else if (was) type = 'DELETED';
+      else return;
+      if (is) inside.add(k);
+      else inside.delete(k);
+      res.write(`${JSON.stringify({ type, object: spec.encode({ ...e, type }, first) })}\n`);
       first = false;
       if (res.writableLength > MAX_BUFFERED) end();
     };
@@ -133,6 +145,8 @@ export class Watches {
     this.#timer = undefined;
   }
 }
+
+const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 /** `timeoutSeconds` from a query: a non-negative integer (bounded length), else a 400. */
 export function timeoutSecondsOf(q: URLSearchParams): number | undefined {
