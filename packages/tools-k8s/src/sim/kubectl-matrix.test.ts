@@ -221,6 +221,14 @@ describe.skipIf(!kubectl)(
         'bad.yaml',
         DEPLOYMENT.replace('name: banner\n', 'name: broken\n').replace('replicas: 1', 'replicas: -1'),
       );
+      // kubectl validates strictly by default, on the server (fieldValidation=Strict, read from the OpenAPI document).
+      const typo = file(
+        'typo.yaml',
+        DEPLOYMENT.replace('name: banner\n', 'name: typo\n').replace('replicas: 1', 'replica: 1'),
+      );
+      const strict = await run('apply', '-f', typo);
+      expect(strict.stderr).toContain('strict decoding error: unknown field "spec.replica"');
+      expect(cluster.find('Deployment', 'typo', 'shop')).toBeUndefined();
       const refused = await run('create', '-f', bad);
       expect(refused.stderr).toContain('spec.replicas: Invalid value: -1');
     });
