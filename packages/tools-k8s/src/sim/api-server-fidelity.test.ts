@@ -383,6 +383,30 @@ describe('the served API speaks the Kubernetes wire formats', () => {
       body: lines.join('\n'),
     });
     expect(bomb.code).toBe(400);
+    // Deep nesting (flow or block) is refused before the YAML library sees it.
+    for (const deep of [
+      `a: ${'['.repeat(200_000)}${']'.repeat(200_000)}`,
+      Array.from({ length: 300 }, (_, n) => `${' '.repeat(n)}k${n}:`).join('\n'),
+      `a:\n${'- '.repeat(50_000)}x`,
+    ]) {
+      const r = await call(server, '/api/v1/namespaces/shop/configmaps/deep?fieldManager=t', {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/apply-patch+yaml' },
+        body: deep,
+      });
+      expect(r.body).toMatchObject({
+        code: 400,
+        message: 'error decoding patch: nested deeper than 100 levels',
+      });
+    }
+    // Big YAML is refused before parsing (the parser takes seconds on megabytes); JSON is not limited so.
+    const many = Array.from({ length: 30_000 }, (_, n) => `k${n}: v`).join('\n');
+    const big = await call(server, '/api/v1/namespaces/shop/configmaps/big?fieldManager=t', {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/apply-patch+yaml' },
+      body: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${many.replace(/^/gm, '  ')}`,
+    });
+    expect(big.code).toBe(413);
   });
 
   it('rejects field selectors on unsupported fields like Kubernetes', async () => {
