@@ -536,6 +536,13 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     return versions.stamp(obj);
   };
 
+  /** How a write was asked for: `dryRun=All`, the query (fieldValidation) and where warnings go. */
+  interface WriteRequest {
+    readonly dryRun: boolean;
+    readonly query: URLSearchParams;
+    readonly warn: (text: string) => void;
+  }
+
   type Mutation =
     | { readonly verb: 'create'; readonly object: KubeObject }
     | {
@@ -556,7 +563,8 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     | { readonly verb: 'apply'; readonly name: string; readonly object: KubeObject };
 
   /**
-   * The one place every write goes through: authorization (403), `dryRun=All` (validated and admitted
+   * The one place every write goes through: authorization (403), schema validation of what was written
+   * (`fieldValidation`: 400 or `Warning` headers), `dryRun=All` (validated and admitted
    * like the real thing, then nothing stored and nothing recorded), the simulated cluster's own
    * validation and audit log (create, patch, delete), and resourceVersions. Returns the object as it
    * is (or would be) after the write; for a delete, as it was.
@@ -565,8 +573,9 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     info: KindInfo,
     namespace: string | undefined,
     m: Mutation,
-    dryRun: boolean,
+    request: WriteRequest,
   ): Promise<KubeObject> => {
+    const { dryRun } = request;
     if (READ_ONLY_KINDS.has(info.kind))
       throw new K8sError('bad_request', `${info.plural} are read-only in the simulated cluster`, {
         status: 405,
@@ -613,6 +622,14 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
       ...(namespace ? { namespace } : {}),
       ...(name ? { name } : {}),
     });
+    // Schema validation of what the client wrote (fieldValidation): the object, or a merge patch's body.
+    const written =
+      m.verb === 'create' || m.verb === 'update' || m.verb === 'apply'
+        ? m.object
+        : m.verb === 'patch' && m.patch.type !== 'json' && !m.subresource
+          ? (m.patch.body as KubeObject)
+          : undefined;
+    if (written) for (const w of checkFields(info, written, request.query)) request.warn(w);
     let result: KubeObject;
     if (write.verb === 'create') {
       const object = {
@@ -836,6 +853,11 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
     if (!info.namespaced) namespace = undefined;
     const include = includeObjectOf(q);
     const dryRun = dryRunOf(q);
+    const asked = (dry = dryRun): WriteRequest => ({
+      dryRun: dry,
+      query: q,
+      warn: (text) => res.appendHeader('Warning', `299 - ${JSON.stringify(text)}`),
+    });
 
     if (!name) {
       if (method === 'POST') {
@@ -858,8 +880,7 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
             `the kind of the provided object (${String(body.kind).slice(0, 64)}) does not match the resource (${info.plural})`,
             { status: 400 },
           );
-        for (const w of checkFields(info, body, q)) res.appendHeader('Warning', `299 - ${JSON.stringify(w)}`);
-        return ok(await mutate(info, namespace, { verb: 'create', object: body }, dryRun), 201);
+        return ok(await mutate(info, namespace, { verb: 'create', object: body }, asked()), 201);
       }
       if (method !== 'GET')
         return ok(status(405, 'MethodNotAllowed', `${method} is not supported on a collection`), 405);
@@ -985,7 +1006,7 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
             info,
             namespace,
             { verb: 'patch', name, patch: scalePatch, subresource: 'scale' },
-            dryRun,
+            asked(),
           ),
         ),
       );
@@ -1003,7 +1024,7 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
       if (fromBody !== undefined && !Array.isArray(fromBody))
         throw new K8sError('bad_request', 'dryRun must be a list', { status: 400 });
       for (const v of (fromBody as unknown[] | undefined) ?? []) q.append('dryRun', String(v));
-      const before = await mutate(info, namespace, { verb: 'delete', name }, dryRunOf(q));
+      const before = await mutate(info, namespace, { verb: 'delete', name }, asked(dryRunOf(q)));
       return ok(
         info.kind === 'Pod'
           ? before
@@ -1022,7 +1043,6 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
         throw new K8sError('bad_request', 'the name of the object does not match the name on the URL', {
           status: 400,
         });
-      for (const w of checkFields(info, body, q)) res.appendHeader('Warning', `299 - ${JSON.stringify(w)}`);
       const precondition = versionIn(body);
       const object = withoutServerFields(body);
       return ok(
@@ -1030,7 +1050,7 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
           info,
           namespace,
           { verb: 'update', name, object, ...(precondition ? { precondition } : {}) },
-          dryRun,
+          asked(),
         ),
       );
     }
@@ -1069,10 +1089,9 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
           throw new K8sError('bad_request', 'the name of the object does not match the name on the URL', {
             status: 400,
           });
-        for (const w of checkFields(info, body, q)) res.appendHeader('Warning', `299 - ${JSON.stringify(w)}`);
         const obj = { ...body, metadata: { ...body.metadata, name } };
         const existed = cluster.find(info.kind, name, namespace) !== undefined;
-        const result = await mutate(info, namespace, { verb: 'apply', name, object: obj }, dryRun);
+        const result = await mutate(info, namespace, { verb: 'apply', name, object: obj }, asked());
         return ok(result, existed ? 200 : 201);
       }
       const body = parseBody(await readBody(req, maxBody), 'patch');
@@ -1092,16 +1111,13 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
       }
       const precondition = patchType === 'json' ? undefined : versionIn(body as KubeObject);
       const patchBody = patchType === 'json' ? body : withoutServerFields(body as Record<string, unknown>);
-      if (patchType !== 'json')
-        for (const w of checkFields(info, patchBody as KubeObject, q))
-          res.appendHeader('Warning', `299 - ${JSON.stringify(w)}`);
       const patch = { type: patchType, body: patchBody } as Patch;
       return ok(
         await mutate(
           info,
           namespace,
           { verb: 'patch', name, patch, ...(precondition ? { precondition } : {}) },
-          dryRun,
+          asked(),
         ),
       );
     }
