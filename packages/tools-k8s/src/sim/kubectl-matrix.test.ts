@@ -139,6 +139,20 @@ describe.skipIf(!kubectl)(
       expect(waited.stdout).toContain('deployment.apps/payments condition met');
     });
 
+    it("get -o wide and get nodes print kubectl's usual columns", async () => {
+      const wide = await run('get', 'deployments', '-o', 'wide');
+      expect(wide.stdout).toMatch(
+        /NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR/,
+      );
+      expect(wide.stdout).toMatch(
+        /checkout\s+1\/1\s+1\s+1\s+6d\s+checkout\s+registry\.example\.com\/shop\/checkout:2\.14\.0\s+app=checkout/,
+      );
+      const svc = await run('get', 'services');
+      expect(svc.stdout).toMatch(/NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE/);
+      const nodes = await run('get', 'nodes');
+      expect(nodes.stdout).toMatch(/NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION/);
+    });
+
     it('get all lists the workloads of the all category', async () => {
       const out = await run('get', 'all');
       expect(out.stderr).toBe('');

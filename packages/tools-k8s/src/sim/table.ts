@@ -5,6 +5,9 @@ import { podStatusColumn } from '../pod-status.js';
 import { endpointsText, eventTime } from '../tools/describe.js';
 import type { Deployment, Endpoints, KubeEvent, Node, Pod, ReplicaSet, Service } from '../types.js';
 
+/** Columns kubectl shows only with `-o wide` (priority 1). */
+const WIDE = new Set(['IP', 'Node', 'Nominated Node', 'Readiness Gates', 'Containers', 'Images', 'Selector']);
+
 /** What a Table row's `object` holds: `includeObject` of meta.k8s.io/v1 TableOptions. */
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
@@ -36,6 +39,42 @@ function restartsCell(o: KubeObject, now: Date): string {
   return n > 0 && last ? `${n} (${ageOf(last, now)} ago)` : String(n);
 }
 
+/** `k=v,k2=v2`, or `<none>`, as kubectl prints a selector. */
+const labelsText = (m: Record<string, string> | undefined) =>
+  Object.entries(m ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',') || '<none>';
+
+/** The `-o wide` columns of a workload: its template's containers and images, and its selector. */
+const workloadWide: Column[] = [
+  [
+    'Containers',
+    (o) =>
+      templateContainers(o)
+        .map((c) => c.name)
+        .join(','),
+  ],
+  [
+    'Images',
+    (o) =>
+      templateContainers(o)
+        .map((c) => c.image ?? '')
+        .join(','),
+  ],
+  [
+    'Selector',
+    (o) =>
+      labelsText((o.spec as { selector?: { matchLabels?: Record<string, string> } })?.selector?.matchLabels),
+  ],
+];
+
+function templateContainers(o: KubeObject): { name: string; image?: string }[] {
+  return (
+    (o.spec as { template?: { spec?: { containers?: { name: string; image?: string }[] } } })?.template?.spec
+      ?.containers ?? []
+  );
+}
+
 const age: Column = ['Age', (o, now) => ageOf(o.metadata?.creationTimestamp, now)];
 // Server-side printing, so `kubectl get` shows kubectl's usual columns with ages on the simulated clock.
 const COLUMNS: Record<string, Column[]> = {
@@ -50,6 +89,8 @@ const COLUMNS: Record<string, Column[]> = {
     age,
     ['IP', (o) => (o as unknown as Pod).status?.podIP ?? '<none>'],
     ['Node', (o) => (o as unknown as Pod).spec.nodeName ?? '<none>'],
+    ['Nominated Node', () => '<none>'],
+    ['Readiness Gates', () => '<none>'],
   ],
   Event: [
     ['Last Seen', (o, now) => ageOf(eventTime(o as unknown as KubeEvent), now)],
@@ -66,20 +107,41 @@ const COLUMNS: Record<string, Column[]> = {
     ['Type', (o) => (o as unknown as Service).spec.type ?? 'ClusterIP'],
     ['Cluster-IP', (o) => (o as unknown as Service).spec.clusterIP ?? '<none>'],
     [
+      'External-IP',
+      (o) =>
+        (
+          (o as unknown as { status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } })
+            .status?.loadBalancer?.ingress ?? []
+        )
+          .map((i) => i.ip ?? i.hostname ?? '')
+          .join(',') || ((o as unknown as Service).spec.type === 'LoadBalancer' ? '<pending>' : '<none>'),
+    ],
+    [
       'Port(s)',
       (o) =>
         ((o as unknown as Service).spec.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(','),
     ],
     age,
+    ['Selector', (o) => labelsText((o as unknown as Service).spec.selector)],
   ],
   Endpoints: [['Endpoints', (o) => endpointsText(o as unknown as Endpoints)], age],
   Node: [
     [
       'Status',
       (o) =>
-        (o as unknown as Node).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True'
-          ? 'Ready'
-          : 'NotReady',
+        `${
+          (o as unknown as Node).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True'
+            ? 'Ready'
+            : 'NotReady'
+        }${(o as unknown as Node).spec?.unschedulable ? ',SchedulingDisabled' : ''}`,
+    ],
+    [
+      'Roles',
+      (o) =>
+        Object.keys(o.metadata?.labels ?? {})
+          .filter((l) => l.startsWith('node-role.kubernetes.io/'))
+          .map((l) => l.slice('node-role.kubernetes.io/'.length))
+          .join(',') || '<none>',
     ],
     age,
     ['Version', (o) => (o as unknown as Node).status?.nodeInfo?.kubeletVersion ?? ''],
@@ -89,6 +151,7 @@ const COLUMNS: Record<string, Column[]> = {
     ['Current', (o) => (o as unknown as ReplicaSet).status?.replicas ?? 0],
     ['Ready', (o) => (o as unknown as ReplicaSet).status?.readyReplicas ?? 0],
     age,
+    ...workloadWide,
   ],
   Deployment: [
     [
@@ -99,6 +162,7 @@ const COLUMNS: Record<string, Column[]> = {
     ['Up-to-date', (o) => (o as unknown as Deployment).status?.updatedReplicas ?? 0],
     ['Available', (o) => (o as unknown as Deployment).status?.availableReplicas ?? 0],
     age,
+    ...workloadWide,
   ],
 };
 
@@ -127,7 +191,7 @@ export function asTable(
         : 'string',
       format: name === 'Name' ? 'name' : '',
       description: '',
-      priority: name === 'IP' || name === 'Node' ? 1 : 0,
+      priority: WIDE.has(name) ? 1 : 0,
     })),
     rows: items.map((o) => ({
       cells: columns.map(([, cell]) => cell(o, now)),
