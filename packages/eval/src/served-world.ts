@@ -64,6 +64,8 @@ export type AuditRecord =
       readonly namespace?: string;
       readonly name: string;
       readonly patch?: unknown;
+      /** For a create: the object as stored. */
+      readonly object?: unknown;
       readonly calls: readonly ToolCall[];
       readonly unmapped: readonly string[];
     };
@@ -437,6 +439,7 @@ export async function serveScenario(
         ...(m.namespace !== undefined ? { namespace: m.namespace } : {}),
         name: m.name,
         ...(m.patch ? { patch: m.patch } : {}),
+        ...(entry.object ? { object: entry.object } : {}),
         calls,
         unmapped,
       });
