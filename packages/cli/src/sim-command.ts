@@ -54,8 +54,11 @@ export async function serveScenarioCommand(
     return 2;
   }
   const { scenario } = loaded;
+  const clock = options.clock ?? 'wall';
   const world = await serveScenario(scenario, {
-    clock: options.clock ?? 'wall',
+    clock,
+    // On the wall clock, clients that compute ages locally (kubectl describe) see the same ages.
+    ...(clock === 'wall' ? { wallTimestamps: true } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.kubeconfig !== undefined ? { kubeconfigPath: resolve(options.kubeconfig) } : {}),
     ...(options.audit !== undefined ? { auditFile: resolve(options.audit) } : {}),

@@ -362,6 +362,9 @@ async function runExternal(
   let world: ServedWorld;
   try {
     world = await serveScenario(scenario, {
+      // The world's clock follows wall time: serve its timestamps on it, so ages kubectl computes
+      // locally (describe) agree with the ones the server prints.
+      wallTimestamps: true,
       ...(options.traceDir ? { auditFile: join(options.traceDir, `${base}.audit.jsonl`) } : {}),
     });
   } catch (cause) {

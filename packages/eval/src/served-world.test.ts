@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,6 +191,25 @@ describe('serveScenario', () => {
         expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
         expect(world.mutations()).toHaveLength(1);
         expect(world.cluster.auditLog()).toHaveLength(1);
+        // A create is a mutation too, with the object, and no tool call covers it.
+        writeFileSync(
+          join(dir, 'cm.yaml'),
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  a: "1"\n',
+        );
+        expect((await k('apply', '-f', join(dir, 'cm.yaml'))).stdout).toContain('configmap/extra created');
+        expect(world.mutations()[1]).toMatchObject({
+          verb: 'create',
+          kind: 'ConfigMap',
+          name: 'extra',
+          calls: [],
+          unmapped: ['create ConfigMap'],
+        });
+        const created = readFileSync(auditFile, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
+          .filter((l) => l.type === 'mutation')[1];
+        expect(created).toMatchObject({ verb: 'create', object: { kind: 'ConfigMap', data: { a: '1' } } });
       } finally {
         await world.close();
       }

@@ -64,6 +64,8 @@ export type AuditRecord =
       readonly namespace?: string;
       readonly name: string;
       readonly patch?: unknown;
+      /** For a create: the object as stored. */
+      readonly object?: unknown;
       readonly calls: readonly ToolCall[];
       readonly unmapped: readonly string[];
     };
@@ -80,6 +82,11 @@ export interface ServeScenarioOptions {
   readonly auditFile?: string;
   /** Called with every audit record as it happens. */
   readonly onAudit?: (record: AuditRecord) => void;
+  /**
+   * Serve timestamps on the wall clock (see `ServeOptions.wallTimestamps` of @sre-harness/tools-k8s/sim),
+   * so clients that compute ages locally (`kubectl describe`) agree with the simulated clock. Default false.
+   */
+  readonly wallTimestamps?: boolean;
 }
 
 /** A scenario's world, served on 127.0.0.1 with the Kubernetes API. */
@@ -181,6 +188,7 @@ export function toolCallsFor(
 ): { calls: ToolCall[]; unmapped: string[] } {
   const namespace = entry.namespace;
   const ns = namespace !== undefined ? { namespace } : {};
+  if (entry.verb === 'create') return { calls: [], unmapped: [`create ${entry.kind}`] };
   if (entry.verb === 'delete') {
     return entry.kind === 'Pod'
       ? { calls: [{ tool: 'restart_pod', args: { ...ns, name: entry.name } }], unmapped: [] }
@@ -357,6 +365,7 @@ export async function serveScenario(
   const podLogs = cluster.podLogs.bind(cluster);
   const podMetrics = cluster.podMetrics.bind(cluster);
   const patch = cluster.patch.bind(cluster);
+  const create = cluster.create.bind(cluster);
   const del = cluster.delete.bind(cluster);
   cluster.now = async (o) => {
     drainRequests();
@@ -393,10 +402,10 @@ export async function serveScenario(
     ]);
     return out;
   };
-  cluster.podMetrics = async (namespace: string, o) => {
+  cluster.podMetrics = async (namespace?: string, o?) => {
     drainRequests();
     const out = await podMetrics(namespace, o);
-    noteRead([{ tool: 'get_pod_metrics', args: { namespace } }]);
+    noteRead([{ tool: 'get_pod_metrics', args: namespace !== undefined ? { namespace } : {} }]);
     return out;
   };
   const noteMutation = (before: KubeObject | undefined, replicaSets: KubeObject[]) => {
@@ -430,6 +439,7 @@ export async function serveScenario(
         ...(m.namespace !== undefined ? { namespace: m.namespace } : {}),
         name: m.name,
         ...(m.patch ? { patch: m.patch } : {}),
+        ...(entry.object ? { object: entry.object } : {}),
         calls,
         unmapped,
       });
@@ -452,6 +462,14 @@ export async function serveScenario(
       noteMutation(before, replicaSets);
     }
   };
+  cluster.create = async (obj: KubeObject, o) => {
+    drainRequests();
+    try {
+      return await create(obj, o);
+    } finally {
+      noteMutation(undefined, []);
+    }
+  };
   cluster.delete = async (ref: ObjectRef, o) => {
     drainRequests();
     const { before } = beforeOf(ref);
@@ -470,6 +488,7 @@ export async function serveScenario(
       kubeconfigPath,
       namespace: scenario.namespace,
       ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.wallTimestamps ? { wallTimestamps: true } : {}),
     });
   } catch (e) {
     if (fd !== undefined) closeSync(fd);

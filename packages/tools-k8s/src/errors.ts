@@ -7,6 +7,10 @@ export type K8sErrorCode =
   | 'bad_request'
   | 'forbidden'
   | 'conflict'
+  | 'already_exists'
+  | 'gone'
+  | 'too_many'
+  | 'unsupported_media'
   | 'unavailable'
   | 'unknown_kind'
   | 'invalid_world'
@@ -55,6 +59,8 @@ const API_NAMES: Partial<Record<K8sErrorCode, string>> = {
   bad_request: 'Error from server (BadRequest)',
   forbidden: 'Error from server (Forbidden)',
   conflict: 'Error from server (Conflict)',
+  already_exists: 'Error from server (AlreadyExists)',
+  gone: 'Error from server (Expired)',
   unavailable: 'Error from server (ServiceUnavailable)',
   too_large: 'Error from server (RequestEntityTooLarge)',
   unauthorized: 'error: You must be logged in to the server (Unauthorized)',
@@ -67,6 +73,10 @@ export const STATUS_REASONS: Partial<Record<K8sErrorCode, { reason: string; code
   bad_request: { reason: 'BadRequest', code: 400 },
   forbidden: { reason: 'Forbidden', code: 403 },
   conflict: { reason: 'Conflict', code: 409 },
+  already_exists: { reason: 'AlreadyExists', code: 409 },
+  gone: { reason: 'Expired', code: 410 },
+  too_many: { reason: 'TooManyRequests', code: 429 },
+  unsupported_media: { reason: 'UnsupportedMediaType', code: 415 },
   unavailable: { reason: 'ServiceUnavailable', code: 503 },
   unknown_kind: { reason: 'NotFound', code: 404 },
   too_large: { reason: 'RequestEntityTooLarge', code: 413 },

@@ -1,4 +1,5 @@
 export { type ApiServer, type ServeOptions, serveCluster } from './api-server.js';
+export { type AccessPolicy, type MutationRule, SIM_USER } from './authz.js';
 export {
   type LogEntry,
   type LogLines,

@@ -49,11 +49,13 @@ import {
 /** One mutation the simulated cluster accepted, for end-state checks and audits. */
 export interface MutationRecord {
   readonly at: string;
-  readonly verb: 'delete' | 'patch';
+  readonly verb: 'create' | 'delete' | 'patch';
   readonly kind: string;
   readonly name: string;
   readonly namespace?: string;
   readonly patch?: Patch;
+  /** For `create`: the object as it was stored. */
+  readonly object?: KubeObject;
 }
 
 /** Options of a simulated cluster. */
@@ -204,7 +206,8 @@ export class SimCluster implements Cluster {
     return lines.length ? `${lines.join('\n')}\n` : '';
   }
 
-  async podMetrics(namespace: string, options?: CallOptions): Promise<PodMetrics[]> {
+  /** Pod metrics of one namespace, or of every namespace when `namespace` is left out. */
+  async podMetrics(namespace?: string, options?: CallOptions): Promise<PodMetrics[]> {
     checkSignal(options);
     this.#tick(this.#perRequest);
     return this.podMetricsNow(namespace);
@@ -247,6 +250,68 @@ export class SimCluster implements Cluster {
     const result = clone(this.#objects.get(k)!);
     this.#tick(this.#perMutation);
     return result;
+  }
+
+  /**
+   * Creates an object (as `POST` on a collection would): validated like a patch, named, given a uid and
+   * creation time, stored, recorded in the audit log as a `create`, and reconciled (a Deployment gets its
+   * ReplicaSet and pods). An existing name is a 409 AlreadyExists; a missing name a 422.
+   */
+  async create(obj: KubeObject, options?: CallOptions): Promise<KubeObject> {
+    checkSignal(options);
+    this.#tick(this.#perRequest);
+    const { info, ns, next } = this.#created(obj);
+    const k = key(info.kind, ns, next.metadata?.name ?? '');
+    this.#objects.set(k, next);
+    this.#mutations.push({
+      at: this.#iso(this.#now),
+      verb: 'create',
+      kind: info.kind,
+      name: next.metadata?.name ?? '',
+      ...(ns ? { namespace: ns } : {}),
+      object: clone(next),
+    });
+    this.#reconcile();
+    const result = clone(this.#objects.get(k) ?? next);
+    this.#tick(this.#perMutation);
+    return result;
+  }
+
+  /** The object `create` would store, validated, without storing it (a server-side dry run). */
+  previewCreate(obj: KubeObject): KubeObject {
+    const uid = this.#uid;
+    try {
+      return this.#created(obj).next;
+    } finally {
+      this.#uid = uid;
+    }
+  }
+
+  #created(obj: KubeObject): { info: KindInfo; ns: string | undefined; next: KubeObject } {
+    const info = this.kindInfo(obj.kind ?? '');
+    const ns = info.namespaced ? (obj.metadata?.namespace ?? 'default') : undefined;
+    const name = obj.metadata?.name;
+    const group = info.apiVersion.includes('/') ? `.${info.apiVersion.split('/')[0]}` : '';
+    if (!name)
+      throw new K8sError(
+        'invalid',
+        `${info.kind}${group} "" is invalid: metadata.name: Required value: name or generateName is required`,
+        { status: 422 },
+      );
+    if (this.#objects.has(key(info.kind, ns, name)))
+      throw new K8sError('already_exists', `${info.plural}${group} "${name}" already exists`, {
+        status: 409,
+      });
+    const next = clone(obj);
+    next.apiVersion = info.apiVersion;
+    next.metadata = {
+      ...next.metadata,
+      ...this.#meta(name, ns, this.#now),
+      generation: 1,
+    };
+    if (!info.namespaced) delete next.metadata.namespace;
+    this.#validate(info, next, next);
+    return { info, ns, next };
   }
 
   /** The object a patch would produce, validated and admitted, without storing it (a server-side dry run). */
@@ -363,7 +428,7 @@ export class SimCluster implements Cluster {
   }
 
   /** Pod metrics now, without moving the clock. */
-  podMetricsNow(namespace: string): PodMetrics[] {
+  podMetricsNow(namespace?: string): PodMetrics[] {
     if (!this.world.metrics) {
       throw new K8sError(
         'unavailable',
@@ -373,7 +438,8 @@ export class SimCluster implements Cluster {
     }
     const out: PodMetrics[] = [];
     for (const pod of this.listNow({ kind: 'Pod', namespace })) {
-      const outcomes = this.#outcomes.get(key('Pod', namespace, pod.metadata?.name ?? ''));
+      const ns = pod.metadata?.namespace ?? 'default';
+      const outcomes = this.#outcomes.get(key('Pod', ns, pod.metadata?.name ?? ''));
       if (!outcomes) continue;
       const containers = [...outcomes.entries()]
         .filter(([, o]) => o.usage)
@@ -382,7 +448,7 @@ export class SimCluster implements Cluster {
           usage: { cpu: formatCpuUsage(o.usage!.cpu), memory: `${Math.round(o.usage!.memory / 1024)}Ki` },
           ...(o.oomKills > 0 ? { oomKills: o.oomKills } : {}),
         }));
-      if (containers.length) out.push({ name: pod.metadata?.name ?? '', namespace, containers });
+      if (containers.length) out.push({ name: pod.metadata?.name ?? '', namespace: ns, containers });
     }
     return out;
   }

@@ -41,11 +41,15 @@ export function pairs(map: Record<string, string> | undefined, sep = ','): strin
   return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(sep) : '<none>';
 }
 
-/** A copy of an object with Secret values replaced by their byte counts, and noisy metadata dropped. */
+/**
+ * A copy of an object with Secret values replaced by their byte counts, and noisy metadata dropped
+ * (managedFields, resourceVersion, the last-applied annotation).
+ */
 export function redact(obj: KubeObject): KubeObject {
   const copy = JSON.parse(JSON.stringify(obj)) as KubeObject;
   if (copy.metadata) {
     delete copy.metadata.managedFields;
+    delete copy.metadata.resourceVersion;
     const ann = copy.metadata.annotations;
     if (ann) delete ann['kubectl.kubernetes.io/last-applied-configuration'];
   }
