@@ -2,9 +2,13 @@
 // cluster and the Kubernetes tools. No agent is run. Usage:
 //   node_modules/.bin/tsx scenarios-held-out-2/inspect.ts <file.yaml> [tool json-args ...]
 import { readFileSync } from 'node:fs';
+import { parse } from '../packages/eval/node_modules/yaml/dist/index.js';
 import { k8sTools } from '../packages/tools-k8s/dist/index.js';
 import { createSimCluster } from '../packages/tools-k8s/dist/sim/index.js';
-import { parse } from '../packages/eval/node_modules/yaml/dist/index.js';
+
+const say = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
 
 const [file, ...extra] = process.argv.slice(2);
 const doc = parse(readFileSync(file!, 'utf8'));
@@ -19,7 +23,7 @@ async function call(name: string, args: Record<string, unknown>): Promise<void> 
   } catch (e) {
     text = `ERROR ${(e as Error).message}`;
   }
-  console.log(`\n### ${name} ${JSON.stringify(args)}\n${text}`);
+  say(`\n### ${name} ${JSON.stringify(args)}\n${text}`);
 }
 const ns = doc.namespace as string;
 if (extra.length) {
@@ -30,7 +34,9 @@ if (extra.length) {
   await call('list_deployments', { namespace: ns });
   await call('list_services', { namespace: ns });
   const pods = cluster.listNow({ kind: 'Pod', namespace: ns }) as { metadata: { name: string } }[];
-  const bad = pods.find((p) => JSON.stringify((p as any).status).match(/waiting|Pending|false|Failed|Unknown/));
+  const bad = pods.find((p) =>
+    JSON.stringify((p as { status?: unknown }).status).match(/waiting|Pending|false|Failed|Unknown/),
+  );
   if (bad) {
     await call('describe_pod', { namespace: ns, name: bad.metadata.name });
     await call('get_pod_logs', { namespace: ns, name: bad.metadata.name });

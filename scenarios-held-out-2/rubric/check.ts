@@ -2,8 +2,12 @@
 // answer must pass, every wrong answer must fail. No agent runs here. Usage (from the repo root):
 //   node_modules/.bin/tsx scenarios-held-out-2/rubric/check.ts
 import { readdirSync, readFileSync } from 'node:fs';
-import { answerExpectations } from '../../packages/verifiers/dist/index.js';
 import { parse } from '../../packages/eval/node_modules/yaml/dist/index.js';
+import { answerExpectations } from '../../packages/verifiers/dist/index.js';
+
+const say = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
 
 const here = new URL('.', import.meta.url).pathname;
 const dir = new URL('..', import.meta.url).pathname;
@@ -16,7 +20,7 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
   const s = parse(readFileSync(`${dir}${f}`, 'utf8'));
   const a = answers[s.id];
   if (!a) {
-    console.log(`MISSING answers for ${s.id}`);
+    say(`MISSING answers for ${s.id}`);
     bad++;
     continue;
   }
@@ -30,20 +34,20 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
     const r = run(ans);
     if (!r.passed) {
       bad++;
-      console.log(`FAIL ${s.id} correct#${i + 1} rejected: ${r.detail}`);
+      say(`FAIL ${s.id} correct#${i + 1} rejected: ${r.detail}`);
     }
   }
   for (const [i, ans] of a.wrong.entries()) {
     const r = run(ans);
     if (r.passed) {
       bad++;
-      console.log(`FAIL ${s.id} wrong#${i + 1} accepted`);
+      say(`FAIL ${s.id} wrong#${i + 1} accepted`);
     }
   }
   if (a.correct.length < 2 || a.wrong.length < 1) {
     bad++;
-    console.log(`FAIL ${s.id}: needs 2 correct and 1 wrong answers`);
+    say(`FAIL ${s.id}: needs 2 correct and 1 wrong answers`);
   }
 }
-console.log(bad === 0 ? 'all rubrics behave' : `${bad} problem(s)`);
+say(bad === 0 ? 'all rubrics behave' : `${bad} problem(s)`);
 process.exitCode = bad === 0 ? 0 : 1;
