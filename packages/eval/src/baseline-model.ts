@@ -2,6 +2,7 @@ import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harnes
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
+import { probeCause } from './analyzers/probes.js';
 import { parseTable } from './k8s-text.js';
 import { namespaceCandidates, type SeenObservation, seenObservations, withUsage } from './observations.js';
 
@@ -501,6 +502,15 @@ export class BaselineSreModel implements Model {
         const sel = field(o.content, 'Selector');
         if (sel && sel !== '<none>' && /Endpoints:\s*<none>/.test(o.content)) {
           plan.push({ tool: 'list_pods', args: { namespace: ns, labelSelector: sel } });
+          // Pods selected but not Ready: their description says which probe fails, and how.
+          const picked = lastOf(seen, 'list_pods', (x) => x.args['labelSelector'] === sel && x.status === 'ok');
+          const unready = picked
+            ? parseTable(picked.content).find((r) => {
+                const [ready, total] = (r['READY'] ?? '').split('/').map(Number);
+                return r['NAME'] && ready !== total;
+              })
+            : undefined;
+          if (unready) plan.push({ tool: 'describe_pod', args: { namespace: ns, name: unready['NAME'] } });
         }
       }
       // With endpoints in place, the pods behind the service and their ports matter.
@@ -821,18 +831,33 @@ export class BaselineSreModel implements Model {
       }
       // Probes: the container runs but the kubelet kills or unreadies it.
       const unhealthy =
-        firstLine(d.content, /(Liveness|Readiness) probe failed/i) ??
-        firstLine(events, new RegExp(`${escapeRe(pod)}.*(Liveness|Readiness) probe failed`, 'i'));
+        firstLine(d.content, /(Liveness|Readiness|Startup) probe (failed|errored)/i) ??
+        firstLine(
+          events,
+          new RegExp(`${escapeRe(pod)}.*(Liveness|Readiness|Startup) probe (failed|errored)`, 'i'),
+        );
       if (unhealthy) {
-        const liveness = /Liveness/i.test(unhealthy);
-        const probe = firstLine(d.content, liveness ? /Liveness:/ : /Readiness:/);
+        const kind = /Liveness/i.test(unhealthy)
+          ? 'liveness'
+          : /Startup/i.test(unhealthy)
+            ? 'startup'
+            : 'readiness';
+        const probe = firstLine(
+          d.content,
+          kind === 'liveness' ? /Liveness:/ : kind === 'startup' ? /Startup:/ : /Readiness:/,
+        );
+        const podLogs = seen
+          .filter((o) => o.tool === 'get_pod_logs' && o.args['name'] === pod && o.status === 'ok')
+          .map((o) => o.content)
+          .join('\n');
+        const why = probeCause(kind, unhealthy, probe, podLogs);
         const ports = [...d.content.matchAll(/Port[s]?:\s*(\d+)\/TCP/g)].map((m) => m[1]);
         out.push({
-          weight: (liveness ? 75 : 65) + b,
+          weight: (kind === 'readiness' ? 65 : 75) + (why.specific ? 6 : 0) + b,
           object: objectLabel,
-          cause: `the ${liveness ? 'liveness' : 'readiness'} probe fails (${clip(unhealthy, 120)})${probe ? `; probe: ${clip(probe, 80)}` : ''}${ports.length ? `; container port ${ports.join(', ')}` : ''} — the probe checks the wrong port or path, so the kubelet ${liveness ? 'restarts the container' : 'keeps the pod unready'}`,
+          cause: `${why.cause}${probe ? `; probe: ${clip(probe, 80)}` : ''}${ports.length && !why.specific ? `; container port ${ports.join(', ')}` : ''}`,
           evidence: [`describe_pod ${pod}: ${clip(unhealthy)}`, ...(probe ? [clip(probe)] : [])],
-          advice: `point the ${liveness ? 'liveness' : 'readiness'} probe at the port the container listens on`,
+          advice: why.advice,
         });
       }
       // Pending pods: the scheduler's reason.
@@ -982,7 +1007,10 @@ export class BaselineSreModel implements Model {
           out.push({
             weight: 68 + b,
             object: `service ${name}`,
-            cause: `service ${name} has no endpoints (Endpoints: <none>) because none of the ${matched.length} pods its selector ${selector} matches is Ready (${matched.map((r) => `${r['NAME']} ${r['READY']}`).join(', ')})`,
+            cause: `service ${name} has no endpoints (Endpoints: <none>) because none of the ${matched.length} pods its selector ${selector} matches is Ready (${matched.map((r) => `${r['NAME']} ${r['READY']}`).join(', ')})${unreadyWhy(
+              matched.map((r) => r['NAME'] ?? ''),
+              seen,
+            )}`,
             evidence: [
               `describe_service ${name}: Endpoints <none>`,
               `list_pods -l ${selector}: ${matched.length} pod(s), none ready`,
@@ -1336,6 +1364,18 @@ function answerTheQuestion(task: string, seen: readonly SeenObservation[], ns: s
     }
   }
   return out;
+}
+
+/** Why those pods are not Ready, from a readiness probe failure in their description: `; ...` or empty. */
+function unreadyWhy(pods: readonly string[], seen: readonly SeenObservation[]): string {
+  for (const o of seen) {
+    if (o.tool !== 'describe_pod' || o.status !== 'ok' || !pods.includes(String(o.args['name']))) continue;
+    const msg = /^.*Readiness probe (failed|errored).*$/im.exec(o.content)?.[0];
+    if (!msg) continue;
+    const probe = /^\s*Readiness:.*$/m.exec(o.content)?.[0];
+    return `: ${probeCause('readiness', msg, probe, '').cause}`;
+  }
+  return '';
 }
 
 /** The person's own words, before any alert pasted below them (`taskFor` appends "Alert …"). */

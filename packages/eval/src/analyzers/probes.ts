@@ -1,0 +1,68 @@
+/**
+ * Why a probe fails, from the kubelet's own message (the `Unhealthy` event), the probe's definition
+ * line in `describe_pod` and what the program printed: the cause and the fix that follows from it.
+ * Each kind of failure has its own fix; "point it at the right port" is right for only one of them.
+ */
+export function probeCause(
+  kind: 'liveness' | 'readiness' | 'startup',
+  message: string,
+  probe: string | undefined,
+  logs: string,
+): { cause: string; advice: string; specific: boolean } {
+  const m = message.toLowerCase();
+  const exec = /exec \[([^\]]{1,200})\]/.exec(probe ?? '')?.[1];
+  const command = exec?.split(' ')[0] ?? /exec: "([^"]{1,100})"/.exec(message)?.[1];
+  const effect =
+    kind === 'readiness' ? 'keeps the pod unready (no endpoints)' : 'kills and restarts the container';
+  if (
+    m.includes('executable file not found') ||
+    m.includes('no such file or directory') ||
+    (m.includes('exec') && m.includes('errored'))
+  ) {
+    return {
+      cause: `the ${kind} probe runs ${command ? `"${command}"` : 'a command'}, which is not in the image (executable file not found), so every probe errors and the kubelet ${effect} although the program itself is fine`,
+      advice: `change the ${kind} probe to a command the image has, or to an httpGet/tcpSocket probe`,
+      specific: true,
+    };
+  }
+  if (m.includes('deadline exceeded') || m.includes('timeout') || m.includes('timed out')) {
+    const t = /timeout=(\d+s)/.exec(probe ?? '')?.[1];
+    return {
+      cause: `the ${kind} probe times out (${t ? `timeoutSeconds ${t}` : 'its timeout'} is shorter than the program takes to answer), so the kubelet ${effect}`,
+      advice: `raise the ${kind} probe's timeoutSeconds${t ? ` above ${t}` : ''}, or make the health endpoint answer faster`,
+      specific: true,
+    };
+  }
+  const started = /\b(started|listening|ready to accept|serving|server running|startup complete)\b/i.test(
+    logs,
+  );
+  const starting =
+    /\b(starting|loading|initiali[sz]ing|warming|migrating|booting|compiling|indexing)\b/i.test(logs);
+  if (kind !== 'readiness' && m.includes('connection refused') && starting && !started) {
+    const delay = /delay=(\d+s)/.exec(probe ?? '')?.[1];
+    return {
+      cause: `the ${kind} probe starts checking before the program has finished starting (slow start: its log shows it still loading, no "started" line; probe delay ${delay ?? 'short'}), so the kubelet kills it mid-startup and it never comes up`,
+      advice:
+        'add a startupProbe (or raise initialDelaySeconds) long enough for startup, so liveness only checks a started program',
+      specific: true,
+    };
+  }
+  const status = /statuscode: (\d{3})/.exec(m)?.[1];
+  if (status === '404')
+    return {
+      cause: `the ${kind} probe asks for a path the program does not serve (HTTP 404), so the kubelet ${effect}`,
+      advice: `point the ${kind} probe at the program's health path`,
+      specific: true,
+    };
+  if (status?.startsWith('5'))
+    return {
+      cause: `the program answers the ${kind} probe with HTTP ${status}: it reports itself unhealthy, so the kubelet ${effect}`,
+      advice: 'fix what makes the health endpoint fail (its dependencies, per the logs)',
+      specific: true,
+    };
+  return {
+    cause: `the ${kind} probe fails (${message.trim().slice(0, 120)}) — it checks the wrong port or path, so the kubelet ${effect}`,
+    advice: `point the ${kind} probe at the port and path the container serves`,
+    specific: false,
+  };
+}
