@@ -503,7 +503,11 @@ export class BaselineSreModel implements Model {
         if (sel && sel !== '<none>' && /Endpoints:\s*<none>/.test(o.content)) {
           plan.push({ tool: 'list_pods', args: { namespace: ns, labelSelector: sel } });
           // Pods selected but not Ready: their description says which probe fails, and how.
-          const picked = lastOf(seen, 'list_pods', (x) => x.args['labelSelector'] === sel && x.status === 'ok');
+          const picked = lastOf(
+            seen,
+            'list_pods',
+            (x) => x.args['labelSelector'] === sel && x.status === 'ok',
+          );
           const unready = picked
             ? parseTable(picked.content).find((r) => {
                 const [ready, total] = (r['READY'] ?? '').split('/').map(Number);
@@ -695,15 +699,25 @@ export class BaselineSreModel implements Model {
           const revisions = history
             ? parseTable(history.content).filter((r) => /^\d+/.test(r['REVISION'] ?? '')).length
             : 0;
-          const alt = denied ? undefined : imageAlternative(image, this.#task, seen);
+          // Docker Hub answers "pull access denied, repository does not exist or may require
+          // authorization" for a repository that does not exist: with a near-identical repository in
+          // use and no pull secret involved, that is a misspelling, not missing credentials.
+          const near = imageAlternative(image, this.#task, seen);
+          const misspelled =
+            denied &&
+            near?.kind === 'repository' &&
+            /repository does not exist/i.test(msg) &&
+            !/imagePullSecrets|pull secret/i.test(d.content);
+          const alt = denied && !misspelled ? undefined : near;
+          const credentials = denied && !misspelled;
           const canSetImage = this.#tools.has('set_image');
           out.push({
             weight: 87 + b,
             object: objectLabel,
-            cause: denied
+            cause: credentials
               ? `the image ${image} cannot be pulled: pull access denied (the registry requires credentials; no working imagePullSecret) — ${now.reason}`
               : alt?.kind === 'repository'
-                ? `the image ${image} does not exist in the registry: its repository name is misspelled (${alt.image.slice(0, alt.image.lastIndexOf(':'))} is the one in use, seen in ${alt.from}) — not found, ${now.reason}`
+                ? `the image ${image} does not exist in the registry: its repository name is misspelled (${alt.image.slice(0, alt.image.lastIndexOf(':'))} is the likely intended one, matching ${alt.from}) — not found, ${now.reason}`
                 : `the image ${image} does not exist in the registry (wrong tag${alt ? `; ${alt.image} is the one seen in ${alt.from}` : ' or repository name'}: not found) — ${now.reason}`,
             evidence: [
               `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
@@ -711,7 +725,7 @@ export class BaselineSreModel implements Model {
             ],
             // A previous revision whose image ran is the safest way back; with none, the image the
             // evidence points at is set directly.
-            ...(!denied && owner && revisions > 1
+            ...(!credentials && owner && revisions > 1
               ? {
                   fix: {
                     tool: 'rollback_deployment',
@@ -719,7 +733,7 @@ export class BaselineSreModel implements Model {
                     text: `roll ${owner} back to its previous revision, whose image exists`,
                   },
                 }
-              : !denied && owner && alt && canSetImage && !c.init
+              : !credentials && owner && alt && canSetImage && !c.init
                 ? {
                     fix: {
                       tool: 'set_image',
@@ -728,7 +742,7 @@ export class BaselineSreModel implements Model {
                     },
                   }
                 : {}),
-            advice: denied
+            advice: credentials
               ? 'add an imagePullSecret with credentials for the registry'
               : alt
                 ? `set the image to ${alt.image}`

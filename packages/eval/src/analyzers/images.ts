@@ -3,6 +3,33 @@ import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import { outputs } from './types.js';
 
+/**
+ * Docker Hub organisations most Kubernetes workloads pull from (what an on-call engineer recognises
+ * at a glance), so `bitnmai/redis` reads as a misspelling of `bitnami/redis` with no other image to compare.
+ */
+const PUBLISHERS = [
+  'bitnami',
+  'library',
+  'grafana',
+  'prom',
+  'jetstack',
+  'rancher',
+  'nginxinc',
+  'hashicorp',
+  'confluentinc',
+  'elastic',
+  'fluent',
+  'jaegertracing',
+  'minio',
+  'curlimages',
+  'mongodb',
+  'redislabs',
+  'openpolicyagent',
+  'istio',
+  'calico',
+  'cilium',
+];
+
 /** An image reference split at its tag: `repo` without tag or digest, `tag` after the last colon of the last segment. */
 function split(image: string): { repo: string; tag: string } {
   const slash = image.lastIndexOf('/');
@@ -65,6 +92,7 @@ export function imageAlternative(
   const segments = new Map<string, string>();
   for (const k of known)
     for (const seg of split(k.image).repo.split('/')) if (!segments.has(seg)) segments.set(seg, k.from);
+  for (const p of PUBLISHERS) if (!segments.has(p)) segments.set(p, 'a well-known Docker Hub publisher');
   const parts = b.repo.split('/');
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i]!;

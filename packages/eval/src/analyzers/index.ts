@@ -1,4 +1,5 @@
 import { appErrorsAnalyzer } from './app-errors.js';
+import { dnsAnalyzer } from './dns.js';
 import { hpaAnalyzer } from './hpa.js';
 import { ingressAnalyzer } from './ingress.js';
 import { jobsAnalyzer } from './jobs.js';
@@ -21,6 +22,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   netpolAnalyzer,
   ingressAnalyzer,
   nodesAnalyzer,
+  dnsAnalyzer,
   scaledToZeroAnalyzer,
   pullSecretsAnalyzer,
   appErrorsAnalyzer,

@@ -19,6 +19,10 @@ export const ingressAnalyzer: Analyzer = {
       const d = described(seen, 'Ingress', i.name);
       const svc = d ? backend(d).service : undefined;
       if (svc) reads.push({ tool: 'describe_service', args: { namespace: ns, name: svc } });
+      // No class named: whether one is the default decides whether any controller takes it.
+      if (d && classOf(d) === undefined)
+        for (const c of listed(seen, 'IngressClass').slice(0, 3))
+          reads.push({ tool: 'describe_resource', args: { kind: 'IngressClass', name: c.name } });
     }
     return reads;
   },
@@ -33,17 +37,25 @@ export const ingressAnalyzer: Analyzer = {
     return listed(seen, 'Ingress').flatMap((i) => {
       const d = described(seen, 'Ingress', i.name);
       if (!d) return [];
-      const cls =
-        flat(section(d, 'Spec'), 'ingressClassName') ?? /kubernetes\.io\/ingress\.class=(\S+)/.exec(d)?.[1];
+      const cls = classOf(d);
       const b = bonus(i.name, hints);
-      if (classes !== undefined && (cls === undefined ? classes.length === 0 : !classes.includes(cls))) {
+      // The default class (annotation ingressclass.kubernetes.io/is-default-class=true) takes an
+      // Ingress that names none; known only once every class was described.
+      const describedClasses = (classes ?? []).map((c) => described(seen, 'IngressClass', c));
+      const noDefault =
+        describedClasses.every((x) => x !== undefined) &&
+        !describedClasses.some((x) => /ingressclass\.kubernetes\.io\/is-default-class=true/.test(x ?? ''));
+      if (
+        classes !== undefined &&
+        (cls === undefined ? classes.length === 0 || noDefault : !classes.includes(cls))
+      ) {
         return [
           {
             weight: 84 + b,
             object: `ingress ${i.name}`,
             cause:
               cls === undefined
-                ? `Ingress ${i.name} names no IngressClass (no spec.ingressClassName) and the cluster has no IngressClass, so no ingress controller picks it up and it gets no address`
+                ? `Ingress ${i.name} names no IngressClass (no spec.ingressClassName) and ${classes.length === 0 ? 'the cluster has no IngressClass' : `none of the cluster's IngressClasses (${classes.join(', ')}) is the default`}, so no ingress controller picks it up and it gets no address (requests get the controller's default 404)`
                 : `Ingress ${i.name} uses IngressClass "${cls}", which does not exist (the cluster has ${classes.length ? classes.join(', ') : 'none'}), so no ingress controller serves it`,
             evidence: [`describe_resource Ingress ${i.name}: ingressClassName ${cls ?? '<none>'}`],
             advice: `set spec.ingressClassName of ${i.name} to an existing class${classes.length ? ` (${classes.join(', ')})` : ''}`,
@@ -78,6 +90,11 @@ export const ingressAnalyzer: Analyzer = {
     });
   },
 };
+
+/** The class an Ingress's describe output names: spec.ingressClassName, or the old annotation. */
+function classOf(d: string): string | undefined {
+  return flat(section(d, 'Spec'), 'ingressClassName') ?? /kubernetes\.io\/ingress\.class=(\S+)/.exec(d)?.[1];
+}
 
 /** The first backend of an Ingress's describe output: service name and port number. */
 function backend(d: string): { service?: string; port?: string } {

@@ -13,6 +13,19 @@ import {
 } from './types.js';
 
 const JOBISH = /\b(jobs?|cron\s?jobs?|batch|nightly|export|backup|migrations?|scheduled)\b/i;
+const SPECIFIC = [
+  'authentication failed',
+  'permission denied',
+  'access denied',
+  'forbidden',
+  'unauthorized',
+  'no such file',
+  'not found',
+  'connection refused',
+  'timed out',
+  'out of memory',
+  'no space left',
+];
 const ERRORISH = [
   'error',
   'fatal',
@@ -69,7 +82,10 @@ export const jobsAnalyzer: Analyzer = {
       const logs = outputs(seen, 'get_pod_logs', (o) => pods.some((p) => p.name === o.args['name']))
         .map((o) => o.content)
         .join('\n');
+      // The most specific line (an authentication or permission failure, a missing thing) beats a
+      // generic "ERROR ... aborted" that only says it stopped.
       const line =
+        linesWith(logs, SPECIFIC).pop() ??
         linesWith(logs, ERRORISH).pop() ??
         logs
           .split('\n')
@@ -84,7 +100,7 @@ export const jobsAnalyzer: Analyzer = {
             deadline
               ? 'it ran past its activeDeadlineSeconds (DeadlineExceeded)'
               : `its pods failed ${failures ?? 'too many'} time(s), reaching the backoffLimit${limit ? ` of ${limit}` : ''} (BackoffLimitExceeded)`
-          }${podStatus ? `; its pods end in ${podStatus}` : ''}${line ? `; the pod's log says "${clip(line, 160)}"` : ''}`,
+          }${podStatus ? `; its pods end in ${podStatus}${/OOMKilled/.test(podStatus) ? ' (exit code 137: they use more memory than their memory limit, so the kernel kills them)' : ''}` : ''}${line ? `; the pod's log says "${clip(line, 160)}"` : ''}`,
           evidence: [
             `describe_resource Job ${j.name} in ${ns}: ${deadline ? 'DeadlineExceeded' : 'BackoffLimitExceeded'}${limit ? `, backoffLimit ${limit}` : ''}`,
             ...(line ? [`logs: "${clip(line, 160)}"`] : []),
