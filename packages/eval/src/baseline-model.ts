@@ -524,9 +524,14 @@ export class BaselineSreModel implements Model {
         if (backing) plan.push({ tool: 'describe_deployment', args: { namespace: ns, name: backing } });
       }
     }
-    // Dependencies named in logs: the service they point at.
+    // Dependencies named in logs: the service they point at, and its own pods when they fail too.
     for (const dep of dependencyHosts(logs)) {
       plan.push({ tool: 'describe_service', args: { namespace: ns, name: dep } });
+      const upstream = pods.find((p) => p.name.startsWith(`${dep}-`) && isUnhealthy(p));
+      if (upstream) {
+        plan.push({ tool: 'describe_pod', args: { namespace: ns, name: upstream.name } });
+        plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: upstream.name, previous: true } });
+      }
     }
     // A recent change: the rollout history of the deployment in trouble.
     const troubled = [
@@ -566,7 +571,14 @@ export class BaselineSreModel implements Model {
         const logs = lastOf(
           seen,
           'get_pod_logs',
-          (o) => o.args['name'] === pod && o.args['container'] === c.name && o.status === 'ok',
+          (o) =>
+            o.args['name'] === pod &&
+            o.status === 'ok' &&
+            // A read without a container name reads the pod's only container.
+            (o.args['container'] === c.name ||
+              (o.args['container'] === undefined &&
+                !c.init &&
+                containerSections(d.content).filter((x) => !x.init).length === 1)),
         );
         if (last.reason === 'OOMKilled') {
           const limit = memoryLimit(c.body);
@@ -796,9 +808,25 @@ export class BaselineSreModel implements Model {
             const host = dependencyHosts(depLine)[0];
             cause = `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host})` : ''} it connects to is unavailable: ${clip(depLine, 100)}`;
             weight = 80;
+          } else if (fatal && /exec format error/i.test(fatal)) {
+            cause = `the ${kind} ${c.name} cannot run its program: "${clip(fatal, 100)}" — the image is built for a different CPU architecture than the node (exec format error), so it exits at once (exit code ${exit})`;
+            weight = 86;
           } else {
             cause = `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(fatal, 100)}` : ''}`;
           }
+          // An architecture-suffixed tag (1.8.2-arm64) has a multi-architecture sibling without it.
+          const image = field(c.body, 'Image') ?? '';
+          const archFree = /exec format error/i.test(fatal ?? '')
+            ? image.replace(/-(arm64|aarch64|armv7|arm|s390x|ppc64le|amd64)$/, '')
+            : image;
+          const archFix =
+            archFree !== image && owner && this.#tools.has('set_image') && !c.init
+              ? {
+                  tool: 'set_image',
+                  args: { namespace: ns, deployment: owner, container: c.name, image: archFree },
+                  text: `set the image of ${owner}/${c.name} to ${archFree}, the multi-architecture tag`,
+                }
+              : undefined;
           out.push({
             weight: weight + b,
             object: objectLabel,
@@ -809,11 +837,14 @@ export class BaselineSreModel implements Model {
                 .filter((x): x is string => !!x)
                 .map((l) => `previous logs: "${clip(l, 140)}"`),
             ],
-            advice: envLine
-              ? 'set the missing variable in the deployment'
-              : depLine
-                ? 'restore the dependency; the crash follows from it'
-                : 'fix what the logs show',
+            ...(archFix ? { fix: archFix } : {}),
+            advice: archFix
+              ? archFix.text
+              : envLine
+                ? 'set the missing variable in the deployment'
+                : depLine
+                  ? 'restore the dependency; the crash follows from it'
+                  : 'fix what the logs show',
           });
         }
       }
@@ -1142,6 +1173,25 @@ export class BaselineSreModel implements Model {
     }
     const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
     for (const a of ANALYZERS) out.push(...a.finds(ctx));
+    // A failing dependency that others wait on is the cause, they are the symptom.
+    const hosts = dependencyHosts(
+      okOutputs(seen, 'get_pod_logs')
+        .map((o) => o.content)
+        .join('\n'),
+    );
+    for (const f of out) {
+      const host = hosts.find(
+        (h) =>
+          f.object.startsWith(`deployment ${h} `) ||
+          f.object.includes(`(pod ${h}-`) ||
+          f.object === `pod ${h}`,
+      );
+      if (!host) continue;
+      f.weight += 20;
+      // Say who waits on it, in their own words, so the chain from symptom to cause is on the page.
+      const waiting = out.find((o) => o !== f && o.cause.includes(host));
+      if (waiting) f.cause += `; ${waiting.object} depends on it and fails with it (${waiting.cause})`;
+    }
     out.sort((a, b) => b.weight - a.weight);
     return out;
   }
@@ -1200,7 +1250,12 @@ export class BaselineSreModel implements Model {
             : `I could not determine a root cause in ${ns} from what I observed.`,
         );
       }
-      return { type: 'final', answer: [...lines, ...answerTheQuestion(request.task, seen, ns)].join('\n') };
+      return {
+        type: 'final',
+        answer: [...lines, ...this.#notes(seen, ns, hs), ...answerTheQuestion(request.task, seen, ns)].join(
+          '\n',
+        ),
+      };
     }
     lines.push(`Root cause: ${top.object} in namespace ${ns}: ${top.cause}.`);
     lines.push('Evidence:');
@@ -1230,7 +1285,18 @@ export class BaselineSreModel implements Model {
     } else if (top.advice) {
       lines.push(`Recommended fix: ${top.advice}.`);
     }
-    return { type: 'final', answer: [...lines, ...answerTheQuestion(request.task, seen, ns)].join('\n') };
+    return {
+      type: 'final',
+      answer: [...lines, ...this.#notes(seen, ns, hs), ...answerTheQuestion(request.task, seen, ns)].join(
+        '\n',
+      ),
+    };
+  }
+
+  /** What the analyzers say is worth knowing but not a fault. */
+  #notes(seen: SeenObservation[], ns: string, hs: string[]): string[] {
+    const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
+    return ANALYZERS.flatMap((a) => a.notes?.(ctx) ?? []);
   }
 
   #afterFix(seen: SeenObservation[], ns: string, mutation?: SeenObservation): string {
@@ -1448,6 +1514,9 @@ function dependencyHosts(text: string): string[] {
     /lookup ([a-z][a-z0-9-]*)(?:\.[a-z0-9.-]+)?(?: on [^:]+)?: no such host/gi,
     /(?:connect(?:ing)? to|dial tcp|upstream|host)\s+"?([a-z][a-z0-9-]*)(?:\.[a-z0-9.-]*)?:\d+/gi,
     /([a-z][a-z0-9-]*)(?:\.[a-z0-9-]+)*:\d+:?\s*(?:connection refused|ECONNREFUSED|i\/o timeout)/gi,
+    // Wait-for scripts: "db:5432 - no response", "waiting for db".
+    /([a-z][a-z0-9-]*)(?:\.[a-z0-9-]+)*:\d+\s*-?\s*(?:no response|not ready|not available|unavailable|timed out|timeout)/gi,
+    /waiting for ([a-z][a-z0-9-]*)/gi,
   ];
   for (const re of patterns) {
     for (const m of text.matchAll(re)) {

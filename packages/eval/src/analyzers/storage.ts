@@ -13,7 +13,7 @@ import {
 /** PersistentVolumeClaims that stay Pending: a StorageClass that does not exist, or provisioning that fails. */
 export const storageAnalyzer: Analyzer = {
   name: 'storage',
-  reads({ task, ns, seen }) {
+  reads({ task, ns, seen, hints }) {
     const events = textOf(seen, 'get_events');
     const pods = textOf(seen, 'describe_pod');
     const claims = [...pods.matchAll(/ClaimName:\s+([a-z0-9.-]{1,253})/g)].map((m) => m[1]!);
@@ -27,7 +27,9 @@ export const storageAnalyzer: Analyzer = {
     const reads: Read[] = [
       { tool: 'list_resources', args: { kind: 'PersistentVolumeClaim', namespace: ns } },
     ];
-    const pending = listed(seen, 'PersistentVolumeClaim').filter((c) => c.status !== 'Bound');
+    const pending = listed(seen, 'PersistentVolumeClaim').filter(
+      (c) => c.status !== 'Bound' || bonus(c.name, hints) > 0,
+    );
     for (const c of [...new Set([...pending.map((p) => p.name), ...claims])].slice(0, 3))
       reads.push({
         tool: 'describe_resource',
@@ -35,6 +37,16 @@ export const storageAnalyzer: Analyzer = {
       });
     if (pending.length > 0) reads.push({ tool: 'list_resources', args: { kind: 'StorageClass' } });
     return reads;
+  },
+  notes({ seen }) {
+    return listed(seen, 'PersistentVolumeClaim').flatMap((c) => {
+      const d = described(seen, 'PersistentVolumeClaim', c.name);
+      if (!d || !/WaitForFirstConsumer/.test(d)) return [];
+      const phase = flat(d, 'phase');
+      return [
+        `PersistentVolumeClaim ${c.name} ${phase === 'Bound' ? 'is Bound now; it was' : 'is'} Pending while waiting for its first consumer (WaitForFirstConsumer: its StorageClass binds a volume only once a pod that uses the claim is scheduled). That Pending is expected by design, not a storage fault.`,
+      ];
+    });
   },
   finds({ seen, hints }) {
     const classes = listed(seen, 'StorageClass').map((c) => c.name);

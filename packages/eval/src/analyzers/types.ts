@@ -36,6 +36,8 @@ export interface Analyzer {
   readonly name: string;
   reads(ctx: AnalyzerContext): Read[];
   finds(ctx: AnalyzerContext): Finding[];
+  /** Things worth saying that are not faults (a state that is expected by design), for the answer. */
+  notes?(ctx: AnalyzerContext): string[];
 }
 
 /** Successful outputs of one tool, oldest first. */
