@@ -41,20 +41,25 @@ export function logLength(lines: LogLines): number {
   return n;
 }
 
-/** The newest `tail` lines of a log (all of them when `tail` is left out), materialised. */
-export function logTail(lines: LogLines, tail?: number): string[] {
-  const total = logLength(lines);
-  let skip = tail === undefined ? 0 : Math.max(0, total - tail);
+/** Most characters one read of a log returns (the newest are kept), so a world cannot make a read unbounded. */
+export const MAX_LOG_READ_CHARS = 8 * 1024 * 1024;
+
+/**
+ * The newest `tail` lines of a log (all of them when `tail` is left out), materialised, oldest
+ * first; at most `maxChars` characters of lines (default `MAX_LOG_READ_CHARS`), counted from the newest.
+ */
+export function logTail(lines: LogLines, tail?: number, maxChars: number = MAX_LOG_READ_CHARS): string[] {
+  const want = tail === undefined ? Number.POSITIVE_INFINITY : Math.max(0, tail);
   const out: string[] = [];
-  for (const e of lines) {
-    const size = sizeOf(e);
-    if (skip >= size) {
-      skip -= size;
-      continue;
+  let chars = 0;
+  for (let e = lines.length - 1; e >= 0 && out.length < want; e--) {
+    const entry = lines[e]!;
+    for (let i = sizeOf(entry); i >= 1 && out.length < want; i--) {
+      const line = typeof entry === 'string' ? entry : lineOf(entry, i);
+      chars += line.length + 1;
+      if (chars > maxChars) return out.reverse();
+      out.push(line);
     }
-    if (typeof e === 'string') out.push(e);
-    else for (let i = skip + 1; i <= size; i++) out.push(lineOf(e, i));
-    skip = 0;
   }
-  return out;
+  return out.reverse();
 }

@@ -169,3 +169,13 @@ describe('find_objects', () => {
     expect(text).toMatch(/\[not searched: Widget: /);
   });
 });
+
+describe('log reads stay bounded', () => {
+  it('keeps the newest lines within the character cap, whatever the world asks for', async () => {
+    const { logTail } = await import('../sim/log-lines.js');
+    const lines = logTail([{ repeat: 'x'.repeat(1000), times: 200_000 }, 'last'], undefined, 100_000);
+    expect(lines.at(-1)).toBe('last');
+    expect(lines.join('\n').length).toBeLessThanOrEqual(100_000);
+    expect(logTail(['a', { needle: 'N', in: 5, filler: ['f{i}'], at: 4 }, 'z'], 3)).toEqual(['N', 'f5', 'z']);
+  });
+});
