@@ -108,6 +108,9 @@ describe('checks', () => {
     expect(valueAt(obj, 'spec.containers.1.image')).toBe('y');
     expect(valueAt(obj, 'spec.containers.a.image')).toBe('x');
     expect(valueAt(obj, 'spec.missing.path')).toBeUndefined();
+    expect(valueAt({ spec: { containers: [{ name: 'a', image: 'x:1' }] } }, 'spec.containers[0].image')).toBe(
+      'x:1',
+    );
   });
 
   it('count evidence only before the answer', () => {
