@@ -2,12 +2,20 @@
 // calling one read-only tool that returns the same JSON string. Prints one JSON line: steps, wall ms
 // of the run (harness created and run; module loading excluded), µs per step.
 // Usage: node bench/one-run.mjs <steps> <memory|jsonl>
+// CORE_DIST=<dir> runs another build of the package (a copy of dist/), to compare two builds.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHarness, defineTool, JsonlFileSink, MemorySink } from '@sre-harness/core';
-import { ScriptedModel } from '@sre-harness/core/testing';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+
+const dist = process.env.CORE_DIST;
+const { createHarness, defineTool, JsonlFileSink, MemorySink } = await import(
+  dist ? pathToFileURL(join(dist, 'index.js')).href : '@sre-harness/core'
+);
+const { ScriptedModel } = await import(
+  dist ? pathToFileURL(join(dist, 'testing/index.js')).href : '@sre-harness/core/testing'
+);
 
 const steps = Number(process.argv[2] ?? 1000);
 const kind = process.argv[3] ?? 'memory';

@@ -191,9 +191,23 @@ const COMPILED: readonly CompiledTokenRule[] = TOKEN_RULES.map((rule) => ({
   body: charClass(rule.body),
 }));
 
+/**
+ * Whether the text holds any rule's prefix: for a short text (arguments, most tool output) one scan
+ * that lets the common case (no prefix at all) skip the per-prefix searches; a long text goes
+ * straight to them. The rules' own scan below decides what is masked.
+ */
+const ANY_PREFIX = new RegExp(
+  [...new Set(TOKEN_RULES.flatMap((r) => r.prefixes))]
+    .map((p) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
+    .join('|'),
+);
+
+const SHORT_TEXT = 4096;
+
 function tokenSpans(text: string, spans: Span[]): void {
+  if (text.length <= SHORT_TEXT && !ANY_PREFIX.test(text)) return;
   for (const { rule, body } of COMPILED) {
-    const reader = new RunReader(text, body);
+    let reader: RunReader | undefined;
     for (const prefix of rule.prefixes) {
       let from = 0;
       while (from < text.length) {
@@ -202,6 +216,7 @@ function tokenSpans(text: string, spans: Span[]): void {
         from = p + 1;
         if (p > 0 && isIn(ALNUM, text, p - 1)) continue;
         const bodyStart = p + prefix.length;
+        reader ??= new RunReader(text, body);
         const end = reader.end(bodyStart);
         const length = end - bodyStart;
         if (length < rule.min || (rule.max !== undefined && length > rule.max)) continue;
@@ -382,6 +397,8 @@ function endsBareValue(c: number): boolean {
 function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
   // Where each keyword occurs next; the earliest wins, so names are visited left to right.
   const next = SECRET_NAME_KEYWORDS.map((k) => lower.indexOf(k));
+  // No secret-like name anywhere (the common case): nothing to read.
+  if (next.every((at) => at === -1)) return;
   const names = new RunReader(text, NAME);
   const quotes = [
     new QuoteFinder(text, '"', true),
