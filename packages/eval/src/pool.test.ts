@@ -63,15 +63,20 @@ describe('the worker pool behind --concurrency', () => {
 
   it('a worker that dies costs no record: its run is an infrastructure error and the rest still run', async () => {
     const serial = await runEval(await options({ concurrency: 1 }));
-    const victim = serial[3]!.runId;
-    process.env['SRE_EVAL_TEST_CRASH_RUN'] = victim;
+    // Every run of one world kills the worker that takes it (this thread runs some of them unharmed).
+    process.env['SRE_EVAL_TEST_CRASH_RUN'] = '^approval-faults/';
     const pooled = await runEval(await options({ concurrency: 2 }));
     expect(pooled.map((r) => r.runId)).toEqual(serial.map((r) => r.runId));
-    const crashed = pooled.find((r) => r.runId === victim)!;
-    expect(crashed).toMatchObject({ outcome: 'error', errorCode: WORKER_CRASHED, passed: false });
-    expect(crashed.error).toMatch(/worker running this run stopped/);
-    expect(comparable(pooled.filter((r) => r.runId !== victim))).toEqual(
-      comparable(serial.filter((r) => r.runId !== victim)),
+    const crashed = pooled.filter((r) => r.errorCode === WORKER_CRASHED);
+    expect(crashed.length).toBeGreaterThan(0);
+    for (const r of crashed) {
+      expect(r.runId).toMatch(/^approval-faults\//);
+      expect(r).toMatchObject({ outcome: 'error', passed: false, stoppedReason: 'setup_failed' });
+      expect(r.error).toMatch(/worker running this run stopped/);
+    }
+    const kept = new Set(crashed.map((r) => r.runId));
+    expect(comparable(pooled.filter((r) => !kept.has(r.runId)))).toEqual(
+      comparable(serial.filter((r) => !kept.has(r.runId))),
     );
   }, 120_000);
 

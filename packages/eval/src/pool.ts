@@ -1,7 +1,7 @@
 /**
- * Runs a run set's planned runs in a pool of worker threads (piscina), so `--concurrency` uses every
- * core: the simulated cluster, the harness and the scoring are CPU-bound and one thread runs one
- * run at a time. Each worker rebuilds the run set from a plain description (`PoolSpec`: the loaded
+ * Runs a run set's planned runs in this thread and a pool of worker threads (piscina), so
+ * `--concurrency` uses every core: the simulated cluster, the harness and the scoring are CPU-bound
+ * and one thread runs one run at a time. Each worker rebuilds the run set from a plain description (`PoolSpec`: the loaded
  * scenarios, the model specs, the memory spec) and runs the runs it is handed by their place in
  * the plan; the records come back in plan order, so the report is the serial run's report.
  *
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { RunRecord } from './report.js';
 import type { PlannedRun, RunEvalOptions } from './runner.js';
-import { modelLabel, setupFailedRecord } from './runner.js';
+import { modelLabel, runPlanned, setupFailedRecord } from './runner.js';
 import type { LoadedScenario } from './scenario-loader.js';
 
 /** What a worker needs to rebuild the run set: plain data, copied to each worker once. */
@@ -92,16 +92,21 @@ function crashedRecord(plan: PlannedRun, started: number, cause: unknown): RunRe
 }
 
 /**
- * Runs `plan` (the runner's plan, in order) in `threads` worker threads with `perThread` runs in
- * flight in each; resolves to the records in plan order (after a cancellation, only the runs that
- * started). The pool is destroyed before this returns or throws.
+ * Runs `plan` (the runner's plan, in order) in this thread and in worker threads, one thread per
+ * core in all (this one counts: it has the code loaded and warm already); resolves to the records in
+ * plan order (after a cancellation, only the runs that started). Each lane takes the next run of
+ * the plan when it is free. The pool is destroyed before this returns or throws.
  */
 export async function runPooled(
   plan: readonly PlannedRun[],
   options: RunEvalOptions & { readonly pool: PoolSpec },
 ): Promise<RunRecord[]> {
   const concurrency = Math.max(1, options.concurrency ?? 1);
-  const threads = Math.max(1, Math.min(concurrency, availableParallelism(), plan.length));
+  const threads = Math.max(1, Math.min(concurrency, availableParallelism(), plan.length) - 1);
+  // Offline models answer in microseconds: a worker then holds a second run, so it never waits for
+  // this thread to hand it the next. A real model's runs stay at --concurrency in flight.
+  const offline = options.models.every((m) => m.offline === true);
+  const perThread = offline ? 2 : Math.max(1, Math.ceil((concurrency - 1) / threads));
   const cancel = new Int32Array(new SharedArrayBuffer(4));
   if (options.signal?.aborted) return [];
   const scratch = mkdtempSync(join(tmpdir(), 'sre-eval-pool-'));
@@ -122,7 +127,7 @@ export async function runPooled(
     execArgv,
     minThreads: threads,
     maxThreads: threads,
-    concurrentTasksPerWorker: Math.ceil(concurrency / threads),
+    concurrentTasksPerWorker: perThread,
     idleTimeout: Number.POSITIVE_INFINITY,
     workerData: data,
   });
@@ -130,35 +135,57 @@ export async function runPooled(
   // the pool is ended, which fails the runs still waiting, and they are recorded as such.
   pool.on('error', () => void pool.destroy());
   const results: (RunRecord | undefined)[] = new Array(plan.length);
+  let next = 0;
   let done = 0;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  const stopped = () => Atomics.load(cancel, 0) === 1;
   const onAbort = () => {
-    // No new run starts; the runs in flight end as cancelled in their workers, or with the pool.
+    // No new run starts; the runs in flight end as cancelled (in their workers, or with the pool).
     Atomics.store(cancel, 0, 1);
     graceTimer = setTimeout(() => void pool.destroy(), CANCEL_GRACE_MS);
   };
+  const record = (position: number, run: RunRecord) => {
+    results[position] = run;
+    done++;
+    options.onProgress?.({ done, total: plan.length, run });
+  };
+  let mainScratch: string | undefined;
+  const mainScratchDir = () => {
+    mainScratch ??= mkdtempSync(join(scratch, 'main-'));
+    return mainScratch;
+  };
+  const inThread = async () => {
+    for (;;) {
+      // Let the workers' answers, signals and timers through between runs.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (stopped()) return;
+      const position = next++;
+      const p = plan[position];
+      if (!p) return;
+      record(position, await runPlanned(p, options, mainScratchDir));
+    }
+  };
+  const inWorker = async () => {
+    for (;;) {
+      if (stopped()) return;
+      const position = next++;
+      const p = plan[position];
+      if (!p) return;
+      const started = performance.now();
+      try {
+        const out = (await pool.run({ position, runId: plannedRunId(p) } satisfies PoolTask)) as
+          | RunRecord
+          | typeof NOT_STARTED;
+        if (out !== NOT_STARTED) record(position, out);
+      } catch (cause) {
+        // Cancelled before it started: no record, as in a serial run. Else the worker died.
+        if (!stopped()) record(position, crashedRecord(p, started, cause));
+      }
+    }
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await Promise.all(
-      plan.map(async (p, position) => {
-        const started = performance.now();
-        let record: RunRecord;
-        try {
-          const out = (await pool.run({ position, runId: plannedRunId(p) } satisfies PoolTask)) as
-            | RunRecord
-            | typeof NOT_STARTED;
-          if (out === NOT_STARTED) return;
-          record = out;
-        } catch (cause) {
-          // Cancelled before its turn: no record, as in a serial run.
-          if (Atomics.load(cancel, 0) === 1) return;
-          record = crashedRecord(p, started, cause);
-        }
-        results[position] = record;
-        done++;
-        options.onProgress?.({ done, total: plan.length, run: record });
-      }),
-    );
+    await Promise.all([inThread(), ...Array.from({ length: threads * perThread }, inWorker)]);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     if (graceTimer) clearTimeout(graceTimer);
