@@ -1603,8 +1603,42 @@ function formatCpuUsage(cores: number): string {
 }
 
 /** Builds a simulated cluster from a world description; a malformed one throws a `K8sError` naming the field. */
+/** Parsed worlds by the object they were parsed from, with its JSON then (eval runs build many clusters from one world). */
+const parsedWorlds = new WeakMap<object, { json: string; world: World }>();
+
+/** Whether a value is plain JSON data: its JSON text then says all there is to it. */
+function isPlainJson(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !isPlainJson(v[i])) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  if (Object.getOwnPropertySymbols(v).length > 0) return false;
+  for (const x of Object.values(v)) if (!isPlainJson(x)) return false;
+  return true;
+}
+
+/**
+ * The world parsed from `input`: parsed again unless this very object, as plain JSON data, was
+ * parsed before and reads the same now (then a copy of that parse, which is what parsing again
+ * would give); every cluster gets a world of its own.
+ */
+function parsedWorld(input: unknown): World {
+  if (typeof input !== 'object' || input === null || !isPlainJson(input)) return parseWorld(input);
+  const json = JSON.stringify(input);
+  const known = parsedWorlds.get(input);
+  if (known && known.json === json) return clone(known.world);
+  const world = parseWorld(input);
+  if (isPlainJson(world)) parsedWorlds.set(input, { json, world: clone(world) });
+  return world;
+}
+
 export function createSimCluster(world: unknown, options: SimClusterOptions = {}): SimCluster {
-  return new SimCluster(parseWorld(world), options);
+  return new SimCluster(parsedWorld(world), options);
 }
 
 export type { ContainerOutcome };
