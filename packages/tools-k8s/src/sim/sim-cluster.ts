@@ -91,6 +91,13 @@ interface Rollout {
 const REVISION = 'deployment.kubernetes.io/revision';
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 const HASH = 'pod-template-hash';
+
+/**
+ * A pod template's JSON without its hash label, by template object: reconciling compares them on
+ * every request. A template is never changed in place (a patch builds new objects along the path
+ * it changes, a new ReplicaSet gets a copy), so an object's entry stays true.
+ */
+const hashlessTemplates = new WeakMap<object, string>();
 const AVAILABLE_AFTER = 10;
 /** Most replicas one workload may ask for in the simulated cluster (admission answers 422 beyond). */
 export const MAX_REPLICAS = 1000;
@@ -1098,9 +1105,14 @@ export class SimCluster implements Cluster {
     const rev = (rs: ReplicaSet) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
     const maxRev = rss.reduce((m, rs) => Math.max(m, rev(rs)), 0);
     const withoutHash = (t: PodTemplate) => {
-      const c = clone(t);
-      if (c.metadata?.labels) delete c.metadata.labels[HASH];
-      return stableJson(c);
+      let json = hashlessTemplates.get(t);
+      if (json === undefined) {
+        const c = clone(t);
+        if (c.metadata?.labels) delete c.metadata.labels[HASH];
+        json = stableJson(c);
+        hashlessTemplates.set(t, json);
+      }
+      return json;
     };
     const wanted = withoutHash(d.spec.template);
     let active = rss.find((rs) => withoutHash(rs.spec.template) === wanted);
