@@ -496,7 +496,13 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
 // ---------------------------------------------------------------------------------------------
 
 /** The rules in order; each pass reads the previous one's output, so masked text is not masked again. */
-const PASSES: readonly { readonly names: readonly string[]; readonly run: (text: string) => string }[] = [
+/** `lowerAscii`, remembered for the text it was last asked for within one redaction. */
+type Lower = (text: string) => string;
+
+const PASSES: readonly {
+  readonly names: readonly string[];
+  readonly run: (text: string, lower: Lower) => string;
+}[] = [
   {
     names: ['private key', 'jwt', ...new Set(TOKEN_RULES.map((r) => r.name))],
     run: (text) => {
@@ -509,18 +515,18 @@ const PASSES: readonly { readonly names: readonly string[]; readonly run: (text:
   },
   {
     names: ['bearer token', 'password in a URL'],
-    run: (text) => {
+    run: (text, lower) => {
       const spans: Span[] = [];
-      authSchemeSpans(text, lowerAscii(text), spans);
+      authSchemeSpans(text, lower(text), spans);
       urlPasswordSpans(text, spans);
       return applySpans(text, spans);
     },
   },
   {
     names: ['secret-named variable'],
-    run: (text) => {
+    run: (text, lower) => {
       const spans: Span[] = [];
-      secretNamedSpans(text, lowerAscii(text), spans);
+      secretNamedSpans(text, lower(text), spans);
       return applySpans(text, spans);
     },
   },
@@ -532,8 +538,18 @@ const PASSES: readonly { readonly names: readonly string[]; readonly run: (text:
  * secret-named variables. Runs in time linear in the length of the text, on any text.
  */
 export const redactSecrets: Redactor = (text) => {
+  // The passes after the first read the same text when the one before masked nothing: lowered once.
+  let lowered: string | undefined;
+  let loweredFrom: string | undefined;
+  const lower: Lower = (t) => {
+    if (loweredFrom !== t || lowered === undefined) {
+      lowered = lowerAscii(t);
+      loweredFrom = t;
+    }
+    return lowered;
+  };
   let out = text;
-  for (const pass of PASSES) out = pass.run(out);
+  for (const pass of PASSES) out = pass.run(out, lower);
   return out;
 };
 

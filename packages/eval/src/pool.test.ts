@@ -80,6 +80,24 @@ describe('the worker pool behind --concurrency', () => {
     );
   }, 120_000);
 
+  it('a failing progress callback ends the run set and its workers, and nothing reports afterwards', async () => {
+    let calls = 0;
+    await expect(
+      runEval(
+        await options({
+          concurrency: 2,
+          onProgress: () => {
+            calls++;
+            if (calls === 2) throw new Error('display failed');
+          },
+        }),
+      ),
+    ).rejects.toThrow('display failed');
+    const after = calls;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(calls).toBe(after);
+  }, 120_000);
+
   it('a cancelled run set starts no new run and ends its workers', async () => {
     const abort = new AbortController();
     let done = 0;

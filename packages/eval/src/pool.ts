@@ -172,24 +172,32 @@ export async function runPooled(
       const p = plan[position];
       if (!p) return;
       const started = performance.now();
+      let out: RunRecord | typeof NOT_STARTED;
       try {
-        const out = (await pool.run({ position, runId: plannedRunId(p) } satisfies PoolTask)) as
+        out = (await pool.run({ position, runId: plannedRunId(p) } satisfies PoolTask)) as
           | RunRecord
           | typeof NOT_STARTED;
-        if (out !== NOT_STARTED) record(position, out);
       } catch (cause) {
         // Cancelled before it started: no record, as in a serial run. Else the worker died.
-        if (!stopped()) record(position, crashedRecord(p, started, cause));
+        out = stopped() ? NOT_STARTED : crashedRecord(p, started, cause);
       }
+      if (out !== NOT_STARTED) record(position, out);
     }
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  const lanes = [inThread(), ...Array.from({ length: threads * perThread }, inWorker)];
   try {
-    await Promise.all([inThread(), ...Array.from({ length: threads * perThread }, inWorker)]);
+    await Promise.all(lanes);
+  } catch (e) {
+    // A lane failed (a progress callback threw): no lane takes another run.
+    Atomics.store(cancel, 0, 1);
+    throw e;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     if (graceTimer) clearTimeout(graceTimer);
     await pool.destroy();
+    // Every lane has ended before this returns: none runs or reports anything afterwards.
+    await Promise.allSettled(lanes);
     rmSync(scratch, { recursive: true, force: true });
   }
   return results.filter((r): r is RunRecord => r !== undefined);
