@@ -97,7 +97,9 @@ console.log(
   `concurrency 2 (worker pool, started each round): ${rate(c2).toFixed(1)} runs/s (${c2.runs} runs in ${c2.seconds.toFixed(2)} s)`,
 );
 console.log(`scaling 1 -> 2 in one process: ${(rate(c2) / rate(c1)).toFixed(2)}x`);
-console.log(`whole suite once: ${(perRound / rate(c1)).toFixed(2)} s of eval work at concurrency 1`);
+console.log(
+  `one round (${perRound} runs): ${(perRound / rate(c1)).toFixed(2)} s of eval work at concurrency 1`,
+);
 globalThis.gc?.();
 console.log(
   `peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; heap in use after the runs: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`,
