@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -119,5 +120,41 @@ describe('the worker pool behind --concurrency', () => {
     expect(
       handles.filter((h) => (h as { constructor?: { name?: string } }).constructor?.name === 'Worker'),
     ).toEqual([]);
+  }, 120_000);
+
+  it('Ctrl-C ends a pooled CLI run at once: exit 130, no report, no worker left', async () => {
+    const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=@sre-harness/source',
+        cli,
+        '--trials',
+        '50',
+        '--concurrency',
+        '2',
+        '--no-out',
+      ],
+      { cwd: repo, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    let sent = 0;
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        // After a few runs, so the workers are up and busy.
+        if ((stderr.match(/\[\d+\/\d+\]/g) ?? []).length >= 20 && !child.killed) {
+          sent = performance.now();
+          child.kill('SIGINT');
+        }
+      });
+      child.on('close', (c) => resolve(c));
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/sre-eval: interrupted after \d+ run\(s\); no report written/);
+    // Well inside the pool's 5 s grace: the workers were ended, not waited out.
+    expect(performance.now() - sent).toBeLessThan(5_000);
   }, 120_000);
 });
