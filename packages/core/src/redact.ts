@@ -191,9 +191,23 @@ const COMPILED: readonly CompiledTokenRule[] = TOKEN_RULES.map((rule) => ({
   body: charClass(rule.body),
 }));
 
+/**
+ * Whether the text holds any rule's prefix: for a short text (arguments, most tool output) one scan
+ * that lets the common case (no prefix at all) skip the per-prefix searches; a long text goes
+ * straight to them. The rules' own scan below decides what is masked.
+ */
+const ANY_PREFIX = new RegExp(
+  [...new Set(TOKEN_RULES.flatMap((r) => r.prefixes))]
+    .map((p) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
+    .join('|'),
+);
+
+const SHORT_TEXT = 4096;
+
 function tokenSpans(text: string, spans: Span[]): void {
+  if (text.length <= SHORT_TEXT && !ANY_PREFIX.test(text)) return;
   for (const { rule, body } of COMPILED) {
-    const reader = new RunReader(text, body);
+    let reader: RunReader | undefined;
     for (const prefix of rule.prefixes) {
       let from = 0;
       while (from < text.length) {
@@ -202,6 +216,7 @@ function tokenSpans(text: string, spans: Span[]): void {
         from = p + 1;
         if (p > 0 && isIn(ALNUM, text, p - 1)) continue;
         const bodyStart = p + prefix.length;
+        reader ??= new RunReader(text, body);
         const end = reader.end(bodyStart);
         const length = end - bodyStart;
         if (length < rule.min || (rule.max !== undefined && length > rule.max)) continue;
@@ -382,6 +397,8 @@ function endsBareValue(c: number): boolean {
 function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
   // Where each keyword occurs next; the earliest wins, so names are visited left to right.
   const next = SECRET_NAME_KEYWORDS.map((k) => lower.indexOf(k));
+  // No secret-like name anywhere (the common case): nothing to read.
+  if (next.every((at) => at === -1)) return;
   const names = new RunReader(text, NAME);
   const quotes = [
     new QuoteFinder(text, '"', true),
@@ -479,7 +496,13 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
 // ---------------------------------------------------------------------------------------------
 
 /** The rules in order; each pass reads the previous one's output, so masked text is not masked again. */
-const PASSES: readonly { readonly names: readonly string[]; readonly run: (text: string) => string }[] = [
+/** `lowerAscii`, remembered for the text it was last asked for within one redaction. */
+type Lower = (text: string) => string;
+
+const PASSES: readonly {
+  readonly names: readonly string[];
+  readonly run: (text: string, lower: Lower) => string;
+}[] = [
   {
     names: ['private key', 'jwt', ...new Set(TOKEN_RULES.map((r) => r.name))],
     run: (text) => {
@@ -492,18 +515,18 @@ const PASSES: readonly { readonly names: readonly string[]; readonly run: (text:
   },
   {
     names: ['bearer token', 'password in a URL'],
-    run: (text) => {
+    run: (text, lower) => {
       const spans: Span[] = [];
-      authSchemeSpans(text, lowerAscii(text), spans);
+      authSchemeSpans(text, lower(text), spans);
       urlPasswordSpans(text, spans);
       return applySpans(text, spans);
     },
   },
   {
     names: ['secret-named variable'],
-    run: (text) => {
+    run: (text, lower) => {
       const spans: Span[] = [];
-      secretNamedSpans(text, lowerAscii(text), spans);
+      secretNamedSpans(text, lower(text), spans);
       return applySpans(text, spans);
     },
   },
@@ -515,8 +538,18 @@ const PASSES: readonly { readonly names: readonly string[]; readonly run: (text:
  * secret-named variables. Runs in time linear in the length of the text, on any text.
  */
 export const redactSecrets: Redactor = (text) => {
+  // The passes after the first read the same text when the one before masked nothing: lowered once.
+  let lowered: string | undefined;
+  let loweredFrom: string | undefined;
+  const lower: Lower = (t) => {
+    if (loweredFrom !== t || lowered === undefined) {
+      lowered = lowerAscii(t);
+      loweredFrom = t;
+    }
+    return lowered;
+  };
   let out = text;
-  for (const pass of PASSES) out = pass.run(out);
+  for (const pass of PASSES) out = pass.run(out, lower);
   return out;
 };
 

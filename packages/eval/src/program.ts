@@ -296,6 +296,13 @@ async function runCommand(flags: RunFlags): Promise<number> {
     ...(judge ? { judge } : {}),
     ...(memory ? { memory } : {}),
     verifiers: evalVerifiers,
+    // With --concurrency above 1 the runs go to worker threads, one per core (a judge or harness
+    // configs keep them in this thread): the same report, in the same order.
+    pool: {
+      models: modelSpecs,
+      ...(flags.persona.length > 0 ? { personas: flags.persona } : {}),
+      ...(flags.memory ? { memory: flags.memory } : {}),
+    },
     onProgress: ({ done, total, run }) => {
       const status = { pass: 'ok  ', fail: 'FAIL', error: 'ERR ' }[runOutcome(run)];
       if (tty) {

@@ -26,6 +26,7 @@ import { infrastructureCause } from './infra-error.js';
 import { memoryFromSpec } from './memory-option.js';
 import { type AuditEntry, RunOracle } from './oracle.js';
 import type { ModelFactory } from './personas.js';
+import type { PoolSpec } from './pool.js';
 import type { RunRecord } from './report.js';
 import type { LoadedScenario } from './scenario-loader.js';
 import type { AllowEntry, Scenario, ValueMatcher } from './scenario-schema.js';
@@ -102,6 +103,13 @@ export interface RunEvalOptions {
   readonly harnesses?: readonly HarnessEntry[];
   /** Wall-clock limit of one run; past it the run is cancelled and fails the budget gate. Default 10 minutes. */
   readonly runTimeoutMs?: number;
+  /**
+   * Run in a pool of worker threads (as many as `concurrency` and the cores allow) instead of this
+   * thread; workers rebuild the run set from this spec, the simulated cluster and the eval's
+   * verifiers, so the other options must describe the same run set. Runs with an approver, a trace
+   * hook, a judge or harness configs (functions a worker cannot be given) run in this thread.
+   */
+  readonly pool?: PoolSpec;
 }
 
 /** What an `approver` factory of `runEval` is told about the run it serves. */
@@ -314,7 +322,8 @@ function behind(front: Approver, grants: Approver): Approver {
   };
 }
 
-async function runOne(
+/** Runs one planned run and returns its record (the pool's workers run their runs with this). */
+export async function runPlanned(
   plan: PlannedRun,
   options: RunEvalOptions,
   scratchDir: () => string,
@@ -543,8 +552,20 @@ export async function runEval(options: RunEvalOptions): Promise<RunRecord[]> {
     options.shard,
     options.harnesses,
   );
-  const results: RunRecord[] = new Array(plan.length);
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, plan.length || 1));
+  if (
+    options.pool &&
+    concurrency > 1 &&
+    !options.approver &&
+    !options.trace &&
+    !options.judge &&
+    !options.onRunStart &&
+    !options.harnesses?.length
+  ) {
+    const { runPooled } = await import('./pool.js');
+    return runPooled(plan, { ...options, pool: options.pool });
+  }
+  const results: RunRecord[] = new Array(plan.length);
   let next = 0;
   let done = 0;
   let scratch: string | undefined;
@@ -562,7 +583,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunRecord[]> {
       const i = next++;
       const p = plan[i];
       if (!p) return;
-      const record = await runOne(p, options, scratchDir);
+      const record = await runPlanned(p, options, scratchDir);
       results[i] = record;
       done++;
       options.onProgress?.({ done, total: plan.length, run: record });

@@ -13,17 +13,15 @@ export interface EvidenceRequiredOptions {
   readonly allOf?: readonly string[];
 }
 
+const optionsSchema = z.object({
+  min: z.number().int().min(1).optional(),
+  anyOf: z.array(z.string()).min(1).optional(),
+  allOf: z.array(z.string()).min(1).optional(),
+});
+
 /** Passes when read-only tools returned results before the run concluded. */
 export function evidenceRequired(options: EvidenceRequiredOptions = {}): Verifier {
-  parseOptions(
-    'evidenceRequired',
-    z.object({
-      min: z.number().int().min(1).optional(),
-      anyOf: z.array(z.string()).min(1).optional(),
-      allOf: z.array(z.string()).min(1).optional(),
-    }),
-    options,
-  );
+  parseOptions('evidenceRequired', optionsSchema, options);
   const min = options.min ?? 1;
   return {
     name: 'evidence_required',

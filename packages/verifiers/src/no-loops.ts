@@ -9,13 +9,15 @@ export interface NoLoopsOptions {
   readonly maxRepeats?: number;
 }
 
+const optionsSchema = z.object({ maxRepeats: z.number().int().min(1).optional() });
+
 /**
  * Passes unless the same call (tool plus canonical arguments) was made more than `maxRepeats` times
  * with no mutation running in between; refused calls count too, since a model repeating a refused call
  * is looping. A mutation resets the count, because reading again after a change is how a fix is checked.
  */
 export function noLoops(options: NoLoopsOptions = {}): Verifier {
-  parseOptions('noLoops', z.object({ maxRepeats: z.number().int().min(1).optional() }), options);
+  parseOptions('noLoops', optionsSchema, options);
   const max = options.maxRepeats ?? 2;
   const name = 'no_loops';
   return {

@@ -1,27 +1,36 @@
 import { previewText, type TraceEvent, type TraceEventOf } from '@sre-harness/core';
-import { z } from 'zod';
 
 // Loose shapes: only the fields the verifiers read are required, anything else passes through, so a
 // trace from a newer core (extra fields) still reads and a damaged event is skipped instead of throwing.
-const num = z.number();
-const str = z.string();
-const eventSchemas: Partial<Record<TraceEvent['kind'], z.ZodType>> = {
-  run_start: z.looseObject({
-    task: str,
-    tools: z.array(z.looseObject({ name: str, mutating: z.boolean() })),
-    maxSteps: num,
-  }),
-  decision: z.looseObject({ step: num, type: z.enum(['tool_calls', 'final', 'invalid']) }),
-  tool_call: z.looseObject({ step: num, callId: str, tool: str, mutating: z.boolean() }),
-  approval_requested: z.looseObject({ step: num, callId: str, tool: str, argsHash: str }),
-  approval: z.looseObject({ step: num, callId: str, tool: str, argsHash: str, granted: z.boolean() }),
-  tool_refused: z.looseObject({ step: num, callId: str, tool: str, reason: str }),
-  tool_result: z.looseObject({ step: num, callId: str, tool: str, output: str }),
-  tool_error: z.looseObject({ step: num, callId: str, tool: str, reason: str, error: str }),
-  memory_compacted: z.looseObject({ step: num, beforeTokens: num, afterTokens: num }),
-  final: z.looseObject({ step: num, answer: str }),
-  verify: z.looseObject({ name: str, passed: z.boolean() }),
-  stop: z.looseObject({ reason: str }),
+// Plain checks, not a schema library: every verifier reads the whole trace at the end of every run,
+// and these are the same checks `zod`'s loose objects made (trace-facts.test.ts holds them equal).
+type Fields = Record<string, unknown>;
+const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+const str = (v: unknown) => typeof v === 'string';
+const bool = (v: unknown) => typeof v === 'boolean';
+const DECISION_TYPES: readonly unknown[] = ['tool_calls', 'final', 'invalid'];
+const call = (e: Fields) => num(e['step']) && str(e['callId']) && str(e['tool']);
+const isTool = (t: unknown) =>
+  typeof t === 'object' &&
+  t !== null &&
+  !Array.isArray(t) &&
+  str((t as Fields)['name']) &&
+  bool((t as Fields)['mutating']);
+/** Each kind the verifiers read, with the fields it needs. */
+export const eventChecks: Partial<Record<TraceEvent['kind'], (e: Fields) => boolean>> = {
+  run_start: (e) =>
+    str(e['task']) && Array.isArray(e['tools']) && e['tools'].every(isTool) && num(e['maxSteps']),
+  decision: (e) => num(e['step']) && DECISION_TYPES.includes(e['type']),
+  tool_call: (e) => call(e) && bool(e['mutating']),
+  approval_requested: (e) => call(e) && str(e['argsHash']),
+  approval: (e) => call(e) && str(e['argsHash']) && bool(e['granted']),
+  tool_refused: (e) => call(e) && str(e['reason']),
+  tool_result: (e) => call(e) && str(e['output']),
+  tool_error: (e) => call(e) && str(e['reason']) && str(e['error']),
+  memory_compacted: (e) => num(e['step']) && num(e['beforeTokens']) && num(e['afterTokens']),
+  final: (e) => num(e['step']) && str(e['answer']),
+  verify: (e) => str(e['name']) && bool(e['passed']),
+  stop: (e) => str(e['reason']),
 };
 
 /**
@@ -35,8 +44,8 @@ export function readTrace(trace: unknown): TraceEvent[] {
   for (const [index, raw] of trace.entries()) {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) continue;
     const kind = (raw as { kind?: unknown }).kind;
-    if (typeof kind !== 'string' || !Object.hasOwn(eventSchemas, kind)) continue;
-    if (!eventSchemas[kind as TraceEvent['kind']]!.safeParse(raw).success) continue;
+    if (typeof kind !== 'string' || !Object.hasOwn(eventChecks, kind)) continue;
+    if (!eventChecks[kind as TraceEvent['kind']]!(raw as Fields)) continue;
     const seq = (raw as { seq?: unknown }).seq;
     out.push((typeof seq === 'number' && Number.isFinite(seq) ? raw : { ...raw, seq: index }) as TraceEvent);
   }

@@ -94,6 +94,13 @@ interface Rollout {
 const REVISION = 'deployment.kubernetes.io/revision';
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 const HASH = 'pod-template-hash';
+
+/**
+ * A pod template's JSON without its hash label, by template object: reconciling compares them on
+ * every request. A template is never changed in place (a patch builds new objects along the path
+ * it changes, a new ReplicaSet gets a copy), so an object's entry stays true.
+ */
+const hashlessTemplates = new WeakMap<object, string>();
 /** Most replicas one workload may ask for in the simulated cluster (admission answers 422 beyond). */
 export const MAX_REPLICAS = 1000;
 /** Most replicas all deployments together may ask for. */
@@ -1188,9 +1195,14 @@ export class SimCluster implements Cluster {
     const rev = (rs: ReplicaSet) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
     const maxRev = rss.reduce((m, rs) => Math.max(m, rev(rs)), 0);
     const withoutHash = (t: PodTemplate) => {
-      const c = clone(t);
-      if (c.metadata?.labels) delete c.metadata.labels[HASH];
-      return stableJson(c);
+      let json = hashlessTemplates.get(t);
+      if (json === undefined) {
+        const c = clone(t);
+        if (c.metadata?.labels) delete c.metadata.labels[HASH];
+        json = stableJson(c);
+        hashlessTemplates.set(t, json);
+      }
+      return json;
     };
     const wanted = withoutHash(d.spec.template);
     let active = rss.find((rs) => withoutHash(rs.spec.template) === wanted);
@@ -1709,8 +1721,42 @@ function formatCpuUsage(cores: number): string {
 }
 
 /** Builds a simulated cluster from a world description; a malformed one throws a `K8sError` naming the field. */
+/** Parsed worlds by the object they were parsed from, with its JSON then (eval runs build many clusters from one world). */
+const parsedWorlds = new WeakMap<object, { json: string; world: World }>();
+
+/** Whether a value is plain JSON data: its JSON text then says all there is to it. */
+function isPlainJson(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !isPlainJson(v[i])) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  if (Object.getOwnPropertySymbols(v).length > 0) return false;
+  for (const x of Object.values(v)) if (!isPlainJson(x)) return false;
+  return true;
+}
+
+/**
+ * The world parsed from `input`: parsed again unless this very object, as plain JSON data, was
+ * parsed before and reads the same now (then a copy of that parse, which is what parsing again
+ * would give); every cluster gets a world of its own.
+ */
+function parsedWorld(input: unknown): World {
+  if (typeof input !== 'object' || input === null || !isPlainJson(input)) return parseWorld(input);
+  const json = JSON.stringify(input);
+  const known = parsedWorlds.get(input);
+  if (known && known.json === json) return clone(known.world);
+  const world = parseWorld(input);
+  if (isPlainJson(world)) parsedWorlds.set(input, { json, world: clone(world) });
+  return world;
+}
+
 export function createSimCluster(world: unknown, options: SimClusterOptions = {}): SimCluster {
-  return new SimCluster(parseWorld(world), options);
+  return new SimCluster(parsedWorld(world), options);
 }
 
 export type { ContainerOutcome };

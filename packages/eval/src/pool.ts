@@ -1,0 +1,204 @@
+/**
+ * Runs a run set's planned runs in this thread and a pool of worker threads (piscina), so
+ * `--concurrency` uses every core: the simulated cluster, the harness and the scoring are CPU-bound
+ * and one thread runs one run at a time. Each worker rebuilds the run set from a plain description (`PoolSpec`: the loaded
+ * scenarios, the model specs, the memory spec) and runs the runs it is handed by their place in
+ * the plan; the records come back in plan order, so the report is the serial run's report.
+ *
+ * Workers end when the run set ends, when it fails and when it is cancelled. A worker that dies
+ * takes no record with it: each run it held is recorded as an infrastructure error
+ * (`errorCode: worker_crashed`) and the pool starts another worker for the rest.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import type { RunRecord } from './report.js';
+import type { PlannedRun, RunEvalOptions } from './runner.js';
+import { modelLabel, runPlanned, setupFailedRecord } from './runner.js';
+import type { LoadedScenario } from './scenario-loader.js';
+
+/** What a worker needs to rebuild the run set: plain data, copied to each worker once. */
+export interface PoolSpec {
+  /** The model specs (`--model`) and persona filter (`--persona`) the run set resolved. */
+  readonly models: readonly string[];
+  readonly personas?: readonly string[];
+  /** The `--memory` spec, when one was given. */
+  readonly memory?: string;
+}
+
+/** One task: run the planned run at this place in the plan. */
+export interface PoolTask {
+  readonly position: number;
+  readonly runId: string;
+}
+
+/** What every worker is given when it starts. */
+export interface PoolWorkerData {
+  readonly spec: PoolSpec;
+  readonly scenarios: readonly LoadedScenario[];
+  readonly trials: number;
+  readonly seed: number;
+  readonly shard?: { readonly index: number; readonly total: number };
+  readonly runTimeoutMs?: number;
+  readonly traceDir?: string;
+  /** A directory for the traces of runs that keep none; each worker writes in its own folder of it. */
+  readonly scratch: string;
+  /** Set to 1 by the main thread when the run set is cancelled: workers cancel the runs they hold. */
+  readonly cancel: Int32Array;
+}
+
+/** The code of the infrastructure error a run gets when the worker running it died. */
+export const WORKER_CRASHED = 'worker_crashed';
+
+/** How long workers get to finish the runs they hold after a cancellation before they are ended. */
+const CANCEL_GRACE_MS = 5_000;
+
+/** What a worker answers for a task it did not start because the run set was cancelled. */
+export const NOT_STARTED = 'not started';
+
+/** The worker's module: the built one next to this file, or from the sources through tsx. */
+function workerFile(): { filename: string; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const filename = new URL(fromSource ? './pool-worker-source.mjs' : './pool-worker.js', import.meta.url)
+    .href;
+  return { filename, execArgv: fromSource ? ['--conditions=@sre-harness/source'] : [] };
+}
+
+/** The runId the runner gives a planned run (kept in step with runner.ts). */
+export function plannedRunId(plan: PlannedRun): string {
+  return `${plan.loaded.scenario.id}/${modelLabel(plan)}/${plan.trial}`;
+}
+
+/** A run whose worker died: an infrastructure error, with the cause, never dropped. */
+function crashedRecord(plan: PlannedRun, started: number, cause: unknown): RunRecord {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return {
+    ...setupFailedRecord(
+      {
+        scenario: plan.loaded.scenario.id,
+        scenarioVersion: plan.loaded.version,
+        model: modelLabel(plan),
+        role: plan.model.role,
+        trial: plan.trial,
+        runId: plannedRunId(plan),
+      },
+      `the worker running this run stopped: ${message}`,
+      started,
+    ),
+    outcome: 'error',
+    errorCode: WORKER_CRASHED,
+  };
+}
+
+/**
+ * Runs `plan` (the runner's plan, in order) in this thread and in worker threads, one thread per
+ * core in all (this one counts: it has the code loaded and warm already); resolves to the records in
+ * plan order (after a cancellation, only the runs that started). Each lane takes the next run of
+ * the plan when it is free. The pool is destroyed before this returns or throws.
+ */
+export async function runPooled(
+  plan: readonly PlannedRun[],
+  options: RunEvalOptions & { readonly pool: PoolSpec },
+): Promise<RunRecord[]> {
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const threads = Math.max(1, Math.min(concurrency, availableParallelism(), plan.length) - 1);
+  // Offline models answer in microseconds: a worker then holds a second run, so it never waits for
+  // this thread to hand it the next. A real model's runs stay at --concurrency in flight.
+  const offline = options.models.every((m) => m.offline === true);
+  const perThread = offline ? 2 : Math.max(1, Math.ceil((concurrency - 1) / threads));
+  const cancel = new Int32Array(new SharedArrayBuffer(4));
+  if (options.signal?.aborted) return [];
+  const scratch = mkdtempSync(join(tmpdir(), 'sre-eval-pool-'));
+  const data: PoolWorkerData = {
+    spec: options.pool,
+    scenarios: options.scenarios,
+    trials: options.trials ?? 1,
+    seed: options.seed ?? 1,
+    ...(options.shard ? { shard: options.shard } : {}),
+    ...(options.runTimeoutMs ? { runTimeoutMs: options.runTimeoutMs } : {}),
+    ...(options.traceDir ? { traceDir: options.traceDir } : {}),
+    scratch,
+    cancel,
+  };
+  const { filename, execArgv } = workerFile();
+  const pool = new Piscina({
+    filename,
+    execArgv,
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerWorker: perThread,
+    idleTimeout: Number.POSITIVE_INFINITY,
+    workerData: data,
+  });
+  // A worker that cannot even start (its module fails to load) fails every run it would have run:
+  // the pool is ended, which fails the runs still waiting, and they are recorded as such.
+  pool.on('error', () => void pool.destroy());
+  const results: (RunRecord | undefined)[] = new Array(plan.length);
+  let next = 0;
+  let done = 0;
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  const stopped = () => Atomics.load(cancel, 0) === 1;
+  const onAbort = () => {
+    // No new run starts; the runs in flight end as cancelled (in their workers, or with the pool).
+    Atomics.store(cancel, 0, 1);
+    graceTimer = setTimeout(() => void pool.destroy(), CANCEL_GRACE_MS);
+  };
+  const record = (position: number, run: RunRecord) => {
+    results[position] = run;
+    done++;
+    options.onProgress?.({ done, total: plan.length, run });
+  };
+  let mainScratch: string | undefined;
+  const mainScratchDir = () => {
+    mainScratch ??= mkdtempSync(join(scratch, 'main-'));
+    return mainScratch;
+  };
+  const inThread = async () => {
+    for (;;) {
+      // Let the workers' answers, signals and timers through between runs.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (stopped()) return;
+      const position = next++;
+      const p = plan[position];
+      if (!p) return;
+      record(position, await runPlanned(p, options, mainScratchDir));
+    }
+  };
+  const inWorker = async () => {
+    for (;;) {
+      if (stopped()) return;
+      const position = next++;
+      const p = plan[position];
+      if (!p) return;
+      const started = performance.now();
+      let out: RunRecord | typeof NOT_STARTED;
+      try {
+        out = (await pool.run({ position, runId: plannedRunId(p) } satisfies PoolTask)) as
+          | RunRecord
+          | typeof NOT_STARTED;
+      } catch (cause) {
+        // Cancelled before it started: no record, as in a serial run. Else the worker died.
+        out = stopped() ? NOT_STARTED : crashedRecord(p, started, cause);
+      }
+      if (out !== NOT_STARTED) record(position, out);
+    }
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const lanes = [inThread(), ...Array.from({ length: threads * perThread }, inWorker)];
+  try {
+    await Promise.all(lanes);
+  } catch (e) {
+    // A lane failed (a progress callback threw): no lane takes another run.
+    Atomics.store(cancel, 0, 1);
+    throw e;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    if (graceTimer) clearTimeout(graceTimer);
+    await pool.destroy();
+    // Every lane has ended before this returns: none runs or reports anything afterwards.
+    await Promise.allSettled(lanes);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return results.filter((r): r is RunRecord => r !== undefined);
+}
