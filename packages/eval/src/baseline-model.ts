@@ -386,7 +386,9 @@ export class BaselineSreModel implements Model {
     const { asked, alert } = question(task);
     const alertNs = namespaceCandidates(alert)[0];
     const namedIn = (text: string) =>
-      (text.match(/\b[a-z0-9]+(?:-[a-z0-9]+)*-[a-z0-9]{5}\b/g) ?? []).filter((n) => /\d/.test(n));
+      (text.match(/\b[a-z0-9]{1,63}(?:-[a-z0-9]{1,63}){0,10}-[a-z0-9]{5}\b/g) ?? []).filter((n) =>
+        /\d/.test(n),
+      );
     const named = [...namedIn(asked), ...(alertNs === undefined || alertNs === ns ? namedIn(alert) : [])];
     // A pod the search already placed in another namespace (an alert pasted from elsewhere) is not this one.
     const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok');
@@ -1375,7 +1377,7 @@ function searchTerm(task: string): string | undefined {
 
 function searchTermIn(task: string): string | undefined {
   const text = task.toLowerCase();
-  const path = /\b[a-z0-9-]+(?:\/[a-z0-9.-]+){1,2}\b/.exec(text);
+  const path = /\b[a-z0-9-]{1,253}(?:\/[a-z0-9.-]{1,253}){1,2}\b/.exec(text);
   if (path) {
     const last = path[0].split('/').pop()!;
     if (last.length >= 3 && !NOT_A_NAME.test(last)) return last;
@@ -1510,13 +1512,22 @@ function escapeRe(s: string): string {
 /** Host names a log line says it could not reach (`dial tcp: lookup orders-db`, `connect to ledger:5432`). */
 function dependencyHosts(text: string): string[] {
   const out: string[] = [];
+  // Bounded quantifiers (a DNS label is at most 63 characters), so a long line costs linear time.
+  const label = '[a-z][a-z0-9-]{0,62}';
+  const domain = '(?:\\.[a-z0-9-]{1,63}){0,6}';
   const patterns = [
-    /lookup ([a-z][a-z0-9-]*)(?:\.[a-z0-9.-]+)?(?: on [^:]+)?: no such host/gi,
-    /(?:connect(?:ing)? to|dial tcp|upstream|host)\s+"?([a-z][a-z0-9-]*)(?:\.[a-z0-9.-]*)?:\d+/gi,
-    /([a-z][a-z0-9-]*)(?:\.[a-z0-9-]+)*:\d+:?\s*(?:connection refused|ECONNREFUSED|i\/o timeout)/gi,
+    new RegExp(`lookup (${label})${domain}(?: on [^:\\n]{1,100})?: no such host`, 'gi'),
+    new RegExp(`(?:connect(?:ing)? to|dial tcp|upstream|host)\\s{1,3}"?(${label})${domain}:\\d{1,5}`, 'gi'),
+    new RegExp(
+      `(${label})${domain}:\\d{1,5}:?\\s{0,3}(?:connection refused|ECONNREFUSED|i\\/o timeout)`,
+      'gi',
+    ),
     // Wait-for scripts: "db:5432 - no response", "waiting for db".
-    /([a-z][a-z0-9-]*)(?:\.[a-z0-9-]+)*:\d+\s*-?\s*(?:no response|not ready|not available|unavailable|timed out|timeout)/gi,
-    /waiting for ([a-z][a-z0-9-]*)/gi,
+    new RegExp(
+      `(${label})${domain}:\\d{1,5}\\s{0,3}-?\\s{0,3}(?:no response|not ready|not available|unavailable|timed out|timeout)`,
+      'gi',
+    ),
+    new RegExp(`waiting for (${label})`, 'gi'),
   ];
   for (const re of patterns) {
     for (const m of text.matchAll(re)) {
