@@ -63,6 +63,27 @@ describe('answerExpectations', () => {
     expect((await probe.verify(input('the Readiness probe failed twice'), { signal })).passed).toBe(true);
   });
 
+  it('keeps Kubernetes terms apart that Porter stems would merge', async () => {
+    const no = answerExpectations({ mustNotClaim: ['scheduler', 'readiness', 'container limit'] });
+    const ok = await no.verify(
+      input(
+        'The CronJob schedule is wrong; after the fix the pods became Ready and the LimitRange contains limits.',
+      ),
+      { signal },
+    );
+    expect(ok.passed).toBe(true);
+    const need = answerExpectations({ mustMention: ['liveness', 'statuses'] });
+    expect((await need.verify(input('The service is live again; status is fine'), { signal })).passed).toBe(
+      false,
+    );
+    expect(
+      (await need.verify(input('Liveness probes failed; both statuses show it'), { signal })).passed,
+    ).toBe(true);
+    expect(
+      (await need.verify(input('The liveness probe failed; the status shows it'), { signal })).passed,
+    ).toBe(true);
+  });
+
   it('rejects wrong advice named in mustNotClaim, in any inflection, unless it is denied', async () => {
     const v = answerExpectations({
       mustMention: ['exec probe'],

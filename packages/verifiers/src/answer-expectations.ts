@@ -44,6 +44,30 @@ interface Token {
   readonly end: number;
 }
 
+/**
+ * Words whose Porter stem would merge distinct Kubernetes terms ("readiness" and "ready", "liveness"
+ * and "live", "container" and "contains", "scheduler" and "schedule", "generation" and "generic",
+ * "terminal" and "terminated"): each keeps a stem of its own, shared with its plural only.
+ */
+const KEEP: Record<string, string> = Object.fromEntries(
+  [
+    ['readiness', 'readiness'],
+    ['liveness', 'liveness'],
+    ['container', 'container'],
+    ['containers', 'container'],
+    ['scheduler', 'scheduler'],
+    ['schedulers', 'scheduler'],
+    ['generation', 'generation'],
+    ['generations', 'generation'],
+    ['general', 'general'],
+    ['generic', 'generic'],
+    ['terminal', 'terminal'],
+    ['affinity', 'affinity'],
+    ['status', 'status'],
+    ['statuses', 'status'],
+  ].map(([w, k]) => [w!, `=${k}`]),
+);
+
 // Linear: each character is looked at once, no backtracking.
 const TOKEN_RE = /[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu;
 
@@ -59,7 +83,7 @@ function tokenize(text: string, cache: Map<string, string>): Token[] {
     let key = raw;
     if (raw.length > 1 || /[\p{L}\p{N}]/u.test(raw)) {
       const lower = raw.toLowerCase();
-      key = cache.get(lower) ?? stemmer(lower);
+      key = cache.get(lower) ?? KEEP[lower] ?? stemmer(lower);
       cache.set(lower, key);
     }
     out.push({ key, index: m.index, end: m.index + raw.length });

@@ -1,3 +1,5 @@
+import { cutText } from '@sre-harness/core';
+
 /**
  * Log lines as a world declares them: plain lines, and generators that stand for many lines, so a
  * 100,000-line log costs a few lines of YAML and no memory until it is read. Reading materialises
@@ -57,7 +59,11 @@ export function logTail(lines: LogLines, tail?: number, maxChars: number = MAX_L
     for (let i = sizeOf(entry); i >= 1 && out.length < want; i--) {
       const line = typeof entry === 'string' ? entry : lineOf(entry, i);
       chars += line.length + 1;
-      if (chars > maxChars) return out.reverse();
+      if (chars > maxChars) {
+        // The newest line alone over the limit is still read, cut to it, rather than nothing.
+        if (out.length === 0) out.push(cutText(line, maxChars));
+        return out.reverse();
+      }
       out.push(line);
     }
   }

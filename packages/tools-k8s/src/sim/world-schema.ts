@@ -38,12 +38,18 @@ const generatorSchema = z.union([
       every: duration.optional(),
       for: duration.optional(),
     })
-    .refine((g) => g.times !== undefined || (g.every !== undefined && g.for !== undefined), {
-      message: 'give times, or every and for',
+    .refine(
+      (g) =>
+        (g.times !== undefined) !== (g.every !== undefined || g.for !== undefined) &&
+        (g.every === undefined) === (g.for === undefined),
+      { message: 'give times, or every and for (not both)' },
+    )
+    .refine((g) => g.every === undefined || (parseDuration(g.every) ?? 0) > 0, {
+      message: 'every must be longer than 0s',
+      path: ['every'],
     })
     .transform((g, ctx): RepeatLines => {
-      const times =
-        g.times ?? Math.floor((parseDuration(g.for) ?? 0) / Math.max(1, parseDuration(g.every) ?? 1));
+      const times = g.times ?? Math.floor((parseDuration(g.for) ?? 0) / (parseDuration(g.every) ?? 1));
       if (times < 1 || times > MAX_LOG_LINES)
         ctx.addIssue({
           code: 'custom',
@@ -58,12 +64,13 @@ const generatorSchema = z.union([
       filler: z.union([lineText, z.array(lineText).min(1).max(100)]),
       at: z.number().int().min(1).optional(),
     })
+    .refine((g) => g.at === undefined || g.at <= g.in, { message: 'at must be at most in', path: ['at'] })
     .transform(
       (g): NeedleLines => ({
         needle: g.needle,
         in: g.in,
         filler: typeof g.filler === 'string' ? [g.filler] : g.filler,
-        at: Math.min(g.in, g.at ?? Math.max(1, Math.floor(g.in * 0.4))),
+        at: g.at ?? Math.max(1, Math.floor(g.in * 0.4)),
       }),
     ),
 ]);

@@ -1,4 +1,4 @@
-import { type AnyTool, cutTextEnd, defineTool } from '@sre-harness/core';
+import { type AnyTool, cutText, cutTextEnd, defineTool } from '@sre-harness/core';
 import { z } from 'zod';
 import type { CallOptions, Cluster, KubeList, KubeObject, ListTruncation, ObjectRef } from '../cluster.js';
 import { ageOf } from '../duration.js';
@@ -332,12 +332,18 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       const names = pod.spec.containers.map((c) => c.name);
       const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
       const chosen = annotated && names.includes(annotated) ? annotated : names[0]!;
+      // At most a few names, each cut, so the note cannot crowd out the log it introduces.
+      const list = (xs: readonly string[]) =>
+        `${xs
+          .slice(0, 6)
+          .map((x) => cutText(x, 63))
+          .join(', ')}${xs.length > 6 ? `, … (${xs.length} in all)` : ''}`;
       const inits = pod.spec.initContainers?.length
-        ? ` (init: ${pod.spec.initContainers.map((c) => c.name).join(', ')})`
+        ? ` (init: ${list(pod.spec.initContainers.map((c) => c.name))})`
         : '';
       return {
         text: await read(chosen),
-        defaulted: `Defaulted container "${chosen}" out of: ${names.join(', ')}${inits}; pass container to read another\n`,
+        defaulted: `Defaulted container "${cutText(chosen, 63)}" out of: ${list(names)}${inits}; pass container to read another\n`,
       };
     }
   };
@@ -370,8 +376,9 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       if (text.trim() === '')
         return `${defaulted}(no log lines${previous ? ' from the previous instance' : ''})`;
       // Keep the end of the log when cutting: the last lines are the ones that explain a failure.
-      if (text.length > max) {
-        const kept = cutTextEnd(text, max);
+      const room = Math.max(1, max - (defaulted ? defaulted.length + 80 : 0));
+      if (text.length > room) {
+        const kept = cutTextEnd(text, room);
         return `${defaulted}[output cut: showing the last ${kept.length} of ${text.length} characters; use tail]\n${kept}`;
       }
       return `${defaulted}${text.trimEnd()}`;
@@ -391,6 +398,9 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
           .string()
           .min(1)
           .max(500)
+          .refine((p) => p.split('|').some((a) => a.trim() !== ''), {
+            message: 'the pattern has no non-blank alternative',
+          })
           .describe(
             'Text to find (literal, not a regular expression); separate alternatives with |, e.g. ERROR|FATAL',
           ),
@@ -439,14 +449,20 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
         maxMatches,
         ...(ignoreCase === undefined ? {} : { ignoreCase }),
       });
-      // A log as long as the lines asked for may go on further back; say so, since numbers count from the first line read.
-      const where = `${found.lines >= lines ? 'the newest ' : ''}${found.lines} line(s)${previous ? ' of the previous instance' : ''}`;
+      // The numbers count from the first line read; the log may go further back than that.
+      const where = `the newest ${found.lines} line(s) read${previous ? ' from the previous instance' : ''}`;
       if (found.matches === 0) return `${defaulted}no line matches "${pattern}" in ${where}`;
       const head =
         found.shown < found.matches
           ? `${found.matches} line(s) match "${pattern}" in ${where}; the newest ${found.shown} shown`
           : `${found.matches} line(s) match "${pattern}" in ${where}`;
-      return k8s.out(`${defaulted}${head}\n${found.text}`);
+      // Cut from the start: the newest matches are at the end and are the ones promised.
+      const room = Math.max(1, max - defaulted.length - head.length - 100);
+      const body =
+        found.text.length > room
+          ? `[output cut: older matches not shown; ${found.text.length - cutTextEnd(found.text, room).length} characters left out; lower maxMatches or context]\n${cutTextEnd(found.text, room)}`
+          : found.text;
+      return `${defaulted}${head}\n${body}`;
     },
   });
 
@@ -488,11 +504,17 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
       const rows: { exact: boolean; cells: string[] }[] = [];
       const notes: string[] = [];
       const now = await k8s.c.now();
+      const searched = new Set<string>();
       for (const k of kinds ?? FIND_KINDS) {
         try {
           const info = await k8s.kind(k);
-          if (allowedNs && !info.namespaced && !clusterKinds.has(info.kind) && info.kind !== 'Namespace')
+          // One kind under several names is searched once.
+          if (searched.has(info.kind)) continue;
+          searched.add(info.kind);
+          if (allowedNs && !info.namespaced && !clusterKinds.has(info.kind) && info.kind !== 'Namespace') {
+            if (kinds) notes.push(`${k}: cluster-scoped, outside this agent's namespaces`);
             continue;
+          }
           const spaces = info.namespaced ? (allowedNs ?? [undefined]) : [undefined];
           for (const space of spaces) {
             for (const o of await k8s.list<KubeObject>(info.kind, space)) {

@@ -85,7 +85,7 @@ describe('search_pod_logs and log generators', () => {
       lines: 100_000,
     });
     // 102,002 lines in all; the newest 100,000 are searched, numbered from the first of them.
-    expect(found).toMatch(/^1 line\(s\) match "pool exhausted" in the newest 100000 line\(s\)\n/);
+    expect(found).toMatch(/^1 line\(s\) match "pool exhausted" in the newest 100000 line\(s\) read\n/);
     expect(found).toContain(`${1 + 72_000 + 12_000 - 2_002}:ERROR pool exhausted`);
     expect(
       await call('search_pod_logs', {
@@ -177,5 +177,85 @@ describe('log reads stay bounded', () => {
     expect(lines.at(-1)).toBe('last');
     expect(lines.join('\n').length).toBeLessThanOrEqual(100_000);
     expect(logTail(['a', { needle: 'N', in: 5, filler: ['f{i}'], at: 4 }, 'z'], 3)).toEqual(['N', 'f5', 'z']);
+  });
+});
+
+describe('what an attack on the log tools found', () => {
+  const many = (n: number, lines: number): WorldInput => ({
+    namespaces: ['app'],
+    pods: [
+      {
+        name: 'busy',
+        namespace: 'app',
+        containers: Array.from({ length: n }, (_, i) => ({
+          name: `sidecar-${i}-${'z'.repeat(50)}`,
+          image: 'x:1',
+          behavior: { logs: [{ repeat: `line {i} ${'p'.repeat(100)}`, times: lines }] },
+        })),
+      },
+    ],
+  });
+
+  it('keeps a multi-container pod within the output cap, the Defaulted note included', async () => {
+    const { call } = setup(many(40, 1000));
+    const text = await call('get_pod_logs', { namespace: 'app', name: 'busy', tail: 5000 });
+    expect(text.length).toBeLessThanOrEqual(8000);
+    expect(text).toMatch(/^Defaulted container "sidecar-0-z+" out of: .*, … \(40 in all\)/);
+  });
+
+  it('keeps the newest matches when the search output is cut, and says what it read', async () => {
+    const { call } = setup(many(1, 1000));
+    const text = await call('search_pod_logs', {
+      namespace: 'app',
+      name: 'busy',
+      pattern: 'line',
+      maxMatches: 200,
+      context: 0,
+    });
+    expect(text.length).toBeLessThanOrEqual(8000);
+    expect(text).toMatch(
+      /^1000 line\(s\) match "line" in the newest 1000 line\(s\) read; the newest 200 shown\n\[output cut: older matches/,
+    );
+    expect(text.trimEnd().endsWith(`1000:line 1000 ${'p'.repeat(100)}`)).toBe(true);
+  });
+
+  it('refuses a pattern with no non-blank alternative', () => {
+    const { cluster } = setup(many(1, 1));
+    const tool = k8sTools(cluster).find((t) => t.name === 'search_pod_logs')!;
+    expect(() => tool.input.parse({ namespace: 'app', name: 'busy', pattern: ' | |' })).toThrow(
+      /no non-blank alternative/,
+    );
+  });
+
+  it('reads a newest line longer than the read limit cut, not as nothing', async () => {
+    const { logTail } = await import('../sim/log-lines.js');
+    expect(logTail(['FATAL boom', 'x'.repeat(50)], undefined, 20)).toEqual(['x'.repeat(20)]);
+  });
+
+  it('rejects generators that contradict themselves, naming the field', async () => {
+    const bad = (logs: unknown[]) => () =>
+      createSimCluster({
+        deployments: [{ name: 'x', containers: [{ name: 'x', image: 'x:1', behavior: { logs } }] }],
+      } as WorldInput);
+    expect(bad([{ repeat: 'y', every: 0, for: '2h' }])).toThrow(
+      /logs\[0\]\.every: every must be longer than 0s/,
+    );
+    expect(bad([{ repeat: 'y', times: 3, every: '1s', for: '1h' }])).toThrow(/not both/);
+    expect(bad([{ needle: 'N', in: 5, filler: 'f', at: 50 }])).toThrow(
+      /logs\[0\]\.at: at must be at most in/,
+    );
+    const c = createSimCluster({
+      deployments: [
+        {
+          name: 'x',
+          containers: [
+            { name: 'x', image: 'x:1', behavior: { logs: [{ repeat: 'y', every: 0.4, for: 100 }] } },
+          ],
+        },
+      ],
+    });
+    const pod = c.listNow({ kind: 'Pod' })[0]!.metadata!.name!;
+    const text = await c.podLogs({ namespace: 'default', name: pod, tail: 100_000 });
+    expect(text.split('\n').filter(Boolean)).toHaveLength(250);
   });
 });
