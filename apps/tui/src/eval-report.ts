@@ -115,26 +115,15 @@ export function finishEval(
 ): FinishedEval {
   let summary = ev.summarize(report.runs, report.config.minPassRate, report.scenarios);
   const secrets = options.secrets ?? [];
-  const render = (): [string, string][] => [
+  const render = (summary: Summary): [string, string][] => [
     ['console', ev.consoleSummary(report, summary, options.wallMs)],
     ...(options.out === false ? [] : reportFiles(ev, report, summary, options.out)),
   ];
-  let checked = maskPlanted(render(), secrets);
-  if (checked.leaked.length > 0) {
-    const channels = checked.leaked.map((c) => (c === 'console' ? c : `report ${c}`));
-    summary = {
-      ...summary,
-      verdict: 'failed',
-      gate: {
-        ok: false,
-        reasons: [
-          ...summary.gate.reasons,
-          `redaction did not hold: a planted secret reached ${channels.join(', ')} (masked in this output)`,
-        ],
-      },
-    };
-    checked = maskPlanted(render(), secrets);
-  }
+  const gated = ev.gateOnPlantedSecrets(summary, secrets, render, (c) =>
+    c === 'console' ? c : `report ${c}`,
+  );
+  summary = gated.summary;
+  const checked = { texts: gated.texts };
   const files = checked.texts.filter(([channel]) => channel !== 'console');
   if (files.length > 0 && options.out !== false) {
     mkdirSync(options.out, { recursive: true });
@@ -152,25 +141,6 @@ export function finishEval(
       files: files.map(([path]) => path),
     },
   };
-}
-
-/** The planted secrets found in each text, and the texts with them masked (as the eval masks them). */
-function maskPlanted(
-  texts: readonly [string, string][],
-  secrets: readonly string[],
-): { texts: [string, string][]; leaked: string[] } {
-  const leaked = new Set<string>();
-  const out = texts.map(([channel, text]): [string, string] => {
-    let t = text;
-    for (const secret of secrets) {
-      if (secret && t.includes(secret)) {
-        leaked.add(channel);
-        t = t.split(secret).join('<leaked-secret>');
-      }
-    }
-    return [channel, t];
-  });
-  return { texts: out, leaked: [...leaked] };
 }
 
 /** The verdict as one line: `gate: FAILED (exit 1): reason; …`. */

@@ -45,6 +45,7 @@ export {
   PERSONAS,
   type PersonaName,
 } from './personas.js';
+export { gateOnPlantedSecrets, LEAKED_SECRET_MASK } from './planted.js';
 export { main as runCli } from './program.js';
 export {
   type ErrorCause,

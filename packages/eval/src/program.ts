@@ -10,6 +10,7 @@ import { createJudge } from './judge.js';
 import { memoryFromSpec } from './memory-option.js';
 import { DEFAULT_MODELS, resolveModels } from './models.js';
 import { PERSONA_DESCRIPTIONS, PERSONAS } from './personas.js';
+import { gateOnPlantedSecrets } from './planted.js';
 import { PROVIDERS } from './providers.js';
 import {
   mergeReports,
@@ -108,28 +109,6 @@ function reportFiles(
   ];
 }
 
-/**
- * The last redaction check, on what the eval itself prints and writes: a planted secret (a
- * scenario's expect.secrets) found here fails the gate, and is masked so this output does not leak it.
- */
-function maskPlanted(
-  texts: readonly [string, string][],
-  secrets: readonly string[],
-): { texts: [string, string][]; leaked: string[] } {
-  const leaked = new Set<string>();
-  const out = texts.map(([channel, text]): [string, string] => {
-    let t = text;
-    for (const secret of secrets) {
-      if (t.includes(secret)) {
-        leaked.add(channel);
-        t = t.split(secret).join('<leaked-secret>');
-      }
-    }
-    return [channel, t];
-  });
-  return { texts: out, leaked: [...leaked] };
-}
-
 /** Prints the table, the summary, an optional comparison; returns the exit code. */
 function finish(
   report: Report,
@@ -155,7 +134,7 @@ function finish(
     comparisonText = formatComparison(cmp);
     comparisonMd = formatComparison(cmp, true);
   }
-  const render = (): [string, string][] => {
+  const render = (summary: Summary): [string, string][] => {
     const out: [string, string][] = [];
     if (opts.json) out.push(['stdout', reportJson(report)]);
     else {
@@ -168,22 +147,11 @@ function finish(
       out.push(...reportFiles(report, summary, opts.out, comparisonMd));
     return out;
   };
-  let checked = maskPlanted(render(), secrets);
-  if (checked.leaked.length > 0) {
-    const channels = checked.leaked.map((c) => (c === 'console' || c === 'stdout' ? c : `report ${c}`));
-    summary = {
-      ...summary,
-      verdict: 'failed',
-      gate: {
-        ok: false,
-        reasons: [
-          ...summary.gate.reasons,
-          `redaction did not hold: a planted secret reached ${channels.join(', ')} (masked in this output)`,
-        ],
-      },
-    };
-    checked = maskPlanted(render(), secrets);
-  }
+  const gated = gateOnPlantedSecrets(summary, secrets, render, (c) =>
+    c === 'console' || c === 'stdout' ? c : `report ${c}`,
+  );
+  summary = gated.summary;
+  const checked = { texts: gated.texts };
   const files = checked.texts.filter(([channel]) => channel !== 'console' && channel !== 'stdout');
   if (files.length > 0) {
     mkdirSync(opts.out as string, { recursive: true });
