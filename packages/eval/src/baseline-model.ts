@@ -3,6 +3,7 @@ import { parseQuantity } from '@sre-harness/tools-k8s';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { probeCause } from './analyzers/probes.js';
+import { clip, outputs } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
 import { namespaceCandidates, type SeenObservation, seenObservations, withUsage } from './observations.js';
 
@@ -94,10 +95,6 @@ function lastOf(
     if (o.tool === tool && pred(o)) return o;
   }
   return undefined;
-}
-
-function okOutputs(seen: readonly SeenObservation[], tool: string): SeenObservation[] {
-  return seen.filter((o) => o.tool === tool && o.status === 'ok');
 }
 
 function podRows(seen: readonly SeenObservation[]): PodRow[] {
@@ -223,15 +220,6 @@ function stateBlock(
 function memoryLimit(body: string): string | undefined {
   const m = /Limits:\s*\n(?:\s+\S+:.*\n)*?\s+memory:\s*(\S+)/.exec(body);
   return m?.[1];
-}
-
-function clip(s: string, n = 160): string {
-  const t = s.trim().replace(/\s+/g, ' ');
-  if (t.length <= n) return t;
-  // Cut at a word boundary so no name is quoted half.
-  const cut = t.slice(0, n - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${space > n / 2 ? cut.slice(0, space) : cut} …`;
 }
 
 function firstLine(text: string, re: RegExp): string | undefined {
@@ -459,11 +447,11 @@ export class BaselineSreModel implements Model {
         if (seenOwners.size >= 1) break;
       }
     }
-    const logs = okOutputs(seen, 'get_pod_logs')
+    const logs = outputs(seen, 'get_pod_logs')
       .map((o) => o.content)
       .join('\n');
     if (/No space left on device|disk full|ENOSPC/i.test(logs)) {
-      for (const d of okOutputs(seen, 'describe_pod')) {
+      for (const d of outputs(seen, 'describe_pod')) {
         for (const claim of d.content.matchAll(/ClaimName:\s*(\S+)/g)) {
           plan.push({
             tool: 'describe_resource',
@@ -481,7 +469,7 @@ export class BaselineSreModel implements Model {
         plan.push({ tool: 'describe_deployment', args: { namespace: ns, name: d.name } });
       }
     }
-    const events = okOutputs(seen, 'get_events')
+    const events = outputs(seen, 'get_events')
       .map((o) => o.content)
       .join('\n');
     if (/exceeded quota|forbidden: exceeded/i.test(events))
@@ -500,7 +488,7 @@ export class BaselineSreModel implements Model {
           plan.push({ tool: 'describe_service', args: { namespace: ns, name: n } });
         }
       }
-      for (const o of okOutputs(seen, 'describe_service')) {
+      for (const o of outputs(seen, 'describe_service')) {
         const sel = field(o.content, 'Selector');
         if (sel && sel !== '<none>' && /Endpoints:\s*<none>/.test(o.content)) {
           plan.push({ tool: 'list_pods', args: { namespace: ns, labelSelector: sel } });
@@ -520,7 +508,7 @@ export class BaselineSreModel implements Model {
         }
       }
       // With endpoints in place, the pods behind the service and their ports matter.
-      for (const o of okOutputs(seen, 'describe_service')) {
+      for (const o of outputs(seen, 'describe_service')) {
         if (!/Endpoints:\s*(?!<none>)\S/.test(o.content)) continue;
         const backing = backingDeployment(o.content, deps, seen);
         if (backing) plan.push({ tool: 'describe_deployment', args: { namespace: ns, name: backing } });
@@ -555,12 +543,12 @@ export class BaselineSreModel implements Model {
     const out: Finding[] = [];
     const pods = podRows(seen);
     const deps = deploymentRows(seen);
-    const events = okOutputs(seen, 'get_events')
+    const events = outputs(seen, 'get_events')
       .map((o) => o.content)
       .join('\n');
     const bonus = (name: string) => (matchesHint(name, hs) ? 5 : 0);
 
-    for (const d of okOutputs(seen, 'describe_pod')) {
+    for (const d of outputs(seen, 'describe_pod')) {
       const pod = String(d.args['name'] ?? '');
       const owner = ownerOf(pod, deps, d.content);
       const objectLabel = owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`;
@@ -990,7 +978,7 @@ export class BaselineSreModel implements Model {
       });
     }
     // Deployments with no pods: the ReplicaSet's events say why (quota, admission).
-    for (const dd of okOutputs(seen, 'describe_deployment')) {
+    for (const dd of outputs(seen, 'describe_deployment')) {
       const name = String(dd.args['name'] ?? '');
       const b = bonus(name);
       const replicas = /Replicas:\s*(\d+) desired/.exec(dd.content);
@@ -1019,7 +1007,7 @@ export class BaselineSreModel implements Model {
       }
     }
     // Services: no endpoints, or endpoints that point at a port nothing listens on.
-    for (const s of okOutputs(seen, 'describe_service')) {
+    for (const s of outputs(seen, 'describe_service')) {
       const name = String(s.args['name'] ?? '');
       const b = bonus(name);
       const selector = field(s.content, 'Selector');
@@ -1082,7 +1070,7 @@ export class BaselineSreModel implements Model {
       if (targetPort && endpoints) {
         // The ports of the workload this service selects, and only that one.
         const podPorts = new Set<string>();
-        for (const o of okOutputs(seen, 'describe_deployment')) {
+        for (const o of outputs(seen, 'describe_deployment')) {
           if (field(o.content, 'Selector') !== selector) continue;
           for (const m of o.content.matchAll(/Ports?:\s*([\d, /TCP]+)/g))
             for (const p of m[1]!.matchAll(/(\d+)/g)) podPorts.add(p[1]!);
@@ -1103,7 +1091,7 @@ export class BaselineSreModel implements Model {
     }
     // CPU throttling: usage pinned at the limit.
     const throttled = new Set<string>();
-    for (const m of okOutputs(seen, 'get_pod_metrics')) {
+    for (const m of outputs(seen, 'get_pod_metrics')) {
       let podName = '';
       for (const line of m.content.split('\n')) {
         if (/^\S/.test(line)) podName = line.split(/\s+/)[0] ?? '';
@@ -1137,14 +1125,12 @@ export class BaselineSreModel implements Model {
       }
     }
     // A full volume that does not crash the process shows in current logs.
-    for (const l of okOutputs(seen, 'get_pod_logs')) {
+    for (const l of outputs(seen, 'get_pod_logs')) {
       const line = firstLine(l.content, /No space left on device|ENOSPC/i);
       if (!line) continue;
       const pod = String(l.args['name'] ?? '');
       const owner = ownerOf(pod, deps);
-      const pvc = okOutputs(seen, 'describe_resource').find(
-        (o) => o.args['kind'] === 'PersistentVolumeClaim',
-      );
+      const pvc = outputs(seen, 'describe_resource').find((o) => o.args['kind'] === 'PersistentVolumeClaim');
       out.push({
         weight: 76 + bonus(pod),
         object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
@@ -1154,7 +1140,7 @@ export class BaselineSreModel implements Model {
       });
     }
     // A bad rollout: the newest revision fails while an older one worked.
-    for (const h of okOutputs(seen, 'get_rollout_history')) {
+    for (const h of outputs(seen, 'get_rollout_history')) {
       const name = String(h.args['name'] ?? '');
       const revs = parseTable(h.content).filter((r) => /^\d+/.test(r['REVISION'] ?? ''));
       const failing = out.find((f) => f.object.startsWith(`deployment ${name}`) && !f.fix);
@@ -1177,7 +1163,7 @@ export class BaselineSreModel implements Model {
     for (const a of ANALYZERS) out.push(...a.finds(ctx));
     // A failing dependency that others wait on is the cause, they are the symptom.
     const hosts = dependencyHosts(
-      okOutputs(seen, 'get_pod_logs')
+      outputs(seen, 'get_pod_logs')
         .map((o) => o.content)
         .join('\n'),
     );
@@ -1217,7 +1203,7 @@ export class BaselineSreModel implements Model {
       ? `The alert ${about} is about namespace ${alertNs}, a different namespace from ${ns}; it does not show a fault in ${ns}.`
       : undefined;
     if (!top) {
-      const warnings = okOutputs(seen, 'get_events')
+      const warnings = outputs(seen, 'get_events')
         .flatMap((o) => o.content.split('\n'))
         .filter((l) => /\bWarning\b/.test(l));
       if (
@@ -1336,7 +1322,7 @@ function backingDeployment(
 ): string | undefined {
   const selector = field(serviceText, 'Selector');
   if (!selector || selector === '<none>') return undefined;
-  for (const o of okOutputs(seen, 'describe_deployment')) {
+  for (const o of outputs(seen, 'describe_deployment')) {
     if (field(o.content, 'Selector') === selector) return String(o.args['name'] ?? '');
   }
   const values = selector.split(',').map((kv) => kv.split('=')[1] ?? '');
@@ -1424,7 +1410,7 @@ function answerTheQuestion(task: string, seen: readonly SeenObservation[], ns: s
   const out: string[] = [];
   if (/\b(list|show|what are|which|give me|print)\b[^.?\n]{0,40}\bevents?\b/i.test(asked)) {
     const warningsOnly = /\bwarning/i.test(asked);
-    const rows = okOutputs(seen, 'get_events')
+    const rows = outputs(seen, 'get_events')
       .flatMap((o) => o.content.split('\n').slice(1))
       .filter((l) => l.trim() && (!warningsOnly || /\bWarning\b/.test(l)));
     out.push(

@@ -1,3 +1,4 @@
+import { cutText } from '@sre-harness/core';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 
@@ -94,13 +95,16 @@ export function linesWith(text: string, words: readonly string[]): string[] {
   });
 }
 
-/** Text cut to `n` characters between code points, with `…`. */
+/**
+ * Text for an answer: whitespace collapsed, at most `n` characters, cut at a word boundary when one
+ * is near (so no name is quoted half) and never inside a surrogate pair, with ` …` where cut.
+ */
 export function clip(s: string, n = 160): string {
-  const t = s.trim();
+  const t = s.trim().replace(/\s+/g, ' ');
   if (t.length <= n) return t;
-  return `${Array.from(t)
-    .slice(0, n - 1)
-    .join('')}…`;
+  const cut = cutText(t, n - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > n / 2 ? cut.slice(0, space) : cut} …`;
 }
 
 /** +6 when the name matches a word of the task, so the object the task is about wins ties. */
