@@ -47,6 +47,20 @@ describe('redactSecrets', () => {
     expect(redactSecrets('STRIPE_API_KEY=rk_live_abcdef123')).toBe('STRIPE_API_KEY=<redacted>');
     expect(redactSecrets('"password": "p@ss"')).toBe('"password": "<redacted>"');
   });
+
+  it('reads an object named auth in prose as a name, and an auth key as a key', () => {
+    for (const text of [
+      'namespace auth: api-7f9 CrashLoopBackOff',
+      'Service auth: selector app=auth matches no pods',
+      'kube-system/auth: Pending',
+    ])
+      expect(redactSecrets(text)).toBe(text);
+    expect(redactSecrets('auth: hunter2secret')).toBe('auth: <redacted>');
+    expect(redactSecrets('  auth: c2VjcmV0')).toBe('  auth: <redacted>');
+    expect(redactSecrets('{"auths":{"r.example":{"auth":"dXNlcjpwYXNz"}}}')).not.toContain('dXNlcjpwYXNz');
+    expect(redactSecrets('AUTH=abc123xyz')).toBe('AUTH=<redacted>');
+    expect(redactSecrets('basic_auth: s3cr3tpass')).toBe('basic_auth: <redacted>');
+  });
 });
 
 describe('the harness redacts before the model, memory and trace see tool output', () => {

@@ -389,6 +389,22 @@ function isKeptName(lowerName: string): boolean {
   return false;
 }
 
+/**
+ * Whether a word or a `/` comes just before `at` on its line (spaces and tabs between): the bare name
+ * `auth` there is an object's name in prose (`namespace auth: …`, `Service auth: …`, `ns/auth: …`),
+ * which Kubernetes output is full of, not a key. A key sits at the start of a line, after
+ * indentation, a quote, `{` or `,`.
+ */
+function afterAWord(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  if (i < 0) return false;
+  const c = text.charCodeAt(i);
+  return (
+    c === 47 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95
+  );
+}
+
 /** Characters that end an unquoted value. */
 function endsBareValue(c: number): boolean {
   return c <= 32 || c === 34 || c === 39 || c === 44 || c === 59 || c === 125 || c === 92 || c === 96;
@@ -427,6 +443,8 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
     let nameStart = hit;
     while (nameStart > cursor && isIn(NAME, text, nameStart - 1)) nameStart--;
     if (isKeptName(lower.slice(nameStart, nameEnd))) continue;
+    if (nameEnd - nameStart === 4 && lower.startsWith('auth', nameStart) && afterAWord(text, nameStart))
+      continue;
 
     // The key's closing quote (plain or JSON-escaped), spaces, then = or :, spaces, then an
     // optional opening quote.
