@@ -99,10 +99,12 @@ function withoutNullOptionals(args: unknown, schema: Readonly<Record<string, unk
   if (typeof args !== 'object' || Array.isArray(args)) return args;
   const props = schema.properties as Record<string, unknown> | undefined;
   if (typeof props !== 'object' || props === null) return args;
-  const required = new Set(Array.isArray(schema.required) ? (schema.required as unknown[]) : []);
+  const required = Array.isArray(schema.required) ? (schema.required as unknown[]) : [];
   let out: Record<string, unknown> | undefined;
-  for (const [k, v] of Object.entries(args)) {
-    if (v !== null || required.has(k) || !Object.hasOwn(props, k) || acceptsNull(props[k])) continue;
+  for (const k in args) {
+    if (!Object.hasOwn(args, k)) continue;
+    const v = (args as Record<string, unknown>)[k];
+    if (v !== null || required.includes(k) || !Object.hasOwn(props, k) || acceptsNull(props[k])) continue;
     out ??= { ...(args as Record<string, unknown>) };
     delete out[k];
   }

@@ -169,38 +169,39 @@ function redactDeep(value: unknown, redact: Redactor): unknown {
 /**
  * The one place every trace event passes: free text and arguments are redacted before any sink
  * sees them. Tool output is redacted (and capped) where it is produced, so it is not scanned twice;
- * approval hashes were taken over the real arguments before this.
+ * approval hashes were taken over the real arguments before this. `e` is the event's own new
+ * envelope (never an object a caller holds), so its fields are replaced in place: one object per event.
  */
-function redactEvent(e: TraceEventInput, redact: Redactor): TraceEventInput {
+function redactEventFields(e: Record<string, unknown>, redact: Redactor): void {
+  const text = (k: string) => {
+    if (typeof e[k] === 'string') e[k] = redact(e[k]);
+  };
   switch (e.kind) {
     case 'decision':
-      return {
-        ...e,
-        ...(e.text !== undefined ? { text: redact(e.text) } : {}),
-        ...(e.reasoning !== undefined ? { reasoning: redact(e.reasoning) } : {}),
-        ...(e.answer !== undefined ? { answer: redact(e.answer) } : {}),
-        ...(e.detail !== undefined ? { detail: redact(e.detail) } : {}),
-        ...(e.calls ? { calls: redactDeep(e.calls, redact) as typeof e.calls } : {}),
-      };
+      text('text');
+      text('reasoning');
+      text('answer');
+      text('detail');
+      if (e.calls) e.calls = redactDeep(e.calls, redact);
+      return;
     case 'tool_call':
     case 'approval_requested':
-      return { ...e, args: redactDeep(e.args, redact) };
+      e.args = redactDeep(e.args, redact);
+      return;
     case 'approval':
-      return e.reason === undefined ? e : { ...e, reason: redact(e.reason) };
+      text('reason');
+      return;
     case 'tool_refused':
-      return { ...e, detail: redact(e.detail) };
     case 'verify':
-      return { ...e, detail: redact(e.detail) };
+      text('detail');
+      return;
     case 'final':
-      return { ...e, answer: redact(e.answer) };
+      text('answer');
+      return;
     case 'stop':
-      return {
-        ...e,
-        ...(e.answer ? { answer: redact(e.answer) } : {}),
-        ...(e.error ? { error: redact(e.error) } : {}),
-      };
-    default:
-      return e;
+      if (e.answer) text('answer');
+      if (e.error) text('error');
+      return;
   }
 }
 
@@ -252,19 +253,33 @@ class Run {
   }
 
   #emit(raw: TraceEventInput): void {
-    const input = redactEvent(raw, this.#c.redact);
     const ms = this.#c.now();
     if (ms !== this.#lastMs) {
       this.#lastMs = ms;
       this.#lastTs = new Date(ms).toISOString();
     }
-    const event = {
+    const seq = this.#seq++;
+    const envelope: Record<string, unknown> = {
       v: TRACE_VERSION,
-      seq: this.#seq++,
+      seq,
       ts: this.#lastTs,
       runId: this.#runId,
-      ...input,
-    } as TraceEvent;
+      ...raw,
+    };
+    // The envelope is the harness's: an event handed in (by a memory, say) cannot set its own.
+    if (
+      envelope.seq !== seq ||
+      envelope.runId !== this.#runId ||
+      envelope.v !== TRACE_VERSION ||
+      envelope.ts !== this.#lastTs
+    ) {
+      envelope.v = TRACE_VERSION;
+      envelope.seq = seq;
+      envelope.ts = this.#lastTs;
+      envelope.runId = this.#runId;
+    }
+    redactEventFields(envelope, this.#c.redact);
+    const event = envelope as unknown as TraceEvent;
     if (this.#c.retainTrace) this.#events.push(event);
     for (const sink of this.#c.sinks) {
       try {
@@ -327,20 +342,33 @@ class Run {
     ms: number,
     start: (signal: () => AbortSignal) => T | PromiseLike<T>,
     critical = false,
-  ): Promise<T> {
+  ): T | Promise<T> {
     this.#checkpoint(critical);
+    if (this.#signal.aborted) throw new Cancelled();
+    let controller: AbortController | undefined;
+    let abortReason: unknown;
+    const signal = () => {
+      if (!controller) {
+        controller = new AbortController();
+        if (abortReason !== undefined) controller.abort(abortReason);
+      }
+      return controller.signal;
+    };
+    // Work that ends synchronously (a scripted model, an in-process tool) takes no promise, timer or
+    // hook: its value, or its error, is the outcome, unless the run was cancelled while it ran.
+    let out: T | PromiseLike<T>;
+    try {
+      out = start(signal);
+    } catch (e) {
+      if (this.#signal.aborted) throw this.#cancelWork(controller);
+      throw e;
+    }
+    if (this.#signal.aborted) throw this.#cancelWork(controller);
+    if (!isThenable(out)) return out;
+    const pending = out;
     return new Promise<T>((resolve, reject) => {
-      let controller: AbortController | undefined;
-      let abortReason: unknown;
       let settled = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const signal = () => {
-        if (!controller) {
-          controller = new AbortController();
-          if (abortReason !== undefined) controller.abort(abortReason);
-        }
-        return controller.signal;
-      };
       const finish = (): boolean => {
         if (settled) return false;
         settled = true;
@@ -355,28 +383,12 @@ class Run {
         reject(error);
       };
       const onCancel = () => abort(this.#signal.reason ?? new Error('cancelled'), new Cancelled());
-      if (this.#signal.aborted) {
-        settled = true;
-        reject(new Cancelled());
-        return;
-      }
       this.#cancelHooks.add(onCancel);
-      let out: T | PromiseLike<T>;
-      try {
-        out = start(signal);
-      } catch (e) {
-        if (finish()) reject(e);
-        return;
-      }
-      if (!isThenable(out)) {
-        if (finish()) resolve(out);
-        return;
-      }
       // Only work still pending can time out, so the timer starts once the work turned out async.
-      if (Number.isFinite(ms) && !settled) {
+      if (Number.isFinite(ms)) {
         timer = setTimeout(() => abort(new Error(`timed out after ${ms} ms`), new TimedOut()), ms);
       }
-      out.then(
+      pending.then(
         (v) => {
           if (finish()) resolve(v);
         },
@@ -385,6 +397,12 @@ class Run {
         },
       );
     });
+  }
+
+  /** The run was cancelled while synchronous work ran: its signal says so too, and the outcome is Cancelled. */
+  #cancelWork(controller: AbortController | undefined): Cancelled {
+    controller?.abort(this.#signal.reason ?? new Error('cancelled'));
+    return new Cancelled();
   }
 
   async execute(): Promise<RunResult> {

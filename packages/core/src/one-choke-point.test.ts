@@ -210,3 +210,45 @@ describe('one path for every outgoing text', () => {
     expect(cutText('abc', 0)).toBe('');
   });
 });
+
+describe('the trace envelope is the harness’s', () => {
+  it('an event a memory emits cannot set its own seq, runId, ts or version', async () => {
+    const sink = new MemorySink();
+    const memory = {
+      entries: [] as unknown[],
+      add(o: unknown, ctx: { emit: (e: unknown) => void }) {
+        this.entries.push(o);
+        ctx.emit({
+          kind: 'memory_compacted',
+          step: 0,
+          beforeTokens: 1,
+          afterTokens: 1,
+          folded: 0,
+          detail: 'kept',
+          seq: 999,
+          runId: 'forged',
+          v: 0,
+          ts: 'then',
+        });
+      },
+      render() {
+        return this.entries as never;
+      },
+    };
+    const h = createHarness({
+      model: new ScriptedModel([finalAnswer('x')]),
+      tools: [],
+      guardrails: { maxSteps: 2 },
+      memory: () => memory as never,
+      trace: sink,
+    });
+    const result = await h.run('t');
+    const events = sink.events;
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
+    for (const e of events) {
+      expect(e.runId).toBe(result.runId);
+      expect(e.ts).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(e.v).toBe(events[0]!.v);
+    }
+  });
+});

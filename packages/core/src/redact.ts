@@ -556,6 +556,26 @@ const PASSES: readonly {
  * secret-named variables. Runs in time linear in the length of the text, on any text.
  */
 export const redactSecrets: Redactor = (text) => {
+  if (typeof text !== 'string' || text.length > MEMO_MAX_CHARS) return redactText(text);
+  const known = memo.get(text);
+  if (known !== undefined) return known;
+  const out = redactText(text);
+  if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
+  memo.set(text, out);
+  return out;
+};
+
+/**
+ * Short texts recur in a run (tool names, namespaces, arguments, a status polled again, the answer
+ * redacted for the model and again for the trace), and redaction is a pure function of the text, so
+ * the last few hundred are remembered: at most MEMO_ENTRIES texts of at most MEMO_MAX_CHARS each
+ * (2 to 4 MB at worst, by how V8 stores the characters), the oldest forgotten first.
+ */
+const MEMO_MAX_CHARS = 2048;
+const MEMO_ENTRIES = 512;
+const memo = new Map<string, string>();
+
+function redactText(text: string): string {
   // The passes after the first read the same text when the one before masked nothing: lowered once.
   let lowered: string | undefined;
   let loweredFrom: string | undefined;
@@ -569,7 +589,7 @@ export const redactSecrets: Redactor = (text) => {
   let out = text;
   for (const pass of PASSES) out = pass.run(out, lower);
   return out;
-};
+}
 
 /** The names of the built-in rules, for documentation and tests. */
 export const REDACTION_RULES: readonly string[] = PASSES.flatMap((p) => p.names);
