@@ -1,0 +1,53 @@
+// Checks each world's rubric against answers written in advance (rubric/answers.yaml): every correct
+// answer must pass, every wrong answer must fail. No agent runs here. Usage (from the repo root):
+//   node_modules/.bin/tsx scenarios-held-out-3/rubric/check.ts
+import { readdirSync, readFileSync } from 'node:fs';
+import { parse } from '../../packages/eval/node_modules/yaml/dist/index.js';
+import { answerExpectations } from '../../packages/verifiers/dist/index.js';
+
+const say = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
+
+const here = new URL('.', import.meta.url).pathname;
+const dir = new URL('..', import.meta.url).pathname;
+const answers = parse(readFileSync(`${here}answers.yaml`, 'utf8')) as Record<
+  string,
+  { correct: string[]; wrong: string[] }
+>;
+let bad = 0;
+for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+  const s = parse(readFileSync(`${dir}${f}`, 'utf8'));
+  const a = answers[s.id];
+  if (!a) {
+    say(`MISSING answers for ${s.id}`);
+    bad++;
+    continue;
+  }
+  const v = answerExpectations({
+    mustMention: s.expect.rootCause?.mustMention ?? [],
+    mustNotClaim: s.expect.rootCause?.mustNotClaim ?? [],
+  });
+  const run = (answer: string) =>
+    v.verify({ answer, trace: [], task: s.task } as never) as { passed: boolean; detail: string };
+  for (const [i, ans] of a.correct.entries()) {
+    const r = run(ans);
+    if (!r.passed) {
+      bad++;
+      say(`FAIL ${s.id} correct#${i + 1} rejected: ${r.detail}`);
+    }
+  }
+  for (const [i, ans] of a.wrong.entries()) {
+    const r = run(ans);
+    if (r.passed) {
+      bad++;
+      say(`FAIL ${s.id} wrong#${i + 1} accepted`);
+    }
+  }
+  if (a.correct.length < 2 || a.wrong.length < 1) {
+    bad++;
+    say(`FAIL ${s.id}: needs 2 correct and 1 wrong answers`);
+  }
+}
+say(bad === 0 ? 'all rubrics behave' : `${bad} problem(s)`);
+process.exitCode = bad === 0 ? 0 : 1;
