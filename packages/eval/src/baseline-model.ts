@@ -628,8 +628,7 @@ export class BaselineSreModel implements Model {
           // the override removed the image runs its own entrypoint, which the image ships.
           const command = field(c.body, 'Command');
           const executable = command?.split(/\s+/)[0];
-          const overrideMissing =
-            executable !== undefined && notFound !== undefined && notFound.includes(executable);
+          const overrideMissing = executable !== undefined && notFound?.includes(executable) === true;
           const fix =
             overrideMissing && owner && this.#tools.has('set_command')
               ? {
