@@ -240,14 +240,10 @@ export const applyManifest = defineK8sTool({
         const note = dropped.length ? ` (ignored server-set fields: ${dropped.join(', ')})` : '';
         const dry = options.dryRun;
         if (!before)
-          return view.out(
-            `${label} ${dry ? 'would be created' : 'created'} in namespace ${namespace}${note}${dryNote(dry)}`,
-          );
+          return `${view.out(`${label} ${dry ? 'would be created' : 'created'} in namespace ${namespace}${note}`)}${dryNote(dry)}`;
         const diff = differences(before, after);
-        if (diff.length === 0) return view.out(`${label} unchanged${note}${dryNote(dry)}`);
-        return view.out(
-          `${label} ${dry ? 'would be configured' : 'configured'}: ${diff.slice(0, 40).join('; ')}${diff.length > 40 ? '; …' : ''}${note}${dryNote(dry)}`,
-        );
+        if (diff.length === 0) return `${view.out(`${label} unchanged${note}`)}${dryNote(dry)}`;
+        return `${view.out(`${label} ${dry ? 'would be configured' : 'configured'}: ${diff.slice(0, 40).join('; ')}${diff.length > 40 ? '; …' : ''}${note}`)}${dryNote(dry)}`;
       },
     }),
 });

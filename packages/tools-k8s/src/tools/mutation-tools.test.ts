@@ -435,6 +435,23 @@ describe('the world follows the fixes', () => {
   });
 });
 
+describe('output caps', () => {
+  it('a huge change is shown cut, and the dry-run note survives the cut', async () => {
+    const { call } = setup({ maxOutputChars: 2000 });
+    const args = Array.from({ length: 64 }, (_, i) => `--flag-${i}=${'x'.repeat(4000)}`);
+    const out = await call('set_command', {
+      namespace: 'shop',
+      deployment: 'worker',
+      container: 'worker',
+      args,
+      dryRun: true,
+    });
+    expect(out.length).toBeLessThan(2300);
+    expect(out).toMatch(/characters\)/);
+    expect(out).toMatch(/nothing was changed\]$/);
+  });
+});
+
 describe('a cluster without dry-run support', () => {
   it('gets no dry-run write: the tool refuses rather than risk a real change', async () => {
     const sim = createSimCluster(world);

@@ -78,14 +78,14 @@ export const setCommand = defineK8sTool({
           );
         }
         if (ops.length === 1)
-          return `deployment.apps/${deployment} unchanged: container ${container} ${changes.join(', ')}${dryNote(options.dryRun)}`;
+          return `${view.out(`deployment.apps/${deployment} unchanged: container ${container} ${changes.join(', ')}`)}${dryNote(options.dryRun)}`;
         const after = await view.c.patch(
           deploymentRef(deployment, namespace),
           { type: 'json', body: ops },
           options,
         );
         const kind = at.list === 'initContainers' ? 'init container' : 'container';
-        return `deployment.apps/${deployment} ${options.dryRun ? 'would be updated' : 'updated'}: ${kind} ${container} ${changes.join(', ')}${options.dryRun ? '' : revisionNote(after)}${dryNote(options.dryRun)}`;
+        return `${view.out(`deployment.apps/${deployment} ${options.dryRun ? 'would be updated' : 'updated'}: ${kind} ${container} ${changes.join(', ')}${options.dryRun ? '' : revisionNote(after)}`)}${dryNote(options.dryRun)}`;
       },
     }),
 });

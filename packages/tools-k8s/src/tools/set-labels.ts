@@ -27,6 +27,7 @@ const input = z.strictObject({
   name: nameArg,
   labels: z
     .record(labelKey, labelValue.nullable())
+    .refine((o) => Object.keys(o).length <= 64, { message: 'at most 64 labels' })
     .describe(
       'Labels to set (key: value) or remove (key: null); labels not named are kept (kubectl label --overwrite)',
     ),
@@ -112,7 +113,7 @@ export const setLabels = defineK8sTool({
         const where = target === 'podTemplate' ? 'pod template labels' : 'labels';
         const ref = `${info.plural}/${name}`;
         if (changes.length === 0)
-          return `${ref} unchanged: its ${where} already hold these values${dryNote(options.dryRun)}`;
+          return `${view.out(`${ref} unchanged: its ${where} already hold these values`)}${dryNote(options.dryRun)}`;
         const body =
           target === 'podTemplate'
             ? { spec: { template: { metadata: { labels } } } }
@@ -122,7 +123,7 @@ export const setLabels = defineK8sTool({
           { type: 'merge', body },
           options,
         );
-        return `${ref} ${where} ${options.dryRun ? 'would be updated' : 'updated'}: ${changes.join(', ')}${dryNote(options.dryRun)}`;
+        return `${view.out(`${ref} ${where} ${options.dryRun ? 'would be updated' : 'updated'}: ${changes.join(', ')}`)}${dryNote(options.dryRun)}`;
       },
     }),
 });

@@ -28,6 +28,7 @@ const input = z.strictObject({
   deployment: nameArg,
   nodeSelector: z
     .record(labelKey, labelValue)
+    .refine((o) => Object.keys(o).length <= 64, { message: 'at most 64 labels' })
     .optional()
     .describe('The whole nodeSelector (it replaces the current one); {} removes it; left out, unchanged'),
   requiredNodeAffinity: z
@@ -127,13 +128,13 @@ export const setNodePlacement = defineK8sTool({
           );
         }
         if (!ops.some((o) => o.op !== 'test'))
-          return `deployment.apps/${deployment} unchanged: ${changes.join(', ')}${dryNote(options.dryRun)}`;
+          return `${view.out(`deployment.apps/${deployment} unchanged: ${changes.join(', ')}`)}${dryNote(options.dryRun)}`;
         const after = await view.c.patch(
           deploymentRef(deployment, namespace),
           { type: 'json', body: ops },
           options,
         );
-        return `deployment.apps/${deployment} ${options.dryRun ? 'would be updated' : 'updated'}: ${changes.join(', ')}${options.dryRun ? '' : revisionNote(after)}${dryNote(options.dryRun)}`;
+        return `${view.out(`deployment.apps/${deployment} ${options.dryRun ? 'would be updated' : 'updated'}: ${changes.join(', ')}${options.dryRun ? '' : revisionNote(after)}`)}${dryNote(options.dryRun)}`;
       },
     }),
 });

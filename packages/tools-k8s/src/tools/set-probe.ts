@@ -113,7 +113,7 @@ export const setProbe = defineK8sTool({
           value: container,
         };
         if (!spec && before === undefined)
-          return `deployment.apps/${deployment} unchanged: container ${container} has no ${probe} probe${dryNote(options.dryRun)}`;
+          return `${view.out(`deployment.apps/${deployment} unchanged: container ${container} has no ${probe} probe`)}${dryNote(options.dryRun)}`;
         const ops = spec
           ? [test, { op: 'add' as const, path, value: spec }]
           : [test, { op: 'remove' as const, path }];
@@ -122,7 +122,7 @@ export const setProbe = defineK8sTool({
           { type: 'json', body: ops },
           options,
         );
-        return `deployment.apps/${deployment} ${options.dryRun ? 'would be updated' : 'updated'}: container ${container} ${probe} probe ${show(before)} -> ${spec ? show(spec) : '<removed>'}${options.dryRun ? '' : revisionNote(after)}${dryNote(options.dryRun)}`;
+        return `${view.out(`deployment.apps/${deployment} ${options.dryRun ? 'would be updated' : 'updated'}: container ${container} ${probe} probe ${show(before)} -> ${spec ? show(spec) : '<removed>'}${options.dryRun ? '' : revisionNote(after)}`)}${dryNote(options.dryRun)}`;
       },
     }),
 });

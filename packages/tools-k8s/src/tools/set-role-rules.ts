@@ -70,9 +70,7 @@ export const setRoleRules = defineK8sTool({
           options,
         );
         const beforeText = before.length ? before.map(ruleText).join('; ') : '<none>';
-        return view.out(
-          `role.rbac.authorization.k8s.io/${name} ${options.dryRun ? 'would be updated' : 'updated'}: rules [${beforeText}] -> [${rules.map(ruleText).join('; ')}] (exactly: ${show(rules)})${dryNote(options.dryRun)}`,
-        );
+        return `${view.out(`role.rbac.authorization.k8s.io/${name} ${options.dryRun ? 'would be updated' : 'updated'}: rules [${beforeText}] -> [${rules.map(ruleText).join('; ')}] (exactly: ${show(rules)})`)}${dryNote(options.dryRun)}`;
       },
     }),
 });

@@ -19,6 +19,7 @@ const input = z.strictObject({
   name: nameArg.describe('Service name'),
   selector: z
     .record(labelKey, labelValue)
+    .refine((o) => Object.keys(o).length <= 64, { message: 'at most 64 labels' })
     .describe(
       'The whole selector (it replaces the current one): the labels of the pods the service sends traffic to',
     ),
@@ -71,9 +72,10 @@ export const setServiceSelector = defineK8sTool({
         const pods = await view.list<Pod>('Pod', namespace, query);
         const matched = pods.map((p) => p.metadata.name ?? '').filter(Boolean);
         const shown = `${matched.slice(0, 8).join(', ')}${matched.length > 8 ? `, … (${matched.length} in all)` : ''}`;
-        return view.out(
-          `service/${name} ${options.dryRun ? 'would be updated' : 'updated'}: selector ${show(before)} -> ${show(selector)}; it ${options.dryRun ? 'would select' : 'selects'} ${matched.length === 0 ? 'no pod in the namespace' : `${matched.length} pod(s): ${shown}`}${dryNote(options.dryRun)}`,
-        );
+        const selects =
+          matched.length === 0 ? 'no pod in the namespace' : `${matched.length} pod(s): ${shown}`;
+        const text = `service/${name} ${options.dryRun ? 'would be updated' : 'updated'}: selector ${show(before)} -> ${show(selector)}; it ${options.dryRun ? 'would select' : 'selects'} ${selects}`;
+        return `${view.out(text)}${dryNote(options.dryRun)}`;
       },
     }),
 });

@@ -1,4 +1,4 @@
-import type { AnyTool } from '@sre-harness/core';
+import { type AnyTool, cutText } from '@sre-harness/core';
 import { z } from 'zod';
 import type { CallOptions, Cluster, KubeObject, ObjectRef, Patch } from '../cluster.js';
 import { K8sError } from '../errors.js';
@@ -114,11 +114,14 @@ export function dryNote(dry: boolean): string {
   return dry ? ' [dry run: validated and admitted by the server; nothing was changed]' : '';
 }
 
-/** A compact, stable rendering of a value for `before -> after` lines. */
+/** Longest rendering of one value in a `before -> after` line; longer ones are cut and say so. */
+const MAX_SHOWN = 1500;
+
+/** A compact, stable rendering of a value for `before -> after` lines, cut past 1,500 characters. */
 export function show(v: unknown): string {
   if (v === undefined) return '<unset>';
-  if (typeof v === 'string') return JSON.stringify(v);
-  return JSON.stringify(v) ?? '<unset>';
+  const text = JSON.stringify(v) ?? '<unset>';
+  return text.length <= MAX_SHOWN ? text : `${cutText(text, MAX_SHOWN)}… (${text.length} characters)`;
 }
 
 /** A patch through the call's cluster, with the dry-run option. */
