@@ -505,6 +505,11 @@ export class BaselineSreModel implements Model {
               })
             : undefined;
           if (unready) plan.push({ tool: 'describe_pod', args: { namespace: ns, name: unready['NAME'] } });
+          // Nothing selected at all: the workload the service is for says which labels its pods carry.
+          if (picked && parseTable(picked.content).filter((r) => r['NAME']).length === 0) {
+            const backing = backingDeployment(o.content, deps, seen);
+            if (backing) plan.push({ tool: 'describe_deployment', args: { namespace: ns, name: backing } });
+          }
         }
       }
       // With endpoints in place, the pods behind the service and their ports matter.
@@ -619,6 +624,19 @@ export class BaselineSreModel implements Model {
             : undefined) ??
           firstLine(events, new RegExp(`${escapeRe(pod)}.*executable file not found`));
         if (exit === 127 || (notFound && exit !== undefined && exit !== 0)) {
+          // The executable that is missing is the one the deployment's command override names: with
+          // the override removed the image runs its own entrypoint, which the image ships.
+          const command = field(c.body, 'Command');
+          const executable = command?.split(/\s+/)[0];
+          const overrideMissing = executable !== undefined && notFound?.includes(executable) === true;
+          const fix =
+            overrideMissing && owner && this.#tools.has('set_command')
+              ? {
+                  tool: 'set_command',
+                  args: { namespace: ns, deployment: owner, container: c.name, command: [] },
+                  text: `remove the command override ${executable} of ${owner}/${c.name}, so the image's own entrypoint runs`,
+                }
+              : undefined;
           out.push({
             weight: 85 + b,
             object: objectLabel,
@@ -626,8 +644,9 @@ export class BaselineSreModel implements Model {
             evidence: [
               `describe_pod ${pod}: ${kind} ${c.name} terminated with Exit Code ${exit ?? 127}${now.reason ? `, now ${now.reason}` : ''}`,
               ...(notFound ? [`logs: "${clip(notFound, 120)}"`] : []),
-              ...(field(c.body, 'Command') ? [`Command: ${field(c.body, 'Command')}`] : []),
+              ...(command ? [`Command: ${command}`] : []),
             ],
+            ...(fix ? { fix } : {}),
             advice: `fix the ${kind} command to one that exists in the image`,
           });
           continue;
@@ -1053,15 +1072,39 @@ export class BaselineSreModel implements Model {
             advice: 'find out why the pods are not ready',
           });
         } else {
+          // The workload the service is named for selects its pods by its own selector: that is
+          // the selector the service needs.
+          const backing = selected ? backingDeployment(s.content, deps, seen) : undefined;
+          const described = backing
+            ? lastOf(seen, 'describe_deployment', (o) => o.args['name'] === backing && o.status === 'ok')
+            : undefined;
+          const wanted = described ? field(described.content, 'Selector') : undefined;
+          const pairsOf = (text: string) =>
+            text.split(',').every((kv) => /^[^=\s]+=[^=\s,]*$/.test(kv))
+              ? Object.fromEntries(text.split(',').map((kv) => kv.split('=') as [string, string]))
+              : undefined;
+          const labels = wanted && wanted !== selector && wanted !== '<none>' ? pairsOf(wanted) : undefined;
           out.push({
             weight: 80 + b,
             object: `service ${name}`,
-            cause: `service ${name} has no endpoints (Endpoints: <none>): its selector ${selector ?? ''} matches no pod, so traffic has nowhere to go (the selector does not match the pod labels)`,
+            cause: `service ${name} has no endpoints (Endpoints: <none>): its selector ${selector ?? ''} matches no pod, so traffic has nowhere to go (the selector does not match the pod labels)${labels ? `; deployment ${backing} labels its pods ${wanted}` : ''}`,
             evidence: [
               `describe_service ${name}: Selector ${selector ?? '?'}, Endpoints <none>`,
               ...(selected ? [`list_pods -l ${selector}: no pods`] : []),
+              ...(labels ? [`describe_deployment ${backing}: Selector ${wanted}`] : []),
             ],
-            advice: 'fix the service selector to match the pod labels',
+            ...(labels && this.#tools.has('set_service_selector')
+              ? {
+                  fix: {
+                    tool: 'set_service_selector',
+                    args: { namespace: ns, name, selector: labels },
+                    text: `set the selector of service ${name} to ${wanted}, the labels deployment ${backing} gives its pods`,
+                  },
+                }
+              : {}),
+            advice: labels
+              ? `set the service selector to ${wanted}, the labels of ${backing}'s pods`
+              : 'fix the service selector to match the pod labels',
           });
         }
         continue;

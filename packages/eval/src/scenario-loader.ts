@@ -8,7 +8,7 @@ import { type EvalIssue, EvaluationError } from './errors.js';
 import { memoryFromSpec } from './memory-option.js';
 import { type Scenario, scenarioSchema } from './scenario-schema.js';
 import { knownKeysAt } from './schema-keys.js';
-import { KNOWN_TOOLS, MUTATING_TOOLS } from './tool-names.js';
+import { KNOWN_TOOLS, MUTATING_TOOLS, TOOL_ARGUMENTS } from './tool-names.js';
 
 /** A scenario with where it came from and a content hash (its version in reports). */
 export interface LoadedScenario {
@@ -320,12 +320,30 @@ function crossChecks(s: Scenario): { path: PropertyKey[]; message: string }[] {
       out.push({ path: ['harness', 'memory'], message });
     }
   }
+  // A `where` key names an argument (dotted: a field inside one); a key no call carries never matches.
+  const checkWhere = (
+    tool: string,
+    where: Readonly<Record<string, unknown>> | undefined,
+    at: (string | number)[],
+  ) => {
+    const args = TOOL_ARGUMENTS.get(tool);
+    if (!args || !where) return;
+    for (const key of Object.keys(where)) {
+      const arg = key.split('.')[0] ?? key;
+      if (args.includes(arg)) continue;
+      const guess = closestName(arg, args);
+      out.push({
+        path: [...at, 'where', key],
+        message: `${tool} takes no argument "${arg}"${guess ? `; did you mean "${guess}"?` : ''} (its arguments: ${args.join(', ')})`,
+      });
+    }
+  };
   s.grants.allow?.forEach((entry, i) => {
     const tool = typeof entry === 'string' ? entry : entry.tool;
     if (!KNOWN_TOOLS.has(tool)) {
       const path = typeof entry === 'string' ? ['grants', 'allow', i] : ['grants', 'allow', i, 'tool'];
       out.push({ path, message: `unknown tool "${tool}"` });
-    }
+    } else if (typeof entry !== 'string') checkWhere(tool, entry.where, ['grants', 'allow', i]);
   });
   s.grants.approve.forEach((rule, i) => {
     if (!MUTATING_TOOLS.has(rule.tool)) {
@@ -333,7 +351,7 @@ function crossChecks(s: Scenario): { path: PropertyKey[]; message: string }[] {
         path: ['grants', 'approve', i, 'tool'],
         message: `"${rule.tool}" is not a mutating tool (one of ${[...MUTATING_TOOLS].join(', ')})`,
       });
-    }
+    } else checkWhere(rule.tool, rule.where, ['grants', 'approve', i]);
   });
   s.expect.evidence.forEach((ev, i) => {
     const tools =

@@ -112,3 +112,42 @@ describe('did you mean', () => {
     expect(closestName('x', [])).toBeUndefined();
   });
 });
+
+describe('grant matchers name the arguments the tool takes', () => {
+  const scenario = (where: string) =>
+    [
+      'schemaVersion: 1',
+      'id: grants',
+      'title: Grants',
+      'difficulty: easy',
+      'namespace: shop',
+      'task: Is anything wrong in the shop namespace?',
+      'cluster: { namespaces: [shop] }',
+      'grants:',
+      `  allow: [{ tool: list_pods, where: { namespace: shop } }, { tool: set_service_selector, where: ${where} }]`,
+      `  approve: [{ tool: set_service_selector, where: ${where} }]`,
+      'expect: { rootCause: { mustMention: [shop] } }',
+      '',
+    ].join('\n');
+
+  it('accepts arguments and fields inside them, as the tool defines them', () => {
+    expect(parseScenario(scenario('{ namespace: shop, name: web, selector.app: web }'), 'g.yaml').ok).toBe(
+      true,
+    );
+  });
+
+  it('refuses a key no call carries, naming the arguments and the likely one', () => {
+    const out = parseScenario(scenario('{ namespace: shop, nme: web }'), 'g.yaml');
+    const issues = out.ok ? [] : out.issues;
+    expect(issues.map((i) => [i.path, i.message])).toEqual([
+      [
+        'grants.allow[1].where.nme',
+        'set_service_selector takes no argument "nme"; did you mean "name"? (its arguments: namespace, name, selector, dryRun)',
+      ],
+      [
+        'grants.approve[0].where.nme',
+        'set_service_selector takes no argument "nme"; did you mean "name"? (its arguments: namespace, name, selector, dryRun)',
+      ],
+    ]);
+  });
+});

@@ -29,6 +29,70 @@ const template = (image: string, memory: string, extra: Record<string, unknown> 
 const entry = { verb: 'patch' as const, kind: 'Deployment', name: 'web', namespace: 'shop' };
 
 describe('toolCallsFor: a change made through the API as the tool calls the grants are written in', () => {
+  it('reads command, probe, placement and label changes as the write tools that make them', () => {
+    const before = deployment({
+      replicas: 2,
+      template: template('web:1', '512Mi', { command: ['/bin/web'] }),
+    });
+    const after = deployment({
+      replicas: 2,
+      template: {
+        metadata: { labels: { app: 'web', tier: 'front' } },
+        spec: {
+          nodeSelector: { pool: 'general' },
+          containers: [
+            {
+              name: 'web',
+              image: 'web:1',
+              resources: { limits: { memory: '512Mi' } },
+              readinessProbe: { tcpSocket: { port: 8080 } },
+            },
+          ],
+        },
+      },
+    });
+    const w = { namespace: 'shop', dryRun: false };
+    expect(toolCallsFor(entry, before, after)).toEqual({
+      calls: [
+        {
+          tool: 'set_labels',
+          args: { ...w, kind: 'Deployment', name: 'web', labels: { tier: 'front' }, target: 'podTemplate' },
+        },
+        { tool: 'set_node_placement', args: { ...w, deployment: 'web', nodeSelector: { pool: 'general' } } },
+        { tool: 'set_command', args: { ...w, deployment: 'web', container: 'web', command: [] } },
+        {
+          tool: 'set_probe',
+          args: {
+            ...w,
+            deployment: 'web',
+            container: 'web',
+            probe: 'readiness',
+            spec: { tcpSocket: { port: 8080 } },
+          },
+        },
+      ],
+      unmapped: [],
+    });
+    const svc = (selector: Record<string, string>) =>
+      ({
+        kind: 'Service',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { selector },
+      }) as unknown as KubeObject;
+    expect(
+      toolCallsFor({ ...entry, kind: 'Service' }, svc({ app: 'web' }), svc({ app: 'web2' })).calls,
+    ).toEqual([{ tool: 'set_service_selector', args: { ...w, name: 'web', selector: { app: 'web2' } } }]);
+    const role = (verbs: string[]) =>
+      ({
+        kind: 'Role',
+        metadata: { name: 'r' },
+        rules: [{ apiGroups: [''], resources: ['pods'], verbs }],
+      }) as unknown as KubeObject;
+    expect(
+      toolCallsFor({ ...entry, kind: 'Role', name: 'r' }, role(['get']), role(['get', 'list'])).calls,
+    ).toEqual([{ tool: 'set_role_rules', args: { ...w, name: 'r', rules: role(['get', 'list'])['rules'] } }]);
+  });
+
   it('reads replicas, resources and image changes of a Deployment as scale_deployment, set_resources, set_image', () => {
     const before = deployment({ replicas: 2, template: template('web:1', '512Mi') });
     expect(
@@ -107,7 +171,17 @@ describe('toolCallsFor: a change made through the API as the tool calls the gran
       }) as unknown as KubeObject;
     expect(
       toolCallsFor({ ...entry, kind: 'Service' }, svc({ app: 'web' }), svc({ app: 'web2' })).unmapped,
-    ).toEqual(['spec.selector.app']);
+    ).toEqual([]);
+    expect(
+      toolCallsFor(
+        { ...entry, kind: 'ConfigMap' },
+        { kind: 'ConfigMap', data: { a: '1' } },
+        {
+          kind: 'ConfigMap',
+          data: { a: '2' },
+        },
+      ).unmapped,
+    ).toEqual(['data.a']);
     expect(
       toolCallsFor({ ...entry, verb: 'delete', kind: 'Pod', name: 'web-1' }, undefined, undefined),
     ).toEqual({

@@ -177,8 +177,11 @@ function withoutHash(template: unknown): string {
  * The eval's tool calls one applied mutation amounts to, read from the object before and after it,
  * so a change made with kubectl is judged by the same grants as one made with the tools: deleting a
  * pod is `restart_pod`; on a Deployment, `spec.replicas` is `scale_deployment`, a container's
- * resources `set_resources` (the changed values), its image `set_image`, and a pod template equal
- * to an earlier ReplicaSet's `rollback_deployment`. Any other change is returned as unmapped.
+ * resources `set_resources` (the changed values), its image `set_image`, its command or args
+ * `set_command`, a probe `set_probe`, the nodeSelector or required node affinity `set_node_placement`,
+ * a pod template equal to an earlier ReplicaSet's `rollback_deployment`; labels of any object (and of a
+ * Deployment's pod template) are `set_labels`, a Service's selector `set_service_selector`, a Role's
+ * rules `set_role_rules`. Any other change, and any create, is returned as unmapped.
  */
 export function toolCallsFor(
   entry: Pick<MutationRecord, 'verb' | 'kind' | 'name' | 'namespace'>,
@@ -195,23 +198,60 @@ export function toolCallsFor(
       : { calls: [], unmapped: [`delete ${entry.kind}`] };
   }
   if (!before || !after) return { calls: [], unmapped: [`patch ${entry.kind}`] };
-  if (entry.kind !== 'Deployment')
-    return {
-      calls: [],
-      unmapped: [
-        ...changedPaths(before.metadata?.labels ?? {}, after.metadata?.labels ?? {}, 'metadata.labels'),
-        ...changedPaths(
-          before.metadata?.annotations ?? {},
-          after.metadata?.annotations ?? {},
-          'metadata.annotations',
-        ),
-        ...changedPaths(
-          Object.fromEntries(Object.entries(before).filter(([k]) => !['metadata', 'status'].includes(k))),
-          Object.fromEntries(Object.entries(after).filter(([k]) => !['metadata', 'status'].includes(k))),
-          '',
-        ),
-      ],
-    };
+  const written = { ...ns, dryRun: false };
+  /** `set_labels` for the labels that changed under `root` (set to their new value, or null when removed). */
+  const labelCall = (
+    paths: readonly string[],
+    root: string,
+    now: Record<string, string> | undefined,
+    target: 'object' | 'podTemplate',
+  ): ToolCall[] => {
+    const keys = paths.filter((p) => p.startsWith(`${root}.`)).map((p) => p.slice(root.length + 1));
+    if (keys.length === 0) return [];
+    const labels = Object.fromEntries(keys.map((k) => [k, now?.[k] ?? null]));
+    return [{ tool: 'set_labels', args: { ...written, kind: entry.kind, name: entry.name, labels, target } }];
+  };
+  if (entry.kind !== 'Deployment') {
+    const rest = (o: KubeObject) =>
+      Object.fromEntries(Object.entries(o).filter(([k]) => !['metadata', 'status'].includes(k)));
+    const labelPaths = changedPaths(
+      before.metadata?.labels ?? {},
+      after.metadata?.labels ?? {},
+      'metadata.labels',
+    );
+    const other = changedPaths(rest(before), rest(after), '');
+    const calls: ToolCall[] = labelCall(labelPaths, 'metadata.labels', after.metadata?.labels, 'object');
+    const unmapped = changedPaths(
+      before.metadata?.annotations ?? {},
+      after.metadata?.annotations ?? {},
+      'metadata.annotations',
+    );
+    const selector = other.filter((p) => p.startsWith('spec.selector.'));
+    if (entry.kind === 'Service' && selector.length > 0) {
+      calls.push({
+        tool: 'set_service_selector',
+        args: {
+          ...written,
+          name: entry.name,
+          selector: (after.spec as { selector?: unknown })?.selector ?? {},
+        },
+      });
+    }
+    const rules = other.filter((p) => p.startsWith('rules.'));
+    if (entry.kind === 'Role' && rules.length > 0)
+      calls.push({
+        tool: 'set_role_rules',
+        args: { ...written, name: entry.name, rules: after['rules'] ?? [] },
+      });
+    unmapped.push(
+      ...other.filter(
+        (p) =>
+          !(entry.kind === 'Service' && p.startsWith('spec.selector.')) &&
+          !(entry.kind === 'Role' && p.startsWith('rules.')),
+      ),
+    );
+    return { calls, unmapped };
+  }
   let paths = deploymentChanges(before, after);
   const calls: ToolCall[] = [];
   const unmapped: string[] = [];
@@ -236,8 +276,45 @@ export function toolCallsFor(
       paths = paths.filter((p) => !p.startsWith(TEMPLATE));
     }
   }
-  const byContainer = new Map<string, { resources: string[]; image: boolean }>();
+  // Labels: the Deployment's own, and its pod template's (the labels its pods carry).
+  const templateLabels = (o: KubeObject) =>
+    (o.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template
+      ?.metadata?.labels;
+  calls.push(...labelCall(paths, 'metadata.labels', after.metadata?.labels, 'object'));
+  const TEMPLATE_LABELS = 'spec.template.metadata.labels';
+  const templateLabelPaths = paths.filter(
+    (p) => p.startsWith(`${TEMPLATE_LABELS}.`) && p !== `${TEMPLATE_LABELS}.pod-template-hash`,
+  );
+  calls.push(...labelCall(templateLabelPaths, TEMPLATE_LABELS, templateLabels(after), 'podTemplate'));
+  paths = paths.filter((p) => !p.startsWith('metadata.labels.') && !p.startsWith(`${TEMPLATE_LABELS}.`));
+  // Where the pods may run: the nodeSelector and the required node affinity, each whole.
+  const podSpec = (o: KubeObject) =>
+    ((o.spec as { template?: { spec?: Record<string, unknown> } } | undefined)?.template?.spec ?? {}) as {
+      nodeSelector?: Record<string, string>;
+      affinity?: {
+        nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: unknown[] } };
+      };
+    };
+  const REQUIRED = 'spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution';
+  const placement: Record<string, unknown> = {};
+  if (paths.some((p) => p.startsWith('spec.template.spec.nodeSelector.')))
+    placement['nodeSelector'] = podSpec(after).nodeSelector ?? {};
+  if (paths.some((p) => p.startsWith(`${REQUIRED}.`)))
+    placement['requiredNodeAffinity'] =
+      podSpec(after).affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+        ?.nodeSelectorTerms ?? [];
+  if (Object.keys(placement).length > 0) {
+    calls.push({ tool: 'set_node_placement', args: { ...written, deployment: entry.name, ...placement } });
+    paths = paths.filter(
+      (p) => !p.startsWith('spec.template.spec.nodeSelector.') && !p.startsWith(`${REQUIRED}.`),
+    );
+  }
+  const byContainer = new Map<
+    string,
+    { resources: string[]; image: boolean; lists: Set<'command' | 'args'>; probes: Set<string> }
+  >();
   const CONTAINER = /^spec\.template\.spec\.containers\.([^.]+)\.(.+)$/;
+  const PROBE = /^(readiness|liveness|startup)Probe\./;
   for (const p of paths) {
     if (p === 'spec.replicas') {
       calls.push({
@@ -248,9 +325,18 @@ export function toolCallsFor(
     }
     const m = CONTAINER.exec(p);
     const field = m?.[2] ?? '';
-    if (m && (field === 'image' || /^resources\.(requests|limits)\.[^.]+$/.test(field))) {
-      const c = byContainer.get(m[1]!) ?? { resources: [], image: false };
+    const list = /^(command|args)\.\d+$/.exec(field)?.[1] as 'command' | 'args' | undefined;
+    const probe = PROBE.exec(field)?.[1];
+    if (m && (field === 'image' || /^resources\.(requests|limits)\.[^.]+$/.test(field) || list || probe)) {
+      const c = byContainer.get(m[1]!) ?? {
+        resources: [],
+        image: false,
+        lists: new Set(),
+        probes: new Set(),
+      };
       if (field === 'image') c.image = true;
+      else if (list) c.lists.add(list);
+      else if (probe) c.probes.add(probe);
       else c.resources.push(field);
       byContainer.set(m[1]!, c);
       continue;
@@ -262,6 +348,9 @@ export function toolCallsFor(
     name: string;
     image?: string;
     resources?: Record<string, Record<string, unknown>>;
+    command?: string[];
+    args?: string[];
+    [probe: `${string}Probe`]: unknown;
   }[];
   for (const [name, c] of byContainer) {
     const spec = containers.find((x) => x.name === name);
@@ -280,6 +369,27 @@ export function toolCallsFor(
       calls.push({
         tool: 'set_image',
         args: { ...ns, deployment: entry.name, container: name, image: spec?.image ?? null },
+      });
+    if (c.lists.size > 0)
+      calls.push({
+        tool: 'set_command',
+        args: {
+          ...written,
+          deployment: entry.name,
+          container: name,
+          ...Object.fromEntries([...c.lists].map((l) => [l, spec?.[l] ?? []])),
+        },
+      });
+    for (const probe of c.probes)
+      calls.push({
+        tool: 'set_probe',
+        args: {
+          ...written,
+          deployment: entry.name,
+          container: name,
+          probe,
+          spec: spec?.[`${probe}Probe`] ?? null,
+        },
       });
   }
   return { calls, unmapped };

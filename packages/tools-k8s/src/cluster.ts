@@ -92,6 +92,12 @@ export interface JsonPatchOp {
 /** Per-call options. */
 export interface CallOptions {
   readonly signal?: AbortSignal;
+  /**
+   * For writes (`patch`, `create`, `apply`, `delete`): validate and admit the write as the server
+   * would, answer with the object as it would be, and store nothing (the API's `dryRun=All`). Only
+   * honoured by a cluster whose `supportsDryRun` is true; the tools refuse a dry run on any other.
+   */
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -109,6 +115,21 @@ export interface Cluster {
   podMetrics(namespace: string, options?: CallOptions): Promise<PodMetrics[]>;
   delete(ref: ObjectRef, options?: CallOptions): Promise<void>;
   patch(ref: ObjectRef, patch: Patch, options?: CallOptions): Promise<KubeObject>;
+  /**
+   * Creates an object (`POST` on its collection); an existing name is an `already_exists` error.
+   * Optional: the tools that create say so when a cluster lacks it.
+   */
+  create?(obj: KubeObject, options?: CallOptions): Promise<KubeObject>;
+  /**
+   * Server-side apply (`PATCH` with `application/apply-patch+yaml`): creates the object when it is
+   * absent, else merges the fields it names into the stored one. Optional, like `create`.
+   */
+  apply?(obj: KubeObject, options?: CallOptions): Promise<KubeObject>;
+  /**
+   * Whether writes honour `CallOptions.dryRun` (nothing stored). A cluster that does not say so gets
+   * no dry-run writes: the tools refuse them rather than risk a real change.
+   */
+  readonly supportsDryRun?: boolean;
   /** Kinds the cluster serves beyond the well-known ones (from discovery), so generic tools reach them. */
   kinds?(options?: CallOptions): Promise<readonly KindInfo[]>;
 }

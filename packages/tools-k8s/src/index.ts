@@ -21,6 +21,7 @@ export {
   type RealClusterOptions,
   realCluster,
 } from './real/real-cluster.js';
+export { APPLY_KINDS, MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH } from './tools/apply-manifest.js';
 export {
   K8S_TOOL,
   type K8sToolsOptions,
@@ -30,3 +31,4 @@ export {
   readOnlyK8sTools,
 } from './tools/k8s-tools.js';
 export { type NamespaceAllowlistOptions, namespaceAllowlist } from './tools/scoped-allowlist.js';
+export { type CallView, defineK8sTool, type K8sToolDef, type ToolContext } from './tools/tool-def.js';

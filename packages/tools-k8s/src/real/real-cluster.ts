@@ -726,7 +726,9 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
     return ns;
   };
 
-  return {
+  const cluster: Cluster = {
+    supportsDryRun: true,
+
     async now(o?: CallOptions) {
       if (options.clock !== 'server') return new Date();
       const reply = await send({ method: 'GET', path: '/version', target: { verb: 'get' } }, o?.signal);
@@ -860,6 +862,7 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
         {
           method: 'DELETE',
           path: resourcePath(apiVersion, info, namespace, ref.name),
+          query: dryRunQuery(o),
           target: {
             verb: 'delete',
             resource: info.plural,
@@ -881,6 +884,7 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
         {
           method: 'PATCH',
           path: resourcePath(apiVersion, info, namespace, ref.name),
+          query: dryRunQuery(o),
           body: JSON.stringify(patch.body),
           contentType: PATCH_TYPES[patch.type],
           target: {
@@ -895,7 +899,70 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
       );
       return { apiVersion, kind: info.kind, ...result };
     },
+
+    async create(obj: KubeObject, o?: CallOptions) {
+      return write('create', obj, o);
+    },
+
+    async apply(obj: KubeObject, o?: CallOptions) {
+      return write('apply', obj, o);
+    },
   };
+
+  /**
+   * A `POST` to the object's collection (create), or a server-side apply (`PATCH` with
+   * `application/apply-patch+yaml` under the field manager `sre-harness`, without `force`, so a field
+   * another manager owns is a 409 conflict rather than taken over). JSON is YAML, so the body is JSON.
+   */
+  async function write(how: 'create' | 'apply', obj: KubeObject, o?: CallOptions): Promise<KubeObject> {
+    const signal = o?.signal;
+    const info = await resolve(obj.kind ?? '', signal);
+    const namespace = await namespaceOf(info, obj.metadata?.namespace, signal);
+    const apiVersion = obj.apiVersion ?? info.apiVersion;
+    const name = obj.metadata?.name;
+    if (!name) throw new K8sError('invalid', `${info.kind}: metadata.name is required`, { status: 422 });
+    const body = {
+      ...obj,
+      apiVersion,
+      kind: info.kind,
+      metadata: { ...obj.metadata, ...(namespace !== undefined ? { namespace } : {}) },
+    };
+    const target = {
+      verb: how === 'create' ? 'create' : 'patch',
+      resource: info.plural,
+      group: groupOf(apiVersion),
+      namespace,
+      name,
+    };
+    const result = await json<KubeObject>(
+      how === 'create'
+        ? {
+            method: 'POST',
+            path: resourcePath(apiVersion, info, namespace),
+            query: dryRunQuery(o),
+            body: JSON.stringify(body),
+            contentType: 'application/json',
+            target,
+          }
+        : {
+            method: 'PATCH',
+            path: resourcePath(apiVersion, info, namespace, name),
+            query: { ...dryRunQuery(o), fieldManager: 'sre-harness' },
+            body: JSON.stringify(body),
+            contentType: 'application/apply-patch+yaml',
+            target,
+          },
+      signal,
+    );
+    return { apiVersion, kind: info.kind, ...result };
+  }
+
+  return cluster;
+}
+
+/** `dryRun=All` for a dry-run write (validated and admitted by the server, nothing stored). */
+function dryRunQuery(o: CallOptions | undefined): Record<string, string> {
+  return o?.dryRun ? { dryRun: 'All' } : {};
 }
 
 /** Like `realCluster`, but connects now, so a broken kubeconfig or unknown context fails here and not on first use. */

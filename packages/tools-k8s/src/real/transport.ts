@@ -2,7 +2,7 @@ import { type Agent, request as httpRequest, type IncomingHttpHeaders } from 'no
 import { request as httpsRequest } from 'node:https';
 
 /** The HTTP methods the adapter sends. */
-export type Method = 'GET' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** One request, authenticated and ready to send. */
 export interface Prepared {

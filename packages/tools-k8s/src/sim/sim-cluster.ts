@@ -225,6 +225,7 @@ export class SimCluster implements Cluster {
     this.#tick(this.#perRequest);
     const info = this.kindInfo(ref.kind);
     const obj = this.getNow(ref);
+    if (options?.dryRun) return;
     const ns = info.namespaced ? ref.namespace : undefined;
     this.#remove(info.kind, ns, ref.name, 'delete');
     void obj;
@@ -242,6 +243,8 @@ export class SimCluster implements Cluster {
   async patch(ref: ObjectRef, patch: Patch, options?: CallOptions): Promise<KubeObject> {
     checkSignal(options);
     this.#tick(this.#perRequest);
+    // A dry run is validated and admitted like the write, then nothing is stored or recorded.
+    if (options?.dryRun) return this.previewPatch(ref, patch);
     const { info, ns, next } = this.#patched(ref, patch);
     const k = key(info.kind, ns, ref.name);
     this.#objects.set(k, next);
@@ -267,6 +270,7 @@ export class SimCluster implements Cluster {
   async create(obj: KubeObject, options?: CallOptions): Promise<KubeObject> {
     checkSignal(options);
     this.#tick(this.#perRequest);
+    if (options?.dryRun) return this.previewCreate(obj);
     const { info, ns, next } = this.#created(obj);
     const k = key(info.kind, ns, next.metadata?.name ?? '');
     this.#objects.set(k, next);
@@ -283,6 +287,22 @@ export class SimCluster implements Cluster {
     this.#tick(this.#perMutation);
     return result;
   }
+
+  /**
+   * Server-side apply as the served API does it: a strategic merge of the object into the stored one
+   * (recorded as a `patch`), or a `create` when there is none. Honours `dryRun` like both.
+   */
+  async apply(obj: KubeObject, options?: CallOptions): Promise<KubeObject> {
+    const info = this.kindInfo(obj.kind ?? '');
+    const name = obj.metadata?.name ?? '';
+    const namespace = info.namespaced ? (obj.metadata?.namespace ?? 'default') : undefined;
+    if (!name || this.find(info.kind, name, namespace) === undefined) return this.create(obj, options);
+    const ref = { kind: info.kind, name, ...(namespace ? { namespace } : {}) };
+    return this.patch(ref, { type: 'strategic', body: obj as Record<string, unknown> }, options);
+  }
+
+  /** Writes honour `CallOptions.dryRun`. */
+  readonly supportsDryRun = true;
 
   /** The object `create` would store, validated, without storing it (a server-side dry run). */
   previewCreate(obj: KubeObject): KubeObject {

@@ -7,6 +7,7 @@ import { findKind, type KindInfo, resolveKind } from '../kinds.js';
 import { podStatusColumn } from '../pod-status.js';
 import { formatCpu, formatMemory, parseQuantity, percent } from '../quantity.js';
 import type { Deployment, Endpoints, KubeEvent, Node, Pod, ReplicaSet, Service } from '../types.js';
+import { applyManifest } from './apply-manifest.js';
 import {
   deploymentsTable,
   describeDeployment,
@@ -25,10 +26,36 @@ import {
 } from './describe.js';
 import { cap, DEFAULT_MAX_OUTPUT, table, toYaml } from './format.js';
 import { searchLog } from './log-search.js';
+import { setCommand } from './set-command.js';
+import { setLabels } from './set-labels.js';
+import { setNodePlacement } from './set-node-placement.js';
+import { setProbe } from './set-probe.js';
+import { setRoleRules } from './set-role-rules.js';
+import { setServiceSelector } from './set-service-selector.js';
 import { closeMatches } from './suggest.js';
+import type { ToolContext } from './tool-def.js';
 
-/** Names of the read-only tools. */
-export const READ_TOOL_NAMES = [
+/**
+ * Tools defined in their own files (`src/tools/<name>.ts`), registered here once: their names reach
+ * `READ_TOOL_NAMES`, `MUTATING_TOOL_NAMES`, `K8S_TOOL` and the eval from their definitions.
+ */
+const TOOL_DEFS = [
+  setCommand,
+  setProbe,
+  setNodePlacement,
+  setServiceSelector,
+  setLabels,
+  setRoleRules,
+  applyManifest,
+] as const;
+
+type Def = (typeof TOOL_DEFS)[number];
+type DefNames<M extends boolean> = Extract<Def, { readonly mutating: M }>['name'];
+const defNames = <M extends boolean>(mutating: M): DefNames<M>[] =>
+  TOOL_DEFS.filter((d) => d.mutating === mutating).map((d) => d.name as DefNames<M>);
+
+/** Names of the read-only tools defined in this file. */
+const READ_TOOLS_HERE = [
   'list_pods',
   'describe_pod',
   'get_pod_logs',
@@ -48,8 +75,8 @@ export const READ_TOOL_NAMES = [
   'find_objects',
 ] as const;
 
-/** Names of the mutating tools; they run only through the approval gate. */
-export const MUTATING_TOOL_NAMES = [
+/** Names of the mutating tools defined in this file. */
+const MUTATING_TOOLS_HERE = [
   'restart_pod',
   'scale_deployment',
   'set_resources',
@@ -57,31 +84,26 @@ export const MUTATING_TOOL_NAMES = [
   'rollback_deployment',
 ] as const;
 
-/** Every tool name, as constants. */
-export const K8S_TOOL = {
-  listPods: 'list_pods',
-  describePod: 'describe_pod',
-  getPodLogs: 'get_pod_logs',
-  searchPodLogs: 'search_pod_logs',
-  getEvents: 'get_events',
-  getPodMetrics: 'get_pod_metrics',
-  listDeployments: 'list_deployments',
-  describeDeployment: 'describe_deployment',
-  getRolloutHistory: 'get_rollout_history',
-  listServices: 'list_services',
-  describeService: 'describe_service',
-  listNodes: 'list_nodes',
-  describeNode: 'describe_node',
-  getResource: 'get_resource',
-  listResources: 'list_resources',
-  describeResource: 'describe_resource',
-  findObjects: 'find_objects',
-  restartPod: 'restart_pod',
-  scaleDeployment: 'scale_deployment',
-  setResources: 'set_resources',
-  setImage: 'set_image',
-  rollbackDeployment: 'rollback_deployment',
-} as const;
+/** Names of the read-only tools. */
+export const READ_TOOL_NAMES: readonly ((typeof READ_TOOLS_HERE)[number] | DefNames<false>)[] = [
+  ...READ_TOOLS_HERE,
+  ...defNames(false),
+];
+
+/** Names of the mutating tools; they run only through the approval gate. */
+export const MUTATING_TOOL_NAMES: readonly ((typeof MUTATING_TOOLS_HERE)[number] | DefNames<true>)[] = [
+  ...MUTATING_TOOLS_HERE,
+  ...defNames(true),
+];
+
+type ToolName = (typeof READ_TOOL_NAMES)[number] | (typeof MUTATING_TOOL_NAMES)[number];
+type Camel<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Every tool name, as constants keyed by the name in camelCase (`list_pods` is `K8S_TOOL.listPods`). */
+export const K8S_TOOL = Object.freeze(
+  Object.fromEntries([...READ_TOOL_NAMES, ...MUTATING_TOOL_NAMES].map((n) => [camel(n), n])),
+) as { readonly [N in ToolName as Camel<N>]: N };
 
 /** Options of `k8sTools`. */
 export interface K8sToolsOptions {
@@ -98,6 +120,11 @@ export interface K8sToolsOptions {
    * Default none: under confinement a cluster-scoped kind is refused unless named here.
    */
   readonly clusterKinds?: readonly string[];
+  /**
+   * Every mutating tool that takes a `dryRun` argument runs as a server-side dry run, whatever the
+   * argument says: validated and reported, nothing persisted (kubectl `--dry-run=server`). Default false.
+   */
+  readonly dryRun?: boolean;
 }
 
 const ns = z.string().min(1).describe('Kubernetes namespace');
@@ -136,14 +163,19 @@ function byNs<T extends KubeObject>(items: KubeObject[]): T[] {
 /** The port with one call's signal on every request. */
 function withSignal(cluster: Cluster, signal: AbortSignal): Cluster {
   const o: CallOptions = { signal };
+  // A write's own options (dryRun) travel along; the call's signal always wins.
+  const w = (x?: CallOptions): CallOptions => ({ ...x, signal });
   return {
     now: () => cluster.now(o),
     list: (q) => cluster.list(q, o),
     get: (r) => cluster.get(r, o),
     podLogs: (q) => cluster.podLogs(q, o),
     podMetrics: (ns) => cluster.podMetrics(ns, o),
-    delete: (r) => cluster.delete(r, o),
-    patch: (r, p) => cluster.patch(r, p, o),
+    delete: (r, x) => cluster.delete(r, w(x)),
+    patch: (r, p, x) => cluster.patch(r, p, w(x)),
+    ...(cluster.create ? { create: (obj: KubeObject, x?: CallOptions) => cluster.create!(obj, w(x)) } : {}),
+    ...(cluster.apply ? { apply: (obj: KubeObject, x?: CallOptions) => cluster.apply!(obj, w(x)) } : {}),
+    ...(cluster.supportsDryRun === true ? { supportsDryRun: true } : {}),
     ...(cluster.kinds ? { kinds: () => cluster.kinds?.(o) ?? Promise.resolve([]) } : {}),
   };
 }
@@ -1023,6 +1055,17 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     },
   });
 
+  const ctx: ToolContext = { on, checkNs, checkScope, forceDryRun: options.dryRun === true };
+  const defined = TOOL_DEFS.map((d) => {
+    const tool = d.build(ctx);
+    if (tool.name !== d.name || (tool.mutating ?? false) !== d.mutating)
+      throw new K8sError(
+        'invalid_option',
+        `tool "${d.name}" was built as "${tool.name}" (mutating ${tool.mutating})`,
+      );
+    return tool;
+  });
+
   return [
     listPods,
     describePodTool,
@@ -1046,6 +1089,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     setResources,
     setImage,
     rollback,
+    ...defined,
   ] as AnyTool[];
 }
 
