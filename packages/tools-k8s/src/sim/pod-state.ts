@@ -215,6 +215,8 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld): Mode {
       oom: true,
     };
   }
+  const completeAfter = parseDuration(b.completeAfter);
+  if (completeAfter !== undefined) return cycle('Completed', 0, completeAfter, b.logs ?? []);
   const listens = b.listenPorts;
   const liveness = c.livenessProbe;
   const livePort = liveness?.httpGet?.port ?? liveness?.tcpSocket?.port;
@@ -244,6 +246,18 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld): Mode {
     }
   }
   return { kind: 'healthy', ready: b.ready !== false, logs: b.logs ?? [] };
+}
+
+/** Whether a container that exits is left terminated: restartPolicy Never, or OnFailure after exit 0. */
+function runsOnce(pod: Pod, mode: Cycle): boolean {
+  const policy = pod.spec.restartPolicy ?? 'Always';
+  return policy === 'Never' || (policy === 'OnFailure' && mode.exitCode === 0);
+}
+
+function probeTarget(ip: string, port: number | string, path: string): string {
+  return path
+    ? `Get "http://${ip}:${port}${path}": dial tcp ${ip}:${port}: connect: connection refused`
+    : `dial tcp ${ip}:${port}: connect: connection refused`;
 }
 
 function hasEnv(c: Container, name: string, ns: string, world: PodWorld): boolean {
@@ -384,6 +398,53 @@ function evaluateContainer(
         source: 'kubelet',
       });
     }
+  } else if (runsOnce(pod, mode)) {
+    // restartPolicy Never (or OnFailure and a clean exit): one instance, then it stays terminated;
+    // there is no restart, no Last State and no previous instance to read.
+    const f = mode.failAfter;
+    const done = elapsed >= f;
+    running = !done;
+    oomKills = done && mode.oom ? 1 : 0;
+    status = {
+      ...base,
+      ready: running && !mode.probe,
+      started: running,
+      restartCount: 0,
+      state: done
+        ? {
+            terminated: {
+              reason: mode.reason,
+              exitCode: mode.exitCode,
+              startedAt: iso(world.t0, runtime.createdAt + 1),
+              finishedAt: iso(world.t0, runtime.createdAt + f),
+            },
+          }
+        : { running: { startedAt: iso(world.t0, runtime.createdAt + 1) } },
+    };
+    logs = { current: done ? mode.previousLogs : mode.currentLogs, previous: noPrevious };
+    if (done && mode.probe) {
+      const p = mode.probe;
+      events.push({
+        type: 'Warning',
+        reason: 'Unhealthy',
+        message: `Liveness probe failed: ${probeTarget(runtime.ip, p.port, p.path)}`,
+        count: p.failureThreshold,
+        first: runtime.createdAt + p.period,
+        last: runtime.createdAt + f,
+        fieldPath,
+        source: 'kubelet',
+      });
+      events.push({
+        type: 'Normal',
+        reason: 'Killing',
+        message: `Container ${name} failed liveness probe, will be restarted`,
+        count: 1,
+        first: runtime.createdAt + f,
+        last: runtime.createdAt + f,
+        fieldPath,
+        source: 'kubelet',
+      });
+    }
   } else {
     const f = mode.failAfter;
     const cyc = crashCycle(Math.max(0, elapsed), f);
@@ -436,13 +497,10 @@ function evaluateContainer(
       });
       if (mode.probe) {
         const p = mode.probe;
-        const target = p.path
-          ? `Get "http://${runtime.ip}:${p.port}${p.path}": dial tcp ${runtime.ip}:${p.port}: connect: connection refused`
-          : `dial tcp ${runtime.ip}:${p.port}: connect: connection refused`;
         events.push({
           type: 'Warning',
           reason: 'Unhealthy',
-          message: `Liveness probe failed: ${target}`,
+          message: `Liveness probe failed: ${probeTarget(runtime.ip, p.port, p.path)}`,
           count: n * p.failureThreshold,
           first: runtime.createdAt + p.period,
           last: lastEnd,
@@ -653,9 +711,22 @@ export function evaluatePod(
   }
   const allReady = statuses.every((s) => s.ready);
   const anyStarted = statuses.some((s) => s.state?.running || s.lastState?.terminated || s.restartCount > 0);
+  // A pod that does not restart its containers ends when all of them have terminated.
+  const ended =
+    (pod.spec.restartPolicy ?? 'Always') !== 'Always' &&
+    !initReason &&
+    statuses.length > 0 &&
+    statuses.every((s) => s.state?.terminated);
   const phase =
     facts?.phase ??
-    (initReason || (!anyStarted && statuses.some((s) => s.state?.waiting)) ? 'Pending' : 'Running');
+    (ended
+      ? statuses.every((s) => s.state?.terminated?.exitCode === 0)
+        ? 'Succeeded'
+        : 'Failed'
+      : initReason || (!anyStarted && statuses.some((s) => s.state?.waiting))
+        ? 'Pending'
+        : 'Running');
+  const notReady = ended ? 'PodCompleted' : 'ContainersNotReady';
   const cond = (type: string, ok: boolean, reason?: string) => ({
     type,
     status: ok ? 'True' : 'False',
@@ -666,8 +737,8 @@ export function evaluatePod(
     phase,
     conditions: [
       cond('Initialized', !initReason, 'ContainersNotInitialized'),
-      cond('Ready', allReady, 'ContainersNotReady'),
-      cond('ContainersReady', allReady, 'ContainersNotReady'),
+      cond('Ready', allReady, notReady),
+      cond('ContainersReady', allReady, notReady),
       cond('PodScheduled', true),
     ],
     hostIP: '10.0.0.1',

@@ -26,6 +26,7 @@ import type {
   ReplicaSet,
   Service,
 } from '../types.js';
+import { type ControllerHost, reconcileCronJob, reconcileJob } from './jobs.js';
 import { logTail } from './log-lines.js';
 import { clone, fnv1a, safeEncode, stableJson, templateHash } from './names.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
@@ -117,6 +118,15 @@ function checkSignal(options: CallOptions | undefined): void {
 const key = (kind: string, namespace: string | undefined, name: string) =>
   `${kind}/${namespace ?? ''}/${name}`;
 
+/** Kinds a controller writes the status of; a world that declares that status keeps it. */
+const CONTROLLED_STATUS = new Set(['Job', 'CronJob', 'PersistentVolumeClaim']);
+/** Kinds whose deletion takes what they own with them (garbage collection). */
+const OWNERS = new Set(['Deployment', 'ReplicaSet', 'Job', 'CronJob']);
+/** Most controller rounds one reconcile runs (each round lets Jobs act on what the last one showed). */
+const MAX_ROUNDS = 400;
+/** Seconds an event lives (the API server's default `--event-ttl`). */
+const EVENT_TTL = 3600;
+
 /**
  * A stateful in-memory Kubernetes cluster built from a declarative world. Reads answer from the state;
  * mutations change it the way the controllers would (replacement pods, rollouts, scaling), with the
@@ -135,6 +145,8 @@ export class SimCluster implements Cluster {
   readonly #behaviors = new Map<string, ImageBehavior>();
   readonly #extraKinds: KindInfo[] = [];
   readonly #staticEndpoints = new Set<string>();
+  /** Objects whose status the world declared: no controller rewrites it. */
+  readonly #declaredStatus = new Set<string>();
   readonly #deleted: { kind: string; name: string; namespace?: string; at: string }[] = [];
   readonly #mutations: MutationRecord[] = [];
   #uid = 0;
@@ -551,6 +563,8 @@ export class SimCluster implements Cluster {
       };
       if (info.kind === 'Endpoints')
         this.#staticEndpoints.add(key('Endpoints', obj.metadata.namespace, o.metadata.name));
+      if (obj.status !== undefined && CONTROLLED_STATUS.has(info.kind))
+        this.#declaredStatus.add(key(info.kind, obj.metadata.namespace, o.metadata.name));
       if (info.kind === 'Pod') {
         const created = (Date.parse(obj.metadata.creationTimestamp ?? '') - this.#t0) / 1000;
         const pod = obj as unknown as Pod;
@@ -656,7 +670,7 @@ export class SimCluster implements Cluster {
     for (const p of w.pods) {
       const ns = p.namespace ?? 'default';
       const created = this.#ago(p.age, 3600);
-      const spec = this.#podSpec(p, p.name);
+      const spec = { ...this.#podSpec(p, p.name), restartPolicy: p.restartPolicy ?? 'Always' };
       const pod: Pod = {
         apiVersion: 'v1',
         kind: 'Pod',
@@ -868,10 +882,13 @@ export class SimCluster implements Cluster {
     };
   }
 
-  #resolveBehaviors(spec: PodSpec, owner: string): Record<string, Behavior> {
+  #resolveBehaviors(spec: PodSpec, owner: string | readonly string[]): Record<string, Behavior> {
     const out: Record<string, Behavior> = {};
+    const owners = typeof owner === 'string' ? [owner] : owner;
     for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
-      const b = this.#behaviors.get(`${owner}/${c.name}`) ?? this.#behaviors.get(c.name);
+      let b: ImageBehavior | undefined;
+      for (const o of owners) b ??= this.#behaviors.get(`${o}/${c.name}`);
+      b ??= this.#behaviors.get(c.name);
       if (!b) continue;
       const { byImage, ...base } = b;
       out[c.name] = { ...base, ...(c.image ? byImage?.[c.image] : undefined) };
@@ -1140,7 +1157,7 @@ export class SimCluster implements Cluster {
     }
     // Garbage collection: whatever this object controlled goes with it.
     const uid = obj.metadata?.uid;
-    if (uid && (kind === 'Deployment' || kind === 'ReplicaSet' || why === 'delete')) {
+    if (uid && (OWNERS.has(kind) || why === 'delete')) {
       for (const child of [...this.#objects.values()]) {
         if (child.metadata?.ownerReferences?.some((o) => o.uid === uid)) {
           this.#remove(child.kind ?? '', child.metadata.namespace, child.metadata.name ?? '', 'controller');
@@ -1160,7 +1177,24 @@ export class SimCluster implements Cluster {
     );
   }
 
+  /**
+   * Runs every controller once, then status. The Job and CronJob controllers may act at instants the
+   * clock has already passed (a pod that failed while no request came, a schedule time), so while they
+   * change something the round runs again, bounded.
+   */
   #reconcile(): void {
+    for (let round = 0; round < MAX_ROUNDS; round++) if (!this.#reconcileOnce()) break;
+  }
+
+  #reconcileOnce(): boolean {
+    let changed = false;
+    const host = this.#host();
+    for (const obj of [...this.#objects.values()])
+      if (obj.kind === 'CronJob' && this.#objects.has(this.#keyOf(obj)))
+        changed = reconcileCronJob(obj, host, this.#t0) || changed;
+    for (const obj of [...this.#objects.values()])
+      if (obj.kind === 'Job' && this.#objects.has(this.#keyOf(obj)))
+        changed = reconcileJob(obj, host) || changed;
     for (const obj of [...this.#objects.values()])
       if (obj.kind === 'Deployment') this.#reconcileDeployment(obj as unknown as Deployment);
     for (const obj of [...this.#objects.values()])
@@ -1173,6 +1207,122 @@ export class SimCluster implements Cluster {
       if (obj.kind === 'Deployment') this.#deploymentStatus(obj as unknown as Deployment);
     this.#endpoints();
     this.#quotaStatus();
+    return changed;
+  }
+
+  #keyOf(obj: KubeObject): string {
+    const info = findKind(obj.kind ?? '', this.#extraKinds);
+    return key(
+      obj.kind ?? '',
+      info?.namespaced === false ? undefined : obj.metadata?.namespace,
+      obj.metadata?.name ?? '',
+    );
+  }
+
+  /** The view of the cluster the Job and CronJob controllers act through. */
+  #host(): ControllerHost {
+    return {
+      now: this.#now,
+      seconds: (iso) => {
+        const ms = Date.parse(iso ?? '');
+        return Number.isFinite(ms) ? (ms - this.#t0) / 1000 : undefined;
+      },
+      iso: (s) => this.#iso(s),
+      list: (kind, ns) =>
+        [...this.#objects.values()].filter((o) => o.kind === kind && o.metadata?.namespace === ns),
+      ownedBy: (kind, owner) => this.#ownedBy(kind, owner),
+      createPod: (owner, template, at) => this.#createOwnedPod(owner, template, at),
+      createObject: (obj, at) => {
+        const ns = obj.metadata?.namespace;
+        const stored: KubeObject = {
+          ...obj,
+          metadata: { ...obj.metadata, ...this.#meta(obj.metadata?.name ?? '', ns, at) },
+        };
+        this.#put(stored);
+        return stored;
+      },
+      remove: (kind, ns, name) => this.#remove(kind, ns, name, 'controller'),
+      event: (type, reason, message, obj, source, at) =>
+        this.#eventAt(type, reason, message, obj, source, at),
+      declared: (obj) => this.#declaredStatus.has(this.#keyOf(obj)),
+    };
+  }
+
+  /**
+   * A controller event at a given instant (now or one the clock passed): bumped when the same one
+   * exists, else recorded. Events older than an hour are gone, as the API server's event TTL makes them.
+   */
+  #eventAt(
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    obj: KubeObject,
+    source: string,
+    at: number,
+  ): void {
+    if (at < this.#now - EVENT_TTL) return;
+    const ns = obj.metadata?.namespace;
+    const id = fnv1a(`${obj.kind}|${obj.metadata?.name}|${reason}|${message}`).toString(16).padStart(8, '0');
+    const existing = this.#objects.get(key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`)) as
+      | KubeEvent
+      | undefined;
+    if (existing) {
+      const last = (Date.parse(existing.lastTimestamp ?? '') - this.#t0) / 1000;
+      if (at > last) {
+        existing.count = (existing.count ?? 1) + 1;
+        existing.lastTimestamp = this.#iso(at);
+      }
+      return;
+    }
+    this.#storeEvent(
+      { type, reason, message, count: 1, first: at, last: at, source },
+      obj.kind ?? '',
+      obj.metadata?.name ?? '',
+      ns,
+      obj.metadata?.uid,
+      id,
+    );
+  }
+
+  /** A pod for a Job (or another simple owner) from its template, created at `at`; a quota may forbid it. */
+  #createOwnedPod(owner: KubeObject, template: PodTemplate, at: number): Pod | string {
+    const ns = owner.metadata?.namespace ?? 'default';
+    const ownerName = owner.metadata?.name ?? '';
+    const name = this.#podName(ownerName);
+    const pod: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: this.#meta(name, ns, at, {
+        generateName: `${ownerName}-`,
+        labels: { ...template.metadata?.labels },
+        ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
+        ownerReferences: [
+          {
+            apiVersion: owner.apiVersion ?? 'v1',
+            kind: owner.kind ?? '',
+            name: ownerName,
+            uid: owner.metadata?.uid ?? '',
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      }),
+      spec: { serviceAccountName: 'default', ...clone(template.spec) },
+    };
+    const forbidden = this.#quotaCheck(pod);
+    if (forbidden) {
+      this.#uid--;
+      this.#nameCounter--;
+      return forbidden;
+    }
+    this.#put(pod as unknown as KubeObject);
+    const owners = [ownerName, ...(owner.metadata?.ownerReferences ?? []).map((o) => o.name ?? '')];
+    this.#runtime.set(key('Pod', ns, name), {
+      createdAt: at,
+      behaviors: this.#resolveBehaviors(pod.spec, owners),
+      ip: this.#nextIp(),
+    });
+    return pod;
   }
 
   /**

@@ -106,6 +106,11 @@ export const behaviorSchema = z.strictObject({
   failAfter: duration
     .optional()
     .describe('How long an instance runs before it fails (default 45s for OOM, 3s for a crash)'),
+  completeAfter: duration
+    .optional()
+    .describe(
+      'The program finishes on its own (exit 0, reason Completed) after this long: a batch program; a Job pod then Succeeds',
+    ),
   logs: lines.optional().describe('What a healthy instance prints'),
   oomLogs: lines.optional().describe('What an instance prints before it is OOM-killed'),
   crash: z
@@ -303,6 +308,10 @@ export const deploymentSchema = z.strictObject({
 /** A standalone pod (or one owned by something not simulated). */
 export const podSchema = podFactsSchema.extend({
   name,
+  restartPolicy: z
+    .enum(['Always', 'OnFailure', 'Never'])
+    .optional()
+    .describe('Always (default) restarts every exit; OnFailure only failures; Never none (the pod ends)'),
   namespace: name.optional(),
   labels: labels.optional(),
   annotations: labels.optional(),
