@@ -37,6 +37,7 @@ import {
   type PodRuntime,
   type PodWorld,
 } from './pod-state.js';
+import { claimBlocksScheduling, reconcileClaims, type StorageHost } from './storage.js';
 import {
   type AttachedEvent,
   type Behavior,
@@ -1199,7 +1200,11 @@ export class SimCluster implements Cluster {
       if (obj.kind === 'Deployment') this.#reconcileDeployment(obj as unknown as Deployment);
     for (const obj of [...this.#objects.values()])
       if (obj.kind === 'ReplicaSet') this.#reconcileReplicaSet(obj as unknown as ReplicaSet);
+    const storage = this.#storageHost();
+    reconcileClaims(storage);
     this.#schedule();
+    // A WaitForFirstConsumer claim binds once a pod that uses it is scheduled.
+    reconcileClaims(storage);
     this.#evaluatePods();
     for (const obj of this.#objects.values())
       if (obj.kind === 'ReplicaSet') this.#replicaSetStatus(obj as unknown as ReplicaSet);
@@ -1217,6 +1222,43 @@ export class SimCluster implements Cluster {
       info?.namespaced === false ? undefined : obj.metadata?.namespace,
       obj.metadata?.name ?? '',
     );
+  }
+
+  /** The view of the cluster the volume controller acts through. */
+  #storageHost(): StorageHost {
+    const host = this.#host();
+    return {
+      ...host,
+      list: (kind, ns) =>
+        [...this.#objects.values()].filter(
+          (o) => o.kind === kind && (ns === undefined || o.metadata?.namespace === ns),
+        ),
+      repeating: (type, reason, message, obj, source, first, every) => {
+        if (first > this.#now) return;
+        const count = Math.floor((this.#now - first) / every) + 1;
+        const ns = obj.metadata?.namespace;
+        const id = fnv1a(`${obj.kind}|${obj.metadata?.name}|${reason}|${message}`)
+          .toString(16)
+          .padStart(8, '0');
+        const existing = this.#objects.get(key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`)) as
+          | KubeEvent
+          | undefined;
+        if (existing) {
+          existing.count = count;
+          existing.lastTimestamp = this.#iso(first + (count - 1) * every);
+          return;
+        }
+        this.#storeEvent(
+          { type, reason, message, count, first, last: first + (count - 1) * every, source },
+          obj.kind ?? '',
+          obj.metadata?.name ?? '',
+          ns,
+          obj.metadata?.uid,
+          id,
+        );
+      },
+      provisioner: (name) => this.world.provisioners[name],
+    };
   }
 
   /** The view of the cluster the Job and CronJob controllers act through. */
@@ -1434,6 +1476,7 @@ export class SimCluster implements Cluster {
   #schedule(): void {
     const nodes = [...this.#objects.values()].filter((o) => o.kind === 'Node') as unknown as Node[];
     const pods = [...this.#objects.values()].filter((o) => o.kind === 'Pod') as unknown as Pod[];
+    const classes = [...this.#objects.values()].filter((o) => o.kind === 'StorageClass');
     const used = new Map<string, { cpu: number; memory: number; pods: number }>();
     for (const p of pods) {
       if (!p.spec.nodeName) continue;
@@ -1453,11 +1496,14 @@ export class SimCluster implements Cluster {
       const ns = p.metadata.namespace ?? 'default';
       let volumeProblem: string | undefined;
       for (const v of p.spec.volumes ?? []) {
-        if (!v.persistentVolumeClaim) continue;
-        const pvc = this.#objects.get(key('PersistentVolumeClaim', ns, v.persistentVolumeClaim.claimName));
-        if (!pvc) volumeProblem = `persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found`;
-        else if ((pvc.status as { phase?: string } | undefined)?.phase === 'Pending')
-          volumeProblem = 'pod has unbound immediate PersistentVolumeClaims';
+        if (!v.persistentVolumeClaim || volumeProblem) continue;
+        const claimName = v.persistentVolumeClaim.claimName;
+        volumeProblem = claimBlocksScheduling(
+          this.#objects.get(key('PersistentVolumeClaim', ns, claimName)),
+          claimName,
+          classes,
+          { provisioner: (n) => this.world.provisioners[n] },
+        );
       }
       const req = this.#podRequests(p.spec);
       const candidates = nodes
@@ -1497,7 +1543,8 @@ export class SimCluster implements Cluster {
         const parts = volumeProblem
           ? [volumeProblem]
           : [...reasons.entries()].map(([r, n]) => `${n} ${r}`).sort();
-        (rt as { unschedulable?: string }).unschedulable = volumeProblem
+        // A claim problem fails before any node is tried (the scheduler's PreFilter), so no counts.
+        (rt as { unschedulable?: string }).unschedulable = volumeProblem?.startsWith('running PreBind')
           ? volumeProblem
           : `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
       }

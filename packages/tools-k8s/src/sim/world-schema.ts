@@ -411,6 +411,23 @@ export const worldSchema = z.strictObject({
     })
     .optional(),
   metrics: z.boolean().default(true).describe('Whether the metrics API is available'),
+  provisioners: z
+    .record(
+      z.string().max(253),
+      z.strictObject({
+        error: z
+          .string()
+          .max(2000)
+          .optional()
+          .describe('Each provisioning attempt fails with this error (ProvisioningFailed on the claim)'),
+        running: z
+          .boolean()
+          .optional()
+          .describe('false: no such provisioner runs, so claims of its classes wait (ExternalProvisioning)'),
+      }),
+    )
+    .default({})
+    .describe('Volume provisioners by the name StorageClasses give them; any other provisioner works'),
   nodes: z.array(nodeSchema).default([]),
   deployments: z.array(deploymentSchema).default([]),
   pods: z.array(podSchema).default([]),
