@@ -37,6 +37,18 @@ import {
   type PodRuntime,
   type PodWorld,
 } from './pod-state.js';
+import {
+  addUse,
+  emptyUse,
+  interPodMisfit,
+  type NodeUse,
+  nodeAffinityMatches,
+  type Placed,
+  podRequests,
+  type Requests,
+  resourceMisfit,
+  unschedulableMessage,
+} from './scheduler.js';
 import { claimBlocksScheduling, reconcileClaims, type StorageHost } from './storage.js';
 import {
   type AttachedEvent,
@@ -79,13 +91,6 @@ export interface SimSnapshot {
   readonly objects: readonly KubeObject[];
   readonly deleted: readonly { kind: string; name: string; namespace?: string; at: string }[];
   readonly mutations: readonly MutationRecord[];
-}
-
-interface Requests {
-  cpu: number;
-  memory: number;
-  limitsCpu: number;
-  limitsMemory: number;
 }
 
 interface Rollout {
@@ -587,10 +592,12 @@ export class SimCluster implements Cluster {
       const created = this.#ago(n.age, 30 * 86400);
       const cpu = parseQuantity(n.cpu) ?? 4;
       const mem = parseQuantity(n.memory) ?? 16 * 2 ** 30;
+      const extended = Object.fromEntries(Object.entries(n.extended ?? {}).map(([k, v]) => [k, String(v)]));
       const allocatable = {
         cpu: formatCpu(Math.max(0.1, cpu - 0.1)),
         memory: `${Math.round((mem - 512 * 2 ** 20) / 1024)}Ki`,
         pods: String(n.pods),
+        ...extended,
       };
       const cond = (
         type: string,
@@ -619,7 +626,12 @@ export class SimCluster implements Cluster {
           ...(n.unschedulable ? { unschedulable: true } : {}),
         },
         status: {
-          capacity: { cpu: formatCpu(cpu), memory: `${Math.round(mem / 1024)}Ki`, pods: String(n.pods) },
+          capacity: {
+            cpu: formatCpu(cpu),
+            memory: `${Math.round(mem / 1024)}Ki`,
+            pods: String(n.pods),
+            ...extended,
+          },
           allocatable,
           conditions: [
             cond(
@@ -865,6 +877,7 @@ export class SimCluster implements Cluster {
       imagePullSecrets?: { name: string }[] | undefined;
       serviceAccountName?: string | undefined;
       tolerations?: unknown[] | undefined;
+      affinity?: Record<string, unknown> | undefined;
     },
     owner: string,
   ): PodSpec {
@@ -879,6 +892,7 @@ export class SimCluster implements Cluster {
       ...(p.volumes ? { volumes: p.volumes as PodSpec['volumes'] } : {}),
       ...(p.imagePullSecrets ? { imagePullSecrets: p.imagePullSecrets } : {}),
       ...(p.tolerations ? { tolerations: p.tolerations } : {}),
+      ...(p.affinity ? { affinity: clone(p.affinity) } : {}),
       serviceAccountName: p.serviceAccountName ?? 'default',
     };
   }
@@ -1074,18 +1088,7 @@ export class SimCluster implements Cluster {
   }
 
   #podRequests(spec: PodSpec): Requests {
-    let cpu = 0;
-    let memory = 0;
-    let limitsCpu = 0;
-    let limitsMemory = 0;
-    for (const c of spec.containers) {
-      const r = c.resources;
-      cpu += parseQuantity(r?.requests?.cpu ?? r?.limits?.cpu) ?? 0;
-      memory += parseQuantity(r?.requests?.memory ?? r?.limits?.memory) ?? 0;
-      limitsCpu += parseQuantity(r?.limits?.cpu) ?? 0;
-      limitsMemory += parseQuantity(r?.limits?.memory) ?? 0;
-    }
-    return { cpu, memory, limitsCpu, limitsMemory };
+    return podRequests(spec);
   }
 
   #quotaCheck(pod: Pod): string | undefined {
@@ -1477,22 +1480,23 @@ export class SimCluster implements Cluster {
     const nodes = [...this.#objects.values()].filter((o) => o.kind === 'Node') as unknown as Node[];
     const pods = [...this.#objects.values()].filter((o) => o.kind === 'Pod') as unknown as Pod[];
     const classes = [...this.#objects.values()].filter((o) => o.kind === 'StorageClass');
-    const used = new Map<string, { cpu: number; memory: number; pods: number }>();
-    for (const p of pods) {
-      if (!p.spec.nodeName) continue;
-      const u = used.get(p.spec.nodeName) ?? { cpu: 0, memory: 0, pods: 0 };
-      const r = this.#podRequests(p.spec);
-      u.cpu += r.cpu;
-      u.memory += r.memory;
-      u.pods += 1;
-      used.set(p.spec.nodeName, u);
-    }
+    const nodeByName = new Map(nodes.map((n) => [n.metadata.name ?? '', n]));
+    const used = new Map<string, NodeUse>();
+    const placed: Placed[] = [];
+    const place = (p: Pod, nodeName: string, r: Requests) => {
+      const u = used.get(nodeName) ?? emptyUse();
+      addUse(u, r);
+      used.set(nodeName, u);
+      placed.push({ pod: p, nodeLabels: nodeByName.get(nodeName)?.metadata.labels ?? {} });
+    };
+    for (const p of pods)
+      if (p.spec.nodeName && !podEnded(p)) place(p, p.spec.nodeName, this.#podRequests(p.spec));
     for (const p of pods) {
       const pk = key('Pod', p.metadata.namespace, p.metadata.name ?? '');
       const rt = this.#runtime.get(pk);
       if (!rt || p.spec.nodeName) continue;
       const reasons = new Map<string, number>();
-      const bump = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
+      let resolvable = 0;
       const ns = p.metadata.namespace ?? 'default';
       let volumeProblem: string | undefined;
       for (const v of p.spec.volumes ?? []) {
@@ -1508,9 +1512,10 @@ export class SimCluster implements Cluster {
       const req = this.#podRequests(p.spec);
       const candidates = nodes
         .filter((n) => {
-          const why = this.#misfit(n, p, req, used.get(n.metadata.name ?? ''));
-          for (const r of why) bump(r);
-          return why.length === 0;
+          const why = this.#misfit(n, p, req, used.get(n.metadata.name ?? ''), placed);
+          for (const r of why.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+          if (why.reasons.length && why.resolvable) resolvable++;
+          return why.reasons.length === 0;
         })
         .sort((a, b) => {
           const ua =
@@ -1523,11 +1528,7 @@ export class SimCluster implements Cluster {
       if (chosen) {
         const name = chosen.metadata.name ?? '';
         p.spec.nodeName = name;
-        const u = used.get(name) ?? { cpu: 0, memory: 0, pods: 0 };
-        u.cpu += req.cpu;
-        u.memory += req.memory;
-        u.pods += 1;
-        used.set(name, u);
+        place(p, name, req);
         delete (rt as { unschedulable?: string }).unschedulable;
         if (rt.createdAt >= 0) {
           this.#controllerEvent(
@@ -1540,47 +1541,42 @@ export class SimCluster implements Cluster {
         }
       } else {
         const total = nodes.length;
-        const parts = volumeProblem
-          ? [volumeProblem]
-          : [...reasons.entries()].map(([r, n]) => `${n} ${r}`).sort();
         // A claim problem fails before any node is tried (the scheduler's PreFilter), so no counts.
         (rt as { unschedulable?: string }).unschedulable = volumeProblem?.startsWith('running PreBind')
           ? volumeProblem
-          : `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
+          : volumeProblem
+            ? `0/${total} nodes are available: ${volumeProblem}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`
+            : unschedulableMessage(total, reasons, resolvable);
       }
     }
   }
 
-  /** Why a pod cannot go on a node (empty when it fits), in the scheduler's words. */
+  /** Why a pod cannot go on a node (none when it fits), in the scheduler's words, in its filter order. */
   #misfit(
     n: Node,
     p: Pod,
     req: Requests,
-    used: { cpu: number; memory: number; pods: number } | undefined,
-  ): string[] {
-    const alloc = n.status?.allocatable ?? {};
-    const u = used ?? { cpu: 0, memory: 0, pods: 0 };
-    if (n.spec?.unschedulable) return ['node(s) were unschedulable'];
+    used: NodeUse | undefined,
+    placed: readonly Placed[],
+  ): { reasons: string[]; resolvable: boolean } {
+    const no = (r: string) => ({ reasons: [r], resolvable: false });
+    if (n.spec?.unschedulable) return no('node(s) were unschedulable');
     if (!n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-      return ['node(s) were not ready'];
-    const sel = p.spec.nodeSelector ?? {};
-    if (Object.entries(sel).some(([k, v]) => n.metadata.labels?.[k] !== v)) {
-      return ["node(s) didn't match Pod's node affinity/selector"];
-    }
+      return no('node(s) were not ready');
+    if (!nodeAffinityMatches(n, p)) return no("node(s) didn't match Pod's node affinity/selector");
     const tolerations = (p.spec.tolerations ?? []) as { key?: string; operator?: string }[];
     const taint = n.spec?.taints?.find(
       (t) =>
         t.effect !== 'PreferNoSchedule' &&
         !tolerations.some((tol) => tol.operator === 'Exists' || tol.key === t.key),
     );
-    if (taint) return [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`];
-    const out: string[] = [];
-    if (u.cpu + req.cpu > (parseQuantity(alloc.cpu) ?? Number.POSITIVE_INFINITY))
-      out.push('Insufficient cpu');
-    if (u.memory + req.memory > (parseQuantity(alloc.memory) ?? Number.POSITIVE_INFINITY))
-      out.push('Insufficient memory');
-    if (u.pods + 1 > Number(alloc.pods ?? 110)) out.push('Too many pods');
-    return out;
+    if (taint) return no(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
+    const short = resourceMisfit(n, req, used ?? emptyUse());
+    if (short.length) return { reasons: short, resolvable: true };
+    const pods = interPodMisfit(n, p, placed);
+    return pods
+      ? { reasons: [pods.reason], resolvable: pods.resolvable }
+      : { reasons: [], resolvable: false };
   }
 
   #podWorld(): PodWorld {
@@ -1911,6 +1907,11 @@ function factsFromStatus(status: NonNullable<Pod['status']>): PodFacts {
     containerFacts: facts(status.containerStatuses),
     initContainerFacts: facts(status.initContainerStatuses),
   } as PodFacts;
+}
+
+/** Whether a pod has ended (Succeeded or Failed): it no longer holds its node's resources. */
+function podEnded(p: Pod): boolean {
+  return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 }
 
 function formatCpuUsage(cores: number): string {

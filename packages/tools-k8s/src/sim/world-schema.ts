@@ -267,6 +267,16 @@ const podSpecShape = {
   imagePullSecrets: z.array(z.strictObject({ name: z.string() })).optional(),
   serviceAccountName: z.string().optional(),
   tolerations: z.array(z.unknown()).optional(),
+  affinity: z
+    .looseObject({
+      nodeAffinity: z.looseObject({}).optional(),
+      podAffinity: z.looseObject({}).optional(),
+      podAntiAffinity: z.looseObject({}).optional(),
+    })
+    .optional()
+    .describe(
+      'Kubernetes affinity; the required (requiredDuringScheduling…) node, pod and anti-affinity terms filter nodes, preferred ones are ignored',
+    ),
 };
 
 /** An earlier revision of a deployment: what differed from the current template. */
@@ -347,6 +357,10 @@ export const nodeSchema = z.strictObject({
   cpu: quantity.default('4'),
   memory: quantity.default('16Gi'),
   pods: z.number().int().default(110),
+  extended: z
+    .record(z.string().max(253), quantity)
+    .optional()
+    .describe('Extended resources the node has, e.g. { nvidia.com/gpu: 4 } (capacity and allocatable)'),
   labels: labels.optional(),
   taints: z
     .array(z.strictObject({ key: z.string(), value: z.string().optional(), effect: z.string() }))
