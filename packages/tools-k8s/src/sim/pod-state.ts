@@ -2,6 +2,7 @@ import { parseDuration } from '../duration.js';
 import { parseQuantity } from '../quantity.js';
 import type { Container, ContainerState, ContainerStatus, Pod } from '../types.js';
 import type { LogLines } from './log-lines.js';
+import { killsAfter, probeTiming, probeVerdict, readyAfter } from './probes.js';
 import type { Behavior, ContainerFacts, PodFacts } from './world-schema.js';
 
 /** The kubelet's crash back-off: 10s, doubling per restart, capped at five minutes. */
@@ -81,10 +82,19 @@ type Cycle = {
   currentLogs: LogLines;
   previousLogs: LogLines;
   oom: boolean;
-  probe?: { port: number | string; path: string; failureThreshold: number; period: number };
+  /** The probe that kills each instance. */
+  probe?: {
+    kind: 'Liveness' | 'Startup';
+    message: string;
+    errored: boolean;
+    failureThreshold: number;
+    period: number;
+  };
 };
+/** A readiness probe that fails: for the whole life of the container, or until the program is up. */
+type Readiness = { message: string; errored: boolean; period: number; delay: number; readyAt: number | null };
 type Mode =
-  | { kind: 'healthy'; ready: boolean; readinessPort?: number | string; logs: LogLines }
+  | { kind: 'healthy'; ready: boolean; readiness?: Readiness; logs: LogLines }
   | {
       kind: 'waiting';
       reason: string;
@@ -140,17 +150,11 @@ function imageExists(image: string, registry: PodWorld['registry']): boolean {
   return registry.images.some((entry) => normalizeImage(entry) === wanted);
 }
 
-function resolvePort(c: Container, port: number | string): number | undefined {
-  if (typeof port === 'number') return port;
-  if (/^\d+$/.test(port)) return Number(port);
-  return c.ports?.find((p) => p.name === port)?.containerPort;
-}
-
 function limitOf(c: Container, resource: 'memory' | 'cpu'): number | undefined {
   return parseQuantity(c.resources?.limits?.[resource]);
 }
 
-function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld): Mode {
+function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string): Mode {
   const ns = pod.metadata.namespace ?? 'default';
   const image = c.image ?? '';
   const full = normalizeImage(image);
@@ -217,33 +221,48 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld): Mode {
   }
   const completeAfter = parseDuration(b.completeAfter);
   if (completeAfter !== undefined) return cycle('Completed', 0, completeAfter, b.logs ?? []);
-  const listens = b.listenPorts;
-  const liveness = c.livenessProbe;
-  const livePort = liveness?.httpGet?.port ?? liveness?.tcpSocket?.port;
-  if (listens && liveness && livePort !== undefined) {
-    const port = resolvePort(c, livePort);
-    if (port === undefined || !listens.includes(port)) {
-      const period = liveness.periodSeconds ?? 10;
-      const threshold = liveness.failureThreshold ?? 3;
-      const failAfter = (liveness.initialDelaySeconds ?? 0) + period * threshold;
-      return {
-        ...cycle('Error', 137, failAfter, b.logs ?? []),
-        probe: {
-          port: port ?? livePort,
-          path: liveness.httpGet?.path ?? '',
-          failureThreshold: threshold,
-          period,
-        },
-      };
-    }
+  // Probes, from what the program serves: a startup probe gates the liveness probe; either one that
+  // keeps failing kills every instance; a failing readiness probe keeps the container unready.
+  const startup = c.startupProbe;
+  const startupVerdict = startup ? probeVerdict(startup, c, b, ip) : undefined;
+  for (const [kind, probe] of [
+    ['Startup', startup],
+    ['Liveness', c.livenessProbe],
+  ] as const) {
+    if (!probe) continue;
+    let verdict = kind === 'Startup' ? startupVerdict : probeVerdict(probe, c, b, ip);
+    // Behind a startup probe that passed, liveness starts once the program is up.
+    if (kind === 'Liveness' && startup && verdict?.passesAfter !== undefined) verdict = undefined;
+    const kill = killsAfter(probe, verdict);
+    if (kill === undefined || !verdict) continue;
+    const { period, threshold } = probeTiming(probe);
+    return {
+      ...cycle('Error', 137, kill, b.logs ?? []),
+      probe: {
+        kind,
+        message: verdict.message,
+        errored: verdict.errored,
+        failureThreshold: threshold,
+        period,
+      },
+    };
   }
   const readiness = c.readinessProbe;
-  const readyPort = readiness?.httpGet?.port ?? readiness?.tcpSocket?.port;
-  if (listens && readiness && readyPort !== undefined) {
-    const port = resolvePort(c, readyPort);
-    if (port === undefined || !listens.includes(port)) {
-      return { kind: 'healthy', ready: false, readinessPort: port ?? readyPort, logs: b.logs ?? [] };
-    }
+  const readyVerdict = readiness ? probeVerdict(readiness, c, b, ip) : undefined;
+  if (readiness && readyVerdict) {
+    const { period, delay } = probeTiming(readiness);
+    return {
+      kind: 'healthy',
+      ready: b.ready !== false,
+      readiness: {
+        message: readyVerdict.message,
+        errored: readyVerdict.errored,
+        period,
+        delay,
+        readyAt: readyAfter(readiness, readyVerdict) ?? null,
+      },
+      logs: b.logs ?? [],
+    };
   }
   return { kind: 'healthy', ready: b.ready !== false, logs: b.logs ?? [] };
 }
@@ -254,10 +273,8 @@ function runsOnce(pod: Pod, mode: Cycle): boolean {
   return policy === 'Never' || (policy === 'OnFailure' && mode.exitCode === 0);
 }
 
-function probeTarget(ip: string, port: number | string, path: string): string {
-  return path
-    ? `Get "http://${ip}:${port}${path}": dial tcp ${ip}:${port}: connect: connection refused`
-    : `dial tcp ${ip}:${port}: connect: connection refused`;
+function probeMessage(p: NonNullable<Cycle['probe']>): string {
+  return `${p.kind} probe ${p.errored ? 'errored' : 'failed'}: ${p.message}`;
 }
 
 function hasEnv(c: Container, name: string, ns: string, world: PodWorld): boolean {
@@ -343,7 +360,7 @@ function evaluateContainer(
   const hasFactState = facts && (facts.state || facts.lastState || facts.restarts !== undefined);
   const mode: Mode = blocked
     ? { kind: 'waiting', reason: blocked, message: '', events: [] }
-    : modeOf(c, b, pod, world);
+    : modeOf(c, b, pod, world, runtime.ip);
   let status: ContainerStatus;
   let running = false;
   let logs: ContainerOutcome['logs'];
@@ -377,26 +394,33 @@ function evaluateContainer(
     }
   } else if (mode.kind === 'healthy') {
     running = true;
+    const r = mode.readiness;
+    const up = now - (runtime.createdAt + 1);
     status = {
       ...base,
-      ready: mode.ready,
+      ready: mode.ready && (!r || (r.readyAt !== null && up >= r.readyAt)),
       started: true,
       restartCount: 0,
       state: { running: { startedAt: iso(world.t0, runtime.createdAt + 1) } },
     };
     logs = { current: mode.logs, previous: noPrevious };
-    if (mode.readinessPort !== undefined) {
-      const count = Math.max(1, Math.floor(elapsed / 10));
-      events.push({
-        type: 'Warning',
-        reason: 'Unhealthy',
-        message: `Readiness probe failed: Get "http://${runtime.ip}:${mode.readinessPort}/": dial tcp ${runtime.ip}:${mode.readinessPort}: connect: connection refused`,
-        count,
-        first: runtime.createdAt + 10,
-        last: runtime.createdAt + 10 * count,
-        fieldPath,
-        source: 'kubelet',
-      });
+    if (r) {
+      // Failed probes from the first one until the program answered (or until now).
+      const until = Math.min(up, r.readyAt ?? Number.POSITIVE_INFINITY);
+      const count = Math.floor((until - r.delay) / r.period) + (r.readyAt === null ? 1 : 0);
+      if (count > 0) {
+        const first = runtime.createdAt + 1 + Math.max(r.delay, r.period);
+        events.push({
+          type: 'Warning',
+          reason: 'Unhealthy',
+          message: `Readiness probe ${r.errored ? 'errored' : 'failed'}: ${r.message}`,
+          count,
+          first,
+          last: first + (count - 1) * r.period,
+          fieldPath,
+          source: 'kubelet',
+        });
+      }
     }
   } else if (runsOnce(pod, mode)) {
     // restartPolicy Never (or OnFailure and a clean exit): one instance, then it stays terminated;
@@ -427,7 +451,7 @@ function evaluateContainer(
       events.push({
         type: 'Warning',
         reason: 'Unhealthy',
-        message: `Liveness probe failed: ${probeTarget(runtime.ip, p.port, p.path)}`,
+        message: probeMessage(p),
         count: p.failureThreshold,
         first: runtime.createdAt + p.period,
         last: runtime.createdAt + f,
@@ -437,7 +461,7 @@ function evaluateContainer(
       events.push({
         type: 'Normal',
         reason: 'Killing',
-        message: `Container ${name} failed liveness probe, will be restarted`,
+        message: `Container ${name} failed ${p.kind.toLowerCase()} probe, will be restarted`,
         count: 1,
         first: runtime.createdAt + f,
         last: runtime.createdAt + f,
@@ -500,7 +524,7 @@ function evaluateContainer(
         events.push({
           type: 'Warning',
           reason: 'Unhealthy',
-          message: `Liveness probe failed: ${probeTarget(runtime.ip, p.port, p.path)}`,
+          message: probeMessage(p),
           count: n * p.failureThreshold,
           first: runtime.createdAt + p.period,
           last: lastEnd,
@@ -510,7 +534,7 @@ function evaluateContainer(
         events.push({
           type: 'Normal',
           reason: 'Killing',
-          message: `Container ${name} failed liveness probe, will be restarted`,
+          message: `Container ${name} failed ${p.kind.toLowerCase()} probe, will be restarted`,
           count: n,
           first: runtime.createdAt + f,
           last: lastEnd,

@@ -137,7 +137,34 @@ export const behaviorSchema = z.strictObject({
   executables: z
     .array(z.string())
     .optional()
-    .describe('Commands that exist in the image; a container command outside this list exits 127'),
+    .describe(
+      'Commands that exist in the image; a container command outside this list exits 127, an exec probe naming one errors',
+    ),
+  http: z
+    .array(
+      z.strictObject({
+        port: z.number().int().min(1).max(65535),
+        path: z.string().max(2000).optional().describe('Default /'),
+        status: z
+          .number()
+          .int()
+          .min(100)
+          .max(599)
+          .optional()
+          .describe('Status code it answers (default 200)'),
+        latency: duration
+          .optional()
+          .describe(
+            'How long it takes to answer (seconds, e.g. 1.8, or a duration); at or past a probe timeout the probe fails',
+          ),
+      }),
+    )
+    .max(100)
+    .optional()
+    .describe('HTTP paths the program serves (their ports listen); another path on such a port answers 404'),
+  warmUp: duration
+    .optional()
+    .describe('How long after start before its ports accept connections (probes before then are refused)'),
   ready: z.boolean().optional().describe('false: the program never becomes ready'),
 });
 
