@@ -3,6 +3,7 @@ import { parseQuantity } from '../quantity.js';
 import type { Container, ContainerState, ContainerStatus, Pod } from '../types.js';
 import type { LogLines } from './log-lines.js';
 import { killsAfter, probeTiming, probeVerdict, readyAfter } from './probes.js';
+import type { ApiCall } from './rbac.js';
 import type { Behavior, ContainerFacts, PodFacts } from './world-schema.js';
 
 /** The kubelet's crash back-off: 10s, doubling per restart, capped at five minutes. */
@@ -60,6 +61,16 @@ export interface PodWorld {
   /** Data keys of a ConfigMap or Secret, or undefined when it does not exist. */
   keysOf(kind: 'ConfigMap' | 'Secret', namespace: string, name: string): readonly string[] | undefined;
   exists(kind: string, namespace: string, name: string): boolean;
+  /**
+   * Why a connection the program makes fails (NetworkPolicy drops it, the Service has no ready
+   * backends, the name does not resolve), as the client library reports it; undefined when it works.
+   */
+  reach?(
+    pod: Pod,
+    to: { service: string; namespace: string; port: number; protocol: string },
+  ): string | undefined;
+  /** The API server's Forbidden message when the pod's ServiceAccount may not make the call. */
+  forbidden?(pod: Pod, call: ApiCall): string | undefined;
 }
 
 /** An event the simulator derives from a pod's state. */
@@ -201,6 +212,39 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
       return cycle('Error', spec.exitCode ?? 1, parseDuration(b.failAfter) ?? 2, lines);
     }
   }
+  // What the program's connections and API calls meet, from NetworkPolicy and RBAC in the world.
+  const extra: string[] = [];
+  const failures: { lines: string[]; exitCode?: number | undefined; slow: boolean }[] = [];
+  const fill = (lines: readonly string[] | undefined, fallback: string, error: string) =>
+    (lines ?? [fallback]).map((l) => l.replaceAll('{error}', error));
+  for (const d of b.dependencies ?? []) {
+    const target = {
+      service: d.service,
+      namespace: d.namespace ?? ns,
+      port: d.port,
+      protocol: d.protocol ?? 'TCP',
+    };
+    const error = world.reach?.(pod, target);
+    if (error === undefined) continue;
+    const lines = fill(
+      d.logs,
+      `error connecting to ${target.service}.${target.namespace}:${target.port}: {error}`,
+      error,
+    );
+    failures.push({ lines, exitCode: d.exitCode, slow: error.includes('timeout') });
+  }
+  for (const call of b.apiCalls ?? []) {
+    const error = world.forbidden?.(pod, call);
+    if (error === undefined) continue;
+    failures.push({ lines: fill(call.logs, '{error}', error), exitCode: call.exitCode, slow: false });
+  }
+  const fatal = failures.find((f) => f.exitCode !== undefined);
+  if (fatal) {
+    const lines: LogLines = [...(b.logs ?? []), ...failures.flatMap((f) => f.lines)];
+    return cycle('Error', fatal.exitCode ?? 1, parseDuration(b.failAfter) ?? (fatal.slow ? 30 : 2), lines);
+  }
+  for (const f of failures) extra.push(...f.lines);
+  const logs: LogLines = extra.length ? [...(b.logs ?? []), ...extra] : (b.logs ?? []);
   if (b.crash) {
     return cycle(
       b.crash.reason ?? (b.crash.exitCode === 0 ? 'Completed' : 'Error'),
@@ -237,7 +281,7 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
     if (kill === undefined || !verdict) continue;
     const { period, threshold } = probeTiming(probe);
     return {
-      ...cycle('Error', 137, kill, b.logs ?? []),
+      ...cycle('Error', 137, kill, logs),
       probe: {
         kind,
         message: verdict.message,
@@ -261,10 +305,10 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
         delay,
         readyAt: readyAfter(readiness, readyVerdict) ?? null,
       },
-      logs: b.logs ?? [],
+      logs,
     };
   }
-  return { kind: 'healthy', ready: b.ready !== false, logs: b.logs ?? [] };
+  return { kind: 'healthy', ready: b.ready !== false, logs };
 }
 
 /** Whether a container that exits is left terminated: restartPolicy Never, or OnFailure after exit 0. */

@@ -29,6 +29,7 @@ import type {
 import { type ControllerHost, reconcileCronJob, reconcileJob } from './jobs.js';
 import { logTail } from './log-lines.js';
 import { clone, fnv1a, safeEncode, stableJson, templateHash } from './names.js';
+import { connectionAllowed, type Endpoint, serviceBackends } from './network.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import {
   type ContainerOutcome,
@@ -37,6 +38,7 @@ import {
   type PodRuntime,
   type PodWorld,
 } from './pod-state.js';
+import { forbiddenMessage, serviceAccountMay } from './rbac.js';
 import {
   addUse,
   emptyUse,
@@ -1594,7 +1596,83 @@ export class SimCluster implements Cluster {
         return Object.keys(data);
       },
       exists: (kind, ns, name) => this.#objects.has(key(kind, ns, name)),
+      reach: (pod, to) => this.#reach(pod, to),
+      forbidden: (pod, call) => {
+        const sa = pod.spec.serviceAccountName ?? 'default';
+        const ns = pod.metadata.namespace ?? 'default';
+        return serviceAccountMay([...this.#objects.values()], sa, ns, call)
+          ? undefined
+          : forbiddenMessage(sa, ns, call);
+      },
     };
+  }
+
+  /** Why a pod's connection to a Service fails, as a Go client reports it; undefined when it works. */
+  #reach(
+    pod: Pod,
+    to: { service: string; namespace: string; port: number; protocol: string },
+  ): string | undefined {
+    const all = [...this.#objects.values()];
+    const nsLabels = (ns: string) =>
+      this.#objects.get(key('Namespace', undefined, ns))?.metadata?.labels ?? {};
+    const policies = all.filter((o) => o.kind === 'NetworkPolicy');
+    const ip =
+      this.#runtime.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''))?.ip ?? '10.244.0.1';
+    const src: Endpoint = { pod, namespaceLabels: nsLabels(pod.metadata.namespace ?? 'default'), ip };
+    const dns = this.#objects.get(key('Service', 'kube-system', 'kube-dns')) as unknown as
+      | Service
+      | undefined;
+    const dnsIp = dns?.spec.clusterIP ?? '10.96.0.10';
+    const fqdn = `${to.service}.${to.namespace}.svc.cluster.local`;
+    const pods = all.filter((o) => o.kind === 'Pod') as unknown as Pod[];
+    if (policies.length) {
+      // Name resolution first: UDP 53 to the cluster DNS pods (a stand-in when the world has none).
+      const dnsPods = pods.filter(
+        (p) => p.metadata.namespace === 'kube-system' && p.metadata.labels?.['k8s-app'] === 'kube-dns',
+      );
+      const targets: Endpoint[] = (
+        dnsPods.length
+          ? dnsPods
+          : [
+              {
+                metadata: { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+                spec: {
+                  containers: [
+                    { name: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] },
+                  ],
+                },
+              } as Pod,
+            ]
+      ).map((p) => ({
+        pod: p,
+        namespaceLabels: nsLabels('kube-system'),
+        ip: p.status?.podIP ?? '10.244.0.2',
+      }));
+      if (!targets.some((t) => connectionAllowed(policies, src, t, 53, 'UDP')))
+        return `lookup ${fqdn} on ${dnsIp}:53: read udp ${ip}:40123->${dnsIp}:53: i/o timeout`;
+    }
+    const svc = this.#objects.get(key('Service', to.namespace, to.service)) as unknown as Service | undefined;
+    if (!svc) return `lookup ${fqdn} on ${dnsIp}:53: no such host`;
+    const proto = to.protocol === 'UDP' ? 'udp' : 'tcp';
+    const addr = `${svc.spec.clusterIP ?? ''}:${to.port}`;
+    const backends = serviceBackends(svc, to.port, pods);
+    if (backends.pods.length === 0) return `dial ${proto} ${addr}: connect: connection refused`;
+    if (!policies.length) return undefined;
+    const reachable = backends.pods.some((b) => {
+      const port = backends.targetPort(b);
+      const bip = this.#runtime.get(key('Pod', b.metadata.namespace, b.metadata.name ?? ''))?.ip ?? '';
+      return (
+        port !== undefined &&
+        connectionAllowed(
+          policies,
+          src,
+          { pod: b, namespaceLabels: nsLabels(b.metadata.namespace ?? 'default'), ip: bip },
+          port,
+          to.protocol,
+        )
+      );
+    });
+    return reachable ? undefined : `dial ${proto} ${addr}: i/o timeout`;
   }
 
   #evaluatePods(): void {

@@ -166,6 +166,51 @@ export const behaviorSchema = z.strictObject({
     .optional()
     .describe('How long after start before its ports accept connections (probes before then are refused)'),
   ready: z.boolean().optional().describe('false: the program never becomes ready'),
+  dependencies: z
+    .array(
+      z.strictObject({
+        service: name.describe('Service the program connects to'),
+        namespace: name.optional().describe("Default: the pod's namespace"),
+        port: z.number().int().min(1).max(65535).describe('Service port'),
+        protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
+        logs: z
+          .array(z.string().max(10_000))
+          .max(100)
+          .optional()
+          .describe('What it prints when the connection fails; {error} is the error (default one line)'),
+        exitCode: z.number().int().min(0).max(255).optional().describe('Exits with this code when it fails'),
+      }),
+    )
+    .max(50)
+    .optional()
+    .describe(
+      'Connections the program makes: NetworkPolicy (egress of this pod, ingress of the backends, DNS) decides whether they work; a dropped one logs an i/o timeout',
+    ),
+  apiCalls: z
+    .array(
+      z.strictObject({
+        verb: z.string().min(1).max(64),
+        resource: z.string().min(1).max(253).describe('Plural resource, e.g. configmaps'),
+        group: z.string().max(253).optional().describe('API group; default the core group ""'),
+        namespace: z
+          .string()
+          .max(253)
+          .optional()
+          .describe('Default: the pod\'s namespace; "" for cluster scope'),
+        name: z.string().max(253).optional(),
+        logs: z
+          .array(z.string().max(10_000))
+          .max(100)
+          .optional()
+          .describe("What it prints when refused; {error} is the API server's Forbidden message"),
+        exitCode: z.number().int().min(0).max(255).optional().describe('Exits with this code when refused'),
+      }),
+    )
+    .max(50)
+    .optional()
+    .describe(
+      'Kubernetes API calls the program makes with its ServiceAccount: RBAC in the world decides them',
+    ),
 });
 
 /** How the program behaves, with overrides per image (a bad release, a fixed tag). */
