@@ -26,6 +26,8 @@ import type {
   ReplicaSet,
   Service,
 } from '../types.js';
+import { type AutoscalingHost, reconcileHpa } from './autoscaling.js';
+import { reconcileIngresses } from './ingress.js';
 import { type ControllerHost, reconcileCronJob, reconcileJob } from './jobs.js';
 import { logTail } from './log-lines.js';
 import { clone, fnv1a, safeEncode, stableJson, templateHash } from './names.js';
@@ -127,7 +129,13 @@ const key = (kind: string, namespace: string | undefined, name: string) =>
   `${kind}/${namespace ?? ''}/${name}`;
 
 /** Kinds a controller writes the status of; a world that declares that status keeps it. */
-const CONTROLLED_STATUS = new Set(['Job', 'CronJob', 'PersistentVolumeClaim']);
+const CONTROLLED_STATUS = new Set([
+  'Job',
+  'CronJob',
+  'PersistentVolumeClaim',
+  'HorizontalPodAutoscaler',
+  'Ingress',
+]);
 /** Kinds whose deletion takes what they own with them (garbage collection). */
 const OWNERS = new Set(['Deployment', 'ReplicaSet', 'Job', 'CronJob']);
 /** Most controller rounds one reconcile runs (each round lets Jobs act on what the last one showed). */
@@ -1217,6 +1225,15 @@ export class SimCluster implements Cluster {
       if (obj.kind === 'Deployment') this.#deploymentStatus(obj as unknown as Deployment);
     this.#endpoints();
     this.#quotaStatus();
+    const all = [...this.#objects.values()];
+    reconcileIngresses(
+      all.filter((o) => o.kind === 'Ingress'),
+      all.filter((o) => o.kind === 'IngressClass'),
+      (o) => this.#declaredStatus.has(this.#keyOf(o)),
+    );
+    // The HPA controller acts on what this round showed; a rescale takes effect in the next round.
+    const autoscaling = this.#autoscalingHost();
+    for (const obj of all) if (obj.kind === 'HorizontalPodAutoscaler') reconcileHpa(obj, autoscaling);
     return changed;
   }
 
@@ -1227,6 +1244,26 @@ export class SimCluster implements Cluster {
       info?.namespaced === false ? undefined : obj.metadata?.namespace,
       obj.metadata?.name ?? '',
     );
+  }
+
+  /** The view of the cluster the HPA controller acts through. */
+  #autoscalingHost(): AutoscalingHost {
+    const storage = this.#storageHost();
+    return {
+      ...storage,
+      get: (kind, ns, name) => {
+        const info = findKind(kind, this.#extraKinds);
+        return info ? this.#objects.get(key(info.kind, info.namespaced ? ns : undefined, name)) : undefined;
+      },
+      pods: (ns) =>
+        [...this.#objects.values()].filter(
+          (o) => o.kind === 'Pod' && o.metadata?.namespace === ns,
+        ) as unknown as Pod[],
+      usage: (pod, container) =>
+        this.#outcomes.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''))?.get(container)
+          ?.usage,
+      metricsAvailable: this.world.metrics,
+    };
   }
 
   /** The view of the cluster the volume controller acts through. */
