@@ -220,3 +220,47 @@ describe('cron schedules', () => {
       expect(parseCron(bad)).toBeUndefined();
   });
 });
+
+describe('Job admission and quota', () => {
+  it('refuses restartPolicy Always on a Job, as the API server does', async () => {
+    const c = createSimCluster({ namespaces: ['batch'] });
+    await expect(
+      c.create({
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'bad', namespace: 'batch' },
+        spec: template('Always'),
+      }),
+    ).rejects.toThrow(
+      'Job.batch "bad" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"',
+    );
+  });
+
+  it('a created Job runs; pods that ended no longer count against a pods quota', async () => {
+    const c = createSimCluster({
+      now: '2026-01-15T10:00:00Z',
+      namespaces: ['batch'],
+      behaviors: { worker: { completeAfter: '10s' } },
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'ResourceQuota',
+          metadata: { name: 'q', namespace: 'batch' },
+          spec: { hard: { pods: '1' } },
+        },
+      ],
+    });
+    await c.create({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'two', namespace: 'batch' },
+      spec: { completions: 2, ...template('Never') },
+    });
+    c.advance(60);
+    expect(pods(c).map((p) => p.status?.phase)).toEqual(['Succeeded', 'Succeeded']);
+    const quota = c.getNow({ kind: 'ResourceQuota', name: 'q', namespace: 'batch' }).status as {
+      used: { pods: string };
+    };
+    expect(quota.used.pods).toBe('0');
+  });
+});

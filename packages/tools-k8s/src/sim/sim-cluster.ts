@@ -11,7 +11,7 @@ import type {
 import { parseDuration } from '../duration.js';
 import { K8sError } from '../errors.js';
 import { findKind, guessPlural, type KindInfo, WELL_KNOWN_KINDS } from '../kinds.js';
-import { formatCpu, formatMemory, parseQuantity } from '../quantity.js';
+import { formatCpu, parseQuantity } from '../quantity.js';
 import { matchesSelector, parseSelector } from '../selector.js';
 import type {
   Container,
@@ -26,6 +26,7 @@ import type {
   ReplicaSet,
   Service,
 } from '../types.js';
+import { quotaRefusal, quotaUsed, validateObject } from './admission.js';
 import { type AutoscalingHost, reconcileHpa } from './autoscaling.js';
 import { reconcileIngresses } from './ingress.js';
 import { type ControllerHost, reconcileCronJob, reconcileJob } from './jobs.js';
@@ -112,10 +113,8 @@ const HASH = 'pod-template-hash';
  * it changes, a new ReplicaSet gets a copy), so an object's entry stays true.
  */
 const hashlessTemplates = new WeakMap<object, string>();
-/** Most replicas one workload may ask for in the simulated cluster (admission answers 422 beyond). */
-export const MAX_REPLICAS = 1000;
-/** Most replicas all deployments together may ask for. */
-export const MAX_TOTAL_REPLICAS = 2000;
+
+export { MAX_REPLICAS, MAX_TOTAL_REPLICAS } from './admission.js';
 
 /** A call whose signal has aborted does nothing: reads answer nothing and mutations are not applied. */
 function checkSignal(options: CallOptions | undefined): void {
@@ -1101,47 +1100,25 @@ export class SimCluster implements Cluster {
     return podRequests(spec);
   }
 
+  /** Why a ResourceQuota of the pod's namespace refuses it, in the API server's words; undefined when none does. */
   #quotaCheck(pod: Pod): string | undefined {
     const ns = pod.metadata.namespace ?? 'default';
     const quotas = this.listNow({ kind: 'ResourceQuota', namespace: ns });
     if (quotas.length === 0) return undefined;
-    const pods = this.listNow({ kind: 'Pod', namespace: ns }) as unknown as Pod[];
-    const sum = (f: (r: Requests) => number) => pods.reduce((a, p) => a + f(this.#podRequests(p.spec)), 0);
-    const mine = this.#podRequests(pod.spec);
-    const used: Record<string, number> = {
-      pods: pods.length,
-      'requests.cpu': sum((r) => r.cpu),
-      cpu: sum((r) => r.cpu),
-      'requests.memory': sum((r) => r.memory),
-      memory: sum((r) => r.memory),
-      'limits.cpu': sum((r) => r.limitsCpu),
-      'limits.memory': sum((r) => r.limitsMemory),
-    };
-    const want: Record<string, number> = {
-      pods: 1,
-      'requests.cpu': mine.cpu,
-      cpu: mine.cpu,
-      'requests.memory': mine.memory,
-      memory: mine.memory,
-      'limits.cpu': mine.limitsCpu,
-      'limits.memory': mine.limitsMemory,
-    };
-    const show = (res: string, v: number) =>
-      res === 'pods' ? String(v) : res.endsWith('cpu') ? formatCpu(v) : formatMemory(v);
-    for (const q of quotas) {
+    return quotaRefusal(pod, quotas, this.listNow({ kind: 'Pod', namespace: ns }) as unknown as Pod[]);
+  }
+
+  #quotaStatus(): void {
+    for (const q of this.#objects.values()) {
+      if (q.kind !== 'ResourceQuota') continue;
       const hard = ((q.spec as { hard?: Record<string, string> })?.hard ?? {}) as Record<string, string>;
-      for (const [res, limitText] of Object.entries(hard)) {
-        const limit = parseQuantity(limitText);
-        if (limit === undefined || want[res] === undefined) continue;
-        if (res.startsWith('limits.') && want[res] === 0) {
-          return `pods "${pod.metadata.generateName ?? pod.metadata.name}" is forbidden: failed quota: ${q.metadata?.name}: must specify ${res}`;
-        }
-        if (used[res]! + want[res]! > limit) {
-          return `pods "${pod.metadata.generateName ?? pod.metadata.name}" is forbidden: exceeded quota: ${q.metadata?.name}, requested: ${res}=${show(res, want[res]!)}, used: ${res}=${show(res, used[res]!)}, limited: ${res}=${limitText}`;
-        }
-      }
+      const pods = this.listNow({ kind: 'Pod', namespace: q.metadata?.namespace }) as unknown as Pod[];
+      q.status = { hard: { ...hard }, used: quotaUsed(hard, pods) };
     }
-    return undefined;
+  }
+
+  #validate(info: KindInfo, current: KubeObject, next: KubeObject): void {
+    validateObject(info, current, next, this.#objects.values());
   }
 
   // ---------------------------------------------------------------- reacting
@@ -1163,9 +1140,11 @@ export class SimCluster implements Cluster {
     this.#objects.delete(k);
     this.#deleted.push({ kind, name, ...(ns ? { namespace: ns } : {}), at: this.#iso(this.#now) });
     if (kind === 'Pod') {
-      for (const c of (obj as unknown as Pod).spec.containers) {
-        this.#controllerEvent('Normal', 'Killing', `Stopping container ${c.name}`, obj, 'kubelet');
-      }
+      // A pod that has ended has no container left to stop.
+      if (!podEnded(obj as unknown as Pod))
+        for (const c of (obj as unknown as Pod).spec.containers) {
+          this.#controllerEvent('Normal', 'Killing', `Stopping container ${c.name}`, obj, 'kubelet');
+        }
       this.#runtime.delete(k);
       this.#outcomes.delete(k);
     }
@@ -1885,104 +1864,6 @@ export class SimCluster implements Cluster {
       };
       if (ep.metadata && !existing) delete ep.metadata.labels;
       this.#objects.set(ek, ep);
-    }
-  }
-
-  #quotaStatus(): void {
-    for (const q of this.#objects.values()) {
-      if (q.kind !== 'ResourceQuota') continue;
-      const hard = ((q.spec as { hard?: Record<string, string> })?.hard ?? {}) as Record<string, string>;
-      const pods = this.listNow({ kind: 'Pod', namespace: q.metadata?.namespace }) as unknown as Pod[];
-      const total = { cpu: 0, memory: 0, limitsCpu: 0, limitsMemory: 0 };
-      for (const p of pods) {
-        const r = this.#podRequests(p.spec);
-        total.cpu += r.cpu;
-        total.memory += r.memory;
-        total.limitsCpu += r.limitsCpu;
-        total.limitsMemory += r.limitsMemory;
-      }
-      const usedOf: Record<string, string> = {
-        pods: String(pods.length),
-        cpu: formatCpu(total.cpu),
-        'requests.cpu': formatCpu(total.cpu),
-        memory: formatMemory(total.memory),
-        'requests.memory': formatMemory(total.memory),
-        'limits.cpu': formatCpu(total.limitsCpu),
-        'limits.memory': formatMemory(total.limitsMemory),
-      };
-      const used: Record<string, string> = {};
-      for (const res of Object.keys(hard)) used[res] = usedOf[res] ?? '0';
-      q.status = { hard: { ...hard }, used };
-    }
-  }
-
-  #validate(info: KindInfo, current: KubeObject, next: KubeObject): void {
-    const where = `${info.kind}${info.apiVersion.includes('/') ? `.${info.apiVersion.split('/')[0]}` : ''} "${current.metadata?.name}"`;
-    const fail = (field: string, value: unknown, why: string) => {
-      throw new K8sError(
-        'invalid',
-        `${where} is invalid: ${field}: Invalid value: ${JSON.stringify(value)}: ${why}`,
-        { status: 422 },
-      );
-    };
-    if (next.metadata?.name !== current.metadata?.name)
-      fail('metadata.name', next.metadata?.name, 'field is immutable');
-    if (next.metadata?.namespace !== current.metadata?.namespace)
-      fail('metadata.namespace', next.metadata?.namespace, 'field is immutable');
-    if (next.kind !== current.kind) fail('kind', next.kind, 'field is immutable');
-    if (info.kind !== 'Deployment' && info.kind !== 'ReplicaSet') return;
-    const spec = next.spec as Deployment['spec'] | undefined;
-    const replicas = spec?.replicas;
-    if (replicas !== undefined && !(Number.isInteger(replicas) && replicas >= 0))
-      fail('spec.replicas', replicas, 'must be greater than or equal to 0');
-    // Object-count limits: the simulation creates every pod, so a huge count would stall it.
-    if (replicas !== undefined && replicas > MAX_REPLICAS)
-      fail(
-        'spec.replicas',
-        replicas,
-        `must be less than or equal to ${MAX_REPLICAS} in the simulated cluster`,
-      );
-    if (info.kind === 'Deployment' && replicas !== undefined) {
-      let total = replicas;
-      for (const o of this.#objects.values())
-        if (o.kind === 'Deployment' && o.metadata?.uid !== current.metadata?.uid)
-          total += (o.spec as Deployment['spec'] | undefined)?.replicas ?? 1;
-      if (total > MAX_TOTAL_REPLICAS)
-        fail(
-          'spec.replicas',
-          replicas,
-          `the simulated cluster holds at most ${MAX_TOTAL_REPLICAS} replicas across all deployments (${total} requested)`,
-        );
-    }
-    const containers = spec?.template?.spec?.containers;
-    if (!Array.isArray(containers) || containers.length === 0)
-      fail('spec.template.spec.containers', containers ?? null, 'Required value');
-    for (const [i, c] of (containers ?? []).entries()) {
-      const base = `spec.template.spec.containers[${i}]`;
-      if (!c?.name) fail(`${base}.name`, c?.name ?? '', 'Required value');
-      if (!c?.image) fail(`${base}.image`, c?.image ?? '', 'Required value');
-      for (const side of ['requests', 'limits'] as const) {
-        for (const [res, v] of Object.entries(c.resources?.[side] ?? {})) {
-          if (parseQuantity(v) === undefined) {
-            fail(
-              `${base}.resources.${side}[${res}]`,
-              v,
-              "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
-            );
-          }
-        }
-      }
-      for (const res of ['cpu', 'memory']) {
-        const req = parseQuantity(c.resources?.requests?.[res]);
-        const lim = parseQuantity(c.resources?.limits?.[res]);
-        if (req !== undefined && lim !== undefined && req > lim) {
-          fail(
-            `${base}.resources.requests`,
-            c.resources?.requests?.[res],
-            `must be less than or equal to ${res} limit of ${c.resources?.limits?.[res]}`,
-          );
-        }
-      }
     }
   }
 }
