@@ -11,7 +11,7 @@ import type {
 import { parseDuration } from '../duration.js';
 import { K8sError } from '../errors.js';
 import { findKind, guessPlural, type KindInfo, WELL_KNOWN_KINDS } from '../kinds.js';
-import { formatCpu, parseQuantity } from '../quantity.js';
+import { parseQuantity } from '../quantity.js';
 import { matchesSelector, parseSelector } from '../selector.js';
 import type {
   Container,
@@ -55,6 +55,7 @@ import {
   unschedulableMessage,
 } from './scheduler.js';
 import { claimBlocksScheduling, reconcileClaims, type StorageHost } from './storage.js';
+import { nodeObject, serviceObject } from './world-compiler.js';
 import {
   type AttachedEvent,
   type Behavior,
@@ -597,97 +598,12 @@ export class SimCluster implements Cluster {
     if (w.nodes.length === 0 && !w.objects.some((o) => o.kind === 'Node')) {
       w.nodes.push({ name: 'worker-1', cpu: '4', memory: '16Gi', pods: 110, ready: true });
     }
-    for (const n of w.nodes) {
+    for (const [index, n] of w.nodes.entries()) {
       const created = this.#ago(n.age, 30 * 86400);
-      const cpu = parseQuantity(n.cpu) ?? 4;
-      const mem = parseQuantity(n.memory) ?? 16 * 2 ** 30;
-      const extended = Object.fromEntries(Object.entries(n.extended ?? {}).map(([k, v]) => [k, String(v)]));
-      const allocatable = {
-        cpu: formatCpu(Math.max(0.1, cpu - 0.1)),
-        memory: `${Math.round((mem - 512 * 2 ** 20) / 1024)}Ki`,
-        pods: String(n.pods),
-        ...extended,
-      };
-      const cond = (
-        type: string,
-        bad: boolean,
-        reasonOk: string,
-        reasonBad: string,
-        msgOk: string,
-        msgBad: string,
-      ) => ({
-        type,
-        status: type === 'Ready' ? (bad ? 'False' : 'True') : bad ? 'True' : 'False',
-        reason: bad ? reasonBad : reasonOk,
-        message: bad ? msgBad : msgOk,
-        lastHeartbeatTime: this.#iso(0),
-        lastTransitionTime: this.#iso(created),
-      });
-      const pressure = new Set(n.pressure ?? []);
-      const node: Node = {
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: this.#meta(n.name, undefined, created, {
-          labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', ...n.labels },
-        }),
-        spec: {
-          ...(n.taints ? { taints: n.taints } : {}),
-          ...(n.unschedulable ? { unschedulable: true } : {}),
-        },
-        status: {
-          capacity: {
-            cpu: formatCpu(cpu),
-            memory: `${Math.round(mem / 1024)}Ki`,
-            pods: String(n.pods),
-            ...extended,
-          },
-          allocatable,
-          conditions: [
-            cond(
-              'MemoryPressure',
-              pressure.has('MemoryPressure'),
-              'KubeletHasSufficientMemory',
-              'KubeletHasInsufficientMemory',
-              'kubelet has sufficient memory available',
-              'kubelet has insufficient memory available',
-            ),
-            cond(
-              'DiskPressure',
-              pressure.has('DiskPressure'),
-              'KubeletHasNoDiskPressure',
-              'KubeletHasDiskPressure',
-              'kubelet has no disk pressure',
-              'kubelet has disk pressure',
-            ),
-            cond(
-              'PIDPressure',
-              pressure.has('PIDPressure'),
-              'KubeletHasSufficientPID',
-              'KubeletHasInsufficientPID',
-              'kubelet has sufficient PID available',
-              'kubelet has insufficient PID available',
-            ),
-            cond(
-              'Ready',
-              !n.ready,
-              'KubeletReady',
-              'NodeStatusUnknown',
-              'kubelet is posting ready status',
-              'Kubelet stopped posting node status.',
-            ),
-          ],
-          addresses: [{ type: 'InternalIP', address: `10.0.0.${w.nodes.indexOf(n) + 11}` }],
-          nodeInfo: {
-            kubeletVersion: 'v1.32.0',
-            osImage: 'Debian GNU/Linux 12 (bookworm)',
-            containerRuntimeVersion: 'containerd://1.7.24',
-          },
-        },
-      };
+      const node = nodeObject(n, index, created, this.#meta(n.name, undefined, created), (t) => this.#iso(t));
       this.#put(node as unknown as KubeObject);
       this.#attachEvents(n.events, 'Node', n.name, undefined, node.metadata.uid, 'kubelet');
     }
-
     for (const d of w.deployments) this.#compileDeployment(d);
     for (const p of w.pods) {
       const ns = p.namespace ?? 'default';
@@ -713,21 +629,7 @@ export class SimCluster implements Cluster {
     }
     for (const s of w.services) {
       const ns = s.namespace ?? 'default';
-      const svc: Service = {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: this.#meta(s.name, ns, this.#ago(s.age, 30 * 86400)),
-        spec: {
-          type: s.type,
-          clusterIP: s.clusterIP ?? `10.96.${fnv1a(s.name) % 250}.${(fnv1a(`${ns}/${s.name}`) % 250) + 2}`,
-          ...(s.selector ? { selector: s.selector } : {}),
-          ports: s.ports.map((p) =>
-            typeof p === 'number'
-              ? { port: p, targetPort: p, protocol: 'TCP' }
-              : { protocol: 'TCP', targetPort: p.port, ...p },
-          ),
-        },
-      };
+      const svc = serviceObject(s, ns, this.#meta(s.name, ns, this.#ago(s.age, 30 * 86400)));
       this.#put(svc as unknown as KubeObject);
       this.#attachEvents(s.events, 'Service', s.name, ns, svc.metadata.uid, 'service-controller');
     }
