@@ -120,6 +120,20 @@ describe('NetworkPolicy decides whether a program reaches its dependencies', () 
     );
   });
 
+  it('a program that exits when its dependency fails does not crash when the dependency is up', async () => {
+    const c = createSimCluster({
+      deployments: [app({ dependencies: [{ service: 'pg', namespace: 'db', port: 5432, exitCode: 1 }] }), pg],
+      services: [pgSvc],
+    });
+    const { pod } = await logsOf(c);
+    expect(pod.status?.containerStatuses?.[0]?.restartCount).toBe(0);
+    expect(
+      c
+        .listNow({ kind: 'Event', namespace: 'app' })
+        .filter((e) => (e as { reason?: string }).reason === 'BackOff'),
+    ).toEqual([]);
+  });
+
   it('a Service without ready backends refuses the connection', async () => {
     const c = createSimCluster({ deployments: [app(dep)], services: [pgSvc] });
     expect((await logsOf(c)).logs).toContain('dial tcp 10.96.7.12:5432: connect: connection refused');

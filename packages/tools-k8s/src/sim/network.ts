@@ -167,7 +167,8 @@ export function serviceBackends(
         (p) =>
           (p.metadata.namespace ?? 'default') === (svc.metadata.namespace ?? 'default') &&
           Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v) &&
-          p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+          // A pod not evaluated yet (earlier in the same pass) counts as ready until its status says.
+          (!p.status || p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
       )
     : [];
   const target = sp?.targetPort ?? sp?.port ?? port;
