@@ -264,3 +264,54 @@ describe('Job admission and quota', () => {
     expect(quota.used.pods).toBe('0');
   });
 });
+
+describe('init containers of pods that do not restart', () => {
+  it('a failed init container under restartPolicy Never fails the pod, and the Job counts it', () => {
+    const c = createSimCluster({
+      now: '2026-01-15T10:00:00Z',
+      namespaces: ['batch'],
+      behaviors: {
+        migrate: { crash: { exitCode: 3, logs: ['permission denied'] } },
+        worker: { completeAfter: '5s' },
+      },
+      objects: [
+        job('migrate', {
+          backoffLimit: 0,
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              initContainers: [{ name: 'migrate', image: 'acme/migrate:1' }],
+              containers: [{ name: 'worker', image: 'acme/worker:1' }],
+            },
+          },
+        }),
+      ],
+    });
+    const [pod] = pods(c);
+    expect(pod?.status?.phase).toBe('Failed');
+    expect(pod?.status?.initContainerStatuses?.[0]?.state?.terminated?.exitCode).toBe(3);
+    expect(pod?.status?.initContainerStatuses?.[0]?.restartCount).toBe(0);
+    const s = c.getNow({ kind: 'Job', name: 'migrate', namespace: 'batch' }).status as { failed: number };
+    expect(s.failed).toBe(1);
+  });
+
+  it('an init container that completes lets the main container run', () => {
+    const c = createSimCluster({
+      now: '2026-01-15T10:00:00Z',
+      namespaces: ['batch'],
+      behaviors: { migrate: { completeAfter: '5s' }, worker: { completeAfter: '5s' } },
+      objects: [
+        job('ok', {
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              initContainers: [{ name: 'migrate', image: 'acme/migrate:1' }],
+              containers: [{ name: 'worker', image: 'acme/worker:1' }],
+            },
+          },
+        }),
+      ],
+    });
+    expect(pods(c)[0]?.status?.phase).toBe('Succeeded');
+  });
+});

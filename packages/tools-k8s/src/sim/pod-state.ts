@@ -712,6 +712,7 @@ export function evaluatePod(
 
   const initStatuses: ContainerStatus[] = [];
   let initReason: string | undefined;
+  let initFailed = false;
   for (const c of pod.spec.initContainers ?? []) {
     if (blocked || initReason) {
       initStatuses.push({
@@ -736,7 +737,18 @@ export function evaluatePod(
     );
     containers.set(c.name, out);
     const mode = out.status.state;
-    if (out.status.state?.running && out.status.restartCount === 0 && !out.status.lastState) {
+    const term = mode?.terminated;
+    if (term && term.exitCode === 0) {
+      // It ran to completion and is not restarted (restartPolicy Never or OnFailure).
+      out.status = { ...out.status, ready: true };
+      out.running = false;
+      delete out.usage;
+    } else if (term) {
+      // Failed and not restarted (restartPolicy Never): the pod fails with it.
+      initReason = 'Error';
+      initFailed = true;
+      out.status = { ...out.status, ready: false };
+    } else if (out.status.state?.running && out.status.restartCount === 0 && !out.status.lastState) {
       // A healthy init container runs to completion.
       out.status = {
         ...out.status,
@@ -782,13 +794,11 @@ export function evaluatePod(
   // A pod that does not restart its containers ends when all of them have terminated.
   const ended =
     (pod.spec.restartPolicy ?? 'Always') !== 'Always' &&
-    !initReason &&
-    statuses.length > 0 &&
-    statuses.every((s) => s.state?.terminated);
+    (initFailed || (!initReason && statuses.length > 0 && statuses.every((s) => s.state?.terminated)));
   const phase =
     facts?.phase ??
     (ended
-      ? statuses.every((s) => s.state?.terminated?.exitCode === 0)
+      ? !initFailed && statuses.every((s) => s.state?.terminated?.exitCode === 0)
         ? 'Succeeded'
         : 'Failed'
       : initReason || (!anyStarted && statuses.some((s) => s.state?.waiting))
