@@ -142,3 +142,43 @@ describe('scheduling', () => {
     expect(podsOf(c, 'self')[0]?.spec.nodeName).toBeDefined();
   });
 });
+
+describe('nodes tainted by their conditions', () => {
+  it('DiskPressure taints the node, NotReady makes every condition Unknown and taints it unreachable', () => {
+    const c = createSimCluster({
+      nodes: [
+        { name: 'edge-1', pressure: ['DiskPressure'] },
+        { name: 'edge-2', ready: false },
+      ],
+      deployments: [
+        { name: 'app', namespace: 'ml', replicas: 1, containers: [{ name: 'a', image: 'nginx:1' }] },
+      ],
+    });
+    const disk = c.getNow({ kind: 'Node', name: 'edge-1' }) as unknown as Node;
+    expect(disk.spec?.taints).toEqual([{ key: 'node.kubernetes.io/disk-pressure', effect: 'NoSchedule' }]);
+    const gone = c.getNow({ kind: 'Node', name: 'edge-2' }) as unknown as Node;
+    expect(gone.spec?.taints?.map((t) => `${t.key}:${t.effect}`)).toEqual([
+      'node.kubernetes.io/unreachable:NoSchedule',
+      'node.kubernetes.io/unreachable:NoExecute',
+    ]);
+    expect(new Set(gone.status?.conditions?.map((x) => `${x.status}/${x.reason}`))).toEqual(
+      new Set(['Unknown/NodeStatusUnknown']),
+    );
+    expect(why(podsOf(c, 'app')[0]!)).toBe(
+      '0/2 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/disk-pressure: }, 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.',
+    );
+  });
+
+  it('a declared taint is not repeated', () => {
+    const c = createSimCluster({
+      nodes: [
+        {
+          name: 'edge-1',
+          pressure: ['DiskPressure'],
+          taints: [{ key: 'node.kubernetes.io/disk-pressure', effect: 'NoSchedule' }],
+        },
+      ],
+    });
+    expect((c.getNow({ kind: 'Node', name: 'edge-1' }) as unknown as Node).spec?.taints).toHaveLength(1);
+  });
+});

@@ -1481,8 +1481,7 @@ export class SimCluster implements Cluster {
   ): { reasons: string[]; resolvable: boolean } {
     const no = (r: string) => ({ reasons: [r], resolvable: false });
     if (n.spec?.unschedulable) return no('node(s) were unschedulable');
-    if (!n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-      return no('node(s) were not ready');
+    // A node that is not ready is kept off by its taints (node.kubernetes.io/unreachable, not-ready).
     if (!nodeAffinityMatches(n, p)) return no("node(s) didn't match Pod's node affinity/selector");
     const tolerations = (p.spec.tolerations ?? []) as { key?: string; operator?: string }[];
     const taint = n.spec?.taints?.find(

@@ -11,7 +11,8 @@ import type { World } from './world-schema.js';
 
 /**
  * A Node from the shorthand: capacity and allocatable (cpu less 100m, memory less 512Mi, the extended
- * resources as declared), the kubelet's conditions from `ready` and `pressure`, an address by its index.
+ * resources as declared), the kubelet's conditions from `ready` and `pressure` with the taints the node
+ * controller adds for them (unreachable, memory/disk/pid-pressure, unschedulable), an address by its index.
  */
 export function nodeObject(
   n: World['nodes'][number],
@@ -36,15 +37,41 @@ export function nodeObject(
     reasonBad: string,
     msgOk: string,
     msgBad: string,
-  ) => ({
-    type,
-    status: type === 'Ready' ? (bad ? 'False' : 'True') : bad ? 'True' : 'False',
-    reason: bad ? reasonBad : reasonOk,
-    message: bad ? msgBad : msgOk,
-    lastHeartbeatTime: iso(0),
-    lastTransitionTime: iso(created),
-  });
+  ) =>
+    // A node whose kubelet stopped posting status has every condition Unknown (the node controller's doing).
+    n.ready
+      ? {
+          type,
+          status: type === 'Ready' ? (bad ? 'False' : 'True') : bad ? 'True' : 'False',
+          reason: bad ? reasonBad : reasonOk,
+          message: bad ? msgBad : msgOk,
+          lastHeartbeatTime: iso(0),
+          lastTransitionTime: iso(created),
+        }
+      : {
+          type,
+          status: 'Unknown',
+          reason: 'NodeStatusUnknown',
+          message: 'Kubelet stopped posting node status.',
+          lastHeartbeatTime: iso(-60),
+          lastTransitionTime: iso(0),
+        };
   const pressure = new Set(n.pressure ?? []);
+  // Taints the node controller adds from the node's conditions (taint-nodes-by-condition), after any
+  // declared ones, without repeating a key and effect.
+  const taints: { key: string; value?: string | undefined; effect: string }[] = [...(n.taints ?? [])];
+  const add = (key: string, effect: string) => {
+    if (!taints.some((t) => t.key === key && t.effect === effect)) taints.push({ key, effect });
+  };
+  if (!n.ready) {
+    add('node.kubernetes.io/unreachable', 'NoSchedule');
+    add('node.kubernetes.io/unreachable', 'NoExecute');
+  } else {
+    if (pressure.has('MemoryPressure')) add('node.kubernetes.io/memory-pressure', 'NoSchedule');
+    if (pressure.has('DiskPressure')) add('node.kubernetes.io/disk-pressure', 'NoSchedule');
+    if (pressure.has('PIDPressure')) add('node.kubernetes.io/pid-pressure', 'NoSchedule');
+  }
+  if (n.unschedulable) add('node.kubernetes.io/unschedulable', 'NoSchedule');
   const node: Node = {
     apiVersion: 'v1',
     kind: 'Node',
@@ -53,7 +80,7 @@ export function nodeObject(
       labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', ...n.labels },
     },
     spec: {
-      ...(n.taints ? { taints: n.taints } : {}),
+      ...(taints.length ? { taints } : {}),
       ...(n.unschedulable ? { unschedulable: true } : {}),
     },
     status: {
