@@ -220,3 +220,53 @@ describe('RBAC decides what a program may do with its ServiceAccount', () => {
     expect((await logsOf(c)).logs).toBe('starting\n');
   });
 });
+
+describe('an init container waiting on a dependency', () => {
+  const waiting = (policies: unknown[]) =>
+    createSimCluster({
+      deployments: [
+        {
+          name: 'api',
+          namespace: 'app',
+          replicas: 1,
+          initContainers: [
+            {
+              name: 'wait-for-db',
+              image: 'busybox:1.36',
+              command: ['sh', '-c', 'until nc -z pg.db 5432; do sleep 2; done'],
+              behavior: {
+                dependencies: [
+                  { service: 'pg', namespace: 'db', port: 5432, logs: ['waiting for pg.db:5432 ({error})'] },
+                ],
+              },
+            },
+          ],
+          containers: [{ name: 'api', image: 'acme/api:1', behavior: { logs: ['api up'] } }],
+        },
+        pg,
+      ],
+      services: [pgSvc],
+      objects: policies,
+    });
+
+  it('stays Init (running, the pod Pending) while it cannot connect, and finishes when it can', async () => {
+    const blocked = waiting([
+      policy('deny-egress', 'app', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }],
+      }),
+    ]);
+    const pod = (blocked.listNow({ kind: 'Pod', namespace: 'app' }) as unknown as Pod[])[0]!;
+    expect(pod.status?.phase).toBe('Pending');
+    expect(pod.status?.initContainerStatuses?.[0]?.state?.running).toBeDefined();
+    expect(pod.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('PodInitializing');
+    expect(
+      await blocked.podLogs({ name: pod.metadata.name!, namespace: 'app', container: 'wait-for-db' }),
+    ).toContain('waiting for pg.db:5432 (dial tcp 10.96.7.12:5432: i/o timeout)');
+    const open = waiting([]);
+    const ok = (open.listNow({ kind: 'Pod', namespace: 'app' }) as unknown as Pod[])[0]!;
+    expect(ok.status?.phase).toBe('Running');
+    expect(ok.status?.initContainerStatuses?.[0]?.state?.terminated?.reason).toBe('Completed');
+  });
+});

@@ -105,7 +105,7 @@ type Cycle = {
 /** A readiness probe that fails: for the whole life of the container, or until the program is up. */
 type Readiness = { message: string; errored: boolean; period: number; delay: number; readyAt: number | null };
 type Mode =
-  | { kind: 'healthy'; ready: boolean; readiness?: Readiness; logs: LogLines }
+  | { kind: 'healthy'; ready: boolean; readiness?: Readiness; logs: LogLines; waiting?: boolean }
   | {
       kind: 'waiting';
       reason: string;
@@ -123,6 +123,8 @@ export interface ContainerOutcome {
   logs: { current: LogLines | string; previous: LogLines | string };
   usage?: { cpu: number; memory: number };
   oomKills: number;
+  /** Running, but still waiting on a connection that fails (an init container does not finish). */
+  waiting?: boolean;
 }
 
 /** The evaluated state of a pod at one instant. */
@@ -306,9 +308,10 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
         readyAt: readyAfter(readiness, readyVerdict) ?? null,
       },
       logs,
+      ...(failures.length ? { waiting: true } : {}),
     };
   }
-  return { kind: 'healthy', ready: b.ready !== false, logs };
+  return { kind: 'healthy', ready: b.ready !== false, logs, ...(failures.length ? { waiting: true } : {}) };
 }
 
 /** Whether a container that exits is left terminated: restartPolicy Never, or OnFailure after exit 0. */
@@ -393,6 +396,7 @@ function evaluateContainer(
   now: number,
   podEvents: DerivedEvent[],
   blocked: string | undefined,
+  init = false,
 ): ContainerOutcome {
   // Declared states come with the events the author declared; derived events would contradict them.
   const events: DerivedEvent[] = [];
@@ -466,7 +470,7 @@ function evaluateContainer(
         });
       }
     }
-  } else if (runsOnce(pod, mode)) {
+  } else if (runsOnce(pod, mode) || (init && mode.exitCode === 0)) {
     // restartPolicy Never (or OnFailure and a clean exit): one instance, then it stays terminated;
     // there is no restart, no Last State and no previous instance to read.
     const f = mode.failAfter;
@@ -626,7 +630,14 @@ function evaluateContainer(
       parseQuantity(facts?.usage?.cpu) ?? (cpuLimit !== undefined ? Math.min(cpuNeed, cpuLimit) : cpuNeed);
     usage = { cpu, memory };
   }
-  return { status, running, logs, oomKills, ...(usage ? { usage } : {}) };
+  return {
+    status,
+    running,
+    logs,
+    oomKills,
+    ...(usage ? { usage } : {}),
+    ...(mode.kind === 'healthy' && mode.waiting && !hasFactState ? { waiting: true } : {}),
+  };
 }
 
 /** Evaluates a scheduled pod at logical time `now`: container states, logs, metrics and the events they imply. */
@@ -734,6 +745,7 @@ export function evaluatePod(
       now,
       events,
       undefined,
+      true,
     );
     containers.set(c.name, out);
     const mode = out.status.state;
@@ -747,6 +759,10 @@ export function evaluatePod(
       // Failed and not restarted (restartPolicy Never): the pod fails with it.
       initReason = 'Error';
       initFailed = true;
+      out.status = { ...out.status, ready: false };
+    } else if (out.waiting && out.status.state?.running) {
+      // Still waiting for what it needs (`until nc -z db 5432; do sleep 2; done`): the pod stays Init:0/N.
+      initReason = 'Running';
       out.status = { ...out.status, ready: false };
     } else if (out.status.state?.running && out.status.restartCount === 0 && !out.status.lastState) {
       // A healthy init container runs to completion.
