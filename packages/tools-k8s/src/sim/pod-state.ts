@@ -829,6 +829,8 @@ export function evaluatePod(
   });
   const status: NonNullable<Pod['status']> = {
     phase,
+    ...(facts?.reason ? { reason: facts.reason } : {}),
+    ...(facts?.message ? { message: facts.message } : {}),
     conditions: [
       cond('Initialized', !initReason, 'ContainersNotInitialized'),
       cond('Ready', allReady, notReady),

@@ -182,3 +182,36 @@ describe('nodes tainted by their conditions', () => {
     expect((c.getNow({ kind: 'Node', name: 'edge-1' }) as unknown as Node).spec?.taints).toHaveLength(1);
   });
 });
+
+describe('declared pod status reason and message', () => {
+  it('an Evicted pod keeps its reason and message, declared as facts or in a manifest status', () => {
+    const message =
+      'The node was low on resource: ephemeral-storage. Threshold quantity: 1Gi, available: 512Mi. ';
+    const c = createSimCluster({
+      pods: [
+        {
+          name: 'old',
+          namespace: 'ml',
+          containers: [{ name: 'a', image: 'nginx:1' }],
+          phase: 'Failed',
+          reason: 'Evicted',
+          message,
+          state: { terminated: { reason: 'ContainerStatusUnknown', exitCode: 137 } },
+        },
+      ],
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'older', namespace: 'ml' },
+          spec: { containers: [{ name: 'a', image: 'nginx:1' }] },
+          status: { phase: 'Failed', reason: 'Evicted', message },
+        },
+      ],
+    });
+    for (const name of ['old', 'older']) {
+      const pod = c.getNow({ kind: 'Pod', name, namespace: 'ml' }) as unknown as Pod;
+      expect(pod.status).toMatchObject({ phase: 'Failed', reason: 'Evicted', message });
+    }
+  });
+});

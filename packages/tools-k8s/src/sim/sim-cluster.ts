@@ -1801,6 +1801,8 @@ function factsFromStatus(status: NonNullable<Pod['status']>): PodFacts {
     );
   return {
     ...(status.phase ? { phase: status.phase } : {}),
+    ...(status.reason ? { reason: status.reason } : {}),
+    ...(status.message ? { message: status.message } : {}),
     containerFacts: facts(status.containerStatuses),
     initContainerFacts: facts(status.initContainerStatuses),
   } as PodFacts;

@@ -322,6 +322,16 @@ export const podFactsSchema = containerFactsSchema.extend({
   node: z.string().optional(),
   age: duration.optional(),
   phase: z.enum(['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']).optional(),
+  reason: z
+    .string()
+    .max(256)
+    .optional()
+    .describe("The pod's status.reason, e.g. Evicted (with phase: Failed)"),
+  message: z
+    .string()
+    .max(10_000)
+    .optional()
+    .describe("The pod's status.message, e.g. 'The node was low on resource: ephemeral-storage. ...'"),
   containerFacts: z
     .record(z.string(), containerFactsSchema)
     .optional()
