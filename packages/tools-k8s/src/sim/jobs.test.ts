@@ -77,6 +77,12 @@ describe('the Job controller', () => {
       'BackoffLimitExceeded',
     );
     expect(pods(c)).toHaveLength(0);
+    // The pod removed when the controller gave up counts as failed, and stays counted.
+    expect((j.status as { failed?: number }).failed).toBe(1);
+    c.advance(30);
+    expect(
+      (c.getNow({ kind: 'Job', name: 'retry', namespace: 'batch' }).status as { failed?: number }).failed,
+    ).toBe(1);
   });
 
   it('runs completions with parallelism and completes: SuccessCriteriaMet, Complete, completionTime, Completed event', () => {

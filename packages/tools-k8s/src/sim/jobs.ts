@@ -130,15 +130,16 @@ export function reconcileJob(job: KubeObject, host: ControllerHost): boolean {
   const backoffLimit = spec.backoffLimit ?? 6;
   const start = host.seconds(status.startTime) ?? created;
   let changed = false;
+  // Pods the controller removed when it gave up count as failed (kept in the status once it has ended).
+  let killed = jobFinished(job) ? Math.max(0, (status.failed ?? 0) - failedPods.length) : 0;
   const conditions = [...(status.conditions ?? [])];
   const setStatus = () => {
-    const done = hasCondition({ conditions }, 'Complete') || hasCondition({ conditions }, 'Failed');
     const live = host.ownedBy('Pod', job) as unknown as Pod[];
     const still = live.filter((p) => phase(p) !== 'Succeeded' && phase(p) !== 'Failed');
     job.status = {
       ...(still.length ? { active: still.length } : {}),
       ...(succeededPods.length ? { succeeded: succeededPods.length } : {}),
-      ...(failedPods.length ? { failed: failedPods.length } : {}),
+      ...(failedPods.length + killed ? { failed: failedPods.length + killed } : {}),
       ready: still.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
         .length,
       terminating: 0,
@@ -147,7 +148,6 @@ export function reconcileJob(job: KubeObject, host: ControllerHost): boolean {
       uncountedTerminatedPods: {},
       ...(conditions.length ? { conditions } : {}),
     } satisfies JobStatus;
-    void done;
   };
   if (jobFinished(job)) {
     setStatus();
@@ -158,6 +158,7 @@ export function reconcileJob(job: KubeObject, host: ControllerHost): boolean {
     if (type === 'Failed') {
       conditions.push({ type: 'FailureTarget', status: 'True', reason, message, lastTransitionTime: when });
       for (const p of active) host.remove('Pod', ns, p.metadata.name ?? '');
+      killed = active.length;
       host.event('Warning', reason, message, job, 'job-controller', at);
     } else {
       conditions.push({

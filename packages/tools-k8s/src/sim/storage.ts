@@ -119,7 +119,7 @@ export function reconcileClaims(host: StorageHost): void {
     const className = spec.storageClassName ?? '';
     const wanted = parseQuantity(spec.resources?.requests?.storage) ?? 0;
     const modes = spec.accessModes ?? ['ReadWriteOnce'];
-    const bind = (pv: KubeObject, at: number) => {
+    const bind = (pv: KubeObject) => {
       const pvSpec = (pv.spec ?? {}) as Record<string, unknown>;
       pv.spec = {
         ...pvSpec,
@@ -145,12 +145,11 @@ export function reconcileClaims(host: StorageHost): void {
         storage: spec.resources?.requests?.storage ?? '1Gi',
       };
       claim.status = { phase: 'Bound', accessModes: [...modes], capacity: { ...capacity } };
-      void at;
     };
     // A claim that names its volume binds to it when it exists.
     if (spec.volumeName) {
       const pv = volumes.find((v) => v.metadata?.name === spec.volumeName);
-      if (pv) bind(pv, created);
+      if (pv) bind(pv);
       else pending();
       continue;
     }
@@ -172,7 +171,7 @@ export function reconcileClaims(host: StorageHost): void {
       );
     });
     if (fit) {
-      bind(fit, created);
+      bind(fit);
       continue;
     }
     pending();
@@ -307,7 +306,7 @@ export function reconcileClaims(host: StorageHost): void {
       at,
     );
     volumes.push(pv);
-    bind(pv, at);
+    bind(pv);
     host.event(
       'Normal',
       'ProvisioningSucceeded',
