@@ -125,6 +125,8 @@ export interface ContainerOutcome {
   oomKills: number;
   /** Running, but still waiting on a connection that fails (an init container does not finish). */
   waiting?: boolean;
+  /** When it became ready (logical seconds), when that was later than its start (a readiness warm-up). */
+  readySince?: number;
 }
 
 /** The evaluated state of a pod at one instant. */
@@ -413,6 +415,7 @@ function evaluateContainer(
   let running = false;
   let logs: ContainerOutcome['logs'];
   let oomKills = 0;
+  let readySince: number | undefined;
   const waitingLogs = (reason: string) =>
     `container "${name}" in pod "${podName}" is waiting to start: ${reason}`;
   const noPrevious = `previous terminated container "${name}" in pod "${podName}" not found`;
@@ -451,6 +454,7 @@ function evaluateContainer(
       restartCount: 0,
       state: { running: { startedAt: iso(world.t0, runtime.createdAt + 1) } },
     };
+    if (r?.readyAt && status.ready) readySince = runtime.createdAt + 1 + r.readyAt;
     logs = { current: mode.logs, previous: noPrevious };
     if (r) {
       // Failed probes from the first one until the program answered (or until now).
@@ -637,6 +641,7 @@ function evaluateContainer(
     oomKills,
     ...(usage ? { usage } : {}),
     ...(mode.kind === 'healthy' && mode.waiting && !hasFactState ? { waiting: true } : {}),
+    ...(readySince !== undefined && !hasFactState ? { readySince } : {}),
   };
 }
 
@@ -821,11 +826,18 @@ export function evaluatePod(
         ? 'Pending'
         : 'Running');
   const notReady = ended ? 'PodCompleted' : 'ContainersNotReady';
+  // Ready since the last container became ready (a readiness probe that passed after a warm-up).
+  const readyAt = Math.max(
+    created + 2,
+    ...[...containers.values()].map((o) => o.readySince ?? Number.NEGATIVE_INFINITY),
+  );
   const cond = (type: string, ok: boolean, reason?: string) => ({
     type,
     status: ok ? 'True' : 'False',
     ...(ok || !reason ? {} : { reason }),
-    lastTransitionTime: t(created + (ok ? 2 : 1)),
+    lastTransitionTime: t(
+      ok && (type === 'Ready' || type === 'ContainersReady') ? readyAt : created + (ok ? 2 : 1),
+    ),
   });
   const status: NonNullable<Pod['status']> = {
     phase,

@@ -159,7 +159,13 @@ describe('probe outcomes derived from what the program serves', () => {
     });
     expect(podOf(c).status?.containerStatuses?.[0]?.ready).toBe(false);
     c.advance(45);
-    expect(podOf(c).status?.containerStatuses?.[0]?.ready).toBe(true);
+    const pod = podOf(c);
+    expect(pod.status?.containerStatuses?.[0]?.ready).toBe(true);
+    // Ready since the first probe after the program came up (start + 40 s), not since the pod started.
+    const since = Date.parse(
+      pod.status?.conditions?.find((x) => x.type === 'Ready')?.lastTransitionTime ?? '',
+    );
+    expect((since - Date.parse(pod.metadata.creationTimestamp ?? '')) / 1000).toBe(41);
     expect(endpoints(c).subsets?.[0]?.addresses).toHaveLength(1);
     expect(unhealthy(c)[0]).toContain('Readiness probe failed: Get "http://');
   });
