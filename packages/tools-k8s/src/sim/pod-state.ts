@@ -2,6 +2,8 @@ import { parseDuration } from '../duration.js';
 import { parseQuantity } from '../quantity.js';
 import type { Container, ContainerState, ContainerStatus, Pod } from '../types.js';
 import type { LogLines } from './log-lines.js';
+import { killsAfter, probeTiming, probeVerdict, readyAfter } from './probes.js';
+import type { ApiCall } from './rbac.js';
 import type { Behavior, ContainerFacts, PodFacts } from './world-schema.js';
 
 /** The kubelet's crash back-off: 10s, doubling per restart, capped at five minutes. */
@@ -59,6 +61,16 @@ export interface PodWorld {
   /** Data keys of a ConfigMap or Secret, or undefined when it does not exist. */
   keysOf(kind: 'ConfigMap' | 'Secret', namespace: string, name: string): readonly string[] | undefined;
   exists(kind: string, namespace: string, name: string): boolean;
+  /**
+   * Why a connection the program makes fails (NetworkPolicy drops it, the Service has no ready
+   * backends, the name does not resolve), as the client library reports it; undefined when it works.
+   */
+  reach?(
+    pod: Pod,
+    to: { service: string; namespace: string; port: number; protocol: string },
+  ): string | undefined;
+  /** The API server's Forbidden message when the pod's ServiceAccount may not make the call. */
+  forbidden?(pod: Pod, call: ApiCall): string | undefined;
 }
 
 /** An event the simulator derives from a pod's state. */
@@ -81,10 +93,19 @@ type Cycle = {
   currentLogs: LogLines;
   previousLogs: LogLines;
   oom: boolean;
-  probe?: { port: number | string; path: string; failureThreshold: number; period: number };
+  /** The probe that kills each instance. */
+  probe?: {
+    kind: 'Liveness' | 'Startup';
+    message: string;
+    errored: boolean;
+    failureThreshold: number;
+    period: number;
+  };
 };
+/** A readiness probe that fails: for the whole life of the container, or until the program is up. */
+type Readiness = { message: string; errored: boolean; period: number; delay: number; readyAt: number | null };
 type Mode =
-  | { kind: 'healthy'; ready: boolean; readinessPort?: number | string; logs: LogLines }
+  | { kind: 'healthy'; ready: boolean; readiness?: Readiness; logs: LogLines; waiting?: boolean }
   | {
       kind: 'waiting';
       reason: string;
@@ -102,6 +123,10 @@ export interface ContainerOutcome {
   logs: { current: LogLines | string; previous: LogLines | string };
   usage?: { cpu: number; memory: number };
   oomKills: number;
+  /** Running, but still waiting on a connection that fails (an init container does not finish). */
+  waiting?: boolean;
+  /** When it became ready (logical seconds), when that was later than its start (a readiness warm-up). */
+  readySince?: number;
 }
 
 /** The evaluated state of a pod at one instant. */
@@ -140,17 +165,11 @@ function imageExists(image: string, registry: PodWorld['registry']): boolean {
   return registry.images.some((entry) => normalizeImage(entry) === wanted);
 }
 
-function resolvePort(c: Container, port: number | string): number | undefined {
-  if (typeof port === 'number') return port;
-  if (/^\d+$/.test(port)) return Number(port);
-  return c.ports?.find((p) => p.name === port)?.containerPort;
-}
-
 function limitOf(c: Container, resource: 'memory' | 'cpu'): number | undefined {
   return parseQuantity(c.resources?.limits?.[resource]);
 }
 
-function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld): Mode {
+function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string): Mode {
   const ns = pod.metadata.namespace ?? 'default';
   const image = c.image ?? '';
   const full = normalizeImage(image);
@@ -197,6 +216,39 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld): Mode {
       return cycle('Error', spec.exitCode ?? 1, parseDuration(b.failAfter) ?? 2, lines);
     }
   }
+  // What the program's connections and API calls meet, from NetworkPolicy and RBAC in the world.
+  const extra: string[] = [];
+  const failures: { lines: string[]; exitCode?: number | undefined; slow: boolean }[] = [];
+  const fill = (lines: readonly string[] | undefined, fallback: string, error: string) =>
+    (lines ?? [fallback]).map((l) => l.replaceAll('{error}', error));
+  for (const d of b.dependencies ?? []) {
+    const target = {
+      service: d.service,
+      namespace: d.namespace ?? ns,
+      port: d.port,
+      protocol: d.protocol ?? 'TCP',
+    };
+    const error = world.reach?.(pod, target);
+    if (error === undefined) continue;
+    const lines = fill(
+      d.logs,
+      `error connecting to ${target.service}.${target.namespace}:${target.port}: {error}`,
+      error,
+    );
+    failures.push({ lines, exitCode: d.exitCode, slow: error.includes('timeout') });
+  }
+  for (const call of b.apiCalls ?? []) {
+    const error = world.forbidden?.(pod, call);
+    if (error === undefined) continue;
+    failures.push({ lines: fill(call.logs, '{error}', error), exitCode: call.exitCode, slow: false });
+  }
+  const fatal = failures.find((f) => f.exitCode !== undefined);
+  if (fatal) {
+    const lines: LogLines = [...(b.logs ?? []), ...failures.flatMap((f) => f.lines)];
+    return cycle('Error', fatal.exitCode ?? 1, parseDuration(b.failAfter) ?? (fatal.slow ? 30 : 2), lines);
+  }
+  for (const f of failures) extra.push(...f.lines);
+  const logs: LogLines = extra.length ? [...(b.logs ?? []), ...extra] : (b.logs ?? []);
   if (b.crash) {
     return cycle(
       b.crash.reason ?? (b.crash.exitCode === 0 ? 'Completed' : 'Error'),
@@ -215,35 +267,63 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld): Mode {
       oom: true,
     };
   }
-  const listens = b.listenPorts;
-  const liveness = c.livenessProbe;
-  const livePort = liveness?.httpGet?.port ?? liveness?.tcpSocket?.port;
-  if (listens && liveness && livePort !== undefined) {
-    const port = resolvePort(c, livePort);
-    if (port === undefined || !listens.includes(port)) {
-      const period = liveness.periodSeconds ?? 10;
-      const threshold = liveness.failureThreshold ?? 3;
-      const failAfter = (liveness.initialDelaySeconds ?? 0) + period * threshold;
-      return {
-        ...cycle('Error', 137, failAfter, b.logs ?? []),
-        probe: {
-          port: port ?? livePort,
-          path: liveness.httpGet?.path ?? '',
-          failureThreshold: threshold,
-          period,
-        },
-      };
-    }
+  const completeAfter = parseDuration(b.completeAfter);
+  if (completeAfter !== undefined) return cycle('Completed', 0, completeAfter, b.logs ?? []);
+  // Probes, from what the program serves: a startup probe gates the liveness probe; either one that
+  // keeps failing kills every instance; a failing readiness probe keeps the container unready.
+  const startup = c.startupProbe;
+  const startupVerdict = startup ? probeVerdict(startup, c, b, ip) : undefined;
+  for (const [kind, probe] of [
+    ['Startup', startup],
+    ['Liveness', c.livenessProbe],
+  ] as const) {
+    if (!probe) continue;
+    let verdict = kind === 'Startup' ? startupVerdict : probeVerdict(probe, c, b, ip);
+    // Behind a startup probe that passed, liveness starts once the program is up.
+    if (kind === 'Liveness' && startup && verdict?.passesAfter !== undefined) verdict = undefined;
+    const kill = killsAfter(probe, verdict);
+    if (kill === undefined || !verdict) continue;
+    const { period, threshold } = probeTiming(probe);
+    return {
+      ...cycle('Error', 137, kill, logs),
+      probe: {
+        kind,
+        message: verdict.message,
+        errored: verdict.errored,
+        failureThreshold: threshold,
+        period,
+      },
+    };
   }
   const readiness = c.readinessProbe;
-  const readyPort = readiness?.httpGet?.port ?? readiness?.tcpSocket?.port;
-  if (listens && readiness && readyPort !== undefined) {
-    const port = resolvePort(c, readyPort);
-    if (port === undefined || !listens.includes(port)) {
-      return { kind: 'healthy', ready: false, readinessPort: port ?? readyPort, logs: b.logs ?? [] };
-    }
+  const readyVerdict = readiness ? probeVerdict(readiness, c, b, ip) : undefined;
+  if (readiness && readyVerdict) {
+    const { period, delay } = probeTiming(readiness);
+    return {
+      kind: 'healthy',
+      ready: b.ready !== false,
+      readiness: {
+        message: readyVerdict.message,
+        errored: readyVerdict.errored,
+        period,
+        delay,
+        readyAt: readyAfter(readiness, readyVerdict) ?? null,
+      },
+      logs,
+      ...(failures.length ? { waiting: true } : {}),
+    };
   }
-  return { kind: 'healthy', ready: b.ready !== false, logs: b.logs ?? [] };
+  return { kind: 'healthy', ready: b.ready !== false, logs, ...(failures.length ? { waiting: true } : {}) };
+}
+
+/** Whether a container that exits is left terminated: restartPolicy Never, or OnFailure after exit 0. */
+function runsOnce(pod: Pod, mode: Cycle): boolean {
+  const policy = pod.spec.restartPolicy ?? 'Always';
+  return policy === 'Never' || (policy === 'OnFailure' && mode.exitCode === 0);
+}
+
+function probeMessage(p: NonNullable<Cycle['probe']>): string {
+  return `${p.kind} probe ${p.errored ? 'errored' : 'failed'}: ${p.message}`;
 }
 
 function hasEnv(c: Container, name: string, ns: string, world: PodWorld): boolean {
@@ -318,6 +398,7 @@ function evaluateContainer(
   now: number,
   podEvents: DerivedEvent[],
   blocked: string | undefined,
+  init = false,
 ): ContainerOutcome {
   // Declared states come with the events the author declared; derived events would contradict them.
   const events: DerivedEvent[] = [];
@@ -329,11 +410,12 @@ function evaluateContainer(
   const hasFactState = facts && (facts.state || facts.lastState || facts.restarts !== undefined);
   const mode: Mode = blocked
     ? { kind: 'waiting', reason: blocked, message: '', events: [] }
-    : modeOf(c, b, pod, world);
+    : modeOf(c, b, pod, world, runtime.ip);
   let status: ContainerStatus;
   let running = false;
   let logs: ContainerOutcome['logs'];
   let oomKills = 0;
+  let readySince: number | undefined;
   const waitingLogs = (reason: string) =>
     `container "${name}" in pod "${podName}" is waiting to start: ${reason}`;
   const noPrevious = `previous terminated container "${name}" in pod "${podName}" not found`;
@@ -363,23 +445,78 @@ function evaluateContainer(
     }
   } else if (mode.kind === 'healthy') {
     running = true;
+    const r = mode.readiness;
+    const up = now - (runtime.createdAt + 1);
     status = {
       ...base,
-      ready: mode.ready,
+      ready: mode.ready && (!r || (r.readyAt !== null && up >= r.readyAt)),
       started: true,
       restartCount: 0,
       state: { running: { startedAt: iso(world.t0, runtime.createdAt + 1) } },
     };
+    if (r?.readyAt && status.ready) readySince = runtime.createdAt + 1 + r.readyAt;
     logs = { current: mode.logs, previous: noPrevious };
-    if (mode.readinessPort !== undefined) {
-      const count = Math.max(1, Math.floor(elapsed / 10));
+    if (r) {
+      // Failed probes from the first one until the program answered (or until now).
+      const until = Math.min(up, r.readyAt ?? Number.POSITIVE_INFINITY);
+      const count = Math.floor((until - r.delay) / r.period) + (r.readyAt === null ? 1 : 0);
+      if (count > 0) {
+        const first = runtime.createdAt + 1 + Math.max(r.delay, r.period);
+        events.push({
+          type: 'Warning',
+          reason: 'Unhealthy',
+          message: `Readiness probe ${r.errored ? 'errored' : 'failed'}: ${r.message}`,
+          count,
+          first,
+          last: first + (count - 1) * r.period,
+          fieldPath,
+          source: 'kubelet',
+        });
+      }
+    }
+  } else if (runsOnce(pod, mode) || (init && mode.exitCode === 0)) {
+    // restartPolicy Never (or OnFailure and a clean exit): one instance, then it stays terminated;
+    // there is no restart, no Last State and no previous instance to read.
+    const f = mode.failAfter;
+    const done = elapsed >= f;
+    running = !done;
+    oomKills = done && mode.oom ? 1 : 0;
+    status = {
+      ...base,
+      ready: running && !mode.probe,
+      started: running,
+      restartCount: 0,
+      state: done
+        ? {
+            terminated: {
+              reason: mode.reason,
+              exitCode: mode.exitCode,
+              startedAt: iso(world.t0, runtime.createdAt + 1),
+              finishedAt: iso(world.t0, runtime.createdAt + f),
+            },
+          }
+        : { running: { startedAt: iso(world.t0, runtime.createdAt + 1) } },
+    };
+    logs = { current: done ? mode.previousLogs : mode.currentLogs, previous: noPrevious };
+    if (done && mode.probe) {
+      const p = mode.probe;
       events.push({
         type: 'Warning',
         reason: 'Unhealthy',
-        message: `Readiness probe failed: Get "http://${runtime.ip}:${mode.readinessPort}/": dial tcp ${runtime.ip}:${mode.readinessPort}: connect: connection refused`,
-        count,
-        first: runtime.createdAt + 10,
-        last: runtime.createdAt + 10 * count,
+        message: probeMessage(p),
+        count: p.failureThreshold,
+        first: runtime.createdAt + p.period,
+        last: runtime.createdAt + f,
+        fieldPath,
+        source: 'kubelet',
+      });
+      events.push({
+        type: 'Normal',
+        reason: 'Killing',
+        message: `Container ${name} failed ${p.kind.toLowerCase()} probe, will be restarted`,
+        count: 1,
+        first: runtime.createdAt + f,
+        last: runtime.createdAt + f,
         fieldPath,
         source: 'kubelet',
       });
@@ -436,13 +573,10 @@ function evaluateContainer(
       });
       if (mode.probe) {
         const p = mode.probe;
-        const target = p.path
-          ? `Get "http://${runtime.ip}:${p.port}${p.path}": dial tcp ${runtime.ip}:${p.port}: connect: connection refused`
-          : `dial tcp ${runtime.ip}:${p.port}: connect: connection refused`;
         events.push({
           type: 'Warning',
           reason: 'Unhealthy',
-          message: `Liveness probe failed: ${target}`,
+          message: probeMessage(p),
           count: n * p.failureThreshold,
           first: runtime.createdAt + p.period,
           last: lastEnd,
@@ -452,7 +586,7 @@ function evaluateContainer(
         events.push({
           type: 'Normal',
           reason: 'Killing',
-          message: `Container ${name} failed liveness probe, will be restarted`,
+          message: `Container ${name} failed ${p.kind.toLowerCase()} probe, will be restarted`,
           count: n,
           first: runtime.createdAt + f,
           last: lastEnd,
@@ -500,7 +634,15 @@ function evaluateContainer(
       parseQuantity(facts?.usage?.cpu) ?? (cpuLimit !== undefined ? Math.min(cpuNeed, cpuLimit) : cpuNeed);
     usage = { cpu, memory };
   }
-  return { status, running, logs, oomKills, ...(usage ? { usage } : {}) };
+  return {
+    status,
+    running,
+    logs,
+    oomKills,
+    ...(usage ? { usage } : {}),
+    ...(mode.kind === 'healthy' && mode.waiting && !hasFactState ? { waiting: true } : {}),
+    ...(readySince !== undefined && !hasFactState ? { readySince } : {}),
+  };
 }
 
 /** Evaluates a scheduled pod at logical time `now`: container states, logs, metrics and the events they imply. */
@@ -586,6 +728,7 @@ export function evaluatePod(
 
   const initStatuses: ContainerStatus[] = [];
   let initReason: string | undefined;
+  let initFailed = false;
   for (const c of pod.spec.initContainers ?? []) {
     if (blocked || initReason) {
       initStatuses.push({
@@ -607,10 +750,26 @@ export function evaluatePod(
       now,
       events,
       undefined,
+      true,
     );
     containers.set(c.name, out);
     const mode = out.status.state;
-    if (out.status.state?.running && out.status.restartCount === 0 && !out.status.lastState) {
+    const term = mode?.terminated;
+    if (term && term.exitCode === 0) {
+      // It ran to completion and is not restarted (restartPolicy Never or OnFailure).
+      out.status = { ...out.status, ready: true };
+      out.running = false;
+      delete out.usage;
+    } else if (term) {
+      // Failed and not restarted (restartPolicy Never): the pod fails with it.
+      initReason = 'Error';
+      initFailed = true;
+      out.status = { ...out.status, ready: false };
+    } else if (out.waiting && out.status.state?.running) {
+      // Still waiting for what it needs (`until nc -z db 5432; do sleep 2; done`): the pod stays Init:0/N.
+      initReason = 'Running';
+      out.status = { ...out.status, ready: false };
+    } else if (out.status.state?.running && out.status.restartCount === 0 && !out.status.lastState) {
       // A healthy init container runs to completion.
       out.status = {
         ...out.status,
@@ -653,21 +812,41 @@ export function evaluatePod(
   }
   const allReady = statuses.every((s) => s.ready);
   const anyStarted = statuses.some((s) => s.state?.running || s.lastState?.terminated || s.restartCount > 0);
+  // A pod that does not restart its containers ends when all of them have terminated.
+  const ended =
+    (pod.spec.restartPolicy ?? 'Always') !== 'Always' &&
+    (initFailed || (!initReason && statuses.length > 0 && statuses.every((s) => s.state?.terminated)));
   const phase =
     facts?.phase ??
-    (initReason || (!anyStarted && statuses.some((s) => s.state?.waiting)) ? 'Pending' : 'Running');
+    (ended
+      ? !initFailed && statuses.every((s) => s.state?.terminated?.exitCode === 0)
+        ? 'Succeeded'
+        : 'Failed'
+      : initReason || (!anyStarted && statuses.some((s) => s.state?.waiting))
+        ? 'Pending'
+        : 'Running');
+  const notReady = ended ? 'PodCompleted' : 'ContainersNotReady';
+  // Ready since the last container became ready (a readiness probe that passed after a warm-up).
+  const readyAt = Math.max(
+    created + 2,
+    ...[...containers.values()].map((o) => o.readySince ?? Number.NEGATIVE_INFINITY),
+  );
   const cond = (type: string, ok: boolean, reason?: string) => ({
     type,
     status: ok ? 'True' : 'False',
     ...(ok || !reason ? {} : { reason }),
-    lastTransitionTime: t(created + (ok ? 2 : 1)),
+    lastTransitionTime: t(
+      ok && (type === 'Ready' || type === 'ContainersReady') ? readyAt : created + (ok ? 2 : 1),
+    ),
   });
   const status: NonNullable<Pod['status']> = {
     phase,
+    ...(facts?.reason ? { reason: facts.reason } : {}),
+    ...(facts?.message ? { message: facts.message } : {}),
     conditions: [
       cond('Initialized', !initReason, 'ContainersNotInitialized'),
-      cond('Ready', allReady, 'ContainersNotReady'),
-      cond('ContainersReady', allReady, 'ContainersNotReady'),
+      cond('Ready', allReady, notReady),
+      cond('ContainersReady', allReady, notReady),
       cond('PodScheduled', true),
     ],
     hostIP: '10.0.0.1',

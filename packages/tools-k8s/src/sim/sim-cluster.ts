@@ -11,7 +11,7 @@ import type {
 import { parseDuration } from '../duration.js';
 import { K8sError } from '../errors.js';
 import { findKind, guessPlural, type KindInfo, WELL_KNOWN_KINDS } from '../kinds.js';
-import { formatCpu, formatMemory, parseQuantity } from '../quantity.js';
+import { parseQuantity } from '../quantity.js';
 import { matchesSelector, parseSelector } from '../selector.js';
 import type {
   Container,
@@ -26,8 +26,13 @@ import type {
   ReplicaSet,
   Service,
 } from '../types.js';
+import { quotaRefusal, quotaUsed, validateObject } from './admission.js';
+import { type AutoscalingHost, reconcileHpa } from './autoscaling.js';
+import { reconcileIngresses } from './ingress.js';
+import { type ControllerHost, reconcileCronJob, reconcileJob } from './jobs.js';
 import { logTail } from './log-lines.js';
 import { clone, fnv1a, safeEncode, stableJson, templateHash } from './names.js';
+import { connectionAllowed, type Endpoint, serviceBackends } from './network.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import {
   type ContainerOutcome,
@@ -36,6 +41,21 @@ import {
   type PodRuntime,
   type PodWorld,
 } from './pod-state.js';
+import { forbiddenMessage, serviceAccountMay } from './rbac.js';
+import {
+  addUse,
+  emptyUse,
+  interPodMisfit,
+  type NodeUse,
+  nodeAffinityMatches,
+  type Placed,
+  podRequests,
+  type Requests,
+  resourceMisfit,
+  unschedulableMessage,
+} from './scheduler.js';
+import { claimBlocksScheduling, reconcileClaims, type StorageHost } from './storage.js';
+import { nodeObject, serviceObject } from './world-compiler.js';
 import {
   type AttachedEvent,
   type Behavior,
@@ -79,13 +99,6 @@ export interface SimSnapshot {
   readonly mutations: readonly MutationRecord[];
 }
 
-interface Requests {
-  cpu: number;
-  memory: number;
-  limitsCpu: number;
-  limitsMemory: number;
-}
-
 interface Rollout {
   done: boolean;
   startedAt: number;
@@ -101,10 +114,8 @@ const HASH = 'pod-template-hash';
  * it changes, a new ReplicaSet gets a copy), so an object's entry stays true.
  */
 const hashlessTemplates = new WeakMap<object, string>();
-/** Most replicas one workload may ask for in the simulated cluster (admission answers 422 beyond). */
-export const MAX_REPLICAS = 1000;
-/** Most replicas all deployments together may ask for. */
-export const MAX_TOTAL_REPLICAS = 2000;
+
+export { MAX_REPLICAS, MAX_TOTAL_REPLICAS } from './admission.js';
 
 /** A call whose signal has aborted does nothing: reads answer nothing and mutations are not applied. */
 function checkSignal(options: CallOptions | undefined): void {
@@ -116,6 +127,21 @@ function checkSignal(options: CallOptions | undefined): void {
 
 const key = (kind: string, namespace: string | undefined, name: string) =>
   `${kind}/${namespace ?? ''}/${name}`;
+
+/** Kinds a controller writes the status of; a world that declares that status keeps it. */
+const CONTROLLED_STATUS = new Set([
+  'Job',
+  'CronJob',
+  'PersistentVolumeClaim',
+  'HorizontalPodAutoscaler',
+  'Ingress',
+]);
+/** Kinds whose deletion takes what they own with them (garbage collection). */
+const OWNERS = new Set(['Deployment', 'ReplicaSet', 'Job', 'CronJob']);
+/** Most controller rounds one reconcile runs (each round lets Jobs act on what the last one showed). */
+const MAX_ROUNDS = 400;
+/** Seconds an event lives (the API server's default `--event-ttl`). */
+const EVENT_TTL = 3600;
 
 /**
  * A stateful in-memory Kubernetes cluster built from a declarative world. Reads answer from the state;
@@ -135,6 +161,8 @@ export class SimCluster implements Cluster {
   readonly #behaviors = new Map<string, ImageBehavior>();
   readonly #extraKinds: KindInfo[] = [];
   readonly #staticEndpoints = new Set<string>();
+  /** Objects whose status the world declared: no controller rewrites it. */
+  readonly #declaredStatus = new Set<string>();
   readonly #deleted: { kind: string; name: string; namespace?: string; at: string }[] = [];
   readonly #mutations: MutationRecord[] = [];
   #uid = 0;
@@ -571,6 +599,8 @@ export class SimCluster implements Cluster {
       };
       if (info.kind === 'Endpoints')
         this.#staticEndpoints.add(key('Endpoints', obj.metadata.namespace, o.metadata.name));
+      if (obj.status !== undefined && CONTROLLED_STATUS.has(info.kind))
+        this.#declaredStatus.add(key(info.kind, obj.metadata.namespace, o.metadata.name));
       if (info.kind === 'Pod') {
         const created = (Date.parse(obj.metadata.creationTimestamp ?? '') - this.#t0) / 1000;
         const pod = obj as unknown as Pod;
@@ -588,95 +618,17 @@ export class SimCluster implements Cluster {
     if (w.nodes.length === 0 && !w.objects.some((o) => o.kind === 'Node')) {
       w.nodes.push({ name: 'worker-1', cpu: '4', memory: '16Gi', pods: 110, ready: true });
     }
-    for (const n of w.nodes) {
+    for (const [index, n] of w.nodes.entries()) {
       const created = this.#ago(n.age, 30 * 86400);
-      const cpu = parseQuantity(n.cpu) ?? 4;
-      const mem = parseQuantity(n.memory) ?? 16 * 2 ** 30;
-      const allocatable = {
-        cpu: formatCpu(Math.max(0.1, cpu - 0.1)),
-        memory: `${Math.round((mem - 512 * 2 ** 20) / 1024)}Ki`,
-        pods: String(n.pods),
-      };
-      const cond = (
-        type: string,
-        bad: boolean,
-        reasonOk: string,
-        reasonBad: string,
-        msgOk: string,
-        msgBad: string,
-      ) => ({
-        type,
-        status: type === 'Ready' ? (bad ? 'False' : 'True') : bad ? 'True' : 'False',
-        reason: bad ? reasonBad : reasonOk,
-        message: bad ? msgBad : msgOk,
-        lastHeartbeatTime: this.#iso(0),
-        lastTransitionTime: this.#iso(created),
-      });
-      const pressure = new Set(n.pressure ?? []);
-      const node: Node = {
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: this.#meta(n.name, undefined, created, {
-          labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', ...n.labels },
-        }),
-        spec: {
-          ...(n.taints ? { taints: n.taints } : {}),
-          ...(n.unschedulable ? { unschedulable: true } : {}),
-        },
-        status: {
-          capacity: { cpu: formatCpu(cpu), memory: `${Math.round(mem / 1024)}Ki`, pods: String(n.pods) },
-          allocatable,
-          conditions: [
-            cond(
-              'MemoryPressure',
-              pressure.has('MemoryPressure'),
-              'KubeletHasSufficientMemory',
-              'KubeletHasInsufficientMemory',
-              'kubelet has sufficient memory available',
-              'kubelet has insufficient memory available',
-            ),
-            cond(
-              'DiskPressure',
-              pressure.has('DiskPressure'),
-              'KubeletHasNoDiskPressure',
-              'KubeletHasDiskPressure',
-              'kubelet has no disk pressure',
-              'kubelet has disk pressure',
-            ),
-            cond(
-              'PIDPressure',
-              pressure.has('PIDPressure'),
-              'KubeletHasSufficientPID',
-              'KubeletHasInsufficientPID',
-              'kubelet has sufficient PID available',
-              'kubelet has insufficient PID available',
-            ),
-            cond(
-              'Ready',
-              !n.ready,
-              'KubeletReady',
-              'NodeStatusUnknown',
-              'kubelet is posting ready status',
-              'Kubelet stopped posting node status.',
-            ),
-          ],
-          addresses: [{ type: 'InternalIP', address: `10.0.0.${w.nodes.indexOf(n) + 11}` }],
-          nodeInfo: {
-            kubeletVersion: 'v1.32.0',
-            osImage: 'Debian GNU/Linux 12 (bookworm)',
-            containerRuntimeVersion: 'containerd://1.7.24',
-          },
-        },
-      };
+      const node = nodeObject(n, index, created, this.#meta(n.name, undefined, created), (t) => this.#iso(t));
       this.#put(node as unknown as KubeObject);
       this.#attachEvents(n.events, 'Node', n.name, undefined, node.metadata.uid, 'kubelet');
     }
-
     for (const d of w.deployments) this.#compileDeployment(d);
     for (const p of w.pods) {
       const ns = p.namespace ?? 'default';
       const created = this.#ago(p.age, 3600);
-      const spec = this.#podSpec(p, p.name);
+      const spec = { ...this.#podSpec(p, p.name), restartPolicy: p.restartPolicy ?? 'Always' };
       const pod: Pod = {
         apiVersion: 'v1',
         kind: 'Pod',
@@ -697,21 +649,7 @@ export class SimCluster implements Cluster {
     }
     for (const s of w.services) {
       const ns = s.namespace ?? 'default';
-      const svc: Service = {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: this.#meta(s.name, ns, this.#ago(s.age, 30 * 86400)),
-        spec: {
-          type: s.type,
-          clusterIP: s.clusterIP ?? `10.96.${fnv1a(s.name) % 250}.${(fnv1a(`${ns}/${s.name}`) % 250) + 2}`,
-          ...(s.selector ? { selector: s.selector } : {}),
-          ports: s.ports.map((p) =>
-            typeof p === 'number'
-              ? { port: p, targetPort: p, protocol: 'TCP' }
-              : { protocol: 'TCP', targetPort: p.port, ...p },
-          ),
-        },
-      };
+      const svc = serviceObject(s, ns, this.#meta(s.name, ns, this.#ago(s.age, 30 * 86400)));
       this.#put(svc as unknown as KubeObject);
       this.#attachEvents(s.events, 'Service', s.name, ns, svc.metadata.uid, 'service-controller');
     }
@@ -870,6 +808,7 @@ export class SimCluster implements Cluster {
       imagePullSecrets?: { name: string }[] | undefined;
       serviceAccountName?: string | undefined;
       tolerations?: unknown[] | undefined;
+      affinity?: Record<string, unknown> | undefined;
     },
     owner: string,
   ): PodSpec {
@@ -884,14 +823,18 @@ export class SimCluster implements Cluster {
       ...(p.volumes ? { volumes: p.volumes as PodSpec['volumes'] } : {}),
       ...(p.imagePullSecrets ? { imagePullSecrets: p.imagePullSecrets } : {}),
       ...(p.tolerations ? { tolerations: p.tolerations } : {}),
+      ...(p.affinity ? { affinity: clone(p.affinity) } : {}),
       serviceAccountName: p.serviceAccountName ?? 'default',
     };
   }
 
-  #resolveBehaviors(spec: PodSpec, owner: string): Record<string, Behavior> {
+  #resolveBehaviors(spec: PodSpec, owner: string | readonly string[]): Record<string, Behavior> {
     const out: Record<string, Behavior> = {};
+    const owners = typeof owner === 'string' ? [owner] : owner;
     for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
-      const b = this.#behaviors.get(`${owner}/${c.name}`) ?? this.#behaviors.get(c.name);
+      let b: ImageBehavior | undefined;
+      for (const o of owners) b ??= this.#behaviors.get(`${o}/${c.name}`);
+      b ??= this.#behaviors.get(c.name);
       if (!b) continue;
       const { byImage, ...base } = b;
       out[c.name] = { ...base, ...(c.image ? byImage?.[c.image] : undefined) };
@@ -1076,61 +1019,28 @@ export class SimCluster implements Cluster {
   }
 
   #podRequests(spec: PodSpec): Requests {
-    let cpu = 0;
-    let memory = 0;
-    let limitsCpu = 0;
-    let limitsMemory = 0;
-    for (const c of spec.containers) {
-      const r = c.resources;
-      cpu += parseQuantity(r?.requests?.cpu ?? r?.limits?.cpu) ?? 0;
-      memory += parseQuantity(r?.requests?.memory ?? r?.limits?.memory) ?? 0;
-      limitsCpu += parseQuantity(r?.limits?.cpu) ?? 0;
-      limitsMemory += parseQuantity(r?.limits?.memory) ?? 0;
-    }
-    return { cpu, memory, limitsCpu, limitsMemory };
+    return podRequests(spec);
   }
 
+  /** Why a ResourceQuota of the pod's namespace refuses it, in the API server's words; undefined when none does. */
   #quotaCheck(pod: Pod): string | undefined {
     const ns = pod.metadata.namespace ?? 'default';
     const quotas = this.listNow({ kind: 'ResourceQuota', namespace: ns });
     if (quotas.length === 0) return undefined;
-    const pods = this.listNow({ kind: 'Pod', namespace: ns }) as unknown as Pod[];
-    const sum = (f: (r: Requests) => number) => pods.reduce((a, p) => a + f(this.#podRequests(p.spec)), 0);
-    const mine = this.#podRequests(pod.spec);
-    const used: Record<string, number> = {
-      pods: pods.length,
-      'requests.cpu': sum((r) => r.cpu),
-      cpu: sum((r) => r.cpu),
-      'requests.memory': sum((r) => r.memory),
-      memory: sum((r) => r.memory),
-      'limits.cpu': sum((r) => r.limitsCpu),
-      'limits.memory': sum((r) => r.limitsMemory),
-    };
-    const want: Record<string, number> = {
-      pods: 1,
-      'requests.cpu': mine.cpu,
-      cpu: mine.cpu,
-      'requests.memory': mine.memory,
-      memory: mine.memory,
-      'limits.cpu': mine.limitsCpu,
-      'limits.memory': mine.limitsMemory,
-    };
-    const show = (res: string, v: number) =>
-      res === 'pods' ? String(v) : res.endsWith('cpu') ? formatCpu(v) : formatMemory(v);
-    for (const q of quotas) {
+    return quotaRefusal(pod, quotas, this.listNow({ kind: 'Pod', namespace: ns }) as unknown as Pod[]);
+  }
+
+  #quotaStatus(): void {
+    for (const q of this.#objects.values()) {
+      if (q.kind !== 'ResourceQuota') continue;
       const hard = ((q.spec as { hard?: Record<string, string> })?.hard ?? {}) as Record<string, string>;
-      for (const [res, limitText] of Object.entries(hard)) {
-        const limit = parseQuantity(limitText);
-        if (limit === undefined || want[res] === undefined) continue;
-        if (res.startsWith('limits.') && want[res] === 0) {
-          return `pods "${pod.metadata.generateName ?? pod.metadata.name}" is forbidden: failed quota: ${q.metadata?.name}: must specify ${res}`;
-        }
-        if (used[res]! + want[res]! > limit) {
-          return `pods "${pod.metadata.generateName ?? pod.metadata.name}" is forbidden: exceeded quota: ${q.metadata?.name}, requested: ${res}=${show(res, want[res]!)}, used: ${res}=${show(res, used[res]!)}, limited: ${res}=${limitText}`;
-        }
-      }
+      const pods = this.listNow({ kind: 'Pod', namespace: q.metadata?.namespace }) as unknown as Pod[];
+      q.status = { hard: { ...hard }, used: quotaUsed(hard, pods) };
     }
-    return undefined;
+  }
+
+  #validate(info: KindInfo, current: KubeObject, next: KubeObject): void {
+    validateObject(info, current, next, this.#objects.values());
   }
 
   // ---------------------------------------------------------------- reacting
@@ -1152,15 +1062,17 @@ export class SimCluster implements Cluster {
     this.#objects.delete(k);
     this.#deleted.push({ kind, name, ...(ns ? { namespace: ns } : {}), at: this.#iso(this.#now) });
     if (kind === 'Pod') {
-      for (const c of (obj as unknown as Pod).spec.containers) {
-        this.#controllerEvent('Normal', 'Killing', `Stopping container ${c.name}`, obj, 'kubelet');
-      }
+      // A pod that has ended has no container left to stop.
+      if (!podEnded(obj as unknown as Pod))
+        for (const c of (obj as unknown as Pod).spec.containers) {
+          this.#controllerEvent('Normal', 'Killing', `Stopping container ${c.name}`, obj, 'kubelet');
+        }
       this.#runtime.delete(k);
       this.#outcomes.delete(k);
     }
     // Garbage collection: whatever this object controlled goes with it.
     const uid = obj.metadata?.uid;
-    if (uid && (kind === 'Deployment' || kind === 'ReplicaSet' || why === 'delete')) {
+    if (uid && (OWNERS.has(kind) || why === 'delete')) {
       for (const child of [...this.#objects.values()]) {
         if (child.metadata?.ownerReferences?.some((o) => o.uid === uid)) {
           this.#remove(child.kind ?? '', child.metadata.namespace, child.metadata.name ?? '', 'controller');
@@ -1180,12 +1092,33 @@ export class SimCluster implements Cluster {
     );
   }
 
+  /**
+   * Runs every controller once, then status. The Job and CronJob controllers may act at instants the
+   * clock has already passed (a pod that failed while no request came, a schedule time), so while they
+   * change something the round runs again, bounded.
+   */
   #reconcile(): void {
+    for (let round = 0; round < MAX_ROUNDS; round++) if (!this.#reconcileOnce()) break;
+  }
+
+  #reconcileOnce(): boolean {
+    let changed = false;
+    const host = this.#host();
+    for (const obj of [...this.#objects.values()])
+      if (obj.kind === 'CronJob' && this.#objects.has(this.#keyOf(obj)))
+        changed = reconcileCronJob(obj, host, this.#t0) || changed;
+    for (const obj of [...this.#objects.values()])
+      if (obj.kind === 'Job' && this.#objects.has(this.#keyOf(obj)))
+        changed = reconcileJob(obj, host) || changed;
     for (const obj of [...this.#objects.values()])
       if (obj.kind === 'Deployment') this.#reconcileDeployment(obj as unknown as Deployment);
     for (const obj of [...this.#objects.values()])
       if (obj.kind === 'ReplicaSet') this.#reconcileReplicaSet(obj as unknown as ReplicaSet);
+    const storage = this.#storageHost();
+    reconcileClaims(storage);
     this.#schedule();
+    // A WaitForFirstConsumer claim binds once a pod that uses it is scheduled.
+    reconcileClaims(storage);
     this.#evaluatePods();
     for (const obj of this.#objects.values())
       if (obj.kind === 'ReplicaSet') this.#replicaSetStatus(obj as unknown as ReplicaSet);
@@ -1193,6 +1126,188 @@ export class SimCluster implements Cluster {
       if (obj.kind === 'Deployment') this.#deploymentStatus(obj as unknown as Deployment);
     this.#endpoints();
     this.#quotaStatus();
+    const all = [...this.#objects.values()];
+    reconcileIngresses(
+      all.filter((o) => o.kind === 'Ingress'),
+      all.filter((o) => o.kind === 'IngressClass'),
+      (o) => this.#declaredStatus.has(this.#keyOf(o)),
+    );
+    // The HPA controller acts on what this round showed; a rescale takes effect in the next round.
+    const autoscaling = this.#autoscalingHost();
+    for (const obj of all) if (obj.kind === 'HorizontalPodAutoscaler') reconcileHpa(obj, autoscaling);
+    return changed;
+  }
+
+  #keyOf(obj: KubeObject): string {
+    const info = findKind(obj.kind ?? '', this.#extraKinds);
+    return key(
+      obj.kind ?? '',
+      info?.namespaced === false ? undefined : obj.metadata?.namespace,
+      obj.metadata?.name ?? '',
+    );
+  }
+
+  /** The view of the cluster the HPA controller acts through. */
+  #autoscalingHost(): AutoscalingHost {
+    const storage = this.#storageHost();
+    return {
+      ...storage,
+      get: (kind, ns, name) => {
+        const info = findKind(kind, this.#extraKinds);
+        return info ? this.#objects.get(key(info.kind, info.namespaced ? ns : undefined, name)) : undefined;
+      },
+      pods: (ns) =>
+        [...this.#objects.values()].filter(
+          (o) => o.kind === 'Pod' && o.metadata?.namespace === ns,
+        ) as unknown as Pod[],
+      usage: (pod, container) =>
+        this.#outcomes.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''))?.get(container)
+          ?.usage,
+      metricsAvailable: this.world.metrics,
+    };
+  }
+
+  /** The view of the cluster the volume controller acts through. */
+  #storageHost(): StorageHost {
+    const host = this.#host();
+    return {
+      ...host,
+      list: (kind, ns) =>
+        [...this.#objects.values()].filter(
+          (o) => o.kind === kind && (ns === undefined || o.metadata?.namespace === ns),
+        ),
+      repeating: (type, reason, message, obj, source, first, every) => {
+        if (first > this.#now) return;
+        const count = Math.floor((this.#now - first) / every) + 1;
+        const ns = obj.metadata?.namespace;
+        const id = fnv1a(`${obj.kind}|${obj.metadata?.name}|${reason}|${message}`)
+          .toString(16)
+          .padStart(8, '0');
+        const existing = this.#objects.get(key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`)) as
+          | KubeEvent
+          | undefined;
+        if (existing) {
+          existing.count = count;
+          existing.lastTimestamp = this.#iso(first + (count - 1) * every);
+          return;
+        }
+        this.#storeEvent(
+          { type, reason, message, count, first, last: first + (count - 1) * every, source },
+          obj.kind ?? '',
+          obj.metadata?.name ?? '',
+          ns,
+          obj.metadata?.uid,
+          id,
+        );
+      },
+      provisioner: (name) => this.world.provisioners[name],
+    };
+  }
+
+  /** The view of the cluster the Job and CronJob controllers act through. */
+  #host(): ControllerHost {
+    return {
+      now: this.#now,
+      seconds: (iso) => {
+        const ms = Date.parse(iso ?? '');
+        return Number.isFinite(ms) ? (ms - this.#t0) / 1000 : undefined;
+      },
+      iso: (s) => this.#iso(s),
+      list: (kind, ns) =>
+        [...this.#objects.values()].filter((o) => o.kind === kind && o.metadata?.namespace === ns),
+      ownedBy: (kind, owner) => this.#ownedBy(kind, owner),
+      createPod: (owner, template, at) => this.#createOwnedPod(owner, template, at),
+      createObject: (obj, at) => {
+        const ns = obj.metadata?.namespace;
+        const stored: KubeObject = {
+          ...obj,
+          metadata: { ...obj.metadata, ...this.#meta(obj.metadata?.name ?? '', ns, at) },
+        };
+        this.#put(stored);
+        return stored;
+      },
+      remove: (kind, ns, name) => this.#remove(kind, ns, name, 'controller'),
+      event: (type, reason, message, obj, source, at) =>
+        this.#eventAt(type, reason, message, obj, source, at),
+      declared: (obj) => this.#declaredStatus.has(this.#keyOf(obj)),
+    };
+  }
+
+  /**
+   * A controller event at a given instant (now or one the clock passed): bumped when the same one
+   * exists, else recorded. Events older than an hour are gone, as the API server's event TTL makes them.
+   */
+  #eventAt(
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    obj: KubeObject,
+    source: string,
+    at: number,
+  ): void {
+    if (at < this.#now - EVENT_TTL) return;
+    const ns = obj.metadata?.namespace;
+    const id = fnv1a(`${obj.kind}|${obj.metadata?.name}|${reason}|${message}`).toString(16).padStart(8, '0');
+    const existing = this.#objects.get(key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`)) as
+      | KubeEvent
+      | undefined;
+    if (existing) {
+      const last = (Date.parse(existing.lastTimestamp ?? '') - this.#t0) / 1000;
+      if (at > last) {
+        existing.count = (existing.count ?? 1) + 1;
+        existing.lastTimestamp = this.#iso(at);
+      }
+      return;
+    }
+    this.#storeEvent(
+      { type, reason, message, count: 1, first: at, last: at, source },
+      obj.kind ?? '',
+      obj.metadata?.name ?? '',
+      ns,
+      obj.metadata?.uid,
+      id,
+    );
+  }
+
+  /** A pod for a Job (or another simple owner) from its template, created at `at`; a quota may forbid it. */
+  #createOwnedPod(owner: KubeObject, template: PodTemplate, at: number): Pod | string {
+    const ns = owner.metadata?.namespace ?? 'default';
+    const ownerName = owner.metadata?.name ?? '';
+    const name = this.#podName(ownerName);
+    const pod: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: this.#meta(name, ns, at, {
+        generateName: `${ownerName}-`,
+        labels: { ...template.metadata?.labels },
+        ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
+        ownerReferences: [
+          {
+            apiVersion: owner.apiVersion ?? 'v1',
+            kind: owner.kind ?? '',
+            name: ownerName,
+            uid: owner.metadata?.uid ?? '',
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      }),
+      spec: { serviceAccountName: 'default', ...clone(template.spec) },
+    };
+    const forbidden = this.#quotaCheck(pod);
+    if (forbidden) {
+      this.#uid--;
+      this.#nameCounter--;
+      return forbidden;
+    }
+    this.#put(pod as unknown as KubeObject);
+    const owners = [ownerName, ...(owner.metadata?.ownerReferences ?? []).map((o) => o.name ?? '')];
+    this.#runtime.set(key('Pod', ns, name), {
+      createdAt: at,
+      behaviors: this.#resolveBehaviors(pod.spec, owners),
+      ip: this.#nextIp(),
+    });
+    return pod;
   }
 
   /**
@@ -1304,37 +1419,43 @@ export class SimCluster implements Cluster {
   #schedule(): void {
     const nodes = [...this.#objects.values()].filter((o) => o.kind === 'Node') as unknown as Node[];
     const pods = [...this.#objects.values()].filter((o) => o.kind === 'Pod') as unknown as Pod[];
-    const used = new Map<string, { cpu: number; memory: number; pods: number }>();
-    for (const p of pods) {
-      if (!p.spec.nodeName) continue;
-      const u = used.get(p.spec.nodeName) ?? { cpu: 0, memory: 0, pods: 0 };
-      const r = this.#podRequests(p.spec);
-      u.cpu += r.cpu;
-      u.memory += r.memory;
-      u.pods += 1;
-      used.set(p.spec.nodeName, u);
-    }
+    const classes = [...this.#objects.values()].filter((o) => o.kind === 'StorageClass');
+    const nodeByName = new Map(nodes.map((n) => [n.metadata.name ?? '', n]));
+    const used = new Map<string, NodeUse>();
+    const placed: Placed[] = [];
+    const place = (p: Pod, nodeName: string, r: Requests) => {
+      const u = used.get(nodeName) ?? emptyUse();
+      addUse(u, r);
+      used.set(nodeName, u);
+      placed.push({ pod: p, nodeLabels: nodeByName.get(nodeName)?.metadata.labels ?? {} });
+    };
+    for (const p of pods)
+      if (p.spec.nodeName && !podEnded(p)) place(p, p.spec.nodeName, this.#podRequests(p.spec));
     for (const p of pods) {
       const pk = key('Pod', p.metadata.namespace, p.metadata.name ?? '');
       const rt = this.#runtime.get(pk);
       if (!rt || p.spec.nodeName) continue;
       const reasons = new Map<string, number>();
-      const bump = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
+      let resolvable = 0;
       const ns = p.metadata.namespace ?? 'default';
       let volumeProblem: string | undefined;
       for (const v of p.spec.volumes ?? []) {
-        if (!v.persistentVolumeClaim) continue;
-        const pvc = this.#objects.get(key('PersistentVolumeClaim', ns, v.persistentVolumeClaim.claimName));
-        if (!pvc) volumeProblem = `persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found`;
-        else if ((pvc.status as { phase?: string } | undefined)?.phase === 'Pending')
-          volumeProblem = 'pod has unbound immediate PersistentVolumeClaims';
+        if (!v.persistentVolumeClaim || volumeProblem) continue;
+        const claimName = v.persistentVolumeClaim.claimName;
+        volumeProblem = claimBlocksScheduling(
+          this.#objects.get(key('PersistentVolumeClaim', ns, claimName)),
+          claimName,
+          classes,
+          { provisioner: (n) => this.world.provisioners[n] },
+        );
       }
       const req = this.#podRequests(p.spec);
       const candidates = nodes
         .filter((n) => {
-          const why = this.#misfit(n, p, req, used.get(n.metadata.name ?? ''));
-          for (const r of why) bump(r);
-          return why.length === 0;
+          const why = this.#misfit(n, p, req, used.get(n.metadata.name ?? ''), placed);
+          for (const r of why.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+          if (why.reasons.length && why.resolvable) resolvable++;
+          return why.reasons.length === 0;
         })
         .sort((a, b) => {
           const ua =
@@ -1347,11 +1468,7 @@ export class SimCluster implements Cluster {
       if (chosen) {
         const name = chosen.metadata.name ?? '';
         p.spec.nodeName = name;
-        const u = used.get(name) ?? { cpu: 0, memory: 0, pods: 0 };
-        u.cpu += req.cpu;
-        u.memory += req.memory;
-        u.pods += 1;
-        used.set(name, u);
+        place(p, name, req);
         delete (rt as { unschedulable?: string }).unschedulable;
         if (rt.createdAt >= 0) {
           this.#controllerEvent(
@@ -1364,46 +1481,41 @@ export class SimCluster implements Cluster {
         }
       } else {
         const total = nodes.length;
-        const parts = volumeProblem
-          ? [volumeProblem]
-          : [...reasons.entries()].map(([r, n]) => `${n} ${r}`).sort();
-        (rt as { unschedulable?: string }).unschedulable = volumeProblem
+        // A claim problem fails before any node is tried (the scheduler's PreFilter), so no counts.
+        (rt as { unschedulable?: string }).unschedulable = volumeProblem?.startsWith('running PreBind')
           ? volumeProblem
-          : `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
+          : volumeProblem
+            ? `0/${total} nodes are available: ${volumeProblem}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`
+            : unschedulableMessage(total, reasons, resolvable);
       }
     }
   }
 
-  /** Why a pod cannot go on a node (empty when it fits), in the scheduler's words. */
+  /** Why a pod cannot go on a node (none when it fits), in the scheduler's words, in its filter order. */
   #misfit(
     n: Node,
     p: Pod,
     req: Requests,
-    used: { cpu: number; memory: number; pods: number } | undefined,
-  ): string[] {
-    const alloc = n.status?.allocatable ?? {};
-    const u = used ?? { cpu: 0, memory: 0, pods: 0 };
-    if (n.spec?.unschedulable) return ['node(s) were unschedulable'];
-    if (!n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-      return ['node(s) were not ready'];
-    const sel = p.spec.nodeSelector ?? {};
-    if (Object.entries(sel).some(([k, v]) => n.metadata.labels?.[k] !== v)) {
-      return ["node(s) didn't match Pod's node affinity/selector"];
-    }
+    used: NodeUse | undefined,
+    placed: readonly Placed[],
+  ): { reasons: string[]; resolvable: boolean } {
+    const no = (r: string) => ({ reasons: [r], resolvable: false });
+    if (n.spec?.unschedulable) return no('node(s) were unschedulable');
+    // A node that is not ready is kept off by its taints (node.kubernetes.io/unreachable, not-ready).
+    if (!nodeAffinityMatches(n, p)) return no("node(s) didn't match Pod's node affinity/selector");
     const tolerations = (p.spec.tolerations ?? []) as { key?: string; operator?: string }[];
     const taint = n.spec?.taints?.find(
       (t) =>
         t.effect !== 'PreferNoSchedule' &&
         !tolerations.some((tol) => tol.operator === 'Exists' || tol.key === t.key),
     );
-    if (taint) return [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`];
-    const out: string[] = [];
-    if (u.cpu + req.cpu > (parseQuantity(alloc.cpu) ?? Number.POSITIVE_INFINITY))
-      out.push('Insufficient cpu');
-    if (u.memory + req.memory > (parseQuantity(alloc.memory) ?? Number.POSITIVE_INFINITY))
-      out.push('Insufficient memory');
-    if (u.pods + 1 > Number(alloc.pods ?? 110)) out.push('Too many pods');
-    return out;
+    if (taint) return no(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
+    const short = resourceMisfit(n, req, used ?? emptyUse());
+    if (short.length) return { reasons: short, resolvable: true };
+    const pods = interPodMisfit(n, p, placed);
+    return pods
+      ? { reasons: [pods.reason], resolvable: pods.resolvable }
+      : { reasons: [], resolvable: false };
   }
 
   #podWorld(): PodWorld {
@@ -1421,7 +1533,83 @@ export class SimCluster implements Cluster {
         return Object.keys(data);
       },
       exists: (kind, ns, name) => this.#objects.has(key(kind, ns, name)),
+      reach: (pod, to) => this.#reach(pod, to),
+      forbidden: (pod, call) => {
+        const sa = pod.spec.serviceAccountName ?? 'default';
+        const ns = pod.metadata.namespace ?? 'default';
+        return serviceAccountMay([...this.#objects.values()], sa, ns, call)
+          ? undefined
+          : forbiddenMessage(sa, ns, call);
+      },
     };
+  }
+
+  /** Why a pod's connection to a Service fails, as a Go client reports it; undefined when it works. */
+  #reach(
+    pod: Pod,
+    to: { service: string; namespace: string; port: number; protocol: string },
+  ): string | undefined {
+    const all = [...this.#objects.values()];
+    const nsLabels = (ns: string) =>
+      this.#objects.get(key('Namespace', undefined, ns))?.metadata?.labels ?? {};
+    const policies = all.filter((o) => o.kind === 'NetworkPolicy');
+    const ip =
+      this.#runtime.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''))?.ip ?? '10.244.0.1';
+    const src: Endpoint = { pod, namespaceLabels: nsLabels(pod.metadata.namespace ?? 'default'), ip };
+    const dns = this.#objects.get(key('Service', 'kube-system', 'kube-dns')) as unknown as
+      | Service
+      | undefined;
+    const dnsIp = dns?.spec.clusterIP ?? '10.96.0.10';
+    const fqdn = `${to.service}.${to.namespace}.svc.cluster.local`;
+    const pods = all.filter((o) => o.kind === 'Pod') as unknown as Pod[];
+    if (policies.length) {
+      // Name resolution first: UDP 53 to the cluster DNS pods (a stand-in when the world has none).
+      const dnsPods = pods.filter(
+        (p) => p.metadata.namespace === 'kube-system' && p.metadata.labels?.['k8s-app'] === 'kube-dns',
+      );
+      const targets: Endpoint[] = (
+        dnsPods.length
+          ? dnsPods
+          : [
+              {
+                metadata: { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+                spec: {
+                  containers: [
+                    { name: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] },
+                  ],
+                },
+              } as Pod,
+            ]
+      ).map((p) => ({
+        pod: p,
+        namespaceLabels: nsLabels('kube-system'),
+        ip: p.status?.podIP ?? '10.244.0.2',
+      }));
+      if (!targets.some((t) => connectionAllowed(policies, src, t, 53, 'UDP')))
+        return `lookup ${fqdn} on ${dnsIp}:53: read udp ${ip}:40123->${dnsIp}:53: i/o timeout`;
+    }
+    const svc = this.#objects.get(key('Service', to.namespace, to.service)) as unknown as Service | undefined;
+    if (!svc) return `lookup ${fqdn} on ${dnsIp}:53: no such host`;
+    const proto = to.protocol === 'UDP' ? 'udp' : 'tcp';
+    const addr = `${svc.spec.clusterIP ?? ''}:${to.port}`;
+    const backends = serviceBackends(svc, to.port, pods);
+    if (backends.pods.length === 0) return `dial ${proto} ${addr}: connect: connection refused`;
+    if (!policies.length) return undefined;
+    const reachable = backends.pods.some((b) => {
+      const port = backends.targetPort(b);
+      const bip = this.#runtime.get(key('Pod', b.metadata.namespace, b.metadata.name ?? ''))?.ip ?? '';
+      return (
+        port !== undefined &&
+        connectionAllowed(
+          policies,
+          src,
+          { pod: b, namespaceLabels: nsLabels(b.metadata.namespace ?? 'default'), ip: bip },
+          port,
+          to.protocol,
+        )
+      );
+    });
+    return reachable ? undefined : `dial ${proto} ${addr}: i/o timeout`;
   }
 
   #evaluatePods(): void {
@@ -1599,104 +1787,6 @@ export class SimCluster implements Cluster {
       this.#objects.set(ek, ep);
     }
   }
-
-  #quotaStatus(): void {
-    for (const q of this.#objects.values()) {
-      if (q.kind !== 'ResourceQuota') continue;
-      const hard = ((q.spec as { hard?: Record<string, string> })?.hard ?? {}) as Record<string, string>;
-      const pods = this.listNow({ kind: 'Pod', namespace: q.metadata?.namespace }) as unknown as Pod[];
-      const total = { cpu: 0, memory: 0, limitsCpu: 0, limitsMemory: 0 };
-      for (const p of pods) {
-        const r = this.#podRequests(p.spec);
-        total.cpu += r.cpu;
-        total.memory += r.memory;
-        total.limitsCpu += r.limitsCpu;
-        total.limitsMemory += r.limitsMemory;
-      }
-      const usedOf: Record<string, string> = {
-        pods: String(pods.length),
-        cpu: formatCpu(total.cpu),
-        'requests.cpu': formatCpu(total.cpu),
-        memory: formatMemory(total.memory),
-        'requests.memory': formatMemory(total.memory),
-        'limits.cpu': formatCpu(total.limitsCpu),
-        'limits.memory': formatMemory(total.limitsMemory),
-      };
-      const used: Record<string, string> = {};
-      for (const res of Object.keys(hard)) used[res] = usedOf[res] ?? '0';
-      q.status = { hard: { ...hard }, used };
-    }
-  }
-
-  #validate(info: KindInfo, current: KubeObject, next: KubeObject): void {
-    const where = `${info.kind}${info.apiVersion.includes('/') ? `.${info.apiVersion.split('/')[0]}` : ''} "${current.metadata?.name}"`;
-    const fail = (field: string, value: unknown, why: string) => {
-      throw new K8sError(
-        'invalid',
-        `${where} is invalid: ${field}: Invalid value: ${JSON.stringify(value)}: ${why}`,
-        { status: 422 },
-      );
-    };
-    if (next.metadata?.name !== current.metadata?.name)
-      fail('metadata.name', next.metadata?.name, 'field is immutable');
-    if (next.metadata?.namespace !== current.metadata?.namespace)
-      fail('metadata.namespace', next.metadata?.namespace, 'field is immutable');
-    if (next.kind !== current.kind) fail('kind', next.kind, 'field is immutable');
-    if (info.kind !== 'Deployment' && info.kind !== 'ReplicaSet') return;
-    const spec = next.spec as Deployment['spec'] | undefined;
-    const replicas = spec?.replicas;
-    if (replicas !== undefined && !(Number.isInteger(replicas) && replicas >= 0))
-      fail('spec.replicas', replicas, 'must be greater than or equal to 0');
-    // Object-count limits: the simulation creates every pod, so a huge count would stall it.
-    if (replicas !== undefined && replicas > MAX_REPLICAS)
-      fail(
-        'spec.replicas',
-        replicas,
-        `must be less than or equal to ${MAX_REPLICAS} in the simulated cluster`,
-      );
-    if (info.kind === 'Deployment' && replicas !== undefined) {
-      let total = replicas;
-      for (const o of this.#objects.values())
-        if (o.kind === 'Deployment' && o.metadata?.uid !== current.metadata?.uid)
-          total += (o.spec as Deployment['spec'] | undefined)?.replicas ?? 1;
-      if (total > MAX_TOTAL_REPLICAS)
-        fail(
-          'spec.replicas',
-          replicas,
-          `the simulated cluster holds at most ${MAX_TOTAL_REPLICAS} replicas across all deployments (${total} requested)`,
-        );
-    }
-    const containers = spec?.template?.spec?.containers;
-    if (!Array.isArray(containers) || containers.length === 0)
-      fail('spec.template.spec.containers', containers ?? null, 'Required value');
-    for (const [i, c] of (containers ?? []).entries()) {
-      const base = `spec.template.spec.containers[${i}]`;
-      if (!c?.name) fail(`${base}.name`, c?.name ?? '', 'Required value');
-      if (!c?.image) fail(`${base}.image`, c?.image ?? '', 'Required value');
-      for (const side of ['requests', 'limits'] as const) {
-        for (const [res, v] of Object.entries(c.resources?.[side] ?? {})) {
-          if (parseQuantity(v) === undefined) {
-            fail(
-              `${base}.resources.${side}[${res}]`,
-              v,
-              "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
-            );
-          }
-        }
-      }
-      for (const res of ['cpu', 'memory']) {
-        const req = parseQuantity(c.resources?.requests?.[res]);
-        const lim = parseQuantity(c.resources?.limits?.[res]);
-        if (req !== undefined && lim !== undefined && req > lim) {
-          fail(
-            `${base}.resources.requests`,
-            c.resources?.requests?.[res],
-            `must be less than or equal to ${res} limit of ${c.resources?.limits?.[res]}`,
-          );
-        }
-      }
-    }
-  }
 }
 
 /**
@@ -1731,9 +1821,16 @@ function factsFromStatus(status: NonNullable<Pod['status']>): PodFacts {
     );
   return {
     ...(status.phase ? { phase: status.phase } : {}),
+    ...(status.reason ? { reason: status.reason } : {}),
+    ...(status.message ? { message: status.message } : {}),
     containerFacts: facts(status.containerStatuses),
     initContainerFacts: facts(status.initContainerStatuses),
   } as PodFacts;
+}
+
+/** Whether a pod has ended (Succeeded or Failed): it no longer holds its node's resources. */
+function podEnded(p: Pod): boolean {
+  return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 }
 
 function formatCpuUsage(cores: number): string {

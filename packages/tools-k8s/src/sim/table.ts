@@ -65,6 +65,69 @@ function templateContainers(o: KubeObject): { name: string; image?: string }[] {
 }
 
 const age: Column = ['Age', (o, now) => ageOf(o.metadata?.creationTimestamp, now)];
+
+/** Loose reads of fields the typed views do not cover. */
+// biome-ignore lint/suspicious/noExplicitAny: a printer reads optional fields of any kind's manifest
+type Loose = any;
+const spec = (o: KubeObject): Loose => o.spec ?? {};
+const status = (o: KubeObject): Loose => o.status ?? {};
+const MODES: Record<string, string> = {
+  ReadWriteOnce: 'RWO',
+  ReadOnlyMany: 'ROX',
+  ReadWriteMany: 'RWX',
+  ReadWriteOncePod: 'RWOP',
+};
+const modesText = (modes: unknown) =>
+  Array.isArray(modes) && modes.length ? modes.map((m) => MODES[String(m)] ?? String(m)).join(',') : '';
+const trueCondition = (o: KubeObject, type: string) =>
+  ((status(o).conditions ?? []) as { type?: string; status?: string }[]).some(
+    (c) => c.type === type && c.status === 'True',
+  );
+const isDefaultClass = (o: KubeObject, annotation: string) =>
+  o.metadata?.annotations?.[annotation] === 'true'
+    ? `${o.metadata?.name} (default)`
+    : (o.metadata?.name ?? '');
+
+/** A duration as kubectl prints one (`45s`, `3m20s`, `2d4h`). */
+function shortDuration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return s % 60 ? `${Math.floor(s / 60)}m${s % 60}s` : `${Math.floor(s / 60)}m`;
+  if (s < 86400)
+    return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? `${Math.floor((s % 3600) / 60)}m` : ''}`;
+  return `${Math.floor(s / 86400)}d${Math.floor((s % 86400) / 3600) ? `${Math.floor((s % 86400) / 3600)}h` : ''}`;
+}
+
+/** An HPA's TARGETS cell: `cpu: 45%/80%`, `cpu: <unknown>/80%` while no current metric is known. */
+function hpaTargets(o: KubeObject): string {
+  const metrics: Loose[] =
+    spec(o).metrics ??
+    (spec(o).targetCPUUtilizationPercentage !== undefined
+      ? [
+          {
+            type: 'Resource',
+            resource: {
+              name: 'cpu',
+              target: { type: 'Utilization', averageUtilization: spec(o).targetCPUUtilizationPercentage },
+            },
+          },
+        ]
+      : []);
+  const current: Loose[] = status(o).currentMetrics ?? [];
+  const parts = metrics.map((m) => {
+    if (m.type === 'Resource' && m.resource) {
+      const name = m.resource.name;
+      const cur = current.find((c) => c.type === 'Resource' && c.resource?.name === name)?.resource?.current;
+      const t = m.resource.target ?? {};
+      if (t.type === 'AverageValue')
+        return `${name}: ${cur?.averageValue ?? '<unknown>'}/${t.averageValue ?? '<unknown>'}`;
+      return `${name}: ${cur?.averageUtilization !== undefined ? `${cur.averageUtilization}%` : '<unknown>'}/${t.averageUtilization ?? 80}%`;
+    }
+    const target = m.external?.target ?? m.pods?.target ?? m.object?.target ?? {};
+    return `<unknown>/${target.averageValue ?? target.value ?? '<unknown>'}${m.type === 'External' && target.type === 'AverageValue' ? ' (avg)' : ''}`;
+  });
+  return parts.length ? parts.join(', ') : '<none>';
+}
 // Server-side printing, so `kubectl get` shows kubectl's usual columns with ages on the simulated clock.
 const COLUMNS: Record<string, Column[]> = {
   Pod: [
@@ -142,6 +205,83 @@ const COLUMNS: Record<string, Column[]> = {
     age,
     ...workloadWide,
   ],
+  Job: [
+    [
+      'Status',
+      (o) =>
+        ['Complete', 'Failed', 'FailureTarget', 'SuccessCriteriaMet', 'Suspended'].find((c) =>
+          trueCondition(o, c),
+        ) ?? 'Running',
+    ],
+    ['Completions', (o) => `${status(o).succeeded ?? 0}/${spec(o).completions ?? 1}`],
+    [
+      'Duration',
+      (o, now) => {
+        const start = Date.parse(status(o).startTime ?? '');
+        if (!Number.isFinite(start)) return '';
+        const end = Date.parse(status(o).completionTime ?? '');
+        return shortDuration(((Number.isFinite(end) ? end : now.getTime()) - start) / 1000);
+      },
+    ],
+    age,
+    ...workloadWide,
+  ],
+  CronJob: [
+    ['Schedule', (o) => spec(o).schedule ?? ''],
+    ['Timezone', (o) => spec(o).timeZone ?? '<none>'],
+    ['Suspend', (o) => (spec(o).suspend ? 'True' : 'False')],
+    ['Active', (o) => (status(o).active ?? []).length],
+    [
+      'Last Schedule',
+      (o, now) => (status(o).lastScheduleTime ? ageOf(status(o).lastScheduleTime, now) : '<none>'),
+    ],
+    age,
+  ],
+  PersistentVolumeClaim: [
+    ['Status', (o) => status(o).phase ?? 'Pending'],
+    ['Volume', (o) => spec(o).volumeName ?? ''],
+    ['Capacity', (o) => status(o).capacity?.storage ?? ''],
+    ['Access Modes', (o) => modesText(status(o).accessModes)],
+    ['StorageClass', (o) => spec(o).storageClassName ?? '<unset>'],
+    ['VolumeAttributesClass', (o) => spec(o).volumeAttributesClassName ?? '<unset>'],
+    age,
+  ],
+  PersistentVolume: [
+    ['Capacity', (o) => spec(o).capacity?.storage ?? ''],
+    ['Access Modes', (o) => modesText(spec(o).accessModes)],
+    ['Reclaim Policy', (o) => spec(o).persistentVolumeReclaimPolicy ?? 'Retain'],
+    ['Status', (o) => status(o).phase ?? 'Available'],
+    ['Claim', (o) => (spec(o).claimRef ? `${spec(o).claimRef.namespace}/${spec(o).claimRef.name}` : '')],
+    ['StorageClass', (o) => spec(o).storageClassName ?? ''],
+    ['VolumeAttributesClass', () => '<unset>'],
+    ['Reason', (o) => status(o).reason ?? ''],
+    age,
+  ],
+  StorageClass: [
+    ['Provisioner', (o) => (o as Loose).provisioner ?? ''],
+    ['ReclaimPolicy', (o) => (o as Loose).reclaimPolicy ?? 'Delete'],
+    ['VolumeBindingMode', (o) => (o as Loose).volumeBindingMode ?? 'Immediate'],
+    ['AllowVolumeExpansion', (o) => ((o as Loose).allowVolumeExpansion ? 'true' : 'false')],
+    age,
+  ],
+  HorizontalPodAutoscaler: [
+    ['Reference', (o) => `${spec(o).scaleTargetRef?.kind ?? ''}/${spec(o).scaleTargetRef?.name ?? ''}`],
+    ['Targets', (o) => hpaTargets(o)],
+    ['MinPods', (o) => spec(o).minReplicas ?? 1],
+    ['MaxPods', (o) => spec(o).maxReplicas ?? 0],
+    ['Replicas', (o) => status(o).currentReplicas ?? 0],
+    age,
+  ],
+  Ingress: [
+    ['Class', (o) => spec(o).ingressClassName ?? '<none>'],
+    ['Hosts', (o) => (spec(o).rules ?? []).map((r: Loose) => r.host ?? '*').join(',') || '*'],
+    [
+      'Address',
+      (o) => (status(o).loadBalancer?.ingress ?? []).map((i: Loose) => i.ip ?? i.hostname ?? '').join(','),
+    ],
+    ['Ports', (o) => ((spec(o).tls ?? []).length ? '80, 443' : '80')],
+    age,
+  ],
   Deployment: [
     [
       'Ready',
@@ -168,14 +308,28 @@ export function asTable(
   resourceVersion: string,
   include: IncludeObject = 'Metadata',
 ) {
-  const columns: Column[] = [['Name', (o) => o.metadata?.name ?? ''], ...(COLUMNS[kind] ?? [age])];
+  const first: Column =
+    kind === 'StorageClass'
+      ? ['Name', (o) => isDefaultClass(o, 'storageclass.kubernetes.io/is-default-class')]
+      : ['Name', (o) => o.metadata?.name ?? ''];
+  const columns: Column[] = [first, ...(COLUMNS[kind] ?? [age])];
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion },
     columnDefinitions: columns.map(([name]) => ({
       name,
-      type: ['Restarts', 'Up-to-date', 'Available', 'Desired', 'Current'].includes(name)
+      type: [
+        'Restarts',
+        'Up-to-date',
+        'Available',
+        'Desired',
+        'Current',
+        'Active',
+        'MinPods',
+        'MaxPods',
+        'Replicas',
+      ].includes(name)
         ? 'integer'
         : 'string',
       format: name === 'Name' ? 'name' : '',

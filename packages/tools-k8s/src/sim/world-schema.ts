@@ -106,6 +106,11 @@ export const behaviorSchema = z.strictObject({
   failAfter: duration
     .optional()
     .describe('How long an instance runs before it fails (default 45s for OOM, 3s for a crash)'),
+  completeAfter: duration
+    .optional()
+    .describe(
+      'The program finishes on its own (exit 0, reason Completed) after this long: a batch program; a Job pod then Succeeds',
+    ),
   logs: lines.optional().describe('What a healthy instance prints'),
   oomLogs: lines.optional().describe('What an instance prints before it is OOM-killed'),
   crash: z
@@ -132,8 +137,80 @@ export const behaviorSchema = z.strictObject({
   executables: z
     .array(z.string())
     .optional()
-    .describe('Commands that exist in the image; a container command outside this list exits 127'),
+    .describe(
+      'Commands that exist in the image; a container command outside this list exits 127, an exec probe naming one errors',
+    ),
+  http: z
+    .array(
+      z.strictObject({
+        port: z.number().int().min(1).max(65535),
+        path: z.string().max(2000).optional().describe('Default /'),
+        status: z
+          .number()
+          .int()
+          .min(100)
+          .max(599)
+          .optional()
+          .describe('Status code it answers (default 200)'),
+        latency: duration
+          .optional()
+          .describe(
+            'How long it takes to answer (seconds, e.g. 1.8, or a duration); at or past a probe timeout the probe fails',
+          ),
+      }),
+    )
+    .max(100)
+    .optional()
+    .describe('HTTP paths the program serves (their ports listen); another path on such a port answers 404'),
+  warmUp: duration
+    .optional()
+    .describe('How long after start before its ports accept connections (probes before then are refused)'),
   ready: z.boolean().optional().describe('false: the program never becomes ready'),
+  dependencies: z
+    .array(
+      z.strictObject({
+        service: name.describe('Service the program connects to'),
+        namespace: name.optional().describe("Default: the pod's namespace"),
+        port: z.number().int().min(1).max(65535).describe('Service port'),
+        protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
+        logs: z
+          .array(z.string().max(10_000))
+          .max(100)
+          .optional()
+          .describe('What it prints when the connection fails; {error} is the error (default one line)'),
+        exitCode: z.number().int().min(0).max(255).optional().describe('Exits with this code when it fails'),
+      }),
+    )
+    .max(50)
+    .optional()
+    .describe(
+      'Connections the program makes: NetworkPolicy (egress of this pod, ingress of the backends, DNS) decides whether they work; a dropped one logs an i/o timeout',
+    ),
+  apiCalls: z
+    .array(
+      z.strictObject({
+        verb: z.string().min(1).max(64),
+        resource: z.string().min(1).max(253).describe('Plural resource, e.g. configmaps'),
+        group: z.string().max(253).optional().describe('API group; default the core group ""'),
+        namespace: z
+          .string()
+          .max(253)
+          .optional()
+          .describe('Default: the pod\'s namespace; "" for cluster scope'),
+        name: z.string().max(253).optional(),
+        logs: z
+          .array(z.string().max(10_000))
+          .max(100)
+          .optional()
+          .describe("What it prints when refused; {error} is the API server's Forbidden message"),
+        exitCode: z.number().int().min(0).max(255).optional().describe('Exits with this code when refused'),
+      }),
+    )
+    .max(50)
+    .optional()
+    .describe(
+      'Kubernetes API calls the program makes with its ServiceAccount: RBAC in the world decides them',
+    ),
 });
 
 /** How the program behaves, with overrides per image (a bad release, a fixed tag). */
@@ -245,6 +322,16 @@ export const podFactsSchema = containerFactsSchema.extend({
   node: z.string().optional(),
   age: duration.optional(),
   phase: z.enum(['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']).optional(),
+  reason: z
+    .string()
+    .max(256)
+    .optional()
+    .describe("The pod's status.reason, e.g. Evicted (with phase: Failed)"),
+  message: z
+    .string()
+    .max(10_000)
+    .optional()
+    .describe("The pod's status.message, e.g. 'The node was low on resource: ephemeral-storage. ...'"),
   containerFacts: z
     .record(z.string(), containerFactsSchema)
     .optional()
@@ -262,6 +349,16 @@ const podSpecShape = {
   imagePullSecrets: z.array(z.strictObject({ name: z.string() })).optional(),
   serviceAccountName: z.string().optional(),
   tolerations: z.array(z.unknown()).optional(),
+  affinity: z
+    .looseObject({
+      nodeAffinity: z.looseObject({}).optional(),
+      podAffinity: z.looseObject({}).optional(),
+      podAntiAffinity: z.looseObject({}).optional(),
+    })
+    .optional()
+    .describe(
+      'Kubernetes affinity; the required (requiredDuringScheduling…) node, pod and anti-affinity terms filter nodes, preferred ones are ignored',
+    ),
 };
 
 /** An earlier revision of a deployment: what differed from the current template. */
@@ -303,6 +400,10 @@ export const deploymentSchema = z.strictObject({
 /** A standalone pod (or one owned by something not simulated). */
 export const podSchema = podFactsSchema.extend({
   name,
+  restartPolicy: z
+    .enum(['Always', 'OnFailure', 'Never'])
+    .optional()
+    .describe('Always (default) restarts every exit; OnFailure only failures; Never none (the pod ends)'),
   namespace: name.optional(),
   labels: labels.optional(),
   annotations: labels.optional(),
@@ -338,6 +439,10 @@ export const nodeSchema = z.strictObject({
   cpu: quantity.default('4'),
   memory: quantity.default('16Gi'),
   pods: z.number().int().default(110),
+  extended: z
+    .record(z.string().max(253), quantity)
+    .optional()
+    .describe('Extended resources the node has, e.g. { nvidia.com/gpu: 4 } (capacity and allocatable)'),
   labels: labels.optional(),
   taints: z
     .array(z.strictObject({ key: z.string(), value: z.string().optional(), effect: z.string() }))
@@ -402,6 +507,23 @@ export const worldSchema = z.strictObject({
     })
     .optional(),
   metrics: z.boolean().default(true).describe('Whether the metrics API is available'),
+  provisioners: z
+    .record(
+      z.string().max(253),
+      z.strictObject({
+        error: z
+          .string()
+          .max(2000)
+          .optional()
+          .describe('Each provisioning attempt fails with this error (ProvisioningFailed on the claim)'),
+        running: z
+          .boolean()
+          .optional()
+          .describe('false: no such provisioner runs, so claims of its classes wait (ExternalProvisioning)'),
+      }),
+    )
+    .default({})
+    .describe('Volume provisioners by the name StorageClasses give them; any other provisioner works'),
   nodes: z.array(nodeSchema).default([]),
   deployments: z.array(deploymentSchema).default([]),
   pods: z.array(podSchema).default([]),
