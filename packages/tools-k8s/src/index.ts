@@ -22,6 +22,20 @@ export {
   realCluster,
 } from './real/real-cluster.js';
 export {
+  ANALYZERS,
+  type Analyzer,
+  analyze,
+  type FactSource,
+  type Facts,
+  type Finding,
+  type Found,
+  formatFindings,
+  gatherFacts,
+  kindsRead,
+  type ParsedFinding,
+  parseFindings,
+} from './scan/index.js';
+export {
   K8S_TOOL,
   type K8sToolsOptions,
   k8sTools,

@@ -25,6 +25,7 @@ import {
 } from './describe.js';
 import { cap, DEFAULT_MAX_OUTPUT, table, toYaml } from './format.js';
 import { searchLog } from './log-search.js';
+import { scanTool } from './scan.js';
 import { closeMatches } from './suggest.js';
 
 /** Names of the read-only tools. */
@@ -46,6 +47,7 @@ export const READ_TOOL_NAMES = [
   'list_resources',
   'describe_resource',
   'find_objects',
+  'scan',
 ] as const;
 
 /** Names of the mutating tools; they run only through the approval gate. */
@@ -76,6 +78,7 @@ export const K8S_TOOL = {
   listResources: 'list_resources',
   describeResource: 'describe_resource',
   findObjects: 'find_objects',
+  scan: 'scan',
   restartPod: 'restart_pod',
   scaleDeployment: 'scale_deployment',
   setResources: 'set_resources',
@@ -1041,6 +1044,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     listResources,
     describeResource,
     findObjects,
+    scanTool(cluster, { maxOutputChars: max, namespaces: allowedNs, clusterKinds, extraKinds }),
     restart,
     scale,
     setResources,
