@@ -101,7 +101,22 @@ export async function gatherFacts(
     byKind.set(info.kind, items);
     readKinds.add(info.kind);
   }
-  const now = await source.now();
+  const facts = indexFacts(byKind, readKinds, namespace, await source.now());
+  return { facts, unread, cut };
+}
+
+function isAbort(error: unknown): boolean {
+  if (K8sError.isInstance(error) && error.code === 'aborted') return true;
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}
+
+/** Facts over objects already read: events indexed by the object they are about, newest first. */
+function indexFacts(
+  byKind: ReadonlyMap<string, readonly KubeObject[]>,
+  readKinds: ReadonlySet<string>,
+  namespace: string | undefined,
+  now: Date,
+): Facts {
   const events = new Map<string, KubeEvent[]>();
   for (const e of (byKind.get('Event') ?? []) as unknown as KubeEvent[]) {
     const o = e.involvedObject;
@@ -115,17 +130,55 @@ export async function gatherFacts(
   for (const list of events.values())
     list.sort((a, b) => (stamp(a) < stamp(b) ? 1 : stamp(a) > stamp(b) ? -1 : 0));
   const canonical = (k: string) => scanKind(k)?.kind ?? k;
-  const facts: Facts = {
+  return {
     namespace,
     now,
     list: <T>(kind: string) => (byKind.get(canonical(kind)) ?? []) as unknown as readonly T[],
     read: (kind: string) => readKinds.has(canonical(kind)),
     eventsFor: (kind, name, ns) => events.get(`${kind}/${ns ?? ''}/${name}`) ?? [],
   };
-  return { facts, unread, cut };
 }
 
-function isAbort(error: unknown): boolean {
-  if (K8sError.isInstance(error) && error.code === 'aborted') return true;
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+/**
+ * Facts over objects in hand (tests, or objects read another way): every kind in `read` counts as
+ * read, present or not (default: every kind the analyzers read).
+ */
+export function factsFrom(
+  objects: readonly KubeObject[],
+  options: { namespace?: string; now?: Date; read?: readonly string[] } = {},
+): Facts {
+  const byKind = new Map<string, KubeObject[]>();
+  for (const o of objects) {
+    const k = scanKind(o.kind ?? '')?.kind ?? o.kind ?? '';
+    const list = byKind.get(k);
+    if (list) list.push(o);
+    else byKind.set(k, [o]);
+  }
+  const read = new Set(
+    (options.read ?? [...byKind.keys(), ...DEFAULT_READ]).map((k) => scanKind(k)?.kind ?? k),
+  );
+  return indexFacts(byKind, read, options.namespace, options.now ?? new Date('2026-01-01T00:00:00Z'));
 }
+
+const DEFAULT_READ = [
+  'Pod',
+  'ReplicaSet',
+  'Deployment',
+  'StatefulSet',
+  'Job',
+  'CronJob',
+  'Service',
+  'Endpoints',
+  'Event',
+  'ConfigMap',
+  'Secret',
+  'PersistentVolumeClaim',
+  'StorageClass',
+  'Ingress',
+  'IngressClass',
+  'Node',
+  'HorizontalPodAutoscaler',
+  'NetworkPolicy',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+];

@@ -13,7 +13,7 @@ import type { Analyzer, Facts, Finding } from './types.js';
 import { quote } from './types.js';
 import { webhooksAnalyzer } from './webhooks.js';
 
-export { type FactSource, type Gathered, gatherFacts, SCAN_KINDS, scanKind } from './facts.js';
+export { type FactSource, factsFrom, type Gathered, gatherFacts, SCAN_KINDS, scanKind } from './facts.js';
 export { podOwner } from './pods.js';
 export { podReady } from './services.js';
 export type { Analyzer, Facts, Finding, Found } from './types.js';
