@@ -6,6 +6,7 @@ import { probeCause } from './analyzers/probes.js';
 import { clip, outputs } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
 import { namespaceCandidates, type SeenObservation, seenObservations, withUsage } from './observations.js';
+import { fromScan, scanReads } from './scan-findings.js';
 
 /** A memory limit to propose: bytes rounded up to a whole Mi, written in Gi when it is whole Gi. */
 function formatMemory(bytes: number): string {
@@ -266,6 +267,9 @@ function tellingLine(text: string): string | undefined {
   return undefined;
 }
 
+/** The scan's families the baseline takes as they are; pods it still reads itself (their logs decide). */
+const notPod = (kind: string) => kind !== 'Pod';
+
 function has(tools: readonly ToolDescriptor[], name: string): boolean {
   return tools.some((t) => t.name === name);
 }
@@ -362,6 +366,8 @@ export class BaselineSreModel implements Model {
     request: DecideRequest,
   ): { tool: string; args: Record<string, unknown> }[] {
     const plan: { tool: string; args: Record<string, unknown> }[] = [
+      // The failure signatures first: the scan's findings say what to read next.
+      { tool: 'scan', args: { namespace: ns } },
       { tool: 'list_pods', args: { namespace: ns } },
       { tool: 'list_deployments', args: { namespace: ns } },
       { tool: 'get_events', args: { namespace: ns } },
@@ -535,6 +541,7 @@ export class BaselineSreModel implements Model {
       plan.push({ tool: 'list_nodes', args: {} });
     // The other failure families, each an analyzer that asks for what its signature needs.
     const ctx: AnalyzerContext = { task, ns, hints: hs, seen };
+    plan.push(...scanReads(ctx, notPod));
     for (const a of ANALYZERS) plan.push(...a.reads(ctx));
     return plan;
   }
@@ -939,6 +946,26 @@ export class BaselineSreModel implements Model {
         // handled below with errors
       }
     }
+    // A crash whose details were folded out of a compacted context (a summarizing memory keeps the
+    // newest reads): the previous instance's log, still verbatim, says why it stopped.
+    for (const l of outputs(seen, 'get_pod_logs', (o) => o.args['previous'] === true)) {
+      const pod = String(l.args['name'] ?? '');
+      if (!pod || out.some((f) => f.object.includes(pod))) continue;
+      if (
+        outputs(seen, 'describe_pod', (o) => o.args['name'] === pod && /^Name:/m.test(o.content)).length > 0
+      )
+        continue;
+      const line = tellingLine(l.content);
+      if (!line) continue;
+      const owner = ownerOf(pod, deps);
+      out.push({
+        weight: 60 + bonus(pod),
+        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        cause: `the container ${String(l.args['container'] ?? '')} of pod ${pod} crashed; its previous instance ended with: ${clip(line, 140)}`,
+        evidence: [`previous logs of ${pod}: "${clip(line, 140)}"`],
+        advice: 'fix what the logs show',
+      });
+    }
     // The pod itself missing, not something it references (a FailedMount "configmap not found").
     const podMissing = (o: SeenObservation) =>
       !/^Name:/m.test(o.content) && /pods? "[^"\n]*" not found|NotFound|not found/i.test(o.content);
@@ -952,142 +979,6 @@ export class BaselineSreModel implements Model {
         evidence: [`describe_pod ${pod}: ${clip(d.content, 140)}`],
         advice: 'nothing to fix on a pod that is gone; watch the current pods and alert on them',
       });
-    }
-    // Pods the controller could not create: FailedCreate on a ReplicaSet (quota, admission).
-    const quotaSeen = new Set<string>();
-    for (const line of events.split('\n')) {
-      if (!/FailedCreate/.test(line) || !/exceeded quota|forbidden/i.test(line)) continue;
-      const rs = /replicaset\/([a-z0-9.-]+)/i.exec(line)?.[1];
-      const dep = rs
-        ? (deps.find((d) => rs.startsWith(`${d.name}-`))?.name ?? rs.replace(/-[a-z0-9]{5,10}$/, ''))
-        : undefined;
-      const q = /exceeded quota: ([a-z0-9.-]+)/i.exec(line)?.[1];
-      const id = `${dep}/${q}`;
-      if (quotaSeen.has(id)) continue;
-      quotaSeen.add(id);
-      const requested = /requested: ([^,]+)/.exec(line)?.[1];
-      const limited = /limited: (.+)$/.exec(line)?.[1];
-      out.push({
-        weight: 86 + (dep ? bonus(dep) : 0),
-        object: dep ? `deployment ${dep}${rs ? ` (ReplicaSet ${rs})` : ''}` : `ReplicaSet ${rs ?? '?'}`,
-        cause: q
-          ? `pods cannot be created: the ResourceQuota ${q} is exceeded (FailedCreate: forbidden: exceeded quota${requested ? `, requested ${requested}` : ''}${limited ? `, limited ${limited.trim()}` : ''}), so the ReplicaSet cannot create its pods`
-          : `pods cannot be created: ${clip(line, 140)}`,
-        evidence: [`get_events: ${clip(line, 200)}`],
-        advice: 'raise the quota or lower the pod requests; there is no pod to restart',
-      });
-    }
-    // Deployments with no pods: the ReplicaSet's events say why (quota, admission).
-    for (const dd of outputs(seen, 'describe_deployment')) {
-      const name = String(dd.args['name'] ?? '');
-      const b = bonus(name);
-      const replicas = /Replicas:\s*(\d+) desired/.exec(dd.content);
-      if (replicas && replicas[1] === '0') {
-        const scaled = firstLine(
-          events,
-          new RegExp(`Scaled down replica set ${escapeRe(name)}-\\S+ (?:to|from) `, 'i'),
-        );
-        const from = scaled ? /from (\d+)/.exec(scaled)?.[1] : undefined;
-        const target = Number(from ?? 0) > 0 ? Number(from) : 2;
-        out.push({
-          weight: 84 + b,
-          object: `deployment ${name}`,
-          cause: `deployment ${name} is scaled to zero replicas (Replicas: 0 desired), so no pod serves it`,
-          evidence: [
-            `describe_deployment ${name}: ${clip(replicas[0])}`,
-            ...(scaled ? [`event: ${clip(scaled)}`] : []),
-          ],
-          fix: {
-            tool: 'scale_deployment',
-            args: { namespace: ns, name, replicas: target },
-            text: `scale ${name} back to ${target} replicas`,
-          },
-          advice: `scale ${name} back up`,
-        });
-      }
-    }
-    // Services: no endpoints, or endpoints that point at a port nothing listens on.
-    for (const s of outputs(seen, 'describe_service')) {
-      const name = String(s.args['name'] ?? '');
-      const b = bonus(name);
-      const selector = field(s.content, 'Selector');
-      const endpoints = field(s.content, 'Endpoints');
-      if (endpoints !== undefined && /<none>/.test(endpoints)) {
-        // Whether the selector matches pods at all decides between a label mismatch and unready pods.
-        const selected = selector
-          ? lastOf(seen, 'list_pods', (o) => o.args['labelSelector'] === selector && o.status === 'ok')
-          : undefined;
-        const matched = selected ? parseTable(selected.content).filter((r) => r['NAME']) : [];
-        const isReady = (r: Record<string, string>) => {
-          const [a, t] = (r['READY'] ?? '').split('/');
-          return r['STATUS'] === 'Running' && a !== undefined && a === t;
-        };
-        if (selected && matched.length > 0 && matched.every(isReady)) {
-          // Ready pods and still no endpoints: the Service's port does not resolve on them.
-          const tp = /TargetPort:\s*([^\s/]+)/.exec(s.content)?.[1] ?? '?';
-          const named = !/^\d+$/.test(tp);
-          out.push({
-            weight: 80 + b,
-            object: `service ${name}`,
-            cause: `service ${name} has no endpoints (Endpoints: <none>) although the ${matched.length} pods its selector ${selector} matches are Running and Ready: its targetPort ${tp} ${named ? `is a port name that no container port of those pods is named (named targetPort mismatch)` : 'matches no port of those pods'}, so no endpoint is created`,
-            evidence: [
-              `describe_service ${name}: TargetPort ${tp}, Endpoints <none>`,
-              `list_pods -l ${selector}: ${matched.map((r) => `${r['NAME']} ${r['READY']}`).join(', ')}`,
-            ],
-            advice: named
-              ? `set the service targetPort to the container port's name (or its number)`
-              : 'set the service targetPort to the port the container listens on',
-          });
-        } else if (selected && matched.length > 0) {
-          out.push({
-            weight: 68 + b,
-            object: `service ${name}`,
-            cause: `service ${name} has no endpoints (Endpoints: <none>) because none of the ${matched.length} pods its selector ${selector} matches is Ready (${matched.map((r) => `${r['NAME']} ${r['READY']}`).join(', ')})${unreadyWhy(
-              matched.map((r) => r['NAME'] ?? ''),
-              seen,
-            )}`,
-            evidence: [
-              `describe_service ${name}: Endpoints <none>`,
-              `list_pods -l ${selector}: ${matched.length} pod(s), none ready`,
-            ],
-            advice: 'find out why the pods are not ready',
-          });
-        } else {
-          out.push({
-            weight: 80 + b,
-            object: `service ${name}`,
-            cause: `service ${name} has no endpoints (Endpoints: <none>): its selector ${selector ?? ''} matches no pod, so traffic has nowhere to go (the selector does not match the pod labels)`,
-            evidence: [
-              `describe_service ${name}: Selector ${selector ?? '?'}, Endpoints <none>`,
-              ...(selected ? [`list_pods -l ${selector}: no pods`] : []),
-            ],
-            advice: 'fix the service selector to match the pod labels',
-          });
-        }
-        continue;
-      }
-      const targetPort = /TargetPort:\s*(\d+)/.exec(s.content)?.[1];
-      if (targetPort && endpoints) {
-        // The ports of the workload this service selects, and only that one.
-        const podPorts = new Set<string>();
-        for (const o of outputs(seen, 'describe_deployment')) {
-          if (field(o.content, 'Selector') !== selector) continue;
-          for (const m of o.content.matchAll(/Ports?:\s*([\d, /TCP]+)/g))
-            for (const p of m[1]!.matchAll(/(\d+)/g)) podPorts.add(p[1]!);
-        }
-        if (podPorts.size > 0 && !podPorts.has(targetPort)) {
-          out.push({
-            weight: 78 + b,
-            object: `service ${name}`,
-            cause: `service ${name} sends traffic to targetPort ${targetPort}, but the pods it selects (${selector ?? ''}) listen on ${[...podPorts].join(', ')} (wrong targetPort), so connections are refused`,
-            evidence: [
-              `describe_service ${name}: TargetPort ${targetPort}, Endpoints ${clip(endpoints, 80)}`,
-              `container port(s): ${[...podPorts].join(', ')}`,
-            ],
-            advice: `set the service targetPort to ${[...podPorts][0]}`,
-          });
-        }
-      }
     }
     // CPU throttling: usage pinned at the limit.
     const throttled = new Set<string>();
@@ -1160,6 +1051,15 @@ export class BaselineSreModel implements Model {
       }
     }
     const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
+    for (const f of fromScan(ctx, notPod)) {
+      // Why the selected pods are not Ready, from a probe failure in their description.
+      if (f.object.startsWith('service ') && f.cause.includes('no ready endpoints'))
+        f.cause += unreadyWhy(
+          pods.map((p) => p.name),
+          seen,
+        );
+      out.push(f);
+    }
     for (const a of ANALYZERS) out.push(...a.finds(ctx));
     // A failing dependency that others wait on is the cause, they are the symptom.
     const hosts = dependencyHosts(

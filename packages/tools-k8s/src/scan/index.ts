@@ -39,6 +39,9 @@ export function kindsRead(analyzers: readonly Analyzer[] = ANALYZERS): string[] 
   return [...new Set(analyzers.flatMap((a) => a.kinds))];
 }
 
+/** Reasons that only restate what a finding about the object's pods or ReplicaSets explains. */
+const SYMPTOMS = new Set(['UnavailableReplicas', 'ReplicaFailure']);
+
 /** A reason code: letters and digits only, at most 60. */
 function code(text: string): string {
   let out = '';
@@ -95,7 +98,13 @@ export function analyze(facts: Facts, analyzers: readonly Analyzer[] = ANALYZERS
         ...(f.fix !== undefined ? { fix: quote(f.fix, 300) } : {}),
       });
   }
-  return out
+  // A workload's unavailable replicas, when a finding about its own pods or ReplicaSets says why,
+  // are that finding's symptom: said once, under the cause.
+  const owners = new Set(out.flatMap((f) => (f.owner ? [`${f.namespace ?? ''}/${f.owner}`] : [])));
+  const kept = out.filter(
+    (f) => !SYMPTOMS.has(f.reason) || !owners.has(`${f.namespace ?? ''}/${f.kind}/${f.name}`),
+  );
+  return kept
     .map((f, i) => ({ f, i }))
     .sort((a, b) => b.f.priority - a.f.priority || a.i - b.i)
     .map((x) => x.f);

@@ -34,6 +34,16 @@ export const jobsAnalyzer: Analyzer = {
         .flatMap((p) => p.status?.containerStatuses ?? [])
         .map((c) => c.state?.terminated ?? c.lastState?.terminated)
         .find((t) => t && t.exitCode !== 0);
+      const oom = exit?.reason === 'OOMKilled';
+      const limit = oom
+        ? bad.flatMap((p) => p.spec.containers).find((c) => c.resources?.limits?.['memory'])?.resources
+            ?.limits?.['memory']
+        : undefined;
+      const podsSay = oom
+        ? `; its pods are OOMKilled (exit code ${exit?.exitCode ?? 137}): they use more memory than their ${limit ? `${limit} ` : ''}memory limit`
+        : exit
+          ? `; its pods exit with code ${exit.exitCode}`
+          : '';
       if (!failed && failures === 0 && bad.length === 0) continue;
       if (!failed && (j.status?.succeeded ?? 0) >= (j.spec?.completions ?? 1)) continue;
       const ev = facts.eventsFor('Job', name, ns).find((e) => e.type === 'Warning');
@@ -45,8 +55,8 @@ export const jobsAnalyzer: Analyzer = {
         ...(owner ? { owner: `CronJob/${owner.name}` } : {}),
         reason: failed ? quote(failed.reason, 60) || 'Failed' : 'FailedPods',
         message: failed
-          ? `job ${name} failed: ${quote(failed.reason, 60)}${failed.reason === 'BackoffLimitExceeded' ? ` (${failures} failed pod(s), backoffLimit ${j.spec?.backoffLimit ?? 6}); a Job that hit its backoffLimit does not retry` : ''}`
-          : `job ${name} has ${Math.max(failures, bad.length)} failed pod(s) and is retrying (backoffLimit ${j.spec?.backoffLimit ?? 6})`,
+          ? `job ${name} failed: ${quote(failed.reason, 60)}${failed.reason === 'BackoffLimitExceeded' ? ` (${failures} failed pod(s), backoffLimit ${j.spec?.backoffLimit ?? 6}); a Job that hit its backoffLimit does not retry` : ''}${podsSay}`
+          : `job ${name} has ${Math.max(failures, bad.length)} failed pod(s) and is retrying (backoffLimit ${j.spec?.backoffLimit ?? 6})${podsSay}`,
         evidence: [
           ...(failed ? [`condition Failed True ${quote(failed.reason, 60)}: ${quote(failed.message)}`] : []),
           `status: active ${j.status?.active ?? 0}, succeeded ${j.status?.succeeded ?? 0}, failed ${failures}`,
@@ -58,7 +68,9 @@ export const jobsAnalyzer: Analyzer = {
           ...(ev ? [eventLine(ev)] : []),
         ],
         ...(bad[0] ? { next: `get_pod_logs namespace=${ns} name=${bad[0].metadata.name}` } : {}),
-        fix: 'fix what the job’s pods fail on (their logs say), then run the job again',
+        fix: oom
+          ? 'raise the memory limit of the job template (or lower its memory use), then run the job again'
+          : 'fix what the job’s pods fail on (their logs say), then run the job again',
       });
     }
     for (const cj of facts.list<CronJob>('CronJob')) {

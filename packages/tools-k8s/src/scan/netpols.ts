@@ -26,7 +26,15 @@ export const netpolsAnalyzer: Analyzer = {
       );
       if (selected.length === 0) continue;
       const denyIn = types.includes('Ingress') && (spec.ingress ?? []).length === 0;
-      const denyOut = types.includes('Egress') && (spec.egress ?? []).length === 0;
+      // Egress rules that open only DNS (every rule limited to port 53) leave everything else dropped.
+      const dnsOnly =
+        (spec.egress ?? []).length > 0 &&
+        (spec.egress ?? []).every(
+          (r) =>
+            (r.ports ?? []).length > 0 &&
+            (r.ports as { port?: number | string }[]).every((p) => String(p.port) === '53'),
+        );
+      const denyOut = types.includes('Egress') && ((spec.egress ?? []).length === 0 || dnsOnly);
       if (!denyIn && !denyOut) continue;
       const who = `${selected.length} pod(s) (${selected
         .slice(0, 3)
@@ -38,7 +46,7 @@ export const netpolsAnalyzer: Analyzer = {
         name,
         ...(ns ? { namespace: ns } : {}),
         reason: denyIn && denyOut ? 'DenyAll' : denyOut ? 'DenyAllEgress' : 'DenyAllIngress',
-        message: `NetworkPolicy ${name} selects ${who} and allows ${denyIn && denyOut ? 'no traffic in or out' : denyOut ? 'no egress (outbound connections, DNS included, are dropped)' : 'no ingress (inbound connections are dropped)'}`,
+        message: `NetworkPolicy ${name} selects ${who} and allows ${denyIn && denyOut ? 'no traffic in or out' : denyOut ? (dnsOnly ? 'no egress but DNS (port 53): every other outbound connection, to a database or an API, is dropped' : 'no egress (outbound connections, DNS included, are dropped)') : 'no ingress (inbound connections are dropped)'}`,
         evidence: [
           `podSelector ${sel === '<none>' ? '{} (every pod)' : sel}; policyTypes ${types.join(', ')}; ingress rules ${(spec.ingress ?? []).length}, egress rules ${(spec.egress ?? []).length}`,
         ],

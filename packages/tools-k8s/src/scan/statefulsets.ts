@@ -1,11 +1,11 @@
 import type { Service } from '../types.js';
-import type { StatefulSet, StorageClass } from './objects.js';
+import type { PersistentVolumeClaim, StatefulSet, StorageClass } from './objects.js';
 import type { Analyzer, Found } from './types.js';
 
 /** StatefulSets: a governing Service that does not exist, a claim template's missing StorageClass, replicas not ready, scaled to zero behind a Service. */
 export const statefulSetsAnalyzer: Analyzer = {
   name: 'statefulsets',
-  kinds: ['StatefulSet', 'Service', 'StorageClass'],
+  kinds: ['StatefulSet', 'Service', 'StorageClass', 'PersistentVolumeClaim'],
   priority: 65,
   analyze(facts) {
     const out: Found[] = [];
@@ -31,7 +31,16 @@ export const statefulSetsAnalyzer: Analyzer = {
       }
       for (const t of s.spec?.volumeClaimTemplates ?? []) {
         const cls = t.spec?.storageClassName;
-        if (cls && facts.read('StorageClass') && !classes.includes(cls)) {
+        // Only when it matters: a claim of the template (<template>-<set>-<ordinal>) is missing or Pending.
+        const prefix = `${t.metadata?.name ?? ''}-${name}-`;
+        const claims = facts
+          .list<PersistentVolumeClaim>('PersistentVolumeClaim')
+          .filter((c) => c.metadata.namespace === ns && (c.metadata.name ?? '').startsWith(prefix));
+        const stuck =
+          !facts.read('PersistentVolumeClaim') ||
+          claims.length === 0 ||
+          claims.some((c) => c.status?.phase !== 'Bound');
+        if (cls && stuck && facts.read('StorageClass') && !classes.includes(cls)) {
           out.push({
             ...base,
             reason: 'StorageClassNotFound',
@@ -46,12 +55,15 @@ export const statefulSetsAnalyzer: Analyzer = {
       const want = s.spec?.replicas ?? 1;
       const ready = s.status?.readyReplicas ?? 0;
       if (want === 0) {
+        // The Services that send traffic to its pods: selecting its template's labels (or its
+        // selector's), or the governing Service itself.
+        const labels = { ...s.spec?.selector?.matchLabels, ...s.spec?.template?.metadata?.labels };
         const fronted = services.filter(
           (x) =>
             x.metadata.namespace === ns &&
-            x.spec.selector &&
-            Object.keys(x.spec.selector).length > 0 &&
-            Object.entries(x.spec.selector).every(([k, v]) => s.spec?.template?.metadata?.labels?.[k] === v),
+            (x.metadata.name === svcName ||
+              (Object.keys(x.spec.selector ?? {}).length > 0 &&
+                Object.entries(x.spec.selector ?? {}).every(([k, v]) => labels[k] === v))),
         );
         if (fronted.length > 0)
           out.push({
