@@ -1,5 +1,5 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
-import { parseQuantity } from '@sre-harness/tools-k8s';
+import { type ParsedFinding, parseQuantity } from '@sre-harness/tools-k8s';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { probeCause } from './analyzers/probes.js';
@@ -267,8 +267,19 @@ function tellingLine(text: string): string | undefined {
   return undefined;
 }
 
-/** The scan's families the baseline takes as they are; pods it still reads itself (their logs decide). */
-const notPod = (kind: string) => kind !== 'Pod';
+/**
+ * The scan's findings the baseline takes as they are: every family but pods, and the pod findings
+ * that need no log (a missing ConfigMap, Secret or key, a volume that cannot mount, a pod no node
+ * takes). Crashes, image pulls and probes it still reads itself: what the program printed decides.
+ */
+const SCANNED_POD_REASONS = new Set([
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'FailedMount',
+  'FailedScheduling',
+]);
+const taken = (f: ParsedFinding) => f.kind !== 'Pod' || SCANNED_POD_REASONS.has(f.reason);
 
 function has(tools: readonly ToolDescriptor[], name: string): boolean {
   return tools.some((t) => t.name === name);
@@ -541,7 +552,7 @@ export class BaselineSreModel implements Model {
       plan.push({ tool: 'list_nodes', args: {} });
     // The other failure families, each an analyzer that asks for what its signature needs.
     const ctx: AnalyzerContext = { task, ns, hints: hs, seen };
-    plan.push(...scanReads(ctx, notPod));
+    plan.push(...scanReads(ctx, taken));
     for (const a of ANALYZERS) plan.push(...a.reads(ctx));
     return plan;
   }
@@ -555,6 +566,9 @@ export class BaselineSreModel implements Model {
       .join('\n');
     const bonus = (name: string) => (matchesHint(name, hs) ? 5 : 0);
 
+    // With a scan, its findings carry the pod signatures that need no log; the text reading below
+    // is for runs whose tools do not include scan (a scenario's grants may leave it out).
+    const scanned = outputs(seen, 'scan', (o) => o.args['namespace'] === ns).length > 0;
     for (const d of outputs(seen, 'describe_pod')) {
       const pod = String(d.args['name'] ?? '');
       const owner = ownerOf(pod, deps, d.content);
@@ -639,7 +653,7 @@ export class BaselineSreModel implements Model {
           });
           continue;
         }
-        if (now.reason && /CreateContainerConfigError/.test(now.reason)) {
+        if (!scanned && now.reason && /CreateContainerConfigError/.test(now.reason)) {
           const msg =
             firstLine(d.content, /not found|couldn't find key/i) ??
             firstLine(events, new RegExp(`${escapeRe(pod)}.*(not found|couldn't find key)`));
@@ -665,7 +679,7 @@ export class BaselineSreModel implements Model {
           });
           continue;
         }
-        if (now.reason && /ContainerCreating/.test(now.reason)) {
+        if (!scanned && now.reason && /ContainerCreating/.test(now.reason)) {
           // A volume that cannot be mounted keeps the pod in ContainerCreating (FailedMount).
           const mount =
             firstLine(d.content, /FailedMount|MountVolume\.SetUp failed/i) ??
@@ -903,7 +917,7 @@ export class BaselineSreModel implements Model {
         });
       }
       // Pending pods: the scheduler's reason.
-      if (/Status:\s*Pending/.test(d.content) || /FailedScheduling/.test(d.content)) {
+      if (!scanned && (/Status:\s*Pending/.test(d.content) || /FailedScheduling/.test(d.content))) {
         const sched =
           firstLine(d.content, /FailedScheduling|didn't match|Insufficient|untolerated taint/i) ??
           firstLine(events, /FailedScheduling/);
@@ -1030,6 +1044,16 @@ export class BaselineSreModel implements Model {
         advice: 'free space or expand the volume (PVC)',
       });
     }
+    const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
+    for (const f of fromScan(ctx, taken)) {
+      // Why the selected pods are not Ready, from a probe failure in their description.
+      if (f.object.startsWith('service ') && f.cause.includes('no ready endpoints'))
+        f.cause += unreadyWhy(
+          pods.map((p) => p.name),
+          seen,
+        );
+      out.push(f);
+    }
     // A bad rollout: the newest revision fails while an older one worked.
     for (const h of outputs(seen, 'get_rollout_history')) {
       const name = String(h.args['name'] ?? '');
@@ -1049,16 +1073,6 @@ export class BaselineSreModel implements Model {
         };
         failing.advice = `roll ${name} back to the previous revision, then fix the release`;
       }
-    }
-    const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
-    for (const f of fromScan(ctx, notPod)) {
-      // Why the selected pods are not Ready, from a probe failure in their description.
-      if (f.object.startsWith('service ') && f.cause.includes('no ready endpoints'))
-        f.cause += unreadyWhy(
-          pods.map((p) => p.name),
-          seen,
-        );
-      out.push(f);
     }
     for (const a of ANALYZERS) out.push(...a.finds(ctx));
     // A failing dependency that others wait on is the cause, they are the symptom.

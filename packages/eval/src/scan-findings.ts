@@ -1,4 +1,8 @@
 import { type ParsedFinding, parseFindings } from '@sre-harness/tools-k8s';
+
+/** Which of the scan's findings a caller takes. */
+export type FindingFilter = (f: ParsedFinding) => boolean;
+
 import type { Finding, Read } from './analyzers/types.js';
 import { bonus, clip, linesWith, outputs, textOf } from './analyzers/types.js';
 import type { SeenObservation } from './observations.js';
@@ -104,6 +108,11 @@ const RANK: Record<string, number | undefined> = {
   WebhookServiceNoEndpoints: 80,
   ServiceNotFound: 64,
   ScaledToZero: 85,
+  CreateContainerConfigError: 88,
+  CreateContainerError: 88,
+  RunContainerError: 88,
+  FailedMount: 88,
+  FailedScheduling: 86,
   // Symptoms of the pod findings or of the findings above.
   UnavailableReplicas: undefined,
   ReplicaFailure: undefined,
@@ -177,9 +186,9 @@ function wasRead(r: Read, seen: readonly SeenObservation[]): boolean {
 }
 
 /** The scan's findings the baseline would report on, ranked, with their rank. */
-function ranked(ctx: ScanContext, kinds?: (k: string) => boolean): { f: ParsedFinding; weight: number }[] {
+function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; weight: number }[] {
   return scanFindings(ctx.seen, ctx.ns)
-    .filter((f) => (kinds ? kinds(f.kind) : true))
+    .filter((f) => (take ? take(f) : true))
     .flatMap((f) => {
       const rank = Object.hasOwn(RANK, f.reason) ? RANK[f.reason] : DEFAULT_RANK;
       if (rank === undefined || !pointedAt(f, ctx)) return [];
@@ -192,9 +201,9 @@ function ranked(ctx: ScanContext, kinds?: (k: string) => boolean): { f: ParsedFi
  * The reads the scan's findings call for: the objects of the strongest findings (so the evidence
  * cited is from reads), and the log of a failed Job's pod (scan reads no logs).
  */
-export function scanReads(ctx: ScanContext, kinds?: (k: string) => boolean): Read[] {
+export function scanReads(ctx: ScanContext, take?: FindingFilter): Read[] {
   const reads: Read[] = [];
-  for (const { f } of ranked(ctx, kinds).slice(0, 2)) {
+  for (const { f } of ranked(ctx, take).slice(0, 2)) {
     const r = readFor(f, ctx.ns);
     if (r) reads.push(r);
     if (f.kind === 'Job' && f.next?.startsWith('get_pod_logs ')) {
@@ -206,9 +215,9 @@ export function scanReads(ctx: ScanContext, kinds?: (k: string) => boolean): Rea
 }
 
 /** The baseline's findings from the scan's, for the kinds asked (default all). */
-export function fromScan(ctx: ScanContext, kinds?: (k: string) => boolean): Finding[] {
+export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
   const logs = textOf(ctx.seen, 'get_pod_logs');
-  return ranked(ctx, kinds).map(({ f, weight }) => {
+  return ranked(ctx, take).map(({ f, weight }) => {
     const read = readFor(f, ctx.ns);
     const source =
       read && wasRead(read, ctx.seen) ? `${read.tool} ${f.kind} ${f.name}` : `scan ${f.kind} ${f.name}`;

@@ -147,6 +147,6 @@ describe('scan over a real wire', () => {
     const all = await confined({});
     expect(all).toMatch(/^scan of namespaces shop:/);
     expect(all).toContain('storageclasses (cluster-scoped');
-    expect(all).toContain('PersistentVolumeClaim shop/cart-data: Pending');
+    expect(all).toContain('PersistentVolumeClaim shop/cart-data [Pending]');
   });
 });

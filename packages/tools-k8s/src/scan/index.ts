@@ -125,7 +125,7 @@ export interface FormatOptions {
 /**
  * The findings as text, one block each, in a shape `parseFindings` reads back:
  *
- *     - Kind namespace/name: Reason: message
+ *     - Kind namespace/name [Reason] message
  *         container: c / owner: Kind/name / evidence: … / next: … / fix: …
  */
 export function formatFindings(findings: readonly Finding[], options: FormatOptions): string {
@@ -137,7 +137,9 @@ export function formatFindings(findings: readonly Finding[], options: FormatOpti
       : `scan of ${options.scope}: ${findings.length} finding(s), most likely root causes first`,
   ];
   for (const f of shown) {
-    lines.push(`- ${f.kind} ${f.namespace ? `${f.namespace}/` : ''}${f.name}: ${f.reason}: ${f.message}`);
+    // No colon after the name: a name such as token-service followed by ": value" reads as a
+    // credential to a redactor, which would cut the reason out of the line.
+    lines.push(`- ${f.kind} ${f.namespace ? `${f.namespace}/` : ''}${f.name} [${f.reason}] ${f.message}`);
     if (f.container) lines.push(`    container: ${f.container}`);
     if (f.owner) lines.push(`    owner: ${f.owner}`);
     for (const e of f.evidence) lines.push(`    evidence: ${e}`);
@@ -178,20 +180,20 @@ export function parseFindings(text: string): ParsedFinding[] {
     if (line.startsWith('- ')) {
       const head = line.slice(2);
       const sp = head.indexOf(' ');
-      const c1 = head.indexOf(': ', sp + 1);
-      const c2 = c1 < 0 ? -1 : head.indexOf(': ', c1 + 2);
-      if (sp < 0 || c1 < 0 || c2 < 0) {
+      const open = sp < 0 ? -1 : head.indexOf(' [', sp);
+      const close = open < 0 ? -1 : head.indexOf('] ', open);
+      if (sp < 0 || open !== head.indexOf(' ', sp + 1) || close < 0) {
         cur = undefined;
         continue;
       }
-      const at = head.slice(sp + 1, c1);
+      const at = head.slice(sp + 1, open);
       const slash = at.indexOf('/');
       cur = {
         kind: head.slice(0, sp),
         ...(slash >= 0 ? { namespace: at.slice(0, slash) } : {}),
         name: slash >= 0 ? at.slice(slash + 1) : at,
-        reason: head.slice(c1 + 2, c2),
-        message: head.slice(c2 + 2),
+        reason: head.slice(open + 2, close),
+        message: head.slice(close + 2),
         evidence: [],
       };
       out.push(cur);

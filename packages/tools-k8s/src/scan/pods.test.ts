@@ -244,7 +244,7 @@ const ROWS: Row[] = [
         kind: 'Pod',
         name: 'big',
         reason: 'FailedScheduling',
-        says: ['Insufficient cpu', 'insufficient resources'],
+        says: ['Insufficient cpu', 'does not fit'],
         fix: true,
       },
     ],
@@ -282,7 +282,7 @@ const ROWS: Row[] = [
     objects: [
       pod(
         'mnt',
-        { nodeName: 'n1' },
+        { nodeName: 'n1', volumes: [{ name: 'conf', configMap: { name: 'conf' } }] },
         {
           phase: 'Pending',
           containerStatuses: [
@@ -302,7 +302,15 @@ const ROWS: Row[] = [
         'MountVolume.SetUp failed for volume "conf" : configmap "conf" not found',
       ),
     ],
-    want: [{ kind: 'Pod', name: 'mnt', reason: 'FailedMount', says: ['configmap "conf" not found'] }],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'mnt',
+        reason: 'FailedMount',
+        says: ['ConfigMap conf does not exist', 'configmap "conf" not found'],
+        fix: true,
+      },
+    ],
   },
   {
     name: 'two pods of one owner failing alike are one finding',

@@ -71,6 +71,31 @@ function missingRefs(c: Container, ns: string | undefined, facts: Facts): string
   return [...new Set(out)];
 }
 
+/** The resources a scheduler message calls insufficient (`Insufficient cpu`, `Insufficient nvidia.com/gpu`), by plain search. */
+function insufficient(msg: string): string[] {
+  const out: string[] = [];
+  let at = msg.indexOf('Insufficient ');
+  while (at >= 0 && out.length < 4) {
+    let end = at + 13;
+    while (end < msg.length && end < at + 80 && !' ,.;'.includes(msg[end]!)) end++;
+    const r = msg.slice(at + 13, end);
+    if (r && !out.includes(r)) out.push(r);
+    at = msg.indexOf('Insufficient ', end);
+  }
+  return out;
+}
+
+/** The text in braces after a word (`untolerated taint(s) {dedicated: ml}`), bounded, by plain search. */
+function bracedAfter(msg: string, word: string): string {
+  const w = msg.indexOf(word);
+  if (w < 0) return '';
+  const open = msg.indexOf('{', w);
+  if (open < 0 || open > w + 20) return '';
+  const close = msg.indexOf('}', open);
+  if (close < 0 || close > open + 120) return '';
+  return msg.slice(open + 1, close).trim();
+}
+
 /** One pod's findings. */
 function analyzePod(pod: Pod, facts: Facts): Found[] {
   const ns = pod.metadata.namespace;
@@ -91,10 +116,27 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
     const selector = mentions(msg, "didn't match", 'node affinity', 'node selector', 'nodeselector');
     const short = mentions(msg, 'insufficient');
     const pvc = mentions(msg, 'persistentvolumeclaim', 'unbound immediate');
+    const scarce = insufficient(msg);
+    const taintText = bracedAfter(msg, 'taint');
+    const sel = pod.spec.nodeSelector
+      ? Object.entries(pod.spec.nodeSelector)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',')
+      : '';
     out.push({
       ...base,
       reason: 'FailedScheduling',
-      message: `pod ${name} is Pending: no node can take it${short ? ' (insufficient resources for its requests)' : taint ? ' (a taint it does not tolerate)' : selector ? ' (no node matches its nodeSelector/affinity)' : pvc ? ' (its PersistentVolumeClaim is not bound)' : ''}`,
+      message: `pod ${name} is Pending (FailedScheduling): ${
+        short
+          ? `Insufficient ${scarce.join(', ') || 'resources'} — its request does not fit on any node`
+          : taint
+            ? `the nodes it could run on have a taint${taintText ? ` (${taintText})` : ''} the pod does not tolerate (untolerated taint; no matching toleration)${selector ? ', and the other nodes do not match its nodeSelector' : ''}`
+            : selector
+              ? `no node matches its nodeSelector${sel ? ` (${sel})` : ''} — "didn't match Pod's node affinity/selector"`
+              : pvc
+                ? 'its PersistentVolumeClaim is not bound'
+                : quote(msg, 160)
+      }`,
       evidence: [
         ...(schedEvent ? [eventLine(schedEvent)] : []),
         ...(unscheduled && !schedEvent
@@ -255,7 +297,7 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
       out.push({
         ...c,
         reason: waiting.reason,
-        message: `${what} cannot be created (${waiting.reason})${refs.length ? `: ${refs.join('; ')}` : waiting.message ? `: ${quote(waiting.message, 160)}` : ''}`,
+        message: `${what} cannot start (${waiting.reason})${refs.length ? `: ${refs.join('; ')}` : waiting.message ? `: ${quote(waiting.message, 160)}` : ''}`,
         evidence: [
           `State: Waiting, Reason ${waiting.reason}${waiting.message ? `: ${quote(waiting.message)}` : ''}`,
           ...(ev ? [eventLine(ev)] : []),
@@ -289,13 +331,33 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
     statuses.some((x) => x.s.state?.waiting?.reason === 'ContainerCreating') ||
     (status.phase === 'Pending' && pod.spec.nodeName);
   if (mount && creating) {
+    // Which volume source is missing, from the spec and the objects read.
+    const missing: string[] = [];
+    const has = (kind: string, n: string) =>
+      facts.list<ConfigMapLike>(kind).some((o) => o.metadata?.namespace === ns && o.metadata?.name === n);
+    for (const v of pod.spec.volumes ?? []) {
+      if (
+        v.configMap &&
+        !v.configMap.optional &&
+        facts.read('ConfigMap') &&
+        !has('ConfigMap', v.configMap.name)
+      )
+        missing.push(`ConfigMap ${v.configMap.name} does not exist`);
+      if (v.secret && !v.secret.optional && facts.read('Secret') && !has('Secret', v.secret.secretName))
+        missing.push(`Secret ${v.secret.secretName} does not exist`);
+      const claim = v.persistentVolumeClaim?.claimName;
+      if (claim && facts.read('PersistentVolumeClaim') && !has('PersistentVolumeClaim', claim))
+        missing.push(`PersistentVolumeClaim ${claim} does not exist`);
+    }
     out.push({
       ...base,
       reason: 'FailedMount',
-      message: `pod ${name} is stuck in ContainerCreating: a volume cannot be mounted: ${quote(mount.message, 160)}`,
+      message: `pod ${name} cannot start (stuck in ContainerCreating): a volume cannot be mounted (FailedMount): ${missing.length ? missing.join('; ') : quote(mount.message, 160)}`,
       evidence: [eventLine(mount)],
       next: `describe_pod namespace=${ns} name=${name}`,
-      fix: 'create the ConfigMap, Secret or claim the volume names, or fix the volume’s reference',
+      fix: missing.length
+        ? `create what is missing (${missing[0]}) in the namespace, or fix the volume’s reference to the name that exists`
+        : 'create the ConfigMap, Secret or claim the volume names, or fix the volume’s reference',
     });
   }
 
@@ -336,7 +398,7 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
 /** Pods: crash loops (last state, exit code, OOMKilled), image pulls, config errors, mounts, probes, init containers, scheduling. */
 export const podsAnalyzer: Analyzer = {
   name: 'pods',
-  kinds: ['Pod', 'ReplicaSet', 'ConfigMap', 'Secret', 'Event'],
+  kinds: ['Pod', 'ReplicaSet', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'Event'],
   priority: 80,
   analyze(facts) {
     const out: Found[] = [];
