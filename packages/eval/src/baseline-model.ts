@@ -280,6 +280,11 @@ const SCANNED_POD_REASONS = new Set([
   'FailedScheduling',
 ]);
 const taken = (f: ParsedFinding) => f.kind !== 'Pod' || SCANNED_POD_REASONS.has(f.reason);
+/** In the findings: also the scan's pod findings about pods the baseline did not read itself. */
+const takenOrUnread = (seen: readonly SeenObservation[]) => (f: ParsedFinding) =>
+  taken(f) ||
+  (f.kind === 'Pod' &&
+    !seen.some((o) => o.tool === 'describe_pod' && o.status === 'ok' && o.args['name'] === f.name));
 
 function has(tools: readonly ToolDescriptor[], name: string): boolean {
   return tools.some((t) => t.name === name);
@@ -552,7 +557,7 @@ export class BaselineSreModel implements Model {
       plan.push({ tool: 'list_nodes', args: {} });
     // The other failure families, each an analyzer that asks for what its signature needs.
     const ctx: AnalyzerContext = { task, ns, hints: hs, seen };
-    plan.push(...scanReads(ctx, taken));
+    plan.push(...scanReads(ctx, takenOrUnread(seen)));
     for (const a of ANALYZERS) plan.push(...a.reads(ctx));
     return plan;
   }
@@ -1045,7 +1050,15 @@ export class BaselineSreModel implements Model {
       });
     }
     const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
-    for (const f of fromScan(ctx, taken)) {
+    for (const f of fromScan(ctx, takenOrUnread(seen))) {
+      // A pod of a workload the baseline already diagnosed from its own reads is that finding's.
+      const owner = /^deployment (\S+) \(pod /.exec(f.object)?.[1];
+      if (
+        owner &&
+        !f.object.includes('(ReplicaSet') &&
+        out.some((o) => o.object.startsWith(`deployment ${owner} `))
+      )
+        continue;
       // Why the selected pods are not Ready, from a probe failure in their description.
       if (f.object.startsWith('service ') && f.cause.includes('no ready endpoints'))
         f.cause += unreadyWhy(

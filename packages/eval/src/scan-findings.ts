@@ -113,6 +113,16 @@ const RANK: Record<string, number | undefined> = {
   RunContainerError: 88,
   FailedMount: 88,
   FailedScheduling: 86,
+  // Pod findings the baseline takes only for pods it did not read itself (another workload's).
+  OOMKilled: 90,
+  CrashLoopBackOff: 70,
+  ImagePullBackOff: 87,
+  ErrImagePull: 87,
+  LivenessProbeFailed: 75,
+  ReadinessProbeFailed: 65,
+  StartupProbeFailed: 75,
+  Restarting: 60,
+  Error: 60,
   // Symptoms of the pod findings or of the findings above.
   UnavailableReplicas: undefined,
   ReplicaFailure: undefined,
