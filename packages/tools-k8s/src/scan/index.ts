@@ -120,6 +120,8 @@ export interface FormatOptions {
   readonly unread?: readonly string[];
   /** Plurals whose list was cut. */
   readonly cut?: readonly string[];
+  /** Room for the whole text in characters: findings that would not fit whole are counted, not cut. */
+  readonly maxChars?: number;
 }
 
 /**
@@ -136,19 +138,29 @@ export function formatFindings(findings: readonly Finding[], options: FormatOpti
       ? `scan of ${options.scope}: no problems found`
       : `scan of ${options.scope}: ${findings.length} finding(s), most likely root causes first`,
   ];
+  // Whole findings only: one that would not fit in the room left (notes kept aside) is counted.
+  const room = (options.maxChars ?? Number.POSITIVE_INFINITY) - 600;
+  let used = lines[0]!.length;
+  let written = 0;
   for (const f of shown) {
     // No colon after the name: a name such as token-service followed by ": value" reads as a
     // credential to a redactor, which would cut the reason out of the line.
-    lines.push(`- ${f.kind} ${f.namespace ? `${f.namespace}/` : ''}${f.name} [${f.reason}] ${f.message}`);
-    if (f.container) lines.push(`    container: ${f.container}`);
-    if (f.owner) lines.push(`    owner: ${f.owner}`);
-    for (const e of f.evidence) lines.push(`    evidence: ${e}`);
-    if (f.next) lines.push(`    next: ${f.next}`);
-    if (f.fix) lines.push(`    fix: ${f.fix}`);
+    const block = [
+      `- ${f.kind} ${f.namespace ? `${f.namespace}/` : ''}${f.name} [${f.reason}] ${f.message}`,
+      ...(f.container ? [`    container: ${f.container}`] : []),
+      ...(f.owner ? [`    owner: ${f.owner}`] : []),
+      ...f.evidence.map((e) => `    evidence: ${e}`),
+      ...(f.next ? [`    next: ${f.next}`] : []),
+      ...(f.fix ? [`    fix: ${f.fix}`] : []),
+    ].join('\n');
+    if (written > 0 && used + block.length + 1 > room) break;
+    lines.push(block);
+    used += block.length + 1;
+    written++;
   }
-  if (findings.length > shown.length)
+  if (findings.length > written)
     lines.push(
-      `[${findings.length - shown.length} more finding(s) not shown; scan one namespace, or pass analyzers]`,
+      `[${findings.length - written} more finding(s) not shown; scan one namespace, or pass analyzers]`,
     );
   if (options.unread?.length) lines.push(`[not read: ${options.unread.join('; ')}]`);
   if (options.cut?.length)

@@ -88,6 +88,16 @@ describe('scan', () => {
     expect(out).toContain('[25 more finding(s) not shown');
   });
 
+  it('writes whole findings within the output cap and counts the rest', async () => {
+    const pods = Array.from({ length: 40 }, (_, i) => crashing(`p${i}`, 'shop', 'e'.repeat(300)));
+    const out = await scan(fake(pods), { maxOutputChars: 2000 })({ namespace: 'shop' });
+    expect(out.length).toBeLessThanOrEqual(2000);
+    expect(out).not.toContain('[output cut');
+    const shown = parseFindings(out).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(out).toContain(`[${40 - shown} more finding(s) not shown`);
+  });
+
   it('runs only the families asked for, and says when there is nothing', async () => {
     const out = await scan(fake([crashing('a', 'shop', 'boom')]))({
       namespace: 'shop',

@@ -100,7 +100,13 @@ export function scanTool(cluster: Cluster, options: ScanToolOptions) {
           ? `namespaces ${allowed.join(', ')}`
           : 'every namespace';
       return cap(
-        formatFindings(findings, { scope, maxFindings, unread: gathered.unread, cut: gathered.cut }),
+        formatFindings(findings, {
+          scope,
+          maxFindings,
+          unread: gathered.unread,
+          cut: gathered.cut,
+          maxChars: options.maxOutputChars,
+        }),
         options.maxOutputChars,
         'scan one namespace, or pass analyzers',
       );
