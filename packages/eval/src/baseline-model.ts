@@ -278,13 +278,16 @@ const SCANNED_POD_REASONS = new Set([
   'RunContainerError',
   'FailedMount',
   'FailedScheduling',
+  'LivenessProbeWrongPort',
+  'ReadinessProbeWrongPort',
+  'StartupProbeWrongPort',
 ]);
 const taken = (f: ParsedFinding) => f.kind !== 'Pod' || SCANNED_POD_REASONS.has(f.reason);
 /** In the findings: also the scan's pod findings about pods the baseline did not read itself. */
-const takenOrUnread = (seen: readonly SeenObservation[]) => (f: ParsedFinding) =>
-  taken(f) ||
-  (f.kind === 'Pod' &&
-    !seen.some((o) => o.tool === 'describe_pod' && o.status === 'ok' && o.args['name'] === f.name));
+const unread = (seen: readonly SeenObservation[]) => (f: ParsedFinding) =>
+  f.kind === 'Pod' &&
+  !seen.some((o) => o.tool === 'describe_pod' && o.status === 'ok' && o.args['name'] === f.name);
+const takenOrUnread = (seen: readonly SeenObservation[]) => (f: ParsedFinding) => taken(f) || unread(seen)(f);
 
 function has(tools: readonly ToolDescriptor[], name: string): boolean {
   return tools.some((t) => t.name === name);
@@ -574,6 +577,7 @@ export class BaselineSreModel implements Model {
     // With a scan, its findings carry the pod signatures that need no log; the text reading below
     // is for runs whose tools do not include scan (a scenario's grants may leave it out).
     const scanned = outputs(seen, 'scan', (o) => o.args['namespace'] === ns).length > 0;
+
     for (const d of outputs(seen, 'describe_pod')) {
       const pod = String(d.args['name'] ?? '');
       const owner = ownerOf(pod, deps, d.content);
@@ -864,32 +868,6 @@ export class BaselineSreModel implements Model {
           });
         }
       }
-      // A probe aimed at a port the container does not declare: the kubelet kills (liveness) or unreadies it.
-      for (const c of containerSections(d.content)) {
-        const declared = [...(field(c.body, 'Ports') ?? '').matchAll(/(\d+)\/\w+(?: \(([a-z0-9-]+)\))?/g)]
-          .flatMap((m) => [m[1]!, m[2] ?? ''])
-          .filter(Boolean);
-        for (const kind of ['Liveness', 'Readiness'] as const) {
-          const probe = field(c.body, kind);
-          const port = probe ? /(?:http-get|tcp-socket) :([a-z0-9-]+)/.exec(probe)?.[1] : undefined;
-          if (!probe || !port || declared.length === 0 || declared.includes(port)) continue;
-          const last = stateBlock(c.body, 'Last State');
-          const restarts = field(c.body, 'Restart Count');
-          const liveness = kind === 'Liveness';
-          out.push({
-            weight: (liveness ? 82 : 76) + b,
-            object: objectLabel,
-            cause: `the ${kind.toLowerCase()} probe of container ${c.name} checks port ${port}, but the container listens on ${declared.filter((x) => /^\d+$/.test(x)).join(', ')} (probe on the wrong port), so the probe fails and the kubelet ${liveness ? `kills and restarts the container${last.exit === 137 ? ' (exit code 137, Reason Error: killed, not OOM)' : ''}` : 'keeps the pod unready'}`,
-            evidence: [
-              `describe_pod ${pod}: ${kind}: ${clip(probe, 90)}; Ports: ${field(c.body, 'Ports')}${restarts ? `; Restart Count ${restarts}` : ''}`,
-              ...(last.reason
-                ? [`Last State Terminated, Reason ${last.reason}, Exit Code ${last.exit}`]
-                : []),
-            ],
-            advice: `point the ${kind.toLowerCase()} probe at port ${declared[0]}`,
-          });
-        }
-      }
       // Probes: the container runs but the kubelet kills or unreadies it.
       const unhealthy =
         firstLine(d.content, /(Liveness|Readiness|Startup) probe (failed|errored)/i) ??
@@ -1050,15 +1028,7 @@ export class BaselineSreModel implements Model {
       });
     }
     const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
-    for (const f of fromScan(ctx, takenOrUnread(seen))) {
-      // A pod of a workload the baseline already diagnosed from its own reads is that finding's.
-      const owner = /^deployment (\S+) \(pod /.exec(f.object)?.[1];
-      if (
-        owner &&
-        !f.object.includes('(ReplicaSet') &&
-        out.some((o) => o.object.startsWith(`deployment ${owner} `))
-      )
-        continue;
+    for (const f of fromScan(ctx, taken)) {
       // Why the selected pods are not Ready, from a probe failure in their description.
       if (f.object.startsWith('service ') && f.cause.includes('no ready endpoints'))
         f.cause += unreadyWhy(
@@ -1067,11 +1037,21 @@ export class BaselineSreModel implements Model {
         );
       out.push(f);
     }
+    // A failing pod of another workload, which only the scan saw: unless the baseline diagnosed a
+    // pod of the same workload from its own reads, in which case that finding stands for it.
+    for (const f of fromScan(ctx, (x) => !taken(x) && unread(seen)(x))) {
+      const owner = /^deployment (\S+) \(pod /.exec(f.object)?.[1];
+      if (owner && out.some((o) => o.object.startsWith(`deployment ${owner} `))) continue;
+      out.push(f);
+    }
     // A bad rollout: the newest revision fails while an older one worked.
     for (const h of outputs(seen, 'get_rollout_history')) {
       const name = String(h.args['name'] ?? '');
       const revs = parseTable(h.content).filter((r) => /^\d+/.test(r['REVISION'] ?? ''));
-      const failing = out.find((f) => f.object.startsWith(`deployment ${name}`) && !f.fix);
+      // The strongest finding about the deployment takes the rollout as its cause.
+      const failing = out
+        .filter((f) => f.object.startsWith(`deployment ${name}`) && !f.fix)
+        .sort((a, b) => b.weight - a.weight)[0];
       if (revs.length > 1 && failing && (CHANGE.test(h.content) || revs.length > 1)) {
         const latest = revs[revs.length - 1]!;
         latest['REVISION'] = (latest['REVISION'] ?? '').replace(/\s*\(current\)/, '');

@@ -113,6 +113,9 @@ const RANK: Record<string, number | undefined> = {
   RunContainerError: 88,
   FailedMount: 88,
   FailedScheduling: 86,
+  LivenessProbeWrongPort: 82,
+  StartupProbeWrongPort: 82,
+  ReadinessProbeWrongPort: 76,
   // Pod findings the baseline takes only for pods it did not read itself (another workload's).
   OOMKilled: 90,
   CrashLoopBackOff: 70,

@@ -271,8 +271,8 @@ const ROWS: Row[] = [
       {
         kind: 'Pod',
         name: 'probe',
-        reason: 'LivenessProbeFailed',
-        says: ['port 9090', 'declares 8080', 'connection refused'],
+        reason: 'LivenessProbeWrongPort',
+        says: ['port 9090', 'listens on 8080', 'wrong port', 'connection refused'],
         fix: true,
       },
     ],

@@ -374,22 +374,36 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
     const port = probe?.httpGet?.port ?? probe?.tcpSocket?.port;
     const wrongPort = port !== undefined && declared.length > 0 && !declared.includes(String(port));
     const st = status.containerStatuses?.find((x) => x.name === target?.name);
+    const last = st?.lastState?.terminated;
+    const numeric = declared.filter((p) => /^\d{1,5}$/.test(p));
+    const effect =
+      label === 'Readiness'
+        ? 'keeps the pod unready (out of its Services’ endpoints)'
+        : label === 'Liveness'
+          ? `kills and restarts the container${last?.exitCode === 137 && last.reason !== 'OOMKilled' ? ' (exit code 137, Reason Error: killed, not OOM)' : ''}`
+          : 'kills the container before it starts';
     out.push({
       ...base,
       ...(target ? { container: target.name } : {}),
-      reason: `${label}ProbeFailed`,
-      message: `the ${label.toLowerCase()} probe of ${target ? `container ${target.name}` : `pod ${name}`} fails${wrongPort ? `: it checks port ${port}, which the container does not declare (it declares ${declared.join(', ')})` : ''}; ${label === 'Readiness' ? 'the pod is kept out of its Services’ endpoints' : label === 'Liveness' ? 'the kubelet kills and restarts the container' : 'the container is killed before it starts'}`,
+      reason: wrongPort ? `${label}ProbeWrongPort` : `${label}ProbeFailed`,
+      message: wrongPort
+        ? `the ${label.toLowerCase()} probe of container ${target?.name} checks port ${port}, but the container listens on ${numeric.join(', ') || declared.join(', ')} (probe on the wrong port), so the probe fails and the kubelet ${effect}`
+        : `the ${label.toLowerCase()} probe of ${target ? `container ${target.name}` : `pod ${name}`} fails, so the kubelet ${effect}`,
       evidence: [
-        eventLine(ev),
         ...(probe
           ? [
-              `${label}: ${probeText(probe)}${declared.length ? `; container ports: ${declared.join(', ')}` : ''}`,
+              `${label}: ${probeText(probe)}${declared.length ? `; container ports: ${declared.join(', ')}` : ''}${st ? `; Restart Count ${st.restartCount ?? 0}` : ''}`,
             ]
           : []),
-        ...(st ? [`ready ${st.ready}, ${`Restart Count ${st.restartCount ?? 0}`}`] : []),
+        ...(last
+          ? [`Last State Terminated, Reason ${quote(last.reason, 40) || '?'}, Exit Code ${last.exitCode}`]
+          : []),
+        eventLine(ev),
       ],
       next: `get_pod_logs namespace=${ns} name=${name}${target ? ` container=${target.name}` : ''}`,
-      ...(wrongPort ? { fix: `point the ${label.toLowerCase()} probe at port ${declared[0]}` } : {}),
+      ...(wrongPort
+        ? { fix: `point the ${label.toLowerCase()} probe at port ${numeric[0] ?? declared[0]}` }
+        : {}),
     });
   }
   return out;
