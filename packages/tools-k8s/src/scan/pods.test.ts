@@ -313,6 +313,19 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'evicted, with the kubelet’s message',
+    objects: [
+      pod(
+        'ev',
+        { nodeName: 'n1' },
+        { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: ephemeral-storage.' },
+      ),
+    ],
+    want: [
+      { kind: 'Pod', name: 'ev', reason: 'Evicted', says: ['low on resource: ephemeral-storage', 'node n1'] },
+    ],
+  },
+  {
     name: 'two pods of one owner failing alike are one finding',
     objects: [
       rs,

@@ -106,6 +106,21 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
   const out: Found[] = [];
   const status = pod.status ?? {};
   if (status.phase === 'Succeeded') return out;
+  // Evicted (node pressure, an exceeded ephemeral-storage limit): the kubelet's reason and message.
+  if (status.phase === 'Failed' && status.reason === 'Evicted') {
+    out.push({
+      ...base,
+      reason: 'Evicted',
+      message: `pod ${name} was evicted: ${quote(status.message, 200) || 'the kubelet reclaimed resources'}`,
+      evidence: [
+        `status.phase Failed, reason Evicted${pod.spec.nodeName ? `, node ${pod.spec.nodeName}` : ''}`,
+      ],
+      next: pod.spec.nodeName
+        ? `describe_node name=${pod.spec.nodeName}`
+        : `describe_pod namespace=${ns} name=${name}`,
+    });
+    return out;
+  }
 
   // Not scheduled: the scheduler's own words, from the PodScheduled condition or its event.
   const unscheduled = status.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
