@@ -1,11 +1,12 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
-import { parseQuantity } from '@sre-harness/tools-k8s';
+import { type ParsedFinding, parseQuantity } from '@sre-harness/tools-k8s';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { probeCause } from './analyzers/probes.js';
 import { clip, outputs } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
 import { namespaceCandidates, type SeenObservation, seenObservations, withUsage } from './observations.js';
+import { fromScan, scanReads } from './scan-findings.js';
 
 /** A memory limit to propose: bytes rounded up to a whole Mi, written in Gi when it is whole Gi. */
 function formatMemory(bytes: number): string {
@@ -266,6 +267,28 @@ function tellingLine(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The scan's findings the baseline takes as they are: every family but pods, and the pod findings
+ * that need no log (a missing ConfigMap, Secret or key, a volume that cannot mount, a pod no node
+ * takes). Crashes, image pulls and probes it still reads itself: what the program printed decides.
+ */
+const SCANNED_POD_REASONS = new Set([
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'FailedMount',
+  'FailedScheduling',
+  'LivenessProbeWrongPort',
+  'ReadinessProbeWrongPort',
+  'StartupProbeWrongPort',
+]);
+const taken = (f: ParsedFinding) => f.kind !== 'Pod' || SCANNED_POD_REASONS.has(f.reason);
+/** In the findings: also the scan's pod findings about pods the baseline did not read itself. */
+const unread = (seen: readonly SeenObservation[]) => (f: ParsedFinding) =>
+  f.kind === 'Pod' &&
+  !seen.some((o) => o.tool === 'describe_pod' && o.status === 'ok' && o.args['name'] === f.name);
+const takenOrUnread = (seen: readonly SeenObservation[]) => (f: ParsedFinding) => taken(f) || unread(seen)(f);
+
 function has(tools: readonly ToolDescriptor[], name: string): boolean {
   return tools.some((t) => t.name === name);
 }
@@ -362,6 +385,8 @@ export class BaselineSreModel implements Model {
     request: DecideRequest,
   ): { tool: string; args: Record<string, unknown> }[] {
     const plan: { tool: string; args: Record<string, unknown> }[] = [
+      // The failure signatures first: the scan's findings say what to read next.
+      { tool: 'scan', args: { namespace: ns } },
       { tool: 'list_pods', args: { namespace: ns } },
       { tool: 'list_deployments', args: { namespace: ns } },
       { tool: 'get_events', args: { namespace: ns } },
@@ -540,6 +565,7 @@ export class BaselineSreModel implements Model {
       plan.push({ tool: 'list_nodes', args: {} });
     // The other failure families, each an analyzer that asks for what its signature needs.
     const ctx: AnalyzerContext = { task, ns, hints: hs, seen };
+    plan.push(...scanReads(ctx, takenOrUnread(seen)));
     for (const a of ANALYZERS) plan.push(...a.reads(ctx));
     return plan;
   }
@@ -552,6 +578,10 @@ export class BaselineSreModel implements Model {
       .map((o) => o.content)
       .join('\n');
     const bonus = (name: string) => (matchesHint(name, hs) ? 5 : 0);
+
+    // With a scan, its findings carry the pod signatures that need no log; the text reading below
+    // is for runs whose tools do not include scan (a scenario's grants may leave it out).
+    const scanned = outputs(seen, 'scan', (o) => o.args['namespace'] === ns).length > 0;
 
     for (const d of outputs(seen, 'describe_pod')) {
       const pod = String(d.args['name'] ?? '');
@@ -651,7 +681,7 @@ export class BaselineSreModel implements Model {
           });
           continue;
         }
-        if (now.reason && /CreateContainerConfigError/.test(now.reason)) {
+        if (!scanned && now.reason && /CreateContainerConfigError/.test(now.reason)) {
           const msg =
             firstLine(d.content, /not found|couldn't find key/i) ??
             firstLine(events, new RegExp(`${escapeRe(pod)}.*(not found|couldn't find key)`));
@@ -677,7 +707,7 @@ export class BaselineSreModel implements Model {
           });
           continue;
         }
-        if (now.reason && /ContainerCreating/.test(now.reason)) {
+        if (!scanned && now.reason && /ContainerCreating/.test(now.reason)) {
           // A volume that cannot be mounted keeps the pod in ContainerCreating (FailedMount).
           const mount =
             firstLine(d.content, /FailedMount|MountVolume\.SetUp failed/i) ??
@@ -857,32 +887,6 @@ export class BaselineSreModel implements Model {
           });
         }
       }
-      // A probe aimed at a port the container does not declare: the kubelet kills (liveness) or unreadies it.
-      for (const c of containerSections(d.content)) {
-        const declared = [...(field(c.body, 'Ports') ?? '').matchAll(/(\d+)\/\w+(?: \(([a-z0-9-]+)\))?/g)]
-          .flatMap((m) => [m[1]!, m[2] ?? ''])
-          .filter(Boolean);
-        for (const kind of ['Liveness', 'Readiness'] as const) {
-          const probe = field(c.body, kind);
-          const port = probe ? /(?:http-get|tcp-socket) :([a-z0-9-]+)/.exec(probe)?.[1] : undefined;
-          if (!probe || !port || declared.length === 0 || declared.includes(port)) continue;
-          const last = stateBlock(c.body, 'Last State');
-          const restarts = field(c.body, 'Restart Count');
-          const liveness = kind === 'Liveness';
-          out.push({
-            weight: (liveness ? 82 : 76) + b,
-            object: objectLabel,
-            cause: `the ${kind.toLowerCase()} probe of container ${c.name} checks port ${port}, but the container listens on ${declared.filter((x) => /^\d+$/.test(x)).join(', ')} (probe on the wrong port), so the probe fails and the kubelet ${liveness ? `kills and restarts the container${last.exit === 137 ? ' (exit code 137, Reason Error: killed, not OOM)' : ''}` : 'keeps the pod unready'}`,
-            evidence: [
-              `describe_pod ${pod}: ${kind}: ${clip(probe, 90)}; Ports: ${field(c.body, 'Ports')}${restarts ? `; Restart Count ${restarts}` : ''}`,
-              ...(last.reason
-                ? [`Last State Terminated, Reason ${last.reason}, Exit Code ${last.exit}`]
-                : []),
-            ],
-            advice: `point the ${kind.toLowerCase()} probe at port ${declared[0]}`,
-          });
-        }
-      }
       // Probes: the container runs but the kubelet kills or unreadies it.
       const unhealthy =
         firstLine(d.content, /(Liveness|Readiness|Startup) probe (failed|errored)/i) ??
@@ -915,7 +919,7 @@ export class BaselineSreModel implements Model {
         });
       }
       // Pending pods: the scheduler's reason.
-      if (/Status:\s*Pending/.test(d.content) || /FailedScheduling/.test(d.content)) {
+      if (!scanned && (/Status:\s*Pending/.test(d.content) || /FailedScheduling/.test(d.content))) {
         const sched =
           firstLine(d.content, /FailedScheduling|didn't match|Insufficient|untolerated taint/i) ??
           firstLine(events, /FailedScheduling/);
@@ -958,6 +962,26 @@ export class BaselineSreModel implements Model {
         // handled below with errors
       }
     }
+    // A crash whose details were folded out of a compacted context (a summarizing memory keeps the
+    // newest reads): the previous instance's log, still verbatim, says why it stopped.
+    for (const l of outputs(seen, 'get_pod_logs', (o) => o.args['previous'] === true)) {
+      const pod = String(l.args['name'] ?? '');
+      if (!pod || out.some((f) => f.object.includes(pod))) continue;
+      if (
+        outputs(seen, 'describe_pod', (o) => o.args['name'] === pod && /^Name:/m.test(o.content)).length > 0
+      )
+        continue;
+      const line = tellingLine(l.content);
+      if (!line) continue;
+      const owner = ownerOf(pod, deps);
+      out.push({
+        weight: 60 + bonus(pod),
+        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        cause: `the container ${String(l.args['container'] ?? '')} of pod ${pod} crashed; its previous instance ended with: ${clip(line, 140)}`,
+        evidence: [`previous logs of ${pod}: "${clip(line, 140)}"`],
+        advice: 'fix what the logs show',
+      });
+    }
     // The pod itself missing, not something it references (a FailedMount "configmap not found").
     const podMissing = (o: SeenObservation) =>
       !/^Name:/m.test(o.content) && /pods? "[^"\n]*" not found|NotFound|not found/i.test(o.content);
@@ -971,166 +995,6 @@ export class BaselineSreModel implements Model {
         evidence: [`describe_pod ${pod}: ${clip(d.content, 140)}`],
         advice: 'nothing to fix on a pod that is gone; watch the current pods and alert on them',
       });
-    }
-    // Pods the controller could not create: FailedCreate on a ReplicaSet (quota, admission).
-    const quotaSeen = new Set<string>();
-    for (const line of events.split('\n')) {
-      if (!/FailedCreate/.test(line) || !/exceeded quota|forbidden/i.test(line)) continue;
-      const rs = /replicaset\/([a-z0-9.-]+)/i.exec(line)?.[1];
-      const dep = rs
-        ? (deps.find((d) => rs.startsWith(`${d.name}-`))?.name ?? rs.replace(/-[a-z0-9]{5,10}$/, ''))
-        : undefined;
-      const q = /exceeded quota: ([a-z0-9.-]+)/i.exec(line)?.[1];
-      const id = `${dep}/${q}`;
-      if (quotaSeen.has(id)) continue;
-      quotaSeen.add(id);
-      const requested = /requested: ([^,]+)/.exec(line)?.[1];
-      const limited = /limited: (.+)$/.exec(line)?.[1];
-      out.push({
-        weight: 86 + (dep ? bonus(dep) : 0),
-        object: dep ? `deployment ${dep}${rs ? ` (ReplicaSet ${rs})` : ''}` : `ReplicaSet ${rs ?? '?'}`,
-        cause: q
-          ? `pods cannot be created: the ResourceQuota ${q} is exceeded (FailedCreate: forbidden: exceeded quota${requested ? `, requested ${requested}` : ''}${limited ? `, limited ${limited.trim()}` : ''}), so the ReplicaSet cannot create its pods`
-          : `pods cannot be created: ${clip(line, 140)}`,
-        evidence: [`get_events: ${clip(line, 200)}`],
-        advice: 'raise the quota or lower the pod requests; there is no pod to restart',
-      });
-    }
-    // Deployments with no pods: the ReplicaSet's events say why (quota, admission).
-    for (const dd of outputs(seen, 'describe_deployment')) {
-      const name = String(dd.args['name'] ?? '');
-      const b = bonus(name);
-      const replicas = /Replicas:\s*(\d+) desired/.exec(dd.content);
-      if (replicas && replicas[1] === '0') {
-        const scaled = firstLine(
-          events,
-          new RegExp(`Scaled down replica set ${escapeRe(name)}-\\S+ (?:to|from) `, 'i'),
-        );
-        const from = scaled ? /from (\d+)/.exec(scaled)?.[1] : undefined;
-        const target = Number(from ?? 0) > 0 ? Number(from) : 2;
-        out.push({
-          weight: 84 + b,
-          object: `deployment ${name}`,
-          cause: `deployment ${name} is scaled to zero replicas (Replicas: 0 desired), so no pod serves it`,
-          evidence: [
-            `describe_deployment ${name}: ${clip(replicas[0])}`,
-            ...(scaled ? [`event: ${clip(scaled)}`] : []),
-          ],
-          fix: {
-            tool: 'scale_deployment',
-            args: { namespace: ns, name, replicas: target },
-            text: `scale ${name} back to ${target} replicas`,
-          },
-          advice: `scale ${name} back up`,
-        });
-      }
-    }
-    // Services: no endpoints, or endpoints that point at a port nothing listens on.
-    for (const s of outputs(seen, 'describe_service')) {
-      const name = String(s.args['name'] ?? '');
-      const b = bonus(name);
-      const selector = field(s.content, 'Selector');
-      const endpoints = field(s.content, 'Endpoints');
-      if (endpoints !== undefined && /<none>/.test(endpoints)) {
-        // Whether the selector matches pods at all decides between a label mismatch and unready pods.
-        const selected = selector
-          ? lastOf(seen, 'list_pods', (o) => o.args['labelSelector'] === selector && o.status === 'ok')
-          : undefined;
-        const matched = selected ? parseTable(selected.content).filter((r) => r['NAME']) : [];
-        const isReady = (r: Record<string, string>) => {
-          const [a, t] = (r['READY'] ?? '').split('/');
-          return r['STATUS'] === 'Running' && a !== undefined && a === t;
-        };
-        if (selected && matched.length > 0 && matched.every(isReady)) {
-          // Ready pods and still no endpoints: the Service's port does not resolve on them.
-          const tp = /TargetPort:\s*([^\s/]+)/.exec(s.content)?.[1] ?? '?';
-          const named = !/^\d+$/.test(tp);
-          out.push({
-            weight: 80 + b,
-            object: `service ${name}`,
-            cause: `service ${name} has no endpoints (Endpoints: <none>) although the ${matched.length} pods its selector ${selector} matches are Running and Ready: its targetPort ${tp} ${named ? `is a port name that no container port of those pods is named (named targetPort mismatch)` : 'matches no port of those pods'}, so no endpoint is created`,
-            evidence: [
-              `describe_service ${name}: TargetPort ${tp}, Endpoints <none>`,
-              `list_pods -l ${selector}: ${matched.map((r) => `${r['NAME']} ${r['READY']}`).join(', ')}`,
-            ],
-            advice: named
-              ? `set the service targetPort to the container port's name (or its number)`
-              : 'set the service targetPort to the port the container listens on',
-          });
-        } else if (selected && matched.length > 0) {
-          out.push({
-            weight: 68 + b,
-            object: `service ${name}`,
-            cause: `service ${name} has no endpoints (Endpoints: <none>) because none of the ${matched.length} pods its selector ${selector} matches is Ready (${matched.map((r) => `${r['NAME']} ${r['READY']}`).join(', ')})${unreadyWhy(
-              matched.map((r) => r['NAME'] ?? ''),
-              seen,
-            )}`,
-            evidence: [
-              `describe_service ${name}: Endpoints <none>`,
-              `list_pods -l ${selector}: ${matched.length} pod(s), none ready`,
-            ],
-            advice: 'find out why the pods are not ready',
-          });
-        } else {
-          // The workload the service is named for selects its pods by its own selector: that is
-          // the selector the service needs.
-          const backing = selected ? backingDeployment(s.content, deps, seen) : undefined;
-          const described = backing
-            ? lastOf(seen, 'describe_deployment', (o) => o.args['name'] === backing && o.status === 'ok')
-            : undefined;
-          const wanted = described ? field(described.content, 'Selector') : undefined;
-          const pairsOf = (text: string) =>
-            text.split(',').every((kv) => /^[^=\s]+=[^=\s,]*$/.test(kv))
-              ? Object.fromEntries(text.split(',').map((kv) => kv.split('=') as [string, string]))
-              : undefined;
-          const labels = wanted && wanted !== selector && wanted !== '<none>' ? pairsOf(wanted) : undefined;
-          out.push({
-            weight: 80 + b,
-            object: `service ${name}`,
-            cause: `service ${name} has no endpoints (Endpoints: <none>): its selector ${selector ?? ''} matches no pod, so traffic has nowhere to go (the selector does not match the pod labels)${labels ? `; deployment ${backing} labels its pods ${wanted}` : ''}`,
-            evidence: [
-              `describe_service ${name}: Selector ${selector ?? '?'}, Endpoints <none>`,
-              ...(selected ? [`list_pods -l ${selector}: no pods`] : []),
-              ...(labels ? [`describe_deployment ${backing}: Selector ${wanted}`] : []),
-            ],
-            ...(labels && this.#tools.has('set_service_selector')
-              ? {
-                  fix: {
-                    tool: 'set_service_selector',
-                    args: { namespace: ns, name, selector: labels },
-                    text: `set the selector of service ${name} to ${wanted}, the labels deployment ${backing} gives its pods`,
-                  },
-                }
-              : {}),
-            advice: labels
-              ? `set the service selector to ${wanted}, the labels of ${backing}'s pods`
-              : 'fix the service selector to match the pod labels',
-          });
-        }
-        continue;
-      }
-      const targetPort = /TargetPort:\s*(\d+)/.exec(s.content)?.[1];
-      if (targetPort && endpoints) {
-        // The ports of the workload this service selects, and only that one.
-        const podPorts = new Set<string>();
-        for (const o of outputs(seen, 'describe_deployment')) {
-          if (field(o.content, 'Selector') !== selector) continue;
-          for (const m of o.content.matchAll(/Ports?:\s*([\d, /TCP]+)/g))
-            for (const p of m[1]!.matchAll(/(\d+)/g)) podPorts.add(p[1]!);
-        }
-        if (podPorts.size > 0 && !podPorts.has(targetPort)) {
-          out.push({
-            weight: 78 + b,
-            object: `service ${name}`,
-            cause: `service ${name} sends traffic to targetPort ${targetPort}, but the pods it selects (${selector ?? ''}) listen on ${[...podPorts].join(', ')} (wrong targetPort), so connections are refused`,
-            evidence: [
-              `describe_service ${name}: TargetPort ${targetPort}, Endpoints ${clip(endpoints, 80)}`,
-              `container port(s): ${[...podPorts].join(', ')}`,
-            ],
-            advice: `set the service targetPort to ${[...podPorts][0]}`,
-          });
-        }
-      }
     }
     // CPU throttling: usage pinned at the limit.
     const throttled = new Set<string>();
@@ -1182,11 +1046,31 @@ export class BaselineSreModel implements Model {
         advice: 'free space or expand the volume (PVC)',
       });
     }
+    const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
+    for (const f of fromScan(ctx, taken)) {
+      // Why the selected pods are not Ready, from a probe failure in their description.
+      if (f.object.startsWith('service ') && f.cause.includes('no ready endpoints'))
+        f.cause += unreadyWhy(
+          pods.map((p) => p.name),
+          seen,
+        );
+      out.push(f);
+    }
+    // A failing pod of another workload, which only the scan saw: unless the baseline diagnosed a
+    // pod of the same workload from its own reads, in which case that finding stands for it.
+    for (const f of fromScan(ctx, (x) => !taken(x) && unread(seen)(x))) {
+      const owner = /^deployment (\S+) \(pod /.exec(f.object)?.[1];
+      if (owner && out.some((o) => o.object.startsWith(`deployment ${owner} `))) continue;
+      out.push(f);
+    }
     // A bad rollout: the newest revision fails while an older one worked.
     for (const h of outputs(seen, 'get_rollout_history')) {
       const name = String(h.args['name'] ?? '');
       const revs = parseTable(h.content).filter((r) => /^\d+/.test(r['REVISION'] ?? ''));
-      const failing = out.find((f) => f.object.startsWith(`deployment ${name}`) && !f.fix);
+      // The strongest finding about the deployment takes the rollout as its cause.
+      const failing = out
+        .filter((f) => f.object.startsWith(`deployment ${name}`) && !f.fix)
+        .sort((a, b) => b.weight - a.weight)[0];
       if (revs.length > 1 && failing && (CHANGE.test(h.content) || revs.length > 1)) {
         const latest = revs[revs.length - 1]!;
         latest['REVISION'] = (latest['REVISION'] ?? '').replace(/\s*\(current\)/, '');
@@ -1202,7 +1086,6 @@ export class BaselineSreModel implements Model {
         failing.advice = `roll ${name} back to the previous revision, then fix the release`;
       }
     }
-    const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
     for (const a of ANALYZERS) out.push(...a.finds(ctx));
     // A failing dependency that others wait on is the cause, they are the symptom.
     const hosts = dependencyHosts(

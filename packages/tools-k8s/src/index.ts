@@ -23,6 +23,20 @@ export {
 } from './real/real-cluster.js';
 export { APPLY_KINDS, MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH } from './tools/apply-manifest.js';
 export {
+  ANALYZERS,
+  type Analyzer,
+  analyze,
+  type FactSource,
+  type Facts,
+  type Finding,
+  type Found,
+  formatFindings,
+  gatherFacts,
+  kindsRead,
+  type ParsedFinding,
+  parseFindings,
+} from './scan/index.js';
+export {
   K8S_TOOL,
   type K8sToolsOptions,
   k8sTools,

@@ -133,7 +133,7 @@ expect:
   },
   {
     id: 'ingress-no-class',
-    mentions: [/Ingress storefront uses IngressClass "nginx-public", which does not exist/],
+    mentions: [/ingress storefront names ingress class "nginx-public", which does not exist/],
     yaml: `${header('ingress-no-class', 'web', 'https://shop.example.com returns 404 from outside; namespace web')}cluster:
   namespaces: [web]
   nodes: [{ name: n1 }]
@@ -222,7 +222,7 @@ expect:
   },
   {
     id: 'sts-scaled-to-zero',
-    mentions: [/StatefulSet cache-store is scaled to 0 replicas/],
+    mentions: [/statefulset cache-store is scaled to 0 replicas/i],
     yaml: `${header('sts-scaled-to-zero', 'web', 'logins fail in namespace web: the app cannot reach its cache')}cluster:
   namespaces: [web]
   nodes: [{ name: n1 }]

@@ -26,6 +26,7 @@ import {
 } from './describe.js';
 import { cap, DEFAULT_MAX_OUTPUT, table, toYaml } from './format.js';
 import { searchLog } from './log-search.js';
+import { scanTool } from './scan.js';
 import { setCommand } from './set-command.js';
 import { setLabels } from './set-labels.js';
 import { setNodePlacement } from './set-node-placement.js';
@@ -73,6 +74,7 @@ const READ_TOOLS_HERE = [
   'list_resources',
   'describe_resource',
   'find_objects',
+  'scan',
 ] as const;
 
 /** Names of the mutating tools defined in this file. */
@@ -1084,6 +1086,7 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
     listResources,
     describeResource,
     findObjects,
+    scanTool(cluster, { maxOutputChars: max, namespaces: allowedNs, clusterKinds, extraKinds }),
     restart,
     scale,
     setResources,

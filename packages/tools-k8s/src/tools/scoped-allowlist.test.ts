@@ -186,3 +186,19 @@ describe('namespaceAllowlist judges the request that runs (schema defaults appli
     });
   });
 });
+
+describe('namespaceAllowlist and scan', () => {
+  it('lets scan read an allowed namespace and refuses one without a namespace or outside', async () => {
+    const { sink, namespaces } = await runConfined([
+      callTool('scan', { namespace: 'shop' }),
+      callTool('scan', {}),
+      callTool('scan', { namespace: 'kube-system' }),
+    ]);
+    expect(sink.ofKind('tool_result').map((e) => e.tool)).toEqual(['scan']);
+    expect(sink.ofKind('tool_refused').map((e) => [e.tool, e.reason])).toEqual([
+      ['scan', 'not_allowed'],
+      ['scan', 'not_allowed'],
+    ]);
+    expect(namespaces.filter((n) => n !== 'shop')).toEqual([]);
+  });
+});

@@ -1,0 +1,333 @@
+import { type ParsedFinding, parseFindings } from '@sre-harness/tools-k8s';
+
+/** Which of the scan's findings a caller takes. */
+export type FindingFilter = (f: ParsedFinding) => boolean;
+
+import type { Finding, Read } from './analyzers/types.js';
+import { bonus, clip, linesWith, outputs, textOf } from './analyzers/types.js';
+import type { SeenObservation } from './observations.js';
+
+/*
+ * The baseline's failure signatures are the `scan` tool's analyzers (packages/tools-k8s/src/scan/):
+ * it calls `scan` for the namespace under investigation and builds its findings from what scan
+ * returns. This file only ranks them (how likely each is the incident's root cause, given the task)
+ * and adds what scan cannot know because it reads no logs (the line a failed Job's pod printed, the
+ * timeout a blocked program logged). A family added to the scan reaches the baseline with no change
+ * here: an unknown reason gets the default rank.
+ */
+
+/** What ranking a finding needs besides the finding: the task, its words and what was read. */
+export interface ScanContext {
+  readonly task: string;
+  readonly ns: string;
+  readonly hints: readonly string[];
+  readonly seen: readonly SeenObservation[];
+}
+
+/** The findings of the last successful `scan` of the namespace, or none when it was not scanned. */
+export function scanFindings(seen: readonly SeenObservation[], ns: string): ParsedFinding[] {
+  const o = outputs(seen, 'scan', (x) => x.args['namespace'] === ns).pop();
+  return o ? parseFindings(o.content) : [];
+}
+
+const EDGE =
+  /\b(ingress|404|502|503|from outside|externally|external(ly)?|public|url|https?:\/\/|domain|host(name)?|website|site)\b/i;
+const SCALING = /\b(hpa|autoscal\w*|scal(?:e|es|ing|ed)\b|replicas?\b.*\b(stuck|stay|not)|load|spike)/i;
+const NODEISH = /\bnodes?\b|NotReady|Pressure|evict/i;
+const TIMEOUTS = [
+  'i/o timeout',
+  'timed out',
+  'timeout expired',
+  'deadline exceeded',
+  'etimedout',
+  'connection timeout',
+  'no route to host',
+];
+const JOB_LINE_SPECIFIC = [
+  'authentication failed',
+  'permission denied',
+  'access denied',
+  'forbidden',
+  'unauthorized',
+  'no such file',
+  'not found',
+  'connection refused',
+  'timed out',
+  'out of memory',
+  'no space left',
+];
+const JOB_LINE_ERRORISH = [
+  'error',
+  'fatal',
+  'exception',
+  'denied',
+  'failed',
+  'refused',
+  'panic',
+  'traceback',
+  'killed',
+];
+
+/**
+ * How likely a finding is the root cause, by reason: a cause (a missing class, a quota) above the
+ * symptom it produces (replicas unavailable, a service without ready endpoints). Reasons not listed
+ * rank at `DEFAULT_RANK`; undefined means the reason is a symptom the baseline does not report
+ * on its own (another finding explains it).
+ */
+const RANK: Record<string, number | undefined> = {
+  StorageClassNotFound: 93,
+  NoDefaultStorageClass: 93,
+  ProvisioningFailed: 90,
+  BackoffLimitExceeded: 86,
+  DeadlineExceeded: 86,
+  FailedPods: 72,
+  Suspended: 60,
+  MissingResourceRequest: 84,
+  ScaleTargetNotFound: 84,
+  ScalingLimited: 74,
+  DenyAllEgress: 84,
+  DenyAll: 84,
+  DenyAllIngress: 78,
+  NoIngressClass: 84,
+  IngressClassNotFound: 84,
+  BackendPortNotFound: 82,
+  BackendServiceNotFound: 82,
+  TLSSecretNotFound: 62,
+  NodeNotReady: 85,
+  MemoryPressure: 83,
+  DiskPressure: 83,
+  PIDPressure: 83,
+  NetworkUnavailable: 83,
+  Cordoned: 70,
+  ExceededQuota: 86,
+  FailedCreate: 86,
+  NoPodsSelected: 80,
+  TargetPortNotExposed: 80,
+  NoReadyEndpoints: 68,
+  WebhookServiceNotFound: 84,
+  WebhookServiceNoEndpoints: 80,
+  ServiceNotFound: 64,
+  ScaledToZero: 85,
+  CreateContainerConfigError: 88,
+  CreateContainerError: 88,
+  RunContainerError: 88,
+  FailedMount: 88,
+  FailedScheduling: 86,
+  LivenessProbeWrongPort: 82,
+  StartupProbeWrongPort: 82,
+  ReadinessProbeWrongPort: 76,
+  // Pod findings the baseline takes only for pods it did not read itself (another workload's).
+  OOMKilled: 90,
+  CrashLoopBackOff: 70,
+  ImagePullBackOff: 87,
+  ErrImagePull: 87,
+  LivenessProbeFailed: 75,
+  ReadinessProbeFailed: 65,
+  StartupProbeFailed: 75,
+  Restarting: 60,
+  Error: 60,
+  // Symptoms of the pod findings or of the findings above.
+  UnavailableReplicas: undefined,
+  ReplicaFailure: undefined,
+  UntoleratedTaint: undefined,
+  Pending: undefined,
+};
+const DEFAULT_RANK = 70;
+
+/** Families that are only the incident when the task or what was read points at them. */
+function pointedAt(f: ParsedFinding, ctx: ScanContext): boolean {
+  const named = bonus(f.name, ctx.hints) > 0;
+  const logs = textOf(ctx.seen, 'get_pod_logs');
+  const events = textOf(ctx.seen, 'get_events');
+  switch (f.kind) {
+    case 'Ingress':
+      return named || EDGE.test(ctx.task);
+    case 'HorizontalPodAutoscaler':
+      return (
+        named || SCALING.test(ctx.task) || /FailedGetResourceMetric|horizontal-pod-autoscaler/i.test(events)
+      );
+    case 'NetworkPolicy':
+      return named || linesWith(logs, TIMEOUTS).length > 0 || /network ?polic/i.test(ctx.task);
+    case 'Node':
+      return (
+        NODEISH.test(ctx.task) ||
+        /NodeNotReady|Pressure|Evicted|node\.kubernetes\.io/i.test(events) ||
+        scanFindings(ctx.seen, ctx.ns).some((x) => x.kind === 'Pod' && x.reason === 'FailedScheduling')
+      );
+    case 'ValidatingWebhookConfiguration':
+    case 'MutatingWebhookConfiguration':
+      return /webhook|admission/i.test(`${ctx.task}\n${events}`);
+    default:
+      return true;
+  }
+}
+
+/** The object as the baseline names it: `ingress web`, `deployment api (pod api-5d9-x)`. */
+function objectOf(f: ParsedFinding): string {
+  if (f.kind === 'Pod' && f.owner?.startsWith('Deployment/'))
+    return `deployment ${f.owner.slice(11)} (pod ${f.name})`;
+  if (f.kind === 'ReplicaSet' && f.owner?.startsWith('Deployment/'))
+    return `deployment ${f.owner.slice(11)} (ReplicaSet ${f.name})`;
+  return `${f.kind.toLowerCase()} ${f.name}`;
+}
+
+/** The read that shows a finding's object, so what the answer cites was read, not only scanned. */
+function readFor(f: ParsedFinding, ns: string): Read | undefined {
+  switch (f.kind) {
+    case 'Pod':
+      return { tool: 'describe_pod', args: { namespace: ns, name: f.name } };
+    case 'Service':
+      return { tool: 'describe_service', args: { namespace: ns, name: f.name } };
+    case 'Deployment':
+      return { tool: 'describe_deployment', args: { namespace: ns, name: f.name } };
+    case 'Node':
+      return { tool: 'describe_node', args: { name: f.name } };
+    case 'ValidatingWebhookConfiguration':
+    case 'MutatingWebhookConfiguration':
+      return { tool: 'describe_resource', args: { kind: f.kind, name: f.name } };
+    default:
+      return { tool: 'describe_resource', args: { kind: f.kind, name: f.name, namespace: ns } };
+  }
+}
+
+/** Whether the read for a finding was made (and succeeded). */
+function wasRead(r: Read, seen: readonly SeenObservation[]): boolean {
+  return seen.some(
+    (o) =>
+      o.tool === r.tool && o.status === 'ok' && Object.entries(r.args).every(([k, v]) => o.args[k] === v),
+  );
+}
+
+/** The scan's findings the baseline would report on, ranked, with their rank. */
+function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; weight: number }[] {
+  return scanFindings(ctx.seen, ctx.ns)
+    .filter((f) => (take ? take(f) : true))
+    .flatMap((f) => {
+      const rank = Object.hasOwn(RANK, f.reason) ? RANK[f.reason] : DEFAULT_RANK;
+      if (rank === undefined || !pointedAt(f, ctx)) return [];
+      return [{ f, weight: rank + bonus(f.name, ctx.hints) }];
+    })
+    .sort((a, b) => b.weight - a.weight);
+}
+
+/**
+ * The reads the scan's findings call for: the objects of the strongest findings (so the evidence
+ * cited is from reads), and the log of a failed Job's pod (scan reads no logs).
+ */
+export function scanReads(ctx: ScanContext, take?: FindingFilter): Read[] {
+  const reads: Read[] = [];
+  for (const { f } of ranked(ctx, take).slice(0, 2)) {
+    const r = readFor(f, ctx.ns);
+    if (r) reads.push(r);
+    if (f.kind === 'Job' && f.next?.startsWith('get_pod_logs ')) {
+      const name = /name=([a-z0-9.-]{1,253})/.exec(f.next)?.[1];
+      if (name) reads.push({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name } });
+    }
+  }
+  return reads;
+}
+
+/** The baseline's findings from the scan's, for the kinds asked (default all). */
+export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
+  const logs = textOf(ctx.seen, 'get_pod_logs');
+  return ranked(ctx, take).map(({ f, weight }) => {
+    const read = readFor(f, ctx.ns);
+    const source =
+      read && wasRead(read, ctx.seen) ? `${read.tool} ${f.kind} ${f.name}` : `scan ${f.kind} ${f.name}`;
+    let cause = f.message;
+    const evidence = f.evidence.slice(0, 3).map((e) => `${source}: ${e}`);
+    if (f.kind === 'Job') {
+      // What the job's pods printed, from their logs: the most specific line first.
+      const pod = /name=([a-z0-9.-]{1,253})/.exec(f.next ?? '')?.[1];
+      const text = pod
+        ? outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === pod)
+            .map((o) => o.content)
+            .join('\n')
+        : '';
+      const line =
+        linesWith(text, JOB_LINE_SPECIFIC).pop() ??
+        linesWith(text, JOB_LINE_ERRORISH).pop() ??
+        text
+          .split('\n')
+          .filter((l) => l.trim() && !l.startsWith('(no log'))
+          .pop();
+      if (line) {
+        cause += `; the pod's log says "${clip(line, 160)}"`;
+        evidence.push(`logs of ${pod}: "${clip(line, 160)}"`);
+      }
+    }
+    if (f.kind === 'NetworkPolicy') {
+      const timeout = linesWith(logs, TIMEOUTS).pop();
+      if (timeout) {
+        cause += `, so the program's connections are dropped and time out ("${clip(timeout, 120)}")`;
+        evidence.unshift(`logs: "${clip(timeout, 160)}"`);
+      }
+    }
+    return {
+      weight,
+      object: objectOf(f),
+      cause,
+      evidence,
+      ...(f.fix ? { advice: f.fix } : {}),
+      ...scaleFix(f, ctx),
+      ...selectorFix(f, ctx),
+    };
+  });
+}
+
+/** A workload scaled to zero behind a Service: scale it back to what it ran before (from its events), else 2. */
+function scaleFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
+  if (f.reason !== 'ScaledToZero' || f.kind !== 'Deployment') return {};
+  const events = textOf(ctx.seen, 'get_events');
+  let target = 2;
+  for (const line of events.split('\n')) {
+    if (!line.includes(`Scaled down replica set ${f.name}-`)) continue;
+    const from = /from (\d{1,4})/.exec(line)?.[1];
+    if (from && Number(from) > 0) target = Number(from);
+  }
+  return {
+    fix: {
+      tool: 'scale_deployment',
+      args: { namespace: ctx.ns, name: f.name, replicas: target },
+      text: `scale ${f.name} back to ${target} replicas`,
+    },
+  };
+}
+
+/** The value of a `Label:` line of a describe output (the first such line), trimmed. */
+function describedField(text: string, label: string): string | undefined {
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (t.startsWith(`${label}:`)) return t.slice(label.length + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * A Service whose selector matches no pod, with the Deployment it is for read: that Deployment's
+ * own selector is the one the Service needs (a set_service_selector fix). The Deployment is the one
+ * a selector value names (`app=cart` is for `cart` or `cart-*`), as read by describe_deployment.
+ */
+function selectorFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
+  if (f.kind !== 'Service' || f.reason !== 'NoPodsSelected') return {};
+  const service = outputs(ctx.seen, 'describe_service', (o) => o.args['name'] === f.name).pop();
+  const selector = service ? describedField(service.content, 'Selector') : undefined;
+  if (!selector || selector === '<none>') return {};
+  const values = selector.split(',').map((kv) => kv.split('=')[1] ?? '');
+  const deployments = outputs(ctx.seen, 'describe_deployment');
+  const backing =
+    deployments.find((o) => values.includes(String(o.args['name']))) ??
+    deployments.find((o) => values.some((v) => v.startsWith(String(o.args['name']))));
+  const wanted = backing ? describedField(backing.content, 'Selector') : undefined;
+  if (!wanted || wanted === selector || wanted === '<none>') return {};
+  const pairs = wanted.split(',').map((kv) => kv.split('='));
+  if (!pairs.every((kv) => kv.length === 2 && kv[0] !== '' && !/\s/.test(kv.join('')))) return {};
+  const name = String(backing!.args['name']);
+  return {
+    fix: {
+      tool: 'set_service_selector',
+      args: { namespace: ctx.ns, name: f.name, selector: Object.fromEntries(pairs) },
+      text: `set the selector of service ${f.name} to ${wanted}, the labels deployment ${name} gives its pods`,
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { describe, it } from 'vitest';
+import { check, deployment, type Row, service } from './__fixtures__/build.js';
+import { deploymentsAnalyzer } from './deployments.js';
+
+const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app' }] } };
+const ROWS: Row[] = [
+  {
+    name: 'all replicas available',
+    objects: [deployment('web', { replicas: 2, template }, { availableReplicas: 2, readyReplicas: 2 })],
+    want: [],
+  },
+  {
+    name: 'replicas unavailable',
+    objects: [
+      deployment(
+        'web',
+        { replicas: 3, template },
+        { availableReplicas: 1, readyReplicas: 1, updatedReplicas: 3 },
+      ),
+    ],
+    want: [{ kind: 'Deployment', name: 'web', reason: 'UnavailableReplicas', says: ['1 of 3'] }],
+  },
+  {
+    name: 'a rollout stuck past its progress deadline',
+    objects: [
+      deployment(
+        'web',
+        { replicas: 2, template },
+        {
+          availableReplicas: 2,
+          conditions: [
+            {
+              type: 'Progressing',
+              status: 'False',
+              reason: 'ProgressDeadlineExceeded',
+              message: 'ReplicaSet "web-2" has timed out progressing.',
+            },
+          ],
+        },
+      ),
+    ],
+    want: [
+      {
+        kind: 'Deployment',
+        name: 'web',
+        reason: 'ProgressDeadlineExceeded',
+        says: ['timed out progressing'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'scaled to zero behind a service',
+    objects: [
+      deployment('web', { replicas: 0, template }),
+      service('web', { selector: { app: 'web' }, ports: [{ port: 80 }] }),
+    ],
+    want: [{ kind: 'Deployment', name: 'web', reason: 'ScaledToZero', says: ['service web'], fix: true }],
+  },
+  {
+    name: 'scaled to zero with nothing in front: a choice',
+    objects: [deployment('web', { replicas: 0, template })],
+    want: [],
+  },
+];
+
+describe('deployments analyzer', () => {
+  it.each(ROWS)('$name', (row) => check(deploymentsAnalyzer, row));
+});

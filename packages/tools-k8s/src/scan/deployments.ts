@@ -1,0 +1,76 @@
+import type { Deployment, Service } from '../types.js';
+import { type Analyzer, eventLine, type Found, quote } from './types.js';
+
+/** Deployments: replicas unavailable, a rollout stuck past its progress deadline, a ReplicaFailure. */
+export const deploymentsAnalyzer: Analyzer = {
+  name: 'deployments',
+  kinds: ['Deployment', 'Service', 'Event'],
+  priority: 60,
+  analyze(facts) {
+    const out: Found[] = [];
+    for (const d of facts.list<Deployment>('Deployment')) {
+      const ns = d.metadata.namespace;
+      const name = d.metadata.name ?? '';
+      const base = { kind: 'Deployment', name, ...(ns ? { namespace: ns } : {}) };
+      const want = d.spec?.replicas ?? 1;
+      const st = d.status ?? {};
+      const conds = st.conditions ?? [];
+      const stuck = conds.find((c) => c.type === 'Progressing' && c.status === 'False');
+      const failure = conds.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
+      const available = st.availableReplicas ?? 0;
+      const ready = st.readyReplicas ?? 0;
+      const events = facts.eventsFor('Deployment', name, ns).filter((e) => e.type === 'Warning');
+      const counts = `desired ${want}, updated ${st.updatedReplicas ?? 0}, ready ${ready}, available ${available}`;
+      if (want === 0) {
+        // Scaled to zero is a choice, unless a Service still sends traffic to its pods.
+        const labels = d.spec?.template?.metadata?.labels ?? {};
+        const fronted = facts
+          .list<Service>('Service')
+          .filter(
+            (x) =>
+              x.metadata.namespace === ns &&
+              Object.keys(x.spec.selector ?? {}).length > 0 &&
+              Object.entries(x.spec.selector ?? {}).every(([k, v]) => labels[k] === v),
+          )
+          .map((x) => x.metadata.name ?? '');
+        if (fronted.length > 0)
+          out.push({
+            ...base,
+            reason: 'ScaledToZero',
+            message: `deployment ${name} is scaled to 0 replicas, so service ${fronted.join(', ')} has no pods behind it`,
+            evidence: [`spec.replicas 0; services selecting its pods: ${fronted.join(', ')}`],
+            next: `get_events namespace=${ns}`,
+            fix: `scale deployment ${name} back up`,
+          });
+        continue;
+      }
+      if (stuck) {
+        out.push({
+          ...base,
+          reason: 'ProgressDeadlineExceeded',
+          message: `deployment ${name}'s rollout is stuck: ${quote(stuck.reason, 60) || 'not progressing'} (${counts})`,
+          evidence: [`condition Progressing False ${quote(stuck.reason, 60)}: ${quote(stuck.message)}`],
+          next: `describe_deployment namespace=${ns} name=${name}`,
+          fix: 'fix what its new pods fail on, or roll back to the last good revision',
+        });
+      } else if (failure) {
+        out.push({
+          ...base,
+          reason: 'ReplicaFailure',
+          message: `deployment ${name} cannot create its pods: ${quote(failure.message, 160)}`,
+          evidence: [`condition ReplicaFailure True ${quote(failure.reason, 60)}: ${quote(failure.message)}`],
+          next: `describe_deployment namespace=${ns} name=${name}`,
+        });
+      } else if (want > 0 && available < want) {
+        out.push({
+          ...base,
+          reason: 'UnavailableReplicas',
+          message: `deployment ${name} has ${available} of ${want} replicas available (${counts})`,
+          evidence: [`status: ${counts}`, ...events.slice(0, 1).map(eventLine)],
+          next: `list_pods namespace=${ns}, then describe_pod for one that is not ready`,
+        });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,69 @@
+import { describe, it } from 'vitest';
+import { check, ingress, ingressClass, type Row, service } from './__fixtures__/build.js';
+import { ingressesAnalyzer } from './ingresses.js';
+
+const rule = (svc: string, port: number) => ({
+  rules: [{ http: { paths: [{ path: '/', backend: { service: { name: svc, port: { number: port } } } }] } }],
+});
+const api = service('api', { selector: { app: 'api' }, ports: [{ port: 80 }] });
+const ROWS: Row[] = [
+  {
+    name: 'a class that exists and a backend that resolves',
+    objects: [ingress('web', { ingressClassName: 'nginx', ...rule('api', 80) }), ingressClass('nginx'), api],
+    want: [],
+  },
+  {
+    name: 'no class and no default class',
+    objects: [ingress('web', rule('api', 80)), ingressClass('nginx'), api],
+    want: [{ kind: 'Ingress', name: 'web', reason: 'NoIngressClass', says: ['nginx'], fix: true }],
+  },
+  {
+    name: 'no class, but a default class',
+    objects: [ingress('web', rule('api', 80)), ingressClass('nginx', true), api],
+    want: [],
+  },
+  {
+    name: 'a class that does not exist',
+    objects: [
+      ingress('web', { ingressClassName: 'traefik', ...rule('api', 80) }),
+      ingressClass('nginx'),
+      api,
+    ],
+    want: [{ kind: 'Ingress', name: 'web', reason: 'IngressClassNotFound', says: ['"traefik"'], fix: true }],
+  },
+  {
+    name: 'a backend service that does not exist',
+    objects: [ingress('web', { ingressClassName: 'nginx', ...rule('apii', 80) }), ingressClass('nginx'), api],
+    want: [{ kind: 'Ingress', name: 'web', reason: 'BackendServiceNotFound', says: ['service apii'] }],
+  },
+  {
+    name: 'a backend port the service does not expose',
+    objects: [
+      ingress('web', { ingressClassName: 'nginx', ...rule('api', 8080) }),
+      ingressClass('nginx'),
+      api,
+    ],
+    want: [
+      {
+        kind: 'Ingress',
+        name: 'web',
+        reason: 'BackendPortNotFound',
+        says: ['port 8080', 'exposes port 80'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'a TLS secret that does not exist',
+    objects: [
+      ingress('web', { ingressClassName: 'nginx', tls: [{ secretName: 'web-tls' }], ...rule('api', 80) }),
+      ingressClass('nginx'),
+      api,
+    ],
+    want: [{ kind: 'Ingress', name: 'web', reason: 'TLSSecretNotFound', says: ['web-tls'] }],
+  },
+];
+
+describe('ingresses analyzer', () => {
+  it.each(ROWS)('$name', (row) => check(ingressesAnalyzer, row));
+});

@@ -1,0 +1,111 @@
+import type { Service } from '../types.js';
+import type { Ingress, IngressBackend, IngressClass, SecretLike } from './objects.js';
+import type { Analyzer, Found } from './types.js';
+
+const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class';
+const LEGACY_CLASS = 'kubernetes.io/ingress.class';
+
+/** Ingresses: no class and no default, an unknown class, a backend Service (or its port) that does not exist, a missing TLS secret. */
+export const ingressesAnalyzer: Analyzer = {
+  name: 'ingresses',
+  kinds: ['Ingress', 'IngressClass', 'Service', 'Secret'],
+  priority: 75,
+  analyze(facts) {
+    const out: Found[] = [];
+    const classes = facts.list<IngressClass>('IngressClass');
+    const classNames = classes.map((c) => c.metadata.name ?? '');
+    const defaults = classes.filter((c) => c.metadata.annotations?.[DEFAULT_CLASS] === 'true');
+    const services = facts.list<Service>('Service');
+    for (const ing of facts.list<Ingress>('Ingress')) {
+      const ns = ing.metadata.namespace;
+      const name = ing.metadata.name ?? '';
+      const base = { kind: 'Ingress', name, ...(ns ? { namespace: ns } : {}) };
+      const cls = ing.spec?.ingressClassName ?? ing.metadata.annotations?.[LEGACY_CLASS];
+      if (facts.read('IngressClass')) {
+        if (!cls && defaults.length === 0) {
+          out.push({
+            ...base,
+            reason: 'NoIngressClass',
+            message: `ingress ${name} names no ingress class and the cluster has no default IngressClass, so no controller serves it${classNames.length ? ` (classes: ${classNames.slice(0, 6).join(', ')})` : ''}`,
+            evidence: [
+              `spec.ingressClassName <unset>; IngressClasses: ${classNames.slice(0, 6).join(', ') || '<none>'}, none annotated default`,
+            ],
+            next: 'list_resources kind=IngressClass',
+            fix: `set spec.ingressClassName${classNames[0] ? ` (e.g. ${classNames[0]})` : ''}, or mark a class as the default`,
+          });
+        } else if (cls && !classNames.includes(cls)) {
+          out.push({
+            ...base,
+            reason: 'IngressClassNotFound',
+            message: `ingress ${name} names ingress class "${cls}", which does not exist${classNames.length ? ` (classes: ${classNames.slice(0, 6).join(', ')})` : ''}, so no controller serves it`,
+            evidence: [
+              `ingressClassName ${cls}; IngressClasses: ${classNames.slice(0, 6).join(', ') || '<none>'}`,
+            ],
+            next: 'list_resources kind=IngressClass',
+            fix: `set spec.ingressClassName to an existing class${classNames[0] ? ` (${classNames[0]})` : ''}`,
+          });
+        }
+      }
+      const backends: IngressBackend[] = [
+        ...(ing.spec?.defaultBackend ? [ing.spec.defaultBackend] : []),
+        ...(ing.spec?.rules ?? []).flatMap((r) => (r.http?.paths ?? []).map((p) => p.backend ?? {})),
+      ];
+      const reported = new Set<string>();
+      for (const b of backends) {
+        const ref = b.service;
+        if (!ref?.name || !facts.read('Service')) continue;
+        const svc = services.find((s) => s.metadata.namespace === ns && s.metadata.name === ref.name);
+        const id = `${ref.name}:${ref.port?.number ?? ref.port?.name ?? ''}`;
+        if (reported.has(id)) continue;
+        reported.add(id);
+        if (!svc) {
+          out.push({
+            ...base,
+            reason: 'BackendServiceNotFound',
+            message: `ingress ${name} routes to service ${ref.name}, which does not exist in ${ns}, so those requests fail (503/404)`,
+            evidence: [
+              `backend service ${ref.name} port ${ref.port?.number ?? ref.port?.name ?? '?'}; no such Service`,
+            ],
+            next: `list_services namespace=${ns}`,
+            fix: `point the backend at an existing service, or create service ${ref.name}`,
+          });
+          continue;
+        }
+        const ports = svc.spec.ports ?? [];
+        const want = ref.port?.number ?? ref.port?.name;
+        const ok = want === undefined || ports.some((p) => p.port === want || p.name === want);
+        if (!ok) {
+          out.push({
+            ...base,
+            reason: 'BackendPortNotFound',
+            message: `ingress ${name} sends traffic to service ${ref.name} port ${want}, but ${ref.name} exposes port ${ports.map((p) => (p.name ? `${p.port} (${p.name})` : String(p.port))).join(', ') || 'none'}, so the controller has no endpoint for it (503/502)`,
+            evidence: [
+              `backend ${ref.name}:${want}; service ports: ${ports.map((p) => p.port).join(', ') || '<none>'}`,
+            ],
+            next: `describe_service namespace=${ns} name=${ref.name}`,
+            fix: `point the backend at ${ref.name} port ${ports[0]?.port ?? '?'}`,
+          });
+        }
+      }
+      if (facts.read('Secret')) {
+        for (const t of ing.spec?.tls ?? []) {
+          if (!t.secretName) continue;
+          if (
+            facts
+              .list<SecretLike>('Secret')
+              .some((s) => s.metadata?.namespace === ns && s.metadata?.name === t.secretName)
+          )
+            continue;
+          out.push({
+            ...base,
+            reason: 'TLSSecretNotFound',
+            message: `ingress ${name} names TLS secret ${t.secretName}, which does not exist in ${ns}`,
+            evidence: [`spec.tls secretName ${t.secretName}; no such Secret`],
+            fix: `create the TLS secret ${t.secretName}, or fix the name`,
+          });
+        }
+      }
+    }
+    return out;
+  },
+};

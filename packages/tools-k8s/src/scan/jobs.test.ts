@@ -1,0 +1,77 @@
+import { describe, it } from 'vitest';
+import { check, cronJob, event, job, pod, type Row } from './__fixtures__/build.js';
+import { jobsAnalyzer } from './jobs.js';
+
+const failedPod = pod(
+  'export-x1',
+  { restartPolicy: 'Never' },
+  {
+    phase: 'Failed',
+    containerStatuses: [
+      { name: 'app', ready: false, restartCount: 0, state: { terminated: { reason: 'Error', exitCode: 2 } } },
+    ],
+  },
+  { labels: { 'job-name': 'export' } },
+);
+const ROWS: Row[] = [
+  { name: 'a job that completed', objects: [job('export', { completions: 1 }, { succeeded: 1 })], want: [] },
+  {
+    name: 'backoffLimit exceeded, with the failed pod and its exit code',
+    objects: [
+      job(
+        'export',
+        { backoffLimit: 3 },
+        {
+          failed: 4,
+          conditions: [
+            {
+              type: 'Failed',
+              status: 'True',
+              reason: 'BackoffLimitExceeded',
+              message: 'Job has reached the specified backoff limit',
+            },
+          ],
+        },
+      ),
+      failedPod,
+    ],
+    want: [
+      {
+        kind: 'Job',
+        name: 'export',
+        reason: 'BackoffLimitExceeded',
+        says: ['backoffLimit 3', 'Exit Code 2', 'does not retry'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'failed pods while still retrying',
+    objects: [job('export', { backoffLimit: 6 }, { failed: 2, active: 1 }), failedPod],
+    want: [{ kind: 'Job', name: 'export', reason: 'FailedPods', says: ['2 failed pod(s)'] }],
+  },
+  {
+    name: 'a suspended cronjob',
+    objects: [cronJob('nightly', { schedule: '0 3 * * *', suspend: true })],
+    want: [{ kind: 'CronJob', name: 'nightly', reason: 'Suspended', fix: true }],
+  },
+  {
+    name: 'a cronjob warning',
+    objects: [
+      cronJob('nightly', { schedule: '0 3 * * *' }),
+      event(
+        'CronJob',
+        'nightly',
+        'FailedNeedsStart',
+        'Cannot determine if job needs to be started: too many missed start times',
+      ),
+    ],
+    want: [
+      { kind: 'CronJob', name: 'nightly', reason: 'FailedNeedsStart', says: ['too many missed start times'] },
+    ],
+  },
+];
+
+describe('jobs analyzer', () => {
+  it.each(ROWS)('$name', (row) => check(jobsAnalyzer, row));
+});

@@ -1,0 +1,103 @@
+import type { Pod } from '../types.js';
+import type { CronJob, Job } from './objects.js';
+import { type Analyzer, eventLine, type Found, quote } from './types.js';
+
+/** Jobs and CronJobs: a Job that failed (backoffLimit exceeded, deadline), failed pods, a suspended CronJob, a CronJob whose last Job failed. */
+export const jobsAnalyzer: Analyzer = {
+  name: 'jobs',
+  kinds: ['Job', 'CronJob', 'Pod', 'Event'],
+  priority: 78,
+  analyze(facts) {
+    const out: Found[] = [];
+    const pods = facts.list<Pod>('Pod');
+    const jobs = facts.list<Job>('Job');
+    for (const j of jobs) {
+      const ns = j.metadata.namespace;
+      const name = j.metadata.name ?? '';
+      const failed = j.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
+      const failures = j.status?.failed ?? 0;
+      const mine = pods.filter(
+        (p) =>
+          p.metadata.namespace === ns &&
+          (p.metadata.labels?.['job-name'] === name ||
+            p.metadata.ownerReferences?.some((o) => o.kind === 'Job' && o.name === name)),
+      );
+      const bad = mine.filter(
+        (p) =>
+          p.status?.phase === 'Failed' ||
+          (p.status?.containerStatuses ?? []).some(
+            (c) =>
+              (c.state?.terminated?.exitCode ?? 0) !== 0 || (c.lastState?.terminated?.exitCode ?? 0) !== 0,
+          ),
+      );
+      const exit = bad
+        .flatMap((p) => p.status?.containerStatuses ?? [])
+        .map((c) => c.state?.terminated ?? c.lastState?.terminated)
+        .find((t) => t && t.exitCode !== 0);
+      const oom = exit?.reason === 'OOMKilled';
+      const limit = oom
+        ? bad.flatMap((p) => p.spec.containers).find((c) => c.resources?.limits?.['memory'])?.resources
+            ?.limits?.['memory']
+        : undefined;
+      const podsSay = oom
+        ? `; its pods are OOMKilled (exit code ${exit?.exitCode ?? 137}): they use more memory than their ${limit ? `${limit} ` : ''}memory limit`
+        : exit
+          ? `; its pods exit with code ${exit.exitCode}`
+          : '';
+      if (!failed && failures === 0 && bad.length === 0) continue;
+      if (!failed && (j.status?.succeeded ?? 0) >= (j.spec?.completions ?? 1)) continue;
+      const ev = facts.eventsFor('Job', name, ns).find((e) => e.type === 'Warning');
+      const owner = j.metadata.ownerReferences?.find((o) => o.kind === 'CronJob');
+      out.push({
+        kind: 'Job',
+        name,
+        ...(ns ? { namespace: ns } : {}),
+        ...(owner ? { owner: `CronJob/${owner.name}` } : {}),
+        reason: failed ? quote(failed.reason, 60) || 'Failed' : 'FailedPods',
+        message: failed
+          ? `job ${name} failed: ${quote(failed.reason, 60)}${failed.reason === 'BackoffLimitExceeded' ? ` (${failures} failed pod(s), backoffLimit ${j.spec?.backoffLimit ?? 6}); a Job that hit its backoffLimit does not retry` : ''}${podsSay}`
+          : `job ${name} has ${Math.max(failures, bad.length)} failed pod(s) and is retrying (backoffLimit ${j.spec?.backoffLimit ?? 6})${podsSay}`,
+        evidence: [
+          ...(failed ? [`condition Failed True ${quote(failed.reason, 60)}: ${quote(failed.message)}`] : []),
+          `status: active ${j.status?.active ?? 0}, succeeded ${j.status?.succeeded ?? 0}, failed ${failures}`,
+          ...(exit
+            ? [
+                `a pod's container terminated: Reason ${quote(exit.reason, 40) || '?'}, Exit Code ${exit.exitCode}`,
+              ]
+            : []),
+          ...(ev ? [eventLine(ev)] : []),
+        ],
+        ...(bad[0] ? { next: `get_pod_logs namespace=${ns} name=${bad[0].metadata.name}` } : {}),
+        fix: oom
+          ? 'raise the memory limit of the job template (or lower its memory use), then run the job again'
+          : 'fix what the job’s pods fail on (their logs say), then run the job again',
+      });
+    }
+    for (const cj of facts.list<CronJob>('CronJob')) {
+      const ns = cj.metadata.namespace;
+      const name = cj.metadata.name ?? '';
+      const base = { kind: 'CronJob', name, ...(ns ? { namespace: ns } : {}) };
+      if (cj.spec?.suspend) {
+        out.push({
+          ...base,
+          reason: 'Suspended',
+          message: `cronjob ${name} is suspended, so it starts no jobs`,
+          evidence: [`spec.suspend true; schedule ${quote(cj.spec.schedule, 60)}`],
+          fix: `unsuspend cronjob ${name} if it should run`,
+        });
+        continue;
+      }
+      const ev = facts.eventsFor('CronJob', name, ns).find((e) => e.type === 'Warning');
+      if (ev) {
+        out.push({
+          ...base,
+          reason: quote(ev.reason, 60) || 'Warning',
+          message: `cronjob ${name}: ${quote(ev.message, 160)}`,
+          evidence: [eventLine(ev)],
+        });
+      }
+    }
+    // A CronJob's failed Jobs are said once, under the Job, which names the CronJob as owner.
+    return out;
+  },
+};

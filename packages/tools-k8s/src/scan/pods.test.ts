@@ -1,0 +1,344 @@
+import { describe, it } from 'vitest';
+import {
+  check,
+  configMap,
+  event,
+  owned,
+  pod,
+  type Row,
+  replicaSet,
+  running,
+  secret,
+} from './__fixtures__/build.js';
+import { podsAnalyzer } from './pods.js';
+
+const rs = replicaSet('web-5d9', { replicas: 2 }, {}, owned('Deployment', 'web'));
+const crash = (last: Record<string, unknown>, spec: Record<string, unknown> = {}) =>
+  pod(
+    'web-5d9-abcde',
+    spec,
+    {
+      phase: 'Running',
+      containerStatuses: [
+        {
+          name: 'app',
+          ready: false,
+          restartCount: 7,
+          state: { waiting: { reason: 'CrashLoopBackOff' } },
+          lastState: { terminated: last },
+        },
+      ],
+    },
+    owned('ReplicaSet', 'web-5d9'),
+  );
+
+const ROWS: Row[] = [
+  {
+    name: 'a healthy pod',
+    objects: [pod('ok', {}, { phase: 'Running', containerStatuses: [running()] })],
+    want: [],
+  },
+  {
+    name: 'OOMKilled in a crash loop, with the limit and the owner',
+    objects: [
+      rs,
+      crash(
+        { reason: 'OOMKilled', exitCode: 137 },
+        { containers: [{ name: 'app', resources: { limits: { memory: '256Mi' } } }] },
+      ),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'web-5d9-abcde',
+        reason: 'OOMKilled',
+        says: ['exit code 137', '256Mi', 'Exit Code 137'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'exit 1 crash loop with its termination message',
+    objects: [rs, crash({ reason: 'Error', exitCode: 1, message: 'panic: config missing' })],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'web-5d9-abcde',
+        reason: 'CrashLoopBackOff',
+        says: ['exits with code 1', 'panic: config missing'],
+      },
+    ],
+  },
+  {
+    name: 'exit 127: command not found',
+    objects: [rs, crash({ reason: 'Error', exitCode: 127 })],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'web-5d9-abcde',
+        reason: 'CrashLoopBackOff',
+        says: ['not found in the image'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'exit 0 under restartPolicy Always',
+    objects: [rs, crash({ reason: 'Completed', exitCode: 0 })],
+    want: [{ kind: 'Pod', name: 'web-5d9-abcde', reason: 'CrashLoopBackOff', says: ['exits with code 0'] }],
+  },
+  {
+    name: 'running again after an OOM kill',
+    objects: [
+      pod(
+        'api',
+        {},
+        {
+          phase: 'Running',
+          containerStatuses: [
+            running('app', {
+              restartCount: 4,
+              lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } },
+            }),
+          ],
+        },
+      ),
+    ],
+    want: [{ kind: 'Pod', name: 'api', reason: 'OOMKilled', says: ['restarted 4'] }],
+  },
+  {
+    name: 'image pull with a missing pull secret',
+    objects: [
+      pod(
+        'puller',
+        { imagePullSecrets: [{ name: 'regcred' }] },
+        {
+          phase: 'Pending',
+          containerStatuses: [
+            {
+              name: 'app',
+              ready: false,
+              restartCount: 0,
+              state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } },
+            },
+          ],
+        },
+      ),
+      event('Pod', 'puller', 'Failed', 'Failed to pull image "app:1": pull access denied'),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'puller',
+        reason: 'ImagePullBackOff',
+        says: ['"regcred" does not exist', 'pull access denied'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'a tag that does not exist',
+    objects: [
+      pod(
+        'tagless',
+        {},
+        {
+          phase: 'Pending',
+          containerStatuses: [
+            {
+              name: 'app',
+              ready: false,
+              restartCount: 0,
+              state: { waiting: { reason: 'ErrImagePull', message: 'manifest unknown' } },
+            },
+          ],
+        },
+      ),
+    ],
+    want: [{ kind: 'Pod', name: 'tagless', reason: 'ErrImagePull', says: ['does not exist'] }],
+  },
+  {
+    name: 'CreateContainerConfigError: a missing ConfigMap and a missing Secret key',
+    objects: [
+      configMap('present', { a: '1' }),
+      secret('creds', { user: 'eA==' }),
+      pod(
+        'cfg',
+        {
+          containers: [
+            {
+              name: 'app',
+              env: [
+                { name: 'A', valueFrom: { configMapKeyRef: { name: 'absent', key: 'x' } } },
+                { name: 'P', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
+                { name: 'O', valueFrom: { configMapKeyRef: { name: 'other', key: 'x', optional: true } } },
+              ],
+            },
+          ],
+        },
+        {
+          phase: 'Pending',
+          containerStatuses: [
+            {
+              name: 'app',
+              ready: false,
+              restartCount: 0,
+              state: {
+                waiting: { reason: 'CreateContainerConfigError', message: 'configmap "absent" not found' },
+              },
+            },
+          ],
+        },
+      ),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'cfg',
+        reason: 'CreateContainerConfigError',
+        says: ['ConfigMap "absent" does not exist', 'key "password" is missing from Secret "creds"'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'an init container that fails, named as one',
+    objects: [
+      pod(
+        'init',
+        { initContainers: [{ name: 'migrate' }] },
+        {
+          phase: 'Pending',
+          initContainerStatuses: [
+            {
+              name: 'migrate',
+              ready: false,
+              restartCount: 5,
+              state: { waiting: { reason: 'CrashLoopBackOff' } },
+              lastState: { terminated: { reason: 'Error', exitCode: 1 } },
+            },
+          ],
+          containerStatuses: [
+            { name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'PodInitializing' } } },
+          ],
+        },
+      ),
+    ],
+    want: [{ kind: 'Pod', name: 'init', reason: 'CrashLoopBackOff', says: ['init container migrate'] }],
+  },
+  {
+    name: 'Pending with FailedScheduling, the scheduler quoted',
+    objects: [
+      pod(
+        'big',
+        {},
+        {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+        },
+      ),
+      event('Pod', 'big', 'FailedScheduling', '0/3 nodes are available: 3 Insufficient cpu.'),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'big',
+        reason: 'FailedScheduling',
+        says: ['Insufficient cpu', 'does not fit'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'a liveness probe on a port the container does not declare',
+    objects: [
+      pod(
+        'probe',
+        {
+          containers: [
+            {
+              name: 'app',
+              ports: [{ containerPort: 8080 }],
+              livenessProbe: { httpGet: { path: '/healthz', port: 9090 } },
+            },
+          ],
+        },
+        { phase: 'Running', containerStatuses: [running('app', { restartCount: 3 })] },
+      ),
+      event('Pod', 'probe', 'Unhealthy', 'Liveness probe failed: connect: connection refused'),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'probe',
+        reason: 'LivenessProbeWrongPort',
+        says: ['port 9090', 'listens on 8080', 'wrong port', 'connection refused'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'FailedMount keeps the pod in ContainerCreating',
+    objects: [
+      pod(
+        'mnt',
+        { nodeName: 'n1', volumes: [{ name: 'conf', configMap: { name: 'conf' } }] },
+        {
+          phase: 'Pending',
+          containerStatuses: [
+            {
+              name: 'app',
+              ready: false,
+              restartCount: 0,
+              state: { waiting: { reason: 'ContainerCreating' } },
+            },
+          ],
+        },
+      ),
+      event(
+        'Pod',
+        'mnt',
+        'FailedMount',
+        'MountVolume.SetUp failed for volume "conf" : configmap "conf" not found',
+      ),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'mnt',
+        reason: 'FailedMount',
+        says: ['ConfigMap conf does not exist', 'configmap "conf" not found'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'evicted, with the kubelet’s message',
+    objects: [
+      pod(
+        'ev',
+        { nodeName: 'n1' },
+        { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: ephemeral-storage.' },
+      ),
+    ],
+    want: [
+      { kind: 'Pod', name: 'ev', reason: 'Evicted', says: ['low on resource: ephemeral-storage', 'node n1'] },
+    ],
+  },
+  {
+    name: 'two pods of one owner failing alike are one finding',
+    objects: [
+      rs,
+      crash({ reason: 'Error', exitCode: 2 }),
+      {
+        ...crash({ reason: 'Error', exitCode: 2 }),
+        metadata: { name: 'web-5d9-fghij', namespace: 'shop', ...owned('ReplicaSet', 'web-5d9') },
+      },
+    ],
+    want: [{ kind: 'Pod', name: 'web-5d9-abcde', reason: 'CrashLoopBackOff', says: ['also: web-5d9-fghij'] }],
+  },
+];
+
+describe('pods analyzer', () => {
+  it.each(ROWS)('$name', (row) => check(podsAnalyzer, row));
+});

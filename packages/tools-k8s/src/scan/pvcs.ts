@@ -1,0 +1,65 @@
+import type { PersistentVolumeClaim, StorageClass } from './objects.js';
+import { type Analyzer, eventLine, type Found } from './types.js';
+
+const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
+
+/** PersistentVolumeClaims: Pending, a StorageClass that does not exist, no class and no default, provisioning failures. */
+export const pvcsAnalyzer: Analyzer = {
+  name: 'pvcs',
+  kinds: ['PersistentVolumeClaim', 'StorageClass', 'Event'],
+  priority: 90,
+  analyze(facts) {
+    const out: Found[] = [];
+    const classes = facts.list<StorageClass>('StorageClass');
+    const known = facts.read('StorageClass');
+    const names = classes.map((c) => c.metadata.name ?? '');
+    const defaults = classes
+      .filter((c) => c.metadata.annotations?.[DEFAULT_CLASS] === 'true')
+      .map((c) => c.metadata.name ?? '');
+    for (const pvc of facts.list<PersistentVolumeClaim>('PersistentVolumeClaim')) {
+      if ((pvc.status?.phase ?? 'Pending') !== 'Pending') continue;
+      const ns = pvc.metadata.namespace;
+      const name = pvc.metadata.name ?? '';
+      const cls = pvc.spec?.storageClassName ?? undefined;
+      const events = facts
+        .eventsFor('PersistentVolumeClaim', name, ns)
+        .filter((e) => e.type === 'Warning' || e.reason === 'ProvisioningFailed');
+      const base = { kind: 'PersistentVolumeClaim', name, ...(ns ? { namespace: ns } : {}) };
+      const evidence = [
+        `status.phase Pending, storageClassName ${cls === undefined ? '<unset>' : cls === '' ? '""' : cls}`,
+        ...events.slice(0, 2).map(eventLine),
+      ];
+      if (cls && known && !names.includes(cls)) {
+        out.push({
+          ...base,
+          reason: 'StorageClassNotFound',
+          message: `PersistentVolumeClaim ${name} is Pending: its StorageClass "${cls}" does not exist${names.length ? ` (classes: ${names.slice(0, 6).join(', ')})` : ' (the cluster has no StorageClass)'}, so no volume is provisioned`,
+          evidence: [...evidence, `StorageClasses: ${names.slice(0, 6).join(', ') || '<none>'}`],
+          next: 'list_resources kind=StorageClass',
+          fix: `set storageClassName to an existing class${names[0] ? ` (e.g. ${names[0]})` : ''}, or create StorageClass ${cls}`,
+        });
+      } else if (cls === undefined && known && defaults.length === 0 && !pvc.spec?.volumeName) {
+        out.push({
+          ...base,
+          reason: 'NoDefaultStorageClass',
+          message: `PersistentVolumeClaim ${name} is Pending: it names no StorageClass and the cluster has no default one${names.length ? ` (classes: ${names.slice(0, 6).join(', ')})` : ''}`,
+          evidence: [
+            ...evidence,
+            `StorageClasses: ${names.slice(0, 6).join(', ') || '<none>'}; none annotated default`,
+          ],
+          next: 'list_resources kind=StorageClass',
+          fix: 'set storageClassName, or mark a StorageClass as the default',
+        });
+      } else {
+        out.push({
+          ...base,
+          reason: events.some((e) => e.reason === 'ProvisioningFailed') ? 'ProvisioningFailed' : 'Pending',
+          message: `PersistentVolumeClaim ${name} is Pending${events[0] ? `: ${events[0].reason ?? ''}` : ''}`,
+          evidence,
+          next: `describe_resource kind=PersistentVolumeClaim namespace=${ns} name=${name}`,
+        });
+      }
+    }
+    return out;
+  },
+};

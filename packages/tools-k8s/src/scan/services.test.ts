@@ -1,0 +1,88 @@
+import { describe, it } from 'vitest';
+import { check, endpoints, pod, type Row, running, service } from './__fixtures__/build.js';
+import { servicesAnalyzer } from './services.js';
+
+const web = (ready: boolean, ports = [{ containerPort: 8080, name: 'http' }]) =>
+  pod(
+    'web-1',
+    { containers: [{ name: 'app', ports }] },
+    {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+      containerStatuses: [running('app', { ready })],
+    },
+    { labels: { app: 'web' } },
+  );
+const ROWS: Row[] = [
+  {
+    name: 'endpoints in place',
+    objects: [
+      service('web', { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] }),
+      web(true),
+      endpoints('web', 1),
+    ],
+    want: [],
+  },
+  {
+    name: 'a selector that matches no pod',
+    objects: [
+      service('web', { selector: { app: 'web', tier: 'front' }, ports: [{ port: 80 }] }),
+      web(true),
+      endpoints('web', 0),
+    ],
+    want: [
+      { kind: 'Service', name: 'web', reason: 'NoPodsSelected', says: ['app=web,tier=front'], fix: true },
+    ],
+  },
+  {
+    name: 'pods selected, none Ready',
+    objects: [
+      service('web', { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] }),
+      web(false),
+      endpoints('web', 0, 1),
+    ],
+    want: [{ kind: 'Service', name: 'web', reason: 'NoReadyEndpoints', says: ['web-1 NotReady'] }],
+  },
+  {
+    name: 'a named targetPort no container names',
+    objects: [
+      service('web', { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'web' }] }),
+      web(true),
+      endpoints('web', 0),
+    ],
+    want: [
+      {
+        kind: 'Service',
+        name: 'web',
+        reason: 'TargetPortNotExposed',
+        says: ['targetPort web', '8080 (http)'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'a numeric targetPort nothing listens on',
+    objects: [
+      service('web', { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 9090 }] }),
+      web(true),
+      endpoints('web', 1),
+    ],
+    want: [
+      {
+        kind: 'Service',
+        name: 'web',
+        reason: 'TargetPortNotExposed',
+        says: ['9090', 'connections are refused'],
+      },
+    ],
+  },
+  {
+    name: 'a service without a selector is not judged',
+    objects: [service('ext', { ports: [{ port: 80 }] })],
+    want: [],
+  },
+];
+
+describe('services analyzer', () => {
+  it.each(ROWS)('$name', (row) => check(servicesAnalyzer, row));
+});

@@ -1,0 +1,103 @@
+import type { Endpoints, Pod, Service } from '../types.js';
+import { type Analyzer, type Found, pairsOf, selectsMap } from './types.js';
+
+/** Whether a pod is Ready (its Ready condition, else every container ready). */
+export function podReady(p: Pod): boolean {
+  const cond = p.status?.conditions?.find((c) => c.type === 'Ready');
+  if (cond) return cond.status === 'True';
+  const cs = p.status?.containerStatuses ?? [];
+  return p.status?.phase === 'Running' && cs.length > 0 && cs.every((c) => c.ready);
+}
+
+/** Services: no endpoints, a selector that matches no pod, pods that are not Ready, a targetPort no container exposes. */
+export const servicesAnalyzer: Analyzer = {
+  name: 'services',
+  kinds: ['Service', 'Endpoints', 'Pod'],
+  priority: 70,
+  analyze(facts) {
+    const out: Found[] = [];
+    const pods = facts.list<Pod>('Pod');
+    const eps = facts.list<Endpoints>('Endpoints');
+    for (const s of facts.list<Service>('Service')) {
+      const sel = s.spec.selector;
+      if (!sel || Object.keys(sel).length === 0 || s.spec.type === 'ExternalName') continue;
+      const ns = s.metadata.namespace;
+      const name = s.metadata.name ?? '';
+      const base = { kind: 'Service', name, ...(ns ? { namespace: ns } : {}) };
+      const selector = pairsOf(sel);
+      const matched = pods.filter(
+        (p) =>
+          p.metadata.namespace === ns &&
+          selectsMap(sel, p.metadata.labels) &&
+          p.status?.phase !== 'Succeeded' &&
+          p.status?.phase !== 'Failed',
+      );
+      const ep = eps.find((e) => e.metadata.namespace === ns && e.metadata.name === name);
+      const ready = (ep?.subsets ?? []).reduce((n, x) => n + (x.addresses?.length ?? 0), 0);
+      const notReady = (ep?.subsets ?? []).reduce((n, x) => n + (x.notReadyAddresses?.length ?? 0), 0);
+      const podList = (xs: readonly Pod[]) =>
+        `${xs
+          .slice(0, 4)
+          .map((p) => `${p.metadata.name} ${podReady(p) ? 'Ready' : 'NotReady'}`)
+          .join(', ')}${xs.length > 4 ? ` and ${xs.length - 4} more` : ''}`;
+      // targetPorts that no selected pod's container exposes, by number or by name.
+      const missingPorts: string[] = [];
+      if (matched.length > 0) {
+        const containers = matched.flatMap((p) => p.spec.containers);
+        const declares = containers.some((c) => (c.ports ?? []).length > 0);
+        for (const port of s.spec.ports ?? []) {
+          const tp = port.targetPort ?? port.port;
+          const named = typeof tp === 'string' && !/^\d{1,5}$/.test(tp);
+          const exposed = containers.some((c) =>
+            (c.ports ?? []).some((cp) => (named ? cp.name === tp : cp.containerPort === Number(tp))),
+          );
+          if (!exposed && (named || declares)) missingPorts.push(String(tp));
+        }
+      }
+      const exposes = [
+        ...new Set(
+          matched.flatMap((p) =>
+            p.spec.containers.flatMap((c) =>
+              (c.ports ?? []).map((cp) => `${cp.containerPort}${cp.name ? ` (${cp.name})` : ''}`),
+            ),
+          ),
+        ),
+      ];
+      if (matched.length === 0) {
+        out.push({
+          ...base,
+          reason: 'NoPodsSelected',
+          message: `service ${name} has no endpoints: its selector ${selector} matches no pod in ${ns}, so traffic has nowhere to go`,
+          evidence: [`selector ${selector}; 0 pods match`, `endpoints: ${ready} ready`],
+          next: `list_pods namespace=${ns} (compare the pod labels with the selector)`,
+          fix: 'fix the service selector to match the pod labels (or the pod labels to match it)',
+        });
+      } else if (missingPorts.length > 0 && matched.some(podReady)) {
+        out.push({
+          ...base,
+          reason: 'TargetPortNotExposed',
+          message: `service ${name} sends traffic to targetPort ${missingPorts.join(', ')}, which no container of the ${matched.length} pod(s) it selects exposes (they expose ${exposes.join(', ') || 'no ports'})${ready === 0 ? ', so it has no endpoints' : ', so connections are refused'}`,
+          evidence: [
+            `ports: ${(s.spec.ports ?? []).map((p) => `${p.port}->${p.targetPort ?? p.port}`).join(', ')}`,
+            `selected pods: ${podList(matched)}`,
+            `endpoints: ${ready} ready, ${notReady} not ready`,
+          ],
+          next: `describe_service namespace=${ns} name=${name}`,
+          fix: `set the service targetPort to a port the container exposes${exposes[0] ? ` (${exposes[0]})` : ''}`,
+        });
+      } else if (ready === 0 && facts.read('Endpoints')) {
+        const unready = matched.filter((p) => !podReady(p));
+        out.push({
+          ...base,
+          reason: 'NoReadyEndpoints',
+          message: `service ${name} has no ready endpoints: none of the ${matched.length} pod(s) its selector ${selector} matches is Ready`,
+          evidence: [`selected pods: ${podList(matched)}`, `endpoints: 0 ready, ${notReady} not ready`],
+          next: unready[0]
+            ? `describe_pod namespace=${ns} name=${unready[0].metadata.name}`
+            : `describe_service namespace=${ns} name=${name}`,
+        });
+      }
+    }
+    return out;
+  },
+};
