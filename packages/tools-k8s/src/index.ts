@@ -21,7 +21,6 @@ export {
   type RealClusterOptions,
   realCluster,
 } from './real/real-cluster.js';
-export { APPLY_KINDS, MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH } from './tools/apply-manifest.js';
 export {
   ANALYZERS,
   type Analyzer,
@@ -36,6 +35,7 @@ export {
   type ParsedFinding,
   parseFindings,
 } from './scan/index.js';
+export { APPLY_KINDS, MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH } from './tools/apply-manifest.js';
 export {
   K8S_TOOL,
   type K8sToolsOptions,
