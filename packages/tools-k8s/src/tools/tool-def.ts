@@ -1,9 +1,10 @@
-import { type AnyTool, cutText } from '@sre-harness/core';
+import type { AnyTool } from '@sre-harness/core';
 import { z } from 'zod';
 import type { CallOptions, Cluster, KubeObject, ObjectRef, Patch } from '../cluster.js';
 import { K8sError } from '../errors.js';
 import type { KindInfo } from '../kinds.js';
 import type { Container, Deployment } from '../types.js';
+import { cutWord } from './format.js';
 
 /**
  * One call's view of the cluster, as `k8sTools` gives it to a tool: every request carries the call's
@@ -121,7 +122,7 @@ const MAX_SHOWN = 1500;
 export function show(v: unknown): string {
   if (v === undefined) return '<unset>';
   const text = JSON.stringify(v) ?? '<unset>';
-  return text.length <= MAX_SHOWN ? text : `${cutText(text, MAX_SHOWN)}… (${text.length} characters)`;
+  return text.length <= MAX_SHOWN ? text : `${cutWord(text, MAX_SHOWN)}… (${text.length} characters)`;
 }
 
 /** A patch through the call's cluster, with the dry-run option. */
