@@ -160,4 +160,53 @@ describe('apply_manifest: objects stay inside the namespace', () => {
     ).rejects.toThrow(/hostPID/);
     expect(cluster.auditLog()).toHaveLength(0);
   });
+
+  it.each([
+    [
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 's' },
+        spec: { ports: [{ port: 80 }], externalIPs: ['10.96.0.10'] },
+      },
+      /spec\.externalIPs: is not accepted/,
+    ],
+    [
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'c' },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          volumeName: 'pv-of-kube-system',
+          resources: { requests: { storage: '1Gi' } },
+        },
+      },
+      /spec\.volumeName: is not accepted/,
+    ],
+    [
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'c' },
+        spec: { dataSourceRef: { kind: 'PersistentVolumeClaim', name: 'db', namespace: 'other' } },
+      },
+      /spec\.dataSourceRef\.namespace/,
+    ],
+  ])('refuses an object that reaches another namespace through the cluster: %j', (obj, error) => {
+    expect(() => read(JSON.stringify(obj))).toThrow(error);
+  });
+
+  it('set_labels refuses a cluster-scoped kind (a Node), even with no namespace scope configured', async () => {
+    const cluster = createSimCluster({ namespaces: ['shop'], nodes: [{ name: 'n' }] });
+    const tool = k8sTools(cluster).find((t) => t.name === 'set_labels')!;
+    const ctx = { signal: new AbortController().signal, runId: 't', callId: 'c' };
+    await expect(
+      tool.execute(
+        tool.input.parse({ namespace: 'shop', kind: 'Node', name: 'n', labels: { pool: 'x' } }),
+        ctx,
+      ),
+    ).rejects.toThrow(/kind: Node is cluster-scoped/);
+    expect(cluster.auditLog()).toHaveLength(0);
+  });
 });

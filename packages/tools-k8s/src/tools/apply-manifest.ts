@@ -238,6 +238,8 @@ export function checkManifest(obj: KubeObject, namespace: string): { object: Kub
   if ('ownerReferences' in metadata) throw invalid('metadata.ownerReferences', 'is not accepted');
   if (info.kind === 'RoleBinding') checkSubjects(obj['subjects'], namespace);
   if (info.kind === 'Deployment') checkPodSpec(obj);
+  if (info.kind === 'Service') checkService(obj);
+  if (info.kind === 'PersistentVolumeClaim') checkClaim(obj, namespace);
   const { status, ...rest } = obj;
   if (status !== undefined) dropped.push('status');
   return { object: { ...rest, metadata } as KubeObject, dropped };
@@ -310,6 +312,36 @@ function checkPodSpec(obj: KubeObject): void {
         throw invalid(`${at}.${list}[${i}].securityContext.capabilities.add`, `${show(add)} is not accepted`);
     });
   }
+}
+
+/**
+ * A Service may not take traffic meant for addresses outside its namespace: `externalIPs` makes every
+ * node forward traffic for those IPs to it, whoever else serves them (CVE-2020-8554).
+ */
+function checkService(obj: KubeObject): void {
+  const spec = obj['spec'] as Record<string, unknown> | undefined;
+  const ips = spec?.['externalIPs'];
+  if (ips !== undefined && !(Array.isArray(ips) && ips.length === 0))
+    throw invalid(
+      'spec.externalIPs',
+      'is not accepted: nodes would route traffic for those addresses to this service, whatever else serves them',
+    );
+}
+
+/**
+ * A claim may not bind a volume by name (a cluster-scoped PersistentVolume, perhaps another namespace's
+ * released data) nor fill itself from another namespace's claim or snapshot.
+ */
+function checkClaim(obj: KubeObject, namespace: string): void {
+  const spec = obj['spec'] as Record<string, unknown> | undefined;
+  if (spec?.['volumeName'] !== undefined)
+    throw invalid(
+      'spec.volumeName',
+      'is not accepted: it binds an existing cluster-wide volume by name; let the claim be provisioned',
+    );
+  const ref = spec?.['dataSourceRef'] as { namespace?: unknown } | undefined;
+  if (ref?.namespace !== undefined && ref.namespace !== namespace)
+    throw invalid('spec.dataSourceRef.namespace', `${show(ref.namespace)} is not namespace "${namespace}"`);
 }
 
 /** Leaf paths whose values differ between two objects (metadata: labels and annotations only; no status). */
