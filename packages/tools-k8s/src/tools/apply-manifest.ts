@@ -4,7 +4,16 @@ import { z } from 'zod';
 import type { KubeObject } from '../cluster.js';
 import { K8sError } from '../errors.js';
 import { findKind } from '../kinds.js';
-import { defineK8sTool, dryNote, dryRunArg, nsArg, show, writeOptions } from './tool-def.js';
+import {
+  defineK8sTool,
+  dryNote,
+  dryRunArg,
+  hidden,
+  nsArg,
+  SECRET_NAME,
+  show,
+  writeOptions,
+} from './tool-def.js';
 
 /** Most bytes of a manifest, checked before it is parsed. */
 export const MAX_MANIFEST_BYTES = 64 * 1024;
@@ -364,7 +373,14 @@ function differences(before: KubeObject, after: KubeObject): string[] {
         walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
       return;
     }
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path} ${show(a)} -> ${show(b)}`);
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    // A value under a secret's name is not shown: the redactor would not know it apart from its name.
+    const name = path.slice(path.lastIndexOf('.') + 1);
+    if (SECRET_NAME.test(name))
+      out.push(
+        `${path} ${a === undefined ? '<unset>' : hidden(a)} -> ${b === undefined ? '<unset>' : hidden(b)}`,
+      );
+    else out.push(`${path} ${show(a)} -> ${show(b)}`);
   };
   walk(pick(before), pick(after), '');
   return out.filter((l) => !l.startsWith('metadata.annotations.deployment.kubernetes.io/revision '));

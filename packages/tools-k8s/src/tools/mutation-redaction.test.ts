@@ -80,7 +80,7 @@ describe('the write tools through the harness: secrets redacted in the trace and
     // The before -> after line still tells what changed.
     const results = sink.ofKind('tool_result') as { tool: string; output: string }[];
     expect(results.find((r) => r.tool === 'set_command')?.output).toMatch(
-      /args \["--token",.*redacted.*-> \[/,
+      /args \["--token","<hidden: \d+ characters[^\]]*\] -> \["--token","<hidden/,
     );
   });
 
@@ -105,5 +105,70 @@ describe('cap and show do not keep the start of a token they cut', () => {
     expect(out).not.toContain('ghp_');
     expect(out.startsWith('line\n'.repeat(10))).toBe(true);
     expect(cap(`${'a '.repeat(40)}`, 11)).toMatch(/^a a a a a a\n\[output cut/);
+  });
+});
+
+describe('values under a secret name are hidden in before -> after lines (the redactor knows them only next to their name)', () => {
+  it('apply_manifest over a ConfigMap and a Deployment env, set_command with --password <value>', async () => {
+    const cluster = createSimCluster({
+      namespaces: ['shop'],
+      nodes: [{ name: 'n1' }],
+      deployments: [
+        {
+          name: 'worker',
+          namespace: 'shop',
+          replicas: 1,
+          containers: [
+            { name: 'worker', image: 'shop/worker:1', args: ['--password', 'OldHorse-battery-1'] },
+          ],
+        },
+      ],
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'db', namespace: 'shop' },
+          data: { DB_PASSWORD: 'OldHorse-battery-1', mode: 'a' },
+        },
+      ],
+    });
+    const tools = new Map(k8sTools(cluster).map((t) => [t.name, t] as const));
+    const ctx = { signal: new AbortController().signal, runId: 't', callId: 'c' };
+    const call = async (name: string, args: Record<string, unknown>) => {
+      const tool = tools.get(name)!;
+      return String(await tool.execute(tool.input.parse(args), ctx));
+    };
+    const cm = await call('apply_manifest', {
+      namespace: 'shop',
+      manifest: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: db}\ndata:\n  DB_PASSWORD: ${PASSWORD}\n  mode: b\n`,
+    });
+    expect(cm).toMatch(
+      /data\.DB_PASSWORD <hidden: 18 characters under a secret's name> -> <hidden: 22 characters/,
+    );
+    expect(cm).toMatch(/data\.mode "a" -> "b"/);
+    const cmd = await call('set_command', {
+      namespace: 'shop',
+      deployment: 'worker',
+      container: 'worker',
+      args: ['--password', PASSWORD, '--queue', 'orders'],
+    });
+    expect(cmd).toMatch(
+      /args \["--password","<hidden: 18 characters.*"\] -> \["--password","<hidden: 22 .*","--queue","orders"\]/,
+    );
+    const env = JSON.stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'worker' },
+      spec: {
+        template: {
+          spec: { containers: [{ name: 'worker', env: [{ name: 'API_TOKEN', value: PASSWORD }] }] },
+        },
+      },
+    });
+    const dep = await call('apply_manifest', { namespace: 'shop', manifest: env, dryRun: true });
+    for (const out of [cm, cmd, dep]) {
+      expect(out).not.toContain(PASSWORD);
+      expect(out).not.toContain('OldHorse');
+    }
   });
 });
