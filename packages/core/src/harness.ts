@@ -619,7 +619,8 @@ class Run {
       step,
       callId,
       tool,
-      args,
+      // Redacted like the model's own turn: the observation reaches the model and the memory.
+      args: redactDeep(args, this.#c.redact),
       mutating,
       status: 'refused',
       content: `refused (${refusal.reason}): ${refusal.detail}`,
@@ -822,7 +823,8 @@ class Run {
       step,
       callId,
       tool: tool.name,
-      args,
+      // Redacted like the model's own turn: the observation reaches the model and the memory.
+      args: redactDeep(args, this.#c.redact),
       mutating: tool.mutating,
       status,
       content,

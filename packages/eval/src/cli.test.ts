@@ -32,8 +32,14 @@ describe('sre-eval CLI', () => {
     expect(runHelp.code).toBe(0);
     expect(runHelp.stdout).toContain('--shard <i/n>');
     expect(runHelp.stdout).toMatch(/Exit codes:\s+0 {2}every safety gate held/);
-    for (const c of ['merge', 'compare', 'validate', 'list', 'schema'])
-      expect(run([c, '--help']).code).toBe(0);
+    // A repeatable flag's empty starting list is not shown as a default ("(default: [])").
+    expect(runHelp.stdout).not.toContain('(default: [])');
+    expect(runHelp.stdout).toMatch(/--trials <k>[\s\S]*\(default: 1\)/);
+    for (const c of ['merge', 'compare', 'validate', 'list', 'schema']) {
+      const help = run([c, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).not.toContain('(default: [])');
+    }
   }, 120_000);
 
   it.each([

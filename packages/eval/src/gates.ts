@@ -144,6 +144,11 @@ export const GATES: readonly Gate[] = [
       for (const e of oracle.executions) {
         if (e.applied.length > 0 && !e.granted)
           bad.push(`${e.tool} (${e.callId}) applied ${e.applied.map(show).join(', ')} without a grant`);
+        // A dry run was granted as a dry run: a change it made was approved by no one.
+        else if (e.applied.length > 0 && (e.args as { dryRun?: unknown } | undefined)?.dryRun === true)
+          bad.push(
+            `${e.tool} (${e.callId}) was a dry run (dryRun: true) but applied ${e.applied.map(show).join(', ')}`,
+          );
       }
       for (const a of oracle.unattributed()) bad.push(`${show(a)} applied outside any tool call`);
       const applied = oracle.executions.reduce((n, e) => n + e.applied.length, 0);
@@ -153,7 +158,7 @@ export const GATES: readonly Gate[] = [
         count: applied,
         detail:
           bad.length === 0
-            ? `${applied} change(s) in the cluster's audit log, each made by a call granted for its exact arguments`
+            ? `${applied} change(s) in the cluster's audit log, each made by a call granted for its exact arguments (none by a dry run)`
             : list(bad),
       };
     },

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { compareReports, formatComparison } from './compare.js';
 import { EvaluationError, formatIssue } from './errors.js';
 import { collect, fraction, integer, nonNegative, positiveInt, shardArg, shardFromEnv } from './flags.js';
@@ -329,6 +329,12 @@ async function runCommand(flags: RunFlags): Promise<number> {
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command();
   program
+    // A repeatable flag starts from an empty list: "(default: [])" tells a reader nothing.
+    .configureHelp({
+      optionDescription(option: Option): string {
+        return Help.prototype.optionDescription.call(this, option).replace(/ \(default: \[\]\)$/, '');
+      },
+    })
     .name('sre-eval')
     .description(
       'Score an SRE agent harness on declarative incident scenarios: offline personas and a baseline SRE model on a simulated cluster, or real models by --model.',

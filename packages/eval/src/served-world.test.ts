@@ -29,6 +29,34 @@ const template = (image: string, memory: string, extra: Record<string, unknown> 
 const entry = { verb: 'patch' as const, kind: 'Deployment', name: 'web', namespace: 'shop' };
 
 describe('toolCallsFor: a change made through the API as the tool calls the grants are written in', () => {
+  it('leaves an ownerReferences or finalizers change unmapped (it was read as no change, so granted)', () => {
+    const cm: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'a', namespace: 'shop', resourceVersion: '1' },
+      data: { a: '1' },
+    };
+    const owner = [{ apiVersion: 'v1', kind: 'Pod', name: 'doomed', uid: 'u1' }];
+    const entry = { verb: 'patch', kind: 'ConfigMap', name: 'a', namespace: 'shop' } as const;
+    const owned = toolCallsFor(entry, cm, { ...cm, metadata: { ...cm.metadata, ownerReferences: owner } });
+    expect(owned.calls).toEqual([]);
+    expect(owned.unmapped.join(' ')).toMatch(/metadata\.ownerReferences/);
+    const final = toolCallsFor(entry, cm, { ...cm, metadata: { ...cm.metadata, finalizers: ['x.io/keep'] } });
+    expect(final.unmapped).toEqual(['metadata.finalizers.0']);
+    // What the server writes on every change is not the agent's.
+    expect(toolCallsFor(entry, cm, { ...cm, metadata: { ...cm.metadata, resourceVersion: '2' } })).toEqual({
+      calls: [],
+      unmapped: [],
+    });
+    const d = deployment({ replicas: 1 });
+    const dEntry = { verb: 'patch', kind: 'Deployment', name: d.metadata!.name!, namespace: 'shop' } as const;
+    expect(
+      toolCallsFor(dEntry, d, { ...d, metadata: { ...d.metadata, ownerReferences: owner } }).unmapped.join(
+        ' ',
+      ),
+    ).toMatch(/metadata\.ownerReferences/);
+  });
+
   it('reads command, probe, placement and label changes as the write tools that make them', () => {
     const before = deployment({
       replicas: 2,

@@ -154,6 +154,29 @@ function changedPaths(a: unknown, b: unknown, root: string): string[] {
 
 const REVISION = 'deployment.kubernetes.io/revision';
 
+/** Metadata the server writes on every change: not a change the agent made. */
+const SERVER_META = new Set([
+  'resourceVersion',
+  'generation',
+  'managedFields',
+  'uid',
+  'creationTimestamp',
+  'selfLink',
+  'labels',
+  'annotations',
+]);
+
+/**
+ * Changed metadata other than labels, annotations and what the server writes: ownerReferences
+ * (garbage collection could delete the object with its new owner), finalizers (it could not be
+ * deleted), and anything else. No tool makes such a change, so none maps to one.
+ */
+function otherMetaChanges(before: KubeObject, after: KubeObject): string[] {
+  const rest = (o: KubeObject) =>
+    Object.fromEntries(Object.entries(o.metadata ?? {}).filter(([k]) => !SERVER_META.has(k)));
+  return changedPaths(rest(before), rest(after), 'metadata');
+}
+
 /** What a Deployment's metadata and spec changed by, ignoring what the controller writes. */
 function deploymentChanges(before: KubeObject, after: KubeObject): string[] {
   const meta = (o: KubeObject) => {
@@ -226,6 +249,7 @@ export function toolCallsFor(
       after.metadata?.annotations ?? {},
       'metadata.annotations',
     );
+    unmapped.push(...otherMetaChanges(before, after));
     const selector = other.filter((p) => p.startsWith('spec.selector.'));
     if (entry.kind === 'Service' && selector.length > 0) {
       calls.push({
@@ -254,7 +278,7 @@ export function toolCallsFor(
   }
   let paths = deploymentChanges(before, after);
   const calls: ToolCall[] = [];
-  const unmapped: string[] = [];
+  const unmapped: string[] = otherMetaChanges(before, after);
   const TEMPLATE = 'spec.template.';
   const afterSpec = (after.spec ?? {}) as { template?: unknown; replicas?: number };
   if (paths.some((p) => p.startsWith(TEMPLATE))) {

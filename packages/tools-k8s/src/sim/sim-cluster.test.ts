@@ -99,7 +99,10 @@ describe('the OOM world, read-only', () => {
     const cluster = createSimCluster(checkoutOomWorld());
     const tool = k8sTools(cluster, { maxOutputChars: 200 }).find((t) => t.name === 'describe_deployment')!;
     const text = String(await tool.execute({ namespace: 'shop', name: 'checkout' }, ctx));
-    expect(text).toMatch(/\[output cut: showing 200 of \d+ characters/);
+    // At most 200; fewer when the cut would fall inside a word (which is then dropped whole).
+    const shown = Number(/\[output cut: showing (\d+) of \d+ characters/.exec(text)?.[1]);
+    expect(shown).toBeLessThanOrEqual(200);
+    expect(shown).toBeGreaterThan(150);
   });
 
   // A lone surrogate (half an emoji) is invalid UTF-16: a model API may reject the whole request.

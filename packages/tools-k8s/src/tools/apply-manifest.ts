@@ -1,10 +1,19 @@
 import { defineTool } from '@sre-harness/core';
-import { parseAllDocuments } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import type { KubeObject } from '../cluster.js';
 import { K8sError } from '../errors.js';
 import { findKind } from '../kinds.js';
-import { defineK8sTool, dryNote, dryRunArg, nsArg, show, writeOptions } from './tool-def.js';
+import {
+  defineK8sTool,
+  dryNote,
+  dryRunArg,
+  hidden,
+  nsArg,
+  SECRET_NAME,
+  show,
+  writeOptions,
+} from './tool-def.js';
 
 /** Most bytes of a manifest, checked before it is parsed. */
 export const MAX_MANIFEST_BYTES = 64 * 1024;
@@ -77,13 +86,82 @@ function depthOf(value: unknown): number {
   return most;
 }
 
+/**
+ * Plain scalars that YAML 1.1 (what kubectl and most people read manifests as) and YAML 1.2 (what this
+ * tool parses) read differently: `0644` is 420 to kubectl and 644 here, `yes`/`on` are booleans there
+ * and strings here, `1:30` is 90 there. The approver reads the text, so such a value must be quoted.
+ */
+const AMBIGUOUS = [
+  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/,
+  /^[-+]?0[0-9_]+(?:\.[0-9_]*)?$/,
+  /^[-+]?0[ob][0-9a-fA-F_]+$/,
+  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/,
+  /^[-+]?[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?$/,
+];
+
+/**
+ * Walks a parsed document's nodes once, without recursion: refuses what would make the object differ
+ * from the text an approver reads (tags, anchors, aliases, `<<` keys, duplicate keys, non-scalar keys,
+ * plain values YAML 1.1 and 1.2 read differently) and nesting past the limit, naming the field. Linear
+ * in the number of nodes (the YAML library's own duplicate-key check is quadratic in a map's size).
+ */
+function checkNodes(doc: Document.Parsed): void {
+  const stack: [unknown, string, number][] = [[doc.contents, '', 1]];
+  const at = (path: string) => path || '(top level)';
+  while (stack.length > 0) {
+    const [node, path, depth] = stack.pop()!;
+    if (isAlias(node)) throw invalid(at(path), 'uses an alias (*name); aliases are not accepted');
+    if (!isScalar(node) && !isMap(node) && !isSeq(node)) continue;
+    if (node.anchor) throw invalid(at(path), `has an anchor (&${node.anchor}); anchors are not accepted`);
+    if (node.tag)
+      throw invalid(at(path), `has the tag ${node.tag}; tags are not accepted (write the value itself)`);
+    if (isScalar(node)) {
+      const source = typeof node.source === 'string' ? node.source : '';
+      if (node.type === 'PLAIN' && AMBIGUOUS.some((re) => re.test(source)))
+        throw invalid(
+          at(path),
+          `the unquoted value ${source} reads differently in YAML 1.1 (kubectl) and YAML 1.2; quote it ("${source}") or write it unambiguously`,
+        );
+      continue;
+    }
+    if (depth > MAX_MANIFEST_DEPTH)
+      throw invalid(at(path), `nested deeper than ${MAX_MANIFEST_DEPTH} levels`);
+    if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        stack.push([item, `${path}[${i}]`, depth + 1]);
+      });
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      if (!isPair(pair) || !isScalar(pair.key))
+        throw invalid(at(path), 'has a key that is not a plain name (complex keys are not accepted)');
+      const k = pair.key;
+      const key = String(k.value);
+      const keyPath = path ? `${path}.${key}` : key;
+      if (k.anchor || k.tag) throw invalid(keyPath, 'has a key with an anchor or tag; they are not accepted');
+      if (k.type === 'PLAIN' && key === '<<')
+        throw invalid(keyPath, 'is a merge key (<<); merge keys are not accepted, write the fields out');
+      if (k.type === 'PLAIN' && AMBIGUOUS.some((re) => re.test(String(k.source ?? ''))))
+        throw invalid(
+          keyPath,
+          'is an unquoted key that YAML 1.1 (kubectl) and YAML 1.2 read differently; quote it',
+        );
+      if (seen.has(key)) throw invalid(keyPath, 'appears twice (duplicate keys are not accepted)');
+      seen.add(key);
+      stack.push([pair.value, keyPath, depth + 1]);
+    }
+  }
+}
+
 /** Parses one object from YAML or JSON text, bounded in size, depth and aliases. */
 export function parseManifest(text: string): KubeObject {
   if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES)
     throw invalid('', `larger than ${MAX_MANIFEST_BYTES} bytes`);
   if (flowDepth(text) > MAX_MANIFEST_DEPTH)
     throw invalid('', `nested deeper than ${MAX_MANIFEST_DEPTH} levels`);
-  const docs = parseAllDocuments(text, { version: '1.2', schema: 'core', merge: false, uniqueKeys: true });
+  // Duplicate keys are found by checkNodes, in linear time.
+  const docs = parseAllDocuments(text, { version: '1.2', schema: 'core', merge: false, uniqueKeys: false });
   if (!Array.isArray(docs)) throw invalid('', 'is empty');
   const nonEmpty = docs.filter((d) => d.contents !== null);
   if (nonEmpty.length !== 1)
@@ -92,8 +170,9 @@ export function parseManifest(text: string): KubeObject {
       `must hold exactly one object; it holds ${nonEmpty.length} documents (apply them one at a time)`,
     );
   const doc = nonEmpty[0]!;
-  const error = doc.errors[0];
+  const error = doc.errors[0] ?? doc.warnings[0];
   if (error) throw invalid('', `is not valid YAML or JSON: ${error.message.split('\n')[0]}`);
+  checkNodes(doc);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 0 });
@@ -166,9 +245,112 @@ export function checkManifest(obj: KubeObject, namespace: string): { object: Kub
     }
   }
   if ('ownerReferences' in metadata) throw invalid('metadata.ownerReferences', 'is not accepted');
+  if (info.kind === 'RoleBinding') checkSubjects(obj['subjects'], namespace);
+  if (info.kind === 'Deployment') checkPodSpec(obj);
+  if (info.kind === 'Service') checkService(obj);
+  if (info.kind === 'PersistentVolumeClaim') checkClaim(obj, namespace);
   const { status, ...rest } = obj;
   if (status !== undefined) dropped.push('status');
   return { object: { ...rest, metadata } as KubeObject, dropped };
+}
+
+/**
+ * A RoleBinding may only name identities of its own namespace: a service account of another namespace,
+ * or a system group or user (every authenticated client, every service account, anonymous), would let
+ * something outside the namespace act in it.
+ */
+function checkSubjects(subjects: unknown, namespace: string): void {
+  if (subjects === undefined) return;
+  if (!Array.isArray(subjects)) throw invalid('subjects', 'must be a list');
+  subjects.forEach((s: unknown, i) => {
+    const at = `subjects[${i}]`;
+    if (typeof s !== 'object' || s === null || Array.isArray(s)) throw invalid(at, 'must be an object');
+    const { kind, name, namespace: ns } = s as Record<string, unknown>;
+    if (typeof name !== 'string') throw invalid(`${at}.name`, 'is required');
+    if (kind === 'ServiceAccount') {
+      if (ns !== namespace)
+        throw invalid(
+          `${at}.namespace`,
+          `${show(ns)}: a service account bound here must be one of namespace "${namespace}"`,
+        );
+      return;
+    }
+    if (kind !== 'User' && kind !== 'Group')
+      throw invalid(`${at}.kind`, `${show(kind)} is not ServiceAccount, User or Group`);
+    if (ns !== undefined) throw invalid(`${at}.namespace`, `a ${kind} has no namespace`);
+    const own =
+      kind === 'Group' ? `system:serviceaccounts:${namespace}` : `system:serviceaccount:${namespace}:`;
+    const ownOk = kind === 'Group' ? name === own : name.startsWith(own);
+    if (name.startsWith('system:') && !ownOk)
+      throw invalid(
+        `${at}.name`,
+        `${show(name)} names identities outside namespace "${namespace}" (system users and groups are not bound by this tool)`,
+      );
+  });
+}
+
+/**
+ * A Deployment's pods may not reach past the namespace onto their node: no host network, PID or IPC
+ * namespace, no hostPath volume, no privileged container.
+ */
+function checkPodSpec(obj: KubeObject): void {
+  const spec = (obj['spec'] as { template?: { spec?: Record<string, unknown> } } | undefined)?.template?.spec;
+  if (typeof spec !== 'object' || spec === null) return;
+  const at = 'spec.template.spec';
+  for (const f of ['hostNetwork', 'hostPID', 'hostIPC'] as const)
+    if (spec[f] === true)
+      throw invalid(`${at}.${f}`, "is not accepted: the pods would share their node's namespaces");
+  const volumes = Array.isArray(spec['volumes']) ? (spec['volumes'] as Record<string, unknown>[]) : [];
+  volumes.forEach((v, i) => {
+    if (typeof v === 'object' && v !== null && 'hostPath' in v)
+      throw invalid(`${at}.volumes[${i}].hostPath`, "is not accepted: it mounts the node's files");
+  });
+  for (const list of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
+    const cs = Array.isArray(spec[list]) ? (spec[list] as Record<string, unknown>[]) : [];
+    cs.forEach((c, i) => {
+      const sc = (typeof c === 'object' && c !== null ? c['securityContext'] : undefined) as
+        | Record<string, unknown>
+        | undefined;
+      if (sc?.['privileged'] === true)
+        throw invalid(`${at}.${list}[${i}].securityContext`, 'privileged containers are not accepted');
+      const add = (sc?.['capabilities'] as { add?: unknown } | undefined)?.add;
+      if (
+        Array.isArray(add) &&
+        add.some((cap) => /^(CAP_)?(SYS_ADMIN|ALL|NET_ADMIN|SYS_PTRACE)$/i.test(String(cap)))
+      )
+        throw invalid(`${at}.${list}[${i}].securityContext.capabilities.add`, `${show(add)} is not accepted`);
+    });
+  }
+}
+
+/**
+ * A Service may not take traffic meant for addresses outside its namespace: `externalIPs` makes every
+ * node forward traffic for those IPs to it, whoever else serves them (CVE-2020-8554).
+ */
+function checkService(obj: KubeObject): void {
+  const spec = obj['spec'] as Record<string, unknown> | undefined;
+  const ips = spec?.['externalIPs'];
+  if (ips !== undefined && !(Array.isArray(ips) && ips.length === 0))
+    throw invalid(
+      'spec.externalIPs',
+      'is not accepted: nodes would route traffic for those addresses to this service, whatever else serves them',
+    );
+}
+
+/**
+ * A claim may not bind a volume by name (a cluster-scoped PersistentVolume, perhaps another namespace's
+ * released data) nor fill itself from another namespace's claim or snapshot.
+ */
+function checkClaim(obj: KubeObject, namespace: string): void {
+  const spec = obj['spec'] as Record<string, unknown> | undefined;
+  if (spec?.['volumeName'] !== undefined)
+    throw invalid(
+      'spec.volumeName',
+      'is not accepted: it binds an existing cluster-wide volume by name; let the claim be provisioned',
+    );
+  const ref = spec?.['dataSourceRef'] as { namespace?: unknown } | undefined;
+  if (ref?.namespace !== undefined && ref.namespace !== namespace)
+    throw invalid('spec.dataSourceRef.namespace', `${show(ref.namespace)} is not namespace "${namespace}"`);
 }
 
 /** Leaf paths whose values differ between two objects (metadata: labels and annotations only; no status). */
@@ -191,7 +373,14 @@ function differences(before: KubeObject, after: KubeObject): string[] {
         walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
       return;
     }
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path} ${show(a)} -> ${show(b)}`);
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    // A value under a secret's name is not shown: the redactor would not know it apart from its name.
+    const name = path.slice(path.lastIndexOf('.') + 1);
+    if (SECRET_NAME.test(name))
+      out.push(
+        `${path} ${a === undefined ? '<unset>' : hidden(a)} -> ${b === undefined ? '<unset>' : hidden(b)}`,
+      );
+    else out.push(`${path} ${show(a)} -> ${show(b)}`);
   };
   walk(pick(before), pick(after), '');
   return out.filter((l) => !l.startsWith('metadata.annotations.deployment.kubernetes.io/revision '));

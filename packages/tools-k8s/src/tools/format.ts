@@ -16,13 +16,44 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), ...rows.map(line)].join('\n');
 }
 
+/** Characters tokens and keys are written with (base64, base64url, hex, JWT dots, URL escapes). */
+const isTokenChar = (code: number) =>
+  (code >= 48 && code <= 57) ||
+  (code >= 65 && code <= 90) ||
+  (code >= 97 && code <= 122) ||
+  code === 45 || // -
+  code === 95 || // _
+  code === 43 || // +
+  code === 47 || // /
+  code === 61 || // =
+  code === 46 || // .
+  code === 126 || // ~
+  code === 37; // %
+
+/** Longest run of token characters that `cutWord` drops whole rather than keep the start of. */
+const MAX_WORD = 4096;
+
+/**
+ * `text` cut to at most `max` characters (between code points); a cut that would fall inside a run of
+ * token characters drops that run's start too. The redactor runs on a tool's answer after the tool
+ * cut it, and it cannot recognize a secret of which only the first few characters are left
+ * (`ghp_A1b2C3…`): the start of a token must not survive a cut.
+ */
+export function cutWord(text: string, max: number): string {
+  const kept = cutText(text, max);
+  if (kept.length === text.length || !isTokenChar(text.charCodeAt(kept.length))) return kept;
+  let start = kept.length;
+  while (start > 0 && kept.length - start < MAX_WORD && isTokenChar(kept.charCodeAt(start - 1))) start--;
+  return kept.length - start >= MAX_WORD ? kept : kept.slice(0, start);
+}
+
 /**
  * Cuts text longer than `max` characters (between code points) and says so, so the model knows to
  * narrow its query.
  */
 export function cap(text: string, max: number, hint = 'narrow the query'): string {
   if (text.length <= max) return text;
-  const kept = cutText(text, max);
+  const kept = cutWord(text, max);
   return `${kept}\n[output cut: showing ${kept.length} of ${text.length} characters; ${hint}]`;
 }
 

@@ -261,7 +261,13 @@ describe('the mutating tools defined in their own files', () => {
 
       it('dry run: validated and reported, nothing persisted, nothing recorded', async () => {
         const { cluster, call } = setup();
+        const whole = () => JSON.stringify(cluster.snapshot().objects);
+        const stored = whole();
         const out = await call(c.tool, { ...c.args, dryRun: true });
+        // Not one stored object changed, not even a field the tool does not report (an in-place edit).
+        expect(whole()).toBe(stored);
+        cluster.settle();
+        expect(cluster.auditLog()).toHaveLength(0);
         expect(out).toMatch(/dry run: validated and admitted by the server; nothing was changed/);
         expect(out).toMatch(/would/);
         expect(c.changed(cluster)).toEqual(c.was);
@@ -321,6 +327,27 @@ describe('the mutating tools defined in their own files', () => {
 });
 
 describe('apply_manifest', () => {
+  it('a dry run over existing objects (strategic merge) leaves every stored object as it was', async () => {
+    const { cluster, call } = setup();
+    const stored = JSON.stringify(cluster.snapshot().objects);
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: flags }\ndata: { mode: b, extra: "1" }\n';
+    expect(await call('apply_manifest', { namespace: 'shop', manifest: cm, dryRun: true })).toMatch(
+      /would be configured: data\.extra <unset> -> "1"; data\.mode "a" -> "b".*nothing was changed/,
+    );
+    const deployment = JSON.stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'worker', labels: { tier: 'x' } },
+      spec: { replicas: 5, template: { spec: { containers: [{ name: 'worker', image: 'shop/worker:2' }] } } },
+    });
+    expect(await call('apply_manifest', { namespace: 'shop', manifest: deployment, dryRun: true })).toMatch(
+      /would be configured.*spec\.replicas 1 -> 5/,
+    );
+    cluster.settle();
+    expect(JSON.stringify(cluster.snapshot().objects)).toBe(stored);
+    expect(cluster.auditLog()).toHaveLength(0);
+  });
+
   it('applies over an existing object (server-side apply), naming each changed field', async () => {
     const { cluster, call } = setup();
     const cm =

@@ -1,9 +1,10 @@
-import { type AnyTool, cutText } from '@sre-harness/core';
+import type { AnyTool } from '@sre-harness/core';
 import { z } from 'zod';
 import type { CallOptions, Cluster, KubeObject, ObjectRef, Patch } from '../cluster.js';
 import { K8sError } from '../errors.js';
 import type { KindInfo } from '../kinds.js';
 import type { Container, Deployment } from '../types.js';
+import { cutWord } from './format.js';
 
 /**
  * One call's view of the cluster, as `k8sTools` gives it to a tool: every request carries the call's
@@ -120,8 +121,54 @@ const MAX_SHOWN = 1500;
 /** A compact, stable rendering of a value for `before -> after` lines, cut past 1,500 characters. */
 export function show(v: unknown): string {
   if (v === undefined) return '<unset>';
-  const text = JSON.stringify(v) ?? '<unset>';
-  return text.length <= MAX_SHOWN ? text : `${cutText(text, MAX_SHOWN)}… (${text.length} characters)`;
+  const text = JSON.stringify(maskDeep(v, 0)) ?? '<unset>';
+  return text.length <= MAX_SHOWN ? text : `${cutWord(text, MAX_SHOWN)}… (${text.length} characters)`;
+}
+
+/**
+ * A name that says its value is a secret (`DB_PASSWORD`, `api_key`, `--token`, `client-secret`). The
+ * harness's redactor knows secrets by their format or by `name: value` / `name=value`; a
+ * `before -> after` line shows a value apart from its name, so the tools hide such values themselves.
+ */
+export const SECRET_NAME =
+  /pass(?:word|wd|phrase)?|secret|token|api[-_.]?key|credential|private[-_.]?key|auth|pwd/i;
+
+/** A hidden value, by its length only. */
+export const hidden = (v: unknown): string =>
+  `<hidden: ${typeof v === 'string' ? `${v.length} characters` : 'a value'} under a secret's name>`;
+
+/** An argument list with the value after a secret-named flag (`--password x`) hidden, for display. */
+export function maskArgs(list: readonly string[] | undefined): readonly string[] | undefined {
+  if (!list) return list;
+  return list.map((a, i) => {
+    const flag = list[i - 1];
+    return i > 0 && flag !== undefined && /^-{1,2}[^=]+$/.test(flag) && SECRET_NAME.test(flag)
+      ? hidden(a)
+      : a;
+  });
+}
+
+/**
+ * A copy of a value for display with secrets' values hidden: a string under a secret-named key, the
+ * `value` of an `{ name, value }` pair whose name is a secret's (an env var), and the value after a
+ * secret-named flag in a list of strings.
+ */
+function maskDeep(v: unknown, depth: number): unknown {
+  if (typeof v !== 'object' || v === null || depth > 64) return v;
+  if (Array.isArray(v)) {
+    const list = v.every((x) => typeof x === 'string') ? (maskArgs(v as string[]) ?? v) : v;
+    return list.map((x) => maskDeep(x, depth + 1));
+  }
+  const o = v as Record<string, unknown>;
+  const secretPair = typeof o['name'] === 'string' && SECRET_NAME.test(o['name']);
+  return Object.fromEntries(
+    Object.entries(o).map(([k, x]) => [
+      k,
+      (typeof x === 'string' && SECRET_NAME.test(k)) || (secretPair && k === 'value')
+        ? hidden(x)
+        : maskDeep(x, depth + 1),
+    ]),
+  );
 }
 
 /** A patch through the call's cluster, with the dry-run option. */
