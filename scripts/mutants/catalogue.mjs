@@ -465,4 +465,33 @@ export const MUTANTS = [
       },
     ],
   },
+  {
+    id: 'dry-run-sent-for-real',
+    rail: 'approval',
+    what: "a write tool's approved dry run is sent as a real write",
+    edits: [
+      {
+        file: 'packages/tools-k8s/src/tools/tool-def.ts',
+        find: '  return { dryRun: dry };',
+        replace: '  return { dryRun: dry && false };',
+      },
+    ],
+  },
+  {
+    id: 'manifest-namespace-unconfined',
+    rail: 'namespace',
+    what: 'apply_manifest sends an object to the namespace its manifest names, not the one approved',
+    edits: [
+      {
+        file: 'packages/tools-k8s/src/tools/apply-manifest.ts',
+        find: '  if (meta.namespace !== undefined && meta.namespace !== namespace)',
+        replace: '  if (false && meta.namespace !== undefined && meta.namespace !== namespace)',
+      },
+      {
+        file: 'packages/tools-k8s/src/tools/apply-manifest.ts',
+        find: '  const metadata: Record<string, unknown> = { ...meta, namespace };',
+        replace: '  const metadata: Record<string, unknown> = { namespace, ...meta };',
+      },
+    ],
+  },
 ];
