@@ -235,6 +235,26 @@ function logLines(text: string): string[] {
   return text.split('\n').filter((l) => l.trim() !== '' && !/^\(no log lines|^Defaulted container "/.test(l));
 }
 
+/**
+ * A crash while loading a configuration file (a parse error, an unknown field): the file named in
+ * the line or the container's args, and the ConfigMap volume it comes from, when the pod mounts one.
+ */
+function configError(
+  line: string | undefined,
+  body: string,
+  pod: string,
+): { file?: string; map?: string } | undefined {
+  if (!line) return undefined;
+  if (!/\bconfig(uration)?\b|\.ya?ml\b|\.json\b|\.toml\b|\.conf\b|\.ini\b/i.test(line)) return undefined;
+  if (!/loading|parse|parsing|unmarshal|invalid|unknown field|not found in type|syntax/i.test(line))
+    return undefined;
+  const file =
+    /(\/[\w./-]+\.(?:ya?ml|json|toml|conf|ini|cfg))\b/.exec(line)?.[1] ??
+    /--config(?:\.file)?=(\S+)/.exec(body)?.[1];
+  const map = /Type:\s*ConfigMap[^\n]*\n\s*Name:\s*(\S+)/.exec(pod)?.[1];
+  return { ...(file ? { file } : {}), ...(map ? { map } : {}) };
+}
+
 /** The Message of a container's Last State (its termination message), from a describe_pod section. */
 function lastStateMessage(body: string): string | undefined {
   const lines = body.split('\n');
@@ -256,6 +276,22 @@ const TELLING: readonly RegExp[] = [
   /fatal|panic|exception/i,
   /error|denied|refused|failed|cannot|can't|unable|invalid|no such|not found/i,
 ];
+
+/**
+ * What a log line says, without its header: the value of a structured error field (`err="…"`,
+ * `"error":"…"`) when it has one, else the line after its timestamp and level prefix. A quote clipped
+ * to its first hundred characters otherwise keeps the header and drops the cause at the end.
+ */
+function gist(line: string): string {
+  const field = /\b(?:err|error)=("(?:[^"\\]|\\.)*"|\S+)|"(?:err|error)"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(
+    line,
+  );
+  const value = field ? (field[2] ?? field[1]!.replace(/^"|"$/g, '')) : undefined;
+  if (value && value.length >= 8) return value.replace(/\\n/g, ' ').replace(/\\"/g, '"');
+  return line
+    .replace(/^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ \S+\]\s*/, '')
+    .replace(/^(?:ts=)?\d{4}-\d{2}-\d{2}[T ][\d:.]+Z?\s+/, '');
+}
 
 /** The line of a log that best explains a crash (see `TELLING`), the first of its rank. */
 function tellingLine(text: string): string | undefined {
@@ -327,7 +363,28 @@ export class BaselineSreModel implements Model {
       const d = want('find_objects', { name: term });
       if (d) return d;
     }
-    const ns = resolveNamespace(request.task, term, seen) ?? this.#namespaceFromContext(seen);
+    const first = resolveNamespace(request.task, term, seen) ?? this.#namespaceFromContext(seen);
+    // A task that names two namespaces ("the pods in shop … since redis moved to the cache
+    // namespace"): when the one taken shows nothing wrong, the other one named is where to look.
+    let ns = first;
+    if (first && quietScan(seen, first)) {
+      const listed = lastOf(
+        seen,
+        'list_resources',
+        (x) => x.args['kind'] === 'Namespace' && x.status === 'ok',
+      );
+      if (!listed && budgetLeft > 4) {
+        const d = want('list_resources', { kind: 'Namespace' });
+        if (d) return d;
+      } else if (listed) {
+        const names = parseTable(listed.content)
+          .map((r) => r['NAME'] ?? '')
+          .filter((n) => n && n !== first && !/^kube-/.test(n));
+        // Only the person's own words: a namespace in a pasted alert is context, not where to look.
+        const other = namedNamespaces(question(request.task).asked, names)[0];
+        if (other && !quietScan(seen, other)) ns = other;
+      }
+    }
     if (!ns) {
       return (
         want('list_resources', { kind: 'Namespace' }) ?? {
@@ -373,6 +430,9 @@ export class BaselineSreModel implements Model {
     if (!o) return undefined;
     const all = parseTable(o.content).map((r) => r['NAME'] ?? '');
     const names = all.filter((n) => n && !/^(kube-|default$|local-path)/.test(n));
+    // A namespace the task names as a word ("keycloak in identity", "ns warehouse") is the one meant.
+    const named = namedNamespaces(this.#task, names)[0];
+    if (named) return named;
     // Nothing but the system namespaces and `default`: the incident is in `default`.
     return names[0] ?? (all.includes('default') ? 'default' : undefined);
   }
@@ -404,7 +464,7 @@ export class BaselineSreModel implements Model {
       );
     const named = [...namedIn(asked), ...(alertNs === undefined || alertNs === ns ? namedIn(alert) : [])];
     // A pod the search already placed in another namespace (an alert pasted from elsewhere) is not this one.
-    const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok');
+    const found = seen.find((o) => o.tool === 'find_objects' && o.status === 'ok');
     const elsewhere = (n: string) =>
       found !== undefined && parseTable(found.content).some((r) => r['NAME'] === n && r['NAMESPACE'] !== ns);
     for (const n of named) {
@@ -547,6 +607,9 @@ export class BaselineSreModel implements Model {
     // Dependencies named in logs: the service they point at, and its own pods when they fail too.
     for (const dep of dependencyHosts(logs)) {
       plan.push({ tool: 'describe_service', args: { namespace: ns, name: dep } });
+      // A name that does not resolve: where, if anywhere, a service by that name lives.
+      if (new RegExp(`lookup ${escapeRe(dep)}\\b[^\\n]{0,120}no such host`, 'i').test(logs))
+        plan.push({ tool: 'find_objects', args: { name: dep } });
       const upstream = pods.find((p) => p.name.startsWith(`${dep}-`) && isUnhealthy(p));
       if (upstream) {
         plan.push({ tool: 'describe_pod', args: { namespace: ns, name: upstream.name } });
@@ -648,7 +711,12 @@ export class BaselineSreModel implements Model {
         // The runtime's own words when the command cannot even start (exec: "x": executable file not
         // found in $PATH) are in the Last State message or an event, not in the logs.
         const notFound =
-          (logs ? firstLine(logs.content, /not found|No such file|executable file not found/i) : undefined) ??
+          (logs
+            ? firstLine(
+                logs.content,
+                /executable file not found|command not found|: not found\s*$|No such file or directory\s*$|exec: .*no such file/i,
+              )
+            : undefined) ??
           (/executable file not found|no such file or directory/i.test(lastStateMessage(c.body) ?? '')
             ? lastStateMessage(c.body)
             : undefined) ??
@@ -836,6 +904,8 @@ export class BaselineSreModel implements Model {
           const fatal = tellingLine(logText) ?? logLines(logText).pop() ?? lastStateMessage(c.body);
           let cause: string;
           let weight = 70;
+          let config: { file?: string; map?: string } | undefined;
+          let advice: string | undefined;
           if (envLine) {
             const v = /\b([A-Z][A-Z0-9_]{2,})\b/.exec(envLine)?.[1];
             cause = `the ${kind} ${c.name} crashes on start (exit code ${exit}): a required environment variable${v ? ` ${v}` : ''} is missing`;
@@ -845,13 +915,23 @@ export class BaselineSreModel implements Model {
             weight = 84;
           } else if (depLine) {
             const host = dependencyHosts(depLine)[0];
-            cause = `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host})` : ''} it connects to is unavailable: ${clip(depLine, 100)}`;
-            weight = 80;
+            const away =
+              host && /no such host|NXDOMAIN/i.test(depLine) ? serviceElsewhere(host, ns, seen) : undefined;
+            cause = away
+              ? `the ${kind} ${c.name} crashes (exit code ${exit}): the DNS lookup of the short name "${host}" fails (no such host), because a bare service name resolves only in the pod's own namespace (${ns}) and service ${host} is in another namespace, ${away}; use ${host}.${away} (or the fully qualified ${host}.${away}.svc.cluster.local): ${clip(gist(depLine), 120)}`
+              : `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host})` : ''} it connects to is unavailable: ${clip(gist(depLine), 120)}`;
+            if (away)
+              advice = `point the client at ${host}.${away}.svc.cluster.local (the service's namespace), not the bare name ${host}`;
+            weight = away ? 84 : 80;
           } else if (fatal && /exec format error/i.test(fatal)) {
             cause = `the ${kind} ${c.name} cannot run its program: "${clip(fatal, 100)}" — the image is built for a different CPU architecture than the node (exec format error), so it exits at once (exit code ${exit})`;
             weight = 86;
           } else {
-            cause = `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(fatal, 100)}` : ''}`;
+            config = configError(fatal, c.body, d.content);
+            cause = config
+              ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 160)}`
+              : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 160)}` : ''}`;
+            if (config) weight = 82;
           }
           // An architecture-suffixed tag (1.8.2-arm64) has a multi-architecture sibling without it.
           const image = field(c.body, 'Image') ?? '';
@@ -877,18 +957,26 @@ export class BaselineSreModel implements Model {
                 .map((l) => `previous logs: "${clip(l, 140)}"`),
             ],
             ...(archFix ? { fix: archFix } : {}),
-            advice: archFix
-              ? archFix.text
-              : envLine
-                ? 'set the missing variable in the deployment'
-                : depLine
-                  ? 'restore the dependency; the crash follows from it'
-                  : 'fix what the logs show',
+            advice: advice
+              ? advice
+              : archFix
+                ? archFix.text
+                : config
+                  ? `fix the configuration${config.map ? ` in ConfigMap ${config.map}` : ''} (or roll it back to the last version that loaded), then restart the pod`
+                  : envLine
+                    ? 'set the missing variable in the deployment'
+                    : depLine
+                      ? 'restore the dependency; the crash follows from it'
+                      : 'fix what the logs show',
           });
         }
       }
       // Probes: the container runs but the kubelet kills or unreadies it.
+      // A container that restarts is killed by its liveness probe; with readiness failing too, the
+      // liveness failure is the one that explains the restarts.
+      const restarted = /Restart Count:\s*[1-9]/.test(d.content);
       const unhealthy =
+        (restarted ? firstLine(d.content, /Liveness probe (failed|errored)/i) : undefined) ??
         firstLine(d.content, /(Liveness|Readiness|Startup) probe (failed|errored)/i) ??
         firstLine(
           events,
@@ -1319,6 +1407,10 @@ function missingNamed(task: string, seen: readonly SeenObservation[]): string | 
   const rows = /^no object whose name contains/.test(found.content) ? [] : parseTable(found.content);
   const generated = new RegExp(`^${escapeRe(term)}-[a-z0-9]{5,10}(?:-[a-z0-9]{5})?$`);
   if (rows.some((r) => r['NAME'] === term || generated.test(r['NAME'] ?? ''))) return undefined;
+  // A name the events or the scan speak of is an object that could not be created, not a typo.
+  const said = new RegExp(`(?<![\\w-])${escapeRe(term)}(?![\\w-])`);
+  if (seen.some((o) => (o.tool === 'get_events' || o.tool === 'scan') && said.test(o.content)))
+    return undefined;
   const near = rows.filter((r) => r['KIND'] !== 'Pod').slice(0, 3);
   return `There is no ${term}: no object named "${term}" exists in any namespace I can read (no deployment, pod, job or service by that name), so there is nothing by that name to diagnose; check the name, or whether it was ever deployed.${
     near.length
@@ -1390,7 +1482,10 @@ function resolveNamespace(
 ): string | undefined {
   const { asked, alert } = question(task);
   const candidates = [...new Set([...namespaceCandidates(asked), ...namespaceCandidates(alert)])];
-  const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok');
+  // The search for the task's own term; later searches (a dependency's name) are not about the task.
+  const found =
+    lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === term) ??
+    lastOf(seen, 'find_objects', (o) => o.status === 'ok');
   const rows = found ? parseTable(found.content) : [];
   if (rows.length === 0 || !rows[0]!['KIND']) return candidates[0];
   const namespaces = new Set<string>();
@@ -1413,6 +1508,40 @@ function resolveNamespace(
   return [...tally].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
+/** The namespace, other than `ns`, where the search found a Service named exactly `host`. */
+function serviceElsewhere(host: string, ns: string, seen: readonly SeenObservation[]): string | undefined {
+  const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === host);
+  if (!found) return undefined;
+  const row = parseTable(found.content).find(
+    (r) => r['KIND'] === 'Service' && r['NAME'] === host && r['NAMESPACE'] && r['NAMESPACE'] !== ns,
+  );
+  return row?.['NAMESPACE'];
+}
+
+/** Whether a scan of the namespace ran and found nothing. */
+function quietScan(seen: readonly SeenObservation[], ns: string): boolean {
+  return seen.some(
+    (o) =>
+      o.tool === 'scan' &&
+      o.args['namespace'] === ns &&
+      o.status === 'ok' &&
+      /no problems found/.test(o.content),
+  );
+}
+
+/** The namespaces of `known` that the task names as whole words, in the order it names them. */
+function namedNamespaces(task: string, known: readonly string[]): string[] {
+  const text = task.toLowerCase();
+  return known
+    .map((n) => ({
+      n,
+      at: new RegExp(`(?<![\\w./-])${escapeRe(n)}(?![\\w/-]|\\.\\w)`).exec(text)?.index ?? -1,
+    }))
+    .filter((x) => x.at >= 0)
+    .sort((a, b) => a.at - b.at)
+    .map((x) => x.n);
+}
+
 function key(tool: string, args: Record<string, unknown>): string {
   return `${tool}:${JSON.stringify(Object.fromEntries(Object.entries(args).sort(([a], [b]) => a.localeCompare(b))))}`;
 }
@@ -1428,7 +1557,7 @@ function dependencyHosts(text: string): string[] {
   const label = '[a-z][a-z0-9-]{0,62}';
   const domain = '(?:\\.[a-z0-9-]{1,63}){0,6}';
   const patterns = [
-    new RegExp(`lookup (${label})${domain}(?: on [^:\\n]{1,100})?: no such host`, 'gi'),
+    new RegExp(`lookup (${label})${domain}(?: on \\S{1,100}?)?: no such host`, 'gi'),
     new RegExp(`(?:connect(?:ing)? to|dial tcp|upstream|host)\\s{1,3}"?(${label})${domain}:\\d{1,5}`, 'gi'),
     new RegExp(
       `(${label})${domain}:\\d{1,5}:?\\s{0,3}(?:connection refused|ECONNREFUSED|i\\/o timeout)`,

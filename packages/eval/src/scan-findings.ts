@@ -100,6 +100,7 @@ const RANK: Record<string, number | undefined> = {
   NetworkUnavailable: 83,
   Cordoned: 70,
   ExceededQuota: 86,
+  LimitRangeExceeded: 88,
   FailedCreate: 86,
   NoPodsSelected: 80,
   TargetPortNotExposed: 80,
