@@ -313,6 +313,7 @@ const SCANNED_POD_REASONS = new Set([
   'CreateContainerError',
   'RunContainerError',
   'FailedMount',
+  'MultiAttach',
   'FailedScheduling',
   'LivenessProbeWrongPort',
   'ReadinessProbeWrongPort',
@@ -547,6 +548,15 @@ export class BaselineSreModel implements Model {
     }
     // Slowness: look at usage against limits.
     if (SLOW.test(task)) plan.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
+    // Memory near its limit on a healthy pod: the usage, and the configuration the program reads
+    // (a cache's own memory cap and eviction policy decide whether it grows past the limit).
+    if (/\bmemory\b|\bOOM/i.test(task) && toDescribe.length === 0) {
+      plan.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
+      for (const d of outputs(seen, 'describe_pod', (o) => matchesHint(String(o.args['name'] ?? ''), hs))) {
+        for (const m of d.content.matchAll(/Type:\s*ConfigMap[^\n]*\n\s*Name:\s*(\S+)/g))
+          plan.push({ tool: 'describe_resource', args: { kind: 'ConfigMap', name: m[1], namespace: ns } });
+      }
+    }
     // Deployments that want pods but have none: their own description and events say why.
     for (const d of deps) {
       const hasPods = pods.some((p) => p.name.startsWith(`${d.name}-`));
@@ -622,6 +632,22 @@ export class BaselineSreModel implements Model {
     ];
     if (CHANGE.test(task) || /ImagePull|ErrImage/.test(pods.map((p) => p.status).join(' '))) {
       for (const d of troubled) plan.push({ tool: 'get_rollout_history', args: { namespace: ns, name: d } });
+    }
+    // A node the task names: its conditions and events (a reboot, pressure) are read.
+    const search = seen.find((o) => o.tool === 'find_objects' && o.status === 'ok');
+    for (const r of search ? parseTable(search.content) : []) {
+      if (r['KIND'] === 'Node' && r['NAME'] && task.toLowerCase().includes(r['NAME'].toLowerCase()))
+        plan.push({ tool: 'describe_node', args: { name: r['NAME'] } });
+    }
+    // A DaemonSet the task names: the nodes it should cover, and its own spec (tolerations, selector).
+    for (const r of search ? parseTable(search.content) : []) {
+      if (r['KIND'] === 'DaemonSet' && r['NAME'] && r['NAMESPACE'] === ns && matchesHint(r['NAME'], hs)) {
+        plan.push({ tool: 'describe_resource', args: { kind: 'DaemonSet', name: r['NAME'], namespace: ns } });
+        plan.push({ tool: 'list_nodes', args: {} });
+        // The nodes without one of its pods: their taints and labels say why it skips them.
+        for (const n of nodesWithout(r['NAME'], seen).slice(0, 3))
+          plan.push({ tool: 'describe_node', args: { name: n } });
+      }
     }
     // Pending: the nodes decide.
     if (/FailedScheduling|didn't match|Insufficient/i.test(events))
@@ -809,6 +835,27 @@ export class BaselineSreModel implements Model {
               `${d.content}\n${events}`,
               /Failed to pull image|pull access denied|not found|manifest unknown|unauthorized/i,
             ) ?? '';
+          // The registry refusing for the number of pulls (HTTP 429) says the image exists: the node,
+          // or its shared egress address, used up its pull quota.
+          const limited = firstLine(
+            `${d.content}\n${events}`,
+            /toomanyrequests|429 Too Many Requests|pull rate limit|rate limit exceeded/i,
+          );
+          if (limited) {
+            const node = field(d.content, 'Node');
+            out.push({
+              weight: 88 + b,
+              object: objectLabel,
+              cause: `the image ${image} exists, but the registry refuses the pull for its rate limit (429 Too Many Requests, toomanyrequests): ${node ? `node ${node} (or the address it pulls from) ` : 'the node '}has used up its anonymous pull quota, so the pod stays in ${now.reason} while pods on nodes that already have the image run`,
+              evidence: [
+                `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
+                `event: ${clip(limited, 220)}`,
+              ],
+              advice:
+                'authenticate pulls to the registry (credentials raise the limit), or pull through a mirror or cache; the pod retries by itself once the limit resets',
+            });
+            continue;
+          }
           const denied = /denied|unauthorized|authorization failed|authentication required|forbidden/i.test(
             msg,
           );
@@ -1238,6 +1285,7 @@ export class BaselineSreModel implements Model {
               : ''
           }`,
         );
+        lines.push(...expectedChanges(seen));
         lines.push(
           warnings.length > 0
             ? `The only warnings are old or unrelated (${clip(warnings[0]!, 100)}); nothing currently needs fixing.`
@@ -1402,6 +1450,8 @@ function searchTermIn(task: string): string | undefined {
 function missingNamed(task: string, seen: readonly SeenObservation[]): string | undefined {
   const term = searchTerm(task);
   if (!term || !/-|\d/.test(term)) return undefined;
+  // A label value in a pasted alert (probe=…, job=…) names the alert's source, not an object to find.
+  if (new RegExp(`\\b[a-z_]+=["']?${escapeRe(term)}\\b`, 'i').test(task)) return undefined;
   const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === term);
   if (!found) return undefined;
   const rows = /^no object whose name contains/.test(found.content) ? [] : parseTable(found.content);
@@ -1499,6 +1549,9 @@ function resolveNamespace(
   // term elsewhere (an alert pasted from another namespace).
   if (candidates[0]) return candidates[0];
   const exact = rows.find((r) => r['NAME'] === term);
+  // A cluster-scoped object (a Node) says nothing about the namespace: the task's words decide.
+  if (exact && exact['KIND'] !== 'Namespace' && (!exact['NAMESPACE'] || exact['NAMESPACE'] === '-'))
+    return undefined;
   if (exact) return exact['KIND'] === 'Namespace' ? exact['NAME'] : exact['NAMESPACE'];
   const tally = new Map<string, number>();
   for (const r of rows) {
@@ -1516,6 +1569,101 @@ function serviceElsewhere(host: string, ns: string, seen: readonly SeenObservati
     (r) => r['KIND'] === 'Service' && r['NAME'] === host && r['NAMESPACE'] && r['NAMESPACE'] !== ns,
   );
   return row?.['NAMESPACE'];
+}
+
+/**
+ * What the events say changed on purpose, for an answer that finds nothing wrong: an autoscaler's
+ * rescales (fewer pods than last night is the HPA scaling in), a node's reboot (one restart on every
+ * pod of that node). The person asked about the change; the answer says what made it, and that it is
+ * expected.
+ */
+function expectedChanges(seen: readonly SeenObservation[]): string[] {
+  const out: string[] = [];
+  const events = outputs(seen, 'get_events').flatMap((o) => o.content.split('\n'));
+  const rescales = events.filter((l) => /SuccessfulRescale/.test(l) && /horizontalpodautoscaler\//i.test(l));
+  if (rescales.length > 0) {
+    const hpa = /horizontalpodautoscaler\/([a-z0-9.-]+)/i.exec(rescales[0]!)?.[1] ?? '';
+    const said = rescales[0]!.replace(/^.*SuccessfulRescale\s+\S+\s+/, '').trim();
+    out.push(
+      `The pod count changed because the HorizontalPodAutoscaler ${hpa} scaled the workload (${rescales.length} rescale event(s), newest: "${clip(said, 120)}"): nothing killed the pods; the autoscaler scaled down as load fell, which is expected and working as designed. No need to scale it up by hand: the HPA scales up again when load rises (and would undo a manual change).`,
+    );
+  }
+  // A DaemonSet that skips nodes: the taints it does not tolerate (control-plane NoSchedule).
+  for (const ds of outputs(seen, 'describe_resource', (o) => o.args['kind'] === 'DaemonSet')) {
+    const name = String(ds.args['name'] ?? '');
+    const tolerations = ds.content
+      .split('\n')
+      .filter((l) => /tolerations/.test(l))
+      .join(' ');
+    for (const n of nodesWithout(name, seen)) {
+      const node = outputs(seen, 'describe_node', (o) => o.args['name'] === n).pop();
+      const taint = node
+        ? /^\s*Taints:\s*(\S+:(?:NoSchedule|NoExecute))/m.exec(node.content)?.[1]
+        : undefined;
+      if (!taint) continue;
+      const key = taint.split(/[=:]/)[0]!;
+      if (tolerations.includes(key) || /operator: Exists/.test(tolerations)) continue;
+      out.push(
+        `DaemonSet ${name} has no pod on node ${n} by design: ${n} carries the taint ${taint}${/control-plane|master/.test(taint) ? ' (a control-plane node)' : ''} and the DaemonSet's pod template has no toleration for it, so the node is not counted in DESIRED. This is expected, not a fault: every node it may run on has its pod Ready; add a toleration for ${key} only if that node should run it too.`,
+      );
+    }
+  }
+  // A cache near its memory limit by design: its own cap (maxmemory) below the container's limit,
+  // with an eviction policy, means it evicts keys at the cap instead of growing into an OOM kill.
+  for (const cm of outputs(seen, 'describe_resource', (o) => o.args['kind'] === 'ConfigMap')) {
+    const cap = /^\s*maxmemory\s+(\d+)\s*(b|kb|k|mb|m|gb|g)?\s*$/im.exec(cm.content);
+    if (!cap) continue;
+    const policy = /^\s*maxmemory-policy\s+(\S+)/im.exec(cm.content)?.[1];
+    if (!policy || policy === 'noeviction') continue;
+    const unit = (cap[2] ?? 'b').toLowerCase();
+    const mult: Record<string, number> = {
+      b: 1,
+      k: 1e3,
+      kb: 1024,
+      m: 1e6,
+      mb: 1024 ** 2,
+      g: 1e9,
+      gb: 1024 ** 3,
+    };
+    const bytes = Number(cap[1]) * (mult[unit] ?? 1);
+    const mounting = outputs(seen, 'describe_pod').find((d) =>
+      new RegExp(`Name:\\s*${escapeRe(String(cm.args['name'] ?? ''))}\\b`).test(d.content),
+    );
+    const limit = mounting ? memoryLimit(mounting.content) : undefined;
+    const limitBytes = parseQuantity(limit);
+    if (limitBytes === undefined || bytes >= limitBytes) continue;
+    const usage = outputs(seen, 'get_pod_metrics')
+      .flatMap((o) => o.content.split('\n'))
+      .find((l) => /memory .*limit/.test(l));
+    const oomKills = outputs(seen, 'get_pod_metrics').some((o) => /oomKills: [1-9]/.test(o.content));
+    if (oomKills) continue;
+    out.push(
+      `Memory near the limit is by design here, not a leak: the program's configuration (ConfigMap ${String(cm.args['name'])}) caps its data at maxmemory ${cap[1]}${cap[2] ?? ''} with eviction policy ${policy}, so it fills up to that cap and then evicts keys (eviction, ${/lru/i.test(policy) ? 'least recently used first' : policy}) instead of growing${usage ? ` (${clip(usage.trim(), 100)})` : ''}. The cap is below the ${limit} memory limit and nothing has been OOMKilled, so it is not about to be OOMKilled: this is expected and healthy, and there is no need to raise the limit (a higher limit would only hold more cached keys).`,
+    );
+  }
+  for (const o of outputs(seen, 'describe_node')) {
+    const reboot = o.content.split('\n').find((l) => /\bRebooted\b|has been rebooted|boot id/i.test(l));
+    if (!reboot) continue;
+    out.push(
+      `Node ${String(o.args['name'] ?? '')} was rebooted (event: "${clip(reboot.trim().replace(/\s{2,}/g, ' '), 160)}"): when a node reboots, the kubelet restarts the containers of its pods once, so one restart on each pod of that node is expected and harmless; the pods are Running and Ready again and there is nothing to fix.`,
+    );
+  }
+  return out;
+}
+
+/** Nodes from the node list that run no pod of the named workload (by the pods list's NODE column). */
+function nodesWithout(workload: string, seen: readonly SeenObservation[]): string[] {
+  const nodes = lastOf(seen, 'list_nodes', (o) => o.status === 'ok');
+  if (!nodes) return [];
+  const hosting = new Set(
+    outputs(seen, 'list_pods')
+      .flatMap((o) => parseTable(o.content))
+      .filter((r) => (r['NAME'] ?? '').startsWith(`${workload}-`))
+      .map((r) => r['NODE'] ?? ''),
+  );
+  return parseTable(nodes.content)
+    .map((r) => r['NAME'] ?? '')
+    .filter((n) => n && !hosting.has(n));
 }
 
 /** Whether a scan of the namespace ran and found nothing. */

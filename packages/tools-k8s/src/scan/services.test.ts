@@ -1,5 +1,14 @@
 import { describe, it } from 'vitest';
-import { check, endpoints, pod, type Row, running, service } from './__fixtures__/build.js';
+import {
+  check,
+  endpoints,
+  owned,
+  pod,
+  type Row,
+  replicaSet,
+  running,
+  service,
+} from './__fixtures__/build.js';
 import { servicesAnalyzer } from './services.js';
 
 const web = (ready: boolean, ports = [{ containerPort: 8080, name: 'http' }]) =>
@@ -13,7 +22,46 @@ const web = (ready: boolean, ports = [{ containerPort: 8080, name: 'http' }]) =>
     },
     { labels: { app: 'web' } },
   );
+const member = (name: string, rs: string, image: string, labels: Record<string, string>) =>
+  pod(
+    name,
+    { containers: [{ name: 'app', image, ports: [{ containerPort: 8080 }] }] },
+    {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: [running('app')],
+    },
+    { labels, ...owned('ReplicaSet', rs) },
+  );
+const twoWorkloads = (canaryImage: string) => [
+  service('orders', { selector: { app: 'orders' }, ports: [{ port: 80, targetPort: 8080 }] }),
+  replicaSet('orders-1', { replicas: 3 }, {}, owned('Deployment', 'orders')),
+  replicaSet('orders-canary-1', { replicas: 1 }, {}, owned('Deployment', 'orders-canary')),
+  member('orders-1-a', 'orders-1', 'orders:1', { app: 'orders', track: 'stable' }),
+  member('orders-1-b', 'orders-1', 'orders:1', { app: 'orders', track: 'stable' }),
+  member('orders-1-c', 'orders-1', 'orders:1', { app: 'orders', track: 'stable' }),
+  member('orders-canary-1-a', 'orders-canary-1', canaryImage, { app: 'orders', track: 'canary' }),
+  endpoints('orders', 4),
+];
 const ROWS: Row[] = [
+  {
+    name: 'a selector over two workloads with different images',
+    objects: twoWorkloads('orders:2-rc1'),
+    want: [
+      {
+        kind: 'Service',
+        name: 'orders',
+        reason: 'SelectorSpansWorkloads',
+        says: ['Deployment/orders-canary', '25%', 'orders:2-rc1'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'two workloads on one image are not judged',
+    objects: twoWorkloads('orders:1'),
+    want: [],
+  },
   {
     name: 'endpoints in place',
     objects: [
