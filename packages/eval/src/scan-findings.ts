@@ -82,6 +82,7 @@ const RANK: Record<string, number | undefined> = {
   DeadlineExceeded: 86,
   FailedPods: 72,
   Suspended: 60,
+  ActiveJobBlocksRuns: 86,
   MissingResourceRequest: 84,
   ScaleTargetNotFound: 84,
   ScalingLimited: 74,
@@ -251,7 +252,10 @@ export function scanReads(ctx: ScanContext, take?: FindingFilter): Read[] {
   for (const { f } of ranked(ctx, take).slice(0, 2)) {
     const r = readFor(f, ctx.ns);
     if (r) reads.push(r);
-    if ((f.kind === 'Job' || f.reason === 'SelectorSpansWorkloads') && f.next?.startsWith('get_pod_logs ')) {
+    if (
+      (f.kind === 'Job' || f.reason === 'SelectorSpansWorkloads' || f.reason === 'ActiveJobBlocksRuns') &&
+      f.next?.startsWith('get_pod_logs ')
+    ) {
       const name = /name=([a-z0-9.-]{1,253})/.exec(f.next)?.[1];
       if (name) reads.push({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name } });
     }
@@ -268,7 +272,7 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       read && wasRead(read, ctx.seen) ? `${read.tool} ${f.kind} ${f.name}` : `scan ${f.kind} ${f.name}`;
     let cause = f.message;
     const evidence = f.evidence.slice(0, 3).map((e) => `${source}: ${e}`);
-    if (f.kind === 'Job') {
+    if (f.kind === 'Job' || f.reason === 'ActiveJobBlocksRuns') {
       // What the job's pods printed, from their logs: the most specific line first.
       const pod = /name=([a-z0-9.-]{1,253})/.exec(f.next ?? '')?.[1];
       const text = pod
