@@ -333,7 +333,8 @@ function has(tools: readonly ToolDescriptor[], name: string): boolean {
 const TRAFFIC =
   /\b(503|502|504|5xx|unreachable|reach|endpoint|endpoints|traffic|service|connection refused|timeout|timing out|no healthy upstream|ingress|requests? fail)/i;
 const SLOW = /\b(slow|latency|throttl|p99|p95|sluggish|degraded)/i;
-const CHANGE = /\b(deploy|deployed|release|rollout|rolled|upgrade|new version|since)\b/i;
+const CHANGE =
+  /\b(deploy|deployed|release|released|releasing|rollout|rolled|roll ?back|upgrade|upgraded|bump|bumped|shipped|went out|new version|since)\b/i;
 
 /** The baseline SRE model: one instance per run. */
 export class BaselineSreModel implements Model {
