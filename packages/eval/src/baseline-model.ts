@@ -980,6 +980,19 @@ export class BaselineSreModel implements Model {
               ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 160)}`
               : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 160)}` : ''}`;
             if (config) weight = 82;
+            // A port already in use inside a pod: its containers share one network namespace, so
+            // another container of the same pod holds it.
+            const inUse = /address already in use/i.test(fatal ?? '')
+              ? /:(\d{1,5}):? bind: address already in use/i.exec(fatal ?? '')?.[1]
+              : undefined;
+            const siblings = containerSections(d.content).filter((x) => !x.init && x.name !== c.name);
+            if (inUse && siblings.length > 0) {
+              cause += `; port ${inUse} is taken inside the pod: its containers share one network namespace, so another container of the pod (${siblings
+                .map((x) => `${x.name}, image ${field(x.body, 'Image') ?? '?'}`)
+                .join('; ')}) binds the same port — a port conflict between the containers`;
+              advice = `give the containers different ports: move ${siblings[0]!.name} off port ${inUse} (its listen port setting), or pin it to the version that did not bind ${inUse}`;
+              weight = 80;
+            }
           }
           // An architecture-suffixed tag (1.8.2-arm64) has a multi-architecture sibling without it.
           const image = field(c.body, 'Image') ?? '';

@@ -292,6 +292,13 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
         evidence.push(`logs of ${pod}: "${clip(line, 160)}"`);
       }
     }
+    if (waitedOn(f, ctx) > 0) {
+      const pending = scanFindings(ctx.seen, ctx.ns).find(
+        (x) => x.kind === 'Pod' && x.reason === 'FailedScheduling',
+      );
+      if (pending)
+        cause += `; the Pending pods of ${pending.owner ?? `pod ${pending.name}`} wait for this node: the scheduler names its not-ready taint, and the other nodes have no room for them`;
+    }
     if (f.kind === 'NetworkPolicy') {
       const timeout = linesWith(logs, TIMEOUTS).pop();
       if (timeout) {
