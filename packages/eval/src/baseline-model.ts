@@ -366,7 +366,7 @@ export class BaselineSreModel implements Model {
       if (d) return d;
     }
     const first = resolveNamespace(request.task, term, seen) ?? this.#namespaceFromContext(seen);
-    // A task that names two namespaces ("the pods in shop … since redis moved to the cache
+    // A task that names two namespaces ("the api pods in a … since the database moved to the b
     // namespace"): when the one taken shows nothing wrong, the other one named is where to look.
     let ns = first;
     if (first && quietScan(seen, first)) {
@@ -432,7 +432,7 @@ export class BaselineSreModel implements Model {
     if (!o) return undefined;
     const all = parseTable(o.content).map((r) => r['NAME'] ?? '');
     const names = all.filter((n) => n && !/^(kube-|default$|local-path)/.test(n));
-    // A namespace the task names as a word ("keycloak in identity", "ns warehouse") is the one meant.
+    // A namespace the task names as a word ("api in payments", "ns billing") is the one meant.
     const named = namedNamespaces(this.#task, names)[0];
     if (named) return named;
     // Nothing but the system namespaces and `default`: the incident is in `default`.

@@ -74,7 +74,7 @@ const ROWS: Row[] = [
         metadata: {
           name: 'web',
           namespace: 'shop',
-          annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-prod2' },
+          annotations: { 'cert-manager.io/cluster-issuer': 'acme-issuer-x' },
         },
       },
       ingressClass('nginx'),
@@ -83,7 +83,7 @@ const ROWS: Row[] = [
         'CertificateRequest',
         'web-tls-1',
         'IssuerNotFound',
-        'Referenced "ClusterIssuer" not found: clusterissuer.cert-manager.io "letsencrypt-prod2" not found',
+        'Referenced "ClusterIssuer" not found: clusterissuer.cert-manager.io "acme-issuer-x" not found',
       ),
     ],
     want: [
@@ -92,7 +92,7 @@ const ROWS: Row[] = [
         name: 'web',
         reason: 'TLSSecretNotFound',
         says: [
-          'ClusterIssuer letsencrypt-prod2 the ingress asks for does not exist',
+          'ClusterIssuer acme-issuer-x the ingress asks for does not exist',
           'default (fake) certificate',
         ],
         fix: true,

@@ -74,13 +74,13 @@ const ROWS: Row[] = [
     name: 'Forbid, and a Job running for days blocks every run',
     objects: [
       {
-        ...cronJob('mailer', { schedule: '*/30 * * * *', concurrencyPolicy: 'Forbid' }),
-        status: { active: [{ name: 'mailer-1' }] },
+        ...cronJob('report', { schedule: '*/30 * * * *', concurrencyPolicy: 'Forbid' }),
+        status: { active: [{ name: 'report-1' }] },
       },
-      job('mailer-1', { backoffLimit: 2 }, { active: 1, startTime: '2020-01-01T00:00:00Z' }),
+      job('report-1', { backoffLimit: 2 }, { active: 1, startTime: '2020-01-01T00:00:00Z' }),
       event(
         'CronJob',
-        'mailer',
+        'report',
         'JobAlreadyActive',
         'Not starting job because prior execution is running and concurrency policy is Forbid',
         { type: 'Normal', count: 40 },
@@ -89,9 +89,9 @@ const ROWS: Row[] = [
     want: [
       {
         kind: 'CronJob',
-        name: 'mailer',
+        name: 'report',
         reason: 'ActiveJobBlocksRuns',
-        says: ['mailer-1', 'never finished', 'activeDeadlineSeconds', 'JobAlreadyActive'],
+        says: ['report-1', 'never finished', 'activeDeadlineSeconds', 'JobAlreadyActive'],
         fix: true,
       },
     ],
@@ -100,11 +100,11 @@ const ROWS: Row[] = [
     name: 'Forbid skipping once while a short run finishes is not judged',
     objects: [
       {
-        ...cronJob('mailer', { schedule: '*/30 * * * *', concurrencyPolicy: 'Forbid' }),
-        status: { active: [{ name: 'mailer-1' }] },
+        ...cronJob('report', { schedule: '*/30 * * * *', concurrencyPolicy: 'Forbid' }),
+        status: { active: [{ name: 'report-1' }] },
       },
-      job('mailer-1', {}, { active: 1, startTime: '2025-12-31T23:55:00Z' }),
-      event('CronJob', 'mailer', 'JobAlreadyActive', 'Not starting job because prior execution is running', {
+      job('report-1', {}, { active: 1, startTime: '2025-12-31T23:55:00Z' }),
+      event('CronJob', 'report', 'JobAlreadyActive', 'Not starting job because prior execution is running', {
         type: 'Normal',
       }),
     ],

@@ -150,7 +150,7 @@ const ROWS: Row[] = [
               name: 'app',
               ready: false,
               restartCount: 0,
-              state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "redis:7"' } },
+              state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "cache:7"' } },
             },
           ],
         },
@@ -160,7 +160,7 @@ const ROWS: Row[] = [
         'Pod',
         'limited',
         'Failed',
-        'Failed to pull image "redis:7": unexpected status code 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit',
+        'Failed to pull image "cache:7": unexpected status code 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit',
       ),
     ],
     want: [

@@ -34,32 +34,32 @@ const member = (name: string, rs: string, image: string, labels: Record<string, 
     { labels, ...owned('ReplicaSet', rs) },
   );
 const twoWorkloads = (canaryImage: string) => [
-  service('orders', { selector: { app: 'orders' }, ports: [{ port: 80, targetPort: 8080 }] }),
-  replicaSet('orders-1', { replicas: 3 }, {}, owned('Deployment', 'orders')),
-  replicaSet('orders-canary-1', { replicas: 1 }, {}, owned('Deployment', 'orders-canary')),
-  member('orders-1-a', 'orders-1', 'orders:1', { app: 'orders', track: 'stable' }),
-  member('orders-1-b', 'orders-1', 'orders:1', { app: 'orders', track: 'stable' }),
-  member('orders-1-c', 'orders-1', 'orders:1', { app: 'orders', track: 'stable' }),
-  member('orders-canary-1-a', 'orders-canary-1', canaryImage, { app: 'orders', track: 'canary' }),
-  endpoints('orders', 4),
+  service('checkout', { selector: { app: 'checkout' }, ports: [{ port: 80, targetPort: 8080 }] }),
+  replicaSet('checkout-1', { replicas: 3 }, {}, owned('Deployment', 'checkout')),
+  replicaSet('checkout-canary-1', { replicas: 1 }, {}, owned('Deployment', 'checkout-canary')),
+  member('checkout-1-a', 'checkout-1', 'checkout:1', { app: 'checkout', track: 'stable' }),
+  member('checkout-1-b', 'checkout-1', 'checkout:1', { app: 'checkout', track: 'stable' }),
+  member('checkout-1-c', 'checkout-1', 'checkout:1', { app: 'checkout', track: 'stable' }),
+  member('checkout-canary-1-a', 'checkout-canary-1', canaryImage, { app: 'checkout', track: 'canary' }),
+  endpoints('checkout', 4),
 ];
 const ROWS: Row[] = [
   {
     name: 'a selector over two workloads with different images',
-    objects: twoWorkloads('orders:2-rc1'),
+    objects: twoWorkloads('checkout:2-rc1'),
     want: [
       {
         kind: 'Service',
-        name: 'orders',
+        name: 'checkout',
         reason: 'SelectorSpansWorkloads',
-        says: ['Deployment/orders-canary', '25%', 'orders:2-rc1'],
+        says: ['Deployment/checkout-canary', '25%', 'checkout:2-rc1'],
         fix: true,
       },
     ],
   },
   {
     name: 'two workloads on one image are not judged',
-    objects: twoWorkloads('orders:1'),
+    objects: twoWorkloads('checkout:1'),
     want: [],
   },
   {
