@@ -235,6 +235,26 @@ function logLines(text: string): string[] {
   return text.split('\n').filter((l) => l.trim() !== '' && !/^\(no log lines|^Defaulted container "/.test(l));
 }
 
+/**
+ * A crash while loading a configuration file (a parse error, an unknown field): the file named in
+ * the line or the container's args, and the ConfigMap volume it comes from, when the pod mounts one.
+ */
+function configError(
+  line: string | undefined,
+  body: string,
+  pod: string,
+): { file?: string; map?: string } | undefined {
+  if (!line) return undefined;
+  if (!/\bconfig(uration)?\b|\.ya?ml\b|\.json\b|\.toml\b|\.conf\b|\.ini\b/i.test(line)) return undefined;
+  if (!/loading|parse|parsing|unmarshal|invalid|unknown field|not found in type|syntax/i.test(line))
+    return undefined;
+  const file =
+    /(\/[\w./-]+\.(?:ya?ml|json|toml|conf|ini|cfg))\b/.exec(line)?.[1] ??
+    /--config(?:\.file)?=(\S+)/.exec(body)?.[1];
+  const map = /Type:\s*ConfigMap[^\n]*\n\s*Name:\s*(\S+)/.exec(pod)?.[1];
+  return { ...(file ? { file } : {}), ...(map ? { map } : {}) };
+}
+
 /** The Message of a container's Last State (its termination message), from a describe_pod section. */
 function lastStateMessage(body: string): string | undefined {
   const lines = body.split('\n');
@@ -257,6 +277,22 @@ const TELLING: readonly RegExp[] = [
   /error|denied|refused|failed|cannot|can't|unable|invalid|no such|not found/i,
 ];
 
+/**
+ * What a log line says, without its header: the value of a structured error field (`err="…"`,
+ * `"error":"…"`) when it has one, else the line after its timestamp and level prefix. A quote clipped
+ * to its first hundred characters otherwise keeps the header and drops the cause at the end.
+ */
+function gist(line: string): string {
+  const field = /\b(?:err|error)=("(?:[^"\\]|\\.)*"|\S+)|"(?:err|error)"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(
+    line,
+  );
+  const value = field ? (field[2] ?? field[1]!.replace(/^"|"$/g, '')) : undefined;
+  if (value && value.length >= 8) return value.replace(/\\n/g, ' ').replace(/\\"/g, '"');
+  return line
+    .replace(/^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ \S+\]\s*/, '')
+    .replace(/^(?:ts=)?\d{4}-\d{2}-\d{2}[T ][\d:.]+Z?\s+/, '');
+}
+
 /** The line of a log that best explains a crash (see `TELLING`), the first of its rank. */
 function tellingLine(text: string): string | undefined {
   const lines = logLines(text);
@@ -277,6 +313,7 @@ const SCANNED_POD_REASONS = new Set([
   'CreateContainerError',
   'RunContainerError',
   'FailedMount',
+  'MultiAttach',
   'FailedScheduling',
   'LivenessProbeWrongPort',
   'ReadinessProbeWrongPort',
@@ -296,7 +333,8 @@ function has(tools: readonly ToolDescriptor[], name: string): boolean {
 const TRAFFIC =
   /\b(503|502|504|5xx|unreachable|reach|endpoint|endpoints|traffic|service|connection refused|timeout|timing out|no healthy upstream|ingress|requests? fail)/i;
 const SLOW = /\b(slow|latency|throttl|p99|p95|sluggish|degraded)/i;
-const CHANGE = /\b(deploy|deployed|release|rollout|rolled|upgrade|new version|since)\b/i;
+const CHANGE =
+  /\b(deploy|deployed|release|released|releasing|rollout|rolled|roll ?back|upgrade|upgraded|bump|bumped|shipped|went out|new version|since)\b/i;
 
 /** The baseline SRE model: one instance per run. */
 export class BaselineSreModel implements Model {
@@ -327,7 +365,28 @@ export class BaselineSreModel implements Model {
       const d = want('find_objects', { name: term });
       if (d) return d;
     }
-    const ns = resolveNamespace(request.task, term, seen) ?? this.#namespaceFromContext(seen);
+    const first = resolveNamespace(request.task, term, seen) ?? this.#namespaceFromContext(seen);
+    // A task that names two namespaces ("the api pods in a … since the database moved to the b
+    // namespace"): when the one taken shows nothing wrong, the other one named is where to look.
+    let ns = first;
+    if (first && quietScan(seen, first)) {
+      const listed = lastOf(
+        seen,
+        'list_resources',
+        (x) => x.args['kind'] === 'Namespace' && x.status === 'ok',
+      );
+      if (!listed && budgetLeft > 4) {
+        const d = want('list_resources', { kind: 'Namespace' });
+        if (d) return d;
+      } else if (listed) {
+        const names = parseTable(listed.content)
+          .map((r) => r['NAME'] ?? '')
+          .filter((n) => n && n !== first && !/^kube-/.test(n));
+        // Only the person's own words: a namespace in a pasted alert is context, not where to look.
+        const other = namedNamespaces(question(request.task).asked, names)[0];
+        if (other && !quietScan(seen, other)) ns = other;
+      }
+    }
     if (!ns) {
       return (
         want('list_resources', { kind: 'Namespace' }) ?? {
@@ -373,6 +432,9 @@ export class BaselineSreModel implements Model {
     if (!o) return undefined;
     const all = parseTable(o.content).map((r) => r['NAME'] ?? '');
     const names = all.filter((n) => n && !/^(kube-|default$|local-path)/.test(n));
+    // A namespace the task names as a word ("api in payments", "ns billing") is the one meant.
+    const named = namedNamespaces(this.#task, names)[0];
+    if (named) return named;
     // Nothing but the system namespaces and `default`: the incident is in `default`.
     return names[0] ?? (all.includes('default') ? 'default' : undefined);
   }
@@ -404,7 +466,7 @@ export class BaselineSreModel implements Model {
       );
     const named = [...namedIn(asked), ...(alertNs === undefined || alertNs === ns ? namedIn(alert) : [])];
     // A pod the search already placed in another namespace (an alert pasted from elsewhere) is not this one.
-    const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok');
+    const found = seen.find((o) => o.tool === 'find_objects' && o.status === 'ok');
     const elsewhere = (n: string) =>
       found !== undefined && parseTable(found.content).some((r) => r['NAME'] === n && r['NAMESPACE'] !== ns);
     for (const n of named) {
@@ -487,6 +549,15 @@ export class BaselineSreModel implements Model {
     }
     // Slowness: look at usage against limits.
     if (SLOW.test(task)) plan.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
+    // Memory near its limit on a healthy pod: the usage, and the configuration the program reads
+    // (a cache's own memory cap and eviction policy decide whether it grows past the limit).
+    if (/\bmemory\b|\bOOM/i.test(task) && toDescribe.length === 0) {
+      plan.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
+      for (const d of outputs(seen, 'describe_pod', (o) => matchesHint(String(o.args['name'] ?? ''), hs))) {
+        for (const m of d.content.matchAll(/Type:\s*ConfigMap[^\n]*\n\s*Name:\s*(\S+)/g))
+          plan.push({ tool: 'describe_resource', args: { kind: 'ConfigMap', name: m[1], namespace: ns } });
+      }
+    }
     // Deployments that want pods but have none: their own description and events say why.
     for (const d of deps) {
       const hasPods = pods.some((p) => p.name.startsWith(`${d.name}-`));
@@ -547,6 +618,9 @@ export class BaselineSreModel implements Model {
     // Dependencies named in logs: the service they point at, and its own pods when they fail too.
     for (const dep of dependencyHosts(logs)) {
       plan.push({ tool: 'describe_service', args: { namespace: ns, name: dep } });
+      // A name that does not resolve: where, if anywhere, a service by that name lives.
+      if (new RegExp(`lookup ${escapeRe(dep)}\\b[^\\n]{0,120}no such host`, 'i').test(logs))
+        plan.push({ tool: 'find_objects', args: { name: dep } });
       const upstream = pods.find((p) => p.name.startsWith(`${dep}-`) && isUnhealthy(p));
       if (upstream) {
         plan.push({ tool: 'describe_pod', args: { namespace: ns, name: upstream.name } });
@@ -559,6 +633,22 @@ export class BaselineSreModel implements Model {
     ];
     if (CHANGE.test(task) || /ImagePull|ErrImage/.test(pods.map((p) => p.status).join(' '))) {
       for (const d of troubled) plan.push({ tool: 'get_rollout_history', args: { namespace: ns, name: d } });
+    }
+    // A node the task names: its conditions and events (a reboot, pressure) are read.
+    const search = seen.find((o) => o.tool === 'find_objects' && o.status === 'ok');
+    for (const r of search ? parseTable(search.content) : []) {
+      if (r['KIND'] === 'Node' && r['NAME'] && task.toLowerCase().includes(r['NAME'].toLowerCase()))
+        plan.push({ tool: 'describe_node', args: { name: r['NAME'] } });
+    }
+    // A DaemonSet the task names: the nodes it should cover, and its own spec (tolerations, selector).
+    for (const r of search ? parseTable(search.content) : []) {
+      if (r['KIND'] === 'DaemonSet' && r['NAME'] && r['NAMESPACE'] === ns && matchesHint(r['NAME'], hs)) {
+        plan.push({ tool: 'describe_resource', args: { kind: 'DaemonSet', name: r['NAME'], namespace: ns } });
+        plan.push({ tool: 'list_nodes', args: {} });
+        // The nodes without one of its pods: their taints and labels say why it skips them.
+        for (const n of nodesWithout(r['NAME'], seen).slice(0, 3))
+          plan.push({ tool: 'describe_node', args: { name: n } });
+      }
     }
     // Pending: the nodes decide.
     if (/FailedScheduling|didn't match|Insufficient/i.test(events))
@@ -648,7 +738,12 @@ export class BaselineSreModel implements Model {
         // The runtime's own words when the command cannot even start (exec: "x": executable file not
         // found in $PATH) are in the Last State message or an event, not in the logs.
         const notFound =
-          (logs ? firstLine(logs.content, /not found|No such file|executable file not found/i) : undefined) ??
+          (logs
+            ? firstLine(
+                logs.content,
+                /executable file not found|command not found|: not found\s*$|No such file or directory\s*$|exec: .*no such file/i,
+              )
+            : undefined) ??
           (/executable file not found|no such file or directory/i.test(lastStateMessage(c.body) ?? '')
             ? lastStateMessage(c.body)
             : undefined) ??
@@ -741,6 +836,27 @@ export class BaselineSreModel implements Model {
               `${d.content}\n${events}`,
               /Failed to pull image|pull access denied|not found|manifest unknown|unauthorized/i,
             ) ?? '';
+          // The registry refusing for the number of pulls (HTTP 429) says the image exists: the node,
+          // or its shared egress address, used up its pull quota.
+          const limited = firstLine(
+            `${d.content}\n${events}`,
+            /toomanyrequests|429 Too Many Requests|pull rate limit|rate limit exceeded/i,
+          );
+          if (limited) {
+            const node = field(d.content, 'Node');
+            out.push({
+              weight: 88 + b,
+              object: objectLabel,
+              cause: `the image ${image} exists, but the registry refuses the pull for its rate limit (429 Too Many Requests, toomanyrequests): ${node ? `node ${node} (or the address it pulls from) ` : 'the node '}has used up its anonymous pull quota, so the pod stays in ${now.reason} while pods on nodes that already have the image run`,
+              evidence: [
+                `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
+                `event: ${clip(limited, 220)}`,
+              ],
+              advice:
+                'authenticate pulls to the registry (credentials raise the limit), or pull through a mirror or cache; the pod retries by itself once the limit resets',
+            });
+            continue;
+          }
           const denied = /denied|unauthorized|authorization failed|authentication required|forbidden/i.test(
             msg,
           );
@@ -836,6 +952,8 @@ export class BaselineSreModel implements Model {
           const fatal = tellingLine(logText) ?? logLines(logText).pop() ?? lastStateMessage(c.body);
           let cause: string;
           let weight = 70;
+          let config: { file?: string; map?: string } | undefined;
+          let advice: string | undefined;
           if (envLine) {
             const v = /\b([A-Z][A-Z0-9_]{2,})\b/.exec(envLine)?.[1];
             cause = `the ${kind} ${c.name} crashes on start (exit code ${exit}): a required environment variable${v ? ` ${v}` : ''} is missing`;
@@ -845,13 +963,36 @@ export class BaselineSreModel implements Model {
             weight = 84;
           } else if (depLine) {
             const host = dependencyHosts(depLine)[0];
-            cause = `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host})` : ''} it connects to is unavailable: ${clip(depLine, 100)}`;
-            weight = 80;
+            const away =
+              host && /no such host|NXDOMAIN/i.test(depLine) ? serviceElsewhere(host, ns, seen) : undefined;
+            cause = away
+              ? `the ${kind} ${c.name} crashes (exit code ${exit}): the DNS lookup of the short name "${host}" fails (no such host), because a bare service name resolves only in the pod's own namespace (${ns}) and service ${host} is in another namespace, ${away}; use ${host}.${away} (or the fully qualified ${host}.${away}.svc.cluster.local): ${clip(gist(depLine), 120)}`
+              : `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host})` : ''} it connects to is unavailable: ${clip(gist(depLine), 120)}`;
+            if (away)
+              advice = `point the client at ${host}.${away}.svc.cluster.local (the service's namespace), not the bare name ${host}`;
+            weight = away ? 84 : 80;
           } else if (fatal && /exec format error/i.test(fatal)) {
             cause = `the ${kind} ${c.name} cannot run its program: "${clip(fatal, 100)}" — the image is built for a different CPU architecture than the node (exec format error), so it exits at once (exit code ${exit})`;
             weight = 86;
           } else {
-            cause = `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(fatal, 100)}` : ''}`;
+            config = configError(fatal, c.body, d.content);
+            cause = config
+              ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 160)}`
+              : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 160)}` : ''}`;
+            if (config) weight = 82;
+            // A port already in use inside a pod: its containers share one network namespace, so
+            // another container of the same pod holds it.
+            const inUse = /address already in use/i.test(fatal ?? '')
+              ? /:(\d{1,5}):? bind: address already in use/i.exec(fatal ?? '')?.[1]
+              : undefined;
+            const siblings = containerSections(d.content).filter((x) => !x.init && x.name !== c.name);
+            if (inUse && siblings.length > 0) {
+              cause += `; port ${inUse} is taken inside the pod: its containers share one network namespace, so another container of the pod (${siblings
+                .map((x) => `${x.name}, image ${field(x.body, 'Image') ?? '?'}`)
+                .join('; ')}) binds the same port — a port conflict between the containers`;
+              advice = `give the containers different ports: move ${siblings[0]!.name} off port ${inUse} (its listen port setting), or pin it to the version that did not bind ${inUse}`;
+              weight = 80;
+            }
           }
           // An architecture-suffixed tag (1.8.2-arm64) has a multi-architecture sibling without it.
           const image = field(c.body, 'Image') ?? '';
@@ -877,18 +1018,26 @@ export class BaselineSreModel implements Model {
                 .map((l) => `previous logs: "${clip(l, 140)}"`),
             ],
             ...(archFix ? { fix: archFix } : {}),
-            advice: archFix
-              ? archFix.text
-              : envLine
-                ? 'set the missing variable in the deployment'
-                : depLine
-                  ? 'restore the dependency; the crash follows from it'
-                  : 'fix what the logs show',
+            advice: advice
+              ? advice
+              : archFix
+                ? archFix.text
+                : config
+                  ? `fix the configuration${config.map ? ` in ConfigMap ${config.map}` : ''} (or roll it back to the last version that loaded), then restart the pod`
+                  : envLine
+                    ? 'set the missing variable in the deployment'
+                    : depLine
+                      ? 'restore the dependency; the crash follows from it'
+                      : 'fix what the logs show',
           });
         }
       }
       // Probes: the container runs but the kubelet kills or unreadies it.
+      // A container that restarts is killed by its liveness probe; with readiness failing too, the
+      // liveness failure is the one that explains the restarts.
+      const restarted = /Restart Count:\s*[1-9]/.test(d.content);
       const unhealthy =
+        (restarted ? firstLine(d.content, /Liveness probe (failed|errored)/i) : undefined) ??
         firstLine(d.content, /(Liveness|Readiness|Startup) probe (failed|errored)/i) ??
         firstLine(
           events,
@@ -1150,6 +1299,7 @@ export class BaselineSreModel implements Model {
               : ''
           }`,
         );
+        lines.push(...expectedChanges(seen));
         lines.push(
           warnings.length > 0
             ? `The only warnings are old or unrelated (${clip(warnings[0]!, 100)}); nothing currently needs fixing.`
@@ -1314,11 +1464,17 @@ function searchTermIn(task: string): string | undefined {
 function missingNamed(task: string, seen: readonly SeenObservation[]): string | undefined {
   const term = searchTerm(task);
   if (!term || !/-|\d/.test(term)) return undefined;
+  // A label value in a pasted alert (probe=…, job=…) names the alert's source, not an object to find.
+  if (new RegExp(`\\b[a-z_]+=["']?${escapeRe(term)}\\b`, 'i').test(task)) return undefined;
   const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === term);
   if (!found) return undefined;
   const rows = /^no object whose name contains/.test(found.content) ? [] : parseTable(found.content);
   const generated = new RegExp(`^${escapeRe(term)}-[a-z0-9]{5,10}(?:-[a-z0-9]{5})?$`);
   if (rows.some((r) => r['NAME'] === term || generated.test(r['NAME'] ?? ''))) return undefined;
+  // A name the events or the scan speak of is an object that could not be created, not a typo.
+  const said = new RegExp(`(?<![\\w-])${escapeRe(term)}(?![\\w-])`);
+  if (seen.some((o) => (o.tool === 'get_events' || o.tool === 'scan') && said.test(o.content)))
+    return undefined;
   const near = rows.filter((r) => r['KIND'] !== 'Pod').slice(0, 3);
   return `There is no ${term}: no object named "${term}" exists in any namespace I can read (no deployment, pod, job or service by that name), so there is nothing by that name to diagnose; check the name, or whether it was ever deployed.${
     near.length
@@ -1390,7 +1546,10 @@ function resolveNamespace(
 ): string | undefined {
   const { asked, alert } = question(task);
   const candidates = [...new Set([...namespaceCandidates(asked), ...namespaceCandidates(alert)])];
-  const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok');
+  // The search for the task's own term; later searches (a dependency's name) are not about the task.
+  const found =
+    lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === term) ??
+    lastOf(seen, 'find_objects', (o) => o.status === 'ok');
   const rows = found ? parseTable(found.content) : [];
   if (rows.length === 0 || !rows[0]!['KIND']) return candidates[0];
   const namespaces = new Set<string>();
@@ -1404,6 +1563,9 @@ function resolveNamespace(
   // term elsewhere (an alert pasted from another namespace).
   if (candidates[0]) return candidates[0];
   const exact = rows.find((r) => r['NAME'] === term);
+  // A cluster-scoped object (a Node) says nothing about the namespace: the task's words decide.
+  if (exact && exact['KIND'] !== 'Namespace' && (!exact['NAMESPACE'] || exact['NAMESPACE'] === '-'))
+    return undefined;
   if (exact) return exact['KIND'] === 'Namespace' ? exact['NAME'] : exact['NAMESPACE'];
   const tally = new Map<string, number>();
   for (const r of rows) {
@@ -1411,6 +1573,135 @@ function resolveNamespace(
     if (n && n !== '-') tally.set(n, (tally.get(n) ?? 0) + (r['KIND'] === 'Namespace' ? 2 : 1));
   }
   return [...tally].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** The namespace, other than `ns`, where the search found a Service named exactly `host`. */
+function serviceElsewhere(host: string, ns: string, seen: readonly SeenObservation[]): string | undefined {
+  const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === host);
+  if (!found) return undefined;
+  const row = parseTable(found.content).find(
+    (r) => r['KIND'] === 'Service' && r['NAME'] === host && r['NAMESPACE'] && r['NAMESPACE'] !== ns,
+  );
+  return row?.['NAMESPACE'];
+}
+
+/**
+ * What the events say changed on purpose, for an answer that finds nothing wrong: an autoscaler's
+ * rescales (fewer pods than last night is the HPA scaling in), a node's reboot (one restart on every
+ * pod of that node). The person asked about the change; the answer says what made it, and that it is
+ * expected.
+ */
+function expectedChanges(seen: readonly SeenObservation[]): string[] {
+  const out: string[] = [];
+  const events = outputs(seen, 'get_events').flatMap((o) => o.content.split('\n'));
+  const rescales = events.filter((l) => /SuccessfulRescale/.test(l) && /horizontalpodautoscaler\//i.test(l));
+  if (rescales.length > 0) {
+    const hpa = /horizontalpodautoscaler\/([a-z0-9.-]+)/i.exec(rescales[0]!)?.[1] ?? '';
+    const said = rescales[0]!.replace(/^.*SuccessfulRescale\s+\S+\s+/, '').trim();
+    out.push(
+      `The pod count changed because the HorizontalPodAutoscaler ${hpa} scaled the workload (${rescales.length} rescale event(s), newest: "${clip(said, 120)}"): nothing killed the pods; the autoscaler scaled down as load fell, which is expected and working as designed. No need to scale it up by hand: the HPA scales up again when load rises (and would undo a manual change).`,
+    );
+  }
+  // A DaemonSet that skips nodes: the taints it does not tolerate (control-plane NoSchedule).
+  for (const ds of outputs(seen, 'describe_resource', (o) => o.args['kind'] === 'DaemonSet')) {
+    const name = String(ds.args['name'] ?? '');
+    const tolerations = ds.content
+      .split('\n')
+      .filter((l) => /tolerations/.test(l))
+      .join(' ');
+    for (const n of nodesWithout(name, seen)) {
+      const node = outputs(seen, 'describe_node', (o) => o.args['name'] === n).pop();
+      const taint = node
+        ? /^\s*Taints:\s*(\S+:(?:NoSchedule|NoExecute))/m.exec(node.content)?.[1]
+        : undefined;
+      if (!taint) continue;
+      const key = taint.split(/[=:]/)[0]!;
+      if (tolerations.includes(key) || /operator: Exists/.test(tolerations)) continue;
+      out.push(
+        `DaemonSet ${name} has no pod on node ${n} by design: ${n} carries the taint ${taint}${/control-plane|master/.test(taint) ? ' (a control-plane node)' : ''} and the DaemonSet's pod template has no toleration for it, so the node is not counted in DESIRED. This is expected, not a fault: every node it may run on has its pod Ready; add a toleration for ${key} only if that node should run it too.`,
+      );
+    }
+  }
+  // A cache near its memory limit by design: its own cap (maxmemory) below the container's limit,
+  // with an eviction policy, means it evicts keys at the cap instead of growing into an OOM kill.
+  for (const cm of outputs(seen, 'describe_resource', (o) => o.args['kind'] === 'ConfigMap')) {
+    const cap = /^\s*maxmemory\s+(\d+)\s*(b|kb|k|mb|m|gb|g)?\s*$/im.exec(cm.content);
+    if (!cap) continue;
+    const policy = /^\s*maxmemory-policy\s+(\S+)/im.exec(cm.content)?.[1];
+    if (!policy || policy === 'noeviction') continue;
+    const unit = (cap[2] ?? 'b').toLowerCase();
+    const mult: Record<string, number> = {
+      b: 1,
+      k: 1e3,
+      kb: 1024,
+      m: 1e6,
+      mb: 1024 ** 2,
+      g: 1e9,
+      gb: 1024 ** 3,
+    };
+    const bytes = Number(cap[1]) * (mult[unit] ?? 1);
+    const mounting = outputs(seen, 'describe_pod').find((d) =>
+      new RegExp(`Name:\\s*${escapeRe(String(cm.args['name'] ?? ''))}\\b`).test(d.content),
+    );
+    const limit = mounting ? memoryLimit(mounting.content) : undefined;
+    const limitBytes = parseQuantity(limit);
+    if (limitBytes === undefined || bytes >= limitBytes) continue;
+    const usage = outputs(seen, 'get_pod_metrics')
+      .flatMap((o) => o.content.split('\n'))
+      .find((l) => /memory .*limit/.test(l));
+    const oomKills = outputs(seen, 'get_pod_metrics').some((o) => /oomKills: [1-9]/.test(o.content));
+    if (oomKills) continue;
+    out.push(
+      `Memory near the limit is by design here, not a leak: the program's configuration (ConfigMap ${String(cm.args['name'])}) caps its data at maxmemory ${cap[1]}${cap[2] ?? ''} with eviction policy ${policy}, so it fills up to that cap and then evicts keys (eviction, ${/lru/i.test(policy) ? 'least recently used first' : policy}) instead of growing${usage ? ` (${clip(usage.trim(), 100)})` : ''}. The cap is below the ${limit} memory limit and nothing has been OOMKilled, so it is not about to be OOMKilled: this is expected and healthy, and there is no need to raise the limit (a higher limit would only hold more cached keys).`,
+    );
+  }
+  for (const o of outputs(seen, 'describe_node')) {
+    const reboot = o.content.split('\n').find((l) => /\bRebooted\b|has been rebooted|boot id/i.test(l));
+    if (!reboot) continue;
+    out.push(
+      `Node ${String(o.args['name'] ?? '')} was rebooted (event: "${clip(reboot.trim().replace(/\s{2,}/g, ' '), 160)}"): when a node reboots, the kubelet restarts the containers of its pods once, so one restart on each pod of that node is expected and harmless; the pods are Running and Ready again and there is nothing to fix.`,
+    );
+  }
+  return out;
+}
+
+/** Nodes from the node list that run no pod of the named workload (by the pods list's NODE column). */
+function nodesWithout(workload: string, seen: readonly SeenObservation[]): string[] {
+  const nodes = lastOf(seen, 'list_nodes', (o) => o.status === 'ok');
+  if (!nodes) return [];
+  const hosting = new Set(
+    outputs(seen, 'list_pods')
+      .flatMap((o) => parseTable(o.content))
+      .filter((r) => (r['NAME'] ?? '').startsWith(`${workload}-`))
+      .map((r) => r['NODE'] ?? ''),
+  );
+  return parseTable(nodes.content)
+    .map((r) => r['NAME'] ?? '')
+    .filter((n) => n && !hosting.has(n));
+}
+
+/** Whether a scan of the namespace ran and found nothing. */
+function quietScan(seen: readonly SeenObservation[], ns: string): boolean {
+  return seen.some(
+    (o) =>
+      o.tool === 'scan' &&
+      o.args['namespace'] === ns &&
+      o.status === 'ok' &&
+      /no problems found/.test(o.content),
+  );
+}
+
+/** The namespaces of `known` that the task names as whole words, in the order it names them. */
+function namedNamespaces(task: string, known: readonly string[]): string[] {
+  const text = task.toLowerCase();
+  return known
+    .map((n) => ({
+      n,
+      at: new RegExp(`(?<![\\w./-])${escapeRe(n)}(?![\\w/-]|\\.\\w)`).exec(text)?.index ?? -1,
+    }))
+    .filter((x) => x.at >= 0)
+    .sort((a, b) => a.at - b.at)
+    .map((x) => x.n);
 }
 
 function key(tool: string, args: Record<string, unknown>): string {
@@ -1428,7 +1719,7 @@ function dependencyHosts(text: string): string[] {
   const label = '[a-z][a-z0-9-]{0,62}';
   const domain = '(?:\\.[a-z0-9-]{1,63}){0,6}';
   const patterns = [
-    new RegExp(`lookup (${label})${domain}(?: on [^:\\n]{1,100})?: no such host`, 'gi'),
+    new RegExp(`lookup (${label})${domain}(?: on \\S{1,100}?)?: no such host`, 'gi'),
     new RegExp(`(?:connect(?:ing)? to|dial tcp|upstream|host)\\s{1,3}"?(${label})${domain}:\\d{1,5}`, 'gi'),
     new RegExp(
       `(${label})${domain}:\\d{1,5}:?\\s{0,3}(?:connection refused|ECONNREFUSED|i\\/o timeout)`,

@@ -82,12 +82,14 @@ const RANK: Record<string, number | undefined> = {
   DeadlineExceeded: 86,
   FailedPods: 72,
   Suspended: 60,
+  ActiveJobBlocksRuns: 86,
   MissingResourceRequest: 84,
   ScaleTargetNotFound: 84,
   ScalingLimited: 74,
   DenyAllEgress: 84,
   DenyAll: 84,
   DenyAllIngress: 78,
+  IngressFromOtherNamespacesDenied: 82,
   NoIngressClass: 84,
   IngressClassNotFound: 84,
   BackendPortNotFound: 82,
@@ -100,8 +102,10 @@ const RANK: Record<string, number | undefined> = {
   NetworkUnavailable: 83,
   Cordoned: 70,
   ExceededQuota: 86,
+  LimitRangeExceeded: 88,
   FailedCreate: 86,
   NoPodsSelected: 80,
+  SelectorSpansWorkloads: 80,
   TargetPortNotExposed: 80,
   NoReadyEndpoints: 68,
   WebhookServiceNotFound: 84,
@@ -112,6 +116,7 @@ const RANK: Record<string, number | undefined> = {
   CreateContainerError: 88,
   RunContainerError: 88,
   FailedMount: 88,
+  MultiAttach: 88,
   FailedScheduling: 86,
   LivenessProbeWrongPort: 82,
   StartupProbeWrongPort: 82,
@@ -147,7 +152,11 @@ function pointedAt(f: ParsedFinding, ctx: ScanContext): boolean {
         named || SCALING.test(ctx.task) || /FailedGetResourceMetric|horizontal-pod-autoscaler/i.test(events)
       );
     case 'NetworkPolicy':
-      return named || linesWith(logs, TIMEOUTS).length > 0 || /network ?polic/i.test(ctx.task);
+      return (
+        named ||
+        linesWith(logs, TIMEOUTS).length > 0 ||
+        /network ?polic|\b504\b|gateway time-?out|timed? ?out|timeouts?\b/i.test(ctx.task)
+      );
     case 'Node':
       return (
         NODEISH.test(ctx.task) ||
@@ -157,9 +166,33 @@ function pointedAt(f: ParsedFinding, ctx: ScanContext): boolean {
     case 'ValidatingWebhookConfiguration':
     case 'MutatingWebhookConfiguration':
       return /webhook|admission/i.test(`${ctx.task}\n${events}`);
+    case 'Service':
+      // A selector over two workloads is a canary's design unless some of the traffic fails.
+      return (
+        f.reason !== 'SelectorSpansWorkloads' ||
+        /\b5\d\d\b|5xx|errors?\b|fail|\d+ ?%|percent|some (of the )?(requests|calls)|intermittent/i.test(
+          ctx.task,
+        )
+      );
     default:
       return true;
   }
+}
+
+/**
+ * A NotReady node that Pending pods are waiting for: the scheduler's message names the not-ready
+ * taint among its reasons, so the node (often the one just added for them) is the cause and the
+ * other nodes' shortfall only why the pods cannot go elsewhere.
+ */
+function waitedOn(f: ParsedFinding, ctx: ScanContext): number {
+  if (f.kind !== 'Node' || f.reason !== 'NodeNotReady') return 0;
+  const blocked = scanFindings(ctx.seen, ctx.ns).some(
+    (x) =>
+      x.kind === 'Pod' &&
+      x.reason === 'FailedScheduling' &&
+      x.evidence.some((e) => /node\.kubernetes\.io\/(not-ready|unreachable)/.test(e)),
+  );
+  return blocked ? 8 : 0;
 }
 
 /** The object as the baseline names it: `ingress web`, `deployment api (pod api-5d9-x)`. */
@@ -205,7 +238,7 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
     .flatMap((f) => {
       const rank = Object.hasOwn(RANK, f.reason) ? RANK[f.reason] : DEFAULT_RANK;
       if (rank === undefined || !pointedAt(f, ctx)) return [];
-      return [{ f, weight: rank + bonus(f.name, ctx.hints) }];
+      return [{ f, weight: rank + bonus(f.name, ctx.hints) + waitedOn(f, ctx) }];
     })
     .sort((a, b) => b.weight - a.weight);
 }
@@ -219,7 +252,10 @@ export function scanReads(ctx: ScanContext, take?: FindingFilter): Read[] {
   for (const { f } of ranked(ctx, take).slice(0, 2)) {
     const r = readFor(f, ctx.ns);
     if (r) reads.push(r);
-    if (f.kind === 'Job' && f.next?.startsWith('get_pod_logs ')) {
+    if (
+      (f.kind === 'Job' || f.reason === 'SelectorSpansWorkloads' || f.reason === 'ActiveJobBlocksRuns') &&
+      f.next?.startsWith('get_pod_logs ')
+    ) {
       const name = /name=([a-z0-9.-]{1,253})/.exec(f.next)?.[1];
       if (name) reads.push({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name } });
     }
@@ -236,7 +272,7 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       read && wasRead(read, ctx.seen) ? `${read.tool} ${f.kind} ${f.name}` : `scan ${f.kind} ${f.name}`;
     let cause = f.message;
     const evidence = f.evidence.slice(0, 3).map((e) => `${source}: ${e}`);
-    if (f.kind === 'Job') {
+    if (f.kind === 'Job' || f.reason === 'ActiveJobBlocksRuns') {
       // What the job's pods printed, from their logs: the most specific line first.
       const pod = /name=([a-z0-9.-]{1,253})/.exec(f.next ?? '')?.[1];
       const text = pod
@@ -255,6 +291,13 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
         cause += `; the pod's log says "${clip(line, 160)}"`;
         evidence.push(`logs of ${pod}: "${clip(line, 160)}"`);
       }
+    }
+    if (waitedOn(f, ctx) > 0) {
+      const pending = scanFindings(ctx.seen, ctx.ns).find(
+        (x) => x.kind === 'Pod' && x.reason === 'FailedScheduling',
+      );
+      if (pending)
+        cause += `; the Pending pods of ${pending.owner ?? `pod ${pending.name}`} wait for this node: the scheduler names its not-ready taint, and the other nodes have no room for them`;
     }
     if (f.kind === 'NetworkPolicy') {
       const timeout = linesWith(logs, TIMEOUTS).pop();

@@ -1,26 +1,63 @@
 import { type Analyzer, clip, described, flat, listed, type Read, section, textOf } from './types.js';
 
 // `User "system:serviceaccount:<ns>:<sa>" cannot <verb> resource "<resource>"`, as the API server words it.
+// Quotes may come escaped (a JSON or logfmt field quoting the API server's message).
 const FORBIDDEN =
-  /User "system:serviceaccount:([a-z0-9-]{1,63}):([a-z0-9.-]{1,253})" cannot ([a-z]{1,20}) resource "([a-z0-9.-]{1,253})"/;
+  /User \\?"system:serviceaccount:([a-z0-9-]{1,63}):([a-z0-9.-]{1,253})\\?" cannot ([a-z]{1,20}) resource \\?"([a-z0-9.-]{1,253})\\?"(?:[^\n]{0,80}? in the namespace \\?"([a-z0-9-]{1,63})\\?")?/;
 
 function forbiddenLine(
   logs: string,
-): { line: string; ns: string; sa: string; verb: string; resource: string } | undefined {
+): { line: string; ns: string; sa: string; verb: string; resource: string; target?: string } | undefined {
   for (const line of logs.split('\n')) {
     if (!line.includes('cannot') || !line.includes('system:serviceaccount:')) continue;
     const m = FORBIDDEN.exec(line.length > 2000 ? line.slice(0, 2000) : line);
-    if (m) return { line, ns: m[1]!, sa: m[2]!, verb: m[3]!, resource: m[4]! };
+    if (m) {
+      // The API server's own sentence, from "User" on: the log line's header is not the cause.
+      const at = line.indexOf(m[0]);
+      const said = line
+        .slice(Math.max(0, line.lastIndexOf(':', at - 3) + 1), at + m[0].length)
+        .replace(/\\"/g, '"');
+      return {
+        line: said.trim() || line,
+        ns: m[1]!,
+        sa: m[2]!,
+        verb: m[3]!,
+        resource: m[4]!,
+        ...(m[5] ? { target: m[5] } : {}),
+      };
+    }
   }
   return undefined;
+}
+
+/**
+ * The subjects of a described RoleBinding: kind, name and namespace of each, from its
+ * `subjects[i].field: value` or `i.field: value` lines.
+ */
+function subjects(text: string): { kind: string; name: string; namespace?: string }[] {
+  const by = new Map<string, Record<string, string>>();
+  // `subjects[0].kind: X` (flattened spec) or, under a `Subjects:` header, `0.kind: X`.
+  for (const m of text.matchAll(/^\s*(?:subjects\[(\d+)\]|(\d+))\.(kind|name|namespace): (\S+)/gm)) {
+    const i = m[1] ?? m[2]!;
+    const s = by.get(i) ?? {};
+    s[m[3]!] = m[4]!;
+    by.set(i, s);
+  }
+  return [...by.values()].map((s) => ({
+    kind: s['kind'] ?? '',
+    name: s['name'] ?? '',
+    ...(s['namespace'] ? { namespace: s['namespace'] } : {}),
+  }));
 }
 
 /** A program whose ServiceAccount may not do what it needs: Forbidden lines in its logs, the Role that lacks the verb. */
 export const rbacAnalyzer: Analyzer = {
   name: 'rbac',
-  reads({ ns, seen }) {
+  reads({ ns: here, seen }) {
     const hit = forbiddenLine(textOf(seen, 'get_pod_logs'));
     if (!hit) return [];
+    // The grants that count are in the namespace the call was refused in.
+    const ns = hit.target ?? here;
     const reads: Read[] = [
       { tool: 'list_resources', args: { kind: 'RoleBinding', namespace: ns } },
       { tool: 'list_resources', args: { kind: 'Role', namespace: ns } },
@@ -39,9 +76,36 @@ export const rbacAnalyzer: Analyzer = {
   finds({ seen }) {
     const hit = forbiddenLine(textOf(seen, 'get_pod_logs'));
     if (!hit) return [];
-    const binding = listed(seen, 'RoleBinding')
-      .map((b) => ({ name: b.name, d: described(seen, 'RoleBinding', b.name) ?? '' }))
-      .find((b) => b.d.includes(hit.sa));
+    const bindings = listed(seen, 'RoleBinding').map((b) => ({
+      name: b.name,
+      d: described(seen, 'RoleBinding', b.name) ?? '',
+    }));
+    // A binding that names the ServiceAccount, but in another namespace: it grants nothing to the
+    // account that runs the program.
+    const elsewhere = bindings
+      .map((b) => ({
+        ...b,
+        s: subjects(b.d).find(
+          (x) => x.kind === 'ServiceAccount' && x.name === hit.sa && x.namespace !== hit.ns,
+        ),
+      }))
+      .find((b) => b.s);
+    if (elsewhere?.s) {
+      const where = hit.target ? ` in namespace ${hit.target}` : '';
+      return [
+        {
+          weight: 88,
+          object: `rolebinding ${elsewhere.name}`,
+          cause: `RBAC: the RoleBinding ${elsewhere.name}${where} names the subject ServiceAccount ${elsewhere.s.name} in namespace ${elsewhere.s.namespace ?? '(none)'}, but the program runs as ${hit.sa} in namespace ${hit.ns} (system:serviceaccount:${hit.ns}:${hit.sa}); that account is bound to nothing here, so its calls are forbidden: it cannot ${hit.verb} ${hit.resource}${where}`,
+          evidence: [
+            `logs: "${clip(hit.line, 200)}"`,
+            `describe_resource RoleBinding ${elsewhere.name}: subject ServiceAccount ${elsewhere.s.name}, namespace ${elsewhere.s.namespace ?? '(none)'}`,
+          ],
+          advice: `set the RoleBinding ${elsewhere.name}'s subject namespace to ${hit.ns} (ServiceAccount ${hit.sa})`,
+        },
+      ];
+    }
+    const binding = bindings.find((b) => b.d.includes(hit.sa));
     const role = binding ? flat(section(binding.d, 'RoleRef'), 'name') : undefined;
     const roleText = role ? described(seen, 'Role', role) : undefined;
     const verbs = roleText ? [...roleText.matchAll(/verbs\[\d+\]: (\S+)/g)].map((m) => m[1]) : [];

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { check, ingress, ingressClass, type Row, service } from './__fixtures__/build.js';
+import { check, event, ingress, ingressClass, type Row, service } from './__fixtures__/build.js';
 import { ingressesAnalyzer } from './ingresses.js';
 
 const rule = (svc: string, port: number) => ({
@@ -61,6 +61,43 @@ const ROWS: Row[] = [
       api,
     ],
     want: [{ kind: 'Ingress', name: 'web', reason: 'TLSSecretNotFound', says: ['web-tls'] }],
+  },
+  {
+    name: 'a TLS secret cert-manager cannot issue: the ClusterIssuer named does not exist',
+    objects: [
+      {
+        ...ingress('web', {
+          ingressClassName: 'nginx',
+          tls: [{ secretName: 'web-tls' }],
+          ...rule('api', 80),
+        }),
+        metadata: {
+          name: 'web',
+          namespace: 'shop',
+          annotations: { 'cert-manager.io/cluster-issuer': 'acme-issuer-x' },
+        },
+      },
+      ingressClass('nginx'),
+      api,
+      event(
+        'CertificateRequest',
+        'web-tls-1',
+        'IssuerNotFound',
+        'Referenced "ClusterIssuer" not found: clusterissuer.cert-manager.io "acme-issuer-x" not found',
+      ),
+    ],
+    want: [
+      {
+        kind: 'Ingress',
+        name: 'web',
+        reason: 'TLSSecretNotFound',
+        says: [
+          'ClusterIssuer acme-issuer-x the ingress asks for does not exist',
+          'default (fake) certificate',
+        ],
+        fix: true,
+      },
+    ],
   },
 ];
 

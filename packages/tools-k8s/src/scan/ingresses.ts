@@ -1,14 +1,14 @@
-import type { Service } from '../types.js';
+import type { KubeEvent, Service } from '../types.js';
 import type { Ingress, IngressBackend, IngressClass, SecretLike } from './objects.js';
-import type { Analyzer, Found } from './types.js';
+import { type Analyzer, eventLine, type Found, quote } from './types.js';
 
 const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class';
 const LEGACY_CLASS = 'kubernetes.io/ingress.class';
 
-/** Ingresses: no class and no default, an unknown class, a backend Service (or its port) that does not exist, a missing TLS secret. */
+/** Ingresses: no class and no default, an unknown class, a backend Service (or its port) that does not exist, a missing TLS secret (and why cert-manager has not issued it). */
 export const ingressesAnalyzer: Analyzer = {
   name: 'ingresses',
-  kinds: ['Ingress', 'IngressClass', 'Service', 'Secret'],
+  kinds: ['Ingress', 'IngressClass', 'Service', 'Secret', 'Event'],
   priority: 75,
   analyze(facts) {
     const out: Found[] = [];
@@ -96,12 +96,44 @@ export const ingressesAnalyzer: Analyzer = {
               .some((s) => s.metadata?.namespace === ns && s.metadata?.name === t.secretName)
           )
             continue;
+          // A secret cert-manager should issue: the issuer the ingress names, and what cert-manager
+          // said about the Certificate (or its requests) for that secret.
+          const notes = ing.metadata.annotations ?? {};
+          const issuerKind = notes['cert-manager.io/cluster-issuer'] ? 'ClusterIssuer' : 'Issuer';
+          const issuer = notes['cert-manager.io/cluster-issuer'] ?? notes['cert-manager.io/issuer'];
+          const secret = t.secretName;
+          const said = facts
+            .list<KubeEvent>('Event')
+            .filter(
+              (e) =>
+                (e.involvedObject.namespace ?? e.metadata?.namespace) === ns &&
+                /^(Certificate|CertificateRequest|Order|Challenge)$/.test(e.involvedObject.kind ?? '') &&
+                ((e.involvedObject.name ?? '') === secret ||
+                  (e.involvedObject.name ?? '').startsWith(`${secret}-`)) &&
+                (e.type === 'Warning' || /not ?found|failed|error|denied/i.test(`${e.reason} ${e.message}`)),
+            );
+          const issuerMissing = said.find(
+            (e) =>
+              /issuer/i.test(`${e.reason} ${e.message}`) && /not ?found/i.test(`${e.reason} ${e.message}`),
+          );
           out.push({
             ...base,
             reason: 'TLSSecretNotFound',
-            message: `ingress ${name} names TLS secret ${t.secretName}, which does not exist in ${ns}`,
-            evidence: [`spec.tls secretName ${t.secretName}; no such Secret`],
-            fix: `create the TLS secret ${t.secretName}, or fix the name`,
+            message: issuer
+              ? `ingress ${name} names TLS secret ${secret}, which does not exist in ${ns}: cert-manager has not issued it${issuerMissing ? `, because the ${issuerKind} ${issuer} the ingress asks for does not exist (${quote(issuerMissing.message, 160)})` : said[0] ? ` (${quote(said[0].message, 160)})` : ''}; until it exists the ingress controller serves its default (fake) certificate`
+              : `ingress ${name} names TLS secret ${secret}, which does not exist in ${ns}`,
+            evidence: [
+              `spec.tls secretName ${secret}; no such Secret`,
+              ...(issuer
+                ? [
+                    `annotation cert-manager.io/${issuerKind === 'ClusterIssuer' ? 'cluster-issuer' : 'issuer'}: ${issuer}`,
+                  ]
+                : []),
+              ...said.slice(0, 2).map(eventLine),
+            ],
+            fix: issuerMissing
+              ? `point the ingress (and its Certificate) at an issuer that exists, fixing the name ${issuer}; cert-manager then issues ${secret}`
+              : `create the TLS secret ${secret}, or fix the name`,
           });
         }
       }

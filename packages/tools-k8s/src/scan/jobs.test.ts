@@ -70,6 +70,46 @@ const ROWS: Row[] = [
       { kind: 'CronJob', name: 'nightly', reason: 'FailedNeedsStart', says: ['too many missed start times'] },
     ],
   },
+  {
+    name: 'Forbid, and a Job running for days blocks every run',
+    objects: [
+      {
+        ...cronJob('report', { schedule: '*/30 * * * *', concurrencyPolicy: 'Forbid' }),
+        status: { active: [{ name: 'report-1' }] },
+      },
+      job('report-1', { backoffLimit: 2 }, { active: 1, startTime: '2020-01-01T00:00:00Z' }),
+      event(
+        'CronJob',
+        'report',
+        'JobAlreadyActive',
+        'Not starting job because prior execution is running and concurrency policy is Forbid',
+        { type: 'Normal', count: 40 },
+      ),
+    ],
+    want: [
+      {
+        kind: 'CronJob',
+        name: 'report',
+        reason: 'ActiveJobBlocksRuns',
+        says: ['report-1', 'never finished', 'activeDeadlineSeconds', 'JobAlreadyActive'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'Forbid skipping once while a short run finishes is not judged',
+    objects: [
+      {
+        ...cronJob('report', { schedule: '*/30 * * * *', concurrencyPolicy: 'Forbid' }),
+        status: { active: [{ name: 'report-1' }] },
+      },
+      job('report-1', {}, { active: 1, startTime: '2025-12-31T23:55:00Z' }),
+      event('CronJob', 'report', 'JobAlreadyActive', 'Not starting job because prior execution is running', {
+        type: 'Normal',
+      }),
+    ],
+    want: [],
+  },
 ];
 
 describe('jobs analyzer', () => {

@@ -2,7 +2,7 @@ import type { Pod } from '../types.js';
 import type { CronJob, Job } from './objects.js';
 import { type Analyzer, eventLine, type Found, quote } from './types.js';
 
-/** Jobs and CronJobs: a Job that failed (backoffLimit exceeded, deadline), failed pods, a suspended CronJob, a CronJob whose last Job failed. */
+/** Jobs and CronJobs: a Job that failed (backoffLimit exceeded, deadline), failed pods, a suspended CronJob, a CronJob whose last Job failed, a CronJob whose runs a still-active Job blocks (Forbid). */
 export const jobsAnalyzer: Analyzer = {
   name: 'jobs',
   kinds: ['Job', 'CronJob', 'Pod', 'Event'],
@@ -84,6 +84,40 @@ export const jobsAnalyzer: Analyzer = {
           message: `cronjob ${name} is suspended, so it starts no jobs`,
           evidence: [`spec.suspend true; schedule ${quote(cj.spec.schedule, 60)}`],
           fix: `unsuspend cronjob ${name} if it should run`,
+        });
+        continue;
+      }
+      // Forbid: while one Job runs, every scheduled run is skipped (JobAlreadyActive). A Job that
+      // has been running far longer than the schedule's period is stuck, and nothing stops it
+      // without activeDeadlineSeconds.
+      const skipped = facts.eventsFor('CronJob', name, ns).find((e) => e.reason === 'JobAlreadyActive');
+      const activeName = cj.status?.active?.[0]?.name;
+      const active = facts
+        .list<Job>('Job')
+        .find((j) => j.metadata.namespace === ns && j.metadata.name === activeName);
+      const started = active?.status?.startTime ?? active?.metadata.creationTimestamp;
+      const hours = started ? (facts.now.getTime() - Date.parse(started)) / 3_600_000 : Number.NaN;
+      if (skipped && active && (skipped.count ?? 1) >= 3 && hours >= 1) {
+        const deadline = active.spec?.activeDeadlineSeconds;
+        const pods = facts
+          .list<Pod>('Pod')
+          .filter(
+            (p) =>
+              p.metadata.namespace === ns &&
+              p.metadata.ownerReferences?.some((o) => o.name === active.metadata.name),
+          );
+        const age =
+          hours >= 48 ? `${Math.floor(hours / 24)}d${Math.floor(hours % 24)}h` : `${Math.floor(hours)}h`;
+        out.push({
+          ...base,
+          reason: 'ActiveJobBlocksRuns',
+          message: `cronjob ${name} starts no new runs: its Job ${activeName} has been running for ${age} and never finished (stuck or hung), and with concurrencyPolicy ${cj.spec?.concurrencyPolicy ?? 'Forbid'} every scheduled run is skipped while it is active${deadline ? '' : '; the job template sets no activeDeadlineSeconds, so nothing times it out'}`,
+          evidence: [
+            eventLine(skipped),
+            `status.active ${activeName}; started ${quote(started, 40)}; schedule ${quote(cj.spec?.schedule, 60)}`,
+          ],
+          ...(pods[0] ? { next: `get_pod_logs namespace=${ns} name=${pods[0].metadata.name}` } : {}),
+          fix: `find where ${activeName} hangs (its pod's logs), delete that Job so the next run starts, and set activeDeadlineSeconds on the job template`,
         });
         continue;
       }

@@ -37,6 +37,40 @@ const ROWS: Row[] = [
     want: [{ kind: 'NetworkPolicy', name: 'default-deny', reason: 'DenyAllIngress', says: ['every pod'] }],
   },
   {
+    name: 'default deny plus same-namespace allow: other namespaces are dropped',
+    objects: [
+      netpol('default-deny', { podSelector: {}, policyTypes: ['Ingress'] }),
+      netpol('allow-same-ns', {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: {} }] }],
+      }),
+      api,
+    ],
+    want: [
+      {
+        kind: 'NetworkPolicy',
+        name: 'default-deny',
+        reason: 'IngressFromOtherNamespacesDenied',
+        says: ['allow-same-ns', 'other namespaces', 'no namespaceSelector'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'default deny plus an allow from the controller namespace is not judged',
+    objects: [
+      netpol('default-deny', { podSelector: {}, policyTypes: ['Ingress'] }),
+      netpol('allow-ingress-nginx', {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { name: 'ingress-nginx' } } }] }],
+      }),
+      api,
+    ],
+    want: [],
+  },
+  {
     name: 'deny both ways',
     objects: [
       netpol('deny', {

@@ -32,6 +32,23 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'NotReady because the network plugin (CNI) is not initialized',
+    objects: [
+      node('n1', {}, [
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'KubeletNotReady',
+          message:
+            'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
+        },
+      ]),
+    ],
+    want: [
+      { kind: 'Node', name: 'n1', reason: 'NodeNotReady', says: ['(CNI) is not initialized'], fix: true },
+    ],
+  },
+  {
     name: 'DiskPressure',
     objects: [
       node('n1', {}, [

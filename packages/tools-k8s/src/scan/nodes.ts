@@ -1,5 +1,5 @@
 import type { Node, Pod } from '../types.js';
-import { type Analyzer, type Found, quote } from './types.js';
+import { type Analyzer, type Found, mentions, quote } from './types.js';
 
 const PRESSURE = ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'];
 
@@ -43,13 +43,25 @@ export const nodesAnalyzer: Analyzer = {
       const base = { kind: 'Node', name };
       if (ready && ready.status !== 'True') {
         const pressed = conds.filter((c) => PRESSURE.includes(c.type) && c.status === 'True');
+        // The kubelet runs but the pod network is not up: the CNI plugin (its DaemonSet pod on the
+        // node) never initialized, so the node stays NotReady and tainted not-ready.
+        const network = mentions(
+          ready.message,
+          'networkpluginnotready',
+          'cni plugin not initialized',
+          'network not ready',
+        );
         out.push({
           ...base,
           reason: 'NodeNotReady',
-          message: `node ${name} is NotReady (Ready ${ready.status}${ready.reason ? `, ${quote(ready.reason, 60)}` : ''}), so its pods stop being served and new pods are not scheduled there${pressed.length ? `; it also reports ${pressed.map((c) => c.type).join(', ')}` : ''}`,
+          message: network
+            ? `node ${name} is NotReady because its network plugin (CNI) is not initialized (NetworkPluginNotReady): the kubelet runs but the pod network is not up, so the node keeps the not-ready taint and no new pod is scheduled there${pressed.length ? `; it also reports ${pressed.map((c) => c.type).join(', ')}` : ''}`
+            : `node ${name} is NotReady (Ready ${ready.status}${ready.reason ? `, ${quote(ready.reason, 60)}` : ''}), so its pods stop being served and new pods are not scheduled there${pressed.length ? `; it also reports ${pressed.map((c) => c.type).join(', ')}` : ''}`,
           evidence: [`condition Ready ${ready.status} ${quote(ready.reason, 60)}: ${quote(ready.message)}`],
           next: `describe_node name=${name}`,
-          fix: `find out why the kubelet on ${name} stopped reporting; cordon and drain it if it does not come back`,
+          fix: network
+            ? `fix the CNI on ${name}: the network plugin's DaemonSet pod there (kube-system) and its logs, permissions or IP addresses; replace the node if it does not come up`
+            : `find out why the kubelet on ${name} stopped reporting; cordon and drain it if it does not come back`,
         });
         continue;
       }

@@ -87,8 +87,13 @@ export interface Job {
 
 export interface CronJob {
   metadata: KubeMetadata;
-  spec?: { schedule?: string; suspend?: boolean; jobTemplate?: { spec?: Job['spec'] } };
-  status?: { lastScheduleTime?: string; lastSuccessfulTime?: string; active?: unknown[] };
+  spec?: {
+    schedule?: string;
+    suspend?: boolean;
+    concurrencyPolicy?: string;
+    jobTemplate?: { spec?: Job['spec'] };
+  };
+  status?: { lastScheduleTime?: string; lastSuccessfulTime?: string; active?: { name?: string }[] };
 }
 
 export interface MetricSpec {

@@ -5,6 +5,7 @@ import {
   event,
   owned,
   pod,
+  pvc,
   type Row,
   replicaSet,
   running,
@@ -132,6 +133,42 @@ const ROWS: Row[] = [
         name: 'puller',
         reason: 'ImagePullBackOff',
         says: ['"regcred" does not exist', 'pull access denied'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'image pull refused for the registry rate limit (429)',
+    objects: [
+      pod(
+        'limited',
+        {},
+        {
+          phase: 'Pending',
+          containerStatuses: [
+            {
+              name: 'app',
+              ready: false,
+              restartCount: 0,
+              state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "cache:7"' } },
+            },
+          ],
+        },
+      ),
+      event('Pod', 'limited', 'Failed', 'Error: ImagePullBackOff'),
+      event(
+        'Pod',
+        'limited',
+        'Failed',
+        'Failed to pull image "cache:7": unexpected status code 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit',
+      ),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'limited',
+        reason: 'ImagePullBackOff',
+        says: ['rate-limits the pull', 'the image exists', 'toomanyrequests'],
         fix: true,
       },
     ],
@@ -308,6 +345,48 @@ const ROWS: Row[] = [
         name: 'mnt',
         reason: 'FailedMount',
         says: ['ConfigMap conf does not exist', 'configmap "conf" not found'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'a ReadWriteOnce volume attached for a pod on another node (Multi-Attach)',
+    objects: [
+      pod(
+        'second',
+        { nodeName: 'n2', volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] },
+        {
+          phase: 'Pending',
+          containerStatuses: [
+            {
+              name: 'app',
+              ready: false,
+              restartCount: 0,
+              state: { waiting: { reason: 'ContainerCreating' } },
+            },
+          ],
+        },
+      ),
+      pvc('data', { accessModes: ['ReadWriteOnce'] }, { phase: 'Bound' }),
+      event(
+        'Pod',
+        'second',
+        'FailedAttachVolume',
+        'Multi-Attach error for volume "pvc-1" Volume is already used by pod(s) first-abcde',
+      ),
+      event(
+        'Pod',
+        'second',
+        'FailedMount',
+        'Unable to attach or mount volumes: unmounted volumes=[data]: timed out waiting for the condition',
+      ),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'second',
+        reason: 'MultiAttach',
+        says: ['claim data', 'pod first-abcde', 'ReadWriteOnce', 'Multi-Attach error'],
         fix: true,
       },
     ],

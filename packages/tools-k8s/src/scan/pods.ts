@@ -270,6 +270,8 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
       const text = `${waiting.message ?? ''} ${pullEvents.map((e) => e.message ?? '').join(' ')}`;
       const denied = mentions(text, 'denied', 'unauthorized', 'authentication required', 'forbidden');
       const missing = mentions(text, 'not found', 'manifest unknown', 'does not exist');
+      // HTTP 429 from the registry: the image exists, the pull quota is used up.
+      const limited = mentions(text, 'toomanyrequests', '429 too many requests', 'pull rate limit');
       const secrets = (pod.spec.imagePullSecrets ?? []).map((p) => p.name);
       const absent = facts.read('Secret')
         ? secrets.filter(
@@ -282,10 +284,15 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
       out.push({
         ...c,
         reason: waiting.reason,
-        message: `${what} cannot pull image ${quote(spec?.image ?? s.image, 120)} (${waiting.reason})${absent.length ? `: its imagePullSecret ${absent.map((n) => `"${n}"`).join(', ')} does not exist in namespace ${ns}` : denied ? ': the registry denies access (missing credentials, or a repository that does not exist)' : missing ? ': the image or its tag does not exist' : ''}`,
+        message: `${what} cannot pull image ${quote(spec?.image ?? s.image, 120)} (${waiting.reason})${absent.length ? `: its imagePullSecret ${absent.map((n) => `"${n}"`).join(', ')} does not exist in namespace ${ns}` : limited ? ': the registry rate-limits the pull (429 Too Many Requests); the image exists' : denied ? ': the registry denies access (missing credentials, or a repository that does not exist)' : missing ? ': the image or its tag does not exist' : ''}`,
         evidence: [
           `State: Waiting, Reason ${waiting.reason}${waiting.message ? `: ${quote(waiting.message)}` : ''}`,
-          ...pullEvents.slice(0, 2).map(eventLine),
+          ...(limited
+            ? pullEvents
+                .filter((e) => mentions(e.message, 'toomanyrequests', '429', 'rate limit'))
+                .slice(0, 1)
+            : pullEvents.slice(0, 2)
+          ).map(eventLine),
           ...(absent.length
             ? [`imagePullSecrets: ${secrets.join(', ')}; not found: ${absent.join(', ')}`]
             : []),
@@ -295,9 +302,11 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
           : `describe_pod namespace=${ns} name=${name}`,
         fix: absent.length
           ? `create the pull secret ${absent[0]} in ${ns}`
-          : denied && secrets.length === 0
-            ? 'check the image name; if it is private, add an imagePullSecret'
-            : 'set the image to one that exists, or roll back to the last revision that pulled',
+          : limited
+            ? 'authenticate pulls to the registry or use a mirror; the pull succeeds once the limit resets'
+            : denied && secrets.length === 0
+              ? 'check the image name; if it is private, add an imagePullSecret'
+              : 'set the image to one that exists, or roll back to the last revision that pulled',
       });
       flagged.add(s.name);
       continue;
@@ -364,16 +373,38 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
       if (claim && facts.read('PersistentVolumeClaim') && !has('PersistentVolumeClaim', claim))
         missing.push(`PersistentVolumeClaim ${claim} does not exist`);
     }
-    out.push({
-      ...base,
-      reason: 'FailedMount',
-      message: `pod ${name} cannot start (stuck in ContainerCreating): a volume cannot be mounted (FailedMount): ${missing.length ? missing.join('; ') : quote(mount.message, 160)}`,
-      evidence: [eventLine(mount)],
-      next: `describe_pod namespace=${ns} name=${name}`,
-      fix: missing.length
-        ? `create what is missing (${missing[0]}) in the namespace, or fix the volume’s reference to the name that exists`
-        : 'create the ConfigMap, Secret or claim the volume names, or fix the volume’s reference',
-    });
+    // A Multi-Attach error: the volume (ReadWriteOnce) is attached to another node for another pod;
+    // the FailedMount timeout that follows only restates it.
+    const multi = events.find(
+      (e) => e.reason === 'FailedAttachVolume' && mentions(e.message, 'multi-attach error'),
+    );
+    if (multi && missing.length === 0) {
+      const claim = (pod.spec.volumes ?? []).find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim
+        ?.claimName;
+      const msg = multi.message ?? '';
+      const at = msg.indexOf('already used by pod(s) ');
+      const holder = at >= 0 ? msg.slice(at + 23, at + 23 + 253).split(/[\s,]/, 1)[0] : undefined;
+      out.push({
+        ...base,
+        reason: 'MultiAttach',
+        message: `pod ${name} cannot start (stuck in ContainerCreating): its volume${claim ? ` (claim ${claim})` : ''} is already attached for ${holder ? `pod ${holder}` : 'another pod'} on another node (Multi-Attach error); a ReadWriteOnce volume attaches to a single node at a time`,
+        evidence: [eventLine(multi), ...(mount !== multi ? [eventLine(mount)] : [])],
+        next: claim
+          ? `describe_resource kind=PersistentVolumeClaim namespace=${ns} name=${claim}`
+          : `describe_pod namespace=${ns} name=${name}`,
+        fix: 'run one replica per ReadWriteOnce claim (a StatefulSet with a claim template, or replicas 1), keep the pods on one node, or use a ReadWriteMany volume',
+      });
+    } else
+      out.push({
+        ...base,
+        reason: 'FailedMount',
+        message: `pod ${name} cannot start (stuck in ContainerCreating): a volume cannot be mounted (FailedMount): ${missing.length ? missing.join('; ') : quote(mount.message, 160)}`,
+        evidence: [eventLine(mount)],
+        next: `describe_pod namespace=${ns} name=${name}`,
+        fix: missing.length
+          ? `create what is missing (${missing[0]}) in the namespace, or fix the volume’s reference to the name that exists`
+          : 'create the ConfigMap, Secret or claim the volume names, or fix the volume’s reference',
+      });
   }
 
   // Probe failures the kubelet reported, with the probe as configured and the ports declared.

@@ -1,5 +1,14 @@
 import { describe, it } from 'vitest';
-import { check, endpoints, pod, type Row, running, service } from './__fixtures__/build.js';
+import {
+  check,
+  endpoints,
+  owned,
+  pod,
+  type Row,
+  replicaSet,
+  running,
+  service,
+} from './__fixtures__/build.js';
 import { servicesAnalyzer } from './services.js';
 
 const web = (ready: boolean, ports = [{ containerPort: 8080, name: 'http' }]) =>
@@ -13,7 +22,46 @@ const web = (ready: boolean, ports = [{ containerPort: 8080, name: 'http' }]) =>
     },
     { labels: { app: 'web' } },
   );
+const member = (name: string, rs: string, image: string, labels: Record<string, string>) =>
+  pod(
+    name,
+    { containers: [{ name: 'app', image, ports: [{ containerPort: 8080 }] }] },
+    {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: [running('app')],
+    },
+    { labels, ...owned('ReplicaSet', rs) },
+  );
+const twoWorkloads = (canaryImage: string) => [
+  service('checkout', { selector: { app: 'checkout' }, ports: [{ port: 80, targetPort: 8080 }] }),
+  replicaSet('checkout-1', { replicas: 3 }, {}, owned('Deployment', 'checkout')),
+  replicaSet('checkout-canary-1', { replicas: 1 }, {}, owned('Deployment', 'checkout-canary')),
+  member('checkout-1-a', 'checkout-1', 'checkout:1', { app: 'checkout', track: 'stable' }),
+  member('checkout-1-b', 'checkout-1', 'checkout:1', { app: 'checkout', track: 'stable' }),
+  member('checkout-1-c', 'checkout-1', 'checkout:1', { app: 'checkout', track: 'stable' }),
+  member('checkout-canary-1-a', 'checkout-canary-1', canaryImage, { app: 'checkout', track: 'canary' }),
+  endpoints('checkout', 4),
+];
 const ROWS: Row[] = [
+  {
+    name: 'a selector over two workloads with different images',
+    objects: twoWorkloads('checkout:2-rc1'),
+    want: [
+      {
+        kind: 'Service',
+        name: 'checkout',
+        reason: 'SelectorSpansWorkloads',
+        says: ['Deployment/checkout-canary', '25%', 'checkout:2-rc1'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'two workloads on one image are not judged',
+    objects: twoWorkloads('checkout:1'),
+    want: [],
+  },
   {
     name: 'endpoints in place',
     objects: [

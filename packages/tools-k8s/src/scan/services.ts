@@ -1,4 +1,5 @@
-import type { Endpoints, Pod, Service } from '../types.js';
+import type { Endpoints, Pod, ReplicaSet, Service } from '../types.js';
+import { podOwner } from './pods.js';
 import { type Analyzer, type Found, pairsOf, selectsMap } from './types.js';
 
 /** Whether a pod is Ready (its Ready condition, else every container ready). */
@@ -9,10 +10,10 @@ export function podReady(p: Pod): boolean {
   return p.status?.phase === 'Running' && cs.length > 0 && cs.every((c) => c.ready);
 }
 
-/** Services: no endpoints, a selector that matches no pod, pods that are not Ready, a targetPort no container exposes. */
+/** Services: no endpoints, a selector that matches no pod, pods that are not Ready, a targetPort no container exposes, a selector that spans workloads running different images. */
 export const servicesAnalyzer: Analyzer = {
   name: 'services',
-  kinds: ['Service', 'Endpoints', 'Pod'],
+  kinds: ['Service', 'Endpoints', 'Pod', 'ReplicaSet'],
   priority: 70,
   analyze(facts) {
     const out: Found[] = [];
@@ -85,6 +86,33 @@ export const servicesAnalyzer: Analyzer = {
           next: `describe_service namespace=${ns} name=${name}`,
           fix: `set the service targetPort to a port the container exposes${exposes[0] ? ` (${exposes[0]})` : ''}`,
         });
+      } else if (mixed(matched, facts.list<ReplicaSet>('ReplicaSet'))) {
+        // One selector over two workloads with different images (a canary sharing the stable
+        // labels): the service spreads traffic over both, by pod count.
+        const groups = mixed(matched, facts.list<ReplicaSet>('ReplicaSet'))!;
+        const minor = groups[groups.length - 1]!;
+        const major = groups[0]!;
+        const apart = Object.entries(major.pods[0]!.metadata.labels ?? {})
+          .filter(
+            ([k, v]) => k !== 'pod-template-hash' && minor.pods.every((p) => p.metadata.labels?.[k] !== v),
+          )
+          .map(([k, v]) => `${k}=${v}`);
+        const share = Math.round((100 * minor.pods.length) / matched.length);
+        out.push({
+          ...base,
+          reason: 'SelectorSpansWorkloads',
+          message: `service ${name}'s selector ${selector} matches the pods of ${groups.length} workloads with different images: ${groups.map((g) => `${g.owner} (${g.pods.length} pod(s), ${g.image})`).join(', ')}, so about ${share}% of its traffic goes to ${minor.owner}`,
+          evidence: [
+            `selector ${selector}; selected pods: ${podList(matched)}`,
+            ...groups.map(
+              (g) => `${g.owner}: image ${g.image}, labels ${pairsOf(g.pods[0]!.metadata.labels ?? {})}`,
+            ),
+          ],
+          next: `get_pod_logs namespace=${ns} name=${minor.pods[0]!.metadata.name}`,
+          fix: apart.length
+            ? `narrow the selector with ${apart[0]} so it matches ${major.owner} only (or scale ${minor.owner} down)`
+            : `give the workloads distinct labels and narrow the selector (or scale ${minor.owner} down)`,
+        });
       } else if (ready === 0 && facts.read('Endpoints')) {
         const unready = matched.filter((p) => !podReady(p));
         out.push({
@@ -101,3 +129,27 @@ export const servicesAnalyzer: Analyzer = {
     return out;
   },
 };
+
+/**
+ * The selected pods grouped by owning workload, largest first, when there are two or more owners
+ * whose pods run different images; else undefined.
+ */
+function mixed(
+  pods: readonly Pod[],
+  replicaSets: readonly ReplicaSet[],
+): { owner: string; image: string; pods: Pod[] }[] | undefined {
+  const by = new Map<string, Pod[]>();
+  for (const p of pods) {
+    const o = podOwner(p, replicaSets);
+    if (!o) return undefined;
+    by.set(o, [...(by.get(o) ?? []), p]);
+  }
+  if (by.size < 2) return undefined;
+  const groups = [...by].map(([owner, ps]) => ({
+    owner,
+    image: ps[0]!.spec.containers.map((c) => c.image ?? '').join(','),
+    pods: ps,
+  }));
+  if (new Set(groups.map((g) => g.image)).size < 2) return undefined;
+  return groups.sort((a, b) => b.pods.length - a.pods.length);
+}

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { check, type Row, service, statefulSet, storageClass } from './__fixtures__/build.js';
+import { check, event, type Row, service, statefulSet, storageClass } from './__fixtures__/build.js';
 import { statefulSetsAnalyzer } from './statefulsets.js';
 
 const template = { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db' }] } };
@@ -45,6 +45,46 @@ const ROWS: Row[] = [
       { kind: 'StatefulSet', name: 'db', reason: 'StorageClassNotFound', says: ['"ssd"'] },
       { kind: 'StatefulSet', name: 'db', reason: 'UnavailableReplicas', says: ['0 of 1'] },
     ],
+  },
+  {
+    name: 'a member the LimitRange refuses: FailedCreate, no pod',
+    objects: [
+      statefulSet(
+        'db',
+        { replicas: 3, serviceName: 'db-headless', template },
+        { replicas: 2, readyReplicas: 2 },
+      ),
+      headless,
+      event(
+        'StatefulSet',
+        'db',
+        'FailedCreate',
+        'create Pod db-2 in StatefulSet db failed error: pods "db-2" is forbidden: maximum memory usage per Container is 4Gi, but limit is 8Gi',
+      ),
+    ],
+    want: [
+      {
+        kind: 'StatefulSet',
+        name: 'db',
+        reason: 'LimitRangeExceeded',
+        says: ['LimitRange', 'limit is 8Gi'],
+        fix: true,
+      },
+      { kind: 'StatefulSet', name: 'db', reason: 'UnavailableReplicas', says: ['2 of 3'] },
+    ],
+  },
+  {
+    name: 'an old FailedCreate once every member exists is not judged',
+    objects: [
+      statefulSet(
+        'db',
+        { replicas: 2, serviceName: 'db-headless', template },
+        { replicas: 2, readyReplicas: 2 },
+      ),
+      headless,
+      event('StatefulSet', 'db', 'FailedCreate', 'pods "db-1" is forbidden: exceeded quota: compute'),
+    ],
+    want: [],
   },
   {
     name: 'scaled to zero behind a service',

@@ -1,11 +1,11 @@
 import type { Service } from '../types.js';
 import type { PersistentVolumeClaim, StatefulSet, StorageClass } from './objects.js';
-import type { Analyzer, Found } from './types.js';
+import { type Analyzer, eventLine, type Found, mentions } from './types.js';
 
-/** StatefulSets: a governing Service that does not exist, a claim template's missing StorageClass, replicas not ready, scaled to zero behind a Service. */
+/** StatefulSets: pods the controller cannot create (FailedCreate: a LimitRange, a quota, admission), a governing Service that does not exist, a claim template's missing StorageClass, replicas not ready, scaled to zero behind a Service. */
 export const statefulSetsAnalyzer: Analyzer = {
   name: 'statefulsets',
-  kinds: ['StatefulSet', 'Service', 'StorageClass', 'PersistentVolumeClaim'],
+  kinds: ['StatefulSet', 'Service', 'StorageClass', 'PersistentVolumeClaim', 'Event'],
   priority: 65,
   analyze(facts) {
     const out: Found[] = [];
@@ -15,6 +15,36 @@ export const statefulSetsAnalyzer: Analyzer = {
       const ns = s.metadata.namespace;
       const name = s.metadata.name ?? '';
       const base = { kind: 'StatefulSet', name, ...(ns ? { namespace: ns } : {}) };
+      // A member that is missing with no pod to show for it: the controller's FailedCreate says why
+      // (admission refused the pod it tried to create), and only while replicas are short.
+      const failed = facts.eventsFor('StatefulSet', name, ns).find((e) => e.reason === 'FailedCreate');
+      const short = (s.status?.replicas ?? 0) < (s.spec?.replicas ?? 1);
+      if (failed && short) {
+        const msg = failed.message ?? '';
+        const limitRange = mentions(msg, 'usage per container', 'usage per pod', 'limit to request ratio');
+        const quota = mentions(msg, 'exceeded quota');
+        out.push({
+          ...base,
+          reason: limitRange ? 'LimitRangeExceeded' : quota ? 'ExceededQuota' : 'FailedCreate',
+          message: limitRange
+            ? `statefulset ${name} cannot create its pod: the namespace's LimitRange rejects the pod template's resources (FailedCreate), so the pod never exists`
+            : quota
+              ? `statefulset ${name} cannot create its pod: a ResourceQuota is exceeded (FailedCreate), so the pod never exists`
+              : `statefulset ${name} cannot create its pod (FailedCreate), so the pod never exists`,
+          evidence: [
+            eventLine(failed),
+            `status: replicas ${s.status?.replicas ?? 0}, desired ${s.spec?.replicas ?? 1}`,
+          ],
+          next: limitRange
+            ? `list_resources kind=LimitRange namespace=${ns}`
+            : quota
+              ? `list_resources kind=ResourceQuota namespace=${ns}`
+              : `describe_resource kind=StatefulSet namespace=${ns} name=${name}`,
+          ...(limitRange
+            ? { fix: "set the template's limits within the LimitRange's maximum, or change the LimitRange" }
+            : {}),
+        });
+      }
       const svcName = s.spec?.serviceName;
       if (
         svcName &&
