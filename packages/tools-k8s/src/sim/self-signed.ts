@@ -40,7 +40,9 @@ export function selfSignedLoopbackCertificate(name: string, now = new Date()): {
   const ecdsaSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const subject = seq(tlv(0x31, seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from(name, 'utf8')))));
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  // Positive and minimal in DER: top bit clear, and a first byte that is not 0 (a leading zero byte
+  // before one below 0x80 is padding OpenSSL refuses; it made 1 certificate in about 256 unusable).
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
   const tbs = seq(
     tlv(0xa0, integer(Buffer.from([2]))),
     integer(serial),
