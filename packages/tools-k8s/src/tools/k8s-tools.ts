@@ -530,31 +530,45 @@ export function k8sTools(cluster: Cluster, options: K8sToolsOptions = {}): AnyTo
           .max(30)
           .optional()
           .describe(`Kinds to search; default ${FIND_KINDS.join(', ')}`),
+        namespaces: z
+          .array(z.string().min(1).max(63))
+          .min(1)
+          .max(50)
+          .optional()
+          .describe(
+            'Search only these namespaces (cluster-scoped kinds other than Namespace are then skipped); default every namespace the tools may read',
+          ),
       }),
     ),
-    async execute({ name, kinds }, { signal }) {
+    async execute({ name, kinds, namespaces }, { signal }) {
       const k8s = on(signal);
       const wanted = name.toLowerCase();
       const rows: { exact: boolean; cells: string[] }[] = [];
       const notes: string[] = [];
       const now = await k8s.c.now();
       const searched = new Set<string>();
+      // Each namespace asked for must be one the tools may read.
+      for (const space of namespaces ?? []) checkNs(space);
       for (const k of kinds ?? FIND_KINDS) {
         try {
           const info = await k8s.kind(k);
           // One kind under several names is searched once.
           if (searched.has(info.kind)) continue;
           searched.add(info.kind);
-          if (allowedNs && !info.namespaced && !clusterKinds.has(info.kind) && info.kind !== 'Namespace') {
-            if (kinds) notes.push(`${k}: cluster-scoped, outside this agent's namespaces`);
-            continue;
+          if ((allowedNs || namespaces) && !info.namespaced && info.kind !== 'Namespace') {
+            if (namespaces || !clusterKinds.has(info.kind)) {
+              if (kinds) notes.push(`${k}: cluster-scoped, outside the namespaces searched`);
+              continue;
+            }
           }
-          const spaces = info.namespaced ? (allowedNs ?? [undefined]) : [undefined];
+          // The namespaces searched: those asked for (each must be one the tools may read), else all.
+          const scope = namespaces ?? allowedNs;
+          const spaces = info.namespaced ? (scope ?? [undefined]) : [undefined];
           for (const space of spaces) {
             for (const o of await k8s.list<KubeObject>(info.kind, space)) {
               const n = o.metadata?.name ?? '';
               if (!n.toLowerCase().includes(wanted)) continue;
-              if (info.kind === 'Namespace' && allowedNs && !allowedNs.includes(n)) continue;
+              if (info.kind === 'Namespace' && scope && !scope.includes(n)) continue;
               rows.push({
                 exact: n.toLowerCase() === wanted,
                 cells: [

@@ -202,3 +202,38 @@ describe('namespaceAllowlist and scan', () => {
     expect(namespaces.filter((n) => n !== 'shop')).toEqual([]);
   });
 });
+
+describe('find_objects under namespace confinement', () => {
+  it('runs when it names allowed namespaces only, and then searches only those', async () => {
+    const { sink, reads } = await runConfined([
+      callTool('find_objects', { name: 'db' }),
+      callTool('find_objects', { name: 'db', namespaces: ['shop', 'kube-system'] }),
+      callTool('find_objects', { name: 'db', kinds: ['Secret', 'Node', 'Namespace'], namespaces: ['shop'] }),
+    ]);
+    expect(sink.ofKind('tool_refused').map((e) => [e.tool, e.reason])).toEqual([
+      ['find_objects', 'not_allowed'],
+      ['find_objects', 'not_allowed'],
+    ]);
+    const [result] = sink.ofKind('tool_result');
+    expect(result!.output).toMatch(/Secret\s+shop\s+db/);
+    expect(result!.output).not.toMatch(/default/);
+    expect(result!.output).toMatch(/Node: cluster-scoped, outside the namespaces searched/);
+    expect(reads.filter((r) => !r.endsWith(' shop') && !r.startsWith('list Namespace'))).toEqual([]);
+  });
+
+  it('refuses, as the other tools do, a namespace outside the tools’ own scope', async () => {
+    const sink = new MemorySink();
+    await createHarness({
+      model: new ScriptedModel([
+        callTool('find_objects', { name: 'coredns', namespaces: ['kube-system'] }),
+        finalAnswer('done'),
+      ]),
+      tools: k8sTools(createSimCluster(world), { namespaces: ['shop'] }),
+      guardrails: { maxSteps: 3, allow: ['find_objects'] },
+      trace: sink,
+    }).run('look around');
+    expect(sink.ofKind('tool_error')[0]!.error).toMatch(
+      /namespace "kube-system" is outside this agent's scope/,
+    );
+  });
+});

@@ -64,6 +64,8 @@ export function namespaceAllowlist(
     const info = typeof v === 'string' ? findKind(v, extra) : undefined;
     return info !== undefined && !info.namespaced && named.has(info.kind);
   };
+  const withinAllowed = (v: unknown) =>
+    Array.isArray(v) && v.length > 0 && v.every((n) => typeof n === 'string' && allowed.includes(n));
   const names = [...READ_TOOL_NAMES, ...(options.mutations ? MUTATING_TOOL_NAMES : [])];
   const rules: AllowRule[] = [];
   for (const tool of names) {
@@ -71,6 +73,9 @@ export function namespaceAllowlist(
       if (options.nodes !== false) rules.push(tool);
     } else if (NODE_DESCRIBE.has(tool)) {
       if (options.nodes !== false) rules.push({ tool, where: { namespace: allowed } });
+    } else if (tool === K8S_TOOL.findObjects) {
+      // It searches every namespace unless told which: only a search confined to allowed ones runs.
+      rules.push({ tool, where: { namespaces: withinAllowed } });
     } else if (GENERIC.has(tool)) {
       rules.push({ tool, where: { kind: namespacedKind, namespace: allowed } });
       if (named.size > 0) rules.push({ tool, where: { kind: namedClusterKind } });
