@@ -8,47 +8,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import { loadCore, statusHarness } from './status-run.mjs';
 
-const dist = process.env.CORE_DIST;
-const { createHarness, defineTool, JsonlFileSink, MemorySink } = await import(
-  dist ? pathToFileURL(join(dist, 'index.js')).href : '@sre-harness/core'
-);
-const { ScriptedModel } = await import(
-  dist ? pathToFileURL(join(dist, 'testing/index.js')).href : '@sre-harness/core/testing'
-);
+const core = await loadCore();
 const steps = Number(process.argv[2] ?? 1000);
 const kind = process.argv[3] ?? 'memory';
 const runs = Number(process.argv[4] ?? 40);
-const OUTPUT = JSON.stringify({ service: 'checkout', status: 'Running', ready: '3/3', restarts: 0 });
 const dir = mkdtempSync(join(tmpdir(), 'sre-cpu-per-step-'));
 const perStep = [];
 try {
   for (let r = 0; r < runs; r++) {
     const before = process.cpuUsage();
-    const tool = defineTool({
-      name: 'get_status',
-      description: 'status of a service',
-      input: z.object({ service: z.string() }),
-      mutating: false,
-      execute: () => OUTPUT,
-    });
-    function* script() {
-      const call = { type: 'tool_calls', calls: [{ tool: 'get_status', args: { service: 'checkout' } }] };
-      for (let i = 1; i < steps; i++) yield call;
-      yield { type: 'final', answer: 'checkout is healthy' };
-    }
     const sink =
       kind === 'jsonl'
-        ? new JsonlFileSink(join(dir, `run-${r}.jsonl`), { fsyncOnFlush: false })
-        : new MemorySink();
-    const result = await createHarness({
-      model: new ScriptedModel(script(), { record: false }),
-      tools: [tool],
-      guardrails: { maxSteps: steps, allow: ['get_status'] },
-      trace: sink,
-    }).run('is checkout healthy?');
+        ? new core.JsonlFileSink(join(dir, `run-${r}.jsonl`), { fsyncOnFlush: false })
+        : new core.MemorySink();
+    const result = await statusHarness(core, steps, sink).run('is checkout healthy?');
     if (kind === 'jsonl') await sink.close();
     if (result.stoppedReason !== 'completed') throw new Error(`run ended ${result.stoppedReason}`);
     const used = process.cpuUsage(before);

@@ -1,37 +1,17 @@
 import type { KubeObject } from '../cluster.js';
 import { formatCpu, formatMemory, parseQuantity } from '../quantity.js';
 import type { Condition, Pod } from '../types.js';
+import type { ControllerBase, RepeatingEvents } from './controller-host.js';
 import { labelSelectorMatches } from './scheduler.js';
 
 /** What the HPA controller needs from the simulated cluster. */
-export interface AutoscalingHost {
-  readonly now: number;
-  iso(seconds: number): string;
-  seconds(iso: string | undefined): number | undefined;
+export interface AutoscalingHost extends ControllerBase, RepeatingEvents {
   get(kind: string, namespace: string, name: string): KubeObject | undefined;
   pods(namespace: string): Pod[];
   /** Usage of one container now (cores, bytes), or undefined when it is not running. */
   usage(pod: Pod, container: string): { cpu: number; memory: number } | undefined;
   /** Whether the resource metrics API (metrics-server) answers. */
   readonly metricsAvailable: boolean;
-  repeating(
-    type: 'Normal' | 'Warning',
-    reason: string,
-    message: string,
-    obj: KubeObject,
-    source: string,
-    first: number,
-    every: number,
-  ): void;
-  event(
-    type: 'Normal' | 'Warning',
-    reason: string,
-    message: string,
-    obj: KubeObject,
-    source: string,
-    at: number,
-  ): void;
-  declared(obj: KubeObject): boolean;
 }
 
 interface MetricSpec {

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../cluster.js';
 import type { Condition, Pod, PodTemplate } from '../types.js';
+import type { ControllerBase } from './controller-host.js';
 import { nextFire, parseCron } from './cron.js';
 
 /**
@@ -7,11 +8,7 @@ import { nextFire, parseCron } from './cron.js';
  * relative to the world's start (negative: before it); a controller may act at a past instant when
  * the clock jumped past it (or while the world is being brought up), and says so with `at`.
  */
-export interface ControllerHost {
-  readonly now: number;
-  /** Seconds relative to the world's start of an ISO time, or undefined. */
-  seconds(iso: string | undefined): number | undefined;
-  iso(seconds: number): string;
+export interface ControllerHost extends ControllerBase {
   /** Live objects (not copies) of one kind and namespace. */
   list(kind: string, namespace: string): KubeObject[];
   ownedBy(kind: string, owner: KubeObject): KubeObject[];
@@ -20,16 +17,6 @@ export interface ControllerHost {
   /** Stores a new object (a Job), created at `at`. */
   createObject(obj: KubeObject, at: number): KubeObject;
   remove(kind: string, namespace: string, name: string): void;
-  event(
-    type: 'Normal' | 'Warning',
-    reason: string,
-    message: string,
-    obj: KubeObject,
-    source: string,
-    at: number,
-  ): void;
-  /** Whether the object's status was declared in the world (then no controller changes it). */
-  declared(obj: KubeObject): boolean;
 }
 
 interface JobSpec {

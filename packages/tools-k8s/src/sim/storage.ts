@@ -1,6 +1,7 @@
 import type { KubeObject } from '../cluster.js';
 import { parseQuantity } from '../quantity.js';
 import type { Pod } from '../types.js';
+import type { ControllerBase, RepeatingEvents } from './controller-host.js';
 
 /** How a provisioner named by a StorageClass behaves in the world (default: it works). */
 export interface ProvisionerBehavior {
@@ -11,33 +12,10 @@ export interface ProvisionerBehavior {
 }
 
 /** What the volume controller needs from the simulated cluster. */
-export interface StorageHost {
-  readonly now: number;
-  seconds(iso: string | undefined): number | undefined;
-  iso(seconds: number): string;
+export interface StorageHost extends ControllerBase, RepeatingEvents {
   /** Live objects of one kind; every namespace when `namespace` is left out. */
   list(kind: string, namespace?: string): KubeObject[];
   createObject(obj: KubeObject, at: number): KubeObject;
-  /** An event that repeats every `every` seconds from `first` until now (retries of a controller). */
-  repeating(
-    type: 'Normal' | 'Warning',
-    reason: string,
-    message: string,
-    obj: KubeObject,
-    source: string,
-    first: number,
-    every: number,
-  ): void;
-  /** A one-off event at `at`. */
-  event(
-    type: 'Normal' | 'Warning',
-    reason: string,
-    message: string,
-    obj: KubeObject,
-    source: string,
-    at: number,
-  ): void;
-  declared(obj: KubeObject): boolean;
   provisioner(name: string): ProvisionerBehavior | undefined;
 }
 
