@@ -1,6 +1,6 @@
 // Checks each world's rubric against answers written in advance (rubric/answers.yaml): every correct
 // answer must pass, every wrong answer must fail. No agent runs here. Usage (from the repo root):
-//   node_modules/.bin/tsx scenarios-held-out-3/rubric/check.ts
+//   node_modules/.bin/tsx scripts/held-out/check-rubrics.ts <folder>   (e.g. scenarios-held-out-3)
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from '../../packages/eval/node_modules/yaml/dist/index.js';
 import { answerExpectations } from '../../packages/verifiers/dist/index.js';
@@ -9,9 +9,10 @@ const say = (text: string): void => {
   process.stdout.write(`${text}\n`);
 };
 
-const here = new URL('.', import.meta.url).pathname;
-const dir = new URL('..', import.meta.url).pathname;
-const answers = parse(readFileSync(`${here}answers.yaml`, 'utf8')) as Record<
+const folder = process.argv[2];
+if (!folder) throw new Error('usage: check-rubrics.ts <held-out folder>');
+const dir = `${folder.replace(/\/+$/, '')}/`;
+const answers = parse(readFileSync(`${dir}rubric/answers.yaml`, 'utf8')) as Record<
   string,
   { correct: string[]; wrong: string[] }
 >;

@@ -1,10 +1,11 @@
 // Reads a world the way an on-call engineer would (pods, events, describe, logs) with the simulated
 // cluster and the Kubernetes tools. No agent is run. Usage:
-//   node_modules/.bin/tsx scenarios-held-out-3/inspect.ts <file.yaml> [tool json-args ...]
+//   node_modules/.bin/tsx scripts/held-out/inspect.ts <folder>/<world>.yaml [tool json-args ...]
+// (the held-out sets' authors checked their worlds with it; see their READMEs)
 import { readFileSync } from 'node:fs';
-import { parse } from '../packages/eval/node_modules/yaml/dist/index.js';
-import { k8sTools } from '../packages/tools-k8s/dist/index.js';
-import { createSimCluster } from '../packages/tools-k8s/dist/sim/index.js';
+import { parse } from '../../packages/eval/node_modules/yaml/dist/index.js';
+import { k8sTools } from '../../packages/tools-k8s/dist/index.js';
+import { createSimCluster } from '../../packages/tools-k8s/dist/sim/index.js';
 
 const say = (text: string): void => {
   process.stdout.write(`${text}\n`);
