@@ -266,18 +266,12 @@ class Run {
       runId: this.#runId,
       ...raw,
     };
-    // The envelope is the harness's: an event handed in (by a memory, say) cannot set its own.
-    if (
-      envelope.seq !== seq ||
-      envelope.runId !== this.#runId ||
-      envelope.v !== TRACE_VERSION ||
-      envelope.ts !== this.#lastTs
-    ) {
-      envelope.v = TRACE_VERSION;
-      envelope.seq = seq;
-      envelope.ts = this.#lastTs;
-      envelope.runId = this.#runId;
-    }
+    // The envelope is the harness's: an event handed in (by a memory, say) cannot set its own. Set
+    // again after the spread, so the fields keep their place first in the line.
+    envelope.v = TRACE_VERSION;
+    envelope.seq = seq;
+    envelope.ts = this.#lastTs;
+    envelope.runId = this.#runId;
     redactEventFields(envelope, this.#c.redact);
     const event = envelope as unknown as TraceEvent;
     if (this.#c.retainTrace) this.#events.push(event);
