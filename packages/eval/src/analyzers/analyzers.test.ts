@@ -276,6 +276,32 @@ expect:
   rootCause: { mustMention: [pricing, division by zero] }
 `,
   },
+  {
+    // No signature knows this reason: the Warning event itself is the answer, not "no root cause".
+    id: 'unclassified-warning',
+    mentions: [/FailedCreatePodSandBox/, /connection is unauthorized/, /ledger-7c9d8f6b5-x2k4p/],
+    yaml: `${header('unclassified-warning', 'books', 'ledger in namespace books is stuck and never starts')}cluster:
+  namespaces: [books, web]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: ledger
+      namespace: books
+      podTemplateHash: 7c9d8f6b5
+      containers: [{ name: ledger, image: books/ledger:4 }]
+      pods:
+        - name: ledger-7c9d8f6b5-x2k4p
+          phase: Pending
+          ready: false
+          state: { waiting: { reason: ContainerCreating } }
+          events:
+            - { type: Warning, reason: FailedCreatePodSandBox, age: 3m, source: kubelet, message: 'Failed to create pod sandbox: plugin type="calico" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized' }
+    - name: shop
+      namespace: web
+      containers: [{ name: shop, image: web/shop:2 }]
+expect:
+  rootCause: { mustMention: [sandbox, unauthorized] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {

@@ -4,6 +4,7 @@ import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
 import { storageAnalyzer } from './storage.js';
 import type { Analyzer } from './types.js';
+import { warningsAnalyzer } from './warnings.js';
 
 export type { Analyzer, AnalyzerContext, Finding, Read } from './types.js';
 
@@ -18,4 +19,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   dnsAnalyzer,
   pullSecretsAnalyzer,
   appErrorsAnalyzer,
+  // Last: the Warning events themselves, when no signature above matched.
+  warningsAnalyzer,
 ];
