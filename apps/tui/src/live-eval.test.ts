@@ -6,7 +6,7 @@ import { type ApprovalRequest, callHash } from '@sre-harness/core';
 import type { ScenarioEnvironment } from '@sre-harness/eval';
 import { describe, expect, it } from 'vitest';
 import { reportState } from './headless.js';
-import { evalRowKey, liveEvalApprover, runLiveEval } from './live-eval.js';
+import { evalRowKey, liveEvalApprover, runLiveEval, targetRead } from './live-eval.js';
 import { loadReportTraces } from './load.js';
 import { reportViewSchema } from './outcome.js';
 import { reduce } from './state.js';
@@ -184,5 +184,67 @@ describe('liveEvalApprover', () => {
     expect(pending!.args).toContain('"name": "<app>"');
     controller.abort();
     await decision;
+  });
+});
+
+describe('targetRead', () => {
+  // One small world with an object of each kind a mutating tool changes.
+  const world = {
+    namespaces: ['shop'],
+    nodes: [{ name: 'n1' }],
+    deployments: [
+      {
+        name: 'checkout',
+        namespace: 'shop',
+        podTemplateHash: '7c9d8f6b5',
+        containers: [{ name: 'app', image: 'shop/checkout:1' }],
+        pods: [{ name: 'checkout-7c9d8f6b5-x2k4p' }],
+      },
+    ],
+    services: [{ name: 'checkout', namespace: 'shop', selector: { app: 'checkout' }, ports: [{ port: 80 }] }],
+    objects: [
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'reader', namespace: 'shop' },
+        rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }],
+      },
+    ],
+  };
+  const calls: Record<string, Record<string, unknown>> = {
+    scale_deployment: { namespace: 'shop', name: 'checkout', replicas: 2 },
+    restart_pod: { namespace: 'shop', name: 'checkout-7c9d8f6b5-x2k4p' },
+    rollback_deployment: { namespace: 'shop', name: 'checkout' },
+    set_image: { namespace: 'shop', deployment: 'checkout', container: 'app', image: 'shop/checkout:2' },
+    set_resources: { namespace: 'shop', deployment: 'checkout', container: 'app' },
+    set_command: { namespace: 'shop', deployment: 'checkout', container: 'app' },
+    set_probe: { namespace: 'shop', deployment: 'checkout', container: 'app', probe: 'readiness' },
+    set_node_placement: { namespace: 'shop', deployment: 'checkout' },
+    set_service_selector: { namespace: 'shop', name: 'checkout', selector: { app: 'checkout' } },
+    set_labels: { namespace: 'shop', kind: 'Service', name: 'checkout', labels: { tier: 'web' } },
+    set_role_rules: { namespace: 'shop', name: 'reader', rules: [] },
+  };
+
+  it('describes the object every mutating tool would change, read through the run’s own tools', async () => {
+    const ev = await import('@sre-harness/eval');
+    const env = await ev.simEnvironment({ cluster: world } as never);
+    const mutating = env.tools.filter((t) => t.mutating).map((t) => t.name);
+    // Every mutating tool has a target, except apply_manifest, whose manifest is the change itself.
+    expect(mutating.filter((t) => targetRead(t, {}) === undefined)).toEqual(['apply_manifest']);
+    for (const tool of mutating.filter((t) => t !== 'apply_manifest')) {
+      const args = calls[tool];
+      expect(args, `a sample call for ${tool}`).toBeDefined();
+      const read = targetRead(tool, args!)!;
+      const reader = env.tools.find((t) => t.name === read.tool);
+      expect(reader?.mutating, `${tool} -> ${read.tool}`).toBe(false);
+      const text = String(
+        await reader!.execute(reader!.input.parse(read.args) as never, {
+          signal: new AbortController().signal,
+          runId: 'r1',
+          callId: 'c1',
+        }),
+      );
+      expect(text, tool).toMatch(/Name:\s+(checkout|reader)/);
+    }
   });
 });

@@ -22,13 +22,49 @@ export interface EvalFlags {
   readonly harness?: readonly string[];
 }
 
-/** Mutating tools whose target is a deployment, and the argument that names it. */
-const DEPLOYMENT_TARGET: Readonly<Record<string, string>> = {
-  scale_deployment: 'name',
-  rollback_deployment: 'name',
-  set_image: 'deployment',
-  set_resources: 'deployment',
+/** The read that shows what a mutating tool's call would change: the tool and its arguments. */
+interface TargetRead {
+  readonly tool: string;
+  readonly args: Record<string, unknown>;
+}
+
+/**
+ * For each mutating Kubernetes tool, the read-only tool that describes the object it changes, built
+ * from the call's own arguments (the names follow each tool's input schema in
+ * packages/tools-k8s/src/tools/). `apply_manifest` has none: the manifest is the change, and the
+ * approval shows it in full. A tool missing here gets no target panel, never a wrong one.
+ */
+const TARGET_READS: Readonly<Record<string, (a: Record<string, unknown>) => TargetRead>> = {
+  scale_deployment: (a) => deployment(a, 'name'),
+  rollback_deployment: (a) => deployment(a, 'name'),
+  set_image: (a) => deployment(a, 'deployment'),
+  set_resources: (a) => deployment(a, 'deployment'),
+  set_command: (a) => deployment(a, 'deployment'),
+  set_probe: (a) => deployment(a, 'deployment'),
+  set_node_placement: (a) => deployment(a, 'deployment'),
+  restart_pod: (a) => ({ tool: 'describe_pod', args: { namespace: a['namespace'], name: a['name'] } }),
+  set_service_selector: (a) => ({
+    tool: 'describe_service',
+    args: { namespace: a['namespace'], name: a['name'] },
+  }),
+  set_labels: (a) => ({
+    tool: 'describe_resource',
+    args: { kind: a['kind'], name: a['name'], namespace: a['namespace'] },
+  }),
+  set_role_rules: (a) => ({
+    tool: 'describe_resource',
+    args: { kind: 'Role', name: a['name'], namespace: a['namespace'] },
+  }),
 };
+
+function deployment(a: Record<string, unknown>, nameArg: string): TargetRead {
+  return { tool: 'describe_deployment', args: { namespace: a['namespace'], name: a[nameArg] } };
+}
+
+/** The read that describes the target of a mutating call, or undefined when there is none. */
+export function targetRead(tool: string, args: Record<string, unknown>): TargetRead | undefined {
+  return Object.hasOwn(TARGET_READS, tool) ? TARGET_READS[tool]!(args) : undefined;
+}
 
 /**
  * An approver that asks a person about every mutation of a live eval, showing the target's current
@@ -48,12 +84,7 @@ export function liveEvalApprover(
   const describeTarget = async (request: ApprovalRequest): Promise<string | undefined> => {
     const env = environments.get(request.runId);
     const args = (request.args ?? {}) as Record<string, unknown>;
-    const nameArg = DEPLOYMENT_TARGET[request.tool];
-    const read = nameArg
-      ? { tool: 'describe_deployment', args: { namespace: args['namespace'], name: args[nameArg] } }
-      : request.tool === 'restart_pod'
-        ? { tool: 'describe_pod', args: { namespace: args['namespace'], name: args['name'] } }
-        : undefined;
+    const read = targetRead(request.tool, args);
     const tool = read && env?.tools.find((t) => t.name === read.tool);
     if (!read || !tool) return undefined;
     const out = await tool.execute(read.args, {
