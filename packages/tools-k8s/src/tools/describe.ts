@@ -489,9 +489,27 @@ export function nodesTable(nodes: readonly Node[], now: Date): string {
   );
 }
 
+/**
+ * A node's roles as kubectl prints them: the `<role>` of every `node-role.kubernetes.io/<role>` label,
+ * plus the value of a `kubernetes.io/role` label, sorted and comma-joined, or `<none>`.
+ */
+function nodeRoles(labels: Readonly<Record<string, string>> | undefined): string {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    if (k.startsWith('node-role.kubernetes.io/') && k.length > 'node-role.kubernetes.io/'.length)
+      roles.add(k.slice('node-role.kubernetes.io/'.length));
+    else if (k === 'kubernetes.io/role' && v) roles.add(v);
+  }
+  return roles.size > 0 ? [...roles].sort().join(',') : '<none>';
+}
+
 /** kubectl-describe-like text for a node: conditions, capacity, allocated requests, taints, pods. */
 export function describeNode(n: Node, pods: readonly Pod[], events: readonly KubeEvent[], now: Date): string {
-  const onNode = pods.filter((p) => p.spec.nodeName === n.metadata.name);
+  // kubectl lists (and sums) only non-terminated pods: phase neither Succeeded nor Failed.
+  const onNode = pods.filter(
+    (p) =>
+      p.spec.nodeName === n.metadata.name && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
+  );
   const sum = (side: 'requests' | 'limits', res: string) =>
     onNode.reduce(
       (a, p) =>
@@ -519,7 +537,7 @@ export function describeNode(n: Node, pods: readonly Pod[], events: readonly Kub
   const fmtMem = (v: number) => `${Math.round(v / 2 ** 20)}Mi`;
   const lines = [
     `Name:               ${n.metadata.name}`,
-    `Roles:              <none>`,
+    `Roles:              ${nodeRoles(n.metadata.labels)}`,
     `Labels:             ${pairs(n.metadata.labels, '\n                    ')}`,
     `CreationTimestamp:  ${n.metadata.creationTimestamp ?? '<unknown>'}`,
     `Taints:             ${(n.spec?.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ') || '<none>'}`,
