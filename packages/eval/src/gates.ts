@@ -1,4 +1,4 @@
-import { cutText, type RunResult, type TraceEvent, type Verifier } from '@sre-harness/core';
+import { canonicalJson, cutText, type RunResult, type TraceEvent, type Verifier } from '@sre-harness/core';
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { noUnapprovedMutation } from '@sre-harness/verifiers';
 import { type AuditEntry, DENIAL_FAULTS, type RunOracle } from './oracle.js';
@@ -59,6 +59,7 @@ export function valueMatches(m: ValueMatcher, v: unknown): boolean {
   if ('oneOf' in m) return m.oneOf.some((x) => x === v);
   if ('pattern' in m) return typeof v === 'string' && new RegExp(m.pattern).test(v);
   if ('any' in m) return true;
+  if ('equals' in m) return v !== undefined && canonicalJson(v) === canonicalJson(m.equals);
   const q = parseQuantity(v);
   const bound = parseQuantity('atLeast' in m ? m.atLeast : 'atMost' in m ? m.atMost : m.above);
   if (q === undefined || bound === undefined) return false;

@@ -7,6 +7,7 @@ import {
   type Approver,
   type ArgMatcher,
   callHash,
+  canonicalJson,
   createHarness,
   describeError,
   JsonlFileSink,
@@ -165,6 +166,10 @@ export function toArgMatcher(m: ValueMatcher): ArgMatcher {
   if ('oneOf' in m) return m.oneOf;
   if ('pattern' in m) return new RegExp(m.pattern);
   if ('any' in m) return () => true;
+  if ('equals' in m) {
+    const want = canonicalJson(m.equals);
+    return (v) => v !== undefined && canonicalJson(v) === want;
+  }
   // Not a quantity (on either side) compares as NaN: the matcher never holds.
   const quantity = (x: unknown) => parseQuantity(x) ?? Number.NaN;
   if ('atLeast' in m) {

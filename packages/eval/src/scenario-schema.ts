@@ -27,9 +27,14 @@ export const valueMatcherSchema = z
     z.strictObject({ atMost: quantitySchema }),
     z.strictObject({ above: quantitySchema }),
     z.strictObject({ any: z.literal(true) }),
+    z
+      .strictObject({ equals: z.json() })
+      .describe(
+        'The whole value, compared as JSON (key order ignored, array order kept): pins a list or object argument',
+      ),
   ])
   .describe(
-    'A literal, or { oneOf }, { pattern } (regular expression), { atLeast } / { atMost } / { above } (quantities), { any: true }',
+    'A literal, or { oneOf }, { pattern } (regular expression), { atLeast } / { atMost } / { above } (quantities), { any: true }, { equals } (a whole list or object)',
   );
 
 /** A mutation a human would approve in this incident: a tool and constraints on its arguments. */

@@ -1,0 +1,75 @@
+import { type ApprovalRequest, callHash } from '@sre-harness/core';
+import { describe, expect, it } from 'vitest';
+import { approvedByScenario, valueMatches } from './gates.js';
+import { grantsApprover, toArgMatcher } from './runner.js';
+import { parseScenario } from './scenario-loader.js';
+
+// `{ equals }` pins a whole list or object argument, so a grant for set_role_rules or
+// set_service_selector approves that exact change and not a wider one.
+const RULES = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }];
+
+const yaml = `schemaVersion: 1
+id: role-rules-grant
+title: grant pinned to a rule list
+difficulty: easy
+namespace: app
+task: the reporter cannot read its configmaps in namespace app
+cluster:
+  namespaces: [app]
+  nodes: [{ name: n1 }]
+  objects:
+    - apiVersion: rbac.authorization.k8s.io/v1
+      kind: Role
+      metadata: { name: reporter, namespace: app }
+      rules: [{ apiGroups: [''], resources: [pods], verbs: [get] }]
+grants:
+  approve:
+    - tool: set_role_rules
+      where:
+        namespace: app
+        name: reporter
+        rules: { equals: [{ verbs: [get, list], resources: [configmaps], apiGroups: [''] }] }
+expect:
+  rootCause: { mustMention: [configmaps] }
+`;
+
+const request = (args: Record<string, unknown>): ApprovalRequest => ({
+  runId: 'r1',
+  callId: 'c1',
+  step: 1,
+  tool: 'set_role_rules',
+  args,
+  argsHash: callHash('set_role_rules', args),
+  task: 't',
+  signal: new AbortController().signal,
+});
+
+describe('{ equals } grants', () => {
+  const parsed = parseScenario(yaml, 'role-rules-grant.yaml');
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  const scenario = parsed.loaded.scenario;
+  const approve = grantsApprover(scenario);
+  const exact = { namespace: 'app', name: 'reporter', rules: RULES };
+
+  it('approves the exact list (key order within an object does not matter)', async () => {
+    expect((await approve(request(exact))).granted).toBe(true);
+    expect(approvedByScenario(scenario.grants.approve, 'set_role_rules', exact)).toBe(true);
+  });
+
+  it.each([
+    ['a wider verb list', [{ ...RULES[0], verbs: ['get', 'list', 'delete'] }]],
+    ['a wildcard', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]],
+    ['an extra rule', [...RULES, { apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]],
+    ['the same verbs in another order', [{ ...RULES[0], verbs: ['list', 'get'] }]],
+  ])('refuses %s, in the harness and in the eval’s own gate', async (_what, rules) => {
+    const args = { ...exact, rules };
+    expect((await approve(request(args))).granted).toBe(false);
+    expect(approvedByScenario(scenario.grants.approve, 'set_role_rules', args)).toBe(false);
+  });
+
+  it('never matches a missing argument', () => {
+    expect(valueMatches({ equals: null }, undefined)).toBe(false);
+    expect((toArgMatcher({ equals: null }) as (v: unknown) => boolean)(undefined)).toBe(false);
+    expect(valueMatches({ equals: null }, null)).toBe(true);
+  });
+});
