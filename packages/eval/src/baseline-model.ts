@@ -1043,7 +1043,10 @@ export class BaselineSreModel implements Model {
           events,
           new RegExp(`${escapeRe(pod)}.*(Liveness|Readiness|Startup) probe (failed|errored)`, 'i'),
         );
-      if (unhealthy) {
+      // Readiness failing only while the pod started (it is Ready now, never restarted): warm-up, said as such.
+      const readyNow = /^\s+Ready\s+True\b/m.test(d.content);
+      const warmUp = readyNow && !restarted && unhealthy !== undefined && !/Liveness/i.test(unhealthy);
+      if (unhealthy && !warmUp) {
         const kind = /Liveness/i.test(unhealthy)
           ? 'liveness'
           : /Startup/i.test(unhealthy)
@@ -1559,14 +1562,17 @@ function resolveNamespace(
   }
   const confirmed = candidates.find((c) => namespaces.has(c));
   if (confirmed) return confirmed;
-  // A namespace the task names outright is where it asks to look, even if the search found the
-  // term elsewhere (an alert pasted from another namespace).
-  if (candidates[0]) return candidates[0];
+  // A namespace the person names outright is where they ask to look, even if the search found the
+  // term elsewhere (an alert pasted from another namespace). A namespace only in the pasted alert's
+  // labels does not outweigh where the object the person names was found.
+  const askedNs = namespaceCandidates(asked)[0];
+  if (askedNs) return askedNs;
   const exact = rows.find((r) => r['NAME'] === term);
   // A cluster-scoped object (a Node) says nothing about the namespace: the task's words decide.
   if (exact && exact['KIND'] !== 'Namespace' && (!exact['NAMESPACE'] || exact['NAMESPACE'] === '-'))
     return undefined;
   if (exact) return exact['KIND'] === 'Namespace' ? exact['NAME'] : exact['NAMESPACE'];
+  if (candidates[0]) return candidates[0];
   const tally = new Map<string, number>();
   for (const r of rows) {
     const n = r['KIND'] === 'Namespace' ? r['NAME'] : r['NAMESPACE'];
@@ -1653,6 +1659,25 @@ function expectedChanges(seen: readonly SeenObservation[]): string[] {
     if (oomKills) continue;
     out.push(
       `Memory near the limit is by design here, not a leak: the program's configuration (ConfigMap ${String(cm.args['name'])}) caps its data at maxmemory ${cap[1]}${cap[2] ?? ''} with eviction policy ${policy}, so it fills up to that cap and then evicts keys (eviction, ${/lru/i.test(policy) ? 'least recently used first' : policy}) instead of growing${usage ? ` (${clip(usage.trim(), 100)})` : ''}. The cap is below the ${limit} memory limit and nothing has been OOMKilled, so it is not about to be OOMKilled: this is expected and healthy, and there is no need to raise the limit (a higher limit would only hold more cached keys).`,
+    );
+  }
+  // Probe failures while pods start (warm-up): they are Ready now, so the warnings were the start-up.
+  const probeFails = events.filter(
+    (l) => /\bWarning\b/.test(l) && /(Readiness|Startup) probe failed/.test(l),
+  );
+  if (probeFails.length > 0) {
+    out.push(
+      `The ${/Startup/.test(probeFails[0]!) ? 'startup' : 'readiness'} probe failures (${probeFails.length} warning event(s), newest: "${clip(probeFails[0]!.replace(/\s{2,}/g, ' '), 140)}") happened while the pods were starting up (warm-up: the program was not serving yet); every pod is Ready now with no restarts, so this is expected start-up behaviour, not a fault, and no rollback is needed. A startupProbe or a longer initialDelaySeconds would keep such warnings out of the events.`,
+    );
+  }
+  // Pods that waited for a node: the cluster autoscaler (or Karpenter) added one and they run now.
+  const scaleUp = events.find((l) =>
+    /TriggeredScaleUp|triggered scale-up|Nominated|LaunchedNodeClaim|Launched/i.test(l),
+  );
+  const pendingBefore = events.find((l) => /FailedScheduling/.test(l));
+  if (scaleUp && pendingBefore) {
+    out.push(
+      `The FailedScheduling warnings ("${clip(pendingBefore.replace(/\s{2,}/g, ' '), 120)}") were transient: the pods waited for capacity while the cluster autoscaler scaled up and added a new node (${clip(scaleUp.replace(/\s{2,}/g, ' '), 140)}); they are scheduled and Running now, so this is the autoscaler working as designed, not a fault, and nothing needs fixing.`,
     );
   }
   for (const o of outputs(seen, 'describe_node')) {
