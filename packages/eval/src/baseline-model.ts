@@ -513,6 +513,9 @@ export class BaselineSreModel implements Model {
             args: { namespace: ns, name: p.name, container: c.name, previous: true },
           });
         }
+        // An init container still running (the pod at Init:N/M): its current log says what it waits for.
+        if (c.init && now.state === 'Running')
+          plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name, container: c.name } });
       }
       if (p.status === 'Running' && p.restarts > 0 && /Unhealthy|probe failed/i.test(d.content)) {
         plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name } });
@@ -619,7 +622,10 @@ export class BaselineSreModel implements Model {
     for (const dep of dependencyHosts(logs)) {
       plan.push({ tool: 'describe_service', args: { namespace: ns, name: dep } });
       // A name that does not resolve: where, if anywhere, a service by that name lives.
-      if (new RegExp(`lookup ${escapeRe(dep)}\\b[^\\n]{0,120}no such host`, 'i').test(logs))
+      if (
+        new RegExp(`lookup ${escapeRe(dep)}\\b[^\\n]{0,120}no such host`, 'i').test(logs) ||
+        logs.includes(`bad address '${dep}`)
+      )
         plan.push({ tool: 'find_objects', args: { name: dep } });
       const upstream = pods.find((p) => p.name.startsWith(`${dep}-`) && isUnhealthy(p));
       if (upstream) {
@@ -695,6 +701,27 @@ export class BaselineSreModel implements Model {
                 !c.init &&
                 containerSections(d.content).filter((x) => !x.init).length === 1)),
         );
+        // An init container that runs and never finishes holds the pod at Init:N/M: what it waits
+        // for is in its own log (a wait-for loop on a name that does not resolve, a port that never opens).
+        if (c.init && now.state === 'Running' && /Status:\s*Pending \(Init:/.test(d.content)) {
+          const text = logs?.content ?? '';
+          const line = tellingLine(text) ?? logLines(text).pop();
+          const host = dependencyHosts(text)[0];
+          const missing = host ? serviceMissing(host, ns, seen) : undefined;
+          const started = /Started:\s*\S+\s*\(([^)]{1,20}) ago\)/.exec(c.body)?.[1];
+          out.push({
+            weight: 84 + b,
+            object: objectLabel,
+            cause: `the pod is stuck at ${/Init:\d+\/\d+/.exec(d.content)?.[0] ?? 'Init'}: its init container ${c.name} has been running${started ? ` for ${started}` : ''} and never completes, so the app container never starts${host ? `; it waits for ${host}` : ''}${line ? ` (its log: "${clip(line, 120)}")` : ''}${missing ? `; ${missing}` : ''}`,
+            evidence: [
+              `describe_pod ${pod}: init container ${c.name} State Running, pod ${/Init:\d+\/\d+/.exec(d.content)?.[0] ?? 'Init'}`,
+              ...(line ? [`logs of ${pod}/${c.name}: "${clip(line, 140)}"`] : []),
+            ],
+            advice: host
+              ? `point the init container (and the app) at the name that exists${missing?.includes('exists') ? '' : ` or restore service ${host}`}`
+              : 'make what the init container waits for available, or fix its command',
+          });
+        }
         if (last.reason === 'OOMKilled') {
           const limit = memoryLimit(c.body);
           const metrics = lastOf(
@@ -1582,6 +1609,22 @@ function resolveNamespace(
 }
 
 /** The namespace, other than `ns`, where the search found a Service named exactly `host`. */
+/**
+ * When a name a program waits for is not a Service of the namespace (its describe_service failed):
+ * says so, with the Services of similar name the search found, or undefined when it exists or was not read.
+ */
+function serviceMissing(host: string, ns: string, seen: readonly SeenObservation[]): string | undefined {
+  const read = lastOf(seen, 'describe_service', (o) => o.args['name'] === host && o.args['namespace'] === ns);
+  if (!read || (read.status === 'ok' && /^Name:/m.test(read.content))) return undefined;
+  const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === host);
+  const similar = found
+    ? parseTable(found.content)
+        .filter((r) => r['KIND'] === 'Service' && r['NAME'])
+        .map((r) => `${r['NAME']} (namespace ${r['NAMESPACE']})`)
+    : [];
+  return `service ${host} does not exist in namespace ${ns}${similar.length > 0 ? `; the services with a similar name that do exist: ${similar.slice(0, 3).join(', ')}` : ''}`;
+}
+
 function serviceElsewhere(host: string, ns: string, seen: readonly SeenObservation[]): string | undefined {
   const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === host);
   if (!found) return undefined;
@@ -1756,6 +1799,8 @@ function dependencyHosts(text: string): string[] {
       'gi',
     ),
     new RegExp(`waiting for (${label})`, 'gi'),
+    // busybox nc/wget: "bad address 'redis'"
+    new RegExp(`bad address '(${label})${domain}'`, 'gi'),
   ];
   for (const re of patterns) {
     for (const m of text.matchAll(re)) {

@@ -87,6 +87,7 @@ const RANK: Record<string, number | undefined> = {
   ScaleTargetNotFound: 84,
   ScalingLimited: 74,
   DenyAllEgress: 84,
+  EgressDNSBlocked: 86,
   DenyAll: 84,
   DenyAllIngress: 78,
   IngressFromOtherNamespacesDenied: 82,

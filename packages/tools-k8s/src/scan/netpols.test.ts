@@ -32,6 +32,80 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'egress allowed to a database only: DNS is blocked',
+    objects: [
+      netpol('db-only', {
+        podSelector: { matchLabels: { app: 'api' } },
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { team: 'data' } },
+                podSelector: { matchLabels: { app: 'pg' } },
+              },
+            ],
+            ports: [{ protocol: 'TCP', port: 5432 }],
+          },
+        ],
+      }),
+      api,
+    ],
+    want: [
+      {
+        kind: 'NetworkPolicy',
+        name: 'db-only',
+        reason: 'EgressDNSBlocked',
+        says: ['api-1', 'TCP/5432', 'port 53'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'egress to a database plus DNS to any namespace: nothing to report',
+    objects: [
+      netpol('db-and-dns', {
+        podSelector: { matchLabels: { app: 'api' } },
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ podSelector: { matchLabels: { app: 'pg' } } }], ports: [{ port: 5432 }] },
+          { to: [{ namespaceSelector: {} }], ports: [{ protocol: 'UDP', port: 53 }] },
+        ],
+      }),
+      api,
+    ],
+    want: [],
+  },
+  {
+    name: 'DNS allowed by another policy selecting the same pods',
+    objects: [
+      netpol('db-only', {
+        podSelector: { matchLabels: { app: 'api' } },
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ podSelector: { matchLabels: { app: 'pg' } } }], ports: [{ port: 5432 }] }],
+      }),
+      netpol('allow-dns', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ ports: [{ protocol: 'UDP', port: 53 }] }],
+      }),
+      api,
+    ],
+    want: [],
+  },
+  {
+    name: 'egress only to pods of the namespace on port 53 does not reach kube-dns',
+    objects: [
+      netpol('same-ns', {
+        podSelector: { matchLabels: { app: 'api' } },
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ podSelector: {} }] }],
+      }),
+      api,
+    ],
+    want: [{ kind: 'NetworkPolicy', name: 'same-ns', reason: 'EgressDNSBlocked', says: ['pods <none>'] }],
+  },
+  {
     name: 'an empty podSelector denies ingress to every pod',
     objects: [netpol('default-deny', { podSelector: {} }), api],
     want: [{ kind: 'NetworkPolicy', name: 'default-deny', reason: 'DenyAllIngress', says: ['every pod'] }],

@@ -72,16 +72,49 @@ export const netpolsAnalyzer: Analyzer = {
           fix: `add an ingress rule with a namespaceSelector for the namespace the traffic comes from (the ingress controller's), next to ${opened[0]?.metadata.name ?? name}`,
         });
       }
+      // Egress allowed to some peers, but no rule of any policy selecting these pods lets DNS out
+      // (port 53 to another namespace, kube-dns's): every name lookup times out, so the pods cannot
+      // reach even the hosts they are allowed to. Egress policies add up, as ingress ones do.
+      const egressRules = facts
+        .list<NetworkPolicy>('NetworkPolicy')
+        .filter(
+          (o) =>
+            o.metadata.namespace === ns &&
+            (o.spec?.policyTypes ?? ['Ingress', ...(o.spec?.egress ? ['Egress'] : [])]).includes('Egress') &&
+            selected.some((x) => selects(o.spec?.podSelector, x.metadata.labels)),
+        )
+        .flatMap((o) => o.spec?.egress ?? []);
+      const ownEgress = spec.egress ?? [];
+      if (types.includes('Egress') && ownEgress.length > 0 && !egressRules.some(allowsDns)) {
+        out.push({
+          kind: 'NetworkPolicy',
+          name,
+          ...(ns ? { namespace: ns } : {}),
+          reason: 'EgressDNSBlocked',
+          message: `NetworkPolicy ${name} restricts egress of ${selected.length} pod(s) (${selected
+            .slice(0, 3)
+            .map((x) => x.metadata.name)
+            .join(
+              ', ',
+            )}) to ${ownEgress.map(describeEgress).join('; ')}, and no egress rule allows DNS (port 53 to kube-dns in kube-system): name lookups time out, so the pods cannot resolve even the hosts the policy allows`,
+          evidence: [
+            `${name}: policyTypes ${types.join(', ')}; egress rules ${ownEgress.length}, none to port 53 in another namespace`,
+          ],
+          next: `describe_resource kind=NetworkPolicy namespace=${ns} name=${name}`,
+          fix: `add an egress rule to ${name} that allows UDP and TCP port 53 to the kube-dns pods in kube-system (namespaceSelector kubernetes.io/metadata.name: kube-system)`,
+        });
+      }
       const denyIn = ownDenyIn && rules.length === 0;
       // Egress rules that open only DNS (every rule limited to port 53) leave everything else dropped.
+      // Judged over every policy selecting these pods, since their egress rules add up.
       const dnsOnly =
-        (spec.egress ?? []).length > 0 &&
-        (spec.egress ?? []).every(
+        egressRules.length > 0 &&
+        egressRules.every(
           (r) =>
             (r.ports ?? []).length > 0 &&
             (r.ports as { port?: number | string }[]).every((p) => String(p.port) === '53'),
         );
-      const denyOut = types.includes('Egress') && ((spec.egress ?? []).length === 0 || dnsOnly);
+      const denyOut = types.includes('Egress') && (egressRules.length === 0 || dnsOnly);
       if (!denyIn && !denyOut) continue;
       const who = `${selected.length} pod(s) (${selected
         .slice(0, 3)
@@ -104,3 +137,37 @@ export const netpolsAnalyzer: Analyzer = {
     return out;
   },
 };
+
+type EgressRule = NonNullable<NonNullable<NetworkPolicy['spec']>['egress']>[number];
+
+/**
+ * Whether an egress rule lets DNS out: its ports include 53 (or it names none) and its peers reach
+ * beyond the namespace (no peer list, a namespaceSelector or an ipBlock). Pod-only peers stay in
+ * the namespace, where kube-dns does not run.
+ */
+function allowsDns(r: EgressRule): boolean {
+  const ports = (r.ports ?? []) as { port?: number | string }[];
+  const port53 =
+    ports.length === 0 ||
+    ports.some((p) => p.port === undefined || String(p.port) === '53' || p.port === 'dns');
+  const peers = r.to ?? [];
+  return port53 && (peers.length === 0 || peers.some((peer) => peer.namespaceSelector || peer.ipBlock));
+}
+
+/** One egress rule in words: its peers and ports. */
+function describeEgress(r: EgressRule): string {
+  const peers = (r.to ?? []).map((peer) =>
+    peer.ipBlock?.cidr
+      ? `ipBlock ${peer.ipBlock.cidr}`
+      : [
+          peer.namespaceSelector ? `namespaces ${pairsOf(peer.namespaceSelector.matchLabels)}` : '',
+          peer.podSelector ? `pods ${pairsOf(peer.podSelector.matchLabels)}` : '',
+        ]
+          .filter(Boolean)
+          .join(' ') || 'any peer',
+  );
+  const ports = ((r.ports ?? []) as { port?: number | string; protocol?: string }[]).map(
+    (p) => `${p.protocol ?? 'TCP'}/${p.port ?? 'any'}`,
+  );
+  return `${peers.length > 0 ? peers.join(', ') : 'anywhere'}${ports.length > 0 ? ` on ${ports.join(', ')}` : ''}`;
+}
