@@ -1,4 +1,5 @@
 import { type ParsedFinding, parseFindings } from '@sre-harness/tools-k8s';
+import { parse as parseYaml } from 'yaml';
 
 /** Which of the scan's findings a caller takes. */
 export type FindingFilter = (f: ParsedFinding) => boolean;
@@ -253,6 +254,13 @@ export function scanReads(ctx: ScanContext, take?: FindingFilter): Read[] {
   for (const { f } of ranked(ctx, take).slice(0, 2)) {
     const r = readFor(f, ctx.ns);
     if (r) reads.push(r);
+    // A placement on a deprecated node label: the Deployment's own spec, to rewrite its terms.
+    const dep = deprecatedPlacement(f);
+    if (dep)
+      reads.push({
+        tool: 'get_resource',
+        args: { kind: 'Deployment', name: dep.deployment, namespace: ctx.ns },
+      });
     if (
       (f.kind === 'Job' || f.reason === 'SelectorSpansWorkloads' || f.reason === 'ActiveJobBlocksRuns') &&
       f.next?.startsWith('get_pod_logs ')
@@ -315,6 +323,7 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       ...(f.fix ? { advice: f.fix } : {}),
       ...scaleFix(f, ctx),
       ...selectorFix(f, ctx),
+      ...placementFix(f, ctx),
     };
   });
 }
@@ -372,6 +381,72 @@ function selectorFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
       tool: 'set_service_selector',
       args: { namespace: ctx.ns, name: f.name, selector: Object.fromEntries(pairs) },
       text: `set the selector of service ${f.name} to ${wanted}, the labels deployment ${name} gives its pods`,
+    },
+  };
+}
+
+/** A FailedScheduling finding whose fix is to move a Deployment's placement off a deprecated label. */
+function deprecatedPlacement(f: ParsedFinding): { deployment: string; from: string; to: string } | undefined {
+  if (f.reason !== 'FailedScheduling' || !f.owner?.startsWith('Deployment/')) return undefined;
+  const m = /use the current label (\S{1,253}) instead of the deprecated (\S{1,253}) in/.exec(f.fix ?? '');
+  return m ? { deployment: f.owner.slice('Deployment/'.length), from: m[2]!, to: m[1]! } : undefined;
+}
+
+/**
+ * The Deployment's node affinity and nodeSelector with the deprecated label key replaced by the
+ * current one (values kept), from its own YAML as get_resource printed it: a set_node_placement fix.
+ */
+function placementFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
+  const dep = deprecatedPlacement(f);
+  if (!dep) return {};
+  const read = outputs(
+    ctx.seen,
+    'get_resource',
+    (o) => o.args['kind'] === 'Deployment' && o.args['name'] === dep.deployment,
+  ).pop();
+  if (!read || read.content.length > 200_000) return {};
+  let doc: unknown;
+  try {
+    doc = parseYaml(read.content);
+  } catch {
+    return {};
+  }
+  const spec = (doc as { spec?: { template?: { spec?: Record<string, unknown> } } })?.spec?.template?.spec;
+  if (!spec) return {};
+  type Req = { key: string; operator: string; values?: string[] };
+  const terms = (
+    spec['affinity'] as
+      | {
+          nodeAffinity?: {
+            requiredDuringSchedulingIgnoredDuringExecution?: {
+              nodeSelectorTerms?: { matchExpressions?: Req[] }[];
+            };
+          };
+        }
+      | undefined
+  )?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  const selector = spec['nodeSelector'] as Record<string, string> | undefined;
+  const args: Record<string, unknown> = { namespace: ctx.ns, deployment: dep.deployment };
+  if (terms?.some((t) => t.matchExpressions?.some((e) => e.key === dep.from))) {
+    args['requiredNodeAffinity'] = terms.map((t) => ({
+      matchExpressions: (t.matchExpressions ?? []).map((e) => ({
+        key: e.key === dep.from ? dep.to : e.key,
+        operator: e.operator,
+        ...(e.values ? { values: e.values } : {}),
+      })),
+    }));
+  }
+  if (selector && Object.hasOwn(selector, dep.from)) {
+    args['nodeSelector'] = Object.fromEntries(
+      Object.entries(selector).map(([k, v]) => [k === dep.from ? dep.to : k, v]),
+    );
+  }
+  if (!args['requiredNodeAffinity'] && !args['nodeSelector']) return {};
+  return {
+    fix: {
+      tool: 'set_node_placement',
+      args,
+      text: `move deployment ${dep.deployment}'s node placement from the deprecated label ${dep.from} to ${dep.to}, keeping the values it asks for`,
     },
   };
 }

@@ -3,6 +3,7 @@ import {
   check,
   configMap,
   event,
+  node,
   owned,
   pod,
   pvc,
@@ -283,6 +284,86 @@ const ROWS: Row[] = [
         reason: 'FailedScheduling',
         says: ['Insufficient cpu', 'does not fit'],
         fix: true,
+      },
+    ],
+  },
+  {
+    name: 'required node affinity on a deprecated zone label: the current label named',
+    objects: [
+      pod(
+        'zonal',
+        {
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [
+                  {
+                    matchExpressions: [
+                      {
+                        key: 'failure-domain.beta.kubernetes.io/zone',
+                        operator: 'In',
+                        values: ['eu-1a', 'eu-1b'],
+                      },
+                    ],
+                  },
+                ],
+              },
+            },
+          },
+        },
+        {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+        },
+      ),
+      event(
+        'Pod',
+        'zonal',
+        'FailedScheduling',
+        "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.",
+      ),
+      { ...node('n1', {}, []), metadata: { name: 'n1', labels: { 'topology.kubernetes.io/zone': 'eu-1a' } } },
+      { ...node('n2', {}, []), metadata: { name: 'n2', labels: { 'topology.kubernetes.io/zone': 'eu-1c' } } },
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'zonal',
+        reason: 'FailedScheduling',
+        says: [
+          'required node affinity',
+          'no node has the label failure-domain.beta.kubernetes.io/zone',
+          'topology.kubernetes.io/zone with the values asked for',
+        ],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'a nodeSelector value no node carries: the values nodes have',
+    objects: [
+      pod(
+        'gpu',
+        { nodeSelector: { pool: 'gpu-a100' } },
+        {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+        },
+      ),
+      event(
+        'Pod',
+        'gpu',
+        'FailedScheduling',
+        "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.",
+      ),
+      { ...node('n1', {}, []), metadata: { name: 'n1', labels: { pool: 'general' } } },
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'gpu',
+        reason: 'FailedScheduling',
+        says: ['pool=gpu-a100: nodes carry pool = general'],
       },
     ],
   },

@@ -1,5 +1,6 @@
-import type { Container, ContainerStatus, Pod, Probe, ReplicaSet } from '../types.js';
+import type { Container, ContainerStatus, Node, Pod, Probe, ReplicaSet } from '../types.js';
 import type { ConfigMapLike, SecretLike } from './objects.js';
+import { unmatchedPlacement } from './placement.js';
 import { type Analyzer, eventLine, type Facts, type Found, mentions, quote } from './types.js';
 
 /** The controller that owns a pod, one level past a ReplicaSet (`Deployment/web`), or undefined. */
@@ -138,6 +139,15 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
           .map(([k, v]) => `${k}=${v}`)
           .join(',')
       : '';
+    // Which of the pod's placement requirements no node's labels meet, read from the nodes themselves.
+    const unmatched = selector && !taint && !short ? unmatchedPlacement(pod, facts.list<Node>('Node')) : [];
+    const replaced = unmatched.find((u) => u.replacement);
+    const why = unmatched
+      .map(
+        (u) =>
+          `${u.asked}: ${u.nodesHave}${u.replacement ? ` (${u.asked.split(/[ =]/)[0]} is a deprecated label; current nodes carry ${u.replacement}${u.replacementMatches ? ' with the values asked for' : ''})` : ''}`,
+      )
+      .join('; ');
     out.push({
       ...base,
       reason: 'FailedScheduling',
@@ -147,7 +157,7 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
           : taint
             ? `the nodes it could run on have a taint${taintText ? ` (${taintText})` : ''} the pod does not tolerate (untolerated taint; no matching toleration)${selector ? ', and the other nodes do not match its nodeSelector' : ''}`
             : selector
-              ? `no node matches its nodeSelector${sel ? ` (${sel})` : ''} — "didn't match Pod's node affinity/selector"`
+              ? `no node matches its ${unmatched.some((u) => / (In|NotIn|Exists|DoesNotExist|Gt|Lt)\b/.test(u.asked)) ? 'required node affinity' : 'nodeSelector'}${sel ? ` (${sel})` : ''} — "didn't match Pod's node affinity/selector"${why ? `: ${why}` : ''}`
               : pvc
                 ? 'its PersistentVolumeClaim is not bound'
                 : quote(msg, 160)
@@ -171,7 +181,9 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
         : taint
           ? 'add a toleration for the taint, or run on nodes without it'
           : selector
-            ? 'fix the nodeSelector/affinity, or label a node to match'
+            ? replaced?.replacementMatches
+              ? `use the current label ${replaced.replacement} instead of the deprecated ${replaced.asked.split(/[ =]/)[0]} in the pod template's node affinity/nodeSelector`
+              : 'fix the nodeSelector/affinity, or label a node to match'
             : pvc
               ? 'bind the claim (see the PersistentVolumeClaim finding)'
               : undefined,
@@ -458,7 +470,7 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
 /** Pods: crash loops (last state, exit code, OOMKilled), image pulls, config errors, mounts, probes, init containers, scheduling. */
 export const podsAnalyzer: Analyzer = {
   name: 'pods',
-  kinds: ['Pod', 'ReplicaSet', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'Event'],
+  kinds: ['Pod', 'ReplicaSet', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'Event', 'Node'],
   priority: 80,
   analyze(facts) {
     const out: Found[] = [];

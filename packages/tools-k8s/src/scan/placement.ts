@@ -1,0 +1,110 @@
+import type { Node, Pod } from '../types.js';
+
+/** One requirement of required node affinity, as the API writes it. */
+export interface NodeRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  values?: string[];
+}
+
+/**
+ * Node labels Kubernetes deprecated, and the label that replaced each. Source: kubernetes.io,
+ * "Well-Known Labels, Annotations and Taints" (the beta.kubernetes.io/* and failure-domain.beta.*
+ * entries, deprecated since v1.17/v1.14 and no longer set by current kubelets and provisioners).
+ */
+export const DEPRECATED_NODE_LABELS: Readonly<Record<string, string>> = {
+  'failure-domain.beta.kubernetes.io/zone': 'topology.kubernetes.io/zone',
+  'failure-domain.beta.kubernetes.io/region': 'topology.kubernetes.io/region',
+  'beta.kubernetes.io/arch': 'kubernetes.io/arch',
+  'beta.kubernetes.io/os': 'kubernetes.io/os',
+  'beta.kubernetes.io/instance-type': 'node.kubernetes.io/instance-type',
+};
+
+/** What in a pod's placement no node satisfies, in words, with the replacement for a deprecated key. */
+export interface Unmatched {
+  /** `key=value` (nodeSelector) or `key In [a, b]` (affinity), as the pod asks. */
+  readonly asked: string;
+  /** What the nodes carry for that key: values seen, or that none has it. */
+  readonly nodesHave: string;
+  /** The current label for a deprecated key the pod asks for. */
+  readonly replacement?: string;
+  /** Whether a node carries the replacement key with a value the pod asks for. */
+  readonly replacementMatches?: boolean;
+}
+
+function satisfies(labels: Readonly<Record<string, string>>, r: NodeRequirement): boolean {
+  const v = labels[r.key];
+  const values = r.values ?? [];
+  switch (r.operator) {
+    case 'In':
+      return v !== undefined && values.includes(v);
+    case 'NotIn':
+      return v === undefined || !values.includes(v);
+    case 'Exists':
+      return v !== undefined;
+    case 'DoesNotExist':
+      return v === undefined;
+    case 'Gt':
+      return v !== undefined && Number(v) > Number(values[0]);
+    case 'Lt':
+      return v !== undefined && Number(v) < Number(values[0]);
+  }
+}
+
+/** The pod's required node affinity terms (ORed), each a list of requirements (ANDed). */
+export function requiredTerms(pod: Pod): NodeRequirement[][] {
+  const spec = pod.spec as unknown as {
+    affinity?: {
+      nodeAffinity?: {
+        requiredDuringSchedulingIgnoredDuringExecution?: {
+          nodeSelectorTerms?: { matchExpressions?: NodeRequirement[] }[];
+        };
+      };
+    };
+  };
+  return (
+    spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []
+  )
+    .map((t) => t.matchExpressions ?? [])
+    .filter((t) => t.length > 0);
+}
+
+/**
+ * The parts of a pod's nodeSelector and required node affinity that no schedulable node's labels
+ * satisfy (at most 4). Empty when some node satisfies them all, or the pod asks for nothing.
+ */
+export function unmatchedPlacement(pod: Pod, nodes: readonly Node[]): Unmatched[] {
+  const labelsOf = nodes.map((n) => n.metadata.labels ?? {});
+  const valuesOf = (key: string) => [...new Set(labelsOf.map((l) => l[key]).filter((v) => v !== undefined))];
+  const have = (key: string) => {
+    const vs = valuesOf(key);
+    return vs.length === 0
+      ? `no node has the label ${key}`
+      : `nodes carry ${key} = ${vs.slice(0, 6).join(', ')}`;
+  };
+  const out: Unmatched[] = [];
+  const withReplacement = (asked: string, key: string, wanted: readonly string[]): Unmatched => {
+    const replacement = DEPRECATED_NODE_LABELS[key];
+    if (!replacement) return { asked, nodesHave: have(key) };
+    const repl = valuesOf(replacement);
+    return {
+      asked,
+      nodesHave: have(key),
+      replacement,
+      replacementMatches: wanted.length === 0 ? repl.length > 0 : wanted.some((w) => repl.includes(w)),
+    };
+  };
+  for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) {
+    if (!labelsOf.some((l) => l[k] === v)) out.push(withReplacement(`${k}=${v}`, k, [v]));
+  }
+  const terms = requiredTerms(pod);
+  if (terms.length > 0 && !labelsOf.some((l) => terms.some((t) => t.every((r) => satisfies(l, r))))) {
+    // The requirements of the terms that no node meets on its own.
+    for (const r of terms.flat()) {
+      if (labelsOf.some((l) => satisfies(l, r))) continue;
+      const asked = `${r.key} ${r.operator}${r.values?.length ? ` [${r.values.join(', ')}]` : ''}`;
+      out.push(withReplacement(asked, r.key, r.operator === 'In' ? (r.values ?? []) : []));
+    }
+  }
+  return out.slice(0, 4);
+}
