@@ -3,7 +3,7 @@ import { type ParsedFinding, parseQuantity } from '@sre-harness/tools-k8s';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { probeCause } from './analyzers/probes.js';
-import { clip, outputs } from './analyzers/types.js';
+import { clip, outputs, schemaGloss } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
 import { namespaceCandidates, type SeenObservation, seenObservations, withUsage } from './observations.js';
 import { fromScan, scanReads } from './scan-findings.js';
@@ -1005,7 +1005,7 @@ export class BaselineSreModel implements Model {
             config = configError(fatal, c.body, d.content);
             cause = config
               ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 160)}`
-              : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 160)}` : ''}`;
+              : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 160)}` : ''}${fatal && schemaGloss(fatal) ? ` — ${schemaGloss(fatal)}` : ''}`;
             if (config) weight = 82;
             // A port already in use inside a pod: its containers share one network namespace, so
             // another container of the same pod holds it.

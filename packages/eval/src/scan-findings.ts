@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 export type FindingFilter = (f: ParsedFinding) => boolean;
 
 import type { Finding, Read } from './analyzers/types.js';
-import { bonus, clip, linesWith, outputs, textOf } from './analyzers/types.js';
+import { bonus, clip, linesWith, outputs, schemaGloss, textOf } from './analyzers/types.js';
 import type { SeenObservation } from './observations.js';
 
 /*
@@ -297,7 +297,8 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
           .filter((l) => l.trim() && !l.startsWith('(no log'))
           .pop();
       if (line) {
-        cause += `; the pod's log says "${clip(line, 160)}"`;
+        const schema = schemaGloss(line);
+        cause += `; the pod's log says "${clip(line, 160)}"${schema ? ` — ${schema}` : ''}`;
         evidence.push(`logs of ${pod}: "${clip(line, 160)}"`);
       }
     }

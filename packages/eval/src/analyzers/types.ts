@@ -126,3 +126,26 @@ export function section(text: string, header: string): string {
   }
   return out.join('\n');
 }
+
+// How databases say the schema lacks what a query uses (PostgreSQL, MySQL, SQLite, their drivers).
+const SCHEMA_BEHIND = [
+  'UndefinedColumn',
+  'UndefinedTable',
+  'Unknown column',
+  'no such column',
+  'no such table',
+  "doesn't exist",
+  'does not exist',
+];
+
+/**
+ * What a database error about a missing column or table means for the incident: the schema is
+ * behind the code, so the migration that adds it has not run (or ran elsewhere). Undefined when the
+ * line is not such an error. Plain substring tests, no regular expression on the log line.
+ */
+export function schemaGloss(line: string): string | undefined {
+  const l = line.toLowerCase();
+  const db = ['column', 'relation', 'table'].some((w) => l.includes(w));
+  if (!db || !SCHEMA_BEHIND.some((w) => l.includes(w.toLowerCase()))) return undefined;
+  return 'the database schema is behind the code: the column or table this release uses does not exist yet, so the schema migration that adds it has not been applied (the code and the schema are out of step); apply the migration (or deploy the release that carries it) before running this again';
+}
