@@ -2,7 +2,7 @@ import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harnes
 import { type ParsedFinding, parseQuantity } from '@sre-harness/tools-k8s';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
-import { probeCause } from './analyzers/probes.js';
+import { probeCause, startupProbeLike } from './analyzers/probes.js';
 import { clip, outputs, schemaGloss } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
 import { namespaceCandidates, type SeenObservation, seenObservations, withUsage } from './observations.js';
@@ -1089,12 +1089,30 @@ export class BaselineSreModel implements Model {
           .join('\n');
         const why = probeCause(kind, unhealthy, probe, podLogs);
         const ports = [...d.content.matchAll(/Port[s]?:\s*(\d+)\/TCP/g)].map((m) => m[1]);
+        // A slow start: a startupProbe with the liveness probe's own check lets it finish starting.
+        const probed = containerSections(d.content).find((c) => !c.init && /^\s*Liveness:/m.test(c.body));
+        const startup = why.slowStart && probe ? startupProbeLike(probe) : undefined;
         out.push({
           weight: (kind === 'readiness' ? 65 : 75) + (why.specific ? 6 : 0) + b,
           object: objectLabel,
           cause: `${why.cause}${probe ? `; probe: ${clip(probe, 80)}` : ''}${ports.length && !why.specific ? `; container port ${ports.join(', ')}` : ''}`,
           evidence: [`describe_pod ${pod}: ${clip(unhealthy)}`, ...(probe ? [clip(probe)] : [])],
           advice: why.advice,
+          ...(startup && owner && probed
+            ? {
+                fix: {
+                  tool: 'set_probe',
+                  args: {
+                    namespace: ns,
+                    deployment: owner,
+                    container: probed.name,
+                    probe: 'startup',
+                    spec: startup,
+                  },
+                  text: `add a startupProbe to ${owner}/${probed.name} with the liveness probe's check, allowing 30 × 10 s (5 minutes) to start, so liveness only checks a started program`,
+                },
+              }
+            : {}),
         });
       }
       // Pending pods: the scheduler's reason.

@@ -325,6 +325,7 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       ...scaleFix(f, ctx),
       ...selectorFix(f, ctx),
       ...placementFix(f, ctx),
+      ...requestFix(f, ctx),
     };
   });
 }
@@ -448,6 +449,30 @@ function placementFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> 
       tool: 'set_node_placement',
       args,
       text: `move deployment ${dep.deployment}'s node placement from the deprecated label ${dep.from} to ${dep.to}, keeping the values it asks for`,
+    },
+  };
+}
+
+/** Starting requests for a container that sets none, before its usage is known (a common floor). */
+const STARTING_REQUEST: Readonly<Record<string, string>> = { cpu: '100m', memory: '128Mi' };
+
+/**
+ * An HPA that cannot compute utilization because one container of its Deployment sets no request
+ * for the measured resource: a set_resources fix giving that container a starting request (100m CPU
+ * or 128Mi memory). Only for a single bare container, since a fix is one call.
+ */
+function requestFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
+  if (f.reason !== 'MissingResourceRequest') return {};
+  const target = /cannot scale Deployment\/([a-z0-9.-]{1,253}):/.exec(f.message)?.[1];
+  const bare = /containers without a (cpu|memory) request: ([a-z0-9-]{1,63})$/.exec(f.evidence[0] ?? '');
+  if (!target || !bare) return {};
+  const [, resource, container] = bare as unknown as [string, string, string];
+  const value = STARTING_REQUEST[resource]!;
+  return {
+    fix: {
+      tool: 'set_resources',
+      args: { namespace: ctx.ns, deployment: target, container, requests: { [resource]: value } },
+      text: `give container ${container} of ${target} a ${resource} request (${value} to start with; tune it to the container's usage), so the HPA can compute ${resource} utilization`,
     },
   };
 }

@@ -8,7 +8,7 @@ export function probeCause(
   message: string,
   probe: string | undefined,
   logs: string,
-): { cause: string; advice: string; specific: boolean } {
+): { cause: string; advice: string; specific: boolean; slowStart?: true } {
   const m = message.toLowerCase();
   const exec = /exec \[([^\]]{1,200})\]/.exec(probe ?? '')?.[1];
   const command = exec?.split(' ')[0] ?? /exec: "([^"]{1,100})"/.exec(message)?.[1];
@@ -45,6 +45,7 @@ export function probeCause(
       advice:
         'add a startupProbe (or raise initialDelaySeconds) long enough for startup, so liveness only checks a started program',
       specific: true,
+      slowStart: true,
     };
   }
   const status = /statuscode: (\d{3})/.exec(m)?.[1];
@@ -65,4 +66,29 @@ export function probeCause(
     advice: `point the ${kind} probe at the port and path the container serves`,
     specific: false,
   };
+}
+
+/**
+ * A startupProbe with the liveness probe's own check (as `describe_pod` prints it: `http-get
+ * :8080/path`, `tcp-socket :5432`, `exec [cmd args]`), allowing 30 checks 10 s apart, the five
+ * minutes of start-up kubernetes.io's "Configure Liveness, Readiness and Startup Probes" uses as its
+ * example. Undefined when the line cannot be read.
+ */
+export function startupProbeLike(probeLine: string): Record<string, unknown> | undefined {
+  const timing = { periodSeconds: 10, failureThreshold: 30 };
+  const http = /(https?)-get (?:\S*?):(\d{1,5})(\/\S*)?/.exec(probeLine);
+  if (http)
+    return {
+      httpGet: {
+        port: Number(http[2]),
+        path: http[3] ?? '/',
+        ...(http[1] === 'https' ? { scheme: 'HTTPS' } : {}),
+      },
+      ...timing,
+    };
+  const tcp = /tcp-socket (?:\S*?):(\d{1,5})/.exec(probeLine);
+  if (tcp) return { tcpSocket: { port: Number(tcp[1]) }, ...timing };
+  const exec = /exec \[([^\]]{1,400})\]/.exec(probeLine);
+  if (exec) return { exec: { command: exec[1]!.split(' ').filter(Boolean) }, ...timing };
+  return undefined;
 }
