@@ -76,17 +76,18 @@ export function probeCause(
  */
 export function startupProbeLike(probeLine: string): Record<string, unknown> | undefined {
   const timing = { periodSeconds: 10, failureThreshold: 30 };
-  const http = /(https?)-get (?:\S*?):(\d{1,5})(\/\S*)?/.exec(probeLine);
+  // kubectl prints `http-get http://host:port/path`, scheme and host often left out.
+  const http = /http-get (https?:\/\/)?[^\s:/]{0,253}:(\d{1,5})(\/\S*)?/.exec(probeLine);
   if (http)
     return {
       httpGet: {
         port: Number(http[2]),
         path: http[3] ?? '/',
-        ...(http[1] === 'https' ? { scheme: 'HTTPS' } : {}),
+        ...(http[1] === 'https://' ? { scheme: 'HTTPS' } : {}),
       },
       ...timing,
     };
-  const tcp = /tcp-socket (?:\S*?):(\d{1,5})/.exec(probeLine);
+  const tcp = /tcp-socket [^\s:]{0,253}:(\d{1,5})/.exec(probeLine);
   if (tcp) return { tcpSocket: { port: Number(tcp[1]) }, ...timing };
   const exec = /exec \[([^\]]{1,400})\]/.exec(probeLine);
   if (exec) return { exec: { command: exec[1]!.split(' ').filter(Boolean) }, ...timing };

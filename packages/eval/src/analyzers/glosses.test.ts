@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { startupProbeLike } from './probes.js';
+import { schemaGloss } from './types.js';
+
+describe('schemaGloss', () => {
+  it.each([
+    'psycopg2.errors.UndefinedColumn: column "region_code" of relation "orders" does not exist',
+    'ERROR: relation "invoices" does not exist at character 15',
+    "java.sql.SQLSyntaxErrorException: Unknown column 'tier' in 'field list'",
+    'sqlite3.OperationalError: no such table: sessions',
+    "Table 'shop.coupons' doesn't exist",
+  ])('reads %s as a schema behind the code', (line) => {
+    expect(schemaGloss(line)).toMatch(/migration that adds it has not been applied/);
+  });
+
+  it.each([
+    'configmap "app-config" does not exist',
+    'open /etc/app/config.yaml: no such file or directory',
+    'connection refused',
+  ])('leaves %s alone', (line) => {
+    expect(schemaGloss(line)).toBeUndefined();
+  });
+});
+
+describe('startupProbeLike', () => {
+  it('copies the liveness check with 30 x 10 s to start', () => {
+    expect(
+      startupProbeLike('Liveness: http-get :8080/healthz delay=10s timeout=1s period=10s #failure=3'),
+    ).toEqual({
+      httpGet: { port: 8080, path: '/healthz' },
+      periodSeconds: 10,
+      failureThreshold: 30,
+    });
+    expect(startupProbeLike('Liveness: http-get https://:8443/live delay=0s')).toMatchObject({
+      httpGet: { port: 8443, path: '/live', scheme: 'HTTPS' },
+    });
+    expect(startupProbeLike('Liveness: tcp-socket :5432 delay=0s')).toMatchObject({
+      tcpSocket: { port: 5432 },
+    });
+    expect(startupProbeLike('Liveness: exec [pg_isready -U app] delay=0s')).toMatchObject({
+      exec: { command: ['pg_isready', '-U', 'app'] },
+    });
+    expect(startupProbeLike('Liveness: grpc <9000>')).toBeUndefined();
+  });
+});
