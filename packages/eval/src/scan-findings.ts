@@ -6,6 +6,7 @@ export type FindingFilter = (f: ParsedFinding) => boolean;
 
 import type { Finding, Read } from './analyzers/types.js';
 import { bonus, clip, linesWith, outputs, schemaGloss, textOf } from './analyzers/types.js';
+import { parseTable } from './k8s-text.js';
 import type { SeenObservation } from './observations.js';
 
 /*
@@ -79,6 +80,7 @@ const RANK: Record<string, number | undefined> = {
   StorageClassNotFound: 93,
   NoDefaultStorageClass: 93,
   ProvisioningFailed: 90,
+  WaitingForProvisioner: 90,
   BackoffLimitExceeded: 86,
   DeadlineExceeded: 86,
   FailedPods: 72,
@@ -235,12 +237,22 @@ function wasRead(r: Read, seen: readonly SeenObservation[]): boolean {
 
 /** The scan's findings the baseline would report on, ranked, with their rank. */
 function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; weight: number }[] {
-  return scanFindings(ctx.seen, ctx.ns)
+  const all = scanFindings(ctx.seen, ctx.ns);
+  // A pod Pending on an unbound claim is the symptom when the claim's own finding is there.
+  const claimFound = all.some((x) => x.kind === 'PersistentVolumeClaim');
+  return all
     .filter((f) => (take ? take(f) : true))
     .flatMap((f) => {
       const rank = Object.hasOwn(RANK, f.reason) ? RANK[f.reason] : DEFAULT_RANK;
       if (rank === undefined || !pointedAt(f, ctx)) return [];
-      return [{ f, weight: rank + bonus(f.name, ctx.hints) + waitedOn(f, ctx) }];
+      const symptom =
+        claimFound &&
+        f.kind === 'Pod' &&
+        f.reason === 'FailedScheduling' &&
+        f.message.includes('PersistentVolumeClaim is not bound')
+          ? 20
+          : 0;
+      return [{ f, weight: rank + bonus(f.name, ctx.hints) + waitedOn(f, ctx) - symptom }];
     })
     .sort((a, b) => b.weight - a.weight);
 }
@@ -254,6 +266,16 @@ export function scanReads(ctx: ScanContext, take?: FindingFilter): Read[] {
   for (const { f } of ranked(ctx, take).slice(0, 2)) {
     const r = readFor(f, ctx.ns);
     if (r) reads.push(r);
+    // A claim waiting on an external provisioner: is the provisioner there, and running?
+    const prov =
+      f.reason === 'WaitingForProvisioner'
+        ? /^find_objects name=(\S{1,253})$/.exec(f.next ?? '')?.[1]
+        : undefined;
+    if (prov) {
+      reads.push({ tool: 'find_objects', args: { name: prov } });
+      for (const r of provisionerRows(ctx.seen, prov))
+        reads.push({ tool: 'describe_deployment', args: { namespace: r.namespace, name: r.name } });
+    }
     // A placement on a deprecated node label: the Deployment's own spec, to rewrite its terms.
     const dep = deprecatedPlacement(f);
     if (dep)
@@ -300,6 +322,23 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
         const schema = schemaGloss(line);
         cause += `; the pod's log says "${clip(line, 160)}"${schema ? ` — ${schema}` : ''}`;
         evidence.push(`logs of ${pod}: "${clip(line, 160)}"`);
+      }
+    }
+    if (f.reason === 'WaitingForProvisioner') {
+      const prov = /^find_objects name=(\S{1,253})$/.exec(f.next ?? '')?.[1];
+      for (const r of prov ? provisionerRows(ctx.seen, prov) : []) {
+        const d = outputs(
+          ctx.seen,
+          'describe_deployment',
+          (o) => o.args['name'] === r.name && o.args['namespace'] === r.namespace,
+        ).pop();
+        const replicas = d ? describedField(d.content, 'Replicas') : undefined;
+        if (replicas && /^0 desired\b/.test(replicas)) {
+          cause += `; the provisioner, deployment ${r.name} in namespace ${r.namespace}, is scaled to 0 replicas (${replicas}): no pod of it is running, so nothing creates the volume; scale it back up`;
+          evidence.push(`describe_deployment ${r.namespace}/${r.name}: Replicas: ${replicas}`);
+        } else if (replicas) {
+          cause += `; the provisioner, deployment ${r.name} in namespace ${r.namespace}: ${replicas}`;
+        }
       }
     }
     if (waitedOn(f, ctx) > 0) {
@@ -475,4 +514,17 @@ function requestFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
       text: `give container ${container} of ${target} a ${resource} request (${value} to start with; tune it to the container's usage), so the HPA can compute ${resource} utilization`,
     },
   };
+}
+
+/** Deployments the search found under a provisioner's name (the last segment of `cluster.local/x`). */
+function provisionerRows(
+  seen: readonly SeenObservation[],
+  name: string,
+): { name: string; namespace: string }[] {
+  const found = outputs(seen, 'find_objects', (o) => o.args['name'] === name).pop();
+  if (!found) return [];
+  return parseTable(found.content)
+    .filter((r) => r['KIND'] === 'Deployment' && r['NAME'] && r['NAMESPACE'])
+    .slice(0, 2)
+    .map((r) => ({ name: r['NAME']!, namespace: r['NAMESPACE']! }));
 }

@@ -31,6 +31,53 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: "a provider's long error keeps its end, where the cause is",
+    objects: [
+      pvc('data', { storageClassName: 'enc' }),
+      storageClass('enc'),
+      event(
+        'PersistentVolumeClaim',
+        'data',
+        'ProvisioningFailed',
+        `failed to provision volume with StorageClass "enc": rpc error: ${'x'.repeat(400)} api error IncorrectState: KMS key is disabled`,
+        { type: 'Warning' },
+      ),
+    ],
+    want: [
+      {
+        kind: 'PersistentVolumeClaim',
+        name: 'data',
+        reason: 'ProvisioningFailed',
+        says: ['failed to provision volume', 'KMS key is disabled'],
+      },
+    ],
+  },
+  {
+    name: 'a claim only waiting for an external provisioner: is it running?',
+    objects: [
+      pvc('data', { storageClassName: 'nfs' }),
+      storageClass('nfs'),
+      event(
+        'PersistentVolumeClaim',
+        'data',
+        'ExternalProvisioning',
+        "Waiting for a volume to be created either by the external provisioner 'cluster.local/nfs-provisioner' or manually by the system administrator.",
+        { type: 'Normal' },
+      ),
+    ],
+    want: [
+      {
+        kind: 'PersistentVolumeClaim',
+        name: 'data',
+        reason: 'WaitingForProvisioner',
+        says: [
+          "external provisioner 'cluster.local/nfs-provisioner'",
+          'check that the provisioner is running',
+        ],
+      },
+    ],
+  },
+  {
     name: 'no class named and no default',
     objects: [pvc('data', {}), storageClass('standard')],
     want: [{ kind: 'PersistentVolumeClaim', name: 'data', reason: 'NoDefaultStorageClass', fix: true }],

@@ -1,5 +1,5 @@
 import type { PersistentVolumeClaim, StorageClass } from './objects.js';
-import { type Analyzer, eventLine, type Found } from './types.js';
+import { type Analyzer, eventLine, type Found, quoteEnds } from './types.js';
 
 const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 
@@ -51,15 +51,42 @@ export const pvcsAnalyzer: Analyzer = {
           fix: 'set storageClassName, or mark a StorageClass as the default',
         });
       } else {
+        // The provisioner's own words say why it fails; a claim nobody provisions only shows the
+        // persistentvolume-controller waiting for an external provisioner (is it running at all?).
+        const failedEv = events.find((e) => e.reason === 'ProvisioningFailed') ?? events[0];
+        const waiting = facts
+          .eventsFor('PersistentVolumeClaim', name, ns)
+          .find((e) => e.reason === 'ExternalProvisioning');
+        const provisioner = waiting ? quotedAfter(waiting.message ?? '', 'external provisioner ') : undefined;
         out.push({
           ...base,
-          reason: events.some((e) => e.reason === 'ProvisioningFailed') ? 'ProvisioningFailed' : 'Pending',
-          message: `PersistentVolumeClaim ${name} is Pending${events[0] ? `: ${events[0].reason ?? ''}` : ''}`,
-          evidence,
-          next: `describe_resource kind=PersistentVolumeClaim namespace=${ns} name=${name}`,
+          reason:
+            failedEv?.reason === 'ProvisioningFailed'
+              ? 'ProvisioningFailed'
+              : provisioner
+                ? 'WaitingForProvisioner'
+                : 'Pending',
+          message: failedEv
+            ? `PersistentVolumeClaim ${name} is Pending: ${failedEv.reason ?? ''}: "${quoteEnds(failedEv.message, 300)}"`
+            : provisioner
+              ? `PersistentVolumeClaim ${name} is Pending: it waits for the external provisioner '${provisioner}' to create its volume, and none has been created (no ProvisioningFailed either): check that the provisioner is running`
+              : `PersistentVolumeClaim ${name} is Pending`,
+          evidence: waiting && !failedEv ? [...evidence, eventLine(waiting)] : evidence,
+          next: provisioner
+            ? `find_objects name=${provisioner.split('/').pop()}`
+            : `describe_resource kind=PersistentVolumeClaim namespace=${ns} name=${name}`,
         });
       }
     }
     return out;
   },
 };
+
+/** The text between the single quotes that follow `lead` in a message (`… provisioner 'x/y' or …`). */
+function quotedAfter(message: string, lead: string): string | undefined {
+  const at = message.indexOf(`${lead}'`);
+  if (at < 0) return undefined;
+  const start = at + lead.length + 1;
+  const end = message.indexOf("'", start);
+  return end > start && end - start <= 253 ? message.slice(start, end) : undefined;
+}

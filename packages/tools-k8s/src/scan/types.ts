@@ -66,6 +66,17 @@ export interface Analyzer {
   analyze(facts: Facts): Found[];
 }
 
+/**
+ * Like `quote`, but a text longer than `max` keeps its start and its end (` … ` between): a cloud
+ * provider's error puts the cause last ("… api error IncorrectState: KMS key is disabled").
+ */
+export function quoteEnds(text: string | undefined, max = 300, head = 100): string {
+  const all = quote(text, 8192);
+  const points = [...all];
+  if (points.length <= max) return all;
+  return `${points.slice(0, head).join('')} … ${points.slice(points.length - (max - head - 3)).join('')}`;
+}
+
 /** Untrusted text for a finding: whitespace collapsed (no line breaks), at most `max` characters, cut between code points. */
 export function quote(text: string | undefined, max = 200): string {
   if (!text) return '';
