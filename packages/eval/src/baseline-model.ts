@@ -30,6 +30,8 @@ interface PodRow {
   ready: string;
   status: string;
   restarts: number;
+  /** A failed run of a Job whose retry (a pod of the same run) Completed: the Job succeeded. */
+  retried?: true;
 }
 
 interface DeploymentRow {
@@ -101,7 +103,7 @@ function lastOf(
 function podRows(seen: readonly SeenObservation[]): PodRow[] {
   const o = lastOf(seen, 'list_pods', (x) => x.status === 'ok' && !x.args['labelSelector']);
   if (!o) return [];
-  return parseTable(o.content)
+  const rows: PodRow[] = parseTable(o.content)
     .filter((r) => r['NAME'])
     .map((r) => ({
       name: r['NAME']!,
@@ -109,6 +111,14 @@ function podRows(seen: readonly SeenObservation[]): PodRow[] {
       status: r['STATUS'] ?? '',
       restarts: Number.parseInt(r['RESTARTS'] ?? '0', 10) || 0,
     }));
+  // A Job's pods share its name plus a random suffix: an Error pod beside a Completed one of the
+  // same run is the attempt the Job retried, and the run succeeded.
+  const run = (name: string) => name.slice(0, name.lastIndexOf('-'));
+  const completed = new Set(
+    rows.filter((p) => /^(Completed|Succeeded)$/.test(p.status)).map((p) => run(p.name)),
+  );
+  for (const p of rows) if (/^(Error|Failed)$/.test(p.status) && completed.has(run(p.name))) p.retried = true;
+  return rows;
 }
 
 function deploymentRows(seen: readonly SeenObservation[]): DeploymentRow[] {
@@ -124,7 +134,7 @@ function deploymentRows(seen: readonly SeenObservation[]): DeploymentRow[] {
 
 function isUnhealthy(p: PodRow): boolean {
   const [r, t] = p.ready.split('/');
-  if (/^(Completed|Succeeded)$/.test(p.status)) return false;
+  if (/^(Completed|Succeeded)$/.test(p.status) || p.retried) return false;
   return p.status !== 'Running' || (r !== undefined && t !== undefined && r !== t) || p.restarts >= 3;
 }
 
@@ -1336,17 +1346,32 @@ export class BaselineSreModel implements Model {
       ) {
         // A Completed pod is a finished run (a Job's), not a fault: said apart from the running ones.
         const done = pods.filter((p) => /^(Completed|Succeeded)$/.test(p.status));
-        const running = pods.filter((p) => !done.includes(p));
+        const running = pods.filter((p) => !done.includes(p) && !p.retried);
         lines.push(
-          `No fault found in namespace ${ns}: the workloads are healthy. ${running.length === pods.length ? 'All ' : ''}${running.length} pods are Running and Ready (${running
-            .slice(0, 6)
-            .map((p) => `${p.name} ${p.ready}`)
-            .join(', ')}${running.length > 6 ? ', …' : ''}) and every deployment has its replicas available.${
+          `No fault found in namespace ${ns}: the workloads are healthy. ${
+            running.length === 0
+              ? 'No pod is running: the namespace holds finished runs only'
+              : `${running.length === pods.length ? 'All ' : ''}${running.length} pods are Running and Ready (${running
+                  .slice(0, 6)
+                  .map((p) => `${p.name} ${p.ready}`)
+                  .join(', ')}${running.length > 6 ? ', …' : ''})`
+          } and every deployment has its replicas available.${
             done.length > 0
               ? ` ${done.map((p) => p.name).join(', ')} ${done.length === 1 ? 'is' : 'are'} Completed: ${done.length === 1 ? 'a run that' : 'runs that'} finished successfully (exit code 0, as a Job's pod does), not a failure.`
               : ''
           }`,
         );
+        const retried = pods.filter((p) => p.retried);
+        if (retried.length > 0)
+          lines.push(
+            `${retried.map((p) => `${p.name} (${p.status})`).join(', ')} ${retried.length === 1 ? 'is a failed attempt' : 'are failed attempts'} of a Job run that was retried: the retry completed (${pods
+              .filter((p) => /^(Completed|Succeeded)$/.test(p.status))
+              .map((p) => p.name)
+              .slice(0, 3)
+              .join(
+                ', ',
+              )} Completed), so the Job succeeded; the Job keeps the failed pod for its logs. No rerun is needed: it was a transient failure and nothing needs fixing.`,
+          );
         lines.push(...expectedChanges(seen));
         lines.push(
           warnings.length > 0
@@ -1517,7 +1542,12 @@ function missingNamed(task: string, seen: readonly SeenObservation[]): string | 
   const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === term);
   if (!found) return undefined;
   const rows = /^no object whose name contains/.test(found.content) ? [] : parseTable(found.content);
-  const generated = new RegExp(`^${escapeRe(term)}-[a-z0-9]{5,10}(?:-[a-z0-9]{5})?$`);
+  // An object generated from it is it: a pod's random suffix (Kubernetes' SafeEncodeString
+  // alphabet, no vowels), a Job run's date or a CronJob's scheduled-time suffix, each maybe followed
+  // by its pod's suffix. `-v2` or `-staging` is another object.
+  const generated = new RegExp(
+    `^${escapeRe(term)}-(?:[bcdfghjklmnpqrstvwxz2-9]{5,10}|\\d{4}-\\d{2}-\\d{2}|\\d{6,12})(?:-[bcdfghjklmnpqrstvwxz2-9]{5})?$`,
+  );
   if (rows.some((r) => r['NAME'] === term || generated.test(r['NAME'] ?? ''))) return undefined;
   // A name the events or the scan speak of is an object that could not be created, not a typo.
   const said = new RegExp(`(?<![\\w-])${escapeRe(term)}(?![\\w-])`);
