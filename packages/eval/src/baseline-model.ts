@@ -370,10 +370,27 @@ export class BaselineSreModel implements Model {
     };
     const budgetLeft = request.maxSteps - request.step;
     // Find what the task names before reading its phrasing as a namespace: search, then confirm.
-    const term = searchTerm(request.task);
+    let term = searchTerm(request.task);
     if (term && budgetLeft > 3) {
       const d = want('find_objects', { name: term });
       if (d) return d;
+      // Nothing by that name: the next word the person repeats may be the object.
+      const searched = (t: string) =>
+        lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === t);
+      if (!foundSomething(searched(term))) {
+        for (const next of fallbackTerms(request.task, term)) {
+          const o = searched(next);
+          if (!o) {
+            const d2 = budgetLeft > 5 ? want('find_objects', { name: next }) : undefined;
+            if (d2) return d2;
+            break;
+          }
+          if (foundSomething(o)) {
+            term = next;
+            break;
+          }
+        }
+      }
     }
     const first = resolveNamespace(request.task, term, seen) ?? this.#namespaceFromContext(seen);
     // A task that names two namespaces ("the api pods in a … since the database moved to the b
@@ -1508,6 +1525,31 @@ const NOT_A_NAME =
 function searchTerm(task: string): string | undefined {
   const { asked, alert } = question(task);
   return searchTermIn(asked) ?? (alert ? searchTermIn(alert) : undefined);
+}
+
+/**
+ * What else the task may name, when the first term finds nothing (a hypothesis in the question,
+ * "is metrics-server flaky?", is not the object): the words the person repeats, most often first,
+ * then the longest. At most two.
+ */
+function fallbackTerms(task: string, first: string | undefined): string[] {
+  const text = question(task).asked.toLowerCase();
+  const words = [...text.matchAll(WORD)]
+    .filter((m) => !/[#@]/.test(text[m.index - 1] ?? ''))
+    .map((m) => m[0])
+    .filter((w) => w !== first && !STOP.has(w) && !NOT_A_NAME.test(w) && w.length >= 4 && !/^\d/.test(w));
+  const count = new Map<string, number>();
+  for (const w of words) count.set(w, (count.get(w) ?? 0) + 1);
+  return [...count]
+    .filter(([, n]) => n >= 2)
+    .sort((a, b) => b[1] - a[1] || b[0].length - a[0].length)
+    .map(([w]) => w)
+    .slice(0, 2);
+}
+
+/** Whether a find_objects output found anything. */
+function foundSomething(o: SeenObservation | undefined): boolean {
+  return o !== undefined && parseTable(o.content).some((r) => r['KIND']);
 }
 
 function searchTermIn(task: string): string | undefined {
