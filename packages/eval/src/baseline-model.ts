@@ -325,6 +325,7 @@ const SCANNED_POD_REASONS = new Set([
   'FailedMount',
   'MultiAttach',
   'FailedScheduling',
+  'WaitingForScaleUp',
   'LivenessProbeWrongPort',
   'ReadinessProbeWrongPort',
   'StartupProbeWrongPort',
@@ -651,7 +652,8 @@ export class BaselineSreModel implements Model {
       // A name that does not resolve: where, if anywhere, a service by that name lives.
       if (
         new RegExp(`lookup ${escapeRe(dep)}\\b[^\\n]{0,120}no such host`, 'i').test(logs) ||
-        logs.includes(`bad address '${dep}`)
+        logs.includes(`bad address '${dep}`) ||
+        logs.includes(`host not found in upstream "${dep}`)
       )
         plan.push({ tool: 'find_objects', args: { name: dep } });
       const upstream = pods.find((p) => p.name.startsWith(`${dep}-`) && isUnhealthy(p));
@@ -998,7 +1000,7 @@ export class BaselineSreModel implements Model {
           );
           const depLine = firstLine(
             logText,
-            /connection refused|no such host|could not connect|connect(ion)? (timed out|timeout)|ECONNREFUSED|dial tcp|unavailable/i,
+            /connection refused|no such host|host not found|bad address|could not resolve|could not connect|connect(ion)? (timed out|timeout)|ECONNREFUSED|dial tcp|unavailable/i,
           );
           const diskLine = firstLine(logText, /No space left on device|ENOSPC|disk full/i);
           // The line that explains a crash: the most specific one (a permission, an unknown flag, a
@@ -1019,9 +1021,16 @@ export class BaselineSreModel implements Model {
             const host = dependencyHosts(depLine)[0];
             const away =
               host && /no such host|NXDOMAIN/i.test(depLine) ? serviceElsewhere(host, ns, seen) : undefined;
+            // A name that resolves nowhere: no Service by that name in the namespace (renamed, removed).
+            const gone =
+              host &&
+              !away &&
+              /no such host|NXDOMAIN|host not found|bad address|could not resolve/i.test(depLine)
+                ? serviceMissing(host, ns, seen)
+                : undefined;
             cause = away
               ? `the ${kind} ${c.name} crashes (exit code ${exit}): the DNS lookup of the short name "${host}" fails (no such host), because a bare service name resolves only in the pod's own namespace (${ns}) and service ${host} is in another namespace, ${away}; use ${host}.${away} (or the fully qualified ${host}.${away}.svc.cluster.local): ${clip(gist(depLine), 120)}`
-              : `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host})` : ''} it connects to is unavailable: ${clip(gist(depLine), 120)}`;
+              : `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host})` : ''} it connects to is unavailable: ${clip(gist(depLine), 120)}${gone ? `; ${gone}, so the name does not resolve` : ''}`;
             if (away)
               advice = `point the client at ${host}.${away}.svc.cluster.local (the service's namespace), not the bare name ${host}`;
             weight = away ? 84 : 80;
@@ -1515,7 +1524,7 @@ function withDefaults(
 
 // Words of a task that are about the incident, not names of objects.
 const NOT_A_NAME =
-  /^(crash|crashing|crashloop|crash-loop|crash-looping|on-call|oncall|follow-up|root-cause|read-only|restart|restarting|failing|failed|error|errors|pending|slow|latency|timeout|timeouts|healthy|unhealthy|broken|outage|incident|production|cluster|kubernetes|container|containers|image|images|memory|disk|node|nodes|logs|events|warning|warnings|please|investigate|today|again|after|before|users|customers|requests|traffic|endpoint|endpoints|since|deploy|deployed|release|rollout|running|started|stopped|down|high|low)$/;
+  /^(crash|crashing|crashloop|crashloopbackoff|imagepullbackoff|errimagepull|oomkilled|crash-loop|crash-looping|on-call|oncall|follow-up|root-cause|read-only|restart|restarting|failing|failed|error|errors|pending|slow|latency|timeout|timeouts|healthy|unhealthy|broken|outage|incident|production|cluster|kubernetes|container|containers|image|images|memory|disk|node|nodes|logs|events|warning|warnings|please|investigate|today|again|after|before|users|customers|requests|traffic|endpoint|endpoints|since|deploy|deployed|release|rollout|running|started|stopped|down|high|low)$/;
 
 /**
  * The name in a task most worth searching for: a `Kind/name` or `ns/Kind/name` path's last part, a
@@ -1811,6 +1820,20 @@ function expectedChanges(seen: readonly SeenObservation[]): string[] {
   if (scaleUp && pendingBefore) {
     out.push(
       `The FailedScheduling warnings ("${clip(pendingBefore.replace(/\s{2,}/g, ' '), 120)}") were transient: the pods waited for capacity while the cluster autoscaler scaled up and added a new node (${clip(scaleUp.replace(/\s{2,}/g, ' '), 140)}); they are scheduled and Running now, so this is the autoscaler working as designed, not a fault, and nothing needs fixing.`,
+    );
+  }
+  // A cordoned node that is Ready: taken out of scheduling on purpose (maintenance), not broken.
+  for (const o of outputs(seen, 'describe_node')) {
+    if (!/^Unschedulable:\s+true\b/m.test(o.content) || !/^\s+Ready\s+True\b/m.test(o.content)) continue;
+    const pressure = /^\s+(Memory|Disk|PID)Pressure\s+True\b/m.test(o.content);
+    if (pressure) continue;
+    const name = String(o.args['name'] ?? '');
+    const held = /Non-terminated Pods:\s+\((\d+) in total\)/.exec(o.content)?.[1];
+    const maintenance = o.content
+      .split('\n')
+      .find((l) => /maintenance|patch|upgrade|drain/i.test(l) && !/^\s*(Type|Conditions)/.test(l));
+    out.push(
+      `Node ${name} is cordoned (Unschedulable: true, shown as SchedulingDisabled), not broken: its Ready condition is True and it reports no memory, disk or PID pressure. Cordoning (and draining${held === '0' ? ': it runs no pods now' : ''}) is what an operator does before planned maintenance${maintenance ? ` (${clip(maintenance.trim().replace(/\s{2,}/g, ' '), 100)})` : ''}; the pods were moved to the other nodes and are Running and Ready there, so nothing is affected. Uncordon it (kubectl uncordon ${name}) once the maintenance is done.`,
     );
   }
   for (const o of outputs(seen, 'describe_node')) {

@@ -122,6 +122,8 @@ const RANK: Record<string, number | undefined> = {
   FailedMount: 88,
   MultiAttach: 88,
   FailedScheduling: 86,
+  // Expected: a pod waiting for the node the autoscaler is adding; said, not fixed.
+  WaitingForScaleUp: 55,
   LivenessProbeWrongPort: 82,
   StartupProbeWrongPort: 82,
   ReadinessProbeWrongPort: 76,

@@ -288,6 +288,31 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'Pending while the cluster autoscaler adds a node: expected, no fix',
+    objects: [
+      pod(
+        'batch',
+        {},
+        {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+        },
+      ),
+      event('Pod', 'batch', 'FailedScheduling', '0/2 nodes are available: 2 Insufficient cpu.'),
+      event('Pod', 'batch', 'TriggeredScaleUp', 'pod triggered scale-up: [{workers 2->3 (max: 6)}]', {
+        type: 'Normal',
+      }),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'batch',
+        reason: 'WaitingForScaleUp',
+        says: ['cluster autoscaler adds a node', 'expected and temporary', 'Insufficient cpu'],
+      },
+    ],
+  },
+  {
     name: 'required node affinity on a deprecated zone label: the current label named',
     objects: [
       pod(

@@ -139,6 +139,23 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
           .map(([k, v]) => `${k}=${v}`)
           .join(',')
       : '';
+    // The cluster autoscaler (or Karpenter) is adding a node for it: Pending is the expected wait.
+    const scaleUp = events.find(
+      (e) =>
+        e.reason === 'TriggeredScaleUp' ||
+        e.reason === 'Nominated' ||
+        mentions(e.message, 'triggered scale-up', 'launched nodeclaim'),
+    );
+    if (scaleUp && short) {
+      out.push({
+        ...base,
+        reason: 'WaitingForScaleUp',
+        message: `pod ${name} is Pending while the cluster autoscaler adds a node for it (${quote(scaleUp.reason, 40)}: ${quote(scaleUp.message, 160)}): the scheduler found no room (${quote(msg, 120)}) and the scale-up is under way, so this is expected and temporary; the pod will be scheduled once the new node is Ready, with no action needed`,
+        evidence: [eventLine(scaleUp), ...(schedEvent ? [eventLine(schedEvent)] : [])],
+        next: 'list_nodes (the new node joins in a few minutes)',
+      } as Found);
+      return out;
+    }
     // Which of the pod's placement requirements no node's labels meet, read from the nodes themselves.
     const unmatched = selector && !taint && !short ? unmatchedPlacement(pod, facts.list<Node>('Node')) : [];
     const replaced = unmatched.find((u) => u.replacement);
