@@ -3,12 +3,28 @@ import { type Analyzer, clip, described, flat, listed, type Read, section, textO
 // `User "system:serviceaccount:<ns>:<sa>" cannot <verb> resource "<resource>"`, as the API server words it.
 // Quotes may come escaped (a JSON or logfmt field quoting the API server's message).
 const FORBIDDEN =
-  /User \\?"system:serviceaccount:([a-z0-9-]{1,63}):([a-z0-9.-]{1,253})\\?" cannot ([a-z]{1,20}) resource \\?"([a-z0-9.-]{1,253})\\?"(?:[^\n]{0,80}? in the namespace \\?"([a-z0-9-]{1,63})\\?")?/;
+  /User \\?"system:serviceaccount:([a-z0-9-]{1,63}):([a-z0-9.-]{1,253})\\?" cannot ([a-z]{1,20}) resource \\?"([a-z0-9.-]{1,253})\\?"(?: in API group \\?"([a-z0-9.-]{0,253})\\?")?(?:[^\n]{0,80}? in the namespace \\?"([a-z0-9-]{1,63})\\?")?/;
 
-function forbiddenLine(
-  logs: string,
-): { line: string; ns: string; sa: string; verb: string; resource: string; target?: string } | undefined {
+interface Forbidden {
+  line: string;
+  ns: string;
+  sa: string;
+  verb: string;
+  resource: string;
+  group?: string;
+  target?: string;
+}
+
+/** The first Forbidden line of the logs, parsed. */
+function forbiddenLine(logs: string): Forbidden | undefined {
+  return forbiddenAll(logs, 1)[0];
+}
+
+/** Every Forbidden line of the logs (at most `max`), parsed. */
+function forbiddenAll(logs: string, max = 20): Forbidden[] {
+  const out: Forbidden[] = [];
   for (const line of logs.split('\n')) {
+    if (out.length >= max) break;
     if (!line.includes('cannot') || !line.includes('system:serviceaccount:')) continue;
     const m = FORBIDDEN.exec(line.length > 2000 ? line.slice(0, 2000) : line);
     if (m) {
@@ -17,17 +33,34 @@ function forbiddenLine(
       const said = line
         .slice(Math.max(0, line.lastIndexOf(':', at - 3) + 1), at + m[0].length)
         .replace(/\\"/g, '"');
-      return {
+      out.push({
         line: said.trim() || line,
         ns: m[1]!,
         sa: m[2]!,
         verb: m[3]!,
         resource: m[4]!,
-        ...(m[5] ? { target: m[5] } : {}),
-      };
+        ...(m[5] !== undefined ? { group: m[5] } : {}),
+        ...(m[6] ? { target: m[6] } : {}),
+      });
     }
   }
-  return undefined;
+  return out;
+}
+
+/** A Role's rules from its `describe_resource` lines (`0.resources[0]: leases`, `rules[0].verbs[1]: get`). */
+function roleRules(text: string): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
+  const by = new Map<string, { apiGroups: string[]; resources: string[]; verbs: string[] }>();
+  for (const line of text.split('\n')) {
+    const m = /^\s*(?:rules\[(\d{1,3})\]|(\d{1,3}))\.(apiGroups|resources|verbs)\[\d{1,3}\]:(?: (.*))?$/.exec(
+      line,
+    );
+    if (!m) continue;
+    const i = m[1] ?? m[2]!;
+    const r = by.get(i) ?? { apiGroups: [], resources: [], verbs: [] };
+    r[m[3] as 'apiGroups' | 'resources' | 'verbs'].push((m[4] ?? '').trim());
+    by.set(i, r);
+  }
+  return [...by.values()];
 }
 
 /**
@@ -108,21 +141,48 @@ export const rbacAnalyzer: Analyzer = {
     const binding = bindings.find((b) => b.d.includes(hit.sa));
     const role = binding ? flat(section(binding.d, 'RoleRef'), 'name') : undefined;
     const roleText = role ? described(seen, 'Role', role) : undefined;
-    const verbs = roleText ? [...roleText.matchAll(/verbs\[\d+\]: (\S+)/g)].map((m) => m[1]) : [];
+    const rules = roleText ? roleRules(roleText) : [];
+    const onIt = rules.filter((r) => r.resources.includes(hit.resource) || r.resources.includes('*'));
+    const granted = rules.map((r) => `${r.verbs.join(', ')} on ${r.resources.join(', ')}`).join('; ');
+    // What the program was refused on this resource, in every Forbidden line; leader election (a
+    // Lease) needs get, create and update (client-go's leaderelection resource lock).
+    const refused = new Set(
+      forbiddenAll(textOf(seen, 'get_pod_logs'))
+        .filter((h) => h.resource === hit.resource)
+        .map((h) => h.verb),
+    );
+    if (hit.resource === 'leases') for (const v of ['get', 'create', 'update']) refused.add(v);
+    const group = hit.group ?? '';
+    const fix =
+      role && roleText && rules.length > 0 && (hit.target === undefined || hit.target === hit.ns)
+        ? {
+            tool: 'set_role_rules',
+            args: {
+              namespace: hit.ns,
+              name: role,
+              rules: [
+                ...rules.map((r) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs })),
+                { apiGroups: [group], resources: [hit.resource], verbs: [...refused] },
+              ],
+            },
+            text: `add a rule to the Role ${role} allowing ${[...refused].join(', ')} on ${hit.resource}${group ? ` (API group ${group})` : ''}, keeping its other rules`,
+          }
+        : undefined;
     return [
       {
         weight: 85,
         object: `serviceaccount ${hit.sa}`,
-        cause: `RBAC: the ServiceAccount ${hit.sa} in ${hit.ns} is not allowed to ${hit.verb} ${hit.resource} (Forbidden)${
+        cause: `RBAC: the ServiceAccount ${hit.sa} in ${hit.ns} is not allowed to ${hit.verb} ${hit.resource}${group ? ` (API group ${group})` : ''} (Forbidden)${
           role
-            ? `: the Role ${role}${binding ? ` bound by RoleBinding ${binding.name}` : ''} grants ${verbs.length ? verbs.join(', ') : 'other verbs'} but not "${hit.verb}"`
+            ? `: the Role ${role}${binding ? ` bound by RoleBinding ${binding.name}` : ''} grants ${granted || 'nothing'}${onIt.length > 0 ? ` but not "${hit.verb}"` : `, nothing on ${hit.resource}`}`
             : ''
         }, so the program's API calls fail`,
         evidence: [
           `logs: "${clip(hit.line, 180)}"`,
-          ...(role ? [`describe_resource Role ${role}: verbs ${verbs.join(', ') || '(none)'}`] : []),
+          ...(role ? [`describe_resource Role ${role}: ${granted || 'no rules'}`] : []),
         ],
         advice: `add "${hit.verb}" on ${hit.resource} to ${role ? `the Role ${role}` : `a Role bound to ${hit.sa}`}`,
+        ...(fix ? { fix } : {}),
       },
     ];
   },
