@@ -180,3 +180,46 @@ describe('checks', () => {
     expect(checkEvidence(trace, ['describe_pod', 'get_object']).passed).toBe(true);
   });
 });
+
+describe('end-state checks on status counters', () => {
+  // A settled Deployment has no status.unavailableReplicas: Kubernetes leaves zero counters out.
+  const yaml = (check: string) => `schemaVersion: 1
+id: counters
+title: counters
+difficulty: easy
+namespace: shop
+task: is web in namespace shop fine?
+cluster:
+  namespaces: [shop]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: web
+      namespace: shop
+      replicas: 2
+      containers: [{ name: web, image: shop/web:1 }]
+expect:
+  rootCause: { mustMention: [web] }
+  endState:
+    - { kind: Deployment, name: web, ${check} }
+`;
+  const run = async (check: string) => {
+    const out = parseScenario(yaml(check), 'counters.yaml');
+    if (!out.ok) throw new Error(out.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+    const quiet: Model = { name: 'quiet', decide: async () => ({ type: 'final', answer: 'web is fine' }) };
+    const [r] = await runEval({
+      scenarios: [out.loaded],
+      models: [{ id: 'quiet', role: 'agent', create: () => quiet }],
+      environment: simEnvironment,
+    });
+    return r!.checks.find((c) => c.name.startsWith('end_state'))!;
+  };
+
+  it('reads an absent status counter as 0', async () => {
+    expect(await run('path: status.unavailableReplicas, atMost: 0')).toMatchObject({ passed: true });
+    expect(await run('path: status.unavailableReplicas, atLeast: 1')).toMatchObject({ passed: false });
+  });
+
+  it('still fails an absent field outside status', async () => {
+    expect(await run('path: spec.minReadySeconds, atMost: 0')).toMatchObject({ passed: false });
+  });
+});

@@ -176,7 +176,10 @@ function checkEnd(view: ClusterView, ns: string, c: EndStateCheck): CheckResult 
     fails.push(`expected anything but ${JSON.stringify(c.notEquals)}`);
   // Not a quantity (on either side) compares as NaN: every comparison fails.
   const quantity = (x: unknown) => parseQuantity(x) ?? Number.NaN;
-  const q = quantity(v);
+  // Kubernetes leaves zero counters out of an object's status (the API's int32 fields are
+  // `omitempty`: a settled Deployment has no status.unavailableReplicas), so an absent status field
+  // compares as 0 for the numeric checks.
+  const q = v === undefined && c.path.startsWith('status.') ? 0 : quantity(v);
   if (c.atLeast !== undefined && !(q >= quantity(c.atLeast))) fails.push(`expected at least ${c.atLeast}`);
   if (c.atMost !== undefined && !(q <= quantity(c.atMost))) fails.push(`expected at most ${c.atMost}`);
   if (c.above !== undefined && !(q > quantity(c.above))) fails.push(`expected above ${c.above}`);
