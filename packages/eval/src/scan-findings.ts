@@ -429,10 +429,18 @@ function selectorFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
 }
 
 /** A FailedScheduling finding whose fix is to move a Deployment's placement off a deprecated label. */
-function deprecatedPlacement(f: ParsedFinding): { deployment: string; from: string; to: string } | undefined {
+function deprecatedPlacement(
+  f: ParsedFinding,
+): { deployment: string; from: string; to: string; value?: string } | undefined {
   if (f.reason !== 'FailedScheduling' || !f.owner?.startsWith('Deployment/')) return undefined;
+  const deployment = f.owner.slice('Deployment/'.length);
   const m = /use the current label (\S{1,253}) instead of the deprecated (\S{1,253}) in/.exec(f.fix ?? '');
-  return m ? { deployment: f.owner.slice('Deployment/'.length), from: m[2]!, to: m[1]! } : undefined;
+  if (m) return { deployment, from: m[2]!, to: m[1]! };
+  // A stale label no node carries, and the label carrying the same pool now: key and value change.
+  const r = /re-pin to the node label ([^\s=]{1,253})=(\S{1,63}) instead of the stale (\S{1,253}) in/.exec(
+    f.fix ?? '',
+  );
+  return r ? { deployment, from: r[3]!, to: r[1]!, value: r[2]! } : undefined;
 }
 
 /**
@@ -474,14 +482,17 @@ function placementFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> 
     args['requiredNodeAffinity'] = terms.map((t) => ({
       matchExpressions: (t.matchExpressions ?? []).map((e) => ({
         key: e.key === dep.from ? dep.to : e.key,
-        operator: e.operator,
-        ...(e.values ? { values: e.values } : {}),
+        operator: e.key === dep.from && dep.value ? 'In' : e.operator,
+        ...(e.key === dep.from && dep.value ? { values: [dep.value] } : e.values ? { values: e.values } : {}),
       })),
     }));
   }
   if (selector && Object.hasOwn(selector, dep.from)) {
     args['nodeSelector'] = Object.fromEntries(
-      Object.entries(selector).map(([k, v]) => [k === dep.from ? dep.to : k, v]),
+      Object.entries(selector).map(([k, v]) => [
+        k === dep.from ? dep.to : k,
+        k === dep.from && dep.value ? dep.value : v,
+      ]),
     );
   }
   if (!args['requiredNodeAffinity'] && !args['nodeSelector']) return {};
@@ -489,7 +500,9 @@ function placementFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> 
     fix: {
       tool: 'set_node_placement',
       args,
-      text: `move deployment ${dep.deployment}'s node placement from the deprecated label ${dep.from} to ${dep.to}, keeping the values it asks for`,
+      text: dep.value
+        ? `re-pin deployment ${dep.deployment} from the stale node label ${dep.from} to ${dep.to}=${dep.value}, the same pool under the label the nodes carry now`
+        : `move deployment ${dep.deployment}'s node placement from the deprecated label ${dep.from} to ${dep.to}, keeping the values it asks for`,
     },
   };
 }

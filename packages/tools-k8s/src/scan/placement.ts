@@ -30,6 +30,42 @@ export interface Unmatched {
   readonly replacement?: string;
   /** Whether a node carries the replacement key with a value the pod asks for. */
   readonly replacementMatches?: boolean;
+  /**
+   * For a key no node carries: a node label whose value names the same pool (`highmem-ng` asked,
+   * `karpenter.sh/nodepool=highmem` carried), the likely label that replaced it after a migration.
+   */
+  readonly similar?: { readonly key: string; readonly value: string };
+}
+
+// Suffixes that name a pool's kind rather than the pool (`highmem-ng`, `gpu-pool`, `batch-nodes`).
+const POOL_SUFFIXES = [
+  '-nodegroup',
+  '-node-group',
+  '-nodepool',
+  '-ng',
+  '-np',
+  '-pool',
+  '-nodes',
+  '-workers',
+  '-group',
+];
+
+function poolStem(value: string): string {
+  const v = value.toLowerCase();
+  for (const s of POOL_SUFFIXES) if (v.endsWith(s) && v.length > s.length + 2) return v.slice(0, -s.length);
+  return v;
+}
+
+/** A label some node carries whose value names the same pool as one of `wanted`. */
+function similarLabel(
+  labelsOf: readonly Readonly<Record<string, string>>[],
+  wanted: readonly string[],
+): { key: string; value: string } | undefined {
+  const stems = new Set(wanted.map(poolStem).filter((x) => x.length >= 3));
+  for (const labels of labelsOf)
+    for (const [k, v] of Object.entries(labels))
+      if (stems.has(poolStem(v)) && !k.startsWith('kubernetes.io/hostname')) return { key: k, value: v };
+  return undefined;
 }
 
 function satisfies(labels: Readonly<Record<string, string>>, r: NodeRequirement): boolean {
@@ -85,7 +121,10 @@ export function unmatchedPlacement(pod: Pod, nodes: readonly Node[]): Unmatched[
   const out: Unmatched[] = [];
   const withReplacement = (asked: string, key: string, wanted: readonly string[]): Unmatched => {
     const replacement = DEPRECATED_NODE_LABELS[key];
-    if (!replacement) return { asked, nodesHave: have(key) };
+    if (!replacement) {
+      const similar = valuesOf(key).length === 0 ? similarLabel(labelsOf, wanted) : undefined;
+      return { asked, nodesHave: have(key), ...(similar ? { similar } : {}) };
+    }
     const repl = valuesOf(replacement);
     return {
       asked,

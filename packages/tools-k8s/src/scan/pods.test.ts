@@ -365,6 +365,36 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'a stale pool label no node carries: the label carrying the same pool now',
+    objects: [
+      pod(
+        'embed',
+        { nodeSelector: { 'eks.amazonaws.com/nodegroup': 'highmem-ng' } },
+        {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+        },
+      ),
+      event(
+        'Pod',
+        'embed',
+        'FailedScheduling',
+        "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.",
+      ),
+      { ...node('n1', {}, []), metadata: { name: 'n1', labels: { 'karpenter.sh/nodepool': 'general' } } },
+      { ...node('n2', {}, []), metadata: { name: 'n2', labels: { 'karpenter.sh/nodepool': 'highmem' } } },
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'embed',
+        reason: 'FailedScheduling',
+        says: ['no node has the label eks.amazonaws.com/nodegroup', 'karpenter.sh/nodepool=highmem'],
+        fix: true,
+      },
+    ],
+  },
+  {
     name: 'a nodeSelector value no node carries: the values nodes have',
     objects: [
       pod(

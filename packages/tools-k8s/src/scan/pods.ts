@@ -159,10 +159,11 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
     // Which of the pod's placement requirements no node's labels meet, read from the nodes themselves.
     const unmatched = selector && !taint && !short ? unmatchedPlacement(pod, facts.list<Node>('Node')) : [];
     const replaced = unmatched.find((u) => u.replacement);
+    const repin = unmatched.find((u) => u.similar);
     const why = unmatched
       .map(
         (u) =>
-          `${u.asked}: ${u.nodesHave}${u.replacement ? ` (${u.asked.split(/[ =]/)[0]} is a deprecated label; current nodes carry ${u.replacement}${u.replacementMatches ? ' with the values asked for' : ''})` : ''}`,
+          `${u.asked}: ${u.nodesHave}${u.replacement ? ` (${u.asked.split(/[ =]/)[0]} is a deprecated label; current nodes carry ${u.replacement}${u.replacementMatches ? ' with the values asked for' : ''})` : ''}${u.similar ? ` (a stale label: nodes carry ${u.similar.key}=${u.similar.value}, the same pool under the label that replaced it)` : ''}`,
       )
       .join('; ');
     out.push({
@@ -200,7 +201,9 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
           : selector
             ? replaced?.replacementMatches
               ? `use the current label ${replaced.replacement} instead of the deprecated ${replaced.asked.split(/[ =]/)[0]} in the pod template's node affinity/nodeSelector`
-              : 'fix the nodeSelector/affinity, or label a node to match'
+              : repin?.similar
+                ? `re-pin to the node label ${repin.similar.key}=${repin.similar.value} instead of the stale ${repin.asked.split(/[ =]/)[0]} in the pod template's node affinity/nodeSelector`
+                : 'fix the nodeSelector/affinity, or label a node to match'
             : pvc
               ? 'bind the claim (see the PersistentVolumeClaim finding)'
               : undefined,
