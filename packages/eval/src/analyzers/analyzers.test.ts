@@ -277,6 +277,29 @@ expect:
 `,
   },
   {
+    id: 'oom-tmpfs-emptydir',
+    mentions: [/emptyDir volume scratch/, /medium: Memory/],
+    yaml: `${header('oom-tmpfs-emptydir', 'media', 'transcoder in namespace media keeps restarting; its heap is small')}cluster:
+  namespaces: [media, web]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: transcoder
+      namespace: media
+      containers:
+        - name: tc
+          image: media/tc:2
+          resources: { limits: { memory: 512Mi } }
+          volumeMounts: [{ name: scratch, mountPath: /scratch }]
+          behavior: { memory: { need: 900Mi } }
+      volumes: [{ name: scratch, emptyDir: { medium: Memory } }]
+    - name: shop
+      namespace: web
+      containers: [{ name: shop, image: web/shop:2 }]
+expect:
+  rootCause: { mustMention: [emptyDir] }
+`,
+  },
+  {
     // No signature knows this reason: the Warning event itself is the answer, not "no root cause".
     id: 'unclassified-warning',
     mentions: [/FailedCreatePodSandBox/, /connection is unauthorized/, /ledger-7c9d8f6b5-x2k4p/],

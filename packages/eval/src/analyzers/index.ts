@@ -1,5 +1,6 @@
 import { appErrorsAnalyzer } from './app-errors.js';
 import { dnsAnalyzer } from './dns.js';
+import { localStorageAnalyzer } from './local-storage.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
 import { storageAnalyzer } from './storage.js';
@@ -19,6 +20,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   dnsAnalyzer,
   pullSecretsAnalyzer,
   appErrorsAnalyzer,
+  localStorageAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];
