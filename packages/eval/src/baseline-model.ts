@@ -1911,7 +1911,8 @@ function dependencyHosts(text: string): string[] {
       `(${label})${domain}:\\d{1,5}\\s{0,3}-?\\s{0,3}(?:no response|not ready|not available|unavailable|timed out|timeout)`,
       'gi',
     ),
-    new RegExp(`waiting for (${label})`, 'gi'),
+    // "waiting for db", "waiting for db:5432", "waiting for redis to be ready"; not "waiting for changelog lock".
+    new RegExp(`waiting for (${label})(?=${domain}:\\d|\\s{1,3}to\\b|\\s*\\.{0,4}\\s*$)`, 'gim'),
     // busybox nc/wget: "bad address 'redis'"
     new RegExp(`bad address '(${label})${domain}'`, 'gi'),
   ];

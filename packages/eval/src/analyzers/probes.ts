@@ -33,6 +33,24 @@ export function probeCause(
       specific: true,
     };
   }
+  // Not slow but blocked: a start-up that waits for a lock another (killed) instance still holds.
+  const lock = logs
+    .split('\n')
+    .find((l) =>
+      /waiting for (?:the )?(?:changelog |advisory |migration |schema |database )?lock|could not acquire (?:the )?lock|lock (?:is )?(?:held|owned) by|Waiting for changelog lock/i.test(
+        l,
+      ),
+    );
+  if (kind !== 'readiness' && lock) {
+    const liquibase = /liquibase|changelog/i.test(lock);
+    return {
+      cause: `the program never finishes starting because it waits for a lock: "${lock.trim().slice(0, 140)}"${liquibase ? ' — the Liquibase changelog lock (a row in DATABASECHANGELOGLOCK) is still held, left by an instance killed in the middle of its migration, so every new instance waits on a stale lock' : ', a stale lock left by an instance that was killed while holding it'}; the ${kind} probe then fails and the kubelet ${effect}. It is not slow start: waiting longer (a larger initialDelaySeconds) would not help`,
+      advice: liquibase
+        ? 'release the stale lock (liquibase releaseLocks, or UPDATE DATABASECHANGELOGLOCK SET LOCKED=false once no instance is migrating), then let the pods start'
+        : 'release the stale lock, then let the pods start',
+      specific: true,
+    };
+  }
   const started = /\b(started|listening|ready to accept|serving|server running|startup complete)\b/i.test(
     logs,
   );
