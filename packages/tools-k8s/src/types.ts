@@ -44,7 +44,7 @@ export interface Container {
     secretRef?: { name: string; optional?: boolean };
   }[];
   resources?: Resources;
-  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[];
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   startupProbe?: Probe;

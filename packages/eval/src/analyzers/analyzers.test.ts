@@ -300,6 +300,29 @@ expect:
 `,
   },
   {
+    id: 'configmap-subpath',
+    mentions: [/subPath/, /never receives ConfigMap updates/, /rollout restart deployment\/pricing/],
+    yaml: `${header('configmap-subpath', 'calc', 'we changed the pricing-rules ConfigMap in calc an hour ago and pricing still uses the old rules')}cluster:
+  namespaces: [calc, web]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: pricing
+      namespace: calc
+      volumes: [{ name: rules, configMap: { name: pricing-rules } }]
+      containers:
+        - name: pricing
+          image: calc/pricing:9
+          volumeMounts: [{ name: rules, mountPath: /etc/pricing/rules.yaml, subPath: rules.yaml }]
+    - name: shop
+      namespace: web
+      containers: [{ name: shop, image: web/shop:2 }]
+  objects:
+    - { apiVersion: v1, kind: ConfigMap, metadata: { name: pricing-rules, namespace: calc }, data: { rules.yaml: 'discount: 0.1' } }
+expect:
+  rootCause: { mustMention: [subPath] }
+`,
+  },
+  {
     // No signature knows this reason: the Warning event itself is the answer, not "no root cause".
     id: 'unclassified-warning',
     mentions: [/FailedCreatePodSandBox/, /connection is unauthorized/, /ledger-7c9d8f6b5-x2k4p/],

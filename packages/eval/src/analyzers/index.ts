@@ -1,4 +1,5 @@
 import { appErrorsAnalyzer } from './app-errors.js';
+import { configMountsAnalyzer } from './config-mounts.js';
 import { dnsAnalyzer } from './dns.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
@@ -21,6 +22,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   pullSecretsAnalyzer,
   appErrorsAnalyzer,
   localStorageAnalyzer,
+  configMountsAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];

@@ -173,7 +173,11 @@ export function containerSpecLines(c: Container): string[] {
   if (c.volumeMounts?.length) {
     out.push(
       'Mounts:',
-      ...c.volumeMounts.map((m) => `  ${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'})`),
+      // As kubectl prints them: `ro`/`rw`, then `path="…"` for a subPath mount.
+      ...c.volumeMounts.map(
+        (m) =>
+          `  ${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'}${m.subPath ? `,path=${JSON.stringify(m.subPath)}` : ''})`,
+      ),
     );
   }
   return out;
