@@ -98,6 +98,7 @@ const RANK: Record<string, number | undefined> = {
   IngressClassNotFound: 84,
   BackendPortNotFound: 82,
   BackendServiceNotFound: 82,
+  ExactPathShadowed: 84,
   TLSSecretNotFound: 62,
   NodeNotReady: 85,
   MemoryPressure: 83,

@@ -8,6 +8,75 @@ const rule = (svc: string, port: number) => ({
 const api = service('api', { selector: { app: 'api' }, ports: [{ port: 80 }] });
 const ROWS: Row[] = [
   {
+    name: 'an Exact path shadowed by a Prefix catch-all: its subpaths go to the other service',
+    objects: [
+      ingressClass('nginx', true),
+      service('api', { ports: [{ port: 8080 }] }),
+      service('web', { ports: [{ port: 80 }] }),
+      ingress('shop', {
+        ingressClassName: 'nginx',
+        rules: [
+          {
+            host: 'shop.example.com',
+            http: {
+              paths: [
+                {
+                  path: '/api',
+                  pathType: 'Exact',
+                  backend: { service: { name: 'api', port: { number: 8080 } } },
+                },
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: 'web', port: { number: 80 } } },
+                },
+              ],
+            },
+          },
+        ],
+      }),
+    ],
+    want: [
+      {
+        kind: 'Ingress',
+        name: 'shop',
+        reason: 'ExactPathShadowed',
+        says: ['pathType Exact', '/api/…', 'service web'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'an Exact path for a file is fine',
+    objects: [
+      ingressClass('nginx', true),
+      service('web', { ports: [{ port: 80 }] }),
+      service('static', { ports: [{ port: 80 }] }),
+      ingress('site', {
+        ingressClassName: 'nginx',
+        rules: [
+          {
+            http: {
+              paths: [
+                {
+                  path: '/robots.txt',
+                  pathType: 'Exact',
+                  backend: { service: { name: 'static', port: { number: 80 } } },
+                },
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: 'web', port: { number: 80 } } },
+                },
+              ],
+            },
+          },
+        ],
+      }),
+    ],
+    want: [],
+  },
+  {
     name: 'a class that exists and a backend that resolves',
     objects: [ingress('web', { ingressClassName: 'nginx', ...rule('api', 80) }), ingressClass('nginx'), api],
     want: [],

@@ -50,6 +50,37 @@ export const ingressesAnalyzer: Analyzer = {
         ...(ing.spec?.defaultBackend ? [ing.spec.defaultBackend] : []),
         ...(ing.spec?.rules ?? []).flatMap((r) => (r.http?.paths ?? []).map((p) => p.backend ?? {})),
       ];
+      // pathType Exact on a path that is a prefix of an API (`/api`): `/api/v1/…` no longer matches it
+      // and falls through to a Prefix rule above it (`/`), another backend (kubernetes.io Ingress,
+      // "Path types": Exact matches the URL path exactly).
+      for (const r of ing.spec?.rules ?? []) {
+        const paths = r.http?.paths ?? [];
+        for (const p of paths) {
+          const exact = p.path;
+          if (p.pathType !== 'Exact' || !exact || exact === '/' || /\.[a-z0-9]{1,5}$/i.test(exact)) continue;
+          const catchAll = paths.find(
+            (o) =>
+              o !== p &&
+              (o.pathType ?? 'Prefix') !== 'Exact' &&
+              o.path !== undefined &&
+              exact.startsWith(o.path) &&
+              o.backend?.service?.name !== p.backend?.service?.name,
+          );
+          if (!catchAll) continue;
+          const to = p.backend?.service?.name ?? '?';
+          const other = catchAll.backend?.service?.name ?? '?';
+          out.push({
+            ...base,
+            reason: 'ExactPathShadowed',
+            message: `ingress ${name}${r.host ? ` (host ${r.host})` : ''} routes ${p.path} to service ${to} with pathType Exact, which matches only the path ${p.path} itself: requests under it (${p.path}/…) match the Prefix path ${catchAll.path} instead and go to service ${other}, which answers them with 404`,
+            evidence: [
+              `path ${p.path} pathType Exact -> ${to}; path ${catchAll.path} pathType ${catchAll.pathType ?? 'Prefix'} -> ${other}`,
+            ],
+            next: `get_resource kind=Ingress namespace=${ns} name=${name}`,
+            fix: `set pathType: Prefix on ${p.path} (or ImplementationSpecific with a regex), so ${p.path}/… reaches ${to}`,
+          });
+        }
+      }
       const reported = new Set<string>();
       for (const b of backends) {
         const ref = b.service;

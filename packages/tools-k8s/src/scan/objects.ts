@@ -39,7 +39,10 @@ export interface Ingress {
     ingressClassName?: string;
     defaultBackend?: IngressBackend;
     tls?: { hosts?: string[]; secretName?: string }[];
-    rules?: { host?: string; http?: { paths?: { path?: string; backend?: IngressBackend }[] } }[];
+    rules?: {
+      host?: string;
+      http?: { paths?: { path?: string; pathType?: string; backend?: IngressBackend }[] };
+    }[];
   };
 }
 
