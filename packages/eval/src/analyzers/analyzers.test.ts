@@ -323,6 +323,49 @@ expect:
 `,
   },
   {
+    id: 'netpol-ingress-client-labels',
+    mentions: [
+      /NetworkPolicy billing-ingress in namespace billing admits ingress to billing-api only from pods labeled role=payer/,
+      /carries app=shop/,
+    ],
+    yaml: `${header('netpol-ingress-client-labels', 'web', 'payments from shop in namespace web fail since this morning')}cluster:
+  namespaces: [billing, web]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: shop
+      namespace: web
+      labels: { app: shop }
+      containers:
+        - name: shop
+          image: web/shop:3
+          behavior:
+            logs: ['shop ready']
+            dependencies:
+              - service: billing-api
+                namespace: billing
+                port: 8080
+                logs: ['ERROR charge failed: Post "http://billing-api.billing.svc.cluster.local:8080/charge": {error}']
+    - name: billing-api
+      namespace: billing
+      containers: [{ name: api, image: billing/api:1, ports: [8080], behavior: { listenPorts: [8080] } }]
+  services:
+    - { name: billing-api, namespace: billing, selector: { app: billing-api }, ports: [8080] }
+  objects:
+    - apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata: { name: billing-ingress, namespace: billing }
+      spec:
+        podSelector: { matchLabels: { app: billing-api } }
+        policyTypes: [Ingress]
+        ingress:
+          - from:
+              - namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: web } }
+                podSelector: { matchLabels: { role: payer } }
+expect:
+  rootCause: { mustMention: [billing-ingress, role=payer] }
+`,
+  },
+  {
     // No signature knows this reason: the Warning event itself is the answer, not "no root cause".
     id: 'unclassified-warning',
     mentions: [/FailedCreatePodSandBox/, /connection is unauthorized/, /ledger-7c9d8f6b5-x2k4p/],

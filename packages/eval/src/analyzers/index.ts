@@ -2,6 +2,7 @@ import { appErrorsAnalyzer } from './app-errors.js';
 import { configMountsAnalyzer } from './config-mounts.js';
 import { dnsAnalyzer } from './dns.js';
 import { localStorageAnalyzer } from './local-storage.js';
+import { netpolIngressAnalyzer } from './netpol-ingress.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
 import { storageAnalyzer } from './storage.js';
@@ -23,6 +24,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   appErrorsAnalyzer,
   localStorageAnalyzer,
   configMountsAnalyzer,
+  netpolIngressAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];

@@ -1,0 +1,175 @@
+import { parseTable } from '../k8s-text.js';
+import type { SeenObservation } from '../observations.js';
+import { type Analyzer, clip, type Finding, linesWith, outputs, type Read, textOf } from './types.js';
+
+// A connection that is dropped rather than refused: what a NetworkPolicy denial looks like to a client.
+const DROPPED = ['i/o timeout', 'timed out', 'context deadline exceeded', 'connection timed out'];
+
+/** `svc.ns.svc…:port` hosts a client's log names, with the namespace of each (a Service in another namespace). */
+function remoteServices(logs: string): { service: string; ns: string }[] {
+  const out: { service: string; ns: string }[] = [];
+  for (const line of linesWith(logs, DROPPED)) {
+    for (const m of line.matchAll(
+      /\b([a-z][a-z0-9-]{0,62})\.([a-z][a-z0-9-]{0,62})\.svc(?:\.cluster\.local)?\b/g,
+    )) {
+      if (!out.some((o) => o.service === m[1] && o.ns === m[2])) out.push({ service: m[1]!, ns: m[2]! });
+    }
+  }
+  return out.slice(0, 2);
+}
+
+/** One ingress peer of a described NetworkPolicy: the namespace labels and pod labels it requires. */
+interface Peer {
+  ns: Record<string, string> | undefined;
+  pods: Record<string, string> | undefined;
+}
+
+/** The `ingress[i].from[j]` peers of a `describe_resource NetworkPolicy` output (flattened spec lines). */
+function ingressPeers(text: string): Peer[] {
+  const peers = new Map<string, Peer>();
+  for (const line of text.split('\n')) {
+    const m =
+      /^\s*ingress\[(\d{1,3})\]\.from\[(\d{1,3})\]\.(namespaceSelector|podSelector)(?:\.matchLabels\.(\S{1,317}))?:\s?(.*)$/.exec(
+        line,
+      );
+    if (!m) continue;
+    const key = `${m[1]}.${m[2]}`;
+    const p = peers.get(key) ?? { ns: undefined, pods: undefined };
+    const side = m[3] === 'namespaceSelector' ? 'ns' : 'pods';
+    p[side] = p[side] ?? {};
+    if (m[4]) p[side]![m[4]] = m[5]!.trim();
+    peers.set(key, p);
+  }
+  return [...peers.values()];
+}
+
+/** The labels of a described pod (`Labels: a=b` and its continuation lines). */
+function podLabels(describe: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let inLabels = false;
+  for (const line of describe.split('\n')) {
+    const m = /^Labels:\s+(.*)$/.exec(line);
+    const more = inLabels ? /^\s{2,}(\S.*)$/.exec(line) : null;
+    if (!m && !more) {
+      inLabels = false;
+      continue;
+    }
+    inLabels = true;
+    const kv = (m?.[1] ?? more?.[1] ?? '').trim();
+    const eq = kv.indexOf('=');
+    if (eq > 0) out[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return out;
+}
+
+function matches(want: Record<string, string> | undefined, have: Record<string, string>): boolean {
+  return want === undefined || Object.entries(want).every(([k, v]) => have[k] === v);
+}
+
+/** The deployment a pod description says owns it (`Controlled By: ReplicaSet/<deploy>-<hash>`). */
+function ownerDeployment(describe: string): string | undefined {
+  return /Controlled By:\s+ReplicaSet\/(\S+)/.exec(describe)?.[1]?.replace(/-[a-z0-9]{5,10}$/, '');
+}
+
+function policiesIn(seen: readonly SeenObservation[], ns: string): SeenObservation[] {
+  return outputs(
+    seen,
+    'describe_resource',
+    (o) => o.args['kind'] === 'NetworkPolicy' && o.args['namespace'] === ns && /^Spec:/m.test(o.content),
+  );
+}
+
+/**
+ * A client whose connections to a Service in another namespace time out, because that namespace's
+ * ingress NetworkPolicy admits no peer the client matches (its pods' labels or its namespace), as
+ * kubernetes.io "Network Policies" defines: with a policy selecting the server pods, only the listed
+ * `from` peers get in. The fix that follows is the client's labels when a peer names its namespace.
+ */
+export const netpolIngressAnalyzer: Analyzer = {
+  name: 'netpol-ingress',
+  reads({ seen }) {
+    const reads: Read[] = [];
+    for (const r of remoteServices(textOf(seen, 'get_pod_logs'))) {
+      reads.push({ tool: 'list_resources', args: { kind: 'NetworkPolicy', namespace: r.ns } });
+      const list = outputs(
+        seen,
+        'list_resources',
+        (o) => o.args['kind'] === 'NetworkPolicy' && o.args['namespace'] === r.ns,
+      ).pop();
+      for (const row of list ? parseTable(list.content).slice(0, 3) : [])
+        if (row['NAME'])
+          reads.push({
+            tool: 'describe_resource',
+            args: { kind: 'NetworkPolicy', name: row['NAME'], namespace: r.ns },
+          });
+    }
+    return reads;
+  },
+  finds({ ns, seen }) {
+    const out: Finding[] = [];
+    const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns);
+    for (const l of logs) {
+      const client = String(l.args['name'] ?? '');
+      const described = outputs(seen, 'describe_pod', (o) => o.args['name'] === client).pop();
+      if (!described) continue;
+      const labels = podLabels(described.content);
+      for (const r of remoteServices(l.content)) {
+        if (r.ns === ns) continue;
+        for (const p of policiesIn(seen, r.ns)) {
+          const peers = ingressPeers(p.content);
+          if (peers.length === 0) continue;
+          // Peers with a namespaceSelector: the client's namespace must match it (by its name label);
+          // peers without one are pods of the policy's own namespace, never this client.
+          const nsOk = (peer: Peer) =>
+            peer.ns !== undefined &&
+            (Object.keys(peer.ns).length === 0 ||
+              Object.entries(peer.ns).every(([k, v]) => k === 'kubernetes.io/metadata.name' && v === ns));
+          if (peers.some((peer) => nsOk(peer) && matches(peer.pods, labels))) continue;
+          const near = peers.find((peer) => nsOk(peer) && peer.pods && Object.keys(peer.pods).length > 0);
+          const policy = String(p.args['name'] ?? '');
+          const want = near?.pods ? Object.entries(near.pods).map(([k, v]) => `${k}=${v}`) : [];
+          const owner = ownerDeployment(described.content);
+          const line = linesWith(l.content, DROPPED).pop() ?? '';
+          out.push({
+            weight: 87,
+            object: `networkpolicy ${policy} (namespace ${r.ns})`,
+            cause: `NetworkPolicy ${policy} in namespace ${r.ns} admits ingress to ${r.service} only from ${near ? `pods labeled ${want.join(', ')} in namespace ${ns}` : 'peers this client does not match'}, and the client pod ${client} in ${ns} carries ${Object.entries(
+              labels,
+            )
+              .filter(([k]) => k !== 'pod-template-hash')
+              .map(([k, v]) => `${k}=${v}`)
+              .join(
+                ', ',
+              )} instead (no ${want.join(', ') || 'matching'} label), so the policy's pod selector does not match it and its connections are dropped: they time out ("${clip(line, 120)}")`,
+            evidence: [
+              `describe_resource NetworkPolicy ${policy}: ingress from ${near ? `namespace ${ns}, pods ${want.join(', ')}` : 'other peers'}`,
+              `describe_pod ${client}: labels ${Object.entries(labels)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ')}`,
+            ],
+            advice: near
+              ? `give ${owner ? `deployment ${owner}'s pods` : 'the client pods'} the label ${want.join(', ')} the policy admits (or change the policy's podSelector to the new labels)`
+              : `add an ingress rule to ${policy} for the client's namespace and labels`,
+            ...(near?.pods && owner
+              ? {
+                  fix: {
+                    tool: 'set_labels',
+                    args: {
+                      namespace: ns,
+                      kind: 'Deployment',
+                      name: owner,
+                      target: 'podTemplate',
+                      labels: near.pods,
+                    },
+                    text: `add the label ${want.join(', ')} to deployment ${owner}'s pod template, so NetworkPolicy ${policy} admits its pods again`,
+                  },
+                }
+              : {}),
+          });
+          return out;
+        }
+      }
+    }
+    return out;
+  },
+};
