@@ -366,6 +366,44 @@ expect:
 `,
   },
   {
+    id: 'device-plugin-untolerated',
+    mentions: [/node gpu-b advertises no example.com\/gpu/, /taint team=ml:NoSchedule/, /DaemonSet gpu-device-plugin/],
+    yaml: `${header('device-plugin-untolerated', 'ml', 'train-0 in ml is Pending on Insufficient example.com/gpu although we added gpu-b')}cluster:
+  namespaces: [kube-system, ml]
+  nodes:
+    - { name: gpu-a, extended: { example.com/gpu: 2 }, labels: { accelerator: example } }
+    - { name: gpu-b, labels: { accelerator: example }, taints: [{ key: team, value: ml, effect: NoSchedule }] }
+  pods:
+    - name: gpu-plugin-x7k2p
+      namespace: kube-system
+      node: gpu-a
+      labels: { name: gpu-plugin }
+      containers: [{ name: plugin, image: example/gpu-plugin:1 }]
+    - name: busy-0
+      namespace: ml
+      node: gpu-a
+      containers: [{ name: t, image: ml/t:1, resources: { requests: { example.com/gpu: 2 }, limits: { example.com/gpu: 2 } } }]
+    - name: train-0
+      namespace: ml
+      tolerations: [{ key: team, operator: Equal, value: ml, effect: NoSchedule }]
+      containers: [{ name: t, image: ml/t:1, resources: { requests: { example.com/gpu: 1 }, limits: { example.com/gpu: 1 } } }]
+  objects:
+    - apiVersion: apps/v1
+      kind: DaemonSet
+      metadata: { name: gpu-device-plugin, namespace: kube-system }
+      spec:
+        selector: { matchLabels: { name: gpu-plugin } }
+        template:
+          metadata: { labels: { name: gpu-plugin } }
+          spec:
+            nodeSelector: { accelerator: example }
+            containers: [{ name: plugin, image: example/gpu-plugin:1 }]
+      status: { desiredNumberScheduled: 1, currentNumberScheduled: 1, numberReady: 1 }
+expect:
+  rootCause: { mustMention: [gpu-b, device plugin] }
+`,
+  },
+  {
     // No signature knows this reason: the Warning event itself is the answer, not "no root cause".
     id: 'unclassified-warning',
     mentions: [/FailedCreatePodSandBox/, /connection is unauthorized/, /ledger-7c9d8f6b5-x2k4p/],

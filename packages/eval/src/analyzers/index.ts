@@ -1,5 +1,6 @@
 import { appErrorsAnalyzer } from './app-errors.js';
 import { configMountsAnalyzer } from './config-mounts.js';
+import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer } from './dns.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { netpolIngressAnalyzer } from './netpol-ingress.js';
@@ -25,6 +26,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   localStorageAnalyzer,
   configMountsAnalyzer,
   netpolIngressAnalyzer,
+  devicePluginsAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];

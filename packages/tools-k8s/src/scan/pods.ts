@@ -78,7 +78,10 @@ function insufficient(msg: string): string[] {
   let at = msg.indexOf('Insufficient ');
   while (at >= 0 && out.length < 4) {
     let end = at + 13;
-    while (end < msg.length && end < at + 80 && !' ,.;'.includes(msg[end]!)) end++;
+    // A resource name may hold dots (nvidia.com/gpu); a dot ends it only before a space or the end.
+    const stops = (i: number) =>
+      ' ,;'.includes(msg[i]!) || (msg[i] === '.' && (i + 1 >= msg.length || msg[i + 1] === ' '));
+    while (end < msg.length && end < at + 80 && !stops(end)) end++;
     const r = msg.slice(at + 13, end);
     if (r && !out.includes(r)) out.push(r);
     at = msg.indexOf('Insufficient ', end);
