@@ -367,7 +367,11 @@ expect:
   },
   {
     id: 'device-plugin-untolerated',
-    mentions: [/node gpu-b advertises no example.com\/gpu/, /taint team=ml:NoSchedule/, /DaemonSet gpu-device-plugin/],
+    mentions: [
+      /node gpu-b advertises no example.com\/gpu/,
+      /taint team=ml:NoSchedule/,
+      /DaemonSet gpu-device-plugin/,
+    ],
     yaml: `${header('device-plugin-untolerated', 'ml', 'train-0 in ml is Pending on Insufficient example.com/gpu although we added gpu-b')}cluster:
   namespaces: [kube-system, ml]
   nodes:
