@@ -3,7 +3,7 @@ import { type ParsedFinding, parseQuantity } from '@sre-harness/tools-k8s';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { probeCause, startupProbeLike } from './analyzers/probes.js';
-import { clip, outputs, schemaGloss } from './analyzers/types.js';
+import { classVersionGloss, clip, outputs, schemaGloss } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
 import { namespaceCandidates, type SeenObservation, seenObservations, withUsage } from './observations.js';
 import { fromScan, scanReads } from './scan-findings.js';
@@ -307,10 +307,29 @@ function gist(line: string): string {
 function tellingLine(text: string): string | undefined {
   const lines = logLines(text);
   for (const re of TELLING) {
-    const hit = lines.find((l) => re.test(l));
-    if (hit) return hit;
+    const at = lines.findIndex((l) => re.test(l));
+    if (at >= 0) return withContinuation(lines, at);
   }
   return undefined;
+}
+
+/**
+ * A log line with the lines that finish it: an error that ends in ":" ("… the following error(s):")
+ * or that the next line continues (an indented line, a "Caused by:", a Java exception class) is one
+ * error across lines, and its cause is in the continuation. At most two more lines.
+ */
+function withContinuation(lines: readonly string[], at: number): string {
+  let out = lines[at]!;
+  for (let i = at + 1; i < lines.length && i <= at + 2; i++) {
+    const next = lines[i]!;
+    const continues =
+      /:\s*$/.test(lines[i - 1]!) ||
+      /^\s/.test(next) ||
+      /^(Caused by|\s*at\s|[a-z][a-z0-9_]*(?:\.[A-Za-z0-9_$]+){1,12}(?:Error|Exception)\b)/.test(next);
+    if (!continues) break;
+    out = `${out.replace(/\s+$/, '')} ${next.trim()}`;
+  }
+  return out;
 }
 
 /**
@@ -1040,8 +1059,8 @@ export class BaselineSreModel implements Model {
           } else {
             config = configError(fatal, c.body, d.content);
             cause = config
-              ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 160)}`
-              : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 160)}` : ''}${fatal && schemaGloss(fatal) ? ` — ${schemaGloss(fatal)}` : ''}`;
+              ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 320)}`
+              : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${fatal && schemaGloss(fatal) ? ` — ${schemaGloss(fatal)}` : ''}${fatal && classVersionGloss(fatal) ? ` — ${classVersionGloss(fatal)}` : ''}`;
             if (config) weight = 82;
             // A port already in use inside a pod: its containers share one network namespace, so
             // another container of the same pod holds it.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startupProbeLike } from './probes.js';
-import { schemaGloss } from './types.js';
+import { classVersionGloss, schemaGloss } from './types.js';
 
 describe('schemaGloss', () => {
   it.each([
@@ -41,5 +41,16 @@ describe('startupProbeLike', () => {
       exec: { command: ['pg_isready', '-U', 'app'] },
     });
     expect(startupProbeLike('Liveness: grpc <9000>')).toBeUndefined();
+  });
+});
+
+describe('classVersionGloss', () => {
+  it('names both Java versions from the class file versions', () => {
+    const g = classVersionGloss(
+      'java.lang.UnsupportedClassVersionError: App has been compiled by a more recent version of the Java Runtime (class file version 65.0), this version of the Java Runtime only recognizes class file versions up to 61.0',
+    );
+    expect(g).toMatch(/built for Java 21 \(class file version 65\.0\)/);
+    expect(g).toMatch(/JRE is Java 17 \(class file version 61\.0\)/);
+    expect(classVersionGloss('java.lang.OutOfMemoryError: Java heap space')).toBeUndefined();
   });
 });

@@ -149,3 +149,17 @@ export function schemaGloss(line: string): string | undefined {
   if (!db || !SCHEMA_BEHIND.some((w) => l.includes(w.toLowerCase()))) return undefined;
   return 'the database schema is behind the code: the column or table this release uses does not exist yet, so the schema migration that adds it has not been applied (the code and the schema are out of step); apply the migration (or deploy the release that carries it) before running this again';
 }
+
+/**
+ * What a JVM's UnsupportedClassVersionError means: the classes were compiled for a newer Java than
+ * the runtime in the image. Class file major version N is Java N − 44 (52 = 8, 55 = 11, 61 = 17,
+ * 65 = 21; the JVM specification's class file versions table). Undefined for other lines.
+ */
+export function classVersionGloss(line: string): string | undefined {
+  if (!line.includes('UnsupportedClassVersionError')) return undefined;
+  const built = /class file version (\d{2})\.0/.exec(line)?.[1];
+  const runs = /up to (\d{2})\.0/.exec(line)?.[1];
+  const java = (v: string | undefined) =>
+    v ? `Java ${Number(v) - 44} (class file version ${v}.0)` : undefined;
+  return `the application was compiled for a newer Java than the runtime in its image: built for ${java(built) ?? 'a newer Java'}, while the image's JRE is ${java(runs) ?? 'older'} — the build's target and the runtime (base) image are out of step; run it on a base image with ${built ? `Java ${Number(built) - 44}` : 'the newer Java'} or compile for the older release`;
+}
