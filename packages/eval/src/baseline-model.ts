@@ -3,7 +3,7 @@ import { type ParsedFinding, parseQuantity } from '@sre-harness/tools-k8s';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { probeCause, startupProbeLike } from './analyzers/probes.js';
-import { classVersionGloss, clip, outputs, schemaGloss } from './analyzers/types.js';
+import { classVersionGloss, clip, outputs, pastPods, schemaGloss } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
 import { namespaceCandidates, type SeenObservation, seenObservations, withUsage } from './observations.js';
 import { fromScan, scanReads } from './scan-findings.js';
@@ -32,6 +32,8 @@ interface PodRow {
   restarts: number;
   /** A failed run of a Job whose retry (a pod of the same run) Completed: the Job succeeded. */
   retried?: true;
+  /** An evicted pod whose ReplicaSet has Ready pods again: a leftover record, not a failure now. */
+  evicted?: true;
 }
 
 interface DeploymentRow {
@@ -103,21 +105,19 @@ function lastOf(
 function podRows(seen: readonly SeenObservation[]): PodRow[] {
   const o = lastOf(seen, 'list_pods', (x) => x.status === 'ok' && !x.args['labelSelector']);
   if (!o) return [];
-  const rows: PodRow[] = parseTable(o.content)
-    .filter((r) => r['NAME'])
-    .map((r) => ({
-      name: r['NAME']!,
-      ready: r['READY'] ?? '',
-      status: r['STATUS'] ?? '',
-      restarts: Number.parseInt(r['RESTARTS'] ?? '0', 10) || 0,
-    }));
-  // A Job's pods share its name plus a random suffix: an Error pod beside a Completed one of the
-  // same run is the attempt the Job retried, and the run succeeded.
-  const run = (name: string) => name.slice(0, name.lastIndexOf('-'));
-  const completed = new Set(
-    rows.filter((p) => /^(Completed|Succeeded)$/.test(p.status)).map((p) => run(p.name)),
-  );
-  for (const p of rows) if (/^(Error|Failed)$/.test(p.status) && completed.has(run(p.name))) p.retried = true;
+  const table = parseTable(o.content).filter((r) => r['NAME']);
+  const past = pastPods(table);
+  const rows: PodRow[] = table.map((r) => ({
+    name: r['NAME']!,
+    ready: r['READY'] ?? '',
+    status: r['STATUS'] ?? '',
+    restarts: Number.parseInt(r['RESTARTS'] ?? '0', 10) || 0,
+  }));
+  for (const p of rows) {
+    const kind = past.get(p.name);
+    if (kind === 'retried') p.retried = true;
+    else if (kind === 'evicted') p.evicted = true;
+  }
   return rows;
 }
 
@@ -134,7 +134,7 @@ function deploymentRows(seen: readonly SeenObservation[]): DeploymentRow[] {
 
 function isUnhealthy(p: PodRow): boolean {
   const [r, t] = p.ready.split('/');
-  if (/^(Completed|Succeeded)$/.test(p.status) || p.retried) return false;
+  if (/^(Completed|Succeeded)$/.test(p.status) || p.retried || p.evicted) return false;
   return p.status !== 'Running' || (r !== undefined && t !== undefined && r !== t) || p.restarts >= 3;
 }
 
@@ -1391,7 +1391,7 @@ export class BaselineSreModel implements Model {
       ) {
         // A Completed pod is a finished run (a Job's), not a fault: said apart from the running ones.
         const done = pods.filter((p) => /^(Completed|Succeeded)$/.test(p.status));
-        const running = pods.filter((p) => !done.includes(p) && !p.retried);
+        const running = pods.filter((p) => !done.includes(p) && !p.retried && !p.evicted);
         lines.push(
           `No fault found in namespace ${ns}: the workloads are healthy. ${
             running.length === 0
@@ -1406,6 +1406,16 @@ export class BaselineSreModel implements Model {
               : ''
           }`,
         );
+        const evicted = pods.filter((p) => p.evicted);
+        if (evicted.length > 0)
+          lines.push(
+            `${evicted.length} pod${evicted.length === 1 ? '' : 's'} (${evicted
+              .slice(0, 4)
+              .map((p) => `${p.name} ${p.status}, ${p.restarts} restarts`)
+              .join(
+                '; ',
+              )}${evicted.length > 4 ? '; …' : ''}) ${evicted.length === 1 ? 'is a leftover' : 'are leftovers'} of an earlier eviction: the kubelet evicted ${evicted.length === 1 ? 'it' : 'them'}, the Deployment replaced ${evicted.length === 1 ? 'it' : 'them'}, and the pod objects stay as records until deleted (or garbage-collected). They are not failing now: the workload is healthy, its replicas are Running and Ready and serving, and nothing is down. Deleting them only tidies the list; if evictions recur, look at the node's memory or disk pressure then.`,
+          );
         const retried = pods.filter((p) => p.retried);
         if (retried.length > 0)
           lines.push(

@@ -1,6 +1,6 @@
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
-import { type Analyzer, bonus, clip, type Finding, outputs, section } from './types.js';
+import { type Analyzer, bonus, clip, type Finding, outputs, pastPods, section } from './types.js';
 
 // Reasons that say something failed without saying what: used only when nothing more specific is seen.
 const VAGUE = new Set(['BackOff', 'FailedSync', 'Failed']);
@@ -64,7 +64,11 @@ function unhealthyNames(seen: readonly SeenObservation[], ns: string): string[] 
     'list_pods',
     (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
   ).pop();
-  for (const r of pods ? parseTable(pods.content) : []) {
+  const rows = pods ? parseTable(pods.content) : [];
+  // Records of the past (an evicted pod already replaced, a retried Job attempt) are not unhealthy now.
+  const past = pastPods(rows);
+  for (const r of rows) {
+    if (past.has(r['NAME'] ?? '')) continue;
     const status = r['STATUS'] ?? '';
     const [ready, total] = (r['READY'] ?? '').split('/');
     if (/^(Completed|Succeeded)$/.test(status)) continue;
