@@ -67,6 +67,26 @@ export function probeCause(
     };
   }
   const status = /statuscode: (\d{3})/.exec(m)?.[1];
+  // HTTP 400 from a TLS port: the probe speaks plain HTTP to a server that expects HTTPS ("client sent
+  // an HTTP request to an HTTPS server"); the probe needs scheme: HTTPS.
+  const port = /http-get (https?:\/\/)?[^\s:/]{0,253}:(\d{1,5})/.exec(probe ?? '');
+  const tlsPort =
+    port &&
+    port[1] !== 'https://' &&
+    (/^(443|8443|9443|6443)$/.test(port[2]!) ||
+      /https|tls handshake|HTTP request to an HTTPS server/i.test(logs));
+  if (status === '400' && tlsPort)
+    return {
+      cause: `the ${kind} probe sends plain HTTP to port ${port[2]}, which serves HTTPS (TLS): the server answers a plain-HTTP request with HTTP 400 ("client sent an HTTP request to an HTTPS server"), so every probe fails and the kubelet ${effect}; the probe's scheme is HTTP where it must be HTTPS`,
+      advice: `set scheme: HTTPS on the ${kind} probe's httpGet (port ${port[2]})`,
+      specific: true,
+    };
+  if (status === '400')
+    return {
+      cause: `the program rejects the ${kind} probe's request as bad (HTTP 400): the probe's request (its scheme, host header or path) is not one the program accepts, so the kubelet ${effect}`,
+      advice: `make the ${kind} probe send a request the program accepts (its scheme, path and headers)`,
+      specific: true,
+    };
   if (status === '404')
     return {
       cause: `the ${kind} probe asks for a path the program does not serve (HTTP 404), so the kubelet ${effect}`,
