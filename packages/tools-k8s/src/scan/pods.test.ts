@@ -288,6 +288,42 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'required pod affinity to pods that no longer run',
+    objects: [
+      pod(
+        'gw',
+        {
+          affinity: {
+            podAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                { labelSelector: { matchLabels: { app: 'redis' } }, topologyKey: 'kubernetes.io/hostname' },
+              ],
+            },
+          },
+        },
+        {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+        },
+      ),
+      event(
+        'Pod',
+        'gw',
+        'FailedScheduling',
+        "0/3 nodes are available: 3 node(s) didn't match pod affinity rules.",
+      ),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'gw',
+        reason: 'FailedScheduling',
+        says: ['required pod affinity', 'app=redis', 'no running pod'],
+        fix: true,
+      },
+    ],
+  },
+  {
     name: 'Pending while the cluster autoscaler adds a node: expected, no fix',
     objects: [
       pod(

@@ -142,6 +142,54 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
           .map(([k, v]) => `${k}=${v}`)
           .join(',')
       : '';
+    // Required pod affinity that no running pod satisfies: the pods it must sit next to are gone.
+    if (mentions(msg, "didn't match pod affinity rules") && !mentions(msg, 'anti-affinity')) {
+      const terms =
+        (
+          pod.spec as unknown as {
+            affinity?: {
+              podAffinity?: {
+                requiredDuringSchedulingIgnoredDuringExecution?: {
+                  labelSelector?: { matchLabels?: Record<string, string> };
+                  namespaces?: string[];
+                  topologyKey?: string;
+                }[];
+              };
+            };
+          }
+        ).affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+      const pods = facts.list<Pod>('Pod');
+      const unmatched = terms.filter((t) => {
+        const want = t.labelSelector?.matchLabels ?? {};
+        const spaces = t.namespaces?.length ? t.namespaces : [ns];
+        return !pods.some(
+          (p) =>
+            spaces.includes(p.metadata.namespace ?? '') &&
+            p.status?.phase === 'Running' &&
+            Object.entries(want).every(([k, v]) => p.metadata.labels?.[k] === v),
+        );
+      });
+      const said = unmatched
+        .map(
+          (t) =>
+            `${Object.entries(t.labelSelector?.matchLabels ?? {})
+              .map(([k, v]) => `${k}=${v}`)
+              .join(',')} (topologyKey ${t.topologyKey ?? '?'})`,
+        )
+        .join('; ');
+      out.push({
+        ...base,
+        reason: 'FailedScheduling',
+        message: `pod ${name} is Pending (FailedScheduling): its required pod affinity asks to run next to pods labeled ${said || 'as its affinity says'}, and ${unmatched.length > 0 ? 'no running pod in the namespace carries those labels any more' : 'no node holds such a pod'} — "${quote(msg, 120)}"; it is not a capacity problem`,
+        evidence: [
+          ...(schedEvent ? [eventLine(schedEvent)] : []),
+          ...(said ? [`podAffinity required: ${said}`] : []),
+        ],
+        next: 'list_pods with the affinity label selector',
+        fix: 'remove the stale required podAffinity (or make it preferred), or run the pods it names again',
+      } as Found);
+      return out;
+    }
     // The cluster autoscaler (or Karpenter) is adding a node for it: Pending is the expected wait.
     const scaleUp = events.find(
       (e) =>
