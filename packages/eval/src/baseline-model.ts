@@ -688,6 +688,17 @@ export class BaselineSreModel implements Model {
     if (CHANGE.test(task) || /ImagePull|ErrImage/.test(pods.map((p) => p.status).join(' '))) {
       for (const d of troubled) plan.push({ tool: 'get_rollout_history', args: { namespace: ns, name: d } });
     }
+    // A node the task names by its usual form (ip-10-0-3-77, a cloud instance name): read it.
+    for (const n of task.match(/\bip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}\b/g) ?? [])
+      plan.push({ tool: 'describe_node', args: { name: n } });
+    // Every pod of a deployment recreated with no new revision, and no fault: who restarted them?
+    if (/\b(hour|minutes?|new|young|recreated|restarted|old)\b/i.test(task)) {
+      for (const d of outputs(seen, 'describe_deployment')) {
+        const revisions = [...d.content.matchAll(/^\s+\d+(?: \(current\))?\s/gm)].length;
+        if (/Scaled up replica set \S+ to \d+/.test(d.content) && revisions <= 1)
+          plan.push({ tool: 'find_objects', args: { name: 'restart' } });
+      }
+    }
     // A node the task names: its conditions and events (a reboot, pressure) are read.
     const search = seen.find((o) => o.tool === 'find_objects' && o.status === 'ok');
     for (const r of search ? parseTable(search.content) : []) {
@@ -1873,9 +1884,40 @@ function expectedChanges(seen: readonly SeenObservation[]): string[] {
       `The FailedScheduling warnings ("${clip(pendingBefore.replace(/\s{2,}/g, ' '), 120)}") were transient: the pods waited for capacity while the cluster autoscaler scaled up and added a new node (${clip(scaleUp.replace(/\s{2,}/g, ' '), 140)}); they are scheduled and Running now, so this is the autoscaler working as designed, not a fault, and nothing needs fixing.`,
     );
   }
+  // A workload KEDA scaled to zero: its trigger went inactive (an empty queue), which is the design.
+  const keda = events.find((l) => /KEDAScaleTargetDeactivated/.test(l));
+  if (keda) {
+    const target = /scaledobject\/([a-z0-9.-]{1,253})/i.exec(keda)?.[1] ?? '';
+    const activated = events.find((l) => /KEDAScaleTargetActivated/.test(l));
+    out.push(
+      `${target ? `${target} has` : 'The workload has'} zero pods because KEDA scaled it to zero: its ScaledObject ${target} deactivated the target ("${clip(keda.replace(/\s{2,}/g, ' '), 140)}") when its trigger went inactive (nothing left in the queue)${activated ? `, after activating it for the last batch ("${clip(activated.replace(/\s{2,}/g, ' '), 120)}")` : ''}. Scale to zero (minReplicaCount 0) is expected and by design: nobody scaled it down by accident, and there is no need to scale it up by hand (KEDA would undo it); it scales up again when messages arrive.`,
+    );
+  }
+  // Pods recreated together with no new revision: a restart, a scheduled one when a CronJob says so.
+  for (const d of outputs(seen, 'describe_deployment')) {
+    const name = String(d.args['name'] ?? '');
+    const revisions = [...d.content.matchAll(/^\s+\d+(?: \(current\))?\s/gm)].length;
+    const recreated = /Scaled up replica set \S+ to \d+/.test(d.content) && revisions <= 1;
+    const search = outputs(seen, 'find_objects', (o) => o.args['name'] === 'restart').pop();
+    const job = search
+      ? parseTable(search.content).find((r) => r['KIND'] === 'CronJob' && (r['NAME'] ?? '').includes(name))
+      : undefined;
+    if (recreated && job)
+      out.push(
+        `The ${name} pods are new because they were restarted on a schedule, not because they crashed: CronJob ${job['NAME']} in namespace ${job['NAMESPACE']} is, by its name, a scheduled restart of deployment ${name} (a rollout restart replaces every pod with a new ReplicaSet of the same revision: same image, nobody deployed; describe the CronJob to see its schedule and command). The pods have no restarts and are Running and Ready: this daily restart is expected, and there is nothing to do.`,
+      );
+  }
   // A cordoned node that is Ready: taken out of scheduling on purpose (maintenance), not broken.
   for (const o of outputs(seen, 'describe_node')) {
     if (!/^Unschedulable:\s+true\b/m.test(o.content) || !/^\s+Ready\s+True\b/m.test(o.content)) continue;
+    // The cluster autoscaler's own taint: a scale-down in progress, said below.
+    if (/ToBeDeletedByClusterAutoscaler/.test(o.content)) {
+      const name = String(o.args['name'] ?? '');
+      out.push(
+        `Node ${name} is being removed by the cluster autoscaler (scale-down): it carries the autoscaler's ToBeDeletedByClusterAutoscaler taint, so the autoscaler cordoned it (SchedulingDisabled) and drained its pods because the node was underused; the pods were recreated on other nodes and are Running and Ready. This is expected, not a broken node: do not uncordon it, the autoscaler deletes it shortly.`,
+      );
+      continue;
+    }
     const pressure = /^\s+(Memory|Disk|PID)Pressure\s+True\b/m.test(o.content);
     if (pressure) continue;
     const name = String(o.args['name'] ?? '');
