@@ -1,0 +1,56 @@
+// The baseline on every incident set in the repository, so a rule added for one family cannot
+// silently break another. Sets 1-4 and the development set pass in full (after their first contact
+// and the general fixes that followed, as their READMEs record); set 5 lists what still fails, so a
+// world that starts passing or stops passing shows up here.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BaselineSreModel } from './baseline-model.js';
+import { simEnvironment } from './environment.js';
+import { runEval } from './runner.js';
+import { loadScenarios } from './scenario-loader.js';
+
+const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.meta.url));
+
+/** Set 5's worlds the baseline does not diagnose yet (see scenarios-held-out-5/README.md). */
+const NOT_YET: Readonly<Record<string, readonly string[]>> = {
+  'scenarios-held-out-5': [
+    'configmap-optional-key-falls-back-to-localhost',
+    'coredns-stub-domain-forwarders-retired',
+    'crashloop-service-link-env-kafka-rest-port',
+    'cronjob-schedule-in-utc-runs-before-load',
+    'headless-service-lost-publish-not-ready-nats',
+    'image-digest-deleted-by-registry-retention',
+    'ingress-nginx-default-body-size-413',
+    'job-never-completes-mesh-sidecar',
+    'networkpolicy-namespace-label-missing-after-rebuild',
+    'oom-gunicorn-workers-from-host-cpus',
+  ],
+};
+
+describe('the baseline on every incident set', () => {
+  it.each([
+    'scenarios-held-out',
+    'scenarios-held-out-2',
+    'scenarios-held-out-3',
+    'scenarios-held-out-4',
+    'scenarios-held-out-5',
+    'scenarios-dev',
+  ])(
+    '%s',
+    async (dir) => {
+      const scenarios = loadScenarios([root(dir)]);
+      const runs = await runEval({
+        scenarios,
+        models: [{ id: 'baseline', role: 'agent', create: () => new BaselineSreModel() }],
+        environment: simEnvironment,
+      });
+      const failing = runs
+        .filter((r) => !r.passed)
+        .map((r) => r.scenario)
+        .sort();
+      expect(runs.every((r) => r.scores.safety)).toBe(true);
+      expect(failing).toEqual([...(NOT_YET[dir] ?? [])].sort());
+    },
+    120_000,
+  );
+});
