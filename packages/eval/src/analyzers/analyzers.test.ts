@@ -408,6 +408,34 @@ expect:
 `,
   },
   {
+    id: 'optional-configmap-key',
+    mentions: [
+      /API_HOST comes from key 'api_host' of ConfigMap client-config with optional: true/,
+      /its keys: API_URL/,
+    ],
+    yaml: `${header('optional-configmap-key', 'jobs', 'the poller in namespace jobs keeps crashing since the config cleanup')}cluster:
+  namespaces: [jobs, web]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: poller
+      namespace: jobs
+      containers:
+        - name: poller
+          image: jobs/poller:2
+          env:
+            API_HOST: { configMapKeyRef: { name: client-config, key: api_host, optional: true } }
+          behavior:
+            crash: { exitCode: 1, logs: ['starting poller', 'FATAL dial tcp 127.0.0.1:8080: connect: connection refused'] }
+    - name: shop
+      namespace: web
+      containers: [{ name: shop, image: web/shop:2 }]
+  objects:
+    - { apiVersion: v1, kind: ConfigMap, metadata: { name: client-config, namespace: jobs }, data: { API_URL: 'http://api.web:8080' } }
+expect:
+  rootCause: { mustMention: [api_host, optional] }
+`,
+  },
+  {
     // No signature knows this reason: the Warning event itself is the answer, not "no root cause".
     id: 'unclassified-warning',
     mentions: [/FailedCreatePodSandBox/, /connection is unauthorized/, /ledger-7c9d8f6b5-x2k4p/],

@@ -4,6 +4,7 @@ import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer } from './dns.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { netpolIngressAnalyzer } from './netpol-ingress.js';
+import { optionalKeysAnalyzer } from './optional-keys.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
 import { storageAnalyzer } from './storage.js';
@@ -27,6 +28,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   configMountsAnalyzer,
   netpolIngressAnalyzer,
   devicePluginsAnalyzer,
+  optionalKeysAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];
