@@ -19,7 +19,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'cronjob-schedule-in-utc-runs-before-load',
     'headless-service-lost-publish-not-ready-nats',
     'image-digest-deleted-by-registry-retention',
-    'ingress-nginx-default-body-size-413',
     'job-never-completes-mesh-sidecar',
     'networkpolicy-namespace-label-missing-after-rebuild',
     'oom-gunicorn-workers-from-host-cpus',

@@ -436,6 +436,33 @@ expect:
 `,
   },
   {
+    id: 'nginx-body-size',
+    mentions: [/ingress files \(host files\.example\.com\) is served by ingress-nginx/, /proxy-body-size/],
+    yaml: `${header('nginx-body-size', 'docs', 'uploads over a megabyte to files in namespace docs fail with 413')}cluster:
+  namespaces: [docs, web]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: files
+      namespace: docs
+      containers: [{ name: files, image: docs/files:1, ports: [8080], behavior: { listenPorts: [8080] } }]
+    - name: shop
+      namespace: web
+      containers: [{ name: shop, image: web/shop:2 }]
+  services:
+    - { name: files, namespace: docs, selector: { app: files }, ports: [{ port: 80, targetPort: 8080 }] }
+  objects:
+    - { apiVersion: networking.k8s.io/v1, kind: IngressClass, metadata: { name: nginx }, spec: { controller: k8s.io/ingress-nginx } }
+    - apiVersion: networking.k8s.io/v1
+      kind: Ingress
+      metadata: { name: files, namespace: docs }
+      spec:
+        ingressClassName: nginx
+        rules: [{ host: files.example.com, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: files, port: { number: 80 } } } }] } }]
+expect:
+  rootCause: { mustMention: [proxy-body-size] }
+`,
+  },
+  {
     // No signature knows this reason: the Warning event itself is the answer, not "no root cause".
     id: 'unclassified-warning',
     mentions: [/FailedCreatePodSandBox/, /connection is unauthorized/, /ledger-7c9d8f6b5-x2k4p/],

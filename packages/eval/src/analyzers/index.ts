@@ -2,6 +2,7 @@ import { appErrorsAnalyzer } from './app-errors.js';
 import { configMountsAnalyzer } from './config-mounts.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer } from './dns.js';
+import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { netpolIngressAnalyzer } from './netpol-ingress.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
@@ -29,6 +30,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   netpolIngressAnalyzer,
   devicePluginsAnalyzer,
   optionalKeysAnalyzer,
+  edgeLimitsAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];
