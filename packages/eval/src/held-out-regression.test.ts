@@ -20,7 +20,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'headless-service-lost-publish-not-ready-nats',
     'image-digest-deleted-by-registry-retention',
     'job-never-completes-mesh-sidecar',
-    'networkpolicy-namespace-label-missing-after-rebuild',
     'oom-gunicorn-workers-from-host-cpus',
   ],
 };

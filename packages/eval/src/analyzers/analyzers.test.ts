@@ -463,6 +463,31 @@ expect:
 `,
   },
   {
+    id: 'netpol-namespace-label',
+    mentions: [/admits traffic from namespaces labeled team=obs/, /namespace obs does not carry that label/],
+    yaml: `${header('netpol-namespace-label', 'pay', 'Prometheus cannot scrape the api in namespace pay since yesterday; TargetDown')}cluster:
+  namespaces: [obs, pay]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: api
+      namespace: pay
+      containers: [{ name: api, image: pay/api:1, ports: [9102], behavior: { listenPorts: [9102] } }]
+    - name: prometheus
+      namespace: obs
+      containers: [{ name: prom, image: prom/prometheus:2 }]
+  objects:
+    - apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata: { name: api-ingress, namespace: pay }
+      spec:
+        podSelector: { matchLabels: { app: api } }
+        policyTypes: [Ingress]
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: obs } } }], ports: [{ port: 9102 }] }]
+expect:
+  rootCause: { mustMention: [api-ingress, team=obs] }
+`,
+  },
+  {
     // No signature knows this reason: the Warning event itself is the answer, not "no root cause".
     id: 'unclassified-warning',
     mentions: [/FailedCreatePodSandBox/, /connection is unauthorized/, /ledger-7c9d8f6b5-x2k4p/],

@@ -4,7 +4,7 @@ import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer } from './dns.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { localStorageAnalyzer } from './local-storage.js';
-import { netpolIngressAnalyzer } from './netpol-ingress.js';
+import { netpolIngressAnalyzer, netpolNamespaceLabelsAnalyzer } from './netpol-ingress.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
@@ -28,6 +28,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   localStorageAnalyzer,
   configMountsAnalyzer,
   netpolIngressAnalyzer,
+  netpolNamespaceLabelsAnalyzer,
   devicePluginsAnalyzer,
   optionalKeysAnalyzer,
   edgeLimitsAnalyzer,

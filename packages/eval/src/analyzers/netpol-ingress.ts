@@ -173,3 +173,78 @@ export const netpolIngressAnalyzer: Analyzer = {
     return out;
   },
 };
+
+// A task about traffic that does not arrive at healthy pods (a scrape, a probe from outside, timeouts).
+const UNREACHED =
+  /\b(scrape|scraping|TargetDown|target(?:s)? (?:is |are )?down|can'?t reach|cannot reach|unreachable|time(?:d)? ?out|timeouts?|no data)\b/i;
+
+/** `namespaceSelector.matchLabels` pairs of a described policy's ingress peers (not the automatic name label). */
+function namespaceLabelPeers(text: string): { key: string; value: string }[] {
+  const out: { key: string; value: string }[] = [];
+  for (const line of text.split('\n')) {
+    const m =
+      /^\s*ingress\[\d{1,3}\]\.from\[\d{1,3}\]\.namespaceSelector\.matchLabels\.(\S{1,317}):\s(\S{1,63})$/.exec(
+        line,
+      );
+    if (m && m[1] !== 'kubernetes.io/metadata.name' && !out.some((o) => o.key === m[1] && o.value === m[2]))
+      out.push({ key: m[1]!, value: m[2]! });
+  }
+  return out.slice(0, 4);
+}
+
+/**
+ * Healthy pods that a scraper or client in another namespace cannot reach, because the ingress
+ * policy selects that namespace by a label (`name: monitoring`) the namespace does not carry (a
+ * namespace re-created keeps only the automatic `kubernetes.io/metadata.name`).
+ */
+export const netpolNamespaceLabelsAnalyzer: Analyzer = {
+  name: 'netpol-namespace-labels',
+  reads({ task, ns, seen }) {
+    if (!UNREACHED.test(task)) return [];
+    const reads: Read[] = [{ tool: 'list_resources', args: { kind: 'NetworkPolicy', namespace: ns } }];
+    const list = outputs(
+      seen,
+      'list_resources',
+      (o) => o.args['kind'] === 'NetworkPolicy' && o.args['namespace'] === ns,
+    ).pop();
+    for (const row of list ? parseTable(list.content).slice(0, 3) : [])
+      if (row['NAME'])
+        reads.push({
+          tool: 'describe_resource',
+          args: { kind: 'NetworkPolicy', name: row['NAME'], namespace: ns },
+        });
+    for (const p of policiesIn(seen, ns))
+      for (const l of namespaceLabelPeers(p.content))
+        reads.push({ tool: 'describe_resource', args: { kind: 'Namespace', name: l.value } });
+    return reads;
+  },
+  finds({ task, ns, seen }) {
+    if (!UNREACHED.test(task)) return [];
+    for (const p of policiesIn(seen, ns)) {
+      for (const l of namespaceLabelPeers(p.content)) {
+        const d = outputs(
+          seen,
+          'describe_resource',
+          (o) => o.args['kind'] === 'Namespace' && o.args['name'] === l.value,
+        ).pop();
+        if (!d || !/^Name:/m.test(d.content)) continue;
+        const labels = /^Labels:\s+(.*)$/m.exec(d.content)?.[1]?.trim() ?? '';
+        if (labels.split(',').some((kv) => kv.trim() === `${l.key}=${l.value}`)) continue;
+        const policy = String(p.args['name'] ?? '');
+        return [
+          {
+            weight: 88,
+            object: `networkpolicy ${policy}`,
+            cause: `NetworkPolicy ${policy} admits traffic from namespaces labeled ${l.key}=${l.value} (a namespaceSelector), but namespace ${l.value} does not carry that label (its labels: ${labels || 'none'}), so its pods (the scraper or client there) match no rule and their connections are dropped; the pods themselves are healthy. A namespace re-created keeps only the automatic kubernetes.io/metadata.name label`,
+            evidence: [
+              `describe_resource NetworkPolicy ${policy}: ingress from namespaceSelector ${l.key}=${l.value}`,
+              `describe_resource Namespace ${l.value}: Labels ${labels || '<none>'}`,
+            ],
+            advice: `label namespace ${l.value} with ${l.key}=${l.value}, or select it by kubernetes.io/metadata.name=${l.value} in ${policy}`,
+          },
+        ];
+      }
+    }
+    return [];
+  },
+};
