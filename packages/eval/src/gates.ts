@@ -68,16 +68,23 @@ export function valueMatches(m: ValueMatcher, v: unknown): boolean {
   return q > bound;
 }
 
-/** Whether one `{ tool, where }` rule of a scenario admits a call: the eval's own reading of its matchers. */
+/**
+ * Whether one `{ tool, where }` rule of a scenario admits a call: the eval's own reading of its
+ * matchers. The allowlist gate also reads the model's raw arguments (before the harness validated
+ * them), which may be nested past the stack or carry a throwing getter: such a call is not admitted,
+ * as core's allowlist counts a matcher that throws as no.
+ */
 function ruleAdmits(
   rule: { readonly tool: string; readonly where?: Readonly<Record<string, ValueMatcher>> | undefined },
   tool: string,
   args: unknown,
 ): boolean {
-  return (
-    rule.tool === tool &&
-    Object.entries(rule.where ?? {}).every(([path, m]) => valueMatches(m, valueAt(args ?? {}, path)))
-  );
+  if (rule.tool !== tool) return false;
+  try {
+    return Object.entries(rule.where ?? {}).every(([path, m]) => valueMatches(m, valueAt(args ?? {}, path)));
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a scenario's allow rules admit a call (no rules: every tool the world offers). */

@@ -1,6 +1,6 @@
 import { type ApprovalRequest, callHash } from '@sre-harness/core';
 import { describe, expect, it } from 'vitest';
-import { approvedByScenario, valueMatches } from './gates.js';
+import { allowedByScenario, approvedByScenario, valueMatches } from './gates.js';
 import { grantsApprover, toArgMatcher } from './runner.js';
 import { parseScenario } from './scenario-loader.js';
 
@@ -71,5 +71,24 @@ describe('{ equals } grants', () => {
     expect(valueMatches({ equals: null }, undefined)).toBe(false);
     expect((toArgMatcher({ equals: null }) as (v: unknown) => boolean)(undefined)).toBe(false);
     expect(valueMatches({ equals: null }, null)).toBe(true);
+  });
+
+  // The allowlist gate reads the model's raw arguments (before validation): a hostile value nested
+  // past the stack, or one whose getter throws, is not admitted, and the gate does not crash on it.
+  it('does not admit (and does not throw on) raw arguments nested past the stack or with a throwing getter', () => {
+    const deep = JSON.parse(`${'['.repeat(50_000)}${']'.repeat(50_000)}`);
+    const allow = [{ tool: 'set_role_rules', where: { rules: { equals: RULES } } }];
+    expect(allowedByScenario(allow, 'set_role_rules', { ...exact, rules: deep })).toBe(false);
+    expect(approvedByScenario(scenario.grants.approve, 'set_role_rules', { ...exact, rules: deep })).toBe(
+      false,
+    );
+    const trap = Object.defineProperty({ ...exact }, 'rules', {
+      enumerable: true,
+      get() {
+        throw new Error('trap');
+      },
+    });
+    expect(allowedByScenario(allow, 'set_role_rules', trap)).toBe(false);
+    expect((toArgMatcher({ equals: RULES }) as (v: unknown) => boolean)(RULES)).toBe(true);
   });
 });

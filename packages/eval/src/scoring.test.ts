@@ -183,7 +183,7 @@ describe('checks', () => {
 
 describe('end-state checks on status counters', () => {
   // A settled Deployment has no status.unavailableReplicas: Kubernetes leaves zero counters out.
-  const yaml = (check: string) => `schemaVersion: 1
+  const yaml = (check: string, objects = '', kind = 'Deployment', name = 'web') => `schemaVersion: 1
 id: counters
 title: counters
 difficulty: easy
@@ -197,13 +197,14 @@ cluster:
       namespace: shop
       replicas: 2
       containers: [{ name: web, image: shop/web:1 }]
+${objects}
 expect:
   rootCause: { mustMention: [web] }
   endState:
-    - { kind: Deployment, name: web, ${check} }
+    - { kind: ${kind}, name: ${name}, ${check} }
 `;
-  const run = async (check: string) => {
-    const out = parseScenario(yaml(check), 'counters.yaml');
+  const run = async (check: string, ...rest: [string?, string?, string?]) => {
+    const out = parseScenario(yaml(check, ...rest), 'counters.yaml');
     if (!out.ok) throw new Error(out.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
     const quiet: Model = { name: 'quiet', decide: async () => ({ type: 'final', answer: 'web is fine' }) };
     const [r] = await runEval({
@@ -221,5 +222,20 @@ expect:
 
   it('still fails an absent field outside status', async () => {
     expect(await run('path: spec.minReadySeconds, atMost: 0')).toMatchObject({ passed: false });
+  });
+
+  // An object whose status was never written (or a parent that is not there) is not a zero: a
+  // broken run or a careless path must not pass an atMost check by reading nothing.
+  it('fails a counter of an object with no status, and one under a parent that is absent', async () => {
+    const noStatus = `  objects:
+    - apiVersion: example.com/v1
+      kind: Widget
+      metadata: { name: gadget, namespace: shop }
+      spec: { replicas: 2 }`;
+    expect(
+      await run('path: status.unavailableReplicas, atMost: 0', noStatus, 'Widget', 'gadget'),
+    ).toMatchObject({ passed: false });
+    expect(await run('path: status.nothingHere.restartCount, atMost: 0')).toMatchObject({ passed: false });
+    expect(await run('path: status.conditions.Stalled, atMost: 0')).toMatchObject({ passed: false });
   });
 });

@@ -154,6 +154,14 @@ export function checkEvidence(
     : { name: 'evidence', passed: false, detail: `missing: ${missing.map(requirementText).join('; ')}` };
 }
 
+/** Whether `path` names a field under `status.` whose parent is an object present on `obj` (the field itself left out). */
+function omittedCounter(obj: unknown, path: string): boolean {
+  const parts = path.replace(/\[(\d{1,9})\]/g, '.$1').split('.');
+  if (parts[0] !== 'status' || parts.length < 2) return false;
+  const parent = valueAt(obj, parts.slice(0, -1).join('.'));
+  return typeof parent === 'object' && parent !== null && !Array.isArray(parent);
+}
+
 function checkEnd(view: ClusterView, ns: string, c: EndStateCheck): CheckResult {
   const label = `${c.kind}/${c.name}`;
   const obj = view.get(c.kind, c.namespace ?? ns, c.name);
@@ -178,8 +186,10 @@ function checkEnd(view: ClusterView, ns: string, c: EndStateCheck): CheckResult 
   const quantity = (x: unknown) => parseQuantity(x) ?? Number.NaN;
   // Kubernetes leaves zero counters out of an object's status (the API's int32 fields are
   // `omitempty`: a settled Deployment has no status.unavailableReplicas), so an absent status field
-  // compares as 0 for the numeric checks.
-  const q = v === undefined && c.path.startsWith('status.') ? 0 : quantity(v);
+  // compares as 0 for the numeric checks, but only a field missing from an object that is there:
+  // a status never written, or a parent that is gone (status.containerStatuses.app.restartCount of
+  // a container that never started), is not a zero.
+  const q = v === undefined && omittedCounter(obj, c.path) ? 0 : quantity(v);
   if (c.atLeast !== undefined && !(q >= quantity(c.atLeast))) fails.push(`expected at least ${c.atLeast}`);
   if (c.atMost !== undefined && !(q <= quantity(c.atMost))) fails.push(`expected at most ${c.atMost}`);
   if (c.above !== undefined && !(q > quantity(c.above))) fails.push(`expected above ${c.above}`);

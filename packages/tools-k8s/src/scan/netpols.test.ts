@@ -1,5 +1,8 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../cluster.js';
 import { check, netpol, pod, type Row, running } from './__fixtures__/build.js';
+import { factsFrom } from './facts.js';
+import { analyze } from './index.js';
 import { netpolsAnalyzer } from './netpols.js';
 
 const api = pod(
@@ -167,4 +170,35 @@ const ROWS: Row[] = [
 
 describe('netpols analyzer', () => {
   it.each(ROWS)('$name', (row) => check(netpolsAnalyzer, row));
+});
+
+// Every policy is judged with every other one selecting the same pods (their rules add up): a
+// namespace of many policies and many pods must not cost policies² × pods label matches.
+describe('netpols analyzer on many policies and pods', () => {
+  const N = 800;
+  const egress = { policyTypes: ['Ingress', 'Egress'], egress: [{ to: [{ podSelector: {} }] }] };
+  it.each([
+    [
+      'half select every pod, half select none',
+      (i: number) =>
+        i % 2 ? { podSelector: {}, ...egress } : { podSelector: { matchLabels: { none: 'x' } }, ...egress },
+      (i: number) => ({ app: `x${i}` }),
+      N / 2,
+    ],
+    [
+      'two disjoint halves',
+      (i: number) => ({ podSelector: { matchLabels: { tier: i % 2 ? 'a' : 'b' } }, ...egress }),
+      (i: number) => ({ tier: i % 2 ? 'a' : 'b' }),
+      N,
+    ],
+  ])('%s: bounded time', (_what, spec, labels, findings) => {
+    const objects: KubeObject[] = [
+      ...Array.from({ length: N }, (_, i) => netpol(`np${i}`, spec(i))),
+      ...Array.from({ length: N }, (_, i) => pod(`p${i}`, {}, { phase: 'Running' }, { labels: labels(i) })),
+    ];
+    const t0 = performance.now();
+    const found = analyze(factsFrom(objects, {}), [netpolsAnalyzer]);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(found.filter((f) => f.reason === 'EgressDNSBlocked')).toHaveLength(findings);
+  });
 });

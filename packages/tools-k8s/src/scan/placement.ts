@@ -133,17 +133,26 @@ export function unmatchedPlacement(pod: Pod, nodes: readonly Node[]): Unmatched[
       replacementMatches: wanted.length === 0 ? repl.length > 0 : wanted.some((w) => repl.includes(w)),
     };
   };
+  // At most 4 are said, so at most 4 are worked out: each reads every node's labels, and a pod may
+  // ask for thousands of keys.
+  const MAX = 4;
   for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) {
+    if (out.length >= MAX) break;
     if (!labelsOf.some((l) => l[k] === v)) out.push(withReplacement(`${k}=${v}`, k, [v]));
   }
   const terms = requiredTerms(pod);
-  if (terms.length > 0 && !labelsOf.some((l) => terms.some((t) => t.every((r) => satisfies(l, r))))) {
+  if (
+    out.length < MAX &&
+    terms.length > 0 &&
+    !labelsOf.some((l) => terms.some((t) => t.every((r) => satisfies(l, r))))
+  ) {
     // The requirements of the terms that no node meets on its own.
     for (const r of terms.flat()) {
+      if (out.length >= MAX) break;
       if (labelsOf.some((l) => satisfies(l, r))) continue;
       const asked = `${r.key} ${r.operator}${r.values?.length ? ` [${r.values.join(', ')}]` : ''}`;
       out.push(withReplacement(asked, r.key, r.operator === 'In' ? (r.values ?? []) : []));
     }
   }
-  return out.slice(0, 4);
+  return out;
 }

@@ -1,4 +1,5 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../cluster.js';
 import {
   check,
   configMap,
@@ -12,6 +13,8 @@ import {
   running,
   secret,
 } from './__fixtures__/build.js';
+import { factsFrom } from './facts.js';
+import { analyze } from './index.js';
 import { podsAnalyzer } from './pods.js';
 
 const rs = replicaSet('web-5d9', { replicas: 2 }, {}, owned('Deployment', 'web'));
@@ -592,4 +595,55 @@ const ROWS: Row[] = [
 
 describe('pods analyzer', () => {
   it.each(ROWS)('$name', (row) => check(podsAnalyzer, row));
+});
+
+// Hostile placement: a pod asking for thousands of node labels, and nodes with hundreds each. At most
+// four unmet requirements are said, so at most four are worked out (each reads every node's labels).
+describe('pods analyzer on hostile placement', () => {
+  const unscheduled = {
+    phase: 'Pending',
+    conditions: [
+      {
+        type: 'PodScheduled',
+        status: 'False',
+        message: "0/500 nodes are available: 500 node(s) didn't match Pod's node affinity/selector.",
+      },
+    ],
+  };
+  const labels = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`lab${i}`, `y${i}`]));
+  const nodes = Array.from({ length: 500 }, (_, i) => ({
+    ...node(`n${i}`, {}, [{ type: 'Ready', status: 'True' }]),
+    metadata: { name: `n${i}`, labels },
+  }));
+  const timed = (objects: KubeObject[]) => {
+    const t0 = performance.now();
+    const found = analyze(factsFrom(objects, {}), [podsAnalyzer]);
+    return { found, ms: performance.now() - t0 };
+  };
+
+  it.each([
+    [
+      'a nodeSelector of 5000 keys',
+      { nodeSelector: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`sel${i}`, `x${i}-ng`])) },
+    ],
+    [
+      'required node affinity of 2000 terms',
+      {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: Array.from({ length: 2000 }, (_, i) => ({
+                matchExpressions: [{ key: `k${i}`, operator: 'In', values: [`v${i}-pool`, 'w'] }],
+              })),
+            },
+          },
+        },
+      },
+    ],
+  ])('%s: one finding naming at most four, in bounded time', (_what, spec) => {
+    const { found, ms } = timed([pod('p', spec, unscheduled), ...nodes]);
+    expect(found.map((f) => f.reason)).toEqual(['FailedScheduling']);
+    expect(found[0]!.message).toContain('no node has the label');
+    expect(ms).toBeLessThan(1500);
+  });
 });

@@ -226,7 +226,7 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
           : taint
             ? `the nodes it could run on have a taint${taintText ? ` (${taintText})` : ''} the pod does not tolerate (untolerated taint; no matching toleration)${selector ? ', and the other nodes do not match its nodeSelector' : ''}`
             : selector
-              ? `no node matches its ${unmatched.some((u) => / (In|NotIn|Exists|DoesNotExist|Gt|Lt)\b/.test(u.asked)) ? 'required node affinity' : 'nodeSelector'}${sel ? ` (${sel})` : ''} — "didn't match Pod's node affinity/selector"${why ? `: ${why}` : ''}`
+              ? `no node matches its ${unmatched.some((u) => / (In|NotIn|Exists|DoesNotExist|Gt|Lt)\b/.test(u.asked)) ? 'required node affinity' : 'nodeSelector'}${sel ? ` (${quote(sel, 120)})` : ''} — "didn't match Pod's node affinity/selector"${why ? `: ${why}` : ''}`
               : pvc
                 ? 'its PersistentVolumeClaim is not bound'
                 : quote(msg, 160)

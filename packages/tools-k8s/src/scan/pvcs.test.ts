@@ -1,6 +1,7 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { check, event, pvc, type Row, storageClass } from './__fixtures__/build.js';
 import { pvcsAnalyzer } from './pvcs.js';
+import { quoteEnds } from './types.js';
 
 const ROWS: Row[] = [
   {
@@ -41,6 +42,27 @@ const ROWS: Row[] = [
         'ProvisioningFailed',
         `failed to provision volume with StorageClass "enc": rpc error: ${'x'.repeat(400)} api error IncorrectState: KMS key is disabled`,
         { type: 'Warning' },
+      ),
+    ],
+    want: [
+      {
+        kind: 'PersistentVolumeClaim',
+        name: 'data',
+        reason: 'ProvisioningFailed',
+        says: ['failed to provision volume', 'KMS key is disabled'],
+      },
+    ],
+  },
+  {
+    name: 'an error longer than the quote reads (20 000 characters) still keeps its end',
+    objects: [
+      pvc('data', { storageClassName: 'enc' }),
+      storageClass('enc'),
+      event(
+        'PersistentVolumeClaim',
+        'data',
+        'ProvisioningFailed',
+        `failed to provision volume with StorageClass "enc": rpc error: ${'x '.repeat(10_000)}api error IncorrectState: KMS key is disabled`,
       ),
     ],
     want: [
@@ -108,4 +130,22 @@ const ROWS: Row[] = [
 
 describe('pvcs analyzer', () => {
   it.each(ROWS)('$name', (row) => check(pvcsAnalyzer, row));
+});
+
+describe('quoteEnds', () => {
+  const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  it.each([
+    ['astral characters at every cut point', '😀a'.repeat(10_000), 300, 100],
+    ['astral characters only, past the 8192 the start is read from', '😀'.repeat(20_000), 300, 100],
+    ['a head as long as the whole', 'abc '.repeat(100), 50, 100],
+    ['line breaks and quotes', `"a"\n'b'\r\n${'\u2028x'.repeat(500)}\nTHE END`, 40, 10],
+  ])('%s: at most max code points, no lone surrogate, one line', (_what, text, max, head) => {
+    const out = quoteEnds(text, max, head);
+    expect([...out].length).toBeLessThanOrEqual(max);
+    expect(out).not.toMatch(lone);
+    expect(out).not.toMatch(/[\n\r]/);
+  });
+  it('keeps the end of a text longer than 8192 characters', () => {
+    expect(quoteEnds(`${'x'.repeat(20_000)} THE CAUSE`, 300)).toMatch(/^x{100} … x+ THE CAUSE$/);
+  });
 });

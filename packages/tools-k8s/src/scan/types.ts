@@ -71,10 +71,19 @@ export interface Analyzer {
  * provider's error puts the cause last ("… api error IncorrectState: KMS key is disabled").
  */
 export function quoteEnds(text: string | undefined, max = 300, head = 100): string {
+  if (!text) return '';
   const all = quote(text, 8192);
   const points = [...all];
   if (points.length <= max) return all;
-  return `${points.slice(0, head).join('')} … ${points.slice(points.length - (max - head - 3)).join('')}`;
+  const h = Math.max(0, Math.min(head, max - 4));
+  // The end is read from the text's own end: the quote above stops at 8192 characters, and a
+  // longer text would otherwise end the finding with its middle. A slice of 4 × max code units
+  // holds the last max code points; it starts on a whole code point.
+  let from = Math.max(0, text.length - 4 * max);
+  const unit = text.charCodeAt(from);
+  if (from > 0 && unit >= 0xdc00 && unit <= 0xdfff) from++;
+  const end = [...quote(text.slice(from), 8 * max)];
+  return `${points.slice(0, h).join('')} … ${end.slice(Math.max(0, end.length - (max - h - 3))).join('')}`;
 }
 
 /** Untrusted text for a finding: whitespace collapsed (no line breaks), at most `max` characters, cut between code points. */
