@@ -202,8 +202,12 @@ function containerSections(text: string): { name: string; init: boolean; body: s
 }
 
 function field(body: string, label: string): string | undefined {
-  const m = new RegExp(`^\\s*${label}:\\s*(.+?)\\s*$`, 'm').exec(body);
-  return m?.[1];
+  // A line scan, not a multi-line pattern: `^\s*` in multi-line mode backtracks over blank lines.
+  for (const line of body.split('\n')) {
+    const t = line.trim();
+    if (t.startsWith(`${label}:`)) return t.slice(label.length + 1).trim() || undefined;
+  }
+  return undefined;
 }
 
 /** The Last State / State block of a container section. */
@@ -259,7 +263,7 @@ function configError(
   if (!/loading|parse|parsing|unmarshal|invalid|unknown field|not found in type|syntax/i.test(line))
     return undefined;
   const file =
-    /(\/[\w./-]+\.(?:ya?ml|json|toml|conf|ini|cfg))\b/.exec(line)?.[1] ??
+    /(\/[\w./-]{1,256}\.(?:ya?ml|json|toml|conf|ini|cfg))\b/.exec(line)?.[1] ??
     /--config(?:\.file)?=(\S+)/.exec(body)?.[1];
   const map = /Type:\s*ConfigMap[^\n]*\n\s*Name:\s*(\S+)/.exec(pod)?.[1];
   return { ...(file ? { file } : {}), ...(map ? { map } : {}) };
@@ -323,11 +327,11 @@ function withContinuation(lines: readonly string[], at: number): string {
   for (let i = at + 1; i < lines.length && i <= at + 2; i++) {
     const next = lines[i]!;
     const continues =
-      /:\s*$/.test(lines[i - 1]!) ||
+      lines[i - 1]!.trimEnd().endsWith(':') ||
       /^\s/.test(next) ||
       /^(Caused by|\s*at\s|[a-z][a-z0-9_]*(?:\.[A-Za-z0-9_$]+){1,12}(?:Error|Exception)\b)/.test(next);
     if (!continues) break;
-    out = `${out.replace(/\s+$/, '')} ${next.trim()}`;
+    out = `${out.trimEnd()} ${next.trim()}`;
   }
   return out;
 }
@@ -694,7 +698,7 @@ export class BaselineSreModel implements Model {
     // Every pod of a deployment recreated with no new revision, and no fault: who restarted them?
     if (/\b(hour|minutes?|new|young|recreated|restarted|old)\b/i.test(task)) {
       for (const d of outputs(seen, 'describe_deployment')) {
-        const revisions = [...d.content.matchAll(/^\s+\d+(?: \(current\))?\s/gm)].length;
+        const revisions = [...d.content.matchAll(/^[ \t]+\d+(?: \(current\))?[ \t]/gm)].length;
         if (/Scaled up replica set \S+ to \d+/.test(d.content) && revisions <= 1)
           plan.push({ tool: 'find_objects', args: { name: 'restart' } });
       }
@@ -767,7 +771,7 @@ export class BaselineSreModel implements Model {
           const line = tellingLine(text) ?? logLines(text).pop();
           const host = dependencyHosts(text)[0];
           const missing = host ? serviceMissing(host, ns, seen) : undefined;
-          const started = /Started:\s*\S+\s*\(([^)]{1,20}) ago\)/.exec(c.body)?.[1];
+          const started = /Started:[ \t]*\S{1,40}[ \t]*\(([^)]{1,20}) ago\)/.exec(c.body)?.[1];
           out.push({
             weight: 84 + b,
             object: objectLabel,
@@ -855,7 +859,7 @@ export class BaselineSreModel implements Model {
           (/executable file not found|no such file or directory/i.test(lastStateMessage(c.body) ?? '')
             ? lastStateMessage(c.body)
             : undefined) ??
-          firstLine(events, new RegExp(`${escapeRe(pod)}.*executable file not found`));
+          firstLine(events, new RegExp(`${escapeRe(pod)}.{0,500}executable file not found`));
         if (exit === 127 || (notFound && exit !== undefined && exit !== 0)) {
           // The executable that is missing is the one the deployment's command override names: with
           // the override removed the image runs its own entrypoint, which the image ships.
@@ -887,7 +891,7 @@ export class BaselineSreModel implements Model {
         if (!scanned && now.reason && /CreateContainerConfigError/.test(now.reason)) {
           const msg =
             firstLine(d.content, /not found|couldn't find key/i) ??
-            firstLine(events, new RegExp(`${escapeRe(pod)}.*(not found|couldn't find key)`));
+            firstLine(events, new RegExp(`${escapeRe(pod)}.{0,500}(not found|couldn't find key)`));
           const ref = msg
             ? /(configmap|secret)s? "?([a-z0-9.-]+)"? not found|couldn't find key (\S+) in (ConfigMap|Secret) (\S+)/i.exec(
                 msg,
@@ -914,7 +918,7 @@ export class BaselineSreModel implements Model {
           // A volume that cannot be mounted keeps the pod in ContainerCreating (FailedMount).
           const mount =
             firstLine(d.content, /FailedMount|MountVolume\.SetUp failed/i) ??
-            firstLine(events, new RegExp(`${escapeRe(pod)}.*(FailedMount|MountVolume)`));
+            firstLine(events, new RegExp(`${escapeRe(pod)}.{0,500}(FailedMount|MountVolume)`));
           if (mount) {
             const ref = /(configmaps?|secrets?|persistentvolumeclaims?) "?([a-z0-9.-]+)"? not found/i.exec(
               mount,
@@ -1048,7 +1052,7 @@ export class BaselineSreModel implements Model {
           const logText = logs?.content ?? '';
           const envLine = firstLine(
             logText,
-            /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing .*(variable|env)|undefined variable/i,
+            /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing [^\n]{0,200}?(variable|env)|undefined variable/i,
           );
           const depLine = firstLine(
             logText,
@@ -1156,10 +1160,10 @@ export class BaselineSreModel implements Model {
         firstLine(d.content, /(Liveness|Readiness|Startup) probe (failed|errored)/i) ??
         firstLine(
           events,
-          new RegExp(`${escapeRe(pod)}.*(Liveness|Readiness|Startup) probe (failed|errored)`, 'i'),
+          new RegExp(`${escapeRe(pod)}.{0,500}(Liveness|Readiness|Startup) probe (failed|errored)`, 'i'),
         );
       // Readiness failing only while the pod started (it is Ready now, never restarted): warm-up, said as such.
-      const readyNow = /^\s+Ready\s+True\b/m.test(d.content);
+      const readyNow = /^[ \t]+Ready[ \t]+True\b/m.test(d.content);
       const warmUp = readyNow && !restarted && unhealthy !== undefined && !/Liveness/i.test(unhealthy);
       if (unhealthy && !warmUp) {
         const kind = /Liveness/i.test(unhealthy)
@@ -1178,7 +1182,7 @@ export class BaselineSreModel implements Model {
         const why = probeCause(kind, unhealthy, probe, podLogs);
         const ports = [...d.content.matchAll(/Port[s]?:\s*(\d+)\/TCP/g)].map((m) => m[1]);
         // A slow start: a startupProbe with the liveness probe's own check lets it finish starting.
-        const probed = containerSections(d.content).find((c) => !c.init && /^\s*Liveness:/m.test(c.body));
+        const probed = containerSections(d.content).find((c) => !c.init && /^[ \t]*Liveness:/m.test(c.body));
         const startup = why.slowStart && probe ? startupProbeLike(probe) : undefined;
         out.push({
           weight: (kind === 'readiness' ? 65 : 75) + (why.specific ? 6 : 0) + b,
@@ -1358,7 +1362,7 @@ export class BaselineSreModel implements Model {
         .sort((a, b) => b.weight - a.weight)[0];
       if (revs.length > 1 && failing && (CHANGE.test(h.content) || revs.length > 1)) {
         const latest = revs[revs.length - 1]!;
-        latest['REVISION'] = (latest['REVISION'] ?? '').replace(/\s*\(current\)/, '');
+        latest['REVISION'] = (latest['REVISION'] ?? '').replace('(current)', '').trim();
         failing.cause += `; it started with the latest rollout (revision ${latest['REVISION']}${latest['CHANGE-CAUSE'] ? `: ${latest['CHANGE-CAUSE']}` : ''})`;
         failing.evidence.push(
           `get_rollout_history ${name}: ${revs.length} revisions, latest ${latest['REVISION']}`,
@@ -1409,7 +1413,7 @@ export class BaselineSreModel implements Model {
     // An alert pasted from another namespace is context, not this namespace's fault: say so.
     const { alert } = question(request.task);
     const alertNs = namespaceCandidates(alert)[0];
-    const about = alertNs && alertNs !== ns ? alert.match(/^\s*Alert (\S+)/m)?.[1] : undefined;
+    const about = alertNs && alertNs !== ns ? alert.match(/^[ \t]*Alert (\S+)/m)?.[1] : undefined;
     const alertNote = about
       ? `The alert ${about} is about namespace ${alertNs}, a different namespace from ${ns}; it does not show a fault in ${ns}.`
       : undefined;
@@ -1713,7 +1717,7 @@ function unreadyWhy(pods: readonly string[], seen: readonly SeenObservation[]): 
     if (o.tool !== 'describe_pod' || o.status !== 'ok' || !pods.includes(String(o.args['name']))) continue;
     const msg = /^.*Readiness probe (failed|errored).*$/im.exec(o.content)?.[0];
     if (!msg) continue;
-    const probe = /^\s*Readiness:.*$/m.exec(o.content)?.[0];
+    const probe = /^[ \t]*Readiness:.*$/m.exec(o.content)?.[0];
     return `: ${probeCause('readiness', msg, probe, '').cause}`;
   }
   return '';
@@ -1721,7 +1725,7 @@ function unreadyWhy(pods: readonly string[], seen: readonly SeenObservation[]): 
 
 /** The person's own words, before any alert pasted below them (`taskFor` appends "Alert …"). */
 function question(task: string): { asked: string; alert: string } {
-  const at = task.search(/\n\s*\nAlert /);
+  const at = task.search(/\n[ \t]*\nAlert /);
   return at < 0 ? { asked: task, alert: '' } : { asked: task.slice(0, at), alert: task.slice(at) };
 }
 
@@ -1822,7 +1826,7 @@ function expectedChanges(seen: readonly SeenObservation[]): string[] {
     for (const n of nodesWithout(name, seen)) {
       const node = outputs(seen, 'describe_node', (o) => o.args['name'] === n).pop();
       const taint = node
-        ? /^\s*Taints:\s*(\S+:(?:NoSchedule|NoExecute))/m.exec(node.content)?.[1]
+        ? /^[ \t]*Taints:[ \t]*(\S{1,300}:(?:NoSchedule|NoExecute))/m.exec(node.content)?.[1]
         : undefined;
       if (!taint) continue;
       const key = taint.split(/[=:]/)[0]!;
@@ -1835,9 +1839,9 @@ function expectedChanges(seen: readonly SeenObservation[]): string[] {
   // A cache near its memory limit by design: its own cap (maxmemory) below the container's limit,
   // with an eviction policy, means it evicts keys at the cap instead of growing into an OOM kill.
   for (const cm of outputs(seen, 'describe_resource', (o) => o.args['kind'] === 'ConfigMap')) {
-    const cap = /^\s*maxmemory\s+(\d+)\s*(b|kb|k|mb|m|gb|g)?\s*$/im.exec(cm.content);
+    const cap = /^[ \t]*maxmemory[ \t]+(\d+)[ \t]*(b|kb|k|mb|m|gb|g)?[ \t]*$/im.exec(cm.content);
     if (!cap) continue;
-    const policy = /^\s*maxmemory-policy\s+(\S+)/im.exec(cm.content)?.[1];
+    const policy = /^[ \t]*maxmemory-policy[ \t]+(\S+)/im.exec(cm.content)?.[1];
     if (!policy || policy === 'noeviction') continue;
     const unit = (cap[2] ?? 'b').toLowerCase();
     const mult: Record<string, number> = {
@@ -1858,7 +1862,7 @@ function expectedChanges(seen: readonly SeenObservation[]): string[] {
     if (limitBytes === undefined || bytes >= limitBytes) continue;
     const usage = outputs(seen, 'get_pod_metrics')
       .flatMap((o) => o.content.split('\n'))
-      .find((l) => /memory .*limit/.test(l));
+      .find((l) => /memory [^\n]{0,200}limit/.test(l));
     const oomKills = outputs(seen, 'get_pod_metrics').some((o) => /oomKills: [1-9]/.test(o.content));
     if (oomKills) continue;
     out.push(
@@ -1896,7 +1900,7 @@ function expectedChanges(seen: readonly SeenObservation[]): string[] {
   // Pods recreated together with no new revision: a restart, a scheduled one when a CronJob says so.
   for (const d of outputs(seen, 'describe_deployment')) {
     const name = String(d.args['name'] ?? '');
-    const revisions = [...d.content.matchAll(/^\s+\d+(?: \(current\))?\s/gm)].length;
+    const revisions = [...d.content.matchAll(/^[ \t]+\d+(?: \(current\))?[ \t]/gm)].length;
     const recreated = /Scaled up replica set \S+ to \d+/.test(d.content) && revisions <= 1;
     const search = outputs(seen, 'find_objects', (o) => o.args['name'] === 'restart').pop();
     const job = search
@@ -1909,7 +1913,8 @@ function expectedChanges(seen: readonly SeenObservation[]): string[] {
   }
   // A cordoned node that is Ready: taken out of scheduling on purpose (maintenance), not broken.
   for (const o of outputs(seen, 'describe_node')) {
-    if (!/^Unschedulable:\s+true\b/m.test(o.content) || !/^\s+Ready\s+True\b/m.test(o.content)) continue;
+    if (!/^Unschedulable:\s+true\b/m.test(o.content) || !/^[ \t]+Ready[ \t]+True\b/m.test(o.content))
+      continue;
     // The cluster autoscaler's own taint: a scale-down in progress, said below.
     if (/ToBeDeletedByClusterAutoscaler/.test(o.content)) {
       const name = String(o.args['name'] ?? '');
@@ -1918,7 +1923,7 @@ function expectedChanges(seen: readonly SeenObservation[]): string[] {
       );
       continue;
     }
-    const pressure = /^\s+(Memory|Disk|PID)Pressure\s+True\b/m.test(o.content);
+    const pressure = /^[ \t]+(Memory|Disk|PID)Pressure[ \t]+True\b/m.test(o.content);
     if (pressure) continue;
     const name = String(o.args['name'] ?? '');
     const held = /Non-terminated Pods:\s+\((\d+) in total\)/.exec(o.content)?.[1];
