@@ -129,16 +129,20 @@ function toText(value: unknown): string {
  * a Map, URL or class instance) replaced by a description, so a sink can always serialize the event;
  * the same object back when nothing changed.
  */
-function redactDeep(value: unknown, redact: Redactor): unknown {
+/** Data nested deeper than this is described, not walked: a model's arguments cannot exhaust the stack. */
+const REDACT_DEPTH = 64;
+
+function redactDeep(value: unknown, redact: Redactor, depth = 0): unknown {
   if (typeof value === 'string') return redact(value);
   if (typeof value === 'bigint') return `<bigint ${String(value)}>`;
   if (typeof value === 'function' || typeof value === 'symbol') return `<${typeof value}>`;
   if (typeof value === 'number') return Number.isFinite(value) ? value : `<number ${String(value)}>`;
   if (typeof value !== 'object' || value === null) return value;
+  if (depth >= REDACT_DEPTH) return `<nested deeper than ${REDACT_DEPTH} levels>`;
   if (Array.isArray(value)) {
     let changed = false;
     const out = value.map((v) => {
-      const r = redactDeep(v, redact);
+      const r = redactDeep(v, redact, depth + 1);
       if (r !== v) changed = true;
       return r;
     });
@@ -157,7 +161,7 @@ function redactDeep(value: unknown, redact: Redactor): unknown {
   }
   let out: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(value)) {
-    const r = redactDeep(v, redact);
+    const r = redactDeep(v, redact, depth + 1);
     if (r !== v) {
       out ??= { ...(value as Record<string, unknown>) };
       out[k] = r;

@@ -252,3 +252,24 @@ describe('the trace envelope is the harness’s', () => {
     }
   });
 });
+
+describe('arguments nested past any schema', () => {
+  it('a call with arguments nested 5,000 deep is traced and refused, not a crashed run', async () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    const { tool, ran } = counting('read', false);
+    const sink = new MemorySink();
+    const h = createHarness({
+      model: new ScriptedModel([callTool('read', { target: deep }), finalAnswer('done')]),
+      tools: [tool],
+      guardrails: { maxSteps: 3 },
+      trace: sink,
+    });
+    const result = await h.run('t');
+    expect(result.answer).toBe('done');
+    // The trace holds the call, cut where it nests too deep to walk.
+    const call = sink.ofKind('tool_call')[0] ?? sink.ofKind('tool_refused')[0];
+    expect(JSON.stringify(call)).toContain('<nested deeper than 64 levels>');
+    expect(ran.length).toBeLessThanOrEqual(1);
+  });
+});
