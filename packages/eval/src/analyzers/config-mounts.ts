@@ -1,31 +1,8 @@
-import { type Analyzer, type Finding, outputs } from './types.js';
+import { type Analyzer, describedVolumes, type Finding, outputs, ownerDeployment } from './types.js';
 
 // A task about a configuration change that did not take effect.
 const CONFIG_CHANGE =
   /\b(?:config ?maps?|configuration|config|flags?|settings?|reload|hot-reload|still (?:serving|using|running)|not (?:picked|applied|updated)|didn'?t (?:pick|take|apply))\b/i;
-
-/** The ConfigMap behind each volume of a pod description (`Type: ConfigMap …` then `Name: x`). */
-function configMapVolumes(describe: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const lines = describe.split('\n');
-  const at = lines.findIndex((l) => l.trim() === 'Volumes:');
-  if (at < 0) return out;
-  let volume = '';
-  let isMap = false;
-  for (const l of lines.slice(at + 1)) {
-    if (!/^\s/.test(l)) break;
-    const head = /^ {2}([a-z0-9-]{1,63}):\s*$/.exec(l);
-    if (head) {
-      volume = head[1]!;
-      isMap = false;
-    } else if (/^\s+Type:\s+ConfigMap\b/.test(l)) isMap = true;
-    else if (isMap) {
-      const name = /^\s+Name:\s+(\S{1,253})/.exec(l)?.[1];
-      if (name) out.set(volume, name);
-    }
-  }
-  return out;
-}
 
 /**
  * A ConfigMap edit that never reaches running pods because they mount it with subPath: kubelet
@@ -40,15 +17,17 @@ export const configMountsAnalyzer: Analyzer = {
     if (!CONFIG_CHANGE.test(task)) return [];
     const out: Finding[] = [];
     for (const d of outputs(seen, 'describe_pod')) {
-      const maps = configMapVolumes(d.content);
+      const maps = new Map(
+        describedVolumes(d.content)
+          .filter((v) => v.type === 'ConfigMap' && v.source)
+          .map((v) => [v.name, v.source] as const),
+      );
       for (const l of d.content.split('\n')) {
         const m = /^\s+(\/\S{0,200}) from ([a-z0-9-]{1,63}) \((?:ro|rw),path="([^"]{1,253})"\)/.exec(l);
         const cm = m ? maps.get(m[2]!) : undefined;
         if (!m || !cm) continue;
         const pod = String(d.args['name'] ?? '');
-        const owner = /Controlled By:\s+ReplicaSet\/(\S+)/
-          .exec(d.content)?.[1]
-          ?.replace(/-[a-z0-9]{5,10}$/, '');
+        const owner = ownerDeployment(d.content);
         out.push({
           weight: 84 + (hints.some((h) => cm.includes(h) || pod.startsWith(h)) ? 4 : 0),
           object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,

@@ -1,6 +1,6 @@
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
-import { type Analyzer, type Finding, outputs, type Read, textOf } from './types.js';
+import { type Analyzer, describedLabels, type Finding, outputs, type Read, textOf } from './types.js';
 
 /** The extended resource a FailedScheduling message says is short (`Insufficient nvidia.com/gpu`). */
 function scarceExtended(text: string): string | undefined {
@@ -22,16 +22,7 @@ function nodeFacts(text: string): { capacity: Set<string>; taints: string[]; lab
     .split(',')
     .map((t) => t.trim())
     .filter((t) => t && t !== '<none>');
-  const labels: string[] = [];
-  let inLabels = false;
-  for (const l of lines) {
-    const m = /^Labels:\s+(.*)$/.exec(l);
-    const more = inLabels ? /^\s{2,}(\S+=\S*)$/.exec(l) : null;
-    if (m || more) {
-      inLabels = true;
-      labels.push((m?.[1] ?? more?.[1] ?? '').trim());
-    } else inLabels = false;
-  }
+  const labels = Object.entries(describedLabels(text)).map(([k, v]) => `${k}=${v}`);
   return { capacity, taints, labels };
 }
 

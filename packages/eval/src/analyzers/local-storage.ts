@@ -1,28 +1,20 @@
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
-import { type Analyzer, clip, type Finding, linesWith, outputs, type Read, textOf } from './types.js';
+import {
+  type Analyzer,
+  clip,
+  describedVolumes,
+  type Finding,
+  linesWith,
+  outputs,
+  type Read,
+  textOf,
+} from './types.js';
 
 // The kubelet's eviction message for a pod over its ephemeral-storage limit (kubelet eviction manager).
 const EPHEMERAL = ['ephemeral local storage usage exceeds', 'ephemeral-storage', 'ephemeral storage'];
 // What a program writes to local disk on purpose: its logging settings.
 const LOGGING = ['loglevel', 'logfile', 'logpath', 'debug', 'logging'];
-
-/** A pod description's volumes: name, type line and Medium, from its `Volumes:` section. */
-function emptyDirs(describe: string): { name: string; memory: boolean }[] {
-  const out: { name: string; memory: boolean }[] = [];
-  const lines = describe.split('\n');
-  const at = lines.findIndex((l) => l.trim() === 'Volumes:');
-  if (at < 0) return out;
-  let name = '';
-  for (const l of lines.slice(at + 1)) {
-    if (!/^\s/.test(l)) break;
-    const head = /^ {2}([a-z0-9-]{1,63}):\s*$/.exec(l);
-    if (head) name = head[1]!;
-    else if (/^\s+Type:\s+EmptyDir/.test(l)) out.push({ name, memory: false });
-    else if (/^\s+Medium:\s+Memory\b/.test(l) && out.at(-1)?.name === name) out.at(-1)!.memory = true;
-  }
-  return out;
-}
 
 /** The mount path of a volume in a describe output (`/var/spool from spool (rw)`). */
 function mountOf(describe: string, volume: string): string | undefined {
@@ -73,7 +65,7 @@ export const localStorageAnalyzer: Analyzer = {
     const out: Finding[] = [];
     for (const d of outputs(seen, 'describe_pod')) {
       const pod = String(d.args['name'] ?? '');
-      const tmpfs = emptyDirs(d.content).filter((v) => v.memory);
+      const tmpfs = describedVolumes(d.content).filter((v) => v.type === 'EmptyDir' && v.medium === 'Memory');
       if (tmpfs.length > 0 && /Reason:\s+OOMKilled/.test(d.content)) {
         const v = tmpfs[0]!;
         const path = mountOf(d.content, v.name);

@@ -1,6 +1,16 @@
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
-import { type Analyzer, clip, type Finding, linesWith, outputs, type Read, textOf } from './types.js';
+import {
+  type Analyzer,
+  clip,
+  describedLabels,
+  type Finding,
+  linesWith,
+  outputs,
+  ownerDeployment,
+  type Read,
+  textOf,
+} from './types.js';
 
 // A connection that is dropped rather than refused: what a NetworkPolicy denial looks like to a client.
 const DROPPED = ['i/o timeout', 'timed out', 'context deadline exceeded', 'connection timed out'];
@@ -43,32 +53,8 @@ function ingressPeers(text: string): Peer[] {
   return [...peers.values()];
 }
 
-/** The labels of a described pod (`Labels: a=b` and its continuation lines). */
-function podLabels(describe: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  let inLabels = false;
-  for (const line of describe.split('\n')) {
-    const m = /^Labels:\s+(.*)$/.exec(line);
-    const more = inLabels ? /^\s{2,}(\S.*)$/.exec(line) : null;
-    if (!m && !more) {
-      inLabels = false;
-      continue;
-    }
-    inLabels = true;
-    const kv = (m?.[1] ?? more?.[1] ?? '').trim();
-    const eq = kv.indexOf('=');
-    if (eq > 0) out[kv.slice(0, eq)] = kv.slice(eq + 1);
-  }
-  return out;
-}
-
 function matches(want: Record<string, string> | undefined, have: Record<string, string>): boolean {
   return want === undefined || Object.entries(want).every(([k, v]) => have[k] === v);
-}
-
-/** The deployment a pod description says owns it (`Controlled By: ReplicaSet/<deploy>-<hash>`). */
-function ownerDeployment(describe: string): string | undefined {
-  return /Controlled By:\s+ReplicaSet\/(\S+)/.exec(describe)?.[1]?.replace(/-[a-z0-9]{5,10}$/, '');
 }
 
 function policiesIn(seen: readonly SeenObservation[], ns: string): SeenObservation[] {
@@ -112,7 +98,7 @@ export const netpolIngressAnalyzer: Analyzer = {
       const client = String(l.args['name'] ?? '');
       const described = outputs(seen, 'describe_pod', (o) => o.args['name'] === client).pop();
       if (!described) continue;
-      const labels = podLabels(described.content);
+      const labels = describedLabels(described.content);
       for (const r of remoteServices(l.content)) {
         if (r.ns === ns) continue;
         for (const p of policiesIn(seen, r.ns)) {

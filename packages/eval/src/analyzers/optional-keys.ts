@@ -1,4 +1,4 @@
-import { type Analyzer, clip, type Finding, outputs, type Read, textOf } from './types.js';
+import { type Analyzer, clip, type Finding, outputs, ownerDeployment, type Read, textOf } from './types.js';
 
 // A program that fell back to a default address because its setting was empty.
 const DEFAULT_HOST = ['localhost', '127.0.0.1', '[::1]', '0.0.0.0'];
@@ -62,9 +62,7 @@ export const optionalKeysAnalyzer: Analyzer = {
         const keys = configMapKeys(cm.content);
         if (keys.includes(r.key)) continue;
         const pod = String(d.args['name'] ?? '');
-        const owner = /Controlled By:\s+ReplicaSet\/(\S+)/
-          .exec(d.content)?.[1]
-          ?.replace(/-[a-z0-9]{5,10}$/, '');
+        const owner = ownerDeployment(d.content);
         const finding: Finding = {
           weight: 90,
           object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,

@@ -193,3 +193,61 @@ export function pastPods(rows: readonly Record<string, string>[]): Map<string, '
   }
   return out;
 }
+
+/** The Deployment a pod description says owns it (`Controlled By: ReplicaSet/<deployment>-<hash>`). */
+export function ownerDeployment(describe: string): string | undefined {
+  return /Controlled By:\s*ReplicaSet\/(\S+)/.exec(describe)?.[1]?.replace(/-[a-z0-9]{5,10}$/, '');
+}
+
+/** The labels of a describe output (`Labels: a=b` and its indented continuation lines), by key. */
+export function describedLabels(describe: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let inLabels = false;
+  for (const line of describe.split('\n')) {
+    const m = /^Labels:\s+(.*)$/.exec(line);
+    const more = inLabels ? /^\s{2,}(\S.*)$/.exec(line) : null;
+    if (!m && !more) {
+      inLabels = false;
+      continue;
+    }
+    inLabels = true;
+    const kv = (m?.[1] ?? more?.[1] ?? '').trim();
+    const eq = kv.indexOf('=');
+    if (eq > 0) out[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return out;
+}
+
+/** One volume of a pod description's `Volumes:` section: its type line, Medium and the object it names. */
+export interface DescribedVolume {
+  readonly name: string;
+  /** The `Type:` line's first word (EmptyDir, ConfigMap, Secret, PersistentVolumeClaim, …). */
+  type: string;
+  /** `Memory` for a memory-backed emptyDir. */
+  medium: string;
+  /** The ConfigMap, Secret or claim the volume names (`Name:`, `SecretName:`, `ClaimName:`). */
+  source: string;
+}
+
+/** The volumes of a pod description, in order. */
+export function describedVolumes(describe: string): DescribedVolume[] {
+  const out: DescribedVolume[] = [];
+  const lines = describe.split('\n');
+  const at = lines.findIndex((l) => l.trim() === 'Volumes:');
+  if (at < 0) return out;
+  for (const l of lines.slice(at + 1)) {
+    if (!/^\s/.test(l)) break;
+    const head = /^ {2}([a-z0-9-]{1,63}):\s*$/.exec(l);
+    if (head) {
+      out.push({ name: head[1]!, type: '', medium: '', source: '' });
+      continue;
+    }
+    const v = out.at(-1);
+    const field = /^\s+(Type|Medium|Name|SecretName|ClaimName):[ \t]*(\S*)/.exec(l);
+    if (!v || !field) continue;
+    if (field[1] === 'Type') v.type = field[2]!;
+    else if (field[1] === 'Medium') v.medium = field[2]!;
+    else if (!v.source) v.source = field[2]!;
+  }
+  return out;
+}
