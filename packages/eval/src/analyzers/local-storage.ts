@@ -7,6 +7,7 @@ import {
   type Finding,
   linesWith,
   outputs,
+  podRun,
   type Read,
   textOf,
 } from './types.js';
@@ -43,17 +44,8 @@ export const localStorageAnalyzer: Analyzer = {
       (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
     ).pop();
     const rows = list ? parseTable(list.content) : [];
-    const evicted = new Set(
-      outputs(seen, 'describe_pod', (o) => linesWith(o.content, EPHEMERAL.slice(0, 1)).length > 0).map((o) =>
-        String(o.args['name'] ?? ''),
-      ),
-    );
-    const owners = new Set([...evicted].map((n) => n.slice(0, n.lastIndexOf('-'))));
-    const running = rows.find(
-      (r) =>
-        r['STATUS'] === 'Running' &&
-        owners.has((r['NAME'] ?? '').slice(0, (r['NAME'] ?? '').lastIndexOf('-'))),
-    );
+    const owners = new Set(evictedFor(seen).map((e) => podRun(e.pod)));
+    const running = rows.find((r) => r['STATUS'] === 'Running' && owners.has(podRun(r['NAME'] ?? '')));
     const reads: Read[] = [];
     if (running?.['NAME']) {
       reads.push({ tool: 'describe_pod', args: { namespace: ns, name: running['NAME'] } });

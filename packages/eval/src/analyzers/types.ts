@@ -164,6 +164,11 @@ export function classVersionGloss(line: string): string | undefined {
   return `the application was compiled for a newer Java than the runtime in its image: built for ${java(built) ?? 'a newer Java'}, while the image's JRE is ${java(runs) ?? 'older'} — the build's target and the runtime (base) image are out of step; run it on a base image with ${built ? `Java ${Number(built) - 44}` : 'the newer Java'} or compile for the older release`;
 }
 
+/** The run a pod belongs to: its name without the random suffix (its ReplicaSet, or its Job run). */
+export function podRun(pod: string): string {
+  return pod.slice(0, pod.lastIndexOf('-'));
+}
+
 /**
  * Pods of a `list_pods` table that are records of the past, not failures now: a Job run's failed
  * attempt beside a Completed retry of the same run, and an evicted pod (`Evicted`,
@@ -172,23 +177,22 @@ export function classVersionGloss(line: string): string | undefined {
  * name, with what each is.
  */
 export function pastPods(rows: readonly Record<string, string>[]): Map<string, 'retried' | 'evicted'> {
-  const run = (name: string) => name.slice(0, name.lastIndexOf('-'));
   const ready = (r: Record<string, string>) => {
     const [a, b] = (r['READY'] ?? '').split('/');
     return a !== undefined && a === b;
   };
   const completed = new Set(
-    rows.filter((r) => /^(Completed|Succeeded)$/.test(r['STATUS'] ?? '')).map((r) => run(r['NAME'] ?? '')),
+    rows.filter((r) => /^(Completed|Succeeded)$/.test(r['STATUS'] ?? '')).map((r) => podRun(r['NAME'] ?? '')),
   );
   const serving = new Set(
-    rows.filter((r) => r['STATUS'] === 'Running' && ready(r)).map((r) => run(r['NAME'] ?? '')),
+    rows.filter((r) => r['STATUS'] === 'Running' && ready(r)).map((r) => podRun(r['NAME'] ?? '')),
   );
   const out = new Map<string, 'retried' | 'evicted'>();
   for (const r of rows) {
     const name = r['NAME'] ?? '';
     const status = r['STATUS'] ?? '';
-    if (/^(Error|Failed)$/.test(status) && completed.has(run(name))) out.set(name, 'retried');
-    else if (/^(Evicted|ContainerStatusUnknown)$/.test(status) && serving.has(run(name)))
+    if (/^(Error|Failed)$/.test(status) && completed.has(podRun(name))) out.set(name, 'retried');
+    else if (/^(Evicted|ContainerStatusUnknown)$/.test(status) && serving.has(podRun(name)))
       out.set(name, 'evicted');
   }
   return out;
