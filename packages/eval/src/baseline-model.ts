@@ -3,7 +3,14 @@ import { type ParsedFinding, parseQuantity } from '@sre-harness/tools-k8s';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { probeCause, startupProbeLike } from './analyzers/probes.js';
-import { classVersionGloss, clip, outputs, pastPods, schemaGloss } from './analyzers/types.js';
+import {
+  classVersionGloss,
+  clip,
+  describedField,
+  outputs,
+  pastPods,
+  schemaGloss,
+} from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
 import { namespaceCandidates, type SeenObservation, seenObservations, withUsage } from './observations.js';
 import { fromScan, scanReads } from './scan-findings.js';
@@ -199,15 +206,6 @@ function containerSections(text: string): { name: string; init: boolean; body: s
   }
   flush();
   return out;
-}
-
-function field(body: string, label: string): string | undefined {
-  // A line scan, not a multi-line pattern: `^\s*` in multi-line mode backtracks over blank lines.
-  for (const line of body.split('\n')) {
-    const t = line.trim();
-    if (t.startsWith(`${label}:`)) return t.slice(label.length + 1).trim() || undefined;
-  }
-  return undefined;
 }
 
 /** The Last State / State block of a container section. */
@@ -639,7 +637,7 @@ export class BaselineSreModel implements Model {
         }
       }
       for (const o of outputs(seen, 'describe_service')) {
-        const sel = field(o.content, 'Selector');
+        const sel = describedField(o.content, 'Selector');
         if (sel && sel !== '<none>' && /Endpoints:\s*<none>/.test(o.content)) {
           plan.push({ tool: 'list_pods', args: { namespace: ns, labelSelector: sel } });
           // Pods selected but not Ready: their description says which probe fails, and how.
@@ -750,7 +748,7 @@ export class BaselineSreModel implements Model {
       for (const c of containerSections(d.content)) {
         const last = stateBlock(c.body, 'Last State');
         const now = stateBlock(c.body, 'State');
-        const restarts = field(c.body, 'Restart Count');
+        const restarts = describedField(c.body, 'Restart Count');
         const kind = c.init ? 'init container' : 'container';
         const logs = lastOf(
           seen,
@@ -863,7 +861,7 @@ export class BaselineSreModel implements Model {
         if (exit === 127 || (notFound && exit !== undefined && exit !== 0)) {
           // The executable that is missing is the one the deployment's command override names: with
           // the override removed the image runs its own entrypoint, which the image ships.
-          const command = field(c.body, 'Command');
+          const command = describedField(c.body, 'Command');
           const executable = command?.split(/\s+/)[0];
           const overrideMissing = executable !== undefined && notFound?.includes(executable) === true;
           const fix =
@@ -942,7 +940,7 @@ export class BaselineSreModel implements Model {
           }
         }
         if (now.reason && /ImagePullBackOff|ErrImagePull|InvalidImageName/.test(now.reason)) {
-          const image = field(c.body, 'Image') ?? '';
+          const image = describedField(c.body, 'Image') ?? '';
           const msg =
             firstLine(
               `${d.content}\n${events}`,
@@ -955,7 +953,7 @@ export class BaselineSreModel implements Model {
             /toomanyrequests|429 Too Many Requests|pull rate limit|rate limit exceeded/i,
           );
           if (limited) {
-            const node = field(d.content, 'Node');
+            const node = describedField(d.content, 'Node');
             out.push({
               weight: 88 + b,
               object: objectLabel,
@@ -1107,14 +1105,14 @@ export class BaselineSreModel implements Model {
             const siblings = containerSections(d.content).filter((x) => !x.init && x.name !== c.name);
             if (inUse && siblings.length > 0) {
               cause += `; port ${inUse} is taken inside the pod: its containers share one network namespace, so another container of the pod (${siblings
-                .map((x) => `${x.name}, image ${field(x.body, 'Image') ?? '?'}`)
+                .map((x) => `${x.name}, image ${describedField(x.body, 'Image') ?? '?'}`)
                 .join('; ')}) binds the same port — a port conflict between the containers`;
               advice = `give the containers different ports: move ${siblings[0]!.name} off port ${inUse} (its listen port setting), or pin it to the version that did not bind ${inUse}`;
               weight = 80;
             }
           }
           // An architecture-suffixed tag (1.8.2-arm64) has a multi-architecture sibling without it.
-          const image = field(c.body, 'Image') ?? '';
+          const image = describedField(c.body, 'Image') ?? '';
           const archFree = /exec format error/i.test(fatal ?? '')
             ? image.replace(/-(arm64|aarch64|armv7|arm|s390x|ppc64le|amd64)$/, '')
             : image;
@@ -1561,10 +1559,10 @@ function backingDeployment(
   deps: readonly DeploymentRow[],
   seen: readonly SeenObservation[],
 ): string | undefined {
-  const selector = field(serviceText, 'Selector');
+  const selector = describedField(serviceText, 'Selector');
   if (!selector || selector === '<none>') return undefined;
   for (const o of outputs(seen, 'describe_deployment')) {
-    if (field(o.content, 'Selector') === selector) return String(o.args['name'] ?? '');
+    if (describedField(o.content, 'Selector') === selector) return String(o.args['name'] ?? '');
   }
   const values = selector.split(',').map((kv) => kv.split('=')[1] ?? '');
   return (

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 export type FindingFilter = (f: ParsedFinding) => boolean;
 
 import type { Finding, Read } from './analyzers/types.js';
-import { bonus, clip, linesWith, outputs, schemaGloss, textOf } from './analyzers/types.js';
+import { bonus, clip, describedField, linesWith, outputs, schemaGloss, textOf } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
 import type { SeenObservation } from './observations.js';
 
@@ -389,15 +389,6 @@ function scaleFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
       text: `scale ${f.name} back to ${target} replicas`,
     },
   };
-}
-
-/** The value of a `Label:` line of a describe output (the first such line), trimmed. */
-function describedField(text: string, label: string): string | undefined {
-  for (const line of text.split('\n')) {
-    const t = line.trim();
-    if (t.startsWith(`${label}:`)) return t.slice(label.length + 1).trim();
-  }
-  return undefined;
 }
 
 /**

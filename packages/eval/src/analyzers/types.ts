@@ -255,3 +255,16 @@ export function describedVolumes(describe: string): DescribedVolume[] {
   }
   return out;
 }
+
+/**
+ * The value of the first `Label: value` line of a describe output (indentation ignored), trimmed;
+ * undefined when there is no such line or its value is empty. A line scan: `^\\s*` in a multi-line
+ * pattern would backtrack over blank lines and could take the next line as the value.
+ */
+export function describedField(text: string, label: string): string | undefined {
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (t.startsWith(`${label}:`)) return t.slice(label.length + 1).trim() || undefined;
+  }
+  return undefined;
+}
