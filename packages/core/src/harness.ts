@@ -186,7 +186,7 @@ function redactEventFields(e: Record<string, unknown>, redact: Redactor): void {
       text('reasoning');
       text('answer');
       text('detail');
-      if (e.calls) e.calls = redactDeep(e.calls, redact);
+      if (Array.isArray(e.calls)) e.calls = e.calls.map((c) => redactCall(c, redact));
       return;
     case 'tool_call':
     case 'approval_requested':
@@ -207,6 +207,29 @@ function redactEventFields(e: Record<string, unknown>, redact: Redactor): void {
       if (e.error) text('error');
       return;
   }
+}
+
+/**
+ * One call of a decision event, as the loop builds it (`callId`, then `id`, `tool`, `args`,
+ * `parseError` from the model): every field redacted but a call id of the harness's own form
+ * (`c1`, `c2`, …), which holds nothing anyone wrote (an event a memory hands in may hold another).
+ */
+const HARNESS_CALL_ID = /^c[0-9]{1,15}$/;
+
+function redactCall(call: unknown, redact: Redactor): unknown {
+  if (typeof call !== 'object' || call === null || Object.getPrototypeOf(call) !== Object.prototype)
+    return redactDeep(call, redact, 1);
+  let out: Record<string, unknown> | undefined;
+  for (const k in call) {
+    const v = (call as Record<string, unknown>)[k];
+    if (k === 'callId' && typeof v === 'string' && HARNESS_CALL_ID.test(v)) continue;
+    const r = redactDeep(v, redact, 2);
+    if (r !== v) {
+      out ??= { ...(call as Record<string, unknown>) };
+      out[k] = r;
+    }
+  }
+  return out ?? call;
 }
 
 /** A decide request whose plain-text `context` is rendered only if a model reads it. */

