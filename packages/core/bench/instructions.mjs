@@ -2,8 +2,9 @@
 // so two builds can be compared on a shared machine where wall and CPU time move by ±50 % with other
 // people's load: the count moves by well under 1 %. One process runs 1 step, another STEPS steps (the
 // one-run.mjs run: a scripted model calling one read-only tool); the difference divided by STEPS − 1
-// is what a step costs in a fresh process, the interpreter, JIT compilation and GC included, module
-// loading and harness creation excluded. Slow: valgrind runs node about 50 times slower.
+// is what a step costs in a fresh process, the interpreter, JIT compilation and GC included. A third
+// process only loads the package (0 steps): what the one-step run adds to it is a run's fixed cost
+// (the tool defined, the harness created, the first step). Slow: valgrind runs node ~50× slower.
 //
 // Usage: node bench/instructions.mjs [steps=300] [memory|jsonl] [root of another checkout]
 // (needs valgrind on the PATH). With a checkout, that checkout's built package is measured instead.
@@ -37,6 +38,7 @@ function count(n) {
   return Number(m[1]);
 }
 
+const none = count(0);
 const one = count(1);
 const many = count(steps);
 const perStep = (many - one) / (steps - 1);
@@ -45,8 +47,10 @@ console.log(
     build: checkout ?? 'this checkout',
     kind,
     steps,
-    instructions1: one,
-    instructionsN: many,
-    instructionsPerStep: Math.round(perStep),
+    // Defining the tool, creating the harness and running its first step; module loading excluded.
+    fixed: one - none,
+    perStep: Math.round(perStep),
+    // What the whole run of STEPS steps costs, as the side-by-side benchmark times it.
+    run: Math.round(one - none + perStep * (steps - 1)),
   }),
 );

@@ -54,7 +54,7 @@ const CHECKS: readonly Check[] = [
       return { reason: 'invalid_arguments', detail: `arguments could not be parsed: ${call.parseError}` };
   },
   function validate(call) {
-    const validated = call.tool!.input.safeParse(withoutNullOptionals(call.rawArgs, call.tool!.jsonSchema));
+    const validated = call.tool!.input.safeParse(withoutNullOptionals(call.rawArgs, call.tool!));
     if (!validated.success) {
       const detail = validated.error.issues
         .map((i: z.core.$ZodIssue) => `${i.path.length ? i.path.join('.') : '(arguments)'}: ${i.message}`)
@@ -94,9 +94,19 @@ function acceptsNull(schema: unknown): boolean {
  * models and OpenAI-compatible servers send `"container": null` to mean "not given". Done before
  * validation, so defaults apply and the allowlist and approval judge the arguments that will run.
  */
-function withoutNullOptionals(args: unknown, schema: Readonly<Record<string, unknown>>): unknown {
+function withoutNullOptionals(args: unknown, tool: AnyTool): unknown {
   if (args === undefined || args === null) return {};
   if (typeof args !== 'object' || Array.isArray(args)) return args;
+  let anyNull = false;
+  for (const k in args) if ((args as Record<string, unknown>)[k] === null) anyNull = true;
+  // Most calls hold no null: the tool's JSON Schema is not needed (nor made) for them.
+  if (!anyNull) return args;
+  let schema: Readonly<Record<string, unknown>>;
+  try {
+    schema = tool.jsonSchema;
+  } catch {
+    return args; // a schema JSON Schema cannot express: validation says what is wrong
+  }
   const props = schema.properties as Record<string, unknown> | undefined;
   if (typeof props !== 'object' || props === null) return args;
   const required = Array.isArray(schema.required) ? (schema.required as unknown[]) : [];

@@ -56,6 +56,36 @@ describe('defineTool', () => {
     );
   });
 
+  it('makes the JSON Schema once, when first read, the same frozen object for the tool and its descriptor', () => {
+    const t = defineTool({
+      name: 'lazy',
+      ...ok,
+      input: z.object({ a: z.string(), n: z.number().optional() }),
+    });
+    const first = t.jsonSchema;
+    expect(t.jsonSchema).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const [d] = new ToolRegistry([t]).descriptors();
+    expect(d!.inputSchema).toBe(first);
+    // Serialized descriptors and spread tools carry the schema like any other field.
+    expect(JSON.parse(JSON.stringify(d))).toEqual({
+      name: 'lazy',
+      description: 'd',
+      inputSchema: JSON.parse(JSON.stringify(first)),
+      mutating: true,
+    });
+    expect({ ...t }.jsonSchema).toBe(first);
+  });
+
+  it('still converts a schema that is not a plain z.object at once, accepting an object pipe', () => {
+    const piped = defineTool({
+      name: 'piped',
+      ...ok,
+      input: z.object({ a: z.string() }).transform((v) => v),
+    });
+    expect(piped.jsonSchema).toMatchObject({ type: 'object', required: ['a'] });
+  });
+
   it('rejects a bad timeout and a missing execute', () => {
     expect(() => defineTool({ name: 't', ...ok, timeoutMs: 0 })).toThrow(/timeoutMs/);
     expect(() => defineTool({ name: 't', ...ok, execute: undefined as never })).toThrow(

@@ -95,11 +95,40 @@ export function defineTool<Schema extends z.ZodType, Output = unknown>(
   if (spec.timeoutMs !== undefined && !(Number.isFinite(spec.timeoutMs) && spec.timeoutMs > 0)) {
     throw new HarnessError('invalid_option', `${label}: timeoutMs must be a positive number of milliseconds`);
   }
-  let schemaForModels = JSON_SCHEMAS.get(spec.input);
+  const input = spec.input;
+  // A plain z.object is an object schema whatever it holds, so its JSON Schema is made when first
+  // read (a model's request, a null-argument check), not here: most tools of a fresh process are
+  // defined and never described to a model. Anything else is converted now, to refuse what is not
+  // an object schema at once.
+  const isObject = (input as { _zod?: { def?: { type?: unknown } } })._zod?.def?.type === 'object';
+  if (!isObject) jsonSchemaOf(input, label);
+  const tool = {
+    name: spec.name,
+    description: spec.description,
+    input,
+    // Fail safe: a tool that does not say it is read-only is treated as one that changes the world.
+    mutating: spec.mutating !== false,
+    timeoutMs: spec.timeoutMs,
+    execute: spec.execute,
+  };
+  Object.defineProperty(tool, 'jsonSchema', {
+    enumerable: true,
+    get: () => jsonSchemaOf(input, label),
+  });
+  return Object.freeze(tool) as Tool<Schema, Output>;
+}
+
+/**
+ * A zod schema's JSON Schema for models (input side, `$schema` left out, frozen), made once per
+ * schema object. Throws a `HarnessError` (`invalid_schema`, naming the tool) when the schema cannot
+ * be expressed as JSON Schema or is not an object schema.
+ */
+function jsonSchemaOf(input: z.ZodType, label: string): JsonSchema {
+  let schemaForModels = JSON_SCHEMAS.get(input);
   if (!schemaForModels) {
     let jsonSchema: JsonSchema;
     try {
-      jsonSchema = z.toJSONSchema(spec.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+      jsonSchema = z.toJSONSchema(input, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
     } catch (cause) {
       throw new HarnessError('invalid_schema', `${label}: input schema cannot be expressed as JSON Schema`, {
         cause,
@@ -113,18 +142,9 @@ export function defineTool<Schema extends z.ZodType, Output = unknown>(
     }
     const { $schema: _drop, ...rest } = jsonSchema;
     schemaForModels = deepFreeze(rest);
-    JSON_SCHEMAS.set(spec.input, schemaForModels);
+    JSON_SCHEMAS.set(input, schemaForModels);
   }
-  return Object.freeze({
-    name: spec.name,
-    description: spec.description,
-    input: spec.input,
-    // Fail safe: a tool that does not say it is read-only is treated as one that changes the world.
-    mutating: spec.mutating !== false,
-    timeoutMs: spec.timeoutMs,
-    jsonSchema: schemaForModels,
-    execute: spec.execute,
-  });
+  return schemaForModels;
 }
 
 /**
@@ -191,12 +211,20 @@ export class ToolRegistry {
 
   /** The model-facing descriptions, JSON Schema included. */
   descriptors(): readonly ToolDescriptor[] {
-    this.#descriptors ??= this.list().map((t) => ({
-      name: t.name,
-      description: t.description,
-      inputSchema: t.jsonSchema,
-      mutating: t.mutating,
-    }));
+    // `inputSchema` is read from the tool when asked for, so describing the tools converts no schema
+    // until a model reads it.
+    this.#descriptors ??= this.list().map(
+      (t) =>
+        Object.freeze(
+          Object.defineProperties(
+            { name: t.name, description: t.description },
+            {
+              inputSchema: { enumerable: true, get: () => t.jsonSchema },
+              mutating: { enumerable: true, value: t.mutating },
+            },
+          ),
+        ) as ToolDescriptor,
+    );
     return this.#descriptors;
   }
 }
