@@ -1,15 +1,18 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
 import { type ParsedFinding, parseQuantity } from '@sre-harness/tools-k8s';
+import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from './analyzers/cpu-sizing.js';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { probeCause, startupProbeLike } from './analyzers/probes.js';
 import {
   classVersionGloss,
   clip,
+  containerSections,
   describedField,
   outputs,
   pastPods,
   schemaGloss,
+  stateBlock,
 } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
 import { namespaceCandidates, type SeenObservation, seenObservations, withUsage } from './observations.js';
@@ -168,66 +171,6 @@ function ownerOf(pod: string, deps: readonly DeploymentRow[], describe?: string)
   }
   return [...deps].sort((a, b) => b.name.length - a.name.length).find((d) => pod.startsWith(`${d.name}-`))
     ?.name;
-}
-
-/** Splits a describe_pod text into container sections: name, whether it is an init container, its text. */
-function containerSections(text: string): { name: string; init: boolean; body: string }[] {
-  const out: { name: string; init: boolean; body: string }[] = [];
-  const lines = text.split('\n');
-  let section: 'init' | 'main' | undefined;
-  let cur: { name: string; init: boolean; body: string[] } | undefined;
-  const flush = () => {
-    if (cur) out.push({ name: cur.name, init: cur.init, body: cur.body.join('\n') });
-    cur = undefined;
-  };
-  for (const line of lines) {
-    if (/^Init Containers:\s*$/.test(line)) {
-      flush();
-      section = 'init';
-      continue;
-    }
-    if (/^Containers:\s*$/.test(line)) {
-      flush();
-      section = 'main';
-      continue;
-    }
-    if (/^\S/.test(line)) {
-      flush();
-      section = undefined;
-      continue;
-    }
-    const m = /^ {2}([a-z0-9][a-z0-9.-]*):\s*$/.exec(line);
-    if (section && m) {
-      flush();
-      cur = { name: m[1]!, init: section === 'init', body: [] };
-      continue;
-    }
-    cur?.body.push(line);
-  }
-  flush();
-  return out;
-}
-
-/** The Last State / State block of a container section. */
-function stateBlock(
-  body: string,
-  which: 'State' | 'Last State',
-): { state?: string; reason?: string; exit?: number } {
-  const lines = body.split('\n');
-  const i = lines.findIndex((l) => new RegExp(`^\\s*${which}:\\s*`).test(l));
-  if (i < 0) return {};
-  const head = /:\s*(\S+)/.exec(lines[i]!.trim().slice(which.length))?.[1];
-  const indent = (lines[i]!.match(/^\s*/)?.[0].length ?? 0) + 1;
-  const out: { state?: string; reason?: string; exit?: number } = head ? { state: head } : {};
-  for (const l of lines.slice(i + 1)) {
-    const ind = l.match(/^\s*/)?.[0].length ?? 0;
-    if (ind < indent + 1 || l.trim() === '') break;
-    const r = /^\s*Reason:\s*(\S+)/.exec(l);
-    if (r) out.reason = r[1]!;
-    const e = /^\s*Exit Code:\s*(\d+)/.exec(l);
-    if (e) out.exit = Number(e[1]);
-  }
-  return out;
 }
 
 function memoryLimit(body: string): string | undefined {
@@ -807,6 +750,26 @@ export class BaselineSreModel implements Model {
         }
         if (last.reason === 'OOMKilled') {
           const limit = memoryLimit(c.body);
+          const sized = cpuSizing(seen, d.content, c.body, logs?.content);
+          if (sized) {
+            const fix =
+              sized.command && owner && this.#tools.has('set_command')
+                ? {
+                    tool: 'set_command',
+                    args: { namespace: ns, deployment: owner, container: c.name, command: sized.command },
+                    text: `size ${owner}/${c.name} from its CPU limit (${sized.cpuLimit}) instead of ${sized.counter}: command ${clip(sized.command.join(' '), 160)}`,
+                  }
+                : undefined;
+            out.push({
+              weight: 92 + b,
+              object: objectLabel,
+              cause: cpuSizingCause(kind, c.name, limit, sized),
+              evidence: cpuSizingEvidence(pod, sized, describedField(c.body, 'Command') ?? ''),
+              ...(fix ? { fix } : {}),
+              advice: `set the worker count from the container's CPU limit${sized.cpuLimit ? ` (${sized.cpuLimit})` : ''} or pin it, instead of ${sized.counter}; raising the memory limit would only move the kill to a bigger node`,
+            });
+            continue;
+          }
           const metrics = lastOf(
             seen,
             'get_pod_metrics',

@@ -19,8 +19,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'cronjob-schedule-in-utc-runs-before-load',
     'headless-service-lost-publish-not-ready-nats',
     'image-digest-deleted-by-registry-retention',
-    'job-never-completes-mesh-sidecar',
-    'oom-gunicorn-workers-from-host-cpus',
   ],
 };
 

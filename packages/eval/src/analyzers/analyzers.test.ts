@@ -513,6 +513,69 @@ expect:
   rootCause: { mustMention: [sandbox, unauthorized] }
 `,
   },
+  {
+    // A Job's pod whose work exited 0 while a sidecar keeps running: the Job never completes.
+    id: 'job-sidecar-never-exits',
+    mentions: [/export-20261101/, /fluent-bit is still running/, /exited 0/, /native sidecar/],
+    yaml: `${header('job-sidecar-never-exits', 'reports', 'the export job in namespace reports has been running since yesterday, is it stuck?')}cluster:
+  namespaces: [reports]
+  nodes: [{ name: n1 }]
+  pods:
+    - name: export-20261101-7wq2d
+      namespace: reports
+      age: 1d2h
+      restartPolicy: Never
+      labels: { job-name: export-20261101 }
+      containers:
+        - { name: export, image: reports/export:3 }
+        - { name: fluent-bit, image: fluent/fluent-bit:3.1 }
+      containerFacts:
+        export:
+          state: { terminated: { reason: Completed, exitCode: 0, ago: 1d1h } }
+          ready: false
+          logs: ["export done: 18,204 rows written"]
+        fluent-bit:
+          state: { running: {} }
+          ready: true
+  objects:
+    - apiVersion: batch/v1
+      kind: Job
+      metadata: { name: export-20261101, namespace: reports }
+      spec: { template: { spec: { restartPolicy: Never, containers: [{ name: export, image: reports/export:3 }] } } }
+      status: { active: 1 }
+expect:
+  rootCause: { mustMention: [fluent-bit, [still running, never exits]] }
+`,
+  },
+  {
+    // Threads sized from nproc: the node's CPUs, not the CPU limit; only the big node's pod is killed.
+    id: 'oom-threads-from-node-cpus',
+    mentions: [/\$\(nproc\)/, /node's CPUs/, /CPU limit \(1\)/, /threads 1 /],
+    yaml: `${header('oom-threads-from-node-cpus', 'render', 'the renderer in namespace render keeps getting OOMKilled on one node')}cluster:
+  namespaces: [render]
+  nodes: [{ name: small, cpu: "2" }, { name: big, cpu: "48" }]
+  deployments:
+    - name: renderer
+      namespace: render
+      replicas: 2
+      podTemplateHash: 5f6d7c8b9
+      containers:
+        - name: renderer
+          image: render/renderer:7
+          command: ["/bin/sh", "-c", "exec renderer --threads $(nproc) --cache 64m"]
+          resources: { limits: { cpu: "1", memory: 1Gi } }
+          behavior: { memory: { need: 300Mi } }
+      pods:
+        - { node: small }
+        - name: renderer-5f6d7c8b9-zz9kq
+          node: big
+          restarts: 12
+          state: { waiting: { reason: CrashLoopBackOff } }
+          lastState: { terminated: { reason: OOMKilled, exitCode: 137, ago: 2m } }
+expect:
+  rootCause: { mustMention: [nproc, node's CPUs] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {

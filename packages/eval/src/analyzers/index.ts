@@ -3,6 +3,7 @@ import { configMountsAnalyzer } from './config-mounts.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer } from './dns.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
+import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { netpolIngressAnalyzer, netpolNamespaceLabelsAnalyzer } from './netpol-ingress.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
@@ -32,6 +33,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   devicePluginsAnalyzer,
   optionalKeysAnalyzer,
   edgeLimitsAnalyzer,
+  jobSidecarsAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];

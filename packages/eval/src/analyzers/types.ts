@@ -268,3 +268,63 @@ export function describedField(text: string, label: string): string | undefined 
   }
   return undefined;
 }
+
+/** Splits a describe_pod text into container sections: name, whether it is an init container, its text. */
+export function containerSections(text: string): { name: string; init: boolean; body: string }[] {
+  const out: { name: string; init: boolean; body: string }[] = [];
+  const lines = text.split('\n');
+  let section: 'init' | 'main' | undefined;
+  let cur: { name: string; init: boolean; body: string[] } | undefined;
+  const flush = () => {
+    if (cur) out.push({ name: cur.name, init: cur.init, body: cur.body.join('\n') });
+    cur = undefined;
+  };
+  for (const line of lines) {
+    if (/^Init Containers:\s*$/.test(line)) {
+      flush();
+      section = 'init';
+      continue;
+    }
+    if (/^Containers:\s*$/.test(line)) {
+      flush();
+      section = 'main';
+      continue;
+    }
+    if (/^\S/.test(line)) {
+      flush();
+      section = undefined;
+      continue;
+    }
+    const m = /^ {2}([a-z0-9][a-z0-9.-]*):\s*$/.exec(line);
+    if (section && m) {
+      flush();
+      cur = { name: m[1]!, init: section === 'init', body: [] };
+      continue;
+    }
+    cur?.body.push(line);
+  }
+  flush();
+  return out;
+}
+
+/** The Last State / State block of a container section. */
+export function stateBlock(
+  body: string,
+  which: 'State' | 'Last State',
+): { state?: string; reason?: string; exit?: number } {
+  const lines = body.split('\n');
+  const i = lines.findIndex((l) => new RegExp(`^\\s*${which}:\\s*`).test(l));
+  if (i < 0) return {};
+  const head = /:\s*(\S+)/.exec(lines[i]!.trim().slice(which.length))?.[1];
+  const indent = (lines[i]!.match(/^\s*/)?.[0].length ?? 0) + 1;
+  const out: { state?: string; reason?: string; exit?: number } = head ? { state: head } : {};
+  for (const l of lines.slice(i + 1)) {
+    const ind = l.match(/^\s*/)?.[0].length ?? 0;
+    if (ind < indent + 1 || l.trim() === '') break;
+    const r = /^\s*Reason:\s*(\S+)/.exec(l);
+    if (r) out.reason = r[1]!;
+    const e = /^\s*Exit Code:\s*(\d+)/.exec(l);
+    if (e) out.exit = Number(e[1]);
+  }
+  return out;
+}
