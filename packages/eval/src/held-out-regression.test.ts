@@ -15,9 +15,7 @@ const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.me
 const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-5': [
     'coredns-stub-domain-forwarders-retired',
-    'crashloop-service-link-env-kafka-rest-port',
     'cronjob-schedule-in-utc-runs-before-load',
-    'headless-service-lost-publish-not-ready-nats',
     'image-digest-deleted-by-registry-retention',
   ],
 };

@@ -576,6 +576,59 @@ expect:
   rootCause: { mustMention: [nproc, node's CPUs] }
 `,
   },
+  {
+    // A Service named like the program's config prefix injects <NAME>_PORT=tcp://… into its pods.
+    id: 'service-link-env-clash',
+    mentions: [/SCHEMA_REGISTRY_PORT=tcp:\/\//, /service link/, /enableServiceLinks: false/],
+    yaml: `${header('service-link-env-clash', 'data', 'the registry deployment in namespace data keeps crashing since this morning; nobody changed it')}cluster:
+  namespaces: [data]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: registry
+      namespace: data
+      podTemplateHash: 6b7c8d9f5
+      containers: [{ name: registry, image: confluentinc/cp-schema-registry:7.6.0, ports: [8081] }]
+      pods:
+        - name: registry-6b7c8d9f5-q2w3e
+          restarts: 9
+          state: { waiting: { reason: CrashLoopBackOff } }
+          lastState: { terminated: { reason: Error, exitCode: 1, ago: 1m } }
+          previousLogs: ["===> Configuring ...", "SCHEMA_REGISTRY_PORT is deprecated. Please use SCHEMA_REGISTRY_LISTENERS instead."]
+  services:
+    - { name: schema-registry, namespace: data, age: 14h, selector: { app: registry }, ports: [{ port: 8081 }] }
+    - { name: registry, namespace: data, age: 300d, selector: { app: registry }, ports: [{ port: 8081 }] }
+expect:
+  rootCause: { mustMention: [schema-registry, SCHEMA_REGISTRY_PORT] }
+`,
+  },
+  {
+    // Peers of a headless Service cannot resolve each other while none is Ready: a deadlock.
+    id: 'headless-peers-unready',
+    mentions: [/publishNotReadyAddresses/, /headless Service etcd/, /no such host/],
+    yaml: `${header('headless-peers-unready', 'kv', 'etcd in namespace kv never becomes ready after the restart')}cluster:
+  namespaces: [kv]
+  nodes: [{ name: n1 }]
+  pods:
+    - name: etcd-0
+      namespace: kv
+      labels: { app: etcd }
+      containers: [{ name: etcd, image: quay.io/coreos/etcd:v3.5.15, ports: [2379, 2380] }]
+      containerFacts:
+        etcd:
+          state: { running: {} }
+          ready: false
+          logs: ['{"level":"warn","msg":"failed to resolve peer","host":"etcd-1.etcd.kv.svc.cluster.local","error":"lookup etcd-1.etcd.kv.svc.cluster.local on 10.96.0.10:53: no such host"}']
+    - name: etcd-1
+      namespace: kv
+      labels: { app: etcd }
+      containers: [{ name: etcd, image: quay.io/coreos/etcd:v3.5.15, ports: [2379, 2380] }]
+      containerFacts: { etcd: { state: { running: {} }, ready: false } }
+  services:
+    - { name: etcd, namespace: kv, clusterIP: None, selector: { app: etcd }, ports: [{ port: 2380 }] }
+expect:
+  rootCause: { mustMention: [publishNotReadyAddresses] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {

@@ -3,12 +3,14 @@ import { configMountsAnalyzer } from './config-mounts.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer } from './dns.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
+import { headlessPeersAnalyzer } from './headless-peers.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { netpolIngressAnalyzer, netpolNamespaceLabelsAnalyzer } from './netpol-ingress.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
+import { serviceLinksAnalyzer } from './service-links.js';
 import { storageAnalyzer } from './storage.js';
 import type { Analyzer } from './types.js';
 import { warningsAnalyzer } from './warnings.js';
@@ -34,6 +36,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   optionalKeysAnalyzer,
   edgeLimitsAnalyzer,
   jobSidecarsAnalyzer,
+  serviceLinksAnalyzer,
+  headlessPeersAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];
