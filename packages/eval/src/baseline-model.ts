@@ -11,6 +11,7 @@ import {
   describedField,
   outputs,
   pastPods,
+  podRun,
   schemaGloss,
   stateBlock,
 } from './analyzers/types.js';
@@ -951,6 +952,34 @@ export class BaselineSreModel implements Model {
           const alt = denied && !misspelled ? undefined : near;
           const credentials = denied && !misspelled;
           const canSetImage = this.#tools.has('set_image');
+          // A digest pin that the registry no longer has: pods on nodes that pulled it before run
+          // from their cache (IfNotPresent), a pod on a new node cannot pull it.
+          const digest = /@(sha256:[0-9a-f]{64})$/.exec(image)?.[1];
+          const pods = digest ? lastOf(seen, 'list_pods', (o) => o.status === 'ok') : undefined;
+          // Pods of the same ReplicaSet (same template, same image) running elsewhere: a cache.
+          const cached = pods
+            ? parseTable(pods.content).filter(
+                (r) =>
+                  r['NAME'] !== pod && podRun(r['NAME'] ?? '') === podRun(pod) && r['STATUS'] === 'Running',
+              )
+            : [];
+          if (digest && !credentials && !alt && cached.length > 0) {
+            const node = describedField(d.content, 'Node');
+            out.push({
+              weight: 88 + b,
+              object: objectLabel,
+              cause:
+                `the image is pinned to digest ${digest.slice(0, 19)}… whose manifest the registry no longer has (not found: deleted, as a registry clean-up or retention rule deletes untagged digests once their tag moves to a newer build); ` +
+                `the ${cached.length} other pod(s) of ${owner ?? podRun(pod)} (${cached.map((r) => `${r['NAME']} on ${r['NODE']}`).join(', ')}) still run because their nodes have the image cached (imagePullPolicy IfNotPresent), while this pod on ${node ? `node ${node}` : 'its node'}, which never pulled it, cannot — ${now.reason}`,
+              evidence: [
+                `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
+                ...(msg ? [`event: ${clip(msg)}`] : []),
+                `list_pods: ${cached.map((r) => `${r['NAME']} Running on ${r['NODE']}`).join(', ')}`,
+              ],
+              advice: `point ${owner ?? 'the workload'} at an image that exists (the tag's current digest, or restore the deleted one in the registry) and exclude deployed digests from the registry's clean-up rule`,
+            });
+            continue;
+          }
           out.push({
             weight: 87 + b,
             object: objectLabel,

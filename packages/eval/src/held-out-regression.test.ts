@@ -16,7 +16,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-5': [
     'coredns-stub-domain-forwarders-retired',
     'cronjob-schedule-in-utc-runs-before-load',
-    'image-digest-deleted-by-registry-retention',
   ],
 };
 

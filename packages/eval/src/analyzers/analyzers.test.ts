@@ -629,6 +629,30 @@ expect:
   rootCause: { mustMention: [publishNotReadyAddresses] }
 `,
   },
+  {
+    // A digest the registry deleted: cached on the old nodes, unpullable on the new one.
+    id: 'image-digest-deleted',
+    mentions: [/pinned to digest sha256:/, /cached/, /node n3/],
+    yaml: `${header('image-digest-deleted', 'shop', 'one cart pod in namespace shop cannot start, the others are fine')}cluster:
+  namespaces: [shop]
+  registry: { images: ["reg.example/cart:5.1"] }
+  nodes: [{ name: n1 }, { name: n2 }, { name: n3, age: 1h }]
+  deployments:
+    - name: cart
+      namespace: shop
+      replicas: 3
+      podTemplateHash: 7f8e9d6c5
+      containers:
+        - name: cart
+          image: reg.example/cart@sha256:1111111111111111111111111111111111111111111111111111111111111111
+      pods:
+        - { name: cart-7f8e9d6c5-aaaaa, node: n1, age: 20d, state: { running: {} }, ready: true }
+        - { name: cart-7f8e9d6c5-bbbbb, node: n2, age: 20d, state: { running: {} }, ready: true }
+        - { name: cart-7f8e9d6c5-ccccc, node: n3, age: 50m }
+expect:
+  rootCause: { mustMention: [digest, cached] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {
