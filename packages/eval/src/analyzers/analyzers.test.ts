@@ -653,6 +653,36 @@ expect:
   rootCause: { mustMention: [digest, cached] }
 `,
   },
+  {
+    // A crontab moved from a machine in local time: the CronJob runs in UTC and finds no data yet.
+    id: 'cron-schedule-in-utc',
+    mentions: [/no spec\.timeZone/, /Europe\/Paris/, /0 rows/],
+    yaml: `${header('cron-schedule-in-utc', 'bi', 'the nightly sales digest in namespace bi mails an empty report every day; is cronjob/sales-digest failing?')}cluster:
+  now: 2026-06-10T12:00:00Z
+  namespaces: [bi]
+  nodes: [{ name: n1 }]
+  pods:
+    - name: sales-digest-29600000-abcde
+      namespace: bi
+      age: 10h
+      restartPolicy: Never
+      labels: { job-name: sales-digest-29600000 }
+      containers: [{ name: digest, image: bi/digest:2 }]
+      containerFacts:
+        digest:
+          state: { terminated: { reason: Completed, exitCode: 0, ago: 10h } }
+          logs:
+            - "2026-06-10T01:00:02Z INFO digest for 2026-06-09 (Europe/Paris)"
+            - "2026-06-10T01:00:04Z WARN sales_daily has 0 rows for 2026-06-09"
+  objects:
+    - apiVersion: batch/v1
+      kind: CronJob
+      metadata: { name: sales-digest, namespace: bi }
+      spec: { schedule: "0 1 * * *", jobTemplate: { spec: { template: { spec: { restartPolicy: Never, containers: [{ name: digest, image: bi/digest:2 }] } } } } }
+expect:
+  rootCause: { mustMention: [timeZone, 0 rows] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {

@@ -1,5 +1,6 @@
 import { appErrorsAnalyzer } from './app-errors.js';
 import { configMountsAnalyzer } from './config-mounts.js';
+import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer } from './dns.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
@@ -38,6 +39,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   jobSidecarsAnalyzer,
   serviceLinksAnalyzer,
   headlessPeersAnalyzer,
+  cronTimeZoneAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];

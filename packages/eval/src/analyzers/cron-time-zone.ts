@@ -1,0 +1,96 @@
+import { parseTable } from '../k8s-text.js';
+import { type Analyzer, clip, type Finding, flat, outputs, type Read } from './types.js';
+
+// An IANA time zone name (tz database areas).
+const ZONE =
+  /\b(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific)\/[A-Za-z_]{2,30}(?:\/[A-Za-z_]{2,30})?\b/;
+// A run that worked but found nothing to work on.
+const EMPTY =
+  /\b0 rows\b|\bzero rows\b|no rows|nothing to export|no data|NOT_STARTED|not (?:yet )?loaded|empty (?:file|partition|export)/i;
+
+/** CronJobs `find_objects` or `list_resources` showed: namespace and name. */
+function cronJobs(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: string) {
+  const out = new Map<string, { ns: string; name: string }>();
+  for (const o of outputs(seen, 'find_objects'))
+    for (const r of parseTable(o.content))
+      if (r['KIND'] === 'CronJob' && r['NAME'])
+        out.set(`${r['NAMESPACE']}/${r['NAME']}`, { ns: r['NAMESPACE'] ?? ns, name: r['NAME'] });
+  for (const o of outputs(seen, 'list_resources', (x) => String(x.args['kind']).toLowerCase() === 'cronjob'))
+    for (const r of parseTable(o.content))
+      if (r['NAME'])
+        out.set(`${String(o.args['namespace'] ?? ns)}/${r['NAME']}`, {
+          ns: String(o.args['namespace'] ?? ns),
+          name: r['NAME'],
+        });
+  return [...out.values()];
+}
+
+/** `HH:MM` of an instant in a time zone, or undefined when the zone is unknown to this runtime. */
+function localTime(iso: string, zone: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(iso));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A CronJob's schedule is read in kube-controller-manager's time zone (UTC on most clusters) unless
+ * `spec.timeZone` names one (kubernetes.io, "CronJob": time zones). A crontab moved from a machine in
+ * local time keeps its hours but fires hours early or late: every run succeeds and finds its input
+ * not there yet. Read when a CronJob is in view; found when its runs' logs say they found nothing and
+ * a local time zone is named in its logs, annotations or the task.
+ */
+export const cronTimeZoneAnalyzer: Analyzer = {
+  name: 'cron-time-zone',
+  reads({ ns, seen }) {
+    return cronJobs(seen, ns)
+      .slice(0, 2)
+      .map(
+        (c): Read => ({
+          tool: 'describe_resource',
+          args: { kind: 'CronJob', name: c.name, namespace: c.ns },
+        }),
+      );
+  },
+  finds({ task, ns, seen }) {
+    const out: Finding[] = [];
+    for (const c of cronJobs(seen, ns)) {
+      const spec = outputs(
+        seen,
+        'describe_resource',
+        (o) => o.args['kind'] === 'CronJob' && o.args['name'] === c.name && o.args['namespace'] === c.ns,
+      ).pop()?.content;
+      if (!spec || /^\s*timeZone:/m.test(spec)) continue;
+      const schedule = flat(spec, 'schedule');
+      if (!schedule) continue;
+      const logs = outputs(seen, 'get_pod_logs', (o) => String(o.args['name']).startsWith(`${c.name}-`));
+      const emptyRun = logs.find((l) => EMPTY.test(l.content));
+      if (!emptyRun) continue;
+      const zone = ZONE.exec(`${emptyRun.content}\n${spec}\n${task}`)?.[0];
+      if (!zone) continue;
+      const line = emptyRun.content.split('\n').find((l) => EMPTY.test(l)) ?? '';
+      const started = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?Z)/.exec(emptyRun.content)?.[1];
+      const local = started ? localTime(started, zone) : undefined;
+      out.push({
+        weight: 90,
+        object: `cronjob ${c.name}`,
+        cause:
+          `CronJob ${c.name} is not failing: its runs succeed, but its schedule "${schedule}" has no spec.timeZone, so it fires in the controller's time zone (UTC), not ${zone}` +
+          `${started && local ? `: the run that started at ${started.slice(11, 16)} UTC ran at ${local} ${zone}` : ''}, ` +
+          `not at the hour the same crontab kept on a machine in ${zone}: here before the data it exports is loaded, so each run finds nothing ("${clip(line.trim(), 120)}")`,
+        evidence: [
+          `describe_resource CronJob ${c.name}: schedule ${schedule}, no timeZone`,
+          `get_pod_logs ${String(emptyRun.args['name'])}: "${clip(line.trim(), 140)}"`,
+        ],
+        advice: `set spec.timeZone: ${zone} on CronJob ${c.name} (the schedule then means ${zone} time), then re-run the missed days`,
+      });
+    }
+    return out.slice(0, 1);
+  },
+};
