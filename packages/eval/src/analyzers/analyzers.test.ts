@@ -683,6 +683,45 @@ expect:
   rootCause: { mustMention: [timeZone, 0 rows] }
 `,
   },
+  {
+    // One zone's names fail while CoreDNS runs: its server block forwards to resolvers that time out.
+    id: 'dns-stub-domain-forwarder-dead',
+    mentions: [/forwards the zone ad\.example\.corp/, /10\.9\.9\.9/, /Corefile/],
+    yaml: `${header('dns-stub-domain-forwarder-dead', 'auth', 'the sso deployment in namespace auth cannot reach the directory; is DNS broken?')}cluster:
+  namespaces: [auth, kube-system]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: coredns
+      namespace: kube-system
+      labels: { k8s-app: kube-dns }
+      containers:
+        - name: coredns
+          image: registry.k8s.io/coredns/coredns:v1.11.3
+          behavior: { listenPorts: [53], logs: ["[ERROR] plugin/errors: 2 dc1.ad.example.corp. A: read udp 10.244.0.9:5353->10.9.9.9:53: i/o timeout"] }
+    - name: sso
+      namespace: auth
+      containers:
+        - name: sso
+          image: auth/sso:3
+          behavior: { logs: ['level=error msg="directory bind failed" err="dial tcp: lookup dc1.ad.example.corp on 10.96.0.10:53: server misbehaving"'] }
+  objects:
+    - apiVersion: v1
+      kind: ConfigMap
+      metadata: { name: coredns, namespace: kube-system }
+      data:
+        Corefile: |
+          .:53 {
+              errors
+              forward . /etc/resolv.conf
+          }
+          ad.example.corp:53 {
+              errors
+              forward . 10.9.9.9
+          }
+expect:
+  rootCause: { mustMention: [Corefile, 10.9.9.9] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {

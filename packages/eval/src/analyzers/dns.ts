@@ -71,3 +71,102 @@ function healthy(p: { status: string; ready: string }): boolean {
   const [a, b] = p.ready.split('/').map(Number);
   return p.status === 'Running' && a === b;
 }
+
+/** The host a failed lookup names (`lookup ldap.corp.acme.internal on …`, `getaddrinfo ENOTFOUND x`). */
+function lookedUp(line: string): string | undefined {
+  return /(?:lookup|ENOTFOUND|EAI_AGAIN|resolve host:?|UnknownHostException:?)\s+"?([a-z0-9][a-z0-9.-]{0,252}[a-z0-9])\b/i.exec(
+    line,
+  )?.[1];
+}
+
+/** Server blocks of a Corefile: the zone each serves and the upstreams its `forward` names. */
+export function corefileForwards(corefile: string): { zone: string; upstreams: string[] }[] {
+  const out: { zone: string; upstreams: string[] }[] = [];
+  let zone: string | undefined;
+  let depth = 0;
+  for (const raw of corefile.split('\n')) {
+    const line = raw.trim();
+    if (depth === 0) {
+      const m = /^([a-z0-9.-]{1,253}|\.):53\s*\{$/i.exec(line);
+      if (m) {
+        zone = m[1]!;
+        depth = 1;
+      }
+      continue;
+    }
+    const fwd = depth === 1 ? /^forward\s+\.\s+([^{]{1,500})/.exec(line) : null;
+    if (fwd && zone) out.push({ zone, upstreams: fwd[1]!.trim().split(/\s+/) });
+    for (const ch of line) {
+      if (ch === '{') depth++;
+      else if (ch === '}') depth--;
+    }
+    if (depth <= 0) {
+      depth = 0;
+      zone = undefined;
+    }
+  }
+  return out;
+}
+
+/**
+ * Lookups that fail for one zone only while CoreDNS runs: the Corefile forwards that zone (a stub
+ * domain, a `<zone>:53 { forward . <ip> }` server block) to resolvers that no longer answer, so its
+ * names time out upstream and come back SERVFAIL ("server misbehaving") while cluster and public names
+ * resolve (kubernetes.io, "Customizing DNS Service": stub domains; coredns.io, forward plugin).
+ */
+export const dnsForwardAnalyzer: Analyzer = {
+  name: 'dns-forward',
+  reads({ seen }) {
+    const hosts = linesWith(textOf(seen, 'get_pod_logs'), DNS_FAILURES).map(lookedUp).filter(Boolean);
+    if (hosts.length === 0) return [];
+    const pods = coreDnsPods(seen);
+    if (pods.length === 0 || !pods.every(healthy)) return [];
+    return [
+      { tool: 'describe_resource', args: { kind: 'ConfigMap', name: 'coredns', namespace: DNS_NS } },
+      { tool: 'get_pod_logs', args: { namespace: DNS_NS, name: pods[0]!.name } },
+    ];
+  },
+  finds({ seen }) {
+    const failing = linesWith(textOf(seen, 'get_pod_logs'), DNS_FAILURES)
+      .map((line) => ({ line, host: lookedUp(line) }))
+      .filter((x): x is { line: string; host: string } => x.host !== undefined);
+    if (failing.length === 0) return [];
+    const corefile = outputs(
+      seen,
+      'describe_resource',
+      (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === 'coredns' && o.args['namespace'] === DNS_NS,
+    ).pop()?.content;
+    if (!corefile) return [];
+    const dnsLogs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === DNS_NS)
+      .map((o) => o.content)
+      .join('\n');
+    for (const block of corefileForwards(corefile)) {
+      if (block.zone === '.') continue;
+      const hit = failing.find((f) => f.host === block.zone || f.host.endsWith(`.${block.zone}`));
+      if (!hit) continue;
+      const upstreamError = dnsLogs
+        .split('\n')
+        .find(
+          (l) =>
+            block.upstreams.some((u) => u.includes('.') && l.includes(`${u}:53`)) &&
+            /timeout|refused|unreachable|error/i.test(l),
+        );
+      return [
+        {
+          weight: 92,
+          object: `coredns in ${DNS_NS}`,
+          cause:
+            `lookups of ${hit.host} fail because the CoreDNS Corefile (ConfigMap coredns in ${DNS_NS}) forwards the zone ${block.zone} (its own server block, a stub domain) to ${block.upstreams.join(' ')}, ` +
+            `and those upstream resolvers do not answer${upstreamError ? ` (CoreDNS logs: "${clip(upstreamError.trim(), 140)}")` : ''}: names in ${block.zone} time out upstream and come back as errors, while cluster and public names still resolve; CoreDNS itself is running`,
+          evidence: [
+            `logs: "${clip(hit.line, 140)}"`,
+            `describe_resource ConfigMap coredns: ${block.zone}:53 { forward . ${block.upstreams.join(' ')} }`,
+            ...(upstreamError ? [`CoreDNS logs: "${clip(upstreamError.trim(), 140)}"`] : []),
+          ],
+          advice: `point the forward of ${block.zone} in the Corefile at the resolvers that serve it now (ask the network team whether they moved), then CoreDNS reloads it; no restart needed`,
+        },
+      ];
+    }
+    return [];
+  },
+};

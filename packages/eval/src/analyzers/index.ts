@@ -2,7 +2,7 @@ import { appErrorsAnalyzer } from './app-errors.js';
 import { configMountsAnalyzer } from './config-mounts.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
-import { dnsAnalyzer } from './dns.js';
+import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
@@ -27,6 +27,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   storageAnalyzer,
   rbacAnalyzer,
   dnsAnalyzer,
+  dnsForwardAnalyzer,
   pullSecretsAnalyzer,
   appErrorsAnalyzer,
   localStorageAnalyzer,
