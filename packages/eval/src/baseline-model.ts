@@ -113,8 +113,14 @@ function lastOf(
   return undefined;
 }
 
-function podRows(seen: readonly SeenObservation[]): PodRow[] {
-  const o = lastOf(seen, 'list_pods', (x) => x.status === 'ok' && !x.args['labelSelector']);
+/** The pods of the namespace under investigation, as its last full `list_pods` shows them. */
+function podRows(seen: readonly SeenObservation[], ns: string): PodRow[] {
+  // Only this namespace's list: a look at kube-system's pods (CoreDNS) must not stand in for it.
+  const o = lastOf(
+    seen,
+    'list_pods',
+    (x) => x.status === 'ok' && !x.args['labelSelector'] && (x.args['namespace'] ?? ns) === ns,
+  );
   if (!o) return [];
   const table = parseTable(o.content).filter((r) => r['NAME']);
   const past = pastPods(table);
@@ -446,7 +452,7 @@ export class BaselineSreModel implements Model {
       { tool: 'list_deployments', args: { namespace: ns } },
       { tool: 'get_events', args: { namespace: ns } },
     ];
-    const pods = podRows(seen);
+    const pods = podRows(seen, ns);
     const deps = deploymentRows(seen);
     const task = request.task;
     // A pod the task names but the cluster does not list: look it up directly.
@@ -673,7 +679,7 @@ export class BaselineSreModel implements Model {
 
   #findings(seen: SeenObservation[], ns: string, hs: string[]): Finding[] {
     const out: Finding[] = [];
-    const pods = podRows(seen);
+    const pods = podRows(seen, ns);
     const deps = deploymentRows(seen);
     const events = outputs(seen, 'get_events')
       .map((o) => o.content)
@@ -1391,7 +1397,7 @@ export class BaselineSreModel implements Model {
 
   #final(seen: SeenObservation[], ns: string, hs: string[], request: DecideRequest): Decision {
     const findings = this.#findings(seen, ns, hs);
-    const pods = podRows(seen);
+    const pods = podRows(seen, ns);
     const deps = deploymentRows(seen);
     const mutation = [...seen]
       .reverse()
