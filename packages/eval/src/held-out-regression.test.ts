@@ -11,8 +11,30 @@ import { loadScenarios } from './scenario-loader.js';
 
 const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.meta.url));
 
-/** Worlds of a set the baseline does not diagnose yet (none at present; see each set's README.md). */
-const NOT_YET: Readonly<Record<string, readonly string[]>> = {};
+/** Worlds of a set the baseline does not pass yet (see each set's README.md). */
+const NOT_YET: Readonly<Record<string, readonly string[]>> = {
+  'scenarios-held-out-6': [
+    'cronjob-concurrency-allow-runs-pile-up',
+    'drain-stuck-pdb-min-available-equals-replicas',
+    'env-var-reference-defined-after-use',
+    'externalname-points-at-deleted-rds-instance',
+    'hpa-two-autoscalers-same-deployment',
+    'ingress-duplicate-host-path-oldest-wins',
+    'liveness-probe-checks-database-restarts-all',
+    'loadbalancer-pending-new-subnets-untagged',
+    'negative-cronjob-job-removed-by-ttl-after-success',
+    'negative-flagger-canary-analysis-in-progress',
+    'negative-node-high-requests-low-usage',
+    'negative-vpa-evicts-pods-to-apply-recommendations',
+    'nfs-volume-server-retired-containercreating',
+    'node-pid-pressure-zombie-processes',
+    'postgres-too-many-clients-after-scale-out',
+    'pvc-expanded-filesystem-resize-pending',
+    'secret-rotated-env-vars-keep-old-password',
+    'service-internal-traffic-policy-local-half-clients-fail',
+    'statefulset-broken-revision-pod-not-replaced-after-revert',
+  ],
+};
 
 describe('the baseline on every incident set', () => {
   it.each([
@@ -21,6 +43,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-3',
     'scenarios-held-out-4',
     'scenarios-held-out-5',
+    'scenarios-held-out-6',
     'scenarios-dev',
   ])(
     '%s',
