@@ -2,7 +2,7 @@
 mirror of bench/one-run.mjs: a scripted model calling one read-only tool that returns the same JSON
 string. Prints one JSON line like one-run.mjs. Not part of the reference; it only imports it.
 
-Usage: python3 bench/reference_run.py <path-to-reference-checkout> <steps> <memory|file>
+Usage: python3 bench/reference_run.py <path-to-reference-checkout> <steps> <memory|file>   (0 steps: load only)
 """
 
 import json
@@ -36,6 +36,9 @@ class Scripted:
             return Action(tool="get_status", args={"service": "checkout"})
         return Action(final="checkout is healthy")
 
+
+if steps == 0:  # load the modules only (what bench/instructions.mjs subtracts)
+    raise SystemExit(0)
 
 tmp = tempfile.mkdtemp(prefix="sre-ref-run-") if kind == "file" else None
 t0 = time.perf_counter()
