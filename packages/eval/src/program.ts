@@ -389,7 +389,12 @@ function buildProgram(setExit: (code: number) => void): Command {
       1,
     )
     .option('--seed <n>', 'seed for the personas that vary', integer('--seed'), 1)
-    .option('--concurrency <n>', 'runs in flight at once', positiveInt('--concurrency', 256), 2)
+    .option(
+      '--concurrency <n>',
+      'runs in flight at once, in this thread and worker threads (one per core); with offline models the workers start only once the runs left would take over a second in this thread',
+      positiveInt('--concurrency', 256),
+      2,
+    )
     .option(
       '--harness <[label=]module>',
       'score this harness composition (a harness.config.ts/.js exporting defineHarnessConfig); repeatable, side by side; `default` is the built-in harness',
