@@ -49,23 +49,40 @@ function packageVersion(file: string): string {
   }
 }
 
+/** Where this package's caches live: its own `node_modules/.cache/sre-eval`. */
+export function cacheDirectory(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.cache', 'sre-eval');
+}
+
+/**
+ * A hash of the code files under each directory (their paths and contents) and of the versions of
+ * the named packages (each resolved from a file of it): the code a cached result was computed by.
+ */
+export function codeIdentity(
+  label: string,
+  dirs: readonly string[],
+  packages: readonly (readonly [name: string, file: string])[],
+): string {
+  const hash = createHash('sha256').update(`${label}\n`);
+  for (const dir of dirs) {
+    for (const file of codeFiles(dir).sort()) {
+      hash
+        .update(`${file.slice(dir.length)}\n`)
+        .update(readFileSync(file))
+        .update('\n');
+    }
+  }
+  for (const [name, file] of packages) hash.update(`${name} ${packageVersion(file)}\n`);
+  return hash.digest('hex');
+}
+
 function init(): { dir: string; identity: string } | null {
   if (process.env['SRE_EVAL_CACHE'] === 'off') return null;
   try {
     const here = dirname(fileURLToPath(import.meta.url));
     const k8s = dirname(fileURLToPath(import.meta.resolve('@sre-harness/tools-k8s')));
-    const hash = createHash('sha256').update(`format ${FORMAT}\n`);
-    for (const codeDir of [here, k8s]) {
-      for (const file of codeFiles(codeDir).sort()) {
-        hash
-          .update(`${file.slice(codeDir.length)}\n`)
-          .update(readFileSync(file))
-          .update('\n');
-      }
-    }
-    for (const dep of ['yaml', 'zod'])
-      hash.update(`${dep} ${packageVersion(fileURLToPath(import.meta.resolve(dep)))}\n`);
-    return { dir: join(here, '..', 'node_modules', '.cache', 'sre-eval'), identity: hash.digest('hex') };
+    const deps = ['yaml', 'zod'].map((d) => [d, fileURLToPath(import.meta.resolve(d))] as const);
+    return { dir: cacheDirectory(), identity: codeIdentity(`format ${FORMAT}`, [here, k8s], deps) };
   } catch {
     return null;
   }
