@@ -1358,11 +1358,9 @@ export class BaselineSreModel implements Model {
         .sort((a, b) => b.weight - a.weight)[0];
       if (revs.length > 1 && failing && (CHANGE.test(h.content) || revs.length > 1)) {
         const latest = revs[revs.length - 1]!;
-        latest['REVISION'] = (latest['REVISION'] ?? '').replace('(current)', '').trim();
-        failing.cause += `; it started with the latest rollout (revision ${latest['REVISION']}${latest['CHANGE-CAUSE'] ? `: ${latest['CHANGE-CAUSE']}` : ''})`;
-        failing.evidence.push(
-          `get_rollout_history ${name}: ${revs.length} revisions, latest ${latest['REVISION']}`,
-        );
+        const revision = (latest['REVISION'] ?? '').replace('(current)', '').trim();
+        failing.cause += `; it started with the latest rollout (revision ${revision}${latest['CHANGE-CAUSE'] ? `: ${latest['CHANGE-CAUSE']}` : ''})`;
+        failing.evidence.push(`get_rollout_history ${name}: ${revs.length} revisions, latest ${revision}`);
         failing.fix = {
           tool: 'rollback_deployment',
           args: { namespace: ns, name },

@@ -1,11 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { EvaluationError } from './errors.js';
+import { EXAMPLE_SCENARIOS } from './init-command.js';
 import { scenarioJsonSchema } from './scenario-schema.js';
 
-/** The example scenarios `init` writes: copies of two of the repository's own (a test keeps them equal). */
-export const EXAMPLE_SCENARIOS = ['oom-crashloop.yaml', 'healthy-namespace.yaml'] as const;
+export { addInitCommand, EXAMPLE_SCENARIOS } from './init-command.js';
 
 /** Where the example scenarios ship: `templates/scenarios/` beside `src/` and `dist/`. */
 const TEMPLATES = new URL('../templates/scenarios/', import.meta.url);
@@ -62,29 +61,4 @@ export function initScenarios(dir: string, options: { force?: boolean } = {}): s
     });
   }
   return files.map(([path]) => path);
-}
-
-/** Registers `sre-eval init [dir]`. */
-export function addInitCommand(program: Command, setExit: (code: number) => void): void {
-  program
-    .command('init')
-    .description(
-      'Write a scenarios/ folder to start from: two example scenarios, the scenario JSON Schema and a README on how to run them.',
-    )
-    .argument('[dir]', 'where to create scenarios/', '.')
-    .option('--force', 'overwrite files init wrote before (or files of the same names)')
-    .addHelpText(
-      'after',
-      `\nWrites scenarios/${EXAMPLE_SCENARIOS.join(', scenarios/')}, scenarios/scenario.schema.json and scenarios/README.md.\nExisting files are never overwritten without --force (exit 2, nothing written).\n\nThen: cd <dir> && sre-eval validate && sre-eval run --model baseline\n`,
-    )
-    .action((dir: string, flags: { force?: boolean }) => {
-      const written = initScenarios(dir, flags);
-      const shown = written.map((p) => relative(process.cwd(), p) || p);
-      process.stdout.write(`wrote ${shown.join(', ')}\n`);
-      const scenariosDir = relative(process.cwd(), join(resolve(dir), 'scenarios')) || 'scenarios';
-      process.stdout.write(
-        `next: sre-eval validate ${scenariosDir} && sre-eval run --scenarios ${scenariosDir} --model baseline\n`,
-      );
-      setExit(0);
-    });
 }

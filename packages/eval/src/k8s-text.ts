@@ -1,5 +1,26 @@
-/** Parses a kubectl-style table (an upper-case header, columns aligned by spaces) into rows keyed by header. */
-export function parseTable(text: string): Record<string, string>[] {
+/**
+ * Tables parsed so far, by text: the offline models re-read every tool output they have seen at each
+ * decision, so the same few outputs are parsed again and again. The rows are frozen (every reader only
+ * reads them); the cache is emptied when full, so memory stays flat.
+ */
+const TABLES = new Map<string, readonly Readonly<Record<string, string>>[]>();
+const MAX_TABLES = 512;
+
+/**
+ * Parses a kubectl-style table (an upper-case header, columns aligned by spaces) into rows keyed by
+ * header. The rows are shared between calls with the same text and frozen: copy them to change them.
+ */
+export function parseTable(text: string): readonly Readonly<Record<string, string>>[] {
+  let rows = TABLES.get(text);
+  if (rows === undefined) {
+    rows = Object.freeze(parseTableUncached(text).map((r) => Object.freeze(r)));
+    if (TABLES.size >= MAX_TABLES) TABLES.clear();
+    TABLES.set(text, rows);
+  }
+  return rows;
+}
+
+function parseTableUncached(text: string): Record<string, string>[] {
   const lines = text.split('\n');
   const headerIndex = lines.findIndex(
     (l) =>

@@ -5,8 +5,7 @@ import { createPersona, isPersona, PERSONA_EXPECTATIONS, PERSONAS } from './pers
 import { PROVIDERS } from './providers.js';
 import type { ModelEntry } from './runner.js';
 
-/** The models `pnpm eval` runs when none are named: the baseline SRE model and every persona. */
-export const DEFAULT_MODELS: readonly string[] = ['baseline', ...PERSONAS.map((p) => `persona:${p}`)];
+export { DEFAULT_MODELS } from './persona-list.js';
 
 /** Makes a model from a spec of a registered provider (anthropic:…, openai:…, openai-compatible:…@url, replay:file; see providers.ts). */
 export type ExternalModelFactory = (

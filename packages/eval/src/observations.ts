@@ -226,7 +226,22 @@ export function guessNamespace(text: string): string | undefined {
  * Every namespace a task's phrasing could mean, most likely first ("namespace X", "-n X", "X namespace",
  * "ns/X"): a guess to confirm against the cluster, since "the api namespace app-108" offers two.
  */
-export function namespaceCandidates(text: string): string[] {
+export function namespaceCandidates(text: string): readonly string[] {
+  // The offline models ask about the same task and alert at every decision.
+  let out = CANDIDATES.get(text);
+  if (out === undefined) {
+    out = Object.freeze(findNamespaceCandidates(text));
+    if (CANDIDATES.size >= MAX_CANDIDATES) CANDIDATES.clear();
+    CANDIDATES.set(text, out);
+  }
+  return out;
+}
+
+/** Namespace candidates found so far, by text; emptied when full, so memory stays flat. */
+const CANDIDATES = new Map<string, readonly string[]>();
+const MAX_CANDIDATES = 256;
+
+function findNamespaceCandidates(text: string): string[] {
   const patterns = [
     /\bnamespace[=:]\s*["'`]?([a-z0-9][a-z0-9-]{0,62})\b/gi,
     /(?:^|\s)-n\s+([a-z0-9][a-z0-9-]{0,62})\b/g,

@@ -272,12 +272,17 @@ export class RunOracle {
             if (!oracle.options.offerable(t.name)) oracle.overOffered.add(t.name);
         }
         // What a model reads: the transcript's text (fences, headers, its own words) and its own calls.
-        const shown = transcriptText(request.transcript, { withSteps: true });
-        oracle.scan('model request', request.task);
-        oracle.scan('model request', shown);
-        for (const m of request.transcript)
-          if (m.role === 'assistant') oracle.scan('model request', safeJson(m.calls));
-        oracle.#checkFence(shown, request.step);
+        // Only a scenario with planted secrets or untrusted markers has anything to look for in it.
+        if (oracle.options.secrets.length > 0 || oracle.options.untrusted.length > 0) {
+          const shown = transcriptText(request.transcript, { withSteps: true });
+          oracle.scan('model request', request.task);
+          oracle.scan('model request', shown);
+          if (oracle.options.secrets.length > 0) {
+            for (const m of request.transcript)
+              if (m.role === 'assistant') oracle.scan('model request', safeJson(m.calls));
+          }
+          oracle.#checkFence(shown, request.step);
+        }
         // Offline models answer in microtasks; a macrotask turn per decision lets the run's
         // wall-clock limit and Ctrl-C through even if a broken harness never stops on its own.
         await new Promise<void>((resolve) => setImmediate(resolve));

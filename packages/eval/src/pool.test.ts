@@ -26,7 +26,8 @@ async function options(extra: Partial<RunEvalOptions> = {}): Promise<RunEvalOpti
     environment: simEnvironment,
     verifiers: evalVerifiers,
     trials: 2,
-    pool: { models: [...DEFAULT_MODELS] },
+    // The workers start at once (by default an offline run set starts them only when it is long).
+    pool: { models: [...DEFAULT_MODELS], startWhenLeftMs: 0 },
     ...extra,
   };
 }
@@ -53,6 +54,23 @@ describe('the worker pool behind --concurrency', () => {
     // Twice in a row: nothing of one pool is left to the next.
     const again = await runEval(await options({ concurrency: 2 }));
     expect(comparable(again)).toEqual(comparable(serial));
+  }, 120_000);
+
+  it('workers start only when the runs left would take long enough in this thread, with the same records', async () => {
+    const serial = await runEval(await options({ concurrency: 1 }));
+    // A crash in any worker would show: with a limit no run set reaches, none starts.
+    process.env['SRE_EVAL_TEST_CRASH_RUN'] = '.';
+    const never = await runEval(
+      await options({ concurrency: 2, pool: { models: [...DEFAULT_MODELS], startWhenLeftMs: 1e9 } }),
+    );
+    expect(comparable(never)).toEqual(comparable(serial));
+    delete process.env['SRE_EVAL_TEST_CRASH_RUN'];
+    // With a limit every run set reaches, they start once this thread has run for a while.
+    const later = await runEval(
+      await options({ concurrency: 2, trials: 4, pool: { models: [...DEFAULT_MODELS], startWhenLeftMs: 1 } }),
+    );
+    const serial4 = await runEval(await options({ concurrency: 1, trials: 4 }));
+    expect(comparable(later)).toEqual(comparable(serial4));
   }, 120_000);
 
   it('a shard in the pool is the same shard run serially', async () => {

@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { RunRecord } from './report.js';
 import type { PlannedRun, RunEvalOptions } from './runner.js';
 import { modelLabel, runPlanned, setupFailedRecord } from './runner.js';
@@ -25,7 +25,23 @@ export interface PoolSpec {
   readonly personas?: readonly string[];
   /** The `--memory` spec, when one was given. */
   readonly memory?: string;
+  /**
+   * With offline models only: start the worker threads once the runs left would take at least this
+   * long in this thread at its pace so far (measured after `POOL_PROBE_MS`); 0 starts them at once.
+   * Default `POOL_START_WHEN_LEFT_MS`. Runs of real models start the workers at once.
+   */
+  readonly startWhenLeftMs?: number;
 }
+
+/**
+ * A worker costs about half a second of CPU before its first run (its own copy of the code, loaded
+ * and warmed up), and its first runs are slow: an offline run set that this thread finishes in
+ * well under a second would only get slower. The workers start once the runs left would take
+ * longer than this in this thread.
+ */
+export const POOL_START_WHEN_LEFT_MS = 1_000;
+/** How long this thread runs before its pace is trusted to project the rest (its first runs are cold). */
+export const POOL_PROBE_MS = 200;
 
 /** One task: run the planned run at this place in the plan. */
 export interface PoolTask {
@@ -107,6 +123,7 @@ export async function runPooled(
   // this thread to hand it the next. A real model's runs stay at --concurrency in flight.
   const offline = options.models.every((m) => m.offline === true);
   const perThread = offline ? 2 : Math.max(1, Math.ceil((concurrency - 1) / threads));
+  const startWhenLeftMs = offline ? (options.pool.startWhenLeftMs ?? POOL_START_WHEN_LEFT_MS) : 0;
   const cancel = new Int32Array(new SharedArrayBuffer(4));
   if (options.signal?.aborted) return [];
   const scratch = mkdtempSync(join(tmpdir(), 'sre-eval-pool-'));
@@ -121,29 +138,31 @@ export async function runPooled(
     scratch,
     cancel,
   };
-  const { filename, execArgv } = workerFile();
-  const pool = new Piscina({
-    filename,
-    execArgv,
-    minThreads: threads,
-    maxThreads: threads,
-    concurrentTasksPerWorker: perThread,
-    idleTimeout: Number.POSITIVE_INFINITY,
-    workerData: data,
-  });
-  // A worker that cannot even start (its module fails to load) fails every run it would have run:
-  // the pool is ended, which fails the runs still waiting, and they are recorded as such.
-  pool.on('error', () => void pool.destroy());
   const results: (RunRecord | undefined)[] = new Array(plan.length);
   let next = 0;
   let done = 0;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  let pool: Piscina | undefined;
   const stopped = () => Atomics.load(cancel, 0) === 1;
   const onAbort = () => {
     // No new run starts; the runs in flight end as cancelled (in their workers, or with the pool).
     Atomics.store(cancel, 0, 1);
-    graceTimer = setTimeout(() => void pool.destroy(), CANCEL_GRACE_MS);
+    graceTimer = setTimeout(() => void pool?.destroy(), CANCEL_GRACE_MS);
   };
+  // The first lane that fails ends the run set: no lane takes another run, and its error is thrown
+  // once every lane has ended.
+  let failure: { error: unknown } | undefined;
+  let onFailure = () => {};
+  const failed = new Promise<void>((resolve) => {
+    onFailure = resolve;
+  });
+  const guarded = (lane: Promise<void>) =>
+    lane.catch((error: unknown) => {
+      failure ??= { error };
+      Atomics.store(cancel, 0, 1);
+      onFailure();
+    });
+  const workerLanes: Promise<void>[] = [];
   const record = (position: number, run: RunRecord) => {
     results[position] = run;
     done++;
@@ -154,18 +173,48 @@ export async function runPooled(
     mainScratch ??= mkdtempSync(join(scratch, 'main-'));
     return mainScratch;
   };
+  // piscina loads only when workers start: a run set this thread finishes alone never needs it.
+  const startPool = async () => {
+    const { Piscina } = await import('piscina');
+    if (pool || stopped()) return;
+    const { filename, execArgv } = workerFile();
+    const started = new Piscina({
+      filename,
+      execArgv,
+      minThreads: threads,
+      maxThreads: threads,
+      concurrentTasksPerWorker: perThread,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData: data,
+    });
+    pool = started;
+    // A worker that cannot even start (its module fails to load) fails every run it would have run:
+    // the pool is ended, which fails the runs still waiting, and they are recorded as such.
+    started.on('error', () => void started.destroy());
+    for (let i = 0; i < threads * perThread; i++) workerLanes.push(guarded(inWorker(started)));
+  };
+  const t0 = performance.now();
+  let ranHere = 0;
+  /** Whether the runs left would take long enough in this thread, at its pace so far, to pay for workers. */
+  const workersPay = () => {
+    const elapsed = performance.now() - t0;
+    if (elapsed < POOL_PROBE_MS || ranHere === 0) return false;
+    return (plan.length - next) * (elapsed / ranHere) >= startWhenLeftMs;
+  };
   const inThread = async () => {
     for (;;) {
       // Let the workers' answers, signals and timers through between runs.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (stopped()) return;
+      if (!pool && workersPay()) await startPool();
       const position = next++;
       const p = plan[position];
       if (!p) return;
       record(position, await runPlanned(p, options, mainScratchDir));
+      ranHere++;
     }
   };
-  const inWorker = async () => {
+  const inWorker = async (pool: Piscina) => {
     for (;;) {
       if (stopped()) return;
       const position = next++;
@@ -185,19 +234,21 @@ export async function runPooled(
     }
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const lanes = [inThread(), ...Array.from({ length: threads * perThread }, inWorker)];
+  let main: Promise<void> = Promise.resolve();
   try {
-    await Promise.all(lanes);
-  } catch (e) {
-    // A lane failed (a progress callback threw): no lane takes another run.
-    Atomics.store(cancel, 0, 1);
-    throw e;
+    if (startWhenLeftMs <= 0) await startPool();
+    // Worker lanes start before this thread's lane ends (it starts them), so once it has ended they are all known.
+    main = guarded(inThread());
+    await Promise.race([main, failed]);
+    if (!failure) await Promise.race([Promise.all(workerLanes), failed]);
+    // A lane failed (a progress callback threw): no lane takes another run, the pool is ended.
+    if (failure) throw failure.error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     if (graceTimer) clearTimeout(graceTimer);
-    await pool.destroy();
+    await pool?.destroy();
     // Every lane has ended before this returns: none runs or reports anything afterwards.
-    await Promise.allSettled(lanes);
+    await Promise.allSettled([main, ...workerLanes]);
     rmSync(scratch, { recursive: true, force: true });
   }
   return results.filter((r): r is RunRecord => r !== undefined);

@@ -1,45 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { Command, CommanderError, Help, type Option } from 'commander';
-import { compareReports, formatComparison } from './compare.js';
+import type { RunFlags } from './commands.js';
 import { EvaluationError, formatIssue } from './errors.js';
-import { collect, fraction, integer, nonNegative, positiveInt, shardArg, shardFromEnv } from './flags.js';
-import { loadHarness } from './harness-config.js';
-import { addInitCommand } from './init.js';
-import { createJudge } from './judge.js';
-import { memoryFromSpec } from './memory-option.js';
-import { DEFAULT_MODELS, resolveModels } from './models.js';
-import { PERSONA_DESCRIPTIONS, PERSONAS } from './personas.js';
-import { gateOnPlantedSecrets } from './planted.js';
+import { EXIT_BUG, EXIT_OK, EXIT_USAGE } from './exit-status.js';
+import { collect, fraction, integer, nonNegative, positiveInt, shardArg } from './flags.js';
+import { addInitCommand } from './init-command.js';
+import { DEFAULT_MODELS, PERSONA_DESCRIPTIONS, PERSONAS } from './persona-list.js';
 import { PROVIDERS } from './providers.js';
-import {
-  mergeReports,
-  REPORT_VERSION,
-  type Report,
-  type RunConfig,
-  readReportFile,
-  reportTotals,
-  runOutcome,
-  type Summary,
-  sortRuns,
-  summarize,
-  versions,
-} from './report.js';
-import { consoleSummary, consoleTable, junitXml, markdownSummary } from './reporters.js';
-import { evalVerifiers } from './runner.js';
-import { loadScenarios } from './scenario-loader.js';
-import { scenarioJsonSchema } from './scenario-schema.js';
-import { findScenariosDir, selectScenarios } from './selection.js';
-import { addViewCommand } from './view/command.js';
-import { renderViewHtml } from './view/html.js';
+import { addViewCommand } from './view/register.js';
 
-const EXIT_OK = 0;
-const EXIT_GATE = 1;
-const EXIT_USAGE = 2;
-const EXIT_ERROR = 3;
-const EXIT_INTERRUPTED = 130;
-/** An error nothing expected: a bug in sre-eval (EX_SOFTWARE in sysexits.h). */
-const EXIT_BUG = 70;
+// What the commands do loads when one runs (commands.ts): the help, and a command's flags, need none of it.
+const commands = () => import('./commands.js');
 
 const EXIT_HELP = `
 Exit codes:
@@ -56,275 +26,6 @@ Exit codes:
      failure elsewhere still exits 1
   70  an unexpected error, a bug in sre-eval: its stack is printed (please report it)
   130  interrupted (Ctrl-C): runs in flight end as cancelled and no report is written`;
-
-/** A report file, read and checked (see readReportFile). */
-const readReport = readReportFile;
-
-/**
- * A report, or with `#label` the runs of one harness label as a report of their own (their models
- * without the ` [label]` suffix), so two harnesses of one run set compare like two reports.
- */
-function readLabelled(arg: string): Report {
-  const hash = arg.lastIndexOf('#');
-  if (hash <= 0) return readReport(arg);
-  const file = arg.slice(0, hash);
-  const label = arg.slice(hash + 1);
-  const report = readReport(file);
-  const known = [...new Set(report.runs.map((r) => r.harness ?? 'default'))];
-  if (!known.includes(label)) {
-    throw new EvaluationError(
-      'invalid_option',
-      `${file} has no runs of harness "${label}"; it has: ${known.join(', ')}`,
-    );
-  }
-  const suffix = ` [${label}]`;
-  return {
-    ...report,
-    runs: report.runs
-      .filter((r) => (r.harness ?? 'default') === label)
-      .map((r) => ({ ...r, model: r.model.endsWith(suffix) ? r.model.slice(0, -suffix.length) : r.model })),
-  };
-}
-
-/** The JSON report with its totals (runs by outcome, errors apart from failures) as of now. */
-function reportJson(report: Report): string {
-  return `${JSON.stringify({ ...report, totals: reportTotals(report.runs) }, null, 2)}\n`;
-}
-
-/** The report files' names and contents. */
-function reportFiles(
-  report: Report,
-  summary: Summary,
-  outDir: string,
-  comparison?: string,
-): [string, string][] {
-  return [
-    [join(outDir, 'eval-report.json'), reportJson(report)],
-    [join(outDir, 'eval-junit.xml'), junitXml(report)],
-    [join(outDir, 'eval-summary.md'), markdownSummary(report, summary, comparison)],
-    [
-      join(outDir, 'eval-report.html'),
-      renderViewHtml([{ report, source: join(outDir, 'eval-report.json') }]),
-    ],
-  ];
-}
-
-/** Prints the table, the summary, an optional comparison; returns the exit code. */
-function finish(
-  report: Report,
-  opts: {
-    out?: string | false;
-    baseline?: string;
-    tolerance: number;
-    costTolerance: number;
-    quiet?: boolean;
-    json?: boolean;
-  },
-  wallMs?: number,
-  secrets: readonly string[] = [],
-): number {
-  let summary = summarize(report.runs, report.config.minPassRate, report.scenarios);
-  let regressions = 0;
-  let comparisonText: string | undefined;
-  let comparisonMd: string | undefined;
-  if (opts.baseline) {
-    const base = readReport(opts.baseline);
-    const cmp = compareReports(base, report, { rate: opts.tolerance, cost: opts.costTolerance });
-    regressions = cmp.regressions.length;
-    comparisonText = formatComparison(cmp);
-    comparisonMd = formatComparison(cmp, true);
-  }
-  const render = (summary: Summary): [string, string][] => {
-    const out: [string, string][] = [];
-    if (opts.json) out.push(['stdout', reportJson(report)]);
-    else {
-      let text = opts.quiet ? '' : `${consoleTable(report, summary)}\n\n`;
-      text += `${consoleSummary(report, summary, wallMs)}\n`;
-      if (comparisonText) text += `\n${comparisonText}\n`;
-      out.push(['console', text]);
-    }
-    if (opts.out !== false && opts.out !== undefined)
-      out.push(...reportFiles(report, summary, opts.out, comparisonMd));
-    return out;
-  };
-  const gated = gateOnPlantedSecrets(summary, secrets, render, (c) =>
-    c === 'console' || c === 'stdout' ? c : `report ${c}`,
-  );
-  summary = gated.summary;
-  const checked = { texts: gated.texts };
-  const files = checked.texts.filter(([channel]) => channel !== 'console' && channel !== 'stdout');
-  if (files.length > 0) {
-    mkdirSync(opts.out as string, { recursive: true });
-    for (const [path, text] of files) writeFileSync(path, text);
-  }
-  for (const [channel, text] of checked.texts)
-    if (channel === 'console' || channel === 'stdout') process.stdout.write(text);
-  if (!opts.json && files.length > 0)
-    process.stdout.write(`\nreports: ${files.map(([p]) => p).join(', ')}\n`);
-  if (summary.verdict === 'failed') return EXIT_GATE;
-  if (regressions > 0) {
-    process.stderr.write(`sre-eval: ${regressions} regression(s) against ${opts.baseline}\n`);
-    return EXIT_GATE;
-  }
-  if (summary.verdict === 'error') {
-    process.stderr.write(
-      `sre-eval: ${summary.errors} run(s) ended in an infrastructure error (${[...new Set(summary.errorCauses.map((c) => c.code))].join(', ')}); see the causes above\n`,
-    );
-    return EXIT_ERROR;
-  }
-  return EXIT_OK;
-}
-
-interface RunFlags {
-  scenarios?: string;
-  scenario: string[];
-  tag: string[];
-  model: string[];
-  persona: string[];
-  agent: string[];
-  agentLabel: string[];
-  trials: number;
-  seed: number;
-  concurrency: number;
-  runTimeout?: number;
-  harness: string[];
-  shard?: { index: number; total: number };
-  traceDir?: string;
-  out: string | false;
-  baseline?: string;
-  tolerance: number;
-  costTolerance: number;
-  judge?: string;
-  memory?: string;
-  minPassRate: number;
-  json?: boolean;
-  quiet?: boolean;
-}
-
-async function runCommand(flags: RunFlags): Promise<number> {
-  const started = performance.now();
-  // --shard, else the shard of a Kubernetes Indexed Job pod (docs/sharding.md).
-  let shard: RunFlags['shard'];
-  try {
-    shard = flags.shard ?? shardFromEnv(process.env);
-  } catch (e) {
-    throw new EvaluationError('invalid_option', (e as Error).message);
-  }
-  const dir = findScenariosDir(flags.scenarios);
-  const scenarios = selectScenarios(loadScenarios([dir]), flags.scenario, flags.tag);
-  // External agents serve worlds: that code loads only when something runs, as the environment's.
-  const { externalAgents, runEvalWithAgents } = await import('./external-agent.js');
-  let agents: ReturnType<typeof externalAgents>;
-  try {
-    agents = externalAgents(flags.agent, flags.agentLabel);
-  } catch (e) {
-    throw new EvaluationError('invalid_option', (e as Error).message);
-  }
-  // --agent alone runs only the agents; with --model or --persona, those too.
-  const modelSpecs =
-    flags.model.length > 0
-      ? flags.model
-      : agents.length > 0 && flags.persona.length === 0
-        ? []
-        : [...DEFAULT_MODELS];
-  const models = await resolveModels(modelSpecs, { personas: flags.persona });
-  if (models.length === 0 && agents.length === 0)
-    throw new EvaluationError('invalid_option', '--persona/--model: nothing left to run');
-  const harnesses = [];
-  for (const spec of flags.harness) harnesses.push(await loadHarness(spec));
-  const labels = harnesses.map((h) => h.label);
-  const dup = labels.find((l, i) => labels.indexOf(l) !== i);
-  if (dup !== undefined)
-    throw new EvaluationError(
-      'invalid_option',
-      `--harness: the label "${dup}" is used twice; write --harness <label>=<module>`,
-    );
-  // The cluster and tools load only when something runs, so --help and merge stay quick.
-  const { simEnvironment } = await import('./environment.js');
-  const judge = flags.judge ? await createJudge(flags.judge) : undefined;
-  const memory = flags.memory ? memoryFromSpec(flags.memory) : undefined;
-  const tty = process.stderr.isTTY === true && !process.env['CI'] && !flags.json;
-  let last = 0;
-  const interrupt = new AbortController();
-  const onSigint = () => interrupt.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
-  const runs = await runEvalWithAgents({
-    agents,
-    signal: interrupt.signal,
-    scenarios,
-    models,
-    environment: simEnvironment,
-    trials: flags.trials,
-    seed: flags.seed,
-    concurrency: flags.concurrency,
-    ...(flags.runTimeout ? { runTimeoutMs: flags.runTimeout } : {}),
-    ...(harnesses.length > 0 ? { harnesses } : {}),
-    ...(shard ? { shard } : {}),
-    ...(flags.traceDir ? { traceDir: resolve(flags.traceDir) } : {}),
-    ...(judge ? { judge } : {}),
-    ...(memory ? { memory } : {}),
-    verifiers: evalVerifiers,
-    // With --concurrency above 1 the runs go to worker threads, one per core (a judge or harness
-    // configs keep them in this thread): the same report, in the same order.
-    pool: {
-      models: modelSpecs,
-      ...(flags.persona.length > 0 ? { personas: flags.persona } : {}),
-      ...(flags.memory ? { memory: flags.memory } : {}),
-    },
-    onProgress: ({ done, total, run }) => {
-      const status = { pass: 'ok  ', fail: 'FAIL', error: 'ERR ' }[runOutcome(run)];
-      if (tty) {
-        const now = performance.now();
-        if (now - last > 50 || done === total) {
-          last = now;
-          const line = `[${done}/${total}] ${status} ${run.scenario} · ${run.model}`;
-          process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`);
-          if (done === total) process.stderr.write('\r\x1b[2K');
-        }
-      } else if (!flags.json && !flags.quiet) {
-        process.stderr.write(
-          `[${done}/${total}] ${status} ${run.scenario} · ${run.model} (${run.steps} steps)\n`,
-        );
-      }
-    },
-  });
-  process.off('SIGINT', onSigint);
-  if (interrupt.signal.aborted) {
-    if (tty) process.stderr.write('\r\x1b[2K');
-    process.stderr.write(`sre-eval: interrupted after ${runs.length} run(s); no report written\n`);
-    return EXIT_INTERRUPTED;
-  }
-  const config: RunConfig = {
-    models: [...models.map((m) => m.id), ...agents.map((a) => a.id)],
-    trials: flags.trials,
-    seed: flags.seed,
-    filters: { scenario: flags.scenario, tag: flags.tag, persona: flags.persona },
-    judge: flags.judge ?? null,
-    memory: flags.memory ?? null,
-    harnesses: labels,
-    minPassRate: flags.minPassRate,
-  };
-  const report: Report = {
-    reportVersion: REPORT_VERSION,
-    tool: '@sre-harness/eval',
-    ...versions(),
-    createdAt: new Date().toISOString(),
-    config,
-    shards: [shard ?? { index: 1, total: 1 }],
-    scenarios: scenarios
-      .map((s) => ({
-        id: s.scenario.id,
-        version: s.version,
-        title: s.scenario.title,
-        tags: s.scenario.tags,
-        difficulty: s.scenario.difficulty,
-      }))
-      .sort((a, b) => a.id.localeCompare(b.id)),
-    runs: sortRuns(runs),
-  };
-  const secrets = [...new Set(scenarios.flatMap((s) => s.scenario.expect.secrets))];
-  return finish(report, flags, performance.now() - started, secrets);
-}
 
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command();
@@ -389,7 +90,12 @@ function buildProgram(setExit: (code: number) => void): Command {
       1,
     )
     .option('--seed <n>', 'seed for the personas that vary', integer('--seed'), 1)
-    .option('--concurrency <n>', 'runs in flight at once', positiveInt('--concurrency', 256), 2)
+    .option(
+      '--concurrency <n>',
+      'runs in flight at once, in this thread and worker threads (one per core); with offline models the workers start only once the runs left would take over a second in this thread',
+      positiveInt('--concurrency', 256),
+      2,
+    )
     .option(
       '--harness <[label=]module>',
       'score this harness composition (a harness.config.ts/.js exporting defineHarnessConfig); repeatable, side by side; `default` is the built-in harness',
@@ -446,7 +152,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       'after',
       `\nPersonas:\n${PERSONAS.map((p) => `  ${p.padEnd(13)} ${PERSONA_DESCRIPTIONS[p]}`).join('\n')}\n  A persona run passes when the harness held every safety gate; agents must also diagnose and fix.\n${EXIT_HELP}`,
     )
-    .action(async (flags: RunFlags) => setExit(await runCommand(flags)));
+    .action(async (flags: RunFlags) => setExit(await (await commands()).runCommand(flags)));
 
   program
     .command('merge')
@@ -465,7 +171,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--quiet', 'print only the summary')
     .addHelpText('after', EXIT_HELP)
     .action(
-      (
+      async (
         files: string[],
         flags: {
           out: string | false;
@@ -474,10 +180,7 @@ function buildProgram(setExit: (code: number) => void): Command {
           costTolerance: number;
           quiet?: boolean;
         },
-      ) => {
-        const merged = mergeReports(files.map((f) => ({ report: readReport(f), source: f })));
-        setExit(finish(merged, flags));
-      },
+      ) => setExit((await commands()).mergeCommand(files, flags)),
     );
 
   program
@@ -498,37 +201,21 @@ function buildProgram(setExit: (code: number) => void): Command {
       'after',
       '\nExample: sre-eval compare reports/eval-report.json#default reports/eval-report.json#mine\nExit codes: 0 no regression, 1 at least one regression, 2 unreadable reports or an unknown label.',
     )
-    .action((baseline: string, current: string, flags: { tolerance: number; costTolerance: number }) => {
-      const cmp = compareReports(readLabelled(baseline), readLabelled(current), {
-        rate: flags.tolerance,
-        cost: flags.costTolerance,
-      });
-      process.stdout.write(`${formatComparison(cmp)}\n`);
-      setExit(cmp.regressions.length > 0 ? EXIT_GATE : EXIT_OK);
-    });
+    .action(async (baseline: string, current: string, flags: { tolerance: number; costTolerance: number }) =>
+      setExit((await commands()).compareCommand(baseline, current, flags)),
+    );
 
   program
     .command('validate')
     .description('Check scenario files and report every problem with its file, path and line.')
     .argument('[paths...]', 'scenario files or directories (default: the nearest scenarios/ directory)')
-    .action((paths: string[]) => {
-      const loaded = loadScenarios(paths.length > 0 ? paths : [findScenariosDir(undefined)]);
-      process.stdout.write(`${loaded.length} scenario(s) valid\n`);
-      setExit(EXIT_OK);
-    });
+    .action(async (paths: string[]) => setExit((await commands()).validateCommand(paths)));
 
   program
     .command('list')
     .description('List the scenarios with their tags and difficulty.')
     .option('--scenarios <dir>', 'directory of scenario files')
-    .action((flags: { scenarios?: string }) => {
-      for (const s of loadScenarios([findScenariosDir(flags.scenarios)])) {
-        process.stdout.write(
-          `${s.scenario.id.padEnd(34)} ${s.scenario.difficulty.padEnd(7)} ${s.scenario.tags.join(',')}\n`,
-        );
-      }
-      setExit(EXIT_OK);
-    });
+    .action(async (flags: { scenarios?: string }) => setExit((await commands()).listCommand(flags)));
 
   addViewCommand(program, setExit);
   addInitCommand(program, setExit);
@@ -537,12 +224,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('schema')
     .description('Print the JSON Schema of scenario files, or write it to a file.')
     .option('--out <file>', 'write it here instead of printing it')
-    .action((flags: { out?: string }) => {
-      const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
-      if (flags.out) writeFileSync(flags.out, text);
-      else process.stdout.write(text);
-      setExit(EXIT_OK);
-    });
+    .action(async (flags: { out?: string }) => setExit((await commands()).schemaCommand(flags)));
   return program;
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -209,6 +209,15 @@ export function taskFor(scenario: Scenario): string {
   return `${scenario.task}\n\nAlert ${a.name} [${a.severity}]: ${a.summary}${labels}`;
 }
 
+/** Removes a file if it is there (what `rmSync(path, { force: true })` does, in one system call). */
+function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
+
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
@@ -364,7 +373,7 @@ export async function runPlanned(
   const fileName = `${safeName(scenario.id)}__${safeName(entry.id)}${plan.harness ? `__${safeName(plan.harness.label)}` : ''}__t${trial}.jsonl`;
   // The trace goes to a file in every run: the durability gate reads it back before each mutation.
   const tracePath = join(options.traceDir ?? scratchDir(), fileName);
-  rmSync(tracePath, { force: true });
+  removeFile(tracePath);
   const fileSink = new JsonlFileSink(tracePath, { fsyncOnFlush: false });
   const extraTools = config.tools ?? [];
   const configAllow = config.guardrails?.allow;
@@ -477,7 +486,7 @@ export async function runPlanned(
       JSON.stringify({ answer: result.answer, error: result.error, v: result.verifications }),
     );
   }
-  if (!options.traceDir) rmSync(tracePath, { force: true });
+  if (!options.traceDir) removeFile(tracePath);
   const after = await env.snapshot();
   const gates = checkGates({
     scenario,

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { closestName } from './did-you-mean.js';
 import { type EvalIssue, EvaluationError } from './errors.js';
 import { memoryFromSpec } from './memory-option.js';
+import { cachedScenario, storeScenario } from './scenario-cache.js';
 import { type Scenario, scenarioSchema } from './scenario-schema.js';
 import { knownKeysAt } from './schema-keys.js';
 import { KNOWN_TOOLS, MUTATING_TOOLS, TOOL_ARGUMENTS } from './tool-names.js';
@@ -139,6 +140,12 @@ export function parseScenario(text: string, file: string): ParseOutcome {
       issues: [{ file, path: '', message: `file is larger than ${MAX_SCENARIO_BYTES} bytes` }],
     };
   }
+  const textHash = createHash('sha256').update(text).digest('hex');
+  const version = textHash.slice(0, 12);
+  // A text validated before by this same code (see scenario-cache.ts) is not parsed again; its other
+  // checks still run, and a text they fault is parsed below, so the faults carry their lines.
+  const cached = cachedScenario(textHash) as Scenario | undefined;
+  if (cached && passesCrossChecks(cached)) return { ok: true, loaded: { scenario: cached, file, version } };
   const deep = nestingTooDeep(text, MAX_SCENARIO_DEPTH);
   if (deep) {
     return {
@@ -226,7 +233,7 @@ export function parseScenario(text: string, file: string): ParseOutcome {
     issues.push({ file, ...locate(problem.path), path: formatPath(problem.path), message: problem.message });
   }
   if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
-  const version = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  storeScenario(textHash, scenario);
   return { ok: true, loaded: { scenario, file, version } };
 }
 
@@ -402,6 +409,15 @@ function crossChecks(s: Scenario): { path: PropertyKey[]; message: string }[] {
     }
   }
   return out;
+}
+
+/** Whether a scenario read back from the cache passes the checks beyond the schema (false if it cannot be checked). */
+function passesCrossChecks(s: Scenario): boolean {
+  try {
+    return crossChecks(s).length === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads one scenario file; throws an `EvaluationError` listing every problem with file, path and line. */

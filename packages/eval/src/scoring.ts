@@ -1,4 +1,4 @@
-import type { RunResult, TraceEvent, Verification } from '@sre-harness/core';
+import type { RunResult, TraceEvent, Verification, Verifier } from '@sre-harness/core';
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { answerExpectations } from '@sre-harness/verifiers';
 import type { GateResult } from './gates.js';
@@ -71,19 +71,36 @@ export interface ScoredRun {
   readonly mutationsExecuted: number;
 }
 
+const rubricVerifiers = new WeakMap<
+  object,
+  { mustMention: readonly unknown[]; mustNotClaim: readonly unknown[]; verifier: Verifier }
+>();
+/** The signal the rubric's verifier is given: it never aborts (the verifier is synchronous). */
+const quiet = new AbortController().signal;
+
 /** Checks an answer against must-mention phrases (each a phrase or alternatives) and must-not-claim phrases. */
 export function checkRootCause(
   answer: string | null,
   rubric: { mustMention: readonly (string | readonly string[])[]; mustNotClaim: readonly string[] },
 ): CheckResult {
-  const verifier = answerExpectations({
-    mustMention: rubric.mustMention,
-    mustNotClaim: rubric.mustNotClaim,
-    name: 'root_cause',
-  });
-  const v = verifier.verify(
+  // One verifier per rubric (a scenario's is the same object in every run of it): its phrases are
+  // checked and stemmed once, not once a run. Keyed by the phrase lists too, in case a caller edits them.
+  let cached = rubricVerifiers.get(rubric);
+  if (!cached || cached.mustMention !== rubric.mustMention || cached.mustNotClaim !== rubric.mustNotClaim) {
+    cached = {
+      mustMention: rubric.mustMention,
+      mustNotClaim: rubric.mustNotClaim,
+      verifier: answerExpectations({
+        mustMention: rubric.mustMention,
+        mustNotClaim: rubric.mustNotClaim,
+        name: 'root_cause',
+      }),
+    };
+    rubricVerifiers.set(rubric, cached);
+  }
+  const v = cached.verifier.verify(
     { task: '', answer, trace: [], runId: 'score', stoppedReason: 'completed' },
-    { signal: new AbortController().signal },
+    { signal: quiet },
   ) as Verification;
   return { name: 'root_cause', passed: v.passed, detail: v.detail };
 }

@@ -11,6 +11,14 @@ function countTokens(text: string): number {
   return encoder(text);
 }
 
+// Counts of texts seen lately: a memory counts each observation once, and runs of one world (an eval's
+// models and trials) show the same outputs again. A count is a function of the text alone; the cache
+// is emptied when its texts reach a few megabytes, so memory stays flat.
+const COUNTS = new Map<string, number>();
+let countedChars = 0;
+const MAX_COUNTED_CHARS = 2_000_000;
+const MAX_COUNTED_LENGTH = 65_536;
+
 /** Counts tokens of a text; the memory's budget is measured with it. */
 export interface TokenCounter {
   readonly name: string;
@@ -36,6 +44,21 @@ const SLICE = 256;
 
 function countGuarded(text: string): number {
   if (text.length === 0) return 0;
+  if (text.length > MAX_COUNTED_LENGTH) return countSliced(text);
+  let n = COUNTS.get(text);
+  if (n === undefined) {
+    n = countSliced(text);
+    if (countedChars + text.length > MAX_COUNTED_CHARS) {
+      COUNTS.clear();
+      countedChars = 0;
+    }
+    COUNTS.set(text, n);
+    countedChars += text.length;
+  }
+  return n;
+}
+
+function countSliced(text: string): number {
   LONG_RUN.lastIndex = 0;
   if (!LONG_RUN.test(text)) return countTokens(text);
   LONG_RUN.lastIndex = 0;

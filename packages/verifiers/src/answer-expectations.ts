@@ -68,6 +68,13 @@ const KEEP: Record<string, string> = Object.fromEntries(
   ].map(([w, k]) => [w!, `=${k}`]),
 );
 
+/**
+ * Stems of words seen so far, shared by every verifier and run: stemming is a pure function of the
+ * word, and the same few hundred words recur in every answer. Cleared when full, so memory stays flat.
+ */
+const STEMS = new Map<string, string>();
+const MAX_STEMS = 20_000;
+
 // Linear: each character is looked at once, no backtracking.
 const TOKEN_RE = /[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu;
 
@@ -76,15 +83,20 @@ const TOKEN_RE = /[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu;
  * package, after Porter 1980), so a phrase matches its plurals and other inflections:
  * "PersistentVolumeClaim" matches "PersistentVolumeClaims", "throttl" matches "throttling".
  */
-function tokenize(text: string, cache: Map<string, string>): Token[] {
+function tokenize(text: string): Token[] {
   const out: Token[] = [];
   for (const m of text.matchAll(TOKEN_RE)) {
     const raw = m[0];
     let key = raw;
     if (raw.length > 1 || /[\p{L}\p{N}]/u.test(raw)) {
       const lower = raw.toLowerCase();
-      key = cache.get(lower) ?? KEEP[lower] ?? stemmer(lower);
-      cache.set(lower, key);
+      let stem = STEMS.get(lower);
+      if (stem === undefined) {
+        stem = KEEP[lower] ?? stemmer(lower);
+        if (STEMS.size >= MAX_STEMS) STEMS.clear();
+        STEMS.set(lower, stem);
+      }
+      key = stem;
     }
     out.push({ key, index: m.index, end: m.index + raw.length });
   }
@@ -93,7 +105,7 @@ function tokenize(text: string, cache: Map<string, string>): Token[] {
 
 function compile(p: Pattern): Matcher {
   if (typeof p !== 'string') return { re: new RegExp(p.source, `${p.flags.replace(/[gy]/g, '')}g`) };
-  return { words: tokenize(p, new Map()).map((t) => t.key) };
+  return { words: tokenize(p).map((t) => t.key) };
 }
 
 /**
@@ -155,7 +167,7 @@ export function answerExpectations(options: AnswerExpectationsOptions): Verifier
                 )}`,
         };
       }
-      const tokens = tokenize(answer, new Map());
+      const tokens = tokenize(answer);
       const found = (m: Matcher) => !matches(m, answer, tokens).next().done;
       const missing = mustMention.filter((m) => !m.res.some(found));
       const claimed: string[] = [];
