@@ -26,6 +26,23 @@ export function safeEncode(seed: string, length: number): string {
   return out;
 }
 
+/** ISO texts by epoch milliseconds: a cluster prints the same few instants on every reconcile. */
+const isoTexts = new Map<number, string>();
+
+/**
+ * The instant `ms` (epoch milliseconds) as the API prints it: ISO 8601 in UTC, without the
+ * milliseconds when they are zero (`2024-05-01T12:00:00Z`). Remembered, at most a few thousand.
+ */
+export function isoAt(ms: number): string {
+  let text = isoTexts.get(ms);
+  if (text === undefined) {
+    text = new Date(ms).toISOString().replace('.000Z', 'Z');
+    if (isoTexts.size >= 4096) isoTexts.clear();
+    isoTexts.set(ms, text);
+  }
+  return text;
+}
+
 /** Canonical JSON (sorted keys) for hashing. */
 export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;

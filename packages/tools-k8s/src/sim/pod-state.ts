@@ -2,6 +2,7 @@ import { parseDuration } from '../duration.js';
 import { parseQuantity } from '../quantity.js';
 import type { Container, ContainerState, ContainerStatus, Pod } from '../types.js';
 import type { LogLines } from './log-lines.js';
+import { isoAt } from './names.js';
 import { killsAfter, probeTiming, probeVerdict, readyAfter } from './probes.js';
 import type { ApiCall } from './rbac.js';
 import type { Behavior, ContainerFacts, PodFacts } from './world-schema.js';
@@ -371,8 +372,7 @@ function configError(message: string): Mode {
   };
 }
 
-const iso = (t0: number, seconds: number): string =>
-  new Date(t0 + seconds * 1000).toISOString().replace('.000Z', 'Z');
+const iso = (t0: number, seconds: number): string => isoAt(t0 + seconds * 1000);
 
 function stateFromFacts(
   state: NonNullable<ContainerFacts['state']>,

@@ -28,10 +28,11 @@ import type {
 } from '../types.js';
 import { quotaRefusal, quotaUsed, validateObject } from './admission.js';
 import { type AutoscalingHost, reconcileHpa } from './autoscaling.js';
+import type { ControllerBase } from './controller-host.js';
 import { reconcileIngresses } from './ingress.js';
 import { type ControllerHost, reconcileCronJob, reconcileJob } from './jobs.js';
 import { logTail } from './log-lines.js';
-import { clone, fnv1a, safeEncode, stableJson, templateHash } from './names.js';
+import { clone, fnv1a, isoAt, safeEncode, stableJson, templateHash } from './names.js';
 import { connectionAllowed, type Endpoint, serviceBackends } from './network.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import {
@@ -125,6 +126,12 @@ function checkSignal(options: CallOptions | undefined): void {
     });
 }
 
+/** The Pod kind, and the ResourceQuota kind, as `findKind` has them. */
+const POD = findKind('Pod')!;
+const RESOURCE_QUOTA = findKind('ResourceQuota')!;
+/** No objects (of a kind nothing stored). */
+const NONE: ReadonlyMap<string, KubeObject> = new Map();
+
 const key = (kind: string, namespace: string | undefined, name: string) =>
   `${kind}/${namespace ?? ''}/${name}`;
 
@@ -155,6 +162,8 @@ export class SimCluster implements Cluster {
   readonly #t0: number;
   #now = 0;
   readonly #objects = new Map<string, KubeObject>();
+  /** The same objects by their `kind`, each map in the order of `#objects` (controllers walk one kind). */
+  readonly #byKind = new Map<string, Map<string, KubeObject>>();
   readonly #runtime = new Map<string, PodRuntime>();
   readonly #outcomes = new Map<string, Map<string, ContainerOutcome>>();
   readonly #rollouts = new Map<string, Rollout>();
@@ -166,6 +175,8 @@ export class SimCluster implements Cluster {
   readonly #deleted: { kind: string; name: string; namespace?: string; at: string }[] = [];
   readonly #mutations: MutationRecord[] = [];
   #uid = 0;
+  /** The views controllers act through, built once (their clock reads the cluster's). */
+  readonly #hosts: { controller?: ControllerHost; storage?: StorageHost; autoscaling?: AutoscalingHost } = {};
   #settling = false;
   #ip = 10;
   #nameCounter = 0;
@@ -275,7 +286,7 @@ export class SimCluster implements Cluster {
     if (options?.dryRun) return this.previewPatch(ref, patch);
     const { info, ns, next } = this.#patched(ref, patch);
     const k = key(info.kind, ns, ref.name);
-    this.#objects.set(k, next);
+    this.#set(k, next);
     this.#mutations.push({
       at: this.#iso(this.#now),
       verb: 'patch',
@@ -301,7 +312,7 @@ export class SimCluster implements Cluster {
     if (options?.dryRun) return this.previewCreate(obj);
     const { info, ns, next } = this.#created(obj);
     const k = key(info.kind, ns, next.metadata?.name ?? '');
-    this.#objects.set(k, next);
+    this.#set(k, next);
     this.#mutations.push({
       at: this.#iso(this.#now),
       verb: 'create',
@@ -447,18 +458,37 @@ export class SimCluster implements Cluster {
   listNow(query: ListQuery): KubeObject[] {
     const info = this.kindInfo(query.kind);
     const selector = query.labelSelector ? parseSelector(query.labelSelector) : undefined;
+    return this.#stored(info, query.namespace, selector).map((o) => clone(o));
+  }
+
+  /**
+   * The stored objects (not copies) `listNow` lists: of the kind, in the namespace when the kind is
+   * namespaced and one is given, matching the selector, sorted by namespace and name.
+   */
+  #stored(
+    info: KindInfo,
+    namespace: string | undefined,
+    selector?: ReturnType<typeof parseSelector>,
+  ): KubeObject[] {
     const out: KubeObject[] = [];
-    for (const obj of this.#objects.values()) {
-      if (obj.kind !== info.kind) continue;
-      if (info.namespaced && query.namespace && obj.metadata?.namespace !== query.namespace) continue;
+    for (const obj of this.#ofKind(info.kind).values()) {
+      if (info.namespaced && namespace && obj.metadata?.namespace !== namespace) continue;
       if (selector && !matchesSelector(selector, obj.metadata?.labels ?? {})) continue;
-      out.push(clone(obj));
+      out.push(obj);
     }
+    if (out.length < 2) return out;
+    const names = new Map<KubeObject, string>();
+    for (const o of out) names.set(o, `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`);
     return out.sort((a, b) => {
-      const an = `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`;
-      const bn = `${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`;
+      const an = names.get(a)!;
+      const bn = names.get(b)!;
       return an < bn ? -1 : an > bn ? 1 : 0;
     });
+  }
+
+  /** The stored pods of a namespace (every namespace when it is undefined or empty), by name. */
+  #podsIn(namespace: string | undefined): Pod[] {
+    return this.#stored(POD, namespace) as unknown as Pod[];
   }
 
   /** Reads one object without moving the clock; a missing one is a NotFound error like the API's. */
@@ -492,7 +522,7 @@ export class SimCluster implements Cluster {
       );
     }
     const out: PodMetrics[] = [];
-    for (const pod of this.listNow({ kind: 'Pod', namespace })) {
+    for (const pod of this.#stored(this.kindInfo('Pod'), namespace)) {
       const ns = pod.metadata?.namespace ?? 'default';
       const outcomes = this.#outcomes.get(key('Pod', ns, pod.metadata?.name ?? ''));
       if (!outcomes) continue;
@@ -523,10 +553,38 @@ export class SimCluster implements Cluster {
     };
   }
 
+  // ---------------------------------------------------------------- the object store
+
+  /** Stores an object under its key (in place of the one there, keeping its position). */
+  #set(k: string, obj: KubeObject): void {
+    const old = this.#objects.get(k);
+    if (old !== undefined && old.kind !== obj.kind) this.#byKind.get(old.kind ?? '')?.delete(k);
+    this.#objects.set(k, obj);
+    const kind = obj.kind ?? '';
+    let same = this.#byKind.get(kind);
+    if (same === undefined) {
+      same = new Map();
+      this.#byKind.set(kind, same);
+    }
+    same.set(k, obj);
+  }
+
+  #delete(k: string): void {
+    const old = this.#objects.get(k);
+    if (old === undefined) return;
+    this.#objects.delete(k);
+    this.#byKind.get(old.kind ?? '')?.delete(k);
+  }
+
+  /** The stored objects whose `kind` is `kind`, in store order (live: copy it before changing the store). */
+  #ofKind(kind: string): ReadonlyMap<string, KubeObject> {
+    return this.#byKind.get(kind) ?? NONE;
+  }
+
   // ---------------------------------------------------------------- compiling the world
 
   #iso(seconds: number): string {
-    return new Date(this.#t0 + seconds * 1000).toISOString().replace('.000Z', 'Z');
+    return isoAt(this.#t0 + seconds * 1000);
   }
 
   #ago(duration: unknown, fallback: number): number {
@@ -544,7 +602,7 @@ export class SimCluster implements Cluster {
   #put(obj: KubeObject): void {
     const info = findKind(obj.kind ?? '', this.#extraKinds);
     const ns = info?.namespaced === false ? undefined : obj.metadata?.namespace;
-    this.#objects.set(key(obj.kind ?? '', ns, obj.metadata?.name ?? ''), obj);
+    this.#set(key(obj.kind ?? '', ns, obj.metadata?.name ?? ''), obj);
   }
 
   #meta(name: string, namespace: string | undefined, created: number, extra: Record<string, unknown> = {}) {
@@ -746,7 +804,7 @@ export class SimCluster implements Cluster {
       lastTimestamp: this.#iso(e.last),
       source: { component: e.source },
     };
-    this.#objects.set(key('Event', evNs, evName), ev as unknown as KubeObject);
+    this.#set(key('Event', evNs, evName), ev as unknown as KubeObject);
   }
 
   /** Bumps a controller event (same object, reason and message) or records a new one. */
@@ -951,12 +1009,15 @@ export class SimCluster implements Cluster {
   #podName(rsName: string): string {
     for (;;) {
       const name = `${rsName}-${safeEncode(`${this.world.seed}|pod|${rsName}|${++this.#nameCounter}`, 5)}`;
-      if (
-        !this.#runtime.has(key('Pod', undefined, name)) &&
-        ![...this.#objects.keys()].some((k) => k.startsWith('Pod/') && k.endsWith(`/${name}`))
-      )
-        return name;
+      if (!this.#runtime.has(key('Pod', undefined, name)) && !this.#podNamed(name)) return name;
     }
+  }
+
+  /** Whether a pod of that name is stored in any namespace. */
+  #podNamed(name: string): boolean {
+    const tail = `/${name}`;
+    for (const k of this.#objects.keys()) if (k.startsWith('Pod/') && k.endsWith(tail)) return true;
+    return false;
   }
 
   /** Creates one pod for a ReplicaSet; a quota that forbids it is a FailedCreate event instead. */
@@ -1025,16 +1086,15 @@ export class SimCluster implements Cluster {
   /** Why a ResourceQuota of the pod's namespace refuses it, in the API server's words; undefined when none does. */
   #quotaCheck(pod: Pod): string | undefined {
     const ns = pod.metadata.namespace ?? 'default';
-    const quotas = this.listNow({ kind: 'ResourceQuota', namespace: ns });
+    const quotas = this.#stored(RESOURCE_QUOTA, ns);
     if (quotas.length === 0) return undefined;
-    return quotaRefusal(pod, quotas, this.listNow({ kind: 'Pod', namespace: ns }) as unknown as Pod[]);
+    return quotaRefusal(pod, quotas, this.#podsIn(ns));
   }
 
   #quotaStatus(): void {
-    for (const q of this.#objects.values()) {
-      if (q.kind !== 'ResourceQuota') continue;
+    for (const q of this.#ofKind('ResourceQuota').values()) {
       const hard = ((q.spec as { hard?: Record<string, string> })?.hard ?? {}) as Record<string, string>;
-      const pods = this.listNow({ kind: 'Pod', namespace: q.metadata?.namespace }) as unknown as Pod[];
+      const pods = this.#podsIn(q.metadata?.namespace);
       q.status = { hard: { ...hard }, used: quotaUsed(hard, pods) };
     }
   }
@@ -1059,7 +1119,7 @@ export class SimCluster implements Cluster {
     const k = key(kind, ns, name);
     const obj = this.#objects.get(k);
     if (!obj) return;
-    this.#objects.delete(k);
+    this.#delete(k);
     this.#deleted.push({ kind, name, ...(ns ? { namespace: ns } : {}), at: this.#iso(this.#now) });
     if (kind === 'Pod') {
       // A pod that has ended has no container left to stop.
@@ -1083,8 +1143,8 @@ export class SimCluster implements Cluster {
 
   #ownedBy(kind: string, owner: KubeObject): KubeObject[] {
     const out: KubeObject[] = [];
-    for (const obj of this.#objects.values()) {
-      if (obj.kind !== kind || obj.metadata?.namespace !== owner.metadata?.namespace) continue;
+    for (const obj of this.#ofKind(kind).values()) {
+      if (obj.metadata?.namespace !== owner.metadata?.namespace) continue;
       if (obj.metadata?.ownerReferences?.some((o) => o.uid === owner.metadata?.uid)) out.push(obj);
     }
     return out.sort((a, b) =>
@@ -1104,37 +1164,37 @@ export class SimCluster implements Cluster {
   #reconcileOnce(): boolean {
     let changed = false;
     const host = this.#host();
-    for (const obj of [...this.#objects.values()])
-      if (obj.kind === 'CronJob' && this.#objects.has(this.#keyOf(obj)))
-        changed = reconcileCronJob(obj, host, this.#t0) || changed;
-    for (const obj of [...this.#objects.values()])
-      if (obj.kind === 'Job' && this.#objects.has(this.#keyOf(obj)))
-        changed = reconcileJob(obj, host) || changed;
-    for (const obj of [...this.#objects.values()])
-      if (obj.kind === 'Deployment') this.#reconcileDeployment(obj as unknown as Deployment);
-    for (const obj of [...this.#objects.values()])
-      if (obj.kind === 'ReplicaSet') this.#reconcileReplicaSet(obj as unknown as ReplicaSet);
+    for (const obj of [...this.#ofKind('CronJob').values()])
+      if (this.#objects.has(this.#keyOf(obj))) changed = reconcileCronJob(obj, host, this.#t0) || changed;
+    for (const obj of [...this.#ofKind('Job').values()])
+      if (this.#objects.has(this.#keyOf(obj))) changed = reconcileJob(obj, host) || changed;
+    for (const obj of [...this.#ofKind('Deployment').values()])
+      this.#reconcileDeployment(obj as unknown as Deployment);
+    for (const obj of [...this.#ofKind('ReplicaSet').values()])
+      this.#reconcileReplicaSet(obj as unknown as ReplicaSet);
     const storage = this.#storageHost();
     reconcileClaims(storage);
     this.#schedule();
     // A WaitForFirstConsumer claim binds once a pod that uses it is scheduled.
     reconcileClaims(storage);
     this.#evaluatePods();
-    for (const obj of this.#objects.values())
-      if (obj.kind === 'ReplicaSet') this.#replicaSetStatus(obj as unknown as ReplicaSet);
-    for (const obj of this.#objects.values())
-      if (obj.kind === 'Deployment') this.#deploymentStatus(obj as unknown as Deployment);
+    for (const obj of this.#ofKind('ReplicaSet').values())
+      this.#replicaSetStatus(obj as unknown as ReplicaSet);
+    for (const obj of this.#ofKind('Deployment').values())
+      this.#deploymentStatus(obj as unknown as Deployment);
     this.#endpoints();
     this.#quotaStatus();
-    const all = [...this.#objects.values()];
-    reconcileIngresses(
-      all.filter((o) => o.kind === 'Ingress'),
-      all.filter((o) => o.kind === 'IngressClass'),
-      (o) => this.#declaredStatus.has(this.#keyOf(o)),
-    );
+    const hpas = [...this.#ofKind('HorizontalPodAutoscaler').values()];
+    const ingresses = this.#ofKind('Ingress');
+    if (ingresses.size > 0)
+      reconcileIngresses([...ingresses.values()], [...this.#ofKind('IngressClass').values()], (o) =>
+        this.#declaredStatus.has(this.#keyOf(o)),
+      );
     // The HPA controller acts on what this round showed; a rescale takes effect in the next round.
-    const autoscaling = this.#autoscalingHost();
-    for (const obj of all) if (obj.kind === 'HorizontalPodAutoscaler') reconcileHpa(obj, autoscaling);
+    if (hpas.length > 0) {
+      const autoscaling = this.#autoscalingHost();
+      for (const obj of hpas) reconcileHpa(obj, autoscaling);
+    }
     return changed;
   }
 
@@ -1147,35 +1207,40 @@ export class SimCluster implements Cluster {
     );
   }
 
-  /** The view of the cluster the HPA controller acts through. */
+  /** The stored objects of a kind (by `kind`) whose namespace is `ns` (undefined: cluster-scoped), in store order. */
+  #list(kind: string, ns: string | undefined): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const o of this.#ofKind(kind).values()) if (o.metadata?.namespace === ns) out.push(o);
+    return out;
+  }
+
+  /** The view of the cluster the HPA controller acts through (one for the cluster's life). */
   #autoscalingHost(): AutoscalingHost {
-    const storage = this.#storageHost();
-    return {
-      ...storage,
-      get: (kind, ns, name) => {
+    this.#hosts.autoscaling ??= Object.assign(this.#controllerBase(), this.#storageParts(), {
+      get: (kind: string, ns: string, name: string) => {
         const info = findKind(kind, this.#extraKinds);
         return info ? this.#objects.get(key(info.kind, info.namespaced ? ns : undefined, name)) : undefined;
       },
-      pods: (ns) =>
-        [...this.#objects.values()].filter(
-          (o) => o.kind === 'Pod' && o.metadata?.namespace === ns,
-        ) as unknown as Pod[],
-      usage: (pod, container) =>
+      pods: (ns: string) => this.#list('Pod', ns) as unknown as Pod[],
+      usage: (pod: Pod, container: string) =>
         this.#outcomes.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''))?.get(container)
           ?.usage,
       metricsAvailable: this.world.metrics,
-    };
+    });
+    return this.#hosts.autoscaling;
   }
 
-  /** The view of the cluster the volume controller acts through. */
+  /** The view of the cluster the volume controller acts through (one for the cluster's life). */
   #storageHost(): StorageHost {
-    const host = this.#host();
+    this.#hosts.storage ??= Object.assign(this.#controllerBase(), this.#storageParts());
+    return this.#hosts.storage;
+  }
+
+  /** What the volume controller's view adds to the controllers' common one. */
+  #storageParts(): Omit<StorageHost, keyof ControllerBase> {
     return {
-      ...host,
-      list: (kind, ns) =>
-        [...this.#objects.values()].filter(
-          (o) => o.kind === kind && (ns === undefined || o.metadata?.namespace === ns),
-        ),
+      list: (kind, ns) => (ns === undefined ? [...this.#ofKind(kind).values()] : this.#list(kind, ns)),
+      createObject: (obj, at) => this.#createObject(obj, at),
       repeating: (type, reason, message, obj, source, first, every) => {
         if (first > this.#now) return;
         const count = Math.floor((this.#now - first) / every) + 1;
@@ -1204,33 +1269,46 @@ export class SimCluster implements Cluster {
     };
   }
 
-  /** The view of the cluster the Job and CronJob controllers act through. */
+  /** The view of the cluster the Job and CronJob controllers act through (one for the cluster's life). */
   #host(): ControllerHost {
+    this.#hosts.controller ??= Object.assign(this.#controllerBase(), {
+      list: (kind: string, ns: string | undefined) => this.#list(kind, ns),
+      ownedBy: (kind: string, owner: KubeObject) => this.#ownedBy(kind, owner),
+      createPod: (owner: KubeObject, template: PodTemplate, at: number) =>
+        this.#createOwnedPod(owner, template, at),
+      createObject: (obj: KubeObject, at: number) => this.#createObject(obj, at),
+      remove: (kind: string, ns: string | undefined, name: string) =>
+        this.#remove(kind, ns, name, 'controller'),
+    });
+    return this.#hosts.controller;
+  }
+
+  /** What every controller's view has: the clock (read when asked), events, declared status. */
+  #controllerBase(): ControllerBase {
+    const now = () => this.#now;
     return {
-      now: this.#now,
+      get now() {
+        return now();
+      },
       seconds: (iso) => {
         const ms = Date.parse(iso ?? '');
         return Number.isFinite(ms) ? (ms - this.#t0) / 1000 : undefined;
       },
       iso: (s) => this.#iso(s),
-      list: (kind, ns) =>
-        [...this.#objects.values()].filter((o) => o.kind === kind && o.metadata?.namespace === ns),
-      ownedBy: (kind, owner) => this.#ownedBy(kind, owner),
-      createPod: (owner, template, at) => this.#createOwnedPod(owner, template, at),
-      createObject: (obj, at) => {
-        const ns = obj.metadata?.namespace;
-        const stored: KubeObject = {
-          ...obj,
-          metadata: { ...obj.metadata, ...this.#meta(obj.metadata?.name ?? '', ns, at) },
-        };
-        this.#put(stored);
-        return stored;
-      },
-      remove: (kind, ns, name) => this.#remove(kind, ns, name, 'controller'),
       event: (type, reason, message, obj, source, at) =>
         this.#eventAt(type, reason, message, obj, source, at),
       declared: (obj) => this.#declaredStatus.has(this.#keyOf(obj)),
     };
+  }
+
+  #createObject(obj: KubeObject, at: number): KubeObject {
+    const ns = obj.metadata?.namespace;
+    const stored: KubeObject = {
+      ...obj,
+      metadata: { ...obj.metadata, ...this.#meta(obj.metadata?.name ?? '', ns, at) },
+    };
+    this.#put(stored);
+    return stored;
   }
 
   /**
@@ -1417,9 +1495,9 @@ export class SimCluster implements Cluster {
   }
 
   #schedule(): void {
-    const nodes = [...this.#objects.values()].filter((o) => o.kind === 'Node') as unknown as Node[];
-    const pods = [...this.#objects.values()].filter((o) => o.kind === 'Pod') as unknown as Pod[];
-    const classes = [...this.#objects.values()].filter((o) => o.kind === 'StorageClass');
+    const nodes = [...this.#ofKind('Node').values()] as unknown as Node[];
+    const pods = [...this.#ofKind('Pod').values()] as unknown as Pod[];
+    const classes = [...this.#ofKind('StorageClass').values()];
     const nodeByName = new Map(nodes.map((n) => [n.metadata.name ?? '', n]));
     const used = new Map<string, NodeUse>();
     const placed: Placed[] = [];
@@ -1537,9 +1615,10 @@ export class SimCluster implements Cluster {
       forbidden: (pod, call) => {
         const sa = pod.spec.serviceAccountName ?? 'default';
         const ns = pod.metadata.namespace ?? 'default';
-        return serviceAccountMay([...this.#objects.values()], sa, ns, call)
-          ? undefined
-          : forbiddenMessage(sa, ns, call);
+        const rbac = ['RoleBinding', 'ClusterRoleBinding', 'Role', 'ClusterRole'].flatMap((k) => [
+          ...this.#ofKind(k).values(),
+        ]);
+        return serviceAccountMay(rbac, sa, ns, call) ? undefined : forbiddenMessage(sa, ns, call);
       },
     };
   }
@@ -1549,10 +1628,9 @@ export class SimCluster implements Cluster {
     pod: Pod,
     to: { service: string; namespace: string; port: number; protocol: string },
   ): string | undefined {
-    const all = [...this.#objects.values()];
     const nsLabels = (ns: string) =>
       this.#objects.get(key('Namespace', undefined, ns))?.metadata?.labels ?? {};
-    const policies = all.filter((o) => o.kind === 'NetworkPolicy');
+    const policies = [...this.#ofKind('NetworkPolicy').values()];
     const ip =
       this.#runtime.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''))?.ip ?? '10.244.0.1';
     const src: Endpoint = { pod, namespaceLabels: nsLabels(pod.metadata.namespace ?? 'default'), ip };
@@ -1561,7 +1639,7 @@ export class SimCluster implements Cluster {
       | undefined;
     const dnsIp = dns?.spec.clusterIP ?? '10.96.0.10';
     const fqdn = `${to.service}.${to.namespace}.svc.cluster.local`;
-    const pods = all.filter((o) => o.kind === 'Pod') as unknown as Pod[];
+    const pods = [...this.#ofKind('Pod').values()] as unknown as Pod[];
     if (policies.length) {
       // Name resolution first: UDP 53 to the cluster DNS pods (a stand-in when the world has none).
       const dnsPods = pods.filter(
@@ -1614,8 +1692,7 @@ export class SimCluster implements Cluster {
 
   #evaluatePods(): void {
     const world = this.#podWorld();
-    for (const obj of this.#objects.values()) {
-      if (obj.kind !== 'Pod') continue;
+    for (const obj of this.#ofKind('Pod').values()) {
       const pod = obj as unknown as Pod;
       const pk = key('Pod', pod.metadata.namespace, pod.metadata.name ?? '');
       const rt = this.#runtime.get(pk);
@@ -1654,14 +1731,15 @@ export class SimCluster implements Cluster {
     const maxUnavailable = Math.floor(desired * 0.25);
     const rollout = this.#rollouts.get(key('Deployment', d.metadata.namespace, d.metadata.name ?? ''));
     const stamp = this.#iso(rollout?.startedAt ?? 0);
-    const failedCreate = active
-      ? ([...this.#objects.values()].find(
-          (e) =>
-            e.kind === 'Event' &&
-            (e as unknown as KubeEvent).involvedObject.uid === active.metadata.uid &&
-            (e as unknown as KubeEvent).reason === 'FailedCreate',
-        ) as unknown as KubeEvent | undefined)
-      : undefined;
+    let failedCreate: KubeEvent | undefined;
+    if (active)
+      for (const o of this.#ofKind('Event').values()) {
+        const e = o as unknown as KubeEvent;
+        if (e.involvedObject.uid === active.metadata.uid && e.reason === 'FailedCreate') {
+          failedCreate = e;
+          break;
+        }
+      }
     const stalled = !rollout?.done && this.#now - (rollout?.startedAt ?? 0) > 600;
     d.status = {
       observedGeneration: d.metadata.generation ?? 1,
@@ -1725,14 +1803,13 @@ export class SimCluster implements Cluster {
   }
 
   #endpoints(): void {
-    for (const obj of [...this.#objects.values()]) {
-      if (obj.kind !== 'Service') continue;
+    for (const obj of [...this.#ofKind('Service').values()]) {
       const svc = obj as unknown as Service;
       const ns = svc.metadata.namespace ?? 'default';
       const ek = key('Endpoints', ns, svc.metadata.name ?? '');
       if (this.#staticEndpoints.has(ek) || !svc.spec.selector) continue;
       const selector = svc.spec.selector;
-      const pods = (this.listNow({ kind: 'Pod', namespace: ns }) as unknown as Pod[]).filter(
+      const pods = this.#podsIn(ns).filter(
         (p) => p.status?.podIP && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
       );
       const addresses: { ip: string; targetRef: { kind: string; name: string; namespace: string } }[] = [];
@@ -1784,7 +1861,7 @@ export class SimCluster implements Cluster {
           : {}),
       };
       if (ep.metadata && !existing) delete ep.metadata.labels;
-      this.#objects.set(ek, ep);
+      this.#set(ek, ep);
     }
   }
 }
