@@ -39,6 +39,7 @@ import {
   type ContainerOutcome,
   type DerivedEvent,
   evaluatePod,
+  type PodOutcome,
   type PodRuntime,
   type PodWorld,
 } from './pod-state.js';
@@ -129,6 +130,8 @@ function checkSignal(options: CallOptions | undefined): void {
 /** The Pod kind, and the ResourceQuota kind, as `findKind` has them. */
 const POD = findKind('Pod')!;
 const RESOURCE_QUOTA = findKind('ResourceQuota')!;
+/** Whether a key is one a pod's containers read (env, volumes, pull secrets): a ConfigMap's or Secret's. */
+const isConfig = (k: string) => k.startsWith('ConfigMap/') || k.startsWith('Secret/');
 /** No objects (of a kind nothing stored). */
 const NONE: ReadonlyMap<string, KubeObject> = new Map();
 
@@ -164,6 +167,22 @@ export class SimCluster implements Cluster {
   readonly #objects = new Map<string, KubeObject>();
   /** The same objects by their `kind`, each map in the order of `#objects` (controllers walk one kind). */
   readonly #byKind = new Map<string, Map<string, KubeObject>>();
+  /** Counts stores and deletions of ConfigMaps and Secrets: what a pod reads of the world besides itself. */
+  #configs = 0;
+  /**
+   * Each pod's last evaluation, with what it was evaluated from: it is the pod's state again while
+   * the pod object, its runtime, its scheduling verdict and the ConfigMaps and Secrets are the same and
+   * the clock readings it made give the same values (a crash loop in back-off, a running program).
+   */
+  readonly #evaluated = new WeakMap<
+    KubeObject,
+    {
+      runtime: PodRuntime;
+      unschedulable: string | undefined;
+      configs: number;
+      outcome: PodOutcome;
+    }
+  >();
   readonly #runtime = new Map<string, PodRuntime>();
   readonly #outcomes = new Map<string, Map<string, ContainerOutcome>>();
   readonly #rollouts = new Map<string, Rollout>();
@@ -176,6 +195,8 @@ export class SimCluster implements Cluster {
   readonly #mutations: MutationRecord[] = [];
   #uid = 0;
   /** The views controllers act through, built once (their clock reads the cluster's). */
+  /** What the rest of the world looks like to a pod (one for the cluster's life). */
+  #world: PodWorld | undefined;
   readonly #hosts: { controller?: ControllerHost; storage?: StorageHost; autoscaling?: AutoscalingHost } = {};
   #settling = false;
   #ip = 10;
@@ -558,6 +579,7 @@ export class SimCluster implements Cluster {
   /** Stores an object under its key (in place of the one there, keeping its position). */
   #set(k: string, obj: KubeObject): void {
     const old = this.#objects.get(k);
+    if (isConfig(k)) this.#configs++;
     if (old !== undefined && old.kind !== obj.kind) this.#byKind.get(old.kind ?? '')?.delete(k);
     this.#objects.set(k, obj);
     const kind = obj.kind ?? '';
@@ -572,6 +594,7 @@ export class SimCluster implements Cluster {
   #delete(k: string): void {
     const old = this.#objects.get(k);
     if (old === undefined) return;
+    if (isConfig(k)) this.#configs++;
     this.#objects.delete(k);
     this.#byKind.get(old.kind ?? '')?.delete(k);
   }
@@ -1691,13 +1714,28 @@ export class SimCluster implements Cluster {
   }
 
   #evaluatePods(): void {
-    const world = this.#podWorld();
+    this.#world ??= this.#podWorld();
+    const world = this.#world;
     for (const obj of this.#ofKind('Pod').values()) {
       const pod = obj as unknown as Pod;
       const pk = key('Pod', pod.metadata.namespace, pod.metadata.name ?? '');
       const rt = this.#runtime.get(pk);
       if (!rt) continue;
-      const out = evaluatePod(pod, rt, world, this.#now, (rt as { unschedulable?: string }).unschedulable);
+      const unschedulable = (rt as { unschedulable?: string }).unschedulable;
+      const last = this.#evaluated.get(obj);
+      let out: PodOutcome;
+      if (
+        last !== undefined &&
+        last.runtime === rt &&
+        last.unschedulable === unschedulable &&
+        last.configs === this.#configs &&
+        last.outcome.readings.holdAt(this.#now)
+      )
+        out = last.outcome;
+      else {
+        out = evaluatePod(pod, rt, world, this.#now, unschedulable);
+        this.#evaluated.set(obj, { runtime: rt, unschedulable, configs: this.#configs, outcome: out });
+      }
       pod.status = out.status;
       this.#outcomes.set(pk, out.containers);
       for (const e of out.events) {
