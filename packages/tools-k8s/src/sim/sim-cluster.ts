@@ -32,7 +32,7 @@ import type { ControllerBase } from './controller-host.js';
 import { reconcileIngresses } from './ingress.js';
 import { type ControllerHost, reconcileCronJob, reconcileJob } from './jobs.js';
 import { logTail } from './log-lines.js';
-import { clone, fnv1a, isoAt, safeEncode, stableJson, templateHash } from './names.js';
+import { clone, clonedStableJson, fnv1a, isoAt, safeEncode, stableJson, templateHash } from './names.js';
 import { connectionAllowed, type Endpoint, serviceBackends } from './network.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import {
@@ -116,6 +116,11 @@ const HASH = 'pod-template-hash';
  * it changes, a new ReplicaSet gets a copy), so an object's entry stays true.
  */
 const hashlessTemplates = new WeakMap<object, string>();
+
+/** Object uids by `seed|uid|n` (every cluster of a world hands out the same ones), at most a few thousand. */
+const uids = new Map<string, string>();
+/** Resource requests by stored pod spec (read, never changed, by the scheduler). */
+const requestsBySpec = new WeakMap<PodSpec, Requests>();
 
 export { MAX_REPLICAS, MAX_TOTAL_REPLICAS } from './admission.js';
 
@@ -616,10 +621,16 @@ export class SimCluster implements Cluster {
 
   #newUid(): string {
     const n = ++this.#uid;
-    const h = safeEncode(`${this.world.seed}|uid|${n}`, 12).replace(/[^0-9a-f]/g, (c) =>
-      (c.charCodeAt(0) % 16).toString(16),
-    );
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${String(n).padStart(3, '0')}-8000-${fnv1a(`${this.world.seed}${n}`).toString(16).padStart(12, '0')}`;
+    const seed = this.world.seed;
+    const memo = `${seed}|uid|${n}`;
+    let uid = uids.get(memo);
+    if (uid === undefined) {
+      const h = safeEncode(memo, 12).replace(/[^0-9a-f]/g, (c) => (c.charCodeAt(0) % 16).toString(16));
+      uid = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${String(n).padStart(3, '0')}-8000-${fnv1a(`${seed}${n}`).toString(16).padStart(12, '0')}`;
+      if (uids.size >= 8192) uids.clear();
+      uids.set(memo, uid);
+    }
+    return uid;
   }
 
   #put(obj: KubeObject): void {
@@ -1102,8 +1113,14 @@ export class SimCluster implements Cluster {
     return true;
   }
 
+  /** What a stored pod requests, worked out once per spec (a stored pod's containers never change in place). */
   #podRequests(spec: PodSpec): Requests {
-    return podRequests(spec);
+    let r = requestsBySpec.get(spec);
+    if (r === undefined) {
+      r = podRequests(spec);
+      requestsBySpec.set(spec, r);
+    }
+    return r;
   }
 
   /** Why a ResourceQuota of the pod's namespace refuses it, in the API server's words; undefined when none does. */
@@ -1433,9 +1450,7 @@ export class SimCluster implements Cluster {
     const withoutHash = (t: PodTemplate) => {
       let json = hashlessTemplates.get(t);
       if (json === undefined) {
-        const c = clone(t);
-        if (c.metadata?.labels) delete c.metadata.labels[HASH];
-        json = stableJson(c);
+        json = hashlessJson(t);
         hashlessTemplates.set(t, json);
       }
       return json;
@@ -1941,6 +1956,35 @@ function factsFromStatus(status: NonNullable<Pod['status']>): PodFacts {
     containerFacts: facts(status.containerStatuses),
     initContainerFacts: facts(status.initContainerStatuses),
   } as PodFacts;
+}
+
+/** An object whose copy is made key by key (no array, no `toJSON`). */
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    typeof (v as { toJSON?: unknown }).toJSON !== 'function'
+  );
+}
+
+/** A pod template's canonical JSON without its pod-template-hash label: that of a copy without it. */
+function hashlessJson(t: PodTemplate): string {
+  const meta: unknown = t.metadata;
+  const labels: unknown = isPlainRecord(meta) ? meta.labels : undefined;
+  if (
+    isPlainRecord(t) &&
+    (meta === undefined ||
+      meta === null ||
+      (isPlainRecord(meta) && (labels === undefined || labels === null || isPlainRecord(labels))))
+  ) {
+    if (!labels) return clonedStableJson(t);
+    const { [HASH]: _hash, ...rest } = labels as Record<string, unknown>;
+    return clonedStableJson({ ...t, metadata: { ...(meta as object), labels: rest } });
+  }
+  const c = clone(t);
+  if (c.metadata?.labels) delete c.metadata.labels[HASH];
+  return stableJson(c);
 }
 
 /** Whether a pod has ended (Succeeded or Failed): it no longer holds its node's resources. */
