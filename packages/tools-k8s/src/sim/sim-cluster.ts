@@ -119,6 +119,10 @@ const hashlessTemplates = new WeakMap<object, string>();
 
 /** Object uids by `seed|uid|n` (every cluster of a world hands out the same ones), at most a few thousand. */
 const uids = new Map<string, string>();
+/** The built state a cluster is being made from, while its constructor runs (see `createSimCluster`). */
+let restoring: BuiltState | undefined;
+/** `SimCluster#built`, for `createSimCluster`. */
+let builtState: (cluster: SimCluster) => BuiltState | undefined;
 /** Resource requests by stored pod spec (read, never changed, by the scheduler). */
 const requestsBySpec = new WeakMap<PodSpec, Requests>();
 
@@ -219,11 +223,77 @@ export class SimCluster implements Cluster {
     this.#perMutation = wall ? 0 : (parseDuration(world.clock.perMutation) ?? 60);
     const wallNow = options.wallNow ?? Date.now;
     this.#wall = wall ? { now: wallNow, start: wallNow(), skew: 0 } : undefined;
+    if (restoring !== undefined) {
+      this.#restore(restoring);
+      return;
+    }
     this.#compile();
     // Workloads declared as manifests come up as they were before the world started: settled and aged.
     this.#settling = true;
     this.#reconcile();
     this.#settling = false;
+  }
+
+  static {
+    builtState = (cluster) => cluster.#built();
+  }
+
+  /**
+   * A copy of everything this cluster holds, taken right after it was built (its world included, and
+   * the objects they share still shared), for building the next cluster of the same world by copying;
+   * undefined when some of it is not plain data.
+   */
+  #built(): BuiltState | undefined {
+    const state: BuiltState = {
+      world: this.world,
+      objects: this.#objects,
+      runtime: this.#runtime,
+      outcomes: this.#outcomes,
+      rollouts: this.#rollouts,
+      behaviors: this.#behaviors,
+      extraKinds: this.#extraKinds,
+      staticEndpoints: this.#staticEndpoints,
+      declaredStatus: this.#declaredStatus,
+      deleted: this.#deleted,
+      mutations: this.#mutations,
+      counters: [this.#uid, this.#ip, this.#nameCounter, this.#configs],
+      evaluated: [],
+      readings: [],
+      remembered: { hashless: [], requests: [] },
+    };
+    for (const pod of this.#ofKind('Pod').values()) {
+      const e = this.#evaluated.get(pod);
+      if (e === undefined) continue;
+      const { outcome, ...rest } = e;
+      const { status, containers, events, readings } = outcome;
+      state.evaluated.push({ ...rest, pod, status, containers, events });
+      state.readings.push(readings);
+    }
+    return copyBuilt(state, false);
+  }
+
+  /** Takes over a copy of a built state (see `#built`). */
+  #restore(built: BuiltState): void {
+    const s = copyBuilt(built, true)!;
+    (this as { world: World }).world = s.world;
+    for (const [k, o] of s.objects) this.#set(k, o);
+    for (const [k, v] of s.runtime) this.#runtime.set(k, v);
+    for (const [k, v] of s.outcomes) this.#outcomes.set(k, v);
+    for (const [k, v] of s.rollouts) this.#rollouts.set(k, v);
+    for (const [k, v] of s.behaviors) this.#behaviors.set(k, v);
+    this.#extraKinds.push(...s.extraKinds);
+    for (const k of s.staticEndpoints) this.#staticEndpoints.add(k);
+    for (const k of s.declaredStatus) this.#declaredStatus.add(k);
+    this.#deleted.push(...s.deleted);
+    this.#mutations.push(...s.mutations);
+    [this.#uid, this.#ip, this.#nameCounter, this.#configs] = s.counters as [number, number, number, number];
+    s.evaluated.forEach((e, i) => {
+      const { pod, status, containers, events, ...rest } = e;
+      this.#evaluated.set(pod, {
+        ...rest,
+        outcome: { status, containers, events, readings: s.readings[i]! },
+      });
+    });
   }
 
   // ---------------------------------------------------------------- the Cluster port
@@ -1996,9 +2066,8 @@ function formatCpuUsage(cores: number): string {
   return `${Math.round(cores * 1e9)}n`;
 }
 
-/** Builds a simulated cluster from a world description; a malformed one throws a `K8sError` naming the field. */
 /** Parsed worlds by the object they were parsed from, with its JSON then (eval runs build many clusters from one world). */
-const parsedWorlds = new WeakMap<object, { json: string; world: World }>();
+const parsedWorlds = new WeakMap<object, { json: string; world: World; built?: BuiltState | null }>();
 
 /** Whether a value is plain JSON data: its JSON text then says all there is to it. */
 function isPlainJson(v: unknown): boolean {
@@ -2017,23 +2086,161 @@ function isPlainJson(v: unknown): boolean {
 }
 
 /**
- * The world parsed from `input`: parsed again unless this very object, as plain JSON data, was
- * parsed before and reads the same now (then a copy of that parse, which is what parsing again
- * would give); every cluster gets a world of its own.
+ * Builds a simulated cluster from a world description; a malformed one throws a `K8sError` naming the
+ * field. The world is parsed again unless this very object, as plain JSON data, was parsed before and
+ * reads the same now (then a copy of that parse, which is what parsing again would give); every
+ * cluster gets a world of its own. From the third cluster of such a world on (with the logical
+ * clock), the cluster is a copy of what the second one was when built, which is what building it
+ * again gives (building is deterministic), without compiling and settling the world again.
  */
-function parsedWorld(input: unknown): World {
-  if (typeof input !== 'object' || input === null || !isPlainJson(input)) return parseWorld(input);
+export function createSimCluster(input: unknown, options: SimClusterOptions = {}): SimCluster {
+  if (typeof input !== 'object' || input === null || !isPlainJson(input))
+    return new SimCluster(parseWorld(input), options);
   const json = JSON.stringify(input);
   const known = parsedWorlds.get(input);
-  if (known && known.json === json) return clone(known.world);
+  if (known && known.json === json) {
+    const logical = (options.clock ?? 'logical') === 'logical';
+    if (logical && known.built) {
+      restoring = known.built;
+      try {
+        return new SimCluster(known.built.world, options);
+      } finally {
+        restoring = undefined;
+      }
+    }
+    const cluster = new SimCluster(clone(known.world), options);
+    if (logical && known.built === undefined) known.built = builtState(cluster) ?? null;
+    return cluster;
+  }
   const world = parseWorld(input);
   if (isPlainJson(world)) parsedWorlds.set(input, { json, world: clone(world) });
-  return world;
+  return new SimCluster(world, options);
 }
 
-export function createSimCluster(world: unknown, options: SimClusterOptions = {}): SimCluster {
-  return new SimCluster(parsedWorld(world), options);
+/** What a cluster holds right after it is built (see `SimCluster#built`). */
+interface BuiltState {
+  world: World;
+  objects: Map<string, KubeObject>;
+  runtime: Map<string, PodRuntime>;
+  outcomes: Map<string, Map<string, ContainerOutcome>>;
+  rollouts: Map<string, Rollout>;
+  behaviors: Map<string, ImageBehavior>;
+  extraKinds: KindInfo[];
+  staticEndpoints: Set<string>;
+  declaredStatus: Set<string>;
+  deleted: { kind: string; name: string; namespace?: string; at: string }[];
+  mutations: MutationRecord[];
+  counters: number[];
+  /** Each pod's last evaluation, its outcome's data spelled out (copied with the rest). */
+  evaluated: {
+    pod: KubeObject;
+    runtime: PodRuntime;
+    unschedulable: string | undefined;
+    configs: number;
+    status: PodOutcome['status'];
+    containers: PodOutcome['containers'];
+    events: PodOutcome['events'];
+  }[];
+  /** The clock readings of those evaluations (functions of the instant alone, so shared). */
+  readings: PodOutcome['readings'][];
+  /** What was remembered about objects of this state: templates' canonical JSON, specs' requests. */
+  remembered: { hashless: [object, string][]; requests: [PodSpec, Requests][] };
 }
+
+/**
+ * A copy of a built state: every array, plain object, Map and Set copied, with its own keys (undefined
+ * values too) in their order and its prototype, an object reached twice copied once; what was
+ * remembered about an original (a template's canonical JSON, a spec's requests) is remembered about
+ * its copy. Taking the state of a cluster (`checked` false), anything else (a function, a Date, a
+ * class instance, an array with other keys, a frozen object) makes it undefined; a copy of a copy
+ * (`checked`) need not look again.
+ */
+function copyBuilt(state: BuiltState, checked: boolean): BuiltState | undefined {
+  const { readings, remembered, ...data } = state;
+  const copies = new Map<object, unknown>();
+  const copy = (v: unknown): unknown => {
+    if (typeof v !== 'object' || v === null) {
+      if (typeof v === 'function' || typeof v === 'symbol') throw NOT_PLAIN;
+      return v;
+    }
+    const known = copies.get(v);
+    if (known !== undefined) return known;
+    if (Array.isArray(v)) {
+      const out = new Array<unknown>(v.length);
+      copies.set(v, out);
+      let present = 0;
+      for (let i = 0; i < v.length; i++)
+        if (i in v) {
+          out[i] = copy(v[i]);
+          present++;
+        }
+      if (!checked && (Object.getPrototypeOf(v) !== Array.prototype || Object.keys(v).length !== present))
+        throw NOT_PLAIN;
+      return out;
+    }
+    if (v instanceof Map) {
+      if (!checked && Object.getPrototypeOf(v) !== Map.prototype) throw NOT_PLAIN;
+      const out = new Map();
+      copies.set(v, out);
+      for (const [k, x] of v) out.set(copy(k), copy(x));
+      return out;
+    }
+    if (v instanceof Set) {
+      if (!checked && Object.getPrototypeOf(v) !== Set.prototype) throw NOT_PLAIN;
+      const out = new Set();
+      copies.set(v, out);
+      for (const x of v) out.add(copy(x));
+      return out;
+    }
+    const proto = Object.getPrototypeOf(v);
+    if (
+      !checked &&
+      ((proto !== Object.prototype && proto !== null) ||
+        Object.getOwnPropertySymbols(v).length > 0 ||
+        !Object.isExtensible(v))
+    )
+      throw NOT_PLAIN;
+    const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
+    copies.set(v, out);
+    for (const k of Object.keys(v)) {
+      const x = copy((v as Record<string, unknown>)[k]);
+      if (k === '__proto__')
+        Object.defineProperty(out, k, { value: x, writable: true, enumerable: true, configurable: true });
+      else out[k] = x;
+    }
+    return out;
+  };
+  let out: Omit<BuiltState, 'readings' | 'remembered'>;
+  try {
+    out = copy(data) as typeof out;
+  } catch (e) {
+    if (e === NOT_PLAIN) return undefined;
+    throw e;
+  }
+  const next: BuiltState['remembered'] = { hashless: [], requests: [] };
+  if (checked) {
+    for (const [from, json] of remembered.hashless) {
+      const to = copies.get(from) as object;
+      hashlessTemplates.set(to, json);
+      next.hashless.push([to, json]);
+    }
+    for (const [from, requests] of remembered.requests) {
+      const to = copies.get(from) as PodSpec;
+      requestsBySpec.set(to, requests);
+      next.requests.push([to, requests]);
+    }
+  } else
+    for (const [from, to] of copies) {
+      const json = hashlessTemplates.get(from);
+      if (json !== undefined) next.hashless.push([to as object, json]);
+      const requests = requestsBySpec.get(from as PodSpec);
+      if (requests !== undefined) next.requests.push([to as PodSpec, requests]);
+    }
+  return { ...out, readings, remembered: next };
+}
+
+/** Thrown inside `copyBuilt` at what it does not copy. */
+const NOT_PLAIN = new Error('not plain data');
 
 export type { ContainerOutcome };
 export { formatCpuUsage };
