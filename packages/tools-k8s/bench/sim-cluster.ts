@@ -8,7 +8,8 @@
 //
 // Usage (from packages/tools-k8s):
 //   tsx --conditions=@sre-harness/source bench/sim-cluster.ts [scenario-folder]
-//   BENCH_ROUNDS=30 (default 20); add `node --cpu-prof` via NODE_OPTIONS to profile it.
+//   BENCH_ROUNDS=30 (default 20). Without the condition it runs the built dist. For the heap after a
+//   full collection run it as `node --expose-gc --import tsx bench/sim-cluster.ts`; add --cpu-prof to profile.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,4 +100,5 @@ console.log(
     `CPU ${c.toFixed(1)} ms (${((c / scenarios.length) * 1000).toFixed(0)} µs per scenario, ` +
     `${((c / requests) * 1000).toFixed(1)} µs per call, settle included), wall ${w.toFixed(1)} ms`,
 );
+(globalThis as { gc?: () => void }).gc?.();
 console.log(`heap used after: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MiB`);
