@@ -66,12 +66,24 @@ export function guessPlural(kind: string): string {
 
 /** Finds a kind by any name kubectl accepts: `Pod`, `pod`, `pods`, `po`. */
 export function findKind(name: string, extra: readonly KindInfo[] = []): KindInfo | undefined {
-  const n = name.trim().toLowerCase().split('.')[0] ?? '';
-  for (const info of [...extra, ...WELL_KNOWN_KINDS]) {
-    if (info.kind.toLowerCase() === n || info.plural === n || info.shortNames.includes(n)) return info;
+  let known = wellKnownByName.get(name);
+  if (known === undefined) {
+    const n = name.trim().toLowerCase().split('.')[0] ?? '';
+    known = { n, info: WELL_KNOWN_KINDS.find((info) => kindNamed(info, n)) };
+    if (wellKnownByName.size >= 1024) wellKnownByName.clear();
+    wellKnownByName.set(name, known);
   }
-  return undefined;
+  for (const info of extra) if (kindNamed(info, known.n)) return info;
+  return known.info;
 }
+
+/** Whether a kind answers to `n` (a lower-case name without its group). */
+function kindNamed(info: KindInfo, n: string): boolean {
+  return info.kind.toLowerCase() === n || info.plural === n || info.shortNames.includes(n);
+}
+
+/** Per name asked for: the name as matched, and the well-known kind it names (extra kinds come first). */
+const wellKnownByName = new Map<string, { n: string; info: KindInfo | undefined }>();
 
 /** Like `findKind`, but an unknown kind is an error naming the known ones. */
 export function resolveKind(name: string, extra: readonly KindInfo[] = []): KindInfo {

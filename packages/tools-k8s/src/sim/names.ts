@@ -26,16 +26,81 @@ export function safeEncode(seed: string, length: number): string {
   return out;
 }
 
+/** ISO texts by epoch milliseconds: a cluster prints the same few instants on every reconcile. */
+const isoTexts = new Map<number, string>();
+
+/**
+ * The instant `ms` (epoch milliseconds) as the API prints it: ISO 8601 in UTC, without the
+ * milliseconds when they are zero (`2024-05-01T12:00:00Z`). Remembered, at most a few thousand.
+ */
+export function isoAt(ms: number): string {
+  let text = isoTexts.get(ms);
+  if (text === undefined) {
+    text = new Date(ms).toISOString().replace('.000Z', 'Z');
+    if (isoTexts.size >= 4096) isoTexts.clear();
+    isoTexts.set(ms, text);
+  }
+  return text;
+}
+
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Canonical JSON (sorted keys) for hashing. */
 export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    // As `map` and `join` would: a hole is an empty item.
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      if (i in value) out += stableJson(value[i]);
+    }
+    return `${out}]`;
+  }
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj).sort(byCodeUnits);
+    let out = '{';
+    let first = true;
+    for (const k of keys) {
+      const v = obj[k];
+      if (v === undefined) continue;
+      out += `${first ? '' : ','}${JSON.stringify(k)}:${stableJson(v)}`;
+      first = false;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * `stableJson(clone(value))` without making the copy: JSON's rules (what `clone` leaves out or turns
+ * into null, a `toJSON`) applied while writing the canonical text.
+ */
+export function clonedStableJson(value: unknown): string {
+  if (typeof value !== 'object' || value === null) {
+    if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    if (typeof value === 'function' || typeof value === 'symbol' || value === undefined) return 'null';
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += `${i > 0 ? ',' : ''}${clonedStableJson(value[i])}`;
+    return `${out}]`;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return clonedStableJson(JSON.parse(JSON.stringify(value)));
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).sort(byCodeUnits);
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = obj[k];
+    // A copy leaves these out (and assigning `__proto__` makes no property of that name).
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || k === '__proto__') continue;
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${clonedStableJson(v)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /** The pod-template-hash of a template: 9 or 10 characters like Kubernetes prints. */

@@ -2,6 +2,7 @@ import { parseDuration } from '../duration.js';
 import { parseQuantity } from '../quantity.js';
 import type { Container, ContainerState, ContainerStatus, Pod } from '../types.js';
 import type { LogLines } from './log-lines.js';
+import { isoAt } from './names.js';
 import { killsAfter, probeTiming, probeVerdict, readyAfter } from './probes.js';
 import type { ApiCall } from './rbac.js';
 import type { Behavior, ContainerFacts, PodFacts } from './world-schema.js';
@@ -134,6 +135,58 @@ export interface PodOutcome {
   status: NonNullable<Pod['status']>;
   containers: Map<string, ContainerOutcome>;
   events: DerivedEvent[];
+  /** What the evaluation read of the clock: whether the same inputs give this outcome at another instant. */
+  readings: ClockReadings;
+}
+
+/**
+ * What one evaluation read of the clock: each value it derived from the instant, as a function of the
+ * instant and the value it gave then. At a later instant the same inputs give the same outcome when
+ * every reading gives the same value again (`holdAt`). An outcome that printed the instant itself (a
+ * declared state's `ago`) or asked about other objects (connections, API calls) is pinned: it holds
+ * at no other instant.
+ */
+export class ClockReadings {
+  readonly now: number;
+  readonly #reads: ((now: number) => unknown)[] = [];
+  readonly #values: unknown[] = [];
+  #pinned = false;
+
+  constructor(now: number) {
+    this.now = now;
+  }
+
+  /** `f` at this instant, remembered. */
+  read<T>(f: (now: number) => T): T {
+    const value = f(this.now);
+    this.#reads.push(f);
+    this.#values.push(value);
+    return value;
+  }
+
+  /** The outcome depends on more than the readings. */
+  pin(): void {
+    this.#pinned = true;
+  }
+
+  /** Whether every reading gives the same value at `now`. */
+  holdAt(now: number): boolean {
+    if (this.#pinned) return false;
+    for (let i = 0; i < this.#reads.length; i++)
+      if (!sameReading(this.#reads[i]!(now), this.#values[i])) return false;
+    return true;
+  }
+}
+
+/** Two readings alike: the same primitive, or objects with the same own values (a crash cycle). */
+function sameReading(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka)
+    if (!Object.is((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
 }
 
 /**
@@ -371,16 +424,17 @@ function configError(message: string): Mode {
   };
 }
 
-const iso = (t0: number, seconds: number): string =>
-  new Date(t0 + seconds * 1000).toISOString().replace('.000Z', 'Z');
+const iso = (t0: number, seconds: number): string => isoAt(t0 + seconds * 1000);
 
 function stateFromFacts(
   state: NonNullable<ContainerFacts['state']>,
   t0: number,
-  now: number,
+  clock: ClockReadings,
 ): ContainerState {
   if ('terminated' in state) {
     const { ago, ...rest } = state.terminated;
+    if (ago !== undefined) clock.pin();
+    const now = clock.now;
     const finished = ago === undefined ? undefined : iso(t0, now - (parseDuration(ago) ?? 0));
     return { terminated: { ...rest, ...(finished && !rest.finishedAt ? { finishedAt: finished } : {}) } };
   }
@@ -395,7 +449,7 @@ function evaluateContainer(
   pod: Pod,
   runtime: PodRuntime,
   world: PodWorld,
-  now: number,
+  clock: ClockReadings,
   podEvents: DerivedEvent[],
   blocked: string | undefined,
   init = false,
@@ -405,9 +459,11 @@ function evaluateContainer(
   const name = c.name;
   const podName = pod.metadata.name ?? '';
   const base = { name, image: c.image ?? '', started: false } as ContainerStatus;
-  const elapsed = now - runtime.createdAt;
+  const created = runtime.createdAt;
   const fieldPath = `spec.containers{${name}}`;
   const hasFactState = facts && (facts.state || facts.lastState || facts.restarts !== undefined);
+  // What the program's connections and API calls meet depends on other objects at this instant.
+  if (!blocked && (b.dependencies?.length || b.apiCalls?.length)) clock.pin();
   const mode: Mode = blocked
     ? { kind: 'waiting', reason: blocked, message: '', events: [] }
     : modeOf(c, b, pod, world, runtime.ip);
@@ -421,7 +477,7 @@ function evaluateContainer(
   const noPrevious = `previous terminated container "${name}" in pod "${podName}" not found`;
 
   if (mode.kind === 'waiting') {
-    const reason = mode.pull && elapsed < 30 ? 'ErrImagePull' : mode.reason;
+    const reason = mode.pull && clock.read((now) => now - created < 30) ? 'ErrImagePull' : mode.reason;
     status = {
       ...base,
       ready: false,
@@ -432,7 +488,7 @@ function evaluateContainer(
       current: waitingLogs(mode.pull ? 'trying and failing to pull image' : reason),
       previous: noPrevious,
     };
-    const count = Math.max(1, Math.floor(elapsed / 30));
+    const count = clock.read((now) => Math.max(1, Math.floor((now - created) / 30)));
     for (const e of mode.events) {
       events.push({
         ...e,
@@ -446,10 +502,11 @@ function evaluateContainer(
   } else if (mode.kind === 'healthy') {
     running = true;
     const r = mode.readiness;
-    const up = now - (runtime.createdAt + 1);
+    const upAt = (now: number) => now - (created + 1);
     status = {
       ...base,
-      ready: mode.ready && (!r || (r.readyAt !== null && up >= r.readyAt)),
+      ready:
+        mode.ready && (!r || (r.readyAt !== null && clock.read((now) => upAt(now) >= (r.readyAt as number)))),
       started: true,
       restartCount: 0,
       state: { running: { startedAt: iso(world.t0, runtime.createdAt + 1) } },
@@ -458,8 +515,10 @@ function evaluateContainer(
     logs = { current: mode.logs, previous: noPrevious };
     if (r) {
       // Failed probes from the first one until the program answered (or until now).
-      const until = Math.min(up, r.readyAt ?? Number.POSITIVE_INFINITY);
-      const count = Math.floor((until - r.delay) / r.period) + (r.readyAt === null ? 1 : 0);
+      const count = clock.read((now) => {
+        const until = Math.min(upAt(now), r.readyAt ?? Number.POSITIVE_INFINITY);
+        return Math.floor((until - r.delay) / r.period) + (r.readyAt === null ? 1 : 0);
+      });
       if (count > 0) {
         const first = runtime.createdAt + 1 + Math.max(r.delay, r.period);
         events.push({
@@ -478,7 +537,7 @@ function evaluateContainer(
     // restartPolicy Never (or OnFailure and a clean exit): one instance, then it stays terminated;
     // there is no restart, no Last State and no previous instance to read.
     const f = mode.failAfter;
-    const done = elapsed >= f;
+    const done = clock.read((now) => now - created >= f);
     running = !done;
     oomKills = done && mode.oom ? 1 : 0;
     status = {
@@ -523,7 +582,7 @@ function evaluateContainer(
     }
   } else {
     const f = mode.failAfter;
-    const cyc = crashCycle(Math.max(0, elapsed), f);
+    const cyc = clock.read((now) => crashCycle(Math.max(0, now - created), f));
     const n = cyc.terminations;
     const inBackoff = cyc.inBackoff;
     const lastEnd = runtime.createdAt + cyc.lastEnd;
@@ -599,8 +658,8 @@ function evaluateContainer(
 
   if (!hasFactState) podEvents.push(...events);
   if (hasFactState && facts) {
-    const state = facts.state ? stateFromFacts(facts.state, world.t0, now) : status.state;
-    const lastState = facts.lastState ? stateFromFacts(facts.lastState, world.t0, now) : status.lastState;
+    const state = facts.state ? stateFromFacts(facts.state, world.t0, clock) : status.state;
+    const lastState = facts.lastState ? stateFromFacts(facts.lastState, world.t0, clock) : status.lastState;
     running = Boolean(state?.running);
     status = {
       ...base,
@@ -653,13 +712,14 @@ export function evaluatePod(
   now: number,
   unschedulable: string | undefined,
 ): PodOutcome {
+  const clock = new ClockReadings(now);
   const events: DerivedEvent[] = [];
   const containers = new Map<string, ContainerOutcome>();
   const facts = runtime.facts;
   const t = (s: number) => iso(world.t0, s);
   const created = runtime.createdAt;
   if (unschedulable) {
-    const count = Math.max(1, Math.floor((now - created) / 60) + 1);
+    const count = clock.read((now) => Math.max(1, Math.floor((now - created) / 60) + 1));
     events.push({
       type: 'Warning',
       reason: 'FailedScheduling',
@@ -698,6 +758,7 @@ export function evaluatePod(
         ]),
       ),
       events,
+      readings: clock,
     };
   }
 
@@ -712,7 +773,7 @@ export function evaluatePod(
           : undefined;
     if (missing) {
       blocked = 'ContainerCreating';
-      const count = Math.max(1, Math.floor((now - created) / 120) + 1);
+      const count = clock.read((now) => Math.max(1, Math.floor((now - created) / 120) + 1));
       events.push({
         type: 'Warning',
         reason: 'FailedMount',
@@ -747,7 +808,7 @@ export function evaluatePod(
       pod,
       runtime,
       world,
-      now,
+      clock,
       events,
       undefined,
       true,
@@ -803,7 +864,7 @@ export function evaluatePod(
       pod,
       runtime,
       world,
-      now,
+      clock,
       events,
       gate,
     );
@@ -856,7 +917,7 @@ export function evaluatePod(
     ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: statuses,
   };
-  return { status, containers, events };
+  return { status, containers, events, readings: clock };
 }
 
 function qosClass(pod: Pod): string {

@@ -283,3 +283,33 @@ describe('through the harness', () => {
     expect(model.requests[1]!.context).toContain('did you mean: checkout-7f9c8d6b5-x2k4p?');
   });
 });
+
+describe('many clusters of one world object', () => {
+  it('builds each alike and apart: the third on is a copy of a built one, and changes to one stay in it', async () => {
+    const world = checkoutOomWorld();
+    const script = async (cluster: SimCluster) => {
+      const tools = new Map(k8sTools(cluster).map((t) => [t.name, t] as const));
+      const call = async (name: string, args: Record<string, unknown>) => {
+        const tool = tools.get(name) as AnyTool;
+        return String(await tool.execute(tool.input.parse(args), ctx));
+      };
+      const out = [
+        await call('list_pods', { namespace: 'shop' }),
+        await call('describe_pod', { namespace: 'shop', name: POD }),
+        await call('scale_deployment', { namespace: 'shop', name: 'checkout', replicas: 3 }),
+        await call('list_pods', { namespace: 'shop' }),
+        await call('get_events', { namespace: 'shop' }),
+      ];
+      cluster.settle();
+      return JSON.stringify([out, cluster.snapshot()]);
+    };
+    const first = await script(createSimCluster(world));
+    const clusters = [createSimCluster(world), createSimCluster(world), createSimCluster(world)];
+    const before = JSON.stringify(clusters[2]!.snapshot());
+    for (const c of clusters.slice(0, 2)) expect(await script(c)).toBe(first);
+    expect(JSON.stringify(clusters[2]!.snapshot())).toBe(before);
+    expect(await script(clusters[2]!)).toBe(first);
+    // A fresh parse of the same world (another object) gives the same too.
+    expect(await script(createSimCluster(JSON.parse(JSON.stringify(world))))).toBe(first);
+  });
+});

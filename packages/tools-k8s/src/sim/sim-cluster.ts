@@ -28,16 +28,18 @@ import type {
 } from '../types.js';
 import { quotaRefusal, quotaUsed, validateObject } from './admission.js';
 import { type AutoscalingHost, reconcileHpa } from './autoscaling.js';
+import type { ControllerBase } from './controller-host.js';
 import { reconcileIngresses } from './ingress.js';
 import { type ControllerHost, reconcileCronJob, reconcileJob } from './jobs.js';
 import { logTail } from './log-lines.js';
-import { clone, fnv1a, safeEncode, stableJson, templateHash } from './names.js';
+import { clone, clonedStableJson, fnv1a, isoAt, safeEncode, stableJson, templateHash } from './names.js';
 import { connectionAllowed, type Endpoint, serviceBackends } from './network.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import {
   type ContainerOutcome,
   type DerivedEvent,
   evaluatePod,
+  type PodOutcome,
   type PodRuntime,
   type PodWorld,
 } from './pod-state.js';
@@ -115,6 +117,15 @@ const HASH = 'pod-template-hash';
  */
 const hashlessTemplates = new WeakMap<object, string>();
 
+/** Object uids by `seed|uid|n` (every cluster of a world hands out the same ones), at most a few thousand. */
+const uids = new Map<string, string>();
+/** The built state a cluster is being made from, while its constructor runs (see `createSimCluster`). */
+let restoring: BuiltState | undefined;
+/** `SimCluster#built`, for `createSimCluster`. */
+let builtState: (cluster: SimCluster) => BuiltState | undefined;
+/** Resource requests by stored pod spec (read, never changed, by the scheduler). */
+const requestsBySpec = new WeakMap<PodSpec, Requests>();
+
 export { MAX_REPLICAS, MAX_TOTAL_REPLICAS } from './admission.js';
 
 /** A call whose signal has aborted does nothing: reads answer nothing and mutations are not applied. */
@@ -124,6 +135,14 @@ function checkSignal(options: CallOptions | undefined): void {
       cause: options.signal.reason,
     });
 }
+
+/** The Pod kind, and the ResourceQuota kind, as `findKind` has them. */
+const POD = findKind('Pod')!;
+const RESOURCE_QUOTA = findKind('ResourceQuota')!;
+/** Whether a key is one a pod's containers read (env, volumes, pull secrets): a ConfigMap's or Secret's. */
+const isConfig = (k: string) => k.startsWith('ConfigMap/') || k.startsWith('Secret/');
+/** No objects (of a kind nothing stored). */
+const NONE: ReadonlyMap<string, KubeObject> = new Map();
 
 const key = (kind: string, namespace: string | undefined, name: string) =>
   `${kind}/${namespace ?? ''}/${name}`;
@@ -155,6 +174,24 @@ export class SimCluster implements Cluster {
   readonly #t0: number;
   #now = 0;
   readonly #objects = new Map<string, KubeObject>();
+  /** The same objects by their `kind`, each map in the order of `#objects` (controllers walk one kind). */
+  readonly #byKind = new Map<string, Map<string, KubeObject>>();
+  /** Counts stores and deletions of ConfigMaps and Secrets: what a pod reads of the world besides itself. */
+  #configs = 0;
+  /**
+   * Each pod's last evaluation, with what it was evaluated from: it is the pod's state again while
+   * the pod object, its runtime, its scheduling verdict and the ConfigMaps and Secrets are the same and
+   * the clock readings it made give the same values (a crash loop in back-off, a running program).
+   */
+  readonly #evaluated = new WeakMap<
+    KubeObject,
+    {
+      runtime: PodRuntime;
+      unschedulable: string | undefined;
+      configs: number;
+      outcome: PodOutcome;
+    }
+  >();
   readonly #runtime = new Map<string, PodRuntime>();
   readonly #outcomes = new Map<string, Map<string, ContainerOutcome>>();
   readonly #rollouts = new Map<string, Rollout>();
@@ -166,6 +203,10 @@ export class SimCluster implements Cluster {
   readonly #deleted: { kind: string; name: string; namespace?: string; at: string }[] = [];
   readonly #mutations: MutationRecord[] = [];
   #uid = 0;
+  /** The views controllers act through, built once (their clock reads the cluster's). */
+  /** What the rest of the world looks like to a pod (one for the cluster's life). */
+  #world: PodWorld | undefined;
+  readonly #hosts: { controller?: ControllerHost; storage?: StorageHost; autoscaling?: AutoscalingHost } = {};
   #settling = false;
   #ip = 10;
   #nameCounter = 0;
@@ -182,11 +223,77 @@ export class SimCluster implements Cluster {
     this.#perMutation = wall ? 0 : (parseDuration(world.clock.perMutation) ?? 60);
     const wallNow = options.wallNow ?? Date.now;
     this.#wall = wall ? { now: wallNow, start: wallNow(), skew: 0 } : undefined;
+    if (restoring !== undefined) {
+      this.#restore(restoring);
+      return;
+    }
     this.#compile();
     // Workloads declared as manifests come up as they were before the world started: settled and aged.
     this.#settling = true;
     this.#reconcile();
     this.#settling = false;
+  }
+
+  static {
+    builtState = (cluster) => cluster.#built();
+  }
+
+  /**
+   * A copy of everything this cluster holds, taken right after it was built (its world included, and
+   * the objects they share still shared), for building the next cluster of the same world by copying;
+   * undefined when some of it is not plain data.
+   */
+  #built(): BuiltState | undefined {
+    const state: BuiltState = {
+      world: this.world,
+      objects: this.#objects,
+      runtime: this.#runtime,
+      outcomes: this.#outcomes,
+      rollouts: this.#rollouts,
+      behaviors: this.#behaviors,
+      extraKinds: this.#extraKinds,
+      staticEndpoints: this.#staticEndpoints,
+      declaredStatus: this.#declaredStatus,
+      deleted: this.#deleted,
+      mutations: this.#mutations,
+      counters: [this.#uid, this.#ip, this.#nameCounter, this.#configs],
+      evaluated: [],
+      readings: [],
+      remembered: { hashless: [], requests: [] },
+    };
+    for (const pod of this.#ofKind('Pod').values()) {
+      const e = this.#evaluated.get(pod);
+      if (e === undefined) continue;
+      const { outcome, ...rest } = e;
+      const { status, containers, events, readings } = outcome;
+      state.evaluated.push({ ...rest, pod, status, containers, events });
+      state.readings.push(readings);
+    }
+    return copyBuilt(state, false);
+  }
+
+  /** Takes over a copy of a built state (see `#built`). */
+  #restore(built: BuiltState): void {
+    const s = copyBuilt(built, true)!;
+    (this as { world: World }).world = s.world;
+    for (const [k, o] of s.objects) this.#set(k, o);
+    for (const [k, v] of s.runtime) this.#runtime.set(k, v);
+    for (const [k, v] of s.outcomes) this.#outcomes.set(k, v);
+    for (const [k, v] of s.rollouts) this.#rollouts.set(k, v);
+    for (const [k, v] of s.behaviors) this.#behaviors.set(k, v);
+    this.#extraKinds.push(...s.extraKinds);
+    for (const k of s.staticEndpoints) this.#staticEndpoints.add(k);
+    for (const k of s.declaredStatus) this.#declaredStatus.add(k);
+    this.#deleted.push(...s.deleted);
+    this.#mutations.push(...s.mutations);
+    [this.#uid, this.#ip, this.#nameCounter, this.#configs] = s.counters as [number, number, number, number];
+    s.evaluated.forEach((e, i) => {
+      const { pod, status, containers, events, ...rest } = e;
+      this.#evaluated.set(pod, {
+        ...rest,
+        outcome: { status, containers, events, readings: s.readings[i]! },
+      });
+    });
   }
 
   // ---------------------------------------------------------------- the Cluster port
@@ -275,7 +382,7 @@ export class SimCluster implements Cluster {
     if (options?.dryRun) return this.previewPatch(ref, patch);
     const { info, ns, next } = this.#patched(ref, patch);
     const k = key(info.kind, ns, ref.name);
-    this.#objects.set(k, next);
+    this.#set(k, next);
     this.#mutations.push({
       at: this.#iso(this.#now),
       verb: 'patch',
@@ -301,7 +408,7 @@ export class SimCluster implements Cluster {
     if (options?.dryRun) return this.previewCreate(obj);
     const { info, ns, next } = this.#created(obj);
     const k = key(info.kind, ns, next.metadata?.name ?? '');
-    this.#objects.set(k, next);
+    this.#set(k, next);
     this.#mutations.push({
       at: this.#iso(this.#now),
       verb: 'create',
@@ -447,18 +554,37 @@ export class SimCluster implements Cluster {
   listNow(query: ListQuery): KubeObject[] {
     const info = this.kindInfo(query.kind);
     const selector = query.labelSelector ? parseSelector(query.labelSelector) : undefined;
+    return this.#stored(info, query.namespace, selector).map((o) => clone(o));
+  }
+
+  /**
+   * The stored objects (not copies) `listNow` lists: of the kind, in the namespace when the kind is
+   * namespaced and one is given, matching the selector, sorted by namespace and name.
+   */
+  #stored(
+    info: KindInfo,
+    namespace: string | undefined,
+    selector?: ReturnType<typeof parseSelector>,
+  ): KubeObject[] {
     const out: KubeObject[] = [];
-    for (const obj of this.#objects.values()) {
-      if (obj.kind !== info.kind) continue;
-      if (info.namespaced && query.namespace && obj.metadata?.namespace !== query.namespace) continue;
+    for (const obj of this.#ofKind(info.kind).values()) {
+      if (info.namespaced && namespace && obj.metadata?.namespace !== namespace) continue;
       if (selector && !matchesSelector(selector, obj.metadata?.labels ?? {})) continue;
-      out.push(clone(obj));
+      out.push(obj);
     }
+    if (out.length < 2) return out;
+    const names = new Map<KubeObject, string>();
+    for (const o of out) names.set(o, `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`);
     return out.sort((a, b) => {
-      const an = `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`;
-      const bn = `${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`;
+      const an = names.get(a)!;
+      const bn = names.get(b)!;
       return an < bn ? -1 : an > bn ? 1 : 0;
     });
+  }
+
+  /** The stored pods of a namespace (every namespace when it is undefined or empty), by name. */
+  #podsIn(namespace: string | undefined): Pod[] {
+    return this.#stored(POD, namespace) as unknown as Pod[];
   }
 
   /** Reads one object without moving the clock; a missing one is a NotFound error like the API's. */
@@ -492,7 +618,7 @@ export class SimCluster implements Cluster {
       );
     }
     const out: PodMetrics[] = [];
-    for (const pod of this.listNow({ kind: 'Pod', namespace })) {
+    for (const pod of this.#stored(this.kindInfo('Pod'), namespace)) {
       const ns = pod.metadata?.namespace ?? 'default';
       const outcomes = this.#outcomes.get(key('Pod', ns, pod.metadata?.name ?? ''));
       if (!outcomes) continue;
@@ -523,10 +649,40 @@ export class SimCluster implements Cluster {
     };
   }
 
+  // ---------------------------------------------------------------- the object store
+
+  /** Stores an object under its key (in place of the one there, keeping its position). */
+  #set(k: string, obj: KubeObject): void {
+    const old = this.#objects.get(k);
+    if (isConfig(k)) this.#configs++;
+    if (old !== undefined && old.kind !== obj.kind) this.#byKind.get(old.kind ?? '')?.delete(k);
+    this.#objects.set(k, obj);
+    const kind = obj.kind ?? '';
+    let same = this.#byKind.get(kind);
+    if (same === undefined) {
+      same = new Map();
+      this.#byKind.set(kind, same);
+    }
+    same.set(k, obj);
+  }
+
+  #delete(k: string): void {
+    const old = this.#objects.get(k);
+    if (old === undefined) return;
+    if (isConfig(k)) this.#configs++;
+    this.#objects.delete(k);
+    this.#byKind.get(old.kind ?? '')?.delete(k);
+  }
+
+  /** The stored objects whose `kind` is `kind`, in store order (live: copy it before changing the store). */
+  #ofKind(kind: string): ReadonlyMap<string, KubeObject> {
+    return this.#byKind.get(kind) ?? NONE;
+  }
+
   // ---------------------------------------------------------------- compiling the world
 
   #iso(seconds: number): string {
-    return new Date(this.#t0 + seconds * 1000).toISOString().replace('.000Z', 'Z');
+    return isoAt(this.#t0 + seconds * 1000);
   }
 
   #ago(duration: unknown, fallback: number): number {
@@ -535,16 +691,22 @@ export class SimCluster implements Cluster {
 
   #newUid(): string {
     const n = ++this.#uid;
-    const h = safeEncode(`${this.world.seed}|uid|${n}`, 12).replace(/[^0-9a-f]/g, (c) =>
-      (c.charCodeAt(0) % 16).toString(16),
-    );
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${String(n).padStart(3, '0')}-8000-${fnv1a(`${this.world.seed}${n}`).toString(16).padStart(12, '0')}`;
+    const seed = this.world.seed;
+    const memo = `${seed}|uid|${n}`;
+    let uid = uids.get(memo);
+    if (uid === undefined) {
+      const h = safeEncode(memo, 12).replace(/[^0-9a-f]/g, (c) => (c.charCodeAt(0) % 16).toString(16));
+      uid = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${String(n).padStart(3, '0')}-8000-${fnv1a(`${seed}${n}`).toString(16).padStart(12, '0')}`;
+      if (uids.size >= 8192) uids.clear();
+      uids.set(memo, uid);
+    }
+    return uid;
   }
 
   #put(obj: KubeObject): void {
     const info = findKind(obj.kind ?? '', this.#extraKinds);
     const ns = info?.namespaced === false ? undefined : obj.metadata?.namespace;
-    this.#objects.set(key(obj.kind ?? '', ns, obj.metadata?.name ?? ''), obj);
+    this.#set(key(obj.kind ?? '', ns, obj.metadata?.name ?? ''), obj);
   }
 
   #meta(name: string, namespace: string | undefined, created: number, extra: Record<string, unknown> = {}) {
@@ -746,7 +908,7 @@ export class SimCluster implements Cluster {
       lastTimestamp: this.#iso(e.last),
       source: { component: e.source },
     };
-    this.#objects.set(key('Event', evNs, evName), ev as unknown as KubeObject);
+    this.#set(key('Event', evNs, evName), ev as unknown as KubeObject);
   }
 
   /** Bumps a controller event (same object, reason and message) or records a new one. */
@@ -951,12 +1113,15 @@ export class SimCluster implements Cluster {
   #podName(rsName: string): string {
     for (;;) {
       const name = `${rsName}-${safeEncode(`${this.world.seed}|pod|${rsName}|${++this.#nameCounter}`, 5)}`;
-      if (
-        !this.#runtime.has(key('Pod', undefined, name)) &&
-        ![...this.#objects.keys()].some((k) => k.startsWith('Pod/') && k.endsWith(`/${name}`))
-      )
-        return name;
+      if (!this.#runtime.has(key('Pod', undefined, name)) && !this.#podNamed(name)) return name;
     }
+  }
+
+  /** Whether a pod of that name is stored in any namespace. */
+  #podNamed(name: string): boolean {
+    const tail = `/${name}`;
+    for (const k of this.#objects.keys()) if (k.startsWith('Pod/') && k.endsWith(tail)) return true;
+    return false;
   }
 
   /** Creates one pod for a ReplicaSet; a quota that forbids it is a FailedCreate event instead. */
@@ -1018,23 +1183,28 @@ export class SimCluster implements Cluster {
     return true;
   }
 
+  /** What a stored pod requests, worked out once per spec (a stored pod's containers never change in place). */
   #podRequests(spec: PodSpec): Requests {
-    return podRequests(spec);
+    let r = requestsBySpec.get(spec);
+    if (r === undefined) {
+      r = podRequests(spec);
+      requestsBySpec.set(spec, r);
+    }
+    return r;
   }
 
   /** Why a ResourceQuota of the pod's namespace refuses it, in the API server's words; undefined when none does. */
   #quotaCheck(pod: Pod): string | undefined {
     const ns = pod.metadata.namespace ?? 'default';
-    const quotas = this.listNow({ kind: 'ResourceQuota', namespace: ns });
+    const quotas = this.#stored(RESOURCE_QUOTA, ns);
     if (quotas.length === 0) return undefined;
-    return quotaRefusal(pod, quotas, this.listNow({ kind: 'Pod', namespace: ns }) as unknown as Pod[]);
+    return quotaRefusal(pod, quotas, this.#podsIn(ns));
   }
 
   #quotaStatus(): void {
-    for (const q of this.#objects.values()) {
-      if (q.kind !== 'ResourceQuota') continue;
+    for (const q of this.#ofKind('ResourceQuota').values()) {
       const hard = ((q.spec as { hard?: Record<string, string> })?.hard ?? {}) as Record<string, string>;
-      const pods = this.listNow({ kind: 'Pod', namespace: q.metadata?.namespace }) as unknown as Pod[];
+      const pods = this.#podsIn(q.metadata?.namespace);
       q.status = { hard: { ...hard }, used: quotaUsed(hard, pods) };
     }
   }
@@ -1059,7 +1229,7 @@ export class SimCluster implements Cluster {
     const k = key(kind, ns, name);
     const obj = this.#objects.get(k);
     if (!obj) return;
-    this.#objects.delete(k);
+    this.#delete(k);
     this.#deleted.push({ kind, name, ...(ns ? { namespace: ns } : {}), at: this.#iso(this.#now) });
     if (kind === 'Pod') {
       // A pod that has ended has no container left to stop.
@@ -1083,8 +1253,8 @@ export class SimCluster implements Cluster {
 
   #ownedBy(kind: string, owner: KubeObject): KubeObject[] {
     const out: KubeObject[] = [];
-    for (const obj of this.#objects.values()) {
-      if (obj.kind !== kind || obj.metadata?.namespace !== owner.metadata?.namespace) continue;
+    for (const obj of this.#ofKind(kind).values()) {
+      if (obj.metadata?.namespace !== owner.metadata?.namespace) continue;
       if (obj.metadata?.ownerReferences?.some((o) => o.uid === owner.metadata?.uid)) out.push(obj);
     }
     return out.sort((a, b) =>
@@ -1104,37 +1274,37 @@ export class SimCluster implements Cluster {
   #reconcileOnce(): boolean {
     let changed = false;
     const host = this.#host();
-    for (const obj of [...this.#objects.values()])
-      if (obj.kind === 'CronJob' && this.#objects.has(this.#keyOf(obj)))
-        changed = reconcileCronJob(obj, host, this.#t0) || changed;
-    for (const obj of [...this.#objects.values()])
-      if (obj.kind === 'Job' && this.#objects.has(this.#keyOf(obj)))
-        changed = reconcileJob(obj, host) || changed;
-    for (const obj of [...this.#objects.values()])
-      if (obj.kind === 'Deployment') this.#reconcileDeployment(obj as unknown as Deployment);
-    for (const obj of [...this.#objects.values()])
-      if (obj.kind === 'ReplicaSet') this.#reconcileReplicaSet(obj as unknown as ReplicaSet);
+    for (const obj of [...this.#ofKind('CronJob').values()])
+      if (this.#objects.has(this.#keyOf(obj))) changed = reconcileCronJob(obj, host, this.#t0) || changed;
+    for (const obj of [...this.#ofKind('Job').values()])
+      if (this.#objects.has(this.#keyOf(obj))) changed = reconcileJob(obj, host) || changed;
+    for (const obj of [...this.#ofKind('Deployment').values()])
+      this.#reconcileDeployment(obj as unknown as Deployment);
+    for (const obj of [...this.#ofKind('ReplicaSet').values()])
+      this.#reconcileReplicaSet(obj as unknown as ReplicaSet);
     const storage = this.#storageHost();
     reconcileClaims(storage);
     this.#schedule();
     // A WaitForFirstConsumer claim binds once a pod that uses it is scheduled.
     reconcileClaims(storage);
     this.#evaluatePods();
-    for (const obj of this.#objects.values())
-      if (obj.kind === 'ReplicaSet') this.#replicaSetStatus(obj as unknown as ReplicaSet);
-    for (const obj of this.#objects.values())
-      if (obj.kind === 'Deployment') this.#deploymentStatus(obj as unknown as Deployment);
+    for (const obj of this.#ofKind('ReplicaSet').values())
+      this.#replicaSetStatus(obj as unknown as ReplicaSet);
+    for (const obj of this.#ofKind('Deployment').values())
+      this.#deploymentStatus(obj as unknown as Deployment);
     this.#endpoints();
     this.#quotaStatus();
-    const all = [...this.#objects.values()];
-    reconcileIngresses(
-      all.filter((o) => o.kind === 'Ingress'),
-      all.filter((o) => o.kind === 'IngressClass'),
-      (o) => this.#declaredStatus.has(this.#keyOf(o)),
-    );
+    const hpas = [...this.#ofKind('HorizontalPodAutoscaler').values()];
+    const ingresses = this.#ofKind('Ingress');
+    if (ingresses.size > 0)
+      reconcileIngresses([...ingresses.values()], [...this.#ofKind('IngressClass').values()], (o) =>
+        this.#declaredStatus.has(this.#keyOf(o)),
+      );
     // The HPA controller acts on what this round showed; a rescale takes effect in the next round.
-    const autoscaling = this.#autoscalingHost();
-    for (const obj of all) if (obj.kind === 'HorizontalPodAutoscaler') reconcileHpa(obj, autoscaling);
+    if (hpas.length > 0) {
+      const autoscaling = this.#autoscalingHost();
+      for (const obj of hpas) reconcileHpa(obj, autoscaling);
+    }
     return changed;
   }
 
@@ -1147,35 +1317,40 @@ export class SimCluster implements Cluster {
     );
   }
 
-  /** The view of the cluster the HPA controller acts through. */
+  /** The stored objects of a kind (by `kind`) whose namespace is `ns` (undefined: cluster-scoped), in store order. */
+  #list(kind: string, ns: string | undefined): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const o of this.#ofKind(kind).values()) if (o.metadata?.namespace === ns) out.push(o);
+    return out;
+  }
+
+  /** The view of the cluster the HPA controller acts through (one for the cluster's life). */
   #autoscalingHost(): AutoscalingHost {
-    const storage = this.#storageHost();
-    return {
-      ...storage,
-      get: (kind, ns, name) => {
+    this.#hosts.autoscaling ??= Object.assign(this.#controllerBase(), this.#storageParts(), {
+      get: (kind: string, ns: string, name: string) => {
         const info = findKind(kind, this.#extraKinds);
         return info ? this.#objects.get(key(info.kind, info.namespaced ? ns : undefined, name)) : undefined;
       },
-      pods: (ns) =>
-        [...this.#objects.values()].filter(
-          (o) => o.kind === 'Pod' && o.metadata?.namespace === ns,
-        ) as unknown as Pod[],
-      usage: (pod, container) =>
+      pods: (ns: string) => this.#list('Pod', ns) as unknown as Pod[],
+      usage: (pod: Pod, container: string) =>
         this.#outcomes.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''))?.get(container)
           ?.usage,
       metricsAvailable: this.world.metrics,
-    };
+    });
+    return this.#hosts.autoscaling;
   }
 
-  /** The view of the cluster the volume controller acts through. */
+  /** The view of the cluster the volume controller acts through (one for the cluster's life). */
   #storageHost(): StorageHost {
-    const host = this.#host();
+    this.#hosts.storage ??= Object.assign(this.#controllerBase(), this.#storageParts());
+    return this.#hosts.storage;
+  }
+
+  /** What the volume controller's view adds to the controllers' common one. */
+  #storageParts(): Omit<StorageHost, keyof ControllerBase> {
     return {
-      ...host,
-      list: (kind, ns) =>
-        [...this.#objects.values()].filter(
-          (o) => o.kind === kind && (ns === undefined || o.metadata?.namespace === ns),
-        ),
+      list: (kind, ns) => (ns === undefined ? [...this.#ofKind(kind).values()] : this.#list(kind, ns)),
+      createObject: (obj, at) => this.#createObject(obj, at),
       repeating: (type, reason, message, obj, source, first, every) => {
         if (first > this.#now) return;
         const count = Math.floor((this.#now - first) / every) + 1;
@@ -1204,33 +1379,46 @@ export class SimCluster implements Cluster {
     };
   }
 
-  /** The view of the cluster the Job and CronJob controllers act through. */
+  /** The view of the cluster the Job and CronJob controllers act through (one for the cluster's life). */
   #host(): ControllerHost {
+    this.#hosts.controller ??= Object.assign(this.#controllerBase(), {
+      list: (kind: string, ns: string | undefined) => this.#list(kind, ns),
+      ownedBy: (kind: string, owner: KubeObject) => this.#ownedBy(kind, owner),
+      createPod: (owner: KubeObject, template: PodTemplate, at: number) =>
+        this.#createOwnedPod(owner, template, at),
+      createObject: (obj: KubeObject, at: number) => this.#createObject(obj, at),
+      remove: (kind: string, ns: string | undefined, name: string) =>
+        this.#remove(kind, ns, name, 'controller'),
+    });
+    return this.#hosts.controller;
+  }
+
+  /** What every controller's view has: the clock (read when asked), events, declared status. */
+  #controllerBase(): ControllerBase {
+    const now = () => this.#now;
     return {
-      now: this.#now,
+      get now() {
+        return now();
+      },
       seconds: (iso) => {
         const ms = Date.parse(iso ?? '');
         return Number.isFinite(ms) ? (ms - this.#t0) / 1000 : undefined;
       },
       iso: (s) => this.#iso(s),
-      list: (kind, ns) =>
-        [...this.#objects.values()].filter((o) => o.kind === kind && o.metadata?.namespace === ns),
-      ownedBy: (kind, owner) => this.#ownedBy(kind, owner),
-      createPod: (owner, template, at) => this.#createOwnedPod(owner, template, at),
-      createObject: (obj, at) => {
-        const ns = obj.metadata?.namespace;
-        const stored: KubeObject = {
-          ...obj,
-          metadata: { ...obj.metadata, ...this.#meta(obj.metadata?.name ?? '', ns, at) },
-        };
-        this.#put(stored);
-        return stored;
-      },
-      remove: (kind, ns, name) => this.#remove(kind, ns, name, 'controller'),
       event: (type, reason, message, obj, source, at) =>
         this.#eventAt(type, reason, message, obj, source, at),
       declared: (obj) => this.#declaredStatus.has(this.#keyOf(obj)),
     };
+  }
+
+  #createObject(obj: KubeObject, at: number): KubeObject {
+    const ns = obj.metadata?.namespace;
+    const stored: KubeObject = {
+      ...obj,
+      metadata: { ...obj.metadata, ...this.#meta(obj.metadata?.name ?? '', ns, at) },
+    };
+    this.#put(stored);
+    return stored;
   }
 
   /**
@@ -1332,9 +1520,7 @@ export class SimCluster implements Cluster {
     const withoutHash = (t: PodTemplate) => {
       let json = hashlessTemplates.get(t);
       if (json === undefined) {
-        const c = clone(t);
-        if (c.metadata?.labels) delete c.metadata.labels[HASH];
-        json = stableJson(c);
+        json = hashlessJson(t);
         hashlessTemplates.set(t, json);
       }
       return json;
@@ -1417,9 +1603,9 @@ export class SimCluster implements Cluster {
   }
 
   #schedule(): void {
-    const nodes = [...this.#objects.values()].filter((o) => o.kind === 'Node') as unknown as Node[];
-    const pods = [...this.#objects.values()].filter((o) => o.kind === 'Pod') as unknown as Pod[];
-    const classes = [...this.#objects.values()].filter((o) => o.kind === 'StorageClass');
+    const nodes = [...this.#ofKind('Node').values()] as unknown as Node[];
+    const pods = [...this.#ofKind('Pod').values()] as unknown as Pod[];
+    const classes = [...this.#ofKind('StorageClass').values()];
     const nodeByName = new Map(nodes.map((n) => [n.metadata.name ?? '', n]));
     const used = new Map<string, NodeUse>();
     const placed: Placed[] = [];
@@ -1537,9 +1723,10 @@ export class SimCluster implements Cluster {
       forbidden: (pod, call) => {
         const sa = pod.spec.serviceAccountName ?? 'default';
         const ns = pod.metadata.namespace ?? 'default';
-        return serviceAccountMay([...this.#objects.values()], sa, ns, call)
-          ? undefined
-          : forbiddenMessage(sa, ns, call);
+        const rbac = ['RoleBinding', 'ClusterRoleBinding', 'Role', 'ClusterRole'].flatMap((k) => [
+          ...this.#ofKind(k).values(),
+        ]);
+        return serviceAccountMay(rbac, sa, ns, call) ? undefined : forbiddenMessage(sa, ns, call);
       },
     };
   }
@@ -1549,10 +1736,9 @@ export class SimCluster implements Cluster {
     pod: Pod,
     to: { service: string; namespace: string; port: number; protocol: string },
   ): string | undefined {
-    const all = [...this.#objects.values()];
     const nsLabels = (ns: string) =>
       this.#objects.get(key('Namespace', undefined, ns))?.metadata?.labels ?? {};
-    const policies = all.filter((o) => o.kind === 'NetworkPolicy');
+    const policies = [...this.#ofKind('NetworkPolicy').values()];
     const ip =
       this.#runtime.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''))?.ip ?? '10.244.0.1';
     const src: Endpoint = { pod, namespaceLabels: nsLabels(pod.metadata.namespace ?? 'default'), ip };
@@ -1561,7 +1747,7 @@ export class SimCluster implements Cluster {
       | undefined;
     const dnsIp = dns?.spec.clusterIP ?? '10.96.0.10';
     const fqdn = `${to.service}.${to.namespace}.svc.cluster.local`;
-    const pods = all.filter((o) => o.kind === 'Pod') as unknown as Pod[];
+    const pods = [...this.#ofKind('Pod').values()] as unknown as Pod[];
     if (policies.length) {
       // Name resolution first: UDP 53 to the cluster DNS pods (a stand-in when the world has none).
       const dnsPods = pods.filter(
@@ -1613,14 +1799,28 @@ export class SimCluster implements Cluster {
   }
 
   #evaluatePods(): void {
-    const world = this.#podWorld();
-    for (const obj of this.#objects.values()) {
-      if (obj.kind !== 'Pod') continue;
+    this.#world ??= this.#podWorld();
+    const world = this.#world;
+    for (const obj of this.#ofKind('Pod').values()) {
       const pod = obj as unknown as Pod;
       const pk = key('Pod', pod.metadata.namespace, pod.metadata.name ?? '');
       const rt = this.#runtime.get(pk);
       if (!rt) continue;
-      const out = evaluatePod(pod, rt, world, this.#now, (rt as { unschedulable?: string }).unschedulable);
+      const unschedulable = (rt as { unschedulable?: string }).unschedulable;
+      const last = this.#evaluated.get(obj);
+      let out: PodOutcome;
+      if (
+        last !== undefined &&
+        last.runtime === rt &&
+        last.unschedulable === unschedulable &&
+        last.configs === this.#configs &&
+        last.outcome.readings.holdAt(this.#now)
+      )
+        out = last.outcome;
+      else {
+        out = evaluatePod(pod, rt, world, this.#now, unschedulable);
+        this.#evaluated.set(obj, { runtime: rt, unschedulable, configs: this.#configs, outcome: out });
+      }
       pod.status = out.status;
       this.#outcomes.set(pk, out.containers);
       for (const e of out.events) {
@@ -1654,14 +1854,15 @@ export class SimCluster implements Cluster {
     const maxUnavailable = Math.floor(desired * 0.25);
     const rollout = this.#rollouts.get(key('Deployment', d.metadata.namespace, d.metadata.name ?? ''));
     const stamp = this.#iso(rollout?.startedAt ?? 0);
-    const failedCreate = active
-      ? ([...this.#objects.values()].find(
-          (e) =>
-            e.kind === 'Event' &&
-            (e as unknown as KubeEvent).involvedObject.uid === active.metadata.uid &&
-            (e as unknown as KubeEvent).reason === 'FailedCreate',
-        ) as unknown as KubeEvent | undefined)
-      : undefined;
+    let failedCreate: KubeEvent | undefined;
+    if (active)
+      for (const o of this.#ofKind('Event').values()) {
+        const e = o as unknown as KubeEvent;
+        if (e.involvedObject.uid === active.metadata.uid && e.reason === 'FailedCreate') {
+          failedCreate = e;
+          break;
+        }
+      }
     const stalled = !rollout?.done && this.#now - (rollout?.startedAt ?? 0) > 600;
     d.status = {
       observedGeneration: d.metadata.generation ?? 1,
@@ -1725,14 +1926,13 @@ export class SimCluster implements Cluster {
   }
 
   #endpoints(): void {
-    for (const obj of [...this.#objects.values()]) {
-      if (obj.kind !== 'Service') continue;
+    for (const obj of [...this.#ofKind('Service').values()]) {
       const svc = obj as unknown as Service;
       const ns = svc.metadata.namespace ?? 'default';
       const ek = key('Endpoints', ns, svc.metadata.name ?? '');
       if (this.#staticEndpoints.has(ek) || !svc.spec.selector) continue;
       const selector = svc.spec.selector;
-      const pods = (this.listNow({ kind: 'Pod', namespace: ns }) as unknown as Pod[]).filter(
+      const pods = this.#podsIn(ns).filter(
         (p) => p.status?.podIP && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
       );
       const addresses: { ip: string; targetRef: { kind: string; name: string; namespace: string } }[] = [];
@@ -1784,7 +1984,7 @@ export class SimCluster implements Cluster {
           : {}),
       };
       if (ep.metadata && !existing) delete ep.metadata.labels;
-      this.#objects.set(ek, ep);
+      this.#set(ek, ep);
     }
   }
 }
@@ -1828,6 +2028,35 @@ function factsFromStatus(status: NonNullable<Pod['status']>): PodFacts {
   } as PodFacts;
 }
 
+/** An object whose copy is made key by key (no array, no `toJSON`). */
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    typeof (v as { toJSON?: unknown }).toJSON !== 'function'
+  );
+}
+
+/** A pod template's canonical JSON without its pod-template-hash label: that of a copy without it. */
+function hashlessJson(t: PodTemplate): string {
+  const meta: unknown = t.metadata;
+  const labels: unknown = isPlainRecord(meta) ? meta.labels : undefined;
+  if (
+    isPlainRecord(t) &&
+    (meta === undefined ||
+      meta === null ||
+      (isPlainRecord(meta) && (labels === undefined || labels === null || isPlainRecord(labels))))
+  ) {
+    if (!labels) return clonedStableJson(t);
+    const { [HASH]: _hash, ...rest } = labels as Record<string, unknown>;
+    return clonedStableJson({ ...t, metadata: { ...(meta as object), labels: rest } });
+  }
+  const c = clone(t);
+  if (c.metadata?.labels) delete c.metadata.labels[HASH];
+  return stableJson(c);
+}
+
 /** Whether a pod has ended (Succeeded or Failed): it no longer holds its node's resources. */
 function podEnded(p: Pod): boolean {
   return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
@@ -1837,9 +2066,8 @@ function formatCpuUsage(cores: number): string {
   return `${Math.round(cores * 1e9)}n`;
 }
 
-/** Builds a simulated cluster from a world description; a malformed one throws a `K8sError` naming the field. */
 /** Parsed worlds by the object they were parsed from, with its JSON then (eval runs build many clusters from one world). */
-const parsedWorlds = new WeakMap<object, { json: string; world: World }>();
+const parsedWorlds = new WeakMap<object, { json: string; world: World; built?: BuiltState | null }>();
 
 /** Whether a value is plain JSON data: its JSON text then says all there is to it. */
 function isPlainJson(v: unknown): boolean {
@@ -1858,23 +2086,161 @@ function isPlainJson(v: unknown): boolean {
 }
 
 /**
- * The world parsed from `input`: parsed again unless this very object, as plain JSON data, was
- * parsed before and reads the same now (then a copy of that parse, which is what parsing again
- * would give); every cluster gets a world of its own.
+ * Builds a simulated cluster from a world description; a malformed one throws a `K8sError` naming the
+ * field. The world is parsed again unless this very object, as plain JSON data, was parsed before and
+ * reads the same now (then a copy of that parse, which is what parsing again would give); every
+ * cluster gets a world of its own. From the third cluster of such a world on (with the logical
+ * clock), the cluster is a copy of what the second one was when built, which is what building it
+ * again gives (building is deterministic), without compiling and settling the world again.
  */
-function parsedWorld(input: unknown): World {
-  if (typeof input !== 'object' || input === null || !isPlainJson(input)) return parseWorld(input);
+export function createSimCluster(input: unknown, options: SimClusterOptions = {}): SimCluster {
+  if (typeof input !== 'object' || input === null || !isPlainJson(input))
+    return new SimCluster(parseWorld(input), options);
   const json = JSON.stringify(input);
   const known = parsedWorlds.get(input);
-  if (known && known.json === json) return clone(known.world);
+  if (known && known.json === json) {
+    const logical = (options.clock ?? 'logical') === 'logical';
+    if (logical && known.built) {
+      restoring = known.built;
+      try {
+        return new SimCluster(known.built.world, options);
+      } finally {
+        restoring = undefined;
+      }
+    }
+    const cluster = new SimCluster(clone(known.world), options);
+    if (logical && known.built === undefined) known.built = builtState(cluster) ?? null;
+    return cluster;
+  }
   const world = parseWorld(input);
   if (isPlainJson(world)) parsedWorlds.set(input, { json, world: clone(world) });
-  return world;
+  return new SimCluster(world, options);
 }
 
-export function createSimCluster(world: unknown, options: SimClusterOptions = {}): SimCluster {
-  return new SimCluster(parsedWorld(world), options);
+/** What a cluster holds right after it is built (see `SimCluster#built`). */
+interface BuiltState {
+  world: World;
+  objects: Map<string, KubeObject>;
+  runtime: Map<string, PodRuntime>;
+  outcomes: Map<string, Map<string, ContainerOutcome>>;
+  rollouts: Map<string, Rollout>;
+  behaviors: Map<string, ImageBehavior>;
+  extraKinds: KindInfo[];
+  staticEndpoints: Set<string>;
+  declaredStatus: Set<string>;
+  deleted: { kind: string; name: string; namespace?: string; at: string }[];
+  mutations: MutationRecord[];
+  counters: number[];
+  /** Each pod's last evaluation, its outcome's data spelled out (copied with the rest). */
+  evaluated: {
+    pod: KubeObject;
+    runtime: PodRuntime;
+    unschedulable: string | undefined;
+    configs: number;
+    status: PodOutcome['status'];
+    containers: PodOutcome['containers'];
+    events: PodOutcome['events'];
+  }[];
+  /** The clock readings of those evaluations (functions of the instant alone, so shared). */
+  readings: PodOutcome['readings'][];
+  /** What was remembered about objects of this state: templates' canonical JSON, specs' requests. */
+  remembered: { hashless: [object, string][]; requests: [PodSpec, Requests][] };
 }
+
+/**
+ * A copy of a built state: every array, plain object, Map and Set copied, with its own keys (undefined
+ * values too) in their order and its prototype, an object reached twice copied once; what was
+ * remembered about an original (a template's canonical JSON, a spec's requests) is remembered about
+ * its copy. Taking the state of a cluster (`checked` false), anything else (a function, a Date, a
+ * class instance, an array with other keys, a frozen object) makes it undefined; a copy of a copy
+ * (`checked`) need not look again.
+ */
+function copyBuilt(state: BuiltState, checked: boolean): BuiltState | undefined {
+  const { readings, remembered, ...data } = state;
+  const copies = new Map<object, unknown>();
+  const copy = (v: unknown): unknown => {
+    if (typeof v !== 'object' || v === null) {
+      if (typeof v === 'function' || typeof v === 'symbol') throw NOT_PLAIN;
+      return v;
+    }
+    const known = copies.get(v);
+    if (known !== undefined) return known;
+    if (Array.isArray(v)) {
+      const out = new Array<unknown>(v.length);
+      copies.set(v, out);
+      let present = 0;
+      for (let i = 0; i < v.length; i++)
+        if (i in v) {
+          out[i] = copy(v[i]);
+          present++;
+        }
+      if (!checked && (Object.getPrototypeOf(v) !== Array.prototype || Object.keys(v).length !== present))
+        throw NOT_PLAIN;
+      return out;
+    }
+    if (v instanceof Map) {
+      if (!checked && Object.getPrototypeOf(v) !== Map.prototype) throw NOT_PLAIN;
+      const out = new Map();
+      copies.set(v, out);
+      for (const [k, x] of v) out.set(copy(k), copy(x));
+      return out;
+    }
+    if (v instanceof Set) {
+      if (!checked && Object.getPrototypeOf(v) !== Set.prototype) throw NOT_PLAIN;
+      const out = new Set();
+      copies.set(v, out);
+      for (const x of v) out.add(copy(x));
+      return out;
+    }
+    const proto = Object.getPrototypeOf(v);
+    if (
+      !checked &&
+      ((proto !== Object.prototype && proto !== null) ||
+        Object.getOwnPropertySymbols(v).length > 0 ||
+        !Object.isExtensible(v))
+    )
+      throw NOT_PLAIN;
+    const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
+    copies.set(v, out);
+    for (const k of Object.keys(v)) {
+      const x = copy((v as Record<string, unknown>)[k]);
+      if (k === '__proto__')
+        Object.defineProperty(out, k, { value: x, writable: true, enumerable: true, configurable: true });
+      else out[k] = x;
+    }
+    return out;
+  };
+  let out: Omit<BuiltState, 'readings' | 'remembered'>;
+  try {
+    out = copy(data) as typeof out;
+  } catch (e) {
+    if (e === NOT_PLAIN) return undefined;
+    throw e;
+  }
+  const next: BuiltState['remembered'] = { hashless: [], requests: [] };
+  if (checked) {
+    for (const [from, json] of remembered.hashless) {
+      const to = copies.get(from) as object;
+      hashlessTemplates.set(to, json);
+      next.hashless.push([to, json]);
+    }
+    for (const [from, requests] of remembered.requests) {
+      const to = copies.get(from) as PodSpec;
+      requestsBySpec.set(to, requests);
+      next.requests.push([to, requests]);
+    }
+  } else
+    for (const [from, to] of copies) {
+      const json = hashlessTemplates.get(from);
+      if (json !== undefined) next.hashless.push([to as object, json]);
+      const requests = requestsBySpec.get(from as PodSpec);
+      if (requests !== undefined) next.requests.push([to as PodSpec, requests]);
+    }
+  return { ...out, readings, remembered: next };
+}
+
+/** Thrown inside `copyBuilt` at what it does not copy. */
+const NOT_PLAIN = new Error('not plain data');
 
 export type { ContainerOutcome };
 export { formatCpuUsage };
