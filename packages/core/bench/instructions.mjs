@@ -1,12 +1,14 @@
 // Machine instructions per step of the core loop in a fresh process, counted by valgrind (callgrind),
 // so builds and implementations can be compared on a shared machine where wall and CPU time move by
-// ±50 % with other people's load: the count moves by a few per cent at most. One process runs 1 step,
+// ±50 % with other people's load. One process runs 1 step,
 // another STEPS steps (the one-run.mjs run: a scripted model calling one read-only tool); the
 // difference divided by STEPS − 1 is what a step costs in a fresh process, the interpreter, JIT
 // compilation and GC (their threads included) counted. A third process only loads the package
 // (0 steps): what the one-step run adds to it is a run's fixed cost (the tool defined, the harness
 // created, the first step). The whole run of STEPS steps is fixed + (STEPS − 1) × per step, the
-// quantity the side-by-side benchmark times. Slow: valgrind runs node about 50 times slower.
+// quantity the side-by-side benchmark times. Node runs with V8's `--predictable` (no background
+// compiler or GC threads, a fixed hash seed): without it the counts moved by ±40 % from run to run
+// with the timing of those threads; with it, by about ±4 %. Slow: valgrind runs node ~50× slower.
 //
 // Usage: node bench/instructions.mjs [steps=300] [memory|jsonl] [root of another checkout]
 //   With a checkout, that checkout's built package (and its bench/one-run.mjs) is measured instead.
@@ -61,7 +63,7 @@ function measure(argvFor) {
   };
 }
 
-const core = measure((n) => [process.execPath, run, String(n), kind]);
+const core = measure((n) => [process.execPath, '--predictable', run, String(n), kind]);
 console.log(JSON.stringify({ impl: 'core', build: checkout ?? 'this checkout', kind, steps, ...core }));
 const reference = process.env.REFERENCE;
 if (reference) {
