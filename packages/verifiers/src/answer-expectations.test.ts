@@ -13,6 +13,21 @@ const input = (answer: string | null): VerifyInput => ({
 });
 
 describe('answerExpectations', () => {
+  it('stems words that name members of Object.prototype like any other word', () => {
+    const v = answerExpectations({ mustMention: ['constructor', 'toString'] });
+    const r = v.verify(
+      {
+        task: 't',
+        answer: 'two constructors fail in toStrings',
+        trace: [],
+        runId: 'r',
+        stoppedReason: 'completed',
+      },
+      { signal: new AbortController().signal },
+    );
+    expect(r).toMatchObject({ passed: true });
+  });
+
   const oom = answerExpectations({
     mustMention: [['OOMKilled', 'out of memory', /\bOOM\b/], 'memory limit'],
     mustNotClaim: ['image pull', /network\s+polic(y|ies)/i],

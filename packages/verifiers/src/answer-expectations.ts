@@ -92,7 +92,8 @@ function tokenize(text: string): Token[] {
       const lower = raw.toLowerCase();
       let stem = STEMS.get(lower);
       if (stem === undefined) {
-        stem = KEEP[lower] ?? stemmer(lower);
+        // Own entries only: `constructor` or `__proto__` must not read Object.prototype's members.
+        stem = Object.hasOwn(KEEP, lower) ? KEEP[lower]! : stemmer(lower);
         if (STEMS.size >= MAX_STEMS) STEMS.clear();
         STEMS.set(lower, stem);
       }
