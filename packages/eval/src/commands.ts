@@ -302,17 +302,17 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   return finish(report, flags, performance.now() - started, secrets);
 }
 
+/** The flags of `merge`, as commander parses them. */
+export interface MergeFlags {
+  out: string | false;
+  baseline?: string;
+  tolerance: number;
+  costTolerance: number;
+  quiet?: boolean;
+}
+
 /** `merge`: joins the shards' reports, prints and writes the report files. */
-export function mergeCommand(
-  files: string[],
-  flags: {
-    out: string | false;
-    baseline?: string;
-    tolerance: number;
-    costTolerance: number;
-    quiet?: boolean;
-  },
-): number {
+export function mergeCommand(files: string[], flags: MergeFlags): number {
   const merged = mergeReports(files.map((f) => ({ report: readReport(f), source: f })));
   return finish(merged, flags);
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Help, type Option } from 'commander';
-import type { RunFlags } from './commands.js';
+import type { MergeFlags, RunFlags } from './commands.js';
 import { EvaluationError, formatIssue } from './errors.js';
 import { EXIT_BUG, EXIT_OK, EXIT_USAGE } from './exit-status.js';
 import { collect, fraction, integer, nonNegative, positiveInt, shardArg } from './flags.js';
@@ -170,17 +170,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .option('--quiet', 'print only the summary')
     .addHelpText('after', EXIT_HELP)
-    .action(
-      async (
-        files: string[],
-        flags: {
-          out: string | false;
-          baseline?: string;
-          tolerance: number;
-          costTolerance: number;
-          quiet?: boolean;
-        },
-      ) => setExit((await commands()).mergeCommand(files, flags)),
+    .action(async (files: string[], flags: MergeFlags) =>
+      setExit((await commands()).mergeCommand(files, flags)),
     );
 
   program
