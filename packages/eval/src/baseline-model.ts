@@ -300,6 +300,7 @@ const SCANNED_POD_REASONS = new Set([
   'LivenessProbeWrongPort',
   'ReadinessProbeWrongPort',
   'StartupProbeWrongPort',
+  'EnvVarReferenceNotExpanded',
 ]);
 const taken = (f: ParsedFinding) => f.kind !== 'Pod' || SCANNED_POD_REASONS.has(f.reason);
 /** In the findings: also the scan's pod findings about pods the baseline did not read itself. */

@@ -15,10 +15,7 @@ const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.me
 const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-6': [
     'cronjob-concurrency-allow-runs-pile-up',
-    'drain-stuck-pdb-min-available-equals-replicas',
-    'env-var-reference-defined-after-use',
     'externalname-points-at-deleted-rds-instance',
-    'hpa-two-autoscalers-same-deployment',
     'ingress-duplicate-host-path-oldest-wins',
     'liveness-probe-checks-database-restarts-all',
     'loadbalancer-pending-new-subnets-untagged',
@@ -29,7 +26,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'nfs-volume-server-retired-containercreating',
     'node-pid-pressure-zombie-processes',
     'postgres-too-many-clients-after-scale-out',
-    'pvc-expanded-filesystem-resize-pending',
     'secret-rotated-env-vars-keep-old-password',
     'service-internal-traffic-policy-local-half-clients-fail',
     'statefulset-broken-revision-pod-not-replaced-after-revert',

@@ -125,6 +125,9 @@ const RANK: Record<string, number | undefined> = {
   FailedScheduling: 86,
   // Expected: a pod waiting for the node the autoscaler is adding; said, not fixed.
   WaitingForScaleUp: 55,
+  NoDisruptionsAllowed: 84,
+  FileSystemResizePending: 88,
+  EnvVarReferenceNotExpanded: 90,
   LivenessProbeWrongPort: 82,
   StartupProbeWrongPort: 82,
   ReadinessProbeWrongPort: 76,
@@ -144,7 +147,7 @@ const RANK: Record<string, number | undefined> = {
   UntoleratedTaint: undefined,
   Pending: undefined,
 };
-const DEFAULT_RANK = 70;
+const DEFAULT_RANK = 78;
 
 /** Families that are only the incident when the task or what was read points at them. */
 function pointedAt(f: ParsedFinding, ctx: ScanContext): boolean {
@@ -166,10 +169,14 @@ function pointedAt(f: ParsedFinding, ctx: ScanContext): boolean {
       );
     case 'Node':
       return (
+        f.reason.endsWith('Pressure') ||
         NODEISH.test(ctx.task) ||
         /NodeNotReady|Pressure|Evicted|node\.kubernetes\.io/i.test(events) ||
         scanFindings(ctx.seen, ctx.ns).some((x) => x.kind === 'Pod' && x.reason === 'FailedScheduling')
       );
+    case 'PodDisruptionBudget':
+      // A budget that allows no eviction matters when something evicts: a drain, an upgrade.
+      return named || /\b(drain\w*|evict\w*|upgrad\w*|maintenance|cordon\w*|node pool|disruption)/i.test(ctx.task);
     case 'ValidatingWebhookConfiguration':
     case 'MutatingWebhookConfiguration':
       return /webhook|admission/i.test(`${ctx.task}\n${events}`);
@@ -365,11 +372,31 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       evidence,
       ...(f.fix ? { advice: f.fix } : {}),
       ...scaleFix(f, ctx),
+      ...budgetFix(f, ctx),
       ...selectorFix(f, ctx),
       ...placementFix(f, ctx),
       ...requestFix(f, ctx),
     };
   });
+}
+
+/**
+ * A PodDisruptionBudget that allows no disruption over a Deployment's pods: one replica more than
+ * the budget expects lets the Eviction API evict one pod while the rest stay available.
+ */
+function budgetFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
+  if (f.reason !== 'NoDisruptionsAllowed' || !f.owner?.startsWith('Deployment/')) return {};
+  const expected = /expectedPods (\d{1,4})/.exec(f.evidence.join('\n'))?.[1];
+  if (!expected) return {};
+  const name = f.owner.slice('Deployment/'.length);
+  const replicas = Number(expected) + 1;
+  return {
+    fix: {
+      tool: 'scale_deployment',
+      args: { namespace: ctx.ns, name, replicas },
+      text: `scale ${name} to ${replicas} replicas, one more than PodDisruptionBudget ${f.name} keeps available, so one pod may be evicted and the drain can finish`,
+    },
+  };
 }
 
 /** A workload scaled to zero behind a Service: scale it back to what it ran before (from its events), else 2. */

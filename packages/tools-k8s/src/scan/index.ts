@@ -1,4 +1,6 @@
+import { conditionsAnalyzer } from './conditions.js';
 import { deploymentsAnalyzer } from './deployments.js';
+import { envRefsAnalyzer } from './env-refs.js';
 import { hpasAnalyzer } from './hpas.js';
 import { ingressesAnalyzer } from './ingresses.js';
 import { jobsAnalyzer } from './jobs.js';
@@ -32,6 +34,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   hpasAnalyzer,
   netpolsAnalyzer,
   webhooksAnalyzer,
+  conditionsAnalyzer,
+  envRefsAnalyzer,
 ];
 
 /** The kinds a set of analyzers reads, each once. */

@@ -6,7 +6,7 @@ import { analyze } from '../index.js';
 import type { Analyzer } from '../types.js';
 
 type O = Record<string, unknown>;
-const obj = (
+export const obj = (
   kind: string,
   apiVersion: string,
   name: string,

@@ -1,0 +1,116 @@
+import type { Container, Pod, ReplicaSet } from '../types.js';
+import { podOwner } from './pods.js';
+import { type Analyzer, type Found, quote } from './types.js';
+
+/**
+ * The `$(NAME)` references of an env value, in order, each once. `$$(NAME)` is the escape for a
+ * literal and is skipped. A linear scan, no regular expression over the untrusted value.
+ */
+export function envReferences(value: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < value.length) {
+    const at = value.indexOf('$(', i);
+    if (at < 0) break;
+    if (at > 0 && value[at - 1] === '$') {
+      i = at + 2;
+      continue;
+    }
+    const end = value.indexOf(')', at + 2);
+    if (end < 0) break;
+    const name = value.slice(at + 2, end);
+    if (name.length > 0 && name.length <= 253 && !out.includes(name)) out.push(name);
+    i = end + 1;
+  }
+  return out;
+}
+
+/** One env value's references that Kubernetes leaves unexpanded, and why. */
+interface Unexpanded {
+  readonly variable: string;
+  readonly ref: string;
+  /** Index of the definition after the referring entry, or undefined when not defined in env at all. */
+  readonly laterAt: number | undefined;
+}
+
+/**
+ * References a container's env leaves as literal text. Kubernetes expands `$(NAME)` in an env value
+ * only from variables defined earlier in the same container's `env` list (or by `envFrom`); a
+ * reference to a variable defined later, or nowhere, stays the text `$(NAME)`.
+ * https://kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables/
+ */
+export function unexpandedRefs(c: Container): Unexpanded[] {
+  const env = (c.env ?? []).slice(0, 500);
+  const fromEnvFrom = (c.envFrom ?? []).length > 0;
+  const out: Unexpanded[] = [];
+  env.forEach((e, i) => {
+    if (typeof e.value !== 'string') return;
+    for (const ref of envReferences(e.value.slice(0, 8192))) {
+      if (env.slice(0, i).some((x) => x.name === ref)) continue;
+      const later = env.findIndex((x, j) => j > i && x.name === ref);
+      // Not in env at all: envFrom may define it, which this cannot see; only a later entry is sure.
+      if (later < 0 && fromEnvFrom) continue;
+      out.push({ variable: e.name, ref, laterAt: later < 0 ? undefined : later });
+    }
+  });
+  return out;
+}
+
+/** Pods whose env values reference variables Kubernetes will not expand (defined later, or not at all). */
+export const envRefsAnalyzer: Analyzer = {
+  name: 'env-refs',
+  kinds: ['Pod', 'ReplicaSet'],
+  priority: 89,
+  analyze(facts) {
+    const out: Found[] = [];
+    const replicaSets = facts.list<ReplicaSet>('ReplicaSet');
+    const owners = new Set<string>();
+    for (const p of facts.list<Pod>('Pod')) {
+      const ns = p.metadata.namespace;
+      const owner = podOwner(p, replicaSets);
+      // One finding per workload: its pods share the template.
+      const key = `${ns ?? ''}/${owner ?? p.metadata.name}`;
+      if (owners.has(key)) continue;
+      for (const c of [...(p.spec.initContainers ?? []), ...p.spec.containers]) {
+        const bad = unexpandedRefs(c);
+        if (bad.length === 0) continue;
+        owners.add(key);
+        const later = bad.filter((b) => b.laterAt !== undefined);
+        const first = later[0] ?? bad[0]!;
+        const refs = [...new Set(bad.map((b) => `$(${b.ref})`))].slice(0, 4).join(', ');
+        out.push({
+          kind: 'Pod',
+          name: p.metadata.name ?? '',
+          ...(ns ? { namespace: ns } : {}),
+          container: c.name,
+          ...(owner ? { owner } : {}),
+          reason: 'EnvVarReferenceNotExpanded',
+          message: `container ${quote(c.name, 63)} gets ${quote(first.variable, 80)} with the literal text ${refs}: ${
+            later.length > 0
+              ? `${later
+                  .map((b) => b.ref)
+                  .filter((r, i, a) => a.indexOf(r) === i)
+                  .slice(0, 4)
+                  .join(
+                    ', ',
+                  )} ${later.length === 1 ? 'is' : 'are'} defined later in its env list, and Kubernetes expands $(VAR) only from variables defined earlier (the env order matters)`
+              : `${quote(first.ref, 80)} is not defined in its env, so Kubernetes leaves the reference unexpanded`
+          }`,
+          evidence: bad
+            .slice(0, 3)
+            .map(
+              (b) =>
+                `env ${quote(b.variable, 80)} references $(${quote(b.ref, 80)}), ${
+                  b.laterAt !== undefined
+                    ? `defined after it (entry ${b.laterAt + 1})`
+                    : 'defined nowhere in env'
+                }`,
+            ),
+          fix: `define ${[...new Set(bad.map((b) => b.ref))].slice(0, 4).join(', ')} before ${quote(first.variable, 80)} in the container's env list`,
+        });
+        break;
+      }
+    }
+    return out;
+  },
+};
