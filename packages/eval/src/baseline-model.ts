@@ -3,6 +3,7 @@ import { type ParsedFinding, parseQuantity } from '@sre-harness/tools-k8s';
 import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from './analyzers/cpu-sizing.js';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
+import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
 import { probeCause, startupProbeLike } from './analyzers/probes.js';
 import {
   classVersionGloss,
@@ -667,6 +668,25 @@ export class BaselineSreModel implements Model {
         for (const n of nodesWithout(r['NAME'], seen).slice(0, 3))
           plan.push({ tool: 'describe_node', args: { name: n } });
       }
+    }
+    // Any other object the task names, found in this namespace: described, as an engineer would
+    // (its spec, status, conditions and events), at most three.
+    const OWN_READS = new Set([
+      'Pod',
+      'Deployment',
+      'Service',
+      'Namespace',
+      'Node',
+      'DaemonSet',
+      'ReplicaSet',
+    ]);
+    let described = 0;
+    for (const r of search ? parseTable(search.content) : []) {
+      const kind = r['KIND'] ?? '';
+      if (described >= 3 || OWN_READS.has(kind) || r['NAMESPACE'] !== ns || !r['NAME']) continue;
+      if (!matchesHint(r['NAME'], hs)) continue;
+      plan.push({ tool: 'describe_resource', args: { kind, name: r['NAME'], namespace: ns } });
+      described++;
     }
     // Pending: the nodes decide.
     if (/FailedScheduling|didn't match|Insufficient/i.test(events))
@@ -1460,6 +1480,8 @@ export class BaselineSreModel implements Model {
               )} Completed), so the Job succeeded; the Job keeps the failed pod for its logs. No rerun is needed: it was a transient failure and nothing needs fixing.`,
           );
         lines.push(...expectedChanges(seen));
+        const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
+        lines.push(...finishedRunsRemoved(ctx), ...explainingEvents(ctx));
         lines.push(
           warnings.length > 0
             ? `The only warnings are old or unrelated (${clip(warnings[0]!, 100)}); nothing currently needs fixing.`

@@ -176,7 +176,9 @@ function pointedAt(f: ParsedFinding, ctx: ScanContext): boolean {
       );
     case 'PodDisruptionBudget':
       // A budget that allows no eviction matters when something evicts: a drain, an upgrade.
-      return named || /\b(drain\w*|evict\w*|upgrad\w*|maintenance|cordon\w*|node pool|disruption)/i.test(ctx.task);
+      return (
+        named || /\b(drain\w*|evict\w*|upgrad\w*|maintenance|cordon\w*|node pool|disruption)/i.test(ctx.task)
+      );
     case 'ValidatingWebhookConfiguration':
     case 'MutatingWebhookConfiguration':
       return /webhook|admission/i.test(`${ctx.task}\n${events}`);

@@ -722,6 +722,40 @@ expect:
   rootCause: { mustMention: [Corefile, 10.9.9.9] }
 `,
   },
+  {
+    id: 'normal-events-explain-healthy',
+    mentions: [/No fault found/, /EvictedByVPA on pod\/api-1/, /resource recommendation/],
+    yaml: `${header('normal-events-explain-healthy', 'billing', 'why do the api pods in billing keep getting replaced?')}cluster:
+  namespaces: [billing]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: api, namespace: billing, replicas: 2, containers: [{ name: api, image: billing/api:1 }] }]
+  events:
+    - { namespace: billing, object: Pod/api-1, type: Normal, reason: EvictedByVPA, message: 'Pod was evicted by VPA Updater to apply resource recommendation.', age: 40m }
+    - { namespace: billing, object: Pod/api-1, type: Normal, reason: Pulled, message: 'Container image already present on machine', age: 40m }
+expect:
+  rootCause: { mustMention: [VPA] }
+`,
+  },
+  {
+    id: 'cronjob-ttl-removes-finished-runs',
+    mentions: [/ttlSecondsAfterFinished 600/, /succeeded at 2026-01-02T02:01:00Z/],
+    yaml: `${header('cronjob-ttl-removes-finished-runs', 'ops', 'nightly-report in ops left no job and no pod from last night: did it even run?')}cluster:
+  now: 2026-01-02T09:00:00Z
+  namespaces: [ops]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: web, namespace: ops, replicas: 1, containers: [{ name: web, image: ops/web:1 }] }]
+  objects:
+    - apiVersion: batch/v1
+      kind: CronJob
+      metadata: { name: nightly-report, namespace: ops }
+      spec:
+        schedule: '0 2 * * *'
+        jobTemplate: { spec: { ttlSecondsAfterFinished: 600, template: { spec: { restartPolicy: Never, containers: [{ name: r, image: ops/report:1 }] } } } }
+      status: { lastScheduleTime: '2026-01-02T02:00:00Z', lastSuccessfulTime: '2026-01-02T02:01:00Z' }
+expect:
+  rootCause: { mustMention: [ttlSecondsAfterFinished, lastSuccessfulTime] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {
