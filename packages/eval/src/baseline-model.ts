@@ -1,5 +1,5 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
-import { type ParsedFinding, parseQuantity } from '@sre-harness/tools-k8s';
+import { kindsRead, type ParsedFinding, parseQuantity } from '@sre-harness/tools-k8s';
 import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from './analyzers/cpu-sizing.js';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
@@ -687,6 +687,21 @@ export class BaselineSreModel implements Model {
       if (!matchesHint(r['NAME'], hs)) continue;
       plan.push({ tool: 'describe_resource', args: { kind, name: r['NAME'], namespace: ns } });
       described++;
+    }
+    // An object of a kind the scan does not read, with a Warning event in this namespace (a custom
+    // resource such as an ExternalSecret or a Certificate): its conditions say what its controller
+    // finds wrong. At most two.
+    const scannedKinds = new Set(kindsRead().map((k) => k.toLowerCase()));
+    let warned = 0;
+    for (const o of outputs(seen, 'get_events', (x) => x.args['namespace'] === ns)) {
+      for (const r of parseTable(o.content)) {
+        const [kind, name] = (r['OBJECT'] ?? '').split('/');
+        if (warned >= 2 || r['TYPE'] !== 'Warning' || !kind || !name || scannedKinds.has(kind.toLowerCase()))
+          continue;
+        if (OWN_READS.has(kind) || /^(pod|node|event)$/i.test(kind)) continue;
+        plan.push({ tool: 'describe_resource', args: { kind, name, namespace: ns } });
+        warned++;
+      }
     }
     // Pending: the nodes decide.
     if (/FailedScheduling|didn't match|Insufficient/i.test(events))

@@ -756,6 +756,31 @@ expect:
   rootCause: { mustMention: [ttlSecondsAfterFinished, lastSuccessfulTime] }
 `,
   },
+  {
+    id: 'custom-resource-condition',
+    mentions: [/externalsecret db-creds/i, /SecretSyncedError/, /AccessDeniedException/],
+    yaml: `${header('custom-resource-condition', 'pay', 'the payments api in pay cannot log in to its database since this morning')}cluster:
+  namespaces: [pay]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: payments-api
+      namespace: pay
+      replicas: 1
+      containers: [{ name: api, image: pay/api:1, behavior: { logs: ['ERROR db login failed: password authentication failed for user "pay"'] } }]
+  objects:
+    - apiVersion: external-secrets.io/v1beta1
+      kind: ExternalSecret
+      metadata: { name: db-creds, namespace: pay }
+      spec: { refreshInterval: 1h, secretStoreRef: { name: vault, kind: ClusterSecretStore } }
+      status:
+        conditions:
+          - { type: Ready, status: 'False', reason: SecretSyncedError, message: 'could not get secret data from provider: AccessDeniedException: not authorized' }
+  events:
+    - { namespace: pay, object: ExternalSecret/db-creds, type: Warning, reason: UpdateFailed, message: 'AccessDeniedException: not authorized', age: 5m }
+expect:
+  rootCause: { mustMention: [db-creds] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {

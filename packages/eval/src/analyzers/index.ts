@@ -1,6 +1,7 @@
 import { appErrorsAnalyzer } from './app-errors.js';
 import { configMountsAnalyzer } from './config-mounts.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
+import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
@@ -41,6 +42,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   serviceLinksAnalyzer,
   headlessPeersAnalyzer,
   cronTimeZoneAnalyzer,
+  describedConditionsAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];

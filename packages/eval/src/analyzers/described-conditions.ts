@@ -1,0 +1,96 @@
+import { kindsRead } from '@sre-harness/tools-k8s';
+import { type Analyzer, bonus, clip, type Finding, outputs, section } from './types.js';
+
+// Condition types named for a bad state are abnormal when True; the rest (Ready, Available,
+// Synced, …) when False. The same reading as the scan's conditions family, over text.
+const NEGATIVE_SUFFIXES = [
+  'Pending',
+  'Failed',
+  'Failure',
+  'Error',
+  'Pressure',
+  'Unavailable',
+  'Degraded',
+  'Stalled',
+];
+
+interface TextCondition {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+}
+
+/** The `conditions[i].field: value` lines of a `describe_resource` Status section, as conditions. */
+export function describedConditions(text: string): TextCondition[] {
+  const byIndex = new Map<string, TextCondition>();
+  for (const raw of section(text, 'Status').split('\n').slice(0, 400)) {
+    const line = raw.trim();
+    if (!line.startsWith('conditions[')) continue;
+    const close = line.indexOf('].');
+    const colon = line.indexOf(': ');
+    if (close < 0 || colon < close) continue;
+    const index = line.slice('conditions['.length, close);
+    const field = line.slice(close + 2, colon);
+    const value = line.slice(colon + 2);
+    const c = byIndex.get(index) ?? { type: '', status: '', reason: '', message: '' };
+    if (field === 'type' || field === 'status' || field === 'reason' || field === 'message') c[field] = value;
+    byIndex.set(index, c);
+  }
+  return [...byIndex.values()].filter((c) => c.type !== '');
+}
+
+function abnormal(c: TextCondition): boolean {
+  return NEGATIVE_SUFFIXES.some((s) => c.type.endsWith(s)) ? c.status === 'True' : c.status === 'False';
+}
+
+/**
+ * Objects of kinds the scan does not read (custom resources such as an ExternalSecret or a
+ * Certificate, PersistentVolumes, …), described because the task or a finding named them: an
+ * abnormal condition or a Warning event on them is what their controller reports as wrong.
+ */
+export const describedConditionsAnalyzer: Analyzer = {
+  name: 'described-conditions',
+  reads: () => [],
+  finds({ seen, hints }) {
+    const scanned = new Set(kindsRead().map((k) => k.toLowerCase()));
+    const out: Finding[] = [];
+    for (const o of outputs(seen, 'describe_resource')) {
+      const kind = String(o.args['kind'] ?? '');
+      const name = String(o.args['name'] ?? '');
+      if (scanned.has(kind.toLowerCase())) continue;
+      const bad = describedConditions(o.content).filter(abnormal);
+      const warnings = section(o.content, 'Events')
+        .split('\n')
+        .map((l) => l.trim().split(/\s{2,}/))
+        .filter((cols) => cols[0] === 'Warning' && cols.length >= 5);
+      if (bad.length === 0 && warnings.length === 0) continue;
+      const c = bad[0];
+      const w = warnings[0];
+      const said = c
+        ? `${c.type} ${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: "${clip(c.message, 200)}"` : ''}`
+        : `a Warning ${w![1]} event: "${clip(w!.slice(4).join('  '), 200)}"`;
+      out.push({
+        weight: 74 + bonus(name, hints),
+        object: `${kind.toLowerCase()} ${name}`,
+        cause: `${kind} ${name} reports ${said}${c && w ? `; its events: Warning ${w[1]}: "${clip(w.slice(4).join('  '), 160)}"` : ''}`,
+        evidence: [
+          ...bad
+            .slice(0, 2)
+            .map(
+              (x) =>
+                `describe_resource ${kind} ${name}: condition ${x.type} ${x.status} ${x.reason}${x.message ? `: ${clip(x.message, 140)}` : ''}`,
+            ),
+          ...warnings
+            .slice(0, 1)
+            .map(
+              (x) =>
+                `describe_resource ${kind} ${name}: event Warning ${x[1]}: ${clip(x.slice(4).join('  '), 140)}`,
+            ),
+        ],
+        advice: `fix what ${kind} ${name}'s ${c ? `${c.type} condition` : `${w![1]} event`} names, then check that its status turns healthy`,
+      });
+    }
+    return out;
+  },
+};
