@@ -16,7 +16,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-6': [
     'cronjob-concurrency-allow-runs-pile-up',
     'externalname-points-at-deleted-rds-instance',
-    'ingress-duplicate-host-path-oldest-wins',
     'liveness-probe-checks-database-restarts-all',
     'loadbalancer-pending-new-subnets-untagged',
     'negative-node-high-requests-low-usage',

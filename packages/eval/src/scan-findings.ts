@@ -128,6 +128,7 @@ const RANK: Record<string, number | undefined> = {
   NoDisruptionsAllowed: 84,
   FileSystemResizePending: 88,
   EnvVarReferenceNotExpanded: 90,
+  DuplicateHostPath: 86,
   LivenessProbeWrongPort: 82,
   StartupProbeWrongPort: 82,
   ReadinessProbeWrongPort: 76,

@@ -1,12 +1,52 @@
 import { describe, it } from 'vitest';
-import { check, event, ingress, ingressClass, type Row, service } from './__fixtures__/build.js';
+import { check, event, ingress, ingressClass, NS, obj, type Row, service } from './__fixtures__/build.js';
 import { ingressesAnalyzer } from './ingresses.js';
 
 const rule = (svc: string, port: number) => ({
   rules: [{ http: { paths: [{ path: '/', backend: { service: { name: svc, port: { number: port } } } }] } }],
 });
 const api = service('api', { selector: { app: 'api' }, ports: [{ port: 80 }] });
+const hostRule = (svc: string) => ({
+  ingressClassName: 'nginx',
+  rules: [
+    {
+      host: 'shop.example.com',
+      http: { paths: [{ path: '/', backend: { service: { name: svc, port: { number: 80 } } } }] },
+    },
+  ],
+});
+const aged = (name: string, spec: Record<string, unknown>, created: string) =>
+  obj('Ingress', 'networking.k8s.io/v1', name, NS, { spec }, { creationTimestamp: created });
 const ROWS: Row[] = [
+  {
+    name: 'a newer Ingress for a host and path an older one already claims',
+    objects: [
+      aged('shop-v2', hostRule('api'), '2026-05-02T10:00:00Z'),
+      aged('shop', hostRule('api'), '2025-01-01T10:00:00Z'),
+      ingressClass('nginx'),
+      api,
+    ],
+    want: [
+      {
+        kind: 'Ingress',
+        name: 'shop-v2',
+        reason: 'DuplicateHostPath',
+        says: ['older ingress shop', 'keeps the oldest'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'the same host and path under two different classes is no conflict',
+    objects: [
+      aged('shop-v2', { ...hostRule('api'), ingressClassName: 'traefik' }, '2026-05-02T10:00:00Z'),
+      aged('shop', hostRule('api'), '2025-01-01T10:00:00Z'),
+      ingressClass('nginx'),
+      ingressClass('traefik'),
+      api,
+    ],
+    want: [],
+  },
   {
     name: 'an Exact path shadowed by a Prefix catch-all: its subpaths go to the other service',
     objects: [

@@ -169,6 +169,69 @@ export const ingressesAnalyzer: Analyzer = {
         }
       }
     }
+    out.push(...duplicateRules(facts.list<Ingress>('Ingress')));
     return out;
   },
 };
+
+/**
+ * Two Ingresses of one class that claim the same host and path: the controller serves only one of
+ * them. ingress-nginx merges rules by host and keeps the oldest Ingress's path when two collide
+ * (its docs, "Ingress rules with the same host and path"), so a newer Ingress for the path never
+ * receives traffic. Reported on the newer one, naming the older.
+ */
+function duplicateRules(ingresses: readonly Ingress[]): Found[] {
+  const owner = new Map<string, Ingress>();
+  const out: Found[] = [];
+  const created = (i: Ingress) => i.metadata.creationTimestamp ?? '';
+  const sorted = [...ingresses].sort((a, b) => created(a).localeCompare(created(b)));
+  const reported = new Set<string>();
+  for (const ing of sorted.slice(0, 2000)) {
+    const ns = ing.metadata.namespace;
+    const name = ing.metadata.name ?? '';
+    const cls = ing.spec?.ingressClassName ?? ing.metadata.annotations?.[LEGACY_CLASS] ?? '';
+    for (const rule of ing.spec?.rules ?? []) {
+      if (!rule.host) continue;
+      for (const p of rule.http?.paths ?? []) {
+        const key = `${cls}\u0000${rule.host}\u0000${p.path ?? '/'}`;
+        const first = owner.get(key);
+        if (!first) {
+          owner.set(key, ing);
+          continue;
+        }
+        if (first === ing || reported.has(name)) continue;
+        reported.add(name);
+        const older = first.metadata.name ?? '';
+        out.push({
+          kind: 'Ingress',
+          name,
+          ...(ns ? { namespace: ns } : {}),
+          reason: 'DuplicateHostPath',
+          message: `ingress ${name} claims host ${quote(rule.host, 120)} path ${quote(p.path ?? '/', 120)}, which the older ingress ${older}${
+            first.metadata.namespace && first.metadata.namespace !== ns
+              ? ` (namespace ${first.metadata.namespace})`
+              : ''
+          } already claims for the same class: the controller serves one of the two conflicting rules (ingress-nginx keeps the oldest), so traffic still goes to ${older}'s backend ${quote(
+            backendName(first, rule.host, p.path ?? '/'),
+            120,
+          )}`,
+          evidence: [
+            `${older} created ${quote(created(first), 40)}, ${name} created ${quote(created(ing), 40)}`,
+            `both route ${quote(rule.host, 120)}${quote(p.path ?? '/', 120)}${cls ? ` with class ${quote(cls, 60)}` : ''}`,
+          ],
+          fix: `delete or change the older ingress ${older}'s rule for ${quote(rule.host, 120)}${quote(p.path ?? '/', 120)}, so only ${name} claims it`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** The backend Service an Ingress sends one host and path to. */
+function backendName(ing: Ingress, host: string, path: string): string {
+  for (const r of ing.spec?.rules ?? [])
+    if (r.host === host)
+      for (const p of r.http?.paths ?? [])
+        if ((p.path ?? '/') === path) return p.backend?.service?.name ?? p.backend?.resource?.name ?? '?';
+  return '?';
+}
