@@ -19,7 +19,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'liveness-probe-checks-database-restarts-all',
     'loadbalancer-pending-new-subnets-untagged',
     'negative-node-high-requests-low-usage',
-    'nfs-volume-server-retired-containercreating',
     'node-pid-pressure-zombie-processes',
     'postgres-too-many-clients-after-scale-out',
     'secret-rotated-env-vars-keep-old-password',

@@ -265,7 +265,9 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
         f.message.includes('PersistentVolumeClaim is not bound')
           ? 20
           : 0;
-      return [{ f, weight: rank + bonus(f.name, ctx.hints) + waitedOn(f, ctx) - symptom }];
+      // Of two findings alike, the one that says why beats the one that only says a wait timed out.
+      const vague = f.message.includes('timed out waiting for the con') ? 2 : 0;
+      return [{ f, weight: rank + bonus(f.name, ctx.hints) + waitedOn(f, ctx) - symptom - vague }];
     })
     .sort((a, b) => b.weight - a.weight);
 }

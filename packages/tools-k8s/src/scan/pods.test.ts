@@ -490,6 +490,40 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'FailedMount: the event that says why, not the timeout that restates it',
+    objects: [
+      pod(
+        'nfs',
+        { nodeName: 'n1', volumes: [{ name: 'share', persistentVolumeClaim: { claimName: 'share' } }] },
+        {
+          phase: 'Pending',
+          containerStatuses: [
+            {
+              name: 'app',
+              ready: false,
+              restartCount: 0,
+              state: { waiting: { reason: 'ContainerCreating' } },
+            },
+          ],
+        },
+      ),
+      pvc('share', {}, { phase: 'Bound' }),
+      event(
+        'Pod',
+        'nfs',
+        'FailedMount',
+        'Unable to attach or mount volumes: unmounted volumes=[share]: timed out waiting for the condition',
+      ),
+      event(
+        'Pod',
+        'nfs',
+        'FailedMount',
+        'MountVolume.SetUp failed for volume "share-pv" : mount failed: exit status 32 Mounting arguments: -t nfs 10.0.0.9:/export',
+      ),
+    ],
+    want: [{ kind: 'Pod', name: 'nfs', reason: 'FailedMount', says: ['-t nfs 10.0.0.9', 'share-pv'] }],
+  },
+  {
     name: 'FailedMount keeps the pod in ContainerCreating',
     objects: [
       pod(

@@ -433,7 +433,10 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
   }
 
   // Volumes that cannot be mounted keep the pod in ContainerCreating.
-  const mount = events.find((e) => e.reason === 'FailedMount' || e.reason === 'FailedAttachVolume');
+  // The event that says why (mount failed: exit status 32 …) before the kubelet's timeout that
+  // only restates it ("Unable to attach or mount volumes: … timed out waiting for the condition").
+  const mounts = events.filter((e) => e.reason === 'FailedMount' || e.reason === 'FailedAttachVolume');
+  const mount = mounts.find((e) => !mentions(e.message, 'timed out waiting for the condition')) ?? mounts[0];
   const creating =
     statuses.some((x) => x.s.state?.waiting?.reason === 'ContainerCreating') ||
     (status.phase === 'Pending' && pod.spec.nodeName);
