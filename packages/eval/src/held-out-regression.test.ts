@@ -17,12 +17,10 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'cronjob-concurrency-allow-runs-pile-up',
     'externalname-points-at-deleted-rds-instance',
     'liveness-probe-checks-database-restarts-all',
-    'loadbalancer-pending-new-subnets-untagged',
     'negative-node-high-requests-low-usage',
     'node-pid-pressure-zombie-processes',
     'postgres-too-many-clients-after-scale-out',
     'secret-rotated-env-vars-keep-old-password',
-    'service-internal-traffic-policy-local-half-clients-fail',
     'statefulset-broken-revision-pod-not-replaced-after-revert',
   ],
 };

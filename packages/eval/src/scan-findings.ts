@@ -129,6 +129,8 @@ const RANK: Record<string, number | undefined> = {
   FileSystemResizePending: 88,
   EnvVarReferenceNotExpanded: 90,
   DuplicateHostPath: 86,
+  LocalTrafficPolicyGaps: 86,
+  SyncLoadBalancerFailed: 86,
   LivenessProbeWrongPort: 82,
   StartupProbeWrongPort: 82,
   ReadinessProbeWrongPort: 76,

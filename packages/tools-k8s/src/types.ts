@@ -194,7 +194,18 @@ export interface Service {
   apiVersion?: string;
   kind?: string;
   metadata: KubeMetadata;
-  spec: { type?: string; selector?: Record<string, string>; ports?: ServicePort[]; clusterIP?: string };
+  spec: {
+    type?: string;
+    selector?: Record<string, string>;
+    ports?: ServicePort[];
+    clusterIP?: string;
+    /** The DNS name an ExternalName Service answers with (a CNAME). */
+    externalName?: string;
+    /** `Cluster` (default) or `Local`: whether in-cluster clients reach endpoints on every node or only their own. */
+    internalTrafficPolicy?: string;
+    externalTrafficPolicy?: string;
+  };
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
 }
 
 /** An endpoints object. */

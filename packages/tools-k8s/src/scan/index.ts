@@ -9,6 +9,7 @@ import { nodesAnalyzer } from './nodes.js';
 import { podsAnalyzer } from './pods.js';
 import { pvcsAnalyzer } from './pvcs.js';
 import { replicaSetsAnalyzer } from './replicasets.js';
+import { serviceTrafficAnalyzer } from './service-traffic.js';
 import { servicesAnalyzer } from './services.js';
 import { statefulSetsAnalyzer } from './statefulsets.js';
 import type { Analyzer, Facts, Finding } from './types.js';
@@ -36,6 +37,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   webhooksAnalyzer,
   conditionsAnalyzer,
   envRefsAnalyzer,
+  serviceTrafficAnalyzer,
 ];
 
 /** The kinds a set of analyzers reads, each once. */

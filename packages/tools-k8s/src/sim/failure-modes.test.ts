@@ -273,6 +273,38 @@ describe('declared failure modes', () => {
     );
   });
 
+  it('describe_service prints an ExternalName, a load balancer address and the traffic policies, as kubectl does', async () => {
+    const { call } = setup({
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'db', namespace: 'app' },
+          spec: { type: 'ExternalName', externalName: 'db.example.internal' },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'gw', namespace: 'app' },
+          spec: {
+            type: 'LoadBalancer',
+            externalTrafficPolicy: 'Local',
+            internalTrafficPolicy: 'Local',
+            ports: [{ port: 443 }],
+          },
+          status: { loadBalancer: { ingress: [{ hostname: 'gw.elb.example' }] } },
+        },
+      ],
+    });
+    expect(await call('describe_service', { namespace: 'app', name: 'db' })).toMatch(
+      /External Name:\s+db\.example\.internal/,
+    );
+    const gw = await call('describe_service', { namespace: 'app', name: 'gw' });
+    expect(gw).toMatch(/LoadBalancer Ingress: gw\.elb\.example/);
+    expect(gw).toMatch(/External Traffic Policy: Local/);
+    expect(gw).toMatch(/Internal Traffic Policy: Local/);
+  });
+
   it('cpu need above the limit shows as usage pinned at the limit', async () => {
     const { call } = setup({
       deployments: [

@@ -458,12 +458,19 @@ export function describeService(
     `Type:              ${s.spec.type ?? 'ClusterIP'}`,
     `IP:                ${s.spec.clusterIP ?? '<none>'}`,
   ];
+  // As kubectl describe prints them (k8s.io/kubectl/pkg/describe, describeService): the CNAME of an
+  // ExternalName Service, a load balancer's address, and the traffic policies when set.
+  if (s.spec.externalName) lines.push(`External Name:     ${s.spec.externalName}`);
+  const lb = (s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname ?? '').filter(Boolean);
+  if (lb.length) lines.push(`LoadBalancer Ingress: ${lb.join(', ')}`);
   for (const p of s.spec.ports ?? []) {
     lines.push(`Port:              ${p.name ?? '<unset>'}  ${p.port}/${p.protocol ?? 'TCP'}`);
     lines.push(`TargetPort:        ${p.targetPort ?? p.port}/${p.protocol ?? 'TCP'}`);
   }
   lines.push(`Endpoints:         ${endpointsText(ep)}`);
   if (notReady.length) lines.push(`NotReadyEndpoints: ${notReady.join(', ')}`);
+  if (s.spec.externalTrafficPolicy) lines.push(`External Traffic Policy: ${s.spec.externalTrafficPolicy}`);
+  if (s.spec.internalTrafficPolicy) lines.push(`Internal Traffic Policy: ${s.spec.internalTrafficPolicy}`);
   lines.push(eventsSection(events, now));
   return lines.join('\n');
 }
