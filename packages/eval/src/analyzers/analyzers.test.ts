@@ -6,6 +6,7 @@ import { BaselineSreModel } from '../baseline-model.js';
 import { simEnvironment } from '../environment.js';
 import { runEval } from '../runner.js';
 import { parseScenario } from '../scenario-loader.js';
+import { serviceOf, unresolvedHosts } from './external-name.js';
 
 const header = (id: string, ns: string, task: string) => `schemaVersion: 1
 id: ${id}
@@ -781,6 +782,33 @@ expect:
   rootCause: { mustMention: [db-creds] }
 `,
   },
+  {
+    id: 'external-name-target-gone',
+    mentions: [
+      /ExternalName Service/,
+      /db-old\.example\.internal/,
+      /cannot resolve db\.shop\.svc\.cluster\.local/,
+    ],
+    yaml: `${header('external-name-target-gone', 'shop', 'the api in shop crash-loops since the database move, is DNS broken?')}cluster:
+  namespaces: [shop]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: api
+      namespace: shop
+      replicas: 1
+      containers:
+        - name: api
+          image: shop/api:1
+          behavior:
+            crash:
+              exitCode: 1
+              logs: ['connecting to db.shop.svc.cluster.local', 'ERROR could not translate host name "db.shop.svc.cluster.local" to address: Name or service not known']
+  objects:
+    - { apiVersion: v1, kind: Service, metadata: { name: db, namespace: shop }, spec: { type: ExternalName, externalName: db-old.example.internal } }
+expect:
+  rootCause: { mustMention: [ExternalName] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {
@@ -796,5 +824,24 @@ describe('failure-family analyzers, through the baseline', () => {
     const failed = [...run!.gates, ...run!.checks].filter((c) => !c.passed);
     expect(failed, run!.answer ?? '').toEqual([]);
     expect(run!.passed).toBe(true);
+  });
+});
+
+describe('external-name helpers', () => {
+  it('reads the names programs could not resolve, and the Service a cluster name means', () => {
+    expect(
+      unresolvedHosts(
+        [
+          'could not translate host name "db.shop.svc.cluster.local" to address',
+          'Error: getaddrinfo ENOTFOUND cache',
+          'java.net.UnknownHostException: kafka.events',
+          'dial tcp: lookup api.example.com on 10.96.0.10:53: no such host',
+          'ping: mq.events: Name or service not known',
+        ].join('\n'),
+      ),
+    ).toEqual(['db.shop.svc.cluster.local', 'cache', 'kafka.events', 'api.example.com', 'mq.events']);
+    expect(serviceOf('db.shop.svc.cluster.local', 'x')).toEqual({ name: 'db', namespace: 'shop' });
+    expect(serviceOf('cache', 'x')).toEqual({ name: 'cache', namespace: 'x' });
+    expect(serviceOf('api.example.com', 'x')).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
+import { externalNameAnalyzer } from './external-name.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { localStorageAnalyzer } from './local-storage.js';
@@ -43,6 +44,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   headlessPeersAnalyzer,
   cronTimeZoneAnalyzer,
   describedConditionsAnalyzer,
+  externalNameAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];
