@@ -302,6 +302,7 @@ const SCANNED_POD_REASONS = new Set([
   'ReadinessProbeWrongPort',
   'StartupProbeWrongPort',
   'EnvVarReferenceNotExpanded',
+  'StaleRevisionNotReplaced',
 ]);
 const taken = (f: ParsedFinding) => f.kind !== 'Pod' || SCANNED_POD_REASONS.has(f.reason);
 /** In the findings: also the scan's pod findings about pods the baseline did not read itself. */

@@ -20,7 +20,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'node-pid-pressure-zombie-processes',
     'postgres-too-many-clients-after-scale-out',
     'secret-rotated-env-vars-keep-old-password',
-    'statefulset-broken-revision-pod-not-replaced-after-revert',
   ],
 };
 

@@ -129,6 +129,7 @@ const RANK: Record<string, number | undefined> = {
   FileSystemResizePending: 88,
   EnvVarReferenceNotExpanded: 90,
   DuplicateHostPath: 86,
+  StaleRevisionNotReplaced: 91,
   LocalTrafficPolicyGaps: 86,
   SyncLoadBalancerFailed: 86,
   LivenessProbeWrongPort: 82,

@@ -12,6 +12,7 @@ import { replicaSetsAnalyzer } from './replicasets.js';
 import { serviceTrafficAnalyzer } from './service-traffic.js';
 import { servicesAnalyzer } from './services.js';
 import { statefulSetsAnalyzer } from './statefulsets.js';
+import { stsRevisionsAnalyzer } from './sts-revisions.js';
 import type { Analyzer, Facts, Finding } from './types.js';
 import { quote } from './types.js';
 import { webhooksAnalyzer } from './webhooks.js';
@@ -38,6 +39,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   conditionsAnalyzer,
   envRefsAnalyzer,
   serviceTrafficAnalyzer,
+  stsRevisionsAnalyzer,
 ];
 
 /** The kinds a set of analyzers reads, each once. */

@@ -65,7 +65,14 @@ export interface StatefulSet {
     template?: PodTemplate;
     volumeClaimTemplates?: PersistentVolumeClaim[];
   };
-  status?: { replicas?: number; readyReplicas?: number; currentReplicas?: number; updatedReplicas?: number };
+  status?: {
+    replicas?: number;
+    readyReplicas?: number;
+    currentReplicas?: number;
+    updatedReplicas?: number;
+    currentRevision?: string;
+    updateRevision?: string;
+  };
 }
 
 export interface Job {
