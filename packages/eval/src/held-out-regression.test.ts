@@ -14,7 +14,6 @@ const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.me
 /** Worlds of a set the baseline does not pass yet (see each set's README.md). */
 const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-6': [
-    'cronjob-concurrency-allow-runs-pile-up',
     'liveness-probe-checks-database-restarts-all',
     'negative-node-high-requests-low-usage',
     'node-pid-pressure-zombie-processes',

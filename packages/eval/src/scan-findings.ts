@@ -129,6 +129,7 @@ const RANK: Record<string, number | undefined> = {
   FileSystemResizePending: 88,
   EnvVarReferenceNotExpanded: 90,
   DuplicateHostPath: 86,
+  OverlappingRuns: 86,
   StaleRevisionNotReplaced: 91,
   LocalTrafficPolicyGaps: 86,
   SyncLoadBalancerFailed: 86,
@@ -302,7 +303,10 @@ export function scanReads(ctx: ScanContext, take?: FindingFilter): Read[] {
         args: { kind: 'Deployment', name: dep.deployment, namespace: ctx.ns },
       });
     if (
-      (f.kind === 'Job' || f.reason === 'SelectorSpansWorkloads' || f.reason === 'ActiveJobBlocksRuns') &&
+      (f.kind === 'Job' ||
+        f.reason === 'SelectorSpansWorkloads' ||
+        f.reason === 'ActiveJobBlocksRuns' ||
+        f.reason === 'OverlappingRuns') &&
       f.next?.startsWith('get_pod_logs ')
     ) {
       const name = /name=([a-z0-9.-]{1,253})/.exec(f.next)?.[1];
@@ -321,7 +325,7 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       read && wasRead(read, ctx.seen) ? `${read.tool} ${f.kind} ${f.name}` : `scan ${f.kind} ${f.name}`;
     let cause = f.message;
     const evidence = f.evidence.slice(0, 3).map((e) => `${source}: ${e}`);
-    if (f.kind === 'Job' || f.reason === 'ActiveJobBlocksRuns') {
+    if (f.kind === 'Job' || f.reason === 'ActiveJobBlocksRuns' || f.reason === 'OverlappingRuns') {
       // What the job's pods printed, from their logs: the most specific line first.
       const pod = /name=([a-z0-9.-]{1,253})/.exec(f.next ?? '')?.[1];
       const text = pod

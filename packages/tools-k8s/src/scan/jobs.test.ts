@@ -14,6 +14,36 @@ const failedPod = pod(
   { labels: { 'job-name': 'export' } },
 );
 const ROWS: Row[] = [
+  {
+    name: 'runs that overlap under concurrencyPolicy Allow (the default)',
+    objects: [
+      {
+        ...cronJob('sync', { schedule: '*/15 * * * *' }),
+        status: { active: [{ name: 'sync-100' }, { name: 'sync-115' }, { name: 'sync-130' }] },
+      },
+      pod('sync-130-abcde', {}, { phase: 'Running' }),
+    ],
+    want: [
+      {
+        kind: 'CronJob',
+        name: 'sync',
+        reason: 'OverlappingRuns',
+        says: [
+          '3 runs active at once',
+          'concurrencyPolicy Allow (the default)',
+          'sync-100, sync-115, sync-130',
+        ],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'one active run under Allow is no overlap',
+    objects: [
+      { ...cronJob('sync', { schedule: '*/15 * * * *' }), status: { active: [{ name: 'sync-100' }] } },
+    ],
+    want: [],
+  },
   { name: 'a job that completed', objects: [job('export', { completions: 1 }, { succeeded: 1 })], want: [] },
   {
     name: 'backoffLimit exceeded, with the failed pod and its exit code',

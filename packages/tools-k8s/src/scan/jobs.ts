@@ -121,6 +121,45 @@ export const jobsAnalyzer: Analyzer = {
         });
         continue;
       }
+      // Runs that overlap: concurrencyPolicy Allow (the default) starts the next run while the last
+      // still runs, so runs that outlast the schedule pile up and contend for the same data or locks.
+      // https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#concurrency-policy
+      const running = cj.status?.active ?? [];
+      const policy = cj.spec?.concurrencyPolicy ?? 'Allow';
+      if (policy === 'Allow' && running.length >= 2) {
+        const pods = facts
+          .list<Pod>('Pod')
+          .filter(
+            (p) =>
+              p.metadata.namespace === ns &&
+              running.some(
+                (a) =>
+                  p.metadata.ownerReferences?.some((o) => o.name === a.name) ||
+                  (a.name !== undefined && (p.metadata.name ?? '').startsWith(`${a.name}-`)),
+              ),
+          )
+          // The newest run first: it is the one waiting on the runs before it.
+          .sort((a, b) => (b.metadata.name ?? '').localeCompare(a.metadata.name ?? ''));
+        out.push({
+          ...base,
+          reason: 'OverlappingRuns',
+          message: `cronjob ${name} has ${running.length} runs active at once: with concurrencyPolicy ${policy}${
+            cj.spec?.concurrencyPolicy ? '' : ' (the default)'
+          } each scheduled run starts while the previous one still runs, so runs that take longer than the schedule (${quote(
+            cj.spec?.schedule,
+            60,
+          )}) overlap and pile up, competing for the same work`,
+          evidence: [
+            `spec.concurrencyPolicy ${policy}; status.active ${running
+              .slice(0, 5)
+              .map((a) => a.name)
+              .join(', ')}`,
+          ],
+          ...(pods[0] ? { next: `get_pod_logs namespace=${ns} name=${pods[0].metadata.name}` } : {}),
+          fix: 'set concurrencyPolicy Forbid (or Replace) so runs never overlap, and find why one run outlasts the schedule',
+        });
+        continue;
+      }
       const ev = facts.eventsFor('CronJob', name, ns).find((e) => e.type === 'Warning');
       if (ev) {
         out.push({
