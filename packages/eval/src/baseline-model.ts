@@ -657,7 +657,7 @@ export class BaselineSreModel implements Model {
     // A node the task names: its conditions and events (a reboot, pressure) are read.
     const search = seen.find((o) => o.tool === 'find_objects' && o.status === 'ok');
     for (const r of search ? parseTable(search.content) : []) {
-      if (r['KIND'] === 'Node' && r['NAME'] && task.toLowerCase().includes(r['NAME'].toLowerCase()))
+      if (r['KIND'] === 'Node' && r['NAME'] && namesNode(task, r['NAME']))
         plan.push({ tool: 'describe_node', args: { name: r['NAME'] } });
     }
     // A DaemonSet the task names: the nodes it should cover, and its own spec (tolerations, selector).
@@ -1655,6 +1655,19 @@ function fallbackTerms(task: string, first: string | undefined): string[] {
     .slice(0, 2);
 }
 
+/**
+ * Whether the task names a node: its full name, or its host name without the domain
+ * (ip-10-9-4-12 for ip-10-9-4-12.ec2.internal) when that is distinctive (a digit or a hyphen).
+ */
+function namesNode(task: string, node: string): boolean {
+  const text = task.toLowerCase();
+  const name = node.toLowerCase();
+  if (text.includes(name)) return true;
+  const short = name.split('.')[0] ?? '';
+  if (short === name || short.length < 6 || !/\d|-/.test(short)) return false;
+  return new RegExp(`(?<![\\w.-])${escapeRe(short)}(?![\\w-])`).test(text);
+}
+
 /** Whether a find_objects output found anything. */
 function foundSomething(o: SeenObservation | undefined): boolean {
   return o !== undefined && parseTable(o.content).some((r) => r['KIND']);
@@ -1699,6 +1712,8 @@ function missingNamed(task: string, seen: readonly SeenObservation[]): string | 
     `^${escapeRe(term)}-(?:[bcdfghjklmnpqrstvwxz2-9]{5,10}|\\d{4}-\\d{2}-\\d{2}|\\d{6,12})(?:-[bcdfghjklmnpqrstvwxz2-9]{5})?$`,
   );
   if (rows.some((r) => r['NAME'] === term || generated.test(r['NAME'] ?? ''))) return undefined;
+  // A node's short host name (ip-10-0-1-5 for ip-10-0-1-5.ec2.internal) is that node.
+  if (rows.some((r) => r['KIND'] === 'Node' && (r['NAME'] ?? '').startsWith(`${term}.`))) return undefined;
   // A name the events or the scan speak of is an object that could not be created, not a typo.
   const said = new RegExp(`(?<![\\w-])${escapeRe(term)}(?![\\w-])`);
   if (seen.some((o) => (o.tool === 'get_events' || o.tool === 'scan') && said.test(o.content)))

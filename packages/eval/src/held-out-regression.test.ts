@@ -15,7 +15,6 @@ const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.me
 const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-6': [
     'liveness-probe-checks-database-restarts-all',
-    'negative-node-high-requests-low-usage',
     'node-pid-pressure-zombie-processes',
     'postgres-too-many-clients-after-scale-out',
     'secret-rotated-env-vars-keep-old-password',

@@ -809,6 +809,25 @@ expect:
   rootCause: { mustMention: [ExternalName] }
 `,
   },
+  {
+    id: 'node-requests-not-usage',
+    mentions: [
+      /Node ip-10-0-1-5\.ec2\.internal is healthy/,
+      /cpu requests are 3500m \(\d+% of allocatable\)/,
+      /not what they use/,
+    ],
+    yaml: `${header('node-requests-not-usage', 'data', 'describe node on ip-10-0-1-5 says cpu requests are at 90%, is the node overloaded? should I cordon it?')}cluster:
+  namespaces: [data]
+  nodes: [{ name: ip-10-0-1-5.ec2.internal, cpu: '4', memory: 16Gi }]
+  deployments:
+    - name: worker
+      namespace: data
+      replicas: 1
+      containers: [{ name: w, image: data/w:1, resources: { requests: { cpu: 3500m, memory: 1Gi } }, behavior: { cpu: { need: 200m } } }]
+expect:
+  rootCause: { mustMention: [requests] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {

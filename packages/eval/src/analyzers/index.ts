@@ -10,6 +10,7 @@ import { headlessPeersAnalyzer } from './headless-peers.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { netpolIngressAnalyzer, netpolNamespaceLabelsAnalyzer } from './netpol-ingress.js';
+import { nodeLoadAnalyzer } from './node-load.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
@@ -45,6 +46,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   cronTimeZoneAnalyzer,
   describedConditionsAnalyzer,
   externalNameAnalyzer,
+  nodeLoadAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];
