@@ -412,6 +412,17 @@ export class BaselineSreModel implements Model {
     }
     if (budgetLeft <= 1) return this.#final(seen, ns, hs, request);
 
+    // Few steps left and a fix already follows from the evidence: make it now rather than spend the
+    // budget on reads and end with the fix unmade.
+    if (budgetLeft <= 4 && !this.#fixTried) {
+      const top = this.#findings(seen, ns, hs)[0];
+      const mutating = new Set(tools.filter((t) => t.mutating).map((t) => t.name));
+      if (top?.fix && mutating.has(top.fix.tool)) {
+        this.#fixTried = true;
+        this.#fixText = top.fix.text;
+        return { type: 'tool_calls', calls: [{ tool: top.fix.tool, args: top.fix.args }] };
+      }
+    }
     const plan = this.#plan(seen, ns, hs, request);
     for (const step of plan) {
       const d = want(step.tool, step.args);

@@ -30,7 +30,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'negative-filestore-pvc-capacity-above-request',
     'negative-old-replicasets-kept-for-rollback',
     'negative-weekly-cronjob-last-schedule-six-days',
-    'networkpolicy-allows-service-port-not-pod-port',
     'node-memory-pressure-evicts-besteffort-pods',
     'pending-memory-limit-only-request-defaults-to-limit',
     'pending-node-affinity-zone-expressions-anded',

@@ -1,5 +1,5 @@
 import { type ParsedFinding, parseFindings } from '@sre-harness/tools-k8s';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 
 /** Which of the scan's findings a caller takes. */
 export type FindingFilter = (f: ParsedFinding) => boolean;
@@ -129,6 +129,7 @@ const RANK: Record<string, number | undefined> = {
   FileSystemResizePending: 88,
   EnvVarReferenceNotExpanded: 90,
   DuplicateHostPath: 86,
+  PolicyAllowsServicePort: 88,
   OverlappingRuns: 86,
   StaleRevisionNotReplaced: 91,
   LocalTrafficPolicyGaps: 86,
@@ -295,6 +296,9 @@ export function scanReads(ctx: ScanContext, take?: FindingFilter): Read[] {
       for (const r of provisionerRows(ctx.seen, prov))
         reads.push({ tool: 'describe_deployment', args: { namespace: r.namespace, name: r.name } });
     }
+    // A policy that allows a Service's port: its manifest, to correct and apply.
+    if (f.reason === 'PolicyAllowsServicePort')
+      reads.push({ tool: 'get_resource', args: { kind: 'NetworkPolicy', name: f.name, namespace: ctx.ns } });
     // A placement on a deprecated node label: the Deployment's own spec, to rewrite its terms.
     const dep = deprecatedPlacement(f);
     if (dep)
@@ -385,6 +389,7 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       ...(f.fix ? { advice: f.fix } : {}),
       ...scaleFix(f, ctx),
       ...budgetFix(f, ctx),
+      ...policyPortFix(f, ctx),
       ...selectorFix(f, ctx),
       ...placementFix(f, ctx),
       ...requestFix(f, ctx),
@@ -407,6 +412,51 @@ function budgetFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
       tool: 'scale_deployment',
       args: { namespace: ctx.ns, name, replicas },
       text: `scale ${name} to ${replicas} replicas, one more than PodDisruptionBudget ${f.name} keeps available, so one pod may be evicted and the drain can finish`,
+    },
+  };
+}
+
+/**
+ * A NetworkPolicy that allows a Service's port instead of the pod's: the policy as read, with that
+ * port replaced by the targetPort in its ingress rules, applied back (apply_manifest). Read-only
+ * fields (uid, resourceVersion, creationTimestamp, managedFields, status) are left out.
+ */
+function policyPortFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
+  if (f.reason !== 'PolicyAllowsServicePort') return {};
+  const ports = /allows port (\d{1,5}),.*?listen on (\d{1,5}) /.exec(f.message);
+  if (!ports) return {};
+  const [from, to] = [Number(ports[1]), Number(ports[2])];
+  const read = outputs(
+    ctx.seen,
+    'get_resource',
+    (o) => o.args['kind'] === 'NetworkPolicy' && o.args['name'] === f.name,
+  ).pop();
+  if (!read || read.content.length > 200_000) return {};
+  let doc: { metadata?: Record<string, unknown>; spec?: { ingress?: { ports?: { port?: unknown }[] }[] } };
+  try {
+    doc = parseYaml(read.content) as typeof doc;
+  } catch {
+    return {};
+  }
+  if (!doc?.spec?.ingress) return {};
+  let changed = false;
+  for (const rule of doc.spec.ingress)
+    for (const p of rule.ports ?? [])
+      if (p.port === from) {
+        p.port = to;
+        changed = true;
+      }
+  if (!changed) return {};
+  const meta = doc.metadata ?? {};
+  const kept: Record<string, unknown> = { name: meta['name'], namespace: meta['namespace'] };
+  if (meta['labels']) kept['labels'] = meta['labels'];
+  if (meta['annotations']) kept['annotations'] = meta['annotations'];
+  const manifest = toYaml({ ...doc, metadata: kept, status: undefined });
+  return {
+    fix: {
+      tool: 'apply_manifest',
+      args: { namespace: ctx.ns, manifest },
+      text: `change NetworkPolicy ${f.name} to allow the pod port ${to} (the Service's targetPort) instead of the Service port ${from}`,
     },
   };
 }

@@ -4,6 +4,7 @@ import { envRefsAnalyzer } from './env-refs.js';
 import { hpasAnalyzer } from './hpas.js';
 import { ingressesAnalyzer } from './ingresses.js';
 import { jobsAnalyzer } from './jobs.js';
+import { netpolPortsAnalyzer } from './netpol-ports.js';
 import { netpolsAnalyzer } from './netpols.js';
 import { nodesAnalyzer } from './nodes.js';
 import { podsAnalyzer } from './pods.js';
@@ -40,6 +41,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   envRefsAnalyzer,
   serviceTrafficAnalyzer,
   stsRevisionsAnalyzer,
+  netpolPortsAnalyzer,
 ];
 
 /** The kinds a set of analyzers reads, each once. */

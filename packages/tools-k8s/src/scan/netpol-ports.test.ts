@@ -1,0 +1,38 @@
+import { describe, it } from 'vitest';
+import { check, netpol, pod, type Row, running, service } from './__fixtures__/build.js';
+import { netpolPortsAnalyzer } from './netpol-ports.js';
+
+const cart = pod(
+  'cart-1',
+  { containers: [{ name: 'cart', image: 'cart:1', ports: [{ containerPort: 8080 }] }] },
+  { phase: 'Running', containerStatuses: [running('cart')] },
+  { labels: { app: 'cart' } },
+);
+const svc = service('cart', { selector: { app: 'cart' }, ports: [{ port: 80, targetPort: 8080 }] });
+const allow = (port: number) =>
+  netpol('allow-storefront', {
+    podSelector: { matchLabels: { app: 'cart' } },
+    policyTypes: ['Ingress'],
+    ingress: [{ from: [{ podSelector: { matchLabels: { app: 'storefront' } } }], ports: [{ port }] }],
+  });
+
+const ROWS: Row[] = [
+  {
+    name: 'a rule that allows the Service port, not the pod port',
+    objects: [allow(80), cart, svc],
+    want: [
+      {
+        kind: 'NetworkPolicy',
+        name: 'allow-storefront',
+        reason: 'PolicyAllowsServicePort',
+        says: ['allows port 80', 'listen on 8080', 'targetPort'],
+        fix: true,
+      },
+    ],
+  },
+  { name: 'a rule that allows the pod port', objects: [allow(8080), cart, svc], want: [] },
+];
+
+describe('netpol-ports analyzer', () => {
+  it.each(ROWS)('$name', (row) => check(netpolPortsAnalyzer, row));
+});
