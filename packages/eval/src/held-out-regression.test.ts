@@ -31,8 +31,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'negative-old-replicasets-kept-for-rollback',
     'negative-weekly-cronjob-last-schedule-six-days',
     'node-memory-pressure-evicts-besteffort-pods',
-    'pending-memory-limit-only-request-defaults-to-limit',
-    'pending-node-affinity-zone-expressions-anded',
     'postgres-initdb-lost-found-on-new-volume',
     'pvc-terminating-still-mounted-by-running-pod',
     'rbac-role-pods-without-log-subresource',

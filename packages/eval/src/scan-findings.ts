@@ -296,6 +296,16 @@ export function scanReads(ctx: ScanContext, take?: FindingFilter): Read[] {
       for (const r of provisionerRows(ctx.seen, prov))
         reads.push({ tool: 'describe_deployment', args: { namespace: r.namespace, name: r.name } });
     }
+    // ANDed affinity expressions: the Deployment's own spec, to merge them.
+    if (
+      f.reason === 'FailedScheduling' &&
+      f.owner?.startsWith('Deployment/') &&
+      f.message.includes('are ANDed together')
+    )
+      reads.push({
+        tool: 'get_resource',
+        args: { kind: 'Deployment', name: f.owner.slice('Deployment/'.length), namespace: ctx.ns },
+      });
     // A policy that allows a Service's port: its manifest, to correct and apply.
     if (f.reason === 'PolicyAllowsServicePort')
       reads.push({ tool: 'get_resource', args: { kind: 'NetworkPolicy', name: f.name, namespace: ctx.ns } });
@@ -390,6 +400,7 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       ...scaleFix(f, ctx),
       ...budgetFix(f, ctx),
       ...policyPortFix(f, ctx),
+      ...andedFix(f, ctx),
       ...selectorFix(f, ctx),
       ...placementFix(f, ctx),
       ...requestFix(f, ctx),
@@ -584,6 +595,60 @@ function placementFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> 
       text: dep.value
         ? `re-pin deployment ${dep.deployment} from the stale node label ${dep.from} to ${dep.to}=${dep.value}, the same pool under the label the nodes carry now`
         : `move deployment ${dep.deployment}'s node placement from the deprecated label ${dep.from} to ${dep.to}, keeping the values it asks for`,
+    },
+  };
+}
+
+/**
+ * Required node affinity whose one term asks `key In [a]` AND `key In [b]`: no node carries two
+ * values of one label, so the intent is the union. The fix: each such key's In expressions merged
+ * into one with the union of their values, the other expressions kept (set_node_placement).
+ */
+function andedFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
+  if (f.reason !== 'FailedScheduling' || !f.owner?.startsWith('Deployment/')) return {};
+  if (!f.message.includes('are ANDed together')) return {};
+  const deployment = f.owner.slice('Deployment/'.length);
+  const read = outputs(
+    ctx.seen,
+    'get_resource',
+    (o) => o.args['kind'] === 'Deployment' && o.args['name'] === deployment,
+  ).pop();
+  if (!read || read.content.length > 200_000) return {};
+  type Req = { key: string; operator: string; values?: string[] };
+  let terms: { matchExpressions?: Req[] }[] | undefined;
+  try {
+    terms = (
+      parseYaml(read.content) as {
+        spec?: {
+          template?: {
+            spec?: { affinity?: { nodeAffinity?: Record<string, { nodeSelectorTerms?: typeof terms }> } };
+          };
+        };
+      }
+    )?.spec?.template?.spec?.affinity?.nodeAffinity?.['requiredDuringSchedulingIgnoredDuringExecution']
+      ?.nodeSelectorTerms;
+  } catch {
+    return {};
+  }
+  if (!terms?.length) return {};
+  let merged = false;
+  const fixed = terms.map((t) => {
+    const out: Req[] = [];
+    for (const e of t.matchExpressions ?? []) {
+      const same = e.operator === 'In' ? out.find((x) => x.key === e.key && x.operator === 'In') : undefined;
+      if (same) {
+        same.values = [...new Set([...(same.values ?? []), ...(e.values ?? [])])];
+        merged = true;
+      } else out.push({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) });
+    }
+    return { matchExpressions: out };
+  });
+  if (!merged) return {};
+  return {
+    fix: {
+      tool: 'set_node_placement',
+      args: { namespace: ctx.ns, deployment, requiredNodeAffinity: fixed },
+      text: `merge deployment ${deployment}'s ANDed In expressions on one label into one expression with all their values (one node label cannot hold two values at once)`,
     },
   };
 }

@@ -147,11 +147,25 @@ export function unmatchedPlacement(pod: Pod, nodes: readonly Node[]): Unmatched[
     !labelsOf.some((l) => terms.some((t) => t.every((r) => satisfies(l, r))))
   ) {
     // The requirements of the terms that no node meets on its own.
+    const before = out.length;
     for (const r of terms.flat()) {
       if (out.length >= MAX) break;
       if (labelsOf.some((l) => satisfies(l, r))) continue;
       const asked = `${r.key} ${r.operator}${r.values?.length ? ` [${r.values.join(', ')}]` : ''}`;
       out.push(withReplacement(asked, r.key, r.operator === 'In' ? (r.values ?? []) : []));
+    }
+    // Each requirement alone is met by some node, yet no node meets a whole term: the expressions of
+    // one nodeSelectorTerm are ANDed (the terms themselves are ORed), and together they exclude every
+    // node. https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#node-affinity
+    const term = terms.find((t) => t.length > 1);
+    if (out.length === before && term) {
+      const said = term
+        .slice(0, 4)
+        .map((r) => `${r.key} ${r.operator}${r.values?.length ? ` [${r.values.join(', ')}]` : ''}`);
+      out.push({
+        asked: said.join(' AND '),
+        nodesHave: `each expression alone matches some node, but the matchExpressions of one nodeSelectorTerm are ANDed together and no node satisfies all of them at once (alternatives belong in separate nodeSelectorTerms, which are ORed, or in one expression's values)`,
+      });
     }
   }
   return out;

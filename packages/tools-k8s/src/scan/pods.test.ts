@@ -352,6 +352,77 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'required node affinity whose expressions on one label are ANDed: no node has both values',
+    objects: [
+      pod(
+        'zonal',
+        {
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [
+                  {
+                    matchExpressions: [
+                      { key: 'topology.kubernetes.io/zone', operator: 'In', values: ['eu-1a'] },
+                      { key: 'topology.kubernetes.io/zone', operator: 'In', values: ['eu-1b'] },
+                    ],
+                  },
+                ],
+              },
+            },
+          },
+        },
+        {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+        },
+      ),
+      event(
+        'Pod',
+        'zonal',
+        'FailedScheduling',
+        "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.",
+      ),
+      { ...node('n1', {}, []), metadata: { name: 'n1', labels: { 'topology.kubernetes.io/zone': 'eu-1a' } } },
+      { ...node('n2', {}, []), metadata: { name: 'n2', labels: { 'topology.kubernetes.io/zone': 'eu-1b' } } },
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'zonal',
+        reason: 'FailedScheduling',
+        says: [
+          '[eu-1a] AND topology.kubernetes.io/zone In [eu-1b]',
+          'ANDed together',
+          'no node satisfies all of them',
+        ],
+      },
+    ],
+  },
+  {
+    name: 'Insufficient memory for a container that sets a limit and no request: the request is the limit',
+    objects: [
+      pod(
+        'render',
+        { containers: [{ name: 'r', image: 'r:1', resources: { limits: { memory: '20Gi' } } }] },
+        {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+        },
+      ),
+      event('Pod', 'render', 'FailedScheduling', '0/2 nodes are available: 2 Insufficient memory.'),
+      node('n1', {}, []),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'render',
+        reason: 'FailedScheduling',
+        says: ['Insufficient memory', 'memory limit of 20Gi and no memory request', 'copies the limit'],
+      },
+    ],
+  },
+  {
     name: 'required node affinity on a deprecated zone label: the current label named',
     objects: [
       pod(

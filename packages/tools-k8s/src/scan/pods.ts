@@ -72,6 +72,29 @@ function missingRefs(c: Container, ns: string | undefined, facts: Facts): string
   return [...new Set(out)];
 }
 
+/**
+ * Containers whose request for a scarce resource was never written but set from its limit: when a
+ * container gives a limit and no request, Kubernetes copies the limit as the request, so the
+ * scheduler reserves the whole limit.
+ * https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#requests-and-limits
+ * A real API server stores the copied request in the pod, which then cannot be told from one that
+ * was written; this reads pods as their manifests gave them (the simulated cluster, or a template).
+ */
+export function defaultedRequests(pod: Pod, scarce: readonly string[]): string {
+  const said: string[] = [];
+  for (const c of pod.spec.containers) {
+    for (const r of scarce) {
+      const limit = c.resources?.limits?.[r];
+      if (limit === undefined || c.resources?.requests?.[r] !== undefined) continue;
+      said.push(
+        `container ${quote(c.name, 63)} sets a ${quote(r, 40)} limit of ${quote(String(limit), 20)} and no ${quote(r, 40)} request, so Kubernetes copies the limit and uses it as the request: the scheduler reserves ${quote(String(limit), 20)}`,
+      );
+      if (said.length >= 2) break;
+    }
+  }
+  return said.length ? `; ${said.join('; ')} (set a smaller request explicitly)` : '';
+}
+
 /** The resources a scheduler message calls insufficient (`Insufficient cpu`, `Insufficient nvidia.com/gpu`), by plain search. */
 function insufficient(msg: string): string[] {
   const out: string[] = [];
@@ -222,7 +245,7 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
       reason: 'FailedScheduling',
       message: `pod ${name} is Pending (FailedScheduling): ${
         short
-          ? `Insufficient ${scarce.join(', ') || 'resources'} — its request does not fit on any node`
+          ? `Insufficient ${scarce.join(', ') || 'resources'} — its request does not fit on any node${defaultedRequests(pod, scarce)}`
           : taint
             ? `the nodes it could run on have a taint${taintText ? ` (${taintText})` : ''} the pod does not tolerate (untolerated taint; no matching toleration)${selector ? ', and the other nodes do not match its nodeSelector' : ''}`
             : selector
