@@ -303,6 +303,7 @@ const SCANNED_POD_REASONS = new Set([
   'StartupProbeWrongPort',
   'EnvVarReferenceNotExpanded',
   'StaleRevisionNotReplaced',
+  'DnsPolicyDefault',
 ]);
 const taken = (f: ParsedFinding) => f.kind !== 'Pod' || SCANNED_POD_REASONS.has(f.reason);
 /** In the findings: also the scan's pod findings about pods the baseline did not read itself. */
@@ -1114,6 +1115,13 @@ export class BaselineSreModel implements Model {
             const v = /\b([A-Z][A-Z0-9_]{2,})\b/.exec(envLine)?.[1];
             cause = `the ${kind} ${c.name} crashes on start (exit code ${exit}): a required environment variable${v ? ` ${v}` : ''} is missing`;
             weight = 84;
+            // envFrom with a prefix renames every key it loads: SMTP_HOST arrives as APP_SMTP_HOST.
+            const prefixed =
+              /<all keys from (ConfigMap|Secret) (\S{1,253}) with prefix '([^']{1,253})'>/.exec(c.body);
+            if (prefixed && v) {
+              cause += `: its envFrom loads ${prefixed[1]} ${prefixed[2]} with the prefix ${prefixed[3]}, which is prepended to every key, so the key ${v} arrives as ${prefixed[3]}${v} and ${v} itself is not set; drop the prefix, or read the renamed variable`;
+              weight = 90;
+            }
           } else if (diskLine) {
             cause = `the ${kind} ${c.name} crashes (exit code ${exit}): its volume is full (No space left on device)`;
             weight = 84;

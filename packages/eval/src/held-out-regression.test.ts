@@ -21,9 +21,7 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   ],
   'scenarios-held-out-7': [
     'crashloop-scratch-image-no-ca-certificates',
-    'dnspolicy-default-uses-node-resolver',
     'elasticsearch-flood-stage-index-read-only',
-    'envfrom-prefix-renames-config-variables',
     'hpa-memory-target-jvm-fixed-heap-never-scales-in',
     'ingress-path-prefix-not-stripped-app-404',
     'negative-cnpg-rw-service-selects-only-primary',

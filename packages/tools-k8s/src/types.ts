@@ -42,6 +42,8 @@ export interface Container {
   envFrom?: {
     configMapRef?: { name: string; optional?: boolean };
     secretRef?: { name: string; optional?: boolean };
+    /** Prepended to every key's name (EnvFromSource.prefix). */
+    prefix?: string;
   }[];
   resources?: Resources;
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[];
@@ -63,6 +65,9 @@ export interface Volume {
 /** A pod spec. */
 export interface PodSpec {
   containers: Container[];
+  /** ClusterFirst (the default), Default (the node's resolv.conf), ClusterFirstWithHostNet or None. */
+  dnsPolicy?: string;
+  hostNetwork?: boolean;
   initContainers?: Container[];
   nodeName?: string;
   nodeSelector?: Record<string, string>;

@@ -828,6 +828,27 @@ expect:
   rootCause: { mustMention: [requests] }
 `,
   },
+  {
+    id: 'envfrom-prefix',
+    mentions: [/with the prefix APP_/, /arrives as APP_SMTP_HOST/],
+    yaml: `${header('envfrom-prefix', 'mail', 'notifier in mail crash-loops: SMTP_HOST is not set, but it is in the ConfigMap')}cluster:
+  namespaces: [mail]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: notifier
+      namespace: mail
+      replicas: 1
+      containers:
+        - name: notifier
+          image: mail/notifier:2
+          envFrom: [{ prefix: APP_, configMapRef: { name: notifier-config } }]
+          behavior: { crash: { exitCode: 78, logs: ['config error: SMTP_HOST is required but not set'] } }
+  objects:
+    - { apiVersion: v1, kind: ConfigMap, metadata: { name: notifier-config, namespace: mail }, data: { SMTP_HOST: smtp.internal } }
+expect:
+  rootCause: { mustMention: [prefix] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {

@@ -1,5 +1,6 @@
 import { conditionsAnalyzer } from './conditions.js';
 import { deploymentsAnalyzer } from './deployments.js';
+import { dnsPolicyAnalyzer } from './dns-policy.js';
 import { envRefsAnalyzer } from './env-refs.js';
 import { hpasAnalyzer } from './hpas.js';
 import { ingressesAnalyzer } from './ingresses.js';
@@ -42,6 +43,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   serviceTrafficAnalyzer,
   stsRevisionsAnalyzer,
   netpolPortsAnalyzer,
+  dnsPolicyAnalyzer,
 ];
 
 /** The kinds a set of analyzers reads, each once. */

@@ -147,13 +147,15 @@ export function containerSpecLines(c: Container): string[] {
   if (env.length || c.envFrom?.length) {
     out.push('Environment:');
     for (const from of c.envFrom ?? []) {
+      // kubectl writes the prefix beside the source ("ConfigMap with prefix 'APP_'").
+      const prefix = from.prefix ? ` with prefix '${from.prefix}'` : '';
       if (from.configMapRef)
         out.push(
-          `  <all keys from ConfigMap ${from.configMapRef.name}>${from.configMapRef.optional ? ' (optional)' : ''}`,
+          `  <all keys from ConfigMap ${from.configMapRef.name}${prefix}>${from.configMapRef.optional ? ' (optional)' : ''}`,
         );
       if (from.secretRef)
         out.push(
-          `  <all keys from Secret ${from.secretRef.name}>${from.secretRef.optional ? ' (optional)' : ''}`,
+          `  <all keys from Secret ${from.secretRef.name}${prefix}>${from.secretRef.optional ? ' (optional)' : ''}`,
         );
     }
     for (const e of env) {
