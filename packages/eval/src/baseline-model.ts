@@ -3,17 +3,16 @@ import { kindsRead, type ParsedFinding, parseQuantity } from '@sre-harness/tools
 import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from './analyzers/cpu-sizing.js';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
+import { glossedLine, logGloss } from './analyzers/log-glosses.js';
 import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
 import { probeCause, startupProbeLike } from './analyzers/probes.js';
 import {
-  classVersionGloss,
   clip,
   containerSections,
   describedField,
   outputs,
   pastPods,
   podRun,
-  schemaGloss,
   stateBlock,
 } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
@@ -1106,7 +1105,11 @@ export class BaselineSreModel implements Model {
           const diskLine = firstLine(logText, /No space left on device|ENOSPC|disk full/i);
           // The line that explains a crash: the most specific one (a permission, an unknown flag, a
           // missing file), else a fatal or panic line, else an error-like one, else the last line printed.
-          const fatal = tellingLine(logText) ?? logLines(logText).pop() ?? lastStateMessage(c.body);
+          const fatal =
+            glossedLine(logText)?.line ??
+            tellingLine(logText) ??
+            logLines(logText).pop() ??
+            lastStateMessage(c.body);
           let cause: string;
           let weight = 70;
           let config: { file?: string; map?: string } | undefined;
@@ -1149,7 +1152,7 @@ export class BaselineSreModel implements Model {
             config = configError(fatal, c.body, d.content);
             cause = config
               ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 320)}`
-              : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${fatal && schemaGloss(fatal) ? ` — ${schemaGloss(fatal)}` : ''}${fatal && classVersionGloss(fatal) ? ` — ${classVersionGloss(fatal)}` : ''}`;
+              : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${fatal && logGloss(fatal) ? ` — ${logGloss(fatal)}` : ''}`;
             if (config) weight = 82;
             // A port already in use inside a pod: its containers share one network namespace, so
             // another container of the same pod holds it.
@@ -1427,11 +1430,10 @@ export class BaselineSreModel implements Model {
     }
     for (const a of ANALYZERS) out.push(...a.finds(ctx));
     // A failing dependency that others wait on is the cause, they are the symptom.
-    const hosts = dependencyHosts(
-      outputs(seen, 'get_pod_logs')
-        .map((o) => o.content)
-        .join('\n'),
-    );
+    const logText = outputs(seen, 'get_pod_logs')
+      .map((o) => o.content)
+      .join('\n');
+    const hosts = [...dependencyHosts(logText), ...servicesByAddress(logText, seen)];
     for (const f of out) {
       const host = hosts.find(
         (h) =>
@@ -2059,6 +2061,23 @@ function escapeRe(s: string): string {
 }
 
 /** Host names a log line says it could not reach (`dial tcp: lookup orders-db`, `connect to ledger:5432`). */
+/**
+ * Services a log reaches by ClusterIP (`dial tcp 10.96.36.13:5432: connect: connection refused`):
+ * the listed Services whose CLUSTER-IP the log names with a port, by name. Plain substring search.
+ */
+function servicesByAddress(text: string, seen: readonly SeenObservation[]): string[] {
+  const out: string[] = [];
+  for (const o of outputs(seen, 'list_services')) {
+    for (const r of parseTable(o.content)) {
+      const ip = r['CLUSTER-IP'] ?? '';
+      if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip) || !text.includes(`${ip}:`)) continue;
+      const name = r['NAME'] ?? '';
+      if (name && !out.includes(name)) out.push(name);
+    }
+  }
+  return out;
+}
+
 function dependencyHosts(text: string): string[] {
   const out: string[] = [];
   // Bounded quantifiers (a DNS label is at most 63 characters), so a long line costs linear time.

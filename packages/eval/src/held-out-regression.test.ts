@@ -29,10 +29,8 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'negative-old-replicasets-kept-for-rollback',
     'negative-weekly-cronjob-last-schedule-six-days',
     'node-memory-pressure-evicts-besteffort-pods',
-    'postgres-initdb-lost-found-on-new-volume',
     'pvc-terminating-still-mounted-by-running-pod',
     'rbac-role-pods-without-log-subresource',
-    'redis-noeviction-maxmemory-rejects-writes',
     'service-session-affinity-clientip-pins-two-pods',
   ],
 };

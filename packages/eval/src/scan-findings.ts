@@ -287,6 +287,7 @@ export function scanReads(ctx: ScanContext, take?: FindingFilter): Read[] {
   for (const { f } of ranked(ctx, take).slice(0, 2)) {
     const r = readFor(f, ctx.ns);
     if (r) reads.push(r);
+
     // A claim waiting on an external provisioner: is the provisioner there, and running?
     const prov =
       f.reason === 'WaitingForProvisioner'
@@ -327,6 +328,20 @@ export function scanReads(ctx: ScanContext, take?: FindingFilter): Read[] {
       const name = /name=([a-z0-9.-]{1,253})/.exec(f.next)?.[1];
       if (name) reads.push({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name } });
     }
+  }
+  // The previous log of the strongest crashing pods, as the scan points at them (whether or not the
+  // baseline takes the finding): what the program printed decides, a dependency's crash included.
+  for (const { f } of ranked(ctx).slice(0, 3)) {
+    if (f.kind !== 'Pod' || !f.next?.startsWith('get_pod_logs ') || !f.next.includes(' previous=true'))
+      continue;
+    const arg = (k: string) => new RegExp(`\\b${k}=([a-z0-9.-]{1,253})`).exec(f.next!)?.[1];
+    const name = arg('name');
+    const container = arg('container');
+    if (name)
+      reads.push({
+        tool: 'get_pod_logs',
+        args: { namespace: ctx.ns, name, ...(container ? { container } : {}), previous: true },
+      });
   }
   return reads;
 }

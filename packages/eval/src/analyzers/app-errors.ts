@@ -1,4 +1,5 @@
 import { parseTable } from '../k8s-text.js';
+import { glossedLine } from './log-glosses.js';
 import { type Analyzer, bonus, clip, outputs, textOf } from './types.js';
 
 // Words a program uses when something fails, as log levels and runtimes print them (case kept:
@@ -51,12 +52,17 @@ export const appErrorsAnalyzer: Analyzer = {
       if (bad.length === 0) return [];
       const total = o.content.split('\n').filter((l) => l.trim()).length;
       // A line that says what failed beats an access-log line that only counts the failure (a 500).
-      const line = bad.filter((l) => ERROR_MARKS.some((m) => l.includes(m))).pop() ?? bad[bad.length - 1]!;
+      // A well-known error whose meaning is known says more than the last failure line.
+      const known = glossedLine(bad.join('\n'));
+      const line =
+        known?.line ??
+        bad.filter((l) => ERROR_MARKS.some((m) => l.includes(m))).pop() ??
+        bad[bad.length - 1]!;
       return [
         {
-          weight: 64 + bonus(pod, hints),
+          weight: (known ? 76 : 64) + bonus(pod, hints),
           object: `pod ${pod}`,
-          cause: `pod ${pod} is Running but its program logs failures (${bad.length} of ${total} lines): "${clip(line, 160)}"`,
+          cause: `pod ${pod} is Running but its program logs failures (${bad.length} of ${total} lines): "${clip(line, 160)}"${known ? ` — ${known.means}` : ''}`,
           evidence: [`get_pod_logs ${pod}: "${clip(line, 160)}"`],
           advice: 'fix what the log lines report; the pod status alone does not show it',
         },

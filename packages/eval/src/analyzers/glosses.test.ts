@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { glossedLine, logGloss } from './log-glosses.js';
 import { startupProbeLike } from './probes.js';
 import { classVersionGloss, schemaGloss } from './types.js';
 
@@ -52,5 +53,34 @@ describe('classVersionGloss', () => {
     expect(g).toMatch(/built for Java 21 \(class file version 65\.0\)/);
     expect(g).toMatch(/JRE is Java 17 \(class file version 61\.0\)/);
     expect(classVersionGloss('java.lang.OutOfMemoryError: Java heap space')).toBeUndefined();
+  });
+});
+
+describe('logGloss', () => {
+  it.each([
+    [
+      'Post "https://api.example/token": tls: failed to verify certificate: x509: certificate signed by unknown authority',
+      /CA certificates/,
+    ],
+    [
+      '[FORBIDDEN/12/index read-only / allow delete (api)]; index [catalog] blocked by: read-only-allow-delete',
+      /flood-stage watermark/,
+    ],
+    ["OOM command not allowed when used memory > 'maxmemory'.", /noeviction/],
+    [
+      'initdb: error: directory "/var/lib/postgresql/data" exists but is not empty',
+      /PGDATA at a subdirectory/,
+    ],
+    ['FATAL:  sorry, too many clients already', /max_connections/],
+    ['pthread_create failed: Resource temporarily unavailable', /PID limit/],
+  ])('reads %s', (line, means) => {
+    expect(logGloss(line)).toMatch(means);
+  });
+
+  it('leaves an ordinary error alone, and finds the first glossed line of a log', () => {
+    expect(logGloss('ERROR connection refused')).toBeUndefined();
+    expect(glossedLine('starting\nERROR x\nFATAL:  sorry, too many clients already\n')?.line).toBe(
+      'FATAL:  sorry, too many clients already',
+    );
   });
 });
