@@ -1,6 +1,7 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
 import { kindsRead, type ParsedFinding, parseQuantity } from '@sre-harness/tools-k8s';
 import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from './analyzers/cpu-sizing.js';
+import { cronJobSchedules, replicaSetHistory } from './analyzers/expected-state.js';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { glossedLine, logGloss } from './analyzers/log-glosses.js';
@@ -681,6 +682,9 @@ export class BaselineSreModel implements Model {
           plan.push({ tool: 'describe_node', args: { name: n } });
       }
     }
+    // ReplicaSets the person asks about: listed.
+    if (/\breplica ?sets?\b|\brs\b/i.test(task))
+      plan.push({ tool: 'list_resources', args: { kind: 'ReplicaSet', namespace: ns } });
     // Any other object the task names, found in this namespace: described, as an engineer would
     // (its spec, status, conditions and events), at most three.
     const OWN_READS = new Set([
@@ -1518,7 +1522,12 @@ export class BaselineSreModel implements Model {
           );
         lines.push(...expectedChanges(seen));
         const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
-        lines.push(...finishedRunsRemoved(ctx), ...explainingEvents(ctx));
+        lines.push(
+          ...finishedRunsRemoved(ctx),
+          ...cronJobSchedules(ctx),
+          ...replicaSetHistory(ctx),
+          ...explainingEvents(ctx),
+        );
         lines.push(
           warnings.length > 0
             ? `The only warnings are old or unrelated (${clip(warnings[0]!, 100)}); nothing currently needs fixing.`

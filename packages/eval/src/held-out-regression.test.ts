@@ -26,8 +26,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'ingress-path-prefix-not-stripped-app-404',
     'negative-cnpg-rw-service-selects-only-primary',
     'negative-filestore-pvc-capacity-above-request',
-    'negative-old-replicasets-kept-for-rollback',
-    'negative-weekly-cronjob-last-schedule-six-days',
     'node-memory-pressure-evicts-besteffort-pods',
     'pvc-terminating-still-mounted-by-running-pod',
     'rbac-role-pods-without-log-subresource',

@@ -181,6 +181,9 @@ function pointedAt(f: ParsedFinding, ctx: ScanContext): boolean {
         /NodeNotReady|Pressure|Evicted|node\.kubernetes\.io/i.test(events) ||
         scanFindings(ctx.seen, ctx.ns).some((x) => x.kind === 'Pod' && x.reason === 'FailedScheduling')
       );
+    case 'CronJob':
+      // A CronJob's own Warning event (no failure family of its own) matters for the CronJob asked about.
+      return named || Object.hasOwn(RANK, f.reason);
     case 'PodDisruptionBudget':
       // A budget that allows no eviction matters when something evicts: a drain, an upgrade.
       return (

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scheduleInWords } from './expected-state.js';
 import { glossedLine, logGloss } from './log-glosses.js';
 import { startupProbeLike } from './probes.js';
 import { classVersionGloss, schemaGloss } from './types.js';
@@ -82,5 +83,23 @@ describe('logGloss', () => {
     expect(glossedLine('starting\nERROR x\nFATAL:  sorry, too many clients already\n')?.line).toBe(
       'FATAL:  sorry, too many clients already',
     );
+  });
+});
+
+describe('scheduleInWords', () => {
+  it.each([
+    ['30 1 * * 0', 'weekly, on Sunday at 01:30'],
+    ['0 2 * * *', 'daily at 02:00'],
+    ['*/15 * * * *', 'every 15 minutes'],
+    ['5 * * * *', 'hourly'],
+    ['0 3 1 * *', 'monthly, on day 1 at 03:00'],
+    ['0 4 * * 7', 'weekly, on Sunday at 04:00'],
+  ])('%s is %s', (cron, words) => {
+    expect(scheduleInWords(cron)).toBe(words);
+  });
+
+  it('leaves other shapes unsaid', () => {
+    expect(scheduleInWords('0 9-17 * * 1-5')).toBeUndefined();
+    expect(scheduleInWords('@daily')).toBeUndefined();
   });
 });

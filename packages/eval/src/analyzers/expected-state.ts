@@ -1,0 +1,83 @@
+import { parseTable } from '../k8s-text.js';
+import { type AnalyzerContext, flat, outputs } from './types.js';
+
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/**
+ * A five-field cron schedule in words, for the shapes that say how often a job runs: every N
+ * minutes, hourly, daily, weekly on a day, monthly on a date. Undefined for anything else (the
+ * schedule is then quoted as it is). Field order and day numbers (0 or 7 = Sunday) as cron(8) and
+ * the Kubernetes CronJob documentation give them.
+ */
+export function scheduleInWords(schedule: string): string | undefined {
+  const f = schedule.trim().split(/\s+/);
+  if (f.length !== 5) return undefined;
+  const [min, hour, dom, mon, dow] = f as [string, string, string, string, string];
+  const num = (s: string) => (/^\d{1,2}$/.test(s) ? Number(s) : undefined);
+  const at =
+    num(hour) !== undefined && num(min) !== undefined
+      ? `${hour.padStart(2, '0')}:${min.padStart(2, '0')}`
+      : undefined;
+  if (/^\*\/\d{1,2}$/.test(min) && hour === '*' && dom === '*' && mon === '*' && dow === '*')
+    return `every ${min.slice(2)} minutes`;
+  if (num(min) !== undefined && hour === '*' && dom === '*' && mon === '*' && dow === '*') return 'hourly';
+  if (!at || mon !== '*') return undefined;
+  if (dom === '*' && dow === '*') return `daily at ${at}`;
+  if (dom === '*' && num(dow) !== undefined && num(dow)! <= 7)
+    return `weekly, on ${DAYS[num(dow)! % 7]} at ${at}`;
+  if (num(dom) !== undefined && dow === '*') return `monthly, on day ${dom} at ${at}`;
+  return undefined;
+}
+
+/**
+ * What a CronJob the person asks about does on schedule: how often it runs, when it last ran and
+ * last succeeded, so a long "LAST SCHEDULE" of a weekly job reads as expected.
+ */
+export function cronJobSchedules({ seen, hints }: AnalyzerContext): string[] {
+  const out: string[] = [];
+  for (const o of outputs(seen, 'describe_resource', (x) => /^cronjobs?$/i.test(String(x.args['kind'])))) {
+    const name = String(o.args['name'] ?? '');
+    if (!hints.some((h) => name === h || name.startsWith(`${h}-`) || (h.length >= 5 && name.includes(h))))
+      continue;
+    const schedule = flat(o.content, 'schedule');
+    if (!schedule) continue;
+    const words = scheduleInWords(schedule);
+    const last = flat(o.content, 'lastScheduleTime');
+    const success = flat(o.content, 'lastSuccessfulTime');
+    out.push(
+      `CronJob ${name} runs on the schedule "${schedule}"${words ? ` (${words})` : ''}${
+        last ? `; its last run was scheduled at ${last}` : ''
+      }${success ? ` and last completed successfully at ${success}` : ''}${
+        words?.startsWith('weekly') || words?.startsWith('monthly')
+          ? `: a ${words.split(',')[0]} job's last schedule is days old by design, so the controller is not stuck and nothing needs to be started by hand`
+          : ''
+      }.`,
+    );
+  }
+  return out;
+}
+
+/**
+ * ReplicaSets a Deployment keeps at 0 replicas: its revision history (`revisionHistoryLimit`, 10 by
+ * default), kept so `kubectl rollout undo` can go back; they own no pods and reserve nothing.
+ * https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#revision-history-limit
+ */
+export function replicaSetHistory({ seen, ns }: AnalyzerContext): string[] {
+  const o = outputs(
+    seen,
+    'list_resources',
+    (x) => /^(replicasets?|rs)$/i.test(String(x.args['kind'])) && x.args['namespace'] === ns,
+  ).pop();
+  if (!o) return [];
+  const idle = parseTable(o.content).filter((r) => /^0\/0\b/.test(r['STATUS'] ?? ''));
+  if (idle.length === 0) return [];
+  const owners = [...new Set(idle.map((r) => (r['NAME'] ?? '').replace(/-[a-z0-9]{5,10}$/, '')))];
+  return [
+    `The ${idle.length} ReplicaSet(s) at 0 replicas (${idle
+      .slice(0, 4)
+      .map((r) => `${r['NAME']} ${r['AGE'] ?? ''}`.trim())
+      .join(
+        ', ',
+      )}${idle.length > 4 ? ', …' : ''}) are the revision history of deployment ${owners.slice(0, 3).join(', ')}: a Deployment keeps the ReplicaSets of its earlier revisions, scaled to 0, up to revisionHistoryLimit (10 by default), so kubectl rollout undo can roll back. They are not leftovers of failed deploys: they run no pods and cost nothing; to keep fewer, lower revisionHistoryLimit rather than deleting them by hand.`,
+  ];
+}
