@@ -129,6 +129,7 @@ const RANK: Record<string, number | undefined> = {
   FileSystemResizePending: 88,
   EnvVarReferenceNotExpanded: 90,
   DuplicateHostPath: 86,
+  TerminatingInUse: 88,
   DnsPolicyDefault: 92,
   PolicyAllowsServicePort: 88,
   OverlappingRuns: 86,

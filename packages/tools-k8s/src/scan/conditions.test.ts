@@ -18,6 +18,49 @@ const rs = replicaSet('ledger-5d9', {}, {}, owned('Deployment', 'ledger'));
 
 const ROWS: Row[] = [
   {
+    name: 'a deleted claim a running pod still mounts stays Terminating',
+    objects: [
+      {
+        ...pvc('scratch', {}, { phase: 'Bound' }),
+        metadata: {
+          name: 'scratch',
+          namespace: NS,
+          deletionTimestamp: '2026-02-10T11:58:00Z',
+          finalizers: ['kubernetes.io/pvc-protection'],
+        },
+      },
+      pod(
+        'builder-1',
+        { volumes: [{ name: 's', persistentVolumeClaim: { claimName: 'scratch' } }] },
+        { phase: 'Running', containerStatuses: [running()] },
+      ),
+    ],
+    want: [
+      {
+        kind: 'PersistentVolumeClaim',
+        name: 'scratch',
+        reason: 'TerminatingInUse',
+        says: ['pvc-protection', 'builder-1', 'Terminating'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'a deleted claim no pod uses is not held by protection',
+    objects: [
+      {
+        ...pvc('scratch', {}, { phase: 'Bound' }),
+        metadata: {
+          name: 'scratch',
+          namespace: NS,
+          deletionTimestamp: '2026-02-10T11:58:00Z',
+          finalizers: ['kubernetes.io/pvc-protection'],
+        },
+      },
+    ],
+    want: [],
+  },
+  {
     name: 'a bound claim without conditions',
     objects: [pvc('data', { resources: { requests: { storage: '10Gi' } } }, { phase: 'Bound' })],
     want: [],

@@ -81,11 +81,48 @@ export const conditionsAnalyzer: Analyzer = {
   priority: 72,
   analyze(facts) {
     const out: Found[] = [];
+    const pods = facts.list<Pod>('Pod');
     for (const pvc of facts.list<PersistentVolumeClaim>('PersistentVolumeClaim')) {
-      // A Pending claim is the pvcs analyzer's.
-      if ((pvc.status?.phase ?? 'Pending') === 'Pending') continue;
       const name = pvc.metadata.name ?? '';
       const ns = pvc.metadata.namespace;
+      // Deleted but held: Storage Object in Use Protection keeps a claim that a pod still uses.
+      const deleting = pvc.metadata['deletionTimestamp'];
+      const finalizers = (pvc.metadata['finalizers'] as unknown[] | undefined) ?? [];
+      if (typeof deleting === 'string' && finalizers.includes('kubernetes.io/pvc-protection')) {
+        const users = pods.filter(
+          (p) =>
+            p.metadata.namespace === ns &&
+            (p.spec.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === name) &&
+            p.status?.phase !== 'Succeeded' &&
+            p.status?.phase !== 'Failed',
+        );
+        if (users.length > 0) {
+          out.push({
+            kind: 'PersistentVolumeClaim',
+            name,
+            ...(ns ? { namespace: ns } : {}),
+            reason: 'TerminatingInUse',
+            message: `PersistentVolumeClaim ${name} was deleted (${quote(deleting, 40)}) but stays Terminating: the kubernetes.io/pvc-protection finalizer (Storage Object in Use Protection) holds it while pod(s) ${users
+              .slice(0, 3)
+              .map((p) => p.metadata.name)
+              .join(
+                ', ',
+              )} still use it; it goes once no pod mounts it. Removing the finalizer by hand pulls the volume from under a running pod`,
+            evidence: [
+              `metadata.deletionTimestamp ${quote(deleting, 40)}; finalizers ${finalizers.map(String).slice(0, 4).join(', ')}`,
+              `mounted by: ${users
+                .slice(0, 4)
+                .map((p) => p.metadata.name)
+                .join(', ')}`,
+            ],
+            next: `get_resource kind=PersistentVolumeClaim namespace=${ns ?? ''} name=${name}`,
+            fix: `stop or move the pods that use ${name} (scale their workload down, or delete a finished pod); the claim is then removed by itself`,
+          });
+          continue;
+        }
+      }
+      // A Pending claim is the pvcs analyzer's.
+      if ((pvc.status?.phase ?? 'Pending') === 'Pending') continue;
       const requested = pvc.spec?.resources?.requests?.['storage'];
       const capacity = (pvc.status as { capacity?: Record<string, string> } | undefined)?.capacity?.[
         'storage'
@@ -131,7 +168,6 @@ export const conditionsAnalyzer: Analyzer = {
           evidence: [conditionLine(c)],
         });
     }
-    const pods = facts.list<Pod>('Pod');
     const replicaSets = facts.list<ReplicaSet>('ReplicaSet');
     for (const pdb of facts.list<PodDisruptionBudget>('PodDisruptionBudget')) {
       const st = pdb.status;

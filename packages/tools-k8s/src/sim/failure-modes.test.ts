@@ -305,6 +305,35 @@ describe('declared failure modes', () => {
     expect(gw).toMatch(/Internal Traffic Policy: Local/);
   });
 
+  it('an object being deleted lists as Terminating and describes its deletion and finalizers, as kubectl does', async () => {
+    const { call } = setup({
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          metadata: {
+            name: 'scratch',
+            namespace: 'app',
+            deletionTimestamp: '2026-01-01T00:00:00Z',
+            finalizers: ['kubernetes.io/pvc-protection'],
+          },
+          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+          status: { phase: 'Bound' },
+        },
+      ],
+    });
+    expect(await call('list_resources', { kind: 'PersistentVolumeClaim', namespace: 'app' })).toMatch(
+      /scratch\s+Terminating/,
+    );
+    const d = await call('describe_resource', {
+      kind: 'PersistentVolumeClaim',
+      namespace: 'app',
+      name: 'scratch',
+    });
+    expect(d).toMatch(/Status:\s+Terminating \(lasts /);
+    expect(d).toMatch(/Finalizers:\s+\[kubernetes\.io\/pvc-protection\]/);
+  });
+
   it('cpu need above the limit shows as usage pinned at the limit', async () => {
     const { call } = setup({
       deployments: [

@@ -609,6 +609,8 @@ export function describeNode(n: Node, pods: readonly Pod[], events: readonly Kub
 
 /** A short status column for any kind, where one is meaningful. */
 export function genericStatus(obj: KubeObject): string {
+  // An object being deleted and held by a finalizer: kubectl shows STATUS Terminating.
+  if (obj.metadata?.['deletionTimestamp']) return 'Terminating';
   const status = (obj.status ?? {}) as Record<string, unknown>;
   if (typeof status.phase === 'string') return status.phase;
   const conds = status.conditions as { type: string; status: string }[] | undefined;
@@ -647,6 +649,13 @@ export function describeGeneric(obj: KubeObject, events: readonly KubeEvent[], n
   ];
   const owner = md.ownerReferences?.[0];
   if (owner) lines.push(`Controlled By: ${owner.kind}/${owner.name}`);
+  // As kubectl describe prints them for an object being deleted: since when, and what holds it.
+  const deleting = md['deletionTimestamp'];
+  if (typeof deleting === 'string')
+    lines.push(`Status:       Terminating (lasts ${ageOf(deleting, now)}, since ${deleting})`);
+  const finalizers = md['finalizers'];
+  if (Array.isArray(finalizers) && finalizers.length)
+    lines.push(`Finalizers:   [${finalizers.map(String).slice(0, 10).join(' ')}]`);
   if (obj.kind === 'Secret') {
     lines.push(`Type:         ${String(obj.type ?? 'Opaque')}`, '', 'Data', '====');
     for (const [k, v] of Object.entries((obj.data ?? {}) as Record<string, string>))
