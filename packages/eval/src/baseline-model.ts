@@ -249,7 +249,15 @@ function gist(line: string): string {
   const field = /\b(?:err|error)=("(?:[^"\\]|\\.)*"|\S+)|"(?:err|error)"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(
     line,
   );
-  const value = field ? (field[2] ?? field[1]!.replace(/^"|"$/g, '')) : undefined;
+  let value = field ? (field[2] ?? field[1]!.replace(/^"|"$/g, '')) : undefined;
+  // Quotes nested without escapes (err="pods/log "x" is forbidden: …"): the value closed early when
+  // the line goes on past its closing quote; the error then runs to the line's last quote.
+  if (value !== undefined && field && field[1]?.startsWith('"')) {
+    const end = field.index + field[0].length;
+    const last = line.lastIndexOf('"');
+    if (last > end && /\S/.test(line.slice(end, end + 1)))
+      value = line.slice(field.index + field[0].indexOf('"') + 1, last);
+  }
   if (value && value.length >= 8) return value.replace(/\\n/g, ' ').replace(/\\"/g, '"');
   return line
     .replace(/^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ \S+\]\s*/, '')

@@ -27,7 +27,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'negative-cnpg-rw-service-selects-only-primary',
     'negative-filestore-pvc-capacity-above-request',
     'node-memory-pressure-evicts-besteffort-pods',
-    'rbac-role-pods-without-log-subresource',
     'service-session-affinity-clientip-pins-two-pods',
   ],
 };

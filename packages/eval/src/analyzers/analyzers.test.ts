@@ -849,6 +849,32 @@ expect:
   rootCause: { mustMention: [prefix] }
 `,
   },
+  {
+    id: 'rbac-subresource',
+    mentions: [/not allowed to get pods\/log/, /Forbidden/],
+    yaml: `${header('rbac-subresource', 'ci', 'the log archiver in ci keeps restarting, could it be the S3 creds?')}cluster:
+  namespaces: [ci]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: archiver
+      namespace: ci
+      replicas: 1
+      serviceAccountName: archiver
+      containers:
+        - name: archiver
+          image: ci/archiver:1
+          behavior:
+            crash:
+              exitCode: 1
+              logs: ['level=ERROR msg="stream logs" err="pods/log "build-1" is forbidden: User "system:serviceaccount:ci:archiver" cannot get resource "pods/log" in API group "" in the namespace "ci""']
+  objects:
+    - { apiVersion: v1, kind: ServiceAccount, metadata: { name: archiver, namespace: ci } }
+    - { apiVersion: rbac.authorization.k8s.io/v1, kind: Role, metadata: { name: archiver, namespace: ci }, rules: [{ apiGroups: [''], resources: [pods], verbs: [get, list, watch] }] }
+    - { apiVersion: rbac.authorization.k8s.io/v1, kind: RoleBinding, metadata: { name: archiver, namespace: ci }, roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: archiver }, subjects: [{ kind: ServiceAccount, name: archiver, namespace: ci }] }
+expect:
+  rootCause: { mustMention: [pods/log] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {

@@ -3,7 +3,7 @@ import { type Analyzer, clip, described, flat, listed, type Read, section, textO
 // `User "system:serviceaccount:<ns>:<sa>" cannot <verb> resource "<resource>"`, as the API server words it.
 // Quotes may come escaped (a JSON or logfmt field quoting the API server's message).
 const FORBIDDEN =
-  /User \\?"system:serviceaccount:([a-z0-9-]{1,63}):([a-z0-9.-]{1,253})\\?" cannot ([a-z]{1,20}) resource \\?"([a-z0-9.-]{1,253})\\?"(?: in API group \\?"([a-z0-9.-]{0,253})\\?")?(?:[^\n]{0,80}? in the namespace \\?"([a-z0-9-]{1,63})\\?")?/;
+  /User \\?"system:serviceaccount:([a-z0-9-]{1,63}):([a-z0-9.-]{1,253})\\?" cannot ([a-z]{1,20}) resource \\?"([a-z0-9.-]{1,253}(?:\/[a-z]{1,63})?)\\?"(?: in API group \\?"([a-z0-9.-]{0,253})\\?")?(?:[^\n]{0,80}? in the namespace \\?"([a-z0-9-]{1,63})\\?")?/;
 
 interface Forbidden {
   line: string;
