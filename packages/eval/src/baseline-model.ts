@@ -252,7 +252,7 @@ function gist(line: string): string {
   let value = field ? (field[2] ?? field[1]!.replace(/^"|"$/g, '')) : undefined;
   // Quotes nested without escapes (err="pods/log "x" is forbidden: …"): the value closed early when
   // the line goes on past its closing quote; the error then runs to the line's last quote.
-  if (value !== undefined && field && field[1]?.startsWith('"')) {
+  if (field?.[1]?.startsWith('"')) {
     const end = field.index + field[0].length;
     const last = line.lastIndexOf('"');
     if (last > end && /\S/.test(line.slice(end, end + 1)))
