@@ -1140,7 +1140,7 @@ export class BaselineSreModel implements Model {
           } else if (diskLine) {
             cause = `the ${kind} ${c.name} crashes (exit code ${exit}): its volume is full (No space left on device)`;
             weight = 84;
-          } else if (depLine) {
+          } else if (depLine && !glossedLine(logText)) {
             const host = dependencyHosts(depLine)[0];
             const away =
               host && /no such host|NXDOMAIN/i.test(depLine) ? serviceElsewhere(host, ns, seen) : undefined;

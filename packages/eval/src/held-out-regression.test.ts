@@ -30,9 +30,7 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'service-session-affinity-clientip-pins-two-pods',
   ],
   'scenarios-held-out-8': [
-    'api-token-secret-from-file-trailing-newline',
     'cronjob-replace-policy-kills-run-before-it-finishes',
-    'flyway-checksum-mismatch-edited-migration',
     'grpc-http2-connections-pin-few-backends',
     'hpa-unknown-metrics-server-kubelet-cert-no-ip-sans',
     'ingress-nginx-default-read-timeout-504-export',
@@ -44,9 +42,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'networkpolicy-peer-selectors-anded-missing-dash',
     'nginx-proxy-pass-caches-old-clusterip',
     'node-conntrack-table-full-one-node-timeouts',
-    'pgbouncer-transaction-pooling-breaks-prepared-statements',
-    'prometheus-second-replica-shares-rwo-tsdb-lock',
-    'rbac-role-resourcenames-cannot-narrow-list',
   ],
 };
 

@@ -875,6 +875,32 @@ expect:
   rootCause: { mustMention: [pods/log] }
 `,
   },
+  {
+    id: 'rbac-resource-names-list',
+    mentions: [/only for the resourceNames flags/, /cannot grant list/],
+    yaml: `${header('rbac-resource-names-list', 'ops', 'the relay in ops keeps restarting since its Role was narrowed')}cluster:
+  namespaces: [ops]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: relay
+      namespace: ops
+      replicas: 1
+      serviceAccountName: relay
+      containers:
+        - name: relay
+          image: ops/relay:1
+          behavior:
+            crash:
+              exitCode: 1
+              logs: ['E1130 informer: failed to list *v1.ConfigMap: configmaps is forbidden: User "system:serviceaccount:ops:relay" cannot list resource "configmaps" in API group "" in the namespace "ops"']
+  objects:
+    - { apiVersion: v1, kind: ServiceAccount, metadata: { name: relay, namespace: ops } }
+    - { apiVersion: rbac.authorization.k8s.io/v1, kind: Role, metadata: { name: relay, namespace: ops }, rules: [{ apiGroups: [''], resources: [configmaps], resourceNames: [flags], verbs: [get, list, watch] }] }
+    - { apiVersion: rbac.authorization.k8s.io/v1, kind: RoleBinding, metadata: { name: relay, namespace: ops }, roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: relay }, subjects: [{ kind: ServiceAccount, name: relay, namespace: ops }] }
+expect:
+  rootCause: { mustMention: [resourceNames] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {

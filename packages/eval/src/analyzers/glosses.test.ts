@@ -74,6 +74,13 @@ describe('logGloss', () => {
     ],
     ['FATAL:  sorry, too many clients already', /max_connections/],
     ['pthread_create failed: Resource temporarily unavailable', /PID limit/],
+    ['Migration checksum mismatch for migration version 41', /edited afterwards/],
+    [
+      'level=error err="opening storage failed: lock DB directory: resource temporarily unavailable"',
+      /exclusive lock/,
+    ],
+    ['ERROR: prepared statement "S_9" already exists', /transaction pooling/],
+    ['net/http: invalid header field value for "Authorization"', /trailing newline/],
   ])('reads %s', (line, means) => {
     expect(logGloss(line)).toMatch(means);
   });

@@ -80,6 +80,39 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the process cannot fork: the PID limit is reached (the pod's or the node's pids limit, often zombie processes that nobody reaps), not memory or CPU",
   },
+  // Flyway validates the checksum of every applied migration against its file.
+  // https://documentation.red-gate.com/flyway/flyway-cli-and-api/usage/commands/validate
+  {
+    all: ['migration checksum mismatch'],
+    means:
+      'a migration that already ran was edited afterwards: Flyway compares the checksum recorded in flyway_schema_history with the file and refuses to start on a mismatch; revert the edit to the applied migration (put changes in a new migration), or run flyway repair if the edit is deliberate',
+  },
+  // Prometheus TSDB takes an exclusive lock file in its data directory.
+  // https://prometheus.io/docs/prometheus/latest/storage/
+  {
+    all: ['lock db directory'],
+    means:
+      "another Prometheus process holds the TSDB's exclusive lock: two replicas share one data volume; give each replica its own volume (a StatefulSet with volumeClaimTemplates) or run one replica",
+  },
+  // PostgreSQL server-side prepared statements behind a transaction-mode pooler (PgBouncer).
+  // https://www.pgbouncer.org/features.html (prepared statements in transaction pooling)
+  {
+    all: ['prepared statement', 'already exists'],
+    means:
+      "server-side prepared statements are lost or repeated across server connections: a pooler in transaction pooling mode (PgBouncer pool_mode = transaction) gives each transaction another server connection; use session pooling, enable the pooler's prepared-statement support, or turn the driver's server-side prepare off (prepareThreshold=0)",
+  },
+  {
+    all: ['prepared statement', 'does not exist'],
+    means:
+      "server-side prepared statements are lost across server connections: a pooler in transaction pooling mode (PgBouncer pool_mode = transaction) gives each transaction another server connection; use session pooling or turn the driver's server-side prepare off (prepareThreshold=0)",
+  },
+  // Go's net/http rejects header values with control characters; a token read from a file keeps its newline.
+  // https://pkg.go.dev/net/http (ValidHeaderFieldValue)
+  {
+    all: ['invalid header field value'],
+    means:
+      "the header value holds a control character, most often the trailing newline of a token or password read from a file (kubectl create secret --from-file keeps the file's final newline); store the value without the newline or trim it",
+  },
   {
     all: ['too many open files'],
     means:

@@ -48,16 +48,22 @@ function forbiddenAll(logs: string, max = 20): Forbidden[] {
 }
 
 /** A Role's rules from its `describe_resource` lines (`0.resources[0]: leases`, `rules[0].verbs[1]: get`). */
-function roleRules(text: string): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
-  const by = new Map<string, { apiGroups: string[]; resources: string[]; verbs: string[] }>();
+function roleRules(
+  text: string,
+): { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames: string[] }[] {
+  const by = new Map<
+    string,
+    { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames: string[] }
+  >();
   for (const line of text.split('\n')) {
-    const m = /^\s*(?:rules\[(\d{1,3})\]|(\d{1,3}))\.(apiGroups|resources|verbs)\[\d{1,3}\]:(?: (.*))?$/.exec(
-      line,
-    );
+    const m =
+      /^\s*(?:rules\[(\d{1,3})\]|(\d{1,3}))\.(apiGroups|resources|verbs|resourceNames)\[\d{1,3}\]:(?: (.*))?$/.exec(
+        line,
+      );
     if (!m) continue;
     const i = m[1] ?? m[2]!;
-    const r = by.get(i) ?? { apiGroups: [], resources: [], verbs: [] };
-    r[m[3] as 'apiGroups' | 'resources' | 'verbs'].push((m[4] ?? '').trim());
+    const r = by.get(i) ?? { apiGroups: [], resources: [], verbs: [], resourceNames: [] };
+    r[m[3] as 'apiGroups' | 'resources' | 'verbs' | 'resourceNames'].push((m[4] ?? '').trim());
     by.set(i, r);
   }
   return [...by.values()];
@@ -143,7 +149,20 @@ export const rbacAnalyzer: Analyzer = {
     const roleText = role ? described(seen, 'Role', role) : undefined;
     const rules = roleText ? roleRules(roleText) : [];
     const onIt = rules.filter((r) => r.resources.includes(hit.resource) || r.resources.includes('*'));
-    const granted = rules.map((r) => `${r.verbs.join(', ')} on ${r.resources.join(', ')}`).join('; ');
+    const granted = rules
+      .map(
+        (r) =>
+          `${r.verbs.join(', ')} on ${r.resources.join(', ')}${r.resourceNames.length ? ` (resourceNames ${r.resourceNames.slice(0, 4).join(', ')})` : ''}`,
+      )
+      .join('; ');
+    // Rules that grant the refused verb only by name: list, watch and create requests name no object,
+    // so resourceNames can never allow them (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources).
+    const named = onIt.filter(
+      (r) =>
+        r.resourceNames.length > 0 &&
+        ['list', 'watch', 'create', 'deletecollection'].includes(hit.verb) &&
+        (r.verbs.includes(hit.verb) || r.verbs.includes('*')),
+    );
     // What the program was refused on this resource, in every Forbidden line; leader election (a
     // Lease) needs get, create and update (client-go's leaderelection resource lock).
     const refused = new Set(
@@ -174,7 +193,18 @@ export const rbacAnalyzer: Analyzer = {
         object: `serviceaccount ${hit.sa}`,
         cause: `RBAC: the ServiceAccount ${hit.sa} in ${hit.ns} is not allowed to ${hit.verb} ${hit.resource}${group ? ` (API group ${group})` : ''} (Forbidden)${
           role
-            ? `: the Role ${role}${binding ? ` bound by RoleBinding ${binding.name}` : ''} grants ${granted || 'nothing'}${onIt.length > 0 ? ` but not "${hit.verb}"` : `, nothing on ${hit.resource}`}`
+            ? `: the Role ${role}${binding ? ` bound by RoleBinding ${binding.name}` : ''} grants ${granted || 'nothing'}${
+                named.length > 0
+                  ? `, but only for the resourceNames ${named
+                      .flatMap((r) => r.resourceNames)
+                      .slice(0, 4)
+                      .join(
+                        ', ',
+                      )}: a rule with resourceNames cannot grant ${hit.verb} (a ${hit.verb} request names no object, so it is never allowed by name), and the program's informer needs list and watch on the whole collection`
+                  : onIt.length > 0
+                    ? ` but not "${hit.verb}"`
+                    : `, nothing on ${hit.resource}`
+              }`
             : ''
         }, so the program's API calls fail`,
         evidence: [
