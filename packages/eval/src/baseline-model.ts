@@ -1,7 +1,7 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
 import { kindsRead, type ParsedFinding, parseQuantity } from '@sre-harness/tools-k8s';
 import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from './analyzers/cpu-sizing.js';
-import { cronJobSchedules, replicaSetHistory } from './analyzers/expected-state.js';
+import { cronJobSchedules, minReadyWait, replicaSetHistory } from './analyzers/expected-state.js';
 import { imageAlternative } from './analyzers/images.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { glossedLine, logGloss } from './analyzers/log-glosses.js';
@@ -690,6 +690,11 @@ export class BaselineSreModel implements Model {
           plan.push({ tool: 'describe_node', args: { name: n } });
       }
     }
+    // Nothing failing: the deployment the task names is described (its strategy, minReadySeconds,
+    // conditions), since the question is then about how it behaves, not why it crashes.
+    if (pods.length > 0 && !pods.some(isUnhealthy))
+      for (const d of deps.filter((x) => matchesHint(x.name, hs)).slice(0, 1))
+        plan.push({ tool: 'describe_deployment', args: { namespace: ns, name: d.name } });
     // ReplicaSets the person asks about: listed.
     if (/\breplica ?sets?\b|\brs\b/i.test(task))
       plan.push({ tool: 'list_resources', args: { kind: 'ReplicaSet', namespace: ns } });
@@ -1534,6 +1539,7 @@ export class BaselineSreModel implements Model {
           ...finishedRunsRemoved(ctx),
           ...cronJobSchedules(ctx),
           ...replicaSetHistory(ctx),
+          ...minReadyWait(ctx),
           ...explainingEvents(ctx),
         );
         lines.push(

@@ -37,7 +37,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'kafka-consumer-exceeds-max-poll-interval-rebalance-loop',
     'negative-clusterip-does-not-answer-ping',
     'negative-cpu-usage-above-request-no-limit',
-    'negative-min-ready-seconds-pods-ready-not-yet-available',
     'negative-secret-values-are-base64-encoded',
     'networkpolicy-peer-selectors-anded-missing-dash',
     'nginx-proxy-pass-caches-old-clusterip',

@@ -901,6 +901,17 @@ expect:
   rootCause: { mustMention: [resourceNames] }
 `,
   },
+  {
+    id: 'min-ready-seconds',
+    mentions: [/sets minReadySeconds 90/, /nothing needs a rollback/],
+    yaml: `${header('min-ready-seconds', 'web', 'we just shipped portal in web: READY 2/2 but AVAILABLE 0, should I roll back?')}cluster:
+  namespaces: [web]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: portal, namespace: web, replicas: 2, minReadySeconds: 90, containers: [{ name: portal, image: web/portal:2 }] }]
+expect:
+  rootCause: { mustMention: [minReadySeconds] }
+`,
+  },
 ];
 
 describe('failure-family analyzers, through the baseline', () => {

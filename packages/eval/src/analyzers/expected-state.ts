@@ -81,3 +81,36 @@ export function replicaSetHistory({ seen, ns }: AnalyzerContext): string[] {
       )}${idle.length > 4 ? ', …' : ''}) are the revision history of deployment ${owners.slice(0, 3).join(', ')}: a Deployment keeps the ReplicaSets of its earlier revisions, scaled to 0, up to revisionHistoryLimit (10 by default), so kubectl rollout undo can roll back. They are not leftovers of failed deploys: they run no pods and cost nothing; to keep fewer, lower revisionHistoryLimit rather than deleting them by hand.`,
   ];
 }
+
+/**
+ * A Deployment whose pods are all Ready but not yet Available because of `minReadySeconds`: a pod
+ * counts as available only after it has been Ready that long, so right after a rollout AVAILABLE
+ * lags READY by design.
+ * https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#min-ready-seconds
+ */
+export function minReadyWait({ seen, task }: AnalyzerContext): string[] {
+  const out: string[] = [];
+  for (const o of outputs(seen, 'describe_deployment')) {
+    const min = /^MinReadySeconds:\s+(\d{1,6})$/m.exec(o.content)?.[1];
+    const replicas =
+      /^Replicas:\s+(\d{1,5}) desired \| (\d{1,5}) updated \| (\d{1,5}) total \| (\d{1,5}) available/m.exec(
+        o.content,
+      );
+    if (!min || Number(min) === 0 || !replicas) continue;
+    const [desired, , , nowAvailable] = replicas.slice(1).map(Number) as [number, number, number, number];
+    // The lowest AVAILABLE any listing showed: the lag may have ended while the investigation ran.
+    const name = String(o.args['name']);
+    const listed = outputs(seen, 'list_deployments')
+      .flatMap((l) => parseTable(l.content))
+      .filter((r) => r['NAME'] === name)
+      .map((r) => Number(r['AVAILABLE']))
+      .filter((n) => Number.isFinite(n));
+    const available = Math.min(nowAvailable, ...listed);
+    // The lag seen here, or reported by the person (READY n/n, AVAILABLE 0) from before it ended.
+    if (available >= desired && !/\bavailable\b/i.test(task)) continue;
+    out.push(
+      `Deployment ${String(o.args['name'])} sets minReadySeconds ${min}: a new pod counts as available only after it has been Ready for ${min} s (${Math.round(Number(min) / 60)} min), so right after the rollout AVAILABLE lags READY by design (${available} of ${desired} available now); it catches up once the pods have been Ready that long, and nothing needs a rollback.`,
+    );
+  }
+  return out;
+}

@@ -364,6 +364,7 @@ export function describeDeployment(
     `Selector:               ${pairs(d.spec.selector.matchLabels)}`,
     `Replicas:               ${d.spec.replicas ?? 1} desired | ${st.updatedReplicas ?? 0} updated | ${st.replicas ?? 0} total | ${st.availableReplicas ?? 0} available | ${st.unavailableReplicas ?? 0} unavailable`,
     `StrategyType:           ${d.spec.strategy?.type ?? 'RollingUpdate'}`,
+    `MinReadySeconds:        ${d.spec.minReadySeconds ?? 0}`,
     ...(ru
       ? [
           `RollingUpdateStrategy:  ${ru.maxUnavailable ?? '25%'} max unavailable, ${ru.maxSurge ?? '25%'} max surge`,
