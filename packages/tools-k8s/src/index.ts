@@ -24,6 +24,7 @@ export {
 export {
   ANALYZERS,
   type Analyzer,
+  abnormalCondition,
   analyze,
   type FactSource,
   type Facts,

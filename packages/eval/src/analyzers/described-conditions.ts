@@ -1,18 +1,5 @@
-import { kindsRead } from '@sre-harness/tools-k8s';
+import { abnormalCondition, kindsRead } from '@sre-harness/tools-k8s';
 import { type Analyzer, bonus, clip, type Finding, outputs, section } from './types.js';
-
-// Condition types named for a bad state are abnormal when True; the rest (Ready, Available,
-// Synced, …) when False. The same reading as the scan's conditions family, over text.
-const NEGATIVE_SUFFIXES = [
-  'Pending',
-  'Failed',
-  'Failure',
-  'Error',
-  'Pressure',
-  'Unavailable',
-  'Degraded',
-  'Stalled',
-];
 
 interface TextCondition {
   type: string;
@@ -40,10 +27,6 @@ export function describedConditions(text: string): TextCondition[] {
   return [...byIndex.values()].filter((c) => c.type !== '');
 }
 
-function abnormal(c: TextCondition): boolean {
-  return NEGATIVE_SUFFIXES.some((s) => c.type.endsWith(s)) ? c.status === 'True' : c.status === 'False';
-}
-
 /**
  * Objects of kinds the scan does not read (custom resources such as an ExternalSecret or a
  * Certificate, PersistentVolumes, …), described because the task or a finding named them: an
@@ -59,7 +42,8 @@ export const describedConditionsAnalyzer: Analyzer = {
       const kind = String(o.args['kind'] ?? '');
       const name = String(o.args['name'] ?? '');
       if (scanned.has(kind.toLowerCase())) continue;
-      const bad = describedConditions(o.content).filter(abnormal);
+      // Read by polarity, as the scan's conditions family reads typed conditions.
+      const bad = describedConditions(o.content).filter(abnormalCondition);
       const warnings = section(o.content, 'Events')
         .split('\n')
         .map((l) => l.trim().split(/\s{2,}/))

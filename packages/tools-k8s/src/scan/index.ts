@@ -19,6 +19,7 @@ import type { Analyzer, Facts, Finding } from './types.js';
 import { quote } from './types.js';
 import { webhooksAnalyzer } from './webhooks.js';
 
+export { abnormal as abnormalCondition } from './conditions.js';
 export { type FactSource, factsFrom, type Gathered, gatherFacts, SCAN_KINDS, scanKind } from './facts.js';
 export { podOwner } from './pods.js';
 export { podReady } from './services.js';
