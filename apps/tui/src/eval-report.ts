@@ -56,19 +56,8 @@ export function buildReport(ev: Eval, set: EvalRunSet, now = new Date()): Report
     createdAt: now.toISOString(),
     config,
     shards: [set.shard ? { ...set.shard } : { index: 1, total: 1 }],
-    scenarios: set.scenarios
-      .map((s) => ({
-        id: s.scenario.id,
-        version: s.version,
-        title: s.scenario.title,
-        tags: s.scenario.tags,
-        difficulty: s.scenario.difficulty,
-      }))
-      .sort((a, b) => a.id.localeCompare(b.id)),
-    // The eval's sortRuns order: scenario, model, trial.
-    runs: [...set.records].sort(
-      (a, b) => a.scenario.localeCompare(b.scenario) || a.model.localeCompare(b.model) || a.trial - b.trial,
-    ),
+    scenarios: ev.reportScenarios(set.scenarios),
+    runs: ev.sortRuns(set.records),
   };
 }
 

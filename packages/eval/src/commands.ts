@@ -19,6 +19,7 @@ import {
   type Report,
   type RunConfig,
   readReportFile,
+  reportScenarios,
   reportTotals,
   runOutcome,
   type Summary,
@@ -287,15 +288,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     createdAt: new Date().toISOString(),
     config,
     shards: [shard ?? { index: 1, total: 1 }],
-    scenarios: scenarios
-      .map((s) => ({
-        id: s.scenario.id,
-        version: s.version,
-        title: s.scenario.title,
-        tags: s.scenario.tags,
-        difficulty: s.scenario.difficulty,
-      }))
-      .sort((a, b) => a.id.localeCompare(b.id)),
+    scenarios: reportScenarios(scenarios),
     runs: sortRuns(runs),
   };
   const secrets = [...new Set(scenarios.flatMap((s) => s.scenario.expect.secrets))];

@@ -4,6 +4,7 @@ import { previewText } from '@sre-harness/core';
 import { z } from 'zod';
 import { EvaluationError } from './errors.js';
 import { GATES } from './gates.js';
+import type { LoadedScenario } from './scenario-loader.js';
 
 /** Version of the JSON report format; bumped on any incompatible change. */
 export const REPORT_VERSION = 1;
@@ -572,6 +573,19 @@ export function parseReport(data: unknown, source: string): Report {
     );
   }
   return parsed.data;
+}
+
+/** A report's `scenarios`: what each loaded scenario was (id, content version, title, tags, difficulty), by id. */
+export function reportScenarios(scenarios: readonly LoadedScenario[]): Report['scenarios'] {
+  return scenarios
+    .map((s) => ({
+      id: s.scenario.id,
+      version: s.version,
+      title: s.scenario.title,
+      tags: s.scenario.tags,
+      difficulty: s.scenario.difficulty,
+    }))
+    .sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** Sorts runs into their canonical order (scenario, model, trial), so reports compare and merge stably. */
