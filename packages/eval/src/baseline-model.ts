@@ -320,6 +320,11 @@ const unread = (seen: readonly SeenObservation[]) => (f: ParsedFinding) =>
   !seen.some((o) => o.tool === 'describe_pod' && o.status === 'ok' && o.args['name'] === f.name);
 const takenOrUnread = (seen: readonly SeenObservation[]) => (f: ParsedFinding) => taken(f) || unread(seen)(f);
 
+/** Kinds the baseline reads with their own tools, not through describe_resource. */
+const OWN_READS = new Set(['Pod', 'Deployment', 'Service', 'Namespace', 'Node', 'DaemonSet', 'ReplicaSet']);
+/** Kinds the scan tool reads (lower-case): their problems come from scan, not from a describe. */
+const SCANNED_KINDS = new Set(kindsRead().map((k) => k.toLowerCase()));
+
 function has(tools: readonly ToolDescriptor[], name: string): boolean {
   return tools.some((t) => t.name === name);
 }
@@ -424,13 +429,8 @@ export class BaselineSreModel implements Model {
     // Few steps left and a fix already follows from the evidence: make it now rather than spend the
     // budget on reads and end with the fix unmade.
     if (budgetLeft <= 4 && !this.#fixTried) {
-      const top = this.#findings(seen, ns, hs)[0];
-      const mutating = new Set(tools.filter((t) => t.mutating).map((t) => t.name));
-      if (top?.fix && mutating.has(top.fix.tool)) {
-        this.#fixTried = true;
-        this.#fixText = top.fix.text;
-        return { type: 'tool_calls', calls: [{ tool: top.fix.tool, args: top.fix.args }] };
-      }
+      const fix = this.#proposeFix(this.#findings(seen, ns, hs)[0], tools);
+      if (fix) return fix;
     }
     const plan = this.#plan(seen, ns, hs, request);
     for (const step of plan) {
@@ -438,15 +438,17 @@ export class BaselineSreModel implements Model {
       if (d) return d;
     }
     // Evidence is gathered: conclude, or first propose the fix the evidence supports.
-    const findings = this.#findings(seen, ns, hs);
-    const top = findings[0];
-    const mutating = new Set(tools.filter((t) => t.mutating).map((t) => t.name));
-    if (top?.fix && mutating.has(top.fix.tool) && !this.#fixTried && budgetLeft > 2) {
-      this.#fixTried = true;
-      this.#fixText = top.fix.text;
-      return { type: 'tool_calls', calls: [{ tool: top.fix.tool, args: top.fix.args }] };
-    }
-    return this.#final(seen, ns, hs, request);
+    const fix = budgetLeft > 2 ? this.#proposeFix(this.#findings(seen, ns, hs)[0], tools) : undefined;
+    return fix ?? this.#final(seen, ns, hs, request);
+  }
+
+  /** The fix the top finding carries, once per run, when its tool is one of the mutating tools offered. */
+  #proposeFix(top: Finding | undefined, tools: readonly ToolDescriptor[]): Decision | undefined {
+    if (this.#fixTried || !top?.fix || !tools.some((t) => t.mutating && t.name === top.fix!.tool))
+      return undefined;
+    this.#fixTried = true;
+    this.#fixText = top.fix.text;
+    return { type: 'tool_calls', calls: [{ tool: top.fix.tool, args: top.fix.args }] };
   }
 
   #namespaceFromContext(seen: readonly SeenObservation[]): string | undefined {
@@ -700,15 +702,6 @@ export class BaselineSreModel implements Model {
       plan.push({ tool: 'list_resources', args: { kind: 'ReplicaSet', namespace: ns } });
     // Any other object the task names, found in this namespace: described, as an engineer would
     // (its spec, status, conditions and events), at most three.
-    const OWN_READS = new Set([
-      'Pod',
-      'Deployment',
-      'Service',
-      'Namespace',
-      'Node',
-      'DaemonSet',
-      'ReplicaSet',
-    ]);
     let described = 0;
     for (const r of search ? parseTable(search.content) : []) {
       const kind = r['KIND'] ?? '';
@@ -720,12 +713,11 @@ export class BaselineSreModel implements Model {
     // An object of a kind the scan does not read, with a Warning event in this namespace (a custom
     // resource such as an ExternalSecret or a Certificate): its conditions say what its controller
     // finds wrong. At most two.
-    const scannedKinds = new Set(kindsRead().map((k) => k.toLowerCase()));
     let warned = 0;
     for (const o of outputs(seen, 'get_events', (x) => x.args['namespace'] === ns)) {
       for (const r of parseTable(o.content)) {
         const [kind, name] = (r['OBJECT'] ?? '').split('/');
-        if (warned >= 2 || r['TYPE'] !== 'Warning' || !kind || !name || scannedKinds.has(kind.toLowerCase()))
+        if (warned >= 2 || r['TYPE'] !== 'Warning' || !kind || !name || SCANNED_KINDS.has(kind.toLowerCase()))
           continue;
         if (OWN_READS.has(kind) || /^(pod|node|event)$/i.test(kind)) continue;
         plan.push({ tool: 'describe_resource', args: { kind, name, namespace: ns } });
@@ -1122,11 +1114,10 @@ export class BaselineSreModel implements Model {
           const diskLine = firstLine(logText, /No space left on device|ENOSPC|disk full/i);
           // The line that explains a crash: the most specific one (a permission, an unknown flag, a
           // missing file), else a fatal or panic line, else an error-like one, else the last line printed.
+          // A well-known error whose meaning is known explains the crash before any other line.
+          const glossed = glossedLine(logText);
           const fatal =
-            glossedLine(logText)?.line ??
-            tellingLine(logText) ??
-            logLines(logText).pop() ??
-            lastStateMessage(c.body);
+            glossed?.line ?? tellingLine(logText) ?? logLines(logText).pop() ?? lastStateMessage(c.body);
           let cause: string;
           let weight = 70;
           let config: { file?: string; map?: string } | undefined;
@@ -1145,7 +1136,7 @@ export class BaselineSreModel implements Model {
           } else if (diskLine) {
             cause = `the ${kind} ${c.name} crashes (exit code ${exit}): its volume is full (No space left on device)`;
             weight = 84;
-          } else if (depLine && !glossedLine(logText)) {
+          } else if (depLine && !glossed) {
             const host = dependencyHosts(depLine)[0];
             const away =
               host && /no such host|NXDOMAIN/i.test(depLine) ? serviceElsewhere(host, ns, seen) : undefined;

@@ -1,6 +1,9 @@
 import { abnormalCondition, kindsRead } from '@sre-harness/tools-k8s';
 import { type Analyzer, bonus, clip, type Finding, outputs, section } from './types.js';
 
+/** Kinds the scan reads (lower-case); their conditions are the scan's to report. */
+const SCANNED = new Set(kindsRead().map((k) => k.toLowerCase()));
+
 interface TextCondition {
   type: string;
   status: string;
@@ -36,12 +39,11 @@ export const describedConditionsAnalyzer: Analyzer = {
   name: 'described-conditions',
   reads: () => [],
   finds({ seen, hints }) {
-    const scanned = new Set(kindsRead().map((k) => k.toLowerCase()));
     const out: Finding[] = [];
     for (const o of outputs(seen, 'describe_resource')) {
       const kind = String(o.args['kind'] ?? '');
       const name = String(o.args['name'] ?? '');
-      if (scanned.has(kind.toLowerCase())) continue;
+      if (SCANNED.has(kind.toLowerCase())) continue;
       // Read by polarity, as the scan's conditions family reads typed conditions.
       const bad = describedConditions(o.content).filter(abnormalCondition);
       const warnings = section(o.content, 'Events')
