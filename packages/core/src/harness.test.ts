@@ -487,6 +487,65 @@ describe('budget, cancellation and results', () => {
     expect(r.stoppedReason).toBe('cancelled');
   });
 
+  it("the run signal: the caller's own when given; otherwise one per run, made when read, never aborted", async () => {
+    const seen: { model: AbortSignal[]; memory: AbortSignal[]; verifier: AbortSignal[] } = {
+      model: [],
+      memory: [],
+      verifier: [],
+    };
+    const make = () =>
+      createHarness({
+        model: new ScriptedModel([
+          (req: { signal: AbortSignal }) => {
+            seen.model.push(req.signal);
+            return callTool('list_pods', { namespace: 'a' });
+          },
+          (req: { signal: AbortSignal }) => {
+            seen.model.push(req.signal);
+            return finalAnswer('fine');
+          },
+        ]),
+        tools: world().tools,
+        guardrails: { maxSteps: 3, allow: ['list_pods'] },
+        memory: () => {
+          const entries: unknown[] = [];
+          return {
+            add: (o: unknown, ctx: { signal: AbortSignal }) => {
+              seen.memory.push(ctx.signal);
+              entries.push(o);
+            },
+            render: () => entries as never,
+          };
+        },
+        verifiers: [
+          {
+            name: 'signal',
+            verify: (_input, ctx) => {
+              seen.verifier.push(ctx.signal);
+              return { name: 'signal', passed: true, detail: '' };
+            },
+          },
+        ],
+      });
+    const r = await make().run('t');
+    expect(r.stoppedReason).toBe('completed');
+    const all = [...seen.model, ...seen.memory, ...seen.verifier];
+    expect(all.length).toBeGreaterThan(4);
+    for (const s of all) {
+      expect(s).toBeInstanceOf(AbortSignal);
+      expect(s).toBe(all[0]);
+      expect(s.aborted).toBe(false);
+    }
+    const first = all[0];
+    seen.model.length = seen.memory.length = seen.verifier.length = 0;
+    const controller = new AbortController();
+    await make().run('t', { signal: controller.signal });
+    const again = [...seen.model, ...seen.memory, ...seen.verifier];
+    expect(again.length).toBeGreaterThan(4);
+    for (const s of again) expect(s).toBe(controller.signal);
+    expect(again[0]).not.toBe(first);
+  });
+
   it('verifiers run after the answer and decide `verified`', async () => {
     const { h, sink } = harness([callTool('list_pods', { namespace: 'a' }), finalAnswer('fine')], {
       verifiers: [

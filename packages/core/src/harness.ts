@@ -63,6 +63,11 @@ export function createHarness(options: HarnessOptions): Harness {
   };
 }
 
+/** What a memory's render() gives: its entries, or a text (see `Memory`). */
+type RenderedMemory = Parameters<TranscriptBuilder['build']>[0];
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Where a call stands when it is refused: what the refusal event and the observation name. */
 interface CallRef {
   readonly step: number;
@@ -160,7 +165,10 @@ function redactDeep(value: unknown, redact: Redactor, depth = 0): unknown {
     return `<${name}${text && !text.startsWith('[object') ? ` ${redact(text)}` : ''}>`;
   }
   let out: Record<string, unknown> | undefined;
-  for (const [k, v] of Object.entries(value)) {
+  // Own enumerable keys, as Object.entries gives them, without its array of pairs per object.
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    const v = (value as Record<string, unknown>)[k];
     const r = redactDeep(v, redact, depth + 1);
     if (r !== v) {
       out ??= { ...(value as Record<string, unknown>) };
@@ -177,15 +185,12 @@ function redactDeep(value: unknown, redact: Redactor, depth = 0): unknown {
  * envelope (never an object a caller holds), so its fields are replaced in place: one object per event.
  */
 function redactEventFields(e: Record<string, unknown>, redact: Redactor): void {
-  const text = (k: string) => {
-    if (typeof e[k] === 'string') e[k] = redact(e[k]);
-  };
   switch (e.kind) {
     case 'decision':
-      text('text');
-      text('reasoning');
-      text('answer');
-      text('detail');
+      redactField(e, 'text', redact);
+      redactField(e, 'reasoning', redact);
+      redactField(e, 'answer', redact);
+      redactField(e, 'detail', redact);
       if (Array.isArray(e.calls)) e.calls = e.calls.map((c) => redactCall(c, redact));
       return;
     case 'tool_call':
@@ -193,20 +198,26 @@ function redactEventFields(e: Record<string, unknown>, redact: Redactor): void {
       e.args = redactDeep(e.args, redact);
       return;
     case 'approval':
-      text('reason');
+      redactField(e, 'reason', redact);
       return;
     case 'tool_refused':
     case 'verify':
-      text('detail');
+      redactField(e, 'detail', redact);
       return;
     case 'final':
-      text('answer');
+      redactField(e, 'answer', redact);
       return;
     case 'stop':
-      if (e.answer) text('answer');
-      if (e.error) text('error');
+      if (e.answer) redactField(e, 'answer', redact);
+      if (e.error) redactField(e, 'error', redact);
       return;
   }
+}
+
+/** One text field of an event redacted in place, when it is a string. */
+function redactField(e: Record<string, unknown>, k: string, redact: Redactor): void {
+  const v = e[k];
+  if (typeof v === 'string') e[k] = redact(v);
 }
 
 /**
@@ -232,14 +243,29 @@ function redactCall(call: unknown, redact: Redactor): unknown {
   return out ?? call;
 }
 
-/** A decide request whose plain-text `context` is rendered only if a model reads it. */
-function decideRequest(fields: Omit<DecideRequest, 'context'>): DecideRequest {
+/**
+ * A decide request whose plain-text `context` is rendered, and whose `signal` is made, only if a
+ * model reads them. Built as one literal (no spread): it is made at every step.
+ */
+function decideRequest(
+  fields: Omit<DecideRequest, 'context' | 'signal'>,
+  signal: () => AbortSignal,
+): DecideRequest {
   let context: string | undefined;
+  const { task, transcript, tools, step, maxSteps, runId } = fields;
   return {
-    ...fields,
+    task,
+    transcript,
     get context() {
-      context ??= transcriptText(fields.transcript as Transcript);
+      context ??= transcriptText(transcript as Transcript);
       return context;
+    },
+    tools,
+    step,
+    maxSteps,
+    runId,
+    get signal() {
+      return signal();
     },
   };
 }
@@ -248,7 +274,10 @@ class Run {
   readonly #c: RunConfig;
   readonly #task: string;
   readonly #runId: string;
-  readonly #signal: AbortSignal;
+  /** The caller's signal; without one nothing can cancel the run, and none is made unless asked for. */
+  readonly #signal: AbortSignal | undefined;
+  /** The run's signal when the caller gave none: made on first read (by a model, memory or verifier). */
+  #idle: AbortSignal | undefined;
   readonly #events: TraceEvent[] = [];
   readonly #memory: Memory;
   readonly #memoryCtx: MemoryContext;
@@ -272,11 +301,33 @@ class Run {
     // Redacted once, here: the model, memory, trace, approvers and verifiers all see this copy.
     this.#task = config.redact(task);
     this.#runId = options.runId ?? randomUUID();
-    this.#signal = options.signal ?? new AbortController().signal;
+    this.#signal = options.signal;
     this.#runMeta = options.meta;
     this.#memory = config.makeMemory();
     this.#transcript = new TranscriptBuilder(config.maxSteps);
-    this.#memoryCtx = { emit: (e) => this.#emit(e), signal: this.#signal };
+    const run = this;
+    this.#memoryCtx = {
+      emit: (e) => this.#emit(e),
+      get signal() {
+        return run.#runSignal();
+      },
+    };
+  }
+
+  /**
+   * The signal models, memories and verifiers see: the caller's, or one that never aborts, made
+   * when first read. A fresh process then loads no AbortController for a run nothing can cancel.
+   */
+  readonly #signalOf = (): AbortSignal => this.#runSignal();
+
+  #runSignal(): AbortSignal {
+    if (this.#signal) return this.#signal;
+    this.#idle ??= new AbortController().signal;
+    return this.#idle;
+  }
+
+  #aborted(): boolean {
+    return this.#signal?.aborted === true;
   }
 
   #emit(raw: TraceEventInput): void {
@@ -328,21 +379,37 @@ class Run {
     }
   }
 
-  async #observe(o: Observation): Promise<void> {
+  /**
+   * Hands the memory one observation. A synchronous memory (the default) returns nothing to wait
+   * for, so the loop does not suspend at every step; an async one returns its promise, whose
+   * failure is the memory's, like a throw.
+   */
+  #observe(o: Observation): Promise<void> | undefined {
+    let r: unknown;
     try {
-      const r = this.#memory.add(o, this.#memoryCtx);
-      if (isThenable(r)) await r;
+      r = this.#memory.add(o, this.#memoryCtx);
     } catch (e) {
       throw this.#memoryFailed('add', e);
     }
+    return isThenable(r) ? this.#memoryWork(r, 'add').then(() => undefined) : undefined;
   }
 
-  async #render(): Promise<Parameters<TranscriptBuilder['build']>[0]> {
+  /** The memory's context for the next step: the value, or a promise of it from an async memory. */
+  #render(): RenderedMemory | Promise<RenderedMemory> {
+    let r: RenderedMemory | PromiseLike<RenderedMemory>;
     try {
-      const r = this.#memory.render();
-      return isThenable(r) ? await r : r;
+      r = this.#memory.render();
     } catch (e) {
       throw this.#memoryFailed('render', e);
+    }
+    return isThenable(r) ? this.#memoryWork(r, 'render') : r;
+  }
+
+  async #memoryWork<T>(pending: PromiseLike<T>, method: string): Promise<T> {
+    try {
+      return await pending;
+    } catch (e) {
+      throw this.#memoryFailed(method, e);
     }
   }
 
@@ -365,7 +432,7 @@ class Run {
     critical = false,
   ): T | Promise<T> {
     this.#checkpoint(critical);
-    if (this.#signal.aborted) throw new Cancelled();
+    if (this.#aborted()) throw new Cancelled();
     let controller: AbortController | undefined;
     let abortReason: unknown;
     const signal = () => {
@@ -381,10 +448,10 @@ class Run {
     try {
       out = start(signal);
     } catch (e) {
-      if (this.#signal.aborted) throw this.#cancelWork(controller);
+      if (this.#aborted()) throw this.#cancelWork(controller);
       throw e;
     }
-    if (this.#signal.aborted) throw this.#cancelWork(controller);
+    if (this.#aborted()) throw this.#cancelWork(controller);
     if (!isThenable(out)) return out;
     const pending = out;
     return new Promise<T>((resolve, reject) => {
@@ -403,7 +470,7 @@ class Run {
         controller?.abort(reason);
         reject(error);
       };
-      const onCancel = () => abort(this.#signal.reason ?? new Error('cancelled'), new Cancelled());
+      const onCancel = () => abort(this.#signal?.reason ?? new Error('cancelled'), new Cancelled());
       this.#cancelHooks.add(onCancel);
       // Only work still pending can time out, so the timer starts once the work turned out async.
       if (Number.isFinite(ms)) {
@@ -422,7 +489,7 @@ class Run {
 
   /** The run was cancelled while synchronous work ran: its signal says so too, and the outcome is Cancelled. */
   #cancelWork(controller: AbortController | undefined): Cancelled {
-    controller?.abort(this.#signal.reason ?? new Error('cancelled'));
+    controller?.abort(this.#signal?.reason ?? new Error('cancelled'));
     return new Cancelled();
   }
 
@@ -430,11 +497,13 @@ class Run {
     const onAbort = () => {
       for (const hook of [...this.#cancelHooks]) hook();
     };
-    this.#signal.addEventListener('abort', onAbort, { once: true });
+    const signal = this.#signal;
+    if (!signal) return this.#perform();
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
       return await this.#perform();
     } finally {
-      this.#signal.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -466,9 +535,10 @@ class Run {
       } else if (e instanceof MemoryFailed) {
         stoppedReason = 'memory_error';
         error = c.redact(e.message);
-      } else if (e instanceof Cancelled || this.#signal.aborted) {
+      } else if (e instanceof Cancelled || this.#aborted()) {
         stoppedReason = 'cancelled';
-        error = this.#signal.reason === undefined ? undefined : c.redact(describeError(this.#signal.reason));
+        const reason = this.#signal?.reason;
+        error = reason === undefined ? undefined : c.redact(describeError(reason));
       } else throw e;
     }
 
@@ -479,7 +549,7 @@ class Run {
         try {
           const out = await v.verify(
             { task: this.#task, answer, trace: this.#events, runId: this.#runId, stoppedReason },
-            { signal: this.#signal },
+            { signal: this.#runSignal() },
           );
           result = {
             name: out.name || v.name,
@@ -528,19 +598,23 @@ class Run {
   async #loop(): Promise<{ reason: StoppedReason; answer?: string; error?: string }> {
     const c = this.#c;
     for (;;) {
-      if (this.#signal.aborted) throw new Cancelled();
+      if (this.#aborted()) throw new Cancelled();
       if (this.#steps >= c.maxSteps) return { reason: 'budget_exhausted' };
       const step = ++this.#steps;
-      const transcript = this.#transcript.build(await this.#render(), step);
-      const request = decideRequest({
-        task: this.#task,
-        transcript,
-        tools: c.exposed,
-        step,
-        maxSteps: c.maxSteps,
-        runId: this.#runId,
-        signal: this.#signal,
-      });
+      let rendered = this.#render();
+      if (isThenable(rendered)) rendered = await rendered;
+      const transcript = this.#transcript.build(rendered, step);
+      const request = decideRequest(
+        {
+          task: this.#task,
+          transcript,
+          tools: c.exposed,
+          step,
+          maxSteps: c.maxSteps,
+          runId: this.#runId,
+        },
+        this.#signalOf,
+      );
       let raw: unknown;
       try {
         raw = await this.#guard(Number.POSITIVE_INFINITY, () => c.model.decide(request));
@@ -556,11 +630,12 @@ class Run {
       if (!parsed.success) {
         const detail = `the model's output is not a valid decision: ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`;
         this.#emit({ kind: 'decision', step, type: 'invalid', detail });
-        await this.#observe({
+        const pending = this.#observe({
           kind: 'note',
           step,
           content: `Your previous output could not be used (${detail}). Call one of the tools or give a final answer.`,
         });
+        if (pending) await pending;
         continue;
       }
       const decision = parsed.data as Decision;
@@ -589,22 +664,26 @@ class Run {
         ?.map((r) => r.text ?? '')
         .filter(Boolean)
         .join('\n\n');
-      this.#emit({
+      // Optional fields are set one by one, in the line's order: no spread of a temporary object
+      // per field at every step.
+      const event: Record<string, unknown> = {
         kind: 'decision',
         step,
         type: 'tool_calls',
-        calls: calls.map(({ callId, id, call }) => ({
-          callId,
-          ...(id !== callId ? { id } : {}),
-          tool: call.tool,
-          args: call.args,
-          ...(call.parseError !== undefined ? { parseError: call.parseError } : {}),
-        })),
-        ...(decision.text ? { text: decision.text } : {}),
-        ...(thought ? { reasoning: thought } : {}),
-        ...(decision.usage ? { usage: decision.usage } : {}),
-        ...(decision.meta ? { meta: { ...decision.meta } } : {}),
-      });
+        calls: calls.map(({ callId, id, call }) => {
+          const shown: Record<string, unknown> = { callId };
+          if (id !== callId) shown.id = id;
+          shown.tool = call.tool;
+          shown.args = call.args;
+          if (call.parseError !== undefined) shown.parseError = call.parseError;
+          return shown;
+        }),
+      };
+      if (decision.text) event.text = decision.text;
+      if (thought) event.reasoning = thought;
+      if (decision.usage) event.usage = decision.usage;
+      if (decision.meta) event.meta = { ...decision.meta };
+      this.#emit(event as TraceEventInput);
       // The model's own turn, as the trace shows it (redacted): it reaches the model again, native.
       const turn: TranscriptCall[] = calls.map(({ callId, id, call }) => ({
         id,
@@ -612,14 +691,17 @@ class Run {
         tool: call.tool,
         args: redactDeep(call.args, c.redact),
       }));
-      await this.#observe({
+      const own: Mutable<Extract<Observation, { kind: 'assistant' }>> = {
         kind: 'assistant',
         step,
-        ...(decision.text ? { text: c.redact(decision.text) } : {}),
         calls: turn,
-        ...(reasoning ? { reasoning } : {}),
-      });
-      for (const [index, { callId, call }] of calls.entries()) {
+      };
+      if (decision.text) own.text = c.redact(decision.text);
+      if (reasoning) own.reasoning = reasoning;
+      const observed = this.#observe(own);
+      if (observed) await observed;
+      for (let index = 0; index < calls.length; index++) {
+        const { callId, call } = calls[index]!;
         await this.#handleCall(step, index, callId, call.tool, call.args, call.parseError);
       }
     }
@@ -635,7 +717,7 @@ class Run {
   async #refuse(call: CallRef, refusal: Refusal): Promise<void> {
     const { step, callId, tool, args, mutating } = call;
     this.#emit({ kind: 'tool_refused', step, callId, tool, reason: refusal.reason, detail: refusal.detail });
-    await this.#observe({
+    return this.#observe({
       kind: 'tool',
       step,
       callId,
@@ -665,7 +747,7 @@ class Run {
     const mutating = c.registry.get(toolName)?.mutating ?? false;
     const ref: CallRef = { step, callId, tool: toolName, args: rawArgs, mutating };
     this.#emit({ kind: 'tool_call', step, callId, tool: toolName, args: rawArgs, mutating });
-    if (this.#signal.aborted) this.#abandon(step, callId, toolName, 'run cancelled before the call ran');
+    if (this.#aborted()) this.#abandon(step, callId, toolName, 'run cancelled before the call ran');
     const checked = checkCall({ index, toolName, rawArgs, parseError }, c);
     if (!checked.ok) return this.#refuse(ref, checked.refusal);
     const { tool, args } = checked;
@@ -701,7 +783,7 @@ class Run {
         ? { reason: stillSame ? decision.reason : 'arguments changed after approval was asked' }
         : {}),
     });
-    if (this.#signal.aborted) this.#abandon(step, callId, tool, 'run cancelled while waiting for approval');
+    if (this.#aborted()) this.#abandon(step, callId, tool, 'run cancelled while waiting for approval');
     if (!granted) {
       return {
         reason: 'approval_denied',
@@ -839,7 +921,7 @@ class Run {
       status = reason === 'timeout' ? 'timeout' : 'error';
       content = reason === 'timeout' ? `timed out: ${error}` : `error: ${error}`;
     }
-    await this.#observe({
+    return this.#observe({
       kind: 'tool',
       step,
       callId,

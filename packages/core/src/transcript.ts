@@ -307,13 +307,14 @@ export class TranscriptBuilder {
           calls.push(call);
           this.#open.set(c.callId, call);
         }
-        this.#out.push({
+        const message: { -readonly [K in keyof AssistantMessage]: AssistantMessage[K] } = {
           role: 'assistant',
           step: e.step,
-          ...(typeof e.text === 'string' && e.text.trim() !== '' ? { text: e.text } : {}),
           calls,
-          ...(Array.isArray(e.reasoning) && e.reasoning.length > 0 ? { reasoning: e.reasoning } : {}),
-        });
+        };
+        if (typeof e.text === 'string' && e.text.trim() !== '') message.text = e.text;
+        if (Array.isArray(e.reasoning) && e.reasoning.length > 0) message.reasoning = e.reasoning;
+        this.#out.push(message);
         return;
       }
       case 'tool': {
