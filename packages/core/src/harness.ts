@@ -6,7 +6,14 @@ import { callHash, frozenCopy } from './canonical.js';
 import { describeError, HarnessError } from './errors.js';
 import { type HarnessOptions, type RunConfig, resolveHarnessOptions } from './harness-options.js';
 import type { Memory, MemoryContext, Observation, ObservationStatus } from './memory.js';
-import { addUsage, type DecideRequest, type Decision, decisionSchema, type Usage } from './model.js';
+import {
+  addUsage,
+  type DecideRequest,
+  type Decision,
+  decisionSchema,
+  type ToolCallRequest,
+  type Usage,
+} from './model.js';
 import type { Redactor } from './redact.js';
 import { cutText } from './text.js';
 import type { AnyTool, ToolRegistry } from './tool.js';
@@ -146,11 +153,12 @@ function redactDeep(value: unknown, redact: Redactor, depth = 0): unknown {
   if (depth >= REDACT_DEPTH) return `<nested deeper than ${REDACT_DEPTH} levels>`;
   if (Array.isArray(value)) {
     let changed = false;
-    const out = value.map((v) => {
+    const out: unknown[] = [];
+    for (const v of value) {
       const r = redactDeep(v, redact, depth + 1);
       if (r !== v) changed = true;
-      return r;
-    });
+      out.push(r);
+    }
     return changed ? out : value;
   }
   const proto = Object.getPrototypeOf(value);
@@ -191,7 +199,11 @@ function redactEventFields(e: Record<string, unknown>, redact: Redactor): void {
       redactField(e, 'reasoning', redact);
       redactField(e, 'answer', redact);
       redactField(e, 'detail', redact);
-      if (Array.isArray(e.calls)) e.calls = e.calls.map((c) => redactCall(c, redact));
+      if (Array.isArray(e.calls)) {
+        const calls: unknown[] = [];
+        for (const call of e.calls) calls.push(redactCall(call, redact));
+        e.calls = calls;
+      }
       return;
     case 'tool_call':
     case 'approval_requested':
@@ -653,12 +665,25 @@ class Run {
         this.#emit({ kind: 'final', step, answer });
         return { reason: 'completed', answer };
       }
-      const calls = decision.calls.map((call) => {
+      // Arrays on the hot path are built with push, not map: an array from the builtin and one from
+      // the optimizing compiler's inlined map can differ in shape, which throws optimized code away.
+      const calls: { callId: string; id: string; call: ToolCallRequest }[] = [];
+      // As the trace shows them, and as the model's own turn reaches it again, native (redacted).
+      const shownCalls: Record<string, unknown>[] = [];
+      const turn: TranscriptCall[] = [];
+      for (const call of decision.calls) {
         const callId = `c${++this.#calls}`;
         // Repeated ids are made unique where the transcript is built, among the turns it holds.
         const id = isWireId(call.id) ? call.id : callId;
-        return { callId, id, call };
-      });
+        calls.push({ callId, id, call });
+        const shown: Record<string, unknown> = { callId };
+        if (id !== callId) shown.id = id;
+        shown.tool = call.tool;
+        shown.args = call.args;
+        if (call.parseError !== undefined) shown.parseError = call.parseError;
+        shownCalls.push(shown);
+        turn.push({ id, callId, tool: call.tool, args: redactDeep(call.args, c.redact) });
+      }
       const reasoning = decision.reasoning?.length ? decision.reasoning : undefined;
       const thought = reasoning
         ?.map((r) => r.text ?? '')
@@ -670,27 +695,13 @@ class Run {
         kind: 'decision',
         step,
         type: 'tool_calls',
-        calls: calls.map(({ callId, id, call }) => {
-          const shown: Record<string, unknown> = { callId };
-          if (id !== callId) shown.id = id;
-          shown.tool = call.tool;
-          shown.args = call.args;
-          if (call.parseError !== undefined) shown.parseError = call.parseError;
-          return shown;
-        }),
+        calls: shownCalls,
       };
       if (decision.text) event.text = decision.text;
       if (thought) event.reasoning = thought;
       if (decision.usage) event.usage = decision.usage;
       if (decision.meta) event.meta = { ...decision.meta };
       this.#emit(event as TraceEventInput);
-      // The model's own turn, as the trace shows it (redacted): it reaches the model again, native.
-      const turn: TranscriptCall[] = calls.map(({ callId, id, call }) => ({
-        id,
-        callId,
-        tool: call.tool,
-        args: redactDeep(call.args, c.redact),
-      }));
       const own: Mutable<Extract<Observation, { kind: 'assistant' }>> = {
         kind: 'assistant',
         step,

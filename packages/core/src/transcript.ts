@@ -282,14 +282,19 @@ export class TranscriptBuilder {
         return;
       case 'assistant': {
         if (!Array.isArray(e.calls)) return;
-        const wellFormed = e.calls.filter(
-          (c, i, all) =>
-            typeof c === 'object' &&
-            c !== null &&
-            typeof c.tool === 'string' &&
-            typeof c.callId === 'string' &&
-            all.findIndex((o) => o?.callId === c.callId) === i,
-        );
+        // Built with push, not filter: see the loop's note on arrays in harness.ts.
+        // Only the first entry holding a callId counts (a malformed one included), as the memory
+        // handed them over.
+        const wellFormed: TranscriptCall[] = [];
+        const ids: unknown[] = [];
+        for (const c of e.calls as unknown[]) {
+          const callId = typeof c === 'object' && c !== null ? (c as { callId?: unknown }).callId : undefined;
+          const first = !ids.includes(callId);
+          ids.push(callId);
+          if (!first || typeof callId !== 'string' || typeof (c as TranscriptCall).tool !== 'string')
+            continue;
+          wellFormed.push(c as TranscriptCall);
+        }
         if (wellFormed.length === 0) return;
         const parts = [...this.#parts, ...this.#unanswered()];
         parts.push({ type: 'text', source: 'step', text: stepLine(e.step, this.#maxSteps) });
