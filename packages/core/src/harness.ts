@@ -11,6 +11,7 @@ import {
   type DecideRequest,
   type Decision,
   decisionSchema,
+  isWellFormedDecision,
   type ToolCallRequest,
   type Usage,
 } from './model.js';
@@ -90,27 +91,6 @@ class TimedOut extends Error {}
 class TraceFailed extends Error {}
 /** The memory threw (in `add` or `render`): the run ends, as a value, with what it said. */
 class MemoryFailed extends Error {}
-
-/**
- * A cheap structural check of the common, well-formed decision, so the hot path does not clone it;
- * anything else goes through the zod schema, which accepts or explains.
- */
-function isWellFormedDecision(v: unknown): v is Decision {
-  if (typeof v !== 'object' || v === null) return false;
-  const d = v as Record<string, unknown>;
-  if (d.usage !== undefined || d.meta !== undefined || d.reasoning !== undefined) return false;
-  if (d.type === 'final') return typeof d.answer === 'string';
-  if (d.type !== 'tool_calls' || !Array.isArray(d.calls) || d.calls.length === 0) return false;
-  if (d.text !== undefined && typeof d.text !== 'string') return false;
-  for (const c of d.calls as unknown[]) {
-    if (typeof c !== 'object' || c === null) return false;
-    const call = c as Record<string, unknown>;
-    if (typeof call.tool !== 'string') return false;
-    if (call.id !== undefined && typeof call.id !== 'string') return false;
-    if (call.parseError !== undefined && typeof call.parseError !== 'string') return false;
-  }
-  return true;
-}
 
 /** Whether a value is a promise-like (so sync memories cost no extra microtask). */
 function isThenable(v: unknown): v is PromiseLike<unknown> {

@@ -113,6 +113,91 @@ export const decisionSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/**
+ * A cheap structural check of the common, well-formed decision, so the hot path does not clone it;
+ * anything else goes through the zod schema (`decisionSchema`), which accepts or explains. It says
+ * yes only where the schema would give back the same value: known keys only (the schema strips
+ * others), the same types and bounds. Internal: the loop's; `decisionSchema` is the public contract.
+ */
+export function isWellFormedDecision(v: unknown): v is Decision {
+  if (!isPlainObject(v)) return false;
+  const d = v as Record<string, unknown>;
+  if (d.usage !== undefined && !isUsage(d.usage)) return false;
+  // The schema's record copy loses an own "__proto__" key; such a meta goes to it.
+  if (d.meta !== undefined && (!isPlainObject(d.meta) || Object.hasOwn(d.meta as object, '__proto__')))
+    return false;
+  if (d.type === 'final') {
+    return typeof d.answer === 'string' && onlyKeys(d, FINAL_KEYS);
+  }
+  if (d.type !== 'tool_calls' || !Array.isArray(d.calls) || d.calls.length === 0) return false;
+  if (!onlyKeys(d, TOOL_CALLS_KEYS)) return false;
+  if (d.text !== undefined && typeof d.text !== 'string') return false;
+  if (d.reasoning !== undefined) {
+    if (!Array.isArray(d.reasoning)) return false;
+    for (const part of d.reasoning as unknown[]) if (!isReasoningPart(part)) return false;
+  }
+  for (const c of d.calls as unknown[]) {
+    if (!isPlainObject(c)) return false;
+    const call = c as Record<string, unknown>;
+    if (typeof call.tool !== 'string') return false;
+    // The schema requires the key (`z.unknown()` is not optional); undefined is left to it.
+    if (call.args === undefined) return false;
+    if (call.id !== undefined && typeof call.id !== 'string') return false;
+    if (call.parseError !== undefined && typeof call.parseError !== 'string') return false;
+    if (!onlyKeys(call, CALL_KEYS)) return false;
+  }
+  return true;
+}
+
+const FINAL_KEYS: readonly string[] = ['type', 'answer', 'usage', 'meta'];
+const TOOL_CALLS_KEYS: readonly string[] = ['type', 'calls', 'text', 'reasoning', 'usage', 'meta'];
+const CALL_KEYS: readonly string[] = ['id', 'tool', 'args', 'parseError'];
+const USAGE_KEYS: readonly string[] = [
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'costUsd',
+];
+const REASONING_KEYS: readonly string[] = ['provider', 'type', 'text', 'signature', 'data'];
+
+/**
+ * An object literal (not an array, a class instance or a null-prototype object: the schema would
+ * give back a copy of those with Object's prototype, so they go to it).
+ */
+function isPlainObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** Whether every own key of `o` is one of `keys` (for…in: an object literal has no inherited ones). */
+function onlyKeys(o: Record<string, unknown>, keys: readonly string[]): boolean {
+  for (const k in o) if (!keys.includes(k)) return false;
+  return true;
+}
+
+/** `usageSchema`'s shape: finite, non-negative numbers, the two counts required. */
+function isUsage(v: unknown): boolean {
+  if (!isPlainObject(v) || !onlyKeys(v as Record<string, unknown>, USAGE_KEYS)) return false;
+  const u = v as Record<string, unknown>;
+  for (const k of USAGE_KEYS) {
+    const n = u[k];
+    if (n === undefined && k !== 'inputTokens' && k !== 'outputTokens') continue;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) return false;
+  }
+  return true;
+}
+
+/** `reasoningPartSchema`'s shape. */
+function isReasoningPart(v: unknown): boolean {
+  if (!isPlainObject(v) || !onlyKeys(v as Record<string, unknown>, REASONING_KEYS)) return false;
+  const p = v as Record<string, unknown>;
+  if (typeof p.provider !== 'string' || typeof p.type !== 'string') return false;
+  for (const k of ['text', 'signature', 'data'] as const) {
+    if (p[k] !== undefined && typeof p[k] !== 'string') return false;
+  }
+  return true;
+}
+
 /** Adds usage figures; undefined sides count as zero. */
 export function addUsage(a: Usage, b: Usage | undefined): Usage {
   if (!b) return a;
