@@ -1271,9 +1271,17 @@ export class SimCluster implements Cluster {
 
   #ownedBy(kind: string, owner: KubeObject): KubeObject[] {
     const out: KubeObject[] = [];
+    const ns = owner.metadata?.namespace;
+    const uid = owner.metadata?.uid;
     for (const obj of this.#ofKind(kind).values()) {
-      if (obj.metadata?.namespace !== owner.metadata?.namespace) continue;
-      if (obj.metadata?.ownerReferences?.some((o) => o.uid === owner.metadata?.uid)) out.push(obj);
+      if (obj.metadata?.namespace !== ns) continue;
+      const refs = obj.metadata?.ownerReferences;
+      if (refs == null) continue;
+      for (const o of refs)
+        if (o.uid === uid) {
+          out.push(obj);
+          break;
+        }
     }
     return out.sort((a, b) =>
       (a.metadata?.creationTimestamp ?? '') < (b.metadata?.creationTimestamp ?? '') ? -1 : 1,
@@ -1622,6 +1630,17 @@ export class SimCluster implements Cluster {
   }
 
   #schedule(): void {
+    // Only a pod without a node that the kubelet side knows (a runtime) is scheduled; the placements
+    // below are what such a pod is weighed against, so with none of them there is nothing to do.
+    let waiting = false;
+    for (const obj of this.#ofKind('Pod').values()) {
+      const p = obj as unknown as Pod;
+      if (!p.spec.nodeName && this.#runtime.has(key('Pod', p.metadata.namespace, p.metadata.name ?? ''))) {
+        waiting = true;
+        break;
+      }
+    }
+    if (!waiting) return;
     const nodes = [...this.#ofKind('Node').values()] as unknown as Node[];
     const pods = [...this.#ofKind('Pod').values()] as unknown as Pod[];
     const classes = [...this.#ofKind('StorageClass').values()];
@@ -1987,15 +2006,31 @@ export class SimCluster implements Cluster {
   }
 
   #endpoints(): void {
+    // Pods by namespace, sorted by name, listed once per pass (storing Endpoints changes no pod).
+    const podsByNs = new Map<string, Pod[]>();
     for (const obj of [...this.#ofKind('Service').values()]) {
       const svc = obj as unknown as Service;
       const ns = svc.metadata.namespace ?? 'default';
       const ek = key('Endpoints', ns, svc.metadata.name ?? '');
       if (this.#staticEndpoints.has(ek) || !svc.spec.selector) continue;
-      const selector = svc.spec.selector;
-      const pods = this.#podsIn(ns).filter(
-        (p) => p.status?.podIP && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
-      );
+      const wanted = Object.entries(svc.spec.selector);
+      let inNs = podsByNs.get(ns);
+      if (inNs === undefined) {
+        inNs = this.#podsIn(ns);
+        podsByNs.set(ns, inNs);
+      }
+      const pods: Pod[] = [];
+      for (const p of inNs) {
+        if (!p.status?.podIP) continue;
+        const labels = p.metadata.labels;
+        let all = true;
+        for (const [k, v] of wanted)
+          if (labels?.[k] !== v) {
+            all = false;
+            break;
+          }
+        if (all) pods.push(p);
+      }
       const addresses: { ip: string; targetRef: { kind: string; name: string; namespace: string } }[] = [];
       const notReady: typeof addresses = [];
       const ports: { name?: string; port: number; protocol?: string }[] = [];
