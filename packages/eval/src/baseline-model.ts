@@ -1666,9 +1666,18 @@ const NOT_A_NAME =
  * incident itself. Undefined when the task names nothing.
  */
 function searchTerm(task: string): string | undefined {
+  // The baseline asks about the same task at every decision.
+  if (SEARCH_TERMS.has(task)) return SEARCH_TERMS.get(task);
   const { asked, alert } = question(task);
-  return searchTermIn(asked) ?? (alert ? searchTermIn(alert) : undefined);
+  const term = searchTermIn(asked) ?? (alert ? searchTermIn(alert) : undefined);
+  if (SEARCH_TERMS.size >= MAX_SEARCH_TERMS) SEARCH_TERMS.clear();
+  SEARCH_TERMS.set(task, term);
+  return term;
 }
+
+/** Search terms found so far, by task text (a pure function of it); emptied when full, so memory stays flat. */
+const SEARCH_TERMS = new Map<string, string | undefined>();
+const MAX_SEARCH_TERMS = 256;
 
 /**
  * What else the task may name, when the first term finds nothing (a hypothesis in the question,

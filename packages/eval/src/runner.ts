@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -209,8 +209,13 @@ export function taskFor(scenario: Scenario): string {
   return `${scenario.task}\n\nAlert ${a.name} [${a.severity}]: ${a.summary}${labels}`;
 }
 
-/** Removes a file if it is there (what `rmSync(path, { force: true })` does, in one system call). */
+/**
+ * Removes a file if it is there (what `rmSync(path, { force: true })` does). A path with nothing
+ * there (the usual case before a run: the scratch directory is fresh) is told by an lstat that
+ * does not throw, instead of by a failed unlink's error object.
+ */
 function removeFile(path: string): void {
+  if (lstatSync(path, { throwIfNoEntry: false }) === undefined) return;
   try {
     unlinkSync(path);
   } catch (e) {

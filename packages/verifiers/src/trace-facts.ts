@@ -41,7 +41,9 @@ export const eventChecks: Partial<Record<TraceEvent['kind'], (e: Fields) => bool
 export function readTrace(trace: unknown): TraceEvent[] {
   if (!Array.isArray(trace)) return [];
   const out: TraceEvent[] = [];
-  for (const [index, raw] of trace.entries()) {
+  // An index loop rather than `entries()`: no [index, value] pair per event, on every verifier's read.
+  for (let index = 0; index < trace.length; index++) {
+    const raw: unknown = trace[index];
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) continue;
     const kind = (raw as { kind?: unknown }).kind;
     if (typeof kind !== 'string' || !Object.hasOwn(eventChecks, kind)) continue;

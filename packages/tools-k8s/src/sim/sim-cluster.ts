@@ -192,6 +192,23 @@ export class SimCluster implements Cluster {
       outcome: PodOutcome;
     }
   >();
+  /** The id (name suffix) of each derived pod event (a function of its reason, field path and message). */
+  readonly #podEventIds = new WeakMap<DerivedEvent, string>();
+  /**
+   * Each stored pod event with what it was stored from and the fields a controller may bump in place
+   * (count, lastTimestamp) as they were stored: while they read the same, storing it again is a no-op.
+   */
+  readonly #podEventSources = new WeakMap<
+    KubeEvent,
+    {
+      event: DerivedEvent;
+      name: string;
+      ns: string | undefined;
+      uid: string | undefined;
+      count: number | undefined;
+      lastTimestamp: string | undefined;
+    }
+  >();
   readonly #runtime = new Map<string, PodRuntime>();
   readonly #outcomes = new Map<string, Map<string, ContainerOutcome>>();
   readonly #rollouts = new Map<string, Rollout>();
@@ -880,7 +897,7 @@ export class SimCluster implements Cluster {
     ns: string | undefined,
     uid: string | undefined,
     id?: string,
-  ): void {
+  ): KubeEvent {
     const evName = `${name}.${
       id ??
       fnv1a(`${this.world.seed}|${++this.#nameCounter}|${e.reason}`)
@@ -909,6 +926,7 @@ export class SimCluster implements Cluster {
       source: { component: e.source },
     };
     this.#set(key('Event', evNs, evName), ev as unknown as KubeObject);
+    return ev;
   }
 
   /** Bumps a controller event (same object, reason and message) or records a new one. */
@@ -1253,9 +1271,17 @@ export class SimCluster implements Cluster {
 
   #ownedBy(kind: string, owner: KubeObject): KubeObject[] {
     const out: KubeObject[] = [];
+    const ns = owner.metadata?.namespace;
+    const uid = owner.metadata?.uid;
     for (const obj of this.#ofKind(kind).values()) {
-      if (obj.metadata?.namespace !== owner.metadata?.namespace) continue;
-      if (obj.metadata?.ownerReferences?.some((o) => o.uid === owner.metadata?.uid)) out.push(obj);
+      if (obj.metadata?.namespace !== ns) continue;
+      const refs = obj.metadata?.ownerReferences;
+      if (refs == null) continue;
+      for (const o of refs)
+        if (o.uid === uid) {
+          out.push(obj);
+          break;
+        }
     }
     return out.sort((a, b) =>
       (a.metadata?.creationTimestamp ?? '') < (b.metadata?.creationTimestamp ?? '') ? -1 : 1,
@@ -1515,18 +1541,15 @@ export class SimCluster implements Cluster {
     const ns = d.metadata.namespace ?? 'default';
     const dk = key('Deployment', ns, d.metadata.name ?? '');
     const rss = this.#ownedBy('ReplicaSet', d as unknown as KubeObject) as unknown as ReplicaSet[];
-    const rev = (rs: ReplicaSet) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
-    const maxRev = rss.reduce((m, rs) => Math.max(m, rev(rs)), 0);
-    const withoutHash = (t: PodTemplate) => {
-      let json = hashlessTemplates.get(t);
-      if (json === undefined) {
-        json = hashlessJson(t);
-        hashlessTemplates.set(t, json);
-      }
-      return json;
-    };
+    let maxRev = 0;
+    for (const rs of rss) maxRev = Math.max(maxRev, revisionNumber(rs));
     const wanted = withoutHash(d.spec.template);
-    let active = rss.find((rs) => withoutHash(rs.spec.template) === wanted);
+    let active: ReplicaSet | undefined;
+    for (const rs of rss)
+      if (withoutHash(rs.spec.template) === wanted) {
+        active = rs;
+        break;
+      }
     const cause = d.metadata.annotations?.[CHANGE_CAUSE];
     if (!active) {
       const created = this.#settling
@@ -1534,46 +1557,50 @@ export class SimCluster implements Cluster {
         : this.#now;
       active = this.#newReplicaSet(d, d.spec.template, maxRev + 1, 0, created, cause);
       this.#rollouts.set(dk, { done: this.#settling, startedAt: created });
-    } else if (rev(active) < maxRev) {
+    } else if (revisionNumber(active) < maxRev) {
       active.metadata.annotations = { ...active.metadata.annotations, [REVISION]: String(maxRev + 1) };
       this.#rollouts.set(dk, { done: false, startedAt: this.#now });
     }
-    d.metadata.annotations = {
-      ...d.metadata.annotations,
-      [REVISION]: active.metadata.annotations?.[REVISION] ?? '1',
-    };
+    const revision = active.metadata.annotations?.[REVISION] ?? '1';
+    // The same annotations again when the revision is already there (the object is only read out as copies).
+    const annotations = d.metadata.annotations;
+    if (annotations?.[REVISION] !== revision || !Object.hasOwn(annotations, REVISION))
+      d.metadata.annotations = { ...annotations, [REVISION]: revision };
     const desired = d.spec.replicas ?? 1;
     const rollout = this.#rollouts.get(dk) ?? { done: true, startedAt: 0 };
     this.#rollouts.set(dk, rollout);
     const olds = rss.filter((rs) => rs !== active);
-    const scale = (rs: ReplicaSet, n: number) => {
-      const before = rs.spec.replicas ?? 0;
-      if (before === n) return;
-      rs.spec.replicas = n;
-      this.#controllerEvent(
-        'Normal',
-        'ScalingReplicaSet',
-        `Scaled ${n > before ? 'up' : 'down'} replica set ${rs.metadata.name} from ${before} to ${n}`,
-        d as unknown as KubeObject,
-        'deployment-controller',
-      );
-    };
     if (rollout.done) {
-      scale(active, desired);
-      for (const rs of olds) scale(rs, 0);
+      this.#scale(d, active, desired);
+      for (const rs of olds) this.#scale(d, rs, 0);
       return;
     }
     const surge = Math.max(1, Math.ceil(desired * 0.25));
     const newPods = this.#ownedBy('Pod', active as unknown as KubeObject) as unknown as Pod[];
-    const good = newPods.filter((p) => this.#available(p, d.spec.minReadySeconds)).length;
-    scale(active, Math.min(desired, good + surge));
+    let good = 0;
+    for (const p of newPods) if (this.#available(p, d.spec.minReadySeconds)) good++;
+    this.#scale(d, active, Math.min(desired, good + surge));
     let remaining = Math.max(0, desired - good);
-    for (const rs of olds.sort((a, b) => rev(b) - rev(a))) {
+    for (const rs of olds.sort((a, b) => revisionNumber(b) - revisionNumber(a))) {
       const keep = Math.min(rs.spec.replicas ?? 0, remaining);
       remaining -= keep;
-      scale(rs, keep);
+      this.#scale(d, rs, keep);
     }
     if (good >= desired && olds.every((rs) => (rs.spec.replicas ?? 0) === 0)) rollout.done = true;
+  }
+
+  /** The Deployment controller scaling one of its ReplicaSets to `n`, with its event when that changes it. */
+  #scale(d: Deployment, rs: ReplicaSet, n: number): void {
+    const before = rs.spec.replicas ?? 0;
+    if (before === n) return;
+    rs.spec.replicas = n;
+    this.#controllerEvent(
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled ${n > before ? 'up' : 'down'} replica set ${rs.metadata.name} from ${before} to ${n}`,
+      d as unknown as KubeObject,
+      'deployment-controller',
+    );
   }
 
   #reconcileReplicaSet(rs: ReplicaSet): void {
@@ -1603,6 +1630,17 @@ export class SimCluster implements Cluster {
   }
 
   #schedule(): void {
+    // Only a pod without a node that the kubelet side knows (a runtime) is scheduled; the placements
+    // below are what such a pod is weighed against, so with none of them there is nothing to do.
+    let waiting = false;
+    for (const obj of this.#ofKind('Pod').values()) {
+      const p = obj as unknown as Pod;
+      if (!p.spec.nodeName && this.#runtime.has(key('Pod', p.metadata.namespace, p.metadata.name ?? ''))) {
+        waiting = true;
+        break;
+      }
+    }
+    if (!waiting) return;
     const nodes = [...this.#ofKind('Node').values()] as unknown as Node[];
     const pods = [...this.#ofKind('Pod').values()] as unknown as Pod[];
     const classes = [...this.#ofKind('StorageClass').values()];
@@ -1618,9 +1656,9 @@ export class SimCluster implements Cluster {
     for (const p of pods)
       if (p.spec.nodeName && !podEnded(p)) place(p, p.spec.nodeName, this.#podRequests(p.spec));
     for (const p of pods) {
-      const pk = key('Pod', p.metadata.namespace, p.metadata.name ?? '');
-      const rt = this.#runtime.get(pk);
-      if (!rt || p.spec.nodeName) continue;
+      if (p.spec.nodeName) continue;
+      const rt = this.#runtime.get(key('Pod', p.metadata.namespace, p.metadata.name ?? ''));
+      if (!rt) continue;
       const reasons = new Map<string, number>();
       let resolvable = 0;
       const ns = p.metadata.namespace ?? 'default';
@@ -1823,13 +1861,48 @@ export class SimCluster implements Cluster {
       }
       pod.status = out.status;
       this.#outcomes.set(pk, out.containers);
-      for (const e of out.events) {
-        const id = fnv1a(`${e.reason}|${e.fieldPath ?? ''}|${e.message}`)
-          .toString(16)
-          .padStart(8, '0');
-        this.#storeEvent(e, 'Pod', pod.metadata.name ?? '', pod.metadata.namespace, pod.metadata.uid, id);
-      }
+      for (const e of out.events) this.#storePodEvent(e, pod);
     }
+  }
+
+  /**
+   * Stores a pod's derived event under its id, unless the event stored there is the one stored from
+   * this very derived event for this pod and nothing has changed it since (what storing it again
+   * would write is then what is there): a pod whose evaluation is reused re-derives the same events
+   * on every request.
+   */
+  #storePodEvent(e: DerivedEvent, pod: Pod): void {
+    const name = pod.metadata.name ?? '';
+    const ns = pod.metadata.namespace;
+    const uid = pod.metadata.uid;
+    let id = this.#podEventIds.get(e);
+    if (id === undefined) {
+      id = fnv1a(`${e.reason}|${e.fieldPath ?? ''}|${e.message}`)
+        .toString(16)
+        .padStart(8, '0');
+      this.#podEventIds.set(e, id);
+    }
+    const stored = this.#objects.get(key('Event', ns ?? 'default', `${name}.${id}`)) as KubeEvent | undefined;
+    const from = stored === undefined ? undefined : this.#podEventSources.get(stored);
+    if (
+      from !== undefined &&
+      from.event === e &&
+      from.name === name &&
+      from.ns === ns &&
+      from.uid === uid &&
+      stored!.count === from.count &&
+      stored!.lastTimestamp === from.lastTimestamp
+    )
+      return;
+    const ev = this.#storeEvent(e, 'Pod', name, ns, uid, id);
+    this.#podEventSources.set(ev, {
+      event: e,
+      name,
+      ns,
+      uid,
+      count: ev.count,
+      lastTimestamp: ev.lastTimestamp,
+    });
   }
 
   #replicaSetStatus(rs: ReplicaSet): void {
@@ -1847,10 +1920,17 @@ export class SimCluster implements Cluster {
   #deploymentStatus(d: Deployment): void {
     const rss = this.#ownedBy('ReplicaSet', d as unknown as KubeObject) as unknown as ReplicaSet[];
     const rev = String(d.metadata.annotations?.[REVISION] ?? '');
-    const active = rss.find((rs) => rs.metadata.annotations?.[REVISION] === rev);
-    const sum = (f: (rs: ReplicaSet) => number | undefined) => rss.reduce((a, rs) => a + (f(rs) ?? 0), 0);
+    let active: ReplicaSet | undefined;
+    let replicas = 0;
+    let ready = 0;
+    let available = 0;
+    for (const rs of rss) {
+      if (active === undefined && rs.metadata.annotations?.[REVISION] === rev) active = rs;
+      replicas += rs.status?.replicas ?? 0;
+      ready += rs.status?.readyReplicas ?? 0;
+      available += rs.status?.availableReplicas ?? 0;
+    }
     const desired = d.spec.replicas ?? 1;
-    const available = sum((rs) => rs.status?.availableReplicas);
     const maxUnavailable = Math.floor(desired * 0.25);
     const rollout = this.#rollouts.get(key('Deployment', d.metadata.namespace, d.metadata.name ?? ''));
     const stamp = this.#iso(rollout?.startedAt ?? 0);
@@ -1866,9 +1946,9 @@ export class SimCluster implements Cluster {
     const stalled = !rollout?.done && this.#now - (rollout?.startedAt ?? 0) > 600;
     d.status = {
       observedGeneration: d.metadata.generation ?? 1,
-      replicas: sum((rs) => rs.status?.replicas),
+      replicas,
       updatedReplicas: active?.status?.replicas ?? 0,
-      readyReplicas: sum((rs) => rs.status?.readyReplicas),
+      readyReplicas: ready,
       availableReplicas: available,
       ...(desired - available > 0 ? { unavailableReplicas: desired - available } : {}),
       conditions: [
@@ -1926,15 +2006,31 @@ export class SimCluster implements Cluster {
   }
 
   #endpoints(): void {
+    // Pods by namespace, sorted by name, listed once per pass (storing Endpoints changes no pod).
+    const podsByNs = new Map<string, Pod[]>();
     for (const obj of [...this.#ofKind('Service').values()]) {
       const svc = obj as unknown as Service;
       const ns = svc.metadata.namespace ?? 'default';
       const ek = key('Endpoints', ns, svc.metadata.name ?? '');
       if (this.#staticEndpoints.has(ek) || !svc.spec.selector) continue;
-      const selector = svc.spec.selector;
-      const pods = this.#podsIn(ns).filter(
-        (p) => p.status?.podIP && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
-      );
+      const wanted = Object.entries(svc.spec.selector);
+      let inNs = podsByNs.get(ns);
+      if (inNs === undefined) {
+        inNs = this.#podsIn(ns);
+        podsByNs.set(ns, inNs);
+      }
+      const pods: Pod[] = [];
+      for (const p of inNs) {
+        if (!p.status?.podIP) continue;
+        const labels = p.metadata.labels;
+        let all = true;
+        for (const [k, v] of wanted)
+          if (labels?.[k] !== v) {
+            all = false;
+            break;
+          }
+        if (all) pods.push(p);
+      }
       const addresses: { ip: string; targetRef: { kind: string; name: string; namespace: string } }[] = [];
       const notReady: typeof addresses = [];
       const ports: { name?: string; port: number; protocol?: string }[] = [];
@@ -2055,6 +2151,21 @@ function hashlessJson(t: PodTemplate): string {
   const c = clone(t);
   if (c.metadata?.labels) delete c.metadata.labels[HASH];
   return stableJson(c);
+}
+
+/** A ReplicaSet's revision annotation as a number (0 when it has none). */
+function revisionNumber(rs: ReplicaSet): number {
+  return Number(rs.metadata.annotations?.[REVISION] ?? 0);
+}
+
+/** A pod template's canonical JSON without its pod-template-hash label, computed once per template object. */
+function withoutHash(t: PodTemplate): string {
+  let json = hashlessTemplates.get(t);
+  if (json === undefined) {
+    json = hashlessJson(t);
+    hashlessTemplates.set(t, json);
+  }
+  return json;
 }
 
 /** Whether a pod has ended (Succeeded or Failed): it no longer holds its node's resources. */
