@@ -297,21 +297,22 @@ class Run {
     this.#runMeta = options.meta;
     this.#memory = config.makeMemory();
     this.#transcript = new TranscriptBuilder(config.maxSteps);
-    const run = this;
+    const signalOf = this.#signalOf;
     this.#memoryCtx = {
       emit: (e) => this.#emit(e),
       get signal() {
-        return run.#runSignal();
+        return signalOf();
       },
     };
   }
+
+  /** `#runSignal` as a function, for the getters of the memory's context and of each request. */
+  readonly #signalOf = (): AbortSignal => this.#runSignal();
 
   /**
    * The signal models, memories and verifiers see: the caller's, or one that never aborts, made
    * when first read. A fresh process then loads no AbortController for a run nothing can cancel.
    */
-  readonly #signalOf = (): AbortSignal => this.#runSignal();
-
   #runSignal(): AbortSignal {
     if (this.#signal) return this.#signal;
     this.#idle ??= new AbortController().signal;
