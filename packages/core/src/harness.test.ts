@@ -487,6 +487,34 @@ describe('budget, cancellation and results', () => {
     expect(r.stoppedReason).toBe('cancelled');
   });
 
+  it('a call with no args key runs with {} whether or not the decision carries usage (one rule on both paths)', async () => {
+    const ran: unknown[] = [];
+    const ping = defineTool({
+      name: 'ping',
+      description: 'takes nothing',
+      input: z.object({}),
+      mutating: false,
+      execute: (args) => {
+        ran.push(args);
+        return 'pong';
+      },
+    });
+    const usage = { inputTokens: 10, outputTokens: 2 };
+    const r = await createHarness({
+      model: new ScriptedModel([
+        { type: 'tool_calls', calls: [{ tool: 'ping' }] },
+        { type: 'tool_calls', calls: [{ tool: 'ping' }], usage },
+        { type: 'final', answer: 'done', usage },
+      ]),
+      tools: [ping],
+      guardrails: { maxSteps: 4, allow: ['ping'] },
+    }).run('t');
+    expect(r.stoppedReason).toBe('completed');
+    expect(ran).toEqual([{}, {}]);
+    expect(r.trace.filter((e) => e.kind === 'decision' && e.type === 'invalid')).toEqual([]);
+    expect(r.usage).toEqual({ inputTokens: 20, outputTokens: 4 });
+  });
+
   it("the run signal: the caller's own when given; otherwise one per run, made when read, never aborted", async () => {
     const seen: { model: AbortSignal[]; memory: AbortSignal[]; verifier: AbortSignal[] } = {
       model: [],

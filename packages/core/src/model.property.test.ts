@@ -42,7 +42,7 @@ const part = withExtra(
 const call = withExtra(
   fc.record(
     { id: text, tool: text, args: fc.oneof(fc.anything(), fc.constant(undefined)), parseError: text },
-    { requiredKeys: ['tool', 'args'], noNullPrototype: true },
+    { requiredKeys: ['tool'], noNullPrototype: true },
   ),
 );
 const meta = fc.oneof(

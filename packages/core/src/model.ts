@@ -95,7 +95,9 @@ export const decisionSchema = z.discriminatedUnion('type', [
         z.object({
           id: z.string().optional(),
           tool: z.string(),
-          args: z.unknown(),
+          // Optional, so a call to a tool that takes nothing may leave it out: the loop validates
+          // a missing one as {} against the tool's own schema.
+          args: z.unknown().optional(),
           parseError: z.string().optional(),
         }),
       )
@@ -140,8 +142,6 @@ export function isWellFormedDecision(v: unknown): v is Decision {
     if (!isPlainObject(c)) return false;
     const call = c as Record<string, unknown>;
     if (typeof call.tool !== 'string') return false;
-    // The schema requires the key (`z.unknown()` is not optional); undefined is left to it.
-    if (call.args === undefined) return false;
     if (call.id !== undefined && typeof call.id !== 'string') return false;
     if (call.parseError !== undefined && typeof call.parseError !== 'string') return false;
     if (!onlyKeys(call, CALL_KEYS)) return false;
