@@ -65,7 +65,7 @@ const okUsage = fc.record(
 );
 const okCall = fc.record(
   { id: fc.string(), tool: fc.string(), args: fc.jsonValue(), parseError: fc.string() },
-  { requiredKeys: ['tool', 'args'], noNullPrototype: true },
+  { requiredKeys: ['tool'], noNullPrototype: true },
 );
 const okPart = fc.record(
   { provider: fc.string(), type: fc.string(), text: fc.string(), signature: fc.string(), data: fc.string() },
