@@ -176,9 +176,9 @@ export const MUTANTS = [
     edits: [
       {
         file: HARNESS,
-        find: 'Call one of the tools or give a final answer.`,\n        });\n        continue;',
+        find: 'Call one of the tools or give a final answer.`,\n        });\n        if (pending) await pending;\n        continue;',
         replace:
-          'Call one of the tools or give a final answer.`,\n        });\n        this.#steps--;\n        continue;',
+          'Call one of the tools or give a final answer.`,\n        });\n        if (pending) await pending;\n        this.#steps--;\n        continue;',
       },
     ],
   },
