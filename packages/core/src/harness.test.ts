@@ -487,6 +487,24 @@ describe('budget, cancellation and results', () => {
     expect(r.stoppedReason).toBe('cancelled');
   });
 
+  it('a call whose getters change value: the decision event, the turn and the call that ran agree', async () => {
+    let reads = 0;
+    const shifty = {
+      get tool() {
+        reads++;
+        return reads <= 2 ? 'list_pods' : 'restart_pod';
+      },
+      args: { namespace: 'a' },
+    };
+    const { h, sink, executed } = harness([{ type: 'tool_calls', calls: [shifty] }, finalAnswer('x')]);
+    await h.run('t');
+    const decision = sink.ofKind('decision')[0] as { calls: { tool: string }[] };
+    const call = sink.ofKind('tool_call')[0];
+    expect(decision.calls[0]?.tool).toBe(call?.tool);
+    expect(call?.tool).toBe('list_pods');
+    expect(executed.map((e) => e.tool)).toEqual(['list_pods']);
+  });
+
   it('a call with no args key runs with {} whether or not the decision carries usage (one rule on both paths)', async () => {
     const ran: unknown[] = [];
     const ping = defineTool({

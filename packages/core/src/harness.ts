@@ -12,7 +12,6 @@ import {
   type Decision,
   decisionSchema,
   isWellFormedDecision,
-  type ToolCallRequest,
   type Usage,
 } from './model.js';
 import type { Redactor } from './redact.js';
@@ -648,22 +647,26 @@ class Run {
       }
       // Arrays on the hot path are built with push, not map: an array from the builtin and one from
       // the optimizing compiler's inlined map can differ in shape, which throws optimized code away.
-      const calls: { callId: string; id: string; call: ToolCallRequest }[] = [];
+      // Each field of a call is read once, so the decision event, the model's own turn and the call
+      // that is checked and run hold the same values, even from an object whose getters change.
+      const calls: { callId: string; tool: string; args: unknown; parseError: string | undefined }[] = [];
       // As the trace shows them, and as the model's own turn reaches it again, native (redacted).
       const shownCalls: Record<string, unknown>[] = [];
       const turn: TranscriptCall[] = [];
       for (const call of decision.calls) {
         const callId = `c${++this.#calls}`;
+        const { tool, args, parseError } = call;
+        const wireId = call.id;
         // Repeated ids are made unique where the transcript is built, among the turns it holds.
-        const id = isWireId(call.id) ? call.id : callId;
-        calls.push({ callId, id, call });
+        const id = isWireId(wireId) ? wireId : callId;
+        calls.push({ callId, tool, args, parseError });
         const shown: Record<string, unknown> = { callId };
         if (id !== callId) shown.id = id;
-        shown.tool = call.tool;
-        shown.args = call.args;
-        if (call.parseError !== undefined) shown.parseError = call.parseError;
+        shown.tool = tool;
+        shown.args = args;
+        if (parseError !== undefined) shown.parseError = parseError;
         shownCalls.push(shown);
-        turn.push({ id, callId, tool: call.tool, args: redactDeep(call.args, c.redact) });
+        turn.push({ id, callId, tool, args: redactDeep(args, c.redact) });
       }
       const reasoning = decision.reasoning?.length ? decision.reasoning : undefined;
       const thought = reasoning
@@ -693,8 +696,8 @@ class Run {
       const observed = this.#observe(own);
       if (observed) await observed;
       for (let index = 0; index < calls.length; index++) {
-        const { callId, call } = calls[index]!;
-        await this.#handleCall(step, index, callId, call.tool, call.args, call.parseError);
+        const { callId, tool, args, parseError } = calls[index]!;
+        await this.#handleCall(step, index, callId, tool, args, parseError);
       }
     }
   }
