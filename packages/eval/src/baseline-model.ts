@@ -21,7 +21,7 @@ import {
   severity,
   takenOrUnread,
 } from './baseline/reading.js';
-import { findingsOf } from './baseline/signatures/index.js';
+import { factsOf, findingsOf } from './baseline/signatures/index.js';
 import { parseTable } from './k8s-text.js';
 import { namespaceCandidates, type SeenObservation, seenObservations, withUsage } from './observations.js';
 import { scanReads } from './scan-findings.js';
@@ -493,20 +493,7 @@ export class BaselineSreModel implements Model {
 
   /** What the signatures (`./baseline/signatures/`) find in the observations, strongest first. */
   #findings(seen: SeenObservation[], ns: string, hs: string[]): Finding[] {
-    return findingsOf({
-      task: this.#task,
-      ns,
-      hints: hs,
-      seen,
-      tools: this.#tools,
-      pods: podRows(seen, ns),
-      deps: deploymentRows(seen),
-      events: outputs(seen, 'get_events')
-        .map((o) => o.content)
-        .join('\n'),
-      scanned: outputs(seen, 'scan', (o) => o.args['namespace'] === ns).length > 0,
-      bonus: (name) => (matchesHint(name, hs) ? 5 : 0),
-    });
+    return findingsOf(factsOf(this.#task, ns, hs, seen, this.#tools));
   }
 
   #final(seen: SeenObservation[], ns: string, hs: string[], request: DecideRequest): Decision {

@@ -7,7 +7,8 @@
  */
 import type { Finding } from '../../analyzers/index.js';
 import { containerSections, describedField, outputs, stateBlock } from '../../analyzers/types.js';
-import { lastOf, ownerOf } from '../reading.js';
+import type { SeenObservation } from '../../observations.js';
+import { deploymentRows, lastOf, matchesHint, ownerOf, podRows } from '../reading.js';
 import { commandNotFound } from './containers/command-not-found.js';
 import { configError } from './containers/config-error.js';
 import { crash } from './containers/crash.js';
@@ -74,8 +75,49 @@ export const RUN_SIGNATURES: readonly RunSignature[] = [
   dependencyChain,
 ];
 
+/** The three ordered lists `findingsOf` matches (a test can leave one signature out). */
+export interface SignatureLists {
+  readonly containers: readonly ContainerSignature[];
+  readonly pods: readonly PodSignature[];
+  readonly run: readonly RunSignature[];
+}
+
+/** The registered signatures. */
+export const SIGNATURES: SignatureLists = {
+  containers: CONTAINER_SIGNATURES,
+  pods: POD_SIGNATURES,
+  run: RUN_SIGNATURES,
+};
+
+/**
+ * The facts the signatures read, from the observations of a run: `hints` are the task's words that
+ * may name objects, `tools` the names of the tools the run offers.
+ */
+export function factsOf(
+  task: string,
+  ns: string,
+  hints: readonly string[],
+  seen: readonly SeenObservation[],
+  tools: ReadonlySet<string>,
+): Facts {
+  return {
+    task,
+    ns,
+    hints,
+    seen,
+    tools,
+    pods: podRows(seen, ns),
+    deps: deploymentRows(seen),
+    events: outputs(seen, 'get_events')
+      .map((o) => o.content)
+      .join('\n'),
+    scanned: outputs(seen, 'scan', (o) => o.args['namespace'] === ns).length > 0,
+    bonus: (name) => (matchesHint(name, hints) ? 5 : 0),
+  };
+}
+
 /** Every finding the signatures draw from the facts, strongest first (ties keep the order found). */
-export function findingsOf(f: Facts): Finding[] {
+export function findingsOf(f: Facts, lists: SignatureLists = SIGNATURES): Finding[] {
   const out: Finding[] = [];
   for (const d of outputs(f.seen, 'describe_pod')) {
     const pod = String(d.args['name'] ?? '');
@@ -110,19 +152,19 @@ export function findingsOf(f: Facts): Finding[] {
               (o.args['container'] === undefined && !c.init && sections.filter((x) => !x.init).length === 1)),
         ),
       };
-      for (const s of CONTAINER_SIGNATURES) {
+      for (const s of lists.containers) {
         const found = s.find(container, f);
         if (!found) continue;
         out.push(found);
         if (s.stops) break;
       }
     }
-    for (const s of POD_SIGNATURES) {
+    for (const s of lists.pods) {
       const found = s.find(described, f);
       if (found) out.push(found);
     }
   }
-  for (const s of RUN_SIGNATURES) {
+  for (const s of lists.run) {
     if ('refine' in s) s.refine(f, out);
     else out.push(...s.find(f, out));
   }
