@@ -1,0 +1,363 @@
+/**
+ * What the baseline reads out of tool outputs: the rows of a pod or deployment list, the lines of a
+ * log that explain a crash, the hosts a program could not reach, the Services behind them. Shared by
+ * the baseline's loop and its failure signatures (`./signatures/`); plain text in, plain values out.
+ */
+import type { ParsedFinding } from '@sre-harness/tools-k8s';
+import { probeCause } from '../analyzers/probes.js';
+import { outputs, pastPods } from '../analyzers/types.js';
+import { parseTable } from '../k8s-text.js';
+import type { SeenObservation } from '../observations.js';
+
+/** A memory limit to propose: bytes rounded up to a whole Mi, written in Gi when it is whole Gi. */
+export function formatMemory(bytes: number): string {
+  const mi = Math.ceil(bytes / 1024 ** 2);
+  return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`;
+}
+
+/** A CPU limit to propose: whole cores, or millicores. */
+export function formatCpu(cores: number): string {
+  return Number.isInteger(cores) ? String(cores) : `${Math.round(cores * 1000)}m`;
+}
+
+export interface PodRow {
+  name: string;
+  ready: string;
+  status: string;
+  restarts: number;
+  /** A failed run of a Job whose retry (a pod of the same run) Completed: the Job succeeded. */
+  retried?: true;
+  /** An evicted pod whose ReplicaSet has Ready pods again: a leftover record, not a failure now. */
+  evicted?: true;
+}
+
+export interface DeploymentRow {
+  name: string;
+  ready: string;
+  desired: number;
+  readyCount: number;
+}
+
+export function lastOf(
+  seen: readonly SeenObservation[],
+  tool: string,
+  pred: (o: SeenObservation) => boolean = () => true,
+) {
+  for (let i = seen.length - 1; i >= 0; i--) {
+    const o = seen[i]!;
+    if (o.tool === tool && pred(o)) return o;
+  }
+  return undefined;
+}
+
+/** The pods of the namespace under investigation, as its last full `list_pods` shows them. */
+export function podRows(seen: readonly SeenObservation[], ns: string): PodRow[] {
+  // Only this namespace's list: a look at kube-system's pods (CoreDNS) must not stand in for it.
+  const o = lastOf(
+    seen,
+    'list_pods',
+    (x) => x.status === 'ok' && !x.args['labelSelector'] && (x.args['namespace'] ?? ns) === ns,
+  );
+  if (!o) return [];
+  const table = parseTable(o.content).filter((r) => r['NAME']);
+  const past = pastPods(table);
+  const rows: PodRow[] = table.map((r) => ({
+    name: r['NAME']!,
+    ready: r['READY'] ?? '',
+    status: r['STATUS'] ?? '',
+    restarts: Number.parseInt(r['RESTARTS'] ?? '0', 10) || 0,
+  }));
+  for (const p of rows) {
+    const kind = past.get(p.name);
+    if (kind === 'retried') p.retried = true;
+    else if (kind === 'evicted') p.evicted = true;
+  }
+  return rows;
+}
+
+export function deploymentRows(seen: readonly SeenObservation[]): DeploymentRow[] {
+  const o = lastOf(seen, 'list_deployments', (x) => x.status === 'ok');
+  if (!o) return [];
+  return parseTable(o.content)
+    .filter((r) => r['NAME'])
+    .map((r) => {
+      const [ready, desired] = (r['READY'] ?? '0/0').split('/').map((x) => Number.parseInt(x, 10) || 0);
+      return { name: r['NAME']!, ready: r['READY'] ?? '', readyCount: ready ?? 0, desired: desired ?? 0 };
+    });
+}
+
+export function isUnhealthy(p: PodRow): boolean {
+  const [r, t] = p.ready.split('/');
+  if (/^(Completed|Succeeded)$/.test(p.status) || p.retried || p.evicted) return false;
+  return p.status !== 'Running' || (r !== undefined && t !== undefined && r !== t) || p.restarts >= 3;
+}
+
+export function severity(p: PodRow): number {
+  if (/CrashLoopBackOff|Error|OOMKilled|Init:/.test(p.status)) return 5;
+  if (/ImagePull|ErrImage|CreateContainer|InvalidImage/.test(p.status)) return 5;
+  if (p.status === 'Pending') return 4;
+  if (p.status !== 'Running') return 3;
+  return p.restarts >= 3 ? 2 : 1;
+}
+
+export function matchesHint(name: string, hs: readonly string[]): boolean {
+  return hs.some((h) => name === h || name.startsWith(`${h}-`) || (h.length >= 5 && name.includes(h)));
+}
+
+/** The deployment a pod belongs to: the longest deployment name that prefixes the pod name. */
+export function ownerOf(pod: string, deps: readonly DeploymentRow[], describe?: string): string | undefined {
+  const m = describe ? /Controlled By:\s*ReplicaSet\/(\S+)/.exec(describe) : null;
+  if (m) {
+    const rs = m[1]!;
+    const dep = deps.find((d) => rs.startsWith(`${d.name}-`));
+    if (dep) return dep.name;
+    return rs.replace(/-[a-z0-9]{5,10}$/, '');
+  }
+  return [...deps].sort((a, b) => b.name.length - a.name.length).find((d) => pod.startsWith(`${d.name}-`))
+    ?.name;
+}
+
+export function memoryLimit(body: string): string | undefined {
+  const m = /Limits:\s*\n(?:\s+\S+:.*\n)*?\s+memory:\s*(\S+)/.exec(body);
+  return m?.[1];
+}
+
+export function firstLine(text: string, re: RegExp): string | undefined {
+  return text.split('\n').find((l) => re.test(l));
+}
+
+/**
+ * The lines a program printed: without the tools' own notes (a "(no log lines …)" placeholder, a
+ * "Defaulted container" line), which are not the program's words.
+ */
+export function logLines(text: string): string[] {
+  return text.split('\n').filter((l) => l.trim() !== '' && !/^\(no log lines|^Defaulted container "/.test(l));
+}
+
+/**
+ * A crash while loading a configuration file (a parse error, an unknown field): the file named in
+ * the line or the container's args, and the ConfigMap volume it comes from, when the pod mounts one.
+ */
+export function configError(
+  line: string | undefined,
+  body: string,
+  pod: string,
+): { file?: string; map?: string } | undefined {
+  if (!line) return undefined;
+  if (!/\bconfig(uration)?\b|\.ya?ml\b|\.json\b|\.toml\b|\.conf\b|\.ini\b/i.test(line)) return undefined;
+  if (!/loading|parse|parsing|unmarshal|invalid|unknown field|not found in type|syntax/i.test(line))
+    return undefined;
+  const file =
+    /(\/[\w./-]{1,256}\.(?:ya?ml|json|toml|conf|ini|cfg))\b/.exec(line)?.[1] ??
+    /--config(?:\.file)?=(\S+)/.exec(body)?.[1];
+  const map = /Type:\s*ConfigMap[^\n]*\n\s*Name:\s*(\S+)/.exec(pod)?.[1];
+  return { ...(file ? { file } : {}), ...(map ? { map } : {}) };
+}
+
+/** The Message of a container's Last State (its termination message), from a describe_pod section. */
+export function lastStateMessage(body: string): string | undefined {
+  const lines = body.split('\n');
+  const at = lines.findIndex((l) => /^\s*Last State:/.test(l));
+  if (at < 0) return undefined;
+  for (const l of lines.slice(at + 1, at + 8)) {
+    const m = /^\s*Message:\s*(.+)$/.exec(l);
+    if (m) return m[1]!.trim();
+    if (/^\s*(Ready|Restart Count|State):/.test(l)) break;
+  }
+  return undefined;
+}
+
+/** What a log line says about why a program stopped: the most specific causes first. */
+export const TELLING: readonly RegExp[] = [
+  /permission denied|access denied|forbidden|not authori[sz]ed|flag provided but not defined|unknown (flag|option|argument|command)|unrecognized (option|argument)|no such file|not defined|division by zero|syntax error|cannot find module|module not found/i,
+  // A Python traceback ends in the exception line ("KeyError: 'S3_BUCKET'"), never its first line.
+  /^\s*[A-Za-z_.]*(Error|Exception): /,
+  /fatal|panic|exception/i,
+  /error|denied|refused|failed|cannot|can't|unable|invalid|no such|not found/i,
+];
+
+/**
+ * What a log line says, without its header: the value of a structured error field (`err="…"`,
+ * `"error":"…"`) when it has one, else the line after its timestamp and level prefix. A quote clipped
+ * to its first hundred characters otherwise keeps the header and drops the cause at the end.
+ */
+export function gist(line: string): string {
+  const field = /\b(?:err|error)=("(?:[^"\\]|\\.)*"|\S+)|"(?:err|error)"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(
+    line,
+  );
+  let value = field ? (field[2] ?? field[1]!.replace(/^"|"$/g, '')) : undefined;
+  // Quotes nested without escapes (err="pods/log "x" is forbidden: …"): the value closed early when
+  // the line goes on past its closing quote; the error then runs to the line's last quote.
+  if (field?.[1]?.startsWith('"')) {
+    const end = field.index + field[0].length;
+    const last = line.lastIndexOf('"');
+    if (last > end && /\S/.test(line.slice(end, end + 1)))
+      value = line.slice(field.index + field[0].indexOf('"') + 1, last);
+  }
+  if (value && value.length >= 8) return value.replace(/\\n/g, ' ').replace(/\\"/g, '"');
+  return line
+    .replace(/^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ \S+\]\s*/, '')
+    .replace(/^(?:ts=)?\d{4}-\d{2}-\d{2}[T ][\d:.]+Z?\s+/, '');
+}
+
+/** The line of a log that best explains a crash (see `TELLING`), the first of its rank. */
+export function tellingLine(text: string): string | undefined {
+  const lines = logLines(text);
+  for (const re of TELLING) {
+    const at = lines.findIndex((l) => re.test(l));
+    if (at >= 0) return withContinuation(lines, at);
+  }
+  return undefined;
+}
+
+/**
+ * A log line with the lines that finish it: an error that ends in ":" ("… the following error(s):")
+ * or that the next line continues (an indented line, a "Caused by:", a Java exception class) is one
+ * error across lines, and its cause is in the continuation. At most two more lines.
+ */
+export function withContinuation(lines: readonly string[], at: number): string {
+  let out = lines[at]!;
+  for (let i = at + 1; i < lines.length && i <= at + 2; i++) {
+    const next = lines[i]!;
+    const continues =
+      lines[i - 1]!.trimEnd().endsWith(':') ||
+      /^\s/.test(next) ||
+      /^(Caused by|\s*at\s|[a-z][a-z0-9_]*(?:\.[A-Za-z0-9_$]+){1,12}(?:Error|Exception)\b)/.test(next);
+    if (!continues) break;
+    out = `${out.trimEnd()} ${next.trim()}`;
+  }
+  return out;
+}
+
+/**
+ * The scan's findings the baseline takes as they are: every family but pods, and the pod findings
+ * that need no log (a missing ConfigMap, Secret or key, a volume that cannot mount, a pod no node
+ * takes). Crashes, image pulls and probes it still reads itself: what the program printed decides.
+ */
+export const SCANNED_POD_REASONS = new Set([
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'FailedMount',
+  'MultiAttach',
+  'FailedScheduling',
+  'WaitingForScaleUp',
+  'LivenessProbeWrongPort',
+  'ReadinessProbeWrongPort',
+  'StartupProbeWrongPort',
+  'EnvVarReferenceNotExpanded',
+  'StaleRevisionNotReplaced',
+  'DnsPolicyDefault',
+]);
+
+export const taken = (f: ParsedFinding) => f.kind !== 'Pod' || SCANNED_POD_REASONS.has(f.reason);
+
+/** In the findings: also the scan's pod findings about pods the baseline did not read itself. */
+export const unread = (seen: readonly SeenObservation[]) => (f: ParsedFinding) =>
+  f.kind === 'Pod' &&
+  !seen.some((o) => o.tool === 'describe_pod' && o.status === 'ok' && o.args['name'] === f.name);
+
+export const takenOrUnread = (seen: readonly SeenObservation[]) => (f: ParsedFinding) =>
+  taken(f) || unread(seen)(f);
+
+export const CHANGE =
+  /\b(deploy|deployed|release|released|releasing|rollout|rolled|roll ?back|upgrade|upgraded|bump|bumped|shipped|went out|new version|since)\b/i;
+
+/** Why those pods are not Ready, from a readiness probe failure in their description: `; ...` or empty. */
+export function unreadyWhy(pods: readonly string[], seen: readonly SeenObservation[]): string {
+  for (const o of seen) {
+    if (o.tool !== 'describe_pod' || o.status !== 'ok' || !pods.includes(String(o.args['name']))) continue;
+    const msg = /^.*Readiness probe (failed|errored).*$/im.exec(o.content)?.[0];
+    if (!msg) continue;
+    const probe = /^[ \t]*Readiness:.*$/m.exec(o.content)?.[0];
+    return `: ${probeCause('readiness', msg, probe, '').cause}`;
+  }
+  return '';
+}
+
+/** The namespace, other than `ns`, where the search found a Service named exactly `host`. */
+/**
+ * When a name a program waits for is not a Service of the namespace (its describe_service failed):
+ * says so, with the Services of similar name the search found, or undefined when it exists or was not read.
+ */
+export function serviceMissing(
+  host: string,
+  ns: string,
+  seen: readonly SeenObservation[],
+): string | undefined {
+  const read = lastOf(seen, 'describe_service', (o) => o.args['name'] === host && o.args['namespace'] === ns);
+  if (!read || (read.status === 'ok' && /^Name:/m.test(read.content))) return undefined;
+  const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === host);
+  const similar = found
+    ? parseTable(found.content)
+        .filter((r) => r['KIND'] === 'Service' && r['NAME'])
+        .map((r) => `${r['NAME']} (namespace ${r['NAMESPACE']})`)
+    : [];
+  return `service ${host} does not exist in namespace ${ns}${similar.length > 0 ? `; the services with a similar name that do exist: ${similar.slice(0, 3).join(', ')}` : ''}`;
+}
+
+export function serviceElsewhere(
+  host: string,
+  ns: string,
+  seen: readonly SeenObservation[],
+): string | undefined {
+  const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === host);
+  if (!found) return undefined;
+  const row = parseTable(found.content).find(
+    (r) => r['KIND'] === 'Service' && r['NAME'] === host && r['NAMESPACE'] && r['NAMESPACE'] !== ns,
+  );
+  return row?.['NAMESPACE'];
+}
+
+export function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Services a log reaches by ClusterIP (`dial tcp 10.96.36.13:5432: connect: connection refused`):
+ * the listed Services whose CLUSTER-IP the log names with a port, by name. Plain substring search.
+ */
+export function servicesByAddress(text: string, seen: readonly SeenObservation[]): string[] {
+  const out: string[] = [];
+  for (const o of outputs(seen, 'list_services')) {
+    for (const r of parseTable(o.content)) {
+      const ip = r['CLUSTER-IP'] ?? '';
+      if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip) || !text.includes(`${ip}:`)) continue;
+      const name = r['NAME'] ?? '';
+      if (name && !out.includes(name)) out.push(name);
+    }
+  }
+  return out;
+}
+
+/** Host names a log line says it could not reach (`dial tcp: lookup orders-db`, `connect to ledger:5432`). */
+export function dependencyHosts(text: string): string[] {
+  const out: string[] = [];
+  // Bounded quantifiers (a DNS label is at most 63 characters), so a long line costs linear time.
+  const label = '[a-z][a-z0-9-]{0,62}';
+  const domain = '(?:\\.[a-z0-9-]{1,63}){0,6}';
+  const patterns = [
+    new RegExp(`lookup (${label})${domain}(?: on \\S{1,100}?)?: no such host`, 'gi'),
+    new RegExp(`(?:connect(?:ing)? to|dial tcp|upstream|host)\\s{1,3}"?(${label})${domain}:\\d{1,5}`, 'gi'),
+    new RegExp(
+      `(${label})${domain}:\\d{1,5}:?\\s{0,3}(?:connection refused|ECONNREFUSED|i\\/o timeout)`,
+      'gi',
+    ),
+    // Wait-for scripts: "db:5432 - no response", "waiting for db".
+    new RegExp(
+      `(${label})${domain}:\\d{1,5}\\s{0,3}-?\\s{0,3}(?:no response|not ready|not available|unavailable|timed out|timeout)`,
+      'gi',
+    ),
+    // "waiting for db", "waiting for db:5432", "waiting for redis to be ready"; not "waiting for changelog lock".
+    new RegExp(`waiting for (${label})(?=${domain}:\\d|\\s{1,3}to\\b|\\s*\\.{0,4}\\s*$)`, 'gim'),
+    // busybox nc/wget: "bad address 'redis'"
+    new RegExp(`bad address '(${label})${domain}'`, 'gi'),
+  ];
+  for (const re of patterns) {
+    for (const m of text.matchAll(re)) {
+      const h = m[1]!.toLowerCase();
+      if (!/^(localhost|tcp|udp|http|https|\d)/.test(h) && !out.includes(h)) out.push(h);
+    }
+  }
+  return out;
+}

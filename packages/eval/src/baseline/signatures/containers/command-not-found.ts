@@ -1,0 +1,54 @@
+import { clip, describedField } from '../../../analyzers/types.js';
+import { escapeRe, firstLine, lastStateMessage } from '../../reading.js';
+import type { ContainerSignature } from '../types.js';
+
+/** A command that is not in the image (exit code 127, `executable file not found`). */
+export const commandNotFound: ContainerSignature = {
+  name: 'command-not-found',
+  stops: true,
+  find(x, f) {
+    const { pod, owner, objectLabel, bonus: b, container: c, kind, now, exit, logs } = x;
+    const { ns, events, tools } = f;
+    // The runtime's own words when the command cannot even start (exec: "x": executable file not
+    // found in $PATH) are in the Last State message or an event, not in the logs.
+    const notFound =
+      (logs
+        ? firstLine(
+            logs.content,
+            /executable file not found|command not found|: not found\s*$|No such file or directory\s*$|exec: .*no such file/i,
+          )
+        : undefined) ??
+      (/executable file not found|no such file or directory/i.test(lastStateMessage(c.body) ?? '')
+        ? lastStateMessage(c.body)
+        : undefined) ??
+      firstLine(events, new RegExp(`${escapeRe(pod)}.{0,500}executable file not found`));
+    if (exit === 127 || (notFound && exit !== undefined && exit !== 0)) {
+      // The executable that is missing is the one the deployment's command override names: with
+      // the override removed the image runs its own entrypoint, which the image ships.
+      const command = describedField(c.body, 'Command');
+      const executable = command?.split(/\s+/)[0];
+      const overrideMissing = executable !== undefined && notFound?.includes(executable) === true;
+      const fix =
+        overrideMissing && owner && tools.has('set_command')
+          ? {
+              tool: 'set_command',
+              args: { namespace: ns, deployment: owner, container: c.name, command: [] },
+              text: `remove the command override ${executable} of ${owner}/${c.name}, so the image's own entrypoint runs`,
+            }
+          : undefined;
+      return {
+        weight: 85 + b,
+        object: objectLabel,
+        cause: `the ${kind} ${c.name} exits with code ${exit ?? 127}: its command is not found in the image (bad command)`,
+        evidence: [
+          `describe_pod ${pod}: ${kind} ${c.name} terminated with Exit Code ${exit ?? 127}${now.reason ? `, now ${now.reason}` : ''}`,
+          ...(notFound ? [`logs: "${clip(notFound, 120)}"`] : []),
+          ...(command ? [`Command: ${command}`] : []),
+        ],
+        ...(fix ? { fix } : {}),
+        advice: `fix the ${kind} command to one that exists in the image`,
+      };
+    }
+    return undefined;
+  },
+};

@@ -1,0 +1,153 @@
+import { glossedLine, logGloss } from '../../../analyzers/log-glosses.js';
+import { clip, containerSections, describedField } from '../../../analyzers/types.js';
+import {
+  configError,
+  dependencyHosts,
+  firstLine,
+  gist,
+  lastStateMessage,
+  logLines,
+  serviceElsewhere,
+  serviceMissing,
+  tellingLine,
+} from '../../reading.js';
+import type { ContainerSignature } from '../types.js';
+
+/** A container that crashes on start, explained by the line of its log that says why. */
+export const crash: ContainerSignature = {
+  name: 'crash',
+  stops: false,
+  find(x, f) {
+    const {
+      described: d,
+      pod,
+      owner,
+      objectLabel,
+      bonus: b,
+      container: c,
+      kind,
+      last,
+      now,
+      restarts,
+      exit,
+      logs,
+    } = x;
+    const { ns, seen, tools } = f;
+    if (
+      exit !== undefined &&
+      exit !== 0 &&
+      (last.reason !== undefined || /CrashLoopBackOff/.test(now.reason ?? ''))
+    ) {
+      const logText = logs?.content ?? '';
+      const envLine = firstLine(
+        logText,
+        /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing [^\n]{0,200}?(variable|env)|undefined variable/i,
+      );
+      const depLine = firstLine(
+        logText,
+        /connection refused|no such host|host not found|bad address|could not resolve|could not connect|connect(ion)? (timed out|timeout)|ECONNREFUSED|dial tcp|unavailable/i,
+      );
+      const diskLine = firstLine(logText, /No space left on device|ENOSPC|disk full/i);
+      // The line that explains a crash: the most specific one (a permission, an unknown flag, a
+      // missing file), else a fatal or panic line, else an error-like one, else the last line printed.
+      // A well-known error whose meaning is known explains the crash before any other line.
+      const glossed = glossedLine(logText);
+      const fatal =
+        glossed?.line ?? tellingLine(logText) ?? logLines(logText).pop() ?? lastStateMessage(c.body);
+      let cause: string;
+      let weight = 70;
+      let config: { file?: string; map?: string } | undefined;
+      let advice: string | undefined;
+      if (envLine) {
+        const v = /\b([A-Z][A-Z0-9_]{2,})\b/.exec(envLine)?.[1];
+        cause = `the ${kind} ${c.name} crashes on start (exit code ${exit}): a required environment variable${v ? ` ${v}` : ''} is missing`;
+        weight = 84;
+        // envFrom with a prefix renames every key it loads: SMTP_HOST arrives as APP_SMTP_HOST.
+        const prefixed = /<all keys from (ConfigMap|Secret) (\S{1,253}) with prefix '([^']{1,253})'>/.exec(
+          c.body,
+        );
+        if (prefixed && v) {
+          cause += `: its envFrom loads ${prefixed[1]} ${prefixed[2]} with the prefix ${prefixed[3]}, which is prepended to every key, so the key ${v} arrives as ${prefixed[3]}${v} and ${v} itself is not set; drop the prefix, or read the renamed variable`;
+          weight = 90;
+        }
+      } else if (diskLine) {
+        cause = `the ${kind} ${c.name} crashes (exit code ${exit}): its volume is full (No space left on device)`;
+        weight = 84;
+      } else if (depLine && !glossed) {
+        const host = dependencyHosts(depLine)[0];
+        const away =
+          host && /no such host|NXDOMAIN/i.test(depLine) ? serviceElsewhere(host, ns, seen) : undefined;
+        // A name that resolves nowhere: no Service by that name in the namespace (renamed, removed).
+        const gone =
+          host && !away && /no such host|NXDOMAIN|host not found|bad address|could not resolve/i.test(depLine)
+            ? serviceMissing(host, ns, seen)
+            : undefined;
+        cause = away
+          ? `the ${kind} ${c.name} crashes (exit code ${exit}): the DNS lookup of the short name "${host}" fails (no such host), because a bare service name resolves only in the pod's own namespace (${ns}) and service ${host} is in another namespace, ${away}; use ${host}.${away} (or the fully qualified ${host}.${away}.svc.cluster.local): ${clip(gist(depLine), 120)}`
+          : `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host})` : ''} it connects to is unavailable: ${clip(gist(depLine), 120)}${gone ? `; ${gone}, so the name does not resolve` : ''}`;
+        if (away)
+          advice = `point the client at ${host}.${away}.svc.cluster.local (the service's namespace), not the bare name ${host}`;
+        weight = away ? 84 : 80;
+      } else if (fatal && /exec format error/i.test(fatal)) {
+        cause = `the ${kind} ${c.name} cannot run its program: "${clip(fatal, 100)}" — the image is built for a different CPU architecture than the node (exec format error), so it exits at once (exit code ${exit})`;
+        weight = 86;
+      } else {
+        config = configError(fatal, c.body, d.content);
+        cause = config
+          ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 320)}`
+          : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${fatal && logGloss(fatal) ? ` — ${logGloss(fatal)}` : ''}`;
+        if (config) weight = 82;
+        // A port already in use inside a pod: its containers share one network namespace, so
+        // another container of the same pod holds it.
+        const inUse = /address already in use/i.test(fatal ?? '')
+          ? /:(\d{1,5}):? bind: address already in use/i.exec(fatal ?? '')?.[1]
+          : undefined;
+        const siblings = containerSections(d.content).filter((x) => !x.init && x.name !== c.name);
+        if (inUse && siblings.length > 0) {
+          cause += `; port ${inUse} is taken inside the pod: its containers share one network namespace, so another container of the pod (${siblings
+            .map((x) => `${x.name}, image ${describedField(x.body, 'Image') ?? '?'}`)
+            .join('; ')}) binds the same port — a port conflict between the containers`;
+          advice = `give the containers different ports: move ${siblings[0]!.name} off port ${inUse} (its listen port setting), or pin it to the version that did not bind ${inUse}`;
+          weight = 80;
+        }
+      }
+      // An architecture-suffixed tag (1.8.2-arm64) has a multi-architecture sibling without it.
+      const image = describedField(c.body, 'Image') ?? '';
+      const archFree = /exec format error/i.test(fatal ?? '')
+        ? image.replace(/-(arm64|aarch64|armv7|arm|s390x|ppc64le|amd64)$/, '')
+        : image;
+      const archFix =
+        archFree !== image && owner && tools.has('set_image') && !c.init
+          ? {
+              tool: 'set_image',
+              args: { namespace: ns, deployment: owner, container: c.name, image: archFree },
+              text: `set the image of ${owner}/${c.name} to ${archFree}, the multi-architecture tag`,
+            }
+          : undefined;
+      return {
+        weight: weight + b,
+        object: objectLabel,
+        cause,
+        evidence: [
+          `describe_pod ${pod}: ${kind} ${c.name} Last State Terminated${last.reason ? `, Reason ${last.reason}` : ''}, Exit Code ${exit}${restarts ? `, Restart Count ${restarts}` : ''}`,
+          ...[envLine, diskLine, depLine]
+            .filter((x): x is string => !!x)
+            .map((l) => `previous logs: "${clip(l, 140)}"`),
+        ],
+        ...(archFix ? { fix: archFix } : {}),
+        advice: advice
+          ? advice
+          : archFix
+            ? archFix.text
+            : config
+              ? `fix the configuration${config.map ? ` in ConfigMap ${config.map}` : ''} (or roll it back to the last version that loaded), then restart the pod`
+              : envLine
+                ? 'set the missing variable in the deployment'
+                : depLine
+                  ? 'restore the dependency; the crash follows from it'
+                  : 'fix what the logs show',
+      };
+    }
+    return undefined;
+  },
+};

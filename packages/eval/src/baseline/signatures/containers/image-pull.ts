@@ -1,0 +1,126 @@
+import { imageAlternative } from '../../../analyzers/images.js';
+import { clip, describedField, podRun } from '../../../analyzers/types.js';
+import { parseTable } from '../../../k8s-text.js';
+import { firstLine, lastOf } from '../../reading.js';
+import type { ContainerSignature } from '../types.js';
+
+/** An image that cannot be pulled: rate-limited, denied, misspelled, a wrong tag, a deleted digest. */
+export const imagePull: ContainerSignature = {
+  name: 'image-pull',
+  stops: true,
+  find(x, f) {
+    const { described: d, pod, owner, objectLabel, bonus: b, container: c, kind, now } = x;
+    const { task, ns, seen, events, tools } = f;
+    if (now.reason && /ImagePullBackOff|ErrImagePull|InvalidImageName/.test(now.reason)) {
+      const image = describedField(c.body, 'Image') ?? '';
+      const msg =
+        firstLine(
+          `${d.content}\n${events}`,
+          /Failed to pull image|pull access denied|not found|manifest unknown|unauthorized/i,
+        ) ?? '';
+      // The registry refusing for the number of pulls (HTTP 429) says the image exists: the node,
+      // or its shared egress address, used up its pull quota.
+      const limited = firstLine(
+        `${d.content}\n${events}`,
+        /toomanyrequests|429 Too Many Requests|pull rate limit|rate limit exceeded/i,
+      );
+      if (limited) {
+        const node = describedField(d.content, 'Node');
+        return {
+          weight: 88 + b,
+          object: objectLabel,
+          cause: `the image ${image} exists, but the registry refuses the pull for its rate limit (429 Too Many Requests, toomanyrequests): ${node ? `node ${node} (or the address it pulls from) ` : 'the node '}has used up its anonymous pull quota, so the pod stays in ${now.reason} while pods on nodes that already have the image run`,
+          evidence: [
+            `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
+            `event: ${clip(limited, 220)}`,
+          ],
+          advice:
+            'authenticate pulls to the registry (credentials raise the limit), or pull through a mirror or cache; the pod retries by itself once the limit resets',
+        };
+      }
+      const denied = /denied|unauthorized|authorization failed|authentication required|forbidden/i.test(msg);
+      const history = owner
+        ? lastOf(seen, 'get_rollout_history', (o) => o.args['name'] === owner && o.status === 'ok')
+        : undefined;
+      const revisions = history
+        ? parseTable(history.content).filter((r) => /^\d+/.test(r['REVISION'] ?? '')).length
+        : 0;
+      // Docker Hub answers "pull access denied, repository does not exist or may require
+      // authorization" for a repository that does not exist: with a near-identical repository in
+      // use and no pull secret involved, that is a misspelling, not missing credentials.
+      const near = imageAlternative(image, task, seen);
+      const misspelled =
+        denied &&
+        near?.kind === 'repository' &&
+        /repository does not exist/i.test(msg) &&
+        !/imagePullSecrets|pull secret/i.test(d.content);
+      const alt = denied && !misspelled ? undefined : near;
+      const credentials = denied && !misspelled;
+      const canSetImage = tools.has('set_image');
+      // A digest pin that the registry no longer has: pods on nodes that pulled it before run
+      // from their cache (IfNotPresent), a pod on a new node cannot pull it.
+      const digest = /@(sha256:[0-9a-f]{64})$/.exec(image)?.[1];
+      const pods = digest ? lastOf(seen, 'list_pods', (o) => o.status === 'ok') : undefined;
+      // Pods of the same ReplicaSet (same template, same image) running elsewhere: a cache.
+      const cached = pods
+        ? parseTable(pods.content).filter(
+            (r) => r['NAME'] !== pod && podRun(r['NAME'] ?? '') === podRun(pod) && r['STATUS'] === 'Running',
+          )
+        : [];
+      if (digest && !credentials && !alt && cached.length > 0) {
+        const node = describedField(d.content, 'Node');
+        return {
+          weight: 88 + b,
+          object: objectLabel,
+          cause:
+            `the image is pinned to digest ${digest.slice(0, 19)}… whose manifest the registry no longer has (not found: deleted, as a registry clean-up or retention rule deletes untagged digests once their tag moves to a newer build); ` +
+            `the ${cached.length} other pod(s) of ${owner ?? podRun(pod)} (${cached.map((r) => `${r['NAME']} on ${r['NODE']}`).join(', ')}) still run because their nodes have the image cached (imagePullPolicy IfNotPresent), while this pod on ${node ? `node ${node}` : 'its node'}, which never pulled it, cannot — ${now.reason}`,
+          evidence: [
+            `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
+            ...(msg ? [`event: ${clip(msg)}`] : []),
+            `list_pods: ${cached.map((r) => `${r['NAME']} Running on ${r['NODE']}`).join(', ')}`,
+          ],
+          advice: `point ${owner ?? 'the workload'} at an image that exists (the tag's current digest, or restore the deleted one in the registry) and exclude deployed digests from the registry's clean-up rule`,
+        };
+      }
+      return {
+        weight: 87 + b,
+        object: objectLabel,
+        cause: credentials
+          ? `the image ${image} cannot be pulled: pull access denied (the registry requires credentials; no working imagePullSecret) — ${now.reason}`
+          : alt?.kind === 'repository'
+            ? `the image ${image} does not exist in the registry: its repository name is misspelled (${alt.image.slice(0, alt.image.lastIndexOf(':'))} is the likely intended one, matching ${alt.from}) — not found, ${now.reason}`
+            : `the image ${image} does not exist in the registry (wrong tag${alt ? `; ${alt.image} is the one seen in ${alt.from}` : ' or repository name'}: not found) — ${now.reason}`,
+        evidence: [
+          `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
+          ...(msg ? [`event: ${clip(msg)}`] : []),
+        ],
+        // A previous revision whose image ran is the safest way back; with none, the image the
+        // evidence points at is set directly.
+        ...(!credentials && owner && revisions > 1
+          ? {
+              fix: {
+                tool: 'rollback_deployment',
+                args: { namespace: ns, name: owner },
+                text: `roll ${owner} back to its previous revision, whose image exists`,
+              },
+            }
+          : !credentials && owner && alt && canSetImage && !c.init
+            ? {
+                fix: {
+                  tool: 'set_image',
+                  args: { namespace: ns, deployment: owner, container: c.name, image: alt.image },
+                  text: `set the image of ${owner}/${c.name} to ${alt.image}`,
+                },
+              }
+            : {}),
+        advice: credentials
+          ? 'add an imagePullSecret with credentials for the registry'
+          : alt
+            ? `set the image to ${alt.image}`
+            : 'set the image to a tag that exists, or roll back',
+      };
+    }
+    return undefined;
+  },
+};

@@ -1,0 +1,69 @@
+import { parseQuantity } from '@sre-harness/tools-k8s';
+import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from '../../../analyzers/cpu-sizing.js';
+import { clip, describedField } from '../../../analyzers/types.js';
+import { firstLine, formatMemory, lastOf, memoryLimit } from '../../reading.js';
+import type { ContainerSignature } from '../types.js';
+
+/** A container OOMKilled at its memory limit, or sized from the node's CPUs instead of its own limit. */
+export const oomKilled: ContainerSignature = {
+  name: 'oom-killed',
+  stops: true,
+  find(x, f) {
+    const { described: d, pod, owner, objectLabel, bonus: b, container: c, kind, last, restarts, logs } = x;
+    const { ns, seen, tools } = f;
+    if (last.reason === 'OOMKilled') {
+      const limit = memoryLimit(c.body);
+      const sized = cpuSizing(seen, d.content, c.body, logs?.content);
+      if (sized) {
+        const fix =
+          sized.command && owner && tools.has('set_command')
+            ? {
+                tool: 'set_command',
+                args: { namespace: ns, deployment: owner, container: c.name, command: sized.command },
+                text: `size ${owner}/${c.name} from its CPU limit (${sized.cpuLimit}) instead of ${sized.counter}: command ${clip(sized.command.join(' '), 160)}`,
+              }
+            : undefined;
+        return {
+          weight: 92 + b,
+          object: objectLabel,
+          cause: cpuSizingCause(kind, c.name, limit, sized),
+          evidence: cpuSizingEvidence(pod, sized, describedField(c.body, 'Command') ?? ''),
+          ...(fix ? { fix } : {}),
+          advice: `set the worker count from the container's CPU limit${sized.cpuLimit ? ` (${sized.cpuLimit})` : ''} or pin it, instead of ${sized.counter}; raising the memory limit would only move the kill to a bigger node`,
+        };
+      }
+      const metrics = lastOf(seen, 'get_pod_metrics', (o) => o.status === 'ok' && o.content.includes(pod));
+      const memLine = metrics ? firstLine(metrics.content, /memory/i) : undefined;
+      const q = parseQuantity(limit);
+      const evidence = [
+        `describe_pod ${pod}: ${kind} ${c.name} Last State Terminated, Reason OOMKilled, Exit Code ${last.exit ?? 137}${restarts ? `, Restart Count ${restarts}` : ''}`,
+      ];
+      if (limit) evidence.push(`memory limit ${limit}`);
+      if (memLine) evidence.push(`get_pod_metrics: ${clip(memLine)}`);
+      const oomLog = logs ? firstLine(logs.content, /OutOfMemory|out of memory|heap|memory/i) : undefined;
+      if (oomLog) evidence.push(`previous logs: "${clip(oomLog, 120)}"`);
+      return {
+        weight: 90 + b,
+        object: objectLabel,
+        cause: `the ${kind} ${c.name} is OOMKilled (exit code 137): it uses more memory than its ${limit ?? ''} memory limit, so the kernel kills it${/CrashLoopBackOff/.test(d.content) ? ' and the pod is in CrashLoopBackOff' : ' and the container restarts'}`,
+        evidence,
+        ...(owner && q !== undefined
+          ? {
+              fix: {
+                tool: 'set_resources',
+                args: {
+                  namespace: ns,
+                  deployment: owner,
+                  container: c.name,
+                  limits: { memory: formatMemory(q * 2) },
+                },
+                text: `raise the memory limit of ${owner}/${c.name} from ${limit} to ${formatMemory(q * 2)}`,
+              },
+            }
+          : {}),
+        advice: 'raise the memory limit (or lower the heap / fix the leak)',
+      };
+    }
+    return undefined;
+  },
+};

@@ -1,0 +1,70 @@
+import { probeCause, startupProbeLike } from '../../../analyzers/probes.js';
+import { clip, containerSections } from '../../../analyzers/types.js';
+import { escapeRe, firstLine } from '../../reading.js';
+import type { PodSignature } from '../types.js';
+
+/** A probe that fails: a liveness probe that restarts the container, a readiness probe that keeps it out of its Service, a startup probe; warm-up failures of a pod Ready now are not faults. */
+export const probes: PodSignature = {
+  name: 'probes',
+  find(x, f) {
+    const { described: d, pod, owner, objectLabel, bonus: b } = x;
+    const { ns, seen, events } = f;
+    // Probes: the container runs but the kubelet kills or unreadies it.
+    // A container that restarts is killed by its liveness probe; with readiness failing too, the
+    // liveness failure is the one that explains the restarts.
+    const restarted = /Restart Count:\s*[1-9]/.test(d.content);
+    const unhealthy =
+      (restarted ? firstLine(d.content, /Liveness probe (failed|errored)/i) : undefined) ??
+      firstLine(d.content, /(Liveness|Readiness|Startup) probe (failed|errored)/i) ??
+      firstLine(
+        events,
+        new RegExp(`${escapeRe(pod)}.{0,500}(Liveness|Readiness|Startup) probe (failed|errored)`, 'i'),
+      );
+    // Readiness failing only while the pod started (it is Ready now, never restarted): warm-up, said as such.
+    const readyNow = /^[ \t]+Ready[ \t]+True\b/m.test(d.content);
+    const warmUp = readyNow && !restarted && unhealthy !== undefined && !/Liveness/i.test(unhealthy);
+    if (unhealthy && !warmUp) {
+      const kind = /Liveness/i.test(unhealthy)
+        ? 'liveness'
+        : /Startup/i.test(unhealthy)
+          ? 'startup'
+          : 'readiness';
+      const probe = firstLine(
+        d.content,
+        kind === 'liveness' ? /Liveness:/ : kind === 'startup' ? /Startup:/ : /Readiness:/,
+      );
+      const podLogs = seen
+        .filter((o) => o.tool === 'get_pod_logs' && o.args['name'] === pod && o.status === 'ok')
+        .map((o) => o.content)
+        .join('\n');
+      const why = probeCause(kind, unhealthy, probe, podLogs);
+      const ports = [...d.content.matchAll(/Port[s]?:\s*(\d+)\/TCP/g)].map((m) => m[1]);
+      // A slow start: a startupProbe with the liveness probe's own check lets it finish starting.
+      const probed = containerSections(d.content).find((c) => !c.init && /^[ \t]*Liveness:/m.test(c.body));
+      const startup = why.slowStart && probe ? startupProbeLike(probe) : undefined;
+      return {
+        weight: (kind === 'readiness' ? 65 : 75) + (why.specific ? 6 : 0) + b,
+        object: objectLabel,
+        cause: `${why.cause}${probe ? `; probe: ${clip(probe, 80)}` : ''}${ports.length && !why.specific ? `; container port ${ports.join(', ')}` : ''}`,
+        evidence: [`describe_pod ${pod}: ${clip(unhealthy)}`, ...(probe ? [clip(probe)] : [])],
+        advice: why.advice,
+        ...(startup && owner && probed
+          ? {
+              fix: {
+                tool: 'set_probe',
+                args: {
+                  namespace: ns,
+                  deployment: owner,
+                  container: probed.name,
+                  probe: 'startup',
+                  spec: startup,
+                },
+                text: `add a startupProbe to ${owner}/${probed.name} with the liveness probe's check, allowing 30 × 10 s (5 minutes) to start, so liveness only checks a started program`,
+              },
+            }
+          : {}),
+      };
+    }
+    return undefined;
+  },
+};
