@@ -98,6 +98,7 @@ export interface BuiltinToolContext extends ToolContext {
   readonly namespaces: readonly string[] | undefined;
   /** Cluster-scoped kinds (canonical names) readable while `namespaces` confines the tools. */
   readonly clusterKinds: ReadonlySet<string>;
+  /** Kinds beyond the well-known ones that the generic tools accept. */
   readonly extraKinds: readonly KindInfo[];
 }
 
