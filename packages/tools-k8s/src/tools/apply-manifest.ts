@@ -5,7 +5,7 @@ import type { KubeObject } from '../cluster.js';
 import { K8sError } from '../errors.js';
 import { findKind } from '../kinds.js';
 import {
-  defineK8sTool,
+  defineBuiltinTool,
   dryNote,
   dryRunArg,
   hidden,
@@ -387,14 +387,13 @@ function differences(before: KubeObject, after: KubeObject): string[] {
 }
 
 /** `apply_manifest`: creates or server-side applies one namespaced object from YAML or JSON. */
-export const applyManifest = defineK8sTool({
+export const applyManifest = defineBuiltinTool({
   name: 'apply_manifest',
   mutating: true,
-  build: (ctx) =>
+  build: (ctx, self) =>
     defineTool({
-      name: 'apply_manifest',
+      ...self,
       description: `Create or apply (server-side apply) one object from a YAML or JSON manifest in a namespace, e.g. a missing PersistentVolumeClaim, ConfigMap or Service. Kinds: ${APPLY_KINDS.join(', ')}. The answer lists what changed (before -> after).`,
-      mutating: true,
       input,
       async execute({ namespace, manifest, mode, dryRun }, { signal }) {
         ctx.checkNs(namespace);

@@ -4,7 +4,7 @@ import { K8sError } from '../errors.js';
 import type { Deployment } from '../types.js';
 import {
   containerAt,
-  defineK8sTool,
+  defineBuiltinTool,
   deploymentRef,
   dryNote,
   dryRunArg,
@@ -33,15 +33,14 @@ const input = z.strictObject({
 });
 
 /** `set_command`: sets or clears a container's command and/or args in a deployment's pod template. */
-export const setCommand = defineK8sTool({
+export const setCommand = defineBuiltinTool({
   name: 'set_command',
   mutating: true,
-  build: (ctx) =>
+  build: (ctx, self) =>
     defineTool({
-      name: 'set_command',
+      ...self,
       description:
         "Set the command and/or args of one container (or init container) in a deployment, or clear them ([]) so the image's own ENTRYPOINT/CMD run; this starts a new rollout.",
-      mutating: true,
       input,
       async execute({ namespace, deployment, container, command, args, dryRun }, { signal }) {
         ctx.checkNs(namespace);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { KubeObject } from '../cluster.js';
 import { K8sError } from '../errors.js';
 import {
-  defineK8sTool,
+  defineBuiltinTool,
   dryNote,
   dryRunArg,
   labelKey,
@@ -45,15 +45,14 @@ const input = z.strictObject({
  * `kubectl label` does), or on a workload's pod template, the labels its future pods carry: labelling
  * a pod directly would not survive its replacement.
  */
-export const setLabels = defineK8sTool({
+export const setLabels = defineBuiltinTool({
   name: 'set_labels',
   mutating: true,
-  build: (ctx) =>
+  build: (ctx, self) =>
     defineTool({
-      name: 'set_labels',
+      ...self,
       description:
         "Set or remove labels of a namespaced object (kubectl label), or of a Deployment/StatefulSet/DaemonSet's pod template (target podTemplate: the labels its pods carry; starts a rollout; labels the workload's selector uses cannot change).",
-      mutating: true,
       input,
       async execute({ namespace, kind: k, name, labels, target, dryRun }, { signal }) {
         ctx.checkNs(namespace);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { K8sError } from '../errors.js';
 import type { Deployment } from '../types.js';
 import {
-  defineK8sTool,
+  defineBuiltinTool,
   deploymentRef,
   dryNote,
   dryRunArg,
@@ -67,15 +67,14 @@ function checkTerms(terms: readonly z.output<typeof term>[]): void {
 }
 
 /** `set_node_placement`: sets or clears a deployment's nodeSelector and required node affinity. */
-export const setNodePlacement = defineK8sTool({
+export const setNodePlacement = defineBuiltinTool({
   name: 'set_node_placement',
   mutating: true,
-  build: (ctx) =>
+  build: (ctx, self) =>
     defineTool({
-      name: 'set_node_placement',
+      ...self,
       description:
         "Set or clear where a deployment's pods may be scheduled: its nodeSelector and/or its required node affinity (each replaced whole); this starts a new rollout. Compare with the labels of the nodes (list_nodes, describe_node) first.",
-      mutating: true,
       input,
       async execute({ namespace, deployment, nodeSelector, requiredNodeAffinity, dryRun }, { signal }) {
         ctx.checkNs(namespace);

@@ -4,7 +4,7 @@ import { K8sError } from '../errors.js';
 import type { Deployment } from '../types.js';
 import {
   containerAt,
-  defineK8sTool,
+  defineBuiltinTool,
   deploymentRef,
   dryNote,
   dryRunArg,
@@ -61,15 +61,14 @@ const input = z.strictObject({
 const HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'] as const;
 
 /** `set_probe`: sets, replaces or removes one readiness, liveness or startup probe of a container. */
-export const setProbe = defineK8sTool({
+export const setProbe = defineBuiltinTool({
   name: 'set_probe',
   mutating: true,
-  build: (ctx) =>
+  build: (ctx, self) =>
     defineTool({
-      name: 'set_probe',
+      ...self,
       description:
         'Set, replace or remove (spec: null) the readiness, liveness or startup probe of one container in a deployment; this starts a new rollout. The probe must check something the program serves (a path and port it listens on, a command that exists in the image).',
-      mutating: true,
       input,
       async execute({ namespace, deployment, container, probe, spec, dryRun }, { signal }) {
         ctx.checkNs(namespace);

@@ -2,7 +2,7 @@ import { defineTool } from '@sre-harness/core';
 import { z } from 'zod';
 import type { KubeObject } from '../cluster.js';
 import { K8sError } from '../errors.js';
-import { defineK8sTool, dryNote, dryRunArg, nameArg, nsArg, show, writeOptions } from './tool-def.js';
+import { defineBuiltinTool, dryNote, dryRunArg, nameArg, nsArg, show, writeOptions } from './tool-def.js';
 
 const word = z.string().min(1).max(253);
 const rule = z.strictObject({
@@ -32,15 +32,14 @@ const ruleText = (r: Rule) =>
   `${r.verbs.join(',')} ${r.resources.join(',')}${r.apiGroups.some((g) => g !== '') ? ` (${r.apiGroups.map((g) => g || 'core').join(',')})` : ''}${r.resourceNames?.length ? ` named ${r.resourceNames.join(',')}` : ''}`;
 
 /** `set_role_rules`: replaces a namespaced Role's rules. */
-export const setRoleRules = defineK8sTool({
+export const setRoleRules = defineBuiltinTool({
   name: 'set_role_rules',
   mutating: true,
-  build: (ctx) =>
+  build: (ctx, self) =>
     defineTool({
-      name: 'set_role_rules',
+      ...self,
       description:
         'Replace the rules of a namespaced Role (what the ServiceAccounts bound to it may do); give the whole list. Grant only what the evidence (a Forbidden message) shows is missing.',
-      mutating: true,
       input,
       async execute({ namespace, name, rules, dryRun }, { signal }) {
         ctx.checkNs(namespace);

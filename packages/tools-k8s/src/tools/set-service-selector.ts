@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { K8sError } from '../errors.js';
 import type { Pod, Service } from '../types.js';
 import {
-  defineK8sTool,
+  defineBuiltinTool,
   dryNote,
   dryRunArg,
   labelKey,
@@ -27,15 +27,14 @@ const input = z.strictObject({
 });
 
 /** `set_service_selector`: replaces a Service's selector, and says which pods it selects afterwards. */
-export const setServiceSelector = defineK8sTool({
+export const setServiceSelector = defineBuiltinTool({
   name: 'set_service_selector',
   mutating: true,
-  build: (ctx) =>
+  build: (ctx, self) =>
     defineTool({
-      name: 'set_service_selector',
+      ...self,
       description:
         "Replace a service's selector (the labels of the pods it sends traffic to); the answer says which pods the new selector matches.",
-      mutating: true,
       input,
       async execute({ namespace, name, selector, dryRun }, { signal }) {
         ctx.checkNs(namespace);

@@ -1,0 +1,119 @@
+import { defineTool } from '@sre-harness/core';
+import { z } from 'zod';
+import type { KubeObject } from '../cluster.js';
+import { ageOf } from '../duration.js';
+import { podStatusColumn } from '../pod-status.js';
+import type { Pod } from '../types.js';
+import { genericStatus } from './describe.js';
+import { table } from './format.js';
+import { defineBuiltinTool, memoSchema } from './tool-def.js';
+
+/** The kinds `find_objects` searches when the model names none. */
+const FIND_KINDS = [
+  'Namespace',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'Pod',
+  'Service',
+  'Ingress',
+  'ConfigMap',
+  'Secret',
+  'PersistentVolumeClaim',
+  'HorizontalPodAutoscaler',
+  'Node',
+];
+
+/** `find_objects`: finds objects by part of their name across the namespaces the tools may read, exact names first. */
+export const findObjects = defineBuiltinTool({
+  name: 'find_objects',
+  mutating: false,
+  build: (ctx, self) =>
+    defineTool({
+      ...self,
+      description:
+        'Find objects by name across all namespaces (workloads, pods, services, ingresses, config, claims, namespaces, nodes): kind, namespace, name, status, age; exact names first. Use it when the task names something and you do not know its namespace or kind.',
+      input: memoSchema(self.name, () =>
+        z.strictObject({
+          name: z.string().min(2).max(253).describe('The name, or part of it (case-insensitive)'),
+          kinds: z
+            .array(z.string().min(1))
+            .min(1)
+            .max(30)
+            .optional()
+            .describe(`Kinds to search; default ${FIND_KINDS.join(', ')}`),
+          namespaces: z
+            .array(z.string().min(1).max(63))
+            .min(1)
+            .max(50)
+            .optional()
+            .describe(
+              'Search only these namespaces (cluster-scoped kinds other than Namespace are then skipped); default every namespace the tools may read',
+            ),
+        }),
+      ),
+      async execute({ name, kinds, namespaces }, { signal }) {
+        const k8s = ctx.on(signal);
+        const wanted = name.toLowerCase();
+        const rows: { exact: boolean; cells: string[] }[] = [];
+        const notes: string[] = [];
+        const now = await k8s.c.now();
+        const searched = new Set<string>();
+        // Each namespace asked for must be one the tools may read.
+        for (const space of namespaces ?? []) ctx.checkNs(space);
+        for (const k of kinds ?? FIND_KINDS) {
+          try {
+            const info = await k8s.kind(k);
+            // One kind under several names is searched once.
+            if (searched.has(info.kind)) continue;
+            searched.add(info.kind);
+            if ((ctx.namespaces || namespaces) && !info.namespaced && info.kind !== 'Namespace') {
+              if (namespaces || !ctx.clusterKinds.has(info.kind)) {
+                if (kinds) notes.push(`${k}: cluster-scoped, outside the namespaces searched`);
+                continue;
+              }
+            }
+            // The namespaces searched: those asked for (each must be one the tools may read), else all.
+            const scope = namespaces ?? ctx.namespaces;
+            const spaces = info.namespaced ? (scope ?? [undefined]) : [undefined];
+            for (const space of spaces) {
+              for (const o of await k8s.list<KubeObject>(info.kind, space)) {
+                const n = o.metadata?.name ?? '';
+                if (!n.toLowerCase().includes(wanted)) continue;
+                if (info.kind === 'Namespace' && scope && !scope.includes(n)) continue;
+                rows.push({
+                  exact: n.toLowerCase() === wanted,
+                  cells: [
+                    info.kind,
+                    o.metadata?.namespace ?? '-',
+                    n,
+                    (info.kind === 'Pod' ? podStatusColumn(o as unknown as Pod) : genericStatus(o)) || '-',
+                    ageOf(o.metadata?.creationTimestamp, now),
+                  ],
+                });
+              }
+            }
+          } catch (error) {
+            // One kind the cluster does not serve, or may not be listed, does not hide the others.
+            notes.push(`${k}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }
+        const skipped = notes.length ? `\n[not searched: ${notes.join('; ')}]` : '';
+        if (rows.length === 0) return `no object whose name contains "${name}"${skipped}`;
+        rows.sort((a, b) => Number(b.exact) - Number(a.exact));
+        const shown = rows.slice(0, 50);
+        const more =
+          rows.length > shown.length
+            ? `\n[${rows.length - shown.length} more not shown; use a longer name]`
+            : '';
+        return k8s.out(
+          `${table(
+            ['KIND', 'NAMESPACE', 'NAME', 'STATUS', 'AGE'],
+            shown.map((r) => r.cells),
+          )}${more}${skipped}`,
+        );
+      },
+    }),
+});
