@@ -12,7 +12,7 @@ import { parseDuration } from '../duration.js';
 import { K8sError } from '../errors.js';
 import { findKind, guessPlural, type KindInfo, WELL_KNOWN_KINDS } from '../kinds.js';
 import { parseQuantity } from '../quantity.js';
-import { matchesSelector, parseSelector } from '../selector.js';
+import { parseSelector } from '../selector.js';
 import type {
   Container,
   ContainerStatus,
@@ -24,7 +24,6 @@ import type {
   PodSpec,
   PodTemplate,
   ReplicaSet,
-  Service,
 } from '../types.js';
 import { quotaRefusal, quotaUsed, validateObject } from './admission.js';
 import { type AutoscalingHost, reconcileHpa } from './autoscaling.js';
@@ -34,6 +33,7 @@ import { type ControllerHost, reconcileCronJob, reconcileJob } from './jobs.js';
 import { logTail } from './log-lines.js';
 import { clone, clonedStableJson, fnv1a, isoAt, safeEncode, stableJson, templateHash } from './names.js';
 import { connectionAllowed, type Endpoint, serviceBackends } from './network.js';
+import { type AnyObject, key, ObjectStore, type Stored } from './object-store.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import {
   type ContainerOutcome,
@@ -136,17 +136,6 @@ function checkSignal(options: CallOptions | undefined): void {
     });
 }
 
-/** The Pod kind, and the ResourceQuota kind, as `findKind` has them. */
-const POD = findKind('Pod')!;
-const RESOURCE_QUOTA = findKind('ResourceQuota')!;
-/** Whether a key is one a pod's containers read (env, volumes, pull secrets): a ConfigMap's or Secret's. */
-const isConfig = (k: string) => k.startsWith('ConfigMap/') || k.startsWith('Secret/');
-/** No objects (of a kind nothing stored). */
-const NONE: ReadonlyMap<string, KubeObject> = new Map();
-
-const key = (kind: string, namespace: string | undefined, name: string) =>
-  `${kind}/${namespace ?? ''}/${name}`;
-
 /** Kinds a controller writes the status of; a world that declares that status keeps it. */
 const CONTROLLED_STATUS = new Set([
   'Job',
@@ -173,18 +162,15 @@ export class SimCluster implements Cluster {
   readonly world: World;
   readonly #t0: number;
   #now = 0;
-  readonly #objects = new Map<string, KubeObject>();
-  /** The same objects by their `kind`, each map in the order of `#objects` (controllers walk one kind). */
-  readonly #byKind = new Map<string, Map<string, KubeObject>>();
-  /** Counts stores and deletions of ConfigMaps and Secrets: what a pod reads of the world besides itself. */
-  #configs = 0;
+  /** The objects, by key and by kind, with the count of ConfigMap and Secret writes (what a pod reads besides itself). */
+  readonly #store = new ObjectStore();
   /**
    * Each pod's last evaluation, with what it was evaluated from: it is the pod's state again while
    * the pod object, its runtime, its scheduling verdict and the ConfigMaps and Secrets are the same and
    * the clock readings it made give the same values (a crash loop in back-off, a running program).
    */
   readonly #evaluated = new WeakMap<
-    KubeObject,
+    Pod,
     {
       runtime: PodRuntime;
       unschedulable: string | undefined;
@@ -263,7 +249,7 @@ export class SimCluster implements Cluster {
   #built(): BuiltState | undefined {
     const state: BuiltState = {
       world: this.world,
-      objects: this.#objects,
+      objects: this.#store.objects,
       runtime: this.#runtime,
       outcomes: this.#outcomes,
       rollouts: this.#rollouts,
@@ -273,12 +259,12 @@ export class SimCluster implements Cluster {
       declaredStatus: this.#declaredStatus,
       deleted: this.#deleted,
       mutations: this.#mutations,
-      counters: [this.#uid, this.#ip, this.#nameCounter, this.#configs],
+      counters: [this.#uid, this.#ip, this.#nameCounter, this.#store.configs],
       evaluated: [],
       readings: [],
       remembered: { hashless: [], requests: [] },
     };
-    for (const pod of this.#ofKind('Pod').values()) {
+    for (const pod of this.#store.ofKind('Pod').values()) {
       const e = this.#evaluated.get(pod);
       if (e === undefined) continue;
       const { outcome, ...rest } = e;
@@ -293,7 +279,7 @@ export class SimCluster implements Cluster {
   #restore(built: BuiltState): void {
     const s = copyBuilt(built, true)!;
     (this as { world: World }).world = s.world;
-    for (const [k, o] of s.objects) this.#set(k, o);
+    for (const [k, o] of s.objects) this.#store.set(k, o);
     for (const [k, v] of s.runtime) this.#runtime.set(k, v);
     for (const [k, v] of s.outcomes) this.#outcomes.set(k, v);
     for (const [k, v] of s.rollouts) this.#rollouts.set(k, v);
@@ -303,7 +289,12 @@ export class SimCluster implements Cluster {
     for (const k of s.declaredStatus) this.#declaredStatus.add(k);
     this.#deleted.push(...s.deleted);
     this.#mutations.push(...s.mutations);
-    [this.#uid, this.#ip, this.#nameCounter, this.#configs] = s.counters as [number, number, number, number];
+    [this.#uid, this.#ip, this.#nameCounter, this.#store.configs] = s.counters as [
+      number,
+      number,
+      number,
+      number,
+    ];
     s.evaluated.forEach((e, i) => {
       const { pod, status, containers, events, ...rest } = e;
       this.#evaluated.set(pod, {
@@ -336,7 +327,7 @@ export class SimCluster implements Cluster {
   async podLogs(query: LogQuery, options?: CallOptions): Promise<string> {
     checkSignal(options);
     this.#tick(this.#perRequest);
-    const pod = this.getNow({ kind: 'Pod', name: query.name, namespace: query.namespace }) as unknown as Pod;
+    const pod = this.getNow({ kind: 'Pod', name: query.name, namespace: query.namespace }) as Pod;
     const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
     let container = query.container;
     if (!container) {
@@ -399,7 +390,7 @@ export class SimCluster implements Cluster {
     if (options?.dryRun) return this.previewPatch(ref, patch);
     const { info, ns, next } = this.#patched(ref, patch);
     const k = key(info.kind, ns, ref.name);
-    this.#set(k, next);
+    this.#store.set(k, next);
     this.#mutations.push({
       at: this.#iso(this.#now),
       verb: 'patch',
@@ -409,7 +400,7 @@ export class SimCluster implements Cluster {
       patch,
     });
     this.#reconcile();
-    const result = clone(this.#objects.get(k)!);
+    const result = clone(this.#store.at(k)!);
     this.#tick(this.#perMutation);
     return result;
   }
@@ -425,7 +416,7 @@ export class SimCluster implements Cluster {
     if (options?.dryRun) return this.previewCreate(obj);
     const { info, ns, next } = this.#created(obj);
     const k = key(info.kind, ns, next.metadata?.name ?? '');
-    this.#set(k, next);
+    this.#store.set(k, next);
     this.#mutations.push({
       at: this.#iso(this.#now),
       verb: 'create',
@@ -435,7 +426,7 @@ export class SimCluster implements Cluster {
       object: clone(next),
     });
     this.#reconcile();
-    const result = clone(this.#objects.get(k) ?? next);
+    const result = clone(this.#store.at(k) ?? next);
     this.#tick(this.#perMutation);
     return result;
   }
@@ -477,7 +468,7 @@ export class SimCluster implements Cluster {
         `${info.kind}${group} "" is invalid: metadata.name: Required value: name or generateName is required`,
         { status: 422 },
       );
-    if (this.#objects.has(key(info.kind, ns, name)))
+    if (this.#store.has(key(info.kind, ns, name)))
       throw new K8sError('already_exists', `${info.plural}${group} "${name}" already exists`, {
         status: 409,
       });
@@ -533,7 +524,7 @@ export class SimCluster implements Cluster {
     let moved = 0;
     const rolling = () =>
       [...this.#rollouts.entries()].some(
-        ([k, r]) => !r.done && this.#now - r.startedAt <= 600 && this.#objects.has(k),
+        ([k, r]) => !r.done && this.#now - r.startedAt <= 600 && this.#store.has(k),
       );
     while (moved < maxSeconds && rolling()) {
       this.#tick(stepSeconds);
@@ -571,44 +562,19 @@ export class SimCluster implements Cluster {
   listNow(query: ListQuery): KubeObject[] {
     const info = this.kindInfo(query.kind);
     const selector = query.labelSelector ? parseSelector(query.labelSelector) : undefined;
-    return this.#stored(info, query.namespace, selector).map((o) => clone(o));
-  }
-
-  /**
-   * The stored objects (not copies) `listNow` lists: of the kind, in the namespace when the kind is
-   * namespaced and one is given, matching the selector, sorted by namespace and name.
-   */
-  #stored(
-    info: KindInfo,
-    namespace: string | undefined,
-    selector?: ReturnType<typeof parseSelector>,
-  ): KubeObject[] {
-    const out: KubeObject[] = [];
-    for (const obj of this.#ofKind(info.kind).values()) {
-      if (info.namespaced && namespace && obj.metadata?.namespace !== namespace) continue;
-      if (selector && !matchesSelector(selector, obj.metadata?.labels ?? {})) continue;
-      out.push(obj);
-    }
-    if (out.length < 2) return out;
-    const names = new Map<KubeObject, string>();
-    for (const o of out) names.set(o, `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`);
-    return out.sort((a, b) => {
-      const an = names.get(a)!;
-      const bn = names.get(b)!;
-      return an < bn ? -1 : an > bn ? 1 : 0;
-    });
+    return this.#store.stored(info.kind, info.namespaced, query.namespace, selector).map((o) => clone(o));
   }
 
   /** The stored pods of a namespace (every namespace when it is undefined or empty), by name. */
   #podsIn(namespace: string | undefined): Pod[] {
-    return this.#stored(POD, namespace) as unknown as Pod[];
+    return this.#store.stored('Pod', true, namespace);
   }
 
   /** Reads one object without moving the clock; a missing one is a NotFound error like the API's. */
   getNow(ref: ObjectRef): KubeObject {
     const info = this.kindInfo(ref.kind);
     const ns = info.namespaced ? (ref.namespace ?? 'default') : undefined;
-    const obj = this.#objects.get(key(info.kind, ns, ref.name));
+    const obj = this.#store.at(key(info.kind, ns, ref.name));
     if (!obj) {
       const group = info.apiVersion.includes('/') ? `.${info.apiVersion.split('/')[0]}` : '';
       throw new K8sError('not_found', `${info.plural}${group} "${ref.name}" not found`, { status: 404 });
@@ -635,7 +601,7 @@ export class SimCluster implements Cluster {
       );
     }
     const out: PodMetrics[] = [];
-    for (const pod of this.#stored(this.kindInfo('Pod'), namespace)) {
+    for (const pod of this.#store.stored('Pod', true, namespace)) {
       const ns = pod.metadata?.namespace ?? 'default';
       const outcomes = this.#outcomes.get(key('Pod', ns, pod.metadata?.name ?? ''));
       if (!outcomes) continue;
@@ -660,40 +626,10 @@ export class SimCluster implements Cluster {
   snapshot(): SimSnapshot {
     return {
       time: this.#iso(this.#now),
-      objects: [...this.#objects.values()].map((o) => clone(o)),
+      objects: [...this.#store.objects.values()].map((o) => clone(o)),
       deleted: [...this.#deleted],
       mutations: [...this.#mutations],
     };
-  }
-
-  // ---------------------------------------------------------------- the object store
-
-  /** Stores an object under its key (in place of the one there, keeping its position). */
-  #set(k: string, obj: KubeObject): void {
-    const old = this.#objects.get(k);
-    if (isConfig(k)) this.#configs++;
-    if (old !== undefined && old.kind !== obj.kind) this.#byKind.get(old.kind ?? '')?.delete(k);
-    this.#objects.set(k, obj);
-    const kind = obj.kind ?? '';
-    let same = this.#byKind.get(kind);
-    if (same === undefined) {
-      same = new Map();
-      this.#byKind.set(kind, same);
-    }
-    same.set(k, obj);
-  }
-
-  #delete(k: string): void {
-    const old = this.#objects.get(k);
-    if (old === undefined) return;
-    if (isConfig(k)) this.#configs++;
-    this.#objects.delete(k);
-    this.#byKind.get(old.kind ?? '')?.delete(k);
-  }
-
-  /** The stored objects whose `kind` is `kind`, in store order (live: copy it before changing the store). */
-  #ofKind(kind: string): ReadonlyMap<string, KubeObject> {
-    return this.#byKind.get(kind) ?? NONE;
   }
 
   // ---------------------------------------------------------------- compiling the world
@@ -720,10 +656,10 @@ export class SimCluster implements Cluster {
     return uid;
   }
 
-  #put(obj: KubeObject): void {
+  #put(obj: AnyObject): void {
     const info = findKind(obj.kind ?? '', this.#extraKinds);
     const ns = info?.namespaced === false ? undefined : obj.metadata?.namespace;
-    this.#set(key(obj.kind ?? '', ns, obj.metadata?.name ?? ''), obj);
+    this.#store.set(key(obj.kind ?? '', ns, obj.metadata?.name ?? ''), obj);
   }
 
   #meta(name: string, namespace: string | undefined, created: number, extra: Record<string, unknown> = {}) {
@@ -782,7 +718,7 @@ export class SimCluster implements Cluster {
         this.#declaredStatus.add(key(info.kind, obj.metadata.namespace, o.metadata.name));
       if (info.kind === 'Pod') {
         const created = (Date.parse(obj.metadata.creationTimestamp ?? '') - this.#t0) / 1000;
-        const pod = obj as unknown as Pod;
+        const pod = obj as Pod;
         const owner = ownerKey(pod.metadata.ownerReferences?.[0]) ?? o.metadata.name;
         this.#runtime.set(key('Pod', obj.metadata.namespace, o.metadata.name), {
           createdAt: Number.isFinite(created) ? created : -86400,
@@ -800,7 +736,7 @@ export class SimCluster implements Cluster {
     for (const [index, n] of w.nodes.entries()) {
       const created = this.#ago(n.age, 30 * 86400);
       const node = nodeObject(n, index, created, this.#meta(n.name, undefined, created), (t) => this.#iso(t));
-      this.#put(node as unknown as KubeObject);
+      this.#put(node);
       this.#attachEvents(n.events, 'Node', n.name, undefined, node.metadata.uid, 'kubelet');
     }
     for (const d of w.deployments) this.#compileDeployment(d);
@@ -817,7 +753,7 @@ export class SimCluster implements Cluster {
         }),
         spec: { ...spec, ...(p.node ? { nodeName: p.node } : {}) },
       };
-      this.#put(pod as unknown as KubeObject);
+      this.#put(pod);
       this.#runtime.set(key('Pod', ns, p.name), {
         createdAt: created,
         facts: p,
@@ -829,7 +765,7 @@ export class SimCluster implements Cluster {
     for (const s of w.services) {
       const ns = s.namespace ?? 'default';
       const svc = serviceObject(s, ns, this.#meta(s.name, ns, this.#ago(s.age, 30 * 86400)));
-      this.#put(svc as unknown as KubeObject);
+      this.#put(svc);
       this.#attachEvents(s.events, 'Service', s.name, ns, svc.metadata.uid, 'service-controller');
     }
     for (const e of w.events) {
@@ -844,7 +780,7 @@ export class SimCluster implements Cluster {
           : 'namespace' in ref && ref.namespace
             ? ref.namespace
             : (e.namespace ?? 'default');
-      const target = info ? this.#objects.get(key(info.kind, ns, ref.name)) : undefined;
+      const target = info ? this.#store.at(key(info.kind, ns, ref.name)) : undefined;
       this.#attachEvents(
         [e],
         info?.kind ?? ref.kind,
@@ -925,7 +861,7 @@ export class SimCluster implements Cluster {
       lastTimestamp: this.#iso(e.last),
       source: { component: e.source },
     };
-    this.#set(key('Event', evNs, evName), ev as unknown as KubeObject);
+    this.#store.set(key('Event', evNs, evName), ev);
     return ev;
   }
 
@@ -934,7 +870,7 @@ export class SimCluster implements Cluster {
     type: 'Normal' | 'Warning',
     reason: string,
     message: string,
-    obj: KubeObject,
+    obj: AnyObject,
     source: string,
     minGap = 0,
   ): void {
@@ -942,9 +878,7 @@ export class SimCluster implements Cluster {
     if (this.#settling && type === 'Normal') return;
     const ns = obj.metadata?.namespace;
     const id = fnv1a(`${obj.kind}|${obj.metadata?.name}|${reason}|${message}`).toString(16).padStart(8, '0');
-    const existing = this.#objects.get(
-      key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`),
-    ) as unknown as KubeEvent | undefined;
+    const existing = this.#store.get('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`);
     if (existing) {
       const last = (Date.parse(existing.lastTimestamp ?? '') - this.#t0) / 1000;
       if (this.#now - last < minGap || minGap === 0) return;
@@ -1054,7 +988,7 @@ export class SimCluster implements Cluster {
         ...(d.minReadySeconds ? { minReadySeconds: d.minReadySeconds } : {}),
       },
     };
-    this.#put(deploy as unknown as KubeObject);
+    this.#put(deploy);
     this.#attachEvents(d.events, 'Deployment', d.name, ns, deploy.metadata.uid, 'deployment-controller');
     history.forEach((h, i) => {
       const tpl = clone(template);
@@ -1124,7 +1058,7 @@ export class SimCluster implements Cluster {
         template: tpl,
       },
     };
-    this.#put(rs as unknown as KubeObject);
+    this.#put(rs);
     return rs;
   }
 
@@ -1138,7 +1072,7 @@ export class SimCluster implements Cluster {
   /** Whether a pod of that name is stored in any namespace. */
   #podNamed(name: string): boolean {
     const tail = `/${name}`;
-    for (const k of this.#objects.keys()) if (k.startsWith('Pod/') && k.endsWith(tail)) return true;
+    for (const k of this.#store.objects.keys()) if (k.startsWith('Pod/') && k.endsWith(tail)) return true;
     return false;
   }
 
@@ -1174,13 +1108,13 @@ export class SimCluster implements Cluster {
         'Warning',
         'FailedCreate',
         `Error creating: ${forbidden}`,
-        rs as unknown as KubeObject,
+        rs,
         'replicaset-controller',
         60,
       );
       return false;
     }
-    this.#put(pod as unknown as KubeObject);
+    this.#put(pod);
     const owner = (rs.metadata.ownerReferences?.[0]?.name ?? rs.metadata.name) as string;
     this.#runtime.set(key('Pod', ns, name), {
       createdAt: created,
@@ -1194,7 +1128,7 @@ export class SimCluster implements Cluster {
         'Normal',
         'SuccessfulCreate',
         `Created pod: ${name}`,
-        rs as unknown as KubeObject,
+        rs,
         'replicaset-controller',
       );
     }
@@ -1214,13 +1148,13 @@ export class SimCluster implements Cluster {
   /** Why a ResourceQuota of the pod's namespace refuses it, in the API server's words; undefined when none does. */
   #quotaCheck(pod: Pod): string | undefined {
     const ns = pod.metadata.namespace ?? 'default';
-    const quotas = this.#stored(RESOURCE_QUOTA, ns);
+    const quotas = this.#store.stored('ResourceQuota', true, ns);
     if (quotas.length === 0) return undefined;
     return quotaRefusal(pod, quotas, this.#podsIn(ns));
   }
 
   #quotaStatus(): void {
-    for (const q of this.#ofKind('ResourceQuota').values()) {
+    for (const q of this.#store.ofKind('ResourceQuota').values()) {
       const hard = ((q.spec as { hard?: Record<string, string> })?.hard ?? {}) as Record<string, string>;
       const pods = this.#podsIn(q.metadata?.namespace);
       q.status = { hard: { ...hard }, used: quotaUsed(hard, pods) };
@@ -1228,7 +1162,7 @@ export class SimCluster implements Cluster {
   }
 
   #validate(info: KindInfo, current: KubeObject, next: KubeObject): void {
-    validateObject(info, current, next, this.#objects.values());
+    validateObject(info, current, next, this.#store.objects.values());
   }
 
   // ---------------------------------------------------------------- reacting
@@ -1245,14 +1179,14 @@ export class SimCluster implements Cluster {
 
   #remove(kind: string, ns: string | undefined, name: string, why: 'delete' | 'controller'): void {
     const k = key(kind, ns, name);
-    const obj = this.#objects.get(k);
+    const obj = this.#store.at(k);
     if (!obj) return;
-    this.#delete(k);
+    this.#store.delete(k);
     this.#deleted.push({ kind, name, ...(ns ? { namespace: ns } : {}), at: this.#iso(this.#now) });
     if (kind === 'Pod') {
       // A pod that has ended has no container left to stop.
-      if (!podEnded(obj as unknown as Pod))
-        for (const c of (obj as unknown as Pod).spec.containers) {
+      if (!podEnded(obj as Pod))
+        for (const c of (obj as Pod).spec.containers) {
           this.#controllerEvent('Normal', 'Killing', `Stopping container ${c.name}`, obj, 'kubelet');
         }
       this.#runtime.delete(k);
@@ -1261,7 +1195,7 @@ export class SimCluster implements Cluster {
     // Garbage collection: whatever this object controlled goes with it.
     const uid = obj.metadata?.uid;
     if (uid && (OWNERS.has(kind) || why === 'delete')) {
-      for (const child of [...this.#objects.values()]) {
+      for (const child of [...this.#store.objects.values()]) {
         if (child.metadata?.ownerReferences?.some((o) => o.uid === uid)) {
           this.#remove(child.kind ?? '', child.metadata.namespace, child.metadata.name ?? '', 'controller');
         }
@@ -1269,11 +1203,11 @@ export class SimCluster implements Cluster {
     }
   }
 
-  #ownedBy(kind: string, owner: KubeObject): KubeObject[] {
-    const out: KubeObject[] = [];
+  #ownedBy<K extends string>(kind: K, owner: AnyObject): Stored<K>[] {
+    const out: Stored<K>[] = [];
     const ns = owner.metadata?.namespace;
     const uid = owner.metadata?.uid;
-    for (const obj of this.#ofKind(kind).values()) {
+    for (const obj of this.#store.ofKind(kind).values()) {
       if (obj.metadata?.namespace !== ns) continue;
       const refs = obj.metadata?.ownerReferences;
       if (refs == null) continue;
@@ -1300,30 +1234,26 @@ export class SimCluster implements Cluster {
   #reconcileOnce(): boolean {
     let changed = false;
     const host = this.#host();
-    for (const obj of [...this.#ofKind('CronJob').values()])
-      if (this.#objects.has(this.#keyOf(obj))) changed = reconcileCronJob(obj, host, this.#t0) || changed;
-    for (const obj of [...this.#ofKind('Job').values()])
-      if (this.#objects.has(this.#keyOf(obj))) changed = reconcileJob(obj, host) || changed;
-    for (const obj of [...this.#ofKind('Deployment').values()])
-      this.#reconcileDeployment(obj as unknown as Deployment);
-    for (const obj of [...this.#ofKind('ReplicaSet').values()])
-      this.#reconcileReplicaSet(obj as unknown as ReplicaSet);
+    for (const obj of [...this.#store.ofKind('CronJob').values()])
+      if (this.#store.has(this.#keyOf(obj))) changed = reconcileCronJob(obj, host, this.#t0) || changed;
+    for (const obj of [...this.#store.ofKind('Job').values()])
+      if (this.#store.has(this.#keyOf(obj))) changed = reconcileJob(obj, host) || changed;
+    for (const obj of [...this.#store.ofKind('Deployment').values()]) this.#reconcileDeployment(obj);
+    for (const obj of [...this.#store.ofKind('ReplicaSet').values()]) this.#reconcileReplicaSet(obj);
     const storage = this.#storageHost();
     reconcileClaims(storage);
     this.#schedule();
     // A WaitForFirstConsumer claim binds once a pod that uses it is scheduled.
     reconcileClaims(storage);
     this.#evaluatePods();
-    for (const obj of this.#ofKind('ReplicaSet').values())
-      this.#replicaSetStatus(obj as unknown as ReplicaSet);
-    for (const obj of this.#ofKind('Deployment').values())
-      this.#deploymentStatus(obj as unknown as Deployment);
+    for (const obj of this.#store.ofKind('ReplicaSet').values()) this.#replicaSetStatus(obj);
+    for (const obj of this.#store.ofKind('Deployment').values()) this.#deploymentStatus(obj);
     this.#endpoints();
     this.#quotaStatus();
-    const hpas = [...this.#ofKind('HorizontalPodAutoscaler').values()];
-    const ingresses = this.#ofKind('Ingress');
+    const hpas = [...this.#store.ofKind('HorizontalPodAutoscaler').values()];
+    const ingresses = this.#store.ofKind('Ingress');
     if (ingresses.size > 0)
-      reconcileIngresses([...ingresses.values()], [...this.#ofKind('IngressClass').values()], (o) =>
+      reconcileIngresses([...ingresses.values()], [...this.#store.ofKind('IngressClass').values()], (o) =>
         this.#declaredStatus.has(this.#keyOf(o)),
       );
     // The HPA controller acts on what this round showed; a rescale takes effect in the next round.
@@ -1343,21 +1273,14 @@ export class SimCluster implements Cluster {
     );
   }
 
-  /** The stored objects of a kind (by `kind`) whose namespace is `ns` (undefined: cluster-scoped), in store order. */
-  #list(kind: string, ns: string | undefined): KubeObject[] {
-    const out: KubeObject[] = [];
-    for (const o of this.#ofKind(kind).values()) if (o.metadata?.namespace === ns) out.push(o);
-    return out;
-  }
-
   /** The view of the cluster the HPA controller acts through (one for the cluster's life). */
   #autoscalingHost(): AutoscalingHost {
     this.#hosts.autoscaling ??= Object.assign(this.#controllerBase(), this.#storageParts(), {
       get: (kind: string, ns: string, name: string) => {
         const info = findKind(kind, this.#extraKinds);
-        return info ? this.#objects.get(key(info.kind, info.namespaced ? ns : undefined, name)) : undefined;
+        return info ? this.#store.at(key(info.kind, info.namespaced ? ns : undefined, name)) : undefined;
       },
-      pods: (ns: string) => this.#list('Pod', ns) as unknown as Pod[],
+      pods: (ns: string) => this.#store.list('Pod', ns),
       usage: (pod: Pod, container: string) =>
         this.#outcomes.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''))?.get(container)
           ?.usage,
@@ -1375,7 +1298,8 @@ export class SimCluster implements Cluster {
   /** What the volume controller's view adds to the controllers' common one. */
   #storageParts(): Omit<StorageHost, keyof ControllerBase> {
     return {
-      list: (kind, ns) => (ns === undefined ? [...this.#ofKind(kind).values()] : this.#list(kind, ns)),
+      list: (kind, ns) =>
+        ns === undefined ? [...this.#store.ofKind(kind).values()] : this.#store.list(kind, ns),
       createObject: (obj, at) => this.#createObject(obj, at),
       repeating: (type, reason, message, obj, source, first, every) => {
         if (first > this.#now) return;
@@ -1384,7 +1308,7 @@ export class SimCluster implements Cluster {
         const id = fnv1a(`${obj.kind}|${obj.metadata?.name}|${reason}|${message}`)
           .toString(16)
           .padStart(8, '0');
-        const existing = this.#objects.get(key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`)) as
+        const existing = this.#store.at(key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`)) as
           | KubeEvent
           | undefined;
         if (existing) {
@@ -1408,7 +1332,7 @@ export class SimCluster implements Cluster {
   /** The view of the cluster the Job and CronJob controllers act through (one for the cluster's life). */
   #host(): ControllerHost {
     this.#hosts.controller ??= Object.assign(this.#controllerBase(), {
-      list: (kind: string, ns: string | undefined) => this.#list(kind, ns),
+      list: (kind: string, ns: string | undefined) => this.#store.list(kind, ns),
       ownedBy: (kind: string, owner: KubeObject) => this.#ownedBy(kind, owner),
       createPod: (owner: KubeObject, template: PodTemplate, at: number) =>
         this.#createOwnedPod(owner, template, at),
@@ -1462,7 +1386,7 @@ export class SimCluster implements Cluster {
     if (at < this.#now - EVENT_TTL) return;
     const ns = obj.metadata?.namespace;
     const id = fnv1a(`${obj.kind}|${obj.metadata?.name}|${reason}|${message}`).toString(16).padStart(8, '0');
-    const existing = this.#objects.get(key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`)) as
+    const existing = this.#store.at(key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`)) as
       | KubeEvent
       | undefined;
     if (existing) {
@@ -1514,7 +1438,7 @@ export class SimCluster implements Cluster {
       this.#nameCounter--;
       return forbidden;
     }
-    this.#put(pod as unknown as KubeObject);
+    this.#put(pod);
     const owners = [ownerName, ...(owner.metadata?.ownerReferences ?? []).map((o) => o.name ?? '')];
     this.#runtime.set(key('Pod', ns, name), {
       createdAt: at,
@@ -1540,7 +1464,7 @@ export class SimCluster implements Cluster {
   #reconcileDeployment(d: Deployment): void {
     const ns = d.metadata.namespace ?? 'default';
     const dk = key('Deployment', ns, d.metadata.name ?? '');
-    const rss = this.#ownedBy('ReplicaSet', d as unknown as KubeObject) as unknown as ReplicaSet[];
+    const rss = this.#ownedBy('ReplicaSet', d);
     let maxRev = 0;
     for (const rs of rss) maxRev = Math.max(maxRev, revisionNumber(rs));
     const wanted = withoutHash(d.spec.template);
@@ -1576,7 +1500,7 @@ export class SimCluster implements Cluster {
       return;
     }
     const surge = Math.max(1, Math.ceil(desired * 0.25));
-    const newPods = this.#ownedBy('Pod', active as unknown as KubeObject) as unknown as Pod[];
+    const newPods = this.#ownedBy('Pod', active);
     let good = 0;
     for (const p of newPods) if (this.#available(p, d.spec.minReadySeconds)) good++;
     this.#scale(d, active, Math.min(desired, good + surge));
@@ -1598,13 +1522,13 @@ export class SimCluster implements Cluster {
       'Normal',
       'ScalingReplicaSet',
       `Scaled ${n > before ? 'up' : 'down'} replica set ${rs.metadata.name} from ${before} to ${n}`,
-      d as unknown as KubeObject,
+      d,
       'deployment-controller',
     );
   }
 
   #reconcileReplicaSet(rs: ReplicaSet): void {
-    const pods = this.#ownedBy('Pod', rs as unknown as KubeObject);
+    const pods = this.#ownedBy('Pod', rs);
     const want = rs.spec.replicas ?? 0;
     if (pods.length > want) {
       // Like the controller: unscheduled and not-ready pods go first, then the newest.
@@ -1615,7 +1539,7 @@ export class SimCluster implements Cluster {
           'Normal',
           'SuccessfulDelete',
           `Deleted pod: ${p.metadata?.name}`,
-          rs as unknown as KubeObject,
+          rs,
           'replicaset-controller',
         );
       }
@@ -1623,8 +1547,7 @@ export class SimCluster implements Cluster {
     for (let i = pods.length; i < want; i++) if (!this.#createPod(rs, undefined, this.#settling)) break;
   }
 
-  #deletionRank(p: KubeObject): number {
-    const pod = p as unknown as Pod;
+  #deletionRank(pod: Pod): number {
     const rt = this.#runtime.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''));
     return (pod.spec.nodeName ? 0 : 1e9) + (this.#available(pod) ? 0 : 1e8) + (rt?.createdAt ?? 0);
   }
@@ -1633,17 +1556,16 @@ export class SimCluster implements Cluster {
     // Only a pod without a node that the kubelet side knows (a runtime) is scheduled; the placements
     // below are what such a pod is weighed against, so with none of them there is nothing to do.
     let waiting = false;
-    for (const obj of this.#ofKind('Pod').values()) {
-      const p = obj as unknown as Pod;
+    for (const p of this.#store.ofKind('Pod').values()) {
       if (!p.spec.nodeName && this.#runtime.has(key('Pod', p.metadata.namespace, p.metadata.name ?? ''))) {
         waiting = true;
         break;
       }
     }
     if (!waiting) return;
-    const nodes = [...this.#ofKind('Node').values()] as unknown as Node[];
-    const pods = [...this.#ofKind('Pod').values()] as unknown as Pod[];
-    const classes = [...this.#ofKind('StorageClass').values()];
+    const nodes = [...this.#store.ofKind('Node').values()];
+    const pods = [...this.#store.ofKind('Pod').values()];
+    const classes = [...this.#store.ofKind('StorageClass').values()];
     const nodeByName = new Map(nodes.map((n) => [n.metadata.name ?? '', n]));
     const used = new Map<string, NodeUse>();
     const placed: Placed[] = [];
@@ -1667,7 +1589,7 @@ export class SimCluster implements Cluster {
         if (!v.persistentVolumeClaim || volumeProblem) continue;
         const claimName = v.persistentVolumeClaim.claimName;
         volumeProblem = claimBlocksScheduling(
-          this.#objects.get(key('PersistentVolumeClaim', ns, claimName)),
+          this.#store.at(key('PersistentVolumeClaim', ns, claimName)),
           claimName,
           classes,
           { provisioner: (n) => this.world.provisioners[n] },
@@ -1699,7 +1621,7 @@ export class SimCluster implements Cluster {
             'Normal',
             'Scheduled',
             `Successfully assigned ${ns}/${p.metadata.name} to ${name}`,
-            p as unknown as KubeObject,
+            p,
             'default-scheduler',
           );
         }
@@ -1747,7 +1669,7 @@ export class SimCluster implements Cluster {
       t0: this.#t0,
       ...(this.world.registry ? { registry: this.world.registry } : {}),
       keysOf: (kind, ns, name) => {
-        const obj = this.#objects.get(key(kind, ns, name));
+        const obj = this.#store.at(key(kind, ns, name));
         if (!obj) return undefined;
         const data = {
           ...(obj.data as object | undefined),
@@ -1756,13 +1678,13 @@ export class SimCluster implements Cluster {
         };
         return Object.keys(data);
       },
-      exists: (kind, ns, name) => this.#objects.has(key(kind, ns, name)),
+      exists: (kind, ns, name) => this.#store.has(key(kind, ns, name)),
       reach: (pod, to) => this.#reach(pod, to),
       forbidden: (pod, call) => {
         const sa = pod.spec.serviceAccountName ?? 'default';
         const ns = pod.metadata.namespace ?? 'default';
         const rbac = ['RoleBinding', 'ClusterRoleBinding', 'Role', 'ClusterRole'].flatMap((k) => [
-          ...this.#ofKind(k).values(),
+          ...this.#store.ofKind(k).values(),
         ]);
         return serviceAccountMay(rbac, sa, ns, call) ? undefined : forbiddenMessage(sa, ns, call);
       },
@@ -1774,18 +1696,15 @@ export class SimCluster implements Cluster {
     pod: Pod,
     to: { service: string; namespace: string; port: number; protocol: string },
   ): string | undefined {
-    const nsLabels = (ns: string) =>
-      this.#objects.get(key('Namespace', undefined, ns))?.metadata?.labels ?? {};
-    const policies = [...this.#ofKind('NetworkPolicy').values()];
+    const nsLabels = (ns: string) => this.#store.at(key('Namespace', undefined, ns))?.metadata?.labels ?? {};
+    const policies = [...this.#store.ofKind('NetworkPolicy').values()];
     const ip =
       this.#runtime.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''))?.ip ?? '10.244.0.1';
     const src: Endpoint = { pod, namespaceLabels: nsLabels(pod.metadata.namespace ?? 'default'), ip };
-    const dns = this.#objects.get(key('Service', 'kube-system', 'kube-dns')) as unknown as
-      | Service
-      | undefined;
+    const dns = this.#store.get('Service', 'kube-system', 'kube-dns');
     const dnsIp = dns?.spec.clusterIP ?? '10.96.0.10';
     const fqdn = `${to.service}.${to.namespace}.svc.cluster.local`;
-    const pods = [...this.#ofKind('Pod').values()] as unknown as Pod[];
+    const pods = [...this.#store.ofKind('Pod').values()];
     if (policies.length) {
       // Name resolution first: UDP 53 to the cluster DNS pods (a stand-in when the world has none).
       const dnsPods = pods.filter(
@@ -1812,7 +1731,7 @@ export class SimCluster implements Cluster {
       if (!targets.some((t) => connectionAllowed(policies, src, t, 53, 'UDP')))
         return `lookup ${fqdn} on ${dnsIp}:53: read udp ${ip}:40123->${dnsIp}:53: i/o timeout`;
     }
-    const svc = this.#objects.get(key('Service', to.namespace, to.service)) as unknown as Service | undefined;
+    const svc = this.#store.get('Service', to.namespace, to.service);
     if (!svc) return `lookup ${fqdn} on ${dnsIp}:53: no such host`;
     const proto = to.protocol === 'UDP' ? 'udp' : 'tcp';
     const addr = `${svc.spec.clusterIP ?? ''}:${to.port}`;
@@ -1839,25 +1758,24 @@ export class SimCluster implements Cluster {
   #evaluatePods(): void {
     this.#world ??= this.#podWorld();
     const world = this.#world;
-    for (const obj of this.#ofKind('Pod').values()) {
-      const pod = obj as unknown as Pod;
+    for (const pod of this.#store.ofKind('Pod').values()) {
       const pk = key('Pod', pod.metadata.namespace, pod.metadata.name ?? '');
       const rt = this.#runtime.get(pk);
       if (!rt) continue;
       const unschedulable = (rt as { unschedulable?: string }).unschedulable;
-      const last = this.#evaluated.get(obj);
+      const last = this.#evaluated.get(pod);
       let out: PodOutcome;
       if (
         last !== undefined &&
         last.runtime === rt &&
         last.unschedulable === unschedulable &&
-        last.configs === this.#configs &&
+        last.configs === this.#store.configs &&
         last.outcome.readings.holdAt(this.#now)
       )
         out = last.outcome;
       else {
         out = evaluatePod(pod, rt, world, this.#now, unschedulable);
-        this.#evaluated.set(obj, { runtime: rt, unschedulable, configs: this.#configs, outcome: out });
+        this.#evaluated.set(pod, { runtime: rt, unschedulable, configs: this.#store.configs, outcome: out });
       }
       pod.status = out.status;
       this.#outcomes.set(pk, out.containers);
@@ -1882,7 +1800,7 @@ export class SimCluster implements Cluster {
         .padStart(8, '0');
       this.#podEventIds.set(e, id);
     }
-    const stored = this.#objects.get(key('Event', ns ?? 'default', `${name}.${id}`)) as KubeEvent | undefined;
+    const stored = this.#store.at(key('Event', ns ?? 'default', `${name}.${id}`)) as KubeEvent | undefined;
     const from = stored === undefined ? undefined : this.#podEventSources.get(stored);
     if (
       from !== undefined &&
@@ -1906,7 +1824,7 @@ export class SimCluster implements Cluster {
   }
 
   #replicaSetStatus(rs: ReplicaSet): void {
-    const pods = this.#ownedBy('Pod', rs as unknown as KubeObject) as unknown as Pod[];
+    const pods = this.#ownedBy('Pod', rs);
     rs.status = {
       replicas: pods.length,
       fullyLabeledReplicas: pods.length,
@@ -1918,7 +1836,7 @@ export class SimCluster implements Cluster {
   }
 
   #deploymentStatus(d: Deployment): void {
-    const rss = this.#ownedBy('ReplicaSet', d as unknown as KubeObject) as unknown as ReplicaSet[];
+    const rss = this.#ownedBy('ReplicaSet', d);
     const rev = String(d.metadata.annotations?.[REVISION] ?? '');
     let active: ReplicaSet | undefined;
     let replicas = 0;
@@ -1936,8 +1854,7 @@ export class SimCluster implements Cluster {
     const stamp = this.#iso(rollout?.startedAt ?? 0);
     let failedCreate: KubeEvent | undefined;
     if (active)
-      for (const o of this.#ofKind('Event').values()) {
-        const e = o as unknown as KubeEvent;
+      for (const e of this.#store.ofKind('Event').values()) {
         if (e.involvedObject.uid === active.metadata.uid && e.reason === 'FailedCreate') {
           failedCreate = e;
           break;
@@ -2008,8 +1925,7 @@ export class SimCluster implements Cluster {
   #endpoints(): void {
     // Pods by namespace, sorted by name, listed once per pass (storing Endpoints changes no pod).
     const podsByNs = new Map<string, Pod[]>();
-    for (const obj of [...this.#ofKind('Service').values()]) {
-      const svc = obj as unknown as Service;
+    for (const svc of [...this.#store.ofKind('Service').values()]) {
       const ns = svc.metadata.namespace ?? 'default';
       const ek = key('Endpoints', ns, svc.metadata.name ?? '');
       if (this.#staticEndpoints.has(ek) || !svc.spec.selector) continue;
@@ -2055,7 +1971,7 @@ export class SimCluster implements Cluster {
         if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) addresses.push(ref);
         else notReady.push(ref);
       }
-      const existing = this.#objects.get(ek);
+      const existing = this.#store.at(ek);
       const ep: KubeObject = {
         apiVersion: 'v1',
         kind: 'Endpoints',
@@ -2080,7 +1996,7 @@ export class SimCluster implements Cluster {
           : {}),
       };
       if (ep.metadata && !existing) delete ep.metadata.labels;
-      this.#set(ek, ep);
+      this.#store.set(ek, ep);
     }
   }
 }
@@ -2231,7 +2147,7 @@ export function createSimCluster(input: unknown, options: SimClusterOptions = {}
 /** What a cluster holds right after it is built (see `SimCluster#built`). */
 interface BuiltState {
   world: World;
-  objects: Map<string, KubeObject>;
+  objects: ReadonlyMap<string, KubeObject>;
   runtime: Map<string, PodRuntime>;
   outcomes: Map<string, Map<string, ContainerOutcome>>;
   rollouts: Map<string, Rollout>;
@@ -2244,7 +2160,7 @@ interface BuiltState {
   counters: number[];
   /** Each pod's last evaluation, its outcome's data spelled out (copied with the rest). */
   evaluated: {
-    pod: KubeObject;
+    pod: Pod;
     runtime: PodRuntime;
     unschedulable: string | undefined;
     configs: number;
