@@ -1,6 +1,6 @@
 import type { KubeObject } from '../cluster.js';
 import type { Condition, Pod, PodTemplate } from '../types.js';
-import type { ControllerBase } from './controller-host.js';
+import type { Controller, ControllerBase } from './controller-host.js';
 import { nextFire, parseCron } from './cron.js';
 
 /**
@@ -389,3 +389,27 @@ export function reconcileCronJob(cj: KubeObject, host: ControllerHost, t0Ms: num
   }
   return changed;
 }
+
+/** The CronJob controller behind the cluster's reconcile interface: every CronJob still stored. */
+export const cronJobController: Controller = {
+  kind: 'CronJob',
+  reconcile(host) {
+    let changed = false;
+    const jobs = host.jobs;
+    for (const obj of [...host.store.ofKind('CronJob').values()])
+      if (host.store.has(host.keyOf(obj))) changed = reconcileCronJob(obj, jobs, host.t0) || changed;
+    return changed;
+  },
+};
+
+/** The Job controller behind the cluster's reconcile interface: every Job still stored. */
+export const jobController: Controller = {
+  kind: 'Job',
+  reconcile(host) {
+    let changed = false;
+    const jobs = host.jobs;
+    for (const obj of [...host.store.ofKind('Job').values()])
+      if (host.store.has(host.keyOf(obj))) changed = reconcileJob(obj, jobs) || changed;
+    return changed;
+  },
+};

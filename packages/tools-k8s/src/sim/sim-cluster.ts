@@ -11,7 +11,6 @@ import type {
 import { parseDuration } from '../duration.js';
 import { K8sError } from '../errors.js';
 import { findKind, guessPlural, type KindInfo, WELL_KNOWN_KINDS } from '../kinds.js';
-import { parseQuantity } from '../quantity.js';
 import { parseSelector } from '../selector.js';
 import type {
   Container,
@@ -19,44 +18,25 @@ import type {
   Deployment,
   EnvVar,
   KubeEvent,
-  Node,
   Pod,
   PodSpec,
   PodTemplate,
   ReplicaSet,
 } from '../types.js';
-import { quotaRefusal, quotaUsed, validateObject } from './admission.js';
-import { type AutoscalingHost, reconcileHpa } from './autoscaling.js';
-import type { ControllerBase } from './controller-host.js';
-import { reconcileIngresses } from './ingress.js';
-import { type ControllerHost, reconcileCronJob, reconcileJob } from './jobs.js';
+import { quotaRefusal, validateObject } from './admission.js';
+import type { AutoscalingHost } from './autoscaling.js';
+import type { ClusterHost, ControllerBase, PodEvaluation, Rollout } from './controller-host.js';
+import { CONTROLLERS } from './controllers.js';
+import { CHANGE_CAUSE, HASH, hashlessTemplates, REVISION } from './deployment-controller.js';
+import type { ControllerHost } from './jobs.js';
 import { logTail } from './log-lines.js';
-import { clone, clonedStableJson, fnv1a, isoAt, safeEncode, stableJson, templateHash } from './names.js';
-import { connectionAllowed, type Endpoint, serviceBackends } from './network.js';
+import { clone, fnv1a, isoAt, safeEncode, stableJson, templateHash } from './names.js';
 import { type AnyObject, key, ObjectStore, type Stored } from './object-store.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
-import {
-  type ContainerOutcome,
-  type DerivedEvent,
-  evaluatePod,
-  type PodOutcome,
-  type PodRuntime,
-  type PodWorld,
-} from './pod-state.js';
-import { forbiddenMessage, serviceAccountMay } from './rbac.js';
-import {
-  addUse,
-  emptyUse,
-  interPodMisfit,
-  type NodeUse,
-  nodeAffinityMatches,
-  type Placed,
-  podRequests,
-  type Requests,
-  resourceMisfit,
-  unschedulableMessage,
-} from './scheduler.js';
-import { claimBlocksScheduling, reconcileClaims, type StorageHost } from './storage.js';
+import type { ContainerOutcome, DerivedEvent, PodOutcome, PodRuntime } from './pod-state.js';
+import type { Requests } from './scheduler.js';
+import { podEnded, requestsBySpec } from './scheduler-controller.js';
+import type { StorageHost } from './storage.js';
 import { nodeObject, serviceObject } from './world-compiler.js';
 import {
   type AttachedEvent,
@@ -101,30 +81,12 @@ export interface SimSnapshot {
   readonly mutations: readonly MutationRecord[];
 }
 
-interface Rollout {
-  done: boolean;
-  startedAt: number;
-}
-
-const REVISION = 'deployment.kubernetes.io/revision';
-const CHANGE_CAUSE = 'kubernetes.io/change-cause';
-const HASH = 'pod-template-hash';
-
-/**
- * A pod template's JSON without its hash label, by template object: reconciling compares them on
- * every request. A template is never changed in place (a patch builds new objects along the path
- * it changes, a new ReplicaSet gets a copy), so an object's entry stays true.
- */
-const hashlessTemplates = new WeakMap<object, string>();
-
 /** Object uids by `seed|uid|n` (every cluster of a world hands out the same ones), at most a few thousand. */
 const uids = new Map<string, string>();
 /** The built state a cluster is being made from, while its constructor runs (see `createSimCluster`). */
 let restoring: BuiltState | undefined;
 /** `SimCluster#built`, for `createSimCluster`. */
 let builtState: (cluster: SimCluster) => BuiltState | undefined;
-/** Resource requests by stored pod spec (read, never changed, by the scheduler). */
-const requestsBySpec = new WeakMap<PodSpec, Requests>();
 
 export { MAX_REPLICAS, MAX_TOTAL_REPLICAS } from './admission.js';
 
@@ -169,32 +131,7 @@ export class SimCluster implements Cluster {
    * the pod object, its runtime, its scheduling verdict and the ConfigMaps and Secrets are the same and
    * the clock readings it made give the same values (a crash loop in back-off, a running program).
    */
-  readonly #evaluated = new WeakMap<
-    Pod,
-    {
-      runtime: PodRuntime;
-      unschedulable: string | undefined;
-      configs: number;
-      outcome: PodOutcome;
-    }
-  >();
-  /** The id (name suffix) of each derived pod event (a function of its reason, field path and message). */
-  readonly #podEventIds = new WeakMap<DerivedEvent, string>();
-  /**
-   * Each stored pod event with what it was stored from and the fields a controller may bump in place
-   * (count, lastTimestamp) as they were stored: while they read the same, storing it again is a no-op.
-   */
-  readonly #podEventSources = new WeakMap<
-    KubeEvent,
-    {
-      event: DerivedEvent;
-      name: string;
-      ns: string | undefined;
-      uid: string | undefined;
-      count: number | undefined;
-      lastTimestamp: string | undefined;
-    }
-  >();
+  readonly #evaluated = new WeakMap<Pod, PodEvaluation>();
   readonly #runtime = new Map<string, PodRuntime>();
   readonly #outcomes = new Map<string, Map<string, ContainerOutcome>>();
   readonly #rollouts = new Map<string, Rollout>();
@@ -207,9 +144,12 @@ export class SimCluster implements Cluster {
   readonly #mutations: MutationRecord[] = [];
   #uid = 0;
   /** The views controllers act through, built once (their clock reads the cluster's). */
-  /** What the rest of the world looks like to a pod (one for the cluster's life). */
-  #world: PodWorld | undefined;
-  readonly #hosts: { controller?: ControllerHost; storage?: StorageHost; autoscaling?: AutoscalingHost } = {};
+  readonly #hosts: {
+    cluster?: ClusterHost;
+    controller?: ControllerHost;
+    storage?: StorageHost;
+    autoscaling?: AutoscalingHost;
+  } = {};
   #settling = false;
   #ip = 10;
   #nameCounter = 0;
@@ -1135,30 +1075,12 @@ export class SimCluster implements Cluster {
     return true;
   }
 
-  /** What a stored pod requests, worked out once per spec (a stored pod's containers never change in place). */
-  #podRequests(spec: PodSpec): Requests {
-    let r = requestsBySpec.get(spec);
-    if (r === undefined) {
-      r = podRequests(spec);
-      requestsBySpec.set(spec, r);
-    }
-    return r;
-  }
-
   /** Why a ResourceQuota of the pod's namespace refuses it, in the API server's words; undefined when none does. */
   #quotaCheck(pod: Pod): string | undefined {
     const ns = pod.metadata.namespace ?? 'default';
     const quotas = this.#store.stored('ResourceQuota', true, ns);
     if (quotas.length === 0) return undefined;
     return quotaRefusal(pod, quotas, this.#podsIn(ns));
-  }
-
-  #quotaStatus(): void {
-    for (const q of this.#store.ofKind('ResourceQuota').values()) {
-      const hard = ((q.spec as { hard?: Record<string, string> })?.hard ?? {}) as Record<string, string>;
-      const pods = this.#podsIn(q.metadata?.namespace);
-      q.status = { hard: { ...hard }, used: quotaUsed(hard, pods) };
-    }
   }
 
   #validate(info: KindInfo, current: KubeObject, next: KubeObject): void {
@@ -1233,44 +1155,69 @@ export class SimCluster implements Cluster {
 
   #reconcileOnce(): boolean {
     let changed = false;
-    const host = this.#host();
-    for (const obj of [...this.#store.ofKind('CronJob').values()])
-      if (this.#store.has(this.#keyOf(obj))) changed = reconcileCronJob(obj, host, this.#t0) || changed;
-    for (const obj of [...this.#store.ofKind('Job').values()])
-      if (this.#store.has(this.#keyOf(obj))) changed = reconcileJob(obj, host) || changed;
-    for (const obj of [...this.#store.ofKind('Deployment').values()]) this.#reconcileDeployment(obj);
-    for (const obj of [...this.#store.ofKind('ReplicaSet').values()]) this.#reconcileReplicaSet(obj);
-    const storage = this.#storageHost();
-    reconcileClaims(storage);
-    this.#schedule();
-    // A WaitForFirstConsumer claim binds once a pod that uses it is scheduled.
-    reconcileClaims(storage);
-    this.#evaluatePods();
-    for (const obj of this.#store.ofKind('ReplicaSet').values()) this.#replicaSetStatus(obj);
-    for (const obj of this.#store.ofKind('Deployment').values()) this.#deploymentStatus(obj);
-    this.#endpoints();
-    this.#quotaStatus();
-    const hpas = [...this.#store.ofKind('HorizontalPodAutoscaler').values()];
-    const ingresses = this.#store.ofKind('Ingress');
-    if (ingresses.size > 0)
-      reconcileIngresses([...ingresses.values()], [...this.#store.ofKind('IngressClass').values()], (o) =>
-        this.#declaredStatus.has(this.#keyOf(o)),
-      );
-    // The HPA controller acts on what this round showed; a rescale takes effect in the next round.
-    if (hpas.length > 0) {
-      const autoscaling = this.#autoscalingHost();
-      for (const obj of hpas) reconcileHpa(obj, autoscaling);
-    }
+    const host = this.#cluster();
+    for (const c of CONTROLLERS) changed = c.reconcile(host) || changed;
     return changed;
   }
 
-  #keyOf(obj: KubeObject): string {
+  #keyOf(obj: AnyObject): string {
     const info = findKind(obj.kind ?? '', this.#extraKinds);
     return key(
       obj.kind ?? '',
       info?.namespaced === false ? undefined : obj.metadata?.namespace,
       obj.metadata?.name ?? '',
     );
+  }
+
+  /** The view of the cluster its own controllers act through (one for the cluster's life). */
+  #cluster(): ClusterHost {
+    if (this.#hosts.cluster !== undefined) return this.#hosts.cluster;
+    const self = this;
+    const base = this.#controllerBase();
+    const host: ClusterHost = {
+      get now() {
+        return self.#now;
+      },
+      seconds: base.seconds,
+      iso: base.iso,
+      event: base.event,
+      declared: base.declared,
+      store: this.#store,
+      t0: this.#t0,
+      get world() {
+        return self.world;
+      },
+      get settling() {
+        return self.#settling;
+      },
+      runtime: this.#runtime,
+      outcomes: this.#outcomes,
+      rollouts: this.#rollouts,
+      staticEndpoints: this.#staticEndpoints,
+      evaluated: this.#evaluated,
+      get jobs() {
+        return self.#host();
+      },
+      get storage() {
+        return self.#storageHost();
+      },
+      get autoscaling() {
+        return self.#autoscalingHost();
+      },
+      keyOf: (obj) => this.#keyOf(obj),
+      ownedBy: (kind, owner) => this.#ownedBy(kind, owner),
+      podsIn: (ns) => this.#podsIn(ns),
+      meta: (name, ns, created, extra) => this.#meta(name, ns, created, extra),
+      remove: (kind, ns, name) => this.#remove(kind, ns, name, 'controller'),
+      controllerEvent: (type, reason, message, obj, source, minGap) =>
+        this.#controllerEvent(type, reason, message, obj, source, minGap),
+      storeEvent: (e, kind, name, ns, uid, id) => this.#storeEvent(e, kind, name, ns, uid, id),
+      newReplicaSet: (deploy, template, revision, replicas, created, changeCause) =>
+        this.#newReplicaSet(deploy, template, revision, replicas, created, changeCause),
+      createPod: (rs, facts, initial) => this.#createPod(rs, facts, initial),
+    };
+    this.#hosts.cluster = host;
+    return host;
   }
 
   /** The view of the cluster the HPA controller acts through (one for the cluster's life). */
@@ -1447,558 +1394,6 @@ export class SimCluster implements Cluster {
     });
     return pod;
   }
-
-  /**
-   * Whether a pod is available as the ReplicaSet controller counts it: Ready, and Ready for at
-   * least `minReadySeconds` (from its Ready condition's lastTransitionTime); with the default 0 a
-   * Ready pod is available, so READY and AVAILABLE agree outside `minReadySeconds`.
-   */
-  #available(pod: Pod, minReadySeconds = 0): boolean {
-    const ready = pod.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
-    if (!ready) return false;
-    if (minReadySeconds <= 0) return true;
-    const since = Date.parse(ready.lastTransitionTime ?? '');
-    return Number.isFinite(since) && this.#now - (since - this.#t0) / 1000 >= minReadySeconds;
-  }
-
-  #reconcileDeployment(d: Deployment): void {
-    const ns = d.metadata.namespace ?? 'default';
-    const dk = key('Deployment', ns, d.metadata.name ?? '');
-    const rss = this.#ownedBy('ReplicaSet', d);
-    let maxRev = 0;
-    for (const rs of rss) maxRev = Math.max(maxRev, revisionNumber(rs));
-    const wanted = withoutHash(d.spec.template);
-    let active: ReplicaSet | undefined;
-    for (const rs of rss)
-      if (withoutHash(rs.spec.template) === wanted) {
-        active = rs;
-        break;
-      }
-    const cause = d.metadata.annotations?.[CHANGE_CAUSE];
-    if (!active) {
-      const created = this.#settling
-        ? (Date.parse(d.metadata.creationTimestamp ?? '') - this.#t0) / 1000 || 0
-        : this.#now;
-      active = this.#newReplicaSet(d, d.spec.template, maxRev + 1, 0, created, cause);
-      this.#rollouts.set(dk, { done: this.#settling, startedAt: created });
-    } else if (revisionNumber(active) < maxRev) {
-      active.metadata.annotations = { ...active.metadata.annotations, [REVISION]: String(maxRev + 1) };
-      this.#rollouts.set(dk, { done: false, startedAt: this.#now });
-    }
-    const revision = active.metadata.annotations?.[REVISION] ?? '1';
-    // The same annotations again when the revision is already there (the object is only read out as copies).
-    const annotations = d.metadata.annotations;
-    if (annotations?.[REVISION] !== revision || !Object.hasOwn(annotations, REVISION))
-      d.metadata.annotations = { ...annotations, [REVISION]: revision };
-    const desired = d.spec.replicas ?? 1;
-    const rollout = this.#rollouts.get(dk) ?? { done: true, startedAt: 0 };
-    this.#rollouts.set(dk, rollout);
-    const olds = rss.filter((rs) => rs !== active);
-    if (rollout.done) {
-      this.#scale(d, active, desired);
-      for (const rs of olds) this.#scale(d, rs, 0);
-      return;
-    }
-    const surge = Math.max(1, Math.ceil(desired * 0.25));
-    const newPods = this.#ownedBy('Pod', active);
-    let good = 0;
-    for (const p of newPods) if (this.#available(p, d.spec.minReadySeconds)) good++;
-    this.#scale(d, active, Math.min(desired, good + surge));
-    let remaining = Math.max(0, desired - good);
-    for (const rs of olds.sort((a, b) => revisionNumber(b) - revisionNumber(a))) {
-      const keep = Math.min(rs.spec.replicas ?? 0, remaining);
-      remaining -= keep;
-      this.#scale(d, rs, keep);
-    }
-    if (good >= desired && olds.every((rs) => (rs.spec.replicas ?? 0) === 0)) rollout.done = true;
-  }
-
-  /** The Deployment controller scaling one of its ReplicaSets to `n`, with its event when that changes it. */
-  #scale(d: Deployment, rs: ReplicaSet, n: number): void {
-    const before = rs.spec.replicas ?? 0;
-    if (before === n) return;
-    rs.spec.replicas = n;
-    this.#controllerEvent(
-      'Normal',
-      'ScalingReplicaSet',
-      `Scaled ${n > before ? 'up' : 'down'} replica set ${rs.metadata.name} from ${before} to ${n}`,
-      d,
-      'deployment-controller',
-    );
-  }
-
-  #reconcileReplicaSet(rs: ReplicaSet): void {
-    const pods = this.#ownedBy('Pod', rs);
-    const want = rs.spec.replicas ?? 0;
-    if (pods.length > want) {
-      // Like the controller: unscheduled and not-ready pods go first, then the newest.
-      const ranked = [...pods].sort((a, b) => this.#deletionRank(b) - this.#deletionRank(a));
-      for (const p of ranked.slice(0, pods.length - want)) {
-        this.#remove('Pod', p.metadata?.namespace, p.metadata?.name ?? '', 'controller');
-        this.#controllerEvent(
-          'Normal',
-          'SuccessfulDelete',
-          `Deleted pod: ${p.metadata?.name}`,
-          rs,
-          'replicaset-controller',
-        );
-      }
-    }
-    for (let i = pods.length; i < want; i++) if (!this.#createPod(rs, undefined, this.#settling)) break;
-  }
-
-  #deletionRank(pod: Pod): number {
-    const rt = this.#runtime.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''));
-    return (pod.spec.nodeName ? 0 : 1e9) + (this.#available(pod) ? 0 : 1e8) + (rt?.createdAt ?? 0);
-  }
-
-  #schedule(): void {
-    // Only a pod without a node that the kubelet side knows (a runtime) is scheduled; the placements
-    // below are what such a pod is weighed against, so with none of them there is nothing to do.
-    let waiting = false;
-    for (const p of this.#store.ofKind('Pod').values()) {
-      if (!p.spec.nodeName && this.#runtime.has(key('Pod', p.metadata.namespace, p.metadata.name ?? ''))) {
-        waiting = true;
-        break;
-      }
-    }
-    if (!waiting) return;
-    const nodes = [...this.#store.ofKind('Node').values()];
-    const pods = [...this.#store.ofKind('Pod').values()];
-    const classes = [...this.#store.ofKind('StorageClass').values()];
-    const nodeByName = new Map(nodes.map((n) => [n.metadata.name ?? '', n]));
-    const used = new Map<string, NodeUse>();
-    const placed: Placed[] = [];
-    const place = (p: Pod, nodeName: string, r: Requests) => {
-      const u = used.get(nodeName) ?? emptyUse();
-      addUse(u, r);
-      used.set(nodeName, u);
-      placed.push({ pod: p, nodeLabels: nodeByName.get(nodeName)?.metadata.labels ?? {} });
-    };
-    for (const p of pods)
-      if (p.spec.nodeName && !podEnded(p)) place(p, p.spec.nodeName, this.#podRequests(p.spec));
-    for (const p of pods) {
-      if (p.spec.nodeName) continue;
-      const rt = this.#runtime.get(key('Pod', p.metadata.namespace, p.metadata.name ?? ''));
-      if (!rt) continue;
-      const reasons = new Map<string, number>();
-      let resolvable = 0;
-      const ns = p.metadata.namespace ?? 'default';
-      let volumeProblem: string | undefined;
-      for (const v of p.spec.volumes ?? []) {
-        if (!v.persistentVolumeClaim || volumeProblem) continue;
-        const claimName = v.persistentVolumeClaim.claimName;
-        volumeProblem = claimBlocksScheduling(
-          this.#store.at(key('PersistentVolumeClaim', ns, claimName)),
-          claimName,
-          classes,
-          { provisioner: (n) => this.world.provisioners[n] },
-        );
-      }
-      const req = this.#podRequests(p.spec);
-      const candidates = nodes
-        .filter((n) => {
-          const why = this.#misfit(n, p, req, used.get(n.metadata.name ?? ''), placed);
-          for (const r of why.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
-          if (why.reasons.length && why.resolvable) resolvable++;
-          return why.reasons.length === 0;
-        })
-        .sort((a, b) => {
-          const ua =
-            (used.get(a.metadata.name ?? '')?.cpu ?? 0) / (parseQuantity(a.status?.allocatable?.cpu) ?? 1);
-          const ub =
-            (used.get(b.metadata.name ?? '')?.cpu ?? 0) / (parseQuantity(b.status?.allocatable?.cpu) ?? 1);
-          return ua - ub || ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1);
-        });
-      const chosen = volumeProblem ? undefined : candidates[0];
-      if (chosen) {
-        const name = chosen.metadata.name ?? '';
-        p.spec.nodeName = name;
-        place(p, name, req);
-        delete (rt as { unschedulable?: string }).unschedulable;
-        if (rt.createdAt >= 0) {
-          this.#controllerEvent(
-            'Normal',
-            'Scheduled',
-            `Successfully assigned ${ns}/${p.metadata.name} to ${name}`,
-            p,
-            'default-scheduler',
-          );
-        }
-      } else {
-        const total = nodes.length;
-        // A claim problem fails before any node is tried (the scheduler's PreFilter), so no counts.
-        (rt as { unschedulable?: string }).unschedulable = volumeProblem?.startsWith('running PreBind')
-          ? volumeProblem
-          : volumeProblem
-            ? `0/${total} nodes are available: ${volumeProblem}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`
-            : unschedulableMessage(total, reasons, resolvable);
-      }
-    }
-  }
-
-  /** Why a pod cannot go on a node (none when it fits), in the scheduler's words, in its filter order. */
-  #misfit(
-    n: Node,
-    p: Pod,
-    req: Requests,
-    used: NodeUse | undefined,
-    placed: readonly Placed[],
-  ): { reasons: string[]; resolvable: boolean } {
-    const no = (r: string) => ({ reasons: [r], resolvable: false });
-    if (n.spec?.unschedulable) return no('node(s) were unschedulable');
-    // A node that is not ready is kept off by its taints (node.kubernetes.io/unreachable, not-ready).
-    if (!nodeAffinityMatches(n, p)) return no("node(s) didn't match Pod's node affinity/selector");
-    const tolerations = (p.spec.tolerations ?? []) as { key?: string; operator?: string }[];
-    const taint = n.spec?.taints?.find(
-      (t) =>
-        t.effect !== 'PreferNoSchedule' &&
-        !tolerations.some((tol) => tol.operator === 'Exists' || tol.key === t.key),
-    );
-    if (taint) return no(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
-    const short = resourceMisfit(n, req, used ?? emptyUse());
-    if (short.length) return { reasons: short, resolvable: true };
-    const pods = interPodMisfit(n, p, placed);
-    return pods
-      ? { reasons: [pods.reason], resolvable: pods.resolvable }
-      : { reasons: [], resolvable: false };
-  }
-
-  #podWorld(): PodWorld {
-    return {
-      t0: this.#t0,
-      ...(this.world.registry ? { registry: this.world.registry } : {}),
-      keysOf: (kind, ns, name) => {
-        const obj = this.#store.at(key(kind, ns, name));
-        if (!obj) return undefined;
-        const data = {
-          ...(obj.data as object | undefined),
-          ...(obj.stringData as object | undefined),
-          ...(obj.binaryData as object | undefined),
-        };
-        return Object.keys(data);
-      },
-      exists: (kind, ns, name) => this.#store.has(key(kind, ns, name)),
-      reach: (pod, to) => this.#reach(pod, to),
-      forbidden: (pod, call) => {
-        const sa = pod.spec.serviceAccountName ?? 'default';
-        const ns = pod.metadata.namespace ?? 'default';
-        const rbac = ['RoleBinding', 'ClusterRoleBinding', 'Role', 'ClusterRole'].flatMap((k) => [
-          ...this.#store.ofKind(k).values(),
-        ]);
-        return serviceAccountMay(rbac, sa, ns, call) ? undefined : forbiddenMessage(sa, ns, call);
-      },
-    };
-  }
-
-  /** Why a pod's connection to a Service fails, as a Go client reports it; undefined when it works. */
-  #reach(
-    pod: Pod,
-    to: { service: string; namespace: string; port: number; protocol: string },
-  ): string | undefined {
-    const nsLabels = (ns: string) => this.#store.at(key('Namespace', undefined, ns))?.metadata?.labels ?? {};
-    const policies = [...this.#store.ofKind('NetworkPolicy').values()];
-    const ip =
-      this.#runtime.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''))?.ip ?? '10.244.0.1';
-    const src: Endpoint = { pod, namespaceLabels: nsLabels(pod.metadata.namespace ?? 'default'), ip };
-    const dns = this.#store.get('Service', 'kube-system', 'kube-dns');
-    const dnsIp = dns?.spec.clusterIP ?? '10.96.0.10';
-    const fqdn = `${to.service}.${to.namespace}.svc.cluster.local`;
-    const pods = [...this.#store.ofKind('Pod').values()];
-    if (policies.length) {
-      // Name resolution first: UDP 53 to the cluster DNS pods (a stand-in when the world has none).
-      const dnsPods = pods.filter(
-        (p) => p.metadata.namespace === 'kube-system' && p.metadata.labels?.['k8s-app'] === 'kube-dns',
-      );
-      const targets: Endpoint[] = (
-        dnsPods.length
-          ? dnsPods
-          : [
-              {
-                metadata: { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
-                spec: {
-                  containers: [
-                    { name: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] },
-                  ],
-                },
-              } as Pod,
-            ]
-      ).map((p) => ({
-        pod: p,
-        namespaceLabels: nsLabels('kube-system'),
-        ip: p.status?.podIP ?? '10.244.0.2',
-      }));
-      if (!targets.some((t) => connectionAllowed(policies, src, t, 53, 'UDP')))
-        return `lookup ${fqdn} on ${dnsIp}:53: read udp ${ip}:40123->${dnsIp}:53: i/o timeout`;
-    }
-    const svc = this.#store.get('Service', to.namespace, to.service);
-    if (!svc) return `lookup ${fqdn} on ${dnsIp}:53: no such host`;
-    const proto = to.protocol === 'UDP' ? 'udp' : 'tcp';
-    const addr = `${svc.spec.clusterIP ?? ''}:${to.port}`;
-    const backends = serviceBackends(svc, to.port, pods);
-    if (backends.pods.length === 0) return `dial ${proto} ${addr}: connect: connection refused`;
-    if (!policies.length) return undefined;
-    const reachable = backends.pods.some((b) => {
-      const port = backends.targetPort(b);
-      const bip = this.#runtime.get(key('Pod', b.metadata.namespace, b.metadata.name ?? ''))?.ip ?? '';
-      return (
-        port !== undefined &&
-        connectionAllowed(
-          policies,
-          src,
-          { pod: b, namespaceLabels: nsLabels(b.metadata.namespace ?? 'default'), ip: bip },
-          port,
-          to.protocol,
-        )
-      );
-    });
-    return reachable ? undefined : `dial ${proto} ${addr}: i/o timeout`;
-  }
-
-  #evaluatePods(): void {
-    this.#world ??= this.#podWorld();
-    const world = this.#world;
-    for (const pod of this.#store.ofKind('Pod').values()) {
-      const pk = key('Pod', pod.metadata.namespace, pod.metadata.name ?? '');
-      const rt = this.#runtime.get(pk);
-      if (!rt) continue;
-      const unschedulable = (rt as { unschedulable?: string }).unschedulable;
-      const last = this.#evaluated.get(pod);
-      let out: PodOutcome;
-      if (
-        last !== undefined &&
-        last.runtime === rt &&
-        last.unschedulable === unschedulable &&
-        last.configs === this.#store.configs &&
-        last.outcome.readings.holdAt(this.#now)
-      )
-        out = last.outcome;
-      else {
-        out = evaluatePod(pod, rt, world, this.#now, unschedulable);
-        this.#evaluated.set(pod, { runtime: rt, unschedulable, configs: this.#store.configs, outcome: out });
-      }
-      pod.status = out.status;
-      this.#outcomes.set(pk, out.containers);
-      for (const e of out.events) this.#storePodEvent(e, pod);
-    }
-  }
-
-  /**
-   * Stores a pod's derived event under its id, unless the event stored there is the one stored from
-   * this very derived event for this pod and nothing has changed it since (what storing it again
-   * would write is then what is there): a pod whose evaluation is reused re-derives the same events
-   * on every request.
-   */
-  #storePodEvent(e: DerivedEvent, pod: Pod): void {
-    const name = pod.metadata.name ?? '';
-    const ns = pod.metadata.namespace;
-    const uid = pod.metadata.uid;
-    let id = this.#podEventIds.get(e);
-    if (id === undefined) {
-      id = fnv1a(`${e.reason}|${e.fieldPath ?? ''}|${e.message}`)
-        .toString(16)
-        .padStart(8, '0');
-      this.#podEventIds.set(e, id);
-    }
-    const stored = this.#store.at(key('Event', ns ?? 'default', `${name}.${id}`)) as KubeEvent | undefined;
-    const from = stored === undefined ? undefined : this.#podEventSources.get(stored);
-    if (
-      from !== undefined &&
-      from.event === e &&
-      from.name === name &&
-      from.ns === ns &&
-      from.uid === uid &&
-      stored!.count === from.count &&
-      stored!.lastTimestamp === from.lastTimestamp
-    )
-      return;
-    const ev = this.#storeEvent(e, 'Pod', name, ns, uid, id);
-    this.#podEventSources.set(ev, {
-      event: e,
-      name,
-      ns,
-      uid,
-      count: ev.count,
-      lastTimestamp: ev.lastTimestamp,
-    });
-  }
-
-  #replicaSetStatus(rs: ReplicaSet): void {
-    const pods = this.#ownedBy('Pod', rs);
-    rs.status = {
-      replicas: pods.length,
-      fullyLabeledReplicas: pods.length,
-      readyReplicas: pods.filter((p) =>
-        p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-      ).length,
-      availableReplicas: pods.filter((p) => this.#available(p, rs.spec.minReadySeconds)).length,
-    };
-  }
-
-  #deploymentStatus(d: Deployment): void {
-    const rss = this.#ownedBy('ReplicaSet', d);
-    const rev = String(d.metadata.annotations?.[REVISION] ?? '');
-    let active: ReplicaSet | undefined;
-    let replicas = 0;
-    let ready = 0;
-    let available = 0;
-    for (const rs of rss) {
-      if (active === undefined && rs.metadata.annotations?.[REVISION] === rev) active = rs;
-      replicas += rs.status?.replicas ?? 0;
-      ready += rs.status?.readyReplicas ?? 0;
-      available += rs.status?.availableReplicas ?? 0;
-    }
-    const desired = d.spec.replicas ?? 1;
-    const maxUnavailable = Math.floor(desired * 0.25);
-    const rollout = this.#rollouts.get(key('Deployment', d.metadata.namespace, d.metadata.name ?? ''));
-    const stamp = this.#iso(rollout?.startedAt ?? 0);
-    let failedCreate: KubeEvent | undefined;
-    if (active)
-      for (const e of this.#store.ofKind('Event').values()) {
-        if (e.involvedObject.uid === active.metadata.uid && e.reason === 'FailedCreate') {
-          failedCreate = e;
-          break;
-        }
-      }
-    const stalled = !rollout?.done && this.#now - (rollout?.startedAt ?? 0) > 600;
-    d.status = {
-      observedGeneration: d.metadata.generation ?? 1,
-      replicas,
-      updatedReplicas: active?.status?.replicas ?? 0,
-      readyReplicas: ready,
-      availableReplicas: available,
-      ...(desired - available > 0 ? { unavailableReplicas: desired - available } : {}),
-      conditions: [
-        available >= desired - maxUnavailable
-          ? {
-              type: 'Available',
-              status: 'True',
-              reason: 'MinimumReplicasAvailable',
-              message: 'Deployment has minimum availability.',
-              lastTransitionTime: stamp,
-            }
-          : {
-              type: 'Available',
-              status: 'False',
-              reason: 'MinimumReplicasUnavailable',
-              message: 'Deployment does not have minimum availability.',
-              lastTransitionTime: stamp,
-            },
-        stalled
-          ? {
-              type: 'Progressing',
-              status: 'False',
-              reason: 'ProgressDeadlineExceeded',
-              message: `ReplicaSet "${active?.metadata.name}" has timed out progressing.`,
-              lastTransitionTime: stamp,
-            }
-          : rollout?.done
-            ? {
-                type: 'Progressing',
-                status: 'True',
-                reason: 'NewReplicaSetAvailable',
-                message: `ReplicaSet "${active?.metadata.name}" has successfully progressed.`,
-                lastTransitionTime: stamp,
-              }
-            : {
-                type: 'Progressing',
-                status: 'True',
-                reason: 'ReplicaSetUpdated',
-                message: `ReplicaSet "${active?.metadata.name}" is progressing.`,
-                lastTransitionTime: stamp,
-              },
-        ...(failedCreate && (active?.status?.replicas ?? 0) < (active?.spec.replicas ?? 0)
-          ? [
-              {
-                type: 'ReplicaFailure',
-                status: 'True',
-                reason: 'FailedCreate',
-                message: (failedCreate.message ?? '').replace(/^Error creating: /, ''),
-                lastTransitionTime: failedCreate.firstTimestamp ?? stamp,
-              },
-            ]
-          : []),
-      ],
-    };
-  }
-
-  #endpoints(): void {
-    // Pods by namespace, sorted by name, listed once per pass (storing Endpoints changes no pod).
-    const podsByNs = new Map<string, Pod[]>();
-    for (const svc of [...this.#store.ofKind('Service').values()]) {
-      const ns = svc.metadata.namespace ?? 'default';
-      const ek = key('Endpoints', ns, svc.metadata.name ?? '');
-      if (this.#staticEndpoints.has(ek) || !svc.spec.selector) continue;
-      const wanted = Object.entries(svc.spec.selector);
-      let inNs = podsByNs.get(ns);
-      if (inNs === undefined) {
-        inNs = this.#podsIn(ns);
-        podsByNs.set(ns, inNs);
-      }
-      const pods: Pod[] = [];
-      for (const p of inNs) {
-        if (!p.status?.podIP) continue;
-        const labels = p.metadata.labels;
-        let all = true;
-        for (const [k, v] of wanted)
-          if (labels?.[k] !== v) {
-            all = false;
-            break;
-          }
-        if (all) pods.push(p);
-      }
-      const addresses: { ip: string; targetRef: { kind: string; name: string; namespace: string } }[] = [];
-      const notReady: typeof addresses = [];
-      const ports: { name?: string; port: number; protocol?: string }[] = [];
-      for (const sp of svc.spec.ports ?? []) {
-        const tp = sp.targetPort ?? sp.port;
-        let port: number | undefined =
-          typeof tp === 'number' ? tp : /^\d+$/.test(tp) ? Number(tp) : undefined;
-        if (port === undefined) {
-          for (const p of pods) {
-            const found = p.spec.containers.flatMap((c) => c.ports ?? []).find((cp) => cp.name === tp);
-            if (found) port = found.containerPort;
-          }
-        }
-        if (port !== undefined)
-          ports.push({ ...(sp.name ? { name: sp.name } : {}), port, protocol: sp.protocol ?? 'TCP' });
-      }
-      for (const p of pods) {
-        const ref = {
-          ip: p.status!.podIP!,
-          targetRef: { kind: 'Pod', name: p.metadata.name ?? '', namespace: ns },
-        };
-        if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) addresses.push(ref);
-        else notReady.push(ref);
-      }
-      const existing = this.#store.at(ek);
-      const ep: KubeObject = {
-        apiVersion: 'v1',
-        kind: 'Endpoints',
-        metadata:
-          existing?.metadata ??
-          this.#meta(
-            svc.metadata.name ?? '',
-            ns,
-            (Date.parse(svc.metadata.creationTimestamp ?? '') - this.#t0) / 1000,
-            { labels: {} },
-          ),
-        ...(ports.length && (addresses.length || notReady.length)
-          ? {
-              subsets: [
-                {
-                  ...(addresses.length ? { addresses } : {}),
-                  ...(notReady.length ? { notReadyAddresses: notReady } : {}),
-                  ports,
-                },
-              ],
-            }
-          : {}),
-      };
-      if (ep.metadata && !existing) delete ep.metadata.labels;
-      this.#store.set(ek, ep);
-    }
-  }
 }
 
 /**
@@ -2038,55 +1433,6 @@ function factsFromStatus(status: NonNullable<Pod['status']>): PodFacts {
     containerFacts: facts(status.containerStatuses),
     initContainerFacts: facts(status.initContainerStatuses),
   } as PodFacts;
-}
-
-/** An object whose copy is made key by key (no array, no `toJSON`). */
-function isPlainRecord(v: unknown): v is Record<string, unknown> {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    !Array.isArray(v) &&
-    typeof (v as { toJSON?: unknown }).toJSON !== 'function'
-  );
-}
-
-/** A pod template's canonical JSON without its pod-template-hash label: that of a copy without it. */
-function hashlessJson(t: PodTemplate): string {
-  const meta: unknown = t.metadata;
-  const labels: unknown = isPlainRecord(meta) ? meta.labels : undefined;
-  if (
-    isPlainRecord(t) &&
-    (meta === undefined ||
-      meta === null ||
-      (isPlainRecord(meta) && (labels === undefined || labels === null || isPlainRecord(labels))))
-  ) {
-    if (!labels) return clonedStableJson(t);
-    const { [HASH]: _hash, ...rest } = labels as Record<string, unknown>;
-    return clonedStableJson({ ...t, metadata: { ...(meta as object), labels: rest } });
-  }
-  const c = clone(t);
-  if (c.metadata?.labels) delete c.metadata.labels[HASH];
-  return stableJson(c);
-}
-
-/** A ReplicaSet's revision annotation as a number (0 when it has none). */
-function revisionNumber(rs: ReplicaSet): number {
-  return Number(rs.metadata.annotations?.[REVISION] ?? 0);
-}
-
-/** A pod template's canonical JSON without its pod-template-hash label, computed once per template object. */
-function withoutHash(t: PodTemplate): string {
-  let json = hashlessTemplates.get(t);
-  if (json === undefined) {
-    json = hashlessJson(t);
-    hashlessTemplates.set(t, json);
-  }
-  return json;
-}
-
-/** Whether a pod has ended (Succeeded or Failed): it no longer holds its node's resources. */
-function podEnded(p: Pod): boolean {
-  return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 }
 
 function formatCpuUsage(cores: number): string {

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../cluster.js';
 import { parseQuantity } from '../quantity.js';
 import type { Pod } from '../types.js';
-import type { ControllerBase, RepeatingEvents } from './controller-host.js';
+import type { Controller, ControllerBase, RepeatingEvents } from './controller-host.js';
 
 /** How a provisioner named by a StorageClass behaves in the world (default: it works). */
 export interface ProvisionerBehavior {
@@ -295,3 +295,12 @@ export function reconcileClaims(host: StorageHost): void {
     );
   }
 }
+
+/** The volume controller behind the cluster's reconcile interface. */
+export const claimController: Controller = {
+  kind: 'PersistentVolumeClaim',
+  reconcile(host) {
+    reconcileClaims(host.storage);
+    return false;
+  },
+};
