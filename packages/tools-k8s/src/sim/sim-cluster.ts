@@ -10,43 +10,32 @@ import type {
 } from '../cluster.js';
 import { parseDuration } from '../duration.js';
 import { K8sError } from '../errors.js';
-import { findKind, guessPlural, type KindInfo, WELL_KNOWN_KINDS } from '../kinds.js';
+import { findKind, type KindInfo, WELL_KNOWN_KINDS } from '../kinds.js';
 import { parseSelector } from '../selector.js';
-import type {
-  Container,
-  ContainerStatus,
-  Deployment,
-  EnvVar,
-  KubeEvent,
-  Pod,
-  PodSpec,
-  PodTemplate,
-  ReplicaSet,
-} from '../types.js';
+import type { KubeEvent, Pod, PodSpec, PodTemplate, ReplicaSet } from '../types.js';
 import { quotaRefusal, validateObject } from './admission.js';
 import type { AutoscalingHost } from './autoscaling.js';
-import type { ClusterHost, ControllerBase, PodEvaluation, Rollout } from './controller-host.js';
+import type { ControllerBase, PodEvaluation, Rollout } from './controller-host.js';
 import { CONTROLLERS } from './controllers.js';
-import { CHANGE_CAUSE, HASH, hashlessTemplates, REVISION } from './deployment-controller.js';
+import { hashlessTemplates } from './deployment-controller.js';
 import type { ControllerHost } from './jobs.js';
 import { logTail } from './log-lines.js';
-import { clone, fnv1a, isoAt, safeEncode, stableJson, templateHash } from './names.js';
+import { clone, fnv1a, isoAt, safeEncode, stableJson } from './names.js';
 import { type AnyObject, key, ObjectStore, type Stored } from './object-store.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import type { ContainerOutcome, DerivedEvent, PodOutcome, PodRuntime } from './pod-state.js';
 import type { Requests } from './scheduler.js';
 import { podEnded, requestsBySpec } from './scheduler-controller.js';
 import type { StorageHost } from './storage.js';
-import { nodeObject, serviceObject } from './world-compiler.js';
 import {
-  type AttachedEvent,
-  type Behavior,
-  type ContainerInput,
-  type ImageBehavior,
-  type PodFacts,
-  parseWorld,
-  type World,
-} from './world-schema.js';
+  ago,
+  attachEvents,
+  compileWorld,
+  newReplicaSet,
+  resolveBehaviors,
+  type WorldHost,
+} from './world-compiler.js';
+import { type ImageBehavior, type PodFacts, parseWorld, type World } from './world-schema.js';
 
 /** One mutation the simulated cluster accepted, for end-state checks and audits. */
 export interface MutationRecord {
@@ -98,14 +87,6 @@ function checkSignal(options: CallOptions | undefined): void {
     });
 }
 
-/** Kinds a controller writes the status of; a world that declares that status keeps it. */
-const CONTROLLED_STATUS = new Set([
-  'Job',
-  'CronJob',
-  'PersistentVolumeClaim',
-  'HorizontalPodAutoscaler',
-  'Ingress',
-]);
 /** Kinds whose deletion takes what they own with them (garbage collection). */
 const OWNERS = new Set(['Deployment', 'ReplicaSet', 'Job', 'CronJob']);
 /** Most controller rounds one reconcile runs (each round lets Jobs act on what the last one showed). */
@@ -145,7 +126,7 @@ export class SimCluster implements Cluster {
   #uid = 0;
   /** The views controllers act through, built once (their clock reads the cluster's). */
   readonly #hosts: {
-    cluster?: ClusterHost;
+    cluster?: WorldHost;
     controller?: ControllerHost;
     storage?: StorageHost;
     autoscaling?: AutoscalingHost;
@@ -170,7 +151,7 @@ export class SimCluster implements Cluster {
       this.#restore(restoring);
       return;
     }
-    this.#compile();
+    compileWorld(this.#cluster());
     // Workloads declared as manifests come up as they were before the world started: settled and aged.
     this.#settling = true;
     this.#reconcile();
@@ -578,10 +559,6 @@ export class SimCluster implements Cluster {
     return isoAt(this.#t0 + seconds * 1000);
   }
 
-  #ago(duration: unknown, fallback: number): number {
-    return -(parseDuration(duration) ?? fallback);
-  }
-
   #newUid(): string {
     const n = ++this.#uid;
     const seed = this.world.seed;
@@ -612,158 +589,9 @@ export class SimCluster implements Cluster {
     };
   }
 
-  #compile(): void {
-    const w = this.world;
-    const namespaces = new Set<string>(['default', 'kube-system', ...w.namespaces]);
-    for (const d of w.deployments) namespaces.add(d.namespace ?? 'default');
-    for (const p of w.pods) namespaces.add(p.namespace ?? 'default');
-    for (const s of w.services) namespaces.add(s.namespace ?? 'default');
-    for (const o of w.objects) if (o.metadata.namespace) namespaces.add(o.metadata.namespace);
-    for (const ns of [...namespaces].sort()) {
-      this.#put({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: this.#meta(ns, undefined, -30 * 86400, { labels: { 'kubernetes.io/metadata.name': ns } }),
-        spec: { finalizers: ['kubernetes'] },
-        status: { phase: 'Active' },
-      });
-    }
-    for (const [name, b] of Object.entries(w.behaviors)) this.#behaviors.set(name, b);
-
-    for (const o of w.objects) {
-      const known = findKind(o.kind, this.#extraKinds);
-      if (!known) {
-        this.#extraKinds.push({
-          kind: o.kind,
-          apiVersion: o.apiVersion,
-          plural: guessPlural(o.kind),
-          namespaced: o.metadata.namespace !== undefined,
-          shortNames: [],
-        });
-      }
-      const info = findKind(o.kind, this.#extraKinds)!;
-      const obj = clone(o) as KubeObject;
-      obj.metadata = {
-        ...this.#meta(
-          o.metadata.name,
-          info.namespaced ? (o.metadata.namespace ?? 'default') : undefined,
-          -86400,
-        ),
-        ...obj.metadata,
-        ...(info.namespaced ? { namespace: o.metadata.namespace ?? 'default' } : {}),
-      };
-      if (info.kind === 'Endpoints')
-        this.#staticEndpoints.add(key('Endpoints', obj.metadata.namespace, o.metadata.name));
-      if (obj.status !== undefined && CONTROLLED_STATUS.has(info.kind))
-        this.#declaredStatus.add(key(info.kind, obj.metadata.namespace, o.metadata.name));
-      if (info.kind === 'Pod') {
-        const created = (Date.parse(obj.metadata.creationTimestamp ?? '') - this.#t0) / 1000;
-        const pod = obj as Pod;
-        const owner = ownerKey(pod.metadata.ownerReferences?.[0]) ?? o.metadata.name;
-        this.#runtime.set(key('Pod', obj.metadata.namespace, o.metadata.name), {
-          createdAt: Number.isFinite(created) ? created : -86400,
-          ...(pod.status ? { facts: factsFromStatus(pod.status) } : {}),
-          behaviors: this.#resolveBehaviors(pod.spec, owner),
-          ip: pod.status?.podIP ?? this.#nextIp(),
-        });
-      }
-      this.#put(obj);
-    }
-
-    if (w.nodes.length === 0 && !w.objects.some((o) => o.kind === 'Node')) {
-      w.nodes.push({ name: 'worker-1', cpu: '4', memory: '16Gi', pods: 110, ready: true });
-    }
-    for (const [index, n] of w.nodes.entries()) {
-      const created = this.#ago(n.age, 30 * 86400);
-      const node = nodeObject(n, index, created, this.#meta(n.name, undefined, created), (t) => this.#iso(t));
-      this.#put(node);
-      this.#attachEvents(n.events, 'Node', n.name, undefined, node.metadata.uid, 'kubelet');
-    }
-    for (const d of w.deployments) this.#compileDeployment(d);
-    for (const p of w.pods) {
-      const ns = p.namespace ?? 'default';
-      const created = this.#ago(p.age, 3600);
-      const spec = { ...this.#podSpec(p, p.name), restartPolicy: p.restartPolicy ?? 'Always' };
-      const pod: Pod = {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: this.#meta(p.name, ns, created, {
-          labels: p.labels ?? { app: p.name },
-          ...(p.annotations ? { annotations: p.annotations } : {}),
-        }),
-        spec: { ...spec, ...(p.node ? { nodeName: p.node } : {}) },
-      };
-      this.#put(pod);
-      this.#runtime.set(key('Pod', ns, p.name), {
-        createdAt: created,
-        facts: p,
-        behaviors: this.#resolveBehaviors(spec, p.name),
-        ip: p.ip ?? this.#nextIp(),
-      });
-      this.#attachEvents(p.events, 'Pod', p.name, ns, pod.metadata.uid, 'kubelet');
-    }
-    for (const s of w.services) {
-      const ns = s.namespace ?? 'default';
-      const svc = serviceObject(s, ns, this.#meta(s.name, ns, this.#ago(s.age, 30 * 86400)));
-      this.#put(svc);
-      this.#attachEvents(s.events, 'Service', s.name, ns, svc.metadata.uid, 'service-controller');
-    }
-    for (const e of w.events) {
-      const ref =
-        typeof e.object === 'string'
-          ? { kind: e.object.split('/')[0]!, name: e.object.split('/')[1]! }
-          : e.object;
-      const info = findKind(ref.kind, this.#extraKinds);
-      const ns =
-        info?.namespaced === false
-          ? undefined
-          : 'namespace' in ref && ref.namespace
-            ? ref.namespace
-            : (e.namespace ?? 'default');
-      const target = info ? this.#store.at(key(info.kind, ns, ref.name)) : undefined;
-      this.#attachEvents(
-        [e],
-        info?.kind ?? ref.kind,
-        ref.name,
-        ns,
-        target?.metadata?.uid,
-        e.source ?? 'kubelet',
-      );
-    }
-  }
-
   #nextIp(): string {
     const n = this.#ip++;
     return `10.244.${Math.floor(n / 250)}.${(n % 250) + 2}`;
-  }
-
-  #attachEvents(
-    events: readonly AttachedEvent[] | undefined,
-    kind: string,
-    name: string,
-    ns: string | undefined,
-    uid: string | undefined,
-    source: string,
-  ) {
-    for (const e of events ?? []) {
-      const last = this.#ago(e.age, 0);
-      const first = e.firstSeen !== undefined ? this.#ago(e.firstSeen, 0) : last;
-      this.#storeEvent(
-        {
-          type: e.type,
-          reason: e.reason,
-          message: e.message,
-          count: e.count,
-          first,
-          last,
-          source: e.source ?? source,
-        },
-        kind,
-        name,
-        ns,
-        uid,
-      );
-    }
   }
 
   #storeEvent(
@@ -836,172 +664,6 @@ export class SimCluster implements Cluster {
     );
   }
 
-  #containerToK8s(c: ContainerInput): Container {
-    const { behavior: _b, env, ports, ...rest } = c;
-    const out: Container = { ...(rest as unknown as Container) };
-    if (ports)
-      out.ports = ports.map((p) =>
-        typeof p === 'number' ? { containerPort: p, protocol: 'TCP' } : { protocol: 'TCP', ...p },
-      );
-    if (env) {
-      out.env = Array.isArray(env)
-        ? (env as EnvVar[])
-        : Object.entries(env).map(([name, v]) =>
-            typeof v === 'string' ? { name, value: v } : ({ name, valueFrom: v } as EnvVar),
-          );
-    }
-    return out;
-  }
-
-  #podSpec(
-    p: {
-      containers: ContainerInput[];
-      initContainers?: ContainerInput[] | undefined;
-      nodeSelector?: Record<string, string> | undefined;
-      volumes?: unknown[] | undefined;
-      imagePullSecrets?: { name: string }[] | undefined;
-      serviceAccountName?: string | undefined;
-      tolerations?: unknown[] | undefined;
-      affinity?: Record<string, unknown> | undefined;
-    },
-    owner: string,
-  ): PodSpec {
-    for (const c of [...p.containers, ...(p.initContainers ?? [])]) {
-      if (c.behavior) this.#behaviors.set(`${owner}/${c.name}`, c.behavior);
-    }
-    return {
-      ...(p.initContainers ? { initContainers: p.initContainers.map((c) => this.#containerToK8s(c)) } : {}),
-      containers: p.containers.map((c) => this.#containerToK8s(c)),
-      restartPolicy: 'Always',
-      ...(p.nodeSelector ? { nodeSelector: p.nodeSelector } : {}),
-      ...(p.volumes ? { volumes: p.volumes as PodSpec['volumes'] } : {}),
-      ...(p.imagePullSecrets ? { imagePullSecrets: p.imagePullSecrets } : {}),
-      ...(p.tolerations ? { tolerations: p.tolerations } : {}),
-      ...(p.affinity ? { affinity: clone(p.affinity) } : {}),
-      serviceAccountName: p.serviceAccountName ?? 'default',
-    };
-  }
-
-  #resolveBehaviors(spec: PodSpec, owner: string | readonly string[]): Record<string, Behavior> {
-    const out: Record<string, Behavior> = {};
-    const owners = typeof owner === 'string' ? [owner] : owner;
-    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
-      let b: ImageBehavior | undefined;
-      for (const o of owners) b ??= this.#behaviors.get(`${o}/${c.name}`);
-      b ??= this.#behaviors.get(c.name);
-      if (!b) continue;
-      const { byImage, ...base } = b;
-      out[c.name] = { ...base, ...(c.image ? byImage?.[c.image] : undefined) };
-    }
-    return out;
-  }
-
-  #compileDeployment(d: World['deployments'][number]): void {
-    const ns = d.namespace ?? 'default';
-    const labels = d.labels ?? { app: d.name };
-    const created = this.#ago(d.age, 7 * 86400);
-    const spec = this.#podSpec(d, d.name);
-    const template: PodTemplate = { metadata: { labels: { ...labels } }, spec };
-    const history = d.history ?? [];
-    const revision = history.length + 1;
-    const deploy: Deployment = {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: this.#meta(d.name, ns, created, {
-        labels: { ...labels },
-        annotations: {
-          ...d.annotations,
-          [REVISION]: String(revision),
-          ...(d.changeCause ? { [CHANGE_CAUSE]: d.changeCause } : {}),
-        },
-        generation: revision,
-      }),
-      spec: {
-        replicas: d.replicas,
-        selector: { matchLabels: { ...labels } },
-        template,
-        strategy: (d.strategy as Deployment['spec']['strategy']) ?? {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
-        },
-        revisionHistoryLimit: 10,
-        ...(d.minReadySeconds ? { minReadySeconds: d.minReadySeconds } : {}),
-      },
-    };
-    this.#put(deploy);
-    this.#attachEvents(d.events, 'Deployment', d.name, ns, deploy.metadata.uid, 'deployment-controller');
-    history.forEach((h, i) => {
-      const tpl = clone(template);
-      if (h.containers) {
-        for (const c of h.containers)
-          if (c.behavior)
-            this.#behaviors.set(`${d.name}/${c.name}`, {
-              ...this.#behaviors.get(`${d.name}/${c.name}`),
-              ...c.behavior,
-            });
-        tpl.spec.containers = h.containers.map((c) => this.#containerToK8s(c));
-      } else if (h.image && tpl.spec.containers[0]) tpl.spec.containers[0].image = h.image;
-      const age = this.#ago(h.age, (history.length - i + 1) * 86400);
-      this.#newReplicaSet(deploy, tpl, i + 1, 0, age, h.changeCause);
-    });
-    const rs = this.#newReplicaSet(
-      deploy,
-      template,
-      revision,
-      d.replicas,
-      this.#ago(d.age, 86400) + 0,
-      d.changeCause,
-      d.podTemplateHash,
-    );
-    this.#rollouts.set(key('Deployment', ns, d.name), { done: true, startedAt: created });
-    const facts = d.pods ?? [];
-    const count = Math.max(d.replicas, facts.length);
-    for (let i = 0; i < count; i++) this.#createPod(rs, facts[i], true);
-  }
-
-  #newReplicaSet(
-    deploy: Deployment,
-    template: PodTemplate,
-    revision: number,
-    replicas: number,
-    created: number,
-    changeCause?: string,
-    hash?: string,
-  ): ReplicaSet {
-    const h = hash ?? templateHash(template, this.world.seed);
-    const ns = deploy.metadata.namespace ?? 'default';
-    const tpl = clone(template);
-    tpl.metadata = { ...tpl.metadata, labels: { ...tpl.metadata?.labels, [HASH]: h } };
-    const rs: ReplicaSet = {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: this.#meta(`${deploy.metadata.name}-${h}`, ns, created, {
-        labels: { ...deploy.spec.selector.matchLabels, [HASH]: h },
-        annotations: {
-          [REVISION]: String(revision),
-          ...(changeCause ? { [CHANGE_CAUSE]: changeCause } : {}),
-        },
-        ownerReferences: [
-          {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            name: deploy.metadata.name ?? '',
-            uid: deploy.metadata.uid ?? '',
-            controller: true,
-          },
-        ],
-      }),
-      spec: {
-        replicas,
-        ...(deploy.spec.minReadySeconds ? { minReadySeconds: deploy.spec.minReadySeconds } : {}),
-        selector: { matchLabels: { ...deploy.spec.selector.matchLabels, [HASH]: h } },
-        template: tpl,
-      },
-    };
-    this.#put(rs);
-    return rs;
-  }
-
   #podName(rsName: string): string {
     for (;;) {
       const name = `${rsName}-${safeEncode(`${this.world.seed}|pod|${rsName}|${++this.#nameCounter}`, 5)}`;
@@ -1020,7 +682,7 @@ export class SimCluster implements Cluster {
   #createPod(rs: ReplicaSet, facts: PodFacts | undefined, initial: boolean): boolean {
     const ns = rs.metadata.namespace ?? 'default';
     const name = facts?.name ?? this.#podName(rs.metadata.name ?? '');
-    const created = initial ? this.#ago(facts?.age, 3600) : this.#now;
+    const created = initial ? ago(facts?.age, 3600) : this.#now;
     const tpl = rs.spec.template;
     const pod: Pod = {
       apiVersion: 'v1',
@@ -1059,10 +721,11 @@ export class SimCluster implements Cluster {
     this.#runtime.set(key('Pod', ns, name), {
       createdAt: created,
       ...(facts ? { facts } : {}),
-      behaviors: this.#resolveBehaviors(pod.spec, owner),
+      behaviors: resolveBehaviors(this.#cluster(), pod.spec, owner),
       ip: facts?.ip ?? this.#nextIp(),
     });
-    if (facts?.events) this.#attachEvents(facts.events, 'Pod', name, ns, pod.metadata.uid, 'kubelet');
+    if (facts?.events)
+      attachEvents(this.#cluster(), facts.events, 'Pod', name, ns, pod.metadata.uid, 'kubelet');
     if (!initial) {
       this.#controllerEvent(
         'Normal',
@@ -1169,12 +832,12 @@ export class SimCluster implements Cluster {
     );
   }
 
-  /** The view of the cluster its own controllers act through (one for the cluster's life). */
-  #cluster(): ClusterHost {
+  /** The view of the cluster its own controllers and the world compiler act through (one for the cluster's life). */
+  #cluster(): WorldHost {
     if (this.#hosts.cluster !== undefined) return this.#hosts.cluster;
     const self = this;
     const base = this.#controllerBase();
-    const host: ClusterHost = {
+    const host: WorldHost = {
       get now() {
         return self.#now;
       },
@@ -1195,6 +858,11 @@ export class SimCluster implements Cluster {
       rollouts: this.#rollouts,
       staticEndpoints: this.#staticEndpoints,
       evaluated: this.#evaluated,
+      behaviors: this.#behaviors,
+      extraKinds: this.#extraKinds,
+      declaredStatus: this.#declaredStatus,
+      put: (obj) => this.#put(obj),
+      nextIp: () => this.#nextIp(),
       get jobs() {
         return self.#host();
       },
@@ -1213,7 +881,7 @@ export class SimCluster implements Cluster {
         this.#controllerEvent(type, reason, message, obj, source, minGap),
       storeEvent: (e, kind, name, ns, uid, id) => this.#storeEvent(e, kind, name, ns, uid, id),
       newReplicaSet: (deploy, template, revision, replicas, created, changeCause) =>
-        this.#newReplicaSet(deploy, template, revision, replicas, created, changeCause),
+        newReplicaSet(host, deploy, template, revision, replicas, created, changeCause),
       createPod: (rs, facts, initial) => this.#createPod(rs, facts, initial),
     };
     this.#hosts.cluster = host;
@@ -1389,50 +1057,11 @@ export class SimCluster implements Cluster {
     const owners = [ownerName, ...(owner.metadata?.ownerReferences ?? []).map((o) => o.name ?? '')];
     this.#runtime.set(key('Pod', ns, name), {
       createdAt: at,
-      behaviors: this.#resolveBehaviors(pod.spec, owners),
+      behaviors: resolveBehaviors(this.#cluster(), pod.spec, owners),
       ip: this.#nextIp(),
     });
     return pod;
   }
-}
-
-/**
- * The name a pod's behaviours are keyed by: its controller's name, with a ReplicaSet's
- * pod-template-hash suffix taken off so a Deployment's pods find `<deployment>/<container>`.
- * Only a ReplicaSet's name carries that hash; a StatefulSet, Job or DaemonSet name is kept whole
- * (`data-processor` stays `data-processor`).
- */
-function ownerKey(ref: { kind?: string; name?: string } | undefined): string | undefined {
-  if (!ref?.name) return undefined;
-  if (ref.kind !== 'ReplicaSet') return ref.name;
-  const dash = ref.name.lastIndexOf('-');
-  const suffix = dash > 0 ? ref.name.slice(dash + 1) : '';
-  return suffix.length >= 9 && suffix.length <= 10 && /^[a-z0-9]+$/.test(suffix)
-    ? ref.name.slice(0, dash)
-    : ref.name;
-}
-
-/** A manifest's pod status read as declared runtime facts, so it wins over what behaviour would derive. */
-function factsFromStatus(status: NonNullable<Pod['status']>): PodFacts {
-  const facts = (list: readonly ContainerStatus[] | undefined) =>
-    Object.fromEntries(
-      (list ?? []).map((c) => [
-        c.name,
-        {
-          restarts: c.restartCount ?? 0,
-          ...(c.state ? { state: c.state } : {}),
-          ...(c.lastState && Object.keys(c.lastState).length ? { lastState: c.lastState } : {}),
-          ready: c.ready ?? false,
-        },
-      ]),
-    );
-  return {
-    ...(status.phase ? { phase: status.phase } : {}),
-    ...(status.reason ? { reason: status.reason } : {}),
-    ...(status.message ? { message: status.message } : {}),
-    containerFacts: facts(status.containerStatuses),
-    initContainerFacts: facts(status.initContainerStatuses),
-  } as PodFacts;
 }
 
 function formatCpuUsage(cores: number): string {
