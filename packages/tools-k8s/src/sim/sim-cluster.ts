@@ -948,7 +948,7 @@ export class SimCluster implements Cluster {
   #host(): ControllerHost {
     this.#hosts.controller ??= Object.assign(this.#controllerBase(), {
       list: (kind: string, ns: string | undefined) => this.#store.list(kind, ns),
-      ownedBy: (kind: string, owner: KubeObject) => this.#ownedBy(kind, owner),
+      ownedBy: <K extends string>(kind: K, owner: KubeObject) => this.#ownedBy(kind, owner),
       createPod: (owner: KubeObject, template: PodTemplate, at: number) =>
         this.#createOwnedPod(owner, template, at),
       createObject: (obj: KubeObject, at: number) => this.#createObject(obj, at),
