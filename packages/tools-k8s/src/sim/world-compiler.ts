@@ -398,6 +398,7 @@ function compileDeployment(host: WorldHost, d: World['deployments'][number]): vo
   for (let i = 0; i < count; i++) host.createPod(rs, facts[i], true);
 }
 
+/** A Deployment's ReplicaSet for a template at a revision, named by the template's hash, stored. */
 export function newReplicaSet(
   host: WorldHost,
   deploy: Deployment,
@@ -442,6 +443,7 @@ export function newReplicaSet(
   return rs;
 }
 
+/** Stores the events the world attaches to an object (ages relative to the world's start). */
 export function attachEvents(
   host: WorldHost,
   events: readonly AttachedEvent[] | undefined,
@@ -519,6 +521,7 @@ function podSpec(
   };
 }
 
+/** The declared behaviour of each of a pod spec's containers, by the first owner name that has one, then the container's own name. */
 export function resolveBehaviors(
   host: WorldHost,
   spec: PodSpec,
