@@ -19,32 +19,39 @@ export const kubeletController: Controller = {
   },
 };
 
-/** What the rest of the world looks like to a pod, by cluster (one for the cluster's life). */
-const worlds = new WeakMap<ClusterHost, PodWorld>();
-/** The id (name suffix) of each derived pod event (a function of its reason, field path and message). */
-const podEventIds = new WeakMap<DerivedEvent, string>();
-/**
- * Each stored pod event with what it was stored from and the fields a controller may bump in place
- * (count, lastTimestamp) as they were stored: while they read the same, storing it again is a no-op.
- */
-const podEventSources = new WeakMap<
-  KubeEvent,
-  {
-    event: DerivedEvent;
-    name: string;
-    ns: string | undefined;
-    uid: string | undefined;
-    count: number | undefined;
-    lastTimestamp: string | undefined;
-  }
->();
+/** What the kubelet keeps of one cluster, for the cluster's life (it goes with the cluster). */
+interface KubeletState {
+  /** What the rest of the world looks like to a pod. */
+  readonly world: PodWorld;
+  /** The id (name suffix) of each derived pod event (a function of its reason, field path and message). */
+  readonly eventIds: WeakMap<DerivedEvent, string>;
+  /**
+   * Each stored pod event with what it was stored from and the fields a controller may bump in place
+   * (count, lastTimestamp) as they were stored: while they read the same, storing it again is a no-op.
+   */
+  readonly eventSources: WeakMap<KubeEvent, EventSource>;
+}
+
+/** What a stored pod event was stored from. */
+interface EventSource {
+  event: DerivedEvent;
+  name: string;
+  ns: string | undefined;
+  uid: string | undefined;
+  count: number | undefined;
+  lastTimestamp: string | undefined;
+}
+
+/** The kubelet's state of each cluster. */
+const states = new WeakMap<ClusterHost, KubeletState>();
 
 function evaluatePods(host: ClusterHost): void {
-  let world = worlds.get(host);
-  if (world === undefined) {
-    world = podWorld(host);
-    worlds.set(host, world);
+  let state = states.get(host);
+  if (state === undefined) {
+    state = { world: podWorld(host), eventIds: new WeakMap(), eventSources: new WeakMap() };
+    states.set(host, state);
   }
+  const world = state.world;
   for (const pod of host.store.ofKind('Pod').values()) {
     const pk = key('Pod', pod.metadata.namespace, pod.metadata.name ?? '');
     const rt = host.runtime.get(pk);
@@ -66,7 +73,7 @@ function evaluatePods(host: ClusterHost): void {
     }
     pod.status = out.status;
     host.outcomes.set(pk, out.containers);
-    for (const e of out.events) storePodEvent(e, pod, host);
+    for (const e of out.events) storePodEvent(e, pod, host, state);
   }
 }
 
@@ -76,19 +83,19 @@ function evaluatePods(host: ClusterHost): void {
  * would write is then what is there): a pod whose evaluation is reused re-derives the same events
  * on every request.
  */
-function storePodEvent(e: DerivedEvent, pod: Pod, host: ClusterHost): void {
+function storePodEvent(e: DerivedEvent, pod: Pod, host: ClusterHost, state: KubeletState): void {
   const name = pod.metadata.name ?? '';
   const ns = pod.metadata.namespace;
   const uid = pod.metadata.uid;
-  let id = podEventIds.get(e);
+  let id = state.eventIds.get(e);
   if (id === undefined) {
     id = fnv1a(`${e.reason}|${e.fieldPath ?? ''}|${e.message}`)
       .toString(16)
       .padStart(8, '0');
-    podEventIds.set(e, id);
+    state.eventIds.set(e, id);
   }
   const stored = host.store.at(key('Event', ns ?? 'default', `${name}.${id}`)) as KubeEvent | undefined;
-  const from = stored === undefined ? undefined : podEventSources.get(stored);
+  const from = stored === undefined ? undefined : state.eventSources.get(stored);
   if (
     from !== undefined &&
     from.event === e &&
@@ -100,7 +107,7 @@ function storePodEvent(e: DerivedEvent, pod: Pod, host: ClusterHost): void {
   )
     return;
   const ev = host.storeEvent(e, 'Pod', name, ns, uid, id);
-  podEventSources.set(ev, {
+  state.eventSources.set(ev, {
     event: e,
     name,
     ns,
