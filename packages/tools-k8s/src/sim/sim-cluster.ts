@@ -552,7 +552,7 @@ export class SimCluster implements Cluster {
     };
   }
 
-  // ---------------------------------------------------------------- compiling the world
+  // ---------------------------------------------------------------- what controllers and the world compiler allocate through
 
   #iso(seconds: number): string {
     return isoAt(this.#t0 + seconds * 1000);
