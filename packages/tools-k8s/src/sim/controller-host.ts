@@ -2,7 +2,7 @@ import type { KubeMetadata, KubeObject } from '../cluster.js';
 import type { Deployment, KubeEvent, Pod, PodTemplate, ReplicaSet } from '../types.js';
 import type { AutoscalingHost } from './autoscaling.js';
 import type { ControllerHost } from './jobs.js';
-import type { AnyObject, ObjectStore, Stored } from './object-store.js';
+import type { AnyObject, ObjectStore } from './object-store.js';
 import type { ContainerOutcome, DerivedEvent, PodOutcome, PodRuntime } from './pod-state.js';
 import type { StorageHost } from './storage.js';
 import type { PodFacts, World } from './world-schema.js';
@@ -83,10 +83,6 @@ export interface ClusterHost extends ControllerBase {
   readonly autoscaling: AutoscalingHost;
   /** The store key of an object (no namespace for a cluster-scoped kind). */
   keyOf(obj: AnyObject): string;
-  /** Objects of a kind in the owner's namespace that the owner owns, oldest first. */
-  ownedBy<K extends string>(kind: K, owner: AnyObject): Stored<K>[];
-  /** The stored pods of a namespace (every namespace when it is undefined or empty), by name. */
-  podsIn(namespace: string | undefined): Pod[];
   /** Metadata for a new object: name, namespace, a fresh uid, its creation time. */
   meta(
     name: string,

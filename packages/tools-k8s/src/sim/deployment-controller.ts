@@ -43,7 +43,7 @@ export const deploymentStatusController: Controller = {
 function reconcileDeployment(d: Deployment, host: ClusterHost): void {
   const ns = d.metadata.namespace ?? 'default';
   const dk = key('Deployment', ns, d.metadata.name ?? '');
-  const rss = host.ownedBy('ReplicaSet', d);
+  const rss = host.store.ownedBy('ReplicaSet', d);
   let maxRev = 0;
   for (const rs of rss) maxRev = Math.max(maxRev, revisionNumber(rs));
   const wanted = withoutHash(d.spec.template);
@@ -79,7 +79,7 @@ function reconcileDeployment(d: Deployment, host: ClusterHost): void {
     return;
   }
   const surge = Math.max(1, Math.ceil(desired * 0.25));
-  const newPods = host.ownedBy('Pod', active);
+  const newPods = host.store.ownedBy('Pod', active);
   let good = 0;
   for (const p of newPods) if (available(p, host, d.spec.minReadySeconds)) good++;
   scale(d, active, Math.min(desired, good + surge), host);
@@ -106,7 +106,7 @@ function scale(d: Deployment, rs: ReplicaSet, n: number, host: ClusterHost): voi
   );
 }
 function deploymentStatus(d: Deployment, host: ClusterHost): void {
-  const rss = host.ownedBy('ReplicaSet', d);
+  const rss = host.store.ownedBy('ReplicaSet', d);
   const rev = String(d.metadata.annotations?.[REVISION] ?? '');
   let active: ReplicaSet | undefined;
   let replicas = 0;

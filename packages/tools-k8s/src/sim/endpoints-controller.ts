@@ -26,7 +26,7 @@ function reconcileEndpoints(host: ClusterHost): void {
     const wanted = Object.entries(svc.spec.selector);
     let inNs = podsByNs.get(ns);
     if (inNs === undefined) {
-      inNs = host.podsIn(ns);
+      inNs = host.store.stored('Pod', true, ns);
       podsByNs.set(ns, inNs);
     }
     const pods: Pod[] = [];

@@ -124,4 +124,24 @@ export class ObjectStore {
       return an < bn ? -1 : an > bn ? 1 : 0;
     });
   }
+
+  /** The stored objects of a kind in the owner's namespace that the owner owns (by uid), oldest first. */
+  ownedBy<K extends string>(kind: K, owner: AnyObject): Stored<K>[] {
+    const out: Stored<K>[] = [];
+    const ns = owner.metadata?.namespace;
+    const uid = owner.metadata?.uid;
+    for (const obj of this.ofKind(kind).values()) {
+      if (obj.metadata?.namespace !== ns) continue;
+      const refs = obj.metadata?.ownerReferences;
+      if (refs == null) continue;
+      for (const o of refs)
+        if (o.uid === uid) {
+          out.push(obj);
+          break;
+        }
+    }
+    return out.sort((a, b) =>
+      (a.metadata?.creationTimestamp ?? '') < (b.metadata?.creationTimestamp ?? '') ? -1 : 1,
+    );
+  }
 }

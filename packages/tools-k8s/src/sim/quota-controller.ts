@@ -7,7 +7,7 @@ export const quotaController: Controller = {
   reconcile(host) {
     for (const q of host.store.ofKind('ResourceQuota').values()) {
       const hard = ((q.spec as { hard?: Record<string, string> })?.hard ?? {}) as Record<string, string>;
-      const pods = host.podsIn(q.metadata?.namespace);
+      const pods = host.store.stored('Pod', true, q.metadata?.namespace);
       q.status = { hard: { ...hard }, used: quotaUsed(hard, pods) };
     }
     return false;

@@ -38,7 +38,7 @@ export function available(pod: Pod, host: ClusterHost, minReadySeconds = 0): boo
 }
 
 function reconcileReplicaSet(rs: ReplicaSet, host: ClusterHost): void {
-  const pods = host.ownedBy('Pod', rs);
+  const pods = host.store.ownedBy('Pod', rs);
   const want = rs.spec.replicas ?? 0;
   if (pods.length > want) {
     // Like the controller: unscheduled and not-ready pods go first, then the newest.
@@ -63,7 +63,7 @@ function deletionRank(pod: Pod, host: ClusterHost): number {
 }
 
 function replicaSetStatus(rs: ReplicaSet, host: ClusterHost): void {
-  const pods = host.ownedBy('Pod', rs);
+  const pods = host.store.ownedBy('Pod', rs);
   rs.status = {
     replicas: pods.length,
     fullyLabeledReplicas: pods.length,

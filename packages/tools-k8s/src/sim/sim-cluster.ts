@@ -21,7 +21,7 @@ import { CONTROLLERS } from './controllers.js';
 import type { ControllerHost } from './jobs.js';
 import { logTail } from './log-lines.js';
 import { clone, fnv1a, isoAt, safeEncode, stableJson } from './names.js';
-import { type AnyObject, key, ObjectStore, type Stored } from './object-store.js';
+import { type AnyObject, key, ObjectStore } from './object-store.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import type { ContainerOutcome, DerivedEvent, PodRuntime } from './pod-state.js';
 import { podEnded } from './scheduler-controller.js';
@@ -787,25 +787,6 @@ export class SimCluster implements Cluster {
     }
   }
 
-  #ownedBy<K extends string>(kind: K, owner: AnyObject): Stored<K>[] {
-    const out: Stored<K>[] = [];
-    const ns = owner.metadata?.namespace;
-    const uid = owner.metadata?.uid;
-    for (const obj of this.#store.ofKind(kind).values()) {
-      if (obj.metadata?.namespace !== ns) continue;
-      const refs = obj.metadata?.ownerReferences;
-      if (refs == null) continue;
-      for (const o of refs)
-        if (o.uid === uid) {
-          out.push(obj);
-          break;
-        }
-    }
-    return out.sort((a, b) =>
-      (a.metadata?.creationTimestamp ?? '') < (b.metadata?.creationTimestamp ?? '') ? -1 : 1,
-    );
-  }
-
   /**
    * Runs every controller once, then status. The Job and CronJob controllers may act at instants the
    * clock has already passed (a pod that failed while no request came, a schedule time), so while they
@@ -872,8 +853,6 @@ export class SimCluster implements Cluster {
         return self.#autoscalingHost();
       },
       keyOf: (obj) => this.#keyOf(obj),
-      ownedBy: (kind, owner) => this.#ownedBy(kind, owner),
-      podsIn: (ns) => this.#podsIn(ns),
       meta: (name, ns, created, extra) => this.#meta(name, ns, created, extra),
       remove: (kind, ns, name) => this.#remove(kind, ns, name, 'controller'),
       controllerEvent: (type, reason, message, obj, source, minGap) =>
@@ -947,7 +926,7 @@ export class SimCluster implements Cluster {
   #host(): ControllerHost {
     this.#hosts.controller ??= Object.assign(this.#controllerBase(), {
       list: (kind: string, ns: string | undefined) => this.#store.list(kind, ns),
-      ownedBy: <K extends string>(kind: K, owner: KubeObject) => this.#ownedBy(kind, owner),
+      ownedBy: <K extends string>(kind: K, owner: KubeObject) => this.#store.ownedBy(kind, owner),
       createPod: (owner: KubeObject, template: PodTemplate, at: number) =>
         this.#createOwnedPod(owner, template, at),
       createObject: (obj: KubeObject, at: number) => this.#createObject(obj, at),
