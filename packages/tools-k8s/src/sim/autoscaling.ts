@@ -1,7 +1,7 @@
 import type { KubeObject } from '../cluster.js';
 import { formatCpu, formatMemory, parseQuantity } from '../quantity.js';
 import type { Condition, Pod } from '../types.js';
-import type { ControllerBase, RepeatingEvents } from './controller-host.js';
+import type { Controller, ControllerBase, RepeatingEvents } from './controller-host.js';
 import { labelSelectorMatches } from './scheduler.js';
 
 /** What the HPA controller needs from the simulated cluster. */
@@ -304,3 +304,19 @@ export function reconcileHpa(hpa: KubeObject, host: AutoscalingHost): void {
     ],
   };
 }
+
+/**
+ * The HPA controller behind the cluster's reconcile interface. It acts on what the round showed; a
+ * rescale takes effect in the next round.
+ */
+export const hpaController: Controller = {
+  kind: 'HorizontalPodAutoscaler',
+  reconcile(host) {
+    const hpas = [...host.store.ofKind('HorizontalPodAutoscaler').values()];
+    if (hpas.length > 0) {
+      const autoscaling = host.autoscaling;
+      for (const obj of hpas) reconcileHpa(obj, autoscaling);
+    }
+    return false;
+  },
+};

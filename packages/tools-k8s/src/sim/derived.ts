@@ -24,10 +24,10 @@ export function endpointSlicesOf(
   pods: readonly KubeObject[],
 ): KubeObject[] {
   const nodeOf = new Map<string, string>();
-  for (const p of pods as unknown as Pod[]) {
+  for (const p of pods as readonly Pod[]) {
     if (p.spec.nodeName) nodeOf.set(`${p.metadata.namespace}/${p.metadata.name}`, p.spec.nodeName);
   }
-  return (endpoints as unknown as Endpoints[]).map((ep) => {
+  return (endpoints as readonly Endpoints[]).map((ep) => {
     const name = ep.metadata.name ?? '';
     const ns = ep.metadata.namespace ?? 'default';
     const subset = ep.subsets?.[0];
@@ -83,7 +83,7 @@ export function nodeUsage(
   metrics: readonly PodMetrics[],
 ): { name: string; cpu: string; memory: string }[] {
   const nodeOf = new Map<string, string>();
-  for (const p of pods as unknown as Pod[])
+  for (const p of pods as readonly Pod[])
     if (p.spec.nodeName) nodeOf.set(`${p.metadata.namespace}/${p.metadata.name}`, p.spec.nodeName);
   const sum = new Map<string, { cpu: number; memory: number }>();
   for (const m of metrics) {
@@ -96,7 +96,7 @@ export function nodeUsage(
     }
     sum.set(node, s);
   }
-  return (nodes as unknown as Node[]).map((n) => {
+  return (nodes as readonly Node[]).map((n) => {
     const s = sum.get(n.metadata.name ?? '') ?? { cpu: 0, memory: 0 };
     return {
       name: n.metadata.name ?? '',

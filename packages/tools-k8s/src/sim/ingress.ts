@@ -1,4 +1,5 @@
 import type { KubeObject } from '../cluster.js';
+import type { Controller } from './controller-host.js';
 import { fnv1a } from './names.js';
 
 const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class';
@@ -45,3 +46,18 @@ export function reconcileIngresses(
     ing.status = { loadBalancer: { ingress: [{ ip: `203.0.113.${(h % 250) + 2}` }] } };
   }
 }
+
+/** The ingress controller behind the cluster's reconcile interface (nothing to do without Ingresses). */
+export const ingressController: Controller = {
+  kind: 'Ingress',
+  reconcile(host) {
+    const ingresses = host.store.ofKind('Ingress');
+    if (ingresses.size > 0)
+      reconcileIngresses(
+        [...ingresses.values()],
+        [...host.store.ofKind('IngressClass').values()],
+        host.declared,
+      );
+    return false;
+  },
+};

@@ -1,7 +1,8 @@
 import type { KubeObject } from '../cluster.js';
 import type { Condition, Pod, PodTemplate } from '../types.js';
-import type { ControllerBase } from './controller-host.js';
+import type { Controller, ControllerBase } from './controller-host.js';
 import { nextFire, parseCron } from './cron.js';
+import type { Stored } from './object-store.js';
 
 /**
  * What the Job and CronJob controllers need from the simulated cluster. Times are logical seconds
@@ -11,7 +12,8 @@ import { nextFire, parseCron } from './cron.js';
 export interface ControllerHost extends ControllerBase {
   /** Live objects (not copies) of one kind and namespace. */
   list(kind: string, namespace: string): KubeObject[];
-  ownedBy(kind: string, owner: KubeObject): KubeObject[];
+  /** Live objects of one kind that the owner owns, oldest first. */
+  ownedBy<K extends string>(kind: K, owner: KubeObject): Stored<K>[];
   /** Creates a pod from a template for an owner at `at`; a reason it was forbidden (quota) otherwise. */
   createPod(owner: KubeObject, template: PodTemplate, at: number): Pod | string;
   /** Stores a new object (a Job), created at `at`. */
@@ -103,7 +105,7 @@ export function reconcileJob(job: KubeObject, host: ControllerHost): boolean {
     };
   if (!spec.template.spec.restartPolicy) spec.template.spec.restartPolicy = 'Never';
 
-  const pods = host.ownedBy('Pod', job) as unknown as Pod[];
+  const pods = host.ownedBy('Pod', job);
   const phase = (p: Pod) => p.status?.phase;
   const succeededPods = pods.filter((p) => phase(p) === 'Succeeded');
   const failedPods = pods.filter((p) => phase(p) === 'Failed');
@@ -121,7 +123,7 @@ export function reconcileJob(job: KubeObject, host: ControllerHost): boolean {
   let killed = jobFinished(job) ? Math.max(0, (status.failed ?? 0) - failedPods.length) : 0;
   const conditions = [...(status.conditions ?? [])];
   const setStatus = () => {
-    const live = host.ownedBy('Pod', job) as unknown as Pod[];
+    const live = host.ownedBy('Pod', job);
     const still = live.filter((p) => phase(p) !== 'Succeeded' && phase(p) !== 'Failed');
     job.status = {
       ...(still.length ? { active: still.length } : {}),
@@ -389,3 +391,27 @@ export function reconcileCronJob(cj: KubeObject, host: ControllerHost, t0Ms: num
   }
   return changed;
 }
+
+/** The CronJob controller behind the cluster's reconcile interface: every CronJob still stored. */
+export const cronJobController: Controller = {
+  kind: 'CronJob',
+  reconcile(host) {
+    let changed = false;
+    const jobs = host.jobs;
+    for (const obj of [...host.store.ofKind('CronJob').values()])
+      if (host.store.has(host.keyOf(obj))) changed = reconcileCronJob(obj, jobs, host.t0) || changed;
+    return changed;
+  },
+};
+
+/** The Job controller behind the cluster's reconcile interface: every Job still stored. */
+export const jobController: Controller = {
+  kind: 'Job',
+  reconcile(host) {
+    let changed = false;
+    const jobs = host.jobs;
+    for (const obj of [...host.store.ofKind('Job').values()])
+      if (host.store.has(host.keyOf(obj))) changed = reconcileJob(obj, jobs) || changed;
+    return changed;
+  },
+};

@@ -75,7 +75,7 @@ export function serviceAccountMay(
         (kind === 'ClusterRole' || o.metadata?.namespace === roleNs),
     );
   for (const b of objects) {
-    const binding = b as unknown as Binding & KubeObject;
+    const binding = b as Binding & KubeObject;
     if (b.kind === 'RoleBinding') {
       if (target === '' || b.metadata?.namespace !== target) continue;
     } else if (b.kind !== 'ClusterRoleBinding') continue;

@@ -10,63 +10,31 @@ import type {
 } from '../cluster.js';
 import { parseDuration } from '../duration.js';
 import { K8sError } from '../errors.js';
-import { findKind, guessPlural, type KindInfo, WELL_KNOWN_KINDS } from '../kinds.js';
-import { parseQuantity } from '../quantity.js';
-import { matchesSelector, parseSelector } from '../selector.js';
-import type {
-  Container,
-  ContainerStatus,
-  Deployment,
-  EnvVar,
-  KubeEvent,
-  Node,
-  Pod,
-  PodSpec,
-  PodTemplate,
-  ReplicaSet,
-  Service,
-} from '../types.js';
-import { quotaRefusal, quotaUsed, validateObject } from './admission.js';
-import { type AutoscalingHost, reconcileHpa } from './autoscaling.js';
-import type { ControllerBase } from './controller-host.js';
-import { reconcileIngresses } from './ingress.js';
-import { type ControllerHost, reconcileCronJob, reconcileJob } from './jobs.js';
+import { findKind, type KindInfo, WELL_KNOWN_KINDS } from '../kinds.js';
+import { parseSelector } from '../selector.js';
+import type { KubeEvent, Pod, PodTemplate, ReplicaSet } from '../types.js';
+import { quotaRefusal, validateObject } from './admission.js';
+import type { AutoscalingHost } from './autoscaling.js';
+import { type BuiltState, copyBuilt } from './built-state.js';
+import type { ControllerBase, PodEvaluation, Rollout } from './controller-host.js';
+import { CONTROLLERS } from './controllers.js';
+import type { ControllerHost } from './jobs.js';
 import { logTail } from './log-lines.js';
-import { clone, clonedStableJson, fnv1a, isoAt, safeEncode, stableJson, templateHash } from './names.js';
-import { connectionAllowed, type Endpoint, serviceBackends } from './network.js';
+import { clone, fnv1a, isoAt, safeEncode, stableJson } from './names.js';
+import { type AnyObject, key, ObjectStore } from './object-store.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
+import type { ContainerOutcome, DerivedEvent, PodRuntime } from './pod-state.js';
+import { podEnded } from './scheduler-controller.js';
+import type { StorageHost } from './storage.js';
 import {
-  type ContainerOutcome,
-  type DerivedEvent,
-  evaluatePod,
-  type PodOutcome,
-  type PodRuntime,
-  type PodWorld,
-} from './pod-state.js';
-import { forbiddenMessage, serviceAccountMay } from './rbac.js';
-import {
-  addUse,
-  emptyUse,
-  interPodMisfit,
-  type NodeUse,
-  nodeAffinityMatches,
-  type Placed,
-  podRequests,
-  type Requests,
-  resourceMisfit,
-  unschedulableMessage,
-} from './scheduler.js';
-import { claimBlocksScheduling, reconcileClaims, type StorageHost } from './storage.js';
-import { nodeObject, serviceObject } from './world-compiler.js';
-import {
-  type AttachedEvent,
-  type Behavior,
-  type ContainerInput,
-  type ImageBehavior,
-  type PodFacts,
-  parseWorld,
-  type World,
-} from './world-schema.js';
+  ago,
+  attachEvents,
+  compileWorld,
+  newReplicaSet,
+  resolveBehaviors,
+  type WorldHost,
+} from './world-compiler.js';
+import { type ImageBehavior, type PodFacts, parseWorld, type World } from './world-schema.js';
 
 /** One mutation the simulated cluster accepted, for end-state checks and audits. */
 export interface MutationRecord {
@@ -101,30 +69,12 @@ export interface SimSnapshot {
   readonly mutations: readonly MutationRecord[];
 }
 
-interface Rollout {
-  done: boolean;
-  startedAt: number;
-}
-
-const REVISION = 'deployment.kubernetes.io/revision';
-const CHANGE_CAUSE = 'kubernetes.io/change-cause';
-const HASH = 'pod-template-hash';
-
-/**
- * A pod template's JSON without its hash label, by template object: reconciling compares them on
- * every request. A template is never changed in place (a patch builds new objects along the path
- * it changes, a new ReplicaSet gets a copy), so an object's entry stays true.
- */
-const hashlessTemplates = new WeakMap<object, string>();
-
 /** Object uids by `seed|uid|n` (every cluster of a world hands out the same ones), at most a few thousand. */
 const uids = new Map<string, string>();
 /** The built state a cluster is being made from, while its constructor runs (see `createSimCluster`). */
 let restoring: BuiltState | undefined;
 /** `SimCluster#built`, for `createSimCluster`. */
 let builtState: (cluster: SimCluster) => BuiltState | undefined;
-/** Resource requests by stored pod spec (read, never changed, by the scheduler). */
-const requestsBySpec = new WeakMap<PodSpec, Requests>();
 
 export { MAX_REPLICAS, MAX_TOTAL_REPLICAS } from './admission.js';
 
@@ -136,25 +86,6 @@ function checkSignal(options: CallOptions | undefined): void {
     });
 }
 
-/** The Pod kind, and the ResourceQuota kind, as `findKind` has them. */
-const POD = findKind('Pod')!;
-const RESOURCE_QUOTA = findKind('ResourceQuota')!;
-/** Whether a key is one a pod's containers read (env, volumes, pull secrets): a ConfigMap's or Secret's. */
-const isConfig = (k: string) => k.startsWith('ConfigMap/') || k.startsWith('Secret/');
-/** No objects (of a kind nothing stored). */
-const NONE: ReadonlyMap<string, KubeObject> = new Map();
-
-const key = (kind: string, namespace: string | undefined, name: string) =>
-  `${kind}/${namespace ?? ''}/${name}`;
-
-/** Kinds a controller writes the status of; a world that declares that status keeps it. */
-const CONTROLLED_STATUS = new Set([
-  'Job',
-  'CronJob',
-  'PersistentVolumeClaim',
-  'HorizontalPodAutoscaler',
-  'Ingress',
-]);
 /** Kinds whose deletion takes what they own with them (garbage collection). */
 const OWNERS = new Set(['Deployment', 'ReplicaSet', 'Job', 'CronJob']);
 /** Most controller rounds one reconcile runs (each round lets Jobs act on what the last one showed). */
@@ -173,42 +104,14 @@ export class SimCluster implements Cluster {
   readonly world: World;
   readonly #t0: number;
   #now = 0;
-  readonly #objects = new Map<string, KubeObject>();
-  /** The same objects by their `kind`, each map in the order of `#objects` (controllers walk one kind). */
-  readonly #byKind = new Map<string, Map<string, KubeObject>>();
-  /** Counts stores and deletions of ConfigMaps and Secrets: what a pod reads of the world besides itself. */
-  #configs = 0;
+  /** The objects, by key and by kind, with the count of ConfigMap and Secret writes (what a pod reads besides itself). */
+  readonly #store = new ObjectStore();
   /**
    * Each pod's last evaluation, with what it was evaluated from: it is the pod's state again while
    * the pod object, its runtime, its scheduling verdict and the ConfigMaps and Secrets are the same and
    * the clock readings it made give the same values (a crash loop in back-off, a running program).
    */
-  readonly #evaluated = new WeakMap<
-    KubeObject,
-    {
-      runtime: PodRuntime;
-      unschedulable: string | undefined;
-      configs: number;
-      outcome: PodOutcome;
-    }
-  >();
-  /** The id (name suffix) of each derived pod event (a function of its reason, field path and message). */
-  readonly #podEventIds = new WeakMap<DerivedEvent, string>();
-  /**
-   * Each stored pod event with what it was stored from and the fields a controller may bump in place
-   * (count, lastTimestamp) as they were stored: while they read the same, storing it again is a no-op.
-   */
-  readonly #podEventSources = new WeakMap<
-    KubeEvent,
-    {
-      event: DerivedEvent;
-      name: string;
-      ns: string | undefined;
-      uid: string | undefined;
-      count: number | undefined;
-      lastTimestamp: string | undefined;
-    }
-  >();
+  readonly #evaluated = new WeakMap<Pod, PodEvaluation>();
   readonly #runtime = new Map<string, PodRuntime>();
   readonly #outcomes = new Map<string, Map<string, ContainerOutcome>>();
   readonly #rollouts = new Map<string, Rollout>();
@@ -221,9 +124,12 @@ export class SimCluster implements Cluster {
   readonly #mutations: MutationRecord[] = [];
   #uid = 0;
   /** The views controllers act through, built once (their clock reads the cluster's). */
-  /** What the rest of the world looks like to a pod (one for the cluster's life). */
-  #world: PodWorld | undefined;
-  readonly #hosts: { controller?: ControllerHost; storage?: StorageHost; autoscaling?: AutoscalingHost } = {};
+  readonly #hosts: {
+    cluster?: WorldHost;
+    controller?: ControllerHost;
+    storage?: StorageHost;
+    autoscaling?: AutoscalingHost;
+  } = {};
   #settling = false;
   #ip = 10;
   #nameCounter = 0;
@@ -244,7 +150,7 @@ export class SimCluster implements Cluster {
       this.#restore(restoring);
       return;
     }
-    this.#compile();
+    compileWorld(this.#cluster());
     // Workloads declared as manifests come up as they were before the world started: settled and aged.
     this.#settling = true;
     this.#reconcile();
@@ -263,7 +169,7 @@ export class SimCluster implements Cluster {
   #built(): BuiltState | undefined {
     const state: BuiltState = {
       world: this.world,
-      objects: this.#objects,
+      objects: this.#store.objects,
       runtime: this.#runtime,
       outcomes: this.#outcomes,
       rollouts: this.#rollouts,
@@ -273,12 +179,12 @@ export class SimCluster implements Cluster {
       declaredStatus: this.#declaredStatus,
       deleted: this.#deleted,
       mutations: this.#mutations,
-      counters: [this.#uid, this.#ip, this.#nameCounter, this.#configs],
+      counters: [this.#uid, this.#ip, this.#nameCounter, this.#store.configs],
       evaluated: [],
       readings: [],
       remembered: { hashless: [], requests: [] },
     };
-    for (const pod of this.#ofKind('Pod').values()) {
+    for (const pod of this.#store.ofKind('Pod').values()) {
       const e = this.#evaluated.get(pod);
       if (e === undefined) continue;
       const { outcome, ...rest } = e;
@@ -293,7 +199,7 @@ export class SimCluster implements Cluster {
   #restore(built: BuiltState): void {
     const s = copyBuilt(built, true)!;
     (this as { world: World }).world = s.world;
-    for (const [k, o] of s.objects) this.#set(k, o);
+    for (const [k, o] of s.objects) this.#store.set(k, o);
     for (const [k, v] of s.runtime) this.#runtime.set(k, v);
     for (const [k, v] of s.outcomes) this.#outcomes.set(k, v);
     for (const [k, v] of s.rollouts) this.#rollouts.set(k, v);
@@ -303,7 +209,12 @@ export class SimCluster implements Cluster {
     for (const k of s.declaredStatus) this.#declaredStatus.add(k);
     this.#deleted.push(...s.deleted);
     this.#mutations.push(...s.mutations);
-    [this.#uid, this.#ip, this.#nameCounter, this.#configs] = s.counters as [number, number, number, number];
+    [this.#uid, this.#ip, this.#nameCounter, this.#store.configs] = s.counters as [
+      number,
+      number,
+      number,
+      number,
+    ];
     s.evaluated.forEach((e, i) => {
       const { pod, status, containers, events, ...rest } = e;
       this.#evaluated.set(pod, {
@@ -336,7 +247,7 @@ export class SimCluster implements Cluster {
   async podLogs(query: LogQuery, options?: CallOptions): Promise<string> {
     checkSignal(options);
     this.#tick(this.#perRequest);
-    const pod = this.getNow({ kind: 'Pod', name: query.name, namespace: query.namespace }) as unknown as Pod;
+    const pod = this.getNow({ kind: 'Pod', name: query.name, namespace: query.namespace }) as Pod;
     const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
     let container = query.container;
     if (!container) {
@@ -399,7 +310,7 @@ export class SimCluster implements Cluster {
     if (options?.dryRun) return this.previewPatch(ref, patch);
     const { info, ns, next } = this.#patched(ref, patch);
     const k = key(info.kind, ns, ref.name);
-    this.#set(k, next);
+    this.#store.set(k, next);
     this.#mutations.push({
       at: this.#iso(this.#now),
       verb: 'patch',
@@ -409,7 +320,7 @@ export class SimCluster implements Cluster {
       patch,
     });
     this.#reconcile();
-    const result = clone(this.#objects.get(k)!);
+    const result = clone(this.#store.at(k)!);
     this.#tick(this.#perMutation);
     return result;
   }
@@ -425,7 +336,7 @@ export class SimCluster implements Cluster {
     if (options?.dryRun) return this.previewCreate(obj);
     const { info, ns, next } = this.#created(obj);
     const k = key(info.kind, ns, next.metadata?.name ?? '');
-    this.#set(k, next);
+    this.#store.set(k, next);
     this.#mutations.push({
       at: this.#iso(this.#now),
       verb: 'create',
@@ -435,7 +346,7 @@ export class SimCluster implements Cluster {
       object: clone(next),
     });
     this.#reconcile();
-    const result = clone(this.#objects.get(k) ?? next);
+    const result = clone(this.#store.at(k) ?? next);
     this.#tick(this.#perMutation);
     return result;
   }
@@ -477,7 +388,7 @@ export class SimCluster implements Cluster {
         `${info.kind}${group} "" is invalid: metadata.name: Required value: name or generateName is required`,
         { status: 422 },
       );
-    if (this.#objects.has(key(info.kind, ns, name)))
+    if (this.#store.has(key(info.kind, ns, name)))
       throw new K8sError('already_exists', `${info.plural}${group} "${name}" already exists`, {
         status: 409,
       });
@@ -533,7 +444,7 @@ export class SimCluster implements Cluster {
     let moved = 0;
     const rolling = () =>
       [...this.#rollouts.entries()].some(
-        ([k, r]) => !r.done && this.#now - r.startedAt <= 600 && this.#objects.has(k),
+        ([k, r]) => !r.done && this.#now - r.startedAt <= 600 && this.#store.has(k),
       );
     while (moved < maxSeconds && rolling()) {
       this.#tick(stepSeconds);
@@ -571,44 +482,19 @@ export class SimCluster implements Cluster {
   listNow(query: ListQuery): KubeObject[] {
     const info = this.kindInfo(query.kind);
     const selector = query.labelSelector ? parseSelector(query.labelSelector) : undefined;
-    return this.#stored(info, query.namespace, selector).map((o) => clone(o));
-  }
-
-  /**
-   * The stored objects (not copies) `listNow` lists: of the kind, in the namespace when the kind is
-   * namespaced and one is given, matching the selector, sorted by namespace and name.
-   */
-  #stored(
-    info: KindInfo,
-    namespace: string | undefined,
-    selector?: ReturnType<typeof parseSelector>,
-  ): KubeObject[] {
-    const out: KubeObject[] = [];
-    for (const obj of this.#ofKind(info.kind).values()) {
-      if (info.namespaced && namespace && obj.metadata?.namespace !== namespace) continue;
-      if (selector && !matchesSelector(selector, obj.metadata?.labels ?? {})) continue;
-      out.push(obj);
-    }
-    if (out.length < 2) return out;
-    const names = new Map<KubeObject, string>();
-    for (const o of out) names.set(o, `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`);
-    return out.sort((a, b) => {
-      const an = names.get(a)!;
-      const bn = names.get(b)!;
-      return an < bn ? -1 : an > bn ? 1 : 0;
-    });
+    return this.#store.stored(info.kind, info.namespaced, query.namespace, selector).map((o) => clone(o));
   }
 
   /** The stored pods of a namespace (every namespace when it is undefined or empty), by name. */
   #podsIn(namespace: string | undefined): Pod[] {
-    return this.#stored(POD, namespace) as unknown as Pod[];
+    return this.#store.stored('Pod', true, namespace);
   }
 
   /** Reads one object without moving the clock; a missing one is a NotFound error like the API's. */
   getNow(ref: ObjectRef): KubeObject {
     const info = this.kindInfo(ref.kind);
     const ns = info.namespaced ? (ref.namespace ?? 'default') : undefined;
-    const obj = this.#objects.get(key(info.kind, ns, ref.name));
+    const obj = this.#store.at(key(info.kind, ns, ref.name));
     if (!obj) {
       const group = info.apiVersion.includes('/') ? `.${info.apiVersion.split('/')[0]}` : '';
       throw new K8sError('not_found', `${info.plural}${group} "${ref.name}" not found`, { status: 404 });
@@ -635,7 +521,7 @@ export class SimCluster implements Cluster {
       );
     }
     const out: PodMetrics[] = [];
-    for (const pod of this.#stored(this.kindInfo('Pod'), namespace)) {
+    for (const pod of this.#store.stored('Pod', true, namespace)) {
       const ns = pod.metadata?.namespace ?? 'default';
       const outcomes = this.#outcomes.get(key('Pod', ns, pod.metadata?.name ?? ''));
       if (!outcomes) continue;
@@ -660,50 +546,16 @@ export class SimCluster implements Cluster {
   snapshot(): SimSnapshot {
     return {
       time: this.#iso(this.#now),
-      objects: [...this.#objects.values()].map((o) => clone(o)),
+      objects: [...this.#store.objects.values()].map((o) => clone(o)),
       deleted: [...this.#deleted],
       mutations: [...this.#mutations],
     };
   }
 
-  // ---------------------------------------------------------------- the object store
-
-  /** Stores an object under its key (in place of the one there, keeping its position). */
-  #set(k: string, obj: KubeObject): void {
-    const old = this.#objects.get(k);
-    if (isConfig(k)) this.#configs++;
-    if (old !== undefined && old.kind !== obj.kind) this.#byKind.get(old.kind ?? '')?.delete(k);
-    this.#objects.set(k, obj);
-    const kind = obj.kind ?? '';
-    let same = this.#byKind.get(kind);
-    if (same === undefined) {
-      same = new Map();
-      this.#byKind.set(kind, same);
-    }
-    same.set(k, obj);
-  }
-
-  #delete(k: string): void {
-    const old = this.#objects.get(k);
-    if (old === undefined) return;
-    if (isConfig(k)) this.#configs++;
-    this.#objects.delete(k);
-    this.#byKind.get(old.kind ?? '')?.delete(k);
-  }
-
-  /** The stored objects whose `kind` is `kind`, in store order (live: copy it before changing the store). */
-  #ofKind(kind: string): ReadonlyMap<string, KubeObject> {
-    return this.#byKind.get(kind) ?? NONE;
-  }
-
-  // ---------------------------------------------------------------- compiling the world
+  // ---------------------------------------------------------------- what controllers and the world compiler allocate through
 
   #iso(seconds: number): string {
     return isoAt(this.#t0 + seconds * 1000);
-  }
-
-  #ago(duration: unknown, fallback: number): number {
-    return -(parseDuration(duration) ?? fallback);
   }
 
   #newUid(): string {
@@ -720,10 +572,10 @@ export class SimCluster implements Cluster {
     return uid;
   }
 
-  #put(obj: KubeObject): void {
+  #put(obj: AnyObject): void {
     const info = findKind(obj.kind ?? '', this.#extraKinds);
     const ns = info?.namespaced === false ? undefined : obj.metadata?.namespace;
-    this.#set(key(obj.kind ?? '', ns, obj.metadata?.name ?? ''), obj);
+    this.#store.set(key(obj.kind ?? '', ns, obj.metadata?.name ?? ''), obj);
   }
 
   #meta(name: string, namespace: string | undefined, created: number, extra: Record<string, unknown> = {}) {
@@ -736,158 +588,9 @@ export class SimCluster implements Cluster {
     };
   }
 
-  #compile(): void {
-    const w = this.world;
-    const namespaces = new Set<string>(['default', 'kube-system', ...w.namespaces]);
-    for (const d of w.deployments) namespaces.add(d.namespace ?? 'default');
-    for (const p of w.pods) namespaces.add(p.namespace ?? 'default');
-    for (const s of w.services) namespaces.add(s.namespace ?? 'default');
-    for (const o of w.objects) if (o.metadata.namespace) namespaces.add(o.metadata.namespace);
-    for (const ns of [...namespaces].sort()) {
-      this.#put({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: this.#meta(ns, undefined, -30 * 86400, { labels: { 'kubernetes.io/metadata.name': ns } }),
-        spec: { finalizers: ['kubernetes'] },
-        status: { phase: 'Active' },
-      });
-    }
-    for (const [name, b] of Object.entries(w.behaviors)) this.#behaviors.set(name, b);
-
-    for (const o of w.objects) {
-      const known = findKind(o.kind, this.#extraKinds);
-      if (!known) {
-        this.#extraKinds.push({
-          kind: o.kind,
-          apiVersion: o.apiVersion,
-          plural: guessPlural(o.kind),
-          namespaced: o.metadata.namespace !== undefined,
-          shortNames: [],
-        });
-      }
-      const info = findKind(o.kind, this.#extraKinds)!;
-      const obj = clone(o) as KubeObject;
-      obj.metadata = {
-        ...this.#meta(
-          o.metadata.name,
-          info.namespaced ? (o.metadata.namespace ?? 'default') : undefined,
-          -86400,
-        ),
-        ...obj.metadata,
-        ...(info.namespaced ? { namespace: o.metadata.namespace ?? 'default' } : {}),
-      };
-      if (info.kind === 'Endpoints')
-        this.#staticEndpoints.add(key('Endpoints', obj.metadata.namespace, o.metadata.name));
-      if (obj.status !== undefined && CONTROLLED_STATUS.has(info.kind))
-        this.#declaredStatus.add(key(info.kind, obj.metadata.namespace, o.metadata.name));
-      if (info.kind === 'Pod') {
-        const created = (Date.parse(obj.metadata.creationTimestamp ?? '') - this.#t0) / 1000;
-        const pod = obj as unknown as Pod;
-        const owner = ownerKey(pod.metadata.ownerReferences?.[0]) ?? o.metadata.name;
-        this.#runtime.set(key('Pod', obj.metadata.namespace, o.metadata.name), {
-          createdAt: Number.isFinite(created) ? created : -86400,
-          ...(pod.status ? { facts: factsFromStatus(pod.status) } : {}),
-          behaviors: this.#resolveBehaviors(pod.spec, owner),
-          ip: pod.status?.podIP ?? this.#nextIp(),
-        });
-      }
-      this.#put(obj);
-    }
-
-    if (w.nodes.length === 0 && !w.objects.some((o) => o.kind === 'Node')) {
-      w.nodes.push({ name: 'worker-1', cpu: '4', memory: '16Gi', pods: 110, ready: true });
-    }
-    for (const [index, n] of w.nodes.entries()) {
-      const created = this.#ago(n.age, 30 * 86400);
-      const node = nodeObject(n, index, created, this.#meta(n.name, undefined, created), (t) => this.#iso(t));
-      this.#put(node as unknown as KubeObject);
-      this.#attachEvents(n.events, 'Node', n.name, undefined, node.metadata.uid, 'kubelet');
-    }
-    for (const d of w.deployments) this.#compileDeployment(d);
-    for (const p of w.pods) {
-      const ns = p.namespace ?? 'default';
-      const created = this.#ago(p.age, 3600);
-      const spec = { ...this.#podSpec(p, p.name), restartPolicy: p.restartPolicy ?? 'Always' };
-      const pod: Pod = {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: this.#meta(p.name, ns, created, {
-          labels: p.labels ?? { app: p.name },
-          ...(p.annotations ? { annotations: p.annotations } : {}),
-        }),
-        spec: { ...spec, ...(p.node ? { nodeName: p.node } : {}) },
-      };
-      this.#put(pod as unknown as KubeObject);
-      this.#runtime.set(key('Pod', ns, p.name), {
-        createdAt: created,
-        facts: p,
-        behaviors: this.#resolveBehaviors(spec, p.name),
-        ip: p.ip ?? this.#nextIp(),
-      });
-      this.#attachEvents(p.events, 'Pod', p.name, ns, pod.metadata.uid, 'kubelet');
-    }
-    for (const s of w.services) {
-      const ns = s.namespace ?? 'default';
-      const svc = serviceObject(s, ns, this.#meta(s.name, ns, this.#ago(s.age, 30 * 86400)));
-      this.#put(svc as unknown as KubeObject);
-      this.#attachEvents(s.events, 'Service', s.name, ns, svc.metadata.uid, 'service-controller');
-    }
-    for (const e of w.events) {
-      const ref =
-        typeof e.object === 'string'
-          ? { kind: e.object.split('/')[0]!, name: e.object.split('/')[1]! }
-          : e.object;
-      const info = findKind(ref.kind, this.#extraKinds);
-      const ns =
-        info?.namespaced === false
-          ? undefined
-          : 'namespace' in ref && ref.namespace
-            ? ref.namespace
-            : (e.namespace ?? 'default');
-      const target = info ? this.#objects.get(key(info.kind, ns, ref.name)) : undefined;
-      this.#attachEvents(
-        [e],
-        info?.kind ?? ref.kind,
-        ref.name,
-        ns,
-        target?.metadata?.uid,
-        e.source ?? 'kubelet',
-      );
-    }
-  }
-
   #nextIp(): string {
     const n = this.#ip++;
     return `10.244.${Math.floor(n / 250)}.${(n % 250) + 2}`;
-  }
-
-  #attachEvents(
-    events: readonly AttachedEvent[] | undefined,
-    kind: string,
-    name: string,
-    ns: string | undefined,
-    uid: string | undefined,
-    source: string,
-  ) {
-    for (const e of events ?? []) {
-      const last = this.#ago(e.age, 0);
-      const first = e.firstSeen !== undefined ? this.#ago(e.firstSeen, 0) : last;
-      this.#storeEvent(
-        {
-          type: e.type,
-          reason: e.reason,
-          message: e.message,
-          count: e.count,
-          first,
-          last,
-          source: e.source ?? source,
-        },
-        kind,
-        name,
-        ns,
-        uid,
-      );
-    }
   }
 
   #storeEvent(
@@ -925,7 +628,7 @@ export class SimCluster implements Cluster {
       lastTimestamp: this.#iso(e.last),
       source: { component: e.source },
     };
-    this.#set(key('Event', evNs, evName), ev as unknown as KubeObject);
+    this.#store.set(key('Event', evNs, evName), ev);
     return ev;
   }
 
@@ -934,7 +637,7 @@ export class SimCluster implements Cluster {
     type: 'Normal' | 'Warning',
     reason: string,
     message: string,
-    obj: KubeObject,
+    obj: AnyObject,
     source: string,
     minGap = 0,
   ): void {
@@ -942,9 +645,7 @@ export class SimCluster implements Cluster {
     if (this.#settling && type === 'Normal') return;
     const ns = obj.metadata?.namespace;
     const id = fnv1a(`${obj.kind}|${obj.metadata?.name}|${reason}|${message}`).toString(16).padStart(8, '0');
-    const existing = this.#objects.get(
-      key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`),
-    ) as unknown as KubeEvent | undefined;
+    const existing = this.#store.get('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`);
     if (existing) {
       const last = (Date.parse(existing.lastTimestamp ?? '') - this.#t0) / 1000;
       if (this.#now - last < minGap || minGap === 0) return;
@@ -962,172 +663,6 @@ export class SimCluster implements Cluster {
     );
   }
 
-  #containerToK8s(c: ContainerInput): Container {
-    const { behavior: _b, env, ports, ...rest } = c;
-    const out: Container = { ...(rest as unknown as Container) };
-    if (ports)
-      out.ports = ports.map((p) =>
-        typeof p === 'number' ? { containerPort: p, protocol: 'TCP' } : { protocol: 'TCP', ...p },
-      );
-    if (env) {
-      out.env = Array.isArray(env)
-        ? (env as EnvVar[])
-        : Object.entries(env).map(([name, v]) =>
-            typeof v === 'string' ? { name, value: v } : ({ name, valueFrom: v } as EnvVar),
-          );
-    }
-    return out;
-  }
-
-  #podSpec(
-    p: {
-      containers: ContainerInput[];
-      initContainers?: ContainerInput[] | undefined;
-      nodeSelector?: Record<string, string> | undefined;
-      volumes?: unknown[] | undefined;
-      imagePullSecrets?: { name: string }[] | undefined;
-      serviceAccountName?: string | undefined;
-      tolerations?: unknown[] | undefined;
-      affinity?: Record<string, unknown> | undefined;
-    },
-    owner: string,
-  ): PodSpec {
-    for (const c of [...p.containers, ...(p.initContainers ?? [])]) {
-      if (c.behavior) this.#behaviors.set(`${owner}/${c.name}`, c.behavior);
-    }
-    return {
-      ...(p.initContainers ? { initContainers: p.initContainers.map((c) => this.#containerToK8s(c)) } : {}),
-      containers: p.containers.map((c) => this.#containerToK8s(c)),
-      restartPolicy: 'Always',
-      ...(p.nodeSelector ? { nodeSelector: p.nodeSelector } : {}),
-      ...(p.volumes ? { volumes: p.volumes as PodSpec['volumes'] } : {}),
-      ...(p.imagePullSecrets ? { imagePullSecrets: p.imagePullSecrets } : {}),
-      ...(p.tolerations ? { tolerations: p.tolerations } : {}),
-      ...(p.affinity ? { affinity: clone(p.affinity) } : {}),
-      serviceAccountName: p.serviceAccountName ?? 'default',
-    };
-  }
-
-  #resolveBehaviors(spec: PodSpec, owner: string | readonly string[]): Record<string, Behavior> {
-    const out: Record<string, Behavior> = {};
-    const owners = typeof owner === 'string' ? [owner] : owner;
-    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
-      let b: ImageBehavior | undefined;
-      for (const o of owners) b ??= this.#behaviors.get(`${o}/${c.name}`);
-      b ??= this.#behaviors.get(c.name);
-      if (!b) continue;
-      const { byImage, ...base } = b;
-      out[c.name] = { ...base, ...(c.image ? byImage?.[c.image] : undefined) };
-    }
-    return out;
-  }
-
-  #compileDeployment(d: World['deployments'][number]): void {
-    const ns = d.namespace ?? 'default';
-    const labels = d.labels ?? { app: d.name };
-    const created = this.#ago(d.age, 7 * 86400);
-    const spec = this.#podSpec(d, d.name);
-    const template: PodTemplate = { metadata: { labels: { ...labels } }, spec };
-    const history = d.history ?? [];
-    const revision = history.length + 1;
-    const deploy: Deployment = {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: this.#meta(d.name, ns, created, {
-        labels: { ...labels },
-        annotations: {
-          ...d.annotations,
-          [REVISION]: String(revision),
-          ...(d.changeCause ? { [CHANGE_CAUSE]: d.changeCause } : {}),
-        },
-        generation: revision,
-      }),
-      spec: {
-        replicas: d.replicas,
-        selector: { matchLabels: { ...labels } },
-        template,
-        strategy: (d.strategy as Deployment['spec']['strategy']) ?? {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
-        },
-        revisionHistoryLimit: 10,
-        ...(d.minReadySeconds ? { minReadySeconds: d.minReadySeconds } : {}),
-      },
-    };
-    this.#put(deploy as unknown as KubeObject);
-    this.#attachEvents(d.events, 'Deployment', d.name, ns, deploy.metadata.uid, 'deployment-controller');
-    history.forEach((h, i) => {
-      const tpl = clone(template);
-      if (h.containers) {
-        for (const c of h.containers)
-          if (c.behavior)
-            this.#behaviors.set(`${d.name}/${c.name}`, {
-              ...this.#behaviors.get(`${d.name}/${c.name}`),
-              ...c.behavior,
-            });
-        tpl.spec.containers = h.containers.map((c) => this.#containerToK8s(c));
-      } else if (h.image && tpl.spec.containers[0]) tpl.spec.containers[0].image = h.image;
-      const age = this.#ago(h.age, (history.length - i + 1) * 86400);
-      this.#newReplicaSet(deploy, tpl, i + 1, 0, age, h.changeCause);
-    });
-    const rs = this.#newReplicaSet(
-      deploy,
-      template,
-      revision,
-      d.replicas,
-      this.#ago(d.age, 86400) + 0,
-      d.changeCause,
-      d.podTemplateHash,
-    );
-    this.#rollouts.set(key('Deployment', ns, d.name), { done: true, startedAt: created });
-    const facts = d.pods ?? [];
-    const count = Math.max(d.replicas, facts.length);
-    for (let i = 0; i < count; i++) this.#createPod(rs, facts[i], true);
-  }
-
-  #newReplicaSet(
-    deploy: Deployment,
-    template: PodTemplate,
-    revision: number,
-    replicas: number,
-    created: number,
-    changeCause?: string,
-    hash?: string,
-  ): ReplicaSet {
-    const h = hash ?? templateHash(template, this.world.seed);
-    const ns = deploy.metadata.namespace ?? 'default';
-    const tpl = clone(template);
-    tpl.metadata = { ...tpl.metadata, labels: { ...tpl.metadata?.labels, [HASH]: h } };
-    const rs: ReplicaSet = {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: this.#meta(`${deploy.metadata.name}-${h}`, ns, created, {
-        labels: { ...deploy.spec.selector.matchLabels, [HASH]: h },
-        annotations: {
-          [REVISION]: String(revision),
-          ...(changeCause ? { [CHANGE_CAUSE]: changeCause } : {}),
-        },
-        ownerReferences: [
-          {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            name: deploy.metadata.name ?? '',
-            uid: deploy.metadata.uid ?? '',
-            controller: true,
-          },
-        ],
-      }),
-      spec: {
-        replicas,
-        ...(deploy.spec.minReadySeconds ? { minReadySeconds: deploy.spec.minReadySeconds } : {}),
-        selector: { matchLabels: { ...deploy.spec.selector.matchLabels, [HASH]: h } },
-        template: tpl,
-      },
-    };
-    this.#put(rs as unknown as KubeObject);
-    return rs;
-  }
-
   #podName(rsName: string): string {
     for (;;) {
       const name = `${rsName}-${safeEncode(`${this.world.seed}|pod|${rsName}|${++this.#nameCounter}`, 5)}`;
@@ -1138,7 +673,7 @@ export class SimCluster implements Cluster {
   /** Whether a pod of that name is stored in any namespace. */
   #podNamed(name: string): boolean {
     const tail = `/${name}`;
-    for (const k of this.#objects.keys()) if (k.startsWith('Pod/') && k.endsWith(tail)) return true;
+    for (const k of this.#store.objects.keys()) if (k.startsWith('Pod/') && k.endsWith(tail)) return true;
     return false;
   }
 
@@ -1146,7 +681,7 @@ export class SimCluster implements Cluster {
   #createPod(rs: ReplicaSet, facts: PodFacts | undefined, initial: boolean): boolean {
     const ns = rs.metadata.namespace ?? 'default';
     const name = facts?.name ?? this.#podName(rs.metadata.name ?? '');
-    const created = initial ? this.#ago(facts?.age, 3600) : this.#now;
+    const created = initial ? ago(facts?.age, 3600) : this.#now;
     const tpl = rs.spec.template;
     const pod: Pod = {
       apiVersion: 'v1',
@@ -1174,61 +709,44 @@ export class SimCluster implements Cluster {
         'Warning',
         'FailedCreate',
         `Error creating: ${forbidden}`,
-        rs as unknown as KubeObject,
+        rs,
         'replicaset-controller',
         60,
       );
       return false;
     }
-    this.#put(pod as unknown as KubeObject);
+    this.#put(pod);
     const owner = (rs.metadata.ownerReferences?.[0]?.name ?? rs.metadata.name) as string;
     this.#runtime.set(key('Pod', ns, name), {
       createdAt: created,
       ...(facts ? { facts } : {}),
-      behaviors: this.#resolveBehaviors(pod.spec, owner),
+      behaviors: resolveBehaviors(this.#cluster(), pod.spec, owner),
       ip: facts?.ip ?? this.#nextIp(),
     });
-    if (facts?.events) this.#attachEvents(facts.events, 'Pod', name, ns, pod.metadata.uid, 'kubelet');
+    if (facts?.events)
+      attachEvents(this.#cluster(), facts.events, 'Pod', name, ns, pod.metadata.uid, 'kubelet');
     if (!initial) {
       this.#controllerEvent(
         'Normal',
         'SuccessfulCreate',
         `Created pod: ${name}`,
-        rs as unknown as KubeObject,
+        rs,
         'replicaset-controller',
       );
     }
     return true;
   }
 
-  /** What a stored pod requests, worked out once per spec (a stored pod's containers never change in place). */
-  #podRequests(spec: PodSpec): Requests {
-    let r = requestsBySpec.get(spec);
-    if (r === undefined) {
-      r = podRequests(spec);
-      requestsBySpec.set(spec, r);
-    }
-    return r;
-  }
-
   /** Why a ResourceQuota of the pod's namespace refuses it, in the API server's words; undefined when none does. */
   #quotaCheck(pod: Pod): string | undefined {
     const ns = pod.metadata.namespace ?? 'default';
-    const quotas = this.#stored(RESOURCE_QUOTA, ns);
+    const quotas = this.#store.stored('ResourceQuota', true, ns);
     if (quotas.length === 0) return undefined;
     return quotaRefusal(pod, quotas, this.#podsIn(ns));
   }
 
-  #quotaStatus(): void {
-    for (const q of this.#ofKind('ResourceQuota').values()) {
-      const hard = ((q.spec as { hard?: Record<string, string> })?.hard ?? {}) as Record<string, string>;
-      const pods = this.#podsIn(q.metadata?.namespace);
-      q.status = { hard: { ...hard }, used: quotaUsed(hard, pods) };
-    }
-  }
-
   #validate(info: KindInfo, current: KubeObject, next: KubeObject): void {
-    validateObject(info, current, next, this.#objects.values());
+    validateObject(info, current, next, this.#store.objects.values());
   }
 
   // ---------------------------------------------------------------- reacting
@@ -1245,14 +763,14 @@ export class SimCluster implements Cluster {
 
   #remove(kind: string, ns: string | undefined, name: string, why: 'delete' | 'controller'): void {
     const k = key(kind, ns, name);
-    const obj = this.#objects.get(k);
+    const obj = this.#store.at(k);
     if (!obj) return;
-    this.#delete(k);
+    this.#store.delete(k);
     this.#deleted.push({ kind, name, ...(ns ? { namespace: ns } : {}), at: this.#iso(this.#now) });
     if (kind === 'Pod') {
       // A pod that has ended has no container left to stop.
-      if (!podEnded(obj as unknown as Pod))
-        for (const c of (obj as unknown as Pod).spec.containers) {
+      if (!podEnded(obj as Pod))
+        for (const c of (obj as Pod).spec.containers) {
           this.#controllerEvent('Normal', 'Killing', `Stopping container ${c.name}`, obj, 'kubelet');
         }
       this.#runtime.delete(k);
@@ -1261,31 +779,12 @@ export class SimCluster implements Cluster {
     // Garbage collection: whatever this object controlled goes with it.
     const uid = obj.metadata?.uid;
     if (uid && (OWNERS.has(kind) || why === 'delete')) {
-      for (const child of [...this.#objects.values()]) {
+      for (const child of [...this.#store.objects.values()]) {
         if (child.metadata?.ownerReferences?.some((o) => o.uid === uid)) {
           this.#remove(child.kind ?? '', child.metadata.namespace, child.metadata.name ?? '', 'controller');
         }
       }
     }
-  }
-
-  #ownedBy(kind: string, owner: KubeObject): KubeObject[] {
-    const out: KubeObject[] = [];
-    const ns = owner.metadata?.namespace;
-    const uid = owner.metadata?.uid;
-    for (const obj of this.#ofKind(kind).values()) {
-      if (obj.metadata?.namespace !== ns) continue;
-      const refs = obj.metadata?.ownerReferences;
-      if (refs == null) continue;
-      for (const o of refs)
-        if (o.uid === uid) {
-          out.push(obj);
-          break;
-        }
-    }
-    return out.sort((a, b) =>
-      (a.metadata?.creationTimestamp ?? '') < (b.metadata?.creationTimestamp ?? '') ? -1 : 1,
-    );
   }
 
   /**
@@ -1299,42 +798,12 @@ export class SimCluster implements Cluster {
 
   #reconcileOnce(): boolean {
     let changed = false;
-    const host = this.#host();
-    for (const obj of [...this.#ofKind('CronJob').values()])
-      if (this.#objects.has(this.#keyOf(obj))) changed = reconcileCronJob(obj, host, this.#t0) || changed;
-    for (const obj of [...this.#ofKind('Job').values()])
-      if (this.#objects.has(this.#keyOf(obj))) changed = reconcileJob(obj, host) || changed;
-    for (const obj of [...this.#ofKind('Deployment').values()])
-      this.#reconcileDeployment(obj as unknown as Deployment);
-    for (const obj of [...this.#ofKind('ReplicaSet').values()])
-      this.#reconcileReplicaSet(obj as unknown as ReplicaSet);
-    const storage = this.#storageHost();
-    reconcileClaims(storage);
-    this.#schedule();
-    // A WaitForFirstConsumer claim binds once a pod that uses it is scheduled.
-    reconcileClaims(storage);
-    this.#evaluatePods();
-    for (const obj of this.#ofKind('ReplicaSet').values())
-      this.#replicaSetStatus(obj as unknown as ReplicaSet);
-    for (const obj of this.#ofKind('Deployment').values())
-      this.#deploymentStatus(obj as unknown as Deployment);
-    this.#endpoints();
-    this.#quotaStatus();
-    const hpas = [...this.#ofKind('HorizontalPodAutoscaler').values()];
-    const ingresses = this.#ofKind('Ingress');
-    if (ingresses.size > 0)
-      reconcileIngresses([...ingresses.values()], [...this.#ofKind('IngressClass').values()], (o) =>
-        this.#declaredStatus.has(this.#keyOf(o)),
-      );
-    // The HPA controller acts on what this round showed; a rescale takes effect in the next round.
-    if (hpas.length > 0) {
-      const autoscaling = this.#autoscalingHost();
-      for (const obj of hpas) reconcileHpa(obj, autoscaling);
-    }
+    const host = this.#cluster();
+    for (const c of CONTROLLERS) changed = c.reconcile(host) || changed;
     return changed;
   }
 
-  #keyOf(obj: KubeObject): string {
+  #keyOf(obj: AnyObject): string {
     const info = findKind(obj.kind ?? '', this.#extraKinds);
     return key(
       obj.kind ?? '',
@@ -1343,11 +812,58 @@ export class SimCluster implements Cluster {
     );
   }
 
-  /** The stored objects of a kind (by `kind`) whose namespace is `ns` (undefined: cluster-scoped), in store order. */
-  #list(kind: string, ns: string | undefined): KubeObject[] {
-    const out: KubeObject[] = [];
-    for (const o of this.#ofKind(kind).values()) if (o.metadata?.namespace === ns) out.push(o);
-    return out;
+  /** The view of the cluster its own controllers and the world compiler act through (one for the cluster's life). */
+  #cluster(): WorldHost {
+    if (this.#hosts.cluster !== undefined) return this.#hosts.cluster;
+    const self = this;
+    const base = this.#controllerBase();
+    const host: WorldHost = {
+      get now() {
+        return self.#now;
+      },
+      seconds: base.seconds,
+      iso: base.iso,
+      event: base.event,
+      declared: base.declared,
+      store: this.#store,
+      t0: this.#t0,
+      get world() {
+        return self.world;
+      },
+      get settling() {
+        return self.#settling;
+      },
+      runtime: this.#runtime,
+      outcomes: this.#outcomes,
+      rollouts: this.#rollouts,
+      staticEndpoints: this.#staticEndpoints,
+      evaluated: this.#evaluated,
+      behaviors: this.#behaviors,
+      extraKinds: this.#extraKinds,
+      declaredStatus: this.#declaredStatus,
+      put: (obj) => this.#put(obj),
+      nextIp: () => this.#nextIp(),
+      get jobs() {
+        return self.#host();
+      },
+      get storage() {
+        return self.#storageHost();
+      },
+      get autoscaling() {
+        return self.#autoscalingHost();
+      },
+      keyOf: (obj) => this.#keyOf(obj),
+      meta: (name, ns, created, extra) => this.#meta(name, ns, created, extra),
+      remove: (kind, ns, name) => this.#remove(kind, ns, name, 'controller'),
+      controllerEvent: (type, reason, message, obj, source, minGap) =>
+        this.#controllerEvent(type, reason, message, obj, source, minGap),
+      storeEvent: (e, kind, name, ns, uid, id) => this.#storeEvent(e, kind, name, ns, uid, id),
+      newReplicaSet: (deploy, template, revision, replicas, created, changeCause) =>
+        newReplicaSet(host, deploy, template, revision, replicas, created, changeCause),
+      createPod: (rs, facts, initial) => this.#createPod(rs, facts, initial),
+    };
+    this.#hosts.cluster = host;
+    return host;
   }
 
   /** The view of the cluster the HPA controller acts through (one for the cluster's life). */
@@ -1355,9 +871,9 @@ export class SimCluster implements Cluster {
     this.#hosts.autoscaling ??= Object.assign(this.#controllerBase(), this.#storageParts(), {
       get: (kind: string, ns: string, name: string) => {
         const info = findKind(kind, this.#extraKinds);
-        return info ? this.#objects.get(key(info.kind, info.namespaced ? ns : undefined, name)) : undefined;
+        return info ? this.#store.at(key(info.kind, info.namespaced ? ns : undefined, name)) : undefined;
       },
-      pods: (ns: string) => this.#list('Pod', ns) as unknown as Pod[],
+      pods: (ns: string) => this.#store.list('Pod', ns),
       usage: (pod: Pod, container: string) =>
         this.#outcomes.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''))?.get(container)
           ?.usage,
@@ -1375,7 +891,8 @@ export class SimCluster implements Cluster {
   /** What the volume controller's view adds to the controllers' common one. */
   #storageParts(): Omit<StorageHost, keyof ControllerBase> {
     return {
-      list: (kind, ns) => (ns === undefined ? [...this.#ofKind(kind).values()] : this.#list(kind, ns)),
+      list: (kind, ns) =>
+        ns === undefined ? [...this.#store.ofKind(kind).values()] : this.#store.list(kind, ns),
       createObject: (obj, at) => this.#createObject(obj, at),
       repeating: (type, reason, message, obj, source, first, every) => {
         if (first > this.#now) return;
@@ -1384,7 +901,7 @@ export class SimCluster implements Cluster {
         const id = fnv1a(`${obj.kind}|${obj.metadata?.name}|${reason}|${message}`)
           .toString(16)
           .padStart(8, '0');
-        const existing = this.#objects.get(key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`)) as
+        const existing = this.#store.at(key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`)) as
           | KubeEvent
           | undefined;
         if (existing) {
@@ -1408,8 +925,8 @@ export class SimCluster implements Cluster {
   /** The view of the cluster the Job and CronJob controllers act through (one for the cluster's life). */
   #host(): ControllerHost {
     this.#hosts.controller ??= Object.assign(this.#controllerBase(), {
-      list: (kind: string, ns: string | undefined) => this.#list(kind, ns),
-      ownedBy: (kind: string, owner: KubeObject) => this.#ownedBy(kind, owner),
+      list: (kind: string, ns: string | undefined) => this.#store.list(kind, ns),
+      ownedBy: <K extends string>(kind: K, owner: KubeObject) => this.#store.ownedBy(kind, owner),
       createPod: (owner: KubeObject, template: PodTemplate, at: number) =>
         this.#createOwnedPod(owner, template, at),
       createObject: (obj: KubeObject, at: number) => this.#createObject(obj, at),
@@ -1462,7 +979,7 @@ export class SimCluster implements Cluster {
     if (at < this.#now - EVENT_TTL) return;
     const ns = obj.metadata?.namespace;
     const id = fnv1a(`${obj.kind}|${obj.metadata?.name}|${reason}|${message}`).toString(16).padStart(8, '0');
-    const existing = this.#objects.get(key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`)) as
+    const existing = this.#store.at(key('Event', ns ?? 'default', `${obj.metadata?.name}.${id}`)) as
       | KubeEvent
       | undefined;
     if (existing) {
@@ -1514,663 +1031,15 @@ export class SimCluster implements Cluster {
       this.#nameCounter--;
       return forbidden;
     }
-    this.#put(pod as unknown as KubeObject);
+    this.#put(pod);
     const owners = [ownerName, ...(owner.metadata?.ownerReferences ?? []).map((o) => o.name ?? '')];
     this.#runtime.set(key('Pod', ns, name), {
       createdAt: at,
-      behaviors: this.#resolveBehaviors(pod.spec, owners),
+      behaviors: resolveBehaviors(this.#cluster(), pod.spec, owners),
       ip: this.#nextIp(),
     });
     return pod;
   }
-
-  /**
-   * Whether a pod is available as the ReplicaSet controller counts it: Ready, and Ready for at
-   * least `minReadySeconds` (from its Ready condition's lastTransitionTime); with the default 0 a
-   * Ready pod is available, so READY and AVAILABLE agree outside `minReadySeconds`.
-   */
-  #available(pod: Pod, minReadySeconds = 0): boolean {
-    const ready = pod.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
-    if (!ready) return false;
-    if (minReadySeconds <= 0) return true;
-    const since = Date.parse(ready.lastTransitionTime ?? '');
-    return Number.isFinite(since) && this.#now - (since - this.#t0) / 1000 >= minReadySeconds;
-  }
-
-  #reconcileDeployment(d: Deployment): void {
-    const ns = d.metadata.namespace ?? 'default';
-    const dk = key('Deployment', ns, d.metadata.name ?? '');
-    const rss = this.#ownedBy('ReplicaSet', d as unknown as KubeObject) as unknown as ReplicaSet[];
-    let maxRev = 0;
-    for (const rs of rss) maxRev = Math.max(maxRev, revisionNumber(rs));
-    const wanted = withoutHash(d.spec.template);
-    let active: ReplicaSet | undefined;
-    for (const rs of rss)
-      if (withoutHash(rs.spec.template) === wanted) {
-        active = rs;
-        break;
-      }
-    const cause = d.metadata.annotations?.[CHANGE_CAUSE];
-    if (!active) {
-      const created = this.#settling
-        ? (Date.parse(d.metadata.creationTimestamp ?? '') - this.#t0) / 1000 || 0
-        : this.#now;
-      active = this.#newReplicaSet(d, d.spec.template, maxRev + 1, 0, created, cause);
-      this.#rollouts.set(dk, { done: this.#settling, startedAt: created });
-    } else if (revisionNumber(active) < maxRev) {
-      active.metadata.annotations = { ...active.metadata.annotations, [REVISION]: String(maxRev + 1) };
-      this.#rollouts.set(dk, { done: false, startedAt: this.#now });
-    }
-    const revision = active.metadata.annotations?.[REVISION] ?? '1';
-    // The same annotations again when the revision is already there (the object is only read out as copies).
-    const annotations = d.metadata.annotations;
-    if (annotations?.[REVISION] !== revision || !Object.hasOwn(annotations, REVISION))
-      d.metadata.annotations = { ...annotations, [REVISION]: revision };
-    const desired = d.spec.replicas ?? 1;
-    const rollout = this.#rollouts.get(dk) ?? { done: true, startedAt: 0 };
-    this.#rollouts.set(dk, rollout);
-    const olds = rss.filter((rs) => rs !== active);
-    if (rollout.done) {
-      this.#scale(d, active, desired);
-      for (const rs of olds) this.#scale(d, rs, 0);
-      return;
-    }
-    const surge = Math.max(1, Math.ceil(desired * 0.25));
-    const newPods = this.#ownedBy('Pod', active as unknown as KubeObject) as unknown as Pod[];
-    let good = 0;
-    for (const p of newPods) if (this.#available(p, d.spec.minReadySeconds)) good++;
-    this.#scale(d, active, Math.min(desired, good + surge));
-    let remaining = Math.max(0, desired - good);
-    for (const rs of olds.sort((a, b) => revisionNumber(b) - revisionNumber(a))) {
-      const keep = Math.min(rs.spec.replicas ?? 0, remaining);
-      remaining -= keep;
-      this.#scale(d, rs, keep);
-    }
-    if (good >= desired && olds.every((rs) => (rs.spec.replicas ?? 0) === 0)) rollout.done = true;
-  }
-
-  /** The Deployment controller scaling one of its ReplicaSets to `n`, with its event when that changes it. */
-  #scale(d: Deployment, rs: ReplicaSet, n: number): void {
-    const before = rs.spec.replicas ?? 0;
-    if (before === n) return;
-    rs.spec.replicas = n;
-    this.#controllerEvent(
-      'Normal',
-      'ScalingReplicaSet',
-      `Scaled ${n > before ? 'up' : 'down'} replica set ${rs.metadata.name} from ${before} to ${n}`,
-      d as unknown as KubeObject,
-      'deployment-controller',
-    );
-  }
-
-  #reconcileReplicaSet(rs: ReplicaSet): void {
-    const pods = this.#ownedBy('Pod', rs as unknown as KubeObject);
-    const want = rs.spec.replicas ?? 0;
-    if (pods.length > want) {
-      // Like the controller: unscheduled and not-ready pods go first, then the newest.
-      const ranked = [...pods].sort((a, b) => this.#deletionRank(b) - this.#deletionRank(a));
-      for (const p of ranked.slice(0, pods.length - want)) {
-        this.#remove('Pod', p.metadata?.namespace, p.metadata?.name ?? '', 'controller');
-        this.#controllerEvent(
-          'Normal',
-          'SuccessfulDelete',
-          `Deleted pod: ${p.metadata?.name}`,
-          rs as unknown as KubeObject,
-          'replicaset-controller',
-        );
-      }
-    }
-    for (let i = pods.length; i < want; i++) if (!this.#createPod(rs, undefined, this.#settling)) break;
-  }
-
-  #deletionRank(p: KubeObject): number {
-    const pod = p as unknown as Pod;
-    const rt = this.#runtime.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''));
-    return (pod.spec.nodeName ? 0 : 1e9) + (this.#available(pod) ? 0 : 1e8) + (rt?.createdAt ?? 0);
-  }
-
-  #schedule(): void {
-    // Only a pod without a node that the kubelet side knows (a runtime) is scheduled; the placements
-    // below are what such a pod is weighed against, so with none of them there is nothing to do.
-    let waiting = false;
-    for (const obj of this.#ofKind('Pod').values()) {
-      const p = obj as unknown as Pod;
-      if (!p.spec.nodeName && this.#runtime.has(key('Pod', p.metadata.namespace, p.metadata.name ?? ''))) {
-        waiting = true;
-        break;
-      }
-    }
-    if (!waiting) return;
-    const nodes = [...this.#ofKind('Node').values()] as unknown as Node[];
-    const pods = [...this.#ofKind('Pod').values()] as unknown as Pod[];
-    const classes = [...this.#ofKind('StorageClass').values()];
-    const nodeByName = new Map(nodes.map((n) => [n.metadata.name ?? '', n]));
-    const used = new Map<string, NodeUse>();
-    const placed: Placed[] = [];
-    const place = (p: Pod, nodeName: string, r: Requests) => {
-      const u = used.get(nodeName) ?? emptyUse();
-      addUse(u, r);
-      used.set(nodeName, u);
-      placed.push({ pod: p, nodeLabels: nodeByName.get(nodeName)?.metadata.labels ?? {} });
-    };
-    for (const p of pods)
-      if (p.spec.nodeName && !podEnded(p)) place(p, p.spec.nodeName, this.#podRequests(p.spec));
-    for (const p of pods) {
-      if (p.spec.nodeName) continue;
-      const rt = this.#runtime.get(key('Pod', p.metadata.namespace, p.metadata.name ?? ''));
-      if (!rt) continue;
-      const reasons = new Map<string, number>();
-      let resolvable = 0;
-      const ns = p.metadata.namespace ?? 'default';
-      let volumeProblem: string | undefined;
-      for (const v of p.spec.volumes ?? []) {
-        if (!v.persistentVolumeClaim || volumeProblem) continue;
-        const claimName = v.persistentVolumeClaim.claimName;
-        volumeProblem = claimBlocksScheduling(
-          this.#objects.get(key('PersistentVolumeClaim', ns, claimName)),
-          claimName,
-          classes,
-          { provisioner: (n) => this.world.provisioners[n] },
-        );
-      }
-      const req = this.#podRequests(p.spec);
-      const candidates = nodes
-        .filter((n) => {
-          const why = this.#misfit(n, p, req, used.get(n.metadata.name ?? ''), placed);
-          for (const r of why.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
-          if (why.reasons.length && why.resolvable) resolvable++;
-          return why.reasons.length === 0;
-        })
-        .sort((a, b) => {
-          const ua =
-            (used.get(a.metadata.name ?? '')?.cpu ?? 0) / (parseQuantity(a.status?.allocatable?.cpu) ?? 1);
-          const ub =
-            (used.get(b.metadata.name ?? '')?.cpu ?? 0) / (parseQuantity(b.status?.allocatable?.cpu) ?? 1);
-          return ua - ub || ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1);
-        });
-      const chosen = volumeProblem ? undefined : candidates[0];
-      if (chosen) {
-        const name = chosen.metadata.name ?? '';
-        p.spec.nodeName = name;
-        place(p, name, req);
-        delete (rt as { unschedulable?: string }).unschedulable;
-        if (rt.createdAt >= 0) {
-          this.#controllerEvent(
-            'Normal',
-            'Scheduled',
-            `Successfully assigned ${ns}/${p.metadata.name} to ${name}`,
-            p as unknown as KubeObject,
-            'default-scheduler',
-          );
-        }
-      } else {
-        const total = nodes.length;
-        // A claim problem fails before any node is tried (the scheduler's PreFilter), so no counts.
-        (rt as { unschedulable?: string }).unschedulable = volumeProblem?.startsWith('running PreBind')
-          ? volumeProblem
-          : volumeProblem
-            ? `0/${total} nodes are available: ${volumeProblem}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`
-            : unschedulableMessage(total, reasons, resolvable);
-      }
-    }
-  }
-
-  /** Why a pod cannot go on a node (none when it fits), in the scheduler's words, in its filter order. */
-  #misfit(
-    n: Node,
-    p: Pod,
-    req: Requests,
-    used: NodeUse | undefined,
-    placed: readonly Placed[],
-  ): { reasons: string[]; resolvable: boolean } {
-    const no = (r: string) => ({ reasons: [r], resolvable: false });
-    if (n.spec?.unschedulable) return no('node(s) were unschedulable');
-    // A node that is not ready is kept off by its taints (node.kubernetes.io/unreachable, not-ready).
-    if (!nodeAffinityMatches(n, p)) return no("node(s) didn't match Pod's node affinity/selector");
-    const tolerations = (p.spec.tolerations ?? []) as { key?: string; operator?: string }[];
-    const taint = n.spec?.taints?.find(
-      (t) =>
-        t.effect !== 'PreferNoSchedule' &&
-        !tolerations.some((tol) => tol.operator === 'Exists' || tol.key === t.key),
-    );
-    if (taint) return no(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
-    const short = resourceMisfit(n, req, used ?? emptyUse());
-    if (short.length) return { reasons: short, resolvable: true };
-    const pods = interPodMisfit(n, p, placed);
-    return pods
-      ? { reasons: [pods.reason], resolvable: pods.resolvable }
-      : { reasons: [], resolvable: false };
-  }
-
-  #podWorld(): PodWorld {
-    return {
-      t0: this.#t0,
-      ...(this.world.registry ? { registry: this.world.registry } : {}),
-      keysOf: (kind, ns, name) => {
-        const obj = this.#objects.get(key(kind, ns, name));
-        if (!obj) return undefined;
-        const data = {
-          ...(obj.data as object | undefined),
-          ...(obj.stringData as object | undefined),
-          ...(obj.binaryData as object | undefined),
-        };
-        return Object.keys(data);
-      },
-      exists: (kind, ns, name) => this.#objects.has(key(kind, ns, name)),
-      reach: (pod, to) => this.#reach(pod, to),
-      forbidden: (pod, call) => {
-        const sa = pod.spec.serviceAccountName ?? 'default';
-        const ns = pod.metadata.namespace ?? 'default';
-        const rbac = ['RoleBinding', 'ClusterRoleBinding', 'Role', 'ClusterRole'].flatMap((k) => [
-          ...this.#ofKind(k).values(),
-        ]);
-        return serviceAccountMay(rbac, sa, ns, call) ? undefined : forbiddenMessage(sa, ns, call);
-      },
-    };
-  }
-
-  /** Why a pod's connection to a Service fails, as a Go client reports it; undefined when it works. */
-  #reach(
-    pod: Pod,
-    to: { service: string; namespace: string; port: number; protocol: string },
-  ): string | undefined {
-    const nsLabels = (ns: string) =>
-      this.#objects.get(key('Namespace', undefined, ns))?.metadata?.labels ?? {};
-    const policies = [...this.#ofKind('NetworkPolicy').values()];
-    const ip =
-      this.#runtime.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''))?.ip ?? '10.244.0.1';
-    const src: Endpoint = { pod, namespaceLabels: nsLabels(pod.metadata.namespace ?? 'default'), ip };
-    const dns = this.#objects.get(key('Service', 'kube-system', 'kube-dns')) as unknown as
-      | Service
-      | undefined;
-    const dnsIp = dns?.spec.clusterIP ?? '10.96.0.10';
-    const fqdn = `${to.service}.${to.namespace}.svc.cluster.local`;
-    const pods = [...this.#ofKind('Pod').values()] as unknown as Pod[];
-    if (policies.length) {
-      // Name resolution first: UDP 53 to the cluster DNS pods (a stand-in when the world has none).
-      const dnsPods = pods.filter(
-        (p) => p.metadata.namespace === 'kube-system' && p.metadata.labels?.['k8s-app'] === 'kube-dns',
-      );
-      const targets: Endpoint[] = (
-        dnsPods.length
-          ? dnsPods
-          : [
-              {
-                metadata: { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
-                spec: {
-                  containers: [
-                    { name: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] },
-                  ],
-                },
-              } as Pod,
-            ]
-      ).map((p) => ({
-        pod: p,
-        namespaceLabels: nsLabels('kube-system'),
-        ip: p.status?.podIP ?? '10.244.0.2',
-      }));
-      if (!targets.some((t) => connectionAllowed(policies, src, t, 53, 'UDP')))
-        return `lookup ${fqdn} on ${dnsIp}:53: read udp ${ip}:40123->${dnsIp}:53: i/o timeout`;
-    }
-    const svc = this.#objects.get(key('Service', to.namespace, to.service)) as unknown as Service | undefined;
-    if (!svc) return `lookup ${fqdn} on ${dnsIp}:53: no such host`;
-    const proto = to.protocol === 'UDP' ? 'udp' : 'tcp';
-    const addr = `${svc.spec.clusterIP ?? ''}:${to.port}`;
-    const backends = serviceBackends(svc, to.port, pods);
-    if (backends.pods.length === 0) return `dial ${proto} ${addr}: connect: connection refused`;
-    if (!policies.length) return undefined;
-    const reachable = backends.pods.some((b) => {
-      const port = backends.targetPort(b);
-      const bip = this.#runtime.get(key('Pod', b.metadata.namespace, b.metadata.name ?? ''))?.ip ?? '';
-      return (
-        port !== undefined &&
-        connectionAllowed(
-          policies,
-          src,
-          { pod: b, namespaceLabels: nsLabels(b.metadata.namespace ?? 'default'), ip: bip },
-          port,
-          to.protocol,
-        )
-      );
-    });
-    return reachable ? undefined : `dial ${proto} ${addr}: i/o timeout`;
-  }
-
-  #evaluatePods(): void {
-    this.#world ??= this.#podWorld();
-    const world = this.#world;
-    for (const obj of this.#ofKind('Pod').values()) {
-      const pod = obj as unknown as Pod;
-      const pk = key('Pod', pod.metadata.namespace, pod.metadata.name ?? '');
-      const rt = this.#runtime.get(pk);
-      if (!rt) continue;
-      const unschedulable = (rt as { unschedulable?: string }).unschedulable;
-      const last = this.#evaluated.get(obj);
-      let out: PodOutcome;
-      if (
-        last !== undefined &&
-        last.runtime === rt &&
-        last.unschedulable === unschedulable &&
-        last.configs === this.#configs &&
-        last.outcome.readings.holdAt(this.#now)
-      )
-        out = last.outcome;
-      else {
-        out = evaluatePod(pod, rt, world, this.#now, unschedulable);
-        this.#evaluated.set(obj, { runtime: rt, unschedulable, configs: this.#configs, outcome: out });
-      }
-      pod.status = out.status;
-      this.#outcomes.set(pk, out.containers);
-      for (const e of out.events) this.#storePodEvent(e, pod);
-    }
-  }
-
-  /**
-   * Stores a pod's derived event under its id, unless the event stored there is the one stored from
-   * this very derived event for this pod and nothing has changed it since (what storing it again
-   * would write is then what is there): a pod whose evaluation is reused re-derives the same events
-   * on every request.
-   */
-  #storePodEvent(e: DerivedEvent, pod: Pod): void {
-    const name = pod.metadata.name ?? '';
-    const ns = pod.metadata.namespace;
-    const uid = pod.metadata.uid;
-    let id = this.#podEventIds.get(e);
-    if (id === undefined) {
-      id = fnv1a(`${e.reason}|${e.fieldPath ?? ''}|${e.message}`)
-        .toString(16)
-        .padStart(8, '0');
-      this.#podEventIds.set(e, id);
-    }
-    const stored = this.#objects.get(key('Event', ns ?? 'default', `${name}.${id}`)) as KubeEvent | undefined;
-    const from = stored === undefined ? undefined : this.#podEventSources.get(stored);
-    if (
-      from !== undefined &&
-      from.event === e &&
-      from.name === name &&
-      from.ns === ns &&
-      from.uid === uid &&
-      stored!.count === from.count &&
-      stored!.lastTimestamp === from.lastTimestamp
-    )
-      return;
-    const ev = this.#storeEvent(e, 'Pod', name, ns, uid, id);
-    this.#podEventSources.set(ev, {
-      event: e,
-      name,
-      ns,
-      uid,
-      count: ev.count,
-      lastTimestamp: ev.lastTimestamp,
-    });
-  }
-
-  #replicaSetStatus(rs: ReplicaSet): void {
-    const pods = this.#ownedBy('Pod', rs as unknown as KubeObject) as unknown as Pod[];
-    rs.status = {
-      replicas: pods.length,
-      fullyLabeledReplicas: pods.length,
-      readyReplicas: pods.filter((p) =>
-        p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-      ).length,
-      availableReplicas: pods.filter((p) => this.#available(p, rs.spec.minReadySeconds)).length,
-    };
-  }
-
-  #deploymentStatus(d: Deployment): void {
-    const rss = this.#ownedBy('ReplicaSet', d as unknown as KubeObject) as unknown as ReplicaSet[];
-    const rev = String(d.metadata.annotations?.[REVISION] ?? '');
-    let active: ReplicaSet | undefined;
-    let replicas = 0;
-    let ready = 0;
-    let available = 0;
-    for (const rs of rss) {
-      if (active === undefined && rs.metadata.annotations?.[REVISION] === rev) active = rs;
-      replicas += rs.status?.replicas ?? 0;
-      ready += rs.status?.readyReplicas ?? 0;
-      available += rs.status?.availableReplicas ?? 0;
-    }
-    const desired = d.spec.replicas ?? 1;
-    const maxUnavailable = Math.floor(desired * 0.25);
-    const rollout = this.#rollouts.get(key('Deployment', d.metadata.namespace, d.metadata.name ?? ''));
-    const stamp = this.#iso(rollout?.startedAt ?? 0);
-    let failedCreate: KubeEvent | undefined;
-    if (active)
-      for (const o of this.#ofKind('Event').values()) {
-        const e = o as unknown as KubeEvent;
-        if (e.involvedObject.uid === active.metadata.uid && e.reason === 'FailedCreate') {
-          failedCreate = e;
-          break;
-        }
-      }
-    const stalled = !rollout?.done && this.#now - (rollout?.startedAt ?? 0) > 600;
-    d.status = {
-      observedGeneration: d.metadata.generation ?? 1,
-      replicas,
-      updatedReplicas: active?.status?.replicas ?? 0,
-      readyReplicas: ready,
-      availableReplicas: available,
-      ...(desired - available > 0 ? { unavailableReplicas: desired - available } : {}),
-      conditions: [
-        available >= desired - maxUnavailable
-          ? {
-              type: 'Available',
-              status: 'True',
-              reason: 'MinimumReplicasAvailable',
-              message: 'Deployment has minimum availability.',
-              lastTransitionTime: stamp,
-            }
-          : {
-              type: 'Available',
-              status: 'False',
-              reason: 'MinimumReplicasUnavailable',
-              message: 'Deployment does not have minimum availability.',
-              lastTransitionTime: stamp,
-            },
-        stalled
-          ? {
-              type: 'Progressing',
-              status: 'False',
-              reason: 'ProgressDeadlineExceeded',
-              message: `ReplicaSet "${active?.metadata.name}" has timed out progressing.`,
-              lastTransitionTime: stamp,
-            }
-          : rollout?.done
-            ? {
-                type: 'Progressing',
-                status: 'True',
-                reason: 'NewReplicaSetAvailable',
-                message: `ReplicaSet "${active?.metadata.name}" has successfully progressed.`,
-                lastTransitionTime: stamp,
-              }
-            : {
-                type: 'Progressing',
-                status: 'True',
-                reason: 'ReplicaSetUpdated',
-                message: `ReplicaSet "${active?.metadata.name}" is progressing.`,
-                lastTransitionTime: stamp,
-              },
-        ...(failedCreate && (active?.status?.replicas ?? 0) < (active?.spec.replicas ?? 0)
-          ? [
-              {
-                type: 'ReplicaFailure',
-                status: 'True',
-                reason: 'FailedCreate',
-                message: (failedCreate.message ?? '').replace(/^Error creating: /, ''),
-                lastTransitionTime: failedCreate.firstTimestamp ?? stamp,
-              },
-            ]
-          : []),
-      ],
-    };
-  }
-
-  #endpoints(): void {
-    // Pods by namespace, sorted by name, listed once per pass (storing Endpoints changes no pod).
-    const podsByNs = new Map<string, Pod[]>();
-    for (const obj of [...this.#ofKind('Service').values()]) {
-      const svc = obj as unknown as Service;
-      const ns = svc.metadata.namespace ?? 'default';
-      const ek = key('Endpoints', ns, svc.metadata.name ?? '');
-      if (this.#staticEndpoints.has(ek) || !svc.spec.selector) continue;
-      const wanted = Object.entries(svc.spec.selector);
-      let inNs = podsByNs.get(ns);
-      if (inNs === undefined) {
-        inNs = this.#podsIn(ns);
-        podsByNs.set(ns, inNs);
-      }
-      const pods: Pod[] = [];
-      for (const p of inNs) {
-        if (!p.status?.podIP) continue;
-        const labels = p.metadata.labels;
-        let all = true;
-        for (const [k, v] of wanted)
-          if (labels?.[k] !== v) {
-            all = false;
-            break;
-          }
-        if (all) pods.push(p);
-      }
-      const addresses: { ip: string; targetRef: { kind: string; name: string; namespace: string } }[] = [];
-      const notReady: typeof addresses = [];
-      const ports: { name?: string; port: number; protocol?: string }[] = [];
-      for (const sp of svc.spec.ports ?? []) {
-        const tp = sp.targetPort ?? sp.port;
-        let port: number | undefined =
-          typeof tp === 'number' ? tp : /^\d+$/.test(tp) ? Number(tp) : undefined;
-        if (port === undefined) {
-          for (const p of pods) {
-            const found = p.spec.containers.flatMap((c) => c.ports ?? []).find((cp) => cp.name === tp);
-            if (found) port = found.containerPort;
-          }
-        }
-        if (port !== undefined)
-          ports.push({ ...(sp.name ? { name: sp.name } : {}), port, protocol: sp.protocol ?? 'TCP' });
-      }
-      for (const p of pods) {
-        const ref = {
-          ip: p.status!.podIP!,
-          targetRef: { kind: 'Pod', name: p.metadata.name ?? '', namespace: ns },
-        };
-        if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) addresses.push(ref);
-        else notReady.push(ref);
-      }
-      const existing = this.#objects.get(ek);
-      const ep: KubeObject = {
-        apiVersion: 'v1',
-        kind: 'Endpoints',
-        metadata:
-          existing?.metadata ??
-          this.#meta(
-            svc.metadata.name ?? '',
-            ns,
-            (Date.parse(svc.metadata.creationTimestamp ?? '') - this.#t0) / 1000,
-            { labels: {} },
-          ),
-        ...(ports.length && (addresses.length || notReady.length)
-          ? {
-              subsets: [
-                {
-                  ...(addresses.length ? { addresses } : {}),
-                  ...(notReady.length ? { notReadyAddresses: notReady } : {}),
-                  ports,
-                },
-              ],
-            }
-          : {}),
-      };
-      if (ep.metadata && !existing) delete ep.metadata.labels;
-      this.#set(ek, ep);
-    }
-  }
-}
-
-/**
- * The name a pod's behaviours are keyed by: its controller's name, with a ReplicaSet's
- * pod-template-hash suffix taken off so a Deployment's pods find `<deployment>/<container>`.
- * Only a ReplicaSet's name carries that hash; a StatefulSet, Job or DaemonSet name is kept whole
- * (`data-processor` stays `data-processor`).
- */
-function ownerKey(ref: { kind?: string; name?: string } | undefined): string | undefined {
-  if (!ref?.name) return undefined;
-  if (ref.kind !== 'ReplicaSet') return ref.name;
-  const dash = ref.name.lastIndexOf('-');
-  const suffix = dash > 0 ? ref.name.slice(dash + 1) : '';
-  return suffix.length >= 9 && suffix.length <= 10 && /^[a-z0-9]+$/.test(suffix)
-    ? ref.name.slice(0, dash)
-    : ref.name;
-}
-
-/** A manifest's pod status read as declared runtime facts, so it wins over what behaviour would derive. */
-function factsFromStatus(status: NonNullable<Pod['status']>): PodFacts {
-  const facts = (list: readonly ContainerStatus[] | undefined) =>
-    Object.fromEntries(
-      (list ?? []).map((c) => [
-        c.name,
-        {
-          restarts: c.restartCount ?? 0,
-          ...(c.state ? { state: c.state } : {}),
-          ...(c.lastState && Object.keys(c.lastState).length ? { lastState: c.lastState } : {}),
-          ready: c.ready ?? false,
-        },
-      ]),
-    );
-  return {
-    ...(status.phase ? { phase: status.phase } : {}),
-    ...(status.reason ? { reason: status.reason } : {}),
-    ...(status.message ? { message: status.message } : {}),
-    containerFacts: facts(status.containerStatuses),
-    initContainerFacts: facts(status.initContainerStatuses),
-  } as PodFacts;
-}
-
-/** An object whose copy is made key by key (no array, no `toJSON`). */
-function isPlainRecord(v: unknown): v is Record<string, unknown> {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    !Array.isArray(v) &&
-    typeof (v as { toJSON?: unknown }).toJSON !== 'function'
-  );
-}
-
-/** A pod template's canonical JSON without its pod-template-hash label: that of a copy without it. */
-function hashlessJson(t: PodTemplate): string {
-  const meta: unknown = t.metadata;
-  const labels: unknown = isPlainRecord(meta) ? meta.labels : undefined;
-  if (
-    isPlainRecord(t) &&
-    (meta === undefined ||
-      meta === null ||
-      (isPlainRecord(meta) && (labels === undefined || labels === null || isPlainRecord(labels))))
-  ) {
-    if (!labels) return clonedStableJson(t);
-    const { [HASH]: _hash, ...rest } = labels as Record<string, unknown>;
-    return clonedStableJson({ ...t, metadata: { ...(meta as object), labels: rest } });
-  }
-  const c = clone(t);
-  if (c.metadata?.labels) delete c.metadata.labels[HASH];
-  return stableJson(c);
-}
-
-/** A ReplicaSet's revision annotation as a number (0 when it has none). */
-function revisionNumber(rs: ReplicaSet): number {
-  return Number(rs.metadata.annotations?.[REVISION] ?? 0);
-}
-
-/** A pod template's canonical JSON without its pod-template-hash label, computed once per template object. */
-function withoutHash(t: PodTemplate): string {
-  let json = hashlessTemplates.get(t);
-  if (json === undefined) {
-    json = hashlessJson(t);
-    hashlessTemplates.set(t, json);
-  }
-  return json;
-}
-
-/** Whether a pod has ended (Succeeded or Failed): it no longer holds its node's resources. */
-function podEnded(p: Pod): boolean {
-  return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 }
 
 function formatCpuUsage(cores: number): string {
@@ -2227,131 +1096,6 @@ export function createSimCluster(input: unknown, options: SimClusterOptions = {}
   if (isPlainJson(world)) parsedWorlds.set(input, { json, world: clone(world) });
   return new SimCluster(world, options);
 }
-
-/** What a cluster holds right after it is built (see `SimCluster#built`). */
-interface BuiltState {
-  world: World;
-  objects: Map<string, KubeObject>;
-  runtime: Map<string, PodRuntime>;
-  outcomes: Map<string, Map<string, ContainerOutcome>>;
-  rollouts: Map<string, Rollout>;
-  behaviors: Map<string, ImageBehavior>;
-  extraKinds: KindInfo[];
-  staticEndpoints: Set<string>;
-  declaredStatus: Set<string>;
-  deleted: { kind: string; name: string; namespace?: string; at: string }[];
-  mutations: MutationRecord[];
-  counters: number[];
-  /** Each pod's last evaluation, its outcome's data spelled out (copied with the rest). */
-  evaluated: {
-    pod: KubeObject;
-    runtime: PodRuntime;
-    unschedulable: string | undefined;
-    configs: number;
-    status: PodOutcome['status'];
-    containers: PodOutcome['containers'];
-    events: PodOutcome['events'];
-  }[];
-  /** The clock readings of those evaluations (functions of the instant alone, so shared). */
-  readings: PodOutcome['readings'][];
-  /** What was remembered about objects of this state: templates' canonical JSON, specs' requests. */
-  remembered: { hashless: [object, string][]; requests: [PodSpec, Requests][] };
-}
-
-/**
- * A copy of a built state: every array, plain object, Map and Set copied, with its own keys (undefined
- * values too) in their order and its prototype, an object reached twice copied once; what was
- * remembered about an original (a template's canonical JSON, a spec's requests) is remembered about
- * its copy. Taking the state of a cluster (`checked` false), anything else (a function, a Date, a
- * class instance, an array with other keys, a frozen object) makes it undefined; a copy of a copy
- * (`checked`) need not look again.
- */
-function copyBuilt(state: BuiltState, checked: boolean): BuiltState | undefined {
-  const { readings, remembered, ...data } = state;
-  const copies = new Map<object, unknown>();
-  const copy = (v: unknown): unknown => {
-    if (typeof v !== 'object' || v === null) {
-      if (typeof v === 'function' || typeof v === 'symbol') throw NOT_PLAIN;
-      return v;
-    }
-    const known = copies.get(v);
-    if (known !== undefined) return known;
-    if (Array.isArray(v)) {
-      const out = new Array<unknown>(v.length);
-      copies.set(v, out);
-      let present = 0;
-      for (let i = 0; i < v.length; i++)
-        if (i in v) {
-          out[i] = copy(v[i]);
-          present++;
-        }
-      if (!checked && (Object.getPrototypeOf(v) !== Array.prototype || Object.keys(v).length !== present))
-        throw NOT_PLAIN;
-      return out;
-    }
-    if (v instanceof Map) {
-      if (!checked && Object.getPrototypeOf(v) !== Map.prototype) throw NOT_PLAIN;
-      const out = new Map();
-      copies.set(v, out);
-      for (const [k, x] of v) out.set(copy(k), copy(x));
-      return out;
-    }
-    if (v instanceof Set) {
-      if (!checked && Object.getPrototypeOf(v) !== Set.prototype) throw NOT_PLAIN;
-      const out = new Set();
-      copies.set(v, out);
-      for (const x of v) out.add(copy(x));
-      return out;
-    }
-    const proto = Object.getPrototypeOf(v);
-    if (
-      !checked &&
-      ((proto !== Object.prototype && proto !== null) ||
-        Object.getOwnPropertySymbols(v).length > 0 ||
-        !Object.isExtensible(v))
-    )
-      throw NOT_PLAIN;
-    const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
-    copies.set(v, out);
-    for (const k of Object.keys(v)) {
-      const x = copy((v as Record<string, unknown>)[k]);
-      if (k === '__proto__')
-        Object.defineProperty(out, k, { value: x, writable: true, enumerable: true, configurable: true });
-      else out[k] = x;
-    }
-    return out;
-  };
-  let out: Omit<BuiltState, 'readings' | 'remembered'>;
-  try {
-    out = copy(data) as typeof out;
-  } catch (e) {
-    if (e === NOT_PLAIN) return undefined;
-    throw e;
-  }
-  const next: BuiltState['remembered'] = { hashless: [], requests: [] };
-  if (checked) {
-    for (const [from, json] of remembered.hashless) {
-      const to = copies.get(from) as object;
-      hashlessTemplates.set(to, json);
-      next.hashless.push([to, json]);
-    }
-    for (const [from, requests] of remembered.requests) {
-      const to = copies.get(from) as PodSpec;
-      requestsBySpec.set(to, requests);
-      next.requests.push([to, requests]);
-    }
-  } else
-    for (const [from, to] of copies) {
-      const json = hashlessTemplates.get(from);
-      if (json !== undefined) next.hashless.push([to as object, json]);
-      const requests = requestsBySpec.get(from as PodSpec);
-      if (requests !== undefined) next.requests.push([to as PodSpec, requests]);
-    }
-  return { ...out, readings, remembered: next };
-}
-
-/** Thrown inside `copyBuilt` at what it does not copy. */
-const NOT_PLAIN = new Error('not plain data');
 
 export type { ContainerOutcome };
 export { formatCpuUsage };

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../cluster.js';
 import { parseQuantity } from '../quantity.js';
-import type { Pod } from '../types.js';
-import type { ControllerBase, RepeatingEvents } from './controller-host.js';
+import type { Controller, ControllerBase, RepeatingEvents } from './controller-host.js';
+import type { Stored } from './object-store.js';
 
 /** How a provisioner named by a StorageClass behaves in the world (default: it works). */
 export interface ProvisionerBehavior {
@@ -14,7 +14,7 @@ export interface ProvisionerBehavior {
 /** What the volume controller needs from the simulated cluster. */
 export interface StorageHost extends ControllerBase, RepeatingEvents {
   /** Live objects of one kind; every namespace when `namespace` is left out. */
-  list(kind: string, namespace?: string): KubeObject[];
+  list<K extends string>(kind: K, namespace?: string): Stored<K>[];
   createObject(obj: KubeObject, at: number): KubeObject;
   provisioner(name: string): ProvisionerBehavior | undefined;
 }
@@ -76,7 +76,7 @@ export function claimBlocksScheduling(
 export function reconcileClaims(host: StorageHost): void {
   const classes = host.list('StorageClass');
   const volumes = host.list('PersistentVolume');
-  const pods = host.list('Pod') as unknown as Pod[];
+  const pods = host.list('Pod');
   for (const claim of host.list('PersistentVolumeClaim')) {
     if (host.declared(claim)) continue;
     const ns = claim.metadata?.namespace ?? 'default';
@@ -295,3 +295,12 @@ export function reconcileClaims(host: StorageHost): void {
     );
   }
 }
+
+/** The volume controller behind the cluster's reconcile interface. */
+export const claimController: Controller = {
+  kind: 'PersistentVolumeClaim',
+  reconcile(host) {
+    reconcileClaims(host.storage);
+    return false;
+  },
+};

@@ -3,7 +3,7 @@ import { ageOf } from '../duration.js';
 import { K8sError } from '../errors.js';
 import { podRestartsColumn, podStatusColumn } from '../pod-status.js';
 import { endpointsText, eventTime } from '../tools/describe.js';
-import type { Deployment, Endpoints, KubeEvent, Node, Pod, ReplicaSet, Service } from '../types.js';
+import type { KindTypes } from './object-store.js';
 
 /** Columns kubectl shows only with `-o wide` (priority 1). */
 const WIDE = new Set(['IP', 'Node', 'Nominated Node', 'Readiness Gates', 'Containers', 'Images', 'Selector']);
@@ -26,7 +26,12 @@ export function includeObjectOf(q: URLSearchParams): IncludeObject {
   );
 }
 
-type Column = [name: string, cell: (o: KubeObject, now: Date) => string | number];
+type Column<T = KubeObject> = [name: string, cell: (o: T, now: Date) => string | number];
+
+/** A kind's columns whose cells read the object as that kind (`Pod`, `Service`...). */
+function typed<K extends keyof KindTypes>(_kind: K, columns: Column<KindTypes[K] & KubeObject>[]): Column[] {
+  return columns as Column[];
+}
 
 /** `k=v,k2=v2`, or `<none>`, as kubectl prints a selector. */
 const labelsText = (m: Record<string, string> | undefined) =>
@@ -130,62 +135,48 @@ function hpaTargets(o: KubeObject): string {
 }
 // Server-side printing, so `kubectl get` shows kubectl's usual columns with ages on the simulated clock.
 const COLUMNS: Record<string, Column[]> = {
-  Pod: [
+  Pod: typed('Pod', [
     [
       'Ready',
       (o) =>
-        `${((o as unknown as Pod).status?.containerStatuses ?? []).filter((c) => c.ready).length}/${(o as unknown as Pod).spec.containers.length}`,
+        `${(o.status?.containerStatuses ?? []).filter((c) => c.ready).length}/${o.spec.containers.length}`,
     ],
-    ['Status', (o) => podStatusColumn(o as unknown as Pod)],
-    ['Restarts', (o, now) => podRestartsColumn(o as unknown as Pod, (t) => ageOf(t, now))],
+    ['Status', (o) => podStatusColumn(o)],
+    ['Restarts', (o, now) => podRestartsColumn(o, (t) => ageOf(t, now))],
     age,
-    ['IP', (o) => (o as unknown as Pod).status?.podIP ?? '<none>'],
-    ['Node', (o) => (o as unknown as Pod).spec.nodeName ?? '<none>'],
+    ['IP', (o) => o.status?.podIP ?? '<none>'],
+    ['Node', (o) => o.spec.nodeName ?? '<none>'],
     ['Nominated Node', () => '<none>'],
     ['Readiness Gates', () => '<none>'],
-  ],
-  Event: [
-    ['Last Seen', (o, now) => ageOf(eventTime(o as unknown as KubeEvent), now)],
-    ['Type', (o) => (o as unknown as KubeEvent).type ?? ''],
-    ['Reason', (o) => (o as unknown as KubeEvent).reason ?? ''],
-    [
-      'Object',
-      (o) =>
-        `${((o as unknown as KubeEvent).involvedObject.kind ?? '').toLowerCase()}/${(o as unknown as KubeEvent).involvedObject.name ?? ''}`,
-    ],
-    ['Message', (o) => (o as unknown as KubeEvent).message ?? ''],
-  ],
-  Service: [
-    ['Type', (o) => (o as unknown as Service).spec.type ?? 'ClusterIP'],
-    ['Cluster-IP', (o) => (o as unknown as Service).spec.clusterIP ?? '<none>'],
+  ]),
+  Event: typed('Event', [
+    ['Last Seen', (o, now) => ageOf(eventTime(o), now)],
+    ['Type', (o) => o.type ?? ''],
+    ['Reason', (o) => o.reason ?? ''],
+    ['Object', (o) => `${(o.involvedObject.kind ?? '').toLowerCase()}/${o.involvedObject.name ?? ''}`],
+    ['Message', (o) => o.message ?? ''],
+  ]),
+  Service: typed('Service', [
+    ['Type', (o) => o.spec.type ?? 'ClusterIP'],
+    ['Cluster-IP', (o) => o.spec.clusterIP ?? '<none>'],
     [
       'External-IP',
       (o) =>
-        (
-          (o as unknown as { status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } })
-            .status?.loadBalancer?.ingress ?? []
-        )
-          .map((i) => i.ip ?? i.hostname ?? '')
-          .join(',') || ((o as unknown as Service).spec.type === 'LoadBalancer' ? '<pending>' : '<none>'),
+        (o.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname ?? '').join(',') ||
+        (o.spec.type === 'LoadBalancer' ? '<pending>' : '<none>'),
     ],
-    [
-      'Port(s)',
-      (o) =>
-        ((o as unknown as Service).spec.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(','),
-    ],
+    ['Port(s)', (o) => (o.spec.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(',')],
     age,
-    ['Selector', (o) => labelsText((o as unknown as Service).spec.selector)],
-  ],
-  Endpoints: [['Endpoints', (o) => endpointsText(o as unknown as Endpoints)], age],
-  Node: [
+    ['Selector', (o) => labelsText(o.spec.selector)],
+  ]),
+  Endpoints: typed('Endpoints', [['Endpoints', (o) => endpointsText(o)], age]),
+  Node: typed('Node', [
     [
       'Status',
       (o) =>
         `${
-          (o as unknown as Node).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True'
-            ? 'Ready'
-            : 'NotReady'
-        }${(o as unknown as Node).spec?.unschedulable ? ',SchedulingDisabled' : ''}`,
+          o.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady'
+        }${o.spec?.unschedulable ? ',SchedulingDisabled' : ''}`,
     ],
     [
       'Roles',
@@ -196,15 +187,15 @@ const COLUMNS: Record<string, Column[]> = {
           .join(',') || '<none>',
     ],
     age,
-    ['Version', (o) => (o as unknown as Node).status?.nodeInfo?.kubeletVersion ?? ''],
-  ],
-  ReplicaSet: [
-    ['Desired', (o) => (o as unknown as ReplicaSet).spec.replicas ?? 0],
-    ['Current', (o) => (o as unknown as ReplicaSet).status?.replicas ?? 0],
-    ['Ready', (o) => (o as unknown as ReplicaSet).status?.readyReplicas ?? 0],
+    ['Version', (o) => o.status?.nodeInfo?.kubeletVersion ?? ''],
+  ]),
+  ReplicaSet: typed('ReplicaSet', [
+    ['Desired', (o) => o.spec.replicas ?? 0],
+    ['Current', (o) => o.status?.replicas ?? 0],
+    ['Ready', (o) => o.status?.readyReplicas ?? 0],
     age,
     ...workloadWide,
-  ],
+  ]),
   Job: [
     [
       'Status',
@@ -282,17 +273,13 @@ const COLUMNS: Record<string, Column[]> = {
     ['Ports', (o) => ((spec(o).tls ?? []).length ? '80, 443' : '80')],
     age,
   ],
-  Deployment: [
-    [
-      'Ready',
-      (o) =>
-        `${(o as unknown as Deployment).status?.readyReplicas ?? 0}/${(o as unknown as Deployment).spec.replicas ?? 1}`,
-    ],
-    ['Up-to-date', (o) => (o as unknown as Deployment).status?.updatedReplicas ?? 0],
-    ['Available', (o) => (o as unknown as Deployment).status?.availableReplicas ?? 0],
+  Deployment: typed('Deployment', [
+    ['Ready', (o) => `${o.status?.readyReplicas ?? 0}/${o.spec.replicas ?? 1}`],
+    ['Up-to-date', (o) => o.status?.updatedReplicas ?? 0],
+    ['Available', (o) => o.status?.availableReplicas ?? 0],
     age,
     ...workloadWide,
-  ],
+  ]),
 };
 
 /**

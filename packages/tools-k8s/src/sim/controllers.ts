@@ -1,0 +1,36 @@
+import { hpaController } from './autoscaling.js';
+import type { Controller } from './controller-host.js';
+import { deploymentController, deploymentStatusController } from './deployment-controller.js';
+import { endpointsController } from './endpoints-controller.js';
+import { ingressController } from './ingress.js';
+import { cronJobController, jobController } from './jobs.js';
+import { kubeletController } from './kubelet.js';
+import { quotaController } from './quota-controller.js';
+import { replicaSetController, replicaSetStatusController } from './replicaset-controller.js';
+import { schedulerController } from './scheduler-controller.js';
+import { claimController } from './storage.js';
+
+/**
+ * The simulated cluster's controllers in the order one reconcile round runs them: the workload
+ * controllers (CronJob, Job, Deployment, ReplicaSet) create and delete pods, the volume controller
+ * binds claims, the scheduler places pods (and a WaitForFirstConsumer claim binds once a pod that uses
+ * it is), the kubelet evaluates pods, then the status writers read what the pods became (ReplicaSet,
+ * Deployment, Endpoints, ResourceQuota, Ingress), and the HPA controller acts on what the round
+ * showed. A new kind's controller is one file and one entry here.
+ */
+export const CONTROLLERS: readonly Controller[] = [
+  cronJobController,
+  jobController,
+  deploymentController,
+  replicaSetController,
+  claimController,
+  schedulerController,
+  claimController,
+  kubeletController,
+  replicaSetStatusController,
+  deploymentStatusController,
+  endpointsController,
+  quotaController,
+  ingressController,
+  hpaController,
+];

@@ -1,0 +1,210 @@
+import type { KubeEvent, Pod } from '../types.js';
+import type { ClusterHost, Controller } from './controller-host.js';
+import { fnv1a } from './names.js';
+import { connectionAllowed, type Endpoint, serviceBackends } from './network.js';
+import { key } from './object-store.js';
+import { type DerivedEvent, evaluatePod, type PodOutcome, type PodWorld } from './pod-state.js';
+import { forbiddenMessage, serviceAccountMay } from './rbac.js';
+
+/**
+ * The kubelet: each pod the cluster runs (one with a runtime) is evaluated from its declared
+ * behaviour and what it sees of the world (its evaluation reused while nothing it read changed), its
+ * status written, its containers' outcomes kept for logs and metrics, and its derived events stored.
+ */
+export const kubeletController: Controller = {
+  kind: 'Pod',
+  reconcile(host) {
+    evaluatePods(host);
+    return false;
+  },
+};
+
+/** What the kubelet keeps of one cluster, for the cluster's life (it goes with the cluster). */
+interface KubeletState {
+  /** What the rest of the world looks like to a pod. */
+  readonly world: PodWorld;
+  /** The id (name suffix) of each derived pod event (a function of its reason, field path and message). */
+  readonly eventIds: WeakMap<DerivedEvent, string>;
+  /**
+   * Each stored pod event with what it was stored from and the fields a controller may bump in place
+   * (count, lastTimestamp) as they were stored: while they read the same, storing it again is a no-op.
+   */
+  readonly eventSources: WeakMap<KubeEvent, EventSource>;
+}
+
+/** What a stored pod event was stored from. */
+interface EventSource {
+  event: DerivedEvent;
+  name: string;
+  ns: string | undefined;
+  uid: string | undefined;
+  count: number | undefined;
+  lastTimestamp: string | undefined;
+}
+
+/** The kubelet's state of each cluster. */
+const states = new WeakMap<ClusterHost, KubeletState>();
+
+function evaluatePods(host: ClusterHost): void {
+  let state = states.get(host);
+  if (state === undefined) {
+    state = { world: podWorld(host), eventIds: new WeakMap(), eventSources: new WeakMap() };
+    states.set(host, state);
+  }
+  const world = state.world;
+  for (const pod of host.store.ofKind('Pod').values()) {
+    const pk = key('Pod', pod.metadata.namespace, pod.metadata.name ?? '');
+    const rt = host.runtime.get(pk);
+    if (!rt) continue;
+    const unschedulable = (rt as { unschedulable?: string }).unschedulable;
+    const last = host.evaluated.get(pod);
+    let out: PodOutcome;
+    if (
+      last !== undefined &&
+      last.runtime === rt &&
+      last.unschedulable === unschedulable &&
+      last.configs === host.store.configs &&
+      last.outcome.readings.holdAt(host.now)
+    )
+      out = last.outcome;
+    else {
+      out = evaluatePod(pod, rt, world, host.now, unschedulable);
+      host.evaluated.set(pod, { runtime: rt, unschedulable, configs: host.store.configs, outcome: out });
+    }
+    pod.status = out.status;
+    host.outcomes.set(pk, out.containers);
+    for (const e of out.events) storePodEvent(e, pod, host, state);
+  }
+}
+
+/**
+ * Stores a pod's derived event under its id, unless the event stored there is the one stored from
+ * this very derived event for this pod and nothing has changed it since (what storing it again
+ * would write is then what is there): a pod whose evaluation is reused re-derives the same events
+ * on every request.
+ */
+function storePodEvent(e: DerivedEvent, pod: Pod, host: ClusterHost, state: KubeletState): void {
+  const name = pod.metadata.name ?? '';
+  const ns = pod.metadata.namespace;
+  const uid = pod.metadata.uid;
+  let id = state.eventIds.get(e);
+  if (id === undefined) {
+    id = fnv1a(`${e.reason}|${e.fieldPath ?? ''}|${e.message}`)
+      .toString(16)
+      .padStart(8, '0');
+    state.eventIds.set(e, id);
+  }
+  const stored = host.store.at(key('Event', ns ?? 'default', `${name}.${id}`)) as KubeEvent | undefined;
+  const from = stored === undefined ? undefined : state.eventSources.get(stored);
+  if (
+    from !== undefined &&
+    from.event === e &&
+    from.name === name &&
+    from.ns === ns &&
+    from.uid === uid &&
+    stored!.count === from.count &&
+    stored!.lastTimestamp === from.lastTimestamp
+  )
+    return;
+  const ev = host.storeEvent(e, 'Pod', name, ns, uid, id);
+  state.eventSources.set(ev, {
+    event: e,
+    name,
+    ns,
+    uid,
+    count: ev.count,
+    lastTimestamp: ev.lastTimestamp,
+  });
+}
+
+function podWorld(host: ClusterHost): PodWorld {
+  return {
+    t0: host.t0,
+    ...(host.world.registry ? { registry: host.world.registry } : {}),
+    keysOf: (kind, ns, name) => {
+      const obj = host.store.at(key(kind, ns, name));
+      if (!obj) return undefined;
+      const data = {
+        ...(obj.data as object | undefined),
+        ...(obj.stringData as object | undefined),
+        ...(obj.binaryData as object | undefined),
+      };
+      return Object.keys(data);
+    },
+    exists: (kind, ns, name) => host.store.has(key(kind, ns, name)),
+    reach: (pod, to) => reach(host, pod, to),
+    forbidden: (pod, call) => {
+      const sa = pod.spec.serviceAccountName ?? 'default';
+      const ns = pod.metadata.namespace ?? 'default';
+      const rbac = ['RoleBinding', 'ClusterRoleBinding', 'Role', 'ClusterRole'].flatMap((k) => [
+        ...host.store.ofKind(k).values(),
+      ]);
+      return serviceAccountMay(rbac, sa, ns, call) ? undefined : forbiddenMessage(sa, ns, call);
+    },
+  };
+}
+
+/** Why a pod's connection to a Service fails, as a Go client reports it; undefined when it works. */
+function reach(
+  host: ClusterHost,
+  pod: Pod,
+  to: { service: string; namespace: string; port: number; protocol: string },
+): string | undefined {
+  const nsLabels = (ns: string) => host.store.at(key('Namespace', undefined, ns))?.metadata?.labels ?? {};
+  const policies = [...host.store.ofKind('NetworkPolicy').values()];
+  const ip =
+    host.runtime.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''))?.ip ?? '10.244.0.1';
+  const src: Endpoint = { pod, namespaceLabels: nsLabels(pod.metadata.namespace ?? 'default'), ip };
+  const dns = host.store.get('Service', 'kube-system', 'kube-dns');
+  const dnsIp = dns?.spec.clusterIP ?? '10.96.0.10';
+  const fqdn = `${to.service}.${to.namespace}.svc.cluster.local`;
+  const pods = [...host.store.ofKind('Pod').values()];
+  if (policies.length) {
+    // Name resolution first: UDP 53 to the cluster DNS pods (a stand-in when the world has none).
+    const dnsPods = pods.filter(
+      (p) => p.metadata.namespace === 'kube-system' && p.metadata.labels?.['k8s-app'] === 'kube-dns',
+    );
+    const targets: Endpoint[] = (
+      dnsPods.length
+        ? dnsPods
+        : [
+            {
+              metadata: { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+              spec: {
+                containers: [
+                  { name: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] },
+                ],
+              },
+            } as Pod,
+          ]
+    ).map((p) => ({
+      pod: p,
+      namespaceLabels: nsLabels('kube-system'),
+      ip: p.status?.podIP ?? '10.244.0.2',
+    }));
+    if (!targets.some((t) => connectionAllowed(policies, src, t, 53, 'UDP')))
+      return `lookup ${fqdn} on ${dnsIp}:53: read udp ${ip}:40123->${dnsIp}:53: i/o timeout`;
+  }
+  const svc = host.store.get('Service', to.namespace, to.service);
+  if (!svc) return `lookup ${fqdn} on ${dnsIp}:53: no such host`;
+  const proto = to.protocol === 'UDP' ? 'udp' : 'tcp';
+  const addr = `${svc.spec.clusterIP ?? ''}:${to.port}`;
+  const backends = serviceBackends(svc, to.port, pods);
+  if (backends.pods.length === 0) return `dial ${proto} ${addr}: connect: connection refused`;
+  if (!policies.length) return undefined;
+  const reachable = backends.pods.some((b) => {
+    const port = backends.targetPort(b);
+    const bip = host.runtime.get(key('Pod', b.metadata.namespace, b.metadata.name ?? ''))?.ip ?? '';
+    return (
+      port !== undefined &&
+      connectionAllowed(
+        policies,
+        src,
+        { pod: b, namespaceLabels: nsLabels(b.metadata.namespace ?? 'default'), ip: bip },
+        port,
+        to.protocol,
+      )
+    );
+  });
+  return reachable ? undefined : `dial ${proto} ${addr}: i/o timeout`;
+}

@@ -1,0 +1,158 @@
+import { parseQuantity } from '../quantity.js';
+import type { Node, Pod, PodSpec } from '../types.js';
+import type { ClusterHost, Controller } from './controller-host.js';
+import { key } from './object-store.js';
+import {
+  addUse,
+  emptyUse,
+  interPodMisfit,
+  type NodeUse,
+  nodeAffinityMatches,
+  type Placed,
+  podRequests,
+  type Requests,
+  resourceMisfit,
+  unschedulableMessage,
+} from './scheduler.js';
+import { claimBlocksScheduling } from './storage.js';
+
+/**
+ * The scheduler: each pod without a node that the kubelet side knows (one with a runtime) goes on
+ * the least used node that fits it (scheduler.ts has the filters), with a Scheduled event; a pod
+ * that fits none, or whose claim blocks it, keeps the scheduler's FailedScheduling message.
+ */
+export const schedulerController: Controller = {
+  kind: 'Pod',
+  reconcile(host) {
+    schedule(host);
+    return false;
+  },
+};
+
+/** Resource requests by stored pod spec (read, never changed, by the scheduler). */
+export const requestsBySpec = new WeakMap<PodSpec, Requests>();
+
+/** What a stored pod requests, worked out once per spec (a stored pod's containers never change in place). */
+function storedPodRequests(spec: PodSpec): Requests {
+  let r = requestsBySpec.get(spec);
+  if (r === undefined) {
+    r = podRequests(spec);
+    requestsBySpec.set(spec, r);
+  }
+  return r;
+}
+
+/** Whether a pod has ended (Succeeded or Failed): it no longer holds its node's resources. */
+export function podEnded(p: Pod): boolean {
+  return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+}
+
+function schedule(host: ClusterHost): void {
+  // Only a pod without a node that the kubelet side knows (a runtime) is scheduled; the placements
+  // below are what such a pod is weighed against, so with none of them there is nothing to do.
+  let waiting = false;
+  for (const p of host.store.ofKind('Pod').values()) {
+    if (!p.spec.nodeName && host.runtime.has(key('Pod', p.metadata.namespace, p.metadata.name ?? ''))) {
+      waiting = true;
+      break;
+    }
+  }
+  if (!waiting) return;
+  const nodes = [...host.store.ofKind('Node').values()];
+  const pods = [...host.store.ofKind('Pod').values()];
+  const classes = [...host.store.ofKind('StorageClass').values()];
+  const nodeByName = new Map(nodes.map((n) => [n.metadata.name ?? '', n]));
+  const used = new Map<string, NodeUse>();
+  const placed: Placed[] = [];
+  const place = (p: Pod, nodeName: string, r: Requests) => {
+    const u = used.get(nodeName) ?? emptyUse();
+    addUse(u, r);
+    used.set(nodeName, u);
+    placed.push({ pod: p, nodeLabels: nodeByName.get(nodeName)?.metadata.labels ?? {} });
+  };
+  for (const p of pods)
+    if (p.spec.nodeName && !podEnded(p)) place(p, p.spec.nodeName, storedPodRequests(p.spec));
+  for (const p of pods) {
+    if (p.spec.nodeName) continue;
+    const rt = host.runtime.get(key('Pod', p.metadata.namespace, p.metadata.name ?? ''));
+    if (!rt) continue;
+    const reasons = new Map<string, number>();
+    let resolvable = 0;
+    const ns = p.metadata.namespace ?? 'default';
+    let volumeProblem: string | undefined;
+    for (const v of p.spec.volumes ?? []) {
+      if (!v.persistentVolumeClaim || volumeProblem) continue;
+      const claimName = v.persistentVolumeClaim.claimName;
+      volumeProblem = claimBlocksScheduling(
+        host.store.at(key('PersistentVolumeClaim', ns, claimName)),
+        claimName,
+        classes,
+        { provisioner: (n) => host.world.provisioners[n] },
+      );
+    }
+    const req = storedPodRequests(p.spec);
+    const candidates = nodes
+      .filter((n) => {
+        const why = misfit(n, p, req, used.get(n.metadata.name ?? ''), placed);
+        for (const r of why.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+        if (why.reasons.length && why.resolvable) resolvable++;
+        return why.reasons.length === 0;
+      })
+      .sort((a, b) => {
+        const ua =
+          (used.get(a.metadata.name ?? '')?.cpu ?? 0) / (parseQuantity(a.status?.allocatable?.cpu) ?? 1);
+        const ub =
+          (used.get(b.metadata.name ?? '')?.cpu ?? 0) / (parseQuantity(b.status?.allocatable?.cpu) ?? 1);
+        return ua - ub || ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1);
+      });
+    const chosen = volumeProblem ? undefined : candidates[0];
+    if (chosen) {
+      const name = chosen.metadata.name ?? '';
+      p.spec.nodeName = name;
+      place(p, name, req);
+      delete (rt as { unschedulable?: string }).unschedulable;
+      if (rt.createdAt >= 0) {
+        host.controllerEvent(
+          'Normal',
+          'Scheduled',
+          `Successfully assigned ${ns}/${p.metadata.name} to ${name}`,
+          p,
+          'default-scheduler',
+        );
+      }
+    } else {
+      const total = nodes.length;
+      // A claim problem fails before any node is tried (the scheduler's PreFilter), so no counts.
+      (rt as { unschedulable?: string }).unschedulable = volumeProblem?.startsWith('running PreBind')
+        ? volumeProblem
+        : volumeProblem
+          ? `0/${total} nodes are available: ${volumeProblem}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`
+          : unschedulableMessage(total, reasons, resolvable);
+    }
+  }
+}
+
+/** Why a pod cannot go on a node (none when it fits), in the scheduler's words, in its filter order. */
+function misfit(
+  n: Node,
+  p: Pod,
+  req: Requests,
+  used: NodeUse | undefined,
+  placed: readonly Placed[],
+): { reasons: string[]; resolvable: boolean } {
+  const no = (r: string) => ({ reasons: [r], resolvable: false });
+  if (n.spec?.unschedulable) return no('node(s) were unschedulable');
+  // A node that is not ready is kept off by its taints (node.kubernetes.io/unreachable, not-ready).
+  if (!nodeAffinityMatches(n, p)) return no("node(s) didn't match Pod's node affinity/selector");
+  const tolerations = (p.spec.tolerations ?? []) as { key?: string; operator?: string }[];
+  const taint = n.spec?.taints?.find(
+    (t) =>
+      t.effect !== 'PreferNoSchedule' &&
+      !tolerations.some((tol) => tol.operator === 'Exists' || tol.key === t.key),
+  );
+  if (taint) return no(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
+  const short = resourceMisfit(n, req, used ?? emptyUse());
+  if (short.length) return { reasons: short, resolvable: true };
+  const pods = interPodMisfit(n, p, placed);
+  return pods ? { reasons: [pods.reason], resolvable: pods.resolvable } : { reasons: [], resolvable: false };
+}
