@@ -729,11 +729,15 @@ function fallbackTerms(task: string, first: string | undefined): string[] {
     .filter((w) => w !== first && !STOP.has(w) && !NOT_A_NAME.test(w) && w.length >= 4 && !/^\d/.test(w));
   const count = new Map<string, number>();
   for (const w of words) count.set(w, (count.get(w) ?? 0) + 1);
-  return [...count]
+  const repeated = [...count]
     .filter(([, n]) => n >= 2)
     .sort((a, b) => b[1] - a[1] || b[0].length - a[0].length)
-    .map(([w]) => w)
-    .slice(0, 2);
+    .map(([w]) => w);
+  // A plural of a pasted name ("the invoice-consumers group") names the object in the singular, and
+  // another pasted name in the same question may be the object where the first was a label value.
+  const singular = first && /[a-z0-9]-[a-z0-9-]*[^s]s$/.test(first) ? [first.slice(0, -1)] : [];
+  const named = words.filter((w) => /-|\d/.test(w) && !/^-|-$/.test(w)).sort((a, b) => b.length - a.length);
+  return [...new Set([...singular, ...named, ...repeated])].filter((w) => w !== first).slice(0, 2);
 }
 
 /**

@@ -16,8 +16,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-6': [
     'liveness-probe-checks-database-restarts-all',
     'node-pid-pressure-zombie-processes',
-    'postgres-too-many-clients-after-scale-out',
-    'secret-rotated-env-vars-keep-old-password',
   ],
   'scenarios-held-out-7': [
     'crashloop-scratch-image-no-ca-certificates',
@@ -34,7 +32,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'grpc-http2-connections-pin-few-backends',
     'hpa-unknown-metrics-server-kubelet-cert-no-ip-sans',
     'ingress-nginx-default-read-timeout-504-export',
-    'kafka-consumer-exceeds-max-poll-interval-rebalance-loop',
     'negative-clusterip-does-not-answer-ping',
     'negative-cpu-usage-above-request-no-limit',
     'negative-secret-values-are-base64-encoded',

@@ -278,6 +278,57 @@ expect:
 `,
   },
   {
+    id: 'running-warn-gloss',
+    mentions: [/is Running but its program logs failures/, /max\.poll\.interval\.ms/, /rebalances/],
+    // The task names the group in the plural; the search finds the deployment by the singular.
+    yaml: `${header('running-warn-gloss', 'ledger', 'consumer lag keeps growing on the billing-consumers group; all pods are Running')}cluster:
+  namespaces: [default, kafka, ledger]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: billing-consumer
+      namespace: ledger
+      containers:
+        - name: consumer
+          image: billing/consumer:2
+          behavior:
+            logs:
+              - 'INFO handled record 11'
+              - 'WARN [Consumer clientId=c-1, groupId=billing-consumers] consumer poll timeout has expired. This means the time between subsequent calls to poll() was longer than the configured max.poll.interval.ms'
+              - 'INFO (Re-)joining group'
+    - { name: kafka, namespace: kafka, containers: [{ name: kafka, image: kafka:3.7, behavior: { logs: ['INFO started'] } }] }
+expect:
+  rootCause: { mustMention: [billing-consumer] }
+`,
+  },
+  {
+    id: 'glossed-crash-over-hpa-at-max',
+    mentions: [/crashes on start/, /max_connections/],
+    yaml: `${header('glossed-crash-over-hpa-at-max', 'shop', 'checkout in namespace shop scaled out and now half its pods crash')}cluster:
+  namespaces: [shop]
+  nodes: [{ name: n1, cpu: '64', memory: 256Gi }]
+  deployments:
+    - name: checkout
+      namespace: shop
+      replicas: 4
+      containers:
+        - name: app
+          image: shop/checkout:5
+          behavior: { crash: { exitCode: 1, logs: ['starting pool', 'FATAL:  sorry, too many clients already'] } }
+  objects:
+    - apiVersion: autoscaling/v2
+      kind: HorizontalPodAutoscaler
+      metadata: { name: checkout, namespace: shop }
+      spec: { minReplicas: 2, maxReplicas: 4, scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: checkout } }
+      status:
+        currentReplicas: 4
+        desiredReplicas: 4
+        conditions:
+          - { type: ScalingLimited, status: 'True', reason: TooManyReplicas, message: 'the desired replica count is more than the maximum replica count' }
+expect:
+  rootCause: { mustMention: [checkout] }
+`,
+  },
+  {
     id: 'oom-tmpfs-emptydir',
     mentions: [/emptyDir volume scratch/, /medium: Memory/],
     yaml: `${header('oom-tmpfs-emptydir', 'media', 'transcoder in namespace media keeps restarting; its heap is small')}cluster:

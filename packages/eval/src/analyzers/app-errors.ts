@@ -49,18 +49,21 @@ export const appErrorsAnalyzer: Analyzer = {
     ).flatMap((o) => {
       const pod = String(o.args['name']);
       const bad = errorLines(o.content);
-      if (bad.length === 0) return [];
+      // A well-known failure logged at another level (a Kafka consumer's WARN that it left its group)
+      // counts too.
+      const known = glossedLine(bad.join('\n')) ?? glossedLine(o.content);
+      if (bad.length === 0 && !known) return [];
+      if (known && !bad.includes(known.line)) bad.push(known.line);
       const total = o.content.split('\n').filter((l) => l.trim()).length;
       // A line that says what failed beats an access-log line that only counts the failure (a 500).
       // A well-known error whose meaning is known says more than the last failure line.
-      const known = glossedLine(bad.join('\n'));
       const line =
         known?.line ??
         bad.filter((l) => ERROR_MARKS.some((m) => l.includes(m))).pop() ??
         bad[bad.length - 1]!;
       return [
         {
-          weight: (known ? 76 : 64) + bonus(pod, hints),
+          weight: (known && !known.symptom ? 76 : 64) + bonus(pod, hints),
           object: `pod ${pod}`,
           cause: `pod ${pod} is Running but its program logs failures (${bad.length} of ${total} lines): "${clip(line, 160)}"${known ? ` — ${known.means}` : ''}`,
           evidence: [`get_pod_logs ${pod}: "${clip(line, 160)}"`],

@@ -81,12 +81,82 @@ describe('logGloss', () => {
     ],
     ['ERROR: prepared statement "S_9" already exists', /transaction pooling/],
     ['net/http: invalid header field value for "Authorization"', /trailing newline/],
+    // The lines below are as the programs print them.
+    [
+      'WARN o.a.k.c.c.i.ConsumerCoordinator - [Consumer clientId=c-1, groupId=g] consumer poll timeout has expired. This means the time between subsequent calls to poll() was longer than the configured max.poll.interval.ms',
+      /max\.poll\.interval\.ms .*LeaveGroup .*rebalances/,
+    ],
+    [
+      'org.apache.kafka.clients.consumer.CommitFailedException: Commit cannot be completed since the group has already rebalanced',
+      /removed from its group/,
+    ],
+    [
+      'ERROR amqp reconnect failed: ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN.',
+      /password rotated .*read only at container start/,
+    ],
+    ['FATAL:  password authentication failed for user "orders"', /rotated on one side only/],
+    ["ERROR 1045 (28000): Access denied for user 'app'@'10.0.0.7' (using password: YES)", /MySQL refused/],
+    ['WRONGPASS invalid username-password pair or user is disabled.', /Redis refused the password/],
+    ['NOAUTH Authentication required.', /requirepass/],
+    ['ERR max number of clients reached', /maxclients/],
+    ['ERROR 1040 (HY000): Too many connections', /max_connections/],
+    [
+      'HikariPool-1 - Connection is not available, request timed out after 30000ms.',
+      /connection pool is exhausted/,
+    ],
+    [
+      'E1130 scraper.go:149] "Failed to scrape node" err="Get \\"https://10.0.4.12:10250/metrics/resource\\": x509: cannot validate certificate for 10.0.4.12 because it doesn\'t contain any IP SANs"',
+      /IP SANs.*serverTLSBootstrap/,
+    ],
+    [
+      'x509: certificate has expired or is not yet valid: current time 2026-11-30T10:00:00Z is after 2026-11-29T00:00:00Z',
+      /expired/,
+    ],
+    ['x509: certificate is valid for api.internal, not api.example.com', /SANs/],
+    ['SSL routines:ssl3_get_record:wrong version number', /plain text/],
+    ['kernel: nf_conntrack: nf_conntrack: table full, dropping packet', /conntrack .*nf_conntrack_max/],
+    [
+      '2026/11/30 10:00:00 [error] 31#31: *8 upstream timed out (110: Operation timed out) while reading response header from upstream, client: 10.0.0.1',
+      /proxy_read_timeout .*proxy-read-timeout/,
+    ],
+    ['[error] 31#31: *9 client intended to send too large body: 5242880 bytes', /client_max_body_size/],
+    ['[error] upstream sent too big header while reading response header from upstream', /proxy_buffer_size/],
+    ['[error] no live upstreams while connecting to upstream', /no healthy upstream/],
+    ['socket.gaierror: [Errno -3] Temporary failure in name resolution', /does not resolve/],
+    ['Error: getaddrinfo ENOTFOUND orders-db.shop.svc', /NXDOMAIN/],
+    ['Exception in thread "main" java.lang.OutOfMemoryError: Java heap space', /-Xmx/],
+    ['java.lang.OutOfMemoryError: Metaspace', /metaspace/],
+    [
+      'java.lang.OutOfMemoryError: unable to create native thread: possibly out of memory or process/resource limits reached',
+      /PID\/thread limit/,
+    ],
+    [
+      'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+      /--max-old-space-size/,
+    ],
+    ['exec /app/server: exec format error', /CPU architecture/],
+    ['listen tcp :8080: bind: address already in use', /already taken/],
+    ['listen tcp :80: bind: permission denied', /privileged port/],
+    ['Error: listen EACCES: permission denied 0.0.0.0:80', /privileged port/],
+    ["OSError: [Errno 30] Read-only file system: '/app/cache'", /emptyDir/],
+    ['write /data/wal/000123: no space left on device', /is full/],
+    ["ModuleNotFoundError: No module named 'requests'", /not installed in the image/],
+    ["Error: Cannot find module '/app/dist/server.js'", /missing from the image/],
+    ["/app/server: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found", /newer glibc/],
+    ['ExpiredToken: The security token included in the request is expired', /IRSA/],
+    [
+      'AccessDenied: User: arn:aws:sts::1:assumed-role/app/x is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::bucket/key',
+      /IAM role/,
+    ],
   ])('reads %s', (line, means) => {
     expect(logGloss(line)).toMatch(means);
   });
 
   it('leaves an ordinary error alone, and finds the first glossed line of a log', () => {
     expect(logGloss('ERROR connection refused')).toBeUndefined();
+    // Substrings that name the software, not the failure, do not match alone.
+    expect(logGloss('RoleBinding app-binding created')).toBeUndefined();
+    expect(logGloss('GET /healthz 200')).toBeUndefined();
     expect(glossedLine('starting\nERROR x\nFATAL:  sorry, too many clients already\n')?.line).toBe(
       'FATAL:  sorry, too many clients already',
     );

@@ -9,6 +9,11 @@ import { classVersionGloss, schemaGloss } from './types.js';
 interface Gloss {
   readonly all: readonly string[];
   readonly means: string;
+  /**
+   * The message says what was refused, not why (credentials refused, a name that does not resolve):
+   * the cause lies elsewhere (a Secret, a controller, DNS), so a finding built on it weighs less.
+   */
+  readonly symptom?: true;
 }
 
 const GLOSSES: readonly Gloss[] = [
@@ -113,6 +118,215 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the header value holds a control character, most often the trailing newline of a token or password read from a file (kubectl create secret --from-file keeps the file's final newline); store the value without the newline or trim it",
   },
+  // Kafka consumers: a member that does not call poll() within max.poll.interval.ms leaves the group.
+  // https://kafka.apache.org/documentation/#consumerconfigs_max.poll.interval.ms
+  {
+    all: ['poll timeout has expired'],
+    means:
+      'the Kafka consumer spends longer than max.poll.interval.ms (default 300000 ms) between two poll() calls, so it sends LeaveGroup and the group rebalances; its uncommitted offsets are re-delivered and lag grows although the pod is Running. Process batches faster, lower max.poll.records, or raise max.poll.interval.ms',
+  },
+  {
+    all: ['commitfailedexception'],
+    means:
+      'the Kafka consumer was removed from its group before it committed (it took longer than max.poll.interval.ms between poll() calls), so the commit fails and the group rebalances; lower max.poll.records or raise max.poll.interval.ms',
+  },
+  {
+    all: ['not_enough_replicas'],
+    means:
+      "Kafka refuses the write: fewer in-sync replicas than the topic's min.insync.replicas are up (a broker is down or lagging), so producers with acks=all fail",
+  },
+  // RabbitMQ, PostgreSQL, MySQL, Redis, MongoDB: the server refused the credentials the client sent.
+  // https://www.rabbitmq.com/docs/access-control ; https://www.postgresql.org/docs/current/auth-password.html
+  {
+    all: ['access_refused', 'login was refused'],
+    symptom: true,
+    means:
+      "RabbitMQ refused the client's credentials: the user name or password the pod sends is not the broker's (a password rotated in the broker or in the Secret while the pod still holds the old value — environment variables from a Secret are read only at container start — or the wrong Secret key)",
+  },
+  {
+    all: ['password authentication failed for user'],
+    symptom: true,
+    means:
+      "PostgreSQL refused the password the pod sends: it is not the database's (a password rotated on one side only; environment variables from a Secret keep the value they had when the container started, so pods need a restart after the Secret changes)",
+  },
+  {
+    all: ['access denied for user'],
+    symptom: true,
+    means:
+      'MySQL refused the user or password the pod sends (a password rotated on one side only, or the wrong Secret key; environment variables from a Secret are read only at container start)',
+  },
+  {
+    all: ['wrongpass'],
+    symptom: true,
+    means: 'Redis refused the password the client sends (AUTH with a wrong or rotated password)',
+  },
+  {
+    all: ['noauth', 'authentication required'],
+    symptom: true,
+    means: 'Redis requires a password (requirepass) and the client sends none',
+  },
+  {
+    all: ['max number of clients reached'],
+    means:
+      "Redis reached its maxclients limit: the clients' connections together (every replica's pool) exceed it; lower the pools or raise maxclients",
+  },
+  {
+    all: ['too many connections'],
+    means:
+      "the database's max_connections is used up: the replicas' connection pools together exceed it (a scale-out adds pools); lower the per-pod pool, cap the replicas, or add a pooler such as ProxySQL or PgBouncer",
+  },
+  // HikariCP: the pool's connections are all lent out. https://github.com/brettwooldridge/HikariCP (connectionTimeout)
+  {
+    all: ['connection is not available, request timed out'],
+    symptom: true,
+    means:
+      "the application's connection pool is exhausted: every connection is in use (slow queries, a leak, or a pool smaller than the concurrency) and a request waited connectionTimeout for one",
+  },
+  // Go crypto/x509: a certificate without IP SANs cannot be verified for an IP address (metrics-server
+  // scraping kubelets by IP: https://github.com/kubernetes-sigs/metrics-server#requirements).
+  {
+    all: ["doesn't contain any ip sans"],
+    means:
+      "TLS verification fails: the server's certificate has no IP SANs, so a client that connects by IP address cannot verify it (metrics-server scraping kubelets whose self-signed serving certificates lack IP SANs; sign kubelet serving certificates with serverTLSBootstrap, or, as a workaround, --kubelet-insecure-tls)",
+  },
+  {
+    all: ['x509: certificate has expired'],
+    means:
+      "TLS verification fails because the server's certificate has expired (or the client's clock is wrong); renew the certificate (cert-manager, the issuer) and reload whatever serves it",
+  },
+  {
+    all: ['x509: certificate is valid for'],
+    means:
+      "TLS verification fails: the certificate's names (SANs) do not include the host name the client uses; connect with a name the certificate covers or reissue it with that name",
+  },
+  {
+    all: ['wrong version number'],
+    means:
+      'a TLS client reached a port that speaks plain text (or the reverse): the client uses https for an http port, or the port points at the wrong listener',
+  },
+  // The Linux netfilter connection tracking table: https://docs.kernel.org/networking/nf_conntrack-sysctl.html
+  {
+    all: ['nf_conntrack', 'table full'],
+    means:
+      "the node's conntrack (connection tracking) table is full (nf_conntrack_max), so the kernel drops new connections from every pod on that node: timeouts on that one node only. Find the workload opening many short-lived connections there, and raise nf_conntrack_max (kube-proxy --conntrack-max-per-core)",
+  },
+  // nginx and ingress-nginx: https://nginx.org/en/docs/http/ngx_http_proxy_module.html ;
+  // https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/
+  {
+    all: ['upstream timed out', 'while reading response header from upstream'],
+    means:
+      "nginx gave up waiting for the upstream's response after proxy_read_timeout (60s by default; in ingress-nginx the nginx.ingress.kubernetes.io/proxy-read-timeout annotation) and answered 504; the request takes longer than that, so raise the read timeout for that path or make the request asynchronous",
+  },
+  {
+    all: ['client intended to send too large body'],
+    means:
+      'nginx refused the request body as larger than client_max_body_size (1m by default; in ingress-nginx the nginx.ingress.kubernetes.io/proxy-body-size annotation) and answered 413',
+  },
+  {
+    all: ['upstream sent too big header'],
+    means:
+      "nginx refused the upstream's response headers as larger than proxy_buffer_size (ingress-nginx: proxy-buffer-size) and answered 502",
+  },
+  {
+    all: ['no live upstreams'],
+    means:
+      'nginx has no healthy upstream server left for this location: every backend failed or none is configured',
+  },
+  // DNS resolution failures as resolvers and runtimes print them.
+  {
+    all: ['temporary failure in name resolution'],
+    symptom: true,
+    means:
+      'the name does not resolve: the DNS server did not answer (CoreDNS down or unreachable, a NetworkPolicy dropping port 53) or the name is wrong',
+  },
+  {
+    all: ['getaddrinfo enotfound'],
+    symptom: true,
+    means:
+      'the host name does not resolve (NXDOMAIN): the name is wrong, or the Service or namespace it names does not exist',
+  },
+  // Runtimes out of memory before the container limit: https://docs.oracle.com/en/java/javase/21/troubleshoot/
+  // and https://nodejs.org/api/cli.html#--max-old-space-sizesize-in-megabytes
+  {
+    all: ['outofmemoryerror', 'java heap space'],
+    means:
+      "the JVM's heap (-Xmx, or MaxRAMPercentage of the container limit) is too small for the work: the program fails inside the JVM before the container reaches its memory limit; raise the heap or the limit, or find the leak",
+  },
+  {
+    all: ['outofmemoryerror', 'metaspace'],
+    means:
+      "the JVM's metaspace (class metadata, -XX:MaxMetaspaceSize) is full: too many classes loaded, often a class-loader leak",
+  },
+  {
+    all: ['unable to create', 'native thread'],
+    means:
+      "the JVM cannot start a thread: the PID/thread limit is reached (the pod's pids limit or the node's pid_max), not heap memory",
+  },
+  {
+    all: ['javascript heap out of memory'],
+    means:
+      "Node.js hit its own heap limit (--max-old-space-size, by default sized from the machine rather than the container), so it aborts before or regardless of the container's memory limit; set --max-old-space-size below the container limit",
+  },
+  // The kernel and the container runtime.
+  {
+    all: ['exec format error'],
+    means:
+      "the image's binary is built for another CPU architecture than the node's (an arm64 image on amd64 nodes or the reverse); publish a multi-arch image or build for the node's architecture",
+  },
+  {
+    all: ['address already in use'],
+    means:
+      'the port the program binds is already taken: two containers of the pod (or a hostNetwork/hostPort pod on the node) use the same port',
+  },
+  {
+    all: ['listen eacces'],
+    means:
+      'a non-root process cannot bind a privileged port (below 1024): listen on a port above 1024, or grant NET_BIND_SERVICE',
+  },
+  {
+    all: ['bind: permission denied'],
+    means:
+      'a non-root process cannot bind a privileged port (below 1024): listen on a port above 1024, or grant NET_BIND_SERVICE',
+  },
+  {
+    all: ['read-only file system'],
+    means:
+      'the program writes where the file system is read-only (readOnlyRootFilesystem, or a read-only mount): mount a writable emptyDir at that path',
+  },
+  {
+    all: ['no space left on device'],
+    means:
+      'the volume or file system the program writes to is full: free it, grow the volume, or rotate what fills it',
+  },
+  // Program startup: a module or shared library missing from the image.
+  {
+    all: ['modulenotfounderror: no module named'],
+    means:
+      'a Python module the program imports is not installed in the image: the image was built without that dependency',
+  },
+  {
+    all: ['cannot find module'],
+    means:
+      'a Node.js module the program loads is missing from the image: a dependency or build output was not copied into it',
+  },
+  {
+    all: ['glibc_', 'not found'],
+    means:
+      'the binary needs a newer glibc than the base image has (or the base image is musl-based such as Alpine): build against the runtime image or change the base image',
+  },
+  // AWS credentials and authorization, as the SDKs print them.
+  {
+    all: ['security token included in the request is expired'],
+    symptom: true,
+    means:
+      "the pod's AWS credentials expired: static or cached session credentials are not refreshed (use the service account's role through IRSA or Pod Identity so the SDK refreshes them)",
+  },
+  {
+    all: ['is not authorized to perform'],
+    symptom: true,
+    means:
+      "the pod's cloud identity lacks the permission the call needs: the IAM role (or the role its service account maps to) has no policy allowing that action on that resource",
+  },
   {
     all: ['too many open files'],
     means:
@@ -122,18 +336,26 @@ const GLOSSES: readonly Gloss[] = [
 
 /** What a log line means, when it is a well-known error; undefined otherwise. */
 export function logGloss(line: string): string | undefined {
-  const schema = schemaGloss(line) ?? classVersionGloss(line);
-  if (schema) return schema;
-  const l = line.slice(0, 4096).toLowerCase();
-  return GLOSSES.find((g) => g.all.every((w) => l.includes(w)))?.means;
+  return glossOf(line)?.means;
 }
 
-/** The first line of a text that has a gloss, with its meaning. */
-export function glossedLine(text: string): { line: string; means: string } | undefined {
+function glossOf(line: string): { means: string; symptom: boolean } | undefined {
+  const special = schemaGloss(line) ?? classVersionGloss(line);
+  if (special) return { means: special, symptom: false };
+  const l = line.slice(0, 4096).toLowerCase();
+  const g = GLOSSES.find((x) => x.all.every((w) => l.includes(w)));
+  return g && { means: g.means, symptom: g.symptom === true };
+}
+
+/**
+ * The first line of a text that has a gloss, with its meaning; `symptom` when the message says what
+ * was refused rather than why (see `Gloss.symptom`).
+ */
+export function glossedLine(text: string): { line: string; means: string; symptom: boolean } | undefined {
   for (const line of text.split('\n').slice(0, 5000)) {
     if (line.startsWith('(no log lines')) continue;
-    const means = logGloss(line);
-    if (means) return { line, means };
+    const g = glossOf(line);
+    if (g) return { line, ...g };
   }
   return undefined;
 }

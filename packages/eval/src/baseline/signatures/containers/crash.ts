@@ -97,6 +97,8 @@ export const crash: ContainerSignature = {
           ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 320)}`
           : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${fatal && logGloss(fatal) ? ` — ${logGloss(fatal)}` : ''}`;
         if (config) weight = 82;
+        // A well-known error whose meaning is known names the cause more surely than an unknown exit.
+        else if (glossed && !glossed.symptom && fatal === glossed.line) weight = 82;
         // A port already in use inside a pod: its containers share one network namespace, so
         // another container of the same pod holds it.
         const inUse = /address already in use/i.test(fatal ?? '')
