@@ -117,10 +117,11 @@ export class BaselineSreModel implements Model {
     const budgetLeft = request.maxSteps - request.step;
     // Find what the task names before reading its phrasing as a namespace: search, then confirm.
     let term = searchTerm(request.task);
-    if (term && budgetLeft > 3) {
-      const d = want('find_objects', { name: term });
+    if (term) {
+      const d = budgetLeft > 3 ? want('find_objects', { name: term }) : undefined;
       if (d) return d;
-      // Nothing by that name: the next word the person repeats may be the object.
+      // Nothing by that name: the next word the person repeats may be the object. What the searches
+      // already found counts at every step, however little budget is left.
       const searched = (t: string) =>
         lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === t);
       if (!foundSomething(searched(term))) {
@@ -591,7 +592,9 @@ export class BaselineSreModel implements Model {
         ),
       };
     }
-    lines.push(`Root cause: ${top.object} in namespace ${ns}: ${top.cause}.`);
+    // An object that names its own place (a node, another namespace's component) is not placed in ns.
+    const where = /^node | in [a-z0-9-]{1,63}$/.test(top.object) ? '' : ` in namespace ${ns}`;
+    lines.push(`Root cause: ${top.object}${where}: ${top.cause}.`);
     lines.push('Evidence:');
     for (const e of top.evidence) lines.push(`- ${e}`);
     const topName = /^\S+ ([a-z0-9.-]+)/.exec(top.object)?.[1] ?? top.object;

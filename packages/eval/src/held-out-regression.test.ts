@@ -30,14 +30,12 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-8': [
     'cronjob-replace-policy-kills-run-before-it-finishes',
     'grpc-http2-connections-pin-few-backends',
-    'hpa-unknown-metrics-server-kubelet-cert-no-ip-sans',
     'ingress-nginx-default-read-timeout-504-export',
     'negative-clusterip-does-not-answer-ping',
     'negative-cpu-usage-above-request-no-limit',
     'negative-secret-values-are-base64-encoded',
     'networkpolicy-peer-selectors-anded-missing-dash',
     'nginx-proxy-pass-caches-old-clusterip',
-    'node-conntrack-table-full-one-node-timeouts',
   ],
 };
 

@@ -329,6 +329,61 @@ expect:
 `,
   },
   {
+    id: 'failing-node',
+    mentions: [/only the pods on node n2 fail/, /KernelOops/, /api-[a-z0-9]+-[a-z0-9]{5} on n1/],
+    yaml: `${header('failing-node', 'web', 'about a third of api requests in namespace web fail; the payments upstream must be flaky')}cluster:
+  namespaces: [web, pay]
+  nodes:
+    - { name: n1 }
+    - name: n2
+      events:
+        - { type: Warning, reason: KernelOops, message: 'kernel: BUG: soft lockup - CPU#3 stuck for 22s', count: 40, age: 1m, firstSeen: 50m, source: kernel-monitor }
+    - { name: n3 }
+  deployments:
+    - name: api
+      namespace: web
+      replicas: 3
+      containers:
+        - name: api
+          image: web/api:7
+          behavior: { listenPorts: [8080], logs: ['GET /pay 200'] }
+      pods:
+        - { node: n1 }
+        - { node: n2, logs: ['GET /pay 200', 'ERROR upstream payments: dial tcp 10.96.0.40:80: i/o timeout'] }
+        - { node: n3 }
+    - { name: payments, namespace: pay, containers: [{ name: p, image: pay/p:1, behavior: { listenPorts: [8080], logs: ['ok'] } }] }
+expect:
+  rootCause: { mustMention: [n2] }
+`,
+  },
+  {
+    id: 'metrics-pipeline',
+    mentions: [/metrics-server, which serves the resource metrics API/, /kubelet-10250 timeout/],
+    yaml: `${header('metrics-pipeline', 'shop', 'the web HPA in namespace shop shows <unknown> targets; did someone break its metric spec?')}cluster:
+  namespaces: [shop, kube-system]
+  nodes: [{ name: n1 }]
+  deployments:
+    - { name: web, namespace: shop, replicas: 2, containers: [{ name: web, image: shop/web:1, resources: { requests: { cpu: 100m } }, behavior: { logs: ['GET / 200'] } }] }
+    - name: metrics-server
+      namespace: kube-system
+      containers:
+        - name: metrics-server
+          image: registry.k8s.io/metrics-server/metrics-server:v0.7.2
+          behavior: { logs: ['I1130 10:00:00.000000 1 server.go:191] starting', 'E1130 10:00:15.000000 1 scraper.go:149] "Failed to scrape node" err="kubelet-10250 timeout" node="n1"'] }
+  objects:
+    - apiVersion: autoscaling/v2
+      kind: HorizontalPodAutoscaler
+      metadata: { name: web, namespace: shop }
+      spec: { minReplicas: 2, maxReplicas: 10, scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web } }
+      status:
+        currentReplicas: 2
+        conditions:
+          - { type: ScalingActive, status: 'False', reason: FailedGetResourceMetric, message: 'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server is currently unable to handle the request (get pods.metrics.k8s.io)' }
+expect:
+  rootCause: { mustMention: [metrics-server] }
+`,
+  },
+  {
     id: 'oom-tmpfs-emptydir',
     mentions: [/emptyDir volume scratch/, /medium: Memory/],
     yaml: `${header('oom-tmpfs-emptydir', 'media', 'transcoder in namespace media keeps restarting; its heap is small')}cluster:

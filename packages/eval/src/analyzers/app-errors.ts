@@ -22,12 +22,15 @@ const ERROR_MARKS = [
   'i/o timeout',
 ];
 const STATUS_5XX = / (500|502|503|504) /;
+// klog's error and fatal lines (Kubernetes components and controllers): `E1127 12:59:40.205114 …`.
+const KLOG_ERROR = /^[EF]\d{4} \d\d:\d\d:\d\d/;
 
-function errorLines(text: string): string[] {
+/** The lines of a log that say something failed (levels, runtimes' failure words, 5xx statuses). */
+export function errorLines(text: string): string[] {
   return text
     .split('\n')
     .filter((l) => !/^\(no log lines|^Defaulted container "/.test(l))
-    .filter((l) => ERROR_MARKS.some((m) => l.includes(m)) || STATUS_5XX.test(` ${l} `));
+    .filter((l) => ERROR_MARKS.some((m) => l.includes(m)) || STATUS_5XX.test(` ${l} `) || KLOG_ERROR.test(l));
 }
 
 /**

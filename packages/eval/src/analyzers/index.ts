@@ -6,9 +6,11 @@ import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { externalNameAnalyzer } from './external-name.js';
+import { failingNodeAnalyzer } from './failing-node.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { localStorageAnalyzer } from './local-storage.js';
+import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { netpolIngressAnalyzer, netpolNamespaceLabelsAnalyzer } from './netpol-ingress.js';
 import { nodeLoadAnalyzer } from './node-load.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
@@ -33,6 +35,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   dnsForwardAnalyzer,
   pullSecretsAnalyzer,
   appErrorsAnalyzer,
+  failingNodeAnalyzer,
+  metricsPipelineAnalyzer,
   localStorageAnalyzer,
   configMountsAnalyzer,
   netpolIngressAnalyzer,

@@ -1,0 +1,151 @@
+import { parseTable } from '../k8s-text.js';
+import { errorLines } from './app-errors.js';
+import { logGloss } from './log-glosses.js';
+import { type Analyzer, type AnalyzerContext, clip, outputs, type Read, section } from './types.js';
+
+/** A Running pod of the namespace whose current log says something failed, with its node. */
+function failingOnNodes(ctx: AnalyzerContext): { pod: string; node: string; line: string }[] {
+  const rows = parseTable(
+    outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'])
+      .map((o) => o.content)
+      .pop() ?? '',
+  );
+  const nodeOf = new Map(
+    rows.filter((r) => r['STATUS'] === 'Running').map((r) => [r['NAME'] ?? '', r['NODE'] ?? '']),
+  );
+  const out: { pod: string; node: string; line: string }[] = [];
+  for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => !x.args['previous'])) {
+    const pod = String(o.args['name'] ?? '');
+    const node = nodeOf.get(pod);
+    const bad = errorLines(o.content);
+    if (node && node !== '<none>' && bad.length > 0) out.push({ pod, node, line: bad[bad.length - 1]! });
+  }
+  return out;
+}
+
+/** The pods of the same workload: same name up to the pod's generated suffixes. */
+function siblings(pod: string, rows: readonly Record<string, string>[]): Record<string, string>[] {
+  const base = pod.replace(/-[a-z0-9]{5}$/, '');
+  return rows.filter((r) => r['NAME'] !== pod && (r['NAME'] ?? '').replace(/-[a-z0-9]{5}$/, '') === base);
+}
+
+/** `Warning` events of a node description, as printed under `Events:`. */
+function nodeWarnings(text: string): { reason: string; count: string; message: string }[] {
+  return section(text, 'Events')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('Warning '))
+    .slice(0, 20)
+    .map((l) => {
+      const cols = l.split(/\s{2,}/);
+      const age = cols[2] ?? '';
+      return {
+        reason: cols[1] ?? '',
+        count: /\(x(\d+)/.exec(age)?.[1] ?? '1',
+        message: cols.slice(4).join('  ') || (cols[3] ?? ''),
+      };
+    });
+}
+
+/**
+ * Failures on one node only: a workload's pods that log failures all run on one node while its pods
+ * on other nodes do not, and that node reports Warning events (the kernel's or node-problem-detector's:
+ * a full conntrack table, a NIC, a disk). The node is the cause, not the dependency the log blames. The
+ * reads: the node of a Running pod that logs failures, and the log of one pod of the same workload on
+ * another node to compare.
+ * https://github.com/kubernetes/node-problem-detector ; https://kubernetes.io/docs/tasks/debug/debug-cluster/
+ */
+export const failingNodeAnalyzer: Analyzer = {
+  name: 'failing-node',
+  reads(ctx) {
+    const reads: Read[] = [];
+    const rows = parseTable(
+      outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'])
+        .map((o) => o.content)
+        .pop() ?? '',
+    );
+    for (const f of failingOnNodes(ctx).slice(0, 2)) {
+      reads.push({ tool: 'describe_node', args: { name: f.node } });
+      const other = siblings(f.pod, rows).find((r) => r['STATUS'] === 'Running' && r['NODE'] !== f.node);
+      if (other) reads.push({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name: other['NAME'] } });
+    }
+    // Every pod Running and Ready: a fault of one node shows only in the pods there, so once one pod's
+    // log was read, the same workload's pods on two other nodes are read too.
+    const ready = (r: Record<string, string>) => {
+      const [a, b] = (r['READY'] ?? '').split('/');
+      return r['STATUS'] === 'Running' && a === b;
+    };
+    if (rows.length > 0 && rows.every(ready)) {
+      const read = outputs(
+        ctx.seen,
+        'get_pod_logs',
+        (o) => o.args['namespace'] === ctx.ns && !o.args['previous'],
+      );
+      for (const o of read.slice(0, 1)) {
+        const pod = String(o.args['name'] ?? '');
+        const nodes = new Set([rows.find((r) => r['NAME'] === pod)?.['NODE']]);
+        for (const r of siblings(pod, rows)) {
+          if (nodes.size >= 3 || nodes.has(r['NODE'])) continue;
+          nodes.add(r['NODE']);
+          reads.push({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name: r['NAME'] } });
+        }
+      }
+    }
+    return reads;
+  },
+  finds(ctx) {
+    const failing = failingOnNodes(ctx);
+    const nodes = new Set(failing.map((f) => f.node));
+    if (nodes.size !== 1) return [];
+    const node = [...nodes][0]!;
+    const described = outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === node).pop();
+    const warnings = described ? nodeWarnings(described.content) : [];
+    if (warnings.length === 0) return [];
+    // The same workload's pods on other nodes, read and quiet: the failure follows the node.
+    const logged = new Set(outputs(ctx.seen, 'get_pod_logs').map((o) => String(o.args['name'] ?? '')));
+    const rows = parseTable(
+      outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'])
+        .map((o) => o.content)
+        .pop() ?? '',
+    );
+    const quiet = failing.flatMap((f) =>
+      siblings(f.pod, rows)
+        .filter(
+          (r) =>
+            r['NODE'] !== node && logged.has(r['NAME'] ?? '') && !failing.some((x) => x.pod === r['NAME']),
+        )
+        .map((r) => `${r['NAME']} on ${r['NODE']}`),
+    );
+    if (quiet.length === 0) return [];
+    const top = [...warnings].sort((a, b) => Number(b.count) - Number(a.count))[0]!;
+    const meaning = warnings.map((w) => logGloss(w.message)).find((m) => m !== undefined);
+    // `Non-terminated Pods: (N in total)`, then a header row and one row per pod.
+    const lines = described!.content.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('Non-terminated Pods:'));
+    const rowsOn: string[] = [];
+    for (const l of at < 0 ? [] : lines.slice(at + 2, at + 200)) {
+      if (!/^\s/.test(l)) break;
+      rowsOn.push(l);
+    }
+    const others = rowsOn
+      .slice(0, 12)
+      .map((l) => l.trim().split(/\s+/))
+      .filter((c) => c.length >= 2 && c[0] !== ctx.ns)
+      .map((c) => `${c[0]}/${c[1]}`);
+    const f = failing[0]!;
+    return [
+      {
+        weight: 82,
+        object: `node ${node}`,
+        cause: `only the pods on node ${node} fail (${failing.map((x) => x.pod).join(', ')} logs "${clip(f.line, 120)}") while the same workload's pods on other nodes (${quiet.join(', ')}) log no failures, so the fault is that one node, not the dependency the log names: node ${node} reports ${top.reason} (x${top.count}): "${clip(top.message, 120)}"${meaning ? ` — ${meaning}` : ''}${others.length ? `. Other pods on ${node}: ${others.join(', ')}` : ''}`,
+        evidence: [
+          ...warnings
+            .slice(0, 2)
+            .map((w) => `describe_node ${node}: Warning ${w.reason} (x${w.count}): ${clip(w.message, 120)}`),
+          `get_pod_logs ${f.pod}: "${clip(f.line, 120)}"`,
+        ],
+        advice: `cordon ${node} and move its pods, and fix what the node reports`,
+      },
+    ];
+  },
+};
