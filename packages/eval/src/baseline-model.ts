@@ -424,8 +424,13 @@ export class BaselineSreModel implements Model {
       for (const d of troubled) plan.push({ tool: 'get_rollout_history', args: { namespace: ns, name: d } });
     }
     // A node the task names by its usual form (ip-10-0-3-77, a cloud instance name): read it.
+    // When the search found the node under its full name (ip-10-0-3-77.ec2.internal), that is read below.
+    const nodesFound = parseTable(
+      seen.find((o) => o.tool === 'find_objects' && o.status === 'ok')?.content ?? '',
+    ).filter((r) => r['KIND'] === 'Node');
     for (const n of task.match(/\bip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}\b/g) ?? [])
-      plan.push({ tool: 'describe_node', args: { name: n } });
+      if (!nodesFound.some((r) => (r['NAME'] ?? '').startsWith(`${n}.`)))
+        plan.push({ tool: 'describe_node', args: { name: n } });
     // Every pod of a deployment recreated with no new revision, and no fault: who restarted them?
     if (/\b(hour|minutes?|new|young|recreated|restarted|old)\b/i.test(task)) {
       for (const d of outputs(seen, 'describe_deployment')) {
@@ -487,8 +492,9 @@ export class BaselineSreModel implements Model {
       plan.push({ tool: 'list_nodes', args: {} });
     // The other failure families, each an analyzer that asks for what its signature needs.
     const ctx: AnalyzerContext = { task, ns, hints: hs, seen };
+    for (const a of ANALYZERS) if (a.early) plan.push(...a.reads(ctx));
     plan.push(...scanReads(ctx, takenOrUnread(seen)));
-    for (const a of ANALYZERS) plan.push(...a.reads(ctx));
+    for (const a of ANALYZERS) if (!a.early) plan.push(...a.reads(ctx));
     return plan;
   }
 

@@ -384,6 +384,53 @@ expect:
 `,
   },
   {
+    id: 'node-memory-pressure-culprit',
+    mentions: [
+      /MemoryPressure because pod etl-[a-z0-9-]+ \(namespace batch\) uses 9000Mi/,
+      /no memory limit/,
+    ],
+    yaml: `${header('node-memory-pressure-culprit', 'web', 'web pods in namespace web keep getting evicted on node n2; is n2 broken?')}cluster:
+  namespaces: [web, batch]
+  nodes:
+    - { name: n1, memory: 16Gi }
+    - { name: n2, memory: 16Gi, pressure: [MemoryPressure] }
+  deployments:
+    - name: web
+      namespace: web
+      replicas: 2
+      containers: [{ name: web, image: web/web:3, behavior: { logs: ['GET / 200'] } }]
+      pods: [{ node: n1 }, { node: n2 }]
+    - name: etl
+      namespace: batch
+      containers: [{ name: etl, image: batch/etl:1, resources: { requests: { memory: 1Gi } }, behavior: { logs: ['loading'] } }]
+      pods: [{ node: n2, usage: { memory: 9000Mi } }]
+expect:
+  rootCause: { mustMention: [etl] }
+`,
+  },
+  {
+    id: 'node-pid-pressure-culprit',
+    mentions: [/PIDPressure because pod crawler-[a-z0-9-]+ \(namespace scrape\) leaks processes/, /tini/],
+    yaml: `${header('node-pid-pressure-culprit', 'web', 'one web pod in namespace web fails with fork: Resource temporarily unavailable; is its image bad?')}cluster:
+  namespaces: [web, scrape]
+  nodes:
+    - { name: n1 }
+    - { name: n2, pressure: [PIDPressure] }
+  deployments:
+    - name: web
+      namespace: web
+      replicas: 2
+      containers: [{ name: web, image: web/web:3, behavior: { logs: ['GET / 200'] } }]
+      pods: [{ node: n1 }, { node: n2, logs: ['ERROR fork: Resource temporarily unavailable'] }]
+    - name: crawler
+      namespace: scrape
+      containers: [{ name: c, image: scrape/crawler:2, behavior: { logs: ['crawl ok', 'warn: 20113 child processes <defunct>'] } }]
+      pods: [{ node: n2 }]
+expect:
+  rootCause: { mustMention: [crawler] }
+`,
+  },
+  {
     id: 'oom-tmpfs-emptydir',
     mentions: [/emptyDir volume scratch/, /medium: Memory/],
     yaml: `${header('oom-tmpfs-emptydir', 'media', 'transcoder in namespace media keeps restarting; its heap is small')}cluster:

@@ -13,6 +13,7 @@ import { localStorageAnalyzer } from './local-storage.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { netpolIngressAnalyzer, netpolNamespaceLabelsAnalyzer } from './netpol-ingress.js';
 import { nodeLoadAnalyzer } from './node-load.js';
+import { nodePressureAnalyzer } from './node-pressure.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
@@ -37,6 +38,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   appErrorsAnalyzer,
   failingNodeAnalyzer,
   metricsPipelineAnalyzer,
+  nodePressureAnalyzer,
   localStorageAnalyzer,
   configMountsAnalyzer,
   netpolIngressAnalyzer,

@@ -39,6 +39,11 @@ export interface Analyzer {
   finds(ctx: AnalyzerContext): Finding[];
   /** Things worth saying that are not faults (a state that is expected by design), for the answer. */
   notes?(ctx: AnalyzerContext): string[];
+  /**
+   * Its reads follow a signal strong enough (a node under pressure) to come before the scan's
+   * follow-up reads of each failing pod, so a short step budget does not run out first.
+   */
+  readonly early?: true;
 }
 
 /** Successful outputs of one tool, oldest first. */
