@@ -47,6 +47,24 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'a claim template naming a class that is gone, every replica Ready: its claims were bound',
+    objects: [
+      statefulSet(
+        'db',
+        {
+          replicas: 2,
+          serviceName: 'db-headless',
+          template,
+          volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { storageClassName: 'ssd' } }],
+        },
+        { readyReplicas: 2 },
+      ),
+      headless,
+      storageClass('standard'),
+    ],
+    want: [],
+  },
+  {
     name: 'a member the LimitRange refuses: FailedCreate, no pod',
     objects: [
       statefulSet(

@@ -66,10 +66,14 @@ export const statefulSetsAnalyzer: Analyzer = {
         const claims = facts
           .list<PersistentVolumeClaim>('PersistentVolumeClaim')
           .filter((c) => c.metadata.namespace === ns && (c.metadata.name ?? '').startsWith(prefix));
+        // Every replica Ready: its pods mounted their claims, so the claims were bound whatever the
+        // class is called now (a class renamed or removed after binding strands nothing).
+        const allReady = (s.status?.readyReplicas ?? 0) >= (s.spec?.replicas ?? 1);
         const stuck =
-          !facts.read('PersistentVolumeClaim') ||
-          claims.length === 0 ||
-          claims.some((c) => c.status?.phase !== 'Bound');
+          !allReady &&
+          (!facts.read('PersistentVolumeClaim') ||
+            claims.length === 0 ||
+            claims.some((c) => c.status?.phase !== 'Bound'));
         if (cls && stuck && facts.read('StorageClass') && !classes.includes(cls)) {
           out.push({
             ...base,
