@@ -431,6 +431,19 @@ expect:
 `,
   },
   {
+    id: 'frozen-k8s-gcr-io',
+    mentions: [/k8s\.gcr\.io is frozen/, /registry\.k8s\.io\/metrics-server\/metrics-server:v0\.7\.2/],
+    yaml: `${header('frozen-k8s-gcr-io', 'kube-system', 'metrics-server in namespace kube-system does not start after the upgrade to v0.7.2')}cluster:
+  namespaces: [kube-system]
+  nodes: [{ name: n1 }]
+  registry: { images: ['k8s.gcr.io/metrics-server/metrics-server:v0.6.4', 'registry.k8s.io/metrics-server/metrics-server:v0.7.2'] }
+  deployments:
+    - { name: metrics-server, namespace: kube-system, containers: [{ name: metrics-server, image: k8s.gcr.io/metrics-server/metrics-server:v0.7.2 }] }
+expect:
+  rootCause: { mustMention: [registry.k8s.io] }
+`,
+  },
+  {
     id: 'oom-tmpfs-emptydir',
     mentions: [/emptyDir volume scratch/, /medium: Memory/],
     yaml: `${header('oom-tmpfs-emptydir', 'media', 'transcoder in namespace media keeps restarting; its heap is small')}cluster:

@@ -148,6 +148,22 @@ describe('logGloss', () => {
       'AccessDenied: User: arn:aws:sts::1:assumed-role/app/x is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::bucket/key',
       /IAM role/,
     ],
+    ['FATAL:  database files are incompatible with server', /major version.*not corruption.*pg_upgrade/],
+    [
+      'org.apache.kafka.common.errors.RecordDeserializationException: Error deserializing key/value for partition shipments-7 at offset 88120. If needed, please seek past the record to continue consumption.',
+      /poison pill.*seeking past the offset/,
+    ],
+    ['org.apache.kafka.common.errors.SerializationException: Unknown magic byte!', /magic byte/],
+    [
+      '2026-11-30 10:00:00.000 [warning] <0.1.0> disk resource limit alarm set on node rabbit@rmq-0.',
+      /disk_free_limit.*connection\.blocked/,
+    ],
+    ['[warning] memory resource limit alarm set on node rabbit@rmq-0.', /vm_memory_high_watermark/],
+    [
+      '(psycopg2.OperationalError) could not translate host name "q9Lm@db.billing.svc" to address: Name or service not known',
+      /percent-encode the password/,
+    ],
+    ['dial tcp: lookup s3cr3t@redis.cache.svc: no such host', /%40/],
   ])('reads %s', (line, means) => {
     expect(logGloss(line)).toMatch(means);
   });
@@ -157,6 +173,9 @@ describe('logGloss', () => {
     // Substrings that name the software, not the failure, do not match alone.
     expect(logGloss('RoleBinding app-binding created')).toBeUndefined();
     expect(logGloss('GET /healthz 200')).toBeUndefined();
+    // An e-mail address or a user@host in a log line is not a host name holding a password's rest.
+    expect(logGloss('sent receipt to ana@example.com')).toBeUndefined();
+    expect(logGloss('could not translate host name "db.billing.svc" to address')).toBeUndefined();
     expect(glossedLine('starting\nERROR x\nFATAL:  sorry, too many clients already\n')?.line).toBe(
       'FATAL:  sorry, too many clients already',
     );

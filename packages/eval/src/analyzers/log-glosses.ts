@@ -327,6 +327,35 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the pod's cloud identity lacks the permission the call needs: the IAM role (or the role its service account maps to) has no policy allowing that action on that resource",
   },
+  // PostgreSQL data files are specific to a major version. https://www.postgresql.org/docs/current/upgrading.html
+  {
+    all: ['database files are incompatible with server'],
+    means:
+      "the data directory was initialized by another PostgreSQL major version (a major version bump of the image, 15 to 16 for example); a server cannot read another major version's data files. This is not corruption, the data is intact: roll back the image to the old major version, or upgrade the data with pg_upgrade or a dump and restore (pg_dump) into the new version",
+  },
+  // Kafka consumers on a record they cannot deserialize: https://kafka.apache.org/documentation/#consumerapi ;
+  // Spring Kafka's ErrorHandlingDeserializer: https://docs.spring.io/spring-kafka/reference/kafka/serdes.html
+  {
+    all: ['error deserializing key/value for partition'],
+    means:
+      "one record at one offset of a partition cannot be deserialized (a poison pill: written in another format or by another serializer), so the consumer fails on it at every poll and that partition stalls while the others are consumed; skip it by seeking past the offset (reset the group's offset for that partition past the record) or use an error-handling deserializer (ErrorHandlingDeserializer) with a dead-letter topic",
+  },
+  {
+    all: ['unknown magic byte'],
+    means:
+      "a record does not start with the schema registry's magic byte (it was not written by the Avro/Protobuf serializer), so it cannot be deserialized and blocks its partition at that offset (a poison pill); skip it by seeking past the offset or use an error-handling deserializer with a dead-letter topic",
+  },
+  // RabbitMQ resource alarms block publishers. https://www.rabbitmq.com/docs/alarms ; https://www.rabbitmq.com/docs/disk-alarms
+  {
+    all: ['disk resource limit alarm'],
+    means:
+      "RabbitMQ's free disk space fell below disk_free_limit, so it raised the disk alarm and blocks every connection that publishes (connection.blocked) until space is freed; consumers keep working and the pod stays Ready, so publishers hang instead of failing",
+  },
+  {
+    all: ['memory resource limit alarm'],
+    means:
+      "RabbitMQ's memory use passed vm_memory_high_watermark, so it raised the memory alarm and blocks every connection that publishes (connection.blocked) until memory is freed; consumers keep working",
+  },
   {
     all: ['too many open files'],
     means:
@@ -339,8 +368,21 @@ export function logGloss(line: string): string | undefined {
   return glossOf(line)?.means;
 }
 
+// A host name holding '@': the rest of a password after an '@' that was not percent-encoded.
+const HOST_WITH_AT = /(?:host name "|lookup |host=|hostname )[^"\s@]{0,253}@[^"\s:/]{1,253}/i;
+
+/**
+ * A database or service URL whose password holds '@' (or another reserved character) that was not
+ * percent-encoded: the URL parser splits the user information at that '@' and takes the rest of the
+ * password as part of the host name, which then does not resolve (RFC 3986, section 3.2.1).
+ */
+function urlUserinfoGloss(line: string): string | undefined {
+  if (!line.includes('@') || !HOST_WITH_AT.test(line.slice(0, 4096))) return undefined;
+  return "the connection URL's password contains '@' that is not percent-encoded, so the URL parser splits the user information at that '@' and takes the rest of the password as part of the host name, which does not resolve; percent-encode the password in the URL (@ as %40, also : / ? #), or pass the password separately";
+}
+
 function glossOf(line: string): { means: string; symptom: boolean } | undefined {
-  const special = schemaGloss(line) ?? classVersionGloss(line);
+  const special = schemaGloss(line) ?? classVersionGloss(line) ?? urlUserinfoGloss(line);
   if (special) return { means: special, symptom: false };
   const l = line.slice(0, 4096).toLowerCase();
   const g = GLOSSES.find((x) => x.all.every((w) => l.includes(w)));

@@ -83,6 +83,32 @@ export const imagePull: ContainerSignature = {
           advice: `point ${owner ?? 'the workload'} at an image that exists (the tag's current digest, or restore the deleted one in the registry) and exclude deployed digests from the registry's clean-up rule`,
         };
       }
+      // k8s.gcr.io was frozen on 3 April 2023: no new tags are published there, only on registry.k8s.io
+      // (https://kubernetes.io/blog/2023/02/06/k8s-gcr-io-freeze-announcement/). A tag newer than the
+      // freeze is found under the same path on registry.k8s.io.
+      const frozen = /^k8s\.gcr\.io\//.test(image) && !credentials && /not found|manifest unknown/i.test(msg);
+      if (frozen) {
+        const moved = image.replace(/^k8s\.gcr\.io\//, 'registry.k8s.io/');
+        return {
+          weight: 89 + b,
+          object: objectLabel,
+          cause: `the image ${image} is not found because k8s.gcr.io is frozen (since April 2023 no new tags are published there; the Kubernetes project publishes them only on registry.k8s.io), so a tag released after the freeze exists only as ${moved} — ${now.reason}`,
+          evidence: [
+            `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
+            ...(msg ? [`event: ${clip(msg)}`] : []),
+          ],
+          ...(owner && canSetImage && !c.init
+            ? {
+                fix: {
+                  tool: 'set_image',
+                  args: { namespace: ns, deployment: owner, container: c.name, image: moved },
+                  text: `set the image of ${owner}/${c.name} to ${moved}`,
+                },
+              }
+            : {}),
+          advice: `pull from registry.k8s.io: set the image to ${moved}`,
+        };
+      }
       return {
         weight: 87 + b,
         object: objectLabel,
