@@ -187,6 +187,28 @@ cluster:
 expect:
   rootCause: { mustMention: [exporter, S3_BUCKET] }
 `,
+  // Prose compounds and kubectl's column names are not object names: no "There is no …" for them.
+  'prose-words-are-not-names': `schemaVersion: 1
+id: prose-words-are-not-names
+title: words of the task that name nothing
+difficulty: easy
+namespace: shop
+task: "During the post-upgrade checks I saw EXTERNAL-IP <none> for web, and the web pods in shop keep crashing. Is the follow-up-ticket right that it is the network?"
+cluster:
+  namespaces: [shop]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: web
+      namespace: shop
+      containers:
+        - name: web
+          image: shop/web:2
+          behavior: { crash: { exitCode: 1, logs: ['FATAL: database files are incompatible with server'] } }
+expect:
+  rootCause:
+    mustMention: [web, major version]
+    mustNotClaim: [There is no post-upgrade, There is no external-ip, There is no follow-up-ticket]
+`,
 };
 
 function load(id: string): LoadedScenario {

@@ -731,7 +731,7 @@ const MAX_SEARCH_TERMS = 256;
  * then the longest. At most two.
  */
 function fallbackTerms(task: string, first: string | undefined): string[] {
-  const text = question(task).asked.toLowerCase();
+  const text = withoutNonNames(question(task).asked).toLowerCase();
   const words = [...text.matchAll(WORD)]
     .filter((m) => !/[#@]/.test(text[m.index - 1] ?? ''))
     .map((m) => m[0])
@@ -767,7 +767,29 @@ function foundSomething(o: SeenObservation | undefined): boolean {
   return o !== undefined && parseTable(o.content).some((r) => r['KIND']);
 }
 
-function searchTermIn(task: string): string | undefined {
+// Names Kubernetes itself gives objects: a task naming them names a built-in, not a missing object.
+const BUILT_IN_NAMES = new Set([
+  'cluster-admin',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'kube-dns',
+  'kube-proxy',
+]);
+
+/**
+ * The task without words that cannot be object names: a word written with two or more capitals
+ * (EXTERNAL-IP, a column of kubectl's output; object names are lowercase, RFC 1123) and placeholders
+ * (`token-xxxxx`, the random suffix a person did not copy).
+ */
+function withoutNonNames(task: string): string {
+  return task.replace(/[A-Za-z0-9-]{2,253}/g, (w) =>
+    (w.match(/[A-Z]/g)?.length ?? 0) >= 2 || /x{4,}/i.test(w) ? ' ' : w,
+  );
+}
+
+function searchTermIn(raw: string): string | undefined {
+  const task = withoutNonNames(raw);
   const text = task.toLowerCase();
   const path = /\b[a-z0-9-]{1,253}(?:\/[a-z0-9.-]{1,253}){1,2}\b/.exec(text);
   if (path) {
@@ -796,6 +818,17 @@ function missingNamed(task: string, seen: readonly SeenObservation[]): string | 
   if (!term || !/-|\d/.test(term)) return undefined;
   // A label value in a pasted alert (probe=…, job=…) names the alert's source, not an object to find.
   if (new RegExp(`\\b[a-z_]+=["']?${escapeRe(term)}\\b`, 'i').test(task)) return undefined;
+  // Only a word the task uses as an object's name: quoted, in a path, with a digit, or next to a kind
+  // ("the billing-api pods", "deployment billing-api"); "post-upgrade" in prose names nothing.
+  const t = escapeRe(term);
+  const asName =
+    /\d/.test(term) ||
+    new RegExp(`[\`"'/]${t}|${t}[\`"'/]`, 'i').test(task) ||
+    new RegExp(
+      `\\b(?:pods?|deployments?|services?|svc|jobs?|cronjobs?|statefulsets?|daemonsets?|apps?|containers?|ingress(?:es)?|configmaps?|secrets?|workloads?|namespaces?)\\s+${t}\\b|\\b${t}\\s+(?:pods?|deployments?|services?|svc|jobs?|cronjobs?|statefulsets?|daemonsets?|app|containers?|ingress|configmaps?|secrets?|workloads?|namespaces?)\\b`,
+      'i',
+    ).test(task);
+  if (!asName) return undefined;
   const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === term);
   if (!found) return undefined;
   const rows = /^no object whose name contains/.test(found.content) ? [] : parseTable(found.content);
@@ -809,8 +842,9 @@ function missingNamed(task: string, seen: readonly SeenObservation[]): string | 
   // A node's short host name (ip-10-0-1-5 for ip-10-0-1-5.ec2.internal) is that node.
   if (rows.some((r) => r['KIND'] === 'Node' && (r['NAME'] ?? '').startsWith(`${term}.`))) return undefined;
   // A name the events or the scan speak of is an object that could not be created, not a typo.
+  // So is a name any other output speaks of (a container, a role a binding refers to), or a built-in.
   const said = new RegExp(`(?<![\\w-])${escapeRe(term)}(?![\\w-])`);
-  if (seen.some((o) => (o.tool === 'get_events' || o.tool === 'scan') && said.test(o.content)))
+  if (BUILT_IN_NAMES.has(term) || seen.some((o) => o.tool !== 'find_objects' && said.test(o.content)))
     return undefined;
   const near = rows.filter((r) => r['KIND'] !== 'Pod').slice(0, 3);
   return `There is no ${term}: no object named "${term}" exists in any namespace I can read (no deployment, pod, job or service by that name), so there is nothing by that name to diagnose; check the name, or whether it was ever deployed.${

@@ -444,6 +444,40 @@ expect:
 `,
   },
   {
+    id: 'volume-permissions',
+    mentions: [/runAsUser 999/, /no fsGroup/],
+    yaml: `${header('volume-permissions', 'db', 'postgres in namespace db crash-loops since the security review')}cluster:
+  namespaces: [db]
+  nodes: [{ name: n1 }]
+  behaviors:
+    postgres:
+      crash: { exitCode: 1, logs: ['initdb: error: could not change permissions of directory "/var/lib/postgresql/data": Operation not permitted'] }
+  objects:
+    - apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata: { name: pg-data, namespace: db }
+      spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 10Gi } } }
+      status: { phase: Bound }
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: postgres, namespace: db }
+      spec:
+        replicas: 1
+        selector: { matchLabels: { app: postgres } }
+        template:
+          metadata: { labels: { app: postgres } }
+          spec:
+            securityContext: { runAsUser: 999, runAsNonRoot: true }
+            containers:
+              - name: postgres
+                image: postgres:16
+                volumeMounts: [{ name: data, mountPath: /var/lib/postgresql/data }]
+            volumes: [{ name: data, persistentVolumeClaim: { claimName: pg-data } }]
+expect:
+  rootCause: { mustMention: [fsGroup] }
+`,
+  },
+  {
     id: 'oom-tmpfs-emptydir',
     mentions: [/emptyDir volume scratch/, /medium: Memory/],
     yaml: `${header('oom-tmpfs-emptydir', 'media', 'transcoder in namespace media keeps restarting; its heap is small')}cluster:

@@ -20,6 +20,7 @@ import { rbacAnalyzer } from './rbac.js';
 import { serviceLinksAnalyzer } from './service-links.js';
 import { storageAnalyzer } from './storage.js';
 import type { Analyzer } from './types.js';
+import { volumePermissionsAnalyzer } from './volume-permissions.js';
 import { warningsAnalyzer } from './warnings.js';
 
 export type { Analyzer, AnalyzerContext, Finding, Read } from './types.js';
@@ -39,6 +40,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   failingNodeAnalyzer,
   metricsPipelineAnalyzer,
   nodePressureAnalyzer,
+  volumePermissionsAnalyzer,
   localStorageAnalyzer,
   configMountsAnalyzer,
   netpolIngressAnalyzer,

@@ -1,0 +1,65 @@
+import { type Analyzer, type AnalyzerContext, clip, containerSections, outputs, type Read } from './types.js';
+
+// How programs say they may not write a path: POSIX EACCES as shells, runtimes and libraries print it.
+const DENIED = /permission denied|EACCES|Operation not permitted/i;
+
+/** A crashed container's log line refusing a path under one of its volume mounts, with its pod's owner. */
+function deniedOnVolume(ctx: AnalyzerContext): { pod: string; owner: string; mount: string; line: string }[] {
+  const out: { pod: string; owner: string; mount: string; line: string }[] = [];
+  for (const logs of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['previous'] === true)) {
+    const pod = String(logs.args['name'] ?? '');
+    const line = logs.content.split('\n').find((l) => DENIED.test(l));
+    if (!line) continue;
+    const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).pop();
+    if (!described) continue;
+    const mounts = containerSections(described.content).flatMap((c) =>
+      [...c.body.matchAll(/^\s+(\/\S{0,250}) from (\S{1,253})/gm)].map((m) => m[1]!),
+    );
+    const mount = mounts.find((m) => line.includes(m));
+    const owner = /^\s*Controlled By:\s+ReplicaSet\/(\S+)-[a-z0-9]{5,10}$/m.exec(described.content)?.[1];
+    if (mount && owner) out.push({ pod, owner, mount, line });
+  }
+  return out;
+}
+
+/**
+ * A container that runs as a non-root user and may not write its volume: the volume's files belong to
+ * root (or another user), and the pod sets no fsGroup, so the kubelet does not make the volume's files
+ * group-owned by the pod's group. The read: the owning Deployment's spec (its securityContext).
+ * https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-the-security-context-for-a-pod
+ */
+export const volumePermissionsAnalyzer: Analyzer = {
+  name: 'volume-permissions',
+  reads(ctx) {
+    const reads: Read[] = [];
+    for (const d of deniedOnVolume(ctx).slice(0, 1))
+      reads.push({ tool: 'get_resource', args: { kind: 'Deployment', name: d.owner, namespace: ctx.ns } });
+    return reads;
+  },
+  finds(ctx) {
+    for (const d of deniedOnVolume(ctx)) {
+      const spec = outputs(
+        ctx.seen,
+        'get_resource',
+        (o) => o.args['kind'] === 'Deployment' && o.args['name'] === d.owner,
+      ).pop()?.content;
+      if (!spec || /\bfsGroup:/.test(spec)) continue;
+      const user = /\brunAsUser:\s*(\d{1,10})/.exec(spec)?.[1];
+      const nonRoot = /\brunAsNonRoot:\s*true/.test(spec);
+      if ((!user || user === '0') && !nonRoot) continue;
+      return [
+        {
+          weight: 86,
+          object: `deployment ${d.owner}`,
+          cause: `the container runs as a non-root user (securityContext${user ? ` runAsUser ${user}` : ''}${nonRoot ? ', runAsNonRoot' : ''}) and may not write its volume mounted at ${d.mount}: "${clip(d.line, 140)}" — the volume's files are owned by root and the pod sets no fsGroup, so the kubelet does not give the pod's group ownership of them`,
+          evidence: [
+            `get_pod_logs ${d.pod} (previous): "${clip(d.line, 140)}"`,
+            `get_resource Deployment ${d.owner}: securityContext without fsGroup`,
+          ],
+          advice: `set securityContext.fsGroup${user ? ` ${user}` : ''} on ${d.owner}'s pod template (the kubelet then makes the volume group-writable), or chown the volume in an init container`,
+        },
+      ];
+    }
+    return [];
+  },
+};
