@@ -478,6 +478,102 @@ expect:
 `,
   },
   {
+    id: 'misconception-init-completed',
+    mentions: [
+      /init container seed of pod api-[a-z0-9-]+ shows State: Terminated, Reason: Completed, Exit Code: 0/,
+    ],
+    yaml: `${header('misconception-init-completed', 'app', 'kubectl describe on the api pods in app shows the seed container as Terminated. Did the seeding crash?')}cluster:
+  namespaces: [app]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: api
+      namespace: app
+      initContainers: [{ name: seed, image: app/api:3 }]
+      containers: [{ name: api, image: app/api:3, behavior: { logs: ['ready'] } }]
+expect:
+  rootCause: { mustMention: [Completed] }
+`,
+  },
+  {
+    id: 'misconception-clusterip-external-ip',
+    mentions: [/Service web is of type ClusterIP/, /Ingress \(here: web\)/],
+    yaml: `${header('misconception-clusterip-external-ip', 'site', 'kubectl get svc in site shows EXTERNAL-IP <none> for web. Is web broken? Should it be a LoadBalancer?')}cluster:
+  namespaces: [site]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: web, namespace: site, containers: [{ name: web, image: site/web:1, ports: [8080], behavior: { listenPorts: [8080], logs: ['GET / 200'] } }] }]
+  services: [{ name: web, namespace: site, selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }]
+  objects:
+    - apiVersion: networking.k8s.io/v1
+      kind: Ingress
+      metadata: { name: web, namespace: site }
+      spec: { rules: [{ host: site.example.com, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] } }] }
+expect:
+  rootCause: { mustMention: [ClusterIP] }
+`,
+  },
+  {
+    id: 'misconception-sa-token',
+    mentions: [/Since Kubernetes 1\.24 a ServiceAccount no longer gets a long-lived token Secret/],
+    yaml: `${header('misconception-sa-token', 'ci', 'the runner service account in ci has no token secret any more. Is runner about to lose its API access?')}cluster:
+  namespaces: [ci]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: runner, namespace: ci, containers: [{ name: runner, image: ci/runner:4, behavior: { logs: ['job 12 done'] } }] }]
+expect:
+  rootCause: { mustMention: [projected] }
+`,
+  },
+  {
+    id: 'misconception-cpu-above-request',
+    mentions: [/will not be killed or evicted for using CPU above their request/],
+    yaml: `${header('misconception-cpu-above-request', 'calc', 'kubectl top shows the calc pods at 700m CPU while the cpu request is 100m. Will they get evicted?')}cluster:
+  namespaces: [calc]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: calc
+      namespace: calc
+      containers: [{ name: calc, image: calc/calc:2, resources: { requests: { cpu: 100m, memory: 128Mi } }, behavior: { logs: ['ok'] } }]
+      pods: [{ usage: { cpu: 700m, memory: 100Mi } }]
+expect:
+  rootCause: { mustMention: [compressible] }
+`,
+  },
+  {
+    id: 'misconception-secret-base64',
+    mentions: [/base64-encoded/, /not encryption/],
+    yaml: `${header('misconception-secret-base64', 'pay', 'the api-keys secret in pay looks garbled in kubectl get -o yaml. Is it corrupted?')}cluster:
+  namespaces: [pay]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: api, namespace: pay, containers: [{ name: api, image: pay/api:1, behavior: { logs: ['ok'] } }] }]
+  objects:
+    - { apiVersion: v1, kind: Secret, metadata: { name: api-keys, namespace: pay }, data: { key: c2VjcmV0 } }
+expect:
+  rootCause: { mustMention: [base64] }
+`,
+  },
+  {
+    id: 'misconception-clusterip-ping',
+    mentions: [/nothing answers ICMP/],
+    yaml: `${header('misconception-clusterip-ping', 'db', 'I cannot ping the cache service ClusterIP from a pod in db. Is cache down?')}cluster:
+  namespaces: [db]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: cache, namespace: db, containers: [{ name: cache, image: redis:7, ports: [6379], behavior: { listenPorts: [6379], logs: ['Ready to accept connections'] } }] }]
+  services: [{ name: cache, namespace: db, selector: { app: cache }, ports: [6379] }]
+expect:
+  rootCause: { mustMention: [virtual IP] }
+`,
+  },
+  {
+    id: 'misconception-certificate-renewed',
+    mentions: [/routine automatic renewal, not a compromise/],
+    yaml: `${header('misconception-certificate-renewed', 'cert-manager', 'a new certificate was issued for shop.example.com today although ours is valid for 30 more days. Who issued it?')}cluster:
+  namespaces: [cert-manager, shop]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: cert-manager, namespace: cert-manager, containers: [{ name: cm, image: quay.io/jetstack/cert-manager-controller:v1.16.1, behavior: { logs: ['certificates-trigger: Certificate must be re-issued: Renewing certificate as renewal was scheduled'] } }] }]
+expect:
+  rootCause: { mustMention: [renewBefore] }
+`,
+  },
+  {
     id: 'oom-tmpfs-emptydir',
     mentions: [/emptyDir volume scratch/, /medium: Memory/],
     yaml: `${header('oom-tmpfs-emptydir', 'media', 'transcoder in namespace media keeps restarting; its heap is small')}cluster:

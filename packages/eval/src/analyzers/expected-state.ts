@@ -30,6 +30,21 @@ export function scheduleInWords(schedule: string): string | undefined {
 }
 
 /**
+ * A schedule that restricts both the day of the month and the day of the week: cron runs it when
+ * EITHER matches (the two fields are ORed, not ANDed), so `0 6 1-7 * 1` runs on days 1 to 7 and on
+ * every Monday, not only on the first Monday. As crontab(5) documents it, and as the CronJob
+ * controller's parser (robfig/cron) implements it.
+ */
+export function eitherDay(schedule: string): string | undefined {
+  const f = schedule.trim().split(/\s+/);
+  if (f.length !== 5) return undefined;
+  const [, , dom, , dow] = f as [string, string, string, string, string];
+  if (dom === '*' || dom === '?' || dow === '*' || dow === '?') return undefined;
+  const day = /^[0-7]$/.test(dow) ? `every ${DAYS[Number(dow) % 7]}` : `every weekday ${dow}`;
+  return `Its schedule restricts both the day of the month (${dom}) and the day of the week (${dow}); cron then runs it when either field matches (they are ORed, not ANDed), so it runs on days ${dom} of every month and also on ${day}, not only where both hold. To run on, say, the first Monday only, keep one field restricted and check the other in the job's command (or use day-of-week with a date test).`;
+}
+
+/**
  * What a CronJob the person asks about does on schedule: how often it runs, when it last ran and
  * last succeeded, so a long "LAST SCHEDULE" of a weekly job reads as expected.
  */
@@ -42,6 +57,7 @@ export function cronJobSchedules({ seen, hints }: AnalyzerContext): string[] {
     const schedule = flat(o.content, 'schedule');
     if (!schedule) continue;
     const words = scheduleInWords(schedule);
+    const either = eitherDay(schedule);
     const last = flat(o.content, 'lastScheduleTime');
     const success = flat(o.content, 'lastSuccessfulTime');
     out.push(
@@ -51,7 +67,7 @@ export function cronJobSchedules({ seen, hints }: AnalyzerContext): string[] {
         words?.startsWith('weekly') || words?.startsWith('monthly')
           ? `: a ${words.split(',')[0]} job's last schedule is days old by design, so the controller is not stuck and nothing needs to be started by hand`
           : ''
-      }.`,
+      }.${either ? ` ${either}` : ''}`,
     );
   }
   return out;

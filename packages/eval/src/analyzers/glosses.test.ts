@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scheduleInWords } from './expected-state.js';
+import { eitherDay, scheduleInWords } from './expected-state.js';
 import { glossedLine, logGloss } from './log-glosses.js';
 import { startupProbeLike } from './probes.js';
 import { classVersionGloss, schemaGloss } from './types.js';
@@ -179,6 +179,17 @@ describe('logGloss', () => {
     expect(glossedLine('starting\nERROR x\nFATAL:  sorry, too many clients already\n')?.line).toBe(
       'FATAL:  sorry, too many clients already',
     );
+  });
+});
+
+describe('eitherDay', () => {
+  it('says a schedule restricting both day fields runs when either matches', () => {
+    expect(eitherDay('0 6 1-7 * 1')).toMatch(
+      /ORed, not ANDed.*days 1-7 of every month and also on every Monday/,
+    );
+    expect(eitherDay('0 6 * * 1')).toBeUndefined();
+    expect(eitherDay('0 6 1 * *')).toBeUndefined();
+    expect(eitherDay('@weekly')).toBeUndefined();
   });
 });
 

@@ -11,6 +11,7 @@ import { headlessPeersAnalyzer } from './headless-peers.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
+import { misconceptionsAnalyzer } from './misconceptions.js';
 import { netpolIngressAnalyzer, netpolNamespaceLabelsAnalyzer } from './netpol-ingress.js';
 import { nodeLoadAnalyzer } from './node-load.js';
 import { nodePressureAnalyzer } from './node-pressure.js';
@@ -55,6 +56,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   describedConditionsAnalyzer,
   externalNameAnalyzer,
   nodeLoadAnalyzer,
+  misconceptionsAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];

@@ -1,0 +1,145 @@
+import { parseTable } from '../k8s-text.js';
+import { type Analyzer, type AnalyzerContext, containerSections, outputs, type Read } from './types.js';
+
+/**
+ * A state people often take for a fault that Kubernetes documents as expected: `asks` matches the
+ * question (the person's own words), `holds` checks what the reads show and says why it is normal.
+ * Each entry cites the documentation it follows.
+ */
+interface Misconception {
+  readonly name: string;
+  readonly asks: RegExp;
+  holds(ctx: AnalyzerContext): string | undefined;
+  /** What to read before the note can be said, when the usual reads do not show it. */
+  reads?(ctx: AnalyzerContext): Read[];
+}
+
+const pods = (ctx: AnalyzerContext) =>
+  parseTable(
+    outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'])
+      .map((o) => o.content)
+      .pop() ?? '',
+  );
+
+const MISCONCEPTIONS: readonly Misconception[] = [
+  // https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
+  {
+    name: 'init-container-completed',
+    asks: /\bterminated\b|\binit[- ]?containers?\b|\bmigrat/i,
+    reads(ctx) {
+      // One Running pod per workload the task names: its init containers' final state.
+      const rows = pods(ctx).filter((r) => r['STATUS'] === 'Running');
+      const named = rows.filter((r) =>
+        ctx.hints.some((h) => (r['NAME'] ?? '').replace(/-[a-z0-9]{5,10}-[a-z0-9]{5}$/, '') === h),
+      );
+      return named
+        .slice(0, 1)
+        .map((r) => ({ tool: 'describe_pod', args: { namespace: ctx.ns, name: r['NAME'] } }));
+    },
+    holds(ctx) {
+      for (const d of outputs(ctx.seen, 'describe_pod')) {
+        if (!/^Status:\s+Running/m.test(d.content)) continue;
+        const done = containerSections(d.content).find(
+          (c) =>
+            c.init &&
+            /State:\s+Terminated/.test(c.body) &&
+            /Reason:\s+Completed/.test(c.body) &&
+            /Exit Code:\s+0\b/.test(c.body),
+        );
+        if (done)
+          return `The init container ${done.name} of pod ${d.args['name']} shows State: Terminated, Reason: Completed, Exit Code: 0. That is an init container's success state: init containers run to completion, one after another, before the app containers start, and the app containers started only because it succeeded (exit code 0); the pod is Running, so what it does (a migration, say) finished. Nothing needs re-running.`;
+      }
+      return undefined;
+    },
+  },
+  // https://kubernetes.io/docs/concepts/services-networking/service/#type-clusterip ; .../ingress/
+  {
+    name: 'clusterip-no-external-ip',
+    asks: /external[- ]?ip|\bloadbalancer\b|from the internet/i,
+    reads: (ctx) => [{ tool: 'list_resources', args: { kind: 'Ingress', namespace: ctx.ns } }],
+    holds(ctx) {
+      const svc = parseTable(
+        outputs(ctx.seen, 'list_services')
+          .map((o) => o.content)
+          .pop() ?? '',
+      ).find((r) => r['TYPE'] === 'ClusterIP' && ctx.hints.some((h) => (r['NAME'] ?? '').startsWith(h)));
+      if (!svc) return undefined;
+      const ingresses = parseTable(
+        outputs(ctx.seen, 'list_resources', (o) => o.args['kind'] === 'Ingress')
+          .map((o) => o.content)
+          .pop() ?? '',
+      )
+        .map((r) => r['NAME'])
+        .filter(Boolean);
+      return `Service ${svc['NAME']} is of type ClusterIP: a virtual IP inside the cluster, reachable only from within it, so EXTERNAL-IP <none> is what a ClusterIP Service always shows and not a fault. Traffic from the internet reaches it through an Ingress${ingresses.length ? ` (here: ${ingresses.join(', ')})` : ''}, whose ingress controller has the external address, or through a Service of type LoadBalancer or NodePort; changing this Service to LoadBalancer would add a second, separate entry point (and a cloud load balancer), not fix anything.`;
+    },
+  },
+  // https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
+  {
+    name: 'clusterip-ping',
+    asks: /\bping\b|\bicmp\b/i,
+    holds: () =>
+      "A Service's ClusterIP is a virtual IP: kube-proxy's iptables, IPVS or nftables rules forward only the Service's declared ports (TCP, UDP or SCTP) to the pods, and nothing answers ICMP, so ping to a ClusterIP fails by design even when the Service works. Test it on its port (curl or nc to the ClusterIP and port), not with ping.",
+  },
+  // https://kubernetes.io/docs/concepts/security/service-accounts/#get-a-token ;
+  // https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#auto-generated-legacy-serviceaccount-token-clean-up
+  {
+    name: 'serviceaccount-token-secret',
+    asks: /\btokens?\b[^.?!]{0,80}\b(secret|service ?account|sa)\b|\b(secret|service ?account|sa)\b[^.?!]{0,80}\btokens?\b/i,
+    holds: () =>
+      'Since Kubernetes 1.24 a ServiceAccount no longer gets a long-lived token Secret generated for it ("Tokens: <none>" is normal), and since 1.29 unused legacy token Secrets are cleaned up automatically. Pods get a short-lived, audience-bound token from the TokenRequest API, mounted as a projected volume (kube-api-access-…) that the kubelet refreshes and rotates automatically before it expires, so the workload is not running on a cached credential that will lapse. Create a token Secret by hand only for a client outside the cluster.',
+  },
+  // https://cert-manager.io/docs/usage/certificate/#renewal ; Let's Encrypt certificates last 90 days.
+  {
+    name: 'certificate-renewed-early',
+    asks: /\b(cert|certificate)s?\b[^]{0,400}\b(new|issued|renew|re-?issued)|\b(new|issued|renew|re-?issued)[^]{0,400}\b(cert|certificate)s?\b/i,
+    holds(ctx) {
+      const certManager = ctx.seen.some((o) => o.status === 'ok' && /cert-manager/.test(o.content));
+      if (!certManager) return undefined;
+      return "cert-manager renews a Certificate before it expires: by default when two thirds of its duration have passed (renewBefore; 30 days before expiry for a 90-day Let's Encrypt certificate), so a new certificate for the domain about 30 days before the old one's expiry is the routine automatic renewal, not a compromise: the Certificate's status (renewalTime, Ready) and its CertificateRequest show it. The new certificate is written to the same Secret, and the ingress controller picks up the updated Secret without a restart.";
+    },
+  },
+  // https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#how-pods-with-resource-limits-are-run
+  {
+    name: 'cpu-above-request',
+    asks: /\bcpu\b[^.?!]{0,120}\b(request|above|over|exceed|more than)/i,
+    reads: (ctx) => [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }],
+    holds(ctx) {
+      const m = outputs(ctx.seen, 'get_pod_metrics')
+        .map((o) => o.content)
+        .join('\n')
+        .split('\n')
+        .find((l) => /cpu \S+ \/ request \S+ \/ no limit/.test(l));
+      if (!m) return undefined;
+      return 'These pods will not be killed or evicted for using CPU above their request: CPU is a compressible resource, so a container may use more CPU than its request whenever the node has CPU to spare, and with no CPU limit it is not throttled at any figure; only memory above a limit gets a container killed (OOMKilled), and eviction follows node memory, disk or PID pressure, not CPU. The request is only what the scheduler reserves. Nothing needs doing unless the node itself runs out of CPU.';
+    },
+  },
+  // https://kubernetes.io/docs/concepts/configuration/secret/ ("base64-encoded")
+  {
+    name: 'secret-base64',
+    asks: /\bsecrets?\b[^]{0,300}\b(garbled|gibberish|encoded|encrypted|scrambled|corrupt\w*|base64|unreadable|weird)\b|\b(garbled|gibberish|encoded|encrypted|scrambled|corrupt\w*|base64|unreadable)\b[^]{0,300}\bsecrets?\b/i,
+    holds: () =>
+      "A Secret's data is shown base64-encoded (kubectl get -o yaml, the API's data field): that is an encoding so that any bytes fit in JSON, not encryption, and it decodes to the value (kubectl get secret <name> -o jsonpath='{.data.<key>}' | base64 -d); the Secret is not corrupted. Pods receive the decoded value.",
+  },
+];
+
+/**
+ * States people ask about that Kubernetes documents as expected (an init container Terminated with
+ * Completed, a ClusterIP without an external IP, no ServiceAccount token Secret since 1.24, an early
+ * certificate renewal, CPU above its request, base64 in a Secret): said in the answer when the question
+ * raises them and the reads show them.
+ */
+export const misconceptionsAnalyzer: Analyzer = {
+  name: 'misconceptions',
+  reads(ctx) {
+    return MISCONCEPTIONS.filter((m) => m.asks.test(ctx.task.slice(0, 4000))).flatMap(
+      (m) => m.reads?.(ctx) ?? [],
+    );
+  },
+  finds: () => [],
+  notes(ctx) {
+    return MISCONCEPTIONS.filter((m) => m.asks.test(ctx.task.slice(0, 4000)))
+      .map((m) => m.holds(ctx))
+      .filter((n): n is string => n !== undefined);
+  },
+};
