@@ -92,7 +92,7 @@ const MISCONCEPTIONS: readonly Misconception[] = [
   // https://cert-manager.io/docs/usage/certificate/#renewal ; Let's Encrypt certificates last 90 days.
   {
     name: 'certificate-renewed-early',
-    asks: /\b(cert|certificate)s?\b[^]{0,400}\b(new|issued|renew|re-?issued)|\b(new|issued|renew|re-?issued)[^]{0,400}\b(cert|certificate)s?\b/i,
+    asks: /\b(cert|certificate)s?\b[\s\S]{0,400}\b(new|issued|renew|re-?issued)|\b(new|issued|renew|re-?issued)[\s\S]{0,400}\b(cert|certificate)s?\b/i,
     holds(ctx) {
       const certManager = ctx.seen.some((o) => o.status === 'ok' && /cert-manager/.test(o.content));
       if (!certManager) return undefined;
@@ -117,7 +117,7 @@ const MISCONCEPTIONS: readonly Misconception[] = [
   // https://kubernetes.io/docs/concepts/configuration/secret/ ("base64-encoded")
   {
     name: 'secret-base64',
-    asks: /\bsecrets?\b[^]{0,300}\b(garbled|gibberish|encoded|encrypted|scrambled|corrupt\w*|base64|unreadable|weird)\b|\b(garbled|gibberish|encoded|encrypted|scrambled|corrupt\w*|base64|unreadable)\b[^]{0,300}\bsecrets?\b/i,
+    asks: /\bsecrets?\b[\s\S]{0,300}\b(garbled|gibberish|encoded|encrypted|scrambled|corrupt\w*|base64|unreadable|weird)\b|\b(garbled|gibberish|encoded|encrypted|scrambled|corrupt\w*|base64|unreadable)\b[\s\S]{0,300}\bsecrets?\b/i,
     holds: () =>
       "A Secret's data is shown base64-encoded (kubectl get -o yaml, the API's data field): that is an encoding so that any bytes fit in JSON, not encryption, and it decodes to the value (kubectl get secret <name> -o jsonpath='{.data.<key>}' | base64 -d); the Secret is not corrupted. Pods receive the decoded value.",
   },
