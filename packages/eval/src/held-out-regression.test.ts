@@ -31,12 +31,10 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'nginx-proxy-pass-caches-old-clusterip',
   ],
   'scenarios-held-out-9': [
-    'ingress-backend-service-in-another-namespace',
     'networkpolicy-named-port-renamed-by-chart',
     'node-notready-kubelet-client-cert-expired-after-a-year',
     'pending-new-nodes-keep-cloud-provider-uninitialized-taint',
     'rbac-rolebinding-roleref-still-names-deleted-role',
-    'service-left-behind-after-move-selects-no-pods',
   ],
 };
 

@@ -574,6 +574,40 @@ expect:
 `,
   },
   {
+    id: 'elsewhere-ingress-backend',
+    mentions: [/Service docs-api lives in another namespace, docs/, /ExternalName Service docs-api in gw/],
+    yaml: `${header('elsewhere-ingress-backend', 'gw', 'the /docs path of the gw ingress in namespace gw returns 503 since we consolidated the ingresses')}cluster:
+  namespaces: [gw, docs]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: docs-api, namespace: docs, containers: [{ name: d, image: docs/api:1, ports: [8080], behavior: { listenPorts: [8080], logs: ['ok'] } }] }]
+  services: [{ name: docs-api, namespace: docs, selector: { app: docs-api }, ports: [{ port: 80, targetPort: 8080 }] }]
+  objects:
+    - apiVersion: networking.k8s.io/v1
+      kind: Ingress
+      metadata: { name: gw, namespace: gw }
+      spec: { rules: [{ host: docs.example.com, http: { paths: [{ path: /docs, pathType: Prefix, backend: { service: { name: docs-api, port: { number: 80 } } } }] } }] }
+expect:
+  rootCause: { mustMention: [docs-api] }
+`,
+  },
+  {
+    id: 'elsewhere-service-left-behind',
+    mentions: [
+      /those pods now run in another namespace, billing-v2/,
+      /billing\.billing-v2\.svc\.cluster\.local/,
+    ],
+    yaml: `${header('elsewhere-service-left-behind', 'shop', 'shop gets connection refused from the billing service in namespace shop since this morning')}cluster:
+  namespaces: [shop, billing-v2]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: billing, namespace: billing-v2, containers: [{ name: b, image: billing/api:2, ports: [8080], behavior: { listenPorts: [8080], logs: ['ok'] } }] }]
+  services:
+    - { name: billing, namespace: shop, selector: { app: billing }, ports: [{ port: 80, targetPort: 8080 }] }
+    - { name: billing, namespace: billing-v2, selector: { app: billing }, ports: [{ port: 80, targetPort: 8080 }] }
+expect:
+  rootCause: { mustMention: [billing-v2] }
+`,
+  },
+  {
     id: 'oom-tmpfs-emptydir',
     mentions: [/emptyDir volume scratch/, /medium: Memory/],
     yaml: `${header('oom-tmpfs-emptydir', 'media', 'transcoder in namespace media keeps restarting; its heap is small')}cluster:

@@ -5,6 +5,7 @@ import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
+import { elsewhereAnalyzer } from './elsewhere.js';
 import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
@@ -39,6 +40,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   pullSecretsAnalyzer,
   appErrorsAnalyzer,
   failingNodeAnalyzer,
+  elsewhereAnalyzer,
   metricsPipelineAnalyzer,
   nodePressureAnalyzer,
   volumePermissionsAnalyzer,
