@@ -32,8 +32,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   ],
   'scenarios-held-out-9': [
     'networkpolicy-named-port-renamed-by-chart',
-    'node-notready-kubelet-client-cert-expired-after-a-year',
-    'pending-new-nodes-keep-cloud-provider-uninitialized-taint',
     'rbac-rolebinding-roleref-still-names-deleted-role',
   ],
 };

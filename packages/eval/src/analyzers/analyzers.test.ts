@@ -608,6 +608,39 @@ expect:
 `,
   },
   {
+    id: 'known-taint-uninitialized',
+    mentions: [/taint node\.cloudprovider\.kubernetes\.io\/uninitialized/, /cloud-controller-manager/],
+    yaml: `${header('known-taint-uninitialized', 'jobs', 'the new nodes are Ready but the worker pods in namespace jobs stay Pending')}cluster:
+  namespaces: [jobs]
+  nodes:
+    - { name: old-1, cpu: '1' }
+    - { name: new-1, cpu: '8', taints: [{ key: node.cloudprovider.kubernetes.io/uninitialized, value: 'true', effect: NoSchedule }] }
+  deployments:
+    - { name: worker, namespace: jobs, containers: [{ name: w, image: jobs/worker:1, resources: { requests: { cpu: '2' } } }] }
+expect:
+  rootCause: { mustMention: [uninitialized] }
+`,
+  },
+  {
+    id: 'node-not-ready-reason',
+    mentions: [
+      /node edge-node-2 is NotReady .* because of what its own events report: ContainerRuntimeDown/,
+      /too many open files/,
+    ],
+    yaml: `${header('node-not-ready-reason', 'web', 'node edge-node-2 went NotReady and the web pods on it are gone; what happened?')}cluster:
+  namespaces: [web]
+  nodes:
+    - { name: n1 }
+    - name: edge-node-2
+      ready: false
+      events:
+        - { type: Warning, reason: ContainerRuntimeDown, message: 'containerd: failed to start: too many open files', count: 12, age: 1m, firstSeen: 20m, source: node-problem-detector }
+  deployments: [{ name: web, namespace: web, containers: [{ name: web, image: web/web:1, behavior: { logs: ['ok'] } }] }]
+expect:
+  rootCause: { mustMention: [edge-node-2] }
+`,
+  },
+  {
     id: 'oom-tmpfs-emptydir',
     mentions: [/emptyDir volume scratch/, /medium: Memory/],
     yaml: `${header('oom-tmpfs-emptydir', 'media', 'transcoder in namespace media keeps restarting; its heap is small')}cluster:

@@ -30,7 +30,7 @@ function siblings(pod: string, rows: readonly Record<string, string>[]): Record<
 }
 
 /** `Warning` events of a node description, as printed under `Events:`. */
-function nodeWarnings(text: string): { reason: string; count: string; message: string }[] {
+export function nodeWarnings(text: string): { reason: string; count: string; message: string }[] {
   return section(text, 'Events')
     .split('\n')
     .map((l) => l.trim())

@@ -164,6 +164,10 @@ describe('logGloss', () => {
       /percent-encode the password/,
     ],
     ['dial tcp: lookup s3cr3t@redis.cache.svc: no such host', /%40/],
+    [
+      'kubelet: bootstrap.go:266] part of the existing bootstrap client certificate in /etc/kubernetes/kubelet.conf is expired',
+      /client certificate has expired .*Unauthorized/,
+    ],
   ])('reads %s', (line, means) => {
     expect(logGloss(line)).toMatch(means);
   });

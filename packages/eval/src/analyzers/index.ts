@@ -10,11 +10,13 @@ import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
+import { knownTaintsAnalyzer } from './known-taints.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { netpolIngressAnalyzer, netpolNamespaceLabelsAnalyzer } from './netpol-ingress.js';
 import { nodeLoadAnalyzer } from './node-load.js';
+import { nodeNotReadyAnalyzer } from './node-not-ready.js';
 import { nodePressureAnalyzer } from './node-pressure.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
@@ -41,8 +43,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   appErrorsAnalyzer,
   failingNodeAnalyzer,
   elsewhereAnalyzer,
+  knownTaintsAnalyzer,
   metricsPipelineAnalyzer,
   nodePressureAnalyzer,
+  nodeNotReadyAnalyzer,
   volumePermissionsAnalyzer,
   localStorageAnalyzer,
   configMountsAnalyzer,

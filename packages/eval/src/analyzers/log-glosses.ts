@@ -356,6 +356,13 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "RabbitMQ's memory use passed vm_memory_high_watermark, so it raised the memory alarm and blocks every connection that publishes (connection.blocked) until memory is freed; consumers keep working",
   },
+  // The kubelet's client certificate: https://kubernetes.io/docs/reference/access-authn-authz/kubelet-tls-bootstrapping/#certificate-rotation ;
+  // kubeadm's client certificates last one year: https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/
+  {
+    all: ['client certificate', 'expired'],
+    means:
+      "the kubelet's client certificate has expired (kubeadm-issued client certificates last one year; without client certificate rotation nothing renews them), so the API server rejects the kubelet as Unauthorized and the node stops posting its status; renew the certificate (kubeadm certs renew, or re-bootstrap the kubelet) and turn on rotateCertificates",
+  },
   {
     all: ['too many open files'],
     means:
