@@ -30,10 +30,7 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'networkpolicy-peer-selectors-anded-missing-dash',
     'nginx-proxy-pass-caches-old-clusterip',
   ],
-  'scenarios-held-out-9': [
-    'networkpolicy-named-port-renamed-by-chart',
-    'rbac-rolebinding-roleref-still-names-deleted-role',
-  ],
+  'scenarios-held-out-9': ['networkpolicy-named-port-renamed-by-chart'],
 };
 
 describe('the baseline on every incident set', () => {

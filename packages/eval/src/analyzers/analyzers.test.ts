@@ -641,6 +641,38 @@ expect:
 `,
   },
   {
+    id: 'rbac-roleref-missing-role',
+    mentions: [
+      /roleRef names kind: Role reader, and no Role reader exists in ops/,
+      /a ClusterRole reader exists/,
+    ],
+    yaml: `${header('rbac-roleref-missing-role', 'ops', 'reporter in namespace ops logs forbidden errors since the RBAC clean-up')}cluster:
+  namespaces: [ops]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: reporter
+      namespace: ops
+      serviceAccountName: reporter
+      containers:
+        - name: reporter
+          image: ops/reporter:2
+          behavior: { logs: ['ERROR configmaps is forbidden: User "system:serviceaccount:ops:reporter" cannot list resource "configmaps" in API group "" in the namespace "ops"'] }
+  objects:
+    - { apiVersion: v1, kind: ServiceAccount, metadata: { name: reporter, namespace: ops } }
+    - apiVersion: rbac.authorization.k8s.io/v1
+      kind: ClusterRole
+      metadata: { name: reader }
+      rules: [{ apiGroups: [''], resources: [configmaps], verbs: [get, list, watch] }]
+    - apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata: { name: reporter, namespace: ops }
+      roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader }
+      subjects: [{ kind: ServiceAccount, name: reporter, namespace: ops }]
+expect:
+  rootCause: { mustMention: [roleRef] }
+`,
+  },
+  {
     id: 'oom-tmpfs-emptydir',
     mentions: [/emptyDir volume scratch/, /medium: Memory/],
     yaml: `${header('oom-tmpfs-emptydir', 'media', 'transcoder in namespace media keeps restarting; its heap is small')}cluster:

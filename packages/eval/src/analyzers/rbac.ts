@@ -1,4 +1,15 @@
-import { type Analyzer, clip, described, flat, listed, type Read, section, textOf } from './types.js';
+import type { SeenObservation } from '../observations.js';
+import {
+  type Analyzer,
+  clip,
+  described,
+  flat,
+  listed,
+  outputs,
+  type Read,
+  section,
+  textOf,
+} from './types.js';
 
 // `User "system:serviceaccount:<ns>:<sa>" cannot <verb> resource "<resource>"`, as the API server words it.
 // Quotes may come escaped (a JSON or logfmt field quoting the API server's message).
@@ -90,6 +101,23 @@ function subjects(text: string): { kind: string; name: string; namespace?: strin
 }
 
 /** A program whose ServiceAccount may not do what it needs: Forbidden lines in its logs, the Role that lacks the verb. */
+/** A RoleBinding of the account whose roleRef names a Role the namespace's Role list does not have. */
+function danglingRoleRef(
+  seen: readonly SeenObservation[],
+  sa: string,
+): { binding: string; role: string } | undefined {
+  if (outputs(seen, 'list_resources', (o) => o.args['kind'] === 'Role').length === 0) return undefined;
+  const roles = new Set(listed(seen, 'Role').map((r) => r.name));
+  for (const b of listed(seen, 'RoleBinding')) {
+    const d = described(seen, 'RoleBinding', b.name);
+    if (!d || !subjects(d).some((x) => x.kind === 'ServiceAccount' && x.name === sa)) continue;
+    const ref = section(d, 'RoleRef');
+    const role = flat(ref, 'name');
+    if (role && flat(ref, 'kind') === 'Role' && !roles.has(role)) return { binding: b.name, role };
+  }
+  return undefined;
+}
+
 export const rbacAnalyzer: Analyzer = {
   name: 'rbac',
   reads({ ns: here, seen }) {
@@ -110,6 +138,9 @@ export const rbacAnalyzer: Analyzer = {
       .filter((x): x is string => Boolean(x));
     for (const r of (bound.length ? bound : listed(seen, 'Role').map((r) => r.name)).slice(0, 2))
       reads.push({ tool: 'describe_resource', args: { kind: 'Role', name: r, namespace: ns } });
+    // A roleRef to a Role that the namespace does not have: is there a ClusterRole by that name?
+    const missing = danglingRoleRef(seen, hit.sa);
+    if (missing) reads.push({ tool: 'describe_resource', args: { kind: 'ClusterRole', name: missing.role } });
     return reads;
   },
   finds({ seen }) {
@@ -141,6 +172,36 @@ export const rbacAnalyzer: Analyzer = {
             `describe_resource RoleBinding ${elsewhere.name}: subject ServiceAccount ${elsewhere.s.name}, namespace ${elsewhere.s.namespace ?? '(none)'}`,
           ],
           advice: `set the RoleBinding ${elsewhere.name}'s subject namespace to ${hit.ns} (ServiceAccount ${hit.sa})`,
+        },
+      ];
+    }
+    // A binding whose roleRef names a Role the namespace does not have (deleted, or a ClusterRole was
+    // meant): it grants nothing, and a roleRef cannot be changed once the binding exists.
+    // https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding
+    const dangling = danglingRoleRef(seen, hit.sa);
+    if (dangling) {
+      const cluster =
+        outputs(
+          seen,
+          'describe_resource',
+          (o) => o.args['kind'] === 'ClusterRole' && o.args['name'] === dangling.role,
+        ).length > 0;
+      return [
+        {
+          weight: 89,
+          object: `rolebinding ${dangling.binding}`,
+          cause: `RBAC: the ServiceAccount ${hit.sa} in ${hit.ns} is not allowed to ${hit.verb} ${hit.resource} (Forbidden) because the RoleBinding ${dangling.binding}'s roleRef names kind: Role ${dangling.role}, and no Role ${dangling.role} exists in ${hit.ns} (it was deleted or never created), so the binding grants nothing${
+            cluster
+              ? `; a ClusterRole ${dangling.role} exists, but a roleRef of kind Role never refers to a ClusterRole, and a binding's roleRef cannot be changed after it is created`
+              : ''
+          }`,
+          evidence: [
+            `logs: "${clip(hit.line, 180)}"`,
+            `describe_resource RoleBinding ${dangling.binding}: roleRef kind Role, name ${dangling.role}; no such Role in ${hit.ns}`,
+          ],
+          advice: cluster
+            ? `delete the RoleBinding ${dangling.binding} and re-create it with roleRef kind ClusterRole, name ${dangling.role} (roleRef is immutable)`
+            : `re-create the Role ${dangling.role} in ${hit.ns}, or re-create the binding pointing at a role that exists`,
         },
       ];
     }
