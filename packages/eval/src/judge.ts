@@ -57,10 +57,11 @@ export function modelJudge(model: Model, label: string): Judge {
 
 /** Builds a judge from a model spec (anthropic:…, openai:…, openai-compatible:…@url). */
 export async function createJudge(spec: string): Promise<Judge> {
-  const specifier = './model-spec.js';
   let mod: { createModelFromSpec?: (spec: string) => Model | Promise<Model> };
   try {
-    mod = (await import(specifier)) as typeof mod;
+    // A literal specifier, so a bundler (the package's build, the launcher's bundle) follows it; a
+    // variable one left the built package without the module and every --judge failed.
+    mod = (await import('./model-spec.js')) as typeof mod;
   } catch (cause) {
     throw new EvaluationError('unknown_model', '--judge: model adapters are not available in this build', {
       cause,
