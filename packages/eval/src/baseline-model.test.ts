@@ -209,6 +209,54 @@ expect:
     mustMention: [web, major version]
     mustNotClaim: [There is no post-upgrade, There is no external-ip, There is no follow-up-ticket]
 `,
+  // A selector that matches nothing here is not a move when the only match elsewhere is another
+  // workload whose name merely starts with the label value (api-gateway is not a pod of api).
+  'selector-not-moved': `schemaVersion: 1
+id: selector-not-moved
+title: a selector for the old label, and an unrelated api-gateway elsewhere
+difficulty: medium
+namespace: shop
+task: "Since the v2 rollout, calls to the api Service in shop fail with connection refused. What broke?"
+cluster:
+  namespaces: [shop, platform]
+  nodes: [{ name: n1 }]
+  deployments:
+    - { name: api-v2, namespace: shop, containers: [{ name: api, image: acme/api:2, ports: [8080], behavior: { listenPorts: [8080], logs: ['GET /healthz 200'] } }] }
+    - { name: api-gateway, namespace: platform, containers: [{ name: gw, image: acme/gw:1, ports: [8080], behavior: { listenPorts: [8080], logs: ['proxying'] } }] }
+  services:
+    - { name: api, namespace: shop, selector: { app: api }, ports: [{ port: 80, targetPort: 8080 }] }
+    - { name: api-gateway, namespace: platform, selector: { app: api-gateway }, ports: [{ port: 80, targetPort: 8080 }] }
+expect:
+  rootCause:
+    mustMention: [selector]
+    mustNotClaim: [another namespace, platform]
+`,
+  // A one-off Warning a kubelet emits at start does not make its node the fault.
+  'benign-node-warning': `schemaVersion: 1
+id: benign-node-warning
+title: one replica logs an application error; its node has an old one-off warning
+difficulty: medium
+namespace: reports
+task: "report-exporter in reports fails to export the daily report. Is one of the nodes bad?"
+cluster:
+  namespaces: [reports]
+  nodes:
+    - name: n1
+      events: [{ type: Warning, reason: InvalidDiskCapacity, message: 'invalid capacity 0 on image filesystem', count: 1, age: 2d, source: kubelet }]
+    - { name: n2 }
+  deployments:
+    - name: report-exporter
+      namespace: reports
+      replicas: 2
+      containers: [{ name: x, image: acme/exporter:3, behavior: { logs: ['idle'] } }]
+      pods:
+        - { node: n1, logs: ['level=ERROR msg="export failed" err="render: template daily_v3 references undefined field Region"'] }
+        - { node: n2 }
+expect:
+  rootCause:
+    mustMention: [template]
+    mustNotClaim: [cordon, the fault is that one node]
+`,
 };
 
 function load(id: string): LoadedScenario {

@@ -12,6 +12,7 @@ export type {
   Patch,
   PodMetrics,
 } from './cluster.js';
+export { formatAge, parseDuration } from './duration.js';
 export { K8sError, type K8sErrorCode, type WorldIssue } from './errors.js';
 export { findKind, type KindInfo, resolveKind, WELL_KNOWN_KINDS } from './kinds.js';
 export { formatCpu, formatMemory, isQuantity, parseQuantity, QUANTITY_PATTERN } from './quantity.js';

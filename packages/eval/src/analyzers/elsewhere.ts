@@ -36,7 +36,11 @@ function foundElsewhere(
 ): { kind: string; namespace: string; name: string }[] {
   // Any search whose matches include the name (a search for "api" lists orders-api too).
   const rows = outputs(ctx.seen, 'find_objects').flatMap((o) => parseTable(o.content));
-  const generated = (n: string) => n === name || n.replace(/-[a-z0-9]{5,10}(?:-[a-z0-9]{5})?$/, '') === name;
+  // The name itself, or a pod or ReplicaSet made from it: Kubernetes' generated suffixes use the
+  // SafeEncodeString alphabet (no vowels), so api-gateway is not a pod of api.
+  const suffix = /^-[bcdfghjklmnpqrstvwxz2-9]{5,10}(?:-[bcdfghjklmnpqrstvwxz2-9]{5})?$/;
+  const generated = (n: string) =>
+    n === name || (n.startsWith(`${name}-`) && suffix.test(n.slice(name.length)));
   const out = rows
     .filter((r) => r['NAMESPACE'] && r['NAMESPACE'] !== '-' && r['NAMESPACE'] !== ctx.ns)
     .filter((r) => generated(r['NAME'] ?? ''))

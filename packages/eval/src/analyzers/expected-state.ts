@@ -40,7 +40,7 @@ export function eitherDay(schedule: string): string | undefined {
   if (f.length !== 5) return undefined;
   const [, , dom, , dow] = f as [string, string, string, string, string];
   if (dom === '*' || dom === '?' || dow === '*' || dow === '?') return undefined;
-  const day = /^[0-7]$/.test(dow) ? `every ${DAYS[Number(dow) % 7]}` : `every weekday ${dow}`;
+  const day = /^[0-6]$/.test(dow) ? `every ${DAYS[Number(dow)]}` : `every weekday ${dow}`;
   return `Its schedule restricts both the day of the month (${dom}) and the day of the week (${dow}); cron then runs it when either field matches (they are ORed, not ANDed), so it runs on days ${dom} of every month and also on ${day}, not only where both hold. To run on, say, the first Monday only, keep one field restricted and check the other in the job's command (or use day-of-week with a date test).`;
 }
 

@@ -1,3 +1,4 @@
+import { parseDuration } from '@sre-harness/tools-k8s';
 import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
 import { logGloss } from './log-glosses.js';
@@ -30,7 +31,9 @@ function siblings(pod: string, rows: readonly Record<string, string>[]): Record<
 }
 
 /** `Warning` events of a node description, as printed under `Events:`. */
-export function nodeWarnings(text: string): { reason: string; count: string; message: string }[] {
+export function nodeWarnings(
+  text: string,
+): { reason: string; count: string; message: string; lastSeenSeconds: number | undefined }[] {
   return section(text, 'Events')
     .split('\n')
     .map((l) => l.trim())
@@ -42,6 +45,7 @@ export function nodeWarnings(text: string): { reason: string; count: string; mes
       return {
         reason: cols[1] ?? '',
         count: /\(x(\d+)/.exec(age)?.[1] ?? '1',
+        lastSeenSeconds: parseDuration(age.split(' ')[0] ?? ''),
         message: cols.slice(4).join('  ') || (cols[3] ?? ''),
       };
     });
@@ -99,7 +103,13 @@ export const failingNodeAnalyzer: Analyzer = {
     if (nodes.size !== 1) return [];
     const node = [...nodes][0]!;
     const described = outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === node).pop();
-    const warnings = described ? nodeWarnings(described.content) : [];
+    // Only warnings that are current and repeated, or whose message is a known node fault: kubelets
+    // emit one-off warnings (InvalidDiskCapacity at start) that explain nothing.
+    const warnings = (described ? nodeWarnings(described.content) : []).filter(
+      (w) =>
+        logGloss(w.message) !== undefined ||
+        (Number(w.count) >= 3 && w.lastSeenSeconds !== undefined && w.lastSeenSeconds <= 3600),
+    );
     if (warnings.length === 0) return [];
     // The same workload's pods on other nodes, read and quiet: the failure follows the node.
     const logged = new Set(outputs(ctx.seen, 'get_pod_logs').map((o) => String(o.args['name'] ?? '')));

@@ -177,6 +177,17 @@ describe('logGloss', () => {
     // Substrings that name the software, not the failure, do not match alone.
     expect(logGloss('RoleBinding app-binding created')).toBeUndefined();
     expect(logGloss('GET /healthz 200')).toBeUndefined();
+    // A recovery is not a failure; a name that contains a keyword is not the keyword's failure.
+    expect(logGloss('[info] disk resource limit alarm cleared on node rabbit@rmq-0')).toBeUndefined();
+    expect(logGloss('[INFO] releasing read-only-allow-delete block on indices [products]')).toBeUndefined();
+    expect(logGloss('ForkJoinPool.commonPool-worker-3: Resource temporarily unavailable')).toBeUndefined();
+    expect(logGloss('ERROR upstream rejected our client certificate: certificate expired')).toBeUndefined();
+    expect(logGloss('FATAL:  too many connections for role "reporting"')).toMatch(
+      /role's own CONNECTION LIMIT/,
+    );
+    expect(logGloss("ERROR 1044 (42000): Access denied for user 'app'@'%' to database 'orders'")).toMatch(
+      /missing GRANT/,
+    );
     // An e-mail address or a user@host in a log line is not a host name holding a password's rest.
     expect(logGloss('sent receipt to ana@example.com')).toBeUndefined();
     expect(logGloss('could not translate host name "db.billing.svc" to address')).toBeUndefined();

@@ -8,6 +8,8 @@ import { classVersionGloss, schemaGloss } from './types.js';
  */
 interface Gloss {
   readonly all: readonly string[];
+  /** Substrings that rule the entry out (a Java ForkJoinPool is not fork(2)). */
+  readonly none?: readonly string[];
   readonly means: string;
   /**
    * The message says what was refused, not why (credentials refused, a name that does not resolve):
@@ -50,7 +52,7 @@ const GLOSSES: readonly Gloss[] = [
   {
     all: ['oom command not allowed', 'maxmemory'],
     means:
-      'Redis reached its maxmemory with maxmemory-policy noeviction, so it rejects every write (reads still work); raise maxmemory, choose an eviction policy such as allkeys-lru for a cache, or free keys',
+      'Redis reached its maxmemory and cannot evict (maxmemory-policy noeviction, or a volatile-* policy while no key has a TTL), so it rejects every write (reads still work); raise maxmemory, choose an eviction policy such as allkeys-lru for a cache, or free keys',
   },
   // PostgreSQL initdb on the root of a fresh file system. https://www.postgresql.org/docs/current/app-initdb.html
   {
@@ -82,6 +84,7 @@ const GLOSSES: readonly Gloss[] = [
   },
   {
     all: ['fork', 'resource temporarily unavailable'],
+    none: ['forkjoin'],
     means:
       "the process cannot fork: the PID limit is reached (the pod's or the node's pids limit, often zombie processes that nobody reaps), not memory or CPU",
   },
@@ -150,7 +153,13 @@ const GLOSSES: readonly Gloss[] = [
       "PostgreSQL refused the password the pod sends: it is not the database's (a password rotated on one side only; environment variables from a Secret keep the value they had when the container started, so pods need a restart after the Secret changes)",
   },
   {
-    all: ['access denied for user'],
+    all: ['access denied for user', 'to database'],
+    symptom: true,
+    means:
+      'MySQL accepted the login but the user has no privilege on that database (a missing GRANT), not a wrong password',
+  },
+  {
+    all: ['access denied for user', 'using password'],
     symptom: true,
     means:
       'MySQL refused the user or password the pod sends (a password rotated on one side only, or the wrong Secret key; environment variables from a Secret are read only at container start)',
@@ -169,6 +178,17 @@ const GLOSSES: readonly Gloss[] = [
     all: ['max number of clients reached'],
     means:
       "Redis reached its maxclients limit: the clients' connections together (every replica's pool) exceed it; lower the pools or raise maxclients",
+  },
+  // PostgreSQL's per-role and per-database CONNECTION LIMIT: https://www.postgresql.org/docs/current/sql-createrole.html
+  {
+    all: ['too many connections for role'],
+    means:
+      "the role's own CONNECTION LIMIT (ALTER ROLE … CONNECTION LIMIT) is used up, not the server's max_connections: the clients logging in as that role (every replica's pool) together exceed it; lower the pools or raise the role's limit",
+  },
+  {
+    all: ['too many connections for database'],
+    means:
+      "the database's own CONNECTION LIMIT (ALTER DATABASE … CONNECTION LIMIT) is used up, not the server's max_connections; lower the pools or raise the database's limit",
   },
   {
     all: ['too many connections'],
@@ -271,7 +291,7 @@ const GLOSSES: readonly Gloss[] = [
   {
     all: ['exec format error'],
     means:
-      "the image's binary is built for another CPU architecture than the node's (an arm64 image on amd64 nodes or the reverse); publish a multi-arch image or build for the node's architecture",
+      "the kernel cannot run the file: most often the image's binary is built for another CPU architecture than the node's (an arm64 image on amd64 nodes or the reverse; publish a multi-arch image or build for the node's architecture), or a script lacks its #! line",
   },
   {
     all: ['address already in use'],
@@ -359,7 +379,7 @@ const GLOSSES: readonly Gloss[] = [
   // The kubelet's client certificate: https://kubernetes.io/docs/reference/access-authn-authz/kubelet-tls-bootstrapping/#certificate-rotation ;
   // kubeadm's client certificates last one year: https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/
   {
-    all: ['client certificate', 'expired'],
+    all: ['kubelet', 'client certificate', 'expired'],
     means:
       "the kubelet's client certificate has expired (kubeadm-issued client certificates last one year; without client certificate rotation nothing renews them), so the API server rejects the kubelet as Unauthorized and the node stops posting its status; renew the certificate (kubeadm certs renew, or re-bootstrap the kubelet) and turn on rotateCertificates",
   },
@@ -388,11 +408,15 @@ function urlUserinfoGloss(line: string): string | undefined {
   return "the connection URL's password contains '@' that is not percent-encoded, so the URL parser splits the user information at that '@' and takes the rest of the password as part of the host name, which does not resolve; percent-encode the password in the URL (@ as %40, also : / ? #), or pass the password separately";
 }
 
+// A line saying a condition ended (an alarm cleared, a block released) reports a recovery, not a failure.
+const RECOVERED = /\b(?:cleared|releasing|released|lifted|no longer|recovered|resolved)\b/i;
+
 function glossOf(line: string): { means: string; symptom: boolean } | undefined {
+  if (RECOVERED.test(line.slice(0, 4096))) return undefined;
   const special = schemaGloss(line) ?? classVersionGloss(line) ?? urlUserinfoGloss(line);
   if (special) return { means: special, symptom: false };
   const l = line.slice(0, 4096).toLowerCase();
-  const g = GLOSSES.find((x) => x.all.every((w) => l.includes(w)));
+  const g = GLOSSES.find((x) => x.all.every((w) => l.includes(w)) && !x.none?.some((w) => l.includes(w)));
   return g && { means: g.means, symptom: g.symptom === true };
 }
 

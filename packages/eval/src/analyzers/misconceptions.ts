@@ -77,7 +77,8 @@ const MISCONCEPTIONS: readonly Misconception[] = [
   // https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
   {
     name: 'clusterip-ping',
-    asks: /\bping\b|\bicmp\b/i,
+    // Pinging a Service's address, not an HTTP /ping endpoint.
+    asks: /(?<![/\w])ping\b[^.?!]{0,80}\b(?:cluster ?ip|service|svc|10\.\d{1,3}\.)|\b(?:cluster ?ip|service ip)\b[^.?!]{0,80}(?<![/\w])ping|\bicmp\b/i,
     holds: () =>
       "A Service's ClusterIP is a virtual IP: kube-proxy's iptables, IPVS or nftables rules forward only the Service's declared ports (TCP, UDP or SCTP) to the pods, and nothing answers ICMP, so ping to a ClusterIP fails by design even when the Service works. Test it on its port (curl or nc to the ClusterIP and port), not with ping.",
   },
@@ -85,14 +86,18 @@ const MISCONCEPTIONS: readonly Misconception[] = [
   // https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#auto-generated-legacy-serviceaccount-token-clean-up
   {
     name: 'serviceaccount-token-secret',
-    asks: /\btokens?\b[^.?!]{0,80}\b(secret|service ?account|sa)\b|\b(secret|service ?account|sa)\b[^.?!]{0,80}\btokens?\b/i,
-    holds: () =>
-      'Since Kubernetes 1.24 a ServiceAccount no longer gets a long-lived token Secret generated for it ("Tokens: <none>" is normal), and since 1.29 unused legacy token Secrets are cleaned up automatically. Pods get a short-lived, audience-bound token from the TokenRequest API, mounted as a projected volume (kube-api-access-…) that the kubelet refreshes and rotates automatically before it expires, so the workload is not running on a cached credential that will lapse. Create a token Secret by hand only for a client outside the cluster.',
+    asks: /\b(?:service ?account|sa)\b[^.?!]{0,120}\btokens?\b|\btokens?\b[^.?!]{0,120}\bservice ?account\b|Tokens:\s*<none>/i,
+    // Only when the account is found to have no token Secret (its description, or the person's paste).
+    holds: (ctx) =>
+      !/Tokens:\s*<none>|token Secret is gone|token secret is gone|no token secret/i.test(ctx.task) &&
+      !ctx.seen.some((o) => o.status === 'ok' && /Tokens:\s*<none>/.test(o.content))
+        ? undefined
+        : 'Since Kubernetes 1.24 a ServiceAccount no longer gets a long-lived token Secret generated for it ("Tokens: <none>" is normal), and since 1.29 unused legacy token Secrets are cleaned up automatically. Pods get a short-lived, audience-bound token from the TokenRequest API, mounted as a projected volume (kube-api-access-…) that the kubelet refreshes and rotates automatically before it expires, so the workload is not running on a cached credential that will lapse. Create a token Secret by hand only for a client outside the cluster.',
   },
   // https://cert-manager.io/docs/usage/certificate/#renewal ; Let's Encrypt certificates last 90 days.
   {
     name: 'certificate-renewed-early',
-    asks: /\b(cert|certificate)s?\b[\s\S]{0,400}\b(new|issued|renew|re-?issued)|\b(new|issued|renew|re-?issued)[\s\S]{0,400}\b(cert|certificate)s?\b/i,
+    asks: /\b(?:new|re-?issued|renewed)\b[^.?!]{0,40}\bcert(?:ificate)?s?\b|\bcert(?:ificate)?s?\b[^.?!]{0,40}\b(?:issued|renewed|re-?issued)\b/i,
     holds(ctx) {
       const certManager = ctx.seen.some((o) => o.status === 'ok' && /cert-manager/.test(o.content));
       if (!certManager) return undefined;
@@ -102,7 +107,7 @@ const MISCONCEPTIONS: readonly Misconception[] = [
   // https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#how-pods-with-resource-limits-are-run
   {
     name: 'cpu-above-request',
-    asks: /\bcpu\b[^.?!]{0,120}\b(request|above|over|exceed|more than)/i,
+    asks: /\b(?:cpu|kubectl top)\b[^.?!]{0,120}\b(?:above|over|exceeds?|more than|while the (?:cpu )?request)\b/i,
     reads: (ctx) => [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }],
     holds(ctx) {
       const m = outputs(ctx.seen, 'get_pod_metrics')

@@ -98,17 +98,18 @@ export const nodePressureAnalyzer: Analyzer = {
         const heavy = pods
           .flatMap((p) => {
             const m = memoryOf(metrics, p.name);
-            return m?.unlimited && m.used > 2 * m.request ? [{ ...p, m }] : [];
+            return m && m.used > 2 * m.request ? [{ ...p, m }] : [];
           })
-          .sort((a, b) => b.m.used - a.m.used)[0];
+          // The pod furthest above what it asked for, in bytes: what the scheduler did not plan for.
+          .sort((a, b) => b.m.used - b.m.request - (a.m.used - a.m.request))[0];
         if (heavy)
           out.push({
             weight: 90,
             object: `pod ${heavy.name} in ${heavy.namespace}`,
-            cause: `node ${n.node} has MemoryPressure because pod ${heavy.name} (namespace ${heavy.namespace}) uses ${mi(heavy.m.used)} of memory against a request of ${mi(heavy.m.request)} and has no memory limit: the scheduler placed it by its request, nothing caps it, so the node runs short and the kubelet evicts pods to reclaim memory, BestEffort pods (no requests or limits) first, then Burstable ones above their requests (QoS classes); the evicted pods are victims, the node is not faulty`,
+            cause: `node ${n.node} has MemoryPressure because pod ${heavy.name} (namespace ${heavy.namespace}) uses ${mi(heavy.m.used)} of memory against a request of ${mi(heavy.m.request)}${heavy.m.unlimited ? ' and has no memory limit' : ', its limit far above its request'}: the scheduler placed it by its request, ${heavy.m.unlimited ? 'nothing caps it' : 'the limit lets it take what the node cannot give'}, so the node runs short and the kubelet evicts pods to reclaim memory, BestEffort pods (no requests or limits) first, then Burstable ones above their requests (QoS classes); the evicted pods are victims, the node is not faulty`,
             evidence: [
               `describe_node ${n.node}: condition MemoryPressure True`,
-              `get_pod_metrics ${heavy.namespace}: ${heavy.name} memory ${mi(heavy.m.used)} / request ${mi(heavy.m.request)} / no limit`,
+              `get_pod_metrics ${heavy.namespace}: ${heavy.name} memory ${mi(heavy.m.used)} / request ${mi(heavy.m.request)}${heavy.m.unlimited ? ' / no limit' : ''}`,
             ],
             advice: `set a memory limit on ${heavy.name}'s workload (and a request near its real use) or run it on a node sized for it; give the evicted pods memory requests so they are not BestEffort`,
           });

@@ -8,14 +8,19 @@ function deniedOnVolume(ctx: AnalyzerContext): { pod: string; owner: string; mou
   const out: { pod: string; owner: string; mount: string; line: string }[] = [];
   for (const logs of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['previous'] === true)) {
     const pod = String(logs.args['name'] ?? '');
-    const line = logs.content.split('\n').find((l) => DENIED.test(l));
+    // Writing (mkdir, open, chmod), not running a file: a script without its exec bit is not a volume owner problem.
+    const line = logs.content.split('\n').find((l) => DENIED.test(l) && !/\bexec\b|exec format/i.test(l));
     if (!line) continue;
     const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).pop();
     if (!described) continue;
     const mounts = containerSections(described.content).flatMap((c) =>
-      [...c.body.matchAll(/^\s+(\/\S{0,250}) from (\S{1,253})/gm)].map((m) => m[1]!),
+      // Writable mounts only: ConfigMaps, Secrets and projected volumes are mounted read-only.
+      [...c.body.matchAll(/^\s+(\/\S{0,250}) from (\S{1,253}) \(rw\)/gm)].map((m) => m[1]!),
     );
-    const mount = mounts.find((m) => line.includes(m));
+    // The path itself or one below it (/data matches /data/x, not /data2).
+    const mount = mounts.find(
+      (m) => [`${m}/`, `${m}'`, `${m}"`, `${m}:`, `${m} `].some((p) => line.includes(p)) || line.endsWith(m),
+    );
     const owner = /^\s*Controlled By:\s+ReplicaSet\/(\S+)-[a-z0-9]{5,10}$/m.exec(described.content)?.[1];
     if (mount && owner) out.push({ pod, owner, mount, line });
   }
