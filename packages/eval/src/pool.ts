@@ -73,8 +73,16 @@ const CANCEL_GRACE_MS = 5_000;
 /** What a worker answers for a task it did not start because the run set was cancelled. */
 export const NOT_STARTED = 'not started';
 
-/** The worker's module: the built one next to this file, or from the sources through tsx. */
+/**
+ * Set by scripts/launch.mjs when it bundles the sources with esbuild: the URL of the bundle's own
+ * worker entry (pool-worker.ts, bundled next to the command's entry). Undefined everywhere else.
+ */
+declare const __SRE_EVAL_POOL_WORKER__: string | undefined;
+
+/** The worker's module: the bundle's, the built one next to this file, or from the sources through tsx. */
 function workerFile(): { filename: string; execArgv: string[] } {
+  if (typeof __SRE_EVAL_POOL_WORKER__ === 'string')
+    return { filename: __SRE_EVAL_POOL_WORKER__, execArgv: [] };
   const fromSource = import.meta.url.endsWith('.ts');
   const filename = new URL(fromSource ? './pool-worker-source.mjs' : './pool-worker.js', import.meta.url)
     .href;
