@@ -26,7 +26,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -156,15 +156,25 @@ export function cacheKey(root, spec, { esbuild = esbuildVersion(root), node = pr
     stamp(join(root, f));
   // Changes with every install: what the third-party imports resolve to.
   stamp(join(root, 'node_modules', '.modules.yaml'));
-  const dirs = new Set();
-  for (const entry of Object.values(spec.entries)) {
-    for (const dir of packageClosure(root, packageOf(root, entry))) dirs.add(dir);
-  }
-  for (const dir of [...dirs].sort()) {
+  for (const dir of packageDirs(root, spec)) {
     for (const f of ['package.json', 'tsconfig.json']) stamp(join(root, dir, f));
     for (const file of listFiles(join(root, dir, 'src'), isSource, []).sort()) stamp(file);
   }
   return hash.digest('hex').slice(0, 20);
+}
+
+/** The workspace packages (directories relative to root) the entries of `spec` load, sorted. */
+function packageDirs(root, spec) {
+  const dirs = new Set();
+  for (const entry of Object.values(spec.entries)) {
+    for (const dir of packageClosure(root, packageOf(root, entry))) dirs.add(dir);
+  }
+  return [...dirs].sort();
+}
+
+/** The source files (absolute paths) of the packages `spec` loads. */
+function sourceFiles(root, spec) {
+  return packageDirs(root, spec).flatMap((dir) => listFiles(join(root, dir, 'src'), isSource, []));
 }
 
 /** The files of a built bundle and their sizes, as its manifest lists them; undefined when it is incomplete. */
@@ -200,8 +210,25 @@ async function rewriteImportMeta(text, file, resolve) {
   return out;
 }
 
-/** The esbuild plugin: workspace sources bundled, third-party imports left to their absolute URLs. */
-function workspacePlugin() {
+/** The package directory holding `dir` (the nearest with a package.json), memoised in `seen`. */
+function packageDir(dir, seen) {
+  let out = seen.get(dir);
+  if (out === undefined) {
+    out =
+      existsSync(join(dir, 'package.json')) || dirname(dir) === dir ? dir : packageDir(dirname(dir), seen);
+    seen.set(dir, out);
+  }
+  return out;
+}
+
+/**
+ * The esbuild plugin: workspace sources bundled, third-party imports left to their absolute URLs.
+ * `workspace` holds the workspace's package names: esbuild resolves those itself (to their sources).
+ * A third-party specifier resolves the same from every file of one package, so each is resolved once
+ * per package (a round trip to esbuild each, the larger part of a build's time otherwise). Only the
+ * `metaFiles` (the sources that use `import.meta`) are loaded here, for the same reason.
+ */
+function workspacePlugin(workspace, metaFiles) {
   return {
     name: 'sre-harness-workspace',
     setup(build) {
@@ -210,23 +237,38 @@ function workspacePlugin() {
         if (r.errors.length > 0) throw new Error(r.errors[0].text);
         return r;
       };
-      build.onResolve({ filter: /^[^./]/ }, async (args) => {
-        if (args.pluginData?.inner || args.kind === 'entry-point' || args.path.startsWith('node:'))
-          return undefined;
-        const r = await build.resolve(args.path, {
-          kind: args.kind,
-          resolveDir: args.resolveDir,
-          importer: args.importer,
-          pluginData: { inner: true },
-        });
-        if (r.errors.length > 0) return { errors: r.errors };
-        if (r.external || !r.path.includes(`${sep}node_modules${sep}`)) return r;
-        return { path: pathToFileURL(r.path).href, external: true };
+      const inWorkspace = (specifier) => {
+        const [scope, name] = specifier.split('/');
+        return workspace.has(scope) || workspace.has(`${scope}/${name}`);
+      };
+      const dirs = new Map();
+      const resolved = new Map();
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.pluginData?.inner || args.kind === 'entry-point' || isBuiltin(args.path)) return undefined;
+        if (inWorkspace(args.path)) return undefined;
+        const key = `${packageDir(args.resolveDir, dirs)}\0${args.kind === 'require-call' ? 'r' : 'i'}\0${args.path}`;
+        let out = resolved.get(key);
+        if (!out) {
+          out = build
+            .resolve(args.path, {
+              kind: args.kind,
+              resolveDir: args.resolveDir,
+              importer: args.importer,
+              pluginData: { inner: true },
+            })
+            .then((r) => {
+              if (r.errors.length > 0) return { errors: r.errors };
+              if (r.external || !r.path.includes(`${sep}node_modules${sep}`)) return r;
+              return { path: pathToFileURL(r.path).href, external: true };
+            });
+          resolved.set(key, out);
+        }
+        return out;
       });
-      build.onLoad({ filter: /\.(ts|tsx|mts)$/ }, async (args) => {
-        if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
+      if (metaFiles.length === 0) return;
+      const literal = (file) => file.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+      build.onLoad({ filter: new RegExp(`^(?:${metaFiles.map(literal).join('|')})$`) }, async (args) => {
         const text = readFileSync(args.path, 'utf8');
-        if (!text.includes('import.meta')) return undefined;
         const contents = await rewriteImportMeta(text, args.path, async (specifier) => {
           const r = await resolveFrom(specifier, dirname(args.path), 'import-statement');
           return pathToFileURL(r.path).href;
@@ -243,6 +285,9 @@ async function build(esbuild, root, spec, key, outdir, finalDir) {
   for (const [constant, output] of Object.entries(spec.define ?? {})) {
     define[constant] = JSON.stringify(pathToFileURL(join(finalDir, `${output}.mjs`)).href);
   }
+  const metaFiles = sourceFiles(root, spec).filter(
+    (file) => /\.(ts|tsx|mts)$/.test(file) && readFileSync(file, 'utf8').includes('import.meta'),
+  );
   await esbuild.build({
     absWorkingDir: root,
     entryPoints: spec.entries,
@@ -258,7 +303,7 @@ async function build(esbuild, root, spec, key, outdir, finalDir) {
     sourcemap: 'linked',
     sourcesContent: false,
     logLevel: 'silent',
-    plugins: [workspacePlugin()],
+    plugins: [workspacePlugin(new Set(workspacePackages(root).keys()), metaFiles)],
   });
   const files = {};
   for (const file of readdirSync(outdir)) files[file] = statSync(join(outdir, file)).size;
