@@ -1,10 +1,16 @@
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simEnvironment } from './environment.js';
 import { DEFAULT_MODELS, resolveModels } from './models.js';
-import { WORKER_CRASHED } from './pool.js';
+import {
+  POOL_START_WHEN_LEFT_MS,
+  POOL_START_WHEN_LEFT_MS_FEW_CORES,
+  poolStartWhenLeftMs,
+  WORKER_CRASHED,
+} from './pool.js';
 import type { RunRecord } from './report.js';
 import { evalVerifiers, type RunEvalOptions, runEval } from './runner.js';
 import { loadScenarios } from './scenario-loader.js';
@@ -175,4 +181,16 @@ describe('the worker pool behind --concurrency', () => {
     // Well inside the pool's 5 s grace: the workers were ended, not waited out.
     expect(performance.now() - sent).toBeLessThan(5_000);
   }, 120_000);
+});
+
+describe('poolStartWhenLeftMs', () => {
+  it('waits for a longer offline run set on 2 cores or fewer, where a worker has no core of its own', () => {
+    expect(POOL_START_WHEN_LEFT_MS_FEW_CORES).toBeGreaterThan(POOL_START_WHEN_LEFT_MS);
+    expect(poolStartWhenLeftMs(1)).toBe(POOL_START_WHEN_LEFT_MS_FEW_CORES);
+    expect(poolStartWhenLeftMs(2)).toBe(POOL_START_WHEN_LEFT_MS_FEW_CORES);
+    expect(poolStartWhenLeftMs(3)).toBe(POOL_START_WHEN_LEFT_MS);
+    expect(poolStartWhenLeftMs(64)).toBe(POOL_START_WHEN_LEFT_MS);
+    // By default, this machine's cores.
+    expect(poolStartWhenLeftMs()).toBe(poolStartWhenLeftMs(availableParallelism()));
+  });
 });

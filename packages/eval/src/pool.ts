@@ -28,7 +28,7 @@ export interface PoolSpec {
   /**
    * With offline models only: start the worker threads once the runs left would take at least this
    * long in this thread at its pace so far (measured after `POOL_PROBE_MS`); 0 starts them at once.
-   * Default `POOL_START_WHEN_LEFT_MS`. Runs of real models start the workers at once.
+   * Default `poolStartWhenLeftMs()` (by the machine's cores). Runs of real models start the workers at once.
    */
   readonly startWhenLeftMs?: number;
 }
@@ -40,6 +40,38 @@ export interface PoolSpec {
  * longer than this in this thread.
  */
 export const POOL_START_WHEN_LEFT_MS = 1_000;
+/**
+ * The same on a machine of 2 cores or fewer, where a second thread has no core of its own: one node
+ * process alone keeps about 1.35 cores busy (V8 compiles on background threads), so a worker competes
+ * with this thread and the compiler for the same two cores, and costs CPU of its own (its copy of the
+ * code, loaded and warmed up). Measured on the 2-core development machine, shared with other sessions
+ * (load average 3–6), the default suite from the built dist in interleaved pairs,
+ * `/usr/bin/time node packages/eval/dist/cli.js --trials N --no-out --json --concurrency 1` against
+ * `--concurrency 2` (wall seconds; each pair gave the same records):
+ *
+ * | --trials (runs) | concurrency 1 | concurrency 2 (the pool) |
+ * |---|---|---|
+ * | 1 (252) | 2.54 2.47 2.48, 5.21 4.73 4.81 | 2.75 2.70 3.07, 6.97 5.39 4.82 |
+ * | 5 (1,260) | 10.58 12.97 14.14, 11.01 8.24 9.09 | 9.01 20.25 16.07, 12.32 8.17 12.25 |
+ * | 10 (2,520) | 22.88 25.25 20.82, 16.86 20.42 16.18 | 28.09 29.02 38.44, 17.65 25.10 24.91 |
+ * | 20 (5,040) | 39.94 35.92 | 44.63 38.80 |
+ *
+ * The pool was faster in 2 pairs of 20 (9.01 against 10.58 s, 8.17 against 8.24 s) and spent more
+ * CPU in every pair (user time 28.5 and 30.2 s against 35.1 and 39.0 s at 20 trials). Up to 40 s of
+ * work it does not pay here, so on such machines the workers start only for an offline run set of
+ * more than a minute; a machine with a free core (3 or more) keeps the 1 s above (not measured here).
+ */
+export const POOL_START_WHEN_LEFT_MS_FEW_CORES = 60_000;
+
+/**
+ * How long (ms) the runs left must be projected to take in this thread before the worker threads start,
+ * for a machine with `cores` cores (`os.availableParallelism()` by default): `POOL_START_WHEN_LEFT_MS`
+ * with 3 cores or more, `POOL_START_WHEN_LEFT_MS_FEW_CORES` with 2 or fewer.
+ */
+export function poolStartWhenLeftMs(cores: number = availableParallelism()): number {
+  return cores <= 2 ? POOL_START_WHEN_LEFT_MS_FEW_CORES : POOL_START_WHEN_LEFT_MS;
+}
+
 /** How long this thread runs before its pace is trusted to project the rest (its first runs are cold). */
 export const POOL_PROBE_MS = 200;
 
@@ -73,8 +105,16 @@ const CANCEL_GRACE_MS = 5_000;
 /** What a worker answers for a task it did not start because the run set was cancelled. */
 export const NOT_STARTED = 'not started';
 
-/** The worker's module: the built one next to this file, or from the sources through tsx. */
+/**
+ * Set by scripts/launch.mjs when it bundles the sources with esbuild: the URL of the bundle's own
+ * worker entry (pool-worker.ts, bundled next to the command's entry). Undefined everywhere else.
+ */
+declare const __SRE_EVAL_POOL_WORKER__: string | undefined;
+
+/** The worker's module: the bundle's, the built one next to this file, or from the sources through tsx. */
 function workerFile(): { filename: string; execArgv: string[] } {
+  if (typeof __SRE_EVAL_POOL_WORKER__ === 'string')
+    return { filename: __SRE_EVAL_POOL_WORKER__, execArgv: [] };
   const fromSource = import.meta.url.endsWith('.ts');
   const filename = new URL(fromSource ? './pool-worker-source.mjs' : './pool-worker.js', import.meta.url)
     .href;
@@ -123,7 +163,7 @@ export async function runPooled(
   // this thread to hand it the next. A real model's runs stay at --concurrency in flight.
   const offline = options.models.every((m) => m.offline === true);
   const perThread = offline ? 2 : Math.max(1, Math.ceil((concurrency - 1) / threads));
-  const startWhenLeftMs = offline ? (options.pool.startWhenLeftMs ?? POOL_START_WHEN_LEFT_MS) : 0;
+  const startWhenLeftMs = offline ? (options.pool.startWhenLeftMs ?? poolStartWhenLeftMs()) : 0;
   const cancel = new Int32Array(new SharedArrayBuffer(4));
   if (options.signal?.aborted) return [];
   const scratch = mkdtempSync(join(tmpdir(), 'sre-eval-pool-'));

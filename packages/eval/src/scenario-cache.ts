@@ -81,7 +81,11 @@ function init(): { dir: string; identity: string } | null {
   try {
     const here = dirname(fileURLToPath(import.meta.url));
     const k8s = dirname(fileURLToPath(import.meta.resolve('@sre-harness/tools-k8s')));
-    const deps = ['yaml', 'zod'].map((d) => [d, fileURLToPath(import.meta.resolve(d))] as const);
+    // Literal specifiers: a bundle of the sources (scripts/launch.mjs) resolves them when it is built.
+    const deps = [
+      ['yaml', fileURLToPath(import.meta.resolve('yaml'))],
+      ['zod', fileURLToPath(import.meta.resolve('zod'))],
+    ] as const;
     return { dir: cacheDirectory(), identity: codeIdentity(`format ${FORMAT}`, [here, k8s], deps) };
   } catch {
     return null;
