@@ -9,7 +9,13 @@ const cart = pod(
   { labels: { app: 'cart' } },
 );
 const svc = service('cart', { selector: { app: 'cart' }, ports: [{ port: 80, targetPort: 8080 }] });
-const allow = (port: number) =>
+const namedCart = pod(
+  'cart-2',
+  { containers: [{ name: 'cart', image: 'cart:2', ports: [{ name: 'http-api', containerPort: 8080 }] }] },
+  { phase: 'Running', containerStatuses: [running('cart')] },
+  { labels: { app: 'cart' } },
+);
+const allow = (port: number | string) =>
   netpol('allow-storefront', {
     podSelector: { matchLabels: { app: 'cart' } },
     policyTypes: ['Ingress'],
@@ -31,6 +37,20 @@ const ROWS: Row[] = [
     ],
   },
   { name: 'a rule that allows the pod port', objects: [allow(8080), cart, svc], want: [] },
+  {
+    name: 'a named port no container declares',
+    objects: [allow('http'), namedCart, svc],
+    want: [
+      {
+        kind: 'NetworkPolicy',
+        name: 'allow-storefront',
+        reason: 'NamedPortNotFound',
+        says: ['named port "http"', '"http-api"'],
+        fix: true,
+      },
+    ],
+  },
+  { name: 'a named port the container declares', objects: [allow('http-api'), namedCart, svc], want: [] },
 ];
 
 describe('netpol-ports analyzer', () => {

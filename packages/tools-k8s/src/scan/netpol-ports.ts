@@ -51,6 +51,33 @@ export const netpolPortsAnalyzer: Analyzer = {
           const port = rulePort(p);
           if (port === undefined || reported) continue;
           if (typeof port === 'string' ? named.has(port) : listening.has(port)) continue;
+          // A named port no container of the selected pods declares: the rule matches no port at all
+          // (a named port in a policy is resolved against the destination pod's container ports).
+          if (typeof port === 'string') {
+            reported = true;
+            const names = [...named].filter(Boolean);
+            out.push({
+              kind: 'NetworkPolicy',
+              name,
+              ...(ns ? { namespace: ns } : {}),
+              reason: 'NamedPortNotFound',
+              message: `NetworkPolicy ${name} allows the named port "${quote(port, 40)}", but no container of the pods it selects has a port by that name${
+                names.length
+                  ? ` (theirs are named ${names
+                      .slice(0, 6)
+                      .map((n) => `"${quote(n, 40)}"`)
+                      .join(', ')})`
+                  : ''
+              }, so the rule matches no port and the traffic it was meant to allow is dropped`,
+              evidence: [
+                `policy ${name} ingress ports: ${quote(port, 40)}`,
+                `container port names of the selected pods: ${names.slice(0, 6).join(', ') || '<none>'}`,
+              ],
+              next: `get_resource kind=NetworkPolicy namespace=${ns ?? ''} name=${name}`,
+              fix: `allow the port by the name the containers use${names[0] ? ` (${quote(names[0], 40)})` : ''} or by its number in ${name}`,
+            });
+            continue;
+          }
           // The Service whose port this is, and the pod port it sends to.
           for (const s of fronting) {
             const sp: ServicePort | undefined = (s.spec.ports ?? []).find((x) => x.port === port);
