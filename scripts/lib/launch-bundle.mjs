@@ -125,12 +125,16 @@ function listFiles(dir, keep, out) {
 
 /** The installed esbuild's version, read from its package.json (esbuild itself is not loaded), or undefined. */
 export function esbuildVersion(root) {
-  try {
-    const require = createRequire(join(root, 'package.json'));
-    return JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')).version;
-  } catch {
-    return undefined;
+  // The project's esbuild, else the one beside this file (the one `import('esbuild')` here loads).
+  for (const from of [join(root, 'package.json'), fileURLToPath(import.meta.url)]) {
+    try {
+      const require = createRequire(from);
+      return JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')).version;
+    } catch {
+      // try the next place
+    }
   }
+  return undefined;
 }
 
 /**

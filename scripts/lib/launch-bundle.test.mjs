@@ -62,7 +62,9 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 const key = () => cacheKey(root, spec, { esbuild: '0.28.2', node: 'v20.0.0' });
-const bundle = (options = {}) => ensureBundle(root, spec, { cacheDir, ...options });
+// The fixture has no esbuild of its own: its version is given (the bundling itself imports the
+// repository's esbuild), so the test does not depend on an esbuild above the temporary directory.
+const bundle = (options = {}) => ensureBundle(root, spec, { cacheDir, esbuildVersion: '0.28.2', ...options });
 const run = async (entry) => (await import(`${pathToFileURL(entry).href}?${Math.random()}`)).result;
 
 describe('cacheKey', () => {
