@@ -2,7 +2,15 @@ import { parseDuration } from '@sre-harness/tools-k8s';
 import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
 import { logGloss } from './log-glosses.js';
-import { type Analyzer, type AnalyzerContext, clip, outputs, type Read, section } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  outputs,
+  podsOnNode,
+  type Read,
+  section,
+} from './types.js';
 
 /** A Running pod of the namespace whose current log says something failed, with its node. */
 function failingOnNodes(ctx: AnalyzerContext): { pod: string; node: string; line: string }[] {
@@ -129,19 +137,10 @@ export const failingNodeAnalyzer: Analyzer = {
     if (quiet.length === 0) return [];
     const top = [...warnings].sort((a, b) => Number(b.count) - Number(a.count))[0]!;
     const meaning = warnings.map((w) => logGloss(w.message)).find((m) => m !== undefined);
-    // `Non-terminated Pods: (N in total)`, then a header row and one row per pod.
-    const lines = described!.content.split('\n');
-    const at = lines.findIndex((l) => l.startsWith('Non-terminated Pods:'));
-    const rowsOn: string[] = [];
-    for (const l of at < 0 ? [] : lines.slice(at + 2, at + 200)) {
-      if (!/^\s/.test(l)) break;
-      rowsOn.push(l);
-    }
-    const others = rowsOn
+    const others = podsOnNode(described!.content)
       .slice(0, 12)
-      .map((l) => l.trim().split(/\s+/))
-      .filter((c) => c.length >= 2 && c[0] !== ctx.ns)
-      .map((c) => `${c[0]}/${c[1]}`);
+      .filter((p) => p.namespace !== ctx.ns)
+      .map((p) => `${p.namespace}/${p.name}`);
     const f = failing[0]!;
     return [
       {

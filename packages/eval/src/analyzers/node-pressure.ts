@@ -1,5 +1,13 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
-import { type Analyzer, type AnalyzerContext, clip, outputs, type Read, section } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  outputs,
+  podsOnNode,
+  type Read,
+  section,
+} from './types.js';
 
 type Pressure = 'MemoryPressure' | 'PIDPressure';
 
@@ -11,19 +19,6 @@ function pressures(text: string): Pressure[] {
   return (['MemoryPressure', 'PIDPressure'] as const).filter((t) =>
     rows.some((r) => r[0] === t && r[1] === 'True'),
   );
-}
-
-/** The pods a node description lists under `Non-terminated Pods: (N in total)`. */
-export function podsOnNode(text: string): { namespace: string; name: string }[] {
-  const lines = text.split('\n');
-  const at = lines.findIndex((l) => l.startsWith('Non-terminated Pods:'));
-  const out: { namespace: string; name: string }[] = [];
-  for (const l of at < 0 ? [] : lines.slice(at + 2, at + 202)) {
-    if (!/^\s/.test(l)) break;
-    const [namespace, name] = l.trim().split(/\s+/);
-    if (namespace && name) out.push({ namespace, name });
-  }
-  return out;
 }
 
 /** Memory of one pod from get_pod_metrics: summed use, and whether any container has no limit. */

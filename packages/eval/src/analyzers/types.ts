@@ -333,3 +333,16 @@ export function stateBlock(
   }
   return out;
 }
+
+/** The pods a node description lists under `Non-terminated Pods: (N in total)`. */
+export function podsOnNode(text: string): { namespace: string; name: string }[] {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('Non-terminated Pods:'));
+  const out: { namespace: string; name: string }[] = [];
+  for (const l of at < 0 ? [] : lines.slice(at + 2, at + 202)) {
+    if (!/^\s/.test(l)) break;
+    const [namespace, name] = l.trim().split(/\s+/);
+    if (namespace && name) out.push({ namespace, name });
+  }
+  return out;
+}
