@@ -1,5 +1,5 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
-import { type Analyzer, type AnalyzerContext, outputs, section } from './types.js';
+import { type Analyzer, type AnalyzerContext, outputs, podsOnNode, section } from './types.js';
 
 /** `cpu 7500m (95%)` of a describe_node `Allocated resources:` section, per resource. */
 function allocated(text: string): Map<string, { requests: string; percent: number }> {
@@ -23,15 +23,6 @@ function healthy(text: string): boolean {
     status('Ready') === 'True' &&
     ['MemoryPressure', 'DiskPressure', 'PIDPressure'].every((t) => status(t) !== 'True')
   );
-}
-
-/** The pods a node description lists, with their namespaces. */
-function podsOn(text: string): { namespace: string; name: string }[] {
-  const lines = section(text, 'Non-terminated Pods').split('\n').slice(0, 200);
-  return lines
-    .map((l) => l.trim().split(/\s+/))
-    .filter((c) => c.length >= 2 && c[0] !== 'Namespace')
-    .map((c) => ({ namespace: c[0] ?? '', name: c[1] ?? '' }));
 }
 
 /** CPU in cores used by one pod, summed over its containers, from get_pod_metrics. */
@@ -66,7 +57,7 @@ export const nodeLoadAnalyzer: Analyzer = {
     for (const d of outputs(seen, 'describe_node')) {
       const a = allocated(d.content);
       if (!healthy(d.content) || ![...a.values()].some((x) => x.percent >= HEAVY)) continue;
-      for (const ns of [...new Set(podsOn(d.content).map((p) => p.namespace))].slice(0, 2))
+      for (const ns of [...new Set(podsOnNode(d.content).map((p) => p.namespace))].slice(0, 2))
         reads.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
     }
     return reads;
@@ -81,7 +72,7 @@ export const nodeLoadAnalyzer: Analyzer = {
       const metrics = outputs(seen, 'get_pod_metrics')
         .map((o) => o.content)
         .join('\n');
-      const pods = podsOn(d.content);
+      const pods = podsOnNode(d.content);
       const used = pods.map((p) => cpuUsed(metrics, p.name));
       const known = used.filter((u): u is number => u !== undefined);
       const allocatable = parseQuantity(
