@@ -1,11 +1,11 @@
 import { parseDuration } from '@sre-harness/tools-k8s';
-import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
 import { logGloss } from './log-glosses.js';
 import {
   type Analyzer,
   type AnalyzerContext,
   clip,
+  namespacePods,
   outputs,
   podsOnNode,
   type Read,
@@ -14,11 +14,7 @@ import {
 
 /** A Running pod of the namespace whose current log says something failed, with its node. */
 function failingOnNodes(ctx: AnalyzerContext): { pod: string; node: string; line: string }[] {
-  const rows = parseTable(
-    outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'])
-      .map((o) => o.content)
-      .pop() ?? '',
-  );
+  const rows = namespacePods(ctx);
   const nodeOf = new Map(
     rows.filter((r) => r['STATUS'] === 'Running').map((r) => [r['NAME'] ?? '', r['NODE'] ?? '']),
   );
@@ -71,11 +67,7 @@ export const failingNodeAnalyzer: Analyzer = {
   name: 'failing-node',
   reads(ctx) {
     const reads: Read[] = [];
-    const rows = parseTable(
-      outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'])
-        .map((o) => o.content)
-        .pop() ?? '',
-    );
+    const rows = namespacePods(ctx);
     for (const f of failingOnNodes(ctx).slice(0, 2)) {
       reads.push({ tool: 'describe_node', args: { name: f.node } });
       const other = siblings(f.pod, rows).find((r) => r['STATUS'] === 'Running' && r['NODE'] !== f.node);
@@ -121,11 +113,7 @@ export const failingNodeAnalyzer: Analyzer = {
     if (warnings.length === 0) return [];
     // The same workload's pods on other nodes, read and quiet: the failure follows the node.
     const logged = new Set(outputs(ctx.seen, 'get_pod_logs').map((o) => String(o.args['name'] ?? '')));
-    const rows = parseTable(
-      outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'])
-        .map((o) => o.content)
-        .pop() ?? '',
-    );
+    const rows = namespacePods(ctx);
     const quiet = failing.flatMap((f) =>
       siblings(f.pod, rows)
         .filter(

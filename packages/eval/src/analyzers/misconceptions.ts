@@ -1,5 +1,12 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, type AnalyzerContext, containerSections, outputs, type Read } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  containerSections,
+  namespacePods,
+  outputs,
+  type Read,
+} from './types.js';
 
 /**
  * A state people often take for a fault that Kubernetes documents as expected: `asks` matches the
@@ -14,13 +21,6 @@ interface Misconception {
   reads?(ctx: AnalyzerContext): Read[];
 }
 
-const pods = (ctx: AnalyzerContext) =>
-  parseTable(
-    outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'])
-      .map((o) => o.content)
-      .pop() ?? '',
-  );
-
 const MISCONCEPTIONS: readonly Misconception[] = [
   // https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
   {
@@ -28,7 +28,7 @@ const MISCONCEPTIONS: readonly Misconception[] = [
     asks: /\bterminated\b|\binit[- ]?containers?\b|\bmigrat/i,
     reads(ctx) {
       // One Running pod per workload the task names: its init containers' final state.
-      const rows = pods(ctx).filter((r) => r['STATUS'] === 'Running');
+      const rows = namespacePods(ctx).filter((r) => r['STATUS'] === 'Running');
       const named = rows.filter((r) =>
         ctx.hints.some((h) => (r['NAME'] ?? '').replace(/-[a-z0-9]{5,10}-[a-z0-9]{5}$/, '') === h),
       );

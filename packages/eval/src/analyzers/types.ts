@@ -346,3 +346,12 @@ export function podsOnNode(text: string): { namespace: string; name: string }[] 
   }
   return out;
 }
+
+/** The rows of the namespace's newest full `list_pods` (not a label-selected one), as parsed columns. */
+export function namespacePods(ctx: AnalyzerContext): readonly Readonly<Record<string, string>>[] {
+  return parseTable(
+    outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'])
+      .map((o) => o.content)
+      .pop() ?? '',
+  );
+}
