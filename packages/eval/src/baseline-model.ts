@@ -1,6 +1,7 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
 import { kindsRead, parseQuantity } from '@sre-harness/tools-k8s';
 import { cronJobSchedules, minReadyWait, replicaSetHistory } from './analyzers/expected-state.js';
+import { askedState } from './analyzers/asked-state.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
 import { clip, containerSections, describedField, outputs, stateBlock } from './analyzers/types.js';
@@ -570,6 +571,7 @@ export class BaselineSreModel implements Model {
           );
         lines.push(...expectedChanges(seen));
         const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
+        lines.push(...askedState(ctx));
         lines.push(
           ...finishedRunsRemoved(ctx),
           ...cronJobSchedules(ctx),

@@ -24,7 +24,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'service-session-affinity-clientip-pins-two-pods',
   ],
   'scenarios-held-out-8': [
-    'cronjob-replace-policy-kills-run-before-it-finishes',
     'grpc-http2-connections-pin-few-backends',
     'ingress-nginx-default-read-timeout-504-export',
     'networkpolicy-peer-selectors-anded-missing-dash',

@@ -6,6 +6,7 @@ import { BaselineSreModel } from '../baseline-model.js';
 import { simEnvironment } from '../environment.js';
 import { runEval } from '../runner.js';
 import { parseScenario } from '../scenario-loader.js';
+import { otherLines, warningLines } from './app-errors.js';
 import { serviceOf, unresolvedHosts } from './external-name.js';
 
 const header = (id: string, ns: string, task: string) => `schemaVersion: 1
@@ -1297,6 +1298,48 @@ expect:
 `,
   },
   {
+    id: 'warnings-only',
+    mentions: [/program logs warnings/, /connection pool exhausted/, /replica lag/],
+    yaml: `${header('warnings-only', 'pay', 'checkout in namespace pay hangs for seconds on every order, all pods look fine')}cluster:
+  namespaces: [pay]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: checkout
+      namespace: pay
+      containers:
+        - name: checkout
+          image: pay/checkout:7
+          behavior: { logs: ['INFO started on :8080', 'WARN connection pool exhausted (20 of 20 in use), request 4411 waited 2900 ms', 'WARN connection pool exhausted (20 of 20 in use), request 4412 waited 3100 ms', 'WARN replica lag 41 s on orders-ro, reads go to the primary'] }
+expect:
+  rootCause: { mustMention: [pool] }
+`,
+  },
+  {
+    id: 'asked-state',
+    mentions: [
+      /Observed on PodDisruptionBudget\/api-pdb: minAvailable: 2/,
+      /Observed on Pod\/api-\S+: init container wait-db Terminated \(Completed, exit code 0\)/,
+    ],
+    yaml: `${header('asked-state', 'edge', 'is the api-pdb in edge set up right for the api pods? just checking before the node upgrade')}cluster:
+  namespaces: [edge]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: api
+      namespace: edge
+      replicas: 3
+      initContainers: [{ name: wait-db, image: busybox:1.36 }]
+      containers: [{ name: api, image: edge/api:3 }]
+  objects:
+    - apiVersion: policy/v1
+      kind: PodDisruptionBudget
+      metadata: { name: api-pdb, namespace: edge }
+      spec: { minAvailable: 2, selector: { matchLabels: { app: api } } }
+      status: { currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, expectedPods: 3 }
+expect:
+  rootCause: { mustMention: [minAvailable] }
+`,
+  },
+  {
     id: 'min-ready-seconds',
     mentions: [/sets minReadySeconds 90/, /nothing needs a rollback/],
     yaml: `${header('min-ready-seconds', 'web', 'we just shipped portal in web: READY 2/2 but AVAILABLE 0, should I roll back?')}cluster:
@@ -1322,6 +1365,36 @@ describe('failure-family analyzers, through the baseline', () => {
     const failed = [...run!.gates, ...run!.checks].filter((c) => !c.passed);
     expect(failed, run!.answer ?? '').toEqual([]);
     expect(run!.passed).toBe(true);
+  });
+});
+
+describe('log line helpers', () => {
+  it('keeps the lines that say something the chosen one does not, once per message', () => {
+    const lines = [
+      'ERROR poll failed: offset 10 in shipments-7: unknown magic byte',
+      'ERROR poll failed: offset 11 in shipments-7: unknown magic byte',
+      'ERROR consumer stopped for partition shipments-7',
+      'ERROR poll failed: offset 12 in shipments-7: unknown magic byte',
+      'ERROR listener container stopped',
+      'ERROR consumer stopped for partition shipments-7 again',
+    ];
+    expect(otherLines(lines, lines[0]!)).toEqual([lines[2], lines[4]]);
+    expect(otherLines(lines, lines[0]!, 1)).toEqual([lines[2]]);
+    expect(otherLines([lines[1]!], lines[0]!)).toEqual([]);
+  });
+  it('reads warning levels as loggers print them', () => {
+    expect(
+      warningLines(
+        [
+          '2026-11-24 13:19:41 [warning] <0.508.0> disk resource limit alarm set',
+          'W1201 09:05:03.118201 1187 reflector.go:1] watch ended',
+          '{"level":"warning","msg":"slow"}',
+          'level=warn msg="retrying"',
+          'INFO all good',
+          '(no log lines in the last 1h)',
+        ].join('\n'),
+      ),
+    ).toHaveLength(4);
   });
 });
 

@@ -33,6 +33,47 @@ export function errorLines(text: string): string[] {
     .filter((l) => ERROR_MARKS.some((m) => l.includes(m)) || STATUS_5XX.test(` ${l} `) || KLOG_ERROR.test(l));
 }
 
+// Warning levels as loggers print them (logfmt, JSON, RabbitMQ/Erlang's `[warning]`, log4j/logback's
+// `WARN`, Go's `level=warning`); klog's warning lines start `W1127 12:59:40`.
+const WARN_MARKS = ['WARN', '[warning]', '[warn]', 'level=warn', '"level":"warn', '"severity":"WARNING"'];
+const KLOG_WARN = /^W\d{4} \d\d:\d\d:\d\d/;
+
+/** The lines of a log printed at warning level (see `WARN_MARKS`), without the tools' own notes. */
+export function warningLines(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((l) => !/^\(no log lines|^Defaulted container "/.test(l))
+    .filter((l) => WARN_MARKS.some((m) => l.includes(m)) || KLOG_WARN.test(l));
+}
+
+const WORDS = /[A-Za-z][\w.-]{3,}/g;
+/** A line's shape: numbers and hex runs (ids, offsets, times) aside, so repeats of one message compare equal. */
+const shape = (l: string) => l.replace(/[0-9a-f]{6,}|\d+/gi, '#').trim();
+
+/**
+ * Up to `max` lines of `lines`, in order, that say something `chosen` does not: another message (its
+ * shape differs) with a word the chosen line lacks, such as the partition, the file or the peer a
+ * second line names. Lines of one shape count once. Quoted beside the chosen line, so an answer keeps
+ * what the log says around its headline.
+ */
+export function otherLines(lines: readonly string[], chosen: string, max = 2): string[] {
+  const known = new Set((chosen.match(WORDS) ?? []).map((w) => w.toLowerCase()));
+  const shapes = new Set([shape(chosen)]);
+  const out: string[] = [];
+  for (const l of lines) {
+    if (out.length >= max) break;
+    if (chosen.includes(l.trim())) continue;
+    const s = shape(l);
+    if (shapes.has(s)) continue;
+    shapes.add(s);
+    const words = (l.match(WORDS) ?? []).map((w) => w.toLowerCase());
+    if (!words.some((w) => !known.has(w))) continue;
+    for (const w of words) known.add(w);
+    out.push(l);
+  }
+  return out;
+}
+
 /**
  * A pod that runs and is Ready but whose program logs failures: not healthy, whatever its status
  * says. Weighed below every specific family, so a named cause (RBAC, a NetworkPolicy) wins.
@@ -51,10 +92,14 @@ export const appErrorsAnalyzer: Analyzer = {
       (o) => !o.args['previous'] && running.has(String(o.args['name'])),
     ).flatMap((o) => {
       const pod = String(o.args['name']);
-      const bad = errorLines(o.content);
+      let bad = errorLines(o.content);
       // A well-known failure logged at another level (a Kafka consumer's WARN that it left its group)
       // counts too.
       const known = glossedLine(bad.join('\n')) ?? glossedLine(o.content);
+      // No error at all: what the program warns about (a broker's resource alarm, a pool running dry)
+      // is the lead, weighed below every error.
+      const warned = bad.length === 0 && !known;
+      if (warned) bad = warningLines(o.content);
       if (bad.length === 0 && !known) return [];
       if (known && !bad.includes(known.line)) bad.push(known.line);
       const total = o.content.split('\n').filter((l) => l.trim()).length;
@@ -66,10 +111,10 @@ export const appErrorsAnalyzer: Analyzer = {
         bad[bad.length - 1]!;
       return [
         {
-          weight: (known && !known.symptom ? 76 : 64) + bonus(pod, hints),
+          weight: (known && !known.symptom ? 76 : warned ? 58 : 64) + bonus(pod, hints),
           object: `pod ${pod}`,
-          cause: `pod ${pod} is Running but its program logs failures (${bad.length} of ${total} lines): "${clip(line, 160)}"${known ? ` — ${known.means}` : ''}`,
-          evidence: [`get_pod_logs ${pod}: "${clip(line, 160)}"`],
+          cause: `pod ${pod} is Running but its program logs ${warned ? 'warnings' : 'failures'} (${bad.length} of ${total} lines): "${clip(line, 160)}"${known ? ` — ${known.means}` : ''}`,
+          evidence: [line, ...otherLines(bad, line)].map((l) => `get_pod_logs ${pod}: "${clip(l, 160)}"`),
           advice: 'fix what the log lines report; the pod status alone does not show it',
         },
       ];

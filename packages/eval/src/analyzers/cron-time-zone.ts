@@ -9,7 +9,7 @@ const EMPTY =
   /\b0 rows\b|\bzero rows\b|no rows|nothing to export|no data|NOT_STARTED|not (?:yet )?loaded|empty (?:file|partition|export)/i;
 
 /** CronJobs `find_objects` or `list_resources` showed: namespace and name. */
-function cronJobs(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: string) {
+export function cronJobs(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: string) {
   const out = new Map<string, { ns: string; name: string }>();
   for (const o of outputs(seen, 'find_objects'))
     for (const r of parseTable(o.content))

@@ -1,5 +1,6 @@
 import { appErrorsAnalyzer } from './app-errors.js';
 import { configMountsAnalyzer } from './config-mounts.js';
+import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
 import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
@@ -59,6 +60,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   serviceLinksAnalyzer,
   headlessPeersAnalyzer,
   cronTimeZoneAnalyzer,
+  cronReplaceAnalyzer,
   describedConditionsAnalyzer,
   externalNameAnalyzer,
   nodeLoadAnalyzer,

@@ -23,6 +23,13 @@ const FIND_KINDS = [
   'Secret',
   'PersistentVolumeClaim',
   'HorizontalPodAutoscaler',
+  'PodDisruptionBudget',
+  'NetworkPolicy',
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'PersistentVolume',
+  'StorageClass',
   'Node',
 ];
 
@@ -34,7 +41,7 @@ export const findObjects = defineBuiltinTool({
     defineTool({
       ...self,
       description:
-        'Find objects by name across all namespaces (workloads, pods, services, ingresses, config, claims, namespaces, nodes): kind, namespace, name, status, age; exact names first. Use it when the task names something and you do not know its namespace or kind.',
+        'Find objects by name across all namespaces (workloads, pods, services, ingresses, config, claims and volumes, autoscalers, disruption budgets, network policies, service accounts and RBAC, namespaces, nodes): kind, namespace, name, status, age; exact names first. Use it when the task names something and you do not know its namespace or kind.',
       input: memoSchema(self.name, () =>
         z.strictObject({
           name: z.string().min(2).max(253).describe('The name, or part of it (case-insensitive)'),

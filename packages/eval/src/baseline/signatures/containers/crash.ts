@@ -1,3 +1,4 @@
+import { otherLines } from '../../../analyzers/app-errors.js';
 import { glossedLine, logGloss } from '../../../analyzers/log-glosses.js';
 import { clip, containerSections, describedField } from '../../../analyzers/types.js';
 import {
@@ -9,6 +10,7 @@ import {
   logLines,
   serviceElsewhere,
   serviceMissing,
+  TELLING,
   tellingLine,
 } from '../../reading.js';
 import type { ContainerSignature } from '../types.js';
@@ -135,6 +137,14 @@ export const crash: ContainerSignature = {
           ...[envLine, diskLine, depLine]
             .filter((x): x is string => !!x)
             .map((l) => `previous logs: "${clip(l, 140)}"`),
+          // The headline's neighbours: what else the program said went wrong (another file, a
+          // partition, the peer), once per message.
+          ...(fatal
+            ? otherLines(
+                logLines(logText).filter((l) => TELLING.some((re) => re.test(l))),
+                [fatal, envLine, diskLine, depLine].filter(Boolean).join('\n'),
+              ).map((l) => `previous logs: "${clip(l, 140)}"`)
+            : []),
         ],
         ...(archFix ? { fix: archFix } : {}),
         advice: advice
