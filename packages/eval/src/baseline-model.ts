@@ -1,7 +1,7 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
 import { kindsRead, parseQuantity } from '@sre-harness/tools-k8s';
-import { cronJobSchedules, minReadyWait, replicaSetHistory } from './analyzers/expected-state.js';
 import { askedState } from './analyzers/asked-state.js';
+import { cronJobSchedules, minReadyWait, replicaSetHistory } from './analyzers/expected-state.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
 import { clip, containerSections, describedField, outputs, stateBlock } from './analyzers/types.js';
