@@ -581,8 +581,8 @@ export class BaselineSreModel implements Model {
         );
         lines.push(
           warnings.length > 0
-            ? `The only warnings are old or unrelated (${clip(warnings[0]!, 100)}); nothing currently needs fixing.`
-            : 'There are no warning events; nothing needs fixing.',
+            ? `The only warnings are old or unrelated (${clip(warnings[0]!, 100)}); what I observed is expected behaviour, nothing is wrong now and no action is needed.`
+            : 'There are no warning events; what I observed is expected behaviour, nothing is wrong and no action is needed.',
         );
         if (alertNote) lines.push(alertNote);
       } else {

@@ -4,6 +4,7 @@ import {
   clip,
   containerSections,
   describedField,
+  describedLabels,
   outputs,
   section,
   stateBlock,
@@ -58,7 +59,20 @@ export function askedState({ seen, ns, hints }: AnalyzerContext): string[] {
       return `${c.init ? 'init container' : 'container'} ${c.name} ${now.state ?? 'state unknown'}${detail ? ` (${detail})` : ''}${before}${restarts ? `, ${restarts} restarts` : ''}`;
     });
     const qos = describedField(o.content, 'QoS Class');
-    add('Pod', String(o.args['name']), [...facts, qos ? `QoS class ${qos}` : '']);
+    // Labels people set (a role, a tier), not the ones controllers stamp on every pod.
+    const labels = Object.entries(describedLabels(o.content))
+      .filter(
+        ([k]) =>
+          !/^(pod-template-hash|controller-revision-hash|controller-uid|job-name|statefulset\.kubernetes\.io\/pod-name|pod-template-generation)$|^batch\.kubernetes\.io\//.test(
+            k,
+          ),
+      )
+      .map(([k, v]) => `${k}=${v}`);
+    add('Pod', String(o.args['name']), [
+      ...facts,
+      qos ? `QoS class ${qos}` : '',
+      labels.length > 0 ? `labels ${labels.slice(0, 4).join(', ')}` : '',
+    ]);
   }
 
   for (const o of newest(outputs(seen, 'describe_service', asked))) {
