@@ -81,6 +81,141 @@ describe('logGloss', () => {
     ],
     ['ERROR: prepared statement "S_9" already exists', /transaction pooling/],
     ['net/http: invalid header field value for "Authorization"', /trailing newline/],
+    [
+      'psql: error: connection to server at "orders-pg" (10.96.4.2), port 5432 failed: SCRAM authentication requires libpq version 10 or above',
+      /scram-sha-256/,
+    ],
+    [
+      'FATAL:  no pg_hba.conf entry for host "10.244.1.7", user "app", database "orders", no encryption',
+      /sslmode/,
+    ],
+    ['FATAL:  the database system is starting up', /still starting/],
+    ['FATAL:  the database system is in recovery mode', /crash recovery/],
+    ['FATAL:  database "orders_prod" does not exist', /never created/],
+    ['FATAL:  role "billing" does not exist', /user \(role\)/],
+    ['ERROR:  canceling statement due to statement timeout', /statement_timeout/],
+    ['ERROR:  deadlock detected', /opposite orders/],
+    [
+      "ERROR 1129 (HY000): Host '10.244.2.9' is blocked because of many connection errors; unblock with 'mysqladmin flush-hosts'",
+      /max_connect_errors/,
+    ],
+    [
+      "ER_NOT_SUPPORTED_AUTH_MODE: Authentication plugin 'caching_sha2_password' cannot be loaded",
+      /mysql_native_password/,
+    ],
+    [
+      'java.sql.SQLNonTransientConnectionException: Public Key Retrieval is not allowed',
+      /allowPublicKeyRetrieval/,
+    ],
+    ["OperationalError: (2006, 'MySQL server has gone away')", /wait_timeout/],
+    [
+      'ERROR 1205 (HY000): Lock wait timeout exceeded; try restarting transaction',
+      /innodb_lock_wait_timeout/,
+    ],
+    [
+      'ERROR 1213 (40001): Deadlock found when trying to get lock; try restarting transaction',
+      /rolled one back/,
+    ],
+    [
+      "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled",
+      /stop-writes-on-bgsave-error/,
+    ],
+    ["READONLY You can't write against a read only replica.", /failover/],
+    ['LOADING Redis is loading the dataset in memory', /still loading/],
+    [
+      'org.apache.kafka.common.errors.RecordTooLargeException: The message is 1348217 bytes when serialized which is larger than 1048576',
+      /max\.request\.size/,
+    ],
+    ['Error while sending: MESSAGE_TOO_LARGE', /message\.max\.bytes/],
+    [
+      '[Producer clientId=p-1] Error while fetching metadata with correlation id 7 : {orders.v2=UNKNOWN_TOPIC_OR_PARTITION}',
+      /auto\.create\.topics\.enable/,
+    ],
+    [
+      'org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [payments]',
+      /ACL/,
+    ],
+    [
+      'org.apache.kafka.clients.consumer.OffsetOutOfRangeException: Fetch position FetchPosition{offset=88} is out of range; Offsets out of range with no configured reset policy for partitions: {ev-0=88}',
+      /auto\.offset\.reset/,
+    ],
+    [
+      '[Consumer clientId=c-1, groupId=g] Connection to node 1 (kafka-1.kafka:9092) could not be established. Broker may not be available.',
+      /advertised\.listeners/,
+    ],
+    ['{"error":{"type":"circuit_breaking_exception","reason":"[parent] Data too large"}}', /JVM heap/],
+    ['illegal_argument_exception: Limit of total fields [1000] has been exceeded', /mapping explosion/],
+    ['max virtual memory areas vm.max_map_count [65530] is too low, increase to at least [262144]', /262144/],
+    ['es_rejected_execution_exception: rejected execution of coordinating operation', /thread pool queue/],
+    ['java.lang.OutOfMemoryError: GC overhead limit exceeded', /garbage collection/],
+    [
+      "Error: error:0308010C:digital envelope routines::unsupported { code: 'ERR_OSSL_EVP_UNSUPPORTED' }",
+      /OpenSSL 3/,
+    ],
+    ['Error: getaddrinfo EAI_AGAIN redis.cache.svc.cluster.local', /EAI_AGAIN/],
+    ['[2026-11-30 10:00:01 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:12)', /--timeout/],
+    ['ImportError: libGL.so.1: cannot open shared object file: No such file or directory', /shared library/],
+    ['standard_init_linux.go:228: exec user process caused: no such file or directory', /line endings/],
+    ['exec /app/run.sh: exec user process caused: permission denied', /chmod \+x/],
+    [
+      'upstream connect error or disconnect/reset before headers. reset reason: connection failure',
+      /mTLS mismatch/,
+    ],
+    ['RBAC: access denied', /AuthorizationPolicy/],
+    ['Get "https://registry.local:5000/v2/": http: server gave HTTP response to HTTPS client', /plain HTTP/],
+    ['Client sent an HTTP request to an HTTPS server.', /expects TLS/],
+    ['x509: certificate relies on legacy Common Name field, use SANs instead', /Subject Alternative Names/],
+    ['remote error: tls: bad certificate', /rejected the client's certificate/],
+    [
+      'error: resource mapping not found: no matches for kind "PodDisruptionBudget" in version "policy/v1beta1"',
+      /removed in a Kubernetes upgrade/,
+    ],
+    ['NoCredentialProviders: no valid providers in chain. Deprecated.', /eks\.amazonaws\.com\/role-arn/],
+    ['InvalidIdentityToken: No OpenIDConnect provider found in your account', /OIDC provider/],
+    [
+      'RequestTimeTooSkewed: The difference between the request time and the current time is too large.',
+      /clock/,
+    ],
+    [
+      'MongoServerSelectionError: connection <monitor> to 10.0.3.4:27017 timed out',
+      /serverSelectionTimeoutMS/,
+    ],
+    ['MongoServerError: NotWritablePrimary', /secondary/],
+    ['MongoServerError: E11000 duplicate key error collection: shop.users index: email_1', /unique index/],
+    ['liquibase: Waiting for changelog lock....', /releaseLocks/],
+    [
+      'Validate failed: Migrations have failed validation. Detected applied migration not resolved locally: 42.',
+      /rollback/,
+    ],
+    [
+      'Found non-empty schema(s) "public" but no schema history table. Use baseline() or set baselineOnMigrate to true to initialize the schema history table.',
+      /run baseline/,
+    ],
+    [
+      `java.lang.IllegalArgumentException: Could not resolve placeholder 'PAYMENTS_URL' in value "\${PAYMENTS_URL}"`,
+      /placeholder is not set/,
+    ],
+    [
+      "Failed to configure a DataSource: 'url' attribute is not specified and no embedded datasource could be configured.",
+      /spring\.datasource\.url/,
+    ],
+    [
+      'Channel error on connection: PRECONDITION_FAILED - delivery acknowledgement on channel 1 timed out. Timeout value used: 1800000 ms.',
+      /consumer_timeout/,
+    ],
+    [
+      "PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue 'jobs' in vhost '/': received 'quorum' but current is 'classic'",
+      /declare it as it exists/,
+    ],
+    [
+      'PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes)',
+      /memory_limit/,
+    ],
+    [
+      'nginx: [emerg] could not build server_names_hash, you should increase server_names_hash_bucket_size: 64',
+      /server_names_hash_bucket_size/,
+    ],
+    ['[alert] 29#29: 1024 worker_connections are not enough', /worker_connections/],
     // The lines below are as the programs print them.
     [
       'WARN o.a.k.c.c.i.ConsumerCoordinator - [Consumer clientId=c-1, groupId=g] consumer poll timeout has expired. This means the time between subsequent calls to poll() was longer than the configured max.poll.interval.ms',

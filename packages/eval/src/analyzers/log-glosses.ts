@@ -387,6 +387,328 @@ const GLOSSES: readonly Gloss[] = [
     all: ['too many open files'],
     means:
       'the process ran out of file descriptors (its open-files limit, ulimit -n): a descriptor leak or a limit too low for its connections',
+  }, // PostgreSQL 14 made scram-sha-256 the default password_encryption; libpq before 10 cannot do SCRAM.
+  // https://www.postgresql.org/docs/current/auth-password.html
+  {
+    all: ['scram authentication requires libpq version 10'],
+    means:
+      "the client's PostgreSQL library is too old for SCRAM: the server stores passwords as scram-sha-256 (the default password_encryption since PostgreSQL 14) and libpq before version 10 cannot authenticate that way; upgrade the client library (or its base image), or set the user's password with md5 encryption",
+  },
+  // https://www.postgresql.org/docs/current/auth-pg-hba-conf.html
+  {
+    all: ['no pg_hba.conf entry for host'],
+    means:
+      "PostgreSQL's pg_hba.conf has no rule that admits this client (its address, user, database and SSL mode): the pod network's CIDR is not listed, or only hostssl rules exist and the client connects without SSL (sslmode); add a matching pg_hba.conf rule or connect with sslmode=require",
+  },
+  {
+    all: ['the database system is starting up'],
+    means:
+      'PostgreSQL is still starting (or replaying its WAL after a crash) and refuses connections until it is done',
+    symptom: true,
+  },
+  {
+    all: ['the database system is in recovery mode'],
+    means:
+      'PostgreSQL is in crash recovery after a server process crashed (often one killed by the OOM killer) and refuses connections until recovery ends',
+    symptom: true,
+  },
+  {
+    all: ['fatal', 'database "', '" does not exist'],
+    means:
+      'the database named in the connection string does not exist on that server: it was never created (an init script or migration that creates it did not run) or the name is wrong',
+  },
+  {
+    all: ['fatal', 'role "', '" does not exist'],
+    means:
+      'the database user (role) the client logs in as does not exist on that server: it was never created there (a new or restored instance) or the user name is wrong',
+  },
+  // https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT
+  {
+    all: ['canceling statement due to statement timeout'],
+    means:
+      'PostgreSQL cancelled a query that ran longer than statement_timeout: the query got slower (a missing index, a bigger table, a lock wait) or the timeout is shorter than the work',
+  },
+  {
+    all: ['deadlock detected'],
+    means:
+      "two transactions waited on each other's row locks (they lock the same rows in opposite orders), so the database aborted one of them; make them lock in one order or retry the aborted one",
+  },
+  // MySQL: https://dev.mysql.com/doc/refman/8.0/en/blocked-host.html
+  {
+    all: ['is blocked because of many connection errors'],
+    means:
+      "MySQL blocked the client's host after max_connect_errors failed connection attempts in a row (often health checks or a proxy that connect and drop); run FLUSH HOSTS (mysqladmin flush-hosts) and raise max_connect_errors or fix what fails to connect",
+  },
+  // https://dev.mysql.com/doc/refman/8.0/en/caching-sha2-pluggable-authentication.html
+  {
+    all: ['caching_sha2_password'],
+    none: ['public key retrieval'],
+    means:
+      "the client does not support MySQL 8's default authentication plugin, caching_sha2_password: its connector is too old; upgrade the connector, or create the user WITH mysql_native_password",
+  },
+  {
+    all: ['public key retrieval is not allowed'],
+    means:
+      "MySQL Connector/J refuses to fetch the server's RSA public key for caching_sha2_password over a connection without TLS; set allowPublicKeyRetrieval=true (with a trusted network) or connect with TLS (useSSL)",
+  },
+  // https://dev.mysql.com/doc/refman/8.0/en/gone-away.html
+  {
+    all: ['mysql server has gone away'],
+    means:
+      "MySQL closed the connection: an idle pooled connection outlived the server's wait_timeout, or a packet exceeded max_allowed_packet; have the pool validate or retire connections before wait_timeout, or raise max_allowed_packet",
+  },
+  {
+    all: ['lock wait timeout exceeded'],
+    means:
+      'an InnoDB transaction waited longer than innodb_lock_wait_timeout (50 s by default) for a row lock another transaction holds: a long or stuck transaction holds it',
+  },
+  {
+    all: ['deadlock found when trying to get lock'],
+    means:
+      "two InnoDB transactions waited on each other's locks, so MySQL rolled one back; lock rows in one order or retry the transaction",
+  },
+  // Redis: https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/
+  {
+    all: ['misconf', 'unable to persist to disk'],
+    means:
+      'Redis cannot write its RDB snapshot (BGSAVE fails: the volume is full or not writable, or the fork has no memory), and with stop-writes-on-bgsave-error yes it refuses every write until a save succeeds; fix the disk or memory, or turn that setting off for a pure cache',
+  },
+  {
+    all: ["you can't write against a read only replica"],
+    means:
+      'the client writes to a Redis replica, which is read-only: after a failover the client still points at the old primary, or the Service selects replicas as well as the primary; point writes at the current primary (Sentinel or the primary Service)',
+  },
+  {
+    all: ['loading redis is loading the dataset in memory'],
+    means:
+      'Redis is still loading its dataset from disk after a restart and answers nothing else until it is done',
+    symptom: true,
+  },
+  // Kafka: producer and broker size limits. https://kafka.apache.org/documentation/#brokerconfigs_message.max.bytes
+  {
+    all: ['recordtoolargeexception'],
+    means:
+      "a Kafka record is larger than a size limit: the producer's max.request.size, the broker's message.max.bytes or the topic's max.message.bytes; raise the limits together, or send smaller records",
+  },
+  {
+    all: ['message_too_large'],
+    means:
+      "a Kafka record is larger than the broker's message.max.bytes or the topic's max.message.bytes; raise the limit or send smaller records",
+  },
+  {
+    all: ['unknown_topic_or_partition'],
+    means:
+      'the Kafka topic does not exist on the brokers the client reaches: it was never created (auto.create.topics.enable is off) or its name is wrong',
+  },
+  {
+    all: ['unknowntopicorpartitionexception'],
+    means:
+      'the Kafka topic does not exist on the brokers the client reaches: it was never created (auto.create.topics.enable is off) or its name is wrong',
+  },
+  {
+    all: ['topicauthorizationexception'],
+    means:
+      'the Kafka principal the client authenticates as has no ACL for the topic (Read, Write or Describe); add the ACL for that principal',
+  },
+  {
+    all: ['offsets out of range with no configured reset policy'],
+    means:
+      "the consumer group's committed offset no longer exists (retention deleted those records while the group was stopped) and auto.offset.reset is none; reset the group's offsets or set auto.offset.reset",
+  },
+  {
+    all: ['could not be established. broker may not be available'],
+    means:
+      'the Kafka client cannot connect to a broker: the broker is down, or the address it advertises (advertised.listeners) is not reachable from the pod',
+    symptom: true,
+  },
+  // Elasticsearch: https://www.elastic.co/guide/en/elasticsearch/reference/current/circuit-breaker.html
+  {
+    all: ['circuit_breaking_exception'],
+    means:
+      "Elasticsearch's circuit breaker refused a request because the node's JVM heap is nearly full (the parent breaker trips at 95 % of heap by default): the heap is too small for the load, or a query or aggregation is too big",
+  },
+  {
+    all: ['limit of total fields', 'has been exceeded'],
+    means:
+      'an Elasticsearch index hit index.mapping.total_fields.limit (1,000 fields by default): dynamic mapping of documents with ever-new keys (a mapping explosion); map those keys as flattened, or turn dynamic mapping off for them',
+  },
+  {
+    all: ['vm.max_map_count'],
+    means:
+      "Elasticsearch's bootstrap check failed: the node's kernel setting vm.max_map_count is below 262144; raise it on the node (sysctl, or a privileged init container)",
+  },
+  {
+    all: ['es_rejected_execution_exception'],
+    means:
+      "an Elasticsearch node's thread pool queue (write or search) is full, so it rejects requests: the node is overloaded or indexing faster than it can",
+  },
+  // JVM: https://docs.oracle.com/en/java/javase/17/troubleshoot/troubleshooting-memory-leaks.html
+  {
+    all: ['gc overhead limit exceeded'],
+    means:
+      'the JVM spends almost all its time in garbage collection and frees almost nothing: the heap (-Xmx) is too small for the live data, or the program leaks memory',
+  },
+  // Node.js 17+ uses OpenSSL 3, which dropped MD4 (webpack 4 hashes with it). https://nodejs.org/en/blog/release/v17.0.0
+  {
+    all: ['err_ossl_evp_unsupported'],
+    means:
+      'Node.js 17 or later uses OpenSSL 3, which no longer offers the legacy hash webpack 4 (and other old tooling) calls (MD4); the base image moved to a newer Node.js: pin the earlier Node.js version, upgrade the tooling, or set NODE_OPTIONS=--openssl-legacy-provider',
+  },
+  {
+    all: ['getaddrinfo eai_again'],
+    means: 'a DNS lookup timed out or failed temporarily (EAI_AGAIN): the cluster DNS did not answer in time',
+    symptom: true,
+  },
+  // Gunicorn kills a worker silent for longer than --timeout (30 s by default). https://docs.gunicorn.org/en/stable/settings.html#timeout
+  {
+    all: ['worker timeout (pid'],
+    means:
+      "Gunicorn's arbiter killed a worker that handled one request longer than its --timeout (30 s by default): a slow dependency or a long request blocks the worker; make the call faster or raise the timeout",
+  },
+  // The dynamic linker. https://man7.org/linux/man-pages/man8/ld.so.8.html
+  {
+    all: ['cannot open shared object file'],
+    means:
+      'a shared library the program needs is not in the image: a slimmer base image (or a new dependency) lacks it; install the system package that provides it',
+  },
+  // runc: the entrypoint cannot be run.
+  {
+    all: ['exec user process caused', 'no such file or directory'],
+    means:
+      "the container's entrypoint exists but its interpreter or loader does not: a script with Windows line endings (#!/bin/sh\\r) or whose interpreter is missing, or a binary built against glibc in a musl (Alpine) image",
+  },
+  {
+    all: ['exec user process caused', 'permission denied'],
+    means:
+      "the container's entrypoint is not executable (no execute bit in the image; chmod +x it when building) or lies on a noexec mount",
+  },
+  // Envoy / Istio.
+  {
+    all: ['upstream connect error or disconnect/reset before headers'],
+    means:
+      "the proxy (Envoy, Istio's sidecar) could not get a response from the backend: it refused or reset the connection (the backend is down, or a protocol or mTLS mismatch between them)",
+    symptom: true,
+  },
+  {
+    all: ['rbac: access denied'],
+    means:
+      "an Istio AuthorizationPolicy denied the request at the sidecar (Envoy's RBAC filter), before it reached the program",
+  },
+  // Go's net/http and TLS servers on a scheme mismatch.
+  {
+    all: ['server gave http response to https client'],
+    means:
+      "the client speaks HTTPS to a server that answers plain HTTP: the URL's scheme (or the port) is wrong, or a registry without TLS must be listed as insecure",
+  },
+  {
+    all: ['client sent an http request to an https server'],
+    means:
+      'the client speaks plain HTTP to a port that expects TLS: use https:// in the URL, or the plain-HTTP port',
+  },
+  {
+    all: ['x509: certificate relies on legacy common name field'],
+    means:
+      "the server's certificate names its host only in the Common Name; Go 1.15 and later accept only Subject Alternative Names (SANs), so reissue the certificate with the host as a SAN",
+  },
+  {
+    all: ['tls: bad certificate'],
+    means:
+      "the server (mutual TLS) rejected the client's certificate: it is missing, expired, or signed by a CA the server does not trust",
+  },
+  // The Kubernetes API: an apiVersion no longer served. https://kubernetes.io/docs/reference/using-api/deprecation-guide/
+  {
+    all: ['no matches for kind', 'in version'],
+    means:
+      'the API server does not serve that kind at that apiVersion: the version was removed in a Kubernetes upgrade (see the deprecated API migration guide, e.g. policy/v1beta1 in 1.25, networking.k8s.io/v1beta1 Ingress in 1.22) or the CRD that defines it is not installed',
+  },
+  // AWS SDKs. https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html
+  {
+    all: ['nocredentialproviders'],
+    means:
+      "the AWS SDK found no credentials: the pod's ServiceAccount has no IAM role annotation (eks.amazonaws.com/role-arn, IRSA) and the instance metadata service is not reachable from the pod (IMDSv2's hop limit of 1)",
+  },
+  {
+    all: ['invalididentitytoken'],
+    means:
+      "AWS STS rejected the pod's web identity token (IRSA): the cluster's OIDC provider is not registered in IAM, or the role's trust policy does not name this ServiceAccount",
+  },
+  {
+    all: ['requesttimetooskewed'],
+    means:
+      "AWS refused the request because the node's clock is more than 15 minutes off; fix the node's time synchronization",
+  },
+  // MongoDB drivers.
+  {
+    all: ['mongoserverselectionerror'],
+    means:
+      "the MongoDB driver found no server it may use within serverSelectionTimeoutMS: the replica set members' advertised host names do not resolve or are unreachable from the pod, or no primary is elected",
+    symptom: true,
+  },
+  {
+    all: ['notwritableprimary'],
+    means:
+      'a write went to a MongoDB secondary: the client is not using the replica set connection string, or a failover moved the primary',
+  },
+  {
+    all: ['e11000 duplicate key error'],
+    means:
+      'an insert or update violates a MongoDB unique index: the document already exists (a retried insert, or data the code assumes is unique)',
+  },
+  // Liquibase: a lock row left by a process killed mid-migration. https://docs.liquibase.com/commands/utility/release-locks.html
+  {
+    all: ['waiting for changelog lock'],
+    means:
+      'Liquibase waits for the DATABASECHANGELOGLOCK row that a migration killed mid-run (an OOM-killed or evicted pod) left locked; release it (liquibase releaseLocks, or reset the row) once no migration is running',
+  },
+  // Flyway: https://documentation.red-gate.com/fd/validate-184127464.html
+  {
+    all: ['detected applied migration not resolved locally'],
+    means:
+      'the database holds a migration this version of the application does not have: a newer release migrated it, and this older image (a rollback) refuses to start; roll forward, or set ignoreMigrationPatterns for it',
+  },
+  {
+    all: ['found non-empty schema', 'no schema history table'],
+    means:
+      'Flyway refuses to migrate a schema that has tables but no flyway_schema_history: an existing database was pointed at Flyway without a baseline; run baseline (or set baselineOnMigrate)',
+  },
+  // Spring Boot: properties and the DataSource.
+  {
+    all: ['could not resolve placeholder'],
+    means:
+      'Spring cannot start: a property its configuration references as a placeholder is not set: the environment variable or profile that provides it is missing from the pod',
+  },
+  {
+    all: ["failed to configure a datasource: 'url' attribute is not specified"],
+    means:
+      'Spring Boot found no database URL (spring.datasource.url): the environment variable or profile that sets it is not given to the pod',
+  },
+  // RabbitMQ: https://www.rabbitmq.com/docs/consumers#acknowledgement-timeout
+  {
+    all: ['precondition_failed', 'delivery acknowledgement', 'timed out'],
+    means:
+      "RabbitMQ closed the consumer's channel because a delivery was not acknowledged within consumer_timeout (30 minutes by default): a task runs longer than that; acknowledge earlier or raise consumer_timeout",
+  },
+  {
+    all: ['precondition_failed', 'inequivalent arg'],
+    means:
+      'the client declares a RabbitMQ queue or exchange with other arguments (durable, x-queue-type, TTL) than the existing one, which RabbitMQ refuses; declare it as it exists, or delete and recreate it',
+  },
+  // PHP: https://www.php.net/manual/en/ini.core.php#ini.memory-limit
+  {
+    all: ['allowed memory size of', 'exhausted'],
+    means:
+      "PHP's own memory_limit (php.ini) stopped the script, not the container's limit: raise memory_limit or make the script use less",
+  },
+  // nginx: https://nginx.org/en/docs/http/server_names.html
+  {
+    all: ['could not build server_names_hash'],
+    means:
+      'nginx cannot start: a server name is longer than server_names_hash_bucket_size allows; raise server_names_hash_bucket_size',
+  },
+  {
+    all: ['worker_connections are not enough'],
+    means:
+      'nginx ran out of connections per worker (worker_connections, 512 or 1024 by default); raise worker_connections (and the open-files limit)',
   },
 ];
 
@@ -408,8 +730,9 @@ function urlUserinfoGloss(line: string): string | undefined {
   return "the connection URL's password contains '@' that is not percent-encoded, so the URL parser splits the user information at that '@' and takes the rest of the password as part of the host name, which does not resolve; percent-encode the password in the URL (@ as %40, also : / ? #), or pass the password separately";
 }
 
-// A line saying a condition ended (an alarm cleared, a block released) reports a recovery, not a failure.
-const RECOVERED = /\b(?:cleared|releasing|released|lifted|no longer|recovered|resolved)\b/i;
+// A line saying a condition ended (an alarm cleared, a block released) reports a recovery, not a
+// failure; "not resolved" is no recovery.
+const RECOVERED = /(?<!\bnot )\b(?:cleared|releasing|released|lifted|no longer|recovered|resolved)\b/i;
 
 function glossOf(line: string): { means: string; symptom: boolean } | undefined {
   if (RECOVERED.test(line.slice(0, 4096))) return undefined;
