@@ -4,6 +4,7 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 /** Which of the scan's findings a caller takes. */
 export type FindingFilter = (f: ParsedFinding) => boolean;
 
+import { eventGloss } from './analyzers/event-glosses.js';
 import type { Finding, Read } from './analyzers/types.js';
 import { bonus, clip, describedField, linesWith, outputs, schemaGloss, textOf } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
@@ -358,6 +359,9 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
     const source =
       read && wasRead(read, ctx.seen) ? `${read.tool} ${f.kind} ${f.name}` : `scan ${f.kind} ${f.name}`;
     let cause = f.message;
+    // What Kubernetes documents the reported message to mean, when the finding does not say it.
+    const means = [f.message, ...f.evidence].map(eventGloss).find((m) => m !== undefined);
+    if (means && !cause.includes(means)) cause += ` — ${means}`;
     const evidence = f.evidence.slice(0, 3).map((e) => `${source}: ${e}`);
     if (f.kind === 'Job' || f.reason === 'ActiveJobBlocksRuns' || f.reason === 'OverlappingRuns') {
       // What the job's pods printed, from their logs: the most specific line first.

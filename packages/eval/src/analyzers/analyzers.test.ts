@@ -8,6 +8,7 @@ import { runEval } from '../runner.js';
 import { parseScenario } from '../scenario-loader.js';
 import { otherLines, warningLines } from './app-errors.js';
 import { serviceOf, unresolvedHosts } from './external-name.js';
+import { warningsAnalyzer } from './warnings.js';
 
 const header = (id: string, ns: string, task: string) => `schemaVersion: 1
 id: ${id}
@@ -1365,6 +1366,38 @@ describe('failure-family analyzers, through the baseline', () => {
     const failed = [...run!.gates, ...run!.checks].filter((c) => !c.passed);
     expect(failed, run!.answer ?? '').toEqual([]);
     expect(run!.passed).toBe(true);
+  });
+});
+
+describe('warnings analyzer', () => {
+  it('says what a documented event message means', () => {
+    const seen = [
+      {
+        step: 1,
+        tool: 'list_pods',
+        args: { namespace: 'shop' },
+        status: 'ok',
+        content: 'No resources found in shop namespace.',
+      },
+      {
+        step: 2,
+        tool: 'list_deployments',
+        args: { namespace: 'shop' },
+        status: 'ok',
+        content: 'NAME   READY   UP-TO-DATE   AVAILABLE   AGE\ncart   0/2     0            0            3d',
+      },
+      {
+        step: 3,
+        tool: 'get_events',
+        args: { namespace: 'shop' },
+        status: 'ok',
+        content:
+          'LAST SEEN   TYPE      REASON         OBJECT                     MESSAGE\n94s (x14)   Warning   FailedCreate   replicaset/cart-6f7c9d8b5   Error creating: Internal error occurred: failed calling webhook "validate.kyverno.svc-fail": no endpoints available for service "kyverno-svc"',
+      },
+    ];
+    const [f] = warningsAnalyzer.finds({ task: 'cart has no pods', ns: 'shop', hints: ['cart'], seen });
+    expect(f?.cause).toMatch(/failed calling webhook .*failurePolicy/);
+    expect(f?.weight).toBeGreaterThanOrEqual(50);
   });
 });
 

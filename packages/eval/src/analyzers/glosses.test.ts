@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { eventGloss } from './event-glosses.js';
 import { eitherDay, scheduleInWords } from './expected-state.js';
 import { glossedLine, logGloss } from './log-glosses.js';
 import { startupProbeLike } from './probes.js';
@@ -54,6 +55,67 @@ describe('classVersionGloss', () => {
     expect(g).toMatch(/built for Java 21 \(class file version 65\.0\)/);
     expect(g).toMatch(/JRE is Java 17 \(class file version 61\.0\)/);
     expect(classVersionGloss('java.lang.OutOfMemoryError: Java heap space')).toBeUndefined();
+  });
+});
+
+describe('eventGloss', () => {
+  it.each([
+    [
+      'Error creating: Internal error occurred: failed calling webhook "v.kyverno.svc": no endpoints available',
+      /failurePolicy/,
+    ],
+    [
+      'admission webhook "validation.gatekeeper.sh" denied the request: [require-labels] missing label team',
+      /Gatekeeper/,
+    ],
+    [
+      'Error creating: pods "x" is forbidden: violates PodSecurity "restricted:latest": privileged',
+      /enforce level/,
+    ],
+    [
+      'Error creating: pods "x" is forbidden: failed quota: q: must specify limits.cpu for: app',
+      /ResourceQuota/,
+    ],
+    [
+      'Error creating: pods "x" is forbidden: maximum memory usage per Container is 1Gi, but limit is 2Gi',
+      /LimitRange/,
+    ],
+    [
+      'failed to setup network for sandbox: plugin type="aws-cni" failed (add): failed to assign an IP address to container',
+      /ENI/,
+    ],
+    [
+      'Multi-Attach error for volume "pvc-1" Volume is already exclusively attached to one node',
+      /ReadWriteOnce/,
+    ],
+    ['0/3 nodes are available: 3 node(s) had volume node affinity conflict.', /zonal/],
+    ["0/3 nodes are available: 3 node(s) didn't have free ports for the requested pod ports.", /hostPort/],
+    ["0/3 nodes are available: 3 node(s) didn't match pod topology spread constraints.", /maxSkew/],
+    ["0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules.", /anti-affinity/],
+    ['0/3 nodes are available: 3 Too many pods.', /maxPods/],
+    [
+      'Failed to pull image "acme/api:3": pull access denied for acme/api, repository does not exist or may require \'docker login\'',
+      /imagePullSecret/,
+    ],
+    ['Failed to pull image "redis:7": toomanyrequests: You have reached your pull rate limit.', /rate limit/],
+    ['Failed to pull image "x:1": no match for platform in manifest: not found', /architecture/],
+    [
+      'Failed to pull image "reg.corp/x:1": tls: failed to verify certificate: x509: certificate signed by unknown authority',
+      /container runtime/,
+    ],
+    ['Pod ephemeral local storage usage exceeds the total limit of containers 1Gi.', /ephemeral-storage/],
+    ['Job was active longer than specified deadline', /activeDeadlineSeconds/],
+    ['Liveness probe failed: Get "http://10.0.0.1:8080/health": context deadline exceeded', /timeoutSeconds/],
+    [
+      'Error syncing load balancer: failed to ensure load balancer: could not find any suitable subnets for creating the ELB',
+      /kubernetes\.io\/role\/elb/,
+    ],
+  ])('reads %s', (message, meaning) => {
+    expect(eventGloss(message)).toMatch(meaning);
+  });
+  it('leaves other messages alone', () => {
+    expect(eventGloss('Successfully assigned shop/cart-1 to n1')).toBeUndefined();
+    expect(eventGloss('Started container cart')).toBeUndefined();
   });
 });
 

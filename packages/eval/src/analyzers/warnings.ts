@@ -1,5 +1,7 @@
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
+import { eventGloss } from './event-glosses.js';
+import { logGloss } from './log-glosses.js';
 import { type Analyzer, bonus, clip, type Finding, outputs, pastPods, section } from './types.js';
 
 // Reasons that say something failed without saying what: used only when nothing more specific is seen.
@@ -41,10 +43,14 @@ export const warningsAnalyzer: Analyzer = {
     const [top, next] = ranked;
     if (!top) return [];
     const also = next && next.message !== top.message && score(next) >= 4 ? next : undefined;
+    // A message whose meaning Kubernetes documents says what to do; it outweighs a vague signature.
+    const means = eventGloss(top.message) ?? logGloss(top.message);
     const finding: Finding = {
-      weight: 30 + bonus(top.object.split('/').pop() ?? '', hints),
+      weight: (means ? 50 : 30) + bonus(top.object.split('/').pop() ?? '', hints),
       object: top.object.replace('/', ' '),
       cause: `Kubernetes reports ${top.reason} for ${top.object}: "${clip(top.message, 200)}"${
+        means ? ` — ${means}` : ''
+      }${
         also ? `; also ${also.reason} for ${also.object}: "${clip(also.message, 160)}"` : ''
       } (unhealthy: ${unhealthy.slice(0, 4).join(', ')})`,
       evidence: [top, ...(also ? [also] : [])].map(
