@@ -421,7 +421,11 @@ export class BaselineSreModel implements Model {
     const troubled = [
       ...new Set(toDescribe.map((p) => ownerOf(p.name, deps)).filter((x): x is string => !!x)),
     ];
-    if (CHANGE.test(task) || /ImagePull|ErrImage/.test(pods.map((p) => p.status).join(' '))) {
+    // What changed is the first question about a crash loop too, whatever the task says.
+    if (
+      CHANGE.test(task) ||
+      /ImagePull|ErrImage|CrashLoopBackOff/.test(toDescribe.map((p) => p.status).join(' '))
+    ) {
       for (const d of troubled) plan.push({ tool: 'get_rollout_history', args: { namespace: ns, name: d } });
     }
     // A node the task names by its usual form (ip-10-0-3-77, a cloud instance name): read it.

@@ -15,7 +15,6 @@ const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.me
 const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-6': ['liveness-probe-checks-database-restarts-all'],
   'scenarios-held-out-7': [
-    'crashloop-scratch-image-no-ca-certificates',
     'elasticsearch-flood-stage-index-read-only',
     'hpa-memory-target-jvm-fixed-heap-never-scales-in',
     'ingress-path-prefix-not-stripped-app-404',
