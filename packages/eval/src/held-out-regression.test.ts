@@ -18,7 +18,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'elasticsearch-flood-stage-index-read-only',
     'hpa-memory-target-jvm-fixed-heap-never-scales-in',
     'ingress-path-prefix-not-stripped-app-404',
-    'negative-filestore-pvc-capacity-above-request',
     'service-session-affinity-clientip-pins-two-pods',
   ],
   'scenarios-held-out-8': [

@@ -1341,6 +1341,24 @@ expect:
 `,
   },
   {
+    id: 'pvc-rounded-up',
+    mentions: [/asked for 20Gi and is bound with a capacity of 100Gi/, /rounded the request up/],
+    yaml: `${header('pvc-rounded-up', 'ml', 'the reports-share pvc in ml shows CAPACITY 100Gi but we asked for 20Gi, who resized it?')}cluster:
+  namespaces: [ml]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: reports, namespace: ml, containers: [{ name: reports, image: ml/reports:1 }] }]
+  objects:
+    - { apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: { name: nas }, provisioner: nas.csi.example.com }
+    - apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata: { name: reports-share, namespace: ml, annotations: { volume.kubernetes.io/storage-provisioner: nas.csi.example.com } }
+      spec: { storageClassName: nas, accessModes: [ReadWriteMany], resources: { requests: { storage: 20Gi } }, volumeName: pv-1 }
+      status: { phase: Bound, capacity: { storage: 100Gi } }
+expect:
+  rootCause: { mustMention: [rounded] }
+`,
+  },
+  {
     id: 'min-ready-seconds',
     mentions: [/sets minReadySeconds 90/, /nothing needs a rollback/],
     yaml: `${header('min-ready-seconds', 'web', 'we just shipped portal in web: READY 2/2 but AVAILABLE 0, should I roll back?')}cluster:

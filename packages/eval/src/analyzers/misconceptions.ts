@@ -1,8 +1,10 @@
+import { parseQuantity } from '@sre-harness/tools-k8s';
 import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
   type AnalyzerContext,
   containerSections,
+  flat,
   namespacePods,
   outputs,
   type Read,
@@ -117,6 +119,35 @@ const MISCONCEPTIONS: readonly Misconception[] = [
         .find((l) => /cpu \S+ \/ request \S+ \/ no limit/.test(l));
       if (!m) return undefined;
       return 'These pods will not be killed or evicted for using CPU above their request: CPU is a compressible resource, so a container may use more CPU than its request whenever the node has CPU to spare, and with no CPU limit it is not throttled at any figure; only memory above a limit gets a container killed (OOMKilled), and eviction follows node memory, disk or PID pressure, not CPU. The request is only what the scheduler reserves. Nothing needs doing unless the node itself runs out of CPU.';
+    },
+  },
+  // https://kubernetes.io/docs/concepts/storage/persistent-volumes/ (a claim is bound to a volume of at
+  // least the requested size); Filestore tiers' minimum capacities: cloud.google.com/filestore/docs/service-tiers;
+  // Azure Files premium shares' 100 GiB minimum: learn.microsoft.com/azure/storage/files/understanding-billing
+  {
+    name: 'pvc-capacity-above-request',
+    asks: /\b(?:capacity|pvc|persistentvolumeclaim|volume)\b/i,
+    holds(ctx) {
+      for (const o of outputs(ctx.seen, 'describe_resource', (x) =>
+        /^(persistentvolumeclaims?|pvc)$/i.test(String(x.args['kind'])),
+      )) {
+        const asked = flat(o.content, 'resources.requests.storage');
+        const got = flat(o.content, 'capacity.storage');
+        const a = parseQuantity(asked);
+        const g = parseQuantity(got);
+        if (!asked || !got || a === undefined || g === undefined || g <= a) continue;
+        const provisioner =
+          /storage-provisioner=(\S{1,253})/.exec(o.content)?.[1] ??
+          /storage-provisioner:\s*(\S{1,253})/.exec(o.content)?.[1];
+        const known =
+          provisioner && /filestore/i.test(provisioner)
+            ? " Google Cloud Filestore (its CSI driver here) creates instances no smaller than its tier's minimum capacity (1 TiB for the basic HDD tier), so a smaller request is rounded up to that minimum size."
+            : provisioner && /file\.csi\.azure/i.test(provisioner)
+              ? ' Azure Files premium shares have a 100 GiB minimum size, so a smaller request is rounded up.'
+              : '';
+        return `PersistentVolumeClaim ${String(o.args['name'])} asked for ${asked} and is bound with a capacity of ${got}: a claim is bound to a volume of at least the requested size, and the provisioner${provisioner ? ` (${provisioner})` : ''} rounded the request up to the smallest volume its storage back end creates (its minimum size or allocation unit).${known} Nobody resized it; this is expected, and shrinking it is not possible (a PVC can only grow) nor needed: the request stays ${asked}.`;
+      }
+      return undefined;
     },
   },
   // https://kubernetes.io/docs/concepts/configuration/secret/ ("base64-encoded")
