@@ -16,7 +16,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-6': ['liveness-probe-checks-database-restarts-all'],
   'scenarios-held-out-7': [
     'elasticsearch-flood-stage-index-read-only',
-    'hpa-memory-target-jvm-fixed-heap-never-scales-in',
     'ingress-path-prefix-not-stripped-app-404',
     'service-session-affinity-clientip-pins-two-pods',
   ],

@@ -1359,6 +1359,35 @@ expect:
 `,
   },
   {
+    id: 'jvm-memory-hpa',
+    mentions: [/-Xms1g equal to -Xmx1g/, /never scales back in/],
+    yaml: `${header('jvm-memory-hpa', 'shop', 'why does the hpa for billing in shop never scale billing back down at night?')}cluster:
+  namespaces: [shop]
+  nodes: [{ name: n1, cpu: "16", memory: 64Gi }]
+  deployments:
+    - name: billing
+      namespace: shop
+      replicas: 6
+      containers:
+        - name: billing
+          image: shop/billing:9
+          env: [{ name: JAVA_OPTS, value: "-Xms1g -Xmx1g -XX:+UseG1GC" }]
+          resources: { requests: { cpu: 500m, memory: 1280Mi }, limits: { memory: 1536Mi } }
+          behavior: { memory: { need: 1150Mi } }
+  objects:
+    - apiVersion: autoscaling/v2
+      kind: HorizontalPodAutoscaler
+      metadata: { name: billing, namespace: shop }
+      spec:
+        scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: billing }
+        minReplicas: 2
+        maxReplicas: 6
+        metrics: [{ type: Resource, resource: { name: memory, target: { type: Utilization, averageUtilization: 70 } } }]
+expect:
+  rootCause: { mustMention: [heap] }
+`,
+  },
+  {
     id: 'min-ready-seconds',
     mentions: [/sets minReadySeconds 90/, /nothing needs a rollback/],
     yaml: `${header('min-ready-seconds', 'web', 'we just shipped portal in web: READY 2/2 but AVAILABLE 0, should I roll back?')}cluster:

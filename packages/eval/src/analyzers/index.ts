@@ -11,6 +11,7 @@ import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
+import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
@@ -61,6 +62,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   headlessPeersAnalyzer,
   cronTimeZoneAnalyzer,
   cronReplaceAnalyzer,
+  jvmMemoryHpaAnalyzer,
   describedConditionsAnalyzer,
   externalNameAnalyzer,
   nodeLoadAnalyzer,
