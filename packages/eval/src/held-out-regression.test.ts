@@ -22,7 +22,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-8': [
     'grpc-http2-connections-pin-few-backends',
     'ingress-nginx-default-read-timeout-504-export',
-    'networkpolicy-peer-selectors-anded-missing-dash',
     'nginx-proxy-pass-caches-old-clusterip',
   ],
 };

@@ -16,6 +16,7 @@ import { knownTaintsAnalyzer } from './known-taints.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
+import { netpolAndedAnalyzer } from './netpol-anded.js';
 import { netpolIngressAnalyzer, netpolNamespaceLabelsAnalyzer } from './netpol-ingress.js';
 import { nodeLoadAnalyzer } from './node-load.js';
 import { nodeNotReadyAnalyzer } from './node-not-ready.js';
@@ -53,6 +54,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   localStorageAnalyzer,
   configMountsAnalyzer,
   netpolIngressAnalyzer,
+  netpolAndedAnalyzer,
   netpolNamespaceLabelsAnalyzer,
   devicePluginsAnalyzer,
   optionalKeysAnalyzer,

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { BaselineSreModel } from '../baseline-model.js';
+import { simEnvironment } from '../environment.js';
+import { runEval } from '../runner.js';
+import { parseScenario } from '../scenario-loader.js';
+
+const world = (peers: string) => `schemaVersion: 1
+id: netpol-anded
+title: netpol-anded table test
+difficulty: medium
+namespace: shop
+task: "web in namespace shop keeps crashing since the monitoring change, it cannot reach api"
+cluster:
+  namespaces: [shop, monitoring]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: web
+      namespace: shop
+      containers:
+        - name: web
+          image: shop/web:2
+          behavior: { crash: { exitCode: 1, logs: ['starting web', 'fatal: cart preload failed: dial tcp 10.96.10.10:80: i/o timeout'] } }
+    - { name: api, namespace: shop, containers: [{ name: api, image: shop/api:5, ports: [8080] }] }
+  services:
+    - { name: api, namespace: shop, clusterIP: 10.96.10.10, selector: { app: api }, ports: [{ port: 80, targetPort: 8080 }] }
+  objects:
+    - apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata: { name: api-ingress, namespace: shop }
+      spec:
+        podSelector: { matchLabels: { app: api } }
+        policyTypes: [Ingress]
+        ingress:
+          - from:
+${peers}
+            ports: [{ protocol: TCP, port: 8080 }]
+grants:
+  approve:
+    - tool: apply_manifest
+      where: { namespace: shop, manifest: { pattern: "NetworkPolicy" } }
+expect:
+  rootCause: { mustMention: [ANDed] }
+`;
+
+async function answer(yaml: string): Promise<string> {
+  const parsed = parseScenario(yaml, 'netpol-anded.yaml');
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  const [run] = await runEval({
+    scenarios: [parsed.loaded],
+    models: [{ id: 'baseline', role: 'agent', create: () => new BaselineSreModel() }],
+    environment: simEnvironment,
+  });
+  return run!.answer ?? '';
+}
+
+describe('netpol-anded', () => {
+  it('finds a namespaceSelector and a podSelector ANDed in one from element, and splits them', async () => {
+    const text = await answer(
+      world(`              - podSelector: { matchLabels: { app: web } }
+                namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: monitoring } }`),
+    );
+    expect(text).toMatch(/in one element the two are ANDed/);
+    expect(text).toMatch(/Fix applied \(approved\): apply NetworkPolicy api-ingress/);
+  });
+  it('says nothing when the two selectors are separate elements', async () => {
+    const text = await answer(
+      world(`              - podSelector: { matchLabels: { app: web } }
+              - namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: monitoring } }`),
+    );
+    expect(text).not.toMatch(/ANDed/);
+  });
+});
