@@ -317,7 +317,7 @@ export class BaselineSreModel implements Model {
         seenOwners.add(o);
         plan.push({ tool: 'describe_pod', args: { namespace: ns, name: p.name } });
         plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name } });
-        if (seenOwners.size >= 1) break;
+        if (seenOwners.size >= 2) break;
       }
     }
     const logs = outputs(seen, 'get_pod_logs')

@@ -4,7 +4,7 @@ import { simEnvironment } from '../environment.js';
 import { runEval } from '../runner.js';
 import { parseScenario } from '../scenario-loader.js';
 
-const world = (peers: string) => `schemaVersion: 1
+const world = (peers: string, running = false) => `schemaVersion: 1
 id: netpol-anded
 title: netpol-anded table test
 difficulty: medium
@@ -19,7 +19,11 @@ cluster:
       containers:
         - name: web
           image: shop/web:2
-          behavior: { crash: { exitCode: 1, logs: ['starting web', 'fatal: cart preload failed: dial tcp 10.96.10.10:80: i/o timeout'] } }
+          behavior: ${
+            running
+              ? "{ logs: ['starting web', 'ERROR GET /v1/cart: dial tcp 10.96.10.10:80: i/o timeout'] }"
+              : "{ crash: { exitCode: 1, logs: ['starting web', 'fatal: cart preload failed: dial tcp 10.96.10.10:80: i/o timeout'] } }"
+          }
     - { name: api, namespace: shop, containers: [{ name: api, image: shop/api:5, ports: [8080] }] }
   services:
     - { name: api, namespace: shop, clusterIP: 10.96.10.10, selector: { app: api }, ports: [{ port: 80, targetPort: 8080 }] }
@@ -61,6 +65,16 @@ describe('netpol-anded', () => {
     );
     expect(text).toMatch(/in one element the two are ANDed/);
     expect(text).toMatch(/Fix applied \(approved\): apply NetworkPolicy api-ingress/);
+  });
+  it('finds it from a client that runs but logs the timeouts', async () => {
+    const text = await answer(
+      world(
+        `              - podSelector: { matchLabels: { app: web } }
+                namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: monitoring } }`,
+        true,
+      ),
+    );
+    expect(text).toMatch(/in one element the two are ANDed/);
   });
   it('says nothing when the two selectors are separate elements', async () => {
     const text = await answer(

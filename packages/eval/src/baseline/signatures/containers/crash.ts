@@ -35,9 +35,13 @@ export const crash: ContainerSignature = {
       logs,
     } = x;
     const { ns, seen, tools } = f;
+    // Running again after one or two restarts is not a crash loop (a node reboot ends containers with
+    // exit code 255, reason Unknown): a loop shows CrashLoopBackOff, a container not running, or restarts.
+    const settled = now.state === 'Running' && Number(restarts ?? 0) < 3;
     if (
       exit !== undefined &&
       exit !== 0 &&
+      !settled &&
       (last.reason !== undefined || /CrashLoopBackOff/.test(now.reason ?? ''))
     ) {
       const logText = logs?.content ?? '';
