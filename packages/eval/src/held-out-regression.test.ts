@@ -16,12 +16,9 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-6': ['liveness-probe-checks-database-restarts-all'],
   'scenarios-held-out-7': [
     'elasticsearch-flood-stage-index-read-only',
-    'ingress-path-prefix-not-stripped-app-404',
-    'service-session-affinity-clientip-pins-two-pods',
   ],
   'scenarios-held-out-8': [
     'grpc-http2-connections-pin-few-backends',
-    'ingress-nginx-default-read-timeout-504-export',
     'nginx-proxy-pass-caches-old-clusterip',
   ],
 };

@@ -209,6 +209,8 @@ export interface Service {
     /** `Cluster` (default) or `Local`: whether in-cluster clients reach endpoints on every node or only their own. */
     internalTrafficPolicy?: string;
     externalTrafficPolicy?: string;
+    /** `None` (default) or `ClientIP`: kube-proxy sends every connection from one client IP to one endpoint. */
+    sessionAffinity?: string;
   };
   status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
 }

@@ -10,6 +10,7 @@ import { elsewhereAnalyzer } from './elsewhere.js';
 import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
+import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
@@ -24,6 +25,7 @@ import { nodePressureAnalyzer } from './node-pressure.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
+import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
 import { storageAnalyzer } from './storage.js';
 import type { Analyzer } from './types.js';
@@ -65,6 +67,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   cronTimeZoneAnalyzer,
   cronReplaceAnalyzer,
   jvmMemoryHpaAnalyzer,
+  serviceAffinityAnalyzer,
+  ingressProxyAnalyzer,
   describedConditionsAnalyzer,
   externalNameAnalyzer,
   nodeLoadAnalyzer,

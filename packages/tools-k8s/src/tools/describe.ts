@@ -462,7 +462,8 @@ export function describeService(
     `IP:                ${s.spec.clusterIP ?? '<none>'}`,
   ];
   // As kubectl describe prints them (k8s.io/kubectl/pkg/describe, describeService): the CNAME of an
-  // ExternalName Service, a load balancer's address, and the traffic policies when set.
+  // ExternalName Service, a load balancer's address, the session affinity, and the traffic policies
+  // when set.
   if (s.spec.externalName) lines.push(`External Name:     ${s.spec.externalName}`);
   const lb = (s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname ?? '').filter(Boolean);
   if (lb.length) lines.push(`LoadBalancer Ingress: ${lb.join(', ')}`);
@@ -472,6 +473,7 @@ export function describeService(
   }
   lines.push(`Endpoints:         ${endpointsText(ep)}`);
   if (notReady.length) lines.push(`NotReadyEndpoints: ${notReady.join(', ')}`);
+  lines.push(`Session Affinity:  ${s.spec.sessionAffinity ?? 'None'}`);
   if (s.spec.externalTrafficPolicy) lines.push(`External Traffic Policy: ${s.spec.externalTrafficPolicy}`);
   if (s.spec.internalTrafficPolicy) lines.push(`Internal Traffic Policy: ${s.spec.internalTrafficPolicy}`);
   lines.push(eventsSection(events, now));

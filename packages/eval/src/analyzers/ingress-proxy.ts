@@ -1,0 +1,120 @@
+import { parseTable } from '../k8s-text.js';
+import {
+  type Analyzer,
+  bonus,
+  clip,
+  type Finding,
+  flat,
+  linesWith,
+  namespacePods,
+  outputs,
+  type Read,
+} from './types.js';
+
+const GATEWAY_TIMEOUT = /\b504\b|gateway time-?out/i;
+const NOT_FOUND = /\b404\b|not found page|page not found/i;
+// What a backend logs when the proxy in front gave up on a response it was still writing.
+const CLIENT_GONE = [
+  'broken pipe',
+  'client went away',
+  'client disconnected',
+  'context canceled',
+  'connection reset by peer',
+];
+
+/** An Ingress served by ingress-nginx: its class is nginx, by ingressClassName or the old annotation. */
+const isNginx = (text: string) =>
+  /nginx/i.test(flat(text, 'ingressClassName') ?? '') ||
+  /kubernetes\.io\/ingress\.class[=:]\s?nginx/i.test(text);
+
+/**
+ * Two ways an Ingress served by ingress-nginx answers for the app (kubernetes.github.io/ingress-nginx,
+ * "Annotations"): a 504 when the backend takes longer than proxy-read-timeout (60 s by default) to
+ * answer, which the controller returns itself while the app is healthy; and a 404 from the app when
+ * the Ingress routes a path prefix (/help) to an app that serves at /: the controller passes the path
+ * on unchanged unless rewrite-target strips the prefix. Found when the question reports that status
+ * and an nginx Ingress of the namespace fits it.
+ */
+export const ingressProxyAnalyzer: Analyzer = {
+  name: 'ingress-proxy',
+  reads({ task, ns, seen, hints }): Read[] {
+    const text = task.slice(0, 4000);
+    if (!GATEWAY_TIMEOUT.test(text) && !NOT_FOUND.test(text)) return [];
+    const reads: Read[] = [{ tool: 'list_resources', args: { kind: 'Ingress', namespace: ns } }];
+    const list = outputs(
+      seen,
+      'list_resources',
+      (o) => o.args['kind'] === 'Ingress' && o.args['namespace'] === ns,
+    ).pop();
+    const names = (list ? parseTable(list.content) : []).map((r) => r['NAME'] ?? '').filter(Boolean);
+    names.sort((a, b) => bonus(b, hints) - bonus(a, hints));
+    for (const name of names.slice(0, 2))
+      reads.push({ tool: 'describe_resource', args: { kind: 'Ingress', name, namespace: ns } });
+    // What the backend logged for those requests: one Running pod of each Ingress's backend Service.
+    const pods = namespacePods({ task, ns, seen, hints });
+    for (const o of outputs(
+      seen,
+      'describe_resource',
+      (x) => x.args['kind'] === 'Ingress' && x.args['namespace'] === ns,
+    )) {
+      const backend = flat(o.content, 'rules[0].http.paths[0].backend.service.name');
+      const pod = backend
+        ? pods.find((r) => (r['NAME'] ?? '').startsWith(`${backend}-`) && r['STATUS'] === 'Running')?.['NAME']
+        : undefined;
+      if (pod) reads.push({ tool: 'get_pod_logs', args: { namespace: ns, name: pod } });
+    }
+    return reads;
+  },
+  finds({ task, ns, seen, hints }) {
+    const text = task.slice(0, 4000);
+    const timeout = GATEWAY_TIMEOUT.test(text);
+    const notFound = NOT_FOUND.test(text);
+    if (!timeout && !notFound) return [];
+    const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns);
+    for (const o of outputs(
+      seen,
+      'describe_resource',
+      (x) => x.args['kind'] === 'Ingress' && x.args['namespace'] === ns,
+    )) {
+      if (!isNginx(o.content)) continue;
+      const name = String(o.args['name'] ?? '');
+      const backend = flat(o.content, 'rules[0].http.paths[0].backend.service.name');
+      if (timeout) {
+        const set = /proxy-read-timeout[=:]\s?(\d{1,6})/.exec(o.content)?.[1];
+        const gone = logs
+          .filter((l) => !backend || String(l.args['name']).startsWith(`${backend}-`))
+          .map((l) => ({ pod: String(l.args['name']), line: linesWith(l.content, CLIENT_GONE).pop() }))
+          .find((x) => x.line);
+        return [
+          {
+            weight: 84 + bonus(name, hints),
+            object: `ingress ${name}`,
+            cause: `the 504 Gateway Timeout comes from the Ingress controller (ingress-nginx), not from ${backend ?? 'the backend'}: for Ingress ${name} it waits at most proxy-read-timeout (${set ? `${set} s, set by annotation` : '60 seconds, the default, as no nginx.ingress.kubernetes.io/proxy-read-timeout annotation is set'}) for the backend's response, then answers 504 and closes the connection; a request that takes longer (a large export) outlives that read timeout while the pods stay healthy${
+              gone ? `, and the backend logs the client going away ("${clip(gone.line!, 120)}")` : ''
+            }`,
+            evidence: [
+              `describe_resource Ingress ${name}: ingressClassName nginx, ${set ? `proxy-read-timeout ${set}` : 'no proxy-read-timeout annotation (60 s default)'}`,
+              ...(gone ? [`get_pod_logs ${gone.pod}: "${clip(gone.line!, 140)}"`] : []),
+            ],
+            advice: `raise nginx.ingress.kubernetes.io/proxy-read-timeout (and proxy-send-timeout) on Ingress ${name} above the longest request, or make the long request asynchronous (start it, then poll); more CPU for the backend does not change the timeout`,
+          } satisfies Finding,
+        ];
+      }
+      const path = flat(o.content, 'rules[0].http.paths[0].path');
+      if (notFound && path && path !== '/' && !/rewrite-target/.test(o.content)) {
+        return [
+          {
+            weight: 88 + bonus(name, hints),
+            object: `ingress ${name}`,
+            cause: `Ingress ${name} routes the path prefix ${path} to ${backend ?? 'its backend'}, and ingress-nginx forwards the full path unchanged (${path}/… reaches the app as ${path}/…, not /…) because no nginx.ingress.kubernetes.io/rewrite-target annotation strips the prefix; an app that serves at / answers 404 for every ${path} URL, so the controller routes fine and the 404 comes from the app`,
+            evidence: [
+              `describe_resource Ingress ${name}: path ${path} (${flat(o.content, 'rules[0].http.paths[0].pathType') ?? 'Prefix'}), ingressClassName nginx, no rewrite-target annotation`,
+            ],
+            advice: `strip the prefix with nginx.ingress.kubernetes.io/rewrite-target: /$2 and a path of ${path}(/|$)(.*) (pathType ImplementationSpecific), or set the app's base path to ${path}`,
+          } satisfies Finding,
+        ];
+      }
+    }
+    return [];
+  },
+};
