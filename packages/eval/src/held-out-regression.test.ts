@@ -14,9 +14,6 @@ const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.me
 /** Worlds of a set the baseline does not pass yet (see each set's README.md). */
 const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-6': ['liveness-probe-checks-database-restarts-all'],
-  'scenarios-held-out-7': [
-    'elasticsearch-flood-stage-index-read-only',
-  ],
   'scenarios-held-out-8': [
     'grpc-http2-connections-pin-few-backends',
     'nginx-proxy-pass-caches-old-clusterip',

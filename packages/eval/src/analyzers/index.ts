@@ -2,6 +2,7 @@ import { appErrorsAnalyzer } from './app-errors.js';
 import { configMountsAnalyzer } from './config-mounts.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
+import { dependencyLogsAnalyzer } from './dependency-logs.js';
 import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
@@ -69,6 +70,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   jvmMemoryHpaAnalyzer,
   serviceAffinityAnalyzer,
   ingressProxyAnalyzer,
+  dependencyLogsAnalyzer,
   describedConditionsAnalyzer,
   externalNameAnalyzer,
   nodeLoadAnalyzer,
