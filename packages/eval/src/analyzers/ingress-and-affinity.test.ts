@@ -110,6 +110,16 @@ ${expectAny.replace('portal', 'quote')}`;
     expect(text).toMatch(/sessionAffinity ClientIP/);
     expect(text).toMatch(/2 of 4 pods run hot/);
   });
+  it('reads the same split behind a gRPC Service as connection-level balancing', async () => {
+    const text = await answer(
+      world('None').replace(
+        'ports: [{ port: 80, targetPort: 8080 }]',
+        'ports: [{ name: grpc, port: 9090, targetPort: 8080 }]',
+      ),
+    );
+    expect(text).toMatch(/balances connections, not requests/);
+    expect(text).toMatch(/2 of 4 pods run hot/);
+  });
   it('says nothing of affinity when the Service has none', async () => {
     expect(await answer(world('None'))).not.toMatch(/sessionAffinity ClientIP/);
   });
