@@ -1,5 +1,12 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
-import { type Analyzer, type AnalyzerContext, outputs, podsOnNode, section } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  nodeConditions,
+  outputs,
+  podsOnNode,
+  section,
+} from './types.js';
 
 /** `cpu 7500m (95%)` of a describe_node `Allocated resources:` section, per resource. */
 function allocated(text: string): Map<string, { requests: string; percent: number }> {
@@ -15,13 +22,10 @@ function allocated(text: string): Map<string, { requests: string; percent: numbe
 
 /** Whether a node description says Ready and no pressure condition. */
 function healthy(text: string): boolean {
-  const rows = section(text, 'Conditions')
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/));
-  const status = (type: string) => rows.find((r) => r[0] === type)?.[1];
+  const status = nodeConditions(text);
   return (
-    status('Ready') === 'True' &&
-    ['MemoryPressure', 'DiskPressure', 'PIDPressure'].every((t) => status(t) !== 'True')
+    status.get('Ready') === 'True' &&
+    ['MemoryPressure', 'DiskPressure', 'PIDPressure'].every((t) => status.get(t) !== 'True')
   );
 }
 

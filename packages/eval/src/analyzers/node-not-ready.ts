@@ -1,6 +1,6 @@
 import { nodeWarnings } from './failing-node.js';
 import { logGloss } from './log-glosses.js';
-import { type Analyzer, clip, outputs, section } from './types.js';
+import { type Analyzer, clip, nodeConditions, outputs } from './types.js';
 
 /**
  * A node that is not Ready, with the reason its own Warning events give (the kubelet's or
@@ -15,10 +15,7 @@ export const nodeNotReadyAnalyzer: Analyzer = {
   finds(ctx) {
     const out = [];
     for (const d of outputs(ctx.seen, 'describe_node')) {
-      const ready = section(d.content, 'Conditions')
-        .split('\n')
-        .map((l) => l.trim().split(/\s+/))
-        .find((r) => r[0] === 'Ready')?.[1];
+      const ready = nodeConditions(d.content).get('Ready');
       if (!ready || ready === 'True') continue;
       const warnings = nodeWarnings(d.content);
       const glossed = warnings.map((w) => ({ w, means: logGloss(w.message) })).find((x) => x.means);

@@ -3,22 +3,18 @@ import {
   type Analyzer,
   type AnalyzerContext,
   clip,
+  nodeConditions,
   outputs,
   podsOnNode,
   type Read,
-  section,
 } from './types.js';
 
 type Pressure = 'MemoryPressure' | 'PIDPressure';
 
 /** The pressure conditions that are True in a node description. */
 function pressures(text: string): Pressure[] {
-  const rows = section(text, 'Conditions')
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/));
-  return (['MemoryPressure', 'PIDPressure'] as const).filter((t) =>
-    rows.some((r) => r[0] === t && r[1] === 'True'),
-  );
+  const status = nodeConditions(text);
+  return (['MemoryPressure', 'PIDPressure'] as const).filter((t) => status.get(t) === 'True');
 }
 
 /** Memory of one pod from get_pod_metrics: summed use, and whether any container has no limit. */

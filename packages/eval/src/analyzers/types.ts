@@ -334,6 +334,20 @@ export function stateBlock(
   return out;
 }
 
+/**
+ * The status of each condition type in a node description's `Conditions:` table (Ready,
+ * MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable, and any a node-problem-detector adds):
+ * type to `True`, `False` or `Unknown`.
+ */
+export function nodeConditions(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of section(text, 'Conditions').split('\n')) {
+    const [type, status] = line.trim().split(/\s+/);
+    if (type && status && !out.has(type)) out.set(type, status);
+  }
+  return out;
+}
+
 /** The pods a node description lists under `Non-terminated Pods: (N in total)`. */
 export function podsOnNode(text: string): { namespace: string; name: string }[] {
   const lines = text.split('\n');
