@@ -1316,6 +1316,41 @@ expect:
 `,
   },
   {
+    id: 'warning-once-healthy',
+    mentions: [/No fault found/],
+    yaml: `${header('warning-once-healthy', 'shop', 'routine check before the freeze: is orders in namespace shop healthy? nothing is reported broken')}cluster:
+  namespaces: [shop]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: orders
+      namespace: shop
+      replicas: 2
+      containers:
+        - name: orders
+          image: shop/orders:4.2.0
+          behavior: { logs: ['INFO Starting OrdersApplication v4.2.0', 'WARN spring.jpa.open-in-view is enabled by default, so database queries may be performed during view rendering', 'INFO Started OrdersApplication in 3.1 seconds', 'INFO GET /orders 200 12ms'] }
+expect:
+  rootCause: { mustMention: [healthy], mustNotClaim: [root cause, open-in-view] }
+`,
+  },
+  {
+    id: 'deprecation-notice-healthy',
+    mentions: [/No fault found/],
+    yaml: `${header('deprecation-notice-healthy', 'db', 'we upgraded mysql in namespace db to 8.0.36 this morning, is it ok?')}cluster:
+  namespaces: [db]
+  nodes: [{ name: n1 }]
+  pods:
+    - name: mysql-0
+      namespace: db
+      containers:
+        - name: mysql
+          image: mysql:8.0.36
+          behavior: { logs: ["2026-11-30T06:00:01Z 0 [System] [MY-010116] [Server] /usr/sbin/mysqld (mysqld 8.0.36) starting as process 1", "2026-11-30T06:00:03Z 0 [Warning] [MY-013360] [Server] Plugin mysql_native_password reported: ''mysql_native_password' is deprecated and will be removed in a future release. Please use caching_sha2_password instead'", "2026-11-30T06:00:04Z 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.0.36'"] }
+expect:
+  rootCause: { mustMention: [healthy], mustNotClaim: [root cause, caching_sha2_password] }
+`,
+  },
+  {
     id: 'asked-state',
     mentions: [
       /Observed on PodDisruptionBudget\/api-pdb: minAvailable: 2/,

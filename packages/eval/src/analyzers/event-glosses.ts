@@ -31,8 +31,9 @@ const EVENT_GLOSSES: readonly EventGloss[] = [
   },
   // https://kubernetes.io/docs/concepts/policy/resource-quotas/
   {
-    all: ['must specify'],
-    none: ['podsecurity'],
+    // Admission's quota message ("failed quota: compute: must specify limits.cpu"); validation says
+    // "must specify" about other fields too (a volume's type, an envFrom source).
+    all: ['failed quota', 'must specify'],
     means:
       "a ResourceQuota in the namespace limits requests or limits, so every container must set them; the pod's containers do not (add them, or give the namespace a LimitRange with defaults)",
   },
@@ -147,7 +148,9 @@ const EVENT_GLOSSES: readonly EventGloss[] = [
       "the node's container runtime does not trust the registry's TLS certificate (a private CA): add the CA to the runtime's trust on every node (containerd's certs.d), or use a registry with a publicly trusted certificate",
   },
   {
-    all: ['failed to pull', 'pause'],
+    // The sandbox image by its path (registry.k8s.io/pause:3.9, .../eks/pause:3.5), not any image
+    // whose name contains "pause".
+    all: ['failed to pull', '/pause:'],
     none: ['pull access denied'],
     means:
       "the node cannot pull the pod sandbox (pause) image, so no pod can start there: the sandbox image's registry is unreachable from the node (or not mirrored in an air-gapped cluster)",

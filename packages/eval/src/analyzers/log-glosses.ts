@@ -533,7 +533,9 @@ const GLOSSES: readonly Gloss[] = [
       'an Elasticsearch index hit index.mapping.total_fields.limit (1,000 fields by default): dynamic mapping of documents with ever-new keys (a mapping explosion); map those keys as flattened, or turn dynamic mapping off for them',
   },
   {
-    all: ['vm.max_map_count'],
+    // The check's own words ("max virtual memory areas vm.max_map_count [65530] is too low"), not a
+    // tuner that sets the value.
+    all: ['vm.max_map_count', 'too low'],
     means:
       "Elasticsearch's bootstrap check failed: the node's kernel setting vm.max_map_count is below 262144; raise it on the node (sysctl, or a privileged init container)",
   },
@@ -733,9 +735,14 @@ function urlUserinfoGloss(line: string): string | undefined {
 // A line saying a condition ended (an alarm cleared, a block released) reports a recovery, not a
 // failure; "not resolved" is no recovery.
 const RECOVERED = /(?<!\bnot )\b(?:cleared|releasing|released|lifted|no longer|recovered|resolved)\b/i;
+// A deprecation notice names a feature that still works ("mysql_native_password is deprecated ...
+// Please use caching_sha2_password instead"), not a failure; a bare "Deprecated." (the AWS SDK's
+// NoCredentialProviders) is no such notice.
+const DEPRECATION = /\b(?:is|are|has been|have been|was) deprecated\b/i;
 
 function glossOf(line: string): { means: string; symptom: boolean } | undefined {
-  if (RECOVERED.test(line.slice(0, 4096))) return undefined;
+  const head = line.slice(0, 4096);
+  if (RECOVERED.test(head) || DEPRECATION.test(head)) return undefined;
   const special = schemaGloss(line) ?? classVersionGloss(line) ?? urlUserinfoGloss(line);
   if (special) return { means: special, symptom: false };
   const l = line.slice(0, 4096).toLowerCase();
