@@ -1351,6 +1351,30 @@ expect:
 `,
   },
   {
+    id: 'crash-dependency-down-no-rollback',
+    mentions: [/could not connect to postgres/, /restore the dependency/],
+    yaml: `${header('crash-dependency-down-no-rollback', 'shop', 'api pods in namespace shop have been restarting for the last 20 minutes, what is wrong?')}cluster:
+  namespaces: [shop]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: api
+      namespace: shop
+      replicas: 2
+      age: 40d
+      changeCause: release 3.1.0
+      history: [{ image: shop/api:3.0.0, changeCause: release 3.0.0, age: 90d }]
+      containers:
+        - name: api
+          image: shop/api:3.1.0
+          behavior: { logs: ['INFO api 3.1.0 starting'], dependencies: [{ service: postgres, port: 5432, exitCode: 1, logs: ['FATAL could not connect to postgres at postgres.shop.svc:5432: {error}'] }] }
+    - { name: postgres, namespace: shop, replicas: 0, age: 200d, containers: [{ name: postgres, image: 'postgres:16', ports: [5432] }] }
+  services:
+    - { name: postgres, namespace: shop, selector: { app: postgres }, ports: [5432] }
+expect:
+  rootCause: { mustMention: [postgres], mustNotClaim: [roll back, rollback, latest rollout] }
+`,
+  },
+  {
     id: 'asked-state',
     mentions: [
       /Observed on PodDisruptionBudget\/api-pdb: minAvailable: 2/,
