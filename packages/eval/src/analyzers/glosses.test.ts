@@ -130,6 +130,22 @@ describe('eventGloss', () => {
         'Failed to create pod sandbox: failed to get sandbox image "registry.k8s.io/pause:3.9": failed to pull image "registry.k8s.io/pause:3.9": i/o timeout',
       ),
     ).toMatch(/sandbox \(pause\) image/);
+    // A scheduler reason that rules out fewer nodes than another is not the cause.
+    expect(
+      eventGloss(
+        '0/3 nodes are available: 1 Too many pods, 2 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
+      ),
+    ).toBeUndefined();
+    expect(
+      eventGloss(
+        "0/5 nodes are available: 1 node(s) didn't match pod anti-affinity rules, 3 Too many pods, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }.",
+      ),
+    ).toMatch(/maxPods/);
+    expect(
+      eventGloss(
+        "0/5 nodes are available: 3 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match pod anti-affinity rules.",
+      ),
+    ).toMatch(/anti-affinity/);
   });
 });
 
