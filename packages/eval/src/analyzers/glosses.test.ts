@@ -259,6 +259,10 @@ describe('logGloss', () => {
     ['x509: certificate relies on legacy Common Name field, use SANs instead', /Subject Alternative Names/],
     ['remote error: tls: bad certificate', /rejected the client's certificate/],
     [
+      'http: TLS handshake error from 10.244.0.1:53812: remote error: tls: bad certificate',
+      /refused this server's TLS certificate.*caBundle/,
+    ],
+    [
       'error: resource mapping not found: no matches for kind "PodDisruptionBudget" in version "policy/v1beta1"',
       /removed in a Kubernetes upgrade/,
     ],

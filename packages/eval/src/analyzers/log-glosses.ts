@@ -612,6 +612,14 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the server's certificate names its host only in the Common Name; Go 1.15 and later accept only Subject Alternative Names (SANs), so reissue the certificate with the host as a SAN",
   },
+  // A server's own log of a handshake a client broke off ("http: TLS handshake error from
+  // 10.244.0.1:53812: remote error: tls: bad certificate"): the remote end is the client, which
+  // refused this server's certificate (an admission webhook whose caBundle does not match).
+  {
+    all: ['tls handshake error from', 'bad certificate'],
+    means:
+      "a client refused this server's TLS certificate during the handshake (the remote end sent bad_certificate): it does not trust the CA that signed it (an admission webhook or APIService whose caBundle does not match the serving certificate, a certificate rotated without updating its clients) or the certificate does not name the host the client asked for",
+  },
   {
     all: ['tls: bad certificate'],
     means:
