@@ -1375,6 +1375,32 @@ expect:
 `,
   },
   {
+    id: 'namespace-not-from-a-service-account',
+    mentions: [/deployment checkout-api .*in namespace shop/, /config\.yaml/],
+    yaml: `${header('namespace-not-from-a-service-account', 'shop', 'the checkout pods keep crashing since this morning, can you find out why?')}cluster:
+  namespaces: [shop, ci]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: checkout-api
+      namespace: shop
+      replicas: 2
+      containers:
+        - name: api
+          image: shop/checkout-api:5
+          behavior: { crash: { exitCode: 1, logs: ['starting checkout-api 5', 'FATAL: open /etc/checkout/config.yaml: no such file or directory'] } }
+    - { name: runner, namespace: ci, replicas: 1, containers: [{ name: runner, image: 'ci/runner:2' }] }
+  objects:
+    - { apiVersion: v1, kind: ServiceAccount, metadata: { name: checkout, namespace: ci } }
+    - apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata: { name: checkout, namespace: ci }
+      roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit }
+      subjects: [{ kind: ServiceAccount, name: checkout, namespace: ci }]
+expect:
+  rootCause: { mustMention: [config.yaml] }
+`,
+  },
+  {
     id: 'asked-state',
     mentions: [
       /Observed on PodDisruptionBudget\/api-pdb: minAvailable: 2/,
