@@ -1444,6 +1444,28 @@ expect:
 `,
   },
   {
+    id: 'pvc-bound-to-bigger-volume',
+    mentions: [/bound to the existing PersistentVolume pv-nfs-7 of 100Gi/],
+    yaml: `${header('pvc-bound-to-bigger-volume', 'ml', 'the reports-share pvc in ml shows CAPACITY 100Gi but we asked for 20Gi, who resized it?')}cluster:
+  namespaces: [ml]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: reports, namespace: ml, containers: [{ name: reports, image: ml/reports:1 }] }]
+  objects:
+    - apiVersion: v1
+      kind: PersistentVolume
+      metadata: { name: pv-nfs-7 }
+      spec: { capacity: { storage: 100Gi }, accessModes: [ReadWriteMany], nfs: { server: 10.0.0.9, path: /exports/7 }, claimRef: { name: reports-share, namespace: ml } }
+      status: { phase: Bound }
+    - apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata: { name: reports-share, namespace: ml }
+      spec: { storageClassName: '', accessModes: [ReadWriteMany], resources: { requests: { storage: 20Gi } }, volumeName: pv-nfs-7 }
+      status: { phase: Bound, capacity: { storage: 100Gi } }
+expect:
+  rootCause: { mustMention: [PersistentVolume], mustNotClaim: [rounded, provisioner (] }
+`,
+  },
+  {
     id: 'jvm-memory-hpa',
     mentions: [/-Xms1g equal to -Xmx1g/, /never scales back in/],
     yaml: `${header('jvm-memory-hpa', 'shop', 'why does the hpa for billing in shop never scale billing back down at night?')}cluster:
