@@ -899,6 +899,17 @@ function question(task: string): { asked: string; alert: string } {
   return at < 0 ? { asked: task, alert: '' } : { asked: task.slice(0, at), alert: task.slice(at) };
 }
 
+/** Kinds `find_objects` lists that only support a workload (see `resolveNamespace`). */
+const SUPPORTING_KINDS = new Set([
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'PodDisruptionBudget',
+  'NetworkPolicy',
+  'PersistentVolume',
+  'StorageClass',
+]);
+
 /**
  * The namespace the task means, from what `find_objects` found: a namespace the task's phrasing
  * names and the cluster has; else the namespace of the object whose name is the search term, or the
@@ -915,8 +926,13 @@ function resolveNamespace(
   const found =
     lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === term) ??
     lastOf(seen, 'find_objects', (o) => o.status === 'ok');
-  const rows = found ? parseTable(found.content) : [];
-  if (rows.length === 0 || !rows[0]!['KIND']) return candidates[0];
+  const all = found ? parseTable(found.content) : [];
+  if (all.length === 0 || !all[0]!['KIND']) return candidates[0];
+  // Objects that only support a workload (its ServiceAccount, RBAC, disruption budget, network policy,
+  // storage) place the task only when nothing else matched: a ServiceAccount named checkout in the CI
+  // namespace is not where the checkout pods crash.
+  const primary = all.filter((r) => !SUPPORTING_KINDS.has(r['KIND'] ?? ''));
+  const rows = primary.length > 0 ? primary : all;
   const namespaces = new Set<string>();
   for (const r of rows) {
     if (r['KIND'] === 'Namespace') namespaces.add(r['NAME'] ?? '');

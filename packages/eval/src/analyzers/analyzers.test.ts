@@ -1316,6 +1316,91 @@ expect:
 `,
   },
   {
+    id: 'warning-once-healthy',
+    mentions: [/No fault found/],
+    yaml: `${header('warning-once-healthy', 'shop', 'routine check before the freeze: is orders in namespace shop healthy? nothing is reported broken')}cluster:
+  namespaces: [shop]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: orders
+      namespace: shop
+      replicas: 2
+      containers:
+        - name: orders
+          image: shop/orders:4.2.0
+          behavior: { logs: ['INFO Starting OrdersApplication v4.2.0', 'WARN spring.jpa.open-in-view is enabled by default, so database queries may be performed during view rendering', 'INFO Started OrdersApplication in 3.1 seconds', 'INFO GET /orders 200 12ms'] }
+expect:
+  rootCause: { mustMention: [healthy], mustNotClaim: [root cause, open-in-view] }
+`,
+  },
+  {
+    id: 'deprecation-notice-healthy',
+    mentions: [/No fault found/],
+    yaml: `${header('deprecation-notice-healthy', 'db', 'we upgraded mysql in namespace db to 8.0.36 this morning, is it ok?')}cluster:
+  namespaces: [db]
+  nodes: [{ name: n1 }]
+  pods:
+    - name: mysql-0
+      namespace: db
+      containers:
+        - name: mysql
+          image: mysql:8.0.36
+          behavior: { logs: ["2026-11-30T06:00:01Z 0 [System] [MY-010116] [Server] /usr/sbin/mysqld (mysqld 8.0.36) starting as process 1", "2026-11-30T06:00:03Z 0 [Warning] [MY-013360] [Server] Plugin mysql_native_password reported: ''mysql_native_password' is deprecated and will be removed in a future release. Please use caching_sha2_password instead'", "2026-11-30T06:00:04Z 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.0.36'"] }
+expect:
+  rootCause: { mustMention: [healthy], mustNotClaim: [root cause, caching_sha2_password] }
+`,
+  },
+  {
+    id: 'crash-dependency-down-no-rollback',
+    mentions: [/could not connect to postgres/, /restore the dependency/],
+    yaml: `${header('crash-dependency-down-no-rollback', 'shop', 'api pods in namespace shop have been restarting for the last 20 minutes, what is wrong?')}cluster:
+  namespaces: [shop]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: api
+      namespace: shop
+      replicas: 2
+      age: 40d
+      changeCause: release 3.1.0
+      history: [{ image: shop/api:3.0.0, changeCause: release 3.0.0, age: 90d }]
+      containers:
+        - name: api
+          image: shop/api:3.1.0
+          behavior: { logs: ['INFO api 3.1.0 starting'], dependencies: [{ service: postgres, port: 5432, exitCode: 1, logs: ['FATAL could not connect to postgres at postgres.shop.svc:5432: {error}'] }] }
+    - { name: postgres, namespace: shop, replicas: 0, age: 200d, containers: [{ name: postgres, image: 'postgres:16', ports: [5432] }] }
+  services:
+    - { name: postgres, namespace: shop, selector: { app: postgres }, ports: [5432] }
+expect:
+  rootCause: { mustMention: [postgres], mustNotClaim: [roll back, rollback, latest rollout] }
+`,
+  },
+  {
+    id: 'namespace-not-from-a-service-account',
+    mentions: [/deployment checkout-api .*in namespace shop/, /config\.yaml/],
+    yaml: `${header('namespace-not-from-a-service-account', 'shop', 'the checkout pods keep crashing since this morning, can you find out why?')}cluster:
+  namespaces: [shop, ci]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: checkout-api
+      namespace: shop
+      replicas: 2
+      containers:
+        - name: api
+          image: shop/checkout-api:5
+          behavior: { crash: { exitCode: 1, logs: ['starting checkout-api 5', 'FATAL: open /etc/checkout/config.yaml: no such file or directory'] } }
+    - { name: runner, namespace: ci, replicas: 1, containers: [{ name: runner, image: 'ci/runner:2' }] }
+  objects:
+    - { apiVersion: v1, kind: ServiceAccount, metadata: { name: checkout, namespace: ci } }
+    - apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata: { name: checkout, namespace: ci }
+      roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit }
+      subjects: [{ kind: ServiceAccount, name: checkout, namespace: ci }]
+expect:
+  rootCause: { mustMention: [config.yaml] }
+`,
+  },
+  {
     id: 'asked-state',
     mentions: [
       /Observed on PodDisruptionBudget\/api-pdb: minAvailable: 2/,
@@ -1356,6 +1441,28 @@ expect:
       status: { phase: Bound, capacity: { storage: 100Gi } }
 expect:
   rootCause: { mustMention: [rounded] }
+`,
+  },
+  {
+    id: 'pvc-bound-to-bigger-volume',
+    mentions: [/bound to the existing PersistentVolume pv-nfs-7 of 100Gi/],
+    yaml: `${header('pvc-bound-to-bigger-volume', 'ml', 'the reports-share pvc in ml shows CAPACITY 100Gi but we asked for 20Gi, who resized it?')}cluster:
+  namespaces: [ml]
+  nodes: [{ name: n1 }]
+  deployments: [{ name: reports, namespace: ml, containers: [{ name: reports, image: ml/reports:1 }] }]
+  objects:
+    - apiVersion: v1
+      kind: PersistentVolume
+      metadata: { name: pv-nfs-7 }
+      spec: { capacity: { storage: 100Gi }, accessModes: [ReadWriteMany], nfs: { server: 10.0.0.9, path: /exports/7 }, claimRef: { name: reports-share, namespace: ml } }
+      status: { phase: Bound }
+    - apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata: { name: reports-share, namespace: ml }
+      spec: { storageClassName: '', accessModes: [ReadWriteMany], resources: { requests: { storage: 20Gi } }, volumeName: pv-nfs-7 }
+      status: { phase: Bound, capacity: { storage: 100Gi } }
+expect:
+  rootCause: { mustMention: [PersistentVolume], mustNotClaim: [rounded, provisioner (] }
 `,
   },
   {

@@ -50,6 +50,22 @@ const WORDS = /[A-Za-z][\w.-]{3,}/g;
 /** A line's shape: numbers and hex runs (ids, offsets, times) aside, so repeats of one message compare equal. */
 const shape = (l: string) => l.replace(/[0-9a-f]{6,}|\d+/gi, '#').trim();
 
+/** The lines of `lines` whose message (its shape, see `shape`) appears more than once. */
+function repeated(lines: readonly string[]): string[] {
+  const count = new Map<string, number>();
+  for (const l of lines) count.set(shape(l), (count.get(shape(l)) ?? 0) + 1);
+  return lines.filter((l) => (count.get(shape(l)) ?? 0) > 1);
+}
+
+/**
+ * The warning-level lines of a log (see `warningLines`) when one of their messages recurs (a
+ * condition that persists), else none: a single warning is not a lead.
+ */
+export function recurringWarnings(text: string): string[] {
+  const warnings = warningLines(text);
+  return repeated(warnings).length > 0 ? warnings : [];
+}
+
 /**
  * Up to `max` lines of `lines`, in order, that say something `chosen` does not: another message (its
  * shape differs) with a word the chosen line lacks, such as the partition, the file or the peer a
@@ -96,10 +112,12 @@ export const appErrorsAnalyzer: Analyzer = {
       // A well-known failure logged at another level (a Kafka consumer's WARN that it left its group)
       // counts too.
       const known = glossedLine(bad.join('\n')) ?? glossedLine(o.content);
-      // No error at all: what the program warns about (a broker's resource alarm, a pool running dry)
-      // is the lead, weighed below every error.
+      // No error at all: what the program keeps warning about (a broker's resource alarm, a pool
+      // running dry) is the lead, weighed below every error. A warning said once (a deprecated
+      // setting, a start-up notice) is what healthy programs print too: it leads only when the same
+      // message recurs.
       const warned = bad.length === 0 && !known;
-      if (warned) bad = warningLines(o.content);
+      if (warned) bad = recurringWarnings(o.content);
       if (bad.length === 0 && !known) return [];
       if (known && !bad.includes(known.line)) bad.push(known.line);
       const total = o.content.split('\n').filter((l) => l.trim()).length;
@@ -107,6 +125,7 @@ export const appErrorsAnalyzer: Analyzer = {
       // A well-known error whose meaning is known says more than the last failure line.
       const line =
         known?.line ??
+        (warned ? repeated(bad).pop() : undefined) ??
         bad.filter((l) => ERROR_MARKS.some((m) => l.includes(m))).pop() ??
         bad[bad.length - 1]!;
       return [

@@ -47,6 +47,16 @@ describe('cron-replace', () => {
       [],
     );
     expect(finds(describeCron('Forbid', '', replaced))).toEqual([]);
+    // A failed Job deleted by failedJobsHistoryLimit as the next run starts: the controller saw it finish.
+    expect(
+      finds(
+        describeCron(
+          'Replace',
+          '',
+          `${replaced}  Normal   SawCompletedJob    35m   cronjob-controller   Saw completed job: sync-29929500, condition: Failed\n`,
+        ),
+      ),
+    ).toEqual([]);
     expect(finds(describeCron('Replace', '', replaced.split('\n')[0]!))).toEqual([]);
   });
 });

@@ -13,7 +13,8 @@ function scheduledAt(job: string): Date | undefined {
  * the schedule's interval is then killed every time and never finishes. Found when the CronJob's own
  * events show a Job deleted at the same moment the next was created, and that Job never succeeded:
  * `status.lastSuccessfulTime` is missing or older than the deleted Job's scheduled time (history
- * clean-up deletes only finished Jobs, which would have set it).
+ * clean-up of successful Jobs would have set it), and the controller did not report the deleted Job
+ * finished (`SawCompletedJob`: clean-up of failed Jobs deletes those).
  */
 export const cronReplaceAnalyzer: Analyzer = {
   name: 'cron-replace',
@@ -39,13 +40,21 @@ export const cronReplaceAnalyzer: Analyzer = {
           .filter((r) => r[1] === 'SuccessfulCreate')
           .map((r) => [r[2], /Created job (\S+)/.exec(r[4] ?? '')?.[1]]),
       );
+      // Jobs the controller saw finish ("Saw completed job: X, status: Failed"): history clean-up
+      // deletes those, whatever their outcome; Replace deletes only a running one.
+      const finished = new Set(
+        rows
+          .filter((r) => r[1] === 'SawCompletedJob')
+          .map((r) => /Saw completed job: ([^\s,]+)/.exec(r[4] ?? '')?.[1])
+          .filter((j): j is string => j !== undefined),
+      );
       const lastSuccess = flat(text, 'lastSuccessfulTime');
       for (const r of rows) {
         if (r[1] !== 'SuccessfulDelete') continue;
         const deleted = /Deleted job (\S+)/.exec(r[4] ?? '')?.[1];
         const next = created.get(r[2]);
         const at = deleted ? scheduledAt(deleted) : undefined;
-        if (!deleted || !next || !at) continue;
+        if (!deleted || !next || !at || finished.has(deleted)) continue;
         if (lastSuccess && new Date(lastSuccess).getTime() >= at.getTime()) continue;
         const schedule = flat(text, 'schedule') ?? '?';
         out.push({

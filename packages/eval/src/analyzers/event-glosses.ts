@@ -31,8 +31,9 @@ const EVENT_GLOSSES: readonly EventGloss[] = [
   },
   // https://kubernetes.io/docs/concepts/policy/resource-quotas/
   {
-    all: ['must specify'],
-    none: ['podsecurity'],
+    // Admission's quota message ("failed quota: compute: must specify limits.cpu"); validation says
+    // "must specify" about other fields too (a volume's type, an envFrom source).
+    all: ['failed quota', 'must specify'],
     means:
       "a ResourceQuota in the namespace limits requests or limits, so every container must set them; the pod's containers do not (add them, or give the namespace a LimitRange with defaults)",
   },
@@ -147,7 +148,9 @@ const EVENT_GLOSSES: readonly EventGloss[] = [
       "the node's container runtime does not trust the registry's TLS certificate (a private CA): add the CA to the runtime's trust on every node (containerd's certs.d), or use a registry with a publicly trusted certificate",
   },
   {
-    all: ['failed to pull', 'pause'],
+    // The sandbox image by its path (registry.k8s.io/pause:3.9, .../eks/pause:3.5), not any image
+    // whose name contains "pause".
+    all: ['failed to pull', '/pause:'],
     none: ['pull access denied'],
     means:
       "the node cannot pull the pod sandbox (pause) image, so no pod can start there: the sandbox image's registry is unreachable from the node (or not mirrored in an air-gapped cluster)",
@@ -199,9 +202,40 @@ const EVENT_GLOSSES: readonly EventGloss[] = [
   },
 ];
 
-/** What a Kubernetes event or status message means, when it is a well-known one; undefined otherwise. */
+// Scheduler reasons that only say which nodes a pod may use (a taint it does not tolerate, a node
+// selector or affinity it does not match, a cordoned node): the other reasons are about those nodes.
+const EXCLUDING = ['taint', "didn't match pod's node affinity", 'node affinity/selector', 'unschedulable'];
+
+/**
+ * The reasons of kube-scheduler's summary ("0/5 nodes are available: 3 Insufficient memory, 2 Too many
+ * pods. preemption: …") with their node counts, preemption's part left out; undefined for another message.
+ */
+function schedulerReasons(m: string): { count: number; text: string }[] | undefined {
+  const head = 'nodes are available:';
+  const at = m.indexOf(head);
+  if (at < 0) return undefined;
+  const rest = m.slice(at + head.length).split('preemption:')[0] ?? '';
+  return rest
+    .split(/, (?=\d{1,6} )/)
+    .map((c) => /^\s*(\d{1,6}) (.*)$/.exec(c))
+    .filter((x): x is RegExpExecArray => x !== null)
+    .map((x) => ({ count: Number(x[1]), text: x[2]! }));
+}
+
+/**
+ * What a Kubernetes event or status message means, when it is a well-known one; undefined otherwise.
+ * In a scheduler summary the glossed reason must be the one that rules out the most of the nodes the
+ * pod may use: "1 Too many pods, 2 Insufficient memory" is a memory shortage, not a full node.
+ */
 export function eventGloss(message: string): string | undefined {
   const m = message.slice(0, 4096).toLowerCase();
-  return EVENT_GLOSSES.find((g) => g.all.every((w) => m.includes(w)) && !g.none?.some((w) => m.includes(w)))
-    ?.means;
+  const reasons = schedulerReasons(m)?.filter((r) => !EXCLUDING.some((w) => r.text.includes(w)));
+  return EVENT_GLOSSES.filter(
+    (g) => g.all.every((w) => m.includes(w)) && !g.none?.some((w) => m.includes(w)),
+  ).find((g) => {
+    const own = reasons?.filter((r) => g.all.some((w) => r.text.includes(w)));
+    if (!reasons || !own || own.length === 0) return true;
+    const mine = Math.max(...own.map((r) => r.count));
+    return reasons.every((r) => own.includes(r) || r.count < mine);
+  })?.means;
 }

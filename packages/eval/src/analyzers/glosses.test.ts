@@ -116,6 +116,36 @@ describe('eventGloss', () => {
   it('leaves other messages alone', () => {
     expect(eventGloss('Successfully assigned shop/cart-1 to n1')).toBeUndefined();
     expect(eventGloss('Started container cart')).toBeUndefined();
+    // "must specify" about a field other than a quota's resources; an image whose name says pause.
+    expect(
+      eventGloss(
+        'Error creating: Pod "docs-5d8f7c6b9-x2k4p" is invalid: spec.volumes[1]: Required value: must specify a volume type',
+      ),
+    ).toBeUndefined();
+    expect(
+      eventGloss('Failed to pull image "acme/pause-detector:2": rpc error: code = NotFound desc = not found'),
+    ).toBeUndefined();
+    expect(
+      eventGloss(
+        'Failed to create pod sandbox: failed to get sandbox image "registry.k8s.io/pause:3.9": failed to pull image "registry.k8s.io/pause:3.9": i/o timeout',
+      ),
+    ).toMatch(/sandbox \(pause\) image/);
+    // A scheduler reason that rules out fewer nodes than another is not the cause.
+    expect(
+      eventGloss(
+        '0/3 nodes are available: 1 Too many pods, 2 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
+      ),
+    ).toBeUndefined();
+    expect(
+      eventGloss(
+        "0/5 nodes are available: 1 node(s) didn't match pod anti-affinity rules, 3 Too many pods, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }.",
+      ),
+    ).toMatch(/maxPods/);
+    expect(
+      eventGloss(
+        "0/5 nodes are available: 3 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match pod anti-affinity rules.",
+      ),
+    ).toMatch(/anti-affinity/);
   });
 });
 
@@ -228,6 +258,10 @@ describe('logGloss', () => {
     ['Client sent an HTTP request to an HTTPS server.', /expects TLS/],
     ['x509: certificate relies on legacy Common Name field, use SANs instead', /Subject Alternative Names/],
     ['remote error: tls: bad certificate', /rejected the client's certificate/],
+    [
+      'http: TLS handshake error from 10.244.0.1:53812: remote error: tls: bad certificate',
+      /refused this server's TLS certificate.*caBundle/,
+    ],
     [
       'error: resource mapping not found: no matches for kind "PodDisruptionBudget" in version "policy/v1beta1"',
       /removed in a Kubernetes upgrade/,
@@ -387,6 +421,13 @@ describe('logGloss', () => {
     );
     // An e-mail address or a user@host in a log line is not a host name holding a password's rest.
     expect(logGloss('sent receipt to ana@example.com')).toBeUndefined();
+    // A deprecation notice, and a tuner saying it set a value, are not the failures they name.
+    expect(
+      logGloss(
+        "2026-11-30T06:00:03Z 0 [Warning] [MY-013360] [Server] Plugin mysql_native_password reported: ''mysql_native_password' is deprecated and will be removed in a future release. Please use caching_sha2_password instead'",
+      ),
+    ).toBeUndefined();
+    expect(logGloss('applied sysctl vm.max_map_count=262144 (was 65530)')).toBeUndefined();
     expect(logGloss('could not translate host name "db.billing.svc" to address')).toBeUndefined();
     expect(glossedLine('starting\nERROR x\nFATAL:  sorry, too many clients already\n')?.line).toBe(
       'FATAL:  sorry, too many clients already',

@@ -26,17 +26,26 @@ export const jvmMemoryHpaAnalyzer: Analyzer = {
       if (!lines.some((l) => /^metrics\[\d{1,2}\]\.resource\.name: memory$/.test(l))) continue;
       const target = flat(h.content, 'scaleTargetRef.name');
       if (!target) continue;
-      const pod = outputs(seen, 'describe_pod', (o) => String(o.args['name']).startsWith(`${target}-`)).pop();
+      // The target's own pods (<deployment>-<template hash>-<suffix>, <statefulset>-<ordinal>), not
+      // those of a workload whose name merely starts with the target's (billing-worker beside billing).
+      const pod = outputs(seen, 'describe_pod', (o) => {
+        const n = String(o.args['name']);
+        return (
+          n.startsWith(`${target}-`) &&
+          /^(?:[a-z0-9]{5,10}-[a-z0-9]{5}|\d{1,5})$/.test(n.slice(target.length + 1))
+        );
+      }).pop();
       if (!pod) continue;
       const opts = pod.content
         .split('\n')
-        .find((l) => /-Xmx|AlwaysPreTouch/.test(l))
+        .find((l) => /-Xmx|\+AlwaysPreTouch/.test(l))
         ?.trim();
       if (!opts) continue;
       const xms = XMS.exec(opts)?.[1];
       const xmx = XMX.exec(opts)?.[1];
       const fixed = xms !== undefined && xms.toLowerCase() === xmx?.toLowerCase();
-      const touch = opts.includes('AlwaysPreTouch');
+      // -XX:+AlwaysPreTouch turns pre-touch on; -XX:-AlwaysPreTouch (the default) turns it off.
+      const touch = opts.includes('+AlwaysPreTouch');
       if (!fixed && !touch) continue;
       const current = flat(h.content, 'currentMetrics[0].resource.current.averageUtilization');
       const replicas = flat(h.content, 'currentReplicas');

@@ -533,7 +533,9 @@ const GLOSSES: readonly Gloss[] = [
       'an Elasticsearch index hit index.mapping.total_fields.limit (1,000 fields by default): dynamic mapping of documents with ever-new keys (a mapping explosion); map those keys as flattened, or turn dynamic mapping off for them',
   },
   {
-    all: ['vm.max_map_count'],
+    // The check's own words ("max virtual memory areas vm.max_map_count [65530] is too low"), not a
+    // tuner that sets the value.
+    all: ['vm.max_map_count', 'too low'],
     means:
       "Elasticsearch's bootstrap check failed: the node's kernel setting vm.max_map_count is below 262144; raise it on the node (sysctl, or a privileged init container)",
   },
@@ -609,6 +611,14 @@ const GLOSSES: readonly Gloss[] = [
     all: ['x509: certificate relies on legacy common name field'],
     means:
       "the server's certificate names its host only in the Common Name; Go 1.15 and later accept only Subject Alternative Names (SANs), so reissue the certificate with the host as a SAN",
+  },
+  // A server's own log of a handshake a client broke off ("http: TLS handshake error from
+  // 10.244.0.1:53812: remote error: tls: bad certificate"): the remote end is the client, which
+  // refused this server's certificate (an admission webhook whose caBundle does not match).
+  {
+    all: ['tls handshake error from', 'bad certificate'],
+    means:
+      "a client refused this server's TLS certificate during the handshake (the remote end sent bad_certificate): it does not trust the CA that signed it (an admission webhook or APIService whose caBundle does not match the serving certificate, a certificate rotated without updating its clients) or the certificate does not name the host the client asked for",
   },
   {
     all: ['tls: bad certificate'],
@@ -733,9 +743,14 @@ function urlUserinfoGloss(line: string): string | undefined {
 // A line saying a condition ended (an alarm cleared, a block released) reports a recovery, not a
 // failure; "not resolved" is no recovery.
 const RECOVERED = /(?<!\bnot )\b(?:cleared|releasing|released|lifted|no longer|recovered|resolved)\b/i;
+// A deprecation notice names a feature that still works ("mysql_native_password is deprecated ...
+// Please use caching_sha2_password instead"), not a failure; a bare "Deprecated." (the AWS SDK's
+// NoCredentialProviders) is no such notice.
+const DEPRECATION = /\b(?:is|are|has been|have been|was) deprecated\b/i;
 
 function glossOf(line: string): { means: string; symptom: boolean } | undefined {
-  if (RECOVERED.test(line.slice(0, 4096))) return undefined;
+  const head = line.slice(0, 4096);
+  if (RECOVERED.test(head) || DEPRECATION.test(head)) return undefined;
   const special = schemaGloss(line) ?? classVersionGloss(line) ?? urlUserinfoGloss(line);
   if (special) return { means: special, symptom: false };
   const l = line.slice(0, 4096).toLowerCase();

@@ -145,7 +145,13 @@ const MISCONCEPTIONS: readonly Misconception[] = [
             : provisioner && /file\.csi\.azure/i.test(provisioner)
               ? ' Azure Files premium shares have a 100 GiB minimum size, so a smaller request is rounded up.'
               : '';
-        return `PersistentVolumeClaim ${String(o.args['name'])} asked for ${asked} and is bound with a capacity of ${got}: a claim is bound to a volume of at least the requested size, and the provisioner${provisioner ? ` (${provisioner})` : ''} rounded the request up to the smallest volume its storage back end creates (its minimum size or allocation unit).${known} Nobody resized it; this is expected, and shrinking it is not possible (a PVC can only grow) nor needed: the request stays ${asked}.`;
+        // No provisioner: the claim was bound to a PersistentVolume someone created beforehand, which
+        // it gets whole; nothing was rounded.
+        const volume = flat(o.content, 'volumeName');
+        const why = provisioner
+          ? `a claim is bound to a volume of at least the requested size, and the provisioner (${provisioner}) rounded the request up to the smallest volume its storage back end creates (its minimum size or allocation unit).${known}`
+          : `a claim is bound to an available PersistentVolume at least as large as its request and gets that volume's whole capacity; no provisioner created this one, it was bound to the existing PersistentVolume${volume ? ` ${volume}` : ''} of ${got}.`;
+        return `PersistentVolumeClaim ${String(o.args['name'])} asked for ${asked} and is bound with a capacity of ${got}: ${why} Nobody resized it; this is expected, and shrinking it is not possible (a PVC can only grow) nor needed: the request stays ${asked}.`;
       }
       return undefined;
     },

@@ -1,11 +1,31 @@
-import { outputs } from '../../../analyzers/types.js';
+import { type Finding, outputs } from '../../../analyzers/types.js';
 import { parseTable } from '../../../k8s-text.js';
 import { CHANGE } from '../../reading.js';
 import type { RunSignature } from '../types.js';
 
 /**
+ * Whether the finding's cause names another object that has a finding of its own (a dependency
+ * scaled to zero, a Service without endpoints): the failure follows from that object, whatever
+ * revision the workload runs, and a rollback does not bring it back. Objects named like the
+ * workload (its pods, its own Service) do not count.
+ */
+function dependencyDown(failing: Finding, workload: string, found: readonly Finding[]): boolean {
+  const cause = failing.cause.slice(0, 4096).toLowerCase();
+  return found.some((g) => {
+    const other = /^\S+ ([a-z0-9][a-z0-9.-]{1,252})/.exec(g.object)?.[1];
+    if (g === failing || !other || other.includes(workload) || workload.includes(other)) return false;
+    const at = cause.indexOf(other);
+    // A whole name: not part of a longer one.
+    return (
+      at >= 0 && !/[a-z0-9-]/.test(cause[at - 1] ?? ' ') && !/[a-z0-9-]/.test(cause[at + other.length] ?? ' ')
+    );
+  });
+}
+
+/**
  * A bad rollout: the newest revision fails while an older one worked. The strongest finding about
- * the deployment that carries no fix takes the rollout as its cause and a rollback as its fix.
+ * the deployment that carries no fix takes the rollout as its cause and a rollback as its fix, unless
+ * its cause is another object that is down itself (see `dependencyDown`).
  */
 export const badRollout: RunSignature = {
   name: 'bad-rollout',
@@ -16,6 +36,7 @@ export const badRollout: RunSignature = {
       const failing = found
         .filter((f) => f.object.startsWith(`deployment ${name}`) && !f.fix)
         .sort((a, b) => b.weight - a.weight)[0];
+      if (failing && dependencyDown(failing, name, found)) continue;
       if (revs.length > 1 && failing && (CHANGE.test(h.content) || revs.length > 1)) {
         const latest = revs[revs.length - 1]!;
         const revision = (latest['REVISION'] ?? '').replace('(current)', '').trim();
