@@ -126,7 +126,8 @@ const MISCONCEPTIONS: readonly Misconception[] = [
   // Azure Files premium shares' 100 GiB minimum: learn.microsoft.com/azure/storage/files/understanding-billing
   {
     name: 'pvc-capacity-above-request',
-    asks: /\b(?:capacity|pvc|persistentvolumeclaim|volume)\b/i,
+    // A question about a claim's size, not any question that names a volume.
+    asks: /\b(?:capacity|resiz\w{0,4}|bigger than|larger than)\b/i,
     holds(ctx) {
       for (const o of outputs(ctx.seen, 'describe_resource', (x) =>
         /^(persistentvolumeclaims?|pvc)$/i.test(String(x.args['kind'])),

@@ -11,11 +11,15 @@ export const commandNotFound: ContainerSignature = {
     const { ns, events, tools } = f;
     // The runtime's own words when the command cannot even start (exec: "x": executable file not
     // found in $PATH) are in the Last State message or an event, not in the logs.
+    // A bare "No such file or directory" is a missing command only with the shell's exit code 127;
+    // otherwise it is a file the program opens (a config file), not its command.
     const notFound =
       (logs
         ? firstLine(
             logs.content,
-            /executable file not found|command not found|: not found\s*$|No such file or directory\s*$|exec: .*no such file/i,
+            exit === 127
+              ? /executable file not found|command not found|: not found\s*$|No such file or directory\s*$|exec: .*no such file/i
+              : /executable file not found|command not found|: not found\s*$|exec: .*no such file/i,
           )
         : undefined) ??
       (/executable file not found|no such file or directory/i.test(lastStateMessage(c.body) ?? '')

@@ -65,7 +65,10 @@ export const crash: ContainerSignature = {
       let config: { file?: string; map?: string } | undefined;
       let advice: string | undefined;
       if (envLine) {
-        const v = /\b([A-Z][A-Z0-9_]{2,})\b/.exec(envLine)?.[1];
+        // The variable's name, not the line's log level.
+        const v = [...envLine.matchAll(/\b([A-Z][A-Z0-9_]{2,})\b/g)]
+          .map((m) => m[1]!)
+          .find((w) => !/^(ERROR|WARN|WARNING|INFO|DEBUG|FATAL|CRITICAL|PANIC|TRACE|ERR)$/.test(w));
         cause = `the ${kind} ${c.name} crashes on start (exit code ${exit}): a required environment variable${v ? ` ${v}` : ''} is missing`;
         weight = 84;
         // envFrom with a prefix renames every key it loads: SMTP_HOST arrives as APP_SMTP_HOST.
