@@ -5,8 +5,9 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 export type FindingFilter = (f: ParsedFinding) => boolean;
 
 import { eventGloss } from './analyzers/event-glosses.js';
+import { glossedLine, logGloss } from './analyzers/log-glosses.js';
 import type { Finding, Read } from './analyzers/types.js';
-import { bonus, clip, describedField, linesWith, outputs, schemaGloss, textOf } from './analyzers/types.js';
+import { bonus, clip, describedField, linesWith, outputs, textOf } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
 import type { SeenObservation } from './observations.js';
 
@@ -371,7 +372,9 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
             .map((o) => o.content)
             .join('\n')
         : '';
+      // A well-known error whose meaning is known says more than the run's last words.
       const line =
+        glossedLine(text)?.line ??
         linesWith(text, JOB_LINE_SPECIFIC).pop() ??
         linesWith(text, JOB_LINE_ERRORISH).pop() ??
         text
@@ -379,8 +382,8 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
           .filter((l) => l.trim() && !l.startsWith('(no log'))
           .pop();
       if (line) {
-        const schema = schemaGloss(line);
-        cause += `; the pod's log says "${clip(line, 160)}"${schema ? ` — ${schema}` : ''}`;
+        const means = logGloss(line);
+        cause += `; the pod's log says "${clip(line, 160)}"${means ? ` — ${means}` : ''}`;
         evidence.push(`logs of ${pod}: "${clip(line, 160)}"`);
       }
     }

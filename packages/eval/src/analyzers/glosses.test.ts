@@ -312,6 +312,27 @@ describe('logGloss', () => {
       /server_names_hash_bucket_size/,
     ],
     ['[alert] 29#29: 1024 worker_connections are not enough', /worker_connections/],
+    [
+      'Error: UPGRADE FAILED: cannot patch "api" with kind Deployment: Internal error occurred: failed calling webhook "d.example.com": failed to call webhook: Post "https://w.svc:443/mutate": tls: failed to verify certificate: x509: certificate has expired or is not yet valid',
+      /webhook's serving certificate \(its TLS certificate\) has expired/,
+    ],
+    [
+      'Internal error occurred: failed calling webhook "v.kyverno.svc": no endpoints available for service "kyverno-svc"',
+      /failurePolicy is Fail/,
+    ],
+    [
+      'roles.rbac.authorization.k8s.io "runner" is forbidden: user "system:serviceaccount:ci:deployer" is attempting to grant RBAC permissions not currently held: {APIGroups:["batch"], Resources:["jobs"], Verbs:["create"]}',
+      /privilege escalation prevention/,
+    ],
+    ["Unrecognized VM option 'PrintGCDateStamps'", /JDK 9 and later removed/],
+    [
+      '  Input should be a valid string [type=string_type, input_value=False, input_type=bool]',
+      /Norway problem/,
+    ],
+    [
+      '[ioredis] Unhandled error event: ParserError: Protocol error, got "\\u0015" as reply type byte.',
+      /requires TLS/,
+    ],
     // The lines below are as the programs print them.
     [
       'WARN o.a.k.c.c.i.ConsumerCoordinator - [Consumer clientId=c-1, groupId=g] consumer poll timeout has expired. This means the time between subsequent calls to poll() was longer than the configured max.poll.interval.ms',

@@ -19,6 +19,57 @@ interface Gloss {
 }
 
 const GLOSSES: readonly Gloss[] = [
+  // Before the plain x509 entries: the same expiry, met by the API server calling an admission webhook.
+  // https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#contacting-the-webhook
+  {
+    all: ['failed calling webhook', 'certificate has expired'],
+    means:
+      "the API server cannot call the admission webhook because the webhook's serving certificate (its TLS certificate) has expired, and with failurePolicy Fail every create or update the webhook intercepts is rejected; renew the webhook's serving certificate and the caBundle in its webhook configuration (a Helm chart's self-signed certificate often lasts one year), or delete the stale webhook configuration",
+  },
+  {
+    all: ['failed calling webhook', 'x509'],
+    means:
+      "the API server does not trust the admission webhook's serving certificate (its TLS certificate is expired, for another name, or signed by a CA other than the caBundle in the webhook configuration), so every create or update the webhook intercepts is rejected; reissue the serving certificate and update the caBundle",
+  },
+  {
+    all: ['failed calling webhook'],
+    means:
+      "the API server cannot reach the admission webhook (its Service has no ready endpoints, or the call times out) and its failurePolicy is Fail, so every create or update the webhook intercepts is rejected; bring the webhook's backend back or remove its stale configuration",
+  },
+  // RBAC escalation prevention. https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping
+  {
+    all: ['attempting to grant rbac permissions not currently held'],
+    means:
+      "RBAC's privilege escalation prevention: a user or ServiceAccount can create or update a Role or RoleBinding only with permissions it already holds itself (or with the escalate / bind verbs), so a deployer without those permissions cannot grant them; give the deployer the permissions the Role grants (or escalate and bind on roles), or have an administrator create the Role",
+  },
+  // OpenJDK 9+ removed the Java 8 GC logging flags (JEP 158, unified logging: -Xlog:gc).
+  {
+    all: ['unrecognized vm option'],
+    means:
+      'the JVM refuses to start on an option this Java version does not know: JDK 9 and later removed the Java 8 GC logging flags (-XX:+PrintGCDetails, -XX:+PrintGCDateStamps, -Xloggc, replaced by unified logging -Xlog:gc), and other removed -XX options fail the same way; the base image moved to a newer Java, so remove or translate the JVM flag in JAVA_TOOL_OPTIONS / JAVA_OPTS',
+  },
+  // YAML 1.1 (PyYAML, older libraries) reads unquoted yes/no/on/off as booleans: the "Norway problem".
+  {
+    all: ['input_value=false', 'input_type=bool'],
+    means:
+      'a value that should be a string arrived as the boolean False: YAML 1.1 parsers (PyYAML) read unquoted NO, no, off, n as false and YES, on as true (the Norway problem: the country code NO), so the config file needs that value quoted',
+  },
+  {
+    all: ['input_value=true', 'input_type=bool'],
+    means:
+      'a value that should be a string arrived as the boolean True: YAML 1.1 parsers (PyYAML) read unquoted yes, on, y as true, so the config file needs that value quoted',
+  },
+  // A TLS server answering a plaintext client: its first byte back is a TLS alert record (0x15).
+  {
+    all: ['protocol error, got', '\\u0015'],
+    means:
+      'the server answered with a TLS alert (byte 0x15): it requires TLS (in-transit encryption) and the client connects in plaintext; use rediss:// or enable TLS in the client',
+  },
+  {
+    all: ['protocol error, got', '\u0015'],
+    means:
+      'the server answered with a TLS alert (byte 0x15): it requires TLS (in-transit encryption) and the client connects in plaintext; use rediss:// or enable TLS in the client',
+  },
   // Go's crypto/x509, OpenSSL and Python's ssl module: no CA bundle to verify a server's certificate.
   // https://pkg.go.dev/crypto/x509#UnknownAuthorityError ; Docker's "scratch" image holds no files.
   {
