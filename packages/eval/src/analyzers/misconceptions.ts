@@ -157,6 +157,52 @@ const MISCONCEPTIONS: readonly Misconception[] = [
       return undefined;
     },
   },
+  // cAdvisor's container_memory_usage_bytes counts page cache; the kubelet's eviction and `kubectl top`
+  // use the working set (usage minus inactive file pages): kubernetes.io, "Node-pressure Eviction"
+  // (memory.available) and "Resource metrics pipeline"; the kernel reclaims clean page cache before it
+  // OOM-kills a cgroup.
+  {
+    name: 'memory-usage-includes-page-cache',
+    asks: /\bContainerMemory\w{0,40}|\bcontainer_memory_usage_bytes\b|\bmemory\b[^.?!]{0,120}(?:\d{2,3} ?%|\bnear\b|\bclose to\b)[^.?!]{0,60}\blimit\b|(?:\d{2,3} ?%|\bnear\b|\bclose to\b)[^.?!]{0,60}\bmemory limit\b/i,
+    reads: (ctx) => [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }],
+    holds(ctx) {
+      // Only when nothing was OOM-killed: then the high figure is not what the kernel acts on.
+      const metrics = outputs(ctx.seen, 'get_pod_metrics')
+        .map((o) => o.content)
+        .join('\n');
+      if (!metrics || /oomKills: [1-9]/.test(metrics)) return undefined;
+      const named = metrics
+        .split('\n')
+        .find((l) => /memory \S+ \/ (?:request \S+ \/ )?limit \S+ \(\d+%\)/.test(l))
+        ?.trim();
+      return `A memory figure near the limit with no OOM kill is usually the page cache: container_memory_usage_bytes (what most dashboards and alerts chart) counts file pages the kernel caches for the program's reads (an index, memory-mapped files), while the kubelet's eviction, the OOM decision and kubectl top use the working set (usage minus inactive_file), and the kernel reclaims clean cache before it would OOM-kill the container. ${named ? `The metrics API's working set here: ${named}. ` : ''}The pods have no OOM kills, so they are not at risk and there is no need to double the limit; alert on container_memory_working_set_bytes instead.`;
+    },
+  },
+  // https://kubernetes.io/docs/concepts/scheduling-eviction/kube-scheduler/ (the scheduler places pods
+  // that have no node yet); moving running pods is the descheduler's job (kubernetes-sigs/descheduler).
+  {
+    name: 'scheduler-does-not-rebalance',
+    asks: /\b(?:new|added|fresh)\b[^.?!]{0,60}\bnode\b[^?]{0,300}\b(?:empty|idle|no pods|unused|rebalanc\w*|move)\b/i,
+    reads: () => [{ tool: 'list_nodes', args: {} }],
+    holds(ctx) {
+      if (!outputs(ctx.seen, 'list_nodes').length) return undefined;
+      return 'kube-scheduler only places pods that have no node yet (new pods, Pending ones); it never moves pods that are already running, so a node added later stays nearly empty until new pods are created (a rollout, a scale-up, replacements) or something evicts running ones. The scheduler is not broken and there is no need to restart kube-scheduler; to spread existing pods, run a rollout restart of the busy workloads or the descheduler (its LowNodeUtilization strategy), rather than cordoning the other nodes.';
+    },
+  },
+  // https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/ (ndots:5 and the search
+  // list in a pod's resolv.conf); resolv.conf(5).
+  {
+    name: 'ndots-search-expansion',
+    asks: /\bNXDOMAIN\b/i,
+    holds(ctx) {
+      const expanded =
+        /\b[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,4}\.(?:[a-z0-9-]{1,63}\.svc\.cluster\.local|svc\.cluster\.local|cluster\.local|[a-z0-9-]{1,63}\.compute\.internal)\b/i.exec(
+          ctx.task.slice(0, 4000),
+        )?.[0];
+      if (!expanded) return undefined;
+      return `NXDOMAIN answers for names such as ${expanded} are the resolver's search-list expansion, not tunnelling: a pod's resolv.conf sets options ndots:5 and a search list (<namespace>.svc.cluster.local, svc.cluster.local, cluster.local, and the node's domain), so an external name with fewer than five dots is first tried with each search domain appended, each answered NXDOMAIN, before the name itself resolves. It is expected and nothing is broken or compromised; to cut the queries, use the fully qualified name with a trailing dot (api.example.com.) or set dnsConfig options ndots: 2 on the pod.`;
+    },
+  },
   // https://kubernetes.io/docs/concepts/configuration/secret/ ("base64-encoded")
   {
     name: 'secret-base64',

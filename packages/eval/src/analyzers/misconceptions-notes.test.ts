@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { SeenObservation } from '../observations.js';
+import { misconceptionsAnalyzer } from './misconceptions.js';
+
+const obs = (tool: string, content: string, args: Record<string, unknown> = {}): SeenObservation => ({
+  step: 1,
+  tool,
+  args: { namespace: 'search', ...args },
+  status: 'ok',
+  content,
+});
+const notes = (task: string, seen: SeenObservation[]) =>
+  misconceptionsAnalyzer.notes!({ task, ns: 'search', hints: [], seen }).join('\n');
+
+const metrics = (oom: number) =>
+  `doc-search-cbd6bpd98z-v8npx  restarts: 0  oomKills: ${oom} known\n  search: cpu 200m / request 1 / no limit; memory 2100Mi / request 6Gi / limit 6Gi (34%)`;
+
+describe('misconceptions: notes for states Kubernetes documents as expected', () => {
+  it('a memory figure near the limit without OOM kills is page cache beside the working set', () => {
+    const task = 'doc-search has been at 98% of its 6Gi memory limit for hours, is it about to be OOMKilled?';
+    expect(notes(task, [obs('get_pod_metrics', metrics(0))])).toMatch(/page cache[\s\S]*working set/);
+    expect(notes(task, [obs('get_pod_metrics', metrics(2))])).not.toMatch(/page cache/);
+    expect(notes('doc-search restarts, why?', [obs('get_pod_metrics', metrics(0))])).not.toMatch(
+      /page cache/,
+    );
+  });
+  it('a new node stays empty: the scheduler does not move running pods', () => {
+    const task =
+      'we added node-4 yesterday but it is basically empty while the others are busy; is the scheduler broken?';
+    expect(notes(task, [obs('list_nodes', 'NAME STATUS\nnode-4 Ready')])).toMatch(
+      /never moves pods that are already running/,
+    );
+    expect(
+      notes('node-4 is NotReady since the upgrade', [obs('list_nodes', 'NAME STATUS\nnode-4 NotReady')]),
+    ).not.toMatch(/never moves/);
+  });
+  it('NXDOMAIN for search-expanded names is ndots at work', () => {
+    expect(
+      notes(
+        'SOC: 4,000 NXDOMAIN per minute for names like api.stripe.com.payments.svc.cluster.local, compromised?',
+        [],
+      ),
+    ).toMatch(/ndots:5/);
+    expect(notes('NXDOMAIN for orders-db since the move, why?', [])).not.toMatch(/ndots/);
+  });
+});
