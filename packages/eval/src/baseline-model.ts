@@ -751,7 +751,8 @@ function fallbackTerms(task: string, first: string | undefined): string[] {
   // A plural of a pasted name ("the invoice-consumers group") names the object in the singular, and
   // another pasted name in the same question may be the object where the first was a label value.
   const singular = first && /[a-z0-9]-[a-z0-9-]*[^s]s$/.test(first) ? [first.slice(0, -1)] : [];
-  const named = words.filter((w) => /-|\d/.test(w) && !/^-|-$/.test(w)).sort((a, b) => b.length - a.length);
+  // In the order the person wrote them: the first name is usually what the question is about.
+  const named = words.filter((w) => /-|\d/.test(w) && !/^-|-$/.test(w));
   return [...new Set([...singular, ...named, ...repeated])].filter((w) => w !== first).slice(0, 2);
 }
 

@@ -83,6 +83,24 @@ describe('ingress-proxy', () => {
   });
 });
 
+describe('no-readiness', () => {
+  it('reads 502s at every deploy of a workload without a readiness probe as traffic before warm-up', async () => {
+    const text = await answer(
+      `${head('no-readiness', 'every deploy of portal gives us half a minute of 502s on shop.example.com, why?')}${portal(
+        "'INFO warming caches', 'INFO Started PortalApplication in 31.5 seconds'",
+      )}${ingress('', '/')}${expectAny}`,
+    );
+    expect(text).toMatch(/no readiness probe/);
+    expect(text).toMatch(/about 31\.5 s of warm-up/);
+  });
+  it('says nothing of it when the question is not about errors around deploys', async () => {
+    const text = await answer(
+      `${head('no-readiness-quiet', 'is portal healthy?')}${portal("'INFO Started PortalApplication in 31.5 seconds'")}${ingress('', '/')}${expectAny}`,
+    );
+    expect(text).not.toMatch(/no readiness probe/);
+  });
+});
+
 describe('service-affinity', () => {
   const world = (
     affinity: string,

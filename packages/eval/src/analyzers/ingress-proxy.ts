@@ -11,8 +11,8 @@ import {
   type Read,
 } from './types.js';
 
-const GATEWAY_TIMEOUT = /\b504\b|gateway time-?out/i;
-const NOT_FOUND = /\b404\b|not found page|page not found/i;
+const GATEWAY_TIMEOUT = /\b504s?\b|gateway time-?out/i;
+const NOT_FOUND = /\b404s?\b|not found page|page not found/i;
 // What a backend logs when the proxy in front gave up on a response it was still writing.
 const CLIENT_GONE = [
   'broken pipe',
