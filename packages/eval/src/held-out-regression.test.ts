@@ -23,7 +23,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'oom-redis-bgsave-fork-copy-on-write-above-limit',
     'pending-memory-request-equals-node-capacity-not-allocatable',
     'redis-plaintext-client-against-tls-only-elasticache',
-    'rollout-502s-no-readiness-probe-slow-warmup',
     'service-no-endpoints-cloud-sql-proxy-v2-health-port-moved',
   ],
   'scenarios-held-out-8': ['nginx-proxy-pass-caches-old-clusterip'],
