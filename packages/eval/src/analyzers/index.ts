@@ -25,6 +25,7 @@ import { nodeLoadAnalyzer } from './node-load.js';
 import { nodeNotReadyAnalyzer } from './node-not-ready.js';
 import { nodePressureAnalyzer } from './node-pressure.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
+import { pipeExitAnalyzer } from './pipe-exit.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
@@ -73,6 +74,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ingressProxyAnalyzer,
   dependencyLogsAnalyzer,
   noReadinessAnalyzer,
+  pipeExitAnalyzer,
   describedConditionsAnalyzer,
   externalNameAnalyzer,
   nodeLoadAnalyzer,
