@@ -16,7 +16,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-6': ['liveness-probe-checks-database-restarts-all'],
   'scenarios-held-out-10': [
     'containercreating-fsgroup-recursive-chown-large-volume',
-    'hpa-pod-utilization-diluted-by-idle-sidecar-request',
     'ingress-nginx-redirect-loop-forwarded-proto-ignored-after-upgrade',
     'networkpolicy-allow-rule-created-in-client-namespace',
     'oom-redis-bgsave-fork-copy-on-write-above-limit',

@@ -11,6 +11,7 @@ import { elsewhereAnalyzer } from './elsewhere.js';
 import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
+import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
@@ -75,6 +76,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   dependencyLogsAnalyzer,
   noReadinessAnalyzer,
   pipeExitAnalyzer,
+  hpaSidecarAnalyzer,
   describedConditionsAnalyzer,
   externalNameAnalyzer,
   nodeLoadAnalyzer,
