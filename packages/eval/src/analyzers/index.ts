@@ -20,6 +20,7 @@ import { localStorageAnalyzer } from './local-storage.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { netpolAndedAnalyzer } from './netpol-anded.js';
+import { netpolElsewhereAnalyzer } from './netpol-elsewhere.js';
 import { netpolIngressAnalyzer, netpolNamespaceLabelsAnalyzer } from './netpol-ingress.js';
 import { noReadinessAnalyzer } from './no-readiness.js';
 import { nodeLoadAnalyzer } from './node-load.js';
@@ -61,6 +62,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   configMountsAnalyzer,
   netpolIngressAnalyzer,
   netpolAndedAnalyzer,
+  netpolElsewhereAnalyzer,
   netpolNamespaceLabelsAnalyzer,
   devicePluginsAnalyzer,
   optionalKeysAnalyzer,
