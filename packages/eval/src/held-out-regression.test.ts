@@ -17,7 +17,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-10': [
     'containercreating-fsgroup-recursive-chown-large-volume',
     'ingress-nginx-redirect-loop-forwarded-proto-ignored-after-upgrade',
-    'oom-redis-bgsave-fork-copy-on-write-above-limit',
     'pending-memory-request-equals-node-capacity-not-allocatable',
     'redis-plaintext-client-against-tls-only-elasticache',
     'service-no-endpoints-cloud-sql-proxy-v2-health-port-moved',

@@ -57,6 +57,37 @@ async function answer(restarts: number | string): Promise<string> {
   return run!.answer ?? '';
 }
 
+const redis = (logs: string) => `schemaVersion: 1
+id: redis-oom
+title: redis-oom table test
+difficulty: easy
+namespace: cache
+task: "sessions-redis in namespace cache keeps getting OOMKilled"
+cluster:
+  namespaces: [cache]
+  nodes: [{ name: n1, memory: 16Gi }]
+  deployments:
+    - name: sessions-redis
+      namespace: cache
+      containers: [{ name: redis, image: redis:7.2, resources: { limits: { memory: 2Gi } } }]
+      pods:
+        - restarts: 6
+          state: { waiting: { reason: CrashLoopBackOff } }
+          lastState: { terminated: { reason: OOMKilled, exitCode: 137, ago: 2m } }
+          previousLogs: [${logs}]
+expect:
+  rootCause: { mustMention: [redis] }
+`;
+
+describe('oom-killed signature', () => {
+  it('names the Redis fork for a background save behind the kill', async () => {
+    expect(
+      await answer(redis("'* Ready to accept connections', '* Background saving started by pid 88'")),
+    ).toMatch(/Redis forks for the RDB snapshot, and the child's copy-on-write pages/);
+    expect(await answer(redis("'* Ready to accept connections'"))).not.toMatch(/copy-on-write/);
+  });
+});
+
 describe('crash signature', () => {
   it('does not call a container Running again after one restart a crash on start', async () => {
     expect(await answer(1)).not.toMatch(/crashes on start/);

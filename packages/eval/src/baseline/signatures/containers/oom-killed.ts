@@ -1,6 +1,6 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from '../../../analyzers/cpu-sizing.js';
-import { clip, describedField } from '../../../analyzers/types.js';
+import { clip, describedField, outputs } from '../../../analyzers/types.js';
 import { firstLine, formatMemory, lastOf, memoryLimit } from '../../reading.js';
 import type { ContainerSignature } from '../types.js';
 
@@ -42,10 +42,29 @@ export const oomKilled: ContainerSignature = {
       if (memLine) evidence.push(`get_pod_metrics: ${clip(memLine)}`);
       const oomLog = logs ? firstLine(logs.content, /OutOfMemory|out of memory|heap|memory/i) : undefined;
       if (oomLog) evidence.push(`previous logs: "${clip(oomLog, 120)}"`);
+      // Redis forks for an RDB snapshot or an AOF rewrite: the child shares the parent's pages copy-on-
+      // write, and every page written meanwhile is copied, inside the same cgroup limit
+      // (redis.io, "Redis persistence" and "Diagnosing latency issues": fork).
+      const forked = logs
+        ? firstLine(
+            logs.content,
+            /Background saving started|Background append only file rewriting started|BGSAVE|BGREWRITEAOF/i,
+          )
+        : undefined;
+      const maxmemory = forked
+        ? outputs(seen, 'describe_resource', (o) => /configmaps?/i.test(String(o.args['kind'])))
+            .map((o) => /\bmaxmemory\s+(\d{1,9}(?:[kmg]b?)?)\b/i.exec(o.content)?.[1])
+            .find((v) => v !== undefined)
+        : undefined;
+      if (forked) evidence.push(`previous logs: "${clip(forked, 120)}"`);
       return {
         weight: 90 + b,
         object: objectLabel,
-        cause: `the ${kind} ${c.name} is OOMKilled (exit code 137): it uses more memory than its ${limit ?? ''} memory limit, so the kernel kills it${/CrashLoopBackOff/.test(d.content) ? ' and the pod is in CrashLoopBackOff' : ' and the container restarts'}`,
+        cause: `the ${kind} ${c.name} is OOMKilled (exit code 137): it uses more memory than its ${limit ?? ''} memory limit, so the kernel kills it${/CrashLoopBackOff/.test(d.content) ? ' and the pod is in CrashLoopBackOff' : ' and the container restarts'}${
+          forked
+            ? `; the kill follows a Redis background save ("${clip(forked, 80)}"): Redis forks for the RDB snapshot, and the child's copy-on-write pages (every page written during the save is copied) count against the same limit, so with ${maxmemory ? `maxmemory ${maxmemory}` : 'maxmemory'} close to the ${limit ?? ''} limit the fork can nearly double the memory; leave headroom (maxmemory about half the limit) or turn RDB snapshots off on this instance`
+            : ''
+        }`,
         evidence,
         ...(owner && q !== undefined
           ? {
