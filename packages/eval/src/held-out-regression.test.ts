@@ -19,7 +19,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'ingress-nginx-redirect-loop-forwarded-proto-ignored-after-upgrade',
     'pending-memory-request-equals-node-capacity-not-allocatable',
     'redis-plaintext-client-against-tls-only-elasticache',
-    'service-no-endpoints-cloud-sql-proxy-v2-health-port-moved',
   ],
   'scenarios-held-out-8': ['nginx-proxy-pass-caches-old-clusterip'],
 };

@@ -15,6 +15,7 @@ import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
+import { knownHealthPortsAnalyzer } from './known-health-ports.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
@@ -79,6 +80,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   noReadinessAnalyzer,
   pipeExitAnalyzer,
   hpaSidecarAnalyzer,
+  knownHealthPortsAnalyzer,
   describedConditionsAnalyzer,
   externalNameAnalyzer,
   nodeLoadAnalyzer,

@@ -5,7 +5,7 @@
  */
 import type { ParsedFinding } from '@sre-harness/tools-k8s';
 import { probeCause } from '../analyzers/probes.js';
-import { outputs, pastPods } from '../analyzers/types.js';
+import { containerSections, describedField, outputs, pastPods } from '../analyzers/types.js';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 
@@ -269,8 +269,19 @@ export function unreadyWhy(pods: readonly string[], seen: readonly SeenObservati
     if (o.tool !== 'describe_pod' || o.status !== 'ok' || !pods.includes(String(o.args['name']))) continue;
     const msg = /^.*Readiness probe (failed|errored).*$/im.exec(o.content)?.[0];
     if (!msg) continue;
-    const probe = /^[ \t]*Readiness:.*$/m.exec(o.content)?.[0];
-    return `: ${probeCause('readiness', msg, probe, '').cause}`;
+    // In a pod of several containers, the one whose probe the message names (by its port): a sidecar's
+    // probe failing keeps the whole pod unready as surely as the app's.
+    const port = /:(\d{1,5})\//.exec(msg)?.[1];
+    const probed = containerSections(o.content).filter((c) => describedField(c.body, 'Readiness'));
+    const which =
+      probed.find(
+        (c) => port !== undefined && (describedField(c.body, 'Readiness') ?? '').includes(`:${port}/`),
+      ) ?? probed[0];
+    const probe = which
+      ? `Readiness: ${describedField(which.body, 'Readiness')}`
+      : /^[ \t]*Readiness:.*$/m.exec(o.content)?.[0];
+    const several = containerSections(o.content).filter((c) => !c.init).length > 1;
+    return `: ${several && which ? `the readiness probe of container ${which.name} fails: ` : ''}${probeCause('readiness', msg, probe, '').cause}`;
   }
   return '';
 }
