@@ -18,7 +18,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'containercreating-fsgroup-recursive-chown-large-volume',
     'ingress-nginx-redirect-loop-forwarded-proto-ignored-after-upgrade',
     'pending-memory-request-equals-node-capacity-not-allocatable',
-    'redis-plaintext-client-against-tls-only-elasticache',
   ],
   'scenarios-held-out-8': ['nginx-proxy-pass-caches-old-clusterip'],
 };

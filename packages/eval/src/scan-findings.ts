@@ -279,7 +279,15 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
           : 0;
       // Of two findings alike, the one that says why beats the one that only says a wait timed out.
       const vague = f.message.includes('timed out waiting for the con') ? 2 : 0;
-      return [{ f, weight: rank + bonus(f.name, ctx.hints) + waitedOn(f, ctx) - symptom - vague }];
+      // A workload scaled to zero that neither the task nor any program's log names is more likely
+      // retired on purpose (replaced by a managed service) than the cause.
+      const retired =
+        f.reason === 'ScaledToZero' &&
+        bonus(f.name, ctx.hints) === 0 &&
+        !textOf(ctx.seen, 'get_pod_logs').includes(f.name)
+          ? 30
+          : 0;
+      return [{ f, weight: rank + bonus(f.name, ctx.hints) + waitedOn(f, ctx) - symptom - vague - retired }];
     })
     .sort((a, b) => b.weight - a.weight);
 }
