@@ -15,7 +15,6 @@ const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.me
 const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-6': ['liveness-probe-checks-database-restarts-all'],
   'scenarios-held-out-10': [
-    'containercreating-fsgroup-recursive-chown-large-volume',
     'ingress-nginx-redirect-loop-forwarded-proto-ignored-after-upgrade',
     'pending-memory-request-equals-node-capacity-not-allocatable',
   ],

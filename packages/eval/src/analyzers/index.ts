@@ -35,6 +35,7 @@ import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
 import { storageAnalyzer } from './storage.js';
 import type { Analyzer } from './types.js';
+import { volumeOwnershipAnalyzer } from './volume-ownership.js';
 import { volumePermissionsAnalyzer } from './volume-permissions.js';
 import { warningsAnalyzer } from './warnings.js';
 
@@ -81,6 +82,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   pipeExitAnalyzer,
   hpaSidecarAnalyzer,
   knownHealthPortsAnalyzer,
+  volumeOwnershipAnalyzer,
   describedConditionsAnalyzer,
   externalNameAnalyzer,
   nodeLoadAnalyzer,
