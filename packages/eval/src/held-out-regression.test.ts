@@ -16,7 +16,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-6': ['liveness-probe-checks-database-restarts-all'],
   'scenarios-held-out-10': [
     'ingress-nginx-redirect-loop-forwarded-proto-ignored-after-upgrade',
-    'pending-memory-request-equals-node-capacity-not-allocatable',
   ],
   'scenarios-held-out-8': ['nginx-proxy-pass-caches-old-clusterip'],
 };

@@ -1,3 +1,4 @@
+import { allocatableAnalyzer } from './allocatable.js';
 import { appErrorsAnalyzer } from './app-errors.js';
 import { configMountsAnalyzer } from './config-mounts.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
@@ -83,6 +84,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   hpaSidecarAnalyzer,
   knownHealthPortsAnalyzer,
   volumeOwnershipAnalyzer,
+  allocatableAnalyzer,
   describedConditionsAnalyzer,
   externalNameAnalyzer,
   nodeLoadAnalyzer,
