@@ -14,9 +14,6 @@ const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.me
 /** Worlds of a set the baseline does not pass yet (see each set's README.md). */
 const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-6': ['liveness-probe-checks-database-restarts-all'],
-  'scenarios-held-out-10': [
-    'ingress-nginx-redirect-loop-forwarded-proto-ignored-after-upgrade',
-  ],
   'scenarios-held-out-8': ['nginx-proxy-pass-caches-old-clusterip'],
 };
 

@@ -27,6 +27,41 @@ const isNginx = (text: string) =>
   /nginx/i.test(flat(text, 'ingressClassName') ?? '') ||
   /kubernetes\.io\/ingress\.class[=:]\s?nginx/i.test(text);
 
+const REDIRECT_LOOP =
+  /too many redirects|redirect loop|ERR_TOO_MANY_REDIRECTS|redirects? (?:forever|endlessly|in a loop)/i;
+
+/**
+ * A redirect loop at an ingress-nginx behind a load balancer that terminates TLS: the controller
+ * redirects plain HTTP to HTTPS (ssl-redirect, a 308) for hosts with a tls section, and it knows a
+ * request arrived as HTTPS only from X-Forwarded-Proto, which it trusts only with
+ * `use-forwarded-headers: "true"` in its ConfigMap (kubernetes.github.io/ingress-nginx, ConfigMap
+ * options and "Server-side HTTPS enforcement through redirect"). Without it every request looks like
+ * HTTP and is redirected again. Found when the question reports a redirect loop and the controller's
+ * access log shows the 308s (or 301s).
+ */
+function redirectLoop(task: string, seen: Parameters<Analyzer['finds']>[0]['seen']): Finding | undefined {
+  if (!REDIRECT_LOOP.test(task)) return undefined;
+  for (const l of outputs(seen, 'get_pod_logs')) {
+    const redirects = l.content.split('\n').filter((x) => /" 30[18] \d/.test(x));
+    if (redirects.length < 3) continue;
+    const trusted = outputs(seen, 'describe_resource', (o) =>
+      /configmaps?/i.test(String(o.args['kind'])),
+    ).some((o) => /use-forwarded-headers:\s*"?true/.test(o.content));
+    if (trusted) continue;
+    const pod = String(l.args['name'] ?? '');
+    return {
+      weight: 90,
+      object: `pod ${pod}`,
+      cause: `the Ingress controller (ingress-nginx, pod ${pod}) answers every request with a redirect (${redirects.length} of its access-log lines are 308/301s: "${clip(redirects[0]!.trim(), 120)}"): behind a load balancer that terminates TLS and forwards plain HTTP, ingress-nginx sees each request as HTTP, and for a host with a tls section its ssl-redirect sends it to https:// again, a redirect loop (ERR_TOO_MANY_REDIRECTS); it only knows the request was HTTPS from the X-Forwarded-Proto header, which it trusts only with use-forwarded-headers: "true" in its ConfigMap (a chart upgrade that moved or dropped that setting causes this)`,
+      evidence: [
+        `get_pod_logs ${pod}: ${redirects.length} redirect responses, e.g. "${clip(redirects[0]!.trim(), 140)}"`,
+      ],
+      advice: `set use-forwarded-headers: "true" in the ingress-nginx controller's ConfigMap (the chart's controller.config), so the controller trusts X-Forwarded-Proto from the load balancer; the certificate is not the cause`,
+    };
+  }
+  return undefined;
+}
+
 /**
  * Two ways an Ingress served by ingress-nginx answers for the app (kubernetes.github.io/ingress-nginx,
  * "Annotations"): a 504 when the backend takes longer than proxy-read-timeout (60 s by default) to
@@ -67,6 +102,8 @@ export const ingressProxyAnalyzer: Analyzer = {
   },
   finds({ task, ns, seen, hints }) {
     const text = task.slice(0, 4000);
+    const loop = redirectLoop(text, seen);
+    if (loop) return [loop];
     const timeout = GATEWAY_TIMEOUT.test(text);
     const notFound = NOT_FOUND.test(text);
     if (!timeout && !notFound) return [];
