@@ -2,6 +2,10 @@ import { type ParsedFinding, parseFindings } from '@sre-harness/tools-k8s';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 
 /** Which of the scan's findings a caller takes. */
+/** What a client logs when nothing answers at an address: the Service has no endpoints, or no such name. */
+const CONNECT_FAILED =
+  /connection refused|ECONNREFUSED|no such host|ENOTFOUND|no endpoints|could not connect|failed to connect|unable to connect/i;
+
 export type FindingFilter = (f: ParsedFinding) => boolean;
 
 import { eventGloss } from './analyzers/event-glosses.js';
@@ -280,11 +284,14 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
       // Of two findings alike, the one that says why beats the one that only says a wait timed out.
       const vague = f.message.includes('timed out waiting for the con') ? 2 : 0;
       // A workload scaled to zero that neither the task nor any program's log names is more likely
-      // retired on purpose (replaced by a managed service) than the cause.
+      // retired on purpose (replaced by a managed service) than the cause; unless a program fails to
+      // connect somewhere, as its clients do when they reach it by IP or by another name.
+      const logs = textOf(ctx.seen, 'get_pod_logs');
       const retired =
         f.reason === 'ScaledToZero' &&
         bonus(f.name, ctx.hints) === 0 &&
-        !textOf(ctx.seen, 'get_pod_logs').includes(f.name)
+        !logs.includes(f.name) &&
+        !CONNECT_FAILED.test(logs)
           ? 30
           : 0;
       return [{ f, weight: rank + bonus(f.name, ctx.hints) + waitedOn(f, ctx) - symptom - vague - retired }];

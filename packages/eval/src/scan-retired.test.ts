@@ -47,4 +47,10 @@ describe('a workload scaled to zero', () => {
     const text = await answer('ERROR connect ECONNREFUSED old-cache:6379');
     expect(text).toMatch(/old-cache is scaled to 0/);
   });
+  it('is the cause when a client fails to connect to it by IP', async () => {
+    const text = await answer(
+      'ERROR cache write failed: dial tcp 10.96.33.7:6379: connect: connection refused',
+    );
+    expect(text).toMatch(/old-cache is scaled to 0/);
+  });
 });

@@ -45,4 +45,12 @@ describe('allocatable', () => {
     expect(finds('48Gi')).toEqual([]);
     expect(finds('256Gi')).toEqual([]);
   });
+  it('reads a container without a memory request in linear time, whatever its colons', () => {
+    const colons = Array.from({ length: 10 }, (_, i) => `      K${i}:A:B:C:D:E:F:  x`).join('\n');
+    const p = pod('1Gi');
+    const content = p.content.replace(/ {6}memory: 1Gi\n/, `${colons}\n`);
+    const start = Date.now();
+    allocatableAnalyzer.finds({ task: 't', ns: 'r', hints: [], seen: [{ ...p, content }, nodes] });
+    expect(Date.now() - start).toBeLessThan(1000);
+  });
 });

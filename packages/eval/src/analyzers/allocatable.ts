@@ -10,7 +10,7 @@ function memoryRequest(text: string): { total: number; container?: string } {
   let most: { name: string; bytes: number } | undefined;
   for (const c of containerSections(text)) {
     if (c.init) continue;
-    const m = /Requests:\s*\n(?:[ \t]+\S+:.*\n)*?[ \t]+memory:[ \t]*(\S{1,32})/.exec(`${c.body}\n`);
+    const m = /Requests:\s*\n(?:[ \t]+[^\s:]+:.*\n)*?[ \t]+memory:[ \t]*(\S{1,32})/.exec(`${c.body}\n`);
     const bytes = parseQuantity(m?.[1]);
     if (bytes === undefined) continue;
     total += bytes;

@@ -43,4 +43,30 @@ describe('misconceptions: notes for states Kubernetes documents as expected', ()
     ).toMatch(/ndots:5/);
     expect(notes('NXDOMAIN for orders-db since the move, why?', [])).not.toMatch(/ndots/);
   });
+  it('says nothing of page cache when the working set itself is near the limit', () => {
+    const task = 'doc-search has been at 98% of its 6Gi memory limit for hours, is it about to be OOMKilled?';
+    const near =
+      'doc-search-cbd6bpd98z-v8npx  restarts: 0  oomKills: 0 known\n  search: cpu 200m / request 1 / no limit; memory 5900Mi / request 6Gi / limit 6Gi (96%)';
+    expect(notes(task, [obs('get_pod_metrics', near)])).not.toMatch(/page cache/);
+  });
+  it('says nothing of the scheduler when the new node cannot take pods', () => {
+    const task = 'we added node-4 yesterday but it is still empty; is the scheduler broken?';
+    expect(
+      notes(task, [obs('list_nodes', 'NAME STATUS\nnode-1 Ready\nnode-4 Ready,SchedulingDisabled')]),
+    ).not.toMatch(/never moves/);
+    expect(notes(task, [obs('list_nodes', 'NAME STATUS\nnode-1 Ready\nnode-4 NotReady')])).not.toMatch(
+      /never moves/,
+    );
+  });
+  it("an NXDOMAIN for a Service's own name is no search expansion", () => {
+    expect(
+      notes('checkout logs NXDOMAIN for payments.shop.svc.cluster.local since this morning, why?', []),
+    ).not.toMatch(/ndots/);
+    expect(
+      notes(
+        'NXDOMAIN for api.stripe.com.shop.svc.cluster.local and api.stripe.com.cluster.local, hacked?',
+        [],
+      ),
+    ).toMatch(/ndots:5/);
+  });
 });

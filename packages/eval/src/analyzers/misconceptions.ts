@@ -171,10 +171,13 @@ const MISCONCEPTIONS: readonly Misconception[] = [
         .map((o) => o.content)
         .join('\n');
       if (!metrics || /oomKills: [1-9]/.test(metrics)) return undefined;
-      const named = metrics
+      const limited = metrics
         .split('\n')
-        .find((l) => /memory \S+ \/ (?:request \S+ \/ )?limit \S+ \(\d+%\)/.test(l))
-        ?.trim();
+        .map((l) => ({ l, pct: /memory \S+ \/ (?:request \S+ \/ )?limit \S+ \((\d+)%\)/.exec(l)?.[1] }))
+        .filter((x) => x.pct !== undefined);
+      // The metrics API reports the working set: near the limit, it is the program's own memory, not cache.
+      if (limited.some((x) => Number(x.pct) >= 85)) return undefined;
+      const named = limited[0]?.l.trim();
       return `A memory figure near the limit with no OOM kill is usually the page cache: container_memory_usage_bytes (what most dashboards and alerts chart) counts file pages the kernel caches for the program's reads (an index, memory-mapped files), while the kubelet's eviction, the OOM decision and kubectl top use the working set (usage minus inactive_file), and the kernel reclaims clean cache before it would OOM-kill the container. ${named ? `The metrics API's working set here: ${named}. ` : ''}The pods have no OOM kills, so they are not at risk and there is no need to double the limit; alert on container_memory_working_set_bytes instead.`;
     },
   },
@@ -185,7 +188,10 @@ const MISCONCEPTIONS: readonly Misconception[] = [
     asks: /\b(?:new|added|fresh)\b[^.?!]{0,60}\bnode\b[^?]{0,300}\b(?:empty|idle|no pods|unused|rebalanc\w*|move)\b/i,
     reads: () => [{ tool: 'list_nodes', args: {} }],
     holds(ctx) {
-      if (!outputs(ctx.seen, 'list_nodes').length) return undefined;
+      const nodes = outputs(ctx.seen, 'list_nodes').pop();
+      if (!nodes) return undefined;
+      // A node that is not Ready or is cordoned takes no pods: that is a fault, not the scheduler's way.
+      if (/\bNotReady\b|\bUnknown\b|SchedulingDisabled/.test(nodes.content)) return undefined;
       return 'kube-scheduler only places pods that have no node yet (new pods, Pending ones); it never moves pods that are already running, so a node added later stays nearly empty until new pods are created (a rollout, a scale-up, replacements) or something evicts running ones. The scheduler is not broken and there is no need to restart kube-scheduler; to spread existing pods, run a rollout restart of the busy workloads or the descheduler (its LowNodeUtilization strategy), rather than cordoning the other nodes.';
     },
   },
@@ -195,10 +201,14 @@ const MISCONCEPTIONS: readonly Misconception[] = [
     name: 'ndots-search-expansion',
     asks: /\bNXDOMAIN\b/i,
     holds(ctx) {
-      const expanded =
-        /\b[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,4}\.(?:[a-z0-9-]{1,63}\.svc\.cluster\.local|svc\.cluster\.local|cluster\.local|[a-z0-9-]{1,63}\.compute\.internal)\b/i.exec(
-          ctx.task.slice(0, 4000),
-        )?.[0];
+      // <service>.<namespace>.svc.cluster.local is a Service's own name: its NXDOMAIN means no such
+      // Service, whatever the search list did; only a longer name is an external one expanded.
+      const expanded = ctx.task
+        .slice(0, 4000)
+        .match(
+          /\b[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,4}\.(?:[a-z0-9-]{1,63}\.svc\.cluster\.local|svc\.cluster\.local|cluster\.local|[a-z0-9-]{1,63}\.compute\.internal)\b/gi,
+        )
+        ?.find((n) => !/^[a-z0-9-]{1,63}\.[a-z0-9-]{1,63}\.svc\.cluster\.local$/i.test(n));
       if (!expanded) return undefined;
       return `NXDOMAIN answers for names such as ${expanded} are the resolver's search-list expansion, not tunnelling: a pod's resolv.conf sets options ndots:5 and a search list (<namespace>.svc.cluster.local, svc.cluster.local, cluster.local, and the node's domain), so an external name with fewer than five dots is first tried with each search domain appended, each answered NXDOMAIN, before the name itself resolves. It is expected and nothing is broken or compromised; to cut the queries, use the fully qualified name with a trailing dot (api.example.com.) or set dnsConfig options ndots: 2 on the pod.`;
     },

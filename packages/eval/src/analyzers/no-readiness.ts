@@ -1,7 +1,9 @@
-import { type Analyzer, bonus, clip, type Finding, outputs, section } from './types.js';
+import { type Analyzer, bonus, clip, type Finding, namespacePods, outputs, section } from './types.js';
 
 const ERRORS = /\b(?:50[234]s?|5xx|bad gateway|errors?|downtime|dropped|failed requests)\b/i;
 const ROLLOUTS = /\b(?:deploy\w{0,3}|rollouts?|releases?|restarts?|rolling update)\b/i;
+const FAILING =
+  /CrashLoopBackOff|ImagePullBackOff|ErrImagePull|InvalidImageName|OOMKilled|CreateContainer\w*Error|RunContainerError|Init:|\bError\b/;
 // How programs log the time they took to start (Spring Boot, Quarkus, Node frameworks, cache warmers).
 const STARTED =
   /\b(?:started|ready|warm(?:ed)?|initiali[sz]ed|loaded)\b[^\n]{0,80}?\b(?:in )?\(?(\d{1,4}(?:\.\d{1,3})?) ?(?:s|sec|seconds)\b/i;
@@ -17,7 +19,8 @@ const STARTED =
 export const noReadinessAnalyzer: Analyzer = {
   name: 'no-readiness',
   reads: () => [],
-  finds({ task, ns, seen, hints }) {
+  finds(ctx) {
+    const { task, ns, seen, hints } = ctx;
     const text = task.slice(0, 4000);
     if (!ERRORS.test(text) || !ROLLOUTS.test(text)) return [];
     const out: Finding[] = [];
@@ -26,6 +29,17 @@ export const noReadinessAnalyzer: Analyzer = {
       if (bonus(name, hints) === 0) continue;
       const template = section(d.content, 'Pod Template');
       if (!/^\s+Containers:/m.test(template) || /^\s+Readiness:/m.test(template)) continue;
+      // Pods that crash, restart or never start fail for a reason of their own, not for their warm-up.
+      const ofIt = (pod: string) => pod.startsWith(`${name}-`);
+      const failing =
+        namespacePods(ctx).some(
+          (r) =>
+            ofIt(r['NAME'] ?? '') && (FAILING.test(r['STATUS'] ?? '') || /^[1-9]/.test(r['RESTARTS'] ?? '')),
+        ) ||
+        outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns && ofIt(String(o.args['name']))).some(
+          (o) => FAILING.test(o.content) || /Exit Code:\s+[1-9]/.test(o.content),
+        );
+      if (failing) continue;
       const started = outputs(seen, 'get_pod_logs', (o) => String(o.args['name']).startsWith(`${name}-`))
         .flatMap((o) => o.content.split('\n'))
         .map((l) => ({ l, s: STARTED.exec(l)?.[1] }))

@@ -43,4 +43,26 @@ describe('pipe-exit', () => {
       finds([pod('pg_dump -Fc orders | gzip -c > /tmp/o.gz'), { ...logs, content: 'dumped 120 tables' }]),
     ).toEqual([]);
   });
+  it('does not take a Completed init container for the run', () => {
+    const initDone: SeenObservation = {
+      ...pod(''),
+      content: `Name:             api-7d9f-abcde
+Status:           Running
+Init Containers:
+  render-config:
+    Image:          busybox:1.36
+    Command:        sh -c
+    Args:           cat /tmpl/app.yaml | sed s/PORT/8080/ > /config/app.yaml
+    State:          Terminated
+      Reason:       Completed
+      Exit Code:    0
+Containers:
+  api:
+    Image:          shop/api:2
+    State:          Running
+`,
+      args: { namespace: 'backup', name: 'api-7d9f-abcde' },
+    };
+    expect(finds([initDone, { ...logs, args: { namespace: 'backup', name: 'api-7d9f-abcde' } }])).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { errorLines } from './app-errors.js';
 import { glossedLine } from './log-glosses.js';
-import { type Analyzer, clip, type Finding, outputs } from './types.js';
+import { type Analyzer, clip, containerSections, type Finding, outputs, stateBlock } from './types.js';
 
 /**
  * A run that exits 0 while its log shows a command failing: its shell script pipes that command into
@@ -15,8 +15,12 @@ export const pipeExitAnalyzer: Analyzer = {
   finds({ ns, seen }) {
     const out: Finding[] = [];
     for (const d of outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)) {
-      if (!/^\s+Reason:\s+Completed$/m.test(d.content) || /pipefail/.test(d.content)) continue;
-      const pipeline = d.content
+      // The run is a (non-init) container that Completed: an init container always exits before the app.
+      const ran = containerSections(d.content).find(
+        (c) => !c.init && stateBlock(c.body, 'State').reason === 'Completed',
+      );
+      if (!ran || /pipefail/.test(d.content)) continue;
+      const pipeline = ran.body
         .split('\n')
         .map((l) => l.trim())
         .find((l) => / \| (?!\|)/.test(l) && !/^(?:Labels|Annotations|Image|Events):/.test(l))

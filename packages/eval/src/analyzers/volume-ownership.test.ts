@@ -30,4 +30,13 @@ describe('volume-ownership', () => {
       finds(['1m   Warning   FailedMount   pod/jenkins-0   timed out waiting for the condition']),
     ).toEqual([]);
   });
+  it('says nothing once the walk is over and the container has started', () => {
+    expect(
+      finds([
+        '3m          Warning   BackOff                            pod/jenkins-0   Back-off restarting failed container jenkins in pod jenkins-0',
+        '40m         Normal    Started                            pod/jenkins-0   Started container jenkins',
+        '52m         Warning   VolumePermissionChangeInProgress   pod/jenkins-0   Setting volume ownership for /var/lib/kubelet/pods/x/mount, processed 2913406 files',
+      ]),
+    ).toEqual([]);
+  });
 });

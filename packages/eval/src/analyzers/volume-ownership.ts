@@ -1,6 +1,14 @@
 import { parseTable } from '../k8s-text.js';
 import { type Analyzer, bonus, clip, type Finding, outputs } from './types.js';
 
+/** An event's age in seconds, from kubectl's LAST SEEN ("40m", "2d3h", "5m30s"); unreadable: very old. */
+function age(text: string | undefined): number {
+  const parts = [...(text ?? '').matchAll(/(\d{1,6})([smhd])/g)];
+  if (parts.length === 0) return Number.POSITIVE_INFINITY;
+  const unit: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+  return parts.reduce((n, m) => n + Number(m[1]) * unit[m[2]!]!, 0);
+}
+
 /**
  * A pod stuck in ContainerCreating while the kubelet changes the ownership of every file on a volume
  * to the pod's fsGroup: with `fsGroupChangePolicy: Always` (the default) the kubelet walks the whole
@@ -21,6 +29,13 @@ export const volumeOwnershipAnalyzer: Analyzer = {
     if (walk.length === 0) return [];
     const object = walk[0]!['OBJECT'] ?? '';
     const pod = object.split('/').pop() ?? object;
+    // The walk is over once a container of the pod started after it: it is history, not the wait.
+    const lastWalk = Math.min(...walk.filter((r) => r['OBJECT'] === object).map((r) => age(r['LAST SEEN'])));
+    if (
+      rows.some((r) => r['OBJECT'] === object && r['REASON'] === 'Started' && age(r['LAST SEEN']) <= lastWalk)
+    ) {
+      return [];
+    }
     const counts = walk
       .map((r) => /processed (\d{1,12}) files/.exec(r['MESSAGE'] ?? '')?.[1])
       .filter((n): n is string => n !== undefined)
