@@ -35,10 +35,11 @@ export const pipeExitAnalyzer: Analyzer = {
         errorLines(log.content)[0] ??
         log.content.split('\n').find((l) => /\berror\b|failed/i.test(l));
       if (!line) continue;
-      const first = /([A-Za-z0-9_./-]{1,64})[^|]{0,400}\|/.exec(
-        pipeline.replace(/^(?:Command|Args):\s*/, ''),
-      )?.[1];
-      const last = /\|\s*([A-Za-z0-9_./-]{1,64})[^|]*$/.exec(pipeline)?.[1];
+      // The command before the first pipe and the one after the last, read by splitting (linear).
+      const stages = pipeline.replace(/^(?:Command|Args):\s*/, '').split('|');
+      const word = (t: string | undefined) => /[A-Za-z0-9_./-]{1,64}/.exec(t ?? '')?.[0];
+      const first = stages.length > 1 ? word(stages[0]!.split(/[;&]/).pop()) : undefined;
+      const last = stages.length > 1 ? word(stages.at(-1)) : undefined;
       out.push({
         weight: 88,
         object: `pod ${pod}`,
