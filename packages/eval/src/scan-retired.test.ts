@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BaselineSreModel } from './baseline-model.js';
-import { simEnvironment } from './environment.js';
-import { runEval } from './runner.js';
-import { parseScenario } from './scenario-loader.js';
+import { baselineAnswer } from './__fixtures__/baseline-answer.js';
 
 const world = (clientLog: string) => `schemaVersion: 1
 id: retired
@@ -24,16 +21,7 @@ expect:
   rootCause: { mustMention: [cart-api] }
 `;
 
-async function answer(log: string): Promise<string> {
-  const parsed = parseScenario(world(log), 'retired.yaml');
-  if (!parsed.ok) throw new Error(parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
-  const [run] = await runEval({
-    scenarios: [parsed.loaded],
-    models: [{ id: 'baseline', role: 'agent', create: () => new BaselineSreModel() }],
-    environment: simEnvironment,
-  });
-  return run!.answer ?? '';
-}
+const answer = (log: string) => baselineAnswer(world(log), 'retired.yaml');
 
 describe('a workload scaled to zero', () => {
   it('is not the cause when nothing names it (retired on purpose)', async () => {

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BaselineSreModel } from '../baseline-model.js';
-import { simEnvironment } from '../environment.js';
-import { runEval } from '../runner.js';
-import { parseScenario } from '../scenario-loader.js';
+import { baselineAnswer } from '../__fixtures__/baseline-answer.js';
 
 const head = (id: string, task: string) => `schemaVersion: 1
 id: ${id}
@@ -32,16 +29,7 @@ const portal = (logs: string) => `cluster:
     - { name: portal, namespace: web, selector: { app: portal }, ports: [{ port: 80, targetPort: 8080 }] }
   objects:`;
 
-async function answer(yaml: string): Promise<string> {
-  const parsed = parseScenario(yaml, 'row.yaml');
-  if (!parsed.ok) throw new Error(parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
-  const [run] = await runEval({
-    scenarios: [parsed.loaded],
-    models: [{ id: 'baseline', role: 'agent', create: () => new BaselineSreModel() }],
-    environment: simEnvironment,
-  });
-  return run!.answer ?? '';
-}
+const answer = (yaml: string) => baselineAnswer(yaml, 'row.yaml');
 const expectAny = 'expect:\n  rootCause: { mustMention: [portal] }\n';
 
 describe('ingress-proxy', () => {

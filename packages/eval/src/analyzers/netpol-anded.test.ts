@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BaselineSreModel } from '../baseline-model.js';
-import { simEnvironment } from '../environment.js';
-import { runEval } from '../runner.js';
-import { parseScenario } from '../scenario-loader.js';
+import { baselineAnswer } from '../__fixtures__/baseline-answer.js';
 
 const world = (peers: string, running = false) => `schemaVersion: 1
 id: netpol-anded
@@ -46,16 +43,7 @@ expect:
   rootCause: { mustMention: [ANDed] }
 `;
 
-async function answer(yaml: string): Promise<string> {
-  const parsed = parseScenario(yaml, 'netpol-anded.yaml');
-  if (!parsed.ok) throw new Error(parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
-  const [run] = await runEval({
-    scenarios: [parsed.loaded],
-    models: [{ id: 'baseline', role: 'agent', create: () => new BaselineSreModel() }],
-    environment: simEnvironment,
-  });
-  return run!.answer ?? '';
-}
+const answer = (yaml: string) => baselineAnswer(yaml, 'netpol-anded.yaml');
 
 describe('netpol-anded', () => {
   it('finds a namespaceSelector and a podSelector ANDed in one from element, and splits them', async () => {

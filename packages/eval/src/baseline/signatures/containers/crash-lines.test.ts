@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BaselineSreModel } from '../../../baseline-model.js';
-import { simEnvironment } from '../../../environment.js';
-import { runEval } from '../../../runner.js';
-import { parseScenario } from '../../../scenario-loader.js';
+import { baselineAnswer } from '../../../__fixtures__/baseline-answer.js';
 
 const world = (restarts: number) => `schemaVersion: 1
 id: crash-settled
@@ -43,19 +40,8 @@ expect:
   rootCause: { mustMention: [ledger] }
 `;
 
-async function answer(restarts: number | string): Promise<string> {
-  const parsed = parseScenario(
-    typeof restarts === 'string' ? restarts : world(restarts),
-    'crash-settled.yaml',
-  );
-  if (!parsed.ok) throw new Error(parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
-  const [run] = await runEval({
-    scenarios: [parsed.loaded],
-    models: [{ id: 'baseline', role: 'agent', create: () => new BaselineSreModel() }],
-    environment: simEnvironment,
-  });
-  return run!.answer ?? '';
-}
+const answer = (restarts: number | string) =>
+  baselineAnswer(typeof restarts === 'string' ? restarts : world(restarts), 'crash-settled.yaml');
 
 const redis = (logs: string) => `schemaVersion: 1
 id: redis-oom

@@ -1,0 +1,19 @@
+import { BaselineSreModel } from '../baseline-model.js';
+import { simEnvironment } from '../environment.js';
+import { runEval } from '../runner.js';
+import { parseScenario } from '../scenario-loader.js';
+
+/**
+ * The baseline's final answer on one scenario given as YAML text (a table test's small world), run
+ * through the eval on the simulated cluster. Throws with each schema issue when the YAML is invalid.
+ */
+export async function baselineAnswer(yaml: string, file = 'row.yaml'): Promise<string> {
+  const parsed = parseScenario(yaml, file);
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  const [run] = await runEval({
+    scenarios: [parsed.loaded],
+    models: [{ id: 'baseline', role: 'agent', create: () => new BaselineSreModel() }],
+    environment: simEnvironment,
+  });
+  return run!.answer ?? '';
+}
