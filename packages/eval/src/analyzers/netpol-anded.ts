@@ -1,14 +1,6 @@
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { parseTable } from '../k8s-text.js';
-import {
-  type Analyzer,
-  clip,
-  describedLabels,
-  type Finding,
-  linesWith,
-  outputs,
-  type Read,
-} from './types.js';
+import { policyReads } from './netpol-ingress.js';
+import { type Analyzer, clip, describedLabels, type Finding, linesWith, outputs } from './types.js';
 
 // A connection that is dropped rather than refused: what a NetworkPolicy denial looks like to a client.
 const DROPPED = ['i/o timeout', 'timed out', 'context deadline exceeded', 'connection timed out'];
@@ -43,19 +35,7 @@ export const netpolAndedAnalyzer: Analyzer = {
   reads({ ns, seen }) {
     const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns);
     if (!logs.some((l) => linesWith(l.content, DROPPED).length > 0)) return [];
-    const reads: Read[] = [{ tool: 'list_resources', args: { kind: 'NetworkPolicy', namespace: ns } }];
-    const list = outputs(
-      seen,
-      'list_resources',
-      (o) => o.args['kind'] === 'NetworkPolicy' && o.args['namespace'] === ns,
-    ).pop();
-    for (const row of list ? parseTable(list.content).slice(0, 3) : [])
-      if (row['NAME'])
-        reads.push({
-          tool: 'get_resource',
-          args: { kind: 'NetworkPolicy', name: row['NAME'], namespace: ns },
-        });
-    return reads;
+    return policyReads(seen, ns, 'get_resource');
   },
   finds({ ns, seen }) {
     const clients = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)
