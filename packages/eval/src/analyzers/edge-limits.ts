@@ -1,5 +1,4 @@
-import { parseTable } from '../k8s-text.js';
-import { type Analyzer, type Finding, outputs, type Read } from './types.js';
+import { type Analyzer, type Finding, listedReads, outputs } from './types.js';
 
 // What a person reports when the edge refuses a large request body.
 const TOO_LARGE =
@@ -16,16 +15,7 @@ export const edgeLimitsAnalyzer: Analyzer = {
   name: 'edge-limits',
   reads({ task, ns, seen }) {
     if (!TOO_LARGE.test(task)) return [];
-    const reads: Read[] = [{ tool: 'list_resources', args: { kind: 'Ingress', namespace: ns } }];
-    const list = outputs(
-      seen,
-      'list_resources',
-      (o) => o.args['kind'] === 'Ingress' && o.args['namespace'] === ns,
-    ).pop();
-    for (const r of list ? parseTable(list.content).slice(0, 3) : [])
-      if (r['NAME'])
-        reads.push({ tool: 'describe_resource', args: { kind: 'Ingress', name: r['NAME'], namespace: ns } });
-    return reads;
+    return listedReads(seen, ns, 'Ingress', 'describe_resource');
   },
   finds({ task, ns, seen }) {
     if (!TOO_LARGE.test(task)) return [];

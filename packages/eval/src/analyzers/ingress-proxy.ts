@@ -1,4 +1,3 @@
-import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
   bonus,
@@ -6,6 +5,7 @@ import {
   type Finding,
   flat,
   linesWith,
+  listedReads,
   namespacePods,
   outputs,
   type Read,
@@ -75,16 +75,7 @@ export const ingressProxyAnalyzer: Analyzer = {
   reads({ task, ns, seen, hints }): Read[] {
     const text = task.slice(0, 4000);
     if (!GATEWAY_TIMEOUT.test(text) && !NOT_FOUND.test(text)) return [];
-    const reads: Read[] = [{ tool: 'list_resources', args: { kind: 'Ingress', namespace: ns } }];
-    const list = outputs(
-      seen,
-      'list_resources',
-      (o) => o.args['kind'] === 'Ingress' && o.args['namespace'] === ns,
-    ).pop();
-    const names = (list ? parseTable(list.content) : []).map((r) => r['NAME'] ?? '').filter(Boolean);
-    names.sort((a, b) => bonus(b, hints) - bonus(a, hints));
-    for (const name of names.slice(0, 2))
-      reads.push({ tool: 'describe_resource', args: { kind: 'Ingress', name, namespace: ns } });
+    const reads = listedReads(seen, ns, 'Ingress', 'describe_resource', 2, (name) => bonus(name, hints));
     // What the backend logged for those requests: one Running pod of each Ingress's backend Service.
     const pods = namespacePods({ task, ns, seen, hints });
     for (const o of outputs(

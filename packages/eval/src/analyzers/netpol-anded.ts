@@ -1,6 +1,13 @@
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { policyReads } from './netpol-ingress.js';
-import { type Analyzer, clip, describedLabels, type Finding, linesWith, outputs } from './types.js';
+import {
+  type Analyzer,
+  clip,
+  describedLabels,
+  type Finding,
+  linesWith,
+  listedReads,
+  outputs,
+} from './types.js';
 
 // A connection that is dropped rather than refused: what a NetworkPolicy denial looks like to a client.
 const DROPPED = ['i/o timeout', 'timed out', 'context deadline exceeded', 'connection timed out'];
@@ -35,7 +42,7 @@ export const netpolAndedAnalyzer: Analyzer = {
   reads({ ns, seen }) {
     const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns);
     if (!logs.some((l) => linesWith(l.content, DROPPED).length > 0)) return [];
-    return policyReads(seen, ns, 'get_resource');
+    return listedReads(seen, ns, 'NetworkPolicy', 'get_resource');
   },
   finds({ ns, seen }) {
     const clients = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)

@@ -1,4 +1,3 @@
-import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import {
   type Analyzer,
@@ -6,9 +5,9 @@ import {
   describedLabels,
   type Finding,
   linesWith,
+  listedReads,
   outputs,
   ownerDeployment,
-  type Read,
   textOf,
 } from './types.js';
 
@@ -57,26 +56,6 @@ function matches(want: Record<string, string> | undefined, have: Record<string, 
   return want === undefined || Object.entries(want).every(([k, v]) => have[k] === v);
 }
 
-/**
- * The reads that show a namespace's NetworkPolicies: the list, then up to three of them read with
- * `tool` (`describe_resource` for the flattened spec, `get_resource` for the manifest).
- */
-export function policyReads(
-  seen: readonly SeenObservation[],
-  ns: string,
-  tool: 'describe_resource' | 'get_resource',
-): Read[] {
-  const reads: Read[] = [{ tool: 'list_resources', args: { kind: 'NetworkPolicy', namespace: ns } }];
-  const list = outputs(
-    seen,
-    'list_resources',
-    (o) => o.args['kind'] === 'NetworkPolicy' && o.args['namespace'] === ns,
-  ).pop();
-  for (const row of list ? parseTable(list.content).slice(0, 3) : [])
-    if (row['NAME']) reads.push({ tool, args: { kind: 'NetworkPolicy', name: row['NAME'], namespace: ns } });
-  return reads;
-}
-
 function policiesIn(seen: readonly SeenObservation[], ns: string): SeenObservation[] {
   return outputs(
     seen,
@@ -95,7 +74,7 @@ export const netpolIngressAnalyzer: Analyzer = {
   name: 'netpol-ingress',
   reads({ seen }) {
     return remoteServices(textOf(seen, 'get_pod_logs')).flatMap((r) =>
-      policyReads(seen, r.ns, 'describe_resource'),
+      listedReads(seen, r.ns, 'NetworkPolicy', 'describe_resource'),
     );
   },
   finds({ ns, seen }) {
@@ -194,7 +173,7 @@ export const netpolNamespaceLabelsAnalyzer: Analyzer = {
   name: 'netpol-namespace-labels',
   reads({ task, ns, seen }) {
     if (!UNREACHED.test(task)) return [];
-    const reads = policyReads(seen, ns, 'describe_resource');
+    const reads = listedReads(seen, ns, 'NetworkPolicy', 'describe_resource');
     for (const p of policiesIn(seen, ns))
       for (const l of namespaceLabelPeers(p.content))
         reads.push({ tool: 'describe_resource', args: { kind: 'Namespace', name: l.value } });

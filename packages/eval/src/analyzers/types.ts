@@ -348,6 +348,31 @@ export function nodeConditions(text: string): Map<string, string> {
   return out;
 }
 
+/**
+ * The reads that show a namespace's objects of one kind: `list_resources`, then up to `max` of the
+ * listed objects read with `tool` (`describe_resource` for the flattened spec, `get_resource` for the
+ * manifest), highest `rank` first when one is given (the list's order otherwise).
+ */
+export function listedReads(
+  seen: readonly SeenObservation[],
+  ns: string,
+  kind: string,
+  tool: 'describe_resource' | 'get_resource',
+  max = 3,
+  rank?: (name: string) => number,
+): Read[] {
+  const reads: Read[] = [{ tool: 'list_resources', args: { kind, namespace: ns } }];
+  const list = outputs(
+    seen,
+    'list_resources',
+    (o) => o.args['kind'] === kind && o.args['namespace'] === ns,
+  ).pop();
+  const names = (list ? parseTable(list.content) : []).map((r) => r['NAME'] ?? '').filter(Boolean);
+  if (rank) names.sort((a, b) => rank(b) - rank(a));
+  for (const name of names.slice(0, max)) reads.push({ tool, args: { kind, name, namespace: ns } });
+  return reads;
+}
+
 /** The pods a node description lists under `Non-terminated Pods: (N in total)`. */
 export function podsOnNode(text: string): { namespace: string; name: string }[] {
   const lines = text.split('\n');
