@@ -374,7 +374,11 @@ describe.skipIf(!hasTmux)('the built binary in tmux', () => {
       'reports: reports/eval-report.json, reports/eval-junit.xml, reports/eval-summary.md',
     );
     await press(t, 'q');
-    const after = await waitFor(t, (s) => s.includes('EXIT='), 'the shell prompt');
+    const after = await waitFor(
+      t,
+      (s) => /EXIT=\d/.test(s),
+      'the shell prompt (the exit code, not the typed echo)',
+    );
     expect(after).toContain('EXIT=0');
     // What sre-eval prints stays in the terminal.
     expect(after).toContain('gate: OK (every rail held; agents met their expectations)');
@@ -406,7 +410,11 @@ describe.skipIf(!hasTmux)('the built binary in tmux', () => {
     const failed = await waitFor(t, (s) => s.includes('gate: FAILED · exit 1'), 'the failed gate');
     expect(failed).toMatch(/- baseline passed 0\/1 runs/);
     await press(t, 'q');
-    const after = await waitFor(t, (s) => s.includes('EXIT='), 'the shell prompt');
+    const after = await waitFor(
+      t,
+      (s) => /EXIT=\d/.test(s),
+      'the shell prompt (the exit code, not the typed echo)',
+    );
     expect(after).toContain('EXIT=1');
   });
 
