@@ -378,7 +378,8 @@ export async function runPlanned(
   const fileName = `${safeName(scenario.id)}__${safeName(entry.id)}${plan.harness ? `__${safeName(plan.harness.label)}` : ''}__t${trial}.jsonl`;
   // The trace goes to a file in every run: the durability gate reads it back before each mutation.
   const tracePath = join(options.traceDir ?? scratchDir(), fileName);
-  removeFile(tracePath);
+  // A scratch directory is made afresh for this eval and holds one file per planned run: nothing stale to remove.
+  if (options.traceDir) removeFile(tracePath);
   const fileSink = new JsonlFileSink(tracePath, { fsyncOnFlush: false });
   const extraTools = config.tools ?? [];
   const configAllow = config.guardrails?.allow;
@@ -491,7 +492,7 @@ export async function runPlanned(
       JSON.stringify({ answer: result.answer, error: result.error, v: result.verifications }),
     );
   }
-  if (!options.traceDir) removeFile(tracePath);
+  if (!options.traceDir) rmSync(tracePath, { force: true });
   const after = await env.snapshot();
   const gates = checkGates({
     scenario,
