@@ -115,16 +115,44 @@ function toText(value: unknown): string {
   }
 }
 
-/**
- * Every string inside the data redacted, and anything JSON cannot hold (bigint, function, symbol,
- * a Map, URL or class instance) replaced by a description, so a sink can always serialize the event;
- * the same object back when nothing changed.
- */
 /** Data nested deeper than this is described, not walked: a model's arguments cannot exhaust the stack. */
 const REDACT_DEPTH = 64;
 
-function redactDeep(value: unknown, redact: Redactor, depth = 0): unknown {
-  if (typeof value === 'string') return redact(value);
+/** A command-line flag (`--password`, `-p`), whose next argument is its value. */
+const FLAG = /^-{1,2}[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/**
+ * A string redacted as the value of `name`: the redactor reads it as `"name":"value"`, so a value
+ * that is a secret only by its name (`password`, an env var `DB_PASSWORD`, a flag `--token`) is
+ * masked as it is in text. When the redactor's answer is not a single JSON string value any more,
+ * the whole value is masked.
+ */
+function redactUnder(name: string, v: string, redact: Redactor): string {
+  const text = `${JSON.stringify(name)}:${JSON.stringify(v)}`;
+  const out = redact(text);
+  if (out === text) return v;
+  try {
+    const parsed: unknown = JSON.parse(`{${out}}`);
+    const values = Object.values(parsed as Record<string, unknown>);
+    if (values.length === 1 && typeof values[0] === 'string') return values[0];
+  } catch {
+    // the redactor rewrote the quoting: mask the whole value
+  }
+  return '<redacted>';
+}
+
+/**
+ * Every string inside the data redacted, each as the value of what names it (its key; the `name`
+ * or `key` beside a `value`, as in Kubernetes' env vars or HTTP header lists; the flag before it in
+ * a list of arguments), and anything JSON cannot hold (bigint, function, symbol, a Map, URL or class
+ * instance) replaced by a description, so a sink can always serialize the event; the same object
+ * back when nothing changed.
+ */
+function redactDeep(value: unknown, redact: Redactor, depth = 0, name?: string): unknown {
+  if (typeof value === 'string') {
+    const own = redact(value);
+    return name === undefined ? own : redactUnder(name, own, redact);
+  }
   if (typeof value === 'bigint') return `<bigint ${String(value)}>`;
   if (typeof value === 'function' || typeof value === 'symbol') return `<${typeof value}>`;
   if (typeof value === 'number') return Number.isFinite(value) ? value : `<number ${String(value)}>`;
@@ -133,10 +161,12 @@ function redactDeep(value: unknown, redact: Redactor, depth = 0): unknown {
   if (Array.isArray(value)) {
     let changed = false;
     const out: unknown[] = [];
+    let flag: string | undefined;
     for (const v of value) {
-      const r = redactDeep(v, redact, depth + 1);
+      const r = redactDeep(v, redact, depth + 1, flag);
       if (r !== v) changed = true;
       out.push(r);
+      flag = typeof v === 'string' && FLAG.test(v) ? v.replace(/^-+/, '') : undefined;
     }
     return changed ? out : value;
   }
@@ -152,11 +182,21 @@ function redactDeep(value: unknown, redact: Redactor, depth = 0): unknown {
     return `<${name}${text && !text.startsWith('[object') ? ` ${redact(text)}` : ''}>`;
   }
   let out: Record<string, unknown> | undefined;
+  const o = value as Record<string, unknown>;
+  // A { name, value } or { key, value } pair: the value is named by its sibling, not by "value".
+  const pairName =
+    typeof o['value'] === 'string'
+      ? typeof o['name'] === 'string'
+        ? o['name']
+        : typeof o['key'] === 'string'
+          ? o['key']
+          : undefined
+      : undefined;
   // Own enumerable keys, as Object.entries gives them, without its array of pairs per object.
   for (const k in value) {
     if (!Object.hasOwn(value, k)) continue;
-    const v = (value as Record<string, unknown>)[k];
-    const r = redactDeep(v, redact, depth + 1);
+    const v = o[k];
+    const r = redactDeep(v, redact, depth + 1, k === 'value' && pairName !== undefined ? pairName : k);
     if (r !== v) {
       out ??= { ...(value as Record<string, unknown>) };
       out[k] = r;

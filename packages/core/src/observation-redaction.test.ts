@@ -38,3 +38,78 @@ describe('the arguments in a tool observation are redacted', () => {
     });
   }
 });
+
+// A value that is a secret only by what names it (a `password` key, an env var `DB_PASSWORD` in a
+// { name, value } pair, the argument after `--token`) has no format the redactor could know it by on
+// its own; every structured value the harness keeps or shows is read with its name.
+describe('values named as secrets in structured arguments are redacted', () => {
+  const PASSWORD = 'Tr0ub4dor-and-3-horses';
+  const args = {
+    password: PASSWORD,
+    env: [
+      { name: 'DB_PASSWORD', value: PASSWORD },
+      { name: 'LOG_LEVEL', value: 'debug' },
+    ],
+    headers: [{ key: 'X-Api-Key', value: PASSWORD }],
+    argv: ['--token', PASSWORD, '--queue', 'orders'],
+    secretName: 'db-creds',
+    note: 'namespace shop',
+  };
+
+  it('in the trace, the model’s next request and the observation; the tool gets the real values', async () => {
+    let received: unknown;
+    const tool = defineTool({
+      name: 'configure',
+      description: 'configures',
+      mutating: false,
+      input: z.object({}).passthrough(),
+      execute: (a) => {
+        received = a;
+        return 'done';
+      },
+    });
+    const model = new ScriptedModel([callTool('configure', args), finalAnswer('ok')]);
+    const sink = new MemorySink();
+    await createHarness({
+      model,
+      tools: [tool],
+      guardrails: { maxSteps: 3, allow: ['configure'] },
+      trace: sink,
+    }).run('go');
+    expect(received).toEqual(args);
+    const trace = JSON.stringify(sink.events);
+    const seen = JSON.stringify(model.requests[1]);
+    for (const text of [trace, seen]) {
+      expect(text).not.toContain(PASSWORD);
+      // What names a reference, a setting or a plain value stays readable.
+      for (const kept of [
+        '"debug"',
+        '"orders"',
+        '"db-creds"',
+        '"namespace shop"',
+        '"DB_PASSWORD"',
+        '"--token"',
+      ])
+        expect(text).toContain(kept);
+    }
+  });
+
+  it('with redaction turned off nothing is masked (one rule, the redactor’s)', async () => {
+    const tool = defineTool({
+      name: 'configure',
+      description: 'configures',
+      mutating: false,
+      input: z.object({}).passthrough(),
+      execute: () => 'done',
+    });
+    const sink = new MemorySink();
+    await createHarness({
+      model: new ScriptedModel([callTool('configure', args), finalAnswer('ok')]),
+      tools: [tool],
+      guardrails: { maxSteps: 3, allow: ['configure'] },
+      trace: sink,
+      redact: false,
+    }).run('go');
+    expect(JSON.stringify(sink.events)).toContain(PASSWORD);
+  });
+});
