@@ -40,6 +40,7 @@ const TARGET_READS: Readonly<Record<string, (a: Record<string, unknown>) => Targ
   set_image: (a) => deployment(a, 'deployment'),
   set_resources: (a) => deployment(a, 'deployment'),
   set_command: (a) => deployment(a, 'deployment'),
+  set_env: (a) => deployment(a, 'deployment'),
   set_probe: (a) => deployment(a, 'deployment'),
   set_node_placement: (a) => deployment(a, 'deployment'),
   restart_pod: (a) => ({ tool: 'describe_pod', args: { namespace: a['namespace'], name: a['name'] } }),

@@ -128,6 +128,34 @@ describe('the mutating tools over the real adapter, against the simulated API se
     });
   });
 
+  it('set_env (a JSON patch that tests the env list it read): dry run changes nothing; set, then remove', async () => {
+    const env = () =>
+      (
+        served.getNow({ kind: 'Deployment', name: 'worker', namespace: 'shop' }).spec as {
+          template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } };
+        }
+      ).template.spec.containers[0]!.env;
+    const args = { namespace: 'shop', deployment: 'worker', container: 'worker' };
+    const before = served.auditLog().length;
+    const was = env();
+    expect(
+      await call('set_env', { ...args, set: [{ name: 'QUEUE', value: 'orders-v2' }], dryRun: true }),
+    ).toMatch(/would be updated: container worker env QUEUE <unset> -> "orders-v2".*nothing was changed/);
+    expect(served.auditLog()).toHaveLength(before);
+    expect(env()).toEqual(was);
+    expect(await call('set_env', { ...args, set: [{ name: 'QUEUE', value: 'orders-v2' }] })).toMatch(
+      /updated: container worker env QUEUE <unset> -> "orders-v2" \(revision \d+\)$/,
+    );
+    expect(env()).toContainEqual({ name: 'QUEUE', value: 'orders-v2' });
+    expect(await call('set_env', { ...args, remove: ['QUEUE'] })).toMatch(/QUEUE "orders-v2" -> <removed>/);
+    expect(env()?.some((e) => e.name === 'QUEUE') ?? false).toBe(false);
+    expect(served.auditLog().at(-1)).toMatchObject({
+      verb: 'patch',
+      kind: 'Deployment',
+      patch: { type: 'json' },
+    });
+  });
+
   it('set_service_selector: the selector is replaced whole, not merged', async () => {
     expect(
       await call('set_service_selector', {

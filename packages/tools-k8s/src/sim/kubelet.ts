@@ -131,6 +131,19 @@ function podWorld(host: ClusterHost): PodWorld {
       };
       return Object.keys(data);
     },
+    valueOf: (kind, ns, name, k) => {
+      const obj = host.store.at(key(kind, ns, name));
+      if (!obj) return undefined;
+      const field = (f: string) => {
+        const v = (obj[f] as Record<string, unknown> | undefined)?.[k];
+        return typeof v === 'string' ? v : undefined;
+      };
+      // A Secret's data and a ConfigMap's binaryData are base64 (what the API server stores); stringData is plain.
+      const plain = kind === 'Secret' ? field('stringData') : field('data');
+      if (plain !== undefined) return plain;
+      const encoded = kind === 'Secret' ? field('data') : field('binaryData');
+      return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
+    },
     exists: (kind, ns, name) => host.store.has(key(kind, ns, name)),
     reach: (pod, to) => reach(host, pod, to),
     forbidden: (pod, call) => {

@@ -5,7 +5,7 @@ import type { LogLines } from './log-lines.js';
 import { isoAt } from './names.js';
 import { killsAfter, probeTiming, probeVerdict, readyAfter } from './probes.js';
 import type { ApiCall } from './rbac.js';
-import type { Behavior, ContainerFacts, PodFacts } from './world-schema.js';
+import type { Behavior, ConfigOverride, ContainerFacts, PodFacts } from './world-schema.js';
 
 /** The kubelet's crash back-off: 10s, doubling per restart, capped at five minutes. */
 export function backoffSeconds(restarts: number): number {
@@ -61,6 +61,11 @@ export interface PodWorld {
   readonly registry?: { images?: readonly string[]; denied?: readonly string[] };
   /** Data keys of a ConfigMap or Secret, or undefined when it does not exist. */
   keysOf(kind: 'ConfigMap' | 'Secret', namespace: string, name: string): readonly string[] | undefined;
+  /**
+   * The text of one key of a ConfigMap or Secret (a Secret's `data` base64-decoded), or undefined when
+   * the object or the key does not exist.
+   */
+  valueOf?(kind: 'ConfigMap' | 'Secret', namespace: string, name: string, key: string): string | undefined;
   exists(kind: string, namespace: string, name: string): boolean;
   /**
    * Why a connection the program makes fails (NetworkPolicy drops it, the Service has no ready
@@ -379,6 +384,70 @@ function probeMessage(p: NonNullable<Cycle['probe']>): string {
   return `${p.kind} probe ${p.errored ? 'errored' : 'failed'}: ${p.message}`;
 }
 
+/** A behaviour with every `byConfig` override whose condition holds applied in order, field by field. */
+function configured(
+  b: Behavior,
+  overrides: readonly ConfigOverride[],
+  c: Container,
+  ns: string,
+  world: PodWorld,
+): Behavior {
+  let out: Behavior = b;
+  for (const o of overrides) {
+    const value =
+      o.env !== undefined
+        ? envValue(c, o.env, ns, world)
+        : o.configMap
+          ? world.valueOf?.('ConfigMap', ns, o.configMap.name, o.configMap.key)
+          : o.secret
+            ? world.valueOf?.('Secret', ns, o.secret.name, o.secret.key)
+            : undefined;
+    const holds =
+      o.missing === true
+        ? value === undefined
+        : value !== undefined &&
+          (o.equals !== undefined
+            ? value === o.equals
+            : o.contains !== undefined
+              ? value.includes(o.contains)
+              : o.notContains !== undefined && !value.includes(o.notContains));
+    if (holds) out = { ...out, ...o.behavior };
+  }
+  return out;
+}
+
+/**
+ * An environment variable's value as the kubelet gives it to a container at start: `envFrom` sources
+ * in order (each key under its prefix), then `env` entries over them, the last entry of a name winning
+ * (Kubernetes' EnvVar and EnvFromSource). A `fieldRef` reads as set with an empty value; a reference
+ * to a missing key or object leaves the variable unset. Undefined when it is not set.
+ */
+export function envValue(c: Container, name: string, ns: string, world: PodWorld): string | undefined {
+  let value: string | undefined;
+  for (const from of c.envFrom ?? []) {
+    const ref = from.configMapRef ?? from.secretRef;
+    if (!ref) continue;
+    const prefix = from.prefix ?? '';
+    if (!name.startsWith(prefix)) continue;
+    const v = world.valueOf?.(
+      from.configMapRef ? 'ConfigMap' : 'Secret',
+      ns,
+      ref.name,
+      name.slice(prefix.length),
+    );
+    if (v !== undefined) value = v;
+  }
+  for (const e of c.env ?? []) {
+    if (e.name !== name) continue;
+    const ref = e.valueFrom?.configMapKeyRef ?? e.valueFrom?.secretKeyRef;
+    if (ref)
+      value = world.valueOf?.(e.valueFrom?.configMapKeyRef ? 'ConfigMap' : 'Secret', ns, ref.name, ref.key);
+    else if (e.valueFrom?.fieldRef) value = '';
+    else value = e.value ?? '';
+  }
+  return value;
+}
+
 function hasEnv(c: Container, name: string, ns: string, world: PodWorld): boolean {
   if ((c.env ?? []).some((e) => e.name === name)) return true;
   for (const from of c.envFrom ?? []) {
@@ -454,6 +523,8 @@ function evaluateContainer(
   blocked: string | undefined,
   init = false,
 ): ContainerOutcome {
+  // What the program does under its configuration as it reads now (set_env, an applied ConfigMap).
+  if (b.byConfig?.length) b = configured(b, b.byConfig, c, pod.metadata.namespace ?? 'default', world);
   // Declared states come with the events the author declared; derived events would contradict them.
   const events: DerivedEvent[] = [];
   const name = c.name;

@@ -213,9 +213,74 @@ export const behaviorSchema = z.strictObject({
     ),
 });
 
-/** How the program behaves, with overrides per image (a bad release, a fixed tag). */
+/** The longest value a configuration condition compares with. */
+const configText = z.string().max(10_000);
+
+/**
+ * A behaviour that holds while one configuration value reads a certain way: an environment variable of
+ * the container, or a key of a ConfigMap or Secret in the pod's namespace (a mounted config file). The
+ * value is read as the kubelet resolves it when the container starts, so a fixed value (`set_env`, an
+ * applied ConfigMap) changes what the next instance does.
+ */
+export const configOverrideSchema = z
+  .strictObject({
+    env: z
+      .string()
+      .min(1)
+      .max(253)
+      .optional()
+      .describe(
+        'An environment variable of the container, resolved as the kubelet does at start: env (value, configMapKeyRef, secretKeyRef) over envFrom (with its prefix); the last entry of a name wins',
+      ),
+    configMap: z
+      .strictObject({ name, key: z.string().min(1).max(253) })
+      .optional()
+      .describe("A key of a ConfigMap in the pod's namespace"),
+    secret: z
+      .strictObject({ name, key: z.string().min(1).max(253) })
+      .optional()
+      .describe("A key of a Secret in the pod's namespace (data is base64-decoded)"),
+    equals: configText.optional().describe('Holds when the value is exactly this'),
+    contains: configText.min(1).optional().describe('Holds when the value holds this text (case-sensitive)'),
+    notContains: configText
+      .min(1)
+      .optional()
+      .describe('Holds when the value is set and does not hold this text (case-sensitive)'),
+    missing: z
+      .literal(true)
+      .optional()
+      .describe('Holds when the variable is not set, or the object or key does not exist'),
+    behavior: behaviorSchema.describe(
+      'What the program does while the condition holds (its fields override)',
+    ),
+  })
+  .superRefine((o, ctx) => {
+    const sources = (['env', 'configMap', 'secret'] as const).filter((k) => o[k] !== undefined);
+    if (sources.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: `give exactly one of env, configMap or secret (got ${sources.length ? sources.join(', ') : 'none'})`,
+      });
+    const tests = (['equals', 'contains', 'notContains', 'missing'] as const).filter(
+      (k) => o[k] !== undefined,
+    );
+    if (tests.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: `give exactly one of equals, contains, notContains or missing (got ${tests.length ? tests.join(', ') : 'none'})`,
+      });
+  });
+
+/** How the program behaves, with overrides per image (a bad release, a fixed tag) and per configuration value. */
 export const imageBehaviorSchema = behaviorSchema.extend({
   byImage: z.record(z.string(), behaviorSchema).optional().describe('Overrides for specific images'),
+  byConfig: z
+    .array(configOverrideSchema)
+    .max(50)
+    .optional()
+    .describe(
+      'Overrides that hold while a configuration value reads a certain way, applied after byImage in order (a later one wins field by field)',
+    ),
 });
 
 const envValue = z.union([
@@ -542,8 +607,10 @@ export const worldSchema = z.strictObject({
 export type World = z.output<typeof worldSchema>;
 /** A world as written, before defaults. */
 export type WorldInput = z.input<typeof worldSchema>;
-/** A container's behaviour. */
-export type Behavior = z.output<typeof behaviorSchema>;
+/** An override that holds while a configuration value reads a certain way. */
+export type ConfigOverride = z.output<typeof configOverrideSchema>;
+/** A container's behaviour, with the overrides that depend on its configuration. */
+export type Behavior = z.output<typeof behaviorSchema> & { readonly byConfig?: readonly ConfigOverride[] };
 /** A behaviour with per-image overrides. */
 export type ImageBehavior = z.output<typeof imageBehaviorSchema>;
 /** A container shorthand. */

@@ -24,6 +24,7 @@ import { scaleDeployment } from './scale-deployment.js';
 import { scan } from './scan.js';
 import { searchPodLogs } from './search-pod-logs.js';
 import { setCommand } from './set-command.js';
+import { setEnv } from './set-env.js';
 import { setImage } from './set-image.js';
 import { setLabels } from './set-labels.js';
 import { setNodePlacement } from './set-node-placement.js';
@@ -65,6 +66,7 @@ export const TOOL_DEFS = [
   setImage,
   rollbackDeployment,
   setCommand,
+  setEnv,
   setProbe,
   setNodePlacement,
   setServiceSelector,

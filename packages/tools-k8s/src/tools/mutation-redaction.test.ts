@@ -38,11 +38,12 @@ function run(decisions: Parameters<typeof callTool>[]) {
     tools: k8sTools(cluster),
     guardrails: {
       maxSteps: decisions.length + 2,
-      allow: ['set_command', 'apply_manifest'],
+      allow: ['set_command', 'apply_manifest', 'set_env'],
       approver: policyApprover({
         rules: [
           { tool: 'set_command', action: 'allow' },
           { tool: 'apply_manifest', action: 'allow' },
+          { tool: 'set_env', action: 'allow' },
         ],
         fallback: 'deny',
       }),
@@ -82,6 +83,35 @@ describe('the write tools through the harness: secrets redacted in the trace and
     expect(results.find((r) => r.tool === 'set_command')?.output).toMatch(
       /args \["--token","<hidden: \d+ characters[^\]]*\] -> \["--token","<hidden/,
     );
+  });
+
+  it('set_env with a password, a token and a URL with credentials as values', async () => {
+    const { harness, model, sink, cluster } = run([
+      [
+        'set_env',
+        {
+          namespace: 'shop',
+          deployment: 'worker',
+          container: 'worker',
+          set: [
+            { name: 'DB_PASSWORD', value: PASSWORD },
+            { name: 'GITHUB_TOKEN', value: GH },
+            { name: 'DATABASE_URL', value: `postgres://app:${PASSWORD}@db:5432/app` },
+          ],
+        },
+      ],
+    ]);
+    const result = await harness.run('fix it');
+    expect(result.error).toBeUndefined();
+    expect(cluster.auditLog().map((m) => m.verb)).toEqual(['patch']);
+    const trace = JSON.stringify(sink.events);
+    const seen = JSON.stringify(model.requests);
+    for (const secret of [GH, PASSWORD]) {
+      expect(trace).not.toContain(secret);
+      expect(seen).not.toContain(secret);
+    }
+    const results = sink.events.filter((e) => e.kind === 'tool_result') as unknown as { output: string }[];
+    expect(results[0]?.output).toMatch(/DB_PASSWORD <unset> -> <hidden: 22 characters/);
   });
 
   it('a long secret-laden answer is capped and stays redacted after the cut', async () => {

@@ -33,6 +33,7 @@ const world: WorldInput = {
           image: 'shop/worker:1',
           command: ['/app/run-worker'],
           args: ['--queue', 'orders'],
+          env: { MODE: 'fast', DB_PASSWORD: 'hunter22' },
           ports: [8080],
           readinessProbe: { httpGet: { path: '/ready', port: 9090 } },
           behavior: { executables: ['/usr/local/bin/worker'], listenPorts: [8080] },
@@ -124,6 +125,33 @@ const CASES: {
     now: undefined,
     invalid: { namespace: 'shop', deployment: 'worker', container: 'worker', command: [''] },
     names: /command\[0\]/,
+  },
+  {
+    tool: 'set_env',
+    args: {
+      namespace: 'shop',
+      deployment: 'worker',
+      container: 'worker',
+      set: [{ name: 'DB_HOST', value: 'db.shop' }],
+      remove: ['MODE'],
+    },
+    says: /container worker env MODE "fast" -> <removed>, DB_HOST <unset> -> "db\.shop" \(revision 2\)$/,
+    changed: (c) => container(c)['env'],
+    was: [
+      { name: 'MODE', value: 'fast' },
+      { name: 'DB_PASSWORD', value: 'hunter22' },
+    ],
+    now: [
+      { name: 'DB_PASSWORD', value: 'hunter22' },
+      { name: 'DB_HOST', value: 'db.shop' },
+    ],
+    invalid: {
+      namespace: 'shop',
+      deployment: 'worker',
+      container: 'worker',
+      set: [{ name: 'DB_HOST', value: 'x', secretKeyRef: { name: 'db', key: 'host' } }],
+    },
+    names: /^set\[0\]: give exactly one of value, secretKeyRef or configMapKeyRef/,
   },
   {
     tool: 'set_probe',
