@@ -218,7 +218,12 @@ describe('targetRead', () => {
     set_image: { namespace: 'shop', deployment: 'checkout', container: 'app', image: 'shop/checkout:2' },
     set_resources: { namespace: 'shop', deployment: 'checkout', container: 'app' },
     set_command: { namespace: 'shop', deployment: 'checkout', container: 'app' },
-    set_env: { namespace: 'shop', deployment: 'checkout', container: 'app', set: [{ name: 'MODE', value: 'a' }] },
+    set_env: {
+      namespace: 'shop',
+      deployment: 'checkout',
+      container: 'app',
+      set: [{ name: 'MODE', value: 'a' }],
+    },
     set_probe: { namespace: 'shop', deployment: 'checkout', container: 'app', probe: 'readiness' },
     set_node_placement: { namespace: 'shop', deployment: 'checkout' },
     set_service_selector: { namespace: 'shop', name: 'checkout', selector: { app: 'checkout' } },
