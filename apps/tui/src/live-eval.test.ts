@@ -224,6 +224,7 @@ describe('targetRead', () => {
       container: 'app',
       set: [{ name: 'MODE', value: 'a' }],
     },
+    restart_deployment: { namespace: 'shop', name: 'checkout' },
     set_probe: { namespace: 'shop', deployment: 'checkout', container: 'app', probe: 'readiness' },
     set_node_placement: { namespace: 'shop', deployment: 'checkout' },
     set_service_selector: { namespace: 'shop', name: 'checkout', selector: { app: 'checkout' } },

@@ -37,6 +37,7 @@ interface TargetRead {
 const TARGET_READS: Readonly<Record<string, (a: Record<string, unknown>) => TargetRead>> = {
   scale_deployment: (a) => deployment(a, 'name'),
   rollback_deployment: (a) => deployment(a, 'name'),
+  restart_deployment: (a) => deployment(a, 'name'),
   set_image: (a) => deployment(a, 'deployment'),
   set_resources: (a) => deployment(a, 'deployment'),
   set_command: (a) => deployment(a, 'deployment'),

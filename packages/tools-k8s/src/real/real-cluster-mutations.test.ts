@@ -128,6 +128,32 @@ describe('the mutating tools over the real adapter, against the simulated API se
     });
   });
 
+  it('restart_deployment (a strategic merge patch of the template annotation): dry run, then a new revision', async () => {
+    const template = () =>
+      (
+        served.getNow({ kind: 'Deployment', name: 'worker', namespace: 'shop' }).spec as {
+          template: { metadata?: { annotations?: Record<string, string> } };
+        }
+      ).template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
+    const before = served.auditLog().length;
+    const mark = server.requests.length;
+    expect(await call('restart_deployment', { namespace: 'shop', name: 'worker', dryRun: true })).toMatch(
+      /would be restarted .*nothing was changed/,
+    );
+    expect(requestsSince(mark)).toContain('PATCH /apis/apps/v1/namespaces/shop/deployments/worker');
+    expect(served.auditLog()).toHaveLength(before);
+    expect(template()).toBeUndefined();
+    expect(await call('restart_deployment', { namespace: 'shop', name: 'worker' })).toMatch(
+      /^deployment\.apps\/worker restarted \(pod template annotated kubectl\.kubernetes\.io\/restartedAt=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\) \(revision \d+\)$/,
+    );
+    expect(template()).toMatch(/^\d{4}-/);
+    expect(served.auditLog().at(-1)).toMatchObject({
+      verb: 'patch',
+      kind: 'Deployment',
+      patch: { type: 'strategic' },
+    });
+  });
+
   it('set_env (a JSON patch that tests the env list it read): dry run changes nothing; set, then remove', async () => {
     const env = () =>
       (

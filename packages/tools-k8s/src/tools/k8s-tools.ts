@@ -18,6 +18,7 @@ import { listNodes } from './list-nodes.js';
 import { listPods } from './list-pods.js';
 import { listResources } from './list-resources.js';
 import { listServices } from './list-services.js';
+import { restartDeployment } from './restart-deployment.js';
 import { restartPod } from './restart-pod.js';
 import { rollbackDeployment } from './rollback-deployment.js';
 import { scaleDeployment } from './scale-deployment.js';
@@ -61,6 +62,7 @@ export const TOOL_DEFS = [
   findObjects,
   scan,
   restartPod,
+  restartDeployment,
   scaleDeployment,
   setResources,
   setImage,

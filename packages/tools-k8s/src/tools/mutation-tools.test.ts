@@ -127,6 +127,23 @@ const CASES: {
     names: /command\[0\]/,
   },
   {
+    tool: 'restart_deployment',
+    args: { namespace: 'shop', name: 'worker' },
+    says: /^deployment\.apps\/worker restarted \(pod template annotated kubectl\.kubernetes\.io\/restartedAt=2026-01-15T10:00:\d\dZ\) \(revision 2\)$/,
+    changed: (c) =>
+      (
+        (
+          c.getNow({ kind: 'Deployment', name: 'worker', namespace: 'shop' }).spec as {
+            template: { metadata?: { annotations?: Record<string, string> } };
+          }
+        ).template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'] ?? null
+      )?.slice(0, 10) ?? null,
+    was: null,
+    now: '2026-01-15',
+    invalid: { namespace: 'shop', name: 'nope' },
+    names: /nope/,
+  },
+  {
     tool: 'set_env',
     args: {
       namespace: 'shop',
@@ -466,6 +483,29 @@ describe('the world follows the fixes', () => {
     }[];
     expect(pods.length).toBeGreaterThan(0);
     for (const p of pods) expect(Object.keys(p.status.containerStatuses[0]!.state)).toEqual(['running']);
+  });
+
+  it('restart_deployment replaces every pod through a rollout; a paused deployment is refused', async () => {
+    const { cluster, call } = setup();
+    const names = () =>
+      cluster
+        .listNow({ kind: 'Pod', namespace: 'shop', labelSelector: 'app=worker' })
+        .map((p) => (p as { metadata: { name: string } }).metadata.name)
+        .sort();
+    const before = names();
+    expect(before).toHaveLength(1);
+    await call('restart_deployment', { namespace: 'shop', name: 'worker' });
+    cluster.settle();
+    const after = names();
+    expect(after).toHaveLength(1);
+    for (const n of after) expect(before).not.toContain(n);
+    await call('apply_manifest', {
+      namespace: 'shop',
+      manifest: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: api }\nspec: { paused: true }\n',
+    });
+    await expect(call('restart_deployment', { namespace: 'shop', name: 'api' })).rejects.toThrow(
+      /deployment "api" is paused: a restart would not roll until it is resumed/,
+    );
   });
 
   it('a service selector that matches the pods gets endpoints', async () => {

@@ -34,9 +34,9 @@ describe('the tool registry', () => {
         if (isDef(v))
           exported.push({ file, name: v.name, registered: TOOL_DEFS.filter((d) => d === v).length });
     }
-    // One file per tool: 31 definitions in 31 files.
+    // One file per tool: 32 definitions in 32 files.
     expect(new Set(exported.map((e) => e.file)).size).toBe(exported.length);
-    expect(exported.length).toBe(31);
+    expect(exported.length).toBe(32);
     expect(exported.filter((e) => e.registered !== 1)).toEqual([]);
     expect(TOOL_DEFS.length).toBe(exported.length);
     // The file is the tool's name in kebab case.
