@@ -121,6 +121,54 @@ describe('toolCallsFor: a change made through the API as the tool calls the gran
     ).toEqual([{ tool: 'set_role_rules', args: { ...w, name: 'r', rules: role(['get', 'list'])['rules'] } }]);
   });
 
+  it('reads env changes as set_env, the restartedAt annotation as restart_deployment, a fieldRef as unmapped', () => {
+    const w = { namespace: 'shop', dryRun: false };
+    const env = (list: unknown[], annotations?: Record<string, string>) => {
+      const t = template('web:1', '512Mi', { env: list });
+      return deployment({
+        replicas: 1,
+        template: annotations ? { ...t, metadata: { ...t.metadata, annotations } } : t,
+      });
+    };
+    const before = env([
+      { name: 'MODE', value: 'a' },
+      { name: 'OLD', value: 'x' },
+      { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'api', key: 'token' } } },
+    ]);
+    const after = env(
+      [
+        { name: 'MODE', value: 'b' },
+        { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'api', key: 'token-v2' } } },
+        { name: 'FLAGS', valueFrom: { configMapKeyRef: { name: 'flags', key: 'all' } } },
+      ],
+      { 'kubectl.kubernetes.io/restartedAt': '2026-01-15T10:00:00Z' },
+    );
+    expect(toolCallsFor(entry, before, after)).toEqual({
+      calls: [
+        { tool: 'restart_deployment', args: { ...w, name: 'web' } },
+        {
+          tool: 'set_env',
+          args: {
+            ...w,
+            deployment: 'web',
+            container: 'web',
+            set: [
+              { name: 'MODE', value: 'b' },
+              { name: 'TOKEN', secretKeyRef: { name: 'api', key: 'token-v2' } },
+              { name: 'FLAGS', configMapKeyRef: { name: 'flags', key: 'all' } },
+            ],
+            remove: ['OLD'],
+          },
+        },
+      ],
+      unmapped: [],
+    });
+    const field = env([{ name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }]);
+    expect(toolCallsFor(entry, env([]), field).unmapped).toEqual([
+      'spec.template.spec.containers.web.env.NODE.valueFrom.fieldRef.fieldPath',
+    ]);
+  });
+
   it('reads replicas, resources and image changes of a Deployment as scale_deployment, set_resources, set_image', () => {
     const before = deployment({ replicas: 2, template: template('web:1', '512Mi') });
     expect(
@@ -182,15 +230,19 @@ describe('toolCallsFor: a change made through the API as the tool calls the gran
     const restarted = deployment({
       replicas: 2,
       template: {
-        ...template('web:1', '512Mi', { env: [{ name: 'DEBUG', value: '1' }] }),
+        ...template('web:1', '512Mi', {
+          workingDir: '/srv',
+          env: [{ name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
+        }),
       },
     });
-    expect(toolCallsFor(entry, before, restarted).unmapped).toEqual(
-      [
-        'spec.template.spec.containers.web.env.DEBUG.value',
-        'spec.template.spec.containers.web.env.DEBUG.name',
-      ].sort(),
-    );
+    expect(toolCallsFor(entry, before, restarted)).toEqual({
+      calls: [],
+      unmapped: [
+        'spec.template.spec.containers.web.env.NODE.valueFrom.fieldRef.fieldPath',
+        'spec.template.spec.containers.web.workingDir',
+      ],
+    });
     const svc = (selector: Record<string, string>) =>
       ({
         kind: 'Service',

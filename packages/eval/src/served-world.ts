@@ -201,8 +201,9 @@ function withoutHash(template: unknown): string {
  * so a change made with kubectl is judged by the same grants as one made with the tools: deleting a
  * pod is `restart_pod`; on a Deployment, `spec.replicas` is `scale_deployment`, a container's
  * resources `set_resources` (the changed values), its image `set_image`, its command or args
- * `set_command`, a probe `set_probe`, the nodeSelector or required node affinity `set_node_placement`,
- * a pod template equal to an earlier ReplicaSet's `rollback_deployment`; labels of any object (and of a
+ * `set_command`, its env entries `set_env`, a probe `set_probe`, the nodeSelector or required node
+ * affinity `set_node_placement`, the template's `kubectl.kubernetes.io/restartedAt` annotation
+ * `restart_deployment`, a pod template equal to an earlier ReplicaSet's `rollback_deployment`; labels of any object (and of a
  * Deployment's pod template) are `set_labels`, a Service's selector `set_service_selector`, a Role's
  * rules `set_role_rules`. Any other change, and any create, is returned as unmapped.
  */
@@ -333,9 +334,15 @@ export function toolCallsFor(
       (p) => !p.startsWith('spec.template.spec.nodeSelector.') && !p.startsWith(`${REQUIRED}.`),
     );
   }
+  // kubectl rollout restart: the pod template's restartedAt annotation.
+  const RESTARTED_AT = 'spec.template.metadata.annotations.kubectl.kubernetes.io/restartedAt';
+  if (paths.includes(RESTARTED_AT)) {
+    calls.push({ tool: 'restart_deployment', args: { ...written, name: entry.name } });
+    paths = paths.filter((p) => p !== RESTARTED_AT);
+  }
   const byContainer = new Map<
     string,
-    { resources: string[]; image: boolean; lists: Set<'command' | 'args'>; probes: Set<string> }
+    { resources: string[]; image: boolean; lists: Set<'command' | 'args'>; probes: Set<string>; env: boolean }
   >();
   const CONTAINER = /^spec\.template\.spec\.containers\.([^.]+)\.(.+)$/;
   const PROBE = /^(readiness|liveness|startup)Probe\./;
@@ -351,31 +358,45 @@ export function toolCallsFor(
     const field = m?.[2] ?? '';
     const list = /^(command|args)\.\d+$/.exec(field)?.[1] as 'command' | 'args' | undefined;
     const probe = PROBE.exec(field)?.[1];
-    if (m && (field === 'image' || /^resources\.(requests|limits)\.[^.]+$/.test(field) || list || probe)) {
+    // An env entry set to a value or a Secret or ConfigMap key (what set_env writes); a fieldRef is not.
+    const env = /^env\.[^.]+\.(name|value|valueFrom\.(secretKeyRef|configMapKeyRef)\.(name|key))$/.test(
+      field,
+    );
+    if (
+      m &&
+      (field === 'image' || /^resources\.(requests|limits)\.[^.]+$/.test(field) || list || probe || env)
+    ) {
       const c = byContainer.get(m[1]!) ?? {
         resources: [],
         image: false,
         lists: new Set(),
         probes: new Set(),
+        env: false,
       };
       if (field === 'image') c.image = true;
       else if (list) c.lists.add(list);
       else if (probe) c.probes.add(probe);
+      else if (env) c.env = true;
       else c.resources.push(field);
       byContainer.set(m[1]!, c);
       continue;
     }
     unmapped.push(p);
   }
-  const containers = ((after.spec as { template?: { spec?: { containers?: unknown[] } } }).template?.spec
-    ?.containers ?? []) as {
+  type EnvEntry = { name: string; value?: string; valueFrom?: Record<string, unknown> };
+  type Spec = {
     name: string;
     image?: string;
     resources?: Record<string, Record<string, unknown>>;
     command?: string[];
     args?: string[];
+    env?: EnvEntry[];
     [probe: `${string}Probe`]: unknown;
-  }[];
+  };
+  const containersOf = (o: KubeObject) =>
+    ((o.spec as { template?: { spec?: { containers?: unknown[] } } }).template?.spec?.containers ??
+      []) as Spec[];
+  const containers = containersOf(after);
   for (const [name, c] of byContainer) {
     const spec = containers.find((x) => x.name === name);
     if (c.resources.length > 0) {
@@ -404,6 +425,39 @@ export function toolCallsFor(
           ...Object.fromEntries([...c.lists].map((l) => [l, spec?.[l] ?? []])),
         },
       });
+    if (c.env) {
+      const was = new Map(
+        (containersOf(before).find((x) => x.name === name)?.env ?? []).map((e) => [e.name, e]),
+      );
+      const now = spec?.env ?? [];
+      const set = now
+        // A fieldRef (or anything else set_env cannot write) stays among the unmapped paths.
+        .filter(
+          (e) =>
+            canonical(e) !== canonical(was.get(e.name)) &&
+            !(e.valueFrom && !('secretKeyRef' in e.valueFrom || 'configMapKeyRef' in e.valueFrom)),
+        )
+        .map((e) => {
+          const from = e.valueFrom as { secretKeyRef?: unknown; configMapKeyRef?: unknown } | undefined;
+          return from?.secretKeyRef
+            ? { name: e.name, secretKeyRef: from.secretKeyRef }
+            : from?.configMapKeyRef
+              ? { name: e.name, configMapKeyRef: from.configMapKeyRef }
+              : { name: e.name, value: e.value ?? '' };
+        });
+      const remove = [...was.keys()].filter((n) => !now.some((e) => e.name === n));
+      if (set.length > 0 || remove.length > 0)
+        calls.push({
+          tool: 'set_env',
+          args: {
+            ...written,
+            deployment: entry.name,
+            container: name,
+            ...(set.length ? { set } : {}),
+            ...(remove.length ? { remove } : {}),
+          },
+        });
+    }
     for (const probe of c.probes)
       calls.push({
         tool: 'set_probe',
