@@ -9,6 +9,7 @@ import {
   isParseError,
   isUnhealthy,
   lastFinishedAgo,
+  missingEnvLine,
   mountedConfigMap,
   podRows,
 } from './reading.js';
@@ -160,5 +161,46 @@ describe('restarts long past', () => {
       Finished:     2026-12-07T11:02:08Z (46h ago)
     Ready:          True`),
     ).toBe(165600);
+  });
+});
+
+describe('missingEnvLine: an unset variable as runtimes report it', () => {
+  it.each([
+    [
+      'Python os.environ',
+      [
+        'Traceback (most recent call last):',
+        "    DB = os.environ['DATABASE_URL']",
+        '  File "<frozen os>", line 714, in __getitem__',
+        "KeyError: 'DATABASE_URL'",
+      ],
+      'DATABASE_URL',
+    ],
+    [
+      'pydantic-settings',
+      [
+        'pydantic_core._pydantic_core.ValidationError: 1 validation error for Settings',
+        'database_url',
+        '  Field required [type=missing, input_value={}, input_type=dict]',
+      ],
+      'DATABASE_URL',
+    ],
+    [
+      'Rust std::env::var',
+      [
+        "thread 'main' panicked at src/main.rs:12:45:",
+        'called `Result::unwrap()` on an `Err` value: NotPresent',
+      ],
+      undefined,
+    ],
+  ])('%s', (_, lines, name) => {
+    const m = missingEnvLine(lines.join('\n'));
+    expect(m).toBeDefined();
+    expect(m?.name).toBe(name);
+  });
+  it('does not take any KeyError for a variable', () => {
+    expect(
+      missingEnvLine('Traceback (most recent call last):\n  File "/app/x.py", line 3\nKeyError: \'user_id\''),
+    ).toBeUndefined();
   });
 });

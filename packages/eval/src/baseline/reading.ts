@@ -261,6 +261,30 @@ export function mountedConfigMap(file: string, body: string, pod: string): strin
   )?.[1];
 }
 
+/**
+ * A missing environment variable said the way a runtime says it without those words: Python's
+ * `os.environ['X']` raising `KeyError: 'X'` (the traceback names `os.environ` or the `os` module's
+ * `__getitem__`), pydantic-settings' "validation error for …Settings" with "Field required" under the
+ * field's name (read from the environment, case-insensitively), and Rust's `std::env::var` returning
+ * `Err(NotPresent)` into an `unwrap`/`expect`. The line to quote and the variable's name, when shown.
+ */
+export function missingEnvLine(log: string): { line: string; name?: string } | undefined {
+  const lines = log.split('\n');
+  if (/os\.environ\[|<frozen os>|os\.py", line \d{1,6}, in __getitem__/.test(log)) {
+    const line = lines.find((l) => /^\s*KeyError: '[A-Za-z_][A-Za-z0-9_]{0,127}'/.test(l));
+    if (line)
+      return { line: line.trim(), name: /KeyError: '([A-Za-z_][A-Za-z0-9_]{0,127})'/.exec(line)![1]! };
+  }
+  if (/validation errors? for [A-Za-z_]{0,64}Settings\b/.test(log)) {
+    const at = lines.findIndex((l) => /^\s*Field required\b/.test(l));
+    const field = at > 0 ? /^\s*([A-Za-z_][A-Za-z0-9_]{0,127})\s*$/.exec(lines[at - 1]!)?.[1] : undefined;
+    if (field) return { line: lines[at]!.trim(), name: field.toUpperCase() };
+  }
+  const rust = lines.find((l) => /`Err` value: NotPresent\b/.test(l));
+  if (rust) return { line: rust.trim() };
+  return undefined;
+}
+
 /** The Message of a container's Last State (its termination message), from a describe_pod section. */
 export function lastStateMessage(body: string): string | undefined {
   const lines = body.split('\n');

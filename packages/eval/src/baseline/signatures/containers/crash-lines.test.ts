@@ -83,6 +83,15 @@ describe('crash signature', () => {
       /required environment variable LEDGER_DSN is missing/,
     );
   });
+  it("names the variable a Python program's os.environ lookup misses", async () => {
+    expect(
+      await answer(
+        crashing(
+          `'Traceback (most recent call last):', "    DB = os.environ['DATABASE_URL']", '  File "<frozen os>", line 714, in __getitem__', "KeyError: 'DATABASE_URL'"`,
+        ),
+      ),
+    ).toMatch(/required environment variable DATABASE_URL is missing/);
+  });
   it('does not take a missing config file for a missing command', async () => {
     const text = await answer(crashing("'open /etc/ledger/config.yaml: no such file or directory'"));
     expect(text).not.toMatch(/command is not found/);

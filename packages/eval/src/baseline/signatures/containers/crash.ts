@@ -11,6 +11,7 @@ import {
   lastFinishedAgo,
   lastStateMessage,
   logLines,
+  missingEnvLine,
   PAST_CRASH_SECONDS,
   serviceElsewhere,
   serviceMissing,
@@ -54,10 +55,14 @@ export const crash: ContainerSignature = {
       (last.reason !== undefined || /CrashLoopBackOff/.test(now.reason ?? ''))
     ) {
       const logText = logs?.content ?? '';
-      const envLine = firstLine(
+      const envSaid = firstLine(
         logText,
         /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing [^\n]{0,200}?(variable|env)|undefined variable/i,
       );
+      // A runtime's own way of failing on an unset variable (Python's KeyError from os.environ,
+      // pydantic-settings' "Field required", Rust's NotPresent).
+      const envRuntime = envSaid ? undefined : missingEnvLine(logText);
+      const envLine = envSaid ?? envRuntime?.line;
       const depLine = firstLine(
         logText,
         /connection refused|no such host|host not found|bad address|could not resolve|could not connect|connect(ion)? (timed out|timeout)|ECONNREFUSED|dial tcp|unavailable/i,
@@ -75,9 +80,11 @@ export const crash: ContainerSignature = {
       let advice: string | undefined;
       if (envLine) {
         // The variable's name, not the line's log level.
-        const v = [...envLine.matchAll(/\b([A-Z][A-Z0-9_]{2,})\b/g)]
-          .map((m) => m[1]!)
-          .find((w) => !/^(ERROR|WARN|WARNING|INFO|DEBUG|FATAL|CRITICAL|PANIC|TRACE|ERR)$/.test(w));
+        const v =
+          envRuntime?.name ??
+          [...envLine.matchAll(/\b([A-Z][A-Z0-9_]{2,})\b/g)]
+            .map((m) => m[1]!)
+            .find((w) => !/^(ERROR|WARN|WARNING|INFO|DEBUG|FATAL|CRITICAL|PANIC|TRACE|ERR)$/.test(w));
         cause = `the ${kind} ${c.name} crashes on start (exit code ${exit}): a required environment variable${v ? ` ${v}` : ''} is missing`;
         weight = 84;
         // envFrom with a prefix renames every key it loads: SMTP_HOST arrives as APP_SMTP_HOST.
