@@ -9,6 +9,7 @@ import {
   CHANGE,
   type DeploymentRow,
   dependencyHosts,
+  dependencyNamespace,
   deploymentRows,
   escapeRe,
   isUnhealthy,
@@ -17,6 +18,7 @@ import {
   matchesHint,
   memoryLimit,
   ownerOf,
+  PAST_CRASH_SECONDS,
   type PodRow,
   podRows,
   severity,
@@ -404,6 +406,25 @@ export class BaselineSreModel implements Model {
     // Dependencies named in logs: the service they point at, and its own pods when they fail too.
     for (const dep of dependencyHosts(logs)) {
       plan.push({ tool: 'describe_service', args: { namespace: ns, name: dep } });
+      // A dependency the log names in another namespace (rabbitmq.messaging.svc): its Service there,
+      // and, when it has no endpoints, the Deployment its selector names (scaled to zero, failing).
+      const away = dependencyNamespace(logs, dep);
+      for (const where of away && away !== ns ? [away, ns] : [ns]) {
+        if (where !== ns) plan.push({ tool: 'describe_service', args: { namespace: where, name: dep } });
+        const svc = lastOf(
+          seen,
+          'describe_service',
+          (o) => o.status === 'ok' && o.args['name'] === dep && o.args['namespace'] === where,
+        );
+        if (!svc || !/^Endpoints:\s*<none>/m.test(svc.content)) continue;
+        const selected = (/^Selector:\s*(\S+)/m.exec(svc.content)?.[1] ?? '')
+          .split(',')
+          .map((kv) => kv.split('=')[1] ?? '');
+        const name = selected.find((n) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(n)) ?? dep;
+        if (where !== ns || deps.some((d) => d.name === name))
+          plan.push({ tool: 'describe_deployment', args: { namespace: where, name } });
+        break;
+      }
       // A name that does not resolve: where, if anywhere, a service by that name lives.
       if (
         new RegExp(`lookup ${escapeRe(dep)}\\b[^\\n]{0,120}no such host`, 'i').test(logs) ||
@@ -552,6 +573,21 @@ export class BaselineSreModel implements Model {
               : ''
           }`,
         );
+        // Restarts long past (the RESTARTS column's "(46h ago)"): a crash loop that ended, not one now.
+        const restartedLongAgo = running.filter(
+          (p) => p.restarts > 0 && (p.lastRestartAgo ?? 0) >= PAST_CRASH_SECONDS,
+        );
+        if (restartedLongAgo.length > 0) {
+          const newest = Math.min(...restartedLongAgo.map((p) => p.lastRestartAgo ?? 0));
+          lines.push(
+            `The restarts (${restartedLongAgo
+              .slice(0, 4)
+              .map((p) => `${p.name} ${p.restarts}`)
+              .join(
+                ', ',
+              )}) are old: the last one was ${Math.floor(newest / 3600)}h ago, and the containers have been Running and Ready since. A crash loop restarts every few minutes (the kubelet's back-off is at most five minutes), so this one ended and is resolved: the restart count only keeps its history (it resets when the pod is replaced). Nothing is crashing now, so there is nothing to roll back or restart; an alert from that time is stale.`,
+          );
+        }
         const evicted = pods.filter((p) => p.evicted);
         if (evicted.length > 0)
           lines.push(

@@ -41,9 +41,17 @@ describe('allocatable', () => {
       requests: { memory: '57Gi' },
     });
   });
-  it('leaves a request that fits a node, or one far beyond any node, alone', () => {
+  it('leaves a request that fits a node alone', () => {
     expect(finds('48Gi')).toEqual([]);
-    expect(finds('256Gi')).toEqual([]);
+  });
+  it('names a request far beyond any node as written, with no fix sized to the node', () => {
+    const [f] = finds('256Gi');
+    expect(f?.cause).toMatch(
+      /requests 256Gi of memory \(container router, resources\.requests\.memory\), more than any node has/,
+    );
+    expect(f?.cause).toMatch(/fits on no node even an empty one/);
+    expect(f?.fix).toBeUndefined();
+    expect(f?.advice).toMatch(/from 256Gi to what the program needs/);
   });
   it('reads a container without a memory request in linear time, whatever its colons', () => {
     const colons = Array.from({ length: 10 }, (_, i) => `      K${i}:A:B:C:D:E:F:  x`).join('\n');

@@ -5,18 +5,25 @@ import { type Analyzer, containerSections, type Finding, outputs, ownerDeploymen
 const GI = 1024 ** 3;
 
 /** The memory a pod's containers request, summed (bytes), from a describe_pod text; with the container that asks most. */
-function memoryRequest(text: string): { total: number; container?: string } {
+function memoryRequest(text: string): { total: number; container?: string; written?: string } {
   let total = 0;
-  let most: { name: string; bytes: number } | undefined;
+  let most: { name: string; bytes: number; written: string } | undefined;
+  let count = 0;
   for (const c of containerSections(text)) {
     if (c.init) continue;
     const m = /Requests:\s*\n(?:[ \t]+[^\s:]+:.*\n)*?[ \t]+memory:[ \t]*(\S{1,32})/.exec(`${c.body}\n`);
     const bytes = parseQuantity(m?.[1]);
     if (bytes === undefined) continue;
     total += bytes;
-    if (!most || bytes > most.bytes) most = { name: c.name, bytes };
+    count++;
+    if (!most || bytes > most.bytes) most = { name: c.name, bytes, written: m![1]! };
   }
-  return { total, ...(most ? { container: most.name } : {}) };
+  // The request as written (24Gi), when one container holds it all.
+  return {
+    total,
+    ...(most ? { container: most.name } : {}),
+    ...(most && count === 1 ? { written: most.written } : {}),
+  };
 }
 
 /**
@@ -46,12 +53,27 @@ export const allocatableAnalyzer: Analyzer = {
     const out: Finding[] = [];
     for (const d of outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)) {
       if (!/^Status:\s+Pending/m.test(d.content) || !/Insufficient memory/.test(d.content)) continue;
-      const { total, container } = memoryRequest(d.content);
-      if (total <= largest.bytes || total > largest.bytes * 1.15) continue;
+      const { total, container, written } = memoryRequest(d.content);
+      if (total <= largest.bytes) continue;
       const pod = String(d.args['name'] ?? '');
       const owner = ownerDeployment(d.content);
       const fit = Math.floor((largest.bytes * 0.9) / GI);
       const gi = (b: number) => `${Number((b / GI).toFixed(1))}Gi`;
+      // Far above every node (24Gi on 16Gi nodes): not the capacity-versus-allocatable margin but a
+      // request no node of this size can ever hold, empty or not: often a typo in the value.
+      if (total > largest.bytes * 1.15) {
+        out.push({
+          weight: 93,
+          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          cause: `pod ${pod} requests ${written ?? gi(total)} of memory${container ? ` (container ${container}, resources.requests.memory)` : ''}, more than any node has: the largest node, ${largest.name}, has ${gi(largest.bytes)} allocatable, so the pod fits on no node even an empty one ("Insufficient memory" on every node) and the cluster autoscaler cannot add a node big enough from node groups of this size; the request is too large (check the value for a typo)`,
+          evidence: [
+            `describe_pod ${pod}: Requests memory ${written ?? gi(total)}; FailedScheduling Insufficient memory`,
+            `list_nodes: allocatable memory at most ${gi(largest.bytes)} (${largest.name})`,
+          ],
+          advice: `lower the memory request${owner && container ? ` of ${owner}/${container}` : ''} from ${written ?? gi(total)} to what the program needs (the previous revision's value, in the rollout history), below the nodes' ${gi(largest.bytes)} allocatable; or run it on a node group with more memory`,
+        });
+        continue;
+      }
       out.push({
         weight: 93,
         object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,

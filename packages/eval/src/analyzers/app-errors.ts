@@ -90,6 +90,39 @@ export function otherLines(lines: readonly string[], chosen: string, max = 2): s
   return out;
 }
 
+// A failure a client retries on its own (a peer not up yet at start-up), as clients word it.
+const RETRIED =
+  /retry|retrying|will retry|attempt \d|backing off|reconnect|connection refused|ECONNREFUSED|i\/o timeout|not ready|unavailable/i;
+// A line saying the thing it retried now works.
+const RECOVERED =
+  /\b(connected|reconnected|connection established|established connection|ready to accept|is ready|now ready|recovered|succeeded|connection ok|start completed)\b/i;
+/** Lines of normal work after the recovery that show the failure did not come back. */
+const QUIET_AFTER = 5;
+
+/**
+ * The failure lines of a log when they were retries that recovered: every one of them is a retried
+ * failure (see `RETRIED`), a later line says the peer is reached (see `RECOVERED`), and at least
+ * `QUIET_AFTER` lines without a failure follow the last one. A program that logged "connection refused,
+ * retrying" while its database started, then "connected", is not failing now.
+ */
+export function recoveredRetries(
+  text: string,
+): { failures: string[]; recovery: string; after: number } | undefined {
+  const lines = text.split('\n').filter((l) => l.trim() && !/^\(no log lines|^Defaulted container "/.test(l));
+  const bad = new Set(errorLines(text));
+  let last = -1;
+  lines.forEach((l, i) => {
+    if (bad.has(l)) last = i;
+  });
+  if (last < 0) return undefined;
+  const failures = lines.slice(0, last + 1).filter((l) => bad.has(l));
+  if (!failures.every((l) => RETRIED.test(l))) return undefined;
+  const rest = lines.slice(last + 1);
+  const recovery = rest.find((l) => RECOVERED.test(l));
+  if (!recovery || rest.length < QUIET_AFTER) return undefined;
+  return { failures, recovery, after: rest.length };
+}
+
 /**
  * A pod that runs and is Ready but whose program logs failures: not healthy, whatever its status
  * says. Weighed below every specific family, so a named cause (RBAC, a NetworkPolicy) wins.
@@ -119,6 +152,8 @@ export const appErrorsAnalyzer: Analyzer = {
       const warned = bad.length === 0 && !known;
       if (warned) bad = recurringWarnings(o.content);
       if (bad.length === 0 && !known) return [];
+      // Failures it retried and got past (start-up retries, then "connected"): not a fault now.
+      if ((!known || known.symptom) && recoveredRetries(o.content)) return [];
       if (known && !bad.includes(known.line)) bad.push(known.line);
       const total = o.content.split('\n').filter((l) => l.trim()).length;
       // A line that says what failed beats an access-log line that only counts the failure (a 500).
@@ -138,5 +173,26 @@ export const appErrorsAnalyzer: Analyzer = {
         },
       ];
     });
+  },
+  notes({ seen }) {
+    const rows = parseTable(textOf(seen, 'list_pods'));
+    const ready = new Set(
+      rows
+        .filter((r) => r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? ''))
+        .map((r) => r['NAME'] ?? ''),
+    );
+    for (const o of outputs(
+      seen,
+      'get_pod_logs',
+      (x) => !x.args['previous'] && ready.has(String(x.args['name'])),
+    )) {
+      const r = recoveredRetries(o.content);
+      if (!r) continue;
+      const pod = String(o.args['name']);
+      return [
+        `The failure lines in the log of ${pod} ("${clip(r.failures[r.failures.length - 1]!, 140)}", ${r.failures.length} line(s)) are retries that recovered: the program retried, then logged "${clip(r.recovery, 100)}", and ${r.after} lines of normal work follow with no failure since. That is a transient error (typically a dependency still starting when the pod started), expected and already resolved: the pod is Running and Ready, nothing is broken now and no restart is needed.`,
+      ];
+    }
+    return [];
   },
 };

@@ -5,7 +5,7 @@
  */
 import type { ParsedFinding } from '@sre-harness/tools-k8s';
 import { probeCause } from '../analyzers/probes.js';
-import { containerSections, describedField, outputs, pastPods } from '../analyzers/types.js';
+import { clip, containerSections, describedField, outputs, pastPods } from '../analyzers/types.js';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 
@@ -25,6 +25,8 @@ export interface PodRow {
   ready: string;
   status: string;
   restarts: number;
+  /** Seconds since the last restart, from the RESTARTS column (`9 (46h ago)`), when shown. */
+  lastRestartAgo?: number;
   /** A failed run of a Job whose retry (a pod of the same run) Completed: the Job succeeded. */
   retried?: true;
   /** An evicted pod whose ReplicaSet has Ready pods again: a leftover record, not a failure now. */
@@ -66,6 +68,7 @@ export function podRows(seen: readonly SeenObservation[], ns: string): PodRow[] 
     ready: r['READY'] ?? '',
     status: r['STATUS'] ?? '',
     restarts: Number.parseInt(r['RESTARTS'] ?? '0', 10) || 0,
+    ...agoOf(r['RESTARTS'] ?? ''),
   }));
   for (const p of rows) {
     const kind = past.get(p.name);
@@ -86,10 +89,45 @@ export function deploymentRows(seen: readonly SeenObservation[]): DeploymentRow[
     });
 }
 
+/**
+ * A pod whose containers last restarted this long ago and are Running and Ready since has no crash
+ * loop now: the kubelet's back-off is at most five minutes, so a loop restarts far more often.
+ */
+export const PAST_CRASH_SECONDS = 12 * 3600;
+
+/** Seconds in a kubectl age (`46h`, `2d3h`, `5m30s`), or undefined. */
+export function ageSeconds(age: string): number | undefined {
+  const parts = [...age.matchAll(/(\d{1,9})([dhms])/g)];
+  if (parts.length === 0 || parts.map((m) => m[0]).join('') !== age) return undefined;
+  const unit: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
+  return parts.reduce((sum, m) => sum + Number(m[1]) * unit[m[2]!]!, 0);
+}
+
+function agoOf(restarts: string): { lastRestartAgo?: number } {
+  const ago = /\((\w{1,20}) ago\)/.exec(restarts)?.[1];
+  const s = ago ? ageSeconds(ago) : undefined;
+  return s === undefined ? {} : { lastRestartAgo: s };
+}
+
+/** Seconds since a described container's Last State finished (`Finished: … (46h ago)`), when shown. */
+export function lastFinishedAgo(body: string): number | undefined {
+  const lines = body.split('\n');
+  const at = lines.findIndex((l) => /^\s*Last State:/.test(l));
+  if (at < 0) return undefined;
+  for (const l of lines.slice(at + 1, at + 8)) {
+    const m = /^\s*Finished:[^(\n]{0,60}\((\w{1,20}) ago\)/.exec(l);
+    if (m) return ageSeconds(m[1]!);
+    if (/^\s*(Ready|Restart Count|State):/.test(l)) break;
+  }
+  return undefined;
+}
+
 export function isUnhealthy(p: PodRow): boolean {
   const [r, t] = p.ready.split('/');
   if (/^(Completed|Succeeded)$/.test(p.status) || p.retried || p.evicted) return false;
-  return p.status !== 'Running' || (r !== undefined && t !== undefined && r !== t) || p.restarts >= 3;
+  const unready = r !== undefined && t !== undefined && r !== t;
+  const pastRestarts = (p.lastRestartAgo ?? 0) >= PAST_CRASH_SECONDS;
+  return p.status !== 'Running' || unready || (p.restarts >= 3 && !pastRestarts);
 }
 
 export function severity(p: PodRow): number {
@@ -135,23 +173,116 @@ export function logLines(text: string): string[] {
 }
 
 /**
+ * A parse error of a structured file, as the common parsers print it: Python's json and PyYAML,
+ * tomllib, Go's encoding/json and yaml, Node's JSON.parse, Jackson and SnakeYAML, Rust's serde_json
+ * and toml. Plain substrings (no regular expression over the untrusted line).
+ */
+const PARSE_ERRORS: readonly string[] = [
+  'jsondecodeerror', // Python json: "json.decoder.JSONDecodeError: Expecting ',' delimiter: line 3 column 5"
+  'yaml.scanner.scannererror', // PyYAML
+  'yaml.parser.parsererror',
+  'yaml.constructor.constructorerror',
+  'tomldecodeerror', // Python tomllib / toml
+  'in json at position', // Node JSON.parse: "Unexpected token } in JSON at position 214"
+  'unexpected end of json input', // Node and Go encoding/json
+  'is not valid json', // Node 20+: "Unexpected token 'x', "..." is not valid JSON"
+  'looking for beginning of', // Go encoding/json: "invalid character '}' looking for beginning of object key string"
+  'after object key:value pair', // Go encoding/json
+  'yaml: line ', // Go yaml.v2/v3: "yaml: line 9: did not find expected key"
+  'yaml: unmarshal errors', // Go yaml: type mismatches
+  'jsonparseexception', // Jackson
+  'org.yaml.snakeyaml', // SnakeYAML (Spring Boot's YAML)
+  'toml parse error', // Rust toml crate
+  'trailing comma at line', // serde_json
+  'expected value at line', // serde_json
+  'key must be a string at line', // serde_json
+];
+
+/** Whether a log line is a structured-file parser's error (see `PARSE_ERRORS`). */
+export function isParseError(line: string): boolean {
+  const l = line.toLowerCase();
+  return PARSE_ERRORS.some((p) => l.includes(p));
+}
+
+const CONFIG_FILE = /(\/[\w./-]{1,256}\.(?:ya?ml|json|toml|conf|ini|cfg|properties))\b/g;
+
+/**
  * A crash while loading a configuration file (a parse error, an unknown field): the file named in
- * the line or the container's args, and the ConfigMap volume it comes from, when the pod mounts one.
+ * the line, else the last configuration file the log names before it (the "loading /etc/app/x.json"
+ * line a program prints first), else the container's `--config` argument; and the ConfigMap volume it
+ * comes from: the one mounted at the file's directory, else the pod's only ConfigMap volume.
  */
 export function configError(
   line: string | undefined,
   body: string,
   pod: string,
+  log = '',
 ): { file?: string; map?: string } | undefined {
   if (!line) return undefined;
-  if (!/\bconfig(uration)?\b|\.ya?ml\b|\.json\b|\.toml\b|\.conf\b|\.ini\b/i.test(line)) return undefined;
-  if (!/loading|parse|parsing|unmarshal|invalid|unknown field|not found in type|syntax/i.test(line))
-    return undefined;
+  const parse = isParseError(line);
+  if (!parse) {
+    if (!/\bconfig(uration)?\b|\.ya?ml\b|\.json\b|\.toml\b|\.conf\b|\.ini\b/i.test(line)) return undefined;
+    if (!/loading|parse|parsing|unmarshal|invalid|unknown field|not found in type|syntax/i.test(line))
+      return undefined;
+  }
+  const before = log.includes(line) ? log.slice(0, log.indexOf(line)) : log;
   const file =
-    /(\/[\w./-]{1,256}\.(?:ya?ml|json|toml|conf|ini|cfg))\b/.exec(line)?.[1] ??
-    /--config(?:\.file)?=(\S+)/.exec(body)?.[1];
-  const map = /Type:\s*ConfigMap[^\n]*\n\s*Name:\s*(\S+)/.exec(pod)?.[1];
+    [...line.matchAll(CONFIG_FILE)].pop()?.[1] ??
+    [...before.matchAll(CONFIG_FILE)].pop()?.[1] ??
+    /--config(?:\.file)?[= ](\S+)/.exec(body)?.[1];
+  const map = file ? (mountedConfigMap(file, body, pod) ?? firstConfigMap(pod)) : firstConfigMap(pod);
+  // A parse error of a file that neither the log nor the spec ties to the configuration is not one.
+  if (parse && !file && !map) return undefined;
   return { ...(file ? { file } : {}), ...(map ? { map } : {}) };
+}
+
+function firstConfigMap(pod: string): string | undefined {
+  return /Type:\s*ConfigMap[^\n]*\n\s*Name:\s*(\S+)/.exec(pod)?.[1];
+}
+
+/**
+ * The ConfigMap mounted at the directory holding `file`: the container's `Mounts:` line
+ * (`/etc/app from settings (ro)`) whose path is the longest prefix of the file, and the pod's volume of
+ * that name with `Type: ConfigMap`.
+ */
+export function mountedConfigMap(file: string, body: string, pod: string): string | undefined {
+  let best: { path: string; volume: string } | undefined;
+  for (const m of body.matchAll(/^[ \t]{1,40}(\/\S{0,256}) from (\S{1,253})/gm)) {
+    const path = m[1]!.replace(/\/$/, '');
+    if ((file === path || file.startsWith(`${path}/`)) && (!best || path.length > best.path.length))
+      best = { path, volume: m[2]! };
+  }
+  if (!best) return undefined;
+  const volumes = pod.slice(Math.max(0, pod.search(/^Volumes:/m)));
+  const at = volumes.indexOf(`\n  ${best.volume}:\n`);
+  if (at < 0) return undefined;
+  return /^\s*Type:\s*ConfigMap[^\n]*\n\s*Name:\s*(\S+)/.exec(
+    volumes.slice(at + best.volume.length + 5),
+  )?.[1];
+}
+
+/**
+ * A missing environment variable said the way a runtime says it without those words: Python's
+ * `os.environ['X']` raising `KeyError: 'X'` (the traceback names `os.environ` or the `os` module's
+ * `__getitem__`), pydantic-settings' "validation error for …Settings" with "Field required" under the
+ * field's name (read from the environment, case-insensitively), and Rust's `std::env::var` returning
+ * `Err(NotPresent)` into an `unwrap`/`expect`. The line to quote and the variable's name, when shown.
+ */
+export function missingEnvLine(log: string): { line: string; name?: string } | undefined {
+  const lines = log.split('\n');
+  if (/os\.environ\[|<frozen os>|os\.py", line \d{1,6}, in __getitem__/.test(log)) {
+    const line = lines.find((l) => /^\s*KeyError: '[A-Za-z_][A-Za-z0-9_]{0,127}'/.test(l));
+    if (line)
+      return { line: line.trim(), name: /KeyError: '([A-Za-z_][A-Za-z0-9_]{0,127})'/.exec(line)![1]! };
+  }
+  if (/validation errors? for [A-Za-z_]{0,64}Settings\b/.test(log)) {
+    const at = lines.findIndex((l) => /^\s*Field required\b/.test(l));
+    const field = at > 0 ? /^\s*([A-Za-z_][A-Za-z0-9_]{0,127})\s*$/.exec(lines[at - 1]!)?.[1] : undefined;
+    if (field) return { line: lines[at]!.trim(), name: field.toUpperCase() };
+  }
+  const rust = lines.find((l) => /`Err` value: NotPresent\b/.test(l));
+  if (rust) return { line: rust.trim() };
+  return undefined;
 }
 
 /** The Message of a container's Last State (its termination message), from a describe_pod section. */
@@ -320,6 +451,60 @@ export function serviceElsewhere(
   return row?.['NAMESPACE'];
 }
 
+/**
+ * The namespace a log names for a dependency host, from its cluster DNS name (`rabbitmq.messaging.svc`,
+ * `rabbitmq.messaging.svc.cluster.local`), or undefined.
+ */
+export function dependencyNamespace(text: string, host: string): string | undefined {
+  const re = new RegExp(`(?<![a-z0-9-])${escapeRe(host)}\\.([a-z0-9][a-z0-9-]{0,62})\\.svc\\b`, 'i');
+  return re.exec(text)?.[1]?.toLowerCase();
+}
+
+/**
+ * Why a dependency's Service refuses connections, from what was read: its description in `namespace`
+ * shows no endpoints, and the Deployment behind it (named by the selector's value) wants zero replicas
+ * or has none available. Undefined when the reads do not show it.
+ */
+export function dependencyDown(
+  host: string,
+  namespace: string,
+  seen: readonly SeenObservation[],
+): { text: string; deployment?: string } | undefined {
+  const svc = lastOf(
+    seen,
+    'describe_service',
+    (o) => o.status === 'ok' && o.args['name'] === host && o.args['namespace'] === namespace,
+  );
+  if (!svc || !/^Endpoints:\s*<none>/m.test(svc.content)) return undefined;
+  const where = `service ${host} in namespace ${namespace} has no endpoints (Endpoints: <none>), so its ClusterIP refuses connections`;
+  const selector = /^Selector:\s*(\S+)/m.exec(svc.content)?.[1] ?? '';
+  const names = selector.split(',').map((kv) => kv.split('=')[1] ?? '');
+  const dep = outputs(
+    seen,
+    'describe_deployment',
+    (o) => o.status === 'ok' && o.args['namespace'] === namespace,
+  ).find((o) => names.includes(String(o.args['name'])) || o.args['name'] === host);
+  if (!dep) return { text: where };
+  const name = String(dep.args['name']);
+  const replicas = /^Replicas:\s*(\d+) desired[^\n]*?(\d+) available/m.exec(dep.content);
+  const scaled = dep.content
+    .split('\n')
+    .find((l) => /Scaled down replica set \S+ to 0\b/.test(l))
+    ?.trim()
+    .replace(/\s{2,}/g, ' ');
+  if (replicas?.[1] === '0')
+    return {
+      text: `${where}: deployment ${name} in namespace ${namespace} is scaled to zero (Replicas: 0 desired, no pods)${scaled ? `; event: "${clip(scaled, 140)}"` : ''}, so nothing serves it`,
+      deployment: name,
+    };
+  if (replicas && replicas[2] === '0')
+    return {
+      text: `${where}: deployment ${name} in namespace ${namespace} has no available pods (${replicas[1]} desired, 0 available); its own pods are why`,
+      deployment: name,
+    };
+  return { text: where, deployment: name };
+}
+
 export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -363,6 +548,12 @@ export function dependencyHosts(text: string): string[] {
     new RegExp(`waiting for (${label})(?=${domain}:\\d|\\s{1,3}to\\b|\\s*\\.{0,4}\\s*$)`, 'gim'),
     // busybox nc/wget: "bad address 'redis'"
     new RegExp(`bad address '(${label})${domain}'`, 'gi'),
+    // A connection URL (amqp://user:pass@rabbitmq.messaging.svc:5672/vhost, postgres://db:5432/app)
+    // in the line that says what it connects to.
+    new RegExp(
+      `(?:connect(?:ing)? to|dial(?:ing)?|url|uri|addr(?:ess)?)\\s{0,3}[=:]?\\s{0,3}"?[a-z][a-z0-9+.-]{0,20}:\\/\\/(?:[^@\\s/]{1,200}@)?(${label})${domain}(?::\\d{1,5})?(?![a-z0-9-])`,
+      'gi',
+    ),
   ];
   for (const re of patterns) {
     for (const m of text.matchAll(re)) {

@@ -83,6 +83,15 @@ describe('crash signature', () => {
       /required environment variable LEDGER_DSN is missing/,
     );
   });
+  it("names the variable a Python program's os.environ lookup misses", async () => {
+    expect(
+      await answer(
+        crashing(
+          `'Traceback (most recent call last):', "    DB = os.environ['DATABASE_URL']", '  File "<frozen os>", line 714, in __getitem__', "KeyError: 'DATABASE_URL'"`,
+        ),
+      ),
+    ).toMatch(/required environment variable DATABASE_URL is missing/);
+  });
   it('does not take a missing config file for a missing command', async () => {
     const text = await answer(crashing("'open /etc/ledger/config.yaml: no such file or directory'"));
     expect(text).not.toMatch(/command is not found/);
@@ -90,5 +99,99 @@ describe('crash signature', () => {
   });
   it('still reads a container that keeps restarting as crashing', async () => {
     expect(await answer(7)).toMatch(/crashes on start with exit code 255/);
+  });
+});
+
+const configWorld = (line: string) => `schemaVersion: 1
+id: crash-config
+title: crash-config table test
+difficulty: easy
+namespace: books
+task: "ledger in namespace books keeps crashing"
+cluster:
+  namespaces: [books]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: ledger
+      namespace: books
+      volumes: [{ name: cfg, configMap: { name: ledger-config } }]
+      containers:
+        - name: ledger
+          image: books/ledger:3
+          volumeMounts: [{ name: cfg, mountPath: /etc/ledger }]
+          behavior: { crash: { exitCode: 1, logs: ['loading settings from /etc/ledger/settings.json', ${JSON.stringify(line)}] } }
+  objects:
+    - { apiVersion: v1, kind: ConfigMap, metadata: { name: ledger-config, namespace: books }, data: { settings.json: "{" } }
+expect:
+  rootCause: { mustMention: [ledger] }
+`;
+
+describe('crash signature: a configuration file that does not parse', () => {
+  it.each([
+    [
+      'Python',
+      'json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes: line 9 column 3 (char 214)',
+    ],
+    ['Node', 'SyntaxError: Unexpected token } in JSON at position 214'],
+    ['Go', "invalid character '}' looking for beginning of object key string"],
+    ['Rust', 'Error: trailing comma at line 9 column 3'],
+  ])('%s: names the file and the ConfigMap mounted at its directory', async (_, line) => {
+    const text = await answer(configWorld(line));
+    expect(text).toMatch(
+      /configuration file \/etc\/ledger\/settings\.json, mounted from ConfigMap ledger-config/,
+    );
+    expect(text).toMatch(/fix the configuration in ConfigMap ledger-config/);
+  });
+});
+
+describe('crash signature: restarts long past', () => {
+  it('does not call a container Running and Ready for two days a crash loop', async () => {
+    const past = world(9)
+      .replace('ago: 9h', 'ago: 46h')
+      .replace('2026-09-12T07:01:44Z', '2026-09-10T07:01:44Z');
+    const text = await answer(past);
+    expect(text).not.toMatch(/crashes on start/);
+    expect(text).toMatch(/the last one was 46h ago/);
+  });
+});
+
+const brokerWorld = (replicas: number) => `schemaVersion: 1
+id: crash-dependency
+title: crash-dependency table test
+difficulty: easy
+namespace: orders
+task: "order-events in orders keeps restarting"
+cluster:
+  namespaces: [orders, messaging]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: order-events
+      namespace: orders
+      containers:
+        - name: consumer
+          image: shop/order-events:4
+          behavior:
+            dependencies:
+              - service: rabbitmq
+                namespace: messaging
+                port: 5672
+                exitCode: 1
+                logs: ["connecting to amqp://orders:pw@rabbitmq.messaging.svc.cluster.local:5672/orders", "Error: connect ECONNREFUSED 10.96.40.17:5672"]
+    - name: rabbitmq
+      namespace: messaging
+      replicas: ${replicas}
+      containers: [{ name: rabbitmq, image: rabbitmq:3.13, ports: [5672], behavior: { listenPorts: [5672] } }]
+  services:
+    - { name: rabbitmq, namespace: messaging, clusterIP: 10.96.40.17, selector: { app: rabbitmq }, ports: [{ port: 5672, targetPort: 5672 }] }
+expect:
+  rootCause: { mustMention: [rabbitmq] }
+`;
+
+describe('crash signature: a dependency in another namespace that refuses connections', () => {
+  it('follows the URL to the service in its namespace and names the deployment scaled to zero', async () => {
+    const text = await answer(brokerWorld(0));
+    expect(text).toMatch(/dependency \(rabbitmq in namespace messaging\)/);
+    expect(text).toMatch(/deployment rabbitmq in namespace messaging is scaled to zero/);
+    expect(text).toMatch(/scale deployment rabbitmq in namespace messaging back up/);
   });
 });

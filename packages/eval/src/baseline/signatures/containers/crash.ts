@@ -3,11 +3,16 @@ import { glossedLine, logGloss } from '../../../analyzers/log-glosses.js';
 import { clip, containerSections, describedField } from '../../../analyzers/types.js';
 import {
   configError,
+  dependencyDown,
   dependencyHosts,
+  dependencyNamespace,
   firstLine,
   gist,
+  lastFinishedAgo,
   lastStateMessage,
   logLines,
+  missingEnvLine,
+  PAST_CRASH_SECONDS,
   serviceElsewhere,
   serviceMissing,
   TELLING,
@@ -37,7 +42,12 @@ export const crash: ContainerSignature = {
     const { ns, seen, tools } = f;
     // Running again after one or two restarts is not a crash loop (a node reboot ends containers with
     // exit code 255, reason Unknown): a loop shows CrashLoopBackOff, a container not running, or restarts.
-    const settled = now.state === 'Running' && Number(restarts ?? 0) < 3;
+    // Running and Ready again long after its last exit: a crash loop that ended (the kubelet's back-off
+    // is at most five minutes, so a loop restarts far more often), not a crash now.
+    const settled =
+      now.state === 'Running' &&
+      (Number(restarts ?? 0) < 3 ||
+        (/^\s*Ready:\s*True\b/m.test(c.body) && (lastFinishedAgo(c.body) ?? 0) >= PAST_CRASH_SECONDS));
     if (
       exit !== undefined &&
       exit !== 0 &&
@@ -45,10 +55,14 @@ export const crash: ContainerSignature = {
       (last.reason !== undefined || /CrashLoopBackOff/.test(now.reason ?? ''))
     ) {
       const logText = logs?.content ?? '';
-      const envLine = firstLine(
+      const envSaid = firstLine(
         logText,
         /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing [^\n]{0,200}?(variable|env)|undefined variable/i,
       );
+      // A runtime's own way of failing on an unset variable (Python's KeyError from os.environ,
+      // pydantic-settings' "Field required", Rust's NotPresent).
+      const envRuntime = envSaid ? undefined : missingEnvLine(logText);
+      const envLine = envSaid ?? envRuntime?.line;
       const depLine = firstLine(
         logText,
         /connection refused|no such host|host not found|bad address|could not resolve|could not connect|connect(ion)? (timed out|timeout)|ECONNREFUSED|dial tcp|unavailable/i,
@@ -66,9 +80,11 @@ export const crash: ContainerSignature = {
       let advice: string | undefined;
       if (envLine) {
         // The variable's name, not the line's log level.
-        const v = [...envLine.matchAll(/\b([A-Z][A-Z0-9_]{2,})\b/g)]
-          .map((m) => m[1]!)
-          .find((w) => !/^(ERROR|WARN|WARNING|INFO|DEBUG|FATAL|CRITICAL|PANIC|TRACE|ERR)$/.test(w));
+        const v =
+          envRuntime?.name ??
+          [...envLine.matchAll(/\b([A-Z][A-Z0-9_]{2,})\b/g)]
+            .map((m) => m[1]!)
+            .find((w) => !/^(ERROR|WARN|WARNING|INFO|DEBUG|FATAL|CRITICAL|PANIC|TRACE|ERR)$/.test(w));
         cause = `the ${kind} ${c.name} crashes on start (exit code ${exit}): a required environment variable${v ? ` ${v}` : ''} is missing`;
         weight = 84;
         // envFrom with a prefix renames every key it loads: SMTP_HOST arrives as APP_SMTP_HOST.
@@ -83,7 +99,14 @@ export const crash: ContainerSignature = {
         cause = `the ${kind} ${c.name} crashes (exit code ${exit}): its volume is full (No space left on device)`;
         weight = 84;
       } else if (depLine && !glossed) {
-        const host = dependencyHosts(depLine)[0];
+        // The host the failing line names, else the one the log says it connects to (a refusal quoted
+        // with an IP: "connect ECONNREFUSED 10.96.40.17:5672").
+        const host = dependencyHosts(depLine)[0] ?? dependencyHosts(logText)[0];
+        const hostNs = host ? (dependencyNamespace(logText, host) ?? ns) : undefined;
+        const down =
+          host && hostNs && /refused|ECONNREFUSED|unavailable|could not connect/i.test(depLine)
+            ? dependencyDown(host, hostNs, seen)
+            : undefined;
         const away =
           host && /no such host|NXDOMAIN/i.test(depLine) ? serviceElsewhere(host, ns, seen) : undefined;
         // A name that resolves nowhere: no Service by that name in the namespace (renamed, removed).
@@ -93,7 +116,12 @@ export const crash: ContainerSignature = {
             : undefined;
         cause = away
           ? `the ${kind} ${c.name} crashes (exit code ${exit}): the DNS lookup of the short name "${host}" fails (no such host), because a bare service name resolves only in the pod's own namespace (${ns}) and service ${host} is in another namespace, ${away}; use ${host}.${away} (or the fully qualified ${host}.${away}.svc.cluster.local): ${clip(gist(depLine), 120)}`
-          : `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host})` : ''} it connects to is unavailable: ${clip(gist(depLine), 120)}${gone ? `; ${gone}, so the name does not resolve` : ''}`;
+          : `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host}${hostNs && hostNs !== ns ? ` in namespace ${hostNs}` : ''})` : ''} it connects to is unavailable: ${clip(gist(depLine), 120)}${gone ? `; ${gone}, so the name does not resolve` : ''}${down ? `; ${down.text}` : ''}`;
+        if (down?.deployment && /scaled to zero/.test(down.text))
+          advice = `scale deployment ${down.deployment} in namespace ${hostNs} back up (kubectl -n ${hostNs} scale deployment ${down.deployment} --replicas=1 or its usual count); the crash loop ends once ${host} has endpoints`;
+        else if (down)
+          advice = `restore ${host} in namespace ${hostNs} (its Service has no endpoints); the crash follows from it`;
+        if (down) weight = 84;
         if (away)
           advice = `point the client at ${host}.${away}.svc.cluster.local (the service's namespace), not the bare name ${host}`;
         weight = away ? 84 : 80;
@@ -101,7 +129,7 @@ export const crash: ContainerSignature = {
         cause = `the ${kind} ${c.name} cannot run its program: "${clip(fatal, 100)}" — the image is built for a different CPU architecture than the node (exec format error), so it exits at once (exit code ${exit})`;
         weight = 86;
       } else {
-        config = configError(fatal, c.body, d.content);
+        config = configError(fatal, c.body, d.content, logText);
         cause = config
           ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 320)}`
           : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${fatal && logGloss(fatal) ? ` — ${logGloss(fatal)}` : ''}`;

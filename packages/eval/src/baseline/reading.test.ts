@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import type { SeenObservation } from '../observations.js';
+import {
+  ageSeconds,
+  configError,
+  dependencyDown,
+  dependencyHosts,
+  dependencyNamespace,
+  isParseError,
+  isUnhealthy,
+  lastFinishedAgo,
+  missingEnvLine,
+  mountedConfigMap,
+  podRows,
+} from './reading.js';
+
+describe('isParseError: structured-file parser errors as the libraries print them', () => {
+  it.each([
+    [
+      'json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes: line 9 column 3 (char 214)',
+    ],
+    ['yaml.scanner.ScannerError: mapping values are not allowed here'],
+    ['SyntaxError: Unexpected token } in JSON at position 214'],
+    ['SyntaxError: Expected double-quoted property name in JSON at position 214 (line 9 column 3)'],
+    [`SyntaxError: Unexpected token 'x', "x" is not valid JSON`],
+    ["invalid character '}' looking for beginning of object key string"],
+    ['yaml: line 9: did not find expected key'],
+    ['com.fasterxml.jackson.core.JsonParseException: Unexpected character'],
+    ['trailing comma at line 9 column 3'],
+    ['TOML parse error at line 4, column 1'],
+  ])('%s', (line) => expect(isParseError(line)).toBe(true));
+  it.each([['connection refused'], ['Error: Cannot find module express']])('not %s', (line) =>
+    expect(isParseError(line)).toBe(false),
+  );
+});
+
+const body = `    Image:          x
+    Mounts:
+      /etc/price-indexer from settings (rw)
+      /var/run/secrets from token (ro)`;
+const pod = `Name: p
+Volumes:
+  token:
+    Type:     Secret (a volume populated by a Secret)
+    SecretName: t
+  settings:
+    Type:     ConfigMap (a volume populated by a ConfigMap)
+    Name:     price-indexer-settings
+    Optional: false
+`;
+
+describe('configError', () => {
+  it('finds the file in an earlier log line and the ConfigMap mounted at its directory', () => {
+    const log =
+      'INFO loading /etc/price-indexer/settings.json\nTraceback\njson.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)';
+    expect(configError(log.split('\n')[2], body, pod, log)).toEqual({
+      file: '/etc/price-indexer/settings.json',
+      map: 'price-indexer-settings',
+    });
+  });
+  it('is not a config error for a parse error tied to no file nor ConfigMap', () => {
+    expect(configError('SyntaxError: Unexpected end of JSON input', 'Image: x', 'Name: p')).toBeUndefined();
+  });
+  it('maps a file to the mount whose path prefixes it', () => {
+    expect(mountedConfigMap('/etc/price-indexer/a/b.yaml', body, pod)).toBe('price-indexer-settings');
+    expect(mountedConfigMap('/etc/other.yaml', body, pod)).toBeUndefined();
+  });
+});
+
+describe('dependency hosts and namespaces', () => {
+  it.each([
+    [
+      'connecting to amqp://orders:secret@rabbitmq.messaging.svc.cluster.local:5672/orders',
+      'rabbitmq',
+      'messaging',
+    ],
+    ['dial tcp redis.cache.svc:6379: connect: connection refused', 'redis', 'cache'],
+    ['connect to postgres://app@orders-db:5432/orders failed', 'orders-db', undefined],
+    ['url=mongodb://mongo.data.svc.cluster.local:27017', 'mongo', 'data'],
+  ])('%s', (line, host, ns) => {
+    expect(dependencyHosts(line)).toContain(host);
+    expect(dependencyNamespace(line, host)).toBe(ns);
+  });
+});
+
+const svc = (endpoints: string) => `Name:              rabbitmq
+Namespace:         messaging
+Selector:          app=rabbitmq
+Endpoints:         ${endpoints}
+`;
+const dep = (desired: number, available: number) => `Name:                   rabbitmq
+Replicas:               ${desired} desired | ${desired} updated | ${desired} total | ${available} available | 0 unavailable
+Events:
+  Type     Reason              Age   From                    Message
+  Normal   ScalingReplicaSet   58m   deployment-controller   Scaled down replica set rabbitmq-5f7d9c8b6 to 0 from 1
+`;
+const obs = (endpoints: string, deployment?: string): SeenObservation[] => [
+  {
+    step: 1,
+    tool: 'describe_service',
+    args: { namespace: 'messaging', name: 'rabbitmq' },
+    status: 'ok',
+    content: svc(endpoints),
+  },
+  ...(deployment
+    ? [
+        {
+          step: 2,
+          tool: 'describe_deployment',
+          args: { namespace: 'messaging', name: 'rabbitmq' },
+          status: 'ok' as const,
+          content: deployment,
+        },
+      ]
+    : []),
+];
+
+describe('dependencyDown', () => {
+  it('names a deployment scaled to zero behind a service without endpoints', () => {
+    const d = dependencyDown('rabbitmq', 'messaging', obs('<none>', dep(0, 0)));
+    expect(d?.deployment).toBe('rabbitmq');
+    expect(d?.text).toMatch(/scaled to zero .*Scaled down replica set rabbitmq-5f7d9c8b6 to 0/);
+  });
+  it('says a service has no endpoints when its deployment was not read', () => {
+    expect(dependencyDown('rabbitmq', 'messaging', obs('<none>'))?.text).toMatch(/has no endpoints/);
+  });
+  it('says nothing when the service has endpoints', () => {
+    expect(dependencyDown('rabbitmq', 'messaging', obs('10.244.0.9:5672', dep(1, 1)))).toBeUndefined();
+  });
+});
+
+describe('restarts long past', () => {
+  const rows = (restarts: string) =>
+    podRows(
+      [
+        {
+          step: 1,
+          tool: 'list_pods',
+          args: { namespace: 'n' },
+          status: 'ok',
+          content: `NAME    READY   STATUS    RESTARTS   AGE\nweb-1   1/1     Running   ${restarts}   5d`,
+        },
+      ],
+      'n',
+    );
+  it.each([
+    ['9 (46h ago)', false],
+    ['9 (2d3h ago)', false],
+    ['9 (5m ago)', true],
+    ['9 (11h ago)', true],
+    ['9', true],
+  ])('%s unhealthy: %s', (restarts, unhealthy) => expect(isUnhealthy(rows(restarts)[0]!)).toBe(unhealthy));
+  it('reads ages and Finished times', () => {
+    expect(ageSeconds('2d3h')).toBe(183600);
+    expect(ageSeconds('46h')).toBe(165600);
+    expect(ageSeconds('x46h')).toBeUndefined();
+    expect(
+      lastFinishedAgo(`    Last State:     Terminated
+      Reason:       Error
+      Exit Code:    1
+      Finished:     2026-12-07T11:02:08Z (46h ago)
+    Ready:          True`),
+    ).toBe(165600);
+  });
+});
+
+describe('missingEnvLine: an unset variable as runtimes report it', () => {
+  it.each([
+    [
+      'Python os.environ',
+      [
+        'Traceback (most recent call last):',
+        "    DB = os.environ['DATABASE_URL']",
+        '  File "<frozen os>", line 714, in __getitem__',
+        "KeyError: 'DATABASE_URL'",
+      ],
+      'DATABASE_URL',
+    ],
+    [
+      'pydantic-settings',
+      [
+        'pydantic_core._pydantic_core.ValidationError: 1 validation error for Settings',
+        'database_url',
+        '  Field required [type=missing, input_value={}, input_type=dict]',
+      ],
+      'DATABASE_URL',
+    ],
+    [
+      'Rust std::env::var',
+      [
+        "thread 'main' panicked at src/main.rs:12:45:",
+        'called `Result::unwrap()` on an `Err` value: NotPresent',
+      ],
+      undefined,
+    ],
+  ])('%s', (_, lines, name) => {
+    const m = missingEnvLine(lines.join('\n'));
+    expect(m).toBeDefined();
+    expect(m?.name).toBe(name);
+  });
+  it('does not take any KeyError for a variable', () => {
+    expect(
+      missingEnvLine('Traceback (most recent call last):\n  File "/app/x.py", line 3\nKeyError: \'user_id\''),
+    ).toBeUndefined();
+  });
+});
