@@ -156,12 +156,12 @@ export class BaselineSreModel implements Model {
         const d = want('list_resources', { kind: 'Namespace' });
         if (d) return d;
       } else if (listed) {
-        const names = parseTable(listed.content)
-          .map((r) => r['NAME'] ?? '')
-          .filter((n) => n && n !== first && !/^kube-/.test(n));
+        const all = parseTable(listed.content).map((r) => r['NAME'] ?? '');
+        const names = all.filter((n) => n && n !== first && !/^kube-/.test(n));
         // Only the person's own words: a namespace in a pasted alert is context, not where to look.
         const other = namedNamespaces(question(request.task).asked, names)[0];
-        if (other && !quietScan(seen, other)) ns = other;
+        // A namespace that does not exist ("a namespace audit") is not where to look, quiet or not.
+        if (other && (!quietScan(seen, other) || !all.includes(first))) ns = other;
       }
     }
     if (!ns) {
@@ -831,6 +831,14 @@ function withoutNonNames(task: string): string {
   );
 }
 
+/**
+ * A word written as a workload's name: a pasted name followed by the kind of its objects ("the
+ * cart-api pods"), or any word placed in a namespace that way ("notifier pods in comms"); "the
+ * payments pods" alone is a team's or a namespace's word, not a name.
+ */
+const KINDED_NAME =
+  /(?<![\w./-])([a-z0-9]{1,30}-[a-z0-9-]{1,62}|[a-z0-9][a-z0-9-]{2,62}(?=\s+pods?\s+in\s))\s+(?:pods?|deployments?|statefulsets?|daemonsets?|cronjobs?)\b/;
+
 function searchTermIn(raw: string): string | undefined {
   const task = withoutNonNames(raw);
   const text = task.toLowerCase();
@@ -839,11 +847,16 @@ function searchTermIn(raw: string): string | undefined {
     const last = path[0].split('/').pop()!;
     if (last.length >= 3 && !NOT_A_NAME.test(last)) return last;
   }
-  // Words as written: a #channel or @person is not an object.
+  // Words as written: a #channel or @person is not an object. A name typed as a prefix
+  // ("report-digest-..." for a CronJob's pods) is searched as the prefix.
   const words = [...text.matchAll(WORD)]
     .filter((m) => !/[#@]/.test(text[m.index - 1] ?? ''))
-    .map((m) => m[0])
+    .map((m) => (/^[a-z0-9]+(?:-[a-z0-9]+)+-+$/.test(m[0]) ? m[0].replace(/-+$/, '') : m[0]))
     .filter((w) => !STOP.has(w) && !NOT_A_NAME.test(w) && w.length >= 3);
+  // A name the person writes as a workload's ("the cart-api pods", "notifier pods in comms") is what
+  // the question is about, before any other name they mention (a hunch about a dependency).
+  const kinded = KINDED_NAME.exec(text)?.[1];
+  if (kinded && !STOP.has(kinded) && !NOT_A_NAME.test(kinded) && !/^\d/.test(kinded)) return kinded;
   const named = words.filter((w) => /-|\d/.test(w) && !/^\d+(?:[a-z]{1,2})?$/.test(w) && !/^-|-$/.test(w));
   if (named.length > 0) return named.sort((a, b) => b.length - a.length)[0];
   const ns = namespaceCandidates(task)[0];

@@ -63,6 +63,32 @@ function knownImages(task: string, seen: readonly SeenObservation[]): { image: s
 }
 
 /**
+ * A tag that breaks the repository's own convention by its leading "v" (`v2.8.0` where every other
+ * tag seen of that repository is bare, `2.7.3`, or the reverse): the tag the release was most likely
+ * pushed under, with the tag it was compared with. Undefined otherwise. A common slip: CI tags images
+ * from a git tag with the "v" stripped (or kept) while the deploy writes the other form.
+ */
+export function tagPrefixSlip(
+  bad: string,
+  task: string,
+  seen: readonly SeenObservation[],
+): { likely: string; convention: string } | undefined {
+  const b = split(bad);
+  const version = /^v?\d+\.\d+/;
+  if (!version.test(b.tag)) return undefined;
+  const others = knownImages(task, seen)
+    .map((k) => split(k.image))
+    .filter((k) => k.repo === b.repo && k.tag !== b.tag && version.test(k.tag));
+  if (others.length === 0) return undefined;
+  const prefixed = (t: string) => t.startsWith('v');
+  if (others.some((o) => prefixed(o.tag) === prefixed(b.tag))) return undefined;
+  return {
+    likely: prefixed(b.tag) ? b.tag.slice(1) : `v${b.tag}`,
+    convention: others[others.length - 1]!.tag,
+  };
+}
+
+/**
  * An image that exists where `bad` does not, from what the cluster and the task show: the same
  * repository under another tag (a wrong tag), or a repository one or two edits away under the same
  * tag (a misspelled repository name, `bitnmai/redis` for `bitnami/redis`). Undefined when nothing

@@ -23,7 +23,11 @@ import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { netpolAndedAnalyzer } from './netpol-anded.js';
 import { netpolElsewhereAnalyzer } from './netpol-elsewhere.js';
-import { netpolIngressAnalyzer, netpolNamespaceLabelsAnalyzer } from './netpol-ingress.js';
+import {
+  netpolIngressAnalyzer,
+  netpolNamespaceLabelsAnalyzer,
+  netpolNamespaceNamesAnalyzer,
+} from './netpol-ingress.js';
 import { noReadinessAnalyzer } from './no-readiness.js';
 import { nodeLoadAnalyzer } from './node-load.js';
 import { nodeNotReadyAnalyzer } from './node-not-ready.js';
@@ -67,6 +71,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   netpolAndedAnalyzer,
   netpolElsewhereAnalyzer,
   netpolNamespaceLabelsAnalyzer,
+  netpolNamespaceNamesAnalyzer,
   devicePluginsAnalyzer,
   optionalKeysAnalyzer,
   edgeLimitsAnalyzer,

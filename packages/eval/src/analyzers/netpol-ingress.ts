@@ -1,3 +1,4 @@
+import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import {
   type Analyzer,
@@ -202,6 +203,71 @@ export const netpolNamespaceLabelsAnalyzer: Analyzer = {
               `describe_resource Namespace ${l.value}: Labels ${labels || '<none>'}`,
             ],
             advice: `label namespace ${l.value} with ${l.key}=${l.value}, or select it by kubernetes.io/metadata.name=${l.value} in ${policy}`,
+          },
+        ];
+      }
+    }
+    return [];
+  },
+};
+
+/** The namespaces, by their automatic name label, that a policy's ingress peers admit; undefined when some peer admits more than named namespaces (every namespace, or by other labels). */
+function admittedNamespaces(text: string, own: string): string[] | undefined {
+  const peers = ingressPeers(text);
+  if (peers.length === 0) return undefined;
+  const out: string[] = [];
+  for (const p of peers) {
+    if (p.ns === undefined) {
+      out.push(own); // a podSelector alone: pods of the policy's own namespace
+      continue;
+    }
+    const keys = Object.keys(p.ns);
+    if (keys.length !== 1 || keys[0] !== 'kubernetes.io/metadata.name') return undefined;
+    out.push(p.ns['kubernetes.io/metadata.name']!);
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * A caller the task names, in another namespace, whose connections to healthy pods time out because
+ * the pods' ingress NetworkPolicy admits only other namespaces by name (`kubernetes.io/metadata.name`):
+ * with a policy selecting the pods, traffic from any namespace its `from` peers do not list is dropped
+ * (kubernetes.io "Network Policies"), so the callers it admits get through and the rest time out.
+ */
+export const netpolNamespaceNamesAnalyzer: Analyzer = {
+  name: 'netpol-namespace-names',
+  reads({ task, ns, seen, hints }) {
+    if (!UNREACHED.test(task)) return [];
+    const reads = listedReads(seen, ns, 'NetworkPolicy', 'describe_resource');
+    if (!policiesIn(seen, ns).some((p) => admittedNamespaces(p.content, ns) !== undefined)) return reads;
+    // Where the callers the task names run.
+    for (const h of hints.filter((w) => w.includes('-') && w !== ns).slice(0, 3))
+      reads.push({ tool: 'find_objects', args: { name: h } });
+    return reads;
+  },
+  finds({ task, ns, seen, hints }) {
+    if (!UNREACHED.test(task)) return [];
+    for (const p of policiesIn(seen, ns)) {
+      const admitted = admittedNamespaces(p.content, ns);
+      if (!admitted) continue;
+      for (const h of hints.filter((w) => w.includes('-') && w !== ns)) {
+        const found = outputs(seen, 'find_objects', (o) => o.args['name'] === h).pop();
+        const row = (found ? parseTable(found.content) : []).find(
+          (r) => r['NAME'] === h && /^(Deployment|StatefulSet|DaemonSet|CronJob|Job)$/.test(r['KIND'] ?? ''),
+        );
+        const from = row?.['NAMESPACE'];
+        if (!row || !from || from === ns || admitted.includes(from)) continue;
+        const policy = String(p.args['name'] ?? '');
+        return [
+          {
+            weight: 86,
+            object: `networkpolicy ${policy}`,
+            cause: `NetworkPolicy ${policy} in namespace ${ns} only allows ingress from namespace${admitted.length > 1 ? 's' : ''} ${admitted.join(', ')} (a namespaceSelector on kubernetes.io/metadata.name); ${row['KIND']!.toLowerCase()} ${h} runs in namespace ${from}, which is not allowed, so its connections are dropped and time out, while callers from ${admitted.join(', ')} get through: the pods themselves are healthy and more replicas would not help`,
+            evidence: [
+              `describe_resource NetworkPolicy ${policy}: ingress only from namespace ${admitted.join(', ')}`,
+              `find_objects ${h}: ${row['KIND']} in namespace ${from}`,
+            ],
+            advice: `add namespace ${from} to ${policy}'s ingress rule (another from entry with namespaceSelector kubernetes.io/metadata.name: ${from}), scoped to the callers that need it`,
           },
         ];
       }

@@ -8,7 +8,7 @@ export function probeCause(
   message: string,
   probe: string | undefined,
   logs: string,
-): { cause: string; advice: string; specific: boolean; slowStart?: true } {
+): { cause: string; advice: string; specific: boolean; slowStart?: true; healthPath?: string } {
   const m = message.toLowerCase();
   const exec = /exec \[([^\]]{1,200})\]/.exec(probe ?? '')?.[1];
   const command = exec?.split(' ')[0] ?? /exec: "([^"]{1,100})"/.exec(message)?.[1];
@@ -87,12 +87,23 @@ export function probeCause(
       advice: `make the ${kind} probe send a request the program accepts (its scheme, path and headers)`,
       specific: true,
     };
-  if (status === '404')
+  if (status === '404') {
+    const asked =
+      /http-get (?:https?:\/\/)?[^\s:/]{0,253}:\d{1,5}(\/\S{0,200})?/.exec(probe ?? '')?.[1] ?? '/';
+    const framework = frameworkHealth(kind, logs);
+    if (framework && framework.path !== asked)
+      return {
+        cause: `the ${kind} probe asks for ${asked}, a path the program does not serve (HTTP 404): ${framework.why}, so the kubelet ${effect}`,
+        advice: `point the ${kind} probe's httpGet path at ${framework.path}`,
+        specific: true,
+        healthPath: framework.path,
+      };
     return {
       cause: `the ${kind} probe asks for a path the program does not serve (HTTP 404), so the kubelet ${effect}`,
       advice: `point the ${kind} probe at the program's health path`,
       specific: true,
     };
+  }
   if (status?.startsWith('5'))
     return {
       cause: `the program answers the ${kind} probe with HTTP ${status}: it reports itself unhealthy, so the kubelet ${effect}`,
@@ -103,6 +114,61 @@ export function probeCause(
     cause: `the ${kind} probe fails (${message.trim().slice(0, 120)}) — it checks the wrong port or path, so the kubelet ${effect}`,
     advice: `point the ${kind} probe at the port and path the container serves`,
     specific: false,
+  };
+}
+
+/**
+ * Where a well-known framework serves its health checks, from the program's own start-up lines:
+ * Spring Boot 2 and later under the actuator, /actuator/health (1.x served /health; Spring Boot's
+ * reference, "Production-ready Features", Endpoints), and Quarkus' SmallRye Health under /q/health
+ * (/q/health/live, /q/health/ready, /q/health/started since Quarkus 1.11, /health before; Quarkus'
+ * "SmallRye Health" guide). Undefined when the logs name neither.
+ */
+export function frameworkHealth(
+  kind: 'liveness' | 'readiness' | 'startup',
+  logs: string,
+): { path: string; why: string } | undefined {
+  const text = logs.slice(-200_000);
+  const boot = /Spring Boot[ :]{0,20}\(?v(\d{1,2})\.(\d{1,3})/.exec(text);
+  if (boot && Number(boot[1]) >= 2)
+    return {
+      path: '/actuator/health',
+      why: `the program runs Spring Boot ${boot[1]}.${boot[2]}, which serves its health endpoint under the actuator at /actuator/health (Spring Boot 1.x served /health)`,
+    };
+  const quarkus = /powered by Quarkus (\d{1,2})\.(\d{1,3})/.exec(text);
+  if (quarkus) {
+    const path =
+      kind === 'liveness' ? '/q/health/live' : kind === 'readiness' ? '/q/health/ready' : '/q/health/started';
+    return {
+      path,
+      why: `the program runs Quarkus ${quarkus[1]}.${quarkus[2]}, whose SmallRye Health serves ${kind} checks at ${path} (under /q since Quarkus 1.11; /health before)`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The probe a `describe_pod` probe line describes (`http-get :8080/health delay=30s timeout=1s
+ * period=10s #success=1 #failure=3`), with its httpGet path replaced and its timing kept. Undefined
+ * when the line is not an HTTP probe.
+ */
+export function httpProbeWithPath(probeLine: string, path: string): Record<string, unknown> | undefined {
+  const http = /http-get (https?:\/\/)?[^\s:/]{0,253}:(\d{1,5})/.exec(probeLine);
+  if (!http) return undefined;
+  const n = (re: RegExp) => {
+    const v = re.exec(probeLine)?.[1];
+    return v === undefined ? undefined : Number(v);
+  };
+  const timing = {
+    initialDelaySeconds: n(/\bdelay=(\d{1,6})s\b/),
+    timeoutSeconds: n(/\btimeout=(\d{1,6})s\b/),
+    periodSeconds: n(/\bperiod=(\d{1,6})s\b/),
+    successThreshold: n(/#success=(\d{1,4})\b/),
+    failureThreshold: n(/#failure=(\d{1,4})\b/),
+  };
+  return {
+    httpGet: { port: Number(http[2]), path, ...(http[1] === 'https://' ? { scheme: 'HTTPS' } : {}) },
+    ...Object.fromEntries(Object.entries(timing).filter(([, v]) => v !== undefined)),
   };
 }
 

@@ -285,6 +285,24 @@ export function missingEnvLine(log: string): { line: string; name?: string } | u
   return undefined;
 }
 
+/**
+ * The variables a header line lists under it (envalid's "Missing environment variables:" then one
+ * indented `NAME: description` per variable; other loaders print `- NAME` or the bare name), read
+ * from the lines right after `header`. At most three.
+ */
+export function envNamesAfter(log: string, header: string): string[] {
+  const lines = log.split('\n');
+  const at = lines.findIndex((l) => l.includes(header));
+  if (at < 0) return [];
+  const out: string[] = [];
+  for (const l of lines.slice(at + 1, at + 11)) {
+    const m = /^\s+(?:-\s{0,4})?([A-Z][A-Z0-9_]{1,127})(?::|\s*$)/.exec(l);
+    if (m) out.push(m[1]!);
+    else if (out.length > 0 || /\S/.test(l.replace(/[=\-*#\s]/g, ''))) break;
+  }
+  return out.slice(0, 3);
+}
+
 /** The Message of a container's Last State (its termination message), from a describe_pod section. */
 export function lastStateMessage(body: string): string | undefined {
   const lines = body.split('\n');

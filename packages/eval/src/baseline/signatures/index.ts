@@ -21,6 +21,7 @@ import { oomKilled } from './containers/oom-killed.js';
 import { pending } from './pods/pending.js';
 import { probes } from './pods/probes.js';
 import { analyzers } from './run/analyzers.js';
+import { autoscalerSays } from './run/autoscaler-says.js';
 import { badRollout } from './run/bad-rollout.js';
 import { cpuThrottling } from './run/cpu-throttling.js';
 import { dependencyChain } from './run/dependency-chain.js';
@@ -73,6 +74,7 @@ export const RUN_SIGNATURES: readonly RunSignature[] = [
   badRollout,
   analyzers,
   dependencyChain,
+  autoscalerSays,
 ];
 
 /** The three ordered lists `findingsOf` matches (a test can leave one signature out). */

@@ -153,6 +153,14 @@ const ROWS: { signature: string; world: () => LoadedScenario; cause: RegExp }[] 
     world: () => fromRepo('scenarios-held-out-2/init-wait-for-db-crashing.yaml'),
     cause: /depends on it and fails with it/,
   },
+  {
+    signature: 'autoscaler-says',
+    world: () =>
+      fromRepo(
+        'scenarios-held-out-11/pending-event-ingest-scale-out-insufficient-cpu-node-group-at-max.yaml',
+      ),
+    cause: /the cluster autoscaler will not add a node .*max node group size reached/,
+  },
 ];
 
 describe('baseline failure signatures', () => {

@@ -6,6 +6,7 @@ import {
   dependencyDown,
   dependencyHosts,
   dependencyNamespace,
+  envNamesAfter,
   firstLine,
   gist,
   lastFinishedAgo,
@@ -84,7 +85,8 @@ export const crash: ContainerSignature = {
           envRuntime?.name ??
           [...envLine.matchAll(/\b([A-Z][A-Z0-9_]{2,})\b/g)]
             .map((m) => m[1]!)
-            .find((w) => !/^(ERROR|WARN|WARNING|INFO|DEBUG|FATAL|CRITICAL|PANIC|TRACE|ERR)$/.test(w));
+            .find((w) => !/^(ERROR|WARN|WARNING|INFO|DEBUG|FATAL|CRITICAL|PANIC|TRACE|ERR)$/.test(w)) ??
+          envNamesAfter(logText, envLine).join(', ');
         cause = `the ${kind} ${c.name} crashes on start (exit code ${exit}): a required environment variable${v ? ` ${v}` : ''} is missing`;
         weight = 84;
         // envFrom with a prefix renames every key it loads: SMTP_HOST arrives as APP_SMTP_HOST.

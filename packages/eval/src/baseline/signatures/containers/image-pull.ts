@@ -1,4 +1,4 @@
-import { imageAlternative } from '../../../analyzers/images.js';
+import { imageAlternative, tagPrefixSlip } from '../../../analyzers/images.js';
 import { clip, describedField, podRun } from '../../../analyzers/types.js';
 import { parseTable } from '../../../k8s-text.js';
 import { firstLine, lastOf } from '../../reading.js';
@@ -55,6 +55,7 @@ export const imagePull: ContainerSignature = {
         /repository does not exist/i.test(msg) &&
         !/imagePullSecrets|pull secret/i.test(d.content);
       const alt = denied && !misspelled ? undefined : near;
+      const slip = denied ? undefined : tagPrefixSlip(image, task, seen);
       const credentials = denied && !misspelled;
       const canSetImage = tools.has('set_image');
       // A digest pin that the registry no longer has: pods on nodes that pulled it before run
@@ -116,7 +117,7 @@ export const imagePull: ContainerSignature = {
           ? `the image ${image} cannot be pulled: pull access denied (the registry requires credentials; no working imagePullSecret) — ${now.reason}`
           : alt?.kind === 'repository'
             ? `the image ${image} does not exist in the registry: its repository name is misspelled (${alt.image.slice(0, alt.image.lastIndexOf(':'))} is the likely intended one, matching ${alt.from}) — not found, ${now.reason}`
-            : `the image ${image} does not exist in the registry (wrong tag${alt ? `; ${alt.image} is the one seen in ${alt.from}` : ' or repository name'}: not found) — ${now.reason}`,
+            : `the image ${image} does not exist in the registry (wrong tag${alt ? `; ${alt.image} is the one seen in ${alt.from}` : ' or repository name'}: not found) — ${now.reason}${slip ? `; the tag ${image.slice(image.lastIndexOf(':') + 1)} ${slip.likely.startsWith('v') ? 'lacks the leading "v"' : 'carries a leading "v" (a v prefix)'} that the repository's other tags ${slip.likely.startsWith('v') ? 'have' : 'do not have'} (${slip.convention}), so the release was most likely pushed as ${slip.likely}${slip.likely.startsWith('v') ? '' : ', without the v'}` : ''}`,
         evidence: [
           `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
           ...(msg ? [`event: ${clip(msg)}`] : []),
@@ -142,9 +143,11 @@ export const imagePull: ContainerSignature = {
             : {}),
         advice: credentials
           ? 'add an imagePullSecret with credentials for the registry'
-          : alt
-            ? `set the image to ${alt.image}`
-            : 'set the image to a tag that exists, or roll back',
+          : slip
+            ? `set the image tag to ${slip.likely} if that is what CI pushed, or roll back`
+            : alt
+              ? `set the image to ${alt.image}`
+              : 'set the image to a tag that exists, or roll back',
       };
     }
     return undefined;

@@ -1,4 +1,4 @@
-import { probeCause, startupProbeLike } from '../../../analyzers/probes.js';
+import { httpProbeWithPath, probeCause, startupProbeLike } from '../../../analyzers/probes.js';
 import { clip, containerSections } from '../../../analyzers/types.js';
 import { escapeRe, firstLine } from '../../reading.js';
 import type { PodSignature } from '../types.js';
@@ -42,6 +42,12 @@ export const probes: PodSignature = {
       // A slow start: a startupProbe with the liveness probe's own check lets it finish starting.
       const probed = containerSections(d.content).find((c) => !c.init && /^[ \t]*Liveness:/m.test(c.body));
       const startup = why.slowStart && probe ? startupProbeLike(probe) : undefined;
+      // The framework's own health path: the same probe, asking for it.
+      const label = kind === 'liveness' ? 'Liveness' : kind === 'startup' ? 'Startup' : 'Readiness';
+      const owning = containerSections(d.content).find(
+        (c) => !c.init && new RegExp(`^[ \\t]*${label}:`, 'm').test(c.body),
+      );
+      const repointed = why.healthPath && probe ? httpProbeWithPath(probe, why.healthPath) : undefined;
       return {
         weight: (kind === 'readiness' ? 65 : 75) + (why.specific ? 6 : 0) + b,
         object: objectLabel,
@@ -62,7 +68,21 @@ export const probes: PodSignature = {
                 text: `add a startupProbe to ${owner}/${probed.name} with the liveness probe's check, allowing 30 × 10 s (5 minutes) to start, so liveness only checks a started program`,
               },
             }
-          : {}),
+          : repointed && owner && owning
+            ? {
+                fix: {
+                  tool: 'set_probe',
+                  args: {
+                    namespace: ns,
+                    deployment: owner,
+                    container: owning.name,
+                    probe: kind,
+                    spec: repointed,
+                  },
+                  text: `point the ${kind} probe of ${owner}/${owning.name} at ${why.healthPath}, the path the program serves`,
+                },
+              }
+            : {}),
       };
     }
     return undefined;

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { SeenObservation } from '../observations.js';
+import { tagPrefixSlip } from './images.js';
+
+const history = (...images: string[]): SeenObservation => ({
+  step: 1,
+  tool: 'get_rollout_history',
+  args: { namespace: 'pay', name: 'gw' },
+  status: 'ok',
+  content: `deployment.apps/gw\nREVISION   CHANGE-CAUSE   IMAGES\n${images.map((im, i) => `${i + 1}          release        gw=${im}`).join('\n')}`,
+});
+
+describe('tagPrefixSlip: a tag whose leading "v" breaks the convention of the repository\'s other tags', () => {
+  it.each([
+    [
+      'registry.example.com/pay/gw:v2.8.0',
+      ['registry.example.com/pay/gw:2.7.3'],
+      { likely: '2.8.0', convention: '2.7.3' },
+    ],
+    [
+      'registry.example.com/pay/gw:2.8.0',
+      ['registry.example.com/pay/gw:v2.7.3'],
+      { likely: 'v2.8.0', convention: 'v2.7.3' },
+    ],
+    ['localhost:5000/gw:v1.2', ['localhost:5000/gw:1.1'], { likely: '1.2', convention: '1.1' }],
+  ])('%s beside %j', (bad, others, want) => {
+    expect(tagPrefixSlip(bad, '', [history(...others, bad)])).toEqual(want);
+  });
+
+  it.each([
+    ['the other tags share its form', 'r/gw:v2.8.0', ['r/gw:v2.7.3']],
+    ['the convention is mixed', 'r/gw:v2.8.0', ['r/gw:2.7.3', 'r/gw:v2.7.2']],
+    ['another repository', 'r/gw:v2.8.0', ['r/other:2.7.3']],
+    ['not a version', 'r/gw:vnext', ['r/gw:2.7.3']],
+    ['nothing to compare with', 'r/gw:v2.8.0', []],
+  ])('nothing when %s', (_, bad, others) => {
+    expect(tagPrefixSlip(bad, '', [history(...others, bad)])).toBeUndefined();
+  });
+});
