@@ -3,6 +3,7 @@
 // the tools (`set_env`, `apply_manifest`) and graded by the end state.
 import type { AnyTool } from '@sre-harness/core';
 import { describe, expect, it } from 'vitest';
+import type { CallOptions, Cluster, ObjectRef } from '../cluster.js';
 import { k8sTools } from '../tools/k8s-tools.js';
 import { createSimCluster } from './sim-cluster.js';
 import { parseWorld, type WorldInput } from './world-schema.js';
@@ -307,6 +308,61 @@ describe('set_env', () => {
     const tool = k8sTools(cluster).find((t) => t.name === 'set_env')!;
     expect(tool.input.safeParse({ ...args, set: [{ name: 'A=B', value: '1' }] }).success).toBe(false);
     expect(tool.input.safeParse({ ...args, set: [{ name: '9LIVES', value: '1' }] }).success).toBe(false);
+  });
+
+  // A JSON patch cannot test that the env list is absent: with no test at all, the `add` replaced a
+  // list someone added between the read and the patch, and their variables were lost unseen.
+  it('a change made between the read and the patch fails the patch, also when the container had no env list', async () => {
+    for (const env of [undefined, [{ name: 'LOG_LEVEL', value: 'info' }]]) {
+      const sim = createSimCluster({
+        namespaces: ['shop'],
+        deployments: [
+          {
+            name: 'api',
+            namespace: 'shop',
+            replicas: 1,
+            containers: [{ name: 'api', image: 'api:1', ...(env ? { env } : {}) }],
+          },
+        ],
+      });
+      const ref = { kind: 'Deployment', apiVersion: 'apps/v1', name: 'api', namespace: 'shop' };
+      const theirs = [{ name: 'OTHER', value: 'keep-me' }];
+      let raced = false;
+      // Someone else sets the env list right after set_env has read the deployment.
+      const racing = new Proxy(sim as Cluster, {
+        get(target, key) {
+          const v = Reflect.get(target, key, target);
+          if (key !== 'get') return typeof v === 'function' ? v.bind(target) : v;
+          return async (r: ObjectRef, o?: CallOptions) => {
+            const read = await target.get(r, o);
+            if (!raced && r.kind === 'Deployment') {
+              raced = true;
+              await sim.patch(ref, {
+                type: 'json',
+                body: [{ op: 'add', path: '/spec/template/spec/containers/0/env', value: theirs }],
+              });
+            }
+            return read;
+          };
+        },
+      });
+      const tool = k8sTools(racing).find((t) => t.name === 'set_env') as AnyTool;
+      await expect(
+        tool.execute(
+          tool.input.parse({
+            namespace: 'shop',
+            deployment: 'api',
+            container: 'api',
+            set: [{ name: 'A', value: '1' }],
+          }),
+          ctx,
+        ),
+      ).rejects.toThrow(/test failed/);
+      const spec = sim.getNow({ kind: 'Deployment', name: 'api', namespace: 'shop' }).spec as {
+        template: { spec: { containers: { env?: unknown }[] } };
+      };
+      expect(spec.template.spec.containers[0]!.env).toEqual(theirs);
+    }
   });
 
   it('removing the last variable removes the env list, and the order of the others is kept', async () => {
