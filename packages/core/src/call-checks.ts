@@ -128,7 +128,20 @@ export function checkCall(
 ): { ok: true; tool: AnyTool; args: unknown } | { ok: false; refusal: Refusal } {
   const state: CallState = { ...call };
   for (const check of CHECKS) {
-    const refusal = check(state, config);
+    let refusal: Refusal | undefined;
+    try {
+      refusal = check(state, config);
+    } catch (e) {
+      // A schema's refinement or transform that throws on the model's value, or arguments whose
+      // reading throws (a getter, a proxy from an in-process model): refused like any invalid value,
+      // not thrown out of run(). Only the error's kind is said: its message can quote the value
+      // (JSON.parse does), which may be a secret.
+      const kind = (e as { constructor?: { name?: unknown } } | null | undefined)?.constructor?.name;
+      refusal = {
+        reason: 'invalid_arguments',
+        detail: `checking the arguments threw ${typeof kind === 'string' && kind ? kind : 'an error'} (its message is not shown: it can quote a value)`,
+      };
+    }
     if (refusal) return { ok: false, refusal };
   }
   return { ok: true, tool: state.tool!, args: state.args };

@@ -141,12 +141,22 @@ function redactUnder(name: string, v: string, redact: Redactor): string {
   return '<redacted>';
 }
 
+/** A pair's field names, matched without case (`name`, `Name`, `NAME`): Kubernetes, AWS (`Key`, `Value`), headers. */
+function pairField(k: string): 'name' | 'key' | 'value' | undefined {
+  if (k.length < 3 || k.length > 5) return undefined;
+  const lower = k.toLowerCase();
+  return lower === 'name' || lower === 'key' || lower === 'value' ? lower : undefined;
+}
+
 /**
  * Every string inside the data redacted, each as the value of what names it (its key; the `name`
- * or `key` beside a `value`, as in Kubernetes' env vars or HTTP header lists; the flag before it in
- * a list of arguments), and anything JSON cannot hold (bigint, function, symbol, a Map, URL or class
- * instance) replaced by a description, so a sink can always serialize the event; the same object
- * back when nothing changed.
+ * or `key` beside a `value`, as in Kubernetes' env vars, AWS tags or HTTP header lists, in any case;
+ * the flag before it in a list of arguments, else the name of the list), a number under a secret's
+ * name masked like a string, each key redacted as text (a map keyed by URLs or tokens), and anything
+ * JSON cannot hold (bigint, function, symbol, a Map, URL or class instance, an object whose reading
+ * throws) replaced by a description, so a sink can always serialize the event; the same object back
+ * when nothing changed. Each property is read once: the copy holds what was redacted, not a second
+ * reading of a getter.
  */
 function redactDeep(value: unknown, redact: Redactor, depth = 0, name?: string): unknown {
   if (typeof value === 'string') {
@@ -155,15 +165,35 @@ function redactDeep(value: unknown, redact: Redactor, depth = 0, name?: string):
   }
   if (typeof value === 'bigint') return `<bigint ${String(value)}>`;
   if (typeof value === 'function' || typeof value === 'symbol') return `<${typeof value}>`;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : `<number ${String(value)}>`;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return `<number ${String(value)}>`;
+    // A PIN, or a numeric password as YAML reads it: masked when its name says it is a secret.
+    if (name === undefined) return value;
+    const text = String(value);
+    return redactUnder(name, text, redact) === text ? value : '<redacted>';
+  }
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= REDACT_DEPTH) return `<nested deeper than ${REDACT_DEPTH} levels>`;
+  try {
+    return redactObject(value, redact, depth, name);
+  } catch (e) {
+    // A getter or a proxy that throws: described by the error's kind (its message can quote a
+    // value), so the event is still written and the run goes on.
+    const kind = (e as { constructor?: { name?: unknown } } | null | undefined)?.constructor?.name;
+    return `<unreadable object: ${typeof kind === 'string' && kind ? kind : 'an error'}>`;
+  }
+}
+
+function redactObject(value: object, redact: Redactor, depth: number, name: string | undefined): unknown {
   if (Array.isArray(value)) {
     let changed = false;
     const out: unknown[] = [];
     let flag: string | undefined;
-    for (const v of value) {
-      const r = redactDeep(v, redact, depth + 1, flag);
+    const n = value.length;
+    for (let i = 0; i < n; i++) {
+      const v: unknown = value[i];
+      // An element is named by the flag before it (`--token x`), else by the list's own name.
+      const r = redactDeep(v, redact, depth + 1, flag ?? name);
       if (r !== v) changed = true;
       out.push(r);
       flag = typeof v === 'string' && FLAG.test(v) ? v.replace(/^-+/, '') : undefined;
@@ -181,28 +211,51 @@ function redactDeep(value: unknown, redact: Redactor, depth = 0, name?: string):
     }
     return `<${name}${text && !text.startsWith('[object') ? ` ${redact(text)}` : ''}>`;
   }
-  let out: Record<string, unknown> | undefined;
-  const o = value as Record<string, unknown>;
-  // A { name, value } or { key, value } pair: the value is named by its sibling, not by "value".
-  const pairName =
-    typeof o['value'] === 'string'
-      ? typeof o['name'] === 'string'
-        ? o['name']
-        : typeof o['key'] === 'string'
-          ? o['key']
-          : undefined
-      : undefined;
-  // Own enumerable keys, as Object.entries gives them, without its array of pairs per object.
-  for (const k in value) {
-    if (!Object.hasOwn(value, k)) continue;
-    const v = o[k];
-    const r = redactDeep(v, redact, depth + 1, k === 'value' && pairName !== undefined ? pairName : k);
-    if (r !== v) {
-      out ??= { ...(value as Record<string, unknown>) };
-      out[k] = r;
-    }
+  // Own enumerable keys, as Object.entries gives them; each value read once, here.
+  const keys = Object.keys(value);
+  const values: unknown[] = [];
+  let valueKey: string | undefined;
+  let pairName: string | undefined;
+  let pairKey: string | undefined;
+  for (const k of keys) {
+    const v: unknown = (value as Record<string, unknown>)[k];
+    values.push(v);
+    const field = pairField(k);
+    if (field === 'value') valueKey ??= k;
+    else if (field === 'name' && typeof v === 'string') pairName ??= v;
+    else if (field === 'key' && typeof v === 'string') pairKey ??= v;
   }
-  return out ?? value;
+  // A { name, value } or { key, value } pair: the value is named by its sibling, not by "value".
+  const sibling = valueKey === undefined ? undefined : (pairName ?? pairKey);
+  let changed = false;
+  const outKeys: string[] = [];
+  const outValues: unknown[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = values[i];
+    const r = redactDeep(v, redact, depth + 1, k === valueKey && sibling !== undefined ? sibling : k);
+    const rk = redact(k);
+    if (r !== v || rk !== k) changed = true;
+    outKeys.push(rk);
+    outValues.push(r);
+  }
+  if (!changed) return value;
+  // Built with data properties (an own "__proto__" stays a key); two keys masked alike stay two.
+  const out: Record<string, unknown> = {};
+  const used = new Set<string>();
+  for (let i = 0; i < outKeys.length; i++) {
+    let k = outKeys[i]!;
+    if (k !== keys[i])
+      for (let n = 2; used.has(k) || Object.hasOwn(value, k); n++) k = `${outKeys[i]} (${n})`;
+    used.add(k);
+    Object.defineProperty(out, k, {
+      value: outValues[i],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
 }
 
 /**

@@ -205,4 +205,22 @@ describe('the mutating tools over the real adapter, against the simulated API se
     ).rejects.toThrow(/outside this cluster connection's scope|outside this agent's scope/);
     expect(requestsSince(mark).filter((r) => !r.startsWith('GET'))).toEqual([]);
   });
+
+  // Encoding leaves "." and ".." as they are and the URL parser resolves them: pod ".." in shop was
+  // the namespace itself (DELETE /api/v1/namespaces/shop) and pod "." every pod in it (DELETE on the
+  // collection, which a real API server answers with deletecollection).
+  it('a name or namespace "." or ".." is refused before any request, not resolved into another path', async () => {
+    const mark = server.requests.length;
+    for (const name of ['.', '..']) {
+      await expect(call('restart_pod', { namespace: 'shop', name })).rejects.toThrow(
+        /^name: "\.{1,2}" is not a valid name/,
+      );
+      await expect(call('restart_deployment', { namespace: 'shop', name })).rejects.toThrow(
+        /^name: "\.{1,2}" is not a valid name/,
+      );
+      await expect(call('get_pod_logs', { namespace: 'shop', name })).rejects.toThrow(/is not a valid name/);
+    }
+    expect(requestsSince(mark)).toEqual([]);
+    expect(served.find('Namespace', 'shop')).toBeDefined();
+  });
 });

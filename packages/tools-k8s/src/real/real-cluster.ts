@@ -497,6 +497,20 @@ function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+/**
+ * A name or namespace as one segment of a request path. `.` and `..` are refused (the API server
+ * refuses them as names too): encoding leaves them as they are and the URL parser resolves them, so
+ * pod `..` in namespace `shop` was the namespace itself (`DELETE /api/v1/namespaces/shop`) and pod
+ * `.` the collection of every pod in it.
+ */
+function segment(what: 'name' | 'namespace', value: string): string {
+  if (value === '.' || value === '..' || (what === 'name' && value === ''))
+    throw new K8sError('invalid', `${what}: ${JSON.stringify(value)} is not a valid ${what}`, {
+      status: 422,
+    });
+  return encodeURIComponent(value);
+}
+
 /** The REST path of a kind's collection, or of one object when `name` is given. */
 function resourcePath(
   apiVersion: string,
@@ -505,8 +519,9 @@ function resourcePath(
   name?: string,
 ): string {
   const root = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-  const ns = info.namespaced && namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-  return `${root}${ns}/${info.plural}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+  const ns =
+    info.namespaced && namespace !== undefined ? `/namespaces/${segment('namespace', namespace)}` : '';
+  return `${root}${ns}/${info.plural}${name === undefined ? '' : `/${segment('name', name)}`}`;
 }
 
 const PATCH_TYPES: Record<Patch['type'], string> = {
@@ -816,7 +831,7 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
       const reply = await send(
         {
           method: 'GET',
-          path: `/api/v1/namespaces/${encodeURIComponent(q.namespace)}/pods/${encodeURIComponent(q.name)}/log`,
+          path: `/api/v1/namespaces/${segment('namespace', q.namespace)}/pods/${segment('name', q.name)}/log`,
           query: {
             container: q.container,
             previous: q.previous ? true : undefined,
@@ -841,7 +856,7 @@ export function realCluster(options: RealClusterOptions = {}): Cluster {
       const list = await json<{ items?: PodMetricsItem[] }>(
         {
           method: 'GET',
-          path: `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods`,
+          path: `/apis/metrics.k8s.io/v1beta1/namespaces/${segment('namespace', namespace)}/pods`,
           target: { verb: 'list', resource: 'pods', group: 'metrics.k8s.io', namespace },
         },
         o?.signal,

@@ -3,7 +3,9 @@
 // the tools (`set_env`, `apply_manifest`) and graded by the end state.
 import type { AnyTool } from '@sre-harness/core';
 import { describe, expect, it } from 'vitest';
+import type { CallOptions, Cluster, ObjectRef } from '../cluster.js';
 import { k8sTools } from '../tools/k8s-tools.js';
+import { expandEnvReferences } from './pod-state.js';
 import { createSimCluster } from './sim-cluster.js';
 import { parseWorld, type WorldInput } from './world-schema.js';
 
@@ -212,6 +214,108 @@ data:
     expect(states('d')).not.toContain('running');
   });
 
+  // The first version read a literal value as written (`$(DB_USER)` unexpanded), took a reference to
+  // a missing optional key as unsetting the variable (the kubelet passes over it, so an earlier entry
+  // or an envFrom source still holds), and gave a ConfigMap's binaryData to env (the kubelet does not).
+  it('resolves env as the kubelet does: $(VAR) references, a missing optional reference passed over, no binaryData', async () => {
+    type Deployment = NonNullable<WorldInput['deployments']>[number];
+    type Container = Deployment['containers'][number];
+    const deployment = (
+      name: string,
+      container: Omit<Container, 'name' | 'image'>,
+      byConfig: NonNullable<NonNullable<Container['behavior']>['byConfig']>,
+    ): Deployment => ({
+      name,
+      namespace: 'shop',
+      replicas: 1,
+      containers: [{ name, image: `${name}:1`, ...container, behavior: { byConfig } }],
+    });
+    const world: WorldInput = {
+      namespaces: ['shop'],
+      deployments: [
+        deployment(
+          'expands',
+          {
+            envFrom: [{ configMapRef: { name: 'db' } }],
+            env: [
+              { name: 'DB_USER', value: 'app' },
+              {
+                name: 'DATABASE_URL',
+                value: 'postgres://$(DB_USER)@$(DB_HOST):$(DB_PORT)/$$(LITERAL)$(LATER)',
+              },
+              { name: 'LATER', value: 'x' },
+            ],
+          },
+          [
+            {
+              env: 'DATABASE_URL',
+              equals: 'postgres://app@db.shop:5432/$(LITERAL)$(LATER)',
+              behavior: CRASH,
+            },
+          ],
+        ),
+        deployment(
+          'keeps',
+          {
+            env: [
+              { name: 'MODE', value: 'broken' },
+              { name: 'MODE', valueFrom: { secretKeyRef: { name: 'absent', key: 'mode', optional: true } } },
+            ],
+          },
+          [{ env: 'MODE', equals: 'broken', behavior: CRASH }],
+        ),
+        deployment(
+          'keeps-source',
+          {
+            envFrom: [{ configMapRef: { name: 'db' } }],
+            env: [
+              {
+                name: 'DB_HOST',
+                valueFrom: { configMapKeyRef: { name: 'db', key: 'nope', optional: true } },
+              },
+            ],
+          },
+          [{ env: 'DB_HOST', missing: true, behavior: CRASH }],
+        ),
+        deployment(
+          'binary',
+          {
+            env: [
+              { name: 'BLOB', valueFrom: { configMapKeyRef: { name: 'db', key: 'blob', optional: true } } },
+            ],
+          },
+          [{ env: 'BLOB', equals: 'hi', behavior: CRASH }],
+        ),
+      ],
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'db', namespace: 'shop' },
+          data: { DB_HOST: 'db.shop', DB_PORT: '5432' },
+          binaryData: { blob: Buffer.from('hi').toString('base64') },
+        },
+      ],
+    };
+    const { states } = setup(world);
+    expect(states('expands')).not.toContain('running');
+    expect(states('keeps')).not.toContain('running');
+    expect(states('keeps-source')).toEqual(['running']);
+    expect(states('binary')).toEqual(['running']);
+  });
+
+  it('expands $(VAR) as Kubernetes does, in time linear in the value', () => {
+    const vars: Record<string, string> = { A: 'a', '': 'empty-name' };
+    const lookup = (n: string) => vars[n];
+    expect(expandEnvReferences('$(A)-$$(A)-$(B)-$x-$-$$-$()-$(A', lookup)).toBe(
+      'a-$(A)-$(B)-$x-$-$-empty-name-$(A',
+    );
+    expect(expandEnvReferences('tail$', lookup)).toBe('tail$');
+    // Unclosed openers: each one scanned to the end was quadratic (the original's way).
+    const long = '$('.repeat(50_000);
+    expect(expandEnvReferences(long, lookup)).toBe(long);
+  });
+
   it('a condition names exactly one value and one test, and the world error says where', () => {
     const world = (o: Record<string, unknown>) => ({
       deployments: [
@@ -307,6 +411,61 @@ describe('set_env', () => {
     const tool = k8sTools(cluster).find((t) => t.name === 'set_env')!;
     expect(tool.input.safeParse({ ...args, set: [{ name: 'A=B', value: '1' }] }).success).toBe(false);
     expect(tool.input.safeParse({ ...args, set: [{ name: '9LIVES', value: '1' }] }).success).toBe(false);
+  });
+
+  // A JSON patch cannot test that the env list is absent: with no test at all, the `add` replaced a
+  // list someone added between the read and the patch, and their variables were lost unseen.
+  it('a change made between the read and the patch fails the patch, also when the container had no env list', async () => {
+    for (const env of [undefined, [{ name: 'LOG_LEVEL', value: 'info' }]]) {
+      const sim = createSimCluster({
+        namespaces: ['shop'],
+        deployments: [
+          {
+            name: 'api',
+            namespace: 'shop',
+            replicas: 1,
+            containers: [{ name: 'api', image: 'api:1', ...(env ? { env } : {}) }],
+          },
+        ],
+      });
+      const ref = { kind: 'Deployment', apiVersion: 'apps/v1', name: 'api', namespace: 'shop' };
+      const theirs = [{ name: 'OTHER', value: 'keep-me' }];
+      let raced = false;
+      // Someone else sets the env list right after set_env has read the deployment.
+      const racing = new Proxy(sim as Cluster, {
+        get(target, key) {
+          const v = Reflect.get(target, key, target);
+          if (key !== 'get') return typeof v === 'function' ? v.bind(target) : v;
+          return async (r: ObjectRef, o?: CallOptions) => {
+            const read = await target.get(r, o);
+            if (!raced && r.kind === 'Deployment') {
+              raced = true;
+              await sim.patch(ref, {
+                type: 'json',
+                body: [{ op: 'add', path: '/spec/template/spec/containers/0/env', value: theirs }],
+              });
+            }
+            return read;
+          };
+        },
+      });
+      const tool = k8sTools(racing).find((t) => t.name === 'set_env') as AnyTool;
+      await expect(
+        tool.execute(
+          tool.input.parse({
+            namespace: 'shop',
+            deployment: 'api',
+            container: 'api',
+            set: [{ name: 'A', value: '1' }],
+          }),
+          ctx,
+        ),
+      ).rejects.toThrow(/test failed/);
+      const spec = sim.getNow({ kind: 'Deployment', name: 'api', namespace: 'shop' }).spec as {
+        template: { spec: { containers: { env?: unknown }[] } };
+      };
+      expect(spec.template.spec.containers[0]!.env).toEqual(theirs);
+    }
   });
 
   it('removing the last variable removes the env list, and the order of the others is kept', async () => {

@@ -131,7 +131,7 @@ function podWorld(host: ClusterHost): PodWorld {
       };
       return Object.keys(data);
     },
-    valueOf: (kind, ns, name, k) => {
+    valueOf: (kind, ns, name, k, use) => {
       const obj = host.store.at(key(kind, ns, name));
       if (!obj) return undefined;
       const field = (f: string) => {
@@ -141,6 +141,8 @@ function podWorld(host: ClusterHost): PodWorld {
       // A Secret's data and a ConfigMap's binaryData are base64 (what the API server stores); stringData is plain.
       const plain = kind === 'Secret' ? field('stringData') : field('data');
       if (plain !== undefined) return plain;
+      // An env var reads a ConfigMap's data only: the kubelet gives binaryData to mounted files, not to env.
+      if (kind === 'ConfigMap' && use === 'env') return undefined;
       const encoded = kind === 'Secret' ? field('data') : field('binaryData');
       return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
     },

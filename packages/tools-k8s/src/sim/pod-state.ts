@@ -65,7 +65,14 @@ export interface PodWorld {
    * The text of one key of a ConfigMap or Secret (a Secret's `data` base64-decoded), or undefined when
    * the object or the key does not exist.
    */
-  valueOf?(kind: 'ConfigMap' | 'Secret', namespace: string, name: string, key: string): string | undefined;
+  valueOf?(
+    kind: 'ConfigMap' | 'Secret',
+    namespace: string,
+    name: string,
+    key: string,
+    /** `env`: as an env var reads it, from a ConfigMap's `data` only (its `binaryData` is not given to env). */
+    use?: 'env' | 'file',
+  ): string | undefined;
   exists(kind: string, namespace: string, name: string): boolean;
   /**
    * Why a connection the program makes fails (NetworkPolicy drops it, the Service has no ready
@@ -417,35 +424,89 @@ function configured(
 }
 
 /**
- * An environment variable's value as the kubelet gives it to a container at start: `envFrom` sources
- * in order (each key under its prefix), then `env` entries over them, the last entry of a name winning
- * (Kubernetes' EnvVar and EnvFromSource). A `fieldRef` reads as set with an empty value; a reference
- * to a missing key or object leaves the variable unset. Undefined when it is not set.
+ * An environment variable's value as the kubelet gives it to a container at start (its
+ * makeEnvironmentVariables): `envFrom` sources in order (a ConfigMap's `data`, a Secret's data, each
+ * key under its prefix; a later source wins), then each `env` entry in order over them: a literal
+ * value with its `$(VAR)` references to what is set so far expanded, a ConfigMap or Secret key, or a
+ * `fieldRef` (read here as set with an empty value). A reference to a missing object or key is passed
+ * over, so an earlier entry or an envFrom source of the name still holds (the kubelet skips an optional
+ * one, and does not start the container for a required one). Undefined when it is not set.
  */
 export function envValue(c: Container, name: string, ns: string, world: PodWorld): string | undefined {
-  let value: string | undefined;
-  for (const from of c.envFrom ?? []) {
-    const ref = from.configMapRef ?? from.secretRef;
-    if (!ref) continue;
-    const prefix = from.prefix ?? '';
-    if (!name.startsWith(prefix)) continue;
-    const v = world.valueOf?.(
-      from.configMapRef ? 'ConfigMap' : 'Secret',
-      ns,
-      ref.name,
-      name.slice(prefix.length),
-    );
-    if (v !== undefined) value = v;
-  }
+  const sources = c.envFrom ?? [];
+  /** The value the envFrom sources give a name: the last source that has it. */
+  const fromSources = (n: string): string | undefined => {
+    for (let i = sources.length - 1; i >= 0; i--) {
+      const from = sources[i]!;
+      const ref = from.configMapRef ?? from.secretRef;
+      if (!ref) continue;
+      const prefix = from.prefix ?? '';
+      if (!n.startsWith(prefix)) continue;
+      const v = world.valueOf?.(
+        from.configMapRef ? 'ConfigMap' : 'Secret',
+        ns,
+        ref.name,
+        n.slice(prefix.length),
+        'env',
+      );
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
+  const set = new Map<string, string>();
+  const lookup = (n: string): string | undefined => set.get(n) ?? fromSources(n);
   for (const e of c.env ?? []) {
-    if (e.name !== name) continue;
     const ref = e.valueFrom?.configMapKeyRef ?? e.valueFrom?.secretKeyRef;
-    if (ref)
-      value = world.valueOf?.(e.valueFrom?.configMapKeyRef ? 'ConfigMap' : 'Secret', ns, ref.name, ref.key);
-    else if (e.valueFrom?.fieldRef) value = '';
-    else value = e.value ?? '';
+    let v: string | undefined;
+    if (e.value) v = expandEnvReferences(e.value, lookup);
+    else if (ref)
+      v = world.valueOf?.(
+        e.valueFrom?.configMapKeyRef ? 'ConfigMap' : 'Secret',
+        ns,
+        ref.name,
+        ref.key,
+        'env',
+      );
+    else v = e.value ?? '';
+    if (v !== undefined) set.set(e.name, v);
   }
-  return value;
+  return lookup(name);
+}
+
+/**
+ * `$(VAR)` references in an env value replaced by what `lookup` gives, as the kubelet expands them
+ * (Kubernetes' third_party/forked/golang/expansion): `$$` is a `$`, a reference to an unknown name
+ * and an unclosed `$(` stay as written. Linear: the closing parenthesis found is remembered, where
+ * the original scans to the end again for each unclosed `$(`.
+ */
+export function expandEnvReferences(input: string, lookup: (name: string) => string | undefined): string {
+  if (!input.includes('$')) return input;
+  let out = '';
+  let checkpoint = 0;
+  let closer = -2; // the next ')' at or after the last search; -1 when there is none
+  for (let cursor = 0; cursor < input.length - 1; cursor++) {
+    if (input.charCodeAt(cursor) !== 36) continue; // $
+    out += input.slice(checkpoint, cursor);
+    const next = input.charCodeAt(cursor + 1);
+    if (next === 36) {
+      out += '$';
+    } else if (next === 40) {
+      // (
+      if (closer !== -1 && closer < cursor + 2) closer = input.indexOf(')', cursor + 2);
+      if (closer === -1) {
+        out += '$(';
+      } else {
+        const ref = input.slice(cursor + 2, closer);
+        out += lookup(ref) ?? `$(${ref})`;
+        cursor = closer - 1;
+      }
+    } else {
+      out += input.slice(cursor, cursor + 2);
+    }
+    cursor += 1;
+    checkpoint = cursor + 1;
+  }
+  return out + input.slice(checkpoint);
 }
 
 function hasEnv(c: Container, name: string, ns: string, world: PodWorld): boolean {

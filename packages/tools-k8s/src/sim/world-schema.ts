@@ -230,7 +230,7 @@ export const configOverrideSchema = z
       .max(253)
       .optional()
       .describe(
-        'An environment variable of the container, resolved as the kubelet does at start: env (value, configMapKeyRef, secretKeyRef) over envFrom (with its prefix); the last entry of a name wins',
+        'An environment variable of the container, resolved as the kubelet does at start: env (value with $(VAR) references expanded, configMapKeyRef, secretKeyRef) over envFrom (with its prefix); the last entry of a name wins, and a reference to a missing key or object is passed over',
       ),
     configMap: z
       .strictObject({ name, key: z.string().min(1).max(253) })

@@ -508,6 +508,29 @@ describe('the world follows the fixes', () => {
     );
   });
 
+  // restartedAt has one-second resolution: a second restart in the same second patched the same
+  // value, rolled nothing and still said "restarted".
+  it('restart_deployment refuses a second restart within the same second instead of reporting a no-op', async () => {
+    const sim = createSimCluster(world);
+    const frozen = await sim.now();
+    const cluster = new Proxy(sim as Cluster, {
+      get(target, key) {
+        if (key === 'now') return async () => frozen;
+        const v = Reflect.get(target, key, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const tool = k8sTools(cluster).find((t) => t.name === 'restart_deployment') as AnyTool;
+    const restart = async () =>
+      String(await tool.execute(tool.input.parse({ namespace: 'shop', name: 'worker' }), ctx));
+    expect(await restart()).toMatch(/deployment\.apps\/worker restarted/);
+    const audited = sim.auditLog().length;
+    await expect(restart()).rejects.toThrow(
+      /deployment "worker" was already restarted at .*: a restart within the same second changes nothing/,
+    );
+    expect(sim.auditLog()).toHaveLength(audited);
+  });
+
   it('a service selector that matches the pods gets endpoints', async () => {
     const { cluster, call } = setup();
     const addresses = () =>

@@ -46,6 +46,14 @@ export const restartDeployment = defineBuiltinTool({
             { status: 422 },
           );
         const at = (await view.c.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        // The annotation has one-second resolution: a second restart within the same second would
+        // change nothing and roll nothing, yet be reported as a restart. kubectl refuses it too.
+        if (d.spec.template.metadata?.annotations?.[RESTARTED_AT] === at)
+          throw new K8sError(
+            'conflict',
+            `deployment "${name}" was already restarted at ${at}: a restart within the same second changes nothing; wait a second and try again`,
+            { status: 409 },
+          );
         const after = await view.c.patch(
           deploymentRef(name, namespace),
           {

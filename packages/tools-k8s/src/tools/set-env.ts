@@ -146,8 +146,12 @@ export const setEnv = defineBuiltinTool({
         const base = `/spec/template/spec/${at.list}/${at.index}`;
         const ops: { op: 'test' | 'add' | 'remove'; path: string; value?: unknown }[] = [
           { op: 'test', path: `${base}/name`, value: container },
-          // What was read is what gets replaced: a change made since then fails the patch instead of being lost.
-          ...(before === undefined ? [] : [{ op: 'test' as const, path: `${base}/env`, value: before }]),
+          // What was read is what gets replaced: a change made since then fails the patch instead of being
+          // lost. A JSON patch cannot test that a member is absent, so a container read without an env
+          // list is tested whole (an `add` would otherwise replace a list someone added since).
+          before === undefined
+            ? { op: 'test', path: base, value: at.container }
+            : { op: 'test', path: `${base}/env`, value: before },
           list.length === 0
             ? { op: 'remove', path: `${base}/env` }
             : { op: 'add', path: `${base}/env`, value: list },
