@@ -482,3 +482,74 @@ describe('set_env', () => {
     expect(env()).toBeUndefined();
   });
 });
+
+describe('a world is held to the pod counts the API server allows', () => {
+  const dep = (replicas: number) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'big', namespace: 'shop' },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: 'big' } },
+      template: { metadata: { labels: { app: 'big' } }, spec: { containers: [{ name: 'c', image: 'c:1' }] } },
+    },
+  });
+  it.each([
+    [
+      { deployments: [{ name: 'x', replicas: 100_000_000, containers: [{ name: 'x', image: 'x:1' }] }] },
+      /deployments\[0\]\.replicas/,
+    ],
+    [{ objects: [dep(100_000_000)] }, /objects\[0\]\.spec\.replicas: expected a whole number from 0 to 1000/],
+    [{ objects: [dep(1.5)] }, /objects\[0\]\.spec\.replicas/],
+    [
+      {
+        objects: [
+          { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { parallelism: 5000 } },
+        ],
+      },
+      /objects\[0\]\.spec\.parallelism/,
+    ],
+    [
+      {
+        objects: [
+          {
+            apiVersion: 'batch/v1',
+            kind: 'CronJob',
+            metadata: { name: 'c' },
+            spec: { jobTemplate: { spec: { completions: 1e9 } } },
+          },
+        ],
+      },
+      /objects\[0\]\.spec\.jobTemplate\.spec\.completions/,
+    ],
+    [
+      {
+        objects: [
+          {
+            apiVersion: 'autoscaling/v2',
+            kind: 'HorizontalPodAutoscaler',
+            metadata: { name: 'h' },
+            spec: { maxReplicas: 1e8 },
+          },
+        ],
+      },
+      /objects\[0\]\.spec\.maxReplicas/,
+    ],
+    [
+      {
+        objects: [
+          dep(1000),
+          { ...dep(1000), metadata: { name: 'b2', namespace: 'shop' } },
+          { ...dep(1), metadata: { name: 'b3', namespace: 'shop' } },
+        ],
+      },
+      /at most 2000 replicas across all deployments \(2001 declared\)/,
+    ],
+  ])('refused, naming the field: %#', (world, message) => {
+    expect(() => parseWorld(world)).toThrow(message);
+  });
+
+  it('a world at the limits loads', () => {
+    expect(parseWorld({ objects: [dep(1000)] })).toBeDefined();
+  });
+});

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { K8sError, type WorldIssue } from '../errors.js';
 import { isQuantity } from '../quantity.js';
+import { MAX_REPLICAS, MAX_TOTAL_REPLICAS } from './admission.js';
 import { logLength, type NeedleLines, type RepeatLines } from './log-lines.js';
 
 /** A Kubernetes quantity: `512Mi`, `1Gi`, `250m`, `2`. */
@@ -438,7 +439,7 @@ export const revisionSchema = z.strictObject({
 export const deploymentSchema = z.strictObject({
   name,
   namespace: name.optional(),
-  replicas: z.number().int().min(0).default(1),
+  replicas: z.number().int().min(0).max(MAX_REPLICAS).default(1),
   labels: labels.optional().describe('Pod labels and selector (default app: <name>)'),
   age: duration.optional(),
   ...podSpecShape,
@@ -544,64 +545,113 @@ export const manifestSchema = z.looseObject({
 });
 
 /** The whole simulated world. */
-export const worldSchema = z.strictObject({
-  now: z.iso
-    .datetime({ offset: true })
-    .default('2026-01-15T10:00:00Z')
-    .describe('Wall-clock time the world starts at'),
-  seed: z.string().default('sre-harness').describe('Seed for generated names'),
-  clock: z
-    .strictObject({
-      perRequest: duration.default('2s').describe('Logical time each API request takes'),
-      perMutation: duration.default('60s').describe('Logical time a mutation takes to settle'),
-    })
-    .default({ perRequest: '2s', perMutation: '60s' }),
-  namespaces: z.array(name).default([]),
-  registry: z
-    .strictObject({
-      images: z
-        .array(z.string())
-        .optional()
-        .describe(
-          'Images that exist (`repo:tag` or `repo@digest`; an entry without a tag is `repo:latest`, as an image without one is); any other image fails to pull. Default: all exist',
-        ),
-      denied: z
-        .array(z.string())
-        .optional()
-        .describe('Image prefixes whose pulls are denied (private, no credentials)'),
-    })
-    .optional(),
-  metrics: z.boolean().default(true).describe('Whether the metrics API is available'),
-  provisioners: z
-    .record(
-      z.string().max(253),
-      z.strictObject({
-        error: z
-          .string()
-          .max(2000)
+export const worldSchema = z
+  .strictObject({
+    now: z.iso
+      .datetime({ offset: true })
+      .default('2026-01-15T10:00:00Z')
+      .describe('Wall-clock time the world starts at'),
+    seed: z.string().default('sre-harness').describe('Seed for generated names'),
+    clock: z
+      .strictObject({
+        perRequest: duration.default('2s').describe('Logical time each API request takes'),
+        perMutation: duration.default('60s').describe('Logical time a mutation takes to settle'),
+      })
+      .default({ perRequest: '2s', perMutation: '60s' }),
+    namespaces: z.array(name).default([]),
+    registry: z
+      .strictObject({
+        images: z
+          .array(z.string())
           .optional()
-          .describe('Each provisioning attempt fails with this error (ProvisioningFailed on the claim)'),
-        running: z
-          .boolean()
+          .describe(
+            'Images that exist (`repo:tag` or `repo@digest`; an entry without a tag is `repo:latest`, as an image without one is); any other image fails to pull. Default: all exist',
+          ),
+        denied: z
+          .array(z.string())
           .optional()
-          .describe('false: no such provisioner runs, so claims of its classes wait (ExternalProvisioning)'),
-      }),
-    )
-    .default({})
-    .describe('Volume provisioners by the name StorageClasses give them; any other provisioner works'),
-  nodes: z.array(nodeSchema).default([]),
-  deployments: z.array(deploymentSchema).default([]),
-  pods: z.array(podSchema).default([]),
-  services: z.array(serviceSchema).default([]),
-  behaviors: z
-    .record(z.string(), imageBehaviorSchema)
-    .default({})
-    .describe(
-      'Behaviour of containers by name, or "<deployment>/<container>", for workloads declared as manifests',
-    ),
-  objects: z.array(manifestSchema).default([]).describe('Any other objects, as manifests'),
-  events: z.array(eventSchema).default([]),
-});
+          .describe('Image prefixes whose pulls are denied (private, no credentials)'),
+      })
+      .optional(),
+    metrics: z.boolean().default(true).describe('Whether the metrics API is available'),
+    provisioners: z
+      .record(
+        z.string().max(253),
+        z.strictObject({
+          error: z
+            .string()
+            .max(2000)
+            .optional()
+            .describe('Each provisioning attempt fails with this error (ProvisioningFailed on the claim)'),
+          running: z
+            .boolean()
+            .optional()
+            .describe(
+              'false: no such provisioner runs, so claims of its classes wait (ExternalProvisioning)',
+            ),
+        }),
+      )
+      .default({})
+      .describe('Volume provisioners by the name StorageClasses give them; any other provisioner works'),
+    nodes: z.array(nodeSchema).default([]),
+    deployments: z.array(deploymentSchema).default([]),
+    pods: z.array(podSchema).default([]),
+    services: z.array(serviceSchema).default([]),
+    behaviors: z
+      .record(z.string(), imageBehaviorSchema)
+      .default({})
+      .describe(
+        'Behaviour of containers by name, or "<deployment>/<container>", for workloads declared as manifests',
+      ),
+    objects: z.array(manifestSchema).default([]).describe('Any other objects, as manifests'),
+    events: z.array(eventSchema).default([]),
+  })
+  .superRefine((w, ctx) => {
+    // The simulation creates every pod a count asks for, so a world is held to the limits the API
+    // server holds writes to (admission.ts): a count beyond them would stall it, not model anything.
+    let total = 0;
+    for (const d of w.deployments) total += d.replicas;
+    for (const [i, o] of w.objects.entries()) {
+      for (const path of POD_COUNTS[o.kind] ?? []) {
+        let v: unknown = o;
+        for (const part of path)
+          v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[part] : undefined;
+        if (v === undefined || v === null) continue;
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_REPLICAS)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['objects', i, ...path],
+            message: `expected a whole number from 0 to ${MAX_REPLICAS} (the simulated cluster creates every pod it asks for)`,
+          });
+        else if (o.kind === 'Deployment') total += v;
+      }
+    }
+    if (total > MAX_TOTAL_REPLICAS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deployments'],
+        message: `the simulated cluster holds at most ${MAX_TOTAL_REPLICAS} replicas across all deployments (${total} declared)`,
+      });
+  });
+
+/** Where a manifest asks the simulation for a number of pods (or lets a controller ask for it). */
+const POD_COUNTS: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  Deployment: [['spec', 'replicas']],
+  ReplicaSet: [['spec', 'replicas']],
+  StatefulSet: [['spec', 'replicas']],
+  Job: [
+    ['spec', 'parallelism'],
+    ['spec', 'completions'],
+  ],
+  CronJob: [
+    ['spec', 'jobTemplate', 'spec', 'parallelism'],
+    ['spec', 'jobTemplate', 'spec', 'completions'],
+  ],
+  HorizontalPodAutoscaler: [
+    ['spec', 'maxReplicas'],
+    ['spec', 'minReplicas'],
+  ],
+};
 
 /** A validated world. */
 export type World = z.output<typeof worldSchema>;
