@@ -87,7 +87,9 @@ describe('the call signal reaches the real adapter', { timeout: 30_000 }, () => 
       ]),
       tools: k8sTools(cluster),
       guardrails: { maxSteps: 5, allow: ['list_pods', 'list_deployments', 'list_services'] },
-      toolTimeoutMs: 1500,
+      // Long enough for the shell to have started and recorded its pid on a loaded machine (a full
+      // test run beside other work once killed a plugin before its shell ran, and counted two of three).
+      toolTimeoutMs: 3000,
       trace: sink,
     }).run('look');
     expect(result.stoppedReason).toBe('completed');
