@@ -61,6 +61,18 @@ describe('redactSecrets', () => {
     expect(redactSecrets('AUTH=abc123xyz')).toBe('AUTH=<redacted>');
     expect(redactSecrets('basic_auth: s3cr3tpass')).toBe('basic_auth: <redacted>');
   });
+
+  it("reads a pod's generated name as a name, whatever words it holds", () => {
+    for (const text of [
+      'Observed on Pod/auth-6c8d7f5b9-m59lz: container auth Running',
+      'token-exchange-7d9c8b6f5-fj7mh: CrashLoopBackOff',
+      'secret-store-5f7d8c6b9-2kq9x: 0/1 Running',
+    ])
+      expect(redactSecrets(text)).toBe(text);
+    // A key that only resembles one stays a key.
+    expect(redactSecrets('auth-token-abc: hunter2secret')).toBe('auth-token-abc: <redacted>');
+    expect(redactSecrets('db-password-v2: hunter2secret')).toBe('db-password-v2: <redacted>');
+  });
 });
 
 describe('the harness redacts before the model, memory and trace see tool output', () => {

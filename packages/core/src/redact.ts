@@ -386,8 +386,12 @@ function startsWithAuthScheme(lower: string, at: number): boolean {
 function isKeptName(lowerName: string): boolean {
   if (SECRET_NAMES_KEPT.includes(lowerName)) return true;
   for (const s of SECRET_NAME_SUFFIXES_KEPT) if (lowerName.endsWith(s)) return true;
-  return false;
+  // A pod's generated name (`auth-6c8d7f5b9-m59lz`: its ReplicaSet's template hash, then five
+  // characters, both from Kubernetes' SafeEncodeString alphabet) names an object, never a key.
+  return GENERATED_POD_NAME.test(lowerName);
 }
+
+const GENERATED_POD_NAME = /-[bcdfghjklmnpqrstvwxz2-9]{6,10}-[bcdfghjklmnpqrstvwxz2-9]{5}$/;
 
 /**
  * Whether a word or a `/` comes just before `at` on its line (spaces and tabs between): the bare name
