@@ -1,3 +1,4 @@
+import { setProbeFix } from './probes.js';
 import {
   type Analyzer,
   containerSections,
@@ -71,21 +72,18 @@ export const knownHealthPortsAnalyzer: Analyzer = {
             evidence: [`describe_pod ${pod}: container ${c.name} image ${image}, ${probe}: ${text}`],
             ...(owner
               ? {
-                  fix: {
-                    tool: 'set_probe',
-                    args: {
-                      namespace: ns,
-                      deployment: owner,
-                      container: c.name,
-                      probe: kind,
-                      spec: {
-                        httpGet: { path, port: known.port },
-                        ...(period ? { periodSeconds: Number(period) } : {}),
-                        ...(failures ? { failureThreshold: Number(failures) } : {}),
-                      },
+                  fix: setProbeFix(
+                    ns,
+                    owner,
+                    c.name,
+                    kind,
+                    {
+                      httpGet: { path, port: known.port },
+                      ...(period ? { periodSeconds: Number(period) } : {}),
+                      ...(failures ? { failureThreshold: Number(failures) } : {}),
                     },
-                    text: `point the ${kind} probe of ${owner}/${c.name} at port ${known.port} (${path}), where ${known.program} serves it`,
-                  },
+                    `point the ${kind} probe of ${owner}/${c.name} at port ${known.port} (${path}), where ${known.program} serves it`,
+                  ),
                 }
               : {}),
             advice: `point the ${kind} probe of ${c.name} at port ${known.port} (${path})`,

@@ -197,3 +197,15 @@ export function startupProbeLike(probeLine: string): Record<string, unknown> | u
   if (exec) return { exec: { command: exec[1]!.split(' ').filter(Boolean) }, ...timing };
   return undefined;
 }
+
+/** The `set_probe` fix for one probe of a deployment's container, as a finding carries it. */
+export function setProbeFix(
+  namespace: string,
+  deployment: string,
+  container: string,
+  probe: 'liveness' | 'readiness' | 'startup',
+  spec: Record<string, unknown>,
+  text: string,
+): { tool: string; args: Record<string, unknown>; text: string } {
+  return { tool: 'set_probe', args: { namespace, deployment, container, probe, spec }, text };
+}

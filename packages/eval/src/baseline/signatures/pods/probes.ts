@@ -1,4 +1,4 @@
-import { httpProbeWithPath, probeCause, startupProbeLike } from '../../../analyzers/probes.js';
+import { httpProbeWithPath, probeCause, setProbeFix, startupProbeLike } from '../../../analyzers/probes.js';
 import { clip, containerSections } from '../../../analyzers/types.js';
 import { escapeRe, firstLine } from '../../reading.js';
 import type { PodSignature } from '../types.js';
@@ -56,31 +56,25 @@ export const probes: PodSignature = {
         advice: why.advice,
         ...(startup && owner && probed
           ? {
-              fix: {
-                tool: 'set_probe',
-                args: {
-                  namespace: ns,
-                  deployment: owner,
-                  container: probed.name,
-                  probe: 'startup',
-                  spec: startup,
-                },
-                text: `add a startupProbe to ${owner}/${probed.name} with the liveness probe's check, allowing 30 × 10 s (5 minutes) to start, so liveness only checks a started program`,
-              },
+              fix: setProbeFix(
+                ns,
+                owner,
+                probed.name,
+                'startup',
+                startup,
+                `add a startupProbe to ${owner}/${probed.name} with the liveness probe's check, allowing 30 × 10 s (5 minutes) to start, so liveness only checks a started program`,
+              ),
             }
           : repointed && owner && owning
             ? {
-                fix: {
-                  tool: 'set_probe',
-                  args: {
-                    namespace: ns,
-                    deployment: owner,
-                    container: owning.name,
-                    probe: kind,
-                    spec: repointed,
-                  },
-                  text: `point the ${kind} probe of ${owner}/${owning.name} at ${why.healthPath}, the path the program serves`,
-                },
+                fix: setProbeFix(
+                  ns,
+                  owner,
+                  owning.name,
+                  kind,
+                  repointed,
+                  `point the ${kind} probe of ${owner}/${owning.name} at ${why.healthPath}, the path the program serves`,
+                ),
               }
             : {}),
       };
