@@ -39,6 +39,31 @@ describe('the arguments in a tool observation are redacted', () => {
   }
 });
 
+/** One call of a tool that takes any arguments, through the harness: what the tool got, the trace, the model's next request. */
+async function runWith(args: Record<string, unknown>, options: { redact?: false } = {}) {
+  let received: unknown;
+  const tool = defineTool({
+    name: 'configure',
+    description: 'configures',
+    mutating: false,
+    input: z.object({}).passthrough(),
+    execute: (a) => {
+      received = a;
+      return 'done';
+    },
+  });
+  const model = new ScriptedModel([callTool('configure', args), finalAnswer('ok')]);
+  const sink = new MemorySink();
+  const result = await createHarness({
+    model,
+    tools: [tool],
+    guardrails: { maxSteps: 3, allow: ['configure'] },
+    trace: sink,
+    ...options,
+  }).run('go');
+  return { received, result, trace: JSON.stringify(sink.events), seen: JSON.stringify(model.requests[1]) };
+}
+
 // A value that is a secret only by what names it (a `password` key, an env var `DB_PASSWORD` in a
 // { name, value } pair, the argument after `--token`) has no format the redactor could know it by on
 // its own; every structured value the harness keeps or shows is read with its name.
@@ -57,28 +82,8 @@ describe('values named as secrets in structured arguments are redacted', () => {
   };
 
   it('in the trace, the model’s next request and the observation; the tool gets the real values', async () => {
-    let received: unknown;
-    const tool = defineTool({
-      name: 'configure',
-      description: 'configures',
-      mutating: false,
-      input: z.object({}).passthrough(),
-      execute: (a) => {
-        received = a;
-        return 'done';
-      },
-    });
-    const model = new ScriptedModel([callTool('configure', args), finalAnswer('ok')]);
-    const sink = new MemorySink();
-    await createHarness({
-      model,
-      tools: [tool],
-      guardrails: { maxSteps: 3, allow: ['configure'] },
-      trace: sink,
-    }).run('go');
+    const { received, trace, seen } = await runWith(args);
     expect(received).toEqual(args);
-    const trace = JSON.stringify(sink.events);
-    const seen = JSON.stringify(model.requests[1]);
     for (const text of [trace, seen]) {
       expect(text).not.toContain(PASSWORD);
       // What names a reference, a setting or a plain value stays readable.
@@ -95,22 +100,7 @@ describe('values named as secrets in structured arguments are redacted', () => {
   });
 
   it('with redaction turned off nothing is masked (one rule, the redactor’s)', async () => {
-    const tool = defineTool({
-      name: 'configure',
-      description: 'configures',
-      mutating: false,
-      input: z.object({}).passthrough(),
-      execute: () => 'done',
-    });
-    const sink = new MemorySink();
-    await createHarness({
-      model: new ScriptedModel([callTool('configure', args), finalAnswer('ok')]),
-      tools: [tool],
-      guardrails: { maxSteps: 3, allow: ['configure'] },
-      trace: sink,
-      redact: false,
-    }).run('go');
-    expect(JSON.stringify(sink.events)).toContain(PASSWORD);
+    expect((await runWith(args, { redact: false })).trace).toContain(PASSWORD);
   });
 });
 
@@ -122,29 +112,6 @@ describe('secrets that reach the trace through other shapes of named values', ()
   const PASSWORD = 'Tr0ub4dor-and-3-horses';
   const PIN = 73915482;
   const URL_KEY = `postgres://app:${PASSWORD}@db.shop:5432/orders`;
-
-  async function runWith(args: Record<string, unknown>) {
-    let received: unknown;
-    const tool = defineTool({
-      name: 'configure',
-      description: 'configures',
-      mutating: false,
-      input: z.object({}).passthrough(),
-      execute: (a) => {
-        received = a;
-        return 'done';
-      },
-    });
-    const model = new ScriptedModel([callTool('configure', args), finalAnswer('ok')]);
-    const sink = new MemorySink();
-    const result = await createHarness({
-      model,
-      tools: [tool],
-      guardrails: { maxSteps: 3, allow: ['configure'] },
-      trace: sink,
-    }).run('go');
-    return { received, result, trace: JSON.stringify(sink.events), seen: JSON.stringify(model.requests[1]) };
-  }
 
   it('are masked in the trace and for the model, and the tool gets the real values', async () => {
     const args = {
