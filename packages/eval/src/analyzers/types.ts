@@ -112,6 +112,23 @@ export function clip(s: string, n = 160): string {
   return `${space > n / 2 ? cut.slice(0, space) : cut} …`;
 }
 
+/**
+ * `clip`, keeping in view the words that make the line matter (`permission denied` at the end of a
+ * long structured log line): when they would be cut off, the quote starts shortly before them,
+ * marked with `… `. Found by a case-insensitive string search.
+ */
+export function clipAround(s: string, words: string, n = 160): string {
+  const t = s.trim().replace(/\s+/g, ' ');
+  const at = t.toLowerCase().indexOf(words.toLowerCase());
+  if (t.length <= n || at < 0 || at + words.length <= n - 2) return clip(t, n);
+  let from = Math.max(0, at - Math.floor(n / 3));
+  const space = t.indexOf(' ', from);
+  if (space >= 0 && space < at) from = space + 1;
+  // Not inside a surrogate pair.
+  if (/[\uDC00-\uDFFF]/.test(t[from] ?? '')) from++;
+  return `… ${clip(t.slice(from), n - 2)}`;
+}
+
 /** +6 when the name matches a word of the task, so the object the task is about wins ties. */
 export function bonus(name: string, hints: readonly string[]): number {
   return hints.some((h) => name === h || name.startsWith(`${h}-`) || (h.length >= 5 && name.includes(h)))
