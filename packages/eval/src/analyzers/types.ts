@@ -194,7 +194,8 @@ export function podRun(pod: string): string {
 /**
  * Pods of a `list_pods` table that are records of the past, not failures now: a Job run's failed
  * attempt beside a Completed retry of the same run, and an evicted pod (`Evicted`,
- * `ContainerStatusUnknown`) whose ReplicaSet has Running, Ready pods again (the kubelet evicted it, its
+ * `ContainerStatusUnknown`) whose ReplicaSet (or, for a Deployment's pod of an older ReplicaSet, its
+ * Deployment) has Running, Ready pods again (the kubelet evicted it, its
  * controller replaced it, and the pod object stays until deleted or garbage-collected). Keyed by
  * name, with what each is.
  */
@@ -209,12 +210,25 @@ export function pastPods(rows: readonly Record<string, string>[]): Map<string, '
   const serving = new Set(
     rows.filter((r) => r['STATUS'] === 'Running' && ready(r)).map((r) => podRun(r['NAME'] ?? '')),
   );
+  // A Deployment's pods (`<deployment>-<template hash>-<5>`): an evicted pod of an older ReplicaSet
+  // counts as replaced when the Deployment's current ReplicaSet serves (a rollout since the eviction).
+  const deployment = (name: string) =>
+    /^([a-z0-9][a-z0-9.-]{0,252})-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(name)?.[1];
+  const servingDeployments = new Set(
+    rows
+      .filter((r) => r['STATUS'] === 'Running' && ready(r))
+      .map((r) => deployment(r['NAME'] ?? ''))
+      .filter((d): d is string => d !== undefined),
+  );
   const out = new Map<string, 'retried' | 'evicted'>();
   for (const r of rows) {
     const name = r['NAME'] ?? '';
     const status = r['STATUS'] ?? '';
     if (/^(Error|Failed)$/.test(status) && completed.has(podRun(name))) out.set(name, 'retried');
-    else if (/^(Evicted|ContainerStatusUnknown)$/.test(status) && serving.has(podRun(name)))
+    else if (
+      /^(Evicted|ContainerStatusUnknown)$/.test(status) &&
+      (serving.has(podRun(name)) || servingDeployments.has(deployment(name) ?? ''))
+    )
       out.set(name, 'evicted');
   }
   return out;
