@@ -4,6 +4,7 @@ import { askedState } from './analyzers/asked-state.js';
 import { cronJobSchedules, minReadyWait, replicaSetHistory } from './analyzers/expected-state.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
+import { probeTimedOut } from './analyzers/probes.js';
 import { clip, containerSections, describedField, outputs, stateBlock } from './analyzers/types.js';
 import {
   CHANGE,
@@ -162,6 +163,23 @@ export class BaselineSreModel implements Model {
         const other = namedNamespaces(question(request.task).asked, names)[0];
         // A namespace that does not exist ("a namespace audit") is not where to look, quiet or not.
         if (other && (!quietScan(seen, other) || !all.includes(first))) ns = other;
+        // Every place the person named is quiet, but the workload they say logs errors ("checkout in
+        // shop is logging export errors") logs that it cannot reach a service in another namespace
+        // (otel-gateway.observability.svc: connection refused): the fault is where that service is,
+        // when its namespace is not quiet.
+        const named = [first, ...namedNamespaces(question(request.task).asked, names)].filter((n) =>
+          all.includes(n),
+        );
+        // Only where the same words place it, so no read is spent looking for it.
+        const logging = loggingWorkload(question(request.task).asked);
+        const at = logging?.namespace && named.includes(logging.namespace) ? logging.namespace : undefined;
+        if (logging && at && ns && quietScan(seen, ns) && named.every((n) => quietScan(seen, n))) {
+          const away = loggedDependencyElsewhere(seen, [logging.workload], [at], (tool, args) =>
+            budgetLeft > 4 ? want(tool, args) : undefined,
+          );
+          if (away?.decision) return away.decision;
+          if (away?.ns) ns = away.ns;
+        }
       }
     }
     if (!ns) {
@@ -302,7 +320,11 @@ export class BaselineSreModel implements Model {
         if (c.init && now.state === 'Running')
           plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name, container: c.name } });
       }
-      if (p.status === 'Running' && p.restarts > 0 && /Unhealthy|probe failed/i.test(d.content)) {
+      // A probe that times out: the program's own log says how long it takes to answer.
+      if (
+        p.status === 'Running' &&
+        ((p.restarts > 0 && /Unhealthy|probe failed/i.test(d.content)) || probeTimedOut(d.content))
+      ) {
         plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name } });
       }
     }
@@ -1167,6 +1189,81 @@ function nodesWithout(workload: string, seen: readonly SeenObservation[]): strin
   return parseTable(nodes.content)
     .map((r) => r['NAME'] ?? '')
     .filter((n) => n && !hosting.has(n));
+}
+
+/**
+ * A service in another namespace that a workload the task names (in a quiet namespace it names)
+ * fails to reach, by its log: the reads that lead there (the pods, the workload's log, a scan of the
+ * service's namespace), one at a time, then that namespace when its scan finds something.
+ */
+function loggedDependencyElsewhere(
+  seen: readonly SeenObservation[],
+  hs: readonly string[],
+  named: readonly string[],
+  want: (tool: string, args: Record<string, unknown>) => Decision | undefined,
+): { decision?: Decision; ns?: string } | undefined {
+  for (const n of named) {
+    if (!quietScan(seen, n)) continue;
+    const pods = podRows(seen, n);
+    if (pods.length === 0) {
+      const d = want('list_pods', { namespace: n });
+      if (d) return { decision: d };
+      continue;
+    }
+    const pod = pods.find((p) => p.status === 'Running' && matchesHint(p.name, hs));
+    if (!pod) continue;
+    const logs = lastOf(
+      seen,
+      'get_pod_logs',
+      (o) => o.status === 'ok' && o.args['name'] === pod.name && o.args['namespace'] === n,
+    );
+    if (!logs) {
+      const d = want('get_pod_logs', { namespace: n, name: pod.name });
+      if (d) return { decision: d };
+      continue;
+    }
+    const lines = logs.content.split('\n');
+    // The hosts a failure names, and any in-cluster service name (`<service>.<namespace>.svc`).
+    const svcNames = [
+      ...logs.content.matchAll(/(?<![a-z0-9.-])([a-z][a-z0-9-]{0,62})\.[a-z][a-z0-9-]{0,62}\.svc\b/g),
+    ].map((m) => m[1]!);
+    for (const host of new Set([...dependencyHosts(logs.content), ...svcNames])) {
+      const away = dependencyNamespace(logs.content, host);
+      if (!away || named.includes(away)) continue;
+      const failing = lines.some(
+        (l) =>
+          l.includes(`${host}.${away}`) &&
+          /refused|timeout|timed out|unavailable|no such host|failed|error/i.test(l),
+      );
+      if (!failing) continue;
+      if (!lastOf(seen, 'scan', (o) => o.status === 'ok' && o.args['namespace'] === away)) {
+        const d = want('scan', { namespace: away });
+        if (d) return { decision: d };
+        continue;
+      }
+      if (!quietScan(seen, away)) return { ns: away };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The workload a task says logs errors, and the namespace the same words place it in: `checkout in
+ * shop is logging …`, `the payments-api logs show …`, `web's logs show …`. Case-insensitive; words
+ * found by bounded patterns on the task.
+ */
+export function loggingWorkload(task: string): { workload: string; namespace?: string } | undefined {
+  const m =
+    /\b([a-z][a-z0-9-]{1,62})(?: (?:pods? )?in ([a-z0-9][a-z0-9-]{0,62}))? (?:is|are|keeps|keep) logging\b/i.exec(
+      task,
+    ) ??
+    /\b([a-z][a-z0-9-]{1,62})(?: (?:pods? )?in ([a-z0-9][a-z0-9-]{0,62}))?(?:'s| pod's| pods'|) logs? (?:show|shows|say|says)\b/i.exec(
+      task,
+    );
+  const w = m?.[1]?.toLowerCase();
+  return w && !STOP.has(w) && w !== 'app'
+    ? { workload: w, ...(m?.[2] ? { namespace: m[2].toLowerCase() } : {}) }
+    : undefined;
 }
 
 /** Whether a scan of the namespace ran and found nothing. */

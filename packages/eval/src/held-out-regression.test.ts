@@ -32,6 +32,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-11',
     'scenarios-dev',
     'scenarios-review',
+    'scenarios-review-2',
   ])(
     '%s',
     async (dir) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
-import { tagPrefixSlip } from './images.js';
+import { imageAlternative, tagPrefixSlip } from './images.js';
 
 const history = (...images: string[]): SeenObservation => ({
   step: 1,
@@ -35,5 +35,30 @@ describe('tagPrefixSlip: a tag whose leading "v" breaks the convention of the re
     ['nothing to compare with', 'r/gw:v2.8.0', []],
   ])('nothing when %s', (_, bad, others) => {
     expect(tagPrefixSlip(bad, '', [history(...others, bad)])).toBeUndefined();
+  });
+});
+
+describe('imageAlternative: the same repository under another registry host', () => {
+  it.each([
+    [
+      'us-docker.pkg.dev/acme/shop/cart:4.2.0',
+      ['europe-west1-docker.pkg.dev/acme/shop/cart:4.1.3'],
+      { image: 'europe-west1-docker.pkg.dev/acme/shop/cart:4.2.0', kind: 'host', from: 'revision 1' },
+    ],
+    [
+      'registry.example.io:5000/team/api:1.1',
+      ['registry.example.com/team/api:1.0'],
+      { image: 'registry.example.com/team/api:1.1', kind: 'host', from: 'revision 1' },
+    ],
+  ])('%s beside %j', (bad, others, want) => {
+    expect(imageAlternative(bad, '', [history(...others, bad)])).toEqual(want);
+  });
+  it.each([
+    // Two other hosts: the evidence does not say which.
+    ['a.example.com/team/api:2', ['b.example.com/team/api:1', 'c.example.com/team/api:1']],
+    // Docker Hub short names carry no host.
+    ['team/api:2', ['team/api2:1']],
+  ])('no host when %s beside %j', (bad, others) => {
+    expect(imageAlternative(bad, '', [history(...others, bad)])?.kind).not.toBe('host');
   });
 });

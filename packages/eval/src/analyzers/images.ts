@@ -30,6 +30,17 @@ const PUBLISHERS = [
   'cilium',
 ];
 
+/**
+ * A repository split at its registry host (the first segment when it names one: a dot, a port or
+ * localhost, as the container runtimes read it); undefined for a Docker Hub short name.
+ */
+function registryPath(repo: string): { host: string; path: string } | undefined {
+  const slash = repo.indexOf('/');
+  if (slash < 0) return undefined;
+  const host = repo.slice(0, slash);
+  return /[.:]/.test(host) || host === 'localhost' ? { host, path: repo.slice(slash + 1) } : undefined;
+}
+
 /** An image reference split at its tag: `repo` without tag or digest, `tag` after the last colon of the last segment. */
 function split(image: string): { repo: string; tag: string } {
   const slash = image.lastIndexOf('/');
@@ -98,10 +109,25 @@ export function imageAlternative(
   bad: string,
   task: string,
   seen: readonly SeenObservation[],
-): { image: string; kind: 'tag' | 'repository'; from: string } | undefined {
+): { image: string; kind: 'tag' | 'repository' | 'host'; from: string } | undefined {
   const b = split(bad);
   const known = knownImages(task, seen).filter((k) => k.image !== bad);
   const sameRepo = known.filter((k) => split(k.image).repo === b.repo);
+  // The same repository path under another registry host (us-docker.pkg.dev for
+  // europe-west1-docker.pkg.dev, a mirror's name): the host is wrong, whatever the tag. Only when
+  // every such image agrees on the host, the newest revision's first.
+  const path = registryPath(b.repo);
+  if (path) {
+    const hosts = known.filter((k) => {
+      const p = registryPath(split(k.image).repo);
+      return p && p.path === path.path && p.host !== path.host;
+    });
+    const host = hosts.length > 0 ? registryPath(split(hosts[0]!.image).repo)!.host : undefined;
+    if (host && hosts.every((k) => registryPath(split(k.image).repo)!.host === host)) {
+      const from = hosts.filter((k) => k.from.startsWith('revision')).pop() ?? hosts[0]!;
+      return { image: `${host}/${path.path}:${b.tag}`, kind: 'host', from: from.from };
+    }
+  }
   // The task's word first (someone said which version), then the newest revision that ran.
   const tagged =
     sameRepo.find((k) => k.from === 'the task') ??

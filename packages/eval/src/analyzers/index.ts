@@ -1,6 +1,7 @@
 import { allocatableAnalyzer } from './allocatable.js';
 import { appErrorsAnalyzer } from './app-errors.js';
 import { configMountsAnalyzer } from './config-mounts.js';
+import { configSourcesAnalyzer } from './config-sources.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
 import { dependencyLogsAnalyzer } from './dependency-logs.js';
@@ -58,6 +59,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   dnsForwardAnalyzer,
   pullSecretsAnalyzer,
   appErrorsAnalyzer,
+  configSourcesAnalyzer,
   failingNodeAnalyzer,
   elsewhereAnalyzer,
   knownTaintsAnalyzer,

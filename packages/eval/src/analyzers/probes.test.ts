@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { frameworkHealth, httpProbeWithPath, probeCause } from './probes.js';
+import { baselineAnswer } from '../__fixtures__/baseline-answer.js';
+import { frameworkHealth, httpProbeWithPath, probeCause, probePathLatency, probeTimedOut } from './probes.js';
 
 const BOOT2 =
   '  .   ____          _\n :: Spring Boot ::               (v2.7.18)\nINFO Starting InventoryApplication v5.0.0';
@@ -66,5 +67,60 @@ describe('httpProbeWithPath: the same probe, another path, its timing kept', () 
       initialDelaySeconds: 0,
     });
     expect(httpProbeWithPath('Liveness: tcp-socket :5432 delay=5s', '/x')).toBeUndefined();
+  });
+});
+
+describe('a probe that times out: how long the program takes to answer its path', () => {
+  it.each([
+    ['10.244.1.1 - - "GET /health/ready HTTP/1.1" 200 41 "-" "kube-probe/1.30" 1412ms', 1.412],
+    ['INFO GET /health/ready 200 in 2.35s\nINFO GET /health/ready 200 in 0.9s', 2.35],
+    ['[gin] 200 | 1.8 s | GET /health/ready ', undefined],
+    ['GET /health/readyz 200 3000ms', undefined],
+    ['GET /api/orders 200 5000ms', undefined],
+  ])('%s', (logs, seconds) => {
+    expect(probePathLatency('/health/ready', logs)).toBe(seconds);
+  });
+  it('tells a timed-out probe from other failures', () => {
+    expect(
+      probeTimedOut(
+        '  Warning  Unhealthy  0s  kubelet  Readiness probe failed: Get "http://10.244.0.13:8000/health/ready": context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+      ),
+    ).toBe(true);
+    expect(probeTimedOut('Readiness probe failed: HTTP probe failed with statuscode: 503')).toBe(false);
+  });
+
+  const world = (log: string) => `schemaVersion: 1
+id: row
+title: row
+difficulty: easy
+namespace: app
+task: api in app has no endpoints since the deploy, why? You may change api's probes.
+cluster:
+  now: 2026-01-10T10:00:00Z
+  namespaces: [app]
+  nodes: [{ name: n1, cpu: "8", memory: 32Gi }]
+  deployments:
+    - name: api
+      namespace: app
+      replicas: 1
+      containers:
+        - name: api
+          image: registry.example.com/api:2.0.0
+          ports: [8000]
+          readinessProbe: { httpGet: { path: /health/ready, port: 8000 }, periodSeconds: 10 }
+          behavior:
+            http: [{ port: 8000, path: /health/ready, latency: 1.4 }]
+            logs: ['${log}']
+      pods: [{ age: 30m }]
+  services: [{ name: api, namespace: app, selector: { app: api }, ports: [{ port: 80, targetPort: 8000 }] }]
+grants:
+  approve: [{ tool: set_probe, where: { namespace: app, deployment: api } }]
+expect: { rootCause: { mustMention: [] } }
+`;
+  it('raises the timeout to twice the answer time the log shows, and only then', async () => {
+    expect(await baselineAnswer(world('GET /health/ready 200 1412ms'))).toMatch(
+      /Fix applied \(approved\): raise the readiness probe's timeoutSeconds of api\/api from 1 to 3: its log shows \/health\/ready answering in up to 1.412 s/,
+    );
+    expect(await baselineAnswer(world('listening on :8000'))).not.toMatch(/timeoutSeconds of api\/api from/);
   });
 });

@@ -8,7 +8,14 @@ export function probeCause(
   message: string,
   probe: string | undefined,
   logs: string,
-): { cause: string; advice: string; specific: boolean; slowStart?: true; healthPath?: string } {
+): {
+  cause: string;
+  advice: string;
+  specific: boolean;
+  slowStart?: true;
+  healthPath?: string;
+  timedOut?: true;
+} {
   const m = message.toLowerCase();
   const exec = /exec \[([^\]]{1,200})\]/.exec(probe ?? '')?.[1];
   const command = exec?.split(' ')[0] ?? /exec: "([^"]{1,100})"/.exec(message)?.[1];
@@ -31,6 +38,7 @@ export function probeCause(
       cause: `the ${kind} probe times out (${t ? `timeoutSeconds ${t}` : 'its timeout'} is shorter than the program takes to answer), so the kubelet ${effect}`,
       advice: `raise the ${kind} probe's timeoutSeconds${t ? ` above ${t}` : ''}, or make the health endpoint answer faster`,
       specific: true,
+      timedOut: true,
     };
   }
   // Not slow but blocked: a start-up that waits for a lock another (killed) instance still holds.
@@ -208,4 +216,35 @@ export function setProbeFix(
   text: string,
 ): { tool: string; args: Record<string, unknown>; text: string } {
   return { tool: 'set_probe', args: { namespace, deployment, container, probe, spec }, text };
+}
+
+/**
+ * How long the program takes to answer the probe's path, from its own access log: the slowest of the
+ * lines that name the path with a duration (`"GET /health/ready HTTP/1.1" 200 41 … 1412ms`, `… 1.41s`),
+ * in seconds. Undefined when the log shows none. Plain string search for the path, bounded patterns
+ * for the duration.
+ */
+export function probePathLatency(path: string, logs: string): number | undefined {
+  let slowest: number | undefined;
+  for (const line of logs.split('\n')) {
+    const at = line.indexOf(`${path} `);
+    if (at < 0 || line.length > 2000) continue;
+    const rest = line.slice(at + path.length);
+    const ms = /(?<![\d.])(\d{1,7})\s?ms\b/.exec(rest);
+    const sec = ms ? undefined : /(?<![\d.])(\d{1,4}\.\d{1,6})\s?s\b/.exec(rest);
+    const v = ms ? Number(ms[1]) / 1000 : sec ? Number(sec[1]) : undefined;
+    if (v !== undefined && (slowest === undefined || v > slowest)) slowest = v;
+  }
+  return slowest;
+}
+
+/** Whether a pod description shows a probe timing out (the kubelet's `Unhealthy` message). */
+export function probeTimedOut(describe: string): boolean {
+  return describe
+    .split('\n')
+    .some(
+      (l) =>
+        /probe failed/i.test(l) &&
+        (l.includes('deadline exceeded') || l.includes('Timeout exceeded') || l.includes('timed out')),
+    );
 }

@@ -112,6 +112,23 @@ export function clip(s: string, n = 160): string {
   return `${space > n / 2 ? cut.slice(0, space) : cut} …`;
 }
 
+/**
+ * `clip`, keeping in view the words that make the line matter (`permission denied` at the end of a
+ * long structured log line): when they would be cut off, the quote starts shortly before them,
+ * marked with `… `. Found by a case-insensitive string search.
+ */
+export function clipAround(s: string, words: string, n = 160): string {
+  const t = s.trim().replace(/\s+/g, ' ');
+  const at = t.toLowerCase().indexOf(words.toLowerCase());
+  if (t.length <= n || at < 0 || at + words.length <= n - 2) return clip(t, n);
+  let from = Math.max(0, at - Math.floor(n / 3));
+  const space = t.indexOf(' ', from);
+  if (space >= 0 && space < at) from = space + 1;
+  // Not inside a surrogate pair.
+  if (/[\uDC00-\uDFFF]/.test(t[from] ?? '')) from++;
+  return `… ${clip(t.slice(from), n - 2)}`;
+}
+
 /** +6 when the name matches a word of the task, so the object the task is about wins ties. */
 export function bonus(name: string, hints: readonly string[]): number {
   return hints.some((h) => name === h || name.startsWith(`${h}-`) || (h.length >= 5 && name.includes(h)))
@@ -177,7 +194,8 @@ export function podRun(pod: string): string {
 /**
  * Pods of a `list_pods` table that are records of the past, not failures now: a Job run's failed
  * attempt beside a Completed retry of the same run, and an evicted pod (`Evicted`,
- * `ContainerStatusUnknown`) whose ReplicaSet has Running, Ready pods again (the kubelet evicted it, its
+ * `ContainerStatusUnknown`) whose ReplicaSet (or, for a Deployment's pod of an older ReplicaSet, its
+ * Deployment) has Running, Ready pods again (the kubelet evicted it, its
  * controller replaced it, and the pod object stays until deleted or garbage-collected). Keyed by
  * name, with what each is.
  */
@@ -192,12 +210,25 @@ export function pastPods(rows: readonly Record<string, string>[]): Map<string, '
   const serving = new Set(
     rows.filter((r) => r['STATUS'] === 'Running' && ready(r)).map((r) => podRun(r['NAME'] ?? '')),
   );
+  // A Deployment's pods (`<deployment>-<template hash>-<5>`): an evicted pod of an older ReplicaSet
+  // counts as replaced when the Deployment's current ReplicaSet serves (a rollout since the eviction).
+  const deployment = (name: string) =>
+    /^([a-z0-9][a-z0-9.-]{0,252})-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(name)?.[1];
+  const servingDeployments = new Set(
+    rows
+      .filter((r) => r['STATUS'] === 'Running' && ready(r))
+      .map((r) => deployment(r['NAME'] ?? ''))
+      .filter((d): d is string => d !== undefined),
+  );
   const out = new Map<string, 'retried' | 'evicted'>();
   for (const r of rows) {
     const name = r['NAME'] ?? '';
     const status = r['STATUS'] ?? '';
     if (/^(Error|Failed)$/.test(status) && completed.has(podRun(name))) out.set(name, 'retried');
-    else if (/^(Evicted|ContainerStatusUnknown)$/.test(status) && serving.has(podRun(name)))
+    else if (
+      /^(Evicted|ContainerStatusUnknown)$/.test(status) &&
+      (serving.has(podRun(name)) || servingDeployments.has(deployment(name) ?? ''))
+    )
       out.set(name, 'evicted');
   }
   return out;

@@ -1,4 +1,11 @@
-import { type Analyzer, type AnalyzerContext, clip, containerSections, outputs, type Read } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clipAround,
+  containerSections,
+  outputs,
+  type Read,
+} from './types.js';
 
 // How programs say they may not write a path: POSIX EACCES as shells, runtimes and libraries print it.
 const DENIED = /permission denied|EACCES|Operation not permitted/i;
@@ -56,9 +63,9 @@ export const volumePermissionsAnalyzer: Analyzer = {
         {
           weight: 86,
           object: `deployment ${d.owner}`,
-          cause: `the container runs as a non-root user (securityContext${user ? ` runAsUser ${user}` : ''}${nonRoot ? ', runAsNonRoot' : ''}) and may not write its volume mounted at ${d.mount}: "${clip(d.line, 140)}" — the volume's files are owned by root and the pod sets no fsGroup, so the kubelet does not give the pod's group ownership of them`,
+          cause: `the container runs as a non-root user (securityContext${user ? ` runAsUser ${user}` : ''}${nonRoot ? ', runAsNonRoot' : ''}) and may not write its volume mounted at ${d.mount}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}" — the volume's files are owned by root and the pod sets no fsGroup, so the kubelet does not give the pod's group ownership of them`,
           evidence: [
-            `get_pod_logs ${d.pod} (previous): "${clip(d.line, 140)}"`,
+            `get_pod_logs ${d.pod} (previous): "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}"`,
             `get_resource Deployment ${d.owner}: securityContext without fsGroup`,
           ],
           advice: `set securityContext.fsGroup${user ? ` ${user}` : ''} on ${d.owner}'s pod template (the kubelet then makes the volume group-writable), or chown the volume in an init container`,

@@ -77,6 +77,12 @@ describe('dependency hosts and namespaces', () => {
     ['dial tcp redis.cache.svc:6379: connect: connection refused', 'redis', 'cache'],
     ['connect to postgres://app@orders-db:5432/orders failed', 'orders-db', undefined],
     ['url=mongodb://mongo.data.svc.cluster.local:27017', 'mongo', 'data'],
+    [
+      // pgx: the address, then the host it resolved.
+      'failed to connect to `user=invoice database=invoices`: 10.96.41.7:5433 (billing-pg.data.svc.cluster.local): dial error: dial tcp 10.96.41.7:5433: i/o timeout',
+      'billing-pg',
+      'data',
+    ],
   ])('%s', (line, host, ns) => {
     expect(dependencyHosts(line)).toContain(host);
     expect(dependencyNamespace(line, host)).toBe(ns);
@@ -193,6 +199,14 @@ describe('missingEnvLine: an unset variable as runtimes report it', () => {
       ],
       undefined,
     ],
+    [
+      "Ruby's ENV.fetch",
+      [
+        'bundler: failed to load command: sidekiq (/usr/local/bundle/bin/sidekiq)',
+        '/app/config/initializers/stripe.rb:3:in `fetch\': key not found: "STRIPE_API_KEY" (KeyError)',
+      ],
+      'STRIPE_API_KEY',
+    ],
   ])('%s', (_, lines, name) => {
     const m = missingEnvLine(lines.join('\n'));
     expect(m).toBeDefined();
@@ -202,5 +216,7 @@ describe('missingEnvLine: an unset variable as runtimes report it', () => {
     expect(
       missingEnvLine('Traceback (most recent call last):\n  File "/app/x.py", line 3\nKeyError: \'user_id\''),
     ).toBeUndefined();
+    // Ruby's Hash#fetch on data (a lower-case key) is not the environment.
+    expect(missingEnvLine('app.rb:9:in `fetch\': key not found: "user_id" (KeyError)')).toBeUndefined();
   });
 });

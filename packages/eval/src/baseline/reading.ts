@@ -266,7 +266,8 @@ export function mountedConfigMap(file: string, body: string, pod: string): strin
  * `os.environ['X']` raising `KeyError: 'X'` (the traceback names `os.environ` or the `os` module's
  * `__getitem__`), pydantic-settings' "validation error for …Settings" with "Field required" under the
  * field's name (read from the environment, case-insensitively), and Rust's `std::env::var` returning
- * `Err(NotPresent)` into an `unwrap`/`expect`. The line to quote and the variable's name, when shown.
+ * `Err(NotPresent)` into an `unwrap`/`expect`, and Ruby's `ENV.fetch("X")` raising `key not found:
+ * "X" (KeyError)`. The line to quote and the variable's name, when shown.
  */
 export function missingEnvLine(log: string): { line: string; name?: string } | undefined {
   const lines = log.split('\n');
@@ -282,6 +283,13 @@ export function missingEnvLine(log: string): { line: string; name?: string } | u
   }
   const rust = lines.find((l) => /`Err` value: NotPresent\b/.test(l));
   if (rust) return { line: rust.trim() };
+  // Ruby's ENV.fetch("NAME") on an unset variable: `key not found: "NAME" (KeyError)`, an
+  // environment-style (upper-case) name; a Hash#fetch on other data names other keys.
+  const ruby = lines.find((l) => l.includes('(KeyError)') && l.includes('key not found: "'));
+  const rubyName = ruby
+    ? /key not found: "([A-Z_][A-Z0-9_]{0,127})" \(KeyError\)/.exec(ruby)?.[1]
+    : undefined;
+  if (ruby && rubyName) return { line: ruby.trim(), name: rubyName };
   return undefined;
 }
 
@@ -564,6 +572,9 @@ export function dependencyHosts(text: string): string[] {
     ),
     // "waiting for db", "waiting for db:5432", "waiting for redis to be ready"; not "waiting for changelog lock".
     new RegExp(`waiting for (${label})(?=${domain}:\\d|\\s{1,3}to\\b|\\s*\\.{0,4}\\s*$)`, 'gim'),
+    // pgx (Go's Postgres driver) names the address, then the host it resolved, in parentheses:
+    // "10.96.41.7:5433 (billing-pg.data.svc.cluster.local): dial error".
+    new RegExp(`\\d{1,3}(?:\\.\\d{1,3}){3}:\\d{1,5} \\((${label})${domain}\\):`, 'gi'),
     // busybox nc/wget: "bad address 'redis'"
     new RegExp(`bad address '(${label})${domain}'`, 'gi'),
     // A connection URL (amqp://user:pass@rabbitmq.messaging.svc:5672/vhost, postgres://db:5432/app)

@@ -3,6 +3,7 @@
 // namespace. Each row is a small world run through the eval.
 import { describe, expect, it } from 'vitest';
 import { baselineAnswer } from '../__fixtures__/baseline-answer.js';
+import { loggingWorkload } from '../baseline-model.js';
 
 const head = (id: string, ns: string, task: string) => `schemaVersion: 1
 id: ${id}
@@ -71,5 +72,49 @@ describe('the baseline finds what the task is about', () => {
     expect(text).toMatch(/reporting/);
     expect(text).not.toMatch(/in audit\b/);
     expect(text).toMatch(/Completed/);
+  });
+
+  it('the service a named workload fails to reach in another namespace, when every namespace named is quiet', async () => {
+    const world = (log: string) =>
+      `${head(
+        'target-logged-dependency',
+        'observability',
+        'Traces stopped around 06:00. web in shop is logging export errors. I think tempo in the tracing namespace is broken, can you check?',
+      )}cluster:
+  namespaces: [shop, tracing, observability]
+  nodes: [{ name: n1 }]
+  deployments:
+    - { name: web, namespace: shop, replicas: 1, containers: [{ name: web, image: shop/web:1, behavior: { logs: ["GET / 200", ${JSON.stringify(log)}] } }] }
+    - { name: tempo, namespace: tracing, replicas: 1, containers: [{ name: tempo, image: grafana/tempo:2.6.1 }] }
+    - name: collector
+      namespace: observability
+      replicas: 1
+      containers:
+        - name: collector
+          image: otel/opentelemetry-collector-contrib:0.111.0
+          behavior: { crash: { exitCode: 1, logs: ["Error: failed to get config: cannot unmarshal the configuration"] } }
+`;
+    const followed = await baselineAnswer(
+      world(
+        'WARN traces export: failed to export to collector.observability.svc:4317: connect: connection refused',
+      ),
+    );
+    expect(followed).toMatch(/deployment collector .* in namespace observability/);
+    // A healthy line naming the service is not a failure to follow.
+    const quiet = await baselineAnswer(world('INFO exporting traces to collector.observability.svc:4317'));
+    expect(quiet).not.toMatch(/in namespace observability/);
+  });
+});
+
+describe('loggingWorkload: the workload a task says logs errors', () => {
+  it.each([
+    ['checkout in shop is logging OTLP export errors', { workload: 'checkout', namespace: 'shop' }],
+    ['The payments-api logs show timeouts calling fraud-scoring', { workload: 'payments-api' }],
+    ["web's logs show 502s from orders", { workload: 'web' }],
+    ['api pods in prod keep logging connection resets', { workload: 'api', namespace: 'prod' }],
+    ['Checkout is failing since the chart switch', undefined],
+    ['logging is broken in the cluster', undefined],
+  ])('%s', (task, workload) => {
+    expect(loggingWorkload(task)).toEqual(workload);
   });
 });

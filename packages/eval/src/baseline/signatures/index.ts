@@ -23,6 +23,7 @@ import { probes } from './pods/probes.js';
 import { analyzers } from './run/analyzers.js';
 import { autoscalerSays } from './run/autoscaler-says.js';
 import { badRollout } from './run/bad-rollout.js';
+import { configValues } from './run/config-values.js';
 import { cpuThrottling } from './run/cpu-throttling.js';
 import { dependencyChain } from './run/dependency-chain.js';
 import { fullVolume } from './run/full-volume.js';
@@ -71,6 +72,7 @@ export const RUN_SIGNATURES: readonly RunSignature[] = [
   fullVolume,
   scanFindings,
   scanUnread,
+  configValues,
   badRollout,
   analyzers,
   dependencyChain,

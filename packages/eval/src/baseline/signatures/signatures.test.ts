@@ -149,6 +149,15 @@ const ROWS: { signature: string; world: () => LoadedScenario; cause: RegExp }[] 
     cause: /it started with the latest rollout/,
   },
   {
+    signature: 'config-values',
+    world: () =>
+      fromRepo(
+        'scenarios-review-2/crashloop-loyalty-sidekiq-stripe-key-read-from-env-secret-key-kebab-case.yaml',
+      ),
+    cause:
+      /the value exists in the namespace under another name: Secret loyalty-secrets holds it as the key stripe-api-key/,
+  },
+  {
     signature: 'dependency-chain',
     world: () => fromRepo('scenarios-held-out-2/init-wait-for-db-crashing.yaml'),
     cause: /depends on it and fails with it/,

@@ -1,4 +1,10 @@
-import { httpProbeWithPath, probeCause, setProbeFix, startupProbeLike } from '../../../analyzers/probes.js';
+import {
+  httpProbeWithPath,
+  probeCause,
+  probePathLatency,
+  setProbeFix,
+  startupProbeLike,
+} from '../../../analyzers/probes.js';
 import { clip, containerSections } from '../../../analyzers/types.js';
 import { escapeRe, firstLine } from '../../reading.js';
 import type { PodSignature } from '../types.js';
@@ -48,6 +54,19 @@ export const probes: PodSignature = {
         (c) => !c.init && new RegExp(`^[ \\t]*${label}:`, 'm').test(c.body),
       );
       const repointed = why.healthPath && probe ? httpProbeWithPath(probe, why.healthPath) : undefined;
+      // A probe that times out on a path the program answers, slowly: its own log says how slowly,
+      // and the same probe with twice that as its timeout passes (at least 2 s).
+      const path =
+        why.timedOut && probe
+          ? /http-get (?:https?:\/\/)?[^\s:/]{0,253}:\d{1,5}(\/\S{0,2000})/.exec(probe)?.[1]
+          : undefined;
+      const latency = path ? probePathLatency(path, podLogs) : undefined;
+      const timeout = latency !== undefined ? Math.max(2, Math.ceil(latency * 2)) : undefined;
+      const current = probe ? Number(/\btimeout=(\d{1,6})s\b/.exec(probe)?.[1] ?? 1) : 1;
+      const slower =
+        path && timeout !== undefined && timeout > current && probe
+          ? httpProbeWithPath(probe, path)
+          : undefined;
       return {
         weight: (kind === 'readiness' ? 65 : 75) + (why.specific ? 6 : 0) + b,
         object: objectLabel,
@@ -65,18 +84,29 @@ export const probes: PodSignature = {
                 `add a startupProbe to ${owner}/${probed.name} with the liveness probe's check, allowing 30 × 10 s (5 minutes) to start, so liveness only checks a started program`,
               ),
             }
-          : repointed && owner && owning
+          : slower && owner && owning && latency !== undefined
             ? {
                 fix: setProbeFix(
                   ns,
                   owner,
                   owning.name,
                   kind,
-                  repointed,
-                  `point the ${kind} probe of ${owner}/${owning.name} at ${why.healthPath}, the path the program serves`,
+                  { ...slower, timeoutSeconds: timeout },
+                  `raise the ${kind} probe's timeoutSeconds of ${owner}/${owning.name} from ${current} to ${timeout}: its log shows ${path} answering in up to ${latency} s, longer than the ${current} s the probe waits`,
                 ),
               }
-            : {}),
+            : repointed && owner && owning
+              ? {
+                  fix: setProbeFix(
+                    ns,
+                    owner,
+                    owning.name,
+                    kind,
+                    repointed,
+                    `point the ${kind} probe of ${owner}/${owning.name} at ${why.healthPath}, the path the program serves`,
+                  ),
+                }
+              : {}),
       };
     }
     return undefined;
