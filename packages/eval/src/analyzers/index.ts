@@ -12,6 +12,7 @@ import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
 import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
+import { goDurationUnitAnalyzer } from './go-duration-unit.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
@@ -74,6 +75,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   netpolElsewhereAnalyzer,
   netpolNamespaceLabelsAnalyzer,
   netpolNamespaceNamesAnalyzer,
+  goDurationUnitAnalyzer,
   devicePluginsAnalyzer,
   optionalKeysAnalyzer,
   edgeLimitsAnalyzer,

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { baselineAnswer } from '../__fixtures__/baseline-answer.js';
-import { frameworkHealth, httpProbeWithPath, probeCause, probePathLatency, probeTimedOut } from './probes.js';
+import {
+  frameworkHealth,
+  httpProbeTarget,
+  httpProbeWithPath,
+  probeCause,
+  probePathLatency,
+  probeTimedOut,
+} from './probes.js';
 
 const BOOT2 =
   '  .   ____          _\n :: Spring Boot ::               (v2.7.18)\nINFO Starting InventoryApplication v5.0.0';
@@ -122,5 +129,27 @@ expect: { rootCause: { mustMention: [] } }
       /Fix applied \(approved\): raise the readiness probe's timeoutSeconds of api\/api from 1 to 3: its log shows \/health\/ready answering in up to 1.412 s/,
     );
     expect(await baselineAnswer(world('listening on :8000'))).not.toMatch(/timeoutSeconds of api\/api from/);
+  });
+});
+
+describe('httpProbeTarget and probePathLatency', () => {
+  it('reads a named port, and a structured log whose field names the unit', () => {
+    expect(httpProbeTarget('Liveness: http-get :http/health/ready delay=15s timeout=1s')).toEqual({
+      port: 'http',
+      path: '/health/ready',
+      https: false,
+    });
+    expect(httpProbeWithPath('Liveness: http-get :http/health/ready timeout=1s', '/health/ready')).toEqual({
+      httpGet: { port: 'http', path: '/health/ready' },
+      timeoutSeconds: 1,
+    });
+    const logs = [
+      '{"msg":"GET /health/ready 200","durationMs":1388}',
+      '{"msg":"GET /health/ready 200","latency_seconds":1.431}',
+      '{"msg":"GET /v1/bookings 200","durationMs":9000}',
+    ].join('\n');
+    expect(probePathLatency('/health/ready', logs)).toBe(1.431);
+    expect(probePathLatency('/health/ready', 'GET /health/ready 200 41 812ms')).toBe(0.812);
+    expect(probePathLatency('/health/ready', 'GET /health/ready 200')).toBeUndefined();
   });
 });

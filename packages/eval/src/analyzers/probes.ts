@@ -96,8 +96,7 @@ export function probeCause(
       specific: true,
     };
   if (status === '404') {
-    const asked =
-      /http-get (?:https?:\/\/)?[^\s:/]{0,253}:\d{1,5}(\/\S{0,200})?/.exec(probe ?? '')?.[1] ?? '/';
+    const asked = httpProbeTarget(probe ?? '')?.path ?? '/';
     const framework = frameworkHealth(kind, logs);
     if (framework && framework.path !== asked)
       return {
@@ -161,7 +160,7 @@ export function frameworkHealth(
  * when the line is not an HTTP probe.
  */
 export function httpProbeWithPath(probeLine: string, path: string): Record<string, unknown> | undefined {
-  const http = /http-get (https?:\/\/)?[^\s:/]{0,253}:(\d{1,5})/.exec(probeLine);
+  const http = httpProbeTarget(probeLine);
   if (!http) return undefined;
   const n = (re: RegExp) => {
     const v = re.exec(probeLine)?.[1];
@@ -175,9 +174,25 @@ export function httpProbeWithPath(probeLine: string, path: string): Record<strin
     failureThreshold: n(/#failure=(\d{1,4})\b/),
   };
   return {
-    httpGet: { port: Number(http[2]), path, ...(http[1] === 'https://' ? { scheme: 'HTTPS' } : {}) },
+    httpGet: { port: http.port, path, ...(http.https ? { scheme: 'HTTPS' } : {}) },
     ...Object.fromEntries(Object.entries(timing).filter(([, v]) => v !== undefined)),
   };
+}
+
+/**
+ * The target of an HTTP probe as `describe_pod` prints it (`http-get http://host:port/path`, scheme and
+ * host often left out): its port, a number or a container port's name (`:http/health`, an
+ * IANA_SVC_NAME of at most 15 characters), its path (`/` when none) and whether it is HTTPS.
+ * Undefined when the line is not an HTTP probe.
+ */
+export function httpProbeTarget(
+  probeLine: string,
+): { port: number | string; path: string; https: boolean } | undefined {
+  const m = /http-get (https?:\/\/)?[^\s:/]{0,253}:(\d{1,5}|[a-z][a-z0-9-]{0,14})(\/\S{0,2000})?/.exec(
+    probeLine,
+  );
+  if (!m) return undefined;
+  return { port: /^\d/.test(m[2]!) ? Number(m[2]) : m[2]!, path: m[3] ?? '/', https: m[1] === 'https://' };
 }
 
 /**
@@ -188,15 +203,10 @@ export function httpProbeWithPath(probeLine: string, path: string): Record<strin
  */
 export function startupProbeLike(probeLine: string): Record<string, unknown> | undefined {
   const timing = { periodSeconds: 10, failureThreshold: 30 };
-  // kubectl prints `http-get http://host:port/path`, scheme and host often left out.
-  const http = /http-get (https?:\/\/)?[^\s:/]{0,253}:(\d{1,5})(\/\S*)?/.exec(probeLine);
+  const http = httpProbeTarget(probeLine);
   if (http)
     return {
-      httpGet: {
-        port: Number(http[2]),
-        path: http[3] ?? '/',
-        ...(http[1] === 'https://' ? { scheme: 'HTTPS' } : {}),
-      },
+      httpGet: { port: http.port, path: http.path, ...(http.https ? { scheme: 'HTTPS' } : {}) },
       ...timing,
     };
   const tcp = /tcp-socket [^\s:]{0,253}:(\d{1,5})/.exec(probeLine);
@@ -220,18 +230,32 @@ export function setProbeFix(
 
 /**
  * How long the program takes to answer the probe's path, from its own access log: the slowest of the
- * lines that name the path with a duration (`"GET /health/ready HTTP/1.1" 200 41 … 1412ms`, `… 1.41s`),
+ * lines that name the path with a duration (`"GET /health/ready HTTP/1.1" 200 41 … 1412ms`, `… 1.41s`,
+ * or a structured log's field with its unit in its name, `"durationMs":1412`),
  * in seconds. Undefined when the log shows none. Plain string search for the path, bounded patterns
  * for the duration.
  */
+const DURATION_KEY = '(?:duration|latency|elapsed|took|response_?time|responseTime|request_?time)';
+const FIELD_MS = new RegExp(
+  `"${DURATION_KEY}(?:_?ms|Ms|_millis|Millis)"\\s?:\\s?(\\d{1,7}(?:\\.\\d{1,6})?)`,
+  'i',
+);
+const FIELD_S = new RegExp(
+  `"${DURATION_KEY}(?:_s|_sec|_seconds|Seconds)"\\s?:\\s?(\\d{1,6}(?:\\.\\d{1,6})?)`,
+  'i',
+);
+
 export function probePathLatency(path: string, logs: string): number | undefined {
   let slowest: number | undefined;
   for (const line of logs.split('\n')) {
     const at = line.indexOf(`${path} `);
     if (at < 0 || line.length > 2000) continue;
     const rest = line.slice(at + path.length);
-    const ms = /(?<![\d.])(\d{1,7})\s?ms\b/.exec(rest);
-    const sec = ms ? undefined : /(?<![\d.])(\d{1,4}\.\d{1,6})\s?s\b/.exec(rest);
+    // A structured log gives the unit in the field's name: "durationMs":1388, "latency_seconds":1.4.
+    const fieldMs = FIELD_MS.exec(rest);
+    const fieldS = fieldMs ? undefined : FIELD_S.exec(rest);
+    const ms = fieldMs ?? (fieldS ? undefined : /(?<![\d.])(\d{1,7})\s?ms\b/.exec(rest));
+    const sec = ms ? undefined : (fieldS ?? /(?<![\d.])(\d{1,4}\.\d{1,6})\s?s\b/.exec(rest));
     const v = ms ? Number(ms[1]) / 1000 : sec ? Number(sec[1]) : undefined;
     if (v !== undefined && (slowest === undefined || v > slowest)) slowest = v;
   }

@@ -1,4 +1,5 @@
 import {
+  httpProbeTarget,
   httpProbeWithPath,
   probeCause,
   probePathLatency,
@@ -56,10 +57,7 @@ export const probes: PodSignature = {
       const repointed = why.healthPath && probe ? httpProbeWithPath(probe, why.healthPath) : undefined;
       // A probe that times out on a path the program answers, slowly: its own log says how slowly,
       // and the same probe with twice that as its timeout passes (at least 2 s).
-      const path =
-        why.timedOut && probe
-          ? /http-get (?:https?:\/\/)?[^\s:/]{0,253}:\d{1,5}(\/\S{0,2000})/.exec(probe)?.[1]
-          : undefined;
+      const path = why.timedOut && probe ? httpProbeTarget(probe)?.path : undefined;
       const latency = path ? probePathLatency(path, podLogs) : undefined;
       const timeout = latency !== undefined ? Math.max(2, Math.ceil(latency * 2)) : undefined;
       const current = probe ? Number(/\btimeout=(\d{1,6})s\b/.exec(probe)?.[1] ?? 1) : 1;
