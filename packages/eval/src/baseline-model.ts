@@ -880,6 +880,10 @@ function searchTermIn(raw: string): string | undefined {
   const kinded = KINDED_NAME.exec(text)?.[1];
   if (kinded && !STOP.has(kinded) && !NOT_A_NAME.test(kinded) && !/^\d/.test(kinded)) return kinded;
   const named = words.filter((w) => /-|\d/.test(w) && !/^\d+(?:[a-z]{1,2})?$/.test(w) && !/^-|-$/.test(w));
+  // A name written where a namespace goes ("the Redis in platform-data") is where to look, not
+  // what; another pasted name is the object when there is one.
+  const objects = named.filter((w) => !new RegExp(`\\b(?:in|namespace|ns)\\s+${escapeRe(w)}\\b`).test(text));
+  if (objects.length > 0) return objects.sort((a, b) => b.length - a.length)[0];
   if (named.length > 0) return named.sort((a, b) => b.length - a.length)[0];
   const ns = namespaceCandidates(task)[0];
   if (ns) return ns;

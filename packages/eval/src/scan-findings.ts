@@ -9,7 +9,7 @@ const CONNECT_FAILED =
 export type FindingFilter = (f: ParsedFinding) => boolean;
 
 import { eventGloss } from './analyzers/event-glosses.js';
-import { glossedLine, logGloss } from './analyzers/log-glosses.js';
+import { glossedLine, logGloss, withDetail } from './analyzers/log-glosses.js';
 import type { Finding, Read } from './analyzers/types.js';
 import { bonus, clip, describedField, linesWith, outputs, textOf } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
@@ -398,8 +398,9 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
           .pop();
       if (line) {
         const means = logGloss(line);
-        cause += `; the pod's log says "${clip(line, 160)}"${means ? ` — ${means}` : ''}`;
-        evidence.push(`logs of ${pod}: "${clip(line, 160)}"`);
+        const quoted = withDetail(text, line);
+        cause += `; the pod's log says "${clip(quoted, 240)}"${means ? ` — ${means}` : ''}`;
+        evidence.push(`logs of ${pod}: "${clip(quoted, 240)}"`);
       }
     }
     if (f.reason === 'WaitingForProvisioner') {

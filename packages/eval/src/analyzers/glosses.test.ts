@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventGloss } from './event-glosses.js';
 import { eitherDay, scheduleInWords } from './expected-state.js';
-import { glossedLine, logGloss } from './log-glosses.js';
+import { glossedLine, logGloss, withDetail } from './log-glosses.js';
 import { startupProbeLike } from './probes.js';
 import { classVersionGloss, schemaGloss } from './types.js';
 
@@ -482,5 +482,21 @@ describe('scheduleInWords', () => {
   it('leaves other shapes unsaid', () => {
     expect(scheduleInWords('0 9-17 * * 1-5')).toBeUndefined();
     expect(scheduleInWords('@daily')).toBeUndefined();
+  });
+});
+
+describe('withDetail and the pg_dump version gloss', () => {
+  const log =
+    'pg_dump: error: aborting because of server version mismatch\npg_dump: detail: server version: 16.4; pg_dump version: 15.8\n';
+  it('quotes the detail line a program printed after the error, and knows what it means', () => {
+    const line = glossedLine(log)!.line;
+    expect(withDetail(log, line)).toBe(
+      'pg_dump: error: aborting because of server version mismatch (pg_dump: detail: server version: 16.4; pg_dump version: 15.8)',
+    );
+    expect(logGloss(line)).toMatch(/older than the PostgreSQL server/);
+    expect(withDetail('ERROR: x\nDETAIL: Key (id)=(1) already exists.', 'ERROR: x')).toBe(
+      'ERROR: x (DETAIL: Key (id)=(1) already exists.)',
+    );
+    expect(withDetail('ERROR: x\nnext line', 'ERROR: x')).toBe('ERROR: x');
   });
 });

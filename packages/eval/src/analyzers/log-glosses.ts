@@ -139,6 +139,14 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the process cannot fork: the PID limit is reached (the pod's or the node's pids limit, often zombie processes that nobody reaps), not memory or CPU",
   },
+  // pg_dump refuses a server of a newer major version than its own (PostgreSQL docs, pg_dump: "cannot
+  // dump from PostgreSQL servers newer than its own major version"), printing both versions on the
+  // next line (`pg_dump: detail: server version: 16.4; pg_dump version: 15.8`).
+  {
+    all: ['aborting because of server version mismatch'],
+    means:
+      "pg_dump (or pg_dumpall) is older than the PostgreSQL server: it refuses to dump a server of a newer major version, so the backup image's client must be at least the server's major version (its detail line gives both versions); upgrade the image's postgresql-client to the server's major version",
+  },
   // Flyway validates the checksum of every applied migration against its file.
   // https://documentation.red-gate.com/flyway/flyway-cli-and-api/usage/commands/validate
   {
@@ -813,6 +821,20 @@ function glossOf(line: string): { means: string; symptom: boolean } | undefined 
  * The first line of a text that has a gloss, with its meaning; `symptom` when the message says what
  * was refused rather than why (see `Gloss.symptom`).
  */
+/**
+ * A quoted log line with the detail line its program printed right after it, when there is one
+ * (PostgreSQL's clients and server: `pg_dump: detail: …`, `DETAIL: …`, `HINT: …`), so a quote keeps
+ * the values the error line leaves out.
+ */
+export function withDetail(text: string, line: string): string {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l === line);
+  const next = at >= 0 ? lines[at + 1] : undefined;
+  return next && /^\s*(?:[\w.-]{1,64}: )?(?:detail|hint|DETAIL|HINT):\s/.test(next)
+    ? `${line} (${next.trim()})`
+    : line;
+}
+
 export function glossedLine(text: string): { line: string; means: string; symptom: boolean } | undefined {
   for (const line of text.split('\n').slice(0, 5000)) {
     if (line.startsWith('(no log lines')) continue;
