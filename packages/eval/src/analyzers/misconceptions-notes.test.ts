@@ -15,7 +15,22 @@ const notes = (task: string, seen: SeenObservation[]) =>
 const metrics = (oom: number) =>
   `doc-search-cbd6bpd98z-v8npx  restarts: 0  oomKills: ${oom} known\n  search: cpu 200m / request 1 / no limit; memory 2100Mi / request 6Gi / limit 6Gi (34%)`;
 
+const hpa = (current: number, target: number) =>
+  obs(
+    'describe_resource',
+    `Name:         web\nSpec:\n  metrics[0].resource.target.averageUtilization: ${target}\nStatus:\n  currentReplicas: 6\n  currentMetrics[0].resource.current.averageUtilization: ${current}\n`,
+    { kind: 'HorizontalPodAutoscaler', name: 'web' },
+  );
+
 describe('misconceptions: notes for states Kubernetes documents as expected', () => {
+  it('an HPA within its 10 % tolerance of the target does not scale, by design', () => {
+    const task = 'the web HPA shows 75%/70% for an hour and has not scaled, is it stuck?';
+    expect(notes(task, [hpa(75, 70)])).toMatch(/ratio of 1\.07: that is within the HPA's tolerance of 10%/);
+    expect(notes(task, [hpa(66, 70)])).toMatch(/scales in once utilization moves past 62%/);
+    expect(notes(task, [hpa(90, 70)])).not.toMatch(/tolerance/);
+    expect(notes(task, [hpa(70, 70)])).not.toMatch(/tolerance/);
+    expect(notes('web pods crash at start', [hpa(75, 70)])).not.toMatch(/tolerance/);
+  });
   it('a memory figure near the limit without OOM kills is page cache beside the working set', () => {
     const task = 'doc-search has been at 98% of its 6Gi memory limit for hours, is it about to be OOMKilled?';
     expect(notes(task, [obs('get_pod_metrics', metrics(0))])).toMatch(/page cache[\s\S]*working set/);

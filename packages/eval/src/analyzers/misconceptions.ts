@@ -24,6 +24,31 @@ interface Misconception {
 }
 
 const MISCONCEPTIONS: readonly Misconception[] = [
+  // https://kubernetes.io/docs/concepts/workloads/autoscaling/horizontal-pod-autoscale/#algorithm-details :
+  // the controller skips scaling while current/target is within a tolerance of 1.0 (0.1 by default,
+  // kube-controller-manager --horizontal-pod-autoscaler-tolerance).
+  {
+    name: 'hpa-tolerance',
+    asks: /\bhpa\b|autoscal|\bscale|scaling/i,
+    holds(ctx) {
+      for (const h of outputs(
+        ctx.seen,
+        'describe_resource',
+        (o) => o.args['kind'] === 'HorizontalPodAutoscaler' && /^Status:/m.test(o.content),
+      )) {
+        const field = (re: RegExp) => Number(re.exec(h.content)?.[1] ?? Number.NaN);
+        const target = field(/metrics\[0\]\.resource\.target\.averageUtilization:\s(\d{1,5})\b/);
+        const current = field(/currentMetrics\[0\]\.resource\.current\.averageUtilization:\s(\d{1,5})\b/);
+        const replicas = field(/^\s*currentReplicas:\s(\d{1,5})\b/m);
+        if (!(target > 0 && current >= 0 && replicas > 0)) continue;
+        const ratio = current / target;
+        if (ratio === 1 || Math.abs(ratio - 1) > 0.1) continue;
+        const name = String(h.args['name'] ?? '');
+        return `HorizontalPodAutoscaler ${name} shows ${current}% against its ${target}% target, a ratio of ${ratio.toFixed(2)}: that is within the HPA's tolerance of 10% (0.1, the default of --horizontal-pod-autoscaler-tolerance), inside which the controller deliberately does not scale, so it stays at ${replicas} replicas by design. It is not stuck and the metrics work; it scales ${ratio > 1 ? 'out' : 'in'} once utilization moves past ${ratio > 1 ? Math.floor(target * 1.1) + 1 : Math.ceil(target * 0.9) - 1}%. No need to add replicas by hand (the HPA would undo it).`;
+      }
+      return undefined;
+    },
+  },
   // https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
   {
     name: 'init-container-completed',

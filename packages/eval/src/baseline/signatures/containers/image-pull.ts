@@ -1,5 +1,5 @@
 import { imageAlternative, tagPrefixSlip } from '../../../analyzers/images.js';
-import { clip, describedField, podRun } from '../../../analyzers/types.js';
+import { clip, describedField, outputs, podRun } from '../../../analyzers/types.js';
 import { parseTable } from '../../../k8s-text.js';
 import { firstLine, lastOf } from '../../reading.js';
 import type { ContainerSignature } from '../types.js';
@@ -57,6 +57,20 @@ export const imagePull: ContainerSignature = {
       const alt = denied && !misspelled ? undefined : near;
       const slip = denied ? undefined : tagPrefixSlip(image, task, seen);
       const credentials = denied && !misspelled;
+      // The scan read the pod's imagePullSecrets: one that does not exist in the pod's namespace (the
+      // Secret lives in another one, or was never created) is why no credentials were sent.
+      const missingSecret = credentials
+        ? outputs(seen, 'scan', (o) => o.args['namespace'] === ns)
+            .flatMap((o) => o.content.split('\n'))
+            .map((l) =>
+              l.includes(pod)
+                ? /its imagePullSecret "[a-z0-9.-]{1,253}" does not exist in namespace [a-z0-9-]{1,63}/.exec(
+                    l,
+                  )?.[0]
+                : undefined,
+            )
+            .find((m) => m !== undefined)
+        : undefined;
       const canSetImage = tools.has('set_image');
       // A digest pin that the registry no longer has: pods on nodes that pulled it before run
       // from their cache (IfNotPresent), a pod on a new node cannot pull it.
@@ -114,7 +128,7 @@ export const imagePull: ContainerSignature = {
         weight: 87 + b,
         object: objectLabel,
         cause: credentials
-          ? `the image ${image} cannot be pulled: pull access denied (the registry requires credentials; no working imagePullSecret) — ${now.reason}`
+          ? `the image ${image} cannot be pulled: pull access denied (the registry requires credentials; no working imagePullSecret) — ${now.reason}${missingSecret ? `; ${missingSecret}, so the kubelet pulls without credentials` : ''}`
           : alt?.kind === 'host'
             ? `the image ${image} does not exist in the registry: its registry host ${image.slice(0, image.indexOf('/'))} is wrong — the repository ${alt.image.slice(alt.image.indexOf('/') + 1, alt.image.lastIndexOf(':'))} is pulled from ${alt.image.slice(0, alt.image.indexOf('/'))} (${alt.from}), so the image is most likely ${alt.image} — not found, ${now.reason}`
             : alt?.kind === 'repository'
