@@ -609,6 +609,17 @@ export class BaselineSreModel implements Model {
                 ', ',
               )}) are old: the last one was ${Math.floor(newest / 3600)}h ago, and the containers have been Running and Ready since. A crash loop restarts every few minutes (the kubelet's back-off is at most five minutes), so this one ended and is resolved: the restart count only keeps its history (it resets when the pod is replaced). Nothing is crashing now, so there is nothing to roll back or restart; an alert from that time is stale.`,
           );
+          // Exit code 255 with reason Unknown: the container runtime lost the container, as when its
+          // node restarts; the kubelet started it again when the node came back.
+          const rebooted = restartedLongAgo.filter((p) =>
+            outputs(seen, 'describe_pod', (o) => o.args['name'] === p.name).some((d) =>
+              /Last State:\s+Terminated\s*\n\s+Reason:\s+Unknown\s*\n\s+Exit Code:\s+255\b/.test(d.content),
+            ),
+          );
+          if (rebooted.length > 0)
+            lines.push(
+              `${rebooted.map((p) => p.name).join(', ')} last stopped with reason Unknown and exit code 255: that is what a container shows when its node rebooted (the container runtime lost it and the kubelet started it again once the node was back), not a crash and not an OOM kill (that would be OOMKilled, exit code 137); restarts on several pods of one node at the same time say the same. Expected after node maintenance: no limits to raise and no bug to open.`,
+            );
         }
         const evicted = pods.filter((p) => p.evicted);
         if (evicted.length > 0)

@@ -118,3 +118,27 @@ describe('loggingWorkload: the workload a task says logs errors', () => {
     expect(loggingWorkload(task)).toEqual(workload);
   });
 });
+
+describe('old restarts', () => {
+  it('exit code 255 with reason Unknown, long ago, is read as a node reboot, not a crash', async () => {
+    const text = await baselineAnswer(
+      `${head('old-255', 'ledger', 'the dashboard shows restarts on ledger-api in the ledger namespace; is it crashing or OOMKilled?')}cluster:
+  now: 2027-05-10T09:00:00Z
+  namespaces: [ledger]
+  nodes: [{ name: n1, age: 90d }]
+  deployments:
+    - name: ledger-api
+      namespace: ledger
+      replicas: 1
+      age: 30d
+      containers: [{ name: api, image: ledger/api:2, behavior: { logs: ["listening on :8080"] } }]
+      pods:
+        - { age: 20d, restarts: 1, state: { running: { startedAt: "2027-05-06T03:12:40Z" } }, lastState: { terminated: { reason: Unknown, exitCode: 255, ago: 101h } } }
+`,
+    );
+    expect(text).toMatch(
+      /reason Unknown and exit code 255: that is what a container shows when its node rebooted/,
+    );
+    expect(text).not.toMatch(/OOMKilled \(137\) every/);
+  });
+});
