@@ -12,6 +12,7 @@ import {
   missingEnvLine,
   mountedConfigMap,
   podRows,
+  serviceMissing,
 } from './reading.js';
 
 describe('isParseError: structured-file parser errors as the libraries print them', () => {
@@ -218,5 +219,38 @@ describe('missingEnvLine: an unset variable as runtimes report it', () => {
     ).toBeUndefined();
     // Ruby's Hash#fetch on data (a lower-case key) is not the environment.
     expect(missingEnvLine('app.rb:9:in `fetch\': key not found: "user_id" (KeyError)')).toBeUndefined();
+  });
+});
+
+describe('serviceMissing', () => {
+  const seen = (services: string): SeenObservation[] => [
+    {
+      step: 1,
+      tool: 'describe_service',
+      args: { namespace: 'data', name: 'cache-redis-master' },
+      status: 'error',
+      content: 'services "cache-redis-master" not found',
+    },
+    {
+      step: 2,
+      tool: 'list_services',
+      args: { namespace: 'data' },
+      status: 'ok',
+      content: `NAME   TYPE   CLUSTER-IP\n${services}`,
+    },
+  ];
+  it("names the namespace's Services that share a word with the missing name", () => {
+    expect(
+      serviceMissing(
+        'cache-redis-master',
+        'data',
+        seen('redis-shared-master   ClusterIP   10.96.0.9\npostgres   ClusterIP   10.96.0.8'),
+      ),
+    ).toBe(
+      'service cache-redis-master does not exist in namespace data; the services with a similar name that do exist: redis-shared-master (namespace data)',
+    );
+    expect(serviceMissing('cache-redis-master', 'data', seen('postgres   ClusterIP   10.96.0.8'))).toBe(
+      'service cache-redis-master does not exist in namespace data',
+    );
   });
 });

@@ -456,11 +456,26 @@ export function serviceMissing(
   const read = lastOf(seen, 'describe_service', (o) => o.args['name'] === host && o.args['namespace'] === ns);
   if (!read || (read.status === 'ok' && /^Name:/m.test(read.content))) return undefined;
   const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === host);
-  const similar = found
-    ? parseTable(found.content)
-        .filter((r) => r['KIND'] === 'Service' && r['NAME'])
-        .map((r) => `${r['NAME']} (namespace ${r['NAMESPACE']})`)
+  // The namespace's own Services that share a word with the name (cache-redis-master beside
+  // redis-shared-master): a renamed Service, or a name from an old runbook.
+  const words = host.split('-').filter((w) => w.length >= 4);
+  const listed = lastOf(seen, 'list_services', (o) => o.status === 'ok' && o.args['namespace'] === ns);
+  const alike = listed
+    ? parseTable(listed.content)
+        .map((r) => r['NAME'] ?? '')
+        .filter((n) => n && n !== host && words.some((w) => n.split('-').includes(w)))
+        .map((n) => `${n} (namespace ${ns})`)
     : [];
+  const similar = [
+    ...new Set([
+      ...alike,
+      ...(found
+        ? parseTable(found.content)
+            .filter((r) => r['KIND'] === 'Service' && r['NAME'])
+            .map((r) => `${r['NAME']} (namespace ${r['NAMESPACE']})`)
+        : []),
+    ]),
+  ];
   return `service ${host} does not exist in namespace ${ns}${similar.length > 0 ? `; the services with a similar name that do exist: ${similar.slice(0, 3).join(', ')}` : ''}`;
 }
 

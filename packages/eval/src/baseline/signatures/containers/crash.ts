@@ -114,7 +114,7 @@ export const crash: ContainerSignature = {
         // A name that resolves nowhere: no Service by that name in the namespace (renamed, removed).
         const gone =
           host && !away && /no such host|NXDOMAIN|host not found|bad address|could not resolve/i.test(depLine)
-            ? serviceMissing(host, ns, seen)
+            ? serviceMissing(host, hostNs ?? ns, seen)
             : undefined;
         cause = away
           ? `the ${kind} ${c.name} crashes (exit code ${exit}): the DNS lookup of the short name "${host}" fails (no such host), because a bare service name resolves only in the pod's own namespace (${ns}) and service ${host} is in another namespace, ${away}; use ${host}.${away} (or the fully qualified ${host}.${away}.svc.cluster.local): ${clip(gist(depLine), 120)}`

@@ -57,6 +57,7 @@ export const oomKilled: ContainerSignature = {
             .find((v) => v !== undefined)
         : undefined;
       if (forked) evidence.push(`previous logs: "${clip(forked, 120)}"`);
+      const pool = workerPool(logs?.content ?? '', c.body);
       return {
         weight: 90 + b,
         object: objectLabel,
@@ -64,8 +65,8 @@ export const oomKilled: ContainerSignature = {
           forked
             ? `; the kill follows a Redis background save ("${clip(forked, 80)}"): Redis forks for the RDB snapshot, and the child's copy-on-write pages (every page written during the save is copied) count against the same limit, so with ${maxmemory ? `maxmemory ${maxmemory}` : 'maxmemory'} close to the ${limit ?? ''} limit the fork can nearly double the memory; leave headroom (maxmemory about half the limit) or turn RDB snapshots off on this instance`
             : ''
-        }`,
-        evidence,
+        }${pool && !forked ? `; ${pool.said}, so the container holds ${pool.count} copies of the worker's memory and its total grows with that count: lower the concurrency, or size the memory limit for it` : ''}`,
+        evidence: pool && !forked ? [...evidence, pool.evidence] : evidence,
         ...(owner && q !== undefined
           ? {
               fix: {
@@ -86,3 +87,40 @@ export const oomKilled: ContainerSignature = {
     return undefined;
   },
 };
+
+/**
+ * How many worker processes the program runs, as it says or is told: Celery's start-up banner or
+ * ready line (`concurrency: 12 (prefork)`: one child process per slot), Gunicorn's "Booting worker
+ * with pid" once per worker, or a variable that sets it (`CELERY_WORKER_CONCURRENCY`, `WEB_CONCURRENCY`,
+ * `GUNICORN_WORKERS`, `*_WORKERS`). Undefined for fewer than two.
+ */
+export function workerPool(
+  logs: string,
+  body: string,
+): { count: number; said: string; evidence: string } | undefined {
+  const celery = /concurrency: (\d{1,4}) \((prefork|processes)\)/.exec(logs);
+  if (celery && Number(celery[1]) >= 2)
+    return {
+      count: Number(celery[1]),
+      said: `its log shows Celery's prefork pool with concurrency ${celery[1]} (${celery[1]} worker child processes, each with its own copy of the app)`,
+      evidence: `logs: "${clip(celery[0], 80)}"`,
+    };
+  const booted = new Set([...logs.matchAll(/Booting worker with pid: (\d{1,9})/g)].map((m) => m[1])).size;
+  if (booted >= 2)
+    return {
+      count: booted,
+      said: `its log shows Gunicorn booting ${booted} worker processes`,
+      evidence: `logs: ${booted} "Booting worker with pid" lines`,
+    };
+  const env =
+    /^\s+((?:[A-Z][A-Z0-9_]{0,60}_)?(?:CONCURRENCY|WORKERS|WORKER_PROCESSES|NUM_WORKERS)):\s+(\d{1,4})\s*$/m.exec(
+      body,
+    );
+  if (env && Number(env[2]) >= 2)
+    return {
+      count: Number(env[2]),
+      said: `its environment sets ${env[1]}=${env[2]} worker processes`,
+      evidence: `describe_pod: ${env[1]}: ${env[2]}`,
+    };
+  return undefined;
+}
