@@ -553,3 +553,23 @@ describe('a world is held to the pod counts the API server allows', () => {
     expect(parseWorld({ objects: [dep(1000)] })).toBeDefined();
   });
 });
+
+describe('ConfigMap and Secret data in a world', () => {
+  it('refuses a value that is not a string, naming the key (YAML reads port: 8080 as a number)', () => {
+    expect(() =>
+      parseWorld({
+        objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { port: 8080 } }],
+      }),
+    ).toThrow(/objects\[0\]\.data\.port: expected a string \(quote it: "8080"\)/);
+    expect(() =>
+      parseWorld({
+        objects: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { debug: true } }],
+      }),
+    ).toThrow(/objects\[0\]\.stringData\.debug: expected a string/);
+    expect(
+      parseWorld({
+        objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { port: '8080' } }],
+      }),
+    ).toBeDefined();
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describePod } from '../tools/describe.js';
 import type { Node, Pod } from '../types.js';
 import { createSimCluster } from './sim-cluster.js';
 
@@ -212,6 +213,11 @@ describe('declared pod status reason and message', () => {
     for (const name of ['old', 'older']) {
       const pod = c.getNow({ kind: 'Pod', name, namespace: 'ml' }) as unknown as Pod;
       expect(pod.status).toMatchObject({ phase: 'Failed', reason: 'Evicted', message });
+      // kubectl describe prints them under the status, where an engineer reads why the pod went.
+      const text = describePod(pod, [], new Date('2026-01-15T10:00:00Z'));
+      expect(text).toMatch(
+        /^Status: +Failed.*\nReason: +Evicted\nMessage: +The node was low on resource: ephemeral-storage/m,
+      );
     }
   });
 });

@@ -626,6 +626,31 @@ export const worldSchema = z
         else if (o.kind === 'Deployment') total += v;
       }
     }
+    // ConfigMap and Secret data as the API server takes it: a map of keys to strings (`port: 8080`
+    // unquoted is a number in YAML, which the API server refuses). Base64 is not checked: worlds hold
+    // shortened placeholders for certificates, which no program reads.
+    for (const [i, o] of w.objects.entries()) {
+      if (o.kind !== 'ConfigMap' && o.kind !== 'Secret') continue;
+      for (const field of o.kind === 'Secret' ? ['data', 'stringData'] : ['data', 'binaryData']) {
+        const map = (o as Record<string, unknown>)[field];
+        if (map === undefined || map === null) continue;
+        if (typeof map !== 'object' || Array.isArray(map)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['objects', i, field],
+            message: 'expected a map of keys to strings',
+          });
+          continue;
+        }
+        for (const [k, v] of Object.entries(map as Record<string, unknown>))
+          if (typeof v !== 'string')
+            ctx.addIssue({
+              code: 'custom',
+              path: ['objects', i, field, k],
+              message: `expected a string (quote it: ${JSON.stringify(String(v))})`,
+            });
+      }
+    }
     if (total > MAX_TOTAL_REPLICAS)
       ctx.addIssue({
         code: 'custom',

@@ -212,6 +212,9 @@ export function describePod(pod: Pod, events: readonly KubeEvent[], now: Date): 
     `Start Time:       ${s.startTime ?? '<unknown>'}`,
     `Labels:           ${pairs(pod.metadata.labels, '\n                  ')}`,
     `Status:           ${s.phase ?? 'Unknown'}${podStatusColumn(pod) !== s.phase ? ` (${podStatusColumn(pod)})` : ''}`,
+    // kubectl prints the pod's own reason and message under its status (an evicted pod's why).
+    ...(s.reason ? [`Reason:           ${s.reason}`] : []),
+    ...(s.message ? [`Message:          ${s.message}`] : []),
     `IP:               ${s.podIP ?? '<none>'}`,
     `Controlled By:    ${owner ? `${owner.kind}/${owner.name}` : '<none>'}`,
   ];
