@@ -1,4 +1,12 @@
-import { type Analyzer, clip, containerSections, type Finding, outputs, ownerDeployment } from './types.js';
+import {
+  type Analyzer,
+  clip,
+  containerSections,
+  type Finding,
+  outputs,
+  ownerDeployment,
+  setEnvFix,
+} from './types.js';
 
 /** Go's time.ParseDuration on a bare number: `time: missing unit in duration "300"` (Go's time package), quotes JSON-escaped in a structured log. */
 const MISSING_UNIT = /time: missing unit in duration \\?"(\d{1,12})\\?"/;
@@ -46,16 +54,13 @@ export const goDurationUnitAnalyzer: Analyzer = {
           advice: `set ${variable} to ${fixed} (a Go duration with its unit)`,
           ...(owner
             ? {
-                fix: {
-                  tool: 'set_env',
-                  args: {
-                    namespace: ns,
-                    deployment: owner,
-                    container: c.name,
-                    set: [{ name: variable, value: fixed }],
-                  },
-                  text: `set ${variable} of ${owner}/${c.name} to ${fixed}, the duration with its unit`,
-                },
+                fix: setEnvFix(
+                  ns,
+                  owner,
+                  c.name,
+                  [{ name: variable, value: fixed }],
+                  `set ${variable} of ${owner}/${c.name} to ${fixed}, the duration with its unit`,
+                ),
               }
             : {}),
         };

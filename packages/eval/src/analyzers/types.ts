@@ -13,6 +13,17 @@ export interface Finding {
   advice?: string;
 }
 
+/** The `set_env` fix for one container of a deployment, as a finding carries it. */
+export function setEnvFix(
+  namespace: string,
+  deployment: string,
+  container: string,
+  set: readonly Record<string, unknown>[],
+  text: string,
+): NonNullable<Finding['fix']> {
+  return { tool: 'set_env', args: { namespace, deployment, container, set }, text };
+}
+
 /** One read the investigation wants next. */
 export interface Read {
   readonly tool: string;

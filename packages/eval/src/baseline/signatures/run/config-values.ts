@@ -7,7 +7,7 @@ import {
   normalizedName,
   sourceFor,
 } from '../../../analyzers/config-sources.js';
-import { containerSections, type Finding } from '../../../analyzers/types.js';
+import { containerSections, type Finding, setEnvFix } from '../../../analyzers/types.js';
 import type { SeenObservation } from '../../../observations.js';
 import { escapeRe, lastOf } from '../../reading.js';
 import type { Facts, RunSignature } from '../types.js';
@@ -66,16 +66,13 @@ function missingVariableFix(f: Facts, finding: Finding, sources: readonly Config
   const where = `${src.kind} ${src.name}`;
   finding.cause += `; the value exists in the namespace under another name: ${where} holds it as the key ${src.key}, but nothing maps that key to ${v}`;
   finding.evidence.push(`describe_resource ${where}: key ${src.key}`);
-  finding.fix = {
-    tool: 'set_env',
-    args: {
-      namespace: f.ns,
-      deployment: who.deployment,
-      container: c.name,
-      set: [{ name: v, ...refArg(src) }],
-    },
-    text: `set ${v} in ${who.deployment}/${c.name} from key ${src.key} of ${where}`,
-  };
+  finding.fix = setEnvFix(
+    f.ns,
+    who.deployment,
+    c.name,
+    [{ name: v, ...refArg(src) }],
+    `set ${v} in ${who.deployment}/${c.name} from key ${src.key} of ${where}`,
+  );
   finding.advice = finding.fix.text;
   return true;
 }
@@ -110,16 +107,13 @@ function missingKeyFix(f: Facts, finding: Finding, sources: readonly ConfigSourc
   const where = `${missing.kind} ${missing.name}`;
   finding.cause += `; ${where} has ${keys.length === 1 ? 'a single key' : 'the key'}, ${key}, so ${env.name} should read key ${key}`;
   finding.evidence.push(`describe_resource ${where}: keys ${keys.join(', ')}`);
-  finding.fix = {
-    tool: 'set_env',
-    args: {
-      namespace: f.ns,
-      deployment: who.deployment,
-      container,
-      set: [{ name: env.name, ...refArg({ kind: missing.kind, name: missing.name, key }) }],
-    },
-    text: `point ${env.name} of ${who.deployment}/${container} at key ${key} of ${where}`,
-  };
+  finding.fix = setEnvFix(
+    f.ns,
+    who.deployment,
+    container,
+    [{ name: env.name, ...refArg({ kind: missing.kind, name: missing.name, key }) }],
+    `point ${env.name} of ${who.deployment}/${container} at key ${key} of ${where}`,
+  );
   finding.advice = finding.fix.text;
   return true;
 }
@@ -190,16 +184,13 @@ function portFix(f: Facts, finding: Finding): boolean {
     `describe_pod ${who.pod}: ${env.name}=${withoutPassword(env.value!)}`,
     `describe_service ${host}${hostNs !== f.ns ? ` -n ${hostNs}` : ''}: port ${ports.map((p) => p.port).join(', ')}`,
   );
-  finding.fix = {
-    tool: 'set_env',
-    args: {
-      namespace: f.ns,
-      deployment: who.deployment,
-      container: c.name,
-      set: [{ name: env.name, value }],
-    },
-    text: `set ${env.name} of ${who.deployment}/${c.name} to use port ${right.port}, the port Service ${host} exposes`,
-  };
+  finding.fix = setEnvFix(
+    f.ns,
+    who.deployment,
+    c.name,
+    [{ name: env.name, value }],
+    `set ${env.name} of ${who.deployment}/${c.name} to use port ${right.port}, the port Service ${host} exposes`,
+  );
   finding.advice = finding.fix.text;
   return true;
 }
