@@ -198,6 +198,28 @@ describe('RBAC decides what a program may do with its ServiceAccount', () => {
     );
   });
 
+  it('a refused call outside the core group names the group-qualified resource, as the API server does', async () => {
+    const c = createSimCluster({
+      deployments: [
+        app({
+          apiCalls: [{ verb: 'create', resource: 'jobs', group: 'batch', exitCode: 1, logs: ['{error}'] }],
+        }),
+      ],
+      objects: [role(['get']), binding],
+    });
+    expect((await logsOf(c)).logs).toContain(
+      'jobs.batch is forbidden: User "system:serviceaccount:app:default" cannot create resource "jobs" in API group "batch" in the namespace "app"',
+    );
+    const sub = createSimCluster({
+      deployments: [
+        app({ apiCalls: [{ verb: 'get', resource: 'pods/log', name: 'web-0', logs: ['{error}'] }] }),
+      ],
+    });
+    expect((await logsOf(sub)).logs).toContain(
+      'pods "web-0" is forbidden: User "system:serviceaccount:app:default" cannot get resource "pods/log" in API group "" in the namespace "app"',
+    );
+  });
+
   it('a ClusterRoleBinding to a ClusterRole grants it everywhere', async () => {
     const c = createSimCluster({
       deployments: [app({ apiCalls: [{ verb: 'watch', resource: 'pods', namespace: 'db' }] })],

@@ -96,7 +96,11 @@ export function serviceAccountMay(
 /** The API server's 403 message for a ServiceAccount's refused call. */
 export function forbiddenMessage(sa: string, ns: string, call: ApiCall): string {
   const target = call.namespace ?? ns;
-  const what = call.name ? `${call.resource} "${call.name}"` : call.resource;
+  // The API server names the group-qualified resource without its subresource (`jobs.batch`,
+  // `deployments.apps`; `pods` for `pods/log`), as apimachinery's NewForbidden does.
+  const base = call.resource.split('/')[0] ?? call.resource;
+  const qualified = call.group ? `${base}.${call.group}` : base;
+  const what = call.name ? `${qualified} "${call.name}"` : qualified;
   const where = target === '' ? 'at the cluster scope' : `in the namespace "${target}"`;
   return `${what} is forbidden: User "system:serviceaccount:${ns}:${sa}" cannot ${call.verb} resource "${call.resource}" in API group "${call.group ?? ''}" ${where}`;
 }
