@@ -50,6 +50,29 @@ export interface Container {
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   startupProbe?: Probe;
+  securityContext?: SecurityContext;
+}
+
+/** A container's security context (the fields the simulator reads; the container's win over the pod's). */
+export interface SecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  readOnlyRootFilesystem?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  privileged?: boolean;
+  capabilities?: { add?: string[]; drop?: string[] };
+  [key: string]: unknown;
+}
+
+/** A pod's security context: defaults for its containers, and `fsGroup` for the volumes it owns. */
+export interface PodSecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  fsGroup?: number;
+  supplementalGroups?: number[];
+  [key: string]: unknown;
 }
 
 /** A volume in a pod spec. */
@@ -76,6 +99,7 @@ export interface PodSpec {
   imagePullSecrets?: { name: string }[];
   restartPolicy?: string;
   serviceAccountName?: string;
+  securityContext?: PodSecurityContext;
 }
 
 /** The state of a container: waiting, running or terminated. */

@@ -5,6 +5,7 @@ import type { LogLines } from './log-lines.js';
 import { isoAt } from './names.js';
 import { killsAfter, probeTiming, probeVerdict, readyAfter } from './probes.js';
 import type { ApiCall } from './rbac.js';
+import { nonRootRefusal, writeError } from './security-context.js';
 import type { Behavior, ConfigOverride, ContainerFacts, PodFacts } from './world-schema.js';
 
 /** The kubelet's crash back-off: 10s, doubling per restart, capped at five minutes. */
@@ -270,6 +271,8 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
     if (world.keysOf(kind, ns, ref.name) === undefined)
       return configError(`${kind.toLowerCase()} "${ref.name}" not found`);
   }
+  const refusal = nonRootRefusal(c, pod, b.user);
+  if (refusal) return configError(refusal);
   const command = c.command?.[0];
   if (command && b.executables && !b.executables.includes(command)) {
     return cycle('Error', 127, 1, [`/bin/sh: 1: ${command}: not found`]);
@@ -301,6 +304,18 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
       error,
     );
     failures.push({ lines, exitCode: d.exitCode, slow: error.includes('timeout') });
+  }
+  for (const w of b.writes ?? []) {
+    const e = writeError(c, pod, b.user, w.path, w.owner);
+    if (!e) continue;
+    const lines = (w.logs ?? ['open {path}: {error}']).map((l) =>
+      l
+        .replaceAll('{path}', w.path)
+        .replaceAll('{error}', e.error)
+        .replaceAll('{strerror}', e.strerror)
+        .replaceAll('{errno}', e.errno),
+    );
+    failures.push({ lines, exitCode: w.exitCode, slow: false });
   }
   for (const call of b.apiCalls ?? []) {
     const error = world.forbidden?.(pod, call);

@@ -500,6 +500,7 @@ function podSpec(
     volumes?: unknown[] | undefined;
     imagePullSecrets?: { name: string }[] | undefined;
     serviceAccountName?: string | undefined;
+    securityContext?: Record<string, unknown> | undefined;
     tolerations?: unknown[] | undefined;
     affinity?: Record<string, unknown> | undefined;
   },
@@ -517,6 +518,7 @@ function podSpec(
     ...(p.imagePullSecrets ? { imagePullSecrets: p.imagePullSecrets } : {}),
     ...(p.tolerations ? { tolerations: p.tolerations } : {}),
     ...(p.affinity ? { affinity: clone(p.affinity) } : {}),
+    ...(p.securityContext ? { securityContext: clone(p.securityContext) } : {}),
     serviceAccountName: p.serviceAccountName ?? 'default',
   };
 }

@@ -187,6 +187,44 @@ export const behaviorSchema = z.strictObject({
     .describe(
       'Connections the program makes: NetworkPolicy (egress of this pod, ingress of the backends, DNS) decides whether they work; a dropped one logs an i/o timeout',
     ),
+  user: z
+    .union([z.number().int().min(0).max(2147483647), z.string().min(1).max(256)])
+    .optional()
+    .describe(
+      "The user the image runs as (its Dockerfile USER: a uid, 'uid:gid' or a name); default root. runAsUser in the spec wins; runAsNonRoot refuses root and cannot verify a name",
+    ),
+  writes: z
+    .array(
+      z.strictObject({
+        path: z
+          .string()
+          .min(1)
+          .max(4096)
+          .startsWith('/')
+          .describe('Absolute path the program writes at start'),
+        owner: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe(
+            "uid owning the path when it is on the image's own filesystem (default: the image's user)",
+          ),
+        logs: z
+          .array(z.string().max(10_000))
+          .max(100)
+          .optional()
+          .describe(
+            "What it prints when the write fails: {path}; {error} Go's text (permission denied, read-only file system); {strerror} C's (Permission denied, Read-only file system); {errno} EACCES or EROFS. Default: open {path}: {error}",
+          ),
+        exitCode: z.number().int().min(0).max(255).optional().describe('Exits with this code when it fails'),
+      }),
+    )
+    .max(50)
+    .optional()
+    .describe(
+      'Paths the program writes: the mounts and security context decide (a read-only root filesystem or ConfigMap/Secret volume refuses with EROFS; a volume the user does not own, without fsGroup, with EACCES; emptyDir and root always write)',
+    ),
   apiCalls: z
     .array(
       z.strictObject({
@@ -339,6 +377,20 @@ export const containerSchema = z.strictObject({
   livenessProbe: probe.optional(),
   readinessProbe: probe.optional(),
   startupProbe: probe.optional(),
+  securityContext: z
+    .looseObject({
+      runAsUser: z.number().int().min(0).optional(),
+      runAsGroup: z.number().int().min(0).optional(),
+      runAsNonRoot: z.boolean().optional(),
+      readOnlyRootFilesystem: z.boolean().optional(),
+      allowPrivilegeEscalation: z.boolean().optional(),
+      privileged: z.boolean().optional(),
+      capabilities: z
+        .strictObject({ add: z.array(z.string()).optional(), drop: z.array(z.string()).optional() })
+        .optional(),
+    })
+    .optional()
+    .describe("Kubernetes SecurityContext; its fields win over the pod's"),
   behavior: imageBehaviorSchema.optional(),
 });
 
@@ -414,6 +466,18 @@ const podSpecShape = {
   volumes: z.array(z.looseObject({ name: z.string() })).optional(),
   imagePullSecrets: z.array(z.strictObject({ name: z.string() })).optional(),
   serviceAccountName: z.string().optional(),
+  securityContext: z
+    .looseObject({
+      runAsUser: z.number().int().min(0).optional(),
+      runAsGroup: z.number().int().min(0).optional(),
+      runAsNonRoot: z.boolean().optional(),
+      fsGroup: z.number().int().min(0).optional(),
+      supplementalGroups: z.array(z.number().int().min(0)).optional(),
+    })
+    .optional()
+    .describe(
+      "Kubernetes PodSecurityContext: defaults for the containers' user, and fsGroup, which owns the volumes that support ownership management",
+    ),
   tolerations: z.array(z.unknown()).optional(),
   affinity: z
     .looseObject({

@@ -1,0 +1,142 @@
+import type { Container, Pod } from '../types.js';
+
+/**
+ * What a pod's and its container's security context decide about the program, as the kubelet and the
+ * kernel decide it: whether `runAsNonRoot` lets the container be created, and whether a path the
+ * program writes is writable by the user it runs as.
+ *
+ * Sources: Kubernetes' "Configure a Security Context for a Pod or Container" task (the container's
+ * fields win over the pod's; `fsGroup` is added to the process's supplementary groups and owns the
+ * volumes that support ownership management; hostPath is not one of them), "Volumes" (ConfigMap,
+ * Secret, downwardAPI and projected volumes are mounted read-only; emptyDir is world-writable), and the
+ * kubelet's `verifyRunAsNonRoot` for the refusal messages (pkg/kubelet/kuberuntime/security_context_others.go).
+ */
+
+/** The user an image runs as (its Dockerfile `USER`): a number, a name, or absent for root. */
+export type ImageUser = number | string | undefined;
+
+/** The user the container's process runs as: a uid, or a user name the kubelet cannot read as a number. */
+interface EffectiveUser {
+  readonly uid: number | undefined;
+  readonly name: string | undefined;
+  /** Where the uid came from: the spec (`runAsUser`) or the image. */
+  readonly fromSpec: boolean;
+}
+
+/** A non-negative integer read from an untyped spec field, or undefined. */
+function int(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
+}
+
+/** A field of the container's security context over the pod's, as Kubernetes merges them. */
+function field(c: Container, pod: Pod, name: 'runAsUser' | 'runAsNonRoot'): unknown {
+  const own = c.securityContext?.[name];
+  return own !== undefined ? own : pod.spec.securityContext?.[name];
+}
+
+function effectiveUser(c: Container, pod: Pod, image: ImageUser): EffectiveUser {
+  const spec = int(field(c, pod, 'runAsUser'));
+  return spec !== undefined ? { uid: spec, name: undefined, fromSpec: true } : imageUserOf(image);
+}
+
+/** The image's own user: `USER 1001` and `USER 1001:1001` are numbers to the kubelet, `USER app` a name. */
+function imageUserOf(image: ImageUser): EffectiveUser {
+  if (image === undefined) return { uid: 0, name: undefined, fromSpec: false };
+  if (typeof image === 'number') return { uid: image, name: undefined, fromSpec: false };
+  const user = image.split(':')[0] ?? '';
+  if (/^[0-9]{1,10}$/.test(user)) return { uid: Number(user), name: undefined, fromSpec: false };
+  if (user === '' || user === 'root') return { uid: 0, name: undefined, fromSpec: false };
+  return { uid: undefined, name: user, fromSpec: false };
+}
+
+/** `name_namespace(uid)`, the kubelet's format.Pod. */
+function podRef(pod: Pod): string {
+  return `${pod.metadata.name ?? ''}_${pod.metadata.namespace ?? 'default'}(${pod.metadata.uid ?? ''})`;
+}
+
+/**
+ * The kubelet's refusal to create a container whose effective `runAsNonRoot` is true while it would run
+ * as root (CreateContainerConfigError), or undefined when it may run.
+ */
+export function nonRootRefusal(c: Container, pod: Pod, image: ImageUser): string | undefined {
+  if (field(c, pod, 'runAsNonRoot') !== true) return undefined;
+  const user = effectiveUser(c, pod, image);
+  const where = `(pod: "${podRef(pod)}", container: ${c.name})`;
+  if (user.uid === 0)
+    return user.fromSpec
+      ? `container's runAsUser breaks non-root policy ${where}`
+      : `container has runAsNonRoot and image will run as root ${where}`;
+  if (user.uid === undefined)
+    return `container has runAsNonRoot and image has non-numeric user (${user.name}), cannot verify user is non-root ${where}`;
+  return undefined;
+}
+
+/** Why a write failed, in the words each runtime prints. */
+export interface WriteError {
+  /** Go's syscall text: `permission denied`, `read-only file system`. */
+  readonly error: string;
+  /** C's strerror (Python, Java, Node): `Permission denied`, `Read-only file system`. */
+  readonly strerror: string;
+  /** `EACCES` or `EROFS`. */
+  readonly errno: string;
+}
+
+const EACCES: WriteError = { error: 'permission denied', strerror: 'Permission denied', errno: 'EACCES' };
+const EROFS: WriteError = {
+  error: 'read-only file system',
+  strerror: 'Read-only file system',
+  errno: 'EROFS',
+};
+
+/** Volume sources the kubelet always mounts read-only. */
+const READ_ONLY_SOURCES = ['configMap', 'secret', 'downwardAPI', 'projected'] as const;
+/** Volume sources whose ownership the kubelet never changes for `fsGroup` (root-owned, 0755). */
+const UNMANAGED_SOURCES = ['hostPath', 'nfs'] as const;
+
+/** The mount a path falls under: the longest mountPath that is the path or a parent of it. */
+function mountOf(c: Container, path: string): { name: string; readOnly?: boolean } | undefined {
+  let best: { name: string; mountPath: string; readOnly?: boolean } | undefined;
+  for (const m of c.volumeMounts ?? []) {
+    const mp = m.mountPath.endsWith('/') && m.mountPath.length > 1 ? m.mountPath.slice(0, -1) : m.mountPath;
+    const under = path === mp || path.startsWith(mp === '/' ? '/' : `${mp}/`);
+    if (under && (!best || mp.length > best.mountPath.length)) best = { ...m, mountPath: mp };
+  }
+  return best;
+}
+
+/**
+ * Whether the program may write `path`: undefined when it may, else the error the kernel returns.
+ * `owner` is the uid owning a path on the image's own filesystem (default: the image's user).
+ */
+export function writeError(
+  c: Container,
+  pod: Pod,
+  image: ImageUser,
+  path: string,
+  owner?: number,
+): WriteError | undefined {
+  const user = effectiveUser(c, pod, image);
+  const root = user.uid === 0;
+  const mount = mountOf(c, path);
+  if (!mount) {
+    if (c.securityContext?.readOnlyRootFilesystem === true) return EROFS;
+    if (root) return undefined;
+    // A path of the image's own filesystem belongs to `owner`, by default to the image's user (a named
+    // user owns its own paths); the process writes it when it runs as that user.
+    if (!user.fromSpec) return owner === undefined || owner === user.uid ? undefined : EACCES;
+    const pathOwner = owner ?? imageUserOf(image).uid;
+    return pathOwner !== undefined && pathOwner === user.uid ? undefined : EACCES;
+  }
+  if (mount.readOnly === true) return EROFS;
+  const volume = (pod.spec.volumes ?? []).find((v) => v.name === mount.name);
+  if (!volume) return undefined;
+  if (READ_ONLY_SOURCES.some((s) => volume[s] !== undefined)) return EROFS;
+  if (volume.persistentVolumeClaim?.readOnly === true) return EROFS;
+  if (volume.emptyDir !== undefined || root) return undefined;
+  if (UNMANAGED_SOURCES.some((s) => volume[s] !== undefined)) return EACCES;
+  return fsGroupOf(pod) === undefined ? EACCES : undefined;
+}
+
+function fsGroupOf(pod: Pod): number | undefined {
+  return int(pod.spec.securityContext?.fsGroup);
+}
