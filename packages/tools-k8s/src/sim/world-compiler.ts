@@ -380,8 +380,47 @@ function compileDeployment(host: WorldHost, d: World['deployments'][number]): vo
       tpl.spec.containers = h.containers.map((c) => containerToK8s(c));
     } else if (h.image && tpl.spec.containers[0]) tpl.spec.containers[0].image = h.image;
     const age = ago(h.age, (history.length - i + 1) * 86400);
-    newReplicaSet(host, deploy, tpl, i + 1, 0, age, h.changeCause);
+    const previous = d.rollout !== undefined && i === history.length - 1;
+    const old = newReplicaSet(host, deploy, tpl, i + 1, previous ? d.replicas : 0, age, h.changeCause);
+    // Mid-rollout, the previous revision still runs every replica, its pods as old as their ReplicaSet.
+    if (previous) for (let p = 0; p < d.replicas; p++) host.createPod(old, { age: `${-age}s` }, true);
   });
+  const facts = d.pods ?? [];
+  if (d.rollout) {
+    // The current revision's first pods, created when the rollout began (their facts may say otherwise).
+    const started = ago(d.rollout.startedAgo, 600);
+    // The surge, as the controller keeps it while none of them becomes available.
+    const updated = Math.min(d.replicas, Math.max(1, Math.ceil(d.replicas * 0.25)));
+    const rs = newReplicaSet(
+      host,
+      deploy,
+      template,
+      revision,
+      updated,
+      started,
+      d.changeCause,
+      d.podTemplateHash,
+    );
+    host.rollouts.set(key('Deployment', ns, d.name), { done: false, startedAt: started });
+    host.storeEvent(
+      {
+        type: 'Normal',
+        reason: 'ScalingReplicaSet',
+        message: `Scaled up replica set ${rs.metadata.name} from 0 to ${updated}`,
+        count: 1,
+        first: started,
+        last: started,
+        source: 'deployment-controller',
+      },
+      'Deployment',
+      d.name,
+      ns,
+      deploy.metadata.uid,
+    );
+    for (let i = 0; i < Math.max(updated, facts.length); i++)
+      host.createPod(rs, { age: `${-started}s`, ...facts[i] }, true);
+    return;
+  }
   const rs = newReplicaSet(
     host,
     deploy,
@@ -393,7 +432,6 @@ function compileDeployment(host: WorldHost, d: World['deployments'][number]): vo
     d.podTemplateHash,
   );
   host.rollouts.set(key('Deployment', ns, d.name), { done: true, startedAt: created });
-  const facts = d.pods ?? [];
   const count = Math.max(d.replicas, facts.length);
   for (let i = 0; i < count; i++) host.createPod(rs, facts[i], true);
 }

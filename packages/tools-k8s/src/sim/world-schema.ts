@@ -518,6 +518,18 @@ export const deploymentSchema = z.strictObject({
     ),
   changeCause: z.string().optional().describe('Change cause of the current revision'),
   history: z.array(revisionSchema).optional().describe('Earlier revisions, oldest first'),
+  rollout: z
+    .strictObject({
+      startedAgo: duration
+        .optional()
+        .describe(
+          'When the rollout of the current revision began (default 10m; past 10m it has timed out progressing)',
+        ),
+    })
+    .optional()
+    .describe(
+      "The current revision is still rolling out when the world starts: the previous revision's ReplicaSet (the last history entry) still runs every replica, the current one its first pods (the surge, 25% of replicas rounded up; `pods` facts are theirs), and the controller rolls on from there (a release whose pods never become available stalls, the old pods serving)",
+    ),
   podTemplateHash: z
     .string()
     .regex(/^[a-z0-9]{1,10}$/)
@@ -674,7 +686,21 @@ export const worldSchema = z
     // The simulation creates every pod a count asks for, so a world is held to the limits the API
     // server holds writes to (admission.ts): a count beyond them would stall it, not model anything.
     let total = 0;
-    for (const d of w.deployments) total += d.replicas;
+    for (const [i, d] of w.deployments.entries()) {
+      total += d.replicas;
+      if (d.rollout && !d.history?.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deployments', i, 'rollout'],
+          message: 'a rollout in progress rolls from the previous revision: declare it in history',
+        });
+      if (d.rollout && d.replicas === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deployments', i, 'rollout'],
+          message: 'a rollout in progress needs replicas above 0',
+        });
+    }
     for (const [i, o] of w.objects.entries()) {
       for (const path of POD_COUNTS[o.kind] ?? []) {
         let v: unknown = o;
