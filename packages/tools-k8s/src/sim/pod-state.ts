@@ -114,6 +114,11 @@ type Cycle = {
     errored: boolean;
     failureThreshold: number;
     period: number;
+    /**
+     * Seconds after each instance starts when it becomes Ready until the probe kills it (a liveness
+     * kill leaves the container Ready in between, so the outage flaps); undefined when it never does.
+     */
+    readyAfter?: number | undefined;
   };
 };
 /** A readiness probe that fails: for the whole life of the container, or until the program is up. */
@@ -364,6 +369,15 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
     const kill = killsAfter(probe, verdict);
     if (kill === undefined || !verdict) continue;
     const { period, threshold } = probeTiming(probe);
+    // A started container is Ready when its readiness probe passes (at once without one); a failing
+    // startup probe means it never started.
+    const readiness = c.readinessProbe;
+    const readyAt =
+      kind === 'Startup' || b.ready === false
+        ? undefined
+        : readiness
+          ? readyAfter(readiness, probeVerdict(readiness, c, b, ip))
+          : 0;
     return {
       ...cycle('Error', 137, kill, logs),
       probe: {
@@ -372,6 +386,7 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
         errored: verdict.errored,
         failureThreshold: threshold,
         period,
+        ...(readyAt !== undefined && readyAt < kill ? { readyAfter: readyAt } : {}),
       },
     };
   }
@@ -743,9 +758,17 @@ function evaluateContainer(
     };
     running = !inBackoff;
     oomKills = mode.oom ? n : 0;
+    // The instance running now started here (the first one a second after the pod was created).
+    const startedAt = n === 0 ? runtime.createdAt + 1 : runtime.createdAt + cyc.start;
+    const readyAt = mode.probe?.readyAfter;
+    const ready =
+      running &&
+      (!mode.probe ||
+        (readyAt !== undefined && clock.read((now) => now - startedAt >= readyAt)));
+    if (ready && mode.probe) readySince = startedAt + (readyAt ?? 0);
     status = {
       ...base,
-      ready: running && !mode.probe,
+      ready,
       started: running,
       restartCount: n,
       state: inBackoff
@@ -755,11 +778,7 @@ function evaluateContainer(
               message: `back-off ${showBackoff(cyc.backoff)} restarting failed container=${name} pod=${podName}`,
             },
           }
-        : {
-            running: {
-              startedAt: iso(world.t0, n === 0 ? runtime.createdAt + 1 : runtime.createdAt + cyc.start),
-            },
-          },
+        : { running: { startedAt: iso(world.t0, startedAt) } },
       ...(n > 0 ? { lastState: terminated } : {}),
     };
     logs = {

@@ -115,6 +115,46 @@ describe('probe outcomes derived from what the program serves', () => {
     expect(unhealthy(fine)).toEqual([]);
   });
 
+  it('a container its liveness probe kills is Ready between kills (the outage flaps), unless readiness fails too', () => {
+    const serves = {
+      http: [
+        { port: 8080, path: '/health/deep', latency: '3s' },
+        { port: 8080, path: '/health/live' },
+      ],
+      logs: ['listening on :8080'],
+    };
+    const live = { httpGet: { path: '/health/deep', port: 8080 }, periodSeconds: 10 };
+    const flapping = createSimCluster(
+      world({
+        livenessProbe: live,
+        readinessProbe: { httpGet: { path: '/health/live', port: 8080 } },
+        behavior: serves,
+      }),
+    );
+    const seen = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      const pod = podOf(flapping);
+      const ready = pod.status?.containerStatuses?.[0]?.ready === true;
+      seen.add(String(ready));
+      if (ready)
+        expect(endpoints(flapping).subsets?.[0]?.addresses?.[0]?.targetRef?.name).toBe(pod.metadata.name);
+      flapping.advance(7);
+    }
+    expect([...seen].sort()).toEqual(['false', 'true']);
+    expect(podOf(flapping).status?.containerStatuses?.[0]?.restartCount).toBeGreaterThan(2);
+    const never = createSimCluster(
+      world({
+        livenessProbe: live,
+        readinessProbe: { httpGet: { path: '/health/deep', port: 8080 } },
+        behavior: serves,
+      }),
+    );
+    for (let i = 0; i < 40; i++) {
+      expect(podOf(never).status?.containerStatuses?.[0]?.ready).toBe(false);
+      never.advance(7);
+    }
+  });
+
   it('a warm-up longer than the liveness budget is killed every time; a startup probe gives it room', () => {
     const slow = { warmUp: '50s', listenPorts: [8080], logs: ['loading rules'] };
     const killed = createSimCluster(
