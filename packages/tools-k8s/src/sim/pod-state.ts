@@ -762,9 +762,7 @@ function evaluateContainer(
     const startedAt = n === 0 ? runtime.createdAt + 1 : runtime.createdAt + cyc.start;
     const readyAt = mode.probe?.readyAfter;
     const ready =
-      running &&
-      (!mode.probe ||
-        (readyAt !== undefined && clock.read((now) => now - startedAt >= readyAt)));
+      running && (!mode.probe || (readyAt !== undefined && clock.read((now) => now - startedAt >= readyAt)));
     if (ready && mode.probe) readySince = startedAt + (readyAt ?? 0);
     status = {
       ...base,

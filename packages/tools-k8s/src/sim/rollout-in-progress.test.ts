@@ -115,4 +115,15 @@ describe('a world that starts mid-rollout', () => {
     delete (w.deployments![0] as { history?: unknown }).history;
     expect(() => parseWorld(w)).toThrow(/deployments\.0\.rollout|deployments\[0\]\.rollout/);
   });
+
+  it('revisionAge dates the current ReplicaSet (not the deployment), and cannot be older than the deployment', async () => {
+    const w = world(undefined, { age: '90d', revisionAge: '40m' });
+    const { call } = setup(w);
+    expect(await call('describe_deployment', { namespace: 'shop', name: 'cart' })).toContain('(90d ago)');
+    const rs = await call('list_resources', { kind: 'ReplicaSet', namespace: 'shop' });
+    expect(rs).toMatch(/cart-[a-z0-9]+\s+4\/4 ready\s+40m/);
+    expect(() => parseWorld(world(undefined, { age: '10m', revisionAge: '40m' }))).toThrow(
+      /revisionAge[\s\S]*cannot be older than the deployment/,
+    );
+  });
 });

@@ -427,7 +427,7 @@ function compileDeployment(host: WorldHost, d: World['deployments'][number]): vo
     template,
     revision,
     d.replicas,
-    ago(d.age, 86400) + 0,
+    ago(d.revisionAge ?? d.age, 86400) + 0,
     d.changeCause,
     d.podTemplateHash,
   );

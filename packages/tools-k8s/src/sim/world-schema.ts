@@ -517,6 +517,11 @@ export const deploymentSchema = z.strictObject({
       'Seconds a new pod must be Ready before it counts as available (Deployment spec.minReadySeconds)',
     ),
   changeCause: z.string().optional().describe('Change cause of the current revision'),
+  revisionAge: duration
+    .optional()
+    .describe(
+      "When the current revision was rolled out: its ReplicaSet's age (default the deployment's age, or 1d)",
+    ),
   history: z.array(revisionSchema).optional().describe('Earlier revisions, oldest first'),
   rollout: z
     .strictObject({
@@ -693,6 +698,14 @@ export const worldSchema = z
           code: 'custom',
           path: ['deployments', i, 'rollout'],
           message: 'a rollout in progress rolls from the previous revision: declare it in history',
+        });
+      const revisionAge = parseDuration(d.revisionAge);
+      const age = parseDuration(d.age);
+      if (revisionAge !== undefined && age !== undefined && revisionAge > age)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deployments', i, 'revisionAge'],
+          message: `the current revision (${d.revisionAge} ago) cannot be older than the deployment (${d.age} ago)`,
         });
       if (d.rollout && d.replicas === 0)
         ctx.addIssue({
