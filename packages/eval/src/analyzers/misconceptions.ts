@@ -32,7 +32,19 @@ function healthyPods(ctx: AnalyzerContext) {
 }
 
 /** How a consumer says it set a message aside rather than failing on it. */
-const HANDLED = ['dead-letter', 'dead letter', 'dead_letter', 'dlq', 'dlx', 'parking lot', 'parking-lot'];
+const HANDLED = [
+  'dead-letter',
+  'dead letter',
+  'dead_letter',
+  'dlq',
+  'dlx',
+  'parking lot',
+  'parking-lot',
+  'quarantin',
+  'skipping message',
+  'skipping record',
+  'discarding message',
+];
 
 const MISCONCEPTIONS: readonly Misconception[] = [
   // https://kubernetes.io/docs/concepts/workloads/autoscaling/horizontal-pod-autoscale/#algorithm-details :

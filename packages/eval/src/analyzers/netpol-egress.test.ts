@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
-import { egressPolicy, netpolEgressAnalyzer, remoteHosts, ruleAllows } from './netpol-egress.js';
+import { egressPolicy, netpolEgressAnalyzer, remoteHosts, ruleAllows, shortHosts } from './netpol-egress.js';
 
 const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
   step: 1,
@@ -62,6 +62,26 @@ describe('netpol-egress: an egress allowlist without a rule for a dependency', (
     expect(run([described, refused, allowlist()])).toEqual([]);
     const ipBlock = '\n  egress[2].to[0].ipBlock.cidr: 10.0.0.0/8';
     expect(run([described, logs, allowlist(ipBlock)])).toEqual([]);
+  });
+  it('a short name (name.ns:port, a URL host in the own namespace) counts once it is a Service', () => {
+    const short = obs(
+      'get_pod_logs',
+      'connecting to amqp://notify@rabbitmq:5672/\nError: connect ETIMEDOUT 10.96.3.4:5672',
+      { name: pod, previous: true },
+    );
+    const service = obs(
+      'describe_service',
+      'Name:              rabbitmq\nNamespace:         messaging\nSelector:          app=rabbitmq\nPort:              amqp  5672/TCP\n',
+      { name: 'rabbitmq' },
+    );
+    expect(run([described, short, allowlist()])).toEqual([]);
+    expect(run([described, short, allowlist(), service])[0]?.cause).toMatch(
+      /allow no connection to rabbitmq\.messaging on port 5672/,
+    );
+    expect(shortHosts('redis-master.cache:6379 db.example.com:5432 http://api:8080/x', 'web')).toEqual([
+      { service: 'redis-master', ns: 'cache', port: 6379 },
+      { service: 'api', ns: 'web', port: 8080 },
+    ]);
   });
   it('reads the parts', () => {
     expect(

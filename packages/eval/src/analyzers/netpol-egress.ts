@@ -162,6 +162,27 @@ function serviceFacts(
   return { ...(port ? { port: Number(port) } : {}), ...(selector ? { selector } : {}) };
 }
 
+/**
+ * Hosts a text names that may be Services but are not written `svc.ns.svc`: `name.ns:port` (a Service
+ * in another namespace) and a URL's bare host `scheme://name:port` (one in the client's namespace).
+ * They count only once `describe_service` finds them. At most two.
+ */
+export function shortHosts(text: string, ns: string): { service: string; ns: string; port?: number }[] {
+  const out: { service: string; ns: string; port?: number }[] = [];
+  const add = (service: string, at: string, port?: string) => {
+    if (out.length >= 2 || out.some((o) => o.service === service && o.ns === at)) return;
+    out.push({ service, ns: at, ...(port ? { port: Number(port) } : {}) });
+  };
+  const t = text.slice(-200_000);
+  for (const m of t.matchAll(/(?<![\w.-])([a-z][a-z0-9-]{0,62})\.([a-z][a-z0-9-]{1,62}):(\d{2,5})\b/g))
+    if (m[2] !== 'svc') add(m[1]!, m[2]!, m[3]);
+  for (const m of t.matchAll(
+    /[a-z][a-z0-9+.-]{0,20}:\/\/(?:[^\s@/]{0,200}@)?([a-z][a-z0-9-]{0,62})(?::(\d{1,5}))?(?=[/\s"'?]|$)/g,
+  ))
+    if (m[1] !== 'localhost') add(m[1]!, ns, m[2]);
+  return out;
+}
+
 /** Client logs in the namespace with a dropped connection, and the remote Services each names. */
 function dropped(seen: readonly SeenObservation[], ns: string) {
   return outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)
@@ -169,7 +190,12 @@ function dropped(seen: readonly SeenObservation[], ns: string) {
     .filter((x): x is { l: SeenObservation; line: string } => x.line !== undefined)
     .map((x) => {
       const pod = outputs(seen, 'describe_pod', (o) => o.args['name'] === x.l.args['name']).pop();
-      return { ...x, pod, hosts: remoteHosts(`${x.l.content}\n${pod?.content ?? ''}`, ns) };
+      const text = `${x.l.content}\n${pod?.content ?? ''}`;
+      const sure = remoteHosts(text, ns);
+      const maybe = shortHosts(text, ns).filter(
+        (h) => !sure.some((s) => s.service === h.service && s.ns === h.ns),
+      );
+      return { ...x, pod, hosts: [...sure, ...maybe.map((h) => ({ ...h, unsure: true as const }))] };
     })
     .filter((x) => x.hosts.length > 0);
 }
@@ -186,7 +212,7 @@ export const netpolEgressAnalyzer: Analyzer = {
     const found = dropped(seen, ns);
     if (found.length === 0) return [];
     const reads: Read[] = listedReads(seen, ns, 'NetworkPolicy', 'describe_resource');
-    for (const h of found[0]!.hosts)
+    for (const h of found[0]!.hosts.slice(0, 3))
       reads.push({ tool: 'describe_service', args: { namespace: h.ns, name: h.service } });
     return reads;
   },
@@ -208,6 +234,8 @@ export const netpolEgressAnalyzer: Analyzer = {
       if (selecting.length === 0) continue;
       for (const h of hosts) {
         const svc = serviceFacts(seen, h.ns, h.service);
+        // A short name counts once it is known to be a Service.
+        if ('unsure' in h && svc.port === undefined) continue;
         const port = h.port ?? svc.port;
         const rules = selecting.flatMap((p) => p.rules);
         if (rules.some((r) => ruleAllows(r, ns, h.ns, port, svc.selector))) continue;

@@ -57,6 +57,22 @@ describe('postgres-tls: a client requiring TLS from a PostgreSQL server without 
     );
   });
 
+  it('a server that accepts only TLS, against sslmode=disable: sslmode=require', () => {
+    const line = 'FATAL: no pg_hba.conf entry for host "10.0.1.5", user "app", database "app", no encryption';
+    const [f] = run([
+      described('      DATABASE_URL:  postgres://app@db.rds.amazonaws.com/app?sslmode=disable'),
+      logs(line),
+    ]);
+    expect(f?.cause).toMatch(/accepts only TLS connections/);
+    expect(f?.fix).toMatchObject({
+      args: {
+        set: [{ name: 'DATABASE_URL', value: 'postgres://app@db.rds.amazonaws.com/app?sslmode=require' }],
+      },
+    });
+    // Without sslmode=disable the refusal has another cause (a missing hba line for that host or user).
+    expect(run([described('      DATABASE_URL:  postgres://app@db/app'), logs(line)])).toEqual([]);
+  });
+
   it('withSslmodeDisable keeps a fragment after the query', () => {
     expect(withSslmodeDisable('postgres://a@pg/a#x')).toBe('postgres://a@pg/a?sslmode=disable#x');
   });
