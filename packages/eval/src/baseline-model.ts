@@ -4,7 +4,7 @@ import { askedState } from './analyzers/asked-state.js';
 import { cronJobSchedules, minReadyWait, replicaSetHistory } from './analyzers/expected-state.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
-import { probeTimedOut } from './analyzers/probes.js';
+import { probeRefused, probeTimedOut } from './analyzers/probes.js';
 import { clip, containerSections, describedField, outputs, stateBlock } from './analyzers/types.js';
 import {
   CHANGE,
@@ -320,10 +320,13 @@ export class BaselineSreModel implements Model {
         if (c.init && now.state === 'Running')
           plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name, container: c.name } });
       }
-      // A probe that times out: the program's own log says how long it takes to answer.
+      // A probe that times out: the program's own log says how long it takes to answer; one refused:
+      // it says where the program listens instead.
       if (
         p.status === 'Running' &&
-        ((p.restarts > 0 && /Unhealthy|probe failed/i.test(d.content)) || probeTimedOut(d.content))
+        ((p.restarts > 0 && /Unhealthy|probe failed/i.test(d.content)) ||
+          probeTimedOut(d.content) ||
+          probeRefused(d.content))
       ) {
         plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name } });
       }

@@ -72,7 +72,7 @@ export const goDurationUnitAnalyzer: Analyzer = {
 };
 
 /** The literal variables of a container's `Environment:` block in describe_pod (references left out). */
-function envOf(body: string): { name: string; value: string }[] {
+export function envOf(body: string): { name: string; value: string }[] {
   const lines = body.split('\n');
   const at = lines.findIndex((l) => /^\s*Environment:\s*$/.test(l));
   if (at < 0) return [];

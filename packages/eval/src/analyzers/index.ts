@@ -24,6 +24,7 @@ import { localStorageAnalyzer } from './local-storage.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { netpolAndedAnalyzer } from './netpol-anded.js';
+import { netpolEgressAnalyzer } from './netpol-egress.js';
 import { netpolElsewhereAnalyzer } from './netpol-elsewhere.js';
 import {
   netpolIngressAnalyzer,
@@ -36,6 +37,7 @@ import { nodeNotReadyAnalyzer } from './node-not-ready.js';
 import { nodePressureAnalyzer } from './node-pressure.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
+import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
@@ -73,9 +75,11 @@ export const ANALYZERS: readonly Analyzer[] = [
   netpolIngressAnalyzer,
   netpolAndedAnalyzer,
   netpolElsewhereAnalyzer,
+  netpolEgressAnalyzer,
   netpolNamespaceLabelsAnalyzer,
   netpolNamespaceNamesAnalyzer,
   goDurationUnitAnalyzer,
+  postgresTlsAnalyzer,
   devicePluginsAnalyzer,
   optionalKeysAnalyzer,
   edgeLimitsAnalyzer,

@@ -84,4 +84,42 @@ describe('misconceptions: notes for states Kubernetes documents as expected', ()
       ),
     ).toMatch(/ndots:5/);
   });
+  it('error lines of a consumer that dead-letters the message and goes on are handled input', () => {
+    const task = 'lots of tracebacks in invoice-worker, is it crashing?';
+    const pods = (restarts: string) =>
+      obs(
+        'list_pods',
+        `NAME                             READY   STATUS    RESTARTS   AGE\ninvoice-worker-w29867kbx-s2x9x   1/1     Running   ${restarts}          6d`,
+      );
+    const logs = (text: string) => obs('get_pod_logs', text, { name: 'invoice-worker-w29867kbx-s2x9x' });
+    const handled =
+      '{"event": "invalid payload, dead-lettering", "level": "error", "exception": "ValidationError"}\n{"event": "routed to DLX", "dead_letter_queue": "invoices.dlq"}\n{"event": "invoice processed"}';
+    expect(notes(task, [pods('0'), logs(handled)])).toMatch(/rejected and handled[\s\S]*dead-letter queue/);
+    expect(notes(task, [pods('4 (2m ago)'), logs(handled)])).not.toMatch(/handled/);
+    expect(notes(task, [pods('0'), logs('ERROR db down\nTraceback (most recent call last):')])).not.toMatch(
+      /handled/,
+    );
+    expect(notes('invoice-worker is slow', [pods('0'), logs(handled)])).not.toMatch(/handled/);
+    // Found by a search of the whole log: its later lines are not shown, the count of lines read says so.
+    const search = obs(
+      'search_pod_logs',
+      '2 line(s) match "error" in the newest 583 line(s) read; the newest 2 shown\n459:{"event": "invalid payload, dead-lettering", "level": "error"}\n460-{"event": "batch stats"}',
+      { name: 'invoice-worker-w29867kbx-s2x9x' },
+    );
+    expect(notes(task, [pods('0'), search])).toMatch(/rejected and handled/);
+    expect(
+      misconceptionsAnalyzer.reads({ task, ns: 'search', hints: ['invoice-worker'], seen: [pods('0')] }),
+    ).toEqual([
+      {
+        tool: 'search_pod_logs',
+        args: {
+          namespace: 'search',
+          name: 'invoice-worker-w29867kbx-s2x9x',
+          pattern: 'error|exception|traceback',
+          context: 1,
+          maxMatches: 5,
+        },
+      },
+    ]);
+  });
 });

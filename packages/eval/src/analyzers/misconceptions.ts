@@ -23,6 +23,29 @@ interface Misconception {
   reads?(ctx: AnalyzerContext): Read[];
 }
 
+/** Pods Running and Ready with no restarts. */
+function healthyPods(ctx: AnalyzerContext) {
+  return namespacePods(ctx).filter((r) => {
+    const ready = /^(\d{1,3})\/(\d{1,3})$/.exec(r['READY'] ?? '');
+    return r['STATUS'] === 'Running' && r['RESTARTS'] === '0' && !!ready && ready[1] === ready[2];
+  });
+}
+
+/** How a consumer says it set a message aside rather than failing on it. */
+const HANDLED = [
+  'dead-letter',
+  'dead letter',
+  'dead_letter',
+  'dlq',
+  'dlx',
+  'parking lot',
+  'parking-lot',
+  'quarantin',
+  'skipping message',
+  'skipping record',
+  'discarding message',
+];
+
 const MISCONCEPTIONS: readonly Misconception[] = [
   // https://kubernetes.io/docs/concepts/workloads/autoscaling/horizontal-pod-autoscale/#algorithm-details :
   // the controller skips scaling while current/target is within a tolerance of 1.0 (0.1 by default,
@@ -244,6 +267,55 @@ const MISCONCEPTIONS: readonly Misconception[] = [
     asks: /\bsecrets?\b[\s\S]{0,300}\b(garbled|gibberish|encoded|encrypted|scrambled|corrupt\w*|base64|unreadable|weird)\b|\b(garbled|gibberish|encoded|encrypted|scrambled|corrupt\w*|base64|unreadable)\b[\s\S]{0,300}\bsecrets?\b/i,
     holds: () =>
       "A Secret's data is shown base64-encoded (kubectl get -o yaml, the API's data field): that is an encoding so that any bytes fit in JSON, not encryption, and it decodes to the value (kubectl get secret <name> -o jsonpath='{.data.<key>}' | base64 -d); the Secret is not corrupted. Pods receive the decoded value.",
+  },
+  // A consumer that logs an error for each message it cannot process and dead-letters it is handling
+  // bad input by design (RabbitMQ "Dead Letter Exchanges", Amazon SQS dead-letter queues): the error
+  // lines are not a crash while the pods stay Ready with no restarts and the log goes on after them.
+  {
+    name: 'handled-errors',
+    asks: /\berrors?\b|tracebacks?|exceptions?|stack ?traces?/i,
+    reads(ctx) {
+      // The error lines of one healthy pod of the workload asked about, wherever they are in its log.
+      const healthy = healthyPods(ctx).filter((r) =>
+        ctx.hints.some((h) => (r['NAME'] ?? '').startsWith(`${h}-`)),
+      );
+      return healthy.slice(0, 1).map((r) => ({
+        tool: 'search_pod_logs',
+        args: {
+          namespace: ctx.ns,
+          name: r['NAME'],
+          pattern: 'error|exception|traceback',
+          context: 1,
+          maxMatches: 5,
+        },
+      }));
+    },
+    holds(ctx) {
+      const healthy = new Set(healthyPods(ctx).map((r) => r['NAME']));
+      const logs = [
+        ...outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns),
+        ...outputs(ctx.seen, 'search_pod_logs', (o) => o.args['namespace'] === ctx.ns),
+      ];
+      for (const l of logs) {
+        const pod = String(l.args['name'] ?? '');
+        if (!healthy.has(pod)) continue;
+        const lines = l.content.split('\n').filter((x) => x.trim());
+        const handledAt = lines.findIndex(
+          (x) => /\berror\b|traceback|exception/i.test(x) && HANDLED.some((w) => x.toLowerCase().includes(w)),
+        );
+        if (handledAt < 0) continue;
+        // It goes on after them: later lines in its log (a search says how many lines it read).
+        const read = /in the newest (\d{1,7}) line/.exec(l.content)?.[1];
+        const lastMatch = [...l.content.matchAll(/^(\d{1,7})[:-]/gm)].pop()?.[1];
+        const goesOn = read && lastMatch ? Number(lastMatch) < Number(read) : handledAt < lines.length - 1;
+        if (!goesOn) continue;
+        const t = lines[handledAt]!.trim()
+          .replace(/^\d{1,7}:/, '')
+          .replace(/\s+/g, ' ');
+        return `The error lines in ${pod}'s log are messages the program rejected and handled ("${t.length > 160 ? `${t.slice(0, 159)}…` : t}"): it logs each one, sets the message aside (dead-letter queue, DLQ) and goes on processing — the log continues after them and the pod is Running and Ready with 0 restarts. That is the program handling bad input by design, not a crash and not a cluster fault, and a restart would change nothing; the rejected messages (kept in the dead-letter queue) are a follow-up with whoever sent them.`;
+      }
+      return undefined;
+    },
   },
 ];
 

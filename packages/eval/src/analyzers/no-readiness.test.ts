@@ -51,4 +51,15 @@ describe('no-readiness', () => {
     expect(finds([deployment, pods('Running', '5 (1m ago)'), logs])).toEqual([]);
     expect(finds([deployment, pods('ImagePullBackOff', '0'), logs])).toEqual([]);
   });
+  it('says nothing of a template that declares no port: a worker no Service sends traffic to', () => {
+    const worker = obs(
+      'describe_deployment',
+      deployment.content.replace(
+        '    Port:         8080/TCP\n',
+        '      Environment:\n        AMQP_URL:  amqp://mq:5672\n',
+      ),
+      { name: 'shop' },
+    );
+    expect(finds([worker, pods('Running', '0'), logs])).toEqual([]);
+  });
 });

@@ -14,7 +14,8 @@ const STARTED =
  * during a rolling update the old pods are taken away meanwhile, so requests reach pods that cannot
  * answer yet and the ingress returns 502/503 for about the start-up time (kubernetes.io, "Configure
  * Liveness, Readiness and Startup Probes", and "Deployments": rolling update). Found when the question
- * reports errors around deploys, with the start-up time the program logs when it is read.
+ * reports errors around deploys, with the start-up time the program logs when it is read, and only
+ * for a template that declares a container port (a program that serves).
  */
 export const noReadinessAnalyzer: Analyzer = {
   name: 'no-readiness',
@@ -29,6 +30,9 @@ export const noReadinessAnalyzer: Analyzer = {
       if (bonus(name, hints) === 0) continue;
       const template = section(d.content, 'Pod Template');
       if (!/^\s+Containers:/m.test(template) || /^\s+Readiness:/m.test(template)) continue;
+      // A program that declares no port (a queue worker, a batch consumer) is in no Service's
+      // endpoints: a readiness probe would not change who gets traffic.
+      if (!/^\s+Ports?:\s+\S/m.test(template)) continue;
       // Pods that crash, restart or never start fail for a reason of their own, not for their warm-up.
       const ofIt = (pod: string) => pod.startsWith(`${name}-`);
       const failing =

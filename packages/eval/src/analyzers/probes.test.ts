@@ -4,9 +4,12 @@ import {
   frameworkHealth,
   httpProbeTarget,
   httpProbeWithPath,
+  isLoopback,
+  listenAddresses,
   probeCause,
   probePathLatency,
   probeTimedOut,
+  refusedPort,
 } from './probes.js';
 
 const BOOT2 =
@@ -151,5 +154,48 @@ describe('httpProbeTarget and probePathLatency', () => {
     expect(probePathLatency('/health/ready', logs)).toBe(1.431);
     expect(probePathLatency('/health/ready', 'GET /health/ready 200 41 812ms')).toBe(0.812);
     expect(probePathLatency('/health/ready', 'GET /health/ready 200')).toBeUndefined();
+  });
+});
+
+describe('a refused probe where the program says it listens elsewhere', () => {
+  const refused = (port: number) =>
+    `Readiness probe failed: Get "http://10.244.0.12:${port}/healthz": dial tcp 10.244.0.12:${port}: connect: connection refused`;
+  it.each([
+    [
+      'INFO:     Uvicorn running on http://127.0.0.1:8000 (Press CTRL+C to quit)',
+      8000,
+      /listens on 127\.0\.0\.1:8000 only, the loopback interface/,
+    ],
+    [' * Running on http://localhost:5000', 5000, /listens on localhost:5000 only/],
+    ['Now listening on: http://[::]:8080', 80, /listens on port 8080 \(its log[^)]*\), not on port 80/],
+    ['{"level":30,"msg":"server listening","port":3000}', 8080, /listens on port 3000 .*not on port 8080/],
+  ])('%s', (line, port, want) => {
+    const why = probeCause(
+      'readiness',
+      refused(port),
+      `Readiness: http-get :${port}/healthz`,
+      `booting\n${line}`,
+    );
+    expect(why.cause).toMatch(want);
+    expect(why.specific).toBe(true);
+  });
+  it('nothing when the log names the probed port on all interfaces, or no address at all', () => {
+    for (const logs of [
+      'Listening at: http://0.0.0.0:8000 (1)',
+      'started',
+      '2027-07-20 10:00:01 listening',
+    ]) {
+      expect(
+        probeCause('readiness', refused(8000), 'Readiness: http-get :8000/healthz', logs).cause,
+      ).not.toMatch(/loopback|not on port/);
+    }
+  });
+  it('reads ports, hosts and timestamps apart', () => {
+    expect(refusedPort(refused(8000))).toBe(8000);
+    expect(listenAddresses('ts=2027-07-23T09:58:01Z msg="listening" addr=":8080"')).toEqual([
+      { host: '', port: 8080, line: 'ts=2027-07-23T09:58:01Z msg="listening" addr=":8080"' },
+    ]);
+    expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('[::]')).toBe(false);
   });
 });

@@ -59,6 +59,30 @@ export function probeCause(
       specific: true,
     };
   }
+  // Refused where the program's own log says it listens elsewhere: on the loopback interface only
+  // (uvicorn's and Flask's default host, 127.0.0.1), or on another port (.NET 8 images listen on 8080,
+  // not 80). The kubelet probes the pod's IP on the probe's port.
+  const probedPort = m.includes('connection refused') ? refusedPort(message) : undefined;
+  if (probedPort !== undefined) {
+    const said = listenAddresses(logs);
+    const onPort = said.filter((a) => a.port === probedPort);
+    const loop = onPort.find((a) => isLoopback(a.host));
+    if (loop && onPort.every((a) => isLoopback(a.host)))
+      return {
+        cause: `the program listens on ${loop.host}:${loop.port} only, the loopback interface inside the pod (its log: "${clipLine(loop.line)}"): the kubelet's ${kind} probe, like every client through the Service, connects to the pod's IP, where nothing listens on port ${probedPort}, so the connection is refused and the kubelet ${effect}`,
+        advice: `make the program listen on all interfaces (0.0.0.0) instead of ${loop.host} (its host or bind setting, e.g. uvicorn --host 0.0.0.0)`,
+        specific: true,
+      };
+    const elsewhere = [...new Set(said.filter((a) => !isLoopback(a.host)).map((a) => a.port))];
+    if (onPort.length === 0 && elsewhere.length > 0) {
+      const line = said.find((a) => a.port === elsewhere[0])!.line;
+      return {
+        cause: `the program listens on port ${elsewhere.join(', ')} (its log: "${clipLine(line)}"), not on port ${probedPort}, which the ${kind} probe checks: the connection to ${probedPort} is refused, so the kubelet ${effect}; the probe (and the port the pod declares) does not match the port the program serves`,
+        advice: `point the ${kind} probe (and the container port and the Service's targetPort) at port ${elsewhere[0]}, or make the program listen on ${probedPort} again`,
+        specific: true,
+      };
+    }
+  }
   const started = /\b(started|listening|ready to accept|serving|server running|startup complete)\b/i.test(
     logs,
   );
@@ -271,4 +295,68 @@ export function probeTimedOut(describe: string): boolean {
         /probe failed/i.test(l) &&
         (l.includes('deadline exceeded') || l.includes('Timeout exceeded') || l.includes('timed out')),
     );
+}
+
+/** The port a refused probe connected to (`dial tcp 10.244.0.12:8000: connect: connection refused`). */
+export function refusedPort(message: string): number | undefined {
+  const m =
+    /dial tcp \S{0,300}?:(\d{1,5}): connect/.exec(message) ??
+    /https?:\/\/[^\s/:]{0,253}:(\d{1,5})\//.exec(message);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Whether a listen host is the loopback interface (127.0.0.0/8, localhost, ::1). */
+export function isLoopback(host: string): boolean {
+  return /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]|::1)$/i.test(host);
+}
+
+const LISTEN_WORDS = [
+  'listening',
+  'listen on',
+  'listens on',
+  'running on',
+  'serving on',
+  'bound to',
+  'started on',
+];
+
+/**
+ * Where a program says it listens, from its start-up lines: `Now listening on: http://[::]:8080`
+ * (ASP.NET Core), `Uvicorn running on http://127.0.0.1:8000`, `Listening at: http://0.0.0.0:8000`
+ * (gunicorn), `listening on :8080`, `"msg":"server listening","port":3000`. The host is empty when
+ * the line names only a port (all interfaces, for most servers).
+ */
+export function listenAddresses(logs: string): { host: string; port: number; line: string }[] {
+  const out: { host: string; port: number; line: string }[] = [];
+  for (const line of linesWithin(logs.slice(-200_000), LISTEN_WORDS)) {
+    let found = false;
+    for (const a of line.matchAll(
+      // A bare `:port` only where a value starts (not a JSON key's `"level":30`), a host anywhere.
+      /(?:(?:^|[\s=(,]|[=:] ?["'])|(?:^|[\s="'(,]|\/\/)(\[[0-9A-Fa-f:.]{0,45}\]|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\*)):(\d{2,5})(?![\d.:])/g,
+    )) {
+      out.push({ host: a[1] ?? '', port: Number(a[2]), line });
+      found = true;
+    }
+    const port = found ? undefined : /\bport\W{0,3}(\d{2,5})\b/i.exec(line)?.[1];
+    if (port) out.push({ host: '', port: Number(port), line });
+    if (out.length >= 20) break;
+  }
+  return out;
+}
+
+function linesWithin(text: string, words: readonly string[]): string[] {
+  return text.split('\n').filter((l) => {
+    const t = l.toLowerCase();
+    return words.some((w) => t.includes(w));
+  });
+}
+
+function clipLine(line: string): string {
+  const t = line.trim().replace(/\s+/g, ' ');
+  return t.length <= 120 ? t : `${t.slice(0, 119)}…`;
+}
+
+/** Whether a pod's description shows a probe refused (nothing listens where it connects). */
+export function probeRefused(describe: string): boolean {
+  return describe.split('\n').some((l) => /probe failed/i.test(l) && l.includes('connection refused'));
 }

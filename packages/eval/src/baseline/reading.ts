@@ -438,7 +438,12 @@ export function unreadyWhy(pods: readonly string[], seen: readonly SeenObservati
       ? `Readiness: ${describedField(which.body, 'Readiness')}`
       : /^[ \t]*Readiness:.*$/m.exec(o.content)?.[0];
     const several = containerSections(o.content).filter((c) => !c.init).length > 1;
-    return `: ${several && which ? `the readiness probe of container ${which.name} fails: ` : ''}${probeCause('readiness', msg, probe, '').cause}`;
+    // The pod's own log, when read: where the program says it listens.
+    const podLogs = seen
+      .filter((x) => x.tool === 'get_pod_logs' && x.status === 'ok' && x.args['name'] === o.args['name'])
+      .map((x) => x.content)
+      .join('\n');
+    return `: ${several && which ? `the readiness probe of container ${which.name} fails: ` : ''}${probeCause('readiness', msg, probe, podLogs).cause}`;
   }
   return '';
 }

@@ -97,6 +97,27 @@ describe('crash signature', () => {
     expect(text).not.toMatch(/command is not found/);
     expect(text).toMatch(/config\.yaml/);
   });
+  it.each([
+    ["'WARN env RETENTION_DAYS not set, using default 400', 'FATAL pq: SSL is not enabled on the server'"],
+    ["'REGION not set, defaulting to eu-west-1', 'panic: open /data/ledger.db: permission denied'"],
+    ["'LOG_FORMAT is not set; falling back to text', 'fatal: listen tcp :80: bind: permission denied'"],
+  ])('does not take a variable the program goes on without for the missing one: %s', async (logs) => {
+    expect(await answer(crashing(logs))).not.toMatch(/required environment variable/);
+  });
+  it('does not take a warning that data "will be unavailable" for an unavailable dependency', async () => {
+    const text = await answer(
+      crashing(
+        "'Storing keys in a directory that may not be persisted. Protected data will be unavailable when container is destroyed.', 'Unhandled exception. System.IO.FileNotFoundException: appsettings.json'",
+      ),
+    );
+    expect(text).not.toMatch(/dependency/);
+    expect(text).toMatch(/FileNotFoundException/);
+  });
+  it("reads Node's ETIMEDOUT as a connection to a dependency that fails", async () => {
+    expect(await answer(crashing("'[ioredis] Unhandled error event: Error: connect ETIMEDOUT'"))).toMatch(
+      /dependency[\s\S]{0,80}unavailable: \[ioredis\] Unhandled error event: Error: connect ETIMEDOUT/,
+    );
+  });
   it('still reads a container that keeps restarting as crashing', async () => {
     expect(await answer(7)).toMatch(/crashes on start with exit code 255/);
   });

@@ -21,6 +21,10 @@ import {
 } from '../../reading.js';
 import type { ContainerSignature } from '../types.js';
 
+/** A line saying the program carries on with a default value: a warning, not why it stopped. */
+export const DEFAULTED =
+  /\b(?:using (?:the )?default|defaulting to|defaults? to|falling back to|fall(?:s|ing)? back|using fallback)\b/i;
+
 /** A container that crashes on start, explained by the line of its log that says why. */
 export const crash: ContainerSignature = {
   name: 'crash',
@@ -56,9 +60,12 @@ export const crash: ContainerSignature = {
       (last.reason !== undefined || /CrashLoopBackOff/.test(now.reason ?? ''))
     ) {
       const logText = logs?.content ?? '';
-      const envSaid = firstLine(
-        logText,
-        /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing [^\n]{0,200}?(variable|env)|undefined variable/i,
+      // A variable the program goes on without ("not set, using default") is not why it stopped.
+      const envSaid = logLines(logText).find(
+        (l) =>
+          /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing [^\n]{0,200}?(variable|env)|undefined variable/i.test(
+            l,
+          ) && !DEFAULTED.test(l),
       );
       // A runtime's own way of failing on an unset variable (Python's KeyError from os.environ,
       // pydantic-settings' "Field required", Rust's NotPresent).
@@ -66,7 +73,8 @@ export const crash: ContainerSignature = {
       const envLine = envSaid ?? envRuntime?.line;
       const depLine = firstLine(
         logText,
-        /connection refused|no such host|host not found|bad address|could not resolve|could not connect|connect(ion)? (timed out|timeout)|ECONNREFUSED|dial tcp|unavailable/i,
+        // "unavailable" as a state, not as a warning's "will (may) be unavailable when …".
+        /connection refused|no such host|host not found|bad address|could not resolve|could not connect|connect(ion)? (timed out|timeout)|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|dial tcp|(?<!(?:will|may|might|would|could) be )unavailable/i,
       );
       const diskLine = firstLine(logText, /No space left on device|ENOSPC|disk full/i);
       // The line that explains a crash: the most specific one (a permission, an unknown flag, a

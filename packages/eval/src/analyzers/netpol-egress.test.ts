@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import type { SeenObservation } from '../observations.js';
+import { egressPolicy, netpolEgressAnalyzer, remoteHosts, ruleAllows, shortHosts } from './netpol-egress.js';
+
+const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
+  step: 1,
+  tool,
+  args: { namespace: 'messaging', ...args },
+  status: 'ok',
+  content,
+});
+const pod = 'notify-7d9c8b6f5-fj7mh';
+const described = obs(
+  'describe_pod',
+  `Name:             ${pod}\nNamespace:        messaging\nLabels:           app=notify\n                  pod-template-hash=7d9c8b6f5\nControlled By:  ReplicaSet/notify-7d9c8b6f5\n`,
+  { name: pod },
+);
+const logs = obs(
+  'get_pod_logs',
+  '{"msg":"rate limiter","url":"redis://redis-master.cache.svc.cluster.local:6379/2"}\n[ioredis] Unhandled error event: Error: connect ETIMEDOUT',
+  { name: pod, previous: true },
+);
+const policy = (name: string, spec: string) =>
+  obs(
+    'describe_resource',
+    `Name:         ${name}\nNamespace:    messaging\nSpec:\n${spec}\nEvents:  <none>`,
+    {
+      kind: 'NetworkPolicy',
+      name,
+    },
+  );
+const allowlist = (extra = '') =>
+  policy(
+    'notify-egress',
+    `  podSelector.matchLabels.app: notify
+  policyTypes[0]: Egress
+  egress[0].to[0].namespaceSelector.matchLabels.kubernetes.io/metadata.name: kube-system
+  egress[0].ports[0].protocol: UDP
+  egress[0].ports[0].port: 53
+  egress[1].to[0].namespaceSelector.matchLabels.kubernetes.io/metadata.name: data
+  egress[1].ports[0].port: 5432${extra}`,
+  );
+const run = (seen: SeenObservation[]) =>
+  netpolEgressAnalyzer.finds({ task: 'notify crashes', ns: 'messaging', hints: [], seen });
+
+describe('netpol-egress: an egress allowlist without a rule for a dependency', () => {
+  it('names the policies and the dependency they do not let out', () => {
+    const [f] = run([described, logs, allowlist()]);
+    expect(f?.cause).toMatch(/allow no connection to redis-master\.cache on port 6379/);
+    expect(f?.advice).toMatch(/kubernetes\.io\/metadata\.name: cache/);
+  });
+  it('nothing when a rule allows it, no egress policy selects the pod, or no connection timed out', () => {
+    const allowed =
+      '\n  egress[2].to[0].namespaceSelector.matchLabels.kubernetes.io/metadata.name: cache\n  egress[2].ports[0].port: 6379';
+    expect(run([described, logs, allowlist(allowed)])).toEqual([]);
+    expect(
+      run([described, logs, policy('other', '  podSelector.matchLabels.app: web\n  policyTypes[0]: Egress')]),
+    ).toEqual([]);
+    const refused = obs('get_pod_logs', 'redis://redis-master.cache.svc:6379 connect ECONNREFUSED', {
+      name: pod,
+    });
+    expect(run([described, refused, allowlist()])).toEqual([]);
+    const ipBlock = '\n  egress[2].to[0].ipBlock.cidr: 10.0.0.0/8';
+    expect(run([described, logs, allowlist(ipBlock)])).toEqual([]);
+  });
+  it('a short name (name.ns:port, a URL host in the own namespace) counts once it is a Service', () => {
+    const short = obs(
+      'get_pod_logs',
+      'connecting to amqp://notify@rabbitmq:5672/\nError: connect ETIMEDOUT 10.96.3.4:5672',
+      { name: pod, previous: true },
+    );
+    const service = obs(
+      'describe_service',
+      'Name:              rabbitmq\nNamespace:         messaging\nSelector:          app=rabbitmq\nPort:              amqp  5672/TCP\n',
+      { name: 'rabbitmq' },
+    );
+    expect(run([described, short, allowlist()])).toEqual([]);
+    expect(run([described, short, allowlist(), service])[0]?.cause).toMatch(
+      /allow no connection to rabbitmq\.messaging on port 5672/,
+    );
+    expect(shortHosts('redis-master.cache:6379 db.example.com:5432 http://api:8080/x', 'web')).toEqual([
+      { service: 'redis-master', ns: 'cache', port: 6379 },
+      { service: 'api', ns: 'web', port: 8080 },
+    ]);
+  });
+  it('reads the parts', () => {
+    expect(
+      remoteHosts('a redis://r.cache.svc.cluster.local:6379 b pg.data.svc x.messaging.svc', 'messaging'),
+    ).toEqual([
+      { service: 'r', ns: 'cache', port: 6379 },
+      { service: 'pg', ns: 'data' },
+    ]);
+    const p = egressPolicy('Spec:\n  podSelector: {}\n  policyTypes[0]: Egress');
+    expect(p).toEqual({ selector: {}, egress: true, rules: [] });
+    expect(ruleAllows({ peers: [], ports: ['5432'] }, 'a', 'b', 6379, undefined)).toBe(false);
+    expect(ruleAllows({ peers: [], ports: [] }, 'a', 'b', 6379, undefined)).toBe(true);
+    expect(
+      ruleAllows({ peers: [{ podLabels: { app: 'x' }, other: false }], ports: [] }, 'a', 'a', 1, undefined),
+    ).toBe(true);
+  });
+});

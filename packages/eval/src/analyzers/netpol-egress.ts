@@ -1,0 +1,266 @@
+import type { SeenObservation } from '../observations.js';
+import {
+  type Analyzer,
+  clip,
+  describedLabels,
+  type Finding,
+  linesWith,
+  listedReads,
+  outputs,
+  ownerDeployment,
+  type Read,
+} from './types.js';
+
+// A connection dropped rather than refused, as clients say it: Go's i/o timeout, Node's ETIMEDOUT,
+// libpq's and Java's "timed out".
+const DROPPED = [
+  'i/o timeout',
+  'timed out',
+  'context deadline exceeded',
+  'connection timed out',
+  'ETIMEDOUT',
+  'connect timeout',
+];
+
+const SVC_HOST =
+  /\b([a-z][a-z0-9-]{0,62})\.([a-z][a-z0-9-]{0,62})\.svc(?:\.cluster\.local)?(?::(\d{1,5}))?\b/g;
+
+/** Services in other namespaces (`svc.ns.svc…[:port]`) a text names, at most three. */
+export function remoteHosts(text: string, ns: string): { service: string; ns: string; port?: number }[] {
+  const out: { service: string; ns: string; port?: number }[] = [];
+  for (const m of text.slice(-200_000).matchAll(SVC_HOST)) {
+    if (m[2] === ns) continue;
+    const have = out.find((o) => o.service === m[1] && o.ns === m[2]);
+    if (have) {
+      if (have.port === undefined && m[3]) have.port = Number(m[3]);
+      continue;
+    }
+    out.push({ service: m[1]!, ns: m[2]!, ...(m[3] ? { port: Number(m[3]) } : {}) });
+    if (out.length >= 3) break;
+  }
+  return out;
+}
+
+interface EgressPeer {
+  nsLabels?: Record<string, string>;
+  podLabels?: Record<string, string>;
+  other: boolean;
+}
+interface EgressRule {
+  peers: EgressPeer[];
+  ports: string[];
+}
+
+/** A described NetworkPolicy's pod selector, whether it limits egress, and its egress rules. */
+export function egressPolicy(text: string): {
+  selector: Record<string, string> | undefined;
+  egress: boolean;
+  rules: EgressRule[];
+} {
+  const selector: Record<string, string> = {};
+  let selects = false;
+  let egress = false;
+  const rules = new Map<string, EgressRule>();
+  const rule = (i: string) => {
+    const r = rules.get(i) ?? { peers: [], ports: [] };
+    rules.set(i, r);
+    return r;
+  };
+  const peers = new Map<string, EgressPeer>();
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === 'podSelector: {}') selects = true;
+    const sel = /^podSelector\.matchLabels\.(\S{1,317}): (.{0,63})$/.exec(line);
+    if (sel) {
+      selects = true;
+      selector[sel[1]!] = sel[2]!.trim();
+    }
+    if (/^policyTypes\[\d{1,2}\]: Egress$/.test(line)) egress = true;
+    const port = /^egress\[(\d{1,3})\]\.ports\[\d{1,3}\]\.port: (\S{1,63})$/.exec(line);
+    if (port) rule(port[1]!).ports.push(port[2]!);
+    const to =
+      /^egress\[(\d{1,3})\]\.to\[(\d{1,3})\]\.(namespaceSelector|podSelector|ipBlock)(?:\.matchLabels\.(\S{1,317}))?(?:\.\S{1,64})?:\s?(.{0,253})$/.exec(
+        line,
+      );
+    if (to) {
+      const key = `${to[1]}.${to[2]}`;
+      let p = peers.get(key);
+      if (!p) {
+        p = { other: false };
+        peers.set(key, p);
+        rule(to[1]!).peers.push(p);
+      }
+      if (to[3] === 'ipBlock') p.other = true;
+      else if (to[3] === 'namespaceSelector') {
+        p.nsLabels = p.nsLabels ?? {};
+        if (to[4]) p.nsLabels[to[4]] = to[5]!.trim();
+        else if (to[5]!.trim() !== '{}') p.other = true;
+      } else {
+        p.podLabels = p.podLabels ?? {};
+        if (to[4]) p.podLabels[to[4]] = to[5]!.trim();
+        else if (to[5]!.trim() !== '{}') p.other = true;
+      }
+    }
+    // A rule with no `to` still exists: `egress[0].ports[0]…` made it; `egress[0]: {}` allows all.
+    const all = /^egress\[(\d{1,3})\]: \{\}$/.exec(line);
+    if (all) rule(all[1]!);
+  }
+  return { selector: selects ? selector : undefined, egress, rules: [...rules.values()] };
+}
+
+/**
+ * Whether an egress rule lets a connection to a Service in namespace `to` (pods labelled `pods`, when
+ * known) on `port` out. Peers it cannot judge (an ipBlock, namespace labels other than the name
+ * label) count as allowing, so only a certain denial is reported.
+ */
+export function ruleAllows(
+  r: EgressRule,
+  from: string,
+  to: string,
+  port: number | undefined,
+  pods: Record<string, string> | undefined,
+): boolean {
+  const portOk =
+    r.ports.length === 0 || port === undefined || r.ports.some((p) => p === String(port) || !/^\d+$/.test(p));
+  if (!portOk) return false;
+  if (r.peers.length === 0) return true;
+  return r.peers.some((p) => {
+    if (p.other) return true;
+    const nsOk =
+      p.nsLabels === undefined
+        ? to === from
+        : Object.entries(p.nsLabels).every(([k, v]) => k === 'kubernetes.io/metadata.name' && v === to) ||
+          Object.keys(p.nsLabels).some((k) => k !== 'kubernetes.io/metadata.name');
+    if (!nsOk) return false;
+    if (!p.podLabels || !pods) return true;
+    return Object.entries(p.podLabels).every(([k, v]) => pods[k] === v);
+  });
+}
+
+function serviceFacts(
+  seen: readonly SeenObservation[],
+  ns: string,
+  name: string,
+): { port?: number; selector?: Record<string, string> } {
+  const d = outputs(
+    seen,
+    'describe_service',
+    (o) => o.args['namespace'] === ns && o.args['name'] === name,
+  ).pop();
+  if (!d) return {};
+  const port = /^Port:\s+(?:\S{1,63}\s+)?(\d{1,5})\/(?:TCP|UDP|SCTP)/m.exec(d.content)?.[1];
+  const sel = /^Selector:\s+(\S{1,2000})$/m.exec(d.content)?.[1];
+  const selector =
+    sel && sel !== '<none>'
+      ? Object.fromEntries(
+          sel.split(',').map((kv) => {
+            const at = kv.indexOf('=');
+            return [kv.slice(0, at), kv.slice(at + 1)];
+          }),
+        )
+      : undefined;
+  return { ...(port ? { port: Number(port) } : {}), ...(selector ? { selector } : {}) };
+}
+
+/**
+ * Hosts a text names that may be Services but are not written `svc.ns.svc`: `name.ns:port` (a Service
+ * in another namespace) and a URL's bare host `scheme://name:port` (one in the client's namespace).
+ * They count only once `describe_service` finds them. At most two.
+ */
+export function shortHosts(text: string, ns: string): { service: string; ns: string; port?: number }[] {
+  const out: { service: string; ns: string; port?: number }[] = [];
+  const add = (service: string, at: string, port?: string) => {
+    if (out.length >= 2 || out.some((o) => o.service === service && o.ns === at)) return;
+    out.push({ service, ns: at, ...(port ? { port: Number(port) } : {}) });
+  };
+  const t = text.slice(-200_000);
+  for (const m of t.matchAll(/(?<![\w.-])([a-z][a-z0-9-]{0,62})\.([a-z][a-z0-9-]{1,62}):(\d{2,5})\b/g))
+    if (m[2] !== 'svc') add(m[1]!, m[2]!, m[3]);
+  for (const m of t.matchAll(
+    /[a-z][a-z0-9+.-]{0,20}:\/\/(?:[^\s@/]{0,200}@)?([a-z][a-z0-9-]{0,62})(?::(\d{1,5}))?(?=[/\s"'?]|$)/g,
+  ))
+    if (m[1] !== 'localhost') add(m[1]!, ns, m[2]);
+  return out;
+}
+
+/** Client logs in the namespace with a dropped connection, and the remote Services each names. */
+function dropped(seen: readonly SeenObservation[], ns: string) {
+  return outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)
+    .map((l) => ({ l, line: linesWith(l.content, DROPPED).pop() }))
+    .filter((x): x is { l: SeenObservation; line: string } => x.line !== undefined)
+    .map((x) => {
+      const pod = outputs(seen, 'describe_pod', (o) => o.args['name'] === x.l.args['name']).pop();
+      const text = `${x.l.content}\n${pod?.content ?? ''}`;
+      const sure = remoteHosts(text, ns);
+      const maybe = shortHosts(text, ns).filter(
+        (h) => !sure.some((s) => s.service === h.service && s.ns === h.ns),
+      );
+      return { ...x, pod, hosts: [...sure, ...maybe.map((h) => ({ ...h, unsure: true as const }))] };
+    })
+    .filter((x) => x.hosts.length > 0);
+}
+
+/**
+ * A client whose connections to a Service in another namespace time out because the egress
+ * NetworkPolicies of its own namespace that select it allow no such connection (kubernetes.io,
+ * "Network Policies": once a policy with policyTypes Egress selects a pod, only what some rule of
+ * such a policy allows leaves it): a default-deny with an allowlist that lacks a new dependency.
+ */
+export const netpolEgressAnalyzer: Analyzer = {
+  name: 'netpol-egress',
+  reads({ ns, seen }) {
+    const found = dropped(seen, ns);
+    if (found.length === 0) return [];
+    const reads: Read[] = listedReads(seen, ns, 'NetworkPolicy', 'describe_resource');
+    for (const h of found[0]!.hosts.slice(0, 3))
+      reads.push({ tool: 'describe_service', args: { namespace: h.ns, name: h.service } });
+    return reads;
+  },
+  finds({ ns, seen }) {
+    const policies = outputs(
+      seen,
+      'describe_resource',
+      (o) => o.args['kind'] === 'NetworkPolicy' && o.args['namespace'] === ns && /^Spec:/m.test(o.content),
+    );
+    if (policies.length === 0) return [];
+    for (const { l, line, pod, hosts } of dropped(seen, ns)) {
+      if (!pod) continue;
+      const labels = describedLabels(pod.content);
+      const selecting = policies
+        .map((p) => ({ name: String(p.args['name'] ?? ''), ...egressPolicy(p.content) }))
+        .filter(
+          (p) => p.egress && p.selector && Object.entries(p.selector).every(([k, v]) => labels[k] === v),
+        );
+      if (selecting.length === 0) continue;
+      for (const h of hosts) {
+        const svc = serviceFacts(seen, h.ns, h.service);
+        // A short name counts once it is known to be a Service.
+        if ('unsure' in h && svc.port === undefined) continue;
+        const port = h.port ?? svc.port;
+        const rules = selecting.flatMap((p) => p.rules);
+        if (rules.some((r) => ruleAllows(r, ns, h.ns, port, svc.selector))) continue;
+        const client = String(l.args['name'] ?? '');
+        const owner = ownerDeployment(pod.content);
+        const names = selecting.map((p) => p.name).join(', ');
+        const out: Finding = {
+          weight: 90,
+          object: `networkpolicy ${names} (namespace ${ns})`,
+          cause: `the egress NetworkPolicies of namespace ${ns} that select ${owner ? `deployment ${owner}'s pods` : `pod ${client}`} (${names}) allow no connection to ${h.service}.${h.ns}${port ? ` on port ${port}` : ''}: once an egress policy selects a pod, only what its rules list may leave it, and none lists namespace ${h.ns}${port ? ` port ${port}` : ''}, so the connections are dropped and time out ("${clip(line, 120)}"); ${h.service} itself is not the problem. A dependency added without an egress rule for it`,
+          evidence: [
+            `describe_resource NetworkPolicy ${names}: egress rules ${rules.length}, none to namespace ${h.ns}${port ? ` port ${port}` : ''}`,
+            `logs of ${client}: "${clip(line, 140)}"`,
+          ],
+          advice: `add an egress rule to ${selecting.find((p) => p.rules.length > 0)?.name ?? selecting[0]!.name} allowing ${owner ? `${owner}'s pods` : 'the pod'} to reach ${h.service} in namespace ${h.ns}${port ? ` on TCP ${port}` : ''} (namespaceSelector kubernetes.io/metadata.name: ${h.ns}${
+            svc.selector
+              ? `, podSelector ${Object.entries(svc.selector)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(',')}`
+              : ''
+          })`,
+        };
+        return [out];
+      }
+    }
+    return [];
+  },
+};
