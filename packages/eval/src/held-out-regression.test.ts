@@ -34,6 +34,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
+    'scenarios-review-4',
   ])(
     '%s',
     async (dir) => {

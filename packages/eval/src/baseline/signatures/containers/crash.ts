@@ -1,5 +1,5 @@
 import { otherLines } from '../../../analyzers/app-errors.js';
-import { glossedLine, logGloss } from '../../../analyzers/log-glosses.js';
+import { glossedLine, isRuntimeHint, logGloss } from '../../../analyzers/log-glosses.js';
 import { clip, containerSections, describedField } from '../../../analyzers/types.js';
 import {
   configError,
@@ -57,7 +57,10 @@ export const crash: ContainerSignature = {
     ) {
       const logText = logs?.content ?? '';
       const envSaid = firstLine(
-        logText,
+        logText
+          .split('\n')
+          .filter((l) => !isRuntimeHint(l))
+          .join('\n'),
         /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing [^\n]{0,200}?(variable|env)|undefined variable/i,
       );
       // A runtime's own way of failing on an unset variable (Python's KeyError from os.environ,
