@@ -331,6 +331,9 @@ export class BaselineSreModel implements Model {
         plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name } });
       }
     }
+    // Reads the failing pods' own descriptions and logs call for, before services and dependencies.
+    const firstCtx: AnalyzerContext = { task, ns, hints: hs, seen };
+    for (const a of ANALYZERS) if (a.first) plan.push(...a.reads(firstCtx));
     // Pods that run but log trouble (a full disk, a dependency down) only show it in their logs.
     if (toDescribe.length === 0) {
       // A finished pod the task asks about (a Job's, Completed) is looked at too, to say why it stopped.
@@ -1279,9 +1282,27 @@ export function loggingWorkload(task: string): { workload: string; namespace?: s
       task,
     );
   const w = m?.[1]?.toLowerCase();
+  if (m && (w === 'its' || w === 'their')) return pronounWorkload(task.slice(0, m.index));
   return w && !STOP.has(w) && w !== 'app'
     ? { workload: w, ...(m?.[2] ? { namespace: m[2].toLowerCase() } : {}) }
     : undefined;
+}
+
+/**
+ * What "its logs say" refers to: the last hyphenated workload name the text before names ("Alert from
+ * pricing-bff (frontend namespace): … Its logs say …"), with the namespace the same words give it
+ * ("(frontend namespace)", "in frontend"). Bounded patterns, linear in the text.
+ */
+function pronounWorkload(before: string): { workload: string; namespace?: string } | undefined {
+  const names = [
+    ...before.matchAll(
+      /(?<![\w./-])([a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30}){1,5})(?![\w./-])(?: \(([a-z0-9][a-z0-9-]{0,62}) namespace\)| (?:pods? )?in ([a-z0-9][a-z0-9-]{0,62}))?/gi,
+    ),
+  ];
+  const last = names[names.length - 1];
+  if (!last) return undefined;
+  const namespace = (last[2] ?? last[3])?.toLowerCase();
+  return { workload: last[1]!.toLowerCase(), ...(namespace ? { namespace } : {}) };
 }
 
 /** Whether a scan of the namespace ran and found nothing. */

@@ -35,6 +35,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-review',
     'scenarios-review-2',
     'scenarios-review-3',
+    'scenarios-review-4',
   ])(
     '%s',
     async (dir) => {

@@ -10,6 +10,7 @@ export type FindingFilter = (f: ParsedFinding) => boolean;
 
 import { eventGloss } from './analyzers/event-glosses.js';
 import { glossedLine, logGloss, withDetail } from './analyzers/log-glosses.js';
+import { supersededJob } from './analyzers/superseded-jobs.js';
 import type { Finding, Read } from './analyzers/types.js';
 import { bonus, clip, describedField, linesWith, outputs, textOf } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
@@ -269,34 +270,40 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
   const all = scanFindings(ctx.seen, ctx.ns);
   // A pod Pending on an unbound claim is the symptom when the claim's own finding is there.
   const claimFound = all.some((x) => x.kind === 'PersistentVolumeClaim');
-  return all
-    .filter((f) => (take ? take(f) : true))
-    .flatMap((f) => {
-      const rank = Object.hasOwn(RANK, f.reason) ? RANK[f.reason] : DEFAULT_RANK;
-      if (rank === undefined || !pointedAt(f, ctx)) return [];
-      const symptom =
-        claimFound &&
-        f.kind === 'Pod' &&
-        f.reason === 'FailedScheduling' &&
-        f.message.includes('PersistentVolumeClaim is not bound')
-          ? 20
-          : 0;
-      // Of two findings alike, the one that says why beats the one that only says a wait timed out.
-      const vague = f.message.includes('timed out waiting for the con') ? 2 : 0;
-      // A workload scaled to zero that neither the task nor any program's log names is more likely
-      // retired on purpose (replaced by a managed service) than the cause; unless a program fails to
-      // connect somewhere, as its clients do when they reach it by IP or by another name.
-      const logs = textOf(ctx.seen, 'get_pod_logs');
-      const retired =
-        f.reason === 'ScaledToZero' &&
-        bonus(f.name, ctx.hints) === 0 &&
-        !logs.includes(f.name) &&
-        !CONNECT_FAILED.test(logs)
-          ? 30
-          : 0;
-      return [{ f, weight: rank + bonus(f.name, ctx.hints) + waitedOn(f, ctx) - symptom - vague - retired }];
-    })
-    .sort((a, b) => b.weight - a.weight);
+  return (
+    all
+      .filter((f) => (take ? take(f) : true))
+      // A CronJob's failed Job that later runs completed after is history, not the fault.
+      .filter((f) => !supersededJob(f, ctx.seen, ctx.ns))
+      .flatMap((f) => {
+        const rank = Object.hasOwn(RANK, f.reason) ? RANK[f.reason] : DEFAULT_RANK;
+        if (rank === undefined || !pointedAt(f, ctx)) return [];
+        const symptom =
+          claimFound &&
+          f.kind === 'Pod' &&
+          f.reason === 'FailedScheduling' &&
+          f.message.includes('PersistentVolumeClaim is not bound')
+            ? 20
+            : 0;
+        // Of two findings alike, the one that says why beats the one that only says a wait timed out.
+        const vague = f.message.includes('timed out waiting for the con') ? 2 : 0;
+        // A workload scaled to zero that neither the task nor any program's log names is more likely
+        // retired on purpose (replaced by a managed service) than the cause; unless a program fails to
+        // connect somewhere, as its clients do when they reach it by IP or by another name.
+        const logs = textOf(ctx.seen, 'get_pod_logs');
+        const retired =
+          f.reason === 'ScaledToZero' &&
+          bonus(f.name, ctx.hints) === 0 &&
+          !logs.includes(f.name) &&
+          !CONNECT_FAILED.test(logs)
+            ? 30
+            : 0;
+        return [
+          { f, weight: rank + bonus(f.name, ctx.hints) + waitedOn(f, ctx) - symptom - vague - retired },
+        ];
+      })
+      .sort((a, b) => b.weight - a.weight)
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventGloss } from './event-glosses.js';
 import { eitherDay, scheduleInWords } from './expected-state.js';
-import { glossedLine, logGloss, withDetail } from './log-glosses.js';
+import { glossedLine, isRuntimeHint, logGloss, withDetail } from './log-glosses.js';
 import { startupProbeLike } from './probes.js';
 import { classVersionGloss, schemaGloss } from './types.js';
 
@@ -499,4 +499,14 @@ describe('withDetail and the pg_dump version gloss', () => {
     );
     expect(withDetail('ERROR: x\nnext line', 'ERROR: x')).toBe('ERROR: x');
   });
+});
+
+describe('isRuntimeHint: lines a runtime adds after any failure', () => {
+  it.each([
+    ['note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace', true],
+    ['note: run with `RUST_BACKTRACE=full` environment variable to display a backtrace', true],
+    ['(Use `node --trace-warnings ...` to show where the warning was created)', true],
+    ['error: environment variable `DATABASE_URL` not set', false],
+    ["thread 'main' panicked at src/main.rs:12:5: RUST_LOG must be set", false],
+  ])('%s: %s', (line, hint) => expect(isRuntimeHint(line)).toBe(hint));
 });

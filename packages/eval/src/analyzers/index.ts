@@ -35,6 +35,7 @@ import { noReadinessAnalyzer } from './no-readiness.js';
 import { nodeLoadAnalyzer } from './node-load.js';
 import { nodeNotReadyAnalyzer } from './node-not-ready.js';
 import { nodePressureAnalyzer } from './node-pressure.js';
+import { nodeReplacedAnalyzer } from './node-replaced.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
@@ -43,6 +44,7 @@ import { rbacAnalyzer } from './rbac.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
 import { storageAnalyzer } from './storage.js';
+import { supersededJobsAnalyzer } from './superseded-jobs.js';
 import type { Analyzer } from './types.js';
 import { volumeOwnershipAnalyzer } from './volume-ownership.js';
 import { volumePermissionsAnalyzer } from './volume-permissions.js';
@@ -84,6 +86,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   optionalKeysAnalyzer,
   edgeLimitsAnalyzer,
   jobSidecarsAnalyzer,
+  supersededJobsAnalyzer,
   serviceLinksAnalyzer,
   headlessPeersAnalyzer,
   cronTimeZoneAnalyzer,
@@ -101,6 +104,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   describedConditionsAnalyzer,
   externalNameAnalyzer,
   nodeLoadAnalyzer,
+  nodeReplacedAnalyzer,
   misconceptionsAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,

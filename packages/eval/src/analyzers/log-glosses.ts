@@ -781,6 +781,21 @@ const GLOSSES: readonly Gloss[] = [
   },
 ];
 
+/**
+ * Lines a runtime prints after any failure, naming a variable or flag only as a way to get more
+ * detail: Rust's panic note ("note: run with `RUST_BACKTRACE=1` environment variable to display a
+ * backtrace"), Node's "(Use `node --trace-warnings ...`)". They are never the cause (no variable is
+ * missing), so they are not read as one.
+ */
+const RUNTIME_HINTS: readonly RegExp[] = [
+  /^\s{0,8}note: run with `RUST_BACKTRACE=(?:1|full)` environment variable/,
+  /^\s{0,8}\(Use `node --trace-[a-z-]{1,40} \.\.\.` to show where/,
+];
+
+export function isRuntimeHint(line: string): boolean {
+  return RUNTIME_HINTS.some((re) => re.test(line));
+}
+
 /** What a log line means, when it is a well-known error; undefined otherwise. */
 export function logGloss(line: string): string | undefined {
   return glossOf(line)?.means;

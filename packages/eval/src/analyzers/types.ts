@@ -55,6 +55,11 @@ export interface Analyzer {
    * follow-up reads of each failing pod, so a short step budget does not run out first.
    */
   readonly early?: true;
+  /**
+   * Its reads follow from the failing pods' own descriptions and logs (a refusal on a volume names the
+   * spec to read), so they come right after those, before the reads of services and dependencies.
+   */
+  readonly first?: true;
 }
 
 /** Successful outputs of one tool, oldest first. */

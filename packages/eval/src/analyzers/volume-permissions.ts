@@ -11,8 +11,10 @@ import {
 const DENIED = /permission denied|EACCES|Operation not permitted/i;
 
 /** A crashed container's log line refusing a path under one of its volume mounts, with its pod's owner. */
-function deniedOnVolume(ctx: AnalyzerContext): { pod: string; owner: string; mount: string; line: string }[] {
-  const out: { pod: string; owner: string; mount: string; line: string }[] = [];
+function deniedOnVolume(
+  ctx: AnalyzerContext,
+): { pod: string; owner: string; mount: string; line: string; claim: boolean }[] {
+  const out: { pod: string; owner: string; mount: string; line: string; claim: boolean }[] = [];
   for (const logs of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['previous'] === true)) {
     const pod = String(logs.args['name'] ?? '');
     // Writing (mkdir, open, chmod), not running a file: a script without its exec bit is not a volume owner problem.
@@ -22,16 +24,34 @@ function deniedOnVolume(ctx: AnalyzerContext): { pod: string; owner: string; mou
     if (!described) continue;
     const mounts = containerSections(described.content).flatMap((c) =>
       // Writable mounts only: ConfigMaps, Secrets and projected volumes are mounted read-only.
-      [...c.body.matchAll(/^\s+(\/\S{0,250}) from (\S{1,253}) \(rw\)/gm)].map((m) => m[1]!),
+      [...c.body.matchAll(/^\s+(\/\S{0,250}) from (\S{1,253}) \(rw\)/gm)].map((m) => ({
+        path: m[1]!,
+        volume: m[2]!,
+      })),
     );
     // The path itself or one below it (/data matches /data/x, not /data2).
     const mount = mounts.find(
-      (m) => [`${m}/`, `${m}'`, `${m}"`, `${m}:`, `${m} `].some((p) => line.includes(p)) || line.endsWith(m),
+      ({ path: m }) =>
+        [`${m}/`, `${m}'`, `${m}"`, `${m}:`, `${m} `].some((p) => line.includes(p)) || line.endsWith(m),
     );
     const owner = /^\s*Controlled By:\s+ReplicaSet\/(\S+)-[a-z0-9]{5,10}$/m.exec(described.content)?.[1];
-    if (mount && owner) out.push({ pod, owner, mount, line });
+    if (mount && owner)
+      out.push({ pod, owner, mount: mount.path, line, claim: claimVolume(described.content, mount.volume) });
   }
   return out;
+}
+
+/**
+ * Whether the pod's volume of that name is a PersistentVolumeClaim (`Type: PersistentVolumeClaim` in
+ * describe's Volumes section): a volume root may always write, so a refusal there means a user other
+ * than root. hostPath and NFS are not (root squash refuses root too).
+ */
+function claimVolume(described: string, volume: string): boolean {
+  const head = `\n  ${volume}:\n`;
+  const at = described.indexOf(head);
+  if (at < 0) return false;
+  const from = at + head.length;
+  return /^\s{4}Type:\s{1,20}PersistentVolumeClaim\b/.test(described.slice(from, from + 200));
 }
 
 /**
@@ -42,6 +62,8 @@ function deniedOnVolume(ctx: AnalyzerContext): { pod: string; owner: string; mou
  */
 export const volumePermissionsAnalyzer: Analyzer = {
   name: 'volume-permissions',
+  // The spec read follows from the crashed pod's log at once: a short budget must not end first.
+  first: true,
   reads(ctx) {
     const reads: Read[] = [];
     for (const d of deniedOnVolume(ctx).slice(0, 1))
@@ -58,17 +80,24 @@ export const volumePermissionsAnalyzer: Analyzer = {
       if (!spec || /\bfsGroup:/.test(spec)) continue;
       const user = /\brunAsUser:\s*(\d{1,10})/.exec(spec)?.[1];
       const nonRoot = /\brunAsNonRoot:\s*true/.test(spec);
-      if ((!user || user === '0') && !nonRoot) continue;
+      // No user in the spec: the image's own USER. Root writes every claim, so a refusal on a
+      // writable claim says that USER is not root.
+      const imageUser = !user && !nonRoot && d.claim;
+      if ((!user || user === '0') && !nonRoot && !imageUser) continue;
+      if (user === '0') continue;
+      const who = imageUser
+        ? "the image's USER, as the spec sets no runAsUser; root would be allowed to write the claim"
+        : `securityContext${user ? ` runAsUser ${user}` : ''}${nonRoot ? ', runAsNonRoot' : ''}`;
       return [
         {
           weight: 86,
           object: `deployment ${d.owner}`,
-          cause: `the container runs as a non-root user (securityContext${user ? ` runAsUser ${user}` : ''}${nonRoot ? ', runAsNonRoot' : ''}) and may not write its volume mounted at ${d.mount}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}" — the volume's files are owned by root and the pod sets no fsGroup, so the kubelet does not give the pod's group ownership of them`,
+          cause: `the container runs as a non-root user (${who}) and may not write its volume mounted at ${d.mount}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}" — the volume's files are owned by root and the pod sets no fsGroup, so the kubelet does not give the pod's group ownership of them`,
           evidence: [
             `get_pod_logs ${d.pod} (previous): "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}"`,
             `get_resource Deployment ${d.owner}: securityContext without fsGroup`,
           ],
-          advice: `set securityContext.fsGroup${user ? ` ${user}` : ''} on ${d.owner}'s pod template (the kubelet then makes the volume group-writable), or chown the volume in an init container`,
+          advice: `set securityContext.fsGroup${user ? ` ${user}` : " (the image user's group id)"} on ${d.owner}'s pod template (the kubelet then makes the volume group-writable), or chown the volume in an init container`,
         },
       ];
     }

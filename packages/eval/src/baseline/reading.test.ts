@@ -13,6 +13,7 @@ import {
   mountedConfigMap,
   podRows,
   serviceMissing,
+  withContinuation,
 } from './reading.js';
 
 describe('isParseError: structured-file parser errors as the libraries print them', () => {
@@ -253,4 +254,24 @@ describe('serviceMissing', () => {
       'service cache-redis-master does not exist in namespace data',
     );
   });
+});
+
+describe('withContinuation: an error across lines', () => {
+  it.each([
+    [
+      // A TOML parser's excerpt: the gutter lines are skipped, the message after them read.
+      [
+        'failed to load /etc/gw.toml: TOML parse error at line 9, column 1',
+        '  |',
+        '9 | [upstream]',
+        '  | ^^^^^^^^^^',
+        'missing field `upstream_timeout_ms`',
+        'next line',
+      ],
+      'failed to load /etc/gw.toml: TOML parse error at line 9, column 1 missing field `upstream_timeout_ms`',
+    ],
+    // Without a parse error, a line starting with "|" is not skipped (two more lines at most).
+    [['error: bad', '  | x', 'plain'], 'error: bad | x'],
+    [['panicked at src/main.rs:5:1:', 'boom', 'after'], 'panicked at src/main.rs:5:1: boom'],
+  ])('%j', (lines, out) => expect(withContinuation(lines, 0)).toBe(out));
 });

@@ -374,9 +374,18 @@ export function tellingLine(text: string): string | undefined {
  */
 export function withContinuation(lines: readonly string[], at: number): string {
   let out = lines[at]!;
-  for (let i = at + 1; i < lines.length && i <= at + 2; i++) {
+  let end = at + 2;
+  for (let i = at + 1; i < lines.length && i <= end; i++) {
     const next = lines[i]!;
+    // A parser's excerpt of the file ("TOML parse error at line 9, column 1", then "  |", "9 | [upstream]",
+    // "  | ^^^^"): its gutter lines are skipped, and the message after them ("missing field `x`") read.
+    const gutter = (l: string) => /^\s{0,12}\d{0,7}\s{0,3}\|/.test(l);
+    if (/parse error at line \d/i.test(out) && gutter(next)) {
+      if (end < at + 8) end++;
+      continue;
+    }
     const continues =
+      (gutter(lines[i - 1]!) && /parse error at line \d/i.test(out)) ||
       lines[i - 1]!.trimEnd().endsWith(':') ||
       /^\s/.test(next) ||
       /^(Caused by|\s*at\s|[a-z][a-z0-9_]*(?:\.[A-Za-z0-9_$]+){1,12}(?:Error|Exception)\b)/.test(next);

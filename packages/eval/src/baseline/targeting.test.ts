@@ -114,6 +114,15 @@ describe('loggingWorkload: the workload a task says logs errors', () => {
     ['api pods in prod keep logging connection resets', { workload: 'api', namespace: 'prod' }],
     ['Checkout is failing since the chart switch', undefined],
     ['logging is broken in the cluster', undefined],
+    [
+      'Alert from pricing-bff (frontend namespace): error rate 100%. Its logs say connection refused',
+      { workload: 'pricing-bff', namespace: 'frontend' },
+    ],
+    [
+      'The order-sync pods in batch restart. Their logs show timeouts',
+      { workload: 'order-sync', namespace: 'batch' },
+    ],
+    ['Something is down. Its logs say nothing', undefined],
   ])('%s', (task, workload) => {
     expect(loggingWorkload(task)).toEqual(workload);
   });

@@ -118,6 +118,26 @@ describe('crash signature', () => {
       /dependency[\s\S]{0,80}unavailable: \[ioredis\] Unhandled error event: Error: connect ETIMEDOUT/,
     );
   });
+  it.each([
+    // A runtime's hint after a panic names a variable only to get more detail: no variable is missing.
+    [
+      [
+        '"thread \'main\' panicked at src/main.rs:57:10:"',
+        "'failed to load /etc/ledger/ledger.toml: TOML parse error at line 9, column 1'",
+        "'  |'",
+        "'9 | [upstream]'",
+        "'  | ^^^^^^^^^^'",
+        "'missing field `timeout_ms`'",
+        "'note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace'",
+      ].join(', '),
+      /missing field `timeout_ms`/,
+    ],
+    ["'Error: boom', '(Use `node --trace-warnings ...` to show where the warning was created)'", /boom/],
+  ])('does not read a runtime hint as a missing variable: %s', async (logs, cause) => {
+    const text = await answer(crashing(logs));
+    expect(text).not.toMatch(/required environment variable/);
+    expect(text).toMatch(cause);
+  });
   it('still reads a container that keeps restarting as crashing', async () => {
     expect(await answer(7)).toMatch(/crashes on start with exit code 255/);
   });

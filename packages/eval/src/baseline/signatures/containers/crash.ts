@@ -1,5 +1,5 @@
 import { otherLines } from '../../../analyzers/app-errors.js';
-import { glossedLine, logGloss } from '../../../analyzers/log-glosses.js';
+import { glossedLine, isRuntimeHint, logGloss } from '../../../analyzers/log-glosses.js';
 import { clip, containerSections, describedField } from '../../../analyzers/types.js';
 import {
   configError,
@@ -60,12 +60,15 @@ export const crash: ContainerSignature = {
       (last.reason !== undefined || /CrashLoopBackOff/.test(now.reason ?? ''))
     ) {
       const logText = logs?.content ?? '';
-      // A variable the program goes on without ("not set, using default") is not why it stopped.
+      // A variable the program goes on without ("not set, using default") is not why it stopped, nor
+      // is a runtime's own hint (Rust's "run with `RUST_BACKTRACE=1`").
       const envSaid = logLines(logText).find(
         (l) =>
           /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing [^\n]{0,200}?(variable|env)|undefined variable/i.test(
             l,
-          ) && !DEFAULTED.test(l),
+          ) &&
+          !DEFAULTED.test(l) &&
+          !isRuntimeHint(l),
       );
       // A runtime's own way of failing on an unset variable (Python's KeyError from os.environ,
       // pydantic-settings' "Field required", Rust's NotPresent).
