@@ -31,6 +31,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-10',
     'scenarios-held-out-11',
     'scenarios-held-out-12',
+    'scenarios-held-out-13',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

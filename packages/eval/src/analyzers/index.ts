@@ -21,6 +21,7 @@ import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
 import { knownHealthPortsAnalyzer } from './known-health-ports.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
 import { localStorageAnalyzer } from './local-storage.js';
+import { logLevelAnalyzer } from './log-level.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { netpolAndedAnalyzer } from './netpol-anded.js';
@@ -81,6 +82,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   netpolNamespaceLabelsAnalyzer,
   netpolNamespaceNamesAnalyzer,
   goDurationUnitAnalyzer,
+  logLevelAnalyzer,
   postgresTlsAnalyzer,
   devicePluginsAnalyzer,
   optionalKeysAnalyzer,

@@ -199,3 +199,38 @@ describe('a refused probe where the program says it listens elsewhere', () => {
     expect(isLoopback('[::]')).toBe(false);
   });
 });
+
+describe('a liveness probe refused while the program still starts: a slow start', () => {
+  const REFUSED =
+    'Liveness probe failed: Get "http://10.0.0.7:9000/health/live": dial tcp 10.0.0.7:9000: connect: connection refused';
+  const PROBE = 'Liveness: http-get :9000/health/live delay=30s timeout=1s period=10s #failure=3';
+  it.each([
+    [
+      'Liquibase',
+      'INFO [QuarkusJpaUpdaterProvider] (main) Updating database. Using changelog META-INF/jpa-changelog-master.xml\nINFO [io.quarkus] (Shutdown thread) Keycloak stopped in 0.412s',
+    ],
+    [
+      'Flyway',
+      'INFO o.f.core.internal.command.DbMigrate : Migrating schema "public" to version "42 - add index"',
+    ],
+    [
+      'Django',
+      'Operations to perform:\n  Apply all migrations: admin, auth, orders\nRunning migrations:\n  Applying orders.0042_backfill...',
+    ],
+    ['Rails', '== 20261130 AddIndexToOrders: migrating ======'],
+    [
+      'a changeset',
+      'INFO [liquibase.changelog] ChangeSet db/changelog.xml::7::ops ran successfully in 96140ms',
+    ],
+  ])('%s', (_name, logs) => {
+    const why = probeCause('liveness', REFUSED, PROBE, logs);
+    expect(why.slowStart).toBe(true);
+    expect(why.cause).toMatch(/slow start/);
+  });
+  it('not when the program said it started, nor for a refused readiness probe', () => {
+    const started =
+      'Updating database\nKeycloak 26.0.6 started in 147.310s. Listening on: http://0.0.0.0:8080';
+    expect(probeCause('liveness', REFUSED, PROBE, started).slowStart).toBeUndefined();
+    expect(probeCause('readiness', REFUSED, PROBE, 'Updating database').slowStart).toBeUndefined();
+  });
+});

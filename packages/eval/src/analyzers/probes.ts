@@ -86,8 +86,13 @@ export function probeCause(
   const started = /\b(started|listening|ready to accept|serving|server running|startup complete)\b/i.test(
     logs,
   );
+  // Still starting: the usual words, or a schema migration run at start-up (Liquibase's "Updating
+  // database", Flyway's "Migrating schema", Rails' and Django's "Running migrations"), which on a
+  // large database outlasts a liveness budget of a minute.
   const starting =
-    /\b(starting|loading|initiali[sz]ing|warming|migrating|booting|compiling|indexing)\b/i.test(logs);
+    /\b(starting|loading|initiali[sz]ing|warming|migrating|booting|compiling|indexing|updating (?:the )?database|(?:running|applying|executing) (?:[\w-]{1,40} ){0,2}migrations?|schema (?:update|upgrade|migration)|changesets?)\b/i.test(
+      logs,
+    );
   if (kind !== 'readiness' && m.includes('connection refused') && starting && !started) {
     const delay = /delay=(\d+s)/.exec(probe ?? '')?.[1];
     return {

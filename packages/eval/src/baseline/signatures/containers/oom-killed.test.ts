@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { workerPool } from './oom-killed.js';
+import { growthBeforeKill, workerPool } from './oom-killed.js';
 
 describe('workerPool: how many worker processes an OOM-killed program runs', () => {
   it.each([
@@ -23,5 +23,23 @@ describe('workerPool: how many worker processes an OOM-killed program runs', () 
     expect(
       workerPool('listening on :8080', '    Environment:\n      MAX_CONNECTIONS:  100\n'),
     ).toBeUndefined();
+  });
+});
+
+describe('growthBeforeKill: what the log says the program was doing as its memory grew', () => {
+  it.each([
+    ['[ warn] [output:loki:loki.0] loki:80, HTTP status=429', /receiver refusing or slowing/],
+    ["[ warn] [engine] failed to flush chunk '1-17.flb', retry in 9 seconds", /backlog in memory/],
+    ['WARN producer: send buffer is full, 18211 records queued', /backlog in memory/],
+    ['INFO worker: received s3://inbound/northwind/full.csv (1.31 GB)', /the input it was working on/],
+    ['level=info msg="downloading export" size=2147483648', /the input it was working on/],
+  ])('%s', (line, said) => {
+    const got = growthBeforeKill(`INFO starting\n${line}\nINFO still working`);
+    expect(got?.line).toBe(line);
+    expect(got?.said).toMatch(said);
+  });
+  it('nothing for small inputs or a log that says neither', () => {
+    expect(growthBeforeKill('INFO imported contoso.csv (48 MB) in 6.1s')).toBeUndefined();
+    expect(growthBeforeKill('INFO listening on :8080\nINFO GET / 200')).toBeUndefined();
   });
 });

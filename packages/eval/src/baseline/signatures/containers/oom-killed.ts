@@ -58,6 +58,8 @@ export const oomKilled: ContainerSignature = {
         : undefined;
       if (forked) evidence.push(`previous logs: "${clip(forked, 120)}"`);
       const pool = workerPool(logs?.content ?? '', c.body);
+      const before = forked || pool ? undefined : growthBeforeKill(logs?.content ?? '');
+      if (before) evidence.push(`previous logs: "${clip(before.line, 160)}"`);
       return {
         weight: 90 + b,
         object: objectLabel,
@@ -65,7 +67,7 @@ export const oomKilled: ContainerSignature = {
           forked
             ? `; the kill follows a Redis background save ("${clip(forked, 80)}"): Redis forks for the RDB snapshot, and the child's copy-on-write pages (every page written during the save is copied) count against the same limit, so with ${maxmemory ? `maxmemory ${maxmemory}` : 'maxmemory'} close to the ${limit ?? ''} limit the fork can nearly double the memory; leave headroom (maxmemory about half the limit) or turn RDB snapshots off on this instance`
             : ''
-        }${pool && !forked ? `; ${pool.said}, so the container holds ${pool.count} copies of the worker's memory and its total grows with that count: lower the concurrency, or size the memory limit for it` : ''}`,
+        }${pool && !forked ? `; ${pool.said}, so the container holds ${pool.count} copies of the worker's memory and its total grows with that count: lower the concurrency, or size the memory limit for it` : ''}${before ? `; ${before.said}` : ''}`,
         evidence: pool && !forked ? [...evidence, pool.evidence] : evidence,
         ...(owner && q !== undefined
           ? {
@@ -122,5 +124,40 @@ export function workerPool(
       said: `its environment sets ${env[1]}=${env[2]} worker processes`,
       evidence: `describe_pod: ${env[1]}: ${env[2]}`,
     };
+  return undefined;
+}
+
+/** A receiver refusing or slowing what the program sends on, in the words of the program's log. */
+const BACKPRESSURE =
+  /\b429\b|rate limit|too many requests|throttl|failed to flush|retry in \d|backlog|buffer (?:is )?full|overlimit|queue (?:is )?full|backpressure|back-pressure/i;
+/** A size in a log line: `(1.31 GB)`, `size=1310721118`, `2.4GiB`. */
+const SIZE = /\b(\d{1,6}(?:\.\d{1,3})?) ?([GT]i?B|[MG]B)\b|\bsize=(\d{9,15})\b/i;
+
+/**
+ * What the OOM-killed program's own log says it was doing as its memory grew: holding data a receiver
+ * refuses or slows (HTTP 429, a rate limit, chunks it failed to flush and retries: it buffers in
+ * memory what it cannot hand on), or reading an input whose size the log states (a file of a gigabyte
+ * or more). Undefined when the log says neither.
+ */
+export function growthBeforeKill(logs: string): { line: string; said: string } | undefined {
+  const lines = logs.split('\n').filter((l) => l.length <= 4000);
+  const pressed = lines.find((l) => BACKPRESSURE.test(l));
+  if (pressed)
+    return {
+      line: pressed.trim(),
+      said: `its log before the kill shows the receiver refusing or slowing what it sends on ("${clip(pressed.trim(), 140)}"), so it keeps the backlog in memory (its buffer grows while it retries) until the limit; raising the limit only delays that: relieve the receiver's rate limit or bound the program's buffer (and its retries)`,
+    };
+  for (const l of lines) {
+    const m = SIZE.exec(l);
+    if (!m) continue;
+    const bytes = m[3]
+      ? Number(m[3])
+      : Number(m[1]) * ({ K: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2]![0]!.toUpperCase()] ?? 1);
+    if (bytes < 5e8) continue;
+    return {
+      line: l.trim(),
+      said: `its log shows the input it was working on when killed ("${clip(l.trim(), 140)}"): an input that large outgrew the memory limit (loaded whole, it takes several times its size in memory), so the limit must be sized for the largest input, or the input processed in chunks`,
+    };
+  }
   return undefined;
 }
