@@ -1,5 +1,5 @@
 import { k8sTools } from '@sre-harness/tools-k8s';
-import { createSimCluster, type SimSnapshot } from '@sre-harness/tools-k8s/sim';
+import { createSimCluster, type SimCluster, type SimSnapshot } from '@sre-harness/tools-k8s/sim';
 import type { EnvironmentFactory } from './runner.js';
 import type { ClusterView } from './scoring.js';
 
@@ -36,15 +36,29 @@ export function snapshotView(snap: SimSnapshot): ClusterView {
   };
 }
 
+/**
+ * Seconds the world runs on after its rollouts settle, before the end state is judged: a replacement
+ * pod that passes its rollout and fails a minute later (an OOM kill at its first peak, a crash after a
+ * warm-up, a liveness probe's kill) shows as failing, as it does to a person who watches for a couple
+ * of minutes after `kubectl rollout status` before calling a fix done.
+ */
+export const WATCH_AFTER_ROLLOUT_SECONDS = 120;
+
+/** Lets the cluster's rollouts finish or stall, then watches it for a while: the state a fix is judged on. */
+export function settleForJudging(cluster: SimCluster): void {
+  cluster.settle();
+  cluster.advance(WATCH_AFTER_ROLLOUT_SECONDS);
+}
+
 /** Builds each run's world on a fresh simulated cluster, with every Kubernetes tool bound to it. */
 export const simEnvironment: EnvironmentFactory = async (scenario) => {
   const cluster = createSimCluster(scenario.cluster);
   return {
     tools: k8sTools(cluster),
-    // The end state is judged once rollouts the agent started have finished or stalled, as a
-    // person would wait for `kubectl rollout status` before calling a fix done.
+    // The end state is judged once rollouts the agent started have finished or stalled and the
+    // cluster has run on for a while (settleForJudging).
     snapshot: async () => {
-      cluster.settle();
+      settleForJudging(cluster);
       return snapshotView(cluster.snapshot());
     },
     auditLog: () => cluster.auditLog(),

@@ -443,8 +443,8 @@ async function runExternal(
   const gates = checkGates({ scenario, role: 'agent', expects: undefined, result, oracle }).filter((g) =>
     EXTERNAL_GATES.has(g.name),
   );
-  const { snapshotView } = await import('./environment.js');
-  world.cluster.settle();
+  const { settleForJudging, snapshotView } = await import('./environment.js');
+  settleForJudging(world.cluster);
   const scored = scoreRun({
     scenario,
     result,

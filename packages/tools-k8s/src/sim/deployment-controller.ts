@@ -78,6 +78,17 @@ function reconcileDeployment(d: Deployment, host: ClusterHost): void {
     for (const rs of olds) scale(d, rs, 0, host);
     return;
   }
+  if (d.spec.strategy?.type === 'Recreate') {
+    // Recreate: every old pod is stopped before any new one is created, so the two never run together.
+    for (const rs of olds) scale(d, rs, 0, host);
+    const oldPods = olds.reduce((n, rs) => n + host.store.ownedBy('Pod', rs).length, 0);
+    if (oldPods > 0) return;
+    scale(d, active, desired, host);
+    let up = 0;
+    for (const p of host.store.ownedBy('Pod', active)) if (available(p, host, d.spec.minReadySeconds)) up++;
+    if (up >= desired) rollout.done = true;
+    return;
+  }
   const surge = Math.max(1, Math.ceil(desired * 0.25));
   const newPods = host.store.ownedBy('Pod', active);
   let good = 0;

@@ -126,4 +126,75 @@ describe('a world that starts mid-rollout', () => {
       /revisionAge[\s\S]*cannot be older than the deployment/,
     );
   });
+
+  it('Recreate stops every old pod before a new one starts: a bad release is an outage, not a stalled rollout', async () => {
+    const w = world(undefined, { strategy: { type: 'Recreate' } });
+    const c = w.deployments![0]!.containers[0]!;
+    c.image = 'shop/cart:1.8.0';
+    const { cluster, call, byImage, pods } = setup(w);
+    expect(byImage()).toEqual({ 'shop/cart:1.8.0': ['running', 'running', 'running', 'running'] });
+    const hashes = () => new Set(pods().map((p) => p.metadata.labels?.['pod-template-hash']));
+    await call('restart_deployment', { namespace: 'shop', name: 'cart' });
+    expect(hashes().size).toBe(1);
+    cluster.settle();
+    expect(hashes().size).toBe(1);
+    expect(byImage()['shop/cart:1.8.0']).toHaveLength(4);
+    await call('set_image', {
+      namespace: 'shop',
+      deployment: 'cart',
+      container: 'cart',
+      image: 'shop/cart:1.9.0',
+    });
+    cluster.settle();
+    expect(byImage()).toEqual({
+      'shop/cart:1.9.0': ['CrashLoopBackOff', 'CrashLoopBackOff', 'CrashLoopBackOff', 'CrashLoopBackOff'],
+    });
+  });
+
+  it('an earlier revision declaring nothing different was a rollout restart: kept apart, nothing rolls at start', () => {
+    const w = world(undefined, { revisionAge: '3h' });
+    const d = w.deployments![0]!;
+    d.history = [
+      { image: 'shop/cart:1.8.0', changeCause: 'release 1.8.0' },
+      { changeCause: 'config reload' },
+    ];
+    d.containers[0]!.image = 'shop/cart:1.8.0';
+    const { cluster, byImage } = setup(w);
+    expect(byImage()).toEqual({ 'shop/cart:1.8.0': ['running', 'running', 'running', 'running'] });
+    const dep = cluster.getNow({
+      kind: 'Deployment',
+      namespace: 'shop',
+      name: 'cart',
+    }) as unknown as Deployment;
+    expect(dep.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('3');
+    expect(dep.spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(
+      '2026-01-15T07:00:00Z',
+    );
+    expect(dep.status?.conditions?.find((c) => c.type === 'Progressing')?.reason).toBe(
+      'NewReplicaSetAvailable',
+    );
+    const sets = cluster.listNow({ kind: 'ReplicaSet', namespace: 'shop' }) as unknown as {
+      spec: { replicas: number };
+    }[];
+    expect(sets.map((r) => r.spec.replicas).sort()).toEqual([0, 0, 4]);
+  });
+
+  it("an earlier revision's declared behaviour holds for its own pods only, not the current ones", async () => {
+    const w = world(undefined);
+    const d = w.deployments![0]!;
+    d.containers[0]!.behavior = { crash: { exitCode: 3, logs: ['config: unknown field "cache_ttl"'] } };
+    d.history = [
+      {
+        changeCause: 'release 1.8.0',
+        containers: [{ name: 'cart', image: 'shop/cart:1.8.0', behavior: { logs: ['listening on :8080'] } }],
+      },
+    ];
+    const { cluster, call, byImage } = setup(w);
+    expect(byImage()).toEqual({
+      'shop/cart:1.9.0': ['CrashLoopBackOff', 'CrashLoopBackOff', 'CrashLoopBackOff', 'CrashLoopBackOff'],
+    });
+    await call('rollback_deployment', { namespace: 'shop', name: 'cart' });
+    cluster.settle();
+    expect(byImage()).toEqual({ 'shop/cart:1.8.0': ['running', 'running', 'running', 'running'] });
+  });
 });

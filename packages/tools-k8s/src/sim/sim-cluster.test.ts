@@ -95,6 +95,22 @@ describe('the OOM world, read-only', () => {
     }
   });
 
+  it('names the pods a change creates the same whether or not anything was read first', async () => {
+    const names = async (readFirst: boolean) => {
+      const { cluster, call } = setup();
+      if (readFirst) {
+        await call('get_events', { namespace: 'shop' });
+        await call('describe_pod', { namespace: 'shop', name: POD });
+      }
+      await call('restart_pod', { namespace: 'shop', name: POD });
+      cluster.settle();
+      return checkoutPods(cluster)
+        .map((p) => p.metadata?.name)
+        .sort();
+    };
+    expect(await names(true)).toEqual(await names(false));
+  });
+
   it('caps long output with a note', async () => {
     const cluster = createSimCluster(checkoutOomWorld());
     const tool = k8sTools(cluster, { maxOutputChars: 200 }).find((t) => t.name === 'describe_deployment')!;

@@ -133,6 +133,8 @@ export class SimCluster implements Cluster {
   #settling = false;
   #ip = 10;
   #nameCounter = 0;
+  /** Event names' counter, apart from pods' so that reading (which can store events) never renames a pod created later. */
+  #eventCounter = 0;
   readonly #perRequest: number;
   readonly #perMutation: number;
   /** With `clock: 'wall'`: the wall clock, when the cluster was built, and seconds `advance` added. */
@@ -179,7 +181,7 @@ export class SimCluster implements Cluster {
       declaredStatus: this.#declaredStatus,
       deleted: this.#deleted,
       mutations: this.#mutations,
-      counters: [this.#uid, this.#ip, this.#nameCounter, this.#store.configs],
+      counters: [this.#uid, this.#ip, this.#nameCounter, this.#store.configs, this.#eventCounter],
       evaluated: [],
       readings: [],
       remembered: { hashless: [], requests: [] },
@@ -209,7 +211,8 @@ export class SimCluster implements Cluster {
     for (const k of s.declaredStatus) this.#declaredStatus.add(k);
     this.#deleted.push(...s.deleted);
     this.#mutations.push(...s.mutations);
-    [this.#uid, this.#ip, this.#nameCounter, this.#store.configs] = s.counters as [
+    [this.#uid, this.#ip, this.#nameCounter, this.#store.configs, this.#eventCounter] = s.counters as [
+      number,
       number,
       number,
       number,
@@ -603,7 +606,7 @@ export class SimCluster implements Cluster {
   ): KubeEvent {
     const evName = `${name}.${
       id ??
-      fnv1a(`${this.world.seed}|${++this.#nameCounter}|${e.reason}`)
+      fnv1a(`${this.world.seed}|${++this.#eventCounter}|${e.reason}`)
         .toString(16)
         .padStart(8, '0')
     }`;

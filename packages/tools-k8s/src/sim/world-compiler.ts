@@ -2,6 +2,7 @@ import type { KubeMetadata, KubeObject } from '../cluster.js';
 import { parseDuration } from '../duration.js';
 import { findKind, guessPlural, type KindInfo } from '../kinds.js';
 import { formatCpu, parseQuantity } from '../quantity.js';
+import { RESTARTED_AT } from '../tools/restart-deployment.js';
 import type {
   Container,
   ContainerStatus,
@@ -342,6 +343,36 @@ function compileDeployment(host: WorldHost, d: World['deployments'][number]): vo
   const template: PodTemplate = { metadata: { labels: { ...labels } }, spec };
   const history = d.history ?? [];
   const revision = history.length + 1;
+  // Each earlier revision's template (the current one with what differed then), and when it rolled out.
+  const earlier = history.map((h, i) => {
+    const tpl = clone(template);
+    if (h.containers) {
+      // An earlier revision's behaviour holds for that revision's pods only: keyed by its image when
+      // the current container runs another one (whole, over the current behaviour and its byImage),
+      // as is for a container the current template no longer has. With the same image the two cannot
+      // be told apart, and the current behaviour holds for both.
+      for (const c of h.containers) {
+        if (!c.behavior) continue;
+        const current = d.containers.find((x) => x.name === c.name);
+        if (!current) host.behaviors.set(`${d.name}/${c.name}`, c.behavior);
+        else if (current.image !== c.image) host.behaviors.set(`${d.name}/${c.name}@${c.image}`, c.behavior);
+      }
+      tpl.spec.containers = h.containers.map((c) => containerToK8s(c));
+    } else if (h.image && tpl.spec.containers[0]) tpl.spec.containers[0].image = h.image;
+    return { tpl, age: ago(h.age, (history.length - i + 1) * 86400) };
+  });
+  // Kubernetes keeps one ReplicaSet per template: a revision that declares nothing different from an
+  // earlier one (a config change elsewhere, a restart) was a rollout restart, which stamps the template.
+  const currentAt = d.rollout ? ago(d.rollout.startedAgo, 600) : ago(d.revisionAge ?? d.age, 86400);
+  const seen = new Set<string>();
+  for (const r of [...earlier, { tpl: template, age: currentAt }]) {
+    if (seen.has(JSON.stringify(r.tpl)))
+      r.tpl.metadata = {
+        ...r.tpl.metadata,
+        annotations: { ...r.tpl.metadata?.annotations, [RESTARTED_AT]: host.iso(r.age) },
+      };
+    seen.add(JSON.stringify(r.tpl));
+  }
   const deploy: Deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -369,17 +400,7 @@ function compileDeployment(host: WorldHost, d: World['deployments'][number]): vo
   host.put(deploy);
   attachEvents(host, d.events, 'Deployment', d.name, ns, deploy.metadata.uid, 'deployment-controller');
   history.forEach((h, i) => {
-    const tpl = clone(template);
-    if (h.containers) {
-      for (const c of h.containers)
-        if (c.behavior)
-          host.behaviors.set(`${d.name}/${c.name}`, {
-            ...host.behaviors.get(`${d.name}/${c.name}`),
-            ...c.behavior,
-          });
-      tpl.spec.containers = h.containers.map((c) => containerToK8s(c));
-    } else if (h.image && tpl.spec.containers[0]) tpl.spec.containers[0].image = h.image;
-    const age = ago(h.age, (history.length - i + 1) * 86400);
+    const { tpl, age } = earlier[i]!;
     const previous = d.rollout !== undefined && i === history.length - 1;
     const old = newReplicaSet(host, deploy, tpl, i + 1, previous ? d.replicas : 0, age, h.changeCause);
     // Mid-rollout, the previous revision still runs every replica, its pods as old as their ReplicaSet.
@@ -388,7 +409,7 @@ function compileDeployment(host: WorldHost, d: World['deployments'][number]): vo
   const facts = d.pods ?? [];
   if (d.rollout) {
     // The current revision's first pods, created when the rollout began (their facts may say otherwise).
-    const started = ago(d.rollout.startedAgo, 600);
+    const started = currentAt;
     // The surge, as the controller keeps it while none of them becomes available.
     const updated = Math.min(d.replicas, Math.max(1, Math.ceil(d.replicas * 0.25)));
     const rs = newReplicaSet(
@@ -427,7 +448,7 @@ function compileDeployment(host: WorldHost, d: World['deployments'][number]): vo
     template,
     revision,
     d.replicas,
-    ago(d.revisionAge ?? d.age, 86400) + 0,
+    currentAt + 0,
     d.changeCause,
     d.podTemplateHash,
   );
@@ -571,6 +592,8 @@ export function resolveBehaviors(
   const owners = typeof owner === 'string' ? [owner] : owner;
   for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
     let b: ImageBehavior | undefined;
+    // An earlier revision's own behaviour for its image first (see compileDeployment), then the container's.
+    if (c.image) for (const o of owners) b ??= host.behaviors.get(`${o}/${c.name}@${c.image}`);
     for (const o of owners) b ??= host.behaviors.get(`${o}/${c.name}`);
     b ??= host.behaviors.get(c.name);
     if (!b) continue;
