@@ -1003,6 +1003,61 @@ const SUPPORTING_KINDS = new Set([
   'StorageClass',
 ]);
 
+/** Words before "in <namespace>" that stand for the task's own workload, not another object. */
+const GENERIC_HOLDERS = new Set([
+  'pods',
+  'pod',
+  'deployment',
+  'deployments',
+  'service',
+  'services',
+  'everything',
+  'things',
+  'workloads',
+  'workload',
+  'it',
+  'app',
+  'apps',
+  'containers',
+  'container',
+  'jobs',
+  'job',
+  'something',
+  'anything',
+  'nothing',
+  'stuff',
+  'them',
+  'this',
+  'that',
+  'all',
+  'running',
+  'down',
+  'up',
+  'failing',
+  'broken',
+]);
+
+/**
+ * Whether the task's words place an object other than `term` in namespace `ns`: "<name> in the <ns>
+ * namespace", "<name> in namespace <ns>", "<ns>/<name>". Plain string search, bounded names.
+ */
+export function placesAnother(text: string, ns: string, term: string): boolean {
+  const lower = text.toLowerCase();
+  const escaped = ns.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const said = new RegExp(
+    `([a-z0-9][a-z0-9-]{0,62}) in (?:the )?(?:namespace |ns )?${escaped}(?![a-z0-9-])|(?<![a-z0-9-])${escaped}/([a-z0-9][a-z0-9-]{0,62})`,
+    'g',
+  );
+  for (const m of lower.matchAll(said)) {
+    const name = m[1] ?? m[2];
+    // An object's name as people write one (orders-pg, redis-2), not a word of the sentence ("default-deny
+    // ingress in the orders namespace").
+    if (name && name !== term && /[-0-9]/.test(name) && !GENERIC_HOLDERS.has(name) && !term.startsWith(name))
+      return true;
+  }
+  return false;
+}
+
 /**
  * The namespace the task means, from what `find_objects` found: a namespace the task's phrasing
  * names and the cluster has; else the namespace of the object whose name is the search term, or the
@@ -1037,8 +1092,16 @@ function resolveNamespace(
   // term elsewhere (an alert pasted from another namespace). A namespace only in the pasted alert's
   // labels does not outweigh where the object the person names was found.
   const askedNs = namespaceCandidates(asked)[0];
-  if (askedNs) return askedNs;
   const exact = rows.find((r) => r['NAME'] === term);
+  // Unless the words place another object there ("I bet it can't reach orders-pg in the data
+  // namespace": a hunch's dependency), while the object the task is about was found elsewhere.
+  const elsewhere =
+    askedNs !== undefined &&
+    term !== undefined &&
+    exact !== undefined &&
+    exact['NAMESPACE'] !== askedNs &&
+    placesAnother(asked, askedNs, term);
+  if (askedNs && !elsewhere) return askedNs;
   // A cluster-scoped object (a Node) says nothing about the namespace: the task's words decide.
   if (exact && exact['KIND'] !== 'Namespace' && (!exact['NAMESPACE'] || exact['NAMESPACE'] === '-'))
     return undefined;

@@ -32,6 +32,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-11',
     'scenarios-held-out-12',
     'scenarios-held-out-13',
+    'scenarios-held-out-14',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -1,4 +1,4 @@
-import { firstLine, missingEnvLine } from '../baseline/reading.js';
+import { missingEnvLine, missingVariableSaid } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import { type Analyzer, outputs, type Read } from './types.js';
@@ -96,7 +96,8 @@ export function describedSources(seen: readonly SeenObservation[], ns: string): 
 
 /**
  * The one key of the namespace's described Secrets and ConfigMaps that holds a variable under another
- * spelling (STRIPE_API_KEY as `stripe-api-key`, or as key `api-key` of Secret `stripe`). Undefined
+ * spelling (STRIPE_API_KEY as `stripe-api-key`, or as key `api-key` of Secret `stripe`), else the one
+ * key that is the variable's name behind a prefix (`RAILS_SECRET_KEY_BASE`). Undefined
  * when none does, or more than one could (the evidence then does not say which).
  */
 export function sourceFor(
@@ -109,7 +110,16 @@ export function sourceFor(
       .filter((k) => normalizedName(k) === want || normalizedName(`${s.name}${k}`) === want)
       .map((key) => ({ kind: s.kind, name: s.name, key })),
   );
-  return hits.length === 1 ? hits[0] : undefined;
+  if (hits.length > 0) return hits.length === 1 ? hits[0] : undefined;
+  // A key renamed with a prefix (SECRET_KEY_BASE kept as RAILS_SECRET_KEY_BASE by a new naming
+  // scheme): the variable's whole name after a separator, and only one such key.
+  const prefixed = sources.flatMap((s) =>
+    s.keys
+      .filter((k) => k.length > variable.length + 1 && /[-_.]/.test(k[k.length - variable.length - 1] ?? ''))
+      .filter((k) => normalizedName(k.slice(k.length - variable.length)) === want)
+      .map((key) => ({ kind: s.kind, name: s.name, key })),
+  );
+  return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
 const LOG_LEVELS = /^(ERROR|WARN|WARNING|INFO|DEBUG|FATAL|CRITICAL|PANIC|TRACE|ERR)$/;
@@ -118,10 +128,7 @@ const LOG_LEVELS = /^(ERROR|WARN|WARNING|INFO|DEBUG|FATAL|CRITICAL|PANIC|TRACE|E
 export function missingVariable(log: string): string | undefined {
   const runtime = missingEnvLine(log);
   if (runtime?.name) return runtime.name;
-  const said = firstLine(
-    log,
-    /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing [^\n]{0,200}?(variable|env)/i,
-  );
+  const said = missingVariableSaid(log);
   if (!said) return undefined;
   return [...said.matchAll(/\b([A-Z][A-Z0-9_]{2,})\b/g)].map((m) => m[1]!).find((w) => !LOG_LEVELS.test(w));
 }

@@ -4,6 +4,7 @@
  * the baseline's loop and its failure signatures (`./signatures/`); plain text in, plain values out.
  */
 import type { ParsedFinding } from '@sre-harness/tools-k8s';
+import { isRuntimeHint } from '../analyzers/log-glosses.js';
 import { probeCause } from '../analyzers/probes.js';
 import { clip, containerSections, describedField, outputs, pastPods } from '../analyzers/types.js';
 import { parseTable } from '../k8s-text.js';
@@ -261,6 +262,24 @@ export function mountedConfigMap(file: string, body: string, pod: string): strin
   )?.[1];
 }
 
+/** A line saying the program carries on with a default value: a warning, not why it stopped. */
+export const DEFAULTED =
+  /\b(?:using (?:the )?default|defaulting to|defaults? to|falling back to|fall(?:s|ing)? back|using fallback)\b/i;
+
+/** Words a program uses to say a variable it needs is unset. */
+const SAYS_MISSING =
+  /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing [^\n]{0,200}?(variable|env)|undefined variable/i;
+
+/**
+ * The first line of a log that says, in words, that a variable the program needs is not set; not a
+ * variable it goes on without ("not set, using default") nor a runtime's own hint (Rust's "run with
+ * `RUST_BACKTRACE=1` environment variable"). One reading, shared by the crash signature and the
+ * analyzers that look for where the variable should have come from.
+ */
+export function missingVariableSaid(log: string): string | undefined {
+  return logLines(log).find((l) => SAYS_MISSING.test(l) && !DEFAULTED.test(l) && !isRuntimeHint(l));
+}
+
 /**
  * A missing environment variable said the way a runtime says it without those words: Python's
  * `os.environ['X']` raising `KeyError: 'X'` (the traceback names `os.environ` or the `os` module's
@@ -281,6 +300,11 @@ export function missingEnvLine(log: string): { line: string; name?: string } | u
     const field = at > 0 ? /^\s*([A-Za-z_][A-Za-z0-9_]{0,127})\s*$/.exec(lines[at - 1]!)?.[1] : undefined;
     if (field) return { line: lines[at]!.trim(), name: field.toUpperCase() };
   }
+  // Rails in production without its secret: `Missing `secret_key_base` for 'production' environment`
+  // (Rails::Application#validate_secret_key_base), which it reads from SECRET_KEY_BASE (Rails guides,
+  // "Securing Rails Applications"). Matched without "Missing", which a redactor may mask.
+  const rails = lines.find((l) => /`secret_key_base` for '[a-z]{1,40}' environment/.test(l));
+  if (rails) return { line: rails.trim(), name: 'SECRET_KEY_BASE' };
   const rust = lines.find((l) => /`Err` value: NotPresent\b/.test(l));
   if (rust) return { line: rust.trim() };
   // Ruby's ENV.fetch("NAME") on an unset variable: `key not found: "NAME" (KeyError)`, an

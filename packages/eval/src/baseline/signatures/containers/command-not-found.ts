@@ -25,7 +25,15 @@ export const commandNotFound: ContainerSignature = {
       (/executable file not found|no such file or directory/i.test(lastStateMessage(c.body) ?? '')
         ? lastStateMessage(c.body)
         : undefined) ??
-      firstLine(events, new RegExp(`${escapeRe(pod)}.{0,500}executable file not found`));
+      // An exec probe's own command missing (`Liveness probe errored: … exec: "curl": executable file
+      // not found`) is the probe's fault, not the container's command: the probe signature reads it.
+      events
+        .split('\n')
+        .find(
+          (l) =>
+            new RegExp(`${escapeRe(pod)}.{0,500}executable file not found`).test(l) &&
+            !/\b(?:Liveness|Readiness|Startup) probe (?:errored|failed)\b/.test(l),
+        );
     if (exit === 127 || (notFound && exit !== undefined && exit !== 0)) {
       // The executable that is missing is the one the deployment's command override names: with
       // the override removed the image runs its own entrypoint, which the image ships.

@@ -236,3 +236,31 @@ describe('crash signature: a dependency in another namespace that refuses connec
     expect(text).toMatch(/scale deployment rabbitmq in namespace messaging back up/);
   });
 });
+
+describe('an exec liveness probe whose command the image lacks', () => {
+  const probed = (probe: string) => `schemaVersion: 1
+id: exec-probe
+title: exec-probe table test
+difficulty: easy
+namespace: books
+task: "ledger in namespace books keeps restarting since the new base image"
+cluster:
+  namespaces: [books]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: ledger
+      namespace: books
+      containers:
+        - name: ledger
+          image: books/ledger:4
+          livenessProbe: { exec: { command: [${probe}, "-f", "http://localhost:8080/healthz"] }, periodSeconds: 10 }
+          behavior: { executables: [/ledger], listenPorts: [8080], http: [{ port: 8080, path: /healthz }], logs: ['listening on :8080'] }
+expect:
+  rootCause: { mustMention: [ledger] }
+`;
+  it.each(['curl', 'wget'])('is the probe missing %s, not the container command', async (tool) => {
+    const text = await baselineAnswer(probed(tool), 'exec-probe.yaml');
+    expect(text).not.toMatch(/its command is not found/);
+    expect(text).toMatch(new RegExp(`liveness probe runs "${tool}", which is not in the image`));
+  });
+});

@@ -1,5 +1,5 @@
 import { otherLines } from '../../../analyzers/app-errors.js';
-import { glossedLine, isRuntimeHint, logGloss } from '../../../analyzers/log-glosses.js';
+import { glossedLine, logGloss } from '../../../analyzers/log-glosses.js';
 import { clip, containerSections, describedField } from '../../../analyzers/types.js';
 import {
   configError,
@@ -13,6 +13,7 @@ import {
   lastStateMessage,
   logLines,
   missingEnvLine,
+  missingVariableSaid,
   PAST_CRASH_SECONDS,
   serviceElsewhere,
   serviceMissing,
@@ -20,10 +21,6 @@ import {
   tellingLine,
 } from '../../reading.js';
 import type { ContainerSignature } from '../types.js';
-
-/** A line saying the program carries on with a default value: a warning, not why it stopped. */
-export const DEFAULTED =
-  /\b(?:using (?:the )?default|defaulting to|defaults? to|falling back to|fall(?:s|ing)? back|using fallback)\b/i;
 
 /** A container that crashes on start, explained by the line of its log that says why. */
 export const crash: ContainerSignature = {
@@ -60,16 +57,7 @@ export const crash: ContainerSignature = {
       (last.reason !== undefined || /CrashLoopBackOff/.test(now.reason ?? ''))
     ) {
       const logText = logs?.content ?? '';
-      // A variable the program goes on without ("not set, using default") is not why it stopped, nor
-      // is a runtime's own hint (Rust's "run with `RUST_BACKTRACE=1`").
-      const envSaid = logLines(logText).find(
-        (l) =>
-          /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing [^\n]{0,200}?(variable|env)|undefined variable/i.test(
-            l,
-          ) &&
-          !DEFAULTED.test(l) &&
-          !isRuntimeHint(l),
-      );
+      const envSaid = missingVariableSaid(logText);
       // A runtime's own way of failing on an unset variable (Python's KeyError from os.environ,
       // pydantic-settings' "Field required", Rust's NotPresent).
       const envRuntime = envSaid ? undefined : missingEnvLine(logText);

@@ -61,10 +61,21 @@ function missingVariableFix(f: Facts, finding: Finding, sources: readonly Config
   if (!v || !who) return false;
   const c = namedContainer(finding.cause, containersOf(f.seen, who.pod));
   if (!c || c.env.some((e) => e.name === v)) return false;
-  const src = sourceFor(v, sources);
+  // The objects the container loads whole (envFrom) first: a key there under another name is why the
+  // variable is missing; a key of another workload's Secret is only a lead.
+  const loaded = [...c.body.matchAll(/<all keys from (ConfigMap|Secret) ([a-z0-9][a-z0-9.-]{0,252})>/g)].map(
+    (m) => `${m[1]}/${m[2]}`,
+  );
+  const own = sourceFor(
+    v,
+    sources.filter((s) => loaded.includes(`${s.kind}/${s.name}`)),
+  );
+  const src = own ?? sourceFor(v, sources);
   if (!src) return false;
   const where = `${src.kind} ${src.name}`;
-  finding.cause += `; the value exists in the namespace under another name: ${where} holds it as the key ${src.key}, but nothing maps that key to ${v}`;
+  finding.cause += own
+    ? `; its envFrom loads ${where}, which holds the value under another name, the key ${src.key} (renamed), so the variable arrives as ${src.key} and ${v} is not set`
+    : `; the value exists in the namespace under another name: ${where} holds it as the key ${src.key}, but nothing maps that key to ${v}`;
   finding.evidence.push(`describe_resource ${where}: key ${src.key}`);
   finding.fix = setEnvFix(
     f.ns,
