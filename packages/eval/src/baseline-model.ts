@@ -615,18 +615,20 @@ export class BaselineSreModel implements Model {
                 ', ',
               )}) are old: the last one was ${Math.floor(newest / 3600)}h ago, and the containers have been Running and Ready since. A crash loop restarts every few minutes (the kubelet's back-off is at most five minutes), so this one ended and is resolved: the restart count only keeps its history (it resets when the pod is replaced). Nothing is crashing now, so there is nothing to roll back or restart; an alert from that time is stale.`,
           );
-          // Exit code 255 with reason Unknown: the container runtime lost the container, as when its
-          // node restarts; the kubelet started it again when the node came back.
-          const rebooted = restartedLongAgo.filter((p) =>
+        }
+        // Exit code 255 with reason Unknown, however recent: the container runtime lost the container, as
+        // when its node restarts; the kubelet started it again when the node came back.
+        const rebooted = running.filter(
+          (p) =>
+            p.restarts > 0 &&
             outputs(seen, 'describe_pod', (o) => o.args['name'] === p.name).some((d) =>
               /Last State:\s+Terminated\s*\n\s+Reason:\s+Unknown\s*\n\s+Exit Code:\s+255\b/.test(d.content),
             ),
+        );
+        if (rebooted.length > 0)
+          lines.push(
+            `${rebooted.map((p) => p.name).join(', ')} last stopped with reason Unknown and exit code 255: that is what a container shows when its node rebooted (the container runtime lost it and the kubelet started it again once the node was back), not a crash and not an OOM kill (that would be OOMKilled, exit code 137); restarts on several pods of one node at the same time say the same. Expected after node maintenance: no limits to raise and no bug to open.`,
           );
-          if (rebooted.length > 0)
-            lines.push(
-              `${rebooted.map((p) => p.name).join(', ')} last stopped with reason Unknown and exit code 255: that is what a container shows when its node rebooted (the container runtime lost it and the kubelet started it again once the node was back), not a crash and not an OOM kill (that would be OOMKilled, exit code 137); restarts on several pods of one node at the same time say the same. Expected after node maintenance: no limits to raise and no bug to open.`,
-            );
-        }
         const evicted = pods.filter((p) => p.evicted);
         if (evicted.length > 0)
           lines.push(
@@ -1125,11 +1127,33 @@ function expectedChanges(seen: readonly SeenObservation[]): string[] {
   const out: string[] = [];
   const events = outputs(seen, 'get_events').flatMap((o) => o.content.split('\n'));
   const rescales = events.filter((l) => /SuccessfulRescale/.test(l) && /horizontalpodautoscaler\//i.test(l));
+  // An HPA holding its replicas after load fell: its scale-down stabilization window (300 s unless
+  // behavior.scaleDown says otherwise) keeps the highest recommendation of the window, and says so in
+  // its AbleToScale condition (reason ScaleDownStabilized; kubernetes.io, "Horizontal Pod Autoscaling",
+  // Stabilization window).
+  const stabilized = outputs(
+    seen,
+    'describe_resource',
+    (o) =>
+      /^(hpa|horizontalpodautoscalers?)$/i.test(String(o.args['kind'])) &&
+      /ScaleDownStabilized/.test(o.content),
+  ).pop();
+  if (stabilized) {
+    const name = String(stabilized.args['name'] ?? '');
+    const replicas = /currentReplicas: (\d{1,6})/.exec(stabilized.content)?.[1];
+    const window = /stabilizationWindowSeconds: (\d{1,6})/.exec(stabilized.content)?.[1] ?? '300';
+    out.push(
+      `The HorizontalPodAutoscaler ${name} holds ${replicas ?? 'its'} replicas although utilization is now below its target because of its scale-down stabilization window (ScaleDownStabilized: "recent recommendations were higher than current one"): for ${window} seconds (${Number(window) / 60} minutes; 300 s is Kubernetes' default) after load falls it keeps the highest recommendation of the window, so a short dip does not make it flap; once the window has passed it scales down on its own. This is expected and working as designed: no need to scale down by hand (the HPA would undo it), and nothing is broken.`,
+    );
+  }
   if (rescales.length > 0) {
     const hpa = /horizontalpodautoscaler\/([a-z0-9.-]+)/i.exec(rescales[0]!)?.[1] ?? '';
     const said = rescales[0]!.replace(/^.*SuccessfulRescale\s+\S+\s+/, '').trim();
+    const up = /above target/i.test(said);
     out.push(
-      `The pod count changed because the HorizontalPodAutoscaler ${hpa} scaled the workload (${rescales.length} rescale event(s), newest: "${clip(said, 120)}"): nothing killed the pods; the autoscaler scaled down as load fell, which is expected and working as designed. No need to scale it up by hand: the HPA scales up again when load rises (and would undo a manual change).`,
+      `The pod count changed because the HorizontalPodAutoscaler ${hpa} scaled the workload (${rescales.length} rescale event(s), newest: "${clip(said, 120)}"): nothing killed the pods; ${
+        up ? 'the autoscaler scaled up as load rose' : 'the autoscaler scaled down as load fell'
+      }, which is expected and working as designed. No need to scale it by hand: the HPA follows the load (and would undo a manual change).`,
     );
   }
   // A DaemonSet that skips nodes: the taints it does not tolerate (control-plane NoSchedule).

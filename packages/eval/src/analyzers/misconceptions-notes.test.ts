@@ -64,6 +64,18 @@ describe('misconceptions: notes for states Kubernetes documents as expected', ()
       'doc-search-cbd6bpd98z-v8npx  restarts: 0  oomKills: 0 known\n  search: cpu 200m / request 1 / no limit; memory 5900Mi / request 6Gi / limit 6Gi (96%)';
     expect(notes(task, [obs('get_pod_metrics', near)])).not.toMatch(/page cache/);
   });
+  it('kubectl top near the limit while the process RSS is far lower: the working set counts active cache', () => {
+    const task =
+      'kubectl top says search-index uses 1.7Gi of its 2Gi limit for days. Double it? Inside, ps shows ~450MB RSS.';
+    const top =
+      'search-index-r28mf4dfgq-cnb9g  restarts: 0  oomKills: 0 known\n  index: cpu 90m / no limit; memory 1740Mi / request 1Gi / limit 2Gi (85%)';
+    expect(notes(task, [obs('get_pod_metrics', top)])).toMatch(
+      /page cache[\s\S]*process's own RSS is the smaller figure/,
+    );
+    expect(
+      notes(task.replace(' Inside, ps shows ~450MB RSS.', ''), [obs('get_pod_metrics', top)]),
+    ).not.toMatch(/page cache/);
+  });
   it('says nothing of the scheduler when the new node cannot take pods', () => {
     const task = 'we added node-4 yesterday but it is still empty; is the scheduler broken?';
     expect(

@@ -211,7 +211,7 @@ const MISCONCEPTIONS: readonly Misconception[] = [
   // OOM-kills a cgroup.
   {
     name: 'memory-usage-includes-page-cache',
-    asks: /\bContainerMemory\w{0,40}|\bcontainer_memory_usage_bytes\b|\bmemory\b[^.?!]{0,120}(?:\d{2,3} ?%|\bnear\b|\bclose to\b)[^.?!]{0,60}\blimit\b|(?:\d{2,3} ?%|\bnear\b|\bclose to\b)[^.?!]{0,60}\bmemory limit\b/i,
+    asks: /\bContainerMemory\w{0,40}|\bcontainer_memory_usage_bytes\b|\bmemory\b[^.?!]{0,120}(?:\d{2,3} ?%|\bnear\b|\bclose to\b)[^.?!]{0,60}\blimit\b|(?:\d{2,3} ?%|\bnear\b|\bclose to\b)[^.?!]{0,60}\bmemory limit\b|\buses \d{1,5}(?:\.\d{1,3})? ?[KMGT]i?B? of (?:its|the) \d{1,5}(?:\.\d{1,3})? ?[KMGT]i?B? (?:memory )?limit\b/i,
     reads: (ctx) => [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }],
     holds(ctx) {
       // Only when nothing was OOM-killed: then the high figure is not what the kernel acts on.
@@ -223,10 +223,16 @@ const MISCONCEPTIONS: readonly Misconception[] = [
         .split('\n')
         .map((l) => ({ l, pct: /memory \S+ \/ (?:request \S+ \/ )?limit \S+ \((\d+)%\)/.exec(l)?.[1] }))
         .filter((x) => x.pct !== undefined);
-      // The metrics API reports the working set: near the limit, it is the program's own memory, not cache.
-      if (limited.some((x) => Number(x.pct) >= 85)) return undefined;
+      // The metrics API reports the working set: near the limit, it is the program's own memory, not
+      // cache, unless the person saw the process itself much smaller (its RSS in ps or top inside the
+      // container): then the rest of the working set is active file cache (an mmap'd index).
+      const rssSmaller = /\b(?:RSS|resident|ps\b|top inside)/i.test(ctx.task);
+      if (limited.some((x) => Number(x.pct) >= 85) && !rssSmaller) return undefined;
       const named = limited[0]?.l.trim();
-      return `A memory figure near the limit with no OOM kill is usually the page cache: container_memory_usage_bytes (what most dashboards and alerts chart) counts file pages the kernel caches for the program's reads (an index, memory-mapped files), while the kubelet's eviction, the OOM decision and kubectl top use the working set (usage minus inactive_file), and the kernel reclaims clean cache before it would OOM-kill the container. ${named ? `The metrics API's working set here: ${named}. ` : ''}The pods have no OOM kills, so they are not at risk and there is no need to double the limit; alert on container_memory_working_set_bytes instead.`;
+      const active = rssSmaller
+        ? "The process's own RSS is the smaller figure; kubectl top's working set also counts the page cache the kernel keeps active for the program's reads (an index, memory-mapped files), which it can still reclaim under pressure. "
+        : '';
+      return `A memory figure near the limit with no OOM kill is usually the page cache: container_memory_usage_bytes (what most dashboards and alerts chart) counts file pages the kernel caches for the program's reads (an index, memory-mapped files), while the kubelet's eviction, the OOM decision and kubectl top use the working set (usage minus inactive_file), and the kernel reclaims clean cache before it would OOM-kill the container. ${named ? `The metrics API's working set here: ${named}. ` : ''}${active}The pods have no OOM kills, so they are not at risk and there is no need to double the limit; alert on container_memory_working_set_bytes instead.`;
     },
   },
   // https://kubernetes.io/docs/concepts/scheduling-eviction/kube-scheduler/ (the scheduler places pods

@@ -227,6 +227,18 @@ describe('a liveness probe refused while the program still starts: a slow start'
     expect(why.slowStart).toBe(true);
     expect(why.cause).toMatch(/slow start/);
   });
+  it('quotes what the start-up was doing when killed, not the shutdown line', () => {
+    const why = probeCause(
+      'liveness',
+      REFUSED,
+      PROBE,
+      'Upgrading filecloud from 31.0.2.1 ...\nRepair step: Add missing indices to filecache (this may take a while)\nShutting down on SIGTERM',
+    );
+    expect(why.cause).toMatch(
+      /last doing: "Upgrading filecloud from 31\.0\.2\.1 \.\.\.", "Repair step: Add missing indices/,
+    );
+    expect(why.cause).not.toMatch(/SIGTERM/);
+  });
   it('not when the program said it started, nor for a refused readiness probe', () => {
     const started =
       'Updating database\nKeycloak 26.0.6 started in 147.310s. Listening on: http://0.0.0.0:8080';

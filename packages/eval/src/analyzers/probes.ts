@@ -90,13 +90,22 @@ export function probeCause(
   // database", Flyway's "Migrating schema", Rails' and Django's "Running migrations"), which on a
   // large database outlasts a liveness budget of a minute.
   const starting =
-    /\b(starting|loading|initiali[sz]ing|warming|migrating|booting|compiling|indexing|updating (?:the )?database|(?:running|applying|executing) (?:[\w-]{1,40} ){0,2}migrations?|schema (?:update|upgrade|migration)|changesets?)\b/i.test(
+    /\b(starting|loading|initiali[sz]ing|warming|migrating|booting|compiling|indexing|upgrading|repair steps?|updating (?:the )?database|(?:running|applying|executing) (?:[\w-]{1,40} ){0,2}migrations?|schema (?:update|upgrade|migration)|changesets?)\b/i.test(
       logs,
     );
   if (kind !== 'readiness' && m.includes('connection refused') && starting && !started) {
     const delay = /delay=(\d+s)/.exec(probe ?? '')?.[1];
+    // What it was doing when killed: the last lines of its start-up (an upgrade step, a migration).
+    const doing = logs
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(
+        (l) =>
+          l && l.length <= 2000 && !/\b(stopp(ed|ing)|shutting down|shutdown|SIGTERM|terminated)\b/i.test(l),
+      )
+      .slice(-2);
     return {
-      cause: `the ${kind} probe starts checking before the program has finished starting (slow start: its log shows it still loading, no "started" line; probe delay ${delay ?? 'short'}), so the kubelet kills it mid-startup and it never comes up`,
+      cause: `the ${kind} probe starts checking before the program has finished starting (slow start: its log shows it still loading, no "started" line${doing.length ? `, last doing: ${doing.map((l) => `"${clipLine(l)}"`).join(', ')}` : ''}; probe delay ${delay ?? 'short'}), so the kubelet kills it mid-startup and it never comes up`,
       advice:
         'add a startupProbe (or raise initialDelaySeconds) long enough for startup, so liveness only checks a started program',
       specific: true,

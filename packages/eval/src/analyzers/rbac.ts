@@ -133,7 +133,7 @@ export const rbacAnalyzer: Analyzer = {
       reads.push({ tool: 'describe_resource', args: { kind: 'RoleBinding', name: b.name, namespace: ns } });
     const bound = listed(seen, 'RoleBinding')
       .map((b) => described(seen, 'RoleBinding', b.name) ?? '')
-      .filter((d) => d.includes(hit.sa))
+      .filter((d) => subjects(d).some((x) => x.kind === 'ServiceAccount' && x.name === hit.sa))
       .map((d) => flat(section(d, 'RoleRef'), 'name'))
       .filter((x): x is string => Boolean(x));
     for (const r of (bound.length ? bound : listed(seen, 'Role').map((r) => r.name)).slice(0, 2))
@@ -205,7 +205,45 @@ export const rbacAnalyzer: Analyzer = {
         },
       ];
     }
-    const binding = bindings.find((b) => b.d.includes(hit.sa));
+    // The binding that names the account itself as a subject (not one whose name merely contains it).
+    const names = (b: { d: string }) =>
+      subjects(b.d).some(
+        (x) =>
+          x.kind === 'ServiceAccount' &&
+          x.name === hit.sa &&
+          (x.namespace === undefined || x.namespace === hit.ns),
+      );
+    const binding = bindings.find(names);
+    // None does, but a binding grants what was refused to other accounts (the namespace's `default`
+    // one, a copied manifest's): the Role is right and the subject is not.
+    if (!binding) {
+      for (const b of bindings) {
+        const r = flat(section(b.d, 'RoleRef'), 'name');
+        const text = r ? described(seen, 'Role', r) : undefined;
+        const allows = (text ? roleRules(text) : []).some(
+          (x) =>
+            (x.resources.includes(hit.resource) || x.resources.includes('*')) &&
+            (x.verbs.includes(hit.verb) || x.verbs.includes('*')) &&
+            x.resourceNames.length === 0,
+        );
+        const others = subjects(b.d)
+          .filter((x) => x.kind === 'ServiceAccount')
+          .map((x) => `${x.namespace ?? hit.ns}/${x.name}`);
+        if (!allows || others.length === 0) continue;
+        return [
+          {
+            weight: 88,
+            object: `rolebinding ${b.name}`,
+            cause: `RBAC: the RoleBinding ${b.name} binds the Role ${r}, which grants ${hit.verb} on ${hit.resource}, to the ServiceAccount ${others.join(', ')}, not to ${hit.sa}, the account the program runs as (system:serviceaccount:${hit.ns}:${hit.sa}, its serviceAccountName); no binding names ${hit.sa}, so its calls are forbidden: it cannot ${hit.verb} ${hit.resource}`,
+            evidence: [
+              `logs: "${clip(hit.line, 200)}"`,
+              `describe_resource RoleBinding ${b.name}: subjects ${others.join(', ')}; roleRef Role ${r}`,
+            ],
+            advice: `add the ServiceAccount ${hit.sa} (namespace ${hit.ns}) to the subjects of RoleBinding ${b.name} (and of any ClusterRoleBinding made for it), instead of ${others.join(', ')}`,
+          },
+        ];
+      }
+    }
     const role = binding ? flat(section(binding.d, 'RoleRef'), 'name') : undefined;
     const roleText = role ? described(seen, 'Role', role) : undefined;
     const rules = roleText ? roleRules(roleText) : [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { baselineAnswer } from '../../../__fixtures__/baseline-answer.js';
+import { livenessKill } from './crash.js';
 
 const world = (restarts: number) => `schemaVersion: 1
 id: crash-settled
@@ -262,5 +263,25 @@ expect:
     const text = await baselineAnswer(probed(tool), 'exec-probe.yaml');
     expect(text).not.toMatch(/its command is not found/);
     expect(text).toMatch(new RegExp(`liveness probe runs "${tool}", which is not in the image`));
+  });
+});
+
+describe('livenessKill: exit 137 without OOMKilled and a health check slower than the probe waits', () => {
+  const body = (timeout: number) =>
+    `    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    137\n    Liveness:       http-get :5000/healthcheck delay=0s timeout=${timeout}s period=10s #failure=3\n`;
+  it.each([
+    ['INFO healthcheck: db=ok (1.21s) cache=ok (0.31s) total=1.58s', 1, 1.58, 5],
+    ['10.0.0.1 - "GET /healthcheck HTTP/1.1" 200 12 2310ms', 2, 2.31, 7],
+  ])('%s', (log, timeout, latency, raised) => {
+    const got = livenessKill(137, 'Error', body(timeout), `booting\n${log}`);
+    expect(got).toMatchObject({ path: '/healthcheck', latency, current: timeout, timeout: raised });
+    expect(got?.probe).toMatchObject({ httpGet: { path: '/healthcheck', port: 5000 } });
+  });
+  it('nothing for an OOM kill, another exit code, a fast check or no timing in the log', () => {
+    const log = 'INFO healthcheck: total=1.58s';
+    expect(livenessKill(137, 'OOMKilled', body(1), log)).toBeUndefined();
+    expect(livenessKill(1, 'Error', body(1), log)).toBeUndefined();
+    expect(livenessKill(137, 'Error', body(5), log)).toBeUndefined();
+    expect(livenessKill(137, 'Error', body(1), 'INFO healthcheck ok')).toBeUndefined();
   });
 });

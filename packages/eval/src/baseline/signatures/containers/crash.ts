@@ -1,5 +1,11 @@
 import { otherLines } from '../../../analyzers/app-errors.js';
 import { glossedLine, logGloss } from '../../../analyzers/log-glosses.js';
+import {
+  httpProbeTarget,
+  httpProbeWithPath,
+  probePathLatency,
+  setProbeFix,
+} from '../../../analyzers/probes.js';
 import { clip, containerSections, describedField } from '../../../analyzers/types.js';
 import {
   configError,
@@ -7,6 +13,7 @@ import {
   dependencyHosts,
   dependencyNamespace,
   envNamesAfter,
+  escapeRe,
   firstLine,
   gist,
   lastFinishedAgo,
@@ -57,6 +64,32 @@ export const crash: ContainerSignature = {
       (last.reason !== undefined || /CrashLoopBackOff/.test(now.reason ?? ''))
     ) {
       const logText = logs?.content ?? '';
+      const killed = livenessKill(exit, last.reason, c.body, logText);
+      if (killed) {
+        const fix =
+          owner && killed.probe
+            ? setProbeFix(
+                ns,
+                owner,
+                c.name,
+                'liveness',
+                { ...killed.probe, timeoutSeconds: killed.timeout },
+                `raise the liveness probe's timeoutSeconds of ${owner}/${c.name} from ${killed.current} to ${killed.timeout}: its log shows the health check taking up to ${killed.latency} s`,
+              )
+            : undefined;
+        return {
+          weight: 88 + b,
+          object: objectLabel,
+          cause: `the ${kind} ${c.name} is killed by the kubelet (exit code 137, SIGKILL, reason Error, not OOMKilled) because its liveness probe times out: the probe waits ${killed.current} s (timeoutSeconds) for ${killed.path}, and the program's own log shows its health check taking ${killed.latency} s ("${clip(killed.line, 120)}"), longer when it is busy, so the kubelet restarts a program that is working and the restarts take capacity away under load`,
+          evidence: [
+            `describe_pod ${pod}: ${kind} ${c.name} Last State Terminated, Reason Error, Exit Code 137${restarts ? `, Restart Count ${restarts}` : ''}`,
+            `Liveness: ${clip(killed.line2, 100)}`,
+            `previous logs: "${clip(killed.line, 140)}"`,
+          ],
+          ...(fix ? { fix } : {}),
+          advice: `give the liveness probe a timeout above the health check's time under load (${killed.timeout} s), or make the liveness check cheap (no database call)`,
+        };
+      }
       const envSaid = missingVariableSaid(logText);
       // A runtime's own way of failing on an unset variable (Python's KeyError from os.environ,
       // pydantic-settings' "Field required", Rust's NotPresent).
@@ -127,7 +160,20 @@ export const crash: ContainerSignature = {
           advice = `point the client at ${host}.${away}.svc.cluster.local (the service's namespace), not the bare name ${host}`;
         weight = away ? 84 : 80;
       } else if (fatal && /exec format error/i.test(fatal)) {
-        cause = `the ${kind} ${c.name} cannot run its program: "${clip(fatal, 100)}" — the image is built for a different CPU architecture than the node (exec format error), so it exits at once (exit code ${exit})`;
+        // The node's architecture, when a read of the node shows its kubernetes.io/arch label.
+        const node = /^Node:\s+([a-z0-9][a-z0-9.-]{0,252})/m.exec(d.content)?.[1];
+        const arch = node
+          ? f.seen
+              .filter((o) => o.status === 'ok' && o.content.includes(node))
+              .map(
+                (o) =>
+                  new RegExp(`${escapeRe(node)}[\\s\\S]{0,3000}?kubernetes\\.io/arch=([a-z0-9]{2,16})`).exec(
+                    o.content,
+                  )?.[1],
+              )
+              .find((a) => a !== undefined)
+          : undefined;
+        cause = `the ${kind} ${c.name} cannot run its program: "${clip(fatal, 100)}" — the image holds binaries for another CPU architecture than the node's${arch ? ` (the node ${node} is ${arch})` : ''} (exec format error): typically an amd64 (x86-64) only image on arm64 nodes such as AWS Graviton, or the reverse, so it exits at once (exit code ${exit}); build and push a multi-arch image (docker buildx --platform linux/amd64,linux/arm64), or keep the pods on nodes of the image's architecture (nodeSelector kubernetes.io/arch)`;
         weight = 86;
       } else {
         config = configError(fatal, c.body, d.content, logText);
@@ -199,3 +245,59 @@ export const crash: ContainerSignature = {
     return undefined;
   },
 };
+
+/**
+ * A container the kubelet killed for a liveness probe that timed out, read without the Unhealthy
+ * events (they expire after an hour): exit code 137 (SIGKILL) with reason Error (an OOM kill says
+ * OOMKilled), an httpGet liveness probe, and the program's own log showing its health check taking at
+ * least most of the probe's timeout (`/healthcheck … 1580ms`, `healthcheck: … total=1.58s`).
+ */
+export function livenessKill(
+  exit: number | undefined,
+  reason: string | undefined,
+  body: string,
+  logs: string,
+):
+  | {
+      path: string;
+      latency: number;
+      current: number;
+      timeout: number;
+      line: string;
+      line2: string;
+      probe: Record<string, unknown> | undefined;
+    }
+  | undefined {
+  if (exit !== 137 || reason !== 'Error') return undefined;
+  const live = describedField(body, 'Liveness');
+  if (!live) return undefined;
+  const path = httpProbeTarget(`Liveness: ${live}`)?.path;
+  if (!path) return undefined;
+  const current = Number(/\btimeout=(\d{1,6})s\b/.exec(live)?.[1] ?? 1);
+  const word = path.split('/').filter(Boolean).pop() ?? '';
+  let latency = probePathLatency(path, logs);
+  let line = latency !== undefined ? (logs.split('\n').find((l) => l.includes(`${path} `)) ?? '') : '';
+  if (latency === undefined && word.length >= 4) {
+    // A health check that logs its own timing under its name: `healthcheck: … total=1.58s`.
+    for (const l of logs.split('\n')) {
+      if (l.length > 2000 || !l.toLowerCase().includes(word.toLowerCase())) continue;
+      const total = /\btotal[=:]\s?(\d{1,4}(?:\.\d{1,6})?)\s?(ms|s)\b/i.exec(l);
+      if (!total) continue;
+      const v = Number(total[1]) / (total[2]!.toLowerCase() === 'ms' ? 1000 : 1);
+      if (latency === undefined || v > latency) {
+        latency = v;
+        line = l.trim();
+      }
+    }
+  }
+  if (latency === undefined || latency < current * 0.8) return undefined;
+  return {
+    path,
+    latency,
+    current,
+    timeout: Math.max(2, Math.ceil(latency * 3)),
+    line,
+    line2: live,
+    probe: httpProbeWithPath(`Liveness: ${live}`, path),
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { growthBeforeKill, workerPool } from './oom-killed.js';
+import { growthBeforeKill, nodeHeap, workerPool } from './oom-killed.js';
 
 describe('workerPool: how many worker processes an OOM-killed program runs', () => {
   it.each([
@@ -41,5 +41,34 @@ describe('growthBeforeKill: what the log says the program was doing as its memor
   it('nothing for small inputs or a log that says neither', () => {
     expect(growthBeforeKill('INFO imported contoso.csv (48 MB) in 6.1s')).toBeUndefined();
     expect(growthBeforeKill('INFO listening on :8080\nINFO GET / 200')).toBeUndefined();
+  });
+});
+
+describe('nodeHeap: a Node.js heap that may outgrow the container', () => {
+  const GiB = 2 ** 30;
+  it('the heap limit the log states, at or above the container limit', () => {
+    const got = nodeHeap(
+      '{"msg":"v8 heap statistics","heap_size_limit":4345298944}',
+      '    Command:  node dist/server.js\n',
+      4 * GiB,
+    );
+    expect(got?.fromLog).toBe(true);
+    expect(got?.said).toMatch(
+      /heap_size_limit 4\.05 GiB[\s\S]*--max-old-space-size \(in MiB, about three quarters of the container limit: 3072\)/,
+    );
+  });
+  it('a node command without the flag; nothing when the flag is set or the program is not node', () => {
+    expect(nodeHeap('listening', '    Command:  node server.js\n', 2 * GiB)?.fromLog).toBe(false);
+    expect(
+      nodeHeap('listening', '    Command:  node --max-old-space-size=1536 server.js\n', 2 * GiB),
+    ).toBeUndefined();
+    expect(
+      nodeHeap(
+        'listening',
+        '    Environment:\n      NODE_OPTIONS:  --max_old_space_size=1536\n    Command:  node s.js\n',
+        2 * GiB,
+      ),
+    ).toBeUndefined();
+    expect(nodeHeap('listening', '    Command:  python app.py\n', 2 * GiB)).toBeUndefined();
   });
 });

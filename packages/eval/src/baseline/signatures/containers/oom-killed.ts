@@ -58,7 +58,12 @@ export const oomKilled: ContainerSignature = {
         : undefined;
       if (forked) evidence.push(`previous logs: "${clip(forked, 120)}"`);
       const pool = workerPool(logs?.content ?? '', c.body);
-      const before = forked || pool ? undefined : growthBeforeKill(logs?.content ?? '');
+      // The heap limit the log states first, then what the log says grew, then a bare `node` command.
+      const heapSaid = forked || pool ? undefined : nodeHeap(logs?.content ?? '', c.body, q);
+      const grew = forked || pool ? undefined : growthBeforeKill(logs?.content ?? '');
+      const heap = heapSaid && (heapSaid.fromLog || !grew) ? heapSaid : undefined;
+      const before = heap ? undefined : grew;
+      if (heap) evidence.push(heap.evidence);
       if (before) evidence.push(`previous logs: "${clip(before.line, 160)}"`);
       return {
         weight: 90 + b,
@@ -67,7 +72,7 @@ export const oomKilled: ContainerSignature = {
           forked
             ? `; the kill follows a Redis background save ("${clip(forked, 80)}"): Redis forks for the RDB snapshot, and the child's copy-on-write pages (every page written during the save is copied) count against the same limit, so with ${maxmemory ? `maxmemory ${maxmemory}` : 'maxmemory'} close to the ${limit ?? ''} limit the fork can nearly double the memory; leave headroom (maxmemory about half the limit) or turn RDB snapshots off on this instance`
             : ''
-        }${pool && !forked ? `; ${pool.said}, so the container holds ${pool.count} copies of the worker's memory and its total grows with that count: lower the concurrency, or size the memory limit for it` : ''}${before ? `; ${before.said}` : ''}`,
+        }${pool && !forked ? `; ${pool.said}, so the container holds ${pool.count} copies of the worker's memory and its total grows with that count: lower the concurrency, or size the memory limit for it` : ''}${heap ? `; ${heap.said}` : ''}${before ? `; ${before.said}` : ''}`,
         evidence: pool && !forked ? [...evidence, pool.evidence] : evidence,
         ...(owner && q !== undefined
           ? {
@@ -159,5 +164,39 @@ export function growthBeforeKill(logs: string): { line: string; said: string } |
       said: `its log shows the input it was working on when killed ("${clip(l.trim(), 140)}"): an input that large outgrew the memory limit (loaded whole, it takes several times its size in memory), so the limit must be sized for the largest input, or the input processed in chunks`,
     };
   }
+  return undefined;
+}
+
+/**
+ * A Node.js program whose V8 heap may grow past the container's memory limit: V8 sizes its default
+ * old-space limit from the memory it sees (the host's, before Node 20 reads the cgroup limit), so
+ * unless `--max-old-space-size` (in NODE_OPTIONS or the command) caps it, the garbage collector lets
+ * the heap grow to a size the container is killed at. Read from the heap_size_limit the program logs
+ * (v8.getHeapStatistics(), bytes) when it is at or above the limit, else from a `node` command without
+ * the flag. Undefined when neither shows.
+ */
+export function nodeHeap(
+  logs: string,
+  body: string,
+  limitBytes: number | undefined,
+): { said: string; evidence: string; fromLog: boolean } | undefined {
+  if (/max[-_]old[-_]space[-_]size/i.test(body) || /max[-_]old[-_]space[-_]size/i.test(logs))
+    return undefined;
+  const stated = /"?heap_size_limit"?\s*[:=]\s*(\d{6,15})/.exec(logs);
+  const heap = stated ? Number(stated[1]) : undefined;
+  const fix = `cap the heap below the limit with NODE_OPTIONS=--max-old-space-size (in MiB, about three quarters of the container limit${limitBytes ? `: ${Math.floor((limitBytes * 0.75) / 2 ** 20)}` : ''}), so the garbage collector works before the kernel kills the container`;
+  if (heap !== undefined && limitBytes !== undefined && heap >= limitBytes * 0.9)
+    return {
+      said: `it is a Node.js program whose V8 heap limit (heap_size_limit ${(heap / 2 ** 30).toFixed(2)} GiB, from its log) is not below the container's memory limit: V8 sized its default heap from the node's memory, not the container's, so the garbage collector lets the heap grow until the kernel kills the process; ${fix}`,
+      evidence: `logs: heap_size_limit ${heap} bytes`,
+      fromLog: true,
+    };
+  const command = describedField(body, 'Command') ?? '';
+  if (/(?:^|[\s/])node(?:js)?(?:\s|$)/.test(command))
+    return {
+      said: `it is a Node.js program (command ${clip(command, 60)}) started without --max-old-space-size: V8 sizes its default heap limit from the memory it sees, which can exceed the container's limit, so the heap grows until the kernel kills it instead of the garbage collector reclaiming it; ${fix}`,
+      evidence: `Command: ${clip(command, 80)} (no --max-old-space-size)`,
+      fromLog: false,
+    };
   return undefined;
 }
