@@ -15,6 +15,9 @@ const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.me
 const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-6': ['liveness-probe-checks-database-restarts-all'],
   'scenarios-held-out-8': ['nginx-proxy-pass-caches-old-clusterip'],
+  // The simulator does not check a PersistentVolume's node affinity, so the scheduler's message names
+  // only the selector and the volume's pinning is not in any tool output (see the set's README).
+  'scenarios-held-out-15': ['pending-audit-shipper-local-volume-pinned-to-node-outside-selector'],
 };
 
 describe('the baseline on every incident set', () => {
@@ -33,6 +36,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-12',
     'scenarios-held-out-13',
     'scenarios-held-out-14',
+    'scenarios-held-out-15',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -1,11 +1,19 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, containerSections, type Finding, outputs, ownerDeployment } from './types.js';
+import {
+  type Analyzer,
+  bonus,
+  clip,
+  containerSections,
+  type Finding,
+  outputs,
+  ownerDeployment,
+} from './types.js';
 
 const GI = 1024 ** 3;
 
 /** The memory a pod's containers request, summed (bytes), from a describe_pod text; with the container that asks most. */
-function memoryRequest(text: string): { total: number; container?: string; written?: string } {
+export function memoryRequest(text: string): { total: number; container?: string; written?: string } {
   let total = 0;
   let most: { name: string; bytes: number; written: string } | undefined;
   let count = 0;
@@ -97,3 +105,86 @@ export const allocatableAnalyzer: Analyzer = {
     return out.slice(0, 1);
   },
 };
+
+/** A node the task names, from the cluster's node list (a word of the task that is a node's name). */
+function namedNodes(task: string, seen: AnalyzerContextLike['seen']): string[] {
+  const nodes = outputs(seen, 'list_nodes').pop();
+  if (!nodes) return [];
+  const words = new Set(task.toLowerCase().split(/[^a-z0-9.-]+/));
+  return parseTable(nodes.content)
+    .map((r) => r['NAME'] ?? '')
+    .filter((n) => n && words.has(n.toLowerCase()))
+    .slice(0, 3);
+}
+type AnalyzerContextLike = Parameters<Analyzer['finds']>[0];
+
+/**
+ * A Pending pod (Insufficient memory or cpu) where the task points at a node that looks free: the
+ * scheduler places pods by what the pods on a node request, not by what they use (kubernetes.io,
+ * "Resource Management for Pods and Containers": the scheduler ensures the sum of requests stays under
+ * allocatable, whatever the actual usage), so a node a dashboard shows mostly idle can still be full.
+ * Read: that node's description (its non-terminated pods with their requests, and the allocated total).
+ */
+export const requestedNodesAnalyzer: Analyzer = {
+  name: 'requested-nodes',
+  reads({ task, seen, ns }) {
+    const pending = outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns).some(
+      (o) => /^Status:\s+Pending/m.test(o.content) && /Insufficient (?:memory|cpu)/.test(o.content),
+    );
+    if (!pending) return [];
+    const nodes = outputs(seen, 'list_nodes').length ? namedNodes(task, seen) : [];
+    return [
+      ...(outputs(seen, 'list_nodes').length ? [] : [{ tool: 'list_nodes', args: {} }]),
+      ...nodes.map((name) => ({ tool: 'describe_node', args: { name } })),
+    ];
+  },
+  finds({ task, ns, seen, hints }) {
+    const d = outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns).find(
+      (o) => /^Status:\s+Pending/m.test(o.content) && /Insufficient (?:memory|cpu)/.test(o.content),
+    );
+    if (!d) return [];
+    const want = memoryRequest(d.content).total;
+    const pod = String(d.args['name'] ?? '');
+    const owner = ownerDeployment(d.content);
+    for (const node of namedNodes(task, seen)) {
+      const text = outputs(seen, 'describe_node', (o) => o.args['name'] === node).pop()?.content;
+      if (!text) continue;
+      const allocatable = parseQuantity(
+        /Allocatable:[\s\S]{0,400}?\n\s+memory:\s+(\S{1,32})/.exec(text)?.[1],
+      );
+      const requested = /Allocated resources:[\s\S]{0,400}?\n\s+memory\s+(\S{1,32}) \((\d{1,3})%\)/.exec(
+        text,
+      );
+      const used = parseQuantity(requested?.[1]);
+      if (allocatable === undefined || used === undefined || want === 0 || used + want <= allocatable)
+        continue;
+      // The pods holding the node's requests, biggest memory request first.
+      const at = text.indexOf('Non-terminated Pods:');
+      const rows =
+        at < 0 ? [] : text.slice(at, text.indexOf('Allocated resources:', at)).split('\n').slice(2);
+      const holders = rows
+        .map((l) => l.trim().split(/\s+/))
+        .filter((c) => c.length >= 4)
+        .map((c) => ({ ns: c[0]!, name: c[1]!, mem: parseQuantity(c[3]) ?? 0, written: c[3]! }))
+        .sort((a, b) => b.mem - a.mem)
+        .slice(0, 3);
+      return [
+        {
+          weight: 88 + bonus(pod, hints),
+          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          cause: `pod ${pod} is Pending (Insufficient memory): it requests ${gi(want)}, and ${node}, which looks mostly free in usage, has ${gi(allocatable)} allocatable of which ${requested![1]} (${requested![2]}%) is already requested by the pods on it${holders.length ? ` (${holders.map((h) => `${h.name} in namespace ${h.ns}, ${h.written}`).join('; ')})` : ''}, leaving ${gi(allocatable - used)}: the scheduler counts requests, not usage, so the node is full for this pod although its memory use is low; the scheduler is not broken`,
+          evidence: [
+            `describe_pod ${pod}: FailedScheduling Insufficient memory; requests ${gi(want)}`,
+            `describe_node ${node}: memory requests ${requested![1]} (${requested![2]}%) of ${gi(allocatable)}${holders[0] ? `; ${clip(`${holders[0].ns}/${holders[0].name} ${holders[0].written}`, 120)}` : ''}`,
+          ],
+          advice: `free the node's requests (move or resize the pods holding them, e.g. ${holders[0]?.name ?? 'the largest'}), lower ${owner ?? 'the pod'}'s memory request if it is oversized, or add a node to the pool`,
+        },
+      ];
+    }
+    return [];
+  },
+};
+
+function gi(bytes: number): string {
+  return `${(bytes / GI).toFixed(bytes % GI === 0 ? 0 : 1)}Gi`;
+}

@@ -1,4 +1,4 @@
-import { allocatableAnalyzer } from './allocatable.js';
+import { allocatableAnalyzer, requestedNodesAnalyzer } from './allocatable.js';
 import { appErrorsAnalyzer } from './app-errors.js';
 import { configMountsAnalyzer } from './config-mounts.js';
 import { configSourcesAnalyzer } from './config-sources.js';
@@ -8,6 +8,7 @@ import { dependencyLogsAnalyzer } from './dependency-logs.js';
 import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
+import { dnsSearchAnalyzer } from './dns-search.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
 import { externalNameAnalyzer } from './external-name.js';
@@ -83,6 +84,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   netpolNamespaceNamesAnalyzer,
   goDurationUnitAnalyzer,
   logLevelAnalyzer,
+  dnsSearchAnalyzer,
   postgresTlsAnalyzer,
   devicePluginsAnalyzer,
   optionalKeysAnalyzer,
@@ -103,6 +105,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   knownHealthPortsAnalyzer,
   volumeOwnershipAnalyzer,
   allocatableAnalyzer,
+  requestedNodesAnalyzer,
   describedConditionsAnalyzer,
   externalNameAnalyzer,
   nodeLoadAnalyzer,

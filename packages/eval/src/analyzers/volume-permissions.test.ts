@@ -72,6 +72,13 @@ describe('volume-permissions: a non-root user refused its volume', () => {
     // NFS squashes root too: a refusal there does not say the user is not root.
     ['NFS (an NFS mount that lasts the lifetime of a pod)', 'spec: {}\n', false, undefined],
     ['HostPath (bare host directory volume)', 'spec: {}\n', false, undefined],
+    // fsGroup set, and the volume is NFS: the kubelet never chowns NFS, so fsGroup did not help.
+    [
+      'NFS (an NFS mount that lasts the lifetime of a pod)\n    Server:    nas01\n    Path:      /export/wiki',
+      '      securityContext:\n        runAsUser: 82\n        fsGroup: 82\n',
+      true,
+      /NFS share nas01:\/export\/wiki[\s\S]*does not apply fsGroup to NFS volumes/,
+    ],
   ])('%s with %j: %s', (type, spec, found, cause) => {
     const [f] = finds(type, spec);
     expect(f !== undefined).toBe(found);

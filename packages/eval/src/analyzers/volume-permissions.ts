@@ -13,8 +13,8 @@ const DENIED = /permission denied|EACCES|Operation not permitted/i;
 /** A crashed container's log line refusing a path under one of its volume mounts, with its pod's owner. */
 function deniedOnVolume(
   ctx: AnalyzerContext,
-): { pod: string; owner: string; mount: string; line: string; claim: boolean }[] {
-  const out: { pod: string; owner: string; mount: string; line: string; claim: boolean }[] = [];
+): { pod: string; owner: string; mount: string; line: string; claim: boolean; nfs?: string }[] {
+  const out: { pod: string; owner: string; mount: string; line: string; claim: boolean; nfs?: string }[] = [];
   for (const logs of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['previous'] === true)) {
     const pod = String(logs.args['name'] ?? '');
     // Writing (mkdir, open, chmod), not running a file: a script without its exec bit is not a volume owner problem.
@@ -36,7 +36,14 @@ function deniedOnVolume(
     );
     const owner = /^\s*Controlled By:\s+ReplicaSet\/(\S+)-[a-z0-9]{5,10}$/m.exec(described.content)?.[1];
     if (mount && owner)
-      out.push({ pod, owner, mount: mount.path, line, claim: claimVolume(described.content, mount.volume) });
+      out.push({
+        pod,
+        owner,
+        mount: mount.path,
+        line,
+        claim: claimVolume(described.content, mount.volume),
+        nfs: nfsVolume(described.content, mount.volume),
+      });
   }
   return out;
 }
@@ -46,6 +53,18 @@ function deniedOnVolume(
  * describe's Volumes section): a volume root may always write, so a refusal there means a user other
  * than root. hostPath and NFS are not (root squash refuses root too).
  */
+/** The NFS server and path of the pod's volume of that name (`Type: NFS …`, `Server:`, `Path:`), or undefined. */
+function nfsVolume(described: string, volume: string): string | undefined {
+  const head = `\n  ${volume}:\n`;
+  const at = described.indexOf(head);
+  if (at < 0) return undefined;
+  const block = described.slice(at + head.length, at + head.length + 400);
+  if (!/^\s{4}Type:\s{1,20}NFS\b/.test(block)) return undefined;
+  const server = /^\s{4}Server:\s{1,20}(\S{1,253})/m.exec(block)?.[1];
+  const path = /^\s{4}Path:\s{1,20}(\S{1,1000})/m.exec(block)?.[1];
+  return `${server ?? '?'}:${path ?? '?'}`;
+}
+
 function claimVolume(described: string, volume: string): boolean {
   const head = `\n  ${volume}:\n`;
   const at = described.indexOf(head);
@@ -77,7 +96,26 @@ export const volumePermissionsAnalyzer: Analyzer = {
         'get_resource',
         (o) => o.args['kind'] === 'Deployment' && o.args['name'] === d.owner,
       ).pop()?.content;
-      if (!spec || /\bfsGroup:/.test(spec)) continue;
+      if (!spec) continue;
+      const fsGroup = /\bfsGroup:\s*(\d{1,10})/.exec(spec)?.[1];
+      // fsGroup is set, and the volume is an NFS share: the kubelet never changes an NFS volume's
+      // ownership (only volumes whose plugin supports ownership management are chowned; kubernetes.io,
+      // "Configure a Security Context", fsGroup), so the share keeps the owner it has on the server.
+      if (fsGroup && d.nfs)
+        return [
+          {
+            weight: 87,
+            object: `deployment ${d.owner}`,
+            cause: `the container runs as a non-root user and may not write its NFS share ${d.nfs} mounted at ${d.mount}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}" — the pod sets fsGroup ${fsGroup}, but the kubelet does not apply fsGroup to NFS volumes (it never changes their ownership), so the export's directory stays owned by root on the server (root-squashed as nobody)`,
+            evidence: [
+              `get_pod_logs ${d.pod} (previous): "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}"`,
+              `describe_pod ${d.pod}: volume at ${d.mount} is NFS ${d.nfs}`,
+              `get_resource Deployment ${d.owner}: securityContext fsGroup ${fsGroup}`,
+            ],
+            advice: `fsGroup cannot help on NFS: change the ownership on the server (chown the export's directory to the pod's user, or map it with anonuid/anongid and all_squash on the export), or chown it from an init container running as root where the export allows root`,
+          },
+        ];
+      if (/\bfsGroup:/.test(spec)) continue;
       const user = /\brunAsUser:\s*(\d{1,10})/.exec(spec)?.[1];
       const nonRoot = /\brunAsNonRoot:\s*true/.test(spec);
       // No user in the spec: the image's own USER. Root writes every claim, so a refusal on a

@@ -147,6 +147,12 @@ function podWorld(host: ClusterHost): PodWorld {
       return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
     },
     exists: (kind, ns, name) => host.store.has(key(kind, ns, name)),
+    claimVolume: (ns, claim) => {
+      const pvc = host.store.at(key('PersistentVolumeClaim', ns, claim));
+      const pv = (pvc?.spec as { volumeName?: string } | undefined)?.volumeName;
+      const vol = pv ? host.store.at(key('PersistentVolume', undefined, pv)) : undefined;
+      return vol?.spec as Record<string, unknown> | undefined;
+    },
     reach: (pod, to) => reach(host, pod, to),
     forbidden: (pod, call) => {
       const sa = pod.spec.serviceAccountName ?? 'default';

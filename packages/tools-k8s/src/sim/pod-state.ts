@@ -85,6 +85,8 @@ export interface PodWorld {
   ): string | undefined;
   /** The API server's Forbidden message when the pod's ServiceAccount may not make the call. */
   forbidden?(pod: Pod, call: ApiCall): string | undefined;
+  /** The spec of the PersistentVolume a claim of the namespace is bound to, or undefined. */
+  claimVolume?(namespace: string, claim: string): Record<string, unknown> | undefined;
 }
 
 /** An event the simulator derives from a pod's state. */
@@ -311,7 +313,7 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
     failures.push({ lines, exitCode: d.exitCode, slow: error.includes('timeout') });
   }
   for (const w of b.writes ?? []) {
-    const e = writeError(c, pod, b.user, w.path, w.owner);
+    const e = writeError(c, pod, b.user, w.path, w.owner, (claim) => world.claimVolume?.(ns, claim));
     if (!e) continue;
     const lines = (w.logs ?? ['open {path}: {error}']).map((l) =>
       l

@@ -215,6 +215,31 @@ const world = (podSecurity?: Record<string, unknown>): WorldInput => ({
   ],
 });
 
+describe('a claim bound to an NFS share', () => {
+  it('is never chowned for fsGroup: a non-root user is refused even with fsGroup; root writes', () => {
+    const p = pod(
+      {
+        securityContext: { runAsUser: 1000, fsGroup: 1000 },
+        volumes: [{ name: 'up', persistentVolumeClaim: { claimName: 'uploads' } }],
+      },
+      { volumeMounts: [{ name: 'up', mountPath: '/srv/uploads' }] },
+    );
+    const nfs = (claim: string) =>
+      claim === 'uploads' ? { nfs: { server: 'nas01', path: '/export/uploads' } } : undefined;
+    expect(writeError(p.c, p.pod, undefined, '/srv/uploads/x', undefined, nfs)?.errno).toBe('EACCES');
+    expect(
+      writeError(p.c, p.pod, undefined, '/srv/uploads/x', undefined, () => ({
+        csi: { driver: 'ebs.csi.aws.com' },
+      })),
+    ).toBeUndefined();
+    const root = pod(
+      { volumes: [{ name: 'up', persistentVolumeClaim: { claimName: 'uploads' } }] },
+      { volumeMounts: [{ name: 'up', mountPath: '/srv/uploads' }] },
+    );
+    expect(writeError(root.c, root.pod, undefined, '/srv/uploads/x', undefined, nfs)).toBeUndefined();
+  });
+});
+
 describe('security contexts in a simulated world', () => {
   it('a non-root image on a root-owned claim crash-loops with its own words; an applied fsGroup ends it', async () => {
     const { call, cluster, pods, state } = setup(world());

@@ -114,6 +114,8 @@ export function writeError(
   image: ImageUser,
   path: string,
   owner?: number,
+  /** The spec of the PersistentVolume a claim is bound to (an NFS share is never chowned for fsGroup). */
+  claimVolume?: (claim: string) => Record<string, unknown> | undefined,
 ): WriteError | undefined {
   const user = effectiveUser(c, pod, image);
   const root = user.uid === 0;
@@ -134,6 +136,9 @@ export function writeError(
   if (volume.persistentVolumeClaim?.readOnly === true) return EROFS;
   if (volume.emptyDir !== undefined || root) return undefined;
   if (UNMANAGED_SOURCES.some((s) => volume[s] !== undefined)) return EACCES;
+  const claim = volume.persistentVolumeClaim?.claimName;
+  const bound = claim ? claimVolume?.(claim) : undefined;
+  if (bound && UNMANAGED_SOURCES.some((s) => bound[s] !== undefined)) return EACCES;
   return fsGroupOf(pod) === undefined ? EACCES : undefined;
 }
 

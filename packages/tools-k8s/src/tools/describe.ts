@@ -297,7 +297,22 @@ function volumeLines(v: NonNullable<Pod['spec']['volumes']>[number]): string[] {
       ['Medium', String(v.emptyDir['medium'] ?? '')],
       ['SizeLimit', String(v.emptyDir['sizeLimit'] ?? '<unset>')],
     );
-  else rows.push(['Type', Object.keys(v).find((k) => k !== 'name') ?? 'unknown']);
+  else if (v['nfs'] && typeof v['nfs'] === 'object') {
+    const nfs = v['nfs'] as { server?: string; path?: string; readOnly?: boolean };
+    rows.push(
+      ['Type', 'NFS (an NFS mount that lasts the lifetime of a pod)'],
+      ['Server', String(nfs.server ?? '')],
+      ['Path', String(nfs.path ?? '')],
+      ['ReadOnly', String(nfs.readOnly ?? false)],
+    );
+  } else if (v['hostPath'] && typeof v['hostPath'] === 'object') {
+    const hp = v['hostPath'] as { path?: string; type?: string };
+    rows.push(
+      ['Type', 'HostPath (bare host directory volume)'],
+      ['Path', String(hp.path ?? '')],
+      ['HostPathType', String(hp.type ?? '')],
+    );
+  } else rows.push(['Type', Object.keys(v).find((k) => k !== 'name') ?? 'unknown']);
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   return rows.map(([k, val]) => `    ${`${k}:`.padEnd(width)}${val}`.trimEnd());
 }
