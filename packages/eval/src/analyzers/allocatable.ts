@@ -144,6 +144,18 @@ export const requestedNodesAnalyzer: Analyzer = {
     );
     if (!d) return [];
     const want = memoryRequest(d.content).total;
+    // Each container's share when there are several (a sidecar that asks for most of it).
+    const shares = containerSections(d.content)
+      .filter((c) => !c.init)
+      .map((c) => ({
+        name: c.name,
+        written: /Requests:\s*\n(?:[ \t]+[^\s:]+:.*\n)*?[ \t]+memory:[ \t]*(\S{1,32})/.exec(
+          `${c.body}\n`,
+        )?.[1],
+      }))
+      .filter((c): c is { name: string; written: string } => c.written !== undefined);
+    const split =
+      shares.length > 1 ? ` (${shares.map((c) => `container ${c.name} ${c.written}`).join(', ')})` : '';
     const pod = String(d.args['name'] ?? '');
     const owner = ownerDeployment(d.content);
     for (const node of namedNodes(task, seen)) {
@@ -172,7 +184,7 @@ export const requestedNodesAnalyzer: Analyzer = {
         {
           weight: 88 + bonus(pod, hints),
           object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
-          cause: `pod ${pod} is Pending (Insufficient memory): it requests ${gi(want)}, and ${node}, which looks mostly free in usage, has ${gi(allocatable)} allocatable of which ${requested![1]} (${requested![2]}%) is already requested by the pods on it${holders.length ? ` (${holders.map((h) => `${h.name} in namespace ${h.ns}, ${h.written}`).join('; ')})` : ''}, leaving ${gi(allocatable - used)}: the scheduler counts requests, not usage, so the node is full for this pod although its memory use is low; the scheduler is not broken`,
+          cause: `pod ${pod} is Pending (Insufficient memory): it requests ${gi(want)}${split}, and ${node}, which looks mostly free in usage, has ${gi(allocatable)} allocatable of which ${requested![1]} (${requested![2]}%) is already requested by the pods on it${holders.length ? ` (${holders.map((h) => `${h.name} in namespace ${h.ns}, ${h.written}`).join('; ')})` : ''}, leaving ${gi(allocatable - used)}: the scheduler counts requests, not usage, so the node is full for this pod although its memory use is low; the scheduler is not broken`,
           evidence: [
             `describe_pod ${pod}: FailedScheduling Insufficient memory; requests ${gi(want)}`,
             `describe_node ${node}: memory requests ${requested![1]} (${requested![2]}%) of ${gi(allocatable)}${holders[0] ? `; ${clip(`${holders[0].ns}/${holders[0].name} ${holders[0].written}`, 120)}` : ''}`,
