@@ -1,13 +1,5 @@
-import { envOf } from './go-duration-unit.js';
-import {
-  type Analyzer,
-  clip,
-  containerSections,
-  type Finding,
-  outputs,
-  ownerDeployment,
-  setEnvFix,
-} from './types.js';
+import { loggedContainerEnv } from './env-values.js';
+import { type Analyzer, clip, type Finding, outputs, setEnvFix } from './types.js';
 
 /**
  * A logging library's refusal of a level name it does not know, with the names it does accept (in
@@ -97,44 +89,32 @@ export const logLevelAnalyzer: Analyzer = {
       }
       if (!hit) continue;
       const found = hit;
-      const pod = String(log.args['name'] ?? '');
-      const d = outputs(
-        seen,
-        'describe_pod',
-        (o) => o.args['name'] === pod && o.args['namespace'] === ns,
-      ).pop();
-      if (!d) continue;
-      for (const c of containerSections(d.content)) {
-        if (log.args['container'] && log.args['container'] !== c.name) continue;
-        const named = envOf(c.body).filter((e) => e.value === found.value);
-        if (named.length !== 1) continue;
-        const variable = named[0]!.name;
-        const hit = found;
-        const fixed = validLevel(hit.lib.levels, hit.lib.most, hit.value);
-        const owner = ownerDeployment(d.content);
-        const out: Finding = {
-          weight: 89,
-          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
-          cause: `the container ${c.name} exits at start because ${variable}=${hit.value} is not a log level ${hit.lib.name} knows (it accepts ${hit.lib.levels.join(', ')}), so setting the level fails ("${clip(hit.line.trim(), 120)}") before the program serves anything; the variable needs a valid level, e.g. ${fixed}`,
-          evidence: [
-            `previous logs of ${pod}: ${clip(hit.line.trim(), 200)}`,
-            `describe_pod ${pod}: ${variable}: ${hit.value}`,
-          ],
-          advice: `set ${variable} to ${fixed}, a level ${hit.lib.name} accepts`,
-          ...(owner
-            ? {
-                fix: setEnvFix(
-                  ns,
-                  owner,
-                  c.name,
-                  [{ name: variable, value: fixed }],
-                  `set ${variable} of ${owner}/${c.name} to ${fixed}, a level ${hit.lib.name} accepts`,
-                ),
-              }
-            : {}),
-        };
-        return [out];
-      }
+      const env = loggedContainerEnv(seen, ns, log, (e) => e.value === found.value);
+      if (!env) continue;
+      const { pod, container, variable, owner } = env;
+      const fixed = validLevel(found.lib.levels, found.lib.most, found.value);
+      const out: Finding = {
+        weight: 89,
+        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        cause: `the container ${container} exits at start because ${variable}=${found.value} is not a log level ${found.lib.name} knows (it accepts ${found.lib.levels.join(', ')}), so setting the level fails ("${clip(found.line.trim(), 120)}") before the program serves anything; the variable needs a valid level, e.g. ${fixed}`,
+        evidence: [
+          `previous logs of ${pod}: ${clip(found.line.trim(), 200)}`,
+          `describe_pod ${pod}: ${variable}: ${found.value}`,
+        ],
+        advice: `set ${variable} to ${fixed}, a level ${found.lib.name} accepts`,
+        ...(owner
+          ? {
+              fix: setEnvFix(
+                ns,
+                owner,
+                container,
+                [{ name: variable, value: fixed }],
+                `set ${variable} of ${owner}/${container} to ${fixed}, a level ${found.lib.name} accepts`,
+              ),
+            }
+          : {}),
+      };
+      return [out];
     }
     return [];
   },

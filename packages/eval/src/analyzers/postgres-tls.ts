@@ -1,4 +1,4 @@
-import { envOf } from './go-duration-unit.js';
+import { envOf } from './env-values.js';
 import {
   type Analyzer,
   clipAround,
