@@ -13,13 +13,21 @@ import {
 const GI = 1024 ** 3;
 
 /** The memory a pod's containers request, summed (bytes), from a describe_pod text; with the container that asks most. */
-export function memoryRequest(text: string): { total: number; container?: string; written?: string } {
+export function memoryRequest(text: string): {
+  total: number;
+  container?: string;
+  written?: string;
+  /** Each app container's memory request as written, in order. */
+  shares: { name: string; written: string }[];
+} {
   let total = 0;
   let most: { name: string; bytes: number; written: string } | undefined;
   let count = 0;
+  const shares: { name: string; written: string }[] = [];
   for (const c of containerSections(text)) {
     if (c.init) continue;
     const m = /Requests:\s*\n(?:[ \t]+[^\s:]+:.*\n)*?[ \t]+memory:[ \t]*(\S{1,32})/.exec(`${c.body}\n`);
+    if (m) shares.push({ name: c.name, written: m[1]! });
     const bytes = parseQuantity(m?.[1]);
     if (bytes === undefined) continue;
     total += bytes;
@@ -29,6 +37,7 @@ export function memoryRequest(text: string): { total: number; container?: string
   // The request as written (24Gi), when one container holds it all.
   return {
     total,
+    shares,
     ...(most ? { container: most.name } : {}),
     ...(most && count === 1 ? { written: most.written } : {}),
   };
@@ -66,7 +75,6 @@ export const allocatableAnalyzer: Analyzer = {
       const pod = String(d.args['name'] ?? '');
       const owner = ownerDeployment(d.content);
       const fit = Math.floor((largest.bytes * 0.9) / GI);
-      const gi = (b: number) => `${Number((b / GI).toFixed(1))}Gi`;
       // Far above every node (24Gi on 16Gi nodes): not the capacity-versus-allocatable margin but a
       // request no node of this size can ever hold, empty or not: often a typo in the value.
       if (total > largest.bytes * 1.15) {
@@ -132,28 +140,17 @@ export const requestedNodesAnalyzer: Analyzer = {
       (o) => /^Status:\s+Pending/m.test(o.content) && /Insufficient (?:memory|cpu)/.test(o.content),
     );
     if (!pending) return [];
-    const nodes = outputs(seen, 'list_nodes').length ? namedNodes(task, seen) : [];
-    return [
-      ...(outputs(seen, 'list_nodes').length ? [] : [{ tool: 'list_nodes', args: {} }]),
-      ...nodes.map((name) => ({ tool: 'describe_node', args: { name } })),
-    ];
+    // The node list first; the nodes the task names once it is there.
+    if (outputs(seen, 'list_nodes').length === 0) return [{ tool: 'list_nodes', args: {} }];
+    return namedNodes(task, seen).map((name) => ({ tool: 'describe_node', args: { name } }));
   },
   finds({ task, ns, seen, hints }) {
     const d = outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns).find(
       (o) => /^Status:\s+Pending/m.test(o.content) && /Insufficient (?:memory|cpu)/.test(o.content),
     );
     if (!d) return [];
-    const want = memoryRequest(d.content).total;
     // Each container's share when there are several (a sidecar that asks for most of it).
-    const shares = containerSections(d.content)
-      .filter((c) => !c.init)
-      .map((c) => ({
-        name: c.name,
-        written: /Requests:\s*\n(?:[ \t]+[^\s:]+:.*\n)*?[ \t]+memory:[ \t]*(\S{1,32})/.exec(
-          `${c.body}\n`,
-        )?.[1],
-      }))
-      .filter((c): c is { name: string; written: string } => c.written !== undefined);
+    const { total: want, shares } = memoryRequest(d.content);
     const split =
       shares.length > 1 ? ` (${shares.map((c) => `container ${c.name} ${c.written}`).join(', ')})` : '';
     const pod = String(d.args['name'] ?? '');
@@ -197,6 +194,7 @@ export const requestedNodesAnalyzer: Analyzer = {
   },
 };
 
+/** Bytes as GiB, one decimal at most (12Gi, 15.5Gi). */
 function gi(bytes: number): string {
-  return `${(bytes / GI).toFixed(bytes % GI === 0 ? 0 : 1)}Gi`;
+  return `${Number((bytes / GI).toFixed(1))}Gi`;
 }
