@@ -1140,7 +1140,10 @@ export async function serveCluster(cluster: SimCluster, options: ServeOptions = 
           res.setHeader('Connection', 'close');
           res.on('finish', () => req.destroy());
         }
-        const s = STATUS_REASONS[error.code] ?? { reason: 'BadRequest', code: error.status ?? 400 };
+        const s = STATUS_REASONS[error.code] ?? {
+          reason: error.status === 500 ? 'InternalError' : 'BadRequest',
+          code: error.status ?? 400,
+        };
         const name = /"([^"]+)" not found/.exec(error.message)?.[1];
         send(
           res,

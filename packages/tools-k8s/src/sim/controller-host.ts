@@ -22,7 +22,7 @@ export interface ControllerBase {
     type: 'Normal' | 'Warning',
     reason: string,
     message: string,
-    obj: KubeObject,
+    obj: AnyObject,
     source: string,
     at: number,
   ): void;

@@ -5,6 +5,7 @@ import { endpointsController } from './endpoints-controller.js';
 import { ingressController } from './ingress.js';
 import { cronJobController, jobController } from './jobs.js';
 import { kubeletController } from './kubelet.js';
+import { nodeLifecycleController } from './node-lifecycle.js';
 import { quotaController } from './quota-controller.js';
 import { replicaSetController, replicaSetStatusController } from './replicaset-controller.js';
 import { schedulerController } from './scheduler-controller.js';
@@ -14,7 +15,8 @@ import { claimController } from './storage.js';
  * The simulated cluster's controllers in the order one reconcile round runs them: the workload
  * controllers (CronJob, Job, Deployment, ReplicaSet) create and delete pods, the volume controller
  * binds claims, the scheduler places pods (and a WaitForFirstConsumer claim binds once a pod that uses
- * it is), the kubelet evaluates pods, then the status writers read what the pods became (ReplicaSet,
+ * it is), the kubelet evaluates pods, the node lifecycle controller marks those on an unreachable node
+ * not ready and evicts them once their toleration runs out, then the status writers read what the pods became (ReplicaSet,
  * Deployment, Endpoints, ResourceQuota, Ingress), and the HPA controller acts on what the round
  * showed. A new kind's controller is one file and one entry here.
  */
@@ -27,6 +29,7 @@ export const CONTROLLERS: readonly Controller[] = [
   schedulerController,
   claimController,
   kubeletController,
+  nodeLifecycleController,
   replicaSetStatusController,
   deploymentStatusController,
   endpointsController,

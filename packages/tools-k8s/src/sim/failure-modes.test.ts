@@ -599,6 +599,42 @@ describe('more declared faults', () => {
     );
     expect(await call('list_pods', { namespace: 'app', labelSelector: 'app=db' })).toMatch(/1\/1\s+Running/);
   });
+
+  it('a pull secret missing from the namespace: FailedToRetrieveImagePullSecret naming it, then the denial', async () => {
+    const { cluster, call } = setup({
+      registry: { denied: ['private.example.com/'] },
+      deployments: [
+        {
+          name: 'db',
+          namespace: 'app',
+          imagePullSecrets: [{ name: 'regcred' }, { name: 'other' }],
+          containers: [{ name: 'db', image: 'private.example.com/db:1' }],
+        },
+      ],
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'other', namespace: 'app' },
+          type: 'kubernetes.io/dockerconfigjson',
+          data: { '.dockerconfigjson': 'e30=' },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'regcred', namespace: 'default' },
+          type: 'kubernetes.io/dockerconfigjson',
+          data: { '.dockerconfigjson': 'e30=' },
+        },
+      ],
+    });
+    cluster.advance(300);
+    const events = await call('get_events', { namespace: 'app' });
+    expect(events).toContain(
+      'Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.',
+    );
+    expect(events).toContain('FailedToRetrieveImagePullSecret');
+  });
 });
 
 describe('pod manifests with a status', () => {

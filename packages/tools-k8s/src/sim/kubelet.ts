@@ -2,6 +2,7 @@ import type { KubeEvent, Pod } from '../types.js';
 import type { ClusterHost, Controller } from './controller-host.js';
 import { fnv1a } from './names.js';
 import { connectionAllowed, type Endpoint, serviceBackends } from './network.js';
+import { nodeLostAt } from './node-lifecycle.js';
 import { key } from './object-store.js';
 import { type DerivedEvent, evaluatePod, type PodOutcome, type PodWorld } from './pod-state.js';
 import { forbiddenMessage, serviceAccountMay } from './rbac.js';
@@ -57,6 +58,9 @@ function evaluatePods(host: ClusterHost): void {
     const rt = host.runtime.get(pk);
     if (!rt) continue;
     const unschedulable = (rt as { unschedulable?: string }).unschedulable;
+    // A pod whose node stopped reporting is seen as its kubelet last reported it.
+    const lostAt = nodeLostAt(host, pod);
+    const at = lostAt === undefined ? host.now : Math.min(host.now, Math.max(lostAt, rt.createdAt));
     const last = host.evaluated.get(pod);
     let out: PodOutcome;
     if (
@@ -64,11 +68,11 @@ function evaluatePods(host: ClusterHost): void {
       last.runtime === rt &&
       last.unschedulable === unschedulable &&
       last.configs === host.store.configs &&
-      last.outcome.readings.holdAt(host.now)
+      last.outcome.readings.holdAt(at)
     )
       out = last.outcome;
     else {
-      out = evaluatePod(pod, rt, world, host.now, unschedulable);
+      out = evaluatePod(pod, rt, world, at, unschedulable);
       host.evaluated.set(pod, { runtime: rt, unschedulable, configs: host.store.configs, outcome: out });
     }
     pod.status = out.status;

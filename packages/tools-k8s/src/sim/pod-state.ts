@@ -953,6 +953,24 @@ export function evaluatePod(
     }
   }
 
+  // The kubelet looks the pod's image pull secrets up on every sync (about once a minute) and says
+  // which it could not find, whether or not the pull then needs them.
+  const missingSecrets = (pod.spec.imagePullSecrets ?? [])
+    .map((s) => s.name)
+    .filter((name) => !world.exists('Secret', ns, name));
+  if (missingSecrets.length) {
+    const count = clock.read((now) => Math.max(1, Math.floor((now - created - 1) / 60) + 1));
+    events.push({
+      type: 'Warning',
+      reason: 'FailedToRetrieveImagePullSecret',
+      message: `Unable to retrieve some image pull secrets (${missingSecrets.join(', ')}); attempting to pull the image may not succeed.`,
+      count,
+      first: created + 1,
+      last: created + 1 + (count - 1) * 60,
+      source: 'kubelet',
+    });
+  }
+
   const initStatuses: ContainerStatus[] = [];
   let initReason: string | undefined;
   let initFailed = false;

@@ -37,8 +37,13 @@ export function available(pod: Pod, host: ClusterHost, minReadySeconds = 0): boo
   return Number.isFinite(since) && host.now - (since - host.t0) / 1000 >= minReadySeconds;
 }
 
+/** The pods a ReplicaSet counts as its replicas: those not being deleted (a Terminating pod is replaced). */
+function activePods(rs: ReplicaSet, host: ClusterHost): Pod[] {
+  return host.store.ownedBy('Pod', rs).filter((p) => !p.metadata.deletionTimestamp);
+}
+
 function reconcileReplicaSet(rs: ReplicaSet, host: ClusterHost): void {
-  const pods = host.store.ownedBy('Pod', rs);
+  const pods = activePods(rs, host);
   const want = rs.spec.replicas ?? 0;
   if (pods.length > want) {
     // Like the controller: unscheduled and not-ready pods go first, then the newest.
@@ -63,7 +68,7 @@ function deletionRank(pod: Pod, host: ClusterHost): number {
 }
 
 function replicaSetStatus(rs: ReplicaSet, host: ClusterHost): void {
-  const pods = host.store.ownedBy('Pod', rs);
+  const pods = activePods(rs, host);
   rs.status = {
     replicas: pods.length,
     fullyLabeledReplicas: pods.length,

@@ -1,3 +1,4 @@
+import type { KubeObject } from '../cluster.js';
 import { parseQuantity } from '../quantity.js';
 import type { Node, Pod, PodSpec } from '../types.js';
 import type { ClusterHost, Controller } from './controller-host.js';
@@ -6,8 +7,10 @@ import {
   addUse,
   emptyUse,
   interPodMisfit,
+  type NodeSelectorTerm,
   type NodeUse,
   nodeAffinityMatches,
+  nodeSelectorTermsMatch,
   type Placed,
   podRequests,
   type Requests,
@@ -80,20 +83,21 @@ function schedule(host: ClusterHost): void {
     let resolvable = 0;
     const ns = p.metadata.namespace ?? 'default';
     let volumeProblem: string | undefined;
+    const pinned: NodeSelectorTerm[][] = [];
     for (const v of p.spec.volumes ?? []) {
       if (!v.persistentVolumeClaim || volumeProblem) continue;
       const claimName = v.persistentVolumeClaim.claimName;
-      volumeProblem = claimBlocksScheduling(
-        host.store.at(key('PersistentVolumeClaim', ns, claimName)),
-        claimName,
-        classes,
-        { provisioner: (n) => host.world.provisioners[n] },
-      );
+      const claim = host.store.at(key('PersistentVolumeClaim', ns, claimName));
+      volumeProblem = claimBlocksScheduling(claim, claimName, classes, {
+        provisioner: (n) => host.world.provisioners[n],
+      });
+      const terms = boundVolumeTerms(host, claim);
+      if (terms) pinned.push(terms);
     }
     const req = storedPodRequests(p.spec);
     const candidates = nodes
       .filter((n) => {
-        const why = misfit(n, p, req, used.get(n.metadata.name ?? ''), placed);
+        const why = misfit(n, p, req, used.get(n.metadata.name ?? ''), placed, pinned);
         for (const r of why.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
         if (why.reasons.length && why.resolvable) resolvable++;
         return why.reasons.length === 0;
@@ -132,6 +136,21 @@ function schedule(host: ClusterHost): void {
   }
 }
 
+/**
+ * The node affinity terms of the PersistentVolume a Bound claim is bound to (`spec.nodeAffinity.required
+ * .nodeSelectorTerms`, as a local volume carries its node), or undefined when it has none.
+ */
+function boundVolumeTerms(host: ClusterHost, claim: KubeObject | undefined): NodeSelectorTerm[] | undefined {
+  if ((claim?.status as { phase?: string } | undefined)?.phase !== 'Bound') return undefined;
+  const volumeName = (claim?.spec as { volumeName?: string } | undefined)?.volumeName;
+  if (!volumeName) return undefined;
+  const pv = host.store.at(key('PersistentVolume', undefined, volumeName));
+  const terms = (
+    pv?.spec as { nodeAffinity?: { required?: { nodeSelectorTerms?: NodeSelectorTerm[] } } } | undefined
+  )?.nodeAffinity?.required?.nodeSelectorTerms;
+  return terms?.length ? terms : undefined;
+}
+
 /** Why a pod cannot go on a node (none when it fits), in the scheduler's words, in its filter order. */
 function misfit(
   n: Node,
@@ -139,6 +158,7 @@ function misfit(
   req: Requests,
   used: NodeUse | undefined,
   placed: readonly Placed[],
+  pinned: readonly (readonly NodeSelectorTerm[])[],
 ): { reasons: string[]; resolvable: boolean } {
   const no = (r: string) => ({ reasons: [r], resolvable: false });
   if (n.spec?.unschedulable) return no('node(s) were unschedulable');
@@ -153,6 +173,9 @@ function misfit(
   if (taint) return no(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
   const short = resourceMisfit(n, req, used ?? emptyUse());
   if (short.length) return { reasons: short, resolvable: true };
+  // VolumeBinding: a bound PersistentVolume's node affinity (a local volume's node) must hold.
+  if (pinned.some((terms) => !nodeSelectorTermsMatch(terms, n)))
+    return no('node(s) had volume node affinity conflict');
   const pods = interPodMisfit(n, p, placed);
   return pods ? { reasons: [pods.reason], resolvable: pods.resolvable } : { reasons: [], resolvable: false };
 }

@@ -73,10 +73,15 @@ interface PodAffinityTerm {
   namespaces?: string[];
   namespaceSelector?: LabelSelector;
 }
+/** One term of a NodeSelector (Kubernetes' core/v1 NodeSelectorTerm). */
+export interface NodeSelectorTerm {
+  matchExpressions?: SelectorRequirement[];
+  matchFields?: SelectorRequirement[];
+}
 interface Affinity {
   nodeAffinity?: {
     requiredDuringSchedulingIgnoredDuringExecution?: {
-      nodeSelectorTerms?: { matchExpressions?: SelectorRequirement[]; matchFields?: SelectorRequirement[] }[];
+      nodeSelectorTerms?: NodeSelectorTerm[];
     };
   };
   podAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[] };
@@ -124,9 +129,20 @@ export function labelSelectorMatches(
 export function nodeAffinityMatches(n: Node, p: Pod): boolean {
   const labels = n.metadata.labels ?? {};
   if (Object.entries(p.spec.nodeSelector ?? {}).some(([k, v]) => labels[k] !== v)) return false;
-  const terms =
-    affinityOf(p)?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  return nodeSelectorTermsMatch(
+    affinityOf(p)?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms,
+    n,
+  );
+}
+
+/**
+ * Whether a node matches a NodeSelector's terms (ORed; each term's expressions and fields ANDed; a term
+ * with neither matches nothing), as a pod's required node affinity and a PersistentVolume's
+ * `spec.nodeAffinity.required` both use them; no terms at all: every node.
+ */
+export function nodeSelectorTermsMatch(terms: readonly NodeSelectorTerm[] | undefined, n: Node): boolean {
   if (!terms || terms.length === 0) return true;
+  const labels = n.metadata.labels ?? {};
   const fields = { 'metadata.name': n.metadata.name ?? '' };
   return terms.some(
     (t) =>

@@ -21,6 +21,7 @@ import { CONTROLLERS } from './controllers.js';
 import type { ControllerHost } from './jobs.js';
 import { logTail } from './log-lines.js';
 import { clone, fnv1a, isoAt, safeEncode, stableJson } from './names.js';
+import { nodeAddress, nodeLostAt } from './node-lifecycle.js';
 import { type AnyObject, key, ObjectStore } from './object-store.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import type { ContainerOutcome, DerivedEvent, PodRuntime } from './pod-state.js';
@@ -268,6 +269,15 @@ export class SimCluster implements Cluster {
         status: 400,
       });
     }
+    // Logs come from the node's kubelet, which the API server cannot reach on a lost node.
+    if (pod.spec.nodeName && nodeLostAt(this.#cluster(), pod) !== undefined) {
+      const ip = nodeAddress(this.#cluster(), pod.spec.nodeName);
+      throw new K8sError(
+        'api_error',
+        `Get "https://${ip}:10250/containerLogs/${query.namespace}/${query.name}/${container}": dial tcp ${ip}:10250: connect: no route to host`,
+        { status: 500 },
+      );
+    }
     const out = this.#outcomes.get(key('Pod', query.namespace, query.name))?.get(container);
     const logs = query.previous ? out?.logs.previous : out?.logs.current;
     if (logs === undefined) return '';
@@ -293,7 +303,16 @@ export class SimCluster implements Cluster {
     const obj = this.getNow(ref);
     if (options?.dryRun) return;
     const ns = info.namespaced ? ref.namespace : undefined;
-    this.#remove(info.kind, ns, ref.name, 'delete');
+    // A pod on a lost node is only marked for deletion: no kubelet confirms it, so it stays Terminating.
+    if (info.kind === 'Pod' && nodeLostAt(this.#cluster(), obj as Pod) !== undefined) {
+      const stored = this.#store.at(key('Pod', ns, ref.name));
+      if (stored?.metadata && !stored.metadata['deletionTimestamp']) {
+        stored.metadata['deletionTimestamp'] = this.#iso(this.#now);
+        stored.metadata['deletionGracePeriodSeconds'] =
+          (stored.spec as { terminationGracePeriodSeconds?: number } | undefined)
+            ?.terminationGracePeriodSeconds ?? 30;
+      }
+    } else this.#remove(info.kind, ns, ref.name, 'delete');
     void obj;
     this.#mutations.push({
       at: this.#iso(this.#now),
@@ -975,7 +994,7 @@ export class SimCluster implements Cluster {
     type: 'Normal' | 'Warning',
     reason: string,
     message: string,
-    obj: KubeObject,
+    obj: AnyObject,
     source: string,
     at: number,
   ): void {

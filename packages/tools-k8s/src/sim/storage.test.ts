@@ -158,4 +158,48 @@ describe('PersistentVolumeClaim binding', () => {
       '0/1 nodes are available: persistentvolumeclaim "missing" not found. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.',
     );
   });
+
+  it("a bound local PersistentVolume pins its pod to the volume's node: other nodes have a volume node affinity conflict", () => {
+    const local = (node: string) => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'local-pv-1' },
+      spec: {
+        capacity: { storage: '50Gi' },
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'local-storage',
+        local: { path: '/mnt/disks/ssd1' },
+        nodeAffinity: {
+          required: {
+            nodeSelectorTerms: [
+              { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] },
+            ],
+          },
+        },
+      },
+      status: { phase: 'Available' },
+    });
+    const nodes = [
+      { name: 'n1', cpu: '4', memory: '16Gi', labels: { pool: 'ingest' } },
+      { name: 'n2', cpu: '4', memory: '16Gi', labels: { pool: 'ingest' } },
+      { name: 'n3', cpu: '4', memory: '16Gi', labels: { pool: 'batch' } },
+    ];
+    const world = (node: string, nodeSelector?: Record<string, string>) =>
+      createSimCluster({
+        nodes,
+        deployments: [{ ...db('local-data'), ...(nodeSelector ? { nodeSelector } : {}) }],
+        objects: [local(node), pvc('local-data', { storageClassName: 'local-storage' })],
+      });
+    // Bound to n3's volume and kept to the ingest pool: n1 and n2 conflict with the volume, n3 with the selector.
+    const pinned = world('n3', { pool: 'ingest' });
+    expect(phaseOf(pinned, 'local-data')).toBe('Bound');
+    const pod = dbPod(pinned);
+    expect(pod.status?.phase).toBe('Pending');
+    expect(pod.status?.conditions?.[0]?.message).toBe(
+      "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 node(s) had volume node affinity conflict. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+    );
+    // Without the selector the pod goes where its volume is.
+    expect(dbPod(world('n3')).spec.nodeName).toBe('n3');
+    expect(dbPod(world('n2')).spec.nodeName).toBe('n2');
+  });
 });

@@ -106,19 +106,25 @@ export function nodeObject(
           status: 'Unknown',
           reason: 'NodeStatusUnknown',
           message: 'Kubelet stopped posting node status.',
-          lastHeartbeatTime: iso(-60),
-          lastTransitionTime: iso(0),
+          // The node controller marks the conditions Unknown 40 s (its grace period) after the last heartbeat.
+          lastHeartbeatTime: iso(-lostFor - 40),
+          lastTransitionTime: iso(-lostFor),
         };
+  const lostFor = n.ready ? 0 : (parseDuration(n.notReadyFor) ?? 0);
   const pressure = new Set(n.pressure ?? []);
   // Taints the node controller adds from the node's conditions (taint-nodes-by-condition), after any
   // declared ones, without repeating a key and effect.
-  const taints: { key: string; value?: string | undefined; effect: string }[] = [...(n.taints ?? [])];
+  const taints: { key: string; value?: string | undefined; effect: string; timeAdded?: string }[] = [
+    ...(n.taints ?? []),
+  ];
   const add = (key: string, effect: string) => {
     if (!taints.some((t) => t.key === key && t.effect === effect)) taints.push({ key, effect });
   };
   if (!n.ready) {
     add('node.kubernetes.io/unreachable', 'NoSchedule');
-    add('node.kubernetes.io/unreachable', 'NoExecute');
+    // The NoExecute taint carries when it was added: pods' tolerationSeconds count from it.
+    if (!taints.some((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoExecute'))
+      taints.push({ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: iso(-lostFor) });
   } else {
     if (pressure.has('MemoryPressure')) add('node.kubernetes.io/memory-pressure', 'NoSchedule');
     if (pressure.has('DiskPressure')) add('node.kubernetes.io/disk-pressure', 'NoSchedule');

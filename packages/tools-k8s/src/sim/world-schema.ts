@@ -595,6 +595,11 @@ export const nodeSchema = z.strictObject({
     .array(z.strictObject({ key: z.string(), value: z.string().optional(), effect: z.string() }))
     .optional(),
   ready: z.boolean().default(true),
+  notReadyFor: duration
+    .optional()
+    .describe(
+      "With ready: false, how long ago the node's conditions went Unknown (default: as the world starts); its pods are marked not ready then and evicted after their toleration (300 s by default)",
+    ),
   pressure: z.array(z.enum(['MemoryPressure', 'DiskPressure', 'PIDPressure'])).optional(),
   unschedulable: z.boolean().optional(),
   age: duration.optional(),
