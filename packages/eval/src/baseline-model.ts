@@ -1,7 +1,12 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
 import { kindsRead, parseQuantity } from '@sre-harness/tools-k8s';
 import { askedState } from './analyzers/asked-state.js';
-import { cronJobSchedules, minReadyWait, replicaSetHistory } from './analyzers/expected-state.js';
+import {
+  cronJobHistory,
+  cronJobSchedules,
+  minReadyWait,
+  replicaSetHistory,
+} from './analyzers/expected-state.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
 import { probeRefused, probeTimedOut } from './analyzers/probes.js';
@@ -656,6 +661,7 @@ export class BaselineSreModel implements Model {
         lines.push(
           ...finishedRunsRemoved(ctx),
           ...cronJobSchedules(ctx),
+          ...cronJobHistory(ctx),
           ...replicaSetHistory(ctx),
           ...minReadyWait(ctx),
           ...explainingEvents(ctx),

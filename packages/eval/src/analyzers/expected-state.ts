@@ -130,3 +130,35 @@ export function minReadyWait({ seen, task }: AnalyzerContext): string[] {
   }
   return out;
 }
+
+/**
+ * Completed pods of a CronJob's runs (`<cronjob>-<scheduled minute>-<suffix>`): the CronJob keeps its
+ * last successful Jobs, and so their pods, as history (`successfulJobsHistoryLimit`, 3 by default;
+ * `failedJobsHistoryLimit`, 1) and deletes older ones as new runs finish, so a steady number of
+ * Completed pods is by design, not a leak.
+ * https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#jobs-history-limits
+ */
+export function cronJobHistory({ seen, ns }: AnalyzerContext): string[] {
+  const listed = outputs(seen, 'list_pods', (x) => x.args['namespace'] === ns).pop();
+  if (!listed) return [];
+  const byCron = new Map<string, string[]>();
+  for (const r of parseTable(listed.content)) {
+    if (r['STATUS'] !== 'Completed') continue;
+    const m = /^([a-z0-9][a-z0-9-]{0,80}?)-(\d{8,10})-[a-z0-9]{5}$/.exec(r['NAME'] ?? '');
+    if (!m) continue;
+    byCron.set(m[1]!, [...(byCron.get(m[1]!) ?? []), r['NAME']!]);
+  }
+  const out: string[] = [];
+  for (const [cron, pods] of byCron) {
+    const spec = outputs(
+      seen,
+      'describe_resource',
+      (x) => /^cronjobs?$/i.test(String(x.args['kind'])) && x.args['name'] === cron,
+    ).pop()?.content;
+    const limit = spec ? flat(spec, 'successfulJobsHistoryLimit') : undefined;
+    out.push(
+      `The ${pods.length} Completed pod(s) of ${cron} (${pods.slice(0, 4).join(', ')}${pods.length > 4 ? ', …' : ''}) belong to the last successful Jobs of CronJob ${cron}: a CronJob keeps that many finished Jobs, and their pods, as history (successfulJobsHistoryLimit${limit ? ` ${limit}` : ', 3 by default'}; failedJobsHistoryLimit, 1 by default) and deletes the oldest as each new run completes, so the count stays constant. They are kept by design, not stuck or leaking, and use no CPU or memory; no cleanup job is needed (lower successfulJobsHistoryLimit to keep fewer).`,
+    );
+  }
+  return out;
+}

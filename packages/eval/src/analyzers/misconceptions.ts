@@ -3,6 +3,7 @@ import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
   type AnalyzerContext,
+  clip,
   containerSections,
   flat,
   namespacePods,
@@ -47,6 +48,88 @@ const HANDLED = [
 ];
 
 const MISCONCEPTIONS: readonly Misconception[] = [
+  // https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
+  // (failureThreshold: consecutive failures before the kubelet restarts the container).
+  {
+    name: 'liveness-failures-below-threshold',
+    asks: /\bliveness\b|\bprobe\b/i,
+    holds(ctx) {
+      for (const d of outputs(ctx.seen, 'describe_pod')) {
+        if (!/^[ \t]+Ready[ \t]+True\b/m.test(d.content) || /Restart Count:\s*[1-9]/.test(d.content))
+          continue;
+        const failed = d.content.split('\n').find((l) => /Liveness probe (?:failed|errored)/.test(l));
+        if (!failed) continue;
+        const probe = d.content
+          .split('\n')
+          .find((l) => /^\s*Liveness:/.test(l))
+          ?.trim();
+        const threshold = /#failure=(\d{1,4})/.exec(probe ?? '')?.[1] ?? '3';
+        const period = /period=(\d{1,6})s/.exec(probe ?? '')?.[1] ?? '10';
+        const times = /\(x(\d{1,6}) over [^)]{1,20}\)/.exec(failed)?.[1] ?? '1';
+        const logs = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === d.args['name'])
+          .map((o) => o.content)
+          .join('\n');
+        const pauses = logs
+          .split('\n')
+          .filter((l) =>
+            /\bPause (?:Full|Young|Remark|Cleanup)\b|\bGC\(\d{1,12}\)|stop-the-world|\bgc pause\b/i.test(l),
+          );
+        const longest = pauses
+          .map((l) => ({ l, ms: Number(/(\d{1,9}(?:\.\d{1,6})?)ms\b/.exec(l)?.[1] ?? 0) }))
+          .sort((a, b) => b.ms - a.ms)[0];
+        const gc = longest
+          ? ` The program's log shows what made it slow to answer: a garbage-collection pause ("${clip(longest.l.trim(), 120)}") stops every thread, the health endpoint too, for that long.`
+          : '';
+        return `Pod ${String(d.args['name'])} had ${times === '1' ? 'a single liveness probe failure' : `${times} isolated liveness probe failures`} ("${clip(failed.trim().replace(/\s{2,}/g, ' '), 140)}") but its container was never restarted (restart count 0) and is Ready: the kubelet restarts a container only after failureThreshold consecutive failures (${threshold} in a row here, ${Number(threshold) * Number(period)} s with a ${period} s period), and one success resets the count, so isolated timeouts are absorbed by design.${gc} The workers are healthy and not about to die: no restart is needed and nothing needs doing now; if such pauses grow longer than the failure window, tune the heap/GC rather than the probe.`;
+      }
+      return undefined;
+    },
+  },
+  // A CPU burst while freshly started pods load data and warm up, settled since: start-up work, not a
+  // program that needs more CPU when serving (the metrics API shows the usage now).
+  {
+    name: 'cpu-burst-at-start',
+    asks: /\bcpu\b[^.?!]{0,160}\b(?:spike|spiked|alert|high|hog|burst|peak|fired)\b|\b(?:spike|burst|alert)\b[^.?!]{0,80}\bcpu\b/i,
+    reads: (ctx) => [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }],
+    holds(ctx) {
+      if (healthyPods(ctx).length === 0) return undefined;
+      const metrics = outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)
+        .map((o) => o.content)
+        .join('\n');
+      const usage = metrics
+        .split('\n')
+        .filter((l) => /\bcpu \S+ \/ (?:request|limit)/.test(l))
+        .map((l) => l.trim());
+      if (usage.length === 0) return undefined;
+      // Start-up work in a pod's log, followed by its ready line.
+      for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
+        const lines = o.content.split('\n');
+        const ready = lines.findIndex((l) =>
+          /\b(?:ready|warm-?up (?:done|complete)|started in|listening)\b/i.test(l),
+        );
+        const work = lines
+          .slice(0, ready < 0 ? 0 : ready + 1)
+          .filter((l) =>
+            /\b(?:loading|loaded|warming|warm-?up|building|built|index(?:ing)?|precomput|compil|caching|preload)/i.test(
+              l,
+            ),
+          );
+        if (ready < 0 || work.length === 0) continue;
+        return `The CPU alert matches the pods' start-up, not their steady state: right after starting, each pod does heavy one-off work (its log: ${work
+          .slice(0, 3)
+          .map((l) => `"${clip(l.trim(), 90)}"`)
+          .join(
+            ', ',
+          )}) until "${clip(lines[ready]!.trim(), 60)}", and loading and warming up a model or index uses far more CPU than serving. That is why the alert fired after the deploy and cleared by itself. The usage now is normal (${usage
+          .slice(0, 3)
+          .map((l) => clip(l, 80))
+          .join(
+            '; ',
+          )}), so this version is not a CPU hog and no rollback is needed; if the alert should not fire on every deploy, give it a longer duration (for:) than the warm-up or exclude pods younger than a few minutes.`;
+      }
+      return undefined;
+    },
+  },
   // https://kubernetes.io/docs/concepts/workloads/autoscaling/horizontal-pod-autoscale/#algorithm-details :
   // the controller skips scaling while current/target is within a tolerance of 1.0 (0.1 by default,
   // kube-controller-manager --horizontal-pod-autoscaler-tolerance).

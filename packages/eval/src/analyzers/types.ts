@@ -210,12 +210,16 @@ export function podRun(pod: string): string {
 /**
  * Pods of a `list_pods` table that are records of the past, not failures now: a Job run's failed
  * attempt beside a Completed retry of the same run, and an evicted pod (`Evicted`,
- * `ContainerStatusUnknown`) whose ReplicaSet (or, for a Deployment's pod of an older ReplicaSet, its
+ * `ContainerStatusUnknown`, or `Error` where kubectl shows the container's last state and the pod's
+ * description says `Reason: Evicted`, named in `evictedNames`) whose ReplicaSet (or, for a Deployment's pod of an older ReplicaSet, its
  * Deployment) has Running, Ready pods again (the kubelet evicted it, its
  * controller replaced it, and the pod object stays until deleted or garbage-collected). Keyed by
  * name, with what each is.
  */
-export function pastPods(rows: readonly Record<string, string>[]): Map<string, 'retried' | 'evicted'> {
+export function pastPods(
+  rows: readonly Record<string, string>[],
+  evictedNames: ReadonlySet<string> = new Set(),
+): Map<string, 'retried' | 'evicted'> {
   const ready = (r: Record<string, string>) => {
     const [a, b] = (r['READY'] ?? '').split('/');
     return a !== undefined && a === b;
@@ -242,7 +246,8 @@ export function pastPods(rows: readonly Record<string, string>[]): Map<string, '
     const status = r['STATUS'] ?? '';
     if (/^(Error|Failed)$/.test(status) && completed.has(podRun(name))) out.set(name, 'retried');
     else if (
-      /^(Evicted|ContainerStatusUnknown)$/.test(status) &&
+      (/^(Evicted|ContainerStatusUnknown)$/.test(status) ||
+        (/^(Error|Failed|Completed)$/.test(status) && evictedNames.has(name))) &&
       (serving.has(podRun(name)) || servingDeployments.has(deployment(name) ?? ''))
     )
       out.set(name, 'evicted');

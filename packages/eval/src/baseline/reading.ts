@@ -63,7 +63,19 @@ export function podRows(seen: readonly SeenObservation[], ns: string): PodRow[] 
   );
   if (!o) return [];
   const table = parseTable(o.content).filter((r) => r['NAME']);
-  const past = pastPods(table);
+  // kubectl shows an evicted pod's container state (Error) in STATUS; its description says Evicted.
+  const evicted = new Set(
+    seen
+      .filter(
+        (x) =>
+          x.tool === 'describe_pod' &&
+          x.status === 'ok' &&
+          /^Status:\s+Failed\b/m.test(x.content) &&
+          /^Reason:\s+Evicted\s*$/m.test(x.content),
+      )
+      .map((x) => String(x.args['name'] ?? '')),
+  );
+  const past = pastPods(table, evicted);
   const rows: PodRow[] = table.map((r) => ({
     name: r['NAME']!,
     ready: r['READY'] ?? '',

@@ -30,7 +30,10 @@ export const probes: PodSignature = {
     // Readiness failing only while the pod started (it is Ready now, never restarted): warm-up, said as such.
     const readyNow = /^[ \t]+Ready[ \t]+True\b/m.test(d.content);
     const warmUp = readyNow && !restarted && unhealthy !== undefined && !/Liveness/i.test(unhealthy);
-    if (unhealthy && !warmUp) {
+    // Liveness failures on a container Ready now and never restarted never reached failureThreshold in a
+    // row (the kubelet would have restarted it): isolated failures, not a fault (the notes say why).
+    const absorbed = readyNow && !restarted && unhealthy !== undefined && /Liveness/i.test(unhealthy);
+    if (unhealthy && !warmUp && !absorbed) {
       const kind = /Liveness/i.test(unhealthy)
         ? 'liveness'
         : /Startup/i.test(unhealthy)
