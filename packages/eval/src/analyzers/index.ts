@@ -4,6 +4,7 @@ import { configMountsAnalyzer } from './config-mounts.js';
 import { configSourcesAnalyzer } from './config-sources.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
+import { dbPoolSizeAnalyzer } from './db-pool-size.js';
 import { dependencyLogsAnalyzer } from './dependency-logs.js';
 import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
@@ -66,6 +67,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   dnsForwardAnalyzer,
   pullSecretsAnalyzer,
   appErrorsAnalyzer,
+  dbPoolSizeAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
   elsewhereAnalyzer,

@@ -12,6 +12,9 @@ import type { PodFacts, World } from './world-schema.js';
  * Kubernetes' controllers have one), and whether the world declared an object's status. Times are
  * logical seconds relative to the world's start (negative: before it).
  */
+/** Seconds an event lives after its last occurrence (kube-apiserver's --event-ttl, 1h by default). */
+export const EVENT_TTL = 3600;
+
 export interface ControllerBase {
   readonly now: number;
   /** Seconds relative to the world's start of an ISO time, or undefined. */

@@ -1,5 +1,5 @@
 import type { KubeEvent, Pod } from '../types.js';
-import type { ClusterHost, Controller } from './controller-host.js';
+import { type ClusterHost, type Controller, EVENT_TTL } from './controller-host.js';
 import { fnv1a } from './names.js';
 import { connectionAllowed, type Endpoint, serviceBackends } from './network.js';
 import { nodeLostAt } from './node-lifecycle.js';
@@ -88,6 +88,8 @@ function evaluatePods(host: ClusterHost): void {
  * on every request.
  */
 function storePodEvent(e: DerivedEvent, pod: Pod, host: ClusterHost, state: KubeletState): void {
+  // An event whose last occurrence is older than the API server's event TTL is gone.
+  if (e.last < host.now - EVENT_TTL) return;
   const name = pod.metadata.name ?? '';
   const ns = pod.metadata.namespace;
   const uid = pod.metadata.uid;

@@ -16,7 +16,7 @@ import type { KubeEvent, Pod, PodTemplate, ReplicaSet } from '../types.js';
 import { quotaRefusal, validateObject } from './admission.js';
 import type { AutoscalingHost } from './autoscaling.js';
 import { type BuiltState, copyBuilt } from './built-state.js';
-import type { ControllerBase, PodEvaluation, Rollout } from './controller-host.js';
+import { type ControllerBase, EVENT_TTL, type PodEvaluation, type Rollout } from './controller-host.js';
 import { CONTROLLERS } from './controllers.js';
 import type { ControllerHost } from './jobs.js';
 import { logTail } from './log-lines.js';
@@ -92,7 +92,6 @@ const OWNERS = new Set(['Deployment', 'ReplicaSet', 'Job', 'CronJob']);
 /** Most controller rounds one reconcile runs (each round lets Jobs act on what the last one showed). */
 const MAX_ROUNDS = 400;
 /** Seconds an event lives (the API server's default `--event-ttl`). */
-const EVENT_TTL = 3600;
 
 /**
  * A stateful in-memory Kubernetes cluster built from a declarative world. Reads answer from the state;
