@@ -46,6 +46,7 @@ import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
+import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { storageAnalyzer } from './storage.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
 import type { Analyzer } from './types.js';
@@ -68,6 +69,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   pullSecretsAnalyzer,
   appErrorsAnalyzer,
   dbPoolSizeAnalyzer,
+  slowRolloutAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
   elsewhereAnalyzer,

@@ -11,6 +11,8 @@ export interface Finding {
   evidence: string[];
   fix?: { tool: string; args: Record<string, unknown>; text: string };
   advice?: string;
+  /** The current revision is not at fault (a rollback would not help): no rollback is attached. */
+  revisionSound?: true;
 }
 
 /** The `set_env` fix for one container of a deployment, as a finding carries it. */

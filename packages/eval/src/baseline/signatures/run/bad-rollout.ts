@@ -34,7 +34,7 @@ export const badRollout: RunSignature = {
       const name = String(h.args['name'] ?? '');
       const revs = parseTable(h.content).filter((r) => /^\d+/.test(r['REVISION'] ?? ''));
       const failing = found
-        .filter((f) => f.object.startsWith(`deployment ${name}`) && !f.fix)
+        .filter((f) => f.object.startsWith(`deployment ${name}`) && !f.fix && !f.revisionSound)
         .sort((a, b) => b.weight - a.weight)[0];
       if (failing && dependencyDown(failing, name, found)) continue;
       if (revs.length > 1 && failing && (CHANGE.test(h.content) || revs.length > 1)) {
