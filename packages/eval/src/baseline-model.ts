@@ -326,12 +326,14 @@ export class BaselineSreModel implements Model {
           plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name, container: c.name } });
       }
       // A probe that times out: the program's own log says how long it takes to answer; one refused:
-      // it says where the program listens instead.
+      // it says where the program listens instead; one answered with a 5xx: the program reports itself
+      // unhealthy, and its log says which of its checks (a dependency) fails.
       if (
         p.status === 'Running' &&
         ((p.restarts > 0 && /Unhealthy|probe failed/i.test(d.content)) ||
           probeTimedOut(d.content) ||
-          probeRefused(d.content))
+          probeRefused(d.content) ||
+          /probe failed: HTTP probe failed with statuscode: 5\d\d/.test(d.content))
       ) {
         plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name } });
       }

@@ -57,6 +57,35 @@ describe('probeCause on a 404 with a known framework', () => {
   });
 });
 
+describe('probeCause on a 5xx: the check the program reports failing', () => {
+  const FAILED = 'Readiness probe failed: HTTP probe failed with statuscode: 503';
+  const PROBE = 'Readiness: http-get :8080/actuator/health delay=0s timeout=3s';
+  it.each([
+    [
+      "WARN Health contributor mail (mail) is DOWN\nWARN Mail health check failed: Couldn't connect to host, port: smtp-relay.messaging.svc.cluster.local, 25; connection refused",
+      /cannot reach smtp-relay\.messaging\.svc\.cluster\.local:25/,
+    ],
+    [
+      'readiness check failed: redis: dial tcp redis-main:6379: connect: connection refused',
+      /cannot reach redis-main:6379/,
+    ],
+    [
+      'Health contributor db (db) is DOWN',
+      /the program's log says which: "Health contributor db \(db\) is DOWN"/,
+    ],
+  ])('%s', (logs, cause) => {
+    const why = probeCause('readiness', FAILED, PROBE, logs);
+    expect(why.cause).toMatch(cause);
+    expect(why.specific).toBe(true);
+  });
+
+  it('says only that it reports itself unhealthy when the log names no check', () => {
+    expect(probeCause('readiness', FAILED, PROBE, 'started\nGET /api 200').advice).toBe(
+      'fix what makes the health endpoint fail (its dependencies, per the logs)',
+    );
+  });
+});
+
 describe('httpProbeWithPath: the same probe, another path, its timing kept', () => {
   it('reads kubectl describe probe lines', () => {
     expect(

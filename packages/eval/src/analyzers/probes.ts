@@ -149,12 +149,45 @@ export function probeCause(
       specific: true,
     };
   }
-  if (status?.startsWith('5'))
+  if (status?.startsWith('5')) {
+    // The program's own log names the check that fails (a health contributor DOWN, a dependency it
+    // cannot reach): that dependency, not the probe, is what to fix.
+    const lines = logs.split('\n');
+    const down = lines.find((l) =>
+      /\b(?:health (?:contributor|check|indicator)|healthcheck)\b[^\n]{0,200}\b(?:DOWN|failed|unhealthy|fail)\b|\bis DOWN\b/i.test(
+        l,
+      ),
+    );
+    const reach = lines.find(
+      (l) =>
+        l !== down &&
+        /connection refused|couldn't connect|could not connect|no route to host|timed out|unknown host|no such host/i.test(
+          l,
+        ),
+    );
+    const target = reach ? dependencyHost(reach) : undefined;
+    if (down || reach)
+      return {
+        cause: `the program answers the ${kind} probe with HTTP ${status}: its health endpoint reports a check that fails, so the kubelet ${effect}; the program's log says which: ${[
+          down,
+          reach,
+        ]
+          .filter((l): l is string => l !== undefined)
+          .map((l) => `"${clipLine(l)}"`)
+          .join(
+            ', ',
+          )}${target ? ` — it cannot reach ${target}, and while that dependency is down the program reports itself not ready` : ''}`,
+        advice: target
+          ? `bring back ${target} (or take that check out of the readiness group if the program can serve without it)`
+          : 'fix the failing check the log names (or take it out of the readiness group if the program can serve without it)',
+        specific: true,
+      };
     return {
       cause: `the program answers the ${kind} probe with HTTP ${status}: it reports itself unhealthy, so the kubelet ${effect}`,
       advice: 'fix what makes the health endpoint fail (its dependencies, per the logs)',
       specific: true,
     };
+  }
   return {
     cause: `the ${kind} probe fails (${message.trim().slice(0, 120)}) — it checks the wrong port or path, so the kubelet ${effect}`,
     advice: `point the ${kind} probe at the port and path the container serves`,
@@ -373,4 +406,13 @@ function clipLine(line: string): string {
 /** Whether a pod's description shows a probe refused (nothing listens where it connects). */
 export function probeRefused(describe: string): boolean {
   return describe.split('\n').some((l) => /probe failed/i.test(l) && l.includes('connection refused'));
+}
+
+/** The host (and port) a connection failure line names, e.g. `smtp-relay.messaging.svc.cluster.local, 25` or `db:5432`. */
+function dependencyHost(line: string): string | undefined {
+  const m =
+    /host, port: ([a-z0-9][a-z0-9.-]{0,252}), (\d{1,5})/i.exec(line) ??
+    /\b([a-z][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,6}):(\d{1,5})\b/i.exec(line);
+  if (!m) return undefined;
+  return `${m[1]}:${m[2]}`;
 }
