@@ -202,7 +202,13 @@ export class BaselineSreModel implements Model {
       if (lastMutation.status === 'ok') {
         const verify =
           lastMutation.step === seen[seen.length - 1]?.step
-            ? ({ type: 'tool_calls', calls: [{ tool: 'list_pods', args: { namespace: ns } }] } as Decision)
+            ? ({
+                type: 'tool_calls',
+                // The namespace the change was made in (a fix may be in front of the one asked about).
+                calls: [
+                  { tool: 'list_pods', args: { namespace: String(lastMutation.args['namespace'] ?? ns) } },
+                ],
+              } as Decision)
             : undefined;
         if (verify && has(tools, 'list_pods') && budgetLeft > 1) return verify;
       }
@@ -370,8 +376,19 @@ export class BaselineSreModel implements Model {
         }
       }
     }
-    // Slowness: look at usage against limits.
-    if (SLOW.test(task)) plan.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
+    // Slowness: look at usage against limits; when nothing here is unhealthy, the slow hop may be
+    // in front of it (a proxy, a gateway in another namespace): their usage too, at most three.
+    if (SLOW.test(task)) {
+      plan.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
+      if (pods.length > 0 && !pods.some(isUnhealthy)) {
+        const listed = outputs(seen, 'list_resources', (o) => o.args['kind'] === 'Namespace').pop();
+        for (const other of parseTable(listed?.content ?? '')
+          .map((r) => r['NAME'] ?? '')
+          .filter((n) => n && n !== ns && !/^(kube-|default$)/.test(n))
+          .slice(0, 3))
+          plan.push({ tool: 'get_pod_metrics', args: { namespace: other } });
+      }
+    }
     // Memory near its limit on a healthy pod: the usage, and the configuration the program reads
     // (a cache's own memory cap and eviction policy decide whether it grows past the limit).
     if (/\bmemory\b|\bOOM/i.test(task) && toDescribe.length === 0) {
@@ -736,6 +753,7 @@ export class BaselineSreModel implements Model {
   #afterFix(seen: SeenObservation[], ns: string, mutation?: SeenObservation): string {
     const after = lastOf(seen, 'list_pods', (o) => o.status === 'ok');
     if (!after) return '';
+    ns = String(after.args['namespace'] ?? ns);
     const rows = parseTable(after.content);
     const listing = rows
       .slice(0, 6)

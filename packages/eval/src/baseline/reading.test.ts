@@ -89,6 +89,15 @@ describe('dependency hosts and namespaces', () => {
     expect(dependencyHosts(line)).toContain(host);
     expect(dependencyNamespace(line, host)).toBe(ns);
   });
+
+  it("a StatefulSet member's name under its headless Service counts as the Service, once", () => {
+    const log = [
+      'lookup for host "nats-1.nats.messaging.svc.cluster.local": lookup nats-1.nats.messaging.svc.cluster.local on 10.96.0.10:53: no such host',
+      'lookup nats-2.nats.messaging.svc.cluster.local on 10.96.0.10:53: no such host',
+      'dial tcp web-2.frontend:8080: connect: connection refused',
+    ].join('\n');
+    expect(dependencyHosts(log)).toEqual(['nats', 'web-2']);
+  });
 });
 
 const svc = (endpoints: string) => `Name:              rabbitmq

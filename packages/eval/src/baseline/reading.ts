@@ -651,7 +651,12 @@ export function dependencyHosts(text: string): string[] {
   ];
   for (const re of patterns) {
     for (const m of text.matchAll(re)) {
-      const h = m[1]!.toLowerCase();
+      let h = m[1]!.toLowerCase();
+      // A StatefulSet member's own name under its headless Service (nats-1.nats.messaging.svc): the
+      // Service (nats) is the dependency, one for all its members.
+      const whole = m[0].toLowerCase();
+      const next = /^\.([a-z][a-z0-9-]{0,62})/.exec(whole.slice(whole.indexOf(h) + h.length))?.[1];
+      if (next && h.startsWith(`${next}-`) && /-\d{1,5}$/.test(h)) h = next;
       if (!/^(localhost|tcp|udp|http|https|\d)/.test(h) && !out.includes(h)) out.push(h);
     }
   }

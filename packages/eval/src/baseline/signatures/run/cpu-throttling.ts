@@ -11,6 +11,8 @@ export const cpuThrottling: RunSignature = {
     const out: Finding[] = [];
     const throttled = new Set<string>();
     for (const m of outputs(seen, 'get_pod_metrics')) {
+      // The namespace the metrics were read in (the slow hop may be in front of the one asked about).
+      const where = String(m.args['namespace'] ?? ns);
       let podName = '';
       for (const line of m.content.split('\n')) {
         if (/^\S/.test(line)) podName = line.split(/\s+/)[0] ?? '';
@@ -19,22 +21,32 @@ export const cpuThrottling: RunSignature = {
             line,
           );
         if (!cpu || Number(cpu[4]) < 90) continue;
-        const owner = podName ? ownerOf(podName, deps) : undefined;
+        const owner = podName
+          ? where === ns
+            ? ownerOf(podName, deps)
+            : /^([a-z0-9][a-z0-9.-]{0,252})-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(podName)?.[1]
+          : undefined;
         const id = `${owner ?? podName}/${cpu[1]}`;
         if (throttled.has(id)) continue;
         throttled.add(id);
         const limit = parseQuantity(cpu[3]);
-        const raised = limit !== undefined ? formatCpu(limit * 2) : undefined;
+        // Pinned at the limit, the demand is not visible (the quota cuts it off there): give it room to
+        // show, four times the limit; near it, twice.
+        const pinned = Number(cpu[4]) >= 98;
+        const raised = limit !== undefined ? formatCpu(limit * (pinned ? 4 : 2)) : undefined;
+        const elsewhere = where !== ns ? ` in namespace ${where}` : '';
         out.push({
           weight: 72 + bonus(podName),
-          object: owner ? `deployment ${owner} (pod ${podName})` : `pod ${podName || 'unknown'}`,
-          cause: `CPU throttling: container ${cpu[1]} uses ${cpu[2]} of its ${cpu[3]} CPU limit (${cpu[4]}%), so it is throttled at the limit and requests slow down`,
+          object: owner
+            ? `deployment ${owner} (pod ${podName})${where !== ns ? ` in ${where}` : ''}`
+            : `pod ${podName || 'unknown'}${where !== ns ? ` in ${where}` : ''}`,
+          cause: `CPU throttling: container ${cpu[1]}${elsewhere} uses ${cpu[2]} of its ${cpu[3]} CPU limit (${cpu[4]}%), so the kernel's CFS quota throttles it at the limit and every request through it waits${pinned ? '; pinned at the limit, it needs more than the limit shows' : ''}`,
           evidence: [`get_pod_metrics ${podName}: ${clip(line)}`],
           ...(owner && raised
             ? {
                 fix: {
                   tool: 'set_resources',
-                  args: { namespace: ns, deployment: owner, container: cpu[1], limits: { cpu: raised } },
+                  args: { namespace: where, deployment: owner, container: cpu[1], limits: { cpu: raised } },
                   text: `raise the CPU limit of ${owner}/${cpu[1]} from ${cpu[3]} to ${raised}`,
                 },
               }
