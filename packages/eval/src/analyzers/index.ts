@@ -12,6 +12,7 @@ import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { dnsSearchAnalyzer } from './dns-search.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
+import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
 import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
@@ -70,6 +71,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   appErrorsAnalyzer,
   dbPoolSizeAnalyzer,
   slowRolloutAnalyzer,
+  ephemeralStorageAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
   elsewhereAnalyzer,

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { SeenObservation } from '../observations.js';
+import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
+
+const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
+  step: 1,
+  tool,
+  args: { namespace: 'ci', ...args },
+  status: 'ok',
+  content,
+});
+const EVICTED =
+  'LAST SEEN   TYPE      REASON    OBJECT                        MESSAGE\n12m   Warning   Evicted   pod/runner-7c5d9f6b8-h7x9c   The node was low on resource: ephemeral-storage. Threshold quantity: 3221225472, available: 2204160Ki. Container runner was using 25165824Ki, request is 0, has larger consumption of ephemeral-storage.';
+const sibling = (sizeLimit: string) =>
+  obs(
+    'describe_pod',
+    `Name:  runner-7c5d9f6b8-zfc7j\nContainers:\n  runner:\n    Mounts:\n      /scratch from scratch (rw)\nVolumes:\n  scratch:\n    Type:       EmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:     \n    SizeLimit:  ${sizeLimit}\nQoS Class:  BestEffort\n`,
+    { name: 'runner-7c5d9f6b8-zfc7j' },
+  );
+const run = (seen: SeenObservation[]) =>
+  ephemeralStorageAnalyzer.finds({ task: 'runners die', ns: 'ci', hints: [], seen });
+
+describe('ephemeral-storage: pods evicted for the node disk their own writes fill', () => {
+  it('names the container, its usage and the emptyDir it writes to', () => {
+    const [f] = run([obs('get_events', EVICTED, {}), sibling('<unset>')]);
+    expect(f?.object).toBe('deployment runner');
+    expect(f?.cause).toMatch(/container runner with 24\.0 GiB \(25165824Ki\)/);
+    expect(f?.cause).toMatch(/emptyDir volume scratch \(\/scratch\)[^;]*has no sizeLimit/);
+  });
+
+  it('says the sizeLimit when one is set', () => {
+    expect(run([obs('get_events', EVICTED, {}), sibling('20Gi')])[0]?.cause).toMatch(/\(sizeLimit 20Gi\)/);
+  });
+
+  it('nothing for a memory eviction or no eviction', () => {
+    expect(
+      run([
+        obs(
+          'get_events',
+          'Warning Evicted pod/a-1 The node was low on resource: memory. Threshold quantity: 100Mi, available: 90Mi. Container a was using 900Mi, request is 100Mi, has larger consumption of memory.',
+          {},
+        ),
+      ]),
+    ).toEqual([]);
+    expect(run([sibling('<unset>')])).toEqual([]);
+  });
+});

@@ -1,0 +1,80 @@
+import { type Analyzer, clip, describedVolumes, type Finding, outputs } from './types.js';
+
+/** The kubelet's eviction message for a pod over the node's ephemeral-storage threshold (its eviction manager's wording). */
+const EVICTED =
+  /The node was low on resource: ephemeral-storage\.[^\n]{0,200}?Container ([a-z0-9-]{1,63}) was using (\d{1,15})Ki, request is ([^,\n]{1,20}),/;
+
+const gib = (ki: number) => `${(ki / 1024 ** 2).toFixed(1)} GiB`;
+
+/**
+ * Pods evicted because the node ran out of ephemeral storage, and what filled it: the evicted
+ * container's own usage (the kubelet's message names it), written to an emptyDir volume or its
+ * writable layer, both on the node's disk, with no ephemeral-storage request (so the scheduler
+ * places pods blind to it) and no limit or emptyDir sizeLimit (so nothing stops one pod filling the
+ * disk). The log lines of a sibling pod that say how much it writes where are quoted.
+ * https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/ ;
+ * https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage
+ */
+export const ephemeralStorageAnalyzer: Analyzer = {
+  name: 'ephemeral-storage',
+  reads: () => [],
+  finds({ ns, seen }) {
+    const text = outputs(seen, 'get_events', (o) => o.args['namespace'] === ns)
+      .concat(outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns))
+      .map((o) => o.content)
+      .join('\n');
+    const evictedPod = /pod\/([a-z0-9.-]{1,253})\s+The node was low on resource: ephemeral-storage/.exec(
+      text,
+    )?.[1];
+    const m = EVICTED.exec(text);
+    if (!m) return [];
+    const [, container, usedKi, request] = m as unknown as [string, string, string, string];
+    const owner = evictedPod?.replace(/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, '');
+    // A described pod of the same workload: its volumes and mounts say where the container writes.
+    const sibling = outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns).find((o) =>
+      owner ? String(o.args['name'] ?? '').startsWith(`${owner}-`) : true,
+    );
+    const emptyDirs = sibling
+      ? describedVolumes(sibling.content).filter((v) => v.type === 'EmptyDir' && v.medium !== 'Memory')
+      : [];
+    const mounts = sibling
+      ? emptyDirs.map((v) => {
+          const at = new RegExp(`^\\s+(\\S{1,200}) from ${v.name} \\(`, 'm').exec(sibling.content)?.[1];
+          return at ? `${v.name} (${at})` : v.name;
+        })
+      : [];
+    // kubectl describe prints each emptyDir's SizeLimit (<unset> when none).
+    const limits = sibling
+      ? emptyDirs
+          .map(
+            (v) =>
+              new RegExp(
+                `^ {2}${v.name}:\\s*\\n(?:\\s{4}[^\\n]{0,200}\\n){0,4}?\\s{4}SizeLimit:\\s+(\\S+)`,
+                'm',
+              ).exec(sibling.content)?.[1],
+          )
+          .filter((x): x is string => x !== undefined && x !== '<unset>')
+      : [];
+    const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)
+      .flatMap((o) => o.content.split('\n'))
+      .filter((l) => /\d(?:\.\d{1,3})? ?[GT]i?B\b/.test(l))
+      .slice(0, 2);
+    const out: Finding = {
+      weight: 93,
+      object: owner ? `deployment ${owner}` : `pod ${evictedPod ?? 'unknown'}`,
+      cause: `its pods are evicted for ephemeral storage, not killed for memory: the node ran low on disk and the kubelet evicted the pod using the most, container ${container} with ${gib(Number(usedKi))} (${usedKi}Ki) of the node's disk and an ephemeral-storage request of ${request.trim()}${
+        emptyDirs.length
+          ? `; it writes to the emptyDir volume ${mounts.join(', ')}, which lives on the node's own disk${limits.length ? ` (sizeLimit ${limits.join(', ')})` : ' and has no sizeLimit'}`
+          : '; its writable layer and emptyDir volumes live on the node disk'
+      }${logs.length ? ` (its log: ${logs.map((l) => `"${clip(l.trim(), 90)}"`).join(', ')})` : ''}. With no ephemeral-storage request the scheduler places such pods without regard to disk, and with no limit nothing stops one of them filling the node disk`,
+      evidence: [
+        `get_events ${ns}: ${clip(m[0], 200)}`,
+        ...(sibling && emptyDirs.length
+          ? [`describe_pod ${String(sibling.args['name'])}: Volumes ${mounts.join(', ')} EmptyDir`]
+          : []),
+      ],
+      advice: `give the ${container} container an ephemeral-storage request and limit (and the emptyDir a sizeLimit) that fit the work, and nodes whose disks hold it (a larger node disk), or move the work directory to a PersistentVolumeClaim`,
+    };
+    return [out];
+  },
+};
