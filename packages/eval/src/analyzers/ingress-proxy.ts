@@ -128,8 +128,36 @@ export const ingressProxyAnalyzer: Analyzer = {
           } satisfies Finding,
         ];
       }
+      if (notFound) {
+        const unrouted = unroutedRequest(o.content, logs);
+        if (unrouted) {
+          const paths = ingressPaths(o.content);
+          const served = backendServes(logs, paths);
+          return [
+            {
+              weight: 90 + bonus(name, hints),
+              object: `ingress ${name}`,
+              cause: `the 404 comes from the Ingress controller, not from a backend: ${unrouted.client} requests ${unrouted.path} (its log: "${clip(unrouted.line.trim(), 140)}"), and Ingress ${name} has no rule for that path (its paths: ${paths.join(', ')}), so ingress-nginx answers it from its default backend with 404 Not Found${served ? `; the backend serves its own path fine (its log: "${clip(served, 100)}")` : ''}`,
+              evidence: [
+                `get_pod_logs ${unrouted.pod}: ${clip(unrouted.line.trim(), 160)}`,
+                `describe_resource Ingress ${name}: paths ${paths.join(', ')}`,
+              ],
+              advice: `add a rule for ${unrouted.prefix} to Ingress ${name} (routing it to the service that serves it, with a rewrite if that service expects another path), or have ${unrouted.client} call a path the Ingress routes`,
+            } satisfies Finding,
+          ];
+        }
+      }
       const path = flat(o.content, 'rules[0].http.paths[0].path');
-      if (notFound && path && path !== '/' && !/rewrite-target/.test(o.content)) {
+      if (
+        notFound &&
+        path &&
+        path !== '/' &&
+        !/rewrite-target/.test(o.content) &&
+        !backendServes(
+          logs.filter((l) => !backend || String(l.args['name']).startsWith(`${backend}-`)),
+          [path],
+        )
+      ) {
         return [
           {
             weight: 88 + bonus(name, hints),
@@ -146,3 +174,67 @@ export const ingressProxyAnalyzer: Analyzer = {
     return [];
   },
 };
+
+/** Every path of an Ingress's rules, from its flattened description (`rules[i].http.paths[j].path`). */
+function ingressPaths(describe: string): string[] {
+  return [...describe.matchAll(/rules\[\d{1,3}\]\.http\.paths\[\d{1,3}\]\.path:\s{0,4}(\/\S{0,200})/g)].map(
+    (m) => m[1]!,
+  );
+}
+
+/** Whether a path falls under an Ingress path (Prefix matching by whole segments; `/` matches all). */
+function underPath(path: string, prefix: string): boolean {
+  const p = prefix.replace(/\/+$/, '');
+  return p === '' || path === p || path.startsWith(`${p}/`);
+}
+
+/**
+ * The request a log line reports (`GET https://host/path?query … 404`): its path and what follows it.
+ * A method token, then one whitespace-free token, so the work is linear in the line.
+ */
+function requestOf(line: string): { path: string; rest: string } | undefined {
+  const m = /\b(?:GET|POST|PUT|PATCH|DELETE|HEAD)\s{1,3}(\S{1,2000})/i.exec(line.slice(0, 4000));
+  if (!m) return undefined;
+  const target = m[1]!.replace(/^https?:\/\/[^/\s]{1,300}/i, '');
+  if (!target.startsWith('/')) return undefined;
+  const path = target.split(/[?#"]/, 1)[0]!;
+  return { path, rest: line.slice(m.index + m[0].length, m.index + m[0].length + 300) };
+}
+
+/**
+ * A request some pod logged as answered 404 whose path falls under none of the Ingress's paths: the
+ * controller's default backend answered it. The client is the logging pod's workload.
+ */
+function unroutedRequest(
+  describe: string,
+  logs: readonly { args: Record<string, unknown>; content: string }[],
+): { client: string; pod: string; path: string; prefix: string; line: string } | undefined {
+  const paths = ingressPaths(describe);
+  if (paths.length === 0) return undefined;
+  for (const l of logs) {
+    for (const line of l.content.split('\n')) {
+      const req = requestOf(line);
+      if (!req || !/\b404\b/.test(req.rest)) continue;
+      const path = req.path;
+      if (paths.some((p) => underPath(path, p))) continue;
+      const pod = String(l.args['name'] ?? '');
+      const client = /^([a-z0-9][a-z0-9.-]{0,252})-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(pod)?.[1] ?? pod;
+      // The first two segments name what was asked for (/v2/catalog).
+      const prefix = `/${path.split('/').filter(Boolean).slice(0, 2).join('/')}`;
+      return { client, pod, path, prefix, line };
+    }
+  }
+  return undefined;
+}
+
+/** A line of a backend's log answering a request under one of the paths with a 2xx: it serves that path itself. */
+function backendServes(logs: readonly { content: string }[], paths: readonly string[]): string | undefined {
+  for (const l of logs)
+    for (const line of l.content.split('\n')) {
+      const m = /\b(?:GET|POST|PUT|PATCH|DELETE|HEAD)\s{1,3}(\/[^\s?#"]{0,300})[^\n]{0,120}?\b2\d\d\b/.exec(
+        line,
+      );
+      if (m && paths.some((p) => p !== '/' && underPath(m[1]!, p))) return line.trim();
+    }
+  return undefined;
+}
