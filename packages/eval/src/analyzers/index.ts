@@ -1,6 +1,7 @@
 import { allocatableAnalyzer, requestedNodesAnalyzer } from './allocatable.js';
 import { appErrorsAnalyzer } from './app-errors.js';
 import { configMountsAnalyzer } from './config-mounts.js';
+import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
 import { configSourcesAnalyzer } from './config-sources.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
@@ -72,6 +73,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   dbPoolSizeAnalyzer,
   slowRolloutAnalyzer,
   ephemeralStorageAnalyzer,
+  configNotReloadedAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
   elsewhereAnalyzer,
