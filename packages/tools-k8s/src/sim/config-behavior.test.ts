@@ -135,6 +135,62 @@ data:
     expect(states('geo')).toEqual(['running']);
   });
 
+  it('a running program keeps the configuration it started with; a restart (or reloadsConfig) reads the new one', async () => {
+    const world = (reloadsConfig?: boolean): WorldInput => ({
+      namespaces: ['shop'],
+      deployments: [
+        {
+          name: 'geo',
+          namespace: 'shop',
+          replicas: 1,
+          containers: [
+            {
+              name: 'geo',
+              image: 'shop/geo:1',
+              behavior: {
+                logs: ['ready'],
+                ...(reloadsConfig ? { reloadsConfig } : {}),
+                byConfig: [
+                  {
+                    configMap: { name: 'geo-config', key: 'settings.yaml' },
+                    contains: 'country: NO',
+                    behavior: { crash: { exitCode: 1, logs: ['ValidationError: country'] } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'geo-config', namespace: 'shop' },
+          data: { 'settings.yaml': 'country: "NO"\n' },
+        },
+      ],
+    });
+    const broken =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: geo-config\ndata:\n  settings.yaml: |\n    country: NO\n';
+    const { call, cluster, states } = setup(world());
+    expect(states('geo')).toEqual(['running']);
+    await call('apply_manifest', { namespace: 'shop', manifest: broken });
+    cluster.settle();
+    // Still running with what it read at start: a ConfigMap change does not restart anything.
+    expect(states('geo')).toEqual(['running']);
+    await call('restart_deployment', { namespace: 'shop', name: 'geo' });
+    cluster.settle();
+    // The new pod reads the broken file and crash-loops (with no readiness probe it counted as available
+    // while it ran, so the rollout went on and the old pod is gone).
+    expect(states('geo')).not.toContain('running');
+    // A program that watches its files follows the change at once.
+    const watching = setup(world(true));
+    await watching.call('apply_manifest', { namespace: 'shop', manifest: broken });
+    watching.cluster.settle();
+    expect(watching.states('geo')).not.toContain('running');
+  });
+
   it('resolves env as the kubelet does: secretKeyRef (base64 data), envFrom with a prefix, env over envFrom, missing', async () => {
     const world: WorldInput = {
       namespaces: ['shop'],

@@ -4,7 +4,13 @@ import { fnv1a } from './names.js';
 import { connectionAllowed, type Endpoint, serviceBackends } from './network.js';
 import { nodeLostAt } from './node-lifecycle.js';
 import { key } from './object-store.js';
-import { type DerivedEvent, evaluatePod, type PodOutcome, type PodWorld } from './pod-state.js';
+import {
+  type DerivedEvent,
+  evaluatePod,
+  type PodOutcome,
+  type PodRuntime,
+  type PodWorld,
+} from './pod-state.js';
 import { forbiddenMessage, serviceAccountMay } from './rbac.js';
 
 /**
@@ -24,6 +30,8 @@ export const kubeletController: Controller = {
 interface KubeletState {
   /** What the rest of the world looks like to a pod. */
   readonly world: PodWorld;
+  /** The configuration each pod's programs read when their containers started. */
+  readonly started: WeakMap<PodRuntime, ConfigSnapshot>;
   /** The id (name suffix) of each derived pod event (a function of its reason, field path and message). */
   readonly eventIds: WeakMap<DerivedEvent, string>;
   /**
@@ -49,10 +57,14 @@ const states = new WeakMap<ClusterHost, KubeletState>();
 function evaluatePods(host: ClusterHost): void {
   let state = states.get(host);
   if (state === undefined) {
-    state = { world: podWorld(host), eventIds: new WeakMap(), eventSources: new WeakMap() };
+    state = {
+      world: podWorld(host),
+      started: new WeakMap(),
+      eventIds: new WeakMap(),
+      eventSources: new WeakMap(),
+    };
     states.set(host, state);
   }
-  const world = state.world;
   for (const pod of host.store.ofKind('Pod').values()) {
     const pk = key('Pod', pod.metadata.namespace, pod.metadata.name ?? '');
     const rt = host.runtime.get(pk);
@@ -72,13 +84,67 @@ function evaluatePods(host: ClusterHost): void {
     )
       out = last.outcome;
     else {
-      out = evaluatePod(pod, rt, world, at, unschedulable);
+      out = evaluateAsStarted(pod, rt, state, host.store.configs, at, unschedulable);
       host.evaluated.set(pod, { runtime: rt, unschedulable, configs: host.store.configs, outcome: out });
     }
     pod.status = out.status;
     host.outcomes.set(pk, out.containers);
     for (const e of out.events) storePodEvent(e, pod, host, state);
   }
+}
+
+/** The ConfigMap and Secret reads a pod's programs made, as of the store's config version `configs`. */
+interface ConfigSnapshot {
+  configs: number;
+  readonly keys: Map<string, readonly string[] | undefined>;
+  readonly values: Map<string, string | undefined>;
+}
+
+/** A pod's view of the world whose ConfigMap and Secret reads come from (and go into) `snap`. */
+function snapshotWorld(world: PodWorld, snap: ConfigSnapshot): PodWorld {
+  return {
+    ...world,
+    keysOf(kind, ns, name) {
+      const k = `${kind}/${ns}/${name}`;
+      if (!snap.keys.has(k)) snap.keys.set(k, world.keysOf(kind, ns, name));
+      return snap.keys.get(k);
+    },
+    valueOf(kind, ns, name, key, use) {
+      const k = `${kind}/${ns}/${name}/${key}/${use ?? ''}`;
+      if (!snap.values.has(k)) snap.values.set(k, world.valueOf?.(kind, ns, name, key, use));
+      return snap.values.get(k);
+    },
+  };
+}
+
+/**
+ * Evaluates a pod with the configuration its programs read when their containers started: a program
+ * reads its environment (fixed at container start) and, unless it reloads them, its mounted files once.
+ * After a ConfigMap or Secret changed, a pod whose programs all still run as started keeps the old
+ * reading; one that waits to start or crash-loops reads the new configuration at its next start.
+ */
+function evaluateAsStarted(
+  pod: Pod,
+  rt: PodRuntime,
+  state: KubeletState,
+  configs: number,
+  at: number,
+  unschedulable: string | undefined,
+): PodOutcome {
+  const fresh = (): ConfigSnapshot => ({ configs, keys: new Map(), values: new Map() });
+  let snap = state.started.get(rt);
+  if (snap === undefined) {
+    snap = fresh();
+    state.started.set(rt, snap);
+  }
+  const out = evaluatePod(pod, rt, snapshotWorld(state.world, snap), at, unschedulable);
+  if (snap.configs === configs) return out;
+  const containers = [...out.containers.values()];
+  if (containers.length > 0 && containers.every((c) => c.steady)) return out;
+  // A container (re)starts: it reads the configuration as it is now.
+  snap = fresh();
+  state.started.set(rt, snap);
+  return evaluatePod(pod, rt, snapshotWorld(state.world, snap), at, unschedulable);
 }
 
 /**

@@ -148,6 +148,8 @@ export interface ContainerOutcome {
   waiting?: boolean;
   /** When it became ready (logical seconds), when that was later than its start (a readiness warm-up). */
   readySince?: number;
+  /** The program runs as it started (not waiting to start, not crash-looping): it read its configuration then. */
+  steady?: true;
 }
 
 /** The evaluated state of a pod at one instant. */
@@ -867,6 +869,7 @@ function evaluateContainer(
     ...(usage ? { usage } : {}),
     ...(mode.kind === 'healthy' && mode.waiting && !hasFactState ? { waiting: true } : {}),
     ...(readySince !== undefined && !hasFactState ? { readySince } : {}),
+    ...(mode.kind === 'healthy' && !b.reloadsConfig ? { steady: true as const } : {}),
   };
 }
 

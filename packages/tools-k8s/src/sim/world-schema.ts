@@ -318,7 +318,13 @@ export const imageBehaviorSchema = behaviorSchema.extend({
     .max(50)
     .optional()
     .describe(
-      'Overrides that hold while a configuration value reads a certain way, applied after byImage in order (a later one wins field by field)',
+      'Overrides that hold while a configuration value reads a certain way, applied after byImage in order (a later one wins field by field). A running program reads its configuration when its container starts: a change reaches it at its next (re)start unless reloadsConfig',
+    ),
+  reloadsConfig: z
+    .boolean()
+    .optional()
+    .describe(
+      'true: the running program follows changes to its mounted ConfigMaps and Secrets (it watches its files); default false: it reads its configuration only when its container starts',
     ),
 });
 
@@ -793,7 +799,10 @@ export type WorldInput = z.input<typeof worldSchema>;
 /** An override that holds while a configuration value reads a certain way. */
 export type ConfigOverride = z.output<typeof configOverrideSchema>;
 /** A container's behaviour, with the overrides that depend on its configuration. */
-export type Behavior = z.output<typeof behaviorSchema> & { readonly byConfig?: readonly ConfigOverride[] };
+export type Behavior = z.output<typeof behaviorSchema> & {
+  readonly byConfig?: readonly ConfigOverride[];
+  readonly reloadsConfig?: boolean | undefined;
+};
 /** A behaviour with per-image overrides. */
 export type ImageBehavior = z.output<typeof imageBehaviorSchema>;
 /** A container shorthand. */
