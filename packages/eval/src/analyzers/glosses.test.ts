@@ -321,6 +321,10 @@ describe('logGloss', () => {
       /failurePolicy is Fail/,
     ],
     [
+      'The ConfigMap "zones" is invalid: metadata.annotations: Too long: must have at most 262144 bytes',
+      /kubectl apply --server-side/,
+    ],
+    [
       'roles.rbac.authorization.k8s.io "runner" is forbidden: user "system:serviceaccount:ci:deployer" is attempting to grant RBAC permissions not currently held: {APIGroups:["batch"], Resources:["jobs"], Verbs:["create"]}',
       /privilege escalation prevention/,
     ],

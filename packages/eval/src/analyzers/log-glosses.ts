@@ -36,6 +36,14 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the API server cannot reach the admission webhook (its Service has no ready endpoints, or the call times out) and its failurePolicy is Fail, so every create or update the webhook intercepts is rejected; bring the webhook's backend back or remove its stale configuration",
   },
+  // kubectl's client-side apply keeps the whole object in the last-applied-configuration annotation, and an
+  // object's annotations may hold 256 KiB in all (apimachinery's TotalAnnotationSizeLimitB, 262144 bytes).
+  // https://kubernetes.io/docs/reference/using-api/server-side-apply/
+  {
+    all: ['metadata.annotations: too long', '262144'],
+    means:
+      'the object is too large for client-side kubectl apply: it stores a full copy of the object in the kubectl.kubernetes.io/last-applied-configuration annotation, and annotations may hold at most 262144 bytes (256 KiB) in all, so an object with more data than that is rejected although it fits the 1 MiB object limit; apply it with kubectl apply --server-side (no annotation), or kubectl create / kubectl replace',
+  },
   // RBAC escalation prevention. https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping
   {
     all: ['attempting to grant rbac permissions not currently held'],

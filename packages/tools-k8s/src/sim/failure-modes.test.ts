@@ -600,6 +600,38 @@ describe('more declared faults', () => {
     expect(await call('list_pods', { namespace: 'app', labelSelector: 'app=db' })).toMatch(/1\/1\s+Running/);
   });
 
+  it("an image built for other platforms than the node's: no match for platform in manifest", async () => {
+    const { cluster, call } = setup({
+      nodes: [
+        { name: 'graviton-1', labels: { 'kubernetes.io/arch': 'arm64' } },
+        { name: 'x86-1', labels: { pool: 'x86' } },
+      ],
+      registry: { platforms: { 'media/thumbs:4.4.0': ['linux/amd64'] } },
+      deployments: [
+        {
+          name: 'thumbs',
+          namespace: 'app',
+          nodeSelector: { 'kubernetes.io/arch': 'arm64' },
+          containers: [{ name: 'thumbs', image: 'media/thumbs:4.4.0' }],
+        },
+        {
+          name: 'thumbs-x86',
+          namespace: 'app',
+          nodeSelector: { pool: 'x86' },
+          containers: [{ name: 'thumbs', image: 'media/thumbs:4.4.0' }],
+        },
+      ],
+    });
+    cluster.advance(60);
+    expect(await call('get_events', { namespace: 'app' })).toContain(
+      'failed to pull and unpack image "media/thumbs:4.4.0": no match for platform in manifest: not found',
+    );
+    // Nodes carry kubernetes.io/arch (amd64 unless declared): the amd64 node runs it.
+    expect(await call('list_pods', { namespace: 'app', labelSelector: 'app=thumbs-x86' })).toMatch(
+      /1\/1\s+Running/,
+    );
+  });
+
   it('a pull secret missing from the namespace: FailedToRetrieveImagePullSecret naming it, then the denial', async () => {
     const { cluster, call } = setup({
       registry: { denied: ['private.example.com/'] },

@@ -219,6 +219,7 @@ function podWorld(host: ClusterHost): PodWorld {
       return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
     },
     exists: (kind, ns, name) => host.store.has(key(kind, ns, name)),
+    nodeLabels: (node) => host.store.at(key('Node', undefined, node))?.metadata?.labels,
     claimVolume: (ns, claim) => {
       const pvc = host.store.at(key('PersistentVolumeClaim', ns, claim));
       const pv = (pvc?.spec as { volumeName?: string } | undefined)?.volumeName;

@@ -59,7 +59,13 @@ export interface PodRuntime {
 /** What the rest of the world looks like to one pod. */
 export interface PodWorld {
   readonly t0: number;
-  readonly registry?: { images?: readonly string[]; denied?: readonly string[] };
+  readonly registry?: {
+    images?: readonly string[];
+    denied?: readonly string[];
+    platforms?: Readonly<Record<string, readonly string[]>>;
+  };
+  /** A node's labels (kubernetes.io/arch says its architecture), or undefined when it does not exist. */
+  nodeLabels?(node: string): Readonly<Record<string, string>> | undefined;
   /** Data keys of a ConfigMap or Secret, or undefined when it does not exist. */
   keysOf(kind: 'ConfigMap' | 'Secret', namespace: string, name: string): readonly string[] | undefined;
   /**
@@ -259,6 +265,18 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
   if (!imageExists(image, world.registry)) {
     const message = `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`;
     return pullFailure(image, message);
+  }
+  // An image built for other platforms than the node's (containerd's words for a manifest list without it).
+  const platforms = Object.entries(world.registry?.platforms ?? {}).find(
+    ([entry]) => normalizeImage(entry) === full,
+  )?.[1];
+  if (platforms && pod.spec.nodeName) {
+    const labels = world.nodeLabels?.(pod.spec.nodeName);
+    const platform = `${labels?.['kubernetes.io/os'] ?? 'linux'}/${labels?.['kubernetes.io/arch'] ?? 'amd64'}`;
+    if (!platforms.includes(platform)) {
+      const message = `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": no match for platform in manifest: not found`;
+      return pullFailure(image, message);
+    }
   }
   for (const env of c.env ?? []) {
     const ref = env.valueFrom?.configMapKeyRef ?? env.valueFrom?.secretKeyRef;

@@ -136,7 +136,12 @@ export function nodeObject(
     kind: 'Node',
     metadata: {
       ...meta,
-      labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', ...n.labels },
+      labels: {
+        'kubernetes.io/arch': 'amd64',
+        'kubernetes.io/hostname': n.name,
+        'kubernetes.io/os': 'linux',
+        ...n.labels,
+      },
     },
     spec: {
       ...(taints.length ? { taints } : {}),

@@ -663,6 +663,12 @@ export const worldSchema = z
           .array(z.string())
           .optional()
           .describe('Image prefixes whose pulls are denied (private, no credentials)'),
+        platforms: z
+          .record(z.string().max(512), z.array(z.string().regex(/^[a-z0-9]{1,20}\/[a-z0-9]{1,20}$/)).max(20))
+          .optional()
+          .describe(
+            'The platforms an image is built for (`os/arch`, e.g. { "shop/api:2": [linux/amd64] }); on a node of another architecture (its kubernetes.io/arch label, amd64 by default) the pull fails with "no match for platform in manifest". Default: every platform',
+          ),
       })
       .optional(),
     metrics: z.boolean().default(true).describe('Whether the metrics API is available'),

@@ -1,5 +1,5 @@
 import { imageAlternative, tagPrefixSlip } from '../../../analyzers/images.js';
-import { clip, describedField, outputs, podRun } from '../../../analyzers/types.js';
+import { clip, clipAround, describedField, outputs, podRun } from '../../../analyzers/types.js';
 import { parseTable } from '../../../k8s-text.js';
 import { firstLine, lastOf } from '../../reading.js';
 import type { ContainerSignature } from '../types.js';
@@ -122,6 +122,32 @@ export const imagePull: ContainerSignature = {
               }
             : {}),
           advice: `pull from registry.k8s.io: set the image to ${moved}`,
+        };
+      }
+      // The registry has the tag, but no variant of it for the node's platform (containerd: "no match for
+      // platform in manifest"; Docker: "no matching manifest for linux/arm64 in the manifest list").
+      const platform =
+        /no match for platform in manifest|no matching manifest for ([a-z0-9]{1,20}\/[a-z0-9]{1,20})/i.exec(
+          msg,
+        );
+      if (platform) {
+        const node = describedField(d.content, 'Node')?.replace(/\/.*$/, '');
+        const arch =
+          platform[1]?.split('/')[1] ??
+          (node
+            ? outputs(seen, 'describe_node', (o) => o.args['name'] === node)
+                .map((o) => /kubernetes\.io\/arch=([a-z0-9]{1,20})/.exec(o.content)?.[1])
+                .find((x) => x !== undefined)
+            : undefined);
+        return {
+          weight: 89 + b,
+          object: objectLabel,
+          cause: `the image ${image} exists, but not for the platform of the node the pod runs on${node ? ` (${node}${arch ? `, ${arch}` : ''})` : ''}: its manifest has no variant for that OS/architecture ("${clipAround(msg, platform[0], 160)}"), as when an image built only for amd64 (x86-64) is pulled on an arm64 (ARM, e.g. Graviton) node — ${now.reason}`,
+          evidence: [
+            `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
+            `event: ${clip(msg)}`,
+          ],
+          advice: `publish a multi-arch image (a manifest list with linux/amd64 and linux/arm64), or keep ${owner ?? 'the workload'} on nodes of the architecture the image has (nodeSelector kubernetes.io/arch)`,
         };
       }
       return {
