@@ -39,6 +39,47 @@ describe('misconceptions: notes for states Kubernetes documents as expected', ()
       /page cache/,
     );
   });
+  it('a JVM whose heap is capped by -Xmx below the limit, collected back down, is not leaking', () => {
+    const task =
+      'claims-service memory is at 81% of its 2Gi limit, is it a memory leak that will get it OOM-killed?';
+    const seen = (xmx: string, oom: number) => [
+      obs('describe_pod', `Name: c-1\n    Environment:\n      JAVA_TOOL_OPTIONS:  -Xms${xmx} -Xmx${xmx}\n`, {
+        name: 'c-1',
+      }),
+      obs(
+        'get_pod_logs',
+        '[gc] GC(143) Pause Young (Normal) (G1 Evacuation Pause) 1068M->412M(1200M) 7.2ms',
+        {
+          name: 'c-1',
+        },
+      ),
+      obs(
+        'get_pod_metrics',
+        `c-1  restarts: 0  oomKills: ${oom} known\n  app: cpu 310m / request 1 / no limit; memory 1652Mi / request 2Gi / limit 2Gi (81%)`,
+      ),
+    ];
+    const text = notes(task, seen('1200m', 0));
+    expect(text).toMatch(/heap is capped at -Xmx1200m[\s\S]*back to 412M after each young collection/);
+    expect(text).not.toMatch(/page cache/);
+    expect(notes(task, seen('1200m', 1))).not.toMatch(/-Xmx/);
+    expect(notes(task, seen('3g', 0))).not.toMatch(/heap is capped/);
+  });
+  it('exit code 143 is SIGTERM from a rollout, with the events that show the pods being replaced', () => {
+    const task =
+      'ContainerExitedNonZero: catalog-api container api exited with code 143 (3 times). Is it crashing?';
+    const pods = obs(
+      'list_pods',
+      'NAME                          READY   STATUS    RESTARTS   AGE\ncatalog-api-q67r5cndvk-4gdmr  1/1     Running   0          23m',
+    );
+    const events = obs(
+      'get_events',
+      'LAST SEEN   TYPE     REASON    OBJECT   MESSAGE\n22m   Normal   Killing   pod/catalog-api-m6f85xlhj-tt5vd   Stopping container api',
+    );
+    expect(notes(task, [pods, events])).toMatch(
+      /128 \+ 15: the process ended on SIGTERM[\s\S]*Stopping container api/,
+    );
+    expect(notes(task, [pods])).not.toMatch(/SIGTERM/);
+  });
   it('a new node stays empty: the scheduler does not move running pods', () => {
     const task =
       'we added node-4 yesterday but it is basically empty while the others are busy; is the scheduler broken?';

@@ -48,6 +48,68 @@ const HANDLED = [
 ];
 
 const MISCONCEPTIONS: readonly Misconception[] = [
+  // The JVM's heap is bounded by -Xmx (or MaxRAMPercentage); the rest of its footprint is metaspace,
+  // thread stacks, code cache and GC structures. A heap that a collection brings back down each cycle
+  // (the GC log's before->after(committed)) is used and freed, not leaking.
+  // https://docs.oracle.com/en/java/javase/21/docs/specs/man/java.html (-Xmx, -Xlog:gc)
+  {
+    name: 'jvm-heap-bounded',
+    asks: /\bmemory\b[^.?!]{0,200}\b(?:limit|leak|oom|grow)|\b(?:leak|oom)\w{0,8}\b[^.?!]{0,120}\bmemory\b/i,
+    reads: (ctx) => [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }],
+    holds(ctx) {
+      const metrics = outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)
+        .map((o) => o.content)
+        .join('\n');
+      if (!metrics || /oomKills: [1-9]/.test(metrics)) return undefined;
+      const text = outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)
+        .concat(outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns))
+        .map((o) => o.content)
+        .join('\n');
+      const xmx = /-Xmx(\d{1,6}[kKmMgG]?)\b/.exec(text)?.[1];
+      if (!xmx) return undefined;
+      const heapBytes = parseQuantity(
+        `${xmx.replace(/[kKmMgG]$/, '')}${{ k: 'Ki', m: 'Mi', g: 'Gi' }[xmx.slice(-1).toLowerCase()] ?? ''}`,
+      );
+      const limitLine = metrics
+        .split('\n')
+        .find((l) => /memory \S+ \/ (?:request \S+ \/ )?limit \S+/.test(l));
+      const limit = parseQuantity(/limit (\S+) \(/.exec(limitLine ?? '')?.[1] ?? '');
+      if (heapBytes === undefined || limit === undefined || heapBytes >= limit) return undefined;
+      // A young collection's before->after(committed): the heap brought back down each cycle.
+      const gc = text
+        .split('\n')
+        .find((l) => /Pause (?:Young|Full|Mixed)[^\n]{0,120}\d{1,6}M->\d{1,6}M\(\d{1,6}M\)/.test(l));
+      const after = gc ? /->(\d{1,6}M)\(/.exec(gc)?.[1] : undefined;
+      return `The memory near the limit is the JVM's normal footprint, not a leak: its heap is capped at -Xmx${xmx}, below the container's memory limit, and the rest of the working set is the JVM's own non-heap memory (metaspace, thread stacks, code cache, GC structures), which stays flat. The heap fills up to -Xmx and is collected back down${gc ? ` (its GC log: "${clip(gc.trim(), 110)}", back to ${after} after each young collection: a sawtooth, not growth)` : ''}, so the usage levels off below the limit instead of climbing. ${limitLine ? `Now: ${clip(limitLine.trim(), 110)}; ` : ''}no OOM kills. It will not be OOM-killed and there is no need to double the limit; alert on heap after GC (or GC time) rather than on the container's working set.`;
+    },
+  },
+  // Exit status 128 + n for a process ended by signal n (POSIX shells, container runtimes); the kubelet
+  // stops a container with SIGTERM, then SIGKILL after terminationGracePeriodSeconds:
+  // https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
+  {
+    name: 'exit-143-sigterm',
+    asks: /\b(?:exit(?:ed)?(?: with)?(?: code| status)?|code)\s{0,3}143\b|\bSIGTERM\b/i,
+    holds(ctx) {
+      if (healthyPods(ctx).length === 0) return undefined;
+      const events = outputs(ctx.seen, 'get_events', (o) => o.args['namespace'] === ctx.ns)
+        .flatMap((o) => o.content.split('\n'))
+        .map((l) => l.trim().replace(/\s{2,}/g, ' '));
+      const stopping = events.find((l) => /\bKilling\b.{0,200}Stopping container/.test(l));
+      const scaled = events.find((l) => /ScalingReplicaSet.{0,200}Scaled (?:up|down) replica set/.test(l));
+      const restarted = outputs(ctx.seen, 'describe_deployment', (o) => o.args['namespace'] === ctx.ns)
+        .map((o) => /kubectl\.kubernetes\.io\/restartedAt[:=]\s{0,4}(\S{1,40})/.exec(o.content)?.[1])
+        .find((x) => x !== undefined);
+      if (!stopping && !scaled && !restarted) return undefined;
+      const why = [
+        restarted
+          ? `the deployment's pod template carries kubectl.kubernetes.io/restartedAt ${restarted} (a rollout restart)`
+          : '',
+        stopping ? `"${clip(stopping, 110)}"` : '',
+        scaled ? `"${clip(scaled, 110)}"` : '',
+      ].filter(Boolean);
+      return `Exit code 143 is 128 + 15: the process ended on SIGTERM, the signal the kubelet sends to stop a container gracefully when its pod is deleted (replaced by a rollout, scaled down, drained), so it was asked to stop, not a crash and not an OOM kill (that is 137, SIGKILL, reason OOMKilled). Here the old pods were replaced by a rollout (${why.join('; ')}), and the pods running now are Ready with no restarts. Nothing needs a rollback or more memory; an alert on non-zero exits should leave out 143 from pods that were being terminated.`;
+    },
+  },
   // https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
   // (failureThreshold: consecutive failures before the kubelet restarts the container).
   {
@@ -311,6 +373,13 @@ const MISCONCEPTIONS: readonly Misconception[] = [
       // container): then the rest of the working set is active file cache (an mmap'd index).
       const rssSmaller = /\b(?:RSS|resident|ps\b|top inside)/i.test(ctx.task);
       if (limited.some((x) => Number(x.pct) >= 85) && !rssSmaller) return undefined;
+      // A JVM with -Xmx: its heap, not the page cache, is what fills the working set (jvm-heap-bounded says so).
+      if (
+        outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns).some((o) =>
+          /-Xmx\d/.test(o.content),
+        )
+      )
+        return undefined;
       const named = limited[0]?.l.trim();
       const active = rssSmaller
         ? "The process's own RSS is the smaller figure; kubectl top's working set also counts the page cache the kernel keeps active for the program's reads (an index, memory-mapped files), which it can still reclaim under pressure. "
