@@ -49,6 +49,7 @@ import { rbacAnalyzer } from './rbac.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
+import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
 import { storageAnalyzer } from './storage.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
 import type { Analyzer } from './types.js';
@@ -74,6 +75,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   slowRolloutAnalyzer,
   ephemeralStorageAnalyzer,
   configNotReloadedAnalyzer,
+  statefulSetLostNodeAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
   elsewhereAnalyzer,
