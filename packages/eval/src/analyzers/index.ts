@@ -51,6 +51,7 @@ import { serviceLinksAnalyzer } from './service-links.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
 import { storageAnalyzer } from './storage.js';
+import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
 import type { Analyzer } from './types.js';
 import { volumeOwnershipAnalyzer } from './volume-ownership.js';
@@ -76,6 +77,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ephemeralStorageAnalyzer,
   configNotReloadedAnalyzer,
   statefulSetLostNodeAnalyzer,
+  stuckFinalizerAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
   elsewhereAnalyzer,
