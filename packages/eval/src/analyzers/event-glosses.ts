@@ -15,6 +15,8 @@ const EVENT_GLOSSES: readonly EventGloss[] = [
   // https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#failure-policy
   {
     all: ['failed calling webhook'],
+    // A certificate the API server does not accept: the log glosses' certificate entries say which.
+    none: ['x509', 'certificate'],
     means:
       "an admission webhook the API server must call is down or unreachable (its Service has no endpoints, its pod is not Ready, or its certificate is wrong) and its failurePolicy is Fail, so the API server rejects every create or update the webhook intercepts, pods included; bring the webhook's backend back, or delete the stale webhook configuration, or set failurePolicy: Ignore",
   },

@@ -68,6 +68,7 @@ describe('eventGloss', () => {
       'admission webhook "validation.gatekeeper.sh" denied the request: [require-labels] missing label team',
       /Gatekeeper/,
     ],
+
     [
       'Error creating: pods "x" is forbidden: violates PodSecurity "restricted:latest": privileged',
       /enforce level/,
@@ -116,6 +117,11 @@ describe('eventGloss', () => {
   it('leaves other messages alone', () => {
     expect(eventGloss('Successfully assigned shop/cart-1 to n1')).toBeUndefined();
     expect(eventGloss('Started container cart')).toBeUndefined();
+    // A webhook's certificate error is left to the log glosses' certificate entries (it expired).
+    const expired =
+      'Error creating: Internal error occurred: failed calling webhook "inject.t.svc": failed to call webhook: Post "https://t.svc:443/inject": tls: failed to verify certificate: x509: certificate has expired or is not yet valid';
+    expect(eventGloss(expired)).toBeUndefined();
+    expect(logGloss(expired)).toMatch(/serving certificate \(its TLS certificate\) has expired/);
     // "must specify" about a field other than a quota's resources; an image whose name says pause.
     expect(
       eventGloss(

@@ -85,7 +85,17 @@ function unhealthyNames(seen: readonly SeenObservation[], ns: string): string[] 
     const [ready, want] = (r['READY'] ?? '').split('/').map(Number);
     if (ready !== undefined && want !== undefined && ready < want) names.push(r['NAME'] ?? '');
   }
-  return names.filter(Boolean);
+  // A controller that cannot create its pods (FailedCreate: an admission webhook, a quota, a policy
+  // refuses them) has nothing to list, yet it is failing.
+  for (const o of outputs(seen, 'get_events', (x) => x.args['namespace'] === ns)) {
+    for (const r of parseTable(o.content)) {
+      const m = /^(?:job|replicaset|statefulset|daemonset|cronjob)\/([a-z0-9.-]{1,253})$/i.exec(
+        r['OBJECT'] ?? '',
+      );
+      if (r['TYPE'] === 'Warning' && r['REASON'] === 'FailedCreate' && m) names.push(m[1]!);
+    }
+  }
+  return [...new Set(names.filter(Boolean))];
 }
 
 /** Warning events of the namespace's event list and of every pod description read in it. */
