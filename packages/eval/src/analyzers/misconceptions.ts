@@ -47,6 +47,32 @@ const HANDLED = [
   'discarding message',
 ];
 
+/** The jvm-heap-bounded note (see that entry), or undefined when it does not hold. */
+function jvmHeapNote(ctx: AnalyzerContext): string | undefined {
+  const metrics = outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)
+    .map((o) => o.content)
+    .join('\n');
+  if (!metrics || /oomKills: [1-9]/.test(metrics)) return undefined;
+  const text = outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)
+    .concat(outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns))
+    .map((o) => o.content)
+    .join('\n');
+  const xmx = /-Xmx(\d{1,6}[kKmMgG]?)\b/.exec(text)?.[1];
+  if (!xmx) return undefined;
+  const heapBytes = parseQuantity(
+    `${xmx.replace(/[kKmMgG]$/, '')}${{ k: 'Ki', m: 'Mi', g: 'Gi' }[xmx.slice(-1).toLowerCase()] ?? ''}`,
+  );
+  const limitLine = metrics.split('\n').find((l) => /memory \S+ \/ (?:request \S+ \/ )?limit \S+/.test(l));
+  const limit = parseQuantity(/limit (\S+) \(/.exec(limitLine ?? '')?.[1] ?? '');
+  if (heapBytes === undefined || limit === undefined || heapBytes >= limit) return undefined;
+  // A young collection's before->after(committed): the heap brought back down each cycle.
+  const gc = text
+    .split('\n')
+    .find((l) => /Pause (?:Young|Full|Mixed)[^\n]{0,120}\d{1,6}M->\d{1,6}M\(\d{1,6}M\)/.test(l));
+  const after = gc ? /->(\d{1,6}M)\(/.exec(gc)?.[1] : undefined;
+  return `The memory near the limit is the JVM's normal footprint, not a leak: its heap is capped at -Xmx${xmx}, below the container's memory limit, and the rest of the working set is the JVM's own non-heap memory (metaspace, thread stacks, code cache, GC structures), which stays flat. The heap fills up to -Xmx and is collected back down${gc ? ` (its GC log: "${clip(gc.trim(), 110)}", back to ${after} after each young collection: a sawtooth, not growth)` : ''}, so the usage levels off below the limit instead of climbing. ${limitLine ? `Now: ${clip(limitLine.trim(), 110)}; ` : ''}no OOM kills. It will not be OOM-killed and there is no need to double the limit; alert on heap after GC (or GC time) rather than on the container's working set.`;
+}
+
 const MISCONCEPTIONS: readonly Misconception[] = [
   // The JVM's heap is bounded by -Xmx (or MaxRAMPercentage); the rest of its footprint is metaspace,
   // thread stacks, code cache and GC structures. A heap that a collection brings back down each cycle
@@ -56,32 +82,7 @@ const MISCONCEPTIONS: readonly Misconception[] = [
     name: 'jvm-heap-bounded',
     asks: /\bmemory\b[^.?!]{0,200}\b(?:limit|leak|oom|grow)|\b(?:leak|oom)\w{0,8}\b[^.?!]{0,120}\bmemory\b/i,
     reads: (ctx) => [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }],
-    holds(ctx) {
-      const metrics = outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)
-        .map((o) => o.content)
-        .join('\n');
-      if (!metrics || /oomKills: [1-9]/.test(metrics)) return undefined;
-      const text = outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)
-        .concat(outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns))
-        .map((o) => o.content)
-        .join('\n');
-      const xmx = /-Xmx(\d{1,6}[kKmMgG]?)\b/.exec(text)?.[1];
-      if (!xmx) return undefined;
-      const heapBytes = parseQuantity(
-        `${xmx.replace(/[kKmMgG]$/, '')}${{ k: 'Ki', m: 'Mi', g: 'Gi' }[xmx.slice(-1).toLowerCase()] ?? ''}`,
-      );
-      const limitLine = metrics
-        .split('\n')
-        .find((l) => /memory \S+ \/ (?:request \S+ \/ )?limit \S+/.test(l));
-      const limit = parseQuantity(/limit (\S+) \(/.exec(limitLine ?? '')?.[1] ?? '');
-      if (heapBytes === undefined || limit === undefined || heapBytes >= limit) return undefined;
-      // A young collection's before->after(committed): the heap brought back down each cycle.
-      const gc = text
-        .split('\n')
-        .find((l) => /Pause (?:Young|Full|Mixed)[^\n]{0,120}\d{1,6}M->\d{1,6}M\(\d{1,6}M\)/.test(l));
-      const after = gc ? /->(\d{1,6}M)\(/.exec(gc)?.[1] : undefined;
-      return `The memory near the limit is the JVM's normal footprint, not a leak: its heap is capped at -Xmx${xmx}, below the container's memory limit, and the rest of the working set is the JVM's own non-heap memory (metaspace, thread stacks, code cache, GC structures), which stays flat. The heap fills up to -Xmx and is collected back down${gc ? ` (its GC log: "${clip(gc.trim(), 110)}", back to ${after} after each young collection: a sawtooth, not growth)` : ''}, so the usage levels off below the limit instead of climbing. ${limitLine ? `Now: ${clip(limitLine.trim(), 110)}; ` : ''}no OOM kills. It will not be OOM-killed and there is no need to double the limit; alert on heap after GC (or GC time) rather than on the container's working set.`;
-    },
+    holds: (ctx) => jvmHeapNote(ctx),
   },
   // Exit status 128 + n for a process ended by signal n (POSIX shells, container runtimes); the kubelet
   // stops a container with SIGTERM, then SIGKILL after terminationGracePeriodSeconds:
@@ -373,13 +374,8 @@ const MISCONCEPTIONS: readonly Misconception[] = [
       // container): then the rest of the working set is active file cache (an mmap'd index).
       const rssSmaller = /\b(?:RSS|resident|ps\b|top inside)/i.test(ctx.task);
       if (limited.some((x) => Number(x.pct) >= 85) && !rssSmaller) return undefined;
-      // A JVM with -Xmx: its heap, not the page cache, is what fills the working set (jvm-heap-bounded says so).
-      if (
-        outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns).some((o) =>
-          /-Xmx\d/.test(o.content),
-        )
-      )
-        return undefined;
+      // A JVM whose heap is what fills the working set: jvm-heap-bounded says so instead.
+      if (jvmHeapNote(ctx) !== undefined) return undefined;
       const named = limited[0]?.l.trim();
       const active = rssSmaller
         ? "The process's own RSS is the smaller figure; kubectl top's working set also counts the page cache the kernel keeps active for the program's reads (an index, memory-mapped files), which it can still reclaim under pressure. "
