@@ -4,6 +4,9 @@ import { type Analyzer, clip, type Finding, flat, outputs, type Read } from './t
 // An IANA time zone name (tz database areas).
 const ZONE =
   /\b(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific)\/[A-Za-z_]{2,30}(?:\/[A-Za-z_]{2,30})?\b/;
+// A run that delivered too late for its consumer (a cut-off, a deadline), or a person saying so.
+const LATE =
+  /\b(?:after (?:the |their |our )?(?:\d{1,2}:\d{2} )?cut-?off|past (?:the |their )?cut-?off|too late|arrives? (?:too )?late|an hour (?:late|early)|moved to (?:the )?next (?:business )?day|wrong (?:time|hour))\b|\barrives? after\b/i;
 // A run that worked but found nothing to work on.
 const EMPTY =
   /\b0 rows\b|\bzero rows\b|no rows|nothing to export|no data|NOT_STARTED|not (?:yet )?loaded|empty (?:file|partition|export)/i;
@@ -23,6 +26,19 @@ export function cronJobs(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: str
           name: r['NAME'],
         });
   return [...out.values()];
+}
+
+/** How far the local start time is from the schedule's own hour ("1 h later than"), when both are plain times. */
+function shiftText(schedule: string, local: string | undefined): string | undefined {
+  const [min, hour] = schedule.trim().split(/\s+/);
+  const m = /^(\d{2}):(\d{2})$/.exec(local ?? '');
+  if (!m || !/^\d{1,2}$/.test(min ?? '') || !/^\d{1,2}$/.test(hour ?? '')) return undefined;
+  let diff = Number(m[1]) * 60 + Number(m[2]) - (Number(hour) * 60 + Number(min));
+  if (diff > 720) diff -= 1440;
+  if (diff < -720) diff += 1440;
+  if (diff === 0) return undefined;
+  const h = Math.abs(diff) / 60;
+  return `${Number.isInteger(h) ? `${h} h` : `${Math.abs(diff)} min`} ${diff > 0 ? 'later' : 'earlier'} than`;
 }
 
 /** `HH:MM` of an instant in a time zone, or undefined when the zone is unknown to this runtime. */
@@ -70,13 +86,35 @@ export const cronTimeZoneAnalyzer: Analyzer = {
       const schedule = flat(spec, 'schedule');
       if (!schedule) continue;
       const logs = outputs(seen, 'get_pod_logs', (o) => String(o.args['name']).startsWith(`${c.name}-`));
+      // A run that found nothing yet (too early), or one that was too late (after a cut-off).
       const emptyRun = logs.find((l) => EMPTY.test(l.content));
-      if (!emptyRun) continue;
-      const zone = ZONE.exec(`${emptyRun.content}\n${spec}\n${task}`)?.[0];
+      const lateRun = emptyRun ? undefined : logs.find((l) => LATE.test(l.content));
+      const run = emptyRun ?? (lateRun || LATE.test(task) ? (lateRun ?? logs[0]) : undefined);
+      if (!run) continue;
+      const zone = ZONE.exec(`${run.content}\n${spec}\n${task}`)?.[0];
       if (!zone) continue;
-      const line = emptyRun.content.split('\n').find((l) => EMPTY.test(l)) ?? '';
-      const started = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?Z)/.exec(emptyRun.content)?.[1];
+      const line =
+        run.content.split('\n').find((l) => (emptyRun ? EMPTY : LATE).test(l)) ??
+        run.content.split('\n')[0] ??
+        '';
+      const started = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?Z)/.exec(run.content)?.[1];
       const local = started ? localTime(started, zone) : undefined;
+      if (!emptyRun) {
+        out.push({
+          weight: 90,
+          object: `cronjob ${c.name}`,
+          cause:
+            `CronJob ${c.name} is not slower: its schedule "${schedule}" has no spec.timeZone, so it fires in the controller's time zone (UTC), not ${zone}` +
+            `${started && local ? `: the run that started at ${started.slice(11, 16)} UTC ran at ${local} ${zone} time` : ''}, ` +
+            `${shiftText(schedule, local) ?? "off by the zone's offset from"} the hour the same crontab kept on a machine in ${zone}, so its output lands at the wrong local hour ("${clip(line.trim(), 120)}")`,
+          evidence: [
+            `describe_resource CronJob ${c.name}: schedule ${schedule}, no timeZone`,
+            `get_pod_logs ${String(run.args['name'])}: "${clip(line.trim(), 140)}"`,
+          ],
+          advice: `set spec.timeZone: ${zone} on CronJob ${c.name} (the schedule then means ${zone} time, daylight saving included): its start time moved, not its speed`,
+        });
+        continue;
+      }
       out.push({
         weight: 90,
         object: `cronjob ${c.name}`,
@@ -86,7 +124,7 @@ export const cronTimeZoneAnalyzer: Analyzer = {
           `not at the hour the same crontab kept on a machine in ${zone}: here before the data it exports is loaded, so each run finds nothing ("${clip(line.trim(), 120)}")`,
         evidence: [
           `describe_resource CronJob ${c.name}: schedule ${schedule}, no timeZone`,
-          `get_pod_logs ${String(emptyRun.args['name'])}: "${clip(line.trim(), 140)}"`,
+          `get_pod_logs ${String(run.args['name'])}: "${clip(line.trim(), 140)}"`,
         ],
         advice: `set spec.timeZone: ${zone} on CronJob ${c.name} (the schedule then means ${zone} time), then re-run the missed days`,
       });
