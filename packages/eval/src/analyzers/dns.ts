@@ -177,6 +177,41 @@ export const dnsForwardAnalyzer: Analyzer = {
         },
       ];
     }
+    // The default block (.) forwarding to several resolvers, one of which no longer answers: CoreDNS's
+    // forward plugin spreads queries over them (policy random), so a share of external lookups fail.
+    const root = corefileForwards(corefile).find((b) => b.zone === '.');
+    const external = failing.find((f) => !/\.(?:svc|cluster\.local)\.?$|^[a-z0-9-]{1,63}$/.test(f.host));
+    if (root && external && root.upstreams.length > 1) {
+      const dead = root.upstreams.filter(
+        (u) =>
+          u.includes('.') &&
+          dnsLogs
+            .split('\n')
+            .some((l) => l.includes(`${u}:53`) && /i\/o timeout|refused|unreachable|no route/i.test(l)),
+      );
+      const line = dead.length
+        ? dnsLogs
+            .split('\n')
+            .find((l) => l.includes(`${dead[0]}:53`))
+            ?.trim()
+        : undefined;
+      if (dead.length > 0 && dead.length < root.upstreams.length)
+        return [
+          {
+            weight: 92,
+            object: `coredns in ${DNS_NS}`,
+            cause:
+              `lookups of external names such as ${external.host} fail part of the time because the CoreDNS Corefile (ConfigMap coredns in ${DNS_NS}) forwards the default zone (.) to ${root.upstreams.join(' ')}, and ${dead.join(', ')} no longer answers (CoreDNS logs: "${clip(line ?? '', 140)}"): ` +
+              `the forward plugin picks an upstream per query (policy random), so the queries sent to the dead resolver time out and the pods get SERVFAIL ("server misbehaving"), while cluster names and the other upstream's answers still work; CoreDNS itself is running`,
+            evidence: [
+              `logs: "${clip(external.line, 140)}"`,
+              `describe_resource ConfigMap coredns: .:53 { forward . ${root.upstreams.join(' ')} }`,
+              `CoreDNS logs: "${clip(line ?? '', 140)}"`,
+            ],
+            advice: `remove ${dead.join(', ')} from the forward line of the Corefile's default block (or replace it with a resolver that answers); CoreDNS reloads the ConfigMap, no restart needed`,
+          },
+        ];
+    }
     return [];
   },
 };
