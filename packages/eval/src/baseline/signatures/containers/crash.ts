@@ -1,4 +1,5 @@
 import { otherLines } from '../../../analyzers/app-errors.js';
+import { envOf } from '../../../analyzers/env-values.js';
 import { glossedLine, logGloss } from '../../../analyzers/log-glosses.js';
 import {
   httpProbeTarget,
@@ -6,7 +7,7 @@ import {
   probePathLatency,
   setProbeFix,
 } from '../../../analyzers/probes.js';
-import { clip, containerSections, describedField } from '../../../analyzers/types.js';
+import { clip, containerSections, describedField, setEnvFix } from '../../../analyzers/types.js';
 import {
   configError,
   dependencyDown,
@@ -111,6 +112,8 @@ export const crash: ContainerSignature = {
       let weight = 70;
       let config: { file?: string; map?: string } | undefined;
       let advice: string | undefined;
+      // A set_env that names a dependency with its namespace (a short name the pod's namespace lacks).
+      let nameFix: ReturnType<typeof setEnvFix> | undefined;
       if (envLine) {
         // The variable's name, not the line's log level.
         const v =
@@ -156,8 +159,22 @@ export const crash: ContainerSignature = {
         else if (down)
           advice = `restore ${host} in namespace ${hostNs} (its Service has no endpoints); the crash follows from it`;
         if (down) weight = 84;
-        if (away)
+        if (away) {
           advice = `point the client at ${host}.${away}.svc.cluster.local (the service's namespace), not the bare name ${host}`;
+          // The container variable that holds the bare name as a host (a URL, host:port, the name alone).
+          const hostIn = new RegExp(`(^|[/@=])${escapeRe(host!)}(?=[:/]|$)`);
+          const held = envOf(c.body).filter((e) => hostIn.test(e.value));
+          if (held.length === 1 && owner && tools.has('set_env') && !c.init) {
+            const value = held[0]!.value.replace(hostIn, `$1${host}.${away}`);
+            nameFix = setEnvFix(
+              ns,
+              owner,
+              c.name,
+              [{ name: held[0]!.name, value }],
+              `set ${held[0]!.name} of ${owner}/${c.name} to ${value}, naming ${host} with its namespace ${away}`,
+            );
+          }
+        }
         weight = away ? 84 : 80;
       } else if (fatal && /exec format error/i.test(fatal)) {
         // The node's architecture, when a read of the node shows its kubernetes.io/arch label.
@@ -228,7 +245,7 @@ export const crash: ContainerSignature = {
               ).map((l) => `previous logs: "${clip(l, 140)}"`)
             : []),
         ],
-        ...(archFix ? { fix: archFix } : {}),
+        ...(archFix ? { fix: archFix } : nameFix ? { fix: nameFix } : {}),
         advice: advice
           ? advice
           : archFix
