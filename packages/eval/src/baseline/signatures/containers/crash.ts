@@ -212,6 +212,32 @@ export const crash: ContainerSignature = {
             .join('; ')}) binds the same port — a port conflict between the containers`;
           advice = `give the containers different ports: move ${siblings[0]!.name} off port ${inUse} (its listen port setting), or pin it to the version that did not bind ${inUse}`;
           weight = 80;
+          // The crashing container's own listen setting (":8080", "0.0.0.0:8080", "8080") moved to a port
+          // no container of the pod declares: its own declared port, else the next free one.
+          const listen = envOf(c.body).filter((e) =>
+            new RegExp(`^(?:(?:0\\.0\\.0\\.0|\\[::\\]|)?:)?${inUse}$`).test(e.value),
+          );
+          const taken = new Set(
+            containerSections(d.content).flatMap((x) =>
+              [...x.body.matchAll(/(\d{1,5})\/TCP/g)].map((m) => Number(m[1])),
+            ),
+          );
+          taken.add(Number(inUse));
+          const own = [...c.body.matchAll(/(\d{1,5})\/TCP/g)]
+            .map((m) => Number(m[1]))
+            .find((p) => p !== Number(inUse));
+          let free = own ?? Number(inUse) + 1;
+          while (own === undefined && taken.has(free) && free < 65535) free++;
+          if (listen.length === 1 && owner && tools.has('set_env') && !c.init) {
+            const value = listen[0]!.value.replace(new RegExp(`${inUse}$`), String(free));
+            nameFix = setEnvFix(
+              ns,
+              owner,
+              c.name,
+              [{ name: listen[0]!.name, value }],
+              `set ${listen[0]!.name} of ${owner}/${c.name} to ${value}, a port no other container of the pod uses (point whatever scrapes or calls it at the new port)`,
+            );
+          }
         }
       }
       // An architecture-suffixed tag (1.8.2-arm64) has a multi-architecture sibling without it.
