@@ -331,6 +331,10 @@ describe('logGloss', () => {
       /kubectl apply --server-side/,
     ],
     [
+      'Error from server (BadRequest): error when creating "secret.yaml": Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 76',
+      /base64 -w 0/,
+    ],
+    [
       'roles.rbac.authorization.k8s.io "runner" is forbidden: user "system:serviceaccount:ci:deployer" is attempting to grant RBAC permissions not currently held: {APIGroups:["batch"], Resources:["jobs"], Verbs:["create"]}',
       /privilege escalation prevention/,
     ],

@@ -36,6 +36,13 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the API server cannot reach the admission webhook (its Service has no ready endpoints, or the call times out) and its failurePolicy is Fail, so every create or update the webhook intercepts is rejected; bring the webhook's backend back or remove its stale configuration",
   },
+  // GNU coreutils' base64 wraps its output at 76 columns unless -w 0; Go's decoder (the API server's, for a
+  // Secret's data) rejects the newline at the first wrap, byte 76.
+  {
+    all: ['illegal base64 data at input byte 76'],
+    means:
+      "the value was base64-encoded with line wrapping: GNU base64 wraps its output every 76 characters, and a Secret's data must be one unbroken base64 string, so the API server rejects it at byte 76; encode with base64 -w 0 (or let kubectl create secret encode it)",
+  },
   // kubectl's client-side apply keeps the whole object in the last-applied-configuration annotation, and an
   // object's annotations may hold 256 KiB in all (apimachinery's TotalAnnotationSizeLimitB, 262144 bytes).
   // https://kubernetes.io/docs/reference/using-api/server-side-apply/

@@ -2,7 +2,7 @@ import { parseTable } from '../k8s-text.js';
 import { type Analyzer, listed, outputs, type Read, textOf } from './types.js';
 
 const DENIED =
-  /pull access denied|unauthorized|authentication required|authorization failed|401 Unauthorized/i;
+  /pull access denied|unauthorized|authentication required|authorization failed|401 Unauthorized|403 Forbidden/i;
 
 /** The imagePullSecrets a pod's YAML names (`imagePullSecrets: [{ name }]`). */
 function pullSecrets(yaml: string): string[] {
@@ -28,6 +28,11 @@ export const pullSecretsAnalyzer: Analyzer = {
     );
     if (!pod) return [];
     const reads: Read[] = [{ tool: 'get_resource', args: { kind: 'Pod', name: pod['NAME'], namespace: ns } }];
+    // A failed run of a Job in the namespace may be what refreshes the registry credentials: its log.
+    const failedRun = parseTable(textOf(seen, 'list_pods')).find(
+      (r) => r['STATUS'] === 'Error' && /-\d{6,12}-[a-z0-9]{5}$/.test(r['NAME'] ?? ''),
+    );
+    if (failedRun) reads.push({ tool: 'get_pod_logs', args: { namespace: ns, name: failedRun['NAME'] } });
     const yaml = outputs(seen, 'get_resource', (o) => o.args['name'] === pod['NAME']).pop()?.content ?? '';
     const names = pullSecrets(yaml);
     if (names.length > 0) reads.push({ tool: 'list_resources', args: { kind: 'Secret', namespace: ns } });

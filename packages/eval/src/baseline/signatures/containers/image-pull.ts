@@ -1,8 +1,9 @@
 import { imageAlternative, tagPrefixSlip } from '../../../analyzers/images.js';
+import { logGloss } from '../../../analyzers/log-glosses.js';
 import { clip, clipAround, describedField, outputs, podRun } from '../../../analyzers/types.js';
 import { parseTable } from '../../../k8s-text.js';
 import { firstLine, lastOf } from '../../reading.js';
-import type { ContainerSignature } from '../types.js';
+import type { ContainerSignature, Facts } from '../types.js';
 
 /** An image that cannot be pulled: rate-limited, denied, misspelled, a wrong tag, a deleted digest. */
 export const imagePull: ContainerSignature = {
@@ -71,6 +72,24 @@ export const imagePull: ContainerSignature = {
             )
             .find((m) => m !== undefined)
         : undefined;
+      // No pull secret missing: the one there may be stale, when what refreshes it (a Job that logs in
+      // to the registry and writes the dockerconfigjson) fails.
+      const refresher = credentials && !missingSecret ? credentialRefresher(seen, ns) : undefined;
+      if (refresher) {
+        const means = logGloss(refresher.line);
+        return {
+          weight: 89 + b,
+          object: objectLabel,
+          cause: `the image ${image} cannot be pulled because the registry credentials are stale: the pod that refreshes them, ${refresher.pod}, fails ("${clip(refresher.line, 160)}")${means ? ` — ${means}` : ''}, so the pull secret is not renewed and the token it holds has expired${refresher.ecr ? ' (an ECR authorization token is valid for 12 hours)' : ''}; pods on nodes that pulled the image earlier still run, a new pull is refused — ${now.reason}`,
+          evidence: [
+            `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
+            ...(msg ? [`event: ${clip(msg)}`] : []),
+            `logs of ${refresher.pod}: "${clip(refresher.line, 160)}"`,
+          ],
+          advice: `fix the credentials refresher (${refresher.pod}) and run it once by hand so the pull secret holds a fresh token; the pull then succeeds on its next retry, no rollback needed`,
+          revisionSound: true,
+        };
+      }
       const canSetImage = tools.has('set_image');
       // A digest pin that the registry no longer has: pods on nodes that pulled it before run
       // from their cache (IfNotPresent), a pod on a new node cannot pull it.
@@ -195,3 +214,28 @@ export const imagePull: ContainerSignature = {
     return undefined;
   },
 };
+
+/**
+ * A pod of the namespace whose log shows it refreshing registry credentials (a registry login, a
+ * dockerconfigjson written into a Secret) and failing: its name, its error line, and whether it logs in
+ * to Amazon ECR (whose tokens last 12 hours).
+ */
+function credentialRefresher(
+  seen: Facts['seen'],
+  ns: string,
+): { pod: string; line: string; ecr: boolean } | undefined {
+  for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
+    const text = o.content.slice(0, 200_000);
+    if (
+      !/get-login-password|get-authorization-token|docker-registry|dockerconfig|docker login|registry login/i.test(
+        text,
+      )
+    )
+      continue;
+    const line = text
+      .split('\n')
+      .find((l) => /\b(?:error|failed|denied|invalid|illegal|forbidden)\b/i.test(l) && !/^\+ /.test(l));
+    if (line) return { pod: String(o.args['name'] ?? ''), line: line.trim(), ecr: /\becr\b/i.test(text) };
+  }
+  return undefined;
+}
