@@ -48,6 +48,7 @@ import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
+import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
 import { storageAnalyzer } from './storage.js';
@@ -78,6 +79,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   configNotReloadedAnalyzer,
   statefulSetLostNodeAnalyzer,
   stuckFinalizerAnalyzer,
+  sharedEgressLimitAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
   elsewhereAnalyzer,
