@@ -38,6 +38,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-14',
     'scenarios-held-out-15',
     'scenarios-held-out-16',
+    'scenarios-held-out-17',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
