@@ -1,13 +1,5 @@
-import { envOf } from './env-values.js';
-import {
-  type Analyzer,
-  clip,
-  containerSections,
-  type Finding,
-  outputs,
-  ownerDeployment,
-  setEnvFix,
-} from './types.js';
+import { envOf, loggedContainers } from './env-values.js';
+import { type Analyzer, clip, type Finding, outputs, ownerDeployment, setEnvFix } from './types.js';
 
 /**
  * A client-side connection pool running out, in the words of common drivers: ActiveRecord's
@@ -37,15 +29,10 @@ export const dbPoolSizeAnalyzer: Analyzer = {
     for (const log of outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)) {
       const line = log.content.split('\n').find((l) => POOL_EXHAUSTED.test(l));
       if (!line) continue;
-      const pod = String(log.args['name'] ?? '');
-      const d = outputs(
-        seen,
-        'describe_pod',
-        (o) => o.args['name'] === pod && o.args['namespace'] === ns,
-      ).pop();
-      if (!d) continue;
-      for (const c of containerSections(d.content)) {
-        if (log.args['container'] ? log.args['container'] !== c.name : c.init) continue;
+      const logged = loggedContainers(seen, ns, log);
+      if (!logged) continue;
+      const { pod, described: d } = logged;
+      for (const c of logged.containers) {
         const env = envOf(c.body).filter((e) => /^\d{1,5}$/.test(e.value));
         const pool = env.find((e) => POOL_VAR.test(e.name));
         const threads = env.find((e) => THREADS_VAR.test(e.name));

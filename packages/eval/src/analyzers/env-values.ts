@@ -27,6 +27,29 @@ export interface LoggedEnv {
 }
 
 /**
+ * The description of the pod a `get_pod_logs` output came from and the containers the log may be
+ * from: the one it names (an init container too), else the app containers; undefined when the pod
+ * was not described. The shared first step of the analyzers that read a logging container's spec.
+ */
+export function loggedContainers(
+  seen: readonly SeenObservation[],
+  ns: string,
+  log: SeenObservation,
+): { pod: string; described: SeenObservation; containers: ReturnType<typeof containerSections> } | undefined {
+  const pod = String(log.args['name'] ?? '');
+  const described = outputs(
+    seen,
+    'describe_pod',
+    (o) => o.args['name'] === pod && o.args['namespace'] === ns,
+  ).pop();
+  if (!described) return undefined;
+  const containers = containerSections(described.content).filter((c) =>
+    log.args['container'] ? log.args['container'] === c.name : !c.init,
+  );
+  return { pod, described, containers };
+}
+
+/**
  * The one literal variable that `test` accepts, of the (app) container a `get_pod_logs` output came
  * from, read in the pod's latest description; undefined when the pod was not described, or no
  * variable or more than one passes (the evidence then does not say which). The shared step of the
@@ -38,20 +61,16 @@ export function loggedContainerEnv(
   log: SeenObservation,
   test: (e: { name: string; value: string }) => boolean,
 ): LoggedEnv | undefined {
-  const pod = String(log.args['name'] ?? '');
-  const d = outputs(seen, 'describe_pod', (o) => o.args['name'] === pod && o.args['namespace'] === ns).pop();
-  if (!d) return undefined;
-  for (const c of containerSections(d.content)) {
-    // The container the log names (an init container too), else the app containers.
-    if (log.args['container'] ? log.args['container'] !== c.name : c.init) continue;
+  const logged = loggedContainers(seen, ns, log);
+  for (const c of logged?.containers ?? []) {
     const hits = envOf(c.body).filter(test);
     if (hits.length !== 1) continue;
     return {
-      pod,
+      pod: logged!.pod,
       container: c.name,
       variable: hits[0]!.name,
       value: hits[0]!.value,
-      owner: ownerDeployment(d.content),
+      owner: ownerDeployment(logged!.described.content),
     };
   }
   return undefined;

@@ -1,13 +1,5 @@
-import { envOf } from './env-values.js';
-import {
-  type Analyzer,
-  clipAround,
-  containerSections,
-  type Finding,
-  outputs,
-  ownerDeployment,
-  setEnvFix,
-} from './types.js';
+import { envOf, loggedContainers } from './env-values.js';
+import { type Analyzer, clipAround, type Finding, outputs, ownerDeployment, setEnvFix } from './types.js';
 
 /**
  * How PostgreSQL clients say they require TLS from a server that offers none: lib/pq (Go, whose
@@ -65,15 +57,11 @@ export const postgresTlsAnalyzer: Analyzer = {
       // Which way round: the client asks for TLS the server lacks, or the server demands TLS the
       // client turned off (sslmode=disable).
       const mode = said === 'no encryption' ? 'require' : 'disable';
-      const pod = String(log.args['name'] ?? '');
-      const d = outputs(
-        seen,
-        'describe_pod',
-        (o) => o.args['name'] === pod && o.args['namespace'] === ns,
-      ).pop();
-      if (!d) continue;
-      for (const c of containerSections(d.content)) {
-        if (c.init || (log.args['container'] && log.args['container'] !== c.name)) continue;
+      const logged = loggedContainers(seen, ns, log);
+      if (!logged) continue;
+      const { pod, described: d } = logged;
+      for (const c of logged.containers) {
+        if (c.init) continue;
         const urls = envOf(c.body).filter((e) => PG_URL.test(e.value));
         if (urls.length !== 1) continue;
         const { name: variable, value } = urls[0]!;
