@@ -94,6 +94,13 @@ describe('pods on an unreachable node', () => {
     );
   });
 
+  it('a pod evicted before the world starts has a replacement as old as the eviction', () => {
+    const c = createSimCluster(world('10m'));
+    const replacement = pods(c).find((p) => p.metadata.creationTimestamp === '2026-03-02T09:55:00Z');
+    expect(replacement?.spec.nodeName).toBe('n1');
+    expect(onLostNode(c).metadata.deletionTimestamp).toBe('2026-03-02T09:55:00Z');
+  });
+
   it("a pod's own toleration without tolerationSeconds keeps it bound (as DaemonSet pods are)", () => {
     const c = createSimCluster(
       world('30m', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }]),

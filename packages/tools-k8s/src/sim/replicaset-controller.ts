@@ -59,7 +59,16 @@ function reconcileReplicaSet(rs: ReplicaSet, host: ClusterHost): void {
       );
     }
   }
-  for (let i = pods.length; i < want; i++) if (!host.createPod(rs, undefined, host.settling)) break;
+  // While the world is built, a replacement for a pod marked for deletion (evicted from a lost node)
+  // dates from that deletion, not from before the world (the age a settling pod gets otherwise).
+  let replacedAt: number | undefined;
+  if (host.settling && pods.length < want)
+    for (const p of host.store.ownedBy('Pod', rs)) {
+      const at = host.seconds(p.metadata.deletionTimestamp as string | undefined);
+      if (at !== undefined && (replacedAt === undefined || at > replacedAt)) replacedAt = at;
+    }
+  const facts = replacedAt !== undefined ? { age: `${Math.max(0, Math.round(-replacedAt))}s` } : undefined;
+  for (let i = pods.length; i < want; i++) if (!host.createPod(rs, facts, host.settling)) break;
 }
 
 function deletionRank(pod: Pod, host: ClusterHost): number {
