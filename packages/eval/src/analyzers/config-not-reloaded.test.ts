@@ -48,6 +48,10 @@ describe('config-not-reloaded: pods older than the change, config read at start'
 
   it('nothing when the pods are newer than the change, the log says nothing of loading, or nothing changed', () => {
     expect(run(seen('12m', 'Using config file: /app/config.yaml'))).toEqual([]);
+    // A crash-looping pod re-reads its configuration at each restart: not this.
+    const looping = seen('6d', 'Using config file: /app/config.yaml');
+    looping[0] = { ...looping[0]!, content: looping[0]!.content.replace('Running   0 ', 'Running   7 ') };
+    expect(run(looping)).toEqual([]);
     expect(run(seen('6d', 'GET / 200'))).toEqual([]);
     expect(run(seen('6d', 'Using config file: /app/config.yaml'), 'the portal is slow today')).toEqual([]);
   });

@@ -66,8 +66,11 @@ export const configNotReloadedAnalyzer: Analyzer = {
     for (const m of mounting(ctx)) {
       const row = parseTable(listed?.content ?? '').find((r) => r['NAME'] === m.pod);
       const age = parseDuration(row?.['AGE'] ?? '');
-      // The pods must be older than the change (when the person says when it was).
+      // The pods must be older than the change (when the person says when it was), and running as they
+      // started: Running, every container ready, never restarted (a restart would have read it).
       if (age === undefined || (ago !== undefined && age <= ago)) continue;
+      const [ready, total] = (row?.['READY'] ?? '').split('/');
+      if (row?.['STATUS'] !== 'Running' || ready !== total || !/^0\b/.test(row?.['RESTARTS'] ?? '')) continue;
       const log = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === m.pod).pop()?.content ?? '';
       const loaded = log.split('\n').filter((l) => LOADED.test(l));
       if (loaded.length === 0) continue;
