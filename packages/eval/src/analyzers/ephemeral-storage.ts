@@ -1,4 +1,4 @@
-import { type Analyzer, clip, describedVolumes, type Finding, outputs } from './types.js';
+import { type Analyzer, clip, describedVolumes, type Finding, outputs, podDeployment } from './types.js';
 
 /** The kubelet's eviction message for a pod over the node's ephemeral-storage threshold (its eviction manager's wording). */
 const EVICTED =
@@ -29,7 +29,7 @@ export const ephemeralStorageAnalyzer: Analyzer = {
     const m = EVICTED.exec(text);
     if (!m) return [];
     const [, container, usedKi, request] = m as unknown as [string, string, string, string];
-    const owner = evictedPod?.replace(/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, '');
+    const owner = evictedPod === undefined ? undefined : (podDeployment(evictedPod) ?? evictedPod);
     // A described pod of the same workload: its volumes and mounts say where the container writes.
     const sibling = outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns).find((o) =>
       owner ? String(o.args['name'] ?? '').startsWith(`${owner}-`) : true,

@@ -8,6 +8,7 @@ import {
   listedReads,
   namespacePods,
   outputs,
+  podDeployment,
   type Read,
 } from './types.js';
 
@@ -218,7 +219,7 @@ function unroutedRequest(
       const path = req.path;
       if (paths.some((p) => underPath(path, p))) continue;
       const pod = String(l.args['name'] ?? '');
-      const client = /^([a-z0-9][a-z0-9.-]{0,252})-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(pod)?.[1] ?? pod;
+      const client = podDeployment(pod) ?? pod;
       // The first two segments name what was asked for (/v2/catalog).
       const prefix = `/${path.split('/').filter(Boolean).slice(0, 2).join('/')}`;
       return { client, pod, path, prefix, line };

@@ -232,10 +232,9 @@ export function pastPods(
   const serving = new Set(
     rows.filter((r) => r['STATUS'] === 'Running' && ready(r)).map((r) => podRun(r['NAME'] ?? '')),
   );
-  // A Deployment's pods (`<deployment>-<template hash>-<5>`): an evicted pod of an older ReplicaSet
-  // counts as replaced when the Deployment's current ReplicaSet serves (a rollout since the eviction).
-  const deployment = (name: string) =>
-    /^([a-z0-9][a-z0-9.-]{0,252})-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(name)?.[1];
+  // A Deployment's pods: an evicted pod of an older ReplicaSet counts as replaced when the
+  // Deployment's current ReplicaSet serves (a rollout since the eviction).
+  const deployment = podDeployment;
   const servingDeployments = new Set(
     rows
       .filter((r) => r['STATUS'] === 'Running' && ready(r))
@@ -255,6 +254,14 @@ export function pastPods(
       out.set(name, 'evicted');
   }
   return out;
+}
+
+/**
+ * The Deployment a pod's generated name says it belongs to (`<deployment>-<template hash>-<5>`), or
+ * undefined when the name has not that shape.
+ */
+export function podDeployment(pod: string): string | undefined {
+  return /^([a-z0-9][a-z0-9.-]{0,252})-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(pod)?.[1];
 }
 
 /** The Deployment a pod description says owns it (`Controlled By: ReplicaSet/<deployment>-<hash>`). */

@@ -1,6 +1,6 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import type { Finding } from '../../../analyzers/index.js';
-import { clip, outputs } from '../../../analyzers/types.js';
+import { clip, outputs, podDeployment } from '../../../analyzers/types.js';
 import { formatCpu, ownerOf } from '../../reading.js';
 import type { RunSignature } from '../types.js';
 
@@ -21,11 +21,7 @@ export const cpuThrottling: RunSignature = {
             line,
           );
         if (!cpu || Number(cpu[4]) < 90) continue;
-        const owner = podName
-          ? where === ns
-            ? ownerOf(podName, deps)
-            : /^([a-z0-9][a-z0-9.-]{0,252})-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(podName)?.[1]
-          : undefined;
+        const owner = podName ? (where === ns ? ownerOf(podName, deps) : podDeployment(podName)) : undefined;
         const id = `${owner ?? podName}/${cpu[1]}`;
         if (throttled.has(id)) continue;
         throttled.add(id);
