@@ -238,6 +238,21 @@ function podWorld(host: ClusterHost): PodWorld {
   };
 }
 
+/**
+ * Whether some container of a pod listens on `port`, as its last evaluation says: a container whose
+ * behaviour does not say what it listens on (or one not evaluated yet) counts as listening.
+ */
+function listensOn(host: ClusterHost, pod: Pod, port: number): boolean {
+  const outcomes = host.outcomes.get(key('Pod', pod.metadata.namespace, pod.metadata.name ?? ''));
+  if (outcomes === undefined) return true;
+  // The app containers serve (init containers have exited by the time a pod is ready).
+  for (const c of pod.spec.containers) {
+    const listening = outcomes.get(c.name)?.listening;
+    if (listening === undefined || listening.has(port)) return true;
+  }
+  return false;
+}
+
 /** Why a pod's connection to a Service fails, as a Go client reports it; undefined when it works. */
 function reach(
   host: ClusterHost,
@@ -283,7 +298,17 @@ function reach(
   if (!svc) return `lookup ${fqdn} on ${dnsIp}:53: no such host`;
   const proto = to.protocol === 'UDP' ? 'udp' : 'tcp';
   const addr = `${svc.spec.clusterIP ?? ''}:${to.port}`;
-  const backends = serviceBackends(svc, to.port, pods);
+  const found = serviceBackends(svc, to.port, pods);
+  // kube-proxy sends a connection to a backend's target port: a backend whose named target port no
+  // container declares is no endpoint, and one whose programs all say what they listen on, without
+  // that port, refuses it (the kernel answers a SYN to a closed port with a reset).
+  const backends = {
+    targetPort: found.targetPort,
+    pods: found.pods.filter((b) => {
+      const port = found.targetPort(b);
+      return port !== undefined && listensOn(host, b, port);
+    }),
+  };
   if (backends.pods.length === 0) return `dial ${proto} ${addr}: connect: connection refused`;
   if (!policies.length) return undefined;
   const reachable = backends.pods.some((b) => {

@@ -139,6 +139,26 @@ describe('NetworkPolicy decides whether a program reaches its dependencies', () 
     expect((await logsOf(c)).logs).toContain('dial tcp 10.96.7.12:5432: connect: connection refused');
   });
 
+  it("a Service whose target port the backend's program does not listen on refuses the connection; the right port works", async () => {
+    const listening = {
+      ...pg,
+      containers: [{ ...pg.containers[0]!, behavior: { logs: ['ready'], listenPorts: [5432] } }],
+    };
+    const svc = (targetPort: number | string) => ({ ...pgSvc, ports: [{ port: 5432, targetPort }] });
+    const wrong = createSimCluster({ deployments: [app(dep), listening], services: [svc(5433)] });
+    expect((await logsOf(wrong)).logs).toBe(
+      'starting\nerror connecting to pg.db:5432: dial tcp 10.96.7.12:5432: connect: connection refused\n',
+    );
+    const right = createSimCluster({ deployments: [app(dep), listening], services: [svc(5432)] });
+    expect((await logsOf(right)).logs).toBe('starting\n');
+    // A named target port no container declares makes no endpoint.
+    const named = createSimCluster({ deployments: [app(dep), listening], services: [svc('postgres')] });
+    expect((await logsOf(named)).logs).toContain('connect: connection refused');
+    // A program whose behaviour does not say what it listens on is taken to listen on the target port.
+    const silent = createSimCluster({ deployments: [app(dep), pg], services: [svc(5433)] });
+    expect((await logsOf(silent)).logs).toBe('starting\n');
+  });
+
   it('matches CIDR blocks', () => {
     expect(inCidr('10.244.1.7', '10.244.0.0/16')).toBe(true);
     expect(inCidr('10.245.1.7', '10.244.0.0/16')).toBe(false);

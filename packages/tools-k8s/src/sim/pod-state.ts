@@ -156,6 +156,11 @@ export interface ContainerOutcome {
   readySince?: number;
   /** The program runs as it started (not waiting to start, not crash-looping): it read its configuration then. */
   steady?: true;
+  /**
+   * The ports its program listens on, when its behaviour says (`listenPorts`, the ports of `http`,
+   * under its configuration as read now); undefined when it does not say.
+   */
+  listening?: ReadonlySet<number>;
 }
 
 /** The evaluated state of a pod at one instant. */
@@ -888,6 +893,9 @@ function evaluateContainer(
     ...(mode.kind === 'healthy' && mode.waiting && !hasFactState ? { waiting: true } : {}),
     ...(readySince !== undefined && !hasFactState ? { readySince } : {}),
     ...(mode.kind === 'healthy' && !b.reloadsConfig ? { steady: true as const } : {}),
+    ...(b.listenPorts !== undefined || b.http !== undefined
+      ? { listening: new Set([...(b.listenPorts ?? []), ...(b.http ?? []).map((h) => h.port)]) }
+      : {}),
   };
 }
 

@@ -185,7 +185,7 @@ export const behaviorSchema = z.strictObject({
     .max(50)
     .optional()
     .describe(
-      'Connections the program makes: NetworkPolicy (egress of this pod, ingress of the backends, DNS) decides whether they work; a dropped one logs an i/o timeout',
+      'Connections the program makes: NetworkPolicy (egress of this pod, ingress of the backends, DNS) decides whether they work; a dropped one logs an i/o timeout, and one to a Service whose ready backends do not listen on its target port is refused',
     ),
   user: z
     .union([z.number().int().min(0).max(2147483647), z.string().min(1).max(256)])
