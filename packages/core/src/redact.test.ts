@@ -62,6 +62,15 @@ describe('redactSecrets', () => {
     expect(redactSecrets('basic_auth: s3cr3tpass')).toBe('basic_auth: <redacted>');
   });
 
+  it("keeps kube-apiserver's error about a body it could not decode into a Secret, and only that", () => {
+    const text =
+      'Error from server (BadRequest): error when creating "db.yaml": Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 4';
+    expect(redactSecrets(text)).toBe(text);
+    expect(redactSecrets('OAuth client Secret: s3cr3tvalue')).toBe('OAuth client Secret: <redacted>');
+    expect(redactSecrets('cannot be handled as a secret: s3cr3tvalue')).toContain('<redacted>');
+    expect(redactSecrets('handled as a Secret: s3cr3tvalue')).toContain('<redacted>');
+  });
+
   it("reads a pod's generated name as a name, whatever words it holds", () => {
     for (const text of [
       'Observed on Pod/auth-6c8d7f5b9-m59lz: container auth Running',

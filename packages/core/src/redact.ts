@@ -447,6 +447,15 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
     let nameStart = hit;
     while (nameStart > cursor && isIn(NAME, text, nameStart - 1)) nameStart--;
     if (isKeptName(lower.slice(nameStart, nameEnd))) continue;
+    // kube-apiserver's decoding error names the kind it could not decode the body into (`Secret in
+    // version "v1" cannot be handled as a Secret: illegal base64 data at input byte 4`): the words
+    // after that `Secret:` are the error, not a value.
+    if (
+      nameEnd - nameStart === 6 &&
+      text.startsWith('Secret', nameStart) &&
+      lower.endsWith(' cannot be handled as a ', nameStart)
+    )
+      continue;
     if (nameEnd - nameStart === 4 && lower.startsWith('auth', nameStart) && afterAWord(text, nameStart))
       continue;
 
