@@ -405,8 +405,10 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
         : readiness
           ? readyAfter(readiness, probeVerdict(readiness, c, b, ip))
           : 0;
+    // The kubelet stops it with SIGTERM; a program that does not exit on it is killed with SIGKILL.
+    const exitCode = b.stopExitCode ?? 137;
     return {
-      ...cycle('Error', 137, kill, logs),
+      ...cycle(exitCode === 0 ? 'Completed' : 'Error', exitCode, kill, logs),
       probe: {
         kind,
         message: verdict.message,

@@ -91,6 +91,21 @@ describe('probe outcomes derived from what the program serves', () => {
     ]);
   });
 
+  it("a program that exits on SIGTERM shows its own exit code after a liveness kill (a JVM: 143), not SIGKILL's 137", () => {
+    const last = (behavior: Record<string, unknown>) =>
+      podOf(createSimCluster(world({ livenessProbe: { tcpSocket: { port: 8081 } }, behavior })))?.status
+        ?.containerStatuses?.[0]?.lastState?.terminated;
+    expect(last({ listenPorts: [8080], stopExitCode: 143 })).toMatchObject({
+      exitCode: 143,
+      reason: 'Error',
+    });
+    expect(last({ listenPorts: [8080], stopExitCode: 0 })).toMatchObject({
+      exitCode: 0,
+      reason: 'Completed',
+    });
+    expect(last({ listenPorts: [8080] })).toMatchObject({ exitCode: 137, reason: 'Error' });
+  });
+
   it('an exec probe whose command the image lacks errors, and the liveness probe restarts the container', () => {
     const c = createSimCluster(
       world({

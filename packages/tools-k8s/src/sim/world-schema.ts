@@ -167,6 +167,15 @@ export const behaviorSchema = z.strictObject({
     .optional()
     .describe('How long after start before its ports accept connections (probes before then are refused)'),
   ready: z.boolean().optional().describe('false: the program never becomes ready'),
+  stopExitCode: z
+    .number()
+    .int()
+    .min(0)
+    .max(255)
+    .optional()
+    .describe(
+      "The code it exits with when the kubelet stops it with SIGTERM after a failed liveness or startup probe (a JVM's shutdown: 143; a handler that exits cleanly: 0). Default: it does not handle SIGTERM (a process running as PID 1 without a handler ignores it), so it is killed with SIGKILL: 137",
+    ),
   dependencies: z
     .array(
       z.strictObject({
