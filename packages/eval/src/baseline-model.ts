@@ -685,10 +685,23 @@ export class BaselineSreModel implements Model {
           ...minReadyWait(ctx),
           ...explainingEvents(ctx),
         );
-        lines.push(
+        // A warning about a pod that is Running and Ready now: a failure that has since cleared.
+        const cleared =
           warnings.length > 0
-            ? `The only warnings are old or unrelated (${clip(warnings[0]!, 100)}); what I observed is expected behaviour, nothing is wrong now and no action is needed.`
-            : 'There are no warning events; what I observed is expected behaviour, nothing is wrong and no action is needed.',
+            ? pods.find(
+                (p) =>
+                  p.status === 'Running' &&
+                  /^(\d{1,3})\/\1$/.test(p.ready) &&
+                  p.name.length > 0 &&
+                  warnings[0]!.includes(p.name),
+              )
+            : undefined;
+        lines.push(
+          cleared
+            ? `The warnings are from earlier and have since cleared (${clip(warnings[0]!, 100)}): ${cleared.name} is Running and Ready now, so that failure was transient and resolved on its own; nothing is wrong now and no action is needed.`
+            : warnings.length > 0
+              ? `The only warnings are old or unrelated (${clip(warnings[0]!, 100)}); what I observed is expected behaviour, nothing is wrong now and no action is needed.`
+              : 'There are no warning events; what I observed is expected behaviour, nothing is wrong and no action is needed.',
         );
         if (alertNote) lines.push(alertNote);
       } else {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
-import { imageAlternative, tagPrefixSlip } from './images.js';
+import { imageAlternative, tagPrefixSlip, taskVersions } from './images.js';
 
 const history = (...images: string[]): SeenObservation => ({
   step: 1,
@@ -60,5 +60,25 @@ describe('imageAlternative: the same repository under another registry host', ()
     ['team/api:2', ['team/api2:1']],
   ])('no host when %s beside %j', (bad, others) => {
     expect(imageAlternative(bad, '', [history(...others, bad)])?.kind).not.toBe('host');
+  });
+});
+
+describe('a release version the task names on its own', () => {
+  it.each([
+    ['you may change the image; v0.6.1 is the version we approved', ['v0.6.1']],
+    ['pin it to 2.14.0.', ['2.14.0']],
+    ['from 1.4.2 to 1.5.0 yesterday', ['1.4.2', '1.5.0']],
+    ['image acme/api:3.1.0 and path /v1.2.3/x and 10.0.0.12 and Redis 7.2', []],
+  ])('%s', (task, want) => {
+    expect(taskVersions(task)).toEqual(want);
+  });
+
+  it("is the tag to set when the task names one and the pod's tag does not exist", () => {
+    const bad = 'mirror.example/acme/issuer:latest';
+    expect(imageAlternative(bad, 'v0.6.1 is the version we approved', [history(bad)])).toEqual({
+      image: 'mirror.example/acme/issuer:v0.6.1',
+      kind: 'tag',
+      from: 'the task',
+    });
   });
 });

@@ -54,6 +54,16 @@ function split(image: string): { repo: string; tag: string } {
 const IMAGE_RE =
   /\b[a-z0-9][a-z0-9._-]{0,100}(?:\/[a-z0-9][a-z0-9._-]{0,100}){0,4}:[A-Za-z0-9][A-Za-z0-9._-]{0,127}\b/g;
 
+/**
+ * Release versions the task names on their own (`v0.6.1`, `2.14.0`: three numbers, an optional
+ * leading "v"), in order; a version inside an image reference, a path or a longer word is not one.
+ */
+export function taskVersions(task: string): string[] {
+  return [
+    ...task.slice(0, 20_000).matchAll(/(?<![\w.:/@-])v?\d{1,6}\.\d{1,6}\.\d{1,6}(?![\w:/-])(?!\.\w)/g),
+  ].map((m) => m[0]);
+}
+
 /** Every image reference the task and the tool outputs mention, with where it was seen. */
 function knownImages(task: string, seen: readonly SeenObservation[]): { image: string; from: string }[] {
   const out: { image: string; from: string }[] = [];
@@ -128,9 +138,13 @@ export function imageAlternative(
       return { image: `${host}/${path.path}:${b.tag}`, kind: 'host', from: from.from };
     }
   }
-  // The task's word first (someone said which version), then the newest revision that ran.
+  // The task's word first (someone said which version: an image, or a bare release version such as
+  // "v0.6.1 is the version we approved"), then the newest revision that ran.
   const tagged =
     sameRepo.find((k) => k.from === 'the task') ??
+    taskVersions(task)
+      .filter((t) => t !== b.tag)
+      .map((t) => ({ image: `${b.repo}:${t}`, from: 'the task' }))[0] ??
     sameRepo.filter((k) => k.from.startsWith('revision')).pop() ??
     sameRepo[0];
   if (tagged) return { image: tagged.image, kind: 'tag', from: tagged.from };

@@ -80,6 +80,35 @@ describe('misconceptions: notes for states Kubernetes documents as expected', ()
     );
     expect(notes(task, [pods])).not.toMatch(/SIGTERM/);
   });
+  it('exit code 137 with reason Error is a SIGKILL after the grace period (a node reboot), not an OOM kill', () => {
+    const task = 'release-watcher: last state terminated with exit code 137. Does it need more memory?';
+    const pod = (reason: string, ready = 'True') =>
+      obs(
+        'describe_pod',
+        `Name:  rw-1\nNode:  pt-2\nContainers:\n  watcher:\n    State:          Running\n    Last State:     Terminated\n      Reason:       ${reason}\n      Exit Code:    137\n      Finished:     2026-12-01T07:04:07Z (47m ago)\n    Ready:          ${ready}\n    Restart Count:  1\n`,
+        { name: 'rw-1' },
+      );
+    const node = obs(
+      'describe_node',
+      'Events:\n  Type     Reason     Age   From     Message\n  Warning  Rebooted   45m   kubelet  Node pt-2 has been rebooted, boot id: 5c0f',
+      { name: 'pt-2' },
+    );
+    const previous = obs(
+      'get_pod_logs',
+      'INFO received SIGTERM, waiting for 42 in-flight checks (timeout 120s)',
+      { name: 'rw-1', previous: true },
+    );
+    const note = notes(task, [pod('Error'), node, previous]);
+    expect(note).toMatch(
+      /Exit code 137 is 128 \+ 9: the process of rw-1 \(container watcher\) was killed with SIGKILL/,
+    );
+    expect(note).toMatch(/node pt-2 was drained and rebooted around then \("Warning Rebooted 45m/);
+    expect(note).toMatch(/got SIGTERM and was still shutting down/);
+    expect(note).not.toMatch(/needs more memory|double the memory/);
+    expect(notes(task, [pod('OOMKilled'), node])).not.toMatch(/128 \+ 9/);
+    expect(notes(task, [pod('Error', 'False'), node])).not.toMatch(/128 \+ 9/);
+    expect(notes('release-watcher restarted, why?', [pod('Error'), node])).not.toMatch(/128 \+ 9/);
+  });
   it('a new node stays empty: the scheduler does not move running pods', () => {
     const task =
       'we added node-4 yesterday but it is basically empty while the others are busy; is the scheduler broken?';

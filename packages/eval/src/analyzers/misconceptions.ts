@@ -73,6 +73,52 @@ function jvmHeapNote(ctx: AnalyzerContext): string | undefined {
   return `The memory near the limit is the JVM's normal footprint, not a leak: its heap is capped at -Xmx${xmx}, below the container's memory limit, and the rest of the working set is the JVM's own non-heap memory (metaspace, thread stacks, code cache, GC structures), which stays flat. The heap fills up to -Xmx and is collected back down${gc ? ` (its GC log: "${clip(gc.trim(), 110)}", back to ${after} after each young collection: a sawtooth, not growth)` : ''}, so the usage levels off below the limit instead of climbing. ${limitLine ? `Now: ${clip(limitLine.trim(), 110)}; ` : ''}no OOM kills. It will not be OOM-killed and there is no need to double the limit; alert on heap after GC (or GC time) rather than on the container's working set.`;
 }
 
+/** The exit-137-sigkill-not-oom note (see that entry), or undefined when it does not hold. */
+function sigkillNote(ctx: AnalyzerContext): string | undefined {
+  const metrics = outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)
+    .map((o) => o.content)
+    .join('\n');
+  for (const d of outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)) {
+    const pod = String(d.args['name'] ?? '');
+    for (const c of containerSections(d.content)) {
+      const last = /Last State:\s+Terminated\s*\n\s+Reason:\s+(\S+)\s*\n\s+Exit Code:\s+(\d+)/.exec(c.body);
+      if (last?.[2] !== '137' || last[1] === 'OOMKilled') continue;
+      // Running and Ready again, and the OOM killer was not involved.
+      if (!/^\s*State:\s+Running\b/m.test(c.body) || !/^\s*Ready:\s+True\b/m.test(c.body)) continue;
+      const line = metrics.split('\n').find((l) => l.includes(pod));
+      if (line && /oomKills: [1-9]/.test(line)) continue;
+      const restarts = /Restart Count:\s+(\d+)/.exec(c.body)?.[1] ?? '?';
+      const finished = /^\s*Finished:\s+(.{1,60})$/m.exec(c.body)?.[1]?.trim();
+      const node = /^Node:\s+([^\s/]+)/m.exec(d.content)?.[1];
+      // What the node went through: a reboot, a drain, a shutdown (its events, as describe_node lists them).
+      const nodeEvents = node
+        ? outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === node)
+            .flatMap((o) => o.content.split('\n'))
+            .map((l) => l.trim().replace(/\s{2,}/g, ' '))
+            .filter((l) =>
+              /\b(?:Rebooted|NodeNotSchedulable|NodeNotReady|Shutdown|NodeShutdown|Drain\w{0,8}|Cordon\w{0,6})\b/.test(
+                l,
+              ),
+            )
+            .slice(0, 3)
+        : [];
+      // The program's own last words: it got SIGTERM and was still shutting down.
+      const previous = outputs(
+        ctx.seen,
+        'get_pod_logs',
+        (o) => o.args['name'] === pod && o.args['previous'] === true,
+      )
+        .flatMap((o) => o.content.slice(-100_000).split('\n'))
+        .find((l) => /\bSIGTERM\b|received signal|terminated signal|shutting down|graceful/i.test(l));
+      const usage = line
+        ? /memory \S+ \/ (?:request \S+ \/ )?limit \S+ \(\d{1,4}%\)/.exec(line)?.[0]
+        : undefined;
+      return `Exit code 137 is 128 + 9: the process of ${pod} (container ${c.name}) was killed with SIGKILL. Its last state says reason ${last[1]}, not OOMKilled${line ? ', and the pod has no OOM kills' : ''}, so the kernel's OOM killer did not end it${usage ? ` (${usage} now)` : ''}. The kubelet stops a container with SIGTERM and kills it with SIGKILL once terminationGracePeriodSeconds (30 s by default) has passed${nodeEvents.length ? `; its node ${node} was drained and rebooted around then (${nodeEvents.map((e) => `"${clip(e, 110)}"`).join(', ')})${finished ? `, and the container ended at ${finished}` : ''}` : finished ? `; the container ended at ${finished}` : ''}${previous ? `; its previous log shows it got SIGTERM and was still shutting down ("${clip(previous.trim(), 120)}"), longer than the grace period, so it was killed` : ''}. It restarted (${restarts} restart${restarts === '1' ? '' : 's'}) and has run Ready since: this was a stop during ${nodeEvents.length ? 'node maintenance' : 'a pod stop'}, not a fault, and no action or memory change is needed. To let it finish its own shutdown next time, give it a terminationGracePeriodSeconds longer than its shutdown takes.`;
+    }
+  }
+  return undefined;
+}
+
 const MISCONCEPTIONS: readonly Misconception[] = [
   // The JVM's heap is bounded by -Xmx (or MaxRAMPercentage); the rest of its footprint is metaspace,
   // thread stacks, code cache and GC structures. A heap that a collection brings back down each cycle
@@ -110,6 +156,26 @@ const MISCONCEPTIONS: readonly Misconception[] = [
       ].filter(Boolean);
       return `Exit code 143 is 128 + 15: the process ended on SIGTERM, the signal the kubelet sends to stop a container gracefully when its pod is deleted (replaced by a rollout, scaled down, drained), so it was asked to stop, not a crash and not an OOM kill (that is 137, SIGKILL, reason OOMKilled). Here the old pods were replaced by a rollout (${why.join('; ')}), and the pods running now are Ready with no restarts. Nothing needs a rollback or more memory; an alert on non-zero exits should leave out 143 from pods that were being terminated.`;
     },
+  },
+  // Exit status 137 is 128 + 9, SIGKILL. The kubelet stops a container with SIGTERM and kills it with
+  // SIGKILL once terminationGracePeriodSeconds (30 s by default) has passed; an OOM kill is also a
+  // SIGKILL, but the kubelet then reports reason OOMKilled:
+  // https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
+  {
+    name: 'exit-137-sigkill-not-oom',
+    asks: /\b(?:exit(?:ed)?(?: with)?(?: code| status)?|code)\s{0,3}137\b|\bSIGKILL\b/i,
+    reads: (ctx) => {
+      const restarted = namespacePods(ctx).filter((r) => /^[1-9]/.test(r['RESTARTS'] ?? ''));
+      return [...new Set(restarted.map((r) => r['NODE']).filter((n): n is string => !!n && n !== '<none>'))]
+        .map((name): Read => ({ tool: 'describe_node', args: { name } }))
+        .concat(
+          restarted.map((r) => ({
+            tool: 'get_pod_logs',
+            args: { namespace: ctx.ns, name: r['NAME'] ?? '', previous: true },
+          })),
+        );
+    },
+    holds: (ctx) => sigkillNote(ctx),
   },
   // https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
   // (failureThreshold: consecutive failures before the kubelet restarts the container).

@@ -53,7 +53,35 @@ describe('probeCause on a 404 with a known framework', () => {
       BOOT2,
     );
     expect(why.healthPath).toBeUndefined();
-    expect(why.cause).toMatch(/asks for a path the program does not serve/);
+    expect(why.cause).toMatch(/asks for \/actuator\/health, a path the program does not serve/);
+  });
+});
+
+describe('probeCause on a 404: the health path the container shows elsewhere', () => {
+  const LIVE = 'Liveness: http-get :5000/ delay=15s timeout=1s period=10s #failure=3';
+  const READY = '    Readiness: http-get :5000/healthz delay=0s timeout=1s period=10s #failure=3';
+  const ACCESS =
+    '10.244.1.1 - - [21/Nov/2026 10:02:11] "GET /healthz HTTP/1.1" 200 -\n10.244.1.1 - - [21/Nov/2026 10:02:16] "GET / HTTP/1.1" 404 -';
+  it.each([
+    ['the readiness probe on the same port passes (Ready)', '', { probes: [LIVE, READY], ready: true }],
+    ['the readiness path answers 200 in the access log', ACCESS, { probes: [LIVE, READY], ready: false }],
+    ['only the access log says', ACCESS, { probes: [LIVE], ready: false }],
+  ])('%s', (_, logs, container) => {
+    const why = probeCause('liveness', NOT_FOUND, LIVE, logs, container);
+    expect(why.healthPath).toBe('/healthz');
+    expect(why.cause).toMatch(/asks for the root path "\/", a path the program does not serve \(HTTP 404\)/);
+  });
+
+  it.each([
+    ['another port', { probes: [LIVE, '    Readiness: http-get :9000/healthz'], ready: true }, ''],
+    ['a readiness probe that is not shown passing', { probes: [LIVE, READY], ready: false }, ''],
+    [
+      'a logged 200 path that is not a health path',
+      { probes: [LIVE], ready: false },
+      '"GET /predict HTTP/1.1" 200 -',
+    ],
+  ])('nothing on %s', (_, container, logs) => {
+    expect(probeCause('liveness', NOT_FOUND, LIVE, logs, container).healthPath).toBeUndefined();
   });
 });
 

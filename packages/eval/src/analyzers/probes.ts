@@ -8,6 +8,8 @@ export function probeCause(
   message: string,
   probe: string | undefined,
   logs: string,
+  /** The container's other probe lines (`Readiness: http-get :5000/healthz …`) and whether it is Ready now. */
+  container?: { probes: readonly string[]; ready: boolean },
 ): {
   cause: string;
   advice: string;
@@ -143,8 +145,16 @@ export function probeCause(
         specific: true,
         healthPath: framework.path,
       };
+    const served = servedHealthPath(kind, probe ?? '', logs, container);
+    if (served)
+      return {
+        cause: `the ${kind} probe asks for ${asked === '/' ? 'the root path "/"' : asked}, a path the program does not serve (HTTP 404), so the kubelet ${effect}; the program's health endpoint is ${served.path} on the same port: ${served.why}`,
+        advice: `point the ${kind} probe's httpGet path at ${served.path}`,
+        specific: true,
+        healthPath: served.path,
+      };
     return {
-      cause: `the ${kind} probe asks for a path the program does not serve (HTTP 404), so the kubelet ${effect}`,
+      cause: `the ${kind} probe asks for ${asked === '/' ? 'the root path "/"' : asked}, a path the program does not serve (HTTP 404), so the kubelet ${effect}`,
       advice: `point the ${kind} probe at the program's health path`,
       specific: true,
     };
@@ -193,6 +203,54 @@ export function probeCause(
     advice: `point the ${kind} probe at the port and path the container serves`,
     specific: false,
   };
+}
+
+/** Paths programs commonly serve their health checks on. */
+const HEALTH_PATH =
+  /^\/(?:healthz?|livez|readyz|ready|alive|ping|status|_health|health\/(?:live|ready)(?:ness)?)$/i;
+
+/**
+ * The path a program answers on the port a failing (404) HTTP probe asks: another probe of the same
+ * container on that port that passes (a readiness probe of a container Ready now, or a path its access
+ * log answers with 200), else a health-like path (`/healthz`, `/health`, `/ready`…) its access log
+ * answers with 200. Undefined when neither says.
+ */
+export function servedHealthPath(
+  kind: 'liveness' | 'readiness' | 'startup',
+  probe: string,
+  logs: string,
+  container: { probes: readonly string[]; ready: boolean } | undefined,
+): { path: string; why: string } | undefined {
+  const asked = httpProbeTarget(probe);
+  if (!asked) return undefined;
+  // Access-log lines (common log format and its kin): `"GET /healthz HTTP/1.1" 200`.
+  const answered = new Map<string, string>();
+  for (const line of logs.slice(-200_000).split('\n')) {
+    if (line.length > 2000) continue;
+    const m = /"(?:GET|HEAD) (\/[\w./-]{0,200}) HTTP\/[\d.]{1,3}" 200\b/.exec(line);
+    if (m && !answered.has(m[1]!)) answered.set(m[1]!, line.trim());
+  }
+  for (const other of container?.probes ?? []) {
+    const t = httpProbeTarget(other);
+    if (!t || t.port !== asked.port || t.path === asked.path) continue;
+    const which = /^\s*(Liveness|Readiness|Startup):/.exec(other)?.[1]?.toLowerCase();
+    if (!which || which === kind) continue;
+    if (which === 'readiness' && container?.ready)
+      return {
+        path: t.path,
+        why: `the container's readiness probe asks for ${t.path} on that port and passes (the container is Ready)`,
+      };
+    const line = answered.get(t.path);
+    if (line)
+      return {
+        path: t.path,
+        why: `the container's ${which} probe asks for ${t.path}, which its access log answers with 200 ("${clipLine(line)}")`,
+      };
+  }
+  for (const [path, line] of answered)
+    if (path !== asked.path && HEALTH_PATH.test(path))
+      return { path, why: `its access log answers ${path} with 200 ("${clipLine(line)}")` };
+  return undefined;
 }
 
 /**

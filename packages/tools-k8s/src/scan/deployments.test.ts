@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { check, deployment, type Row, service } from './__fixtures__/build.js';
+import { check, deployment, NS, type Row, service } from './__fixtures__/build.js';
 import { deploymentsAnalyzer } from './deployments.js';
 
 const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app' }] } };
@@ -56,6 +56,23 @@ const ROWS: Row[] = [
       service('web', { selector: { app: 'web' }, ports: [{ port: 80 }] }),
     ],
     want: [{ kind: 'Deployment', name: 'web', reason: 'ScaledToZero', says: ['service web'], fix: true }],
+  },
+  {
+    name: 'scaled to zero behind a service by a change that retired it: a choice',
+    objects: [
+      {
+        ...deployment('shim', { replicas: 0, template }),
+        metadata: {
+          name: 'shim',
+          namespace: NS,
+          annotations: {
+            'kubernetes.io/change-cause': 'OPS-61: remove the shim hop, clients call the gateway',
+          },
+        },
+      },
+      service('shim', { selector: { app: 'web' }, ports: [{ port: 80 }] }),
+    ],
+    want: [],
   },
   {
     name: 'scaled to zero with nothing in front: a choice',

@@ -33,7 +33,7 @@ export const deploymentsAnalyzer: Analyzer = {
               Object.entries(x.spec.selector ?? {}).every(([k, v]) => labels[k] === v),
           )
           .map((x) => x.metadata.name ?? '');
-        if (fronted.length > 0)
+        if (fronted.length > 0 && !retiredOnPurpose(d))
           out.push({
             ...base,
             reason: 'ScaledToZero',
@@ -74,3 +74,16 @@ export const deploymentsAnalyzer: Analyzer = {
     return out;
   },
 };
+
+/**
+ * Whether a Deployment scaled to zero was taken out of service on purpose: its latest change cause
+ * (the `kubernetes.io/change-cause` annotation) says it was removed, retired, decommissioned,
+ * deprecated or sunset. A Service left selecting its pods is then a leftover, not an outage.
+ */
+export function retiredOnPurpose(d: Deployment): boolean {
+  if ((d.spec?.replicas ?? 1) !== 0) return false;
+  const cause = d.metadata.annotations?.['kubernetes.io/change-cause'] ?? '';
+  return /\b(?:remov(?:e|ed|ing|al)|retir(?:e|ed|ing)|decommission\w{0,4}|deprecat\w{0,5}|sunset\w{0,3})\b/i.test(
+    cause.slice(0, 2000),
+  );
+}

@@ -1,7 +1,9 @@
 import { describe, it } from 'vitest';
+import type { KubeObject } from '../cluster.js';
 import {
   check,
   endpoints,
+  NS,
   owned,
   pod,
   type Row,
@@ -81,6 +83,24 @@ const ROWS: Row[] = [
     want: [
       { kind: 'Service', name: 'web', reason: 'NoPodsSelected', says: ['app=web,tier=front'], fix: true },
     ],
+  },
+  {
+    name: 'a selector that matches no pod because its deployment was retired on purpose: a leftover',
+    objects: [
+      service('shim', { selector: { app: 'shim' }, ports: [{ port: 7000 }] }),
+      endpoints('shim', 0),
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: {
+          name: 'shim',
+          namespace: NS,
+          annotations: { 'kubernetes.io/change-cause': 'OPS-61: remove the shim hop' },
+        },
+        spec: { replicas: 0, template: { metadata: { labels: { app: 'shim' } } } },
+      } as KubeObject,
+    ],
+    want: [],
   },
   {
     name: 'pods selected, none Ready',

@@ -1,4 +1,5 @@
-import type { Endpoints, Pod, ReplicaSet, Service } from '../types.js';
+import type { Deployment, Endpoints, Pod, ReplicaSet, Service } from '../types.js';
+import { retiredOnPurpose } from './deployments.js';
 import { podOwner } from './pods.js';
 import { type Analyzer, type Found, pairsOf, selectsMap } from './types.js';
 
@@ -13,7 +14,7 @@ export function podReady(p: Pod): boolean {
 /** Services: no endpoints, a selector that matches no pod, pods that are not Ready, a targetPort no container exposes, a selector that spans workloads running different images. */
 export const servicesAnalyzer: Analyzer = {
   name: 'services',
-  kinds: ['Service', 'Endpoints', 'Pod', 'ReplicaSet'],
+  kinds: ['Service', 'Endpoints', 'Pod', 'ReplicaSet', 'Deployment'],
   priority: 70,
   analyze(facts) {
     const out: Found[] = [];
@@ -64,15 +65,27 @@ export const servicesAnalyzer: Analyzer = {
           ),
         ),
       ];
+      // No pods because the workload behind it was retired on purpose: a leftover Service, not an outage.
+      const retired =
+        matched.length === 0 &&
+        facts
+          .list<Deployment>('Deployment')
+          .some(
+            (d) =>
+              d.metadata.namespace === ns &&
+              retiredOnPurpose(d) &&
+              selectsMap(sel, d.spec?.template?.metadata?.labels),
+          );
       if (matched.length === 0) {
-        out.push({
-          ...base,
-          reason: 'NoPodsSelected',
-          message: `service ${name} has no endpoints: its selector ${selector} matches no pod in ${ns}, so traffic has nowhere to go`,
-          evidence: [`selector ${selector}; 0 pods match`, `endpoints: ${ready} ready`],
-          next: `list_pods namespace=${ns} (compare the pod labels with the selector)`,
-          fix: 'fix the service selector to match the pod labels (or the pod labels to match it)',
-        });
+        if (!retired)
+          out.push({
+            ...base,
+            reason: 'NoPodsSelected',
+            message: `service ${name} has no endpoints: its selector ${selector} matches no pod in ${ns}, so traffic has nowhere to go`,
+            evidence: [`selector ${selector}; 0 pods match`, `endpoints: ${ready} ready`],
+            next: `list_pods namespace=${ns} (compare the pod labels with the selector)`,
+            fix: 'fix the service selector to match the pod labels (or the pod labels to match it)',
+          });
       } else if (missingPorts.length > 0 && matched.some(podReady)) {
         out.push({
           ...base,

@@ -47,16 +47,27 @@ export const probes: PodSignature = {
         .filter((o) => o.tool === 'get_pod_logs' && o.args['name'] === pod && o.status === 'ok')
         .map((o) => o.content)
         .join('\n');
-      const why = probeCause(kind, unhealthy, probe, podLogs);
-      const ports = [...d.content.matchAll(/Port[s]?:\s*(\d+)\/TCP/g)].map((m) => m[1]);
-      // A slow start: a startupProbe with the liveness probe's own check lets it finish starting.
-      const probed = containerSections(d.content).find((c) => !c.init && /^[ \t]*Liveness:/m.test(c.body));
-      const startup = why.slowStart && probe ? startupProbeLike(probe) : undefined;
-      // The framework's own health path: the same probe, asking for it.
       const label = kind === 'liveness' ? 'Liveness' : kind === 'startup' ? 'Startup' : 'Readiness';
       const owning = containerSections(d.content).find(
         (c) => !c.init && new RegExp(`^[ \\t]*${label}:`, 'm').test(c.body),
       );
+      const why = probeCause(
+        kind,
+        unhealthy,
+        probe,
+        podLogs,
+        owning
+          ? {
+              probes: owning.body.split('\n').filter((l) => /^\s*(Liveness|Readiness|Startup):/.test(l)),
+              ready: /^[ \t]*Ready:[ \t]+True\b/m.test(owning.body),
+            }
+          : undefined,
+      );
+      const ports = [...d.content.matchAll(/Port[s]?:\s*(\d+)\/TCP/g)].map((m) => m[1]);
+      // A slow start: a startupProbe with the liveness probe's own check lets it finish starting.
+      const probed = containerSections(d.content).find((c) => !c.init && /^[ \t]*Liveness:/m.test(c.body));
+      const startup = why.slowStart && probe ? startupProbeLike(probe) : undefined;
+      // The framework's own health path (or the one the container's other probe and its log show): the same probe, asking for it.
       const repointed = why.healthPath && probe ? httpProbeWithPath(probe, why.healthPath) : undefined;
       // A probe that times out on a path the program answers, slowly: its own log says how slowly,
       // and the same probe with twice that as its timeout passes (at least 2 s).
