@@ -256,6 +256,10 @@ describe('logGloss', () => {
     ['standard_init_linux.go:228: exec user process caused: no such file or directory', /line endings/],
     ['exec /app/run.sh: exec user process caused: permission denied', /chmod \+x/],
     [
+      'OCI runtime create failed: runc create failed: unable to start container process: exec: "/entrypoint.sh": permission denied: unknown',
+      /chmod \+x/,
+    ],
+    [
       'upstream connect error or disconnect/reset before headers. reset reason: connection failure',
       /mTLS mismatch/,
     ],

@@ -658,6 +658,12 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the container's entrypoint is not executable (no execute bit in the image; chmod +x it when building) or lies on a noexec mount",
   },
+  // runc 1.1 and later, in the container's Last State message (reason StartError, exit code 128).
+  {
+    all: ['unable to start container process', 'exec:', 'permission denied'],
+    means:
+      "the container's entrypoint is not executable (no execute bit in the image; chmod +x it when building) or lies on a noexec mount",
+  },
   // Envoy / Istio.
   {
     all: ['upstream connect error or disconnect/reset before headers'],

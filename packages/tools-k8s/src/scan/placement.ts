@@ -170,3 +170,41 @@ export function unmatchedPlacement(pod: Pod, nodes: readonly Node[]): Unmatched[
   }
   return out;
 }
+
+/**
+ * The nodes a pod's nodeSelector and required node affinity exclude, when some other node meets them
+ * (so the scheduler's "didn't match Pod's node affinity/selector" counts only part of the nodes, and
+ * another reason, an anti-affinity rule or capacity, rules out the rest): the first requirement each
+ * excluded node fails, grouped, at most 4 requirements and 6 nodes each. Empty when no node is excluded.
+ */
+export function excludedNodes(
+  pod: Pod,
+  nodes: readonly Node[],
+): { asked: string; nodes: string[]; lacksKey: boolean }[] {
+  const out = new Map<string, { asked: string; nodes: string[]; lacksKey: boolean }>();
+  const terms = requiredTerms(pod);
+  const selector = Object.entries(pod.spec.nodeSelector ?? {});
+  for (const n of nodes.slice(0, 5000)) {
+    const labels = n.metadata.labels ?? {};
+    let asked: string | undefined;
+    let lacksKey = false;
+    for (const [k, v] of selector)
+      if (labels[k] !== v) {
+        asked = `${k}=${v}`;
+        lacksKey = labels[k] === undefined;
+        break;
+      }
+    if (asked === undefined && terms.length > 0 && !terms.some((t) => t.every((r) => satisfies(labels, r)))) {
+      const r = terms.flat().find((x) => !satisfies(labels, x))!;
+      asked = `${r.key} ${r.operator}${r.values?.length ? ` [${r.values.join(', ')}]` : ''}`;
+      lacksKey = labels[r.key] === undefined;
+    }
+    if (asked === undefined) continue;
+    const group = out.get(asked) ?? { asked, nodes: [], lacksKey };
+    if (group.nodes.length < 6) group.nodes.push(n.metadata.name ?? '');
+    group.lacksKey &&= lacksKey;
+    if (!out.has(asked) && out.size >= 4) continue;
+    out.set(asked, group);
+  }
+  return [...out.values()];
+}

@@ -475,6 +475,58 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'a node affinity that some nodes meet: the nodes it rules out and the label they lack',
+    objects: [
+      pod(
+        'shard',
+        {
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [
+                  {
+                    matchExpressions: [
+                      { key: 'topology.kubernetes.io/region', operator: 'In', values: ['eu-central'] },
+                    ],
+                  },
+                ],
+              },
+            },
+          },
+        },
+        {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+        },
+      ),
+      event(
+        'Pod',
+        'shard',
+        'FailedScheduling',
+        "0/3 nodes are available: 2 node(s) didn't match Pod's node affinity/selector, 1 node(s) didn't match pod anti-affinity rules.",
+      ),
+      {
+        ...node('old', {}, []),
+        metadata: { name: 'old', labels: { 'topology.kubernetes.io/region': 'eu-central' } },
+      },
+      { ...node('new-1', {}, []), metadata: { name: 'new-1', labels: { pool: 'general' } } },
+      { ...node('new-2', {}, []), metadata: { name: 'new-2', labels: { pool: 'general' } } },
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'shard',
+        reason: 'FailedScheduling',
+        says: [
+          'required node affinity rules out some nodes',
+          'new-1, new-2 lack the label topology.kubernetes.io/region',
+          'anti-affinity',
+        ],
+        fix: true,
+      },
+    ],
+  },
+  {
     name: 'a stale pool label no node carries: the label carrying the same pool now',
     objects: [
       pod(

@@ -1,6 +1,6 @@
 import type { Container, ContainerStatus, Node, Pod, Probe, ReplicaSet } from '../types.js';
 import type { ConfigMapLike, SecretLike } from './objects.js';
-import { unmatchedPlacement } from './placement.js';
+import { excludedNodes, requiredTerms, unmatchedPlacement } from './placement.js';
 import { type Analyzer, eventLine, type Facts, type Found, mentions, quote } from './types.js';
 
 /** The controller that owns a pod, one level past a ReplicaSet (`Deployment/web`), or undefined. */
@@ -232,12 +232,23 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
     }
     // Which of the pod's placement requirements no node's labels meet, read from the nodes themselves.
     const unmatched = selector && !taint && !short ? unmatchedPlacement(pod, facts.list<Node>('Node')) : [];
+    // Some nodes meet the placement and another reason rules them out: name the nodes it excludes and why.
+    const excluded =
+      selector && !taint && !short && unmatched.length === 0
+        ? excludedNodes(pod, facts.list<Node>('Node'))
+        : [];
     const replaced = unmatched.find((u) => u.replacement);
     const repin = unmatched.find((u) => u.similar);
     const why = unmatched
       .map(
         (u) =>
           `${u.asked}: ${u.nodesHave}${u.replacement ? ` (${u.asked.split(/[ =]/)[0]} is a deprecated label; current nodes carry ${u.replacement}${u.replacementMatches ? ' with the values asked for' : ''})` : ''}${u.similar ? ` (a stale label: nodes carry ${u.similar.key}=${u.similar.value}, the same pool under the label that replaced it)` : ''}`,
+      )
+      .join('; ');
+    const others = excluded
+      .map(
+        (e) =>
+          `node(s) ${e.nodes.join(', ')} ${e.lacksKey ? `lack the label ${e.asked.split(/[ =]/)[0]}` : 'carry another value'} its placement requires (${e.asked})`,
       )
       .join('; ');
     out.push({
@@ -248,11 +259,13 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
           ? `Insufficient ${scarce.join(', ') || 'resources'} — its request does not fit on any node${defaultedRequests(pod, scarce)}`
           : taint
             ? `the nodes it could run on have a taint${taintText ? ` (${taintText})` : ''} the pod does not tolerate (untolerated taint; no matching toleration)${selector ? ', and the other nodes do not match its nodeSelector' : ''}`
-            : selector
-              ? `no node matches its ${unmatched.some((u) => / (In|NotIn|Exists|DoesNotExist|Gt|Lt)\b/.test(u.asked)) ? 'required node affinity' : 'nodeSelector'}${sel ? ` (${quote(sel, 120)})` : ''} — "didn't match Pod's node affinity/selector"${why ? `: ${why}` : ''}`
-              : pvc
-                ? 'its PersistentVolumeClaim is not bound'
-                : quote(msg, 160)
+            : selector && others
+              ? `its ${requiredTerms(pod).length > 0 ? 'required node affinity' : 'nodeSelector'} rules out some nodes — "didn't match Pod's node affinity/selector": ${others}, and the nodes it allows are ruled out too: "${quote(msg, 200)}"`
+              : selector
+                ? `no node matches its ${unmatched.some((u) => / (In|NotIn|Exists|DoesNotExist|Gt|Lt)\b/.test(u.asked)) ? 'required node affinity' : 'nodeSelector'}${sel ? ` (${quote(sel, 120)})` : ''} — "didn't match Pod's node affinity/selector"${why ? `: ${why}` : ''}`
+                : pvc
+                  ? 'its PersistentVolumeClaim is not bound'
+                  : quote(msg, 160)
       }`,
       evidence: [
         ...(schedEvent ? [eventLine(schedEvent)] : []),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { growthBeforeKill, nodeHeap, workerPool } from './oom-killed.js';
+import type { SeenObservation } from '../../../observations.js';
+import { growthBeforeKill, nodeHeap, nodeOom, workerPool } from './oom-killed.js';
 
 describe('workerPool: how many worker processes an OOM-killed program runs', () => {
   it.each([
@@ -70,5 +71,41 @@ describe('nodeHeap: a Node.js heap that may outgrow the container', () => {
       ),
     ).toBeUndefined();
     expect(nodeHeap('listening', '    Command:  python app.py\n', 2 * GiB)).toBeUndefined();
+  });
+});
+
+describe('nodeOom: an OOM kill by the node, with the neighbour that has no memory limit', () => {
+  const seen = (events: string, limits = '0Mi'): SeenObservation[] => [
+    {
+      step: 1,
+      tool: 'describe_node',
+      args: { name: 'gx-2' },
+      status: 'ok',
+      content: `Name: gx-2\nNon-terminated Pods: (2 in total)\n  Namespace   Name                               CPU Requests   Memory Requests   Memory Limits\n  genomics    align-worker-vkjmhrn5x-w75mc       4000m          12288Mi           16384Mi\n  scratch     notebook-kernel-b5zqxgng46-wr595   0m             0Mi               ${limits}\nEvents:\n${events}`,
+    },
+    {
+      step: 2,
+      tool: 'get_pod_metrics',
+      args: { namespace: 'scratch' },
+      status: 'ok',
+      content:
+        'notebook-kernel-b5zqxgng46-wr595  restarts: 0  oomKills: 0 known\n  kernel: cpu 150m / no limit; memory 21Gi / no limit',
+    },
+  ];
+  const described = 'Name: align-worker-vkjmhrn5x-w75mc\nNode:  gx-2\n';
+  const body = '    Limits:\n      memory: 16Gi\n';
+  const OOM =
+    '  Warning   SystemOOM   12m (x3 over 55m)   kubelet   System OOM encountered, victim process: bwa-mem2, pid: 48213';
+  it('names the node, its SystemOOM event and the limitless neighbour with its usage', () => {
+    const got = nodeOom('align-worker-vkjmhrn5x-w75mc', described, body, seen(OOM));
+    expect(got?.cause).toMatch(/the node gx-2 ran out of memory \("Warning SystemOOM/);
+    expect(got?.cause).toMatch(
+      /taken by notebook-kernel \(pod notebook-kernel-b5zqxgng46-wr595 in namespace scratch, using 21Gi\), which has no memory limit/,
+    );
+    expect(got?.advice).toMatch(/give notebook-kernel in namespace scratch a memory request and limit/);
+  });
+  it('nothing without node-level evidence, or when every neighbour has a limit', () => {
+    expect(nodeOom('align-worker-vkjmhrn5x-w75mc', described, body, seen(''))).toBeUndefined();
+    expect(nodeOom('align-worker-vkjmhrn5x-w75mc', described, body, seen(OOM, '2048Mi'))).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from '../../../analyzers/cpu-sizing.js';
-import { clip, describedField, outputs } from '../../../analyzers/types.js';
+import { clip, describedField, outputs, podDeployment } from '../../../analyzers/types.js';
 import { firstLine, formatMemory, lastOf, memoryLimit } from '../../reading.js';
-import type { ContainerSignature } from '../types.js';
+import type { ContainerSignature, Facts } from '../types.js';
 
 /** A container OOMKilled at its memory limit, or sized from the node's CPUs instead of its own limit. */
 export const oomKilled: ContainerSignature = {
@@ -32,6 +32,18 @@ export const oomKilled: ContainerSignature = {
           advice: `set the worker count from the container's CPU limit${sized.cpuLimit ? ` (${sized.cpuLimit})` : ''} or pin it, instead of ${sized.counter}; raising the memory limit would only move the kill to a bigger node`,
         };
       }
+      const byNode = nodeOom(pod, d.content, c.body, seen);
+      if (byNode)
+        return {
+          weight: 93 + b,
+          object: objectLabel,
+          cause: `the ${kind} ${c.name} is OOMKilled (exit code 137) below its own ${limit ?? ''} memory limit: ${byNode.cause}`,
+          evidence: [
+            `describe_pod ${pod}: ${kind} ${c.name} Last State Terminated, Reason OOMKilled, Exit Code ${last.exit ?? 137}${restarts ? `, Restart Count ${restarts}` : ''}`,
+            ...byNode.evidence,
+          ],
+          advice: byNode.advice,
+        };
       const metrics = lastOf(seen, 'get_pod_metrics', (o) => o.status === 'ok' && o.content.includes(pod));
       const memLine = metrics ? firstLine(metrics.content, /memory/i) : undefined;
       const q = parseQuantity(limit);
@@ -199,4 +211,73 @@ export function nodeHeap(
       fromLog: false,
     };
   return undefined;
+}
+
+/**
+ * An OOM kill by the node rather than by the container's own limit: the pod's node reports SystemOOM
+ * (the kubelet's event when the kernel's OOM killer ran for the whole node) or the container's memory
+ * now is well under its limit, and another pod on that node has no memory limit (describe_node's
+ * Non-terminated Pods, `0` under Memory Limits), the largest by its metrics when read. With the node's
+ * memory used up, the kernel kills by its oom_score, which a Burstable pod's process can lead
+ * (kubernetes.io, "Node-pressure Eviction": node OOM behavior).
+ */
+export function nodeOom(
+  pod: string,
+  described: string,
+  body: string,
+  seen: Facts['seen'],
+): { cause: string; evidence: string[]; advice: string } | undefined {
+  const node = /^Node:\s+([a-z0-9][a-z0-9.-]{0,252})/m.exec(described)?.[1];
+  if (!node) return undefined;
+  const desc = lastOf(seen, 'describe_node', (o) => o.status === 'ok' && o.args['name'] === node);
+  if (!desc) return undefined;
+  const lines = desc.content.slice(0, 200_000).split('\n');
+  const systemOom = lines
+    .find((l) => /\bSystemOOM\b/.test(l))
+    ?.trim()
+    .replace(/\s{2,}/g, ' ');
+  const limit = parseQuantity(memoryLimit(body));
+  const metricsLine = outputs(seen, 'get_pod_metrics', (o) => o.status === 'ok' && o.content.includes(pod))
+    .flatMap((o) => o.content.split('\n'))
+    .find((l) => /memory \S+ \/ (?:request \S+ \/ )?limit \S+/.test(l) && !/no limit/.test(l));
+  const used = parseQuantity(/memory (\S+) \//.exec(metricsLine ?? '')?.[1] ?? '');
+  const under = used !== undefined && limit !== undefined && used < limit * 0.8;
+  if (!systemOom && !under) return undefined;
+  // The node's other pods without a memory limit (kubectl prints 0 for none).
+  const table = lines.findIndex((l) => /^Non-terminated Pods:/.test(l));
+  const rows: { ns: string; name: string; noRequest: boolean }[] = [];
+  for (let i = table + 2; table >= 0 && i < lines.length && /^\s{2}\S/.test(lines[i]!); i++) {
+    const cols = lines[i]!.trim().split(/\s+/);
+    if (cols.length >= 5 && cols[1] !== pod && /^0(?:Mi|Ki|Gi)?$|^0 \(/.test(cols[4]!))
+      rows.push({ ns: cols[0]!, name: cols[1]!, noRequest: /^0(?:Mi|Ki|Gi)?$|^0 \(/.test(cols[3]!) });
+  }
+  if (rows.length === 0) return undefined;
+  // Their usage, from any namespace's metrics that were read.
+  const usage = (name: string) =>
+    outputs(seen, 'get_pod_metrics', (o) => o.status === 'ok' && o.content.includes(name))
+      .flatMap((o) => o.content.split(/\n(?=\S)/))
+      .filter((block) => block.startsWith(name))
+      .map((block) => /memory (\S+) \/ no limit/.exec(block)?.[1])
+      .find((m) => m !== undefined);
+  const ranked = rows
+    .map((r) => ({ ...r, memory: usage(r.name) }))
+    .sort((a, b) => (parseQuantity(b.memory ?? '0') ?? 0) - (parseQuantity(a.memory ?? '0') ?? 0));
+  const top = ranked[0]!;
+  const owner = podDeployment(top.name) ?? top.name;
+  return {
+    cause: `the node ${node} ran out of memory${systemOom ? ` ("${clip(systemOom, 140)}")` : ''}, and the kernel's OOM killer picked its process${under && metricsLine ? ` while it used only ${/memory (\S+) \//.exec(metricsLine)?.[1]} of the limit` : ''}. The node's memory is taken by ${owner} (pod ${top.name} in namespace ${top.ns}${top.memory ? `, using ${top.memory}` : ''}), which has no memory limit${top.noRequest ? ' (and no request, so the scheduler did not count it)' : ''}: a neighbour on the same node with nothing to bound it${
+      ranked.length > 1
+        ? ` (also without a memory limit: ${ranked
+            .slice(1, 4)
+            .map((r) => `${r.ns}/${r.name}`)
+            .join(', ')})`
+        : ''
+    }. Raising this container's limit would not stop it`,
+    evidence: [
+      `describe_node ${node}: ${systemOom ? `${clip(systemOom, 160)}; ` : ''}Non-terminated Pods: ${top.ns}/${top.name} with Memory Limits 0`,
+      ...(top.memory ? [`get_pod_metrics ${top.ns}: ${top.name} memory ${top.memory} / no limit`] : []),
+      ...(metricsLine ? [`get_pod_metrics: ${clip(metricsLine.trim(), 140)}`] : []),
+    ],
+    advice: `give ${owner} in namespace ${top.ns} a memory request and limit (or a LimitRange for namespace ${top.ns}), or keep it off the nodes this workload runs on; then the node stops running out of memory`,
+  };
 }
