@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { baselineAnswer } from '../../../__fixtures__/baseline-answer.js';
-import { livenessKill } from './crash.js';
+import { livenessKill, loopbackTarget } from './crash.js';
 
 const world = (restarts: number) => `schemaVersion: 1
 id: crash-settled
@@ -283,5 +283,23 @@ describe('livenessKill: exit 137 without OOMKilled and a health check slower tha
     expect(livenessKill(1, 'Error', body(1), log)).toBeUndefined();
     expect(livenessKill(137, 'Error', body(5), log)).toBeUndefined();
     expect(livenessKill(137, 'Error', body(1), 'INFO healthcheck ok')).toBeUndefined();
+  });
+});
+
+describe('loopbackTarget: a failing connection to localhost, which inside a pod is the pod itself', () => {
+  it.each([
+    [
+      "urllib3.exceptions.MaxRetryError: HTTPConnectionPool(host='localhost', port=80): Max retries exceeded (Caused by NewConnectionError('Failed to establish a new connection: [Errno 111] Connection refused'))",
+      'localhost:80',
+    ],
+    ['dial tcp 127.0.0.1:15001: connect: connection refused', '127.0.0.1:15001'],
+    ['Error: connect ECONNREFUSED [::1]:8080', '[::1]:8080'],
+  ])('%s', (line, address) => {
+    expect(loopbackTarget(`starting\n${line}`)?.address).toBe(address);
+  });
+  it('nothing for a listen line or another host', () => {
+    expect(loopbackTarget('listening on 127.0.0.1:8080')).toBeUndefined();
+    expect(loopbackTarget('dial tcp redis:6379: connect: connection refused')).toBeUndefined();
+    expect(loopbackTarget('dial tcp my-localhost:80: connect: connection refused')).toBeUndefined();
   });
 });

@@ -139,6 +139,15 @@ export const crash: ContainerSignature = {
         // The host the failing line names, else the one the log says it connects to (a refusal quoted
         // with an IP: "connect ECONNREFUSED 10.96.40.17:5672").
         const host = dependencyHosts(depLine)[0] ?? dependencyHosts(logText)[0];
+        // No other host, and the failing connection goes to localhost: inside a pod that is the pod itself.
+        const loop = host ? undefined : loopbackTarget(logText);
+        // A container of the same pod that declares that port: a sidecar it reached before it was up.
+        const loopPort = loop?.address.slice(loop.address.lastIndexOf(':') + 1);
+        const sidecar = loopPort
+          ? containerSections(d.content).find(
+              (s) => s.name !== c.name && new RegExp(`Ports?:[^\\n]{0,200}\\b${loopPort}/TCP`).test(s.body),
+            )
+          : undefined;
         const hostNs = host ? (dependencyNamespace(logText, host) ?? ns) : undefined;
         const down =
           host && hostNs && /refused|ECONNREFUSED|unavailable|could not connect/i.test(depLine)
@@ -151,9 +160,14 @@ export const crash: ContainerSignature = {
           host && !away && /no such host|NXDOMAIN|host not found|bad address|could not resolve/i.test(depLine)
             ? serviceMissing(host, hostNs ?? ns, seen)
             : undefined;
-        cause = away
-          ? `the ${kind} ${c.name} crashes (exit code ${exit}): the DNS lookup of the short name "${host}" fails (no such host), because a bare service name resolves only in the pod's own namespace (${ns}) and service ${host} is in another namespace, ${away}; use ${host}.${away} (or the fully qualified ${host}.${away}.svc.cluster.local): ${clip(gist(depLine), 120)}`
-          : `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host}${hostNs && hostNs !== ns ? ` in namespace ${hostNs}` : ''})` : ''} it connects to is unavailable: ${clip(gist(depLine), 120)}${gone ? `; ${gone}, so the name does not resolve` : ''}${down ? `; ${down.text}` : ''}`;
+        cause =
+          loop && sidecar
+            ? `the ${kind} ${c.name} crashes (exit code ${exit}): it connects to ${loop.address}, the port of the pod's own ${sidecar.name} container, before that container accepts connections ("${clip(gist(loop.line), 160)}"): a start-order race between containers of one pod; make ${c.name} wait for ${sidecar.name} (retry, or start ${sidecar.name} first as a native sidecar, an init container with restartPolicy Always)`
+            : loop
+              ? `the ${kind} ${c.name} crashes (exit code ${exit}): it connects to ${loop.address}, and the connection is refused ("${clip(gist(loop.line), 160)}"); inside a pod localhost is the pod itself, where nothing listens on that port, so the program is pointed at the wrong address: it falls back to localhost when the address of what it should reach (its own setting, or the API server's in-cluster address) is not picked up`
+              : away
+                ? `the ${kind} ${c.name} crashes (exit code ${exit}): the DNS lookup of the short name "${host}" fails (no such host), because a bare service name resolves only in the pod's own namespace (${ns}) and service ${host} is in another namespace, ${away}; use ${host}.${away} (or the fully qualified ${host}.${away}.svc.cluster.local): ${clip(gist(depLine), 120)}`
+                : `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host}${hostNs && hostNs !== ns ? ` in namespace ${hostNs}` : ''})` : ''} it connects to is unavailable: ${clip(gist(depLine), 120)}${gone ? `; ${gone}, so the name does not resolve` : ''}${down ? `; ${down.text}` : ''}`;
         if (down?.deployment && /scaled to zero/.test(down.text))
           advice = `scale deployment ${down.deployment} in namespace ${hostNs} back up (kubectl -n ${hostNs} scale deployment ${down.deployment} --replicas=1 or its usual count); the crash loop ends once ${host} has endpoints`;
         else if (down)
@@ -175,7 +189,9 @@ export const crash: ContainerSignature = {
             );
           }
         }
-        weight = away ? 84 : 80;
+        weight = away ? 84 : loop ? 82 : 80;
+        if (loop && !sidecar)
+          advice = `point ${c.name} at the real address instead of ${loop.address} (its setting for the endpoint it calls), or go back to the version that found it`;
       } else if (fatal && /exec format error/i.test(fatal)) {
         // The node's architecture, when a read of the node shows its kubernetes.io/arch label.
         const node = /^Node:\s+([a-z0-9][a-z0-9.-]{0,252})/m.exec(d.content)?.[1];
@@ -343,4 +359,26 @@ export function livenessKill(
     line2: live,
     probe: httpProbeWithPath(`Liveness: ${live}`, path),
   };
+}
+
+/**
+ * The loopback address a failing connection in the log goes to (`HTTPConnectionPool(host='localhost',
+ * port=80)`, `dial tcp 127.0.0.1:6443: connect: connection refused`, `[::1]:8080`), with its line;
+ * undefined when none does. Only lines that say the connection failed count.
+ */
+export function loopbackTarget(logText: string): { address: string; line: string } | undefined {
+  for (const line of logText.slice(-200_000).split('\n')) {
+    if (line.length > 4000) continue;
+    if (
+      !/refused|ECONNREFUSED|Failed to establish|Max retries exceeded|could not connect|i\/o timeout/i.test(
+        line,
+      )
+    )
+      continue;
+    const py = /host='(localhost|127\.0\.0\.1)', port=(\d{1,5})/.exec(line);
+    if (py) return { address: `${py[1]}:${py[2]}`, line };
+    const plain = /(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\]):(\d{1,5})\b/.exec(line);
+    if (plain) return { address: `${plain[1]}:${plain[2]}`, line };
+  }
+  return undefined;
 }

@@ -40,7 +40,8 @@ export const badRollout: RunSignature = {
       if (revs.length > 1 && failing && (CHANGE.test(h.content) || revs.length > 1)) {
         const latest = revs[revs.length - 1]!;
         const revision = (latest['REVISION'] ?? '').replace('(current)', '').trim();
-        failing.cause += `; it started with the latest rollout (revision ${revision}${latest['CHANGE-CAUSE'] ? `: ${latest['CHANGE-CAUSE']}` : ''})`;
+        const changed = imageChanges(revs[revs.length - 2]!['IMAGES'] ?? '', latest['IMAGES'] ?? '');
+        failing.cause += `; it started with the latest rollout (revision ${revision}${latest['CHANGE-CAUSE'] ? `: ${latest['CHANGE-CAUSE']}` : ''}${changed.length ? `, which upgraded ${changed.join(', ')}` : ''})`;
         failing.evidence.push(`get_rollout_history ${name}: ${revs.length} revisions, latest ${revision}`);
         failing.fix = {
           tool: 'rollback_deployment',
@@ -52,3 +53,34 @@ export const badRollout: RunSignature = {
     }
   },
 };
+
+/**
+ * The containers whose image changed from one revision to the next, from `kubectl rollout history`'s
+ * IMAGES column (`name=image` pairs, comma-separated): `dashboard-sync from …:2.2.4 to …:2.3.0`. At most 3.
+ */
+export function imageChanges(before: string, after: string): string[] {
+  const pairs = (text: string) =>
+    new Map(
+      text
+        .split(',')
+        .filter((p) => p.includes('='))
+        .slice(0, 50)
+        .map((p) => [p.slice(0, p.indexOf('=')).trim(), p.slice(p.indexOf('=') + 1).trim()] as const),
+    );
+  const was = pairs(before);
+  const out: string[] = [];
+  for (const [name, image] of pairs(after)) {
+    const old = was.get(name);
+    if (old === undefined || old === image || out.length >= 3) continue;
+    const tag = (i: string) =>
+      i.lastIndexOf(':') > i.lastIndexOf('/') ? i.slice(i.lastIndexOf(':') + 1) : i;
+    const sameRepo =
+      old.slice(0, old.length - tag(old).length) === image.slice(0, image.length - tag(image).length);
+    out.push(
+      sameRepo
+        ? `${name} from ${tag(old)} to ${tag(image)} (a new image version)`
+        : `${name} from ${old} to ${image} (a new image)`,
+    );
+  }
+  return out;
+}
