@@ -582,12 +582,14 @@ export class BaselineSreModel implements Model {
   }
 
   #final(seen: SeenObservation[], ns: string, hs: string[], request: DecideRequest): Decision {
-    const findings = this.#findings(seen, ns, hs);
-    const pods = podRows(seen, ns);
-    const deps = deploymentRows(seen);
     const mutation = [...seen]
       .reverse()
       .find((o) => request.tools.some((t) => t.name === o.tool && t.mutating));
+    // The diagnosis is of the state before a change that was made: after it, the failing pods are gone.
+    const applied = mutation?.status === 'ok' ? seen.indexOf(mutation) : -1;
+    const findings = this.#findings(applied >= 0 ? seen.slice(0, applied) : seen, ns, hs);
+    const pods = podRows(seen, ns);
+    const deps = deploymentRows(seen);
     const lines: string[] = [];
     const top = findings[0];
     const missing = missingNamed(request.task, seen);

@@ -285,6 +285,20 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
           f.message.includes('PersistentVolumeClaim is not bound')
             ? 20
             : 0;
+        // A rollout past its progress deadline is the symptom when a pod of that Deployment fails on its
+        // own (a crash, a pull, a config error): that pod's finding says why.
+        const stuck =
+          f.reason === 'ProgressDeadlineExceeded' &&
+          all.some(
+            (x) =>
+              x.kind === 'Pod' &&
+              x.name.startsWith(`${f.name}-`) &&
+              /CrashLoopBackOff|ImagePull|ErrImage|CreateContainer|RunContainerError|OOMKilled|StartError/.test(
+                x.reason,
+              ),
+          )
+            ? 20
+            : 0;
         // Of two findings alike, the one that says why beats the one that only says a wait timed out.
         const vague = f.message.includes('timed out waiting for the con') ? 2 : 0;
         // A workload scaled to zero that neither the task nor any program's log names is more likely
@@ -299,7 +313,10 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
             ? 30
             : 0;
         return [
-          { f, weight: rank + bonus(f.name, ctx.hints) + waitedOn(f, ctx) - symptom - vague - retired },
+          {
+            f,
+            weight: rank + bonus(f.name, ctx.hints) + waitedOn(f, ctx) - symptom - stuck - vague - retired,
+          },
         ];
       })
       .sort((a, b) => b.weight - a.weight)

@@ -65,3 +65,43 @@ describe('app-errors: failures retried and recovered', () => {
     expect(recoveredRetries(retried.join('\n'))).toBeUndefined();
   });
 });
+
+describe('app-errors: a TLS failure sends for what the whole log says of the certificate', () => {
+  const handshake = Array.from(
+    { length: 3 },
+    (_, i) => `[WRN] TLS handshake failed with 10.244.0.14:43${i}: remote error: tls: bad certificate`,
+  );
+  it('asks to search the log for the certificate dates, and takes the expiry line it finds', () => {
+    const reads = appErrorsAnalyzer.reads(ctx(handshake));
+    expect(reads).toEqual([
+      {
+        tool: 'search_pod_logs',
+        args: {
+          namespace: 'inv',
+          name: 'sync-5d9f7c8b6-x2x9z',
+          pattern: 'expire|NotAfter|not valid',
+          context: 0,
+          maxMatches: 5,
+        },
+      },
+    ]);
+    const found = appErrorsAnalyzer.finds!({
+      ...ctx(handshake),
+      seen: [
+        ...seen(handshake),
+        {
+          step: 3,
+          tool: 'search_pod_logs',
+          args: reads[0]!.args,
+          status: 'ok',
+          content:
+            '1 line(s) match\n3:[WRN] - Server certificate is expired ("-00:00:00.12"). Not scheduling renewal.',
+        },
+      ],
+    });
+    expect(found[0]?.cause).toMatch(/Server certificate is expired[\s\S]*own TLS certificate has expired/);
+  });
+  it('asks nothing when the log shows no TLS failure', () => {
+    expect(appErrorsAnalyzer.reads(ctx(healthy))).toEqual([]);
+  });
+});

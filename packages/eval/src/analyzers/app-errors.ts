@@ -127,10 +127,32 @@ export function recoveredRetries(
  * A pod that runs and is Ready but whose program logs failures: not healthy, whatever its status
  * says. Weighed below every specific family, so a named cause (RBAC, a NetworkPolicy) wins.
  */
+// A TLS failure in a log: the certificate's own dates may be logged far above the tail that was read.
+const TLS_FAILURE = /\btls: |x509: |TLS handshake|handshake fail|SSL routines|certificate verify failed/i;
+const TLS_DATES = 'expire|NotAfter|not valid';
+
 export const appErrorsAnalyzer: Analyzer = {
   name: 'app-errors',
-  reads() {
-    return [];
+  reads({ seen }) {
+    // A Running pod whose log tail shows TLS failures: its whole log, for what it said of its
+    // certificate's validity (a line logged at start or at expiry, long scrolled out of the tail).
+    return outputs(
+      seen,
+      'get_pod_logs',
+      (o) => !o.args['previous'] && TLS_FAILURE.test(o.content.slice(-100_000)),
+    )
+      .slice(0, 2)
+      .map((o) => ({
+        tool: 'search_pod_logs',
+        args: {
+          namespace: o.args['namespace'],
+          name: o.args['name'],
+          ...(o.args['container'] ? { container: o.args['container'] } : {}),
+          pattern: TLS_DATES,
+          context: 0,
+          maxMatches: 5,
+        },
+      }));
   },
   finds({ seen, hints }) {
     const rows = parseTable(textOf(seen, 'list_pods'));
@@ -144,7 +166,20 @@ export const appErrorsAnalyzer: Analyzer = {
       let bad = errorLines(o.content);
       // A well-known failure logged at another level (a Kafka consumer's WARN that it left its group)
       // counts too.
-      const known = glossedLine(bad.join('\n')) ?? glossedLine(o.content);
+      // What a search of the whole log found about its certificate's dates comes first: it says why.
+      const searched = outputs(
+        seen,
+        'search_pod_logs',
+        (x) => x.args['name'] === pod && x.args['pattern'] === TLS_DATES && !x.args['previous'],
+      )
+        .flatMap((x) => x.content.split('\n'))
+        .map((l) => l.replace(/^\d{1,7}[:-]/, ''))
+        .join('\n');
+      const dated = searched ? glossedLine(searched) : undefined;
+      const known =
+        (dated && !dated.symptom ? dated : undefined) ??
+        glossedLine(bad.join('\n')) ??
+        glossedLine(o.content);
       // No error at all: what the program keeps warning about (a broker's resource alarm, a pool
       // running dry) is the lead, weighed below every error. A warning said once (a deprecated
       // setting, a start-up notice) is what healthy programs print too: it leads only when the same
@@ -168,7 +203,10 @@ export const appErrorsAnalyzer: Analyzer = {
           weight: (known && !known.symptom ? 76 : warned ? 58 : 64) + bonus(pod, hints),
           object: `pod ${pod}`,
           cause: `pod ${pod} is Running but its program logs ${warned ? 'warnings' : 'failures'} (${bad.length} of ${total} lines): "${clip(line, 160)}"${known ? ` — ${known.means}` : ''}`,
-          evidence: [line, ...otherLines(bad, line)].map((l) => `get_pod_logs ${pod}: "${clip(l, 160)}"`),
+          evidence: [line, ...otherLines(bad, line)].map(
+            (l) =>
+              `${dated && l === dated.line ? `search_pod_logs ${pod} (${TLS_DATES})` : `get_pod_logs ${pod}`}: "${clip(l, 160)}"`,
+          ),
           advice: 'fix what the log lines report; the pod status alone does not show it',
         },
       ];

@@ -256,6 +256,14 @@ describe('logGloss', () => {
     ['standard_init_linux.go:228: exec user process caused: no such file or directory', /line endings/],
     ['exec /app/run.sh: exec user process caused: permission denied', /chmod \+x/],
     [
+      '[WRN] - Server certificate is expired ("-00:00:00.1200000"). Not scheduling renewal.',
+      /own TLS certificate has expired[\s\S]*renew or reissue/,
+    ],
+    [
+      'http: TLS handshake error from 10.244.0.12:5196: tls: failed to verify certificate: x509: certificate has expired or is not yet valid',
+      /client certificate the caller presents has expired/,
+    ],
+    [
       'OCI runtime create failed: runc create failed: unable to start container process: exec: "/entrypoint.sh": permission denied: unknown',
       /chmod \+x/,
     ],

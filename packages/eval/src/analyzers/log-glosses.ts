@@ -283,6 +283,13 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "TLS verification fails: the server's certificate has no IP SANs, so a client that connects by IP address cannot verify it (metrics-server scraping kubelets whose self-signed serving certificates lack IP SANs; sign kubelet serving certificates with serverTLSBootstrap, or, as a workaround, --kubelet-insecure-tls)",
   },
+  // Go's net/http server logs the handshakes it fails as "http: TLS handshake error from <client>": a
+  // verification failure there is of the certificate the client presented (mutual TLS).
+  {
+    all: ['tls handshake error from', 'certificate has expired'],
+    means:
+      "this server requires client certificates (mutual TLS) and the client certificate the caller presents has expired, so the server rejects its handshakes and the caller's requests fail; renew the caller's client certificate (the Secret it mounts) and reload the caller",
+  },
   {
     all: ['x509: certificate has expired'],
     means:
@@ -692,6 +699,18 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the server's certificate names its host only in the Common Name; Go 1.15 and later accept only Subject Alternative Names (SANs), so reissue the certificate with the host as a SAN",
   },
+  // A program saying its own certificate is past its NotAfter date (.NET's, Java's and most TLS
+  // servers' wording), which no client will accept.
+  {
+    all: ['certificate is expired'],
+    means:
+      "the program's own TLS certificate has expired (past its NotAfter date), so every client fails the TLS handshake (x509: certificate has expired); renew or reissue the certificate (replace the Secret it mounts, or let cert-manager renew it) and restart or reload the program so it serves the new one",
+  },
+  {
+    all: ['certificate expired', 'not after'],
+    means:
+      "the program's own TLS certificate has expired (past its NotAfter date), so every client fails the TLS handshake (x509: certificate has expired); renew or reissue the certificate (replace the Secret it mounts, or let cert-manager renew it) and restart or reload the program so it serves the new one",
+  },
   // A server's own log of a handshake a client broke off ("http: TLS handshake error from
   // 10.244.0.1:53812: remote error: tls: bad certificate"): the remote end is the client, which
   // refused this server's certificate (an admission webhook whose caBundle does not match).
@@ -864,7 +883,7 @@ function glossOf(line: string): { means: string; symptom: boolean } | undefined 
  */
 export function withDetail(text: string, line: string): string {
   const lines = text.split('\n');
-  const at = lines.findIndex((l) => l === line);
+  const at = lines.indexOf(line);
   const next = at >= 0 ? lines[at + 1] : undefined;
   return next && /^\s*(?:[\w.-]{1,64}: )?(?:detail|hint|DETAIL|HINT):\s/.test(next)
     ? `${line} (${next.trim()})`

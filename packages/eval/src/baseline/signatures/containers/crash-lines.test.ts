@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { baselineAnswer } from '../../../__fixtures__/baseline-answer.js';
-import { livenessKill, loopbackTarget } from './crash.js';
+import { livenessKill, loopbackTarget, shellCheck } from './crash.js';
 
 const world = (restarts: number) => `schemaVersion: 1
 id: crash-settled
@@ -301,5 +301,22 @@ describe('loopbackTarget: a failing connection to localhost, which inside a pod 
     expect(loopbackTarget('listening on 127.0.0.1:8080')).toBeUndefined();
     expect(loopbackTarget('dial tcp redis:6379: connect: connection refused')).toBeUndefined();
     expect(loopbackTarget('dial tcp my-localhost:80: connect: connection refused')).toBeUndefined();
+  });
+});
+
+describe('shellCheck: the variable an entrypoint stops on, from its set -x trace', () => {
+  it('finds the variable whose value is an operand of the test just before the exit line', () => {
+    const log =
+      "[init] starting\n[init] TRACE_STARTUP=false\n[init] + '[' false '!=' true ']'\n[init] tracing not enabled, aborting";
+    expect(shellCheck(log, '[init] tracing not enabled, aborting')).toMatchObject({
+      variable: 'TRACE_STARTUP',
+      value: 'false',
+    });
+  });
+  it('nothing without a test line, or when no printed variable is an operand', () => {
+    expect(shellCheck('MODE=prod\nfatal: no config', 'fatal: no config')).toBeUndefined();
+    expect(
+      shellCheck("MODE=prod\n+ '[' -f /etc/app.conf ']'\nfatal: no config", 'fatal: no config'),
+    ).toBeUndefined();
   });
 });

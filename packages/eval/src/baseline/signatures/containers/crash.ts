@@ -210,10 +210,14 @@ export const crash: ContainerSignature = {
         weight = 86;
       } else {
         config = configError(fatal, c.body, d.content, logText);
-        cause = config
-          ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 320)}`
-          : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${fatal && logGloss(fatal) ? ` — ${logGloss(fatal)}` : ''}`;
+        const check = fatal ? shellCheck(logText, fatal) : undefined;
+        cause = check
+          ? `the ${kind} ${c.name} crashes on start with exit code ${exit}: ${clip(gist(fatal ?? ''), 200)} — its entrypoint script stops on a shell test that reads ${check.variable} (the log shows ${check.variable}=${check.value} and the test "${clip(check.test, 80)}"), so the exit follows from the value of ${check.variable}, not from a dependency`
+          : config
+            ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 320)}`
+            : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${fatal && logGloss(fatal) ? ` — ${logGloss(fatal)}` : ''}`;
         if (config) weight = 82;
+        if (check) weight = 80;
         // A well-known error whose meaning is known names the cause more surely than an unknown exit.
         else if (glossed && !glossed.symptom && fatal === glossed.line) weight = 82;
         // A port already in use inside a pod: its containers share one network namespace, so
@@ -379,6 +383,32 @@ export function loopbackTarget(logText: string): { address: string; line: string
     if (py) return { address: `${py[1]}:${py[2]}`, line };
     const plain = /(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\]):(\d{1,5})\b/.exec(line);
     if (plain) return { address: `${plain[1]}:${plain[2]}`, line };
+  }
+  return undefined;
+}
+
+/**
+ * The shell test an entrypoint script ran just before the line it stopped on, as `set -x` prints it
+ * (`+ '[' false '!=' true ']'`, `+ test -n ''`), when an earlier line of the log prints a variable
+ * (`TRACE_STARTUP=false`) whose value is one of the test's operands: the variable the exit depends on.
+ */
+export function shellCheck(
+  logText: string,
+  fatal: string,
+): { variable: string; value: string; test: string } | undefined {
+  const lines = logText.slice(-200_000).split('\n');
+  const at = lines.findIndex((l) => l.includes(fatal.trim()));
+  if (at < 1) return undefined;
+  for (let i = at - 1; i >= Math.max(0, at - 3); i--) {
+    const t = /\+ (?:'\['|\[|test)\s(.{1,200})$/.exec(lines[i]!);
+    if (!t) continue;
+    const operands = [...t[1]!.matchAll(/'([^']{0,100})'|(\S{1,100})/g)]
+      .map((m) => m[1] ?? m[2]!)
+      .filter((x) => !/^(?:!=|=|==|-eq|-ne|-n|-z|\]|'\]')$/.test(x));
+    for (let j = i - 1; j >= Math.max(0, i - 10); j--) {
+      const v = /\b([A-Z][A-Z0-9_]{1,63})=(\S{0,100})\s*$/.exec(lines[j]!);
+      if (v && operands.includes(v[2]!)) return { variable: v[1]!, value: v[2]!, test: lines[i]!.trim() };
+    }
   }
   return undefined;
 }
