@@ -71,6 +71,16 @@ describe('redactSecrets', () => {
     expect(redactSecrets('handled as a Secret: s3cr3tvalue')).toContain('<redacted>');
   });
 
+  it("keeps MySQL's (using password: YES) and (using password: NO), which say whether a password was sent", () => {
+    for (const text of [
+      "ERROR 1045 (28000): Access denied for user 'app'@'10.244.2.17' (using password: YES)",
+      "Access denied for user 'app'@'10.244.2.17' (using password: NO)",
+    ])
+      expect(redactSecrets(text)).toBe(text);
+    expect(redactSecrets('(using password: hunter2)')).toContain('<redacted>');
+    expect(redactSecrets('password: YES')).toContain('<redacted>');
+  });
+
   it("reads a pod's generated name as a name, whatever words it holds", () => {
     for (const text of [
       'Observed on Pod/auth-6c8d7f5b9-m59lz: container auth Running',

@@ -456,6 +456,13 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
       lower.endsWith(' cannot be handled as a ', nameStart)
     )
       continue;
+    // MySQL's access-denied error says whether a password was sent, not which: `(using password: YES)`.
+    if (
+      nameEnd - nameStart === 8 &&
+      lower.endsWith('(using ', nameStart) &&
+      (lower.startsWith('password: yes)', nameStart) || lower.startsWith('password: no)', nameStart))
+    )
+      continue;
     if (nameEnd - nameStart === 4 && lower.startsWith('auth', nameStart) && afterAWord(text, nameStart))
       continue;
 

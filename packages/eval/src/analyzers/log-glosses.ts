@@ -224,7 +224,7 @@ const GLOSSES: readonly Gloss[] = [
     all: ['password authentication failed for user'],
     symptom: true,
     means:
-      "PostgreSQL refused the password the pod sends: it is not the database's (a password rotated on one side only; environment variables from a Secret keep the value they had when the container started, so pods need a restart after the Secret changes)",
+      "PostgreSQL refused the password the pod sends: it is not the database's (a password rotated on one side only, or a Secret value with a trailing newline from `echo` without -n; environment variables from a Secret keep the value they had when the container started, so pods need a restart after the Secret changes)",
   },
   {
     all: ['access denied for user', 'to database'],
@@ -236,7 +236,7 @@ const GLOSSES: readonly Gloss[] = [
     all: ['access denied for user', 'using password'],
     symptom: true,
     means:
-      'MySQL refused the user or password the pod sends (a password rotated on one side only, or the wrong Secret key; environment variables from a Secret are read only at container start)',
+      'MySQL refused the user or password the pod sends: a password rotated on one side only, the wrong Secret key, or a Secret value with a trailing newline (base64 of `echo` output without -n, so the password sent ends in \\n); environment variables from a Secret are read only at container start',
   },
   {
     all: ['wrongpass'],
