@@ -109,6 +109,58 @@ describe('misconceptions: notes for states Kubernetes documents as expected', ()
     expect(notes(task, [pod('Error', 'False'), node])).not.toMatch(/128 \+ 9/);
     expect(notes('release-watcher restarted, why?', [pod('Error'), node])).not.toMatch(/128 \+ 9/);
   });
+  it('brief websocket disconnects at the times the ingress controller reloaded NGINX', () => {
+    const task = 'A few users saw "Reconnecting..." around 09:12 and 09:41 today. Is chat-relay unhealthy?';
+    const pods = obs(
+      'list_pods',
+      'NAME                  READY   STATUS    RESTARTS   AGE\nrelay-5d9f7c8b6-x2x9z   1/1     Running   0          3d',
+    );
+    const namespaces = obs(
+      'list_resources',
+      'NAME            STATUS   AGE\nsearch          Active   9d\ningress-nginx   Active   9d',
+    );
+    const controller = obs(
+      'list_pods',
+      'NAME                                       READY   STATUS    RESTARTS   AGE\ningress-nginx-controller-7d9c8b6f5-fj7mh   1/1     Running   0          9d',
+      { namespace: 'ingress-nginx' },
+    );
+    const reads = misconceptionsAnalyzer.reads!({
+      task,
+      ns: 'search',
+      hints: [],
+      seen: [pods, namespaces, controller],
+    });
+    expect(reads).toContainEqual({
+      tool: 'search_pod_logs',
+      args: {
+        namespace: 'ingress-nginx',
+        name: 'ingress-nginx-controller-7d9c8b6f5-fj7mh',
+        pattern: 'reload',
+        context: 0,
+        maxMatches: 10,
+      },
+    });
+    const searched = (lines: string) =>
+      obs('search_pod_logs', lines, {
+        namespace: 'ingress-nginx',
+        name: 'ingress-nginx-controller-7d9c8b6f5-fj7mh',
+      });
+    const note = notes(task, [
+      pods,
+      searched(
+        '2 line(s) match\n4:I1201 09:12:03.402 controller.go:213] "Backend successfully reloaded"\n9:I1201 09:41:17.355 controller.go:213] "Backend successfully reloaded"',
+      ),
+    ]);
+    expect(note).toMatch(
+      /line up with the ingress controller reloading NGINX[\s\S]*reconnect and resume[\s\S]*no action is needed/,
+    );
+    expect(
+      notes(task, [
+        pods,
+        searched('1 line(s) match\n4:I1201 07:02:03.402 controller.go:213] "Backend successfully reloaded"'),
+      ]),
+    ).not.toMatch(/reloading NGINX/);
+  });
   it('a new node stays empty: the scheduler does not move running pods', () => {
     const task =
       'we added node-4 yesterday but it is basically empty while the others are busy; is the scheduler broken?';

@@ -9,6 +9,7 @@ import {
   namespacePods,
   outputs,
   type Read,
+  textOf,
 } from './types.js';
 
 /**
@@ -176,6 +177,70 @@ const MISCONCEPTIONS: readonly Misconception[] = [
         );
     },
     holds: (ctx) => sigkillNote(ctx),
+  },
+  // ingress-nginx rebuilds and reloads NGINX when an Ingress, Service or endpoint it serves changes;
+  // the old worker processes close their connections once worker-shutdown-timeout passes, so
+  // long-lived connections (websockets) through them drop and clients reconnect:
+  // https://kubernetes.github.io/ingress-nginx/how-it-works/#when-a-reload-is-required
+  {
+    name: 'ingress-reload-drops-long-connections',
+    asks: /\b(?:reconnect\w{0,4}|websockets?|disconnect\w{0,4}|dropped connections?|connections? (?:drop|reset)\w{0,4})\b/i,
+    reads: (ctx) => {
+      const namespaces = parseTable(textOf(ctx.seen, 'list_resources'))
+        .map((r) => r['NAME'] ?? '')
+        .filter((n) => /ingress|nginx|traefik|gateway/.test(n));
+      const pods = namespaces.flatMap((ns) =>
+        parseTable(
+          outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector'])
+            .map((o) => o.content)
+            .pop() ?? '',
+        )
+          .filter(
+            (r) => /controller|ingress|nginx|traefik/.test(r['NAME'] ?? '') && r['STATUS'] === 'Running',
+          )
+          .slice(0, 1)
+          .map((r) => ({ ns, name: r['NAME'] ?? '' })),
+      );
+      return [
+        ...namespaces.slice(0, 2).map((namespace): Read => ({ tool: 'list_pods', args: { namespace } })),
+        ...pods.map(
+          (p): Read => ({
+            tool: 'search_pod_logs',
+            args: { namespace: p.ns, name: p.name, pattern: 'reload', context: 0, maxMatches: 10 },
+          }),
+        ),
+      ];
+    },
+    holds(ctx) {
+      if (healthyPods(ctx).length === 0) return undefined;
+      const reloads = [
+        ...outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] !== ctx.ns),
+        ...outputs(ctx.seen, 'search_pod_logs', (o) => o.args['namespace'] !== ctx.ns),
+      ]
+        .flatMap((o) => o.content.slice(-200_000).split('\n'))
+        .map((l) => l.replace(/^\d{1,7}[:-]/, ''))
+        .filter((l) =>
+          /Backend successfully reloaded|NGINX reload triggered|reloading nginx|Configuration reloaded/i.test(
+            l,
+          ),
+        );
+      if (reloads.length === 0) return undefined;
+      // The times the question names (09:12), and the reload lines at those times.
+      const times = [
+        ...new Set(
+          [...ctx.task.slice(0, 4000).matchAll(/\b([01]?\d|2[0-3]):([0-5]\d)\b/g)].map(
+            (m) => `${m[1]!.padStart(2, '0')}:${m[2]}`,
+          ),
+        ),
+      ];
+      const at = times.length ? reloads.filter((l) => times.some((t) => l.includes(t))) : reloads;
+      if (times.length && at.length === 0) return undefined;
+      const shown = [...new Map(at.map((l) => [times.find((t) => l.includes(t)) ?? l, l])).values()].slice(
+        0,
+        3,
+      );
+      return `The brief disconnects line up with the ingress controller reloading NGINX (${shown.map((l) => `"${clip(l.trim(), 110)}"`).join(', ')}): ingress-nginx reloads its configuration whenever an Ingress, Service or endpoint it serves changes (any team's deploy), and each reload retires the old worker processes, which close their long-lived connections such as websockets; the clients reconnect and resume their sessions on their own. The pods here are Running and Ready with no restarts, so nothing is broken and no action is needed (to soften the blips, raise the controller's worker-shutdown-timeout or let clients reconnect with back-off).`;
+    },
   },
   // https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
   // (failureThreshold: consecutive failures before the kubelet restarts the container).
