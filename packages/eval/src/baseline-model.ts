@@ -29,6 +29,7 @@ import {
   podRows,
   severity,
   takenOrUnread,
+  unavailableDependencyReads,
 } from './baseline/reading.js';
 import { factsOf, findingsOf } from './baseline/signatures/index.js';
 import { parseTable } from './k8s-text.js';
@@ -457,10 +458,11 @@ export class BaselineSreModel implements Model {
     }
     // Dependencies named in logs: the service they point at, and its own pods when they fail too.
     for (const dep of dependencyHosts(logs)) {
-      plan.push({ tool: 'describe_service', args: { namespace: ns, name: dep } });
       // A dependency the log names in another namespace (rabbitmq.messaging.svc): its Service there,
       // and, when it has no endpoints, the Deployment its selector names (scaled to zero, failing).
       const away = dependencyNamespace(logs, dep);
+      // The log's own namespace for it is where to look; this namespace only when the log names none.
+      if (!away || away === ns) plan.push({ tool: 'describe_service', args: { namespace: ns, name: dep } });
       for (const where of away && away !== ns ? [away, ns] : [ns]) {
         if (where !== ns) plan.push({ tool: 'describe_service', args: { namespace: where, name: dep } });
         const svc = lastOf(
@@ -475,6 +477,7 @@ export class BaselineSreModel implements Model {
         const name = selected.find((n) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(n)) ?? dep;
         if (where !== ns || deps.some((d) => d.name === name))
           plan.push({ tool: 'describe_deployment', args: { namespace: where, name } });
+        plan.push(...unavailableDependencyReads(seen, where, name));
         break;
       }
       // A name that does not resolve: where, if anywhere, a service by that name lives.

@@ -9,10 +9,12 @@ import {
   isParseError,
   isUnhealthy,
   lastFinishedAgo,
+  loopbackSetting,
   missingEnvLine,
   mountedConfigMap,
   podRows,
   serviceMissing,
+  unavailableDependencyReads,
   withContinuation,
 } from './reading.js';
 
@@ -283,4 +285,69 @@ describe('withContinuation: an error across lines', () => {
     [['error: bad', '  | x', 'plain'], 'error: bad | x'],
     [['panicked at src/main.rs:5:1:', 'boom', 'after'], 'panicked at src/main.rs:5:1: boom'],
   ])('%j', (lines, out) => expect(withContinuation(lines, 0)).toBe(out));
+});
+
+describe('a dependency with no available pods: what to read, and a loopback-only bind in its configuration', () => {
+  const o = (tool: string, args: Record<string, unknown>, content: string): SeenObservation => ({
+    step: 1,
+    tool,
+    args,
+    status: 'ok',
+    content,
+  });
+  const dep = o(
+    'describe_deployment',
+    { namespace: 'cache', name: 'redis' },
+    'Name: redis\nReplicas:               1 desired | 1 updated | 1 total | 0 available | 1 unavailable\n',
+  );
+  const pods = o(
+    'list_pods',
+    { namespace: 'cache' },
+    'NAME                    READY   STATUS    RESTARTS   AGE\nredis-224rz7fb2-lpd7d   0/1     Running   0          2h',
+  );
+  const pod = o(
+    'describe_pod',
+    { namespace: 'cache', name: 'redis-224rz7fb2-lpd7d' },
+    'Name: redis-224rz7fb2-lpd7d\nVolumes:\n  conf:\n    Type:     ConfigMap (a volume populated by a ConfigMap)\n    Name:     redis-conf\nEvents:\n  Warning   Unhealthy   0s (x9 over 2m)   kubelet   Readiness probe failed: dial tcp 10.244.0.12:6379: connect: connection refused',
+  );
+  const conf = (text: string) =>
+    o(
+      'describe_resource',
+      { kind: 'ConfigMap', namespace: 'cache', name: 'redis-conf' },
+      `Data\n====\nredis.conf:\n----\n${text}\n`,
+    );
+  it('reads its namespace, one of its pods and the ConfigMaps that pod mounts, in that order', () => {
+    expect(unavailableDependencyReads([dep], 'cache', 'redis')).toEqual([
+      { tool: 'list_pods', args: { namespace: 'cache' } },
+    ]);
+    expect(unavailableDependencyReads([dep, pods, pod], 'cache', 'redis').map((r) => r.tool)).toEqual([
+      'list_pods',
+      'describe_pod',
+      'get_pod_logs',
+      'describe_resource',
+    ]);
+  });
+  it.each([
+    ['bind 127.0.0.1 -::1', true],
+    ["listen_addresses = 'localhost'", true],
+    ['bind-address = 127.0.0.1', true],
+    ['  bindIp: 127.0.0.1', true],
+    ['bind 0.0.0.0', false],
+    ['# bind 127.0.0.1', false],
+  ])('%s', (line, loop) => {
+    expect(loopbackSetting([conf(line)], 'cache', pod.content) !== undefined).toBe(loop);
+  });
+  it('says why the dependency is down', () => {
+    const down = dependencyDown('redis', 'cache', [
+      o(
+        'describe_service',
+        { namespace: 'cache', name: 'redis' },
+        'Name: redis\nSelector: app=redis\nEndpoints: <none>\n',
+      ),
+      dep,
+      pod,
+      conf('bind 127.0.0.1 -::1'),
+    ]);
+    expect(down?.text).toMatch(/binds it to the loopback interface \(127\.0\.0\.1\) only/);
+  });
 });

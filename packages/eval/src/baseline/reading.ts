@@ -590,10 +590,104 @@ export function dependencyDown(
     };
   if (replicas && replicas[2] === '0')
     return {
-      text: `${where}: deployment ${name} in namespace ${namespace} has no available pods (${replicas[1]} desired, 0 available); its own pods are why`,
+      text: `${where}: deployment ${name} in namespace ${namespace} has no available pods (${replicas[1]} desired, 0 available); ${unreadyDependency(seen, namespace, name) ?? 'its own pods are why'}`,
       deployment: name,
     };
   return { text: where, deployment: name };
+}
+
+/**
+ * What to read about a dependency's Deployment that has no available pods: its namespace's pods, then
+ * one of its pods (description and log) and the ConfigMaps that pod mounts (its configuration).
+ */
+export function unavailableDependencyReads(
+  seen: readonly SeenObservation[],
+  namespace: string,
+  name: string,
+): { tool: string; args: Record<string, unknown> }[] {
+  const dep = lastOf(
+    seen,
+    'describe_deployment',
+    (o) => o.status === 'ok' && o.args['name'] === name && o.args['namespace'] === namespace,
+  );
+  if (!dep || !/^Replicas:\s*[1-9]\d{0,5} desired[^\n]*?\b0 available/m.test(dep.content)) return [];
+  const out: { tool: string; args: Record<string, unknown> }[] = [{ tool: 'list_pods', args: { namespace } }];
+  const list = lastOf(
+    seen,
+    'list_pods',
+    (o) => o.status === 'ok' && o.args['namespace'] === namespace && !o.args['labelSelector'],
+  );
+  const pod = list
+    ? parseTable(list.content).find((r) => r['NAME']?.startsWith(`${name}-`))?.['NAME']
+    : undefined;
+  if (!pod) return out;
+  out.push({ tool: 'describe_pod', args: { namespace, name: pod } });
+  out.push({ tool: 'get_pod_logs', args: { namespace, name: pod } });
+  const described = lastOf(
+    seen,
+    'describe_pod',
+    (o) => o.status === 'ok' && o.args['name'] === pod && o.args['namespace'] === namespace,
+  );
+  for (const m of (described?.content ?? '').matchAll(
+    /Type:\s+ConfigMap \(a volume populated by a ConfigMap\)\s*\n\s+Name:\s+(\S{1,253})/g,
+  ))
+    out.push({ tool: 'describe_resource', args: { kind: 'ConfigMap', namespace, name: m[1]! } });
+  return out.slice(0, 6);
+}
+
+/**
+ * Settings that make a server listen on the loopback interface only (Redis's `bind`, PostgreSQL's
+ * `listen_addresses`, MySQL's `bind-address`, MongoDB's `bindIp`, a generic `host`/`listen`): from
+ * inside the pod it answers, from the pod's IP (Service, probes) nothing listens.
+ */
+const LOOPBACK_SETTING =
+  /^[ \t]*(?:bind[ \t]+(?:127\.0\.0\.1|localhost|::1)\b[^\n]{0,60}|listen_addresses[ \t]*=[ \t]*'?(?:localhost|127\.0\.0\.1)'?|bind[-_]address[ \t]*=[ \t]*(?:127\.0\.0\.1|localhost)|bindIp:[ \t]*(?:127\.0\.0\.1|localhost)|(?:host|listen|bind)[ \t]*[:=][ \t]*"?(?:127\.0\.0\.1|localhost)(?::\d{1,5})?"?)[ \t]*$/m;
+
+/**
+ * A loopback-only listen setting in a ConfigMap the described pod mounts (see `LOOPBACK_SETTING`), when
+ * that ConfigMap was read: its name and the setting's line.
+ */
+export function loopbackSetting(
+  seen: readonly SeenObservation[],
+  namespace: string,
+  described: string,
+): { map: string; setting: string } | undefined {
+  for (const m of described.matchAll(
+    /Type:\s+ConfigMap \(a volume populated by a ConfigMap\)\s*\n\s+Name:\s+(\S{1,253})/g,
+  )) {
+    const cm = lastOf(
+      seen,
+      'describe_resource',
+      (o) => o.status === 'ok' && o.args['namespace'] === namespace && o.args['name'] === m[1],
+    );
+    const setting = cm ? LOOPBACK_SETTING.exec(cm.content.slice(0, 200_000))?.[0]?.trim() : undefined;
+    if (setting) return { map: m[1]!, setting };
+  }
+  return undefined;
+}
+
+/** Why a dependency's pods are not Ready, from their description and configuration, or undefined. */
+function unreadyDependency(
+  seen: readonly SeenObservation[],
+  namespace: string,
+  name: string,
+): string | undefined {
+  const described = outputs(
+    seen,
+    'describe_pod',
+    (o) =>
+      o.status === 'ok' && o.args['namespace'] === namespace && String(o.args['name']).startsWith(`${name}-`),
+  ).pop();
+  if (!described) return undefined;
+  const pod = String(described.args['name']);
+  const failed = /^.*Readiness probe failed: [^\n]{0,300}connection refused.*$/m
+    .exec(described.content)?.[0]
+    ?.trim();
+  if (!failed) return undefined;
+  const loop = loopbackSetting(seen, namespace, described.content);
+  if (loop)
+    return `its pod ${pod} runs but is never Ready: "${clip(failed.replace(/\s{2,}/g, ' '), 160)}", because its configuration (ConfigMap ${loop.map}: "${clip(loop.setting, 80)}") binds it to the loopback interface (127.0.0.1) only, so it answers inside its own pod and refuses every connection to the pod's IP: the kubelet's probe, the Service and every client. Change the bind address to 0.0.0.0 (or the pod IP) and restart it`;
+  return `its pod ${pod} runs but is never Ready: "${clip(failed.replace(/\s{2,}/g, ' '), 160)}": nothing listens on the probed port on the pod's IP`;
 }
 
 export function escapeRe(s: string): string {

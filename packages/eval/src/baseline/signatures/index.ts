@@ -130,7 +130,10 @@ export function findingsOf(f: Facts, lists: SignatureLists = SIGNATURES): Findin
       described: d,
       pod,
       owner,
-      objectLabel: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+      // A pod of another namespace (a dependency's) says where it is.
+      objectLabel: `${owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`}${
+        d.args['namespace'] && d.args['namespace'] !== f.ns ? ` in ${String(d.args['namespace'])}` : ''
+      }`,
       bonus: f.bonus(pod),
     };
     const sections = containerSections(d.content);

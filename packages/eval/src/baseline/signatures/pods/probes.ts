@@ -7,7 +7,7 @@ import {
   startupProbeLike,
 } from '../../../analyzers/probes.js';
 import { clip, containerSections } from '../../../analyzers/types.js';
-import { escapeRe, firstLine } from '../../reading.js';
+import { escapeRe, firstLine, loopbackSetting } from '../../reading.js';
 import type { PodSignature } from '../types.js';
 
 /** A probe that fails: a liveness probe that restarts the container, a readiness probe that keeps it out of its Service, a startup probe; warm-up failures of a pod Ready now are not faults. */
@@ -63,6 +63,16 @@ export const probes: PodSignature = {
             }
           : undefined,
       );
+      // Refused because the program's configuration binds it to the loopback interface only.
+      const loop =
+        /connection refused/i.test(unhealthy) && !why.specific
+          ? loopbackSetting(seen, String(d.args['namespace'] ?? ns), d.content)
+          : undefined;
+      if (loop) {
+        why.cause = `the program listens on the loopback interface only: its configuration (ConfigMap ${loop.map}: "${clip(loop.setting, 80)}") binds it to 127.0.0.1, so it answers inside its own pod while the kubelet's ${kind} probe, the Service and every client connect to the pod's IP and are refused; the kubelet ${kind === 'readiness' ? 'keeps the pod unready (no endpoints)' : 'kills and restarts the container'}`;
+        why.advice = `bind the program to 0.0.0.0 (or the pod IP) in ConfigMap ${loop.map} and restart it`;
+        why.specific = true;
+      }
       const ports = [...d.content.matchAll(/Port[s]?:\s*(\d+)\/TCP/g)].map((m) => m[1]);
       // A slow start: a startupProbe with the liveness probe's own check lets it finish starting.
       const probed = containerSections(d.content).find((c) => !c.init && /^[ \t]*Liveness:/m.test(c.body));
