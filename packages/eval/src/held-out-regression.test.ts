@@ -39,6 +39,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-15',
     'scenarios-held-out-16',
     'scenarios-held-out-17',
+    'scenarios-held-out-18',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
