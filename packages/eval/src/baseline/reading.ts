@@ -628,10 +628,8 @@ export function unavailableDependencyReads(
     'describe_pod',
     (o) => o.status === 'ok' && o.args['name'] === pod && o.args['namespace'] === namespace,
   );
-  for (const m of (described?.content ?? '').matchAll(
-    /Type:\s+ConfigMap \(a volume populated by a ConfigMap\)\s*\n\s+Name:\s+(\S{1,253})/g,
-  ))
-    out.push({ tool: 'describe_resource', args: { kind: 'ConfigMap', namespace, name: m[1]! } });
+  for (const map of configMapVolumes(described?.content ?? ''))
+    out.push({ tool: 'describe_resource', args: { kind: 'ConfigMap', namespace, name: map } });
   return out.slice(0, 6);
 }
 
@@ -643,6 +641,15 @@ export function unavailableDependencyReads(
 const LOOPBACK_SETTING =
   /^[ \t]*(?:bind[ \t]+(?:127\.0\.0\.1|localhost|::1)\b[^\n]{0,60}|listen_addresses[ \t]*=[ \t]*'?(?:localhost|127\.0\.0\.1)'?|bind[-_]address[ \t]*=[ \t]*(?:127\.0\.0\.1|localhost)|bindIp:[ \t]*(?:127\.0\.0\.1|localhost)|(?:host|listen|bind)[ \t]*[:=][ \t]*"?(?:127\.0\.0\.1|localhost)(?::\d{1,5})?"?)[ \t]*$/m;
 
+/** The ConfigMaps a pod description's volumes name (`Type: ConfigMap (a volume populated by a ConfigMap)`). */
+function configMapVolumes(described: string): string[] {
+  return [
+    ...described.matchAll(
+      /Type:\s+ConfigMap \(a volume populated by a ConfigMap\)\s*\n\s+Name:\s+(\S{1,253})/g,
+    ),
+  ].map((m) => m[1]!);
+}
+
 /**
  * A loopback-only listen setting in a ConfigMap the described pod mounts (see `LOOPBACK_SETTING`), when
  * that ConfigMap was read: its name and the setting's line.
@@ -652,16 +659,14 @@ export function loopbackSetting(
   namespace: string,
   described: string,
 ): { map: string; setting: string } | undefined {
-  for (const m of described.matchAll(
-    /Type:\s+ConfigMap \(a volume populated by a ConfigMap\)\s*\n\s+Name:\s+(\S{1,253})/g,
-  )) {
+  for (const map of configMapVolumes(described)) {
     const cm = lastOf(
       seen,
       'describe_resource',
-      (o) => o.status === 'ok' && o.args['namespace'] === namespace && o.args['name'] === m[1],
+      (o) => o.status === 'ok' && o.args['namespace'] === namespace && o.args['name'] === map,
     );
     const setting = cm ? LOOPBACK_SETTING.exec(cm.content.slice(0, 200_000))?.[0]?.trim() : undefined;
-    if (setting) return { map: m[1]!, setting };
+    if (setting) return { map, setting };
   }
   return undefined;
 }
