@@ -107,5 +107,23 @@ describe('nodeOom: an OOM kill by the node, with the neighbour that has no memor
   it('nothing without node-level evidence, or when every neighbour has a limit', () => {
     expect(nodeOom('align-worker-vkjmhrn5x-w75mc', described, body, seen(''))).toBeUndefined();
     expect(nodeOom('align-worker-vkjmhrn5x-w75mc', described, body, seen(OOM, '2048Mi'))).toBeUndefined();
+    // A restarted container using less than its limit, on a node without memory pressure: its own limit.
+    const low: SeenObservation = {
+      step: 3,
+      tool: 'get_pod_metrics',
+      args: { namespace: 'genomics' },
+      status: 'ok',
+      content:
+        'align-worker-vkjmhrn5x-w75mc  restarts: 3  oomKills: 3\n  worker: cpu 3600m / request 4 / no limit; memory 900Mi / request 12Gi / limit 16Gi (5%)',
+    };
+    expect(nodeOom('align-worker-vkjmhrn5x-w75mc', described, body, [...seen(''), low])).toBeUndefined();
+    expect(
+      nodeOom('align-worker-vkjmhrn5x-w75mc', described, body, [
+        ...seen(
+          '  Normal   NodeHasInsufficientMemory   50m   kubelet   Node gx-2 status is now: NodeHasInsufficientMemory',
+        ),
+        low,
+      ])?.cause,
+    ).toMatch(/taken by notebook-kernel/);
   });
 });

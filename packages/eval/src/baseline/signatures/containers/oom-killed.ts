@@ -239,10 +239,15 @@ export function nodeOom(
   const limit = parseQuantity(memoryLimit(body));
   const metricsLine = outputs(seen, 'get_pod_metrics', (o) => o.status === 'ok' && o.content.includes(pod))
     .flatMap((o) => o.content.split('\n'))
-    .find((l) => /memory \S+ \/ (?:request \S+ \/ )?limit \S+/.test(l) && !/no limit/.test(l));
+    .find((l) => /memory \S+ \/ (?:request \S+ \/ )?limit \S+/.test(l));
   const used = parseQuantity(/memory (\S+) \//.exec(metricsLine ?? '')?.[1] ?? '');
   const under = used !== undefined && limit !== undefined && used < limit * 0.8;
-  if (!systemOom && !under) return undefined;
+  // Usage under the limit alone proves nothing (a restarted container starts small): the node must
+  // also say it ran short of memory.
+  const pressure = /^\s*MemoryPressure\s+True\b|NodeHasInsufficientMemory/m.test(
+    desc.content.slice(0, 200_000),
+  );
+  if (!systemOom && !(under && pressure)) return undefined;
   // The node's other pods without a memory limit (kubectl prints 0 for none).
   const table = lines.findIndex((l) => /^Non-terminated Pods:/.test(l));
   const rows: { ns: string; name: string; noRequest: boolean }[] = [];
