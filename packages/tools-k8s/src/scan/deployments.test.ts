@@ -75,6 +75,21 @@ const ROWS: Row[] = [
     want: [],
   },
   {
+    name: 'scaled to zero behind a service after a change that removed something else: still reported',
+    objects: [
+      {
+        ...deployment('web', { replicas: 0, template }),
+        metadata: {
+          name: 'web',
+          namespace: NS,
+          annotations: { 'kubernetes.io/change-cause': 'OPS-62: remove the debug flag' },
+        },
+      },
+      service('web', { selector: { app: 'web' }, ports: [{ port: 80 }] }),
+    ],
+    want: [{ kind: 'Deployment', name: 'web', reason: 'ScaledToZero', says: ['service web'], fix: true }],
+  },
+  {
     name: 'scaled to zero with nothing in front: a choice',
     objects: [deployment('web', { replicas: 0, template })],
     want: [],

@@ -82,8 +82,12 @@ export const deploymentsAnalyzer: Analyzer = {
  */
 export function retiredOnPurpose(d: Deployment): boolean {
   if ((d.spec?.replicas ?? 1) !== 0) return false;
-  const cause = d.metadata.annotations?.['kubernetes.io/change-cause'] ?? '';
-  return /\b(?:remov(?:e|ed|ing|al)|retir(?:e|ed|ing)|decommission\w{0,4}|deprecat\w{0,5}|sunset\w{0,3})\b/i.test(
-    cause.slice(0, 2000),
-  );
+  const cause = (d.metadata.annotations?.['kubernetes.io/change-cause'] ?? '').slice(0, 2000).toLowerCase();
+  if (/\b(?:retir(?:e|ed|ing)|decommission\w{0,4}|deprecat\w{0,5}|sunset\w{0,3})\b/.test(cause)) return true;
+  // "remove" says so only about this workload (a word of its name within a few words after it), not
+  // about something removed from its template ("remove the debug flag").
+  const words = (d.metadata.name ?? '').split('-').filter((w) => w.length >= 3);
+  for (const m of cause.matchAll(/\bremov(?:e|ed|ing|al)\b((?:\W{1,3}\w{1,40}){0,4})/g))
+    if (words.some((w) => new RegExp(`\\b${w}\\b`).test(m[1] ?? ''))) return true;
+  return false;
 }
