@@ -665,6 +665,13 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the container's entrypoint is not executable (no execute bit in the image; chmod +x it when building) or lies on a noexec mount",
   },
+  // The ServiceAccount token the API client reads: not mounted when automountServiceAccountToken is
+  // false on the pod or its ServiceAccount. https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
+  {
+    all: ['/var/run/secrets/kubernetes.io/serviceaccount/token', 'no such file or directory'],
+    means:
+      'the pod has no ServiceAccount token mounted (automountServiceAccountToken: false on the pod spec or on its ServiceAccount), so the in-cluster Kubernetes client finds no token file; set automountServiceAccountToken: true on the pod (or mount a projected service account token) for a program that talks to the API',
+  },
   // runc 1.1 and later, in the container's Last State message (reason StartError, exit code 128).
   {
     all: ['unable to start container process', 'exec:', 'permission denied'],

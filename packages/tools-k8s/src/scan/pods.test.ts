@@ -613,6 +613,26 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'a readiness probe that failed while the sidecar started, the container Ready now: nothing',
+    objects: [
+      pod(
+        'mesh',
+        {
+          containers: [
+            {
+              name: 'istio-proxy',
+              ports: [{ containerPort: 15090 }],
+              readinessProbe: { httpGet: { path: '/healthz/ready', port: 15021 } },
+            },
+          ],
+        },
+        { phase: 'Running', containerStatuses: [running('istio-proxy')] },
+      ),
+      event('Pod', 'mesh', 'Unhealthy', 'Readiness probe failed: connect: connection refused'),
+    ],
+    want: [],
+  },
+  {
     name: 'FailedMount: the event that says why, not the timeout that restates it',
     objects: [
       pod(

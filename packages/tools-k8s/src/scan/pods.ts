@@ -542,6 +542,9 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
     const port = probe?.httpGet?.port ?? probe?.tcpSocket?.port;
     const wrongPort = port !== undefined && declared.length > 0 && !declared.includes(String(port));
     const st = status.containerStatuses?.find((x) => x.name === target?.name);
+    // Ready now and never restarted: the probe passes now, and the failures were its start-up (a
+    // readiness probe before the program listened) or isolated ones below the failure threshold.
+    if (st?.ready && (st.restartCount ?? 0) === 0 && label !== 'Startup') continue;
     const last = st?.lastState?.terminated;
     const numeric = declared.filter((p) => /^\d{1,5}$/.test(p));
     const effect =

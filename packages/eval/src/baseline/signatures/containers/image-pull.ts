@@ -39,6 +39,26 @@ export const imagePull: ContainerSignature = {
             'authenticate pulls to the registry (credentials raise the limit), or pull through a mirror or cache; the pod retries by itself once the limit resets',
         };
       }
+      // The registry's TLS certificate is one the node's container runtime does not trust (a private CA).
+      const untrusted = /x509: certificate signed by unknown authority|certificate is not trusted|x509: certificate has expired|x509: certificate is valid for/i.exec(
+        `${d.content}\n${events}`,
+      );
+      if (untrusted) {
+        const host = image.includes('/') ? image.slice(0, image.indexOf('/')) : 'docker.io';
+        return {
+          weight: 89 + b,
+          object: objectLabel,
+          cause: `the image ${image} cannot be pulled because the node's container runtime does not trust the TLS certificate of the registry ${host} ("${clipAround(`${d.content}\n${events}`, untrusted[0], 160)}"): ${/unknown authority|not trusted/i.test(untrusted[0]) ? 'it is signed by a certificate authority (a private or corporate CA) the node does not have in its trust store' : /expired/i.test(untrusted[0]) ? "the registry's certificate has expired" : "the registry's certificate does not name that host"}, so every pull fails at the TLS handshake before the image is looked up — not a missing tag and not the credentials; ${now.reason}`,
+          evidence: [
+            `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
+            `event: ${clipAround(`${d.content}\n${events}`, untrusted[0], 200)}`,
+          ],
+          advice: /unknown authority|not trusted/i.test(untrusted[0])
+            ? `install the CA that signed ${host}'s certificate on every node (containerd: /etc/containerd/certs.d/${host}/ca.crt or hosts.toml; the node's system trust store), or serve the registry with a certificate from a trusted CA; a rollback only helps while older images are cached`
+            : `renew or reissue ${host}'s TLS certificate`,
+          revisionSound: true,
+        };
+      }
       const denied = /denied|unauthorized|authorization failed|authentication required|forbidden/i.test(msg);
       const history = owner
         ? lastOf(seen, 'get_rollout_history', (o) => o.args['name'] === owner && o.status === 'ok')
