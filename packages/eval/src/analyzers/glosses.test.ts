@@ -256,6 +256,10 @@ describe('logGloss', () => {
     ['standard_init_linux.go:228: exec user process caused: no such file or directory', /line endings/],
     ['exec /app/run.sh: exec user process caused: permission denied', /chmod \+x/],
     [
+      'failed to create kubernetes client: open /var/run/secrets/kubernetes.io/serviceaccount/token: no such file or directory',
+      /automountServiceAccountToken/,
+    ],
+    [
       '[WRN] - Server certificate is expired ("-00:00:00.1200000"). Not scheduling renewal.',
       /own TLS certificate has expired[\s\S]*renew or reissue/,
     ],
