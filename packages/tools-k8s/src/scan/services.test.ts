@@ -4,6 +4,7 @@ import {
   check,
   endpoints,
   NS,
+  node,
   owned,
   pod,
   type Row,
@@ -101,6 +102,36 @@ const ROWS: Row[] = [
       } as KubeObject,
     ],
     want: [],
+  },
+  {
+    name: 'externalTrafficPolicy Local with nodes that run no ready pod of it',
+    objects: [
+      service('web', {
+        type: 'NodePort',
+        externalTrafficPolicy: 'Local',
+        selector: { app: 'web' },
+        ports: [{ port: 80, targetPort: 8080, nodePort: 30480 }],
+      }),
+      {
+        ...web(true),
+        spec: {
+          nodeName: 'n1',
+          containers: [{ name: 'app', ports: [{ containerPort: 8080, name: 'http' }] }],
+        },
+      } as KubeObject,
+      endpoints('web', 1),
+      node('n1', {}, []),
+      node('n2', {}, []),
+    ],
+    want: [
+      {
+        kind: 'Service',
+        name: 'web',
+        reason: 'LocalTrafficPolicyNodesWithoutPods',
+        says: ['externalTrafficPolicy Local', '1 of 2 nodes (n2)', 'pod (n1)'],
+        fix: true,
+      },
+    ],
   },
   {
     name: 'pods selected, none Ready',

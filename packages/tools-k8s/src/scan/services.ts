@@ -1,4 +1,4 @@
-import type { Deployment, Endpoints, Pod, ReplicaSet, Service } from '../types.js';
+import type { Deployment, Endpoints, Node, Pod, ReplicaSet, Service } from '../types.js';
 import { retiredOnPurpose } from './deployments.js';
 import { podOwner } from './pods.js';
 import { type Analyzer, type Found, pairsOf, selectsMap } from './types.js';
@@ -14,7 +14,7 @@ export function podReady(p: Pod): boolean {
 /** Services: no endpoints, a selector that matches no pod, pods that are not Ready, a targetPort no container exposes, a selector that spans workloads running different images. */
 export const servicesAnalyzer: Analyzer = {
   name: 'services',
-  kinds: ['Service', 'Endpoints', 'Pod', 'ReplicaSet', 'Deployment'],
+  kinds: ['Service', 'Endpoints', 'Pod', 'ReplicaSet', 'Deployment', 'Node'],
   priority: 70,
   analyze(facts) {
     const out: Found[] = [];
@@ -99,6 +99,21 @@ export const servicesAnalyzer: Analyzer = {
           next: `describe_service namespace=${ns} name=${name}`,
           fix: `set the service targetPort to a port the container exposes${exposes[0] ? ` (${exposes[0]})` : ''}`,
         });
+      } else if (localPolicyGap(s, matched, facts.list<Node>('Node'))) {
+        // externalTrafficPolicy Local: a node forwards external traffic only to ready pods on itself.
+        // https://kubernetes.io/docs/reference/networking/virtual-ips/#external-traffic-policy
+        const gap = localPolicyGap(s, matched, facts.list<Node>('Node'))!;
+        out.push({
+          ...base,
+          reason: 'LocalTrafficPolicyNodesWithoutPods',
+          message: `service ${name} (${s.spec.type}) has externalTrafficPolicy Local, so a node sends external traffic only to a ready pod on that same node, and ${gap.without.length} of ${gap.nodes} nodes (${gap.without.slice(0, 6).join(', ')}) run no ready pod of it: connections that reach those nodes through the node port${s.spec.type === 'LoadBalancer' ? ' (or from a load balancer that still sends to them)' : ''} are dropped and time out, while the nodes with a pod (${gap.with.slice(0, 6).join(', ')}) answer`,
+          evidence: [
+            `spec.type ${s.spec.type}; externalTrafficPolicy Local`,
+            `ready pods on ${gap.with.join(', ') || 'no node'}; none on ${gap.without.slice(0, 6).join(', ')}`,
+          ],
+          next: `describe_service namespace=${ns} name=${name}`,
+          fix: `set externalTrafficPolicy back to Cluster (the client source IP is then lost), or run a ready pod on every node that receives the traffic (a DaemonSet, or pods spread over all nodes), or send the traffic only to nodes whose healthCheckNodePort says they have a pod`,
+        });
       } else if (mixed(matched, facts.list<ReplicaSet>('ReplicaSet'))) {
         // One selector over two workloads with different images (a canary sharing the stable
         // labels): the service spreads traffic over both, by pod count.
@@ -165,4 +180,28 @@ function mixed(
   }));
   if (new Set(groups.map((g) => g.image)).size < 2) return undefined;
   return groups.sort((a, b) => b.pods.length - a.pods.length);
+}
+
+/**
+ * For a NodePort or LoadBalancer Service with externalTrafficPolicy Local that has ready pods: the
+ * schedulable nodes with and without one of its ready pods. Undefined when every node has one (or the
+ * policy is Cluster).
+ */
+function localPolicyGap(
+  s: Service,
+  matched: readonly Pod[],
+  nodes: readonly Node[],
+): { with: string[]; without: string[]; nodes: number } | undefined {
+  const spec = s.spec as Service['spec'] & { externalTrafficPolicy?: string };
+  if ((spec.type !== 'NodePort' && spec.type !== 'LoadBalancer') || spec.externalTrafficPolicy !== 'Local')
+    return undefined;
+  const on = new Set(matched.filter(podReady).map((p) => p.spec.nodeName ?? ''));
+  if (on.size === 0) return undefined;
+  const schedulable = nodes.filter(
+    (n) => !(n.spec as { unschedulable?: boolean } | undefined)?.unschedulable,
+  );
+  const names = schedulable.map((n) => n.metadata.name ?? '');
+  const without = names.filter((n) => !on.has(n));
+  if (without.length === 0) return undefined;
+  return { with: names.filter((n) => on.has(n)), without, nodes: names.length };
 }
