@@ -1200,6 +1200,22 @@ function expectedChanges(seen: readonly SeenObservation[]): string[] {
       }, which is expected and working as designed. No need to scale it by hand: the HPA follows the load (and would undo a manual change).`,
     );
   }
+  // A rolling update Stakater Reloader started: a Deployment annotated for it rolls its pods when a
+  // ConfigMap or Secret it uses changes (https://github.com/stakater/Reloader, its annotations).
+  for (const d of outputs(seen, 'describe_deployment')) {
+    const annotation = /(?:^|\s)((?:configmap\.|secret\.)?reloader\.stakater\.com\/(?:auto|reload|search|match)[=:]\s{0,4}\S{0,200})/m.exec(
+      d.content,
+    )?.[1];
+    if (!annotation) continue;
+    const name = String(d.args['name'] ?? '');
+    const rolled = events.filter(
+      (l) => /ScalingReplicaSet/.test(l) && l.includes(`${name}-`) && /Scaled (?:up|down) replica set/.test(l),
+    );
+    if (rolled.length < 2) continue;
+    out.push(
+      `The pods of ${name} were replaced by a rolling update that Stakater Reloader started: the Deployment carries ${clip(annotation.trim(), 80)}, so when a ConfigMap or Secret it uses changes, Reloader updates its pod template and the Deployment rolls the pods one by one (${rolled.length} ScalingReplicaSet events, e.g. "${clip(rolled[0]!.trim().replace(/\s{2,}/g, ' '), 110)}"). That is the configuration change being applied as designed: the new pods are Running and Ready, nothing is broken and no action is needed.`,
+    );
+  }
   // A DaemonSet that skips nodes: the taints it does not tolerate (control-plane NoSchedule).
   for (const ds of outputs(seen, 'describe_resource', (o) => o.args['kind'] === 'DaemonSet')) {
     const name = String(ds.args['name'] ?? '');
