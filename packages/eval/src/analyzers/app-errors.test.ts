@@ -105,3 +105,33 @@ describe('app-errors: a TLS failure sends for what the whole log says of the cer
     expect(appErrorsAnalyzer.reads(ctx(healthy))).toEqual([]);
   });
 });
+
+describe('app-errors: tokens not valid yet by the clock of the pod’s node', () => {
+  const log = ['INFO jwks refreshed', 'WARN token rejected sub=u-120: token is not valid yet'];
+  const list: SeenObservation = {
+    step: 1,
+    tool: 'list_pods',
+    args: { namespace: 'inv' },
+    status: 'ok',
+    content:
+      'NAME                  READY   STATUS    RESTARTS   AGE   IP            NODE\nsync-5d9f7c8b6-x2x9z   1/1     Running   0          3d    10.244.0.12   worker-c\nsync-5d9f7c8b6-k8m2p   1/1     Running   0          3d    10.244.0.13   worker-a',
+  };
+  const logs: SeenObservation = { ...seen(log)[1]! };
+  const node: SeenObservation = {
+    step: 3,
+    tool: 'describe_node',
+    args: { name: 'worker-c' },
+    status: 'ok',
+    content:
+      'Conditions:\n  PIDPressure   False   KubeletHasSufficientPID   kubelet has sufficient PID available\nEvents:\n  Warning  NTPIsDown  4m (x38 over 5h)  ntp-custom-plugin-monitor  NTP service is not running',
+  };
+  it("reads the pod's node, and names it with its time-sync warning", () => {
+    const c = { task: 't', ns: 'inv', hints: [], seen: [list, logs] };
+    expect(appErrorsAnalyzer.reads(c)).toEqual([{ tool: 'describe_node', args: { name: 'worker-c' } }]);
+    const [found] = appErrorsAnalyzer.finds!({ ...c, seen: [list, logs, node] });
+    expect(found?.cause).toMatch(/clock skew/);
+    expect(found?.cause).toMatch(
+      /runs on node worker-c, whose own events report its time sync down \("Warning NTPIsDown[\s\S]*pods on other nodes \(worker-a\)/,
+    );
+  });
+});

@@ -1,6 +1,6 @@
 import { parseTable } from '../k8s-text.js';
 import { glossedLine } from './log-glosses.js';
-import { type Analyzer, bonus, clip, outputs, textOf } from './types.js';
+import { type Analyzer, type AnalyzerContext, bonus, clip, outputs, type Read, textOf } from './types.js';
 
 // Words a program uses when something fails, as log levels and runtimes print them (case kept:
 // "ERROR" and "Exception" are levels and class names, "error" in prose is not).
@@ -127,6 +127,9 @@ export function recoveredRetries(
  * A pod that runs and is Ready but whose program logs failures: not healthy, whatever its status
  * says. Weighed below every specific family, so a named cause (RBAC, a NetworkPolicy) wins.
  */
+// A token rejected because its validity starts in the future by this host's clock.
+const CLOCK_SKEW = /token is not valid yet|used before issued|token used before|nbf.{0,20}in the future/i;
+
 // A TLS failure in a log: the certificate's own dates may be logged far above the tail that was read.
 const TLS_FAILURE = /\btls: |x509: |TLS handshake|handshake fail|SSL routines|certificate verify failed/i;
 const TLS_DATES = 'expire|NotAfter|not valid';
@@ -134,9 +137,20 @@ const TLS_DATES = 'expire|NotAfter|not valid';
 export const appErrorsAnalyzer: Analyzer = {
   name: 'app-errors',
   reads({ seen }) {
+    // A pod whose log says a token is not valid yet: the node it runs on (its clock, its time sync).
+    const rows = parseTable(textOf(seen, 'list_pods'));
+    const skewed: Read[] = outputs(
+      seen,
+      'get_pod_logs',
+      (o) => !o.args['previous'] && CLOCK_SKEW.test(o.content.slice(-100_000)),
+    )
+      .map((o) => rows.find((r) => r['NAME'] === o.args['name'])?.['NODE'])
+      .filter((n): n is string => !!n && n !== '<none>')
+      .slice(0, 1)
+      .map((name) => ({ tool: 'describe_node', args: { name } }));
     // A Running pod whose log tail shows TLS failures: its whole log, for what it said of its
     // certificate's validity (a line logged at start or at expiry, long scrolled out of the tail).
-    return outputs(
+    const tls: Read[] = outputs(
       seen,
       'get_pod_logs',
       (o) => !o.args['previous'] && TLS_FAILURE.test(o.content.slice(-100_000)),
@@ -153,6 +167,7 @@ export const appErrorsAnalyzer: Analyzer = {
           maxMatches: 5,
         },
       }));
+    return [...skewed, ...tls];
   },
   finds({ seen, hints }) {
     const rows = parseTable(textOf(seen, 'list_pods'));
@@ -202,7 +217,7 @@ export const appErrorsAnalyzer: Analyzer = {
         {
           weight: (known && !known.symptom ? 76 : warned ? 58 : 64) + bonus(pod, hints),
           object: `pod ${pod}`,
-          cause: `pod ${pod} is Running but its program logs ${warned ? 'warnings' : 'failures'} (${bad.length} of ${total} lines): "${clip(line, 160)}"${known ? ` — ${known.means}` : ''}`,
+          cause: `pod ${pod} is Running but its program logs ${warned ? 'warnings' : 'failures'} (${bad.length} of ${total} lines): "${clip(line, 160)}"${known ? ` — ${known.means}` : ''}${CLOCK_SKEW.test(line) ? clockNode(pod, rows, seen) : ''}`,
           evidence: [line, ...otherLines(bad, line)].map(
             (l) =>
               `${dated && l === dated.line ? `search_pod_logs ${pod} (${TLS_DATES})` : `get_pod_logs ${pod}`}: "${clip(l, 160)}"`,
@@ -234,3 +249,29 @@ export const appErrorsAnalyzer: Analyzer = {
     return [];
   },
 };
+
+/**
+ * The node of a pod whose tokens are not valid yet by its clock, with what the node's own events say
+ * of its time sync (node-problem-detector's NTP and clock conditions): `; the pod runs on node …`.
+ */
+function clockNode(
+  pod: string,
+  rows: readonly Readonly<Record<string, string>>[],
+  seen: AnalyzerContext['seen'],
+): string {
+  const node = rows.find((r) => r['NAME'] === pod)?.['NODE'];
+  if (!node || node === '<none>') return '';
+  const said = outputs(seen, 'describe_node', (o) => o.args['name'] === node)
+    .flatMap((o) => o.content.split('\n'))
+    .find(
+      (l) => /\bNTP|[Cc]hrony|\b[Cc]lock|\b[Tt]ime ?[Ss]ync/.test(l) && /Warning|Unknown|False|True/.test(l),
+    );
+  const others = [
+    ...new Set(
+      rows
+        .filter((r) => r['NAME'] !== pod && r['NODE'] && r['NODE'] !== node && r['STATUS'] === 'Running')
+        .map((r) => r['NODE']!),
+    ),
+  ];
+  return `; the pod runs on node ${node}${said ? `, whose own events report its time sync down ("${clip(said.trim().replace(/\s{2,}/g, ' '), 120)}")` : ''}${others.length ? `, while pods on other nodes (${others.slice(0, 3).join(', ')}) accept the same tokens` : ''}: the clock of ${node} has drifted behind, so fix time sync on ${node} (or cordon it and move the pod)`;
+}

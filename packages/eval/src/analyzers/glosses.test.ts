@@ -255,6 +255,7 @@ describe('logGloss', () => {
     ['ImportError: libGL.so.1: cannot open shared object file: No such file or directory', /shared library/],
     ['standard_init_linux.go:228: exec user process caused: no such file or directory', /line endings/],
     ['exec /app/run.sh: exec user process caused: permission denied', /chmod \+x/],
+    ['WARN token rejected sub=u-120 kid=k2: token is not valid yet', /clock skew/],
     [
       'failed to create kubernetes client: open /var/run/secrets/kubernetes.io/serviceaccount/token: no such file or directory',
       /automountServiceAccountToken/,

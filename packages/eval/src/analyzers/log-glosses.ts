@@ -665,6 +665,18 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the container's entrypoint is not executable (no execute bit in the image; chmod +x it when building) or lies on a noexec mount",
   },
+  // A JWT validator rejecting a token whose nbf (not before) or iat (issued at) lies in its own future:
+  // its host's clock is behind the issuer's. RFC 7519, sections 4.1.5 and 4.1.6.
+  {
+    all: ['token is not valid yet'],
+    means:
+      "the token's not-before (nbf) or issued-at (iat) time is in the future by this host's clock: the clock of the node this pod runs on is behind the token issuer's (clock skew; the node's time sync, NTP or chrony, stopped), so fresh tokens are rejected until the clock catches up; fix the node's time sync (or allow some leeway in the validator)",
+  },
+  {
+    all: ['used before issued'],
+    means:
+      "the token's issued-at (iat) time is in the future by this host's clock: the clock of the node this pod runs on is behind the token issuer's (clock skew; the node's time sync, NTP or chrony, stopped); fix the node's time sync",
+  },
   // The ServiceAccount token the API client reads: not mounted when automountServiceAccountToken is
   // false on the pod or its ServiceAccount. https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
   {
