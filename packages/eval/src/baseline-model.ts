@@ -101,6 +101,9 @@ function has(tools: readonly ToolDescriptor[], name: string): boolean {
 const TRAFFIC =
   /\b(503|502|504|5xx|unreachable|reach|endpoint|endpoints|traffic|service|connection refused|timeout|timing out|no healthy upstream|ingress|requests? fail)/i;
 const SLOW = /\b(slow|latency|throttl|p99|p95|sluggish|degraded)/i;
+/** The `default` namespace named as a place, not the word "default" (a default backend, value, class). */
+const DEFAULT_NAMED =
+  /\b(?:in|from|under|on)\s+(?:the\s+)?[`'"]?default[`'"]?(?:\s+namespace\b|(?=\s*(?:[.,;:!?)]|$|\s+(?:and|but|since|after|for|with|is|are|was|were|has|have)\b)))/i;
 
 /** The baseline SRE model: one instance per run. */
 export class BaselineSreModel implements Model {
@@ -250,6 +253,8 @@ export class BaselineSreModel implements Model {
     // A namespace the task names as a word ("api in payments", "ns billing") is the one meant.
     const named = namedNamespaces(this.#task, names)[0];
     if (named) return named;
+    // `default` named as a place ("the pricing deployment in default", "in the default namespace").
+    if (all.includes('default') && DEFAULT_NAMED.test(question(this.#task).asked.slice(0, 4000))) return 'default';
     // Nothing but the system namespaces and `default`: the incident is in `default`.
     return names[0] ?? (all.includes('default') ? 'default' : undefined);
   }

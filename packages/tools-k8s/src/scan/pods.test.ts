@@ -613,7 +613,7 @@ const ROWS: Row[] = [
     ],
   },
   {
-    name: 'a readiness probe that failed while the sidecar started, the container Ready now: nothing',
+    name: 'a readiness probe that failed while the sidecar started, the container Ready now: not the wrong port',
     objects: [
       pod(
         'mesh',
@@ -630,7 +630,7 @@ const ROWS: Row[] = [
       ),
       event('Pod', 'mesh', 'Unhealthy', 'Readiness probe failed: connect: connection refused'),
     ],
-    want: [],
+    want: [{ kind: 'Pod', name: 'mesh', reason: 'ReadinessProbeFailed', says: ['readiness probe'] }],
   },
   {
     name: 'FailedMount: the event that says why, not the timeout that restates it',

@@ -540,11 +540,14 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
     const probe = target?.[field];
     const declared = declaredPorts(target);
     const port = probe?.httpGet?.port ?? probe?.tcpSocket?.port;
-    const wrongPort = port !== undefined && declared.length > 0 && !declared.includes(String(port));
+    const st0 = status.containerStatuses?.find((x) => x.name === target?.name);
+    // A container Ready now passes its readiness probe now: the port it probes answers, whatever it declares.
+    const wrongPort =
+      port !== undefined &&
+      declared.length > 0 &&
+      !declared.includes(String(port)) &&
+      !(label === 'Readiness' && st0?.ready);
     const st = status.containerStatuses?.find((x) => x.name === target?.name);
-    // Ready now and never restarted: the probe passes now, and the failures were its start-up (a
-    // readiness probe before the program listened) or isolated ones below the failure threshold.
-    if (st?.ready && (st.restartCount ?? 0) === 0 && label !== 'Startup') continue;
     const last = st?.lastState?.terminated;
     const numeric = declared.filter((p) => /^\d{1,5}$/.test(p));
     const effect =
