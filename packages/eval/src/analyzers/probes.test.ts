@@ -85,6 +85,31 @@ describe('probeCause on a 404: the health path the container shows elsewhere', (
   });
 });
 
+describe('probeCause on a liveness 503 while a Kafka consumer group rebalances', () => {
+  it('says the kills restart the rebalance, and to keep the messaging check out of liveness', () => {
+    const logs = [
+      '[Consumer clientId=c, groupId=g] Request joining group due to: group is already rebalancing',
+      'SRHCK01001: Reporting health down status: {"status":"DOWN","checks":[{"name":"messaging liveness check","status":"DOWN","data":{"s":"[KO] - Offset commit cannot be completed since the consumer is undergoing a rebalance"}}]}',
+    ].join('\n');
+    const why = probeCause(
+      'liveness',
+      'Liveness probe failed: HTTP probe failed with statuscode: 503',
+      'Liveness: http-get :8080/q/health/live',
+      logs,
+    );
+    expect(why.cause).toMatch(/Kafka consumer group is rebalancing[\s\S]*starts another rebalance/);
+    expect(why.advice).toMatch(/out of the liveness probe/);
+    expect(
+      probeCause(
+        'readiness',
+        'Readiness probe failed: HTTP probe failed with statuscode: 503',
+        'Readiness: http-get :8080/q/health/ready',
+        logs,
+      ).cause,
+    ).not.toMatch(/rebalancing/);
+  });
+});
+
 describe('probeCause on a 5xx: the check the program reports failing', () => {
   const FAILED = 'Readiness probe failed: HTTP probe failed with statuscode: 503';
   const PROBE = 'Readiness: http-get :8080/actuator/health delay=0s timeout=3s';

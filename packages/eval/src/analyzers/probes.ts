@@ -164,10 +164,26 @@ export function probeCause(
     // cannot reach): that dependency, not the probe, is what to fix.
     const lines = logs.split('\n');
     const down = lines.find((l) =>
-      /\b(?:health (?:contributor|check|indicator)|healthcheck)\b[^\n]{0,200}\b(?:DOWN|failed|unhealthy|fail)\b|\bis DOWN\b/i.test(
-        l,
+      /\b(?:health (?:contributor|check|indicator)|healthcheck)\b[^\n]{0,200}\b(?:DOWN|failed|unhealthy|fail)\b|\bis DOWN\b|\bhealth down status\b|"status":\s?"DOWN"/i.test(
+        l.slice(0, 4000),
       ),
     );
+    // A Kafka consumer whose messaging health check reports DOWN while its group rebalances: killing it
+    // for that makes the group rebalance again.
+    const rebalance =
+      kind === 'liveness' &&
+      lines.some((l) =>
+        /undergoing a rebalance|rebalance in progress|is already rebalancing|Preparing to rebalance/i.test(
+          l.slice(0, 4000),
+        ),
+      );
+    if (down && rebalance)
+      return {
+        cause: `the program answers the liveness probe with HTTP ${status}: its health check reports DOWN while its Kafka consumer group is rebalancing ("${clipLine(down)}"), so the kubelet kills and restarts the consumer mid-rebalance, its leaving and rejoining starts another rebalance, and the group never settles`,
+        advice:
+          'keep the messaging (Kafka) check out of the liveness probe (leave it in readiness), or give the liveness probe a failureThreshold longer than a rebalance; tune the consumer (static membership, cooperative rebalancing) so rebalances are short',
+        specific: true,
+      };
     const reach = lines.find(
       (l) =>
         l !== down &&
