@@ -21,6 +21,7 @@ import { headlessPeersAnalyzer } from './headless-peers.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
+import { jvmHeapCapAnalyzer } from './jvm-heap-cap.js';
 import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
 import { knownHealthPortsAnalyzer } from './known-health-ports.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
@@ -78,6 +79,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ephemeralStorageAnalyzer,
   configNotReloadedAnalyzer,
   statefulSetLostNodeAnalyzer,
+  jvmHeapCapAnalyzer,
   stuckFinalizerAnalyzer,
   sharedEgressLimitAnalyzer,
   configSourcesAnalyzer,

@@ -59,7 +59,8 @@ function jvmHeapNote(ctx: AnalyzerContext): string | undefined {
     .map((o) => o.content)
     .join('\n');
   const xmx = /-Xmx(\d{1,6}[kKmMgG]?)\b/.exec(text)?.[1];
-  if (!xmx) return undefined;
+  // A heap that runs out (the JVM's own OutOfMemoryError) is no normal footprint.
+  if (!xmx || /OutOfMemoryError/.test(text)) return undefined;
   const heapBytes = parseQuantity(
     `${xmx.replace(/[kKmMgG]$/, '')}${{ k: 'Ki', m: 'Mi', g: 'Gi' }[xmx.slice(-1).toLowerCase()] ?? ''}`,
   );
