@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
-import { dnsSearchAnalyzer } from './dns-search.js';
+import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
 
 const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
   step: 1,
@@ -44,5 +44,59 @@ describe('dns-search: an external name lost in the search list', () => {
     ).toEqual([]);
     expect(run('x', [pod('a:1-bookworm'), logs('getaddrinfo EAI_AGAIN auth.login.example.org')])).toEqual([]);
     expect(run('x', [pod('a:1-alpine'), logs('connect ECONNREFUSED 10.0.0.1:443')])).toEqual([]);
+  });
+});
+
+describe('dns-search-expansion: slow external lookups behind a search domain whose upstream times out', () => {
+  const o = (tool: string, args: Record<string, unknown>, content: string): SeenObservation => ({
+    step: 1,
+    tool,
+    args,
+    status: 'ok',
+    content,
+  });
+  const app = o(
+    'get_pod_logs',
+    { namespace: 'obs', name: 'prober-1' },
+    'level=info msg="Resolved target address" target=status.example.com ip=198.51.100.23 duration_seconds=8.1127',
+  );
+  const system = o(
+    'list_pods',
+    { namespace: 'kube-system' },
+    'NAME                       READY   STATUS    RESTARTS   AGE\ncoredns-5d78c9869d-7tq4n   1/1     Running   0          40d',
+  );
+  const coredns = (lines: string[]) =>
+    o('get_pod_logs', { namespace: 'kube-system', name: 'coredns-5d78c9869d-7tq4n' }, lines.join('\n'));
+  const ctx = (seen: SeenObservation[]) => ({ task: 't', ns: 'obs', hints: [], seen });
+  it('reads CoreDNS, and names ndots, the search domain and its upstream timeout', () => {
+    expect(dnsSearchExpansionAnalyzer.reads(ctx([app, system]))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'kube-system' } },
+      { tool: 'get_pod_logs', args: { namespace: 'kube-system', name: 'coredns-5d78c9869d-7tq4n' } },
+    ]);
+    const [f] = dnsSearchExpansionAnalyzer.finds(
+      ctx([
+        app,
+        system,
+        coredns([
+          '[INFO] 10.244.0.12:51044 - 40412 "A IN status.example.com.obs.svc.cluster.local. udp 71 false 512" NXDOMAIN qr,aa,rd 164 0.0001s',
+          '[ERROR] plugin/errors: 2 status.example.com.c.corp.internal. A: read udp 10.244.0.15:44120->169.254.169.254:53: i/o timeout',
+        ]),
+      ]),
+    );
+    expect(f?.cause).toMatch(
+      /ndots:5[\s\S]*search domain c\.corp\.internal is forwarded upstream and times out/,
+    );
+  });
+  it('nothing when the expanded lookups answer fast, or the program resolves quickly', () => {
+    const quick = coredns([
+      '[INFO] 10.244.0.12:51044 - 40412 "A IN status.example.com.obs.svc.cluster.local. udp 71 false 512" NXDOMAIN qr,aa,rd 164 0.0001s',
+    ]);
+    expect(dnsSearchExpansionAnalyzer.finds(ctx([app, system, quick]))).toEqual([]);
+    const fast = o(
+      'get_pod_logs',
+      { namespace: 'obs', name: 'prober-1' },
+      'msg="Resolved target address" duration_seconds=0.0123',
+    );
+    expect(dnsSearchExpansionAnalyzer.reads(ctx([fast, system]))).toEqual([]);
   });
 });

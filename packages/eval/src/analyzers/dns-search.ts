@@ -1,3 +1,4 @@
+import { parseTable } from '../k8s-text.js';
 import { type Analyzer, clip, containerSections, type Finding, outputs, ownerDeployment } from './types.js';
 
 /**
@@ -58,5 +59,82 @@ export const dnsSearchAnalyzer: Analyzer = {
       return [out];
     }
     return [];
+  },
+};
+
+// A program's log saying a name took seconds to resolve, or that resolving it timed out.
+const SLOW_RESOLUTION =
+  /Resolved target address[^\n]{0,300}duration_seconds=(?:[1-9]\d{0,3})(?:\.\d{1,9})?\b|Error resolving address|lookup [a-z0-9.-]{1,253} on [0-9.]{7,15}:53: [^\n]{0,120}i\/o timeout/i;
+
+/**
+ * External names that resolve slowly (seconds) because of search-list expansion: under the default
+ * `options ndots:5`, a name with fewer than five dots is first tried with every search domain (the
+ * pod's namespace, svc, cluster.local, then the node's own domains), and when one of those queries is
+ * forwarded upstream and times out, every lookup waits for it. CoreDNS's log shows both: the NXDOMAIN
+ * answers for the expanded names, and the timed-out upstream query for the node's domain.
+ * Sources: kubernetes.io, "DNS for Services and Pods" (ndots:5, the search list, a pod's dnsConfig);
+ * coredns.io, the log and errors plugins.
+ */
+export const dnsSearchExpansionAnalyzer: Analyzer = {
+  name: 'dns-search-expansion',
+  reads({ ns, seen }) {
+    const slow = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns).some((o) =>
+      SLOW_RESOLUTION.test(o.content.slice(-200_000)),
+    );
+    if (!slow) return [];
+    const system = outputs(
+      seen,
+      'list_pods',
+      (o) => o.args['namespace'] === 'kube-system' && !o.args['labelSelector'],
+    )
+      .map((o) => o.content)
+      .pop();
+    const dns = parseTable(system ?? '')
+      .map((r) => r['NAME'] ?? '')
+      .find((n) => /^(?:coredns|kube-dns)-/.test(n));
+    return [
+      { tool: 'list_pods', args: { namespace: 'kube-system' } },
+      ...(dns ? [{ tool: 'get_pod_logs', args: { namespace: 'kube-system', name: dns } }] : []),
+    ];
+  },
+  finds({ ns, seen }) {
+    const slow = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)
+      .flatMap((o) => o.content.slice(-200_000).split('\n'))
+      .find((l) => l.length <= 4000 && SLOW_RESOLUTION.test(l));
+    if (!slow) return [];
+    const dnsLines = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === 'kube-system')
+      .flatMap((o) => o.content.slice(-200_000).split('\n'))
+      .filter((l) => l.length <= 4000);
+    // An external name tried under the pod's namespace search domain (NXDOMAIN)…
+    const expanded = dnsLines
+      .map((l) =>
+        new RegExp(
+          `"A{1,4} IN ([a-z0-9.-]{1,200}?)\\.${ns}\\.svc\\.cluster\\.local\\. [^\\n]{0,80}NXDOMAIN`,
+        ).exec(l),
+      )
+      .find((m) => m !== null);
+    if (!expanded) return [];
+    const host = expanded[1]!;
+    // …and the same name under another search domain, whose upstream query timed out.
+    const timedOut = dnsLines.find(
+      (l) =>
+        l.includes(`${host}.`) && !l.includes(`${host}.${ns}.`) && /i\/o timeout|SERVFAIL|timed out/.test(l),
+    );
+    if (!timedOut) return [];
+    const suffix = new RegExp(`${host.replace(/\./g, '\\.')}\\.([a-z0-9.-]{1,200}?)\\.?\\s`).exec(
+      timedOut,
+    )?.[1];
+    const out: Finding = {
+      weight: 90,
+      object: 'cluster DNS search list',
+      cause: `external names resolve slowly, not because the sites are down: under the pod's default DNS options (ndots:5), a name with fewer than five dots such as ${host} is first tried with every search domain in turn (CoreDNS answers NXDOMAIN for "${clip(expanded[0]!.replace(/^"A+ IN /, ''), 90)}"…), and the query under the search domain ${suffix ?? 'of the node'} is forwarded upstream and times out ("${clip(timedOut.trim(), 140)}"), so every lookup waits for that timeout before the real name is tried; the program's own log shows it ("${clip(slow.trim(), 140)}"), and its probes run out of time`,
+      evidence: [
+        `logs (${ns}): "${clip(slow.trim(), 160)}"`,
+        `coredns: "${clip(expanded[0]!, 140)}"`,
+        `coredns: "${clip(timedOut.trim(), 160)}"`,
+      ],
+      advice: `set dnsConfig options ndots:1 (or 2) on the pods that look up external names, or write those names as fully qualified with a trailing dot (${host}.); and fix or drop the search domain ${suffix ?? ''} whose upstream does not answer`,
+    };
+    return [out];
   },
 };

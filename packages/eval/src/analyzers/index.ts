@@ -10,7 +10,7 @@ import { dependencyLogsAnalyzer } from './dependency-logs.js';
 import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
-import { dnsSearchAnalyzer } from './dns-search.js';
+import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
@@ -101,6 +101,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   goDurationUnitAnalyzer,
   logLevelAnalyzer,
   dnsSearchAnalyzer,
+  dnsSearchExpansionAnalyzer,
   postgresTlsAnalyzer,
   devicePluginsAnalyzer,
   optionalKeysAnalyzer,
