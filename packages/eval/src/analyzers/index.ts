@@ -19,6 +19,7 @@ import { failingNodeAnalyzer } from './failing-node.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
+import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { jvmHeapCapAnalyzer } from './jvm-heap-cap.js';
@@ -80,6 +81,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   configNotReloadedAnalyzer,
   statefulSetLostNodeAnalyzer,
   jvmHeapCapAnalyzer,
+  idleUpstreamResetAnalyzer,
   stuckFinalizerAnalyzer,
   sharedEgressLimitAnalyzer,
   configSourcesAnalyzer,
