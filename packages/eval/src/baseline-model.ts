@@ -254,7 +254,8 @@ export class BaselineSreModel implements Model {
     const named = namedNamespaces(this.#task, names)[0];
     if (named) return named;
     // `default` named as a place ("the pricing deployment in default", "in the default namespace").
-    if (all.includes('default') && DEFAULT_NAMED.test(question(this.#task).asked.slice(0, 4000))) return 'default';
+    if (all.includes('default') && DEFAULT_NAMED.test(question(this.#task).asked.slice(0, 4000)))
+      return 'default';
     // Nothing but the system namespaces and `default`: the incident is in `default`.
     return names[0] ?? (all.includes('default') ? 'default' : undefined);
   }
@@ -1208,13 +1209,15 @@ function expectedChanges(seen: readonly SeenObservation[]): string[] {
   // A rolling update Stakater Reloader started: a Deployment annotated for it rolls its pods when a
   // ConfigMap or Secret it uses changes (https://github.com/stakater/Reloader, its annotations).
   for (const d of outputs(seen, 'describe_deployment')) {
-    const annotation = /(?:^|\s)((?:configmap\.|secret\.)?reloader\.stakater\.com\/(?:auto|reload|search|match)[=:]\s{0,4}\S{0,200})/m.exec(
-      d.content,
-    )?.[1];
+    const annotation =
+      /(?:^|\s)((?:configmap\.|secret\.)?reloader\.stakater\.com\/(?:auto|reload|search|match)[=:]\s{0,4}\S{0,200})/m.exec(
+        d.content,
+      )?.[1];
     if (!annotation) continue;
     const name = String(d.args['name'] ?? '');
     const rolled = events.filter(
-      (l) => /ScalingReplicaSet/.test(l) && l.includes(`${name}-`) && /Scaled (?:up|down) replica set/.test(l),
+      (l) =>
+        /ScalingReplicaSet/.test(l) && l.includes(`${name}-`) && /Scaled (?:up|down) replica set/.test(l),
     );
     if (rolled.length < 2) continue;
     out.push(

@@ -40,9 +40,10 @@ export const imagePull: ContainerSignature = {
         };
       }
       // The registry's TLS certificate is one the node's container runtime does not trust (a private CA).
-      const untrusted = /x509: certificate signed by unknown authority|certificate is not trusted|x509: certificate has expired|x509: certificate is valid for/i.exec(
-        `${d.content}\n${events}`,
-      );
+      const untrusted =
+        /x509: certificate signed by unknown authority|certificate is not trusted|x509: certificate has expired|x509: certificate is valid for/i.exec(
+          `${d.content}\n${events}`,
+        );
       if (untrusted) {
         const host = image.includes('/') ? image.slice(0, image.indexOf('/')) : 'docker.io';
         return {
