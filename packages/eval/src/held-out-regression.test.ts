@@ -40,6 +40,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-16',
     'scenarios-held-out-17',
     'scenarios-held-out-18',
+    'scenarios-held-out-19',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
