@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { baselineAnswer } from '../../../__fixtures__/baseline-answer.js';
-import { livenessKill, loopbackTarget, shellCheck } from './crash.js';
+import { configMapMountNote, livenessKill, loopbackTarget, shellCheck } from './crash.js';
 
 const world = (restarts: number) => `schemaVersion: 1
 id: crash-settled
@@ -317,6 +317,46 @@ describe('shellCheck: the variable an entrypoint stops on, from its set -x trace
     expect(shellCheck('MODE=prod\nfatal: no config', 'fatal: no config')).toBeUndefined();
     expect(
       shellCheck("MODE=prod\n+ '[' -f /etc/app.conf ']'\nfatal: no config", 'fatal: no config'),
+    ).toBeUndefined();
+  });
+});
+
+describe('configMapMountNote: a path on a ConfigMap volume in the crash line', () => {
+  const body = (mount: string) => `    Mounts:\n      ${mount}\n`;
+  const pod =
+    'Volumes:\n  conf:\n    Type:     ConfigMap (a volume populated by a ConfigMap)\n    Name:     render-config\n';
+  it('a file the image ships, hidden by a ConfigMap mounted over its directory', () => {
+    expect(
+      configMapMountNote(
+        '/opt/render/bin/start.sh: line 41: /opt/render/conf/templates/invoice.xsl: No such file or directory',
+        body('/opt/render/conf from conf (rw)'),
+        pod,
+      ),
+    ).toMatch(/mounted over the whole directory \/opt\/render\/conf \(no subPath\)/);
+  });
+  it('a write into a ConfigMap volume, which is read-only', () => {
+    expect(
+      configMapMountNote(
+        "OSError: [Errno 30] Read-only file system: '/opt/render/conf/x.py'",
+        body('/opt/render/conf from conf (rw)'),
+        pod,
+      ),
+    ).toMatch(/always mounted read-only/);
+  });
+  it('nothing for a subPath mount, or a path on no ConfigMap', () => {
+    expect(
+      configMapMountNote(
+        '/opt/render/conf/a.xsl: No such file or directory',
+        body('/opt/render/conf/settings.properties from conf (rw,path="settings.properties")'),
+        pod,
+      ),
+    ).toBeUndefined();
+    expect(
+      configMapMountNote(
+        '/var/lib/x: No such file or directory',
+        body('/opt/render/conf from conf (rw)'),
+        pod,
+      ),
     ).toBeUndefined();
   });
 });

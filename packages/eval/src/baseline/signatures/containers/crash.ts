@@ -22,6 +22,7 @@ import {
   logLines,
   missingEnvLine,
   missingVariableSaid,
+  mountedConfigMap,
   PAST_CRASH_SECONDS,
   serviceElsewhere,
   serviceMissing,
@@ -211,11 +212,13 @@ export const crash: ContainerSignature = {
       } else {
         config = configError(fatal, c.body, d.content, logText);
         const check = fatal ? shellCheck(logText, fatal) : undefined;
+        const overMount = fatal ? configMapMountNote(fatal, c.body, d.content) : undefined;
         cause = check
           ? `the ${kind} ${c.name} crashes on start with exit code ${exit}: ${clip(gist(fatal ?? ''), 200)} — its entrypoint script stops on a shell test that reads ${check.variable} (the log shows ${check.variable}=${check.value} and the test "${clip(check.test, 80)}"), so the exit follows from the value of ${check.variable}, not from a dependency`
           : config
             ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 320)}`
-            : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${fatal && logGloss(fatal) ? ` — ${logGloss(fatal)}` : ''}`;
+            : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${overMount ? `; ${overMount}` : fatal && logGloss(fatal) ? ` — ${logGloss(fatal)}` : ''}`;
+        if (overMount && !config) weight = 82;
         if (config) weight = 82;
         if (check) weight = 80;
         // A well-known error whose meaning is known names the cause more surely than an unknown exit.
@@ -410,5 +413,37 @@ export function shellCheck(
       if (v && operands.includes(v[2]!)) return { variable: v[1]!, value: v[2]!, test: lines[i]!.trim() };
     }
   }
+  return undefined;
+}
+
+/**
+ * What a ConfigMap volume does to a path the crash line names: a write to it fails because ConfigMap
+ * (and Secret) volumes are mounted read-only, and a file missing under a ConfigMap mounted over a whole
+ * directory (no subPath) is hidden by it, since the volume replaces what the image ships there.
+ * Undefined when the path is on no ConfigMap volume. https://kubernetes.io/docs/concepts/storage/volumes/#configmap
+ */
+export function configMapMountNote(fatal: string, body: string, pod: string): string | undefined {
+  // The line may name several paths (the script that failed, the file it wanted): the one on a ConfigMap.
+  const mounts = [...body.matchAll(/^[ \t]{1,40}(\/\S{0,256}) from (\S{1,253})(?: \(([^)\n]{0,200})\))?/gm)];
+  let file: string | undefined;
+  let map: string | undefined;
+  let best: { path: string; volume: string; sub: boolean } | undefined;
+  for (const f of fatal.slice(0, 4000).matchAll(/(\/[\w.@+-]{1,100}(?:\/[\w.@+-]{1,100}){0,30})/g)) {
+    const m = mountedConfigMap(f[1]!, body, pod);
+    if (!m) continue;
+    file = f[1]!;
+    map = m;
+    for (const x of mounts) {
+      const path = x[1]!.replace(/\/$/, '');
+      if ((file === path || file.startsWith(`${path}/`)) && (!best || path.length > best.path.length))
+        best = { path, volume: x[2]!, sub: /path=/.test(x[3] ?? '') };
+    }
+    break;
+  }
+  if (!file || !map || !best) return undefined;
+  if (/Read-only file system|EROFS/i.test(fatal))
+    return `${file} is inside the volume of ConfigMap ${map}, mounted at ${best.path}: ConfigMap and Secret volumes are always mounted read-only, so the program cannot write there; have it write to an emptyDir (copy the ConfigMap's files there at start if it must change them)`;
+  if (/No such file or directory|ENOENT|not found|does not exist|FileNotFound/i.test(fatal) && !best.sub)
+    return `the volume of ConfigMap ${map} is mounted over the whole directory ${best.path} (no subPath), and a volume replaces what the image ships at its mount path: ${file} is in the image but hidden under the mount; mount the ConfigMap's keys one by one with subPath, or at a directory of its own`;
   return undefined;
 }
