@@ -135,3 +135,37 @@ describe('app-errors: tokens not valid yet by the clock of the pod’s node', ()
     );
   });
 });
+
+describe("app-errors: a proxy's 5xx answers send for its own alert lines", () => {
+  const access = ['10.12.4.90 - - [28/Nov/2026:19:58:12 +0000] "GET /v2/feed HTTP/1.1" 500 579 "-" "app/7"'];
+  it('asks to search the whole log for [alert], [emerg] and [crit], and takes the glossed line it finds', () => {
+    const reads = appErrorsAnalyzer.reads(ctx(access));
+    expect(reads).toEqual([
+      {
+        tool: 'search_pod_logs',
+        args: {
+          namespace: 'inv',
+          name: 'sync-5d9f7c8b6-x2x9z',
+          pattern: '[alert]|[emerg]|[crit]',
+          context: 0,
+          maxMatches: 5,
+        },
+      },
+    ]);
+    const [found] = appErrorsAnalyzer.finds!({
+      ...ctx(access),
+      seen: [
+        ...seen(access),
+        {
+          step: 3,
+          tool: 'search_pod_logs',
+          args: reads[0]!.args,
+          status: 'ok',
+          content:
+            '1 line(s) match\n33:2026/11/28 19:58:12 [alert] 29#29: *7781042 512 worker_connections are not enough while connecting to upstream',
+        },
+      ],
+    });
+    expect(found?.cause).toMatch(/512 worker_connections are not enough[\s\S]*raise worker_connections/);
+  });
+});

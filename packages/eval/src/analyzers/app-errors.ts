@@ -130,6 +130,10 @@ export function recoveredRetries(
 // A token rejected because its validity starts in the future by this host's clock.
 const CLOCK_SKEW = /token is not valid yet|used before issued|token used before|nbf.{0,20}in the future/i;
 
+// An access-log line answering 5xx (`"GET /v2/feed HTTP/1.1" 500`), and what nginx says of why.
+const STATUS_5XX_ACCESS = /"(?:GET|POST|PUT|PATCH|DELETE|HEAD) [^"\n]{1,500} HTTP\/[\d.]{1,3}" 50[0-4]\b/;
+const PROXY_ALERTS = '[alert]|[emerg]|[crit]';
+
 // A TLS failure in a log: the certificate's own dates may be logged far above the tail that was read.
 const TLS_FAILURE = /\btls: |x509: |TLS handshake|handshake fail|SSL routines|certificate verify failed/i;
 const TLS_DATES = 'expire|NotAfter|not valid';
@@ -167,7 +171,26 @@ export const appErrorsAnalyzer: Analyzer = {
           maxMatches: 5,
         },
       }));
-    return [...skewed, ...tls];
+    // A proxy's access log full of 5xx answers whose tail says nothing of why: its own alert and error
+    // lines (nginx's [alert], [emerg], [crit]) anywhere in the log.
+    const proxied: Read[] = outputs(seen, 'get_pod_logs', (o) => {
+      if (o.args['previous']) return false;
+      const tail = o.content.slice(-100_000);
+      return STATUS_5XX_ACCESS.test(tail) && !/\[(?:alert|emerg|crit)\]/.test(tail);
+    })
+      .slice(0, 1)
+      .map((o) => ({
+        tool: 'search_pod_logs',
+        args: {
+          namespace: o.args['namespace'],
+          name: o.args['name'],
+          ...(o.args['container'] ? { container: o.args['container'] } : {}),
+          pattern: PROXY_ALERTS,
+          context: 0,
+          maxMatches: 5,
+        },
+      }));
+    return [...skewed, ...tls, ...proxied];
   },
   finds({ seen, hints }) {
     const rows = parseTable(textOf(seen, 'list_pods'));
@@ -185,7 +208,10 @@ export const appErrorsAnalyzer: Analyzer = {
       const searched = outputs(
         seen,
         'search_pod_logs',
-        (x) => x.args['name'] === pod && x.args['pattern'] === TLS_DATES && !x.args['previous'],
+        (x) =>
+          x.args['name'] === pod &&
+          (x.args['pattern'] === TLS_DATES || x.args['pattern'] === PROXY_ALERTS) &&
+          !x.args['previous'],
       )
         .flatMap((x) => x.content.split('\n'))
         .map((l) => l.replace(/^\d{1,7}[:-]/, ''))
@@ -220,7 +246,7 @@ export const appErrorsAnalyzer: Analyzer = {
           cause: `pod ${pod} is Running but its program logs ${warned ? 'warnings' : 'failures'} (${bad.length} of ${total} lines): "${clip(line, 160)}"${known ? ` — ${known.means}` : ''}${CLOCK_SKEW.test(line) ? clockNode(pod, rows, seen) : ''}`,
           evidence: [line, ...otherLines(bad, line)].map(
             (l) =>
-              `${dated && l === dated.line ? `search_pod_logs ${pod} (${TLS_DATES})` : `get_pod_logs ${pod}`}: "${clip(l, 160)}"`,
+              `${dated && l === dated.line ? `search_pod_logs ${pod}` : `get_pod_logs ${pod}`}: "${clip(l, 160)}"`,
           ),
           advice: 'fix what the log lines report; the pod status alone does not show it',
         },

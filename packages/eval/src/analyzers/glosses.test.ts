@@ -257,6 +257,10 @@ describe('logGloss', () => {
     ['exec /app/run.sh: exec user process caused: permission denied', /chmod \+x/],
     ['WARN token rejected sub=u-120 kid=k2: token is not valid yet', /clock skew/],
     [
+      '[alert] 29#29: *77 512 worker_connections are not enough while connecting to upstream',
+      /raise worker_connections/,
+    ],
+    [
       'failed to create kubernetes client: open /var/run/secrets/kubernetes.io/serviceaccount/token: no such file or directory',
       /automountServiceAccountToken/,
     ],

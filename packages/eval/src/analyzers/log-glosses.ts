@@ -677,6 +677,13 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the token's issued-at (iat) time is in the future by this host's clock: the clock of the node this pod runs on is behind the token issuer's (clock skew; the node's time sync, NTP or chrony, stopped); fix the node's time sync",
   },
+  // nginx: every worker already holds worker_connections connections (clients and upstreams together).
+  // https://nginx.org/en/docs/ngx_core_module.html#worker_connections
+  {
+    all: ['worker_connections are not enough'],
+    means:
+      'nginx ran out of connections: each worker process may hold at most worker_connections (in its events block) connections, clients and upstream connections together, and under load it refuses the next one and the client gets an error; raise worker_connections (and worker_rlimit_nofile with it) in the nginx configuration',
+  },
   // The ServiceAccount token the API client reads: not mounted when automountServiceAccountToken is
   // false on the pod or its ServiceAccount. https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
   {

@@ -10,6 +10,7 @@ import {
   probePathLatency,
   probeTimedOut,
   refusedPort,
+  slowestRequest,
 } from './probes.js';
 
 const BOOT2 =
@@ -326,5 +327,15 @@ describe('a liveness probe refused while the program still starts: a slow start'
       'Updating database\nKeycloak 26.0.6 started in 147.310s. Listening on: http://0.0.0.0:8080';
     expect(probeCause('liveness', REFUSED, PROBE, started).slowStart).toBeUndefined();
     expect(probeCause('readiness', REFUSED, PROBE, 'Updating database').slowStart).toBeUndefined();
+  });
+});
+
+describe('slowestRequest: the slowest request an access log reports', () => {
+  it.each([
+    ['INFO GET /v1/listings?page=2 200 1870ms\nINFO GET /v1/listings?page=3 200 920ms', 1.87],
+    ['10.0.0.1 "POST /api/order HTTP/1.1" 201 in 2.5s', 2.5],
+    ['INFO listening on :8080', undefined],
+  ])('%s', (logs, seconds) => {
+    expect(slowestRequest(logs)).toBe(seconds);
   });
 });

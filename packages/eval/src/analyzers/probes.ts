@@ -407,6 +407,24 @@ export function probePathLatency(path: string, logs: string): number | undefined
   return slowest;
 }
 
+/**
+ * The slowest request a program's access log reports (`GET /v1/listings?page=2 200 1870ms`, `… in
+ * 1.9s`), in seconds; undefined when no line says. At most the last 5,000 lines are read.
+ */
+export function slowestRequest(logs: string): number | undefined {
+  let slowest: number | undefined;
+  for (const line of logs.split('\n').slice(-5000)) {
+    if (line.length > 2000) continue;
+    const m =
+      /\b(?:GET|POST|PUT|PATCH|DELETE|HEAD) \/\S{0,500} [^\n]{0,60}?(?<![\d.])(\d{1,7})\s?ms\b|\b(?:GET|POST|PUT|PATCH|DELETE|HEAD) \/\S{0,500} [^\n]{0,60}?(?<![\d.])(\d{1,4}\.\d{1,6})\s?s\b/.exec(
+        line,
+      );
+    const v = m ? (m[1] !== undefined ? Number(m[1]) / 1000 : Number(m[2])) : undefined;
+    if (v !== undefined && (slowest === undefined || v > slowest)) slowest = v;
+  }
+  return slowest;
+}
+
 /** Whether a pod description shows a probe timing out (the kubelet's `Unhealthy` message). */
 export function probeTimedOut(describe: string): boolean {
   return describe

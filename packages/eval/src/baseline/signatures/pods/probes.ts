@@ -4,6 +4,7 @@ import {
   probeCause,
   probePathLatency,
   setProbeFix,
+  slowestRequest,
   startupProbeLike,
 } from '../../../analyzers/probes.js';
 import { clip, containerSections } from '../../../analyzers/types.js';
@@ -82,7 +83,11 @@ export const probes: PodSignature = {
       // A probe that times out on a path the program answers, slowly: its own log says how slowly,
       // and the same probe with twice that as its timeout passes (at least 2 s).
       const path = why.timedOut && probe ? httpProbeTarget(probe)?.path : undefined;
-      const latency = path ? probePathLatency(path, podLogs) : undefined;
+      // The probe's own path in the log, else the program's slowest requests: a server slow under load
+      // answers its health path as slowly.
+      const ownLatency = path ? probePathLatency(path, podLogs) : undefined;
+      const busy = path && ownLatency === undefined ? slowestRequest(podLogs) : undefined;
+      const latency = ownLatency ?? busy;
       const timeout = latency !== undefined ? Math.max(2, Math.ceil(latency * 2)) : undefined;
       const current = probe ? Number(/\btimeout=(\d{1,6})s\b/.exec(probe)?.[1] ?? 1) : 1;
       const slower =
@@ -114,7 +119,7 @@ export const probes: PodSignature = {
                   owning.name,
                   kind,
                   { ...slower, timeoutSeconds: timeout },
-                  `raise the ${kind} probe's timeoutSeconds of ${owner}/${owning.name} from ${current} to ${timeout}: its log shows ${path} answering in up to ${latency} s, longer than the ${current} s the probe waits`,
+                  `raise the ${kind} probe's timeoutSeconds of ${owner}/${owning.name} from ${current} to ${timeout}: its log shows ${ownLatency !== undefined ? `${path} answering` : 'its requests answered'} in up to ${latency} s, longer than the ${current} s the probe waits`,
                 ),
               }
             : repointed && owner && owning
