@@ -930,6 +930,10 @@ function withoutNonNames(task: string): string {
 const KINDED_NAME =
   /(?<![\w./-])([a-z0-9]{1,30}-[a-z0-9-]{1,62}|[a-z0-9][a-z0-9-]{2,62}(?=\s+pods?\s+in\s))\s+(?:pods?|deployments?|statefulsets?|daemonsets?|cronjobs?)\b/;
 
+/** A pasted name whose logs, pods or restarts the person speaks of ("stock-client's logs"): the object asked about. */
+const POSSESSIVE_NAME =
+  /(?<![\w./-])([a-z0-9]{1,30}-[a-z0-9-]{1,62})['\u2019]s\s+(?:logs?|pods?|containers?|restarts?|errors?)\b/;
+
 function searchTermIn(raw: string): string | undefined {
   const task = withoutNonNames(raw);
   const text = task.toLowerCase();
@@ -946,7 +950,7 @@ function searchTermIn(raw: string): string | undefined {
     .filter((w) => !STOP.has(w) && !NOT_A_NAME.test(w) && w.length >= 3);
   // A name the person writes as a workload's ("the cart-api pods", "notifier pods in comms") is what
   // the question is about, before any other name they mention (a hunch about a dependency).
-  const kinded = KINDED_NAME.exec(text)?.[1];
+  const kinded = KINDED_NAME.exec(text)?.[1] ?? POSSESSIVE_NAME.exec(text)?.[1];
   if (kinded && !STOP.has(kinded) && !NOT_A_NAME.test(kinded) && !/^\d/.test(kinded)) return kinded;
   const named = words.filter((w) => /-|\d/.test(w) && !/^\d+(?:[a-z]{1,2})?$/.test(w) && !/^-|-$/.test(w));
   // A name written where a namespace goes ("the Redis in platform-data") is where to look, not

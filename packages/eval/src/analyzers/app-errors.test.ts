@@ -169,3 +169,21 @@ describe("app-errors: a proxy's 5xx answers send for its own alert lines", () =>
     expect(found?.cause).toMatch(/512 worker_connections are not enough[\s\S]*raise worker_connections/);
   });
 });
+
+describe('app-errors: a failure a search found above the tail, retried and recovered', () => {
+  it('says the gRPC GOAWAY too_many_pings was a keepalive adjustment the client recovered from', () => {
+    const tail = Array.from({ length: 8 }, (_, i) => `INFO GetStock batch=${i} ok (500 skus, 38ms)`);
+    const found = {
+      step: 3,
+      tool: 'search_pod_logs',
+      args: { namespace: 'inv', name: 'sync-5d9f7c8b6-x2x9z', pattern: 'error|exception|traceback' },
+      status: 'ok' as const,
+      content:
+        '1 line(s) match\n1-INFO connected to stock:50051\n2:ERROR chttp2_transport.cc:1194] Received a GOAWAY with error code ENHANCE_YOUR_CALM and debug data equal to "too_many_pings"\n3-INFO channel reconnected to stock (keepalive now 40000ms)',
+    };
+    const notes = appErrorsAnalyzer.notes!({ ...ctx(tail), seen: [...seen(tail), found] }).join('\n');
+    expect(notes).toMatch(
+      /retries that recovered[\s\S]*no action is needed[\s\S]*too_many_pings[\s\S]*keepalive/,
+    );
+  });
+});

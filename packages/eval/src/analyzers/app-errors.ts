@@ -92,7 +92,7 @@ export function otherLines(lines: readonly string[], chosen: string, max = 2): s
 
 // A failure a client retries on its own (a peer not up yet at start-up), as clients word it.
 const RETRIED =
-  /retry|retrying|will retry|attempt \d|backing off|reconnect|connection refused|ECONNREFUSED|i\/o timeout|not ready|unavailable/i;
+  /retry|retrying|will retry|attempt \d|backing off|reconnect|connection refused|ECONNREFUSED|i\/o timeout|not ready|unavailable|GOAWAY|too_many_pings/i;
 // A line saying the thing it retried now works.
 const RECOVERED =
   /\b(connected|reconnected|connection established|established connection|ready to accept|is ready|now ready|recovered|succeeded|connection ok|start completed)\b/i;
@@ -265,11 +265,18 @@ export const appErrorsAnalyzer: Analyzer = {
       'get_pod_logs',
       (x) => !x.args['previous'] && ready.has(String(x.args['name'])),
     )) {
-      const r = recoveredRetries(o.content);
-      if (!r) continue;
       const pod = String(o.args['name']);
+      // Failure lines a search found earlier in the log than its tail: they come first.
+      const earlier = errorLines(o.content).length
+        ? []
+        : outputs(seen, 'search_pod_logs', (x) => x.args['name'] === pod && !x.args['previous'])
+            .flatMap((x) => x.content.split('\n').slice(1))
+            .filter((l) => /^\d{1,7}[:-]/.test(l))
+            .map((l) => l.replace(/^\d{1,7}[:-]/, ''));
+      const r = recoveredRetries(earlier.length ? `${earlier.join('\n')}\n${o.content}` : o.content);
+      if (!r) continue;
       return [
-        `The failure lines in the log of ${pod} ("${clip(r.failures[r.failures.length - 1]!, 140)}", ${r.failures.length} line(s)) are retries that recovered: the program retried, then logged "${clip(r.recovery, 100)}", and ${r.after} lines of normal work follow with no failure since. That is a transient error (typically a dependency still starting when the pod started), expected and already resolved: the pod is Running and Ready, nothing is broken now and no restart is needed.`,
+        `The failure lines in the log of ${pod} ("${clip(r.failures[r.failures.length - 1]!, 140)}", ${r.failures.length} line(s)) are retries that recovered: the program retried, then logged "${clip(r.recovery, 100)}", and ${r.after} lines of normal work follow with no failure since. That is a transient error (typically a dependency still starting when the pod started), expected and already resolved: the pod is Running and Ready, nothing is broken now and no action is needed (no restart).${/too_many_pings/.test(r.failures.join(' ')) ? ' The GOAWAY with too_many_pings is the gRPC server telling the client it sends keepalive pings more often than the server permits; the client doubles its keepalive interval and reconnects, as the log shows, and carries on.' : ''}`,
       ];
     }
     return [];
