@@ -187,3 +187,45 @@ describe('app-errors: a failure a search found above the tail, retried and recov
     );
   });
 });
+
+describe('app-errors: restarts of a Ready pod whose previous instance could not reach a dependency', () => {
+  const list: SeenObservation = {
+    step: 1,
+    tool: 'list_pods',
+    args: { namespace: 'inv' },
+    status: 'ok',
+    content:
+      'NAME                  READY   STATUS    RESTARTS      AGE\nsync-5d9f7c8b6-x2x9z   1/1     Running   2 (5h ago)    9d',
+  };
+  const log = (previous: boolean, content: string): SeenObservation => ({
+    step: 2,
+    tool: 'get_pod_logs',
+    args: { namespace: 'inv', name: 'sync-5d9f7c8b6-x2x9z', ...(previous ? { previous: true } : {}) },
+    status: 'ok',
+    content,
+  });
+  it('reads the previous log, and says the dependency was back and nothing needs doing', () => {
+    const c = { task: 't', ns: 'inv', hints: [], seen: [list] };
+    expect(appErrorsAnalyzer.reads(c)).toContainEqual({
+      tool: 'get_pod_logs',
+      args: { namespace: 'inv', name: 'sync-5d9f7c8b6-x2x9z', previous: true },
+    });
+    const notes = appErrorsAnalyzer.notes!({
+      ...c,
+      seen: [
+        list,
+        log(
+          true,
+          'ERROR BrokerUnreachableException: Connection refused rabbitmq.messaging.svc.cluster.local:5672',
+        ),
+        log(
+          false,
+          'INFO connected to amqp://rabbitmq.messaging.svc.cluster.local:5672/orders\nINFO acked batch n=1',
+        ),
+      ],
+    }).join('\n');
+    expect(notes).toMatch(
+      /restarts of sync-5d9f7c8b6-x2x9z \(2 \(5h ago\)\)[\s\S]*rabbitmq[\s\S]*no action is needed/,
+    );
+  });
+});

@@ -140,7 +140,7 @@ const TLS_DATES = 'expire|NotAfter|not valid';
 
 export const appErrorsAnalyzer: Analyzer = {
   name: 'app-errors',
-  reads({ seen }) {
+  reads({ ns, seen }) {
     // A pod whose log says a token is not valid yet: the node it runs on (its clock, its time sync).
     const rows = parseTable(textOf(seen, 'list_pods'));
     const skewed: Read[] = outputs(
@@ -190,7 +190,20 @@ export const appErrorsAnalyzer: Analyzer = {
           maxMatches: 5,
         },
       }));
-    return [...skewed, ...tls, ...proxied];
+    // A Ready pod that restarted: what its previous instance said before it ended (one pod is enough).
+    const restarted: Read[] = parseTable(
+      outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']).pop()
+        ?.content ?? '',
+    )
+      .filter(
+        (r) =>
+          r['STATUS'] === 'Running' &&
+          /^(\d+)\/\1$/.test(r['READY'] ?? '') &&
+          /^[1-9]/.test(r['RESTARTS'] ?? ''),
+      )
+      .slice(0, 1)
+      .map((r) => ({ tool: 'get_pod_logs', args: { namespace: ns, name: r['NAME'] ?? '', previous: true } }));
+    return [...skewed, ...tls, ...proxied, ...restarted];
   },
   finds({ seen, hints }) {
     const rows = parseTable(textOf(seen, 'list_pods'));
@@ -260,6 +273,37 @@ export const appErrorsAnalyzer: Analyzer = {
         .filter((r) => r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? ''))
         .map((r) => r['NAME'] ?? ''),
     );
+    // A Ready pod whose previous instance ended on a dependency it could not reach, connected since.
+    for (const prev of outputs(
+      seen,
+      'get_pod_logs',
+      (x) => x.args['previous'] === true && ready.has(String(x.args['name'])),
+    )) {
+      const pod = String(prev.args['name']);
+      const failed = prev.content
+        .slice(-100_000)
+        .split('\n')
+        .filter(
+          (l) =>
+            l.length <= 4000 &&
+            /unreachable|connection refused|ECONNREFUSED|could not connect|failed to connect|i\/o timeout/i.test(
+              l,
+            ),
+        )
+        .pop();
+      if (!failed) continue;
+      const now =
+        outputs(seen, 'get_pod_logs', (x) => !x.args['previous'] && x.args['name'] === pod).pop()?.content ??
+        '';
+      const connected = now
+        .split('\n')
+        .find((l) => /\b(?:connected|reconnected|connection established)\b/i.test(l));
+      if (!connected || errorLines(now).length > 0) continue;
+      const restarts = rows.find((r) => r['NAME'] === pod)?.['RESTARTS'] ?? 'its';
+      return [
+        `The restarts of ${pod} (${restarts}) came from a dependency it could not reach when its previous instance ran: "${clip(failed.trim(), 160)}"; the program exits when it cannot connect and the kubelet restarted it until the dependency (the broker or server it names) was back. It has been connected since ("${clip(connected.trim(), 120)}") and works normally: the dependency was briefly down (restarted), the restarts did the waiting, nothing is broken now and no action is needed.`,
+      ];
+    }
     for (const o of outputs(
       seen,
       'get_pod_logs',
