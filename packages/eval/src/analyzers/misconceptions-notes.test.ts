@@ -161,6 +161,32 @@ describe('misconceptions: notes for states Kubernetes documents as expected', ()
       ]),
     ).not.toMatch(/reloading NGINX/);
   });
+  it('a single OOM kill long ago, the pod well under its limit since: a peak that passed', () => {
+    const task =
+      'The alert fired overnight for kb-cron (one restart, reason OOMKilled). Do we have a memory leak?';
+    const pod = (finished: string) =>
+      obs(
+        'describe_pod',
+        `Name: kb-1\nContainers:\n  cron:\n    State:          Running\n    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137\n      Finished:     ${finished}\n    Ready:          True\n    Restart Count:  1\n`,
+        { name: 'kb-1' },
+      );
+    const metrics = (pct: number) =>
+      obs(
+        'get_pod_metrics',
+        `kb-1  restarts: 1  oomKills: 1\n  cron: cpu 15m / request 200m / no limit; memory 604Mi / request 768Mi / limit 1Gi (${pct}%)`,
+      );
+    const prev = obs('get_pod_logs', 'INFO translation_backfill: finished; removing job from schedule', {
+      name: 'kb-1',
+      previous: true,
+    });
+    const note = notes(task, [pod('2026-11-29T20:01:34Z (13h ago)'), metrics(59), prev]);
+    expect(note).toMatch(
+      /OOM kill of kb-1[\s\S]*translation_backfill[\s\S]*not a memory leak[\s\S]*no change is needed/,
+    );
+    expect(notes(task, [pod('2026-11-29T20:01:34Z (13h ago)'), metrics(95), prev])).not.toMatch(
+      /OOM kill of kb-1/,
+    );
+  });
   it('a new node stays empty: the scheduler does not move running pods', () => {
     const task =
       'we added node-4 yesterday but it is basically empty while the others are busy; is the scheduler broken?';

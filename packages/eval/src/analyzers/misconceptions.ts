@@ -243,6 +243,48 @@ const MISCONCEPTIONS: readonly Misconception[] = [
       return `The brief disconnects line up with the ingress controller reloading NGINX (${shown.map((l) => `"${clip(l.trim(), 110)}"`).join(', ')}): ingress-nginx reloads its configuration whenever an Ingress, Service or endpoint it serves changes (any team's deploy), and each reload retires the old worker processes, which close their long-lived connections such as websockets; the clients reconnect and resume their sessions on their own. The pods here are Running and Ready with no restarts, so nothing is broken and no action is needed (to soften the blips, raise the controller's worker-shutdown-timeout or let clients reconnect with back-off).`;
     },
   },
+  // A container killed once at its memory limit (reason OOMKilled) and running well below it since: a
+  // peak that passed, not a leak. https://kubernetes.io/docs/tasks/configure-pod-container/assign-memory-resource/
+  {
+    name: 'single-oom-kill-past',
+    asks: /\bOOM\w{0,6}\b|\bmemory leak\b|\bout of memory\b|\b(?:raise|increase|bump)\w{0,3} (?:its |the )?(?:memory )?limit\b/i,
+    reads: (ctx) =>
+      namespacePods(ctx)
+        .filter((r) => /^[12]\b/.test(r['RESTARTS'] ?? ''))
+        .slice(0, 1)
+        .flatMap((r): Read[] => [
+          { tool: 'get_pod_metrics', args: { namespace: ctx.ns } },
+          { tool: 'get_pod_logs', args: { namespace: ctx.ns, name: r['NAME'] ?? '', previous: true } },
+        ]),
+    holds(ctx) {
+      for (const d of outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)) {
+        const pod = String(d.args['name'] ?? '');
+        for (const c of containerSections(d.content)) {
+          if (!/Last State:\s+Terminated\s*\n\s+Reason:\s+OOMKilled/.test(c.body)) continue;
+          if (!/^\s*State:\s+Running\b/m.test(c.body) || !/^\s*Ready:\s+True\b/m.test(c.body)) continue;
+          const restarts = Number(/Restart Count:\s+(\d+)/.exec(c.body)?.[1] ?? 99);
+          if (restarts > 2) continue;
+          const usage = outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)
+            .flatMap((o) => o.content.split('\n'))
+            .map((l) => /memory (\S+) \/ (?:request \S+ \/ )?limit (\S+) \((\d{1,3})%\)/.exec(l))
+            .find((m) => m !== null);
+          if (!usage || Number(usage[3]) >= 80) continue;
+          const finished = /^\s*Finished:\s+(.{1,60})$/m.exec(c.body)?.[1]?.trim();
+          const before = outputs(
+            ctx.seen,
+            'get_pod_logs',
+            (o) => o.args['name'] === pod && o.args['previous'] === true,
+          )
+            .flatMap((o) => o.content.slice(-50_000).split('\n'))
+            .map((l) => l.trim())
+            .filter((l) => l && l.length <= 2000)
+            .slice(-2);
+          return `The OOM kill of ${pod} (container ${c.name}, ${restarts} restart${restarts === 1 ? '' : 's'}) is over: it was killed once at its ${usage[2]} memory limit${finished ? ` (${finished})` : ''}${before.length ? `, while its previous instance was doing: ${before.map((l) => `"${clip(l, 140)}"`).join(', ')}` : ''}; since the restart it has run at ${usage[1]} (${usage[3]} % of the limit) with no further kill. That was a one-off peak of that work, not a memory leak (a leak climbs back to the limit and is killed again), so nothing needs doing now and no change is needed; raise the limit only if that work is to run again.`;
+        }
+      }
+      return undefined;
+    },
+  },
   // https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
   // (failureThreshold: consecutive failures before the kubelet restarts the container).
   {

@@ -1,7 +1,7 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from '../../../analyzers/cpu-sizing.js';
 import { clip, describedField, outputs, podDeployment } from '../../../analyzers/types.js';
-import { firstLine, formatMemory, lastOf, memoryLimit } from '../../reading.js';
+import { firstLine, formatMemory, lastFinishedAgo, lastOf, memoryLimit } from '../../reading.js';
 import type { ContainerSignature, Facts } from '../types.js';
 
 /** A container OOMKilled at its memory limit, or sized from the node's CPUs instead of its own limit. */
@@ -11,7 +11,7 @@ export const oomKilled: ContainerSignature = {
   find(x, f) {
     const { described: d, pod, owner, objectLabel, bonus: b, container: c, kind, last, restarts, logs } = x;
     const { ns, seen, tools } = f;
-    if (last.reason === 'OOMKilled') {
+    if (last.reason === 'OOMKilled' && !pastOomKill(c.body, pod, seen)) {
       const limit = memoryLimit(c.body);
       const sized = cpuSizing(seen, d.content, c.body, logs?.content);
       if (sized) {
@@ -285,4 +285,20 @@ export function nodeOom(
     ],
     advice: `give ${owner} in namespace ${top.ns} a memory request and limit (or a LimitRange for namespace ${top.ns}), or keep it off the nodes this workload runs on; then the node stops running out of memory`,
   };
+}
+
+/**
+ * An OOM kill that is over: the container is Running and Ready again, restarted at most twice, its
+ * last kill at least 30 minutes ago, and its memory now under 80 % of the limit (the metrics read).
+ * A peak that passed (a one-off job, a burst), not a loop; the misconceptions note says so.
+ */
+export function pastOomKill(body: string, pod: string, seen: Facts['seen']): boolean {
+  if (!/^\s*State:\s+Running\b/m.test(body) || !/^\s*Ready:\s+True\b/m.test(body)) return false;
+  if (Number(/Restart Count:\s+(\d+)/.exec(body)?.[1] ?? 99) > 2) return false;
+  if ((lastFinishedAgo(body) ?? 0) < 30 * 60) return false;
+  const line = outputs(seen, 'get_pod_metrics', (o) => o.status === 'ok' && o.content.includes(pod))
+    .flatMap((o) => o.content.split('\n'))
+    .find((l) => /memory \S+ \/ (?:request \S+ \/ )?limit \S+ \((\d{1,3})%\)/.test(l));
+  const pct = line ? Number(/limit \S+ \((\d{1,3})%\)/.exec(line)?.[1]) : undefined;
+  return pct !== undefined && pct < 80;
 }
