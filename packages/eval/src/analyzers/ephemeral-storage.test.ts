@@ -21,6 +21,16 @@ const run = (seen: SeenObservation[]) =>
   ephemeralStorageAnalyzer.finds({ task: 'runners die', ns: 'ci', hints: [], seen });
 
 describe('ephemeral-storage: pods evicted for the node disk their own writes fill', () => {
+  it("reads the older wording in the evicted pod's own description", () => {
+    const evicted = obs(
+      'describe_pod',
+      'Name:  runner-7c5d9f6b8-h7x9c\nStatus:  Failed\nReason:  Evicted\nMessage:  The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 8112Mi. Container runner was using 61Gi, which exceeds its request of 0.\n',
+      { name: 'runner-7c5d9f6b8-h7x9c' },
+    );
+    const [f] = run([evicted, sibling('<unset>')]);
+    expect(f?.object).toBe('deployment runner');
+    expect(f?.cause).toMatch(/container runner with 61\.0 GiB/);
+  });
   it('names the container, its usage and the emptyDir it writes to', () => {
     const [f] = run([obs('get_events', EVICTED, {}), sibling('<unset>')]);
     expect(f?.object).toBe('deployment runner');

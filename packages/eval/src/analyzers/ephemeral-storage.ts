@@ -1,8 +1,10 @@
 import { type Analyzer, clip, describedVolumes, type Finding, outputs, podDeployment } from './types.js';
 
 /** The kubelet's eviction message for a pod over the node's ephemeral-storage threshold (its eviction manager's wording). */
+// Two wordings across kubelet versions: "was using 6291456Ki, request is 0, has larger consumption of
+// ephemeral-storage" and the older "was using 61Gi, which exceeds its request of 0".
 const EVICTED =
-  /The node was low on resource: ephemeral-storage\.[^\n]{0,200}?Container ([a-z0-9-]{1,63}) was using (\d{1,15})Ki, request is ([^,\n]{1,20}),/;
+  /The node was low on resource: ephemeral-storage\.[^\n]{0,200}?Container ([a-z0-9-]{1,63}) was using (\d{1,15})(Ki|Mi|Gi)?,? (?:request is ([^,\n]{1,20}),|which exceeds its request of ([^.\n]{1,20}))/;
 
 const gib = (ki: number) => `${(ki / 1024 ** 2).toFixed(1)} GiB`;
 
@@ -23,12 +25,18 @@ export const ephemeralStorageAnalyzer: Analyzer = {
       .concat(outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns))
       .map((o) => o.content)
       .join('\n');
-    const evictedPod = /pod\/([a-z0-9.-]{1,253})\s+The node was low on resource: ephemeral-storage/.exec(
-      text,
-    )?.[1];
+    const evictedPod =
+      /pod\/([a-z0-9.-]{1,253})\s+The node was low on resource: ephemeral-storage/.exec(text)?.[1] ??
+      // The evicted pod's own description carries the message.
+      outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns && /Reason:\s+Evicted/.test(o.content))
+        .filter((o) => o.content.includes('The node was low on resource: ephemeral-storage'))
+        .map((o) => String(o.args['name'] ?? ''))
+        .find((n) => n !== '');
     const m = EVICTED.exec(text);
     if (!m) return [];
-    const [, container, usedKi, request] = m as unknown as [string, string, string, string];
+    const container = m[1]!;
+    const usedKi = String(Number(m[2]) * ({ Mi: 1024, Gi: 1024 ** 2 }[m[3] ?? ''] ?? 1));
+    const request = m[4] ?? m[5] ?? '0';
     const owner = evictedPod === undefined ? undefined : (podDeployment(evictedPod) ?? evictedPod);
     // A described pod of the same workload: its volumes and mounts say where the container writes.
     const sibling = outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns).find((o) =>
