@@ -31,6 +31,14 @@ describe('ephemeral-storage: pods evicted for the node disk their own writes fil
     expect(f?.object).toBe('deployment runner');
     expect(f?.cause).toMatch(/container runner with 61\.0 GiB/);
   });
+  it('nothing when every eviction ended a day or more ago (records of a past episode)', () => {
+    const old = obs(
+      'describe_pod',
+      'Name:  runner-7c5d9f6b8-h7x9c\nStatus:  Failed\nReason:  Evicted\nMessage:  The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 8112Mi. Container runner was using 61Gi, which exceeds its request of 0.\nContainers:\n  runner:\n    State:      Terminated\n      Reason:   Evicted\n      Finished: 2026-11-25T10:00:00Z (5d ago)\n',
+      { name: 'runner-7c5d9f6b8-h7x9c' },
+    );
+    expect(run([old, sibling('<unset>')])).toEqual([]);
+  });
   it('names the container, its usage and the emptyDir it writes to', () => {
     const [f] = run([obs('get_events', EVICTED, {}), sibling('<unset>')]);
     expect(f?.object).toBe('deployment runner');

@@ -34,6 +34,15 @@ export const ephemeralStorageAnalyzer: Analyzer = {
         .find((n) => n !== '');
     const m = EVICTED.exec(text);
     if (!m) return [];
+    // Evictions that all ended a day or more ago are records of a past episode, not today's fault.
+    const evictedAt = outputs(
+      seen,
+      'describe_pod',
+      (o) => o.args['namespace'] === ns && /Reason:\s+Evicted/.test(o.content),
+    )
+      .map((o) => /Finished:\s+\S+\s+\((\d{1,5})d/.exec(o.content))
+      .filter((x) => x !== undefined);
+    if (evictedAt.length > 0 && evictedAt.every((x) => x !== null && Number(x[1]) >= 1)) return [];
     const container = m[1]!;
     const usedKi = String(Number(m[2]) * ({ Mi: 1024, Gi: 1024 ** 2 }[m[3] ?? ''] ?? 1));
     const request = m[4] ?? m[5] ?? '0';
