@@ -1,5 +1,6 @@
 import { allocatableAnalyzer, requestedNodesAnalyzer } from './allocatable.js';
 import { appErrorsAnalyzer } from './app-errors.js';
+import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
 import { configMountsAnalyzer } from './config-mounts.js';
 import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
 import { configSourcesAnalyzer } from './config-sources.js';
@@ -81,6 +82,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   configNotReloadedAnalyzer,
   statefulSetLostNodeAnalyzer,
   jvmHeapCapAnalyzer,
+  cniDaemonSetTaintAnalyzer,
   idleUpstreamResetAnalyzer,
   stuckFinalizerAnalyzer,
   sharedEgressLimitAnalyzer,
