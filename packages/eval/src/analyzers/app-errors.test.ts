@@ -229,3 +229,20 @@ describe('app-errors: restarts of a Ready pod whose previous instance could not 
     );
   });
 });
+
+describe('app-errors: a running, not-ready container of a pod of several', () => {
+  it('reads that container’s own log', () => {
+    const d: SeenObservation = {
+      step: 1,
+      tool: 'describe_pod',
+      args: { namespace: 'inv', name: 'basket-1' },
+      status: 'ok',
+      content:
+        'Name: basket-1\nContainers:\n  app:\n    State:          Running\n    Ready:          True\n    Restart Count:  0\n  istio-proxy:\n    State:          Running\n    Ready:          False\n    Restart Count:  0\nConditions:\n',
+    };
+    expect(appErrorsAnalyzer.reads({ task: 't', ns: 'inv', hints: [], seen: [d] })).toContainEqual({
+      tool: 'get_pod_logs',
+      args: { namespace: 'inv', name: 'basket-1', container: 'istio-proxy' },
+    });
+  });
+});

@@ -1,6 +1,15 @@
 import { parseTable } from '../k8s-text.js';
 import { glossedLine } from './log-glosses.js';
-import { type Analyzer, type AnalyzerContext, bonus, clip, outputs, type Read, textOf } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  bonus,
+  clip,
+  containerSections,
+  outputs,
+  type Read,
+  textOf,
+} from './types.js';
 
 // Words a program uses when something fails, as log levels and runtimes print them (case kept:
 // "ERROR" and "Exception" are levels and class names, "error" in prose is not).
@@ -203,7 +212,26 @@ export const appErrorsAnalyzer: Analyzer = {
       )
       .slice(0, 1)
       .map((r) => ({ tool: 'get_pod_logs', args: { namespace: ns, name: r['NAME'] ?? '', previous: true } }));
-    return [...skewed, ...tls, ...proxied, ...restarted];
+    // A container that runs but is not Ready, in a pod of several: its own log (a sidecar waiting for
+    // its control plane says so there, not in the app container's log).
+    const unready: Read[] = outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)
+      .flatMap((d) => {
+        const sections = containerSections(d.content).filter((c) => !c.init);
+        if (sections.length < 2) return [];
+        return sections
+          .filter(
+            (c) =>
+              /^\s*State:\s+Running\b/m.test(c.body) &&
+              /^\s*Ready:\s+False\b/m.test(c.body) &&
+              /Restart Count:\s+0\b/.test(c.body),
+          )
+          .map((c) => ({
+            tool: 'get_pod_logs',
+            args: { namespace: ns, name: String(d.args['name'] ?? ''), container: c.name },
+          }));
+      })
+      .slice(0, 1);
+    return [...skewed, ...tls, ...proxied, ...restarted, ...unready];
   },
   finds({ seen, hints }) {
     const rows = parseTable(textOf(seen, 'list_pods'));

@@ -257,6 +257,10 @@ describe('logGloss', () => {
     ['exec /app/run.sh: exec user process caused: permission denied', /chmod \+x/],
     ['WARN token rejected sub=u-120 kid=k2: token is not valid yet', /clock skew/],
     [
+      'warn Envoy proxy is NOT ready: config not received from XDS server (is Istiod running?): cds updates: 0 successful',
+      /cannot get its configuration from the control plane, istiod/,
+    ],
+    [
       '[alert] 29#29: *77 512 worker_connections are not enough while connecting to upstream',
       /raise worker_connections/,
     ],

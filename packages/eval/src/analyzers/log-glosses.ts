@@ -677,6 +677,13 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the token's issued-at (iat) time is in the future by this host's clock: the clock of the node this pod runs on is behind the token issuer's (clock skew; the node's time sync, NTP or chrony, stopped); fix the node's time sync",
   },
+  // Istio's sidecar (pilot-agent) before Envoy has its configuration from istiod over xDS (port 15012).
+  // https://istio.io/latest/docs/ops/common-problems/injection/ ; istio.io "Ports used by Istio"
+  {
+    all: ['config not received from xds server'],
+    means:
+      'the mesh sidecar (istio-proxy, Envoy) cannot get its configuration from the control plane, istiod (xDS on port 15012), so it never becomes Ready and the pod gets no traffic; check that the pod can reach istiod.istio-system.svc:15012 (a NetworkPolicy that limits egress must allow it, and DNS) and that istiod runs',
+  },
   // nginx: every worker already holds worker_connections connections (clients and upstreams together).
   // https://nginx.org/en/docs/ngx_core_module.html#worker_connections
   {
