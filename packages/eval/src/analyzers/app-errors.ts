@@ -1,4 +1,5 @@
 import { parseTable } from '../k8s-text.js';
+import type { SeenObservation } from '../observations.js';
 import { glossedLine } from './log-glosses.js';
 import {
   type Analyzer,
@@ -143,6 +144,21 @@ const CLOCK_SKEW = /token is not valid yet|used before issued|token used before|
 const STATUS_5XX_ACCESS = /"(?:GET|POST|PUT|PATCH|DELETE|HEAD) [^"\n]{1,500} HTTP\/[\d.]{1,3}" 50[0-4]\b/;
 const PROXY_ALERTS = '[alert]|[emerg]|[crit]';
 
+/** A search of the whole log a `get_pod_logs` read showed the tail of (its pod and container), for `pattern`. */
+function searchOf(log: SeenObservation, pattern: string): Read {
+  return {
+    tool: 'search_pod_logs',
+    args: {
+      namespace: log.args['namespace'],
+      name: log.args['name'],
+      ...(log.args['container'] ? { container: log.args['container'] } : {}),
+      pattern,
+      context: 0,
+      maxMatches: 5,
+    },
+  };
+}
+
 // A TLS failure in a log: the certificate's own dates may be logged far above the tail that was read.
 const TLS_FAILURE = /\btls: |x509: |TLS handshake|handshake fail|SSL routines|certificate verify failed/i;
 const TLS_DATES = 'expire|NotAfter|not valid';
@@ -169,17 +185,7 @@ export const appErrorsAnalyzer: Analyzer = {
       (o) => !o.args['previous'] && TLS_FAILURE.test(o.content.slice(-100_000)),
     )
       .slice(0, 2)
-      .map((o) => ({
-        tool: 'search_pod_logs',
-        args: {
-          namespace: o.args['namespace'],
-          name: o.args['name'],
-          ...(o.args['container'] ? { container: o.args['container'] } : {}),
-          pattern: TLS_DATES,
-          context: 0,
-          maxMatches: 5,
-        },
-      }));
+      .map((o) => searchOf(o, TLS_DATES));
     // A proxy's access log full of 5xx answers whose tail says nothing of why: its own alert and error
     // lines (nginx's [alert], [emerg], [crit]) anywhere in the log.
     const proxied: Read[] = outputs(seen, 'get_pod_logs', (o) => {
@@ -188,17 +194,7 @@ export const appErrorsAnalyzer: Analyzer = {
       return STATUS_5XX_ACCESS.test(tail) && !/\[(?:alert|emerg|crit)\]/.test(tail);
     })
       .slice(0, 1)
-      .map((o) => ({
-        tool: 'search_pod_logs',
-        args: {
-          namespace: o.args['namespace'],
-          name: o.args['name'],
-          ...(o.args['container'] ? { container: o.args['container'] } : {}),
-          pattern: PROXY_ALERTS,
-          context: 0,
-          maxMatches: 5,
-        },
-      }));
+      .map((o) => searchOf(o, PROXY_ALERTS));
     // A Ready pod that restarted: what its previous instance said before it ended (one pod is enough).
     const restarted: Read[] = parseTable(
       outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']).pop()

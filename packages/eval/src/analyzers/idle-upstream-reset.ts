@@ -1,4 +1,4 @@
-import { type Analyzer, clip, type Finding, outputs, type Read } from './types.js';
+import { type Analyzer, clip, configMapVolumes, type Finding, outputs, type Read } from './types.js';
 
 // A proxy reusing a pooled upstream connection that the path already dropped: nginx's and Envoy's words.
 const RESET_ON_REUSE =
@@ -38,10 +38,8 @@ export const idleUpstreamResetAnalyzer: Analyzer = {
     ];
     for (const log of logs.slice(0, 1)) {
       const d = outputs(seen, 'describe_pod', (o) => o.args['name'] === log.args['name']).pop();
-      for (const m of (d?.content ?? '').matchAll(
-        /Type:\s+ConfigMap \(a volume populated by a ConfigMap\)\s*\n\s+Name:\s+(\S{1,253})/g,
-      ))
-        reads.push({ tool: 'describe_resource', args: { kind: 'ConfigMap', namespace: ns, name: m[1]! } });
+      for (const name of configMapVolumes(d?.content ?? ''))
+        reads.push({ tool: 'describe_resource', args: { kind: 'ConfigMap', namespace: ns, name } });
     }
     return reads.slice(0, 4);
   },

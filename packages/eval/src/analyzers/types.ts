@@ -455,3 +455,12 @@ export function namespacePods(ctx: AnalyzerContext): readonly Readonly<Record<st
       .pop() ?? '',
   );
 }
+
+/** The ConfigMaps a pod description's volumes name (`Type: ConfigMap (a volume populated by a ConfigMap)`). */
+export function configMapVolumes(described: string): string[] {
+  return [
+    ...described.matchAll(
+      /Type:\s+ConfigMap \(a volume populated by a ConfigMap\)\s*\n\s+Name:\s+(\S{1,253})/g,
+    ),
+  ].map((m) => m[1]!);
+}

@@ -6,7 +6,14 @@
 import type { ParsedFinding } from '@sre-harness/tools-k8s';
 import { isRuntimeHint } from '../analyzers/log-glosses.js';
 import { probeCause } from '../analyzers/probes.js';
-import { clip, containerSections, describedField, outputs, pastPods } from '../analyzers/types.js';
+import {
+  clip,
+  configMapVolumes,
+  containerSections,
+  describedField,
+  outputs,
+  pastPods,
+} from '../analyzers/types.js';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 
@@ -640,15 +647,6 @@ export function unavailableDependencyReads(
  */
 const LOOPBACK_SETTING =
   /^[ \t]*(?:bind[ \t]+(?:127\.0\.0\.1|localhost|::1)\b[^\n]{0,60}|listen_addresses[ \t]*=[ \t]*'?(?:localhost|127\.0\.0\.1)'?|bind[-_]address[ \t]*=[ \t]*(?:127\.0\.0\.1|localhost)|bindIp:[ \t]*(?:127\.0\.0\.1|localhost)|(?:host|listen|bind)[ \t]*[:=][ \t]*"?(?:127\.0\.0\.1|localhost)(?::\d{1,5})?"?)[ \t]*$/m;
-
-/** The ConfigMaps a pod description's volumes name (`Type: ConfigMap (a volume populated by a ConfigMap)`). */
-function configMapVolumes(described: string): string[] {
-  return [
-    ...described.matchAll(
-      /Type:\s+ConfigMap \(a volume populated by a ConfigMap\)\s*\n\s+Name:\s+(\S{1,253})/g,
-    ),
-  ].map((m) => m[1]!);
-}
 
 /**
  * A loopback-only listen setting in a ConfigMap the described pod mounts (see `LOOPBACK_SETTING`), when
