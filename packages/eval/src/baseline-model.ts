@@ -595,8 +595,11 @@ export class BaselineSreModel implements Model {
       .reverse()
       .find((o) => request.tools.some((t) => t.name === o.tool && t.mutating));
     // The diagnosis is of the state before a change that was made: after it, the failing pods are gone.
+    // A memory that summarized the reads before the change may have left nothing to find there: then
+    // the reads after it are all there is.
     const applied = mutation?.status === 'ok' ? seen.indexOf(mutation) : -1;
-    const findings = this.#findings(applied >= 0 ? seen.slice(0, applied) : seen, ns, hs);
+    const before = applied >= 0 ? this.#findings(seen.slice(0, applied), ns, hs) : [];
+    const findings = before.length > 0 ? before : this.#findings(seen, ns, hs);
     const pods = podRows(seen, ns);
     const deps = deploymentRows(seen);
     const lines: string[] = [];
