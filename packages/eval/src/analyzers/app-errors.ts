@@ -1,3 +1,4 @@
+import { lastRestartAgo } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import { glossedLine } from './log-glosses.js';
@@ -214,7 +215,7 @@ export const appErrorsAnalyzer: Analyzer = {
           /^(\d+)\/\1$/.test(r['READY'] ?? '') &&
           /^[1-9]/.test(r['RESTARTS'] ?? '') &&
           // The last restart long enough ago (a crash-looping pod is Running and Ready between crashes).
-          restartedAgo(r['RESTARTS'] ?? '') >= 600,
+          (lastRestartAgo(r['RESTARTS'] ?? '') ?? 0) >= 600,
       )
       .slice(0, 1)
       .map((r) => ({ tool: 'get_pod_logs', args: { namespace: ns, name: r['NAME'] ?? '', previous: true } }));
@@ -385,11 +386,4 @@ function clockNode(
     ),
   ];
   return `; the pod runs on node ${node}${said ? `, whose own events report its time sync down ("${clip(said.trim().replace(/\s{2,}/g, ' '), 120)}")` : ''}${others.length ? `, while pods on other nodes (${others.slice(0, 3).join(', ')}) accept the same tokens` : ''}: the clock of ${node} has drifted behind, so fix time sync on ${node} (or cordon it and move the pod)`;
-}
-
-/** Seconds since the last restart kubectl's RESTARTS column shows (`2 (5h36m ago)`), or 0 when it does not say. */
-function restartedAgo(column: string): number {
-  const m = /\((?:(\d{1,5})d)?(?:(\d{1,2})h)?(?:(\d{1,2})m)?(?:(\d{1,2})s)? ago\)/.exec(column);
-  if (!m) return 0;
-  return Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
 }

@@ -9,6 +9,7 @@ import {
   namespacePods,
   outputs,
   type Read,
+  runningAndReady,
   textOf,
 } from './types.js';
 
@@ -86,7 +87,7 @@ function sigkillNote(ctx: AnalyzerContext): string | undefined {
       const last = /Last State:\s+Terminated\s*\n\s+Reason:\s+(\S+)\s*\n\s+Exit Code:\s+(\d+)/.exec(c.body);
       if (last?.[2] !== '137' || last[1] === 'OOMKilled') continue;
       // Running and Ready again, and the OOM killer was not involved.
-      if (!/^\s*State:\s+Running\b/m.test(c.body) || !/^\s*Ready:\s+True\b/m.test(c.body)) continue;
+      if (!runningAndReady(c.body)) continue;
       const line = metrics.split('\n').find((l) => l.includes(pod));
       if (line && /oomKills: [1-9]/.test(line)) continue;
       const restarts = /Restart Count:\s+(\d+)/.exec(c.body)?.[1] ?? '?';
@@ -261,7 +262,7 @@ const MISCONCEPTIONS: readonly Misconception[] = [
         const pod = String(d.args['name'] ?? '');
         for (const c of containerSections(d.content)) {
           if (!/Last State:\s+Terminated\s*\n\s+Reason:\s+OOMKilled/.test(c.body)) continue;
-          if (!/^\s*State:\s+Running\b/m.test(c.body) || !/^\s*Ready:\s+True\b/m.test(c.body)) continue;
+          if (!runningAndReady(c.body)) continue;
           const restarts = Number(/Restart Count:\s+(\d+)/.exec(c.body)?.[1] ?? 99);
           if (restarts > 2) continue;
           const usage = outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)

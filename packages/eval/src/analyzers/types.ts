@@ -464,3 +464,8 @@ export function configMapVolumes(described: string): string[] {
     ),
   ].map((m) => m[1]!);
 }
+
+/** Whether a container section of describe_pod shows it Running and Ready now. */
+export function runningAndReady(body: string): boolean {
+  return /^\s*State:\s+Running\b/m.test(body) && /^\s*Ready:\s+True\b/m.test(body);
+}

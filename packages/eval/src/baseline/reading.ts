@@ -123,9 +123,14 @@ export function ageSeconds(age: string): number | undefined {
   return parts.reduce((sum, m) => sum + Number(m[1]) * unit[m[2]!]!, 0);
 }
 
-function agoOf(restarts: string): { lastRestartAgo?: number } {
+/** Seconds since the last restart kubectl's RESTARTS column shows (`2 (5h36m ago)`), or undefined when it does not say. */
+export function lastRestartAgo(restarts: string): number | undefined {
   const ago = /\((\w{1,20}) ago\)/.exec(restarts)?.[1];
-  const s = ago ? ageSeconds(ago) : undefined;
+  return ago ? ageSeconds(ago) : undefined;
+}
+
+function agoOf(restarts: string): { lastRestartAgo?: number } {
+  const s = lastRestartAgo(restarts);
   return s === undefined ? {} : { lastRestartAgo: s };
 }
 

@@ -1,6 +1,6 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from '../../../analyzers/cpu-sizing.js';
-import { clip, describedField, outputs, podDeployment } from '../../../analyzers/types.js';
+import { clip, describedField, outputs, podDeployment, runningAndReady } from '../../../analyzers/types.js';
 import { firstLine, formatMemory, lastFinishedAgo, lastOf, memoryLimit } from '../../reading.js';
 import type { ContainerSignature, Facts } from '../types.js';
 
@@ -293,7 +293,7 @@ export function nodeOom(
  * A peak that passed (a one-off job, a burst), not a loop; the misconceptions note says so.
  */
 export function pastOomKill(body: string, pod: string, seen: Facts['seen']): boolean {
-  if (!/^\s*State:\s+Running\b/m.test(body) || !/^\s*Ready:\s+True\b/m.test(body)) return false;
+  if (!runningAndReady(body)) return false;
   if (Number(/Restart Count:\s+(\d+)/.exec(body)?.[1] ?? 99) > 2) return false;
   if ((lastFinishedAgo(body) ?? 0) < 30 * 60) return false;
   const line = outputs(seen, 'get_pod_metrics', (o) => o.status === 'ok' && o.content.includes(pod))
