@@ -42,6 +42,7 @@ export const WELL_KNOWN_KINDS: readonly KindInfo[] = [
   k('ReplicaSet', 'apps/v1', 'replicasets', true, 'rs'),
   k('StatefulSet', 'apps/v1', 'statefulsets', true, 'sts'),
   k('DaemonSet', 'apps/v1', 'daemonsets', true, 'ds'),
+  k('ControllerRevision', 'apps/v1', 'controllerrevisions', true),
   k('Job', 'batch/v1', 'jobs', true),
   k('CronJob', 'batch/v1', 'cronjobs', true, 'cj'),
   k('HorizontalPodAutoscaler', 'autoscaling/v2', 'horizontalpodautoscalers', true, 'hpa'),

@@ -7,7 +7,7 @@ import { podRequests, type Requests } from './scheduler.js';
 
 /**
  * Admission, as the API server applies it before an object is stored: validation of what a patch or
- * create would store, and ResourceQuota for new pods. Pure functions over the objects they are given.
+ * create would store, and LimitRange then ResourceQuota for new pods. Pure functions over the objects they are given.
  */
 
 /** Most replicas one workload may ask for in the simulated cluster (admission answers 422 beyond). */
@@ -70,6 +70,163 @@ export function quotaRefusal(
     }
   }
   return undefined;
+}
+
+type ResourceList = Record<string, string | number>;
+
+interface LimitRangeItem {
+  type?: string;
+  max?: ResourceList;
+  min?: ResourceList;
+  default?: ResourceList;
+  defaultRequest?: ResourceList;
+  maxLimitRequestRatio?: ResourceList;
+}
+
+/**
+ * A LimitRange item with the API's defaulting (`SetDefaults_LimitRangeItem`): for a Container item a
+ * missing default limit is the max, a missing default request is the default limit, else the min.
+ */
+function defaultedItem(item: LimitRangeItem): LimitRangeItem {
+  if (item.type !== 'Container') return item;
+  const def: ResourceList = { ...item.max, ...item.default };
+  const defaultRequest: ResourceList = { ...item.min, ...def, ...item.defaultRequest };
+  return { ...item, default: def, defaultRequest };
+}
+
+const text = (v: string | number) => String(v);
+
+/** The LimitRanger's min, max and ratio checks of one requests/limits pair, in its words (one message per failure). */
+function limitChecks(
+  item: LimitRangeItem,
+  scope: string,
+  requests: ResourceList,
+  limits: ResourceList,
+): string[] {
+  const errs: string[] = [];
+  for (const [res, enforced] of Object.entries(item.min ?? {})) {
+    const req = requests[res];
+    const lim = limits[res];
+    const e = parseQuantity(enforced) ?? 0;
+    if (req === undefined)
+      errs.push(`minimum ${res} usage per ${scope} is ${text(enforced)}.  No request is specified`);
+    else if ((parseQuantity(req) ?? 0) < e)
+      errs.push(`minimum ${res} usage per ${scope} is ${text(enforced)}, but request is ${text(req)}`);
+    else if (lim !== undefined && (parseQuantity(lim) ?? 0) < e)
+      errs.push(`minimum ${res} usage per ${scope} is ${text(enforced)}, but limit is ${text(lim)}`);
+  }
+  for (const [res, enforced] of Object.entries(item.max ?? {})) {
+    const req = requests[res];
+    const lim = limits[res];
+    const e = parseQuantity(enforced) ?? 0;
+    if (lim === undefined)
+      errs.push(`maximum ${res} usage per ${scope} is ${text(enforced)}.  No limit is specified`);
+    else if ((parseQuantity(lim) ?? 0) > e)
+      errs.push(`maximum ${res} usage per ${scope} is ${text(enforced)}, but limit is ${text(lim)}`);
+    else if (req !== undefined && (parseQuantity(req) ?? 0) > e)
+      errs.push(`maximum ${res} usage per ${scope} is ${text(enforced)}, but request is ${text(req)}`);
+  }
+  for (const [res, enforced] of Object.entries(item.maxLimitRequestRatio ?? {})) {
+    const req = parseQuantity(requests[res]);
+    const lim = parseQuantity(limits[res]);
+    if (lim === undefined) {
+      errs.push(
+        `${res} max limit to request ratio per ${scope} is ${text(enforced)}, but no limit is specified`,
+      );
+      continue;
+    }
+    if (req === undefined || req === 0) {
+      errs.push(
+        `${res} max limit to request ratio per ${scope} is ${text(enforced)}, but no request is specified or request is 0`,
+      );
+      continue;
+    }
+    const ratio = lim / req;
+    if (ratio > (parseQuantity(enforced) ?? Number.POSITIVE_INFINITY))
+      errs.push(
+        `${res} max limit to request ratio per ${scope} is ${text(enforced)}, but provided ratio is ${ratio.toFixed(6)}`,
+      );
+  }
+  return errs;
+}
+
+/** Bytes in the largest binary unit that writes them whole (`3Gi`, `1536Mi`), as a summed Quantity prints. */
+function quantityText(bytes: number): string {
+  for (const [unit, size] of [
+    ['Ti', 2 ** 40],
+    ['Gi', 2 ** 30],
+    ['Mi', 2 ** 20],
+    ['Ki', 2 ** 10],
+  ] as const)
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  return String(bytes);
+}
+
+/**
+ * The LimitRanger admission plugin on a new pod: first the defaults of each Container item (a request
+ * defaults to the container's own limit, as the API's pod defaulting does, else to the item's default
+ * request; a missing limit to its default), written into the pod's containers; then the Container and
+ * Pod items' min, max and maxLimitRequestRatio. Returns why the pod is refused (`pods "x" is forbidden:
+ * maximum memory usage per Container is 4Gi, but limit is 8Gi`; several failures as `[a, b]`), or
+ * undefined. Quantities are printed as the objects spell them.
+ */
+export function limitRangeRefusal(pod: Pod, limitRanges: readonly KubeObject[]): string | undefined {
+  const items = limitRanges.flatMap((lr) =>
+    ((lr.spec as { limits?: LimitRangeItem[] } | undefined)?.limits ?? []).map(defaultedItem),
+  );
+  if (items.length === 0) return undefined;
+  const containers = pod.spec.containers ?? [];
+  for (const item of items) {
+    if (item.type !== 'Container') continue;
+    for (const c of containers) {
+      const limits: ResourceList = { ...(c.resources?.limits as ResourceList | undefined) };
+      const requests: ResourceList = { ...(c.resources?.requests as ResourceList | undefined) };
+      for (const [res, v] of Object.entries(limits)) if (requests[res] === undefined) requests[res] = v;
+      for (const [res, v] of Object.entries(item.default ?? {}))
+        if (limits[res] === undefined) limits[res] = v;
+      for (const [res, v] of Object.entries(item.defaultRequest ?? {}))
+        if (requests[res] === undefined) requests[res] = v;
+      if (Object.keys(limits).length || Object.keys(requests).length)
+        c.resources = {
+          ...c.resources,
+          ...(Object.keys(requests).length ? { requests } : {}),
+          ...(Object.keys(limits).length ? { limits } : {}),
+        } as typeof c.resources;
+    }
+  }
+  const errs: string[] = [];
+  for (const item of items) {
+    if (item.type === 'Container')
+      for (const c of containers)
+        errs.push(
+          ...limitChecks(
+            item,
+            'Container',
+            (c.resources?.requests ?? {}) as ResourceList,
+            (c.resources?.limits ?? {}) as ResourceList,
+          ),
+        );
+    else if (item.type === 'Pod') {
+      const sum = (key: 'requests' | 'limits') => {
+        const out: ResourceList = {};
+        for (const res of new Set([...Object.keys(item.min ?? {}), ...Object.keys(item.max ?? {})])) {
+          let total = 0;
+          let every = true;
+          for (const c of containers) {
+            const v = parseQuantity((c.resources?.[key] as ResourceList | undefined)?.[res]);
+            if (v === undefined) every = false;
+            else total += v;
+          }
+          if (every && containers.length) out[res] = res === 'cpu' ? formatCpu(total) : quantityText(total);
+        }
+        return out;
+      };
+      errs.push(...limitChecks(item, 'Pod', sum('requests'), sum('limits')));
+    }
+  }
+  if (errs.length === 0) return undefined;
+  const who = pod.metadata.generateName ?? pod.metadata.name;
+  return `pods "${who}" is forbidden: ${errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`}`;
 }
 
 /** A ResourceQuota's `status.used` for the resources its `hard` names. */

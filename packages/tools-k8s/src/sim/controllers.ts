@@ -1,5 +1,6 @@
 import { hpaController } from './autoscaling.js';
 import type { Controller } from './controller-host.js';
+import { daemonSetController, daemonSetStatusController } from './daemonset-controller.js';
 import { deploymentController, deploymentStatusController } from './deployment-controller.js';
 import { endpointsController } from './endpoints-controller.js';
 import { ingressController } from './ingress.js';
@@ -9,15 +10,17 @@ import { nodeLifecycleController } from './node-lifecycle.js';
 import { quotaController } from './quota-controller.js';
 import { replicaSetController, replicaSetStatusController } from './replicaset-controller.js';
 import { schedulerController } from './scheduler-controller.js';
+import { statefulSetController, statefulSetStatusController } from './statefulset-controller.js';
 import { claimController } from './storage.js';
 
 /**
  * The simulated cluster's controllers in the order one reconcile round runs them: the workload
- * controllers (CronJob, Job, Deployment, ReplicaSet) create and delete pods, the volume controller
+ * controllers (CronJob, Job, Deployment, ReplicaSet, StatefulSet, DaemonSet) create and delete pods
+ * (a StatefulSet its claims too), the volume controller
  * binds claims, the scheduler places pods (and a WaitForFirstConsumer claim binds once a pod that uses
  * it is), the kubelet evaluates pods, the node lifecycle controller marks those on an unreachable node
  * not ready and evicts them once their toleration runs out, then the status writers read what the pods became (ReplicaSet,
- * Deployment, Endpoints, ResourceQuota, Ingress), and the HPA controller acts on what the round
+ * Deployment, StatefulSet, DaemonSet, Endpoints, ResourceQuota, Ingress), and the HPA controller acts on what the round
  * showed. A new kind's controller is one file and one entry here.
  */
 export const CONTROLLERS: readonly Controller[] = [
@@ -25,6 +28,8 @@ export const CONTROLLERS: readonly Controller[] = [
   jobController,
   deploymentController,
   replicaSetController,
+  statefulSetController,
+  daemonSetController,
   claimController,
   schedulerController,
   claimController,
@@ -32,6 +37,8 @@ export const CONTROLLERS: readonly Controller[] = [
   nodeLifecycleController,
   replicaSetStatusController,
   deploymentStatusController,
+  statefulSetStatusController,
+  daemonSetStatusController,
   endpointsController,
   quotaController,
   ingressController,

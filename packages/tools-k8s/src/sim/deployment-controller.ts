@@ -54,6 +54,14 @@ function reconcileDeployment(d: Deployment, host: ClusterHost): void {
       break;
     }
   const cause = d.metadata.annotations?.[CHANGE_CAUSE];
+  if (d.spec.paused) {
+    // Paused (kubectl rollout pause): no new ReplicaSet, no rollout; only a scale change is carried out,
+    // on the one ReplicaSet that runs pods (on the current template's, when nothing else runs).
+    const running = rss.filter((rs) => (rs.spec.replicas ?? 0) > 0);
+    const target = running.length === 1 ? running[0] : running.length === 0 ? active : undefined;
+    if (target) scale(d, target, d.spec.replicas ?? 1, host);
+    return;
+  }
   if (!active) {
     const created = host.settling
       ? (Date.parse(d.metadata.creationTimestamp ?? '') - host.t0) / 1000 || 0
@@ -141,7 +149,11 @@ function deploymentStatus(d: Deployment, host: ClusterHost): void {
         break;
       }
     }
-  const stalled = !rollout?.done && host.now - (rollout?.startedAt ?? 0) > 600;
+  const paused = d.spec.paused === true;
+  // Paused with a template no ReplicaSet has yet: none of its pods exist.
+  if (paused && active && !rss.some((rs) => withoutHash(rs.spec.template) === withoutHash(d.spec.template)))
+    active = undefined;
+  const stalled = !paused && !rollout?.done && host.now - (rollout?.startedAt ?? 0) > 600;
   d.status = {
     observedGeneration: d.metadata.generation ?? 1,
     replicas,
@@ -165,29 +177,37 @@ function deploymentStatus(d: Deployment, host: ClusterHost): void {
             message: 'Deployment does not have minimum availability.',
             lastTransitionTime: stamp,
           },
-      stalled
+      paused
         ? {
             type: 'Progressing',
-            status: 'False',
-            reason: 'ProgressDeadlineExceeded',
-            message: `ReplicaSet "${active?.metadata.name}" has timed out progressing.`,
+            status: 'Unknown',
+            reason: 'DeploymentPaused',
+            message: 'Deployment is paused',
             lastTransitionTime: stamp,
           }
-        : rollout?.done
+        : stalled
           ? {
               type: 'Progressing',
-              status: 'True',
-              reason: 'NewReplicaSetAvailable',
-              message: `ReplicaSet "${active?.metadata.name}" has successfully progressed.`,
+              status: 'False',
+              reason: 'ProgressDeadlineExceeded',
+              message: `ReplicaSet "${active?.metadata.name}" has timed out progressing.`,
               lastTransitionTime: stamp,
             }
-          : {
-              type: 'Progressing',
-              status: 'True',
-              reason: 'ReplicaSetUpdated',
-              message: `ReplicaSet "${active?.metadata.name}" is progressing.`,
-              lastTransitionTime: stamp,
-            },
+          : rollout?.done
+            ? {
+                type: 'Progressing',
+                status: 'True',
+                reason: 'NewReplicaSetAvailable',
+                message: `ReplicaSet "${active?.metadata.name}" has successfully progressed.`,
+                lastTransitionTime: stamp,
+              }
+            : {
+                type: 'Progressing',
+                status: 'True',
+                reason: 'ReplicaSetUpdated',
+                message: `ReplicaSet "${active?.metadata.name}" is progressing.`,
+                lastTransitionTime: stamp,
+              },
       ...(failedCreate && (active?.status?.replicas ?? 0) < (active?.spec.replicas ?? 0)
         ? [
             {

@@ -14,8 +14,11 @@ export interface ControllerHost extends ControllerBase {
   list(kind: string, namespace: string): KubeObject[];
   /** Live objects of one kind that the owner owns, oldest first. */
   ownedBy<K extends string>(kind: K, owner: KubeObject): Stored<K>[];
-  /** Creates a pod from a template for an owner at `at`; a reason it was forbidden (quota) otherwise. */
-  createPod(owner: KubeObject, template: PodTemplate, at: number): Pod | string;
+  /**
+   * Creates a pod from a template for an owner at `at` (named `name`, else `<owner>-<five characters>`);
+   * the API server's reason it was refused (a quota, a name taken) otherwise.
+   */
+  createPod(owner: KubeObject, template: PodTemplate, at: number, name?: string): Pod | string;
   /** Stores a new object (a Job), created at `at`. */
   createObject(obj: KubeObject, at: number): KubeObject;
   remove(kind: string, namespace: string, name: string): void;

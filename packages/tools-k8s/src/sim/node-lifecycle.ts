@@ -1,6 +1,10 @@
 import type { Node, Pod } from '../types.js';
 import type { ClusterHost, Controller } from './controller-host.js';
 import { key } from './object-store.js';
+import { type Taint, type Toleration, tolerates } from './scheduler.js';
+
+/** The taint the node lifecycle controller puts on a node it cannot reach. */
+const UNREACHABLE: Taint = { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' };
 
 /** Default `tolerationSeconds` the DefaultTolerationSeconds admission plugin gives every pod for unreachable/not-ready NoExecute taints. */
 export const DEFAULT_TOLERATION_SECONDS = 300;
@@ -27,25 +31,13 @@ export function nodeAddress(host: Pick<ClusterHost, 'store'>, nodeName: string):
   return addresses?.find((a) => a.type === 'InternalIP')?.address ?? nodeName;
 }
 
-interface Toleration {
-  key?: string;
-  operator?: string;
-  effect?: string;
-  tolerationSeconds?: number;
-}
-
 /**
  * How long a pod stays bound to an unreachable node before the taint eviction controller deletes it:
  * its own toleration of `node.kubernetes.io/unreachable:NoExecute` (no `tolerationSeconds`: forever, as
  * DaemonSet pods are given), else the admission plugin's default of 300 s.
  */
 export function unreachableToleration(pod: Pod): number {
-  const own = ((pod.spec.tolerations ?? []) as Toleration[]).find(
-    (t) =>
-      (t.effect === undefined || t.effect === '' || t.effect === 'NoExecute') &&
-      ((t.operator === 'Exists' && (t.key === undefined || t.key === '')) ||
-        t.key === 'node.kubernetes.io/unreachable'),
-  );
+  const own = ((pod.spec.tolerations ?? []) as Toleration[]).find((t) => tolerates(t, UNREACHABLE));
   if (own === undefined) return DEFAULT_TOLERATION_SECONDS;
   return typeof own.tolerationSeconds === 'number'
     ? Math.max(0, own.tolerationSeconds)

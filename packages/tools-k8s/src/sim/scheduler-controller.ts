@@ -15,7 +15,9 @@ import {
   podRequests,
   type Requests,
   resourceMisfit,
+  type Taint,
   unschedulableMessage,
+  untoleratedTaint,
 } from './scheduler.js';
 import { claimBlocksScheduling } from './storage.js';
 
@@ -151,6 +153,9 @@ function boundVolumeTerms(host: ClusterHost, claim: KubeObject | undefined): Nod
   return terms?.length ? terms : undefined;
 }
 
+/** The taint a cordoned node is read as having (kubectl cordon sets `spec.unschedulable`). */
+const UNSCHEDULABLE: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
+
 /** Why a pod cannot go on a node (none when it fits), in the scheduler's words, in its filter order. */
 function misfit(
   n: Node,
@@ -161,15 +166,12 @@ function misfit(
   pinned: readonly (readonly NodeSelectorTerm[])[],
 ): { reasons: string[]; resolvable: boolean } {
   const no = (r: string) => ({ reasons: [r], resolvable: false });
-  if (n.spec?.unschedulable) return no('node(s) were unschedulable');
+  // A cordoned node keeps off every pod that does not tolerate its unschedulable taint (DaemonSet pods do).
+  if (n.spec?.unschedulable && untoleratedTaint([UNSCHEDULABLE], p.spec.tolerations))
+    return no('node(s) were unschedulable');
   // A node that is not ready is kept off by its taints (node.kubernetes.io/unreachable, not-ready).
   if (!nodeAffinityMatches(n, p)) return no("node(s) didn't match Pod's node affinity/selector");
-  const tolerations = (p.spec.tolerations ?? []) as { key?: string; operator?: string }[];
-  const taint = n.spec?.taints?.find(
-    (t) =>
-      t.effect !== 'PreferNoSchedule' &&
-      !tolerations.some((tol) => tol.operator === 'Exists' || tol.key === t.key),
-  );
+  const taint = untoleratedTaint(n.spec?.taints, p.spec.tolerations);
   if (taint) return no(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
   const short = resourceMisfit(n, req, used ?? emptyUse());
   if (short.length) return { reasons: short, resolvable: true };

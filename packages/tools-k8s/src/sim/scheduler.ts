@@ -152,6 +152,52 @@ export function nodeSelectorTermsMatch(terms: readonly NodeSelectorTerm[] | unde
   );
 }
 
+/** A node taint (core/v1 Taint). */
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+
+/** A pod toleration (core/v1 Toleration). */
+export interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
+}
+
+/**
+ * Whether a toleration tolerates a taint, by core/v1 `Toleration.ToleratesTaint`: an empty effect
+ * matches every effect; an empty key with `Exists` matches every key; `Exists` ignores the value;
+ * `Equal` (the default operator) needs the same value.
+ */
+export function tolerates(tol: Toleration, taint: Taint): boolean {
+  if (tol.effect && tol.effect !== taint.effect) return false;
+  if (tol.key && tol.key !== taint.key) return false;
+  if (tol.operator === 'Exists') return true;
+  if (!tol.key && tol.operator !== 'Exists') return false;
+  return (
+    (tol.operator === undefined || tol.operator === '' || tol.operator === 'Equal') &&
+    (tol.value ?? '') === (taint.value ?? '')
+  );
+}
+
+/**
+ * The first of a node's taints with one of `effects` (the scheduler's filter: NoSchedule and
+ * NoExecute; PreferNoSchedule only scores) that none of the tolerations tolerates, or undefined.
+ */
+export function untoleratedTaint(
+  taints: readonly Taint[] | undefined,
+  tolerations: readonly unknown[] | undefined,
+  effects: readonly string[] = ['NoSchedule', 'NoExecute'],
+): Taint | undefined {
+  if (!taints?.length) return undefined;
+  const tols = (tolerations ?? []) as Toleration[];
+  return taints.find((t) => effects.includes(t.effect) && !tols.some((tol) => tolerates(tol, t)));
+}
+
 /** A pod already placed, with its node's labels. */
 export interface Placed {
   readonly pod: Pod;

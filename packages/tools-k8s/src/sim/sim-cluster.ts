@@ -13,7 +13,7 @@ import { K8sError } from '../errors.js';
 import { findKind, type KindInfo, WELL_KNOWN_KINDS } from '../kinds.js';
 import { parseSelector } from '../selector.js';
 import type { KubeEvent, Pod, PodTemplate, ReplicaSet } from '../types.js';
-import { quotaRefusal, validateObject } from './admission.js';
+import { limitRangeRefusal, quotaRefusal, validateObject } from './admission.js';
 import type { AutoscalingHost } from './autoscaling.js';
 import { type BuiltState, copyBuilt } from './built-state.js';
 import { type ControllerBase, EVENT_TTL, type PodEvaluation, type Rollout } from './controller-host.js';
@@ -758,9 +758,18 @@ export class SimCluster implements Cluster {
     return true;
   }
 
-  /** Why a ResourceQuota of the pod's namespace refuses it, in the API server's words; undefined when none does. */
+  /**
+   * Admission of a new pod, in the API server's order: the namespace's LimitRanges (their defaults
+   * written into the pod) then its ResourceQuotas. Why it is refused, in the API server's words, or
+   * undefined.
+   */
   #quotaCheck(pod: Pod): string | undefined {
     const ns = pod.metadata.namespace ?? 'default';
+    const ranges = this.#store.stored('LimitRange', true, ns);
+    if (ranges.length > 0) {
+      const refused = limitRangeRefusal(pod, ranges);
+      if (refused) return refused;
+    }
     const quotas = this.#store.stored('ResourceQuota', true, ns);
     if (quotas.length === 0) return undefined;
     return quotaRefusal(pod, quotas, this.#podsIn(ns));
@@ -948,8 +957,8 @@ export class SimCluster implements Cluster {
     this.#hosts.controller ??= Object.assign(this.#controllerBase(), {
       list: (kind: string, ns: string | undefined) => this.#store.list(kind, ns),
       ownedBy: <K extends string>(kind: K, owner: KubeObject) => this.#store.ownedBy(kind, owner),
-      createPod: (owner: KubeObject, template: PodTemplate, at: number) =>
-        this.#createOwnedPod(owner, template, at),
+      createPod: (owner: KubeObject, template: PodTemplate, at: number, name?: string) =>
+        this.#createOwnedPod(owner, template, at, name),
       createObject: (obj: KubeObject, at: number) => this.#createObject(obj, at),
       remove: (kind: string, ns: string | undefined, name: string) =>
         this.#remove(kind, ns, name, 'controller'),
@@ -1022,15 +1031,17 @@ export class SimCluster implements Cluster {
   }
 
   /** A pod for a Job (or another simple owner) from its template, created at `at`; a quota may forbid it. */
-  #createOwnedPod(owner: KubeObject, template: PodTemplate, at: number): Pod | string {
+  #createOwnedPod(owner: KubeObject, template: PodTemplate, at: number, named?: string): Pod | string {
     const ns = owner.metadata?.namespace ?? 'default';
     const ownerName = owner.metadata?.name ?? '';
-    const name = this.#podName(ownerName);
+    if (named !== undefined && this.#store.has(key('Pod', ns, named)))
+      return `pods "${named}" already exists`;
+    const name = named ?? this.#podName(ownerName);
     const pod: Pod = {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: this.#meta(name, ns, at, {
-        generateName: `${ownerName}-`,
+        ...(named === undefined ? { generateName: `${ownerName}-` } : {}),
         labels: { ...template.metadata?.labels },
         ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
         ownerReferences: [
@@ -1049,7 +1060,7 @@ export class SimCluster implements Cluster {
     const forbidden = this.#quotaCheck(pod);
     if (forbidden) {
       this.#uid--;
-      this.#nameCounter--;
+      if (named === undefined) this.#nameCounter--;
       return forbidden;
     }
     this.#put(pod);

@@ -273,6 +273,27 @@ const COLUMNS: Record<string, Column[]> = {
     ['Ports', (o) => ((spec(o).tls ?? []).length ? '80, 443' : '80')],
     age,
   ],
+  StatefulSet: [
+    ['Ready', (o) => `${status(o).readyReplicas ?? 0}/${spec(o).replicas ?? 1}`],
+    age,
+    ...workloadWide.filter(([name]) => name !== 'Selector'),
+  ],
+  DaemonSet: [
+    ['Desired', (o) => status(o).desiredNumberScheduled ?? 0],
+    ['Current', (o) => status(o).currentNumberScheduled ?? 0],
+    ['Ready', (o) => status(o).numberReady ?? 0],
+    ['Up-to-date', (o) => status(o).updatedNumberScheduled ?? 0],
+    ['Available', (o) => status(o).numberAvailable ?? 0],
+    [
+      'Node Selector',
+      (o) =>
+        Object.entries((spec(o).template?.spec?.nodeSelector ?? {}) as Record<string, string>)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>',
+    ],
+    age,
+    ...workloadWide,
+  ],
   Deployment: typed('Deployment', [
     ['Ready', (o) => `${o.status?.readyReplicas ?? 0}/${o.spec.replicas ?? 1}`],
     ['Up-to-date', (o) => o.status?.updatedReplicas ?? 0],

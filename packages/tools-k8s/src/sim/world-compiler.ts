@@ -48,6 +48,8 @@ export interface WorldHost extends ClusterHost {
 const CONTROLLED_STATUS = new Set([
   'Job',
   'CronJob',
+  'StatefulSet',
+  'DaemonSet',
   'PersistentVolumeClaim',
   'HorizontalPodAutoscaler',
   'Ingress',
@@ -384,6 +386,7 @@ function compileDeployment(host: WorldHost, d: World['deployments'][number]): vo
       };
     seen.add(JSON.stringify(r.tpl));
   }
+  const pendingWhilePaused = d.paused === true && d.rollout !== undefined;
   const deploy: Deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -391,7 +394,8 @@ function compileDeployment(host: WorldHost, d: World['deployments'][number]): vo
       labels: { ...labels },
       annotations: {
         ...d.annotations,
-        [REVISION]: String(revision),
+        // Paused before the change rolled: the Deployment still names the revision its pods run.
+        [REVISION]: String(pendingWhilePaused ? revision - 1 : revision),
         ...(d.changeCause ? { [CHANGE_CAUSE]: d.changeCause } : {}),
       },
       generation: revision,
@@ -406,6 +410,7 @@ function compileDeployment(host: WorldHost, d: World['deployments'][number]): vo
       },
       revisionHistoryLimit: 10,
       ...(d.minReadySeconds ? { minReadySeconds: d.minReadySeconds } : {}),
+      ...(d.paused ? { paused: true } : {}),
     },
   };
   host.put(deploy);
@@ -415,9 +420,16 @@ function compileDeployment(host: WorldHost, d: World['deployments'][number]): vo
     const previous = d.rollout !== undefined && i === history.length - 1;
     const old = newReplicaSet(host, deploy, tpl, i + 1, previous ? d.replicas : 0, age, h.changeCause);
     // Mid-rollout, the previous revision still runs every replica, its pods as old as their ReplicaSet.
-    if (previous) for (let p = 0; p < d.replicas; p++) host.createPod(old, { age: `${-age}s` }, true);
+    if (previous)
+      for (let p = 0; p < d.replicas; p++)
+        host.createPod(old, { age: `${-age}s`, ...(pendingWhilePaused ? d.pods?.[p] : {}) }, true);
   });
   const facts = d.pods ?? [];
+  if (pendingWhilePaused) {
+    // Changed while paused: the current template has no ReplicaSet and nothing rolls until resumed.
+    host.rollouts.set(key('Deployment', ns, d.name), { done: true, startedAt: created });
+    return;
+  }
   if (d.rollout) {
     // The current revision's first pods, created when the rollout began (their facts may say otherwise).
     const started = currentAt;

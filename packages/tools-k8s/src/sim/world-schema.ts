@@ -550,6 +550,12 @@ export const deploymentSchema = z.strictObject({
     .describe(
       "The current revision is still rolling out when the world starts: the previous revision's ReplicaSet (the last history entry) still runs every replica, the current one its first pods (the surge, 25% of replicas rounded up; `pods` facts are theirs), and the controller rolls on from there (a release whose pods never become available stalls, the old pods serving)",
     ),
+  paused: z
+    .boolean()
+    .optional()
+    .describe(
+      'The Deployment is paused (spec.paused, kubectl rollout pause): a template change makes no new ReplicaSet and rolls nothing until it is resumed, and its Progressing condition is Unknown/DeploymentPaused. With `rollout`, the current template was set while paused: it has no ReplicaSet, the previous revision runs every replica (`pods` facts are theirs) and the Deployment still names that revision',
+    ),
   podTemplateHash: z
     .string()
     .regex(/^[a-z0-9]{1,10}$/)
