@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
 import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
+import { observedIn } from './observed.fixture.js';
 
-const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
-  step: 1,
-  tool,
-  args: { namespace: 'auth', ...args },
-  status: 'ok',
-  content,
-});
+const obs = observedIn('auth');
 const POD = 'portal-6dfp4nmm72-tgrrb';
 const seen = (age: string, log: string) => [
   obs(

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
+import { observedIn } from './observed.fixture.js';
 
-const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
-  step: 1,
-  tool,
-  args: { namespace: 'batch', ...args },
-  status: 'ok',
-  content,
-});
+const obs = observedIn('batch');
 const found = obs(
   'find_objects',
   'KIND      NAMESPACE   NAME     STATUS   AGE\nCronJob   batch       report   -        7d\n',

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
 import { dbPoolSizeAnalyzer } from './db-pool-size.js';
+import { observedIn } from './observed.fixture.js';
 
-const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
-  step: 1,
-  tool,
-  args: { namespace: 'ops', ...args },
-  status: 'ok',
-  content,
-});
+const obs = observedIn('ops');
 const describe_ = (env: string) =>
   obs(
     'describe_pod',

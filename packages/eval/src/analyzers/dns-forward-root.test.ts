@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
 import { dnsForwardAnalyzer } from './dns.js';
+import { observedIn } from './observed.fixture.js';
 
-const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
-  step: 1,
-  tool,
-  args,
-  status: 'ok',
-  content,
-});
+const obs = observedIn();
 const app = obs(
   'get_pod_logs',
   'ERROR charge failed: Post "https://api.pay.example/v3": dial tcp: lookup api.pay.example on 10.96.0.10:53: server misbehaving',

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
+import { observedIn } from './observed.fixture.js';
 
-const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
-  step: 1,
-  tool,
-  args: { namespace: 'ci', ...args },
-  status: 'ok',
-  content,
-});
+const obs = observedIn('ci');
 const EVICTED =
   'LAST SEEN   TYPE      REASON    OBJECT                        MESSAGE\n12m   Warning   Evicted   pod/runner-7c5d9f6b8-h7x9c   The node was low on resource: ephemeral-storage. Threshold quantity: 3221225472, available: 2204160Ki. Container runner was using 25165824Ki, request is 0, has larger consumption of ephemeral-storage.';
 const sibling = (sizeLimit: string) =>

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
 import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
+import { observed as o } from './observed.fixture.js';
 
-const o = (tool: string, args: Record<string, unknown>, content: string): SeenObservation => ({
-  step: 1,
-  tool,
-  args,
-  status: 'ok',
-  content,
-});
 const log = o(
   'get_pod_logs',
   { namespace: 'edge', name: 'gw-1' },

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
+import { observedIn } from './observed.fixture.js';
 
-const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
-  step: 1,
-  tool,
-  args: { namespace: 'shop', ...args },
-  status: 'ok',
-  content,
-});
+const obs = observedIn('shop');
 const ingress = (annotations = '<none>') =>
   obs(
     'describe_resource',

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
 import { logLevelAnalyzer, validLevel } from './log-level.js';
+import { observedIn } from './observed.fixture.js';
 
-const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
-  step: 1,
-  tool,
-  args: { namespace: 'pricing', ...args },
-  status: 'ok',
-  content,
-});
+const obs = observedIn('pricing');
 const describe_ = (env: string) =>
   obs(
     'describe_pod',

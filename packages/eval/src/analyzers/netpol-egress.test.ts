@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
 import { egressPolicy, netpolEgressAnalyzer, remoteHosts, ruleAllows, shortHosts } from './netpol-egress.js';
+import { observedIn } from './observed.fixture.js';
 
-const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
-  step: 1,
-  tool,
-  args: { namespace: 'messaging', ...args },
-  status: 'ok',
-  content,
-});
+const obs = observedIn('messaging');
 const pod = 'notify-7d9c8b6f5-fj7mh';
 const described = obs(
   'describe_pod',

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
 import { netpolNamespaceNamesAnalyzer } from './netpol-ingress.js';
+import { observedIn } from './observed.fixture.js';
 
-const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
-  step: 1,
-  tool,
-  args,
-  status: 'ok',
-  content,
-});
+const obs = observedIn();
 const policy = (peers: string) =>
   obs(
     'describe_resource',

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
 import { nodeNotReadyAnalyzer } from './node-not-ready.js';
+import { observed as o } from './observed.fixture.js';
 
-const o = (tool: string, args: Record<string, unknown>, content: string): SeenObservation => ({
-  step: 1,
-  tool,
-  args,
-  status: 'ok',
-  content,
-});
 const node = o(
   'describe_node',
   { name: 'ip-10-42-7-201' },

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
+import { observedIn } from './observed.fixture.js';
 import { postgresTlsAnalyzer, withSslmodeDisable } from './postgres-tls.js';
 
-const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
-  step: 1,
-  tool,
-  args: { namespace: 'audit', ...args },
-  status: 'ok',
-  content,
-});
+const obs = observedIn('audit');
 const pod = 'writer-7d9c8b6f5-fj7mh';
 const described = (env: string) =>
   obs(

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
+import { observedIn } from './observed.fixture.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
 
-const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
-  step: 1,
-  tool,
-  args: { namespace: 'dev', ...args },
-  status: 'ok',
-  content,
-});
+const obs = observedIn('dev');
 const deployment = obs(
   'describe_deployment',
   'Name:  search\nConditions:\n  Type  Status  Reason\n  Progressing  False  ProgressDeadlineExceeded\nNewReplicaSet:  search-7f9c8d6b5 (1/1 replicas created)\n',

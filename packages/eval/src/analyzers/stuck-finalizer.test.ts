@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
+import { observedIn } from './observed.fixture.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
 
-const obs = (tool: string, content: string, args: Record<string, unknown>): SeenObservation => ({
-  step: 1,
-  tool,
-  args: { namespace: 'metering', ...args },
-  status: 'ok',
-  content,
-});
+const obs = observedIn('metering');
 const POD = 'exporter-debug-7q2kd';
 const pods = obs(
   'list_pods',

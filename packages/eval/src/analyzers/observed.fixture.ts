@@ -1,0 +1,19 @@
+import type { SeenObservation } from '../observations.js';
+
+/**
+ * A successful observation at step 1, as the analyzers' table tests feed them: what `tool` returned
+ * (`content`) for `args`. Test support only; nothing outside tests imports it.
+ */
+export function observed(tool: string, args: Record<string, unknown>, content: string): SeenObservation {
+  return { step: 1, tool, args, status: 'ok', content };
+}
+
+/**
+ * `observed` with the content before the arguments, every call in `namespace` (when given) unless the
+ * arguments name another.
+ */
+export function observedIn(
+  namespace?: string,
+): (tool: string, content: string, args: Record<string, unknown>) => SeenObservation {
+  return (tool, content, args) => observed(tool, namespace ? { namespace, ...args } : args, content);
+}
