@@ -10,9 +10,10 @@ export type FindingFilter = (f: ParsedFinding) => boolean;
 
 import { eventGloss } from './analyzers/event-glosses.js';
 import { glossedLine, logGloss, withDetail } from './analyzers/log-glosses.js';
+import { setProbeFix } from './analyzers/probes.js';
 import { supersededJob } from './analyzers/superseded-jobs.js';
 import type { Finding, Read } from './analyzers/types.js';
-import { bonus, clip, describedField, linesWith, outputs, textOf } from './analyzers/types.js';
+import { bonus, clip, describedField, linesWith, outputs, podDeployment, textOf } from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
 import type { SeenObservation } from './observations.js';
 
@@ -286,14 +287,14 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
             ? 20
             : 0;
         // A rollout past its progress deadline is the symptom when a pod of that Deployment fails on its
-        // own (a crash, a pull, a config error): that pod's finding says why.
+        // own (a crash, a pull, a config error, a probe that cannot pass): that pod's finding says why.
         const stuck =
           f.reason === 'ProgressDeadlineExceeded' &&
           all.some(
             (x) =>
               x.kind === 'Pod' &&
               x.name.startsWith(`${f.name}-`) &&
-              /CrashLoopBackOff|ImagePull|ErrImage|CreateContainer|RunContainerError|OOMKilled|StartError/.test(
+              /CrashLoopBackOff|ImagePull|ErrImage|CreateContainer|RunContainerError|OOMKilled|StartError|Probe/.test(
                 x.reason,
               ),
           )
@@ -471,8 +472,61 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       ...selectorFix(f, ctx),
       ...placementFix(f, ctx),
       ...requestFix(f, ctx),
+      ...probePortFix(f, ctx),
     };
   });
+}
+
+/** Container ports a program serves its own traffic on, before ports named for side channels. */
+const SIDE_PORT =
+  /^(admin|metrics|management|mgmt|debug|pprof|profil\w{0,6}|monitoring|prometheus|jmx|stats)$/;
+
+/**
+ * A probe on a port the container does not declare: `set_probe` with the same check on the port the
+ * container serves on (its first declared port whose name is not a side channel such as admin or
+ * metrics), from the scan's evidence line `Readiness: tcp-socket :9080; container ports: 8080, http,
+ * 9180, admin`. Timing as the probe line gives it (`period=10s #failure=3`).
+ */
+function probePortFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
+  const kind = /^(Liveness|Readiness|Startup)ProbeWrongPort$/.exec(f.reason)?.[1];
+  const deployment = f.kind === 'Pod' ? podDeployment(f.name) : undefined;
+  if (!kind || !deployment || !f.container) return {};
+  const line = f.evidence.find((e) => e.includes('container ports:')) ?? '';
+  const ports =
+    /container ports: ([^;]{1,300})/
+      .exec(line)?.[1]
+      ?.split(',')
+      .map((x) => x.trim()) ?? [];
+  const pairs: { port: number; name?: string }[] = [];
+  for (const p of ports) {
+    if (/^\d{1,5}$/.test(p)) pairs.push({ port: Number(p) });
+    else if (pairs.length > 0 && /^[a-z][a-z0-9-]{0,14}$/.test(p)) pairs[pairs.length - 1]!.name = p;
+  }
+  const serving = pairs.find((p) => !SIDE_PORT.test(p.name ?? '')) ?? pairs[0];
+  if (!serving) return {};
+  const timing: Record<string, number> = {};
+  const period = /period=(\d{1,4})s/.exec(line)?.[1];
+  const failures = /#failure=(\d{1,4})/.exec(line)?.[1];
+  if (period) timing['periodSeconds'] = Number(period);
+  if (failures) timing['failureThreshold'] = Number(failures);
+  const http = /http-get (https?:\/\/)?[^\s:/]{0,253}:\S{1,15}?(\/\S{0,500})?(?:\s|;|$)/.exec(line);
+  const spec = /tcp-socket /.test(line)
+    ? { tcpSocket: { port: serving.port }, ...timing }
+    : http
+      ? { httpGet: { path: http[2] ?? '/', port: serving.port }, ...timing }
+      : undefined;
+  if (!spec) return {};
+  const probe = kind.toLowerCase() as 'liveness' | 'readiness' | 'startup';
+  return {
+    fix: setProbeFix(
+      ctx.ns,
+      deployment,
+      f.container,
+      probe,
+      spec,
+      `point the ${probe} probe of ${deployment}/${f.container} at port ${serving.port}${serving.name ? ` (${serving.name})` : ''}, the port the container serves on`,
+    ),
+  };
 }
 
 /**

@@ -22,6 +22,7 @@ import { headlessPeersAnalyzer } from './headless-peers.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
 import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
+import { intendedStateAnalyzer } from './intended-state.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { jvmHeapCapAnalyzer } from './jvm-heap-cap.js';
 import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
@@ -132,6 +133,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   nodeLoadAnalyzer,
   nodeReplacedAnalyzer,
   misconceptionsAnalyzer,
+  intendedStateAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];

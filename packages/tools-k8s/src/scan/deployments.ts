@@ -78,10 +78,17 @@ export const deploymentsAnalyzer: Analyzer = {
 /**
  * Whether a Deployment scaled to zero was taken out of service on purpose: its latest change cause
  * (the `kubernetes.io/change-cause` annotation) says it was removed, retired, decommissioned,
- * deprecated or sunset. A Service left selecting its pods is then a leftover, not an outage.
+ * deprecated or sunset, or an annotation of its own (not kubernetes.io's) says it is held for a
+ * maintenance, a window or a freeze. A Service left selecting its pods is then a leftover or a planned
+ * gap, not an outage.
  */
 export function retiredOnPurpose(d: Deployment): boolean {
   if ((d.spec?.replicas ?? 1) !== 0) return false;
+  for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) {
+    if (/(^|\.)kubernetes\.io\//.test(k)) continue;
+    if (/\b(?:maintenance|freeze|window)\b/.test(`${k} ${String(v).slice(0, 500)}`.toLowerCase()))
+      return true;
+  }
   const cause = (d.metadata.annotations?.['kubernetes.io/change-cause'] ?? '').slice(0, 2000).toLowerCase();
   if (/\b(?:retir(?:e|ed|ing)|decommission\w{0,4}|deprecat\w{0,5}|sunset\w{0,3})\b/.test(cause)) return true;
   // "remove" says so only about this workload (a word of its name within a few words after it), not

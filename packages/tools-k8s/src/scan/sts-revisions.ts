@@ -41,13 +41,19 @@ export const stsRevisionsAnalyzer: Analyzer = {
         if (!rev || rev === target || podReady(p) || !memberOf(p, s)) continue;
         const pod = p.metadata.name ?? '';
         const ns = p.metadata.namespace;
+        // What the stale pod runs against what the set now asks for: the image tells the release.
+        const images = (cs: readonly { image?: string }[] | undefined) =>
+          (cs ?? []).map((c) => quote(c.image ?? '', 120)).join(', ');
+        const runs = images(p.spec.containers);
+        const wants = images(s.spec?.template?.spec?.containers);
+        const imageNote = runs && runs !== wants ? ` (it runs ${runs}; the template asks for ${wants})` : '';
         out.push({
           kind: 'Pod',
           name: pod,
           ...(ns ? { namespace: ns } : {}),
           owner: `StatefulSet/${name}`,
           reason: 'StaleRevisionNotReplaced',
-          message: `pod ${pod} still runs revision ${quote(rev, 80)} of StatefulSet ${name}, not its update revision ${quote(target, 80)}: the pod is not Ready, and a rolling update waits for a broken pod to become Ready before replacing it, so reverting the template did not replace this pod (it needs a forced rollback: delete the pod so the controller recreates it from the current revision)`,
+          message: `pod ${pod} still runs revision ${quote(rev, 80)} of StatefulSet ${name}${imageNote}, not its update revision ${quote(target, 80)}: the pod is not Ready, and a rolling update waits for a broken pod to become Ready before replacing it, so reverting the template did not replace this pod (it needs a forced rollback: delete the pod so the controller recreates it from the current revision)`,
           evidence: [
             `pod label ${REVISION}=${quote(rev, 80)}; StatefulSet status.updateRevision ${quote(target, 80)}${
               s.status?.currentRevision ? `, currentRevision ${quote(s.status.currentRevision, 80)}` : ''
