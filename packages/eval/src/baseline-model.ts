@@ -937,6 +937,32 @@ const KINDED_NAME =
 const POSSESSIVE_NAME =
   /(?<![\w./-])([a-z0-9]{1,30}-[a-z0-9-]{1,62})['\u2019]s\s+(?:logs?|pods?|containers?|restarts?|errors?)\b/;
 
+/** A pasted name the person places in a namespace ("order-router in namespace orders", "api in the shop namespace"). */
+const PLACED_NAME =
+  /(?<![\w./-])([a-z0-9]{1,30}-[a-z0-9-]{1,62})\s+in\s+(?:the\s+)?(?:(?:namespace|ns)\s+[a-z0-9][a-z0-9-]{0,62}|[a-z0-9][a-z0-9-]{0,62}\s+namespace)\b/g;
+
+/**
+ * The first name the person places in a namespace as the subject of what they report, not as where a
+ * connection goes ("it can't reach orders-pg in the data namespace" places a hunch's dependency).
+ */
+function placedName(text: string): string | undefined {
+  // Only the first name the person pastes: a later one placed in a namespace is more often a hunch
+  // ("orders-v2 in namespace orders must be broken") than the subject.
+  const first = /(?<![\w./-])[a-z0-9]{1,30}-[a-z0-9-]{1,62}/.exec(text)?.[0];
+  for (const m of text.slice(0, 4000).matchAll(PLACED_NAME)) {
+    if (m[1] !== first) return undefined;
+    const before = text.slice(Math.max(0, m.index - 24), m.index);
+    if (
+      /\b(?:reach|to|from|with|calls?|calling|connect|connecting|query|querying|hit|hits)\s+(?:the\s+)?$/.test(
+        before,
+      )
+    )
+      continue;
+    return m[1];
+  }
+  return undefined;
+}
+
 function searchTermIn(raw: string): string | undefined {
   const task = withoutNonNames(raw);
   const text = task.toLowerCase();
@@ -953,7 +979,7 @@ function searchTermIn(raw: string): string | undefined {
     .filter((w) => !STOP.has(w) && !NOT_A_NAME.test(w) && w.length >= 3);
   // A name the person writes as a workload's ("the cart-api pods", "notifier pods in comms") is what
   // the question is about, before any other name they mention (a hunch about a dependency).
-  const kinded = KINDED_NAME.exec(text)?.[1] ?? POSSESSIVE_NAME.exec(text)?.[1];
+  const kinded = KINDED_NAME.exec(text)?.[1] ?? POSSESSIVE_NAME.exec(text)?.[1] ?? placedName(text);
   if (kinded && !STOP.has(kinded) && !NOT_A_NAME.test(kinded) && !/^\d/.test(kinded)) return kinded;
   const named = words.filter((w) => /-|\d/.test(w) && !/^\d+(?:[a-z]{1,2})?$/.test(w) && !/^-|-$/.test(w));
   // A name written where a namespace goes ("the Redis in platform-data") is where to look, not

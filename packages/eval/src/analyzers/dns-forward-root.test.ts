@@ -36,3 +36,35 @@ describe('dns-forward: one of the default forward upstreams no longer answers', 
     expect(run([app, corefile('10.40.0.10 10.40.0.12'), coredns])).toEqual([]);
   });
 });
+
+describe('dns-forward: the kubernetes plugin serves another zone than the cluster domain', () => {
+  const lookup = (host: string) =>
+    obs(
+      'get_pod_logs',
+      `ERROR stock failed: Get "http://${host}/v2": dial tcp: lookup ${host} on 10.96.0.10:53: no such host`,
+      {
+        namespace: 'orders',
+        name: 'router-1',
+      },
+    );
+  const zone = (served: string) =>
+    obs(
+      'describe_resource',
+      `Name: coredns\nAnnotations:  ops/last-change=NET-551 stub domain\nData\n====\nCorefile:\n----\n.:53 {\n    kubernetes ${served} in-addr.arpa ip6.arpa {\n       pods insecure\n    }\n    forward . /etc/resolv.conf\n}\n`,
+      { kind: 'ConfigMap', name: 'coredns', namespace: 'kube-system' },
+    );
+  it.each([
+    [
+      'a typo in the zone',
+      'inventory.inventory.svc.cluster.local',
+      'cluster.lcoal',
+      /serve the zone cluster\.lcoal, not the cluster domain cluster\.local/,
+    ],
+    ['the zone matches: not this', 'inventory.inventory.svc.cluster.local', 'cluster.local', undefined],
+    ['an external name: not this', 'api.pay.example', 'cluster.lcoal', undefined],
+  ])('%s', (_name, host, served, want) => {
+    const [f] = run([lookup(host), zone(served)]);
+    if (want) expect(f?.cause).toMatch(want);
+    else expect(f?.cause ?? '').not.toMatch(/serve the zone/);
+  });
+});

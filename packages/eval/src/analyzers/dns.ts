@@ -150,6 +150,27 @@ export const dnsForwardAnalyzer: Analyzer = {
     const dnsLogs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === DNS_NS)
       .map((o) => o.content)
       .join('\n');
+    // The kubernetes plugin serves the cluster's own zone: when the Corefile names another zone than
+    // the one the pods look up (cluster.local, the kubelet's --cluster-domain default), CoreDNS answers
+    // those Service names NXDOMAIN. https://coredns.io/plugins/kubernetes/
+    const served = /^\s*kubernetes\s+(\S{1,253})/m.exec(corefile)?.[1];
+    const inCluster = failing.find((f) => /\.svc\.([a-z0-9.-]{1,253}?)\.?$/.test(f.host));
+    const wanted = inCluster ? /\.svc\.([a-z0-9.-]{1,253}?)\.?$/.exec(inCluster.host)?.[1] : undefined;
+    if (served && inCluster && wanted && served.replace(/\.$/, '') !== wanted) {
+      const changed = /^Annotations:\s+(.{1,200})$/m.exec(corefile)?.[1];
+      return [
+        {
+          weight: 93,
+          object: `coredns in ${DNS_NS}`,
+          cause: `lookups of cluster Service names such as ${inCluster.host} fail with NXDOMAIN (no such host) because the CoreDNS Corefile (ConfigMap coredns in ${DNS_NS}) has its kubernetes plugin serve the zone ${served}, not the cluster domain ${wanted} the pods look up: a typo in the zone, so CoreDNS is running but answers no cluster name${changed ? ` (the ConfigMap's last change: ${clip(changed, 120)})` : ''}`,
+          evidence: [
+            `logs: "${clip(inCluster.line, 140)}"`,
+            `describe_resource ConfigMap coredns: kubernetes ${served} …`,
+          ],
+          advice: `correct the zone of the kubernetes plugin in the Corefile to ${wanted} (CoreDNS reloads the ConfigMap on its own with the reload plugin); no restart of the clients needed`,
+        },
+      ];
+    }
     for (const block of corefileForwards(corefile)) {
       if (block.zone === '.') continue;
       const hit = failing.find((f) => f.host === block.zone || f.host.endsWith(`.${block.zone}`));

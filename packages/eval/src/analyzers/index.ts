@@ -48,6 +48,7 @@ import { nodeReplacedAnalyzer } from './node-replaced.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
+import { previousLimitsAnalyzer } from './previous-limits.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
@@ -83,6 +84,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   configNotReloadedAnalyzer,
   statefulSetLostNodeAnalyzer,
   jvmHeapCapAnalyzer,
+  previousLimitsAnalyzer,
   cniDaemonSetTaintAnalyzer,
   idleUpstreamResetAnalyzer,
   stuckFinalizerAnalyzer,

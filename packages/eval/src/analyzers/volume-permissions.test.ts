@@ -99,3 +99,64 @@ describe('volume-permissions: a non-root user refused its volume', () => {
     ).toEqual([{ tool: 'get_resource', args: { kind: 'Deployment', name: 'wiki', namespace: 'app' } }]);
   });
 });
+
+describe('volume-permissions: a StatefulSet pod on a claim of an NFS class', () => {
+  const sts = (claimRead: string): SeenObservation[] => {
+    const [logs, described, , ...rest] = obs('PersistentVolumeClaim (a reference to …)', '');
+    return [
+      ...rest,
+      logs!,
+      {
+        ...described!,
+        content: described!.content.replace(
+          'Controlled By:    ReplicaSet/wiki-abc12',
+          'Controlled By:    StatefulSet/wiki',
+        ),
+      },
+      {
+        step: 3,
+        tool: 'get_resource',
+        args: { kind: 'StatefulSet', namespace: 'app', name: 'wiki' },
+        status: 'ok',
+        content: '      securityContext:\n        fsGroup: 101\n',
+      },
+      {
+        step: 4,
+        tool: 'describe_resource',
+        args: { kind: 'PersistentVolumeClaim', namespace: 'app', name: 'wiki-storage' },
+        status: 'ok',
+        content: claimRead,
+      },
+    ];
+  };
+  it.each([
+    [
+      'the class is named for NFS',
+      'Spec:\n  storageClassName: nfs-standard\n  volumeName: pv-01\n',
+      /NFS share StorageClass nfs-standard \(claim wiki-storage\)/,
+    ],
+    [
+      'the volume is',
+      'Spec:\n  storageClassName: shared\n  volumeName: nfs-docs-01\n',
+      /NFS share PersistentVolume nfs-docs-01/,
+    ],
+    ['neither: fsGroup set, so nothing', 'Spec:\n  storageClassName: gp3\n  volumeName: pv-01\n', undefined],
+  ])('%s', (_name, claim, want) => {
+    const [f] = volumePermissionsAnalyzer.finds({ task: 't', ns: 'app', hints: [], seen: sts(claim) });
+    if (want) {
+      expect(f?.object).toBe('statefulset wiki');
+      expect(f?.cause).toMatch(want);
+    } else expect(f).toBeUndefined();
+  });
+
+  it('asks for the StatefulSet spec, then, with fsGroup set, the claim', () => {
+    const seen = sts('').slice(0, 3);
+    expect(volumePermissionsAnalyzer.reads({ task: 't', ns: 'app', hints: [], seen })).toEqual([
+      { tool: 'get_resource', args: { kind: 'StatefulSet', name: 'wiki', namespace: 'app' } },
+      {
+        tool: 'describe_resource',
+        args: { kind: 'PersistentVolumeClaim', name: 'wiki-storage', namespace: 'app' },
+      },
+    ]);
+  });
+});

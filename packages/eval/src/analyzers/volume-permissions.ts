@@ -10,11 +10,20 @@ import {
 // How programs say they may not write a path: POSIX EACCES as shells, runtimes and libraries print it.
 const DENIED = /permission denied|EACCES|Operation not permitted/i;
 
+interface Denied {
+  pod: string;
+  owner: string;
+  /** The owner's kind: Deployment, or StatefulSet. */
+  kind: 'Deployment' | 'StatefulSet';
+  mount: string;
+  line: string;
+  claim: boolean;
+  nfs?: string | undefined;
+}
+
 /** A crashed container's log line refusing a path under one of its volume mounts, with its pod's owner. */
-function deniedOnVolume(
-  ctx: AnalyzerContext,
-): { pod: string; owner: string; mount: string; line: string; claim: boolean; nfs?: string }[] {
-  const out: { pod: string; owner: string; mount: string; line: string; claim: boolean; nfs?: string }[] = [];
+function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
+  const out: Denied[] = [];
   for (const logs of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['previous'] === true)) {
     const pod = String(logs.args['name'] ?? '');
     // Writing (mkdir, open, chmod), not running a file: a script without its exec bit is not a volume owner problem.
@@ -34,15 +43,18 @@ function deniedOnVolume(
       ({ path: m }) =>
         [`${m}/`, `${m}'`, `${m}"`, `${m}:`, `${m} `].some((p) => line.includes(p)) || line.endsWith(m),
     );
-    const owner = /^\s*Controlled By:\s+ReplicaSet\/(\S+)-[a-z0-9]{5,10}$/m.exec(described.content)?.[1];
+    const byRs = /^\s*Controlled By:\s+ReplicaSet\/(\S+)-[a-z0-9]{5,10}$/m.exec(described.content)?.[1];
+    const bySts = /^\s*Controlled By:\s+StatefulSet\/(\S+)$/m.exec(described.content)?.[1];
+    const owner = byRs ?? bySts;
     if (mount && owner)
       out.push({
         pod,
         owner,
+        kind: byRs ? 'Deployment' : 'StatefulSet',
         mount: mount.path,
         line,
         claim: claimVolume(described.content, mount.volume),
-        nfs: nfsVolume(described.content, mount.volume),
+        nfs: nfsVolume(described.content, mount.volume) ?? nfsClaim(ctx, described.content, mount.volume),
       });
   }
   return out;
@@ -53,6 +65,14 @@ function deniedOnVolume(
  * describe's Volumes section): a volume root may always write, so a refusal there means a user other
  * than root. hostPath and NFS are not (root squash refuses root too).
  */
+/** The volume a container mounts at a path (`/data from pgdata (rw)`), or undefined. */
+function mountedVolume(described: string, path: string): string | undefined {
+  for (const c of containerSections(described))
+    for (const m of c.body.matchAll(/^\s+(\/\S{0,250}) from (\S{1,253}) \(rw\)/gm))
+      if (m[1] === path) return m[2];
+  return undefined;
+}
+
 /** The NFS server and path of the pod's volume of that name (`Type: NFS …`, `Server:`, `Path:`), or undefined. */
 function nfsVolume(described: string, volume: string): string | undefined {
   const head = `\n  ${volume}:\n`;
@@ -63,6 +83,37 @@ function nfsVolume(described: string, volume: string): string | undefined {
   const server = /^\s{4}Server:\s{1,20}(\S{1,253})/m.exec(block)?.[1];
   const path = /^\s{4}Path:\s{1,20}(\S{1,1000})/m.exec(block)?.[1];
   return `${server ?? '?'}:${path ?? '?'}`;
+}
+
+/** The claim a pod's volume of that name mounts (`ClaimName:` in describe's Volumes section), or undefined. */
+function claimOf(described: string, volume: string): string | undefined {
+  const head = `\n  ${volume}:\n`;
+  const at = described.indexOf(head);
+  if (at < 0) return undefined;
+  return /^\s{4}ClaimName:\s{1,20}(\S{1,253})/m.exec(
+    described.slice(at + head.length, at + head.length + 300),
+  )?.[1];
+}
+
+/**
+ * A claim served by NFS: its StorageClass or its PersistentVolume is named for NFS (`nfs-standard`,
+ * `nfs-docs-01`), as the claim's description read shows. `StorageClass <name>` then, else undefined.
+ */
+function nfsClaim(ctx: AnalyzerContext, described: string, volume: string): string | undefined {
+  const claim = claimOf(described, volume);
+  if (!claim) return undefined;
+  const read = outputs(
+    ctx.seen,
+    'describe_resource',
+    (o) => /^(pvc|persistentvolumeclaims?)$/i.test(String(o.args['kind'])) && o.args['name'] === claim,
+  ).pop()?.content;
+  if (!read) return undefined;
+  const cls = /^\s*storageClassName:\s*(\S{1,253})/m.exec(read)?.[1];
+  const pv = /^\s*volumeName:\s*(\S{1,253})/m.exec(read)?.[1];
+  const isNfs = (x: string | undefined) => x !== undefined && /(^|[-_.])nfs($|[-_.])/i.test(x);
+  if (isNfs(cls)) return `StorageClass ${cls} (claim ${claim})`;
+  if (isNfs(pv)) return `PersistentVolume ${pv} (claim ${claim})`;
+  return undefined;
 }
 
 function claimVolume(described: string, volume: string): boolean {
@@ -85,8 +136,24 @@ export const volumePermissionsAnalyzer: Analyzer = {
   first: true,
   reads(ctx) {
     const reads: Read[] = [];
-    for (const d of deniedOnVolume(ctx).slice(0, 1))
-      reads.push({ tool: 'get_resource', args: { kind: 'Deployment', name: d.owner, namespace: ctx.ns } });
+    for (const d of deniedOnVolume(ctx).slice(0, 1)) {
+      reads.push({ tool: 'get_resource', args: { kind: d.kind, name: d.owner, namespace: ctx.ns } });
+      // With fsGroup set, a claim's backing decides whether it can apply: its description names the class.
+      const spec = outputs(
+        ctx.seen,
+        'get_resource',
+        (o) => o.args['kind'] === d.kind && o.args['name'] === d.owner,
+      ).pop()?.content;
+      if (!spec || !/\bfsGroup:\s*\d/.test(spec) || d.nfs) continue;
+      const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === d.pod).pop()?.content;
+      const volume = described ? mountedVolume(described, d.mount) : undefined;
+      const claim = described && volume ? claimOf(described, volume) : undefined;
+      if (claim)
+        reads.push({
+          tool: 'describe_resource',
+          args: { kind: 'PersistentVolumeClaim', name: claim, namespace: ctx.ns },
+        });
+    }
     return reads;
   },
   finds(ctx) {
@@ -94,7 +161,7 @@ export const volumePermissionsAnalyzer: Analyzer = {
       const spec = outputs(
         ctx.seen,
         'get_resource',
-        (o) => o.args['kind'] === 'Deployment' && o.args['name'] === d.owner,
+        (o) => o.args['kind'] === d.kind && o.args['name'] === d.owner,
       ).pop()?.content;
       if (!spec) continue;
       const fsGroup = /\bfsGroup:\s*(\d{1,10})/.exec(spec)?.[1];
@@ -105,12 +172,12 @@ export const volumePermissionsAnalyzer: Analyzer = {
         return [
           {
             weight: 87,
-            object: `deployment ${d.owner}`,
+            object: `${d.kind.toLowerCase()} ${d.owner}`,
             cause: `the container runs as a non-root user and may not write its NFS share ${d.nfs} mounted at ${d.mount}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}" — the pod sets fsGroup ${fsGroup}, but the kubelet does not apply fsGroup to NFS volumes (it never changes their ownership), so the export's directory stays owned by root on the server (root-squashed as nobody)`,
             evidence: [
               `get_pod_logs ${d.pod} (previous): "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}"`,
               `describe_pod ${d.pod}: volume at ${d.mount} is NFS ${d.nfs}`,
-              `get_resource Deployment ${d.owner}: securityContext fsGroup ${fsGroup}`,
+              `get_resource ${d.kind} ${d.owner}: securityContext fsGroup ${fsGroup}`,
             ],
             advice: `fsGroup cannot help on NFS: change the ownership on the server (chown the export's directory to the pod's user, or map it with anonuid/anongid and all_squash on the export), or chown it from an init container running as root where the export allows root`,
           },
@@ -129,11 +196,11 @@ export const volumePermissionsAnalyzer: Analyzer = {
       return [
         {
           weight: 86,
-          object: `deployment ${d.owner}`,
+          object: `${d.kind.toLowerCase()} ${d.owner}`,
           cause: `the container runs as a non-root user (${who}) and may not write its volume mounted at ${d.mount}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}" — the volume's files are owned by root and the pod sets no fsGroup, so the kubelet does not give the pod's group ownership of them`,
           evidence: [
             `get_pod_logs ${d.pod} (previous): "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}"`,
-            `get_resource Deployment ${d.owner}: securityContext without fsGroup`,
+            `get_resource ${d.kind} ${d.owner}: securityContext without fsGroup`,
           ],
           advice: `set securityContext.fsGroup${user ? ` ${user}` : " (the image user's group id)"} on ${d.owner}'s pod template (the kubelet then makes the volume group-writable), or chown the volume in an init container`,
         },

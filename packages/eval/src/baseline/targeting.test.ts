@@ -54,6 +54,20 @@ describe('the baseline finds what the task is about', () => {
     expect(text).toMatch(/a required environment variable QUEUE_URL is missing/);
   });
 
+  it('the first pasted name placed in a namespace ("mail-out in namespace comms cannot reach …"), not the longer name it cannot reach', async () => {
+    const world = crashAndCache
+      .replace(/name: mailer\n/, 'name: mail-out\n')
+      .replace('cache-main', 'cache-main-primary');
+    const text = await baselineAnswer(
+      head(
+        'target-placed',
+        'comms',
+        'Since 09:10 mail-out in namespace comms cannot reach cache-main-primary, and mail is queueing. Find the root cause.',
+      ) + world,
+    );
+    expect(text).toMatch(/deployment mail-out .* in namespace comms/);
+  });
+
   it('a name typed as a prefix ("digest-..."), and "a namespace audit" is not a namespace', async () => {
     const text = await baselineAnswer(
       `${head(

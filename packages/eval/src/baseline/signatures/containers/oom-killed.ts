@@ -1,5 +1,6 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from '../../../analyzers/cpu-sizing.js';
+import { previousMemoryLimit } from '../../../analyzers/previous-limits.js';
 import { clip, describedField, outputs, podDeployment, runningAndReady } from '../../../analyzers/types.js';
 import { firstLine, formatMemory, lastFinishedAgo, lastOf, memoryLimit } from '../../reading.js';
 import type { ContainerSignature, Facts } from '../types.js';
@@ -77,6 +78,15 @@ export const oomKilled: ContainerSignature = {
       const before = heap ? undefined : grew;
       if (heap) evidence.push(heap.evidence);
       if (before) evidence.push(`previous logs: "${clip(before.line, 160)}"`);
+      // The limit the previous revision ran with, when the latest rollout cut it: restore that.
+      const earlier = owner && q !== undefined ? previousMemoryLimit(f, owner, c.name) : undefined;
+      const restore = earlier && earlier.bytes > q! ? earlier : undefined;
+      if (restore)
+        evidence.push(
+          `describe_resource ReplicaSet ${restore.replicaSet} (the previous revision): memory limit ${restore.text}`,
+        );
+      const target =
+        restore && restore.bytes >= q! * 2 ? restore.text : q !== undefined ? formatMemory(q * 2) : '';
       return {
         weight: 90 + b,
         object: objectLabel,
@@ -84,7 +94,7 @@ export const oomKilled: ContainerSignature = {
           forked
             ? `; the kill follows a Redis background save ("${clip(forked, 80)}"): Redis forks for the RDB snapshot, and the child's copy-on-write pages (every page written during the save is copied) count against the same limit, so with ${maxmemory ? `maxmemory ${maxmemory}` : 'maxmemory'} close to the ${limit ?? ''} limit the fork can nearly double the memory; leave headroom (maxmemory about half the limit) or turn RDB snapshots off on this instance`
             : ''
-        }${pool && !forked ? `; ${pool.said}, so the container holds ${pool.count} copies of the worker's memory and its total grows with that count: lower the concurrency, or size the memory limit for it` : ''}${heap ? `; ${heap.said}` : ''}${before ? `; ${before.said}` : ''}`,
+        }${pool && !forked ? `; ${pool.said}, so the container holds ${pool.count} copies of the worker's memory and its total grows with that count: lower the concurrency, or size the memory limit for it` : ''}${heap ? `; ${heap.said}` : ''}${before ? `; ${before.said}` : ''}${restore ? `; the latest rollout cut the limit: the previous revision ran with ${restore.text}` : ''}`,
         evidence: pool && !forked ? [...evidence, pool.evidence] : evidence,
         ...(owner && q !== undefined
           ? {
@@ -94,9 +104,9 @@ export const oomKilled: ContainerSignature = {
                   namespace: ns,
                   deployment: owner,
                   container: c.name,
-                  limits: { memory: formatMemory(q * 2) },
+                  limits: { memory: target },
                 },
-                text: `raise the memory limit of ${owner}/${c.name} from ${limit} to ${formatMemory(q * 2)}`,
+                text: `raise the memory limit of ${owner}/${c.name} from ${limit} to ${target}${restore && target === restore.text ? ', as the previous revision had it' : ''}`,
               },
             }
           : {}),
