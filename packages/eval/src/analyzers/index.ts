@@ -15,6 +15,7 @@ import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
+import { etcdDiskAnalyzer } from './etcd-disk.js';
 import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
@@ -26,6 +27,7 @@ import { intendedStateAnalyzer } from './intended-state.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { jvmHeapCapAnalyzer } from './jvm-heap-cap.js';
 import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
+import { jvmSerialGcAnalyzer } from './jvm-serial-gc.js';
 import { knownHealthPortsAnalyzer } from './known-health-ports.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
 import { localStorageAnalyzer } from './local-storage.js';
@@ -84,6 +86,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   configNotReloadedAnalyzer,
   statefulSetLostNodeAnalyzer,
   jvmHeapCapAnalyzer,
+  jvmSerialGcAnalyzer,
+  etcdDiskAnalyzer,
   previousLimitsAnalyzer,
   cniDaemonSetTaintAnalyzer,
   idleUpstreamResetAnalyzer,

@@ -13,6 +13,8 @@ import {
 } from './types.js';
 
 const GATEWAY_TIMEOUT = /\b504s?\b|gateway time-?out/i;
+// Long-lived connections the person reports cut: WebSockets (and server-sent events) through the proxy.
+const WEBSOCKET = /\bweb-?sockets?\b|\bwss?:\/\/|\breconnect(?:s|ing)?\b|server-sent events/i;
 const NOT_FOUND = /\b404s?\b|not found page|page not found/i;
 // What a backend logs when the proxy in front gave up on a response it was still writing.
 const CLIENT_GONE = [
@@ -63,6 +65,53 @@ function redirectLoop(task: string, seen: Parameters<Analyzer['finds']>[0]['seen
   return undefined;
 }
 
+/** The Services an Ingress routes to (every `…backend.service.name:` line of its description), at most eight. */
+function backendsOf(described: string): string[] {
+  const out: string[] = [];
+  for (const line of described.split('\n')) {
+    const m = /backend\.service\.name:\s*([a-z0-9][a-z0-9-]{0,62})\s*$/.exec(line);
+    if (m && !out.includes(m[1]!)) out.push(m[1]!);
+    if (out.length >= 8) break;
+  }
+  return out;
+}
+
+/**
+ * Containers of the namespace at 95 % or more of their CPU limit, from `get_pod_metrics` (`api: cpu
+ * 500m / request 250m / limit 500m (100%)` under each pod's line).
+ */
+function cpuPinned(
+  seen: Parameters<Analyzer['finds']>[0]['seen'],
+  ns: string,
+): { pod: string; container: string; usage: string; limit: string; pct: number; line: string }[] {
+  const out: { pod: string; container: string; usage: string; limit: string; pct: number; line: string }[] =
+    [];
+  for (const o of outputs(seen, 'get_pod_metrics', (x) => x.args['namespace'] === ns)) {
+    let pod = '';
+    for (const line of o.content.split('\n').slice(0, 400)) {
+      const head = /^([a-z0-9][a-z0-9.-]{0,252})\s{2}/.exec(line);
+      if (head) {
+        pod = head[1]!;
+        continue;
+      }
+      const m =
+        /^\s+([a-z0-9][a-z0-9-]{0,62}): cpu (\S{1,12}) \/ request \S{1,12} \/ limit (\S{1,12}) \((\d{1,4})%\)/.exec(
+          line,
+        );
+      if (m && pod && Number(m[4]) >= 95)
+        out.push({
+          pod,
+          container: m[1]!,
+          usage: m[2]!,
+          limit: m[3]!,
+          pct: Number(m[4]),
+          line: clip(line.trim(), 140),
+        });
+    }
+  }
+  return out;
+}
+
 /**
  * Two ways an Ingress served by ingress-nginx answers for the app (kubernetes.github.io/ingress-nginx,
  * "Annotations"): a 504 when the backend takes longer than proxy-read-timeout (60 s by default) to
@@ -73,10 +122,17 @@ function redirectLoop(task: string, seen: Parameters<Analyzer['finds']>[0]['seen
  */
 export const ingressProxyAnalyzer: Analyzer = {
   name: 'ingress-proxy',
+  // The question names the proxy's status (504, 404) or cut WebSockets: the Ingress is read before the
+  // Services and dependencies, so a short budget does not end first.
+  first: true,
   reads({ task, ns, seen, hints }): Read[] {
     const text = task.slice(0, 4000);
-    if (!GATEWAY_TIMEOUT.test(text) && !NOT_FOUND.test(text)) return [];
+    const timeout = GATEWAY_TIMEOUT.test(text);
+    if (!timeout && !NOT_FOUND.test(text) && !WEBSOCKET.test(text)) return [];
     const reads = listedReads(seen, ns, 'Ingress', 'describe_resource', 2, (name) => bonus(name, hints));
+    // A 504 from a backend too slow to answer in time: its CPU use against its limit says whether it is throttled.
+    if (timeout && outputs(seen, 'get_pod_metrics', (o) => o.args['namespace'] === ns).length === 0)
+      reads.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
     // What the backend logged for those requests: one Running pod of each Ingress's backend Service.
     const pods = namespacePods({ task, ns, seen, hints });
     for (const o of outputs(
@@ -98,7 +154,8 @@ export const ingressProxyAnalyzer: Analyzer = {
     if (loop) return [loop];
     const timeout = GATEWAY_TIMEOUT.test(text);
     const notFound = NOT_FOUND.test(text);
-    if (!timeout && !notFound) return [];
+    const websocket = !timeout && !notFound && WEBSOCKET.test(text);
+    if (!timeout && !notFound && !websocket) return [];
     const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns);
     for (const o of outputs(
       seen,
@@ -108,8 +165,44 @@ export const ingressProxyAnalyzer: Analyzer = {
       if (!isNginx(o.content)) continue;
       const name = String(o.args['name'] ?? '');
       const backend = flat(o.content, 'rules[0].http.paths[0].backend.service.name');
+      const set = /proxy-read-timeout[=:]\s?(\d{1,6})/.exec(o.content)?.[1];
+      const readTimeout = set
+        ? `proxy-read-timeout ${set} s, set by annotation`
+        : 'proxy-read-timeout, 60 seconds by default, as no nginx.ingress.kubernetes.io/proxy-read-timeout annotation is set';
+      if (websocket && (!set || Number(set) < 600)) {
+        const backends = backendsOf(o.content);
+        return [
+          {
+            weight: 84 + bonus(name, hints) + Math.max(0, ...backends.map((b) => bonus(b, hints))),
+            object: `ingress ${name}`,
+            cause: `the WebSocket connections to ${backends.join(', ') || 'the backend'} are closed by the Ingress controller (ingress-nginx), not by the pods: for Ingress ${name} it closes a proxied connection on which nothing was read for ${readTimeout}; an idle WebSocket (a wall screen waiting for updates) carries no data for that long, so it is cut about once a minute and the client reconnects, most often when nothing is happening, while the pods stay healthy and do not restart`,
+            evidence: [
+              `describe_resource Ingress ${name}: ingressClassName nginx, ${set ? `proxy-read-timeout ${set}` : 'no proxy-read-timeout annotation (60 s default)'}`,
+            ],
+            advice: `set nginx.ingress.kubernetes.io/proxy-read-timeout and proxy-send-timeout (for example "3600") on Ingress ${name}, or have the server or client send a ping more often than every 60 seconds; the WebSocket upgrade itself needs no annotation`,
+          } satisfies Finding,
+        ];
+      }
       if (timeout) {
-        const set = /proxy-read-timeout[=:]\s?(\d{1,6})/.exec(o.content)?.[1];
+        // The backend pinned at its CPU limit: throttled, it answers more slowly than the controller waits.
+        const pinned = cpuPinned(seen, ns).find((p) =>
+          backendsOf(o.content).some((b) => p.pod.startsWith(`${b}-`)),
+        );
+        if (pinned) {
+          const deployment = podDeployment(pinned.pod) ?? pinned.pod;
+          return [
+            {
+              weight: 88 + bonus(deployment, hints),
+              object: `deployment ${deployment}`,
+              cause: `the 504 Gateway Timeout comes from the Ingress controller giving up on ${deployment}, and ${deployment} is slow because it is CPU throttled: its container ${pinned.container} uses ${pinned.usage} of its ${pinned.limit} CPU limit (${pinned.pct}%), so the kernel's CFS quota throttles it and requests queue until they outlast ${readTimeout}; the ingress controller itself is not at fault`,
+              evidence: [
+                `get_pod_metrics ${pinned.pod}: ${pinned.line}`,
+                `describe_resource Ingress ${name}: ingressClassName nginx`,
+              ],
+              advice: `raise (or remove) the CPU limit of ${deployment}/${pinned.container}, or add replicas, so it is not throttled under this load; a longer proxy timeout would only make callers wait longer`,
+            } satisfies Finding,
+          ];
+        }
         const gone = logs
           .filter((l) => !backend || String(l.args['name']).startsWith(`${backend}-`))
           .map((l) => ({ pod: String(l.args['name']), line: linesWith(l.content, CLIENT_GONE).pop() }))
