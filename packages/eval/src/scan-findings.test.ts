@@ -62,3 +62,42 @@ describe('the baseline from scan findings', () => {
     expect(fromScan(ctx('anything', []))).toEqual([]);
   });
 });
+
+describe('a probe on a port the container does not declare', () => {
+  const wrongPort = (probe: string) =>
+    scan(`scan of namespace web: 2 finding(s), most likely root causes first
+- Pod web/edge-gateway-gxvxqlfqmr-79zrp [ReadinessProbeWrongPort] the readiness probe of container gateway checks port 9080, but the container listens on 8080, 9180 (probe on the wrong port)
+    container: gateway
+    evidence: Readiness: ${probe}; container ports: 8080, http, 9180, admin
+- Deployment web/edge-gateway [ProgressDeadlineExceeded] deployment edge-gateway's rollout is stuck: ProgressDeadlineExceeded (desired 4, updated 1, ready 4, available 4)
+    evidence: condition Progressing False ProgressDeadlineExceeded: ReplicaSet "edge-gateway-gxvxqlfqmr" has timed out progressing.`);
+  it.each([
+    [
+      'tcp',
+      'tcp-socket :9080 delay=0s timeout=1s period=10s #failure=3',
+      { tcpSocket: { port: 8080 }, periodSeconds: 10, failureThreshold: 3 },
+    ],
+    [
+      'http',
+      'http-get :9080/ready delay=0s timeout=1s period=5s #failure=3',
+      { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5, failureThreshold: 3 },
+    ],
+  ])(
+    '%s: beats the stuck rollout it causes and points the probe at the serving port, not admin',
+    (_name, probe, spec) => {
+      const [top] = fromScan(ctx('the edge-gateway rollout is stuck', [wrongPort(probe)]));
+      expect(top?.object).toMatch(/edge-gateway-gxvxqlfqmr-79zrp/);
+      expect(top?.fix).toEqual({
+        tool: 'set_probe',
+        args: {
+          namespace: 'web',
+          deployment: 'edge-gateway',
+          container: 'gateway',
+          probe: 'readiness',
+          spec,
+        },
+        text: 'point the readiness probe of edge-gateway/gateway at port 8080 (http), the port the container serves on',
+      });
+    },
+  );
+});

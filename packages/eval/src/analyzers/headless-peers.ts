@@ -1,4 +1,12 @@
-import { type Analyzer, clip, describedField, type Finding, outputs, type Read } from './types.js';
+import {
+  type Analyzer,
+  clip,
+  configMapVolumes,
+  describedField,
+  type Finding,
+  outputs,
+  type Read,
+} from './types.js';
 
 /** A headless Service with no ready endpoint and some not ready: its name, namespace and pods. */
 function unreadyHeadless(seen: Parameters<Analyzer['finds']>[0]['seen']) {
@@ -13,6 +21,40 @@ function unreadyHeadless(seen: Parameters<Analyzer['finds']>[0]['seen']) {
     out.push({ name: String(d.args['name'] ?? ''), ns: String(d.args['namespace'] ?? ''), pods });
   }
   return out;
+}
+
+const UNRESOLVED =
+  /no such host|NXDOMAIN|could not resolve|Name or service not known|UnknownHostException|Failed to resolve/i;
+
+/** A member's log looking up a peer as `<pod>.<namespace>.svc…`, without the headless Service in the name. */
+function skippedService(
+  seen: Parameters<Analyzer['finds']>[0]['seen'],
+  s: { name: string; ns: string; pods: string[] },
+): Finding | undefined {
+  for (const log of outputs(seen, 'get_pod_logs', (o) => s.pods.includes(String(o.args['name'])))) {
+    const line = log.content
+      .split('\n')
+      .find((l) => UNRESOLVED.test(l) && s.pods.some((p) => l.includes(`${p}.${s.ns}.svc`)));
+    if (!line) continue;
+    const pod = s.pods.find((p) => line.includes(`${p}.${s.ns}.svc`))!;
+    const described = outputs(seen, 'describe_pod', (o) => o.args['name'] === log.args['name']).pop()
+      ?.content;
+    const config = described ? configMapVolumes(described)[0] : undefined;
+    return {
+      weight: 116,
+      object: `service ${s.name}`,
+      cause: `the members address each other as ${pod}.${s.ns}.svc.cluster.local, a name DNS never publishes: a StatefulSet pod is named in DNS only under its governing headless Service (serviceName, the pod's subdomain), as ${pod}.${s.name}.${s.ns}.svc.cluster.local; so the peer lookups fail ("${clip(line.trim(), 120)}"), the quorum never forms and no member becomes Ready — CoreDNS answers correctly${config ? `; the peer list comes from the configuration in ConfigMap ${config} (its server lines, zoo.cfg)` : ''}`,
+      evidence: [
+        `get_pod_logs ${String(log.args['name'])}: "${clip(line.trim(), 160)}"`,
+        `describe_service ${s.name}: IP None (headless), selecting ${s.pods.join(', ')}`,
+        ...(config
+          ? [`describe_pod ${String(log.args['name'])}: configuration from ConfigMap ${config}`]
+          : []),
+      ],
+      advice: `write the peers as <pod>.${s.name}.${s.ns}.svc.cluster.local (e.g. ${pod}.${s.name}.${s.ns}.svc.cluster.local) in ${config ? `ConfigMap ${config}` : 'the configuration'}, and check that the StatefulSet's serviceName is ${s.name}; then restart the members`,
+    };
+  }
+  return undefined;
 }
 
 /**
@@ -40,6 +82,14 @@ export const headlessPeersAnalyzer: Analyzer = {
         'describe_resource',
         (o) => o.args['kind'] === 'Service' && o.args['name'] === s.name && o.args['namespace'] === s.ns,
       ).pop()?.content;
+      // Peers addressed by a name that skips the headless Service (`zk-1.coord.svc…`): Kubernetes
+      // publishes a StatefulSet pod only as `<pod>.<service>.<namespace>.svc…` (its subdomain), so
+      // that name never resolves, Ready or not.
+      const skipped = skippedService(seen, s);
+      if (skipped) {
+        out.push(skipped);
+        continue;
+      }
       if (!spec || /publishNotReadyAddresses: true/.test(spec)) continue;
       for (const log of outputs(seen, 'get_pod_logs', (o) => s.pods.includes(String(o.args['name'])))) {
         // A lookup of a member's own name under this Service that DNS does not answer.

@@ -62,6 +62,7 @@ import { storageAnalyzer } from './storage.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
 import type { Analyzer } from './types.js';
+import { volumeNodePinAnalyzer } from './volume-node-pin.js';
 import { volumeOwnershipAnalyzer } from './volume-ownership.js';
 import { volumePermissionsAnalyzer } from './volume-permissions.js';
 import { warningsAnalyzer } from './warnings.js';
@@ -102,6 +103,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   nodeNotReadyAnalyzer,
   volumePermissionsAnalyzer,
   localStorageAnalyzer,
+  volumeNodePinAnalyzer,
   configMountsAnalyzer,
   netpolIngressAnalyzer,
   netpolAndedAnalyzer,
