@@ -1,6 +1,7 @@
 // Table tests of the rules written after held-out set 21's first contact: each row is the reads one
 // rule needs and what it concludes, or that it stays silent.
 import { describe, expect, it } from 'vitest';
+import { controllerCrdAnalyzer } from './controller-crd.js';
 import { etcdDiskAnalyzer } from './etcd-disk.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
@@ -185,5 +186,56 @@ describe('volume-node-pin', () => {
     expect(f?.cause).toMatch(
       /pins it to node kv-node-1 .* ledger-kv-0 already runs on kv-node-1 .* podAntiAffinity/,
     );
+  });
+});
+
+describe('controller-crd: an operator whose own kinds are not served', () => {
+  const search = observed(
+    'search_pod_logs',
+    {
+      namespace: 'cert-manager',
+      name: 'cert-manager-xg5mqhnm4-6fgql',
+      pattern: 'the server could not find the requested resource',
+    },
+    '120 line(s) match "the server could not find the requested resource" in the newest 123 line(s) read\n102:E1124 1 reflector.go:158] err="failed to list *v1.Challenge: the server could not find the requested resource (get challenges.acme.cert-manager.io)"\n',
+  );
+  it('names the missing CustomResourceDefinition from the log line, not the search header', () => {
+    const [f] = controllerCrdAnalyzer.finds(ctx('docs', [search]));
+    expect(f?.object).toBe('customresourcedefinition challenges.acme.cert-manager.io');
+    expect(f?.cause).toMatch(
+      /CustomResourceDefinition challenges\.acme\.cert-manager\.io is not installed.*creates no Challenge/,
+    );
+  });
+  it.each([
+    [
+      'a certificate question lists cert-manager first',
+      [],
+      'the certificate is not Ready',
+      [{ tool: 'list_pods', args: { namespace: 'cert-manager' } }],
+    ],
+    [
+      'then searches its controller, not the webhook',
+      [
+        observed(
+          'list_pods',
+          { namespace: 'cert-manager' },
+          'NAME                               READY   STATUS\ncert-manager-webhook-7d9c-x1x2x    1/1     Running\ncert-manager-xg5mqhnm4-6fgql       1/1     Running\n',
+        ),
+      ],
+      'the certificate is not Ready',
+      [
+        {
+          tool: 'search_pod_logs',
+          args: {
+            namespace: 'cert-manager',
+            name: 'cert-manager-xg5mqhnm4-6fgql',
+            pattern: 'the server could not find the requested resource',
+          },
+        },
+      ],
+    ],
+    ['an unrelated question reads nothing', [], 'the api pods crash', []],
+  ])('%s', (_name, seen, task, want) => {
+    expect(controllerCrdAnalyzer.reads(ctx('docs', seen, task))).toEqual(want);
   });
 });

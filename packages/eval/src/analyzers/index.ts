@@ -4,6 +4,7 @@ import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
 import { configMountsAnalyzer } from './config-mounts.js';
 import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
 import { configSourcesAnalyzer } from './config-sources.js';
+import { controllerCrdAnalyzer } from './controller-crd.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
 import { dbPoolSizeAnalyzer } from './db-pool-size.js';
@@ -88,6 +89,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   statefulSetLostNodeAnalyzer,
   jvmHeapCapAnalyzer,
   jvmSerialGcAnalyzer,
+  controllerCrdAnalyzer,
   etcdDiskAnalyzer,
   previousLimitsAnalyzer,
   cniDaemonSetTaintAnalyzer,

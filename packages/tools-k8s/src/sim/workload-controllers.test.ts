@@ -61,6 +61,16 @@ const nodes = [
   },
 ];
 type Cluster = ReturnType<typeof createSimCluster>;
+/** A cluster of namespace db on the three nodes, the web StatefulSet's program listening on 5432 (or nowhere). */
+const dbCluster = (objects: unknown[], { listening = true }: { listening?: boolean } = {}) =>
+  createSimCluster({
+    now: NOW,
+    namespaces: ['db'],
+    nodes,
+    behaviors: { 'web/db': { listenPorts: listening ? [5432] : [] } },
+    objects,
+  } as never);
+
 const pods = (c: Cluster, ns: string) => c.listNow({ kind: 'Pod', namespace: ns }) as unknown as Pod[];
 const names = (c: Cluster, ns: string) => pods(c, ns).map((p) => p.metadata.name);
 const events = (c: Cluster, ns: string, kind: string) =>
@@ -85,13 +95,7 @@ const setImage = (c: Cluster, kind: string, name: string, ns: string, container:
 
 describe('the StatefulSet controller', () => {
   it('makes <set>-<ordinal> pods with their claims, as they stood before the world started', () => {
-    const c = createSimCluster({
-      now: NOW,
-      namespaces: ['db'],
-      nodes,
-      behaviors: { 'web/db': { listenPorts: [5432] } },
-      objects: [defaultClass, statefulSet()],
-    } as never);
+    const c = dbCluster([defaultClass, statefulSet()]);
     expect(names(c, 'db')).toEqual(['web-0', 'web-1', 'web-2']);
     const p = pods(c, 'db')[1]!;
     expect(p.status?.phase).toBe('Running');
@@ -131,13 +135,7 @@ describe('the StatefulSet controller', () => {
   });
 
   it('OrderedReady: a pod that never becomes Ready holds back every higher ordinal', () => {
-    const c = createSimCluster({
-      now: NOW,
-      namespaces: ['db'],
-      nodes,
-      behaviors: { 'web/db': { listenPorts: [] } },
-      objects: [defaultClass, statefulSet()],
-    } as never);
+    const c = dbCluster([defaultClass, statefulSet()], { listening: false });
     expect(names(c, 'db')).toEqual(['web-0']);
     c.advance(600);
     expect(names(c, 'db')).toEqual(['web-0']);
@@ -145,24 +143,14 @@ describe('the StatefulSet controller', () => {
   });
 
   it('Parallel makes every pod at once', () => {
-    const c = createSimCluster({
-      now: NOW,
-      namespaces: ['db'],
-      nodes,
-      behaviors: { 'web/db': { listenPorts: [] } },
-      objects: [defaultClass, statefulSet({ podManagementPolicy: 'Parallel' })],
-    } as never);
+    const c = dbCluster([defaultClass, statefulSet({ podManagementPolicy: 'Parallel' })], {
+      listening: false,
+    });
     expect(names(c, 'db')).toEqual(['web-0', 'web-1', 'web-2']);
   });
 
   it('scales up from the lowest missing ordinal, and down from the highest, keeping the claims', async () => {
-    const c = createSimCluster({
-      now: NOW,
-      namespaces: ['db'],
-      nodes,
-      behaviors: { 'web/db': { listenPorts: [5432] } },
-      objects: [defaultClass, statefulSet()],
-    } as never);
+    const c = dbCluster([defaultClass, statefulSet()]);
     await scale(c, 5);
     c.settle();
     expect(names(c, 'db')).toEqual(['web-0', 'web-1', 'web-2', 'web-3', 'web-4']);

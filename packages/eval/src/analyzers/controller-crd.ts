@@ -1,0 +1,65 @@
+import { parseTable } from '../k8s-text.js';
+import { type Analyzer, type AnalyzerContext, clip, outputs, type Read } from './types.js';
+
+const CERT_MANAGER = 'cert-manager';
+// What client-go logs when a kind's API is not served: its CustomResourceDefinition is not installed.
+const NOT_SERVED = 'the server could not find the requested resource';
+
+/** Whether the task or what was read points at cert-manager: a certificate that is not ready, a TLS secret it has not issued. */
+function pointsAtCertManager(ctx: AnalyzerContext): boolean {
+  if (/\bcertificates?\b|\bcert-manager\b/i.test(ctx.task.slice(0, 4000))) return true;
+  return ctx.seen.some((o) => o.status === 'ok' && o.content.includes('cert-manager has not issued'));
+}
+
+/** The cert-manager controller's pod (not its webhook or cainjector), from a listing of its namespace. */
+function controllerPod(ctx: AnalyzerContext): string | undefined {
+  const list = outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === CERT_MANAGER).pop();
+  if (!list) return undefined;
+  return parseTable(list.content)
+    .map((r) => r['NAME'] ?? '')
+    .find((n) => n.startsWith('cert-manager-') && !/webhook|cainjector|startupapicheck/.test(n));
+}
+
+/**
+ * An operator whose own resources are not served: its log repeats client-go's "failed to list
+ * *v1.Challenge: the server could not find the requested resource (get challenges.acme.cert-manager.io)",
+ * which is what the API server answers for a kind whose CustomResourceDefinition is not installed (a
+ * chart upgraded without its CRDs). cert-manager then never creates the Challenge an ACME Order needs,
+ * so the Certificate stays not Ready and its Secret is never written (cert-manager/cert-manager#2408).
+ * Read when the question is about a certificate, or a TLS Secret cert-manager has not issued.
+ */
+export const controllerCrdAnalyzer: Analyzer = {
+  name: 'controller-crd',
+  reads(ctx): Read[] {
+    if (!pointsAtCertManager(ctx)) return [];
+    const listed = outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === CERT_MANAGER).length > 0;
+    if (!listed) return [{ tool: 'list_pods', args: { namespace: CERT_MANAGER } }];
+    const pod = controllerPod(ctx);
+    if (!pod) return [];
+    const searched = outputs(ctx.seen, 'search_pod_logs', (o) => o.args['name'] === pod).length > 0;
+    return searched
+      ? []
+      : [{ tool: 'search_pod_logs', args: { namespace: CERT_MANAGER, name: pod, pattern: NOT_SERVED } }];
+  },
+  finds(ctx) {
+    for (const o of [...outputs(ctx.seen, 'search_pod_logs'), ...outputs(ctx.seen, 'get_pod_logs')]) {
+      // A log line, not the search's own header (which quotes the pattern).
+      const line = o.content.split('\n').find((l) => l.includes(NOT_SERVED) && l.includes('(get '));
+      if (!line) continue;
+      const resource = /\(get ([a-z0-9]{1,63}\.[a-z0-9.-]{1,253})\)/.exec(line)?.[1];
+      if (!resource) continue;
+      const kind = /\*v[0-9a-z]{1,12}\.([A-Za-z]{1,63})/.exec(line)?.[1];
+      const [plural, ...group] = resource.split('.');
+      return [
+        {
+          weight: 96,
+          object: `customresourcedefinition ${resource}`,
+          cause: `the CustomResourceDefinition ${resource} is not installed: ${String(o.args['name'] ?? 'the controller')} in ${String(o.args['namespace'] ?? '')} keeps failing to list ${kind ?? plural} ("${clip(line.trim(), 200)}"), which is what the API server answers for a kind it does not serve; without the ${kind ?? plural} CRD (${plural} of ${group.join('.')}) the controller cannot create ${kind ? `${kind}s` : plural}, so what waits on them never completes${/acme\.cert-manager\.io/.test(resource) ? ": cert-manager creates no Challenge for the ACME Order, so the Certificate stays not Ready and its TLS Secret is never issued (not a Let's Encrypt rate limit)" : ''}`,
+          evidence: [`${o.tool} ${String(o.args['name'] ?? '')}: "${clip(line.trim(), 200)}"`],
+          advice: `install the CRDs of the release that runs (for cert-manager: kubectl apply the cert-manager.crds.yaml of its version, or upgrade the chart with crds.enabled / installCRDs true), then the controller picks them up; nothing else needs to change`,
+        },
+      ];
+    }
+    return [];
+  },
+};
