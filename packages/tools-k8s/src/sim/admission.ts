@@ -4,6 +4,7 @@ import type { KindInfo } from '../kinds.js';
 import { formatCpu, formatMemory, parseQuantity } from '../quantity.js';
 import type { Deployment, Pod } from '../types.js';
 import { podRequests, type Requests } from './scheduler.js';
+import { MAX_STATEFUL_PODS } from './statefulset-controller.js';
 
 /**
  * Admission, as the API server applies it before an object is stored: validation of what a patch or
@@ -171,16 +172,26 @@ function quantityText(bytes: number): string {
  * undefined. Quantities are printed as the objects spell them.
  */
 export function limitRangeRefusal(pod: Pod, limitRanges: readonly KubeObject[]): string | undefined {
-  const items = limitRanges.flatMap((lr) =>
-    ((lr.spec as { limits?: LimitRangeItem[] } | undefined)?.limits ?? []).map(defaultedItem),
-  );
+  const items: LimitRangeItem[] = [];
+  for (const lr of limitRanges) {
+    const limits = (lr.spec as { limits?: unknown } | undefined)?.limits;
+    // A malformed LimitRange (limits not a list of objects) constrains nothing.
+    if (!Array.isArray(limits)) continue;
+    for (const item of limits)
+      if (isRecord(item)) items.push(defaultedItem(sanitizedItem(item as LimitRangeItem)));
+  }
   if (items.length === 0) return undefined;
-  const containers = pod.spec.containers ?? [];
+  type Box = { resources?: { requests?: unknown; limits?: unknown } };
+  const boxes = (v: unknown): Box[] => (Array.isArray(v) ? (v.filter(isRecord) as Box[]) : []);
+  const containers = boxes(pod.spec.containers);
+  const inits = boxes((pod.spec as { initContainers?: unknown }).initContainers);
   for (const item of items) {
     if (item.type !== 'Container') continue;
-    for (const c of containers) {
-      const limits: ResourceList = { ...(c.resources?.limits as ResourceList | undefined) };
-      const requests: ResourceList = { ...(c.resources?.requests as ResourceList | undefined) };
+    // Init containers are defaulted and checked as containers are (mergePodResourceRequirements).
+    for (const c of [...containers, ...inits]) {
+      const own = (v: unknown): ResourceList => (isRecord(v) ? { ...(v as ResourceList) } : {});
+      const limits = own(c.resources?.limits);
+      const requests = own(c.resources?.requests);
       for (const [res, v] of Object.entries(limits)) if (requests[res] === undefined) requests[res] = v;
       for (const [res, v] of Object.entries(item.default ?? {}))
         if (limits[res] === undefined) limits[res] = v;
@@ -188,16 +199,26 @@ export function limitRangeRefusal(pod: Pod, limitRanges: readonly KubeObject[]):
         if (requests[res] === undefined) requests[res] = v;
       if (Object.keys(limits).length || Object.keys(requests).length)
         c.resources = {
-          ...c.resources,
+          ...(isRecord(c.resources) ? c.resources : {}),
           ...(Object.keys(requests).length ? { requests } : {}),
           ...(Object.keys(limits).length ? { limits } : {}),
-        } as typeof c.resources;
+        };
     }
   }
+  const who = pod.metadata.generateName ?? pod.metadata.name;
+  // A default limit below the container's own request makes an invalid pod (the API's validation).
+  for (const [i, c] of containers.entries())
+    for (const [res, req] of Object.entries((c.resources?.requests ?? {}) as ResourceList)) {
+      const lim = (c.resources?.limits as ResourceList | undefined)?.[res];
+      const r = parseQuantity(req);
+      const l = parseQuantity(lim);
+      if (r !== undefined && l !== undefined && r > l)
+        return `Pod "${who}" is invalid: spec.containers[${i}].resources.requests: Invalid value: "${text(req)}": must be less than or equal to ${res} limit of ${text(lim!)}`;
+    }
   const errs: string[] = [];
   for (const item of items) {
     if (item.type === 'Container')
-      for (const c of containers)
+      for (const c of [...containers, ...inits])
         errs.push(
           ...limitChecks(
             item,
@@ -207,6 +228,7 @@ export function limitRangeRefusal(pod: Pod, limitRanges: readonly KubeObject[]):
           ),
         );
     else if (item.type === 'Pod') {
+      // A pod needs the larger of its containers' sum and its largest init container (PodLimitFunc).
       const sum = (key: 'requests' | 'limits') => {
         const out: ResourceList = {};
         for (const res of new Set([...Object.keys(item.min ?? {}), ...Object.keys(item.max ?? {})])) {
@@ -217,6 +239,10 @@ export function limitRangeRefusal(pod: Pod, limitRanges: readonly KubeObject[]):
             if (v === undefined) every = false;
             else total += v;
           }
+          for (const c of inits) {
+            const v = parseQuantity((c.resources?.[key] as ResourceList | undefined)?.[res]);
+            if (v !== undefined && v > total) total = v;
+          }
           if (every && containers.length) out[res] = res === 'cpu' ? formatCpu(total) : quantityText(total);
         }
         return out;
@@ -225,8 +251,35 @@ export function limitRangeRefusal(pod: Pod, limitRanges: readonly KubeObject[]):
     }
   }
   if (errs.length === 0) return undefined;
-  const who = pod.metadata.generateName ?? pod.metadata.name;
   return `pods "${who}" is forbidden: ${errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`}`;
+}
+
+/** A value that is a plain object (not null, not an array). */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A LimitRange item with only the resource lists that are objects of quantities. */
+function sanitizedItem(item: LimitRangeItem): LimitRangeItem {
+  const list = (v: unknown): ResourceList | undefined => {
+    if (!isRecord(v)) return undefined;
+    const out: ResourceList = {};
+    for (const [k, q] of Object.entries(v))
+      if ((typeof q === 'string' || typeof q === 'number') && parseQuantity(q) !== undefined) out[k] = q;
+    return out;
+  };
+  const pick = (k: keyof LimitRangeItem) => {
+    const v = list(item[k]);
+    return v ? { [k]: v } : {};
+  };
+  return {
+    ...(typeof item.type === 'string' ? { type: item.type } : {}),
+    ...pick('max'),
+    ...pick('min'),
+    ...pick('default'),
+    ...pick('defaultRequest'),
+    ...pick('maxLimitRequestRatio'),
+  };
 }
 
 /** A ResourceQuota's `status.used` for the resources its `hard` names. */
@@ -240,8 +293,10 @@ export function quotaUsed(hard: Record<string, string>, pods: readonly Pod[]): R
 
 /**
  * Validates what would be stored for `current` (for a create, the new object itself), with the API
- * server's 422 wording: immutable name, namespace and kind; for Deployments and ReplicaSets replicas,
- * containers and quantities (and the simulation's replica limits); for Jobs the restart policy.
+ * server's 422 wording: immutable name, namespace and kind; for Deployments, ReplicaSets,
+ * StatefulSets and DaemonSets replicas, containers and quantities (and the simulation's replica
+ * limits), a paused flag that is a boolean, a StatefulSet's or DaemonSet's selector, pod management
+ * policy, ordinals and tolerations; for Jobs the restart policy.
  */
 export function validateObject(
   info: KindInfo,
@@ -269,14 +324,41 @@ export function validateObject(
       );
     return;
   }
-  if (info.kind !== 'Deployment' && info.kind !== 'ReplicaSet') return;
+  const workloads = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'];
+  if (!workloads.includes(info.kind)) return;
   const spec = next.spec as Deployment['spec'] | undefined;
+  const loose = (next.spec ?? {}) as Record<string, unknown>;
+  if (info.kind === 'Deployment' && loose['paused'] !== undefined && typeof loose['paused'] !== 'boolean')
+    fail('spec.paused', loose['paused'], 'must be a boolean');
+  if (info.kind === 'StatefulSet' || info.kind === 'DaemonSet') {
+    if (typeof loose['selector'] !== 'object' || loose['selector'] === null)
+      fail('spec.selector', loose['selector'] ?? null, 'Required value');
+    const policy = loose['podManagementPolicy'];
+    if (policy !== undefined && policy !== 'OrderedReady' && policy !== 'Parallel')
+      invalid(
+        `spec.podManagementPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "OrderedReady", "Parallel"`,
+      );
+    const start = (loose['ordinals'] as { start?: unknown } | undefined)?.start;
+    if (
+      start !== undefined &&
+      !(Number.isInteger(start) && (start as number) >= 0 && (start as number) <= 2 ** 31 - 1)
+    )
+      fail('spec.ordinals.start', start, 'must be greater than or equal to 0');
+    const tolerations = (spec?.template?.spec as { tolerations?: unknown } | undefined)?.tolerations;
+    if (
+      tolerations !== undefined &&
+      (!Array.isArray(tolerations) ||
+        tolerations.some((t) => typeof t !== 'object' || t === null || Array.isArray(t)))
+    )
+      fail('spec.template.spec.tolerations', tolerations, 'must be a list of tolerations');
+  }
   const replicas = spec?.replicas;
   if (replicas !== undefined && !(Number.isInteger(replicas) && replicas >= 0))
     fail('spec.replicas', replicas, 'must be greater than or equal to 0');
   // Object-count limits: the simulation creates every pod, so a huge count would stall it.
-  if (replicas !== undefined && replicas > MAX_REPLICAS)
-    fail('spec.replicas', replicas, `must be less than or equal to ${MAX_REPLICAS} in the simulated cluster`);
+  const cap = info.kind === 'StatefulSet' ? MAX_STATEFUL_PODS : MAX_REPLICAS;
+  if (replicas !== undefined && replicas > cap)
+    fail('spec.replicas', replicas, `must be less than or equal to ${cap} in the simulated cluster`);
   if (info.kind === 'Deployment' && replicas !== undefined) {
     let total = replicas;
     for (const o of objects)

@@ -18,6 +18,7 @@ import {
   REVISION_LABEL,
   revisionOf,
   runningAndReady,
+  usableTemplate,
 } from './statefulset-controller.js';
 
 /**
@@ -87,13 +88,20 @@ export function daemonPodTolerations(hostNetwork: boolean): Toleration[] {
 
 /** The template's tolerations with the daemon pod's own added (those it already has are kept as they are). */
 function tolerationsOf(template: PodTemplate | undefined): Toleration[] {
-  const own = (template?.spec.tolerations ?? []) as Toleration[];
+  const declared = template?.spec?.tolerations;
+  // Only tolerations that are objects count (the API server refuses anything else).
+  const own = (Array.isArray(declared) ? declared : []).filter(
+    (t): t is Toleration => typeof t === 'object' && t !== null && !Array.isArray(t),
+  );
   const hostNetwork = (template?.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork === true;
   const added = daemonPodTolerations(hostNetwork).filter(
     (t) => !own.some((o) => o.key === t.key && o.effect === t.effect),
   );
   return [...own, ...added];
 }
+
+/** The taints the node lifecycle controller puts on a node it lost. */
+const LOST_TAINTS = new Set(['node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready']);
 
 /** The node's taints, with the unschedulable taint a cordoned node is read as having. */
 function taintsOf(node: Node): Taint[] {
@@ -111,11 +119,13 @@ function taintsOf(node: Node): Taint[] {
 export function nodeShouldRun(
   node: Node,
   template: PodTemplate | undefined,
+  { beforeLost = false }: { beforeLost?: boolean } = {},
 ): { shouldRun: boolean; shouldContinue: boolean } {
   const probe = { metadata: {}, spec: template?.spec ?? { containers: [] } } as Pod;
   if (!nodeAffinityMatches(node, probe)) return { shouldRun: false, shouldContinue: false };
   const tolerations = tolerationsOf(template);
-  const taints = taintsOf(node);
+  // Before the world starts, a node that is unreachable now was not yet: its pod was made back then.
+  const taints = taintsOf(node).filter((t) => !beforeLost || !LOST_TAINTS.has(t.key));
   if (untoleratedTaint(taints, tolerations, ['NoExecute']))
     return { shouldRun: false, shouldContinue: false };
   return {
@@ -162,7 +172,7 @@ function podsByNode(ds: KubeObject, host: ClusterHost): Map<string, Pod[]> {
 }
 
 /** The pod template for one node: its revision label, the daemon tolerations, affinity to that node alone. */
-function podTemplate(ds: KubeObject, node: string, revision: string): PodTemplate {
+function podTemplate(ds: KubeObject, node: string, revision: string, bound: boolean): PodTemplate {
   const tpl = clone(specOf(ds).template ?? { spec: { containers: [] } });
   const affinity = (tpl.spec as { affinity?: Record<string, unknown> }).affinity ?? {};
   return {
@@ -176,6 +186,8 @@ function podTemplate(ds: KubeObject, node: string, revision: string): PodTemplat
     },
     spec: {
       ...tpl.spec,
+      // A pod made before the world started on a node lost since was bound to it back then.
+      ...(bound ? { nodeName: node } : {}),
       tolerations: tolerationsOf(specOf(ds).template),
       affinity: {
         ...affinity,
@@ -223,7 +235,7 @@ const podRevision = (ds: KubeObject, pod: Pod) =>
 function reconcileDaemonSet(ds: KubeObject, host: ClusterHost): boolean {
   const template = specOf(ds).template;
   // The API server refuses a DaemonSet without containers; one a world declared so makes no pods.
-  if (!template?.spec?.containers?.length) return false;
+  if (!usableTemplate(template)) return false;
   const revision = revisionOf(ds, host);
   const byNode = podsByNode(ds, host);
   const nodes = new Map([...host.store.ofKind('Node').values()].map((n) => [n.metadata.name ?? '', n]));
@@ -272,12 +284,21 @@ function reconcileDaemonSet(ds: KubeObject, host: ClusterHost): boolean {
   }
 
   for (const [nodeName, node] of nodes) {
-    if (!nodeShouldRun(node, template).shouldRun) continue;
+    if (!nodeShouldRun(node, template, { beforeLost: host.settling }).shouldRun) continue;
     const here = (byNode.get(nodeName) ?? []).filter((p) =>
       host.store.has(`Pod/${p.metadata.namespace}/${p.metadata.name}`),
     );
     if (here.length > 0 || total >= MAX_DAEMON_PODS) continue;
-    const made = host.jobs.createPod(ds, podTemplate(ds, nodeName, revision), createdAt(ds, node, host));
+    const made = host.jobs.createPod(
+      ds,
+      podTemplate(
+        ds,
+        nodeName,
+        revision,
+        host.settling && taintsOf(node).some((t) => LOST_TAINTS.has(t.key)),
+      ),
+      createdAt(ds, node, host),
+    );
     if (typeof made === 'string') {
       host.controllerEvent(
         'Warning',
@@ -295,12 +316,18 @@ function reconcileDaemonSet(ds: KubeObject, host: ClusterHost): boolean {
   }
   if (changed || (specOf(ds).updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') return changed;
 
-  // Roll a new template out one node at a time, while every other daemon pod is available.
+  // Roll a new template out: old pods that are not available go at once (they serve nothing, as the
+  // controller's rolling update deletes every old pod that is not running); an available one only
+  // while every other daemon pod is available (maxUnavailable 1).
   const all = [...byNode.values()].flat().filter(live);
-  if (all.some((p) => !runningAndReady(p))) return changed;
-  const outdated = all.find((p) => podRevision(ds, p) !== revision);
-  if (outdated) {
-    remove(ds, outdated, host);
+  const outdated = all.filter((p) => podRevision(ds, p) !== revision);
+  const broken = outdated.filter((p) => !runningAndReady(p));
+  for (const p of broken) {
+    remove(ds, p, host);
+    changed = true;
+  }
+  if (broken.length === 0 && outdated.length > 0 && all.every(runningAndReady)) {
+    remove(ds, outdated[0]!, host);
     changed = true;
   }
   return changed;

@@ -54,12 +54,13 @@ function reconcileDeployment(d: Deployment, host: ClusterHost): void {
       break;
     }
   const cause = d.metadata.annotations?.[CHANGE_CAUSE];
-  if (d.spec.paused) {
+  if (d.spec.paused === true) {
     // Paused (kubectl rollout pause): no new ReplicaSet, no rollout; only a scale change is carried out,
     // on the one ReplicaSet that runs pods (on the current template's, when nothing else runs).
     const running = rss.filter((rs) => (rs.spec.replicas ?? 0) > 0);
     const target = running.length === 1 ? running[0] : running.length === 0 ? active : undefined;
     if (target) scale(d, target, d.spec.replicas ?? 1, host);
+    else if (running.length > 1) proportionalScale(d, running, host);
     return;
   }
   if (!active) {
@@ -109,6 +110,26 @@ function reconcileDeployment(d: Deployment, host: ClusterHost): void {
     scale(d, rs, keep, host);
   }
   if (good >= desired && olds.every((rs) => (rs.spec.replicas ?? 0) === 0)) rollout.done = true;
+}
+
+/**
+ * Proportional scaling (kubernetes.io, Deployments, "Proportional scaling"): a scale change while
+ * several ReplicaSets run pods (a rollout in progress or paused) is spread over them in proportion to
+ * their sizes, the rounding remainder to the largest first.
+ */
+function proportionalScale(d: Deployment, running: ReplicaSet[], host: ClusterHost): void {
+  const desired = d.spec.replicas ?? 1;
+  const total = running.reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0);
+  const diff = desired - total;
+  if (diff === 0 || total === 0) return;
+  const sorted = [...running].sort((a, b) => (b.spec.replicas ?? 0) - (a.spec.replicas ?? 0));
+  const shares = sorted.map((rs) => Math.trunc(((rs.spec.replicas ?? 0) / total) * diff));
+  let rest = diff - shares.reduce((n, x) => n + x, 0);
+  for (let i = 0; rest !== 0 && i < 10_000; i = (i + 1) % sorted.length) {
+    shares[i]! += Math.sign(rest);
+    rest -= Math.sign(rest);
+  }
+  sorted.forEach((rs, i) => scale(d, rs, Math.max(0, (rs.spec.replicas ?? 0) + shares[i]!), host));
 }
 
 /** The Deployment controller scaling one of its ReplicaSets to `n`, with its event when that changes it. */

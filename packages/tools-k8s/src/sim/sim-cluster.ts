@@ -806,6 +806,12 @@ export class SimCluster implements Cluster {
       this.#runtime.delete(k);
       this.#outcomes.delete(k);
     }
+    // The pod garbage collector: pods bound to a Node that no longer exists are deleted at once, even
+    // Terminating ones (a pod on a lost node stays Terminating until its Node object is deleted).
+    if (kind === 'Node') {
+      const bound = [...this.#store.ofKind('Pod').values()].filter((p) => p.spec.nodeName === name);
+      for (const p of bound) this.#remove('Pod', p.metadata.namespace, p.metadata.name ?? '', 'controller');
+    }
     // Garbage collection: whatever this object controlled goes with it.
     const uid = obj.metadata?.uid;
     if (uid && (OWNERS.has(kind) || why === 'delete')) {

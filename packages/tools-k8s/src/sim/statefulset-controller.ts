@@ -71,6 +71,25 @@ interface StatefulSetSpec {
 
 const specOf = (set: KubeObject): StatefulSetSpec => (set.spec ?? {}) as StatefulSetSpec;
 
+/**
+ * Whether a workload's template can make pods: an object whose spec has a list of containers, each
+ * an object with a name. A world may declare anything in a manifest; the API server's validation
+ * (admission.ts) refuses such writes, and a controller makes no pods from them.
+ */
+export function usableTemplate(template: unknown): template is PodTemplate {
+  if (typeof template !== 'object' || template === null || Array.isArray(template)) return false;
+  const spec = (template as { spec?: unknown }).spec;
+  if (typeof spec !== 'object' || spec === null) return false;
+  const containers = (spec as { containers?: unknown }).containers;
+  return (
+    Array.isArray(containers) &&
+    containers.length > 0 &&
+    containers.every(
+      (c) => typeof c === 'object' && c !== null && typeof (c as { name?: unknown }).name === 'string',
+    )
+  );
+}
+
 /** A template's canonical JSON, by template object (a stored template is never changed in place). */
 const templateJson = new WeakMap<object, string>();
 function jsonOf(template: PodTemplate): string {
@@ -91,9 +110,8 @@ function jsonOf(template: PodTemplate): string {
  * are up to date.
  */
 export function revisionOf(owner: KubeObject, host: ClusterHost): string {
-  const template = (owner.spec as { template?: PodTemplate } | undefined)?.template ?? {
-    spec: { containers: [] },
-  };
+  const given = (owner.spec as { template?: unknown } | undefined)?.template;
+  const template: PodTemplate = usableTemplate(given) ? given : { spec: { containers: [] } };
   const ns = owner.metadata?.namespace;
   const json = jsonOf(template);
   let last = 0;
@@ -175,8 +193,9 @@ export function runningAndReady(pod: Pod): boolean {
 function ordinalOf(setName: string, podName: string): number | undefined {
   if (!podName.startsWith(`${setName}-`)) return undefined;
   const tail = podName.slice(setName.length + 1);
-  if (!/^(0|[1-9][0-9]{0,8})$/.test(tail)) return undefined;
-  return Number(tail);
+  if (!/^(0|[1-9][0-9]{0,9})$/.test(tail)) return undefined;
+  const n = Number(tail);
+  return n <= 2 ** 31 - 1 ? n : undefined;
 }
 
 /**
@@ -245,11 +264,15 @@ function claimsFor(
   set: KubeObject,
   podName: string,
 ): { volume: string; claim: string; tpl: ClaimTemplate }[] {
-  return (specOf(set).volumeClaimTemplates ?? []).map((tpl) => ({
-    volume: tpl.metadata?.name ?? '',
-    claim: `${tpl.metadata?.name ?? ''}-${podName}`,
-    tpl,
-  }));
+  const templates = specOf(set).volumeClaimTemplates;
+  if (!Array.isArray(templates)) return [];
+  return templates
+    .filter((tpl) => typeof tpl === 'object' && tpl !== null && typeof tpl.metadata?.name === 'string')
+    .map((tpl) => ({
+      volume: tpl.metadata?.name ?? '',
+      claim: `${tpl.metadata?.name ?? ''}-${podName}`,
+      tpl,
+    }));
 }
 
 /** The pod template for an ordinal: identity labels, hostname and subdomain, the claims as volumes. */
@@ -357,9 +380,19 @@ function firstWait(pod: Pod, host: ClusterHost): boolean {
 function reconcileStatefulSet(set: KubeObject, host: ClusterHost): boolean {
   const spec = specOf(set);
   // The API server refuses a set without containers; one a world declared so makes no pods.
-  if (!spec.template?.spec?.containers?.length) return false;
-  const replicas = Math.min(Math.max(0, spec.replicas ?? 1), MAX_STATEFUL_PODS);
-  const start = Math.max(0, spec.ordinals?.start ?? 0);
+  if (!usableTemplate(spec.template)) return false;
+  const wanted = Number.isInteger(spec.replicas) ? (spec.replicas as number) : 1;
+  const replicas = Math.min(Math.max(0, wanted), MAX_STATEFUL_PODS);
+  if (wanted > MAX_STATEFUL_PODS && !host.settling)
+    host.controllerEvent(
+      'Warning',
+      'FailedCreate',
+      `the simulated cluster makes at most ${MAX_STATEFUL_PODS} pods per StatefulSet; ${wanted} asked`,
+      set,
+      'statefulset-controller',
+      3600,
+    );
+  const start = Number.isInteger(spec.ordinals?.start) ? Math.max(0, spec.ordinals!.start!) : 0;
   const parallel = spec.podManagementPolicy === 'Parallel';
   const revision = revisionOf(set, host);
   const pods = podsOf(set, host);

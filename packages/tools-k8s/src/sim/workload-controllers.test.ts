@@ -619,3 +619,192 @@ describe('kubectl get columns', () => {
     expect(ds.rows[0]?.cells.slice(0, 8)).toEqual(['agent', 2, 2, 2, 2, 2, '<none>', '5d']);
   });
 });
+
+describe('hostile or broken input to the workload controllers', () => {
+  it('a malformed StatefulSet, DaemonSet or Deployment write is refused with 422 and the cluster keeps working', async () => {
+    const c = createSimCluster({
+      now: NOW,
+      namespaces: ['db', 'obs', 'app'],
+      nodes,
+      behaviors: { 'web/db': { listenPorts: [5432] } },
+      deployments: [
+        { name: 'api', namespace: 'app', replicas: 1, containers: [{ name: 'api', image: 'acme/api:1' }] },
+      ],
+      objects: [defaultClass, statefulSet(), daemonSet()],
+    } as never);
+    const bad: [string, string, string, Record<string, unknown>][] = [
+      ['StatefulSet', 'web', 'db', { spec: { template: 'x' } }],
+      ['StatefulSet', 'web', 'db', { spec: { template: { spec: { containers: 'x' } } } }],
+      ['StatefulSet', 'web', 'db', { spec: { replicas: -1 } }],
+      ['StatefulSet', 'web', 'db', { spec: { replicas: 101 } }],
+      ['StatefulSet', 'web', 'db', { spec: { podManagementPolicy: 'Bogus' } }],
+      ['DaemonSet', 'agent', 'obs', { spec: { template: { spec: { tolerations: 'x' } } } }],
+      ['DaemonSet', 'agent', 'obs', { spec: { template: { spec: { tolerations: [null] } } } }],
+      ['Deployment', 'api', 'app', { spec: { paused: 'false' } }],
+    ];
+    for (const [kind, name, namespace, body] of bad)
+      await expect(c.patch({ kind, name, namespace }, { type: 'merge', body })).rejects.toMatchObject({
+        status: 422,
+      });
+    expect(names(c, 'db')).toEqual(['web-0', 'web-1', 'web-2']);
+    c.advance(60);
+    expect(pods(c, 'obs')).toHaveLength(2);
+  });
+
+  it('a world that declares malformed manifests loads, and they make no pods', () => {
+    const c = createSimCluster({
+      now: NOW,
+      namespaces: ['db', 'obs'],
+      nodes,
+      objects: [
+        { ...statefulSet(), spec: { replicas: 2, selector: {}, template: 'x', volumeClaimTemplates: 'y' } },
+        daemonSet({ template: { spec: { containers: 'x', tolerations: 'x' } } }),
+        {
+          apiVersion: 'v1',
+          kind: 'LimitRange',
+          metadata: { name: 'lr', namespace: 'obs' },
+          spec: { limits: 'x' },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'LimitRange',
+          metadata: { name: 'lr2', namespace: 'obs' },
+          spec: { limits: [null, 3] },
+        },
+      ],
+    } as never);
+    expect(pods(c, 'db')).toEqual([]);
+    expect(pods(c, 'obs')).toEqual([]);
+  });
+
+  it('a DaemonSet whose pods crash takes a fixed image: old pods that are not available go at once', async () => {
+    const c = createSimCluster({
+      now: NOW,
+      namespaces: ['obs'],
+      nodes,
+      behaviors: { 'agent/agent': { byImage: { 'acme/agent:1': { crash: { exitCode: 1 } } } } },
+      objects: [daemonSet()],
+    } as never);
+    await setImage(c, 'DaemonSet', 'agent', 'obs', 'agent', 'acme/agent:2');
+    c.settle();
+    expect(pods(c, 'obs').map((p) => p.spec.containers[0]?.image)).toEqual(['acme/agent:2', 'acme/agent:2']);
+    expect(status(c, 'DaemonSet', 'agent', 'obs')).toMatchObject({
+      updatedNumberScheduled: 2,
+      numberAvailable: 2,
+    });
+  });
+
+  it('deleting a lost Node frees its Terminating StatefulSet pod, and the set makes it again', async () => {
+    const c = createSimCluster({
+      now: NOW,
+      namespaces: ['db'],
+      nodes: [
+        { name: 'n1', cpu: '4', memory: '16Gi' },
+        { name: 'n2', cpu: '4', memory: '16Gi', ready: false, notReadyFor: '10m' },
+      ],
+      behaviors: { 'web/db': { listenPorts: [5432] } },
+      pods: ['web-0', 'web-1'].map((name, i) => ({
+        name,
+        namespace: 'db',
+        node: i === 1 ? 'n2' : 'n1',
+        labels: { app: 'web' },
+        containers: [{ name: 'db', image: 'acme/db:1' }],
+      })),
+      objects: [statefulSet({ replicas: 2, volumeClaimTemplates: [] })],
+    } as never);
+    const web1 = () => pods(c, 'db').find((p) => p.metadata.name === 'web-1');
+    expect(web1()?.metadata.deletionTimestamp).toBeDefined();
+    c.advance(600);
+    expect(web1()?.spec.nodeName).toBe('n2');
+    await c.delete({ kind: 'Node', name: 'n2' });
+    c.settle();
+    expect(web1()?.spec.nodeName).toBe('n1');
+    expect(web1()?.metadata.deletionTimestamp).toBeUndefined();
+  });
+
+  it('a node lost before the world started kept its daemon pod, counted as misscheduled', () => {
+    const c = createSimCluster({
+      now: NOW,
+      namespaces: ['obs'],
+      nodes: [
+        { name: 'n1', cpu: '4', memory: '16Gi' },
+        { name: 'n2', cpu: '4', memory: '16Gi', ready: false, notReadyFor: '10m' },
+      ],
+      objects: [daemonSet()],
+    } as never);
+    expect(
+      pods(c, 'obs')
+        .map((p) => p.spec.nodeName)
+        .sort(),
+    ).toEqual(['n1', 'n2']);
+    expect(status(c, 'DaemonSet', 'agent', 'obs')).toMatchObject({
+      desiredNumberScheduled: 1,
+      numberMisscheduled: 1,
+    });
+  });
+
+  it('LimitRange: a default limit below the own request is an invalid pod; init containers are checked too', () => {
+    const pod = (spec: Record<string, unknown>) => ({ metadata: { name: 'p' }, spec }) as unknown as Pod;
+    const range = (limits: unknown[]): KubeObject => ({
+      kind: 'LimitRange',
+      metadata: { name: 'lr' },
+      spec: { limits },
+    });
+    expect(
+      limitRangeRefusal(
+        pod({ containers: [{ name: 'a', image: 'x', resources: { requests: { memory: '2Gi' } } }] }),
+        [range([{ type: 'Container', max: { memory: '4Gi' }, default: { memory: '1Gi' } }])],
+      ),
+    ).toBe(
+      'Pod "p" is invalid: spec.containers[0].resources.requests: Invalid value: "2Gi": must be less than or equal to memory limit of 1Gi',
+    );
+    expect(
+      limitRangeRefusal(
+        pod({
+          containers: [{ name: 'a', image: 'x', resources: { limits: { memory: '512Mi' } } }],
+          initContainers: [{ name: 'i', image: 'x', resources: { limits: { memory: '8Gi' } } }],
+        }),
+        [range([{ type: 'Container', max: { memory: '1Gi' } }])],
+      ),
+    ).toBe('pods "p" is forbidden: maximum memory usage per Container is 1Gi, but limit is 8Gi');
+  });
+
+  it('a paused Deployment caught mid-rollout spreads a scale change over its ReplicaSets', async () => {
+    const c = createSimCluster({
+      now: NOW,
+      namespaces: ['app'],
+      nodes,
+      behaviors: { 'api/api': { byImage: { 'acme/api:2': { listenPorts: [] } } } },
+      deployments: [
+        {
+          name: 'api',
+          namespace: 'app',
+          replicas: 4,
+          age: '5d',
+          containers: [{ name: 'api', image: 'acme/api:2', readinessProbe: { tcpSocket: { port: 8080 } } }],
+          history: [{ image: 'acme/api:1', age: '5d' }],
+          rollout: { startedAgo: '1m' },
+        },
+      ],
+    } as never);
+    await c.patch(
+      { kind: 'Deployment', name: 'api', namespace: 'app' },
+      { type: 'merge', body: { spec: { paused: true } } },
+    );
+    const before = (
+      c.listNow({ kind: 'ReplicaSet', namespace: 'app' }) as unknown as { spec: { replicas: number } }[]
+    )
+      .map((r) => r.spec.replicas)
+      .reduce((a, b) => a + b, 0);
+    await c.patch(
+      { kind: 'Deployment', name: 'api', namespace: 'app' },
+      { type: 'merge', body: { spec: { replicas: 8 } } },
+    );
+    const sizes = (
+      c.listNow({ kind: 'ReplicaSet', namespace: 'app' }) as unknown as { spec: { replicas: number } }[]
+    ).map((r) => r.spec.replicas);
+    expect(before).toBe(4);
+    expect(sizes.sort()).toEqual([2, 6]);
+    expect(sizes.every((n) => n > 0)).toBe(true);
+  });
+});

@@ -654,6 +654,9 @@ export function genericStatus(obj: KubeObject): string {
       .join(', ');
   }
   if (typeof status.replicas === 'number') return `${status.readyReplicas ?? 0}/${status.replicas} ready`;
+  // A DaemonSet: its ready pods of the nodes it should run on (kubectl's READY and DESIRED).
+  if (typeof status.desiredNumberScheduled === 'number')
+    return `${status.numberReady ?? 0}/${status.desiredNumberScheduled} ready`;
   return '';
 }
 
