@@ -129,7 +129,8 @@ function proportionalScale(d: Deployment, running: ReplicaSet[], host: ClusterHo
     shares[i]! += Math.sign(rest);
     rest -= Math.sign(rest);
   }
-  sorted.forEach((rs, i) => scale(d, rs, Math.max(0, (rs.spec.replicas ?? 0) + shares[i]!), host));
+  for (const [i, rs] of sorted.entries())
+    scale(d, rs, Math.max(0, (rs.spec.replicas ?? 0) + shares[i]!), host);
 }
 
 /** The Deployment controller scaling one of its ReplicaSets to `n`, with its event when that changes it. */
