@@ -99,18 +99,26 @@ function orderedStartNotes(ctx: AnalyzerContext): string[] {
   return out;
 }
 
-/** Failed pods of the namespace whose description was not read (a Job's failed attempt), at most one. */
+/**
+ * A failed attempt of a Job run that a later attempt completed, whose description was not read: why
+ * it failed (preempted, evicted) is in its status. At most one.
+ */
 function failedUnread(ctx: AnalyzerContext): string[] {
   const read = new Set(outputs(ctx.seen, 'describe_pod').map((o) => String(o.args['name'] ?? '')));
-  const out: string[] = [];
-  for (const o of outputs(
+  const rows = outputs(
     ctx.seen,
     'list_pods',
     (x) => x.args['namespace'] === ctx.ns && !x.args['labelSelector'],
-  ))
-    for (const r of parseTable(o.content))
-      if (/^(Error|Failed|Preempted|OOMKilled)$/.test(r['STATUS'] ?? '') && r['NAME'] && !read.has(r['NAME']))
-        out.push(r['NAME']);
+  ).flatMap((o) => parseTable(o.content));
+  // A Job's pods are `<job>-<5 characters>`: the run is the name without that suffix.
+  const run = (name: string) => name.replace(/-[a-z0-9]{5}$/, '');
+  const completed = new Set(rows.filter((r) => r['STATUS'] === 'Completed').map((r) => run(r['NAME'] ?? '')));
+  const out: string[] = [];
+  for (const r of rows) {
+    const name = r['NAME'] ?? '';
+    if (/^(Error|Failed|Preempted)$/.test(r['STATUS'] ?? '') && completed.has(run(name)) && !read.has(name))
+      out.push(name);
+  }
   return [...new Set(out)].slice(0, 1);
 }
 
