@@ -1,7 +1,9 @@
 import {
   type Analyzer,
   bonus,
+  type CpuUse,
   clip,
+  cpuUse,
   type Finding,
   flat,
   linesWith,
@@ -76,40 +78,9 @@ function backendsOf(described: string): string[] {
   return out;
 }
 
-/**
- * Containers of the namespace at 95 % or more of their CPU limit, from `get_pod_metrics` (`api: cpu
- * 500m / request 250m / limit 500m (100%)` under each pod's line).
- */
-function cpuPinned(
-  seen: Parameters<Analyzer['finds']>[0]['seen'],
-  ns: string,
-): { pod: string; container: string; usage: string; limit: string; pct: number; line: string }[] {
-  const out: { pod: string; container: string; usage: string; limit: string; pct: number; line: string }[] =
-    [];
-  for (const o of outputs(seen, 'get_pod_metrics', (x) => x.args['namespace'] === ns)) {
-    let pod = '';
-    for (const line of o.content.split('\n').slice(0, 400)) {
-      const head = /^([a-z0-9][a-z0-9.-]{0,252})\s{2}/.exec(line);
-      if (head) {
-        pod = head[1]!;
-        continue;
-      }
-      const m =
-        /^\s+([a-z0-9][a-z0-9-]{0,62}): cpu (\S{1,12}) \/ request \S{1,12} \/ limit (\S{1,12}) \((\d{1,4})%\)/.exec(
-          line,
-        );
-      if (m && pod && Number(m[4]) >= 95)
-        out.push({
-          pod,
-          container: m[1]!,
-          usage: m[2]!,
-          limit: m[3]!,
-          pct: Number(m[4]),
-          line: clip(line.trim(), 140),
-        });
-    }
-  }
-  return out;
+/** Containers of the namespace at 95 % or more of their CPU limit, from `get_pod_metrics`. */
+function cpuPinned(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: string): CpuUse[] {
+  return cpuUse(seen, (x) => x.args['namespace'] === ns).filter((c) => c.pct >= 95);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
-import { type Analyzer, bonus, clip, outputs, podDeployment } from './types.js';
+import { type Analyzer, bonus, clip, cpuUse, outputs, podDeployment } from './types.js';
 
 // The unified GC log's line naming the collector the JVM chose (`-Xlog:gc`, JDK 9 and later).
 const SERIAL = /\[gc(?:,init)?\s*\]\s+Using Serial\b|Using Serial(?: GC)?\s*$/m;
@@ -21,14 +21,9 @@ export const jvmSerialGcAnalyzer: Analyzer = {
       const serial = logs.content.split('\n').find((l) => SERIAL.test(l));
       if (!serial) continue;
       const pod = String(logs.args['name'] ?? '');
-      const metrics = outputs(seen, 'get_pod_metrics')
-        .flatMap((o) => o.content.split('\n'))
-        .find(
-          (l, i, all) => / limit \S{1,12} \(\d{1,4}%\); memory/.test(l) && (all[i - 1] ?? '').startsWith(pod),
-        );
       const described = outputs(seen, 'describe_pod', (o) => o.args['name'] === pod).pop()?.content ?? '';
       const limitText =
-        (metrics ? /cpu \S{1,12} \/ request \S{1,12} \/ limit (\S{1,12})/.exec(metrics)?.[1] : undefined) ??
+        cpuUse(seen).find((c) => c.pod === pod)?.limit ??
         /Limits:\s*\n\s+cpu:\s+(\S{1,12})/.exec(described)?.[1];
       const limit = parseQuantity(limitText);
       if (limit === undefined || limit >= 2) continue;

@@ -469,3 +469,50 @@ export function configMapVolumes(described: string): string[] {
 export function runningAndReady(body: string): boolean {
   return /^\s*State:\s+Running\b/m.test(body) && /^\s*Ready:\s+True\b/m.test(body);
 }
+
+/** One container's CPU line of a `get_pod_metrics` output. */
+export interface CpuUse {
+  pod: string;
+  container: string;
+  usage: string;
+  limit: string;
+  /** Usage as a percentage of the limit. */
+  pct: number;
+  line: string;
+}
+
+/**
+ * The CPU lines of `get_pod_metrics` outputs (`  api: cpu 500m / request 250m / limit 500m (100%); …`
+ * under each pod's `<pod>  restarts: …` line), of the reads `pred` keeps; containers without a request
+ * and a limit are left out. At most 400 lines of each output are read.
+ */
+export function cpuUse(
+  seen: readonly SeenObservation[],
+  pred: (o: SeenObservation) => boolean = () => true,
+): CpuUse[] {
+  const out: CpuUse[] = [];
+  for (const o of outputs(seen, 'get_pod_metrics', pred)) {
+    let pod = '';
+    for (const line of o.content.split('\n').slice(0, 400)) {
+      const head = /^([a-z0-9][a-z0-9.-]{0,252})\s{2}/.exec(line);
+      if (head) {
+        pod = head[1]!;
+        continue;
+      }
+      const m =
+        /^\s+([a-z0-9][a-z0-9-]{0,62}): cpu (\S{1,12}) \/ request \S{1,12} \/ limit (\S{1,12}) \((\d{1,4})%\)/.exec(
+          line,
+        );
+      if (m && pod)
+        out.push({
+          pod,
+          container: m[1]!,
+          usage: m[2]!,
+          limit: m[3]!,
+          pct: Number(m[4]),
+          line: clip(line.trim(), 140),
+        });
+    }
+  }
+  return out;
+}

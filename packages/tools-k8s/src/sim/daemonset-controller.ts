@@ -2,6 +2,7 @@ import type { KubeObject } from '../cluster.js';
 import type { Node, Pod, PodTemplate } from '../types.js';
 import type { ClusterHost, Controller } from './controller-host.js';
 import { clone } from './names.js';
+import { key } from './object-store.js';
 import {
   labelSelectorMatches,
   nodeAffinityMatches,
@@ -275,7 +276,7 @@ function reconcileDaemonSet(ds: KubeObject, host: ClusterHost): boolean {
     }
     // More than one live pod on a node: the oldest stays.
     const staying = pods.filter(
-      (p) => live(p) && host.store.has(`Pod/${p.metadata.namespace}/${p.metadata.name}`),
+      (p) => live(p) && host.store.has(key('Pod', p.metadata.namespace, p.metadata.name ?? '')),
     );
     for (const extra of staying.slice(1)) {
       remove(ds, extra, host);
@@ -286,7 +287,7 @@ function reconcileDaemonSet(ds: KubeObject, host: ClusterHost): boolean {
   for (const [nodeName, node] of nodes) {
     if (!nodeShouldRun(node, template, { beforeLost: host.settling }).shouldRun) continue;
     const here = (byNode.get(nodeName) ?? []).filter((p) =>
-      host.store.has(`Pod/${p.metadata.namespace}/${p.metadata.name}`),
+      host.store.has(key('Pod', p.metadata.namespace, p.metadata.name ?? '')),
     );
     if (here.length > 0 || total >= MAX_DAEMON_PODS) continue;
     const made = host.jobs.createPod(
