@@ -55,6 +55,7 @@ export const WELL_KNOWN_KINDS: readonly KindInfo[] = [
   k('ClusterRole', 'rbac.authorization.k8s.io/v1', 'clusterroles', false),
   k('ClusterRoleBinding', 'rbac.authorization.k8s.io/v1', 'clusterrolebindings', false),
   k('PodDisruptionBudget', 'policy/v1', 'poddisruptionbudgets', true, 'pdb'),
+  k('PriorityClass', 'scheduling.k8s.io/v1', 'priorityclasses', false, 'pc'),
 ];
 
 /** The plural resource name Kubernetes would derive for a kind nobody registered. */

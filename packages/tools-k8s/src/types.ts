@@ -94,6 +94,11 @@ export interface PodSpec {
   initContainers?: Container[];
   nodeName?: string;
   nodeSelector?: Record<string, string>;
+  /** Set by the Priority admission plugin from the PriorityClass (sim/priority.ts). */
+  priority?: number;
+  priorityClassName?: string;
+  /** PreemptLowerPriority (the default) or Never. */
+  preemptionPolicy?: string;
   tolerations?: unknown[];
   volumes?: Volume[];
   imagePullSecrets?: { name: string }[];
@@ -148,6 +153,8 @@ export interface Pod {
     conditions?: Condition[];
     containerStatuses?: ContainerStatus[];
     initContainerStatuses?: ContainerStatus[];
+    /** The node a preempting pod waits for (its victims are terminating there). */
+    nominatedNodeName?: string;
     podIP?: string;
     hostIP?: string;
     startTime?: string;

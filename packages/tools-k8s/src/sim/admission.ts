@@ -3,6 +3,7 @@ import { K8sError } from '../errors.js';
 import type { KindInfo } from '../kinds.js';
 import { formatCpu, formatMemory, parseQuantity } from '../quantity.js';
 import type { Deployment, Pod } from '../types.js';
+import { priorityClassInvalid } from './priority.js';
 import { podRequests, type Requests } from './scheduler.js';
 import { MAX_STATEFUL_PODS } from './statefulset-controller.js';
 
@@ -296,7 +297,8 @@ export function quotaUsed(hard: Record<string, string>, pods: readonly Pod[]): R
  * server's 422 wording: immutable name, namespace and kind; for Deployments, ReplicaSets,
  * StatefulSets and DaemonSets replicas, containers and quantities (and the simulation's replica
  * limits), a paused flag that is a boolean, a StatefulSet's or DaemonSet's selector, pod management
- * policy, ordinals and tolerations; for Jobs the restart policy.
+ * policy, ordinals and tolerations; for Jobs the restart policy; a PriorityClass's value, name and
+ * policy (sim/priority.ts).
  */
 export function validateObject(
   info: KindInfo,
@@ -315,6 +317,21 @@ export function validateObject(
   if (next.metadata?.namespace !== current.metadata?.namespace)
     fail('metadata.namespace', next.metadata?.namespace, 'field is immutable');
   if (next.kind !== current.kind) fail('kind', next.kind, 'field is immutable');
+  if (info.kind === 'PriorityClass') {
+    const why = priorityClassInvalid(next, current === next ? undefined : current);
+    if (why) invalid(why);
+    if ((next as { globalDefault?: unknown }).globalDefault === true)
+      for (const o of objects)
+        if (
+          o.kind === 'PriorityClass' &&
+          o.metadata?.name !== next.metadata?.name &&
+          (o as { globalDefault?: unknown }).globalDefault === true
+        )
+          invalid(
+            `globalDefault: Invalid value: true: PriorityClass ${o.metadata?.name} is already marked as default. Only one default can exist`,
+          );
+    return;
+  }
   if (info.kind === 'Job') {
     const policy = (next.spec as { template?: { spec?: { restartPolicy?: string } } } | undefined)?.template
       ?.spec?.restartPolicy;

@@ -7,6 +7,7 @@ import { ingressController } from './ingress.js';
 import { cronJobController, jobController } from './jobs.js';
 import { kubeletController } from './kubelet.js';
 import { nodeLifecycleController } from './node-lifecycle.js';
+import { preemptionController } from './preemption.js';
 import { quotaController } from './quota-controller.js';
 import { replicaSetController, replicaSetStatusController } from './replicaset-controller.js';
 import { schedulerController } from './scheduler-controller.js';
@@ -34,6 +35,7 @@ export const CONTROLLERS: readonly Controller[] = [
   schedulerController,
   claimController,
   kubeletController,
+  preemptionController,
   nodeLifecycleController,
   replicaSetStatusController,
   deploymentStatusController,

@@ -4,8 +4,17 @@ import type { Node, Pod, PodSpec } from '../types.js';
 import type { ClusterHost, Controller } from './controller-host.js';
 import { key } from './object-store.js';
 import {
+  evictVictims,
+  type Misfit,
+  type Placement,
+  preemptionCandidate,
+  preemptionOf,
+} from './preemption.js';
+import { podPreemptionPolicy, podPriority } from './priority.js';
+import {
   addUse,
   emptyUse,
+  filterMessage,
   interPodMisfit,
   type NodeSelectorTerm,
   type NodeUse,
@@ -66,19 +75,29 @@ function schedule(host: ClusterHost): void {
   const nodes = [...host.store.ofKind('Node').values()];
   const pods = [...host.store.ofKind('Pod').values()];
   const classes = [...host.store.ofKind('StorageClass').values()];
+  const priorityClasses = [...host.store.ofKind('PriorityClass').values()];
+  const priorityOf = (p: Pod) => podPriority(p, priorityClasses);
   const nodeByName = new Map(nodes.map((n) => [n.metadata.name ?? '', n]));
   const used = new Map<string, NodeUse>();
   const placed: Placed[] = [];
+  const podsOn = new Map<string, { pod: Pod; req: Requests; started: number }[]>();
   const place = (p: Pod, nodeName: string, r: Requests) => {
     const u = used.get(nodeName) ?? emptyUse();
     addUse(u, r);
     used.set(nodeName, u);
     placed.push({ pod: p, nodeLabels: nodeByName.get(nodeName)?.metadata.labels ?? {} });
+    const started = host.runtime.get(key('Pod', p.metadata.namespace, p.metadata.name ?? ''))?.createdAt ?? 0;
+    const on = podsOn.get(nodeName);
+    if (on) on.push({ pod: p, req: r, started });
+    else podsOn.set(nodeName, [{ pod: p, req: r, started }]);
   };
   for (const p of pods)
     if (p.spec.nodeName && !podEnded(p)) place(p, p.spec.nodeName, storedPodRequests(p.spec));
-  for (const p of pods) {
-    if (p.spec.nodeName) continue;
+  // The scheduling queue's order (PrioritySort): higher priority first, then as stored.
+  const queue = pods.filter((p) => !p.spec.nodeName);
+  if (priorityClasses.length > 0 || queue.some((p) => p.spec.priority || p.spec.priorityClassName))
+    queue.sort((a, b) => priorityOf(b) - priorityOf(a));
+  for (const p of queue) {
     const rt = host.runtime.get(key('Pod', p.metadata.namespace, p.metadata.name ?? ''));
     if (!rt) continue;
     const reasons = new Map<string, number>();
@@ -133,9 +152,50 @@ function schedule(host: ClusterHost): void {
         ? volumeProblem
         : volumeProblem
           ? `0/${total} nodes are available: ${volumeProblem}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`
-          : unschedulableMessage(total, reasons, resolvable);
+          : preempt(host, p, nodes, { podsOn, placed }, priorityClasses, reasons, resolvable, (n, u, pl) =>
+              misfit(n, p, req, u, pl, pinned),
+            );
     }
   }
+}
+
+/**
+ * Preemption for a pod that fits no node (preemption.ts), in kube-scheduler's order: a pod whose
+ * policy is Never is not eligible; a pod nominated to a node where lower-priority pods are still
+ * terminating waits for them; otherwise the best node's victims are evicted and the pod nominated to it.
+ * Returns the FailedScheduling message: the filters' counts, then what preemption found.
+ */
+function preempt(
+  host: ClusterHost,
+  p: Pod,
+  nodes: readonly Node[],
+  placement: Placement,
+  priorityClasses: readonly KubeObject[],
+  reasons: ReadonlyMap<string, number>,
+  resolvable: number,
+  misfit: Misfit,
+): string {
+  const total = nodes.length;
+  const filters = filterMessage(total, reasons);
+  if (podPreemptionPolicy(p, priorityClasses) === 'Never')
+    return `${filters} preemption: not eligible due to preemptionPolicy=Never.`;
+  const rt = host.runtime.get(key('Pod', p.metadata.namespace, p.metadata.name ?? ''));
+  const facts = rt ? preemptionOf(rt) : {};
+  const priority = podPriority(p, priorityClasses);
+  const priorityOf = (q: Pod) => podPriority(q, priorityClasses);
+  if (
+    facts.nominatedNode !== undefined &&
+    (placement.podsOn.get(facts.nominatedNode) ?? []).some(
+      (q) => q.pod.metadata.deletionTimestamp && priorityOf(q.pod) < priority,
+    )
+  )
+    return `${filters} preemption: not eligible due to a terminating pod on the nominated node.`;
+  const candidate =
+    resolvable > 0 ? preemptionCandidate(nodes, priority, placement, priorityOf, misfit) : undefined;
+  if (!candidate) return unschedulableMessage(total, reasons, resolvable);
+  evictVictims(host, p, candidate);
+  facts.nominatedNode = candidate.node.metadata.name ?? '';
+  return filters;
 }
 
 /**

@@ -272,18 +272,23 @@ export function resourceMisfit(n: Node, req: Requests, used: NodeUse): string[] 
 /**
  * The FailedScheduling message kube-scheduler writes: per-reason node counts, sorted as it sorts them,
  * then what preemption found: nodes that failed on something preemption could free (resources,
- * anti-affinity) have "No preemption victims found for incoming pod" (the simulation has no
- * lower-priority pods), the rest "Preemption is not helpful for scheduling".
+ * anti-affinity) have "No preemption victims found for incoming pod" (none of lower priority
+ * whose eviction would make room: preemption.ts), the rest "Preemption is not helpful for scheduling".
  */
 export function unschedulableMessage(
   total: number,
   reasons: ReadonlyMap<string, number>,
   resolvableNodes: number,
 ): string {
-  const parts = [...reasons.entries()].map(([r, k]) => `${k} ${r}`).sort();
   const pre: string[] = [];
   if (total - resolvableNodes > 0)
     pre.push(`${total - resolvableNodes} Preemption is not helpful for scheduling`);
   if (resolvableNodes > 0) pre.push(`${resolvableNodes} No preemption victims found for incoming pod`);
-  return `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${pre.sort().join(', ')}.`;
+  return `${filterMessage(total, reasons)} preemption: 0/${total} nodes are available: ${pre.sort().join(', ')}.`;
+}
+
+/** The filters' part of the FailedScheduling message: `0/3 nodes are available: 3 Insufficient cpu.` */
+export function filterMessage(total: number, reasons: ReadonlyMap<string, number>): string {
+  const parts = [...reasons.entries()].map(([r, k]) => `${k} ${r}`).sort();
+  return `0/${total} nodes are available: ${parts.join(', ')}.`;
 }

@@ -25,6 +25,7 @@ import { nodeAddress, nodeLostAt } from './node-lifecycle.js';
 import { type AnyObject, key, ObjectStore } from './object-store.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import type { ContainerOutcome, DerivedEvent, PodRuntime } from './pod-state.js';
+import { priorityRefusal } from './priority.js';
 import { podEnded } from './scheduler-controller.js';
 import type { StorageHost } from './storage.js';
 import {
@@ -722,7 +723,7 @@ export class SimCluster implements Cluster {
       }),
       spec: { ...clone(tpl.spec), ...(facts?.node ? { nodeName: facts.node } : {}) },
     };
-    const forbidden = this.#quotaCheck(pod);
+    const forbidden = this.#admit(pod);
     if (forbidden) {
       this.#uid--;
       if (!facts?.name) this.#nameCounter--;
@@ -760,16 +761,18 @@ export class SimCluster implements Cluster {
 
   /**
    * Admission of a new pod, in the API server's order: the namespace's LimitRanges (their defaults
-   * written into the pod) then its ResourceQuotas. Why it is refused, in the API server's words, or
-   * undefined.
+   * written into the pod), Priority (the PriorityClass's value written into the pod), then its
+   * ResourceQuotas. Why it is refused, in the API server's words, or undefined.
    */
-  #quotaCheck(pod: Pod): string | undefined {
+  #admit(pod: Pod): string | undefined {
     const ns = pod.metadata.namespace ?? 'default';
     const ranges = this.#store.stored('LimitRange', true, ns);
     if (ranges.length > 0) {
       const refused = limitRangeRefusal(pod, ranges);
       if (refused) return refused;
     }
+    const priority = priorityRefusal(pod, [...this.#store.ofKind('PriorityClass').values()]);
+    if (priority) return priority;
     const quotas = this.#store.stored('ResourceQuota', true, ns);
     if (quotas.length === 0) return undefined;
     return quotaRefusal(pod, quotas, this.#podsIn(ns));
@@ -1063,7 +1066,7 @@ export class SimCluster implements Cluster {
       }),
       spec: { serviceAccountName: 'default', ...clone(template.spec) },
     };
-    const forbidden = this.#quotaCheck(pod);
+    const forbidden = this.#admit(pod);
     if (forbidden) {
       this.#uid--;
       if (named === undefined) this.#nameCounter--;

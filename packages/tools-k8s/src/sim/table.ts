@@ -255,6 +255,12 @@ const COLUMNS: Record<string, Column[]> = {
     ['AllowVolumeExpansion', (o) => ((o as Loose).allowVolumeExpansion ? 'true' : 'false')],
     age,
   ],
+  PriorityClass: [
+    ['Value', (o) => (o as Loose).value ?? 0],
+    ['Global-Default', (o) => ((o as Loose).globalDefault ? 'true' : 'false')],
+    age,
+    ['PreemptionPolicy', (o) => (o as Loose).preemptionPolicy ?? 'PreemptLowerPriority'],
+  ],
   HorizontalPodAutoscaler: [
     ['Reference', (o) => `${spec(o).scaleTargetRef?.kind ?? ''}/${spec(o).scaleTargetRef?.name ?? ''}`],
     ['Targets', (o) => hpaTargets(o)],

@@ -208,6 +208,9 @@ export function describePod(pod: Pod, events: readonly KubeEvent[], now: Date): 
   const lines = [
     `Name:             ${pod.metadata.name}`,
     `Namespace:        ${pod.metadata.namespace ?? 'default'}`,
+    // kubectl prints the priority admission wrote (0 when none), and the class only when there is one.
+    `Priority:         ${pod.spec.priority ?? 0}`,
+    ...(pod.spec.priorityClassName ? [`Priority Class Name:  ${pod.spec.priorityClassName}`] : []),
     `Node:             ${pod.spec.nodeName ?? '<none>'}`,
     `Start Time:       ${s.startTime ?? '<unknown>'}`,
     `Labels:           ${pairs(pod.metadata.labels, '\n                  ')}`,
@@ -217,6 +220,7 @@ export function describePod(pod: Pod, events: readonly KubeEvent[], now: Date): 
     ...(s.message ? [`Message:          ${s.message}`] : []),
     `IP:               ${s.podIP ?? '<none>'}`,
     `Controlled By:    ${owner ? `${owner.kind}/${owner.name}` : '<none>'}`,
+    ...(s.nominatedNodeName ? [`NominatedNodeName:  ${s.nominatedNodeName}`] : []),
   ];
   if (pod.spec.initContainers?.length) {
     lines.push('Init Containers:');
