@@ -37,7 +37,7 @@ export interface Container {
   image?: string;
   command?: string[];
   args?: string[];
-  ports?: { name?: string; containerPort: number; protocol?: string }[];
+  ports?: { name?: string; containerPort: number; hostPort?: number; hostIP?: string; protocol?: string }[];
   env?: EnvVar[];
   envFrom?: {
     configMapRef?: { name: string; optional?: boolean };
@@ -100,11 +100,22 @@ export interface PodSpec {
   /** PreemptLowerPriority (the default) or Never. */
   preemptionPolicy?: string;
   tolerations?: unknown[];
+  /** Spread rules over topology domains (zones, nodes); `DoNotSchedule` ones filter nodes. */
+  topologySpreadConstraints?: TopologySpreadConstraint[];
   volumes?: Volume[];
   imagePullSecrets?: { name: string }[];
   restartPolicy?: string;
   serviceAccountName?: string;
   securityContext?: PodSecurityContext;
+}
+
+/** A pod's topology spread constraint (`spec.topologySpreadConstraints[]`). */
+export interface TopologySpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway' | string;
+  labelSelector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
+  minDomains?: number;
 }
 
 /** The state of a container: waiting, running or terminated. */

@@ -17,8 +17,10 @@ import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
 import { etcdDiskAnalyzer } from './etcd-disk.js';
+import { expectedStatesAnalyzer } from './expected-states.js';
 import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
+import { fdLimitAnalyzer } from './fd-limit.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
@@ -48,12 +50,14 @@ import { nodeLoadAnalyzer } from './node-load.js';
 import { nodeNotReadyAnalyzer } from './node-not-ready.js';
 import { nodePressureAnalyzer } from './node-pressure.js';
 import { nodeReplacedAnalyzer } from './node-replaced.js';
+import { nodeSysctlAnalyzer } from './node-sysctl.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
+import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
 import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
@@ -128,6 +132,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   cronTimeZoneAnalyzer,
   cronReplaceAnalyzer,
   jvmMemoryHpaAnalyzer,
+  fdLimitAnalyzer,
+  nodeHeapAnalyzer,
+  nodeSysctlAnalyzer,
+  goMaxProcsAnalyzer,
   serviceAffinityAnalyzer,
   ingressProxyAnalyzer,
   dependencyLogsAnalyzer,
@@ -144,6 +152,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   nodeReplacedAnalyzer,
   misconceptionsAnalyzer,
   intendedStateAnalyzer,
+  expectedStatesAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
 ];

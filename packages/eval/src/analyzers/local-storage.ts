@@ -73,12 +73,12 @@ export const localStorageAnalyzer: Analyzer = {
     const evictions = evictedFor(seen);
     if (evictions.length > 0) {
       const logging = loggingSettings(seen);
-      const logLine = linesWith(textOf(seen, 'get_pod_logs'), [
-        'writing to',
-        'log file',
-        'rotation',
-        'log level',
-      ]).at(0);
+      const logs = textOf(seen, 'get_pod_logs');
+      const logLine = linesWith(logs, ['writing to', 'log file', 'rotation', 'log level']).at(0);
+      // Else a line that says the program puts files on its local disk (unpacks, downloads to /tmp).
+      const diskLine = logLine
+        ? undefined
+        : linesWith(logs, ['unpacked', 'unpacking', 'extracted', 'downloaded to', '/tmp/', 'spool']).at(0);
       const [first] = evictions;
       out.push({
         weight: 88,
@@ -86,7 +86,9 @@ export const localStorageAnalyzer: Analyzer = {
         cause: `pods were Evicted for ephemeral storage (${evictions.length} read; ${clip(first!.message, 140)}): the node's disk is fine, each pod wrote more to its local disk (container layer, logs, disk-backed emptyDir) than its ephemeral-storage limit allows${
           logging.length > 0 || logLine
             ? `; what writes it: ${[...logging, ...(logLine ? [`its log: "${clip(logLine, 120)}"`] : [])].join('; ')} — debug logging to a local file with no rotation fills the limit within hours`
-            : ''
+            : diskLine
+              ? `; what writes it: its log says it puts files on that disk ("${clip(diskLine, 160)}"), into the container's writable layer unless a volume is mounted there, which counts against the limit`
+              : ''
         }`,
         evidence: [
           ...evictions.slice(0, 2).map((e) => `pod ${e.pod}: Evicted: ${clip(e.message, 120)}`),

@@ -1,3 +1,5 @@
+import { hostPortsOf } from '../host-ports.js';
+import { parseQuantity } from '../quantity.js';
 import type { Container, ContainerStatus, Node, Pod, Probe, ReplicaSet } from '../types.js';
 import type { ConfigMapLike, SecretLike } from './objects.js';
 import { excludedNodes, requiredTerms, unmatchedPlacement } from './placement.js';
@@ -95,6 +97,37 @@ export function defaultedRequests(pod: Pod, scarce: readonly string[]): string {
   return said.length ? `; ${said.join('; ')} (set a smaller request explicitly)` : '';
 }
 
+/**
+ * For each extended resource (a name with a `/`, such as `nvidia.com/gpu`) the scheduler calls
+ * insufficient: the pod's request when it is more than any single node has allocatable, so the pod
+ * can never fit, however empty the cluster ("each pod asks for nvidia.com/gpu: 2; no node has more than
+ * 1"). Extended resources are whole units and a pod's containers' requests add up on one node.
+ */
+export function beyondEveryNode(pod: Pod, scarce: readonly string[], nodes: readonly Node[]): string {
+  const said: string[] = [];
+  for (const r of scarce) {
+    if (!r.includes('/')) continue;
+    let want = 0;
+    for (const c of pod.spec.containers)
+      want += parseQuantity(c.resources?.requests?.[r] ?? c.resources?.limits?.[r]) ?? 0;
+    if (want <= 0) continue;
+    let most = 0;
+    let holders = 0;
+    for (const n of nodes) {
+      const have = parseQuantity(n.status?.allocatable?.[r]) ?? 0;
+      if (have > 0) holders++;
+      if (have > most) most = have;
+    }
+    if (want <= most) continue;
+    said.push(
+      holders === 0
+        ? `the pod asks for ${quote(r, 40)}: ${want} and no node advertises ${quote(r, 40)} at all`
+        : `the pod asks for ${quote(r, 40)}: ${want}, but no node has more than ${most} (${holders} node(s) with ${quote(r, 40)}: ${most === 1 ? 'only one each' : `at most ${most}`}), so it cannot fit on any node however idle: request at most ${most} per pod, or add nodes with ${want}`,
+    );
+  }
+  return said.length ? `; ${said.join('; ')}` : '';
+}
+
 /** The resources a scheduler message calls insufficient (`Insufficient cpu`, `Insufficient nvidia.com/gpu`), by plain search. */
 function insufficient(msg: string): string[] {
   const out: string[] = [];
@@ -157,6 +190,7 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
     const taint = mentions(msg, 'untolerated taint', "didn't tolerate");
     const selector = mentions(msg, "didn't match", 'node affinity', 'node selector', 'nodeselector');
     const short = mentions(msg, 'insufficient');
+    const ports = mentions(msg, "didn't have free ports") ? hostPortsOf(pod) : [];
     const pvc = mentions(msg, 'persistentvolumeclaim', 'unbound immediate');
     const scarce = insufficient(msg);
     const taintText = bracedAfter(msg, 'taint');
@@ -255,17 +289,19 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
       ...base,
       reason: 'FailedScheduling',
       message: `pod ${name} is Pending (FailedScheduling): ${
-        short
-          ? `Insufficient ${scarce.join(', ') || 'resources'} — its request does not fit on any node${defaultedRequests(pod, scarce)}`
-          : taint
-            ? `the nodes it could run on have a taint${taintText ? ` (${taintText})` : ''} the pod does not tolerate (untolerated taint; no matching toleration)${selector ? ', and the other nodes do not match its nodeSelector' : ''}`
-            : selector && others
-              ? `its ${requiredTerms(pod).length > 0 ? 'required node affinity' : 'nodeSelector'} rules out some nodes — "didn't match Pod's node affinity/selector": ${others}, and the nodes it allows are ruled out too: "${quote(msg, 200)}"`
-              : selector
-                ? `no node matches its ${unmatched.some((u) => / (In|NotIn|Exists|DoesNotExist|Gt|Lt)\b/.test(u.asked)) ? 'required node affinity' : 'nodeSelector'}${sel ? ` (${quote(sel, 120)})` : ''} — "didn't match Pod's node affinity/selector"${why ? `: ${why}` : ''}`
-                : pvc
-                  ? 'its PersistentVolumeClaim is not bound'
-                  : quote(msg, 160)
+        ports.length > 0
+          ? `its containers ask for host port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} (hostPort), and a host port can be held by one pod per node: every node it may run on already runs a pod holding ${ports.length > 1 ? 'them' : 'it'} — "${quote(msg, 240)}"; it needs another node (or no hostPort)`
+          : short
+            ? `Insufficient ${scarce.join(', ') || 'resources'} — its request does not fit on any node${defaultedRequests(pod, scarce)}${beyondEveryNode(pod, scarce, facts.list<Node>('Node'))}`
+            : taint
+              ? `the nodes it could run on have a taint${taintText ? ` (${taintText})` : ''} the pod does not tolerate (untolerated taint; no matching toleration)${selector ? ', and the other nodes do not match its nodeSelector' : ''}`
+              : selector && others
+                ? `its ${requiredTerms(pod).length > 0 ? 'required node affinity' : 'nodeSelector'} rules out some nodes — "didn't match Pod's node affinity/selector": ${others}, and the nodes it allows are ruled out too: "${quote(msg, 200)}"`
+                : selector
+                  ? `no node matches its ${unmatched.some((u) => / (In|NotIn|Exists|DoesNotExist|Gt|Lt)\b/.test(u.asked)) ? 'required node affinity' : 'nodeSelector'}${sel ? ` (${quote(sel, 120)})` : ''} — "didn't match Pod's node affinity/selector"${why ? `: ${why}` : ''}`
+                  : pvc
+                    ? 'its PersistentVolumeClaim is not bound'
+                    : quote(msg, 160)
       }`,
       evidence: [
         ...(schedEvent ? [eventLine(schedEvent)] : []),
@@ -281,19 +317,21 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
           : []),
       ],
       next: 'list_nodes, then describe_node for the nodes the message names',
-      fix: short
-        ? 'lower the pod requests or add node capacity'
-        : taint
-          ? 'add a toleration for the taint, or run on nodes without it'
-          : selector
-            ? replaced?.replacementMatches
-              ? `use the current label ${replaced.replacement} instead of the deprecated ${replaced.asked.split(/[ =]/)[0]} in the pod template's node affinity/nodeSelector`
-              : repin?.similar
-                ? `re-pin to the node label ${repin.similar.key}=${repin.similar.value} instead of the stale ${repin.asked.split(/[ =]/)[0]} in the pod template's node affinity/nodeSelector`
-                : 'fix the nodeSelector/affinity, or label a node to match'
-            : pvc
-              ? 'bind the claim (see the PersistentVolumeClaim finding)'
-              : undefined,
+      fix: ports.length
+        ? 'add a node the pod may run on (one pod per node holds the host port), or drop hostPort and reach the pods through a Service'
+        : short
+          ? 'lower the pod requests or add node capacity'
+          : taint
+            ? 'add a toleration for the taint, or run on nodes without it'
+            : selector
+              ? replaced?.replacementMatches
+                ? `use the current label ${replaced.replacement} instead of the deprecated ${replaced.asked.split(/[ =]/)[0]} in the pod template's node affinity/nodeSelector`
+                : repin?.similar
+                  ? `re-pin to the node label ${repin.similar.key}=${repin.similar.value} instead of the stale ${repin.asked.split(/[ =]/)[0]} in the pod template's node affinity/nodeSelector`
+                  : 'fix the nodeSelector/affinity, or label a node to match'
+              : pvc
+                ? 'bind the claim (see the PersistentVolumeClaim finding)'
+                : undefined,
     } as Found);
     return out;
   }

@@ -22,8 +22,10 @@ import {
   nodeSelectorTermsMatch,
   type Placed,
   podRequests,
+  portConflict,
   type Requests,
   resourceMisfit,
+  spreadMisfit,
   type Taint,
   unschedulableMessage,
   untoleratedTaint,
@@ -118,7 +120,7 @@ function schedule(host: ClusterHost): void {
     const req = storedPodRequests(p.spec);
     const candidates = nodes
       .filter((n) => {
-        const why = misfit(n, p, req, used.get(n.metadata.name ?? ''), placed, pinned);
+        const why = misfit(n, p, req, used.get(n.metadata.name ?? ''), placed, pinned, nodes);
         for (const r of why.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
         if (why.reasons.length && why.resolvable) resolvable++;
         return why.reasons.length === 0;
@@ -153,7 +155,7 @@ function schedule(host: ClusterHost): void {
         : volumeProblem
           ? `0/${total} nodes are available: ${volumeProblem}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`
           : preempt(host, p, nodes, { podsOn, placed }, priorityClasses, reasons, resolvable, (n, u, pl) =>
-              misfit(n, p, req, u, pl, pinned),
+              misfit(n, p, req, u, pl, pinned, nodes),
             );
     }
   }
@@ -224,6 +226,7 @@ function misfit(
   used: NodeUse | undefined,
   placed: readonly Placed[],
   pinned: readonly (readonly NodeSelectorTerm[])[],
+  nodes: readonly Node[],
 ): { reasons: string[]; resolvable: boolean } {
   const no = (r: string) => ({ reasons: [r], resolvable: false });
   // A cordoned node keeps off every pod that does not tolerate its unschedulable taint (DaemonSet pods do).
@@ -233,11 +236,15 @@ function misfit(
   if (!nodeAffinityMatches(n, p)) return no("node(s) didn't match Pod's node affinity/selector");
   const taint = untoleratedTaint(n.spec?.taints, p.spec.tolerations);
   if (taint) return no(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
+  if (portConflict(n, p, placed))
+    return { reasons: ["node(s) didn't have free ports for the requested pod ports"], resolvable: true };
   const short = resourceMisfit(n, req, used ?? emptyUse());
   if (short.length) return { reasons: short, resolvable: true };
   // VolumeBinding: a bound PersistentVolume's node affinity (a local volume's node) must hold.
   if (pinned.some((terms) => !nodeSelectorTermsMatch(terms, n)))
     return no('node(s) had volume node affinity conflict');
+  const spread = spreadMisfit(n, p, placed, nodes);
+  if (spread) return { reasons: [spread.reason], resolvable: spread.resolvable };
   const pods = interPodMisfit(n, p, placed);
   return pods ? { reasons: [pods.reason], resolvable: pods.resolvable } : { reasons: [], resolvable: false };
 }

@@ -221,3 +221,110 @@ describe('declared pod status reason and message', () => {
     }
   });
 });
+
+describe('host ports and topology spread', () => {
+  const manifest = (
+    name: string,
+    replicas: number,
+    spec: Record<string, unknown>,
+    container: Record<string, unknown> = {},
+  ) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'ml', creationTimestamp: '2026-01-10T10:00:00Z' },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name, image: `acme/${name}:1`, ...container }], ...spec },
+      },
+    },
+  });
+
+  it('keeps a second pod asking for the same host port off a node (NodePorts)', () => {
+    const c = createSimCluster({
+      nodes: [
+        { name: 'media-1', cpu: '8', memory: '32Gi' },
+        { name: 'media-2', cpu: '8', memory: '32Gi' },
+      ],
+      objects: [
+        manifest('relay', 3, {}, { ports: [{ containerPort: 3478, hostPort: 3478, protocol: 'UDP' }] }),
+        manifest('other', 1, {}, { ports: [{ containerPort: 3478, hostPort: 3478 }] }),
+      ],
+    } as never);
+    const relays = podsOf(c, 'relay');
+    expect(
+      relays
+        .filter((p) => p.spec.nodeName)
+        .map((p) => p.spec.nodeName)
+        .sort(),
+    ).toEqual(['media-1', 'media-2']);
+    const waiting = relays.find((p) => !p.spec.nodeName)!;
+    expect(why(waiting)).toBe(
+      "0/2 nodes are available: 2 node(s) didn't have free ports for the requested pod ports. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.",
+    );
+    // The same number over TCP is another port.
+    expect(podsOf(c, 'other')[0]?.spec.nodeName).toBeDefined();
+  });
+
+  it('refuses nodes whose zone would break a DoNotSchedule spread, and counts only matching pods', () => {
+    const zone = (z: string) => ({ 'topology.kubernetes.io/zone': z });
+    const c = createSimCluster({
+      nodes: [
+        { name: 'a-1', cpu: '8', memory: '32Gi', labels: zone('a') },
+        { name: 'a-2', cpu: '8', memory: '32Gi', labels: zone('a') },
+        { name: 'b-1', cpu: '1', memory: '32Gi', labels: zone('b') },
+      ],
+      objects: [
+        manifest(
+          'db',
+          4,
+          {
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: 'topology.kubernetes.io/zone',
+                whenUnsatisfiable: 'DoNotSchedule',
+                labelSelector: { matchLabels: { app: 'db' } },
+              },
+            ],
+          },
+          { resources: { requests: { cpu: '600m' } } },
+        ),
+        manifest('web', 3, {
+          topologySpreadConstraints: [
+            { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' },
+          ],
+        }),
+      ],
+    } as never);
+    const db = podsOf(c, 'db');
+    const zones = db
+      .filter((p) => p.spec.nodeName)
+      .map((p) => (p.spec.nodeName?.startsWith('a') ? 'a' : 'b'));
+    expect(zones.sort()).toEqual(['a', 'a', 'b']);
+    const waiting = db.find((p) => !p.spec.nodeName)!;
+    expect(why(waiting)).toBe(
+      "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match pod topology spread constraints. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.",
+    );
+    // ScheduleAnyway only scores: every web pod runs.
+    expect(podsOf(c, 'web').every((p) => p.spec.nodeName)).toBe(true);
+  });
+
+  it('refuses a node without the topology key outright', () => {
+    const c = createSimCluster({
+      nodes: [{ name: 'n1', cpu: '8', memory: '32Gi' }],
+      objects: [
+        manifest('db', 1, {
+          topologySpreadConstraints: [
+            { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' },
+          ],
+        }),
+      ],
+    } as never);
+    expect(why(podsOf(c, 'db')[0]!)).toMatch(
+      /^0\/1 nodes are available: 1 node\(s\) didn't match pod topology spread constraints \(missing required label\)\. preemption: 0\/1 nodes are available: 1 Preemption is not helpful for scheduling\.$/,
+    );
+  });
+});

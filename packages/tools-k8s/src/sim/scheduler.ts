@@ -1,3 +1,4 @@
+import { hostPortsOf } from '../host-ports.js';
 import { parseQuantity } from '../quantity.js';
 import type { Node, Pod, PodSpec } from '../types.js';
 
@@ -248,6 +249,67 @@ export function interPodMisfit(
       if (sameDomain(term.topologyKey, q.nodeLabels) && termMatchesPod(term, q.pod, p))
         return { reason: "node(s) didn't satisfy existing pods anti-affinity rules", resolvable: true };
     }
+  }
+  return undefined;
+}
+
+/**
+ * The NodePorts filter: whether a pod placed on the node already holds one of the host ports the pod
+ * asks for (kube-scheduler: "node(s) didn't have free ports for the requested pod ports").
+ */
+export function portConflict(n: Node, p: Pod, placed: readonly Placed[]): boolean {
+  const wanted = hostPortsOf(p);
+  if (wanted.length === 0) return false;
+  const name = n.metadata.name;
+  for (const q of placed) {
+    if (q.pod === p || q.pod.spec.nodeName !== name) continue;
+    for (const port of hostPortsOf(q.pod)) if (wanted.includes(port)) return true;
+  }
+  return false;
+}
+
+/**
+ * The PodTopologySpread filter for `whenUnsatisfiable: DoNotSchedule` constraints: the domains are the
+ * values of `topologyKey` on the nodes the pod's node selector and affinity allow; placing the pod on
+ * this node must leave the matching pods of its namespace in this node's domain at most `maxSkew` above
+ * the emptiest domain (0 when there are fewer domains than `minDomains`). A node without the key is
+ * refused outright. Source: kube-scheduler's PodTopologySpread plugin (nodeAffinityPolicy Honor,
+ * nodeTaintsPolicy Ignore, the defaults).
+ */
+export function spreadMisfit(
+  n: Node,
+  p: Pod,
+  placed: readonly Placed[],
+  nodes: readonly Node[],
+): { reason: string; resolvable: boolean } | undefined {
+  const ns = p.metadata.namespace ?? 'default';
+  for (const c of p.spec.topologySpreadConstraints ?? []) {
+    if (c?.whenUnsatisfiable !== 'DoNotSchedule' || typeof c.topologyKey !== 'string') continue;
+    const key = c.topologyKey;
+    const here = n.metadata.labels?.[key];
+    if (here === undefined)
+      return {
+        reason: "node(s) didn't match pod topology spread constraints (missing required label)",
+        resolvable: false,
+      };
+    const counts = new Map<string, number>();
+    for (const m of nodes) {
+      const d = m.metadata.labels?.[key];
+      if (d !== undefined && nodeAffinityMatches(m, p)) counts.set(d, 0);
+    }
+    const selector = c.labelSelector as LabelSelector | undefined;
+    for (const q of placed) {
+      if (q.pod === p || (q.pod.metadata.namespace ?? 'default') !== ns) continue;
+      if (q.pod.metadata.deletionTimestamp) continue;
+      if (!labelSelectorMatches(selector, q.pod.metadata.labels ?? {})) continue;
+      const d = q.nodeLabels[key];
+      if (d !== undefined && counts.has(d)) counts.set(d, (counts.get(d) ?? 0) + 1);
+    }
+    const values = [...counts.values()];
+    const min = values.length === 0 || values.length < (c.minDomains ?? 1) ? 0 : Math.min(...values);
+    const self = labelSelectorMatches(selector, p.metadata.labels ?? {}) ? 1 : 0;
+    if ((counts.get(here) ?? 0) + self - min > (c.maxSkew ?? 1))
+      return { reason: "node(s) didn't match pod topology spread constraints", resolvable: true };
   }
   return undefined;
 }

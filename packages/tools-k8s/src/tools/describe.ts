@@ -132,6 +132,9 @@ export function containerSpecLines(c: Container): string[] {
     out.push(
       `Ports:          ${c.ports.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}${p.name ? ` (${p.name})` : ''}`).join(', ')}`,
     );
+  // kubectl adds the host ports when any is set (0/TCP for a port without one).
+  if (c.ports?.some((p) => p.hostPort))
+    out.push(`Host Ports:     ${c.ports.map((p) => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`).join(', ')}`);
   if (c.command?.length) out.push(`Command:        ${c.command.join(' ')}`);
   if (c.args?.length) out.push(`Args:           ${c.args.join(' ')}`);
   const lim = c.resources?.limits;
