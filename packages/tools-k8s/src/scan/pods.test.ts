@@ -291,6 +291,58 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'Pending on a GPU count no node has: the request and the most any node has',
+    objects: [
+      pod(
+        'rerank',
+        { containers: [{ name: 'app', resources: { limits: { 'nvidia.com/gpu': '2' } } }] },
+        {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+        },
+      ),
+      { ...node('gpu-1', {}, []), status: { allocatable: { 'nvidia.com/gpu': '1' } } } as KubeObject,
+      event('Pod', 'rerank', 'FailedScheduling', '0/1 nodes are available: 1 Insufficient nvidia.com/gpu.'),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'rerank',
+        reason: 'FailedScheduling',
+        says: ['asks for nvidia.com/gpu: 2', 'no node has more than 1'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'Pending on a host port every allowed node already holds',
+    objects: [
+      pod(
+        'relay-3',
+        { containers: [{ name: 'turn', ports: [{ containerPort: 3478, hostPort: 3478, protocol: 'UDP' }] }] },
+        {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+        },
+      ),
+      event(
+        'Pod',
+        'relay-3',
+        'FailedScheduling',
+        "0/3 nodes are available: 3 node(s) didn't have free ports for the requested pod ports.",
+      ),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'relay-3',
+        reason: 'FailedScheduling',
+        says: ['host port UDP/3478 (hostPort)', 'one pod per node'],
+        fix: true,
+      },
+    ],
+  },
+  {
     name: 'required pod affinity to pods that no longer run',
     objects: [
       pod(
