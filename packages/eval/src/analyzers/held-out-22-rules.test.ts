@@ -5,8 +5,10 @@ import { expectedStatesAnalyzer } from './expected-states.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
 import { nodeSysctlAnalyzer } from './node-sysctl.js';
 import { observed } from './observed.fixture.js';
+import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { storageAnalyzer } from './storage.js';
+import { topologySpreadAnalyzer } from './topology-spread.js';
 import type { AnalyzerContext } from './types.js';
 
 type Seen = ReturnType<typeof observed>;
@@ -298,5 +300,102 @@ describe('node-sysctl', () => {
   ])('%s', (_name, seen, want) => {
     const [f] = nodeSysctlAnalyzer.finds(ctx('logging', seen as Seen[]));
     expect(f?.cause).toMatch(want);
+  });
+});
+
+describe('redis-eviction', () => {
+  const client = observed(
+    'get_pod_logs',
+    { namespace: 'app', name: 'pages-6d8f9c7b5-k2j4h' },
+    '{"msg":"fragment cache write failed","err":"ReplyError: OOM command not allowed when used memory > \'maxmemory\'."}\n',
+  );
+  const redis = (env: string, image = 'bitnami/redis:7.2.5') =>
+    observed(
+      'describe_pod',
+      { namespace: 'app', name: 'cache-7f6d5c4b3-x9z8y' },
+      [
+        'Name:             cache-7f6d5c4b3-x9z8y',
+        'Controlled By:    ReplicaSet/cache-7f6d5c4b3',
+        'Containers:',
+        '  redis:',
+        `    Image:          ${image}`,
+        '    Environment:',
+        `      ${env}`,
+        'Events:  <none>',
+      ].join('\n'),
+    );
+  it.each([
+    [
+      'no policy: adds allkeys-lru',
+      'REDIS_EXTRA_FLAGS:  --maxmemory 512mb',
+      '--maxmemory 512mb --maxmemory-policy allkeys-lru',
+    ],
+    [
+      'volatile policy: replaced',
+      'REDIS_ARGS:  --maxmemory 1gb --maxmemory-policy volatile-lru',
+      '--maxmemory 1gb --maxmemory-policy allkeys-lru',
+    ],
+    ['already evicting: silent', 'REDIS_ARGS:  --maxmemory 1gb --maxmemory-policy allkeys-lfu', undefined],
+  ])('%s', (_name, env, want) => {
+    const [f] = redisEvictionAnalyzer.finds(ctx('app', [client, redis(env)]));
+    if (!want) return expect(f).toBeUndefined();
+    expect(f?.cause).toMatch(/refuses writes at its maxmemory/);
+    expect(f?.fix?.args['deployment']).toBe('cache');
+    expect((f?.fix?.args['set'] as { value: string }[])[0]?.value).toBe(want);
+  });
+  it('stays silent for a container that is not Redis', () => {
+    expect(
+      redisEvictionAnalyzer.finds(ctx('app', [client, redis('FLAGS:  --maxmemory 1gb', 'acme/app:1')])),
+    ).toEqual([]);
+  });
+});
+
+describe('topology-spread', () => {
+  const pending = observed(
+    'describe_pod',
+    { namespace: 'db', name: 'crdb-3' },
+    [
+      'Name:             crdb-3',
+      'Status:           Pending',
+      'Controlled By:    StatefulSet/crdb',
+      'Topology Spread Constraints:  topology.kubernetes.io/zone:DoNotSchedule when max skew 1 is exceeded for selector app=crdb',
+      'Events:',
+      '  Warning   FailedScheduling    2s (x9 over 1h)   default-scheduler    0/3 nodes are available: 3 Insufficient cpu.',
+    ].join('\n'),
+  );
+  const nodes = observed(
+    'list_nodes',
+    {},
+    'NAME   STATUS   ROLES    AGE   VERSION\nn-a    Ready    <none>   9d    v1.32.0\nn-b    Ready    <none>   9d    v1.32.0\nn-c    Ready    <none>   9d    v1.32.0\n',
+  );
+  const node = (name: string, zone: string) =>
+    observed(
+      'describe_node',
+      { name },
+      `Name:               ${name}\nLabels:             kubernetes.io/arch=amd64\n                    topology.kubernetes.io/zone=${zone}\nAnnotations:        <none>\n`,
+    );
+  const pods = observed(
+    'list_pods',
+    { namespace: 'db' },
+    'NAME     READY   STATUS    RESTARTS   AGE   IP         NODE\ncrdb-0   1/1     Running   0          1d    10.0.0.1   n-a\ncrdb-1   1/1     Running   0          1d    10.0.0.2   n-b\ncrdb-2   1/1     Running   0          1d    10.0.0.3   n-b\ncrdb-3   0/1     Pending   0          1d    <none>     <none>\n',
+  );
+  it('reads every node, then says which zone the pod is held to', () => {
+    expect(topologySpreadAnalyzer.reads(ctx('db', [pending, nodes]))).toHaveLength(3);
+    const [f] = topologySpreadAnalyzer.finds(
+      ctx('db', [pending, nodes, pods, node('n-a', 'a'), node('n-b', 'b'), node('n-c', 'c')]),
+    );
+    expect(f?.cause).toMatch(
+      /crdb-0 in a, crdb-1 and crdb-2 in b, none in c, so it may only go to c .*node\(s\) there \(n-c\) have no room/,
+    );
+  });
+  it('stays silent when every zone is allowed', () => {
+    const even = observed(
+      'list_pods',
+      { namespace: 'db' },
+      'NAME     READY   STATUS    RESTARTS   AGE   IP         NODE\ncrdb-0   1/1     Running   0          1d    10.0.0.1   n-a\ncrdb-1   1/1     Running   0          1d    10.0.0.2   n-b\n',
+    );
+    expect(
+      topologySpreadAnalyzer.finds(ctx('db', [pending, nodes, even, node('n-a', 'a'), node('n-b', 'b')])),
+    ).toEqual([]);
   });
 });

@@ -57,6 +57,7 @@ import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
+import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
@@ -66,6 +67,7 @@ import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
 import { storageAnalyzer } from './storage.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
+import { topologySpreadAnalyzer } from './topology-spread.js';
 import type { Analyzer } from './types.js';
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
 import { volumeOwnershipAnalyzer } from './volume-ownership.js';
@@ -134,6 +136,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   jvmMemoryHpaAnalyzer,
   fdLimitAnalyzer,
   nodeHeapAnalyzer,
+  topologySpreadAnalyzer,
+  redisEvictionAnalyzer,
   nodeSysctlAnalyzer,
   goMaxProcsAnalyzer,
   serviceAffinityAnalyzer,

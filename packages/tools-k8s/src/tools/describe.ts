@@ -1,3 +1,4 @@
+import { cutText } from '@sre-harness/core';
 import type { KubeObject } from '../cluster.js';
 import { ageOf } from '../duration.js';
 import { podRestartsColumn, podStatusColumn } from '../pod-status.js';
@@ -270,6 +271,16 @@ export function describePod(pod: Pod, events: readonly KubeEvent[], now: Date): 
   }
   lines.push(`QoS Class:        ${s.qosClass ?? 'BestEffort'}`);
   if (pod.spec.nodeSelector) lines.push(`Node-Selectors:   ${pairs(pod.spec.nodeSelector)}`);
+  // kubectl's line per constraint: `<topologyKey>:<whenUnsatisfiable> when max skew <n> is exceeded for selector <labels>`.
+  const spread = (pod.spec.topologySpreadConstraints ?? []).filter(
+    (c) => c && typeof c.topologyKey === 'string',
+  );
+  spread.forEach((c, i) => {
+    const sel = c.labelSelector?.matchLabels ? pairs(c.labelSelector.matchLabels) : '<none>';
+    lines.push(
+      `${i === 0 ? 'Topology Spread Constraints:  ' : '                              '}${c.topologyKey}:${c.whenUnsatisfiable} when max skew ${c.maxSkew} is exceeded for selector ${sel}`,
+    );
+  });
   lines.push(eventsSection(events, now));
   return lines.join('\n');
 }
@@ -667,7 +678,24 @@ export function genericStatus(obj: KubeObject): string {
   return '';
 }
 
-/** Generic describe: metadata, a summary of spec and status (Secret values as byte counts), events. */
+/** Top-level fields the generic describe prints in sections of their own (or not at all). */
+const OWN_SECTIONS = new Set([
+  'apiVersion',
+  'kind',
+  'metadata',
+  'spec',
+  'status',
+  'data',
+  'stringData',
+  'binaryData',
+  'type',
+  'subsets',
+  'rules',
+  'roleRef',
+  'subjects',
+]);
+
+/** Generic describe: metadata, top-level fields, a summary of spec and status (Secret values as byte counts), events. */
 export function describeGeneric(obj: KubeObject, events: readonly KubeEvent[], now: Date): string {
   const md = obj.metadata ?? {};
   const lines = [
@@ -698,6 +726,20 @@ export function describeGeneric(obj: KubeObject, events: readonly KubeEvent[], n
     for (const [k, v] of Object.entries((obj.data ?? {}) as Record<string, string>))
       lines.push(`${k}:`, '----', String(v), '');
   } else {
+    // Fields outside spec and status (a StorageClass's provisioner and parameters, a PriorityClass's
+    // value), as kubectl prints them: `Provisioner:  ebs.csi.aws.com`, maps as `key=value` pairs.
+    for (const [k, v] of Object.entries(obj)) {
+      if (OWN_SECTIONS.has(k) || v === undefined || v === null) continue;
+      const shown =
+        typeof v === 'object'
+          ? Array.isArray(v)
+            ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') || '<none>'
+            : Object.entries(v as Record<string, unknown>)
+                .map(([a, b]) => `${a}=${typeof b === 'object' ? JSON.stringify(b) : String(b)}`)
+                .join(',') || '<none>'
+          : String(v);
+      lines.push(`${k[0]!.toUpperCase()}${k.slice(1)}:  ${cutText(shown, 2000)}`);
+    }
     for (const field of ['spec', 'status', 'data', 'subsets', 'rules', 'roleRef', 'subjects'] as const) {
       const v = obj[field];
       if (v === undefined) continue;
