@@ -37,7 +37,7 @@ export const redisEvictionAnalyzer: Analyzer = {
         const flags = envOf(c.body).find((e) => e.value.includes('--maxmemory'));
         if (!flags) continue;
         const policy = POLICY.exec(flags.value)?.[1];
-        if (policy && policy.startsWith('allkeys-')) continue;
+        if (policy?.startsWith('allkeys-')) continue;
         const value = policy
           ? flags.value.replace(POLICY, '--maxmemory-policy allkeys-lru')
           : `${flags.value} --maxmemory-policy allkeys-lru`.trim();
