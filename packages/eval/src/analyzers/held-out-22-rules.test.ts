@@ -7,6 +7,7 @@ import { nodeSysctlAnalyzer } from './node-sysctl.js';
 import { observed } from './observed.fixture.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
+import { stalePeerAnalyzer } from './stale-peer.js';
 import { storageAnalyzer } from './storage.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
 import type { AnalyzerContext } from './types.js';
@@ -397,5 +398,89 @@ describe('topology-spread', () => {
     expect(
       topologySpreadAnalyzer.finds(ctx('db', [pending, nodes, even, node('n-a', 'a'), node('n-b', 'b')])),
     ).toEqual([]);
+  });
+});
+
+describe('storage: a resized claim on a file system that does not enforce sizes', () => {
+  const claims = observed(
+    'list_resources',
+    { kind: 'PersistentVolumeClaim', namespace: 'ml' },
+    'NAME       STATUS   AGE\nfeatures   Bound    180d\n',
+  );
+  const claim = (capacity: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'PersistentVolumeClaim', name: 'features', namespace: 'ml' },
+      `Spec:\n  storageClassName: shared\n  resources.requests.storage: 250Gi\nStatus:\n  phase: Bound\n  capacity.storage: ${capacity}\n`,
+    );
+  const sc = (provisioner: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'StorageClass', name: 'shared' },
+      `Name:         shared\nProvisioner:  ${provisioner}\n`,
+    );
+  const task = 'We resized the features PVC; did the resize fail?';
+  it('reads the class of a claim the task asks to resize', () => {
+    expect(
+      storageAnalyzer.reads({ task, ns: 'ml', hints: ['features'], seen: [claims, claim('250Gi')] }),
+    ).toContainEqual({
+      tool: 'describe_resource',
+      args: { kind: 'StorageClass', name: 'shared' },
+    });
+  });
+  it.each([
+    [
+      'SeaweedFS',
+      'seaweedfs-csi-driver',
+      '250Gi',
+      /SeaweedFS, a shared file system that does not enforce a per-volume size.* no action is needed/,
+    ],
+    ['NFS', 'nfs.csi.k8s.io', '250Gi', /NFS, a shared file system/],
+    ['block storage: silent', 'ebs.csi.aws.com', '250Gi', undefined],
+    ['resize not done yet: silent', 'seaweedfs-csi-driver', '100Gi', undefined],
+  ])('%s', (_name, provisioner, capacity, want) => {
+    const notes = storageAnalyzer.notes!({
+      task,
+      ns: 'ml',
+      hints: [],
+      seen: [claims, claim(capacity), sc(provisioner)],
+    });
+    if (want) expect(notes.join('\n')).toMatch(want);
+    else expect(notes).toEqual([]);
+  });
+});
+
+describe('stale-peer', () => {
+  const logs = observed(
+    'get_pod_logs',
+    { namespace: 'sync', name: 'sync-6f7d8c9b5-q1w2e' },
+    [
+      'INFO replica set rs0 members from config: mongo-0.mongo.db.svc.cluster.local:27017, mongo-2.mongo.db.svc.cluster.local:27017',
+      'pymongo.errors.ServerSelectionTimeoutError: mongo-2.mongo.db.svc.cluster.local:27017: [Errno -2] Name or service not known',
+    ].join('\n'),
+  );
+  const sets = (status: string) =>
+    observed(
+      'list_resources',
+      { kind: 'StatefulSet', namespace: 'db' },
+      `NAME    STATUS      AGE\nmongo   ${status}   90d\n`,
+    );
+  it('reads the StatefulSets of the namespace the name points at', () => {
+    expect(stalePeerAnalyzer.reads(ctx('sync', [logs]))).toEqual([
+      { tool: 'list_resources', args: { kind: 'StatefulSet', namespace: 'db' } },
+    ]);
+  });
+  it.each([
+    [
+      'scaled below the member',
+      '2/2 ready',
+      /mongo-2, a member that no longer exists: StatefulSet db\/mongo runs 2 replica\(s\).* replica set configuration/,
+    ],
+    ['the member exists (a DNS fault elsewhere): silent', '3/3 ready', undefined],
+  ])('%s', (_name, status, want) => {
+    const [f] = stalePeerAnalyzer.finds(ctx('sync', [logs, sets(status)]));
+    if (!want) return expect(f).toBeUndefined();
+    expect(f?.cause).toMatch(want);
+    expect(f?.advice).toMatch(/rs\.remove/);
   });
 });

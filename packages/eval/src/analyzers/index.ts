@@ -63,6 +63,7 @@ import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
 import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
+import { stalePeerAnalyzer } from './stale-peer.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
 import { storageAnalyzer } from './storage.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
@@ -136,6 +137,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   jvmMemoryHpaAnalyzer,
   fdLimitAnalyzer,
   nodeHeapAnalyzer,
+  stalePeerAnalyzer,
   topologySpreadAnalyzer,
   redisEvictionAnalyzer,
   nodeSysctlAnalyzer,
