@@ -329,9 +329,13 @@ export class BaselineSreModel implements Model {
           plan.push({ tool: 'get_pod_metrics', args: { namespace: ns, name: p.name } });
         }
         if (crashed) {
+          // A container that ended and was never restarted (a pod with restartPolicy Never: a Job's,
+          // a CI runner's) is still the current one: its log is the current log, and `previous`
+          // names an instance that does not exist.
+          const finished = now.state === 'Terminated' && last.reason === undefined;
           plan.push({
             tool: 'get_pod_logs',
-            args: { namespace: ns, name: p.name, container: c.name, previous: true },
+            args: { namespace: ns, name: p.name, container: c.name, ...(finished ? {} : { previous: true }) },
           });
         }
         // An init container still running (the pod at Init:N/M): its current log says what it waits for.

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectedStatesAnalyzer } from './expected-states.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
+import { helmReleaseAnalyzer } from './helm-release.js';
 import { nodeSysctlAnalyzer } from './node-sysctl.js';
 import { observed } from './observed.fixture.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
@@ -482,5 +483,53 @@ describe('stale-peer', () => {
     if (!want) return expect(f).toBeUndefined();
     expect(f?.cause).toMatch(want);
     expect(f?.advice).toMatch(/rs\.remove/);
+  });
+});
+
+describe('helm-release', () => {
+  const refused = observed(
+    'get_pod_logs',
+    { namespace: 'ci', name: 'runner-2' },
+    '$ helm upgrade --install archive charts/archive -n store -f values.yaml --wait\nError: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n',
+  );
+  const first = observed(
+    'get_pod_logs',
+    { namespace: 'ci', name: 'runner-1' },
+    '$ helm upgrade --install archive charts/archive -n store\nError: UPGRADE FAILED: cannot patch "data" with kind PersistentVolumeClaim: forbidden: only dynamically provisioned pvc can be resized\n',
+  );
+  const secrets = observed(
+    'list_resources',
+    { kind: 'Secret', namespace: 'store' },
+    'NAME                            STATUS     AGE\nsh.helm.release.v1.archive.v6   1 key(s)   19d\nsh.helm.release.v1.archive.v7   1 key(s)   19h\n',
+  );
+  const v7 = (status: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'Secret', name: 'sh.helm.release.v1.archive.v7', namespace: 'store' },
+      `Name:         sh.helm.release.v1.archive.v7\nLabels:       name=archive,owner=helm,status=${status},version=7\n`,
+    );
+  it('reads the release Secrets, then the newest revision', () => {
+    expect(helmReleaseAnalyzer.reads(ctx('ci', [refused]))).toEqual([
+      { tool: 'list_resources', args: { kind: 'Secret', namespace: 'store' } },
+    ]);
+    expect(helmReleaseAnalyzer.reads(ctx('ci', [refused, secrets]))).toEqual([
+      {
+        tool: 'describe_resource',
+        args: { kind: 'Secret', name: 'sh.helm.release.v1.archive.v7', namespace: 'store' },
+      },
+    ]);
+  });
+  it.each([
+    [
+      'pending-upgrade, with the run that left it',
+      'pending-upgrade',
+      /stuck in pending-upgrade: its revision 7 .* only dynamically provisioned pvc can be resized/,
+    ],
+    ['the newest revision deployed: silent', 'deployed', undefined],
+  ])('%s', (_name, status, want) => {
+    const [f] = helmReleaseAnalyzer.finds(ctx('ci', [refused, first, secrets, v7(status)]));
+    if (!want) return expect(f).toBeUndefined();
+    expect(f?.cause).toMatch(want);
+    expect(f?.advice).toMatch(/helm rollback archive 6 -n store/);
   });
 });

@@ -23,6 +23,7 @@ import { failingNodeAnalyzer } from './failing-node.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
+import { helmReleaseAnalyzer } from './helm-release.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
 import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
@@ -137,6 +138,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   jvmMemoryHpaAnalyzer,
   fdLimitAnalyzer,
   nodeHeapAnalyzer,
+  helmReleaseAnalyzer,
   stalePeerAnalyzer,
   topologySpreadAnalyzer,
   redisEvictionAnalyzer,
