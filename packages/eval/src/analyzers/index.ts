@@ -7,6 +7,7 @@ import { configSourcesAnalyzer } from './config-sources.js';
 import { controllerCrdAnalyzer } from './controller-crd.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
+import { dbMemoryAnalyzer } from './db-memory.js';
 import { dbPoolSizeAnalyzer } from './db-pool-size.js';
 import { dependencyLogsAnalyzer } from './dependency-logs.js';
 import { describedConditionsAnalyzer } from './described-conditions.js';
@@ -60,6 +61,7 @@ import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
+import { sentinelStaleAnalyzer } from './sentinel-stale.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
 import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
@@ -138,6 +140,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   jvmMemoryHpaAnalyzer,
   fdLimitAnalyzer,
   nodeHeapAnalyzer,
+  dbMemoryAnalyzer,
+  sentinelStaleAnalyzer,
   helmReleaseAnalyzer,
   stalePeerAnalyzer,
   topologySpreadAnalyzer,

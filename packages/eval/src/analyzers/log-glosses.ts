@@ -660,6 +660,19 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the container's entrypoint exists but its interpreter or loader does not: a script with Windows line endings (#!/bin/sh\\r) or whose interpreter is missing, or a binary built against glibc in a musl (Alpine) image",
   },
+  // The same failure in runc's and containerd's current wording: "exec /app/entrypoint.sh: no such file
+  // or directory" for a script the image holds.
+  {
+    all: ['exec /', '.sh: no such file or directory'],
+    means:
+      'the entrypoint script is in the image but its #! interpreter line cannot be run: Windows CRLF line endings (the kernel looks for "/bin/sh\\r"; convert with dos2unix, or set eol=lf in .gitattributes where the image is built) or an interpreter the image lacks (bash in an Alpine image)',
+  },
+  // CoreDNS's loop plugin: https://coredns.io/plugins/loop/#troubleshooting
+  {
+    all: ['plugin/loop', 'detected'],
+    means:
+      "CoreDNS's loop plugin found that its upstream sends queries back to CoreDNS itself and stops it: `forward . /etc/resolv.conf` uses the node's resolv.conf (the kubelet's resolvConf), which points at a local stub resolver such as systemd-resolved's 127.0.0.53; point the kubelet's resolvConf at /run/systemd/resolve/resolv.conf (the real upstream servers), or forward CoreDNS to the upstream addresses directly",
+  },
   {
     all: ['exec user process caused', 'permission denied'],
     means:

@@ -1,5 +1,6 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from '../../../analyzers/cpu-sizing.js';
+import { innodbBufferPool } from '../../../analyzers/db-memory.js';
 import { previousMemoryLimit } from '../../../analyzers/previous-limits.js';
 import { clip, describedField, outputs, podDeployment, runningAndReady } from '../../../analyzers/types.js';
 import { firstLine, formatMemory, lastFinishedAgo, lastOf, memoryLimit } from '../../reading.js';
@@ -71,6 +72,12 @@ export const oomKilled: ContainerSignature = {
         : undefined;
       if (forked) evidence.push(`previous logs: "${clip(forked, 120)}"`);
       const pool = workerPool(logs?.content ?? '', c.body);
+      // MySQL's InnoDB buffer pool set near or above the limit: mysqld grows to it as pages are read.
+      const innodb = /^\s+Image:\s+\S*(mysql|mariadb|percona)/im.test(c.body)
+        ? innodbBufferPool(seen)
+        : undefined;
+      const bigPool = innodb && q !== undefined && innodb.bytes >= q * 0.6 ? innodb : undefined;
+      if (bigPool) evidence.push(`innodb_buffer_pool_size = ${bigPool.text}`);
       // The heap limit the log states first, then what the log says grew, then a bare `node` command.
       const heapSaid = forked || pool ? undefined : nodeHeap(logs?.content ?? '', c.body, q);
       const grew = forked || pool ? undefined : growthBeforeKill(logs?.content ?? '');
@@ -94,7 +101,11 @@ export const oomKilled: ContainerSignature = {
           forked
             ? `; the kill follows a Redis background save ("${clip(forked, 80)}"): Redis forks for the RDB snapshot, and the child's copy-on-write pages (every page written during the save is copied) count against the same limit, so with ${maxmemory ? `maxmemory ${maxmemory}` : 'maxmemory'} close to the ${limit ?? ''} limit the fork can nearly double the memory; leave headroom (maxmemory about half the limit) or turn RDB snapshots off on this instance`
             : ''
-        }${pool && !forked ? `; ${pool.said}, so the container holds ${pool.count} copies of the worker's memory and its total grows with that count: lower the concurrency, or size the memory limit for it` : ''}${heap ? `; ${heap.said}` : ''}${before ? `; ${before.said}` : ''}${restore ? `; the latest rollout cut the limit: the previous revision ran with ${restore.text}` : ''}`,
+        }${pool && !forked ? `; ${pool.said}, so the container holds ${pool.count} copies of the worker's memory and its total grows with that count: lower the concurrency, or size the memory limit for it` : ''}${heap ? `; ${heap.said}` : ''}${before ? `; ${before.said}` : ''}${restore ? `; the latest rollout cut the limit: the previous revision ran with ${restore.text}` : ''}${
+          bigPool
+            ? `; MySQL's InnoDB buffer pool is set to ${bigPool.text} (innodb_buffer_pool_size), which with mysqld's own and per-connection buffers does not fit in the ${limit ?? ''} limit: mysqld grows to the pool size as pages are read, and is killed; keep the buffer pool at about 60–70 % of the limit (lower it, or raise the limit to hold it)`
+            : ''
+        }`,
         evidence: pool && !forked ? [...evidence, pool.evidence] : evidence,
         ...(owner && q !== undefined
           ? {

@@ -1,0 +1,100 @@
+// Table tests of the rules written after held-out set 23's first contact: each row is the reads one
+// rule needs and what it concludes, or that it stays silent.
+import { describe, expect, it } from 'vitest';
+import { dbMemoryAnalyzer, innodbBufferPool } from './db-memory.js';
+import { logGloss } from './log-glosses.js';
+import { observed } from './observed.fixture.js';
+import { sentinelStaleAnalyzer } from './sentinel-stale.js';
+import type { AnalyzerContext } from './types.js';
+
+type Seen = ReturnType<typeof observed>;
+const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
+
+describe('log glosses', () => {
+  it.each([
+    ['exec /app/entrypoint.sh: no such file or directory', /CRLF line endings/],
+    ['[FATAL] plugin/loop: Loop (127.0.0.1:51834 -> :53) detected for zone "."', /127\.0\.0\.53.*resolvConf/],
+    ['exec /usr/local/bin/server: no such file or directory', undefined],
+  ])('%s', (line, want) => {
+    const g = logGloss(line);
+    if (want) expect(g).toMatch(want);
+    else expect(g ?? '').not.toMatch(/CRLF/);
+  });
+});
+
+describe('sentinel-stale', () => {
+  const client = observed(
+    'describe_pod',
+    { namespace: 'shop', name: 'cart-6d8f9c7b5-k2j4h' },
+    'Name:  cart-6d8f9c7b5-k2j4h\nContainers:\n  app:\n    Image:          acme/cart:1\n    Environment:\n      REDIS_SENTINELS:  redis-sentinel.cache.svc.cluster.local:26379\nEvents:  <none>',
+  );
+  const logs = observed(
+    'get_pod_logs',
+    { namespace: 'shop', name: 'cart-6d8f9c7b5-k2j4h' },
+    'ERROR redis: sentinel: master mymaster is at 10.244.2.31:6379; dial tcp 10.244.2.31:6379: connect: no route to host\n',
+  );
+  const cache = (redisIp: string) =>
+    observed(
+      'list_pods',
+      { namespace: 'cache' },
+      [
+        'NAME                             READY   STATUS    RESTARTS   AGE    IP            NODE',
+        `redis-0                          1/1     Running   0          100m   ${redisIp.padEnd(13)} n2`,
+        'redis-sentinel-7f6d5c4b3-bcmk6   1/1     Running   0          20d    10.244.0.14   n1',
+      ].join('\n'),
+    );
+  it('reads the Sentinel namespace, then restarts the sentinels when no pod has the address', () => {
+    expect(sentinelStaleAnalyzer.reads(ctx('shop', [client, logs]))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'cache' } },
+    ]);
+    const [f] = sentinelStaleAnalyzer.finds(ctx('shop', [client, logs, cache('10.244.1.52')]));
+    expect(f?.cause).toMatch(/stale master address: .* dials 10\.244\.2\.31 .* no pod in cache has now/);
+    expect(f?.fix).toMatchObject({
+      tool: 'restart_deployment',
+      args: { namespace: 'cache', name: 'redis-sentinel' },
+    });
+  });
+  it('stays silent when a pod still has the address', () => {
+    expect(sentinelStaleAnalyzer.finds(ctx('shop', [client, logs, cache('10.244.2.31')]))).toEqual([]);
+  });
+});
+
+describe('db-memory', () => {
+  it.each([
+    [
+      'my.cnf in a ConfigMap',
+      'Data\n====\nmy.cnf:\n----\n[mysqld]\ninnodb_buffer_pool_size = 3G\n',
+      { bytes: 3 * 1024 ** 3, text: '3G' },
+    ],
+    ['a dash spelling in MiB', 'innodb-buffer-pool-size=512M', { bytes: 512 * 1024 ** 2, text: '512M' }],
+    ['no setting', 'max_connections = 500', undefined],
+  ])('reads the buffer pool: %s', (_name, text, want) => {
+    expect(
+      innodbBufferPool([
+        observed('describe_resource', { kind: 'ConfigMap', name: 'my', namespace: 'db' }, text),
+      ]),
+    ).toEqual(want);
+  });
+  it('reads the ConfigMaps an OOM-killed MySQL container mounts, and nothing for another image', () => {
+    const pod = (image: string) =>
+      observed(
+        'describe_pod',
+        { namespace: 'db', name: 'mysql-abc12-xyz34' },
+        [
+          'Containers:',
+          '  mysql:',
+          `    Image:          ${image}`,
+          '    Last State:     Terminated',
+          '      Reason:       OOMKilled',
+          'Volumes:',
+          '  config:',
+          '    Type:      ConfigMap (a volume populated by a ConfigMap)',
+          '    Name:      mysql-config',
+        ].join('\n'),
+      );
+    expect(dbMemoryAnalyzer.reads(ctx('db', [pod('mysql:8.0')]))).toEqual([
+      { tool: 'describe_resource', args: { kind: 'ConfigMap', name: 'mysql-config', namespace: 'db' } },
+    ]);
+    expect(dbMemoryAnalyzer.reads(ctx('db', [pod('acme/api:1')]))).toEqual([]);
+  });
+});
