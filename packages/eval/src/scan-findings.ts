@@ -1,5 +1,6 @@
 import { type ParsedFinding, parseFindings } from '@sre-harness/tools-k8s';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { unsealFailure } from './analyzers/sealed-secret.js';
 
 /** Which of the scan's findings a caller takes. */
 /** What a client logs when nothing answers at an address: the Service has no endpoints, or no such name. */
@@ -452,6 +453,20 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       if (pending)
         cause += `; the Pending pods of ${pending.owner ?? `pod ${pending.name}`} wait for this node: the scheduler names its not-ready taint, and the other nodes have no room for them`;
     }
+    // A missing Secret a SealedSecret should have made: why the sealed-secrets controller did not.
+    const secret = /\bSecret "?([a-z0-9][a-z0-9.-]{0,252})"? does not exist\b/.exec(f.message)?.[1];
+    const sealed = secret
+      ? unsealFailure(
+          outputs(ctx.seen, 'get_events', (o) => o.args['namespace'] === ctx.ns)
+            .map((o) => o.content)
+            .join('\n'),
+          secret,
+        )
+      : undefined;
+    if (sealed) {
+      cause += `, because ${sealed.said}`;
+      evidence.push(`get_events ${ctx.ns}: sealedsecret/${secret}: failed to unseal`);
+    }
     if (f.kind === 'NetworkPolicy') {
       const timeout = linesWith(logs, TIMEOUTS).pop();
       if (timeout) {
@@ -464,7 +479,7 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       object: objectOf(f),
       cause,
       evidence,
-      ...(f.fix ? { advice: f.fix } : {}),
+      ...(sealed ? { advice: sealed.advice.replace('<ns>', ctx.ns) } : f.fix ? { advice: f.fix } : {}),
       ...scaleFix(f, ctx),
       ...budgetFix(f, ctx),
       ...policyPortFix(f, ctx),

@@ -1,3 +1,4 @@
+import { ageSeconds } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import { type Analyzer, type AnalyzerContext, clip, flat, outputs, type Read } from './types.js';
 
@@ -77,10 +78,78 @@ function loadBalancerWithoutImplementation(ctx: AnalyzerContext): string[] {
   return out;
 }
 
+// A question about pods that were replaced (new names, young, restarted).
+const RECREATED =
+  /recreat|new names?|replaced|restarted (?:overnight|last night)|only (?:a few )?\w* ?hours old|PodsRecreated/i;
+// Node events of a node-pool upgrade, a drain or a replacement (cloud and kubectl wording).
+const NODE_CHURN =
+  /\b(Upgrade|NodeUpgrade|Drain\w*|Cordon\w*|NodeNotSchedulable|RemovingNode|surge node|upgraded node image)\b/i;
+
+/** The namespace's pods, when every one is Running and Ready with no restarts (as `list_pods` shows them). */
+function allFresh(
+  ctx: AnalyzerContext,
+): { name: string; age: number; ageText: string; node: string }[] | undefined {
+  const rows = outputs(
+    ctx.seen,
+    'list_pods',
+    (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
+  )
+    .slice(-1)
+    .flatMap((o) => parseTable(o.content));
+  if (rows.length === 0) return undefined;
+  const out: { name: string; age: number; ageText: string; node: string }[] = [];
+  for (const r of rows) {
+    const [ready, total] = (r['READY'] ?? '').split('/');
+    const age = ageSeconds(r['AGE'] ?? '');
+    if (r['STATUS'] !== 'Running' || ready !== total || r['RESTARTS'] !== '0' || age === undefined)
+      return undefined;
+    out.push({ name: r['NAME'] ?? '', age, ageText: r['AGE'] ?? '', node: r['NODE'] ?? '' });
+  }
+  return out;
+}
+
+/**
+ * Pods that were all re-created (new names, young, no restarts) on nodes about as young, with node
+ * events of an upgrade, a drain or a replacement: a node-pool upgrade (a node image or version upgrade
+ * with a surge node, each old node cordoned and drained) evicts every pod and its controller makes
+ * a new one elsewhere. A crash keeps the pod and counts a restart; these have none. Kubernetes' "Safely
+ * Drain a Node"; the cloud providers' node pool upgrade documentation.
+ */
+function nodeReplacement(ctx: AnalyzerContext): string[] {
+  if (!RECREATED.test(ctx.task)) return [];
+  const pods = allFresh(ctx);
+  if (!pods) return [];
+  const nodes = outputs(ctx.seen, 'list_nodes').flatMap((o) => parseTable(o.content));
+  const nodeAge = new Map(
+    nodes.map((n) => [n['NAME'] ?? '', ageSeconds(n['AGE'] ?? '') ?? Number.POSITIVE_INFINITY]),
+  );
+  const used = [...new Set(pods.map((p) => p.node))];
+  const oldest = Math.max(...pods.map((p) => p.age));
+  if (used.length === 0 || !used.every((n) => (nodeAge.get(n) ?? Number.POSITIVE_INFINITY) <= oldest + 3600))
+    return [];
+  const churn = outputs(ctx.seen, 'get_events')
+    .flatMap((o) => o.content.split('\n'))
+    .filter((l) => /\bnode\//.test(l) && NODE_CHURN.test(l))
+    .slice(0, 2);
+  return [
+    `Every pod in ${ctx.ns} is Running and Ready with 0 restarts and at most ${pods.reduce((a, b) => (b.age > a.age ? b : a)).ageText} old: they did not crash (a crash keeps the pod and counts restarts); they were re-created when their nodes were replaced. The nodes they run on (${used.join(', ')}) are themselves only hours old${
+      churn.length
+        ? `, and the node events show the replacement: ${churn.map((l) => `"${clip(l.replace(/\s{2,}/g, ' ').trim(), 160)}"`).join('; ')}`
+        : ''
+    }. That is a node pool upgrade (a surge node, then each old node cordoned and drained, its pods evicted and re-created on the new nodes) working as designed; the workloads are complete and healthy, so nothing needs fixing and no action is needed.`,
+  ];
+}
+
 export const expectedStatesAnalyzer: Analyzer = {
   name: 'expected-states',
   reads(ctx): Read[] {
     const reads: Read[] = [];
+    // Pods all re-created: the nodes' ages, and the node events (in the default namespace).
+    if (RECREATED.test(ctx.task) && allFresh(ctx)) {
+      if (outputs(ctx.seen, 'list_nodes').length === 0) reads.push({ tool: 'list_nodes', args: {} });
+      if (outputs(ctx.seen, 'get_events', (o) => o.args['namespace'] === 'default').length === 0)
+        reads.push({ tool: 'get_events', args: { namespace: 'default' } });
+    }
     // A LoadBalancer Service: the Ingresses that may route to it.
     for (const o of outputs(ctx.seen, 'describe_service')) {
       if (!/^Type:\s+LoadBalancer\s*$/m.test(o.content)) continue;
@@ -101,6 +170,6 @@ export const expectedStatesAnalyzer: Analyzer = {
   },
   finds: () => [],
   notes(ctx) {
-    return [...hpaAtMinimum(ctx), ...loadBalancerWithoutImplementation(ctx)];
+    return [...hpaAtMinimum(ctx), ...loadBalancerWithoutImplementation(ctx), ...nodeReplacement(ctx)];
   },
 };

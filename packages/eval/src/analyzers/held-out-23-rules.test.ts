@@ -2,8 +2,11 @@
 // rule needs and what it concludes, or that it stays silent.
 import { describe, expect, it } from 'vitest';
 import { dbMemoryAnalyzer, innodbBufferPool } from './db-memory.js';
+import { expectedStatesAnalyzer } from './expected-states.js';
 import { logGloss } from './log-glosses.js';
 import { observed } from './observed.fixture.js';
+import { scaleDownAnalyzer } from './scale-down.js';
+import { sealedSecretAnalyzer, unsealFailure } from './sealed-secret.js';
 import { sentinelStaleAnalyzer } from './sentinel-stale.js';
 import type { AnalyzerContext } from './types.js';
 
@@ -96,5 +99,103 @@ describe('db-memory', () => {
       { tool: 'describe_resource', args: { kind: 'ConfigMap', name: 'mysql-config', namespace: 'db' } },
     ]);
     expect(dbMemoryAnalyzer.reads(ctx('db', [pod('acme/api:1')]))).toEqual([]);
+  });
+});
+
+describe('scale-down', () => {
+  const task = 'The batch node pool scaled up and never scaled down. Why does the pool not scale down?';
+  const system = observed(
+    'list_pods',
+    { namespace: 'kube-system' },
+    'NAME                                  READY   STATUS    RESTARTS   AGE   IP           NODE\ncluster-autoscaler-7xfjkdlcg-h9q6h    1/1     Running   0          9d    10.0.0.9     n0\n',
+  );
+  const log = (line: string) =>
+    observed(
+      'get_pod_logs',
+      { namespace: 'kube-system', name: 'cluster-autoscaler-7xfjkdlcg-h9q6h' },
+      `I0609 static_autoscaler.go] Starting scale down\n${line}\n`,
+    );
+  it('reads the autoscaler log only when the task asks about scaling down', () => {
+    expect(scaleDownAnalyzer.reads(ctx('reports', [system], task))).toEqual([
+      {
+        tool: 'get_pod_logs',
+        args: { namespace: 'kube-system', name: 'cluster-autoscaler-7xfjkdlcg-h9q6h' },
+      },
+    ]);
+    expect(scaleDownAnalyzer.reads(ctx('reports', [system], 'the api is slow'))).toEqual([]);
+  });
+  it.each([
+    [
+      'not safe to evict',
+      'pod annotated as not safe to evict present: report-builder-49t55sjk6-jdctd',
+      /safe-to-evict: "false".* not broken/,
+    ],
+    [
+      'a disruption budget',
+      'not enough pod disruption budget to move ledger-api-6c9d8-abcde',
+      /PodDisruptionBudget/,
+    ],
+  ])('%s', (_name, why, want) => {
+    const [f] = scaleDownAnalyzer.finds(
+      ctx(
+        'reports',
+        [system, log(`I0609 cluster.go:156] Fast evaluation: node ip-10-60-1-140 cannot be removed: ${why}`)],
+        task,
+      ),
+    );
+    expect(f?.cause).toMatch(want);
+  });
+});
+
+describe('expected-states: pods re-created by a node replacement', () => {
+  const task = 'PodsRecreated fired overnight: every pod has a new name. Did something crash?';
+  const pods = (restarts: string) =>
+    observed(
+      'list_pods',
+      { namespace: 'shop' },
+      [
+        'NAME                      READY   STATUS    RESTARTS   AGE     IP            NODE',
+        `basket-l545zf8nvp-gcmpv   1/1     Running   ${restarts.padEnd(10)} 3h30m   10.244.0.16   node-b`,
+        'basket-l545zf8nvp-qvz92   1/1     Running   0          4h15m   10.244.0.15   node-a',
+      ].join('\n'),
+    );
+  const nodes = observed(
+    'list_nodes',
+    {},
+    'NAME     STATUS   ROLES    AGE     VERSION\nnode-a   Ready    <none>   5h10m   v1.32.0\nnode-b   Ready    <none>   4h20m   v1.32.0\n',
+  );
+  const events = observed(
+    'get_events',
+    { namespace: 'default' },
+    'LAST SEEN   TYPE     REASON    OBJECT        MESSAGE\n48m         Normal   Upgrade   node/node-b   Successfully upgraded node image for agentpool shop\n',
+  );
+  it('reads the nodes and their events, then explains the replacement', () => {
+    expect(expectedStatesAnalyzer.reads(ctx('shop', [pods('0')], task))).toEqual([
+      { tool: 'list_nodes', args: {} },
+      { tool: 'get_events', args: { namespace: 'default' } },
+    ]);
+    const notes = expectedStatesAnalyzer.notes!(ctx('shop', [pods('0'), nodes, events], task));
+    expect(notes.join('\n')).toMatch(
+      /at most 4h15m old: they did not crash.*Successfully upgraded node image.* no action is needed/,
+    );
+  });
+  it('stays silent when a pod restarted', () => {
+    expect(expectedStatesAnalyzer.notes!(ctx('shop', [pods('2'), nodes, events], task))).toEqual([]);
+  });
+});
+
+describe('sealed-secret', () => {
+  const events = observed(
+    'get_events',
+    { namespace: 'orders-eu' },
+    'LAST SEEN   TYPE      REASON            OBJECT                     MESSAGE\n39m         Warning   ErrUnsealFailed   sealedsecret/payments-db   Failed to unseal: no key could decrypt secret (password, username)\n',
+  );
+  it('says why the Secret is missing, and how to seal it again', () => {
+    expect(unsealFailure(events.content, 'payments-db')?.said).toMatch(
+      /strict scope .* bound to the name and namespace/,
+    );
+    expect(unsealFailure(events.content, 'other')).toBeUndefined();
+    const [f] = sealedSecretAnalyzer.finds(ctx('orders-eu', [events]));
+    expect(f?.advice).toMatch(/kubeseal --namespace orders-eu --name payments-db/);
   });
 });

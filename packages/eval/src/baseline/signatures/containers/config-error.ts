@@ -1,3 +1,4 @@
+import { unsealFailure } from '../../../analyzers/sealed-secret.js';
 import { clip } from '../../../analyzers/types.js';
 import { escapeRe, firstLine } from '../../reading.js';
 import type { ContainerSignature } from '../types.js';
@@ -23,15 +24,20 @@ export const configError: ContainerSignature = {
           ? `${ref[1]!.toLowerCase() === 'secret' ? 'Secret' : 'ConfigMap'} ${ref[2]} does not exist`
           : `key ${ref[3]} is missing from ${ref[4]} ${ref[5]}`
         : 'a referenced ConfigMap or Secret is missing';
+      // A Secret a SealedSecret should have made: why the controller did not.
+      const sealed =
+        ref?.[2] && ref[1]!.toLowerCase() === 'secret' ? unsealFailure(events, ref[2]) : undefined;
       return {
         weight: 88 + b,
         object: objectLabel,
-        cause: `the ${kind} ${c.name} cannot start (CreateContainerConfigError): ${what}`,
+        cause: `the ${kind} ${c.name} cannot start (CreateContainerConfigError): ${what}${sealed ? `, because ${sealed.said}` : ''}`,
         evidence: [
           `describe_pod ${pod}: State Waiting, Reason CreateContainerConfigError`,
           ...(msg ? [`event: ${clip(msg)}`] : []),
         ],
-        advice: `create what is missing (${what}), or fix the reference in the deployment`,
+        advice: sealed
+          ? sealed.advice.replace('<ns>', f.ns)
+          : `create what is missing (${what}), or fix the reference in the deployment`,
       };
     }
     return undefined;
