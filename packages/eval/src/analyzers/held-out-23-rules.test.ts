@@ -2,6 +2,7 @@
 // rule needs and what it concludes, or that it stays silent.
 import { describe, expect, it } from 'vitest';
 import { dbMemoryAnalyzer, innodbBufferPool } from './db-memory.js';
+import { deployToolLogsAnalyzer } from './deploy-tool-logs.js';
 import { expectedStatesAnalyzer } from './expected-states.js';
 import { logGloss } from './log-glosses.js';
 import { observed } from './observed.fixture.js';
@@ -197,5 +198,63 @@ describe('sealed-secret', () => {
     expect(unsealFailure(events.content, 'other')).toBeUndefined();
     const [f] = sealedSecretAnalyzer.finds(ctx('orders-eu', [events]));
     expect(f?.advice).toMatch(/kubeseal --namespace orders-eu --name payments-db/);
+  });
+});
+
+describe('deploy-tool-logs', () => {
+  const task =
+    'We merged rate-limiter 2.0 but the pods in edge still run 1.9.4. Why did the release not roll out?';
+  const nsList = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    'NAME          STATUS   AGE\nedge          Active   9d\nflux-system   Active   9d\n',
+  );
+  const deps = observed(
+    'list_deployments',
+    { namespace: 'edge' },
+    'NAME           READY   UP-TO-DATE   AVAILABLE   AGE   IMAGES\nrate-limiter   3/3     3            3           90d   acme/rate-limiter:1.9.4\n',
+  );
+  const flux = observed(
+    'list_pods',
+    { namespace: 'flux-system' },
+    'NAME                                  READY   STATUS    RESTARTS   AGE   IP          NODE\nkustomize-controller-qld58qmdrk-2mmsp  1/1     Running   0          9d    10.0.0.5    n1\n',
+  );
+  const log = observed(
+    'get_pod_logs',
+    { namespace: 'flux-system', name: 'kustomize-controller-qld58qmdrk-2mmsp' },
+    '{"level":"error","msg":"Reconciliation failed","error":"Deployment/edge/rate-limiter dry-run failed (Invalid): Deployment.apps \\"rate-limiter\\" is invalid: spec.selector: Invalid value: v1.LabelSelector{...}: field is immutable"}\n',
+  );
+  it('reads the GitOps controller of a release that did not roll out', () => {
+    expect(deployToolLogsAnalyzer.reads(ctx('edge', [nsList], task))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'flux-system' } },
+    ]);
+    expect(deployToolLogsAnalyzer.reads(ctx('edge', [nsList, flux], task))).toEqual([
+      {
+        tool: 'get_pod_logs',
+        args: { namespace: 'flux-system', name: 'kustomize-controller-qld58qmdrk-2mmsp' },
+      },
+    ]);
+    expect(deployToolLogsAnalyzer.reads(ctx('edge', [nsList], 'rate-limiter is slow'))).toEqual([]);
+  });
+  it('quotes the refusal that names the workload, with what it means', () => {
+    const [f] = deployToolLogsAnalyzer.finds(ctx('edge', [nsList, deps, flux, log], task));
+    expect(f?.cause).toMatch(
+      /never reached the cluster.*field is immutable.* label selector cannot be changed/,
+    );
+  });
+});
+
+describe('log glosses: immutable fields', () => {
+  it.each([
+    [
+      'spec.selector: Invalid value: v1.LabelSelector{}: field is immutable',
+      /label selector cannot be changed/,
+    ],
+    [
+      "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'template' are forbidden",
+      /volumeClaimTemplates/,
+    ],
+  ])('%s', (line, want) => {
+    expect(logGloss(line)).toMatch(want);
   });
 });

@@ -10,6 +10,7 @@ import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
 import { dbMemoryAnalyzer } from './db-memory.js';
 import { dbPoolSizeAnalyzer } from './db-pool-size.js';
 import { dependencyLogsAnalyzer } from './dependency-logs.js';
+import { deployToolLogsAnalyzer } from './deploy-tool-logs.js';
 import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
 import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
@@ -142,6 +143,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   jvmMemoryHpaAnalyzer,
   fdLimitAnalyzer,
   nodeHeapAnalyzer,
+  deployToolLogsAnalyzer,
   sealedSecretAnalyzer,
   scaleDownAnalyzer,
   dbMemoryAnalyzer,

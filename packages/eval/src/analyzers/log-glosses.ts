@@ -667,6 +667,19 @@ const GLOSSES: readonly Gloss[] = [
     means:
       'the entrypoint script is in the image but its #! interpreter line cannot be run: Windows CRLF line endings (the kernel looks for "/bin/sh\\r"; convert with dos2unix, or set eol=lf in .gitattributes where the image is built) or an interpreter the image lacks (bash in an Alpine image)',
   },
+  // The API server refusing a change to an immutable field. Deployment and ReplicaSet spec.selector:
+  // https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#label-selector-updates ;
+  // a StatefulSet's spec beyond the fields it lists: https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/
+  {
+    all: ['spec.selector', 'field is immutable'],
+    means:
+      "a Deployment's (or ReplicaSet's, DaemonSet's) label selector cannot be changed once created (apps/v1), so the API server rejects the whole apply and the old version keeps running; revert the selector change (add the new label to the pod template only), or delete the object with --cascade=orphan and create it again",
+  },
+  {
+    all: ['updates to statefulset spec for fields other than', 'forbidden'],
+    means:
+      "a StatefulSet's spec may change only in replicas, ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy and minReadySeconds; a change elsewhere (volumeClaimTemplates, serviceName, selector) is forbidden, so the whole upgrade is refused; revert that part, or delete the StatefulSet with --cascade=orphan (its pods and claims stay) and let the new one adopt them",
+  },
   // CoreDNS's loop plugin: https://coredns.io/plugins/loop/#troubleshooting
   {
     all: ['plugin/loop', 'detected'],

@@ -1,0 +1,94 @@
+import { parseTable } from '../k8s-text.js';
+import { logGloss } from './log-glosses.js';
+import { type Analyzer, type AnalyzerContext, clip, type Finding, outputs, type Read } from './types.js';
+
+// A question about a release that did not reach the cluster.
+const ASKED =
+  /did(?: not|n't) (?:roll ?out|happen|deploy|reach)|not rolled out|still (?:run|runs|running|on|enforces|shows?)\b|release (?:did not|didn't|shows as failed|failed)|upgrade did not|never (?:rolled|deployed)/i;
+// Namespaces where the tools that apply releases run: GitOps controllers and CI runners.
+const GITOPS_NS = /^(flux-system|argocd|argo-cd|gitops|fleet-system)$/;
+const CI_NS =
+  /^(ci|cicd|ci-cd|gitlab-runner|github-runners?|actions-runner-system|jenkins|tekton-pipelines|buildkite)$/;
+// The controllers of those tools whose log says why an apply failed.
+const APPLIER = /kustomize-controller|helm-controller|application-controller|argocd-application|fleet-agent/;
+// A line that reports a failure.
+const FAILED = /\b(error|failed|invalid|forbidden|denied)\b/i;
+
+/** Namespaces the cluster has (from a namespace list read), that match a pattern. */
+function namespaces(ctx: AnalyzerContext, match: RegExp): string[] {
+  return outputs(ctx.seen, 'list_resources', (o) => /^(namespaces?|ns)$/i.test(String(o.args['kind'])))
+    .flatMap((o) => parseTable(o.content))
+    .map((r) => r['NAME'] ?? '')
+    .filter((n) => match.test(n));
+}
+
+/** The workloads of the namespace under investigation, by name (deployments, and pods' set names). */
+function workloads(ctx: AnalyzerContext): string[] {
+  const names = new Set<string>();
+  for (const o of outputs(ctx.seen, 'list_deployments', (x) => x.args['namespace'] === ctx.ns))
+    for (const r of parseTable(o.content)) if (r['NAME']) names.add(r['NAME']);
+  for (const o of outputs(ctx.seen, 'list_pods', (x) => x.args['namespace'] === ctx.ns))
+    for (const r of parseTable(o.content)) {
+      const m = /^(.+)-\d{1,4}$/.exec(r['NAME'] ?? '');
+      if (m) names.add(m[1]!);
+    }
+  return [...names];
+}
+
+/**
+ * A release that did not reach the cluster because the tool that applies it failed: a GitOps
+ * controller (Flux's kustomize-controller or helm-controller, Argo CD's application controller) or a
+ * CI runner's deploy job, whose log names the workload and the API server's refusal (an immutable
+ * selector, a StatefulSet field that cannot change, a webhook's denial). Asked why a new version did
+ * not roll out, read those logs; the workload itself is healthy on the old version.
+ */
+export const deployToolLogsAnalyzer: Analyzer = {
+  name: 'deploy-tool-logs',
+  reads(ctx): Read[] {
+    if (!ASKED.test(ctx.task)) return [];
+    const reads: Read[] = [];
+    for (const ns of [...namespaces(ctx, GITOPS_NS), ...namespaces(ctx, CI_NS)].slice(0, 3)) {
+      const listed = outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ns);
+      if (listed.length === 0) {
+        reads.push({ tool: 'list_pods', args: { namespace: ns } });
+        continue;
+      }
+      const rows = listed.flatMap((o) => parseTable(o.content));
+      const wanted = GITOPS_NS.test(ns)
+        ? rows.filter((r) => APPLIER.test(r['NAME'] ?? ''))
+        : rows.filter((r) => /Error|Failed|CrashLoopBackOff/.test(r['STATUS'] ?? ''));
+      for (const r of wanted.slice(0, 2))
+        reads.push({ tool: 'get_pod_logs', args: { namespace: ns, name: r['NAME'] } });
+    }
+    return reads;
+  },
+  finds(ctx) {
+    if (!ASKED.test(ctx.task)) return [];
+    const names = workloads(ctx);
+    if (names.length === 0) return [];
+    const tools = new Set([...namespaces(ctx, GITOPS_NS), ...namespaces(ctx, CI_NS)]);
+    for (const log of outputs(ctx.seen, 'get_pod_logs', (o) => tools.has(String(o.args['namespace'])))) {
+      const lines = log.content.slice(-200_000).split('\n');
+      const line = lines.find(
+        (l) =>
+          FAILED.test(l) &&
+          names.some((n) => l.includes(`"${n}"`) || l.includes(`/${n} `) || l.includes(`${n}\\"`)),
+      );
+      if (!line) continue;
+      const name = names.find((n) => line.includes(n))!;
+      const means = logGloss(line);
+      const out: Finding = {
+        weight: 92,
+        object: `${name} (namespace ${ctx.ns})`,
+        cause: `the new release of ${name} never reached the cluster: the tool that applies it failed, and ${name} keeps running the previous version. Its log (${log.args['namespace']}/${log.args['name']}) says "${clip(line.trim(), 300)}"${means ? ` — ${means}` : ''}`,
+        evidence: [`get_pod_logs ${log.args['namespace']}/${log.args['name']}: "${clip(line.trim(), 200)}"`],
+        advice: means
+          ? 'make the change the API server accepts (see above), then let the tool apply the release again'
+          : 'fix what the apply error names, then let the tool apply the release again',
+        revisionSound: true,
+      };
+      return [out];
+    }
+    return [];
+  },
+};
