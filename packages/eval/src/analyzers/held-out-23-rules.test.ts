@@ -5,6 +5,7 @@ import { dbMemoryAnalyzer, innodbBufferPool } from './db-memory.js';
 import { deployToolLogsAnalyzer } from './deploy-tool-logs.js';
 import { expectedStatesAnalyzer } from './expected-states.js';
 import { logGloss } from './log-glosses.js';
+import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { observed } from './observed.fixture.js';
 import { scaleDownAnalyzer } from './scale-down.js';
 import { sealedSecretAnalyzer, unsealFailure } from './sealed-secret.js';
@@ -256,5 +257,50 @@ describe('log glosses: immutable fields', () => {
     ],
   ])('%s', (line, want) => {
     expect(logGloss(line)).toMatch(want);
+  });
+});
+
+describe('mesh-injection', () => {
+  const logs = observed(
+    'get_pod_logs',
+    { namespace: 'refunds', name: 'refund-api-s4mfjbf8z-5ntzv' },
+    'ERROR POST /refunds 502: read tcp: connection reset by peer\n',
+  );
+  const nsList = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    'NAME           STATUS   AGE\nrefunds        Active   1d\nistio-system   Active   90d\n',
+  );
+  const ns = (labels: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'Namespace', name: 'refunds' },
+      `Name:         refunds\nLabels:       ${labels}\n`,
+    );
+  const istio = (name: string) =>
+    observed(
+      'list_deployments',
+      { namespace: 'istio-system' },
+      `NAME   READY   UP-TO-DATE   AVAILABLE   AGE   IMAGES\n${name}   1/1     1            1           90d   istio/pilot:1.23.2\n`,
+    );
+  it('reads the namespace labels and the control plane when calls are reset', () => {
+    expect(meshInjectionAnalyzer.reads(ctx('refunds', [logs, nsList]))).toEqual([
+      { tool: 'describe_resource', args: { kind: 'Namespace', name: 'refunds' } },
+      { tool: 'list_deployments', args: { namespace: 'istio-system' } },
+    ]);
+  });
+  it.each([
+    [
+      'the old label with a revisioned control plane',
+      'istio-injection=enabled',
+      'istiod-1-23',
+      /revision 1-23 .* istio\.io\/rev=1-23/,
+    ],
+    ['the revision label already set: silent', 'istio.io/rev=1-23', 'istiod-1-23', undefined],
+    ['a default control plane: silent', 'istio-injection=enabled', 'istiod', undefined],
+  ])('%s', (_name, labels, istiod, want) => {
+    const [f] = meshInjectionAnalyzer.finds(ctx('refunds', [logs, nsList, ns(labels), istio(istiod)]));
+    if (!want) return expect(f).toBeUndefined();
+    expect(f?.cause).toMatch(want);
   });
 });

@@ -38,6 +38,7 @@ import { knownHealthPortsAnalyzer } from './known-health-ports.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { logLevelAnalyzer } from './log-level.js';
+import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { netpolAndedAnalyzer } from './netpol-anded.js';
@@ -143,6 +144,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   jvmMemoryHpaAnalyzer,
   fdLimitAnalyzer,
   nodeHeapAnalyzer,
+  meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
   sealedSecretAnalyzer,
   scaleDownAnalyzer,
