@@ -7,6 +7,7 @@ import { expectedStatesAnalyzer } from './expected-states.js';
 import { logGloss } from './log-glosses.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { observed } from './observed.fixture.js';
+import { replicaFightAnalyzer } from './replica-fight.js';
 import { scaleDownAnalyzer } from './scale-down.js';
 import { sealedSecretAnalyzer, unsealFailure } from './sealed-secret.js';
 import { sentinelStaleAnalyzer } from './sentinel-stale.js';
@@ -302,5 +303,32 @@ describe('mesh-injection', () => {
     const [f] = meshInjectionAnalyzer.finds(ctx('refunds', [logs, nsList, ns(labels), istio(istiod)]));
     if (!want) return expect(f).toBeUndefined();
     expect(f?.cause).toMatch(want);
+  });
+});
+
+describe('replica-fight', () => {
+  const events = (downs: string) =>
+    observed(
+      'get_events',
+      { namespace: 'search' },
+      [
+        'LAST SEEN    TYPE     REASON              OBJECT                              MESSAGE',
+        `62s ${downs}    Normal   ScalingReplicaSet   deployment/query-api                Scaled down replica set query-api-5b8f7c6d9 from 9 to 3`,
+        '2m2s (x14)   Normal   SuccessfulRescale   horizontalpodautoscaler/query-api   New size: 9; reason: cpu resource utilization above target',
+        '2m2s (x14)   Normal   ScalingReplicaSet   deployment/query-api                Scaled up replica set query-api-5b8f7c6d9 from 3 to 9',
+      ].join('\n'),
+    );
+  const nsList = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    'NAME     STATUS   AGE\nargocd   Active   90d\nsearch   Active   90d\n',
+  );
+  it('names the GitOps tool that reverts what the HPA sets', () => {
+    const [f] = replicaFightAnalyzer.finds(ctx('search', [events('(x14)'), nsList]));
+    expect(f?.cause).toMatch(/scales it to 9 .* back to 3 each time .* Argo CD runs in this cluster/);
+    expect(f?.advice).toMatch(/ignoreDifferences/);
+  });
+  it('stays silent for a single scale-down (the HPA itself scaling in)', () => {
+    expect(replicaFightAnalyzer.finds(ctx('search', [events(''), nsList]))).toEqual([]);
   });
 });

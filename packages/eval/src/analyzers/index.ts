@@ -62,6 +62,7 @@ import { previousLimitsAnalyzer } from './previous-limits.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
+import { replicaFightAnalyzer } from './replica-fight.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { scaleDownAnalyzer } from './scale-down.js';
 import { sealedSecretAnalyzer } from './sealed-secret.js';
@@ -144,6 +145,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   jvmMemoryHpaAnalyzer,
   fdLimitAnalyzer,
   nodeHeapAnalyzer,
+  replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
   sealedSecretAnalyzer,
