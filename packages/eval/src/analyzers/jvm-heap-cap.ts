@@ -1,6 +1,6 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { loggedContainerEnv } from './env-values.js';
-import { type Analyzer, clip, type Finding, outputs, setEnvFix } from './types.js';
+import { type Analyzer, clip, type Finding, loggedLines, outputs, setEnvFix } from './types.js';
 
 // The JVM's own words when its heap is full (not the container's memory limit: that is an OOMKilled).
 const HEAP_FULL = /java\.lang\.OutOfMemoryError: Java heap space/;
@@ -19,12 +19,7 @@ export const jvmHeapCapAnalyzer: Analyzer = {
   name: 'jvm-heap-cap',
   reads: () => [],
   finds({ ns, seen }) {
-    for (const log of outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)) {
-      const line = log.content
-        .slice(-200_000)
-        .split('\n')
-        .find((l) => HEAP_FULL.test(l));
-      if (!line) continue;
+    for (const { log, line } of loggedLines(seen, ns, (l) => HEAP_FULL.test(l))) {
       const env = loggedContainerEnv(seen, ns, log, (e) => XMX.test(e.value));
       if (!env) continue;
       const m = XMX.exec(env.value)!;

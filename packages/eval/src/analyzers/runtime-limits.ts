@@ -1,6 +1,14 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { envOf, loggedContainers } from './env-values.js';
-import { type Analyzer, clip, cpuUse, type Finding, outputs, ownerDeployment, setEnvFix } from './types.js';
+import {
+  type Analyzer,
+  clip,
+  cpuUse,
+  type Finding,
+  loggedLines,
+  ownerDeployment,
+  setEnvFix,
+} from './types.js';
 
 const MI = 1024 ** 2;
 
@@ -34,10 +42,7 @@ export const nodeHeapAnalyzer: Analyzer = {
   name: 'node-heap',
   reads: () => [],
   finds({ ns, seen }) {
-    for (const log of outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)) {
-      const text = log.content.slice(-200_000);
-      const line = text.split('\n').find((l) => HEAP_FULL.some((w) => l.includes(w)));
-      if (!line) continue;
+    for (const { log, line } of loggedLines(seen, ns, (l) => HEAP_FULL.some((w) => l.includes(w)))) {
       const logged = loggedContainers(seen, ns, log);
       const c = logged?.containers.find((x) => !x.init) ?? logged?.containers[0];
       if (!logged || !c) continue;
@@ -96,12 +101,7 @@ export const goMaxProcsAnalyzer: Analyzer = {
   name: 'go-maxprocs',
   reads: () => [],
   finds({ ns, seen }) {
-    for (const log of outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)) {
-      const line = log.content
-        .slice(-200_000)
-        .split('\n')
-        .find((l) => GOMAXPROCS.test(l));
-      if (!line) continue;
+    for (const { log, line } of loggedLines(seen, ns, (l) => GOMAXPROCS.test(l))) {
       const procs = Number(GOMAXPROCS.exec(line)![1]);
       const logged = loggedContainers(seen, ns, log);
       const c = logged?.containers.find((x) => !x.init);

@@ -73,6 +73,23 @@ export function outputs(
   return seen.filter((o) => o.tool === tool && o.status === 'ok' && pred(o));
 }
 
+/**
+ * For each `get_pod_logs` output of the namespace, oldest first, its first line (of the last 200,000
+ * characters) that `test` accepts; logs without one are left out.
+ */
+export function loggedLines(
+  seen: readonly SeenObservation[],
+  ns: string,
+  test: (line: string) => boolean,
+): { log: SeenObservation; line: string }[] {
+  const out: { log: SeenObservation; line: string }[] = [];
+  for (const log of outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)) {
+    const line = log.content.slice(-200_000).split('\n').find(test);
+    if (line !== undefined) out.push({ log, line });
+  }
+  return out;
+}
+
 /** The text of every successful output of a tool, joined. */
 export function textOf(seen: readonly SeenObservation[], tool: string): string {
   return outputs(seen, tool)

@@ -106,19 +106,26 @@ function markNotReady(pod: Pod, lostAt: number, host: ClusterHost): void {
 }
 
 function markDisruption(pod: Pod): void {
+  markDisruptionTarget(
+    pod,
+    'DeletionByTaintManager',
+    'Taint manager: deleting due to NoExecute taint',
+    String(pod.metadata.deletionTimestamp),
+  );
+}
+
+/**
+ * Adds a pod's `DisruptionTarget` condition (status True) once, as the controller that is about to
+ * delete it writes it (the kubelet's status is shared, so the status object is replaced, not changed).
+ */
+export function markDisruptionTarget(pod: Pod, reason: string, message: string, at: string): void {
   const status = pod.status;
   if (!status || status.conditions?.some((c) => c.type === 'DisruptionTarget')) return;
   pod.status = {
     ...status,
     conditions: [
       ...(status.conditions ?? []),
-      {
-        type: 'DisruptionTarget',
-        status: 'True',
-        reason: 'DeletionByTaintManager',
-        message: 'Taint manager: deleting due to NoExecute taint',
-        lastTransitionTime: String(pod.metadata.deletionTimestamp),
-      },
+      { type: 'DisruptionTarget', status: 'True', reason, message, lastTransitionTime: at },
     ],
   };
 }

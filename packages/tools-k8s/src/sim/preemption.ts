@@ -1,5 +1,6 @@
 import type { Node, Pod } from '../types.js';
 import type { ClusterHost, Controller } from './controller-host.js';
+import { markDisruptionTarget } from './node-lifecycle.js';
 import { key } from './object-store.js';
 import type { PodRuntime } from './pod-state.js';
 import { addUse, emptyUse, type NodeUse, type Placed, type Requests } from './scheduler.js';
@@ -144,21 +145,13 @@ function gracePeriod(p: Pod): number {
 }
 
 function markPreempted(pod: Pod, at: string): void {
-  const status = pod.status;
-  if (!status || status.conditions?.some((c) => c.type === 'DisruptionTarget')) return;
-  pod.status = {
-    ...status,
-    conditions: [
-      ...(status.conditions ?? []),
-      {
-        type: 'DisruptionTarget',
-        status: 'True',
-        reason: 'PreemptionByScheduler',
-        message: `${(pod.spec as { schedulerName?: string }).schedulerName ?? 'default-scheduler'}: preempting to accommodate a higher priority pod`,
-        lastTransitionTime: at,
-      },
-    ],
-  };
+  const scheduler = (pod.spec as { schedulerName?: string }).schedulerName ?? 'default-scheduler';
+  markDisruptionTarget(
+    pod,
+    'PreemptionByScheduler',
+    `${scheduler}: preempting to accommodate a higher priority pod`,
+    at,
+  );
 }
 
 /**
