@@ -26,8 +26,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'dns-storefront-ingress-no-record-external-dns-source-service-only',
     'dns-timeouts-after-node-upgrade-kube-proxy-ipvs-nodelocaldns-iptables-mode',
     'hpa-session-gateway-memory-target-never-scales-down',
-    'negative-exports-api-gevent-requests-outlive-gunicorn-timeout',
-    'negative-logging-es-flood-stage-block-released-after-cleanup',
     'negative-rabbitmq-game-day-management-api-publish-not-blocked',
   ],
 };

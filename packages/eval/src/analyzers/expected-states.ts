@@ -140,6 +140,55 @@ function nodeReplacement(ctx: AnalyzerContext): string[] {
   ];
 }
 
+/**
+ * Elasticsearch's flood-stage block, already lifted: past the flood-stage disk watermark it marks the
+ * node's indices read-only-allow-delete (writers get 403 cluster_block_exception), and since 7.4 it
+ * releases the block by itself once disk use falls below the high watermark, logging "releasing
+ * read-only-allow-delete block". After that line, nothing is left to clear by hand.
+ * https://www.elastic.co/guide/en/elasticsearch/reference/current/modules-cluster.html (disk watermarks)
+ */
+function floodStageReleased(ctx: AnalyzerContext): string[] {
+  for (const o of outputs(ctx.seen, 'get_pod_logs')) {
+    const lines = o.content.slice(-200_000).split('\n');
+    const released = lines.find((l) => l.includes('releasing read-only-allow-delete block'));
+    if (!released) continue;
+    const flood = lines.find((l) => l.includes('flood stage disk watermark'));
+    const when = /"@timestamp":"([^"]{1,40})"/.exec(released)?.[1];
+    return [
+      `Elasticsearch (${o.args['name']}) already released the flood-stage block by itself${when ? ` at ${when}` : ''}: ${
+        flood
+          ? `after "${clip(flood, 160)}" it marked the indices read-only-allow-delete (the 403 errors writers logged), and `
+          : ''
+      }once disk use fell below the high watermark it logged "${clip(released, 160)}". Since Elasticsearch 7.4 the block is lifted automatically, so the runbook's manual clearing of read_only_allow_delete is not needed and nothing is left to do; keep an eye on disk use so the flood stage is not reached again.`,
+    ];
+  }
+  return [];
+}
+
+// Gunicorn's worker class and timeout as a command line gives them.
+const WORKER_CLASS = /(?:--worker-class[= ]|-k )(gevent|eventlet|tornado|gthread)\b/;
+const GUNICORN_TIMEOUT = /(?:--timeout[= ]|-t )(\d{1,5})\b/;
+
+/**
+ * Requests that run longer than gunicorn's `--timeout` on an asynchronous worker: for every worker
+ * class but sync, the timeout is a heartbeat (a worker silent that long is killed and restarted, as
+ * when its event loop is blocked), not a limit on one request, so long streaming requests are normal.
+ * https://docs.gunicorn.org/en/stable/settings.html#timeout
+ */
+function gunicornHeartbeat(ctx: AnalyzerContext): string[] {
+  if (!/timeout/i.test(ctx.task)) return [];
+  for (const d of outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)) {
+    if (!d.content.includes('gunicorn')) continue;
+    const worker = WORKER_CLASS.exec(d.content)?.[1];
+    const timeout = GUNICORN_TIMEOUT.exec(d.content)?.[1];
+    if (!worker || !timeout) continue;
+    return [
+      `gunicorn runs with the ${worker} worker class (an asynchronous worker) and --timeout ${timeout}: for every worker class but sync, that timeout is a heartbeat, not a per-request limit. A ${worker} worker is killed only when it stays silent for ${timeout} s (its event loop blocked), so requests that stream for longer while the worker keeps serving are expected: the timeout is not broken and the workers are not hanging. Nothing needs fixing before the traffic peak; if requests must be bounded, set a limit in the application or the proxy in front of it.`,
+    ];
+  }
+  return [];
+}
+
 export const expectedStatesAnalyzer: Analyzer = {
   name: 'expected-states',
   reads(ctx): Read[] {
@@ -170,6 +219,12 @@ export const expectedStatesAnalyzer: Analyzer = {
   },
   finds: () => [],
   notes(ctx) {
-    return [...hpaAtMinimum(ctx), ...loadBalancerWithoutImplementation(ctx), ...nodeReplacement(ctx)];
+    return [
+      ...hpaAtMinimum(ctx),
+      ...loadBalancerWithoutImplementation(ctx),
+      ...nodeReplacement(ctx),
+      ...floodStageReleased(ctx),
+      ...gunicornHeartbeat(ctx),
+    ];
   },
 };

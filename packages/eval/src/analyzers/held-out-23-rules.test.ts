@@ -332,3 +332,44 @@ describe('replica-fight', () => {
     expect(replicaFightAnalyzer.finds(ctx('search', [events(''), nsList]))).toEqual([]);
   });
 });
+
+describe('expected-states: a block already lifted, a heartbeat timeout', () => {
+  it('notes that Elasticsearch released its flood-stage block by itself', () => {
+    const es = observed(
+      'get_pod_logs',
+      { namespace: 'logging', name: 'es-logs-1' },
+      [
+        '{"@timestamp":"2026-12-01T03:10:44Z","message":"flood stage disk watermark [95%] exceeded on [es-logs-1]"}',
+        '{"@timestamp":"2026-12-01T03:35:12Z","message":"releasing read-only-allow-delete block on indices: [[logs-app]]"}',
+      ].join('\n'),
+    );
+    expect(expectedStatesAnalyzer.notes!(ctx('logging', [es])).join('\n')).toMatch(
+      /released the flood-stage block by itself at 2026-12-01T03:35:12Z.* nothing is left to do/,
+    );
+    const still = observed(
+      'get_pod_logs',
+      { namespace: 'logging', name: 'es-logs-1' },
+      'flood stage disk watermark [95%] exceeded\n',
+    );
+    expect(expectedStatesAnalyzer.notes!(ctx('logging', [still]))).toEqual([]);
+  });
+  it.each([
+    [
+      'gevent',
+      '--worker-class=gevent --timeout=60',
+      /gevent worker class .* heartbeat, not a per-request limit/,
+    ],
+    ['sync workers: the timeout does bound a request', '--workers=4 --timeout=60', undefined],
+  ])('gunicorn %s', (_name, args, want) => {
+    const pod = observed(
+      'describe_pod',
+      { namespace: 'reporting', name: 'exports-api-q9tcktkmk-6f748' },
+      `Containers:\n  api:\n    Command:        gunicorn\n    Args:           app:app ${args}\n`,
+    );
+    const notes = expectedStatesAnalyzer.notes!(
+      ctx('reporting', [pod], 'requests run past the gunicorn timeout'),
+    );
+    if (want) expect(notes.join('\n')).toMatch(want);
+    else expect(notes).toEqual([]);
+  });
+});
