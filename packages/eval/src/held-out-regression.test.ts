@@ -25,8 +25,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'cronjob-pg-backup-arclog-path-differs-from-archive-command',
     'dns-storefront-ingress-no-record-external-dns-source-service-only',
     'dns-timeouts-after-node-upgrade-kube-proxy-ipvs-nodelocaldns-iptables-mode',
-    'hpa-session-gateway-memory-target-never-scales-down',
-    'negative-rabbitmq-game-day-management-api-publish-not-blocked',
   ],
 };
 

@@ -134,6 +134,23 @@ export function recoveredRetries(
   return { failures, recovery, after: rest.length };
 }
 
+// An alarm's raise and its end, as brokers log them (RabbitMQ: "disk resource limit alarm set on
+// node …" … "disk resource limit alarm cleared on node …"; https://www.rabbitmq.com/docs/alarms).
+const ALARM_SET = /\b([a-z]{1,20}(?: [a-z]{1,20}){0,3}) alarm (?:set|raised)\b/i;
+
+/**
+ * Whether the alarm `line` reports was cleared later in the same log (the same alarm's name with
+ * "cleared" after it). Lines are compared as written; only the first 5,000 lines after it are read.
+ */
+export function alarmCleared(text: string, line: string): boolean {
+  const name = ALARM_SET.exec(line.slice(0, 4096))?.[1]?.toLowerCase();
+  if (!name) return false;
+  const lines = text.split('\n');
+  const at = lines.indexOf(line);
+  if (at < 0) return false;
+  return lines.slice(at + 1, at + 5001).some((l) => l.toLowerCase().includes(`${name} alarm cleared`));
+}
+
 /**
  * A pod that runs and is Ready but whose program logs failures: not healthy, whatever its status
  * says. Weighed below every specific family, so a named cause (RBAC, a NetworkPolicy) wins.
@@ -278,6 +295,8 @@ export const appErrorsAnalyzer: Analyzer = {
       if (bad.length === 0 && !known) return [];
       // Failures it retried and got past (start-up retries, then "connected"): not a fault now.
       if ((!known || known.symptom) && recoveredRetries(o.content)) return [];
+      // An alarm the program raised and later cleared itself (a broker's disk or memory alarm): over.
+      if (known && alarmCleared(o.content, known.line)) return [];
       if (known && !bad.includes(known.line)) bad.push(known.line);
       const total = o.content.split('\n').filter((l) => l.trim()).length;
       // A line that says what failed beats an access-log line that only counts the failure (a 500).

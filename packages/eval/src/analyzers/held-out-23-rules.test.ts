@@ -1,11 +1,13 @@
 // Table tests of the rules written after held-out set 23's first contact: each row is the reads one
 // rule needs and what it concludes, or that it stays silent.
 import { describe, expect, it } from 'vitest';
+import { alarmCleared, appErrorsAnalyzer } from './app-errors.js';
 import { dbMemoryAnalyzer, innodbBufferPool } from './db-memory.js';
 import { deployToolLogsAnalyzer } from './deploy-tool-logs.js';
 import { expectedStatesAnalyzer } from './expected-states.js';
 import { logGloss } from './log-glosses.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
+import { misconceptionsAnalyzer } from './misconceptions.js';
 import { observed } from './observed.fixture.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { scaleDownAnalyzer } from './scale-down.js';
@@ -371,5 +373,79 @@ describe('expected-states: a block already lifted, a heartbeat timeout', () => {
     );
     if (want) expect(notes.join('\n')).toMatch(want);
     else expect(notes).toEqual([]);
+  });
+});
+
+describe('an alarm raised and cleared, an HPA on memory', () => {
+  const log = (cleared: boolean) =>
+    [
+      '2026-05-05 14:00:12.441 [warning] <0.504.0> disk resource limit alarm set on node rabbit@mq-0.',
+      '2026-05-05 14:01:30.902 [info] <0.1288.0> connection <0.1288.0> (10.244.1.33:49122 -> 10.244.0.21:5672 - pub-1): blocked by resource alarm',
+      "2026-05-05 14:03:11.017 [info] <0.1391.0> HTTP API: user 'ana' published to exchange 'orders' (1 message)",
+      ...(cleared
+        ? [
+            '2026-05-05 14:15:10.611 [warning] <0.504.0> disk resource limit alarm cleared on node rabbit@mq-0',
+          ]
+        : []),
+      '2026-05-06 09:12:40.004 [info] <0.2011.0> queue orders.audit: 12 messages ready',
+    ].join('\n');
+  const pods = observed(
+    'list_pods',
+    { namespace: 'mq' },
+    ['NAME   READY   STATUS    RESTARTS   AGE', 'mq-0   1/1     Running   0          9d'].join('\n'),
+  );
+  it.each([
+    [true, true],
+    [false, false],
+  ])('alarmCleared when the clear line is there: %s', (cleared, want) => {
+    const text = log(cleared);
+    expect(alarmCleared(text, text.split('\n')[0]!)).toBe(want);
+  });
+  it('finds no fault in an alarm that cleared, and says why the HTTP API publish went through', () => {
+    const logs = (cleared: boolean) =>
+      observed('get_pod_logs', { namespace: 'mq', name: 'mq-0' }, log(cleared));
+    expect(appErrorsAnalyzer.finds(ctx('mq', [pods, logs(true)]))).toEqual([]);
+    expect(appErrorsAnalyzer.finds(ctx('mq', [pods, logs(false)]))[0]?.cause).toMatch(/disk alarm/);
+    const notes = misconceptionsAnalyzer.notes!(ctx('mq', [pods, logs(true)], 'were publishers blocked?'));
+    expect(notes.join('\n')).toMatch(
+      /management HTTP API during the alarm .* is not subject to it.* no action is needed/,
+    );
+    expect(misconceptionsAnalyzer.notes!(ctx('mq', [pods, logs(false)], 'were publishers blocked?'))).toEqual(
+      [],
+    );
+  });
+  const hpa = (resource: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'HorizontalPodAutoscaler', namespace: 'auth', name: 'gw' },
+      [
+        'Spec:',
+        '  minReplicas: 3',
+        `  metrics[0].resource.name: ${resource}`,
+        '  metrics[0].resource.target.averageUtilization: 75',
+        'Status:',
+        '  currentReplicas: 8',
+        `  currentMetrics[0].resource.name: ${resource}`,
+        '  currentMetrics[0].resource.current.averageUtilization: 70',
+        '  currentMetrics[0].resource.current.averageValue: 1075Mi',
+      ].join('\n'),
+    );
+  it('reads pod metrics for an HPA on memory and says memory does not fall with load', () => {
+    const task = 'why does the HPA not scale down?';
+    expect(misconceptionsAnalyzer.reads(ctx('auth', [hpa('memory')], task))).toContainEqual({
+      tool: 'get_pod_metrics',
+      args: { namespace: 'auth' },
+    });
+    expect(misconceptionsAnalyzer.reads(ctx('auth', [hpa('cpu')], task))).not.toContainEqual({
+      tool: 'get_pod_metrics',
+      args: { namespace: 'auth' },
+    });
+    const notes = misconceptionsAnalyzer.notes!(ctx('auth', [hpa('memory')], task)).join('\n');
+    expect(notes).toMatch(
+      /70% memory utilization .* per-pod memory does not fall .* 1075Mi .* minReplicas 3/,
+    );
+    const cpu = misconceptionsAnalyzer.notes!(ctx('auth', [hpa('cpu')], task)).join('\n');
+    expect(cpu).toMatch(/70% cpu utilization .* tolerance/);
+    expect(cpu).not.toMatch(/per-pod memory/);
   });
 });

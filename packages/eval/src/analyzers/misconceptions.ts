@@ -1,5 +1,6 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { parseTable } from '../k8s-text.js';
+import { alarmCleared } from './app-errors.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -374,6 +375,17 @@ const MISCONCEPTIONS: readonly Misconception[] = [
   {
     name: 'hpa-tolerance',
     asks: /\bhpa\b|autoscal|\bscale|scaling/i,
+    reads(ctx) {
+      // An HPA on memory: the pods' own memory shows whether it falls with load.
+      const memory = outputs(
+        ctx.seen,
+        'describe_resource',
+        (o) =>
+          o.args['kind'] === 'HorizontalPodAutoscaler' &&
+          /^\s*metrics\[0\]\.resource\.name:\smemory$/m.test(o.content),
+      );
+      return memory.length > 0 ? [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }] : [];
+    },
     holds(ctx) {
       for (const h of outputs(
         ctx.seen,
@@ -388,7 +400,48 @@ const MISCONCEPTIONS: readonly Misconception[] = [
         const ratio = current / target;
         if (ratio === 1 || Math.abs(ratio - 1) > 0.1) continue;
         const name = String(h.args['name'] ?? '');
-        return `HorizontalPodAutoscaler ${name} shows ${current}% against its ${target}% target, a ratio of ${ratio.toFixed(2)}: that is within the HPA's tolerance of 10% (0.1, the default of --horizontal-pod-autoscaler-tolerance), inside which the controller deliberately does not scale, so it stays at ${replicas} replicas by design. It is not stuck and the metrics work; it scales ${ratio > 1 ? 'out' : 'in'} once utilization moves past ${ratio > 1 ? Math.floor(target * 1.1) + 1 : Math.ceil(target * 0.9) - 1}%. No need to add replicas by hand (the HPA would undo it).`;
+        const resource = /^\s*metrics\[0\]\.resource\.name:\s(cpu|memory)$/m.exec(h.content)?.[1];
+        const value = /currentMetrics\[0\]\.resource\.current\.averageValue:\s(\S{1,20})$/m.exec(
+          h.content,
+        )?.[1];
+        const min = field(/^\s*minReplicas:\s(\d{1,5})\b/m);
+        const tolerance = `HorizontalPodAutoscaler ${name} shows ${current}%${resource ? ` ${resource} utilization` : ''} against its ${target}% target, a ratio of ${ratio.toFixed(2)}: that is within the HPA's tolerance of 10% (0.1, the default of --horizontal-pod-autoscaler-tolerance), inside which the controller deliberately does not scale, so it stays at ${replicas} replicas by design. It is not stuck and the metrics work; it scales ${ratio > 1 ? 'out' : 'in'} once utilization moves past ${ratio > 1 ? Math.floor(target * 1.1) + 1 : Math.ceil(target * 0.9) - 1}%.`;
+        // https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details:
+        // desired = ceil(current * currentValue / target). Memory, unlike CPU, is not shared out by load:
+        // a pod keeps what its runtime took (heap, caches) when traffic falls or replicas are added.
+        if (resource === 'memory' && ratio < 1 && replicas > (min || 1)) {
+          return `${tolerance} It scales on memory, and per-pod memory does not fall when the load does: each pod stays at ${value ? `${value} (` : ''}${current}% of its memory request${value ? ')' : ''} with the traffic gone, because a runtime holds on to the memory it took (a JVM keeps its heap, caches stay filled), and adding or removing replicas does not change what each pod holds. So the ratio stays near 1, the recommendation stays at ${replicas} and it will not go back to minReplicas ${min || 1} by itself; neither the stabilization window nor the metrics pipeline is at fault. Scale on CPU or a request rate instead (or lower what each pod holds, then set the memory target above that level).`;
+        }
+        return `${tolerance} No need to add replicas by hand (the HPA would undo it).`;
+      }
+      return undefined;
+    },
+  },
+  // https://www.rabbitmq.com/docs/alarms : a resource alarm blocks the connections that publish over
+  // the messaging protocols (AMQP 0-9-1 on 5672 and the like) until it clears; the management plugin's
+  // HTTP API publishes over an internal direct connection, which that blocking does not stop (as
+  // rabbitmq/rabbitmq-server#1986 shows), and the API is meant for tests, not production traffic.
+  {
+    name: 'rabbitmq-alarm-cleared',
+    asks: /\balarm\b|\bblock(?:ed|ing)?\b|publish/i,
+    holds(ctx) {
+      for (const l of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns)) {
+        const lines = l.content.split('\n').slice(-5000);
+        const set = lines.find((x) => /\b(?:disk|memory) resource limit alarm set\b/i.test(x));
+        if (!set || !alarmCleared(lines.join('\n'), set)) continue;
+        const kind = /\b(disk|memory) resource limit alarm set\b/i.exec(set)?.[1]?.toLowerCase() ?? 'disk';
+        const from = lines.indexOf(set);
+        const cleared = lines
+          .slice(from + 1)
+          .find((x) => x.toLowerCase().includes(`${kind} resource limit alarm cleared`));
+        const until = cleared ? lines.indexOf(cleared) : lines.length;
+        const during = lines.slice(from + 1, until);
+        const http = during.find(
+          (x) => /\bHTTP API\b|rabbitmqadmin|\bmanagement\b/i.test(x) && /publish/i.test(x),
+        );
+        const blocked = during.find((x) => /blocked by resource alarm|connection\.blocked/i.test(x));
+        const pod = String(l.args['name'] ?? '');
+        return `RabbitMQ's ${kind} alarm on ${pod} worked as designed and is over: it was set ("${clip(set.trim(), 120)}")${blocked ? `, AMQP client connections that published were blocked ("${clip(blocked.trim(), 120)}")` : ''} and it cleared ("${clip((cleared ?? '').trim(), 120)}"), after which the connections were unblocked. A resource alarm only blocks client connections that publish over the messaging protocols (AMQP on port 5672 and the like); ${http ? `the message published through the management HTTP API during the alarm ("${clip(http.trim(), 120)}") is not subject to it, ` : 'a publish through the management HTTP API (port 15672, rabbitmqadmin) is not subject to it, '}because the management plugin publishes over an internal connection that the alarm does not block, and that API is meant for tests, not production traffic. Publisher blocking is not broken: nothing to fix and no action is needed; for the drill, count only AMQP publishers as the blocked ones.`;
       }
       return undefined;
     },
