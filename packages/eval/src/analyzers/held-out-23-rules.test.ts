@@ -5,15 +5,18 @@ import { alarmCleared, appErrorsAnalyzer } from './app-errors.js';
 import { dbMemoryAnalyzer, innodbBufferPool } from './db-memory.js';
 import { deployToolLogsAnalyzer } from './deploy-tool-logs.js';
 import { expectedStatesAnalyzer } from './expected-states.js';
+import { externalDnsAnalyzer, flagValues } from './external-dns.js';
 import { logGloss } from './log-glosses.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
+import { nodeCacheAddresses, nodeLocalDnsIpvsAnalyzer } from './nodelocaldns-ipvs.js';
 import { observed } from './observed.fixture.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { scaleDownAnalyzer } from './scale-down.js';
 import { sealedSecretAnalyzer, unsealFailure } from './sealed-secret.js';
 import { sentinelStaleAnalyzer } from './sentinel-stale.js';
 import type { AnalyzerContext } from './types.js';
+import { archiveDirs, walArchivePathAnalyzer } from './wal-archive-path.js';
 
 type Seen = ReturnType<typeof observed>;
 const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
@@ -447,5 +450,154 @@ describe('an alarm raised and cleared, an HPA on memory', () => {
     const cpu = misconceptionsAnalyzer.notes!(ctx('auth', [hpa('cpu')], task)).join('\n');
     expect(cpu).toMatch(/70% cpu utilization .* tolerance/);
     expect(cpu).not.toMatch(/per-pod memory/);
+  });
+});
+
+describe('external-dns', () => {
+  const task =
+    'The DNS record for www.shop.example.net still points at the old load balancer since we moved it to an Ingress (namespace web).';
+  const nss = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    'NAME           STATUS   AGE\nexternal-dns   Active   30d\nweb            Active   30d',
+  );
+  const pods = observed(
+    'list_pods',
+    { namespace: 'external-dns' },
+    'NAME                          READY   STATUS    RESTARTS   AGE\nexternal-dns-7c9d8b6f5-x2x9q   1/1     Running   0          60d',
+  );
+  const ing = observed(
+    'list_resources',
+    { kind: 'Ingress', namespace: 'web' },
+    'NAME   STATUS   AGE\nshop   -        4h',
+  );
+  const pod = (args: string) =>
+    observed(
+      'describe_pod',
+      { namespace: 'external-dns', name: 'external-dns-7c9d8b6f5-x2x9q' },
+      `Containers:\n  external-dns:\n    Args:           ${args}\n`,
+    );
+  it.each([
+    ['--source=service --source ingress --provider=aws', 'source', ['service', 'ingress']],
+    ['--domain-filter=example.net', 'domain-filter', ['example.net']],
+    ['--provider=aws', 'source', []],
+  ])('flagValues(%s, %s)', (args, flag, want) => {
+    expect(flagValues(args, flag)).toEqual(want);
+  });
+  it('reads the namespaces, then the external-dns pod', () => {
+    expect(externalDnsAnalyzer.reads({ task, ns: 'web', hints: [], seen: [] })).toEqual([
+      { tool: 'list_resources', args: { kind: 'Namespace' } },
+    ]);
+    expect(externalDnsAnalyzer.reads({ task, ns: 'web', hints: [], seen: [nss, pods, ing] })).toEqual([
+      { tool: 'describe_pod', args: { namespace: 'external-dns', name: 'external-dns-7c9d8b6f5-x2x9q' } },
+      { tool: 'get_pod_logs', args: { namespace: 'external-dns', name: 'external-dns-7c9d8b6f5-x2x9q' } },
+    ]);
+    expect(externalDnsAnalyzer.reads({ task: 'pods crash', ns: 'web', hints: [], seen: [] })).toEqual([]);
+  });
+  it('names a missing ingress source, a host outside the domain filter, and stays silent otherwise', () => {
+    const seen = (args: string) => ({ task, ns: 'web', hints: [], seen: [nss, pods, ing, pod(args)] });
+    expect(
+      externalDnsAnalyzer.finds(seen('--source=service --domain-filter=shop.example.net'))[0]?.cause,
+    ).toMatch(/--source=service only.* never reads Ingress objects.* www\.shop\.example\.net/);
+    expect(
+      externalDnsAnalyzer.finds(seen('--source=service --source=ingress --domain-filter=other.org'))[0]
+        ?.cause,
+    ).toMatch(/--domain-filter=other\.org, and www\.shop\.example\.net is outside it/);
+    expect(
+      externalDnsAnalyzer.finds(seen('--source=service --source=ingress --domain-filter=example.net')),
+    ).toEqual([]);
+  });
+});
+
+describe('nodelocaldns-ipvs', () => {
+  const task = 'DNS lookups time out in every namespace since the node upgrade';
+  const pods = observed(
+    'list_pods',
+    { namespace: 'kube-system' },
+    [
+      'NAME                   READY   STATUS    RESTARTS   AGE',
+      'kube-proxy-4vgk8       1/1     Running   0          9h',
+      'node-local-dns-4fq6q   1/1     Running   0          9h',
+    ].join('\n'),
+  );
+  const cache = (localip: string) =>
+    observed(
+      'describe_pod',
+      { namespace: 'kube-system', name: 'node-local-dns-4fq6q' },
+      `Containers:\n  node-cache:\n    Args:           -localip ${localip} -conf /etc/Corefile -setupiptables=true\n`,
+    );
+  const proxy = (mode: string) =>
+    observed(
+      'get_pod_logs',
+      { namespace: 'kube-system', name: 'kube-proxy-4vgk8' },
+      `I1020 server_linux.go:66] "Using ${mode} Proxier"`,
+    );
+  it('reads node-cache and kube-proxy first when DNS fails', () => {
+    expect(nodeLocalDnsIpvsAnalyzer.first).toBe(true);
+    expect(nodeLocalDnsIpvsAnalyzer.reads({ task, ns: 'kube-system', hints: [], seen: [pods] })).toEqual([
+      { tool: 'describe_pod', args: { namespace: 'kube-system', name: 'node-local-dns-4fq6q' } },
+      { tool: 'get_pod_logs', args: { namespace: 'kube-system', name: 'node-local-dns-4fq6q' } },
+      { tool: 'get_pod_logs', args: { namespace: 'kube-system', name: 'kube-proxy-4vgk8' } },
+    ]);
+  });
+  it.each([
+    ['ipvs', '169.254.20.10,10.96.0.10', /IPVS mode.* kube-dns Service IP 10\.96\.0\.10/],
+    ['ipvs', '169.254.20.10', undefined],
+    ['iptables', '169.254.20.10,10.96.0.10', undefined],
+  ])('kube-proxy %s, node-cache on %s', (mode, localip, want) => {
+    expect(nodeCacheAddresses(`-localip ${localip} -conf x`)).toEqual(localip.split(','));
+    const [f] = nodeLocalDnsIpvsAnalyzer.finds({
+      task,
+      ns: 'kube-system',
+      hints: [],
+      seen: [pods, cache(localip), proxy(mode)],
+    });
+    if (want) expect(f?.cause).toMatch(want);
+    else expect(f).toBeUndefined();
+  });
+});
+
+describe('wal-archive-path', () => {
+  const log = observed(
+    'get_pod_logs',
+    { namespace: 'db', name: 'pg-backup-29888730-dwxhv' },
+    'INFO: copying archived WAL files\nERROR: switched WAL could not be archived in 10 seconds',
+  );
+  const listed = observed(
+    'list_resources',
+    { kind: 'ConfigMap', namespace: 'db' },
+    'NAME             STATUS     AGE\npg-main-config   1 key(s)   24h\npg-rman-config   1 key(s)   24h\nweb-assets       3 key(s)   9d',
+  );
+  const rman = (path: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'ConfigMap', namespace: 'db', name: 'pg-rman-config' },
+      `Data\n====\npg_rman.ini:\n----\nBACKUP_PATH='/backup'\nARCLOG_PATH='${path}'\n`,
+    );
+  const pg = observed(
+    'describe_resource',
+    { kind: 'ConfigMap', namespace: 'db', name: 'pg-main-config' },
+    "Data\n====\npostgresql.conf:\n----\narchive_mode = on\narchive_command = 'test ! -f /pgarchive/%f && cp %p /pgarchive/%f'\n",
+  );
+  it('reads the ConfigMaps that may hold the two settings', () => {
+    expect(walArchivePathAnalyzer.reads(ctx('db', [log]))).toEqual([
+      { tool: 'list_resources', args: { kind: 'ConfigMap', namespace: 'db' } },
+    ]);
+    expect(walArchivePathAnalyzer.reads(ctx('db', [log, listed])).map((r) => r.args['name'])).toEqual([
+      'pg-main-config',
+      'pg-rman-config',
+    ]);
+  });
+  it.each([
+    [
+      '/var/lib/pgsql/arclog',
+      /ARCLOG_PATH=\/var\/lib\/pgsql\/arclog .* archive_command copies segments to \/pgarchive/,
+    ],
+    ['/pgarchive/', undefined],
+  ])('ARCLOG_PATH %s', (path, want) => {
+    expect(archiveDirs('cp %p /pgarchive/%f && gzip /mnt/wal/%f')).toEqual(['/pgarchive', '/mnt/wal']);
+    const [f] = walArchivePathAnalyzer.finds(ctx('db', [log, listed, rman(path), pg]));
+    if (want) expect(f?.cause).toMatch(want);
+    else expect(f).toBeUndefined();
   });
 });

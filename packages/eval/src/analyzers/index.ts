@@ -20,6 +20,7 @@ import { elsewhereAnalyzer } from './elsewhere.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
 import { etcdDiskAnalyzer } from './etcd-disk.js';
 import { expectedStatesAnalyzer } from './expected-states.js';
+import { externalDnsAnalyzer } from './external-dns.js';
 import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
@@ -55,6 +56,7 @@ import { nodeNotReadyAnalyzer } from './node-not-ready.js';
 import { nodePressureAnalyzer } from './node-pressure.js';
 import { nodeReplacedAnalyzer } from './node-replaced.js';
 import { nodeSysctlAnalyzer } from './node-sysctl.js';
+import { nodeLocalDnsIpvsAnalyzer } from './nodelocaldns-ipvs.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
@@ -81,6 +83,7 @@ import type { Analyzer } from './types.js';
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
 import { volumeOwnershipAnalyzer } from './volume-ownership.js';
 import { volumePermissionsAnalyzer } from './volume-permissions.js';
+import { walArchivePathAnalyzer } from './wal-archive-path.js';
 import { warningsAnalyzer } from './warnings.js';
 
 export type { Analyzer, AnalyzerContext, Finding, Read } from './types.js';
@@ -145,6 +148,9 @@ export const ANALYZERS: readonly Analyzer[] = [
   jvmMemoryHpaAnalyzer,
   fdLimitAnalyzer,
   nodeHeapAnalyzer,
+  externalDnsAnalyzer,
+  nodeLocalDnsIpvsAnalyzer,
+  walArchivePathAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
