@@ -67,6 +67,7 @@ import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { scaleDownAnalyzer } from './scale-down.js';
+import { scrapeRelabelAnalyzer } from './scrape-relabel.js';
 import { sealedSecretAnalyzer } from './sealed-secret.js';
 import { sentinelStaleAnalyzer } from './sentinel-stale.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
@@ -151,6 +152,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   externalDnsAnalyzer,
   nodeLocalDnsIpvsAnalyzer,
   walArchivePathAnalyzer,
+  scrapeRelabelAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
