@@ -1,5 +1,5 @@
 import { envOf, loggedContainers } from './env-values.js';
-import { type Analyzer, clip, type Finding, outputs, ownerDeployment, setEnvFix } from './types.js';
+import { type Analyzer, clip, envFix, type Finding, outputs, ownerDeployment } from './types.js';
 
 /**
  * A client-side connection pool running out, in the words of common drivers: ActiveRecord's
@@ -47,17 +47,13 @@ export const dbPoolSizeAnalyzer: Analyzer = {
             `describe_pod ${pod}: ${pool.name}: ${pool.value}, ${threads.name}: ${threads.value}`,
           ],
           advice: `raise ${pool.name} to at least ${threads.value} (one connection per thread), keeping the database's max_connections above the total of all pools`,
-          ...(owner
-            ? {
-                fix: setEnvFix(
-                  ns,
-                  owner,
-                  c.name,
-                  [{ name: pool.name, value: threads.value }],
-                  `set ${pool.name} of ${owner}/${c.name} to ${threads.value}, one pooled connection per thread (${threads.name}=${threads.value})`,
-                ),
-              }
-            : {}),
+          ...envFix(
+            ns,
+            owner,
+            c.name,
+            [{ name: pool.name, value: threads.value }],
+            `set ${pool.name} of ${owner}/${c.name} to ${threads.value}, one pooled connection per thread (${threads.name}=${threads.value})`,
+          ),
         };
         return [out];
       }

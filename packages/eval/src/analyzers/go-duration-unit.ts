@@ -1,5 +1,5 @@
 import { loggedContainerEnv } from './env-values.js';
-import { type Analyzer, clip, type Finding, outputs, setEnvFix } from './types.js';
+import { type Analyzer, clip, envFix, type Finding, outputs } from './types.js';
 
 /** Go's time.ParseDuration on a bare number: `time: missing unit in duration "300"` (Go's time package), quotes JSON-escaped in a structured log. */
 const MISSING_UNIT = /time: missing unit in duration \\?"(\d{1,12})\\?"/;
@@ -33,17 +33,13 @@ export const goDurationUnitAnalyzer: Analyzer = {
           `describe_pod ${pod}: ${variable}: ${value}`,
         ],
         advice: `set ${variable} to ${fixed} (a Go duration with its unit)`,
-        ...(owner
-          ? {
-              fix: setEnvFix(
-                ns,
-                owner,
-                container,
-                [{ name: variable, value: fixed }],
-                `set ${variable} of ${owner}/${container} to ${fixed}, the duration with its unit`,
-              ),
-            }
-          : {}),
+        ...envFix(
+          ns,
+          owner,
+          container,
+          [{ name: variable, value: fixed }],
+          `set ${variable} of ${owner}/${container} to ${fixed}, the duration with its unit`,
+        ),
       };
       return [out];
     }

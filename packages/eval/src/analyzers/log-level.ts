@@ -1,5 +1,5 @@
 import { loggedContainerEnv } from './env-values.js';
-import { type Analyzer, clip, type Finding, outputs, setEnvFix } from './types.js';
+import { type Analyzer, clip, envFix, type Finding, outputs } from './types.js';
 
 /**
  * A logging library's refusal of a level name it does not know, with the names it does accept (in
@@ -102,17 +102,13 @@ export const logLevelAnalyzer: Analyzer = {
           `describe_pod ${pod}: ${variable}: ${found.value}`,
         ],
         advice: `set ${variable} to ${fixed}, a level ${found.lib.name} accepts`,
-        ...(owner
-          ? {
-              fix: setEnvFix(
-                ns,
-                owner,
-                container,
-                [{ name: variable, value: fixed }],
-                `set ${variable} of ${owner}/${container} to ${fixed}, a level ${found.lib.name} accepts`,
-              ),
-            }
-          : {}),
+        ...envFix(
+          ns,
+          owner,
+          container,
+          [{ name: variable, value: fixed }],
+          `set ${variable} of ${owner}/${container} to ${fixed}, a level ${found.lib.name} accepts`,
+        ),
       };
       return [out];
     }

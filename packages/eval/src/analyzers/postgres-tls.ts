@@ -1,5 +1,5 @@
 import { envOf, loggedContainers } from './env-values.js';
-import { type Analyzer, clipAround, type Finding, outputs, ownerDeployment, setEnvFix } from './types.js';
+import { type Analyzer, clipAround, envFix, type Finding, outputs, ownerDeployment } from './types.js';
 
 /**
  * How PostgreSQL clients say they require TLS from a server that offers none: lib/pq (Go, whose
@@ -84,19 +84,15 @@ export const postgresTlsAnalyzer: Analyzer = {
             mode === 'disable'
               ? `add sslmode=disable to ${variable} (or enable TLS on the PostgreSQL server)`
               : `set sslmode=require in ${variable}`,
-          ...(owner
-            ? {
-                fix: setEnvFix(
-                  ns,
-                  owner,
-                  c.name,
-                  [{ name: variable, value: fixed }],
-                  mode === 'disable'
-                    ? `set ${variable} of ${owner}/${c.name} to the same URL with sslmode=disable, since the server offers no TLS`
-                    : `set ${variable} of ${owner}/${c.name} to the same URL with sslmode=require, since the server accepts only TLS`,
-                ),
-              }
-            : {}),
+          ...envFix(
+            ns,
+            owner,
+            c.name,
+            [{ name: variable, value: fixed }],
+            mode === 'disable'
+              ? `set ${variable} of ${owner}/${c.name} to the same URL with sslmode=disable, since the server offers no TLS`
+              : `set ${variable} of ${owner}/${c.name} to the same URL with sslmode=require, since the server accepts only TLS`,
+          ),
         };
         return [out];
       }

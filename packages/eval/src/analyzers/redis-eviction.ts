@@ -3,10 +3,10 @@ import {
   type Analyzer,
   clip,
   containerSections,
+  envFix,
   type Finding,
   outputs,
   ownerDeployment,
-  setEnvFix,
 } from './types.js';
 
 // Redis's reply to a write once used memory reached maxmemory and its policy cannot evict.
@@ -57,17 +57,13 @@ export const redisEvictionAnalyzer: Analyzer = {
             `describe_pod ${pod}: ${flags.name}=${clip(flags.value, 100)}`,
           ],
           advice: `keep the maxmemory cap and set --maxmemory-policy allkeys-lru (or allkeys-lfu) in ${flags.name}, or give the cached keys a TTL`,
-          ...(owner
-            ? {
-                fix: setEnvFix(
-                  ns,
-                  owner,
-                  c.name,
-                  [{ name: flags.name, value }],
-                  `set ${flags.name} of ${owner}/${c.name} to "${value}": Redis evicts the least recently used keys at the cap instead of refusing writes`,
-                ),
-              }
-            : {}),
+          ...envFix(
+            ns,
+            owner,
+            c.name,
+            [{ name: flags.name, value }],
+            `set ${flags.name} of ${owner}/${c.name} to "${value}": Redis evicts the least recently used keys at the cap instead of refusing writes`,
+          ),
           revisionSound: true,
         };
         return [out];

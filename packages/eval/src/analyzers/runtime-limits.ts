@@ -1,14 +1,6 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { envOf, loggedContainers } from './env-values.js';
-import {
-  type Analyzer,
-  clip,
-  cpuUse,
-  type Finding,
-  loggedLines,
-  ownerDeployment,
-  setEnvFix,
-} from './types.js';
+import { type Analyzer, clip, cpuUse, envFix, type Finding, loggedLines, ownerDeployment } from './types.js';
 
 const MI = 1024 ** 2;
 
@@ -68,17 +60,13 @@ export const nodeHeapAnalyzer: Analyzer = {
           `describe_pod ${logged.pod}: container ${c.name} memory limit ${limitText}${current ? `; NODE_OPTIONS=${clip(current.value, 100)}` : '; no NODE_OPTIONS'}`,
         ],
         advice: `set --max-old-space-size in NODE_OPTIONS to about 80 % of the ${limitText} limit (${size} MiB), leaving room for the rest of the process`,
-        ...(deployment
-          ? {
-              fix: setEnvFix(
-                ns,
-                deployment,
-                c.name,
-                [{ name: 'NODE_OPTIONS', value }],
-                `set NODE_OPTIONS of ${deployment}/${c.name} to "${value}": the V8 heap may use ${size} MiB of the ${limitText} limit`,
-              ),
-            }
-          : {}),
+        ...envFix(
+          ns,
+          deployment,
+          c.name,
+          [{ name: 'NODE_OPTIONS', value }],
+          `set NODE_OPTIONS of ${deployment}/${c.name} to "${value}": the V8 heap may use ${size} MiB of the ${limitText} limit`,
+        ),
         revisionSound: true,
       };
       return [out];
@@ -124,17 +112,13 @@ export const goMaxProcsAnalyzer: Analyzer = {
           `describe_pod ${logged.pod}: container ${c.name} cpu limit ${limitText}, no GOMAXPROCS in its environment`,
         ],
         advice: `set GOMAXPROCS=${want} (the CPU limit) on ${c.name}, or use automaxprocs / Go 1.25, which read the quota`,
-        ...(deployment
-          ? {
-              fix: setEnvFix(
-                ns,
-                deployment,
-                c.name,
-                [{ name: 'GOMAXPROCS', value: want }],
-                `set GOMAXPROCS=${want} on ${deployment}/${c.name}: as many scheduler threads as the ${limitText} CPU limit`,
-              ),
-            }
-          : {}),
+        ...envFix(
+          ns,
+          deployment,
+          c.name,
+          [{ name: 'GOMAXPROCS', value: want }],
+          `set GOMAXPROCS=${want} on ${deployment}/${c.name}: as many scheduler threads as the ${limitText} CPU limit`,
+        ),
         revisionSound: true,
       };
       return [out];

@@ -26,6 +26,20 @@ export function setEnvFix(
   return { tool: 'set_env', args: { namespace, deployment, container, set }, text };
 }
 
+/**
+ * The `set_env` fix as a finding's spread: `{ fix }` when the container's deployment is known, `{}`
+ * when it is not (a bare pod, a StatefulSet's), since `set_env` changes a deployment's template.
+ */
+export function envFix(
+  namespace: string,
+  deployment: string | undefined,
+  container: string,
+  set: readonly Record<string, unknown>[],
+  text: string,
+): Pick<Finding, 'fix'> {
+  return deployment ? { fix: setEnvFix(namespace, deployment, container, set, text) } : {};
+}
+
 /** One read the investigation wants next. */
 export interface Read {
   readonly tool: string;
