@@ -1,21 +1,9 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
+import { resourceLimit } from '../baseline/reading.js';
 import { envOf, loggedContainers } from './env-values.js';
 import { type Analyzer, clip, cpuUse, envFix, type Finding, loggedLines, ownerDeployment } from './types.js';
 
 const MI = 1024 ** 2;
-
-/** A container's memory or CPU limit as written in its describe_pod section, or undefined. */
-function limitOf(body: string, resource: 'memory' | 'cpu'): string | undefined {
-  const lines = body.split('\n');
-  const at = lines.findIndex((l) => /^\s*Limits:\s*$/.test(l));
-  if (at < 0) return undefined;
-  for (const l of lines.slice(at + 1, at + 6)) {
-    const m = /^\s+([a-z./-]{1,64}):\s+(\S{1,32})\s*$/.exec(l);
-    if (!m) break;
-    if (m[1] === resource) return m[2];
-  }
-  return undefined;
-}
 
 // V8's words when the JavaScript heap is full (the process aborts, exit code 134).
 const HEAP_FULL = ['JavaScript heap out of memory', 'Reached heap limit'];
@@ -39,7 +27,7 @@ export const nodeHeapAnalyzer: Analyzer = {
       const c = logged?.containers.find((x) => !x.init) ?? logged?.containers[0];
       if (!logged || !c) continue;
       if (/Reason:\s+OOMKilled/.test(c.body)) continue;
-      const limitText = limitOf(c.body, 'memory');
+      const limitText = resourceLimit(c.body, 'memory');
       const limit = parseQuantity(limitText);
       if (!limitText || limit === undefined || limit < 512 * MI) continue;
       const current = envOf(c.body).find((e) => e.name === 'NODE_OPTIONS');
@@ -95,7 +83,7 @@ export const goMaxProcsAnalyzer: Analyzer = {
       const c = logged?.containers.find((x) => !x.init);
       if (!logged || !c) continue;
       if (envOf(c.body).some((e) => e.name === 'GOMAXPROCS')) continue;
-      const limitText = limitOf(c.body, 'cpu');
+      const limitText = resourceLimit(c.body, 'cpu');
       const limit = parseQuantity(limitText);
       if (!limitText || limit === undefined || !(procs >= limit * 2)) continue;
       const use = cpuUse(seen, (o) => o.args['namespace'] === ns).find(

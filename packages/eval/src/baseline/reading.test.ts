@@ -10,9 +10,11 @@ import {
   isUnhealthy,
   lastFinishedAgo,
   loopbackSetting,
+  memoryLimit,
   missingEnvLine,
   mountedConfigMap,
   podRows,
+  resourceLimit,
   serviceMissing,
   unavailableDependencyReads,
   withContinuation,
@@ -349,5 +351,21 @@ describe('a dependency with no available pods: what to read, and a loopback-only
       conf('bind 127.0.0.1 -::1'),
     ]);
     expect(down?.text).toMatch(/binds it to the loopback interface \(127\.0\.0\.1\) only/);
+  });
+});
+
+describe('resourceLimit', () => {
+  const body = (limits: string) =>
+    `    Image:          acme/api:1\n${limits}    Requests:\n      cpu:     250m\n      memory:  256Mi\n    Environment:    <none>\n`;
+  it.each([
+    ['    Limits:\n      cpu:     2\n      memory:  1Gi\n', 'memory', '1Gi'],
+    ['    Limits:\n      cpu:     2\n      memory:  1Gi\n', 'cpu', '2'],
+    ['    Limits:\n      hugepages-2Mi:  128Mi\n      memory:         1Gi\n', 'memory', '1Gi'],
+    // A limit on CPU alone: the memory request below is no memory limit.
+    ['    Limits:\n      cpu:     2\n', 'memory', undefined],
+    ['', 'memory', undefined],
+  ])('%j %s', (limits, resource, want) => {
+    expect(resourceLimit(body(limits), resource)).toBe(want);
+    if (resource === 'memory') expect(memoryLimit(body(limits))).toBe(want);
   });
 });

@@ -180,9 +180,26 @@ export function ownerOf(pod: string, deps: readonly DeploymentRow[], describe?: 
     ?.name;
 }
 
+/**
+ * A container's limit for one resource, from the `Limits:` block of its `kubectl describe` section
+ * (`memory: 512Mi`, `cpu: 2`); undefined when the block or the resource is absent. Reads the block's
+ * own lines only, never a `Requests:` block below it.
+ */
+export function resourceLimit(body: string, resource: string): string | undefined {
+  const lines = body.split('\n');
+  const at = lines.findIndex((l) => /^\s*Limits:\s*$/.test(l));
+  if (at < 0) return undefined;
+  for (const l of lines.slice(at + 1, at + 17)) {
+    const m = /^\s+([\w./-]{1,64}):\s+(\S{1,32})\s*$/.exec(l);
+    if (!m) break;
+    if (m[1] === resource) return m[2];
+  }
+  return undefined;
+}
+
+/** A container's memory limit (see `resourceLimit`). */
 export function memoryLimit(body: string): string | undefined {
-  const m = /Limits:\s*\n(?:\s+\S+:.*\n)*?\s+memory:\s*(\S+)/.exec(body);
-  return m?.[1];
+  return resourceLimit(body, 'memory');
 }
 
 export function firstLine(text: string, re: RegExp): string | undefined {
