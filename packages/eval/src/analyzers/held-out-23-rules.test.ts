@@ -601,3 +601,27 @@ describe('wal-archive-path', () => {
     else expect(f).toBeUndefined();
   });
 });
+
+describe('bounded work on hostile configuration text', () => {
+  const blank = `${' \n'.repeat(100_000)}x`;
+  // Quadratic matching of these 200,000 characters would run for minutes, past the test's timeout.
+  it('wal-archive-path and nodelocaldns-ipvs read runs of blank lines in linear time', () => {
+    const log = observed(
+      'get_pod_logs',
+      { namespace: 'db', name: 'b-1' },
+      'ERROR: switched WAL could not be archived in 10 seconds',
+    );
+    const cm = observed(
+      'describe_resource',
+      { kind: 'ConfigMap', namespace: 'db', name: 'pg-config' },
+      blank,
+    );
+    expect(walArchivePathAnalyzer.finds(ctx('db', [log, cm]))).toEqual([]);
+    const proxy = observed(
+      'describe_resource',
+      { kind: 'ConfigMap', namespace: 'kube-system', name: 'kube-proxy' },
+      blank,
+    );
+    expect(nodeLocalDnsIpvsAnalyzer.finds(ctx('kube-system', [proxy], 'dns lookups fail'))).toEqual([]);
+  });
+});

@@ -382,7 +382,7 @@ const MISCONCEPTIONS: readonly Misconception[] = [
         'describe_resource',
         (o) =>
           o.args['kind'] === 'HorizontalPodAutoscaler' &&
-          /^\s*metrics\[0\]\.resource\.name:\smemory$/m.test(o.content),
+          /^[ \t]*metrics\[0\]\.resource\.name:[ \t]memory$/m.test(o.content),
       );
       return memory.length > 0 ? [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }] : [];
     },
@@ -400,11 +400,11 @@ const MISCONCEPTIONS: readonly Misconception[] = [
         const ratio = current / target;
         if (ratio === 1 || Math.abs(ratio - 1) > 0.1) continue;
         const name = String(h.args['name'] ?? '');
-        const resource = /^\s*metrics\[0\]\.resource\.name:\s(cpu|memory)$/m.exec(h.content)?.[1];
+        const resource = /^[ \t]*metrics\[0\]\.resource\.name:[ \t](cpu|memory)$/m.exec(h.content)?.[1];
         const value = /currentMetrics\[0\]\.resource\.current\.averageValue:\s(\S{1,20})$/m.exec(
           h.content,
         )?.[1];
-        const min = field(/^\s*minReplicas:\s(\d{1,5})\b/m);
+        const min = field(/^[ \t]*minReplicas:[ \t](\d{1,5})\b/m);
         const tolerance = `HorizontalPodAutoscaler ${name} shows ${current}%${resource ? ` ${resource} utilization` : ''} against its ${target}% target, a ratio of ${ratio.toFixed(2)}: that is within the HPA's tolerance of 10% (0.1, the default of --horizontal-pod-autoscaler-tolerance), inside which the controller deliberately does not scale, so it stays at ${replicas} replicas by design. It is not stuck and the metrics work; it scales ${ratio > 1 ? 'out' : 'in'} once utilization moves past ${ratio > 1 ? Math.floor(target * 1.1) + 1 : Math.ceil(target * 0.9) - 1}%.`;
         // https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details:
         // desired = ceil(current * currentValue / target). Memory, unlike CPU, is not shared out by load:

@@ -7,7 +7,7 @@ const NODE_CACHE = /^(?:node-local-dns|nodelocaldns)-/;
 const KUBE_PROXY = /^kube-proxy-/;
 // kube-proxy's own words for its mode (its log at start, or its configuration).
 const IPVS_LOG = /Using ipvs Proxier/i;
-const IPVS_CONFIG = /^\s*(?:data\.)?(?:config\.conf:.*)?mode:\s*"?ipvs"?\s*$/im;
+const IPVS_CONFIG = /^[ \t]*(?:config\.conf:[^\n]{0,200})?mode:[ \t]*"?ipvs"?[ \t]*$/im;
 // node-cache saying the address it wanted is already on kube-proxy's IPVS dummy interface.
 const CLASH = /already assigned to kube-ipvs0/;
 

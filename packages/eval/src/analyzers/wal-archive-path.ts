@@ -9,9 +9,9 @@ const WAITED =
 const CONFIG_NAME = /pg|postgres|rman|backup|wal|archive|barman|pgbackrest/i;
 // Where a backup tool expects archived WAL: pg_rman's ARCLOG_PATH, and the usual key names of others.
 const TOOL_PATH =
-  /^\s*(ARCLOG_PATH|arclog[_-]path|wal[_-]archive[_-](?:path|dir)|archive[_-](?:path|dir|directory))\s*[=:]\s*['"]?([^'"\s]{1,300})/im;
+  /^[ \t]*(ARCLOG_PATH|arclog[_-]path|wal[_-]archive[_-](?:path|dir)|archive[_-](?:path|dir|directory))[ \t]*[=:][ \t]*['"]?([^'"\s]{1,300})/im;
 // PostgreSQL's archive_command (https://www.postgresql.org/docs/current/continuous-archiving.html).
-const ARCHIVE_COMMAND = /^\s*archive_command\s*=\s*'([^'\n]{1,1000})'/m;
+const ARCHIVE_COMMAND = /^[ \t]*archive_command[ \t]*=[ \t]*'([^'\n]{1,1000})'/m;
 
 /** The directories an archive_command writes into: every absolute path's folder before `%f`. */
 export function archiveDirs(command: string): string[] {
