@@ -234,6 +234,33 @@ describe('the runner', () => {
     expect(runs[1]!.stoppedReason).toBe('budget_exhausted');
   });
 
+  it('fails a run whose world cannot be settled for judging, with its cause, and runs the others', async () => {
+    let calls = 0;
+    const runs = await runEval({
+      scenarios: [loaded()],
+      models: [
+        { id: 'persona:careful', role: 'persona', create: (c) => createPersona('careful', c) },
+        { id: 'persona:looper', role: 'persona', create: (c) => createPersona('looper', c) },
+      ],
+      environment: async (s) => {
+        const env = await simEnvironment(s);
+        if (calls++ > 0) return env;
+        return {
+          ...env,
+          snapshot: () => {
+            throw new TypeError('object is not iterable');
+          },
+        };
+      },
+    });
+    expect(runs).toHaveLength(2);
+    expect(runs[0]).toMatchObject({ passed: false, stoppedReason: 'setup_failed' });
+    expect(runs[0]!.error).toMatch(
+      /could not be judged: settling the world failed: .*object is not iterable/,
+    );
+    expect(runs[1]!.stoppedReason).toBe('budget_exhausted');
+  });
+
   it('ends a run that outlives its wall-clock limit, and the budget gate names the limit', async () => {
     const [run] = await runEval({
       scenarios: [loaded()],

@@ -248,7 +248,13 @@ function coreAllow(allow: readonly AllowEntry[]): AllowRule[] {
 }
 
 /** A run that could not start (its environment or model failed to build): failed, with its cause. */
-function setupFailure(plan: PlannedRun, runId: string, started: number, cause: unknown): RunRecord {
+function setupFailure(
+  plan: PlannedRun,
+  runId: string,
+  started: number,
+  cause: unknown,
+  what = 'the run could not start',
+): RunRecord {
   const { loaded, model: entry, trial } = plan;
   return setupFailedRecord(
     {
@@ -260,7 +266,7 @@ function setupFailure(plan: PlannedRun, runId: string, started: number, cause: u
       trial,
       runId,
     },
-    `the run could not start: ${describeError(cause)}`,
+    `${what}: ${describeError(cause)}`,
     started,
   );
 }
@@ -493,7 +499,20 @@ export async function runPlanned(
     );
   }
   if (!options.traceDir) rmSync(tracePath, { force: true });
-  const after = await env.snapshot();
+  // Settling the world for judging runs the simulated controllers on: a fault there is the world's
+  // (or the simulator's), reported for this run rather than ending the eval.
+  let after: Awaited<ReturnType<ScenarioEnvironment['snapshot']>>;
+  try {
+    after = await env.snapshot();
+  } catch (cause) {
+    return setupFailure(
+      plan,
+      runId,
+      started,
+      cause,
+      'the run could not be judged: settling the world failed',
+    );
+  }
   const gates = checkGates({
     scenario,
     role: entry.role,

@@ -3,6 +3,7 @@ import { K8sError } from '../errors.js';
 import type { KindInfo } from '../kinds.js';
 import { formatCpu, formatMemory, parseQuantity } from '../quantity.js';
 import type { Deployment, Pod } from '../types.js';
+import { fieldPath, objectShapeIssues } from './pod-shape.js';
 import { priorityClassInvalid } from './priority.js';
 import { podRequests, type Requests } from './scheduler.js';
 import { MAX_STATEFUL_PODS } from './statefulset-controller.js';
@@ -317,6 +318,8 @@ export function validateObject(
   if (next.metadata?.namespace !== current.metadata?.namespace)
     fail('metadata.namespace', next.metadata?.namespace, 'field is immutable');
   if (next.kind !== current.kind) fail('kind', next.kind, 'field is immutable');
+  const shape = objectShapeIssues(next)[0];
+  if (shape) invalid(`${fieldPath(shape.path)}: Invalid value: ${shape.message}`);
   if (info.kind === 'PriorityClass') {
     const why = priorityClassInvalid(next, current === next ? undefined : current);
     if (why) invalid(why);

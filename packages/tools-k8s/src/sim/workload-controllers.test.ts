@@ -652,13 +652,22 @@ describe('hostile or broken input to the workload controllers', () => {
   });
 
   it('a world that declares malformed manifests loads, and they make no pods', () => {
+    // A pod template whose list fields are not lists is refused, naming the field (pod-shape.ts).
+    expect(() =>
+      createSimCluster({
+        now: NOW,
+        namespaces: ['obs'],
+        nodes,
+        objects: [daemonSet({ template: { spec: { containers: 'x', tolerations: 'x' } } })],
+      } as never),
+    ).toThrow(/objects\[0\]\.spec\.template\.spec\.tolerations: expected a list/);
     const c = createSimCluster({
       now: NOW,
       namespaces: ['db', 'obs'],
       nodes,
       objects: [
         { ...statefulSet(), spec: { replicas: 2, selector: {}, template: 'x', volumeClaimTemplates: 'y' } },
-        daemonSet({ template: { spec: { containers: 'x', tolerations: 'x' } } }),
+        daemonSet({ template: 'x' }),
         {
           apiVersion: 'v1',
           kind: 'LimitRange',

@@ -4,6 +4,7 @@ import { K8sError, type WorldIssue } from '../errors.js';
 import { isQuantity } from '../quantity.js';
 import { MAX_REPLICAS, MAX_TOTAL_REPLICAS } from './admission.js';
 import { logLength, type NeedleLines, type RepeatLines } from './log-lines.js';
+import { objectShapeIssues } from './pod-shape.js';
 
 /** A Kubernetes quantity: `512Mi`, `1Gi`, `250m`, `2`. */
 export const quantity = z
@@ -761,6 +762,10 @@ export const worldSchema = z
         else if (o.kind === 'Deployment') total += v;
       }
     }
+    // Pod specs in manifests as the API server types them: `env`, `ports`, `containers`… are lists.
+    for (const [i, o] of w.objects.entries())
+      for (const issue of objectShapeIssues(o))
+        ctx.addIssue({ code: 'custom', path: ['objects', i, ...issue.path], message: issue.message });
     // ConfigMap and Secret data as the API server takes it: a map of keys to strings (`port: 8080`
     // unquoted is a number in YAML, which the API server refuses). Base64 is not checked: worlds hold
     // shortened placeholders for certificates, which no program reads.
