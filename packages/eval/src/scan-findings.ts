@@ -79,6 +79,18 @@ const JOB_LINE_ERRORISH = [
   'killed',
 ];
 
+// A run's closing words ("FATAL export aborted", "0 of 3 changes applied, exiting", "FAILED (helm
+// exit 1)") say that it failed, not why.
+const SUMMARY =
+  /\b(?:aborted|exiting|giving up|failed for|FAILED \(|exit(?:ed)? (?:with )?(?:code|status) \d)/i;
+// An error line with a detail after its verb ("… failed: etcdserver: mvcc: database space exceeded").
+const DETAILED = /(?:error|failed|fatal|denied|exception)[^:\n]{0,80}:\s\S/i;
+
+/** Of a run's error lines, the last one that says why (a detail, not a closing summary), else the last. */
+export function mostSpecific(lines: readonly string[]): string | undefined {
+  return lines.filter((l) => !SUMMARY.test(l) && DETAILED.test(l)).pop() ?? lines[lines.length - 1];
+}
+
 /**
  * How likely a finding is the root cause, by reason: a cause (a missing class, a quota) above the
  * symptom it produces (replicas unavailable, a service without ready endpoints). Reasons not listed
@@ -417,7 +429,7 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       const line =
         glossedLine(text)?.line ??
         linesWith(text, JOB_LINE_SPECIFIC).pop() ??
-        linesWith(text, JOB_LINE_ERRORISH).pop() ??
+        mostSpecific(linesWith(text, JOB_LINE_ERRORISH)) ??
         text
           .split('\n')
           .filter((l) => l.trim() && !l.startsWith('(no log'))

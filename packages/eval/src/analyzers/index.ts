@@ -1,5 +1,6 @@
 import { allocatableAnalyzer, requestedNodesAnalyzer } from './allocatable.js';
 import { appErrorsAnalyzer } from './app-errors.js';
+import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
 import { configMountsAnalyzer } from './config-mounts.js';
 import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
@@ -7,6 +8,7 @@ import { configSourcesAnalyzer } from './config-sources.js';
 import { controllerCrdAnalyzer } from './controller-crd.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
+import { csiRegistrationAnalyzer } from './csi-registration.js';
 import { dbMemoryAnalyzer } from './db-memory.js';
 import { dbPoolSizeAnalyzer } from './db-pool-size.js';
 import { dependencyLogsAnalyzer } from './dependency-logs.js';
@@ -153,6 +155,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   nodeLocalDnsIpvsAnalyzer,
   walArchivePathAnalyzer,
   scrapeRelabelAnalyzer,
+  csiRegistrationAnalyzer,
+  clientThrottlingAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,

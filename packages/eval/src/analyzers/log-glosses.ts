@@ -394,6 +394,41 @@ const GLOSSES: readonly Gloss[] = [
     means:
       'the program writes where the file system is read-only (readOnlyRootFilesystem, or a read-only mount): mount a writable emptyDir at that path',
   },
+  // PostgreSQL's dynamic shared memory lives in /dev/shm (dynamic_shared_memory_type = posix), which a
+  // container gets at 64 MiB unless the pod mounts more: parallel queries need more.
+  // https://www.postgresql.org/docs/current/runtime-config-resource.html#GUC-DYNAMIC-SHARED-MEMORY-TYPE ;
+  // https://kubernetes.io/docs/concepts/storage/volumes/#emptydir (medium: Memory)
+  {
+    all: ['could not resize shared memory segment'],
+    means:
+      "PostgreSQL could not grow a shared memory segment in /dev/shm: a container's /dev/shm is 64Mi by default (the container runtime's shm size), too small for the shared memory parallel query workers use, so the query fails with 'No space left on device' although the data volume has room; mount an emptyDir with medium: Memory (and a sizeLimit) at /dev/shm in the database pod, or lower max_parallel_workers_per_gather",
+  },
+  // etcd's space quota: https://etcd.io/docs/v3.5/op-guide/maintenance/#space-quota
+  {
+    all: ['mvcc: database space exceeded'],
+    means:
+      "etcd's database reached its backend quota (--quota-backend-bytes, 2 GiB by default) and raised the NOSPACE alarm, so it refuses every write while reads still work; it fills when the key revision history is never compacted: compact it (etcdctl compact, or --auto-compaction-retention), defragment each member (etcdctl defrag), then clear the alarm (etcdctl alarm disarm)",
+  },
+  // The CNI's host-local IPAM: every address of the node's pod range is in use.
+  // https://www.cni.dev/plugins/current/ipam/host-local/
+  {
+    all: ['no ip addresses available in range set'],
+    means:
+      "the node's pod address range (its podCIDR, given by the controller manager's --node-cidr-mask-size) has no free address left: the CNI's IPAM cannot give the new pod an IP, so its sandbox is never created and it stays in ContainerCreating on that node while pods on other nodes start; free the addresses (leaked allocations of pods long gone) or give nodes a larger range, and keep maxPods below the range's size",
+  },
+  // A Localhost seccomp profile is a file on each node: https://kubernetes.io/docs/tutorials/security/seccomp/
+  {
+    all: ['cannot load seccomp profile'],
+    means:
+      "the Localhost seccomp profile the pod names is not installed on the node it was scheduled to (the file under the kubelet's seccomp directory is missing there), so the container cannot be created on that node; install the profile on every node the pod can run on (the installing DaemonSet must run there too: check its nodeSelector and tolerations), or move the pod to nodes that have it",
+  },
+  // client-go's own rate limiter (QPS 5, burst 10 by default), not the API server's priority and fairness.
+  // https://kubernetes.io/docs/concepts/cluster-administration/flow-control/ ; k8s.io/client-go/rest.Config
+  {
+    all: ['due to client-side throttling'],
+    means:
+      "the program's Kubernetes client waits on its own client-side rate limiter (client-go's default QPS of 5 and burst of 10, unless the program sets them), not on the API server, which is not overloaded; raise the client's QPS and burst (the program's flag or environment variable for them)",
+  },
   {
     all: ['no space left on device'],
     means:

@@ -1,0 +1,171 @@
+// Table tests of the rules written after held-out set 24's first contact: each row is the reads one
+// rule needs and what it concludes, or that it stays silent.
+import { describe, expect, it } from 'vitest';
+import { mostSpecific } from '../scan-findings.js';
+import { clientThrottlingAnalyzer } from './client-throttling.js';
+import { csiRegistrationAnalyzer } from './csi-registration.js';
+import { logGloss } from './log-glosses.js';
+import { observed } from './observed.fixture.js';
+import type { AnalyzerContext } from './types.js';
+
+type Seen = ReturnType<typeof observed>;
+const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
+
+describe('a failed run: the line that says why', () => {
+  it.each([
+    [
+      [
+        'ERROR txn put /routes/a failed: etcdserver: mvcc: database space exceeded',
+        'FATAL 0 of 3 changes applied, exiting',
+      ],
+      'ERROR txn put /routes/a failed: etcdserver: mvcc: database space exceeded',
+    ],
+    [
+      [
+        'Error: UPGRADE FAILED: cannot patch "docs" with kind Ingress: admission webhook denied the request',
+        'release docs 2.8.0: FAILED (helm exit 1), rolled back',
+      ],
+      'Error: UPGRADE FAILED: cannot patch "docs" with kind Ingress: admission webhook denied the request',
+    ],
+    [['ERROR something failed', 'FATAL export aborted'], 'FATAL export aborted'],
+    [[], undefined],
+  ])('%j', (lines, want) => {
+    expect(mostSpecific(lines)).toBe(want);
+  });
+});
+
+describe('log glosses', () => {
+  it.each([
+    [
+      'psycopg.errors.DiskFull: could not resize shared memory segment "/PostgreSQL.1" to 134217728 bytes: No space left on device',
+      /\/dev\/shm is 64Mi .* emptyDir with medium: Memory/,
+    ],
+    ['txn failed: etcdserver: mvcc: database space exceeded', /NOSPACE alarm.* compact/],
+    [
+      'failed to allocate for range 0: no IP addresses available in range set: 10.244.1.97-10.244.1.126',
+      /pod address range .* no free address/,
+    ],
+    [
+      'cannot load seccomp profile "/var/lib/kubelet/seccomp/p.json": open …: no such file or directory',
+      /not installed on the node/,
+    ],
+    [
+      'request.go:697] Waited for 9.41s due to client-side throttling, not priority and fairness',
+      /client-side rate limiter .* QPS of 5/,
+    ],
+    ['write /data/x: no space left on device', /volume or file system the program writes to is full/],
+  ])('%s', (line, want) => {
+    expect(logGloss(line)).toMatch(want);
+  });
+});
+
+describe('csi-registration', () => {
+  const events = observed(
+    'get_events',
+    { namespace: 'render' },
+    'LAST SEEN   TYPE      REASON        OBJECT          MESSAGE\n1m          Warning   FailedMount   pod/baker-1     MountVolume.MountDevice failed for volume "pvc-1" : kubernetes.io/csi: attacher.MountDevice failed to create newCsiDriverClient: driver name scratch.csi.acme.io not found in the list of registered CSI drivers',
+  );
+  const nss = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    'NAME             STATUS   AGE\nrender           Active   30d\nstorage-system   Active   30d',
+  );
+  const pods = observed(
+    'list_pods',
+    { namespace: 'storage-system' },
+    'NAME                      READY   STATUS    RESTARTS   AGE\nscratch-csi-controller-1  2/2     Running   0          3h\nscratch-csi-node-8xq2k    2/2     Running   0          64d',
+  );
+  const first = observed(
+    'get_pod_logs',
+    { namespace: 'storage-system', name: 'scratch-csi-node-8xq2k' },
+    'Defaulted container "driver" out of: driver, node-driver-registrar; pass container to read another\nI1224 identity.go:28] GetPluginInfo: name=csi-scratchplugin version=0.9.4',
+  );
+  it('reads the node plugin pod: its first container, then the others', () => {
+    expect(csiRegistrationAnalyzer.reads(ctx('render', [events]))).toEqual([
+      { tool: 'list_resources', args: { kind: 'Namespace' } },
+    ]);
+    expect(csiRegistrationAnalyzer.reads(ctx('render', [events, nss, pods]))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'storage-system', name: 'scratch-csi-node-8xq2k' } },
+    ]);
+    expect(csiRegistrationAnalyzer.reads(ctx('render', [events, nss, pods, first]))).toEqual([
+      {
+        tool: 'get_pod_logs',
+        args: {
+          namespace: 'storage-system',
+          name: 'scratch-csi-node-8xq2k',
+          container: 'node-driver-registrar',
+        },
+      },
+      { tool: 'describe_pod', args: { namespace: 'storage-system', name: 'scratch-csi-node-8xq2k' } },
+    ]);
+  });
+  it('names the old driver name the node plugin registers', () => {
+    const [f] = csiRegistrationAnalyzer.finds(ctx('render', [events, nss, pods, first]));
+    expect(f?.cause).toMatch(
+      /asks for CSI driver scratch\.csi\.acme\.io.* still registers under its old name csi-scratchplugin/,
+    );
+  });
+  it('quotes the registrar that fails to register', () => {
+    const registrar = observed(
+      'get_pod_logs',
+      { namespace: 'storage-system', name: 'scratch-csi-node-8xq2k', container: 'node-driver-registrar' },
+      'I0220 main.go:173] CSI driver name: "scratch.csi.acme.io"\nE0220 node_register.go:61] "failed to listen on socket" err="listen unix /registration/x-reg.sock: bind: permission denied"',
+    );
+    const [f] = csiRegistrationAnalyzer.finds(ctx('render', [events, nss, pods, registrar]));
+    expect(f?.cause).toMatch(/node-driver-registrar fails to register it.* permission denied.* non-root/);
+  });
+  it('stays silent without the kubelet message', () => {
+    expect(csiRegistrationAnalyzer.reads(ctx('render', [nss, pods, first]))).toEqual([]);
+    expect(csiRegistrationAnalyzer.finds(ctx('render', [nss, pods, first]))).toEqual([]);
+  });
+});
+
+describe('client-throttling', () => {
+  const pods = observed(
+    'list_pods',
+    { namespace: 'ops' },
+    'NAME                      READY   STATUS    RESTARTS   AGE\noperator-7d9c8b6f5-x2x9q  1/1     Running   0          9d',
+  );
+  const pod = observed(
+    'describe_pod',
+    { namespace: 'ops', name: 'operator-7d9c8b6f5-x2x9q' },
+    'Controlled By:  ReplicaSet/operator-7d9c8b6f5\nContainers:\n  operator:\n    Image:  acme/op:1\n',
+  );
+  const log = observed(
+    'get_pod_logs',
+    { namespace: 'ops', name: 'operator-7d9c8b6f5-x2x9q' },
+    'I0213 request.go:697] Waited for 9.41s due to client-side throttling, not priority and fairness, request: GET:https://10.96.0.1/api',
+  );
+  const search = observed(
+    'search_pod_logs',
+    { namespace: 'ops', name: 'operator-7d9c8b6f5-x2x9q', pattern: 'qps' },
+    '1 line(s) match\n3:INFO  kube client rate limit: qps=5 burst=10 (KUBE_API_QPS not set, client defaults)',
+  );
+  it('searches the log for how the client was configured, then sets the variable it names', () => {
+    expect(clientThrottlingAnalyzer.reads(ctx('ops', [pods, log]))).toEqual([
+      {
+        tool: 'search_pod_logs',
+        args: {
+          namespace: 'ops',
+          name: 'operator-7d9c8b6f5-x2x9q',
+          pattern: 'qps',
+          context: 0,
+          maxMatches: 5,
+        },
+      },
+    ]);
+    const [f] = clientThrottlingAnalyzer.finds(ctx('ops', [pods, pod, log, search]));
+    expect(f?.cause).toMatch(/own Kubernetes client's rate limiter.*KUBE_API_QPS not set/);
+    expect(f?.fix).toMatchObject({
+      tool: 'set_env',
+      args: {
+        namespace: 'ops',
+        deployment: 'operator',
+        container: 'operator',
+        set: [{ name: 'KUBE_API_QPS', value: '50' }],
+      },
+    });
+    const [bare] = clientThrottlingAnalyzer.finds(ctx('ops', [pods, pod, log]));
+    expect(bare?.fix).toBeUndefined();
+  });
+});
