@@ -50,3 +50,63 @@ describe('cni-daemonset-taint: the network plugin DaemonSet missing from a taint
     expect(cniDaemonSetTaintAnalyzer.finds(ctx([events, pods, ds(all), node]))).toEqual([]);
   });
 });
+
+describe('cni-daemonset-taint: a seccomp profile installer missing from a tainted node', () => {
+  const events = o(
+    'get_events',
+    { namespace: 'video' },
+    'LAST SEEN   TYPE      REASON   OBJECT           MESSAGE\n16s   Warning   Failed   pod/transcoder-w5rvkwnvw-6ff2k   Error: failed to create containerd container: cannot load seccomp profile "/var/lib/kubelet/seccomp/profiles/t.json": open …: no such file or directory',
+  );
+  const pods = o(
+    'list_pods',
+    { namespace: 'video' },
+    'NAME                         READY   STATUS                 RESTARTS   AGE   IP            NODE\ntranscoder-w5rvkwnvw-6ff2k   0/1     CreateContainerError   0          35m   10.244.0.17   media-2',
+  );
+  const nss = o(
+    'list_resources',
+    { kind: 'Namespace' },
+    'NAME          STATUS   AGE\nkube-system   Active   30d\nsecurity      Active   30d\nvideo         Active   30d',
+  );
+  const sets = o(
+    'list_resources',
+    { kind: 'DaemonSet', namespace: 'security' },
+    'NAME                        AGE\nseccomp-profile-installer   1h',
+  );
+  const installer = o(
+    'describe_resource',
+    { kind: 'DaemonSet', namespace: 'security', name: 'seccomp-profile-installer' },
+    'Name: seccomp-profile-installer\nSpec:\n  template.spec.containers[0].name: install\n',
+  );
+  const media = o(
+    'describe_node',
+    { name: 'media-2' },
+    'Name: media-2\nTaints:             dedicated=media:NoSchedule\n',
+  );
+  const history = o(
+    'get_rollout_history',
+    { namespace: 'video', name: 'transcoder' },
+    'REVISION      CHANGE-CAUSE\n1             release 4.1\n2 (current)   SEC-2291 seccomp profile',
+  );
+  const c = (seen: SeenObservation[]) => ({ task: 't', ns: 'video', hints: [], seen });
+  it('looks for the installer in the security namespaces, and names the taint and the rollback', () => {
+    expect(cniDaemonSetTaintAnalyzer.reads(c([events, pods, nss, sets]))).toEqual([
+      { tool: 'list_resources', args: { kind: 'DaemonSet', namespace: 'kube-system' } },
+      { tool: 'list_resources', args: { kind: 'DaemonSet', namespace: 'security' } },
+      {
+        tool: 'describe_resource',
+        args: { kind: 'DaemonSet', namespace: 'security', name: 'seccomp-profile-installer' },
+      },
+      { tool: 'describe_node', args: { name: 'media-2' } },
+    ]);
+    const [f] = cniDaemonSetTaintAnalyzer.finds(c([events, pods, nss, sets, installer, media, history]));
+    expect(f?.cause).toMatch(
+      /seccomp profile is not installed on that node.* seccomp-profile-installer has no pod on node media-2.* dedicated=media:NoSchedule/,
+    );
+    expect(f?.fix).toMatchObject({
+      tool: 'rollback_deployment',
+      args: { namespace: 'video', name: 'transcoder' },
+    });
+    const [bare] = cniDaemonSetTaintAnalyzer.finds(c([events, pods, nss, sets, installer, media]));
+    expect(bare?.fix).toBeUndefined();
+  });
+});

@@ -6,6 +6,7 @@ import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { csiRegistrationAnalyzer } from './csi-registration.js';
 import { logGloss } from './log-glosses.js';
 import { observed } from './observed.fixture.js';
+import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
 import type { AnalyzerContext } from './types.js';
 
 type Seen = ReturnType<typeof observed>;
@@ -167,5 +168,38 @@ describe('client-throttling', () => {
     });
     const [bare] = clientThrottlingAnalyzer.finds(ctx('ops', [pods, pod, log]));
     expect(bare?.fix).toBeUndefined();
+  });
+});
+
+describe('sandbox-ipam', () => {
+  const events = observed(
+    'get_events',
+    { namespace: 'ci' },
+    'LAST SEEN   TYPE      REASON                   OBJECT        MESSAGE\n14s (x163)   Warning   FailedCreatePodSandBox   pod/e2e-kq2wz   Failed to create pod sandbox: … failed to allocate for range 0: no IP addresses available in range set: 10.244.1.97-10.244.1.126',
+  );
+  const pods = observed(
+    'list_pods',
+    { namespace: 'ci' },
+    [
+      'NAME        READY   STATUS              RESTARTS   AGE   IP             NODE',
+      'e2e-kq2wz   0/1     ContainerCreating   0          40m   <none>         ci-batch-7',
+      'e2e-6m245   1/1     Running             0          40m   10.244.2.14    ci-batch-3',
+    ].join('\n'),
+  );
+  it('reads the node and names it with its exhausted range', () => {
+    expect(sandboxIpamAnalyzer.reads(ctx('ci', [events, pods]))).toEqual([
+      { tool: 'describe_node', args: { name: 'ci-batch-7' } },
+    ]);
+    const node = observed(
+      'describe_node',
+      { name: 'ci-batch-7' },
+      'Name: ci-batch-7\nPodCIDR:  10.244.1.96/27\n',
+    );
+    const [f] = sandboxIpamAnalyzer.finds(ctx('ci', [events, pods, node]));
+    expect(f?.object).toBe('node ci-batch-7');
+    expect(f?.cause).toMatch(
+      /address range is exhausted.*\(range 10\.244\.1\.97-10\.244\.1\.126, the node's podCIDR 10\.244\.1\.96\/27/,
+    );
+    expect(sandboxIpamAnalyzer.finds(ctx('ci', [pods, node]))).toEqual([]);
   });
 });

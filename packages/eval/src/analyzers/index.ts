@@ -68,6 +68,7 @@ import { rbacAnalyzer } from './rbac.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
+import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
 import { scaleDownAnalyzer } from './scale-down.js';
 import { scrapeRelabelAnalyzer } from './scrape-relabel.js';
 import { sealedSecretAnalyzer } from './sealed-secret.js';
@@ -157,6 +158,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   scrapeRelabelAnalyzer,
   csiRegistrationAnalyzer,
   clientThrottlingAnalyzer,
+  sandboxIpamAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,

@@ -14,6 +14,9 @@ export const podGone: RunSignature = {
     const out: Finding[] = [];
     for (const d of seen.filter((o) => o.tool === 'describe_pod' && podMissing(o))) {
       const pod = String(d.args['name'] ?? '');
+      // A name that prefixes current pods' names is their workload's ("the e2e-shard pods"), not a
+      // pod that is gone.
+      if (pods.some((p) => p.name.startsWith(`${pod}-`))) continue;
       const current = pods.filter((p) => p.name.split('-')[0] === pod.split('-')[0]);
       out.push({
         weight: 60,
