@@ -13,11 +13,22 @@ export function podStatusColumn(pod: Pod): string {
       return `Init:${c.state.waiting.reason}`;
     return `Init:${i}/${inits.length}`;
   }
+  // As kubectl's pod printer (pkg/printers/internalversion/printers.go, printPod): containers are
+  // read last to first, so the first container's state wins; a pod whose containers completed while
+  // another still runs (a Job's main container done, its sidecar not) is NotReady, or Running when
+  // the pod is Ready.
   let reason = s.reason ?? s.phase ?? 'Unknown';
-  for (const c of s.containerStatuses ?? []) {
+  let hasRunning = false;
+  const statuses = s.containerStatuses ?? [];
+  for (let i = statuses.length - 1; i >= 0; i--) {
+    const c = statuses[i]!;
     if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
     else if (c.state?.terminated?.reason) reason = c.state.terminated.reason;
+    else if (c.state?.terminated) reason = `ExitCode:${c.state.terminated.exitCode}`;
+    else if (c.ready && c.state?.running) hasRunning = true;
   }
+  if (reason === 'Completed' && hasRunning)
+    return s.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
   if (reason === 'Running' || reason === s.phase) {
     const running = (s.containerStatuses ?? []).some((c) => c.state?.running);
     if (running) return 'Running';

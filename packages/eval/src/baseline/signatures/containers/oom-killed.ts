@@ -78,6 +78,10 @@ export const oomKilled: ContainerSignature = {
         : undefined;
       const bigPool = innodb && q !== undefined && innodb.bytes >= q * 0.6 ? innodb : undefined;
       if (bigPool) evidence.push(`innodb_buffer_pool_size = ${bigPool.text}`);
+      // MongoDB's WiredTiger cache, as mongod logs it when it opens the engine.
+      const cache = /^\s+Image:\s+\S*mongo/im.test(c.body) ? wiredTigerCache(logs?.content ?? '') : undefined;
+      const bigCache = cache && q !== undefined && cache.bytes >= q * 0.6 ? cache : undefined;
+      if (bigCache) evidence.push(`previous logs: "${clip(bigCache.line, 160)}"`);
       // The heap limit the log states first, then what the log says grew, then a bare `node` command.
       const heapSaid = forked || pool ? undefined : nodeHeap(logs?.content ?? '', c.body, q);
       const grew = forked || pool ? undefined : growthBeforeKill(logs?.content ?? '');
@@ -104,6 +108,10 @@ export const oomKilled: ContainerSignature = {
         }${pool && !forked ? `; ${pool.said}, so the container holds ${pool.count} copies of the worker's memory and its total grows with that count: lower the concurrency, or size the memory limit for it` : ''}${heap ? `; ${heap.said}` : ''}${before ? `; ${before.said}` : ''}${restore ? `; the latest rollout cut the limit: the previous revision ran with ${restore.text}` : ''}${
           bigPool
             ? `; MySQL's InnoDB buffer pool is set to ${bigPool.text} (innodb_buffer_pool_size), which with mysqld's own and per-connection buffers does not fit in the ${limit ?? ''} limit: mysqld grows to the pool size as pages are read, and is killed; keep the buffer pool at about 60–70 % of the limit (lower it, or raise the limit to hold it)`
+            : ''
+        }${
+          bigCache
+            ? `; MongoDB's WiredTiger cache is sized at ${bigCache.text} (cache_size in its "Opening WiredTiger" log line), about half of the node's memory rather than of the ${limit ?? ''} limit: mongod sizes its cache from the memory it sees on the host (50 % of RAM minus 1 GB) unless storage.wiredTiger.engineConfig.cacheSizeGB (--wiredTigerCacheSizeGB) is set, so it grows past the limit as the cache fills and is killed; set wiredTigerCacheSizeGB to about half the limit`
             : ''
         }`,
         evidence: pool && !forked ? [...evidence, pool.evidence] : evidence,
@@ -322,4 +330,20 @@ export function pastOomKill(body: string, pod: string, seen: Facts['seen']): boo
     .find((l) => /memory \S+ \/ (?:request \S+ \/ )?limit \S+ \((\d{1,3})%\)/.test(l));
   const pct = line ? Number(/limit \S+ \((\d{1,3})%\)/.exec(line)?.[1]) : undefined;
   return pct !== undefined && pct < 80;
+}
+
+/**
+ * The WiredTiger cache size mongod opened its engine with, from its "Opening WiredTiger" log line
+ * (`cache_size=31744M`; https://www.mongodb.com/docs/manual/core/wiredtiger/#memory-use: 50 % of
+ * RAM minus 1 GB by default, or storage.wiredTiger.engineConfig.cacheSizeGB).
+ */
+export function wiredTigerCache(log: string): { bytes: number; text: string; line: string } | undefined {
+  const line = log
+    .slice(-200_000)
+    .split('\n')
+    .find((l) => l.includes('Opening WiredTiger'));
+  const m = line ? /cache_size=(\d{1,9})([MG])\b/.exec(line) : undefined;
+  if (!line || !m) return undefined;
+  const bytes = Number(m[1]) * 1024 ** (m[2] === 'G' ? 3 : 2);
+  return { bytes, text: `${m[1]}${m[2]}`, line };
 }
