@@ -169,7 +169,8 @@ export class BaselineSreModel implements Model {
         const all = parseTable(listed.content).map((r) => r['NAME'] ?? '');
         const names = all.filter((n) => n && n !== first && !/^kube-/.test(n));
         // Only the person's own words: a namespace in a pasted alert is context, not where to look.
-        const other = namedNamespaces(question(request.task).asked, names)[0];
+        const asked = question(request.task).asked;
+        const other = namedNamespaces(asked, names).find((n) => !productName(asked, n));
         // A namespace that does not exist ("a namespace audit") is not where to look, quiet or not.
         if (other && (!quietScan(seen, other) || !all.includes(first))) ns = other;
         // Every place the person named is quiet, but the workload they say logs errors ("checkout in
@@ -1506,6 +1507,23 @@ function quietScan(seen: readonly SeenObservation[], ns: string): boolean {
       o.status === 'ok' &&
       /no problems found/.test(o.content),
   );
+}
+
+/**
+ * Whether the task writes a namespace's name only as a product's name: capitalised inside a sentence
+ * ("Is Vault down?"), never in lower case, in capitals ("CI") or at a sentence's start ("Partners
+ * report…"). Namespace names are lower-case (RFC 1123), and people write them so.
+ */
+export function productName(task: string, ns: string): boolean {
+  const re = new RegExp(`(?<![\\w./-])${escapeRe(ns)}(?![\\w/-]|\\.\\w)`, 'gi');
+  let titled = false;
+  for (const m of task.slice(0, 4000).matchAll(re)) {
+    const w = m[0];
+    const start = m.index === 0 || /[.!?:]\s+$|\n\s*$/.test(task.slice(Math.max(0, m.index - 4), m.index));
+    if (w === ns || w === ns.toUpperCase() || start || w[0] !== w[0]!.toUpperCase()) return false;
+    titled = true;
+  }
+  return titled;
 }
 
 /** The namespaces of `known` that the task names as whole words, in the order it names them. */

@@ -1,9 +1,11 @@
 // Table tests of the rules written after held-out set 24's first contact: each row is the reads one
 // rule needs and what it concludes, or that it stays silent.
 import { describe, expect, it } from 'vitest';
+import { wiredTigerCache } from '../baseline/signatures/containers/oom-killed.js';
 import { mostSpecific } from '../scan-findings.js';
 import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { csiRegistrationAnalyzer } from './csi-registration.js';
+import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { logGloss } from './log-glosses.js';
 import { observed } from './observed.fixture.js';
 import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
@@ -201,5 +203,50 @@ describe('sandbox-ipam', () => {
       /address range is exhausted.*\(range 10\.244\.1\.97-10\.244\.1\.126, the node's podCIDR 10\.244\.1\.96\/27/,
     );
     expect(sandboxIpamAnalyzer.finds(ctx('ci', [pods, node]))).toEqual([]);
+  });
+});
+
+describe('the WiredTiger cache mongod opened with', () => {
+  it.each([
+    [
+      '{"msg":"Opening WiredTiger","attr":{"config":"create,cache_size=31744M,session_max=33000"}}',
+      31744 * 1024 ** 2,
+    ],
+    ['{"msg":"Opening WiredTiger","attr":{"config":"create,cache_size=3G"}}', 3 * 1024 ** 3],
+    ['{"msg":"Waiting for connections"}', undefined],
+  ])('%s', (line, bytes) => {
+    expect(wiredTigerCache(line)?.bytes).toBe(bytes);
+  });
+});
+
+describe('job-sidecars: a CronJob under Forbid skips its runs', () => {
+  const pod = observed(
+    'describe_pod',
+    { namespace: 'fin', name: 'close-29543160-28wrn' },
+    [
+      'Controlled By:  Job/close-29543160',
+      'Containers:',
+      '  report:',
+      '    State:          Terminated',
+      '      Reason:       Completed',
+      '      Exit Code:    0',
+      '  vault-agent:',
+      '    State:          Running',
+    ].join('\n'),
+  );
+  const cron = (policy: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'CronJob', namespace: 'fin', name: 'close' },
+      `Spec:\n  concurrencyPolicy: ${policy}\n`,
+    );
+  it.each([
+    ['Forbid', /concurrencyPolicy Forbid, so while this Job is still active it skips every later run/],
+    ['Allow', undefined],
+  ])('%s', (policy, want) => {
+    const [f] = jobSidecarsAnalyzer.finds(ctx('fin', [pod, cron(policy)]));
+    expect(f?.cause).toMatch(/the sidecar vault-agent is still running/);
+    if (want) expect(f?.cause).toMatch(want);
+    else expect(f?.cause).not.toMatch(/Forbid/);
   });
 });

@@ -48,13 +48,28 @@ export const jobSidecarsAnalyzer: Analyzer = {
       const pod = String(d.args['name'] ?? '');
       const when = finished(done[0]!.body);
       const still = running.map((c) => c.name).join(', ');
+      // The CronJob that made the Job, when read: under Forbid it starts no run while one is active
+      // (https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#concurrency-policy).
+      const cronJob =
+        /Controlled By:\s*CronJob\/(\S{1,253})/.exec(
+          outputs(seen, 'describe_resource', (o) => o.args['kind'] === 'Job' && o.args['name'] === job).pop()
+            ?.content ?? '',
+        )?.[1] ?? job.replace(/-\d{8,10}$/, '');
+      const forbid = outputs(
+        seen,
+        'describe_resource',
+        (o) => o.args['kind'] === 'CronJob' && o.args['name'] === cronJob,
+      ).some((o) => /concurrencyPolicy:\s*Forbid\b/.test(o.content));
       out.push({
         weight: 90,
         object: `pod/${pod}`,
         cause:
           `Job ${job}'s work is done but the Job never completes: container ${done.map((c) => c.name).join(', ')} of pod ${pod} exited 0${when ? ` (finished ${when})` : ''}, ` +
           `but the sidecar ${still} is still running (a sidecar does not exit on its own), so the pod stays Running and the Job stays active; anything waiting for the Job waits for ever. ` +
-          'A pod ends only when all of its containers have ended, and a Job completes only when its pod has.',
+          'A pod ends only when all of its containers have ended, and a Job completes only when its pod has.' +
+          (forbid
+            ? ` CronJob ${cronJob} has concurrencyPolicy Forbid, so while this Job is still active it skips every later run: no run has started since.`
+            : ''),
         evidence: [
           `describe_pod ${pod}: ${done.map((c) => `${c.name} Terminated (Completed, exit code 0)`).join('; ')}; ${running.map((c) => `${c.name} Running`).join('; ')}`,
         ],

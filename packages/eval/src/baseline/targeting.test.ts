@@ -3,7 +3,7 @@
 // namespace. Each row is a small world run through the eval.
 import { describe, expect, it } from 'vitest';
 import { baselineAnswer } from '../__fixtures__/baseline-answer.js';
-import { loggingWorkload } from '../baseline-model.js';
+import { loggingWorkload, productName } from '../baseline-model.js';
 
 const head = (id: string, ns: string, task: string) => `schemaVersion: 1
 id: ${id}
@@ -163,5 +163,18 @@ describe('old restarts', () => {
       /reason Unknown and exit code 255: that is what a container shows when its node rebooted/,
     );
     expect(text).not.toMatch(/OOMKilled \(137\) every/);
+  });
+});
+
+describe('productName: a namespace name written only as a product name', () => {
+  it.each([
+    ['Is Vault down, or is the job stuck?', 'vault', true],
+    ['Is vault down?', 'vault', false],
+    ['Every deploy from CI fails; the CI runner lost access.', 'ci', false],
+    ['Partners report a certificate warning.', 'partners', false],
+    ['The portal. Partners report it.', 'partners', false],
+    ['nothing about it here', 'vault', false],
+  ])('%s (%s)', (task, ns, want) => {
+    expect(productName(task, ns)).toBe(want);
   });
 });
