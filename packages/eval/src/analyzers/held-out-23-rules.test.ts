@@ -293,6 +293,7 @@ describe('mesh-injection', () => {
     expect(meshInjectionAnalyzer.reads(ctx('refunds', [logs, nsList]))).toEqual([
       { tool: 'describe_resource', args: { kind: 'Namespace', name: 'refunds' } },
       { tool: 'list_deployments', args: { namespace: 'istio-system' } },
+      { tool: 'list_resources', args: { kind: 'PeerAuthentication', namespace: 'istio-system' } },
     ]);
   });
   it.each([

@@ -6,7 +6,9 @@ import { mostSpecific } from '../scan-findings.js';
 import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { csiRegistrationAnalyzer } from './csi-registration.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
+import { kedaScaledObjectAnalyzer } from './keda-scaledobject.js';
 import { logGloss } from './log-glosses.js';
+import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { observed } from './observed.fixture.js';
 import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
 import type { AnalyzerContext } from './types.js';
@@ -248,5 +250,83 @@ describe('job-sidecars: a CronJob under Forbid skips its runs', () => {
     expect(f?.cause).toMatch(/the sidecar vault-agent is still running/);
     if (want) expect(f?.cause).toMatch(want);
     else expect(f?.cause).not.toMatch(/Forbid/);
+  });
+});
+
+describe('keda-scaledobject', () => {
+  const hpa = observed(
+    'describe_resource',
+    { kind: 'HorizontalPodAutoscaler', namespace: 'billing', name: 'keda-hpa-invoice-worker' },
+    'Name: keda-hpa-invoice-worker\n',
+  );
+  const so = (event: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'ScaledObject', namespace: 'billing', name: 'invoice-worker' },
+      `Name:         invoice-worker\nSpec:\n  triggers[0].authenticationRef.name: rabbitmq-conn\nEvents:\n  Type      Reason             Age                    From            Message\n${event}`,
+    );
+  it('reads the ScaledObject behind a KEDA HPA and quotes its warning', () => {
+    expect(kedaScaledObjectAnalyzer.reads(ctx('billing', [hpa]))).toEqual([
+      {
+        tool: 'describe_resource',
+        args: { kind: 'ScaledObject', name: 'invoice-worker', namespace: 'billing' },
+      },
+    ]);
+    for (const kind of ['TriggerAuthentication.keda.sh', '<redacted>']) {
+      const [f] = kedaScaledObjectAnalyzer.finds(
+        ctx('billing', [
+          so(
+            `  Warning   KEDAScalerFailed   32s (x2150 over 18h)   keda-operator   error getting triggerAuth: ${kind} "rabbitmq-conn" not found`,
+          ),
+        ]),
+      );
+      expect(f?.cause).toMatch(
+        /TriggerAuthentication rabbitmq-conn, which does not exist in namespace billing .* namespaced/,
+      );
+    }
+    expect(kedaScaledObjectAnalyzer.finds(ctx('billing', [so('')]))).toEqual([]);
+  });
+});
+
+describe('mesh-injection: clients outside the mesh after mTLS became STRICT', () => {
+  const logs = observed(
+    'get_pod_logs',
+    { namespace: 'batch', name: 'export-1-b7nwc' },
+    'ERROR read: connection reset by peer',
+  );
+  const nss = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    'NAME           STATUS   AGE\nbatch          Active   30d\nistio-system   Active   30d',
+  );
+  const ns = observed(
+    'describe_resource',
+    { kind: 'Namespace', name: 'batch' },
+    'Name:         batch\nLabels:       team=finance\n',
+  );
+  const pod = observed(
+    'describe_pod',
+    { namespace: 'batch', name: 'export-1-b7nwc' },
+    'Containers:\n  export:\n    Image:  finance/export:2\n',
+  );
+  const pa = (mode: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'PeerAuthentication', namespace: 'istio-system', name: 'default' },
+      `Name:         default\nAnnotations:  sec/change=lockdown\nSpec:\n  mtls.mode: ${mode}\n`,
+    );
+  it('lists the mesh-wide policy, then names the clients without a sidecar', () => {
+    expect(meshInjectionAnalyzer.reads(ctx('batch', [logs]))).toEqual([
+      { tool: 'list_resources', args: { kind: 'Namespace' } },
+    ]);
+    expect(meshInjectionAnalyzer.reads(ctx('batch', [logs, nss, ns]))).toContainEqual({
+      tool: 'list_resources',
+      args: { kind: 'PeerAuthentication', namespace: 'istio-system' },
+    });
+    const [f] = meshInjectionAnalyzer.finds(ctx('batch', [logs, nss, ns, pod, pa('STRICT')]));
+    expect(f?.cause).toMatch(
+      /outside the mesh.* PeerAuthentication default in istio-system sets mTLS to STRICT/,
+    );
+    expect(meshInjectionAnalyzer.finds(ctx('batch', [logs, nss, ns, pod, pa('PERMISSIVE')]))).toEqual([]);
   });
 });

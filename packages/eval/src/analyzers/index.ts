@@ -37,6 +37,7 @@ import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { jvmHeapCapAnalyzer } from './jvm-heap-cap.js';
 import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
 import { jvmSerialGcAnalyzer } from './jvm-serial-gc.js';
+import { kedaScaledObjectAnalyzer } from './keda-scaledobject.js';
 import { knownHealthPortsAnalyzer } from './known-health-ports.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
 import { localStorageAnalyzer } from './local-storage.js';
@@ -159,6 +160,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   csiRegistrationAnalyzer,
   clientThrottlingAnalyzer,
   sandboxIpamAnalyzer,
+  kedaScaledObjectAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,

@@ -47,12 +47,27 @@ export const meshInjectionAnalyzer: Analyzer = {
     )
       .flatMap((o) => parseTable(o.content))
       .map((r) => r['NAME']);
+    if (namespaces.length === 0) return [{ tool: 'list_resources', args: { kind: 'Namespace' } }];
     if (!namespaces.includes('istio-system')) return [];
     const reads: Read[] = [];
     if (namespaceLabels(ctx, ctx.ns) === undefined)
       reads.push({ tool: 'describe_resource', args: { kind: 'Namespace', name: ctx.ns } });
     if (outputs(ctx.seen, 'list_deployments', (o) => o.args['namespace'] === 'istio-system').length === 0)
       reads.push({ tool: 'list_deployments', args: { namespace: 'istio-system' } });
+    // The mesh-wide mTLS policy: a PeerAuthentication in the root namespace (istio-system).
+    const policies = outputs(
+      ctx.seen,
+      'list_resources',
+      (o) => o.args['kind'] === 'PeerAuthentication' && o.args['namespace'] === 'istio-system',
+    );
+    if (policies.length === 0)
+      reads.push({ tool: 'list_resources', args: { kind: 'PeerAuthentication', namespace: 'istio-system' } });
+    for (const r of policies.flatMap((o) => parseTable(o.content)).slice(0, 2))
+      if (r['NAME'])
+        reads.push({
+          tool: 'describe_resource',
+          args: { kind: 'PeerAuthentication', name: r['NAME'], namespace: 'istio-system' },
+        });
     return reads;
   },
   finds(ctx) {
@@ -62,6 +77,26 @@ export const meshInjectionAnalyzer: Analyzer = {
       .flatMap((o) => parseTable(o.content))
       .map((r) => r['NAME'] ?? '')
       .filter((n) => n.startsWith('istiod'));
+    const strict = strictPolicy(ctx);
+    if (labels && strict && !labels['istio.io/rev'] && labels['istio-injection'] !== 'enabled') {
+      // Clients of a namespace the mesh never injects, calling meshed servers after mTLS became STRICT.
+      const pods = outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)
+        .filter((o) => !/^\s{2}istio-proxy:\s*$/m.test(o.content))
+        .map((o) => String(o.args['name']));
+      if (pods.length > 0)
+        return [
+          {
+            weight: 93,
+            object: `namespace ${ctx.ns}`,
+            cause: `the pods of namespace ${ctx.ns} (${clip(pods.slice(0, 2).join(', '), 120)}) are outside the mesh: the namespace is not labelled for Istio injection, so they run without the istio-proxy sidecar and call in plain text; PeerAuthentication ${strict.name} in istio-system sets mTLS to STRICT for the whole mesh${strict.change ? ` (${clip(strict.change, 120)})` : ''}, so the servers' sidecars accept only mutual TLS and reset every plain-text connection ("connection reset by peer"), while clients inside the mesh keep working. It is neither the server's load nor a NetworkPolicy`,
+            evidence: [
+              `describe_resource PeerAuthentication ${strict.name} (istio-system): mtls.mode STRICT`,
+              `describe_resource Namespace ${ctx.ns}: no istio-injection or istio.io/rev label`,
+            ],
+            advice: `bring the clients into the mesh (label namespace ${ctx.ns} for injection and restart or rerun them), or allow plain text where they call (a PeerAuthentication with mode PERMISSIVE for that workload or port) until they are`,
+          },
+        ];
+    }
     if (!labels || istiods.length === 0 || labels['istio.io/rev']) return [];
     const revisions = istiods.map((n) => n.slice('istiod-'.length)).filter((r) => r && isRevision(r));
     if (istiods.includes('istiod') || revisions.length === 0) return [];
@@ -90,6 +125,24 @@ export const meshInjectionAnalyzer: Analyzer = {
     return [out];
   },
 };
+
+/**
+ * A mesh-wide PeerAuthentication (in istio-system, without a selector) that requires mTLS: its name
+ * and the change note it carries, from describe_resource.
+ * https://istio.io/latest/docs/reference/config/security/peer_authentication/
+ */
+function strictPolicy(ctx: AnalyzerContext): { name: string; change?: string } | undefined {
+  for (const o of outputs(
+    ctx.seen,
+    'describe_resource',
+    (x) => x.args['kind'] === 'PeerAuthentication' && x.args['namespace'] === 'istio-system',
+  )) {
+    if (!/^\s*mtls\.mode:\s*STRICT\s*$/m.test(o.content) || /^\s*selector\./m.test(o.content)) continue;
+    const change = /^Annotations:\s+\S{1,200}?=(.{1,300})$/m.exec(o.content)?.[1];
+    return { name: String(o.args['name']), ...(change ? { change } : {}) };
+  }
+  return undefined;
+}
 
 /** A revision name as Istio writes them (`1-23`, `canary`, `stable`). */
 function isRevision(rev: string): boolean {
