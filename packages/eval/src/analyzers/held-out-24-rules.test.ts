@@ -9,6 +9,7 @@ import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { kedaScaledObjectAnalyzer } from './keda-scaledobject.js';
 import { logGloss } from './log-glosses.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
+import { misconceptionsAnalyzer } from './misconceptions.js';
 import { observed } from './observed.fixture.js';
 import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
 import type { AnalyzerContext } from './types.js';
@@ -328,5 +329,81 @@ describe('mesh-injection: clients outside the mesh after mTLS became STRICT', ()
       /outside the mesh.* PeerAuthentication default in istio-system sets mTLS to STRICT/,
     );
     expect(meshInjectionAnalyzer.finds(ctx('batch', [logs, nss, ns, pod, pa('PERMISSIVE')]))).toEqual([]);
+  });
+});
+
+describe('expected states: yellow on one node, a pre-promotion analysis, memory above request, a VPA within bounds', () => {
+  const note = (ns: string, seen: Seen[], task: string) =>
+    misconceptionsAnalyzer.notes!(ctx(ns, seen, task)).join('\n');
+  it('an Elasticsearch cluster of one node stays yellow', () => {
+    const pods = (n: number) =>
+      observed(
+        'list_pods',
+        { namespace: 'audit' },
+        [
+          'NAME         READY   STATUS    RESTARTS   AGE',
+          ...Array.from({ length: n }, (_, i) => `audit-es-${i}   1/1     Running   0          14d`),
+        ].join('\n'),
+      );
+    const log = observed(
+      'get_pod_logs',
+      { namespace: 'audit', name: 'audit-es-0' },
+      '{"message":"Cluster health status changed from [RED] to [YELLOW] (reason: [shards started])."}\n{"message":"[audit-1] creating index, cause [auto(bulk api)], templates [audit], shards [1]/[1]"}',
+    );
+    expect(note('audit', [pods(1), log], 'the cluster is yellow')).toMatch(
+      /single node .* replica shard on the same node as its primary.* no data is lost|no data is lost.* single node/s,
+    );
+    expect(note('audit', [pods(3), log], 'the cluster is yellow')).not.toMatch(/single node/);
+  });
+  it('a blue-green rollout running its pre-promotion analysis', () => {
+    const runs = observed(
+      'list_resources',
+      { kind: 'AnalysisRun', namespace: 'checkout' },
+      'NAME                            STATUS    AGE\ncheckout-web-7c9d5f8b6-42-pre   Running   3m14s',
+    );
+    expect(
+      note('checkout', [runs], 'the rollout shows Progressing with no pause; should we promote?'),
+    ).toMatch(/Rollout checkout-web is not stuck: it is running its pre-promotion analysis/);
+  });
+  it.each([
+    ['5Gi', '2Gi', '12Gi', '42', /orders-pg-1 uses 5Gi .* 42% of its 12Gi limit.* no restart is needed/],
+    ['11.5Gi', '2Gi', '12Gi', '96', undefined],
+    ['1Gi', '2Gi', '12Gi', '8', undefined],
+  ])('memory %s, request %s, limit %s', (use, req, lim, pct, want) => {
+    const metrics = observed(
+      'get_pod_metrics',
+      { namespace: 'orders-db' },
+      `orders-pg-1  restarts: 0  oomKills: 0 known\n  postgres: cpu 300m / request 1 / no limit; memory ${use} / request ${req} / limit ${lim} (${pct}%)`,
+    );
+    const n = note('orders-db', [metrics], 'it uses 255% of its memory request');
+    if (want) expect(n).toMatch(want);
+    else expect(n).not.toMatch(/of its .* request but only/);
+  });
+  it('a VPA whose target differs from requests within its bounds', () => {
+    const vpa = observed(
+      'describe_resource',
+      { kind: 'VerticalPodAutoscaler', namespace: 'search', name: 'search-indexer' },
+      [
+        '  targetRef.name: search-indexer',
+        '  recommendation.containerRecommendations[0].lowerBound.cpu: 410m',
+        '  recommendation.containerRecommendations[0].lowerBound.memory: 1200Mi',
+        '  recommendation.containerRecommendations[0].target.cpu: 620m',
+        '  recommendation.containerRecommendations[0].target.memory: 1900Mi',
+        '  recommendation.containerRecommendations[0].upperBound.cpu: 1600m',
+        '  recommendation.containerRecommendations[0].upperBound.memory: 3800Mi',
+      ].join('\n'),
+    );
+    const pod = (cpu: string) =>
+      observed(
+        'describe_pod',
+        { namespace: 'search', name: 'search-indexer-rw4pjlkbr5-5l5r4' },
+        `Containers:\n  indexer:\n    Requests:\n      cpu:     ${cpu}\n      memory:  1536Mi\n`,
+      );
+    expect(note('search', [vpa, pod('500m')], 'is the VPA updater broken?')).toMatch(
+      /within the recommendation's bounds .* cpu 500m \(between 410m and 1600m\)|cpu 500m \(between 410m and 1600m\).* within the recommendation's bounds/s,
+    );
+    expect(note('search', [vpa, pod('300m')], 'is the VPA updater broken?')).not.toMatch(
+      /within the recommendation's bounds/,
+    );
   });
 });

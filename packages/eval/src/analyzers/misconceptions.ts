@@ -1,4 +1,5 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
+import { escapeRe } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import { alarmCleared } from './app-errors.js';
 import {
@@ -442,6 +443,125 @@ const MISCONCEPTIONS: readonly Misconception[] = [
         const blocked = during.find((x) => /blocked by resource alarm|connection\.blocked/i.test(x));
         const pod = String(l.args['name'] ?? '');
         return `RabbitMQ's ${kind} alarm on ${pod} worked as designed and is over: it was set ("${clip(set.trim(), 120)}")${blocked ? `, AMQP client connections that published were blocked ("${clip(blocked.trim(), 120)}")` : ''} and it cleared ("${clip((cleared ?? '').trim(), 120)}"), after which the connections were unblocked. A resource alarm only blocks client connections that publish over the messaging protocols (AMQP on port 5672 and the like); ${http ? `the message published through the management HTTP API during the alarm ("${clip(http.trim(), 120)}") is not subject to it, ` : 'a publish through the management HTTP API (port 15672, rabbitmqadmin) is not subject to it, '}because the management plugin publishes over an internal connection that the alarm does not block, and that API is meant for tests, not production traffic. Publisher blocking is not broken: nothing to fix and no action is needed; for the drill, count only AMQP publishers as the blocked ones.`;
+      }
+      return undefined;
+    },
+  },
+  // https://www.elastic.co/guide/en/elasticsearch/reference/current/cluster-health.html : yellow means
+  // every primary shard is assigned and some replicas are not; a replica is never placed on the node
+  // that holds its primary, so a one-node cluster with replicas configured stays yellow.
+  {
+    name: 'elasticsearch-yellow-single-node',
+    asks: /\byellow\b/i,
+    holds(ctx) {
+      const logs = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns);
+      const yellow = logs.find((o) =>
+        /health status changed from \[[A-Z]{3,6}\] to \[YELLOW\]/.test(o.content),
+      );
+      if (!yellow) return undefined;
+      const pod = String(yellow.args['name']);
+      const set = /^(.+)-\d{1,3}$/.exec(pod)?.[1];
+      if (!set) return undefined;
+      const members = namespacePods(ctx).filter((r) =>
+        new RegExp(`^${escapeRe(set)}-\\d{1,3}$`).test(r['NAME'] ?? ''),
+      );
+      if (members.length !== 1) return undefined;
+      const index = /creating index[^"\n]{0,200}shards \[(\d{1,4})\]\/\[(\d{1,3})\]/.exec(yellow.content);
+      return `Yellow on ${set} is expected and no data is lost: the cluster has a single node (${pod} is its only member), and Elasticsearch never places a replica shard on the same node as its primary, so every index's replica shards${index ? ` (new indices are created with shards [${index[1]}]/[${index[2]}]: ${index[1]} primary, ${index[2]} replica)` : ''} stay unassigned while all primary shards are assigned and serve reads and writes. Yellow means exactly that: primaries all assigned, some replicas not. Audit logs are not being lost, and scaling or restarting ${set} is not needed for this; to get green on one node set index.number_of_replicas to 0 (in the index template), or add data nodes.`;
+    },
+  },
+  // https://argo-rollouts.readthedocs.io/en/stable/features/bluegreen/#prepromotionanalysis : a
+  // blue-green Rollout runs its pre-promotion analysis before it pauses for promotion (argoproj/argo-rollouts#1174).
+  {
+    name: 'bluegreen-prepromotion-analysis',
+    asks: /\brollout\b[^.?!]{0,200}\b(?:promot\w*|paus\w*|stuck|progressing)\b|\bpromot\w*/i,
+    reads: (ctx) => [{ tool: 'list_resources', args: { kind: 'AnalysisRun', namespace: ctx.ns } }],
+    holds(ctx) {
+      const runs = outputs(
+        ctx.seen,
+        'list_resources',
+        (o) => o.args['kind'] === 'AnalysisRun' && o.args['namespace'] === ctx.ns,
+      ).flatMap((o) => parseTable(o.content));
+      const run = runs.find((r) => r['STATUS'] === 'Running' && /-pre$/.test(r['NAME'] ?? ''));
+      if (!run) return undefined;
+      const rollout = (run['NAME'] ?? '').replace(/-[a-z0-9]{5,10}-\d{1,6}-pre$/, '');
+      return `Rollout ${rollout} is not stuck: it is running its pre-promotion analysis (AnalysisRun ${run['NAME']}, Running${run['AGE'] ? ` for ${run['AGE']}` : ''}). A blue-green Rollout with prePromotionAnalysis stays Progressing while that analysis runs against the preview version, and pauses for promotion (BlueGreenPause) only once the analysis has succeeded; if it fails, the rollout aborts by itself. That is by design, so no action is needed now: wait for the analysis to finish, then promote when the pause appears — promoting or aborting now would skip or discard the check.`;
+    },
+  },
+  // https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#requests-and-limits :
+  // a container may use more memory than its request, up to its limit; only the limit is enforced (OOM kill).
+  {
+    name: 'memory-above-request',
+    asks: /\bmemory\b[^.?!]{0,120}\brequests?\b|\b(?:above|over|exceeds?) (?:its|their) (?:memory )?requests?\b/i,
+    reads: (ctx) => [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }],
+    holds(ctx) {
+      const lines = outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)
+        .map((o) => o.content)
+        .join('\n')
+        .split('\n');
+      let pod = '';
+      for (const l of lines) {
+        const head = /^(\S{1,253})\s+restarts:\s+\d{1,6}\s+oomKills:\s+(\d{1,6})/.exec(l);
+        if (head) {
+          pod = head[2] === '0' ? head[1]! : '';
+          continue;
+        }
+        const m = /memory (\S{1,20}) \/ request (\S{1,20}) \/ limit (\S{1,20}) \((\d{1,3})%\)/.exec(l);
+        if (!pod || !m) continue;
+        const [use, req, lim] = [parseQuantity(m[1]), parseQuantity(m[2]), parseQuantity(m[3])];
+        if (use === undefined || req === undefined || lim === undefined || use <= req || use >= lim * 0.9)
+          continue;
+        return `${pod} uses ${m[1]} of memory, ${Math.round((100 * use) / req)}% of its ${m[2]} request but only ${m[4]}% of its ${m[3]} limit, with no OOM kills: that is normal. A memory request is what the scheduler reserves on the node, not a cap; a container may use memory above its request up to its limit, and only the limit is enforced (past it the container is OOM-killed). A database's cache filling memory above its request is expected. Nothing is wrong and no restart is needed (a restart only empties its cache); only under node memory pressure are pods above their requests evicted first, so if that is a worry raise the request closer to what it uses.`;
+      }
+      return undefined;
+    },
+  },
+  // https://github.com/kubernetes/autoscaler/blob/master/vertical-pod-autoscaler/docs/faq.md : the updater
+  // evicts a pod only when its requests fall outside the recommendation's [lowerBound, upperBound].
+  {
+    name: 'vpa-within-bounds',
+    asks: /\bvpa\b|vertical pod autoscaler|\brecommend\w*/i,
+    reads(ctx) {
+      const listed = outputs(
+        ctx.seen,
+        'list_resources',
+        (o) => o.args['kind'] === 'VerticalPodAutoscaler' && o.args['namespace'] === ctx.ns,
+      );
+      if (listed.length === 0)
+        return [{ tool: 'list_resources', args: { kind: 'VerticalPodAutoscaler', namespace: ctx.ns } }];
+      return listed
+        .flatMap((o) => parseTable(o.content))
+        .slice(0, 1)
+        .map((r) => ({
+          tool: 'describe_resource',
+          args: { kind: 'VerticalPodAutoscaler', name: r['NAME'], namespace: ctx.ns },
+        }));
+    },
+    holds(ctx) {
+      for (const v of outputs(
+        ctx.seen,
+        'describe_resource',
+        (o) => o.args['kind'] === 'VerticalPodAutoscaler',
+      )) {
+        const field = (f: string) =>
+          new RegExp(`containerRecommendations\\[0\\]\\.${f}:\\s(\\S{1,20})$`, 'm').exec(v.content)?.[1];
+        const target = String(/^\s*targetRef\.name:\s(\S{1,253})$/m.exec(v.content)?.[1] ?? '');
+        const pod = outputs(ctx.seen, 'describe_pod', (o) =>
+          String(o.args['name']).startsWith(`${target}-`),
+        ).pop();
+        if (!target || !pod) continue;
+        const requests = containerSections(pod.content).find((c) => !c.init)?.body ?? '';
+        const req = (r: string) =>
+          new RegExp(`Requests:[\\s\\S]{0,200}?\\n\\s+${r}:\\s+(\\S{1,20})`).exec(requests)?.[1];
+        const inside = (['cpu', 'memory'] as const).map((r) => {
+          const [lo, hi, now] = [field(`lowerBound.${r}`), field(`upperBound.${r}`), req(r)];
+          const [l, h, n] = [parseQuantity(lo), parseQuantity(hi), parseQuantity(now)];
+          return l !== undefined && h !== undefined && n !== undefined && n >= l && n <= h
+            ? `${r} ${now} (between ${lo} and ${hi})`
+            : undefined;
+        });
+        if (inside.some((x) => x === undefined)) continue;
+        return `The VPA updater is not broken: ${target}'s pods run with requests ${inside.join(' and ')}, which are within the recommendation's bounds (lowerBound to upperBound). The updater evicts a pod to apply a new target only when its requests fall outside that recommended range; a target that differs from the current requests but within the bounds (target ${field('target.cpu')} CPU, ${field('target.memory')} memory) is applied when the pods are next re-created, without eviction. That is by design: no action is needed, and restarting the pods only to apply the target is not necessary (it would pick the target up, at the cost of a restart).`;
       }
       return undefined;
     },
