@@ -6,6 +6,7 @@ import { mostSpecific } from '../scan-findings.js';
 import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { csiRegistrationAnalyzer } from './csi-registration.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
+import { jvmDnsCacheAnalyzer } from './jvm-dns-cache.js';
 import { kedaScaledObjectAnalyzer } from './keda-scaledobject.js';
 import { logGloss } from './log-glosses.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
@@ -405,5 +406,55 @@ describe('expected states: yellow on one node, a pre-promotion analysis, memory 
     expect(note('search', [vpa, pod('300m')], 'is the VPA updater broken?')).not.toMatch(
       /within the recommendation's bounds/,
     );
+  });
+});
+
+describe('jvm-dns-cache', () => {
+  const pods = observed(
+    'list_pods',
+    { namespace: 'payouts' },
+    [
+      'NAME                  READY   STATUS    RESTARTS   AGE',
+      'payout-7d9c8b6f5-4v84v  0/1     Running   0          8d',
+      'payout-7d9c8b6f5-9xk2p  0/1     Running   0          8d',
+    ].join('\n'),
+  );
+  const log = observed(
+    'get_pod_logs',
+    { namespace: 'payouts', name: 'payout-7d9c8b6f5-4v84v' },
+    'ERROR POST /v3/payouts failed: java.net.SocketTimeoutException: Connect timed out (api.partner.example/203.0.113.18:443)',
+  );
+  const search = (name: string, text: string) =>
+    observed('search_pod_logs', { namespace: 'payouts', name, pattern: 'networkaddress.cache.ttl' }, text);
+  const none = search(
+    'payout-7d9c8b6f5-4v84v',
+    'no line matches "networkaddress.cache.ttl" in the newest 122 line(s) read',
+  );
+  const forever = search(
+    'payout-7d9c8b6f5-9xk2p',
+    '1 line(s) match\n2:INFO  base image: security property networkaddress.cache.ttl=-1 (from java.security)',
+  );
+  const pod = observed(
+    'describe_pod',
+    { namespace: 'payouts', name: 'payout-7d9c8b6f5-4v84v' },
+    'Controlled By:  ReplicaSet/payout-7d9c8b6f5\n',
+  );
+  it('searches the failing pod, then a sibling, for the cache setting', () => {
+    expect(jvmDnsCacheAnalyzer.reads(ctx('payouts', [pods, log])).map((r) => r.args['name'])).toEqual([
+      'payout-7d9c8b6f5-4v84v',
+    ]);
+    expect(jvmDnsCacheAnalyzer.reads(ctx('payouts', [pods, log, none])).map((r) => r.args['name'])).toEqual([
+      'payout-7d9c8b6f5-9xk2p',
+    ]);
+    expect(jvmDnsCacheAnalyzer.reads(ctx('payouts', [pods, log, none, forever]))).toEqual([]);
+  });
+  it('names the cached address and restarts the deployment', () => {
+    const [f] = jvmDnsCacheAnalyzer.finds(ctx('payouts', [pods, log, none, forever, pod]));
+    expect(f?.cause).toMatch(/caches DNS answers forever, so it still connects to 203\.0\.113\.18/);
+    expect(f?.fix).toMatchObject({
+      tool: 'restart_deployment',
+      args: { namespace: 'payouts', name: 'payout' },
+    });
+    expect(jvmDnsCacheAnalyzer.finds(ctx('payouts', [pods, log, none, pod]))).toEqual([]);
   });
 });

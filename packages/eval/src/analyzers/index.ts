@@ -34,6 +34,7 @@ import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { intendedStateAnalyzer } from './intended-state.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
+import { jvmDnsCacheAnalyzer } from './jvm-dns-cache.js';
 import { jvmHeapCapAnalyzer } from './jvm-heap-cap.js';
 import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
 import { jvmSerialGcAnalyzer } from './jvm-serial-gc.js';
@@ -161,6 +162,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   clientThrottlingAnalyzer,
   sandboxIpamAnalyzer,
   kedaScaledObjectAnalyzer,
+  jvmDnsCacheAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
