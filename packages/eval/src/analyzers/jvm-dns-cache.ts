@@ -24,7 +24,10 @@ export const jvmDnsCacheAnalyzer: Analyzer = {
   reads({ ns, seen }): Read[] {
     const failing = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns).find((o) => {
       const tail = o.content.slice(-100_000);
-      return !FOREVER.test(tail) && tail.split('\n').some((l) => l.length <= 2000 && JAVA_TARGET.test(l) && FAILED.test(l));
+      return (
+        !FOREVER.test(tail) &&
+        tail.split('\n').some((l) => l.length <= 2000 && JAVA_TARGET.test(l) && FAILED.test(l))
+      );
     });
     if (!failing) return [];
     // The failing pod and its siblings (a pod's log may have lost its start-up lines): searched in turn.
