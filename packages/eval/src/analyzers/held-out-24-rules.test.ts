@@ -12,6 +12,7 @@ import { logGloss } from './log-glosses.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { observed } from './observed.fixture.js';
+import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
 import type { AnalyzerContext } from './types.js';
 
@@ -456,5 +457,49 @@ describe('jvm-dns-cache', () => {
       args: { namespace: 'payouts', name: 'payout' },
     });
     expect(jvmDnsCacheAnalyzer.finds(ctx('payouts', [pods, log, none, pod]))).toEqual([]);
+  });
+});
+
+describe('pid1-sigterm', () => {
+  const task = 'Every deploy of thumbnailer gives us half a minute of 503s. Is the new image slow to boot?';
+  const dep = (strategy: string, command: string) =>
+    observed(
+      'describe_deployment',
+      { namespace: 'media', name: 'thumbnailer' },
+      `Name:                   thumbnailer\nStrategyType:           ${strategy}\nPod Template:\n  Containers:\n   thumbnailer:\n    Command:        ${command}\n`,
+    );
+  const nss = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    'NAME         STATUS   AGE\nmedia        Active   30d\nmonitoring   Active   30d',
+  );
+  const mon = observed(
+    'list_pods',
+    { namespace: 'monitoring' },
+    'NAME                               READY   STATUS    RESTARTS   AGE\nk8s-event-logger-5dkjvkh8q-bls4w   1/1     Running   0          33d',
+  );
+  const logger = observed(
+    'get_pod_logs',
+    { namespace: 'monitoring', name: 'k8s-event-logger-5dkjvkh8q-bls4w' },
+    '2026-03-04T09:40:32Z pod=media/thumbnailer-dmzrh9h5cc-2kfxq container=thumbnailer terminated exitCode=137 reason=Error',
+  );
+  it('reads an event logger when a Recreate deployment has outages on deploy', () => {
+    expect(
+      pid1SigtermAnalyzer.reads(ctx('media', [dep('Recreate', 'node dist/server.js'), nss, mon], task)),
+    ).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'monitoring', name: 'k8s-event-logger-5dkjvkh8q-bls4w' } },
+    ]);
+    expect(
+      pid1SigtermAnalyzer.reads(ctx('media', [dep('RollingUpdate', 'node dist/server.js'), nss, mon], task)),
+    ).toEqual([]);
+  });
+  it.each([
+    ['Recreate', 'node dist/server.js', /runs as PID 1 .* SIGKILL \(exit code 137\).* Recreate strategy/],
+    ['Recreate', 'tini -- node dist/server.js', undefined],
+    ['RollingUpdate', 'node dist/server.js', undefined],
+  ])('%s, %s', (strategy, command, want) => {
+    const [f] = pid1SigtermAnalyzer.finds(ctx('media', [dep(strategy, command), logger], task));
+    if (want) expect(f?.cause).toMatch(want);
+    else expect(f).toBeUndefined();
   });
 });

@@ -62,6 +62,7 @@ import { nodeReplacedAnalyzer } from './node-replaced.js';
 import { nodeSysctlAnalyzer } from './node-sysctl.js';
 import { nodeLocalDnsIpvsAnalyzer } from './nodelocaldns-ipvs.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
+import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
@@ -163,6 +164,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   sandboxIpamAnalyzer,
   kedaScaledObjectAnalyzer,
   jvmDnsCacheAnalyzer,
+  pid1SigtermAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
