@@ -1,5 +1,13 @@
-import { parseTable } from '../k8s-text.js';
-import { type Analyzer, type AnalyzerContext, clip, type Finding, outputs, type Read } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  type Finding,
+  namespaceNames,
+  outputs,
+  podsOf,
+  type Read,
+} from './types.js';
 
 // The kubelet's words when a volume names a CSI driver no node plugin registered on that node.
 const UNREGISTERED = /driver name (\S{1,253}) not found in the list of registered CSI drivers/;
@@ -49,25 +57,16 @@ export const csiRegistrationAnalyzer: Analyzer = {
   reads(ctx): Read[] {
     const drivers = unregistered(ctx);
     if (drivers.length === 0) return [];
-    const names = outputs(ctx.seen, 'list_resources', (o) =>
-      /^(?:namespaces?|ns)$/i.test(String(o.args['kind'])),
-    )
-      .flatMap((o) => parseTable(o.content))
-      .map((r) => r['NAME'] ?? '');
+    const names = namespaceNames(ctx.seen);
     if (names.length === 0) return [{ tool: 'list_resources', args: { kind: 'Namespace' } }];
     const reads: Read[] = [];
     for (const ns of names.filter((n) => STORAGE_NS.test(n)).slice(0, 3)) {
-      const listed = outputs(
-        ctx.seen,
-        'list_pods',
-        (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-      );
-      if (listed.length === 0) {
-        reads.push({ tool: 'list_pods', args: { namespace: ns } });
+      const listed = podsOf(ctx.seen, ns);
+      if ('read' in listed) {
+        reads.push(listed.read);
         continue;
       }
-      const pods = listed
-        .flatMap((o) => parseTable(o.content))
+      const pods = listed.rows
         .map((r) => r['NAME'] ?? '')
         .filter((p) => drivers.some((d) => pluginPod(p, d)) && !/controller|provisioner/.test(p))
         .slice(0, 1);

@@ -1,5 +1,5 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, type AnalyzerContext, clip, type Finding, outputs, type Read } from './types.js';
+import { type Analyzer, clip, type Finding, namespaceNames, outputs, podsOf, type Read } from './types.js';
 
 // A question about a DNS record that a controller should have made (Route53, Cloud DNS, an A record).
 const ASKED =
@@ -9,13 +9,6 @@ const NAMESPACES = /^(?:external-dns(?:-system)?|kube-system|dns|networking)$/;
 const POD = /^external-dns\b/;
 // A host name as a task writes it (www.shop.example.net).
 const HOST = /\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){2,6}[a-z]{2,24}\b/gi;
-
-/** The namespaces the cluster has, from a namespace list read. */
-function namespaceNames(ctx: AnalyzerContext): string[] {
-  return outputs(ctx.seen, 'list_resources', (o) => /^(?:namespaces?|ns)$/i.test(String(o.args['kind'])))
-    .flatMap((o) => parseTable(o.content))
-    .map((r) => r['NAME'] ?? '');
-}
 
 /** Values of a repeatable flag (`--source=service --source ingress`) in a container's description. */
 export function flagValues(body: string, flag: string): string[] {
@@ -37,7 +30,7 @@ export const externalDnsAnalyzer: Analyzer = {
   name: 'external-dns',
   reads(ctx): Read[] {
     if (!ASKED.test(ctx.task.slice(0, 4000))) return [];
-    const names = namespaceNames(ctx);
+    const names = namespaceNames(ctx.seen);
     if (names.length === 0) return [{ tool: 'list_resources', args: { kind: 'Namespace' } }];
     const reads: Read[] = [];
     if (
@@ -49,18 +42,12 @@ export const externalDnsAnalyzer: Analyzer = {
     )
       reads.push({ tool: 'list_resources', args: { kind: 'Ingress', namespace: ctx.ns } });
     for (const ns of names.filter((n) => NAMESPACES.test(n)).slice(0, 3)) {
-      const listed = outputs(
-        ctx.seen,
-        'list_pods',
-        (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-      );
-      if (listed.length === 0) {
-        reads.push({ tool: 'list_pods', args: { namespace: ns } });
+      const pods = podsOf(ctx.seen, ns);
+      if ('read' in pods) {
+        reads.push(pods.read);
         continue;
       }
-      const pod = listed
-        .flatMap((o) => parseTable(o.content))
-        .find((r) => POD.test(r['NAME'] ?? '') && r['STATUS'] === 'Running');
+      const pod = pods.rows.find((r) => POD.test(r['NAME'] ?? '') && r['STATUS'] === 'Running');
       if (!pod) continue;
       reads.push(
         { tool: 'describe_pod', args: { namespace: ns, name: pod['NAME'] } },

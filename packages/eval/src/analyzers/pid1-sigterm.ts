@@ -1,5 +1,4 @@
-import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, type Finding, outputs, type Read } from './types.js';
+import { type Analyzer, clip, type Finding, namespaceNames, outputs, podsOf, type Read } from './types.js';
 
 // A question about an outage or errors during deploys.
 const ASKED =
@@ -29,26 +28,16 @@ export const pid1SigtermAnalyzer: Analyzer = {
       (o) => /^StrategyType:\s+Recreate$/m.test(o.content),
     );
     if (!recreate) return [];
-    const names = outputs(ctx.seen, 'list_resources', (o) =>
-      /^(?:namespaces?|ns)$/i.test(String(o.args['kind'])),
-    )
-      .flatMap((o) => parseTable(o.content))
-      .map((r) => r['NAME'] ?? '');
+    const names = namespaceNames(ctx.seen);
     if (names.length === 0) return [{ tool: 'list_resources', args: { kind: 'Namespace' } }];
     const reads: Read[] = [];
     for (const ns of names.filter((n) => n !== ctx.ns && OBSERVABILITY.test(n)).slice(0, 2)) {
-      const listed = outputs(
-        ctx.seen,
-        'list_pods',
-        (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-      );
-      if (listed.length === 0) {
-        reads.push({ tool: 'list_pods', args: { namespace: ns } });
+      const pods = podsOf(ctx.seen, ns);
+      if ('read' in pods) {
+        reads.push(pods.read);
         continue;
       }
-      const logger = listed
-        .flatMap((o) => parseTable(o.content))
-        .find((r) => EVENT_LOGGER.test(r['NAME'] ?? ''));
+      const logger = pods.rows.find((r) => EVENT_LOGGER.test(r['NAME'] ?? ''));
       if (logger) reads.push({ tool: 'get_pod_logs', args: { namespace: ns, name: logger['NAME'] } });
     }
     return reads;

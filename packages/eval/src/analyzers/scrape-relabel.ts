@@ -1,5 +1,5 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, type AnalyzerContext, clip, type Finding, outputs, type Read } from './types.js';
+import { type Analyzer, clip, type Finding, namespaceNames, outputs, podsOf, type Read } from './types.js';
 
 // A question about Prometheus targets that are down or metrics that are not scraped.
 const ASKED = /\bTargetDown\b|\bscrap(?:e|ed|ing)\b|\btargets? (?:are |is )?down\b/i;
@@ -61,13 +61,6 @@ export function relabelRules(text: string): RelabelRule[] {
   return rules;
 }
 
-/** The namespaces the cluster has, from a namespace list read. */
-function namespaceNames(ctx: AnalyzerContext): string[] {
-  return outputs(ctx.seen, 'list_resources', (o) => /^(?:namespaces?|ns)$/i.test(String(o.args['kind'])))
-    .flatMap((o) => parseTable(o.content))
-    .map((r) => r['NAME'] ?? '');
-}
-
 /**
  * Prometheus scraping a pod on the wrong port because the relabel rule that should move `__address__`
  * to the `prometheus.io/port` annotation never matches (prometheus/prometheus#2130). Prometheus joins a
@@ -80,7 +73,7 @@ export const scrapeRelabelAnalyzer: Analyzer = {
   name: 'scrape-relabel',
   reads(ctx): Read[] {
     if (!ASKED.test(ctx.task.slice(0, 4000))) return [];
-    const names = namespaceNames(ctx);
+    const names = namespaceNames(ctx.seen);
     if (names.length === 0) return [{ tool: 'list_resources', args: { kind: 'Namespace' } }];
     const reads: Read[] = [];
     for (const ns of names.filter((n) => MONITORING.test(n)).slice(0, 2)) {
@@ -99,18 +92,12 @@ export const scrapeRelabelAnalyzer: Analyzer = {
           tool: 'describe_resource',
           args: { kind: 'ConfigMap', name: r['NAME'], namespace: ns },
         });
-      const pods = outputs(
-        ctx.seen,
-        'list_pods',
-        (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-      );
-      if (pods.length === 0) {
-        reads.push({ tool: 'list_pods', args: { namespace: ns } });
+      const pods = podsOf(ctx.seen, ns);
+      if ('read' in pods) {
+        reads.push(pods.read);
         continue;
       }
-      const prom = pods
-        .flatMap((o) => parseTable(o.content))
-        .find((r) => PROMETHEUS_POD.test(r['NAME'] ?? ''));
+      const prom = pods.rows.find((r) => PROMETHEUS_POD.test(r['NAME'] ?? ''));
       if (prom)
         reads.push({
           tool: 'search_pod_logs',

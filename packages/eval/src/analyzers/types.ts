@@ -40,6 +40,27 @@ export function envFix(
   return deployment ? { fix: setEnvFix(namespace, deployment, container, set, text) } : {};
 }
 
+/** The namespaces the cluster has, from the namespace lists read so far (empty before one is read). */
+export function namespaceNames(seen: readonly SeenObservation[]): string[] {
+  return outputs(seen, 'list_resources', (o) => /^(?:namespaces?|ns)$/i.test(String(o.args['kind'])))
+    .flatMap((o) => parseTable(o.content))
+    .map((r) => r['NAME'] ?? '')
+    .filter(Boolean);
+}
+
+/**
+ * The pod rows of namespace `ns` from its latest unfiltered `list_pods`, or, when none was read yet,
+ * the read that lists them.
+ */
+export function podsOf(
+  seen: readonly SeenObservation[],
+  ns: string,
+): { rows: Record<string, string>[] } | { read: Read } {
+  const listed = outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']);
+  if (listed.length === 0) return { read: { tool: 'list_pods', args: { namespace: ns } } };
+  return { rows: listed.flatMap((o) => parseTable(o.content)) };
+}
+
 /** One read the investigation wants next. */
 export interface Read {
   readonly tool: string;
