@@ -215,18 +215,25 @@ describe('the runner', () => {
     return out.loaded;
   };
 
-  it('fails a run whose environment cannot be built, with its cause, and runs the others', async () => {
+  /** Two persona runs of the fixture, the first with an environment `first` alters. */
+  const twoRuns = (first: (env: Awaited<ReturnType<typeof simEnvironment>>) => typeof env) => {
     let calls = 0;
-    const runs = await runEval({
+    return runEval({
       scenarios: [loaded()],
       models: [
         { id: 'persona:careful', role: 'persona', create: (c) => createPersona('careful', c) },
         { id: 'persona:looper', role: 'persona', create: (c) => createPersona('looper', c) },
       ],
       environment: async (s) => {
-        if (calls++ === 0) throw new Error('kubeconfig unreadable');
-        return simEnvironment(s);
+        const env = await simEnvironment(s);
+        return calls++ === 0 ? first(env) : env;
       },
+    });
+  };
+
+  it('fails a run whose environment cannot be built, with its cause, and runs the others', async () => {
+    const runs = await twoRuns(() => {
+      throw new Error('kubeconfig unreadable');
     });
     expect(runs).toHaveLength(2);
     expect(runs[0]).toMatchObject({ passed: false, stoppedReason: 'setup_failed' });
@@ -235,24 +242,12 @@ describe('the runner', () => {
   });
 
   it('fails a run whose world cannot be settled for judging, with its cause, and runs the others', async () => {
-    let calls = 0;
-    const runs = await runEval({
-      scenarios: [loaded()],
-      models: [
-        { id: 'persona:careful', role: 'persona', create: (c) => createPersona('careful', c) },
-        { id: 'persona:looper', role: 'persona', create: (c) => createPersona('looper', c) },
-      ],
-      environment: async (s) => {
-        const env = await simEnvironment(s);
-        if (calls++ > 0) return env;
-        return {
-          ...env,
-          snapshot: () => {
-            throw new TypeError('object is not iterable');
-          },
-        };
+    const runs = await twoRuns((env) => ({
+      ...env,
+      snapshot: () => {
+        throw new TypeError('object is not iterable');
       },
-    });
+    }));
     expect(runs).toHaveLength(2);
     expect(runs[0]).toMatchObject({ passed: false, stoppedReason: 'setup_failed' });
     expect(runs[0]!.error).toMatch(

@@ -38,19 +38,20 @@ const deployment = (
 });
 
 /** One 2-CPU node running two 800m batch pods of low priority. */
+const busyWorld = (objects: unknown[] = [], perMutation = '60s') => ({
+  now: NOW,
+  clock: { perMutation },
+  namespaces: ['batch', 'pay'],
+  nodes: [{ name: 'n1', cpu: '2', memory: '8Gi' }],
+  objects: [
+    priorityClass('batch-low', 100),
+    priorityClass('payments-critical', 100_000),
+    deployment('reindex', 'batch', 2, '800m', { priorityClassName: 'batch-low' }),
+    ...objects,
+  ],
+});
 const busyCluster = (objects: unknown[] = [], perMutation = '60s') =>
-  createSimCluster({
-    now: NOW,
-    clock: { perMutation },
-    namespaces: ['batch', 'pay'],
-    nodes: [{ name: 'n1', cpu: '2', memory: '8Gi' }],
-    objects: [
-      priorityClass('batch-low', 100),
-      priorityClass('payments-critical', 100_000),
-      deployment('reindex', 'batch', 2, '800m', { priorityClassName: 'batch-low' }),
-      ...objects,
-    ],
-  } as never);
+  createSimCluster(busyWorld(objects, perMutation) as never);
 
 const pods = (c: Cluster, ns: string) => c.listNow({ kind: 'Pod', namespace: ns }) as unknown as Pod[];
 const events = (c: Cluster, ns: string) =>
@@ -252,16 +253,8 @@ describe('preemption', () => {
   });
 
   it('keeps what it decided in a copy of a built cluster', async () => {
-    const world = {
-      now: NOW,
-      namespaces: ['batch', 'pay'],
-      nodes: [{ name: 'n1', cpu: '2', memory: '8Gi' }],
-      objects: [
-        priorityClass('batch-low', 100),
-        priorityClass('payments-critical', 100_000),
-        deployment('reindex', 'batch', 2, '800m', { priorityClassName: 'batch-low' }),
-      ],
-    };
+    // The same world object each time: the simulator reuses what it parsed from it.
+    const world = busyWorld();
     const runs: string[][] = [];
     for (let i = 0; i < 3; i++) {
       const c = createSimCluster(world as never);
