@@ -1,6 +1,6 @@
 // The baseline on every incident set in the repository, so a rule added for one family cannot
-// silently break another. Sets 1-5, 7, 9-14, 16-23 and the development and review sets pass in full (after their first contact
-// and the general fixes that followed, as their READMEs record); sets 6, 8, 15 and 24 list what still fails, so a
+// silently break another. Sets 1-5, 7, 9-14, 16-24 and the development and review sets pass in full (after their first contact
+// and the general fixes that followed, as their READMEs record); sets 6, 8 and 15 list what still fails, so a
 // world that starts passing or stops passing shows up here.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -18,8 +18,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // Written before the simulator checked a PersistentVolume's node affinity, the world pins the pod by
   // node affinity instead, so the volume's pinning is in no tool output (see the set's README).
   'scenarios-held-out-15': ['pending-audit-shipper-local-volume-pinned-to-node-outside-selector'],
-  // Measured and partly fixed in the session that wrote it (see the set's README).
-  'scenarios-held-out-24': ['network-statement-import-hangs-pod-mtu-9001-over-vpn'],
 };
 
 describe('the baseline on every incident set', () => {

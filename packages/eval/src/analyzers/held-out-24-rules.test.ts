@@ -11,6 +11,7 @@ import { kedaScaledObjectAnalyzer } from './keda-scaledobject.js';
 import { logGloss } from './log-glosses.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
+import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
 import { observed } from './observed.fixture.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
@@ -499,6 +500,55 @@ describe('pid1-sigterm', () => {
     ['RollingUpdate', 'node dist/server.js', undefined],
   ])('%s, %s', (strategy, command, want) => {
     const [f] = pid1SigtermAnalyzer.finds(ctx('media', [dep(strategy, command), logger], task));
+    if (want) expect(f?.cause).toMatch(want);
+    else expect(f).toBeUndefined();
+  });
+});
+
+describe('mtu-blackhole', () => {
+  const job = observed(
+    'get_pod_logs',
+    { namespace: 'treasury', name: 'import-29529000-7g6kt' },
+    'INFO  GET /v2/statements/x.csv -> 200 headers received (Content-Length: 8412993)\nERROR read timed out after 120s: received 0 of 8412993 body bytes',
+  );
+  const sys = observed(
+    'list_pods',
+    { namespace: 'kube-system' },
+    'NAME            READY   STATUS    RESTARTS   AGE\ncoredns-abc12   1/1     Running   0          9d\nvpc-cni-8x2kq   1/1     Running   0          4d',
+  );
+  const cms = observed(
+    'list_resources',
+    { kind: 'ConfigMap', namespace: 'kube-system' },
+    'NAME            STATUS     AGE\ncoredns         1 key(s)   9d\negress-routes   2 key(s)   9d',
+  );
+  const cni = (mtu: string) =>
+    observed(
+      'get_pod_logs',
+      { namespace: 'kube-system', name: 'vpc-cni-8x2kq' },
+      `{"msg":"primary ENI eth0 MTU 9001; pod veth MTU set to ${mtu} (POD_MTU)"}`,
+    );
+  const routes = observed(
+    'describe_resource',
+    { kind: 'ConfigMap', namespace: 'kube-system', name: 'egress-routes' },
+    'Data\n====\nbank.md:\n----\ntunnel MTU: 1400 (no MSS clamping)\nbank firewall policy: all ICMP dropped\n',
+  );
+  it('reads the network plugin log and the route notes after a stalled transfer', () => {
+    expect(mtuBlackholeAnalyzer.reads(ctx('treasury', [job]))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'kube-system' } },
+    ]);
+    expect(mtuBlackholeAnalyzer.reads(ctx('treasury', [job, sys, cms]))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'kube-system', name: 'vpc-cni-8x2kq' } },
+      {
+        tool: 'describe_resource',
+        args: { kind: 'ConfigMap', name: 'egress-routes', namespace: 'kube-system' },
+      },
+    ]);
+  });
+  it.each([
+    ['9001', /MTU black hole: pods now send with MTU 9001 .* link with MTU 1400 .* drops ICMP/],
+    ['1400', undefined],
+  ])('pod MTU %s', (mtu, want) => {
+    const [f] = mtuBlackholeAnalyzer.finds(ctx('treasury', [job, sys, cms, cni(mtu), routes]));
     if (want) expect(f?.cause).toMatch(want);
     else expect(f).toBeUndefined();
   });

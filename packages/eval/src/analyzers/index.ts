@@ -46,6 +46,7 @@ import { logLevelAnalyzer } from './log-level.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
+import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
 import { netpolAndedAnalyzer } from './netpol-anded.js';
 import { netpolEgressAnalyzer } from './netpol-egress.js';
 import { netpolElsewhereAnalyzer } from './netpol-elsewhere.js';
@@ -165,6 +166,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   kedaScaledObjectAnalyzer,
   jvmDnsCacheAnalyzer,
   pid1SigtermAnalyzer,
+  mtuBlackholeAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
