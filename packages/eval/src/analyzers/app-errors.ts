@@ -10,6 +10,7 @@ import {
   containerSections,
   outputs,
   type Read,
+  searchedLines,
   textOf,
 } from './types.js';
 
@@ -270,17 +271,13 @@ export const appErrorsAnalyzer: Analyzer = {
       // A well-known failure logged at another level (a Kafka consumer's WARN that it left its group)
       // counts too.
       // What a search of the whole log found about its certificate's dates comes first: it says why.
-      const searched = outputs(
+      const searched = searchedLines(
         seen,
-        'search_pod_logs',
         (x) =>
           x.args['name'] === pod &&
           (x.args['pattern'] === TLS_DATES || x.args['pattern'] === PROXY_ALERTS) &&
           !x.args['previous'],
-      )
-        .flatMap((x) => x.content.split('\n'))
-        .map((l) => l.replace(/^\d{1,7}[:-]/, ''))
-        .join('\n');
+      ).join('\n');
       const dated = searched ? glossedLine(searched) : undefined;
       const known =
         (dated && !dated.symptom ? dated : undefined) ??

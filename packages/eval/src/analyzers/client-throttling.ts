@@ -7,6 +7,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  searchedLines,
   textOf,
 } from './types.js';
 
@@ -62,13 +63,7 @@ export const clientThrottlingAnalyzer: Analyzer = {
       const waits = text.split('\n').filter((l) => THROTTLED.test(l));
       if (waits.length === 0) continue;
       const longest = Math.max(...waits.map((l) => Number(THROTTLED.exec(l)![1])));
-      const searched = outputs(
-        seen,
-        'search_pod_logs',
-        (o) => o.args['name'] === pod && o.args['pattern'] === 'qps',
-      )
-        .flatMap((o) => o.content.split('\n'))
-        .map((l) => l.replace(/^\d{1,7}[:-]/, ''));
+      const searched = searchedLines(seen, (o) => o.args['name'] === pod && o.args['pattern'] === 'qps');
       const unset = [...text.split('\n'), ...searched].find((l) => UNSET_QPS.test(l));
       const variable = unset ? UNSET_QPS.exec(unset)![1]! : undefined;
       const d = outputs(seen, 'describe_pod', (o) => o.args['name'] === pod).pop()?.content ?? '';

@@ -1,5 +1,14 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, type Finding, flat, outputs, type Read, textOf } from './types.js';
+import {
+  type Analyzer,
+  clip,
+  type Finding,
+  flat,
+  namespaceNames,
+  outputs,
+  type Read,
+  textOf,
+} from './types.js';
 
 // The kubelet's sandbox failure when the node's network plugin is missing (its binary or its agent).
 const NO_PLUGIN =
@@ -131,9 +140,7 @@ export const cniDaemonSetTaintAnalyzer: Analyzer = {
         ?.content ?? '',
     );
     const node = pods.find((r) => p.status.test(r['STATUS'] ?? ''))?.['NODE'];
-    const known = outputs(seen, 'list_resources', (o) => /^(?:namespaces?|ns)$/i.test(String(o.args['kind'])))
-      .flatMap((o) => parseTable(o.content))
-      .map((r) => r['NAME'] ?? '');
+    const known = namespaceNames(seen);
     const spaces = ['kube-system', ...known.filter((n) => n !== 'kube-system' && p.namespaces.test(n))].slice(
       0,
       3,

@@ -1,6 +1,14 @@
 import { parseTable } from '../k8s-text.js';
 import { logGloss } from './log-glosses.js';
-import { type Analyzer, type AnalyzerContext, clip, type Finding, outputs, type Read } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  type Finding,
+  namespaceNames,
+  outputs,
+  type Read,
+} from './types.js';
 
 // A question about a release that did not reach the cluster.
 const ASKED =
@@ -16,10 +24,7 @@ const FAILED = /\b(error|failed|invalid|forbidden|denied)\b/i;
 
 /** Namespaces the cluster has (from a namespace list read), that match a pattern. */
 function namespaces(ctx: AnalyzerContext, match: RegExp): string[] {
-  return outputs(ctx.seen, 'list_resources', (o) => /^(namespaces?|ns)$/i.test(String(o.args['kind'])))
-    .flatMap((o) => parseTable(o.content))
-    .map((r) => r['NAME'] ?? '')
-    .filter((n) => match.test(n));
+  return namespaceNames(ctx.seen).filter((n) => match.test(n));
 }
 
 /** The workloads of the namespace under investigation, by name (deployments, and pods' set names). */

@@ -1,5 +1,13 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, type Finding, outputs, ownerDeployment, type Read } from './types.js';
+import {
+  type Analyzer,
+  clip,
+  type Finding,
+  outputs,
+  ownerDeployment,
+  type Read,
+  searchedLines,
+} from './types.js';
 
 // A Java connection failure that names the host and the address it resolved to
 // ("Connect timed out (api.partner.example/203.0.113.18:443)", "api.partner.example/203.0.113.18").
@@ -66,13 +74,10 @@ export const jvmDnsCacheAnalyzer: Analyzer = {
       const failed = lines.find((l) => l.length <= 2000 && JAVA_TARGET.test(l) && FAILED.test(l));
       if (!failed) continue;
       const set = pod.replace(/-[a-z0-9]{5}$/, '');
-      const searched = outputs(
+      const searched = searchedLines(
         seen,
-        'search_pod_logs',
         (o) => String(o.args['name']).startsWith(`${set}-`) && o.args['pattern'] === PATTERN,
-      )
-        .flatMap((o) => o.content.split('\n'))
-        .map((l) => l.replace(/^\d{1,7}[:-]/, ''));
+      );
       const forever = [...lines, ...searched].find((l) => FOREVER.test(l));
       if (!forever) continue;
       const [, host, ip] = JAVA_TARGET.exec(failed)!;

@@ -1,5 +1,13 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, type AnalyzerContext, clip, type Finding, outputs, type Read } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  type Finding,
+  namespaceNames,
+  outputs,
+  type Read,
+} from './types.js';
 
 // Connections a meshed server with mTLS required drops from a client without a sidecar.
 const RESET = [
@@ -42,11 +50,7 @@ export const meshInjectionAnalyzer: Analyzer = {
   name: 'mesh-injection',
   reads(ctx): Read[] {
     if (!resetLogged(ctx)) return [];
-    const namespaces = outputs(ctx.seen, 'list_resources', (o) =>
-      /^(namespaces?|ns)$/i.test(String(o.args['kind'])),
-    )
-      .flatMap((o) => parseTable(o.content))
-      .map((r) => r['NAME']);
+    const namespaces = namespaceNames(ctx.seen);
     if (namespaces.length === 0) return [{ tool: 'list_resources', args: { kind: 'Namespace' } }];
     if (!namespaces.includes('istio-system')) return [];
     const reads: Read[] = [];

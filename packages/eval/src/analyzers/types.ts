@@ -49,6 +49,19 @@ export function namespaceNames(seen: readonly SeenObservation[]): string[] {
 }
 
 /**
+ * The lines `search_pod_logs` outputs that `pred` accepts showed, with each line's `N:` (a match) or
+ * `N-` (context) number prefix removed, oldest output first.
+ */
+export function searchedLines(
+  seen: readonly SeenObservation[],
+  pred: (o: SeenObservation) => boolean,
+): string[] {
+  return outputs(seen, 'search_pod_logs', pred)
+    .flatMap((o) => o.content.split('\n'))
+    .map((l) => l.replace(/^\d{1,7}[:-]/, ''));
+}
+
+/**
  * The pod rows of namespace `ns` from its latest unfiltered `list_pods`, or, when none was read yet,
  * the read that lists them.
  */
