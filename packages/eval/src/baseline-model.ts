@@ -173,6 +173,9 @@ export class BaselineSreModel implements Model {
         const other = namedNamespaces(asked, names).find((n) => !productName(asked, n));
         // A namespace that does not exist ("a namespace audit") is not where to look, quiet or not.
         if (other && (!quietScan(seen, other) || !all.includes(first))) ns = other;
+        // Both quiet, and the failure is reported through the other one ("logins through the edge
+        // gateway time out"): the hop the failing requests pass through is where to look first.
+        else if (other && throughNamed(asked, other)) ns = other;
         // Every place the person named is quiet, but the workload they say logs errors ("checkout in
         // shop is logging export errors") logs that it cannot reach a service in another namespace
         // (otel-gateway.observability.svc: connection refused): the fault is where that service is,
@@ -1496,6 +1499,16 @@ function pronounWorkload(before: string): { workload: string; namespace?: string
   if (!last) return undefined;
   const namespace = (last[2] ?? last[3])?.toLowerCase();
   return { workload: last[1]!.toLowerCase(), ...(namespace ? { namespace } : {}) };
+}
+
+/**
+ * Whether the task reports requests passing through the namespace's workload: "through the edge
+ * gateway", "via edge". Case-insensitive, one bounded pattern.
+ */
+export function throughNamed(task: string, ns: string): boolean {
+  return new RegExp(`\\b(?:through|via)\\s+(?:the\\s+|our\\s+)?${escapeRe(ns)}(?![\\w/-]|\\.\\w)`, 'i').test(
+    task.slice(0, 4000),
+  );
 }
 
 /** Whether a scan of the namespace ran and found nothing. */

@@ -67,6 +67,7 @@ import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
+import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { rbacAnalyzer } from './rbac.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
@@ -167,6 +168,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   jvmDnsCacheAnalyzer,
   pid1SigtermAnalyzer,
   mtuBlackholeAnalyzer,
+  proxyStaleAddressAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
