@@ -13,7 +13,6 @@ const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.me
 
 /** Worlds of a set the baseline does not pass yet (see each set's README.md). */
 const NOT_YET: Readonly<Record<string, readonly string[]>> = {
-  'scenarios-held-out-6': ['liveness-probe-checks-database-restarts-all'],
   // Written before the simulator checked a PersistentVolume's node affinity, the world pins the pod by
   // node affinity instead, so the volume's pinning is in no tool output (see the set's README).
   'scenarios-held-out-15': ['pending-audit-shipper-local-volume-pinned-to-node-outside-selector'],

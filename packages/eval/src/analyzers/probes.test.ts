@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { baselineAnswer } from '../__fixtures__/baseline-answer.js';
 import {
+  dependencyHealthCheck,
   frameworkHealth,
   httpProbeTarget,
   httpProbeWithPath,
@@ -337,5 +338,51 @@ describe('slowestRequest: the slowest request an access log reports', () => {
     ['INFO listening on :8080', undefined],
   ])('%s', (logs, seconds) => {
     expect(slowestRequest(logs)).toBe(seconds);
+  });
+});
+
+describe('a liveness probe on a health check that waits on a dependency', () => {
+  it.each([
+    ['WARN  health: check "database" took 2412ms (SELECT 1 on db)', true],
+    ['health check redis slow: 1.8 s', true],
+    ['WARN  health: check "database" took 240ms', false],
+    ['GET /v1/products 200 in 2870ms', false],
+    ['check "database" took 2412ms', false],
+  ])('%s → %s', (line, found) => {
+    expect(dependencyHealthCheck(`INFO started\n${line}`) !== undefined).toBe(found);
+  });
+
+  const world = (liveness: string) => `schemaVersion: 1
+id: row
+title: row
+difficulty: easy
+namespace: shop
+task: The api pods in shop keep restarting since the release. Stop the restarts; you can change api's probes.
+cluster:
+  now: 2026-01-10T10:00:00Z
+  namespaces: [shop]
+  nodes: [{ name: n1, cpu: "8", memory: 32Gi }]
+  deployments:
+    - name: api
+      namespace: shop
+      replicas: 2
+      containers:
+        - name: api
+          image: registry.example.com/api:3.1.0
+          ports: [8080]
+          readinessProbe: { httpGet: { path: /ready, port: 8080 }, periodSeconds: 5, timeoutSeconds: 3 }
+          livenessProbe: { httpGet: { path: ${liveness}, port: 8080 }, periodSeconds: 10, timeoutSeconds: 1 }
+          behavior:
+            http: [{ port: 8080, path: /health/full, latency: 2.5 }, { port: 8080, path: /ready }]
+            logs: ['WARN health: check "db" took 2500ms (SELECT 1)']
+      pods: [{ age: 30m }, { age: 30m }]
+grants:
+  approve: [{ tool: set_probe, where: { namespace: shop, deployment: api, probe: liveness } }]
+expect: { rootCause: { mustMention: [] } }
+`;
+  it("points liveness at the readiness probe's path, which answers in time", async () => {
+    const answer = await baselineAnswer(world('/health/full'));
+    expect(answer).toMatch(/the probed path \/health\/full waits on a dependency/);
+    expect(answer).toMatch(/Fix applied \(approved\): point the liveness probe of api\/api at \/ready/);
   });
 });

@@ -408,6 +408,25 @@ export function probePathLatency(path: string, logs: string): number | undefined
 }
 
 /**
+ * A health check that waits on a dependency, as the program logs it: `health: check "database" took
+ * 2412ms`, `health check redis slow: 1.8 s`. The line, or undefined. Only lines that name a health
+ * check and a duration of at least one second count; bounded patterns, the last 5,000 lines.
+ */
+export function dependencyHealthCheck(logs: string): string | undefined {
+  for (const line of logs.split('\n').slice(-5000)) {
+    if (line.length > 2000 || !/\bhealth ?(?:check)?\b/i.test(line)) continue;
+    const check =
+      /\bcheck:? "?([a-z][\w.-]{0,62})"? (?:took|slow|timed out after|exceeded)\D{0,20}(\d{1,7}(?:\.\d{1,3})?) ?(ms|s)\b/i.exec(
+        line,
+      );
+    if (!check) continue;
+    const seconds = Number(check[2]) / (check[3]!.toLowerCase() === 'ms' ? 1000 : 1);
+    if (seconds >= 1) return line.trim();
+  }
+  return undefined;
+}
+
+/**
  * The slowest request a program's access log reports (`GET /v1/listings?page=2 200 1870ms`, `… in
  * 1.9s`), in seconds; undefined when no line says. At most the last 5,000 lines are read.
  */

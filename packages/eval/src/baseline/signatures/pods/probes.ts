@@ -1,4 +1,5 @@
 import {
+  dependencyHealthCheck,
   httpProbeTarget,
   httpProbeWithPath,
   probeCause,
@@ -94,46 +95,75 @@ export const probes: PodSignature = {
         path && timeout !== undefined && timeout > current && probe
           ? httpProbeWithPath(probe, path)
           : undefined;
+      // A liveness probe on a health check that waits on a dependency (its log: `health: check
+      // "database" took 2412ms`): a slow dependency restarts every replica. Liveness should check the
+      // process alone (kubernetes.io, "Configure Liveness, Readiness and Startup Probes": liveness
+      // probes should not depend on external dependencies), so it goes to the path the container's
+      // readiness probe shows answering in time.
+      const deep = kind === 'liveness' && path ? dependencyHealthCheck(podLogs) : undefined;
+      const readinessPath =
+        deep && owning && !/Readiness probe (failed|errored)/i.test(d.content)
+          ? httpProbeTarget(firstLine(owning.body, /Readiness:/) ?? '')?.path
+          : undefined;
+      const shallow =
+        deep && readinessPath && readinessPath !== path && probe
+          ? httpProbeWithPath(probe, readinessPath)
+          : undefined;
+      if (deep && shallow) {
+        why.cause = `${why.cause}; the probed path ${path} waits on a dependency: the program's log says "${clip(deep, 120)}", so while that dependency is slow every replica fails liveness and is restarted, though the process itself is fine`;
+        why.advice = `point the liveness probe at a path that checks only the process (here ${readinessPath}, which the readiness probe shows answering in time), and keep dependency checks out of liveness`;
+      }
       return {
         weight: (kind === 'readiness' ? 65 : 75) + (why.specific ? 6 : 0) + b,
         object: objectLabel,
         cause: `${why.cause}${probe ? `; probe: ${clip(probe, 80)}` : ''}${ports.length && !why.specific ? `; container port ${ports.join(', ')}` : ''}`,
         evidence: [`describe_pod ${pod}: ${clip(unhealthy)}`, ...(probe ? [clip(probe)] : [])],
         advice: why.advice,
-        ...(startup && owner && probed
+        ...(shallow && owner && owning
           ? {
               fix: setProbeFix(
                 ns,
                 owner,
-                probed.name,
-                'startup',
-                startup,
-                `add a startupProbe to ${owner}/${probed.name} with the liveness probe's check, allowing 30 × 10 s (5 minutes) to start, so liveness only checks a started program`,
+                owning.name,
+                'liveness',
+                shallow,
+                `point the liveness probe of ${owner}/${owning.name} at ${readinessPath}, which the readiness probe shows answering in time, instead of ${path}, which waits on a dependency ("${clip(deep ?? '', 80)}")`,
               ),
             }
-          : slower && owner && owning && latency !== undefined
+          : startup && owner && probed
             ? {
                 fix: setProbeFix(
                   ns,
                   owner,
-                  owning.name,
-                  kind,
-                  { ...slower, timeoutSeconds: timeout },
-                  `raise the ${kind} probe's timeoutSeconds of ${owner}/${owning.name} from ${current} to ${timeout}: its log shows ${ownLatency !== undefined ? `${path} answering` : 'its requests answered'} in up to ${latency} s, longer than the ${current} s the probe waits`,
+                  probed.name,
+                  'startup',
+                  startup,
+                  `add a startupProbe to ${owner}/${probed.name} with the liveness probe's check, allowing 30 × 10 s (5 minutes) to start, so liveness only checks a started program`,
                 ),
               }
-            : repointed && owner && owning
+            : slower && owner && owning && latency !== undefined
               ? {
                   fix: setProbeFix(
                     ns,
                     owner,
                     owning.name,
                     kind,
-                    repointed,
-                    `point the ${kind} probe of ${owner}/${owning.name} at ${why.healthPath}, the path the program serves`,
+                    { ...slower, timeoutSeconds: timeout },
+                    `raise the ${kind} probe's timeoutSeconds of ${owner}/${owning.name} from ${current} to ${timeout}: its log shows ${ownLatency !== undefined ? `${path} answering` : 'its requests answered'} in up to ${latency} s, longer than the ${current} s the probe waits`,
                   ),
                 }
-              : {}),
+              : repointed && owner && owning
+                ? {
+                    fix: setProbeFix(
+                      ns,
+                      owner,
+                      owning.name,
+                      kind,
+                      repointed,
+                      `point the ${kind} probe of ${owner}/${owning.name} at ${why.healthPath}, the path the program serves`,
+                    ),
+                  }
+                : {}),
       };
     }
     return undefined;
