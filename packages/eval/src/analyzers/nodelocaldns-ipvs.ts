@@ -1,5 +1,4 @@
-import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, type Finding, outputs, type Read } from './types.js';
+import { type Analyzer, clip, type Finding, outputs, podsOf, type Read } from './types.js';
 
 // A question about DNS lookups failing or timing out.
 const ASKED = /\bdns\b|\blookups?\b|resolv|nxdomain|name resolution/i;
@@ -33,14 +32,9 @@ export const nodeLocalDnsIpvsAnalyzer: Analyzer = {
   first: true,
   reads(ctx): Read[] {
     if (!ASKED.test(ctx.task.slice(0, 4000))) return [];
-    const listed = outputs(
-      ctx.seen,
-      'list_pods',
-      (o) => o.args['namespace'] === 'kube-system' && !o.args['labelSelector'],
-    );
-    if (listed.length === 0)
-      return ctx.ns === 'kube-system' ? [] : [{ tool: 'list_pods', args: { namespace: 'kube-system' } }];
-    const rows = listed.flatMap((o) => parseTable(o.content)).filter((r) => r['STATUS'] === 'Running');
+    const listed = podsOf(ctx.seen, 'kube-system');
+    if ('read' in listed) return ctx.ns === 'kube-system' ? [] : [listed.read];
+    const rows = listed.rows.filter((r) => r['STATUS'] === 'Running');
     const cache = rows.find((r) => NODE_CACHE.test(r['NAME'] ?? ''));
     if (!cache) return [];
     const proxy = rows.find((r) => KUBE_PROXY.test(r['NAME'] ?? ''));

@@ -1,5 +1,13 @@
-import { parseTable } from '../k8s-text.js';
-import { type Analyzer, type AnalyzerContext, clip, type Finding, outputs, type Read } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  type Finding,
+  namespaceNames,
+  outputs,
+  podsOf,
+  type Read,
+} from './types.js';
 
 /** A 429 the API says it counts per client address (its body's scope, a client_ip, "per IP"). */
 const PER_IP = /\b429\b[^\n]{0,300}?(?:"scope"\s{0,2}:\s{0,2}"ip"|client_ip|per[- ]ip|ip address)/i;
@@ -38,18 +46,17 @@ export const sharedEgressLimitAnalyzer: Analyzer = {
   name: 'shared-egress-limit',
   reads(ctx): Read[] {
     if (!limited(ctx)) return [];
-    const namespaces = parseTable(
-      outputs(ctx.seen, 'list_resources', (o) => o.args['kind'] === 'Namespace').pop()?.content ?? '',
-    )
-      .map((r) => r['NAME'] ?? '')
-      .filter((n) => n && n !== ctx.ns && !/^(kube-|default$)/.test(n))
+    const namespaces = [...new Set(namespaceNames(ctx.seen))]
+      .filter((n) => n !== ctx.ns && !/^(kube-|default$)/.test(n))
       .slice(0, 3);
     const reads: Read[] = [];
     for (const n of namespaces) {
-      reads.push({ tool: 'list_pods', args: { namespace: n } });
-      const pod = parseTable(
-        outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === n).pop()?.content ?? '',
-      ).find((r) => r['STATUS'] === 'Running')?.['NAME'];
+      const listed = podsOf(ctx.seen, n);
+      if ('read' in listed) {
+        reads.push(listed.read);
+        continue;
+      }
+      const pod = listed.rows.find((r) => r['STATUS'] === 'Running')?.['NAME'];
       if (pod) reads.push({ tool: 'get_pod_logs', args: { namespace: n, name: pod } });
     }
     return reads;
