@@ -280,6 +280,27 @@ expect:
 `,
   },
   {
+    id: 'running-nginx-error-level',
+    // nginx's error-log line says why; the access-log 504 beside it only counts the failure.
+    mentions: [/is Running but its program logs failures/, /upstream timed out/],
+    yaml: `${header('running-nginx-error-level', 'edge', 'checkout through the proxy in namespace edge answers 504')}cluster:
+  namespaces: [edge]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: proxy
+      namespace: edge
+      containers:
+        - name: nginx
+          image: nginx:1.27
+          behavior:
+            logs:
+              - '2026/11/23 06:59:41 [error] 29#29: *188 upstream timed out (110: Connection timed out) while connecting to upstream, upstream: "http://10.96.1.7:80/pay"'
+              - '10.244.3.8 - - [23/Nov/2026:06:59:41 +0000] "POST /pay HTTP/1.1" 504 167 "-" "curl"'
+expect:
+  rootCause: { mustMention: [proxy] }
+`,
+  },
+  {
     id: 'running-warn-gloss',
     mentions: [/is Running but its program logs failures/, /max\.poll\.interval\.ms/, /rebalances/],
     // The task names the group in the plural; the search finds the deployment by the singular.

@@ -22,6 +22,11 @@ const ERROR_MARKS = [
   'CRITICAL',
   'level=error',
   '"level":"error"',
+  // nginx's error-log levels.
+  '[error]',
+  '[crit]',
+  '[alert]',
+  '[emerg]',
   'Exception',
   'Traceback',
   'panic:',
