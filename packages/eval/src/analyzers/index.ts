@@ -55,6 +55,7 @@ import {
   netpolNamespaceLabelsAnalyzer,
   netpolNamespaceNamesAnalyzer,
 } from './netpol-ingress.js';
+import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
 import { noReadinessAnalyzer } from './no-readiness.js';
 import { nodeLoadAnalyzer } from './node-load.js';
 import { nodeNotReadyAnalyzer } from './node-not-ready.js';
@@ -169,6 +170,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   pid1SigtermAnalyzer,
   mtuBlackholeAnalyzer,
   proxyStaleAddressAnalyzer,
+  nfsStaleHandleAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,

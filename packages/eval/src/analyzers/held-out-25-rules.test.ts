@@ -1,0 +1,77 @@
+// Table tests of the rules written after held-out set 25's first contact: each row is the reads one
+// rule needs and what it concludes, or that it stays silent.
+import { describe, expect, it } from 'vitest';
+import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
+import { observed } from './observed.fixture.js';
+import type { AnalyzerContext } from './types.js';
+
+type Seen = ReturnType<typeof observed>;
+const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
+
+describe('nfs-stale-handle: a mount the recreated NFS server no longer knows', () => {
+  const log = observed(
+    'get_pod_logs',
+    { namespace: 'media', name: 'indexer-7c6f9d8b54-lq8mz' },
+    "INFO scan ok\nERROR healthz: root check failed: [Errno 116] Stale file handle: '/mnt/assets'",
+  );
+  const mount = observed(
+    'search_pod_logs',
+    { namespace: 'media', name: 'indexer-7c6f9d8b54-lq8mz', pattern: 'nfs' },
+    '2:INFO share mounted: /mnt/assets (nfs4 nfs-server.storage.svc.cluster.local:/export/assets)',
+  );
+  const pods = (age: string) =>
+    observed(
+      'list_pods',
+      { namespace: 'storage' },
+      `NAME                         READY   STATUS    RESTARTS   AGE   IP           NODE\nnfs-server-7qlcqwf942-txnmt  1/1     Running   0          ${age.padEnd(5)} 10.244.3.9   worker-d4`,
+    );
+  const own = observed(
+    'list_pods',
+    { namespace: 'media' },
+    'NAME                       READY   STATUS    RESTARTS   AGE   IP            NODE\nindexer-7c6f9d8b54-lq8mz   0/1     Running   0          9d    10.244.1.23   worker-a1',
+  );
+  it('searches the whole log for the mount, then reads the server', () => {
+    expect(nfsStaleHandleAnalyzer.reads(ctx('media', [log]))).toEqual([
+      {
+        tool: 'search_pod_logs',
+        args: {
+          namespace: 'media',
+          name: 'indexer-7c6f9d8b54-lq8mz',
+          pattern: 'nfs',
+          context: 0,
+          maxMatches: 3,
+        },
+      },
+    ]);
+    expect(nfsStaleHandleAnalyzer.reads(ctx('media', [log, mount]))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'storage' } },
+    ]);
+    expect(nfsStaleHandleAnalyzer.reads(ctx('media', [log, mount, pods('4h')]))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'storage', name: 'nfs-server-7qlcqwf942-txnmt' } },
+    ]);
+  });
+  it('a server younger than the client: recreated after the mount, and a restart of the client fixes it', () => {
+    const [f] = nfsStaleHandleAnalyzer.finds(ctx('media', [log, mount, pods('4h'), own]));
+    expect(f?.weight).toBe(95);
+    expect(f?.cause).toMatch(
+      /NFS server nfs-server in storage was recreated after this pod mounted its share/,
+    );
+    expect(f?.fix).toMatchObject({
+      tool: 'restart_deployment',
+      args: { namespace: 'media', name: 'indexer' },
+    });
+  });
+  it('an older server: still stale, said without a move', () => {
+    const [f] = nfsStaleHandleAnalyzer.finds(ctx('media', [log, mount, pods('30d'), own]));
+    expect(f?.weight).toBe(90);
+    expect(f?.cause).toMatch(/was restarted or moved after this pod mounted/);
+  });
+  it('nothing without a stale handle in a log', () => {
+    const fine = observed(
+      'get_pod_logs',
+      { namespace: 'media', name: 'indexer-7c6f9d8b54-lq8mz' },
+      'INFO ok',
+    );
+    expect(nfsStaleHandleAnalyzer.finds(ctx('media', [fine, mount, pods('4h'), own]))).toEqual([]);
+  });
+});
