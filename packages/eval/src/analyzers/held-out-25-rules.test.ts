@@ -1,6 +1,7 @@
 // Table tests of the rules written after held-out set 25's first contact: each row is the reads one
 // rule needs and what it concludes, or that it stays silent.
 import { describe, expect, it } from 'vitest';
+import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
 import { observed } from './observed.fixture.js';
 import type { AnalyzerContext } from './types.js';
@@ -73,5 +74,60 @@ describe('nfs-stale-handle: a mount the recreated NFS server no longer knows', (
       'INFO ok',
     );
     expect(nfsStaleHandleAnalyzer.finds(ctx('media', [fine, mount, pods('4h'), own]))).toEqual([]);
+  });
+});
+
+describe("go-maxprocs: a Go runtime sized from the node's CPUs under a CPU limit", () => {
+  const metrics = (pct: string) =>
+    observed(
+      'get_pod_metrics',
+      { namespace: 'routing' },
+      `planner-dllg79mg86-7mqg8  restarts: 0  oomKills: 0 known\n  planner: cpu 2 / request 1 / limit 2 (${pct}); memory 1200Mi / request 1Gi / limit 2Gi (59%)`,
+    );
+  const log = observed(
+    'get_pod_logs',
+    { namespace: 'routing', name: 'planner-dllg79mg86-7mqg8' },
+    'level=INFO msg="request" path=/v1/route status=200 dur=412ms',
+  );
+  const found = (line: string) =>
+    observed(
+      'search_pod_logs',
+      { namespace: 'routing', name: 'planner-dllg79mg86-7mqg8', pattern: 'gomaxprocs' },
+      `1:${line}`,
+    );
+  it("searches a throttled pod's log for its GOMAXPROCS", () => {
+    expect(goMaxprocsAnalyzer.reads(ctx('routing', [metrics('100%'), log]))).toEqual([
+      {
+        tool: 'search_pod_logs',
+        args: {
+          namespace: 'routing',
+          name: 'planner-dllg79mg86-7mqg8',
+          container: 'planner',
+          pattern: 'gomaxprocs',
+          context: 0,
+          maxMatches: 3,
+        },
+      },
+    ]);
+    expect(goMaxprocsAnalyzer.reads(ctx('routing', [metrics('40%'), log]))).toEqual([]);
+  });
+  it.each([
+    ['level=INFO msg="starting" go=go1.22.5 gomaxprocs=64 numcpu=64', '2'],
+    ['maxprocs: Leaving GOMAXPROCS=32: CPU quota undefined', '2'],
+    ['{"msg":"boot","gomaxprocs":48}', '2'],
+  ])('%s → set GOMAXPROCS=%s', (line, want) => {
+    const [f] = goMaxprocsAnalyzer.finds(ctx('routing', [metrics('100%'), log, found(line)]));
+    expect(f?.fix).toMatchObject({
+      tool: 'set_env',
+      args: { deployment: 'planner', container: 'planner', set: [{ name: 'GOMAXPROCS', value: want }] },
+    });
+  });
+  it('nothing when GOMAXPROCS already fits the limit, or the pod is not throttled', () => {
+    expect(goMaxprocsAnalyzer.finds(ctx('routing', [metrics('100%'), log, found('gomaxprocs=2')]))).toEqual(
+      [],
+    );
+    expect(goMaxprocsAnalyzer.finds(ctx('routing', [metrics('50%'), log, found('gomaxprocs=64')]))).toEqual(
+      [],
+    );
   });
 });

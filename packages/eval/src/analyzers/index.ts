@@ -27,6 +27,7 @@ import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
+import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { helmReleaseAnalyzer } from './helm-release.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
@@ -171,6 +172,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   mtuBlackholeAnalyzer,
   proxyStaleAddressAnalyzer,
   nfsStaleHandleAnalyzer,
+  goMaxprocsAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
