@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
 import { observed } from './observed.fixture.js';
+import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import type { AnalyzerContext } from './types.js';
 
 type Seen = ReturnType<typeof observed>;
@@ -129,5 +130,55 @@ describe("go-maxprocs: a Go runtime sized from the node's CPUs under a CPU limit
     expect(goMaxprocsAnalyzer.finds(ctx('routing', [metrics('50%'), log, found('gomaxprocs=64')]))).toEqual(
       [],
     );
+  });
+});
+
+describe('tls-san-mismatch: a serving certificate without the Service name its clients dial', () => {
+  const log = (line: string) =>
+    observed(
+      'get_pod_logs',
+      { namespace: 'payouts', name: 'payout-worker-bl2cqsmrq6-mxv8b', previous: true },
+      line,
+    );
+  const GO =
+    'level=ERROR err="Get \\"https://ledger-api.payments.svc:8443/healthz\\": tls: failed to verify certificate: x509: certificate is valid for ledger-api.internal.example.com, ledger-api, not ledger-api.payments.svc"';
+  const JAVA =
+    'javax.net.ssl.SSLHandshakeException: No subject alternative DNS name matching ledger-api.payments.svc.cluster.local found.';
+  const list = observed(
+    'list_resources',
+    { kind: 'Certificate', namespace: 'payments' },
+    'NAME         STATUS   AGE\nledger-api   Ready    24h',
+  );
+  const cert = (names: string[]) =>
+    observed(
+      'describe_resource',
+      { kind: 'Certificate', name: 'ledger-api', namespace: 'payments' },
+      `Name: ledger-api\nSpec:\n  secretName: ledger-api-tls\n${names.map((n, i) => `  dnsNames[${i}]: ${n}`).join('\n')}\n`,
+    );
+  it("lists and describes the Certificate in the server's namespace", () => {
+    expect(tlsSanMismatchAnalyzer.reads(ctx('payouts', [log(GO)]))).toEqual([
+      { tool: 'list_resources', args: { kind: 'Certificate', namespace: 'payments' } },
+    ]);
+    expect(tlsSanMismatchAnalyzer.reads(ctx('payouts', [log(GO), list]))).toContainEqual({
+      tool: 'describe_resource',
+      args: { kind: 'Certificate', name: 'ledger-api', namespace: 'payments' },
+    });
+  });
+  it.each([
+    ['Go', GO],
+    ['Java', JAVA],
+  ])('%s: the dnsNames lack the host', (_, line) => {
+    const [f] = tlsSanMismatchAnalyzer.finds(
+      ctx('payouts', [log(line), list, cert(['ledger-api.internal.example.com', 'ledger-api'])]),
+    );
+    expect(f?.object).toBe('deployment payout-worker (pod payout-worker-bl2cqsmrq6-mxv8b)');
+    expect(f?.cause).toMatch(/lists dnsNames ledger-api\.internal\.example\.com, ledger-api only/);
+  });
+  it('nothing when the certificate names the host', () => {
+    expect(
+      tlsSanMismatchAnalyzer.finds(
+        ctx('payouts', [log(GO), list, cert(['ledger-api', 'ledger-api.payments.svc'])]),
+      ),
+    ).toEqual([]);
   });
 });

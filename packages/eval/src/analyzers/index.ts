@@ -89,6 +89,7 @@ import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
 import { storageAnalyzer } from './storage.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
+import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
 import type { Analyzer } from './types.js';
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
@@ -173,6 +174,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   proxyStaleAddressAnalyzer,
   nfsStaleHandleAnalyzer,
   goMaxprocsAnalyzer,
+  tlsSanMismatchAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
