@@ -244,6 +244,8 @@ export class BaselineSreModel implements Model {
   #proposeFix(top: Finding | undefined, tools: readonly ToolDescriptor[]): Decision | undefined {
     if (this.#fixTried || !top?.fix || !tools.some((t) => t.mutating && t.name === top.fix!.tool))
       return undefined;
+    // The person asked for no change at all: the fix is recommended, not attempted.
+    if (forbidsChanges(this.#task)) return undefined;
     this.#fixTried = true;
     this.#fixText = top.fix.text;
     return { type: 'tool_calls', calls: [{ tool: top.fix.tool, args: top.fix.args }] };
@@ -1508,6 +1510,20 @@ function pronounWorkload(before: string): { workload: string; namespace?: string
 export function throughNamed(task: string, ns: string): boolean {
   return new RegExp(`\\b(?:through|via)\\s+(?:the\\s+|our\\s+)?${escapeRe(ns)}(?![\\w/-]|\\.\\w)`, 'i').test(
     task.slice(0, 4000),
+  );
+}
+
+/**
+ * Whether the task forbids every change: "do not change anything (yet)", "don't touch anything", "no
+ * changes please", "make no changes". A scoped or conditional one ("don't change anything outside
+ * payments", "… unless …", "don't touch other workloads") does not. Case-insensitive, bounded patterns.
+ */
+export function forbidsChanges(task: string): boolean {
+  const text = task.slice(0, 4000);
+  return (
+    /\b(?:do not|don't|never) (?:change|modify|touch|fix) anything\b(?!,? (?:unless|outside|except|but|other than|else|beyond|in other)\b)/i.test(
+      text,
+    ) || /\b(?:make no changes|no changes(?: to the cluster| please)|read-only investigation)\b/i.test(text)
   );
 }
 

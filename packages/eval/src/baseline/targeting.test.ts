@@ -3,7 +3,7 @@
 // namespace. Each row is a small world run through the eval.
 import { describe, expect, it } from 'vitest';
 import { baselineAnswer } from '../__fixtures__/baseline-answer.js';
-import { loggingWorkload, productName } from '../baseline-model.js';
+import { forbidsChanges, loggingWorkload, productName } from '../baseline-model.js';
 
 const head = (id: string, ns: string, task: string) => `schemaVersion: 1
 id: ${id}
@@ -176,5 +176,19 @@ describe('productName: a namespace name written only as a product name', () => {
     ['nothing about it here', 'vault', false],
   ])('%s (%s)', (task, ns, want) => {
     expect(productName(task, ns)).toBe(want);
+  });
+});
+
+describe('forbidsChanges: a task that asks for no change at all', () => {
+  it.each([
+    ['Find the root cause; do not change anything.', true],
+    ["Don't change anything yet, just tell me why.", true],
+    ['No changes please, read only.', true],
+    ["Don't change anything outside payments.", false],
+    ["don't change anything unless something is clearly broken", false],
+    ["please don't touch other workloads", false],
+    ['You may restart it if needed.', false],
+  ])('%s → %s', (task, want) => {
+    expect(forbidsChanges(task)).toBe(want);
   });
 });
