@@ -1,6 +1,7 @@
 // Table tests of the rules written after held-out set 25's first contact: each row is the reads one
 // rule needs and what it concludes, or that it stays silent.
 import { describe, expect, it } from 'vitest';
+import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
 import { observed } from './observed.fixture.js';
@@ -178,6 +179,47 @@ describe('tls-san-mismatch: a serving certificate without the Service name its c
     expect(
       tlsSanMismatchAnalyzer.finds(
         ctx('payouts', [log(GO), list, cert(['ledger-api', 'ledger-api.payments.svc'])]),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe("connection-limit-scaleout: another workload's scale-out uses the database's connections up", () => {
+  const log = (line: string) =>
+    observed(
+      'get_pod_logs',
+      { namespace: 'workflows', name: 'workflow-api-5cmsk6k29-jf2cc', previous: true },
+      line,
+    );
+  const events = (message: string) =>
+    observed(
+      'get_events',
+      { namespace: 'workflows' },
+      `LAST SEEN   TYPE     REASON              OBJECT                    MESSAGE\n27m         Normal   ScalingReplicaSet   deployment/compute-unit   ${message}`,
+    );
+  it.each([
+    'org.postgresql.util.PSQLException: FATAL: sorry, too many clients already',
+    'FATAL: remaining connection slots are reserved for non-replication superuser connections',
+    'ERROR 1040 (08004): Too many connections',
+  ])('%s', (line) => {
+    const [f] = connectionLimitScaleoutAnalyzer.finds(
+      ctx('workflows', [log(line), events('Scaled up replica set compute-unit-5d8c7b9f4d to 30 from 6')]),
+    );
+    expect(f?.cause).toMatch(/compute-unit was scaled out from 6 to 30 replicas/);
+  });
+  it('nothing for a small scale-up, or without the refusal', () => {
+    const tooMany = log('FATAL: sorry, too many clients already');
+    expect(
+      connectionLimitScaleoutAnalyzer.finds(
+        ctx('workflows', [tooMany, events('Scaled up replica set compute-unit-5d8c7b9f4d to 3 from 2')]),
+      ),
+    ).toEqual([]);
+    expect(
+      connectionLimitScaleoutAnalyzer.finds(
+        ctx('workflows', [
+          log('INFO ready'),
+          events('Scaled up replica set compute-unit-5d8c7b9f4d to 30 from 6'),
+        ]),
       ),
     ).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
 import { configMountsAnalyzer } from './config-mounts.js';
 import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
 import { configSourcesAnalyzer } from './config-sources.js';
+import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js';
 import { controllerCrdAnalyzer } from './controller-crd.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
@@ -175,6 +176,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   nfsStaleHandleAnalyzer,
   goMaxprocsAnalyzer,
   tlsSanMismatchAnalyzer,
+  connectionLimitScaleoutAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
