@@ -1523,7 +1523,10 @@ export function forbidsChanges(task: string): boolean {
   return (
     /\b(?:do not|don't|never) (?:change|modify|touch|fix) anything\b(?!,? (?:unless|outside|except|but|other than|else|beyond|in other)\b)/i.test(
       text,
-    ) || /\b(?:make no changes|no changes(?: to the cluster| please)|read-only investigation)\b/i.test(text)
+    ) ||
+    /\b(?:make no changes|no changes(?: to the cluster| please)|read-only investigation|(?:change|touch|modify) nothing)\b/i.test(
+      text,
+    )
   );
 }
 

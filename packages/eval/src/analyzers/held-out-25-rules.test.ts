@@ -5,6 +5,7 @@ import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js'
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
 import { observed } from './observed.fixture.js';
+import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
 import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import type { AnalyzerContext } from './types.js';
 
@@ -220,6 +221,45 @@ describe("connection-limit-scaleout: another workload's scale-out uses the datab
           log('INFO ready'),
           events('Scaled up replica set compute-unit-5d8c7b9f4d to 30 from 6'),
         ]),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('queue-consumers-zero: a full broker whose consumers are scaled to zero', () => {
+  const full = observed(
+    'get_pod_logs',
+    { namespace: 'telemetry', name: 'ingest-api-nsc8cdddh-fcmbp' },
+    "ERROR: enqueue failed: OperationalError: OOM command not allowed when used memory > 'maxmemory'.",
+  );
+  const list = observed(
+    'list_deployments',
+    { namespace: 'telemetry' },
+    'NAME           READY   UP-TO-DATE   AVAILABLE   AGE    IMAGES\ningest-api     3/3     3            3           240d   a:1\ntrace-worker   0/0     0            0           240d   b:1',
+  );
+  const worker = (spec: string) =>
+    observed(
+      'describe_deployment',
+      { namespace: 'telemetry', name: 'trace-worker' },
+      `Name: trace-worker\nAnnotations:  ops/scaled-down=INC-4410 migration, scale back to 6 when done\nReplicas: 0 desired\n${spec}`,
+    );
+  it('describes the zero-replica deployments once the broker is full', () => {
+    expect(queueConsumersZeroAnalyzer.reads(ctx('telemetry', [full, list]))).toEqual([
+      { tool: 'describe_deployment', args: { namespace: 'telemetry', name: 'trace-worker' } },
+    ]);
+    expect(queueConsumersZeroAnalyzer.reads(ctx('telemetry', [list]))).toEqual([]);
+  });
+  it('a consumer at zero: nothing consumes the queue, scale it back to the number its note gives', () => {
+    const [f] = queueConsumersZeroAnalyzer.finds(
+      ctx('telemetry', [full, list, worker('      Args: celery -A ingest.worker worker -Q traces')]),
+    );
+    expect(f?.cause).toMatch(/nothing consumes the queue: deployment trace-worker/);
+    expect(f?.fix).toMatchObject({ tool: 'scale_deployment', args: { name: 'trace-worker', replicas: 6 } });
+  });
+  it('nothing when the zero-replica deployment is not a consumer', () => {
+    expect(
+      queueConsumersZeroAnalyzer.finds(
+        ctx('telemetry', [full, list, worker('      Args: serve --port 8080')]),
       ),
     ).toEqual([]);
   });

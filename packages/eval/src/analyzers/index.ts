@@ -72,6 +72,7 @@ import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
 import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
+import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
 import { rbacAnalyzer } from './rbac.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
@@ -177,6 +178,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   goMaxprocsAnalyzer,
   tlsSanMismatchAnalyzer,
   connectionLimitScaleoutAnalyzer,
+  queueConsumersZeroAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,

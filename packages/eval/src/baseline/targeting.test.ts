@@ -184,6 +184,7 @@ describe('forbidsChanges: a task that asks for no change at all', () => {
     ['Find the root cause; do not change anything.', true],
     ["Don't change anything yet, just tell me why.", true],
     ['No changes please, read only.', true],
+    ['Find the root cause before we do that; change nothing.', true],
     ["Don't change anything outside payments.", false],
     ["don't change anything unless something is clearly broken", false],
     ["please don't touch other workloads", false],
