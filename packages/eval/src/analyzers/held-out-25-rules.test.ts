@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
+import { kafkaRetentionAnalyzer } from './kafka-retention.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
 import { observed } from './observed.fixture.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
@@ -262,5 +263,59 @@ describe('queue-consumers-zero: a full broker whose consumers are scaled to zero
         ctx('telemetry', [full, list, worker('      Args: serve --port 8080')]),
       ),
     ).toEqual([]);
+  });
+});
+
+describe('kafka-retention: a topic that keeps every message fills the brokers', () => {
+  const log = observed(
+    'get_pod_logs',
+    { namespace: 'events', name: 'kafka-1', previous: true },
+    [
+      '[2026-02-25 07:39:04,551] INFO [LogLoader partition=clickstream-raw-11, dir=/data] Recovering unflushed segment (kafka.log.LogLoader)',
+      'java.io.IOException: No space left on device',
+      '[2026-02-25 07:39:05,020] ERROR Shutdown broker because all log dirs have failed (kafka.log.LogManager)',
+    ].join('\n'),
+  );
+  const list = observed(
+    'list_resources',
+    { kind: 'KafkaTopic', namespace: 'events' },
+    'NAME              STATUS   AGE\nclickstream-raw   -        20d\norders            -        298d\npayments          -        2d',
+  );
+  const topic = (name: string, ms: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'KafkaTopic', name, namespace: 'events' },
+      `Name: ${name}\nAge:          20d\nSpec:\n  config.retention.ms: ${ms}\n  config.retention.bytes: -1\n`,
+    );
+  it('lists the topics, then describes the one the log names and the youngest', () => {
+    expect(kafkaRetentionAnalyzer.reads(ctx('events', [log]))).toEqual([
+      { tool: 'list_resources', args: { kind: 'KafkaTopic', namespace: 'events' } },
+    ]);
+    expect(kafkaRetentionAnalyzer.reads(ctx('events', [log, list]))).toEqual([
+      {
+        tool: 'describe_resource',
+        args: { kind: 'KafkaTopic', name: 'clickstream-raw', namespace: 'events' },
+      },
+      { tool: 'describe_resource', args: { kind: 'KafkaTopic', name: 'payments', namespace: 'events' } },
+    ]);
+  });
+  it('a topic with retention.ms -1 is what filled the volume', () => {
+    const [f] = kafkaRetentionAnalyzer.finds(ctx('events', [log, list, topic('clickstream-raw', '-1')]));
+    expect(f?.cause).toMatch(
+      /topic clickstream-raw keeps every message forever \(retention\.ms -1, retention\.bytes -1/,
+    );
+  });
+  it('nothing with a finite retention, or without a full disk', () => {
+    expect(
+      kafkaRetentionAnalyzer.finds(ctx('events', [log, list, topic('clickstream-raw', '604800000')])),
+    ).toEqual([]);
+    const fine = observed(
+      'get_pod_logs',
+      { namespace: 'events', name: 'kafka-1' },
+      'INFO started (kafka.server.KafkaRaftServer)',
+    );
+    expect(kafkaRetentionAnalyzer.finds(ctx('events', [fine, list, topic('clickstream-raw', '-1')]))).toEqual(
+      [],
+    );
   });
 });

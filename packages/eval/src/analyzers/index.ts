@@ -40,6 +40,7 @@ import { jvmDnsCacheAnalyzer } from './jvm-dns-cache.js';
 import { jvmHeapCapAnalyzer } from './jvm-heap-cap.js';
 import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
 import { jvmSerialGcAnalyzer } from './jvm-serial-gc.js';
+import { kafkaRetentionAnalyzer } from './kafka-retention.js';
 import { kedaScaledObjectAnalyzer } from './keda-scaledobject.js';
 import { knownHealthPortsAnalyzer } from './known-health-ports.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
@@ -179,6 +180,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   tlsSanMismatchAnalyzer,
   connectionLimitScaleoutAnalyzer,
   queueConsumersZeroAnalyzer,
+  kafkaRetentionAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
