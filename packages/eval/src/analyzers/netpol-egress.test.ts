@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenObservation } from '../observations.js';
-import { egressPolicy, netpolEgressAnalyzer, remoteHosts, ruleAllows, shortHosts } from './netpol-egress.js';
-import { observedIn } from './observed.fixture.js';
+import {
+  addressDenied,
+  egressPolicy,
+  inCidr,
+  netpolEgressAnalyzer,
+  remoteHosts,
+  ruleAllows,
+  shortHosts,
+} from './netpol-egress.js';
+import { observed, observedIn } from './observed.fixture.js';
 
 const obs = observedIn('messaging');
 const pod = 'notify-7d9c8b6f5-fj7mh';
@@ -92,5 +100,61 @@ describe('netpol-egress: an egress allowlist without a rule for a dependency', (
     expect(
       ruleAllows({ peers: [{ podLabels: { app: 'x' }, other: false }], ports: [] }, 'a', 'a', 1, undefined),
     ).toBe(true);
+  });
+});
+
+describe('netpol-egress: a literal address outside every ipBlock its port is allowed to', () => {
+  it.each([
+    ['10.20.97.23', '10.20.32.0/19', false],
+    ['10.20.40.7', '10.20.32.0/19', true],
+    ['10.20.63.255', '10.20.32.0/19', true],
+    ['10.20.64.0', '10.20.32.0/19', false],
+    ['1.2.3.4', '0.0.0.0/0', true],
+    ['300.1.1.1', '10.0.0.0/8', undefined],
+  ])('%s in %s → %s', (ip, cidr, want) => {
+    expect(inCidr(ip, cidr)).toBe(want);
+  });
+  const POLICY = [
+    'Spec:',
+    '  podSelector.matchLabels.app: cart-api',
+    '  policyTypes[0]: Egress',
+    '  egress[0].to[0].namespaceSelector.matchLabels.kubernetes.io/metadata.name: kube-system',
+    '  egress[0].ports[0].port: 53',
+    '  egress[1].to[0].ipBlock.cidr: 10.20.32.0/19',
+    '  egress[1].to[0].ipBlock.except[0]: 10.20.40.0/24',
+    '  egress[1].ports[0].port: 6379',
+  ].join('\n');
+  it('denies only what no rule for the port admits', () => {
+    const { rules } = egressPolicy(POLICY);
+    expect(addressDenied(rules, '10.20.97.23', 6379)).toBe(true);
+    expect(addressDenied(rules, '10.20.33.5', 6379)).toBe(false);
+    expect(addressDenied(rules, '10.20.40.9', 6379)).toBe(true);
+    expect(
+      addressDenied(
+        egressPolicy(
+          `${POLICY}\n  egress[2].to[0].podSelector.matchLabels.app: redis\n  egress[2].ports[0].port: 6379`,
+        ).rules,
+        '10.20.97.23',
+        6379,
+      ),
+    ).toBe(false);
+  });
+  it('finds the policy that drops the connection', () => {
+    const at = { namespace: 'cart' };
+    const seen = [
+      observed(
+        'get_pod_logs',
+        { ...at, name: 'cart-api-fblbp2d8d-dzv9t' },
+        'level=error err="redis: dial tcp 10.20.97.23:6379: i/o timeout"',
+      ),
+      observed(
+        'describe_pod',
+        { ...at, name: 'cart-api-fblbp2d8d-dzv9t' },
+        'Name: cart-api-fblbp2d8d-dzv9t\nLabels:           app=cart-api\nControlled By:  ReplicaSet/cart-api-fblbp2d8d\n',
+      ),
+      observed('describe_resource', { ...at, kind: 'NetworkPolicy', name: 'cart-api-egress' }, POLICY),
+    ];
+    const [f] = netpolEgressAnalyzer.finds({ task: '', ns: 'cart', hints: [], seen });
+    expect(f?.cause).toMatch(/allows port 6379 only to ipBlock 10\.20\.32\.0\/19, and 10\.20\.97\.23/);
   });
 });

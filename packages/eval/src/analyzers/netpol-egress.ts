@@ -44,6 +44,9 @@ export function remoteHosts(text: string, ns: string): { service: string; ns: st
 interface EgressPeer {
   nsLabels?: Record<string, string>;
   podLabels?: Record<string, string>;
+  /** An ipBlock's CIDR and its exceptions. */
+  cidr?: string;
+  except?: string[];
   other: boolean;
 }
 interface EgressRule {
@@ -79,7 +82,7 @@ export function egressPolicy(text: string): {
     const port = /^egress\[(\d{1,3})\]\.ports\[\d{1,3}\]\.port: (\S{1,63})$/.exec(line);
     if (port) rule(port[1]!).ports.push(port[2]!);
     const to =
-      /^egress\[(\d{1,3})\]\.to\[(\d{1,3})\]\.(namespaceSelector|podSelector|ipBlock)(?:\.matchLabels\.(\S{1,317}))?(?:\.\S{1,64})?:\s?(.{0,253})$/.exec(
+      /^egress\[(\d{1,3})\]\.to\[(\d{1,3})\]\.(namespaceSelector|podSelector|ipBlock)(?:\.matchLabels\.(\S{1,317}))?(\.\S{1,64})?:\s?(.{0,253})$/.exec(
         line,
       );
     if (to) {
@@ -90,15 +93,19 @@ export function egressPolicy(text: string): {
         peers.set(key, p);
         rule(to[1]!).peers.push(p);
       }
-      if (to[3] === 'ipBlock') p.other = true;
-      else if (to[3] === 'namespaceSelector') {
+      const value = to[6]!.trim();
+      if (to[3] === 'ipBlock') {
+        p.other = true;
+        if (to[5] === '.cidr') p.cidr = value;
+        else if (to[5]?.startsWith('.except[')) p.except = [...(p.except ?? []), value];
+      } else if (to[3] === 'namespaceSelector') {
         p.nsLabels = p.nsLabels ?? {};
-        if (to[4]) p.nsLabels[to[4]] = to[5]!.trim();
-        else if (to[5]!.trim() !== '{}') p.other = true;
+        if (to[4]) p.nsLabels[to[4]] = value;
+        else if (value !== '{}') p.other = true;
       } else {
         p.podLabels = p.podLabels ?? {};
-        if (to[4]) p.podLabels[to[4]] = to[5]!.trim();
-        else if (to[5]!.trim() !== '{}') p.other = true;
+        if (to[4]) p.podLabels[to[4]] = value;
+        else if (value !== '{}') p.other = true;
       }
     }
     // A rule with no `to` still exists: `egress[0].ports[0]…` made it; `egress[0]: {}` allows all.
@@ -106,6 +113,46 @@ export function egressPolicy(text: string): {
     if (all) rule(all[1]!);
   }
   return { selector: selects ? selector : undefined, egress, rules: [...rules.values()] };
+}
+
+/** An IPv4 address as a 32-bit number, or undefined when `text` is not one. */
+function ipv4(text: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((x) => x > 255)) return undefined;
+  return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
+}
+
+/** Whether IPv4 `ip` is inside `cidr` (a.b.c.d/n); undefined when either cannot be read. */
+export function inCidr(ip: string, cidr: string): boolean | undefined {
+  const [base, bits] = cidr.split('/');
+  const a = ipv4(ip);
+  const b = ipv4(base ?? '');
+  const n = Number(bits);
+  if (a === undefined || b === undefined || !Number.isInteger(n) || n < 0 || n > 32) return undefined;
+  const mask = n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;
+  return (a & mask) >>> 0 === (b & mask) >>> 0;
+}
+
+/**
+ * Whether the egress rules certainly drop a connection to the literal address `ip` on `port`: every
+ * rule that admits the port lists only ipBlocks, and none of them holds the address (outside its
+ * exceptions). A rule with a selector peer, an unreadable CIDR or no peers is taken to allow it.
+ */
+export function addressDenied(rules: readonly EgressRule[], ip: string, port: number): boolean {
+  for (const r of rules) {
+    if (!(r.ports.length === 0 || r.ports.some((p) => p === String(port) || !/^\d+$/.test(p)))) continue;
+    if (r.peers.length === 0) return false;
+    for (const p of r.peers) {
+      if (!p.cidr) return false;
+      const inside = inCidr(ip, p.cidr);
+      if (inside === undefined) return false;
+      const excepted = (p.except ?? []).some((e) => inCidr(ip, e) === true);
+      if (inside && !excepted) return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -200,6 +247,22 @@ function dropped(seen: readonly SeenObservation[], ns: string) {
     .filter((x) => x.hosts.length > 0);
 }
 
+const ADDRESS = /\b(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/;
+
+/** Client logs in the namespace whose dropped connection names a literal address and port. */
+function droppedAddress(seen: readonly SeenObservation[], ns: string) {
+  return outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)
+    .map((l) => {
+      const line = linesWith(l.content, DROPPED)
+        .filter((x) => ADDRESS.test(x))
+        .pop();
+      const m = line ? ADDRESS.exec(line) : null;
+      const pod = outputs(seen, 'describe_pod', (o) => o.args['name'] === l.args['name']).pop();
+      return line && m && pod ? { l, line, pod, ip: m[1]!, port: Number(m[2]) } : undefined;
+    })
+    .filter((x) => x !== undefined);
+}
+
 /**
  * A client whose connections to a Service in another namespace time out because the egress
  * NetworkPolicies of its own namespace that select it allow no such connection (kubernetes.io,
@@ -210,7 +273,10 @@ export const netpolEgressAnalyzer: Analyzer = {
   name: 'netpol-egress',
   reads({ ns, seen }) {
     const found = dropped(seen, ns);
-    if (found.length === 0) return [];
+    if (found.length === 0)
+      return droppedAddress(seen, ns).length > 0
+        ? listedReads(seen, ns, 'NetworkPolicy', 'describe_resource')
+        : [];
     const reads: Read[] = listedReads(seen, ns, 'NetworkPolicy', 'describe_resource');
     for (const h of found[0]!.hosts.slice(0, 3))
       reads.push({ tool: 'describe_service', args: { namespace: h.ns, name: h.service } });
@@ -260,6 +326,39 @@ export const netpolEgressAnalyzer: Analyzer = {
         };
         return [out];
       }
+    }
+    // A connection to a literal address (a database's new primary after a failover): denied when
+    // every rule for its port lists only ipBlocks that do not hold it.
+    for (const { l, line, pod, ip, port } of droppedAddress(seen, ns)) {
+      const labels = describedLabels(pod.content);
+      const selecting = policies
+        .map((p) => ({ name: String(p.args['name'] ?? ''), ...egressPolicy(p.content) }))
+        .filter(
+          (p) => p.egress && p.selector && Object.entries(p.selector).every(([k, v]) => labels[k] === v),
+        );
+      const rules = selecting.flatMap((p) => p.rules);
+      if (selecting.length === 0 || !addressDenied(rules, ip, port)) continue;
+      const blocks = rules
+        .filter((r) => r.ports.some((x) => x === String(port)))
+        .flatMap((r) => r.peers.map((x) => x.cidr))
+        .filter(Boolean);
+      // Only where the port is allowed to some CIDR: a port no rule lists is the case above, judged by
+      // the Service the client means.
+      if (blocks.length === 0) continue;
+      const client = String(l.args['name'] ?? '');
+      const owner = ownerDeployment(pod.content);
+      const names = selecting.map((p) => p.name).join(', ');
+      const out: Finding = {
+        weight: 91,
+        object: `networkpolicy ${names} (namespace ${ns})`,
+        cause: `the egress NetworkPolicy of namespace ${ns} that selects ${owner ? `deployment ${owner}'s pods` : `pod ${client}`} (${names}) allows port ${port} only to ipBlock ${blocks.join(', ')}, and ${ip}, the address ${client} now connects to, is outside it, so the connections are dropped and time out ("${clip(line, 140)}"); the server at ${ip} is not the problem: its address (a new primary, another subnet) is one the egress rule's CIDR does not cover`,
+        evidence: [
+          `describe_resource NetworkPolicy ${names}: port ${port} allowed only to ${blocks.join(', ')}`,
+          `logs of ${client}: "${clip(line, 140)}"`,
+        ],
+        advice: `widen the egress rule of ${names} for port ${port} to cover ${ip} (the new subnet's CIDR), or allow the server's pods by namespaceSelector and podSelector instead of a fixed CIDR, which follows them when they move`,
+      };
+      return [out];
     }
     return [];
   },
