@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { kafkaRetentionAnalyzer } from './kafka-retention.js';
+import { logGloss } from './log-glosses.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
 import { observed } from './observed.fixture.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
@@ -317,5 +318,24 @@ describe('kafka-retention: a topic that keeps every message fills the brokers', 
     expect(kafkaRetentionAnalyzer.finds(ctx('events', [fine, list, topic('clickstream-raw', '-1')]))).toEqual(
       [],
     );
+  });
+});
+
+describe('glosses from set 25', () => {
+  it.each([
+    [
+      'WARN Request failed error="status 503" body="upstream connect error or disconnect/reset before headers. reset reason: overflow"',
+      /circuit breaker[\s\S]*UO, upstream overflow/,
+    ],
+    [
+      'HTTP/1.1 503 Service Unavailable x-envoy-overloaded: true',
+      /circuit breaker[\s\S]*max_pending_requests/,
+    ],
+    [
+      'upstream connect error or disconnect/reset before headers. reset reason: connection failure',
+      /could not get a response from the backend/,
+    ],
+  ])('%s', (line, want) => {
+    expect(logGloss(line)).toMatch(want);
   });
 });

@@ -765,7 +765,18 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the container's entrypoint is not executable (no execute bit in the image; chmod +x it when building) or lies on a noexec mount",
   },
-  // Envoy / Istio.
+  // Envoy / Istio. An overflow first: Envoy's circuit breaker rejects the request itself, response flag
+  // UO (https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/circuit_breaking).
+  {
+    all: ['reset reason: overflow'],
+    means:
+      "Envoy's circuit breaker for that upstream cluster is open: its pending-request queue (max_pending_requests) or its concurrent requests (max_requests) reached the cluster's circuit_breakers thresholds, so Envoy rejects the request itself with a 503 (response flag UO, upstream overflow, header x-envoy-overloaded) without sending it to the backend; the backend is not overloaded. Raise the thresholds to fit the load (or add connections), and scaling the backend alone will not help while they stay",
+  },
+  {
+    all: ['x-envoy-overloaded'],
+    means:
+      "Envoy's circuit breaker for that upstream cluster is open: its max_pending_requests or max_requests threshold was reached, so Envoy answers 503 itself (response flag UO, upstream overflow) without sending the request to the backend; raise the cluster's circuit_breakers thresholds to fit the load rather than scaling the backend",
+  },
   {
     all: ['upstream connect error or disconnect/reset before headers'],
     means:
