@@ -2,6 +2,7 @@
 // rule needs and what it concludes, or that it stays silent.
 import { describe, expect, it } from 'vitest';
 import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js';
+import { dnsFiveSecondAnalyzer, lookupSeconds } from './dns-five-second.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { kafkaRetentionAnalyzer } from './kafka-retention.js';
 import { logGloss } from './log-glosses.js';
@@ -337,5 +338,35 @@ describe('glosses from set 25', () => {
     ],
   ])('%s', (line, want) => {
     expect(logGloss(line)).toMatch(want);
+  });
+});
+
+describe('dns-five-second: lookups that sometimes wait out the resolver timeout', () => {
+  it.each([
+    ['INFO quote ok fx: dns=5.004s connect=0.010s', 5.004],
+    ['dns_ms=5012 connect_ms=11', 5.012],
+    ['WARN DNS lookup took 5.01s for api.example.com', 5.01],
+    ['resolving rates.example.com took 3ms', 0.003],
+    ['GET /v1/rate 200 5.0s', undefined],
+  ])('%s → %s', (line, want) => {
+    expect(lookupSeconds(line)).toBe(want);
+  });
+  const log = (slow: number) =>
+    observed(
+      'get_pod_logs',
+      { namespace: 'pricing', name: 'quote-aggregator-7b7x79j7j-2ngjt' },
+      [
+        ...Array.from({ length: 10 }, () => 'INFO quote ok fx: dns=0.002s connect=0.011s total=0.091s'),
+        ...Array.from({ length: slow }, () => 'INFO quote ok fx: dns=5.004s connect=0.010s total=5.087s'),
+      ].join('\n'),
+    );
+  it('a few lookups at 5 s among fast ones: a lost query', () => {
+    const [f] = dnsFiveSecondAnalyzer.finds(ctx('pricing', [log(1)]));
+    expect(f?.cause).toMatch(/just over 5 seconds[\s\S]*A and AAAA/);
+    expect(f?.advice).toMatch(/single-request-reopen/);
+  });
+  it('nothing when every lookup is slow (a slow server), or none is', () => {
+    expect(dnsFiveSecondAnalyzer.finds(ctx('pricing', [log(8)]))).toEqual([]);
+    expect(dnsFiveSecondAnalyzer.finds(ctx('pricing', [log(0)]))).toEqual([]);
   });
 });
