@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js';
 import { dnsFiveSecondAnalyzer, lookupSeconds } from './dns-five-second.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
+import { grpcWrongPortAnalyzer, lengthAsText } from './grpc-wrong-port.js';
 import { kafkaRetentionAnalyzer } from './kafka-retention.js';
 import { logGloss } from './log-glosses.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
@@ -368,5 +369,59 @@ describe('dns-five-second: lookups that sometimes wait out the resolver timeout'
   it('nothing when every lookup is slow (a slow server), or none is', () => {
     expect(dnsFiveSecondAnalyzer.finds(ctx('pricing', [log(8)]))).toEqual([]);
     expect(dnsFiveSecondAnalyzer.finds(ctx('pricing', [log(0)]))).toEqual([]);
+  });
+});
+
+describe('grpc-wrong-port: a gRPC client reading a text reply as a frame', () => {
+  it.each([
+    [576941924, '"cod'],
+    [1414811695, 'TTP/'],
+    [4194305, undefined],
+    [2147483648, undefined],
+  ])('%s → %s', (n, want) => {
+    expect(lengthAsText(n)).toBe(want);
+  });
+  const log = observed(
+    'get_pod_logs',
+    { namespace: 'reporting', name: 'statement-builder-5ltxlxv44-hxfzd', previous: true },
+    [
+      'info: connecting to ledger at ledger-core.ledger.svc:8080 (grpc-js 1.10.9)',
+      'error: StreamEntries failed: Error: 8 RESOURCE_EXHAUSTED: Received message larger than max (576941924 vs 4194304)',
+    ].join('\n'),
+  );
+  const pod = observed(
+    'describe_pod',
+    { namespace: 'reporting', name: 'statement-builder-5ltxlxv44-hxfzd' },
+    'Controlled By:  ReplicaSet/statement-builder-5ltxlxv44\nContainers:\n  builder:\n    Environment:\n      LEDGER_ADDR:  ledger-core.ledger.svc:8080\n',
+  );
+  const svc = observed(
+    'describe_service',
+    { namespace: 'ledger', name: 'ledger-core' },
+    'Name:              ledger-core\nPort:              grpc  9090/TCP\nPort:              http  8080/TCP\n',
+  );
+  it('reads the Service it dials, and points the variable at the gRPC port', () => {
+    expect(grpcWrongPortAnalyzer.reads(ctx('reporting', [log]))).toEqual([
+      { tool: 'describe_service', args: { namespace: 'ledger', name: 'ledger-core' } },
+    ]);
+    const [f] = grpcWrongPortAnalyzer.finds(ctx('reporting', [log, pod, svc]));
+    expect(f?.cause).toMatch(
+      /port 8080 \(the Service's "http" port\), set by LEDGER_ADDR[\s\S]*gRPC port is 9090/,
+    );
+    expect(f?.fix).toMatchObject({
+      tool: 'set_env',
+      args: {
+        deployment: 'statement-builder',
+        container: 'builder',
+        set: [{ name: 'LEDGER_ADDR', value: 'ledger-core.ledger.svc:9090' }],
+      },
+    });
+  });
+  it('nothing for a real size over the limit', () => {
+    const real = observed(
+      'get_pod_logs',
+      { namespace: 'reporting', name: 'statement-builder-5ltxlxv44-hxfzd' },
+      'connecting to ledger-core.ledger.svc:9090\nRESOURCE_EXHAUSTED: Received message larger than max (5242880 vs 4194304)',
+    );
+    expect(grpcWrongPortAnalyzer.finds(ctx('reporting', [real, pod, svc]))).toEqual([]);
   });
 });

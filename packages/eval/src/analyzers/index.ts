@@ -30,6 +30,7 @@ import { failingNodeAnalyzer } from './failing-node.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
+import { grpcWrongPortAnalyzer } from './grpc-wrong-port.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { helmReleaseAnalyzer } from './helm-release.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
@@ -183,6 +184,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   queueConsumersZeroAnalyzer,
   kafkaRetentionAnalyzer,
   dnsFiveSecondAnalyzer,
+  grpcWrongPortAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
