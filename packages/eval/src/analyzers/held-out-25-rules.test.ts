@@ -5,6 +5,7 @@ import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js'
 import { dnsFiveSecondAnalyzer, lookupSeconds } from './dns-five-second.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { grpcWrongPortAnalyzer, lengthAsText } from './grpc-wrong-port.js';
+import { hpaFlappingAnalyzer } from './hpa-flapping.js';
 import { kafkaRetentionAnalyzer } from './kafka-retention.js';
 import { logGloss } from './log-glosses.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
@@ -423,5 +424,40 @@ describe('grpc-wrong-port: a gRPC client reading a text reply as a frame', () =>
       'connecting to ledger-core.ledger.svc:9090\nRESOURCE_EXHAUSTED: Received message larger than max (5242880 vs 4194304)',
     );
     expect(grpcWrongPortAnalyzer.finds(ctx('reporting', [real, pod, svc]))).toEqual([]);
+  });
+});
+
+describe('hpa-flapping: an HPA with no scale-down stabilization window', () => {
+  const events = observed(
+    'get_events',
+    { namespace: 'claims' },
+    [
+      'LAST SEEN   TYPE     REASON              OBJECT                                  MESSAGE',
+      '96s (x9)    Normal   SuccessfulRescale   horizontalpodautoscaler/claims-portal   New size: 7; reason: cpu resource utilization (percentage of request) above target',
+      '5m6s (x8)   Normal   SuccessfulRescale   horizontalpodautoscaler/claims-portal   New size: 5; reason: All metrics below target',
+    ].join('\n'),
+  );
+  const hpa = (window: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'HorizontalPodAutoscaler', name: 'claims-portal', namespace: 'claims' },
+      `Spec:\n  scaleTargetRef.name: claims-portal\n  behavior.scaleDown.stabilizationWindowSeconds: ${window}\n`,
+    );
+  it('describes the HPA that rescales up and down', () => {
+    expect(hpaFlappingAnalyzer.reads(ctx('claims', [events]))).toEqual([
+      {
+        tool: 'describe_resource',
+        args: { kind: 'HorizontalPodAutoscaler', name: 'claims-portal', namespace: 'claims' },
+      },
+    ]);
+  });
+  it('a zero window: flapping', () => {
+    const [f] = hpaFlappingAnalyzer.finds(ctx('claims', [events, hpa('0')]));
+    expect(f?.cause).toMatch(
+      /is flapping: it scaled deployment claims-portal up 9 times and down 8 times[\s\S]*stabilizationWindowSeconds is 0/,
+    );
+  });
+  it('nothing with the default window', () => {
+    expect(hpaFlappingAnalyzer.finds(ctx('claims', [events, hpa('300')]))).toEqual([]);
   });
 });

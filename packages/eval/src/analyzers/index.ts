@@ -33,6 +33,7 @@ import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { grpcWrongPortAnalyzer } from './grpc-wrong-port.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { helmReleaseAnalyzer } from './helm-release.js';
+import { hpaFlappingAnalyzer } from './hpa-flapping.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
 import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
@@ -185,6 +186,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   kafkaRetentionAnalyzer,
   dnsFiveSecondAnalyzer,
   grpcWrongPortAnalyzer,
+  hpaFlappingAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
