@@ -8,8 +8,10 @@ import { grpcWrongPortAnalyzer, lengthAsText } from './grpc-wrong-port.js';
 import { hpaFlappingAnalyzer } from './hpa-flapping.js';
 import { kafkaRetentionAnalyzer } from './kafka-retention.js';
 import { logGloss } from './log-glosses.js';
+import { misconceptionsAnalyzer } from './misconceptions.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
 import { observed } from './observed.fixture.js';
+import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
 import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import type { AnalyzerContext } from './types.js';
@@ -459,5 +461,67 @@ describe('hpa-flapping: an HPA with no scale-down stabilization window', () => {
   });
   it('nothing with the default window', () => {
     expect(hpaFlappingAnalyzer.finds(ctx('claims', [events, hpa('300')]))).toEqual([]);
+  });
+});
+
+describe('expected states from set 25', () => {
+  it('CPUThrottlingHigh on a container far below its limit: bursts, nothing to fix', () => {
+    const metrics = observed(
+      'get_pod_metrics',
+      { namespace: 'listings' },
+      'court-listing-sync-vwsqlmf9bk-d6bph  restarts: 0  oomKills: 0 known\n  sync: cpu 20m / request 180m / limit 500m (4%); memory 96Mi / request 128Mi / limit 256Mi (38%)',
+    );
+    const at = (task: string, seen = [metrics]): AnalyzerContext => ({
+      task,
+      ns: 'listings',
+      hints: ['court-listing-sync'],
+      seen,
+    });
+    const [note] = misconceptionsAnalyzer.notes!(
+      at('CPUThrottlingHigh has been firing for court-listing-sync'),
+    );
+    expect(note).toMatch(/uses 20m of its 500m limit \(4%\), so it is mostly idle[\s\S]*no action is needed/);
+    const busy = observed(
+      'get_pod_metrics',
+      { namespace: 'listings' },
+      'court-listing-sync-vwsqlmf9bk-d6bph  restarts: 0  oomKills: 0 known\n  sync: cpu 480m / request 180m / limit 500m (96%)',
+    );
+    expect(
+      misconceptionsAnalyzer.notes!(at('CPUThrottlingHigh has been firing for court-listing-sync', [busy])),
+    ).toEqual([]);
+  });
+  it('image pulls that failed on new nodes and then went through: over', () => {
+    const events = observed(
+      'get_events',
+      { namespace: 'functions' },
+      [
+        'LAST SEEN   TYPE      REASON   OBJECT                        MESSAGE',
+        '37m         Normal    Pulled   pod/run-8813-jvt2j            Successfully pulled image "r.internal:5000/t:1.3.0" in 1.1s',
+        '39m (x3)    Warning   Failed   pod/run-8813-jvt2j            Failed to pull image "r.internal:5000/t:1.3.0": dial tcp: lookup r.internal on 10.40.0.2:53: no such host',
+      ].join('\n'),
+    );
+    const pods = (status: string) =>
+      observed(
+        'list_pods',
+        { namespace: 'functions' },
+        `NAME             READY   STATUS      RESTARTS   AGE   IP            NODE\nrun-8813-jvt2j   0/1     ${status.padEnd(11)} 0          42m   10.244.0.13   fn-node-4`,
+      );
+    const nodes = observed(
+      'list_nodes',
+      {},
+      'NAME        STATUS   ROLES    AGE   VERSION\nfn-node-1   Ready    <none>   90d   v1.32.0\nfn-node-4   Ready    <none>   46m   v1.32.0',
+    );
+    const at = (seen: Seen[]): AnalyzerContext => ({
+      task: 'We were paged for ImagePullBackOff in functions',
+      ns: 'functions',
+      hints: [],
+      seen,
+    });
+    expect(pullRecoveredAnalyzer.reads(at([events]))).toEqual([{ tool: 'list_nodes', args: {} }]);
+    const [note] = pullRecoveredAnalyzer.notes!(at([events, pods('Completed'), nodes]));
+    expect(note).toMatch(
+      /The image pull failures are over[\s\S]*new nodes \(fn-node-4, 46m old\)[\s\S]*no change is needed now/,
+    );
+    expect(pullRecoveredAnalyzer.notes!(at([events, pods('ErrImagePull'), nodes]))).toEqual([]);
   });
 });

@@ -75,6 +75,7 @@ import { pipeExitAnalyzer } from './pipe-exit.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
 import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
+import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
 import { rbacAnalyzer } from './rbac.js';
@@ -187,6 +188,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   dnsFiveSecondAnalyzer,
   grpcWrongPortAnalyzer,
   hpaFlappingAnalyzer,
+  pullRecoveredAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,

@@ -516,6 +516,42 @@ const MISCONCEPTIONS: readonly Misconception[] = [
       return undefined;
     },
   },
+  // kubernetes-mixin's CPUThrottlingHigh: the share of CFS periods (100 ms each) in which the container
+  // was throttled (container_cpu_cfs_throttled_periods_total / container_cpu_cfs_periods_total), not how
+  // much CPU it used; its runbook calls it informational
+  // (https://runbooks.prometheus-operator.dev/runbooks/kubernetes/cputhrottlinghigh/).
+  {
+    name: 'cpu-throttling-alert-low-usage',
+    asks: /\bCPUThrottlingHigh\b|\bthrottl\w{0,6}\b[^.?!]{0,80}\balert\w{0,3}\b|\balert\w{0,3}\b[^.?!]{0,80}\bthrottl/i,
+    reads: (ctx) => [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }],
+    holds(ctx) {
+      const lines = outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)
+        .map((o) => o.content)
+        .join('\n')
+        .split('\n');
+      let pod = '';
+      for (const l of lines) {
+        const head = /^(\S{1,253})\s+restarts:\s+(\d{1,6})\s+oomKills:/.exec(l);
+        if (head) {
+          pod = head[2] === '0' ? head[1]! : '';
+          continue;
+        }
+        const m =
+          /^\s*([a-z0-9][a-z0-9.-]{0,62}):\s*cpu (\S{1,20}) \/ (?:request \S{1,20} \/ )?limit (\S{1,20}) \((\d{1,3})%\)/.exec(
+            l,
+          );
+        if (
+          !pod ||
+          !m ||
+          !ctx.hints.some((h) => pod.startsWith(`${h}-`) || pod.includes(h)) ||
+          Number(m[4]) > 25
+        )
+          continue;
+        return `CPUThrottlingHigh measures how often the container was throttled, not how much CPU it uses: it is the share of 100 ms CFS periods in which container ${m[1]} of ${pod} hit its CPU quota. It uses ${m[2]} of its ${m[3]} limit (${m[4]}%), so it is mostly idle and well below the limit; the throttled periods come from short bursts of work (a batch, a start of a cycle) that use the quota up within one period. With the service healthy and its latency fine, that is harmless: nothing is broken and no action is needed. Silence or tune the alert for this container (it is informational), or raise the limit a little only if the bursts' latency matters; removing the CPU limit also ends it.`;
+      }
+      return undefined;
+    },
+  },
   // https://github.com/kubernetes/autoscaler/blob/master/vertical-pod-autoscaler/docs/faq.md : the updater
   // evicts a pod only when its requests fall outside the recommendation's [lowerBound, upperBound].
   {
