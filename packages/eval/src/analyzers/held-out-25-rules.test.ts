@@ -11,6 +11,7 @@ import { logGloss } from './log-glosses.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
 import { observed } from './observed.fixture.js';
+import { orderedStartupAnalyzer } from './ordered-startup.js';
 import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
 import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
@@ -523,5 +524,50 @@ describe('expected states from set 25', () => {
       /The image pull failures are over[\s\S]*new nodes \(fn-node-4, 46m old\)[\s\S]*no change is needed now/,
     );
     expect(pullRecoveredAnalyzer.notes!(at([events, pods('ErrImagePull'), nodes]))).toEqual([]);
+  });
+});
+
+describe('ordered-startup: an OrderedReady StatefulSet still bringing its pods up', () => {
+  const pods = (rows: string[]) =>
+    observed(
+      'list_pods',
+      { namespace: 'logging' },
+      ['NAME             READY   STATUS    RESTARTS   AGE   IP            NODE', ...rows].join('\n'),
+    );
+  const sts = (policy: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'StatefulSet', name: 'log-ingester', namespace: 'logging' },
+      `Name: log-ingester\nSpec:\n  replicas: 3\n${policy ? `  podManagementPolicy: ${policy}\n` : ''}`,
+    );
+  const at = (seen: Seen[]) =>
+    ctx('logging', seen, 'there is only log-ingester-0 and no -1 or -2: is the StatefulSet broken?');
+  const starting = [
+    'log-ingester-0   1/1     Running   0          2m    10.244.0.17   n1',
+    'log-ingester-1   0/1     Running   0          50s   10.244.0.18   n1',
+  ];
+  it('describes the StatefulSet its pods belong to', () => {
+    expect(orderedStartupAnalyzer.reads(at([pods(starting)]))).toEqual([
+      {
+        tool: 'describe_resource',
+        args: { kind: 'StatefulSet', name: 'log-ingester', namespace: 'logging' },
+      },
+    ]);
+  });
+  it.each(['OrderedReady', ''])('policy "%s": expected, wait', (policy) => {
+    const [f] = orderedStartupAnalyzer.finds(at([pods(starting), sts(policy)]));
+    expect(f?.cause).toMatch(
+      /is not broken: it is still starting its pods in order[\s\S]*log-ingester-2 does not exist yet/,
+    );
+  });
+  it('nothing with Parallel, a restarting pod, or an old unready one', () => {
+    expect(orderedStartupAnalyzer.finds(at([pods(starting), sts('Parallel')]))).toEqual([]);
+    const crashing = [
+      starting[0]!,
+      'log-ingester-1   0/1     CrashLoopBackOff   4          3m    10.244.0.18   n1',
+    ];
+    expect(orderedStartupAnalyzer.finds(at([pods(crashing), sts('OrderedReady')]))).toEqual([]);
+    const stuck = [starting[0]!, 'log-ingester-1   0/1     Running   0          2h    10.244.0.18   n1'];
+    expect(orderedStartupAnalyzer.finds(at([pods(stuck), sts('OrderedReady')]))).toEqual([]);
   });
 });

@@ -70,6 +70,7 @@ import { nodeReplacedAnalyzer } from './node-replaced.js';
 import { nodeSysctlAnalyzer } from './node-sysctl.js';
 import { nodeLocalDnsIpvsAnalyzer } from './nodelocaldns-ipvs.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
+import { orderedStartupAnalyzer } from './ordered-startup.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
@@ -189,6 +190,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   grpcWrongPortAnalyzer,
   hpaFlappingAnalyzer,
   pullRecoveredAnalyzer,
+  orderedStartupAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
