@@ -5,6 +5,7 @@ import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js'
 import { dnsFiveSecondAnalyzer, lookupSeconds } from './dns-five-second.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { grpcWrongPortAnalyzer, lengthAsText } from './grpc-wrong-port.js';
+import { headlessJoinAnalyzer } from './headless-join.js';
 import { hpaFlappingAnalyzer } from './hpa-flapping.js';
 import { kafkaRetentionAnalyzer } from './kafka-retention.js';
 import { logGloss } from './log-glosses.js';
@@ -569,5 +570,44 @@ describe('ordered-startup: an OrderedReady StatefulSet still bringing its pods u
     expect(orderedStartupAnalyzer.finds(at([pods(crashing), sts('OrderedReady')]))).toEqual([]);
     const stuck = [starting[0]!, 'log-ingester-1   0/1     Running   0          2h    10.244.0.18   n1'];
     expect(orderedStartupAnalyzer.finds(at([pods(stuck), sts('OrderedReady')]))).toEqual([]);
+  });
+});
+
+describe('headless-join: a member waiting for peers a headless Service publishes only when Ready', () => {
+  const pods = (row: string) =>
+    observed(
+      'list_pods',
+      { namespace: 'vulnscan' },
+      `NAME                               READY   STATUS    RESTARTS   AGE    IP            NODE\n${row}`,
+    );
+  const waiting =
+    'guard-controller-6d9f7c5b8-q2wxk   0/1     Running   0          2d7h   10.244.0.12   edge-node-1';
+  const log = observed(
+    'get_pod_logs',
+    { namespace: 'vulnscan', name: 'guard-controller-6d9f7c5b8-q2wxk' },
+    [
+      '|ERRO|CTL|resolve - error=lookup guard-controller-cluster.vulnscan on 10.96.0.10:53: connect: no route to host retry=0',
+      '|INFO|CTL|cluster.FillClusterAddrs: resolve - join=guard-controller-cluster.vulnscan addrs=[] retry=9',
+      '|WARN|CTL|cluster: cannot join a cluster, no peer address to join - waiting',
+    ].join('\n'),
+  );
+  const svc = (ip: string) =>
+    observed(
+      'describe_service',
+      { namespace: 'vulnscan', name: 'guard-controller-cluster' },
+      `Name:              guard-controller-cluster\nIP:                ${ip}\nEndpoints:         <none>\n`,
+    );
+  it('describes the Service the lookups use, then restarts the stuck pod', () => {
+    expect(headlessJoinAnalyzer.reads(ctx('vulnscan', [pods(waiting), log]))).toEqual([
+      { tool: 'describe_service', args: { namespace: 'vulnscan', name: 'guard-controller-cluster' } },
+    ]);
+    const [f] = headlessJoinAnalyzer.finds(ctx('vulnscan', [pods(waiting), log, svc('None')]));
+    expect(f?.cause).toMatch(/headless Service guard-controller-cluster[\s\S]*its first lookup failed/);
+    expect(f?.fix).toMatchObject({ tool: 'restart_pod', args: { name: 'guard-controller-6d9f7c5b8-q2wxk' } });
+  });
+  it('nothing for a ClusterIP Service, or a pod that is Ready or restarting', () => {
+    expect(headlessJoinAnalyzer.finds(ctx('vulnscan', [pods(waiting), log, svc('10.96.4.4')]))).toEqual([]);
+    const ready = waiting.replace('0/1', '1/1');
+    expect(headlessJoinAnalyzer.finds(ctx('vulnscan', [pods(ready), log, svc('None')]))).toEqual([]);
   });
 });

@@ -31,6 +31,7 @@ import { fdLimitAnalyzer } from './fd-limit.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { grpcWrongPortAnalyzer } from './grpc-wrong-port.js';
+import { headlessJoinAnalyzer } from './headless-join.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { helmReleaseAnalyzer } from './helm-release.js';
 import { hpaFlappingAnalyzer } from './hpa-flapping.js';
@@ -191,6 +192,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   hpaFlappingAnalyzer,
   pullRecoveredAnalyzer,
   orderedStartupAnalyzer,
+  headlessJoinAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
