@@ -9,6 +9,7 @@ import { headlessJoinAnalyzer } from './headless-join.js';
 import { hpaFlappingAnalyzer } from './hpa-flapping.js';
 import { kafkaRetentionAnalyzer } from './kafka-retention.js';
 import { logGloss } from './log-glosses.js';
+import { logRotationPressureAnalyzer } from './log-rotation-pressure.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
 import { observed } from './observed.fixture.js';
@@ -609,5 +610,49 @@ describe('headless-join: a member waiting for peers a headless Service publishes
     expect(headlessJoinAnalyzer.finds(ctx('vulnscan', [pods(waiting), log, svc('10.96.4.4')]))).toEqual([]);
     const ready = waiting.replace('0/1', '1/1');
     expect(headlessJoinAnalyzer.finds(ctx('vulnscan', [pods(ready), log, svc('None')]))).toEqual([]);
+  });
+});
+
+describe("log-rotation-pressure: one container's logs fill its node's disk", () => {
+  const node = (pressure: string) =>
+    observed(
+      'describe_node',
+      { name: 'worker-7' },
+      [
+        'Conditions:',
+        '  Type             Status   Reason                       Message',
+        `  DiskPressure     ${pressure.padEnd(8)} KubeletHasDiskPressure       kubelet has disk pressure`,
+        'Events:',
+        '  Warning   ContainerLogRotationFailed   36s (x31 over 47m)   kubelet   Failed to rotate log for container "taskmanager" in pod "scorer-tm-7f8d6c9b47-m2xkq": failed to compress log "/var/log/pods/streaming_scorer-tm-7f8d6c9b47-m2xkq_1c2e/taskmanager/0.log.1": no space left on device',
+      ].join('\n'),
+    );
+  const log = (level: string) =>
+    observed(
+      'get_pod_logs',
+      { namespace: 'streaming', name: 'scorer-tm-7f8d6c9b47-m2xkq', container: 'taskmanager' },
+      Array.from(
+        { length: 20 },
+        (_, i) => `${level} org.example.Fetch - built fetch session epoch=${i}`,
+      ).join('\n'),
+    );
+  it("reads the container's log the kubelet cannot rotate", () => {
+    expect(logRotationPressureAnalyzer.reads(ctx('reports', [node('True')]))).toEqual([
+      {
+        tool: 'get_pod_logs',
+        args: { namespace: 'streaming', name: 'scorer-tm-7f8d6c9b47-m2xkq', container: 'taskmanager' },
+      },
+    ]);
+  });
+  it('under DiskPressure, with a DEBUG log: the log level fills the disk', () => {
+    const [f] = logRotationPressureAnalyzer.finds(ctx('reports', [node('True'), log('DEBUG')]));
+    expect(f?.object).toBe('deployment scorer-tm (pod scorer-tm-7f8d6c9b47-m2xkq) in streaming');
+    expect(f?.cause).toMatch(
+      /fill node worker-7's root disk[\s\S]*Its log is at DEBUG level: 20 of the 20 lines/,
+    );
+    const [quiet] = logRotationPressureAnalyzer.finds(ctx('reports', [node('True'), log('INFO')]));
+    expect(quiet?.cause).not.toMatch(/DEBUG level/);
+  });
+  it('nothing without DiskPressure', () => {
+    expect(logRotationPressureAnalyzer.finds(ctx('reports', [node('False'), log('DEBUG')]))).toEqual([]);
   });
 });

@@ -50,6 +50,7 @@ import { knownHealthPortsAnalyzer } from './known-health-ports.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { logLevelAnalyzer } from './log-level.js';
+import { logRotationPressureAnalyzer } from './log-rotation-pressure.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
@@ -193,6 +194,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   pullRecoveredAnalyzer,
   orderedStartupAnalyzer,
   headlessJoinAnalyzer,
+  logRotationPressureAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
