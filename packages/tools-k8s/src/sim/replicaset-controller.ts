@@ -37,9 +37,21 @@ export function available(pod: Pod, host: ClusterHost, minReadySeconds = 0): boo
   return Number.isFinite(since) && host.now - (since - host.t0) / 1000 >= minReadySeconds;
 }
 
-/** The pods a ReplicaSet counts as its replicas: those not being deleted (a Terminating pod is replaced). */
-function activePods(rs: ReplicaSet, host: ClusterHost): Pod[] {
-  return host.store.ownedBy('Pod', rs).filter((p) => !p.metadata.deletionTimestamp);
+/**
+ * The pods a ReplicaSet counts as its replicas: those not being deleted (a Terminating pod is
+ * replaced) and not ended, as the controller's `IsPodActive` counts them (kubernetes/kubernetes,
+ * pkg/controller/controller_utils.go): a pod in phase Failed (evicted) or Succeeded is replaced, and
+ * stays as a record until it is deleted.
+ */
+export function activePods(rs: ReplicaSet, host: ClusterHost): Pod[] {
+  return host.store.ownedBy('Pod', rs).filter((p) => {
+    if (p.metadata.deletionTimestamp) return false;
+    // A phase the world declared (an evicted pod) holds before the kubelet first evaluates the pod.
+    const phase =
+      host.runtime.get(key('Pod', p.metadata.namespace, p.metadata.name ?? ''))?.facts?.phase ??
+      p.status?.phase;
+    return phase !== 'Failed' && phase !== 'Succeeded';
+  });
 }
 
 function reconcileReplicaSet(rs: ReplicaSet, host: ClusterHost): void {

@@ -817,3 +817,41 @@ describe('hostile or broken input to the workload controllers', () => {
     expect(sizes.every((n) => n > 0)).toBe(true);
   });
 });
+
+describe('the ReplicaSet controller counts only active pods', () => {
+  it('an evicted (Failed) pod it owns is replaced and stays as a record, out of the counts', () => {
+    const c = createSimCluster({
+      now: NOW,
+      namespaces: ['app'],
+      nodes: [{ name: 'n1' }, { name: 'n2' }],
+      deployments: [
+        {
+          name: 'api',
+          namespace: 'app',
+          replicas: 2,
+          containers: [{ name: 'api', image: 'acme/api:1' }],
+          pods: [
+            { node: 'n1', age: '2h' },
+            {
+              node: 'n2',
+              age: '2h',
+              phase: 'Failed',
+              reason: 'Evicted',
+              message: 'The node was low on resource: ephemeral-storage.',
+            },
+          ],
+        },
+      ],
+    } as never);
+    const all = c
+      .listNow({ kind: 'Pod', namespace: 'app' })
+      .map((p) => p as unknown as Pod)
+      .map((p) => ({ phase: p.status?.phase, reason: p.status?.reason }));
+    expect(all.filter((p) => p.phase === 'Failed')).toEqual([{ phase: 'Failed', reason: 'Evicted' }]);
+    expect(all.filter((p) => p.phase !== 'Failed')).toHaveLength(2);
+    const rs = c.listNow({ kind: 'ReplicaSet', namespace: 'app' })[0] as unknown as {
+      status: { replicas: number };
+    };
+    expect(rs.status.replicas).toBe(2);
+  });
+});
