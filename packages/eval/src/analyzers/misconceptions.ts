@@ -124,6 +124,26 @@ function sigkillNote(ctx: AnalyzerContext): string | undefined {
   return undefined;
 }
 
+/**
+ * Each container line of the namespace's `get_pod_metrics` reads, with its pod's name, restarts and
+ * OOM kills from the pod's head line (`<pod>  restarts: 0  oomKills: 0 known`).
+ */
+function metricLines(
+  ctx: AnalyzerContext,
+): { pod: string; restarts: number; oomKills: number; line: string }[] {
+  const out: { pod: string; restarts: number; oomKills: number; line: string }[] = [];
+  let head: RegExpExecArray | null = null;
+  for (const l of outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)
+    .map((o) => o.content)
+    .join('\n')
+    .split('\n')) {
+    // A line that starts a pod (not indented) is its head; one this cannot read drops its containers.
+    if (/^\S/.test(l)) head = /^(\S{1,253})\s+restarts:\s+(\d{1,6})\s+oomKills:\s+(\d{1,6})/.exec(l);
+    else if (head) out.push({ pod: head[1]!, restarts: Number(head[2]), oomKills: Number(head[3]), line: l });
+  }
+  return out;
+}
+
 const MISCONCEPTIONS: readonly Misconception[] = [
   // The JVM's heap is bounded by -Xmx (or MaxRAMPercentage); the rest of its footprint is metaspace,
   // thread stacks, code cache and GC structures. A heap that a collection brings back down each cycle
@@ -495,19 +515,10 @@ const MISCONCEPTIONS: readonly Misconception[] = [
     asks: /\bmemory\b[^.?!]{0,120}\brequests?\b|\b(?:above|over|exceeds?) (?:its|their) (?:memory )?requests?\b/i,
     reads: (ctx) => [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }],
     holds(ctx) {
-      const lines = outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)
-        .map((o) => o.content)
-        .join('\n')
-        .split('\n');
-      let pod = '';
-      for (const l of lines) {
-        const head = /^(\S{1,253})\s+restarts:\s+\d{1,6}\s+oomKills:\s+(\d{1,6})/.exec(l);
-        if (head) {
-          pod = head[2] === '0' ? head[1]! : '';
-          continue;
-        }
+      for (const { pod, oomKills, line: l } of metricLines(ctx)) {
+        if (oomKills !== 0) continue;
         const m = /memory (\S{1,20}) \/ request (\S{1,20}) \/ limit (\S{1,20}) \((\d{1,3})%\)/.exec(l);
-        if (!pod || !m) continue;
+        if (!m) continue;
         const [use, req, lim] = [parseQuantity(m[1]), parseQuantity(m[2]), parseQuantity(m[3])];
         if (use === undefined || req === undefined || lim === undefined || use <= req || use >= lim * 0.9)
           continue;
@@ -525,27 +536,13 @@ const MISCONCEPTIONS: readonly Misconception[] = [
     asks: /\bCPUThrottlingHigh\b|\bthrottl\w{0,6}\b[^.?!]{0,80}\balert\w{0,3}\b|\balert\w{0,3}\b[^.?!]{0,80}\bthrottl/i,
     reads: (ctx) => [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }],
     holds(ctx) {
-      const lines = outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)
-        .map((o) => o.content)
-        .join('\n')
-        .split('\n');
-      let pod = '';
-      for (const l of lines) {
-        const head = /^(\S{1,253})\s+restarts:\s+(\d{1,6})\s+oomKills:/.exec(l);
-        if (head) {
-          pod = head[2] === '0' ? head[1]! : '';
-          continue;
-        }
+      for (const { pod, restarts, line: l } of metricLines(ctx)) {
+        if (restarts !== 0) continue;
         const m =
           /^\s*([a-z0-9][a-z0-9.-]{0,62}):\s*cpu (\S{1,20}) \/ (?:request \S{1,20} \/ )?limit (\S{1,20}) \((\d{1,3})%\)/.exec(
             l,
           );
-        if (
-          !pod ||
-          !m ||
-          !ctx.hints.some((h) => pod.startsWith(`${h}-`) || pod.includes(h)) ||
-          Number(m[4]) > 25
-        )
+        if (!m || !ctx.hints.some((h) => pod.startsWith(`${h}-`) || pod.includes(h)) || Number(m[4]) > 25)
           continue;
         return `CPUThrottlingHigh measures how often the container was throttled, not how much CPU it uses: it is the share of 100 ms CFS periods in which container ${m[1]} of ${pod} hit its CPU quota. It uses ${m[2]} of its ${m[3]} limit (${m[4]}%), so it is mostly idle and well below the limit; the throttled periods come from short bursts of work (a batch, a start of a cycle) that use the quota up within one period. With the service healthy and its latency fine, that is harmless: nothing is broken and no action is needed. Silence or tune the alert for this container (it is informational), or raise the limit a little only if the bursts' latency matters; removing the CPU limit also ends it.`;
       }
