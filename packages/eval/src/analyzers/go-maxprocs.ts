@@ -4,6 +4,7 @@ import {
   clip,
   envFix,
   type Finding,
+  metricLines,
   outputs,
   podDeployment,
   type Read,
@@ -28,15 +29,11 @@ interface Throttled {
 /** Containers at 90 % or more of their CPU limit, from the metrics read in `ns`. */
 function throttled(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: string): Throttled[] {
   const out: Throttled[] = [];
-  for (const m of outputs(seen, 'get_pod_metrics', (o) => (o.args['namespace'] ?? ns) === ns)) {
-    let pod = '';
-    for (const line of m.content.split('\n')) {
-      if (/^\S/.test(line)) pod = line.split(/\s+/)[0] ?? '';
-      const cpu = CPU_AT_LIMIT.exec(line);
-      const limit = cpu ? parseQuantity(cpu[3]!) : undefined;
-      if (!cpu || !pod || limit === undefined || Number(cpu[4]) < 90) continue;
-      out.push({ pod, container: cpu[1]!, limit, line: line.trim() });
-    }
+  for (const { pod, line } of metricLines(seen, ns)) {
+    const cpu = CPU_AT_LIMIT.exec(line);
+    const limit = cpu ? parseQuantity(cpu[3]!) : undefined;
+    if (!cpu || limit === undefined || Number(cpu[4]) < 90) continue;
+    out.push({ pod, container: cpu[1]!, limit, line: line.trim() });
   }
   return out;
 }

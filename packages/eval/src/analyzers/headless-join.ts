@@ -20,8 +20,7 @@ function stuck(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: string): Stuc
     const row = listed.rows.find((r) => r['NAME'] === pod);
     // Running, never Ready, never restarted: waiting, not crashing.
     if (
-      !row ||
-      row['STATUS'] !== 'Running' ||
+      row?.['STATUS'] !== 'Running' ||
       !/^0\//.test(row['READY'] ?? '') ||
       !/^0\b/.test(row['RESTARTS'] ?? '')
     )

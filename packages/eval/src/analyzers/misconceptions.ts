@@ -8,6 +8,7 @@ import {
   clip,
   containerSections,
   flat,
+  metricLines,
   namespacePods,
   outputs,
   type Read,
@@ -122,26 +123,6 @@ function sigkillNote(ctx: AnalyzerContext): string | undefined {
     }
   }
   return undefined;
-}
-
-/**
- * Each container line of the namespace's `get_pod_metrics` reads, with its pod's name, restarts and
- * OOM kills from the pod's head line (`<pod>  restarts: 0  oomKills: 0 known`).
- */
-function metricLines(
-  ctx: AnalyzerContext,
-): { pod: string; restarts: number; oomKills: number; line: string }[] {
-  const out: { pod: string; restarts: number; oomKills: number; line: string }[] = [];
-  let head: RegExpExecArray | null = null;
-  for (const l of outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)
-    .map((o) => o.content)
-    .join('\n')
-    .split('\n')) {
-    // A line that starts a pod (not indented) is its head; one this cannot read drops its containers.
-    if (/^\S/.test(l)) head = /^(\S{1,253})\s+restarts:\s+(\d{1,6})\s+oomKills:\s+(\d{1,6})/.exec(l);
-    else if (head) out.push({ pod: head[1]!, restarts: Number(head[2]), oomKills: Number(head[3]), line: l });
-  }
-  return out;
 }
 
 const MISCONCEPTIONS: readonly Misconception[] = [
@@ -515,7 +496,7 @@ const MISCONCEPTIONS: readonly Misconception[] = [
     asks: /\bmemory\b[^.?!]{0,120}\brequests?\b|\b(?:above|over|exceeds?) (?:its|their) (?:memory )?requests?\b/i,
     reads: (ctx) => [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }],
     holds(ctx) {
-      for (const { pod, oomKills, line: l } of metricLines(ctx)) {
+      for (const { pod, oomKills, line: l } of metricLines(ctx.seen, ctx.ns)) {
         if (oomKills !== 0) continue;
         const m = /memory (\S{1,20}) \/ request (\S{1,20}) \/ limit (\S{1,20}) \((\d{1,3})%\)/.exec(l);
         if (!m) continue;
@@ -536,7 +517,7 @@ const MISCONCEPTIONS: readonly Misconception[] = [
     asks: /\bCPUThrottlingHigh\b|\bthrottl\w{0,6}\b[^.?!]{0,80}\balert\w{0,3}\b|\balert\w{0,3}\b[^.?!]{0,80}\bthrottl/i,
     reads: (ctx) => [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }],
     holds(ctx) {
-      for (const { pod, restarts, line: l } of metricLines(ctx)) {
+      for (const { pod, restarts, line: l } of metricLines(ctx.seen, ctx.ns)) {
         if (restarts !== 0) continue;
         const m =
           /^\s*([a-z0-9][a-z0-9.-]{0,62}):\s*cpu (\S{1,20}) \/ (?:request \S{1,20} \/ )?limit (\S{1,20}) \((\d{1,3})%\)/.exec(

@@ -9,6 +9,7 @@ import {
   podsOf,
   type Read,
   searchedLines,
+  serviceHost,
 } from './types.js';
 
 // ESTALE as programs and NFS servers print it: errno 116 on Linux, NFS4ERR_STALE on the wire.
@@ -16,7 +17,6 @@ const STALE = /Stale file handle|\bESTALE\b|\[Errno 116\]|NFS4ERR_STALE|stale NF
 // The share a program says it mounted: `nfs4 nfs-server.storage.svc.cluster.local:/export/assets`.
 const MOUNT = /\bnfs4?(?::\/\/|\s+)([a-z0-9][a-z0-9.-]{0,252}):\/[^\s)'"]{0,500}/i;
 const MOUNT_PATTERN = 'nfs';
-const SERVICE_HOST = /^([a-z0-9][a-z0-9-]{0,62})\.([a-z0-9][a-z0-9-]{0,62})\.svc(?:\.[a-z0-9.-]{0,100})?$/;
 
 interface Stale {
   readonly pod: string;
@@ -39,11 +39,11 @@ function staleLogs(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: string): 
     const host = [...lines, ...searched]
       .map((l) => (l.length <= 2000 ? MOUNT.exec(l)?.[1] : undefined))
       .find(Boolean);
-    const svc = host ? SERVICE_HOST.exec(host) : null;
+    const svc = host ? serviceHost(host) : undefined;
     out.push({
       pod,
       line: line.trim(),
-      ...(host && svc ? { server: { host, service: svc[1]!, namespace: svc[2]! } } : {}),
+      ...(host && svc ? { server: { host, ...svc } } : {}),
     });
   }
   return out;

@@ -6,6 +6,7 @@ import {
   outputs,
   ownerDeployment,
   type Read,
+  serviceHost,
 } from './types.js';
 
 // nginx's error log for a request it could not pass on, with the address it used
@@ -14,8 +15,6 @@ import {
 const UPSTREAM_FAILED = /upstream timed out|connect\(\) failed|no route to host|Connection refused/i;
 const UPSTREAM = /\bupstream: "https?:\/\/(\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?[^"]{0,500}"/;
 const REQUEST = /\brequest: "[A-Z]{3,7} (\/[^\s"]{0,500})/;
-// A Service's cluster DNS name in proxy_pass: <service>.<namespace>.svc[.cluster.local].
-const SERVICE_HOST = /^([a-z0-9][a-z0-9-]{0,62})\.([a-z0-9][a-z0-9-]{0,62})\.svc(?:\.[a-z0-9.-]{0,100})?$/;
 
 interface Route {
   /** The location's prefix, or '' for a proxy_pass outside any location seen. */
@@ -115,8 +114,9 @@ export const proxyStaleAddressAnalyzer: Analyzer = {
         (o) => o.args['name'] === name && o.args['namespace'] === ns,
       ).pop();
       const route = conf ? routeFor(nginxRoutes(conf.content).routes, failed.path) : undefined;
-      const svc = route && !route.variable ? SERVICE_HOST.exec(route.host) : null;
-      if (svc) reads.push({ tool: 'describe_service', args: { namespace: svc[2], name: svc[1] } });
+      const svc = route && !route.variable ? serviceHost(route.host) : undefined;
+      if (svc)
+        reads.push({ tool: 'describe_service', args: { namespace: svc.namespace, name: svc.service } });
     }
     return reads;
   },
@@ -133,12 +133,12 @@ export const proxyStaleAddressAnalyzer: Analyzer = {
         if (!conf) continue;
         const { routes, resolver } = nginxRoutes(conf.content);
         const route = routeFor(routes, failed.path);
-        const svc = route && !route.variable ? SERVICE_HOST.exec(route.host) : null;
+        const svc = route && !route.variable ? serviceHost(route.host) : undefined;
         if (!route || !svc || resolver) continue;
         const described = outputs(
           seen,
           'describe_service',
-          (o) => o.status === 'ok' && o.args['name'] === svc[1] && o.args['namespace'] === svc[2],
+          (o) => o.status === 'ok' && o.args['name'] === svc.service && o.args['namespace'] === svc.namespace,
         ).pop();
         const now = described ? serviceIp(described.content) : undefined;
         if (!now || now === failed.ip) continue;
@@ -146,11 +146,11 @@ export const proxyStaleAddressAnalyzer: Analyzer = {
         out.push({
           weight: 95,
           object: deployment ? `deployment ${deployment}` : `pod ${failed.pod}`,
-          cause: `the proxy ${deployment ?? failed.pod} still sends ${route.prefix || 'its'} requests to ${failed.ip}, the old ClusterIP of Service ${svc[1]} in ${svc[2]}, which now has ${now}: nginx resolved ${route.host} (written literally in proxy_pass, with no resolver) once, when it loaded its configuration, and keeps that stale address until it reloads, so after the Service was re-created its connections to the old address time out ("${clip(failed.line, 200)}"), while ${svc[1]} itself is healthy`,
+          cause: `the proxy ${deployment ?? failed.pod} still sends ${route.prefix || 'its'} requests to ${failed.ip}, the old ClusterIP of Service ${svc.service} in ${svc.namespace}, which now has ${now}: nginx resolved ${route.host} (written literally in proxy_pass, with no resolver) once, when it loaded its configuration, and keeps that stale address until it reloads, so after the Service was re-created its connections to the old address time out ("${clip(failed.line, 200)}"), while ${svc.service} itself is healthy`,
           evidence: [
             `get_pod_logs ${failed.pod}: "${clip(failed.line, 200)}"`,
             `describe_resource ConfigMap ${name}: proxy_pass http://${route.host}/ for location ${route.prefix || '/'}, no resolver`,
-            `describe_service ${svc[1]} (${svc[2]}): IP ${now}`,
+            `describe_service ${svc.service} (${svc.namespace}): IP ${now}`,
           ],
           advice: `reload or restart the proxy (kubectl rollout restart deployment/${deployment ?? '<proxy>'}) so nginx resolves ${route.host} again; for good, add a resolver (the cluster DNS, kube-dns.kube-system.svc.cluster.local) and put the host in a variable in proxy_pass so it is re-resolved, or point it at a Service that is not re-created`,
           revisionSound: true,

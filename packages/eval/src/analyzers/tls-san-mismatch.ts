@@ -1,14 +1,19 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, type Finding, outputs, podDeployment, type Read } from './types.js';
+import {
+  type Analyzer,
+  clip,
+  type Finding,
+  outputs,
+  podDeployment,
+  type Read,
+  serviceHost,
+} from './types.js';
 
 // A TLS client refusing a certificate that does not name the host it dialled, as Go
 // (`x509: certificate is valid for a, b, not c`), Java (`No subject alternative DNS name matching c
 // found`) and OpenSSL-based clients (`hostname mismatch`, with the host nearby) print it.
 const GO_MISMATCH = /x509: certificate is valid for ([^\n]{1,1000}?), not ([a-z0-9][a-z0-9.-]{0,252})/i;
 const JAVA_MISMATCH = /No subject alternative (?:DNS )?names? matching ([a-z0-9][a-z0-9.-]{0,252}) found/i;
-// A Service's cluster name: <service>.<namespace>[.svc[.cluster.local]].
-const SERVICE_HOST =
-  /^([a-z0-9][a-z0-9-]{0,62})\.([a-z0-9][a-z0-9-]{0,62})(?:\.svc(?:\.[a-z0-9.-]{0,100})?)?$/;
 
 interface Mismatch {
   readonly pod: string;
@@ -24,15 +29,9 @@ function mismatches(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: string):
     for (const line of log.content.slice(-200_000).split('\n')) {
       if (line.length > 4000) continue;
       const host = GO_MISMATCH.exec(line)?.[2] ?? JAVA_MISMATCH.exec(line)?.[1];
-      const svc = host ? SERVICE_HOST.exec(host.replace(/\.$/, '')) : null;
+      const svc = host ? serviceHost(host, true) : undefined;
       if (!host || !svc) continue;
-      out.push({
-        pod: String(log.args['name']),
-        line: line.trim(),
-        host,
-        service: svc[1]!,
-        namespace: svc[2]!,
-      });
+      out.push({ pod: String(log.args['name']), line: line.trim(), host, ...svc });
       break;
     }
   }

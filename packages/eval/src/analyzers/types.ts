@@ -74,6 +74,40 @@ export function podsOf(
   return { rows: listed.flatMap((o) => parseTable(o.content)) };
 }
 
+/**
+ * The Service a cluster DNS name names: `<service>.<namespace>.svc[.<cluster domain>]` (Kubernetes'
+ * "DNS for Services and Pods"); with `short`, `<service>.<namespace>` counts too. Undefined otherwise.
+ */
+export function serviceHost(host: string, short = false): { service: string; namespace: string } | undefined {
+  const m = (
+    short
+      ? /^([a-z0-9][a-z0-9-]{0,62})\.([a-z0-9][a-z0-9-]{0,62})(?:\.svc(?:\.[a-z0-9.-]{0,100})?)?$/
+      : /^([a-z0-9][a-z0-9-]{0,62})\.([a-z0-9][a-z0-9-]{0,62})\.svc(?:\.[a-z0-9.-]{0,100})?$/
+  ).exec(host.replace(/\.$/, ''));
+  return m ? { service: m[1]!, namespace: m[2]! } : undefined;
+}
+
+/**
+ * Each container line of namespace `ns`'s `get_pod_metrics` reads, with its pod's name, restarts and
+ * OOM kills from the pod's head line (`<pod>  restarts: 0  oomKills: 0 known`).
+ */
+export function metricLines(
+  seen: readonly SeenObservation[],
+  ns: string,
+): { pod: string; restarts: number; oomKills: number; line: string }[] {
+  const out: { pod: string; restarts: number; oomKills: number; line: string }[] = [];
+  let head: RegExpExecArray | null = null;
+  for (const l of outputs(seen, 'get_pod_metrics', (o) => o.args['namespace'] === ns)
+    .map((o) => o.content)
+    .join('\n')
+    .split('\n')) {
+    // A line that starts a pod (not indented) is its head; one this cannot read drops its containers.
+    if (/^\S/.test(l)) head = /^(\S{1,253})\s+restarts:\s+(\d{1,6})\s+oomKills:\s+(\d{1,6})/.exec(l);
+    else if (head) out.push({ pod: head[1]!, restarts: Number(head[2]), oomKills: Number(head[3]), line: l });
+  }
+  return out;
+}
+
 /** One read the investigation wants next. */
 export interface Read {
   readonly tool: string;
