@@ -101,6 +101,7 @@ function has(tools: readonly ToolDescriptor[], name: string): boolean {
 const TRAFFIC =
   /\b(503|502|504|5xx|unreachable|reach|endpoint|endpoints|traffic|service|connection refused|timeout|timing out|no healthy upstream|ingress|requests? fail)/i;
 const SLOW = /\b(slow|latency|throttl|p99|p95|sluggish|degraded)/i;
+const USAGE = /\b(?:cpu|memory|usage|utili[sz]ation|throttl\w{0,6})\b/i;
 /** The `default` namespace named as a place, not the word "default" (a default backend, value, class). */
 const DEFAULT_NAMED =
   /\b(?:in|from|under|on)\s+(?:the\s+)?[`'"]?default[`'"]?(?:\s+namespace\b|(?=\s*(?:[.,;:!?)]|$|\s+(?:and|but|since|after|for|with|is|are|was|were|has|have)\b)))/i;
@@ -406,6 +407,8 @@ export class BaselineSreModel implements Model {
           plan.push({ tool: 'get_pod_metrics', args: { namespace: other } });
       }
     }
+    // A question about usage (an alert on CPU or memory, a limit, a request): what the pods use.
+    if (USAGE.test(task)) plan.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
     // Memory near its limit on a healthy pod: the usage, and the configuration the program reads
     // (a cache's own memory cap and eviction policy decide whether it grows past the limit).
     if (/\bmemory\b|\bOOM/i.test(task) && toDescribe.length === 0) {

@@ -561,6 +561,23 @@ expect:
 `,
   },
   {
+    id: 'asked-state-usage',
+    mentions: [
+      /Observed on Pod\/cache-\S+: container cache Running[^\n]*usage cache: cpu 40m \/ request 100m \/ limit 500m \(8%\); memory 700Mi \/ request 512Mi \/ limit 1Gi/,
+    ],
+    yaml: `${header('asked-state-usage', 'kv', 'how much memory does the cache in kv use compared with what it asked for? just checking')}cluster:
+  namespaces: [kv]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: cache
+      namespace: kv
+      containers: [{ name: cache, image: kv/cache:7, resources: { requests: { cpu: 100m, memory: 512Mi }, limits: { cpu: 500m, memory: 1Gi } }, behavior: { logs: ['ready'] } }]
+      pods: [{ usage: { cpu: 40m, memory: 700Mi } }]
+expect:
+  rootCause: { mustMention: [700Mi] }
+`,
+  },
+  {
     id: 'misconception-secret-base64',
     mentions: [/base64-encoded/, /not encryption/],
     yaml: `${header('misconception-secret-base64', 'pay', 'the api-keys secret in pay looks garbled in kubectl get -o yaml. Is it corrupted?')}cluster:

@@ -5,6 +5,7 @@ import {
   containerSections,
   describedField,
   describedLabels,
+  metricLines,
   outputs,
   section,
   stateBlock,
@@ -20,7 +21,9 @@ const MAX_FACTS = 8;
  * what was seen and not only what was concluded. A pod's containers (init containers named as such)
  * with their state, reason, exit code and restarts, and its QoS class; a Service's type, address,
  * selector, ports, endpoints and traffic settings; a Deployment's replicas, strategy and conditions;
- * any other kind's scalar Spec fields (not its pod template) and Status. Only objects of `ns` whose
+ * any other kind's scalar Spec fields (not its pod template) and Status. A pod whose usage was read
+ * (`get_pod_metrics`) also gets each container's CPU and memory against its request and limit, the figure
+ * a question about an alert, throttling or memory turns on. Only objects of `ns` whose
  * name a word of the task matches, that were described; one pod per controller; at most three objects.
  * Meant for an answer that found no fault: beside a root cause, healthy objects' fields are noise.
  * Returns one line per object, `Observed on <kind>/<name>: <fact>; <fact>.`
@@ -34,7 +37,7 @@ export function askedState({ seen, ns, hints }: AnalyzerContext): string[] {
   const add = (kind: string, name: string, facts: string[]) => {
     const kept = facts.filter(Boolean).slice(0, MAX_FACTS);
     if (kept.length > 0 && out.length < MAX_OBJECTS)
-      out.push(`Observed on ${kind}/${name}: ${kept.map((f) => clip(f, 120)).join('; ')}.`);
+      out.push(`Observed on ${kind}/${name}: ${kept.map((f) => clip(f, 140)).join('; ')}.`);
   };
   const newest = <T extends { args: Record<string, unknown> }>(list: T[]): T[] => {
     const byName = new Map<string, T>();
@@ -68,8 +71,13 @@ export function askedState({ seen, ns, hints }: AnalyzerContext): string[] {
           ),
       )
       .map(([k, v]) => `${k}=${v}`);
+    // Usage as get_pod_metrics prints it: `sync: cpu 20m / request 180m / limit 500m (4%); memory …`.
+    const usage = metricLines(seen, ns)
+      .filter((m) => m.pod === o.args['name'])
+      .map((m) => `usage ${m.line.trim()}`);
     add('Pod', String(o.args['name']), [
       ...facts,
+      ...usage,
       qos ? `QoS class ${qos}` : '',
       labels.length > 0 ? `labels ${labels.slice(0, 4).join(', ')}` : '',
     ]);

@@ -31,6 +31,24 @@ describe('misconceptions: notes for states Kubernetes documents as expected', ()
     expect(notes(task, [hpa(70, 70)])).not.toMatch(/tolerance/);
     expect(notes('web pods crash at start', [hpa(75, 70)])).not.toMatch(/tolerance/);
   });
+  it('CPU above its request is explained, CPU above an autoscaler target is not that question', () => {
+    const usage = obs(
+      'get_pod_metrics',
+      'web-1  restarts: 0  oomKills: 0 known\n  web: cpu 700m / request 100m / no limit; memory 90Mi / request 128Mi / no limit',
+    );
+    const burst = /will not be killed or evicted for using CPU above their request/;
+    for (const task of [
+      'kubectl top shows web at 700m CPU while the request is 100m, will it be evicted?',
+      'web uses CPU way above its request since noon, is that a problem?',
+      'the dashboard flags web at "190% of CPU request", should we act?',
+    ])
+      expect(notes(task, [usage]), task).toMatch(burst);
+    for (const task of [
+      'web stays at 2 replicas although its CPU is way above the 70% target; why does the HPA not scale?',
+      'web CPU is over the limit we set last week',
+    ])
+      expect(notes(task, [usage]), task).not.toMatch(burst);
+  });
   it('a memory figure near the limit without OOM kills is page cache beside the working set', () => {
     const task = 'doc-search has been at 98% of its 6Gi memory limit for hours, is it about to be OOMKilled?';
     expect(notes(task, [obs('get_pod_metrics', metrics(0))])).toMatch(/page cache[\s\S]*working set/);

@@ -665,7 +665,8 @@ const MISCONCEPTIONS: readonly Misconception[] = [
   // https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#how-pods-with-resource-limits-are-run
   {
     name: 'cpu-above-request',
-    asks: /\b(?:cpu|kubectl top)\b[^.?!]{0,120}\b(?:above|over|exceeds?|more than|while the (?:cpu )?request)\b/i,
+    // Usage above the request, not above an autoscaler's target or a limit.
+    asks: /\b(?:cpu|kubectl top)\b[^.?!]{0,120}\b(?:above|over|exceeds?|more than)\b[^.?!]{0,60}\brequests?\b|\b(?:cpu|kubectl top)\b[^.?!]{0,120}\bwhile the (?:cpu )?request\b|%\s?of (?:its |the )?cpu request/i,
     reads: (ctx) => [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }],
     holds(ctx) {
       const m = outputs(ctx.seen, 'get_pod_metrics')
