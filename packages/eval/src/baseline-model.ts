@@ -10,7 +10,14 @@ import {
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
 import { probeRefused, probeTimedOut } from './analyzers/probes.js';
-import { clip, containerSections, describedField, outputs, stateBlock } from './analyzers/types.js';
+import {
+  clip,
+  containerSections,
+  describedField,
+  outputs,
+  podDeployment,
+  stateBlock,
+} from './analyzers/types.js';
 import {
   CHANGE,
   type DeploymentRow,
@@ -752,7 +759,19 @@ export class BaselineSreModel implements Model {
     lines.push('Evidence:');
     for (const e of top.evidence) lines.push(`- ${e}`);
     const topName = /^\S+ ([a-z0-9.-]+)/.exec(top.object)?.[1] ?? top.object;
-    const others = findings.slice(1).filter((f) => !f.object.includes(topName) && f.weight >= 60);
+    // A finding on an object the root cause's own cause or evidence names (the pods a NetworkPolicy
+    // cuts off, the producer a scaled-down consumer leaves waiting) is its symptom, not a separate incident.
+    const told = [top.cause, ...top.evidence].join('\n');
+    const others = findings.slice(1).filter((f) => {
+      const name = /^\S+ ([a-z0-9.-]+)/.exec(f.object)?.[1] ?? f.object;
+      // A pod whose Deployment, or a sibling pod of which, the root cause names is its symptom too.
+      const dep = podDeployment(name);
+      const sibling =
+        dep !== undefined &&
+        (told.includes(`deployment ${dep}`) ||
+          new RegExp(`(?<![a-z0-9-])${escapeRe(dep)}-[a-z0-9]{6,10}-[a-z0-9]{5}\\b`).test(told));
+      return !f.object.includes(topName) && !told.includes(name) && !sibling && f.weight >= 60;
+    });
     if (others.length > 0) {
       lines.push(
         `Also seen (separate from this incident): ${others

@@ -18,7 +18,7 @@ namespace: ${ns}
 task: ${JSON.stringify(task)}
 `;
 
-const ROWS: { id: string; yaml: string; mentions: RegExp[] }[] = [
+const ROWS: { id: string; yaml: string; mentions: RegExp[]; absent?: RegExp[] }[] = [
   {
     id: 'storage-class-missing',
     mentions: [/PersistentVolumeClaim pg-data is Pending/, /StorageClass "fast-ssd" does not exist/],
@@ -125,6 +125,31 @@ expect:
         - name: orders
           image: api/orders:5
           behavior: { logs: ['starting', 'dial tcp 10.96.0.40:5432: i/o timeout', 'retrying database connection'] }
+  objects:
+    - apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata: { name: deny-egress, namespace: api }
+      spec: { podSelector: {}, policyTypes: [Egress] }
+expect:
+  rootCause: { mustMention: [deny-egress] }
+`,
+  },
+  {
+    // Every replica logs the timeouts: the pods are the policy's symptom, not separate incidents.
+    id: 'netpol-egress-symptom-pods-not-separate',
+    mentions: [/NetworkPolicy deny-egress/],
+    absent: [/Also seen/],
+    yaml: `${header('netpol-egress-symptom-pods-not-separate', 'api', 'orders in namespace api cannot reach its database since this morning')}cluster:
+  namespaces: [api]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: orders
+      namespace: api
+      replicas: 3
+      containers:
+        - name: orders
+          image: api/orders:5
+          behavior: { logs: ['starting', 'ERROR dial tcp 10.96.0.40:5432: i/o timeout', 'ERROR database unreachable, retrying'] }
   objects:
     - apiVersion: networking.k8s.io/v1
       kind: NetworkPolicy
@@ -1555,6 +1580,7 @@ describe('failure-family analyzers, through the baseline', () => {
       environment: simEnvironment,
     });
     for (const re of row.mentions) expect(run!.answer ?? '', String(re)).toMatch(re);
+    for (const re of row.absent ?? []) expect(run!.answer ?? '', String(re)).not.toMatch(re);
     const failed = [...run!.gates, ...run!.checks].filter((c) => !c.passed);
     expect(failed, run!.answer ?? '').toEqual([]);
     expect(run!.passed).toBe(true);
