@@ -10,6 +10,7 @@ import {
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
 import { probeRefused, probeTimedOut } from './analyzers/probes.js';
+import { scaleChanges } from './analyzers/scale-changes.js';
 import {
   clip,
   containerSections,
@@ -780,6 +781,7 @@ export class BaselineSreModel implements Model {
           .join('; ')}.`,
       );
     }
+    lines.push(...scaleChanges(seen, [top.object, told].join('\n')));
     if (mutation) {
       if (mutation.status === 'ok') {
         lines.push(
