@@ -415,6 +415,14 @@ export class BaselineSreModel implements Model {
           plan.push({ tool: 'get_pod_metrics', args: { namespace: other } });
       }
     }
+    // Resources the LimitRanger wrote into a pod (its kubernetes.io/limit-ranger annotation): the
+    // namespace's LimitRanges, which hold those defaults.
+    if (
+      outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns).some((d) =>
+        /kubernetes\.io\/limit-ranger/.test(d.content),
+      )
+    )
+      plan.push({ tool: 'list_resources', args: { kind: 'LimitRange', namespace: ns } });
     // A question about usage (an alert on CPU or memory, a limit, a request): what the pods use.
     if (USAGE.test(task)) plan.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
     // Memory near its limit on a healthy pod: the usage, and the configuration the program reads

@@ -160,6 +160,57 @@ expect:
 `,
   },
   {
+    // A liveness probe on a path that now needs credentials: 401, not a program that exits 0.
+    id: 'liveness-401-auth',
+    mentions: [/requires authentication \(the program answers it with HTTP 401 Unauthorized/, /\/healthz/],
+    absent: [/exits with code 0/],
+    yaml: `${header('liveness-401-auth', 'search', 'vector-store in search keeps restarting since we enabled API keys')}cluster:
+  namespaces: [search]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: vector-store
+      namespace: search
+      containers:
+        - name: vecstore
+          image: search/vecstore:1.9.2
+          ports: [6333]
+          livenessProbe: { httpGet: { path: /, port: 6333 }, periodSeconds: 10, failureThreshold: 3 }
+          behavior:
+            stopExitCode: 0
+            http: [{ port: 6333, path: /, status: 401 }, { port: 6333, path: /healthz }]
+            logs: ['INFO api key authentication enabled for REST', 'INFO "GET / HTTP/1.1" 401 0 "kube-probe/1.30"']
+expect:
+  rootCause: { mustMention: [liveness, '401'] }
+`,
+  },
+  {
+    // A memory limit nobody declared: the namespace's LimitRange default, named from the pod annotation.
+    id: 'oom-limitrange-default',
+    mentions: [
+      /LimitRanger admission plugin wrote it into the pod from the namespace's LimitRange default \(LimitRange team-defaults\)/,
+      /from 256Mi to 1Gi/,
+    ],
+    yaml: `${header('oom-limitrange-default', 'reports', 'the builder pods in reports restart all the time since yesterday')}cluster:
+  namespaces: [reports]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: builder
+      namespace: reports
+      containers:
+        - name: builder
+          image: reports/builder:5
+          resources: { requests: { cpu: 500m } }
+          behavior: { memory: { need: 700Mi }, failAfter: 3m, logs: ['rendering batch 1'] }
+  objects:
+    - apiVersion: v1
+      kind: LimitRange
+      metadata: { name: team-defaults, namespace: reports }
+      spec: { limits: [{ type: Container, default: { memory: 256Mi } }] }
+expect:
+  rootCause: { mustMention: [team-defaults] }
+`,
+  },
+  {
     id: 'ingress-no-class',
     mentions: [/ingress storefront names ingress class "nginx-public", which does not exist/],
     yaml: `${header('ingress-no-class', 'web', 'https://shop.example.com returns 404 from outside; namespace web')}cluster:

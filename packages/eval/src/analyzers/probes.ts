@@ -16,6 +16,8 @@ export function probeCause(
   specific: boolean;
   slowStart?: true;
   healthPath?: string;
+  /** Set when `healthPath` is the conventional path rather than one the evidence shows served. */
+  healthPathAssumed?: true;
   timedOut?: true;
 } {
   const m = message.toLowerCase();
@@ -135,6 +137,31 @@ export function probeCause(
       advice: `make the ${kind} probe send a request the program accepts (its scheme, path and headers)`,
       specific: true,
     };
+  // 401/403: the path now needs credentials (an API key, a login), and the kubelet's probe sends none
+  // (httpGet sends only the httpHeaders the probe declares). The probe belongs on a health path the
+  // program serves without authentication: one its access log or other probe shows answering, else
+  // /healthz, the conventional one (Kubernetes' own components and most servers keep it open).
+  if (status === '401' || status === '403') {
+    const asked = httpProbeTarget(probe ?? '')?.path ?? '/';
+    const served = servedHealthPath(kind, probe ?? '', logs, container);
+    const open = served?.path ?? (asked === '/healthz' ? undefined : '/healthz');
+    const authLine = logs
+      .split('\n')
+      .find(
+        (l) =>
+          l.length <= 2000 &&
+          /\b(?:api[ _-]?key|auth\w{0,12}|token|basic auth|credentials?)\b[^\n]{0,80}\b(?:enabled|required|on)\b/i.test(
+            l,
+          ),
+      );
+    return {
+      cause: `the ${kind} probe asks for ${asked === '/' ? 'the root path "/"' : asked}, which now requires authentication (the program answers it with HTTP ${status} ${status === '401' ? 'Unauthorized' : 'Forbidden'}${authLine ? `; its log: "${clipLine(authLine.trim())}"` : ''}), and the kubelet's probe sends no credentials, so every probe fails and the kubelet ${effect}; the program itself is fine${served ? `, and ${served.path} answers without credentials: ${served.why}` : ''}`,
+      advice: `point the ${kind} probe at a health path the program serves without authentication${open ? ` (${open}${served ? '' : ', the conventional one; check the program serves it'})` : ''}, and keep authentication on the API`,
+      specific: true,
+      ...(open ? { healthPath: open } : {}),
+      ...(open && !served ? { healthPathAssumed: true as const } : {}),
+    };
+  }
   if (status === '404') {
     const asked = httpProbeTarget(probe ?? '')?.path ?? '/';
     const framework = frameworkHealth(kind, logs);

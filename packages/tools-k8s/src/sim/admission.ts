@@ -187,18 +187,28 @@ export function limitRangeRefusal(pod: Pod, limitRanges: readonly KubeObject[]):
   const boxes = (v: unknown): Box[] => (Array.isArray(v) ? (v.filter(isRecord) as Box[]) : []);
   const containers = boxes(pod.spec.containers);
   const inits = boxes((pod.spec as { initContainers?: unknown }).initContainers);
+  // What the defaults set, per container, for the pod's kubernetes.io/limit-ranger annotation.
+  const set = new Map<Box, { requests: Set<string>; limits: Set<string> }>();
   for (const item of items) {
     if (item.type !== 'Container') continue;
     // Init containers are defaulted and checked as containers are (mergePodResourceRequirements).
     for (const c of [...containers, ...inits]) {
+      const mark = set.get(c) ?? { requests: new Set<string>(), limits: new Set<string>() };
+      set.set(c, mark);
       const own = (v: unknown): ResourceList => (isRecord(v) ? { ...(v as ResourceList) } : {});
       const limits = own(c.resources?.limits);
       const requests = own(c.resources?.requests);
       for (const [res, v] of Object.entries(limits)) if (requests[res] === undefined) requests[res] = v;
       for (const [res, v] of Object.entries(item.default ?? {}))
-        if (limits[res] === undefined) limits[res] = v;
+        if (limits[res] === undefined) {
+          limits[res] = v;
+          mark.limits.add(res);
+        }
       for (const [res, v] of Object.entries(item.defaultRequest ?? {}))
-        if (requests[res] === undefined) requests[res] = v;
+        if (requests[res] === undefined) {
+          requests[res] = v;
+          mark.requests.add(res);
+        }
       if (Object.keys(limits).length || Object.keys(requests).length)
         c.resources = {
           ...(isRecord(c.resources) ? c.resources : {}),
@@ -207,6 +217,20 @@ export function limitRangeRefusal(pod: Pod, limitRanges: readonly KubeObject[]):
         };
     }
   }
+  // The plugin records what it set (kubernetes.io docs, "Well-Known Labels, Annotations and Taints":
+  // `LimitRanger plugin set: cpu, memory request for container nginx; cpu, memory limit for container nginx`).
+  const said: string[] = [];
+  for (const [c, mark] of set) {
+    const name = String((c as { name?: unknown }).name ?? '');
+    const what = inits.includes(c) ? 'init container' : 'container';
+    if (mark.requests.size) said.push(`${[...mark.requests].sort().join(', ')} request for ${what} ${name}`);
+    if (mark.limits.size) said.push(`${[...mark.limits].sort().join(', ')} limit for ${what} ${name}`);
+  }
+  if (said.length > 0)
+    pod.metadata.annotations = {
+      ...pod.metadata.annotations,
+      'kubernetes.io/limit-ranger': `LimitRanger plugin set: ${said.join('; ')}`,
+    };
   const who = pod.metadata.generateName ?? pod.metadata.name;
   // A default limit below the container's own request makes an invalid pod (the API's validation).
   for (const [i, c] of containers.entries())

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../cluster.js';
+import { describePod } from '../tools/describe.js';
 import type { Deployment, KubeEvent, Pod } from '../types.js';
 import { limitRangeRefusal } from './admission.js';
 import { daemonPodTolerations, nodeShouldRun } from './daemonset-controller.js';
@@ -356,6 +357,21 @@ describe('LimitRange admission', () => {
     });
   });
 
+  it('records what its defaults set in the pod annotation kubernetes.io/limit-ranger, as the plugin does', () => {
+    const p = pod(undefined);
+    limitRangeRefusal(p, [
+      range([
+        { type: 'Container', default: { memory: '256Mi', cpu: '1' }, defaultRequest: { memory: '128Mi' } },
+      ]),
+    ]);
+    expect(p.metadata.annotations?.['kubernetes.io/limit-ranger']).toBe(
+      'LimitRanger plugin set: cpu, memory request for container app; cpu, memory limit for container app',
+    );
+    const declared = pod({ requests: { memory: '1Gi' }, limits: { memory: '1Gi', cpu: '2' } });
+    limitRangeRefusal(declared, [range([{ type: 'Container', default: { memory: '256Mi', cpu: '1' } }])]);
+    expect(declared.metadata.annotations).toBeUndefined();
+  });
+
   it('a default limit is what the kubelet enforces (a Deployment pod without one is OOM-killed at it)', () => {
     const c = createSimCluster({
       now: NOW,
@@ -387,6 +403,10 @@ describe('LimitRange admission', () => {
     const p = pods(c, 'app')[0]!;
     expect(p.spec.containers[0]?.resources?.limits).toEqual({ memory: '256Mi' });
     expect(JSON.stringify(p.status?.containerStatuses?.[0])).toContain('OOMKilled');
+    // kubectl describe pod shows what the plugin set, under Annotations.
+    expect(describePod(p, [], new Date(NOW))).toContain(
+      'Annotations:      kubernetes.io/limit-ranger: LimitRanger plugin set: memory request for container api; memory limit for container api\n',
+    );
   });
 });
 

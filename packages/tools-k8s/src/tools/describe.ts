@@ -205,6 +205,17 @@ function containerBlock(c: Container, status: ContainerStatus | undefined, now: 
   return lines.join('\n');
 }
 
+/**
+ * An object's annotations as kubectl describe prints them (`key: value` per line, `<none>` when there
+ * are none), without kubectl's last-applied-configuration, which it skips too.
+ */
+function annotationLines(map: Record<string, string> | undefined, sep: string): string {
+  const entries = Object.entries(map ?? {}).filter(
+    ([k]) => k !== 'kubectl.kubernetes.io/last-applied-configuration',
+  );
+  return entries.length ? entries.map(([k, v]) => `${k}: ${v}`).join(sep) : '<none>';
+}
+
 /** kubectl-describe-like text for a pod, its recent events at the end. */
 export function describePod(pod: Pod, events: readonly KubeEvent[], now: Date): string {
   const s = pod.status ?? {};
@@ -218,6 +229,8 @@ export function describePod(pod: Pod, events: readonly KubeEvent[], now: Date): 
     `Node:             ${pod.spec.nodeName ?? '<none>'}`,
     `Start Time:       ${s.startTime ?? '<unknown>'}`,
     `Labels:           ${pairs(pod.metadata.labels, '\n                  ')}`,
+    // As kubectl prints them: `key: value`, one per line, the last-applied configuration left out.
+    `Annotations:      ${annotationLines(pod.metadata.annotations, '\n                  ')}`,
     `Status:           ${s.phase ?? 'Unknown'}${podStatusColumn(pod) !== s.phase ? ` (${podStatusColumn(pod)})` : ''}`,
     // kubectl prints the pod's own reason and message under its status (an evicted pod's why).
     ...(s.reason ? [`Reason:           ${s.reason}`] : []),

@@ -9,7 +9,10 @@ export const exitZero: ContainerSignature = {
   find(x) {
     const { pod, objectLabel, bonus: b, container: c, kind, last, now, restarts, exit, logs } = x;
     // A program that finishes (exit 0) under a controller that keeps it running loops all the same.
-    if (exit === 0 && /CrashLoopBackOff/.test(now.reason ?? '') && Number(restarts ?? 0) > 0) {
+    // A program the kubelet stopped for failing its liveness probe exits 0 too when it handles SIGTERM
+    // cleanly: that is the probe's doing, not a program that finishes.
+    const killed = /failed liveness probe, will be restarted|Liveness probe failed/.test(x.described.content);
+    if (exit === 0 && !killed && /CrashLoopBackOff/.test(now.reason ?? '') && Number(restarts ?? 0) > 0) {
       const said = logLines(logs?.content ?? '').pop();
       return {
         weight: 78 + b,

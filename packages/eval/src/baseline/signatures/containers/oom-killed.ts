@@ -1,10 +1,56 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from '../../../analyzers/cpu-sizing.js';
 import { innodbBufferPool } from '../../../analyzers/db-memory.js';
+import { mallocArenaGrowth } from '../../../analyzers/malloc-arenas.js';
 import { previousMemoryLimit } from '../../../analyzers/previous-limits.js';
-import { clip, describedField, outputs, podDeployment, runningAndReady } from '../../../analyzers/types.js';
+import {
+  clip,
+  describedField,
+  envFix,
+  metricLines,
+  outputs,
+  podDeployment,
+  runningAndReady,
+} from '../../../analyzers/types.js';
+import { parseTable } from '../../../k8s-text.js';
 import { firstLine, formatMemory, lastFinishedAgo, lastOf, memoryLimit } from '../../reading.js';
 import type { ContainerSignature, Facts } from '../types.js';
+
+/**
+ * What the LimitRanger admission plugin says it set on a pod's container, when that includes its memory
+ * limit: the pod's `kubernetes.io/limit-ranger` annotation (`LimitRanger plugin set: memory request for
+ * container builder; cpu, memory limit for container builder`; kubernetes.io, "Well-Known Labels,
+ * Annotations and Taints"). Returns the annotation's value, or undefined.
+ */
+function limitRangeDefault(describe: string, container: string, kind: string): string | undefined {
+  const value = /kubernetes\.io\/limit-ranger[:=]\s{0,4}(LimitRanger plugin set: [^\n]{1,1000})/.exec(
+    describe,
+  )?.[1];
+  if (!value) return undefined;
+  const said = value
+    .replace(/^LimitRanger plugin set: /, '')
+    .split(';')
+    .map((p) => p.trim());
+  const mine = said.some((p) => {
+    const m = /^([a-z0-9., /-]{1,200}) limit for (init container|container) (\S{1,253})$/.exec(p);
+    return (
+      m !== null && m[3] === container && m[2] === kind && m[1]!.split(',').some((r) => r.trim() === 'memory')
+    );
+  });
+  return mine ? value.trim() : undefined;
+}
+
+/** The LimitRanges a `list_resources` of kind LimitRange shows in namespace `ns`. */
+function limitRangeNames(seen: Facts['seen'], ns: string): string[] {
+  return outputs(
+    seen,
+    'list_resources',
+    (o) => /^(limitranges?|limits)$/i.test(String(o.args['kind'])) && o.args['namespace'] === ns,
+  )
+    .flatMap((o) => parseTable(o.content).map((r) => r['NAME'] ?? ''))
+    .filter(Boolean)
+    .slice(0, 3);
+}
 
 /** A container OOMKilled at its memory limit, or sized from the node's CPUs instead of its own limit. */
 export const oomKilled: ContainerSignature = {
@@ -46,8 +92,11 @@ export const oomKilled: ContainerSignature = {
           ],
           advice: byNode.advice,
         };
-      const metrics = lastOf(seen, 'get_pod_metrics', (o) => o.status === 'ok' && o.content.includes(pod));
-      const memLine = metrics ? firstLine(metrics.content, /memory/i) : undefined;
+      // This container's own metrics line (`builder: cpu … ; memory …`), not the namespace's first.
+      const memLine = metricLines(seen, String(d.args['namespace'] ?? ns))
+        .filter((m) => m.pod === pod && m.line.trim().startsWith(`${c.name}:`) && /memory/.test(m.line))
+        .pop()
+        ?.line.trim();
       const q = parseQuantity(limit);
       const evidence = [
         `describe_pod ${pod}: ${kind} ${c.name} Last State Terminated, Reason OOMKilled, Exit Code ${last.exit ?? 137}${restarts ? `, Restart Count ${restarts}` : ''}`,
@@ -84,7 +133,12 @@ export const oomKilled: ContainerSignature = {
       if (bigCache) evidence.push(`previous logs: "${clip(bigCache.line, 160)}"`);
       // The heap limit the log states first, then what the log says grew, then a bare `node` command.
       const heapSaid = forked || pool ? undefined : nodeHeap(logs?.content ?? '', c.body, q);
-      const grew = forked || pool ? undefined : growthBeforeKill(logs?.content ?? '');
+      // glibc malloc arenas holding freed memory (the program's own allocator statistics).
+      const arenas = forked || pool ? undefined : mallocArenaGrowth(logs?.content ?? '');
+      if (arenas)
+        for (const line of [arenas.first, arenas.last])
+          if (!evidence.includes(`previous logs: "${line}"`)) evidence.push(`previous logs: "${line}"`);
+      const grew = forked || pool || arenas ? undefined : growthBeforeKill(logs?.content ?? '');
       const heap = heapSaid && (heapSaid.fromLog || !grew) ? heapSaid : undefined;
       const before = heap ? undefined : grew;
       if (heap) evidence.push(heap.evidence);
@@ -96,8 +150,23 @@ export const oomKilled: ContainerSignature = {
         evidence.push(
           `describe_resource ReplicaSet ${restore.replicaSet} (the previous revision): memory limit ${restore.text}`,
         );
+      // A limit the workload never declared: the LimitRanger admission plugin wrote the namespace
+      // LimitRange's default into the pod (its kubernetes.io/limit-ranger annotation says so). That
+      // default was sized for no program in particular, so the fix declares the workload's own limit,
+      // starting well above the default (four times) rather than doubling it.
+      const defaulted = limitRangeDefault(d.content, c.name, kind);
+      const ranges = defaulted ? limitRangeNames(seen, String(d.args['namespace'] ?? ns)) : [];
+      if (defaulted)
+        evidence.push(
+          `describe_pod ${pod}: annotation kubernetes.io/limit-ranger: ${clip(defaulted, 160)}`,
+          ...(ranges.length ? [`list_resources LimitRange: ${ranges.join(', ')}`] : []),
+        );
       const target =
-        restore && restore.bytes >= q! * 2 ? restore.text : q !== undefined ? formatMemory(q * 2) : '';
+        restore && restore.bytes >= q! * 2
+          ? restore.text
+          : q !== undefined
+            ? formatMemory(q * (defaulted ? 4 : 2))
+            : '';
       return {
         weight: 90 + b,
         object: objectLabel,
@@ -106,8 +175,16 @@ export const oomKilled: ContainerSignature = {
             ? `; the kill follows a Redis background save ("${clip(forked, 80)}"): Redis forks for the RDB snapshot, and the child's copy-on-write pages (every page written during the save is copied) count against the same limit, so with ${maxmemory ? `maxmemory ${maxmemory}` : 'maxmemory'} close to the ${limit ?? ''} limit the fork can nearly double the memory; leave headroom (maxmemory about half the limit) or turn RDB snapshots off on this instance`
             : ''
         }${pool && !forked ? `; ${pool.said}, so the container holds ${pool.count} copies of the worker's memory and its total grows with that count: lower the concurrency, or size the memory limit for it` : ''}${heap ? `; ${heap.said}` : ''}${before ? `; ${before.said}` : ''}${restore ? `; the latest rollout cut the limit: the previous revision ran with ${restore.text}` : ''}${
+          defaulted
+            ? `; the ${limit ?? ''} limit is not in ${owner ? `Deployment ${owner}'s` : "the workload's"} own spec: the LimitRanger admission plugin wrote it into the pod from the namespace's LimitRange default${ranges.length ? ` (LimitRange ${ranges.join(', ')})` : ''}, as the pod's annotation says ("${clip(defaulted, 120)}"), so a program that declared no memory limit now runs under a default sized for nothing in particular; give the container its own memory limit (a declared limit takes precedence over the LimitRange default)`
+            : ''
+        }${
           bigPool
             ? `; MySQL's InnoDB buffer pool is set to ${bigPool.text} (innodb_buffer_pool_size), which with mysqld's own and per-connection buffers does not fit in the ${limit ?? ''} limit: mysqld grows to the pool size as pages are read, and is killed; keep the buffer pool at about 60–70 % of the limit (lower it, or raise the limit to hold it)`
+            : ''
+        }${
+          arenas
+            ? `; its own allocator statistics show the live data flat at about ${arenas.live} while the memory it holds grows from ${arenas.held[0]} to ${arenas.held[1]} with the malloc arena count (${arenas.arenas[0]} to ${arenas.arenas[1]} arenas): glibc malloc gives contending threads arenas of their own, up to 8 per CPU core of the node, and memory freed in them is kept, fragmented, rather than returned, so a many-threaded program on a many-core node grows to several times its live data; this is not a leak, and a bigger limit only delays the kill: cap the arenas with MALLOC_ARENA_MAX=2 (or use jemalloc/tcmalloc)`
             : ''
         }${
           bigCache
@@ -115,20 +192,28 @@ export const oomKilled: ContainerSignature = {
             : ''
         }`,
         evidence: pool && !forked ? [...evidence, pool.evidence] : evidence,
-        ...(owner && q !== undefined
-          ? {
-              fix: {
-                tool: 'set_resources',
-                args: {
-                  namespace: ns,
-                  deployment: owner,
-                  container: c.name,
-                  limits: { memory: target },
+        ...(arenas && owner && tools.has('set_env')
+          ? envFix(
+              ns,
+              owner,
+              c.name,
+              [{ name: 'MALLOC_ARENA_MAX', value: '2' }],
+              `cap glibc's malloc arenas of ${owner}/${c.name} with MALLOC_ARENA_MAX=2, so freed memory is reused instead of held in ${arenas.arenas[1]} arenas`,
+            )
+          : owner && q !== undefined
+            ? {
+                fix: {
+                  tool: 'set_resources',
+                  args: {
+                    namespace: ns,
+                    deployment: owner,
+                    container: c.name,
+                    limits: { memory: target },
+                  },
+                  text: `raise the memory limit of ${owner}/${c.name} from ${limit} to ${target}${restore && target === restore.text ? ', as the previous revision had it' : defaulted ? ', declared in its own spec instead of the LimitRange default (then tune it to the usage the metrics show)' : ''}`,
                 },
-                text: `raise the memory limit of ${owner}/${c.name} from ${limit} to ${target}${restore && target === restore.text ? ', as the previous revision had it' : ''}`,
-              },
-            }
-          : {}),
+              }
+            : {}),
         advice: 'raise the memory limit (or lower the heap / fix the leak)',
       };
     }

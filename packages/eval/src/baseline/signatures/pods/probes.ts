@@ -160,7 +160,7 @@ export const probes: PodSignature = {
                       owning.name,
                       kind,
                       repointed,
-                      `point the ${kind} probe of ${owner}/${owning.name} at ${why.healthPath}, the path the program serves`,
+                      `point the ${kind} probe of ${owner}/${owning.name} at ${why.healthPath}, ${why.healthPathAssumed ? 'the conventional health path, which needs no credentials (confirm with list_pods that the new pods become Ready)' : 'the path the program serves'}`,
                     ),
                   }
                 : {}),
