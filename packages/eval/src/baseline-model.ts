@@ -995,7 +995,7 @@ function placedName(text: string): string | undefined {
     if (m[1] !== first) return undefined;
     const before = text.slice(Math.max(0, m.index - 24), m.index);
     if (
-      /\b(?:reach|to|from|with|calls?|calling|connect|connecting|query|querying|hit|hits)\s+(?:the\s+)?$/.test(
+      /\b(?:reach|to|with|calls?|calling|connect|connecting|query|querying|hit|hits)\s+(?:the\s+)?$/.test(
         before,
       )
     )

@@ -211,6 +211,29 @@ expect:
 `,
   },
   {
+    // ENOSPC with bytes free: the program's own disk check shows the inodes used up.
+    id: 'enospc-inodes',
+    mentions: [/run out of inodes, not bytes/],
+    yaml: `${header('enospc-inodes', 'mail', 'spooler in mail crash-loops with No space left on device but the volume is a third full')}cluster:
+  namespaces: [mail]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: spooler
+      namespace: mail
+      containers:
+        - name: spooler
+          image: mail/spooler:6
+          behavior:
+            crash:
+              exitCode: 1
+              logs:
+                - 'INFO diskcheck /var/spool: size=19.6GiB used=6.1GiB (31%) inodes=1310720 iused=1310720 (100%) ifree=0'
+                - "ERROR spool write failed: [Errno 28] No space left on device: '/var/spool/q/1.json'"
+expect:
+  rootCause: { mustMention: [inodes] }
+`,
+  },
+  {
     id: 'ingress-no-class',
     mentions: [/ingress storefront names ingress class "nginx-public", which does not exist/],
     yaml: `${header('ingress-no-class', 'web', 'https://shop.example.com returns 404 from outside; namespace web')}cluster:

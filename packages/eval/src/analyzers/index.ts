@@ -73,6 +73,7 @@ import { nodeSysctlAnalyzer } from './node-sysctl.js';
 import { nodeLocalDnsIpvsAnalyzer } from './nodelocaldns-ipvs.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { orderedStartupAnalyzer } from './ordered-startup.js';
+import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
@@ -99,6 +100,7 @@ import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
 import { storageAnalyzer } from './storage.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
+import { suspendedCleanupAnalyzer } from './suspended-cleanup.js';
 import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
 import type { Analyzer } from './types.js';
@@ -195,6 +197,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   orderedStartupAnalyzer,
   headlessJoinAnalyzer,
   logRotationPressureAnalyzer,
+  suspendedCleanupAnalyzer,
+  pgWalSlotsAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,

@@ -487,6 +487,23 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "RabbitMQ's free disk space fell below disk_free_limit, so it raised the disk alarm and blocks every connection that publishes (connection.blocked) until space is freed; consumers keep working and the pod stays Ready, so publishers hang instead of failing",
   },
+  // The same alarms as a publishing client meets them: the broker's connection.blocked method (AMQP
+  // 0-9-1 extension, https://www.rabbitmq.com/docs/connection-blocked), whose reason names the alarm.
+  {
+    all: ['connection.blocked', 'disk'],
+    means:
+      'the broker (RabbitMQ) blocked this publishing connection because its disk alarm is set (connection.blocked, "low on disk"): its free disk space is below disk_free_limit, and while the alarm is set it stops reading from every publisher, so publishes hang and time out though the broker pod is up and consumers keep working; compare the broker\'s free disk with its disk_free_limit (a limit above what the volume can have free, such as an image\'s default sized from the memory limit, keeps the alarm set) and free space or lower the limit',
+  },
+  {
+    all: ['connection.blocked', 'memory'],
+    means:
+      'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark',
+  },
+  {
+    all: ['connection.blocked'],
+    means:
+      "the broker (RabbitMQ) blocked this publishing connection (connection.blocked): a resource alarm (disk or memory) is set on the broker, and while it is set the broker stops reading from publishers, so publishes hang and time out; the broker's log says which alarm",
+  },
   {
     all: ['memory resource limit alarm'],
     means:
@@ -959,6 +976,20 @@ function urlUserinfoGloss(line: string): string | undefined {
   return "the connection URL's password contains '@' that is not percent-encoded, so the URL parser splits the user information at that '@' and takes the rest of the password as part of the host name, which does not resolve; percent-encode the password in the URL (@ as %40, also : / ? #), or pass the password separately";
 }
 
+// A Redis Cluster redirection as the server sends it: `-MOVED <slot> <host>:<port>`
+// (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/#moved-redirection).
+const REDIS_MOVED = /\bMOVED \d{1,5} [^\s:]{1,253}:\d{1,5}\b/;
+
+/**
+ * A client that gets Redis Cluster's MOVED redirections as errors: the server is a cluster node, the
+ * key's hash slot lives on another node, and the client does not follow the redirection because it
+ * talks to Redis as a single node.
+ */
+function redisMovedGloss(line: string): string | undefined {
+  if (!line.includes('MOVED') || !REDIS_MOVED.test(line.slice(0, 4096))) return undefined;
+  return 'the Redis server is now a Redis Cluster node: it answers MOVED <slot> <address> for every key whose hash slot another node serves, and this client treats the redirection as an error because it is not cluster-aware (a single-node client, or a cluster client not in cluster mode), so only the keys that hash to the node it connects to work; use a cluster-aware client (cluster mode, which follows MOVED and ASK redirections), or point it at a non-cluster Redis';
+}
+
 // A line saying a condition ended (an alarm cleared, a block released) reports a recovery, not a
 // failure; "not resolved" is no recovery.
 const RECOVERED = /(?<!\bnot )\b(?:cleared|releasing|released|lifted|no longer|recovered|resolved)\b/i;
@@ -970,7 +1001,8 @@ const DEPRECATION = /\b(?:is|are|has been|have been|was) deprecated\b/i;
 function glossOf(line: string): { means: string; symptom: boolean } | undefined {
   const head = line.slice(0, 4096);
   if (RECOVERED.test(head) || DEPRECATION.test(head)) return undefined;
-  const special = schemaGloss(line) ?? classVersionGloss(line) ?? urlUserinfoGloss(line);
+  const special =
+    schemaGloss(line) ?? classVersionGloss(line) ?? urlUserinfoGloss(line) ?? redisMovedGloss(line);
   if (special) return { means: special, symptom: false };
   const l = line.slice(0, 4096).toLowerCase();
   const g = GLOSSES.find((x) => x.all.every((w) => l.includes(w)) && !x.none?.some((w) => l.includes(w)));

@@ -68,6 +68,20 @@ describe('the baseline finds what the task is about', () => {
     expect(text).toMatch(/deployment mail-out .* in namespace comms/);
   });
 
+  it('the name errors come "from" in a namespace is the subject, not a connection target', async () => {
+    const world = crashAndCache
+      .replace(/name: mailer\n/, 'name: mail-out\n')
+      .replace('cache-main', 'cache-main-primary');
+    const text = await baselineAnswer(
+      head(
+        'target-from',
+        'comms',
+        'Since 09:10 mail fails with "queue unavailable" from mail-out in namespace comms. The data team says the cache-main-primary migration went fine. Find the root cause.',
+      ) + world,
+    );
+    expect(text).toMatch(/deployment mail-out .* in namespace comms/);
+  });
+
   it('a name typed as a prefix ("digest-..."), and "a namespace audit" is not a namespace', async () => {
     const text = await baselineAnswer(
       `${head(

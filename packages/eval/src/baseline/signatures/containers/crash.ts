@@ -134,8 +134,24 @@ export const crash: ContainerSignature = {
           weight = 90;
         }
       } else if (diskLine) {
-        cause = `the ${kind} ${c.name} crashes (exit code ${exit}): its volume is full (No space left on device)`;
-        weight = 84;
+        // ENOSPC also when the filesystem has bytes left but no inodes (one per file): a program's own
+        // disk check (`iused=1310720 (100%) ifree=0`, df -i's IUse% 100%) tells the two apart.
+        const inodes = logText
+          .split('\n')
+          .find(
+            (l) =>
+              l.length <= 2000 &&
+              /\bifree[=:]\s{0,2}0\b|\b(?:iused|IUse%?|inodes? used)[=:]?\s{0,2}(?:\d{1,12}\s{0,2}\()?100\s?%|\b(?:no (?:free )?inodes|inodes? (?:exhausted|used up|are full))\b/i.test(
+                l,
+              ),
+          );
+        cause = inodes
+          ? `the ${kind} ${c.name} crashes (exit code ${exit}) with No space left on device because its volume has run out of inodes, not bytes: its own disk check says "${clip(inodes.trim(), 160)}". Every file takes one inode, and a program that keeps many small files uses them all up while bytes are still free (a size dashboard shows room, df -i shows 100 %); delete the files that piled up (and whatever should have removed them), or recreate the filesystem with more inodes; a bigger volume adds inodes only in proportion`
+          : `the ${kind} ${c.name} crashes (exit code ${exit}): its volume is full (No space left on device)`;
+        weight = inodes ? 88 : 84;
+        if (inodes)
+          advice =
+            "free inodes: delete the small files that piled up on the volume and restore what should remove them; expanding the volume's bytes is not the fix";
       } else if (depLine && !glossed) {
         // The host the failing line names, else the one the log says it connects to (a refusal quoted
         // with an IP: "connect ECONNREFUSED 10.96.40.17:5672").
