@@ -2,8 +2,11 @@
 // rule needs and what it concludes, or that it stays silent.
 import { describe, expect, it } from 'vitest';
 import { logGloss } from './log-glosses.js';
+import { bypassesProxy, noProxyClusterAnalyzer } from './no-proxy-cluster.js';
 import { observed } from './observed.fixture.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
+import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
+import { springEnvCaseAnalyzer, springEnvName } from './spring-env-case.js';
 import { suspendedCleanupAnalyzer } from './suspended-cleanup.js';
 import type { AnalyzerContext } from './types.js';
 
@@ -108,5 +111,99 @@ describe('glosses from set 26', () => {
   });
   it('"moved" in other words is not a Redis redirection', () => {
     expect(logGloss('INFO shard moved 3 keys to node 10.0.0.1:6379')).toBeUndefined();
+  });
+});
+
+describe('no-proxy-cluster: in-cluster calls sent to an egress proxy', () => {
+  it.each([
+    ['secrets-vault.fleet.svc', 'localhost,127.0.0.1', false],
+    ['secrets-vault.fleet.svc', 'localhost,.svc', true],
+    ['secrets-vault.fleet.svc.cluster.local', '.cluster.local', true],
+    ['vault.svc', 'vault.svc', true],
+    ['x.fleet.svc', 'fleet.svc', true],
+    ['anything', '*', true],
+    ['svc', '.svc', false],
+  ])('%s under NO_PROXY=%s bypasses: %s', (host, list, want) => {
+    expect(bypassesProxy(host, list)).toBe(want);
+  });
+  const describe_ = (noProxy: string) =>
+    observed(
+      'describe_pod',
+      { namespace: 'fleet', name: 'console-5d8c7b9f4d-abcde' },
+      `Name: console-5d8c7b9f4d-abcde\nControlled By:    ReplicaSet/console-5d8c7b9f4d\nContainers:\n  console:\n    Image: fleet/console:2\n    Environment:\n      HTTP_PROXY:  http://squid.netops.svc.cluster.local:3128\n${noProxy ? `      NO_PROXY:  ${noProxy}\n` : ''}`,
+    );
+  const logs = observed(
+    'get_pod_logs',
+    { namespace: 'fleet', name: 'console-5d8c7b9f4d-abcde' },
+    'ERROR vault: GET http://secrets-vault.fleet.svc:8200/v1/keys 504 Gateway Timeout; Server=squid X-Squid-Error=ERR_DNS_FAIL 0',
+  );
+  it('a proxy set and NO_PROXY without the cluster names: add them', () => {
+    const [f] = noProxyClusterAnalyzer.finds(ctx('fleet', [describe_('localhost,127.0.0.1'), logs]));
+    expect(f?.cause).toMatch(/secrets-vault\.fleet\.svc go through the egress proxy/);
+    expect(f?.fix?.args).toMatchObject({
+      deployment: 'console',
+      set: [{ name: 'NO_PROXY', value: 'localhost,127.0.0.1,.svc,.svc.cluster.local,.cluster.local' }],
+    });
+  });
+  it('nothing when NO_PROXY covers the name', () => {
+    expect(noProxyClusterAnalyzer.finds(ctx('fleet', [describe_('localhost,.svc'), logs]))).toEqual([]);
+  });
+});
+
+describe('spring-env-case: a variable spelled in another case than Spring binds', () => {
+  it.each([
+    ['tracking.positions.queue', 'TRACKING_POSITIONS_QUEUE'],
+    ['app.db-url', 'APP_DB_URL'],
+  ])('%s binds from %s', (property, name) => {
+    expect(springEnvName(property)).toBe(name);
+  });
+  const seen = (name: string) => [
+    observed(
+      'describe_pod',
+      { namespace: 'logistics', name: 'tracker-5d8c7b9f4d-abcde' },
+      `Name: tracker-5d8c7b9f4d-abcde\nControlled By:    ReplicaSet/tracker-5d8c7b9f4d\nContainers:\n  tracker:\n    Image: t:1\n    Environment:\n      ${name}:  positionQueue\n`,
+    ),
+    observed(
+      'get_pod_logs',
+      { namespace: 'logistics', name: 'tracker-5d8c7b9f4d-abcde', previous: true },
+      `Caused by: java.lang.IllegalArgumentException: Could not resolve placeholder 'tracking.positions.queue' in value "$\{tracking.positions.queue}"`,
+    ),
+  ];
+  it('Tracking_Positions_Queue does not set tracking.positions.queue', () => {
+    expect(
+      springEnvCaseAnalyzer.finds(ctx('logistics', seen('Tracking_Positions_Queue')))[0]?.advice,
+    ).toMatch(/rename the variable Tracking_Positions_Queue to TRACKING_POSITIONS_QUEUE/);
+  });
+  it('nothing for the upper-case or lower-case name, or an unrelated one', () => {
+    for (const name of ['TRACKING_POSITIONS_QUEUE', 'tracking_positions_queue', 'OTHER_QUEUE'])
+      expect(springEnvCaseAnalyzer.finds(ctx('logistics', seen(name)))).toEqual([]);
+  });
+});
+
+describe('sidecar-start-order: the app connects before its mesh proxy is ready', () => {
+  const pod = (appRestarts: number, proxyRestarts: number) =>
+    observed(
+      'describe_pod',
+      { namespace: 'payments', name: 'sync-5d8c7b9f4d-abcde' },
+      `Name: sync-5d8c7b9f4d-abcde\nControlled By:    ReplicaSet/sync-5d8c7b9f4d\nContainers:\n  app:\n    Image: s:1\n    State:          Running\n    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    1\n    Restart Count:  ${appRestarts}\n  istio-proxy:\n    Image: docker.io/istio/proxyv2:1.22.3\n    State:          Running\n    Restart Count:  ${proxyRestarts}\n`,
+    );
+  const previous = observed(
+    'get_pod_logs',
+    { namespace: 'payments', name: 'sync-5d8c7b9f4d-abcde', container: 'app', previous: true },
+    'INFO starting\nERROR connect ledger-pg.payments-db.svc:5432: dial tcp 10.96.4.18:5432: connect: connection refused\nFATAL exiting',
+  );
+  it("reads the restarted container's previous log and the proxy's log", () => {
+    expect(
+      sidecarStartOrderAnalyzer.reads(ctx('payments', [pod(1, 0)])).map((r) => r.args['container']),
+    ).toEqual(['app', 'istio-proxy']);
+  });
+  it('a refusal at start, the proxy never restarted: start order', () => {
+    expect(sidecarStartOrderAnalyzer.finds(ctx('payments', [pod(1, 0), previous]))[0]?.advice).toMatch(
+      /holdApplicationUntilProxyStarts/,
+    );
+  });
+  it('nothing when the proxy restarted too, or without a restart', () => {
+    expect(sidecarStartOrderAnalyzer.finds(ctx('payments', [pod(1, 2), previous]))).toEqual([]);
+    expect(sidecarStartOrderAnalyzer.finds(ctx('payments', [pod(0, 0), previous]))).toEqual([]);
   });
 });

@@ -64,6 +64,7 @@ import {
   netpolNamespaceNamesAnalyzer,
 } from './netpol-ingress.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
+import { noProxyClusterAnalyzer } from './no-proxy-cluster.js';
 import { noReadinessAnalyzer } from './no-readiness.js';
 import { nodeLoadAnalyzer } from './node-load.js';
 import { nodeNotReadyAnalyzer } from './node-not-ready.js';
@@ -94,7 +95,9 @@ import { sentinelStaleAnalyzer } from './sentinel-stale.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
 import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
+import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
+import { springEnvCaseAnalyzer } from './spring-env-case.js';
 import { stalePeerAnalyzer } from './stale-peer.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
 import { storageAnalyzer } from './storage.js';
@@ -199,6 +202,9 @@ export const ANALYZERS: readonly Analyzer[] = [
   logRotationPressureAnalyzer,
   suspendedCleanupAnalyzer,
   pgWalSlotsAnalyzer,
+  noProxyClusterAnalyzer,
+  springEnvCaseAnalyzer,
+  sidecarStartOrderAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
