@@ -5,6 +5,7 @@ import { logGloss } from './log-glosses.js';
 import { bypassesProxy, noProxyClusterAnalyzer } from './no-proxy-cluster.js';
 import { observed } from './observed.fixture.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
+import { serviceMonitorSelectorAnalyzer } from './servicemonitor-selector.js';
 import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { springEnvCaseAnalyzer, springEnvName } from './spring-env-case.js';
 import { suspendedCleanupAnalyzer } from './suspended-cleanup.js';
@@ -205,5 +206,50 @@ describe('sidecar-start-order: the app connects before its mesh proxy is ready',
   it('nothing when the proxy restarted too, or without a restart', () => {
     expect(sidecarStartOrderAnalyzer.finds(ctx('payments', [pod(1, 2), previous]))).toEqual([]);
     expect(sidecarStartOrderAnalyzer.finds(ctx('payments', [pod(0, 0), previous]))).toEqual([]);
+  });
+});
+
+describe('servicemonitor-selector: a ServiceMonitor no Prometheus selects', () => {
+  const sm = (release: string) =>
+    observed(
+      'describe_resource',
+      { namespace: 'edge', kind: 'ServiceMonitor', name: 'edge-proxy' },
+      `Name:         edge-proxy\nKind:         ServiceMonitor (monitoring.coreos.com/v1)\nLabels:       app.kubernetes.io/name=edge-proxy,release=${release}\nSpec:\n  endpoints[0].port: metrics`,
+    );
+  const namespaces = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    'NAME         STATUS   AGE\nedge         Active   9d\nmonitoring   Active   9d',
+  );
+  const listed = observed(
+    'list_resources',
+    { kind: 'Prometheus', namespace: 'monitoring' },
+    'NAME        STATUS   AGE\nkube-prom   -        24h',
+  );
+  const prom = observed(
+    'describe_resource',
+    { namespace: 'monitoring', kind: 'Prometheus', name: 'kube-prom' },
+    'Name:         kube-prom\nSpec:\n  serviceMonitorSelector.matchLabels.release: kube-prom\n  serviceMonitorNamespaceSelector: {}',
+  );
+  it('lists and describes the Prometheus of the monitoring namespace once a ServiceMonitor was described', () => {
+    expect(serviceMonitorSelectorAnalyzer.reads(ctx('edge', [sm('edge-proxy'), namespaces]))[0]).toEqual({
+      tool: 'list_resources',
+      args: { kind: 'Prometheus', namespace: 'monitoring' },
+    });
+    expect(
+      serviceMonitorSelectorAnalyzer.reads(ctx('edge', [sm('edge-proxy'), namespaces, listed]))[0],
+    ).toEqual({
+      tool: 'describe_resource',
+      args: { kind: 'Prometheus', name: 'kube-prom', namespace: 'monitoring' },
+    });
+    expect(serviceMonitorSelectorAnalyzer.reads(ctx('edge', [namespaces]))).toEqual([]);
+  });
+  it('a release label the selector does not match: never scraped', () => {
+    expect(serviceMonitorSelectorAnalyzer.finds(ctx('edge', [sm('edge-proxy'), prom]))[0]?.cause).toMatch(
+      /not selected by Prometheus kube-prom[\s\S]*release: kube-prom[\s\S]*release: edge-proxy/,
+    );
+  });
+  it('nothing when the labels match', () => {
+    expect(serviceMonitorSelectorAnalyzer.finds(ctx('edge', [sm('kube-prom'), prom]))).toEqual([]);
   });
 });

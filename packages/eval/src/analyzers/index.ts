@@ -94,6 +94,7 @@ import { sealedSecretAnalyzer } from './sealed-secret.js';
 import { sentinelStaleAnalyzer } from './sentinel-stale.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
+import { serviceMonitorSelectorAnalyzer } from './servicemonitor-selector.js';
 import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
 import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
@@ -205,6 +206,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   noProxyClusterAnalyzer,
   springEnvCaseAnalyzer,
   sidecarStartOrderAnalyzer,
+  serviceMonitorSelectorAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,

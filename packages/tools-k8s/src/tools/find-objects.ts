@@ -33,6 +33,21 @@ const FIND_KINDS = [
   'Node',
 ];
 
+/** At most this many custom-resource kinds are searched by default (a cluster may serve hundreds). */
+const MAX_EXTRA_KINDS = 40;
+
+/**
+ * Whether an apiVersion belongs to an API group outside Kubernetes' own: its built-in groups are the
+ * core group (`v1`), the unqualified ones (apps, batch, policy, autoscaling) and `*.k8s.io`, except
+ * the groups of projects served as custom resources under that suffix (`*.x-k8s.io`, the Gateway API).
+ */
+function customGroup(apiVersion: string): boolean {
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  if (!group.includes('.')) return false;
+  if (group.endsWith('.x-k8s.io') || group === 'gateway.networking.k8s.io') return true;
+  return !group.endsWith('.k8s.io');
+}
+
 /** `find_objects`: finds objects by part of their name across the namespaces the tools may read, exact names first. */
 export const findObjects = defineBuiltinTool({
   name: 'find_objects',
@@ -41,7 +56,7 @@ export const findObjects = defineBuiltinTool({
     defineTool({
       ...self,
       description:
-        'Find objects by name across all namespaces (workloads, pods, services, ingresses, config, claims and volumes, autoscalers, disruption budgets, network policies, service accounts and RBAC, namespaces, nodes): kind, namespace, name, status, age; exact names first. Use it when the task names something and you do not know its namespace or kind.',
+        'Find objects by name across all namespaces (workloads, pods, services, ingresses, config, claims and volumes, autoscalers, disruption budgets, network policies, service accounts and RBAC, namespaces, nodes, and the custom resources the cluster serves): kind, namespace, name, status, age; exact names first. Use it when the task names something and you do not know its namespace or kind.',
       input: memoSchema(self.name, () =>
         z.strictObject({
           name: z.string().min(2).max(253).describe('The name, or part of it (case-insensitive)'),
@@ -50,7 +65,9 @@ export const findObjects = defineBuiltinTool({
             .min(1)
             .max(30)
             .optional()
-            .describe(`Kinds to search; default ${FIND_KINDS.join(', ')}`),
+            .describe(
+              `Kinds to search; default ${FIND_KINDS.join(', ')}, then up to ${MAX_EXTRA_KINDS} custom resource kinds the cluster serves`,
+            ),
           namespaces: z
             .array(z.string().min(1).max(63))
             .min(1)
@@ -70,7 +87,21 @@ export const findObjects = defineBuiltinTool({
         const searched = new Set<string>();
         // Each namespace asked for must be one the tools may read.
         for (const space of namespaces ?? []) ctx.checkNs(space);
-        for (const k of kinds ?? FIND_KINDS) {
+        // Without a list of kinds: the well-known ones, then the custom resources the cluster serves
+        // (from discovery: a ServiceMonitor, a Certificate, a VirtualService), at most MAX_EXTRA_KINDS.
+        let extra: string[] = [];
+        if (!kinds && k8s.c.kinds) {
+          try {
+            extra = (await k8s.c.kinds({ signal }))
+              .filter((i) => customGroup(i.apiVersion))
+              .map((i) => i.kind)
+              .filter((x) => !FIND_KINDS.includes(x))
+              .slice(0, MAX_EXTRA_KINDS);
+          } catch (error) {
+            notes.push(`custom resources: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }
+        for (const k of kinds ?? [...FIND_KINDS, ...extra]) {
           try {
             const info = await k8s.kind(k);
             // One kind under several names is searched once.

@@ -158,6 +158,28 @@ describe('find_objects', () => {
     );
   });
 
+  it('searches the custom resources the cluster serves by default, not built-in kinds outside its list', async () => {
+    const { call } = setup({
+      ...world,
+      objects: [
+        ...(world.objects ?? []),
+        {
+          apiVersion: 'monitoring.coreos.com/v1',
+          kind: 'ServiceMonitor',
+          metadata: { name: 'checkout', namespace: 'shop', labels: { release: 'checkout' } },
+          spec: { selector: { matchLabels: { app: 'checkout' } }, endpoints: [{ port: 'metrics' }] },
+        },
+      ],
+    });
+    const text = await call('find_objects', { name: 'checkout' });
+    expect(text).toMatch(/ServiceMonitor\s+shop\s+checkout\s/);
+    // ReplicaSets and Endpoints are the cluster's own, not in the default list.
+    expect(text).not.toMatch(/^(?:ReplicaSet|Endpoints)\s/m);
+    expect(await call('find_objects', { name: 'checkout', kinds: ['Deployment'] })).not.toContain(
+      'ServiceMonitor',
+    );
+  });
+
   it('stays inside the namespaces an agent is confined to, and notes kinds it could not search', async () => {
     const { call } = setup(world, { namespaces: ['shop'] });
     const text = await call('find_objects', {
