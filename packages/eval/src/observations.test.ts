@@ -10,6 +10,8 @@ describe('guessNamespace', () => {
     ['Alert KubePodCrashLooping: ... namespace=payments pod=x', 'payments'],
     ['is this namespace ok? kubectl get pods -n media', 'media'],
     ['check every namespace for trouble', undefined],
+    ['We launched the site this morning from namespace storefront', 'storefront'],
+    ['the jobs running under namespace batch-7 are slow', 'batch-7'],
   ])('%s -> %s', (text, ns) => {
     expect(guessNamespace(text)).toBe(ns);
   });

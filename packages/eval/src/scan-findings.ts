@@ -14,7 +14,16 @@ import { glossedLine, logGloss, withDetail } from './analyzers/log-glosses.js';
 import { setProbeFix } from './analyzers/probes.js';
 import { supersededJob } from './analyzers/superseded-jobs.js';
 import type { Finding, Read } from './analyzers/types.js';
-import { bonus, clip, describedField, linesWith, outputs, podDeployment, textOf } from './analyzers/types.js';
+import {
+  bonus,
+  clip,
+  describedField,
+  evicting,
+  linesWith,
+  outputs,
+  podDeployment,
+  textOf,
+} from './analyzers/types.js';
 import { parseTable } from './k8s-text.js';
 import type { SeenObservation } from './observations.js';
 
@@ -292,6 +301,9 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
       .flatMap((f) => {
         const rank = Object.hasOwn(RANK, f.reason) ? RANK[f.reason] : DEFAULT_RANK;
         if (rank === undefined || !pointedAt(f, ctx)) return [];
+        // A budget at its limit blocks only voluntary evictions: with no drain or eviction under way
+        // or asked about, it is the budget doing its job (the misconceptions' pdb-at-limit note says so).
+        if (f.reason === 'NoDisruptionsAllowed' && !evicting(ctx)) return [];
         const symptom =
           claimFound &&
           f.kind === 'Pod' &&

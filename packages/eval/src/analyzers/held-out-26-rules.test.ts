@@ -1,7 +1,9 @@
 // Table tests of the rules written after held-out set 26's first contact: each row is the reads one
 // rule needs and what it concludes, or that it stays silent.
 import { describe, expect, it } from 'vitest';
+import { certificateNotIssuedAnalyzer } from './certificate-not-issued.js';
 import { logGloss } from './log-glosses.js';
+import { misconceptionsAnalyzer } from './misconceptions.js';
 import { bypassesProxy, noProxyClusterAnalyzer } from './no-proxy-cluster.js';
 import { observed } from './observed.fixture.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
@@ -9,7 +11,8 @@ import { serviceMonitorSelectorAnalyzer } from './servicemonitor-selector.js';
 import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { springEnvCaseAnalyzer, springEnvName } from './spring-env-case.js';
 import { suspendedCleanupAnalyzer } from './suspended-cleanup.js';
-import type { AnalyzerContext } from './types.js';
+import { type AnalyzerContext, evicting } from './types.js';
+import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js';
 
 type Seen = ReturnType<typeof observed>;
 const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
@@ -251,5 +254,108 @@ describe('servicemonitor-selector: a ServiceMonitor no Prometheus selects', () =
   });
   it('nothing when the labels match', () => {
     expect(serviceMonitorSelectorAnalyzer.finds(ctx('edge', [sm('kube-prom'), prom]))).toEqual([]);
+  });
+});
+
+describe('virtualservice-short-host: a short destination host read in the VirtualService namespace', () => {
+  const found = observed(
+    'find_objects',
+    { name: 'storefront' },
+    'KIND             NAMESPACE       NAME         STATUS   AGE\nVirtualService   istio-ingress   storefront   -        24h\nService          shop            storefront   -        30d',
+  );
+  const vs = (host: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'VirtualService', name: 'storefront', namespace: 'istio-ingress' },
+      `Name:         storefront\nSpec:\n  hosts[0]: shop.example.com\n  http[0].route[0].destination.host: ${host}\n  http[0].route[0].destination.port.number: 8080`,
+    );
+  const services = observed(
+    'list_services',
+    { namespace: 'istio-ingress' },
+    'NAME             TYPE           CLUSTER-IP    PORT(S)\npublic-gateway   LoadBalancer   10.96.5.248   443/TCP',
+  );
+  it('describes the VirtualService found by name, and lists the Services of its namespace', () => {
+    expect(virtualServiceShortHostAnalyzer.reads(ctx('shop', [found])).map((r) => r.tool)).toEqual([
+      'describe_resource',
+      'list_services',
+    ]);
+  });
+  it('a short host with no such Service in the VirtualService namespace: the FQDN is the fix', () => {
+    const [f] = virtualServiceShortHostAnalyzer.finds(ctx('shop', [found, vs('storefront'), services]));
+    expect(f?.cause).toMatch(/storefront\.istio-ingress\.svc\.cluster\.local, a Service that does not exist/);
+    expect(f?.advice).toMatch(/storefront\.shop\.svc\.cluster\.local/);
+  });
+  it('nothing for a fully qualified host', () => {
+    expect(
+      virtualServiceShortHostAnalyzer.finds(
+        ctx('shop', [found, vs('storefront.shop.svc.cluster.local'), services]),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('certificate-not-issued: why cert-manager has not written the TLS secret an ingress names', () => {
+  const scan = observed(
+    'scan',
+    { namespace: 'web' },
+    '- Ingress web/site [TLSSecretNotFound] ingress site names TLS secret site-tls, which does not exist in web: cert-manager has not issued it',
+  );
+  const listed = observed(
+    'list_resources',
+    { kind: 'Certificate', namespace: 'web' },
+    'NAME       STATUS        AGE\nsite-tls   Ready=False   24h\nold-tls    Ready=True    90d',
+  );
+  const cert = observed(
+    'describe_resource',
+    { kind: 'Certificate', name: 'site-tls', namespace: 'web' },
+    'Name: site-tls\nSpec:\n  secretName: site-tls\nStatus:\n  conditions[0].type: Ready\n  conditions[0].status: False\n  conditions[0].message: Issuing certificate as Secret does not exist\n  conditions[1].type: Issuing\n  conditions[1].status: False\n  conditions[1].message: Failed to create Order: 429 urn:ietf:params:acme:error:rateLimited: Error creating new order :: too many certificates (50) already issued for "example.eu" in the last 168h0m0s',
+  );
+  it('lists the Certificates, then describes the ones not Ready', () => {
+    expect(certificateNotIssuedAnalyzer.reads(ctx('web', [scan]))).toEqual([
+      { tool: 'list_resources', args: { kind: 'Certificate', namespace: 'web' } },
+    ]);
+    expect(certificateNotIssuedAnalyzer.reads(ctx('web', [scan, listed])).map((r) => r.args['name'])).toEqual(
+      ['site-tls'],
+    );
+  });
+  it("quotes the failing condition, and reads a rate limit as the registered domain's weekly quota", () => {
+    const [f] = certificateNotIssuedAnalyzer.finds(ctx('web', [scan, cert]));
+    expect(f?.cause).toMatch(
+      /too many certificates \(50\)[\s\S]*50 certificates per registered domain \(example\.eu\)/,
+    );
+  });
+  it('nothing without a missing secret', () => {
+    expect(certificateNotIssuedAnalyzer.finds(ctx('web', [cert]))).toEqual([]);
+  });
+});
+
+describe('pdb-at-limit: a budget at its limit with nothing draining', () => {
+  const scan = observed(
+    'scan',
+    { namespace: 'licensing' },
+    '- PodDisruptionBudget licensing/license-server [NoDisruptionsAllowed] PodDisruptionBudget license-server allows no disruptions (disruptionsAllowed 0): minAvailable 1 with 1 expected pod(s) (minAvailable equals the replica count), currentHealthy 1 of desiredHealthy 1, so the Eviction API refuses to evict any pod it covers',
+  );
+  const notes = (task: string, extra: Seen[] = []) =>
+    misconceptionsAnalyzer.notes!(ctx('licensing', [scan, ...extra], task)).join('\n');
+  it('expected, no action, while nothing drains', () => {
+    expect(notes('PodDisruptionBudgetAtLimit fires for license-server, should we scale it?')).toMatch(
+      /at its limit by design[\s\S]*no action is needed/,
+    );
+  });
+  it('not while a drain runs or is asked about', () => {
+    expect(notes('the node drain for the upgrade hangs on license-server')).not.toMatch(/by design/);
+    expect(
+      notes('PodDisruptionBudgetAtLimit fires for license-server', [
+        observed(
+          'get_events',
+          { namespace: 'licensing' },
+          "Warning  EvictionBlocked  pod/x  Cannot evict pod as it would violate the pod's disruption budget.",
+        ),
+      ]),
+    ).not.toMatch(/by design/);
+  });
+  it('evicting: a drain asked about or under way', () => {
+    expect(evicting({ task: 'drain node-3', seen: [] })).toBe(true);
+    expect(evicting({ task: 'is the budget ok?', seen: [] })).toBe(false);
   });
 });

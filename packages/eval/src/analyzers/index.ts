@@ -1,5 +1,6 @@
 import { allocatableAnalyzer, requestedNodesAnalyzer } from './allocatable.js';
 import { appErrorsAnalyzer } from './app-errors.js';
+import { certificateNotIssuedAnalyzer } from './certificate-not-issued.js';
 import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
 import { configMountsAnalyzer } from './config-mounts.js';
@@ -108,6 +109,7 @@ import { suspendedCleanupAnalyzer } from './suspended-cleanup.js';
 import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
 import type { Analyzer } from './types.js';
+import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js';
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
 import { volumeOwnershipAnalyzer } from './volume-ownership.js';
 import { volumePermissionsAnalyzer } from './volume-permissions.js';
@@ -207,6 +209,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   springEnvCaseAnalyzer,
   sidecarStartOrderAnalyzer,
   serviceMonitorSelectorAnalyzer,
+  virtualServiceShortHostAnalyzer,
+  certificateNotIssuedAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,

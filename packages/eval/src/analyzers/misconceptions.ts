@@ -7,6 +7,7 @@ import {
   type AnalyzerContext,
   clip,
   containerSections,
+  evicting,
   flat,
   metricLines,
   namespacePods,
@@ -126,6 +127,41 @@ function sigkillNote(ctx: AnalyzerContext): string | undefined {
 }
 
 const MISCONCEPTIONS: readonly Misconception[] = [
+  // A PodDisruptionBudget whose minAvailable equals the pods it covers allows no voluntary eviction:
+  // that is what it is for, and the PodDisruptionBudgetAtLimit alert (kube-prometheus' mixin) only says
+  // the budget is at its limit. It matters when a drain has to move the pod, not before.
+  // https://kubernetes.io/docs/concepts/workloads/pods/disruptions/#pod-disruption-budgets
+  {
+    name: 'pdb-at-limit',
+    asks: /\b(?:PodDisruptionBudget\w{0,8}|pdbs?|disruption budgets?|budget)\b/i,
+    holds(ctx) {
+      if (evicting(ctx)) return undefined;
+      const line = outputs(ctx.seen, 'scan', (o) => o.args['namespace'] === ctx.ns)
+        .flatMap((o) => o.content.split('\n'))
+        .find(
+          (l) =>
+            l.length <= 2000 &&
+            /PodDisruptionBudget \S{1,253} allows no disruptions \(disruptionsAllowed 0\)/.test(l),
+        );
+      if (!line) return undefined;
+      const name = /PodDisruptionBudget (\S{1,253}) allows/.exec(line)![1]!;
+      const rule = /\(disruptionsAllowed 0\): ([^,]{1,200}(?:\([^)]{0,80}\))?)/.exec(line)?.[1]?.trim();
+      const healthy = /currentHealthy (\d{1,6}) of desiredHealthy (\d{1,6})/.exec(line);
+      // What the owners wrote down about it: a note on the budget or its workload (single instance,
+      // do not scale).
+      const said = outputs(ctx.seen, 'describe_deployment', (o) => o.args['namespace'] === ctx.ns)
+        .concat(outputs(ctx.seen, 'describe_resource', (o) => o.args['namespace'] === ctx.ns))
+        .flatMap((o) => o.content.split('\n'))
+        .map((l) => l.trim().replace(/^Annotations:\s+/, ''))
+        .find(
+          (l) =>
+            l.length <= 400 &&
+            /^[\w.-]{1,253}\/[\w.-]{1,63}[=:]/.test(l) &&
+            /\b(?:single instance|do not scale|don't scale|only one|one replica|must not scale)\b/i.test(l),
+        );
+      return `PodDisruptionBudget ${name} is at its limit by design, not a fault: it allows no disruptions${rule ? ` because ${rule}` : ''}${healthy ? `, and ${healthy[1]} of ${healthy[2]} pods are healthy` : ''}. A budget blocks only voluntary evictions (a node drain, the cluster autoscaler); it keeps the pods it covers from being evicted below minAvailable, which is what it was created for, and the PodDisruptionBudgetAtLimit alert only reports that state. Nothing is being drained now and the workload is healthy, so the alert is expected and no action is needed${said ? ` (its owners' note: ${clip(said, 160)})` : ''}; the choice comes only when a drain must move that pod: then evict it during a maintenance window, or run a second replica if the workload allows it.`;
+    },
+  },
   // The JVM's heap is bounded by -Xmx (or MaxRAMPercentage); the rest of its footprint is metaspace,
   // thread stacks, code cache and GC structures. A heap that a collection brings back down each cycle
   // (the GC log's before->after(committed)) is used and freed, not leaking.
@@ -657,6 +693,14 @@ const MISCONCEPTIONS: readonly Misconception[] = [
     name: 'certificate-renewed-early',
     asks: /\b(?:new|re-?issued|renewed)\b[^.?!]{0,40}\bcert(?:ificate)?s?\b|\bcert(?:ificate)?s?\b[^.?!]{0,40}\b(?:issued|renewed|re-?issued)\b/i,
     holds(ctx) {
+      // A certificate that was not issued ("no certificate was issued", "not ready") is a failure to
+      // explain, not a renewal to explain away.
+      if (
+        /\b(?:no|not|never|failed to|isn't|wasn't|hasn't|why)\b[^.?!]{0,40}\b(?:issued|ready)\b/i.test(
+          ctx.task,
+        )
+      )
+        return undefined;
       const certManager = ctx.seen.some((o) => o.status === 'ok' && /cert-manager/.test(o.content));
       if (!certManager) return undefined;
       return "cert-manager renews a Certificate before it expires: by default when two thirds of its duration have passed (renewBefore; 30 days before expiry for a 90-day Let's Encrypt certificate), so a new certificate for the domain about 30 days before the old one's expiry is the routine automatic renewal, not a compromise: the Certificate's status (renewalTime, Ready) and its CertificateRequest show it. The new certificate is written to the same Secret, and the ingress controller picks up the updated Secret without a restart.";

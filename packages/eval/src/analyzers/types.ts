@@ -615,3 +615,21 @@ export function cpuUse(
   }
   return out;
 }
+
+/** A drain or eviction the task asks about, or one the cluster shows under way or refused. */
+export function evicting(ctx: { readonly task: string; readonly seen: readonly SeenObservation[] }): boolean {
+  if (
+    /\b(?:drain\w{0,3}|evict\w{0,4}|cordon\w{0,3}|upgrad\w{1,3}|maintenance|patching|rotat\w{1,3} (?:the )?nodes?)\b/i.test(
+      ctx.task,
+    )
+  )
+    return true;
+  return ctx.seen.some(
+    (o) =>
+      o.status === 'ok' &&
+      /^(?:list_nodes|describe_node|get_events)$/.test(o.tool) &&
+      /SchedulingDisabled|Cannot evict pod|violate the pod's disruption budget|EvictionBlocked|NodeNotSchedulable/.test(
+        o.content.slice(0, 200_000),
+      ),
+  );
+}
