@@ -41,6 +41,20 @@ describe('config-not-reloaded: pods older than the change, config read at start'
     expect(f?.fix).toMatchObject({ tool: 'restart_deployment', args: { namespace: 'auth', name: 'portal' } });
   });
 
+  it("a watch on the file itself: the kubelet's symlink swap never fires it", () => {
+    const task =
+      'Forty minutes ago we raised the limit for portal by editing its ConfigMap. Customers still see the old one.';
+    const [f] = run(
+      seen(
+        '3d',
+        'INFO loaded /etc/portal/config.yaml: limit=50\nINFO watching /etc/portal/config.yaml for changes (inotify IN_MODIFY)',
+      ),
+      task,
+    );
+    expect(f?.cause).toMatch(/watches the file[\s\S]*swapping the \.\.data symlink/);
+    expect(f?.fix?.tool).toBe('restart_deployment');
+  });
+
   it('nothing when the pods are newer than the change, the log says nothing of loading, or nothing changed', () => {
     expect(run(seen('12m', 'Using config file: /app/config.yaml'))).toEqual([]);
     // A crash-looping pod re-reads its configuration at each restart: not this.

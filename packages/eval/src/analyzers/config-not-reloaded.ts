@@ -13,12 +13,14 @@ import {
 
 /** The person changed configuration and the program still behaves as before. */
 const CHANGED =
-  /\b(?:config(?:uration)?|configmap|values?|helm upgrade|settings?)\b[^.?!]{0,200}\b(?:still|not (?:picked|showing|shown|reflected|applied)|old (?:value|setting|config)|unchanged|missing)\b|\b(?:added|changed|updated|edited|set)\b[^.?!]{0,200}\b(?:still|but)\b/i;
+  /\b(?:config(?:uration)?|configmap|values?|helm upgrade|settings?)\b[^.?!]{0,200}\b(?:still|not (?:picked|showing|shown|reflected|applied)|old (?:value|setting|config)|unchanged|missing)\b|\b(?:added|changed|updated|edited|set)\b[^.?!]{0,200}\b(?:still|but)\b|\b(?:edit|chang|updat|rais|lower|increas|decreas|bump)(?:ed|ing)\b[^?!]{0,80}\bconfig ?maps?\b[^?!]{0,200}\b(?:still|no effect|not (?:picked|applied|reflected)|unchanged)\b/i;
 /** How long ago the person says the change was made: "about 40 minutes ago", "2 hours ago". */
 const AGO = /\b(\d{1,3}) ?(minutes?|mins?|hours?|hrs?|h|m)\b (?:ago|earlier)/i;
 /** A program saying, at start, that it read its configuration. */
 const LOADED =
-  /\b(?:using config(?:uration)? file|loaded? (?:config|configuration|settings)|loaded \d{1,6} \w{1,30}|reading config|config(?:uration)? loaded|parsed config)/i;
+  /\b(?:using config(?:uration)? file|loaded? (?:config|configuration|settings)|loaded \d{1,6} \w{1,30}|reading config|config(?:uration)? loaded|parsed config|loaded \/\S{1,200}\.(?:ya?ml|json|toml|conf|ini|properties)\b)/i;
+/** A program saying it watches its configuration file for changes (hot reload). */
+const WATCHES = /\b(?:watching|watch(?:es|er)? (?:on|for)|inotify|fsnotify|hot[- ]reload\w{0,3})\b/i;
 
 function changedAgo(task: string): number | undefined {
   const m = AGO.exec(task);
@@ -83,6 +85,10 @@ export const configNotReloadedAnalyzer: Analyzer = {
       // Names only (with a hyphen or digit, as the names of clusters, hosts and queues have), in its data.
       const data = cm ? cm.slice(Math.max(0, cm.indexOf('\nData'))) : '';
       const fresh = ctx.hints.filter((h) => /[-\d]/.test(h) && data.includes(h) && !log.includes(h));
+      // It says it watches the file: the kubelet updates a ConfigMap volume by swapping the ..data
+      // symlink to a new directory (its atomic writer), never by writing the file, so a watch on the
+      // file (inotify IN_MODIFY on it) never fires.
+      const watch = log.split('\n').find((l) => l.length <= 2000 && WATCHES.test(l) && !LOADED.test(l));
       const out: Finding = {
         weight: 91,
         object: `deployment ${m.owner}`,
@@ -91,7 +97,7 @@ export const configNotReloadedAnalyzer: Analyzer = {
           .map((l) => `"${clip(l.trim(), 100)}"`)
           .join(
             ', ',
-          )})${fresh.length ? `; ConfigMap ${m.configMap} now holds ${fresh.join(', ')}, which the running program never loaded` : ''}. Changing a ConfigMap does not change the pod template, so no rollout happened: the mounted file is updated in place, but the process does not reload it (environment variables and subPath mounts are never updated at all). The upgrade itself worked`,
+          )})${fresh.length ? `; ConfigMap ${m.configMap} now holds ${fresh.join(', ')}, which the running program never loaded` : ''}. Changing a ConfigMap does not change the pod template, so no rollout happened: the mounted file is updated in place, but the process does not reload it (environment variables and subPath mounts are never updated at all)${watch ? `. Its log says it watches the file ("${clip(watch.trim(), 110)}"), but the kubelet refreshes a ConfigMap volume by swapping the ..data symlink to a new directory, not by writing the file, so a watch on the file itself never fires; watch the directory (or the symlink) instead` : ''}. The change itself was made`,
         evidence: [
           `list_pods ${ctx.ns}: ${m.pod} AGE ${row?.['AGE']}`,
           `get_pod_logs ${m.pod}: ${clip(loaded[0]!.trim(), 140)}`,

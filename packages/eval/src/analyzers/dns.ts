@@ -1,5 +1,17 @@
+import { parseQuantity } from '@sre-harness/tools-k8s';
+import { formatMemory, memoryLimit } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, linesWith, outputs, type Read, textOf } from './types.js';
+import {
+  type Analyzer,
+  clip,
+  containerSections,
+  linesWith,
+  outputs,
+  ownerDeployment,
+  type Read,
+  stateBlock,
+  textOf,
+} from './types.js';
 
 // How resolvers report a failed lookup (glibc, Go, Node, Java), as they print it.
 const DNS_FAILURES = [
@@ -43,22 +55,73 @@ export const dnsAnalyzer: Analyzer = {
     const bad = coreDnsPods(seen).filter((p) => !healthy(p) || (fatal && p.restarts > 0));
     if (lookups.length === 0 || bad.length === 0) return [];
     const why = linesWith(dnsLogs, ['FATAL', 'fatal', 'loop', 'error', 'Error']).pop();
+    // A CoreDNS container killed at its memory limit (its description's Last State): the limit is the
+    // fault, and raising it (twice the limit) is the fix.
+    const oom = coreDnsOom(seen);
     return [
       {
         // Upstream of every failed lookup: above the crashes of the programs that log them (a
         // dependency's boost is +20 over their ~85–90).
         weight: 110,
         object: `coredns in ${DNS_NS}`,
-        cause: `cluster DNS is down: the CoreDNS pods in ${DNS_NS} are ${bad.map((p) => `${p.name} ${p.status}${healthy(p) ? ` (restarting: ${p.restarts} restarts)` : ''}`).join(', ')}${why ? ` (CoreDNS logs: "${clip(why, 140)}")` : ''}, so name lookups from pods fail ("${clip(lookups[lookups.length - 1]!, 120)}") and the programs that depend on them fail with it`,
+        cause: `cluster DNS is down: the CoreDNS pods in ${DNS_NS} are ${bad.map((p) => `${p.name} ${p.status}${healthy(p) ? ` (restarting: ${p.restarts} restarts)` : ''}`).join(', ')}${
+          oom
+            ? `, because their container ${oom.container} is OOMKilled (exit code 137) at its ${oom.limit} memory limit: CoreDNS's memory grows with the cluster's Services and endpoints and with the query load (its cache and concurrent queries), and the limit is below what it now needs`
+            : why
+              ? ` (CoreDNS logs: "${clip(why, 140)}")`
+              : ''
+        }, so name lookups from pods fail ("${clip(lookups[lookups.length - 1]!, 120)}") and the programs that depend on them fail with it`,
         evidence: [
           `list_pods ${DNS_NS}: ${bad.map((p) => `${p.name} ${p.status} ${p.ready}${p.restarts ? `, ${p.restarts} restarts` : ''}`).join(', ')}`,
+          ...(oom
+            ? [
+                `describe_pod ${oom.pod}: container ${oom.container} Last State Terminated, Reason OOMKilled; memory limit ${oom.limit}`,
+              ]
+            : []),
           `logs: "${clip(lookups[lookups.length - 1]!, 140)}"`,
         ],
-        advice: `fix CoreDNS first (${why ? clip(why, 80) : 'see its logs'}); the applications recover once lookups work`,
+        ...(oom?.deployment && oom.target
+          ? {
+              fix: {
+                tool: 'set_resources',
+                args: {
+                  namespace: DNS_NS,
+                  deployment: oom.deployment,
+                  container: oom.container,
+                  limits: { memory: oom.target },
+                },
+                text: `raise the memory limit of ${oom.deployment}/${oom.container} in ${DNS_NS} from ${oom.limit} to ${oom.target}`,
+              },
+            }
+          : {}),
+        advice: oom
+          ? `raise CoreDNS's memory limit (from ${oom.limit}${oom.target ? ` to ${oom.target}` : ''}); the applications recover once lookups work`
+          : `fix CoreDNS first (${why ? clip(why, 80) : 'see its logs'}); the applications recover once lookups work`,
       },
     ];
   },
 };
+
+/** A described CoreDNS pod whose container was last OOMKilled: where, at what limit, and twice that limit. */
+function coreDnsOom(seen: Parameters<Analyzer['finds']>[0]['seen']) {
+  for (const d of outputs(seen, 'describe_pod', (o) => o.args['namespace'] === DNS_NS)) {
+    const pod = String(d.args['name'] ?? '');
+    if (!/^(coredns|kube-dns)-/.test(pod)) continue;
+    for (const c of containerSections(d.content)) {
+      if (c.init || stateBlock(c.body, 'Last State').reason !== 'OOMKilled') continue;
+      const limit = memoryLimit(c.body);
+      const bytes = parseQuantity(limit);
+      return {
+        pod,
+        container: c.name,
+        limit: limit ?? 'its',
+        deployment: ownerDeployment(d.content),
+        target: bytes !== undefined ? formatMemory(bytes * 2) : undefined,
+      };
+    }
+  }
+  return undefined;
+}
 
 function coreDnsPods(seen: Parameters<Analyzer['finds']>[0]['seen']) {
   const list = outputs(

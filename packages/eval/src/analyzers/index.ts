@@ -42,6 +42,7 @@ import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { intendedStateAnalyzer } from './intended-state.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { jvmDnsCacheAnalyzer } from './jvm-dns-cache.js';
+import { jvmEntropyAnalyzer } from './jvm-entropy.js';
 import { jvmHeapCapAnalyzer } from './jvm-heap-cap.js';
 import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
 import { jvmSerialGcAnalyzer } from './jvm-serial-gc.js';
@@ -56,6 +57,7 @@ import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
+import { mysqlTableCaseAnalyzer } from './mysql-table-case.js';
 import { netpolAndedAnalyzer } from './netpol-anded.js';
 import { netpolEgressAnalyzer } from './netpol-egress.js';
 import { netpolElsewhereAnalyzer } from './netpol-elsewhere.js';
@@ -211,6 +213,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   serviceMonitorSelectorAnalyzer,
   virtualServiceShortHostAnalyzer,
   certificateNotIssuedAnalyzer,
+  jvmEntropyAnalyzer,
+  mysqlTableCaseAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,

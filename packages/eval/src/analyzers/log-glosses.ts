@@ -487,6 +487,18 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "RabbitMQ's free disk space fell below disk_free_limit, so it raised the disk alarm and blocks every connection that publishes (connection.blocked) until space is freed; consumers keep working and the pod stays Ready, so publishers hang instead of failing",
   },
+  // Elasticsearch's memory lock: bootstrap.memory_lock needs mlockall, which RLIMIT_MEMLOCK bounds.
+  // https://www.elastic.co/guide/en/elasticsearch/reference/current/setup-configuration-memory.html
+  {
+    all: ['unable to lock jvm memory'],
+    means:
+      "Elasticsearch is configured to lock its heap in RAM (bootstrap.memory_lock: true), but mlockall failed because the container's locked-memory limit (RLIMIT_MEMLOCK, ulimit -l: 64 KiB by default) is far below the heap, so the memory lock bootstrap check stops it; raise the memlock ulimit to unlimited for the container (the runtime's default ulimits, or the node's containerd/docker configuration), or set bootstrap.memory_lock: false and keep swap off on the node",
+  },
+  {
+    all: ['memory locking requested', 'not locked'],
+    means:
+      "Elasticsearch's bootstrap check for bootstrap.memory_lock failed: mlockall could not lock the heap because the container's locked-memory limit (RLIMIT_MEMLOCK, ulimit -l, 64 KiB by default) is too low; raise the memlock ulimit to unlimited for the container, or set bootstrap.memory_lock: false and keep swap off on the node",
+  },
   // The same alarms as a publishing client meets them: the broker's connection.blocked method (AMQP
   // 0-9-1 extension, https://www.rabbitmq.com/docs/connection-blocked), whose reason names the alarm.
   {

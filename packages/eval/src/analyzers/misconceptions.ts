@@ -53,6 +53,14 @@ const HANDLED = [
   'discarding message',
 ];
 
+/** The Services of the namespace whose description shows no selector. */
+function selectorless(ctx: AnalyzerContext): string[] {
+  return outputs(ctx.seen, 'describe_service', (o) => o.args['namespace'] === ctx.ns)
+    .filter((o) => /^Selector:\s+<none>\s*$/m.test(o.content))
+    .map((o) => String(o.args['name'] ?? ''))
+    .filter(Boolean);
+}
+
 /** The jvm-heap-bounded note (see that entry), or undefined when it does not hold. */
 function jvmHeapNote(ctx: AnalyzerContext): string | undefined {
   const metrics = outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)
@@ -127,6 +135,56 @@ function sigkillNote(ctx: AnalyzerContext): string | undefined {
 }
 
 const MISCONCEPTIONS: readonly Misconception[] = [
+  // A Service without a selector gets no endpoints from Kubernetes' endpoints controller: whoever
+  // manages it writes its Endpoints (kubernetes.io, "Service": Services without selectors). Patroni,
+  // with Kubernetes as its store, keeps the leader's address there and its state in the Endpoints'
+  // annotations (leader, optime), so the Service always points at the primary.
+  {
+    name: 'selectorless-service',
+    asks: /\b(?:no selector|without (?:a )?selector|selector-?less|(?:add|missing) (?:a )?selector)\b/i,
+    reads(ctx) {
+      return selectorless(ctx)
+        .filter(
+          (name) =>
+            !outputs(
+              ctx.seen,
+              'describe_resource',
+              (o) => /^endpoints$/i.test(String(o.args['kind'])) && o.args['name'] === name,
+            ).length,
+        )
+        .slice(0, 1)
+        .map(
+          (name): Read => ({
+            tool: 'describe_resource',
+            args: { kind: 'Endpoints', name, namespace: ctx.ns },
+          }),
+        );
+    },
+    holds(ctx) {
+      for (const name of selectorless(ctx)) {
+        const ep = outputs(
+          ctx.seen,
+          'describe_resource',
+          (o) =>
+            /^endpoints$/i.test(String(o.args['kind'])) &&
+            o.args['name'] === name &&
+            o.args['namespace'] === ctx.ns,
+        ).pop()?.content;
+        if (!ep) continue;
+        const target = /addresses\[0\]\.targetRef\.name: (\S{1,253})/.exec(ep)?.[1];
+        const ip = /addresses\[0\]\.ip: (\S{1,45})/.exec(ep)?.[1];
+        if (!target && !ip) continue;
+        const annotations = /^Annotations:\s+(.{1,500})$/m.exec(ep)?.[1] ?? '';
+        const leader = /(?:^|,)leader=([a-z0-9.-]{1,253})/.exec(annotations)?.[1];
+        return `Service ${name} has no selector on purpose, and it is not broken: a Service without a selector gets no endpoints from Kubernetes' endpoints controller, so whoever manages it writes its Endpoints object, and ${name}'s points at ${target ?? ip}${ip && target ? ` (${ip})` : ''}${
+          leader
+            ? `. Its annotations (${clip(annotations, 80)}) are Patroni's: with Kubernetes as its store, Patroni writes the current leader (the primary) into these Endpoints and moves them on a failover, so ${name} always reaches the primary`
+            : ', maintained by the controller that owns it'
+        }. Adding a selector would hand the Endpoints to the endpoints controller, which would list every pod the selector matches (replicas included) and overwrite what ${leader ? 'Patroni' : 'its manager'} writes. This is expected and by design: no change is needed; tell the linter to ignore this Service.`;
+      }
+      return undefined;
+    },
+  },
   // A PodDisruptionBudget whose minAvailable equals the pods it covers allows no voluntary eviction:
   // that is what it is for, and the PodDisruptionBudgetAtLimit alert (kube-prometheus' mixin) only says
   // the budget is at its limit. It matters when a drain has to move the pod, not before.
