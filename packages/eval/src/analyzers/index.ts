@@ -32,6 +32,7 @@ import { fdLimitAnalyzer } from './fd-limit.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { grpcWrongPortAnalyzer } from './grpc-wrong-port.js';
+import { gunicornTimeoutAnalyzer } from './gunicorn-timeout.js';
 import { headlessJoinAnalyzer } from './headless-join.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { helmReleaseAnalyzer } from './helm-release.js';
@@ -109,6 +110,7 @@ import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
 import { suspendedCleanupAnalyzer } from './suspended-cleanup.js';
 import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
+import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
 import type { Analyzer } from './types.js';
 import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js';
@@ -215,6 +217,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   certificateNotIssuedAnalyzer,
   jvmEntropyAnalyzer,
   mysqlTableCaseAnalyzer,
+  gunicornTimeoutAnalyzer,
+  tokenNotRefreshedAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,

@@ -135,6 +135,60 @@ function sigkillNote(ctx: AnalyzerContext): string | undefined {
 }
 
 const MISCONCEPTIONS: readonly Misconception[] = [
+  // An ingress-nginx canary Ingress gets only the traffic its annotations route to it: by header, by
+  // cookie (set to "always"), else by weight (0 sends none). A canary with a cookie rule and weight 0
+  // serves only the people who opt in, by design.
+  // https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#canary
+  {
+    name: 'ingress-nginx-canary',
+    asks: /\bcanary\b/i,
+    reads(ctx) {
+      const described = new Set(
+        outputs(ctx.seen, 'describe_resource', (o) => /^ingress(?:es)?$/i.test(String(o.args['kind']))).map(
+          (o) => String(o.args['name']),
+        ),
+      );
+      return outputs(ctx.seen, 'find_objects')
+        .flatMap((o) => parseTable(o.content))
+        .filter(
+          (r) =>
+            r['KIND'] === 'Ingress' && /canary/i.test(r['NAME'] ?? '') && !described.has(r['NAME'] ?? ''),
+        )
+        .slice(0, 1)
+        .map(
+          (r): Read => ({
+            tool: 'describe_resource',
+            args: { kind: 'Ingress', name: r['NAME'], namespace: r['NAMESPACE'] ?? ctx.ns },
+          }),
+        );
+    },
+    holds(ctx) {
+      for (const o of outputs(ctx.seen, 'describe_resource', (x) =>
+        /^ingress(?:es)?$/i.test(String(x.args['kind'])),
+      )) {
+        const notes = /^Annotations:\s+(.{1,2000})$/m.exec(o.content)?.[1] ?? '';
+        const get = (key: string) =>
+          new RegExp(`(?:^|,)nginx\\.ingress\\.kubernetes\\.io/${key}=([^,]{0,200})`)
+            .exec(notes)?.[1]
+            ?.trim();
+        if (get('canary') !== 'true') continue;
+        const name = String(o.args['name'] ?? '');
+        const header = get('canary-by-header');
+        const cookie = get('canary-by-cookie');
+        const weight = get('canary-weight');
+        const rules = [
+          header
+            ? `requests with header ${header}${get('canary-by-header-value') ? `: ${get('canary-by-header-value')}` : ''}`
+            : '',
+          cookie ? `requests with cookie ${cookie}=always` : '',
+          weight !== undefined ? `${weight}% of the rest (canary-weight ${weight})` : '',
+        ].filter(Boolean);
+        const optIn = (header || cookie) && (weight === undefined || Number(weight) === 0);
+        return `Ingress ${name} is an ingress-nginx canary (canary: "true"): the controller sends it only ${rules.join(', and ') || 'what its canary rules select'}${optIn ? '; with weight 0 no ordinary visitor reaches it, only those who opt in' : ''}. A canary serving a small share, or only opted-in users, is how it is configured, not a fault: it is working as designed and no change is needed unless the release plan says to widen it (raise canary-weight).`;
+      }
+      return undefined;
+    },
+  },
   // A Service without a selector gets no endpoints from Kubernetes' endpoints controller: whoever
   // manages it writes its Endpoints (kubernetes.io, "Service": Services without selectors). Patroni,
   // with Kubernetes as its store, keeps the leader's address there and its state in the Endpoints'

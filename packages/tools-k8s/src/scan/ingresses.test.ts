@@ -37,6 +37,29 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'an ingress-nginx canary shares its main Ingress host and path on purpose: no conflict',
+    objects: [
+      obj(
+        'Ingress',
+        'networking.k8s.io/v1',
+        'shop-canary',
+        NS,
+        { spec: hostRule('api') },
+        {
+          creationTimestamp: '2026-05-02T10:00:00Z',
+          annotations: {
+            'nginx.ingress.kubernetes.io/canary': 'true',
+            'nginx.ingress.kubernetes.io/canary-weight': '0',
+          },
+        },
+      ),
+      aged('shop', hostRule('api'), '2025-01-01T10:00:00Z'),
+      ingressClass('nginx'),
+      api,
+    ],
+    want: [],
+  },
+  {
     name: 'the same host and path under two different classes is no conflict',
     objects: [
       aged('shop-v2', { ...hostRule('api'), ingressClassName: 'traefik' }, '2026-05-02T10:00:00Z'),

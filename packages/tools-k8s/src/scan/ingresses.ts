@@ -187,6 +187,10 @@ function duplicateRules(ingresses: readonly Ingress[]): Found[] {
   const sorted = [...ingresses].sort((a, b) => created(a).localeCompare(created(b)));
   const reported = new Set<string>();
   for (const ing of sorted.slice(0, 2000)) {
+    // An ingress-nginx canary shares its main Ingress's host and path on purpose: the controller
+    // routes a share of that traffic (by header, cookie or weight) to it, so it claims nothing.
+    // https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#canary
+    if (ing.metadata.annotations?.['nginx.ingress.kubernetes.io/canary'] === 'true') continue;
     const ns = ing.metadata.namespace;
     const name = ing.metadata.name ?? '';
     const cls = ing.spec?.ingressClassName ?? ing.metadata.annotations?.[LEGACY_CLASS] ?? '';
