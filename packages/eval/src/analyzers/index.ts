@@ -26,6 +26,7 @@ import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
 import { etcdDiskAnalyzer } from './etcd-disk.js';
 import { expectedStatesAnalyzer } from './expected-states.js';
 import { externalDnsAnalyzer } from './external-dns.js';
+import { externalDnsFilterAnalyzer } from './external-dns-filter.js';
 import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
@@ -54,6 +55,7 @@ import { knownTaintsAnalyzer } from './known-taints.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { logLevelAnalyzer } from './log-level.js';
 import { logRotationPressureAnalyzer } from './log-rotation-pressure.js';
+import { logShipperBufferAnalyzer } from './log-shipper-buffer.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
@@ -219,6 +221,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   mysqlTableCaseAnalyzer,
   gunicornTimeoutAnalyzer,
   tokenNotRefreshedAnalyzer,
+  externalDnsFilterAnalyzer,
+  logShipperBufferAnalyzer,
   replicaFightAnalyzer,
   meshInjectionAnalyzer,
   deployToolLogsAnalyzer,
