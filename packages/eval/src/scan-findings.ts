@@ -1,5 +1,6 @@
 import { type ParsedFinding, parseFindings } from '@sre-harness/tools-k8s';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { parse as parseYaml } from 'yaml';
+import { appliedBack } from './analyzers/manifest.js';
 import { unsealFailure } from './analyzers/sealed-secret.js';
 
 /** Which of the scan's findings a caller takes. */
@@ -618,11 +619,7 @@ function policyPortFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'>
         changed = true;
       }
   if (!changed) return {};
-  const meta = doc.metadata ?? {};
-  const kept: Record<string, unknown> = { name: meta['name'], namespace: meta['namespace'] };
-  if (meta['labels']) kept['labels'] = meta['labels'];
-  if (meta['annotations']) kept['annotations'] = meta['annotations'];
-  const manifest = toYaml({ ...doc, metadata: kept, status: undefined });
+  const manifest = appliedBack(doc);
   return {
     fix: {
       tool: 'apply_manifest',

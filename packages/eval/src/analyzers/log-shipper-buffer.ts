@@ -1,4 +1,5 @@
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { parse as parseYaml } from 'yaml';
+import { appliedBack } from './manifest.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -114,13 +115,9 @@ export const logShipperBufferAnalyzer: Analyzer = {
           current = `${m[2]}MB`;
           const raised = Math.max(50, Number(m[2]) * 10);
           doc.data![key] = value.replace(LIMIT, `$1${raised}MB`);
-          const meta = doc.metadata ?? {};
-          const kept: Record<string, unknown> = { name: meta['name'], namespace: meta['namespace'] };
-          if (meta['labels']) kept['labels'] = meta['labels'];
-          if (meta['annotations']) kept['annotations'] = meta['annotations'];
           fix = {
             tool: 'apply_manifest',
-            args: { namespace: paused.namespace, manifest: toYaml({ ...doc, metadata: kept }) },
+            args: { namespace: paused.namespace, manifest: appliedBack(doc) },
             text: `raise Mem_Buf_Limit in ConfigMap ${cm} (${key}) from ${current} to ${raised}MB, so the tail input is not paused while the output catches up`,
           };
           break;
