@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { escapeRe } from '../baseline/reading.js';
 import { appliedBack } from './manifest.js';
 import {
   type Analyzer,
@@ -25,7 +26,9 @@ const LIMIT = /^([ \t]*Mem_Buf_Limit[ \t]+)(\d{1,6})MB[ \t]*$/im;
 /** The namespaces the task names (other than the one under investigation), and any named like a logging stack's. */
 function shipperSpaces(ctx: AnalyzerContext): string[] {
   return namespaceNames(ctx.seen)
-    .filter((n) => n !== ctx.ns && (new RegExp(`\\b${n}\\b`).test(ctx.task) || /logging|logs/.test(n)))
+    .filter(
+      (n) => n !== ctx.ns && (new RegExp(`\\b${escapeRe(n)}\\b`).test(ctx.task) || /logging|logs/.test(n)),
+    )
     .slice(0, 2);
 }
 

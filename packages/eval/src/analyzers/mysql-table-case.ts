@@ -1,3 +1,4 @@
+import { escapeRe } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import { type Analyzer, type AnalyzerContext, clip, type Finding, outputs, type Read } from './types.js';
 
@@ -68,8 +69,7 @@ export const mysqlTableCaseAnalyzer: Analyzer = {
     const sensitive = server.find((l) => CASE_SENSITIVE.test(l));
     const listed = server.find(
       (l) =>
-        new RegExp(`(?<![A-Za-z0-9_$])${lower.replace(/\$/g, '\\$')}(?![A-Za-z0-9_$])`).test(l) &&
-        !l.includes(m.table),
+        new RegExp(`(?<![A-Za-z0-9_$])${escapeRe(lower)}(?![A-Za-z0-9_$])`).test(l) && !l.includes(m.table),
     );
     if (!sensitive && !listed) return [];
     const out: Finding = {

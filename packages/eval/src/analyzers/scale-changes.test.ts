@@ -35,3 +35,19 @@ describe('scaleChanges: deployments scaled shortly before the incident', () => {
     expect(scaleChanges([], 'x')).toEqual([]);
   });
 });
+
+describe('scaleChanges on hostile input', () => {
+  it('a deployment name with pattern characters is matched as text, not as a pattern', () => {
+    const seen = [
+      {
+        step: 1,
+        tool: 'get_events',
+        args: { namespace: 'x' },
+        status: 'ok' as const,
+        content:
+          'LAST SEEN   TYPE     REASON              OBJECT             MESSAGE\n5m          Normal   ScalingReplicaSet   deployment/a((+)   Scaled down replica set web-5d8c7b9f4d from 2 to 0',
+      },
+    ];
+    expect(scaleChanges(seen, 'pod b')[0]).toMatch(/deployment a\(\(\+\) in x down from 2 to 0/);
+  });
+});

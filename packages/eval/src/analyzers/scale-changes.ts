@@ -1,4 +1,4 @@
-import { ageSeconds } from '../baseline/reading.js';
+import { ageSeconds, escapeRe } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import { clip, outputs } from './types.js';
 
@@ -71,7 +71,7 @@ export function scaleChanges(seen: Parameters<typeof outputs>[0], told: string):
   for (const c of changes) {
     const id = `${c.namespace}/${c.deployment}`;
     if ((replicaSets.get(id)?.size ?? 0) > 1) continue;
-    if (new RegExp(`(?<![a-z0-9-])${c.deployment.replace(/[.]/g, '\\.')}(?![a-z0-9-])`).test(told)) continue;
+    if (new RegExp(`(?<![a-z0-9-])${escapeRe(c.deployment)}(?![a-z0-9-])`).test(told)) continue;
     const had = picked.get(id);
     if (!had || c.ago < had.ago) picked.set(id, c);
   }
