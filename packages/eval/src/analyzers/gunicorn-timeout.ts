@@ -5,6 +5,7 @@ import {
   containerSections,
   envFix,
   type Finding,
+  loggedLines,
   outputs,
   ownerDeployment,
 } from './types.js';
@@ -26,10 +27,8 @@ export const gunicornTimeoutAnalyzer: Analyzer = {
     return [];
   },
   finds({ seen, ns }) {
-    for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
+    for (const { log: o, line } of loggedLines(seen, ns, (l) => l.length <= 2000 && WORKER_TIMEOUT.test(l))) {
       const text = o.content.slice(-200_000);
-      const line = text.split('\n').find((l) => l.length <= 2000 && WORKER_TIMEOUT.test(l));
-      if (!line) continue;
       const pod = String(o.args['name'] ?? '');
       const d = outputs(seen, 'describe_pod', (x) => x.args['name'] === pod).pop();
       if (!d) continue;

@@ -7,6 +7,7 @@ import {
   clip,
   describedVolumes,
   type Finding,
+  loggedLines,
   namespaceNames,
   outputs,
   podsOf,
@@ -33,14 +34,11 @@ function shipperSpaces(ctx: AnalyzerContext): string[] {
 }
 
 function pausedLog(ctx: AnalyzerContext) {
-  for (const space of shipperSpaces(ctx))
-    for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === space)) {
-      const line = o.content
-        .slice(-200_000)
-        .split('\n')
-        .find((l) => l.length <= 2000 && PAUSED.test(l));
-      if (line) return { namespace: space, pod: String(o.args['name'] ?? ''), line: line.trim() };
-    }
+  for (const space of shipperSpaces(ctx)) {
+    const [found] = loggedLines(ctx.seen, space, (l) => l.length <= 2000 && PAUSED.test(l));
+    if (found)
+      return { namespace: space, pod: String(found.log.args['name'] ?? ''), line: found.line.trim() };
+  }
   return undefined;
 }
 

@@ -2,6 +2,7 @@ import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
   type AnalyzerContext,
+  describedLabels,
   type Finding,
   namespaceNames,
   outputs,
@@ -13,18 +14,6 @@ const PROM = /^prometheus(?:es)?$/i;
 /** Namespaces where a monitoring stack usually runs, by name. */
 const MONITORING = /monitor|prometheus|prom\b|observ|metrics|telemetry/i;
 const MAX_NAMESPACES = 3;
-
-/** The labels of a generic describe (`Labels:       a=b,c=d`), by key. */
-function labelsOf(describe: string): Record<string, string> {
-  const line = /^Labels:\s+(.{1,2000})$/m.exec(describe)?.[1]?.trim() ?? '';
-  const out: Record<string, string> = {};
-  if (line === '<none>') return out;
-  for (const kv of line.split(',')) {
-    const eq = kv.indexOf('=');
-    if (eq > 0) out[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
-  }
-  return out;
-}
 
 /** A Prometheus resource's `serviceMonitorSelector.matchLabels.<key>: <value>` lines, by key. */
 function selectorOf(describe: string): Record<string, string> {
@@ -83,7 +72,7 @@ export const serviceMonitorSelectorAnalyzer: Analyzer = {
     if (selecting.length === 0) return [];
     for (const o of described(ctx, SM).filter((x) => x.args['namespace'] === ctx.ns)) {
       const name = String(o.args['name'] ?? '');
-      const labels = labelsOf(o.content);
+      const labels = describedLabels(o.content);
       const picked = selecting.some((p) => Object.entries(p.selector).every(([k, v]) => labels[k] === v));
       if (picked) continue;
       const p = selecting[0]!;

@@ -1,5 +1,5 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, type AnalyzerContext, clip, flat, outputs, type Read } from './types.js';
+import { type Analyzer, type AnalyzerContext, clip, flat, loggedLines, outputs, type Read } from './types.js';
 
 /** A full filesystem as programs report it: bytes or inodes (ENOSPC is both). */
 const FULL = /No space left on device|ENOSPC|Disk quota exceeded|\bdisk (?:is )?full\b/i;
@@ -9,12 +9,7 @@ const CLEANS =
 const MAX_DESCRIBED = 3;
 
 function fullIn({ seen, ns }: AnalyzerContext): boolean {
-  return outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns).some((o) =>
-    o.content
-      .slice(-200_000)
-      .split('\n')
-      .some((l) => l.length <= 2000 && FULL.test(l)),
-  );
+  return loggedLines(seen, ns, (l) => l.length <= 2000 && FULL.test(l)).length > 0;
 }
 
 function cronJobs(seen: AnalyzerContext['seen'], ns: string): string[] {

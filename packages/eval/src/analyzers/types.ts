@@ -380,9 +380,13 @@ export function describedLabels(describe: string): Record<string, string> {
       continue;
     }
     inLabels = true;
-    const kv = (m?.[1] ?? more?.[1] ?? '').trim();
-    const eq = kv.indexOf('=');
-    if (eq > 0) out[kv.slice(0, eq)] = kv.slice(eq + 1);
+    // kubectl prints a pod's labels one per line; the generic describe joins them with commas (label
+    // values hold no commas, so splitting on them is safe for both).
+    for (const part of (m?.[1] ?? more?.[1] ?? '').split(',')) {
+      const kv = part.trim();
+      const eq = kv.indexOf('=');
+      if (eq > 0) out[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
   }
   return out;
 }
