@@ -10,6 +10,7 @@ import { cachedScenario, storeScenario } from './scenario-cache.js';
 import { type Scenario, scenarioSchema } from './scenario-schema.js';
 import { knownKeysAt } from './schema-keys.js';
 import { KNOWN_TOOLS, MUTATING_TOOLS, TOOL_ARGUMENTS } from './tool-names.js';
+import { pathSegments } from './value-at.js';
 
 /** A scenario with where it came from and a content hash (its version in reports). */
 export interface LoadedScenario {
@@ -302,6 +303,15 @@ function openNames(s: Scenario): Set<string> {
 /** An approver that hangs makes every approval wait this long at most, or a run would stall. */
 const MAX_HANG_WAIT_MS = 10_000;
 
+/** The argument a `where` key names: its path's first segment (the schema refused a malformed one already). */
+function firstSegment(key: string): string {
+  try {
+    return pathSegments(key)[0] ?? key;
+  } catch {
+    return key;
+  }
+}
+
 function crossChecks(s: Scenario): { path: PropertyKey[]; message: string }[] {
   const out: { path: PropertyKey[]; message: string }[] = [];
   const open = openNames(s);
@@ -336,7 +346,7 @@ function crossChecks(s: Scenario): { path: PropertyKey[]; message: string }[] {
     const args = TOOL_ARGUMENTS.get(tool);
     if (!args || !where) return;
     for (const key of Object.keys(where)) {
-      const arg = key.split('.')[0] ?? key;
+      const arg = firstSegment(key);
       if (args.includes(arg)) continue;
       const guess = closestName(arg, args);
       out.push({

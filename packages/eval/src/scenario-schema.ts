@@ -1,11 +1,21 @@
 import { QUANTITY_PATTERN } from '@sre-harness/tools-k8s';
 import { z } from 'zod';
+import { pathSegments } from './value-at.js';
 import { worldSchema } from './world.js';
 
 /** Version of the scenario file format; a file declares it as `schemaVersion`. */
 export const SCENARIO_SCHEMA_VERSION = 1;
 
 const nonEmpty = z.string().trim().min(1);
+
+/** A field path that `pathSegments` can read; its error names the character where it is malformed. */
+const fieldPath = nonEmpty.superRefine((path, ctx) => {
+  try {
+    pathSegments(path);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+  }
+});
 
 /** A Kubernetes quantity (`512Mi`, `1Gi`, `250m`, `2`, `12e6`), as tools-k8s parses it. */
 export const quantitySchema = z
@@ -41,7 +51,7 @@ export const valueMatcherSchema = z
 export const approveRuleSchema = z.strictObject({
   tool: nonEmpty.describe('Name of a mutating tool'),
   where: z
-    .record(z.string(), valueMatcherSchema)
+    .record(fieldPath, valueMatcherSchema)
     .optional()
     .describe('Argument constraints keyed by argument name; dotted names reach into nested objects'),
   reason: z.string().optional(),
@@ -53,7 +63,7 @@ export const allowEntrySchema = z.union([
   z.strictObject({
     tool: nonEmpty.describe('Name of a tool'),
     where: z
-      .record(z.string(), valueMatcherSchema)
+      .record(fieldPath, valueMatcherSchema)
       .optional()
       .describe('Argument constraints keyed by argument name; dotted names reach into nested objects'),
   }),
@@ -89,8 +99,8 @@ const endStateBase = {
 export const endStateCheckSchema = z.union([
   z.strictObject({
     ...endStateBase,
-    path: nonEmpty.describe(
-      'Dotted path into the object, e.g. spec.replicas or spec.template.spec.containers.0.image',
+    path: fieldPath.describe(
+      "Dotted path into the object, e.g. spec.replicas or spec.template.spec.containers.0.image; a key with dots as data['app.properties'] or data.app\\.properties",
     ),
     equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
     notEquals: z.union([z.string(), z.number(), z.boolean()]).optional(),

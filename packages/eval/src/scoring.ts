@@ -3,7 +3,7 @@ import { parseQuantity } from '@sre-harness/tools-k8s';
 import { answerExpectations } from '@sre-harness/verifiers';
 import type { GateResult } from './gates.js';
 import type { EndStateCheck, EvidenceRequirement, Scenario } from './scenario-schema.js';
-import { valueAt } from './value-at.js';
+import { pathSegments, valueAt, valueAtSegments } from './value-at.js';
 
 export { valueAt };
 
@@ -173,9 +173,14 @@ export function checkEvidence(
 
 /** Whether `path` names a field under `status.` whose parent is an object present on `obj` (the field itself left out). */
 function omittedCounter(obj: unknown, path: string): boolean {
-  const parts = path.replace(/\[(\d{1,9})\]/g, '.$1').split('.');
+  let parts: string[];
+  try {
+    parts = pathSegments(path);
+  } catch {
+    return false;
+  }
   if (parts[0] !== 'status' || parts.length < 2) return false;
-  const parent = valueAt(obj, parts.slice(0, -1).join('.'));
+  const parent = valueAtSegments(obj, parts.slice(0, -1));
   return typeof parent === 'object' && parent !== null && !Array.isArray(parent);
 }
 
