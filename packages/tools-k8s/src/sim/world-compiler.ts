@@ -585,6 +585,13 @@ function podSpec(
     securityContext?: Record<string, unknown> | undefined;
     tolerations?: unknown[] | undefined;
     affinity?: Record<string, unknown> | undefined;
+    terminationGracePeriodSeconds?: number | undefined;
+    priorityClassName?: string | undefined;
+    hostNetwork?: boolean | undefined;
+    dnsPolicy?: string | undefined;
+    dnsConfig?: Record<string, unknown> | undefined;
+    topologySpreadConstraints?: Record<string, unknown>[] | undefined;
+    automountServiceAccountToken?: boolean | undefined;
   },
   owner: string,
 ): PodSpec {
@@ -602,7 +609,18 @@ function podSpec(
     ...(p.affinity ? { affinity: clone(p.affinity) } : {}),
     ...(p.securityContext ? { securityContext: clone(p.securityContext) } : {}),
     serviceAccountName: p.serviceAccountName ?? 'default',
-  };
+    ...(p.automountServiceAccountToken !== undefined
+      ? { automountServiceAccountToken: p.automountServiceAccountToken }
+      : {}),
+    ...(p.terminationGracePeriodSeconds !== undefined
+      ? { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds }
+      : {}),
+    ...(p.priorityClassName ? { priorityClassName: p.priorityClassName } : {}),
+    ...(p.hostNetwork !== undefined ? { hostNetwork: p.hostNetwork } : {}),
+    ...(p.dnsPolicy ? { dnsPolicy: p.dnsPolicy } : {}),
+    ...(p.dnsConfig ? { dnsConfig: clone(p.dnsConfig) } : {}),
+    ...(p.topologySpreadConstraints ? { topologySpreadConstraints: clone(p.topologySpreadConstraints) } : {}),
+  } as PodSpec;
 }
 
 /** The declared behaviour of each of a pod spec's containers, by the first owner name that has one, then the container's own name. */

@@ -495,6 +495,40 @@ const podSpecShape = {
       "Kubernetes PodSecurityContext: defaults for the containers' user, and fsGroup, which owns the volumes that support ownership management",
     ),
   tolerations: z.array(z.unknown()).optional(),
+  terminationGracePeriodSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .optional()
+    .describe(
+      'Seconds between SIGTERM and SIGKILL when a pod is deleted, evicted or preempted (Kubernetes default 30)',
+    ),
+  priorityClassName: z
+    .string()
+    .optional()
+    .describe("The PriorityClass whose value is the pods' scheduling priority (preemption)"),
+  hostNetwork: z.boolean().optional().describe("The pods use the node's network namespace"),
+  dnsPolicy: z
+    .enum(['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'])
+    .optional()
+    .describe('How the pods resolve names (Kubernetes default ClusterFirst)'),
+  dnsConfig: z
+    .looseObject({
+      nameservers: z.array(z.string()).optional(),
+      searches: z.array(z.string()).optional(),
+      options: z.array(z.looseObject({ name: z.string(), value: z.string().optional() })).optional(),
+    })
+    .optional()
+    .describe('Kubernetes PodDNSConfig: extra nameservers, search domains and resolver options (ndots)'),
+  topologySpreadConstraints: z
+    .array(z.looseObject({}))
+    .optional()
+    .describe('Kubernetes topologySpreadConstraints; DoNotSchedule ones filter nodes by maxSkew'),
+  automountServiceAccountToken: z
+    .boolean()
+    .optional()
+    .describe('false: no service account token is mounted in the pods'),
   affinity: z
     .looseObject({
       nodeAffinity: z.looseObject({}).optional(),
