@@ -4,6 +4,7 @@ import {
   containerSections,
   envFix,
   type Finding,
+  loggedLines,
   outputs,
   ownerDeployment,
 } from './types.js';
@@ -30,12 +31,11 @@ export const jvmEntropyAnalyzer: Analyzer = {
     return [];
   },
   finds({ seen, ns }) {
-    for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
-      const line = o.content
-        .slice(-100_000)
-        .split('\n')
-        .find((l) => l.length <= 2000 && BLOCKED_SEEDING.test(l));
-      if (!line) continue;
+    for (const { log: o, line } of loggedLines(
+      seen,
+      ns,
+      (l) => l.length <= 2000 && BLOCKED_SEEDING.test(l),
+    )) {
       const pod = String(o.args['name'] ?? '');
       const d = outputs(seen, 'describe_pod', (x) => x.args['name'] === pod).pop();
       const owner = d ? ownerDeployment(d.content) : undefined;

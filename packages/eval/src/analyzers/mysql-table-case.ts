@@ -1,6 +1,14 @@
 import { escapeRe } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, type AnalyzerContext, clip, type Finding, outputs, type Read } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  type Finding,
+  loggedLines,
+  outputs,
+  type Read,
+} from './types.js';
 
 /** MySQL's ER_NO_SUCH_TABLE (1146): `Table 'cms.Migrations' doesn't exist`. */
 const NO_SUCH_TABLE = /Table '([A-Za-z0-9_$]{1,64})\.([A-Za-z0-9_$]{1,64})' doesn't exist/;
@@ -15,14 +23,10 @@ interface Missing {
 
 /** A program's log line saying a table whose name has capitals does not exist. */
 function missing({ seen, ns }: AnalyzerContext): Missing | undefined {
-  for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
-    const line = o.content
-      .slice(-100_000)
-      .split('\n')
-      .find((l) => l.length <= 2000 && NO_SUCH_TABLE.test(l));
-    const table = line ? NO_SUCH_TABLE.exec(line)![2]! : undefined;
-    if (line && table && table !== table.toLowerCase())
-      return { pod: String(o.args['name'] ?? ''), line: line.trim(), table };
+  for (const { log, line } of loggedLines(seen, ns, (l) => l.length <= 2000 && NO_SUCH_TABLE.test(l))) {
+    const table = NO_SUCH_TABLE.exec(line)![2]!;
+    if (table !== table.toLowerCase())
+      return { pod: String(log.args['name'] ?? ''), line: line.trim(), table };
   }
   return undefined;
 }
