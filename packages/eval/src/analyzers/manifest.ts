@@ -6,8 +6,8 @@ import { stringify as toYaml } from 'yaml';
  * server's uid, resourceVersion, creationTimestamp and managedFields left out) and its status dropped,
  * as YAML for `apply_manifest`.
  */
-export function appliedBack(doc: { metadata?: Record<string, unknown> } & Record<string, unknown>): string {
-  const meta = doc.metadata ?? {};
+export function appliedBack(doc: object): string {
+  const meta = ((doc as { metadata?: unknown }).metadata ?? {}) as Record<string, unknown>;
   const kept: Record<string, unknown> = { name: meta['name'], namespace: meta['namespace'] };
   if (meta['labels']) kept['labels'] = meta['labels'];
   if (meta['annotations']) kept['annotations'] = meta['annotations'];

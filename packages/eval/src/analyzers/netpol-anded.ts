@@ -1,4 +1,5 @@
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { parse as parseYaml } from 'yaml';
+import { appliedBack } from './manifest.js';
 import {
   type Analyzer,
   clip,
@@ -80,7 +81,7 @@ export const netpolAndedAnalyzer: Analyzer = {
               .join(', ');
             // The same policy with the element split: the pod selector alone (this namespace) and the
             // namespace selector alone, ORed as two elements.
-            const fixed = structuredClone(policy) as Policy & { metadata: Record<string, unknown> };
+            const fixed = structuredClone(policy);
             const from = fixed.spec!.ingress![i]!.from!;
             const at = from.findIndex(
               (p) => p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === other,
@@ -91,7 +92,6 @@ export const netpolAndedAnalyzer: Analyzer = {
               { podSelector: peer.podSelector! },
               { namespaceSelector: peer.namespaceSelector! },
             );
-            fixed.metadata = { name, namespace: ns };
             return [
               {
                 weight: 89,
@@ -106,7 +106,7 @@ export const netpolAndedAnalyzer: Analyzer = {
                 advice: `split the element in two (podSelector ${podText}, and namespaceSelector ${other}, each its own "-" list item) so either one admits`,
                 fix: {
                   tool: 'apply_manifest',
-                  args: { namespace: ns, manifest: toYaml(fixed) },
+                  args: { namespace: ns, manifest: appliedBack(fixed) },
                   text: `apply NetworkPolicy ${name} with the podSelector (${podText}) and the namespaceSelector (${other}) as two separate from elements, which are ORed`,
                 },
               } satisfies Finding,
