@@ -39,6 +39,10 @@ const ERROR_MARKS = [
   'i/o timeout',
 ];
 const STATUS_5XX = / (500|502|503|504) /;
+// An access-log answer no working client gets (`"GET /api HTTP/2.0" 426`): 426 Upgrade Required says
+// the server will not take the request's HTTP version (RFC 9110, 15.5.22), a protocol mismatch between
+// the client and the server, never a user's mistake.
+const STATUS_426_ACCESS = /HTTP\/[\d.]{1,3}" 426 /;
 // klog's error and fatal lines (Kubernetes components and controllers): `E1127 12:59:40.205114 …`.
 const KLOG_ERROR = /^[EF]\d{4} \d\d:\d\d:\d\d/;
 
@@ -47,7 +51,13 @@ export function errorLines(text: string): string[] {
   return text
     .split('\n')
     .filter((l) => !/^\(no log lines|^Defaulted container "/.test(l))
-    .filter((l) => ERROR_MARKS.some((m) => l.includes(m)) || STATUS_5XX.test(` ${l} `) || KLOG_ERROR.test(l));
+    .filter(
+      (l) =>
+        ERROR_MARKS.some((m) => l.includes(m)) ||
+        STATUS_5XX.test(` ${l} `) ||
+        STATUS_426_ACCESS.test(l) ||
+        KLOG_ERROR.test(l),
+    );
 }
 
 // Warning levels as loggers print them (logfmt, JSON, RabbitMQ/Erlang's `[warning]`, log4j/logback's

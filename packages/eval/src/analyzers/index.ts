@@ -91,6 +91,7 @@ import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
 import { rbacAnalyzer } from './rbac.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
+import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
@@ -150,6 +151,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   idleUpstreamResetAnalyzer,
   stuckFinalizerAnalyzer,
   sharedEgressLimitAnalyzer,
+  registryQuotaConsumerAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
   elsewhereAnalyzer,

@@ -19,6 +19,22 @@ interface Gloss {
 }
 
 const GLOSSES: readonly Gloss[] = [
+  // Java's PKIX trust manager found no trusted CA for the chain the server presented (Oracle's JSSE
+  // Reference Guide, "TrustManager"; the JDK's default truststore is lib/security/cacerts).
+  {
+    all: ['pkix path building failed'],
+    means:
+      "the JVM does not trust the certificate chain the server presented: no CA in its truststore (the JDK's cacerts, or the file -Djavax.net.ssl.trustStore names) signed it, so the TLS handshake fails before any request. Behind a TLS-inspecting egress proxy every chain is re-signed by the proxy's own CA, which the image must trust; a new base image or JDK brings its own cacerts, without a CA the old image had imported. Import the signing CA into the truststore (keytool -importcert into cacerts at build time, or mount it and point javax.net.ssl.trustStore at it); the server's own certificate is not the problem",
+  },
+  // 426 Upgrade Required: the server will not serve the request's HTTP version (RFC 9110, 15.5.22).
+  // Envoy, the sidecar of Istio's mesh, refuses HTTP/1.0 unless accept_http_10 is set (Istio's
+  // "Protocol Selection" and traffic-management FAQ), and nginx's proxy_pass talks HTTP/1.0 to its
+  // upstreams unless proxy_http_version says 1.1 (nginx's ngx_http_proxy_module documentation).
+  {
+    all: ['http/', '" 426 '],
+    means:
+      '426 Upgrade Required: the upstream refuses the HTTP version of the request, not its content. A service behind an Istio (Envoy) sidecar accepts HTTP/1.1 and HTTP/2 and answers 426 to HTTP/1.0, and nginx proxies to its upstreams with HTTP/1.0 unless told otherwise (proxy_http_version defaults to 1.0), so an nginx in front of a service that joined the mesh gets 426 for every proxied call while its own pages load; set proxy_http_version 1.1 in the proxy location (or allow HTTP/1.0 in the sidecar)',
+  },
   // Before the plain x509 entries: the same expiry, met by the API server calling an admission webhook.
   // https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#contacting-the-webhook
   {

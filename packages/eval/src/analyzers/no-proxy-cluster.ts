@@ -59,6 +59,11 @@ export const noProxyClusterAnalyzer: Analyzer = {
         const proxy = PROXY_VAR.exec(c.body);
         if (!proxy) continue;
         const noProxy = NO_PROXY_VAR.exec(c.body)?.[1] ?? '';
+        // The proxy's own address is a cluster name too ("using proxy egress-proxy.egress.svc:3128 for
+        // api.bank.example"): a line naming it is about the proxy, not a call to a cluster Service.
+        const proxyHost = /^(?:[a-z][a-z0-9+.-]{0,20}:\/\/)?(?:[^@/\s]{0,200}@)?([^:/\s]{1,253})/i
+          .exec(proxy[2] ?? '')?.[1]
+          ?.toLowerCase();
         const logs = outputs(
           seen,
           'get_pod_logs',
@@ -69,7 +74,12 @@ export const noProxyClusterAnalyzer: Analyzer = {
           for (const line of text.split('\n')) {
             if (line.length > 2000) continue;
             const host = CLUSTER_HOST.exec(line)?.[1];
-            if (host && FAILED.test(line) && !bypassesProxy(host, noProxy))
+            if (
+              host &&
+              host.toLowerCase() !== proxyHost &&
+              FAILED.test(line) &&
+              !bypassesProxy(host, noProxy)
+            )
               calls.push({ line: line.trim(), host });
           }
         // The line that shows the proxy answering (its name, its error code) says the most.
