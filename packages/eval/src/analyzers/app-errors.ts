@@ -9,6 +9,7 @@ import {
   clip,
   containerSections,
   outputs,
+  podsOf,
   type Read,
   searchedLines,
   textOf,
@@ -146,8 +147,77 @@ export function recoveredRetries(
   if (!failures.every((l) => RETRIED.test(l))) return undefined;
   const rest = lines.slice(last + 1);
   const recovery = rest.find((l) => RECOVERED.test(l));
-  if (!recovery || rest.length < QUIET_AFTER) return undefined;
+  if (!recovery) return undefined;
+  // Enough normal work after it: a few lines, or fewer that span a long quiet time by their stamps.
+  const quiet =
+    rest.length >= QUIET_AFTER ||
+    (rest.length >= 3 && minutesBetween(recovery, rest[rest.length - 1]!) >= QUIET_MINUTES);
+  if (!quiet) return undefined;
   return { failures, recovery, after: rest.length };
+}
+
+/** Minutes of quiet after a recovery that show, with a few lines, that the failure did not come back. */
+const QUIET_MINUTES = 10;
+/** A line's leading timestamp (`2026-02-14T09:15:11Z`, `2026-02-14 09:15:11.020`), as epoch milliseconds. */
+function stampOf(line: string): number | undefined {
+  const m = /^\[?(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)/.exec(line.trimStart());
+  if (!m) return undefined;
+  const t = Date.parse(`${m[1]}T${m[2]}Z`);
+  return Number.isNaN(t) ? undefined : t;
+}
+/** Minutes from one log line's stamp to another's; 0 when either has none. */
+function minutesBetween(from: string, to: string): number {
+  const a = stampOf(from);
+  const b = stampOf(to);
+  return a === undefined || b === undefined ? 0 : (b - a) / 60_000;
+}
+
+/** A Service's cluster DNS name in a log line (`pgbouncer.ledger-db.svc:6432`): the Service and its namespace. */
+const SERVICE_HOST =
+  /\b([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.svc\b/;
+
+/** Minutes of a kubectl AGE (`25m`, `2m30s`, `3h5m`, `2d`); undefined for anything else. */
+function ageMinutes(age: string): number | undefined {
+  if (!/^(?:\d{1,6}[dhms]){1,4}$/.test(age)) return undefined;
+  let m = 0;
+  for (const [, n, u] of age.matchAll(/(\d{1,6})([dhms])/g))
+    m += Number(n) * (u === 'd' ? 1440 : u === 'h' ? 60 : u === 'm' ? 1 : 1 / 60);
+  return m;
+}
+
+/**
+ * The dependency a recovered failure names (`pgbouncer.ledger-db.svc`), when its pods were all
+ * created around the time of the failure (their age within five minutes of the time from the first
+ * failure to the log's last line): it was restarted or rolled out then, which is what the refused
+ * connections were. Needs the `list_pods` of its namespace.
+ */
+function replacedDependency(
+  seen: readonly SeenObservation[],
+  failures: readonly string[],
+  last: string,
+): string | undefined {
+  const host = failures.map((l) => SERVICE_HOST.exec(l)).find(Boolean);
+  if (!host) return undefined;
+  const [, svc, ns] = host;
+  const since = minutesBetween(failures[0]!, last);
+  if (since <= 0) return undefined;
+  const listed = podsOf(seen, ns!);
+  if (!('rows' in listed)) return undefined;
+  const pods = listed.rows.filter((r) => (r['NAME'] ?? '').startsWith(`${svc}-`));
+  const ages = pods.map((r) => ageMinutes(r['AGE'] ?? ''));
+  if (pods.length === 0 || ages.some((a) => a === undefined || Math.abs(a - since) > 5)) return undefined;
+  return `The connections were refused while ${svc} in namespace ${ns} was being replaced: its pods (${pods
+    .slice(0, 3)
+    .map((r) => `${r['NAME']} ${r['AGE']}`)
+    .join(
+      ', ',
+    )}) were all created about ${Math.round(since)} minutes ago, when the failures began, so ${svc} was restarted (a rollout or a restart), and the program reconnected once the new pods were up.`;
+}
+
+/** The namespace of the Service a recovered failure names, when its pods were not listed yet. */
+function dependencyToList(seen: readonly SeenObservation[], failures: readonly string[]): string | undefined {
+  const ns = failures.map((l) => SERVICE_HOST.exec(l)?.[2]).find(Boolean);
+  return ns && 'read' in podsOf(seen, ns) ? ns : undefined;
 }
 
 // An alarm's raise and its end, as brokers log them (RabbitMQ: "disk resource limit alarm set on
@@ -271,7 +341,18 @@ export const appErrorsAnalyzer: Analyzer = {
           }));
       })
       .slice(0, 1);
-    return [...skewed, ...tls, ...proxied, ...restarted, ...unready];
+    // A Ready pod whose failures recovered and name a Service of another namespace: that Service's
+    // pods, whose age says whether it was being replaced when the connections failed.
+    const dependency: Read[] = [];
+    for (const o of outputs(seen, 'get_pod_logs', (x) => !x.args['previous'] && x.args['namespace'] === ns)) {
+      const r = recoveredRetries(o.content);
+      const away = r ? dependencyToList(seen, r.failures) : undefined;
+      if (away) {
+        dependency.push({ tool: 'list_pods', args: { namespace: away } });
+        break;
+      }
+    }
+    return [...skewed, ...tls, ...proxied, ...restarted, ...unready, ...dependency];
   },
   finds({ seen, hints }) {
     const rows = parseTable(textOf(seen, 'list_pods'));
@@ -385,7 +466,10 @@ export const appErrorsAnalyzer: Analyzer = {
             .map((l) => l.replace(/^\d{1,7}[:-]/, ''));
       const r = recoveredRetries(earlier.length ? `${earlier.join('\n')}\n${o.content}` : o.content);
       if (!r) continue;
+      const lastLine = o.content.trimEnd().split('\n').pop() ?? '';
+      const replaced = replacedDependency(seen, r.failures, lastLine);
       return [
+        ...(replaced ? [replaced] : []),
         `The failure lines in the log of ${pod} ("${clip(r.failures[r.failures.length - 1]!, 140)}", ${r.failures.length} line(s)) are retries that recovered: the program retried, then logged "${clip(r.recovery, 100)}", and ${r.after} lines of normal work follow with no failure since. That is a transient error (typically a dependency still starting when the pod started), expected and already resolved: the pod is Running and Ready, nothing is broken now and no action is needed (no restart).${/too_many_pings/.test(r.failures.join(' ')) ? ' The GOAWAY with too_many_pings is the gRPC server telling the client it sends keepalive pings more often than the server permits; the client doubles its keepalive interval and reconnects, as the log shows, and carries on.' : ''}`,
       ];
     }

@@ -26,6 +26,15 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the JVM does not trust the certificate chain the server presented: no CA in its truststore (the JDK's cacerts, or the file -Djavax.net.ssl.trustStore names) signed it, so the TLS handshake fails before any request. Behind a TLS-inspecting egress proxy every chain is re-signed by the proxy's own CA, which the image must trust; a new base image or JDK brings its own cacerts, without a CA the old image had imported. Import the signing CA into the truststore (keytool -importcert into cacerts at build time, or mount it and point javax.net.ssl.trustStore at it); the server's own certificate is not the problem",
   },
+  // A Kafka client connects to the brokers its bootstrap server lists in the cluster metadata, at the
+  // addresses each broker advertises (Kafka's broker configuration, advertised.listeners); a broker
+  // advertising localhost sends every client back to itself.
+  {
+    all: ['connection to node', '127.0.0.1'],
+    none: ['127.0.0.1:2181'],
+    means:
+      "the Kafka client reached the bootstrap server, but the broker's metadata gives its address as localhost/127.0.0.1 (its advertised.listeners), so the client then dials its own pod and never reaches the partition leaders: the broker advertises an address only it can use. Set the broker's advertised.listeners (KAFKA_CFG_ADVERTISED_LISTENERS) to a name clients can reach (its Service or pod DNS name); the network and the Service are not the problem",
+  },
   // 426 Upgrade Required: the server will not serve the request's HTTP version (RFC 9110, 15.5.22).
   // Envoy, the sidecar of Istio's mesh, refuses HTTP/1.0 unless accept_http_10 is set (Istio's
   // "Protocol Selection" and traffic-management FAQ), and nginx's proxy_pass talks HTTP/1.0 to its

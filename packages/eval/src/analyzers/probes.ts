@@ -30,6 +30,19 @@ export function probeCause(
     m.includes('no such file or directory') ||
     (m.includes('exec') && m.includes('errored'))
   ) {
+    // The name the runtime looked for holds spaces ("sh -c /opt/check.sh"): the command was written as
+    // one string, and an exec probe runs no shell, so its first list item is the whole executable name
+    // (kubernetes.io, "Configure Liveness, Readiness and Startup Probes": command is an argv list).
+    const whole = /exec: "([^"]{1,200})"|stat ([^:]{1,200}): no such file/.exec(message);
+    const asked = (whole?.[1] ?? whole?.[2])?.trim();
+    if (asked && /\s/.test(asked)) {
+      const argv = asked.split(/\s+/).slice(0, 12);
+      return {
+        cause: `the ${kind} probe's command is one string ("${asked}") where an exec probe takes a list of arguments: the kubelet runs no shell, so the container runtime looks for an executable named the whole string, finds none, and every probe errors; the kubelet ${effect} although the program and the script are fine`,
+        advice: `split the ${kind} probe's command into separate list items (${JSON.stringify(argv)}), one per argument`,
+        specific: true,
+      };
+    }
     return {
       cause: `the ${kind} probe runs ${command ? `"${command}"` : 'a command'}, which is not in the image (executable file not found), so every probe errors and the kubelet ${effect} although the program itself is fine`,
       advice: `change the ${kind} probe to a command the image has, or to an httpGet/tcpSocket probe`,
