@@ -89,6 +89,7 @@ import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
 import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
+import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
 import { rbacAnalyzer } from './rbac.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
@@ -152,6 +153,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   stuckFinalizerAnalyzer,
   sharedEgressLimitAnalyzer,
   registryQuotaConsumerAnalyzer,
+  rateLimiterByDesignAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
   elsewhereAnalyzer,
