@@ -33,10 +33,20 @@ export function nginxRoutes(conf: string): { routes: Route[]; resolver: boolean 
   const routes: Route[] = [];
   let resolver = false;
   let prefix = '';
+  // `upstream <name> { server <host>[:port] …; }` blocks: a proxy_pass to the name goes to their first
+  // server (nginx.org, ngx_http_upstream_module), resolved once like a literal host.
+  const upstreams = new Map<string, string>();
+  let upstream: string | undefined;
   for (const raw of conf.slice(0, 200_000).split('\n')) {
     const line = raw.trim();
     if (line.startsWith('#')) continue;
     if (/^resolver\s/.test(line)) resolver = true;
+    const block = /^upstream\s+([\w.-]{1,100})\s*\{/.exec(line);
+    if (block) upstream = block[1]!;
+    const server = upstream ? /^server\s+([^\s;]{1,300})/.exec(line) : null;
+    if (server && upstream && !upstreams.has(upstream))
+      upstreams.set(upstream, server[1]!.replace(/:\d{1,5}$/, ''));
+    if (upstream && line.startsWith('}')) upstream = undefined;
     const loc = /^location\s+(?:[=~^]{1,2}\s*)?(\S{1,300})\s*\{/.exec(line);
     if (loc) prefix = loc[1]!;
     const pass = /^proxy_pass\s+https?:\/\/([^/;\s]{1,300})/.exec(line);
@@ -45,7 +55,13 @@ export function nginxRoutes(conf: string): { routes: Route[]; resolver: boolean 
       routes.push({ prefix, host, variable: host.includes('$') });
     }
   }
-  return { routes, resolver };
+  return {
+    routes: routes.map((r) => {
+      const to = upstreams.get(r.host);
+      return to ? { ...r, host: to } : r;
+    }),
+    resolver,
+  };
 }
 
 /** The route a request path takes: the longest location prefix it starts with. */
@@ -83,6 +99,12 @@ function failures(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: string): F
 }
 
 const serviceIp = (text: string) => /^IP:\s+(\d{1,3}(?:\.\d{1,3}){3})\s*$/m.exec(text)?.[1];
+/** A headless Service's (`IP: None`) endpoint addresses: the pod IPs its name resolves to. */
+const endpointIps = (text: string): string[] | undefined => {
+  if (!/^IP:\s+None\s*$/m.test(text)) return undefined;
+  const line = /^Endpoints:\s+(\S.{0,2000})$/m.exec(text)?.[1] ?? '';
+  return [...line.matchAll(/(\d{1,3}(?:\.\d{1,3}){3})/g)].map((m) => m[1]!);
+};
 
 /**
  * An nginx proxy that still sends a route's requests to an address its upstream Service no longer
@@ -140,18 +162,33 @@ export const proxyStaleAddressAnalyzer: Analyzer = {
           'describe_service',
           (o) => o.status === 'ok' && o.args['name'] === svc.service && o.args['namespace'] === svc.namespace,
         ).pop();
-        const now = described ? serviceIp(described.content) : undefined;
-        if (!now || now === failed.ip) continue;
+        const clusterIp = described ? serviceIp(described.content) : undefined;
+        const podIps = described ? endpointIps(described.content) : undefined;
+        // A headless Service resolves to its ready pods' IPs: stale when the address is none of them.
+        const now = clusterIp ?? (podIps && podIps.length > 0 ? podIps.join(', ') : undefined);
+        if (!now || (clusterIp ? clusterIp === failed.ip : podIps!.includes(failed.ip))) continue;
+        const headless = clusterIp === undefined;
         const deployment = ownerDeployment(d);
         out.push({
           weight: 95,
           object: deployment ? `deployment ${deployment}` : `pod ${failed.pod}`,
-          cause: `the proxy ${deployment ?? failed.pod} still sends ${route.prefix || 'its'} requests to ${failed.ip}, the old ClusterIP of Service ${svc.service} in ${svc.namespace}, which now has ${now}: nginx resolved ${route.host} (written literally in proxy_pass, with no resolver) once, when it loaded its configuration, and keeps that stale address until it reloads, so after the Service was re-created its connections to the old address time out ("${clip(failed.line, 200)}"), while ${svc.service} itself is healthy`,
+          cause: headless
+            ? `the proxy ${deployment ?? failed.pod} still sends ${route.prefix || 'its'} requests to ${failed.ip}, an old pod IP of the headless Service ${svc.service} in ${svc.namespace}, whose pods are now at ${now}: nginx resolved ${route.host} (in its upstream or proxy_pass, with no resolver) once, when it loaded its configuration, and keeps those cached addresses until it reloads; a headless name resolves to the pods themselves, so after ${svc.service}'s pods were replaced (a rollout) the old addresses are gone and its connections fail ("${clip(failed.line, 200)}"), while ${svc.service} itself is healthy and its release is not at fault`
+            : `the proxy ${deployment ?? failed.pod} still sends ${route.prefix || 'its'} requests to ${failed.ip}, the old ClusterIP of Service ${svc.service} in ${svc.namespace}, which now has ${now}: nginx resolved ${route.host} (written literally in proxy_pass, with no resolver) once, when it loaded its configuration, and keeps that stale address until it reloads, so after the Service was re-created its connections to the old address time out ("${clip(failed.line, 200)}"), while ${svc.service} itself is healthy`,
           evidence: [
             `get_pod_logs ${failed.pod}: "${clip(failed.line, 200)}"`,
             `describe_resource ConfigMap ${name}: proxy_pass http://${route.host}/ for location ${route.prefix || '/'}, no resolver`,
-            `describe_service ${svc.service} (${svc.namespace}): IP ${now}`,
+            `describe_service ${svc.service} (${svc.namespace}): ${headless ? `headless, endpoints ${now}` : `IP ${now}`}`,
           ],
+          ...(deployment
+            ? {
+                fix: {
+                  tool: 'restart_deployment',
+                  args: { namespace: ns, name: deployment },
+                  text: `restart deployment ${deployment} (a rolling restart) so nginx resolves ${route.host} again`,
+                },
+              }
+            : {}),
           advice: `reload or restart the proxy (kubectl rollout restart deployment/${deployment ?? '<proxy>'}) so nginx resolves ${route.host} again; for good, add a resolver (the cluster DNS, kube-dns.kube-system.svc.cluster.local) and put the host in a variable in proxy_pass so it is re-resolved, or point it at a Service that is not re-created`,
           revisionSound: true,
         });
