@@ -81,6 +81,7 @@ import { nodeLocalDnsIpvsAnalyzer } from './nodelocaldns-ipvs.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { orderedStartupAnalyzer } from './ordered-startup.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
+import { phpFpmPoolAnalyzer } from './php-fpm-pool.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
@@ -154,6 +155,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   sharedEgressLimitAnalyzer,
   registryQuotaConsumerAnalyzer,
   rateLimiterByDesignAnalyzer,
+  phpFpmPoolAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
   elsewhereAnalyzer,
