@@ -89,6 +89,7 @@ import { previousLimitsAnalyzer } from './previous-limits.js';
 import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
 import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
+import { pythonStdoutBufferedAnalyzer } from './python-stdout-buffered.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
 import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
 import { rbacAnalyzer } from './rbac.js';
@@ -156,6 +157,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   registryQuotaConsumerAnalyzer,
   rateLimiterByDesignAnalyzer,
   phpFpmPoolAnalyzer,
+  pythonStdoutBufferedAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
   elsewhereAnalyzer,
