@@ -179,16 +179,9 @@ export class BaselineSreModel implements Model {
         const names = all.filter((n) => n && n !== first && !/^kube-/.test(n));
         // Only the person's own words: a namespace in a pasted alert is context, not where to look.
         const asked = question(request.task).asked;
-        const namedOthers = namedNamespaces(asked, names).filter((n) => !productName(asked, n));
-        // Where the symptom is reported, before a namespace named only in the change the person suspects.
-        const symptomAt = symptomNamespace(asked, [first, ...namedOthers]);
-        const other = symptomAt && symptomAt !== first ? symptomAt : namedOthers[0];
+        const other = namedNamespaces(asked, names).find((n) => !productName(asked, n));
         // A namespace that does not exist ("a namespace audit") is not where to look, quiet or not.
         if (other && (!quietScan(seen, other) || !all.includes(first))) ns = other;
-        // Both quiet, and the first is named only in the opening clause about the change ("Since the
-        // team enrolled namespace reporting in the mesh, the dashboard (namespace dashboards) fails"):
-        // the symptom's namespace is where to look.
-        else if (other && other === symptomAt) ns = other;
         // Both quiet, and the failure is reported through the other one ("logins through the edge
         // gateway time out"): the hop the failing requests pass through is where to look first.
         else if (other && throughNamed(asked, other)) ns = other;
@@ -1546,26 +1539,6 @@ function pronounWorkload(before: string): { workload: string; namespace?: string
  * Whether the task reports requests passing through the namespace's workload: "through the edge
  * gateway", "via edge". Case-insensitive, one bounded pattern.
  */
-/**
- * The namespace a task reports its symptom in when it opens with the change it suspects: "Since the
- * team enrolled namespace reporting in the mesh, every chart of the dashboard (namespace dashboards)
- * stays empty" names reporting in the opening "since/after/when …," clause and dashboards after it. The
- * first of `named` after that clause, when another of them is inside it; undefined otherwise.
- */
-export function symptomNamespace(task: string, named: readonly string[]): string | undefined {
-  const text = task.slice(0, 4000).toLowerCase();
-  const opening = /^\s{0,8}(?:ever since|since|after|when|once)\b[^,.;:]{1,300}[,;]/.exec(text);
-  if (!opening) return undefined;
-  const mentioned = (n: string, where: string) =>
-    new RegExp(`(?<![\\w./-])${escapeRe(n.toLowerCase())}(?![\\w/-]|\\.\\w)`).test(where);
-  const rest = text.slice(opening[0].length);
-  const inside = named.filter((n) => mentioned(n, opening[0]));
-  if (inside.length === 0) return undefined;
-  return named
-    .filter((n) => !inside.includes(n) && mentioned(n, rest))
-    .sort((a, b) => rest.indexOf(a.toLowerCase()) - rest.indexOf(b.toLowerCase()))[0];
-}
-
 export function throughNamed(task: string, ns: string): boolean {
   return new RegExp(`\\b(?:through|via)\\s+(?:the\\s+|our\\s+)?${escapeRe(ns)}(?![\\w/-]|\\.\\w)`, 'i').test(
     task.slice(0, 4000),

@@ -269,7 +269,7 @@ const TLS_DATES = 'expire|NotAfter|not valid';
 
 export const appErrorsAnalyzer: Analyzer = {
   name: 'app-errors',
-  reads({ ns, seen }) {
+  reads({ ns, seen, task }) {
     // A pod whose log says a token is not valid yet: the node it runs on (its clock, its time sync).
     const rows = parseTable(textOf(seen, 'list_pods'));
     const skewed: Read[] = outputs(
@@ -341,6 +341,34 @@ export const appErrorsAnalyzer: Analyzer = {
           }));
       })
       .slice(0, 1);
+    // Requests the person says fail, in a namespace whose pods run behind a mesh sidecar: the sidecar's
+    // access log (Envoy's, istio-proxy's) has each request's status and response flags, which the
+    // application's own log may not show (a request the sidecar refused never reaches it).
+    const failing = /\b(?:fail\w*|errors?|[45]\d\d|empty|timeouts?|refused|reset)\b/i.test(
+      task.slice(0, 4000),
+    );
+    const described = outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns);
+    const sidecar: Read[] = failing
+      ? described
+          .flatMap((d) =>
+            containerSections(d.content)
+              .filter((c) => !c.init && /^(?:istio-proxy|envoy|linkerd-proxy)$/.test(c.name))
+              .map((c) => ({
+                tool: 'get_pod_logs',
+                args: { namespace: ns, name: String(d.args['name'] ?? ''), container: c.name },
+              })),
+          )
+          .slice(0, 1)
+      : [];
+    // None described yet (every pod healthy): one pod of a workload that runs a mesh proxy image.
+    if (failing && described.length === 0) {
+      const meshed = parseTable(textOf(seen, 'list_deployments')).some((r) =>
+        /proxyv2|\benvoy|linkerd2?-proxy/i.test(r['IMAGES'] ?? ''),
+      );
+      const pod = listed.find((r) => r['STATUS'] === 'Running' && /^([2-9])\/\1$/.test(r['READY'] ?? ''));
+      if (meshed && pod)
+        sidecar.push({ tool: 'describe_pod', args: { namespace: ns, name: pod['NAME'] ?? '' } });
+    }
     // A Ready pod whose failures recovered and name a Service of another namespace: that Service's
     // pods, whose age says whether it was being replaced when the connections failed.
     const dependency: Read[] = [];
@@ -352,7 +380,7 @@ export const appErrorsAnalyzer: Analyzer = {
         break;
       }
     }
-    return [...skewed, ...tls, ...proxied, ...restarted, ...unready, ...dependency];
+    return [...skewed, ...tls, ...proxied, ...restarted, ...unready, ...dependency, ...sidecar];
   },
   finds({ seen, hints }) {
     const rows = parseTable(textOf(seen, 'list_pods'));
