@@ -287,8 +287,11 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[]): FlatIssue[] {
 function openNames(s: Scenario): Set<string> {
   const names = new Set<string>([s.id, s.namespace]);
   const w = s.cluster as Record<string, unknown>;
-  for (const ns of (w['namespaces'] as unknown[] | undefined) ?? [])
+  for (const ns of (w['namespaces'] as unknown[] | undefined) ?? []) {
     if (typeof ns === 'string') names.add(ns);
+    else if (typeof (ns as { name?: unknown } | null)?.name === 'string')
+      names.add((ns as { name: string }).name);
+  }
   for (const key of ['deployments', 'pods', 'services', 'nodes']) {
     for (const o of (w[key] as { name?: unknown }[] | undefined) ?? []) {
       if (typeof o?.name === 'string') names.add(o.name);

@@ -64,3 +64,29 @@ describe('pod-spec fields of the shorthands', () => {
     ).toThrow(/terminationGracePeriodSeconds/);
   });
 });
+
+describe('namespaces with labels', () => {
+  it('carry their labels and annotations, and always kubernetes.io/metadata.name', () => {
+    const cluster = createSimCluster({
+      namespaces: [
+        'shop',
+        { name: 'reporting', labels: { 'istio-injection': 'enabled' }, annotations: { team: 'bi' } },
+        { name: 'edge', labels: { 'kubernetes.io/metadata.name': 'wrong' } },
+      ],
+    });
+    const ns = (name: string) =>
+      (cluster.listNow({ kind: 'Namespace' }) as unknown as Pod[]).find((n) => n.metadata.name === name)!
+        .metadata;
+    expect(ns('reporting').labels).toEqual({
+      'istio-injection': 'enabled',
+      'kubernetes.io/metadata.name': 'reporting',
+    });
+    expect(ns('reporting').annotations).toEqual({ team: 'bi' });
+    expect(ns('shop').labels).toEqual({ 'kubernetes.io/metadata.name': 'shop' });
+    expect(ns('edge').labels).toEqual({ 'kubernetes.io/metadata.name': 'edge' });
+  });
+
+  it('refuses a label that is not a string, naming the field', () => {
+    expect(() => parseWorld({ namespaces: [{ name: 'shop', labels: { tier: 1 } }] })).toThrow(/namespaces/);
+  });
+});

@@ -229,7 +229,14 @@ export function serviceObject(s: World['services'][number], ns: string, meta: Ku
  */
 export function compileWorld(host: WorldHost): void {
   const w = host.world;
-  const namespaces = new Set<string>(['default', 'kube-system', ...w.namespaces]);
+  type NamespaceFacts = {
+    labels?: Record<string, string> | undefined;
+    annotations?: Record<string, string> | undefined;
+  };
+  const declared = new Map<string, NamespaceFacts>(
+    w.namespaces.map((n): [string, NamespaceFacts] => (typeof n === 'string' ? [n, {}] : [n.name, n])),
+  );
+  const namespaces = new Set<string>(['default', 'kube-system', ...declared.keys()]);
   for (const d of w.deployments) namespaces.add(d.namespace ?? 'default');
   for (const p of w.pods) namespaces.add(p.namespace ?? 'default');
   for (const s of w.services) namespaces.add(s.namespace ?? 'default');
@@ -238,7 +245,11 @@ export function compileWorld(host: WorldHost): void {
     host.put({
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: host.meta(ns, undefined, -30 * 86400, { labels: { 'kubernetes.io/metadata.name': ns } }),
+      metadata: host.meta(ns, undefined, -30 * 86400, {
+        // The API server sets kubernetes.io/metadata.name on every namespace and keeps it.
+        labels: { ...declared.get(ns)?.labels, 'kubernetes.io/metadata.name': ns },
+        ...(declared.get(ns)?.annotations ? { annotations: { ...declared.get(ns)!.annotations } } : {}),
+      }),
       spec: { finalizers: ['kubernetes'] },
       status: { phase: 'Active' },
     });

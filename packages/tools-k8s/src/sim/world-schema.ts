@@ -700,7 +700,14 @@ export const worldSchema = z
         perMutation: duration.default('60s').describe('Logical time a mutation takes to settle'),
       })
       .default({ perRequest: '2s', perMutation: '60s' }),
-    namespaces: z.array(name).default([]),
+    namespaces: z
+      .array(
+        z.union([name, z.strictObject({ name, labels: labels.optional(), annotations: labels.optional() })]),
+      )
+      .default([])
+      .describe(
+        'Namespaces: a name, or { name, labels, annotations } for one whose labels matter (istio-injection, pod-security.kubernetes.io/enforce, a NetworkPolicy namespaceSelector); every namespace also carries kubernetes.io/metadata.name',
+      ),
     registry: z
       .strictObject({
         images: z
