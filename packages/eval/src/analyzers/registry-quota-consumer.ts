@@ -27,14 +27,22 @@ function ownerOf(pod: string): { kind: 'CronJob' | 'workload'; name: string } {
   return cron ? { kind: 'CronJob', name: cron[1]! } : { kind: 'workload', name: base };
 }
 
-/** The asked namespace's rate-limited pull: the line that says so (an event, the pod's description). */
-function limitedPull({ seen, ns }: AnalyzerContext): string | undefined {
+/**
+ * The asked namespace's rate-limited pull: the line that says so (an event, the pod's description)
+ * and the pod it is about, when the read names it.
+ */
+function limitedPull({ seen, ns }: AnalyzerContext): { line: string; pod?: string } | undefined {
   for (const o of [
     ...outputs(seen, 'describe_pod', (x) => x.args['namespace'] === ns),
     ...outputs(seen, 'get_events', (x) => x.args['namespace'] === ns),
   ]) {
     const line = o.content.split('\n').find((l) => l.length <= 4000 && RATE_LIMITED.test(l));
-    if (line) return line.trim();
+    if (!line) continue;
+    const pod =
+      o.tool === 'describe_pod'
+        ? String(o.args['name'] ?? '')
+        : /\bpod\/([a-z0-9][a-z0-9.-]{0,252})/.exec(line)?.[1];
+    return { line: line.trim(), ...(pod ? { pod } : {}) };
   }
   return undefined;
 }
@@ -75,8 +83,9 @@ export const registryQuotaConsumerAnalyzer: Analyzer = {
     return reads;
   },
   finds(ctx) {
-    const limited = limitedPull(ctx);
-    if (!limited) return [];
+    const pull = limitedPull(ctx);
+    if (!pull) return [];
+    const limited = pull.line;
     for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] !== ctx.ns)) {
       const lines = o.content.slice(-200_000).split('\n');
       const spent = lines.find((l) => l.length <= 2000 && PULLS.test(l) && SPENDS.test(l));
@@ -90,7 +99,7 @@ export const registryQuotaConsumerAnalyzer: Analyzer = {
         // Above the pull failure itself (88, +5 for the asked pod): this names what causes it.
         weight: 96,
         object: `${owner.kind === 'CronJob' ? 'cronjob' : 'workload'} ${owner.name} in ${where}`,
-        cause: `the registry refuses the pull for its rate limit ("${clip(limited, 160)}"), and the quota is spent by another workload: ${label} in namespace ${where} pulls images from the same registry on the nodes itself (its log: "${clip(spent.trim(), 140)}"${summary ? `; "${clip(summary.trim(), 120)}"` : ''}). Each manifest request counts as a pull even when the image is cached, so a job that re-pulls a list of images with pull policy Always uses up the nodes' pull quota, and the pods that need a real pull get 429 toomanyrequests. The image exists and the pull secret is not the problem`,
+        cause: `the registry refuses the pull${pull.pod ? ` of pod ${pull.pod}` : ''} for its rate limit ("${clip(limited, 160)}"), and the quota is spent by another workload: ${label} in namespace ${where} pulls images from the same registry on the nodes itself (its log: "${clip(spent.trim(), 140)}"${summary ? `; "${clip(summary.trim(), 120)}"` : ''}). Each manifest request counts as a pull even when the image is cached, so a job that re-pulls a list of images with pull policy Always uses up the nodes' pull quota, and the pods that need a real pull get 429 toomanyrequests. The image exists and the pull secret is not the problem`,
         evidence: [
           `event: ${clip(limited, 200)}`,
           `get_pod_logs ${pod} (namespace ${where}): ${clip(spent.trim(), 160)}`,
