@@ -5,6 +5,7 @@ import {
   type Finding,
   namespaceNames,
   outputs,
+  ownerName,
   podsOf,
   type Read,
 } from './types.js';
@@ -22,7 +23,7 @@ const SPENDS = /toomanyrequests|\b429\b|pull[- ]?policy[ =:]{1,3}Always|manifest
  * generated parts from Kubernetes' SafeEncodeString alphabet (no vowels).
  */
 function ownerOf(pod: string): { kind: 'CronJob' | 'workload'; name: string } {
-  const base = pod.replace(/(?:-[bcdfghjklmnpqrstvwxz2-9]{6,10})?-[bcdfghjklmnpqrstvwxz2-9]{5}$/, '');
+  const base = ownerName(pod);
   const cron = /^(.{1,52})-\d{8,10}$/.exec(base);
   return cron ? { kind: 'CronJob', name: cron[1]! } : { kind: 'workload', name: base };
 }

@@ -5,20 +5,13 @@ import {
   type Finding,
   namespaceNames,
   outputs,
+  ownerName,
   podsOf,
   type Read,
 } from './types.js';
 
 /** A 429 the API says it counts per client address (its body's scope, a client_ip, "per IP"). */
 const PER_IP = /\b429\b[^\n]{0,300}?(?:"scope"\s{0,2}:\s{0,2}"ip"|client_ip|per[- ]ip|ip address)/i;
-
-/**
- * The workload a generated pod name belongs to: a Deployment's pod (`<name>-<template hash>-<5>`) or a
- * Job's (`<name>-<5>`), the generated parts from Kubernetes' SafeEncodeString alphabet (no vowels).
- */
-function ownerName(pod: string): string {
-  return pod.replace(/(?:-[bcdfghjklmnpqrstvwxz2-9]{6,10})?-[bcdfghjklmnpqrstvwxz2-9]{5}$/, '');
-}
 
 /** The rate-limited line of the namespace's logs, the pod, and what names the API (a URL host, else the word before 429). */
 function limited(ctx: AnalyzerContext) {

@@ -637,3 +637,11 @@ export function evicting(ctx: { readonly task: string; readonly seen: readonly S
       ),
   );
 }
+
+/**
+ * The workload a generated pod name belongs to: a Deployment's pod (`<name>-<template hash>-<5>`) or a
+ * Job's (`<name>-<5>`), the generated parts from Kubernetes' SafeEncodeString alphabet (no vowels).
+ */
+export function ownerName(pod: string): string {
+  return pod.replace(/(?:-[bcdfghjklmnpqrstvwxz2-9]{6,10})?-[bcdfghjklmnpqrstvwxz2-9]{5}$/, '');
+}
