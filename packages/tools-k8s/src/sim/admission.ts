@@ -46,7 +46,70 @@ const byResource = (r: Requests, pods: number): Record<string, number> => ({
 });
 
 const show = (res: string, v: number) =>
-  res === 'pods' ? String(v) : res.endsWith('cpu') ? formatCpu(v) : formatMemory(v);
+  res === 'pods' || res.endsWith('persistentvolumeclaims')
+    ? String(v)
+    : res.endsWith('cpu')
+      ? formatCpu(v)
+      : formatMemory(v);
+
+/** A claim's spec as quota reads it. */
+const claimSpec = (c: KubeObject) =>
+  (c.spec ?? {}) as { storageClassName?: unknown; resources?: { requests?: { storage?: unknown } } };
+
+/**
+ * The quota resources one PersistentVolumeClaim uses (Kubernetes' "Resource Quotas", storage resource
+ * quota): one `persistentvolumeclaims`, its `requests.storage`, and both again under its StorageClass
+ * (`<class>.storageclass.storage.k8s.io/…`).
+ */
+function claimUse(c: KubeObject): Record<string, number> {
+  const sc = claimSpec(c).storageClassName;
+  const bytes = parseQuantity(String(claimSpec(c).resources?.requests?.storage ?? '0')) ?? 0;
+  const out: Record<string, number> = { persistentvolumeclaims: 1, 'requests.storage': bytes };
+  if (typeof sc === 'string' && sc) {
+    out[`${sc}.storageclass.storage.k8s.io/persistentvolumeclaims`] = 1;
+    out[`${sc}.storageclass.storage.k8s.io/requests.storage`] = bytes;
+  }
+  return out;
+}
+
+/** What the claims of a namespace use, summed by quota resource. */
+function claimsUsed(claims: readonly KubeObject[]): Record<string, number> {
+  const used: Record<string, number> = {};
+  for (const c of claims)
+    for (const [res, v] of Object.entries(claimUse(c))) used[res] = (used[res] ?? 0) + v;
+  return used;
+}
+
+/** Whether a quota resource is one a claim counts against. */
+const claimResource = (res: string) =>
+  res === 'persistentvolumeclaims' ||
+  res === 'requests.storage' ||
+  /\.storageclass\.storage\.k8s\.io\/(?:persistentvolumeclaims|requests\.storage)$/.test(res);
+
+/**
+ * Why a ResourceQuota refuses a new PersistentVolumeClaim, in the API server's words
+ * (`persistentvolumeclaims "data-web-0" is forbidden: exceeded quota: storage, requested:
+ * requests.storage=10Gi, used: requests.storage=95Gi, limited: requests.storage=100Gi`), or undefined.
+ * `claims` are the claims already in its namespace.
+ */
+export function claimQuotaRefusal(
+  claim: KubeObject,
+  quotas: readonly KubeObject[],
+  claims: readonly KubeObject[],
+): string | undefined {
+  const used = claimsUsed(claims);
+  const want = claimUse(claim);
+  for (const q of quotas) {
+    const hard = ((q.spec as { hard?: Record<string, string> })?.hard ?? {}) as Record<string, string>;
+    for (const [res, limitText] of Object.entries(hard)) {
+      const limit = parseQuantity(String(limitText));
+      if (limit === undefined || want[res] === undefined) continue;
+      if ((used[res] ?? 0) + want[res]! > limit)
+        return `persistentvolumeclaims "${claim.metadata?.name ?? ''}" is forbidden: exceeded quota: ${q.metadata?.name}, requested: ${res}=${res.endsWith('persistentvolumeclaims') ? '1' : String(claimSpec(claim).resources?.requests?.storage ?? show(res, want[res]!))}, used: ${res}=${show(res, used[res] ?? 0)}, limited: ${res}=${limitText}`;
+    }
+  }
+  return undefined;
+}
 
 /**
  * Why a ResourceQuota refuses a new pod, in the API server's words, or undefined. `pods` are the pods
@@ -309,11 +372,19 @@ function sanitizedItem(item: LimitRangeItem): LimitRangeItem {
 }
 
 /** A ResourceQuota's `status.used` for the resources its `hard` names. */
-export function quotaUsed(hard: Record<string, string>, pods: readonly Pod[]): Record<string, string> {
+export function quotaUsed(
+  hard: Record<string, string>,
+  pods: readonly Pod[],
+  claims: readonly KubeObject[] = [],
+): Record<string, string> {
   const t = totals(pods);
   const all = byResource(t, t.pods);
+  const stored = claimsUsed(claims);
   const used: Record<string, string> = {};
-  for (const res of Object.keys(hard)) used[res] = all[res] === undefined ? '0' : show(res, all[res]);
+  for (const res of Object.keys(hard)) {
+    const v = claimResource(res) ? (stored[res] ?? 0) : all[res];
+    used[res] = v === undefined ? '0' : show(res, v);
+  }
   return used;
 }
 

@@ -21,6 +21,8 @@ export interface ControllerHost extends ControllerBase {
   createPod(owner: KubeObject, template: PodTemplate, at: number, name?: string): Pod | string;
   /** Stores a new object (a Job), created at `at`. */
   createObject(obj: KubeObject, at: number): KubeObject;
+  /** ResourceQuota admission of a new PersistentVolumeClaim: the API server's reason it is refused, or undefined. */
+  claimRefusal(claim: KubeObject): string | undefined;
   remove(kind: string, namespace: string, name: string): void;
 }
 

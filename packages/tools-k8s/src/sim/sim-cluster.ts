@@ -13,7 +13,7 @@ import { K8sError } from '../errors.js';
 import { findKind, type KindInfo, WELL_KNOWN_KINDS } from '../kinds.js';
 import { parseSelector } from '../selector.js';
 import type { KubeEvent, Pod, PodTemplate, ReplicaSet } from '../types.js';
-import { limitRangeRefusal, quotaRefusal, validateObject } from './admission.js';
+import { claimQuotaRefusal, limitRangeRefusal, quotaRefusal, validateObject } from './admission.js';
 import type { AutoscalingHost } from './autoscaling.js';
 import { type BuiltState, copyBuilt } from './built-state.js';
 import { type ControllerBase, EVENT_TTL, type PodEvaluation, type Rollout } from './controller-host.js';
@@ -423,7 +423,17 @@ export class SimCluster implements Cluster {
     };
     if (!info.namespaced) delete next.metadata.namespace;
     this.#validate(info, next, next);
+    const refused = info.kind === 'PersistentVolumeClaim' ? this.#claimRefusal(next) : undefined;
+    if (refused) throw new K8sError('forbidden', refused, { status: 403 });
     return { info, ns, next };
+  }
+
+  /** ResourceQuota admission of a new PersistentVolumeClaim: why it is refused, or undefined. */
+  #claimRefusal(claim: KubeObject): string | undefined {
+    const ns = claim.metadata?.namespace ?? 'default';
+    const quotas = this.#store.stored('ResourceQuota', true, ns);
+    if (quotas.length === 0) return undefined;
+    return claimQuotaRefusal(claim, quotas, this.#store.stored('PersistentVolumeClaim', true, ns));
   }
 
   /** The object a patch would produce, validated and admitted, without storing it (a server-side dry run). */
@@ -969,6 +979,7 @@ export class SimCluster implements Cluster {
       createPod: (owner: KubeObject, template: PodTemplate, at: number, name?: string) =>
         this.#createOwnedPod(owner, template, at, name),
       createObject: (obj: KubeObject, at: number) => this.#createObject(obj, at),
+      claimRefusal: (claim: KubeObject) => this.#claimRefusal(claim),
       remove: (kind: string, ns: string | undefined, name: string) =>
         this.#remove(kind, ns, name, 'controller'),
     });

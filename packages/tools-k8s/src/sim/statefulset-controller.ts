@@ -301,26 +301,40 @@ function podTemplate(set: KubeObject, podName: string, ordinal: number, revision
   };
 }
 
-/** Makes the claims a pod needs that do not exist yet. */
-function createClaims(set: KubeObject, podName: string, host: ClusterHost): void {
+/**
+ * Makes the claims a pod needs that do not exist yet. A claim the API server refuses (a ResourceQuota
+ * on storage) is a FailedCreate event, as the StatefulSet controller records it, and the pod is not
+ * made: returns false then.
+ */
+function createClaims(set: KubeObject, podName: string, host: ClusterHost): boolean {
   const ns = set.metadata?.namespace;
   const selectorLabels = specOf(set).selector?.matchLabels ?? {};
   for (const c of claimsFor(set, podName)) {
     if (host.store.has(key('PersistentVolumeClaim', ns, c.claim))) continue;
-    host.jobs.createObject(
-      {
-        apiVersion: 'v1',
-        kind: 'PersistentVolumeClaim',
-        metadata: {
-          name: c.claim,
-          ...(ns ? { namespace: ns } : {}),
-          labels: { ...c.tpl.metadata?.labels, ...selectorLabels },
-          ...(c.tpl.metadata?.annotations ? { annotations: { ...c.tpl.metadata.annotations } } : {}),
-        },
-        spec: clone(c.tpl.spec ?? {}),
+    const claim: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: {
+        name: c.claim,
+        ...(ns ? { namespace: ns } : {}),
+        labels: { ...c.tpl.metadata?.labels, ...selectorLabels },
+        ...(c.tpl.metadata?.annotations ? { annotations: { ...c.tpl.metadata.annotations } } : {}),
       },
-      createdAt(set, host),
-    );
+      spec: clone(c.tpl.spec ?? {}),
+    };
+    const refused = host.jobs.claimRefusal(claim);
+    if (refused) {
+      host.controllerEvent(
+        'Warning',
+        'FailedCreate',
+        `create Claim ${c.claim} for Pod ${podName} in StatefulSet ${set.metadata?.name} failed error: ${refused}`,
+        set,
+        'statefulset-controller',
+        60,
+      );
+      return false;
+    }
+    host.jobs.createObject(claim, createdAt(set, host));
     news(
       host,
       set,
@@ -328,13 +342,14 @@ function createClaims(set: KubeObject, podName: string, host: ClusterHost): void
       `create Claim ${c.claim} Pod ${podName} in StatefulSet ${set.metadata?.name} success`,
     );
   }
+  return true;
 }
 
 /** Creates the pod of one ordinal (claims first); whether it was made. */
 function createOrdinal(set: KubeObject, ordinal: number, revision: string, host: ClusterHost): boolean {
   const setName = set.metadata?.name ?? '';
   const podName = `${setName}-${ordinal}`;
-  createClaims(set, podName, host);
+  if (!createClaims(set, podName, host)) return false;
   const made = host.jobs.createPod(
     set,
     podTemplate(set, podName, ordinal, revision),
