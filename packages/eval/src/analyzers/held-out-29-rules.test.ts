@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { appErrorsAnalyzer, recoveredRetries } from './app-errors.js';
 import { glossedLine } from './log-glosses.js';
+import { loggedLimitAnalyzer as phpFpmPoolAnalyzer } from './logged-limit.js';
 import { noProxyClusterAnalyzer } from './no-proxy-cluster.js';
 import { observed } from './observed.fixture.js';
-import { phpFpmPoolAnalyzer } from './php-fpm-pool.js';
 import { probeCause } from './probes.js';
 import { nginxRoutes, proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
 import { pythonStdoutBufferedAnalyzer } from './python-stdout-buffered.js';

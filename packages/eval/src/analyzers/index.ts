@@ -56,6 +56,7 @@ import { localStorageAnalyzer } from './local-storage.js';
 import { logLevelAnalyzer } from './log-level.js';
 import { logRotationPressureAnalyzer } from './log-rotation-pressure.js';
 import { logShipperBufferAnalyzer } from './log-shipper-buffer.js';
+import { loggedLimitAnalyzer } from './logged-limit.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
@@ -81,7 +82,6 @@ import { nodeLocalDnsIpvsAnalyzer } from './nodelocaldns-ipvs.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { orderedStartupAnalyzer } from './ordered-startup.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
-import { phpFpmPoolAnalyzer } from './php-fpm-pool.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
@@ -156,7 +156,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   sharedEgressLimitAnalyzer,
   registryQuotaConsumerAnalyzer,
   rateLimiterByDesignAnalyzer,
-  phpFpmPoolAnalyzer,
+  loggedLimitAnalyzer,
   pythonStdoutBufferedAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,

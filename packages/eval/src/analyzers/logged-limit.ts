@@ -1,0 +1,104 @@
+import {
+  type Analyzer,
+  clip,
+  containerSections,
+  envFix,
+  type Finding,
+  loggedLines,
+  outputs,
+  ownerDeployment,
+} from './types.js';
+
+/** A capacity setting a program logs when it runs out of it, and how the answer reads it. */
+interface LoggedLimit {
+  /** The log line, its first group the setting's current value. */
+  readonly line: RegExp;
+  /** The name of an environment variable that holds the setting (as images that template their config from the environment name it). */
+  readonly variable: RegExp;
+  /** What the setting is, for the answer. */
+  readonly setting: string;
+  /** How far the fix raises it. */
+  readonly factor: number;
+  readonly cause: (limit: string, line: string) => string;
+}
+
+const LIMITS: readonly LoggedLimit[] = [
+  // php.net, "FPM configuration": pm.max_children caps the worker processes of a pool; php-fpm logs
+  // when every one is busy, and new requests wait in its listen queue.
+  {
+    line: /server reached pm\.max_children setting \((\d{1,5})\)/,
+    variable: /MAX_CHILDREN/,
+    setting: 'pm.max_children',
+    factor: 2,
+    cause: (limit, line) =>
+      `php-fpm's pool is saturated: it runs as many children as pm.max_children allows (${limit}) and all of them are busy ("${clip(line, 150)}"), so new requests queue in php-fpm's listen backlog until a child frees up, and the web server in front times out waiting for the FastCGI answer (504/502) although the pods are Running and Ready; it is the pool size, not the database`,
+  },
+  // nginx.org, ngx_core_module "worker_connections": the most connections one worker process may
+  // hold, clients and upstreams together; nginx logs an [alert] when it needs one more.
+  {
+    line: /\b(\d{1,7}) worker_connections are not enough/,
+    variable: /WORKER_CONNECTIONS/,
+    setting: 'worker_connections',
+    factor: 4,
+    cause: (limit, line) =>
+      `nginx has run out of connections: each worker process may hold at most worker_connections (${limit}) connections, clients and upstream connections together, and it has needed more ("${clip(line, 150)}"), so it refuses or drops the next ones while the pods are Running and Ready; it is the connection limit, not the upstream`,
+  },
+];
+
+/**
+ * A program that logs it has reached a capacity setting (php-fpm's pm.max_children, nginx's
+ * worker_connections): the setting is the cause. When the container sets it through an environment
+ * variable holding the logged value, the fix raises that variable (an approved `set_env`).
+ */
+export const loggedLimitAnalyzer: Analyzer = {
+  name: 'logged-limit',
+  reads() {
+    return [];
+  },
+  finds({ seen, ns }) {
+    for (const limit of LIMITS) {
+      const hit = loggedLines(seen, ns, (l) => l.length <= 2000 && limit.line.test(l))[0];
+      if (!hit) continue;
+      const value = limit.line.exec(hit.line)![1]!;
+      const pod = String(hit.log.args['name'] ?? '');
+      const d = outputs(seen, 'describe_pod', (x) => x.args['name'] === pod).pop();
+      const owner = d ? ownerDeployment(d.content) : undefined;
+      const sections = d ? containerSections(d.content).filter((c) => !c.init) : [];
+      // The container whose environment holds the logged value, else the one the log came from.
+      const holds = (body: string) =>
+        new RegExp(
+          `^\\s{2,}([A-Z0-9_]{0,40}${limit.variable.source}[A-Z0-9_]{0,20}):\\s+${value}\\s*$`,
+          'm',
+        ).exec(body)?.[1];
+      const c =
+        sections.find((s) => holds(s.body)) ??
+        sections.find((s) => s.name === hit.log.args['container']) ??
+        sections[0];
+      const variable = c ? holds(c.body) : undefined;
+      const raised = String(Number(value) * limit.factor);
+      const count = loggedLines(seen, ns, (l) => limit.line.test(l)).length;
+      const out: Finding = {
+        weight: 90,
+        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        cause: `${limit.cause(value, hit.line.trim())}${count > 1 ? ` (${count} pods log it)` : ''}${variable ? `: the container sets it through ${variable}=${value}` : ''}`,
+        evidence: [
+          `get_pod_logs ${pod}: "${clip(hit.line.trim(), 160)}"`,
+          ...(variable ? [`describe_pod ${pod}: ${variable}: ${value}`] : []),
+        ],
+        advice: `raise ${limit.setting}${variable ? ` (${variable})` : ''} above ${value}, as far as memory and file-descriptor limits allow, or add replicas`,
+        revisionSound: true,
+        ...(variable && c
+          ? envFix(
+              ns,
+              owner,
+              c.name,
+              [{ name: variable, value: raised }],
+              `set ${variable}=${raised} on ${owner}/${c.name}, raising ${limit.setting} from ${value}`,
+            )
+          : {}),
+      };
+      return [out];
+    }
+    return [];
+  },
+};
