@@ -60,6 +60,7 @@ import { loggedLimitAnalyzer } from './logged-limit.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
+import { mongoAuthSourceAnalyzer } from './mongo-auth-source.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
 import { mysqlTableCaseAnalyzer } from './mysql-table-case.js';
 import { netpolAndedAnalyzer } from './netpol-anded.js';
@@ -157,6 +158,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   registryQuotaConsumerAnalyzer,
   rateLimiterByDesignAnalyzer,
   loggedLimitAnalyzer,
+  mongoAuthSourceAnalyzer,
   pythonStdoutBufferedAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,

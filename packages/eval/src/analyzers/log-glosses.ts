@@ -954,7 +954,7 @@ const GLOSSES: readonly Gloss[] = [
   {
     all: ['precondition_failed', 'delivery acknowledgement', 'timed out'],
     means:
-      "RabbitMQ closed the consumer's channel because a delivery was not acknowledged within consumer_timeout (30 minutes by default): a task runs longer than that; acknowledge earlier or raise consumer_timeout",
+      "RabbitMQ closed the consumer's channel because a delivery was not acknowledged within consumer_timeout (30 minutes by default): the clock runs from delivery, so a task that runs longer, or a message that waits in the consumer behind others it prefetched (a prefetch count above 1 with long tasks worked one at a time), passes it; lower the prefetch to what the consumer works at once, acknowledge earlier or raise consumer_timeout",
   },
   {
     all: ['precondition_failed', 'inequivalent arg'],
