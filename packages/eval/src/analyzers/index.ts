@@ -116,6 +116,7 @@ import { storageAnalyzer } from './storage.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
 import { suspendedCleanupAnalyzer } from './suspended-cleanup.js';
+import { threadPoolExhaustedAnalyzer } from './thread-pool-exhausted.js';
 import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
@@ -159,6 +160,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   rateLimiterByDesignAnalyzer,
   loggedLimitAnalyzer,
   mongoAuthSourceAnalyzer,
+  threadPoolExhaustedAnalyzer,
   pythonStdoutBufferedAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
