@@ -95,6 +95,7 @@ import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
 import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
 import { rbacAnalyzer } from './rbac.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
+import { redisMadeReplicaAnalyzer } from './redis-made-replica.js';
 import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
@@ -161,6 +162,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   loggedLimitAnalyzer,
   mongoAuthSourceAnalyzer,
   threadPoolExhaustedAnalyzer,
+  redisMadeReplicaAnalyzer,
   pythonStdoutBufferedAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
