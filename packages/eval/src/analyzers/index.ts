@@ -23,6 +23,7 @@ import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
+import { esBreakerLoweredAnalyzer } from './es-breaker-lowered.js';
 import { etcdDiskAnalyzer } from './etcd-disk.js';
 import { expectedStatesAnalyzer } from './expected-states.js';
 import { externalDnsAnalyzer } from './external-dns.js';
@@ -93,6 +94,7 @@ import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { pythonStdoutBufferedAnalyzer } from './python-stdout-buffered.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
+import { quotedErrorLogsAnalyzer } from './quoted-error-logs.js';
 import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
 import { rbacAnalyzer } from './rbac.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
@@ -165,6 +167,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   threadPoolExhaustedAnalyzer,
   redisMadeReplicaAnalyzer,
   pgLockHolderAnalyzer,
+  esBreakerLoweredAnalyzer,
+  quotedErrorLogsAnalyzer,
   pythonStdoutBufferedAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,

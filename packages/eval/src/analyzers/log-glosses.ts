@@ -35,6 +35,13 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the Kafka client reached the bootstrap server, but the broker's metadata gives its address as localhost/127.0.0.1 (its advertised.listeners), so the client then dials its own pod and never reaches the partition leaders: the broker advertises an address only it can use. Set the broker's advertised.listeners (KAFKA_CFG_ADVERTISED_LISTENERS) to a name clients can reach (its Service or pod DNS name); the network and the Service are not the problem",
   },
+  // Elasticsearch's circuit breakers: https://www.elastic.co/guide/en/elasticsearch/reference/current/circuit-breaker.html
+  // (indices.breaker.request.limit, 60% of the heap by default).
+  {
+    all: ['data too large', '[request]'],
+    means:
+      "Elasticsearch's request circuit breaker refused the request: the memory it estimated for the request's data structures (aggregations such as facets) is above the breaker's limit, indices.breaker.request.limit (60% of the heap by default), so it answers 429 circuit_breaking_exception before running out of heap; if the limit was lowered, restore it, else make the aggregation smaller or give the nodes more heap",
+  },
   // 426 Upgrade Required: the server will not serve the request's HTTP version (RFC 9110, 15.5.22).
   // Envoy, the sidecar of Istio's mesh, refuses HTTP/1.0 unless accept_http_10 is set (Istio's
   // "Protocol Selection" and traffic-management FAQ), and nginx's proxy_pass talks HTTP/1.0 to its

@@ -99,12 +99,10 @@ export const pgLockHolderAnalyzer: Analyzer = {
             .map((c) => c.name)
         : undefined;
     if (!others) return [{ tool: 'describe_pod', args: { namespace: found.ns, name: found.pod } }];
-    return others
-      .slice(0, 2)
-      .map((container) => ({
-        tool: 'get_pod_logs',
-        args: { namespace: found.ns, name: found.pod, container },
-      }));
+    return others.slice(0, 2).map((container) => ({
+      tool: 'get_pod_logs',
+      args: { namespace: found.ns, name: found.pod, container },
+    }));
   },
   finds(ctx) {
     const found = holder(ctx);

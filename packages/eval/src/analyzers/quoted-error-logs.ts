@@ -1,0 +1,36 @@
+import { parseTable } from '../k8s-text.js';
+import { type Analyzer, outputs, ownerName, type Read, textOf } from './types.js';
+
+/** An error the person quotes: a `snake_case_exception`, an `…Exception`/`…Error` class, or a quoted phrase of words. */
+const QUOTED =
+  /"([^"\n]{6,200})"|\b([a-z]{2,30}(?:_[a-z]{2,30}){1,5}_(?:exception|error))\b|\b([A-Z][A-Za-z]{2,60}(?:Exception|Error))\b/;
+
+/**
+ * When the person quotes the error their clients see and the namespace looks healthy (nothing failing,
+ * so no log was read), the servers' own logs are where the quoted error is explained: one Running pod
+ * of each workload of the namespace is read (at most three), as an engineer greps the servers for the
+ * message. Reads only; the families that read logs conclude.
+ */
+export const quotedErrorLogsAnalyzer: Analyzer = {
+  name: 'quoted-error-logs',
+  reads({ task, ns, seen }): Read[] {
+    if (!QUOTED.test(task.slice(0, 4000))) return [];
+    if (outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns).length > 0) return [];
+    const listed = outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']);
+    if (listed.length === 0) return [];
+    const rows = parseTable(textOf(seen, 'list_pods')).filter((r) => r['STATUS'] === 'Running');
+    const owners = new Set<string>();
+    const reads: Read[] = [];
+    for (const r of rows) {
+      const name = r['NAME'] ?? '';
+      if (!name || owners.has(ownerName(name))) continue;
+      owners.add(ownerName(name));
+      reads.push({ tool: 'get_pod_logs', args: { namespace: ns, name } });
+      if (reads.length >= 3) break;
+    }
+    return reads;
+  },
+  finds() {
+    return [];
+  },
+};
