@@ -1,5 +1,6 @@
 import { allocatableAnalyzer, requestedNodesAnalyzer } from './allocatable.js';
 import { appErrorsAnalyzer } from './app-errors.js';
+import { celeryVisibilityTimeoutAnalyzer } from './celery-visibility-timeout.js';
 import { certificateNotIssuedAnalyzer } from './certificate-not-issued.js';
 import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
@@ -168,6 +169,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   redisMadeReplicaAnalyzer,
   pgLockHolderAnalyzer,
   esBreakerLoweredAnalyzer,
+  celeryVisibilityTimeoutAnalyzer,
   quotedErrorLogsAnalyzer,
   pythonStdoutBufferedAnalyzer,
   configSourcesAnalyzer,
