@@ -102,6 +102,7 @@ import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { redisMadeReplicaAnalyzer } from './redis-made-replica.js';
 import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
+import { requestNeverReturnsAnalyzer } from './request-never-returns.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
 import { scaleDownAnalyzer } from './scale-down.js';
@@ -170,6 +171,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   pgLockHolderAnalyzer,
   esBreakerLoweredAnalyzer,
   celeryVisibilityTimeoutAnalyzer,
+  requestNeverReturnsAnalyzer,
   quotedErrorLogsAnalyzer,
   pythonStdoutBufferedAnalyzer,
   configSourcesAnalyzer,
