@@ -117,6 +117,7 @@ import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { springEnvCaseAnalyzer } from './spring-env-case.js';
 import { stalePeerAnalyzer } from './stale-peer.js';
+import { stalenessThresholdAnalyzer } from './staleness-threshold.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
 import { storageAnalyzer } from './storage.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
@@ -172,6 +173,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   esBreakerLoweredAnalyzer,
   celeryVisibilityTimeoutAnalyzer,
   requestNeverReturnsAnalyzer,
+  stalenessThresholdAnalyzer,
   quotedErrorLogsAnalyzer,
   pythonStdoutBufferedAnalyzer,
   configSourcesAnalyzer,
