@@ -32,6 +32,7 @@ import { externalDnsFilterAnalyzer } from './external-dns-filter.js';
 import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
+import { firstPullSlowAnalyzer } from './first-pull-slow.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { grpcWrongPortAnalyzer } from './grpc-wrong-port.js';
@@ -174,6 +175,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   celeryVisibilityTimeoutAnalyzer,
   requestNeverReturnsAnalyzer,
   stalenessThresholdAnalyzer,
+  firstPullSlowAnalyzer,
   quotedErrorLogsAnalyzer,
   pythonStdoutBufferedAnalyzer,
   configSourcesAnalyzer,
