@@ -5,7 +5,7 @@ import { appErrorsAnalyzer, recoveredRetries } from './app-errors.js';
 import { glossedLine } from './log-glosses.js';
 import { loggedLimitAnalyzer as phpFpmPoolAnalyzer } from './logged-limit.js';
 import { noProxyClusterAnalyzer } from './no-proxy-cluster.js';
-import { observed } from './observed.fixture.js';
+import { observed, table } from './observed.fixture.js';
 import { probeCause } from './probes.js';
 import { nginxRoutes, proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
 import { pythonStdoutBufferedAnalyzer } from './python-stdout-buffered.js';
@@ -14,18 +14,6 @@ import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
 import type { AnalyzerContext } from './types.js';
 
 type Seen = ReturnType<typeof observed>;
-/** A kubectl-style table, its columns padded as kubectl pads them. */
-const table = (rows: string[][]): string => {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)) + 3);
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('')
-        .trimEnd(),
-    )
-    .join('\n');
-};
 const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
 
 describe('registry-quota-consumer: a pre-puller spends the registry pull quota', () => {

@@ -7,7 +7,7 @@ import { firstPullSlowAnalyzer } from './first-pull-slow.js';
 import { glossedLine } from './log-glosses.js';
 import { loggedLimitAnalyzer } from './logged-limit.js';
 import { mongoAuthSourceAnalyzer } from './mongo-auth-source.js';
-import { observed } from './observed.fixture.js';
+import { observed, table } from './observed.fixture.js';
 import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
 import { quotedErrorLogsAnalyzer } from './quoted-error-logs.js';
 import { redisMadeReplicaAnalyzer } from './redis-made-replica.js';
@@ -18,18 +18,6 @@ import type { AnalyzerContext } from './types.js';
 
 type Seen = ReturnType<typeof observed>;
 const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
-/** A kubectl-style table, its columns padded as kubectl pads them. */
-const table = (rows: string[][]): string => {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)) + 3);
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('')
-        .trimEnd(),
-    )
-    .join('\n');
-};
 const log = (ns: string, name: string, lines: string[], extra: Record<string, unknown> = {}) =>
   observed('get_pod_logs', { namespace: ns, name, ...extra }, lines.join('\n'));
 const pod = (ns: string, name: string, env: string, owner = name.replace(/-[a-z0-9]{5}$/, '')) =>

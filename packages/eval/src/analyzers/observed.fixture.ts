@@ -17,3 +17,16 @@ export function observedIn(
 ): (tool: string, content: string, args: Record<string, unknown>) => SeenObservation {
   return (tool, content, args) => observed(tool, namespace ? { namespace, ...args } : args, content);
 }
+
+/** A kubectl-style table (`list_pods`, `list_resources`), its columns padded as kubectl pads them. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)) + 3);
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('')
+        .trimEnd(),
+    )
+    .join('\n');
+}
