@@ -1,4 +1,4 @@
-import { lastRestartAgo } from '../baseline/reading.js';
+import { ageSeconds, lastRestartAgo } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import { glossedLine } from './log-glosses.js';
@@ -176,15 +176,6 @@ function minutesBetween(from: string, to: string): number {
 const SERVICE_HOST =
   /\b([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.svc\b/;
 
-/** Minutes of a kubectl AGE (`25m`, `2m30s`, `3h5m`, `2d`); undefined for anything else. */
-function ageMinutes(age: string): number | undefined {
-  if (!/^(?:\d{1,6}[dhms]){1,4}$/.test(age)) return undefined;
-  let m = 0;
-  for (const [, n, u] of age.matchAll(/(\d{1,6})([dhms])/g))
-    m += Number(n) * (u === 'd' ? 1440 : u === 'h' ? 60 : u === 'm' ? 1 : 1 / 60);
-  return m;
-}
-
 /**
  * The dependency a recovered failure names (`pgbouncer.ledger-db.svc`), when its pods were all
  * created around the time of the failure (their age within five minutes of the time from the first
@@ -204,7 +195,10 @@ function replacedDependency(
   const listed = podsOf(seen, ns!);
   if (!('rows' in listed)) return undefined;
   const pods = listed.rows.filter((r) => (r['NAME'] ?? '').startsWith(`${svc}-`));
-  const ages = pods.map((r) => ageMinutes(r['AGE'] ?? ''));
+  const ages = pods.map((r) => {
+    const s = ageSeconds(r['AGE'] ?? '');
+    return s === undefined ? undefined : s / 60;
+  });
   if (pods.length === 0 || ages.some((a) => a === undefined || Math.abs(a - since) > 5)) return undefined;
   return `The connections were refused while ${svc} in namespace ${ns} was being replaced: its pods (${pods
     .slice(0, 3)

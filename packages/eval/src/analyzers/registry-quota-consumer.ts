@@ -2,6 +2,7 @@ import {
   type Analyzer,
   type AnalyzerContext,
   clip,
+  cronRunOf,
   type Finding,
   namespaceNames,
   outputs,
@@ -23,9 +24,8 @@ const SPENDS = /toomanyrequests|\b429\b|pull[- ]?policy[ =:]{1,3}Always|manifest
  * generated parts from Kubernetes' SafeEncodeString alphabet (no vowels).
  */
 function ownerOf(pod: string): { kind: 'CronJob' | 'workload'; name: string } {
-  const base = ownerName(pod);
-  const cron = /^(.{1,52})-\d{8,10}$/.exec(base);
-  return cron ? { kind: 'CronJob', name: cron[1]! } : { kind: 'workload', name: base };
+  const run = cronRunOf(pod);
+  return run ? { kind: 'CronJob', name: run.cronJob } : { kind: 'workload', name: ownerName(pod) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type Analyzer, clip, type Finding, outputs, ownerName } from './types.js';
+import { type Analyzer, clip, cronRunOf, type Finding, outputs } from './types.js';
 
 /** A progress line naming a request still in flight with no answer (`in flight: GET http://… (… no response yet)`). */
 const IN_FLIGHT =
@@ -32,8 +32,7 @@ export const requestNeverReturnsAnalyzer: Analyzer = {
       if (!stuck.every((l) => IN_FLIGHT.exec(l)![1] === url)) continue;
       const pod = String(log.args['name'] ?? '');
       const go = lines.some((l) => /\bgo1\.\d{1,2}/.test(l));
-      const job = ownerName(pod);
-      const cron = /^(.{1,52})-\d{8,10}$/.exec(job)?.[1];
+      const cron = cronRunOf(pod)?.cronJob;
       const out: Finding = {
         weight: 90,
         object: cron ? `cronjob ${cron} (pod ${pod})` : `pod ${pod}`,

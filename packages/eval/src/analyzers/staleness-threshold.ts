@@ -1,10 +1,8 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, outputs } from './types.js';
+import { type Analyzer, cronRunOf, outputs } from './types.js';
 
 /** A freshness alert's threshold as people write it: "older than 1h", "older than 90 minutes". */
 const OLDER_THAN = /older than (\d{1,4}) ?(h|hours?|m|min(?:utes?)?)\b/i;
-/** A CronJob's Job pod: `<cronjob>-<scheduled time in minutes since the epoch>-<5>` (the CronJob controller's naming). */
-const CRON_POD = /^(.{1,52})-(\d{8,10})-[bcdfghjklmnpqrstvwxz2-9]{5}$/;
 
 /**
  * A staleness alert whose threshold equals the interval of the job that refreshes the data: a run
@@ -32,9 +30,9 @@ export const stalenessThresholdAnalyzer: Analyzer = {
     ).flatMap((o) => parseTable(o.content));
     const runs = new Map<string, number[]>();
     for (const r of rows) {
-      const c = CRON_POD.exec(r['NAME'] ?? '');
-      if (!c || !/^(Completed|Succeeded)$/.test(r['STATUS'] ?? '')) continue;
-      runs.set(c[1]!, [...(runs.get(c[1]!) ?? []), Number(c[2])]);
+      const run = cronRunOf(r['NAME'] ?? '');
+      if (!run || !/^(Completed|Succeeded)$/.test(r['STATUS'] ?? '')) continue;
+      runs.set(run.cronJob, [...(runs.get(run.cronJob) ?? []), run.minute]);
     }
     for (const [cron, minutes] of runs) {
       const sorted = [...new Set(minutes)].sort((a, b) => a - b);

@@ -645,3 +645,13 @@ export function evicting(ctx: { readonly task: string; readonly seen: readonly S
 export function ownerName(pod: string): string {
   return pod.replace(/(?:-[bcdfghjklmnpqrstvwxz2-9]{6,10})?-[bcdfghjklmnpqrstvwxz2-9]{5}$/, '');
 }
+
+/**
+ * The CronJob run a pod belongs to: a CronJob names each Job `<cronjob>-<scheduled time in minutes
+ * since the epoch>` (the CronJob controller's naming), and the Job's pod adds `-<5>`. Undefined for
+ * any other pod.
+ */
+export function cronRunOf(pod: string): { cronJob: string; minute: number } | undefined {
+  const m = /^(.{1,52})-(\d{8,10})$/.exec(ownerName(pod));
+  return m ? { cronJob: m[1]!, minute: Number(m[2]) } : undefined;
+}
