@@ -149,6 +149,24 @@ describe('the CronJob controller', () => {
     ...extra,
   });
 
+  it('with concurrencyPolicy Forbid, a run that finished before the next schedule time does not block it', () => {
+    const names = (policy: string, completeAfter: string) => {
+      const c = createSimCluster({
+        now: '2026-01-15T10:10:00Z',
+        namespaces: ['batch'],
+        behaviors: { worker: { completeAfter } },
+        objects: [cron({ schedule: '0 * * * *', concurrencyPolicy: policy })],
+      });
+      return c.listNow({ kind: 'Job', namespace: 'batch' }).map((j) => j.metadata?.name);
+    };
+    // Every hour, as with Allow: each run ends 210 s after it starts, long before the next.
+    expect(names('Forbid', '210s')).toEqual(names('Allow', '210s'));
+    const minutes = names('Forbid', '210s').map((n) => Number(n?.split('-').pop()));
+    expect(minutes.slice(1).map((m, i) => m - minutes[i]!)).toEqual([60, 60]);
+    // A run that never ends still blocks every later one: one Job only.
+    expect(names('Forbid', '30d')).toHaveLength(1);
+  });
+
   it('creates Jobs on its schedule and keeps the history limits', () => {
     const c = createSimCluster({
       now: '2026-01-15T10:10:00Z',

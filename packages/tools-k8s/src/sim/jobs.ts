@@ -245,6 +245,19 @@ interface CronJobStatus {
   lastSuccessfulTime?: string;
 }
 
+/** The schedule time each CronJob last waited a pass for (see `reconcileCronJob`), so it waits once. */
+const waited = new WeakMap<KubeObject, number>();
+
+/** Whether a Job's pods have all ended (Succeeded or Failed) while its own status does not say it finished. */
+function endedUnwritten(job: KubeObject, host: ControllerHost): boolean {
+  const pods = host.ownedBy('Pod', job);
+  return (
+    !jobFinished(job) &&
+    pods.length > 0 &&
+    pods.every((p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed')
+  );
+}
+
 /** How far back a CronJob without a declared history looks for runs it would have made. */
 export const CRON_HISTORY_SECONDS = 35 * 86_400;
 
@@ -281,10 +294,22 @@ export function reconcileCronJob(cj: KubeObject, host: ControllerHost, t0Ms: num
       t = nextFire(schedule, t);
     }
     const at = due[0];
+    const running = jobs.filter((j) => !jobFinished(j));
+    const policy = spec.concurrencyPolicy ?? 'Allow';
+    // A Job whose pods have all ended but whose status the Job controller has not written yet (it runs
+    // after this controller in a pass) has finished: the next schedule time waits one pass for its
+    // status, so Forbid and Replace judge the Job as it is, not one pass behind. Once per schedule time.
+    if (
+      at !== undefined &&
+      policy !== 'Allow' &&
+      running.some((j) => endedUnwritten(j, host)) &&
+      waited.get(cj) !== at
+    ) {
+      waited.set(cj, at);
+      return true;
+    }
     if (at !== undefined) {
       status.lastScheduleTime = host.iso(at);
-      const running = jobs.filter((j) => !jobFinished(j));
-      const policy = spec.concurrencyPolicy ?? 'Allow';
       if (policy === 'Forbid' && running.length) {
         host.event(
           'Normal',
