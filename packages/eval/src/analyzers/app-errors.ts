@@ -8,6 +8,7 @@ import {
   bonus,
   clip,
   containerSections,
+  lineStamp,
   outputs,
   podsOf,
   type Read,
@@ -158,17 +159,10 @@ export function recoveredRetries(
 
 /** Minutes of quiet after a recovery that show, with a few lines, that the failure did not come back. */
 const QUIET_MINUTES = 10;
-/** A line's leading timestamp (`2026-02-14T09:15:11Z`, `2026-02-14 09:15:11.020`), as epoch milliseconds. */
-function stampOf(line: string): number | undefined {
-  const m = /^\[?(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)/.exec(line.trimStart());
-  if (!m) return undefined;
-  const t = Date.parse(`${m[1]}T${m[2]}Z`);
-  return Number.isNaN(t) ? undefined : t;
-}
 /** Minutes from one log line's stamp to another's; 0 when either has none. */
 function minutesBetween(from: string, to: string): number {
-  const a = stampOf(from);
-  const b = stampOf(to);
+  const a = lineStamp(from);
+  const b = lineStamp(to);
   return a === undefined || b === undefined ? 0 : (b - a) / 60_000;
 }
 

@@ -1,8 +1,8 @@
-import { type Analyzer, clip, type Finding, outputs } from './types.js';
+import { type Analyzer, clip, type Finding, lineStamp, outputs } from './types.js';
 
 /** Celery's worker log of a delivery: `[2026-12-01 12:02:11,040: INFO/MainProcess] Task reports.export_csv[3f1a-77c2] received`. */
 const RECEIVED =
-  /^\[(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)[^\]]{0,30}\] Task ([\w.]{1,120})\[([\w-]{1,80})\] received/;
+  /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[^\]]{0,30}\] Task ([\w.]{1,120})\[([\w-]{1,80})\] received/;
 const REDIS_BROKER = /redis:\/\/|broker=redis|BROKER_URL:\s+rediss?:/i;
 
 /**
@@ -24,11 +24,11 @@ export const celeryVisibilityTimeoutAnalyzer: Analyzer = {
     for (const log of logs) {
       for (const line of log.content.slice(-200_000).split('\n')) {
         const m = line.length <= 2000 ? RECEIVED.exec(line) : null;
-        if (!m) continue;
-        const at = Date.parse(`${m[1]}T${m[2]}Z`);
-        const entry = times.get(m[4]!) ?? { task: m[3]!, at: [], pod: String(log.args['name'] ?? '') };
+        const at = m ? lineStamp(line) : undefined;
+        if (!m || at === undefined) continue;
+        const entry = times.get(m[2]!) ?? { task: m[1]!, at: [], pod: String(log.args['name'] ?? '') };
         entry.at.push(at);
-        times.set(m[4]!, entry);
+        times.set(m[2]!, entry);
       }
     }
     const [id, again] = [...times].find(([, e]) => e.at.length > 1) ?? [];

@@ -1,3 +1,4 @@
+import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -116,8 +117,8 @@ export const pgLockHolderAnalyzer: Analyzer = {
       : undefined;
     const idle = session ? /idle in transaction/i.test(session) : false;
     const deployments = outputs(ctx.seen, 'list_deployments', (o) => o.args['namespace'] === ctx.ns)
-      .flatMap((o) => o.content.split('\n').slice(1))
-      .map((l) => l.split(/\s+/)[0] ?? '');
+      .flatMap((o) => parseTable(o.content))
+      .map((r) => r['NAME'] ?? '');
     const fixable = app !== undefined && deployments.includes(app);
     const out: Finding = {
       weight: 93,

@@ -655,3 +655,15 @@ export function cronRunOf(pod: string): { cronJob: string; minute: number } | un
   const m = /^(.{1,52})-(\d{8,10})$/.exec(ownerName(pod));
   return m ? { cronJob: m[1]!, minute: Number(m[2]) } : undefined;
 }
+
+/**
+ * A log line's leading timestamp as epoch milliseconds, read as UTC: `2026-02-14T09:15:11Z`,
+ * `2026-02-14 09:15:11.020`, or bracketed as Celery and Python's logging print it
+ * (`[2026-12-01 12:02:11,040: …`); undefined for a line that starts otherwise.
+ */
+export function lineStamp(line: string): number | undefined {
+  const m = /^\[?(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)/.exec(line.trimStart());
+  if (!m) return undefined;
+  const t = Date.parse(`${m[1]}T${m[2]}Z`);
+  return Number.isNaN(t) ? undefined : t;
+}
