@@ -72,6 +72,8 @@ export interface PodSecurityContext {
   runAsNonRoot?: boolean;
   fsGroup?: number;
   supplementalGroups?: number[];
+  /** Namespaced kernel parameters set for the pod (`net.ipv4.ip_unprivileged_port_start` is read). */
+  sysctls?: { name: string; value: string }[];
   [key: string]: unknown;
 }
 

@@ -1,4 +1,4 @@
-import type { KubeEvent, Pod } from '../types.js';
+import type { KubeEvent, Node, Pod } from '../types.js';
 import { type ClusterHost, type Controller, EVENT_TTL } from './controller-host.js';
 import { fnv1a } from './names.js';
 import { connectionAllowed, type Endpoint, serviceBackends } from './network.js';
@@ -220,6 +220,9 @@ function podWorld(host: ClusterHost): PodWorld {
     },
     exists: (kind, ns, name) => host.store.has(key(kind, ns, name)),
     nodeLabels: (node) => host.store.at(key('Node', undefined, node))?.metadata?.labels,
+    nodeRuntime: (node) =>
+      (host.store.at(key('Node', undefined, node))?.status as Node['status'] | undefined)?.nodeInfo
+        ?.containerRuntimeVersion,
     claimVolume: (ns, claim) => {
       const pvc = host.store.at(key('PersistentVolumeClaim', ns, claim));
       const pv = (pvc?.spec as { volumeName?: string } | undefined)?.volumeName;

@@ -5,7 +5,7 @@ import type { LogLines } from './log-lines.js';
 import { isoAt } from './names.js';
 import { killsAfter, probeTiming, probeVerdict, readyAfter } from './probes.js';
 import type { ApiCall } from './rbac.js';
-import { nonRootRefusal, writeError } from './security-context.js';
+import { bindError, nonRootRefusal, writeError } from './security-context.js';
 import type { Behavior, ConfigOverride, ContainerFacts, PodFacts } from './world-schema.js';
 
 /** The kubelet's crash back-off: 10s, doubling per restart, capped at five minutes. */
@@ -93,6 +93,8 @@ export interface PodWorld {
   forbidden?(pod: Pod, call: ApiCall): string | undefined;
   /** The spec of the PersistentVolume a claim of the namespace is bound to, or undefined. */
   claimVolume?(namespace: string, claim: string): Record<string, unknown> | undefined;
+  /** A node's `status.nodeInfo.containerRuntimeVersion` (`containerd://1.7.24`), or undefined. */
+  nodeRuntime?(node: string): string | undefined;
 }
 
 /** An event the simulator derives from a pod's state. */
@@ -314,6 +316,28 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
     if (!hasEnv(c, spec.name, ns, world)) {
       const lines = spec.logs ?? [`Error: required environment variable ${spec.name} is not set`];
       return cycle('Error', spec.exitCode ?? 1, parseDuration(b.failAfter) ?? 2, lines);
+    }
+  }
+  // The ports it binds, lowest first: a port below the unprivileged start needs CAP_NET_BIND_SERVICE.
+  const binds = [...new Set([...(b.listenPorts ?? []), ...(b.http ?? []).map((h) => h.port)])].sort(
+    (x, y) => x - y,
+  );
+  if (binds.length && binds[0]! < 1024) {
+    const runtime = pod.spec.nodeName ? world.nodeRuntime?.(pod.spec.nodeName) : undefined;
+    for (const port of binds) {
+      const e = bindError(c, pod, b.user, port, runtime);
+      if (!e) continue;
+      const lines = (b.bindError?.logs ?? ['listen tcp :{port}: bind: {error}']).map((l) =>
+        l
+          .replaceAll('{port}', String(port))
+          .replaceAll('{error}', e.error)
+          .replaceAll('{strerror}', e.strerror)
+          .replaceAll('{errno}', e.errno),
+      );
+      return cycle('Error', b.bindError?.exitCode ?? 1, parseDuration(b.failAfter) ?? 2, [
+        ...(b.logs ?? []),
+        ...lines,
+      ]);
     }
   }
   // What the program's connections and API calls meet, from NetworkPolicy and RBAC in the world.

@@ -5,7 +5,7 @@ import type { AnyTool } from '@sre-harness/core';
 import { describe, expect, it } from 'vitest';
 import { k8sTools } from '../tools/k8s-tools.js';
 import type { Container, Pod } from '../types.js';
-import { nonRootRefusal, writeError } from './security-context.js';
+import { bindError, nonRootRefusal, unprivilegedPortStart, writeError } from './security-context.js';
 import { createSimCluster } from './sim-cluster.js';
 import type { WorldInput } from './world-schema.js';
 
@@ -284,5 +284,155 @@ spec:
   it('a world with a bad securityContext field is refused naming it', () => {
     const w = world({ fsGroup: -1 });
     expect(() => createSimCluster(w)).toThrow(/securityContext.*fsGroup|fsGroup/);
+  });
+});
+
+describe('ports below 1024, as the kernel and the runtime decide them', () => {
+  const c1 = 'containerd://1.7.24';
+  const c2 = 'containerd://2.0.4';
+  it.each([
+    ['a non-root image user on containerd 1.7', {}, {}, 101, c1, 'EACCES'],
+    [
+      'runAsUser 1000 on containerd 1.7',
+      { securityContext: { runAsUser: 1000 } },
+      {},
+      undefined,
+      c1,
+      'EACCES',
+    ],
+    ['a named image user (not root)', {}, {}, 'nginx', c1, 'EACCES'],
+    [
+      'non-root with NET_BIND_SERVICE added (no ambient capabilities)',
+      {},
+      { securityContext: { capabilities: { add: ['NET_BIND_SERVICE'] } } },
+      101,
+      c1,
+      'EACCES',
+    ],
+    ['root', {}, {}, undefined, c1, undefined],
+    [
+      'root with drop ALL',
+      {},
+      { securityContext: { capabilities: { drop: ['ALL'] } } },
+      undefined,
+      c1,
+      'EACCES',
+    ],
+    [
+      'root with drop ALL and add NET_BIND_SERVICE',
+      {},
+      { securityContext: { capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } } },
+      undefined,
+      c1,
+      undefined,
+    ],
+    [
+      'root with CAP_NET_BIND_SERVICE both added and dropped',
+      {},
+      { securityContext: { capabilities: { drop: ['cap_net_bind_service'], add: ['NET_BIND_SERVICE'] } } },
+      undefined,
+      c1,
+      'EACCES',
+    ],
+    [
+      'root with drop ALL, privileged',
+      {},
+      { securityContext: { privileged: true, capabilities: { drop: ['ALL'] } } },
+      undefined,
+      c1,
+      undefined,
+    ],
+    ['non-root on containerd 2.0', {}, {}, 101, c2, undefined],
+    [
+      'non-root with the sysctl at 0',
+      { securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] } },
+      {},
+      101,
+      c1,
+      undefined,
+    ],
+    [
+      'non-root with the sysctl at 100 (above the port)',
+      { securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '100' }] } },
+      {},
+      101,
+      c2,
+      'EACCES',
+    ],
+    ['non-root on the host network of a containerd 2.0 node', { hostNetwork: true }, {}, 101, c2, 'EACCES'],
+  ] as const)('%s', (_label, spec, container, image, runtime, want) => {
+    const { pod: p, c } = pod(spec as Partial<Pod['spec']>, container as Partial<Container>);
+    expect(bindError(c, p, image, 80, runtime)?.errno).toBe(want);
+    // A port at or above the start is free to anyone.
+    expect(bindError(c, p, image, 8080, runtime)).toBeUndefined();
+  });
+
+  it('reads the start from the sysctl, then the runtime, then the kernel default', () => {
+    expect(unprivilegedPortStart(pod({}).pod, undefined)).toBe(1024);
+    expect(unprivilegedPortStart(pod({}).pod, 'containerd://2.1.0')).toBe(0);
+    expect(unprivilegedPortStart(pod({}).pod, 'containerd://1.6.9')).toBe(1024);
+    expect(unprivilegedPortStart(pod({}).pod, 'cri-o://1.30.0')).toBe(1024);
+    const bad = pod({
+      securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: 'x' }] },
+    });
+    expect(unprivilegedPortStart(bad.pod, undefined)).toBe(1024);
+  });
+
+  const edge = (over: { runtime?: string; sysctl?: string; drop?: string[] } = {}): WorldInput => ({
+    namespaces: ['shop'],
+    nodes: [{ name: 'node-a', ...(over.runtime ? { containerRuntime: over.runtime } : {}) }],
+    deployments: [
+      {
+        name: 'edge',
+        namespace: 'shop',
+        replicas: 1,
+        ...(over.sysctl
+          ? {
+              securityContext: {
+                sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: over.sysctl }],
+              },
+            }
+          : {}),
+        containers: [
+          {
+            name: 'nginx',
+            image: 'shop/edge:1.4',
+            ...(over.drop ? { securityContext: { capabilities: { drop: over.drop } } } : {}),
+            readinessProbe: { httpGet: { path: '/healthz', port: 80 } },
+            behavior: {
+              ...(over.drop ? {} : { user: 101 }),
+              logs: ['edge starting'],
+              http: [{ port: 80, path: '/healthz' }],
+              bindError: { logs: ['nginx: [emerg] bind() to 0.0.0.0:{port} failed (13: {strerror})'] },
+            },
+          },
+        ],
+      },
+    ],
+  });
+
+  it('a non-root server on port 80 crash-loops with its own words; on a containerd 2 node or with the sysctl it serves', async () => {
+    const { call, pods, state } = setup(edge());
+    expect(state('edge')).not.toContain('running');
+    const name = pods('edge')[0]!.metadata.name!;
+    const logs = await call('get_pod_logs', { namespace: 'shop', name, previous: true });
+    expect(logs).toContain('nginx: [emerg] bind() to 0.0.0.0:80 failed (13: Permission denied)');
+    expect(await call('describe_pod', { namespace: 'shop', name })).toContain('Exit Code:    1');
+    expect(setup(edge({ runtime: 'containerd://2.0.4' })).state('edge')).toEqual(['running']);
+    expect(setup(edge({ sysctl: '0' })).state('edge')).toEqual(['running']);
+    expect(
+      await setup(edge({ runtime: 'containerd://2.0.4' })).call('describe_node', { name: 'node-a' }),
+    ).toContain('containerd://2.0.4');
+  });
+
+  it('root with every capability dropped cannot bind port 80 either', () => {
+    expect(setup(edge({ drop: ['ALL'] })).state('edge')).not.toContain('running');
+  });
+
+  it('a malformed runtime or sysctl is refused naming the field', () => {
+    expect(() => createSimCluster(edge({ runtime: 'containerd 2' }))).toThrow(/containerRuntime/);
+    const w = edge();
+    (w.deployments![0] as { securityContext?: unknown }).securityContext = { sysctls: [{ name: 'x' }] };
+    expect(() => createSimCluster(w)).toThrow(/sysctls/);
   });
 });

@@ -2,8 +2,8 @@ import type { Container, Pod } from '../types.js';
 
 /**
  * What a pod's and its container's security context decide about the program, as the kubelet and the
- * kernel decide it: whether `runAsNonRoot` lets the container be created, and whether a path the
- * program writes is writable by the user it runs as.
+ * kernel decide it: whether `runAsNonRoot` lets the container be created, whether a path the
+ * program writes is writable by the user it runs as, and whether it may bind a port below 1024.
  *
  * Sources: Kubernetes' "Configure a Security Context for a Pod or Container" task (the container's
  * fields win over the pod's; `fsGroup` is added to the process's supplementary groups and owns the
@@ -71,8 +71,8 @@ export function nonRootRefusal(c: Container, pod: Pod, image: ImageUser): string
   return undefined;
 }
 
-/** Why a write failed, in the words each runtime prints. */
-export interface WriteError {
+/** Why a system call (a write, a bind) failed, in the words each runtime prints. */
+export interface SyscallError {
   /** Go's syscall text: `permission denied`, `read-only file system`. */
   readonly error: string;
   /** C's strerror (Python, Java, Node): `Permission denied`, `Read-only file system`. */
@@ -81,8 +81,8 @@ export interface WriteError {
   readonly errno: string;
 }
 
-const EACCES: WriteError = { error: 'permission denied', strerror: 'Permission denied', errno: 'EACCES' };
-const EROFS: WriteError = {
+const EACCES: SyscallError = { error: 'permission denied', strerror: 'Permission denied', errno: 'EACCES' };
+const EROFS: SyscallError = {
   error: 'read-only file system',
   strerror: 'Read-only file system',
   errno: 'EROFS',
@@ -116,7 +116,7 @@ export function writeError(
   owner?: number,
   /** The spec of the PersistentVolume a claim is bound to (an NFS share is never chowned for fsGroup). */
   claimVolume?: (claim: string) => Record<string, unknown> | undefined,
-): WriteError | undefined {
+): SyscallError | undefined {
   const user = effectiveUser(c, pod, image);
   const root = user.uid === 0;
   const mount = mountOf(c, path);
@@ -144,4 +144,63 @@ export function writeError(
 
 function fsGroupOf(pod: Pod): number | undefined {
   return int(pod.spec.securityContext?.fsGroup);
+}
+
+/**
+ * The lowest port an unprivileged process may bind in the pod's network namespace: the pod's
+ * `net.ipv4.ip_unprivileged_port_start` sysctl when set; else 0 when the node's runtime is containerd
+ * 2.0 or later (its CRI plugin's `enable_unprivileged_ports` defaults to true there, and to false in
+ * 1.x); else the kernel's default, 1024. A pod on the host's network reads the host's value, 1024 here
+ * (node sysctls are not modelled). Sources: the kernel's ip-sysctl documentation; Kubernetes' "Using
+ * sysctls in a Kubernetes Cluster" (a safe sysctl since 1.22); containerd 2.0's CRI configuration.
+ */
+export function unprivilegedPortStart(pod: Pod, runtime: string | undefined): number {
+  if (pod.spec.hostNetwork === true) return 1024;
+  const set = (pod.spec.securityContext?.sysctls ?? []).find(
+    (s) => s?.name === 'net.ipv4.ip_unprivileged_port_start',
+  );
+  const value = set ? Number(set.value) : Number.NaN;
+  if (Number.isInteger(value) && value >= 0) return value;
+  const major = /^containerd:\/\/v?([0-9]{1,4})\./.exec(runtime ?? '')?.[1];
+  return major !== undefined && Number(major) >= 2 ? 0 : 1024;
+}
+
+/** A capability name as the spec may write it (`NET_BIND_SERVICE` or `CAP_NET_BIND_SERVICE`), upper case. */
+function capName(name: unknown): string {
+  const n = String(name).toUpperCase();
+  return n.startsWith('CAP_') ? n.slice(4) : n;
+}
+
+/**
+ * Whether the container's process holds CAP_NET_BIND_SERVICE. A non-root process holds no capability
+ * (the runtime sets no ambient capabilities, so `capabilities.add` reaches only root; file
+ * capabilities of the binary are not modelled). Root holds it unless it is dropped, in containerd's
+ * order: `add: [ALL]` gives all, `drop: [ALL]` removes all, then each named add, then each named
+ * drop (a cap both added and dropped is dropped). `privileged: true` gives all.
+ */
+function holdsNetBindService(c: Container, pod: Pod, image: ImageUser): boolean {
+  if (effectiveUser(c, pod, image).uid !== 0) return false;
+  if (c.securityContext?.privileged === true) return true;
+  const add = (c.securityContext?.capabilities?.add ?? []).map(capName);
+  const drop = (c.securityContext?.capabilities?.drop ?? []).map(capName);
+  let held = true;
+  if (drop.includes('ALL')) held = false;
+  if (add.includes('NET_BIND_SERVICE')) held = true;
+  if (drop.includes('NET_BIND_SERVICE')) held = false;
+  return held;
+}
+
+/**
+ * Whether the program may bind `port`: undefined when it may, else EACCES, which the kernel returns
+ * for a port below the unprivileged start to a process without CAP_NET_BIND_SERVICE.
+ */
+export function bindError(
+  c: Container,
+  pod: Pod,
+  image: ImageUser,
+  port: number,
+  runtime: string | undefined,
+): SyscallError | undefined {
+  if (port >= unprivilegedPortStart(pod, runtime)) return undefined;
+  return holdsNetBindService(c, pod, image) ? undefined : EACCES;
 }

@@ -195,7 +195,7 @@ export function nodeObject(
       nodeInfo: {
         kubeletVersion: 'v1.32.0',
         osImage: 'Debian GNU/Linux 12 (bookworm)',
-        containerRuntimeVersion: 'containerd://1.7.24',
+        containerRuntimeVersion: n.containerRuntime ?? 'containerd://1.7.24',
       },
     },
   };

@@ -136,6 +136,21 @@ export const behaviorSchema = z.strictObject({
     .array(z.number().int().min(1).max(65535))
     .optional()
     .describe('Ports the program listens on'),
+  bindError: z
+    .strictObject({
+      logs: z
+        .array(z.string().max(10_000))
+        .max(100)
+        .optional()
+        .describe(
+          "What it prints when a port of `listenPorts` or `http` cannot be bound: {port}; {error} Go's text (permission denied); {strerror} C's (Permission denied); {errno} EACCES. Default: listen tcp :{port}: bind: {error}",
+        ),
+      exitCode: z.number().int().min(0).max(255).optional().describe('Default 1'),
+    })
+    .optional()
+    .describe(
+      "How the program fails when the kernel refuses a port below the unprivileged start (1024, or the pod's net.ipv4.ip_unprivileged_port_start sysctl, or 0 on a containerd 2 node) to a process without CAP_NET_BIND_SERVICE (any non-root user; root with the capability dropped)",
+    ),
   executables: z
     .array(z.string())
     .optional()
@@ -489,6 +504,13 @@ const podSpecShape = {
       runAsNonRoot: z.boolean().optional(),
       fsGroup: z.number().int().min(0).optional(),
       supplementalGroups: z.array(z.number().int().min(0)).optional(),
+      sysctls: z
+        .array(z.strictObject({ name: z.string().min(1).max(253), value: z.string().max(4096) }))
+        .max(100)
+        .optional()
+        .describe(
+          'Namespaced kernel parameters (net.ipv4.ip_unprivileged_port_start decides which ports need privilege)',
+        ),
     })
     .optional()
     .describe(
@@ -647,6 +669,16 @@ export const nodeSchema = z.strictObject({
     .optional()
     .describe('Extended resources the node has, e.g. { nvidia.com/gpu: 4 } (capacity and allocatable)'),
   labels: labels.optional(),
+  containerRuntime: z
+    .string()
+    .regex(
+      /^[a-z0-9-]{1,32}:\/\/v?[0-9A-Za-z.+-]{1,64}$/,
+      'expected <runtime>://<version>, e.g. containerd://2.0.4',
+    )
+    .optional()
+    .describe(
+      'status.nodeInfo.containerRuntimeVersion (default containerd://1.7.24); from containerd 2.0 unprivileged pods may bind ports below 1024',
+    ),
   taints: z
     .array(z.strictObject({ key: z.string(), value: z.string().optional(), effect: z.string() }))
     .optional(),

@@ -618,6 +618,14 @@ export function describeNode(n: Node, pods: readonly Pod[], events: readonly Kub
     ...Object.entries(n.status?.capacity ?? {}).map(([k, v]) => `  ${k}: ${v}`),
     'Allocatable:',
     ...Object.entries(alloc).map(([k, v]) => `  ${k}: ${v}`),
+    ...(n.status?.nodeInfo
+      ? [
+          'System Info:',
+          `  OS Image:                   ${n.status.nodeInfo.osImage ?? ''}`,
+          `  Container Runtime Version:  ${n.status.nodeInfo.containerRuntimeVersion ?? ''}`,
+          `  Kubelet Version:            ${n.status.nodeInfo.kubeletVersion ?? ''}`,
+        ]
+      : []),
     `Non-terminated Pods: (${onNode.length} in total)`,
     indent(
       table(
