@@ -3,7 +3,7 @@ import { parseQuantity } from '../quantity.js';
 import type { Container, ContainerState, ContainerStatus, Pod } from '../types.js';
 import type { LogLines } from './log-lines.js';
 import { isoAt } from './names.js';
-import { killsAfter, probeTiming, probeVerdict, readyAfter } from './probes.js';
+import { killsAfter, type ProbeVerdict, probeTiming, probeVerdict, readyAfter } from './probes.js';
 import type { ApiCall } from './rbac.js';
 import { bindError, nonRootRefusal, writeError } from './security-context.js';
 import type { Behavior, ConfigOverride, ContainerFacts, PodFacts } from './world-schema.js';
@@ -117,6 +117,8 @@ type Cycle = {
   currentLogs: LogLines;
   previousLogs: LogLines;
   oom: boolean;
+  /** It fails while starting (a missing command or variable, a refused bind or write), so nothing of it listens. */
+  atStart?: true;
   /** The probe that kills each instance. */
   probe?: {
     kind: 'Liveness' | 'Startup';
@@ -309,13 +311,13 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
   if (refusal) return configError(refusal);
   const command = c.command?.[0];
   if (command && b.executables && !b.executables.includes(command)) {
-    return cycle('Error', 127, 1, [`/bin/sh: 1: ${command}: not found`]);
+    return atStart(cycle('Error', 127, 1, [`/bin/sh: 1: ${command}: not found`]));
   }
   for (const req of b.requiredEnv ?? []) {
     const spec = typeof req === 'string' ? { name: req } : req;
     if (!hasEnv(c, spec.name, ns, world)) {
       const lines = spec.logs ?? [`Error: required environment variable ${spec.name} is not set`];
-      return cycle('Error', spec.exitCode ?? 1, parseDuration(b.failAfter) ?? 2, lines);
+      return atStart(cycle('Error', spec.exitCode ?? 1, parseDuration(b.failAfter) ?? 2, lines));
     }
   }
   // The ports it binds, lowest first: a port below the unprivileged start needs CAP_NET_BIND_SERVICE.
@@ -334,10 +336,12 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
           .replaceAll('{strerror}', e.strerror)
           .replaceAll('{errno}', e.errno),
       );
-      return cycle('Error', b.bindError?.exitCode ?? 1, parseDuration(b.failAfter) ?? 2, [
-        ...(b.logs ?? []),
-        ...lines,
-      ]);
+      return atStart(
+        cycle('Error', b.bindError?.exitCode ?? 1, parseDuration(b.failAfter) ?? 2, [
+          ...(b.logs ?? []),
+          ...lines,
+        ]),
+      );
     }
   }
   // What the program's connections and API calls meet, from NetworkPolicy and RBAC in the world.
@@ -381,7 +385,9 @@ function modeOf(c: Container, b: Behavior, pod: Pod, world: PodWorld, ip: string
   const fatal = failures.find((f) => f.exitCode !== undefined);
   if (fatal) {
     const lines: LogLines = [...(b.logs ?? []), ...failures.flatMap((f) => f.lines)];
-    return cycle('Error', fatal.exitCode ?? 1, parseDuration(b.failAfter) ?? (fatal.slow ? 30 : 2), lines);
+    return atStart(
+      cycle('Error', fatal.exitCode ?? 1, parseDuration(b.failAfter) ?? (fatal.slow ? 30 : 2), lines),
+    );
   }
   for (const f of failures) extra.push(...f.lines);
   const logs: LogLines = extra.length ? [...(b.logs ?? []), ...extra] : (b.logs ?? []);
@@ -603,6 +609,36 @@ function hasEnv(c: Container, name: string, ns: string, world: PodWorld): boolea
   return false;
 }
 
+/** A cycle of a program that fails while starting: nothing of it listens before it exits. */
+function atStart(c: Cycle): Cycle {
+  return { ...c, atStart: true };
+}
+
+/**
+ * When an instance of a crash-looping container is Ready: `at`, seconds after it starts, or undefined
+ * when it is not Ready before it exits. At once without a readiness probe (as the kubelet marks a
+ * started container), never with `ready: false`, else when its readiness probe passes, from what the
+ * program serves (nothing, when it fails while starting); `failing` is that probe's verdict while it fails.
+ */
+function cycleReadiness(
+  c: Container,
+  b: Behavior,
+  mode: Cycle,
+  ip: string,
+): { at: number | undefined; failing?: ProbeVerdict } {
+  if (mode.probe) return { at: mode.probe.readyAfter };
+  if (b.ready === false) return { at: undefined };
+  const readiness = c.readinessProbe;
+  if (!readiness) return { at: 0 };
+  const serving = mode.atStart ? { ...b, listenPorts: [], http: [] } : b;
+  const verdict = probeVerdict(readiness, c, serving, ip);
+  const at = readyAfter(readiness, verdict);
+  return {
+    at: at !== undefined && at < mode.failAfter ? at : undefined,
+    ...(verdict ? { failing: verdict } : {}),
+  };
+}
+
 function cycle(reason: string, exitCode: number, failAfter: number, logs: LogLines): Cycle {
   return {
     kind: 'cycle',
@@ -813,10 +849,31 @@ function evaluateContainer(
     oomKills = mode.oom ? n : 0;
     // The instance running now started here (the first one a second after the pod was created).
     const startedAt = n === 0 ? runtime.createdAt + 1 : runtime.createdAt + cyc.start;
-    const readyAt = mode.probe?.readyAfter;
+    const readiness = cycleReadiness(c, b, mode, runtime.ip);
+    const readyAt = readiness.at;
     const ready =
-      running && (!mode.probe || (readyAt !== undefined && clock.read((now) => now - startedAt >= readyAt)));
-    if (ready && mode.probe) readySince = startedAt + (readyAt ?? 0);
+      running && readyAt !== undefined && (readyAt === 0 || clock.read((now) => now - startedAt >= readyAt));
+    if (ready && readyAt !== undefined && readyAt > 0) readySince = startedAt + readyAt;
+    if (readiness.failing && c.readinessProbe) {
+      // The readiness probe fails every period from its delay until the instance is ready or exits.
+      const { delay, period } = probeTiming(c.readinessProbe);
+      const window = Math.min(readyAt ?? f, f);
+      const fails = (ran: number) => Math.max(0, Math.floor((Math.min(ran, window) - delay) / period));
+      const count = n * fails(f) + (running ? clock.read((now) => fails(now - startedAt)) : 0);
+      if (count > 0) {
+        const first = runtime.createdAt + 1 + Math.max(delay, period);
+        events.push({
+          type: 'Warning',
+          reason: 'Unhealthy',
+          message: `Readiness probe ${readiness.failing.errored ? 'errored' : 'failed'}: ${readiness.failing.message}`,
+          count,
+          first,
+          last: first + (count - 1) * period,
+          fieldPath,
+          source: 'kubelet',
+        });
+      }
+    }
     status = {
       ...base,
       ready,

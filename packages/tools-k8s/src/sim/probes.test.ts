@@ -225,3 +225,61 @@ describe('probe outcomes derived from what the program serves', () => {
     expect(unhealthy(c)[0]).toContain('Readiness probe failed: Get "http://');
   });
 });
+
+describe('readiness of a crash-looping container between its crashes', () => {
+  // Pods 10 minutes old; each instance runs 20 minutes before it exits, so the first one runs now.
+  const ready = (c: ReturnType<typeof createSimCluster>) => podOf(c).status?.containerStatuses?.[0]?.ready;
+
+  it('without a readiness probe a running instance is Ready, as the kubelet marks a started container', () => {
+    const c = createSimCluster(
+      world({ behavior: { crash: { exitCode: 1, logs: ['boom'] }, failAfter: '20m' } }),
+    );
+    expect(ready(c)).toBe(true);
+    expect(endpoints(c).subsets?.[0]?.addresses).toHaveLength(1);
+  });
+
+  it('ready: false holds while it runs: unready and out of the endpoints', () => {
+    const c = createSimCluster(
+      world({
+        behavior: { ready: false, crash: { exitCode: 1, logs: ['waiting for lock'] }, failAfter: '20m' },
+      }),
+    );
+    expect(ready(c)).toBe(false);
+    expect(endpoints(c).subsets?.[0]?.addresses).toBeUndefined();
+  });
+
+  it('a program failing while it starts serves nothing: its readiness probe is refused every period', () => {
+    const c = createSimCluster(
+      world({
+        readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 10 },
+        behavior: {
+          listenPorts: [8080],
+          requiredEnv: [{ name: 'DB_URL', logs: ['waiting for DB_URL'] }],
+          failAfter: '20m',
+        },
+      }),
+    );
+    expect(ready(c)).toBe(false);
+    const [msg] = unhealthy(c);
+    expect(msg).toMatch(/^Readiness probe failed: dial tcp [0-9.]+:8080: connect: connection refused$/);
+    const event = (c.listNow({ kind: 'Event', namespace: 'web' }) as unknown as KubeEvent[]).find(
+      (e) => e.reason === 'Unhealthy',
+    );
+    expect(event?.count).toBeGreaterThanOrEqual(55);
+  });
+
+  it('a program that serves before it crashes is Ready once its readiness probe passes', () => {
+    const c = createSimCluster(
+      world({
+        readinessProbe: { httpGet: { path: '/health', port: 8080 } },
+        behavior: {
+          http: [{ port: 8080, path: '/health' }],
+          crash: { exitCode: 2, logs: ['panic'] },
+          failAfter: '20m',
+        },
+      }),
+    );
+    expect(ready(c)).toBe(true);
+    expect(unhealthy(c)).toEqual([]);
+  });
+});
