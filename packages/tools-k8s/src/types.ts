@@ -283,6 +283,8 @@ export interface Node {
     conditions?: Condition[];
     nodeInfo?: { kubeletVersion?: string; osImage?: string; containerRuntimeVersion?: string };
     addresses?: { type: string; address: string }[];
+    /** Images the node holds (the kubelet's list): their names and size in bytes. */
+    images?: { names: string[]; sizeBytes?: number }[];
   };
 }
 

@@ -1,3 +1,4 @@
+import { parseDuration } from '../duration.js';
 import type { KubeEvent, Node, Pod } from '../types.js';
 import { type ClusterHost, type Controller, EVENT_TTL } from './controller-host.js';
 import { fnv1a } from './names.js';
@@ -7,6 +8,7 @@ import { key } from './object-store.js';
 import {
   type DerivedEvent,
   evaluatePod,
+  normalizeImage,
   type PodOutcome,
   type PodRuntime,
   type PodWorld,
@@ -220,6 +222,7 @@ function podWorld(host: ClusterHost): PodWorld {
     },
     exists: (kind, ns, name) => host.store.has(key(kind, ns, name)),
     nodeLabels: (node) => host.store.at(key('Node', undefined, node))?.metadata?.labels,
+    imagePull: (pod, image) => imagePull(host, pod, image),
     nodeRuntime: (node) =>
       (host.store.at(key('Node', undefined, node))?.status as Node['status'] | undefined)?.nodeInfo
         ?.containerRuntimeVersion,
@@ -329,4 +332,53 @@ function reach(
     );
   });
   return reachable ? undefined : `dial ${proto} ${addr}: i/o timeout`;
+}
+
+/** When each node came to hold each image with a timed pull (`node/image` → logical second), per cluster. */
+const heldSince = new WeakMap<ClusterHost, Map<string, number>>();
+
+/**
+ * The pull a container of `image` on `pod`'s node waits for, when `registry.pulls` gives the image a
+ * pull time: the node holds it from world start when its `images` list it, else from the pull of the
+ * first pod on the node that uses it (a later pod there starts without pulling, an earlier pod that
+ * is still pulling waits for the same pull). Remembered per node once known: deleting the pod does not
+ * remove the image.
+ */
+function imagePull(host: ClusterHost, pod: Pod, image: string): { end: number; size?: number } | undefined {
+  const pulls = host.world.registry?.pulls;
+  const node = pod.spec.nodeName;
+  if (!pulls || !node) return undefined;
+  const full = normalizeImage(image);
+  const entry = Object.entries(pulls).find(([name]) => normalizeImage(name) === full)?.[1];
+  if (!entry) return undefined;
+  const seconds = parseDuration(entry.time) ?? 0;
+  const size = entry.size;
+  let held = heldSince.get(host);
+  if (!held) {
+    held = new Map();
+    heldSince.set(host, held);
+  }
+  const k = `${node}/${full}`;
+  let end = held.get(k);
+  if (end === undefined) {
+    const nodeObj = host.store.at(key('Node', undefined, node)) as Node | undefined;
+    if (nodeObj?.status?.images?.some((i) => i.names.some((n) => normalizeImage(n) === full)))
+      end = Number.NEGATIVE_INFINITY;
+    else {
+      let first = Number.POSITIVE_INFINITY;
+      for (const [podKey, rt] of host.runtime) {
+        const other = host.store.at(podKey) as Pod | undefined;
+        if (other?.spec.nodeName !== node) continue;
+        const uses = [...(other.spec.initContainers ?? []), ...other.spec.containers].some(
+          (c) => normalizeImage(c.image ?? '') === full,
+        );
+        if (uses) first = Math.min(first, rt.createdAt);
+      }
+      if (first === Number.POSITIVE_INFINITY)
+        first = host.runtime.get(host.keyOf(pod))?.createdAt ?? host.now;
+      end = first + 1 + seconds;
+    }
+    held.set(k, end);
+  }
+  return size === undefined ? { end } : { end, size };
 }

@@ -95,6 +95,12 @@ export interface PodWorld {
   claimVolume?(namespace: string, claim: string): Record<string, unknown> | undefined;
   /** A node's `status.nodeInfo.containerRuntimeVersion` (`containerd://1.7.24`), or undefined. */
   nodeRuntime?(node: string): string | undefined;
+  /**
+   * For an image whose pulls take time (`registry.pulls`), on the pod's node: `end`, the logical second
+   * the pull its container waits for ends (the node holds the image from then; -Infinity when it held
+   * it already), and the image's size in bytes. Undefined for other images and unscheduled pods.
+   */
+  imagePull?(pod: Pod, image: string): { end: number; size?: number | undefined } | undefined;
 }
 
 /** An event the simulator derives from a pod's state. */
@@ -690,6 +696,68 @@ function stateFromFacts(
   return state as ContainerState;
 }
 
+/**
+ * A duration as Go's time.Duration prints it (the kubelet's "in 2m5.5s"): `850ms`, `12.4s`, `2m5s`,
+ * `1h0m0s`, to a tenth of a second.
+ */
+function goDuration(seconds: number): string {
+  if (seconds < 1) return `${Math.round(seconds * 1000)}ms`;
+  const tenths = Math.round(seconds * 10);
+  const h = Math.floor(tenths / 36000);
+  const m = Math.floor((tenths % 36000) / 600);
+  const s = (tenths % 600) / 10;
+  if (h > 0) return `${h}h${m}m${s}s`;
+  if (m > 0) return `${m}m${s}s`;
+  return `${s}s`;
+}
+
+/**
+ * The pull of a container's image when `registry.pulls` says it takes time: `waiting` while it runs
+ * (a Pulling event), else `startsAt`, the creation time the container's timeline counts from (the pull's
+ * end less the second a start takes), with the Pulling and Pulled events; an image the node held already
+ * gives "already present on machine". The kubelet's event texts (pkg/kubelet/images/image_manager.go).
+ */
+function imagePullOf(
+  c: Container,
+  pod: Pod,
+  world: PodWorld,
+  runtime: PodRuntime,
+  clock: ClockReadings,
+  fieldPath: string,
+  events: DerivedEvent[],
+): { waiting?: true; startsAt?: number } | undefined {
+  const image = c.image ?? '';
+  const pull = world.imagePull?.(pod, image);
+  if (!pull) return undefined;
+  // The pull depends on other pods (the first one on the node pulled it): the outcome holds at no other instant.
+  clock.pin();
+  const created = runtime.createdAt;
+  const event = (reason: string, message: string, at: number) =>
+    events.push({
+      type: 'Normal',
+      reason,
+      message,
+      count: 1,
+      first: at,
+      last: at,
+      fieldPath,
+      source: 'kubelet',
+    });
+  if (pull.end <= created + 1) {
+    event('Pulled', `Container image "${image}" already present on machine`, created + 1);
+    return {};
+  }
+  event('Pulling', `Pulling image "${image}"`, created + 1);
+  if (clock.now < pull.end) return { waiting: true };
+  const took = goDuration(pull.end - (created + 1));
+  event(
+    'Pulled',
+    `Successfully pulled image "${image}" in ${took} (${took} including waiting)${pull.size !== undefined ? `. Image size: ${pull.size} bytes.` : ''}`,
+    pull.end,
+  );
+  return { startsAt: pull.end - 1 };
+}
+
 /** Evaluates one container at logical time `now`. */
 function evaluateContainer(
   c: Container,
@@ -710,11 +778,26 @@ function evaluateContainer(
   const name = c.name;
   const podName = pod.metadata.name ?? '';
   const base = { name, image: c.image ?? '', started: false } as ContainerStatus;
-  const created = runtime.createdAt;
   const fieldPath = `spec.containers{${name}}`;
   const hasFactState = facts && (facts.state || facts.lastState || facts.restarts !== undefined);
   // What the program's connections and API calls meet depends on other objects at this instant.
   if (!blocked && (b.dependencies?.length || b.apiCalls?.length)) clock.pin();
+  // An image whose pull takes time: the container waits in ContainerCreating until the pull ends, then
+  // starts (its timeline counts from then).
+  const pull = blocked ? undefined : imagePullOf(c, pod, world, runtime, clock, fieldPath, podEvents);
+  if (pull?.waiting) {
+    return {
+      status: { ...base, ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
+      running: false,
+      logs: {
+        current: `container "${name}" in pod "${podName}" is waiting to start: ContainerCreating`,
+        previous: `previous terminated container "${name}" in pod "${podName}" not found`,
+      },
+      oomKills: 0,
+    };
+  }
+  if (pull?.startsAt !== undefined) runtime = { ...runtime, createdAt: pull.startsAt };
+  const created = runtime.createdAt;
   const mode: Mode = blocked
     ? { kind: 'waiting', reason: blocked, message: '', events: [] }
     : modeOf(c, b, pod, world, runtime.ip);

@@ -19,6 +19,7 @@ import type { ClusterHost } from './controller-host.js';
 import { CHANGE_CAUSE, HASH, REVISION } from './deployment-controller.js';
 import { clone, fnv1a, templateHash } from './names.js';
 import { type AnyObject, key } from './object-store.js';
+import { normalizeImage } from './pod-state.js';
 import type {
   AttachedEvent,
   Behavior,
@@ -197,6 +198,7 @@ export function nodeObject(
         osImage: 'Debian GNU/Linux 12 (bookworm)',
         containerRuntimeVersion: n.containerRuntime ?? 'containerd://1.7.24',
       },
+      ...(n.images?.length ? { images: n.images.map((i) => ({ names: [normalizeImage(i)] })) } : {}),
     },
   };
   return node;

@@ -669,6 +669,11 @@ export const nodeSchema = z.strictObject({
     .optional()
     .describe('Extended resources the node has, e.g. { nvidia.com/gpu: 4 } (capacity and allocatable)'),
   labels: labels.optional(),
+  images: z
+    .array(z.string().max(512))
+    .max(500)
+    .optional()
+    .describe('Images the node already holds (status.images): a pod of one starts without pulling it'),
   containerRuntime: z
     .string()
     .regex(
@@ -757,6 +762,23 @@ export const worldSchema = z
           .optional()
           .describe(
             'The platforms an image is built for (`os/arch`, e.g. { "shop/api:2": [linux/amd64] }); on a node of another architecture (its kubernetes.io/arch label, amd64 by default) the pull fails with "no match for platform in manifest". Default: every platform',
+          ),
+        pulls: z
+          .record(
+            z.string().max(512),
+            z.strictObject({
+              time: duration.describe('How long a pull of it takes on a node that does not hold it'),
+              size: z
+                .number()
+                .int()
+                .min(0)
+                .optional()
+                .describe('Its size in bytes (the Pulled event says it)'),
+            }),
+          )
+          .optional()
+          .describe(
+            'Images whose pulls take time: a container of one on a node that does not hold it waits in ContainerCreating (Pulling) until the pull ends, then starts (Pulled "Successfully pulled image … in 2m5s"); once pulled the node holds it ("already present on machine"). Other images pull at once and say nothing',
           ),
       })
       .optional(),
