@@ -124,7 +124,7 @@ const RETRIED =
   /retry|retrying|will retry|attempt \d|backing off|reconnect|connection refused|ECONNREFUSED|i\/o timeout|not ready|unavailable|GOAWAY|too_many_pings/i;
 // A line saying the thing it retried now works.
 const RECOVERED =
-  /\b(connected|reconnected|connection established|established connection|ready to accept|is ready|now ready|recovered|succeeded|connection ok|start completed)\b/i;
+  /\b(connected|reconnected|connection established|established connection|ready to accept|is ready|now ready|recovered|succeeded|connection ok|start completed|drained|resumed|caught up|back to normal)\b/i;
 /** Lines of normal work after the recovery that show the failure did not come back. */
 const QUIET_AFTER = 5;
 
@@ -486,7 +486,7 @@ export const appErrorsAnalyzer: Analyzer = {
       const replaced = replacedDependency(seen, r.failures, lastLine);
       return [
         ...(replaced ? [replaced] : []),
-        `The failure lines in the log of ${pod} ("${clip(r.failures[r.failures.length - 1]!, 140)}", ${r.failures.length} line(s)) are retries that recovered: the program retried, then logged "${clip(r.recovery, 100)}", and ${r.after} lines of normal work follow with no failure since. That is a transient error (typically a dependency still starting when the pod started), expected and already resolved: the pod is Running and Ready, nothing is broken now and no action is needed (no restart).${/too_many_pings/.test(r.failures.join(' ')) ? ' The GOAWAY with too_many_pings is the gRPC server telling the client it sends keepalive pings more often than the server permits; the client doubles its keepalive interval and reconnects, as the log shows, and carries on.' : ''}`,
+        `The failure lines in the log of ${pod} ("${clip(r.failures[r.failures.length - 1]!, 140)}", ${r.failures.length} line(s)) are retries that recovered: the program retried, then logged "${clip(r.recovery, 100)}", and ${r.after} lines of normal work follow with no failure since. That is a transient error (typically a dependency still starting when the pod started), expected and already resolved: the pod is Running and Ready, nothing is broken now and no action is needed (no restart).${/\bmaintenance\b/i.test(r.failures.join(' ')) ? ' The failures say why themselves: the other side answered that it was in maintenance, a planned (scheduled) outage of that service; the program kept the work and retried until it was back, as it should, so there is nothing to fix here (no key to rotate, no restart).' : ''}${/too_many_pings/.test(r.failures.join(' ')) ? ' The GOAWAY with too_many_pings is the gRPC server telling the client it sends keepalive pings more often than the server permits; the client doubles its keepalive interval and reconnects, as the log shows, and carries on.' : ''}`,
       ];
     }
     return [];

@@ -51,6 +51,7 @@ import { jvmEntropyAnalyzer } from './jvm-entropy.js';
 import { jvmHeapCapAnalyzer } from './jvm-heap-cap.js';
 import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
 import { jvmSerialGcAnalyzer } from './jvm-serial-gc.js';
+import { jwksStaleKeysAnalyzer } from './jwks-stale-keys.js';
 import { kafkaRetentionAnalyzer } from './kafka-retention.js';
 import { kedaScaledObjectAnalyzer } from './keda-scaledobject.js';
 import { knownHealthPortsAnalyzer } from './known-health-ports.js';
@@ -96,12 +97,14 @@ import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { pythonStdoutBufferedAnalyzer } from './python-stdout-buffered.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
+import { quietTailSearchAnalyzer } from './quiet-tail-search.js';
 import { quotedErrorLogsAnalyzer } from './quoted-error-logs.js';
 import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
 import { rbacAnalyzer } from './rbac.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { redisMadeReplicaAnalyzer } from './redis-made-replica.js';
 import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
+import { releaseDuringPastAlertAnalyzer } from './release-during-past-alert.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { requestNeverReturnsAnalyzer } from './request-never-returns.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
@@ -177,6 +180,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   stalenessThresholdAnalyzer,
   firstPullSlowAnalyzer,
   quotedErrorLogsAnalyzer,
+  jwksStaleKeysAnalyzer,
+  releaseDuringPastAlertAnalyzer,
   pythonStdoutBufferedAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
@@ -283,4 +288,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   expectedStatesAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
+  // Last: a search of quiet logs when nothing else explains a reported failure.
+  quietTailSearchAnalyzer,
 ];
