@@ -33,6 +33,7 @@ import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
 import { firstPullSlowAnalyzer } from './first-pull-slow.js';
+import { frontingProxyAnalyzer } from './fronting-proxy.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { grpcWrongPortAnalyzer } from './grpc-wrong-port.js';
@@ -90,6 +91,7 @@ import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
+import { pollLoopStuckCallAnalyzer } from './poll-loop-stuck-call.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
 import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
@@ -177,9 +179,11 @@ export const ANALYZERS: readonly Analyzer[] = [
   esBreakerLoweredAnalyzer,
   celeryVisibilityTimeoutAnalyzer,
   requestNeverReturnsAnalyzer,
+  pollLoopStuckCallAnalyzer,
   stalenessThresholdAnalyzer,
   firstPullSlowAnalyzer,
   quotedErrorLogsAnalyzer,
+  frontingProxyAnalyzer,
   jwksStaleKeysAnalyzer,
   releaseDuringPastAlertAnalyzer,
   pythonStdoutBufferedAnalyzer,

@@ -806,6 +806,20 @@ const GLOSSES: readonly Gloss[] = [
     means:
       'the mesh sidecar (istio-proxy, Envoy) cannot get its configuration from the control plane, istiod (xDS on port 15012), so it never becomes Ready and the pod gets no traffic; check that the pod can reach istiod.istio-system.svc:15012 (a NetworkPolicy that limits egress must allow it, and DNS) and that istiod runs',
   },
+  // PgBouncer refuses a client past max_client_conn (pgbouncer.ini): https://www.pgbouncer.org/config.html
+  {
+    all: ['no more connections allowed (max_client_conn)'],
+    means:
+      "PgBouncer refused the connection: it already holds max_client_conn client connections (pgbouncer.ini), and every client pod's pool counts (replicas × pool size), so scaling the clients out or growing their pools crosses it; Postgres's own max_connections is not what is full (PgBouncer multiplexes clients onto its small server pool). Raise max_client_conn in pgbouncer.ini (with the open-files limit), or shrink the clients' pools so replicas × pool size fits under it",
+  },
+  // nginx: a request header line longer than one large_client_header_buffers buffer (4 8k by default)
+  // is refused with 400 "Request Header Or Cookie Too Large".
+  // https://nginx.org/en/docs/http/ngx_http_core_module.html#large_client_header_buffers
+  {
+    all: ['client sent too long header line'],
+    means:
+      'nginx refused the request with 400 (Request Header Or Cookie Too Large): one header line, usually the Cookie header, is longer than a buffer of large_client_header_buffers (4 8k by default), so only the clients carrying large cookies are hit and clearing cookies helps for a while; find what made the cookie grow (the application that sets it) and shrink it, or raise large_client_header_buffers (e.g. 4 16k or 4 32k) in the nginx configuration',
+  },
   // nginx: every worker already holds worker_connections connections (clients and upstreams together).
   // https://nginx.org/en/docs/ngx_core_module.html#worker_connections
   {
@@ -1042,7 +1056,8 @@ const RECOVERED = /(?<!\bnot )\b(?:cleared|releasing|released|lifted|no longer|r
 // NoCredentialProviders) is no such notice.
 const DEPRECATION = /\b(?:is|are|has been|have been|was) deprecated\b/i;
 
-function glossOf(line: string): { means: string; symptom: boolean } | undefined {
+/** A line's gloss: its meaning, and `symptom` when the message says what was refused rather than why. */
+export function glossOf(line: string): { means: string; symptom: boolean } | undefined {
   const head = line.slice(0, 4096);
   if (RECOVERED.test(head) || DEPRECATION.test(head)) return undefined;
   const special =
