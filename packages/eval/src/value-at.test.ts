@@ -40,6 +40,21 @@ describe('field paths', () => {
     expect(valueAt(cm, 'data.__proto__')).toBeUndefined();
   });
 
+  it("reads an array's length, as core's allowlist does for a grant's `set.length`", async () => {
+    const args = { set: [{ name: 'TRUSTED_HTTPS_HEADER', value: 'X-Forwarded-Proto' }] };
+    expect(valueAt(args, 'set.length')).toBe(1);
+    expect(valueAt(args, 'set.0.name')).toBe('TRUSTED_HTTPS_HEADER');
+    expect(valueAt(args, 'set.TRUSTED_HTTPS_HEADER.value')).toBe('X-Forwarded-Proto');
+    // The eval's own reading of a grant and the harness's agree on it.
+    const { argAt, matchesArg } = await import('@sre-harness/core');
+    const { approvedByScenario } = await import('./gates.js');
+    const where = { 'set.length': 1, 'set.0.name': 'TRUSTED_HTTPS_HEADER' };
+    const harness = (a: unknown) => Object.entries(where).every(([p, m]) => matchesArg(m, argAt(a, p)));
+    for (const a of [args, { set: [...args.set, { name: 'X', value: 'y' }] }])
+      expect(approvedByScenario([{ tool: 'set_env', where }] as never, 'set_env', a)).toBe(harness(a));
+    expect(harness(args)).toBe(true);
+  });
+
   it('stays linear on a long hostile path', () => {
     const path = `${'['.repeat(50_000)}`;
     expect(() => pathSegments(path)).toThrow('character 1');

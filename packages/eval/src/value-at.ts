@@ -59,8 +59,9 @@ export function pathSegments(path: string): string[] {
 }
 
 /**
- * Reads a field path (see `pathSegments`) out of an object: numeric segments index arrays, other
- * segments on an array pick the element with that `name`. A malformed path reads as undefined.
+ * Reads a field path (see `pathSegments`) out of an object: numeric segments index arrays, `length`
+ * is an array's length (as core's allowlist reads `set.length` in a grant), other segments on an array
+ * pick the element with that `name`. A malformed path reads as undefined.
  */
 export function valueAt(obj: unknown, path: string): unknown {
   let segments: string[];
@@ -80,7 +81,9 @@ export function valueAtSegments(obj: unknown, segments: readonly string[]): unkn
     if (Array.isArray(cur)) {
       cur = /^\d+$/.test(part)
         ? cur[Number(part)]
-        : cur.find((x) => (x as { name?: unknown })?.name === part);
+        : part === 'length'
+          ? cur.length
+          : cur.find((x) => (x as { name?: unknown })?.name === part);
     } else cur = Object.hasOwn(cur, part) ? (cur as Record<string, unknown>)[part] : undefined;
   }
   return cur;

@@ -33,6 +33,7 @@ import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
 import { firstPullSlowAnalyzer } from './first-pull-slow.js';
+import { forwardedSchemeLoopAnalyzer } from './forwarded-scheme-loop.js';
 import { frontingProxyAnalyzer } from './fronting-proxy.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
@@ -179,6 +180,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   esBreakerLoweredAnalyzer,
   celeryVisibilityTimeoutAnalyzer,
   requestNeverReturnsAnalyzer,
+  forwardedSchemeLoopAnalyzer,
   pollLoopStuckCallAnalyzer,
   stalenessThresholdAnalyzer,
   firstPullSlowAnalyzer,
