@@ -75,8 +75,8 @@ const world: WorldInput = {
   ],
 };
 
-function setup(options: K8sToolsOptions = {}) {
-  const cluster = createSimCluster(world);
+function setup(options: K8sToolsOptions = {}, w: typeof world = world) {
+  const cluster = createSimCluster(w);
   const tools = new Map(k8sTools(cluster, options).map((t) => [t.name, t] as const));
   const call = async (name: string, args: Record<string, unknown>): Promise<string> => {
     const tool = tools.get(name) as AnyTool;
@@ -486,7 +486,12 @@ describe('the world follows the fixes', () => {
   });
 
   it('restart_deployment replaces every pod through a rollout; a paused deployment is refused', async () => {
-    const { cluster, call } = setup();
+    // The worker's command does not exist, so it serves nothing and its readiness probe never passes: a
+    // rollout would keep its old pod (maxUnavailable 0 of 1). Without the probe each instance is Ready
+    // while it runs, as the kubelet marks a started container, and the rollout completes.
+    const ready = structuredClone(world);
+    delete (ready.deployments![0]!.containers[0] as { readinessProbe?: unknown }).readinessProbe;
+    const { cluster, call } = setup({}, ready);
     const names = () =>
       cluster
         .listNow({ kind: 'Pod', namespace: 'shop', labelSelector: 'app=worker' })
@@ -499,6 +504,16 @@ describe('the world follows the fixes', () => {
     const after = names();
     expect(after).toHaveLength(1);
     for (const n of after) expect(before).not.toContain(n);
+    // With the probe, the new pod never becomes Ready and the old one is kept, as Kubernetes does.
+    const held = setup();
+    const first = held.cluster.listNow({ kind: 'Pod', namespace: 'shop', labelSelector: 'app=worker' });
+    await held.call('restart_deployment', { namespace: 'shop', name: 'worker' });
+    held.cluster.settle();
+    const kept = held.cluster.listNow({ kind: 'Pod', namespace: 'shop', labelSelector: 'app=worker' });
+    expect(kept).toHaveLength(2);
+    expect(kept.map((p) => (p as { metadata: { name: string } }).metadata.name)).toContain(
+      (first[0] as { metadata: { name: string } }).metadata.name,
+    );
     await call('apply_manifest', {
       namespace: 'shop',
       manifest: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: api }\nspec: { paused: true }\n',
