@@ -89,7 +89,7 @@ describe('image pulls that take time', () => {
     );
     expect(fresh).toBeDefined();
     const messages = (v.cluster.listNow({ kind: 'Event', namespace: 'lab' }) as unknown as KubeEvent[])
-      .filter((e) => e.involvedObject?.name === fresh!.metadata.name && e.reason.startsWith('Pull'))
+      .filter((e) => e.involvedObject?.name === fresh!.metadata.name && e.reason?.startsWith('Pull'))
       .map((e) => e.message);
     expect(messages).toEqual([`Container image "${IMAGE}" already present on machine`]);
   });
