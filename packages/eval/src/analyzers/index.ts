@@ -18,9 +18,11 @@ import { dependencyLogsAnalyzer } from './dependency-logs.js';
 import { deployToolLogsAnalyzer } from './deploy-tool-logs.js';
 import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
+import { djangoAllowedHostsAnalyzer } from './django-allowed-hosts.js';
 import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { dnsFiveSecondAnalyzer } from './dns-five-second.js';
 import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
+import { dotnetHeapHardLimitAnalyzer } from './dotnet-heap-hard-limit.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
@@ -180,6 +182,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   esBreakerLoweredAnalyzer,
   celeryVisibilityTimeoutAnalyzer,
   requestNeverReturnsAnalyzer,
+  djangoAllowedHostsAnalyzer,
+  dotnetHeapHardLimitAnalyzer,
   forwardedSchemeLoopAnalyzer,
   pollLoopStuckCallAnalyzer,
   stalenessThresholdAnalyzer,

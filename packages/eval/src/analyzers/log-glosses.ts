@@ -806,6 +806,34 @@ const GLOSSES: readonly Gloss[] = [
     means:
       'the mesh sidecar (istio-proxy, Envoy) cannot get its configuration from the control plane, istiod (xDS on port 15012), so it never becomes Ready and the pod gets no traffic; check that the pod can reach istiod.istio-system.svc:15012 (a NetworkPolicy that limits egress must allow it, and DNS) and that istiod runs',
   },
+  // Python encodes text with the locale's encoding; a container without LANG/LC_ALL runs in the C/POSIX
+  // locale, ASCII before Python 3.7's UTF-8 coercion applies (PEP 538, PEP 540).
+  {
+    all: ['unicodeencodeerror', "'ascii' codec"],
+    means:
+      "Python encoded text with the ASCII codec: the container runs without a UTF-8 locale (no LANG or LC_ALL, or the C/POSIX locale of a minimal base image), so any non-ASCII character (an accented letter, an umlaut, unicode in a file name) fails to encode; set LANG=C.UTF-8 (or LC_ALL, or PYTHONUTF8=1) in the container's environment or the image",
+  },
+  // Java 8u291, 11.0.11 and 16+ disable TLS 1.0 and 1.1 in jdk.tls.disabledAlgorithms (java.security).
+  // https://www.java.com/en/configure_crypto.html
+  {
+    all: ['protocol', 'is not enabled or supported in server context'],
+    means:
+      "the server (Java) refused the TLS version the client asked for: newer JDKs (Java 11.0.11 and later, Java 17) list TLSv1 and TLSv1.1 in jdk.tls.disabledAlgorithms, so a server rebuilt on such a JDK no longer accepts clients that speak only TLS 1.0/1.1; upgrade the clients to TLS 1.2, or, as a stopgap, re-enable the protocol by removing it from jdk.tls.disabledAlgorithms in the server's java.security",
+  },
+  // Django refuses a Host header that its ALLOWED_HOSTS setting does not list (400 Bad Request).
+  // https://docs.djangoproject.com/en/stable/ref/settings/#allowed-hosts
+  {
+    all: ['disallowedhost', 'invalid http_host header'],
+    means:
+      'Django refused the request with 400 Bad Request: its Host header names a host name the ALLOWED_HOSTS setting does not list, so every request for that new host name fails; add the host name to ALLOWED_HOSTS (the variable the settings read it from)',
+  },
+  // .NET's GC refuses to grow the heap past GCHeapHardLimit (DOTNET_GCHeapHardLimit, hexadecimal bytes).
+  // https://learn.microsoft.com/dotnet/core/runtime-config/garbage-collector#heap-hard-limit
+  {
+    all: ['system.outofmemoryexception'],
+    means:
+      "the .NET runtime could not allocate: the GC heap reached its limit, which is 75 % of the container's memory limit unless DOTNET_GCHeapHardLimit (hexadecimal bytes) or GCHeapHardLimitPercent sets it; check the container's environment for a heap hard limit below what the work needs",
+  },
   // PgBouncer refuses a client past max_client_conn (pgbouncer.ini): https://www.pgbouncer.org/config.html
   {
     all: ['no more connections allowed (max_client_conn)'],

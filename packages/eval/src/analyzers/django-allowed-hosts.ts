@@ -1,0 +1,80 @@
+import { envOf } from './env-values.js';
+import {
+  type Analyzer,
+  clip,
+  containerSections,
+  envFix,
+  type Finding,
+  outputs,
+  ownerDeployment,
+  type Read,
+} from './types.js';
+
+/** Django's refusal of a Host header its ALLOWED_HOSTS does not list, with the host. */
+const DISALLOWED = /DisallowedHost\b[^\n]{0,80}?Invalid HTTP_HOST header: '([A-Za-z0-9.:[\]-]{1,253})'/;
+/** A variable that holds the ALLOWED_HOSTS list (comma-separated). */
+const HOSTS_VAR = /ALLOWED_HOSTS$/;
+
+/**
+ * Django answers 400 to every request whose Host header is not in ALLOWED_HOSTS
+ * (`django.security.DisallowedHost`, Django's settings reference). When the list comes from a
+ * variable of the container (`DJANGO_ALLOWED_HOSTS`), the fix is that variable with the refused host
+ * added, the hosts it already lists kept.
+ */
+export const djangoAllowedHostsAnalyzer: Analyzer = {
+  name: 'django-allowed-hosts',
+  reads({ ns, seen }): Read[] {
+    for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns && !x.args['previous'])) {
+      if (!DISALLOWED.test(o.content.slice(-100_000))) continue;
+      const name = String(o.args['name']);
+      if (!outputs(seen, 'describe_pod', (x) => x.args['name'] === name).length)
+        return [{ tool: 'describe_pod', args: { namespace: ns, name } }];
+    }
+    return [];
+  },
+  finds({ ns, seen }): Finding[] {
+    for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns && !x.args['previous'])) {
+      const line = o.content
+        .slice(-100_000)
+        .split('\n')
+        .find((l) => l.length <= 4000 && DISALLOWED.test(l));
+      if (!line) continue;
+      const host = DISALLOWED.exec(line)![1]!.replace(/:\d{1,5}$/, '');
+      const pod = String(o.args['name']);
+      const d = outputs(seen, 'describe_pod', (x) => x.args['name'] === pod).pop();
+      if (!d) continue;
+      for (const c of containerSections(d.content).filter((x) => !x.init)) {
+        const v = envOf(c.body).find((e) => HOSTS_VAR.test(e.name));
+        if (!v) continue;
+        const listed = v.value
+          .split(',')
+          .map((h) => h.trim())
+          .filter(Boolean);
+        if (listed.includes(host) || listed.includes('*')) continue;
+        const deploy = ownerDeployment(d.content);
+        const value = [...listed, host].join(',');
+        return [
+          {
+            weight: 88,
+            object: `deployment ${deploy ?? pod}`,
+            cause: `Django refuses requests for the host name ${host} with 400 Bad Request ("${clip(line, 160)}"): ALLOWED_HOSTS comes from ${v.name}=${v.value}, which does not list ${host}, so every request under that host name fails while the names it lists still work`,
+            evidence: [
+              `get_pod_logs ${pod}: "${clip(line, 160)}"`,
+              `describe_pod ${pod}: ${v.name}=${v.value}`,
+            ],
+            advice: `add ${host} to ${v.name} (keeping the hosts it lists)`,
+            ...envFix(
+              ns,
+              deploy,
+              c.name,
+              [{ name: v.name, value }],
+              `set ${v.name}=${value} on ${deploy ?? pod} so Django accepts the host name ${host}`,
+            ),
+            revisionSound: true,
+          },
+        ];
+      }
+    }
+    return [];
+  },
+};
