@@ -88,6 +88,7 @@ import { nodePressureAnalyzer } from './node-pressure.js';
 import { nodeReplacedAnalyzer } from './node-replaced.js';
 import { nodeSysctlAnalyzer } from './node-sysctl.js';
 import { nodeLocalDnsIpvsAnalyzer } from './nodelocaldns-ipvs.js';
+import { opcacheFullAnalyzer } from './opcache-full.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { orderedStartupAnalyzer } from './ordered-startup.js';
 import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
@@ -141,6 +142,7 @@ import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js'
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
 import { volumeOwnershipAnalyzer } from './volume-ownership.js';
 import { volumePermissionsAnalyzer } from './volume-permissions.js';
+import { vulnerabilityScannersAnalyzer } from './vulnerability-scanners.js';
 import { walArchivePathAnalyzer } from './wal-archive-path.js';
 import { warningsAnalyzer } from './warnings.js';
 
@@ -182,6 +184,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   esBreakerLoweredAnalyzer,
   celeryVisibilityTimeoutAnalyzer,
   requestNeverReturnsAnalyzer,
+  opcacheFullAnalyzer,
+  vulnerabilityScannersAnalyzer,
   djangoAllowedHostsAnalyzer,
   dotnetHeapHardLimitAnalyzer,
   forwardedSchemeLoopAnalyzer,
