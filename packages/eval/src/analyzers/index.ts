@@ -145,6 +145,7 @@ import { volumePermissionsAnalyzer } from './volume-permissions.js';
 import { vulnerabilityScannersAnalyzer } from './vulnerability-scanners.js';
 import { walArchivePathAnalyzer } from './wal-archive-path.js';
 import { warningsAnalyzer } from './warnings.js';
+import { workerThreadsHungReadAnalyzer } from './worker-threads-hung-read.js';
 
 export type { Analyzer, AnalyzerContext, Finding, Read } from './types.js';
 
@@ -184,6 +185,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   esBreakerLoweredAnalyzer,
   celeryVisibilityTimeoutAnalyzer,
   requestNeverReturnsAnalyzer,
+  workerThreadsHungReadAnalyzer,
   opcacheFullAnalyzer,
   vulnerabilityScannersAnalyzer,
   djangoAllowedHostsAnalyzer,
