@@ -71,6 +71,7 @@ import { misconceptionsAnalyzer } from './misconceptions.js';
 import { mongoAuthSourceAnalyzer } from './mongo-auth-source.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
 import { mysqlTableCaseAnalyzer } from './mysql-table-case.js';
+import { namedWorkloadElsewhereAnalyzer } from './named-workload-elsewhere.js';
 import { netpolAndedAnalyzer } from './netpol-anded.js';
 import { netpolEgressAnalyzer } from './netpol-egress.js';
 import { netpolElsewhereAnalyzer } from './netpol-elsewhere.js';
@@ -196,6 +197,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   firstPullSlowAnalyzer,
   quotedErrorLogsAnalyzer,
   frontingProxyAnalyzer,
+  namedWorkloadElsewhereAnalyzer,
   jwksStaleKeysAnalyzer,
   releaseDuringPastAlertAnalyzer,
   pythonStdoutBufferedAnalyzer,

@@ -834,13 +834,6 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the .NET runtime could not allocate: the GC heap reached its limit, which is 75 % of the container's memory limit unless DOTNET_GCHeapHardLimit (hexadecimal bytes) or GCHeapHardLimitPercent sets it; check the container's environment for a heap hard limit below what the work needs",
   },
-  // Kafka's producer refuses a record larger than its max.request.size (1 MiB by default).
-  // https://kafka.apache.org/documentation/#producerconfigs_max.request.size
-  {
-    all: ['recordtoolargeexception'],
-    means:
-      "the Kafka producer refused the message before sending it: serialized, it is larger than the producer's max.request.size (1048576 bytes, 1 MiB, by default), so every message over that size fails while small ones go through; make the payload smaller (no inline images or attachments: send a reference) or raise max.request.size together with the topic's max.message.bytes and the consumers' fetch sizes",
-  },
   // PgBouncer refuses a client past max_client_conn (pgbouncer.ini): https://www.pgbouncer.org/config.html
   {
     all: ['no more connections allowed (max_client_conn)'],

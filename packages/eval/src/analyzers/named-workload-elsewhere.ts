@@ -1,0 +1,93 @@
+import { parseTable } from '../k8s-text.js';
+import { errorLines } from './app-errors.js';
+import { logGloss } from './log-glosses.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  type Finding,
+  namespaceNames,
+  outputs,
+  ownerName,
+  type Read,
+} from './types.js';
+
+/** A workload the task names with its namespace: `digest-publisher (namespace notify)`, `api in namespace shop`. */
+const NAMED_IN =
+  /\b([a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?) (?:\((?:in )?namespace|in (?:the )?namespace) ([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\b/g;
+
+/** The (workload, namespace) pairs the task names, other than the namespace being read, that exist. */
+function namedElsewhere(ctx: AnalyzerContext): { workload: string; namespace: string }[] {
+  const known = new Set(namespaceNames(ctx.seen));
+  return [...ctx.task.slice(0, 4000).matchAll(NAMED_IN)]
+    .map((m) => ({ workload: m[1]!, namespace: m[2]! }))
+    .filter((p) => p.namespace !== ctx.ns && known.has(p.namespace))
+    .slice(0, 2);
+}
+
+/**
+ * The task names several workloads, each with its namespace, and the one read first is healthy: the
+ * others are read too (their pods, and the log of one running pod of each), as an engineer checks
+ * every component the person pointed at before saying nothing is wrong. Reads only; the families that
+ * read logs conclude.
+ */
+export const namedWorkloadElsewhereAnalyzer: Analyzer = {
+  name: 'named-workload-elsewhere',
+  reads(ctx): Read[] {
+    const listed = outputs(
+      ctx.seen,
+      'list_pods',
+      (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
+    ).pop();
+    if (!listed) return [];
+    const healthy = parseTable(listed.content).every(
+      (r) =>
+        /^(Completed|Succeeded)$/.test(r['STATUS'] ?? '') ||
+        (r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? '')),
+    );
+    if (!healthy) return [];
+    const reads: Read[] = [];
+    for (const { workload, namespace } of namedElsewhere(ctx)) {
+      const there = outputs(
+        ctx.seen,
+        'list_pods',
+        (o) => o.args['namespace'] === namespace && !o.args['labelSelector'],
+      ).pop();
+      if (!there) {
+        reads.push({ tool: 'list_pods', args: { namespace } });
+        continue;
+      }
+      const pod = parseTable(there.content).find((r) => ownerName(r['NAME'] ?? '') === workload);
+      const name = pod?.['NAME'];
+      if (name && !outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === name).length)
+        reads.push({ tool: 'get_pod_logs', args: { namespace, name } });
+    }
+    return reads;
+  },
+  finds(ctx): Finding[] {
+    for (const { workload, namespace } of namedElsewhere(ctx)) {
+      for (const o of outputs(
+        ctx.seen,
+        'get_pod_logs',
+        (x) => x.args['namespace'] === namespace && !x.args['previous'],
+      )) {
+        const pod = String(o.args['name']);
+        if (ownerName(pod) !== workload) continue;
+        const bad = errorLines(o.content.slice(-100_000)).filter((l) => l.length <= 4000);
+        const line = bad.find((l) => logGloss(l)) ?? bad[bad.length - 1];
+        if (!line) continue;
+        const means = logGloss(line);
+        return [
+          {
+            weight: 66,
+            object: `deployment ${workload} (namespace ${namespace})`,
+            cause: `${workload} in namespace ${namespace}, which the task names, logs failures (${bad.length} line(s)): "${clip(line, 220)}"${means ? ` — ${means}` : ''}. ${ctx.ns} itself is healthy`,
+            evidence: bad.slice(-2).map((l) => `get_pod_logs ${pod}: "${clip(l, 160)}"`),
+            advice: `fix what ${workload}'s log reports`,
+          },
+        ];
+      }
+    }
+    return [];
+  },
+};
