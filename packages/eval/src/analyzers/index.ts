@@ -197,7 +197,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   firstPullSlowAnalyzer,
   quotedErrorLogsAnalyzer,
   frontingProxyAnalyzer,
-  namedWorkloadElsewhereAnalyzer,
   jwksStaleKeysAnalyzer,
   releaseDuringPastAlertAnalyzer,
   pythonStdoutBufferedAnalyzer,
@@ -308,4 +307,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   warningsAnalyzer,
   // Last: a search of quiet logs when nothing else explains a reported failure.
   quietTailSearchAnalyzer,
+  // Last: other components the task names, when nothing here fails.
+  namedWorkloadElsewhereAnalyzer,
 ];

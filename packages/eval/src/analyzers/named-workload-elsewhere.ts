@@ -46,6 +46,11 @@ export const namedWorkloadElsewhereAnalyzer: Analyzer = {
         (r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? '')),
     );
     if (!healthy) return [];
+    // The namespace's own logs already show failures: those are read first, not other namespaces.
+    const ownFailures = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns).some(
+      (o) => errorLines(o.content.slice(-100_000)).length > 0,
+    );
+    if (ownFailures) return [];
     const reads: Read[] = [];
     for (const { workload, namespace } of namedElsewhere(ctx)) {
       const there = outputs(
