@@ -9,6 +9,7 @@ import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
 import { configSourcesAnalyzer } from './config-sources.js';
 import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js';
 import { controllerCrdAnalyzer } from './controller-crd.js';
+import { cronDstGapAnalyzer } from './cron-dst-gap.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
 import { csiRegistrationAnalyzer } from './csi-registration.js';
@@ -186,6 +187,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   esBreakerLoweredAnalyzer,
   celeryVisibilityTimeoutAnalyzer,
   requestNeverReturnsAnalyzer,
+  cronDstGapAnalyzer,
   workerThreadsHungReadAnalyzer,
   opcacheFullAnalyzer,
   vulnerabilityScannersAnalyzer,
