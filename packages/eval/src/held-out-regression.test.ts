@@ -1,6 +1,6 @@
 // The baseline on every incident set in the repository, so a rule added for one family cannot
 // silently break another. Sets 1-14, 16-31 and the development and review sets pass in full (after their first contact
-// and the general fixes that followed, as their READMEs record); set 15 lists what still fails, so a
+// and the general fixes that followed, as their READMEs record); sets 15 and 32 list what still fails, so a
 // world that starts passing or stops passing shows up here.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,13 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // Written before the simulator checked a PersistentVolume's node affinity, the world pins the pod by
   // node affinity instead, so the volume's pinning is in no tool output (see the set's README).
   'scenarios-held-out-15': ['pending-audit-shipper-local-volume-pinned-to-node-outside-selector'],
+  // Left after this session's general fixes (see the set's README): the retention job's bulk delete
+  // behind Cassandra's tombstones, the MinIO policy's resource, the MySQL session holding the lock.
+  'scenarios-held-out-32': [
+    'cassandra-retention-tombstones-time-out-order-timeline',
+    'invoice-archiver-minio-upgrade-policy-lacks-bucket-arn',
+    'stock-api-lock-wait-timeouts-from-price-import-open-transaction',
+  ],
 };
 
 describe('the baseline on every incident set', () => {
@@ -51,6 +58,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-29',
     'scenarios-held-out-30',
     'scenarios-held-out-31',
+    'scenarios-held-out-32',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
