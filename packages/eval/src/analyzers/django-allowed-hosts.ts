@@ -3,6 +3,7 @@ import {
   type Analyzer,
   clip,
   containerSections,
+  describeLoggedPod,
   envFix,
   type Finding,
   outputs,
@@ -24,13 +25,7 @@ const HOSTS_VAR = /ALLOWED_HOSTS$/;
 export const djangoAllowedHostsAnalyzer: Analyzer = {
   name: 'django-allowed-hosts',
   reads({ ns, seen }): Read[] {
-    for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns && !x.args['previous'])) {
-      if (!DISALLOWED.test(o.content.slice(-100_000))) continue;
-      const name = String(o.args['name']);
-      if (!outputs(seen, 'describe_pod', (x) => x.args['name'] === name).length)
-        return [{ tool: 'describe_pod', args: { namespace: ns, name } }];
-    }
-    return [];
+    return describeLoggedPod(seen, ns, DISALLOWED);
   },
   finds({ ns, seen }): Finding[] {
     for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns && !x.args['previous'])) {

@@ -3,6 +3,7 @@ import {
   type Analyzer,
   clip,
   containerSections,
+  describeLoggedPod,
   type Finding,
   outputs,
   ownerDeployment,
@@ -31,13 +32,7 @@ function sized(bytes: number): string {
 export const dotnetHeapHardLimitAnalyzer: Analyzer = {
   name: 'dotnet-heap-hard-limit',
   reads({ ns, seen }): Read[] {
-    for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns && !x.args['previous'])) {
-      if (!DOTNET_OOM.test(o.content.slice(-100_000))) continue;
-      const name = String(o.args['name']);
-      if (!outputs(seen, 'describe_pod', (x) => x.args['name'] === name).length)
-        return [{ tool: 'describe_pod', args: { namespace: ns, name } }];
-    }
-    return [];
+    return describeLoggedPod(seen, ns, DOTNET_OOM);
   },
   finds({ ns, seen }): Finding[] {
     for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns && !x.args['previous'])) {

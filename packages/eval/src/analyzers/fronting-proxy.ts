@@ -3,6 +3,7 @@ import { glossOf } from './log-glosses.js';
 import {
   type Analyzer,
   type AnalyzerContext,
+  allPodsReady,
   clip,
   type Finding,
   namespaceNames,
@@ -36,21 +37,6 @@ function namedNamespaces(ctx: AnalyzerContext): string[] {
     .slice(0, 2);
 }
 
-/** Whether every pod of `ns` read so far is Running and Ready (undefined before its pods are listed). */
-function healthy(ctx: AnalyzerContext, ns: string): boolean | undefined {
-  const listed = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-  ).pop();
-  if (!listed) return undefined;
-  return parseTable(listed.content).every(
-    (r) =>
-      /^(Completed|Succeeded)$/.test(r['STATUS'] ?? '') ||
-      (r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? '')),
-  );
-}
-
 /**
  * Users get an HTTP error from a service whose own namespace is healthy, and the task names another
  * namespace (the proxy in front, "the front door"): that namespace's workloads are read too, their
@@ -61,7 +47,7 @@ function healthy(ctx: AnalyzerContext, ns: string): boolean | undefined {
 export const frontingProxyAnalyzer: Analyzer = {
   name: 'fronting-proxy',
   reads(ctx): Read[] {
-    if (!HTTP_ANSWER.test(ctx.task.slice(0, 4000)) || healthy(ctx, ctx.ns) !== true) return [];
+    if (!HTTP_ANSWER.test(ctx.task.slice(0, 4000)) || allPodsReady(ctx.seen, ctx.ns) !== true) return [];
     const reads: Read[] = [];
     for (const other of namedNamespaces(ctx)) {
       const listed = outputs(
@@ -105,7 +91,7 @@ export const frontingProxyAnalyzer: Analyzer = {
     return reads;
   },
   finds(ctx): Finding[] {
-    if (!HTTP_ANSWER.test(ctx.task.slice(0, 4000)) || healthy(ctx, ctx.ns) !== true) return [];
+    if (!HTTP_ANSWER.test(ctx.task.slice(0, 4000)) || allPodsReady(ctx.seen, ctx.ns) !== true) return [];
     for (const other of namedNamespaces(ctx)) {
       const texts = [
         ...outputs(ctx.seen, 'search_pod_logs', (o) => o.args['namespace'] === other),

@@ -4,6 +4,7 @@ import { logGloss } from './log-glosses.js';
 import {
   type Analyzer,
   type AnalyzerContext,
+  allPodsReady,
   clip,
   type Finding,
   namespaceNames,
@@ -34,18 +35,7 @@ function namedElsewhere(ctx: AnalyzerContext): { workload: string; namespace: st
 export const namedWorkloadElsewhereAnalyzer: Analyzer = {
   name: 'named-workload-elsewhere',
   reads(ctx): Read[] {
-    const listed = outputs(
-      ctx.seen,
-      'list_pods',
-      (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
-    ).pop();
-    if (!listed) return [];
-    const healthy = parseTable(listed.content).every(
-      (r) =>
-        /^(Completed|Succeeded)$/.test(r['STATUS'] ?? '') ||
-        (r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? '')),
-    );
-    if (!healthy) return [];
+    if (allPodsReady(ctx.seen, ctx.ns) !== true) return [];
     // The namespace's own logs already show failures: those are read first, not other namespaces.
     const ownFailures = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns).some(
       (o) => errorLines(o.content.slice(-100_000)).length > 0,

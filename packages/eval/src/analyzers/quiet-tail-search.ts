@@ -1,6 +1,5 @@
-import { parseTable } from '../k8s-text.js';
 import { errorLines, warningLines } from './app-errors.js';
-import { type Analyzer, outputs, ownerName, type Read } from './types.js';
+import { type Analyzer, allPodsReady, outputs, ownerName, type Read } from './types.js';
 
 /** The person reports failures: an alert that fired, errors, an HTTP status, a timeout. */
 const REPORTED_FAILURE =
@@ -20,17 +19,7 @@ export const quietTailSearchAnalyzer: Analyzer = {
   name: 'quiet-tail-search',
   reads({ task, ns, seen }): Read[] {
     if (!REPORTED_FAILURE.test(task.slice(0, 4000))) return [];
-    const listed = parseTable(
-      outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']).pop()
-        ?.content ?? '',
-    );
-    if (listed.length === 0) return [];
-    const allReady = listed.every(
-      (r) =>
-        /^(Completed|Succeeded)$/.test(r['STATUS'] ?? '') ||
-        (r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? '')),
-    );
-    if (!allReady) return [];
+    if (allPodsReady(seen, ns) !== true) return [];
     const searched = new Set(outputs(seen, 'search_pod_logs').map((o) => String(o.args['name'])));
     const owners = new Set<string>();
     const reads: Read[] = [];

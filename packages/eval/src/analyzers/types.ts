@@ -62,6 +62,38 @@ export function searchedLines(
 }
 
 /**
+ * Whether every pod of namespace `ns` in its latest unfiltered `list_pods` is Running with all its
+ * containers ready, or finished (Completed, Succeeded); undefined before the namespace's pods are listed.
+ */
+export function allPodsReady(seen: readonly SeenObservation[], ns: string): boolean | undefined {
+  const listed = outputs(
+    seen,
+    'list_pods',
+    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
+  ).pop();
+  if (!listed) return undefined;
+  return parseTable(listed.content).every(
+    (r) =>
+      /^(Completed|Succeeded)$/.test(r['STATUS'] ?? '') ||
+      (r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? '')),
+  );
+}
+
+/**
+ * The first pod of namespace `ns` whose read log (not `previous`) matches `re` and has no
+ * `describe_pod` yet: its describe, the read a rule needs to see the pod's environment.
+ */
+export function describeLoggedPod(seen: readonly SeenObservation[], ns: string, re: RegExp): Read[] {
+  for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns && !x.args['previous'])) {
+    if (!re.test(o.content.slice(-100_000))) continue;
+    const name = String(o.args['name']);
+    if (!outputs(seen, 'describe_pod', (x) => x.args['name'] === name).length)
+      return [{ tool: 'describe_pod', args: { namespace: ns, name } }];
+  }
+  return [];
+}
+
+/**
  * The pod rows of namespace `ns` from its latest unfiltered `list_pods`, or, when none was read yet,
  * the read that lists them.
  */
