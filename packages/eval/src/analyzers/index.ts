@@ -16,6 +16,7 @@ import { csiRegistrationAnalyzer } from './csi-registration.js';
 import { dbMemoryAnalyzer } from './db-memory.js';
 import { dbPoolSizeAnalyzer } from './db-pool-size.js';
 import { dependencyLogsAnalyzer } from './dependency-logs.js';
+import { dependencySideAnalyzer } from './dependency-side.js';
 import { deployToolLogsAnalyzer } from './deploy-tool-logs.js';
 import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
@@ -311,4 +312,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   quietTailSearchAnalyzer,
   // Last: other components the task names, when nothing here fails.
   namedWorkloadElsewhereAnalyzer,
+  // Last: the server a failing client calls, read for the answer's notes.
+  dependencySideAnalyzer,
 ];

@@ -1,0 +1,108 @@
+// Table tests of dependency-side: the server a failing client calls is found from an address or from
+// the server its failure lines name, its log (every container) is read, and the lines that link to
+// the client's failure are quoted, the two sides' own names not counting as a link.
+import { describe, expect, it } from 'vitest';
+import { dependencySideAnalyzer } from './dependency-side.js';
+import { observed, table } from './observed.fixture.js';
+import type { AnalyzerContext } from './types.js';
+
+type Seen = ReturnType<typeof observed>;
+const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
+const CLIENT = 'stock-api-7c9f5d8b6d-bcdfg';
+const pods = (ns: string, rows: string[][]) =>
+  observed('list_pods', { namespace: ns }, table([['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], ...rows]));
+const namespaces = observed(
+  'list_resources',
+  { kind: 'Namespace' },
+  table([
+    ['NAME', 'STATUS', 'AGE'],
+    ['inventory', 'Active', '9d'],
+    ['db', 'Active', '9d'],
+  ]),
+);
+const clientPods = pods('inventory', [[CLIENT, '1/1', 'Running', '0', '5d']]);
+const failing = observed(
+  'get_pod_logs',
+  { namespace: 'inventory', name: CLIENT },
+  [
+    'INFO GET /stock 200 9ms',
+    'ERROR POST /reservations 500 after 50012ms: java.sql.SQLTransactionRollbackException: Lock wait timeout exceeded; try restarting transaction',
+  ].join('\n'),
+);
+const TASK = 'Reservations fail in stock-api (namespace inventory). Is MySQL (namespace db) overloaded?';
+
+describe('dependency-side', () => {
+  it('lists the namespace the task names when the failure names a server with no address here', () => {
+    expect(dependencySideAnalyzer.reads(ctx('inventory', [namespaces, clientPods, failing], TASK))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'db' } },
+    ]);
+  });
+
+  const dbPods = pods('db', [['mysql-0', '2/2', 'Running', '0', '90d']]);
+  const defaulted = observed(
+    'get_pod_logs',
+    { namespace: 'db', name: 'mysql-0' },
+    'Defaulted container "mysql" out of: mysql, lock-monitor; pass container to read another\n[Warning] IP address could not be resolved',
+  );
+  it('reads the server pod, then its other containers the defaulted line names', () => {
+    const seen = [namespaces, clientPods, failing, dbPods];
+    expect(dependencySideAnalyzer.reads(ctx('inventory', seen, TASK))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'db', name: 'mysql-0' } },
+    ]);
+    expect(dependencySideAnalyzer.reads(ctx('inventory', [...seen, defaulted], TASK))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'db', name: 'mysql-0', container: 'lock-monitor' } },
+    ]);
+  });
+
+  it('quotes the lines that share the failure words, not the unrelated warning', () => {
+    const monitor = observed(
+      'get_pod_logs',
+      { namespace: 'db', name: 'mysql-0', container: 'lock-monitor' },
+      'INNODB_TRX: oldest trx age=3h user=price_import (idle in transaction)\nLOCK_WAITS: 2 waiting on lock',
+    );
+    const notes = dependencySideAnalyzer.notes!(
+      ctx('inventory', [namespaces, clientPods, failing, dbPods, defaulted, monitor], TASK),
+    );
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain('Service mysql in namespace db');
+    expect(notes[0]).toContain('user=price_import (idle in transaction)');
+    expect(notes[0]).not.toContain('could not be resolved');
+  });
+
+  it('follows an address of the environment, and a line naming only the two sides is no link', () => {
+    const web = 'checkout-7c9f5d8b6d-bcdfg';
+    const seen = [
+      pods('shop', [
+        [web, '1/1', 'Running', '0', '5d'],
+        ['cart-6c2tdfmqx-d6cpl', '1/1', 'Running', '0', '5d'],
+      ]),
+      observed('get_pod_logs', { namespace: 'shop', name: web }, 'ERROR POST /orders 502: cart timed out'),
+      observed(
+        'describe_pod',
+        { namespace: 'shop', name: web },
+        'Containers:\n  app:\n    Image: a:1\n    Environment:\n      CART_URL:  http://cart:8080\n',
+      ),
+    ];
+    expect(dependencySideAnalyzer.reads(ctx('shop', seen))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'shop', name: 'cart-6c2tdfmqx-d6cpl' } },
+    ]);
+    const ready = observed(
+      'get_pod_logs',
+      { namespace: 'shop', name: 'cart-6c2tdfmqx-d6cpl' },
+      'INFO cart 3.1 ready',
+    );
+    expect(dependencySideAnalyzer.notes!(ctx('shop', [...seen, ready]))).toEqual([]);
+  });
+
+  it('silent when no Running client logs a failure', () => {
+    const quiet = observed(
+      'get_pod_logs',
+      { namespace: 'inventory', name: CLIENT },
+      'INFO GET /stock 200 9ms',
+    );
+    expect(dependencySideAnalyzer.reads(ctx('inventory', [namespaces, clientPods, quiet], TASK))).toEqual([]);
+    expect(dependencySideAnalyzer.notes!(ctx('inventory', [namespaces, clientPods, quiet], TASK))).toEqual(
+      [],
+    );
+  });
+});

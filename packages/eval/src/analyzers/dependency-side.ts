@@ -1,0 +1,296 @@
+import { parseTable } from '../k8s-text.js';
+import type { SeenObservation } from '../observations.js';
+import { errorLines, warningLines } from './app-errors.js';
+import { envOf } from './env-values.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  containerSections,
+  namespaceNames,
+  outputs,
+  ownerName,
+  type Read,
+  serviceHost,
+} from './types.js';
+
+/** Words that name a server program or its protocol, in a client's failure line or a host name. */
+const SERVER_WORDS =
+  /cassandra|scylla|mysql|mariadb|postgres|pgbouncer|redis|valkey|kafka|rabbitmq|amqp|mongo|elasticsearch|opensearch|minio|memcache|zookeeper|etcd|clickhouse|nats|jdbc|sql|broker|database/i;
+/**
+ * Widely used servers: the words of a client's failure line that name one (its own name, its driver's
+ * or its well-known errors' words) and how its pods are usually named (chart defaults, operators').
+ */
+const PRODUCTS: readonly { said: RegExp; pod: RegExp }[] = [
+  { said: /cassandra|datastax|scylla/i, pod: /cassandra|scylla/ },
+  { said: /mysql|mariadb|innodb|lock wait timeout|deadlock found/i, pod: /mysql|mariadb|percona/ },
+  { said: /postgres|psql|pgbouncer|sqlstate|canceling statement/i, pod: /postgres|^pg-|-pg-|pgbouncer|cnpg/ },
+  { said: /redis|valkey/i, pod: /redis|valkey/ },
+  { said: /kafka/i, pod: /kafka/ },
+  { said: /rabbitmq|amqp/i, pod: /rabbit/ },
+  { said: /mongo/i, pod: /mongo/ },
+  { said: /elasticsearch|opensearch/i, pod: /elastic|^es-|opensearch/ },
+  { said: /minio/i, pod: /minio/ },
+  { said: /memcache/i, pod: /memcache/ },
+  { said: /zookeeper/i, pod: /zookeeper|^zk-/ },
+  { said: /clickhouse/i, pod: /clickhouse/ },
+];
+
+/** Environment variable names that hold an address (a host, a URL, a DSN, a broker list). */
+const ADDRESS_VAR = /HOST|URL|URI|ADDR|ENDPOINT|DSN|BROKER|SERVER|SERVICE|UPSTREAM/i;
+/** `scheme://[user@]host` in a URL or a DSN (`jdbc:mysql://mysql.db.svc:3306/x`). */
+const URL_HOST = /[a-z][a-z0-9+.-]{0,20}:\/\/(?:[^\s@/]{1,200}@)?([a-z0-9][a-z0-9.-]{0,252})/gi;
+/** `host:port`. */
+const HOST_PORT = /(?<![\w.-])([a-z][a-z0-9.-]{0,252}):\d{2,5}(?!\d)/gi;
+/** A Service's cluster DNS name, `<service>.<namespace>.svc[…]`, anywhere in a line. */
+const SVC_NAME =
+  /(?<![\w.-])([a-z0-9][a-z0-9-]{0,62}\.[a-z0-9][a-z0-9-]{0,62}\.svc(?:\.[a-z0-9.-]{0,100})?)/gi;
+/** Words too common in log lines to link two lines. */
+const COMMON = new Set(
+  'error errors warn warning info debug fatal failed failure after with from that this have been into when while than then http https request requests response true false null none were will would could should what which their there about other only just also some more less your client server connection caused exception'.split(
+    ' ',
+  ),
+);
+/** At most this many lines of the other side's log are quoted. */
+const MAX_QUOTED = 3;
+
+/** The hosts a text names (URLs, `host:port`, Service DNS names), lowercased, first seen first. */
+function hostsIn(text: string): string[] {
+  const t = text.slice(0, 20_000);
+  const out = new Set<string>();
+  for (const re of [URL_HOST, SVC_NAME, HOST_PORT])
+    for (const m of t.matchAll(re)) out.add(m[1]!.toLowerCase().replace(/\.$/, ''));
+  return [...out];
+}
+
+/** Significant words of a line: four letters or more, lowercased, the common ones aside. */
+function wordsOf(line: string): Set<string> {
+  return new Set((line.toLowerCase().match(/[a-z]{4,40}/g) ?? []).filter((w) => !COMMON.has(w)));
+}
+
+interface Target {
+  client: string;
+  clientNs: string;
+  failures: string[];
+  service: string;
+  namespace: string;
+  /** Where the address came from: a failure line or the variable that holds it. */
+  via: string;
+}
+
+/**
+ * The Service a failing client calls: from the hosts its failure lines name, else from the
+ * address-holding variables of its described environment, the one a server word points at first.
+ * Only Services of a namespace the run has seen count (or the client's own).
+ */
+function target(ctx: AnalyzerContext): Target | undefined {
+  const { seen, ns } = ctx;
+  const known = new Set([ns, ...namespaceNames(seen)]);
+  const resolve = (host: string): { service: string; namespace: string } | undefined => {
+    if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(host)) return undefined;
+    if (!host.includes('.')) return { service: host, namespace: ns };
+    const s = serviceHost(host, true);
+    return s && known.has(s.namespace) ? s : undefined;
+  };
+  for (const { client, failures } of failingClients(ctx)) {
+    const own = ownerName(client);
+    const serverSaid = failures.some((l) => SERVER_WORDS.test(l));
+    const scored: { t: Target; score: number }[] = [];
+    const consider = (host: string, via: string, base: number) => {
+      const s = resolve(host);
+      if (!s || s.service === own || (s.namespace === ns && client.startsWith(`${s.service}-`))) return;
+      const score = base + (SERVER_WORDS.test(host) || (serverSaid && SERVER_WORDS.test(via)) ? 2 : 0);
+      scored.push({ t: { client, clientNs: ns, failures, ...s, via }, score });
+    };
+    for (const h of hostsIn(failures.join('\n'))) consider(h, 'named in its failure lines', 3);
+    const described = outputs(seen, 'describe_pod', (o) => o.args['name'] === client).pop();
+    for (const c of containerSections(described?.content ?? '')) {
+      for (const v of envOf(c.body)) {
+        if (!ADDRESS_VAR.test(v.name)) continue;
+        for (const h of hostsIn(v.value)) consider(h, `its ${v.name}`, 1);
+      }
+    }
+    scored.sort((a, b) => b.score - a.score);
+    if (scored[0]) return scored[0].t;
+    const product = PRODUCTS.find((p) => failures.some((l) => p.said.test(l)));
+    const server = product ? productPod(ctx, product.pod, own) : undefined;
+    if (server)
+      return {
+        client,
+        clientNs: ns,
+        failures,
+        service: ownerName(server.name).replace(/-\d{1,3}$/, ''),
+        namespace: server.namespace,
+        via: 'the server its failure lines name',
+      };
+  }
+  return undefined;
+}
+
+/** The failure lines of the Running pods of the namespace whose logs were read, per pod. */
+function failingClients(ctx: AnalyzerContext): { client: string; failures: string[] }[] {
+  const listed = outputs(
+    ctx.seen,
+    'list_pods',
+    (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
+  ).pop();
+  const running = new Set(
+    parseTable(listed?.content ?? '')
+      .filter((r) => r['STATUS'] === 'Running')
+      .map((r) => r['NAME'] ?? ''),
+  );
+  return outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns && !o.args['previous'])
+    .filter((log) => running.has(String(log.args['name'])))
+    .map((log) => ({
+      client: String(log.args['name']),
+      failures: errorLines(log.content.slice(-200_000)).slice(-40),
+    }))
+    .filter((c) => c.failures.length > 0);
+}
+
+/** The namespaces the task names whose pods were not listed yet. */
+function namedNamespaces(ctx: AnalyzerContext): string[] {
+  const task = ctx.task.slice(0, 4000).toLowerCase();
+  return namespaceNames(ctx.seen).filter(
+    (n) => n !== ctx.ns && new RegExp(`(?<![\\w-])${n.replace(/[^a-z0-9-]/g, '')}(?![\\w-])`).test(task),
+  );
+}
+
+/**
+ * When a failing client names a server it has no address for here, the listing of the namespaces
+ * the task names (at most two), where that server's pods may run.
+ */
+function productNamespaces(ctx: AnalyzerContext): Read[] {
+  const said = failingClients(ctx).some((c) => PRODUCTS.some((p) => c.failures.some((l) => p.said.test(l))));
+  if (!said) return [];
+  return namedNamespaces(ctx)
+    .filter(
+      (n) =>
+        !outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === n && !o.args['labelSelector']).length,
+    )
+    .slice(0, 2)
+    .map((n) => ({ tool: 'list_pods', args: { namespace: n } }));
+}
+
+/**
+ * A Running pod named like the server (`pod`) in the namespace asked about, a namespace the task
+ * names, or another namespace whose pods were listed; undefined when none was listed.
+ */
+function productPod(
+  ctx: AnalyzerContext,
+  pod: RegExp,
+  own: string,
+): { name: string; namespace: string } | undefined {
+  const named = namedNamespaces(ctx);
+  const listedNs = outputs(ctx.seen, 'list_pods', (o) => !o.args['labelSelector']).map((o) =>
+    String(o.args['namespace'] ?? ''),
+  );
+  for (const n of [...new Set([ctx.ns, ...named, ...listedNs])]) {
+    const listed = outputs(
+      ctx.seen,
+      'list_pods',
+      (o) => o.args['namespace'] === n && !o.args['labelSelector'],
+    ).pop();
+    const row = parseTable(listed?.content ?? '').find((r) => {
+      const name = r['NAME'] ?? '';
+      return r['STATUS'] === 'Running' && pod.test(name) && ownerName(name) !== own;
+    });
+    if (row) return { name: row['NAME'] ?? '', namespace: n };
+  }
+  return undefined;
+}
+
+/** The Running pods of the target Service, by name (`<service>-…`, a StatefulSet's `<service>-N`). */
+function serverPods(seen: readonly SeenObservation[], t: Target): Record<string, string>[] | undefined {
+  const listed = outputs(
+    seen,
+    'list_pods',
+    (o) => o.args['namespace'] === t.namespace && !o.args['labelSelector'],
+  ).pop();
+  if (!listed) return undefined;
+  return parseTable(listed.content).filter((r) => {
+    const n = r['NAME'] ?? '';
+    return (
+      r['STATUS'] === 'Running' &&
+      n !== t.client &&
+      (ownerName(n) === t.service || new RegExp(`^${t.service.replace(/[^a-z0-9-]/g, '')}-\\d{1,3}$`).test(n))
+    );
+  });
+}
+
+/**
+ * The other side of a failing call. A Running client whose log reports failures names the server it
+ * calls (a host in its failure lines, or an address in its environment: `DB_URL=jdbc:mysql://…`); the
+ * server's own log, read from one of its Running pods (every container of it: a sidecar may be the one
+ * that reports locks or slow queries), says why it failed (the tombstones it scanned, the transaction
+ * that holds the lock, the connection limit it hit). An engineer reads both sides before blaming
+ * either. Reads only; the lines of that log that fail or warn or that share the client's words are
+ * quoted in the answer, beside whatever root cause the rest found.
+ */
+export const dependencySideAnalyzer: Analyzer = {
+  name: 'dependency-side',
+  reads(ctx): Read[] {
+    const t = target(ctx);
+    if (!t) return productNamespaces(ctx);
+    const pods = serverPods(ctx.seen, t);
+    if (!pods) return [{ tool: 'list_pods', args: { namespace: t.namespace } }];
+    const pod = pods[0];
+    if (!pod) return [];
+    const name = pod['NAME'] ?? '';
+    const first = outputs(
+      ctx.seen,
+      'get_pod_logs',
+      (o) => o.args['namespace'] === t.namespace && o.args['name'] === name && !o.args['container'],
+    ).pop();
+    if (!first) return [{ tool: 'get_pod_logs', args: { namespace: t.namespace, name } }];
+    // A pod of several containers: the log read was its default container's, and the tool's
+    // `Defaulted container "a" out of: a, b` line names the others (a sidecar may report the locks).
+    const m = /^Defaulted container "([^"]{1,63})" out of: ([^;\n]{1,2000})/.exec(first.content);
+    if (!m) return [];
+    return m[2]!
+      .split(', ')
+      .map((c) => c.trim())
+      .filter((c) => c && c !== m[1] && /^[a-z0-9][a-z0-9-]{0,62}$/.test(c))
+      .slice(0, 2)
+      .map((container) => ({ tool: 'get_pod_logs', args: { namespace: t.namespace, name, container } }));
+  },
+  finds: () => [],
+  notes(ctx): string[] {
+    const t = target(ctx);
+    if (!t) return [];
+    const pods = new Set((serverPods(ctx.seen, t) ?? []).map((r) => r['NAME'] ?? ''));
+    const logs = outputs(
+      ctx.seen,
+      'get_pod_logs',
+      (o) => o.args['namespace'] === t.namespace && pods.has(String(o.args['name'])) && !o.args['previous'],
+    );
+    if (logs.length === 0) return [];
+    // The two sides' own names link every line that names them (`cart ready`): not a shared word.
+    const names = wordsOf([t.service, t.namespace, t.client, t.clientNs].join(' '));
+    const theirs = new Set(t.failures.flatMap((l) => [...wordsOf(l)]).filter((w) => !names.has(w)));
+    const picked: { line: string; score: number; at: number; pod: string }[] = [];
+    for (const log of logs) {
+      const lines = log.content.slice(-200_000).split('\n').slice(-2000);
+      const bad = new Set(errorLines(lines.join('\n')));
+      const warned = new Set(warningLines(lines.join('\n')));
+      lines.forEach((line, at) => {
+        if (!line.trim() || line.length > 4000 || /^\(no log lines|^Defaulted container "/.test(line)) return;
+        const shared = [...wordsOf(line)].filter((w) => theirs.has(w)).length;
+        const score = Math.min(shared, 3) * 2 + (bad.has(line) ? 2 : warned.has(line) ? 1 : 0);
+        if (score >= 2) picked.push({ line, score, at, pod: String(log.args['name']) });
+      });
+    }
+    picked.sort((a, b) => b.score - a.score || a.at - b.at);
+    const pod = picked[0]?.pod;
+    if (!pod) return [];
+    const quoted = picked
+      .filter((p) => p.pod === pod)
+      .slice(0, MAX_QUOTED)
+      .sort((a, b) => a.at - b.at)
+      .map((p) => `"${clip(p.line, 240)}"`);
+    const where = t.namespace === t.clientNs ? '' : ` in namespace ${t.namespace}`;
+    return [
+      `The other side of the failing calls of ${t.client}: they go to the Service ${t.service}${where} (${t.via}), whose pod ${pod} logs: ${quoted.join('; ')}.`,
+    ];
+  },
+};
