@@ -51,6 +51,7 @@ import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
 import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { intendedStateAnalyzer } from './intended-state.js';
+import { jobChangesAnalyzer } from './job-changes.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { jvmDnsCacheAnalyzer } from './jvm-dns-cache.js';
 import { jvmEntropyAnalyzer } from './jvm-entropy.js';
@@ -314,4 +315,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   namedWorkloadElsewhereAnalyzer,
   // Last: the server a failing client calls, read for the answer's notes.
   dependencySideAnalyzer,
+  // Last: what a batch job of the namespace changed, read for the answer's notes.
+  jobChangesAnalyzer,
 ];
