@@ -16,8 +16,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // Written before the simulator checked a PersistentVolume's node affinity, the world pins the pod by
   // node affinity instead, so the volume's pinning is in no tool output (see the set's README).
   'scenarios-held-out-15': ['pending-audit-shipper-local-volume-pinned-to-node-outside-selector'],
-  // Left after the general fixes (see the set's README): the MinIO policy's resource.
-  'scenarios-held-out-32': ['invoice-archiver-minio-upgrade-policy-lacks-bucket-arn'],
 };
 
 describe('the baseline on every incident set', () => {

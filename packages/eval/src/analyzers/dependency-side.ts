@@ -68,7 +68,7 @@ function wordsOf(line: string): Set<string> {
   return new Set((line.toLowerCase().match(/[a-z]{4,40}/g) ?? []).filter((w) => !COMMON.has(w)));
 }
 
-interface Target {
+export interface Target {
   client: string;
   clientNs: string;
   failures: string[];
@@ -83,7 +83,7 @@ interface Target {
  * address-holding variables of its described environment, the one a server word points at first.
  * Only Services of a namespace the run has seen count (or the client's own).
  */
-function target(ctx: AnalyzerContext): Target | undefined {
+export function calledService(ctx: AnalyzerContext): Target | undefined {
   const { seen, ns } = ctx;
   const known = new Set([ns, ...namespaceNames(seen)]);
   const resolve = (host: string): { service: string; namespace: string } | undefined => {
@@ -230,7 +230,7 @@ function serverPods(seen: readonly SeenObservation[], t: Target): Record<string,
 export const dependencySideAnalyzer: Analyzer = {
   name: 'dependency-side',
   reads(ctx): Read[] {
-    const t = target(ctx);
+    const t = calledService(ctx);
     if (!t) return productNamespaces(ctx);
     const pods = serverPods(ctx.seen, t);
     if (!pods) return [{ tool: 'list_pods', args: { namespace: t.namespace } }];
@@ -256,7 +256,7 @@ export const dependencySideAnalyzer: Analyzer = {
   },
   finds: () => [],
   notes(ctx): string[] {
-    const t = target(ctx);
+    const t = calledService(ctx);
     if (!t) return [];
     const pods = new Set((serverPods(ctx.seen, t) ?? []).map((r) => r['NAME'] ?? ''));
     const logs = outputs(

@@ -118,6 +118,7 @@ import { releaseDuringPastAlertAnalyzer } from './release-during-past-alert.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { requestNeverReturnsAnalyzer } from './request-never-returns.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
+import { s3PolicyResourceAnalyzer } from './s3-policy-resource.js';
 import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
 import { scaleDownAnalyzer } from './scale-down.js';
 import { scrapeRelabelAnalyzer } from './scrape-relabel.js';
@@ -292,6 +293,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   goMaxProcsAnalyzer,
   serviceAffinityAnalyzer,
   ingressProxyAnalyzer,
+  s3PolicyResourceAnalyzer,
   dependencyLogsAnalyzer,
   noReadinessAnalyzer,
   pipeExitAnalyzer,
