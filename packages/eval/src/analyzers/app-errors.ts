@@ -48,18 +48,29 @@ const STATUS_426_ACCESS = /HTTP\/[\d.]{1,3}" 426 /;
 // klog's error and fatal lines (Kubernetes components and controllers): `E1127 12:59:40.205114 …`.
 const KLOG_ERROR = /^[EF]\d{4} \d\d:\d\d:\d\d/;
 
-/** The lines of a log that say something failed (levels, runtimes' failure words, 5xx statuses). */
+/**
+ * The exception a multi-line error names on its own line, right after the line with the level
+ * (`psycopg.errors.ProgramLimitExceeded: database is not accepting commands …` after `ERROR
+ * django.request: Internal Server Error`): a dotted name ending in Error, Exception or Exceeded, then
+ * `: ` and the message. Bounded: the name is at most 200 characters.
+ */
+const EXCEPTION_LINE = /^[A-Za-z_][\w.$]{0,200}(?:Error|Exception|Exceeded)\b: \S/;
+
+/**
+ * The lines of a log that say something failed (levels, runtimes' failure words, 5xx statuses), and
+ * the exception line that directly follows one of them (the message a multi-line error carries).
+ */
 export function errorLines(text: string): string[] {
-  return text
-    .split('\n')
-    .filter((l) => !/^\(no log lines|^Defaulted container "/.test(l))
-    .filter(
-      (l) =>
-        ERROR_MARKS.some((m) => l.includes(m)) ||
-        STATUS_5XX.test(` ${l} `) ||
-        STATUS_426_ACCESS.test(l) ||
-        KLOG_ERROR.test(l),
-    );
+  const lines = text.split('\n');
+  const failed = (l: string) =>
+    !/^\(no log lines|^Defaulted container "/.test(l) &&
+    (ERROR_MARKS.some((m) => l.includes(m)) ||
+      STATUS_5XX.test(` ${l} `) ||
+      STATUS_426_ACCESS.test(l) ||
+      KLOG_ERROR.test(l));
+  return lines.filter(
+    (l, i) => failed(l) || (i > 0 && failed(lines[i - 1]!) && l.length <= 4000 && EXCEPTION_LINE.test(l)),
+  );
 }
 
 // Warning levels as loggers print them (logfmt, JSON, RabbitMQ/Erlang's `[warning]`, log4j/logback's

@@ -7,6 +7,7 @@ import {
   type AnalyzerContext,
   clip,
   containerSections,
+  lineStamp,
   namespaceNames,
   outputs,
   ownerName,
@@ -24,7 +25,10 @@ const SERVER_WORDS =
 const PRODUCTS: readonly { said: RegExp; pod: RegExp }[] = [
   { said: /cassandra|datastax|scylla/i, pod: /cassandra|scylla/ },
   { said: /mysql|mariadb|innodb|lock wait timeout|deadlock found/i, pod: /mysql|mariadb|percona/ },
-  { said: /postgres|psql|pgbouncer|sqlstate|canceling statement/i, pod: /postgres|^pg-|-pg-|pgbouncer|cnpg/ },
+  {
+    said: /postgres|psql|psycopg|pgbouncer|sqlstate|canceling statement/i,
+    pod: /postgres|^pg-|-pg-|-db-\d|pgbouncer|cnpg/,
+  },
   { said: /redis|valkey/i, pod: /redis|valkey/ },
   { said: /kafka/i, pod: /kafka/ },
   { said: /rabbitmq|amqp/i, pod: /rabbit/ },
@@ -35,6 +39,10 @@ const PRODUCTS: readonly { said: RegExp; pod: RegExp }[] = [
   { said: /zookeeper/i, pod: /zookeeper|^zk-/ },
   { said: /clickhouse/i, pod: /clickhouse/ },
 ];
+
+/** Namespaces named for data stores, where a team's databases and brokers usually run. */
+const DATA_NS =
+  /^(?:db|dbs|data|database|databases|datastores?|storage|messaging|queues?|brokers?|cache|caches)$/;
 
 /** Environment variable names that hold an address (a host, a URL, a DSN, a broker list). */
 const ADDRESS_VAR = /HOST|URL|URI|ADDR|ENDPOINT|DSN|BROKER|SERVER|SERVICE|UPSTREAM/i;
@@ -51,6 +59,8 @@ const COMMON = new Set(
     ' ',
   ),
 );
+/** How long before the client's first failure a server line counts as near it (ms). */
+const NEAR_MS = 15 * 60_000;
 /** At most this many lines of the other side's log are quoted. */
 const MAX_QUOTED = 3;
 
@@ -161,9 +171,14 @@ function namedNamespaces(ctx: AnalyzerContext): string[] {
  * the task names (at most two), where that server's pods may run.
  */
 function productNamespaces(ctx: AnalyzerContext): Read[] {
-  const said = failingClients(ctx).some((c) => PRODUCTS.some((p) => c.failures.some((l) => p.said.test(l))));
+  const said = PRODUCTS.find((p) => failingClients(ctx).some((c) => c.failures.some((l) => p.said.test(l))));
   if (!said) return [];
-  return namedNamespaces(ctx)
+  const named = namedNamespaces(ctx);
+  // None named: the namespaces named for data or for the server itself.
+  const places = named.length
+    ? named
+    : namespaceNames(ctx.seen).filter((n) => n !== ctx.ns && (DATA_NS.test(n) || said.pod.test(n)));
+  return places
     .filter(
       (n) =>
         !outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === n && !o.args['labelSelector']).length,
@@ -267,6 +282,8 @@ export const dependencySideAnalyzer: Analyzer = {
     if (logs.length === 0) return [];
     // The two sides' own names link every line that names them (`cart ready`): not a shared word.
     const names = wordsOf([t.service, t.namespace, t.client, t.clientNs].join(' '));
+    const stamps = t.failures.map(lineStamp).filter((x): x is number => x !== undefined);
+    const first = stamps.length ? Math.min(...stamps) : undefined;
     const theirs = new Set(t.failures.flatMap((l) => [...wordsOf(l)]).filter((w) => !names.has(w)));
     const picked: { line: string; score: number; at: number; pod: string }[] = [];
     for (const log of logs) {
@@ -276,15 +293,27 @@ export const dependencySideAnalyzer: Analyzer = {
       lines.forEach((line, at) => {
         if (!line.trim() || line.length > 4000 || /^\(no log lines|^Defaulted container "/.test(line)) return;
         const shared = [...wordsOf(line)].filter((w) => theirs.has(w)).length;
-        const score = Math.min(shared, 3) * 2 + (bad.has(line) ? 2 : warned.has(line) ? 1 : 0);
+        // Said in the minutes before the client's first failure: what the server went through then.
+        const at2 = lineStamp(line);
+        const near =
+          at2 !== undefined && first !== undefined && at2 <= first + 60_000 && at2 >= first - NEAR_MS;
+        const score =
+          Math.min(shared, 3) * 2 + (bad.has(line) ? 2 : warned.has(line) ? 1 : 0) + (near ? 2 : 0);
         if (score >= 2) picked.push({ line, score, at, pod: String(log.args['name']) });
       });
     }
     picked.sort((a, b) => b.score - a.score || a.at - b.at);
     const pod = picked[0]?.pod;
     if (!pod) return [];
+    // One line per message: repeats of it (other ids, other times) add nothing.
+    const shapes = new Set<string>();
     const quoted = picked
-      .filter((p) => p.pod === pod)
+      .filter((p) => {
+        const shape = p.line.replace(/[0-9a-f]{6,}|\d+/gi, '#');
+        if (p.pod !== pod || shapes.has(shape)) return false;
+        shapes.add(shape);
+        return true;
+      })
       .slice(0, MAX_QUOTED)
       .sort((a, b) => a.at - b.at)
       .map((p) => `"${clip(p.line, 240)}"`);

@@ -18,6 +18,13 @@ interface Gloss {
   readonly symptom?: true;
 }
 
+/** A publisher's connection blocked by RabbitMQ's disk alarm (https://www.rabbitmq.com/docs/connection-blocked). */
+const BLOCKED_DISK =
+  'the broker (RabbitMQ) blocked this publishing connection because its disk alarm is set (connection.blocked, "low on disk"): its free disk space is below disk_free_limit, and while the alarm is set it stops reading from every publisher, so publishes hang and time out though the broker pod is up and consumers keep working; compare the broker\'s free disk with its disk_free_limit (a limit above what the volume can have free, such as an image\'s default sized from the memory limit, keeps the alarm set) and free space or lower the limit';
+/** A publisher's connection blocked by RabbitMQ's memory alarm (https://www.rabbitmq.com/docs/connection-blocked). */
+const BLOCKED_MEMORY =
+  'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark';
+
 const GLOSSES: readonly Gloss[] = [
   // Java's PKIX trust manager found no trusted CA for the chain the server presented (Oracle's JSSE
   // Reference Guide, "TrustManager"; the JDK's default truststore is lib/security/cacerts).
@@ -533,16 +540,11 @@ const GLOSSES: readonly Gloss[] = [
   },
   // The same alarms as a publishing client meets them: the broker's connection.blocked method (AMQP
   // 0-9-1 extension, https://www.rabbitmq.com/docs/connection-blocked), whose reason names the alarm.
-  {
-    all: ['connection.blocked', 'disk'],
-    means:
-      'the broker (RabbitMQ) blocked this publishing connection because its disk alarm is set (connection.blocked, "low on disk"): its free disk space is below disk_free_limit, and while the alarm is set it stops reading from every publisher, so publishes hang and time out though the broker pod is up and consumers keep working; compare the broker\'s free disk with its disk_free_limit (a limit above what the volume can have free, such as an image\'s default sized from the memory limit, keeps the alarm set) and free space or lower the limit',
-  },
-  {
-    all: ['connection.blocked', 'memory'],
-    means:
-      'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark',
-  },
+  { all: ['connection.blocked', 'disk'], means: BLOCKED_DISK },
+  { all: ['connection.blocked', 'memory'], means: BLOCKED_MEMORY },
+  // Client libraries say it in their own words: `connection blocked by broker: reason="low on memory"`.
+  { all: ['blocked', 'low on disk'], means: BLOCKED_DISK },
+  { all: ['blocked', 'low on memory'], means: BLOCKED_MEMORY },
   {
     all: ['connection.blocked'],
     means:
@@ -598,6 +600,17 @@ const GLOSSES: readonly Gloss[] = [
     all: ['fatal', 'role "', '" does not exist'],
     means:
       'the database user (role) the client logs in as does not exist on that server: it was never created there (a new or restored instance) or the user name is wrong',
+  },
+  // Transaction ID wraparound protection: https://www.postgresql.org/docs/current/routine-vacuuming.html#VACUUM-FOR-WRAPAROUND
+  {
+    all: ['not accepting commands', 'wraparound'],
+    means:
+      "PostgreSQL stopped assigning transaction IDs (XIDs) to avoid wraparound data loss: the database's oldest unfrozen transaction ID is too old because VACUUM has not frozen its tables (autovacuum failing on a table, blocked by a long transaction or an abandoned replication slot or prepared transaction), so every write fails while reads still work; find why vacuum could not finish in the server's log, fix that, and run a database-wide VACUUM in that database",
+  },
+  {
+    all: ['must be vacuumed within', 'transactions'],
+    means:
+      'PostgreSQL warns that the database nears transaction ID wraparound: VACUUM has not frozen its old rows, and when the remaining transactions run out it refuses writes; find why (auto)vacuum does not finish and run a database-wide VACUUM',
   },
   // https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT
   {
