@@ -47,6 +47,10 @@ const STATUS_5XX = / (500|502|503|504) /;
 const STATUS_426_ACCESS = /HTTP\/[\d.]{1,3}" 426 /;
 // klog's error and fatal lines (Kubernetes components and controllers): `E1127 12:59:40.205114 …`.
 const KLOG_ERROR = /^[EF]\d{4} \d\d:\d\d:\d\d/;
+// A lower-case level right after the line's timestamp, as Node's and Go's loggers print it
+// (`2026-04-15T00:43:17.005Z error failed to …`). Bounded: the timestamp's tail is at most 20 characters.
+const STAMPED_ERROR =
+  /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[^\s\]]{0,20}\]?\s{1,4}(?:error|fatal|crit|critical)\b/;
 
 /**
  * The exception a multi-line error names on its own line, right after the line with the level
@@ -67,7 +71,8 @@ export function errorLines(text: string): string[] {
     (ERROR_MARKS.some((m) => l.includes(m)) ||
       STATUS_5XX.test(` ${l} `) ||
       STATUS_426_ACCESS.test(l) ||
-      KLOG_ERROR.test(l));
+      KLOG_ERROR.test(l) ||
+      STAMPED_ERROR.test(l));
   return lines.filter(
     (l, i) => failed(l) || (i > 0 && failed(lines[i - 1]!) && l.length <= 4000 && EXCEPTION_LINE.test(l)),
   );

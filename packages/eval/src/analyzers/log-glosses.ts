@@ -601,6 +601,14 @@ const GLOSSES: readonly Gloss[] = [
     means:
       'the database user (role) the client logs in as does not exist on that server: it was never created there (a new or restored instance) or the user name is wrong',
   },
+  // Redis Cluster: a multi-key command or script must touch keys of one hash slot; a hash tag (`{…}`)
+  // makes keys share one. https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/#hash-tags ;
+  // BullMQ's "Redis Cluster" guide (a queue prefix in braces).
+  {
+    all: ['crossslot'],
+    means:
+      "Redis Cluster refused a multi-key command or Lua script whose keys hash to different slots (CROSSSLOT): on a cluster every key one command touches must be in the same hash slot, which a hash tag in the keys (a part in braces, such as a queue prefix '{mailq}') ensures; the client was moved from a single Redis to a cluster without one, so give its keys (the queue library's prefix) a hash tag",
+  },
   // Transaction ID wraparound protection: https://www.postgresql.org/docs/current/routine-vacuuming.html#VACUUM-FOR-WRAPAROUND
   {
     all: ['not accepting commands', 'wraparound'],
