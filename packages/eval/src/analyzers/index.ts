@@ -107,6 +107,7 @@ import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { pythonStdoutBufferedAnalyzer } from './python-stdout-buffered.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
+import { quietNamespaceLogsAnalyzer } from './quiet-namespace-logs.js';
 import { quietTailSearchAnalyzer } from './quiet-tail-search.js';
 import { quotedErrorLogsAnalyzer } from './quoted-error-logs.js';
 import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
@@ -313,6 +314,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   warningsAnalyzer,
   // Last: a search of quiet logs when nothing else explains a reported failure.
   quietTailSearchAnalyzer,
+  // Last: the other workloads' logs of a quiet namespace where failures are reported.
+  quietNamespaceLogsAnalyzer,
   // Last: other components the task names, when nothing here fails.
   namedWorkloadElsewhereAnalyzer,
   // Last: the server a failing client calls, read for the answer's notes.
