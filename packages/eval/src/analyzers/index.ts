@@ -102,6 +102,7 @@ import { pipeExitAnalyzer } from './pipe-exit.js';
 import { pollLoopStuckCallAnalyzer } from './poll-loop-stuck-call.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
+import { producerReleaseAnalyzer } from './producer-release.js';
 import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
 import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
@@ -295,6 +296,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   serviceAffinityAnalyzer,
   ingressProxyAnalyzer,
   s3PolicyResourceAnalyzer,
+  producerReleaseAnalyzer,
   dependencyLogsAnalyzer,
   noReadinessAnalyzer,
   pipeExitAnalyzer,
