@@ -20,6 +20,8 @@ interface LoggedLimit {
   /** How far the fix raises it. */
   readonly factor: number;
   readonly cause: (limit: string, line: string) => string;
+  /** Only when a variable of the container holds the logged value (a figure too common alone). */
+  readonly needsVariable?: true;
 }
 
 const LIMITS: readonly LoggedLimit[] = [
@@ -42,6 +44,19 @@ const LIMITS: readonly LoggedLimit[] = [
     factor: 4,
     cause: (limit, line) =>
       `nginx has run out of connections: each worker process may hold at most worker_connections (${limit}) connections, clients and upstream connections together, and it has needed more ("${clip(line, 150)}"), so it refuses or drops the next ones while the pods are Running and Ready; it is the connection limit, not the upstream`,
+  },
+  // A client-side deadline shorter than the work: the program cancels its own query or call when
+  // it runs longer than the timeout it was given (PostgreSQL's statement_timeout set per session by
+  // the client, an HTTP client's timeout), and logs how long it let it run. Only with the variable
+  // that holds that many seconds: a timeout alone may be right and the work too slow.
+  {
+    line: /\b(?:cancel\w{0,5}|timed out|exceeded)\b[^\n]{0,80}?\b(\d{1,5})(?:\.0{1,3})?\s?s\b/i,
+    variable: /TIMEOUT/,
+    setting: 'the timeout',
+    factor: 6,
+    needsVariable: true,
+    cause: (limit, line) =>
+      `the program's own timeout is shorter than the work: it cancels the query or call after ${limit} s ("${clip(line, 170)}"): the work needs longer than that, so it fails each time it runs though the server answers`,
   },
 ];
 
@@ -75,6 +90,7 @@ export const loggedLimitAnalyzer: Analyzer = {
         sections.find((s) => s.name === hit.log.args['container']) ??
         sections[0];
       const variable = c ? holds(c.body) : undefined;
+      if (limit.needsVariable && !variable) continue;
       const raised = String(Number(value) * limit.factor);
       const count = loggedLines(seen, ns, (l) => limit.line.test(l)).length;
       const out: Finding = {
