@@ -121,6 +121,7 @@ import { replicaFightAnalyzer } from './replica-fight.js';
 import { requestNeverReturnsAnalyzer } from './request-never-returns.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { s3PolicyResourceAnalyzer } from './s3-policy-resource.js';
+import { s3PrefixRateAnalyzer } from './s3-prefix-rate.js';
 import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
 import { scaleDownAnalyzer } from './scale-down.js';
 import { scrapeRelabelAnalyzer } from './scrape-relabel.js';
@@ -297,6 +298,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ingressProxyAnalyzer,
   s3PolicyResourceAnalyzer,
   producerReleaseAnalyzer,
+  s3PrefixRateAnalyzer,
   dependencyLogsAnalyzer,
   noReadinessAnalyzer,
   pipeExitAnalyzer,

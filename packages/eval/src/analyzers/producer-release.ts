@@ -57,14 +57,14 @@ function undecodable(ctx: AnalyzerContext): Undecodable | undefined {
 }
 
 /** The namespaces other than the consumer's where a producer may run, from the namespace list. */
-function otherNamespaces(ctx: AnalyzerContext): string[] {
+export function otherNamespaces(ctx: AnalyzerContext): string[] {
   return namespaceNames(ctx.seen)
     .filter((n) => n !== ctx.ns && !SYSTEM_NS.test(n))
     .slice(0, 4);
 }
 
 /** Running pods of `ns` younger than `RECENT`, the first of each owner, from its pod list. */
-function recentPods(ctx: AnalyzerContext, ns: string): string[] | undefined {
+export function recentPods(ctx: AnalyzerContext, ns: string): string[] | undefined {
   const listed = outputs(
     ctx.seen,
     'list_pods',
