@@ -1,6 +1,6 @@
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
-import { errorLines, warningLines } from './app-errors.js';
+import { errorLines, recurringWarnings, warningLines } from './app-errors.js';
 import { envOf } from './env-values.js';
 import {
   type Analyzer,
@@ -151,10 +151,15 @@ function failingClients(ctx: AnalyzerContext): { client: string; failures: strin
   );
   return outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns && !o.args['previous'])
     .filter((log) => running.has(String(log.args['name'])))
-    .map((log) => ({
-      client: String(log.args['name']),
-      failures: errorLines(log.content.slice(-200_000)).slice(-40),
-    }))
+    .map((log) => {
+      // Its failure lines with its warnings (a retried deadlock is logged as a warning before the
+      // error that gives up), or its warnings alone when one recurs.
+      const tail = log.content.slice(-200_000);
+      const failed = errorLines(tail);
+      const warned = failed.length > 0 ? warningLines(tail) : recurringWarnings(tail);
+      const failures = tail.split('\n').filter((l) => failed.includes(l) || warned.includes(l));
+      return { client: String(log.args['name']), failures: failures.slice(-40) };
+    })
     .filter((c) => c.failures.length > 0);
 }
 
@@ -208,7 +213,7 @@ function productPod(
     ).pop();
     const row = parseTable(listed?.content ?? '').find((r) => {
       const name = r['NAME'] ?? '';
-      return r['STATUS'] === 'Running' && pod.test(name) && ownerName(name) !== own;
+      return r['STATUS'] === 'Running' && (pod.test(name) || pod.test(n)) && ownerName(name) !== own;
     });
     if (row) return { name: row['NAME'] ?? '', namespace: n };
   }
