@@ -100,6 +100,7 @@ import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
 import { pollLoopStuckCallAnalyzer } from './poll-loop-stuck-call.js';
+import { poolTimesReplicasAnalyzer } from './pool-times-replicas.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
 import { producerReleaseAnalyzer } from './producer-release.js';
@@ -299,6 +300,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   s3PolicyResourceAnalyzer,
   producerReleaseAnalyzer,
   s3PrefixRateAnalyzer,
+  poolTimesReplicasAnalyzer,
   dependencyLogsAnalyzer,
   noReadinessAnalyzer,
   pipeExitAnalyzer,
