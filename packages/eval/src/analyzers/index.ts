@@ -30,6 +30,7 @@ import { elsewhereAnalyzer } from './elsewhere.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
 import { esBreakerLoweredAnalyzer } from './es-breaker-lowered.js';
 import { etcdDiskAnalyzer } from './etcd-disk.js';
+import { expectedLogLinesAnalyzer } from './expected-log-lines.js';
 import { expectedStatesAnalyzer } from './expected-states.js';
 import { externalDnsAnalyzer } from './external-dns.js';
 import { externalDnsFilterAnalyzer } from './external-dns-filter.js';
@@ -328,4 +329,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   dependencySideAnalyzer,
   // Last: what a batch job of the namespace changed, read for the answer's notes.
   jobChangesAnalyzer,
+  // Notes only: routine work a healthy namespace's logs flag.
+  expectedLogLinesAnalyzer,
 ];

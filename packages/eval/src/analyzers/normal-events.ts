@@ -37,7 +37,10 @@ export function explainingEvents({ seen, ns, hints }: AnalyzerContext): string[]
   const named = (r: Readonly<Record<string, string>>) =>
     bonus((r['OBJECT'] ?? '').split('/').pop() ?? '', hints);
   for (const r of [...normal].sort((a, b) => named(b) - named(a))) {
-    const key = `${(r['OBJECT'] ?? '').split('/')[0]}\u0000${r['REASON']}`;
+    // One event per kind, reason and message: a reason's distinct messages (cert-manager's "Renewing
+    // certificate as renewal was scheduled" and "successfully issued") each say something.
+    const message = (r['MESSAGE'] ?? '').replace(/\d+/g, '#');
+    const key = `${(r['OBJECT'] ?? '').split('/')[0]}\u0000${r['REASON']}\u0000${message}`;
     if (!picked.has(key)) picked.set(key, r);
     if (picked.size >= 3) break;
   }
