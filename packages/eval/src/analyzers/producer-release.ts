@@ -1,12 +1,11 @@
-import { ageSeconds } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
+import { otherNamespaces, recentPodLogReads, recentPods } from './recent-pods.js';
 import {
   type Analyzer,
   type AnalyzerContext,
   clip,
   type Finding,
-  namespaceNames,
   outputs,
   ownerName,
   type Read,
@@ -21,10 +20,6 @@ const UNDECODABLE = /\b(?:deserializ\w{0,10}|decod\w{0,5}|unmarshal\w{0,5})\b/i;
 const TOPIC = /\btopic[ =:]{1,3}["']?([A-Za-z0-9][A-Za-z0-9._-]{0,248})/;
 /** The schema id a failure line names (Confluent's wire format carries it): `for id 214`, `schema id=214`. */
 const SCHEMA_ID = /\b(?:for id|schema id|schema_id|schemaId)[ =:]{1,3}(\d{1,10})\b/i;
-/** Pods younger than this (seconds) came from a recent rollout. */
-const RECENT = 24 * 3600;
-/** Namespaces whose pods are not an application's producers. */
-const SYSTEM_NS = /^(?:kube-system|kube-public|kube-node-lease|default)$/;
 
 interface Undecodable {
   pod: string;
@@ -56,34 +51,6 @@ function undecodable(ctx: AnalyzerContext): Undecodable | undefined {
   return undefined;
 }
 
-/** The namespaces other than the consumer's where a producer may run, from the namespace list. */
-export function otherNamespaces(ctx: AnalyzerContext): string[] {
-  return namespaceNames(ctx.seen)
-    .filter((n) => n !== ctx.ns && !SYSTEM_NS.test(n))
-    .slice(0, 4);
-}
-
-/** Running pods of `ns` younger than `RECENT`, the first of each owner, from its pod list. */
-export function recentPods(ctx: AnalyzerContext, ns: string): string[] | undefined {
-  const listed = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-  ).pop();
-  if (!listed) return undefined;
-  const owners = new Set<string>();
-  const out: string[] = [];
-  for (const r of parseTable(listed.content)) {
-    const name = r['NAME'] ?? '';
-    const age = ageSeconds(r['AGE'] ?? '');
-    if (r['STATUS'] !== 'Running' || age === undefined || age > RECENT || owners.has(ownerName(name)))
-      continue;
-    owners.add(ownerName(name));
-    out.push(name);
-  }
-  return out;
-}
-
 /**
  * A consumer that fails to decode a topic's messages since a producer of that topic rolled out a new
  * release: a pod of another namespace, started recently, whose log says it writes to that topic or
@@ -98,21 +65,12 @@ export const producerReleaseAnalyzer: Analyzer = {
   reads(ctx): Read[] {
     const u = undecodable(ctx);
     if (!u) return [];
-    const reads: Read[] = [];
-    for (const ns of otherNamespaces(ctx)) {
-      const recent = recentPods(ctx, ns);
-      if (!recent) {
-        reads.push({ tool: 'list_pods', args: { namespace: ns } });
-        continue;
-      }
-      for (const name of recent.slice(0, 2))
-        reads.push({ tool: 'get_pod_logs', args: { namespace: ns, name } });
-    }
+    const reads = recentPodLogReads(ctx);
     // Once the producer is found, its Deployment's history says what the release changed.
     const p = producer(ctx, u);
     if (p && !outputs(ctx.seen, 'describe_deployment', (o) => o.args['name'] === p.deployment).length)
       return [{ tool: 'describe_deployment', args: { namespace: p.ns, name: p.deployment } }];
-    return p ? [] : reads.slice(0, 4);
+    return p ? [] : reads;
   },
   finds(ctx): Finding[] {
     const u = undecodable(ctx);

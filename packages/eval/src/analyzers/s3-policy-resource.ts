@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { parseTable } from '../k8s-text.js';
 import { calledService } from './dependency-side.js';
-import { type Analyzer, clip, type Finding, outputs, ownerName, type Read } from './types.js';
+import { type Analyzer, clip, type Finding, loggedLines, outputs, ownerName, type Read } from './types.js';
 
 /** An S3 call refused for want of permission, as SDKs and S3-compatible servers log it. */
 const DENIED = /AccessDenied|Access Denied|403 Forbidden/;
@@ -126,18 +126,12 @@ export const s3PolicyResourceAnalyzer: Analyzer = {
 
 /** The client's log line that says a bucket listing was denied, with its pod and the operation. */
 function denied(ctx: Parameters<Analyzer['reads']>[0]) {
-  for (const o of outputs(
+  const hit = loggedLines(
     ctx.seen,
-    'get_pod_logs',
-    (x) => x.args['namespace'] === ctx.ns && !x.args['previous'],
-  )) {
-    const line = o.content
-      .slice(-200_000)
-      .split('\n')
-      .find((l) => l.length <= 4000 && DENIED.test(l) && LISTING.test(l));
-    if (line) return { pod: String(o.args['name']), line, op: LISTING.exec(line)![1]! };
-  }
-  return undefined;
+    ctx.ns,
+    (l) => l.length <= 4000 && DENIED.test(l) && LISTING.test(l),
+  ).find((h) => !h.log.args['previous']);
+  return hit && { pod: String(hit.log.args['name']), line: hit.line, op: LISTING.exec(hit.line)![1]! };
 }
 
 /** Where the policy may be kept: the namespace of the server the client calls, then the client's. */

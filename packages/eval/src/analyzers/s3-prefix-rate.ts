@@ -1,11 +1,12 @@
 import { ageSeconds } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
-import { otherNamespaces, recentPods } from './producer-release.js';
+import { otherNamespaces, RECENT, recentPodLogReads, recentPods } from './recent-pods.js';
 import {
   type Analyzer,
   type AnalyzerContext,
   clip,
   type Finding,
+  loggedLines,
   outputs,
   ownerName,
   type Read,
@@ -18,21 +19,13 @@ const S3_URL = /s3:\/\/([a-z0-9][a-z0-9.-]{1,62})\/([^\s:;,"')]{0,400})/;
 
 /** The client's SlowDown line, its pod, and the key prefix (the key's first two segments) it wrote to. */
 function slowedDown(ctx: AnalyzerContext) {
-  for (const o of outputs(
-    ctx.seen,
-    'get_pod_logs',
-    (x) => x.args['namespace'] === ctx.ns && !x.args['previous'],
-  )) {
-    const line = o.content
-      .slice(-200_000)
-      .split('\n')
-      .find((l) => l.length <= 4000 && SLOW_DOWN.test(l));
-    if (!line) continue;
-    const m = S3_URL.exec(line);
-    const prefix = m ? m[2]!.split('/').slice(0, 2).join('/') : undefined;
-    return { pod: String(o.args['name']), line, bucket: m?.[1], prefix };
-  }
-  return undefined;
+  const hit = loggedLines(ctx.seen, ctx.ns, (l) => l.length <= 4000 && SLOW_DOWN.test(l)).find(
+    (h) => !h.log.args['previous'],
+  );
+  if (!hit) return undefined;
+  const m = S3_URL.exec(hit.line);
+  const prefix = m ? m[2]!.split('/').slice(0, 2).join('/') : undefined;
+  return { pod: String(hit.log.args['name']), line: hit.line, bucket: m?.[1], prefix };
 }
 
 /**
@@ -50,17 +43,7 @@ export const s3PrefixRateAnalyzer: Analyzer = {
   reads(ctx): Read[] {
     const s = slowedDown(ctx);
     if (!s || flooder(ctx, s)) return [];
-    const reads: Read[] = [];
-    for (const ns of otherNamespaces(ctx)) {
-      const recent = recentPods(ctx, ns);
-      if (!recent) {
-        reads.push({ tool: 'list_pods', args: { namespace: ns } });
-        continue;
-      }
-      for (const name of recent.slice(0, 2))
-        reads.push({ tool: 'get_pod_logs', args: { namespace: ns, name } });
-    }
-    return reads.slice(0, 4);
+    return recentPodLogReads(ctx);
   },
   finds(ctx): Finding[] {
     const s = slowedDown(ctx);
@@ -109,7 +92,7 @@ function flooder(ctx: AnalyzerContext, s: NonNullable<ReturnType<typeof slowedDo
       const deployment = ownerName(name);
       const mine = rows.filter((r) => ownerName(r['NAME'] ?? '') === deployment);
       const recent = mine.filter(
-        (r) => (ageSeconds(r['AGE'] ?? '') ?? Number.POSITIVE_INFINITY) < 24 * 3600,
+        (r) => (ageSeconds(r['AGE'] ?? '') ?? Number.POSITIVE_INFINITY) < RECENT,
       ).length;
       return { ns, pod: name, deployment, line, pods: mine.length, recent: Math.max(recent, 1) };
     }

@@ -1,0 +1,55 @@
+import { ageSeconds } from '../baseline/reading.js';
+import { parseTable } from '../k8s-text.js';
+import { type AnalyzerContext, namespaceNames, outputs, ownerName, type Read } from './types.js';
+
+/** Pods younger than this (seconds) came from a recent rollout or scale-out. */
+export const RECENT = 24 * 3600;
+/** Namespaces whose pods are not an application's. */
+const SYSTEM_NS = /^(?:kube-system|kube-public|kube-node-lease|default)$/;
+
+/** The namespaces other than the one asked about where another workload may run (at most four). */
+export function otherNamespaces(ctx: AnalyzerContext): string[] {
+  return namespaceNames(ctx.seen)
+    .filter((n) => n !== ctx.ns && !SYSTEM_NS.test(n))
+    .slice(0, 4);
+}
+
+/** Running pods of `ns` younger than `RECENT`, the first of each owner, from its pod list. */
+export function recentPods(ctx: AnalyzerContext, ns: string): string[] | undefined {
+  const listed = outputs(
+    ctx.seen,
+    'list_pods',
+    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
+  ).pop();
+  if (!listed) return undefined;
+  const owners = new Set<string>();
+  const out: string[] = [];
+  for (const r of parseTable(listed.content)) {
+    const name = r['NAME'] ?? '';
+    const age = ageSeconds(r['AGE'] ?? '');
+    if (r['STATUS'] !== 'Running' || age === undefined || age > RECENT || owners.has(ownerName(name)))
+      continue;
+    owners.add(ownerName(name));
+    out.push(name);
+  }
+  return out;
+}
+
+/**
+ * The reads that find a recently started workload of another namespace: each such namespace's pod
+ * list, then the logs of its recent pods (two per namespace, four in all). The shared first step of
+ * the analyzers that look for who changed something beside the failing workload.
+ */
+export function recentPodLogReads(ctx: AnalyzerContext): Read[] {
+  const reads: Read[] = [];
+  for (const ns of otherNamespaces(ctx)) {
+    const recent = recentPods(ctx, ns);
+    if (!recent) {
+      reads.push({ tool: 'list_pods', args: { namespace: ns } });
+      continue;
+    }
+    for (const name of recent.slice(0, 2))
+      reads.push({ tool: 'get_pod_logs', args: { namespace: ns, name } });
+  }
+  return reads.slice(0, 4);
+}
