@@ -1,6 +1,5 @@
-import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
-import { otherNamespaces, recentPodLogReads, recentPods } from './recent-pods.js';
+import { recentPodLogReads, recentPodLogs } from './recent-pods.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -106,34 +105,18 @@ export const producerReleaseAnalyzer: Analyzer = {
 
 /** The recently started pod of another namespace whose log names the consumer's topic or schema id. */
 function producer(ctx: AnalyzerContext, u: Undecodable) {
-  for (const ns of otherNamespaces(ctx)) {
-    const listed = outputs(
-      ctx.seen,
-      'list_pods',
-      (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-    ).pop();
-    const ages = new Map(parseTable(listed?.content ?? '').map((r) => [r['NAME'] ?? '', r['AGE'] ?? '']));
-    for (const name of recentPods(ctx, ns) ?? []) {
-      const log = outputs(
-        ctx.seen,
-        'get_pod_logs',
-        (o) => o.args['namespace'] === ns && o.args['name'] === name,
-      ).pop();
-      if (!log) continue;
-      const lines = log.content.slice(-200_000).split('\n');
-      const line = lines.find(
-        (l) =>
-          l.length <= 4000 &&
-          ((u.schemaId !== undefined && new RegExp(`\\bid[ =:]{1,3}${u.schemaId}\\b`).test(l)) ||
-            (u.topic !== undefined &&
-              /\b(?:publish|produc|sent|wrote|writ)/i.test(l) &&
-              l.includes(u.topic))),
-      );
-      if (!line) continue;
-      const deployment = ownerName(name);
-      if (deployment === name) continue;
-      return { ns, pod: name, deployment, line, age: ages.get(name) ?? '' };
-    }
+  for (const { ns, pod: name, rows, lines } of recentPodLogs(ctx)) {
+    const ages = new Map(rows.map((r) => [r['NAME'] ?? '', r['AGE'] ?? '']));
+    const line = lines.find(
+      (l) =>
+        l.length <= 4000 &&
+        ((u.schemaId !== undefined && new RegExp(`\\bid[ =:]{1,3}${u.schemaId}\\b`).test(l)) ||
+          (u.topic !== undefined && /\b(?:publish|produc|sent|wrote|writ)/i.test(l) && l.includes(u.topic))),
+    );
+    if (!line) continue;
+    const deployment = ownerName(name);
+    if (deployment === name) continue;
+    return { ns, pod: name, deployment, line, age: ages.get(name) ?? '' };
   }
   return undefined;
 }

@@ -53,3 +53,36 @@ export function recentPodLogReads(ctx: AnalyzerContext): Read[] {
   }
   return reads.slice(0, 4);
 }
+
+/**
+ * The logs read so far of the recent pods of the other namespaces (see `recentPodLogReads`): each
+ * pod with its namespace, its namespace's pod rows and its log's lines (of the last 200,000
+ * characters), in the order of the namespaces and their pod lists.
+ */
+export function recentPodLogs(
+  ctx: AnalyzerContext,
+): { ns: string; pod: string; rows: readonly Readonly<Record<string, string>>[]; lines: string[] }[] {
+  const out: {
+    ns: string;
+    pod: string;
+    rows: readonly Readonly<Record<string, string>>[];
+    lines: string[];
+  }[] = [];
+  for (const ns of otherNamespaces(ctx)) {
+    const listed = outputs(
+      ctx.seen,
+      'list_pods',
+      (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
+    ).pop();
+    const rows = parseTable(listed?.content ?? '');
+    for (const pod of recentPods(ctx, ns) ?? []) {
+      const log = outputs(
+        ctx.seen,
+        'get_pod_logs',
+        (o) => o.args['namespace'] === ns && o.args['name'] === pod,
+      ).pop();
+      if (log) out.push({ ns, pod, rows, lines: log.content.slice(-200_000).split('\n') });
+    }
+  }
+  return out;
+}

@@ -1,13 +1,11 @@
 import { ageSeconds } from '../baseline/reading.js';
-import { parseTable } from '../k8s-text.js';
-import { otherNamespaces, RECENT, recentPodLogReads, recentPods } from './recent-pods.js';
+import { RECENT, recentPodLogReads, recentPodLogs } from './recent-pods.js';
 import {
   type Analyzer,
   type AnalyzerContext,
   clip,
   type Finding,
   loggedLines,
-  outputs,
   ownerName,
   type Read,
 } from './types.js';
@@ -68,34 +66,19 @@ export const s3PrefixRateAnalyzer: Analyzer = {
 
 /** The recently started workload of another namespace whose log names the same prefix, or SlowDown. */
 function flooder(ctx: AnalyzerContext, s: NonNullable<ReturnType<typeof slowedDown>>) {
-  for (const ns of otherNamespaces(ctx)) {
-    const listed = outputs(
-      ctx.seen,
-      'list_pods',
-      (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-    ).pop();
-    const rows = parseTable(listed?.content ?? '');
-    for (const name of recentPods(ctx, ns) ?? []) {
-      const log = outputs(
-        ctx.seen,
-        'get_pod_logs',
-        (o) => o.args['namespace'] === ns && o.args['name'] === name,
-      ).pop();
-      if (!log) continue;
-      const lines = log.content.slice(-200_000).split('\n');
-      const line =
-        lines.find(
-          (l) =>
-            l.length <= 4000 && s.prefix !== undefined && l.includes(`${s.prefix}/`) && /\/s\b|rate/i.test(l),
-        ) ?? lines.find((l) => l.length <= 4000 && SLOW_DOWN.test(l));
-      if (!line) continue;
-      const deployment = ownerName(name);
-      const mine = rows.filter((r) => ownerName(r['NAME'] ?? '') === deployment);
-      const recent = mine.filter(
-        (r) => (ageSeconds(r['AGE'] ?? '') ?? Number.POSITIVE_INFINITY) < RECENT,
-      ).length;
-      return { ns, pod: name, deployment, line, pods: mine.length, recent: Math.max(recent, 1) };
-    }
+  for (const { ns, pod: name, rows, lines } of recentPodLogs(ctx)) {
+    const line =
+      lines.find(
+        (l) =>
+          l.length <= 4000 && s.prefix !== undefined && l.includes(`${s.prefix}/`) && /\/s\b|rate/i.test(l),
+      ) ?? lines.find((l) => l.length <= 4000 && SLOW_DOWN.test(l));
+    if (!line) continue;
+    const deployment = ownerName(name);
+    const mine = rows.filter((r) => ownerName(r['NAME'] ?? '') === deployment);
+    const recent = mine.filter(
+      (r) => (ageSeconds(r['AGE'] ?? '') ?? Number.POSITIVE_INFINITY) < RECENT,
+    ).length;
+    return { ns, pod: name, deployment, line, pods: mine.length, recent: Math.max(recent, 1) };
   }
   return undefined;
 }
