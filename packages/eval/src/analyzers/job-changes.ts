@@ -1,6 +1,13 @@
-import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
-import { type Analyzer, type AnalyzerContext, clip, lineStamp, outputs, type Read } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  lineStamp,
+  namespacePods,
+  outputs,
+  type Read,
+} from './types.js';
 
 /**
  * A line that reports a change of data in bulk: a verb of change and a count (`deleted 61,904,227
@@ -18,7 +25,7 @@ const MAX_QUOTED = 2;
  * The failure lines of the Running pods of the namespace in the logs the run read (empty when none
  * fails): what a batch job's change may explain.
  */
-function failures(ctx: AnalyzerContext, rows: readonly Record<string, string>[]): string[] {
+function failures(ctx: AnalyzerContext, rows: readonly Readonly<Record<string, string>>[]): string[] {
   const running = new Set(rows.filter((r) => r['STATUS'] === 'Running').map((r) => r['NAME'] ?? ''));
   return outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns && !o.args['previous'])
     .filter((o) => running.has(String(o.args['name'])))
@@ -26,7 +33,7 @@ function failures(ctx: AnalyzerContext, rows: readonly Record<string, string>[])
 }
 
 /** Pods of the namespace that a Job made (a `job-name` run, finished or running), from the pod list. */
-function jobPods(rows: readonly Record<string, string>[]): string[] {
+function jobPods(rows: readonly Readonly<Record<string, string>>[]): string[] {
   return rows
     .filter(
       (r) =>
@@ -47,12 +54,7 @@ function jobPods(rows: readonly Record<string, string>[]): string[] {
 export const jobChangesAnalyzer: Analyzer = {
   name: 'job-changes',
   reads(ctx): Read[] {
-    const listed = outputs(
-      ctx.seen,
-      'list_pods',
-      (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
-    ).pop();
-    const rows = parseTable(listed?.content ?? '');
+    const rows = namespacePods(ctx);
     if (failures(ctx, rows).length === 0) return [];
     const read = new Set(
       outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns).map((o) =>
@@ -66,12 +68,7 @@ export const jobChangesAnalyzer: Analyzer = {
   },
   finds: () => [],
   notes(ctx): string[] {
-    const listed = outputs(
-      ctx.seen,
-      'list_pods',
-      (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
-    ).pop();
-    const rows = parseTable(listed?.content ?? '');
+    const rows = namespacePods(ctx);
     const failed = failures(ctx, rows);
     if (failed.length === 0) return [];
     const stamps = failed.map(lineStamp).filter((t): t is number => t !== undefined);
