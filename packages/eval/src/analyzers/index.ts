@@ -115,6 +115,7 @@ import { quietTailSearchAnalyzer } from './quiet-tail-search.js';
 import { quotedErrorLogsAnalyzer } from './quoted-error-logs.js';
 import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
 import { rbacAnalyzer } from './rbac.js';
+import { recentRolloutsAnalyzer } from './recent-rollouts.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { redisMadeReplicaAnalyzer } from './redis-made-replica.js';
 import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
@@ -331,4 +332,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   jobChangesAnalyzer,
   // Notes only: routine work a healthy namespace's logs flag.
   expectedLogLinesAnalyzer,
+  // Last: the change causes of recent rollouts where failures are logged, for the answer's notes.
+  recentRolloutsAnalyzer,
 ];
