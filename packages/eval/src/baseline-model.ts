@@ -1349,7 +1349,7 @@ function expectedChanges(seen: readonly SeenObservation[]): string[] {
     const oomKills = outputs(seen, 'get_pod_metrics').some((o) => /oomKills: [1-9]/.test(o.content));
     if (oomKills) continue;
     out.push(
-      `Memory near the limit is by design here, not a leak: the program's configuration (ConfigMap ${String(cm.args['name'])}) caps its data at maxmemory ${cap[1]}${cap[2] ?? ''} with eviction policy ${policy}, so it fills up to that cap and then evicts keys (eviction, ${/lru/i.test(policy) ? 'least recently used first' : policy}) instead of growing${usage ? ` (${clip(usage.trim(), 100)})` : ''}. The cap is below the ${limit} memory limit and nothing has been OOMKilled, so it is not about to be OOMKilled: this is expected and healthy, and there is no need to raise the limit (a higher limit would only hold more cached keys).`,
+      `Memory near the limit is by design here, not a leak: the program's configuration (ConfigMap ${String(cm.args['name'])}) caps its data at maxmemory ${cap[1]}${cap[2] ?? ''} with eviction policy ${policy}, so it fills up to that cap and then evicts keys (eviction, ${/lru/i.test(policy) ? 'least recently used first' : policy}) instead of growing${usage ? ` (${clip(usage.trim(), 100)})` : ''}. The cap is below the ${limit} memory limit and no container has been killed for memory, so none is about to be: this is expected and healthy, and there is no need to raise the limit (a higher limit would only hold more cached keys).`,
     );
   }
   // Probe failures while pods start (warm-up): they are Ready now, so the warnings were the start-up.

@@ -2,8 +2,10 @@ import { parseQuantity } from '@sre-harness/tools-k8s';
 import { loggedContainerEnv } from './env-values.js';
 import { type Analyzer, clip, type Finding, loggedLines, outputs, setEnvFix } from './types.js';
 
-// The JVM's own words when its heap is full (not the container's memory limit: that is an OOMKilled).
-const HEAP_FULL = /java\.lang\.OutOfMemoryError: Java heap space/;
+// The JVM's own words when its heap is full (not the container's memory limit: that is an OOMKilled):
+// "Java heap space", or "GC overhead limit exceeded" (HotSpot: over 98 % of the time in GC recovering
+// under 2 % of the heap).
+const HEAP_FULL = /java\.lang\.OutOfMemoryError: (?:Java heap space|GC overhead limit exceeded)/;
 // -Xmx as the JVM reads it: a number with an optional k, m or g unit (bytes without one).
 const XMX = /(?<![\w-])-Xmx(\d{1,9})([kKmMgG]?)(?![\w.])/;
 

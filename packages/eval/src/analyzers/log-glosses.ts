@@ -609,6 +609,34 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "Redis Cluster refused a multi-key command or Lua script whose keys hash to different slots (CROSSSLOT): on a cluster every key one command touches must be in the same hash slot, which a hash tag in the keys (a part in braces, such as a queue prefix '{mailq}') ensures; the client was moved from a single Redis to a cluster without one, so give its keys (the queue library's prefix) a hash tag",
   },
+  // connect(2)'s EADDRNOTAVAIL: no local port is free for a new connection to that address. Closed
+  // connections hold their source port in TIME_WAIT (60 s on Linux) within ip_local_port_range.
+  // https://man7.org/linux/man-pages/man2/connect.2.html ; https://www.kernel.org/doc/html/latest/networking/ip-sysctl.html
+  {
+    all: ['cannot assign requested address'],
+    means:
+      'the pod ran out of local (ephemeral) source ports for new outbound connections (EADDRNOTAVAIL): it opens a new TCP connection per request and closes it, each closed connection holds its source port in TIME_WAIT for 60 s, and at a high request rate they use up ip_local_port_range (about 28,000 ports by default) toward that one address; the server is fine. Reuse connections (HTTP keep-alive, a connection pool) instead of one connection per request',
+  },
+  // Redis replication: a replica's output buffer on the master is capped by client-output-buffer-limit
+  // (replica class, 256mb hard by default); a full sync that buffers more is dropped and starts over.
+  // https://redis.io/docs/latest/operate/oss_and_stack/management/replication/ ; redis.conf
+  {
+    all: ['overcoming of output buffer limits'],
+    means:
+      "Redis closed a client because its output buffer passed client-output-buffer-limit; for a replica (flags=S, cmd=psync) that means the master dropped it in the middle of a full resync: the writes buffered while the RDB snapshot transfers exceed the replica class's limit (256mb hard by default), the sync starts over and fails again, a full-resync loop. Raise client-output-buffer-limit replica (and repl-backlog-size, so a reconnect can partially resync)",
+  },
+  {
+    all: ['unable to partial resync', 'lack of backlog'],
+    means:
+      "the replica's reconnect could not continue from the master's replication backlog (repl-backlog-size too small for the writes since it dropped), so the master starts a full resync, a whole RDB snapshot, each time; raise repl-backlog-size. When the master also closes that replica 'for overcoming of output buffer limits' (its omem above client-output-buffer-limit replica, 256mb hard by default), the full sync itself is dropped part-way and starts over: a full-resync loop, fixed by raising client-output-buffer-limit replica",
+  },
+  // HAProxy's log: `<NOSRV>` as the server name means no server of the backend could take the request.
+  // https://docs.haproxy.org/2.8/configuration.html#8.2.3 (server_name; "<NOSRV>")
+  {
+    all: ['<nosrv>', ' 503 '],
+    means:
+      "HAProxy had no server to send the request to (<NOSRV>): every server of that backend is down, failing its health check or full, so it answered 503 itself; look at the backend's servers (the workload behind it: its replicas and readiness)",
+  },
   // Transaction ID wraparound protection: https://www.postgresql.org/docs/current/routine-vacuuming.html#VACUUM-FOR-WRAPAROUND
   {
     all: ['not accepting commands', 'wraparound'],

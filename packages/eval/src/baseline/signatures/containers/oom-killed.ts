@@ -235,7 +235,7 @@ export function workerPool(
   if (celery && Number(celery[1]) >= 2)
     return {
       count: Number(celery[1]),
-      said: `its log shows Celery's prefork pool with concurrency ${celery[1]} (${celery[1]} worker child processes, each with its own copy of the app)`,
+      said: `its log shows Celery's prefork pool with concurrency ${celery[1]} (${celery[1]} worker child processes, each with its own copy of the app)${/max tasks per child: unlimited/i.test(logs) || /child_rss_\w{0,10}=/.test(logs) ? `${/max tasks per child: unlimited/i.test(logs) ? ', and max tasks per child is unlimited: a child is never recycled, so whatever memory it keeps after each task (a leak, fragmentation, a huge image decoded once) stays until the container is killed; set worker_max_tasks_per_child (or worker_max_memory_per_child) so children are replaced' : ''}` : ''}`,
       evidence: `logs: "${clip(celery[0], 80)}"`,
     };
   const booted = new Set([...logs.matchAll(/Booting worker with pid: (\d{1,9})/g)].map((m) => m[1])).size;
