@@ -144,13 +144,21 @@ function failingClients(ctx: AnalyzerContext): { client: string; failures: strin
     'list_pods',
     (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
   ).pop();
+  // Running pods, and pods that crash-loop on what they cannot reach (their previous instance's log).
   const running = new Set(
     parseTable(listed?.content ?? '')
       .filter((r) => r['STATUS'] === 'Running')
       .map((r) => r['NAME'] ?? ''),
   );
-  return outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns && !o.args['previous'])
-    .filter((log) => running.has(String(log.args['name'])))
+  const crashing = new Set(
+    parseTable(listed?.content ?? '')
+      .filter((r) => /CrashLoopBackOff|^Error$/.test(r['STATUS'] ?? ''))
+      .map((r) => r['NAME'] ?? ''),
+  );
+  return outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns)
+    .filter((log) =>
+      log.args['previous'] ? crashing.has(String(log.args['name'])) : running.has(String(log.args['name'])),
+    )
     .map((log) => {
       // Its failure lines with its warnings (a retried deadlock is logged as a warning before the
       // error that gives up), or its warnings alone when one recurs.

@@ -1,5 +1,5 @@
 import { errorLines, warningLines } from './app-errors.js';
-import { type Analyzer, allPodsReady, clip, outputs } from './types.js';
+import { type Analyzer, allPodsReady, clip, outputs, ownerName } from './types.js';
 
 /**
  * Log lines that flag something an engineer recognises as routine, with why. Each entry matches when
@@ -15,6 +15,33 @@ const EXPECTED: readonly { all: readonly string[]; means: string }[] = [
       "the long-running query is PostgreSQL's own autovacuum worker (pg_stat_activity lists it as 'autovacuum: VACUUM <table>'), routine maintenance that reclaims dead rows; on a large table after a bulk delete or update it runs for hours and reads the table from disk (the extra read I/O), while it holds only a lock that lets reads and writes go on. That is expected and not stuck: let it finish (cancelling it only makes it start over later), and tune autovacuum's cost limit if it must go faster",
   },
 ];
+
+/**
+ * A JVM's heap after each young or mixed collection, from its unified GC log (`-Xlog:gc`:
+ * `GC(15) Pause Young (Mixed) (G1 Evacuation Pause) 1880M->1180M(3072M) 31.4ms`): after, and the heap's
+ * size, in MiB. Bounded: the text between the pause and the figures is at most 120 characters.
+ */
+const GC_PAUSE = /GC\(\d{1,9}\) Pause [^\n]{0,120}? (\d{1,7})M->(\d{1,7})M\((\d{1,7})M\)/;
+
+/**
+ * When the last three collections leave the heap within 15 % of each other, the live set has
+ * levelled off: the note that says so (no leak; a climb after a start is warm-up), else undefined.
+ */
+export function heapLevelled(log: string): string | undefined {
+  const after = log
+    .split('\n')
+    .slice(-5000)
+    .map((l) => (l.length <= 2000 ? GC_PAUSE.exec(l) : null))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ after: Number(m[2]), size: Number(m[3]) }));
+  if (after.length < 4) return undefined;
+  const last = after.slice(-3).map((a) => a.after);
+  const hi = Math.max(...last);
+  const lo = Math.min(...last);
+  if (hi === 0 || (hi - lo) / hi > 0.15) return undefined;
+  const first = after[0]!.after;
+  return `the JVM's GC log shows the heap after each collection levelling off at ${lo}–${hi} MiB of its ${after[after.length - 1]!.size} MiB heap over the last three collections (the first was at ${first} MiB): the live set is stable, so there is no leak; a climb in the first minutes after a start is the warm-up (caches filling, classes loading), and growth rates measured then say nothing about the steady state`;
+}
 
 /** The meaning of a routine line, if it is one. */
 export function expectedLine(line: string): string | undefined {
@@ -36,7 +63,14 @@ export const expectedLogLinesAnalyzer: Analyzer = {
     const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns && !o.args['previous']);
     if (logs.some((o) => errorLines(o.content.slice(-200_000)).length > 0)) return [];
     const out: string[] = [];
+    const owners = new Set<string>();
     for (const o of logs) {
+      const owner = ownerName(String(o.args['name']));
+      const levelled = owners.has(owner) ? undefined : heapLevelled(o.content.slice(-200_000));
+      if (levelled && out.length < 2) {
+        owners.add(owner);
+        out.push(`${String(o.args['name'])}: ${levelled}.`);
+      }
       for (const line of warningLines(o.content.slice(-200_000))) {
         const means = line.length <= 4000 ? expectedLine(line) : undefined;
         if (means && out.length < 2)
