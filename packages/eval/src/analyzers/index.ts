@@ -105,6 +105,7 @@ import { poolTimesReplicasAnalyzer } from './pool-times-replicas.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
 import { producerReleaseAnalyzer } from './producer-release.js';
+import { proxyNoServerAnalyzer } from './proxy-no-server.js';
 import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
 import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
@@ -303,6 +304,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   producerReleaseAnalyzer,
   s3PrefixRateAnalyzer,
   poolTimesReplicasAnalyzer,
+  proxyNoServerAnalyzer,
   dependencyLogsAnalyzer,
   noReadinessAnalyzer,
   pipeExitAnalyzer,
