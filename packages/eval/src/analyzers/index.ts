@@ -116,6 +116,7 @@ import { quietTailSearchAnalyzer } from './quiet-tail-search.js';
 import { quotedErrorLogsAnalyzer } from './quoted-error-logs.js';
 import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
 import { rbacAnalyzer } from './rbac.js';
+import { readAfterWriteAnalyzer } from './read-after-write.js';
 import { recentRolloutsAnalyzer } from './recent-rollouts.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { redisMadeReplicaAnalyzer } from './redis-made-replica.js';
@@ -305,6 +306,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   s3PrefixRateAnalyzer,
   poolTimesReplicasAnalyzer,
   proxyNoServerAnalyzer,
+  readAfterWriteAnalyzer,
   dependencyLogsAnalyzer,
   noReadinessAnalyzer,
   pipeExitAnalyzer,
