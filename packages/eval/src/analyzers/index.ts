@@ -72,6 +72,7 @@ import { loggedLimitAnalyzer } from './logged-limit.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
+import { misplacedSettingAnalyzer } from './misplaced-setting.js';
 import { mongoAuthSourceAnalyzer } from './mongo-auth-source.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
 import { mysqlTableCaseAnalyzer } from './mysql-table-case.js';
@@ -307,6 +308,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   poolTimesReplicasAnalyzer,
   proxyNoServerAnalyzer,
   readAfterWriteAnalyzer,
+  misplacedSettingAnalyzer,
   dependencyLogsAnalyzer,
   noReadinessAnalyzer,
   pipeExitAnalyzer,
