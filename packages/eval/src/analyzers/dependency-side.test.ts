@@ -94,6 +94,20 @@ describe('dependency-side', () => {
     expect(dependencySideAnalyzer.notes!(ctx('shop', [...seen, ready]))).toEqual([]);
   });
 
+  it("follows a crash-looping client's previous log, not a Running pod's old one", () => {
+    const crashing = pods('inventory', [[CLIENT, '0/1', 'CrashLoopBackOff', '7', '5d']]);
+    const previous = observed(
+      'get_pod_logs',
+      { namespace: 'inventory', name: CLIENT, previous: true },
+      'FATAL java.sql.SQLTransactionRollbackException: Lock wait timeout exceeded',
+    );
+    expect(dependencySideAnalyzer.reads(ctx('inventory', [namespaces, crashing, previous], TASK))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'db' } },
+    ]);
+    const running = pods('inventory', [[CLIENT, '1/1', 'Running', '1', '5d']]);
+    expect(dependencySideAnalyzer.reads(ctx('inventory', [namespaces, running, previous], TASK))).toEqual([]);
+  });
+
   it('silent when no Running client logs a failure', () => {
     const quiet = observed(
       'get_pod_logs',
