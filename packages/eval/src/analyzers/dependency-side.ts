@@ -137,7 +137,10 @@ export function calledService(ctx: AnalyzerContext): Target | undefined {
   return undefined;
 }
 
-/** The failure lines of the Running pods of the namespace whose logs were read, per pod. */
+/**
+ * The failure lines, per pod, of the namespace's Running pods whose logs were read, and of its
+ * crash-looping pods whose previous instance's logs were read.
+ */
 function failingClients(ctx: AnalyzerContext): { client: string; failures: string[] }[] {
   const listed = outputs(
     ctx.seen,

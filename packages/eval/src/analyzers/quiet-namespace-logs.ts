@@ -1,9 +1,9 @@
 import { errorLines, warningLines } from './app-errors.js';
 import { type Analyzer, allPodsReady, namespacePods, outputs, ownerName, type Read } from './types.js';
 
-/** The person reports failures: an alert, errors, an HTTP status, a timeout, users turned away. */
+/** The person reports failures: an alert, errors, an HTTP error status (any 4xx or 5xx), a timeout, a refusal. */
 const REPORTED_FAILURE =
-  /\b(?:alert|fired|firing|paged|errors?|failing|fails|failed|failures?|timeouts?|timed out|rejected|denied|HTTP [45]\d\d|[45]\d\d(?:s| errors?| responses?| right)?|get an? [45]\d\d)\b/i;
+  /\b(?:alert|fired|firing|paged|errors?|failing|fails|failed|failures?|timeouts?|timed out|rejected|denied|[45]\d\d)\b/i;
 /** Workloads whose logs are read at most, one pod each. */
 const MAX_OWNERS = 3;
 
