@@ -59,6 +59,7 @@ export function valueMatches(m: ValueMatcher, v: unknown): boolean {
   if ('oneOf' in m) return m.oneOf.some((x) => x === v);
   if ('pattern' in m) return typeof v === 'string' && new RegExp(m.pattern).test(v);
   if ('any' in m) return true;
+  if ('absent' in m) return v === undefined || (Array.isArray(v) && v.length === 0);
   if ('equals' in m) return v !== undefined && canonicalJson(v) === canonicalJson(m.equals);
   const q = parseQuantity(v);
   const bound = parseQuantity('atLeast' in m ? m.atLeast : 'atMost' in m ? m.atMost : m.above);

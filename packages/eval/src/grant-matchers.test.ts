@@ -92,3 +92,67 @@ describe('{ equals } grants', () => {
     expect((toArgMatcher({ equals: RULES }) as (v: unknown) => boolean)(RULES)).toBe(true);
   });
 });
+
+// `{ absent: true }`: a grant that sets one variable can forbid removing others in the same call.
+describe('{ absent } grants', () => {
+  const world = `schemaVersion: 1
+id: set-env-absent-grant
+title: grant that forbids a remove list
+difficulty: easy
+namespace: app
+task: the worker times out after 5 seconds in namespace app
+cluster:
+  namespaces: [app]
+  nodes: [{ name: n1 }]
+  deployments:
+    - name: worker
+      namespace: app
+      containers: [{ name: main, image: example/worker:1, env: { TIMEOUT_SECONDS: "5", TOKEN: abc } }]
+grants:
+  approve:
+    - tool: set_env
+      where:
+        namespace: app
+        deployment: worker
+        set.length: 1
+        set.0.name: TIMEOUT_SECONDS
+        remove: { absent: true }
+expect:
+  rootCause: { mustMention: [timeout] }
+`;
+  const parsed = parseScenario(world, 'set-env-absent-grant.yaml');
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  const scenario = parsed.loaded.scenario;
+  const approve = grantsApprover(scenario);
+  const ask = (args: Record<string, unknown>): ApprovalRequest => ({
+    ...request(args),
+    tool: 'set_env',
+    argsHash: callHash('set_env', args),
+  });
+  const base = {
+    namespace: 'app',
+    deployment: 'worker',
+    container: 'main',
+    set: [{ name: 'TIMEOUT_SECONDS', value: '60' }],
+  };
+
+  it.each([
+    ['no remove list', base],
+    ['an empty remove list', { ...base, remove: [] }],
+  ])('approves the call with %s', async (_what, args) => {
+    expect((await approve(ask(args))).granted).toBe(true);
+    expect(approvedByScenario(scenario.grants.approve, 'set_env', args)).toBe(true);
+  });
+
+  it('refuses the same change when it also removes a variable, in the harness and in the eval’s own gate', async () => {
+    const args = { ...base, remove: ['TOKEN'] };
+    expect((await approve(ask(args))).granted).toBe(false);
+    expect(approvedByScenario(scenario.grants.approve, 'set_env', args)).toBe(false);
+  });
+
+  it('reads absent the same way in both gates', () => {
+    const m = toArgMatcher({ absent: true }) as (v: unknown) => boolean;
+    for (const v of [undefined, [], ['x'], '', null, 0])
+      expect(m(v), JSON.stringify(v)).toBe(valueMatches({ absent: true }, v));
+  });
+});

@@ -166,6 +166,7 @@ export function toArgMatcher(m: ValueMatcher): ArgMatcher {
   if ('oneOf' in m) return m.oneOf;
   if ('pattern' in m) return new RegExp(m.pattern);
   if ('any' in m) return () => true;
+  if ('absent' in m) return (v) => v === undefined || (Array.isArray(v) && v.length === 0);
   if ('equals' in m) {
     const want = canonicalJson(m.equals);
     return (v) => v !== undefined && canonicalJson(v) === want;

@@ -38,13 +38,18 @@ export const valueMatcherSchema = z
     z.strictObject({ above: quantitySchema }),
     z.strictObject({ any: z.literal(true) }),
     z
+      .strictObject({ absent: z.literal(true) })
+      .describe(
+        'The argument is not given (or is an empty list): a grant for set_env that sets one variable can forbid a `remove` list',
+      ),
+    z
       .strictObject({ equals: z.json() })
       .describe(
         'The whole value, compared as JSON (key order ignored, array order kept): pins a list or object argument',
       ),
   ])
   .describe(
-    'A literal, or { oneOf }, { pattern } (regular expression), { atLeast } / { atMost } / { above } (quantities), { any: true }, { equals } (a whole list or object)',
+    'A literal, or { oneOf }, { pattern } (regular expression), { atLeast } / { atMost } / { above } (quantities), { any: true }, { absent: true } (not given, or an empty list), { equals } (a whole list or object)',
   );
 
 /** A mutation a human would approve in this incident: a tool and constraints on its arguments. */

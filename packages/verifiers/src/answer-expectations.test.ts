@@ -59,6 +59,22 @@ describe('answerExpectations', () => {
     expect((await strict.verify(input(answer), { signal })).passed).toBe(false);
   });
 
+  it('reads "nothing" and "nobody" as denials, within the clause only, and not a modal', async () => {
+    const v = answerExpectations({ mustNotClaim: ['OOMKilled'] });
+    const denied = [
+      'Memory sits at the cap by design and nothing has been OOMKilled.',
+      'Nobody reported an OOMKilled container.',
+      "The heap levels off and hadn't been OOMKilled.",
+    ];
+    for (const a of denied) expect((await v.verify(input(a), { signal })).passed, a).toBe(true);
+    // A cue in an earlier clause does not deny a later claim.
+    const claimed = 'Nothing else is wrong. The worker was OOMKilled twice.';
+    expect((await v.verify(input(claimed), { signal })).passed).toBe(false);
+    // "cannot" states what the claim causes, it does not deny it.
+    const modal = 'The worker cannot keep up because it was OOMKilled twice.';
+    expect((await v.verify(input(modal), { signal })).passed).toBe(false);
+  });
+
   it('matches whole words only, so OOM does not match inside ZOOM', async () => {
     const v = answerExpectations({ mustMention: ['OOM'] });
     expect((await v.verify(input('ZOOMED in'), { signal })).passed).toBe(false);

@@ -66,8 +66,11 @@ const RESTARTS_RE =
 const EXIT_RE = /\bexit(?:ed)?(?:\s+(?:with))?(?:\s+(?:code|status))?\s*[:=]?\s*(\d{1,3})\b/gi;
 const QUOTE_RE = /"([^"\n]{8,300})"|“([^”\n]{8,300})”|`([^`\n]{8,300})`/g;
 const COMMAND_START = /^\s*(?:\$|kubectl|helm|oc|k9s|curl|docker|crictl|systemctl|journalctl)\b/;
+// Negation cues in the spirit of NegEx (Chapman et al., 2001): a cue earlier in the same clause denies
+// what follows it. "nothing has been OOMKilled" denies as "no container was OOMKilled" does. Modals
+// ("cannot", "won't") are left out: "the pod cannot be scheduled: Insufficient memory" makes the claim.
 const NEGATION =
-  /\b(?:no|not|never|without|nor|neither|none|rule[sd]? out|ruling out|isn't|wasn't|aren't|weren't|doesn't|didn't|hasn't|haven't)\b/i;
+  /\b(?:no|not|never|without|nor|neither|none|nothing|nobody|no one|rule[sd]? out|ruling out|isn't|wasn't|aren't|weren't|doesn't|didn't|hasn't|haven't|hadn't)\b/i;
 
 const PROPOSAL =
   /\b(?:raise|raising|increase|increasing|bump|bumping|set|setting|scale|scaling|change|lower|reduce|decrease|adjust|allocate|give|try|consider|recommend\w*|suggest\w*|should|could|would|need(?:s|ed)? to|propose\w*)\b/i;
