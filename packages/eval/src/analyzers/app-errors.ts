@@ -60,9 +60,47 @@ const STAMPED_ERROR =
  */
 const EXCEPTION_LINE = /^[A-Za-z_][\w.$]{0,200}(?:Error|Exception|Exceeded)\b: \S/;
 
+/** Python's traceback header, and one frame of it (`  File "/app/views.py", line 174, in parse_next_path`). */
+const TRACEBACK = 'Traceback (most recent call last):';
+const FRAME = /^\s{1,8}File "[^"\n]{1,400}", line \d{1,7}, in \S{1,200}\s*$/;
+/** The line that ends a Python traceback: the exception's name and message (`UnicodeDecodeError: 'utf-8' …`). */
+const PY_EXCEPTION = /^[A-Za-z_][\w.]{0,200}(?::\s|$)/;
+/** Lines a traceback may run to (frames and their source lines) before its exception line. */
+const MAX_TRACEBACK = 200;
+
 /**
- * The lines of a log that say something failed (levels, runtimes' failure words, 5xx statuses), and
- * the exception line that directly follows one of them (the message a multi-line error carries).
+ * The innermost frame and the exception line of each Python traceback in `lines`, by index, and the
+ * tracebacks' header lines that have them (a header says only that a traceback follows). Python prints
+ * the frames outermost first (the `traceback` module's format), so the last frame is where the error was
+ * raised, and the first unindented line after the frames names the exception.
+ */
+function tracebacks(lines: readonly string[]): { keep: Set<number>; headers: Set<number> } {
+  const keep = new Set<number>();
+  const headers = new Set<number>();
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.includes(TRACEBACK)) continue;
+    let frame = -1;
+    for (let j = i + 1; j < lines.length && j <= i + MAX_TRACEBACK; j++) {
+      const l = lines[j]!;
+      if (l.length > 4000) break;
+      if (FRAME.test(l)) frame = j;
+      else if (!/^\s/.test(l)) {
+        if (frame >= 0 && PY_EXCEPTION.test(l)) {
+          keep.add(frame).add(j);
+          headers.add(i);
+        }
+        i = j - 1;
+        break;
+      }
+    }
+  }
+  return { keep, headers };
+}
+
+/**
+ * The lines of a log that say something failed (levels, runtimes' failure words, 5xx statuses), the
+ * exception line that directly follows one of them (the message a multi-line error carries), and of a
+ * Python traceback its innermost frame and its exception line in place of its header.
  */
 export function errorLines(text: string): string[] {
   const lines = text.split('\n');
@@ -73,8 +111,13 @@ export function errorLines(text: string): string[] {
       STATUS_426_ACCESS.test(l) ||
       KLOG_ERROR.test(l) ||
       STAMPED_ERROR.test(l));
-  return lines.filter(
-    (l, i) => failed(l) || (i > 0 && failed(lines[i - 1]!) && l.length <= 4000 && EXCEPTION_LINE.test(l)),
+  const py = text.includes(TRACEBACK) ? tracebacks(lines) : undefined;
+  return lines.filter((l, i) =>
+    py?.headers.has(i)
+      ? false
+      : failed(l) ||
+        py?.keep.has(i) === true ||
+        (i > 0 && failed(lines[i - 1]!) && l.length <= 4000 && EXCEPTION_LINE.test(l)),
   );
 }
 

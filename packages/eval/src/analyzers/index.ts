@@ -119,6 +119,7 @@ import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
 import { rbacAnalyzer } from './rbac.js';
 import { readAfterWriteAnalyzer } from './read-after-write.js';
 import { recentRolloutsAnalyzer } from './recent-rollouts.js';
+import { redeliveryAnalyzer } from './redelivery.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { redisMadeReplicaAnalyzer } from './redis-made-replica.js';
 import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
@@ -140,6 +141,7 @@ import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
 import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { springEnvCaseAnalyzer } from './spring-env-case.js';
+import { sqliteWriterAnalyzer } from './sqlite-writer.js';
 import { stalePeerAnalyzer } from './stale-peer.js';
 import { stalenessThresholdAnalyzer } from './staleness-threshold.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
@@ -340,4 +342,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   expectedLogLinesAnalyzer,
   // Last: the change causes of recent rollouts where failures are logged, for the answer's notes.
   recentRolloutsAnalyzer,
+  // A message delivered again to a consumer still handling it (reads nothing of its own).
+  redeliveryAnalyzer,
+  // Last: the writer holding a SQLite database whose other writers get "database is locked".
+  sqliteWriterAnalyzer,
 ];

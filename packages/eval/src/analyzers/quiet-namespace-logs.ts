@@ -1,4 +1,4 @@
-import { errorLines, warningLines } from './app-errors.js';
+import { errorLines } from './app-errors.js';
 import { type Analyzer, allPodsReady, namespacePods, outputs, ownerName, type Read } from './types.js';
 
 /** The person reports failures: an alert, errors, an HTTP error status (any 4xx or 5xx), a timeout, a refusal. */
@@ -7,12 +7,19 @@ const REPORTED_FAILURE =
 /** Workloads whose logs are read at most, one pod each. */
 const MAX_OWNERS = 3;
 
+/** Words of a text, lower-cased, four letters or longer (a task's nouns: "labels", "workspaces"). */
+function words(text: string): Set<string> {
+  return new Set(text.toLowerCase().match(/[a-z]{4,30}/g) ?? []);
+}
+
 /**
- * When the person reports failures and every pod of the namespace is Running and Ready, but the logs
- * read so far (the workload the task names) show no failure or warning line: one Running pod of each
- * other workload of the namespace is read (at most three), since the failure the person sees may be
- * logged by the component in front of or behind the one they name (a gateway that rejects the
- * requests, a worker that fails the jobs). Reads only; the families that read logs conclude.
+ * When the person reports failures and every pod of the namespace is Running and Ready, but no log
+ * read so far shows a failure (an error line; a warning alone does not explain what the person
+ * sees, and a log may carry unrelated ones): one Running pod of each other workload of the namespace
+ * is read (at most three), since the failure the person sees may be logged by the component in front
+ * of or behind the one they name (a gateway that rejects the requests, a worker that fails the jobs).
+ * When no log was read at all (the task names no workload), the workloads whose names share a word
+ * with the task come first. Reads only; the families that read logs conclude.
  */
 export const quietNamespaceLogsAnalyzer: Analyzer = {
   name: 'quiet-namespace-logs',
@@ -21,14 +28,18 @@ export const quietNamespaceLogsAnalyzer: Analyzer = {
     if (!REPORTED_FAILURE.test(task.slice(0, 4000))) return [];
     if (allPodsReady(seen, ns) !== true) return [];
     const logs = outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns && !x.args['previous']);
-    if (logs.length === 0) return [];
-    for (const o of logs) {
-      const tail = o.content.slice(-100_000);
-      if (errorLines(tail).length > 0 || warningLines(tail).length > 0) return [];
-    }
+    for (const o of logs) if (errorLines(o.content.slice(-100_000)).length > 0) return [];
     const owners = new Set(logs.map((o) => ownerName(String(o.args['name']))));
     const reads: Read[] = [];
-    for (const r of namespacePods(ctx)) {
+    const asked = words(task.slice(0, 4000));
+    const named = (pod: string) =>
+      ownerName(pod)
+        .split('-')
+        .some((w) => asked.has(w) || asked.has(`${w}s`));
+    const rows = [...namespacePods(ctx)];
+    if (logs.length === 0)
+      rows.sort((a, b) => Number(named(b['NAME'] ?? '')) - Number(named(a['NAME'] ?? '')));
+    for (const r of rows) {
       const name = r['NAME'] ?? '';
       if (r['STATUS'] !== 'Running' || owners.has(ownerName(name))) continue;
       owners.add(ownerName(name));
