@@ -10,6 +10,7 @@ import {
   containerSections,
   lineStamp,
   outputs,
+  ownerName,
   podsOf,
   type Read,
   searchedLines,
@@ -182,8 +183,10 @@ export function otherLines(lines: readonly string[], chosen: string, max = 2): s
 const RETRIED =
   /retry|retrying|will retry|attempt \d|backing off|reconnect|connection refused|ECONNREFUSED|i\/o timeout|not ready|unavailable|GOAWAY|too_many_pings/i;
 // A line saying the thing it retried now works.
+// A clustered program's own words for peers gone and membership whole again ("removed 6 departed
+// members", "6/6 members ACTIVE") count too: a peer that refused because it left is not a fault.
 const RECOVERED =
-  /\b(connected|reconnected|connection established|established connection|ready to accept|is ready|now ready|recovered|succeeded|connection ok|start completed|drained|resumed|caught up|back to normal)\b/i;
+  /\b(connected|reconnected|connection established|established connection|ready to accept|is ready|now ready|recovered|succeeded|connection ok|start completed|drained|resumed|caught up|back to normal|departed|(\d{1,4})\/\2 (?:members|peers|nodes|replicas))\b/i;
 /** Lines of normal work after the recovery that show the failure did not come back. */
 const QUIET_AFTER = 5;
 
@@ -211,7 +214,8 @@ export function recoveredRetries(
   // Enough normal work after it: a few lines, or fewer that span a long quiet time by their stamps.
   const quiet =
     rest.length >= QUIET_AFTER ||
-    (rest.length >= 3 && minutesBetween(recovery, rest[rest.length - 1]!) >= QUIET_MINUTES);
+    (rest.length >= 3 && minutesBetween(recovery, rest[rest.length - 1]!) >= QUIET_MINUTES) ||
+    (rest.length >= 4 && minutesBetween(recovery, rest[rest.length - 1]!) >= QUIET_MINUTES / 2);
   if (!quiet) return undefined;
   return { failures, recovery, after: rest.length };
 }
@@ -543,9 +547,23 @@ export const appErrorsAnalyzer: Analyzer = {
       if (!r) continue;
       const lastLine = o.content.trimEnd().split('\n').pop() ?? '';
       const replaced = replacedDependency(seen, r.failures, lastLine);
+      // A pod of a rollout that is done (it started within the hour, its failures in its first
+      // minutes): the peers it could not reach were most likely the old pods the rollout shut down.
+      const age = ageSeconds(rows.find((x) => x['NAME'] === pod)?.['AGE'] ?? '');
+      const first = lineStamp(o.content.split('\n').find((l) => lineStamp(l) !== undefined) ?? '');
+      const lastFailure = lineStamp(r.failures[r.failures.length - 1]!);
+      const rollout =
+        age !== undefined &&
+        age <= 3600 &&
+        ownerName(pod) !== pod &&
+        first !== undefined &&
+        lastFailure !== undefined &&
+        lastFailure - first <= 5 * 60_000
+          ? ` They all came in the first minutes after this pod started, ${rows.find((x) => x['NAME'] === pod)?.['AGE']} ago, during the rollout that replaced the pods of ${ownerName(pod)}: the peers it could not reach were most likely old pods the rollout had just shut down, and the rollout has finished with every new pod Ready, so the new version is not broken.`
+          : '';
       return [
         ...(replaced ? [replaced] : []),
-        `The failure lines in the log of ${pod} ("${clip(r.failures[r.failures.length - 1]!, 140)}", ${r.failures.length} line(s)) are retries that recovered: the program retried, then logged "${clip(r.recovery, 100)}", and ${r.after} lines of normal work follow with no failure since. That is a transient error (typically a dependency still starting when the pod started), expected and already resolved: the pod is Running and Ready, nothing is broken now and no action is needed (no restart).${/\bmaintenance\b/i.test(r.failures.join(' ')) ? ' The failures say why themselves: the other side answered that it was in maintenance, a planned (scheduled) outage of that service; the program kept the work and retried until it was back, as it should, so there is nothing to fix here (no key to rotate, no restart).' : ''}${/too_many_pings/.test(r.failures.join(' ')) ? ' The GOAWAY with too_many_pings is the gRPC server telling the client it sends keepalive pings more often than the server permits; the client doubles its keepalive interval and reconnects, as the log shows, and carries on.' : ''}`,
+        `The failure lines in the log of ${pod} ("${clip(r.failures[r.failures.length - 1]!, 140)}", ${r.failures.length} line(s)) are retries that recovered: the program retried, then logged "${clip(r.recovery, 100)}", and ${r.after} lines of normal work follow with no failure since. That is a transient error (typically a dependency still starting when the pod started), expected and already resolved: the pod is Running and Ready, nothing is broken now and no action is needed (no restart).${rollout}${/\bmaintenance\b/i.test(r.failures.join(' ')) ? ' The failures say why themselves: the other side answered that it was in maintenance, a planned (scheduled) outage of that service; the program kept the work and retried until it was back, as it should, so there is nothing to fix here (no key to rotate, no restart).' : ''}${/too_many_pings/.test(r.failures.join(' ')) ? ' The GOAWAY with too_many_pings is the gRPC server telling the client it sends keepalive pings more often than the server permits; the client doubles its keepalive interval and reconnects, as the log shows, and carries on.' : ''}`,
       ];
     }
     return [];

@@ -126,6 +126,7 @@ import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
 import { releaseDuringPastAlertAnalyzer } from './release-during-past-alert.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { requestNeverReturnsAnalyzer } from './request-never-returns.js';
+import { rolloutDiffAnalyzer } from './rollout-diff.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { s3PolicyResourceAnalyzer } from './s3-policy-resource.js';
 import { s3PrefixRateAnalyzer } from './s3-prefix-rate.js';
@@ -346,4 +347,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   redeliveryAnalyzer,
   // Last: the writer holding a SQLite database whose other writers get "database is locked".
   sqliteWriterAnalyzer,
+  // Last: what the latest rollout of a failing Deployment changed in its pod template.
+  rolloutDiffAnalyzer,
 ];

@@ -1,0 +1,318 @@
+import { ageSeconds } from '../baseline/reading.js';
+import { parseTable } from '../k8s-text.js';
+import { errorLines } from './app-errors.js';
+import { RECENT } from './recent-pods.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  type Finding,
+  namespacePods,
+  outputs,
+  ownerName,
+  type Read,
+  setEnvFix,
+} from './types.js';
+
+const isReplicaSets = (kind: unknown) => /^(rs|replicasets?)$/i.test(String(kind));
+/** A pod's ReplicaSet: its name without the pod's own five-character suffix. */
+const replicaSetOf = (pod: string) => pod.replace(/-[bcdfghjklmnpqrstvwxz2-9]{5}$/, '');
+/** A line of `describe_resource`'s flattened spec under the pod template: `  template.spec.containers[0].image: x`. */
+const TEMPLATE_LINE = /^\s{0,8}template\.([\w.[\]/-]{1,300}): (.{0,2000})$/;
+const CONTAINER_KEY = /^spec\.containers\[(\d{1,2})\]\.(.+)$/;
+/** Keys a rollout changes without changing what runs: the template hash, a restart stamp. */
+const IGNORED =
+  /^metadata\.labels\.pod-template-hash$|^metadata\.annotations\.kubectl\.kubernetes\.io\/restartedAt$/;
+
+/**
+ * Settings whose names say little to someone who does not know the program, with what they do, for
+ * the answer: matched against the changed variable's name.
+ */
+const GLOSSES: readonly { readonly name: RegExp; readonly text: string }[] = [
+  // librdkafka's CONFIGURATION.md and Kafka's producer configs: linger.ms (queue.buffering.max.ms) is
+  // how long the producer waits for more messages before it sends a batch.
+  {
+    name: /LINGER/i,
+    text: 'linger.ms (queue.buffering.max.ms in librdkafka) is how long a Kafka producer waits to fill a batch before it sends; at 0 it sends at once, so batches carry a message or two (few messages per request) and the same traffic needs many more produce requests, which can back up the producer queue until messages time out',
+  },
+];
+
+/** One change the latest rollout made to a container of the pod template. */
+interface Change {
+  readonly container: string;
+  /** `env NAME`, `image`, `args`, `command`, or the field's path under the container. */
+  readonly field: string;
+  readonly env?: string;
+  readonly before: string | undefined;
+  readonly after: string | undefined;
+}
+
+/** The pod template of a `describe_resource` ReplicaSet output, by container name and field. */
+function template(text: string): Map<string, Map<string, string>> {
+  const flat = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = line.length <= 2400 ? TEMPLATE_LINE.exec(line) : null;
+    if (m && !IGNORED.test(m[1]!)) flat.set(m[1]!, m[2]!.trim());
+  }
+  const out = new Map<string, Map<string, string>>();
+  const names = new Map<string, string>();
+  for (const [k, v] of flat) {
+    const m = CONTAINER_KEY.exec(k);
+    if (m && m[2] === 'name') names.set(m[1]!, v);
+  }
+  for (const [k, v] of flat) {
+    const m = CONTAINER_KEY.exec(k);
+    if (!m) continue;
+    const container = names.get(m[1]!) ?? `#${m[1]}`;
+    const fields = out.get(container) ?? new Map<string, string>();
+    out.set(container, fields);
+    const env = /^env\[(\d{1,3})\]\.(name|value)$/.exec(m[2]!);
+    if (env) {
+      if (env[2] === 'name')
+        fields.set(`env ${v}`, flat.get(`spec.containers[${m[1]}].env[${env[1]}].value`) ?? '');
+      continue;
+    }
+    if (/^env\[/.test(m[2]!) || m[2] === 'name') continue;
+    // Command and args lists compare as one line each.
+    const list = /^(command|args)\[\d{1,3}\]$/.exec(m[2]!);
+    if (list) fields.set(list[1]!, [fields.get(list[1]!), v].filter((x) => x !== undefined).join(' '));
+    else fields.set(m[2]!, v);
+  }
+  return out;
+}
+
+/** What changed from `before` to `after`, container by container (at most 12 changes). */
+export function templateChanges(before: string, after: string): Change[] {
+  const a = template(before);
+  const b = template(after);
+  const out: Change[] = [];
+  for (const container of new Set([...a.keys(), ...b.keys()])) {
+    const x = a.get(container) ?? new Map<string, string>();
+    const y = b.get(container) ?? new Map<string, string>();
+    for (const field of new Set([...x.keys(), ...y.keys()])) {
+      if (x.get(field) === y.get(field)) continue;
+      const env = field.startsWith('env ') ? field.slice(4) : undefined;
+      out.push({ container, field, ...(env ? { env } : {}), before: x.get(field), after: y.get(field) });
+      if (out.length >= 12) return out;
+    }
+  }
+  return out;
+}
+
+function describeChange(c: Change): string {
+  const show = (v: string | undefined) => (v === undefined ? 'unset' : `"${clip(v, 80)}"`);
+  return `${c.field} ${show(c.before)} -> ${show(c.after)}`;
+}
+
+/** A Deployment of the namespace rolled out within the last day whose pods fail (logs or status). */
+function candidate(ctx: AnalyzerContext): string | undefined {
+  const rows = namespacePods(ctx);
+  const owners = new Map<string, { recent: boolean; failing: boolean }>();
+  for (const r of rows) {
+    const name = r['NAME'] ?? '';
+    const owner = ownerName(name);
+    if (owner === name) continue;
+    const age = ageSeconds(r['AGE'] ?? '');
+    const was = owners.get(owner) ?? { recent: true, failing: false };
+    owners.set(owner, {
+      recent: was.recent && age !== undefined && age < RECENT,
+      failing: was.failing || /CrashLoopBackOff|Error|OOMKilled/.test(r['STATUS'] ?? ''),
+    });
+  }
+  for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
+    const owner = ownerName(String(o.args['name'] ?? ''));
+    const e = owners.get(owner);
+    if (e && errorLines(o.content.slice(-100_000)).length > 0) e.failing = true;
+  }
+  return [...owners].find(([, e]) => e.recent && e.failing)?.[0];
+}
+
+/**
+ * The current revision and its change cause, from the Deployment's description or its rollout history
+ * (`2 (current)   <cause>   <images>`), whichever was read; undefined when neither was.
+ */
+function revision(
+  ctx: AnalyzerContext,
+  deployment: string,
+): { n: number; cause: string | undefined } | undefined {
+  const mine = (o: { args: Record<string, unknown> }) =>
+    o.args['name'] === deployment && o.args['namespace'] === ctx.ns;
+  const d = outputs(ctx.seen, 'describe_deployment', mine).pop();
+  if (d) {
+    const n = Number(/deployment\.kubernetes\.io\/revision=(\d{1,6})/.exec(d.content)?.[1] ?? 0);
+    const cause = /kubernetes\.io\/change-cause=(.{1,300})$/m.exec(d.content)?.[1]?.trim();
+    return { n, cause };
+  }
+  const h = outputs(ctx.seen, 'get_rollout_history', mine).pop();
+  if (!h) return undefined;
+  const current = parseTable(h.content).find((r) => /^\d{1,6} \(current\)$/.test(r['REVISION'] ?? ''));
+  if (!current) return { n: 0, cause: undefined };
+  const cause = current['CHANGE-CAUSE']?.trim();
+  return {
+    n: Number.parseInt(current['REVISION'] ?? '0', 10),
+    cause: cause && cause !== '<none>' ? cause : undefined,
+  };
+}
+
+/** The deployment's current ReplicaSet (its pods') and the one it replaced (the youngest other), once listed. */
+function replicaSets(ctx: AnalyzerContext, deployment: string) {
+  const list = outputs(
+    ctx.seen,
+    'list_resources',
+    (o) => isReplicaSets(o.args['kind']) && o.args['namespace'] === ctx.ns,
+  ).pop();
+  if (!list) return undefined;
+  const pods = namespacePods(ctx)
+    .map((r) => r['NAME'] ?? '')
+    .filter((n) => ownerName(n) === deployment);
+  const current = pods.map(replicaSetOf).find(Boolean);
+  const mine = parseTable(list.content).filter((r) => {
+    const name = r['NAME'] ?? '';
+    return name.startsWith(`${deployment}-`) && !name.slice(deployment.length + 1).includes('-');
+  });
+  const previous = mine
+    .filter((r) => r['NAME'] !== current)
+    .sort((a, b) => (ageSeconds(a['AGE'] ?? '') ?? 0) - (ageSeconds(b['AGE'] ?? '') ?? 0))[0]?.['NAME'];
+  return current && previous && mine.some((r) => r['NAME'] === current) ? { current, previous } : undefined;
+}
+
+function described(ctx: AnalyzerContext, rs: string) {
+  return outputs(
+    ctx.seen,
+    'describe_resource',
+    (o) => isReplicaSets(o.args['kind']) && o.args['name'] === rs && o.args['namespace'] === ctx.ns,
+  ).pop();
+}
+
+/** The latest rollout's changes to a recently rolled, failing Deployment, once both templates were read. */
+function changes(ctx: AnalyzerContext) {
+  const deployment = candidate(ctx);
+  if (!deployment) return undefined;
+  const rev = revision(ctx, deployment);
+  if (!rev || rev.n < 2) return undefined;
+  const sets = replicaSets(ctx, deployment);
+  const before = sets && described(ctx, sets.previous);
+  const after = sets && described(ctx, sets.current);
+  if (!sets || !before || !after) return undefined;
+  const list = templateChanges(before.content, after.content);
+  return list.length > 0 ? { deployment, rev, sets, list } : undefined;
+}
+
+/** Lowercase letters and digits only: `leaseDuration`, `LEASE_DURATION` and `lease-duration` compare equal. */
+const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** The failure line of the deployment's pods that names a changed variable's setting, if any. */
+function namedFailure(ctx: AnalyzerContext, deployment: string, variable: string): string | undefined {
+  const want = squash(variable);
+  if (want.length < 6) return undefined;
+  for (const o of outputs(
+    ctx.seen,
+    'get_pod_logs',
+    (x) => x.args['namespace'] === ctx.ns && ownerName(String(x.args['name'] ?? '')) === deployment,
+  )) {
+    for (const line of errorLines(o.content.slice(-100_000))) {
+      if (line.length > 4000) continue;
+      const words = line.match(/[A-Za-z][\w.-]{5,80}/g) ?? [];
+      if (words.some((w) => squash(w) === want || (squash(w).length >= 8 && want.endsWith(squash(w)))))
+        return line;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What the latest rollout changed in the pod template, where it fails: the template of a recently
+ * rolled Deployment's current ReplicaSet against the one it replaced (what `kubectl rollout history
+ * --revision` shows of each), read when its pods fail since the rollout. "What changed?" is the first
+ * question of an incident, and a change cause rarely lists every value it touched. Notes the changed
+ * fields (image, command, args, variables, resources); when a failure line names a variable the
+ * rollout changed (`leaseDuration` for `LEASE_DURATION`), that change is the finding, and the fix
+ * puts the variable back to its previous value (an approved `set_env`).
+ */
+export const rolloutDiffAnalyzer: Analyzer = {
+  name: 'rollout-diff',
+  // Its reads follow from the failing pods' own logs and status, before the budget goes to the rest.
+  first: true,
+  reads(ctx): Read[] {
+    const deployment = candidate(ctx);
+    if (!deployment) return [];
+    // The revision comes from the Deployment's description, which the investigation reads anyway;
+    // asking for it here would repeat it where a summarizing memory has compacted it away.
+    const rev = revision(ctx, deployment);
+    if (!rev || rev.n < 2) return [];
+    const listed = outputs(
+      ctx.seen,
+      'list_resources',
+      (o) => isReplicaSets(o.args['kind']) && o.args['namespace'] === ctx.ns,
+    ).length;
+    if (!listed) return [{ tool: 'list_resources', args: { kind: 'ReplicaSet', namespace: ctx.ns } }];
+    const sets = replicaSets(ctx, deployment);
+    if (!sets) return [];
+    return [sets.previous, sets.current]
+      .filter((rs) => !described(ctx, rs))
+      .map((rs) => ({
+        tool: 'describe_resource',
+        args: { kind: 'ReplicaSet', name: rs, namespace: ctx.ns },
+      }));
+  },
+  finds(ctx): Finding[] {
+    const found = changes(ctx);
+    if (!found) return [];
+    for (const c of found.list) {
+      if (!c.env) continue;
+      const line = namedFailure(ctx, found.deployment, c.env);
+      if (!line) continue;
+      // A variable removed while another of the same name in other letters or separators was added:
+      // renamed, and the program reads the old name.
+      const renamed =
+        c.after === undefined
+          ? found.list.find(
+              (x) => x.env && x.env !== c.env && x.before === undefined && squash(x.env) === squash(c.env!),
+            )?.env
+          : undefined;
+      const what = renamed
+        ? `renamed ${c.env} of container ${c.container} to ${renamed} (${renamed.toLowerCase() === c.env.toLowerCase() ? 'only the letter case differs' : 'the same words with other separators'}), so ${c.env} is no longer set`
+        : `changed ${c.env} of container ${c.container} from ${c.before === undefined ? 'unset' : `"${clip(c.before, 80)}"`} to ${c.after === undefined ? 'unset' : `"${clip(c.after, 80)}"`}`;
+      const restore =
+        c.before === undefined
+          ? undefined
+          : setEnvFix(
+              ctx.ns,
+              found.deployment,
+              c.container,
+              [{ name: c.env, value: c.before }],
+              `set ${c.env} of container ${c.container} back to "${c.before}", the value of the revision before`,
+            );
+      return [
+        {
+          weight: 94,
+          object: `deployment ${found.deployment}`,
+          cause: `the latest rollout (revision ${found.rev.n}${found.rev.cause ? `: "${clip(found.rev.cause, 120)}"` : ''}) ${what}, and the program now fails on that very setting: "${clip(line, 200)}"`,
+          evidence: [
+            `describe_resource ReplicaSet ${found.sets.previous} (revision before): ${c.env}=${c.before ?? 'unset'}`,
+            `describe_resource ReplicaSet ${found.sets.current} (current): ${c.env}=${c.after ?? 'unset'}`,
+            `get_pod_logs ${found.deployment}: "${clip(line, 150)}"`,
+          ],
+          ...(restore ? { fix: restore } : {}),
+          advice: `put ${c.env} back to its earlier value (or to one the program accepts), then make the change again with a value that satisfies the program's own check`,
+          revisionSound: true,
+        },
+      ];
+    }
+    return [];
+  },
+  notes(ctx): string[] {
+    const found = changes(ctx);
+    if (!found) return [];
+    const glosses = GLOSSES.filter((g) => found.list.some((c) => c.env && g.name.test(c.env))).map(
+      (g) => g.text,
+    );
+    const byContainer = new Map<string, string[]>();
+    for (const c of found.list)
+      byContainer.set(c.container, [...(byContainer.get(c.container) ?? []), describeChange(c)]);
+    const said = [...byContainer].map(([c, xs]) => `container ${c}: ${xs.join('; ')}`).join('; ');
+    return [
+      `What the latest rollout changed (deployment ${found.deployment}, revision ${found.rev.n}, ReplicaSet ${found.sets.current} against ${found.sets.previous}): ${said}.${glosses.length ? ` ${glosses.join(' ')}.` : ''}`,
+    ];
+  },
+};
