@@ -134,10 +134,12 @@ describe('sre-harness sim serve', () => {
       verb: 'patch',
       kind: 'Deployment',
       name: 'cart',
-      calls: [{ tool: 'scale_deployment', args: { namespace: 'shop', name: 'cart', replicas: 1 } }],
+      calls: [
+        { tool: 'scale_deployment', args: { namespace: 'shop', dryRun: false, name: 'cart', replicas: 1 } },
+      ],
     });
     expect(out.join('\n')).toMatch(
-      /\[2026-01-15T10:00:\d\dZ\] patch Deployment\/shop\/cart = scale_deployment \{"namespace":"shop","name":"cart","replicas":1\}/,
+      /\[2026-01-15T10:00:\d\dZ\] patch Deployment\/shop\/cart = scale_deployment \{"namespace":"shop","dryRun":false,"name":"cart","replicas":1\}/,
     );
     stop();
     expect(await done).toBe(0);

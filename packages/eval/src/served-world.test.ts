@@ -170,11 +170,12 @@ describe('toolCallsFor: a change made through the API as the tool calls the gran
   });
 
   it('reads replicas, resources and image changes of a Deployment as scale_deployment, set_resources, set_image', () => {
+    const w = { namespace: 'shop', dryRun: false };
     const before = deployment({ replicas: 2, template: template('web:1', '512Mi') });
     expect(
       toolCallsFor(entry, before, deployment({ replicas: 0, template: template('web:1', '512Mi') })),
     ).toEqual({
-      calls: [{ tool: 'scale_deployment', args: { namespace: 'shop', name: 'web', replicas: 0 } }],
+      calls: [{ tool: 'scale_deployment', args: { ...w, name: 'web', replicas: 0 } }],
       unmapped: [],
     });
     expect(
@@ -183,11 +184,11 @@ describe('toolCallsFor: a change made through the API as the tool calls the gran
       calls: [
         {
           tool: 'set_resources',
-          args: { namespace: 'shop', deployment: 'web', container: 'web', limits: { memory: '1Gi' } },
+          args: { ...w, deployment: 'web', container: 'web', limits: { memory: '1Gi' } },
         },
         {
           tool: 'set_image',
-          args: { namespace: 'shop', deployment: 'web', container: 'web', image: 'web:2' },
+          args: { ...w, deployment: 'web', container: 'web', image: 'web:2' },
         },
       ],
       unmapped: [],
@@ -220,7 +221,12 @@ describe('toolCallsFor: a change made through the API as the tool calls the gran
       },
     });
     expect(toolCallsFor(entry, before, after, [old])).toEqual({
-      calls: [{ tool: 'rollback_deployment', args: { namespace: 'shop', name: 'web', toRevision: 1 } }],
+      calls: [
+        {
+          tool: 'rollback_deployment',
+          args: { namespace: 'shop', dryRun: false, name: 'web', toRevision: 1 },
+        },
+      ],
       unmapped: [],
     });
   });
@@ -265,7 +271,7 @@ describe('toolCallsFor: a change made through the API as the tool calls the gran
     expect(
       toolCallsFor({ ...entry, verb: 'delete', kind: 'Pod', name: 'web-1' }, undefined, undefined),
     ).toEqual({
-      calls: [{ tool: 'restart_pod', args: { namespace: 'shop', name: 'web-1' } }],
+      calls: [{ tool: 'restart_pod', args: { namespace: 'shop', dryRun: false, name: 'web-1' } }],
       unmapped: [],
     });
     expect(
@@ -338,7 +344,12 @@ describe('serveScenario', () => {
             verb: 'patch',
             kind: 'Deployment',
             name: 'cart',
-            calls: [{ tool: 'scale_deployment', args: { namespace: 'shop', name: 'cart', replicas: 3 } }],
+            calls: [
+              {
+                tool: 'scale_deployment',
+                args: { namespace: 'shop', dryRun: false, name: 'cart', replicas: 3 },
+              },
+            ],
             unmapped: [],
           }),
         ]);

@@ -205,7 +205,8 @@ function withoutHash(template: unknown): string {
  * affinity `set_node_placement`, the template's `kubectl.kubernetes.io/restartedAt` annotation
  * `restart_deployment`, a pod template equal to an earlier ReplicaSet's `rollback_deployment`; labels of any object (and of a
  * Deployment's pod template) are `set_labels`, a Service's selector `set_service_selector`, a Role's
- * rules `set_role_rules`. Any other change, and any create, is returned as unmapped.
+ * rules `set_role_rules`. Each call carries `dryRun: false` (a change that was made is a real write).
+ * Any other change, and any create, is returned as unmapped.
  */
 export function toolCallsFor(
   entry: Pick<MutationRecord, 'verb' | 'kind' | 'name' | 'namespace'>,
@@ -215,14 +216,15 @@ export function toolCallsFor(
 ): { calls: ToolCall[]; unmapped: string[] } {
   const namespace = entry.namespace;
   const ns = namespace !== undefined ? { namespace } : {};
+  // A change that was made is a call that ran for real: every write tool takes dryRun.
+  const written = { ...ns, dryRun: false };
   if (entry.verb === 'create') return { calls: [], unmapped: [`create ${entry.kind}`] };
   if (entry.verb === 'delete') {
     return entry.kind === 'Pod'
-      ? { calls: [{ tool: 'restart_pod', args: { ...ns, name: entry.name } }], unmapped: [] }
+      ? { calls: [{ tool: 'restart_pod', args: { ...written, name: entry.name } }], unmapped: [] }
       : { calls: [], unmapped: [`delete ${entry.kind}`] };
   }
   if (!before || !after) return { calls: [], unmapped: [`patch ${entry.kind}`] };
-  const written = { ...ns, dryRun: false };
   /** `set_labels` for the labels that changed under `root` (set to their new value, or null when removed). */
   const labelCall = (
     paths: readonly string[],
@@ -296,7 +298,11 @@ export function toolCallsFor(
       const revision = Number(rs.metadata?.annotations?.[REVISION]);
       calls.push({
         tool: 'rollback_deployment',
-        args: { ...ns, name: entry.name, ...(Number.isInteger(revision) ? { toRevision: revision } : {}) },
+        args: {
+          ...written,
+          name: entry.name,
+          ...(Number.isInteger(revision) ? { toRevision: revision } : {}),
+        },
       });
       paths = paths.filter((p) => !p.startsWith(TEMPLATE));
     }
@@ -350,7 +356,7 @@ export function toolCallsFor(
     if (p === 'spec.replicas') {
       calls.push({
         tool: 'scale_deployment',
-        args: { ...ns, name: entry.name, replicas: afterSpec.replicas },
+        args: { ...written, name: entry.name, replicas: afterSpec.replicas },
       });
       continue;
     }
@@ -407,13 +413,13 @@ export function toolCallsFor(
       }
       calls.push({
         tool: 'set_resources',
-        args: { ...ns, deployment: entry.name, container: name, ...sides },
+        args: { ...written, deployment: entry.name, container: name, ...sides },
       });
     }
     if (c.image)
       calls.push({
         tool: 'set_image',
-        args: { ...ns, deployment: entry.name, container: name, image: spec?.image ?? null },
+        args: { ...written, deployment: entry.name, container: name, image: spec?.image ?? null },
       });
     if (c.lists.size > 0)
       calls.push({

@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { K8sError } from '../errors.js';
 import type { Deployment, ReplicaSet } from '../types.js';
 import { ownedReplicaSets, revisionOf } from './describe.js';
-import { defineBuiltinTool, memoSchema, namespaceArg, objectNameArg } from './tool-def.js';
+import {
+  defineBuiltinTool,
+  dryNote,
+  dryRunArg,
+  memoSchema,
+  namespaceArg,
+  objectNameArg,
+  writeOptions,
+} from './tool-def.js';
 
 /** `rollback_deployment`: rolls a deployment's pod template back to an earlier revision, the previous one by default. */
 export const rollbackDeployment = defineBuiltinTool({
@@ -19,10 +27,12 @@ export const rollbackDeployment = defineBuiltinTool({
           namespace: namespaceArg,
           name: objectNameArg,
           toRevision: z.number().int().min(1).optional(),
+          dryRun: dryRunArg,
         }),
       ),
-      async execute({ namespace, name, toRevision }, { signal }) {
+      async execute({ namespace, name, toRevision, dryRun }, { signal }) {
         const k8s = ctx.on(signal);
+        const options = writeOptions(k8s.c, ctx, dryRun);
         const d = await k8s.get<Deployment>('Deployment', name, namespace);
         const owned = ownedReplicaSets(d, await k8s.list<ReplicaSet>('ReplicaSet', namespace));
         const current = revisionOf(d);
@@ -40,14 +50,18 @@ export const rollbackDeployment = defineBuiltinTool({
           );
         }
         if (revisionOf(target) === current)
-          return `deployment.apps/${name} skipped rollback (current template already matches revision ${current})`;
+          return `deployment.apps/${name} skipped rollback (current template already matches revision ${current})${dryNote(options.dryRun)}`;
         const template = JSON.parse(JSON.stringify(target.spec.template)) as Deployment['spec']['template'];
         if (template.metadata?.labels) delete template.metadata.labels['pod-template-hash'];
         const after = (await k8s.c.patch(
           { kind: 'Deployment', apiVersion: 'apps/v1', name, namespace },
           { type: 'json', body: [{ op: 'replace', path: '/spec/template', value: template }] },
+          options,
         )) as unknown as Deployment;
         const images = template.spec.containers.map((c) => `${c.name}=${c.image}`).join(', ');
+        // A dry run started no rollout, so there is no new revision to name.
+        if (options.dryRun)
+          return `deployment.apps/${name} would be rolled back to revision ${revisionOf(target)} (${images})${dryNote(true)}`;
         return `deployment.apps/${name} rolled back to revision ${revisionOf(target)} (${images}); now revision ${revisionOf(after)}`;
       },
     }),

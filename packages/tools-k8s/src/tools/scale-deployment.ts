@@ -1,7 +1,15 @@
 import { defineTool } from '@sre-harness/core';
 import { z } from 'zod';
 import type { Deployment } from '../types.js';
-import { defineBuiltinTool, memoSchema, namespaceArg, objectNameArg } from './tool-def.js';
+import {
+  defineBuiltinTool,
+  dryNote,
+  dryRunArg,
+  memoSchema,
+  namespaceArg,
+  objectNameArg,
+  writeOptions,
+} from './tool-def.js';
 
 /** `scale_deployment`: sets a deployment's number of replicas. */
 export const scaleDeployment = defineBuiltinTool({
@@ -16,16 +24,19 @@ export const scaleDeployment = defineBuiltinTool({
           namespace: namespaceArg,
           name: objectNameArg,
           replicas: z.number().int().min(0).max(1000),
+          dryRun: dryRunArg,
         }),
       ),
-      async execute({ namespace, name, replicas }, { signal }) {
+      async execute({ namespace, name, replicas, dryRun }, { signal }) {
         const k8s = ctx.on(signal);
+        const options = writeOptions(k8s.c, ctx, dryRun);
         const d = await k8s.get<Deployment>('Deployment', name, namespace);
         await k8s.c.patch(
           { kind: 'Deployment', apiVersion: 'apps/v1', name, namespace },
           { type: 'merge', body: { spec: { replicas } } },
+          options,
         );
-        return `deployment.apps/${name} scaled from ${d.spec.replicas ?? 1} to ${replicas}`;
+        return `deployment.apps/${name} ${options.dryRun ? 'would be scaled' : 'scaled'} from ${d.spec.replicas ?? 1} to ${replicas}${dryNote(options.dryRun)}`;
       },
     }),
 });

@@ -3,7 +3,16 @@ import { z } from 'zod';
 import { K8sError } from '../errors.js';
 import type { Deployment } from '../types.js';
 import { revisionOf } from './describe.js';
-import { containerOf, defineBuiltinTool, memoSchema, namespaceArg, objectNameArg } from './tool-def.js';
+import {
+  containerOf,
+  defineBuiltinTool,
+  dryNote,
+  dryRunArg,
+  memoSchema,
+  namespaceArg,
+  objectNameArg,
+  writeOptions,
+} from './tool-def.js';
 
 const quantityText = z
   .string()
@@ -26,12 +35,14 @@ export const setResources = defineBuiltinTool({
           container: objectNameArg,
           requests: resourcePair.optional(),
           limits: resourcePair.optional(),
+          dryRun: dryRunArg,
         }),
       ),
-      async execute({ namespace, deployment, container, requests, limits }, { signal }) {
+      async execute({ namespace, deployment, container, requests, limits, dryRun }, { signal }) {
         const k8s = ctx.on(signal);
         if (!requests && !limits)
           throw new K8sError('invalid', 'give requests and/or limits to set', { status: 422 });
+        const options = writeOptions(k8s.c, ctx, dryRun);
         const d = await k8s.get<Deployment>('Deployment', deployment, namespace);
         const before = containerOf(d, container).resources ?? {};
         const resources: Record<string, Record<string, string>> = {};
@@ -49,12 +60,16 @@ export const setResources = defineBuiltinTool({
             type: 'strategic',
             body: { spec: { template: { spec: { containers: [{ name: container, resources }] } } } },
           },
+          options,
         )) as unknown as Deployment;
         const changes: string[] = [];
         for (const side of ['requests', 'limits'] as const) {
           for (const [res, v] of Object.entries(resources[side] ?? {}))
             changes.push(`${side}.${res} ${before[side]?.[res] ?? '<unset>'} -> ${v}`);
         }
+        // A dry run started no rollout, so it has no revision to name.
+        if (options.dryRun)
+          return `deployment.apps/${deployment} resource requirements would be updated: container ${container} ${changes.join(', ')}${dryNote(true)}`;
         return `deployment.apps/${deployment} resource requirements updated: container ${container} ${changes.join(', ')} (revision ${revisionOf(after)})`;
       },
     }),

@@ -71,8 +71,9 @@ export interface K8sToolsOptions {
    */
   readonly clusterKinds?: readonly string[];
   /**
-   * Every mutating tool that takes a `dryRun` argument runs as a server-side dry run, whatever the
-   * argument says: validated and reported, nothing persisted (kubectl `--dry-run=server`). Default false.
+   * Every mutating tool runs as a server-side dry run, whatever its `dryRun` argument says: validated
+   * and reported, nothing persisted (kubectl `--dry-run=server`); a cluster without `supportsDryRun`
+   * gets no write at all. Default false.
    */
   readonly dryRun?: boolean;
 }
