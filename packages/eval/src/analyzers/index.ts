@@ -1,5 +1,6 @@
 import { allocatableAnalyzer, requestedNodesAnalyzer } from './allocatable.js';
 import { appErrorsAnalyzer } from './app-errors.js';
+import { cacheStampedeAnalyzer } from './cache-stampede.js';
 import { celeryVisibilityTimeoutAnalyzer } from './celery-visibility-timeout.js';
 import { certificateNotIssuedAnalyzer } from './certificate-not-issued.js';
 import { clientThrottlingAnalyzer } from './client-throttling.js';
@@ -102,6 +103,7 @@ import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
 import { pollLoopStuckCallAnalyzer } from './poll-loop-stuck-call.js';
+import { poolRefillAnalyzer } from './pool-refill.js';
 import { poolTimesReplicasAnalyzer } from './pool-times-replicas.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
@@ -126,12 +128,13 @@ import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
 import { releaseDuringPastAlertAnalyzer } from './release-during-past-alert.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { requestNeverReturnsAnalyzer } from './request-never-returns.js';
-import { rolloutDiffAnalyzer } from './rollout-diff.js';
+import { rolloutDiffAnalyzer, rolloutHistoryAnalyzer } from './rollout-diff.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { s3PolicyResourceAnalyzer } from './s3-policy-resource.js';
 import { s3PrefixRateAnalyzer } from './s3-prefix-rate.js';
 import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
 import { scaleDownAnalyzer } from './scale-down.js';
+import { schedulerDstGapAnalyzer } from './scheduler-dst-gap.js';
 import { scrapeRelabelAnalyzer } from './scrape-relabel.js';
 import { sealedSecretAnalyzer } from './sealed-secret.js';
 import { sentinelStaleAnalyzer } from './sentinel-stale.js';
@@ -345,8 +348,16 @@ export const ANALYZERS: readonly Analyzer[] = [
   recentRolloutsAnalyzer,
   // A message delivered again to a consumer still handling it (reads nothing of its own).
   redeliveryAnalyzer,
+  // A client pool that empties when its connections reach their lifetime together (reads nothing).
+  poolRefillAnalyzer,
+  // Many misses of one cache key at once, recomputed from the database (reads nothing).
+  cacheStampedeAnalyzer,
+  // A daily job of an in-process scheduler that fell in the hour skipped by daylight saving (reads nothing).
+  schedulerDstGapAnalyzer,
   // Last: the writer holding a SQLite database whose other writers get "database is locked".
   sqliteWriterAnalyzer,
   // Last: what the latest rollout of a failing Deployment changed in its pod template.
   rolloutDiffAnalyzer,
+  // Last: the rollout history of a recently rolled, failing Deployment when nothing read its revision.
+  rolloutHistoryAnalyzer,
 ];

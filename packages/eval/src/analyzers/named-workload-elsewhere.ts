@@ -16,31 +16,34 @@ import {
 /** A workload the task names with its namespace: `digest-publisher (namespace notify)`, `api in namespace shop`. */
 const NAMED_IN =
   /\b([a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?) (?:\((?:in )?namespace|in (?:the )?namespace) ([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\b/g;
+/** The same without the word namespace (`stats-api in public-site`): the name after it must be a namespace that exists. */
+const BARE_IN = /\b([a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?) in ([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\b/g;
 
 /** The (workload, namespace) pairs the task names, other than the namespace being read, that exist. */
 function namedElsewhere(ctx: AnalyzerContext): { workload: string; namespace: string }[] {
   const known = new Set(namespaceNames(ctx.seen));
-  return [...ctx.task.slice(0, 4000).matchAll(NAMED_IN)]
+  const text = ctx.task.slice(0, 4000);
+  const pairs = [...text.matchAll(NAMED_IN), ...text.matchAll(BARE_IN)]
     .map((m) => ({ workload: m[1]!, namespace: m[2]! }))
-    .filter((p) => p.namespace !== ctx.ns && known.has(p.namespace))
-    .slice(0, 2);
+    .filter((p) => p.namespace !== ctx.ns && known.has(p.namespace));
+  // Each pair once, the explicit form first.
+  const out: { workload: string; namespace: string }[] = [];
+  for (const p of pairs)
+    if (!out.some((q) => q.namespace === p.namespace && q.workload === p.workload)) out.push(p);
+  return out.slice(0, 2);
 }
 
 /**
- * The task names several workloads, each with its namespace, and the one read first is healthy: the
- * others are read too (their pods, and the log of one running pod of each), as an engineer checks
- * every component the person pointed at before saying nothing is wrong. Reads only; the families that
- * read logs conclude.
+ * The task names several workloads, each with its namespace: the others are read too (their pods, and
+ * the log of one running pod of each), as an engineer checks every component the person pointed at,
+ * whether the one read first is healthy or reports failures that may come from them (a database
+ * refusing clients is explained by what the clients do). Last in order, so the namespace's own reads
+ * come first. The finding (a failure logged there) is weak; the families that read logs conclude.
  */
 export const namedWorkloadElsewhereAnalyzer: Analyzer = {
   name: 'named-workload-elsewhere',
   reads(ctx): Read[] {
     if (allPodsReady(ctx.seen, ctx.ns) !== true) return [];
-    // The namespace's own logs already show failures: those are read first, not other namespaces.
-    const ownFailures = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns).some(
-      (o) => errorLines(o.content.slice(-100_000)).length > 0,
-    );
-    if (ownFailures) return [];
     const reads: Read[] = [];
     for (const { workload, namespace } of namedElsewhere(ctx)) {
       const there = outputs(

@@ -184,7 +184,14 @@ function described(ctx: AnalyzerContext, rs: string) {
   ).pop();
 }
 
-/** The latest rollout's changes to a recently rolled, failing Deployment, once both templates were read. */
+/**
+ * The latest rollout's changes to a recently rolled, failing Deployment, once both templates were
+ * read: the Deployment, its revision and change cause, the two ReplicaSets and the changed fields.
+ */
+export function latestRolloutChanges(ctx: AnalyzerContext) {
+  return changes(ctx);
+}
+
 function changes(ctx: AnalyzerContext) {
   const deployment = candidate(ctx);
   if (!deployment) return undefined;
@@ -236,8 +243,8 @@ export const rolloutDiffAnalyzer: Analyzer = {
   reads(ctx): Read[] {
     const deployment = candidate(ctx);
     if (!deployment) return [];
-    // The revision comes from the Deployment's description, which the investigation reads anyway;
-    // asking for it here would repeat it where a summarizing memory has compacted it away.
+    // The revision comes from the rollout history or the Deployment's description, read by the
+    // investigation itself or, late, by `rolloutHistoryAnalyzer`.
     const rev = revision(ctx, deployment);
     if (!rev || rev.n < 2) return [];
     const listed = outputs(
@@ -315,4 +322,19 @@ export const rolloutDiffAnalyzer: Analyzer = {
       `What the latest rollout changed (deployment ${found.deployment}, revision ${found.rev.n}, ReplicaSet ${found.sets.current} against ${found.sets.previous}): ${said}.${glosses.length ? ` ${glosses.join(' ')}.` : ''}`,
     ];
   },
+};
+
+/**
+ * The rollout history of a recently rolled Deployment whose pods fail, when neither it nor the
+ * Deployment's description was read: the revision `rolloutDiffAnalyzer` and the bad-release signature
+ * start from. Last in order, so it costs a step only when the budget has one to spare.
+ */
+export const rolloutHistoryAnalyzer: Analyzer = {
+  name: 'rollout-history',
+  reads(ctx): Read[] {
+    const deployment = candidate(ctx);
+    if (!deployment || revision(ctx, deployment)) return [];
+    return [{ tool: 'get_rollout_history', args: { namespace: ctx.ns, name: deployment } }];
+  },
+  finds: () => [],
 };

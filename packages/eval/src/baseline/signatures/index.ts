@@ -22,7 +22,7 @@ import { pending } from './pods/pending.js';
 import { probes } from './pods/probes.js';
 import { analyzers } from './run/analyzers.js';
 import { autoscalerSays } from './run/autoscaler-says.js';
-import { badRollout } from './run/bad-rollout.js';
+import { badReleaseOfRunningPods, badRollout } from './run/bad-rollout.js';
 import { configValues } from './run/config-values.js';
 import { cpuThrottling } from './run/cpu-throttling.js';
 import { dependencyChain } from './run/dependency-chain.js';
@@ -75,6 +75,7 @@ export const RUN_SIGNATURES: readonly RunSignature[] = [
   configValues,
   badRollout,
   analyzers,
+  badReleaseOfRunningPods,
   dependencyChain,
   autoscalerSays,
 ];

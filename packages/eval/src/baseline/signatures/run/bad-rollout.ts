@@ -1,6 +1,8 @@
-import { type Finding, outputs } from '../../../analyzers/types.js';
+import { RECENT } from '../../../analyzers/recent-pods.js';
+import { latestRolloutChanges } from '../../../analyzers/rollout-diff.js';
+import { type AnalyzerContext, type Finding, outputs, ownerName } from '../../../analyzers/types.js';
 import { parseTable } from '../../../k8s-text.js';
-import { CHANGE } from '../../reading.js';
+import { ageSeconds, CHANGE } from '../../reading.js';
 import type { RunSignature } from '../types.js';
 
 /**
@@ -54,6 +56,17 @@ export const badRollout: RunSignature = {
   },
 };
 
+/** Whether every listed pod of the deployment is younger than a day (a rollout of the last day replaced them all). */
+function replacedRecently(seen: AnalyzerContext['seen'], ns: string, deployment: string): boolean {
+  const rows = parseTable(
+    outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']).pop()
+      ?.content ?? '',
+  ).filter((r) => ownerName(r['NAME'] ?? '') === deployment && r['NAME'] !== deployment);
+  return (
+    rows.length > 0 && rows.every((r) => (ageSeconds(r['AGE'] ?? '') ?? Number.POSITIVE_INFINITY) < RECENT)
+  );
+}
+
 /**
  * The containers whose image changed from one revision to the next, from `kubectl rollout history`'s
  * IMAGES column (`name=image` pairs, comma-separated): `dashboard-sync from …:2.2.4 to …:2.3.0`. At most 3.
@@ -84,3 +97,62 @@ export function imageChanges(before: string, after: string): string[] {
   }
   return out;
 }
+
+/**
+ * A release whose pods log failures while they run: the strongest finding of all is about a Running
+ * pod of a deployment whose every pod came from a rollout of the last day, the rollout changed the
+ * image, and nothing in the finding names another object that is down. The new image is what fails,
+ * so the finding takes the rollout as its cause and a rollback as its fix, as `badRollout` does for
+ * findings about the deployment. Runs after the analyzers, whose findings these are.
+ */
+export const badReleaseOfRunningPods: RunSignature = {
+  name: 'bad-release-of-running-pods',
+  refine({ seen, ns }, found) {
+    const top = [...found].sort((a, b) => b.weight - a.weight)[0];
+    const pod = top ? /^pod (\S{1,253})/.exec(top.object)?.[1] : undefined;
+    if (!top || !pod || top.fix || top.revisionSound) return;
+    const name = ownerName(pod);
+    if (name === pod || !replacedRecently(seen, ns, name)) return;
+    if (dependencyDown(top, name, found)) return;
+    // The image change, from the rollout history or else from the two ReplicaSets' templates.
+    const h = outputs(
+      seen,
+      'get_rollout_history',
+      (o) => o.args['name'] === name && o.args['namespace'] === ns,
+    ).pop();
+    const revs = parseTable(h?.content ?? '').filter((r) => /^\d+/.test(r['REVISION'] ?? ''));
+    let said:
+      | { revision: string; cause: string | undefined; changed: string[]; evidence: string }
+      | undefined;
+    if (revs.length >= 2) {
+      const latest = revs[revs.length - 1]!;
+      const revision = (latest['REVISION'] ?? '').replace('(current)', '').trim();
+      said = {
+        revision,
+        cause: latest['CHANGE-CAUSE'],
+        changed: imageChanges(revs[revs.length - 2]!['IMAGES'] ?? '', latest['IMAGES'] ?? ''),
+        evidence: `get_rollout_history ${name}: ${revs.length} revisions, latest ${revision}`,
+      };
+    } else {
+      const diff = latestRolloutChanges({ task: '', ns, hints: [], seen });
+      if (diff && diff.deployment === name)
+        said = {
+          revision: String(diff.rev.n),
+          cause: diff.rev.cause,
+          changed: diff.list
+            .filter((c) => c.field === 'image' && c.before && c.after)
+            .map((c) => `${c.container} from ${c.before} to ${c.after}`),
+          evidence: `describe_resource ReplicaSet ${diff.sets.current} against ${diff.sets.previous}: the image changed`,
+        };
+    }
+    if (!said || said.changed.length === 0) return;
+    top.cause += `; it started with the latest rollout of deployment ${name} (revision ${said.revision}${said.cause ? `: ${said.cause}` : ''}, which upgraded ${said.changed.join(', ')}), whose pods all started since`;
+    top.evidence.push(said.evidence);
+    top.fix = {
+      tool: 'rollback_deployment',
+      args: { namespace: ns, name },
+      text: `roll ${name} back to the previous revision`,
+    };
+    top.advice = `roll ${name} back to the previous revision, then fix the release`;
+  },
+};
