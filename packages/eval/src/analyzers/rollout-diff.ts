@@ -319,7 +319,7 @@ export const rolloutDiffAnalyzer: Analyzer = {
       byContainer.set(c.container, [...(byContainer.get(c.container) ?? []), describeChange(c)]);
     const said = [...byContainer].map(([c, xs]) => `container ${c}: ${xs.join('; ')}`).join('; ');
     return [
-      `What the latest rollout changed (deployment ${found.deployment}, revision ${found.rev.n}, ReplicaSet ${found.sets.current} against ${found.sets.previous}): ${said}.${glosses.length ? ` ${glosses.join(' ')}.` : ''}`,
+      `Revision ${found.rev.n} of deployment ${found.deployment} changed its pod template from the revision before (ReplicaSet ${found.sets.current} against ${found.sets.previous}): ${said}.${glosses.length ? ` ${glosses.join(' ')}.` : ''}`,
     ];
   },
 };

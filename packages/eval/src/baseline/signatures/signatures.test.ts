@@ -149,6 +149,11 @@ const ROWS: { signature: string; world: () => LoadedScenario; cause: RegExp }[] 
     cause: /it started with the latest rollout/,
   },
   {
+    signature: 'bad-release-of-running-pods',
+    world: () => fromRepo('scenarios-held-out-35/points-api-redis-maxclients-after-pool-default-bump.yaml'),
+    cause: /it started with the latest rollout of deployment points-api .*which upgraded/,
+  },
+  {
     signature: 'config-values',
     world: () =>
       fromRepo(
