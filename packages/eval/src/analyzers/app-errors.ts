@@ -40,6 +40,8 @@ const ERROR_MARKS = [
   'Unauthorized',
   'connection refused',
   'i/o timeout',
+  // strerror(ENOMEM): a fork or an allocation the kernel refused (Redis's "fork: Cannot allocate memory").
+  'Cannot allocate memory',
 ];
 const STATUS_5XX = / (500|502|503|504) /;
 // An access-log answer no working client gets (`"GET /api HTTP/2.0" 426`): 426 Upgrade Required says

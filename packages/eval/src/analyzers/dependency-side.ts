@@ -1,7 +1,9 @@
+import { ageSeconds } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import { errorLines, recurringWarnings, warningLines } from './app-errors.js';
 import { envOf } from './env-values.js';
+import { RECENT } from './recent-pods.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -45,7 +47,7 @@ const DATA_NS =
   /^(?:db|dbs|data|database|databases|datastores?|storage|messaging|queues?|brokers?|cache|caches)$/;
 
 /** Environment variable names that hold an address (a host, a URL, a DSN, a broker list). */
-const ADDRESS_VAR = /HOST|URL|URI|ADDR|ENDPOINT|DSN|BROKER|SERVER|SERVICE|UPSTREAM/i;
+const ADDRESS_VAR = /HOST|URL|URI|ADDR|ENDPOINT|DSN|BROKER|BOOTSTRAP|SERVER|SERVICE|UPSTREAM/i;
 /** `scheme://[user@]host` in a URL or a DSN (`jdbc:mysql://mysql.db.svc:3306/x`). */
 const URL_HOST = /[a-z][a-z0-9+.-]{0,20}:\/\/(?:[^\s@/]{1,200}@)?([a-z0-9][a-z0-9.-]{0,252})/gi;
 /** `host:port`. */
@@ -158,9 +160,17 @@ function failingClients(ctx: AnalyzerContext): { client: string; failures: strin
       .filter((r) => /CrashLoopBackOff|^Error$/.test(r['STATUS'] ?? ''))
       .map((r) => r['NAME'] ?? ''),
   );
+  // A pod that ended in Error and is not restarted (a Job's, restartPolicy Never): its log is its last run's.
+  const ended = new Set(
+    parseTable(listed?.content ?? '')
+      .filter((r) => r['STATUS'] === 'Error' && /^0\b/.test(r['RESTARTS'] ?? ''))
+      .map((r) => r['NAME'] ?? ''),
+  );
   return outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns)
     .filter((log) =>
-      log.args['previous'] ? crashing.has(String(log.args['name'])) : running.has(String(log.args['name'])),
+      log.args['previous']
+        ? crashing.has(String(log.args['name']))
+        : running.has(String(log.args['name'])) || ended.has(String(log.args['name'])),
     )
     .map((log) => {
       // Its failure lines with its warnings (a retried deadlock is logged as a warning before the
@@ -232,6 +242,52 @@ function productPod(
 }
 
 /** The Running pods of the target Service, by name (`<service>-…`, a StatefulSet's `<service>-N`). */
+/** The Deployment of a server pod that started within the day (a rollout of the day made it), if any. */
+function recentServer(
+  seen: readonly SeenObservation[],
+  t: Target,
+  pod: Readonly<Record<string, string>>,
+): string | undefined {
+  const name = pod['NAME'] ?? '';
+  const owner = ownerName(name);
+  const age = ageSeconds(pod['AGE'] ?? '');
+  if (owner === name || age === undefined || age >= RECENT) return undefined;
+  const deployments = outputs(seen, 'list_deployments', (o) => o.args['namespace'] === t.namespace).flatMap(
+    (o) => parseTable(o.content).map((r) => r['NAME'] ?? ''),
+  );
+  // Without the namespace's Deployment list, a ReplicaSet-made name (`<owner>-<hash>-<x>`) will do.
+  return deployments.includes(owner) ||
+    (deployments.length === 0 && /-[a-z0-9]{6,10}-[a-z0-9]{5}$/.test(name))
+    ? owner
+    : undefined;
+}
+
+function serverHistory(seen: readonly SeenObservation[], ns: string, deployment: string) {
+  return outputs(
+    seen,
+    'get_rollout_history',
+    (o) => o.args['namespace'] === ns && o.args['name'] === deployment,
+  ).pop();
+}
+
+/** The current revision of a rollout history with its change cause and the image change, when it has two or more. */
+function rolloutSaid(
+  history: string,
+): { revision: string; cause: string | undefined; images: string | undefined } | undefined {
+  const revs = parseTable(history).filter((r) => /^\d+/.test(r['REVISION'] ?? ''));
+  if (revs.length < 2) return undefined;
+  const latest = revs[revs.length - 1]!;
+  const before = revs[revs.length - 2]!['IMAGES'] ?? '';
+  const after = latest['IMAGES'] ?? '';
+  const cause = latest['CHANGE-CAUSE']?.trim();
+  return {
+    revision: (latest['REVISION'] ?? '').replace('(current)', '').trim(),
+    cause: cause && cause !== '<none>' ? cause : undefined,
+    images:
+      before && after && before !== after ? `from ${clip(before, 120)} to ${clip(after, 120)}` : undefined,
+  };
+}
+
 function serverPods(seen: readonly SeenObservation[], t: Target): Record<string, string>[] | undefined {
   const listed = outputs(
     seen,
@@ -262,7 +318,16 @@ export const dependencySideAnalyzer: Analyzer = {
   name: 'dependency-side',
   reads(ctx): Read[] {
     const t = calledService(ctx);
-    if (!t) return productNamespaces(ctx);
+    if (!t) {
+      // A failing client whose addresses name `<service>.<namespace>`: the cluster's namespaces are
+      // listed first, so the host can be told from a name outside the cluster.
+      const listedNs = outputs(ctx.seen, 'list_resources', (o) =>
+        /^(?:namespaces?|ns)$/i.test(String(o.args['kind'])),
+      );
+      if (listedNs.length === 0 && failingClients(ctx).length > 0)
+        return [{ tool: 'list_resources', args: { kind: 'Namespace' } }];
+      return productNamespaces(ctx);
+    }
     const pods = serverPods(ctx.seen, t);
     if (!pods) return [{ tool: 'list_pods', args: { namespace: t.namespace } }];
     const pod = pods[0];
@@ -274,6 +339,10 @@ export const dependencySideAnalyzer: Analyzer = {
       (o) => o.args['namespace'] === t.namespace && o.args['name'] === name && !o.args['container'],
     ).pop();
     if (!first) return [{ tool: 'get_pod_logs', args: { namespace: t.namespace, name } }];
+    // A server whose pods started within the day: its rollout history says what changed in it.
+    const rolled = recentServer(ctx.seen, t, pod);
+    if (rolled && !serverHistory(ctx.seen, t.namespace, rolled))
+      return [{ tool: 'get_rollout_history', args: { namespace: t.namespace, name: rolled } }];
     // A pod of several containers: the log read was its default container's, and the tool's
     // `Defaulted container "a" out of: a, b` line names the others (a sidecar may report the locks).
     const m = /^Defaulted container "([^"]{1,63})" out of: ([^;\n]{1,2000})/.exec(first.content);
@@ -334,8 +403,17 @@ export const dependencySideAnalyzer: Analyzer = {
       .sort((a, b) => a.at - b.at)
       .map((p) => `"${clip(p.line, 240)}"`);
     const where = t.namespace === t.clientNs ? '' : ` in namespace ${t.namespace}`;
+    const server = [...(serverPods(ctx.seen, t) ?? [])].find((r) => r['NAME'] === pod);
+    const rolled = server ? recentServer(ctx.seen, t, server) : undefined;
+    const change = rolled
+      ? rolloutSaid(serverHistory(ctx.seen, t.namespace, rolled)?.content ?? '')
+      : undefined;
     return [
-      `The other side of the failing calls of ${t.client}: they go to the Service ${t.service}${where} (${t.via}), whose pod ${pod} logs: ${quoted.join('; ')}.`,
+      `The other side of the failing calls of ${t.client}: they go to the Service ${t.service}${where} (${t.via}), whose pod ${pod} logs: ${quoted.join('; ')}.${
+        change && rolled
+          ? ` That server changed shortly before: deployment ${rolled}${where} rolled out revision ${change.revision} ${server?.['AGE'] ?? ''} ago${change.cause ? ` ("${clip(change.cause, 160)}")` : ''}${change.images ? `, which changed its image ${change.images}` : ''}; what the new revision does differently is a lead.`
+          : ''
+      }`,
     ];
   },
 };

@@ -21,7 +21,7 @@ import { dependencySideAnalyzer } from './dependency-side.js';
 import { deployToolLogsAnalyzer } from './deploy-tool-logs.js';
 import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
-import { djangoAllowedHostsAnalyzer } from './django-allowed-hosts.js';
+import { djangoAllowedHostsAnalyzer, djangoCsrfOriginsAnalyzer } from './django-allowed-hosts.js';
 import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { dnsFiveSecondAnalyzer } from './dns-five-second.js';
 import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
@@ -61,6 +61,7 @@ import { jvmHeapCapAnalyzer } from './jvm-heap-cap.js';
 import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
 import { jvmSerialGcAnalyzer } from './jvm-serial-gc.js';
 import { jwksStaleKeysAnalyzer } from './jwks-stale-keys.js';
+import { kafkaMinIsrAnalyzer } from './kafka-min-isr.js';
 import { kafkaRetentionAnalyzer } from './kafka-retention.js';
 import { kedaScaledObjectAnalyzer } from './keda-scaledobject.js';
 import { knownHealthPortsAnalyzer } from './known-health-ports.js';
@@ -129,6 +130,7 @@ import { releaseDuringPastAlertAnalyzer } from './release-during-past-alert.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { requestNeverReturnsAnalyzer } from './request-never-returns.js';
 import { rolloutDiffAnalyzer, rolloutHistoryAnalyzer } from './rollout-diff.js';
+import { routineWorkWindowAnalyzer } from './routine-work-window.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { s3PolicyResourceAnalyzer } from './s3-policy-resource.js';
 import { s3PrefixRateAnalyzer } from './s3-prefix-rate.js';
@@ -210,6 +212,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   opcacheFullAnalyzer,
   vulnerabilityScannersAnalyzer,
   djangoAllowedHostsAnalyzer,
+  djangoCsrfOriginsAnalyzer,
   dotnetHeapHardLimitAnalyzer,
   forwardedSchemeLoopAnalyzer,
   pollLoopStuckCallAnalyzer,
@@ -354,6 +357,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   cacheStampedeAnalyzer,
   // A daily job of an in-process scheduler that fell in the hour skipped by daylight saving (reads nothing).
   schedulerDstGapAnalyzer,
+  // Refused acks=all writes to a topic created with replication factor 1 (reads nothing).
+  kafkaMinIsrAnalyzer,
+  // Notes only: scheduled background work in the window of a past alert.
+  routineWorkWindowAnalyzer,
   // Last: the writer holding a SQLite database whose other writers get "database is locked".
   sqliteWriterAnalyzer,
   // Last: what the latest rollout of a failing Deployment changed in its pod template.

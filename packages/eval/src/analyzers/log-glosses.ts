@@ -249,7 +249,36 @@ const GLOSSES: readonly Gloss[] = [
   {
     all: ['not_enough_replicas'],
     means:
-      "Kafka refuses the write: fewer in-sync replicas than the topic's min.insync.replicas are up (a broker is down or lagging), so producers with acks=all fail",
+      "Kafka refuses the write: the partition has fewer in-sync replicas than min.insync.replicas (a broker that is down or lagging, or a topic whose replication factor is below min.insync.replicas, which can never meet it), so producers with acks=all fail; compare the topic's replication factor with min.insync.replicas before looking for a broker that is down",
+  },
+  // Elasticsearch's security: an action the user's roles do not grant on the index (the security
+  // reference's "Security privileges": creating an index on first write needs create_index or
+  // auto_configure on its name; a daily index under a new name is created on the first write of the day).
+  {
+    all: ['security_exception', 'is unauthorized for user'],
+    means:
+      "Elasticsearch refuses the action with 403 (security_exception): the user's role does not grant that privilege on the index named (writing to an index that does not exist yet needs create_index or auto_configure on its name); a pipeline writing a new daily or renamed index is refused on its first write, the refused events are retried and back up, while writes to the indices the role covers go on. Grant the role the index privilege on the index name pattern, rather than looking at cluster load",
+  },
+  // Redis forks for BGSAVE and for a replica's full sync; with vm.overcommit_memory=0 the kernel may
+  // refuse the fork of a large instance (Redis's FAQ and its start-up warning, "Memory overcommit must
+  // be enabled"); with stop-writes-on-bgsave-error (the default) Redis then refuses writes (MISCONF).
+  {
+    all: ["can't save in background", 'fork', 'cannot allocate memory'],
+    means:
+      "Redis cannot fork for its background save (BGSAVE of the RDB snapshot): the kernel refuses the fork of a large instance when the node's vm.overcommit_memory is 0 (Redis's own start-up warning says \"Memory overcommit must be enabled\"), and with stop-writes-on-bgsave-error (the default) Redis refuses writes with MISCONF until a save succeeds; set vm.overcommit_memory=1 on the node Redis runs on (a sysctl DaemonSet, the node's tuning), not more memory",
+  },
+  {
+    all: ['misconf', 'unable to persist to disk'],
+    means:
+      'Redis refuses writes (MISCONF) because its last background save (RDB snapshot) failed and stop-writes-on-bgsave-error is on: the cause is in the Redis log (a fork that fails for memory, a full or read-only disk)',
+  },
+  // OpenSSL 3 turned off unsafe legacy renegotiation (SSL_OP_LEGACY_SERVER_CONNECT is no longer set by
+  // default); a server without RFC 5746 secure renegotiation is refused. Images move to OpenSSL 3 with
+  // their base (Debian 12, Python 3.10+ official images).
+  {
+    all: ['unsafe_legacy_renegotiation_disabled'],
+    means:
+      "the client's OpenSSL 3 refuses the server's TLS handshake: the server does not support RFC 5746 secure renegotiation, and OpenSSL 3 no longer allows unsafe legacy renegotiation by default (OpenSSL 1.1 did). It starts with an image whose base brings OpenSSL 3 (a newer base image or Python version); the server should be fixed, or the client can allow it for that server only (OP_LEGACY_SERVER_CONNECT in an OpenSSL configuration or SSL context)",
   },
   // RabbitMQ, PostgreSQL, MySQL, Redis, MongoDB: the server refused the credentials the client sent.
   // https://www.rabbitmq.com/docs/access-control ; https://www.postgresql.org/docs/current/auth-password.html

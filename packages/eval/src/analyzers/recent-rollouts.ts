@@ -47,7 +47,14 @@ export const recentRolloutsAnalyzer: Analyzer = {
   name: 'recent-rollouts',
   reads(ctx): Read[] {
     if (!failingNamespaces(ctx).includes(ctx.ns)) return [];
+    // Deployments only: a Job's pods are named after the Job, which has no Deployment to describe.
+    const deployments = new Set(
+      outputs(ctx.seen, 'list_deployments', (o) => o.args['namespace'] === ctx.ns).flatMap((o) =>
+        parseTable(o.content).map((r) => r['NAME'] ?? ''),
+      ),
+    );
     for (const owner of recentlyRolled(ctx, ctx.ns).keys()) {
+      if (!deployments.has(owner)) continue;
       if (
         !outputs(
           ctx.seen,

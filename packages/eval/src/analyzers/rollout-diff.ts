@@ -106,6 +106,12 @@ function describeChange(c: Change): string {
 
 /** A Deployment of the namespace rolled out within the last day whose pods fail (logs or status). */
 function candidate(ctx: AnalyzerContext): string | undefined {
+  // Deployments only (a Job's pods are named after the Job): from the namespace's Deployment list.
+  const deployments = new Set(
+    outputs(ctx.seen, 'list_deployments', (o) => o.args['namespace'] === ctx.ns).flatMap((o) =>
+      parseTable(o.content).map((r) => r['NAME'] ?? ''),
+    ),
+  );
   const rows = namespacePods(ctx);
   const owners = new Map<string, { recent: boolean; failing: boolean }>();
   for (const r of rows) {
@@ -124,7 +130,7 @@ function candidate(ctx: AnalyzerContext): string | undefined {
     const e = owners.get(owner);
     if (e && errorLines(o.content.slice(-100_000)).length > 0) e.failing = true;
   }
-  return [...owners].find(([, e]) => e.recent && e.failing)?.[0];
+  return [...owners].find(([owner, e]) => e.recent && e.failing && deployments.has(owner))?.[0];
 }
 
 /**
