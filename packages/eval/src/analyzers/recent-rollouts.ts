@@ -27,6 +27,19 @@ function recentlyRolled(ctx: AnalyzerContext, ns: string): Map<string, string> {
   return new Map([...ages].filter(([, a]) => a.recent).map(([owner, a]) => [owner, a.age]));
 }
 
+/** Whether the namespace's listed pods of `owner` carry ReplicaSet-made names (`<owner>-<hash>-<x>`). */
+function replicaSetNamed(ctx: AnalyzerContext, owner: string): boolean {
+  const listed = outputs(
+    ctx.seen,
+    'list_pods',
+    (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
+  ).pop();
+  return parseTable(listed?.content ?? '').some((r) => {
+    const name = r['NAME'] ?? '';
+    return ownerName(name) === owner && /-[a-z0-9]{6,10}-[a-z0-9]{5}$/.test(name);
+  });
+}
+
 /** The namespaces where a Running pod's log read so far reports failures. */
 function failingNamespaces(ctx: AnalyzerContext): string[] {
   const out = new Set<string>();
@@ -53,8 +66,9 @@ export const recentRolloutsAnalyzer: Analyzer = {
         parseTable(o.content).map((r) => r['NAME'] ?? ''),
       ),
     );
-    for (const owner of recentlyRolled(ctx, ctx.ns).keys()) {
-      if (!deployments.has(owner)) continue;
+    for (const [owner] of recentlyRolled(ctx, ctx.ns)) {
+      // Without the Deployment list, the pods' ReplicaSet-made names (`<owner>-<hash>-<x>`) will do.
+      if (deployments.size > 0 ? !deployments.has(owner) : !replicaSetNamed(ctx, owner)) continue;
       if (
         !outputs(
           ctx.seen,

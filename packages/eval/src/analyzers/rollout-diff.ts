@@ -130,7 +130,15 @@ function candidate(ctx: AnalyzerContext): string | undefined {
     const e = owners.get(owner);
     if (e && errorLines(o.content.slice(-100_000)).length > 0) e.failing = true;
   }
-  return [...owners].find(([owner, e]) => e.recent && e.failing && deployments.has(owner))?.[0];
+  // Without the Deployment list, a pod named as a ReplicaSet names its pods (`<owner>-<hash>-<x>`) will do.
+  const isDeployment = (owner: string) =>
+    deployments.size > 0
+      ? deployments.has(owner)
+      : rows.some((r) => {
+          const name = r['NAME'] ?? '';
+          return ownerName(name) === owner && /-[a-z0-9]{6,10}-[a-z0-9]{5}$/.test(name);
+        });
+  return [...owners].find(([owner, e]) => e.recent && e.failing && isDeployment(owner))?.[0];
 }
 
 /**
