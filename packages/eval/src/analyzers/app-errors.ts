@@ -222,6 +222,37 @@ export function recoveredRetries(
   return { failures, recovery, after: rest.length };
 }
 
+/** A request line's client: its user agent (`ua="LegacyCppCli/0.9.2"`, `user_agent=…`) or its client address. */
+const CLIENT = /\b(?:ua|user[_-]?agent|client|client_ip|remote_addr)=(?:"([^"\n]{1,200})"|([^\s"]{1,200}))/i;
+/** Words of a request the server could not parse: the client's fault, whatever status the server gave. */
+const MALFORMED =
+  /SyntaxError|Unexpected token|malformed|invalid (?:json|request|body|payload)|could not parse|parse error|bad request/i;
+
+/**
+ * The failure lines of a log when every one of them is a request of one client that the server could
+ * not parse (malformed JSON, a bad body), while requests of other clients in the same log succeed: one
+ * misbehaving client, not a broken service. At least three such lines; undefined otherwise.
+ */
+export function oneClientFailures(text: string): { client: string; failures: string[] } | undefined {
+  const bad = errorLines(text).filter((l) => l.length <= 4000);
+  if (bad.length < 3) return undefined;
+  const clientOf = (l: string) => {
+    const m = CLIENT.exec(l);
+    return m ? (m[1] ?? m[2]) : undefined;
+  };
+  const client = clientOf(bad[0]!);
+  if (!client || !bad.every((l) => clientOf(l) === client && MALFORMED.test(l))) return undefined;
+  const badSet = new Set(bad);
+  const others = text
+    .split('\n')
+    .filter((l) => l.length <= 4000 && !badSet.has(l) && /\s(?:200|201|204|301|302|304)\s/.test(` ${l} `))
+    .some((l) => {
+      const c = clientOf(l);
+      return c !== undefined && c !== client;
+    });
+  return others ? { client, failures: bad } : undefined;
+}
+
 /** Minutes of quiet after a recovery that show, with a few lines, that the failure did not come back. */
 const QUIET_MINUTES = 10;
 /** Minutes from one log line's stamp to another's; 0 when either has none. */
@@ -469,6 +500,8 @@ export const appErrorsAnalyzer: Analyzer = {
       if (bad.length === 0 && !known) return [];
       // Failures it retried and got past (start-up retries, then "connected"): not a fault now.
       if ((!known || known.symptom) && recoveredRetries(o.content)) return [];
+      // Every failure is one client's malformed request while other clients succeed: not a fault here.
+      if (!known && oneClientFailures(o.content)) return [];
       // An alarm the program raised and later cleared itself (a broker's disk or memory alarm): over.
       if (known && alarmCleared(o.content, known.line)) return [];
       if (known && !bad.includes(known.line)) bad.push(known.line);
@@ -545,6 +578,13 @@ export const appErrorsAnalyzer: Analyzer = {
             .flatMap((x) => x.content.split('\n').slice(1))
             .filter((l) => /^\d{1,7}[:-]/.test(l))
             .map((l) => l.replace(/^\d{1,7}[:-]/, ''));
+      const one = oneClientFailures(o.content);
+      if (one) {
+        const last = one.failures[one.failures.length - 1]!;
+        return [
+          `The failures in the log of ${pod} (${one.failures.length} line(s)) all come from one client, ${one.client}, whose requests the service cannot parse ("${clip(last, 200)}"), while the requests of other clients in the same log succeed: one client sends malformed requests, and the service answers them with a 5xx where a 400 (a client error) would be right. The service is not broken and this is not an outage, so no action is needed on the cluster (no restart, no rollback); tell the client's owner, and answer unparseable bodies with 400 so they stop counting as server errors.`,
+        ];
+      }
       const r = recoveredRetries(earlier.length ? `${earlier.join('\n')}\n${o.content}` : o.content);
       if (!r) continue;
       const lastLine = o.content.trimEnd().split('\n').pop() ?? '';

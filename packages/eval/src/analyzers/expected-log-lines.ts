@@ -6,7 +6,16 @@ import { type Analyzer, allPodsReady, clip, outputs, ownerName } from './types.j
  * every one of its substrings appears in the line (case-insensitive, no regular expression over the
  * untrusted line). Kept apart from the failure glosses: these explain, they never make a finding.
  */
-const EXPECTED: readonly { all: readonly string[]; means: string }[] = [
+const EXPECTED: readonly { all: readonly string[]; means: string; anyLevel?: true }[] = [
+  // nginx logs a client's failed TLS handshake at info level (ngx_ssl_handshake: the client's fault,
+  // not the server's); "unsupported protocol" is a client offering only a TLS version the server's
+  // ssl_protocols no longer allows (OpenSSL 3's SSL_R_UNSUPPORTED_PROTOCOL).
+  {
+    all: ['ssl_do_handshake() failed', 'unsupported protocol'],
+    anyLevel: true,
+    means:
+      'a client offered only a TLS version the server no longer accepts (TLS 1.0 or TLS 1.1 where ssl-protocols allow TLSv1.2 and later), so the handshake was refused; nginx logs each refusal at info level. These are old (legacy) clients: every modern client connects, so after a TLS hardening this is expected and nothing is broken; no action is needed unless those clients must be served (then allow the old protocol for them only)',
+  },
   // pg_stat_activity shows an autovacuum worker's "query" as `autovacuum: VACUUM <table>`
   // (https://www.postgresql.org/docs/current/routine-vacuuming.html#AUTOVACUUM).
   {
@@ -43,10 +52,10 @@ export function heapLevelled(log: string): string | undefined {
   return `the JVM's GC log shows the heap after each collection levelling off at ${lo}–${hi} MiB of its ${after[after.length - 1]!.size} MiB heap over the last three collections (the first was at ${first} MiB): the live set is stable, so there is no leak; a climb in the first minutes after a start is the warm-up (caches filling, classes loading), and growth rates measured then say nothing about the steady state`;
 }
 
-/** The meaning of a routine line, if it is one. */
-export function expectedLine(line: string): string | undefined {
+/** The meaning of a routine line, if it is one (`anyLevel`: also the entries that match lines of any level). */
+export function expectedLine(line: string, anyLevel = false): string | undefined {
   const l = line.slice(0, 4096).toLowerCase();
-  return EXPECTED.find((e) => e.all.every((w) => l.includes(w)))?.means;
+  return EXPECTED.find((e) => (!anyLevel || e.anyLevel) && e.all.every((w) => l.includes(w)))?.means;
 }
 
 /**
@@ -76,6 +85,14 @@ export const expectedLogLinesAnalyzer: Analyzer = {
         if (means && out.length < 2)
           out.push(`${String(o.args['name'])} warns "${clip(line, 200)}": ${means}.`);
       }
+      // Lines a program logs at info level that still look like trouble (a refused TLS handshake).
+      const info = o.content
+        .slice(-200_000)
+        .split('\n')
+        .slice(-2000)
+        .find((l) => l.length <= 4000 && expectedLine(l, true) !== undefined);
+      if (info && out.length < 2)
+        out.push(`${String(o.args['name'])} logs "${clip(info, 200)}": ${expectedLine(info, true)}.`);
     }
     return out;
   },

@@ -9,6 +9,7 @@ import { configMountsAnalyzer } from './config-mounts.js';
 import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
 import { configSourcesAnalyzer } from './config-sources.js';
 import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js';
+import { consumerOffsetResetAnalyzer } from './consumer-offset-reset.js';
 import { controllerCrdAnalyzer } from './controller-crd.js';
 import { cronDstGapAnalyzer } from './cron-dst-gap.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
@@ -361,6 +362,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   kafkaMinIsrAnalyzer,
   // Notes only: scheduled background work in the window of a past alert.
   routineWorkWindowAnalyzer,
+  // A Kafka consumer group without committed offsets replaying from the earliest (reads nothing).
+  consumerOffsetResetAnalyzer,
   // Last: the writer holding a SQLite database whose other writers get "database is locked".
   sqliteWriterAnalyzer,
   // Last: what the latest rollout of a failing Deployment changed in its pod template.

@@ -259,6 +259,22 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "Elasticsearch refuses the action with 403 (security_exception): the user's role does not grant that privilege on the index named (writing to an index that does not exist yet needs create_index or auto_configure on its name); a pipeline writing a new daily or renamed index is refused on its first write, the refused events are retried and back up, while writes to the indices the role covers go on. Grant the role the index privilege on the index name pattern, rather than looking at cluster load",
   },
+  // Before JDK 19 (and 11.0.17 / 17.0.5, JDK-8281181), the JVM's container support derived
+  // availableProcessors from cpu.shares (the CPU request: 1024 shares per core) when no CPU quota was
+  // set, so a pod requesting 500m saw one processor and sized its thread pools for one.
+  {
+    all: ['cpu.shares', 'availableprocessors()=1'],
+    means:
+      "the JVM sees one processor (Runtime.availableProcessors() = 1): with no CPU limit, older JDKs (before JDK 19, 11.0.17 and 17.0.5) count processors from the container's CPU shares, that is its CPU request (500m is 512 shares, one processor), so every pool sized from availableProcessors (executors, ForkJoinPool, GC threads) gets one thread and work queues behind it while the node's cores stay idle. It is not CPU throttling, and a CPU limit would not add threads: set -XX:ActiveProcessorCount to the cores it should use (or size the pools explicitly), or raise the CPU request",
+  },
+  // PostgreSQL's "Transaction Isolation": under REPEATABLE READ or SERIALIZABLE, a transaction that
+  // updates a row a concurrent transaction updated (and committed) after it started is aborted with
+  // SQLSTATE 40001; the application must retry it. READ COMMITTED (the default) waits and goes on.
+  {
+    all: ['could not serialize access'],
+    means:
+      "PostgreSQL aborted the transaction with a serialization failure (SQLSTATE 40001): it runs at REPEATABLE READ or SERIALIZABLE isolation, and a concurrent transaction updated the same row first, so at that isolation level the second one cannot proceed and must be retried. It is neither a deadlock nor an overloaded server: the hotter a row (a busy profile, a counter), the more often it happens. Retry the transaction on 40001, or run that statement at READ COMMITTED (PostgreSQL's default isolation level), which waits for the other update instead",
+  },
   // Redis forks for BGSAVE and for a replica's full sync; with vm.overcommit_memory=0 the kernel may
   // refuse the fork of a large instance (Redis's FAQ and its start-up warning, "Memory overcommit must
   // be enabled"); with stop-writes-on-bgsave-error (the default) Redis then refuses writes (MISCONF).

@@ -28,7 +28,9 @@ export const quietNamespaceLogsAnalyzer: Analyzer = {
     if (!REPORTED_FAILURE.test(task.slice(0, 4000))) return [];
     if (allPodsReady(seen, ns) !== true) return [];
     // A crashed container's previous log was read: the investigation follows that crash, not a quiet namespace.
-    if (outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns && x.args['previous'] === true).length)
+    if (
+      outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns && x.args['previous'] === true).length
+    )
       return [];
     const logs = outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns && !x.args['previous']);
     for (const o of logs) if (errorLines(o.content.slice(-100_000)).length > 0) return [];

@@ -222,6 +222,47 @@ function changes(ctx: AnalyzerContext) {
 /** Lowercase letters and digits only: `leaseDuration`, `LEASE_DURATION` and `lease-duration` compare equal. */
 const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
+/** The words of an option's name: `-XX:MaxDirectMemorySize=64m` gives max, direct, memory, size. */
+function optionWords(token: string): string[] {
+  const name = token.replace(/^-{1,2}(?:XX:|D)?[+-]?/, '').split('=')[0] ?? '';
+  return (name.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [])
+    .map((w) => w.toLowerCase())
+    .filter((w) => w.length >= 4);
+}
+
+/**
+ * The failure line that names an option the rollout added to a variable's value (a JVM flag in
+ * `JAVA_TOOL_OPTIONS`): two words of the option's name or more in the line (`Direct buffer memory` for
+ * `-XX:MaxDirectMemorySize=64m`), with the option; undefined when none does.
+ */
+function optionFailure(
+  ctx: AnalyzerContext,
+  deployment: string,
+  c: Change,
+): { line: string; option: string } | undefined {
+  if (c.before === undefined || c.after === undefined) return undefined;
+  const was = new Set(c.before.split(/\s+/));
+  const added = c.after
+    .split(/\s+/)
+    .filter((t) => t.startsWith('-') && !was.has(t))
+    .slice(0, 8);
+  for (const option of added) {
+    const words = optionWords(option);
+    if (words.length < 2) continue;
+    for (const o of outputs(
+      ctx.seen,
+      'get_pod_logs',
+      (x) => x.args['namespace'] === ctx.ns && ownerName(String(x.args['name'] ?? '')) === deployment,
+    )) {
+      for (const line of errorLines(o.content.slice(-100_000))) {
+        const l = line.slice(0, 4000).toLowerCase();
+        if (words.filter((w) => l.includes(w)).length >= 2) return { line, option };
+      }
+    }
+  }
+  return undefined;
+}
+
 /** The failure line of the deployment's pods that names a changed variable's setting, if any. */
 function namedFailure(ctx: AnalyzerContext, deployment: string, variable: string): string | undefined {
   const want = squash(variable);
@@ -281,7 +322,10 @@ export const rolloutDiffAnalyzer: Analyzer = {
     if (!found) return [];
     for (const c of found.list) {
       if (!c.env) continue;
-      const line = namedFailure(ctx, found.deployment, c.env);
+      const byOption = namedFailure(ctx, found.deployment, c.env)
+        ? undefined
+        : optionFailure(ctx, found.deployment, c);
+      const line = byOption?.line ?? namedFailure(ctx, found.deployment, c.env);
       if (!line) continue;
       // A variable removed while another of the same name in other letters or separators was added:
       // renamed, and the program reads the old name.
@@ -291,9 +335,11 @@ export const rolloutDiffAnalyzer: Analyzer = {
               (x) => x.env && x.env !== c.env && x.before === undefined && squash(x.env) === squash(c.env!),
             )?.env
           : undefined;
-      const what = renamed
-        ? `renamed ${c.env} of container ${c.container} to ${renamed} (${renamed.toLowerCase() === c.env.toLowerCase() ? 'only the letter case differs' : 'the same words with other separators'}), so ${c.env} is no longer set`
-        : `changed ${c.env} of container ${c.container} from ${c.before === undefined ? 'unset' : `"${clip(c.before, 80)}"`} to ${c.after === undefined ? 'unset' : `"${clip(c.after, 80)}"`}`;
+      const what = byOption
+        ? `added ${byOption.option} to ${c.env} of container ${c.container} (from ${c.before === undefined ? 'unset' : `"${clip(c.before, 80)}"`} to "${clip(c.after ?? '', 100)}")`
+        : renamed
+          ? `renamed ${c.env} of container ${c.container} to ${renamed} (${renamed.toLowerCase() === c.env.toLowerCase() ? 'only the letter case differs' : 'the same words with other separators'}), so ${c.env} is no longer set`
+          : `changed ${c.env} of container ${c.container} from ${c.before === undefined ? 'unset' : `"${clip(c.before, 80)}"`} to ${c.after === undefined ? 'unset' : `"${clip(c.after, 80)}"`}`;
       const restore =
         c.before === undefined
           ? undefined
