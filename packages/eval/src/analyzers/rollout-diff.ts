@@ -222,7 +222,10 @@ function changes(ctx: AnalyzerContext) {
 /** Lowercase letters and digits only: `leaseDuration`, `LEASE_DURATION` and `lease-duration` compare equal. */
 const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-/** The words of an option's name: `-XX:MaxDirectMemorySize=64m` gives max, direct, memory, size. */
+/** Words of option names too common in log lines to link a line to an option. */
+const GENERIC = new Set(['size', 'time', 'count', 'value', 'enable', 'enabled', 'level', 'mode', 'file']);
+
+/** The words of an option's name: `-XX:MaxDirectMemorySize=64m` gives direct, memory, size (max is too short). */
 function optionWords(token: string): string[] {
   const name = token.replace(/^-{1,2}(?:XX:|D)?[+-]?/, '').split('=')[0] ?? '';
   return (name.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [])
@@ -255,8 +258,14 @@ function optionFailure(
       (x) => x.args['namespace'] === ctx.ns && ownerName(String(x.args['name'] ?? '')) === deployment,
     )) {
       for (const line of errorLines(o.content.slice(-100_000))) {
-        const l = line.slice(0, 4000).toLowerCase();
-        if (words.filter((w) => l.includes(w)).length >= 2) return { line, option };
+        // Whole words only: "memory" inside "OutOfMemoryError" or "size" in `size=48MB` is no echo.
+        const said = new Set(
+          line
+            .slice(0, 4000)
+            .toLowerCase()
+            .match(/[a-z]+/g) ?? [],
+        );
+        if (words.filter((w) => said.has(w) && !GENERIC.has(w)).length >= 2) return { line, option };
       }
     }
   }
