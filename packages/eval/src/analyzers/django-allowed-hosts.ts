@@ -11,10 +11,87 @@ import {
   type Read,
 } from './types.js';
 
-/** Django's refusal of a Host header its ALLOWED_HOSTS does not list, with the host. */
-const DISALLOWED = /DisallowedHost\b[^\n]{0,80}?Invalid HTTP_HOST header: '([A-Za-z0-9.:[\]-]{1,253})'/;
-/** A variable that holds the ALLOWED_HOSTS list (comma-separated). */
-const HOSTS_VAR = /ALLOWED_HOSTS$/;
+/**
+ * A refusal a program logs for a value missing from a comma-separated list that one of its container's
+ * variables holds (a host, an origin), and how the answer reads it.
+ */
+interface ListRefusal {
+  readonly name: string;
+  /** The refusal line; its first group is the refused value. */
+  readonly line: RegExp;
+  /** The variable that holds the list. */
+  readonly variable: RegExp;
+  /** The refused value as the list would hold it. */
+  readonly entry: (refused: string) => string;
+  /** Whether the list already admits the value (`*`, the value itself). */
+  readonly admits: (listed: readonly string[], value: string) => boolean;
+  readonly cause: (value: string, line: string, variable: string, listed: string) => string;
+  readonly advice: (value: string, variable: string) => string;
+  readonly fixText: (value: string, variable: string, list: string, target: string) => string;
+}
+
+/**
+ * The analyzer for one `ListRefusal`: it reads the description of the pod that logged the refusal, and
+ * when a variable of its container holds the list without the refused value, the finding's fix is that
+ * variable with the value added and the values it lists kept (an approved `set_env`).
+ */
+function listRefusalAnalyzer(r: ListRefusal): Analyzer {
+  return {
+    name: r.name,
+    reads({ ns, seen }): Read[] {
+      return describeLoggedPod(seen, ns, r.line);
+    },
+    finds({ ns, seen }): Finding[] {
+      for (const o of outputs(
+        seen,
+        'get_pod_logs',
+        (x) => x.args['namespace'] === ns && !x.args['previous'],
+      )) {
+        const line = o.content
+          .slice(-100_000)
+          .split('\n')
+          .find((l) => l.length <= 4000 && r.line.test(l));
+        if (!line) continue;
+        const value = r.entry(r.line.exec(line)![1]!);
+        const pod = String(o.args['name']);
+        const d = outputs(seen, 'describe_pod', (x) => x.args['name'] === pod).pop();
+        if (!d) continue;
+        for (const c of containerSections(d.content).filter((x) => !x.init)) {
+          const v = envOf(c.body).find((e) => r.variable.test(e.name));
+          if (!v) continue;
+          const listed = v.value
+            .split(',')
+            .map((h) => h.trim())
+            .filter(Boolean);
+          if (r.admits(listed, value)) continue;
+          const deploy = ownerDeployment(d.content);
+          const list = [...listed, value].join(',');
+          return [
+            {
+              weight: 88,
+              object: `deployment ${deploy ?? pod}`,
+              cause: r.cause(value, line, v.name, v.value),
+              evidence: [
+                `get_pod_logs ${pod}: "${clip(line, 160)}"`,
+                `describe_pod ${pod}: ${v.name}=${v.value}`,
+              ],
+              advice: r.advice(value, v.name),
+              ...envFix(
+                ns,
+                deploy,
+                c.name,
+                [{ name: v.name, value: list }],
+                r.fixText(value, v.name, list, deploy ?? pod),
+              ),
+              revisionSound: true,
+            },
+          ];
+        }
+      }
+      return [];
+    },
+  };
+}
 
 /**
  * Django answers 400 to every request whose Host header is not in ALLOWED_HOSTS
@@ -22,63 +99,18 @@ const HOSTS_VAR = /ALLOWED_HOSTS$/;
  * variable of the container (`DJANGO_ALLOWED_HOSTS`), the fix is that variable with the refused host
  * added, the hosts it already lists kept.
  */
-export const djangoAllowedHostsAnalyzer: Analyzer = {
+export const djangoAllowedHostsAnalyzer: Analyzer = listRefusalAnalyzer({
   name: 'django-allowed-hosts',
-  reads({ ns, seen }): Read[] {
-    return describeLoggedPod(seen, ns, DISALLOWED);
-  },
-  finds({ ns, seen }): Finding[] {
-    for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns && !x.args['previous'])) {
-      const line = o.content
-        .slice(-100_000)
-        .split('\n')
-        .find((l) => l.length <= 4000 && DISALLOWED.test(l));
-      if (!line) continue;
-      const host = DISALLOWED.exec(line)![1]!.replace(/:\d{1,5}$/, '');
-      const pod = String(o.args['name']);
-      const d = outputs(seen, 'describe_pod', (x) => x.args['name'] === pod).pop();
-      if (!d) continue;
-      for (const c of containerSections(d.content).filter((x) => !x.init)) {
-        const v = envOf(c.body).find((e) => HOSTS_VAR.test(e.name));
-        if (!v) continue;
-        const listed = v.value
-          .split(',')
-          .map((h) => h.trim())
-          .filter(Boolean);
-        if (listed.includes(host) || listed.includes('*')) continue;
-        const deploy = ownerDeployment(d.content);
-        const value = [...listed, host].join(',');
-        return [
-          {
-            weight: 88,
-            object: `deployment ${deploy ?? pod}`,
-            cause: `Django refuses requests for the host name ${host} with 400 Bad Request ("${clip(line, 160)}"): ALLOWED_HOSTS comes from ${v.name}=${v.value}, which does not list ${host}, so every request under that host name fails while the names it lists still work`,
-            evidence: [
-              `get_pod_logs ${pod}: "${clip(line, 160)}"`,
-              `describe_pod ${pod}: ${v.name}=${v.value}`,
-            ],
-            advice: `add ${host} to ${v.name} (keeping the hosts it lists)`,
-            ...envFix(
-              ns,
-              deploy,
-              c.name,
-              [{ name: v.name, value }],
-              `set ${v.name}=${value} on ${deploy ?? pod} so Django accepts the host name ${host}`,
-            ),
-            revisionSound: true,
-          },
-        ];
-      }
-    }
-    return [];
-  },
-};
-
-/** Django 4's CSRF refusal of an Origin header it does not trust, with the origin. */
-const UNTRUSTED_ORIGIN =
-  /Origin checking failed - (https?:\/\/[A-Za-z0-9.:[\]-]{1,260}) does not match any trusted origins/;
-/** A variable that holds the CSRF_TRUSTED_ORIGINS list (comma-separated). */
-const ORIGINS_VAR = /CSRF_TRUSTED_ORIGINS$/;
+  line: /DisallowedHost\b[^\n]{0,80}?Invalid HTTP_HOST header: '([A-Za-z0-9.:[\]-]{1,253})'/,
+  variable: /ALLOWED_HOSTS$/,
+  entry: (host) => host.replace(/:\d{1,5}$/, ''),
+  admits: (listed, host) => listed.includes(host) || listed.includes('*'),
+  cause: (host, line, name, value) =>
+    `Django refuses requests for the host name ${host} with 400 Bad Request ("${clip(line, 160)}"): ALLOWED_HOSTS comes from ${name}=${value}, which does not list ${host}, so every request under that host name fails while the names it lists still work`,
+  advice: (host, name) => `add ${host} to ${name} (keeping the hosts it lists)`,
+  fixText: (host, name, list, target) =>
+    `set ${name}=${list} on ${target} so Django accepts the host name ${host}`,
+});
 
 /**
  * Django (4.0 and later) refuses every unsafe request (a POST: a login form) whose Origin header is not
@@ -87,54 +119,15 @@ const ORIGINS_VAR = /CSRF_TRUSTED_ORIGINS$/;
  * Django's settings reference and its 4.0 release notes). When the list comes from a variable of the
  * container, the fix is that variable with the refused origin added, the origins it lists kept.
  */
-export const djangoCsrfOriginsAnalyzer: Analyzer = {
+export const djangoCsrfOriginsAnalyzer: Analyzer = listRefusalAnalyzer({
   name: 'django-csrf-origins',
-  reads({ ns, seen }): Read[] {
-    return describeLoggedPod(seen, ns, UNTRUSTED_ORIGIN);
-  },
-  finds({ ns, seen }): Finding[] {
-    for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns && !x.args['previous'])) {
-      const line = o.content
-        .slice(-100_000)
-        .split('\n')
-        .find((l) => l.length <= 4000 && UNTRUSTED_ORIGIN.test(l));
-      if (!line) continue;
-      const origin = UNTRUSTED_ORIGIN.exec(line)![1]!.replace(/\/$/, '');
-      const pod = String(o.args['name']);
-      const d = outputs(seen, 'describe_pod', (x) => x.args['name'] === pod).pop();
-      if (!d) continue;
-      for (const c of containerSections(d.content).filter((x) => !x.init)) {
-        const v = envOf(c.body).find((e) => ORIGINS_VAR.test(e.name));
-        if (!v) continue;
-        const listed = v.value
-          .split(',')
-          .map((h) => h.trim())
-          .filter(Boolean);
-        if (listed.includes(origin)) continue;
-        const deploy = ownerDeployment(d.content);
-        const value = [...listed, origin].join(',');
-        return [
-          {
-            weight: 88,
-            object: `deployment ${deploy ?? pod}`,
-            cause: `Django refuses the form posts (a login) with 403 CSRF verification failed because their Origin ${origin} is not trusted ("${clip(line, 180)}"): CSRF_TRUSTED_ORIGINS comes from ${v.name}=${v.value}, which does not list ${origin}, so every POST from that origin fails while pages (GETs) load`,
-            evidence: [
-              `get_pod_logs ${pod}: "${clip(line, 160)}"`,
-              `describe_pod ${pod}: ${v.name}=${v.value}`,
-            ],
-            advice: `add ${origin} to ${v.name} (keeping the origins it lists)`,
-            ...envFix(
-              ns,
-              deploy,
-              c.name,
-              [{ name: v.name, value }],
-              `set ${v.name}=${value} on ${deploy ?? pod} so Django trusts the origin ${origin}`,
-            ),
-            revisionSound: true,
-          },
-        ];
-      }
-    }
-    return [];
-  },
-};
+  line: /Origin checking failed - (https?:\/\/[A-Za-z0-9.:[\]-]{1,260}) does not match any trusted origins/,
+  variable: /CSRF_TRUSTED_ORIGINS$/,
+  entry: (origin) => origin.replace(/\/$/, ''),
+  admits: (listed, origin) => listed.includes(origin),
+  cause: (origin, line, name, value) =>
+    `Django refuses the form posts (a login) with 403 CSRF verification failed because their Origin ${origin} is not trusted ("${clip(line, 180)}"): CSRF_TRUSTED_ORIGINS comes from ${name}=${value}, which does not list ${origin}, so every POST from that origin fails while pages (GETs) load`,
+  advice: (origin, name) => `add ${origin} to ${name} (keeping the origins it lists)`,
+  fixText: (origin, name, list, target) =>
+    `set ${name}=${list} on ${target} so Django trusts the origin ${origin}`,
+});
