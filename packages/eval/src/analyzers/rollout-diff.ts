@@ -203,10 +203,6 @@ function described(ctx: AnalyzerContext, rs: string) {
  * read: the Deployment, its revision and change cause, the two ReplicaSets and the changed fields.
  */
 export function latestRolloutChanges(ctx: AnalyzerContext) {
-  return changes(ctx);
-}
-
-function changes(ctx: AnalyzerContext) {
   const deployment = candidate(ctx);
   if (!deployment) return undefined;
   const rev = revision(ctx, deployment);
@@ -327,7 +323,7 @@ export const rolloutDiffAnalyzer: Analyzer = {
       }));
   },
   finds(ctx): Finding[] {
-    const found = changes(ctx);
+    const found = latestRolloutChanges(ctx);
     if (!found) return [];
     for (const c of found.list) {
       if (!c.env) continue;
@@ -378,7 +374,7 @@ export const rolloutDiffAnalyzer: Analyzer = {
     return [];
   },
   notes(ctx): string[] {
-    const found = changes(ctx);
+    const found = latestRolloutChanges(ctx);
     if (!found) return [];
     const glosses = GLOSSES.filter((g) => found.list.some((c) => c.env && g.name.test(c.env))).map(
       (g) => g.text,
