@@ -2,16 +2,34 @@ import { parseTable } from '../k8s-text.js';
 import { type Analyzer, type AnalyzerContext, bonus, clip, flat, outputs, type Read } from './types.js';
 
 const CONFLICT = 'volume node affinity conflict';
+const NO_MATCH = "didn't match Pod's node affinity/selector";
 
-/** Pending pods whose scheduling failed on their volume's node affinity, with the claim their description names. */
-function conflicted(ctx: AnalyzerContext): { pod: string; claim: string; message: string }[] {
-  const out: { pod: string; claim: string; message: string }[] = [];
+/**
+ * Pending pods with a claim whose scheduling failed on their volume's node affinity, or on their own
+ * node affinity or selector on every node (so also on the node a local volume of theirs lives on),
+ * with the claim their description names.
+ */
+function conflicted(ctx: AnalyzerContext): { pod: string; claim: string; message: string; own: boolean }[] {
+  const out: { pod: string; claim: string; message: string; own: boolean }[] = [];
   for (const o of outputs(ctx.seen, 'describe_pod', (x) => x.args['namespace'] === ctx.ns)) {
-    const message = o.content.split('\n').find((l) => l.includes(CONFLICT));
+    const lines = o.content.split('\n');
+    const conflict = lines.find((l) => l.includes(CONFLICT));
+    const everyNode = conflict ? undefined : lines.find((l) => everyNodeUnmatched(l));
+    const message = conflict ?? everyNode;
     const claim = /^\s{4}ClaimName:\s{1,20}(\S{1,253})/m.exec(o.content)?.[1];
-    if (message && claim) out.push({ pod: String(o.args['name'] ?? ''), claim, message: message.trim() });
+    if (message && claim)
+      out.push({ pod: String(o.args['name'] ?? ''), claim, message: message.trim(), own: !conflict });
   }
   return out;
+}
+
+/** "0/4 nodes are available: 4 node(s) didn't match Pod's node affinity/selector": every node ruled out by it. */
+function everyNodeUnmatched(line: string): boolean {
+  const m =
+    /0\/(\d{1,5}) nodes are available: (\d{1,5}) node\(s\) didn't match Pod's node affinity\/selector/.exec(
+      line,
+    );
+  return m !== null && m[1] === m[2] && line.includes(NO_MATCH);
 }
 
 const describedAs = (ctx: AnalyzerContext, kind: RegExp, name: string) =>
@@ -70,6 +88,20 @@ export const volumeNodePinAnalyzer: Analyzer = {
         'NAME'
       ];
       const anti = /anti-affinity/.test(c.message);
+      if (c.own)
+        return [
+          {
+            weight: 95 + bonus(set, ctx.hints),
+            object: `pod ${c.pod}`,
+            cause: `its claim ${c.claim} is bound to the local PersistentVolume ${volume}, whose node affinity pins it to node ${node} (kubernetes.io/hostname), so the pod can only run on ${node}; but its own node selector or affinity rules out every node, ${node} included ("${clip(c.message, 160)}"): no node satisfies both, so it stays Pending; the volume cannot move`,
+            evidence: [
+              `describe_pod ${c.pod}: "${clip(c.message, 200)}"`,
+              `describe_resource PersistentVolumeClaim ${c.claim}: volumeName ${volume}`,
+              `describe_resource PersistentVolume ${volume}: nodeAffinity kubernetes.io/hostname In [${node}]`,
+            ],
+            advice: `let the pod's nodeSelector or affinity admit ${node} (or label ${node} to match it), or move the data to a new local volume on a node the selector admits; a bound local volume never moves`,
+          },
+        ];
       return [
         {
           weight: 95 + bonus(set, ctx.hints),
