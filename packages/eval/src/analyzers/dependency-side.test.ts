@@ -3,14 +3,9 @@
 // the client's failure are quoted, the two sides' own names not counting as a link.
 import { describe, expect, it } from 'vitest';
 import { dependencySideAnalyzer } from './dependency-side.js';
-import { observed, table } from './observed.fixture.js';
-import type { AnalyzerContext } from './types.js';
+import { ctx, observed, pods, table } from './observed.fixture.js';
 
-type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
 const CLIENT = 'stock-api-7c9f5d8b6d-bcdfg';
-const pods = (ns: string, rows: string[][]) =>
-  observed('list_pods', { namespace: ns }, table([['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], ...rows]));
 const namespaces = observed(
   'list_resources',
   { kind: 'Namespace' },

@@ -6,12 +6,8 @@ import { etcdDiskAnalyzer } from './etcd-disk.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { jvmSerialGcAnalyzer } from './jvm-serial-gc.js';
-import { observed } from './observed.fixture.js';
-import type { AnalyzerContext } from './types.js';
+import { ctx, observed } from './observed.fixture.js';
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
-
-type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
 
 describe('jvm-serial-gc', () => {
   const logs = observed(

@@ -5,16 +5,14 @@ import { expectedStatesAnalyzer } from './expected-states.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
 import { helmReleaseAnalyzer } from './helm-release.js';
 import { nodeSysctlAnalyzer } from './node-sysctl.js';
-import { observed } from './observed.fixture.js';
+import { ctx, observed } from './observed.fixture.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { stalePeerAnalyzer } from './stale-peer.js';
 import { storageAnalyzer } from './storage.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
-import type { AnalyzerContext } from './types.js';
 
 type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
 
 const describePod = (name: string, container: string, limits: string, env: string, last = 'Error') =>
   [

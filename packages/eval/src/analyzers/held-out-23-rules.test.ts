@@ -10,16 +10,12 @@ import { logGloss } from './log-glosses.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { nodeCacheAddresses, nodeLocalDnsIpvsAnalyzer } from './nodelocaldns-ipvs.js';
-import { observed } from './observed.fixture.js';
+import { ctx, observed } from './observed.fixture.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { scaleDownAnalyzer } from './scale-down.js';
 import { sealedSecretAnalyzer, unsealFailure } from './sealed-secret.js';
 import { sentinelStaleAnalyzer } from './sentinel-stale.js';
-import type { AnalyzerContext } from './types.js';
 import { archiveDirs, walArchivePathAnalyzer } from './wal-archive-path.js';
-
-type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
 
 describe('log glosses', () => {
   it.each([

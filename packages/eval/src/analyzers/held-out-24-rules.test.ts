@@ -12,13 +12,11 @@ import { logGloss } from './log-glosses.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
-import { observed } from './observed.fixture.js';
+import { ctx, observed } from './observed.fixture.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
-import type { AnalyzerContext } from './types.js';
 
 type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
 
 describe('a failed run: the line that says why', () => {
   it.each([

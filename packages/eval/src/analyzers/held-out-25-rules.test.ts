@@ -12,7 +12,7 @@ import { logGloss } from './log-glosses.js';
 import { logRotationPressureAnalyzer } from './log-rotation-pressure.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
-import { observed } from './observed.fixture.js';
+import { ctx, observed } from './observed.fixture.js';
 import { orderedStartupAnalyzer } from './ordered-startup.js';
 import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
@@ -20,7 +20,6 @@ import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import type { AnalyzerContext } from './types.js';
 
 type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
 
 describe('nfs-stale-handle: a mount the recreated NFS server no longer knows', () => {
   const log = observed(

@@ -5,17 +5,16 @@ import { certificateNotIssuedAnalyzer } from './certificate-not-issued.js';
 import { logGloss } from './log-glosses.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { bypassesProxy, noProxyClusterAnalyzer } from './no-proxy-cluster.js';
-import { observed } from './observed.fixture.js';
+import { ctx, observed } from './observed.fixture.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
 import { serviceMonitorSelectorAnalyzer } from './servicemonitor-selector.js';
 import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { springEnvCaseAnalyzer, springEnvName } from './spring-env-case.js';
 import { suspendedCleanupAnalyzer } from './suspended-cleanup.js';
-import { type AnalyzerContext, evicting } from './types.js';
+import { evicting } from './types.js';
 import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js';
 
 type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
 
 describe('suspended-cleanup: a cleanup CronJob suspended while its volume fills', () => {
   const full = observed(

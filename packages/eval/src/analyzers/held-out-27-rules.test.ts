@@ -6,11 +6,7 @@ import { jvmEntropyAnalyzer } from './jvm-entropy.js';
 import { logGloss } from './log-glosses.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { mysqlTableCaseAnalyzer } from './mysql-table-case.js';
-import { observed } from './observed.fixture.js';
-import type { AnalyzerContext } from './types.js';
-
-type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
+import { ctx, observed } from './observed.fixture.js';
 
 describe('dns: CoreDNS OOM-killed at its memory limit', () => {
   const seen = (reason: string) => [

@@ -5,12 +5,10 @@ import { externalDnsFilterAnalyzer } from './external-dns-filter.js';
 import { gunicornTimeoutAnalyzer } from './gunicorn-timeout.js';
 import { logShipperBufferAnalyzer } from './log-shipper-buffer.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
-import { observed } from './observed.fixture.js';
+import { ctx, observed } from './observed.fixture.js';
 import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
-import type { AnalyzerContext } from './types.js';
 
 type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
 
 describe('gunicorn-timeout: workers killed at the default 30 s timeout', () => {
   const seen = (env: string) => [

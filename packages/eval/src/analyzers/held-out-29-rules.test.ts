@@ -5,16 +5,12 @@ import { appErrorsAnalyzer, recoveredRetries } from './app-errors.js';
 import { glossedLine } from './log-glosses.js';
 import { loggedLimitAnalyzer as phpFpmPoolAnalyzer } from './logged-limit.js';
 import { noProxyClusterAnalyzer } from './no-proxy-cluster.js';
-import { observed, table } from './observed.fixture.js';
+import { ctx, observed, table } from './observed.fixture.js';
 import { probeCause } from './probes.js';
 import { nginxRoutes, proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
 import { pythonStdoutBufferedAnalyzer } from './python-stdout-buffered.js';
 import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
 import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
-import type { AnalyzerContext } from './types.js';
-
-type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
 
 describe('registry-quota-consumer: a pre-puller spends the registry pull quota', () => {
   const refused = observed(

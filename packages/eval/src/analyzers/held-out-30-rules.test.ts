@@ -7,19 +7,14 @@ import { firstPullSlowAnalyzer } from './first-pull-slow.js';
 import { glossedLine } from './log-glosses.js';
 import { loggedLimitAnalyzer } from './logged-limit.js';
 import { mongoAuthSourceAnalyzer } from './mongo-auth-source.js';
-import { observed, table } from './observed.fixture.js';
+import { ctx, log, observed, table } from './observed.fixture.js';
 import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
 import { quotedErrorLogsAnalyzer } from './quoted-error-logs.js';
 import { redisMadeReplicaAnalyzer } from './redis-made-replica.js';
 import { requestNeverReturnsAnalyzer } from './request-never-returns.js';
 import { stalenessThresholdAnalyzer } from './staleness-threshold.js';
 import { threadPoolExhaustedAnalyzer } from './thread-pool-exhausted.js';
-import type { AnalyzerContext } from './types.js';
 
-type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
-const log = (ns: string, name: string, lines: string[], extra: Record<string, unknown> = {}) =>
-  observed('get_pod_logs', { namespace: ns, name, ...extra }, lines.join('\n'));
 const pod = (ns: string, name: string, env: string, owner = name.replace(/-[a-z0-9]{5}$/, '')) =>
   observed(
     'describe_pod',

@@ -6,18 +6,10 @@ import { forwardedSchemeLoopAnalyzer } from './forwarded-scheme-loop.js';
 import { frontingProxyAnalyzer } from './fronting-proxy.js';
 import { jwksStaleKeysAnalyzer } from './jwks-stale-keys.js';
 import { logGloss } from './log-glosses.js';
-import { observed, table } from './observed.fixture.js';
+import { ctx, log, observed, pods, table } from './observed.fixture.js';
 import { pollLoopStuckCallAnalyzer } from './poll-loop-stuck-call.js';
 import { quietTailSearchAnalyzer } from './quiet-tail-search.js';
 import { releaseDuringPastAlertAnalyzer } from './release-during-past-alert.js';
-import type { AnalyzerContext } from './types.js';
-
-type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
-const log = (ns: string, name: string, lines: string[], extra: Record<string, unknown> = {}) =>
-  observed('get_pod_logs', { namespace: ns, name, ...extra }, lines.join('\n'));
-const pods = (ns: string, rows: string[][]) =>
-  observed('list_pods', { namespace: ns }, table([['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], ...rows]));
 
 describe('quiet-tail-search: a whole log searched when its tail shows nothing wrong', () => {
   const seen = (tail: string[]) => [

@@ -6,18 +6,11 @@ import { djangoAllowedHostsAnalyzer } from './django-allowed-hosts.js';
 import { dotnetHeapHardLimitAnalyzer } from './dotnet-heap-hard-limit.js';
 import { logGloss } from './log-glosses.js';
 import { namedWorkloadElsewhereAnalyzer } from './named-workload-elsewhere.js';
-import { observed, table } from './observed.fixture.js';
+import { ctx, log, observed, pods, table } from './observed.fixture.js';
 import { opcacheFullAnalyzer } from './opcache-full.js';
-import type { AnalyzerContext } from './types.js';
 import { vulnerabilityScannersAnalyzer } from './vulnerability-scanners.js';
 import { workerThreadsHungReadAnalyzer } from './worker-threads-hung-read.js';
 
-type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
-const log = (ns: string, name: string, lines: string[]) =>
-  observed('get_pod_logs', { namespace: ns, name }, lines.join('\n'));
-const pods = (ns: string, rows: string[][]) =>
-  observed('list_pods', { namespace: ns }, table([['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], ...rows]));
 const described = (ns: string, name: string, env: string, limits = '') =>
   observed(
     'describe_pod',

@@ -6,19 +6,12 @@ import { expectedLine, expectedLogLinesAnalyzer } from './expected-log-lines.js'
 import { logGloss } from './log-glosses.js';
 import { loggedLimitAnalyzer } from './logged-limit.js';
 import { explainingEvents } from './normal-events.js';
-import { observed, table } from './observed.fixture.js';
+import { ctx, log, observed, pods, table } from './observed.fixture.js';
 import { poolTimesReplicasAnalyzer } from './pool-times-replicas.js';
 import { producerReleaseAnalyzer } from './producer-release.js';
 import { quietNamespaceLogsAnalyzer } from './quiet-namespace-logs.js';
 import { s3PrefixRateAnalyzer } from './s3-prefix-rate.js';
-import type { AnalyzerContext } from './types.js';
 
-type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
-const log = (ns: string, name: string, lines: string[]) =>
-  observed('get_pod_logs', { namespace: ns, name }, lines.join('\n'));
-const pods = (ns: string, rows: string[][]) =>
-  observed('list_pods', { namespace: ns }, table([['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], ...rows]));
 const namespaces = (names: string[]) =>
   observed(
     'list_resources',

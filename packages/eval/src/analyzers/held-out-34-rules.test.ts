@@ -6,15 +6,10 @@ import { heapLevelled } from './expected-log-lines.js';
 import { jvmHeapCapAnalyzer } from './jvm-heap-cap.js';
 import { logGloss } from './log-glosses.js';
 import { misplacedSettingAnalyzer } from './misplaced-setting.js';
-import { observed, table } from './observed.fixture.js';
+import { ctx, log, observed, table } from './observed.fixture.js';
 import { proxyNoServerAnalyzer } from './proxy-no-server.js';
 import { readAfterWriteAnalyzer } from './read-after-write.js';
-import type { AnalyzerContext } from './types.js';
 
-type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
-const log = (ns: string, name: string, lines: string[], extra: Record<string, unknown> = {}) =>
-  observed('get_pod_logs', { namespace: ns, name, ...extra }, lines.join('\n'));
 const env = (ns: string, name: string, lines: string[], limits = '') =>
   observed(
     'describe_pod',

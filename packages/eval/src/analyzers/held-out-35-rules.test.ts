@@ -7,21 +7,16 @@ import { appErrorsAnalyzer, errorLines } from './app-errors.js';
 import { cacheStampedeAnalyzer } from './cache-stampede.js';
 import { etcdDiskAnalyzer } from './etcd-disk.js';
 import { namedWorkloadElsewhereAnalyzer } from './named-workload-elsewhere.js';
-import { observed, table } from './observed.fixture.js';
+import { ctx, log, observed, pods, table } from './observed.fixture.js';
 import { poolRefillAnalyzer } from './pool-refill.js';
 import { quietNamespaceLogsAnalyzer } from './quiet-namespace-logs.js';
 import { redeliveryAnalyzer } from './redelivery.js';
 import { rolloutDiffAnalyzer, rolloutHistoryAnalyzer, templateChanges } from './rollout-diff.js';
 import { schedulerDstGapAnalyzer } from './scheduler-dst-gap.js';
 import { sqliteWriterAnalyzer } from './sqlite-writer.js';
-import type { AnalyzerContext, Finding } from './types.js';
+import type { Finding } from './types.js';
 
 type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
-const log = (ns: string, name: string, lines: string[]) =>
-  observed('get_pod_logs', { namespace: ns, name }, lines.join('\n'));
-const pods = (ns: string, rows: string[][]) =>
-  observed('list_pods', { namespace: ns }, table([['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], ...rows]));
 const namespaces = (names: string[]) =>
   observed(
     'list_resources',

@@ -6,18 +6,11 @@ import { dependencySideAnalyzer } from './dependency-side.js';
 import { djangoCsrfOriginsAnalyzer } from './django-allowed-hosts.js';
 import { kafkaMinIsrAnalyzer } from './kafka-min-isr.js';
 import { logGloss } from './log-glosses.js';
-import { observed, table } from './observed.fixture.js';
+import { ctx, log, observed, pods, table } from './observed.fixture.js';
 import { recentRolloutsAnalyzer } from './recent-rollouts.js';
 import { rolloutHistoryAnalyzer } from './rollout-diff.js';
 import { routineWorkWindowAnalyzer } from './routine-work-window.js';
-import type { AnalyzerContext } from './types.js';
 
-type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
-const log = (ns: string, name: string, lines: string[]) =>
-  observed('get_pod_logs', { namespace: ns, name }, lines.join('\n'));
-const pods = (ns: string, rows: string[][]) =>
-  observed('list_pods', { namespace: ns }, table([['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], ...rows]));
 const namespaces = (names: string[]) =>
   observed(
     'list_resources',

@@ -5,16 +5,9 @@ import { appErrorsAnalyzer, oneClientFailures } from './app-errors.js';
 import { consumerOffsetResetAnalyzer } from './consumer-offset-reset.js';
 import { expectedLine, expectedLogLinesAnalyzer } from './expected-log-lines.js';
 import { logGloss } from './log-glosses.js';
-import { observed, table } from './observed.fixture.js';
+import { ctx, log, observed, pods, table } from './observed.fixture.js';
 import { rolloutDiffAnalyzer } from './rollout-diff.js';
-import type { AnalyzerContext } from './types.js';
 
-type Seen = ReturnType<typeof observed>;
-const ctx = (ns: string, seen: Seen[], task = ''): AnalyzerContext => ({ task, ns, hints: [], seen });
-const log = (ns: string, name: string, lines: string[]) =>
-  observed('get_pod_logs', { namespace: ns, name }, lines.join('\n'));
-const pods = (ns: string, rows: string[][]) =>
-  observed('list_pods', { namespace: ns }, table([['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], ...rows]));
 /** `list_deployments` as the tool prints it. */
 const deployments = (ns: string, names: string[]) =>
   observed(

@@ -1,4 +1,5 @@
 import type { SeenObservation } from '../observations.js';
+import type { AnalyzerContext } from './types.js';
 
 /**
  * A successful observation at step 1, as the analyzers' table tests feed them: what `tool` returned
@@ -30,3 +31,23 @@ export function table(rows: readonly (readonly string[])[]): string {
     )
     .join('\n');
 }
+
+/** What an analyzer is given: the namespace under investigation, what was seen, the person's task. */
+export const ctx = (ns: string, seen: SeenObservation[], task = ''): AnalyzerContext => ({
+  task,
+  ns,
+  hints: [],
+  seen,
+});
+
+/** `list_pods` in `ns`: the rows under the NAME, READY, STATUS, RESTARTS and AGE columns. */
+export const pods = (ns: string, rows: string[][]): SeenObservation =>
+  observed('list_pods', { namespace: ns }, table([['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], ...rows]));
+
+/** `get_pod_logs` of pod `name` in `ns`: the lines joined; `extra` adds arguments (`previous`, `container`). */
+export const log = (
+  ns: string,
+  name: string,
+  lines: string[],
+  extra: Record<string, unknown> = {},
+): SeenObservation => observed('get_pod_logs', { namespace: ns, name, ...extra }, lines.join('\n'));

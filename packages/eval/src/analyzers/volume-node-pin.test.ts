@@ -2,12 +2,11 @@
 // set 15's world: the FailedScheduling message names no volume, yet the bound local volume is why the
 // pod cannot follow its new selector).
 import { describe, expect, it } from 'vitest';
-import { observed } from './observed.fixture.js';
-import type { AnalyzerContext } from './types.js';
+import { ctx as context, observed } from './observed.fixture.js';
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
 
 type Seen = ReturnType<typeof observed>;
-const ctx = (seen: Seen[]): AnalyzerContext => ({ task: '', ns: 'audit', hints: [], seen });
+const ctx = (seen: Seen[]) => context('audit', seen);
 
 const pod = (message: string) =>
   observed(
