@@ -331,6 +331,13 @@ const CLOCK_SKEW = /token is not valid yet|used before issued|token used before|
 // An access-log line answering 5xx (`"GET /v2/feed HTTP/1.1" 500`), and what nginx says of why.
 const STATUS_5XX_ACCESS = /"(?:GET|POST|PUT|PATCH|DELETE|HEAD) [^"\n]{1,500} HTTP\/[\d.]{1,3}" 50[0-4]\b/;
 const PROXY_ALERTS = '[alert]|[emerg]|[crit]';
+/**
+ * OAuth 2.0's error codes in a token endpoint's answer (RFC 6749, 5.2): the code says only what was
+ * refused; the same answer's `error_description` says why, and the first such answer may lie far above
+ * the tail, which repeats the code.
+ */
+const OAUTH_ERROR = /\b(?:invalid_grant|invalid_client|unauthorized_client|invalid_token)\b/;
+const OAUTH_WHY = 'error_description';
 
 /** A search of the whole log a `get_pod_logs` read showed the tail of (its pod and container), for `pattern`. */
 function searchOf(log: SeenObservation, pattern: string): Read {
@@ -383,6 +390,15 @@ export const appErrorsAnalyzer: Analyzer = {
     })
       .slice(0, 1)
       .map((o) => searchOf(o, PROXY_ALERTS));
+    // OAuth errors in the tail without the provider's reason: its error_description anywhere in the log
+    // (two pods: replicas sharing a token each see another part of the story).
+    const oauth: Read[] = outputs(seen, 'get_pod_logs', (o) => {
+      if (o.args['previous']) return false;
+      const tail = o.content.slice(-100_000);
+      return OAUTH_ERROR.test(tail) && !tail.includes(OAUTH_WHY);
+    })
+      .slice(0, 2)
+      .map((o) => searchOf(o, OAUTH_WHY));
     // A Ready pod that restarted: what its previous instance said before it ended (one pod is enough).
     // Only where every pod is Running and Ready (the note is for a namespace with nothing failing now):
     // where something fails, that is what the reads are for.
@@ -464,7 +480,7 @@ export const appErrorsAnalyzer: Analyzer = {
         break;
       }
     }
-    return [...skewed, ...tls, ...proxied, ...restarted, ...unready, ...dependency, ...sidecar];
+    return [...skewed, ...tls, ...proxied, ...oauth, ...restarted, ...unready, ...dependency, ...sidecar];
   },
   finds({ seen, hints }) {
     const rows = parseTable(textOf(seen, 'list_pods'));
@@ -483,7 +499,7 @@ export const appErrorsAnalyzer: Analyzer = {
         seen,
         (x) =>
           x.args['name'] === pod &&
-          (x.args['pattern'] === TLS_DATES || x.args['pattern'] === PROXY_ALERTS) &&
+          (x.args['pattern'] === TLS_DATES || x.args['pattern'] === PROXY_ALERTS || x.args['pattern'] === OAUTH_WHY) &&
           !x.args['previous'],
       ).join('\n');
       const dated = searched ? glossedLine(searched) : undefined;

@@ -149,6 +149,7 @@ import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { springEnvCaseAnalyzer } from './spring-env-case.js';
 import { sqliteWriterAnalyzer } from './sqlite-writer.js';
+import { legacyOpensslRootAnalyzer } from './legacy-openssl-root.js';
 import { stalePeerAnalyzer } from './stale-peer.js';
 import { stalenessThresholdAnalyzer } from './staleness-threshold.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
@@ -366,6 +367,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   consumerOffsetResetAnalyzer,
   // Last: the writer holding a SQLite database whose other writers get "database is locked".
   sqliteWriterAnalyzer,
+  legacyOpensslRootAnalyzer,
   // Last: what the latest rollout of a failing Deployment changed in its pod template.
   rolloutDiffAnalyzer,
   // Last: the rollout history of a recently rolled, failing Deployment when nothing read its revision.

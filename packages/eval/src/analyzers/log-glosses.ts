@@ -710,6 +710,31 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "MySQL blocked the client's host after max_connect_errors failed connection attempts in a row (often health checks or a proxy that connect and drop); run FLUSH HOSTS (mysqladmin flush-hosts) and raise max_connect_errors or fix what fails to connect",
   },
+  // PostgreSQL's lock table is shared memory sized max_locks_per_transaction × (max_connections +
+  // max_prepared_transactions); every relation a transaction touches (each table, index and partition)
+  // holds a lock there until it ends (https://www.postgresql.org/docs/current/runtime-config-locks.html).
+  {
+    all: ['out of shared memory'],
+    none: ['/dev/shm', 'could not resize'],
+    means:
+      "PostgreSQL's shared lock table is full, not its memory: every relation a transaction touches (each table, index and partition) takes a lock that lives in that table until the transaction ends, and it holds max_locks_per_transaction (64 by default) × (max_connections + max_prepared_transactions) locks in all. One transaction over many relations exhausts it: pg_dump locks every table and partition it dumps in one transaction, so a schema whose partitions keep growing (a partition per day) passes the limit one day. Raise max_locks_per_transaction (a server restart) or dump fewer partitions at a time; shared_buffers and the pod's memory are not the cause",
+  },
+  // OAuth 2.0 refresh-token rotation: a refresh token is single-use, and presenting one already used is
+  // treated as a replay, so the authorization server revokes the token family (RFC 9700, "Best Current
+  // Practice for OAuth 2.0 Security", 4.14.2; RFC 6749 5.2 for invalid_grant).
+  {
+    all: ['invalid_grant', 'already used'],
+    means:
+      'the OAuth provider rotates refresh tokens: each one is single-use, and presenting a refresh token that was already used counts as a replay, so it revoked the whole token family and every later refresh fails with invalid_grant until someone consents again. A used token is presented when two processes share one stored refresh token, as two replicas do (or a second pod started beside the first): they refresh concurrently, one rotates the token and the other still holds the old one. The token did not run out of its lifetime; let one replica refresh (run a single replica, or take a lock or elect a leader around the refresh and reload the token after it), then renew the consent',
+  },
+  // nginx resolves a host name written in proxy_pass or used by a cosocket (OpenResty's ngx.socket.tcp,
+  // lua-resty-http) at request time only through the `resolver` directive; without one the request fails
+  // (https://nginx.org/en/docs/http/ngx_http_core_module.html#resolver).
+  {
+    all: ['no resolver defined to resolve'],
+    means:
+      "nginx has no resolver directive, so it cannot look up a host name at request time: a name in a variable proxy_pass or a Lua cosocket call (OpenResty's lua-resty-http, ngx.socket.tcp) is resolved by nginx's own resolver, not the system's /etc/resolv.conf, and without a resolver line every such request fails while names in a static upstream (resolved at start) still work. Add a resolver line to nginx's configuration (http or server block) pointing at the cluster DNS (kube-dns's Service IP, or `local=on` in OpenResty), and reload nginx",
+  },
   // https://dev.mysql.com/doc/refman/8.0/en/caching-sha2-pluggable-authentication.html
   {
     all: ['caching_sha2_password'],
