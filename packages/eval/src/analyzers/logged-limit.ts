@@ -22,6 +22,21 @@ interface LoggedLimit {
   readonly cause: (limit: string, line: string) => string;
   /** Only when a variable of the container holds the logged value (a figure too common alone). */
   readonly needsVariable?: true;
+  /**
+   * The log gives a size in bytes, and the variable may hold it in PHP's shorthand (`64M`, `65536K`,
+   * `1G`: php.net, "Using PHP: shorthand bytes"); the raised value keeps the variable's unit.
+   */
+  readonly bytes?: true;
+}
+
+const UNITS: Readonly<Record<string, number>> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** A size in PHP's shorthand (`64M`, `512K`, `1G`, plain bytes): its bytes and unit, or undefined. */
+function shorthand(value: string): { bytes: number; unit: string } | undefined {
+  const m = /^(\d{1,12})([KMG]?)$/i.exec(value.trim());
+  if (!m) return undefined;
+  const unit = m[2]!.toUpperCase();
+  return { bytes: Number(m[1]) * UNITS[unit]!, unit };
 }
 
 const LIMITS: readonly LoggedLimit[] = [
@@ -44,6 +59,18 @@ const LIMITS: readonly LoggedLimit[] = [
     factor: 4,
     cause: (limit, line) =>
       `nginx has run out of connections: each worker process may hold at most worker_connections (${limit}) connections, clients and upstream connections together, and it has needed more ("${clip(line, 150)}"), so it refuses or drops the next ones while the pods are Running and Ready; it is the connection limit, not the upstream`,
+  },
+  // php.net, "Description of core php.ini directives": memory_limit caps what one script may allocate
+  // (128M by default); past it PHP stops the script with "Allowed memory size of N bytes exhausted", a
+  // fatal error of the script, not an out-of-memory kill of the container.
+  {
+    line: /Allowed memory size of (\d{1,12}) bytes exhausted/,
+    variable: /MEMORY_LIMIT/,
+    setting: "PHP's memory_limit",
+    factor: 4,
+    bytes: true,
+    cause: (limit, line) =>
+      `PHP's own memory_limit stops the script: it allows ${limit} bytes (${Math.round(Number(limit) / 1024 ** 2)}M) per request and the page needs more ("${clip(line, 170)}"), so those requests fail with a fatal error (a 500) while the container stays far below its memory limit and is never OOMKilled; it is the php.ini setting, not the pod's memory`,
   },
   // A client-side deadline shorter than the work: the program cancels its own query or call when
   // it runs longer than the timeout it was given (PostgreSQL's statement_timeout set per session by
@@ -80,28 +107,38 @@ export const loggedLimitAnalyzer: Analyzer = {
       const owner = d ? ownerDeployment(d.content) : undefined;
       const sections = d ? containerSections(d.content).filter((c) => !c.init) : [];
       // The container whose environment holds the logged value, else the one the log came from.
-      const holds = (body: string) =>
+      const variableLine = (body: string) =>
         new RegExp(
-          `^\\s{2,}([A-Z0-9_]{0,40}${limit.variable.source}[A-Z0-9_]{0,20}):\\s+${value}\\s*$`,
+          `^\\s{2,}([A-Z0-9_]{0,40}${limit.variable.source}[A-Z0-9_]{0,20}):\\s+(${limit.bytes ? '\\d{1,12}[KMGkmg]?' : value})\\s*$`,
           'm',
-        ).exec(body)?.[1];
+        ).exec(body);
+      const holds = (body: string) => {
+        const m = variableLine(body);
+        if (!m) return undefined;
+        return !limit.bytes || shorthand(m[2]!)?.bytes === Number(value) ? m[1] : undefined;
+      };
       const c =
         sections.find((s) => holds(s.body)) ??
         sections.find((s) => s.name === hit.log.args['container']) ??
         sections[0];
       const variable = c ? holds(c.body) : undefined;
       if (limit.needsVariable && !variable) continue;
-      const raised = String(Number(value) * limit.factor);
+      const held = variable && c ? variableLine(c.body)?.[2] : undefined;
+      const size = limit.bytes && held ? shorthand(held) : undefined;
+      const shown = held ?? value;
+      const raised = size
+        ? `${(size.bytes * limit.factor) / UNITS[size.unit]!}${/[kmg]$/.test(held!) ? size.unit.toLowerCase() : size.unit}`
+        : String(Number(value) * limit.factor);
       const count = loggedLines(seen, ns, (l) => limit.line.test(l)).length;
       const out: Finding = {
         weight: 90,
         object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
-        cause: `${limit.cause(value, hit.line.trim())}${count > 1 ? ` (${count} pods log it)` : ''}${variable ? `: the container sets it through ${variable}=${value}` : ''}`,
+        cause: `${limit.cause(value, hit.line.trim())}${count > 1 ? ` (${count} pods log it)` : ''}${variable ? `: the container sets it through ${variable}=${shown}` : ''}`,
         evidence: [
           `get_pod_logs ${pod}: "${clip(hit.line.trim(), 160)}"`,
-          ...(variable ? [`describe_pod ${pod}: ${variable}: ${value}`] : []),
+          ...(variable ? [`describe_pod ${pod}: ${variable}: ${shown}`] : []),
         ],
-        advice: `raise ${limit.setting}${variable ? ` (${variable})` : ''} above ${value}, as far as memory and file-descriptor limits allow, or add replicas`,
+        advice: `raise ${limit.setting}${variable ? ` (${variable})` : ''} above ${shown}, as far as memory and file-descriptor limits allow, or add replicas`,
         revisionSound: true,
         ...(variable && c
           ? envFix(
@@ -109,7 +146,7 @@ export const loggedLimitAnalyzer: Analyzer = {
               owner,
               c.name,
               [{ name: variable, value: raised }],
-              `set ${variable}=${raised} on ${owner}/${c.name}, raising ${limit.setting} from ${value}`,
+              `set ${variable}=${raised} on ${owner}/${c.name}, raising ${limit.setting} from ${shown}`,
             )
           : {}),
       };
