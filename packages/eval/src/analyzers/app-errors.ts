@@ -109,6 +109,7 @@ export function errorLines(text: string): string[] {
   const lines = text.split('\n');
   const failed = (l: string) =>
     !/^\(no log lines|^Defaulted container "/.test(l) &&
+    !missingWellKnownFile(l) &&
     (ERROR_MARKS.some((m) => l.includes(m)) ||
       STATUS_5XX.test(` ${l} `) ||
       STATUS_426_ACCESS.test(l) ||
@@ -121,6 +122,25 @@ export function errorLines(text: string): string[] {
       : failed(l) ||
         py?.keep.has(i) === true ||
         (i > 0 && failed(lines[i - 1]!) && l.length <= 4000 && EXCEPTION_LINE.test(l)),
+  );
+}
+
+/**
+ * nginx's [error] line for a file browsers and crawlers ask for on their own (a favicon, Apple's touch
+ * icons, robots.txt, anything under /.well-known/) that the site does not have: nginx logs each such
+ * 404 at error level while log_not_found is on, its default (nginx.org, ngx_http_core_module,
+ * "log_not_found"); the visitor's page is not affected.
+ */
+function missingWellKnownFile(line: string): boolean {
+  if (line.length > 4000 || !line.includes('failed (2: No such file or directory)')) return false;
+  const path = /\bopen\(\) "([^"\n]{1,1024})" failed/.exec(line)?.[1];
+  if (!path) return false;
+  const base = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  return (
+    path.includes('/.well-known/') ||
+    /^(?:favicon\.ico|apple-touch-icon[\w.-]{0,40}\.png|robots\.txt|sitemap\.xml|ads\.txt|browserconfig\.xml|security\.txt)$/.test(
+      base,
+    )
   );
 }
 
@@ -499,7 +519,9 @@ export const appErrorsAnalyzer: Analyzer = {
         seen,
         (x) =>
           x.args['name'] === pod &&
-          (x.args['pattern'] === TLS_DATES || x.args['pattern'] === PROXY_ALERTS || x.args['pattern'] === OAUTH_WHY) &&
+          (x.args['pattern'] === TLS_DATES ||
+            x.args['pattern'] === PROXY_ALERTS ||
+            x.args['pattern'] === OAUTH_WHY) &&
           !x.args['previous'],
       ).join('\n');
       const dated = searched ? glossedLine(searched) : undefined;

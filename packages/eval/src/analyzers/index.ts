@@ -3,6 +3,7 @@ import { appErrorsAnalyzer } from './app-errors.js';
 import { cacheStampedeAnalyzer } from './cache-stampede.js';
 import { celeryVisibilityTimeoutAnalyzer } from './celery-visibility-timeout.js';
 import { certificateNotIssuedAnalyzer } from './certificate-not-issued.js';
+import { clientCancelledAnalyzer } from './client-cancelled.js';
 import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
 import { configMountsAnalyzer } from './config-mounts.js';
@@ -10,6 +11,7 @@ import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
 import { configSourcesAnalyzer } from './config-sources.js';
 import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js';
 import { consumerOffsetResetAnalyzer } from './consumer-offset-reset.js';
+import { consumerRebalanceAnalyzer } from './consumer-rebalance.js';
 import { controllerCrdAnalyzer } from './controller-crd.js';
 import { cronDstGapAnalyzer } from './cron-dst-gap.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
@@ -67,6 +69,7 @@ import { kafkaRetentionAnalyzer } from './kafka-retention.js';
 import { kedaScaledObjectAnalyzer } from './keda-scaledobject.js';
 import { knownHealthPortsAnalyzer } from './known-health-ports.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
+import { legacyOpensslRootAnalyzer } from './legacy-openssl-root.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { logLevelAnalyzer } from './log-level.js';
 import { logRotationPressureAnalyzer } from './log-rotation-pressure.js';
@@ -149,7 +152,6 @@ import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { springEnvCaseAnalyzer } from './spring-env-case.js';
 import { sqliteWriterAnalyzer } from './sqlite-writer.js';
-import { legacyOpensslRootAnalyzer } from './legacy-openssl-root.js';
 import { stalePeerAnalyzer } from './stale-peer.js';
 import { stalenessThresholdAnalyzer } from './staleness-threshold.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
@@ -349,6 +351,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   jobChangesAnalyzer,
   // Notes only: routine work a healthy namespace's logs flag.
   expectedLogLinesAnalyzer,
+  clientCancelledAnalyzer,
+  consumerRebalanceAnalyzer,
   // Last: the change causes of recent rollouts where failures are logged, for the answer's notes.
   recentRolloutsAnalyzer,
   // A message delivered again to a consumer still handling it (reads nothing of its own).
