@@ -1,8 +1,10 @@
 import { allocatableAnalyzer, requestedNodesAnalyzer } from './allocatable.js';
 import { appErrorsAnalyzer } from './app-errors.js';
 import { cacheStampedeAnalyzer } from './cache-stampede.js';
+import { celeryPrefetchAnalyzer } from './celery-prefetch.js';
 import { celeryVisibilityTimeoutAnalyzer } from './celery-visibility-timeout.js';
 import { certificateNotIssuedAnalyzer } from './certificate-not-issued.js';
+import { certificateRenewedAnalyzer } from './certificate-renewed.js';
 import { clientCancelledAnalyzer } from './client-cancelled.js';
 import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
@@ -34,6 +36,7 @@ import { elsewhereAnalyzer } from './elsewhere.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
 import { esBreakerLoweredAnalyzer } from './es-breaker-lowered.js';
 import { etcdDiskAnalyzer } from './etcd-disk.js';
+import { eventLoopBlockedAnalyzer } from './event-loop-blocked.js';
 import { expectedLogLinesAnalyzer } from './expected-log-lines.js';
 import { expectedStatesAnalyzer } from './expected-states.js';
 import { externalDnsAnalyzer } from './external-dns.js';
@@ -352,6 +355,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   // Notes only: routine work a healthy namespace's logs flag.
   expectedLogLinesAnalyzer,
   clientCancelledAnalyzer,
+  certificateRenewedAnalyzer,
   consumerRebalanceAnalyzer,
   // Last: the change causes of recent rollouts where failures are logged, for the answer's notes.
   recentRolloutsAnalyzer,
@@ -372,6 +376,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   // Last: the writer holding a SQLite database whose other writers get "database is locked".
   sqliteWriterAnalyzer,
   legacyOpensslRootAnalyzer,
+  eventLoopBlockedAnalyzer,
+  celeryPrefetchAnalyzer,
   // Last: what the latest rollout of a failing Deployment changed in its pod template.
   rolloutDiffAnalyzer,
   // Last: the rollout history of a recently rolled, failing Deployment when nothing read its revision.

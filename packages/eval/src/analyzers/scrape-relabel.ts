@@ -77,6 +77,27 @@ export const scrapeRelabelAnalyzer: Analyzer = {
     if (names.length === 0) return [{ tool: 'list_resources', args: { kind: 'Namespace' } }];
     const reads: Read[] = [];
     for (const ns of names.filter((n) => MONITORING.test(n)).slice(0, 2)) {
+      // Prometheus's own log first: it says why a scrape failed (a port that refuses, a limit).
+      const pods = podsOf(ctx.seen, ns);
+      if ('read' in pods) {
+        reads.push(pods.read);
+        continue;
+      }
+      const prom = pods.rows.find((r) => PROMETHEUS_POD.test(r['NAME'] ?? ''));
+      const searched = outputs(
+        ctx.seen,
+        'search_pod_logs',
+        (o) => o.args['namespace'] === ns && o.args['pattern'] === SCRAPE_FAILED,
+      );
+      if (prom && searched.length === 0) {
+        reads.push({
+          tool: 'search_pod_logs',
+          args: { namespace: ns, name: prom['NAME'], pattern: SCRAPE_FAILED, context: 0, maxMatches: 3 },
+        });
+        continue;
+      }
+      // A scrape dropped for its size needs no look at the relabel rules.
+      if (searched.some((o) => OVER_LIMIT.test(o.content.slice(0, 20_000)))) continue;
       const configs = outputs(
         ctx.seen,
         'list_resources',
@@ -92,23 +113,12 @@ export const scrapeRelabelAnalyzer: Analyzer = {
           tool: 'describe_resource',
           args: { kind: 'ConfigMap', name: r['NAME'], namespace: ns },
         });
-      const pods = podsOf(ctx.seen, ns);
-      if ('read' in pods) {
-        reads.push(pods.read);
-        continue;
-      }
-      const prom = pods.rows.find((r) => PROMETHEUS_POD.test(r['NAME'] ?? ''));
-      if (prom)
-        reads.push({
-          tool: 'search_pod_logs',
-          args: { namespace: ns, name: prom['NAME'], pattern: SCRAPE_FAILED, context: 0, maxMatches: 3 },
-        });
     }
     return reads;
   },
   finds(ctx) {
     if (!ASKED.test(ctx.task.slice(0, 4000))) return [];
-    const out: Finding[] = [];
+    const out: Finding[] = [...sampleLimit(ctx)];
     for (const cm of outputs(
       ctx.seen,
       'describe_resource',
@@ -151,3 +161,35 @@ export const scrapeRelabelAnalyzer: Analyzer = {
     return out;
   },
 };
+
+/** Prometheus's warning for a scrape it dropped whole: `msg="scrape failed, sample limit exceeded" sample_limit=5000 samples=27133`. */
+const OVER_LIMIT = /sample limit exceeded[^\n]{0,200}?sample_limit=(\d{1,9})[^\n]{0,100}?samples=(\d{1,12})/i;
+
+/**
+ * A target Prometheus scrapes but drops whole: it returned more samples than the scrape job's
+ * sample_limit, so Prometheus fails that scrape and records the target as down (up = 0) although it
+ * answers (prometheus.io, "Configuration: scrape_config", sample_limit). The series count grew on the
+ * target's side (new labels multiply the series: cardinality); the target's own log may say so.
+ */
+function sampleLimit(ctx: Parameters<Analyzer['finds']>[0]): Finding[] {
+  const line = outputs(ctx.seen, 'search_pod_logs', (o) => o.args['pattern'] === SCRAPE_FAILED)
+    .flatMap((o) => o.content.split('\n'))
+    .find((l) => l.length <= 4000 && OVER_LIMIT.test(l));
+  if (!line) return [];
+  const [, limit, samples] = OVER_LIMIT.exec(line)!;
+  const target = /target=(\S{1,200})/.exec(line)?.[1];
+  const pool = /scrape_pool=(\S{1,100})/.exec(line)?.[1];
+  // The target's own word for how many series it exposes, from the logs of the namespace asked about.
+  const said = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns)
+    .flatMap((o) => o.content.slice(-200_000).split('\n'))
+    .find((l) => l.length <= 4000 && /\bseries\b/i.test(l) && /\d/.test(l));
+  return [
+    {
+      weight: 88,
+      object: target ? `scrape target ${target}` : 'prometheus scrape',
+      cause: `Prometheus drops every scrape of ${target ?? 'the target'}${pool ? ` (scrape pool ${pool})` : ''}: it returns ${samples} samples, more than the job's sample_limit of ${limit}, so each scrape fails as a whole and the target shows down (up = 0, the TargetDown alert, empty dashboards) although it answers and nothing blocks it. The target's series count grew past the limit (more label values multiply the series: cardinality)${said ? `; its own log says "${clip(said.trim(), 220)}"` : ''}`,
+      evidence: [`search_pod_logs prometheus: "${clip(line.replace(/^\d{1,7}[:-]/, '').trim(), 220)}"`],
+      advice: `cut the series the target exposes (drop the new high-cardinality labels) or raise that job's sample_limit above ${samples}, then reload Prometheus's configuration`,
+    },
+  ];
+}
