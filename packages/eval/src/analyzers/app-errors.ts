@@ -202,7 +202,7 @@ export function otherLines(lines: readonly string[], chosen: string, max = 2): s
 }
 
 // A failure a client retries on its own (a peer not up yet at start-up), as clients word it.
-const RETRIED =
+export const RETRIED =
   /retry|retrying|will retry|attempt \d|backing off|reconnect|connection refused|ECONNREFUSED|i\/o timeout|not ready|unavailable|GOAWAY|too_many_pings/i;
 // A line saying the thing it retried now works.
 // A clustered program's own words for peers gone and membership whole again ("removed 6 departed

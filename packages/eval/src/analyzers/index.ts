@@ -39,6 +39,7 @@ import { etcdDiskAnalyzer } from './etcd-disk.js';
 import { eventLoopBlockedAnalyzer } from './event-loop-blocked.js';
 import { expectedLogLinesAnalyzer } from './expected-log-lines.js';
 import { expectedStatesAnalyzer } from './expected-states.js';
+import { expiredSessionsAnalyzer } from './expired-sessions.js';
 import { externalDnsAnalyzer } from './external-dns.js';
 import { externalDnsFilterAnalyzer } from './external-dns-filter.js';
 import { externalNameAnalyzer } from './external-name.js';
@@ -136,6 +137,7 @@ import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
 import { releaseDuringPastAlertAnalyzer } from './release-during-past-alert.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { requestNeverReturnsAnalyzer } from './request-never-returns.js';
+import { retriedAndRecoveredAnalyzer } from './retried-and-recovered.js';
 import { rolloutDiffAnalyzer, rolloutHistoryAnalyzer } from './rollout-diff.js';
 import { routineWorkWindowAnalyzer } from './routine-work-window.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
@@ -356,6 +358,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   expectedLogLinesAnalyzer,
   clientCancelledAnalyzer,
   certificateRenewedAnalyzer,
+  expiredSessionsAnalyzer,
+  retriedAndRecoveredAnalyzer,
   consumerRebalanceAnalyzer,
   // Last: the change causes of recent rollouts where failures are logged, for the answer's notes.
   recentRolloutsAnalyzer,

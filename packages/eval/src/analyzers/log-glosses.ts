@@ -735,6 +735,37 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "nginx has no resolver directive, so it cannot look up a host name at request time: a name in a variable proxy_pass or a Lua cosocket call (OpenResty's lua-resty-http, ngx.socket.tcp) is resolved by nginx's own resolver, not the system's /etc/resolv.conf, and without a resolver line every such request fails while names in a static upstream (resolved at start) still work. Add a resolver line to nginx's configuration (http or server block) pointing at the cluster DNS (kube-dns's Service IP, or `local=on` in OpenResty), and reload nginx",
   },
+  // Node.js's http module refuses to change a response whose headers were sent (ERR_HTTP_HEADERS_SENT,
+  // nodejs.org "Errors"); thrown outside a handler's try/catch it is an uncaught exception, which ends
+  // the process (Node's default for uncaught exceptions).
+  {
+    all: ['err_http_headers_sent'],
+    means:
+      'the program answered one request twice: a handler set headers or sent a body after the response had been sent (Error [ERR_HTTP_HEADERS_SENT]: Cannot set headers after they are sent to the client), typically a validation branch that responds and does not return, so the normal response follows; thrown where nothing catches it, it is an uncaught exception and Node.js exits, so every such request restarts the container. It is a code bug in the release that added the branch: roll back to the previous release, then return after responding',
+  },
+  // MySQL's internal temporary tables (named #sql…) go to tmpdir once larger than tmp_table_size /
+  // max_heap_table_size; error 1114 "The table … is full" when that file system fills
+  // (https://dev.mysql.com/doc/refman/8.0/en/internal-temporary-tables.html).
+  {
+    all: ['is full', '#sql'],
+    means:
+      "MySQL ran out of space for an internal temporary table (#sql… files, error 1114 'The table … is full'): a query that sorts or groups a lot (GROUP BY, DISTINCT, GROUP_CONCAT, a large ORDER BY) spills its temporary table from memory to the directory tmpdir points at, and that file system filled up; the data volume and the table itself are not full. Give tmpdir a larger volume, or make the query's temporary table smaller",
+  },
+  // memcached refuses an item larger than its item size limit (-I / item_size_max, 1 MB by default):
+  // "SERVER_ERROR object too large for cache" (memcached's protocol.txt and its -I option).
+  {
+    all: ['object too large for cache'],
+    means:
+      'memcached refused to store an item larger than its item size limit (the -I option, item_size_max, 1 MB by default): the value the program tries to cache grew past 1 MB, so that set fails every time and the page is rendered uncached; memcached is not full or out of memory. Keep cached values under 1 MB (split or compress them) or start memcached with a larger -I',
+  },
+  // Envoy's route timeout is 15 s unless the route sets one (Envoy's RouteAction.timeout; Istio's
+  // VirtualService timeout leaves it off by default): the proxy answers 504 and closes the upstream
+  // connection at 15 s, so the backend sees its client go away then.
+  {
+    all: ['closed', 'after 15.0s'],
+    means:
+      "the caller gave up after exactly 15 s, and 15 s is Envoy's default route timeout (a route without its own timeout: Envoy's RouteAction.timeout, an Envoy-based gateway or mesh sidecar in front): the proxy answers 504 upstream request timeout to its client and closes the connection to this backend at 15 s while the backend is still working; raise the timeout on that route in the proxy for the slow endpoint, the backend is not failing",
+  },
   // https://dev.mysql.com/doc/refman/8.0/en/caching-sha2-pluggable-authentication.html
   {
     all: ['caching_sha2_password'],

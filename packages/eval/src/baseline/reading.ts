@@ -318,8 +318,16 @@ const SAYS_MISSING =
  * analyzers that look for where the variable should have come from.
  */
 export function missingVariableSaid(log: string): string | undefined {
-  return logLines(log).find((l) => SAYS_MISSING.test(l) && !DEFAULTED.test(l) && !isRuntimeHint(l));
+  return logLines(log).find(
+    (l) => SAYS_MISSING.test(l) && !DEFAULTED.test(l) && !isRuntimeHint(l) && !HTTP_REQUEST.test(l),
+  );
 }
+
+/**
+ * A line about one HTTP request (`POST /v2/quotes 400 3ms ... "postcode is required"`): a field the
+ * request lacked, which the program refused, not a variable it needs to start.
+ */
+const HTTP_REQUEST = /\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/\S{0,300} [1-5]\d\d\b/;
 
 /**
  * A missing environment variable said the way a runtime says it without those words: Python's

@@ -1,0 +1,41 @@
+import { errorLines } from './app-errors.js';
+import { type Analyzer, allPodsReady, clip, outputs } from './types.js';
+
+/** A 401 answer in an access or request log (`GET /account/orders 401 3ms`, `" 401 `, `status=401`). */
+const ANSWERED_401 = /(?:\s|")401\s|\bstatus[=:]\s?"?401\b/;
+/** Why the program refused: a session or token past its lifetime. */
+const EXPIRED = /\b(?:session_expired|token_expired|expired|ttl)\b/i;
+/** A refusal for another reason (a bad signature, an unknown key), which is not routine. */
+const OTHER =
+  /\b(?:bad_signature|invalid_signature|signature (?:is )?invalid|unknown kid|kid not found|malformed)\b/i;
+
+/**
+ * A healthy namespace whose 401s the program itself gives as expired sessions or tokens: a session
+ * ends at its lifetime and the client is sent to log in again, so after a quiet spell (a weekend, a
+ * night) many users meet it at once and the 401 rate spikes, then falls as they log in. A note, only
+ * where nothing fails and no 401 is logged for another reason (a bad signature would be a fault).
+ */
+export const expiredSessionsAnalyzer: Analyzer = {
+  name: 'expired-sessions',
+  reads: () => [],
+  finds: () => [],
+  notes({ ns, seen }): string[] {
+    if (allPodsReady(seen, ns) !== true) return [];
+    const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns && !o.args['previous']);
+    const lines = logs.flatMap((o) =>
+      o.content
+        .slice(-200_000)
+        .split('\n')
+        .slice(-5000)
+        .filter((l) => l.length <= 4000),
+    );
+    if (logs.some((o) => errorLines(o.content.slice(-200_000)).length > 0)) return [];
+    const refused = lines.filter((l) => ANSWERED_401.test(l) || /\b401=\d/.test(l));
+    if (refused.length === 0 || !refused.every((l) => EXPIRED.test(l))) return [];
+    const otherReason = lines.find((l) => OTHER.test(l) && !/=0\b/.test(l.slice(l.search(OTHER))));
+    if (otherReason) return [];
+    return [
+      `The 401s are expired sessions, as the program itself says ("${clip(refused[0]!.trim(), 180)}"${refused.length > 1 ? `; ${refused.length} such lines read` : ''}): a session or token that reached its lifetime (its ttl) is refused with 401 and the user is sent to log in again, so after a quiet spell, such as a weekend, many users meet it at once and the 401 rate spikes, then falls as they log in. No 401 was logged for another reason, such as a bad signature. That is expected: nothing is broken and no action is needed (alert on 401s other than expiry, or on failed logins, instead)`,
+    ];
+  },
+};
