@@ -83,6 +83,7 @@ import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { misplacedSettingAnalyzer } from './misplaced-setting.js';
+import { misspeltPrincipalAnalyzer } from './misspelt-principal.js';
 import { mongoAuthSourceAnalyzer } from './mongo-auth-source.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
 import { mysqlTableCaseAnalyzer } from './mysql-table-case.js';
@@ -380,6 +381,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   // Last: the writer holding a SQLite database whose other writers get "database is locked".
   sqliteWriterAnalyzer,
   legacyOpensslRootAnalyzer,
+  misspeltPrincipalAnalyzer,
   eventLoopBlockedAnalyzer,
   celeryPrefetchAnalyzer,
   // Last: what the latest rollout of a failing Deployment changed in its pod template.
