@@ -271,6 +271,10 @@ export class BaselineSreModel implements Model {
     // `default` named as a place ("the pricing deployment in default", "in the default namespace").
     if (all.includes('default') && DEFAULT_NAMED.test(question(this.#task).asked.slice(0, 4000)))
       return 'default';
+    // A namespace the person's words name by their stem ("notifications" for `notify`, "payment" for
+    // `payments`): closer than the first one listed.
+    const stemmed = stemNamedNamespace(question(this.#task).asked, names);
+    if (stemmed) return stemmed;
     // Nothing but the system namespaces and `default`: the incident is in `default`.
     return names[0] ?? (all.includes('default') ? 'default' : undefined);
   }
@@ -1591,6 +1595,27 @@ export function productName(task: string, ns: string): boolean {
 }
 
 /** The namespaces of `known` that the task names as whole words, in the order it names them. */
+/**
+ * The namespace whose name the person's words share a stem with: a word of the task and the name agree
+ * on their first five letters (or on the whole name, of four letters or more, when it is shorter):
+ * "notifications" names `notify`, "payment" names `payments`. The longest agreement wins; none, undefined.
+ */
+export function stemNamedNamespace(task: string, known: readonly string[]): string | undefined {
+  const words = new Set(task.slice(0, 4000).toLowerCase().match(/[a-z]{4,40}/g) ?? []);
+  let best: { n: string; shared: number } | undefined;
+  for (const n of known) {
+    const bare = n.toLowerCase();
+    if (!/^[a-z]{4,}/.test(bare)) continue;
+    for (const w of words) {
+      let shared = 0;
+      while (shared < Math.min(w.length, bare.length) && w[shared] === bare[shared]) shared++;
+      const enough = shared >= 5 || (shared >= 4 && shared === bare.length);
+      if (enough && (!best || shared > best.shared)) best = { n, shared };
+    }
+  }
+  return best?.n;
+}
+
 function namedNamespaces(task: string, known: readonly string[]): string[] {
   const text = task.toLowerCase();
   return known

@@ -201,6 +201,14 @@ export function otherLines(lines: readonly string[], chosen: string, max = 2): s
   return out;
 }
 
+/** The lines searches of a pod's current log found (each `N:` or `N-` prefix removed), oldest output first. */
+function foundEarlier(seen: readonly SeenObservation[], pod: string): string[] {
+  return outputs(seen, 'search_pod_logs', (x) => x.args['name'] === pod && !x.args['previous'])
+    .flatMap((x) => x.content.split('\n').slice(1))
+    .filter((l) => /^\d{1,7}[:-]/.test(l) && l.length <= 4000)
+    .map((l) => l.replace(/^\d{1,7}[:-]/, ''));
+}
+
 // A failure a client retries on its own (a peer not up yet at start-up), as clients word it.
 export const RETRIED =
   /retry|retrying|will retry|attempt \d|backing off|reconnect|connection refused|ECONNREFUSED|i\/o timeout|not ready|unavailable|GOAWAY|too_many_pings/i;
@@ -512,6 +520,13 @@ export const appErrorsAnalyzer: Analyzer = {
     ).flatMap((o) => {
       const pod = String(o.args['name']);
       let bad = errorLines(o.content);
+      // A tail without failures: those a search of the whole log found earlier (quiet-tail-search's),
+      // unless they were retries the program got past (then a note says so).
+      if (bad.length === 0) {
+        const earlier = foundEarlier(seen, pod);
+        const found = errorLines(earlier.join('\n'));
+        if (found.length > 0 && !recoveredRetries(`${earlier.join('\n')}\n${o.content}`)) bad = found;
+      }
       // A well-known failure logged at another level (a Kafka consumer's WARN that it left its group)
       // counts too.
       // What a search of the whole log found about its certificate's dates comes first: it says why.

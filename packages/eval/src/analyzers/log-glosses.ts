@@ -766,6 +766,20 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the caller gave up after exactly 15 s, and 15 s is Envoy's default route timeout (a route without its own timeout: Envoy's RouteAction.timeout, an Envoy-based gateway or mesh sidecar in front): the proxy answers 504 upstream request timeout to its client and closes the connection to this backend at 15 s while the backend is still working; raise the timeout on that route in the proxy for the slow endpoint, the backend is not failing",
   },
+  // AMQP 0-9-1 negotiates channel_max per connection; RabbitMQ's default is 2047 (rabbitmq.conf
+  // channel_max, "Channels" guide), and a client past it gets "No channels left to allocate" or the
+  // broker closes the connection with 530 NOT_ALLOWED.
+  {
+    all: ['no channels left'],
+    means:
+      "the client has as many channels open on its one AMQP connection as the broker's channel_max allows (RabbitMQ's default is 2047 per connection, negotiated at connect), so every new channel is refused and the broker may close the connection (530 NOT_ALLOWED, 'number of channels opened has reached the negotiated channel_max'); a publisher that opens a new channel per message and does not close it as fast (a channel leak, a burst) hits the limit. Reuse a small pool of long-lived channels, close each channel it opens, or raise channel_max on the broker; more broker memory does not help",
+  },
+  {
+    all: ['channel_max'],
+    none: ['no channels left'],
+    means:
+      "the client reached the broker's per-connection channel limit (channel_max, 2047 by default in RabbitMQ), so the broker refused more channels or closed the connection (530 NOT_ALLOWED); the client opens channels faster than it closes them (a channel per message): reuse channels or raise channel_max",
+  },
   // https://dev.mysql.com/doc/refman/8.0/en/caching-sha2-pluggable-authentication.html
   {
     all: ['caching_sha2_password'],

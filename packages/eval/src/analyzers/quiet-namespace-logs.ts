@@ -1,9 +1,12 @@
 import { errorLines } from './app-errors.js';
 import { type Analyzer, allPodsReady, namespacePods, outputs, ownerName, type Read } from './types.js';
 
-/** The person reports failures: an alert, errors, an HTTP error status (any 4xx or 5xx), a timeout, a refusal. */
+/**
+ * The person reports failures: an alert, errors, an HTTP error status (any 4xx or 5xx), a timeout, a
+ * refusal, or work that arrives late or not at all.
+ */
 const REPORTED_FAILURE =
-  /\b(?:alert|fired|firing|paged|errors?|failing|fails|failed|failures?|timeouts?|timed out|rejected|denied|[45]\d\d)\b/i;
+  /\b(?:alert|fired|firing|paged|errors?|failing|fails|failed|failures?|timeouts?|timed out|rejected|denied|[45]\d\d|late|delayed|not at all|stopped|stuck|missing|broken)\b/i;
 /** Workloads whose logs are read at most, one pod each. */
 const MAX_OWNERS = 3;
 

@@ -1,9 +1,9 @@
 import { errorLines, warningLines } from './app-errors.js';
 import { type Analyzer, allPodsReady, outputs, ownerName, type Read } from './types.js';
 
-/** The person reports failures: an alert that fired, errors, an HTTP status, a timeout. */
+/** The person reports failures: an alert that fired, errors, an HTTP status, a timeout, work late or missing. */
 const REPORTED_FAILURE =
-  /\b(?:alert|fired|firing|paged|errors?|failing|failed|failures?|timeouts?|timed out|HTTP [45]\d\d|[45]\d\d(?:s| errors?| responses?))\b/i;
+  /\b(?:alert|fired|firing|paged|errors?|failing|failed|failures?|timeouts?|timed out|HTTP [45]\d\d|[45]\d\d(?:s| errors?| responses?)|late|delayed|not at all|stopped|stuck|missing)\b/i;
 
 /** What a search of a whole log looks for when the tail shows nothing wrong: levels and failure words. */
 const FAILURE_PATTERN = 'ERROR|WARN|FATAL|Exception|fail';
