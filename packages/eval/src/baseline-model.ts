@@ -1,5 +1,6 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
 import { kindsRead, parseQuantity } from '@sre-harness/tools-k8s';
+import { errorLines } from './analyzers/app-errors.js';
 import { askedState } from './analyzers/asked-state.js';
 import {
   cronJobHistory,
@@ -185,6 +186,9 @@ export class BaselineSreModel implements Model {
         // Both quiet, and the failure is reported through the other one ("logins through the edge
         // gateway time out"): the hop the failing requests pass through is where to look first.
         else if (other && throughNamed(asked, other)) ns = other;
+        // Both quiet by their scans, but a log read in the other one shows failures while none read in
+        // the first does (the feature's server logs the 500s the person sees): that is where to look.
+        else if (other && loggedFailures(seen, other) && !loggedFailures(seen, first)) ns = other;
         // Every place the person named is quiet, but the workload they say logs errors ("checkout in
         // shop is logging export errors") logs that it cannot reach a service in another namespace
         // (otel-gateway.observability.svc: connection refused): the fault is where that service is,
@@ -1595,13 +1599,30 @@ export function productName(task: string, ns: string): boolean {
 }
 
 /** The namespaces of `known` that the task names as whole words, in the order it names them. */
+/** Whether a current log read in namespace `ns` has failure lines in its tail. */
+function loggedFailures(seen: readonly SeenObservation[], ns: string): boolean {
+  return seen.some(
+    (o) =>
+      o.tool === 'get_pod_logs' &&
+      o.status === 'ok' &&
+      o.args['namespace'] === ns &&
+      !o.args['previous'] &&
+      errorLines(o.content.slice(-100_000)).length > 0,
+  );
+}
+
 /**
  * The namespace whose name the person's words share a stem with: a word of the task and the name agree
  * on their first five letters (or on the whole name, of four letters or more, when it is shorter):
  * "notifications" names `notify`, "payment" names `payments`. The longest agreement wins; none, undefined.
  */
 export function stemNamedNamespace(task: string, known: readonly string[]): string | undefined {
-  const words = new Set(task.slice(0, 4000).toLowerCase().match(/[a-z]{4,40}/g) ?? []);
+  const words = new Set(
+    task
+      .slice(0, 4000)
+      .toLowerCase()
+      .match(/[a-z]{4,40}/g) ?? [],
+  );
   let best: { n: string; shared: number } | undefined;
   for (const n of known) {
     const bare = n.toLowerCase();

@@ -14,7 +14,7 @@ import {
   podsOf,
   type Read,
   searchedLines,
-  textOf,
+  tableOf,
 } from './types.js';
 
 // Words a program uses when something fails, as log levels and runtimes print them (case kept:
@@ -390,7 +390,7 @@ export const appErrorsAnalyzer: Analyzer = {
   name: 'app-errors',
   reads({ ns, seen, task }) {
     // A pod whose log says a token is not valid yet: the node it runs on (its clock, its time sync).
-    const rows = parseTable(textOf(seen, 'list_pods'));
+    const rows = tableOf(seen, 'list_pods');
     const skewed: Read[] = outputs(
       seen,
       'get_pod_logs',
@@ -490,7 +490,7 @@ export const appErrorsAnalyzer: Analyzer = {
       : [];
     // None described yet (every pod healthy): one pod of a workload that runs a mesh proxy image.
     if (failing && described.length === 0) {
-      const meshed = parseTable(textOf(seen, 'list_deployments')).some((r) =>
+      const meshed = tableOf(seen, 'list_deployments').some((r) =>
         /proxyv2|\benvoy|linkerd2?-proxy/i.test(r['IMAGES'] ?? ''),
       );
       const pod = listed.find((r) => r['STATUS'] === 'Running' && /^([2-9])\/\1$/.test(r['READY'] ?? ''));
@@ -511,7 +511,7 @@ export const appErrorsAnalyzer: Analyzer = {
     return [...skewed, ...tls, ...proxied, ...oauth, ...restarted, ...unready, ...dependency, ...sidecar];
   },
   finds({ seen, hints }) {
-    const rows = parseTable(textOf(seen, 'list_pods'));
+    const rows = tableOf(seen, 'list_pods');
     const running = new Set(rows.filter((r) => r['STATUS'] === 'Running').map((r) => r['NAME'] ?? ''));
     return outputs(
       seen,
@@ -581,7 +581,7 @@ export const appErrorsAnalyzer: Analyzer = {
     });
   },
   notes({ seen }) {
-    const rows = parseTable(textOf(seen, 'list_pods'));
+    const rows = tableOf(seen, 'list_pods');
     const ready = new Set(
       rows
         .filter((r) => r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? ''))

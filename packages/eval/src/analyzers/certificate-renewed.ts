@@ -6,6 +6,17 @@ const REQUEST = /^certificaterequests?$/i;
 /** A renewal recent enough to be what the person noticed (a week). */
 const RECENT_SECONDS = 7 * 24 * 3600;
 
+/** The annotations of a described object (`Annotations:  a=b,c=d`), by key. */
+function annotations(text: string): Map<string, string> {
+  const line = /^Annotations:\s+(.{0,4000})$/m.exec(text)?.[1] ?? '';
+  const out = new Map<string, string>();
+  for (const pair of line.split(',').slice(0, 100)) {
+    const at = pair.indexOf('=');
+    if (at > 0) out.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
+  }
+  return out;
+}
+
 /** The Ready condition of a described cert-manager object, as `conditions[i].type: Ready` and its status. */
 function readyStatus(text: string): { status?: string; reason?: string; message?: string } {
   for (let i = 0; i < 8; i++) {
@@ -47,8 +58,8 @@ export const certificateRenewedAnalyzer: Analyzer = {
         (o) =>
           REQUEST.test(String(o.args['kind'])) &&
           o.args['namespace'] === ns &&
-          o.content.includes(`cert-manager.io/certificate-name=${name}`) &&
-          o.content.includes(`cert-manager.io/certificate-revision=${revision}`),
+          annotations(o.content).get('cert-manager.io/certificate-name') === name &&
+          annotations(o.content).get('cert-manager.io/certificate-revision') === revision,
       ).pop();
       if (!request) continue;
       const issued = readyStatus(request.content);

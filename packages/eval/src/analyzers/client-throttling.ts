@@ -1,4 +1,3 @@
-import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
   clip,
@@ -8,7 +7,7 @@ import {
   outputs,
   ownerDeployment,
   searchedLines,
-  textOf,
+  tableOf,
 } from './types.js';
 
 // client-go's words when a request waited on the client's own rate limiter.
@@ -48,7 +47,7 @@ export const clientThrottlingAnalyzer: Analyzer = {
   finds({ ns, seen }) {
     const out: Finding[] = [];
     const running = new Set(
-      parseTable(textOf(seen, 'list_pods'))
+      tableOf(seen, 'list_pods')
         .filter((r) => r['STATUS'] === 'Running')
         .map((r) => r['NAME'] ?? ''),
     );

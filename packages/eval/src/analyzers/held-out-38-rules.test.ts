@@ -347,3 +347,34 @@ describe("glosses: PostgreSQL's lock table out of shared memory, nginx without a
     expect(glossOf(line)?.means ?? '').not.toMatch(/no resolver directive/);
   });
 });
+
+describe('the two rule bugs the test writer found, fixed', () => {
+  it("certificate-renewed: another Certificate's request (a name that only starts the same) is not this one's", () => {
+    const cert = observed(
+      'describe_resource',
+      { kind: 'Certificate', namespace: 'shop', name: 'shop-tls' },
+      'Name:  shop-tls\nSpec:\n  secretName: shop-tls\nStatus:\n  conditions[0].type: Ready\n  conditions[0].status: True\n  revision: 1\n',
+    );
+    const other = observed(
+      'describe_resource',
+      { kind: 'CertificateRequest', namespace: 'shop', name: 'shop-tls-admin-1' },
+      'Name:  shop-tls-admin-1\nAnnotations:  cert-manager.io/certificate-name=shop-tls-admin,cert-manager.io/certificate-revision=12\nAge:          2h\nStatus:\n  conditions[0].type: Ready\n  conditions[0].status: True\n  conditions[0].reason: Issued\n',
+    );
+    const listed = pods('shop', [['web-7c9f5d8b6d-bcdfg', '1/1', 'Running', '0', '5d']]);
+    expect(certificateRenewedAnalyzer.notes?.(ctx('shop', [listed, cert, other]))).toEqual([]);
+  });
+  it('logged-limit: the variable that holds the logged value, not the first whose name fits', () => {
+    const line =
+      'PHP Fatal error:  Allowed memory size of 67108864 bytes exhausted (tried to allocate 2097160 bytes)';
+    const seen = [
+      log('news', 'site-7c9f5d8b6d-bcdfg', [line]),
+      observed(
+        'describe_pod',
+        { namespace: 'news', name: 'site-7c9f5d8b6d-bcdfg' },
+        'Controlled By:    ReplicaSet/site-7c9f5d8b6d\nContainers:\n  php:\n    Image:  php:8.3-fpm\n    Environment:\n      PHP_CLI_MEMORY_LIMIT:  512M\n      PHP_MEMORY_LIMIT:  64M\n',
+      ),
+    ];
+    const [f] = loggedLimitAnalyzer.finds(ctx('news', seen));
+    expect(f?.fix?.args).toMatchObject({ set: [{ name: 'PHP_MEMORY_LIMIT', value: '256M' }] });
+  });
+});

@@ -107,16 +107,17 @@ export const loggedLimitAnalyzer: Analyzer = {
       const owner = d ? ownerDeployment(d.content) : undefined;
       const sections = d ? containerSections(d.content).filter((c) => !c.init) : [];
       // The container whose environment holds the logged value, else the one the log came from.
-      const variableLine = (body: string) =>
-        new RegExp(
+      // Every variable of a container whose name fits, in order: the first that holds the logged value.
+      const variableLine = (body: string) => {
+        const re = new RegExp(
           `^\\s{2,}([A-Z0-9_]{0,40}${limit.variable.source}[A-Z0-9_]{0,20}):\\s+(${limit.bytes ? '\\d{1,12}[KMGkmg]?' : value})\\s*$`,
-          'm',
-        ).exec(body);
-      const holds = (body: string) => {
-        const m = variableLine(body);
-        if (!m) return undefined;
-        return !limit.bytes || shorthand(m[2]!)?.bytes === Number(value) ? m[1] : undefined;
+          'gm',
+        );
+        for (const m of body.matchAll(re))
+          if (!limit.bytes || shorthand(m[2]!)?.bytes === Number(value)) return m;
+        return undefined;
       };
+      const holds = (body: string) => variableLine(body)?.[1];
       const c =
         sections.find((s) => holds(s.body)) ??
         sections.find((s) => s.name === hit.log.args['container']) ??

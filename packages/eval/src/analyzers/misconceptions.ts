@@ -14,7 +14,7 @@ import {
   outputs,
   type Read,
   runningAndReady,
-  textOf,
+  tableOf,
 } from './types.js';
 
 /**
@@ -339,7 +339,7 @@ const MISCONCEPTIONS: readonly Misconception[] = [
     name: 'ingress-reload-drops-long-connections',
     asks: /\b(?:reconnect\w{0,4}|websockets?|disconnect\w{0,4}|dropped connections?|connections? (?:drop|reset)\w{0,4})\b/i,
     reads: (ctx) => {
-      const namespaces = parseTable(textOf(ctx.seen, 'list_resources'))
+      const namespaces = tableOf(ctx.seen, 'list_resources')
         .map((r) => r['NAME'] ?? '')
         .filter((n) => /ingress|nginx|traefik|gateway/.test(n));
       const pods = namespaces.flatMap((ns) =>

@@ -1,5 +1,5 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, listed, outputs, type Read, textOf } from './types.js';
+import { type Analyzer, listed, outputs, type Read, tableOf, textOf } from './types.js';
 
 const DENIED =
   /pull access denied|unauthorized|authentication required|authorization failed|401 Unauthorized|403 Forbidden/i;
@@ -23,13 +23,11 @@ export const pullSecretsAnalyzer: Analyzer = {
   name: 'pull-secrets',
   reads({ ns, seen }) {
     if (!DENIED.test(textOf(seen, 'get_events'))) return [];
-    const pod = parseTable(textOf(seen, 'list_pods')).find((r) =>
-      /ImagePull|ErrImage/.test(r['STATUS'] ?? ''),
-    );
+    const pod = tableOf(seen, 'list_pods').find((r) => /ImagePull|ErrImage/.test(r['STATUS'] ?? ''));
     if (!pod) return [];
     const reads: Read[] = [{ tool: 'get_resource', args: { kind: 'Pod', name: pod['NAME'], namespace: ns } }];
     // A failed run of a Job in the namespace may be what refreshes the registry credentials: its log.
-    const failedRun = parseTable(textOf(seen, 'list_pods')).find(
+    const failedRun = tableOf(seen, 'list_pods').find(
       (r) => r['STATUS'] === 'Error' && /-\d{6,12}-[a-z0-9]{5}$/.test(r['NAME'] ?? ''),
     );
     if (failedRun) reads.push({ tool: 'get_pod_logs', args: { namespace: ns, name: failedRun['NAME'] } });

@@ -1,5 +1,4 @@
-import { parseTable } from '../k8s-text.js';
-import { type Analyzer, outputs, ownerName, type Read, textOf } from './types.js';
+import { type Analyzer, outputs, ownerName, type Read, tableOf } from './types.js';
 
 /** An error the person quotes: a `snake_case_exception`, an `…Exception`/`…Error` class, or a quoted phrase of words. */
 const QUOTED =
@@ -18,7 +17,7 @@ export const quotedErrorLogsAnalyzer: Analyzer = {
     if (outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns).length > 0) return [];
     const listed = outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']);
     if (listed.length === 0) return [];
-    const rows = parseTable(textOf(seen, 'list_pods')).filter((r) => r['STATUS'] === 'Running');
+    const rows = tableOf(seen, 'list_pods').filter((r) => r['STATUS'] === 'Running');
     const owners = new Set<string>();
     const reads: Read[] = [];
     for (const r of rows) {

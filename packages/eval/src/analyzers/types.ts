@@ -205,6 +205,14 @@ export function loggedLines(
 }
 
 /** The text of every successful output of a tool, joined. */
+/**
+ * The rows of every table `tool` printed, each output parsed on its own: tables of two namespaces have
+ * their own column widths, so their joined text would not parse as one table.
+ */
+export function tableOf(seen: readonly SeenObservation[], tool: string): Record<string, string>[] {
+  return outputs(seen, tool).flatMap((o) => parseTable(o.content));
+}
+
 export function textOf(seen: readonly SeenObservation[], tool: string): string {
   return outputs(seen, tool)
     .map((o) => o.content)
