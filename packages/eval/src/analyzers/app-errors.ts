@@ -201,6 +201,9 @@ export function otherLines(lines: readonly string[], chosen: string, max = 2): s
   return out;
 }
 
+/** The person asks whether a failure goes on ("is it still broken", "still failing?"). */
+const STILL = /\bstill\b/i;
+
 /** The lines searches of a pod's current log found (each `N:` or `N-` prefix removed), oldest output first. */
 function foundEarlier(seen: readonly SeenObservation[], pod: string): string[] {
   return outputs(seen, 'search_pod_logs', (x) => x.args['name'] === pod && !x.args['previous'])
@@ -510,7 +513,7 @@ export const appErrorsAnalyzer: Analyzer = {
     }
     return [...skewed, ...tls, ...proxied, ...oauth, ...restarted, ...unready, ...dependency, ...sidecar];
   },
-  finds({ seen, hints }) {
+  finds({ seen, hints, task }) {
     const rows = tableOf(seen, 'list_pods');
     const running = new Set(rows.filter((r) => r['STATUS'] === 'Running').map((r) => r['NAME'] ?? ''));
     return outputs(
@@ -521,11 +524,14 @@ export const appErrorsAnalyzer: Analyzer = {
       const pod = String(o.args['name']);
       let bad = errorLines(o.content);
       // A tail without failures: those a search of the whole log found earlier (quiet-tail-search's),
-      // unless they were retries the program got past (then a note says so).
-      if (bad.length === 0) {
+      // when they are a well-known error whose cause is known, the person does not ask whether it is
+      // still failing, and they were not retries the program got past (then a note says so).
+      if (bad.length === 0 && !STILL.test(task.slice(0, 4000))) {
         const earlier = foundEarlier(seen, pod);
         const found = errorLines(earlier.join('\n'));
-        if (found.length > 0 && !recoveredRetries(`${earlier.join('\n')}\n${o.content}`)) bad = found;
+        const meaning = glossedLine(found.join('\n'));
+        if (meaning && !meaning.symptom && !recoveredRetries(`${earlier.join('\n')}\n${o.content}`))
+          bad = found;
       }
       // A well-known failure logged at another level (a Kafka consumer's WARN that it left its group)
       // counts too.
