@@ -34,6 +34,7 @@ import { dotnetHeapHardLimitAnalyzer } from './dotnet-heap-hard-limit.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
+import { errorPageProxyAnalyzer } from './error-page-proxy.js';
 import { esBreakerLoweredAnalyzer } from './es-breaker-lowered.js';
 import { etcdDiskAnalyzer } from './etcd-disk.js';
 import { eventLoopBlockedAnalyzer } from './event-loop-blocked.js';
@@ -58,6 +59,7 @@ import { helmReleaseAnalyzer } from './helm-release.js';
 import { hpaFlappingAnalyzer } from './hpa-flapping.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
 import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
+import { incompleteChainAnalyzer } from './incomplete-chain.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { intendedStateAnalyzer } from './intended-state.js';
 import { jobChangesAnalyzer } from './job-changes.js';
@@ -381,6 +383,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   // Last: the writer holding a SQLite database whose other writers get "database is locked".
   sqliteWriterAnalyzer,
   legacyOpensslRootAnalyzer,
+  incompleteChainAnalyzer,
+  errorPageProxyAnalyzer,
   misspeltPrincipalAnalyzer,
   eventLoopBlockedAnalyzer,
   celeryPrefetchAnalyzer,

@@ -780,6 +780,14 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the client reached the broker's per-connection channel limit (channel_max, 2047 by default in RabbitMQ), so the broker refused more channels or closed the connection (530 NOT_ALLOWED); the client opens channels faster than it closes them (a channel per message): reuse channels or raise channel_max",
   },
+  // varnishlog's FetchError for a backend that sent no first byte within first_byte_timeout (the backend
+  // definition's .first_byte_timeout, else the varnishd parameter, 60 s by default); Varnish then
+  // answers 503 "Backend fetch failed" (Varnish's documentation, "VCL backends" and "varnishd parameters").
+  {
+    all: ['fetcherror', 'first byte timeout'],
+    means:
+      "Varnish gave up waiting for the backend's answer: the backend sent no first byte within first_byte_timeout (the backend definition's .first_byte_timeout in the VCL, else the varnishd parameter, 60 s by default), so Varnish closed the backend connection and answered the client 503 Backend fetch failed while the backend was still working. Requests that take longer than that timeout (a long POST, a bulk action) fail every time; give that backend a first_byte_timeout above its slowest request, or make the request asynchronous",
+  },
   // https://dev.mysql.com/doc/refman/8.0/en/caching-sha2-pluggable-authentication.html
   {
     all: ['caching_sha2_password'],
