@@ -136,6 +136,7 @@ import { recentRolloutsAnalyzer } from './recent-rollouts.js';
 import { redeliveryAnalyzer } from './redelivery.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { redisMadeReplicaAnalyzer } from './redis-made-replica.js';
+import { redisSlowCommandsAnalyzer } from './redis-slow-commands.js';
 import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
 import { releaseDuringPastAlertAnalyzer } from './release-during-past-alert.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
@@ -385,6 +386,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   legacyOpensslRootAnalyzer,
   incompleteChainAnalyzer,
   errorPageProxyAnalyzer,
+  redisSlowCommandsAnalyzer,
   misspeltPrincipalAnalyzer,
   eventLoopBlockedAnalyzer,
   celeryPrefetchAnalyzer,
