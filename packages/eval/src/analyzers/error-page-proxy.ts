@@ -13,19 +13,20 @@ import {
 } from './types.js';
 
 /**
- * Error pages whose words name the proxy that wrote them: Varnish's built-in error page ("Error 503
- * Backend fetch failed", "Guru Meditation"), Envoy's local replies ("no healthy upstream", "upstream
- * connect error or disconnect/reset before headers", "upstream request timeout") and HAProxy's 503
- * ("No server is available to handle this request"), each with the images that run it.
+ * Error pages whose words name the proxy that wrote them, where the proxy's own settings are a usual
+ * cause: Varnish's built-in error page ("Error 503 Backend fetch failed", "Guru Meditation": a fetch
+ * timeout or a backend probe) and Envoy's "upstream request timeout" (its route timeout), each with the
+ * images that run it. Pages that say only that no backend server was up (HAProxy's "No server is
+ * available", Envoy's "no healthy upstream") send the investigation to the backend instead, which
+ * other rules follow.
  */
 const PAGES: readonly { said: RegExp; software: string; image: RegExp }[] = [
   { said: /Backend fetch failed|Guru Meditation/i, software: 'Varnish', image: /varnish/i },
   {
-    said: /no healthy upstream|upstream connect error or disconnect\/reset before headers|upstream request timeout/i,
+    said: /upstream request timeout/i,
     software: 'Envoy',
     image: /envoy|proxyv2|contour|emissary|ambassador|gloo/i,
   },
-  { said: /No server is available to handle this request/i, software: 'HAProxy', image: /haproxy/i },
 ];
 /** Namespaces searched for the proxy at most. */
 const MAX_NAMESPACES = 4;
@@ -60,7 +61,7 @@ function templateContainers(text: string): string[] {
 
 /**
  * The person quotes an error page that a known proxy writes (Varnish's "Backend fetch failed", Envoy's
- * "no healthy upstream", HAProxy's "No server is available"): the answer came from that proxy, which
+ * "upstream request timeout"): the answer came from that proxy, which
  * may run in another namespace than the application (an edge cache, a gateway). Reads: the namespaces'
  * Deployments until one runs the proxy's image, its description (containers, change cause), its pods
  * and each container's log (a varnishlog sidecar says why a fetch failed). Finds: the proxy's failure
