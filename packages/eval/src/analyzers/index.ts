@@ -153,6 +153,7 @@ import { schedulerDstGapAnalyzer } from './scheduler-dst-gap.js';
 import { scrapeRelabelAnalyzer } from './scrape-relabel.js';
 import { sealedSecretAnalyzer } from './sealed-secret.js';
 import { sentinelStaleAnalyzer } from './sentinel-stale.js';
+import { serverDiskFullAnalyzer } from './server-disk-full.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
 import { serviceMonitorSelectorAnalyzer } from './servicemonitor-selector.js';
@@ -387,6 +388,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   incompleteChainAnalyzer,
   errorPageProxyAnalyzer,
   redisSlowCommandsAnalyzer,
+  serverDiskFullAnalyzer,
   misspeltPrincipalAnalyzer,
   eventLoopBlockedAnalyzer,
   celeryPrefetchAnalyzer,
