@@ -21,6 +21,7 @@ import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
 import { csiRegistrationAnalyzer } from './csi-registration.js';
 import { dbMemoryAnalyzer } from './db-memory.js';
 import { dbPoolSizeAnalyzer } from './db-pool-size.js';
+import { deletedOpenFilesAnalyzer } from './deleted-open-files.js';
 import { dependencyLogsAnalyzer } from './dependency-logs.js';
 import { dependencySideAnalyzer } from './dependency-side.js';
 import { deployToolLogsAnalyzer } from './deploy-tool-logs.js';
@@ -389,6 +390,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   errorPageProxyAnalyzer,
   redisSlowCommandsAnalyzer,
   serverDiskFullAnalyzer,
+  deletedOpenFilesAnalyzer,
   misspeltPrincipalAnalyzer,
   eventLoopBlockedAnalyzer,
   celeryPrefetchAnalyzer,
