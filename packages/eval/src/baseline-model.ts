@@ -1204,7 +1204,13 @@ function resolveNamespace(
   seen: readonly SeenObservation[],
 ): string | undefined {
   const { asked, alert } = question(task);
-  const candidates = [...new Set([...namespaceCandidates(asked), ...namespaceCandidates(alert)])];
+  // A namespace named only in the person's hunch ("I think the replica set in namespace mongodb is
+  // unhealthy") comes after one they ask us to look in ("find the cause in namespace community").
+  const hunched = new Set(hunchNamespaces(asked));
+  const named = namespaceCandidates(asked);
+  const candidates = [
+    ...new Set([...named.filter((n) => !hunched.has(n)), ...named, ...namespaceCandidates(alert)]),
+  ];
   // The search for the task's own term; later searches (a dependency's name) are not about the task.
   const found =
     lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === term) ??
@@ -1221,12 +1227,14 @@ function resolveNamespace(
     if (r['KIND'] === 'Namespace') namespaces.add(r['NAME'] ?? '');
     else if (r['NAMESPACE'] && r['NAMESPACE'] !== '-') namespaces.add(r['NAMESPACE']);
   }
-  const confirmed = candidates.find((c) => namespaces.has(c));
+  // A candidate the search confirms, unless the person only guessed it and asks us to look elsewhere.
+  const asking = named.find((n) => !hunched.has(n));
+  const confirmed = candidates.find((c) => namespaces.has(c) && !(hunched.has(c) && asking));
   if (confirmed) return confirmed;
   // A namespace the person names outright is where they ask to look, even if the search found the
   // term elsewhere (an alert pasted from another namespace). A namespace only in the pasted alert's
   // labels does not outweigh where the object the person names was found.
-  const askedNs = namespaceCandidates(asked)[0];
+  const askedNs = asking ?? namespaceCandidates(asked)[0];
   const exact = rows.find((r) => r['NAME'] === term);
   // Unless the words place another object there ("I bet it can't reach orders-pg in the data
   // namespace": a hunch's dependency), while the object the task is about was found elsewhere.
@@ -1599,6 +1607,20 @@ export function productName(task: string, ns: string): boolean {
 }
 
 /** The namespaces of `known` that the task names as whole words, in the order it names them. */
+/** The person's words for a guess: "I think", "I suspect", "my guess is", "probably", "I bet". */
+const HUNCH =
+  /\b(?:I think|I suspect|I guess|I assume|I bet|my guess|suspect that|probably|maybe|perhaps)\b/i;
+
+/** Namespaces named only in the sentences of the task that voice a hunch (see `HUNCH`). */
+function hunchNamespaces(asked: string): string[] {
+  const sentences = asked.slice(0, 4000).split(/(?<=[.!?])\s+/);
+  const inHunch = sentences.filter((x) => HUNCH.test(x)).flatMap((x) => [...namespaceCandidates(x)]);
+  const elsewhere = new Set(
+    sentences.filter((x) => !HUNCH.test(x)).flatMap((x) => [...namespaceCandidates(x)]),
+  );
+  return inHunch.filter((n) => !elsewhere.has(n));
+}
+
 /** Whether a current log read in namespace `ns` has failure lines in its tail. */
 function loggedFailures(seen: readonly SeenObservation[], ns: string): boolean {
   return seen.some(

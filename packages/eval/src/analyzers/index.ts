@@ -88,6 +88,7 @@ import { misconceptionsAnalyzer } from './misconceptions.js';
 import { misplacedSettingAnalyzer } from './misplaced-setting.js';
 import { misspeltPrincipalAnalyzer } from './misspelt-principal.js';
 import { mongoAuthSourceAnalyzer } from './mongo-auth-source.js';
+import { mongoStaleIndexAnalyzer } from './mongo-stale-index.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
 import { mysqlTableCaseAnalyzer } from './mysql-table-case.js';
 import { namedWorkloadElsewhereAnalyzer } from './named-workload-elsewhere.js';
@@ -391,6 +392,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   redisSlowCommandsAnalyzer,
   serverDiskFullAnalyzer,
   deletedOpenFilesAnalyzer,
+  mongoStaleIndexAnalyzer,
   misspeltPrincipalAnalyzer,
   eventLoopBlockedAnalyzer,
   celeryPrefetchAnalyzer,
