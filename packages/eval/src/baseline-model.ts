@@ -1606,7 +1606,6 @@ export function productName(task: string, ns: string): boolean {
   return titled;
 }
 
-/** The namespaces of `known` that the task names as whole words, in the order it names them. */
 /** The person's words for a guess: "I think", "I suspect", "my guess is", "probably", "I bet". */
 const HUNCH =
   /\b(?:I think|I suspect|I guess|I assume|I bet|my guess|suspect that|probably|maybe|perhaps)\b/i;
@@ -1659,6 +1658,7 @@ export function stemNamedNamespace(task: string, known: readonly string[]): stri
   return best?.n;
 }
 
+/** The namespaces of `known` that the task names as whole words, in the order it names them. */
 function namedNamespaces(task: string, known: readonly string[]): string[] {
   const text = task.toLowerCase();
   return known

@@ -9,6 +9,10 @@ const EXPIRED = /\b(?:session_expired|token_expired|expired|ttl)\b/i;
 const OTHER =
   /\b(?:bad_signature|invalid_signature|signature (?:is )?invalid|unknown kid|kid not found|malformed)\b/i;
 
+/** The same reasons as a count (`verify_bad_signature=212`): the count right after the name. */
+const OTHER_COUNT =
+  /(?:bad_signature|invalid_signature|unknown_kid|kid_not_found|malformed)\w{0,20}=(\d{1,12})\b/i;
+
 /**
  * A healthy namespace whose 401s the program itself gives as expired sessions or tokens: a session
  * ends at its lifetime and the client is sent to log in again, so after a quiet spell (a weekend, a
@@ -32,7 +36,11 @@ export const expiredSessionsAnalyzer: Analyzer = {
     if (logs.some((o) => errorLines(o.content.slice(-200_000)).length > 0)) return [];
     const refused = lines.filter((l) => ANSWERED_401.test(l) || /\b401=\d/.test(l));
     if (refused.length === 0 || !refused.every((l) => EXPIRED.test(l))) return [];
-    const otherReason = lines.find((l) => OTHER.test(l) && !/=0\b/.test(l.slice(l.search(OTHER))));
+    // Another reason logged, unless as a count of zero right after its name (`bad_signature=0`).
+    const otherReason = lines.find((l) => {
+      const m = OTHER_COUNT.exec(l);
+      return m ? Number(m[1] ?? 1) > 0 : OTHER.test(l);
+    });
     if (otherReason) return [];
     return [
       `The 401s are expired sessions, as the program itself says ("${clip(refused[0]!.trim(), 180)}"${refused.length > 1 ? `; ${refused.length} such lines read` : ''}): a session or token that reached its lifetime (its ttl) is refused with 401 and the user is sent to log in again, so after a quiet spell, such as a weekend, many users meet it at once and the 401 rate spikes, then falls as they log in. No 401 was logged for another reason, such as a bad signature. That is expected: nothing is broken and no action is needed (alert on 401s other than expiry, or on failed logins, instead)`,

@@ -4,7 +4,7 @@ import { type Analyzer, type Finding, outputs } from './types.js';
 const UNTRUSTED =
   /certificate signed by unknown authority|PKIX path building failed|unable to get local issuer certificate|unable to verify the first certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE/i;
 /** …while a browser opens the same site without a warning. */
-const BROWSER_FINE = /\b(?:browser|Chrome|Firefox|Safari|Edge|padlock)\b/i;
+const BROWSER_FINE = /\b(?:browsers?|Chrome|Firefox|Safari|padlock)\b/i;
 /** A probe's own report of how many certificates the server sent (`served chain 1 cert`). */
 const SERVED_ONE = /served chain 1 cert|chain length 1\b|only the leaf/i;
 

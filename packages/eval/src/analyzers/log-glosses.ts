@@ -775,7 +775,7 @@ const GLOSSES: readonly Gloss[] = [
       "the client has as many channels open on its one AMQP connection as the broker's channel_max allows (RabbitMQ's default is 2047 per connection, negotiated at connect), so every new channel is refused and the broker may close the connection (530 NOT_ALLOWED, 'number of channels opened has reached the negotiated channel_max'); a publisher that opens a new channel per message and does not close it as fast (a channel leak, a burst) hits the limit. Reuse a small pool of long-lived channels, close each channel it opens, or raise channel_max on the broker; more broker memory does not help",
   },
   {
-    all: ['channel_max'],
+    all: ['channel_max', 'reached'],
     none: ['no channels left'],
     means:
       "the client reached the broker's per-connection channel limit (channel_max, 2047 by default in RabbitMQ), so the broker refused more channels or closed the connection (530 NOT_ALLOWED); the client opens channels faster than it closes them (a channel per message): reuse channels or raise channel_max",

@@ -80,9 +80,8 @@ export const redisSlowCommandsAnalyzer: Analyzer = {
     return reads.slice(0, 3);
   },
   finds(ctx): Finding[] {
-    let worst:
-      | { us: number; cmd: string; rest: string; line: string; pod: string; count: number }
-      | undefined;
+    let worst: { us: number; cmd: string; rest: string; line: string; pod: string } | undefined;
+    const counts = new Map<string, number>();
     for (const { pod } of redisPods(ctx)) {
       for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['name'] === pod)) {
         for (const l of o.content.slice(-200_000).split('\n').slice(-5000)) {
@@ -90,9 +89,8 @@ export const redisSlowCommandsAnalyzer: Analyzer = {
           if (!m || !WHOLE.test(m[2]!) || Number(m[1]) < BLOCKING_US) continue;
           const us = Number(m[1]);
           const cmd = m[2]!.toUpperCase();
-          const same = worst && worst.cmd === cmd ? worst.count + 1 : 1;
-          if (!worst || us > worst.us) worst = { us, cmd, rest: m[3]!, line: l.trim(), pod, count: same };
-          else if (worst.cmd === cmd) worst.count++;
+          counts.set(cmd, (counts.get(cmd) ?? 0) + 1);
+          if (!worst || us > worst.us) worst = { us, cmd, rest: m[3]!, line: l.trim(), pod };
         }
       }
     }
@@ -103,7 +101,7 @@ export const redisSlowCommandsAnalyzer: Analyzer = {
       {
         weight: 88,
         object: `redis ${worst.pod}`,
-        cause: `Redis is blocked by a slow command, not short of memory: its slow log shows ${worst.cmd} ${clip(worst.rest.trim(), 60)} taking ${(worst.us / 1e6).toFixed(2)} s${worst.count > 1 ? `, again and again (${worst.count} entries)` : ''}, sent by ${client ? `the client named ${client}` : 'one client'}${address ? ` (${address})` : ''} ("${clip(worst.line, 200)}"). Redis runs commands on a single thread, and ${worst.cmd} walks the whole keyspace or collection in one O(N) command, so while it runs every other client waits; their calls pass their deadlines and time out (the i/o timeouts the failing service logs)`,
+        cause: `Redis is blocked by a slow command, not short of memory: its slow log shows ${worst.cmd} ${clip(worst.rest.trim(), 60)} taking ${(worst.us / 1e6).toFixed(2)} s${(counts.get(worst.cmd) ?? 0) > 1 ? `, again and again (${counts.get(worst.cmd)} entries)` : ''}, sent by ${client ? `the client named ${client}` : 'one client'}${address ? ` (${address})` : ''} ("${clip(worst.line, 200)}"). Redis runs commands on a single thread, and ${worst.cmd} walks the whole keyspace or collection in one O(N) command, so while it runs every other client waits; their calls pass their deadlines and time out (the i/o timeouts the failing service logs)`,
         evidence: [`get_pod_logs ${worst.pod}: "${clip(worst.line, 200)}"`],
         advice: `stop ${client ?? 'that client'} from running ${worst.cmd} on the shared Redis: use SCAN with a MATCH pattern, or keep those keys in a set or hash of their own; more memory or a restart does not help`,
       },

@@ -1,6 +1,10 @@
 import { errorLines, RETRIED, warningLines } from './app-errors.js';
 import { type Analyzer, allPodsReady, clip, outputs, searchedLines } from './types.js';
 
+/** A failure the program stopped retrying: the work was lost, not recovered. */
+const GAVE_UP =
+  /giving up|gave up|failed after \d{1,4} (?:attempts|retries|tries)|retries exhausted|max(?:imum)? retries/i;
+
 /** The person reports errors a program logged (a burst, a spike, overnight). */
 const REPORTED = /\b(?:errors?|failures?|failed|resets?|timeouts?)\b/i;
 
@@ -26,7 +30,7 @@ export const retriedAndRecoveredAnalyzer: Analyzer = {
       const failures = found.filter((l) =>
         /\b(?:db|connect\w*|connection|ECONN\w+|ETIMEDOUT|reset|refused|timeout)\b/i.test(l),
       );
-      if (failures.length === 0 || !failures.every((l) => RETRIED.test(l))) continue;
+      if (failures.length === 0 || !failures.every((l) => RETRIED.test(l) && !GAVE_UP.test(l))) continue;
       const last =
         tail
           .split('\n')

@@ -204,7 +204,6 @@ export function loggedLines(
   return out;
 }
 
-/** The text of every successful output of a tool, joined. */
 /**
  * The rows of every table `tool` printed, each output parsed on its own: tables of two namespaces have
  * their own column widths, so their joined text would not parse as one table.
@@ -213,6 +212,7 @@ export function tableOf(seen: readonly SeenObservation[], tool: string): Record<
   return outputs(seen, tool).flatMap((o) => parseTable(o.content));
 }
 
+/** The text of every successful output of a tool, joined. */
 export function textOf(seen: readonly SeenObservation[], tool: string): string {
   return outputs(seen, tool)
     .map((o) => o.content)
