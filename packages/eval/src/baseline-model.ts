@@ -996,9 +996,15 @@ const PLACED_NAME =
  * connection goes ("it can't reach orders-pg in the data namespace" places a hunch's dependency).
  */
 function placedName(text: string): string | undefined {
-  // Only the first name the person pastes: a later one placed in a namespace is more often a hunch
-  // ("orders-v2 in namespace orders must be broken") than the subject.
-  const first = /(?<![\w./-])[a-z0-9]{1,30}-[a-z0-9-]{1,62}/.exec(text)?.[0];
+  // Only the first name the person pastes outside the sentences that voice a hunch: a later one placed
+  // in a namespace is more often a hunch ("orders-v2 in namespace orders must be broken") than the
+  // subject, and a name in a guess ("I am sure the new ingress-nginx strips …") is not the subject.
+  const plain = text
+    .slice(0, 4000)
+    .split(/(?<=[.!?])\s+/)
+    .filter((x) => !HUNCH.test(x))
+    .join(' ');
+  const first = /(?<![\w./-])[a-z0-9]{1,30}-[a-z0-9-]{1,62}/.exec(plain)?.[0];
   for (const m of text.slice(0, 4000).matchAll(PLACED_NAME)) {
     if (m[1] !== first) return undefined;
     const before = text.slice(Math.max(0, m.index - 24), m.index);
@@ -1608,7 +1614,7 @@ export function productName(task: string, ns: string): boolean {
 
 /** The person's words for a guess: "I think", "I suspect", "my guess is", "probably", "I bet". */
 const HUNCH =
-  /\b(?:I think|I suspect|I guess|I assume|I bet|my guess|suspect that|probably|maybe|perhaps)\b/i;
+  /\b(?:I think|I suspect|I guess|I assume|I bet|I am sure|I'm sure|my guess|suspect that|probably|maybe|perhaps)\b/i;
 
 /** Namespaces named only in the sentences of the task that voice a hunch (see `HUNCH`). */
 function hunchNamespaces(asked: string): string[] {
@@ -1664,7 +1670,8 @@ function namedNamespaces(task: string, known: readonly string[]): string[] {
   return known
     .map((n) => ({
       n,
-      at: new RegExp(`(?<![\\w./-])${escapeRe(n)}(?![\\w/-]|\\.\\w)`).exec(text)?.index ?? -1,
+      // A team's name ("web team lead here", "the platform team upgraded") is not a place.
+      at: new RegExp(`(?<![\\w./-])${escapeRe(n)}(?![\\w/-]|\\.\\w| teams?\\b)`).exec(text)?.index ?? -1,
     }))
     .filter((x) => x.at >= 0)
     .sort((a, b) => a.at - b.at)

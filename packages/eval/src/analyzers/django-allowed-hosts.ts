@@ -131,3 +131,23 @@ export const djangoCsrfOriginsAnalyzer: Analyzer = listRefusalAnalyzer({
   fixText: (origin, name, list, target) =>
     `set ${name}=${list} on ${target} so Django trusts the origin ${origin}`,
 });
+
+/**
+ * A server's CORS check refusing an origin it does not list: the browser sends a preflight (OPTIONS)
+ * for a cross-origin call, and without Access-Control-Allow-Origin naming the page's origin in the
+ * answer it blocks the call ("blocked by CORS policy"; the Fetch standard, "CORS protocol"). Servers
+ * that log the refusal (`cors: origin not allowed … "origin":"https://www.example"`) name the origin;
+ * when the allowed list comes from a variable of the container, the fix adds the origin to it.
+ */
+export const corsAllowedOriginsAnalyzer: Analyzer = listRefusalAnalyzer({
+  name: 'cors-allowed-origins',
+  line: /\b(?:CORS|cors)\b[^\n]{0,40}?origin (?:not allowed|rejected|refused|denied)[^\n]{0,200}?(https?:\/\/[A-Za-z0-9.:[\]-]{1,260})/,
+  variable: /(?:CORS|ALLOWED)_?(?:ALLOWED_)?ORIGINS$/,
+  entry: (origin) => origin.replace(/\/$/, ''),
+  admits: (listed, origin) => listed.includes(origin) || listed.includes('*'),
+  cause: (origin, line, name, value) =>
+    `the service's CORS check refuses the origin ${origin} ("${clip(line, 180)}"): its allowed origins list comes from ${name}=${value}, which does not list ${origin}, so the browser's preflight gets no Access-Control-Allow-Origin for it and the browser blocks every call from that site (a new website) while the listed origins work. The ingress passes the headers the service sends; the service does not send them for this origin`,
+  advice: (origin, name) => `add ${origin} to ${name} (keeping the origins it lists)`,
+  fixText: (origin, name, list, target) =>
+    `set ${name}=${list} on ${target} so its CORS check allows the origin ${origin}`,
+});

@@ -27,7 +27,11 @@ import { dependencySideAnalyzer } from './dependency-side.js';
 import { deployToolLogsAnalyzer } from './deploy-tool-logs.js';
 import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
-import { djangoAllowedHostsAnalyzer, djangoCsrfOriginsAnalyzer } from './django-allowed-hosts.js';
+import {
+  corsAllowedOriginsAnalyzer,
+  djangoAllowedHostsAnalyzer,
+  djangoCsrfOriginsAnalyzer,
+} from './django-allowed-hosts.js';
 import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { dnsFiveSecondAnalyzer } from './dns-five-second.js';
 import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
@@ -229,6 +233,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   vulnerabilityScannersAnalyzer,
   djangoAllowedHostsAnalyzer,
   djangoCsrfOriginsAnalyzer,
+  corsAllowedOriginsAnalyzer,
   dotnetHeapHardLimitAnalyzer,
   forwardedSchemeLoopAnalyzer,
   pollLoopStuckCallAnalyzer,
