@@ -788,6 +788,14 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "Varnish gave up waiting for the backend's answer: the backend sent no first byte within first_byte_timeout (the backend definition's .first_byte_timeout in the VCL, else the varnishd parameter, 60 s by default), so Varnish closed the backend connection and answered the client 503 Backend fetch failed while the backend was still working. Requests that take longer than that timeout (a long POST, a bulk action) fail every time; give that backend a first_byte_timeout above its slowest request, or make the request asynchronous",
   },
+  // 431 Request Header Fields Too Large (RFC 6585, 5): the server's limit on the request's headers;
+  // Jetty's HttpConfiguration.requestHeaderSize is 8 KiB by default (Spring Boot:
+  // server.max-http-request-header-size), Node's --max-http-header-size 16 KiB.
+  {
+    all: ['431 request header fields too large'],
+    means:
+      "the server refused the request because its headers together are larger than its request-header limit (Jetty's requestHeaderSize, 8 KiB by default, set in Spring Boot with server.max-http-request-header-size; Node.js's --max-http-header-size, 16 KiB), before any application code ran: only users whose requests carry bigger headers fail, typically large cookies or a bearer or ID token that an authentication proxy in front (oauth2-proxy passing the Authorization header) adds and that grows with the user's groups. The server is not overloaded; raise its header limit, or stop forwarding the large token header",
+  },
   // https://dev.mysql.com/doc/refman/8.0/en/caching-sha2-pluggable-authentication.html
   {
     all: ['caching_sha2_password'],
