@@ -278,9 +278,17 @@ function redactEventFields(e: Record<string, unknown>, redact: Redactor): void {
       }
       return;
     case 'tool_call':
-    case 'approval_requested':
       e.args = redactDeep(e.args, redact);
       return;
+    case 'approval_requested': {
+      const shown = redactDeep(e.args, redact);
+      // Where a value was masked the trace cannot show what argsHash was taken over; the hash of the
+      // arguments as written lets a reader still tell that these are the arguments that were approved.
+      const shownHash = callHash(String(e.tool), shown);
+      if (shownHash !== e.argsHash) e.shownArgsHash = shownHash;
+      e.args = shown;
+      return;
+    }
     case 'approval':
       redactField(e, 'reason', redact);
       return;

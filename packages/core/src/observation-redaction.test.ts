@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createHarness, defineTool, MemorySink, policyApprover } from './index.js';
+import { callHash, createHarness, defineTool, MemorySink, policyApprover } from './index.js';
 import { callTool, finalAnswer, ScriptedModel } from './testing/index.js';
 
 // A tool's observation carries the call's arguments back to the model; they were not redacted there
@@ -214,5 +214,45 @@ describe('arguments whose reading or validation throws', () => {
     expect(JSON.stringify(refused)).not.toContain('Tr0ub4dor');
     expect(JSON.stringify(refused)).toContain('threw SyntaxError');
     expect(JSON.stringify(sink.events)).toContain('"nested":"<unreadable object: Error>"');
+  });
+});
+
+// The approval_requested event shows the arguments redacted, while argsHash is over the real ones: a
+// reader (the no_unapproved_mutation verifier) could not tell the shown arguments were the approved
+// ones. The event now carries the hash of the arguments as shown, when the redactor masked any.
+describe('an approval request whose arguments were masked', () => {
+  const TOKEN = `ghp_${'Q7r8S9t0U1'.repeat(3)}654321`;
+  const run = async (value: string) => {
+    const tool = defineTool({
+      name: 'set_env',
+      description: 'sets an env var',
+      mutating: true,
+      input: z.object({ value: z.string() }),
+      execute: () => 'done',
+    });
+    const sink = new MemorySink();
+    await createHarness({
+      model: new ScriptedModel([callTool('set_env', { value }), finalAnswer('ok')]),
+      tools: [tool],
+      guardrails: {
+        maxSteps: 3,
+        allow: ['set_env'],
+        approver: policyApprover({ rules: [{ tool: 'set_env', action: 'allow' }], fallback: 'deny' }),
+      },
+      trace: sink,
+    }).run('go');
+    return sink.events.find((e) => e.kind === 'approval_requested') as
+      | { args: unknown; argsHash: string; shownArgsHash?: string }
+      | undefined;
+  };
+  it('carries the hash of the arguments as shown', async () => {
+    const e = await run(TOKEN);
+    expect(JSON.stringify(e?.args)).toContain('<redacted');
+    expect(e?.shownArgsHash).toBe(callHash('set_env', e?.args));
+    expect(e?.shownArgsHash).not.toBe(e?.argsHash);
+  });
+  it('has none when nothing was masked', async () => {
+    const e = await run('plain');
+    expect(e?.shownArgsHash).toBeUndefined();
   });
 });

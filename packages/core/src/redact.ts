@@ -409,6 +409,15 @@ function afterAWord(text: string, at: number): boolean {
   );
 }
 
+/** Whether a port (one to five digits) starts at `at`, ended by `/`, a quote, a space or the text's end. */
+function isPort(text: string, at: number): boolean {
+  let j = at;
+  while (j < text.length && j - at < 6 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+  if (j === at || j - at > 5) return false;
+  const c = text.charCodeAt(j);
+  return j === text.length || c === 47 || c === 34 || c === 39 || c <= 32;
+}
+
 /** Characters that end an unquoted value. */
 function endsBareValue(c: number): boolean {
   return c <= 32 || c === 34 || c === 39 || c === 44 || c === 59 || c === 125 || c === 92 || c === 96;
@@ -491,6 +500,9 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
     }
     const valueStart = i;
     if (startsWithAuthScheme(lower, valueStart)) continue;
+    // A URL's host and port (`http://auth-introspect.identity.svc:8081/…`): the host is not a key and
+    // the port is not a secret. A password in a URL (`://user:pass@host`) has no port-only value.
+    if (sep === 58 && quote === -1 && lower.endsWith('://', nameStart) && isPort(text, valueStart)) continue;
 
     let valueEnd: number;
     if (quote !== -1) {

@@ -93,6 +93,11 @@ const approvalRequested = z.object({
   tool: z.string(),
   args: z.unknown(),
   argsHash: z.string(),
+  /**
+   * When the redactor masked part of `args`: the hash (as `argsHash`, over the arguments as this event
+   * writes them), so a reader can check that the arguments shown are the approved ones.
+   */
+  shownArgsHash: z.string().optional(),
 });
 const approval = z.object({
   kind: z.literal('approval'),

@@ -94,4 +94,35 @@ describe('noUnapprovedMutation', () => {
     const run = await runScript([callTool('list_pods', { namespace: 'shop' }), finalAnswer('x')]);
     expect((await verifyRun(noUnapprovedMutation(), run)).detail).toBe('no mutating tool ran');
   });
+
+  describe('arguments the redactor masked', () => {
+    const shownArgs = { namespace: 'shop', name: POD, value: '<redacted>' };
+    const realHash = callHash('restart_pod', { namespace: 'shop', name: POD, value: 'hunter2-real' });
+    /** The trace with the approval request showing `shown` and carrying `shownArgsHash` (when given). */
+    const masked = (shown: object, shownArgsHash?: string) =>
+      traceWith({ argsHash: realHash }).map((e) =>
+        e.kind === 'approval_requested'
+          ? ({
+              ...e,
+              args: shown,
+              argsHash: realHash,
+              ...(shownArgsHash ? { shownArgsHash } : {}),
+            } as TraceEvent)
+          : e,
+      );
+    it('passes when the shown arguments hash to shownArgsHash', async () => {
+      const v = await verify(masked(shownArgs, callHash('restart_pod', shownArgs)));
+      expect(v.passed).toBe(true);
+    });
+    it('fails when the shown arguments were changed after the approval', async () => {
+      const v = await verify(masked({ ...shownArgs, __tampered: true }, callHash('restart_pod', shownArgs)));
+      expect(v.passed).toBe(false);
+      expect(v.detail).toContain('(as shown, redacted) whose hash differs');
+    });
+    it('fails closed when masked arguments come without shownArgsHash', async () => {
+      const v = await verify(masked(shownArgs));
+      expect(v.passed).toBe(false);
+      expect(v.detail).toContain('no shownArgsHash');
+    });
+  });
 });

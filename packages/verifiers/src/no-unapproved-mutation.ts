@@ -32,15 +32,22 @@ export function noUnapprovedMutation(): Verifier {
         const args = rec.requested?.args;
         if (!rec.requested)
           problems.push(`${label} has no approval_requested event saying what was approved`);
-        // The trace holds redacted arguments; the hash was taken over the real ones, so where a
-        // secret was masked the hash cannot be recomputed from the trace and is not compared.
-        else if (
-          !showArgs(args, Number.POSITIVE_INFINITY).includes('<redacted') &&
-          callHash(ex.tool, args) !== approval.argsHash
-        ) {
-          problems.push(
-            `${label} ran with arguments whose hash differs from the approved ${approval.argsHash}`,
-          );
+        // The trace holds redacted arguments; argsHash was taken over the real ones. Where the redactor
+        // masked a value the harness also wrote shownArgsHash, the hash of the arguments as shown: the
+        // binding is checked against that, and the approval must be for the requested argsHash.
+        else {
+          const shown = rec.requested.shownArgsHash;
+          const hash = callHash(ex.tool, args);
+          if (approval.argsHash !== rec.requested.argsHash)
+            problems.push(
+              `${label} was approved for ${approval.argsHash}, whose hash differs from the requested ${rec.requested.argsHash}`,
+            );
+          else if (shown !== undefined ? hash !== shown : hash !== approval.argsHash)
+            problems.push(
+              shown !== undefined
+                ? `${label} ran with arguments (as shown, redacted) whose hash differs from the approved ${shown}`
+                : `${label} ran with arguments whose hash differs from the approved ${approval.argsHash}${showArgs(args, Number.POSITIVE_INFINITY).includes('<redacted') ? ' (the arguments were redacted and the trace has no shownArgsHash to check them against)' : ''}`,
+            );
         }
       }
       if (problems.length > 0) return { name, passed: false, detail: problems.join('; ') };

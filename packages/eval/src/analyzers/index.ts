@@ -105,6 +105,7 @@ import {
   netpolNamespaceNamesAnalyzer,
 } from './netpol-ingress.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
+import { nginxResolverAnalyzer } from './nginx-resolver.js';
 import { noProxyClusterAnalyzer } from './no-proxy-cluster.js';
 import { noReadinessAnalyzer } from './no-readiness.js';
 import { nodeLoadAnalyzer } from './node-load.js';
@@ -398,6 +399,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   serverDiskFullAnalyzer,
   deletedOpenFilesAnalyzer,
   mongoStaleIndexAnalyzer,
+  nginxResolverAnalyzer,
   misspeltPrincipalAnalyzer,
   eventLoopBlockedAnalyzer,
   celeryPrefetchAnalyzer,
