@@ -188,7 +188,13 @@ export class BaselineSreModel implements Model {
         else if (other && throughNamed(asked, other)) ns = other;
         // Both quiet by their scans, but a log read in the other one shows failures while none read in
         // the first does (the feature's server logs the 500s the person sees): that is where to look.
-        else if (other && loggedFailures(seen, other) && !loggedFailures(seen, first)) ns = other;
+        else if (
+          other &&
+          loggedFailures(seen, other) &&
+          !loggedFailures(seen, first) &&
+          !restarted(seen, first)
+        )
+          ns = other;
         // Every place the person named is quiet, but the workload they say logs errors ("checkout in
         // shop is logging export errors") logs that it cannot reach a service in another namespace
         // (otel-gateway.observability.svc: connection refused): the fault is where that service is,
@@ -1626,6 +1632,11 @@ function hunchNamespaces(asked: string): string[] {
   return inHunch.filter((n) => !elsewhere.has(n));
 }
 
+/** Whether a pod of namespace `ns` in its latest pod list has restarted (a crash or a kill, however old). */
+function restarted(seen: readonly SeenObservation[], ns: string): boolean {
+  return podRows(seen, ns).some((p) => Number(p.restarts) > 0);
+}
+
 /** Whether a current log read in namespace `ns` has failure lines in its tail. */
 function loggedFailures(seen: readonly SeenObservation[], ns: string): boolean {
   return seen.some(
@@ -1670,8 +1681,11 @@ function namedNamespaces(task: string, known: readonly string[]): string[] {
   return known
     .map((n) => ({
       n,
-      // A team's name ("web team lead here", "the platform team upgraded") is not a place.
-      at: new RegExp(`(?<![\\w./-])${escapeRe(n)}(?![\\w/-]|\\.\\w| teams?\\b)`).exec(text)?.index ?? -1,
+      // The person introducing themselves by their team ("web team lead here") names no place.
+      at:
+        new RegExp(
+          `(?<![\\w./-])${escapeRe(n)}(?![\\w/-]|\\.\\w| team (?:lead|manager|member)s?\\b| team here\\b)`,
+        ).exec(text)?.index ?? -1,
     }))
     .filter((x) => x.at >= 0)
     .sort((a, b) => a.at - b.at)
