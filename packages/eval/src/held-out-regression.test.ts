@@ -1,7 +1,7 @@
 // The baseline on every incident set in the repository, so a rule added for one family cannot
 // silently break another. Every set, the development and review sets included, passes in full (after
-// its first contact and the general fixes that followed, as its README records); a world a set could
-// not pass yet would be listed in NOT_YET, so a world that starts or stops passing shows up here.
+// its first contact and the general fixes that followed, as its README records) except the worlds
+// listed in NOT_YET, so a world that starts or stops passing shows up here.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BaselineSreModel } from './baseline-model.js';
@@ -12,7 +12,17 @@ import { loadScenarios } from './scenario-loader.js';
 const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.meta.url));
 
 /** Worlds of a set the baseline does not pass yet (see each set's README.md). */
-const NOT_YET: Readonly<Record<string, readonly string[]>> = {};
+const NOT_YET: Readonly<Record<string, readonly string[]>> = {
+  // The NATS slow consumer's drops are in the messaging servers' logs and the re-index Job's, a hop the
+  // baseline does not take yet (see the set's README).
+  'scenarios-held-out-38': ['search-indexer-backfill-slow-consumer-unbounded-ack-pending'],
+  // The writer of the key (flag-admin's migration) and the holder of the scroll contexts (audit-export)
+  // run in namespaces the task does not name; the baseline does not look for them yet.
+  'scenarios-held-out-40': [
+    'checkout-flags-wrongtype-after-flag-admin-hash-migration',
+    'ticket-export-scroll-contexts-exhausted-by-audit-export',
+  ],
+};
 
 describe('the baseline on every incident set', () => {
   it.each([
@@ -53,6 +63,9 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-35',
     'scenarios-held-out-36',
     'scenarios-held-out-37',
+    'scenarios-held-out-38',
+    'scenarios-held-out-39',
+    'scenarios-held-out-40',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
