@@ -95,6 +95,7 @@ import { mongoAuthSourceAnalyzer } from './mongo-auth-source.js';
 import { mongoStaleIndexAnalyzer } from './mongo-stale-index.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
 import { mysqlTableCaseAnalyzer } from './mysql-table-case.js';
+import { namedRunLogsAnalyzer } from './named-run-logs.js';
 import { namedWorkloadElsewhereAnalyzer } from './named-workload-elsewhere.js';
 import { netpolAndedAnalyzer } from './netpol-anded.js';
 import { netpolEgressAnalyzer } from './netpol-egress.js';
@@ -400,6 +401,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   deletedOpenFilesAnalyzer,
   mongoStaleIndexAnalyzer,
   nginxResolverAnalyzer,
+  namedRunLogsAnalyzer,
   misspeltPrincipalAnalyzer,
   eventLoopBlockedAnalyzer,
   celeryPrefetchAnalyzer,

@@ -796,6 +796,14 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the server refused the request because its headers together are larger than its request-header limit (Jetty's requestHeaderSize, 8 KiB by default, set in Spring Boot with server.max-http-request-header-size; Node.js's --max-http-header-size, 16 KiB), before any application code ran: only users whose requests carry bigger headers fail, typically large cookies or a bearer or ID token that an authentication proxy in front (oauth2-proxy passing the Authorization header) adds and that grows with the user's groups. The server is not overloaded; raise its header limit, or stop forwarding the large token header",
   },
+  // A NATS client drops messages for a subscription whose pending buffer passed its pending limits
+  // ("slow consumer"; docs.nats.io, "Slow Consumers"); for a JetStream push consumer, max_ack_pending
+  // bounds the unacknowledged messages the server sends (-1: no bound).
+  {
+    all: ['slow consumer', 'dropped'],
+    means:
+      "the NATS client dropped messages: the subscription's pending buffer filled up to its pending limits (messages and bytes the client holds before the handler takes them) because messages arrived faster than the handler processed them, and NATS drops the overflow for a slow consumer. For a JetStream push consumer the server sends up to max_ack_pending unacknowledged messages; with max_ack_pending unlimited (-1) or above the pending limits, a replay pushes faster than the subscriber can take, and the dropped messages are redelivered only until max_deliver runs out. Bound max_ack_pending below what the subscriber can hold (or use a pull consumer), and run the replay again",
+  },
   // https://dev.mysql.com/doc/refman/8.0/en/caching-sha2-pluggable-authentication.html
   {
     all: ['caching_sha2_password'],
