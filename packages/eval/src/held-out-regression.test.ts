@@ -13,9 +13,6 @@ const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.me
 
 /** Worlds of a set the baseline does not pass yet (see each set's README.md). */
 const NOT_YET: Readonly<Record<string, readonly string[]>> = {
-  // The NATS slow consumer's drops are in the messaging servers' logs and the re-index Job's, a hop the
-  // baseline does not take yet (see the set's README).
-  'scenarios-held-out-38': ['search-indexer-backfill-slow-consumer-unbounded-ack-pending'],
   // The writer of the key (flag-admin's migration) and the holder of the scroll contexts (audit-export)
   // run in namespaces the task does not name; the baseline does not look for them yet.
   'scenarios-held-out-40': [
