@@ -5,6 +5,7 @@ import { certificateRenewedAnalyzer } from './certificate-renewed.js';
 import { legacyOpensslRootAnalyzer } from './legacy-openssl-root.js';
 import { glossOf } from './log-glosses.js';
 import { loggedLimitAnalyzer } from './logged-limit.js';
+import { namedRunLogsAnalyzer } from './named-run-logs.js';
 import { ctx, log, observed, pods } from './observed.fixture.js';
 
 describe('legacy-openssl-root: "certificate has expired" from a client on OpenSSL 1.0.x', () => {
@@ -376,5 +377,38 @@ describe('the two rule bugs the test writer found, fixed', () => {
     ];
     const [f] = loggedLimitAnalyzer.finds(ctx('news', seen));
     expect(f?.fix?.args).toMatchObject({ set: [{ name: 'PHP_MEMORY_LIMIT', value: '256M' }] });
+  });
+});
+
+describe('named-run-logs: a finished run the person names', () => {
+  const listed = pods('catalog', [
+    ['products-reindex-0309-99sn7', '0/1', 'Completed', '0', '10h'],
+    ['search-indexer-2lp57gglk-ncbrg', '1/1', 'Running', '0', '6d'],
+  ]);
+  const task =
+    'We re-indexed the catalogue last night (the products-reindex job in namespace catalog); products are missing.';
+  const dropped =
+    'ts=2026-03-10T01:34:26Z level=error msg="nats async error" err="nats: slow consumer, messages dropped on connection [1] for subscription on \\"indexer.backfill.deliver\\"" pending_msgs=524288';
+  it("reads the Completed pod's log", () => {
+    expect(namedRunLogsAnalyzer.reads(ctx('catalog', [listed], task))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'catalog', name: 'products-reindex-0309-99sn7' } },
+    ]);
+  });
+  it('finds the known failure in it, with the run summary', () => {
+    const run = log('catalog', 'products-reindex-0309-99sn7', [
+      dropped,
+      'ts=2026-03-10T05:59:58Z level=info msg="backfill finished" stream_msgs=1911802 indexed=1294453 dropped_slow_consumer=1796211',
+    ]);
+    const [f] = namedRunLogsAnalyzer.finds(ctx('catalog', [listed, run], task));
+    expect(f?.cause).toMatch(/slow consumer.*max_ack_pending.*backfill finished/);
+  });
+  it('silent for a run the task does not name, or a log without a known failure', () => {
+    expect(namedRunLogsAnalyzer.reads(ctx('catalog', [listed], 'products are missing from search'))).toEqual(
+      [],
+    );
+    const clean = log('catalog', 'products-reindex-0309-99sn7', [
+      'level=info msg="backfill finished" indexed=1911802',
+    ]);
+    expect(namedRunLogsAnalyzer.finds(ctx('catalog', [listed, clean], task))).toEqual([]);
   });
 });
