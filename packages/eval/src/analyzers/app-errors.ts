@@ -5,6 +5,7 @@ import { glossedLine } from './log-glosses.js';
 import {
   type Analyzer,
   type AnalyzerContext,
+  allPodsReady,
   bonus,
   clip,
   containerSections,
@@ -123,6 +124,17 @@ export function errorLines(text: string): string[] {
         py?.keep.has(i) === true ||
         (i > 0 && failed(lines[i - 1]!) && l.length <= 4000 && EXCEPTION_LINE.test(l)),
   );
+}
+
+/**
+ * The current logs read in namespace `ns` when every pod there is Running and Ready and none of those
+ * logs shows a failure line in its tail: what the notes that explain a healthy namespace read. Undefined
+ * otherwise.
+ */
+export function quietLogs(seen: readonly SeenObservation[], ns: string): SeenObservation[] | undefined {
+  if (allPodsReady(seen, ns) !== true) return undefined;
+  const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns && !o.args['previous']);
+  return logs.some((o) => errorLines(o.content.slice(-200_000)).length > 0) ? undefined : logs;
 }
 
 /**

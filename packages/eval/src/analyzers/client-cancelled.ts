@@ -1,5 +1,5 @@
-import { errorLines } from './app-errors.js';
-import { type Analyzer, allPodsReady, outputs } from './types.js';
+import { quietLogs } from './app-errors.js';
+import type { Analyzer } from './types.js';
 
 /** An access-log line answered 499, with its request path (`"GET /api/suggest?q=li HTTP/2.0" 499 0`). */
 const ANSWERED_499 =
@@ -20,9 +20,8 @@ export const clientCancelledAnalyzer: Analyzer = {
   reads: () => [],
   finds: () => [],
   notes({ ns, seen }): string[] {
-    if (allPodsReady(seen, ns) !== true) return [];
-    const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns && !o.args['previous']);
-    if (logs.some((o) => errorLines(o.content.slice(-200_000)).length > 0)) return [];
+    const logs = quietLogs(seen, ns);
+    if (!logs) return [];
     for (const o of logs) {
       const lines = o.content.slice(-200_000).split('\n').slice(-5000);
       const hits = lines

@@ -1,4 +1,4 @@
-import { errorLines } from './app-errors.js';
+import { quietLogs } from './app-errors.js';
 import { type Analyzer, allPodsReady, outputs, ownerName, type Read, searchedLines } from './types.js';
 
 /** The person asks about a Kafka consumer group: its rebalances, its lag. */
@@ -51,9 +51,8 @@ export const consumerRebalanceAnalyzer: Analyzer = {
   },
   finds: () => [],
   notes({ ns, seen }): string[] {
-    if (allPodsReady(seen, ns) !== true) return [];
-    const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns && !o.args['previous']);
-    if (logs.some((o) => errorLines(o.content.slice(-200_000)).length > 0)) return [];
+    const logs = quietLogs(seen, ns);
+    if (!logs) return [];
     for (const o of logs) {
       const name = String(o.args['name']);
       const found = searchedLines(seen, (x) => x.args['name'] === name && x.args['pattern'] === PATTERN);

@@ -1,5 +1,5 @@
-import { errorLines, warningLines } from './app-errors.js';
-import { type Analyzer, allPodsReady, clip, outputs, ownerName } from './types.js';
+import { quietLogs, warningLines } from './app-errors.js';
+import { type Analyzer, clip, ownerName } from './types.js';
 
 /**
  * Log lines that flag something an engineer recognises as routine, with why. Each entry matches when
@@ -68,9 +68,8 @@ export const expectedLogLinesAnalyzer: Analyzer = {
   reads: () => [],
   finds: () => [],
   notes({ ns, seen }): string[] {
-    if (allPodsReady(seen, ns) !== true) return [];
-    const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns && !o.args['previous']);
-    if (logs.some((o) => errorLines(o.content.slice(-200_000)).length > 0)) return [];
+    const logs = quietLogs(seen, ns);
+    if (!logs) return [];
     const out: string[] = [];
     const owners = new Set<string>();
     for (const o of logs) {

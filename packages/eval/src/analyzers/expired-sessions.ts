@@ -1,5 +1,5 @@
-import { errorLines } from './app-errors.js';
-import { type Analyzer, allPodsReady, clip, outputs } from './types.js';
+import { quietLogs } from './app-errors.js';
+import { type Analyzer, clip } from './types.js';
 
 /** A 401 answer in an access or request log (`GET /account/orders 401 3ms`, `" 401 `, `status=401`). */
 const ANSWERED_401 = /(?:\s|")401\s|\bstatus[=:]\s?"?401\b/;
@@ -24,8 +24,8 @@ export const expiredSessionsAnalyzer: Analyzer = {
   reads: () => [],
   finds: () => [],
   notes({ ns, seen }): string[] {
-    if (allPodsReady(seen, ns) !== true) return [];
-    const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns && !o.args['previous']);
+    const logs = quietLogs(seen, ns);
+    if (!logs) return [];
     const lines = logs.flatMap((o) =>
       o.content
         .slice(-200_000)
@@ -33,7 +33,6 @@ export const expiredSessionsAnalyzer: Analyzer = {
         .slice(-5000)
         .filter((l) => l.length <= 4000),
     );
-    if (logs.some((o) => errorLines(o.content.slice(-200_000)).length > 0)) return [];
     const refused = lines.filter((l) => ANSWERED_401.test(l) || /\b401=\d/.test(l));
     if (refused.length === 0 || !refused.every((l) => EXPIRED.test(l))) return [];
     // Another reason logged, unless as a count of zero right after its name (`bad_signature=0`).

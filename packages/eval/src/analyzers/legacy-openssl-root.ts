@@ -1,4 +1,4 @@
-import { type Analyzer, bonus, clip, type Finding, outputs, type Read } from './types.js';
+import { type Analyzer, bonus, clip, type Finding, outputs, type Read, searchFirstLog } from './types.js';
 
 /** An expired-certificate failure as OpenSSL and the clients over it (curl, PHP, Python, Ruby) word it. */
 const EXPIRED = /certificate has expired|certificate expired|CERT_HAS_EXPIRED|X509_V_ERR_CERT_HAS_EXPIRED/i;
@@ -22,34 +22,7 @@ export const legacyOpensslRootAnalyzer: Analyzer = {
   name: 'legacy-openssl-root',
   first: true,
   reads(ctx): Read[] {
-    for (const o of outputs(
-      ctx.seen,
-      'get_pod_logs',
-      (x) => x.args['namespace'] === ctx.ns && !x.args['previous'],
-    )) {
-      const text = o.content.slice(-200_000);
-      if (!EXPIRED.test(text) || OPENSSL_10.test(text)) continue;
-      const name = o.args['name'];
-      if (
-        outputs(ctx.seen, 'search_pod_logs', (x) => x.args['name'] === name && x.args['pattern'] === SEARCH)
-          .length
-      )
-        continue;
-      return [
-        {
-          tool: 'search_pod_logs',
-          args: {
-            namespace: ctx.ns,
-            name,
-            ...(o.args['container'] ? { container: o.args['container'] } : {}),
-            pattern: SEARCH,
-            context: 0,
-            maxMatches: 3,
-          },
-        },
-      ];
-    }
-    return [];
+    return searchFirstLog(ctx, (tail) => EXPIRED.test(tail) && !OPENSSL_10.test(tail), SEARCH, 3);
   },
   finds(ctx): Finding[] {
     for (const o of outputs(

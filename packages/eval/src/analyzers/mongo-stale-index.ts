@@ -1,4 +1,13 @@
-import { type Analyzer, bonus, clip, type Finding, outputs, type Read, searchedLines } from './types.js';
+import {
+  type Analyzer,
+  bonus,
+  clip,
+  type Finding,
+  outputs,
+  type Read,
+  searchedLines,
+  searchFirstLog,
+} from './types.js';
 
 /** What a search of the whole log looks for: the indexes the program ensures at start. */
 const SEARCH = 'unique';
@@ -29,34 +38,7 @@ export const mongoStaleIndexAnalyzer: Analyzer = {
   first: true,
   // The duplicate-key error in the tail, the index list the program logged at start far above it.
   reads(ctx): Read[] {
-    for (const o of outputs(
-      ctx.seen,
-      'get_pod_logs',
-      (x) => x.args['namespace'] === ctx.ns && !x.args['previous'],
-    )) {
-      const text = o.content.slice(-200_000);
-      if (!DUP.test(text) || ENSURED_ONE.test(text)) continue;
-      const name = o.args['name'];
-      if (
-        outputs(ctx.seen, 'search_pod_logs', (x) => x.args['name'] === name && x.args['pattern'] === SEARCH)
-          .length
-      )
-        continue;
-      return [
-        {
-          tool: 'search_pod_logs',
-          args: {
-            namespace: ctx.ns,
-            name,
-            ...(o.args['container'] ? { container: o.args['container'] } : {}),
-            pattern: SEARCH,
-            context: 0,
-            maxMatches: 5,
-          },
-        },
-      ];
-    }
-    return [];
+    return searchFirstLog(ctx, (tail) => DUP.test(tail) && !ENSURED_ONE.test(tail), SEARCH, 5);
   },
   finds(ctx): Finding[] {
     for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {

@@ -78,24 +78,30 @@ describe('relabelRules', () => {
 });
 
 describe('scrape-relabel', () => {
-  it('reads the monitoring namespace: its ConfigMaps and Prometheus log', () => {
+  it("reads the monitoring namespace: Prometheus's log first, then its ConfigMaps", () => {
     expect(scrapeRelabelAnalyzer.reads(ctx([]))).toEqual([
       { tool: 'list_resources', args: { kind: 'Namespace' } },
     ]);
-    expect(scrapeRelabelAnalyzer.reads(ctx([namespaces, cms, pods]))).toEqual([
+    const search = {
+      tool: 'search_pod_logs',
+      args: {
+        namespace: 'monitoring',
+        name: 'prometheus-nb6x5qjl4-fjhtf',
+        pattern: 'Scrape failed',
+        context: 0,
+        maxMatches: 3,
+      },
+    };
+    expect(scrapeRelabelAnalyzer.reads(ctx([namespaces, cms, pods]))).toEqual([search]);
+    const searched = observed(
+      'search_pod_logs',
+      search.args,
+      '1 line(s) match "Scrape failed"\n12:level=warn msg="Scrape failed" target=http://10.244.1.9:8080/metrics err="connection refused"',
+    );
+    expect(scrapeRelabelAnalyzer.reads(ctx([namespaces, cms, pods, searched]))).toEqual([
       {
         tool: 'describe_resource',
         args: { kind: 'ConfigMap', name: 'prometheus-config', namespace: 'monitoring' },
-      },
-      {
-        tool: 'search_pod_logs',
-        args: {
-          namespace: 'monitoring',
-          name: 'prometheus-nb6x5qjl4-fjhtf',
-          pattern: 'Scrape failed',
-          context: 0,
-          maxMatches: 3,
-        },
       },
     ]);
     expect(scrapeRelabelAnalyzer.reads({ ...ctx([]), task: 'pods crash' })).toEqual([]);

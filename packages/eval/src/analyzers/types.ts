@@ -212,6 +212,46 @@ export function tableOf(seen: readonly SeenObservation[], tool: string): Record<
   return outputs(seen, tool).flatMap((o) => parseTable(o.content));
 }
 
+/**
+ * The whole-log search for `pattern` of the first current log of the namespace whose tail (its last
+ * 200,000 characters) `wanted` accepts and that was not searched for `pattern` yet: for a rule whose
+ * evidence a program printed far above the tail it shows (a version at start-up, an index list).
+ */
+export function searchFirstLog(
+  ctx: AnalyzerContext,
+  wanted: (tail: string) => boolean,
+  pattern: string,
+  maxMatches: number,
+): Read[] {
+  for (const o of outputs(
+    ctx.seen,
+    'get_pod_logs',
+    (x) => x.args['namespace'] === ctx.ns && !x.args['previous'],
+  )) {
+    if (!wanted(o.content.slice(-200_000))) continue;
+    const name = o.args['name'];
+    if (
+      outputs(ctx.seen, 'search_pod_logs', (x) => x.args['name'] === name && x.args['pattern'] === pattern)
+        .length
+    )
+      continue;
+    return [
+      {
+        tool: 'search_pod_logs',
+        args: {
+          namespace: ctx.ns,
+          name,
+          ...(o.args['container'] ? { container: o.args['container'] } : {}),
+          pattern,
+          context: 0,
+          maxMatches,
+        },
+      },
+    ];
+  }
+  return [];
+}
+
 /** The text of every successful output of a tool, joined. */
 export function textOf(seen: readonly SeenObservation[], tool: string): string {
   return outputs(seen, tool)
