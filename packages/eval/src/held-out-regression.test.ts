@@ -13,12 +13,9 @@ const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.me
 
 /** Worlds of a set the baseline does not pass yet (see each set's README.md). */
 const NOT_YET: Readonly<Record<string, readonly string[]>> = {
-  // The writer of the key (flag-admin's migration) and the holder of the scroll contexts (audit-export)
-  // run in namespaces the task does not name; the baseline does not look for them yet.
-  'scenarios-held-out-40': [
-    'checkout-flags-wrongtype-after-flag-admin-hash-migration',
-    'ticket-export-scroll-contexts-exhausted-by-audit-export',
-  ],
+  // The holder of the scroll contexts (audit-export) runs in a namespace the task does not name, and
+  // the person's hunch about Elasticsearch spends the step budget before other-clients gets to it.
+  'scenarios-held-out-40': ['ticket-export-scroll-contexts-exhausted-by-audit-export'],
 };
 
 describe('the baseline on every incident set', () => {

@@ -76,7 +76,7 @@ function hostsIn(text: string): string[] {
 }
 
 /** Significant words of a line: four letters or more, lowercased, the common ones aside. */
-function wordsOf(line: string): Set<string> {
+export function wordsOf(line: string): Set<string> {
   return new Set((line.toLowerCase().match(/[a-z]{4,40}/g) ?? []).filter((w) => !COMMON.has(w)));
 }
 
@@ -262,7 +262,7 @@ function recentServer(
     : undefined;
 }
 
-function serverHistory(seen: readonly SeenObservation[], ns: string, deployment: string) {
+export function serverHistory(seen: readonly SeenObservation[], ns: string, deployment: string) {
   return outputs(
     seen,
     'get_rollout_history',
@@ -271,7 +271,7 @@ function serverHistory(seen: readonly SeenObservation[], ns: string, deployment:
 }
 
 /** The current revision of a rollout history with its change cause and the image change, when it has two or more. */
-function rolloutSaid(
+export function rolloutSaid(
   history: string,
 ): { revision: string; cause: string | undefined; images: string | undefined } | undefined {
   const revs = parseTable(history).filter((r) => /^\d+/.test(r['REVISION'] ?? ''));
@@ -288,7 +288,10 @@ function rolloutSaid(
   };
 }
 
-function serverPods(seen: readonly SeenObservation[], t: Target): Record<string, string>[] | undefined {
+export function serverPods(
+  seen: readonly SeenObservation[],
+  t: Target,
+): Record<string, string>[] | undefined {
   const listed = outputs(
     seen,
     'list_pods',

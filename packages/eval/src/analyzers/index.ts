@@ -118,6 +118,7 @@ import { nodeLocalDnsIpvsAnalyzer } from './nodelocaldns-ipvs.js';
 import { opcacheFullAnalyzer } from './opcache-full.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { orderedStartupAnalyzer } from './ordered-startup.js';
+import { otherClientsAnalyzer } from './other-clients.js';
 import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
@@ -366,6 +367,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   namedWorkloadElsewhereAnalyzer,
   // Last: the server a failing client calls, read for the answer's notes.
   dependencySideAnalyzer,
+  // Last: another client of that server, changed within the day, whose log names what the failures name.
+  otherClientsAnalyzer,
   // Last: what a batch job of the namespace changed, read for the answer's notes.
   jobChangesAnalyzer,
   // Notes only: routine work a healthy namespace's logs flag.
