@@ -1618,9 +1618,9 @@ export function productName(task: string, ns: string): boolean {
   return titled;
 }
 
-/** The person's words for a guess: "I think", "I suspect", "my guess is", "probably", "I bet". */
+/** The person's words for a guess: "I think", "I suspect", "my guess is", "probably", "I bet", "my money is on". */
 const HUNCH =
-  /\b(?:I think|I suspect|I guess|I assume|I bet|I am sure|I'm sure|my guess|suspect that|probably|maybe|perhaps)\b/i;
+  /\b(?:I think|I suspect|I guess|I assume|I bet|I am sure|I'm sure|my guess|suspect that|probably|maybe|perhaps|my money is on|my money's on|my bet is|I reckon|my hunch)\b/i;
 
 /** Namespaces named only in the sentences of the task that voice a hunch (see `HUNCH`). */
 function hunchNamespaces(asked: string): string[] {

@@ -53,6 +53,10 @@ const STATUS_426_ACCESS = /HTTP\/[\d.]{1,3}" 426 /;
 const KLOG_ERROR = /^[EF]\d{4} \d\d:\d\d:\d\d/;
 // A lower-case level right after the line's timestamp, as Node's and Go's loggers print it
 // (`2026-04-15T00:43:17.005Z error failed to …`). Bounded: the timestamp's tail is at most 20 characters.
+// Apache httpd 2.4's error log, `[module:level]` (`[mpm_prefork:error]`, `[proxy:crit]`), the default
+// ErrorLogFormat (httpd.apache.org, "Apache Module core", ErrorLogFormat). Bounded: the module is at most 41 characters.
+const APACHE_ERROR = /\[[a-z][a-z0-9_]{0,40}:(?:error|crit|alert|emerg)\]/;
+const APACHE_WARN = /\[[a-z][a-z0-9_]{0,40}:warn\]/;
 const STAMPED_ERROR =
   /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[^\s\]]{0,20}\]?\s{1,4}(?:error|fatal|crit|critical)\b/;
 
@@ -115,6 +119,7 @@ export function errorLines(text: string): string[] {
       STATUS_5XX.test(` ${l} `) ||
       STATUS_426_ACCESS.test(l) ||
       KLOG_ERROR.test(l) ||
+      APACHE_ERROR.test(l) ||
       STAMPED_ERROR.test(l));
   const py = text.includes(TRACEBACK) ? tracebacks(lines) : undefined;
   return lines.filter((l, i) =>
@@ -166,7 +171,7 @@ export function warningLines(text: string): string[] {
   return text
     .split('\n')
     .filter((l) => !/^\(no log lines|^Defaulted container "/.test(l))
-    .filter((l) => WARN_MARKS.some((m) => l.includes(m)) || KLOG_WARN.test(l));
+    .filter((l) => WARN_MARKS.some((m) => l.includes(m)) || KLOG_WARN.test(l) || APACHE_WARN.test(l));
 }
 
 const WORDS = /[A-Za-z][\w.-]{3,}/g;
@@ -594,6 +599,7 @@ export const appErrorsAnalyzer: Analyzer = {
               `${dated && l === dated.line ? `search_pod_logs ${pod}` : `get_pod_logs ${pod}`}: "${clip(l, 260)}"`,
           ),
           advice: 'fix what the log lines report; the pod status alone does not show it',
+          ...(known?.serverSide ? { revisionSound: true as const } : {}),
         },
       ];
     });

@@ -96,6 +96,7 @@ import { mongoStaleIndexAnalyzer } from './mongo-stale-index.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
 import { mysqlTableCaseAnalyzer } from './mysql-table-case.js';
 import { namedRunLogsAnalyzer } from './named-run-logs.js';
+import { namedSettingAnalyzer } from './named-setting.js';
 import { namedWorkloadElsewhereAnalyzer } from './named-workload-elsewhere.js';
 import { netpolAndedAnalyzer } from './netpol-anded.js';
 import { netpolEgressAnalyzer } from './netpol-egress.js';
@@ -223,6 +224,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   registryQuotaConsumerAnalyzer,
   rateLimiterByDesignAnalyzer,
   loggedLimitAnalyzer,
+  namedSettingAnalyzer,
   mongoAuthSourceAnalyzer,
   threadPoolExhaustedAnalyzer,
   redisMadeReplicaAnalyzer,

@@ -128,11 +128,19 @@ export const ingressProxyAnalyzer: Analyzer = {
     const websocket = !timeout && !notFound && WEBSOCKET.test(text);
     if (!timeout && !notFound && !websocket) return [];
     const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns);
-    for (const o of outputs(
+    const ingresses = outputs(
       seen,
       'describe_resource',
       (x) => x.args['kind'] === 'Ingress' && x.args['namespace'] === ns,
-    )) {
+    );
+    // The Ingresses that route to what the person names, when any does: another one's settings do not
+    // explain their failures.
+    const named = ingresses.filter(
+      (o) =>
+        bonus(String(o.args['name'] ?? ''), hints) > 0 ||
+        backendsOf(o.content).some((b) => bonus(b, hints) > 0),
+    );
+    for (const o of named.length > 0 ? named : ingresses) {
       if (!isNginx(o.content)) continue;
       const name = String(o.args['name'] ?? '');
       const backend = flat(o.content, 'rules[0].http.paths[0].backend.service.name');

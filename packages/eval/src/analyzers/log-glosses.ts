@@ -16,6 +16,11 @@ interface Gloss {
    * the cause lies elsewhere (a Secret, a controller, DNS), so a finding built on it weighs less.
    */
   readonly symptom?: true;
+  /**
+   * The server the program calls refused for a reason of its own state (sealed, read-only, shutting
+   * down): the client's release is not at fault, so no rollback follows from it.
+   */
+  readonly serverSide?: true;
 }
 
 /** A publisher's connection blocked by RabbitMQ's disk alarm (https://www.rabbitmq.com/docs/connection-blocked). */
@@ -26,6 +31,23 @@ const BLOCKED_MEMORY =
   'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark';
 
 const GLOSSES: readonly Gloss[] = [
+  // Engine.IO's error code 1, "Session ID unknown" (HTTP 400): a long-polling request carried a session
+  // id this server process never issued. With more than one server process, every request of a session
+  // must reach the process that did the handshake (socket.io.js, "Using multiple nodes": sticky sessions).
+  {
+    all: ['session id unknown'],
+    means:
+      'Socket.IO (Engine.IO) refuses a request whose session id this server never issued (error code 1, "Session ID unknown", HTTP 400 on /socket.io): the HTTP long-polling requests of one client reach a different pod from the one that did its handshake. With more than one replica (several pods behind the Service or an autoscaler that added them) Socket.IO needs sticky sessions: session affinity on the Ingress or load balancer (a cookie, or the client IP), or clients that use the WebSocket transport only; a Redis adapter shares broadcasts between pods, not sessions',
+  },
+  // HashiCorp Vault starts sealed every time its process starts (a restart, a reschedule, a node drain)
+  // and answers every request with 503 "Vault is sealed" until it is unsealed, by key shares or by
+  // auto-unseal (developer.hashicorp.com, Vault "Seal/Unseal").
+  {
+    all: ['vault is sealed'],
+    serverSide: true,
+    means:
+      'the Vault server is sealed: Vault starts sealed every time its process starts (its pod restarted, was rescheduled or its node was drained) and answers every request with 503 "Vault is sealed" until it is unsealed again (with the unseal key shares, or auto-unseal through a cloud KMS), so every client that logs in or reads a secret fails; the client and its release are not at fault. Unseal Vault (vault operator unseal, or fix its auto-unseal), and find out why its pod restarted',
+  },
   // Java's PKIX trust manager found no trusted CA for the chain the server presented (Oracle's JSSE
   // Reference Guide, "TrustManager"; the JDK's default truststore is lib/security/cacerts).
   {
@@ -1273,7 +1295,7 @@ const RECOVERED = /(?<!\bnot )\b(?:cleared|releasing|released|lifted|no longer|r
 const DEPRECATION = /\b(?:is|are|has been|have been|was) deprecated\b/i;
 
 /** A line's gloss: its meaning, and `symptom` when the message says what was refused rather than why. */
-export function glossOf(line: string): { means: string; symptom: boolean } | undefined {
+export function glossOf(line: string): { means: string; symptom: boolean; serverSide?: true } | undefined {
   const head = line.slice(0, 4096);
   if (RECOVERED.test(head) || DEPRECATION.test(head)) return undefined;
   const special =
@@ -1281,7 +1303,7 @@ export function glossOf(line: string): { means: string; symptom: boolean } | und
   if (special) return { means: special, symptom: false };
   const l = line.slice(0, 4096).toLowerCase();
   const g = GLOSSES.find((x) => x.all.every((w) => l.includes(w)) && !x.none?.some((w) => l.includes(w)));
-  return g && { means: g.means, symptom: g.symptom === true };
+  return g && { means: g.means, symptom: g.symptom === true, ...(g.serverSide ? { serverSide: true } : {}) };
 }
 
 /**
@@ -1302,7 +1324,9 @@ export function withDetail(text: string, line: string): string {
     : line;
 }
 
-export function glossedLine(text: string): { line: string; means: string; symptom: boolean } | undefined {
+export function glossedLine(
+  text: string,
+): { line: string; means: string; symptom: boolean; serverSide?: true } | undefined {
   for (const line of text.split('\n').slice(0, 5000)) {
     if (line.startsWith('(no log lines')) continue;
     const g = glossOf(line);

@@ -31,12 +31,28 @@ interface LoggedLimit {
 
 const UNITS: Readonly<Record<string, number>> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 
-/** A size in PHP's shorthand (`64M`, `512K`, `1G`, plain bytes): its bytes and unit, or undefined. */
-function shorthand(value: string): { bytes: number; unit: string } | undefined {
-  const m = /^(\d{1,12})([KMG]?)$/i.exec(value.trim());
-  if (!m) return undefined;
+/**
+ * A size in PHP's shorthand (`64M`, `512K`, `1G`, plain bytes) or Spring Boot's DataSize (`20MB`, `1GB`,
+ * binary multiples: docs.spring.io, "Converting DataSizes"): its bytes, unit and whether the unit ends in
+ * `B`, or undefined.
+ */
+function shorthand(value: string): { bytes: number; unit: string; suffix: string } | undefined {
+  const m = /^(\d{1,12})([KMG]?)(B?)$/i.exec(value.trim());
+  if (!m || (m[3] && !m[2])) return undefined;
   const unit = m[2]!.toUpperCase();
-  return { bytes: Number(m[1]) * UNITS[unit]!, unit };
+  return { bytes: Number(m[1]) * UNITS[unit]!, unit, suffix: m[3]! };
+}
+
+/**
+ * The size the person says must work ("scans of up to 50 MB must work", "files as large as 2 GB"), in
+ * bytes; undefined when the task names none. Bounded: a number of at most five digits.
+ */
+function statedSize(task: string): number | undefined {
+  const m = /\b(?:up to|as large as|as big as|at least)\s{1,3}(\d{1,5})\s?(KB|MB|GB|KiB|MiB|GiB)\b/i.exec(
+    task.slice(0, 4000),
+  );
+  if (!m) return undefined;
+  return Number(m[1]) * UNITS[m[2]![0]!.toUpperCase()]!;
 }
 
 const LIMITS: readonly LoggedLimit[] = [
@@ -76,6 +92,18 @@ const LIMITS: readonly LoggedLimit[] = [
   // it runs longer than the timeout it was given (PostgreSQL's statement_timeout set per session by
   // the client, an HTTP client's timeout), and logs how long it let it run. Only with the variable
   // that holds that many seconds: a timeout alone may be right and the work too slow.
+  // Spring Boot's multipart limits (spring.servlet.multipart.max-file-size, 1MB by default; docs.spring.io,
+  // "Application Properties", Web): Tomcat's FileUpload refuses a part above it with
+  // FileSizeLimitExceededException, Spring wraps it as MaxUploadSizeExceededException.
+  {
+    line: /(?:exceeds its maximum permitted size of |exceeds the configured maximum \()(\d{1,12})/,
+    variable: /MAX_FILE_SIZE/,
+    setting: "Spring's multipart max-file-size",
+    factor: 2,
+    bytes: true,
+    cause: (limit, line) =>
+      `the application itself refuses the uploads: Spring's multipart max-file-size allows ${Math.round(Number(limit) / 1024 ** 2)}MB (${limit} bytes) per file and larger files are rejected before the controller sees them ("${clip(line, 170)}"), while smaller ones still go through; it is the application's upload limit, not the proxy or ingress in front`,
+  },
   {
     line: /\b(?:cancel\w{0,5}|timed out|exceeded)\b[^\n]{0,80}?\b(\d{1,5})(?:\.0{1,3})?\s?s\b/i,
     variable: /TIMEOUT/,
@@ -97,7 +125,7 @@ export const loggedLimitAnalyzer: Analyzer = {
   reads() {
     return [];
   },
-  finds({ seen, ns }) {
+  finds({ seen, ns, task }) {
     for (const limit of LIMITS) {
       const hit = loggedLines(seen, ns, (l) => l.length <= 2000 && limit.line.test(l))[0];
       if (!hit) continue;
@@ -110,7 +138,7 @@ export const loggedLimitAnalyzer: Analyzer = {
       // Every variable of a container whose name fits, in order: the first that holds the logged value.
       const variableLine = (body: string) => {
         const re = new RegExp(
-          `^\\s{2,}([A-Z0-9_]{0,40}${limit.variable.source}[A-Z0-9_]{0,20}):\\s+(${limit.bytes ? '\\d{1,12}[KMGkmg]?' : value})\\s*$`,
+          `^\\s{2,}([A-Z0-9_]{0,40}${limit.variable.source}[A-Z0-9_]{0,20}):\\s+(${limit.bytes ? '\\d{1,12}[KMGkmg]?[Bb]?' : value})\\s*$`,
           'gm',
         );
         for (const m of body.matchAll(re))
@@ -127,8 +155,10 @@ export const loggedLimitAnalyzer: Analyzer = {
       const held = variable && c ? variableLine(c.body)?.[2] : undefined;
       const size = limit.bytes && held ? shorthand(held) : undefined;
       const shown = held ?? value;
+      // A size the person says must work raises it at least that far.
+      const wanted = limit.bytes ? (statedSize(task) ?? 0) : 0;
       const raised = size
-        ? `${(size.bytes * limit.factor) / UNITS[size.unit]!}${/[kmg]$/.test(held!) ? size.unit.toLowerCase() : size.unit}`
+        ? `${Math.ceil(Math.max(size.bytes * limit.factor, wanted) / UNITS[size.unit]!)}${/[kmg]b?$/.test(held!) ? size.unit.toLowerCase() : size.unit}${size.suffix}`
         : String(Number(value) * limit.factor);
       const count = loggedLines(seen, ns, (l) => limit.line.test(l)).length;
       const out: Finding = {

@@ -311,6 +311,8 @@ export const crash: ContainerSignature = {
             : []),
         ],
         ...(archFix ? { fix: archFix } : nameFix ? { fix: nameFix } : {}),
+        // A server that refused for its own state (sealed, read-only): no rollback of this workload.
+        ...(glossed?.serverSide && fatal === glossed.line ? { revisionSound: true as const } : {}),
         advice: advice
           ? advice
           : archFix
