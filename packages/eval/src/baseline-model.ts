@@ -420,7 +420,8 @@ export class BaselineSreModel implements Model {
     // in front of it (a proxy, a gateway in another namespace): their usage too, at most three.
     if (SLOW.test(task)) {
       plan.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
-      if (pods.length > 0 && !pods.some(isUnhealthy)) {
+      // A log here that already names what fails (a dependency that times out) is the lead instead.
+      if (pods.length > 0 && !pods.some(isUnhealthy) && !loggedFailures(seen, ns)) {
         const listed = outputs(seen, 'list_resources', (o) => o.args['kind'] === 'Namespace').pop();
         for (const other of parseTable(listed?.content ?? '')
           .map((r) => r['NAME'] ?? '')

@@ -1,6 +1,7 @@
 import { ageSeconds, lastRestartAgo } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
+import { exposedServices, noiseOf } from './health-check-noise.js';
 import { glossedLine } from './log-glosses.js';
 import {
   type Analyzer,
@@ -530,7 +531,7 @@ export const appErrorsAnalyzer: Analyzer = {
     }
     return [...skewed, ...tls, ...proxied, ...oauth, ...restarted, ...unready, ...dependency, ...sidecar];
   },
-  finds({ seen, hints, task }) {
+  finds({ seen, hints, task, ns }) {
     const rows = tableOf(seen, 'list_pods');
     const running = new Set(rows.filter((r) => r['STATUS'] === 'Running').map((r) => r['NAME'] ?? ''));
     return outputs(
@@ -578,6 +579,9 @@ export const appErrorsAnalyzer: Analyzer = {
       if ((!known || known.symptom) && recoveredRetries(o.content)) return [];
       // Every failure is one client's malformed request while other clients succeed: not a fault here.
       if (!known && oneClientFailures(o.content)) return [];
+      // Every failure is a connection a load balancer's TCP health check opened and closed: noise.
+      if (!known && exposedServices(seen, ns).length > 0 && noiseOf(o.content)?.others.length === 0)
+        return [];
       // An alarm the program raised and later cleared itself (a broker's disk or memory alarm): over.
       if (known && alarmCleared(o.content, known.line)) return [];
       if (known && !bad.includes(known.line)) bad.push(known.line);

@@ -36,6 +36,7 @@ import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { dnsFiveSecondAnalyzer } from './dns-five-second.js';
 import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
 import { dotnetHeapHardLimitAnalyzer } from './dotnet-heap-hard-limit.js';
+import { duplicateSchedulerAnalyzer } from './duplicate-scheduler.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
@@ -60,6 +61,7 @@ import { grpcWrongPortAnalyzer } from './grpc-wrong-port.js';
 import { gunicornTimeoutAnalyzer } from './gunicorn-timeout.js';
 import { headlessJoinAnalyzer } from './headless-join.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
+import { healthCheckNoiseAnalyzer } from './health-check-noise.js';
 import { helmReleaseAnalyzer } from './helm-release.js';
 import { hpaFlappingAnalyzer } from './hpa-flapping.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
@@ -225,6 +227,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   rateLimiterByDesignAnalyzer,
   loggedLimitAnalyzer,
   namedSettingAnalyzer,
+  duplicateSchedulerAnalyzer,
+  healthCheckNoiseAnalyzer,
   mongoAuthSourceAnalyzer,
   threadPoolExhaustedAnalyzer,
   redisMadeReplicaAnalyzer,

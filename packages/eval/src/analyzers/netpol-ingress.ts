@@ -13,7 +13,16 @@ import {
 } from './types.js';
 
 // A connection that is dropped rather than refused: what a NetworkPolicy denial looks like to a client.
-const DROPPED = ['i/o timeout', 'timed out', 'context deadline exceeded', 'connection timed out'];
+// How clients report a connection attempt nobody answered (a dropped SYN): Go's, and undici's (Node's
+// fetch) ConnectTimeoutError, UND_ERR_CONNECT_TIMEOUT (undici's errors documentation).
+const DROPPED = [
+  'i/o timeout',
+  'timed out',
+  'context deadline exceeded',
+  'connection timed out',
+  'connect timeout error',
+  'und_err_connect_timeout',
+];
 
 /** `svc.ns.svc…:port` hosts a client's log names, with the namespace of each (a Service in another namespace). */
 function remoteServices(logs: string): { service: string; ns: string }[] {
@@ -53,6 +62,27 @@ function ingressPeers(text: string): Peer[] {
   return [...peers.values()];
 }
 
+/** The peers a policy admits, in words (`namespaces labeled team=market-data`), for the answer. At most three. */
+function peersSaid(peers: readonly Peer[]): string {
+  const said = peers.slice(0, 3).map((p) => {
+    const nsPart = p.ns
+      ? Object.keys(p.ns).length === 0
+        ? 'any namespace'
+        : `namespaces labeled ${Object.entries(p.ns)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')} (a namespaceSelector)`
+      : 'its own namespace';
+    const podPart =
+      p.pods && Object.keys(p.pods).length > 0
+        ? `pods labeled ${Object.entries(p.pods)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')} in `
+        : '';
+    return `${podPart}${nsPart}`;
+  });
+  return `${said.join('; ')}, which this client does not match`;
+}
+
 function matches(want: Record<string, string> | undefined, have: Record<string, string>): boolean {
   return want === undefined || Object.entries(want).every(([k, v]) => have[k] === v);
 }
@@ -73,6 +103,9 @@ function policiesIn(seen: readonly SeenObservation[], ns: string): SeenObservati
  */
 export const netpolIngressAnalyzer: Analyzer = {
   name: 'netpol-ingress',
+  // A client's own log names the Service its connections time out on: that namespace's policies come
+  // right after the failing pods' reads.
+  first: true,
   reads({ seen }) {
     return remoteServices(textOf(seen, 'get_pod_logs')).flatMap((r) =>
       listedReads(seen, r.ns, 'NetworkPolicy', 'describe_resource'),
@@ -106,7 +139,7 @@ export const netpolIngressAnalyzer: Analyzer = {
           out.push({
             weight: 87,
             object: `networkpolicy ${policy} (namespace ${r.ns})`,
-            cause: `NetworkPolicy ${policy} in namespace ${r.ns} admits ingress to ${r.service} only from ${near ? `pods labeled ${want.join(', ')} in namespace ${ns}` : 'peers this client does not match'}, and the client pod ${client} in ${ns} carries ${Object.entries(
+            cause: `NetworkPolicy ${policy} in namespace ${r.ns} admits ingress to ${r.service} only from ${near ? `pods labeled ${want.join(', ')} in namespace ${ns}` : peersSaid(peers)}, and the client pod ${client} in ${ns} carries ${Object.entries(
               labels,
             )
               .filter(([k]) => k !== 'pod-template-hash')
