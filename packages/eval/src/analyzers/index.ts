@@ -174,6 +174,7 @@ import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { springEnvCaseAnalyzer } from './spring-env-case.js';
 import { sqliteWriterAnalyzer } from './sqlite-writer.js';
+import { sshKnownHostsAnalyzer } from './ssh-known-hosts.js';
 import { stalePeerAnalyzer } from './stale-peer.js';
 import { stalenessThresholdAnalyzer } from './staleness-threshold.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
@@ -229,6 +230,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   namedSettingAnalyzer,
   duplicateSchedulerAnalyzer,
   healthCheckNoiseAnalyzer,
+  sshKnownHostsAnalyzer,
   mongoAuthSourceAnalyzer,
   threadPoolExhaustedAnalyzer,
   redisMadeReplicaAnalyzer,

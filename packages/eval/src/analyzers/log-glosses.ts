@@ -31,6 +31,14 @@ const BLOCKED_MEMORY =
   'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark';
 
 const GLOSSES: readonly Gloss[] = [
+  // Jackson refuses a JSON property its target class does not declare while
+  // DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES is on, its default (FasterXML jackson-databind,
+  // "DeserializationFeature"); Spring Kafka then hands the record to its error handler.
+  {
+    all: ['unrecognized field', 'not marked as ignorable'],
+    means:
+      "the consumer's JSON mapping (Jackson, FAIL_ON_UNKNOWN_PROPERTIES on by default) rejects every message that carries a field its class does not declare, so each such record fails (and goes to the dead-letter topic or is retried) although the broker and the consumer group are healthy: the producer started sending a new field (a producer release added it to the event). Make the consumer ignore unknown properties (@JsonIgnoreProperties(ignoreUnknown = true), or spring.jackson.deserialization.fail-on-unknown-properties=false) or add the field to its class, then replay the dead-lettered records",
+  },
   // Engine.IO's error code 1, "Session ID unknown" (HTTP 400): a long-polling request carried a session
   // id this server process never issued. With more than one server process, every request of a session
   // must reach the process that did the handshake (socket.io.js, "Using multiple nodes": sticky sessions).
