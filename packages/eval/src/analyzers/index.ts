@@ -63,6 +63,7 @@ import { headlessJoinAnalyzer } from './headless-join.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { healthCheckNoiseAnalyzer } from './health-check-noise.js';
 import { helmReleaseAnalyzer } from './helm-release.js';
+import { homeNotWritableAnalyzer } from './home-not-writable.js';
 import { hpaFlappingAnalyzer } from './hpa-flapping.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
 import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
@@ -80,6 +81,7 @@ import { jwksStaleKeysAnalyzer } from './jwks-stale-keys.js';
 import { kafkaMinIsrAnalyzer } from './kafka-min-isr.js';
 import { kafkaRetentionAnalyzer } from './kafka-retention.js';
 import { kedaScaledObjectAnalyzer } from './keda-scaledobject.js';
+import { keystorePasswordAnalyzer } from './keystore-password.js';
 import { knownHealthPortsAnalyzer } from './known-health-ports.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
 import { legacyOpensslRootAnalyzer } from './legacy-openssl-root.js';
@@ -231,6 +233,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   duplicateSchedulerAnalyzer,
   healthCheckNoiseAnalyzer,
   sshKnownHostsAnalyzer,
+  homeNotWritableAnalyzer,
+  keystorePasswordAnalyzer,
   mongoAuthSourceAnalyzer,
   threadPoolExhaustedAnalyzer,
   redisMadeReplicaAnalyzer,

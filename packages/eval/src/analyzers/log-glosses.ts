@@ -31,6 +31,13 @@ const BLOCKED_MEMORY =
   'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark';
 
 const GLOSSES: readonly Gloss[] = [
+  // Node.js refuses require() of an ES module (ERR_REQUIRE_ESM) before 22.12 (nodejs.org, "Modules:
+  // ECMAScript modules", require(esm)); packages such as node-fetch 3 ship ESM only.
+  {
+    all: ['err_require_esm'],
+    means:
+      'a CommonJS require() loads a package that is an ES module only (ERR_REQUIRE_ESM): a dependency upgraded to a major version that dropped CommonJS (node-fetch 3, p-retry 5+, chalk 5 and others), so the program throws at start-up; pin the dependency to its last CommonJS major, or load it with dynamic import(); a rollback to the release before the upgrade brings the service back',
+  },
   // Jackson refuses a JSON property its target class does not declare while
   // DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES is on, its default (FasterXML jackson-databind,
   // "DeserializationFeature"); Spring Kafka then hands the record to its error handler.

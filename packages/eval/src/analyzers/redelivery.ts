@@ -15,6 +15,13 @@ const ID = /\b(?:seq|stream_seq|msg_?id|message_?id|messageId|delivery_tag)\s?[=
 const ACK_SETTING =
   /\b(?:ack_?wait|AckWait|ack[ _-]?deadline|ackDeadlineSeconds|visibility_?timeout|VisibilityTimeout)\b/i;
 
+/** A consumer's word that it recognised a delivery as one it had processed and dropped it (idempotency). */
+const SKIPPED_DUPLICATE =
+  /\b(?:already (?:in (?:the )?inbox|processed|handled|seen)|duplicate(?:s)? (?:skipped|ignored|dropped)|dedup(?:licat\w{1,5})?\b[^\n]{0,60}\bskip)|\bskipped\b[^\n]{0,60}\bduplicate/i;
+/** A consumer's connection or channel to the broker closed and reopened (its unacknowledged messages go back to the queue). */
+const RECONNECTED =
+  /\b(?:reconnect(?:ed|ing)|connection[^\n]{0,60}\bclosed|channel[^\n]{0,40}\b(?:closed|reopened))\b/i;
+
 interface Delivery {
   readonly id: string | undefined;
   readonly count: number;
@@ -35,22 +42,26 @@ interface Delivery {
 export const redeliveryAnalyzer: Analyzer = {
   name: 'redelivery',
   reads: () => [],
+  notes({ seen, ns }): string[] {
+    for (const log of outputs(
+      seen,
+      'get_pod_logs',
+      (o) => o.args['namespace'] === ns && !o.args['previous'],
+    )) {
+      const lines = log.content.slice(-200_000).split('\n');
+      const deliveries = deliveriesOf(lines);
+      const b = benignRedeliveries(lines, deliveries);
+      if (!b || errorLines(log.content.slice(-200_000)).length > 0) continue;
+      return [
+        `The "skipped" lines of ${String(log.args['name'])} are redeliveries the consumer recognised as duplicates: ${b.count} message${b.count === 1 ? '' : 's'} came again with the redelivered flag ("${clip(b.line, 150)}")${b.reconnect ? ` right after its connection to the broker closed ("${clip(b.reconnect, 120)}")` : ''}. With at-least-once delivery the broker returns every message a closed channel had not acknowledged to the queue and delivers it again (AMQP, RabbitMQ: unacknowledged messages of a closed channel are requeued), so a consumer sees some messages twice; this one checks each message id against what it already processed (an idempotent consumer, an inbox or dedup table) and skips the copy. That is expected and working as designed: nothing is broken, nothing was dropped, and no action is needed.`,
+      ];
+    }
+    return [];
+  },
   finds({ seen, ns }): Finding[] {
     for (const log of outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)) {
       const lines = log.content.slice(-200_000).split('\n');
-      const deliveries: Delivery[] = [];
-      lines.forEach((line, index) => {
-        if (line.length > 4000) return;
-        const count = COUNT.exec(line);
-        if (!count && !FLAG.test(line)) return;
-        deliveries.push({
-          id: ID.exec(line)?.[1],
-          count: count ? Number(count[1]) : 2,
-          line,
-          at: lineStamp(line),
-          index,
-        });
-      });
+      const deliveries = deliveriesOf(lines);
       const again = deliveries.find((d) => d.count >= 2);
       if (!again) continue;
       const first = deliveries.find((d) => d.id !== undefined && d.id === again.id && d.count < again.count);
@@ -59,6 +70,8 @@ export const redeliveryAnalyzer: Analyzer = {
           ? Math.round((again.at - first.at) / 1000)
           : undefined;
       const failed = errorLines(lines.slice(again.index + 1, again.index + 40).join('\n'))[0];
+      // Every redelivery recognised as a duplicate and skipped, none failing: idempotency at work (a note).
+      if (!failed && benignRedeliveries(lines, deliveries)) continue;
       const setting = lines.find((l) => l.length <= 2000 && ACK_SETTING.test(l));
       const pod = String(log.args['name'] ?? '');
       const times = deliveries.filter((d) => d.count >= 2).length;
@@ -80,3 +93,36 @@ export const redeliveryAnalyzer: Analyzer = {
     return [];
   },
 };
+
+/** The deliveries a log's lines report (a count or a redelivered flag), in order. */
+function deliveriesOf(lines: readonly string[]): Delivery[] {
+  const deliveries: Delivery[] = [];
+  lines.forEach((line, index) => {
+    if (line.length > 4000) return;
+    const count = COUNT.exec(line);
+    if (!count && !FLAG.test(line)) return;
+    deliveries.push({
+      id: ID.exec(line)?.[1],
+      count: count ? Number(count[1]) : 2,
+      line,
+      at: lineStamp(line),
+      index,
+    });
+  });
+  return deliveries;
+}
+
+/**
+ * Redeliveries that the consumer recognised as duplicates and skipped, every one of them (at least
+ * one), with the reconnect before the first when the log shows one; undefined otherwise.
+ */
+function benignRedeliveries(
+  lines: readonly string[],
+  deliveries: readonly Delivery[],
+): { count: number; line: string; reconnect: string | undefined } | undefined {
+  const again = deliveries.filter((d) => d.count >= 2);
+  if (again.length === 0 || !again.every((d) => SKIPPED_DUPLICATE.test(d.line))) return undefined;
+  const before = lines.slice(Math.max(0, again[0]!.index - 20), again[0]!.index);
+  const reconnect = [...before].reverse().find((l) => l.length <= 2000 && RECONNECTED.test(l));
+  return { count: again.length, line: again[0]!.line.trim(), reconnect: reconnect?.trim() };
+}

@@ -305,7 +305,7 @@ export function mountedConfigMap(file: string, body: string, pod: string): strin
 
 /** A line saying the program carries on with a default value: a warning, not why it stopped. */
 export const DEFAULTED =
-  /\b(?:using (?:the )?default|defaulting to|defaults? to|falling back to|fall(?:s|ing)? back|using fallback)\b/i;
+  /\b(?:using (?:the )?default|defaulting to|defaults? to|falling back to|fall(?:s|ing)? back|using fallback|continuing without|will be (?:sent|skipped|disabled|ignored|unsigned)|(?:is|are|stays?) disabled)\b/i;
 
 /** Words a program uses to say a variable it needs is unset. */
 const SAYS_MISSING =
