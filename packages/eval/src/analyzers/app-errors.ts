@@ -166,13 +166,22 @@ function missingWellKnownFile(line: string): boolean {
 // `WARN`, Go's `level=warning`); klog's warning lines start `W1127 12:59:40`.
 const WARN_MARKS = ['WARN', '[warning]', '[warn]', 'level=warn', '"level":"warn', '"severity":"WARNING"'];
 const KLOG_WARN = /^W\d{4} \d\d:\d\d:\d\d/;
+// A lower-case warning level right after the line's timestamp (`2026-04-14T09:41:02.880Z warn  …`), as
+// STAMPED_ERROR reads error levels.
+const STAMPED_WARN = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[^\s\]]{0,20}\]?\s{1,4}(?:warn|warning)\b/;
 
 /** The lines of a log printed at warning level (see `WARN_MARKS`), without the tools' own notes. */
 export function warningLines(text: string): string[] {
   return text
     .split('\n')
     .filter((l) => !/^\(no log lines|^Defaulted container "/.test(l))
-    .filter((l) => WARN_MARKS.some((m) => l.includes(m)) || KLOG_WARN.test(l) || APACHE_WARN.test(l));
+    .filter(
+      (l) =>
+        WARN_MARKS.some((m) => l.includes(m)) ||
+        KLOG_WARN.test(l) ||
+        APACHE_WARN.test(l) ||
+        STAMPED_WARN.test(l),
+    );
 }
 
 const WORDS = /[A-Za-z][\w.-]{3,}/g;

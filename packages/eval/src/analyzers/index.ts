@@ -111,6 +111,7 @@ import {
   netpolNamespaceNamesAnalyzer,
 } from './netpol-ingress.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
+import { nginxLimitReqAnalyzer } from './nginx-limit-req.js';
 import { nginxResolverAnalyzer } from './nginx-resolver.js';
 import { noProxyClusterAnalyzer } from './no-proxy-cluster.js';
 import { noReadinessAnalyzer } from './no-readiness.js';
@@ -120,6 +121,7 @@ import { nodePressureAnalyzer } from './node-pressure.js';
 import { nodeReplacedAnalyzer } from './node-replaced.js';
 import { nodeSysctlAnalyzer } from './node-sysctl.js';
 import { nodeLocalDnsIpvsAnalyzer } from './nodelocaldns-ipvs.js';
+import { oidcRedirectUriAnalyzer } from './oidc-redirect-uri.js';
 import { opcacheFullAnalyzer } from './opcache-full.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { orderedStartupAnalyzer } from './ordered-startup.js';
@@ -148,6 +150,7 @@ import { rbacAnalyzer } from './rbac.js';
 import { readAfterWriteAnalyzer } from './read-after-write.js';
 import { recentRolloutsAnalyzer } from './recent-rollouts.js';
 import { redeliveryAnalyzer } from './redelivery.js';
+import { redisClusterMemberAnalyzer } from './redis-cluster-member.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { redisMadeReplicaAnalyzer } from './redis-made-replica.js';
 import { redisSlowCommandsAnalyzer } from './redis-slow-commands.js';
@@ -235,6 +238,9 @@ export const ANALYZERS: readonly Analyzer[] = [
   sshKnownHostsAnalyzer,
   homeNotWritableAnalyzer,
   keystorePasswordAnalyzer,
+  oidcRedirectUriAnalyzer,
+  nginxLimitReqAnalyzer,
+  redisClusterMemberAnalyzer,
   mongoAuthSourceAnalyzer,
   threadPoolExhaustedAnalyzer,
   redisMadeReplicaAnalyzer,

@@ -31,6 +31,22 @@ const BLOCKED_MEMORY =
   'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark';
 
 const GLOSSES: readonly Gloss[] = [
+  // gRPC's DEADLINE_EXCEEDED status: the deadline the client set for the call passed before the answer
+  // came (grpc.io, "Deadlines"); many client libraries set a default deadline of their own.
+  {
+    all: ['code = deadlineexceeded'],
+    means:
+      "the gRPC client gave up on the call: the deadline it set for the call (its own timeout, or a default its RPC client library applies) passed before the server answered, so the calls that take longer than that deadline fail while short ones succeed, and the server may be healthy and still working on them; compare the deadline with how long those calls take (the server's own timings) and give the long calls a deadline longer than they need, rather than adding server replicas",
+  },
+  // Apache HttpClient's NoHttpResponseException: the request went out on a pooled connection and the
+  // server closed it without a response (hc.apache.org, HttpClient "Connection management": stale
+  // connection check, validateAfterInactivity); Node.js closes idle keep-alive sockets after
+  // server.keepAliveTimeout, 5 s by default (nodejs.org, http).
+  {
+    all: ['nohttpresponseexception', 'failed to respond'],
+    means:
+      "the client sent the request on a pooled keep-alive connection that the server had already closed: the server's keep-alive idle timeout is shorter than the time the client's connection pool keeps idle connections (Node.js servers close idle keep-alive connections after keepAliveTimeout, 5 s by default), and the pool reuses the stale connection without validating it, so a request after a quiet spell fails (more at quiet times) and a retry on a new connection works; have the client validate or evict idle connections before reuse (Apache HttpClient's validateAfterInactivity, evictIdleConnections, a keep-alive strategy shorter than the server's timeout) or raise the server's keep-alive timeout",
+  },
   // Node.js refuses require() of an ES module (ERR_REQUIRE_ESM) before 22.12 (nodejs.org, "Modules:
   // ECMAScript modules", require(esm)); packages such as node-fetch 3 ship ESM only.
   {
