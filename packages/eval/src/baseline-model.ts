@@ -390,9 +390,15 @@ export class BaselineSreModel implements Model {
     // Pods that run but log trouble (a full disk, a dependency down) only show it in their logs.
     if (toDescribe.length === 0) {
       // A finished pod the task asks about (a Job's, Completed) is looked at too, to say why it stopped.
-      const runningHinted = pods.filter(
-        (p) => matchesHint(p.name, hs) && /^(Running|Completed|Succeeded)$/.test(p.status),
-      );
+      // What the person names most often first ("Prometheus" five times, "Alertmanager" once).
+      const said = task.slice(0, 4000).toLowerCase();
+      const mentions = (name: string) =>
+        Math.max(0, ...hs.filter((h) => matchesHint(name, [h])).map((h) => said.split(h).length - 1));
+      const runningHinted = pods
+        .filter((p) => matchesHint(p.name, hs) && /^(Running|Completed|Succeeded)$/.test(p.status))
+        .map((p, i) => ({ p, i, n: mentions(p.name) }))
+        .sort((a, b) => b.n - a.n || a.i - b.i)
+        .map((x) => x.p);
       const seenOwners = new Set<string>();
       for (const p of runningHinted) {
         const o = ownerOf(p.name, deps) ?? p.name;

@@ -89,6 +89,7 @@ import { localStorageAnalyzer } from './local-storage.js';
 import { logLevelAnalyzer } from './log-level.js';
 import { logRotationPressureAnalyzer } from './log-rotation-pressure.js';
 import { logShipperBufferAnalyzer } from './log-shipper-buffer.js';
+import { loggedConfigFileAnalyzer } from './logged-config-file.js';
 import { loggedLimitAnalyzer } from './logged-limit.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
@@ -241,6 +242,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   oidcRedirectUriAnalyzer,
   nginxLimitReqAnalyzer,
   redisClusterMemberAnalyzer,
+  loggedConfigFileAnalyzer,
   mongoAuthSourceAnalyzer,
   threadPoolExhaustedAnalyzer,
   redisMadeReplicaAnalyzer,

@@ -31,6 +31,14 @@ const BLOCKED_MEMORY =
   'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark';
 
 const GLOSSES: readonly Gloss[] = [
+  // PromQL's one-to-one and group_left/group_right matching needs the matching labels to be unique on
+  // the "one" side (prometheus.io, "Operators": vector matching); a series whose other labels changed
+  // (a pod's new controller-revision-hash) stays in range for the 5-minute lookback beside the new one.
+  {
+    all: ['many-to-many matching not allowed'],
+    means:
+      'the PromQL rule\'s vector match found two series for one match group on the side that must be unique ("found duplicate series for the match group"), so the rule evaluation fails and its alerts resolve and fire again: the joined metric carries a label that changes when the object is recreated (kube_pod_labels\' label_controller_revision_hash or pod-template-hash after a restart or rollout), and the old series stays visible beside the new one until it goes stale (the 5-minute lookback); aggregate the one side over the labels the match needs (max by (namespace, pod, label_team) (kube_pod_labels)) or drop the changing label, rather than downgrading Prometheus',
+  },
   // gRPC's DEADLINE_EXCEEDED status: the deadline the client set for the call passed before the answer
   // came (grpc.io, "Deadlines"); many client libraries set a default deadline of their own.
   {
