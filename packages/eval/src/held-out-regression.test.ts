@@ -60,6 +60,8 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-38',
     'scenarios-held-out-39',
     'scenarios-held-out-40',
+    'scenarios-held-out-41',
+    'scenarios-held-out-42',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
