@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cachedScenario, storeScenario } from './scenario-cache.js';
+import { cachedScenario, hasSharedObjects, storeScenario } from './scenario-cache.js';
 import { parseScenario } from './scenario-loader.js';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
@@ -23,8 +23,10 @@ describe('the scenario cache', () => {
       for (const name of readdirSync(join(repo, dir)).filter((f) => f.endsWith('.yaml'))) {
         const text = readFileSync(join(repo, dir, name), 'utf8');
         const first = parsed(text, name);
-        // Stored by the first parse (or an earlier run), read back by the second.
-        expect(cachedScenario(sha(text))).toStrictEqual(first.scenario);
+        // Stored by the first parse (or an earlier run), read back by the second; a scenario whose YAML
+        // aliases left one object reached twice is not stored (a JSON copy would make two of it).
+        if (hasSharedObjects(first.scenario)) expect(cachedScenario(sha(text))).toBeUndefined();
+        else expect(cachedScenario(sha(text))).toStrictEqual(first.scenario);
         const second = parsed(text, name);
         // A text never seen before (a trailing comment changes nothing else) is parsed afresh.
         const fresh = parsed(`${text}\n# ${Math.random()}\n`, name);

@@ -113,7 +113,8 @@ export function cachedScenario(textHash: string): unknown {
   }
 }
 
-function hasSharedObjects(v: unknown, seen: Set<object>): boolean {
+/** Whether a value reaches one object twice (a YAML alias the schema kept): a JSON copy would make two. */
+export function hasSharedObjects(v: unknown, seen: Set<object> = new Set()): boolean {
   if (typeof v !== 'object' || v === null) return false;
   if (seen.has(v)) return true;
   seen.add(v);
