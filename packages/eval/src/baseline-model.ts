@@ -903,7 +903,7 @@ function withDefaults(
 
 // Words of a task that are about the incident, not names of objects.
 const NOT_A_NAME =
-  /^(crash|crashing|crashloop|crashloopbackoff|imagepullbackoff|errimagepull|oomkilled|crash-loop|crash-looping|on-call|oncall|follow-up|root-cause|read-only|no-go|go-live|sign-off|opt-in|opt-out|roll-out|in-flight|up-to-date|built-in|restart|restarting|failing|failed|error|errors|pending|slow|latency|timeout|timeouts|healthy|unhealthy|broken|outage|incident|production|cluster|kubernetes|container|containers|image|images|memory|disk|node|nodes|logs|events|warning|warnings|please|investigate|today|again|after|before|users|customers|requests|traffic|endpoint|endpoints|since|deploy|deployed|release|rollout|running|started|stopped|down|high|low)$/;
+  /^[1-5]xx(?:-[a-z]{1,20})?$|^(crash|crashing|crashloop|crashloopbackoff|imagepullbackoff|errimagepull|oomkilled|crash-loop|crash-looping|on-call|oncall|follow-up|root-cause|read-only|no-go|go-live|sign-off|opt-in|opt-out|roll-out|in-flight|up-to-date|built-in|restart|restarting|failing|failed|error|errors|pending|slow|latency|timeout|timeouts|healthy|unhealthy|broken|outage|incident|production|cluster|kubernetes|container|containers|image|images|memory|disk|node|nodes|logs|events|warning|warnings|please|investigate|today|again|after|before|users|customers|requests|traffic|endpoint|endpoints|since|deploy|deployed|release|rollout|running|started|stopped|down|high|low)$/;
 
 /**
  * The name in a task most worth searching for: a `Kind/name` or `ns/Kind/name` path's last part, a

@@ -116,7 +116,8 @@ export function errorLines(text: string): string[] {
   const failed = (l: string) =>
     !/^\(no log lines|^Defaulted container "/.test(l) &&
     !missingWellKnownFile(l) &&
-    (ERROR_MARKS.some((m) => l.includes(m)) ||
+    // DNS's NOERROR response code (CoreDNS's query log) is a success, not an ERROR level.
+    (ERROR_MARKS.some((m) => (l.includes('NOERROR') ? l.replace(/NOERROR/g, '') : l).includes(m)) ||
       STATUS_5XX.test(` ${l} `) ||
       STATUS_426_ACCESS.test(l) ||
       KLOG_ERROR.test(l) ||

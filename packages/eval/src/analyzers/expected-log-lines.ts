@@ -7,6 +7,38 @@ import { type Analyzer, clip, ownerName } from './types.js';
  * untrusted line). Kept apart from the failure glosses: these explain, they never make a finding.
  */
 const EXPECTED: readonly { all: readonly string[]; means: string; anyLevel?: true }[] = [
+  // Kafka answers a metadata request for a topic whose partitions have no leader yet with
+  // LEADER_NOT_AVAILABLE; right after a topic is created (auto-creation included) the producer retries
+  // until the controller has elected leaders (Kafka's protocol guide, error code 5, retriable).
+  {
+    all: ['leader_not_available', 'error while fetching metadata'],
+    means:
+      'the producer asked for the metadata of a topic whose partitions had no leader yet, which Kafka answers with the retriable LEADER_NOT_AVAILABLE while a newly created topic gets its leaders elected; the client retries and sends once the leaders exist. A few such warnings in the first second after a topic is created are expected and transient: nothing is broken and no action is needed, unless they continue',
+  },
+  // CoreDNS's log plugin prints each query with its response code; names with fewer dots than ndots
+  // (5 in a pod's resolv.conf) are tried with every search domain first, each an NXDOMAIN
+  // (kubernetes.io, "DNS for Services and Pods": namespace search list and ndots).
+  {
+    all: ['nxdomain', '.svc.cluster.local.'],
+    anyLevel: true,
+    means:
+      "the NXDOMAIN answers are the search-list expansions of external names: a pod's resolv.conf has ndots 5 and the search domains <namespace>.svc.cluster.local, svc.cluster.local, cluster.local (and the node's), so a name with fewer than five dots (api.example.com) is first tried with each search domain appended, each answered NXDOMAIN, before the name itself resolves. That is how the resolver is meant to work and nothing is broken or poisoned: no action is needed (a trailing dot on external names, or a lower ndots in the pod's dnsConfig, removes the extra queries if their volume matters)",
+  },
+  // RFC 9110, 15.5.17: 416 Range Not Satisfiable when the requested range starts at or after the
+  // representation's end; players probe the end of a file.
+  {
+    all: ['" 416 ', 'range='],
+    anyLevel: true,
+    means:
+      'a 416 Range Not Satisfiable is the correct answer (RFC 9110) to a Range request that starts at or past the end of the file, which video players send when they probe or seek to the very end; the file is served and seeking works. These 4xx answers are expected and harmless: nothing is broken and no action is needed (leave 416 out of the 4xx-ratio alert)',
+  },
+  // GitHub's secondary rate limits answer 403 (or 429) with Retry-After or x-ratelimit-reset; a client that
+  // waits that long and retries does what GitHub documents ("Rate limits for the REST API").
+  {
+    all: ['secondary rate limit', 'pausing'],
+    means:
+      "GitHub's API answered 403 for its secondary rate limit (too many requests in a short time) and the client paused for the Retry-After or reset time it was given, then went on: that is the documented way to handle it, so the 403s are the rate limit being honoured, not a revoked or expired token; nothing is broken and no action is needed unless the pauses delay the work too much (then spread the requests out)",
+  },
   // nginx logs a client's failed TLS handshake at info level (ngx_ssl_handshake: the client's fault,
   // not the server's); "unsupported protocol" is a client offering only a TLS version the server's
   // ssl_protocols no longer allows (OpenSSL 3's SSL_R_UNSUPPORTED_PROTOCOL).

@@ -1,5 +1,6 @@
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
+import { errorLines, warningLines } from './app-errors.js';
 import { type Analyzer, clip, outputs } from './types.js';
 
 /**
@@ -96,10 +97,15 @@ export const healthCheckNoiseAnalyzer: Analyzer = {
 
 /** The health-check noise of a log, judged against its own failure and warning lines. */
 export function noiseOf(text: string): HealthCheckNoise | undefined {
-  const lines = text.slice(-200_000).split('\n');
-  const failures = lines.filter(
-    (l) =>
-      l.length <= 4000 && (CUT.test(l) || /\b(?:ERROR|WARN|error|warn)\b/.test(l)) && !/\bstats\b/i.test(l),
-  );
+  const tail = text.slice(-200_000);
+  const flagged = new Set([...errorLines(tail), ...warningLines(tail)]);
+  const failures = tail
+    .split('\n')
+    .filter(
+      (l) =>
+        l.length <= 4000 &&
+        (CUT.test(l) || flagged.has(l) || /\b(?:ERROR|WARN|error|warn)\b/.test(l)) &&
+        !/\bstats\b/i.test(l),
+    );
   return healthCheckNoise(text, failures);
 }

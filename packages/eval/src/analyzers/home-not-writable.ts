@@ -31,7 +31,17 @@ function denied(ctx: AnalyzerContext): Denied | undefined {
   for (const log of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns)) {
     const text = log.content.slice(-100_000);
     if (!DENIED.test(text)) continue;
-    const line = text.split('\n').find((l) => l.length <= 2000 && ROOT_DOT_DIR.test(l));
+    // The directory on the denial line itself, or npm's error block (`npm error code EACCES` … `npm
+    // error path /.npm`); a path mentioned elsewhere in the log is not what was denied.
+    const npmDenied = /npm (?:error|ERR!) code EACCES/.test(text);
+    const line = text
+      .split('\n')
+      .find(
+        (l) =>
+          l.length <= 2000 &&
+          ROOT_DOT_DIR.test(l) &&
+          (DENIED.test(l) || (npmDenied && /^npm (?:error|ERR!) path /.test(l.trim()))),
+      );
     if (!line) continue;
     const dir = ROOT_DOT_DIR.exec(line)![1]!;
     const pod = String(log.args['name']);

@@ -16,7 +16,7 @@ import {
  * was tampered with, or password was incorrect"), which for a file that is a keystore at all means the
  * store password given does not match; a file that is not a keystore fails as "Invalid keystore format".
  */
-const TAMPERED = /keystore was tampered with, or password was incorrect/i;
+const TAMPERED = /keystore was tampered with, or password was incorrect|keystore password was incorrect/i;
 /** An environment variable that holds a keystore's or truststore's password. */
 const STORE_PASSWORD = /(?:TRUST|KEY)_?STORE_?PASS(?:WORD)?|STOREPASS|(?:TRUST|KEY)STORE.{0,20}PASSWORD/i;
 
@@ -46,7 +46,7 @@ function mismatch(ctx: AnalyzerContext): Mismatch | undefined {
     const held = envOf(c.body).find((e) => STORE_PASSWORD.test(e.name));
     // The Secrets the container mounts (the store's own Secret may carry its password too).
     const mounted = new Set(
-      [...c.body.matchAll(/^\s+\S{1,400} from ([a-z0-9-]{1,63}) \(r[ow]\)/gm)].map((m) => m[1]!),
+      [...c.body.matchAll(/^\s+\S{1,400} from ([a-z0-9-]{1,63}) \(r[ow][,)]/gm)].map((m) => m[1]!),
     );
     const secrets = describedVolumes(described)
       .filter((v) => v.type === 'Secret' && v.source && mounted.has(v.name))

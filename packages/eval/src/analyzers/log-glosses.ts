@@ -31,6 +31,54 @@ const BLOCKED_MEMORY =
   'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark';
 
 const GLOSSES: readonly Gloss[] = [
+  // Chromium exits at start when it cannot set up its sandbox (user namespaces, or the setuid helper),
+  // which a hardened container denies; in containers it is commonly run with --no-sandbox (Chromium's
+  // docs, "Linux sandboxing"; Puppeteer's troubleshooting guide).
+  {
+    all: ['no usable sandbox'],
+    means:
+      'Chromium refuses to start because it cannot set up its own sandbox: its namespace sandbox needs user namespaces (clone with CLONE_NEWUSER) and its setuid fallback needs privilege escalation, which a hardened pod denies (non-root, allowPrivilegeEscalation false, RuntimeDefault seccomp, dropped capabilities), so every render or headless-browser call fails at launch while the rest of the service runs; launch Chromium with --no-sandbox (the container is the isolation) or allow what its sandbox needs (a seccomp profile that permits user namespaces)',
+  },
+  // Celery's billiard reports a pool process killed by a signal; SIGKILL (9) inside a container is most
+  // often the kernel's OOM killer choosing a child while the container's main process survives.
+  {
+    all: ['workerlosterror', 'signal 9'],
+    means:
+      "a worker child process was killed with SIGKILL (signal 9) while running a task, which inside a container is the kernel's OOM killer at the memory limit (memory cgroup) choosing the biggest child: the worker processes together use more memory than the limit (more concurrency, bigger tasks), while the main process stays up so the pod shows no restart; lower the worker concurrency (or max-memory-per-child) to what the limit holds, or raise the memory limit",
+  },
+  // JSSE's server handshake finds no cipher suite both sides accept for the server's key: a keystore
+  // holding only a DSA key (no DSA suites in TLS 1.3, none enabled by default for TLS 1.2 in recent
+  // JDKs), or no key at all under the alias.
+  {
+    all: ['no cipher suites in common'],
+    means:
+      'the server could not pick any cipher suite for the client because none it has enabled fits its own key: typically a keystore whose key is DSA (TLS 1.3 has no DSA suites and recent JDKs enable none for TLS 1.2) or a keystore without a usable key entry under the alias, so every handshake fails on the server side; recreate the key and certificate as RSA or EC (keytool -keyalg RSA or EC) and reload the keystore',
+  },
+  // java.util.zip reads a local file header with the wrong signature: the archive's bytes are damaged.
+  {
+    all: ['invalid loc header'],
+    means:
+      'the jar (zip) file is corrupt: a local file header does not start with its signature, so its bytes were changed on the way, typically a transfer in ASCII (text) mode that rewrote line endings in a binary file, or a truncated download; copy it again in binary mode and compare its checksum with the original',
+  },
+  // S3 recomputes the request signature with the secret key of the access key id in the request.
+  {
+    all: ['signaturedoesnotmatch'],
+    means:
+      'S3 recomputed the request signature with the secret key that belongs to the access key id the client sent, and it differs: the client signs with a secret that is not the pair of that access key id, typically after a key rotation that updated one of the two (the new secret with the old AWS_ACCESS_KEY_ID, or the reverse); give the client the access key id and the secret of the same key',
+  },
+  // Oracle's listener refuses when the instance has no free process slot (ORA-12516/12519); the instance
+  // itself reports ORA-00020 when PROCESSES is reached.
+  {
+    all: ['ora-1251'],
+    means:
+      "the Oracle listener found no handler that can take another connection: the database instance is at its PROCESSES limit (each dedicated connection is a server process; the instance reports ORA-00020 maximum number of processes exceeded), typically after a client's connection pool was raised so that all pools together exceed it; lower the pools' maximum sizes below the processes limit, or raise PROCESSES (and SESSIONS) on the database",
+  },
+  // HikariCP warns when a pooled connection fails validation because the server closed it first.
+  {
+    all: ['failed to validate connection', 'shorter maxlifetime'],
+    means:
+      "the database closed pooled connections before Hikari retired them: Hikari keeps a connection up to maxLifetime, and the server drops idle connections earlier (MySQL's wait_timeout, a managed database's or proxy's idle limit), so the pool hands out dead connections; set Hikari's maxLifetime a few seconds shorter than the server's idle limit",
+  },
   // PromQL's one-to-one and group_left/group_right matching needs the matching labels to be unique on
   // the "one" side (prometheus.io, "Operators": vector matching); a series whose other labels changed
   // (a pod's new controller-revision-hash) stays in range for the 5-minute lookback beside the new one.
@@ -41,6 +89,12 @@ const GLOSSES: readonly Gloss[] = [
   },
   // gRPC's DEADLINE_EXCEEDED status: the deadline the client set for the call passed before the answer
   // came (grpc.io, "Deadlines"); many client libraries set a default deadline of their own.
+  {
+    all: ['deadline_exceeded'],
+    none: ['code = deadlineexceeded'],
+    means:
+      'the gRPC client gave up on the call (DEADLINE_EXCEEDED): the deadline it set for the call (its own timeout, or a default its RPC client library applies) passed before the server answered, so the calls that take longer than that deadline fail while short ones succeed, and the server may be healthy and still working on them; compare the deadline with how long those calls take and give the long calls a deadline longer than they need, rather than adding server replicas',
+  },
   {
     all: ['code = deadlineexceeded'],
     means:

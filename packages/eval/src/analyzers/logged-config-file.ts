@@ -75,12 +75,20 @@ export const loggedConfigFileAnalyzer: Analyzer = {
         o.args['kind'] === 'ConfigMap' && o.args['name'] === n.configMap && o.args['namespace'] === ctx.ns,
     ).pop()?.content;
     if (!text) return [];
-    const names = new Set(n.failures.join('\n').slice(0, 50_000).match(NAME) ?? []);
+    // The file's own name (`x.yaml`) is in every line that names the file: not a shared name.
+    const names = new Set(
+      (n.failures.join('\n').slice(0, 50_000).match(NAME) ?? []).filter((w) => !n.path.endsWith(w)),
+    );
     const lines = text
       .slice(0, 200_000)
       .split('\n')
       .map((l) => l.trim())
-      .filter((l) => l.length <= 400 && [...(l.match(NAME) ?? [])].some((w) => names.has(w)))
+      .filter(
+        (l) =>
+          l.length <= 400 &&
+          !/:\s*[|>][-+]?$/.test(l) &&
+          [...(l.match(NAME) ?? [])].some((w) => names.has(w)),
+      )
       .slice(0, 3);
     if (lines.length === 0) return [];
     return [

@@ -48,11 +48,18 @@ function shorthand(value: string): { bytes: number; unit: string; suffix: string
  * bytes; undefined when the task names none. Bounded: a number of at most five digits.
  */
 function statedSize(task: string): number | undefined {
-  const m = /\b(?:up to|as large as|as big as|at least)\s{1,3}(\d{1,5})\s?(KB|MB|GB|KiB|MiB|GiB)\b/i.exec(
-    task.slice(0, 4000),
-  );
+  // Said of what is uploaded (files, scans, documents), before or after the size, within the same clause
+  // (no `;` or `.` between): not of memory or disks.
+  const text = task.slice(0, 4000);
+  const m =
+    /\b(?:files?|uploads?|scans?|documents?|attachments?|images?|videos?|pdfs?)\b[^.;\n]{0,60}?\b(?:up to|as large as|as big as|at least)\s{1,3}(\d{1,5}(?:\.\d{1,2})?)\s?(KB|MB|GB|KiB|MiB|GiB)\b/i.exec(
+      text,
+    ) ??
+    /\b(?:up to|as large as|as big as|at least)\s{1,3}(\d{1,5}(?:\.\d{1,2})?)\s?(KB|MB|GB|KiB|MiB|GiB)\b[^.;\n]{0,30}?\b(?:per file|files?|uploads?|scans?|documents?|attachments?)\b/i.exec(
+      text,
+    );
   if (!m) return undefined;
-  return Number(m[1]) * UNITS[m[2]![0]!.toUpperCase()]!;
+  return Math.ceil(Number(m[1]) * UNITS[m[2]![0]!.toUpperCase()]!);
 }
 
 const LIMITS: readonly LoggedLimit[] = [
@@ -96,13 +103,26 @@ const LIMITS: readonly LoggedLimit[] = [
   // "Application Properties", Web): Tomcat's FileUpload refuses a part above it with
   // FileSizeLimitExceededException, Spring wraps it as MaxUploadSizeExceededException.
   {
-    line: /(?:exceeds its maximum permitted size of |exceeds the configured maximum \()(\d{1,12})/,
+    // The per-file refusal only: SizeLimitExceededException's "the request was rejected because its size
+    // … exceeds the configured maximum" is max-request-size, another setting.
+    line: /exceeds its maximum permitted size of (\d{1,12})/,
     variable: /MAX_FILE_SIZE/,
     setting: "Spring's multipart max-file-size",
     factor: 2,
     bytes: true,
     cause: (limit, line) =>
       `the application itself refuses the uploads: Spring's multipart max-file-size allows ${Math.round(Number(limit) / 1024 ** 2)}MB (${limit} bytes) per file and larger files are rejected before the controller sees them ("${clip(line, 170)}"), while smaller ones still go through; it is the application's upload limit, not the proxy or ingress in front`,
+  },
+  // Tomcat FileUpload's SizeLimitExceededException: the whole multipart request over
+  // spring.servlet.multipart.max-request-size (10MB by default).
+  {
+    line: /the request was rejected because its size \(\d{1,12}\) exceeds the configured maximum \((\d{1,12})\)/,
+    variable: /MAX_REQUEST_SIZE/,
+    setting: "Spring's multipart max-request-size",
+    factor: 2,
+    bytes: true,
+    cause: (limit, line) =>
+      `the application itself refuses the uploads: Spring's multipart max-request-size allows ${Math.round(Number(limit) / 1024 ** 2)}MB (${limit} bytes) per request and larger multipart requests are rejected before the controller sees them ("${clip(line, 170)}"); it is the application's request size limit, not the proxy or ingress in front`,
   },
   {
     line: /\b(?:cancel\w{0,5}|timed out|exceeded)\b[^\n]{0,80}?\b(\d{1,5})(?:\.0{1,3})?\s?s\b/i,

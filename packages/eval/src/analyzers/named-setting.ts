@@ -21,6 +21,10 @@ import {
 const NAMED =
   /(?<![\w.-])['"`[]?([A-Za-z][A-Za-z0-9_.-]{2,80})['"`\]]?\s{1,3}(?:setting|directive|parameter|variable|option|config(?:uration)? (?:key|value))\b/g;
 
+/** Words that say a limit was hit (`reached`, `exceeds`, `too many`, `consider raising`). */
+const LIMIT_SAID =
+  /\b(?:reached|exceed\w{0,3}|limit|too (?:many|large|long|small)|rais\w{1,3}|increas\w{1,3}|must be less than|maximum|max(?:imum)? of)\b/i;
+
 /** Whether a word reads as a configuration key: snake_case, dotted, or CamelCase, not a plain word. */
 function keyLike(name: string): boolean {
   return /[a-z0-9][_.][a-z]/i.test(name) || /[a-z][A-Z]/.test(name);
@@ -30,7 +34,8 @@ function keyLike(name: string): boolean {
 export function namedSettings(lines: readonly string[]): string[] {
   const out: string[] = [];
   for (const l of lines) {
-    if (l.length > 4000) continue;
+    // A limit reached or exceeded, not a deprecation notice or a setting merely mentioned.
+    if (l.length > 4000 || !LIMIT_SAID.test(l) || /deprecat/i.test(l)) continue;
     for (const m of l.matchAll(NAMED)) {
       const name = m[1]!.replace(/[.-]+$/, '');
       if (keyLike(name) && !out.includes(name)) out.push(name);

@@ -98,7 +98,10 @@ export const nginxLimitReqAnalyzer: Analyzer = {
       if (!text) continue;
       const { rate, uses } = zoneConfig(text, l.zone);
       if (uses.length === 0) continue;
-      const burst = uses.map((u) => /\bburst=(\d{1,7})/.exec(u)?.[1]).find(Boolean);
+      // The use with the least room first: one without burst, else the smallest burst.
+      const room = (u: string) => Number(/\bburst=(\d{1,7})/.exec(u)?.[1] ?? 0);
+      uses.sort((a, b) => room(a) - room(b));
+      const burst = room(uses[0]!) > 0 ? String(room(uses[0]!)) : undefined;
       if (burst && Number(burst) >= 10) continue;
       const owner = ownerDeployment(described);
       return [

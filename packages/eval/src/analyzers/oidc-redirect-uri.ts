@@ -45,7 +45,7 @@ function sent(ctx: AnalyzerContext): Sent | undefined {
     const line = log.content
       .slice(-200_000)
       .split('\n')
-      .find((l) => l.length <= 4000 && SENT.test(l));
+      .find((l) => l.length <= 4000 && SENT.test(l) && /^http:/i.test(decode(SENT.exec(l)![1]!)));
     if (!line) continue;
     const uri = decode(SENT.exec(line)![1]!);
     const pod = String(log.args['name']);

@@ -100,6 +100,8 @@ function deliveriesOf(lines: readonly string[]): Delivery[] {
   lines.forEach((line, index) => {
     if (line.length > 4000) return;
     const count = COUNT.exec(line);
+    // A delivery count is small; `delivered=1532` on a stats line is a throughput counter.
+    if (count && Number(count[1]) > 100) return;
     if (!count && !FLAG.test(line)) return;
     deliveries.push({
       id: ID.exec(line)?.[1],
@@ -121,7 +123,10 @@ function benignRedeliveries(
   deliveries: readonly Delivery[],
 ): { count: number; line: string; reconnect: string | undefined } | undefined {
   const again = deliveries.filter((d) => d.count >= 2);
-  if (again.length === 0 || !again.every((d) => SKIPPED_DUPLICATE.test(d.line))) return undefined;
+  // The skip on the delivery's own line, or on the next line.
+  const skipped = (d: Delivery) =>
+    SKIPPED_DUPLICATE.test(d.line) || SKIPPED_DUPLICATE.test((lines[d.index + 1] ?? '').slice(0, 2000));
+  if (again.length === 0 || !again.every(skipped)) return undefined;
   const before = lines.slice(Math.max(0, again[0]!.index - 20), again[0]!.index);
   const reconnect = [...before].reverse().find((l) => l.length <= 2000 && RECONNECTED.test(l));
   return { count: again.length, line: again[0]!.line.trim(), reconnect: reconnect?.trim() };

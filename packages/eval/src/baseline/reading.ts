@@ -307,6 +307,10 @@ export function mountedConfigMap(file: string, body: string, pod: string): strin
 export const DEFAULTED =
   /\b(?:using (?:the )?default|defaulting to|defaults? to|falling back to|fall(?:s|ing)? back|using fallback|continuing without|will be (?:sent|skipped|disabled|ignored|unsigned)|(?:is|are|stays?) disabled)\b/i;
 
+/** A line that denies the default ("refusing to fall back", "no longer defaults"): the variable is needed. */
+const REFUSES_DEFAULT =
+  /\b(?:refus\w{0,4} to|no longer|will not|won't|cannot|can't|never)\s{1,3}(?:\w{1,20}\s{1,3}){0,2}(?:fall\w{0,4} back|defaults?|use)\b/i;
+
 /** Words a program uses to say a variable it needs is unset. */
 const SAYS_MISSING =
   /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing [^\n]{0,200}?(variable|env)|undefined variable/i;
@@ -319,7 +323,11 @@ const SAYS_MISSING =
  */
 export function missingVariableSaid(log: string): string | undefined {
   return logLines(log).find(
-    (l) => SAYS_MISSING.test(l) && !DEFAULTED.test(l) && !isRuntimeHint(l) && !HTTP_REQUEST.test(l),
+    (l) =>
+      SAYS_MISSING.test(l) &&
+      (!DEFAULTED.test(l) || REFUSES_DEFAULT.test(l)) &&
+      !isRuntimeHint(l) &&
+      !HTTP_REQUEST.test(l),
   );
 }
 

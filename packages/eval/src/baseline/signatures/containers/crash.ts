@@ -281,15 +281,24 @@ export const crash: ContainerSignature = {
       }
       // An architecture-suffixed tag (1.8.2-arm64) has a multi-architecture sibling without it.
       const image = describedField(c.body, 'Image') ?? '';
+      // A native library built against glibc fails to load on musl (Alpine): "Error relocating …: symbol
+      // not found" in an UnsatisfiedLinkError; the same tag without its -alpine suffix is the glibc build.
+      const muslLoad =
+        /UnsatisfiedLinkError|Error relocating/.test(logText.slice(-100_000)) &&
+        /Error relocating [^\n]{0,300}symbol not found|ld-musl|musl/i.test(logText.slice(-100_000));
       const archFree = /exec format error/i.test(fatal ?? '')
         ? image.replace(/-(arm64|aarch64|armv7|arm|s390x|ppc64le|amd64)$/, '')
-        : image;
+        : muslLoad
+          ? image.replace(/-alpine[\d.]{0,10}$/, '')
+          : image;
       const archFix =
         archFree !== image && owner && tools.has('set_image') && !c.init
           ? {
               tool: 'set_image',
               args: { namespace: ns, deployment: owner, container: c.name, image: archFree },
-              text: `set the image of ${owner}/${c.name} to ${archFree}, the multi-architecture tag`,
+              text: muslLoad
+                ? `set the image of ${owner}/${c.name} to ${archFree}, the same version built on a glibc base (its native library is linked against glibc and does not load on Alpine's musl)`
+                : `set the image of ${owner}/${c.name} to ${archFree}, the multi-architecture tag`,
             }
           : undefined;
       return {
