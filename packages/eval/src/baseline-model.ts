@@ -311,8 +311,9 @@ export class BaselineSreModel implements Model {
     const { asked, alert } = question(task);
     const alertNs = namespaceCandidates(alert)[0];
     const namedIn = (text: string) =>
-      (text.match(/\b[a-z0-9]{1,63}(?:-[a-z0-9]{1,63}){0,10}-[a-z0-9]{5}\b/g) ?? []).filter((n) =>
-        /\d/.test(n),
+      (text.match(/\b[a-z0-9]{1,63}(?:-[a-z0-9]{1,63}){0,10}-[a-z0-9]{5}\b/g) ?? []).filter(
+        // A status class ("the 4xx-ratio alert") is not a pod.
+        (n) => /\d/.test(n) && !/^[1-5]xx-/.test(n),
       );
     const named = [...namedIn(asked), ...(alertNs === undefined || alertNs === ns ? namedIn(alert) : [])];
     // A pod the search already placed in another namespace (an alert pasted from elsewhere) is not this one.

@@ -16,6 +16,23 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // The holder of the scroll contexts (audit-export) runs in a namespace the task does not name, and
   // the person's hunch about Elasticsearch spends the step budget before other-clients gets to it.
   'scenarios-held-out-40': ['ticket-export-scroll-contexts-exhausted-by-audit-export'],
+  // Measured at the end of the session that wrote them; the misses below have no rule yet (see each
+  // set's README).
+  'scenarios-held-out-43': [
+    'audit-shipper-stalls-on-index-closed-by-curator',
+    'order-api-dbcp-pool-exhausted-by-in-app-reconcile-job',
+    'report-worker-lost-sigkill-after-concurrency-raise',
+    'signup-api-rate-limits-everyone-as-ingress-pod-ip',
+  ],
+  'scenarios-held-out-44': [
+    'build-board-unreachable-after-apex-hsts-include-subdomains',
+    'loyalty-api-hikari-lifetime-over-hosted-mysql-idle-limit',
+    'negative-media-origin-416-for-range-at-end-of-file',
+    'negative-repo-mirror-secondary-rate-limit-backoff-honoured',
+    'settlement-pull-reset-by-nat-gateway-idle-timeout',
+    'storefront-proxy-protocol-broken-header-in-cluster-hairpin',
+    'thumbnail-worker-brpop-block-longer-than-socket-timeout',
+  ],
 };
 
 describe('the baseline on every incident set', () => {
@@ -62,6 +79,8 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-40',
     'scenarios-held-out-41',
     'scenarios-held-out-42',
+    'scenarios-held-out-43',
+    'scenarios-held-out-44',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -56,6 +56,12 @@ const GLOSSES: readonly Gloss[] = [
   },
   // java.util.zip reads a local file header with the wrong signature: the archive's bytes are damaged.
   {
+    all: ['java.util.zip.zipexception'],
+    none: ['invalid loc header'],
+    means:
+      'the jar (zip) file is corrupt or incomplete (its end or central directory is missing or damaged), so the JVM cannot open it: the file was truncated or altered on the way, typically a transfer in ASCII (text) mode that rewrote bytes of a binary file, or an interrupted download; copy it again in binary mode and compare its checksum with the original',
+  },
+  {
     all: ['invalid loc header'],
     means:
       'the jar (zip) file is corrupt: a local file header does not start with its signature, so its bytes were changed on the way, typically a transfer in ASCII (text) mode that rewrote line endings in a binary file, or a truncated download; copy it again in binary mode and compare its checksum with the original',
