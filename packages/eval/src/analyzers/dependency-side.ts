@@ -50,8 +50,11 @@ const DATA_NS =
 const ADDRESS_VAR = /HOST|URL|URI|ADDR|ENDPOINT|DSN|BROKER|BOOTSTRAP|SERVER|SERVICE|UPSTREAM/i;
 /** `scheme://[user@]host` in a URL or a DSN (`jdbc:mysql://mysql.db.svc:3306/x`). */
 const URL_HOST = /[a-z][a-z0-9+.-]{0,20}:\/\/(?:[^\s@/]{1,200}@)?([a-z0-9][a-z0-9.-]{0,252})/gi;
-/** `host:port`; not a key or id with a colon (`sess:77d0e3b2`: the digits run on into letters). */
-const HOST_PORT = /(?<![\w.-])([a-z][a-z0-9.-]{0,252}):\d{2,5}(?![\w])/gi;
+/**
+ * `host:port`; not a key or id with a colon (`sess:77d0e3b2`, whose digits run on into letters, or a
+ * value written as `key=cart:48213`).
+ */
+const HOST_PORT = /(?<![\w.-])(?<!\b(?:key|id|sid|sku|order)=)([a-z][a-z0-9.-]{0,252}):\d{2,5}(?![\w])/gi;
 /** A Service's cluster DNS name, `<service>.<namespace>.svc[…]`, anywhere in a line. */
 const SVC_NAME =
   /(?<![\w.-])([a-z0-9][a-z0-9-]{0,62}\.[a-z0-9][a-z0-9-]{0,62}\.svc(?:\.[a-z0-9.-]{0,100})?)/gi;

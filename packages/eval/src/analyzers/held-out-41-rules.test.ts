@@ -981,10 +981,10 @@ describe("ingress-proxy: WebSockets cut by ingress-nginx's read timeout, on the 
     );
     expect(f?.cause).toMatch(/^the 504 Gateway Timeout comes from the Ingress controller/);
   });
-  // BUG (ingress-proxy, WEBSOCKET): "reconnect" alone is read as WebSockets cut by the proxy, so a
+  // Found in review, fixed: (ingress-proxy, WEBSOCKET): "reconnect" alone is read as WebSockets cut by the proxy, so a
   // client that keeps reconnecting to its database gets "the WebSocket connections to orders-api are
   // closed by the Ingress controller" for its nginx Ingress with the default read timeout.
-  it.skip('silent when what reconnects is a database client, not a WebSocket', () => {
+  it('silent when what reconnects is a database client, not a WebSocket', () => {
     const task =
       'orders-api in namespace helpdesk keeps reconnecting to its Postgres database since this morning.';
     const orders = ingress('orders-api', 'orders-api');

@@ -17,6 +17,16 @@ import {
 const GATEWAY_TIMEOUT = /\b504s?\b|gateway time-?out/i;
 // Long-lived connections the person reports cut: WebSockets (and server-sent events) through the proxy.
 const WEBSOCKET = /\bweb-?sockets?\b|\bwss?:\/\/|\breconnect(?:s|ing)?\b|server-sent events/i;
+/** What a program reconnects to when it is not a browser's live connection: a database or a broker. */
+const BACKEND_RECONNECT =
+  /\breconnect\w{0,3}\s{1,3}(?:to\s{1,3})?(?:its\s{1,3}|the\s{1,3})?(?:\w{1,20}\s{1,3})?(?:database|db|postgres\w{0,3}|mysql|redis|kafka|broker|rabbitmq|mongo\w{0,2}|queue)\b/i;
+/** Whether the task speaks of cut live connections (WebSockets, SSE), not a backend client reconnecting. */
+function liveConnections(text: string): boolean {
+  return (
+    WEBSOCKET.test(text) &&
+    !(BACKEND_RECONNECT.test(text) && !/\bweb-?sockets?\b|\bwss?:\/\/|server-sent events/i.test(text))
+  );
+}
 const NOT_FOUND = /\b404s?\b|not found page|page not found/i;
 // What a backend logs when the proxy in front gave up on a response it was still writing.
 const CLIENT_GONE = [
@@ -99,7 +109,7 @@ export const ingressProxyAnalyzer: Analyzer = {
   reads({ task, ns, seen, hints }): Read[] {
     const text = task.slice(0, 4000);
     const timeout = GATEWAY_TIMEOUT.test(text);
-    if (!timeout && !NOT_FOUND.test(text) && !WEBSOCKET.test(text)) return [];
+    if (!timeout && !NOT_FOUND.test(text) && !liveConnections(text)) return [];
     const reads = listedReads(seen, ns, 'Ingress', 'describe_resource', 2, (name) => bonus(name, hints));
     // A 504 from a backend too slow to answer in time: its CPU use against its limit says whether it is throttled.
     if (timeout && outputs(seen, 'get_pod_metrics', (o) => o.args['namespace'] === ns).length === 0)
@@ -125,7 +135,7 @@ export const ingressProxyAnalyzer: Analyzer = {
     if (loop) return [loop];
     const timeout = GATEWAY_TIMEOUT.test(text);
     const notFound = NOT_FOUND.test(text);
-    const websocket = !timeout && !notFound && WEBSOCKET.test(text);
+    const websocket = !timeout && !notFound && liveConnections(text);
     if (!timeout && !notFound && !websocket) return [];
     const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns);
     const ingresses = outputs(
