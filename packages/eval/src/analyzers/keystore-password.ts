@@ -9,6 +9,7 @@ import {
   outputs,
   ownerDeployment,
   type Read,
+  secretDataKeys,
 } from './types.js';
 
 /**
@@ -64,15 +65,6 @@ function mismatch(ctx: AnalyzerContext): Mismatch | undefined {
   return undefined;
 }
 
-/** The data keys of a described Secret (`key:  N bytes` under `Data`). */
-function secretKeys(described: string): string[] {
-  const at = described.indexOf('\nData\n');
-  if (at < 0) return [];
-  return [...described.slice(at, at + 20_000).matchAll(/^([\w.-]{1,253}):\s{1,40}\d{1,12} bytes$/gm)].map(
-    (m) => m[1]!,
-  );
-}
-
 /**
  * A JVM that cannot open its keystore or truststore because the password it passes is not the store's:
  * "Keystore was tampered with, or password was incorrect" reads like corruption, but a rebuilt store
@@ -104,10 +96,10 @@ export const keystorePasswordAnalyzer: Analyzer = {
         'describe_resource',
         (o) => o.args['kind'] === 'Secret' && o.args['name'] === s,
       ).pop();
-      return d ? secretKeys(d.content).some((k) => /pass/i.test(k)) : false;
+      return d ? secretDataKeys(d.content).some((k) => /pass/i.test(k)) : false;
     });
     const keys = withPassword
-      ? secretKeys(
+      ? secretDataKeys(
           outputs(
             ctx.seen,
             'describe_resource',

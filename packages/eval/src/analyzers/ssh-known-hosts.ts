@@ -8,6 +8,7 @@ import {
   type Finding,
   outputs,
   type Read,
+  secretDataKeys,
 } from './types.js';
 
 /**
@@ -58,15 +59,6 @@ function refusal(ctx: AnalyzerContext): Refusal | undefined {
   return undefined;
 }
 
-/** The data keys of a described Secret (`describe_resource Secret`: `key:  N bytes` under `Data`). */
-function secretKeys(described: string): string[] {
-  const at = described.indexOf('\nData\n');
-  if (at < 0) return [];
-  return [...described.slice(at, at + 20_000).matchAll(/^([\w.-]{1,253}):\s{1,40}\d{1,12} bytes$/gm)].map(
-    (m) => m[1]!,
-  );
-}
-
 /**
  * An SSH client (a git clone in an init container, an rsync, a deploy step) that refuses the server
  * because it cannot verify the server's host key. The client reads its keys and `known_hosts` from the
@@ -98,7 +90,7 @@ export const sshKnownHostsAnalyzer: Analyzer = {
       (o) => o.args['kind'] === 'Secret' && o.args['name'] === r.secret && o.args['namespace'] === ctx.ns,
     ).pop()?.content;
     if (!described) return [];
-    const keys = secretKeys(described);
+    const keys = secretDataKeys(described);
     const age = describedField(described, 'Age');
     const hasKnownHosts = keys.includes('known_hosts');
     if (hasKnownHosts && !r.changed) return [];

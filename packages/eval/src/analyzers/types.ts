@@ -639,6 +639,18 @@ export function namespacePods(ctx: AnalyzerContext): readonly Readonly<Record<st
   );
 }
 
+/**
+ * The data keys of a described Secret (`describe_resource Secret`: `key:  N bytes` lines under `Data`, as
+ * kubectl describe prints them); empty when it shows no Data section. At most 20,000 characters are read.
+ */
+export function secretDataKeys(described: string): string[] {
+  const at = described.indexOf('\nData\n');
+  if (at < 0) return [];
+  return [...described.slice(at, at + 20_000).matchAll(/^([\w.-]{1,253}):\s{1,40}\d{1,12} bytes$/gm)].map(
+    (m) => m[1]!,
+  );
+}
+
 /** The ConfigMaps a pod description's volumes name (`Type: ConfigMap (a volume populated by a ConfigMap)`). */
 export function configMapVolumes(described: string): string[] {
   return [
