@@ -1,5 +1,13 @@
 import { errorLines, warningLines } from './app-errors.js';
-import { type Analyzer, type AnalyzerContext, clip, describedVolumes, outputs, type Read } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  configMapText,
+  describedVolumes,
+  outputs,
+  type Read,
+} from './types.js';
 
 /** An absolute file path in a log line (`file=/etc/prometheus/rules/x/y.yaml`, `"/etc/app/config.yml"`). Bounded. */
 const PATH = /(?<![\w.-])(\/(?:[\w.@-]{1,100}\/){1,12}[\w.@-]{1,100})/g;
@@ -54,13 +62,7 @@ export const loggedConfigFileAnalyzer: Analyzer = {
   reads(ctx): Read[] {
     const n = named(ctx);
     if (!n) return [];
-    const read = outputs(
-      ctx.seen,
-      'get_resource',
-      (o) =>
-        o.args['kind'] === 'ConfigMap' && o.args['name'] === n.configMap && o.args['namespace'] === ctx.ns,
-    ).length;
-    return read
+    return configMapText(ctx.seen, n.configMap, ctx.ns) !== undefined
       ? []
       : [{ tool: 'get_resource', args: { kind: 'ConfigMap', name: n.configMap, namespace: ctx.ns } }];
   },
@@ -68,12 +70,7 @@ export const loggedConfigFileAnalyzer: Analyzer = {
   notes(ctx): string[] {
     const n = named(ctx);
     if (!n) return [];
-    const text = outputs(
-      ctx.seen,
-      'get_resource',
-      (o) =>
-        o.args['kind'] === 'ConfigMap' && o.args['name'] === n.configMap && o.args['namespace'] === ctx.ns,
-    ).pop()?.content;
+    const text = configMapText(ctx.seen, n.configMap, ctx.ns);
     if (!text) return [];
     // The file's own name (`x.yaml`) is in every line that names the file: not a shared name.
     const names = new Set(

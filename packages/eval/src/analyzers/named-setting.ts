@@ -5,12 +5,14 @@ import {
   type AnalyzerContext,
   bonus,
   clip,
+  configMapText,
   configMapVolumes,
   containerSections,
   type Finding,
   outputs,
   type Read,
   tableOf,
+  unreadConfigMaps,
 } from './types.js';
 
 /**
@@ -103,12 +105,8 @@ function found(ctx: AnalyzerContext): Setting | undefined {
           return { pod, line, name, value: v.value, where: `the variable ${v.name} of container ${c.name}` };
       }
       for (const cm of configMapVolumes(described)) {
-        const read = outputs(
-          ctx.seen,
-          'get_resource',
-          (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === cm && o.args['namespace'] === ctx.ns,
-        ).pop();
-        const set = read ? configuredValue(read.content, name) : undefined;
+        const read = configMapText(ctx.seen, cm, ctx.ns);
+        const set = read !== undefined ? configuredValue(read, name) : undefined;
         if (set)
           return { pod, line, name, value: set.value, where: `ConfigMap ${cm} ("${clip(set.line, 100)}")` };
       }
@@ -134,14 +132,7 @@ export const namedSettingAnalyzer: Analyzer = {
       if (namedSettings(lines).length === 0) continue;
       const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).pop();
       if (!described) return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: pod } }];
-      return configMapVolumes(described.content)
-        .filter(
-          (cm) =>
-            !outputs(ctx.seen, 'get_resource', (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === cm)
-              .length,
-        )
-        .slice(0, 2)
-        .map((cm) => ({ tool: 'get_resource', args: { kind: 'ConfigMap', name: cm, namespace: ctx.ns } }));
+      return unreadConfigMaps(ctx.seen, ctx.ns, configMapVolumes(described.content), 2);
     }
     return [];
   },

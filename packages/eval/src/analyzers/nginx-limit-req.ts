@@ -2,11 +2,13 @@ import {
   type Analyzer,
   type AnalyzerContext,
   clip,
+  configMapText,
   configMapVolumes,
   type Finding,
   outputs,
   ownerDeployment,
   type Read,
+  unreadConfigMaps,
 } from './types.js';
 
 /**
@@ -76,25 +78,14 @@ export const nginxLimitReqAnalyzer: Analyzer = {
     if (!l) return [];
     const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === l.pod).pop();
     if (!described) return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: l.pod } }];
-    return configMapVolumes(described.content)
-      .filter(
-        (cm) =>
-          !outputs(ctx.seen, 'get_resource', (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === cm)
-            .length,
-      )
-      .slice(0, 1)
-      .map((name) => ({ tool: 'get_resource', args: { kind: 'ConfigMap', name, namespace: ctx.ns } }));
+    return unreadConfigMaps(ctx.seen, ctx.ns, configMapVolumes(described.content), 1);
   },
   finds(ctx): Finding[] {
     const l = limited(ctx);
     if (!l) return [];
     const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === l.pod).pop()?.content ?? '';
     for (const cm of configMapVolumes(described)) {
-      const text = outputs(
-        ctx.seen,
-        'get_resource',
-        (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === cm,
-      ).pop()?.content;
+      const text = configMapText(ctx.seen, cm);
       if (!text) continue;
       const { rate, uses } = zoneConfig(text, l.zone);
       if (uses.length === 0) continue;

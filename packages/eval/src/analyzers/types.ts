@@ -651,6 +651,38 @@ export function secretDataKeys(described: string): string[] {
   );
 }
 
+/**
+ * The latest `get_resource` output of ConfigMap `name` (in namespace `ns` when given), or undefined before
+ * it is read: the `get_resource` twin of `described`.
+ */
+export function configMapText(
+  seen: readonly SeenObservation[],
+  name: string,
+  ns?: string,
+): string | undefined {
+  return outputs(
+    seen,
+    'get_resource',
+    (o) =>
+      o.args['kind'] === 'ConfigMap' &&
+      o.args['name'] === name &&
+      (ns === undefined || o.args['namespace'] === ns),
+  ).pop()?.content;
+}
+
+/** The `get_resource` reads in `ns` of the ConfigMaps `names` not read yet (in any namespace), at most `max`. */
+export function unreadConfigMaps(
+  seen: readonly SeenObservation[],
+  ns: string,
+  names: readonly string[],
+  max: number,
+): Read[] {
+  return names
+    .filter((name) => configMapText(seen, name) === undefined)
+    .slice(0, max)
+    .map((name) => ({ tool: 'get_resource', args: { kind: 'ConfigMap', name, namespace: ns } }));
+}
+
 /** The ConfigMaps a pod description's volumes name (`Type: ConfigMap (a volume populated by a ConfigMap)`). */
 export function configMapVolumes(described: string): string[] {
   return [
