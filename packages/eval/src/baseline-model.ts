@@ -9,6 +9,7 @@ import {
   replicaSetHistory,
 } from './analyzers/expected-state.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
+import { logContext } from './analyzers/log-context.js';
 import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
 import { probeRefused, probeTimedOut } from './analyzers/probes.js';
 import { scaleChanges } from './analyzers/scale-changes.js';
@@ -789,6 +790,8 @@ export class BaselineSreModel implements Model {
     lines.push(`Root cause: ${top.object}${where}: ${top.cause}.`);
     lines.push('Evidence:');
     for (const e of top.evidence) lines.push(`- ${e}`);
+    const around = logContext(seen, top.evidence);
+    if (around) lines.push(around);
     const topName = /^\S+ ([a-z0-9.-]+)/.exec(top.object)?.[1] ?? top.object;
     // A finding on an object the root cause's own cause or evidence names (the pods a NetworkPolicy
     // cuts off, the producer a scaled-down consumer leaves waiting) is its symptom, not a separate incident.

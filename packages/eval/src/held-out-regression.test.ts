@@ -20,7 +20,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // set's README).
   'scenarios-held-out-43': [
     'audit-shipper-stalls-on-index-closed-by-curator',
-    'order-api-dbcp-pool-exhausted-by-in-app-reconcile-job',
     'report-worker-lost-sigkill-after-concurrency-raise',
     'signup-api-rate-limits-everyone-as-ingress-pod-ip',
   ],
@@ -31,7 +30,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'negative-repo-mirror-secondary-rate-limit-backoff-honoured',
     'settlement-pull-reset-by-nat-gateway-idle-timeout',
     'storefront-proxy-protocol-broken-header-in-cluster-hairpin',
-    'thumbnail-worker-brpop-block-longer-than-socket-timeout',
   ],
 };
 

@@ -1,0 +1,81 @@
+// Table tests of logContext: the settings line and the line just before a quoted failure.
+import { describe, expect, it } from 'vitest';
+import { logContext } from './log-context.js';
+import { log } from './observed.fixture.js';
+
+const pod = 'thumbnail-worker-v2tjrskzj-bqw4m';
+const start =
+  '2026-06-21T22:58:10Z INFO  worker 2.14.1 started; redis=redis-main.svc:6379 socket_timeout=5.0 socket_connect_timeout=2.0';
+const waiting = '2026-06-23T23:04:08Z INFO  waiting for jobs: BRPOP thumbs:pending timeout=30';
+const failure =
+  '2026-06-23T23:04:13Z ERROR queue read failed: redis.exceptions.TimeoutError: Timeout reading from socket';
+const quote = (line: string, tool = 'get_pod_logs') => `${tool} ${pod}: "${line}"`;
+
+describe('logContext', () => {
+  it('quotes the start-up settings and the wait before the failure, and compares the two', () => {
+    const seen = [
+      log('media', pod, [start, '2026-06-23T23:00:00Z INFO  thumb 88 done 200ms', waiting, failure]),
+    ];
+    const said = logContext(seen, [quote(failure)]);
+    expect(said).toContain('socket_timeout=5.0');
+    expect(said).toContain('BRPOP thumbs:pending timeout=30');
+    expect(said).toContain('(timeout=30) is longer than its own socket_timeout=5.0');
+  });
+
+  it.each([
+    [
+      'a start line with one pair only',
+      '2026-06-21T22:58:10Z INFO  worker started; socket_timeout=5.0',
+      false,
+    ],
+    [
+      'pairs none of which names a limit',
+      '2026-06-21T22:58:10Z INFO  started; region=eu-west-1 zone=b',
+      false,
+    ],
+    ['two pairs, one a limit', '2026-06-21T22:58:10Z INFO  started; host=db pool.max=40', true],
+  ])('reads %s as settings: %s', (_, line, expected) => {
+    const seen = [log('media', pod, [line, failure])];
+    expect(logContext(seen, [quote(failure)])?.includes('its settings at start') === true).toBe(expected);
+  });
+
+  it('does not compare a wait with a connect timeout, nor a shorter wait with a longer timeout', () => {
+    const connectOnly = start.replace('socket_timeout=5.0 ', '');
+    const a = logContext([log('media', pod, [connectOnly, waiting, failure])], [quote(failure)]);
+    expect(a).toContain('BRPOP');
+    expect(a).not.toContain('is longer than');
+    const shortWait = waiting.replace('timeout=30', 'timeout=2');
+    const b = logContext([log('media', pod, [start, shortWait, failure])], [quote(failure)]);
+    expect(b).not.toContain('is longer than');
+  });
+
+  it('takes no failure or warning line as context, and nothing the evidence already quotes', () => {
+    const warned = '2026-06-23T23:04:10Z WARN  slow reply after 4.9s';
+    const said = logContext([log('media', pod, [warned, failure])], [quote(failure)]);
+    expect(said).toBeUndefined();
+    const both = logContext([log('media', pod, [start, failure])], [quote(failure), quote(start)]);
+    expect(both).toBeUndefined();
+  });
+
+  it('reads only the three lines before the failure for what it was doing', () => {
+    const filler = Array.from({ length: 3 }, (_, i) => `2026-06-23T23:04:1${i}Z INFO  tick`);
+    const said = logContext([log('media', pod, [waiting, ...filler, failure])], [quote(failure)]);
+    expect(said).toBeUndefined();
+  });
+
+  it('finds a clipped quote, one marked as previous, and says nothing for a line no log read holds', () => {
+    const seen = [log('media', pod, [start, waiting, failure])];
+    expect(logContext(seen, [`get_pod_logs ${pod} (previous): "${failure.slice(0, 60)} …"`])).toContain(
+      'socket_timeout',
+    );
+    expect(logContext(seen, [quote('2026-06-23 something else')])).toBeUndefined();
+    expect(logContext(seen, ['describe_pod x: Last State Terminated'])).toBeUndefined();
+  });
+
+  it('stays bounded on a hostile line (long runs of key characters without a value)', () => {
+    const hostile = `${'a'.repeat(1_999)}=`;
+    const long = `x_timeout=1 ${'k'.repeat(5_000)}=1 y=2`;
+    const said = logContext([log('media', pod, [hostile, long, failure])], [quote(failure)]);
+    expect(said).toBeUndefined();
+  });
+});

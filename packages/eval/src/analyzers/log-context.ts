@@ -1,0 +1,110 @@
+import type { SeenObservation } from '../observations.js';
+import { errorLines, warningLines } from './app-errors.js';
+import { clip, outputs } from './types.js';
+
+/** An evidence entry that quotes a log line: `get_pod_logs <pod>: "<line>"` (or `search_pod_logs`). */
+const QUOTED =
+  /^(?:get_pod_logs|search_pod_logs) ([a-z0-9][a-z0-9.-]{0,252})(?: \([a-z ]{1,40}\))?: "(.{1,400})"$/;
+/** One `key=value` pair as programs log their settings (`socket_timeout=5.0`, `pool.max=40`). */
+const PAIR = /(?<![\w.-])([A-Za-z_][\w.-]{0,60})=([^\s,;"')\]]{1,80})/g;
+/** A key that names a limit or a wait: what an SRE compares with the failure it goes with. */
+const SETTING =
+  /timeout|deadline|max|min|size|limit|pool|interval|ttl|idle|lifetime|buffer|concurrency|workers|threads|retries|capacity|batch|prefetch|keepalive|keep_alive|block|wait|backlog|window/i;
+/** A duration in words (`after 350.1s`, `30 seconds`): what the program waited or was doing. */
+const DURATION = /\b\d{1,7}(?:\.\d{1,3})?\s?(?:ms|s|sec|secs|seconds|m|min|minutes)\b/;
+/** How far from the top of a log a start-up settings line is looked for, and how long a line may be. */
+const HEAD_LINES = 400;
+const MAX_LINE = 2_000;
+
+function pairs(line: string): { key: string; value: string }[] {
+  if (line.length > MAX_LINE) return [];
+  return [...line.matchAll(PAIR)].map((m) => ({ key: m[1]!, value: m[2]! }));
+}
+
+/** A line that states at least two settings as `key=value`, one of them a limit or a wait. */
+function settingsLine(line: string): boolean {
+  const ps = pairs(line);
+  return ps.length >= 2 && ps.some((p) => SETTING.test(p.key));
+}
+
+/** A line that names one limit as `key=value`, or a duration: what the program was doing just before. */
+function doingLine(line: string): boolean {
+  return line.length <= MAX_LINE && (pairs(line).some((p) => SETTING.test(p.key)) || DURATION.test(line));
+}
+
+/** A bare number (`5`, `5.0`), as a setting's value without a unit. */
+const BARE = /^\d{1,7}(?:\.\d{1,3})?$/;
+
+/**
+ * A wait the program asks for (`timeout=30` on the line before the failure, a key naming a timeout, a
+ * block or a wait) that is longer than a timeout among its start-up settings (`socket_timeout=5.0`), both
+ * bare numbers of one unit: the shorter one ends the wait every time.
+ */
+function waitOverTimeout(start: string, before: string): string | undefined {
+  const waits = pairs(before).filter((p) => /timeout|block|wait/i.test(p.key) && BARE.test(p.value));
+  for (const w of waits) {
+    const limit = pairs(start).find(
+      (p) =>
+        /timeout/i.test(p.key) &&
+        !/connect/i.test(p.key) &&
+        BARE.test(p.value) &&
+        Number(p.value) < Number(w.value),
+    );
+    if (limit)
+      return `The wait it asks for (${w.key}=${w.value}) is longer than its own ${limit.key}=${limit.value}: the shorter timeout ends every wait that runs its full length, so an idle wait fails with that timeout rather than returning empty; make the timeout longer than the wait (or the wait shorter).`;
+  }
+  return undefined;
+}
+
+/**
+ * What a log says around the failure line an answer quotes: the program's settings as it logged them at
+ * start (the first line, above the failure, that states two or more `key=value` settings, one of them a
+ * limit or a wait) and the nearest of the three lines just before the failure that names such a setting
+ * or a duration (what the program was doing when it failed). An SRE quotes both beside the error:
+ * "Timeout reading from socket" says little without `socket_timeout=5.0` at start and `BRPOP … timeout=30`
+ * just before it. Neither may be a failure or warning line itself (those are the evidence's own), nor a
+ * line the evidence already quotes.
+ *
+ * `evidence` holds the answer's evidence entries; the first that quotes a line of a log this run read is
+ * the one placed. Returns one sentence, or undefined when the log says nothing of either kind. Bounded:
+ * the first 400 lines of the log and lines of at most 2,000 characters are read.
+ */
+export function logContext(
+  seen: readonly SeenObservation[],
+  evidence: readonly string[],
+): string | undefined {
+  for (const entry of evidence) {
+    const m = QUOTED.exec(entry);
+    if (!m) continue;
+    const pod = m[1]!;
+    const quoted = m[2]!.replace(/ …$/, '');
+    for (const log of outputs(seen, 'get_pod_logs', (o) => o.args['name'] === pod).reverse()) {
+      const lines = log.content.split('\n');
+      const at = lines.findIndex((l) => l.trim().replace(/\s+/g, ' ').startsWith(quoted));
+      if (at < 0) continue;
+      const loud = new Set([...errorLines(log.content), ...warningLines(log.content)]);
+      const quotedAlready = evidence.map((e) => e.replace(/\s+/g, ' '));
+      const told = (l: string) =>
+        loud.has(l) || quotedAlready.some((e) => e.includes(clip(l, 120).replace(/ …$/, '')));
+      const start = lines.slice(0, Math.min(at, HEAD_LINES)).find((l) => settingsLine(l) && !told(l));
+      let before: string | undefined;
+      for (let i = at - 1; i >= Math.max(0, at - 3); i--) {
+        const l = lines[i]!;
+        if (loud.has(l)) continue;
+        if (doingLine(l) && !told(l) && l !== start) {
+          before = l;
+          break;
+        }
+      }
+      const parts = [
+        ...(start ? [`its settings at start: "${clip(start, 200)}"`] : []),
+        ...(before ? [`just before the failure: "${clip(before, 200)}"`] : []),
+      ];
+      if (parts.length === 0) return undefined;
+      const longer = start && before ? waitOverTimeout(start, before) : undefined;
+      return `Around it in the log of ${pod}, ${parts.join('; ')}.${longer ? ` ${longer}` : ''}`;
+      return undefined;
+    }
+  }
+  return undefined;
+}
