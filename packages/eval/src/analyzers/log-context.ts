@@ -103,7 +103,6 @@ export function logContext(
       if (parts.length === 0) return undefined;
       const longer = start && before ? waitOverTimeout(start, before) : undefined;
       return `Around it in the log of ${pod}, ${parts.join('; ')}.${longer ? ` ${longer}` : ''}`;
-      return undefined;
     }
   }
   return undefined;
