@@ -557,9 +557,11 @@ export const appErrorsAnalyzer: Analyzer = {
       if (bad.length === 0 && !STILL.test(task.slice(0, 4000))) {
         const earlier = foundEarlier(seen, pod);
         const found = errorLines(earlier.join('\n'));
-        const meaning = glossedLine(found.join('\n'));
+        // A well-known warning counts as well (HikariCP's "Failed to validate connection" is a WARN).
+        const meaning =
+          glossedLine(found.join('\n')) ?? glossedLine(warningLines(earlier.join('\n')).join('\n'));
         if (meaning && !meaning.symptom && !recoveredRetries(`${earlier.join('\n')}\n${o.content}`))
-          bad = found;
+          bad = found.includes(meaning.line) ? found : [...found, meaning.line];
       }
       // A well-known failure logged at another level (a Kafka consumer's WARN that it left its group)
       // counts too.
