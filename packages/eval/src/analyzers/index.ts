@@ -142,6 +142,7 @@ import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
 import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { pythonStdoutBufferedAnalyzer } from './python-stdout-buffered.js';
+import { queueBurstsAnalyzer } from './queue-bursts.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
 import { quietNamespaceLogsAnalyzer } from './quiet-namespace-logs.js';
 import { quietTailSearchAnalyzer } from './quiet-tail-search.js';
@@ -234,6 +235,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   rateLimiterByDesignAnalyzer,
   loggedLimitAnalyzer,
   namedSettingAnalyzer,
+  queueBurstsAnalyzer,
   duplicateSchedulerAnalyzer,
   healthCheckNoiseAnalyzer,
   sshKnownHostsAnalyzer,

@@ -57,6 +57,16 @@ describe('logContext', () => {
     expect(both).toBeUndefined();
   });
 
+  it('takes no kin of the failure as settings, and no request timing as what it was doing', () => {
+    const fragment =
+      '30 component=client host=loki:3100 msg="final error sending batch, dropping it" status=429 batch=1146';
+    const timing =
+      '2026-06-23T23:04:10Z INFO  [gc][241930] overhead, spent [284ms] collecting in the last [1s]';
+    expect(logContext([log('media', pod, [fragment, timing, failure])], [quote(failure)])).toBeUndefined();
+    const waited = '2026-06-23T23:04:10Z INFO  waiting 30s for the lock';
+    expect(logContext([log('media', pod, [waited, failure])], [quote(failure)])).toContain('waiting 30s');
+  });
+
   it('reads only the three lines before the failure for what it was doing', () => {
     const filler = Array.from({ length: 3 }, (_, i) => `2026-06-23T23:04:1${i}Z INFO  tick`);
     const said = logContext([log('media', pod, [waiting, ...filler, failure])], [quote(failure)]);

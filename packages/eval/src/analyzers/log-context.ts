@@ -16,20 +16,34 @@ const DURATION = /\b\d{1,7}(?:\.\d{1,3})?\s?(?:ms|s|sec|secs|seconds|m|min|minut
 const HEAD_LINES = 400;
 const MAX_LINE = 2_000;
 
+/** One `"key":value` pair of a JSON log line (`"queue_capacity":2000`, `"mode":"sync"`). */
+const JSON_PAIR = /"([A-Za-z_][\w.-]{0,60})"\s{0,2}:\s{0,2}"?([^",}\s]{1,80})/g;
+
 function pairs(line: string): { key: string; value: string }[] {
   if (line.length > MAX_LINE) return [];
-  return [...line.matchAll(PAIR)].map((m) => ({ key: m[1]!, value: m[2]! }));
+  const re = line.trimStart().startsWith('{') ? JSON_PAIR : PAIR;
+  return [...line.matchAll(re)].map((m) => ({ key: m[1]!, value: m[2]! }));
 }
+
+/** Words of a failure, in any line: a line that has one is the failure's kin, not its context. */
+const FAILED = /error|fail|drop|denied|refus|reject|exception|panic|fatal|timed out/i;
+/** What a line says the program waits on or holds (a blocking read, a poll, an idle connection). */
+const WAITING = /wait|block|sleep|poll|hold|idle|keep/i;
 
 /** A line that states at least two settings as `key=value`, one of them a limit or a wait. */
 function settingsLine(line: string): boolean {
+  if (FAILED.test(line)) return false;
   const ps = pairs(line);
   return ps.length >= 2 && ps.some((p) => SETTING.test(p.key));
 }
 
-/** A line that names one limit as `key=value`, or a duration: what the program was doing just before. */
+/**
+ * A line that names one limit as `key=value`, or a duration it waits (`waiting 30s`): what the program
+ * was doing just before. A request's own timing (`200 38ms`) is not one.
+ */
 function doingLine(line: string): boolean {
-  return line.length <= MAX_LINE && (pairs(line).some((p) => SETTING.test(p.key)) || DURATION.test(line));
+  if (line.length > MAX_LINE || FAILED.test(line)) return false;
+  return pairs(line).some((p) => SETTING.test(p.key)) || (DURATION.test(line) && WAITING.test(line));
 }
 
 /** A bare number (`5`, `5.0`), as a setting's value without a unit. */

@@ -10,7 +10,7 @@ const isReplicaSets = (kind: unknown) => /^(rs|replicasets?)$/i.test(String(kind
  * two revisions or more: the youngest of its ReplicaSets scaled to zero (the revision it replaced), as
  * `list_resources` ReplicaSet lists them. Undefined when the list was not read or has none.
  */
-function previousReplicaSet(ctx: AnalyzerContext, deployment: string): string | undefined {
+function previousReplicaSet(ctx: Pick<AnalyzerContext, 'seen'>, deployment: string): string | undefined {
   const list = outputs(ctx.seen, 'list_resources', (o) => isReplicaSets(o.args['kind'])).pop();
   if (!list) return undefined;
   const old = parseTable(list.content).filter(
@@ -41,10 +41,15 @@ export function previousMemoryLimit(
   deployment: string,
   container: string,
 ): { bytes: number; text: string; replicaSet: string } | undefined {
+  // The revision before, when the ReplicaSet list says which it is: the current one may be described too.
+  const previous = previousReplicaSet(ctx, deployment);
   for (const o of outputs(
     ctx.seen,
     'describe_resource',
-    (x) => isReplicaSets(x.args['kind']) && String(x.args['name'] ?? '').startsWith(`${deployment}-`),
+    (x) =>
+      isReplicaSets(x.args['kind']) &&
+      String(x.args['name'] ?? '').startsWith(`${deployment}-`) &&
+      (previous === undefined || x.args['name'] === previous),
   ).reverse()) {
     for (let i = 0; i < 8; i++) {
       if (flat(o.content, `template.spec.containers[${i}].name`) !== container) continue;

@@ -1,4 +1,4 @@
-import { ageSeconds } from '../baseline/reading.js';
+import { ageSeconds, lastRestartAgo } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
 import { RECENT } from './recent-pods.js';
@@ -35,6 +35,36 @@ const GLOSSES: readonly { readonly name: RegExp; readonly text: string }[] = [
     name: /LINGER/i,
     text: 'linger.ms (queue.buffering.max.ms in librdkafka) is how long a Kafka producer waits to fill a batch before it sends; at 0 it sends at once, so batches carry a message or two (few messages per request) and the same traffic needs many more produce requests, which can back up the producer queue until messages time out',
   },
+];
+
+/**
+ * Variables a runtime reads at start that change how the process itself runs (its allocator, heap, GC,
+ * threads, preloaded libraries), whatever the program: removing one changes behaviour without any code
+ * change. From each runtime's documentation (ld.so(8), glibc's tunables, the JVM's launcher, Node's
+ * CLI, Go's runtime package, CPython's and CRuby's, .NET's GC settings).
+ */
+const RUNTIME =
+  /^(?:LD_PRELOAD|LD_LIBRARY_PATH|MALLOC_[A-Z0-9_]{1,40}|GLIBC_TUNABLES|JEMALLOC_[A-Z0-9_]{1,40}|JAVA_OPTS|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS|NODE_OPTIONS|UV_THREADPOOL_SIZE|GOMEMLIMIT|GOGC|GOMAXPROCS|GODEBUG|PYTHONMALLOC|RUBY_GC_[A-Z0-9_]{1,40}|RUBY_YJIT_ENABLE|DOTNET_GC[A-Za-z0-9_]{1,40}|DOTNET_gc[A-Za-z0-9_]{1,40})$/;
+/** What a removed runtime variable did, for the answer (matched on its name and, where given, its value). */
+const RUNTIME_WHAT: readonly { name: RegExp; value?: RegExp; text: string }[] = [
+  {
+    name: /^LD_PRELOAD$/,
+    value: /jemalloc/,
+    text: "LD_PRELOAD loaded the jemalloc allocator into the process; without it the process falls back to glibc's malloc, whose per-thread arenas fragment memory in a many-threaded worker, so its RSS keeps growing while its own heap stays flat, until the container's memory limit kills it",
+  },
+  {
+    name: /^LD_PRELOAD$/,
+    value: /tcmalloc/,
+    text: "LD_PRELOAD loaded the tcmalloc allocator into the process; without it the process falls back to glibc's malloc, which fragments memory in a many-threaded process",
+  },
+  { name: /^LD_PRELOAD$/, text: 'LD_PRELOAD loads a shared library into the process before any other' },
+  {
+    name: /^MALLOC_/,
+    text: "a glibc malloc tunable (MALLOC_ARENA_MAX bounds the allocator's arenas, and so its fragmentation)",
+  },
+  { name: /JAVA|JDK_/, text: "the JVM's options: heap size, GC and system properties" },
+  { name: /^NODE_OPTIONS$/, text: "Node's options, such as the heap's --max-old-space-size" },
+  { name: /^GO/, text: "the Go runtime's memory limit, GC target or thread count" },
 ];
 
 /** One change the latest rollout made to a container of the pod template. */
@@ -120,9 +150,14 @@ function candidate(ctx: AnalyzerContext): string | undefined {
     if (owner === name) continue;
     const age = ageSeconds(r['AGE'] ?? '');
     const was = owners.get(owner) ?? { recent: true, failing: false };
+    // Restarting now counts too: a container killed again and again (OOMKilled between Running spells)
+    // shows Running with a count that grows, its last restart minutes ago.
+    const restarts = r['RESTARTS'] ?? '';
+    const restarting =
+      Number(/^\d{1,6}/.exec(restarts)?.[0] ?? 0) >= 3 && (lastRestartAgo(restarts) ?? Infinity) < 3600;
     owners.set(owner, {
       recent: was.recent && age !== undefined && age < RECENT,
-      failing: was.failing || /CrashLoopBackOff|Error|OOMKilled/.test(r['STATUS'] ?? ''),
+      failing: was.failing || restarting || /CrashLoopBackOff|Error|OOMKilled/.test(r['STATUS'] ?? ''),
     });
   }
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
@@ -367,6 +402,34 @@ export const rolloutDiffAnalyzer: Analyzer = {
           ],
           ...(restore ? { fix: restore } : {}),
           advice: `put ${c.env} back to its earlier value (or to one the program accepts), then make the change again with a value that satisfies the program's own check`,
+          revisionSound: true,
+        },
+      ];
+    }
+    const dropped = found.list.find(
+      (c) => c.env && c.before !== undefined && c.after === undefined && RUNTIME.test(c.env),
+    );
+    if (dropped?.env && dropped.before !== undefined) {
+      const what = RUNTIME_WHAT.find(
+        (w) => w.name.test(dropped.env!) && (!w.value || w.value.test(dropped.before!)),
+      );
+      return [
+        {
+          weight: 97,
+          object: `deployment ${found.deployment}`,
+          cause: `the latest rollout (revision ${found.rev.n}${found.rev.cause ? `: "${clip(found.rev.cause, 120)}"` : ''}) removed ${dropped.env} ("${clip(dropped.before, 100)}") from container ${dropped.container}, a variable that changes how the process itself runs${what ? ` (${what.text})` : ''}, and its pods fail since that rollout; the program and its image are unchanged, so the removed variable is the change to undo`,
+          evidence: [
+            `describe_resource ReplicaSet ${found.sets.previous} (revision before): ${dropped.env}=${clip(dropped.before, 100)}`,
+            `describe_resource ReplicaSet ${found.sets.current} (current): ${dropped.env} unset`,
+          ],
+          fix: setEnvFix(
+            ctx.ns,
+            found.deployment,
+            dropped.container,
+            [{ name: dropped.env, value: dropped.before }],
+            `set ${dropped.env} of container ${dropped.container} back to "${dropped.before}", the value of the revision before`,
+          ),
+          advice: `put ${dropped.env} back (its value in the revision before), and carry it into the new chart or manifest so the next rollout keeps it`,
           revisionSound: true,
         },
       ];
