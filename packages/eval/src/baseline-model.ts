@@ -1036,6 +1036,13 @@ function placedName(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * "the <word> <component>": a workload's name written as two words, the second a word workloads are
+ * named with. Bounded: two words of at most 30 letters.
+ */
+const COMPONENT_PAIR =
+  /\b(?:the|our|a|an|its|their|my)\s+([a-z][a-z0-9]{2,30})\s+(gateway|proxy|relay|collector|exporter|controller|scheduler|worker|consumer|producer|router|agent|renderer|indexer|importer|uploader|dispatcher|notifier|mailer|api)\b/;
+
 function searchTermIn(raw: string): string | undefined {
   const task = withoutNonNames(raw);
   const text = task.toLowerCase();
@@ -1060,6 +1067,10 @@ function searchTermIn(raw: string): string | undefined {
   const objects = named.filter((w) => !new RegExp(`\\b(?:in|namespace|ns)\\s+${escapeRe(w)}\\b`).test(text));
   if (objects.length > 0) return objects.sort((a, b) => b.length - a.length)[0];
   if (named.length > 0) return named.sort((a, b) => b.length - a.length)[0];
+  // A component named in two words ("the public gateway", "our mail relay"): workloads are named so,
+  // with a hyphen (public-gateway).
+  const pair = COMPONENT_PAIR.exec(text);
+  if (pair && !STOP.has(pair[1]!) && !NOT_A_NAME.test(pair[1]!)) return `${pair[1]}-${pair[2]}`;
   const ns = namespaceCandidates(task)[0];
   if (ns) return ns;
   return words.filter((w) => w.length >= 4).sort((a, b) => b.length - a.length)[0];

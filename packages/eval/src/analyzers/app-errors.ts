@@ -9,6 +9,7 @@ import {
   allPodsReady,
   bonus,
   clip,
+  clipAround,
   containerSections,
   lineStamp,
   outputs,
@@ -605,14 +606,17 @@ export const appErrorsAnalyzer: Analyzer = {
         (warned ? repeated(bad).pop() : undefined) ??
         bad.filter((l) => ERROR_MARKS.some((m) => l.includes(m))).pop() ??
         bad[bad.length - 1]!;
+      // A well-known line is quoted around the words that make it known (a field name past the cut).
+      const quote = (l: string, n: number) =>
+        known?.words && l === known.line ? clipAround(l, known.words, n) : clip(l, n);
       return [
         {
           weight: (known && !known.symptom ? 76 : warned ? 58 : 64) + bonus(pod, hints),
           object: `pod ${pod}`,
-          cause: `pod ${pod} is Running but its program logs ${warned ? 'warnings' : 'failures'} (${bad.length} of ${total} lines): "${clip(line, 260)}"${known ? ` — ${known.means}` : ''}${CLOCK_SKEW.test(line) ? clockNode(pod, rows, seen) : ''}`,
+          cause: `pod ${pod} is Running but its program logs ${warned ? 'warnings' : 'failures'} (${bad.length} of ${total} lines): "${quote(line, 260)}"${known ? ` — ${known.means}` : ''}${CLOCK_SKEW.test(line) ? clockNode(pod, rows, seen) : ''}`,
           evidence: [line, ...otherLines(bad, line)].map(
             (l) =>
-              `${dated && l === dated.line ? `search_pod_logs ${pod}` : `get_pod_logs ${pod}`}: "${clip(l, 260)}"`,
+              `${dated && l === dated.line ? `search_pod_logs ${pod}` : `get_pod_logs ${pod}`}: "${quote(l, 260)}"`,
           ),
           advice: 'fix what the log lines report; the pod status alone does not show it',
           ...(known?.serverSide ? { revisionSound: true as const } : {}),

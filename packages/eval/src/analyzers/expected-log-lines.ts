@@ -7,6 +7,29 @@ import { type Analyzer, clip, ownerName } from './types.js';
  * untrusted line). Kept apart from the failure glosses: these explain, they never make a finding.
  */
 const EXPECTED: readonly { all: readonly string[]; means: string; anyLevel?: true }[] = [
+  // nginx warns at (re)load that it ignores ssl_stapling when the certificate names no OCSP responder
+  // (ngx_ssl_stapling: "no OCSP responder URL in the certificate"); stapling is optional (RFC 6066, 8).
+  {
+    all: ['ssl_stapling', 'ignored'],
+    means:
+      'nginx cannot staple OCSP responses for this certificate because it names no OCSP responder (CAs that stopped running OCSP issue such certificates), so it ignores ssl_stapling. Stapling is only an optimisation of revocation checking: the certificate is valid, TLS handshakes succeed and clients connect as before. The warning is benign and expected after such a renewal: nothing is broken and no action is needed (drop ssl_stapling from the configuration to silence it)',
+  },
+  // Greylisting (RFC 6647): a receiving server answers the first attempt from an unknown sender with a
+  // temporary 4xx; a compliant MTA queues (status=deferred) and retries, and the retry is accepted.
+  {
+    all: ['status=deferred', 'greylist'],
+    anyLevel: true,
+    means:
+      "the receiving mail server greylists: it answers a first delivery attempt from a sender it does not know with a temporary 451 and accepts the retry a few minutes later (RFC 6647). The relay did what it should: it kept the message queued (status=deferred, not a bounce) and retried, and a later status=sent for the same queue id shows it delivered. Expected behaviour: nothing is broken and no action is needed (the delay of a few minutes is the cost of greylisting; the receiver can allow-list the relay's address to skip it)",
+  },
+  // RFC 9110, 15.4.5: 304 Not Modified answers a conditional GET (If-None-Match, If-Modified-Since) whose
+  // cached representation is still current; a CDN purge or soft purge makes the edges revalidate.
+  {
+    all: ['" 304 '],
+    anyLevel: true,
+    means:
+      'a 304 Not Modified is the correct answer (RFC 9110) to a conditional request (If-None-Match with the ETag, or If-Modified-Since) whose cached copy is still current: a cache or CDN revalidating, not fetching again. A burst of them after a purge or deploy is the edges revalidating their copies, and each costs the origin almost nothing (no body). Expected behaviour: nothing is broken and no action is needed',
+  },
   // Kafka answers a metadata request for a topic whose partitions have no leader yet with
   // LEADER_NOT_AVAILABLE; right after a topic is created (auto-creation included) the producer retries
   // until the controller has elected leaders (Kafka's protocol guide, error code 5, retriable).

@@ -31,6 +31,59 @@ const BLOCKED_MEMORY =
   'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark';
 
 const GLOSSES: readonly Gloss[] = [
+  // Rails' CSRF protection compares the Origin header with request.base_url
+  // (ActionController::RequestForgeryProtection#valid_request_origin?); behind a TLS-terminating proxy the
+  // scheme comes from X-Forwarded-Proto (Rack's request.scheme).
+  {
+    all: ['origin header', "didn't match request.base_url"],
+    means:
+      "the browser's Origin is https but Rails computed the request's base_url as http: the TLS-terminating proxy in front of the app (nginx, an ingress, a load balancer) forwards the request over plain HTTP without X-Forwarded-Proto: https (or the app does not trust it), so Rails' CSRF origin check (protect_from_forgery) refuses every form post; make the proxy send X-Forwarded-Proto with the original scheme (proxy_set_header X-Forwarded-Proto $scheme) or tell Rails it runs behind TLS (config.assume_ssl)",
+  },
+  // Consul's HTTP API answers 403 "ACL not found" when the token the request carries does not exist
+  // (developer.hashicorp.com, Consul ACL tokens: expiration_ttl; tokens are deleted when they expire).
+  {
+    all: ['acl not found'],
+    means:
+      'Consul refused the request because the ACL token the client sends no longer exists in Consul: it expired (a token created with an ExpirationTTL is deleted when the TTL runs out) or was deleted, so every call with it is refused with 403 until the client gets a valid token; restarting the client does not help. Issue a new token with the same policy (or one without expiry, or renew it before it expires) and rotate it into the Secret the client reads',
+  },
+  // botocore raises NoCredentialsError when its credential chain (environment, web identity, shared
+  // files, container and instance metadata) found nothing; IMDSv2's PUT token answer has an IP hop limit
+  // (HttpPutResponseHopLimit, 1 by default on many launch templates and node classes), and a container's
+  // network namespace is one hop further (AWS docs, "Instance metadata service version 2").
+  {
+    all: ['nocredentialserror'],
+    means:
+      "the AWS SDK found no credentials in any source: no access keys in the environment, no web identity (IRSA's AWS_ROLE_ARN and token file, or Pod Identity), so it fell back to the EC2 instance metadata service (IMDS, 169.254.169.254) and got none: with IMDSv2 a PUT response hop limit of 1 (httpPutResponseHopLimit) stops the token answer one hop short of a pod, so pods on nodes launched that way (a new node class or launch template) get no credentials while the nodes themselves do; set the hop limit to 2 in the node class or launch template, or give the workload IRSA or Pod Identity",
+  },
+  // Elasticsearch refuses aggregations and sorts on a text field ("Fielddata is disabled on text fields by
+  // default", elastic.co, fielddata mapping parameter): a field created by dynamic mapping from a string is
+  // text with a .keyword sub-field.
+  {
+    all: ['fielddata is disabled on'],
+    means:
+      'Elasticsearch refuses the aggregation (or sort) because the field is mapped as text, where per-document field data is disabled by default; this is a mapping error (a 400 for every such query), not heap pressure or a tripped breaker. A string field that dynamic mapping created is text with a .keyword sub-field: aggregate on the keyword field (field.keyword), or map the field as keyword in the index template and reindex',
+  },
+  // Prometheus' remote-write receiver refuses a sample older than the newest it holds for the same series
+  // ("out of order sample"; prometheus.io, remote write and HA setups need distinct external labels).
+  {
+    all: ['out of order sample'],
+    means:
+      'the receiver already holds a newer sample of this exact series (same metric name and labels) than the one just written, so two writers send the same series: two Prometheus instances without distinct external labels (an HA pair), or the same recording rule evaluated in two places (at the edge and again at the hub) and written to one store; the samples of one of them are refused. Give each writer its own external label (replica, cluster), or evaluate each rule group in one place only',
+  },
+  // Envoy's access log response flag UO: "upstream overflow (circuit breaking)" (envoyproxy.io, access log
+  // format, %RESPONSE_FLAGS%); the cluster's circuit_breakers thresholds default to 1024 each.
+  {
+    all: ['" 503 uo '],
+    means:
+      "Envoy answered 503 itself with response flag UO (upstream overflow): the cluster's circuit breaker tripped (its circuit_breakers thresholds: max_pending_requests, max_requests or max_connections reached), so the request never reached a backend, which may well be idle; compare the thresholds in the Envoy configuration with the traffic (Envoy's defaults are 1024 each; a configuration may set them far lower) and raise them, or add backends",
+  },
+  // RFC 9110, 15.5.20 (421 Misdirected Request) and RFC 9113, 9.1.1 (connection reuse): an HTTP/2 client
+  // may send requests for any host the connection's certificate covers that resolves to the same address.
+  {
+    all: ['421', 'misdirected'],
+    means:
+      'the server answered 421 Misdirected Request: the request came on a connection that belongs to another host. HTTP/2 clients reuse (coalesce) one connection for every host its certificate covers (a wildcard or multi-name certificate) when the names resolve to the same IP, and a server that binds each TLS connection to the virtual host of its SNI refuses the other hosts with 421; clients should retry on a new connection. Serve the hosts from separate certificates or addresses, or let the server accept every host the certificate covers on one connection',
+  },
   // Chromium exits at start when it cannot set up its sandbox (user namespaces, or the setuid helper),
   // which a hardened container denies; in containers it is commonly run with --no-sandbox (Chromium's
   // docs, "Linux sandboxing"; Puppeteer's troubleshooting guide).
@@ -1394,7 +1447,9 @@ const RECOVERED = /(?<!\bnot )\b(?:cleared|releasing|released|lifted|no longer|r
 const DEPRECATION = /\b(?:is|are|has been|have been|was) deprecated\b/i;
 
 /** A line's gloss: its meaning, and `symptom` when the message says what was refused rather than why. */
-export function glossOf(line: string): { means: string; symptom: boolean; serverSide?: true } | undefined {
+export function glossOf(
+  line: string,
+): { means: string; symptom: boolean; serverSide?: true; words?: string } | undefined {
   const head = line.slice(0, 4096);
   if (RECOVERED.test(head) || DEPRECATION.test(head)) return undefined;
   const special =
@@ -1402,7 +1457,15 @@ export function glossOf(line: string): { means: string; symptom: boolean; server
   if (special) return { means: special, symptom: false };
   const l = line.slice(0, 4096).toLowerCase();
   const g = GLOSSES.find((x) => x.all.every((w) => l.includes(w)) && !x.none?.some((w) => l.includes(w)));
-  return g && { means: g.means, symptom: g.symptom === true, ...(g.serverSide ? { serverSide: true } : {}) };
+  // `words`: what the entry matched on first, for a quote cut around it.
+  return (
+    g && {
+      means: g.means,
+      symptom: g.symptom === true,
+      words: g.all[0]!,
+      ...(g.serverSide ? { serverSide: true } : {}),
+    }
+  );
 }
 
 /**
@@ -1425,7 +1488,7 @@ export function withDetail(text: string, line: string): string {
 
 export function glossedLine(
   text: string,
-): { line: string; means: string; symptom: boolean; serverSide?: true } | undefined {
+): { line: string; means: string; symptom: boolean; serverSide?: true; words?: string } | undefined {
   for (const line of text.split('\n').slice(0, 5000)) {
     if (line.startsWith('(no log lines')) continue;
     const g = glossOf(line);
