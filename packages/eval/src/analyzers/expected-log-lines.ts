@@ -7,6 +7,14 @@ import { type Analyzer, clip, ownerName } from './types.js';
  * untrusted line). Kept apart from the failure glosses: these explain, they never make a finding.
  */
 const EXPECTED: readonly { all: readonly string[]; means: string; anyLevel?: true }[] = [
+  // Node.js prints an ExperimentalWarning to stderr when a program uses a feature still marked
+  // experimental (nodejs.org, "Stability index": Stability 1); it is informational.
+  {
+    all: ['experimentalwarning'],
+    anyLevel: true,
+    means:
+      'Node.js prints an ExperimentalWarning once at start when the program uses a feature still marked experimental in that Node version (importing JSON modules, fetch, a test runner option): it says the API may change in a later release, not that anything failed. The service starts and serves normally, so this is harmless and expected after the upgrade: nothing is broken and no action is needed (node --no-warnings=ExperimentalWarning silences it)',
+  },
   // nginx warns at (re)load that it ignores ssl_stapling when the certificate names no OCSP responder
   // (ngx_ssl_stapling: "no OCSP responder URL in the certificate"); stapling is optional (RFC 6066, 8).
   {

@@ -56,6 +56,7 @@ import { firstPullSlowAnalyzer } from './first-pull-slow.js';
 import { forwardedSchemeLoopAnalyzer } from './forwarded-scheme-loop.js';
 import { frontingProxyAnalyzer } from './fronting-proxy.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
+import { goHeapGoalAnalyzer } from './go-heap-goal.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { grpcWrongPortAnalyzer } from './grpc-wrong-port.js';
 import { gunicornTimeoutAnalyzer } from './gunicorn-timeout.js';
@@ -75,6 +76,7 @@ import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { jvmDnsCacheAnalyzer } from './jvm-dns-cache.js';
 import { jvmEntropyAnalyzer } from './jvm-entropy.js';
 import { jvmHeapCapAnalyzer } from './jvm-heap-cap.js';
+import { jvmHeapLimitAnalyzer } from './jvm-heap-limit.js';
 import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
 import { jvmSerialGcAnalyzer } from './jvm-serial-gc.js';
 import { jwksStaleKeysAnalyzer } from './jwks-stale-keys.js';
@@ -127,6 +129,7 @@ import { opcacheFullAnalyzer } from './opcache-full.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { orderedStartupAnalyzer } from './ordered-startup.js';
 import { otherClientsAnalyzer } from './other-clients.js';
+import { perWorkerMetricsAnalyzer } from './per-worker-metrics.js';
 import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
@@ -236,6 +239,9 @@ export const ANALYZERS: readonly Analyzer[] = [
   loggedLimitAnalyzer,
   namedSettingAnalyzer,
   queueBurstsAnalyzer,
+  jvmHeapLimitAnalyzer,
+  goHeapGoalAnalyzer,
+  perWorkerMetricsAnalyzer,
   duplicateSchedulerAnalyzer,
   healthCheckNoiseAnalyzer,
   sshKnownHostsAnalyzer,

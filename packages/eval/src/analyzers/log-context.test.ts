@@ -49,10 +49,16 @@ describe('logContext', () => {
     expect(b).not.toContain('is longer than');
   });
 
-  it('takes no failure or warning line as context, and nothing the evidence already quotes', () => {
+  it('takes a warning that states a limit as what came just before, never an error line or a quoted one', () => {
     const warned = '2026-06-23T23:04:10Z WARN  slow reply after 4.9s';
-    const said = logContext([log('media', pod, [warned, failure])], [quote(failure)]);
-    expect(said).toBeUndefined();
+    expect(logContext([log('media', pod, [warned, failure])], [quote(failure)])).toBeUndefined();
+    const limit =
+      '[2026-02-12 09:15:00,124: WARNING/MainProcess] Soft time limit (900s) exceeded for reports.export';
+    expect(logContext([log('media', pod, [limit, failure])], [quote(failure)])).toContain(
+      'Soft time limit (900s)',
+    );
+    const earlier = '2026-06-23T23:04:10Z ERROR read failed after waiting 30s';
+    expect(logContext([log('media', pod, [earlier, failure])], [quote(failure)])).toBeUndefined();
     const both = logContext([log('media', pod, [start, failure])], [quote(failure), quote(start)]);
     expect(both).toBeUndefined();
   });

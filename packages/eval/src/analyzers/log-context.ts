@@ -28,7 +28,7 @@ function pairs(line: string): { key: string; value: string }[] {
 /** Words of a failure, in any line: a line that has one is the failure's kin, not its context. */
 const FAILED = /error|fail|drop|denied|refus|reject|exception|panic|fatal|timed out/i;
 /** What a line says the program waits on or holds (a blocking read, a poll, an idle connection). */
-const WAITING = /wait|block|sleep|poll|hold|idle|keep/i;
+const WAITING = /wait|block|sleep|poll|hold|idle|keep|limit|timeout|deadline|ttl/i;
 
 /** A line that states at least two settings as `key=value`, one of them a limit or a wait. */
 function settingsLine(line: string): boolean {
@@ -96,15 +96,18 @@ export function logContext(
       const lines = log.content.split('\n');
       const at = lines.findIndex((l) => l.trim().replace(/\s+/g, ' ').startsWith(quoted));
       if (at < 0) continue;
-      const loud = new Set([...errorLines(log.content), ...warningLines(log.content)]);
+      const errors = new Set(errorLines(log.content));
+      const loud = new Set([...errors, ...warningLines(log.content)]);
       const quotedAlready = evidence.map((e) => e.replace(/\s+/g, ' '));
-      const told = (l: string) =>
-        loud.has(l) || quotedAlready.some((e) => e.includes(clip(l, 120).replace(/ …$/, '')));
-      const start = lines.slice(0, Math.min(at, HEAD_LINES)).find((l) => settingsLine(l) && !told(l));
+      const told = (l: string) => quotedAlready.some((e) => e.includes(clip(l, 120).replace(/ …$/, '')));
+      const start = lines
+        .slice(0, Math.min(at, HEAD_LINES))
+        .find((l) => settingsLine(l) && !loud.has(l) && !told(l));
       let before: string | undefined;
+      // A warning just before may be the context (`Soft time limit (900s) exceeded`); an error is not.
       for (let i = at - 1; i >= Math.max(0, at - 3); i--) {
         const l = lines[i]!;
-        if (loud.has(l)) continue;
+        if (errors.has(l)) continue;
         if (doingLine(l) && !told(l) && l !== start) {
           before = l;
           break;

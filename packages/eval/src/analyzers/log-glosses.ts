@@ -31,6 +31,21 @@ const BLOCKED_MEMORY =
   'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark';
 
 const GLOSSES: readonly Gloss[] = [
+  // connect(2) fails with ENETUNREACH when no route exists for the address; an IPv6 address (from an AAAA
+  // record) on a pod of an IPv4-only cluster has none. Node.js 17+ keeps the resolver's order
+  // (dns.setDefaultResultOrder 'verbatim'), so an AAAA answer listed first is tried first.
+  {
+    all: ['enetunreach', '::'],
+    means:
+      "the connection was refused by the pod's own network stack before any packet left: ENETUNREACH (network unreachable) for an IPv6 address, which the client took from the host's AAAA record, while the pod has no IPv6 route (an IPv4-only, single-stack cluster). Runtimes that keep the resolver's order (Node.js 17 and later) try the IPv6 address first when DNS lists it first; hosts without an AAAA record still work. Make the client prefer IPv4 (Node: --dns-result-order=ipv4first or autoSelectFamily; a family option on the HTTP agent), or give the cluster dual-stack networking",
+  },
+  // Celery raises SoftTimeLimitExceeded in a task that ran past its soft time limit (task_soft_time_limit,
+  // or the task's own soft_time_limit; docs.celeryq.dev, "Time limits").
+  {
+    all: ['softtimelimitexceeded'],
+    means:
+      "Celery interrupted the task at its soft time limit (the worker's task_soft_time_limit, CELERY_TASK_SOFT_TIME_LIMIT, or the task's own soft_time_limit): the task ran longer than allowed and was stopped, so the longest jobs fail while short ones succeed; the limit's value is in the worker's warning (\"Soft time limit (Ns) exceeded\"). Raise the limit for this task (its own soft_time_limit) above its longest run, or split the work into shorter tasks",
+  },
   // Rails' CSRF protection compares the Origin header with request.base_url
   // (ActionController::RequestForgeryProtection#valid_request_origin?); behind a TLS-terminating proxy the
   // scheme comes from X-Forwarded-Proto (Rack's request.scheme).
