@@ -1043,6 +1043,13 @@ function placedName(text: string): string | undefined {
 const COMPONENT_PAIR =
   /\b(?:the|our|a|an|its|their|my)\s+([a-z][a-z0-9]{2,30})\s+(gateway|proxy|relay|collector|exporter|controller|scheduler|worker|consumer|producer|router|agent|renderer|indexer|importer|uploader|dispatcher|notifier|mailer|api)\b/;
 
+/** Words that describe a component rather than name it ("the same proxy", "the new worker"). */
+const DESCRIBING = new Set(
+  'same new old other another main first second third last next previous current whole single only bad broken slow fast real own big small large default extra each every this that these those both either one two three failing faulty busy idle dead'.split(
+    ' ',
+  ),
+);
+
 function searchTermIn(raw: string): string | undefined {
   const task = withoutNonNames(raw);
   const text = task.toLowerCase();
@@ -1070,7 +1077,8 @@ function searchTermIn(raw: string): string | undefined {
   // A component named in two words ("the public gateway", "our mail relay"): workloads are named so,
   // with a hyphen (public-gateway).
   const pair = COMPONENT_PAIR.exec(text);
-  if (pair && !STOP.has(pair[1]!) && !NOT_A_NAME.test(pair[1]!)) return `${pair[1]}-${pair[2]}`;
+  if (pair && !STOP.has(pair[1]!) && !NOT_A_NAME.test(pair[1]!) && !DESCRIBING.has(pair[1]!))
+    return `${pair[1]}-${pair[2]}`;
   const ns = namespaceCandidates(task)[0];
   if (ns) return ns;
   return words.filter((w) => w.length >= 4).sort((a, b) => b.length - a.length)[0];

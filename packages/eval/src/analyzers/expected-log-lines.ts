@@ -6,6 +6,10 @@ import { type Analyzer, clip, ownerName } from './types.js';
  * every one of its substrings appears in the line (case-insensitive, no regular expression over the
  * untrusted line). Kept apart from the failure glosses: these explain, they never make a finding.
  */
+/** Greylisting, in either spelling (see its entries). */
+const GREYLISTED =
+  "the receiving mail server greylists: it answers a first delivery attempt from a sender it does not know with a temporary 451 and accepts the retry a few minutes later (RFC 6647). The relay did what it should: it kept the message queued (status=deferred, not a bounce) and retried, and a later status=sent for the same queue id shows it delivered. Expected behaviour: nothing is broken and no action is needed (the delay of a few minutes is the cost of greylisting; the receiver can allow-list the relay's address to skip it)";
+
 const EXPECTED: readonly { all: readonly string[]; means: string; anyLevel?: true }[] = [
   // Node.js prints an ExperimentalWarning to stderr when a program uses a feature still marked
   // experimental (nodejs.org, "Stability index": Stability 1); it is informational.
@@ -18,17 +22,17 @@ const EXPECTED: readonly { all: readonly string[]; means: string; anyLevel?: tru
   // nginx warns at (re)load that it ignores ssl_stapling when the certificate names no OCSP responder
   // (ngx_ssl_stapling: "no OCSP responder URL in the certificate"); stapling is optional (RFC 6066, 8).
   {
-    all: ['ssl_stapling', 'ignored'],
+    all: ['ssl_stapling', 'ignored', 'no ocsp responder url'],
     means:
       'nginx cannot staple OCSP responses for this certificate because it names no OCSP responder (CAs that stopped running OCSP issue such certificates), so it ignores ssl_stapling. Stapling is only an optimisation of revocation checking: the certificate is valid, TLS handshakes succeed and clients connect as before. The warning is benign and expected after such a renewal: nothing is broken and no action is needed (drop ssl_stapling from the configuration to silence it)',
   },
   // Greylisting (RFC 6647): a receiving server answers the first attempt from an unknown sender with a
   // temporary 4xx; a compliant MTA queues (status=deferred) and retries, and the retry is accepted.
+  { all: ['status=deferred', 'graylist'], anyLevel: true, means: GREYLISTED },
   {
     all: ['status=deferred', 'greylist'],
     anyLevel: true,
-    means:
-      "the receiving mail server greylists: it answers a first delivery attempt from a sender it does not know with a temporary 451 and accepts the retry a few minutes later (RFC 6647). The relay did what it should: it kept the message queued (status=deferred, not a bounce) and retried, and a later status=sent for the same queue id shows it delivered. Expected behaviour: nothing is broken and no action is needed (the delay of a few minutes is the cost of greylisting; the receiver can allow-list the relay's address to skip it)",
+    means: GREYLISTED,
   },
   // RFC 9110, 15.4.5: 304 Not Modified answers a conditional GET (If-None-Match, If-Modified-Since) whose
   // cached representation is still current; a CDN purge or soft purge makes the edges revalidate.

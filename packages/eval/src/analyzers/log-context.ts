@@ -30,9 +30,17 @@ const FAILED = /error|fail|drop|denied|refus|reject|exception|panic|fatal|timed 
 /** What a line says the program waits on or holds (a blocking read, a poll, an idle connection). */
 const WAITING = /wait|block|sleep|poll|hold|idle|keep|limit|timeout|deadline|ttl/i;
 
+/** A line without its `key=value` pairs: a key such as `max_fails` is a setting's name, not a failure. */
+function message(line: string): string {
+  if (line.length > MAX_LINE) return line;
+  return line.replace(line.trimStart().startsWith('{') ? JSON_KEY : PAIR, ' ');
+}
+/** A JSON key and the colon after it (`"on_error":`): its value stays, its name goes. */
+const JSON_KEY = /"[A-Za-z_][\w.-]{0,60}"\s{0,2}:/g;
+
 /** A line that states at least two settings as `key=value`, one of them a limit or a wait. */
 function settingsLine(line: string): boolean {
-  if (FAILED.test(line)) return false;
+  if (FAILED.test(message(line))) return false;
   const ps = pairs(line);
   return ps.length >= 2 && ps.some((p) => SETTING.test(p.key));
 }
@@ -42,28 +50,39 @@ function settingsLine(line: string): boolean {
  * was doing just before. A request's own timing (`200 38ms`) is not one.
  */
 function doingLine(line: string): boolean {
-  if (line.length > MAX_LINE || FAILED.test(line)) return false;
+  if (line.length > MAX_LINE || FAILED.test(message(line))) return false;
   return pairs(line).some((p) => SETTING.test(p.key)) || (DURATION.test(line) && WAITING.test(line));
 }
 
-/** A bare number (`5`, `5.0`), as a setting's value without a unit. */
-const BARE = /^\d{1,7}(?:\.\d{1,3})?$/;
+/** A setting's value as a duration: a number with an optional unit (`5`, `5.0`, `30s`, `2000ms`, `2m`). */
+const TIMED = /^(\d{1,7}(?:\.\d{1,3})?)(ms|s|m|min)?$/;
+
+/**
+ * A duration setting in seconds: the unit its value carries, else the one its key names (`block_ms`,
+ * `maxWaitMillis`), else seconds. Undefined for a value that is not a duration.
+ */
+function seconds(key: string, value: string): number | undefined {
+  const m = TIMED.exec(value);
+  if (!m) return undefined;
+  const unit = m[2] ?? (/(?:_|-|\b)ms$|millis/i.test(key) ? 'ms' : 's');
+  return Number(m[1]) * (unit === 'ms' ? 0.001 : unit === 's' ? 1 : 60);
+}
 
 /**
  * A wait the program asks for (`timeout=30` on the line before the failure, a key naming a timeout, a
  * block or a wait) that is longer than a timeout among its start-up settings (`socket_timeout=5.0`), both
- * bare numbers of one unit: the shorter one ends the wait every time.
+ * read as durations (see `seconds`): the shorter one ends the wait every time.
  */
 function waitOverTimeout(start: string, before: string): string | undefined {
-  const waits = pairs(before).filter((p) => /timeout|block|wait/i.test(p.key) && BARE.test(p.value));
+  const waits = pairs(before).filter(
+    (p) => /timeout|block|wait/i.test(p.key) && seconds(p.key, p.value) !== undefined,
+  );
   for (const w of waits) {
-    const limit = pairs(start).find(
-      (p) =>
-        /timeout/i.test(p.key) &&
-        !/connect/i.test(p.key) &&
-        BARE.test(p.value) &&
-        Number(p.value) < Number(w.value),
-    );
+    const wait = seconds(w.key, w.value)!;
+    const limit = pairs(start).find((p) => {
+      const t = /timeout/i.test(p.key) && !/connect/i.test(p.key) ? seconds(p.key, p.value) : undefined;
+      return t !== undefined && t < wait;
+    });
     if (limit)
       return `The wait it asks for (${w.key}=${w.value}) is longer than its own ${limit.key}=${limit.value}: the shorter timeout ends every wait that runs its full length, so an idle wait fails with that timeout rather than returning empty; make the timeout longer than the wait (or the wait shorter).`;
   }

@@ -30,6 +30,14 @@ const BLOCKED_DISK =
 const BLOCKED_MEMORY =
   'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark';
 
+/** Prometheus' remote-write receiver's refusal of an older sample of the same series (see its entries). */
+const OUT_OF_ORDER =
+  'the receiver already holds a newer sample of this exact series (same metric name and labels) than the one just written, so two writers send the same series: two Prometheus instances without distinct external labels (an HA pair), or the same recording rule evaluated in two places (at the edge and again at the hub) and written to one store; the samples of one of them are refused. Give each writer its own external label (replica, cluster), or evaluate each rule group in one place only';
+
+/** Envoy's UO response flag: its cluster's circuit breaker answered (see its entries). */
+const ENVOY_UO =
+  "Envoy answered 503 itself with response flag UO (upstream overflow): the cluster's circuit breaker tripped (its circuit_breakers thresholds: max_pending_requests, max_requests or max_connections reached), so the request never reached a backend, which may well be idle; compare the thresholds in the Envoy configuration with the traffic (Envoy's defaults are 1024 each; a configuration may set them far lower) and raise them, or add backends";
+
 const GLOSSES: readonly Gloss[] = [
   // connect(2) fails with ENETUNREACH when no route exists for the address; an IPv6 address (from an AAAA
   // record) on a pod of an IPv4-only cluster has none. Node.js 17+ keeps the resolver's order
@@ -50,7 +58,7 @@ const GLOSSES: readonly Gloss[] = [
   // (ActionController::RequestForgeryProtection#valid_request_origin?); behind a TLS-terminating proxy the
   // scheme comes from X-Forwarded-Proto (Rack's request.scheme).
   {
-    all: ['origin header', "didn't match request.base_url"],
+    all: ['origin header (https://', "didn't match request.base_url (http://"],
     means:
       "the browser's Origin is https but Rails computed the request's base_url as http: the TLS-terminating proxy in front of the app (nginx, an ingress, a load balancer) forwards the request over plain HTTP without X-Forwarded-Proto: https (or the app does not trust it), so Rails' CSRF origin check (protect_from_forgery) refuses every form post; make the proxy send X-Forwarded-Proto with the original scheme (proxy_set_header X-Forwarded-Proto $scheme) or tell Rails it runs behind TLS (config.assume_ssl)",
   },
@@ -80,22 +88,23 @@ const GLOSSES: readonly Gloss[] = [
   },
   // Prometheus' remote-write receiver refuses a sample older than the newest it holds for the same series
   // ("out of order sample"; prometheus.io, remote write and HA setups need distinct external labels).
+  { all: ['out-of-order sample'], means: OUT_OF_ORDER },
   {
     all: ['out of order sample'],
-    means:
-      'the receiver already holds a newer sample of this exact series (same metric name and labels) than the one just written, so two writers send the same series: two Prometheus instances without distinct external labels (an HA pair), or the same recording rule evaluated in two places (at the edge and again at the hub) and written to one store; the samples of one of them are refused. Give each writer its own external label (replica, cluster), or evaluate each rule group in one place only',
+    means: OUT_OF_ORDER,
   },
   // Envoy's access log response flag UO: "upstream overflow (circuit breaking)" (envoyproxy.io, access log
   // format, %RESPONSE_FLAGS%); the cluster's circuit_breakers thresholds default to 1024 each.
+  { all: ['"response_flags":"uo', '503'], means: ENVOY_UO },
+  { all: ['" 503 uo,'], means: ENVOY_UO },
   {
     all: ['" 503 uo '],
-    means:
-      "Envoy answered 503 itself with response flag UO (upstream overflow): the cluster's circuit breaker tripped (its circuit_breakers thresholds: max_pending_requests, max_requests or max_connections reached), so the request never reached a backend, which may well be idle; compare the thresholds in the Envoy configuration with the traffic (Envoy's defaults are 1024 each; a configuration may set them far lower) and raise them, or add backends",
+    means: ENVOY_UO,
   },
   // RFC 9110, 15.5.20 (421 Misdirected Request) and RFC 9113, 9.1.1 (connection reuse): an HTTP/2 client
   // may send requests for any host the connection's certificate covers that resolves to the same address.
   {
-    all: ['421', 'misdirected'],
+    all: ['misdirected', '421'],
     means:
       'the server answered 421 Misdirected Request: the request came on a connection that belongs to another host. HTTP/2 clients reuse (coalesce) one connection for every host its certificate covers (a wildcard or multi-name certificate) when the names resolve to the same IP, and a server that binds each TLS connection to the virtual host of its SNI refuses the other hosts with 421; clients should retry on a new connection. Serve the hosts from separate certificates or addresses, or let the server accept every host the certificate covers on one connection',
   },

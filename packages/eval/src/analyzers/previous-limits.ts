@@ -14,7 +14,11 @@ function previousReplicaSet(ctx: Pick<AnalyzerContext, 'seen'>, deployment: stri
   const list = outputs(ctx.seen, 'list_resources', (o) => isReplicaSets(o.args['kind'])).pop();
   if (!list) return undefined;
   const old = parseTable(list.content).filter(
-    (r) => (r['NAME'] ?? '').startsWith(`${deployment}-`) && /^0\/0\b/.test(r['STATUS'] ?? ''),
+    (r) =>
+      (r['NAME'] ?? '').startsWith(`${deployment}-`) &&
+      // `<deployment>-<hash>`, not a sibling's `<deployment>-worker-<hash>`.
+      !(r['NAME'] ?? '').slice(deployment.length + 1).includes('-') &&
+      /^0\/0\b/.test(r['STATUS'] ?? ''),
   );
   return old.sort((a, b) => (ageSeconds(a['AGE'] ?? '') ?? 0) - (ageSeconds(b['AGE'] ?? '') ?? 0))[0]?.[
     'NAME'
@@ -49,6 +53,9 @@ export function previousMemoryLimit(
     (x) =>
       isReplicaSets(x.args['kind']) &&
       String(x.args['name'] ?? '').startsWith(`${deployment}-`) &&
+      !String(x.args['name'] ?? '')
+        .slice(deployment.length + 1)
+        .includes('-') &&
       (previous === undefined || x.args['name'] === previous),
   ).reverse()) {
     for (let i = 0; i < 8; i++) {

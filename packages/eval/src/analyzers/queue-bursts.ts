@@ -26,8 +26,8 @@ const LENGTH =
   /\b(?:queue[_-]?length|queue[_-]?depth|queue[_-]?size_now|depth|pending)["']?\s{0,3}[:=]\s{0,3}(\d{1,9})\b/i;
 /** The first ISO 8601 time in a line (`2026-09-15T10:17:00.590Z`, in a JSON field or at its start). */
 const STAMP = /\b\d{4}-\d\d-\d\d[T ](\d\d):(\d\d):(\d\d)/;
-/** A variable whose name says it sizes a queue or buffer. */
-const SIZE_VAR = /QUEUE|BUFFER|CAPACITY|BACKLOG/i;
+/** Variables whose names say they size a queue or buffer, the most specific first. */
+const SIZE_VARS = [/QUEUE/i, /BUFFER/i, /CAPACITY/i, /BACKLOG/i];
 /** At most this many lines of a log are read, of at most this many characters each. */
 const MAX_LINES = 5_000;
 const MAX_LINE = 4_000;
@@ -49,8 +49,10 @@ interface Overflow {
  * `* * * * *` batch) sends its burst then.
  */
 function onTheMinute(lines: readonly string[]): boolean {
-  const secs = lines.map((l) => STAMP.exec(l)?.[3]).filter((s): s is string => s !== undefined);
-  return secs.length >= 2 && secs.length === lines.length && secs.every((s) => Number(s) <= 5);
+  const stamps = lines.map((l) => STAMP.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+  // Two minutes or more: one burst alone says nothing of a schedule.
+  const minutes = new Set(stamps.map((m) => `${m[1]}:${m[2]}`));
+  return stamps.length === lines.length && minutes.size >= 2 && stamps.every((m) => Number(m[3]) <= 5);
 }
 
 function overflows(ctx: Parameters<Analyzer['finds']>[0]): Overflow | undefined {
@@ -73,15 +75,18 @@ function overflows(ctx: Parameters<Analyzer['finds']>[0]): Overflow | undefined 
     const last = lines.lastIndexOf(failures[0]!);
     const drained = lines.slice(last + 1).find((l) => {
       const n = Number(LENGTH.exec(l)?.[1] ?? NaN);
-      return Number.isFinite(n) && n <= capacity / 4 && !FULL.test(l);
+      // The queue's own line (it names the queue, buffer, capacity or a flush), not a pool's `pending=0`.
+      return (
+        Number.isFinite(n) && n <= capacity / 4 && !FULL.test(l) && /queue|buffer|capacity|flush/i.test(l)
+      );
     });
     const pod = String(log.args['name']);
     const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).pop()?.content ?? '';
     const sections = containerSections(described).filter((c) => !c.init);
     const section = sections.find((c) => c.name === log.args['container']) ?? sections[0];
-    const variable = section
-      ? envOf(section.body).find((v) => SIZE_VAR.test(v.name) && v.value === String(capacity))
-      : undefined;
+    // The variable that names a queue first, then a buffer, a capacity, a backlog.
+    const sized = section ? envOf(section.body).filter((v) => v.value === String(capacity)) : [];
+    const variable = SIZE_VARS.map((re) => sized.find((v) => re.test(v.name))).find((v) => v !== undefined);
     return {
       pod,
       container: section?.name ?? String(log.args['container'] ?? ''),

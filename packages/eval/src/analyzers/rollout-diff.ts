@@ -409,15 +409,21 @@ export const rolloutDiffAnalyzer: Analyzer = {
     const dropped = found.list.find(
       (c) => c.env && c.before !== undefined && c.after === undefined && RUNTIME.test(c.env),
     );
-    if (dropped?.env && dropped.before !== undefined) {
+    // A template that now takes variables from a ConfigMap or Secret (envFrom) may still set it there.
+    const fromSource = /^\s{0,8}template\.spec\.containers\[\d{1,2}\]\.envFrom\[/m.test(
+      described(ctx, found.sets.current)?.content ?? '',
+    );
+    if (dropped?.env && dropped.before !== undefined && !fromSource) {
+      // The image changed too: the variable is a likely cause, not the only change to undo.
+      const imageToo = found.list.some((c) => c.container === dropped.container && c.field === 'image');
       const what = RUNTIME_WHAT.find(
         (w) => w.name.test(dropped.env!) && (!w.value || w.value.test(dropped.before!)),
       );
       return [
         {
-          weight: 97,
+          weight: imageToo ? 86 : 97,
           object: `deployment ${found.deployment}`,
-          cause: `the latest rollout (revision ${found.rev.n}${found.rev.cause ? `: "${clip(found.rev.cause, 120)}"` : ''}) removed ${dropped.env} ("${clip(dropped.before, 100)}") from container ${dropped.container}, a variable that changes how the process itself runs${what ? ` (${what.text})` : ''}, and its pods fail since that rollout; the program and its image are unchanged, so the removed variable is the change to undo`,
+          cause: `the latest rollout (revision ${found.rev.n}${found.rev.cause ? `: "${clip(found.rev.cause, 120)}"` : ''}) removed ${dropped.env} ("${clip(dropped.before, 100)}") from container ${dropped.container}, a variable that changes how the process itself runs${what ? ` (${what.text})` : ''}, and its pods fail since that rollout; ${imageToo ? 'the same rollout also changed the image, so the removed variable is a likely cause to put back first, not a certain one' : 'the program and its image are unchanged, so the removed variable is the change to undo'}`,
           evidence: [
             `describe_resource ReplicaSet ${found.sets.previous} (revision before): ${dropped.env}=${clip(dropped.before, 100)}`,
             `describe_resource ReplicaSet ${found.sets.current} (current): ${dropped.env} unset`,
