@@ -67,6 +67,7 @@ import { helmReleaseAnalyzer } from './helm-release.js';
 import { homeNotWritableAnalyzer } from './home-not-writable.js';
 import { hpaFlappingAnalyzer } from './hpa-flapping.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
+import { idleTimeoutAnalyzer } from './idle-timeout.js';
 import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
 import { incompleteChainAnalyzer } from './incomplete-chain.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
@@ -394,6 +395,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   // Last: other components the task names, when nothing here fails.
   namedWorkloadElsewhereAnalyzer,
   // Last: the server a failing client calls, read for the answer's notes.
+  idleTimeoutAnalyzer,
   dependencySideAnalyzer,
   // Last: another client of that server, changed within the day, whose log names what the failures name.
   otherClientsAnalyzer,

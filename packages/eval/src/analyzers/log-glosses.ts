@@ -39,6 +39,73 @@ const ENVOY_UO =
   "Envoy answered 503 itself with response flag UO (upstream overflow): the cluster's circuit breaker tripped (its circuit_breakers thresholds: max_pending_requests, max_requests or max_connections reached), so the request never reached a backend, which may well be idle; compare the thresholds in the Envoy configuration with the traffic (Envoy's defaults are 1024 each; a configuration may set them far lower) and raise them, or add backends";
 
 const GLOSSES: readonly Gloss[] = [
+  // OpenSSL's SSL_R_WRONG_VERSION_NUMBER: the first bytes of the reply are not a TLS record (an HTTP
+  // answer from a plain port).
+  {
+    all: ['wrong version number'],
+    means:
+      'the TLS client got a reply that is not TLS at all: it speaks HTTPS (https://) to a port that answers plain HTTP, so the first bytes back are an HTTP response, not a TLS record; the URL says https for a service that has no TLS on that port, or names the wrong port. Use http:// for that port, or point the client at the port that serves TLS',
+  },
+  // Node's UNABLE_TO_GET_ISSUER_CERT_LOCALLY (OpenSSL's X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY): no
+  // trusted CA for the chain the server sent.
+  {
+    all: ['unable to get local issuer certificate'],
+    means:
+      "the client cannot chain the server's certificate to a CA it trusts: the certificate it received was issued by a CA missing from the client's trust store, typically an egress proxy that inspects TLS and re-signs outbound HTTPS with the company's own CA, or a server that leaves out its intermediate certificate. Add that CA to the client's trust (Node: NODE_EXTRA_CA_CERTS; Python: REQUESTS_CA_BUNDLE or SSL_CERT_FILE; Java: its truststore) or exempt the host from inspection; do not turn verification off",
+  },
+  // uWSGI refuses a request whose header block exceeds buffer-size (4096 bytes by default; uwsgi-docs,
+  // "Options": buffer-size).
+  {
+    all: ['invalid request block size'],
+    means:
+      "uWSGI refused the request because its headers are larger than uWSGI's buffer-size (4096 bytes by default; the line gives the size and the max), so the proxy in front answers 502: large cookies or single-sign-on headers overflow it. Raise uWSGI's buffer-size (--buffer-size, or UWSGI_BUFFER_SIZE in the environment, e.g. 32768)",
+  },
+  // NATS servers refuse a message larger than max_payload (1 MB by default; docs.nats.io, "Configuring
+  // NATS Server": limits).
+  {
+    all: ['maximum payload exceeded'],
+    means:
+      "the NATS server refused the message because it is larger than the server's max_payload (1 MB by default, told to clients when they connect): the message has grown past the limit. Split or compress it, store the body elsewhere and publish a reference, or raise max_payload on the server",
+  },
+  // MySQL error 1366 for a four-byte UTF-8 character (an emoji, first byte 0xF0) in a utf8 (utf8mb3)
+  // column (dev.mysql.com, "The utf8mb3 Character Set").
+  {
+    all: ['incorrect string value', '\\xf0'],
+    means:
+      'MySQL refused a four-byte UTF-8 character (an emoji: its bytes start with \\xF0) because the column or table uses utf8, that is utf8mb3, which stores at most three bytes per character; text without emoji still goes in. Convert the column (and table) to utf8mb4 and make the connection use utf8mb4',
+  },
+  // A signed INT column's largest value; an auto-increment counter cannot pass it, and InnoDB's upserts
+  // consume auto-increment values even when they update (innodb_autoinc_lock_mode).
+  {
+    all: ["duplicate entry '2147483647'"],
+    means:
+      'the auto-increment id reached 2147483647, the largest signed INT: MySQL cannot go past it, so every new row gets the same id and fails as a duplicate key. Upserts (INSERT … ON DUPLICATE KEY UPDATE) use up auto_increment values even when they only update, which exhausts the counter long before the table holds that many rows; change the id column to BIGINT',
+  },
+  // PostgreSQL's numeric_value_out_of_range for int4 (max 2147483647).
+  {
+    all: ['out of range for type integer'],
+    means:
+      'a value is larger than a 32-bit integer column can hold (integer, int4: at most 2147483647), such as an id from a wider number space or a counter that grew; the row is refused. Change the column to bigint (and any column or parameter that carries the value)',
+  },
+  // PostgreSQL's character_not_in_repertoire: the bytes are not valid UTF-8 (0x80-0xFF alone are
+  // characters of single-byte encodings such as Windows-1252 or Latin-1).
+  {
+    all: ['invalid byte sequence for encoding "utf8"'],
+    means:
+      'the input is not valid UTF-8: a lone byte such as 0xae is a character of a single-byte encoding (Windows-1252 or Latin-1, where 0xAE is ®), so the file was written in another encoding than the database expects. Convert it to UTF-8 (iconv -f WINDOWS-1252 -t UTF-8) or load it with that client_encoding',
+  },
+  // pip's hash-checking mode (--require-hashes; pip.pypa.io, "Secure installs").
+  {
+    all: ['do not match the hashes'],
+    means:
+      "pip refused a package file whose sha256 differs from the hash pinned in the requirements file: the file is not the one pinned, such as a truncated or corrupt download, a cache that holds a partial wheel, or a mirror serving another build. Clear pip's cache (pip cache purge, or --no-cache-dir) and compare with the index's published hash; do not drop the hashes",
+  },
+  // npm's EINTEGRITY: a tarball whose checksum differs from the integrity field in package-lock.json.
+  {
+    all: ['eintegrity'],
+    means:
+      'npm refused a package tarball whose checksum differs from the integrity (sha512) recorded in package-lock.json: the registry it now fetches from serves different tarballs (a mirror that re-packs them), or the cache holds a corrupt one. Fetch from the registry the lockfile was made against, or regenerate the lockfile for the new registry, and clear the npm cache',
+  },
   // connect(2) fails with ENETUNREACH when no route exists for the address; an IPv6 address (from an AAAA
   // record) on a pod of an IPv4-only cluster has none. Node.js 17+ keeps the resolver's order
   // (dns.setDefaultResultOrder 'verbatim'), so an AAAA answer listed first is tried first.
