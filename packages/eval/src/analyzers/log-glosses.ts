@@ -38,6 +38,10 @@ const OUT_OF_ORDER =
 const ENVOY_UO =
   "Envoy answered 503 itself with response flag UO (upstream overflow): the cluster's circuit breaker tripped (its circuit_breakers thresholds: max_pending_requests, max_requests or max_connections reached), so the request never reached a backend, which may well be idle; compare the thresholds in the Envoy configuration with the traffic (Envoy's defaults are 1024 each; a configuration may set them far lower) and raise them, or add backends";
 
+/** A 32-bit integer column's limit passed (PostgreSQL's int4; see its entries). */
+const INT4_OVERFLOW =
+  'a value is larger than a 32-bit integer column can hold (integer, int4: at most 2147483647), such as an id from a wider number space or a counter that grew; the row is refused. Change the column to bigint (and any column or parameter that carries the value)';
+
 const GLOSSES: readonly Gloss[] = [
   // OpenSSL's SSL_R_WRONG_VERSION_NUMBER: the first bytes of the reply are not a TLS record (an HTTP
   // answer from a plain port).
@@ -82,10 +86,22 @@ const GLOSSES: readonly Gloss[] = [
       'the auto-increment id reached 2147483647, the largest signed INT: MySQL cannot go past it, so every new row gets the same id and fails as a duplicate key. Upserts (INSERT … ON DUPLICATE KEY UPDATE) use up auto_increment values even when they only update, which exhausts the counter long before the table holds that many rows; change the id column to BIGINT',
   },
   // PostgreSQL's numeric_value_out_of_range for int4 (max 2147483647).
+  { all: ['out of range for type integer'], means: INT4_OVERFLOW },
+  // asyncpg checks a query argument against the column's type before sending it.
+  { all: ['out of int32 range'], means: INT4_OVERFLOW },
+  // Redis ACLs (redis.io, "ACL"): NOPERM names the command the user may not run; clients that speak RESP3
+  // (Lettuce 6, redis-py 5 with protocol 3) send HELLO first.
   {
-    all: ['out of range for type integer'],
+    all: ['noperm', 'command'],
     means:
-      'a value is larger than a 32-bit integer column can hold (integer, int4: at most 2147483647), such as an id from a wider number space or a counter that grew; the row is refused. Change the column to bigint (and any column or parameter that carries the value)',
+      'the Redis ACL user the client logs in as is not allowed to run a command the client now sends; Redis names the command in the error. After a client-library upgrade it is often HELLO, which clients that negotiate RESP3 (Lettuce 6, recent redis-py and go-redis) send first on every connection. Allow that command for the user (ACL SETUSER <user> +<command>), or configure the client to keep RESP2 and not send it',
+  },
+  // EVALSHA without the script in the server's cache (redis.io, EVALSHA; the script cache is not
+  // persisted and a replica promoted by Sentinel starts without the scripts loaded on the old master).
+  {
+    all: ['noscript'],
+    means:
+      "Redis has no script for the SHA1 the client sent with EVALSHA: the server's script cache does not hold it, as after a restart or a failover (Sentinel promoted a replica whose script cache never had the script loaded), and the client does not fall back to EVAL. Make the client load the script again (SCRIPT LOAD, or EVAL on NOSCRIPT, which most Redis clients do when their script helper is used), or load it on the new master",
   },
   // PostgreSQL's character_not_in_repertoire: the bytes are not valid UTF-8 (0x80-0xFF alone are
   // characters of single-byte encodings such as Windows-1252 or Latin-1).
