@@ -31,9 +31,7 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'settlement-pull-reset-by-nat-gateway-idle-timeout',
     'storefront-proxy-protocol-broken-header-in-cluster-hairpin',
   ],
-  'scenarios-held-out-45': [
-    'statement-pdf-tofu-boxes-alpine-no-fonts',
-  ],
+  'scenarios-held-out-45': ['statement-pdf-tofu-boxes-alpine-no-fonts'],
   'scenarios-held-out-46': [
     'edge-gateway-503-uo-search-cluster-pending-requests-breaker',
     'ledger-archiver-token-fetch-before-gke-metadata-ready',
@@ -43,9 +41,7 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'profile-cache-heap-oome-humongous-blobs-under-small-xmx',
     'redis-exporter-scratch-image-floods-coredns-with-localhost-lookups',
   ],
-  'scenarios-held-out-47': [
-    'negative-storefront-single-502-during-rolling-deploy',
-  ],
+  'scenarios-held-out-47': ['negative-storefront-single-502-during-rolling-deploy'],
   'scenarios-held-out-48': [
     'catalog-writes-not-primary-after-mongo-election',
     'clickstream-producer-zstd-rejected-by-old-brokers',
