@@ -43,13 +43,6 @@ const INT4_OVERFLOW =
   'a value is larger than a 32-bit integer column can hold (integer, int4: at most 2147483647), such as an id from a wider number space or a counter that grew; the row is refused. Change the column to bigint (and any column or parameter that carries the value)';
 
 const GLOSSES: readonly Gloss[] = [
-  // OpenSSL's SSL_R_WRONG_VERSION_NUMBER: the first bytes of the reply are not a TLS record (an HTTP
-  // answer from a plain port).
-  {
-    all: ['wrong version number'],
-    means:
-      'the TLS client got a reply that is not TLS at all: it speaks HTTPS (https://) to a port that answers plain HTTP, so the first bytes back are an HTTP response, not a TLS record; the URL says https for a service that has no TLS on that port, or names the wrong port. Use http:// for that port, or point the client at the port that serves TLS',
-  },
   // Node's UNABLE_TO_GET_ISSUER_CERT_LOCALLY (OpenSSL's X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY): no
   // trusted CA for the chain the server sent.
   {
@@ -668,7 +661,7 @@ const GLOSSES: readonly Gloss[] = [
   {
     all: ['wrong version number'],
     means:
-      'a TLS client reached a port that speaks plain text (or the reverse): the client uses https for an http port, or the port points at the wrong listener',
+      'a TLS client reached a port that speaks plain text (or the reverse): the first bytes of the reply are an HTTP response, not a TLS record, because the client uses https:// for a port that has no TLS, or the port points at the wrong listener; use http:// for that port, or point the client at the port that serves TLS',
   },
   // The Linux netfilter connection tracking table: https://docs.kernel.org/networking/nf_conntrack-sysctl.html
   {
