@@ -1,15 +1,6 @@
-import { parseQuantity } from '@sre-harness/tools-k8s';
 import { envOf } from './env-values.js';
-import {
-  type Analyzer,
-  bonus,
-  clip,
-  containerSections,
-  envFix,
-  type Finding,
-  outputs,
-  ownerDeployment,
-} from './types.js';
+import { oomKilledContainers } from './oom-containers.js';
+import { type Analyzer, bonus, clip, envFix, type Finding } from './types.js';
 
 /** A Go program's heap goal as its log states it: `heap_goal=1048MiB`, `heap goal: 1.2GB`, `"heap_goal":1048`. */
 const GOAL =
@@ -46,51 +37,39 @@ export const goHeapGoalAnalyzer: Analyzer = {
   name: 'go-heap-goal',
   reads: () => [],
   finds(ctx): Finding[] {
-    for (const d of outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)) {
-      const pod = String(d.args['name'] ?? '');
-      for (const c of containerSections(d.content).filter((s) => !s.init)) {
-        if (!/Last State:\s+Terminated\s*\n\s+Reason:\s+OOMKilled/.test(c.body)) continue;
-        const limitText = /^\s+Limits:\s*\n(?:\s+cpu:.*\n)?\s+memory:\s+(\S{1,20})/m.exec(c.body)?.[1];
-        const limit = limitText ? parseQuantity(limitText) : undefined;
-        if (!limitText || limit === undefined) continue;
-        const env = envOf(c.body);
-        if (env.some((v) => v.name === 'GOMEMLIMIT')) continue;
-        const lines = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === pod)
-          .map((o) => o.content.slice(-200_000))
-          .join('\n')
-          .split('\n')
-          .filter((l) => l.length <= 4000);
-        if (!lines.some((l) => GO_RUNTIME.test(l)) && !env.some((v) => v.name === 'GOGC')) continue;
-        if (lines.some((l) => LIMIT_SET.test(l))) continue;
-        const over = lines.find((l) => {
-          const m = GOAL.exec(l);
-          return m !== null && Number(m[1]) * (UNIT[(m[2] ?? 'b').toLowerCase()] ?? 1) > limit;
-        });
-        if (!over) continue;
-        const gogc = env.find((v) => v.name === 'GOGC')?.value ?? '100 (the default)';
-        const target = `${Math.floor((limit * 0.9) / 1024 ** 2)}MiB`;
-        const deployment = ownerDeployment(d.content);
-        return [
-          {
-            weight: 95 + bonus(pod, ctx.hints),
-            object: deployment ? `deployment ${deployment} (pod ${pod})` : `pod ${pod}`,
-            cause: `the Go program in container ${c.name} is OOMKilled because its garbage collector's heap goal is above the ${limitText} memory limit: "${clip(over.trim(), 160)}". With GOGC=${gogc} the runtime lets the heap grow to the live heap times (1 + GOGC/100) before it collects (twice the live heap at 100), and with no GOMEMLIMIT set it does not know the container's limit, so once the live heap passes half the limit the heap grows past the limit and the kernel kills the container; the live heap itself fits, so this is not a leak`,
-            evidence: [
-              `get_pod_logs ${pod}: "${clip(over.trim(), 160)}"`,
-              `describe_pod ${pod}: memory limit ${limitText}, OOMKilled, no GOMEMLIMIT`,
-            ],
-            advice: `set GOMEMLIMIT to about 90 % of the limit (${target}), so the collector runs harder near the limit instead of letting the heap double; keep GOGC, or lower it for more headroom`,
-            revisionSound: true,
-            ...envFix(
-              ctx.ns,
-              deployment,
-              c.name,
-              [{ name: 'GOMEMLIMIT', value: target }],
-              `set GOMEMLIMIT=${target} on ${deployment}/${c.name} (90 % of the ${limitText} limit)`,
-            ),
-          },
-        ];
-      }
+    for (const c of oomKilledContainers(ctx)) {
+      const env = envOf(c.body);
+      if (env.some((v) => v.name === 'GOMEMLIMIT')) continue;
+      if (!c.lines.some((l) => GO_RUNTIME.test(l)) && !env.some((v) => v.name === 'GOGC')) continue;
+      if (c.lines.some((l) => LIMIT_SET.test(l))) continue;
+      const over = c.lines.find((l) => {
+        const m = GOAL.exec(l);
+        return m !== null && Number(m[1]) * (UNIT[(m[2] ?? 'b').toLowerCase()] ?? 1) > c.limit;
+      });
+      if (!over) continue;
+      const gogc = env.find((v) => v.name === 'GOGC')?.value ?? '100 (the default)';
+      const target = `${Math.floor((c.limit * 0.9) / 1024 ** 2)}MiB`;
+      const { pod, deployment, limitText } = c;
+      return [
+        {
+          weight: 95 + bonus(pod, ctx.hints),
+          object: deployment ? `deployment ${deployment} (pod ${pod})` : `pod ${pod}`,
+          cause: `the Go program in container ${c.container} is OOMKilled because its garbage collector's heap goal is above the ${limitText} memory limit: "${clip(over.trim(), 160)}". With GOGC=${gogc} the runtime lets the heap grow to the live heap times (1 + GOGC/100) before it collects (twice the live heap at 100), and with no GOMEMLIMIT set it does not know the container's limit, so once the live heap passes half the limit the heap grows past the limit and the kernel kills the container; the live heap itself fits, so this is not a leak`,
+          evidence: [
+            `get_pod_logs ${pod}: "${clip(over.trim(), 160)}"`,
+            `describe_pod ${pod}: memory limit ${limitText}, OOMKilled, no GOMEMLIMIT`,
+          ],
+          advice: `set GOMEMLIMIT to about 90 % of the limit (${target}), so the collector runs harder near the limit instead of letting the heap double; keep GOGC, or lower it for more headroom`,
+          revisionSound: true,
+          ...envFix(
+            ctx.ns,
+            deployment,
+            c.container,
+            [{ name: 'GOMEMLIMIT', value: target }],
+            `set GOMEMLIMIT=${target} on ${deployment}/${c.container} (90 % of the ${limitText} limit)`,
+          ),
+        },
+      ];
     }
     return [];
   },

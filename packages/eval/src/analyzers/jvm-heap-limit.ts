@@ -1,15 +1,6 @@
-import { parseQuantity } from '@sre-harness/tools-k8s';
 import { envOf } from './env-values.js';
-import {
-  type Analyzer,
-  bonus,
-  clip,
-  containerSections,
-  envFix,
-  type Finding,
-  outputs,
-  ownerDeployment,
-} from './types.js';
+import { oomKilledContainers } from './oom-containers.js';
+import { type Analyzer, bonus, clip, envFix, type Finding } from './types.js';
 
 /**
  * The JVM's maximum heap as a program or the JVM logs it: `maxMemory=14.22 GB` (Runtime.maxMemory()),
@@ -49,39 +40,26 @@ interface Oversized {
 }
 
 function oversized(ctx: Parameters<Analyzer['finds']>[0]): Oversized | undefined {
-  for (const d of outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)) {
-    const pod = String(d.args['name'] ?? '');
-    for (const c of containerSections(d.content).filter((s) => !s.init)) {
-      if (!/Last State:\s+Terminated\s*\n\s+Reason:\s+OOMKilled/.test(c.body)) continue;
-      const limitText = /^\s+Limits:\s*\n(?:\s+cpu:.*\n)?\s+memory:\s+(\S{1,20})/m.exec(c.body)?.[1];
-      const limit = limitText ? parseQuantity(limitText) : undefined;
-      if (!limitText || limit === undefined) continue;
-      const logs = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === pod)
-        .map((o) => o.content.slice(-200_000))
-        .join('\n')
-        .split('\n')
-        .filter((l) => l.length <= 4000);
-      for (const line of logs) {
-        const m = MAX_HEAP.exec(line);
-        if (!m) continue;
-        const unit = (m[2] ?? 'b').toLowerCase();
-        const heap = Number(m[1]) * (UNIT[unit] ?? 1);
-        // A heap larger than the whole container can hold: it was not sized from the container.
-        if (!(heap > limit)) continue;
-        const version = logs.map((l) => JAVA_8.exec(l)?.[1]).find((v) => v !== undefined);
-        const env = envOf(c.body);
-        return {
-          pod,
-          container: c.name,
-          deployment: ownerDeployment(d.content),
-          limitText,
-          limit,
-          heapLine: line.trim(),
-          heap,
-          java8Update: version === undefined ? undefined : Number(version),
-          options: OPTION_VARS.map((n) => env.find((v) => v.name === n)).find((v) => v !== undefined),
-        };
-      }
+  for (const c of oomKilledContainers(ctx)) {
+    for (const line of c.lines) {
+      const m = MAX_HEAP.exec(line);
+      if (!m) continue;
+      const heap = Number(m[1]) * (UNIT[(m[2] ?? 'b').toLowerCase()] ?? 1);
+      // A heap larger than the whole container can hold: it was not sized from the container.
+      if (!(heap > c.limit)) continue;
+      const version = c.lines.map((l) => JAVA_8.exec(l)?.[1]).find((v) => v !== undefined);
+      const env = envOf(c.body);
+      return {
+        pod: c.pod,
+        container: c.container,
+        deployment: c.deployment,
+        limitText: c.limitText,
+        limit: c.limit,
+        heapLine: line.trim(),
+        heap,
+        java8Update: version === undefined ? undefined : Number(version),
+        options: OPTION_VARS.map((n) => env.find((v) => v.name === n)).find((v) => v !== undefined),
+      };
     }
   }
   return undefined;
