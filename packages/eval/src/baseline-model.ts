@@ -121,6 +121,8 @@ export class BaselineSreModel implements Model {
   readonly name = 'baseline';
   #fixTried = false;
   #fixText: string | undefined;
+  /** The finding the fix was made for: a memory that summarizes older reads may no longer show it. */
+  #fixFinding: Finding | undefined;
   #task = '';
   #tools = new Set<string>();
 
@@ -268,6 +270,7 @@ export class BaselineSreModel implements Model {
     if (forbidsChanges(this.#task)) return undefined;
     this.#fixTried = true;
     this.#fixText = top.fix.text;
+    this.#fixFinding = top;
     return { type: 'tool_calls', calls: [{ tool: top.fix.tool, args: top.fix.args }] };
   }
 
@@ -651,7 +654,10 @@ export class BaselineSreModel implements Model {
     // the reads after it are all there is.
     const applied = mutation?.status === 'ok' ? seen.indexOf(mutation) : -1;
     const before = applied >= 0 ? this.#findings(seen.slice(0, applied), ns, hs) : [];
-    const findings = before.length > 0 ? before : this.#findings(seen, ns, hs);
+    // Nothing left to find before the change (summarized away): the finding the change was made for.
+    const remembered = applied >= 0 && before.length === 0 && this.#fixFinding ? [this.#fixFinding] : [];
+    const findings =
+      before.length > 0 ? before : remembered.length > 0 ? remembered : this.#findings(seen, ns, hs);
     const pods = podRows(seen, ns);
     const deps = deploymentRows(seen);
     const lines: string[] = [];
