@@ -56,7 +56,7 @@ const URL_HOST = /[a-z][a-z0-9+.-]{0,20}:\/\/(?:[^\s@/]{1,200}@)?([a-z0-9][a-z0-
  */
 const HOST_PORT = /(?<![\w.-])(?<!\b(?:key|id|sid|sku|order)=)([a-z][a-z0-9.-]{0,252}):\d{2,5}(?![\w])/gi;
 /** A Service's cluster DNS name, `<service>.<namespace>.svc[…]`, anywhere in a line. */
-const SVC_NAME =
+export const SVC_NAME =
   /(?<![\w.-])([a-z0-9][a-z0-9-]{0,62}\.[a-z0-9][a-z0-9-]{0,62}\.svc(?:\.[a-z0-9.-]{0,100})?)/gi;
 /** Words too common in log lines to link two lines. */
 const COMMON = new Set(

@@ -1,5 +1,6 @@
 import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
+import { SVC_NAME } from './dependency-side.js';
 import { envOf } from './env-values.js';
 import {
   type Analyzer,
@@ -27,9 +28,6 @@ import {
  */
 const CLOSED_UNDER =
   /SSL SYSCALL error: EOF detected|server closed the connection unexpectedly|connection already closed|Communications link failure|No operations allowed after connection closed|MySQL server has gone away|Lost connection to MySQL server/i;
-/** A Service's cluster DNS name anywhere in a line. */
-const SVC_NAME =
-  /(?<![\w.-])([a-z0-9][a-z0-9-]{0,62}\.[a-z0-9][a-z0-9-]{0,62}\.svc(?:\.[a-z0-9.-]{0,100})?)/gi;
 
 /**
  * An idle limit in a configuration text: HAProxy's `timeout client|server|tunnel 10m`, PgBouncer's
