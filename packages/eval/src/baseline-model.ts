@@ -100,6 +100,28 @@ function hints(task: string): string[] {
 }
 
 /** Kinds the baseline reads with their own tools, not through describe_resource. */
+/**
+ * The same observation, read again at a later step: the transcript keeps its parts, so the arguments
+ * object and the output string are the same ones (an observation rebuilt from a summary is a new
+ * object and reads as different, which only costs the work again).
+ */
+function sameObservation(a: SeenObservation, b: SeenObservation): boolean {
+  return (
+    a === b ||
+    (a.step === b.step &&
+      a.tool === b.tool &&
+      a.status === b.status &&
+      a.args === b.args &&
+      a.content === b.content)
+  );
+}
+
+/** One read the investigation calls for: a tool and its arguments. */
+interface PlannedRead {
+  tool: string;
+  args: Record<string, unknown>;
+}
+
 const OWN_READS = new Set(['Pod', 'Deployment', 'Service', 'Namespace', 'Node', 'DaemonSet', 'ReplicaSet']);
 /** Kinds the scan tool reads (lower-case): their problems come from scan, not from a describe. */
 const SCANNED_KINDS = new Set(kindsRead().map((k) => k.toLowerCase()));
@@ -124,6 +146,16 @@ export class BaselineSreModel implements Model {
   /** The finding the fix was made for: a memory that summarizes older reads may no longer show it. */
   #fixFinding: Finding | undefined;
   #task = '';
+  #findingsMemo:
+    | {
+        task: string;
+        ns: string;
+        tools: string;
+        hs: string[];
+        seen: SeenObservation[];
+        out: Finding[];
+      }
+    | undefined;
   #tools = new Set<string>();
 
   async decide(request: DecideRequest): Promise<Decision> {
@@ -252,8 +284,8 @@ export class BaselineSreModel implements Model {
       const fix = this.#proposeFix(this.#findings(seen, ns, hs)[0], tools);
       if (fix) return fix;
     }
-    const plan = this.#plan(seen, ns, hs, request);
-    for (const step of plan) {
+    // The plan is read lazily: the reads after the first one still wanted are never worked out.
+    for (const step of this.#plan(seen, ns, hs, request)) {
       const d = want(step.tool, step.args);
       if (d) return d;
     }
@@ -293,20 +325,21 @@ export class BaselineSreModel implements Model {
     return names[0] ?? (all.includes('default') ? 'default' : undefined);
   }
 
-  /** The investigation so far implies these reads, in order; the first not yet done is next. */
-  #plan(
+  /**
+   * The investigation so far implies these reads, in order; the first not yet done is next. A generator,
+   * so the reads after it are not worked out (each analyzer's `reads` scans every observation).
+   */
+  *#plan(
     seen: SeenObservation[],
     ns: string,
     hs: string[],
     request: DecideRequest,
-  ): { tool: string; args: Record<string, unknown> }[] {
-    const plan: { tool: string; args: Record<string, unknown> }[] = [
-      // The failure signatures first: the scan's findings say what to read next.
-      { tool: 'scan', args: { namespace: ns } },
-      { tool: 'list_pods', args: { namespace: ns } },
-      { tool: 'list_deployments', args: { namespace: ns } },
-      { tool: 'get_events', args: { namespace: ns } },
-    ];
+  ): Generator<PlannedRead, void, undefined> {
+    // The failure signatures first: the scan's findings say what to read next.
+    yield { tool: 'scan', args: { namespace: ns } };
+    yield { tool: 'list_pods', args: { namespace: ns } };
+    yield { tool: 'list_deployments', args: { namespace: ns } };
+    yield { tool: 'get_events', args: { namespace: ns } };
     const pods = podRows(seen, ns);
     const deps = deploymentRows(seen);
     const task = request.task;
@@ -326,7 +359,7 @@ export class BaselineSreModel implements Model {
       found !== undefined && parseTable(found.content).some((r) => r['NAME'] === n && r['NAMESPACE'] !== ns);
     for (const n of named) {
       if (!pods.some((p) => p.name === n) && !elsewhere(n))
-        plan.push({ tool: 'describe_pod', args: { namespace: ns, name: n } });
+        yield { tool: 'describe_pod', args: { namespace: ns, name: n } };
     }
     const suspects = pods
       .filter(isUnhealthy)
@@ -349,7 +382,7 @@ export class BaselineSreModel implements Model {
       }
     }
     for (const p of toDescribe) {
-      plan.push({ tool: 'describe_pod', args: { namespace: ns, name: p.name } });
+      yield { tool: 'describe_pod', args: { namespace: ns, name: p.name } };
       const d = lastOf(seen, 'describe_pod', (x) => x.args['name'] === p.name && x.status === 'ok');
       if (!d) continue;
       for (const c of containerSections(d.content)) {
@@ -360,21 +393,21 @@ export class BaselineSreModel implements Model {
           now.state === 'Terminated' ||
           /CrashLoopBackOff|Error/.test(now.reason ?? '');
         if (last.reason === 'OOMKilled' || last.exit === 137) {
-          plan.push({ tool: 'get_pod_metrics', args: { namespace: ns, name: p.name } });
+          yield { tool: 'get_pod_metrics', args: { namespace: ns, name: p.name } };
         }
         if (crashed) {
           // A container that ended and was never restarted (a pod with restartPolicy Never: a Job's,
           // a CI runner's) is still the current one: its log is the current log, and `previous`
           // names an instance that does not exist.
           const finished = now.state === 'Terminated' && last.reason === undefined;
-          plan.push({
+          yield {
             tool: 'get_pod_logs',
             args: { namespace: ns, name: p.name, container: c.name, ...(finished ? {} : { previous: true }) },
-          });
+          };
         }
         // An init container still running (the pod at Init:N/M): its current log says what it waits for.
         if (c.init && now.state === 'Running')
-          plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name, container: c.name } });
+          yield { tool: 'get_pod_logs', args: { namespace: ns, name: p.name, container: c.name } };
       }
       // A probe that times out: the program's own log says how long it takes to answer; one refused:
       // it says where the program listens instead; one answered with a 5xx: the program reports itself
@@ -386,12 +419,12 @@ export class BaselineSreModel implements Model {
           probeRefused(d.content) ||
           /probe failed: HTTP probe failed with statuscode: 5\d\d/.test(d.content))
       ) {
-        plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name } });
+        yield { tool: 'get_pod_logs', args: { namespace: ns, name: p.name } };
       }
     }
     // Reads the failing pods' own descriptions and logs call for, before services and dependencies.
     const firstCtx: AnalyzerContext = { task, ns, hints: hs, seen };
-    for (const a of ANALYZERS) if (a.first) plan.push(...a.reads(firstCtx));
+    for (const a of ANALYZERS) if (a.first) yield* a.reads(firstCtx);
     // Pods that run but log trouble (a full disk, a dependency down) only show it in their logs.
     if (toDescribe.length === 0) {
       // A finished pod the task asks about (a Job's, Completed) is looked at too, to say why it stopped.
@@ -409,8 +442,8 @@ export class BaselineSreModel implements Model {
         const o = ownerOf(p.name, deps) ?? p.name;
         if (seenOwners.has(o)) continue;
         seenOwners.add(o);
-        plan.push({ tool: 'describe_pod', args: { namespace: ns, name: p.name } });
-        plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: p.name } });
+        yield { tool: 'describe_pod', args: { namespace: ns, name: p.name } };
+        yield { tool: 'get_pod_logs', args: { namespace: ns, name: p.name } };
         if (seenOwners.size >= 2) break;
       }
     }
@@ -420,17 +453,17 @@ export class BaselineSreModel implements Model {
     if (/No space left on device|disk full|ENOSPC/i.test(logs)) {
       for (const d of outputs(seen, 'describe_pod')) {
         for (const claim of d.content.matchAll(/ClaimName:\s*(\S+)/g)) {
-          plan.push({
+          yield {
             tool: 'describe_resource',
             args: { kind: 'PersistentVolumeClaim', name: claim[1], namespace: ns },
-          });
+          };
         }
       }
     }
     // Slowness: look at usage against limits; when nothing here is unhealthy, the slow hop may be
     // in front of it (a proxy, a gateway in another namespace): their usage too, at most three.
     if (SLOW.test(task)) {
-      plan.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
+      yield { tool: 'get_pod_metrics', args: { namespace: ns } };
       // A log here that already names what fails (a dependency that times out) is the lead instead.
       if (pods.length > 0 && !pods.some(isUnhealthy) && !loggedFailures(seen, ns)) {
         const listed = outputs(seen, 'list_resources', (o) => o.args['kind'] === 'Namespace').pop();
@@ -438,7 +471,7 @@ export class BaselineSreModel implements Model {
           .map((r) => r['NAME'] ?? '')
           .filter((n) => n && n !== ns && !/^(kube-|default$)/.test(n))
           .slice(0, 3))
-          plan.push({ tool: 'get_pod_metrics', args: { namespace: other } });
+          yield { tool: 'get_pod_metrics', args: { namespace: other } };
       }
     }
     // Resources the LimitRanger wrote into a pod (its kubernetes.io/limit-ranger annotation): the
@@ -448,34 +481,34 @@ export class BaselineSreModel implements Model {
         /kubernetes\.io\/limit-ranger/.test(d.content),
       )
     )
-      plan.push({ tool: 'list_resources', args: { kind: 'LimitRange', namespace: ns } });
+      yield { tool: 'list_resources', args: { kind: 'LimitRange', namespace: ns } };
     // A question about usage (an alert on CPU or memory, a limit, a request): what the pods use.
-    if (USAGE.test(task)) plan.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
+    if (USAGE.test(task)) yield { tool: 'get_pod_metrics', args: { namespace: ns } };
     // Memory near its limit on a healthy pod: the usage, and the configuration the program reads
     // (a cache's own memory cap and eviction policy decide whether it grows past the limit).
     if (/\bmemory\b|\bOOM/i.test(task) && toDescribe.length === 0) {
-      plan.push({ tool: 'get_pod_metrics', args: { namespace: ns } });
+      yield { tool: 'get_pod_metrics', args: { namespace: ns } };
       for (const d of outputs(seen, 'describe_pod', (o) => matchesHint(String(o.args['name'] ?? ''), hs))) {
         for (const m of d.content.matchAll(/Type:\s*ConfigMap[^\n]*\n\s*Name:\s*(\S+)/g))
-          plan.push({ tool: 'describe_resource', args: { kind: 'ConfigMap', name: m[1], namespace: ns } });
+          yield { tool: 'describe_resource', args: { kind: 'ConfigMap', name: m[1], namespace: ns } };
       }
     }
     // Deployments that want pods but have none: their own description and events say why.
     for (const d of deps) {
       const hasPods = pods.some((p) => p.name.startsWith(`${d.name}-`));
       if ((d.desired > 0 && !hasPods) || (d.desired === 0 && matchesHint(d.name, hs))) {
-        plan.push({ tool: 'describe_deployment', args: { namespace: ns, name: d.name } });
+        yield { tool: 'describe_deployment', args: { namespace: ns, name: d.name } };
       }
     }
     const events = outputs(seen, 'get_events')
       .map((o) => o.content)
       .join('\n');
     if (/exceeded quota|forbidden: exceeded/i.test(events))
-      plan.push({ tool: 'list_resources', args: { kind: 'ResourceQuota', namespace: ns } });
+      yield { tool: 'list_resources', args: { kind: 'ResourceQuota', namespace: ns } };
     // Traffic problems: services and their endpoints.
     const allHealthy = pods.length > 0 && pods.every((p) => !isUnhealthy(p));
     if (TRAFFIC.test(task) || (allHealthy && deps.every((d) => d.readyCount === d.desired))) {
-      plan.push({ tool: 'list_services', args: { namespace: ns } });
+      yield { tool: 'list_services', args: { namespace: ns } };
       const svc = lastOf(seen, 'list_services', (x) => x.status === 'ok');
       if (svc) {
         const names = parseTable(svc.content)
@@ -483,13 +516,13 @@ export class BaselineSreModel implements Model {
           .filter(Boolean);
         const targets = names.filter((n) => matchesHint(n, hs));
         for (const n of (targets.length > 0 ? targets : names).slice(0, 2)) {
-          plan.push({ tool: 'describe_service', args: { namespace: ns, name: n } });
+          yield { tool: 'describe_service', args: { namespace: ns, name: n } };
         }
       }
       for (const o of outputs(seen, 'describe_service')) {
         const sel = describedField(o.content, 'Selector');
         if (sel && sel !== '<none>' && /Endpoints:\s*<none>/.test(o.content)) {
-          plan.push({ tool: 'list_pods', args: { namespace: ns, labelSelector: sel } });
+          yield { tool: 'list_pods', args: { namespace: ns, labelSelector: sel } };
           // Pods selected but not Ready: their description says which probe fails, and how.
           const picked = lastOf(
             seen,
@@ -502,11 +535,11 @@ export class BaselineSreModel implements Model {
                 return r['NAME'] && ready !== total;
               })
             : undefined;
-          if (unready) plan.push({ tool: 'describe_pod', args: { namespace: ns, name: unready['NAME'] } });
+          if (unready) yield { tool: 'describe_pod', args: { namespace: ns, name: unready['NAME'] } };
           // Nothing selected at all: the workload the service is for says which labels its pods carry.
           if (picked && parseTable(picked.content).filter((r) => r['NAME']).length === 0) {
             const backing = backingDeployment(o.content, deps, seen);
-            if (backing) plan.push({ tool: 'describe_deployment', args: { namespace: ns, name: backing } });
+            if (backing) yield { tool: 'describe_deployment', args: { namespace: ns, name: backing } };
           }
         }
       }
@@ -514,7 +547,7 @@ export class BaselineSreModel implements Model {
       for (const o of outputs(seen, 'describe_service')) {
         if (!/Endpoints:\s*(?!<none>)\S/.test(o.content)) continue;
         const backing = backingDeployment(o.content, deps, seen);
-        if (backing) plan.push({ tool: 'describe_deployment', args: { namespace: ns, name: backing } });
+        if (backing) yield { tool: 'describe_deployment', args: { namespace: ns, name: backing } };
       }
     }
     // Dependencies named in logs: the service they point at, and its own pods when they fail too.
@@ -523,9 +556,9 @@ export class BaselineSreModel implements Model {
       // and, when it has no endpoints, the Deployment its selector names (scaled to zero, failing).
       const away = dependencyNamespace(logs, dep);
       // The log's own namespace for it is where to look; this namespace only when the log names none.
-      if (!away || away === ns) plan.push({ tool: 'describe_service', args: { namespace: ns, name: dep } });
+      if (!away || away === ns) yield { tool: 'describe_service', args: { namespace: ns, name: dep } };
       for (const where of away && away !== ns ? [away, ns] : [ns]) {
-        if (where !== ns) plan.push({ tool: 'describe_service', args: { namespace: where, name: dep } });
+        if (where !== ns) yield { tool: 'describe_service', args: { namespace: where, name: dep } };
         const svc = lastOf(
           seen,
           'describe_service',
@@ -537,8 +570,8 @@ export class BaselineSreModel implements Model {
           .map((kv) => kv.split('=')[1] ?? '');
         const name = selected.find((n) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(n)) ?? dep;
         if (where !== ns || deps.some((d) => d.name === name))
-          plan.push({ tool: 'describe_deployment', args: { namespace: where, name } });
-        plan.push(...unavailableDependencyReads(seen, where, name));
+          yield { tool: 'describe_deployment', args: { namespace: where, name } };
+        yield* unavailableDependencyReads(seen, where, name);
         break;
       }
       // A name that does not resolve: where, if anywhere, a service by that name lives.
@@ -547,11 +580,11 @@ export class BaselineSreModel implements Model {
         logs.includes(`bad address '${dep}`) ||
         logs.includes(`host not found in upstream "${dep}`)
       )
-        plan.push({ tool: 'find_objects', args: { name: dep } });
+        yield { tool: 'find_objects', args: { name: dep } };
       const upstream = pods.find((p) => p.name.startsWith(`${dep}-`) && isUnhealthy(p));
       if (upstream) {
-        plan.push({ tool: 'describe_pod', args: { namespace: ns, name: upstream.name } });
-        plan.push({ tool: 'get_pod_logs', args: { namespace: ns, name: upstream.name, previous: true } });
+        yield { tool: 'describe_pod', args: { namespace: ns, name: upstream.name } };
+        yield { tool: 'get_pod_logs', args: { namespace: ns, name: upstream.name, previous: true } };
       }
     }
     // A recent change: the rollout history of the deployment in trouble.
@@ -563,7 +596,7 @@ export class BaselineSreModel implements Model {
       CHANGE.test(task) ||
       /ImagePull|ErrImage|CrashLoopBackOff/.test(toDescribe.map((p) => p.status).join(' '))
     ) {
-      for (const d of troubled) plan.push({ tool: 'get_rollout_history', args: { namespace: ns, name: d } });
+      for (const d of troubled) yield { tool: 'get_rollout_history', args: { namespace: ns, name: d } };
     }
     // A node the task names by its usual form (ip-10-0-3-77, a cloud instance name): read it.
     // When the search found the node under its full name (ip-10-0-3-77.ec2.internal), that is read below.
@@ -572,39 +605,39 @@ export class BaselineSreModel implements Model {
     ).filter((r) => r['KIND'] === 'Node');
     for (const n of task.match(/\bip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}\b/g) ?? [])
       if (!nodesFound.some((r) => (r['NAME'] ?? '').startsWith(`${n}.`)))
-        plan.push({ tool: 'describe_node', args: { name: n } });
+        yield { tool: 'describe_node', args: { name: n } };
     // Every pod of a deployment recreated with no new revision, and no fault: who restarted them?
     if (/\b(hour|minutes?|new|young|recreated|restarted|old)\b/i.test(task)) {
       for (const d of outputs(seen, 'describe_deployment')) {
         const revisions = [...d.content.matchAll(/^[ \t]+\d+(?: \(current\))?[ \t]/gm)].length;
         if (/Scaled up replica set \S+ to \d+/.test(d.content) && revisions <= 1)
-          plan.push({ tool: 'find_objects', args: { name: 'restart' } });
+          yield { tool: 'find_objects', args: { name: 'restart' } };
       }
     }
     // A node the task names: its conditions and events (a reboot, pressure) are read.
     const search = seen.find((o) => o.tool === 'find_objects' && o.status === 'ok');
     for (const r of search ? parseTable(search.content) : []) {
       if (r['KIND'] === 'Node' && r['NAME'] && namesNode(task, r['NAME']))
-        plan.push({ tool: 'describe_node', args: { name: r['NAME'] } });
+        yield { tool: 'describe_node', args: { name: r['NAME'] } };
     }
     // A DaemonSet the task names: the nodes it should cover, and its own spec (tolerations, selector).
     for (const r of search ? parseTable(search.content) : []) {
       if (r['KIND'] === 'DaemonSet' && r['NAME'] && r['NAMESPACE'] === ns && matchesHint(r['NAME'], hs)) {
-        plan.push({ tool: 'describe_resource', args: { kind: 'DaemonSet', name: r['NAME'], namespace: ns } });
-        plan.push({ tool: 'list_nodes', args: {} });
+        yield { tool: 'describe_resource', args: { kind: 'DaemonSet', name: r['NAME'], namespace: ns } };
+        yield { tool: 'list_nodes', args: {} };
         // The nodes without one of its pods: their taints and labels say why it skips them.
         for (const n of nodesWithout(r['NAME'], seen).slice(0, 3))
-          plan.push({ tool: 'describe_node', args: { name: n } });
+          yield { tool: 'describe_node', args: { name: n } };
       }
     }
     // Nothing failing: the deployment the task names is described (its strategy, minReadySeconds,
     // conditions), since the question is then about how it behaves, not why it crashes.
     if (pods.length > 0 && !pods.some(isUnhealthy))
       for (const d of deps.filter((x) => matchesHint(x.name, hs)).slice(0, 1))
-        plan.push({ tool: 'describe_deployment', args: { namespace: ns, name: d.name } });
+        yield { tool: 'describe_deployment', args: { namespace: ns, name: d.name } };
     // ReplicaSets the person asks about: listed.
     if (/\breplica ?sets?\b|\brs\b/i.test(task))
-      plan.push({ tool: 'list_resources', args: { kind: 'ReplicaSet', namespace: ns } });
+      yield { tool: 'list_resources', args: { kind: 'ReplicaSet', namespace: ns } };
     // Any other object the task names, found in this namespace: described, as an engineer would
     // (its spec, status, conditions and events), at most three.
     let described = 0;
@@ -612,7 +645,7 @@ export class BaselineSreModel implements Model {
       const kind = r['KIND'] ?? '';
       if (described >= 3 || OWN_READS.has(kind) || r['NAMESPACE'] !== ns || !r['NAME']) continue;
       if (!matchesHint(r['NAME'], hs)) continue;
-      plan.push({ tool: 'describe_resource', args: { kind, name: r['NAME'], namespace: ns } });
+      yield { tool: 'describe_resource', args: { kind, name: r['NAME'], namespace: ns } };
       described++;
     }
     // An object of a kind the scan does not read, with a Warning event in this namespace (a custom
@@ -625,24 +658,40 @@ export class BaselineSreModel implements Model {
         if (warned >= 2 || r['TYPE'] !== 'Warning' || !kind || !name || SCANNED_KINDS.has(kind.toLowerCase()))
           continue;
         if (OWN_READS.has(kind) || /^(pod|node|event)$/i.test(kind)) continue;
-        plan.push({ tool: 'describe_resource', args: { kind, name, namespace: ns } });
+        yield { tool: 'describe_resource', args: { kind, name, namespace: ns } };
         warned++;
       }
     }
     // Pending: the nodes decide.
-    if (/FailedScheduling|didn't match|Insufficient/i.test(events))
-      plan.push({ tool: 'list_nodes', args: {} });
+    if (/FailedScheduling|didn't match|Insufficient/i.test(events)) yield { tool: 'list_nodes', args: {} };
     // The other failure families, each an analyzer that asks for what its signature needs.
     const ctx: AnalyzerContext = { task, ns, hints: hs, seen };
-    for (const a of ANALYZERS) if (a.early) plan.push(...a.reads(ctx));
-    plan.push(...scanReads(ctx, takenOrUnread(seen)));
-    for (const a of ANALYZERS) if (!a.early) plan.push(...a.reads(ctx));
-    return plan;
+    for (const a of ANALYZERS) if (a.early) yield* a.reads(ctx);
+    yield* scanReads(ctx, takenOrUnread(seen));
+    for (const a of ANALYZERS) if (!a.early) yield* a.reads(ctx);
   }
 
   /** What the signatures (`./baseline/signatures/`) find in the observations, strongest first. */
   #findings(seen: SeenObservation[], ns: string, hs: string[]): Finding[] {
-    return findingsOf(factsOf(this.#task, ns, hs, seen, this.#tools));
+    // The findings are a function of the task, the namespace, the hints, the tools and the observations;
+    // a step asks for them up to three times, and the final answer asks again for the observations
+    // before the change, which the step that proposed the change already had. The last answer is kept.
+    const tools = [...this.#tools].join(',');
+    const m = this.#findingsMemo;
+    if (
+      m &&
+      m.task === this.#task &&
+      m.ns === ns &&
+      m.tools === tools &&
+      m.hs.length === hs.length &&
+      m.hs.every((h, i) => h === hs[i]) &&
+      m.seen.length === seen.length &&
+      m.seen.every((o, i) => sameObservation(o, seen[i]!))
+    )
+      return m.out;
+    const out = findingsOf(factsOf(this.#task, ns, hs, seen, this.#tools));
+    this.#findingsMemo = { task: this.#task, ns, tools, hs: [...hs], seen: [...seen], out };
+    return out;
   }
 
   #final(seen: SeenObservation[], ns: string, hs: string[], request: DecideRequest): Decision {
