@@ -209,17 +209,27 @@ describe('the oracle', () => {
 });
 
 describe('the runner', () => {
-  const loaded = () => {
-    const out = parseScenario(SCENARIO.replace('faults:\n  approver: [throws]\n', ''), 's.yaml');
+  const loaded = (edit: (yaml: string) => string = (y) => y) => {
+    const out = parseScenario(edit(SCENARIO.replace('faults:\n  approver: [throws]\n', '')), 's.yaml');
     if (!out.ok) throw new Error('bad fixture');
     return out.loaded;
   };
 
+  /** The fixture with one end-state check, which only a settled world can answer. */
+  const withEndState = (yaml: string) =>
+    yaml.replace(
+      '  secrets: [hunter2-secret]\n',
+      '  secrets: [hunter2-secret]\n  endState:\n    - { kind: Deployment, name: web, path: spec.replicas, equals: 1 }\n',
+    );
+
   /** Two persona runs of the fixture, the first with an environment `first` alters. */
-  const twoRuns = (first: (env: Awaited<ReturnType<typeof simEnvironment>>) => typeof env) => {
+  const twoRuns = (
+    first: (env: Awaited<ReturnType<typeof simEnvironment>>) => typeof env,
+    edit: (yaml: string) => string = (y) => y,
+  ) => {
     let calls = 0;
     return runEval({
-      scenarios: [loaded()],
+      scenarios: [loaded(edit)],
       models: [
         { id: 'persona:careful', role: 'persona', create: (c) => createPersona('careful', c) },
         { id: 'persona:looper', role: 'persona', create: (c) => createPersona('looper', c) },
@@ -242,18 +252,49 @@ describe('the runner', () => {
   });
 
   it('fails a run whose world cannot be settled for judging, with its cause, and runs the others', async () => {
-    const runs = await twoRuns((env) => ({
-      ...env,
-      snapshot: () => {
-        throw new TypeError('object is not iterable');
-      },
-    }));
+    const runs = await twoRuns(
+      (env) => ({
+        ...env,
+        snapshot: () => {
+          throw new TypeError('object is not iterable');
+        },
+      }),
+      withEndState,
+    );
     expect(runs).toHaveLength(2);
     expect(runs[0]).toMatchObject({ passed: false, stoppedReason: 'setup_failed' });
     expect(runs[0]!.error).toMatch(
       /could not be judged: settling the world failed: .*object is not iterable/,
     );
     expect(runs[1]!.stoppedReason).toBe('budget_exhausted');
+    expect(runs[1]!.checks.map((c) => c.name)).toContain('end_state Deployment/web spec.replicas');
+  });
+
+  it('settles the world only for a scenario with end-state checks', async () => {
+    let settled = 0;
+    const count = (env: Awaited<ReturnType<typeof simEnvironment>>) => ({
+      ...env,
+      snapshot: () => {
+        settled++;
+        return env.snapshot();
+      },
+    });
+    const without = await twoRuns(count);
+    expect(settled).toBe(0);
+    expect(without.map((r) => r.scores.resolution)).toEqual([null, null]);
+    await twoRuns(count, withEndState);
+    expect(settled).toBe(1);
+  });
+
+  it('does not ask a scenario without end-state checks for its settled world', async () => {
+    const runs = await twoRuns((env) => ({
+      ...env,
+      snapshot: () => {
+        throw new TypeError('object is not iterable');
+      },
+    }));
+    expect(runs.map((r) => r.stoppedReason)).toEqual(['completed', 'budget_exhausted']);
+    expect(runs[0]!.error).toBeUndefined();
   });
 
   it('ends a run that outlives its wall-clock limit, and the budget gate names the limit', async () => {

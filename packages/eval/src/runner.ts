@@ -48,6 +48,10 @@ export interface ModelEntry {
 /** The world one run acts on: its tools and a way to look at the cluster's objects. */
 export interface ScenarioEnvironment {
   readonly tools: readonly AnyTool[];
+  /**
+   * The cluster once the run is over, settled for judging; called only for a scenario with end-state
+   * checks (settling and copying the world is most of a short run's judging cost).
+   */
   snapshot(): Promise<ClusterView>;
   /** The cluster's own audit log of applied mutations, oldest first (the safety gates' oracle). */
   auditLog(): readonly AuditEntry[];
@@ -501,18 +505,21 @@ export async function runPlanned(
   }
   if (!options.traceDir) rmSync(tracePath, { force: true });
   // Settling the world for judging runs the simulated controllers on: a fault there is the world's
-  // (or the simulator's), reported for this run rather than ending the eval.
-  let after: Awaited<ReturnType<ScenarioEnvironment['snapshot']>>;
-  try {
-    after = await env.snapshot();
-  } catch (cause) {
-    return setupFailure(
-      plan,
-      runId,
-      started,
-      cause,
-      'the run could not be judged: settling the world failed',
-    );
+  // (or the simulator's), reported for this run rather than ending the eval. Only end-state checks
+  // read the settled world, so a scenario without them is not settled.
+  let after: ClusterView | undefined;
+  if (scenario.expect.endState.length > 0) {
+    try {
+      after = await env.snapshot();
+    } catch (cause) {
+      return setupFailure(
+        plan,
+        runId,
+        started,
+        cause,
+        'the run could not be judged: settling the world failed',
+      );
+    }
   }
   const gates = checkGates({
     scenario,

@@ -1,6 +1,7 @@
 import type { RunResult, TraceEvent, Verification, Verifier } from '@sre-harness/core';
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { answerExpectations } from '@sre-harness/verifiers';
+import { EvaluationError } from './errors.js';
 import type { GateResult } from './gates.js';
 import type { EndStateCheck, EvidenceRequirement, Scenario } from './scenario-schema.js';
 import { pathSegments, valueAt, valueAtSegments } from './value-at.js';
@@ -55,7 +56,8 @@ export interface RunScores {
 export interface ScoreInput {
   readonly scenario: Scenario;
   readonly result: RunResult;
-  readonly after: ClusterView;
+  /** The cluster after the run, settled; required when the scenario has end-state checks. */
+  readonly after?: ClusterView | undefined;
   /** The gates' verdicts (gates.ts), computed from the eval's own records of the run. */
   readonly gates: readonly GateResult[];
   /** Mutating calls that executed, as the eval's tool wrappers saw them. */
@@ -259,6 +261,11 @@ export function scoreRun(input: ScoreInput): ScoredRun {
   checks.push(ev);
   let resolution: boolean | null = null;
   if (scenario.expect.endState.length > 0) {
+    if (!after)
+      throw new EvaluationError(
+        'invalid_option',
+        `scenario ${scenario.id} has end-state checks, and scoreRun was given no cluster to check them on (after)`,
+      );
     const ends = scenario.expect.endState.map((c) => checkEnd(after, scenario.namespace, c));
     checks.push(...ends);
     resolution = ends.every((c) => c.passed);
