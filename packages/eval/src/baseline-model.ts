@@ -280,7 +280,7 @@ export class BaselineSreModel implements Model {
 
     // Few steps left and a fix already follows from the evidence: make it now rather than spend the
     // budget on reads and end with the fix unmade.
-    if (budgetLeft <= 4 && !this.#fixTried) {
+    if (budgetLeft <= 4 && this.#mayFix(tools)) {
       const fix = this.#proposeFix(this.#findings(seen, ns, hs)[0], tools);
       if (fix) return fix;
     }
@@ -290,8 +290,19 @@ export class BaselineSreModel implements Model {
       if (d) return d;
     }
     // Evidence is gathered: conclude, or first propose the fix the evidence supports.
-    const fix = budgetLeft > 2 ? this.#proposeFix(this.#findings(seen, ns, hs)[0], tools) : undefined;
+    const fix =
+      budgetLeft > 2 && this.#mayFix(tools)
+        ? this.#proposeFix(this.#findings(seen, ns, hs)[0], tools)
+        : undefined;
     return fix ?? this.#final(seen, ns, hs, request);
+  }
+
+  /**
+   * Whether `#proposeFix` could propose anything, whatever the findings: no fix tried yet, a mutating
+   * tool offered, and a task that does not forbid changes (so the findings are not worked out for nothing).
+   */
+  #mayFix(tools: readonly ToolDescriptor[]): boolean {
+    return !this.#fixTried && tools.some((t) => t.mutating) && !forbidsChanges(this.#task);
   }
 
   /** The fix the top finding carries, once per run, when its tool is one of the mutating tools offered. */
