@@ -301,9 +301,13 @@ export const SECRET_NAME_KEYWORDS: readonly string[] = [
 /**
  * A secret-looking name that ends in one of these names a reference, a setting or a location, not
  * the secret itself (`secretName: db-creds`, `tokenTTL: 3600`, `AUTH_URL=…`), so its value stays:
- * this is what keeps kubectl and config output readable.
+ * this is what keeps kubectl and config output readable. An exception's class (`NoCredentialsError:
+ * Unable to locate credentials`, `InvalidTokenError: …`, `SecretsManagerException: …`) is followed by
+ * its message, the words an engineer reads to know what failed, not by a value.
  */
 export const SECRET_NAME_SUFFIXES_KEPT: readonly string[] = [
+  'error',
+  'exception',
   'name',
   'names',
   'tokens',

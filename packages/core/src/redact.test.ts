@@ -92,6 +92,24 @@ describe('redactSecrets', () => {
     expect(redactSecrets('auth-token-abc: hunter2secret')).toBe('auth-token-abc: <redacted>');
     expect(redactSecrets('db-password-v2: hunter2secret')).toBe('db-password-v2: <redacted>');
   });
+
+  it("reads an exception's class as a name: its message is what failed, not a value", () => {
+    for (const text of [
+      'botocore.exceptions.NoCredentialsError: Unable to locate credentials',
+      'jwt.exceptions.InvalidTokenError: Signature verification failed',
+      'TokenExpiredError: jwt expired',
+      'InvalidPasswordException: password does not meet policy',
+      'AuthenticationError: bad credentials for user bob',
+      'com.amazonaws.services.secretsmanager.model.SecretsManagerException: Access denied',
+    ])
+      expect(redactSecrets(text)).toBe(text);
+    // A secret-named key inside the message is still a key.
+    expect(redactSecrets('LoginError: password=hunter2secret')).toBe('LoginError: password=<redacted>');
+    expect(redactSecrets('TokenError: token=abc123def456ghi')).toBe('TokenError: token=<redacted>');
+    expect(redactSecrets('ConnectionError: redis://:hunter2secret@redis:6379/0')).toBe(
+      'ConnectionError: redis://:<redacted>@redis:6379/0',
+    );
+  });
 });
 
 describe('the harness redacts before the model, memory and trace see tool output', () => {
