@@ -12,6 +12,7 @@ import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index
 import { logContext } from './analyzers/log-context.js';
 import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
 import { probeRefused, probeTimedOut } from './analyzers/probes.js';
+import { revertOneChange } from './analyzers/rollout-diff.js';
 import { scaleChanges } from './analyzers/scale-changes.js';
 import {
   clip,
@@ -145,6 +146,7 @@ export class BaselineSreModel implements Model {
   #fixText: string | undefined;
   /** The finding the fix was made for: a memory that summarizes older reads may no longer show it. */
   #fixFinding: Finding | undefined;
+  #fallbackTried = false;
   #task = '';
   #findingsMemo:
     | {
@@ -273,6 +275,12 @@ export class BaselineSreModel implements Model {
               } as Decision)
             : undefined;
         if (verify && has(tools, 'list_pods') && budgetLeft > 1) return verify;
+      } else if (lastMutation.status === 'refused' && budgetLeft > 2) {
+        // The change was refused (not approved, not allowed): the equivalent narrower change the
+        // evidence supports (the previous image instead of a rollback) is asked for once; for a refused
+        // rollback without one, the one change its rollout made is read and undone.
+        const fallback = this.#proposeFallback(tools) ?? this.#revertRollout(lastMutation, ns, hs, request);
+        if (fallback) return fallback;
       }
       return this.#final(seen, ns, hs, request);
     }
@@ -295,6 +303,51 @@ export class BaselineSreModel implements Model {
         ? this.#proposeFix(this.#findings(seen, ns, hs)[0], tools)
         : undefined;
     return fix ?? this.#final(seen, ns, hs, request);
+  }
+
+  /**
+   * After a refused `rollback_deployment`: the reads that show what its latest rollout changed (the
+   * ReplicaSets and their templates), then, once per run, the change that undoes it when it changed one
+   * field (`revertOneChange`) and the tool for it is offered.
+   */
+  #revertRollout(
+    refused: SeenObservation,
+    ns: string,
+    hs: string[],
+    request: DecideRequest,
+  ): Decision | undefined {
+    if (this.#fallbackTried || refused.tool !== 'rollback_deployment') return undefined;
+    const deployment = String(refused.args['name'] ?? '');
+    const where = String(refused.args['namespace'] ?? ns);
+    if (!deployment) return undefined;
+    const seen = seenObservations(request);
+    const r = revertOneChange({ task: request.task, ns: where, hints: hs, seen }, deployment);
+    if (!r) return undefined;
+    const budgetLeft = request.maxSteps - request.step;
+    if ('reads' in r) {
+      if (budgetLeft <= 3) return undefined;
+      const done = new Set(seen.map((o) => key(o.tool, withDefaults(request.tools, o.tool, o.args))));
+      const next = r.reads.find(
+        (x) =>
+          has(request.tools, x.tool) && !done.has(key(x.tool, withDefaults(request.tools, x.tool, x.args))),
+      );
+      return next ? { type: 'tool_calls', calls: [{ tool: next.tool, args: next.args }] } : undefined;
+    }
+    if (!request.tools.some((t) => t.mutating && t.name === r.fix.tool)) return undefined;
+    this.#fallbackTried = true;
+    this.#fixText = this.#fixText
+      ? `${r.fix.text} (in place of the refused change: ${this.#fixText})`
+      : r.fix.text;
+    return { type: 'tool_calls', calls: [{ tool: r.fix.tool, args: r.fix.args }] };
+  }
+
+  /** The fallback of the finding a refused fix was made for, once per run, when its tool is offered. */
+  #proposeFallback(tools: readonly ToolDescriptor[]): Decision | undefined {
+    const f = this.#fixFinding?.fallback;
+    if (this.#fallbackTried || !f || !tools.some((t) => t.mutating && t.name === f.tool)) return undefined;
+    this.#fallbackTried = true;
+    this.#fixText = this.#fixText ? `${f.text} (in place of the refused change: ${this.#fixText})` : f.text;
+    return { type: 'tool_calls', calls: [{ tool: f.tool, args: f.args }] };
   }
 
   /**

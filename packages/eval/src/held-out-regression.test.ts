@@ -51,8 +51,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   ],
   'scenarios-held-out-49': [
     'checkout-pay-widget-blocked-by-csp-after-vendor-cdn-move',
-    'docs-portal-npm-eintegrity-after-registry-mirror-switch',
-    'invoice-renderer-noclassdeffound-jaxb-after-jre11-base',
     'login-bff-pkce-verifier-mismatch-after-login-start-refactor',
     'negative-feed-writer-cassandra-batch-size-warnings-below-fail',
     'negative-ledger-export-replica-recovery-conflicts-retried',

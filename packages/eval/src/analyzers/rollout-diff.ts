@@ -250,6 +250,74 @@ export function latestRolloutChanges(ctx: AnalyzerContext) {
   return list.length > 0 ? { deployment, rev, sets, list } : undefined;
 }
 
+/**
+ * The narrower repair of a rollback that was refused: undo the one change the latest rollout of
+ * `deployment` (namespace `ctx.ns`) made to its pod template. Gives the reads still needed first (the
+ * namespace's ReplicaSets, then the previous and current templates), then the change that undoes it:
+ * `set_image` to the previous image, or `set_env` putting a variable back (its previous literal value, or
+ * removing one the rollout added). Undefined when the rollout changed more than one field, or a field
+ * neither tool sets, or when the two ReplicaSets cannot be told apart from what was read.
+ */
+export function revertOneChange(
+  ctx: AnalyzerContext,
+  deployment: string,
+): { reads: Read[] } | { fix: NonNullable<Finding['fix']> } | undefined {
+  const listed = outputs(
+    ctx.seen,
+    'list_resources',
+    (o) => isReplicaSets(o.args['kind']) && o.args['namespace'] === ctx.ns,
+  ).length;
+  if (!listed)
+    return { reads: [{ tool: 'list_resources', args: { kind: 'ReplicaSet', namespace: ctx.ns } }] };
+  const sets = replicaSets(ctx, deployment);
+  if (!sets) return undefined;
+  const before = described(ctx, sets.previous);
+  const after = described(ctx, sets.current);
+  if (!before || !after) {
+    return {
+      reads: [sets.previous, sets.current]
+        .filter((rs) => !described(ctx, rs))
+        .map((rs) => ({
+          tool: 'describe_resource',
+          args: { kind: 'ReplicaSet', name: rs, namespace: ctx.ns },
+        })),
+    };
+  }
+  const changes = templateChanges(before.content, after.content);
+  if (changes.length !== 1) return undefined;
+  const c = changes[0]!;
+  if (c.container.startsWith('#')) return undefined;
+  const base = { namespace: ctx.ns, deployment, container: c.container };
+  if (c.field === 'image' && c.before) {
+    return {
+      fix: {
+        tool: 'set_image',
+        args: { ...base, image: c.before },
+        text: `set the image of container ${c.container} of ${deployment} back to ${c.before}, the one it ran before the rollout`,
+      },
+    };
+  }
+  if (!c.env) return undefined;
+  if (c.before === undefined && c.after !== undefined) {
+    return {
+      fix: {
+        tool: 'set_env',
+        args: { ...base, remove: [c.env] },
+        text: `remove ${c.env} from container ${c.container} of ${deployment}, which the rollout added`,
+      },
+    };
+  }
+  // A value the template read from a Secret or ConfigMap shows no literal to put back.
+  if (!c.before) return undefined;
+  return {
+    fix: {
+      tool: 'set_env',
+      args: { ...base, set: [{ name: c.env, value: c.before }] },
+      text: `set ${c.env} of container ${c.container} of ${deployment} back to ${c.before}, its value before the rollout`,
+    },
+  };
+}
+
 /** Lowercase letters and digits only: `leaseDuration`, `LEASE_DURATION` and `lease-duration` compare equal. */
 const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 

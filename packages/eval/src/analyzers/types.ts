@@ -10,6 +10,11 @@ export interface Finding {
   cause: string;
   evidence: string[];
   fix?: { tool: string; args: Record<string, unknown>; text: string };
+  /**
+   * An equivalent, narrower change, tried once when `fix` is refused (not approved, not allowed): the
+   * previous image of the one container a rollout changed, in place of rolling the whole revision back.
+   */
+  fallback?: { tool: string; args: Record<string, unknown>; text: string };
   advice?: string;
   /** The current revision is not at fault (a rollback would not help): no rollback is attached. */
   revisionSound?: true;

@@ -50,6 +50,12 @@ export const badRollout: RunSignature = {
           args: { namespace: ns, name },
           text: `roll ${name} back to the previous revision`,
         };
+        const fallback = previousImageFallback(
+          ns,
+          name,
+          imagePairsChanged(revs[revs.length - 2]!['IMAGES'] ?? '', latest['IMAGES'] ?? ''),
+        );
+        if (fallback) failing.fallback = fallback;
         failing.advice = `roll ${name} back to the previous revision, then fix the release`;
       }
     }
@@ -68,10 +74,33 @@ function replacedRecently(seen: AnalyzerContext['seen'], ns: string, deployment:
 }
 
 /**
- * The containers whose image changed from one revision to the next, from `kubectl rollout history`'s
- * IMAGES column (`name=image` pairs, comma-separated): `dashboard-sync from …:2.2.4 to …:2.3.0`. At most 3.
+ * The `set_image` that puts back the previous image when a rollout changed the image of exactly one
+ * container (`changes`: container, image before, image after), as the fallback of a rollback: the
+ * same repair when only the narrower change is approved. Undefined for any other rollout.
  */
-export function imageChanges(before: string, after: string): string[] {
+export function previousImageFallback(
+  ns: string,
+  deployment: string,
+  changes: readonly { container: string; before: string; after: string }[],
+): Finding['fallback'] {
+  if (changes.length !== 1) return undefined;
+  const { container, before } = changes[0]!;
+  if (!container || !before) return undefined;
+  return {
+    tool: 'set_image',
+    args: { namespace: ns, deployment, container, image: before },
+    text: `set the image of container ${container} of ${deployment} back to ${before}, the one it ran before the rollout`,
+  };
+}
+
+/**
+ * The containers whose image changed between two `kubectl rollout history` IMAGES cells
+ * (`name=image` pairs, comma-separated), with the image before and after. At most 50 pairs are read.
+ */
+export function imagePairsChanged(
+  before: string,
+  after: string,
+): { container: string; before: string; after: string }[] {
   const pairs = (text: string) =>
     new Map(
       text
@@ -81,10 +110,22 @@ export function imageChanges(before: string, after: string): string[] {
         .map((p) => [p.slice(0, p.indexOf('=')).trim(), p.slice(p.indexOf('=') + 1).trim()] as const),
     );
   const was = pairs(before);
+  const out: { container: string; before: string; after: string }[] = [];
+  for (const [container, image] of pairs(after)) {
+    const old = was.get(container);
+    if (old !== undefined && old !== image) out.push({ container, before: old, after: image });
+  }
+  return out;
+}
+
+/**
+ * The containers whose image changed from one revision to the next, from `kubectl rollout history`'s
+ * IMAGES column (`name=image` pairs, comma-separated): `dashboard-sync from …:2.2.4 to …:2.3.0`. At most 3.
+ */
+export function imageChanges(before: string, after: string): string[] {
   const out: string[] = [];
-  for (const [name, image] of pairs(after)) {
-    const old = was.get(name);
-    if (old === undefined || old === image || out.length >= 3) continue;
+  for (const { container: name, before: old, after: image } of imagePairsChanged(before, after)) {
+    if (out.length >= 3) break;
     const tag = (i: string) =>
       i.lastIndexOf(':') > i.lastIndexOf('/') ? i.slice(i.lastIndexOf(':') + 1) : i;
     const sameRepo =
@@ -122,7 +163,13 @@ export const badReleaseOfRunningPods: RunSignature = {
     ).pop();
     const revs = parseTable(h?.content ?? '').filter((r) => /^\d+/.test(r['REVISION'] ?? ''));
     let said:
-      | { revision: string; cause: string | undefined; changed: string[]; evidence: string }
+      | {
+          revision: string;
+          cause: string | undefined;
+          changed: string[];
+          pairs: { container: string; before: string; after: string }[];
+          evidence: string;
+        }
       | undefined;
     if (revs.length >= 2) {
       const latest = revs[revs.length - 1]!;
@@ -131,6 +178,7 @@ export const badReleaseOfRunningPods: RunSignature = {
         revision,
         cause: latest['CHANGE-CAUSE'],
         changed: imageChanges(revs[revs.length - 2]!['IMAGES'] ?? '', latest['IMAGES'] ?? ''),
+        pairs: imagePairsChanged(revs[revs.length - 2]!['IMAGES'] ?? '', latest['IMAGES'] ?? ''),
         evidence: `get_rollout_history ${name}: ${revs.length} revisions, latest ${revision}`,
       };
     } else {
@@ -142,6 +190,9 @@ export const badReleaseOfRunningPods: RunSignature = {
           changed: diff.list
             .filter((c) => c.field === 'image' && c.before && c.after)
             .map((c) => `${c.container} from ${c.before} to ${c.after}`),
+          pairs: diff.list
+            .filter((c) => c.field === 'image' && c.before && c.after)
+            .map((c) => ({ container: c.container, before: c.before!, after: c.after! })),
           evidence: `describe_resource ReplicaSet ${diff.sets.current} against ${diff.sets.previous}: the image changed`,
         };
     }
@@ -153,6 +204,8 @@ export const badReleaseOfRunningPods: RunSignature = {
       args: { namespace: ns, name },
       text: `roll ${name} back to the previous revision`,
     };
+    const fallback = previousImageFallback(ns, name, said.pairs);
+    if (fallback) top.fallback = fallback;
     top.advice = `roll ${name} back to the previous revision, then fix the release`;
   },
 };
