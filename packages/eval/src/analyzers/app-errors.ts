@@ -61,6 +61,10 @@ const APACHE_ERROR = /\[[a-z][a-z0-9_]{0,40}:(?:error|crit|alert|emerg)\]/;
 const APACHE_WARN = /\[[a-z][a-z0-9_]{0,40}:warn\]/;
 const STAMPED_ERROR =
   /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[^\s\]]{0,20}\]?\s{1,4}(?:error|fatal|crit|critical)\b/;
+// .NET's Microsoft.Extensions.Logging console format (the default "simple" formatter): the level as four
+// lower-case letters at the start of the line, `fail: ` and `crit: ` for Error and Critical
+// (learn.microsoft.com, "Console log formatting").
+const MEL_ERROR = /^(?:fail|crit): /;
 
 /**
  * The exception a multi-line error names on its own line, right after the line with the level
@@ -123,7 +127,8 @@ export function errorLines(text: string): string[] {
       STATUS_426_ACCESS.test(l) ||
       KLOG_ERROR.test(l) ||
       APACHE_ERROR.test(l) ||
-      STAMPED_ERROR.test(l));
+      STAMPED_ERROR.test(l) ||
+      MEL_ERROR.test(l));
   const py = text.includes(TRACEBACK) ? tracebacks(lines) : undefined;
   return lines.filter((l, i) =>
     py?.headers.has(i)
@@ -171,6 +176,8 @@ const KLOG_WARN = /^W\d{4} \d\d:\d\d:\d\d/;
 // A lower-case warning level right after the line's timestamp (`2026-04-14T09:41:02.880Z warn  …`), as
 // STAMPED_ERROR reads error levels.
 const STAMPED_WARN = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[^\s\]]{0,20}\]?\s{1,4}(?:warn|warning)\b/;
+// The same console format's Warning level (`warn: Microsoft.AspNetCore.Server.Kestrel[22] …`).
+const MEL_WARN = /^warn: /;
 
 /** The lines of a log printed at warning level (see `WARN_MARKS`), without the tools' own notes. */
 export function warningLines(text: string): string[] {
@@ -182,7 +189,8 @@ export function warningLines(text: string): string[] {
         WARN_MARKS.some((m) => l.includes(m)) ||
         KLOG_WARN.test(l) ||
         APACHE_WARN.test(l) ||
-        STAMPED_WARN.test(l),
+        STAMPED_WARN.test(l) ||
+        MEL_WARN.test(l),
     );
 }
 
@@ -190,11 +198,21 @@ const WORDS = /[A-Za-z][\w.-]{3,}/g;
 /** A line's shape: numbers and hex runs (ids, offsets, times) aside, so repeats of one message compare equal. */
 const shape = (l: string) => l.replace(/[0-9a-f]{6,}|\d+/gi, '#').trim();
 
-/** The lines of `lines` whose message (its shape, see `shape`) appears more than once. */
+/**
+ * A warning's message head: its shape up to the first `;` (what a later line of the same message adds
+ * after it, "…; the tasks those futures await were never polled", is detail), at most 160 characters.
+ */
+const head = (l: string) => {
+  const s = shape(l);
+  const semi = s.indexOf(';');
+  return (semi >= 0 ? s.slice(0, semi) : s).slice(0, 160);
+};
+
+/** The lines of `lines` whose message (its head, see `head`) appears more than once. */
 function repeated(lines: readonly string[]): string[] {
   const count = new Map<string, number>();
-  for (const l of lines) count.set(shape(l), (count.get(shape(l)) ?? 0) + 1);
-  return lines.filter((l) => (count.get(shape(l)) ?? 0) > 1);
+  for (const l of lines) count.set(head(l), (count.get(head(l)) ?? 0) + 1);
+  return lines.filter((l) => (count.get(head(l)) ?? 0) > 1);
 }
 
 /**

@@ -10,7 +10,16 @@ import { type Analyzer, clip, ownerName } from './types.js';
 const GREYLISTED =
   "the receiving mail server greylists: it answers a first delivery attempt from a sender it does not know with a temporary 451 and accepts the retry a few minutes later (RFC 6647). The relay did what it should: it kept the message queued (status=deferred, not a bounce) and retried, and a later status=sent for the same queue id shows it delivered. Expected behaviour: nothing is broken and no action is needed (the delay of a few minutes is the cost of greylisting; the receiver can allow-list the relay's address to skip it)";
 
+/** A deprecation warning, whatever the framework (see its entries). */
+const DEPRECATED =
+  'a deprecation notice: the setting, class or API it names still works in this version and is marked for removal in a later one, and the line usually names its replacement. The program started and serves normally, so it is harmless: nothing is broken now and no action is needed beyond planning the change it suggests before the version that removes it';
+
 const EXPECTED: readonly { all: readonly string[]; means: string; anyLevel?: true }[] = [
+  // A framework's deprecation warning ("MySQL8Dialect has been deprecated; use … instead", "… is
+  // deprecated and will be removed in 5.0"): printed once at start by design, not a failure.
+  { all: ['has been deprecated'], means: DEPRECATED },
+  { all: ['is deprecated'], means: DEPRECATED },
+  { all: ['are deprecated'], means: DEPRECATED },
   // Node.js prints an ExperimentalWarning to stderr when a program uses a feature still marked
   // experimental (nodejs.org, "Stability index": Stability 1); it is informational.
   {

@@ -438,6 +438,24 @@ export function gist(line: string): string {
     .replace(/^(?:ts=)?\d{4}-\d{2}-\d{2}[T ][\d:.]+Z?\s+/, '');
 }
 
+/**
+ * The last line of a log that names the exit code the container ended with (`Stopping the worker (exit
+ * status 12).`, `exiting with code 3`, `exit(2)`): a program that chooses its own exit code says why
+ * beside it, whatever level it logs that at. Undefined for exit codes 0 and above 128 (a signal's, set by
+ * whoever killed the process, not by the program), and when no line names the code. Lines longer than
+ * 2,000 characters are skipped.
+ */
+export function exitCodeLine(text: string, exit: number | undefined): string | undefined {
+  if (exit === undefined || !Number.isInteger(exit) || exit <= 0 || exit > 128) return undefined;
+  const names = new RegExp(
+    `\\bexit(?:s|ed|ing)?(?: with)?(?: (?:status|code))?\\s{0,2}[=:(]?\\s{0,2}${exit}(?![\\d.])`,
+    'i',
+  );
+  return logLines(text)
+    .filter((l) => l.length <= 2000 && names.test(l))
+    .pop();
+}
+
 /** The line of a log that best explains a crash (see `TELLING`), the first of its rank. */
 export function tellingLine(text: string): string | undefined {
   const lines = logLines(text);

@@ -15,6 +15,7 @@ import {
   dependencyNamespace,
   envNamesAfter,
   escapeRe,
+  exitCodeLine,
   firstLine,
   gist,
   lastFinishedAgo,
@@ -30,6 +31,16 @@ import {
   tellingLine,
 } from '../../reading.js';
 import type { ContainerSignature } from '../types.js';
+
+/**
+ * The line printed just before `line` (its last occurrence in `lines`), when it is an ordinary line of at
+ * most 300 characters: not empty and not the same message again.
+ */
+function lineBefore(lines: readonly string[], line: string): string | undefined {
+  const at = lines.lastIndexOf(line);
+  const before = at > 0 ? lines[at - 1]!.trim() : '';
+  return before && before.length <= 300 && before !== line.trim() ? before : undefined;
+}
 
 /** A container that crashes on start, explained by the line of its log that says why. */
 export const crash: ContainerSignature = {
@@ -107,8 +118,16 @@ export const crash: ContainerSignature = {
       // missing file), else a fatal or panic line, else an error-like one, else the last line printed.
       // A well-known error whose meaning is known explains the crash before any other line.
       const glossed = glossedLine(logText);
+      // A line that names the exit code the container ended with is the program saying why it stopped.
+      const exitLine = glossed ? undefined : exitCodeLine(logText, exit);
+      // The line the program printed just before it (what it measured, the limit it compared with).
+      const exitBefore = exitLine ? lineBefore(logLines(logText), exitLine) : undefined;
       const fatal =
-        glossed?.line ?? tellingLine(logText) ?? logLines(logText).pop() ?? lastStateMessage(c.body);
+        glossed?.line ??
+        exitLine ??
+        tellingLine(logText) ??
+        logLines(logText).pop() ??
+        lastStateMessage(c.body);
       let cause: string;
       let weight = 70;
       let config: { file?: string; map?: string } | undefined;
@@ -307,9 +326,10 @@ export const crash: ContainerSignature = {
         cause,
         evidence: [
           `describe_pod ${pod}: ${kind} ${c.name} Last State Terminated${last.reason ? `, Reason ${last.reason}` : ''}, Exit Code ${exit}${restarts ? `, Restart Count ${restarts}` : ''}`,
-          ...[envLine, diskLine, depLine]
+          ...[exitLine, envLine, diskLine, depLine]
             .filter((x): x is string => !!x)
             .map((l) => `previous logs: "${clip(l, 140)}"`),
+          ...(exitBefore ? [`previous logs, the line before it: "${clip(exitBefore, 200)}"`] : []),
           // The headline's neighbours: what else the program said went wrong (another file, a
           // partition, the peer), once per message.
           ...(fatal
