@@ -57,7 +57,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'payment-webhooks-signature-mismatch-after-global-json-parser',
   ],
   'scenarios-held-out-50': [
-    'device-stats-rollup-throttled-on-one-hot-partition-key',
     'docs-root-language-redirect-cached-without-vary',
     'fleet-tracker-watch-streams-queued-at-max-concurrent-streams',
     'invoice-worker-exits-code-12-at-queue-worker-memory-cap',

@@ -62,9 +62,29 @@ const APACHE_WARN = /\[[a-z][a-z0-9_]{0,40}:warn\]/;
 const STAMPED_ERROR =
   /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[^\s\]]{0,20}\]?\s{1,4}(?:error|fatal|crit|critical)\b/;
 // .NET's Microsoft.Extensions.Logging console format (the default "simple" formatter): the level as four
-// lower-case letters at the start of the line, `fail: ` and `crit: ` for Error and Critical
-// (learn.microsoft.com, "Console log formatting").
-const MEL_ERROR = /^(?:fail|crit): /;
+// lower-case letters, `fail: ` and `crit: ` for Error and Critical, `warn: ` for Warning, at the start of
+// the line or after the formatter's TimestampFormat (learn.microsoft.com, "Console log formatting"). With
+// colours on (a TTY) the level is wrapped in ANSI escapes, which are set aside first. In the default
+// multi-line layout the line holds only `level: Category[EventId]` and the message follows on the next,
+// indented line. Bounded: the time stamp is at most 40 characters, an escape at most 20.
+const ANSI = /\x1b\[[0-9;]{0,20}m/g;
+const MEL_STAMP = /^(?:\[?[0-9][0-9:.TZ/+, -]{3,38}\]?[ \t]{1,2})?/;
+const MEL_LEVEL = /^(?:\[?[0-9][0-9:.TZ/+, -]{3,38}\]?[ \t]{1,2})?(fail|crit|warn): /;
+/** The level of a line in .NET's simple console format (`fail`, `crit`, `warn`), else undefined. */
+function melLevel(l: string): string | undefined {
+  if (l.length > 4000) return undefined;
+  return MEL_LEVEL.exec(l.includes('\x1b') ? l.replace(ANSI, '') : l)?.[1];
+}
+/** A line of that format that holds only its level and category (`warn: Category[10400]`). */
+const MEL_HEADER = /^(?:fail|crit|warn): [\w.`+<>-]{1,300}\[\d{1,10}\][ \t\r]*$/;
+const melHeaderOnly = (l: string) =>
+  l.length <= 400 && MEL_HEADER.test((l.includes('\x1b') ? l.replace(ANSI, '') : l).replace(MEL_STAMP, ''));
+/** The indented message line that follows a header-only line of level `levels`. */
+const melMessage = (prev: string | undefined, l: string, levels: readonly string[]) =>
+  prev !== undefined &&
+  /^[ \t]{2,}\S/.test(l) &&
+  melHeaderOnly(prev) &&
+  levels.includes(melLevel(prev) ?? '');
 
 /**
  * The exception a multi-line error names on its own line, right after the line with the level
@@ -128,13 +148,15 @@ export function errorLines(text: string): string[] {
       KLOG_ERROR.test(l) ||
       APACHE_ERROR.test(l) ||
       STAMPED_ERROR.test(l) ||
-      MEL_ERROR.test(l));
+      melLevel(l) === 'fail' ||
+      melLevel(l) === 'crit');
   const py = text.includes(TRACEBACK) ? tracebacks(lines) : undefined;
   return lines.filter((l, i) =>
     py?.headers.has(i)
       ? false
       : failed(l) ||
         py?.keep.has(i) === true ||
+        melMessage(lines[i - 1], l, ['fail', 'crit']) ||
         (i > 0 && failed(lines[i - 1]!) && l.length <= 4000 && EXCEPTION_LINE.test(l)),
   );
 }
@@ -176,22 +198,20 @@ const KLOG_WARN = /^W\d{4} \d\d:\d\d:\d\d/;
 // A lower-case warning level right after the line's timestamp (`2026-04-14T09:41:02.880Z warn  …`), as
 // STAMPED_ERROR reads error levels.
 const STAMPED_WARN = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[^\s\]]{0,20}\]?\s{1,4}(?:warn|warning)\b/;
-// The same console format's Warning level (`warn: Microsoft.AspNetCore.Server.Kestrel[22] …`).
-const MEL_WARN = /^warn: /;
 
 /** The lines of a log printed at warning level (see `WARN_MARKS`), without the tools' own notes. */
 export function warningLines(text: string): string[] {
-  return text
-    .split('\n')
-    .filter((l) => !/^\(no log lines|^Defaulted container "/.test(l))
-    .filter(
-      (l) =>
-        WARN_MARKS.some((m) => l.includes(m)) ||
+  const lines = text.split('\n');
+  return lines.filter(
+    (l, i) =>
+      !/^\(no log lines|^Defaulted container "/.test(l) &&
+      (WARN_MARKS.some((m) => l.includes(m)) ||
         KLOG_WARN.test(l) ||
         APACHE_WARN.test(l) ||
         STAMPED_WARN.test(l) ||
-        MEL_WARN.test(l),
-    );
+        melLevel(l) === 'warn' ||
+        melMessage(lines[i - 1], l, ['warn'])),
+  );
 }
 
 const WORDS = /[A-Za-z][\w.-]{3,}/g;
@@ -199,20 +219,26 @@ const WORDS = /[A-Za-z][\w.-]{3,}/g;
 const shape = (l: string) => l.replace(/[0-9a-f]{6,}|\d+/gi, '#').trim();
 
 /**
- * A warning's message head: its shape up to the first `;` (what a later line of the same message adds
- * after it, "…; the tasks those futures await were never polled", is detail), at most 160 characters.
+ * A warning's message head: its shape (ANSI colour escapes aside) up to the first `; ` (what a later line
+ * of the same message adds after it, "…; the tasks those futures await were never polled", is detail),
+ * at most 2,000 characters.
  */
 const head = (l: string) => {
-  const s = shape(l);
-  const semi = s.indexOf(';');
-  return (semi >= 0 ? s.slice(0, semi) : s).slice(0, 160);
+  const s = shape(l.includes('\x1b') ? l.replace(ANSI, '') : l);
+  const semi = s.indexOf('; ');
+  return (semi >= 0 ? s.slice(0, semi) : s).slice(0, 2000);
 };
 
-/** The lines of `lines` whose message (its head, see `head`) appears more than once. */
+/**
+ * The lines of `lines` whose message (its head, see `head`) appears more than once. A header-only line
+ * of .NET's multi-line layout (`warn: Category[10400]`) carries no message and is not counted; its
+ * message line is.
+ */
 function repeated(lines: readonly string[]): string[] {
   const count = new Map<string, number>();
-  for (const l of lines) count.set(head(l), (count.get(head(l)) ?? 0) + 1);
-  return lines.filter((l) => (count.get(head(l)) ?? 0) > 1);
+  const counted = lines.filter((l) => !melHeaderOnly(l));
+  for (const l of counted) count.set(head(l), (count.get(head(l)) ?? 0) + 1);
+  return counted.filter((l) => (count.get(head(l)) ?? 0) > 1);
 }
 
 /**
@@ -298,6 +324,36 @@ export function recoveredRetries(
     (rest.length >= 4 && minutesBetween(recovery, rest[rest.length - 1]!) >= QUIET_MINUTES / 2);
   if (!quiet) return undefined;
   return { failures, recovery, after: rest.length };
+}
+
+/**
+ * The field names that place a request on one partition of a store (DynamoDB's and Cosmos DB's partition
+ * key, a Kafka partition, a shard, a hash or routing key), as `name=value` on a log line. Bounded: the
+ * name is at most 40 characters, the value up to 200 characters without spaces or quotes.
+ */
+const PARTITION_FIELD =
+  /(?<![\w.-])((?:pk|partition[_-]?key|partitionKey|partition|shard(?:[_-]?key|[_-]?id)?|hash[_-]?key|hashKey|routing[_-]?key|routingKey))=("?)([^\s"]{1,200})\2/g;
+
+/**
+ * When three or more failure lines name a partition field (see `PARTITION_FIELD`) and every one of them
+ * names the same value, while their other fields differ: the note that the failures concentrate on one
+ * partition (a hot key), else ''. A store's per-partition throughput limit throttles those requests
+ * whatever the capacity of the whole table or topic.
+ */
+export function hotKeyNote(lines: readonly string[]): string {
+  const named = lines
+    .filter((l) => l.length <= 4000)
+    .map((l) => ({ l, fields: [...l.matchAll(PARTITION_FIELD)].map((m) => `${m[1]}=${m[3]}`) }))
+    .filter((x) => x.fields.length > 0);
+  if (named.length < 3) return '';
+  const first = named[0]!.fields;
+  const shared = first.find((f) => named.every((x) => x.fields.includes(f)));
+  if (!shared) return '';
+  // The rest of each line, the shared field and the time stamps aside, must differ: one request
+  // repeated is a retry, not many requests piling onto one key.
+  const rest = new Set(named.map((x) => shape(x.l.split(shared).join(''))));
+  if (rest.size < 2) return '';
+  return `; every one of those ${named.length} failures is on the same ${shared.slice(0, shared.indexOf('='))} (${shared}) while their other fields differ: a hot partition key. The store's per-partition limit throttles the requests that all go to that one key, however much capacity the table (or topic) has as a whole; spread them over more keys (a suffix or shard number on the key) or aggregate the updates before writing, rather than adding capacity`;
 }
 
 /** A request line's client: its user agent (`ua="LegacyCppCli/0.9.2"`, `user_agent=…`) or its client address. */
@@ -631,7 +687,7 @@ export const appErrorsAnalyzer: Analyzer = {
         {
           weight: (known && !known.symptom ? 76 : warned ? 58 : 64) + bonus(pod, hints),
           object: `pod ${pod}`,
-          cause: `pod ${pod} is Running but its program logs ${warned ? 'warnings' : 'failures'} (${bad.length} of ${total} lines): "${quote(line, 260)}"${known ? ` — ${known.means}` : ''}${CLOCK_SKEW.test(line) ? clockNode(pod, rows, seen) : ''}`,
+          cause: `pod ${pod} is Running but its program logs ${warned ? 'warnings' : 'failures'} (${bad.length} of ${total} lines): "${quote(line, 260)}"${known ? ` — ${known.means}` : ''}${CLOCK_SKEW.test(line) ? clockNode(pod, rows, seen) : ''}${hotKeyNote(bad)}`,
           evidence: [line, ...otherLines(bad, line)].map(
             (l) =>
               `${dated && l === dated.line ? `search_pod_logs ${pod}` : `get_pod_logs ${pod}`}: "${quote(l, 260)}"`,

@@ -14,12 +14,42 @@ const GREYLISTED =
 const DEPRECATED =
   'a deprecation notice: the setting, class or API it names still works in this version and is marked for removal in a later one, and the line usually names its replacement. The program started and serves normally, so it is harmless: nothing is broken now and no action is needed beyond planning the change it suggests before the version that removes it';
 
-const EXPECTED: readonly { all: readonly string[]; means: string; anyLevel?: true }[] = [
+/**
+ * Words that say a deprecated thing has already stopped working ("deprecated and ignored", "has been
+ * disabled"; a future "will be removed in 3.0" is the notice itself): not a routine notice then.
+ */
+const NO_LONGER = [
+  ...['ignored', 'disabled', 'removed'].flatMap((w) => [
+    `and ${w}`,
+    `is ${w}`,
+    `are ${w}`,
+    `was ${w}`,
+    `were ${w}`,
+    `been ${w}`,
+    `being ${w}`,
+  ]),
+  'refused',
+  'rejected',
+  'no longer',
+  'not supported',
+  'unsupported',
+  'failed',
+  'error',
+];
+
+const EXPECTED: readonly {
+  all: readonly string[];
+  /** None of these may appear in the line either. */
+  none?: readonly string[];
+  means: string;
+  anyLevel?: true;
+}[] = [
   // A framework's deprecation warning ("MySQL8Dialect has been deprecated; use … instead", "… is
-  // deprecated and will be removed in 5.0"): printed once at start by design, not a failure.
-  { all: ['has been deprecated'], means: DEPRECATED },
-  { all: ['is deprecated'], means: DEPRECATED },
-  { all: ['are deprecated'], means: DEPRECATED },
+  // deprecated and will be removed in 5.0"): printed once at start by design, not a failure, unless the
+  // line says the thing already stopped working ("deprecated and ignored", "… and has been disabled").
+  ...['has been deprecated', 'have been deprecated', 'was deprecated', 'is deprecated', 'are deprecated'].map(
+    (w) => ({ all: [w], none: NO_LONGER, means: DEPRECATED }),
+  ),
   // Node.js prints an ExperimentalWarning to stderr when a program uses a feature still marked
   // experimental (nodejs.org, "Stability index": Stability 1); it is informational.
   {
@@ -131,7 +161,12 @@ export function heapLevelled(log: string): string | undefined {
 /** The meaning of a routine line, if it is one (`anyLevel`: also the entries that match lines of any level). */
 export function expectedLine(line: string, anyLevel = false): string | undefined {
   const l = line.slice(0, 4096).toLowerCase();
-  return EXPECTED.find((e) => (!anyLevel || e.anyLevel) && e.all.every((w) => l.includes(w)))?.means;
+  return EXPECTED.find(
+    (e) =>
+      (!anyLevel || e.anyLevel) &&
+      e.all.every((w) => l.includes(w)) &&
+      !(e.none ?? []).some((w) => l.includes(w)),
+  )?.means;
 }
 
 /**

@@ -42,14 +42,20 @@ const ENVOY_UO =
 const INT4_OVERFLOW =
   'a value is larger than a 32-bit integer column can hold (integer, int4: at most 2147483647), such as an id from a wider number space or a counter that grew; the row is refused. Change the column to bigint (and any column or parameter that carries the value)';
 
+/** Kestrel's late heartbeat (see its entries). */
+const KESTREL_HEARTBEAT =
+  "Kestrel's once-a-second heartbeat ran late: the .NET thread pool is starved. Its threads are blocked (typically sync-over-async code waiting on a task with .Result or .Wait(), or a lock), so queued work, requests included, waits for the pool to add threads one at a time while the CPU stays idle; requests take seconds with light traffic. Find where the threads block (a thread dump, dotnet-stack, or the log's own report) and make that code await instead of blocking; more CPU or more replicas of a dependency do not help";
+
 const GLOSSES: readonly Gloss[] = [
   // Kestrel's heartbeat runs once a second on the .NET thread pool; when it runs late Kestrel warns
   // (HeartbeatSlow, event 22), which ASP.NET Core's docs name as a sign of thread pool starvation
-  // (learn.microsoft.com, "Debug ThreadPool Starvation").
+  // (learn.microsoft.com, "Debug ThreadPool Starvation"). Kestrel quotes the TimeSpan ("00:00:01"), which
+  // tells its line from another program's own heartbeat warning.
+  { all: ['heartbeat took longer than "'], means: KESTREL_HEARTBEAT },
+  // The wording since .NET 5: `As of "…", the heartbeat has been running for "…" which is longer than "…".`
   {
-    all: ['heartbeat took longer than'],
-    means:
-      "Kestrel's once-a-second heartbeat ran late: the .NET thread pool is starved. Its threads are blocked (typically sync-over-async code waiting on a task with .Result or .Wait(), or a lock), so queued work, requests included, waits for the pool to add threads one at a time while the CPU stays idle; requests take seconds with light traffic. Find where the threads block (a thread dump, dotnet-stack, or the log's own report) and make that code await instead of blocking; more CPU or more replicas of a dependency do not help",
+    all: ['the heartbeat has been running for', 'which is longer than'],
+    means: KESTREL_HEARTBEAT,
   },
   // Node's UNABLE_TO_GET_ISSUER_CERT_LOCALLY (OpenSSL's X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY): no
   // trusted CA for the chain the server sent.

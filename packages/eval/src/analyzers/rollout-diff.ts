@@ -211,9 +211,16 @@ function replicaSets(ctx: AnalyzerContext, deployment: string) {
     (o) => isReplicaSets(o.args['kind']) && o.args['namespace'] === ctx.ns,
   ).pop();
   if (!list) return undefined;
+  // The current set is the youngest pod's: mid-rollout the old set's pods are listed too, maybe first.
   const pods = namespacePods(ctx)
-    .map((r) => r['NAME'] ?? '')
-    .filter((n) => ownerName(n) === deployment);
+    .filter((r) => ownerName(r['NAME'] ?? '') === deployment)
+    .map((r, i) => ({
+      name: r['NAME'] ?? '',
+      age: ageSeconds(r['AGE'] ?? '') ?? Number.POSITIVE_INFINITY,
+      i,
+    }))
+    .sort((a, b) => a.age - b.age || a.i - b.i)
+    .map((p) => p.name);
   const current = pods.map(replicaSetOf).find(Boolean);
   const mine = parseTable(list.content).filter((r) => {
     const name = r['NAME'] ?? '';
@@ -283,9 +290,22 @@ export function revertOneChange(
         })),
     };
   }
-  const changes = templateChanges(before.content, after.content);
+  // Which set ran later, by the revisions the Deployment controller wrote on them: the pods listed
+  // first may be the old set's (mid-rollout). Another revision between the two (an earlier rollback
+  // made an older set the previous one) leaves it unknown which ran last: nothing is undone then.
+  let [was, now] = [before.content, after.content];
+  const rp = revisionOf(was);
+  const rc = revisionOf(now);
+  if (rp !== undefined && rc !== undefined) {
+    if (rp > rc) [was, now] = [now, was];
+    if (Math.abs(rc - rp) !== 1) return undefined;
+  }
+  const changes = templateChanges(was, now);
   if (changes.length !== 1) return undefined;
   const c = changes[0]!;
+  // Every template line that differs must belong to that one change: a pod-level field (a volume, the
+  // service account), a variable's valueFrom, or a value printed over several lines rules it out.
+  if (!onlyFieldsOf(was, now, c)) return undefined;
   if (c.container.startsWith('#')) return undefined;
   const base = { namespace: ctx.ns, deployment, container: c.container };
   if (c.field === 'image' && c.before) {
@@ -316,6 +336,61 @@ export function revertOneChange(
       text: `set ${c.env} of container ${c.container} of ${deployment} back to ${c.before}, its value before the rollout`,
     },
   };
+}
+
+/** The `deployment.kubernetes.io/revision` a ReplicaSet's description carries, else undefined. */
+function revisionOf(text: string): number | undefined {
+  const m = /deployment\.kubernetes\.io\/revision[=:][ \t]{0,3}(\d{1,9})/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The template fields of a ReplicaSet's description (`template.<path>: value`), by path, without the
+ * pod-template-hash label; `multi` holds the paths whose value went on over more lines.
+ */
+function templateFields(text: string): { fields: Map<string, string>; multi: Set<string> } {
+  const fields = new Map<string, string>();
+  const multi = new Set<string>();
+  let last: string | undefined;
+  for (const line of text.split('\n').slice(0, 4000)) {
+    const m = line.length <= 8000 ? /^[ \t]{1,8}template\.(\S{1,400}):(?: (.*))?$/.exec(line) : null;
+    if (m) {
+      last = m[1]!;
+      if (last !== 'metadata.labels.pod-template-hash') fields.set(last, m[2] ?? '');
+      continue;
+    }
+    // A section heading (`Status:`, `Events:`) or a key outside the template ends the value.
+    if (/^(?:[A-Z][A-Za-z ]{0,40}:|[ \t]{1,8}[a-z][\w.[\]/-]{0,200}:(?: |$))/.test(line) || !line.trim()) {
+      last = undefined;
+      continue;
+    }
+    if (last) multi.add(last);
+  }
+  return { fields, multi };
+}
+
+/**
+ * Whether every template field that differs between the two descriptions is a field of the one change
+ * `c`: the image of its container, or that container's literal variables (names and values) for a
+ * variable change; no field printed over several lines.
+ */
+function onlyFieldsOf(was: string, now: string, c: Change): boolean {
+  const a = templateFields(was);
+  const b = templateFields(now);
+  const index = [...a.fields, ...b.fields].find(
+    ([k, v]) => k.endsWith('].name') && /^spec\.containers\[\d{1,3}\]\.name$/.test(k) && v === c.container,
+  )?.[0];
+  if (!index) return false;
+  const prefix = index.slice(0, -'name'.length);
+  for (const k of new Set([...a.fields.keys(), ...b.fields.keys()])) {
+    if (a.fields.get(k) === b.fields.get(k)) continue;
+    if (a.multi.has(k) || b.multi.has(k)) return false;
+    if (!k.startsWith(prefix)) return false;
+    const field = k.slice(prefix.length);
+    if (c.field === 'image' ? field !== 'image' : !/^env\[\d{1,3}\]\.(?:name|value)$/.test(field))
+      return false;
+  }
+  return true;
 }
 
 /** Lowercase letters and digits only: `leaseDuration`, `LEASE_DURATION` and `lease-duration` compare equal. */

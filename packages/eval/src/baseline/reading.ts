@@ -439,22 +439,32 @@ export function gist(line: string): string {
 }
 
 /**
- * The last line of a log that names the exit code the container ended with (`Stopping the worker (exit
- * status 12).`, `exiting with code 3`, `exit(2)`): a program that chooses its own exit code says why
- * beside it, whatever level it logs that at. Undefined for exit codes 0 and above 128 (a signal's, set by
- * whoever killed the process, not by the program), and when no line names the code. Lines longer than
- * 2,000 characters are skipped.
+ * The line of a log that names the exit code the container ended with (`Stopping the worker (exit
+ * status 12).`, `exiting with status code 3.`, `exit(2)`, `exit_code=3`, `"exitCode":3`): a program that
+ * chooses its own exit code says why beside it, whatever level it logs that at. Only among the last five
+ * lines, and only when no failure line follows it (a child process's `git fetch exited with code 1`
+ * before the panic that ended the program is not the program's reason). Undefined for exit codes 0 and
+ * above 128 (a signal's, set by whoever killed the process), and when no line names the code. Lines
+ * longer than 2,000 characters are skipped.
  */
 export function exitCodeLine(text: string, exit: number | undefined): string | undefined {
   if (exit === undefined || !Number.isInteger(exit) || exit <= 0 || exit > 128) return undefined;
   const names = new RegExp(
-    `\\bexit(?:s|ed|ing)?(?: with)?(?: (?:status|code))?\\s{0,2}[=:(]?\\s{0,2}${exit}(?![\\d.])`,
+    `(?:\\bexit(?:s|ed|ing)?(?: with)?(?: (?:status|code))?(?: code)?\\s{0,2}[=:(]?\\s{0,2}|\\bexit[_-]?code"?\\s{0,2}[=:]\\s{0,2}"?)${exit}(?!\\d|\\.\\d)`,
     'i',
   );
-  return logLines(text)
-    .filter((l) => l.length <= 2000 && names.test(l))
-    .pop();
+  const tail = logLines(text).slice(-5);
+  for (let i = tail.length - 1; i >= 0; i--) {
+    const l = tail[i]!;
+    if (l.length <= 2000 && names.test(l)) return l;
+    // A failure after it is what ended the program.
+    if (FAILED_AFTER.test(l)) return undefined;
+  }
+  return undefined;
 }
+
+/** A line that reports a failure of its own (a panic, a traceback, an error or fatal level). */
+const FAILED_AFTER = /panic:|Traceback|\bFATAL\b|\bERROR\b|level=error|"level":"error"|Exception\b/;
 
 /** The line of a log that best explains a crash (see `TELLING`), the first of its rank. */
 export function tellingLine(text: string): string | undefined {

@@ -34,12 +34,13 @@ import type { ContainerSignature } from '../types.js';
 
 /**
  * The line printed just before `line` (its last occurrence in `lines`), when it is an ordinary line of at
- * most 300 characters: not empty and not the same message again.
+ * most 300 characters: not empty and not the same message again (numbers and times aside).
  */
 function lineBefore(lines: readonly string[], line: string): string | undefined {
   const at = lines.lastIndexOf(line);
   const before = at > 0 ? lines[at - 1]!.trim() : '';
-  return before && before.length <= 300 && before !== line.trim() ? before : undefined;
+  const message = (l: string) => l.trim().replace(/\d+/g, '#');
+  return before && before.length <= 300 && message(before) !== message(line) ? before : undefined;
 }
 
 /** A container that crashes on start, explained by the line of its log that says why. */

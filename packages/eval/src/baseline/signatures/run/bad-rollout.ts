@@ -84,8 +84,8 @@ export function previousImageFallback(
   changes: readonly { container: string; before: string; after: string }[],
 ): Finding['fallback'] {
   if (changes.length !== 1) return undefined;
-  const { container, before } = changes[0]!;
-  if (!container || !before) return undefined;
+  const { container, before, after } = changes[0]!;
+  if (!container || !before || !after) return undefined;
   return {
     tool: 'set_image',
     args: { namespace: ns, deployment, container, image: before },
@@ -95,7 +95,8 @@ export function previousImageFallback(
 
 /**
  * The containers whose image changed between two `kubectl rollout history` IMAGES cells
- * (`name=image` pairs, comma-separated), with the image before and after. At most 50 pairs are read.
+ * (`name=image` pairs, comma-separated), with the image before and after; a container one side lacks
+ * (added or removed by the revision) has '' on that side. At most 50 pairs of each cell are read.
  */
 export function imagePairsChanged(
   before: string,
@@ -107,14 +108,19 @@ export function imagePairsChanged(
         .split(',')
         .filter((p) => p.includes('='))
         .slice(0, 50)
-        .map((p) => [p.slice(0, p.indexOf('=')).trim(), p.slice(p.indexOf('=') + 1).trim()] as const),
+        .map((p) => [p.slice(0, p.indexOf('=')).trim(), p.slice(p.indexOf('=') + 1).trim()] as const)
+        .filter(([name, image]) => name !== '' && image !== ''),
     );
   const was = pairs(before);
+  const now = pairs(after);
   const out: { container: string; before: string; after: string }[] = [];
-  for (const [container, image] of pairs(after)) {
+  for (const [container, image] of now) {
     const old = was.get(container);
-    if (old !== undefined && old !== image) out.push({ container, before: old, after: image });
+    if (old !== image) out.push({ container, before: old ?? '', after: image });
   }
+  // A container the revision removed counts as a change too (its image after is '').
+  for (const [container, image] of was)
+    if (!now.has(container)) out.push({ container, before: image, after: '' });
   return out;
 }
 
@@ -126,6 +132,7 @@ export function imageChanges(before: string, after: string): string[] {
   const out: string[] = [];
   for (const { container: name, before: old, after: image } of imagePairsChanged(before, after)) {
     if (out.length >= 3) break;
+    if (!old || !image) continue;
     const tag = (i: string) =>
       i.lastIndexOf(':') > i.lastIndexOf('/') ? i.slice(i.lastIndexOf(':') + 1) : i;
     const sameRepo =
