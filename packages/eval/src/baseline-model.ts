@@ -100,7 +100,6 @@ function hints(task: string): string[] {
   return [...new Set((task.toLowerCase().match(WORD) ?? []).filter((w) => !STOP.has(w)))];
 }
 
-/** Kinds the baseline reads with their own tools, not through describe_resource. */
 /**
  * The same observation, read again at a later step: the transcript keeps its parts, so the arguments
  * object and the output string are the same ones (an observation rebuilt from a summary is a new
@@ -123,6 +122,7 @@ interface PlannedRead {
   args: Record<string, unknown>;
 }
 
+/** Kinds the baseline reads with their own tools, not through describe_resource. */
 const OWN_READS = new Set(['Pod', 'Deployment', 'Service', 'Namespace', 'Node', 'DaemonSet', 'ReplicaSet']);
 /** Kinds the scan tool reads (lower-case): their problems come from scan, not from a describe. */
 const SCANNED_KINDS = new Set(kindsRead().map((k) => k.toLowerCase()));
