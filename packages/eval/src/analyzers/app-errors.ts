@@ -334,10 +334,15 @@ export function recoveredRetries(
 const PARTITION_FIELD =
   /(?<![\w.-])((?:pk|partition[_-]?key|partitionKey|partition|shard(?:[_-]?key|[_-]?id)?|hash[_-]?key|hashKey|routing[_-]?key|routingKey))=("?)([^\s"]{1,200})\2/g;
 
+/** Words of a request refused for a rate or capacity limit (throttling, 429, a store's own names for it). */
+const THROTTLED =
+  /throttl|capacity|throughput|rate[ _-]?limit|too ?many ?requests|\b429\b|RequestRateTooLarge|SlowDown|RESOURCE_EXHAUSTED/i;
+
 /**
- * When three or more failure lines name a partition field (see `PARTITION_FIELD`) and every one of them
- * names the same value, while their other fields differ: the note that the failures concentrate on one
- * partition (a hot key), else ''. A store's per-partition throughput limit throttles those requests
+ * When three or more failure lines name a partition field (see `PARTITION_FIELD`), one of them says a
+ * rate or capacity limit refused it (see `THROTTLED`), and every one of them names the same value while
+ * their other fields differ: the note that the failures concentrate on one partition (a hot key), else
+ * ''. A store's per-partition throughput limit throttles those requests
  * whatever the capacity of the whole table or topic.
  */
 export function hotKeyNote(lines: readonly string[]): string {
@@ -346,6 +351,9 @@ export function hotKeyNote(lines: readonly string[]): string {
     .map((l) => ({ l, fields: [...l.matchAll(PARTITION_FIELD)].map((m) => `${m[1]}=${m[3]}`) }))
     .filter((x) => x.fields.length > 0);
   if (named.length < 3) return '';
+  // Only failures that say a rate or capacity limit refused them: a poison record on one Kafka partition
+  // fails on one partition too, and spreading keys is no answer to it.
+  if (!named.some((x) => THROTTLED.test(x.l))) return '';
   const first = named[0]!.fields;
   const shared = first.find((f) => named.every((x) => x.fields.includes(f)));
   if (!shared) return '';

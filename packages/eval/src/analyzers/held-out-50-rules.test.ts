@@ -4,7 +4,7 @@
 // stay silent.
 import { describe, expect, it } from 'vitest';
 import { exitCodeLine } from '../baseline/reading.js';
-import { errorLines, recurringWarnings, warningLines } from './app-errors.js';
+import { errorLines, hotKeyNote, recurringWarnings, warningLines } from './app-errors.js';
 import { expectedLine } from './expected-log-lines.js';
 import { glossOf } from './log-glosses.js';
 
@@ -100,5 +100,28 @@ describe("Kestrel's late heartbeat", () => {
     );
     expect(g?.means).toMatch(/thread pool is starved/);
     expect(g?.means).toMatch(/\.Result or \.Wait\(\)/);
+  });
+});
+
+describe('hotKeyNote: throttled failures that all go to one partition key', () => {
+  const line = (sk: string, pk = 'ROLLUP#2026-05-12', err = 'ThrottlingException: Throughput exceeds') =>
+    `level=error msg="rollup update failed" table=device-stats pk=${pk} sk=${sk} err="${err}"`;
+  it('names the key when three throttled failures share it and differ otherwise', () => {
+    const note = hotKeyNote([line('metric#temp_c'), line('metric#battery_pct'), line('metric#signal_dbm')]);
+    expect(note).toMatch(/same pk \(pk=ROLLUP#2026-05-12\)/);
+    expect(note).toMatch(/hot partition key/);
+  });
+  it.each([
+    ['two failures only', [line('a'), line('b')]],
+    ['keys that differ', [line('a', 'DEV#1'), line('b', 'DEV#2'), line('c', 'DEV#3')]],
+    ['one request retried', [line('a'), line('a'), line('a')]],
+    [
+      'not a rate or capacity refusal (a poison record on one partition)',
+      [1, 2, 3].map(
+        (o) => `ERROR commit failed topic=orders partition=3 offset=${o} err="deserialize: bad magic"`,
+      ),
+    ],
+  ])('silent: %s', (_, lines) => {
+    expect(hotKeyNote(lines)).toBe('');
   });
 });
