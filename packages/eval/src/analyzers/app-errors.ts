@@ -67,18 +67,19 @@ const STAMPED_ERROR =
 // colours on (a TTY) the level is wrapped in ANSI escapes, which are set aside first. In the default
 // multi-line layout the line holds only `level: Category[EventId]` and the message follows on the next,
 // indented line. Bounded: the time stamp is at most 40 characters, an escape at most 20.
-const ANSI = /\x1b\[[0-9;]{0,20}m/g;
+const ESC = String.fromCharCode(27);
+const ANSI = new RegExp(`${ESC}\\[[0-9;]{0,20}m`, 'g');
 const MEL_STAMP = /^(?:\[?[0-9][0-9:.TZ/+, -]{3,38}\]?[ \t]{1,2})?/;
 const MEL_LEVEL = /^(?:\[?[0-9][0-9:.TZ/+, -]{3,38}\]?[ \t]{1,2})?(fail|crit|warn): /;
 /** The level of a line in .NET's simple console format (`fail`, `crit`, `warn`), else undefined. */
 function melLevel(l: string): string | undefined {
   if (l.length > 4000) return undefined;
-  return MEL_LEVEL.exec(l.includes('\x1b') ? l.replace(ANSI, '') : l)?.[1];
+  return MEL_LEVEL.exec(l.includes(ESC) ? l.replace(ANSI, '') : l)?.[1];
 }
 /** A line of that format that holds only its level and category (`warn: Category[10400]`). */
 const MEL_HEADER = /^(?:fail|crit|warn): [\w.`+<>-]{1,300}\[\d{1,10}\][ \t\r]*$/;
 const melHeaderOnly = (l: string) =>
-  l.length <= 400 && MEL_HEADER.test((l.includes('\x1b') ? l.replace(ANSI, '') : l).replace(MEL_STAMP, ''));
+  l.length <= 400 && MEL_HEADER.test((l.includes(ESC) ? l.replace(ANSI, '') : l).replace(MEL_STAMP, ''));
 /** The indented message line that follows a header-only line of level `levels`. */
 const melMessage = (prev: string | undefined, l: string, levels: readonly string[]) =>
   prev !== undefined &&
@@ -224,7 +225,7 @@ const shape = (l: string) => l.replace(/[0-9a-f]{6,}|\d+/gi, '#').trim();
  * at most 2,000 characters.
  */
 const head = (l: string) => {
-  const s = shape(l.includes('\x1b') ? l.replace(ANSI, '') : l);
+  const s = shape(l.includes(ESC) ? l.replace(ANSI, '') : l);
   const semi = s.indexOf('; ');
   return (semi >= 0 ? s.slice(0, semi) : s).slice(0, 2000);
 };
