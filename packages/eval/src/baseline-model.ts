@@ -333,18 +333,18 @@ export class BaselineSreModel implements Model {
       );
       return next ? { type: 'tool_calls', calls: [{ tool: next.tool, args: next.args }] } : undefined;
     }
-    if (!request.tools.some((t) => t.mutating && t.name === r.fix.tool)) return undefined;
-    this.#fallbackTried = true;
-    this.#fixText = this.#fixText
-      ? `${r.fix.text} (in place of the refused change: ${this.#fixText})`
-      : r.fix.text;
-    return { type: 'tool_calls', calls: [{ tool: r.fix.tool, args: r.fix.args }] };
+    return this.#tryInstead(r.fix, request.tools);
   }
 
   /** The fallback of the finding a refused fix was made for, once per run, when its tool is offered. */
   #proposeFallback(tools: readonly ToolDescriptor[]): Decision | undefined {
     const f = this.#fixFinding?.fallback;
-    if (this.#fallbackTried || !f || !tools.some((t) => t.mutating && t.name === f.tool)) return undefined;
+    return this.#fallbackTried || !f ? undefined : this.#tryInstead(f, tools);
+  }
+
+  /** The one narrower change tried after a refused fix, when its tool is one of the mutating tools offered. */
+  #tryInstead(f: NonNullable<Finding['fallback']>, tools: readonly ToolDescriptor[]): Decision | undefined {
+    if (!tools.some((t) => t.mutating && t.name === f.tool)) return undefined;
     this.#fallbackTried = true;
     this.#fixText = this.#fixText ? `${f.text} (in place of the refused change: ${this.#fixText})` : f.text;
     return { type: 'tool_calls', calls: [{ tool: f.tool, args: f.args }] };

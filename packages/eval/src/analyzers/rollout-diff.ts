@@ -241,6 +241,30 @@ function described(ctx: AnalyzerContext, rs: string) {
 }
 
 /**
+ * The reads that show the two latest pod templates of `deployment`: the namespace's ReplicaSets first,
+ * then the descriptions of its previous and current sets not read yet; with the two sets once the list
+ * tells them apart (no reads and no sets when it does not).
+ */
+function templateReads(
+  ctx: AnalyzerContext,
+  deployment: string,
+): { reads: Read[]; sets?: { current: string; previous: string } } {
+  const listed = outputs(
+    ctx.seen,
+    'list_resources',
+    (o) => isReplicaSets(o.args['kind']) && o.args['namespace'] === ctx.ns,
+  ).length;
+  if (!listed)
+    return { reads: [{ tool: 'list_resources', args: { kind: 'ReplicaSet', namespace: ctx.ns } }] };
+  const sets = replicaSets(ctx, deployment);
+  if (!sets) return { reads: [] };
+  const reads = [sets.previous, sets.current]
+    .filter((rs) => !described(ctx, rs))
+    .map((rs) => ({ tool: 'describe_resource', args: { kind: 'ReplicaSet', name: rs, namespace: ctx.ns } }));
+  return { reads, sets };
+}
+
+/**
  * The latest rollout's changes to a recently rolled, failing Deployment, once both templates were
  * read: the Deployment, its revision and change cause, the two ReplicaSets and the changed fields.
  */
@@ -269,27 +293,12 @@ export function revertOneChange(
   ctx: AnalyzerContext,
   deployment: string,
 ): { reads: Read[] } | { fix: NonNullable<Finding['fix']> } | undefined {
-  const listed = outputs(
-    ctx.seen,
-    'list_resources',
-    (o) => isReplicaSets(o.args['kind']) && o.args['namespace'] === ctx.ns,
-  ).length;
-  if (!listed)
-    return { reads: [{ tool: 'list_resources', args: { kind: 'ReplicaSet', namespace: ctx.ns } }] };
-  const sets = replicaSets(ctx, deployment);
+  const { reads, sets } = templateReads(ctx, deployment);
+  if (reads.length > 0) return { reads };
   if (!sets) return undefined;
   const before = described(ctx, sets.previous);
   const after = described(ctx, sets.current);
-  if (!before || !after) {
-    return {
-      reads: [sets.previous, sets.current]
-        .filter((rs) => !described(ctx, rs))
-        .map((rs) => ({
-          tool: 'describe_resource',
-          args: { kind: 'ReplicaSet', name: rs, namespace: ctx.ns },
-        })),
-    };
-  }
+  if (!before || !after) return undefined;
   // Which set ran later, by the revisions the Deployment controller wrote on them: the pods listed
   // first may be the old set's (mid-rollout). Another revision between the two (an earlier rollback
   // made an older set the previous one) leaves it unknown which ran last: nothing is undone then.
@@ -485,20 +494,7 @@ export const rolloutDiffAnalyzer: Analyzer = {
     // investigation itself or, late, by `rolloutHistoryAnalyzer`.
     const rev = revision(ctx, deployment);
     if (!rev || rev.n < 2) return [];
-    const listed = outputs(
-      ctx.seen,
-      'list_resources',
-      (o) => isReplicaSets(o.args['kind']) && o.args['namespace'] === ctx.ns,
-    ).length;
-    if (!listed) return [{ tool: 'list_resources', args: { kind: 'ReplicaSet', namespace: ctx.ns } }];
-    const sets = replicaSets(ctx, deployment);
-    if (!sets) return [];
-    return [sets.previous, sets.current]
-      .filter((rs) => !described(ctx, rs))
-      .map((rs) => ({
-        tool: 'describe_resource',
-        args: { kind: 'ReplicaSet', name: rs, namespace: ctx.ns },
-      }));
+    return templateReads(ctx, deployment).reads;
   },
   finds(ctx): Finding[] {
     const found = latestRolloutChanges(ctx);
