@@ -62,7 +62,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'invoice-worker-exits-code-12-at-queue-worker-memory-cap',
     'negative-profile-api-cosmos-429s-retried-during-load-test',
     'open-tracker-firestore-contention-on-single-counter-document',
-    'order-publisher-held-by-backlog-quota-of-orphaned-subscription',
     'quote-engine-node-cannot-rejoin-cluster-after-restart-on-random-port',
     'tenant-api-threadpool-starved-by-blocking-cache-refresh',
   ],

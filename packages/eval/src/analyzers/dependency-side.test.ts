@@ -114,4 +114,37 @@ describe('dependency-side', () => {
       [],
     );
   });
+  it("passes over a host with no pod behind it (a topic URI's tenant) for the address of the environment", () => {
+    const app = 'order-publisher-r84jwlj4xs-nkmqn';
+    const seen = [
+      observed(
+        'list_resources',
+        { kind: 'Namespace' },
+        table([
+          ['NAME', 'STATUS', 'AGE'],
+          ['orders', 'Active', '9d'],
+          ['messaging', 'Active', '9d'],
+        ]),
+      ),
+      pods('orders', [[app, '1/1', 'Running', '0', '5d']]),
+      observed(
+        'get_pod_logs',
+        { namespace: 'orders', name: app },
+        'WARN send still pending after 30000ms (topic persistent://shop/orders/order-events)\nERROR POST /orders 504 publish timeout',
+      ),
+      observed(
+        'describe_pod',
+        { namespace: 'orders', name: app },
+        'Containers:\n  app:\n    Image: a:1\n    Environment:\n      BROKER_URL:  pulsar://pulsar-broker.messaging.svc.cluster.local:6650\n',
+      ),
+    ];
+    // The broker's namespace not listed yet: listed first, as before.
+    expect(dependencySideAnalyzer.reads(ctx('orders', seen))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'messaging' } },
+    ]);
+    const broker = pods('messaging', [['pulsar-broker-0', '1/1', 'Running', '0', '60d']]);
+    expect(dependencySideAnalyzer.reads(ctx('orders', [...seen, broker]))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'messaging', name: 'pulsar-broker-0' } },
+    ]);
+  });
 });

@@ -96,7 +96,8 @@ export interface Target {
 /**
  * The Service a failing client calls: from the hosts its failure lines name, else from the
  * address-holding variables of its described environment, the one a server word points at first.
- * Only Services of a namespace the run has seen count (or the client's own).
+ * Only Services of a namespace the run has seen count (or the client's own), and of those the first
+ * that has a Running pod named for it, or whose namespace's pods are not listed yet.
  */
 export function calledService(ctx: AnalyzerContext): Target | undefined {
   const { seen, ns } = ctx;
@@ -126,7 +127,10 @@ export function calledService(ctx: AnalyzerContext): Target | undefined {
       }
     }
     scored.sort((a, b) => b.score - a.score);
-    if (scored[0]) return scored[0].t;
+    // A host with no pod behind it in a namespace whose pods were listed (a topic URI's
+    // `persistent://tenant/…` read as the host `tenant`) is passed over for the next one.
+    const live = scored.find((s) => serverPods(seen, s.t)?.length !== 0) ?? scored[0];
+    if (live) return live.t;
     const product = PRODUCTS.find((p) => failures.some((l) => p.said.test(l)));
     const server = product ? productPod(ctx, product.pod, own) : undefined;
     if (server)
