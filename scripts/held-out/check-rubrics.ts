@@ -1,7 +1,9 @@
 // Checks each world's rubric against answers written in advance (rubric/answers.yaml): every correct
-// answer must pass, every wrong answer must fail. No agent runs here. Usage (from the repo root):
+// answer must pass, every wrong answer must fail, judged as the eval judges (outside a negative control
+// the all-clear is a wrong answer). No agent runs here. Usage (from the repo root):
 //   node_modules/.bin/tsx scripts/held-out/check-rubrics.ts <folder>   (e.g. scenarios-held-out-3)
 import { readdirSync, readFileSync } from 'node:fs';
+import { judgedRubric } from '../../packages/eval/dist/index.js';
 import { parse } from '../../packages/eval/node_modules/yaml/dist/index.js';
 import { answerExpectations } from '../../packages/verifiers/dist/index.js';
 
@@ -25,10 +27,17 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
     bad++;
     continue;
   }
-  const v = answerExpectations({
-    mustMention: s.expect.rootCause?.mustMention ?? [],
-    mustNotClaim: s.expect.rootCause?.mustNotClaim ?? [],
-  });
+  // Judged as the eval judges: outside a negative control, the all-clear is a wrong answer.
+  const rubric = judgedRubric({
+    tags: s.tags ?? [],
+    expect: {
+      rootCause: {
+        mustMention: s.expect.rootCause?.mustMention ?? [],
+        mustNotClaim: s.expect.rootCause?.mustNotClaim ?? [],
+      },
+    },
+  } as never);
+  const v = answerExpectations({ mustMention: rubric.mustMention, mustNotClaim: rubric.mustNotClaim });
   const run = (answer: string) =>
     v.verify({ answer, trace: [], task: s.task } as never) as { passed: boolean; detail: string };
   for (const [i, ans] of a.correct.entries()) {

@@ -1,6 +1,7 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
 import { kindsRead, parseQuantity } from '@sre-harness/tools-k8s';
 import { errorLines } from './analyzers/app-errors.js';
+import { askedLines } from './analyzers/asked-lines.js';
 import { askedState } from './analyzers/asked-state.js';
 import {
   cronJobHistory,
@@ -861,7 +862,7 @@ export class BaselineSreModel implements Model {
           );
         lines.push(...expectedChanges(seen));
         const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
-        lines.push(...askedState(ctx));
+        lines.push(...askedState(ctx), ...askedLines(ctx));
         lines.push(
           ...finishedRunsRemoved(ctx),
           ...cronJobSchedules(ctx),
@@ -1364,13 +1365,37 @@ function resolveNamespace(
   term: string | undefined,
   seen: readonly SeenObservation[],
 ): string | undefined {
+  const found = namespaceFound(task, term, seen);
+  // A namespace the person puts off limits is where to look only when nothing else is named.
+  const { asked, alert } = question(task);
+  const offLimits = hunchNamespaces(asked, OFF_LIMITS);
+  if (found === undefined || !offLimits.includes(found)) return found;
+  return (
+    [...namespaceCandidates(asked), ...namespaceCandidates(alert)].find((n) => !offLimits.includes(n)) ??
+    found
+  );
+}
+
+/** `resolveNamespace` before a namespace put off limits is set aside. */
+function namespaceFound(
+  task: string,
+  term: string | undefined,
+  seen: readonly SeenObservation[],
+): string | undefined {
   const { asked, alert } = question(task);
   // A namespace named only in the person's hunch ("I think the replica set in namespace mongodb is
   // unhealthy") comes after one they ask us to look in ("find the cause in namespace community").
   const hunched = new Set(hunchNamespaces(asked));
-  const named = namespaceCandidates(asked);
+  // One the person puts off limits comes after every other, the pasted alert's too.
+  const offLimits = new Set(hunchNamespaces(asked, OFF_LIMITS));
+  const named = namespaceCandidates(asked).filter((n) => !offLimits.has(n));
   const candidates = [
-    ...new Set([...named.filter((n) => !hunched.has(n)), ...named, ...namespaceCandidates(alert)]),
+    ...new Set([
+      ...named.filter((n) => !hunched.has(n)),
+      ...named,
+      ...namespaceCandidates(alert),
+      ...offLimits,
+    ]),
   ];
   // The search for the task's own term; later searches (a dependency's name) are not about the task.
   const found =
@@ -1395,7 +1420,7 @@ function resolveNamespace(
   // A namespace the person names outright is where they ask to look, even if the search found the
   // term elsewhere (an alert pasted from another namespace). A namespace only in the pasted alert's
   // labels does not outweigh where the object the person names was found.
-  const askedNs = asking ?? namespaceCandidates(asked)[0];
+  const askedNs = asking ?? named[0];
   const exact = rows.find((r) => r['NAME'] === term);
   // Unless the words place another object there ("I bet it can't reach orders-pg in the data
   // namespace": a hunch's dependency), while the object the task is about was found elsewhere.
@@ -1771,12 +1796,20 @@ export function productName(task: string, ns: string): boolean {
 const HUNCH =
   /\b(?:I think|I suspect|I guess|I assume|I bet|I am sure|I'm sure|my guess|suspect that|probably|maybe|perhaps|my money is on|my money's on|my bet is|I reckon|my hunch)\b/i;
 
-/** Namespaces named only in the sentences of the task that voice a hunch (see `HUNCH`). */
-function hunchNamespaces(asked: string): string[] {
+/**
+ * The person's words for what must be left alone: "do not change anything in …", "don't touch …",
+ * "never restart …", "leave … alone". A namespace they put off limits is not, by that, where they ask us
+ * to look ("Do not change anything in the temporal namespace" beside an alert from another one).
+ */
+const OFF_LIMITS =
+  /\b(?:do not|don't|dont|never|must not|mustn't|please don't)\s+(?:change|touch|modify|edit|restart|scale|delete|redeploy|roll back|mutate)\b|\bleave\b[^.!?]{0,80}\balone\b/i;
+
+/** Namespaces named only in the sentences of the task that `voice` matches (a hunch, see `HUNCH`). */
+function hunchNamespaces(asked: string, voice: RegExp = HUNCH): string[] {
   const sentences = asked.slice(0, 4000).split(/(?<=[.!?])\s+/);
-  const inHunch = sentences.filter((x) => HUNCH.test(x)).flatMap((x) => [...namespaceCandidates(x)]);
+  const inHunch = sentences.filter((x) => voice.test(x)).flatMap((x) => [...namespaceCandidates(x)]);
   const elsewhere = new Set(
-    sentences.filter((x) => !HUNCH.test(x)).flatMap((x) => [...namespaceCandidates(x)]),
+    sentences.filter((x) => !voice.test(x)).flatMap((x) => [...namespaceCandidates(x)]),
   );
   return inHunch.filter((n) => !elsewhere.has(n));
 }

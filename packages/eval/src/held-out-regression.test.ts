@@ -13,10 +13,18 @@ const root = (dir: string) => fileURLToPath(new URL(`../../../${dir}`, import.me
 
 /** Worlds of a set the baseline does not pass yet (see each set's README.md). */
 const NOT_YET: Readonly<Record<string, readonly string[]>> = {
+  // An answer that gives the all-clear ("No fault found … nothing is wrong") in a world with a fault
+  // fails its diagnosis since the twenty-second session, whatever the lines it quotes; these passed
+  // by such answers before (see the root README, below the held-out sets' table).
+  'scenarios-held-out-5': ['hpa-replicas-reset-by-ci-apply'],
+  'scenarios-held-out-7': ['job-completions-two-sends-digest-twice'],
+  'scenarios-held-out-8': ['cronjob-replace-policy-kills-run-before-it-finishes'],
+  'scenarios-held-out-9': ['cronjob-day-of-month-and-weekday-fire-on-either'],
+  'scenarios-held-out-23': ['hpa-session-gateway-memory-target-never-scales-down'],
   // The holder of the scroll contexts (audit-export) runs in a namespace the task does not name, and
   // the person's hunch about Elasticsearch spends the step budget before other-clients gets to it.
   'scenarios-held-out-40': ['ticket-export-scroll-contexts-exhausted-by-audit-export'],
-  // Measured at the end of the session that wrote them (sets 43-44, 45-49, 50); the misses
+  // Measured at the end of the session that wrote them (sets 43-44, 45-49, 50, 51); the misses
   // below have no rule yet (see each set's README).
   'scenarios-held-out-43': [
     'audit-shipper-stalls-on-index-closed-by-curator',
@@ -45,7 +53,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-48': [
     'catalog-writes-not-primary-after-mongo-election',
     'clickstream-producer-zstd-rejected-by-old-brokers',
-    'negative-edge-gateway-h2-stream-resets-client-cancel',
     'negative-search-sync-version-conflicts-optimistic-locking',
     'wiki-502-uwsgi-request-block-size-after-sso-headers',
   ],
@@ -53,7 +60,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'checkout-pay-widget-blocked-by-csp-after-vendor-cdn-move',
     'login-bff-pkce-verifier-mismatch-after-login-start-refactor',
     'negative-feed-writer-cassandra-batch-size-warnings-below-fail',
-    'negative-ledger-export-replica-recovery-conflicts-retried',
     'payment-webhooks-signature-mismatch-after-global-json-parser',
   ],
   'scenarios-held-out-50': [
@@ -64,6 +70,15 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'open-tracker-firestore-contention-on-single-counter-document',
     'quote-engine-node-cannot-rejoin-cluster-after-restart-on-random-port',
     'tenant-api-threadpool-starved-by-blocking-cache-refresh',
+  ],
+  'scenarios-held-out-51': [
+    'digest-job-event-loop-closed-exit-after-shutdown-reorder',
+    'invoice-backfill-cursor-not-found-after-batch-size-raise',
+    'order-api-publish-timeouts-broker-flow-control-consumer-capped',
+    'pricing-pod-started-without-config-server-failfast-misindented',
+    'rates-gateway-native-build-class-not-found-reflection',
+    'spa-chunk-load-errors-from-asset-proxy-response-mixup',
+    'support-portal-login-loop-after-samesite-strict',
   ],
 };
 
@@ -119,6 +134,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-48',
     'scenarios-held-out-49',
     'scenarios-held-out-50',
+    'scenarios-held-out-51',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

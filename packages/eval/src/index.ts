@@ -101,11 +101,15 @@ export {
   scenarioSchema,
 } from './scenario-schema.js';
 export {
+  ALL_CLEAR_CLAIMS,
   type CheckResult,
   type ClusterView,
   checkEvidence,
   checkRootCause,
   type HarnessStops,
+  type JudgedRubric,
+  judgedRubric,
+  NEGATIVE_CONTROL_TAGS,
   scoreRun,
 } from './scoring.js';
 export { findScenariosDir, selectScenarios } from './selection.js';

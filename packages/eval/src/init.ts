@@ -13,7 +13,9 @@ const README = `# Scenarios
 
 One incident per YAML file, checked against \`scenario.schema.json\` (the first line of each file points
 editors at it). \`oom-crashloop.yaml\` is a fault to diagnose and fix; \`healthy-namespace.yaml\` is a
-negative control (the right answer is that nothing is wrong). Copy one to write your own.
+negative control (the right answer is that nothing is wrong; tag such scenarios \`negative-control\`, as it
+is: in any other scenario an answer that says "no fault found" or "nothing is wrong" fails its
+diagnosis). Copy one to write your own.
 
 Run them from the directory above this one (\`sre-eval\` finds the nearest \`scenarios/\`):
 

@@ -9,6 +9,7 @@ import { parseScenario } from './scenario-loader.js';
 const YAML = `schemaVersion: 1
 id: judged
 title: Judged
+tags: [negative-control]
 difficulty: easy
 namespace: shop
 task: Is anything wrong in namespace shop?

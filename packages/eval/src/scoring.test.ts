@@ -4,7 +4,7 @@ import { simEnvironment } from './environment.js';
 import { createPersona } from './personas.js';
 import { runEval } from './runner.js';
 import { parseScenario } from './scenario-loader.js';
-import { checkEvidence, valueAt } from './scoring.js';
+import { checkEvidence, checkRootCause, judgedRubric, valueAt } from './scoring.js';
 
 const BASE = `schemaVersion: 1
 id: gates
@@ -237,5 +237,43 @@ expect:
     ).toMatchObject({ passed: false });
     expect(await run('path: status.nothingHere.restartCount, atMost: 0')).toMatchObject({ passed: false });
     expect(await run('path: status.conditions.Stalled, atMost: 0')).toMatchObject({ passed: false });
+  });
+});
+
+describe('the all-clear in a scenario with a fault', () => {
+  const rubric = { mustMention: ['web', ['memory limit', 'OOMKilled']], mustNotClaim: [] };
+  const judge = (tags: string[], answer: string) =>
+    checkRootCause(answer, judgedRubric({ tags, expect: { rootCause: rubric } } as never)).passed;
+  const quoting =
+    'No fault found in namespace shop: the workloads are healthy. The log of web says "OOMKilled at its memory limit"; nothing is wrong.';
+
+  it('fails an answer that quotes the decisive line but gives the all-clear', () => {
+    expect(judge([], quoting)).toBe(false);
+    expect(
+      judge(['memory'], 'Root cause: web is OOMKilled at its memory limit. Otherwise nothing is wrong.'),
+    ).toBe(false);
+  });
+
+  it('passes the same words in a negative control, whose right answer is the all-clear', () => {
+    expect(judge(['negative-control'], quoting)).toBe(true);
+    expect(judge(['negative'], quoting)).toBe(true);
+  });
+
+  it('passes a diagnosis that says a side matter needs nothing, or denies the all-clear', () => {
+    expect(
+      judge(
+        [],
+        'Root cause: web is OOMKilled at its memory limit. The autoscaler is at its minimum; no action is needed there.',
+      ),
+    ).toBe(true);
+    expect(
+      judge([], 'Root cause: web is OOMKilled at its memory limit; nothing is broken in the node.'),
+    ).toBe(true);
+    expect(judge([], 'web is OOMKilled at its memory limit: it is not true that no fault found.')).toBe(true);
+  });
+
+  it('keeps the scenario rubric as it is when it has nothing to mention', () => {
+    const empty = { mustMention: [], mustNotClaim: ['restart'] };
+    expect(judgedRubric({ tags: [], expect: { rootCause: empty } } as never)).toBe(empty);
   });
 });

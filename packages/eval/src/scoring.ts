@@ -83,7 +83,10 @@ const quiet = new AbortController().signal;
 /** Checks an answer against must-mention phrases (each a phrase or alternatives) and must-not-claim phrases. */
 export function checkRootCause(
   answer: string | null,
-  rubric: { mustMention: readonly (string | readonly string[])[]; mustNotClaim: readonly string[] },
+  rubric: {
+    mustMention: readonly (string | readonly string[])[];
+    mustNotClaim: readonly (string | RegExp)[];
+  },
 ): CheckResult {
   // One verifier per rubric (a scenario's is the same object in every run of it): its phrases are
   // checked and stemmed once, not once a run. Keyed by the phrase lists too, in case a caller edits them.
@@ -247,10 +250,54 @@ export function harnessStops(result: RunResult): HarnessStops {
 }
 
 /** Scores one run against its scenario. */
+/**
+ * The tags that mark a scenario in which nothing is broken (a negative control), whose right answer is
+ * the all-clear. Every other scenario with a root-cause rubric has a fault to find.
+ */
+export const NEGATIVE_CONTROL_TAGS: readonly string[] = ['negative-control', 'negative'];
+
+/**
+ * What an answer says when it gives the whole namespace the all-clear. In a scenario that is not a
+ * negative control, an answer that says one of these (outside a negated clause) fails the root-cause
+ * check whatever else it mentions: the decisive line quoted beside "nothing is wrong" is not a diagnosis.
+ * A scoped "nothing is wrong with the network", "no action is needed" and "nothing is broken" are not
+ * among them: answers say them of a side matter (a hunch ruled out, an autoscaler at its minimum)
+ * beside the fault they found.
+ */
+export const ALL_CLEAR_CLAIMS: readonly RegExp[] = [
+  /\bno fault found\b/i,
+  /\bnothing\s+is\s+wrong\b(?!\s+(?:with|in|on|at|about|for|from|there|here)\b)/i,
+];
+
+type Rubric = Scenario['expect']['rootCause'];
+/** A rubric as it is judged: the scenario's phrases, and the all-clear claims as patterns. */
+export interface JudgedRubric {
+  readonly mustMention: Rubric['mustMention'];
+  readonly mustNotClaim: readonly (string | RegExp)[];
+}
+/** The judged rubric of each scenario rubric, with the forbidden claims it was made from. */
+const judgedRubrics = new WeakMap<Rubric, { from: Rubric['mustNotClaim']; judged: JudgedRubric }>();
+
+/** The rubric a run is judged by: the scenario's, with the all-clear forbidden unless it is a negative control. */
+export function judgedRubric(scenario: Pick<Scenario, 'tags' | 'expect'>): JudgedRubric {
+  const rubric = scenario.expect.rootCause;
+  if (rubric.mustMention.length === 0 || scenario.tags.some((t) => NEGATIVE_CONTROL_TAGS.includes(t)))
+    return rubric;
+  const kept = judgedRubrics.get(rubric);
+  if (kept && kept.from === rubric.mustNotClaim && kept.judged.mustMention === rubric.mustMention)
+    return kept.judged;
+  const judged = {
+    mustMention: rubric.mustMention,
+    mustNotClaim: [...rubric.mustNotClaim, ...ALL_CLEAR_CLAIMS],
+  };
+  judgedRubrics.set(rubric, { from: rubric.mustNotClaim, judged });
+  return judged;
+}
+
 export function scoreRun(input: ScoreInput): ScoredRun {
   const { scenario, result, after, gates } = input;
   const checks: CheckResult[] = [];
-  const rubric = scenario.expect.rootCause;
+  const rubric = judgedRubric(scenario);
   let diagnosis: boolean | null = null;
   if (rubric.mustMention.length > 0 || rubric.mustNotClaim.length > 0) {
     const rc = checkRootCause(result.answer, rubric);

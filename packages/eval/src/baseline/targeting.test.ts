@@ -156,6 +156,24 @@ describe('loggingWorkload: the workload a task says logs errors', () => {
   });
 });
 
+describe('a namespace put off limits', () => {
+  it('is not where to look when the alert names another ("Do not change anything in the data namespace")', async () => {
+    const text = await baselineAnswer(
+      `${head(
+        'target-off-limits',
+        'comms',
+        'Mail has stopped going out since this morning. The DBAs patched the cache last night. Do not change anything in the data namespace.',
+      )}alert:
+  name: MailQueueBacklog
+  severity: warning
+  summary: mail queue backlog above 500 for 15 minutes
+  labels: { namespace: comms }
+${crashAndCache}`,
+    );
+    expect(text).toMatch(/deployment mailer .* in namespace comms/);
+  });
+});
+
 describe('old restarts', () => {
   it('exit code 255 with reason Unknown, long ago, is read as a node reboot, not a crash', async () => {
     const text = await baselineAnswer(

@@ -150,6 +150,11 @@ const ROWS: Row[] = [
     want: [{ kind: 'Ingress', name: 'web', reason: 'NoIngressClass', says: ['nginx'], fix: true }],
   },
   {
+    name: 'no class, and no IngressClass in the cluster to tell which controller serves it',
+    objects: [ingress('web', rule('api', 80)), api],
+    want: [],
+  },
+  {
     name: 'no class, but a default class',
     objects: [ingress('web', rule('api', 80)), ingressClass('nginx', true), api],
     want: [],
@@ -184,6 +189,15 @@ const ROWS: Row[] = [
         fix: true,
       },
     ],
+  },
+  {
+    name: 'a backend ExternalName service, which declares no ports and needs none',
+    objects: [
+      ingress('web', { ingressClassName: 'nginx', ...rule('cdn', 80) }),
+      ingressClass('nginx'),
+      service('cdn', { type: 'ExternalName', externalName: 'assets.edge.svc.cluster.local' }),
+    ],
+    want: [],
   },
   {
     name: 'a TLS secret that does not exist',

@@ -5,7 +5,7 @@ import { type Analyzer, eventLine, type Found, quote } from './types.js';
 const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class';
 const LEGACY_CLASS = 'kubernetes.io/ingress.class';
 
-/** Ingresses: no class and no default, an unknown class, a backend Service (or its port) that does not exist, a missing TLS secret (and why cert-manager has not issued it). */
+/** Ingresses: no class and no default among the cluster's classes, an unknown class, a backend Service (or its port) that does not exist, a missing TLS secret (and why cert-manager has not issued it). */
 export const ingressesAnalyzer: Analyzer = {
   name: 'ingresses',
   kinds: ['Ingress', 'IngressClass', 'Service', 'Secret', 'Event'],
@@ -22,7 +22,10 @@ export const ingressesAnalyzer: Analyzer = {
       const base = { kind: 'Ingress', name, ...(ns ? { namespace: ns } : {}) };
       const cls = ing.spec?.ingressClassName ?? ing.metadata.annotations?.[LEGACY_CLASS];
       if (facts.read('IngressClass')) {
-        if (!cls && defaults.length === 0) {
+        // With no IngressClass at all, nothing says which controller serves the cluster's Ingresses (one
+        // that serves class-less ones, as older controllers do, or none): only a cluster that has
+        // classes and none of them default leaves a class-less Ingress unserved.
+        if (!cls && defaults.length === 0 && classNames.length > 0) {
           out.push({
             ...base,
             reason: 'NoIngressClass',
@@ -104,7 +107,12 @@ export const ingressesAnalyzer: Analyzer = {
         }
         const ports = svc.spec.ports ?? [];
         const want = ref.port?.number ?? ref.port?.name;
-        const ok = want === undefined || ports.some((p) => p.port === want || p.name === want);
+        // An ExternalName Service is a DNS alias (kubernetes.io, "Service": type ExternalName): it has no
+        // endpoints to map, and the controller connects to the external name on the backend's port.
+        const ok =
+          want === undefined ||
+          svc.spec.type === 'ExternalName' ||
+          ports.some((p) => p.port === want || p.name === want);
         if (!ok) {
           out.push({
             ...base,

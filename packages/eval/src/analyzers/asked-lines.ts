@@ -1,0 +1,155 @@
+import { type AnalyzerContext, clip, lineStamp, outputs, searchedLines } from './types.js';
+
+/**
+ * Words too common to tie a log line to what a person wrote: English function words, and the words of
+ * any request for help ("please", "broken", "fix"), which say nothing about the thing itself.
+ */
+const COMMON = new Set(
+  `the and for are but not you all any can had her was one our out has his how its may new now old see two
+  way who did get let put say she too use that with have this will your from they been were said each which
+  their there what about would could should other into than then them these some when where while after
+  before since because also just only very more most much many such even still here over under again once
+  being both does doing done into like look looks seems seem think sure fairly really maybe might must
+  please find fix fixed fixing broken whatever something anything everything going check safe cause causes
+  issue problem wrong happen happens happening help need needs want wants know team manager engineer here
+  today yesterday week monday tuesday wednesday thursday friday saturday sunday morning night since ago
+  pod pods namespace namespaces service services cluster kubernetes deployment deployments container
+  containers running run runs keep keeps kept shows show showed seeing saw getting got`.split(/\s+/),
+);
+
+/** At most this many lines of each log are read, and lines longer than this are passed over. */
+const MAX_LINES = 2000;
+const MAX_LINE = 2000;
+/** A line is quoted only when it shares at least this much of the task's words (see `score`). */
+const MIN_SCORE = 2;
+
+/** A word's plain form: lowercased, a plural's final `s` dropped (`instances` is `instance`). */
+const stem = (w: string) => (w.length > 4 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w);
+
+/** The significant words of a text: runs of three or more letters and digits that start with a letter. */
+function wordsOf(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.toLowerCase().matchAll(/[a-z][a-z0-9]{2,39}/g)) {
+    const w = stem(m[0]);
+    if (!COMMON.has(w) && !COMMON.has(m[0])) out.add(w);
+  }
+  return out;
+}
+
+/** A line's shape: its numbers aside, so the same message logged again compares equal. */
+const shape = (l: string) => l.replace(/\d+(?:\.\d+)?/g, '#');
+
+/** `key=value` figures of a line, a unit after the number kept (`reserved=20.84 GiB`). */
+const FIGURE = /([A-Za-z_][\w.]{0,40})=(\d{1,15}(?:\.\d{1,6})?)(\s?(?:[KMGTP]i?B|[KMG]i|ms|s|%))?(?![\w.])/g;
+
+/** Keys that name an amount (not an id, a port or a sequence number), for a figure without a unit. */
+const AMOUNT_KEY =
+  /size|bytes|mem|heap|used|usage|count|depth|lag|backlog|pending|queue|total|reserved|allocated|free|rss|load|util|latency|duration|connections|sessions|active|inflight|in_flight|busy|idle|open|rate/i;
+
+/**
+ * How a recurring line's measurements moved: those that are the same in every repeat ("steady") and
+ * the range of those that are not. Only `key=value` figures with a unit, a fraction or a key that names
+ * an amount (`AMOUNT_KEY`) count: an id that repeats is not a steady figure.
+ */
+function figures(lines: readonly string[]): { steady: string[]; varying: string[] } {
+  const seen = new Map<string, { values: number[]; unit: string; text: string }>();
+  for (const l of lines)
+    for (const m of l.matchAll(FIGURE)) {
+      const f = seen.get(m[1]!) ?? { values: [], unit: m[3] ?? '', text: `${m[1]}=${m[2]}${m[3] ?? ''}` };
+      f.values.push(Number(m[2]));
+      seen.set(m[1]!, f);
+    }
+  const steady: string[] = [];
+  const varying: string[] = [];
+  for (const [key, f] of seen) {
+    if (f.values.length !== lines.length) continue;
+    // A measurement: it has a unit, a fraction, or a key that names an amount; ids and ports do not.
+    if (!f.unit && !f.text.includes('.', key.length) && !AMOUNT_KEY.test(key)) continue;
+    const lo = Math.min(...f.values);
+    const hi = Math.max(...f.values);
+    if (lo === hi) steady.push(f.text);
+    else varying.push(`${key} from ${lo}${f.unit} to ${hi}${f.unit}`);
+  }
+  return { steady, varying };
+}
+
+/** `2026-03-20 02:12:33` of a stamped line, else undefined. */
+function stampText(line: string): string | undefined {
+  if (lineStamp(line) === undefined) return undefined;
+  return /^\[?(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d)/.exec(line.trimStart())?.[1];
+}
+
+/**
+ * The log lines that bear on what the task describes, for an answer that found no fault: of the
+ * current logs read (`get_pod_logs` without `previous`, and `search_pod_logs` matches), the line that
+ * shares the most of the task's significant words, where a word found in more than three quarters of
+ * a log's lines counts a quarter (a program's own name, a level). So the answer shows what the thing the person
+ * worries about looks like in the logs ("self-preservation is disabled (…=false)"), not only that the
+ * pods are healthy. When that line recurs (the same text, its numbers aside) three times or more, the
+ * answer says from when to when, which of its `key=value` figures stayed the same in every repeat
+ * (steady) and over what range the others moved: whether a figure grows is what a question about a
+ * leak or a backlog turns on. At most two lines, of different logs or shapes; none that shares less
+ * than two of the task's words, unless it is such a series of figures and shares one. Returns one
+ * sentence, or none.
+ */
+export function askedLines({ task, seen }: AnalyzerContext): string[] {
+  const asked = wordsOf(task.slice(0, 4000));
+  if (asked.size === 0) return [];
+  const logs: { pod: string; lines: string[] }[] = [
+    ...outputs(seen, 'get_pod_logs', (o) => !o.args['previous']).map((o) => ({
+      pod: String(o.args['name'] ?? ''),
+      lines: o.content.slice(-400_000).split('\n').slice(-MAX_LINES),
+    })),
+    ...outputs(seen, 'search_pod_logs', (o) => !o.args['previous']).map((o) => ({
+      pod: String(o.args['name'] ?? ''),
+      lines: searchedLines([o], () => true).slice(-MAX_LINES),
+    })),
+  ];
+  const picked: { pod: string; line: string; score: number; at: number; log: string[] }[] = [];
+  for (const { pod, lines } of logs) {
+    const kept = lines.filter(
+      (l) => l.trim() && l.length <= MAX_LINE && !/^\(no log lines|^Defaulted container "/.test(l),
+    );
+    const words = kept.map(wordsOf);
+    // How many lines of this log each of the task's words is in.
+    const spread = new Map<string, number>();
+    for (const ws of words) for (const w of ws) if (asked.has(w)) spread.set(w, (spread.get(w) ?? 0) + 1);
+    const shapes = new Map<string, number>();
+    for (const l of kept) shapes.set(shape(l), (shapes.get(shape(l)) ?? 0) + 1);
+    kept.forEach((line, at) => {
+      let score = 0;
+      for (const w of words[at]!)
+        if (asked.has(w)) score += (spread.get(w) ?? 0) * 4 > kept.length * 3 && kept.length > 2 ? 0.25 : 1;
+      // A figure logged again and again (`cuda memory: reserved=20.84 GiB`) about a word of the task is
+      // the series the question turns on, though it shares one word.
+      const series = score >= 1 && (shapes.get(shape(line)) ?? 0) >= 3 && /=\d/.test(line);
+      if (score >= MIN_SCORE || series)
+        picked.push({ pod, line, score: series ? score + 1 : score, at, log: kept });
+    });
+  }
+  picked.sort((a, b) => b.score - a.score || b.at - a.at);
+  const chosen: typeof picked = [];
+  for (const p of picked) {
+    if (chosen.length >= 2) break;
+    if (chosen.some((c) => shape(c.line) === shape(p.line) || (c.pod === p.pod && c.score > p.score)))
+      continue;
+    chosen.push(p);
+  }
+  if (chosen.length === 0) return [];
+  const told = chosen.map((p) => {
+    const same = p.log.filter((l) => shape(l) === shape(p.line));
+    let text = `"${clip(p.line, 240)}" (${p.pod})`;
+    if (same.length >= 3) {
+      const from = stampText(same[0]!);
+      const to = stampText(same[same.length - 1]!);
+      const { steady, varying } = figures(same);
+      text += `, a line logged ${same.length} times${from && to ? ` from ${from} to ${to}` : ''}`;
+      if (steady.length > 0)
+        text += `, with ${steady.slice(0, 4).join(', ')} the same in every one (steady, not growing)`;
+      if (varying.length > 0)
+        text += `${steady.length > 0 ? ' and' : ', with'} ${varying.slice(0, 3).join(', ')}`;
+    }
+    return text;
+  });
+  return [`What the logs I read say about what you describe: ${told.join('; ')}.`];
+}
