@@ -286,7 +286,29 @@ describe('withContinuation: an error across lines', () => {
     // Without a parse error, a line starting with "|" is not skipped (two more lines at most).
     [['error: bad', '  | x', 'plain'], 'error: bad | x'],
     [['panicked at src/main.rs:5:1:', 'boom', 'after'], 'panicked at src/main.rs:5:1: boom'],
+    // Java stack frames between an exception and its cause are skipped, and the cause read.
+    [
+      [
+        'java.lang.IllegalStateException: cannot load provider com.acme.Rates',
+        '\tat com.acme.Config.provider(Config.java:47)',
+        '\tat java.base/java.lang.Thread.run(Thread.java:1583)',
+        '\t... 18 common frames omitted',
+        'Caused by: java.lang.ClassNotFoundException: com.acme.Rates',
+        '\tat java.base/java.lang.Class.forName(Class.java:421)',
+        'INFO shutting down',
+      ],
+      'java.lang.IllegalStateException: cannot load provider com.acme.Rates Caused by: java.lang.ClassNotFoundException: com.acme.Rates',
+    ],
   ])('%j', (lines, out) => expect(withContinuation(lines, 0)).toBe(out));
+
+  it('shortens a long exception before its cause, so a clipped quote keeps the cause', () => {
+    const long = `org.example.BeanCreationException: Error creating bean 'rates': ${'x'.repeat(300)}`;
+    const out = withContinuation([long, 'Caused by: java.lang.ClassNotFoundException: com.acme.Rates'], 0);
+    expect(out.length).toBeLessThanOrEqual(200 + 1 + 60);
+    expect(out).toMatch(
+      /^org\.example\.BeanCreationException: Error creating bean 'rates': x+ … Caused by: java\.lang\.ClassNotFoundException: com\.acme\.Rates$/,
+    );
+  });
 });
 
 describe('a dependency with no available pods: what to read, and a loopback-only bind in its configuration', () => {

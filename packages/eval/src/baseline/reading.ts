@@ -479,7 +479,9 @@ export function tellingLine(text: string): string | undefined {
 /**
  * A log line with the lines that finish it: an error that ends in ":" ("… the following error(s):")
  * or that the next line continues (an indented line, a "Caused by:", a Java exception class) is one
- * error across lines, and its cause is in the continuation. At most two more lines.
+ * error across lines, and its cause is in the continuation. At most two more lines, not counting Java
+ * stack frames, which are skipped (up to ten) so that a `Caused by:` after them is read; an exception
+ * longer than 200 characters before a `Caused by:` is shortened, so the cause survives a clipped quote.
  */
 export function withContinuation(lines: readonly string[], at: number): string {
   let out = lines[at]!;
@@ -493,12 +495,20 @@ export function withContinuation(lines: readonly string[], at: number): string {
       if (end < at + 8) end++;
       continue;
     }
+    // A Java stack frame (`\tat a.b.C.m(C.java:47)`, `... 18 common frames omitted`) between an
+    // exception and its `Caused by:` says where, not why: skipped, and the cause after it read.
+    if (/^\s*(?:at\s+[\w$.<>/@-]{1,300}\(|\.\.\. \d{1,6} (?:common frames omitted|more)\b)/.test(next)) {
+      if (end < at + 12) end++;
+      continue;
+    }
     const continues =
       (gutter(lines[i - 1]!) && /parse error at line \d/i.test(out)) ||
       lines[i - 1]!.trimEnd().endsWith(':') ||
       /^\s/.test(next) ||
       /^(Caused by|\s*at\s|[a-z][a-z0-9_]*(?:\.[A-Za-z0-9_$]+){1,12}(?:Error|Exception)\b)/.test(next);
     if (!continues) break;
+    // The innermost cause is what a quote must keep: a long exception before it is shortened.
+    if (next.startsWith('Caused by:') && out.length > 200) out = clip(out, 200);
     out = `${out.trimEnd()} ${next.trim()}`;
   }
   return out;
