@@ -3,9 +3,8 @@
 // the all-clear is a wrong answer). No agent runs here. Usage (from the repo root):
 //   node_modules/.bin/tsx scripts/held-out/check-rubrics.ts <folder>   (e.g. scenarios-held-out-3)
 import { readdirSync, readFileSync } from 'node:fs';
-import { judgedRubric } from '../../packages/eval/dist/index.js';
+import { checkRootCause, judgedRubric } from '../../packages/eval/dist/index.js';
 import { parse } from '../../packages/eval/node_modules/yaml/dist/index.js';
-import { answerExpectations } from '../../packages/verifiers/dist/index.js';
 
 const say = (text: string): void => {
   process.stdout.write(`${text}\n`);
@@ -37,9 +36,7 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
       },
     },
   } as never);
-  const v = answerExpectations({ mustMention: rubric.mustMention, mustNotClaim: rubric.mustNotClaim });
-  const run = (answer: string) =>
-    v.verify({ answer, trace: [], task: s.task } as never) as { passed: boolean; detail: string };
+  const run = (answer: string) => checkRootCause(answer, rubric);
   for (const [i, ans] of a.correct.entries()) {
     const r = run(ans);
     if (!r.passed) {

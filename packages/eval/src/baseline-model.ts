@@ -346,6 +346,7 @@ export class BaselineSreModel implements Model {
   /** The one narrower change tried after a refused fix, when its tool is one of the mutating tools offered. */
   #tryInstead(f: NonNullable<Finding['fallback']>, tools: readonly ToolDescriptor[]): Decision | undefined {
     if (!tools.some((t) => t.mutating && t.name === f.tool)) return undefined;
+    if (offLimitsNamespaces(this.#task).includes(String(f.args['namespace']))) return undefined;
     this.#fallbackTried = true;
     this.#fixText = this.#fixText ? `${f.text} (in place of the refused change: ${this.#fixText})` : f.text;
     return { type: 'tool_calls', calls: [{ tool: f.tool, args: f.args }] };
@@ -363,8 +364,12 @@ export class BaselineSreModel implements Model {
   #proposeFix(top: Finding | undefined, tools: readonly ToolDescriptor[]): Decision | undefined {
     if (this.#fixTried || !top?.fix || !tools.some((t) => t.mutating && t.name === top.fix!.tool))
       return undefined;
-    // The person asked for no change at all: the fix is recommended, not attempted.
-    if (forbidsChanges(this.#task)) return undefined;
+    // The person asked for no change at all, or none where this one would be: recommended, not attempted.
+    if (
+      forbidsChanges(this.#task) ||
+      offLimitsNamespaces(this.#task).includes(String(top.fix.args['namespace']))
+    )
+      return undefined;
     this.#fixTried = true;
     this.#fixText = top.fix.text;
     this.#fixFinding = top;
@@ -1368,7 +1373,7 @@ function resolveNamespace(
   const found = namespaceFound(task, term, seen);
   // A namespace the person puts off limits is where to look only when nothing else is named.
   const { asked, alert } = question(task);
-  const offLimits = hunchNamespaces(asked, OFF_LIMITS);
+  const offLimits = offLimitsNamespaces(task);
   if (found === undefined || !offLimits.includes(found)) return found;
   return (
     [...namespaceCandidates(asked), ...namespaceCandidates(alert)].find((n) => !offLimits.includes(n)) ??
@@ -1387,7 +1392,7 @@ function namespaceFound(
   // unhealthy") comes after one they ask us to look in ("find the cause in namespace community").
   const hunched = new Set(hunchNamespaces(asked));
   // One the person puts off limits comes after every other, the pasted alert's too.
-  const offLimits = new Set(hunchNamespaces(asked, OFF_LIMITS));
+  const offLimits = new Set(offLimitsNamespaces(task));
   const named = namespaceCandidates(asked).filter((n) => !offLimits.has(n));
   const candidates = [
     ...new Set([
@@ -1750,12 +1755,13 @@ export function throughNamed(task: string, ns: string): boolean {
 /**
  * Whether the task forbids every change: "do not change anything (yet)", "don't touch anything", "no
  * changes please", "make no changes". A scoped or conditional one ("don't change anything outside
- * payments", "… unless …", "don't touch other workloads") does not. Case-insensitive, bounded patterns.
+ * payments", "… unless …", "don't touch other workloads", "… in the data namespace": that one is off
+ * limits, see `offLimitsNamespaces`) does not. Case-insensitive, bounded patterns.
  */
 export function forbidsChanges(task: string): boolean {
   const text = task.slice(0, 4000);
   return (
-    /\b(?:do not|don't|never) (?:change|modify|touch|fix) anything\b(?!,? (?:unless|outside|except|but|other than|else|beyond|in other)\b)/i.test(
+    /\b(?:do not|don't|never) (?:change|modify|touch|fix) anything\b(?!,? (?:unless|outside|except|but|other than|else|beyond|in other)\b| in (?:the )?(?:[a-z0-9-]{1,63} )?namespace\b)/i.test(
       text,
     ) ||
     /\b(?:make no changes|no changes(?: to the cluster| please)|read-only investigation|(?:change|touch|modify) nothing)\b/i.test(
@@ -1802,11 +1808,22 @@ const HUNCH =
  * to look ("Do not change anything in the temporal namespace" beside an alert from another one).
  */
 const OFF_LIMITS =
-  /\b(?:do not|don't|dont|never|must not|mustn't|please don't)\s+(?:change|touch|modify|edit|restart|scale|delete|redeploy|roll back|mutate)\b|\bleave\b[^.!?]{0,80}\balone\b/i;
+  /\b(?:do not|don['\u2019]t|dont|never|must not|mustn['\u2019]t)\s+(?:(?:make|do|apply)\s+(?:any\s+)?changes?\b|change|touch|modify|edit|restart|scale|delete|redeploy|roll back|mutate)\b|\bleave\b[^.!?\n]{0,80}\balone\b|\boff[- ]limits?\b/i;
 
-/** Namespaces named only in the sentences of the task that `voice` matches (a hunch, see `HUNCH`). */
-function hunchNamespaces(asked: string, voice: RegExp = HUNCH): string[] {
-  const sentences = asked.slice(0, 4000).split(/(?<=[.!?])\s+/);
+/** Where a clause ends, for what a task puts off limits: a sentence, a line (a bullet), a `;`, a "but". */
+const CLAUSE = /(?<=[.!?;])\s+|\n+|,?\s+but\s+/;
+
+/** The namespaces the task puts off limits (see `OFF_LIMITS`), clause by clause. */
+function offLimitsNamespaces(task: string): string[] {
+  return hunchNamespaces(question(task).asked, OFF_LIMITS, CLAUSE);
+}
+
+/**
+ * Namespaces named only in the sentences (or other parts, split at `split`) of the task that `voice`
+ * matches (a hunch, see `HUNCH`).
+ */
+function hunchNamespaces(asked: string, voice: RegExp = HUNCH, split: RegExp = /(?<=[.!?])\s+/): string[] {
+  const sentences = asked.slice(0, 4000).split(split);
   const inHunch = sentences.filter((x) => voice.test(x)).flatMap((x) => [...namespaceCandidates(x)]);
   const elsewhere = new Set(
     sentences.filter((x) => !voice.test(x)).flatMap((x) => [...namespaceCandidates(x)]),

@@ -102,6 +102,7 @@ export {
 } from './scenario-schema.js';
 export {
   ALL_CLEAR_CLAIMS,
+  allClearClaim,
   type CheckResult,
   type ClusterView,
   checkEvidence,

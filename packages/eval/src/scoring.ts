@@ -85,7 +85,9 @@ export function checkRootCause(
   answer: string | null,
   rubric: {
     mustMention: readonly (string | readonly string[])[];
-    mustNotClaim: readonly (string | RegExp)[];
+    mustNotClaim: readonly string[];
+    /** Fail an answer that gives the all-clear (see `allClearClaim`): a scenario with a fault. */
+    forbidAllClear?: boolean;
   },
 ): CheckResult {
   // One verifier per rubric (a scenario's is the same object in every run of it): its phrases are
@@ -107,7 +109,10 @@ export function checkRootCause(
     { task: '', answer, trace: [], runId: 'score', stoppedReason: 'completed' },
     { signal: quiet },
   ) as Verification;
-  return { name: 'root_cause', passed: v.passed, detail: v.detail };
+  const claim = rubric.forbidAllClear ? allClearClaim(answer) : undefined;
+  if (claim === undefined) return { name: 'root_cause', passed: v.passed, detail: v.detail };
+  const said = `the answer gives the all-clear ("${claim}") in a scenario with a fault to find`;
+  return { name: 'root_cause', passed: false, detail: v.passed ? said : `${v.detail}; and ${said}` };
 }
 
 /**
@@ -257,40 +262,73 @@ export function harnessStops(result: RunResult): HarnessStops {
 export const NEGATIVE_CONTROL_TAGS: readonly string[] = ['negative-control', 'negative'];
 
 /**
- * What an answer says when it gives the whole namespace the all-clear. In a scenario that is not a
- * negative control, an answer that says one of these (outside a negated clause) fails the root-cause
- * check whatever else it mentions: the decisive line quoted beside "nothing is wrong" is not a diagnosis.
- * A scoped "nothing is wrong with the network", "no action is needed" and "nothing is broken" are not
- * among them: answers say them of a side matter (a hunch ruled out, an autoscaler at its minimum)
- * beside the fault they found.
+ * What an answer says when it gives the whole namespace the all-clear: "no fault(s) found", "nothing
+ * is wrong" (also "nothing's wrong"). In a scenario that is not a negative control, an answer that makes
+ * one of these claims fails the root-cause check whatever else it mentions: the decisive line quoted
+ * beside "nothing is wrong" is not a diagnosis. Not a claim the answer makes (see `allClearClaim`): one
+ * scoped to a side matter ("nothing is wrong with the network", "no fault found in the logs"), one it
+ * reports ("it may look like nothing is wrong, but …"), one inside a quote, one it denies ("it is not
+ * true that …"). "No action is needed" and "nothing is broken" are not among them: answers say them of
+ * a side matter (an autoscaler at its minimum) beside the fault they found.
  */
 export const ALL_CLEAR_CLAIMS: readonly RegExp[] = [
-  /\bno fault found\b/i,
-  /\bnothing\s+is\s+wrong\b(?!\s+(?:with|in|on|at|about|for|from|there|here)\b)/i,
+  /\bno\s+faults?\s+(?:was\s+|were\s+)?found\b/gi,
+  /\bnothing(?:\s+is|'s|\u2019s)\s+wrong\b/gi,
 ];
 
-type Rubric = Scenario['expect']['rootCause'];
-/** A rubric as it is judged: the scenario's phrases, and the all-clear claims as patterns. */
-export interface JudgedRubric {
-  readonly mustMention: Rubric['mustMention'];
-  readonly mustNotClaim: readonly (string | RegExp)[];
+/** After a claim: a scope narrower than the namespace ("with the network", "in the logs"). */
+const SCOPED =
+  /^\s+(?:with|about|for|from|on|in\s+(?:the|its|their|his|her|our|your)\s+(?!\S{1,63}\s+namespace\b|namespace\b|cluster\b))/i;
+/** Before a claim: someone else's view or an appearance ("it may look like", "the dashboard says"). */
+const REPORTED =
+  /\b(?:looks?|looked|seems?|seemed|appears?|appeared|claims?|claimed|says?|said|reports?|reported|thinks?|thought|believes?|believed)\s+(?:like|as if|that)?\s*$/i;
+/** Before a claim: a denial of it ("it is not true that"). */
+const DENIED = /\b(?:not|never)\s+(?:true|the case)\s+that\s*$/i;
+
+/**
+ * The first all-clear claim the answer makes (see `ALL_CLEAR_CLAIMS`), or undefined. Reads at most the
+ * first 100,000 characters of the answer.
+ */
+export function allClearClaim(answer: string | null): string | undefined {
+  const text = (answer ?? '').slice(0, 100_000);
+  for (const re of ALL_CLEAR_CLAIMS) {
+    for (const m of text.matchAll(re)) {
+      const at = m.index;
+      const lineStart = text.lastIndexOf('\n', at) + 1;
+      const before = text.slice(Math.max(lineStart, at - 60), at);
+      const after = text.slice(at + m[0].length, at + m[0].length + 80);
+      // Inside a quote on its line ("… no fault found …" as a log or a person wrote it).
+      const quotes = (text.slice(lineStart, at).match(/["\u201c\u201d]/g) ?? []).length;
+      if (quotes % 2 === 1 || SCOPED.test(after) || REPORTED.test(before) || DENIED.test(before)) continue;
+      return m[0];
+    }
+  }
+  return undefined;
 }
-/** The judged rubric of each scenario rubric, with the forbidden claims it was made from. */
-const judgedRubrics = new WeakMap<Rubric, { from: Rubric['mustNotClaim']; judged: JudgedRubric }>();
+
+type Rubric = Scenario['expect']['rootCause'];
+/** A rubric as it is judged: the scenario's, and whether the all-clear is a wrong answer. */
+export interface JudgedRubric extends Rubric {
+  /** True when the scenario has a fault to find: an answer that gives the all-clear fails. */
+  readonly forbidAllClear: boolean;
+}
+const judgedRubrics = new WeakMap<Rubric, JudgedRubric>();
 
 /** The rubric a run is judged by: the scenario's, with the all-clear forbidden unless it is a negative control. */
 export function judgedRubric(scenario: Pick<Scenario, 'tags' | 'expect'>): JudgedRubric {
   const rubric = scenario.expect.rootCause;
-  if (rubric.mustMention.length === 0 || scenario.tags.some((t) => NEGATIVE_CONTROL_TAGS.includes(t)))
-    return rubric;
+  const forbidAllClear =
+    rubric.mustMention.length > 0 && !scenario.tags.some((t) => NEGATIVE_CONTROL_TAGS.includes(t));
   const kept = judgedRubrics.get(rubric);
-  if (kept && kept.from === rubric.mustNotClaim && kept.judged.mustMention === rubric.mustMention)
-    return kept.judged;
-  const judged = {
-    mustMention: rubric.mustMention,
-    mustNotClaim: [...rubric.mustNotClaim, ...ALL_CLEAR_CLAIMS],
-  };
-  judgedRubrics.set(rubric, { from: rubric.mustNotClaim, judged });
+  if (
+    kept &&
+    kept.forbidAllClear === forbidAllClear &&
+    kept.mustMention === rubric.mustMention &&
+    kept.mustNotClaim === rubric.mustNotClaim
+  )
+    return kept;
+  const judged = { mustMention: rubric.mustMention, mustNotClaim: rubric.mustNotClaim, forbidAllClear };
+  judgedRubrics.set(rubric, judged);
   return judged;
 }
 

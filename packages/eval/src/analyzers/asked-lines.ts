@@ -1,4 +1,4 @@
-import { type AnalyzerContext, clip, lineStamp, outputs, searchedLines } from './types.js';
+import { type AnalyzerContext, clip, clipAround, lineStamp, outputs } from './types.js';
 
 /**
  * Words too common to tie a log line to what a person wrote: English function words, and the words of
@@ -36,20 +36,37 @@ function wordsOf(text: string): Set<string> {
   return out;
 }
 
+/** The last 400,000 characters of a text, never starting inside a surrogate pair. */
+function tail(text: string): string {
+  const t = text.length > 400_000 ? text.slice(-400_000) : text;
+  const c = t.charCodeAt(0);
+  return c >= 0xdc00 && c <= 0xdfff ? t.slice(1) : t;
+}
+
 /** A line's shape: its numbers aside, so the same message logged again compares equal. */
 const shape = (l: string) => l.replace(/\d+(?:\.\d+)?/g, '#');
 
 /** `key=value` figures of a line, a unit after the number kept (`reserved=20.84 GiB`). */
-const FIGURE = /([A-Za-z_][\w.]{0,40})=(\d{1,15}(?:\.\d{1,6})?)(\s?(?:[KMGTP]i?B|[KMG]i|ms|s|%))?(?![\w.])/g;
+const FIGURE =
+  /([A-Za-z_][\w.]{0,40})=(\d{1,15}(?:\.\d{1,6})?)(\s?(?:[KMGTP]i?B|[KMG]i|ms|s|%))?(?![\w.]|[,:]\d)/g;
 
-/** Keys that name an amount (not an id, a port or a sequence number), for a figure without a unit. */
-const AMOUNT_KEY =
-  /size|bytes|mem|heap|used|usage|count|depth|lag|backlog|pending|queue|total|reserved|allocated|free|rss|load|util|latency|duration|connections|sessions|active|inflight|in_flight|busy|idle|open|rate/i;
+/** The parts of a key (split at `_`, `.`, `-`) that name an amount, not an id, a port or a sequence number. */
+const AMOUNT_PART =
+  /^(?:size|bytes|mem|memory|heap|used|usage|count|depth|lag|backlog|pending|queue|queued|total|reserved|allocated|alloc|free|rss|load|util|utilization|latency|duration|connections|conns|sessions|active|inflight|busy|idle|open|rate|requests|mb|mib|gb|gib|kb|kib|ms|seconds|bytes)$/;
+/** The parts of a key that name a version, whose `1.3` is no measurement. */
+const VERSION_PART = /^(?:v|ver|version|tls|ssl|proto|protocol|http|api|schema)$/;
+
+/** Whether a figure is a measurement: a unit, a fraction or a key that names an amount; not a version. */
+function measurement(key: string, text: string, unit: string): boolean {
+  const parts = key.toLowerCase().split(/[_.-]/);
+  if (parts.some((p) => VERSION_PART.test(p))) return false;
+  return unit !== '' || text.includes('.', key.length) || parts.some((p) => AMOUNT_PART.test(p));
+}
 
 /**
  * How a recurring line's measurements moved: those that are the same in every repeat ("steady") and
  * the range of those that are not. Only `key=value` figures with a unit, a fraction or a key that names
- * an amount (`AMOUNT_KEY`) count: an id that repeats is not a steady figure.
+ * an amount (`AMOUNT_PART`) count, a version's never: an id that repeats is not a steady figure.
  */
 function figures(lines: readonly string[]): { steady: string[]; varying: string[] } {
   const seen = new Map<string, { values: number[]; unit: string; text: string }>();
@@ -64,7 +81,7 @@ function figures(lines: readonly string[]): { steady: string[]; varying: string[
   for (const [key, f] of seen) {
     if (f.values.length !== lines.length) continue;
     // A measurement: it has a unit, a fraction, or a key that names an amount; ids and ports do not.
-    if (!f.unit && !f.text.includes('.', key.length) && !AMOUNT_KEY.test(key)) continue;
+    if (!measurement(key, f.text, f.unit)) continue;
     const lo = Math.min(...f.values);
     const hi = Math.max(...f.values);
     if (lo === hi) steady.push(f.text);
@@ -98,11 +115,16 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
   const logs: { pod: string; lines: string[] }[] = [
     ...outputs(seen, 'get_pod_logs', (o) => !o.args['previous']).map((o) => ({
       pod: String(o.args['name'] ?? ''),
-      lines: o.content.slice(-400_000).split('\n').slice(-MAX_LINES),
+      lines: tail(o.content).split('\n').slice(-MAX_LINES),
     })),
+    // Only the lines the search showed (`N:` a match, `N-` context), not the tool's own header.
     ...outputs(seen, 'search_pod_logs', (o) => !o.args['previous']).map((o) => ({
       pod: String(o.args['name'] ?? ''),
-      lines: searchedLines([o], () => true).slice(-MAX_LINES),
+      lines: tail(o.content)
+        .split('\n')
+        .filter((l) => /^\d{1,7}[:-]/.test(l))
+        .map((l) => l.replace(/^\d{1,7}[:-]/, ''))
+        .slice(-MAX_LINES),
     })),
   ];
   const picked: { pod: string; line: string; score: number; at: number; log: string[] }[] = [];
@@ -117,12 +139,14 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
     const shapes = new Map<string, number>();
     for (const l of kept) shapes.set(shape(l), (shapes.get(shape(l)) ?? 0) + 1);
     kept.forEach((line, at) => {
+      // A figure logged again and again (`cuda memory: reserved=20.84 GiB`) about a word of the task is
+      // the series the question turns on, though it shares one word, and though it fills the log.
+      const recurs = (shapes.get(shape(line)) ?? 0) >= 3 && /=\d/.test(line);
       let score = 0;
       for (const w of words[at]!)
-        if (asked.has(w)) score += (spread.get(w) ?? 0) * 4 > kept.length * 3 && kept.length > 2 ? 0.25 : 1;
-      // A figure logged again and again (`cuda memory: reserved=20.84 GiB`) about a word of the task is
-      // the series the question turns on, though it shares one word.
-      const series = score >= 1 && (shapes.get(shape(line)) ?? 0) >= 3 && /=\d/.test(line);
+        if (asked.has(w))
+          score += !recurs && (spread.get(w) ?? 0) * 4 > kept.length * 3 && kept.length > 2 ? 0.25 : 1;
+      const series = recurs && score >= 1;
       if (score >= MIN_SCORE || series)
         picked.push({ pod, line, score: series ? score + 1 : score, at, log: kept });
     });
@@ -138,7 +162,10 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
   if (chosen.length === 0) return [];
   const told = chosen.map((p) => {
     const same = p.log.filter((l) => shape(l) === shape(p.line));
-    let text = `"${clip(p.line, 240)}" (${p.pod})`;
+    // Clipped around the longest (most specific) of the task's words it shares, so a long line keeps
+    // what matched.
+    const first = [...wordsOf(p.line)].filter((w) => asked.has(w)).sort((a, b) => b.length - a.length)[0];
+    let text = `"${first ? clipAround(p.line, first, 240) : clip(p.line, 240)}" (${p.pod})`;
     if (same.length >= 3) {
       const from = stampText(same[0]!);
       const to = stampText(same[same.length - 1]!);

@@ -480,14 +480,19 @@ export function tellingLine(text: string): string | undefined {
  * A log line with the lines that finish it: an error that ends in ":" ("… the following error(s):")
  * or that the next line continues (an indented line, a "Caused by:", a Java exception class) is one
  * error across lines, and its cause is in the continuation. At most two more lines, not counting Java
- * stack frames, which are skipped (up to ten) so that a `Caused by:` after them is read; an exception
- * longer than 200 characters before a `Caused by:` is shortened, so the cause survives a clipped quote.
+ * stack frames, which are skipped (within 400 lines) so that a `Caused by:` after them is read; of a
+ * chain of causes the innermost is kept, after the exception it started from shortened to 200
+ * characters, so the cause survives a clipped quote. After frames only a `Caused by:` continues.
  */
 export function withContinuation(lines: readonly string[], at: number): string {
   let out = lines[at]!;
+  // The exception a chain of `Caused by:` starts from, once one is read; then only the innermost cause is kept.
+  let head: string | undefined;
   let end = at + 2;
-  for (let i = at + 1; i < lines.length && i <= end; i++) {
-    const next = lines[i]!;
+  let framed = false;
+  const last = Math.min(lines.length - 1, at + MAX_TRACE_LINES);
+  for (let i = at + 1; i <= last && i <= end; i++) {
+    const next = lines[i]!.replace(/\r$/, '');
     // A parser's excerpt of the file ("TOML parse error at line 9, column 1", then "  |", "9 | [upstream]",
     // "  | ^^^^"): its gutter lines are skipped, and the message after them ("missing field `x`") read.
     const gutter = (l: string) => /^\s{0,12}\d{0,7}\s{0,3}\|/.test(l);
@@ -498,21 +503,36 @@ export function withContinuation(lines: readonly string[], at: number): string {
     // A Java stack frame (`\tat a.b.C.m(C.java:47)`, `... 18 common frames omitted`) between an
     // exception and its `Caused by:` says where, not why: skipped, and the cause after it read.
     if (/^\s*(?:at\s+[\w$.<>/@-]{1,300}\(|\.\.\. \d{1,6} (?:common frames omitted|more)\b)/.test(next)) {
-      if (end < at + 12) end++;
+      framed = true;
+      end = i + 1;
       continue;
     }
+    const cause = next.startsWith('Caused by:');
+    // After frames only a `Caused by:` goes on with this exception: another exception line starts the next trace.
     const continues =
-      (gutter(lines[i - 1]!) && /parse error at line \d/i.test(out)) ||
-      lines[i - 1]!.trimEnd().endsWith(':') ||
-      /^\s/.test(next) ||
-      /^(Caused by|\s*at\s|[a-z][a-z0-9_]*(?:\.[A-Za-z0-9_$]+){1,12}(?:Error|Exception)\b)/.test(next);
+      cause ||
+      (!framed &&
+        ((gutter(lines[i - 1]!) && /parse error at line \d/i.test(out)) ||
+          lines[i - 1]!.trimEnd().endsWith(':') ||
+          /^\s/.test(next) ||
+          /^(\s*at\s|[a-z][a-z0-9_]*(?:\.[A-Za-z0-9_$]+){1,12}(?:Error|Exception)\b)/.test(next)));
     if (!continues) break;
-    // The innermost cause is what a quote must keep: a long exception before it is shortened.
-    if (next.startsWith('Caused by:') && out.length > 200) out = clip(out, 200);
+    if (cause) {
+      // The innermost cause is what a quote must keep: the exception it started from is shortened to
+      // 200 characters, and an outer cause gives way to the next one.
+      head ??= out.length > 200 ? clip(out, 200) : out;
+      out = `${head.trimEnd()} ${next.trim()}`;
+      framed = false;
+      end = i + 2;
+      continue;
+    }
     out = `${out.trimEnd()} ${next.trim()}`;
   }
   return out;
 }
+
+/** At most this many lines after an exception are read for its causes (frames included). */
+const MAX_TRACE_LINES = 400;
 
 /**
  * The scan's findings the baseline takes as they are: every family but pods, and the pod findings

@@ -36,7 +36,13 @@ export const ingressesAnalyzer: Analyzer = {
             next: 'list_resources kind=IngressClass',
             fix: `set spec.ingressClassName${classNames[0] ? ` (e.g. ${classNames[0]})` : ''}, or mark a class as the default`,
           });
-        } else if (cls && !classNames.includes(cls)) {
+        } else if (
+          cls &&
+          !classNames.includes(cls) &&
+          // The legacy annotation in a cluster with no IngressClass: an older controller started with
+          // that class serves it without any IngressClass object.
+          (classNames.length > 0 || ing.spec?.ingressClassName !== undefined)
+        ) {
           out.push({
             ...base,
             reason: 'IngressClassNotFound',
