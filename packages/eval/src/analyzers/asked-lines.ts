@@ -1,3 +1,4 @@
+import { cutTextEnd } from '@sre-harness/core';
 import { type AnalyzerContext, clip, clipAround, lineStamp, outputs } from './types.js';
 
 /**
@@ -19,6 +20,8 @@ const COMMON = new Set(
 
 /** At most this many lines of each log are read, and lines longer than this are passed over. */
 const MAX_LINES = 2000;
+/** At most this many characters of the end of each log output are read. */
+const MAX_TEXT = 400_000;
 const MAX_LINE = 2000;
 /** A line is quoted only when it shares at least this much of the task's words (see `score`). */
 const MIN_SCORE = 2;
@@ -34,13 +37,6 @@ function wordsOf(text: string): Set<string> {
     if (!COMMON.has(w) && !COMMON.has(m[0])) out.add(w);
   }
   return out;
-}
-
-/** The last 400,000 characters of a text, never starting inside a surrogate pair. */
-function tail(text: string): string {
-  const t = text.length > 400_000 ? text.slice(-400_000) : text;
-  const c = t.charCodeAt(0);
-  return c >= 0xdc00 && c <= 0xdfff ? t.slice(1) : t;
 }
 
 /** A line's shape: its numbers aside, so the same message logged again compares equal. */
@@ -115,12 +111,12 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
   const logs: { pod: string; lines: string[] }[] = [
     ...outputs(seen, 'get_pod_logs', (o) => !o.args['previous']).map((o) => ({
       pod: String(o.args['name'] ?? ''),
-      lines: tail(o.content).split('\n').slice(-MAX_LINES),
+      lines: cutTextEnd(o.content, MAX_TEXT).split('\n').slice(-MAX_LINES),
     })),
     // Only the lines the search showed (`N:` a match, `N-` context), not the tool's own header.
     ...outputs(seen, 'search_pod_logs', (o) => !o.args['previous']).map((o) => ({
       pod: String(o.args['name'] ?? ''),
-      lines: tail(o.content)
+      lines: cutTextEnd(o.content, MAX_TEXT)
         .split('\n')
         .filter((l) => /^\d{1,7}[:-]/.test(l))
         .map((l) => l.replace(/^\d{1,7}[:-]/, ''))
