@@ -3,6 +3,7 @@ import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import { exposedServices, noiseOf } from './health-check-noise.js';
 import { glossedLine } from './log-glosses.js';
+import { memoByText } from './memo.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -137,7 +138,9 @@ function tracebacks(lines: readonly string[]): { keep: Set<number>; headers: Set
  * exception line that directly follows one of them (the message a multi-line error carries), and of a
  * Python traceback its innermost frame and its exception line in place of its header.
  */
-export function errorLines(text: string): string[] {
+export const errorLines: (text: string) => readonly string[] = memoByText(errorLinesOf);
+
+function errorLinesOf(text: string): string[] {
   const lines = text.split('\n');
   const failed = (l: string) =>
     !/^\(no log lines|^Defaulted container "/.test(l) &&
@@ -201,7 +204,9 @@ const KLOG_WARN = /^W\d{4} \d\d:\d\d:\d\d/;
 const STAMPED_WARN = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[^\s\]]{0,20}\]?\s{1,4}(?:warn|warning)\b/;
 
 /** The lines of a log printed at warning level (see `WARN_MARKS`), without the tools' own notes. */
-export function warningLines(text: string): string[] {
+export const warningLines: (text: string) => readonly string[] = memoByText(warningLinesOf);
+
+function warningLinesOf(text: string): string[] {
   const lines = text.split('\n');
   return lines.filter(
     (l, i) =>
@@ -246,7 +251,7 @@ function repeated(lines: readonly string[]): string[] {
  * The warning-level lines of a log (see `warningLines`) when one of their messages recurs (a
  * condition that persists), else none: a single warning is not a lead.
  */
-export function recurringWarnings(text: string): string[] {
+export function recurringWarnings(text: string): readonly string[] {
   const warnings = warningLines(text);
   return repeated(warnings).length > 0 ? warnings : [];
 }
@@ -680,7 +685,7 @@ export const appErrorsAnalyzer: Analyzer = {
         return [];
       // An alarm the program raised and later cleared itself (a broker's disk or memory alarm): over.
       if (known && alarmCleared(o.content, known.line)) return [];
-      if (known && !bad.includes(known.line)) bad.push(known.line);
+      if (known && !bad.includes(known.line)) bad = [...bad, known.line];
       const total = o.content.split('\n').filter((l) => l.trim()).length;
       // A line that says what failed beats an access-log line that only counts the failure (a 500).
       // A well-known error whose meaning is known says more than the last failure line.

@@ -3,6 +3,7 @@ import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import { errorLines, recurringWarnings, warningLines } from './app-errors.js';
 import { envOf } from './env-values.js';
+import { perSeen } from './memo.js';
 import { RECENT } from './recent-pods.js';
 import {
   type Analyzer,
@@ -84,13 +85,13 @@ export function wordsOf(line: string): Set<string> {
 }
 
 export interface Target {
-  client: string;
-  clientNs: string;
-  failures: string[];
-  service: string;
-  namespace: string;
+  readonly client: string;
+  readonly clientNs: string;
+  readonly failures: readonly string[];
+  readonly service: string;
+  readonly namespace: string;
   /** Where the address came from: a failure line or the variable that holds it. */
-  via: string;
+  readonly via: string;
 }
 
 /**
@@ -100,6 +101,14 @@ export interface Target {
  * that has a Running pod named for it, or whose namespace's pods are not listed yet.
  */
 export function calledService(ctx: AnalyzerContext): Target | undefined {
+  // Asked by several analyzers at each decision: worked out once per decision (frozen, shared).
+  return perSeen(ctx.seen, ['calledService', ctx.ns, ctx.task], () => {
+    const t = calledServiceOf(ctx);
+    return t ? Object.freeze(t) : undefined;
+  });
+}
+
+function calledServiceOf(ctx: AnalyzerContext): Target | undefined {
   const { seen, ns } = ctx;
   const known = new Set([ns, ...namespaceNames(seen)]);
   const resolve = (host: string): { service: string; namespace: string } | undefined => {
@@ -150,7 +159,13 @@ export function calledService(ctx: AnalyzerContext): Target | undefined {
  * The failure lines, per pod, of the namespace's Running pods whose logs were read, and of its
  * crash-looping pods whose previous instance's logs were read.
  */
-function failingClients(ctx: AnalyzerContext): { client: string; failures: string[] }[] {
+function failingClients(
+  ctx: AnalyzerContext,
+): readonly Readonly<{ client: string; failures: readonly string[] }>[] {
+  return perSeen(ctx.seen, ['failingClients', ctx.ns], () => Object.freeze(failingClientsOf(ctx)));
+}
+
+function failingClientsOf(ctx: AnalyzerContext): Readonly<{ client: string; failures: readonly string[] }>[] {
   const listed = outputs(
     ctx.seen,
     'list_pods',
@@ -186,7 +201,10 @@ function failingClients(ctx: AnalyzerContext): { client: string; failures: strin
       const failed = errorLines(tail);
       const warned = failed.length > 0 ? warningLines(tail) : recurringWarnings(tail);
       const failures = tail.split('\n').filter((l) => failed.includes(l) || warned.includes(l));
-      return { client: String(log.args['name']), failures: failures.slice(-40) };
+      return Object.freeze({
+        client: String(log.args['name']),
+        failures: Object.freeze(failures.slice(-40)),
+      });
     })
     .filter((c) => c.failures.length > 0);
 }

@@ -1,3 +1,4 @@
+import { memoByText } from './memo.js';
 import { classVersionGloss, schemaGloss } from './types.js';
 
 /**
@@ -1583,10 +1584,6 @@ export function glossOf(
 }
 
 /**
- * The first line of a text that has a gloss, with its meaning; `symptom` when the message says what
- * was refused rather than why (see `Gloss.symptom`).
- */
-/**
  * A quoted log line with the detail line its program printed right after it, when there is one
  * (PostgreSQL's clients and server: `pg_dump: detail: …`, `DETAIL: …`, `HINT: …`), so a quote keeps
  * the values the error line leaves out.
@@ -1600,7 +1597,18 @@ export function withDetail(text: string, line: string): string {
     : line;
 }
 
-export function glossedLine(
+/**
+ * The first line of a text that has a gloss (of its first 5,000 lines), with its meaning; `symptom` when
+ * the message says what was refused rather than why (see `Gloss.symptom`). Kept by text (`memoByText`):
+ * the result is frozen.
+ */
+export const glossedLine: (
+  text: string,
+) =>
+  | Readonly<{ line: string; means: string; symptom: boolean; serverSide?: true; words?: string }>
+  | undefined = memoByText(glossedLineOf);
+
+function glossedLineOf(
   text: string,
 ): { line: string; means: string; symptom: boolean; serverSide?: true; words?: string } | undefined {
   for (const line of text.split('\n').slice(0, 5000)) {

@@ -1,6 +1,7 @@
 import { cutText } from '@sre-harness/core';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
+import { memoByText, perSeen } from './memo.js';
 
 /** A conclusion drawn from a failure signature, with what supports it and the fix it suggests. */
 export interface Finding {
@@ -183,13 +184,28 @@ export interface Analyzer {
   readonly first?: true;
 }
 
-/** Successful outputs of one tool, oldest first. */
+const OUTPUTS_KEY = ['outputs'];
+
+/** Successful outputs of one tool, oldest first (a new array). */
 export function outputs(
   seen: readonly SeenObservation[],
   tool: string,
   pred: (o: SeenObservation) => boolean = () => true,
-) {
-  return seen.filter((o) => o.tool === tool && o.status === 'ok' && pred(o));
+): SeenObservation[] {
+  const of = perSeen(seen, OUTPUTS_KEY, () => successfulByTool(seen)).get(tool);
+  return of === undefined ? [] : of.filter(pred);
+}
+
+/** The successful outputs of `seen` by tool, each tool's oldest first. */
+function successfulByTool(seen: readonly SeenObservation[]): Map<string, SeenObservation[]> {
+  const by = new Map<string, SeenObservation[]>();
+  for (const o of seen) {
+    if (o.status !== 'ok') continue;
+    const list = by.get(o.tool);
+    if (list) list.push(o);
+    else by.set(o.tool, [o]);
+  }
+  return by;
 }
 
 /**
@@ -524,7 +540,11 @@ export function describedField(text: string, label: string): string | undefined 
 }
 
 /** Splits a describe_pod text into container sections: name, whether it is an init container, its text. */
-export function containerSections(text: string): { name: string; init: boolean; body: string }[] {
+export const containerSections: (
+  text: string,
+) => readonly Readonly<{ name: string; init: boolean; body: string }>[] = memoByText(containerSectionsOf);
+
+function containerSectionsOf(text: string): { name: string; init: boolean; body: string }[] {
   const out: { name: string; init: boolean; body: string }[] = [];
   const lines = text.split('\n');
   let section: 'init' | 'main' | undefined;
