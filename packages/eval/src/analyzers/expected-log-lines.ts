@@ -50,6 +50,14 @@ const EXPECTED: readonly {
   ...['has been deprecated', 'have been deprecated', 'was deprecated', 'is deprecated', 'are deprecated'].map(
     (w) => ({ all: [w], none: NO_LONGER, means: DEPRECATED }),
   ),
+  // HikariCP's housekeeper runs every 30 s and warns when it wakes far later than planned (HikariPool's
+  // HouseKeeper: "Thread starvation or clock leap detected (housekeeper delta=…)"): the JVM did not run
+  // for that long, or the clock jumped. The pool carries on by itself.
+  {
+    all: ['thread starvation or clock leap detected'],
+    means:
+      "HikariCP's housekeeper thread, which runs every 30 seconds, woke up that much later than planned (the delta it logs): the whole JVM did not run for that long (the VM was paused or live-migrated, a long stop-the-world GC, the host starved it of CPU) or the system clock jumped. HikariCP only warns and carries on, so one such line after a pause is harmless and nothing in the pool is broken: no action is needed unless it recurs (then look for GC pauses or CPU starvation)",
+  },
   // Node.js prints an ExperimentalWarning to stderr when a program uses a feature still marked
   // experimental (nodejs.org, "Stability index": Stability 1); it is informational.
   {

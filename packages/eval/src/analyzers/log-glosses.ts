@@ -53,6 +53,14 @@ const GLOSSES: readonly Gloss[] = [
   // (learn.microsoft.com, "Debug ThreadPool Starvation"). Kestrel quotes the TimeSpan ("00:00:01"), which
   // tells its line from another program's own heartbeat warning.
   { all: ['heartbeat took longer than "'], means: KESTREL_HEARTBEAT },
+  // InfluxDB 1.x refuses points that would create a series past `max-series-per-database` (default
+  // 1,000,000; docs.influxdata.com, "Configure InfluxDB OSS", [data] max-series-per-database) and answers
+  // the write with "partial write: max-series-per-database limit exceeded".
+  {
+    all: ['max-series-per-database limit exceeded'],
+    means:
+      'InfluxDB refuses every point that would create a new series once the database holds max-series-per-database series (1,000,000 by default): a series is one measurement with one set of tag values, so a tag whose values never repeat (a request, connection or session id) creates a new series per value and the series cardinality climbs until new points are dropped; existing series still accept writes. Move the unbounded value from a tag to a field (fields are not indexed) and drop the series it created, rather than raising the limit',
+  },
   // The wording since .NET 5: `As of "…", the heartbeat has been running for "…" which is longer than "…".`
   {
     all: ['the heartbeat has been running for', 'which is longer than'],
@@ -1553,9 +1561,11 @@ function redisMovedGloss(line: string): string | undefined {
   return 'the Redis server is now a Redis Cluster node: it answers MOVED <slot> <address> for every key whose hash slot another node serves, and this client treats the redirection as an error because it is not cluster-aware (a single-node client, or a cluster client not in cluster mode), so only the keys that hash to the node it connects to work; use a cluster-aware client (cluster mode, which follows MOVED and ASK redirections), or point it at a non-cluster Redis';
 }
 
-// A line saying a condition ended (an alarm cleared, a block released) reports a recovery, not a
-// failure; "not resolved" is no recovery.
-const RECOVERED = /(?<!\bnot )\b(?:cleared|releasing|released|lifted|no longer|recovered|resolved)\b/i;
+// A line saying a condition ended (an alarm cleared, a block released) or that its own request went
+// through when retried ("retrying (succeeded on retry 1)") reports a recovery, not a failure; "not
+// resolved" is no recovery.
+const RECOVERED =
+  /(?<!\bnot )\b(?:cleared|releasing|released|lifted|no longer|recovered|resolved|succeeded on (?:retry|attempt)|retry succeeded|succeeded after \d{1,4} (?:retries|retry|attempts?))\b/i;
 // A deprecation notice names a feature that still works ("mysql_native_password is deprecated ...
 // Please use caching_sha2_password instead"), not a failure; a bare "Deprecated." (the AWS SDK's
 // NoCredentialProviders) is no such notice.

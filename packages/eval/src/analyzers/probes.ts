@@ -121,8 +121,9 @@ export function probeCause(
           l && l.length <= 2000 && !/\b(stopp(ed|ing)|shutting down|shutdown|SIGTERM|terminated)\b/i.test(l),
       )
       .slice(-2);
+    const budget = probeBudget(probe ?? '');
     return {
-      cause: `the ${kind} probe starts checking before the program has finished starting (slow start: its log shows it still loading, no "started" line${doing.length ? `, last doing: ${doing.map((l) => `"${clipLine(l)}"`).join(', ')}` : ''}; probe delay ${delay ?? 'short'}), so the kubelet kills it mid-startup and it never comes up`,
+      cause: `the ${kind} probe starts checking before the program has finished starting (slow start: its log shows it still loading, no "started" line${doing.length ? `, last doing: ${doing.map((l) => `"${clipLine(l)}"`).join(', ')}` : ''}; probe delay ${delay ?? 'short'}), so the kubelet kills it mid-startup and it never comes up${budget ? `; the probe gives it ${budget} to start` : ''}`,
       advice:
         'add a startupProbe (or raise initialDelaySeconds) long enough for startup, so liveness only checks a started program',
       specific: true,
@@ -566,4 +567,21 @@ function dependencyHost(line: string): string | undefined {
     /\b([a-z][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,6}):(\d{1,5})\b/i.exec(line);
   if (!m) return undefined;
   return `${m[1]}:${m[2]}`;
+}
+
+/**
+ * How long a probe lets a container fail before the kubelet acts, from kubectl's probe line
+ * (`http-get :8080/ready delay=0s timeout=1s period=20s #success=1 #failure=30`): initialDelaySeconds
+ * plus failureThreshold × periodSeconds (kubernetes.io, "Configure Liveness, Readiness and Startup
+ * Probes": a startup probe allows failureThreshold × periodSeconds). Undefined without a period and a
+ * failure count.
+ */
+export function probeBudget(probe: string): string | undefined {
+  const period = /\bperiod=(\d{1,6})s\b/.exec(probe)?.[1];
+  const failures = /#failure=(\d{1,6})\b/.exec(probe)?.[1];
+  if (period === undefined || failures === undefined) return undefined;
+  const delay = Number(/\bdelay=(\d{1,6})s\b/.exec(probe)?.[1] ?? 0);
+  const total = delay + Number(failures) * Number(period);
+  const minutes = total >= 120 && total % 60 === 0 ? ` (${total / 60} minutes)` : '';
+  return `${delay > 0 ? `${delay} s of delay plus ` : ''}failureThreshold ${failures} × periodSeconds ${period} s = ${total} s${minutes}`;
 }

@@ -134,7 +134,17 @@ function describeChange(c: Change): string {
   return `${c.field} ${show(c.before)} -> ${show(c.after)}`;
 }
 
-/** A Deployment of the namespace rolled out within the last day whose pods fail (logs or status). */
+/**
+ * How long ago a rollout may have been for its changes to be read as a lead when its change cause names
+ * what the failures are about, in seconds: three days. Failures are often noticed a day or two after
+ * the change that caused them (a nightly job, a weekly batch, traffic that builds up).
+ */
+const ROLLOUT_WINDOW = 3 * 24 * 3600;
+
+/**
+ * A Deployment of the namespace whose pods fail (logs or status), rolled out within the last day, or
+ * within `ROLLOUT_WINDOW` when its change cause names what the failures are about.
+ */
 function candidate(ctx: AnalyzerContext): string | undefined {
   // Deployments only (a Job's pods are named after the Job): from the namespace's Deployment list.
   const deployments = new Set(
@@ -143,13 +153,13 @@ function candidate(ctx: AnalyzerContext): string | undefined {
     ),
   );
   const rows = namespacePods(ctx);
-  const owners = new Map<string, { recent: boolean; failing: boolean }>();
+  const owners = new Map<string, { recent: boolean; lately: boolean; failing: boolean }>();
   for (const r of rows) {
     const name = r['NAME'] ?? '';
     const owner = ownerName(name);
     if (owner === name) continue;
     const age = ageSeconds(r['AGE'] ?? '');
-    const was = owners.get(owner) ?? { recent: true, failing: false };
+    const was = owners.get(owner) ?? { recent: true, lately: true, failing: false };
     // Restarting now counts too: a container killed again and again (OOMKilled between Running spells)
     // shows Running with a count that grows, its last restart minutes ago.
     const restarts = r['RESTARTS'] ?? '';
@@ -157,6 +167,7 @@ function candidate(ctx: AnalyzerContext): string | undefined {
       Number(/^\d{1,6}/.exec(restarts)?.[0] ?? 0) >= 3 && (lastRestartAgo(restarts) ?? Infinity) < 3600;
     owners.set(owner, {
       recent: was.recent && age !== undefined && age < RECENT,
+      lately: was.lately && age !== undefined && age < ROLLOUT_WINDOW,
       failing: was.failing || restarting || /CrashLoopBackOff|Error|OOMKilled/.test(r['STATUS'] ?? ''),
     });
   }
@@ -173,7 +184,67 @@ function candidate(ctx: AnalyzerContext): string | undefined {
           const name = r['NAME'] ?? '';
           return ownerName(name) === owner && /-[a-z0-9]{6,10}-[a-z0-9]{5}$/.test(name);
         });
-  return [...owners].find(([owner, e]) => e.recent && e.failing && isDeployment(owner))?.[0];
+  return (
+    [...owners].find(([owner, e]) => e.recent && e.failing && isDeployment(owner))?.[0] ??
+    // Rolled out a few days ago: a lead only when its change cause names what its failures are about.
+    [...owners].find(
+      ([owner, e]) => e.lately && e.failing && isDeployment(owner) && causeEchoed(ctx, owner),
+    )?.[0]
+  );
+}
+
+/** Common words of seven letters or more that say nothing of what a change or a failure is about. */
+const PLAIN = new Set([
+  'instead',
+  'because',
+  'between',
+  'without',
+  'another',
+  'release',
+  'version',
+  'upgrade',
+  'changes',
+  'changed',
+  'default',
+  'enabled',
+  'disabled',
+  'increase',
+  'decrease',
+  'request',
+  'requests',
+  'service',
+  'production',
+  'failure',
+  'failures',
+  'failed',
+]);
+
+/**
+ * Whether the change cause of the deployment's current revision names, by a word of seven letters or
+ * more, what the error lines of its pods' logs are about (a cause "job heartbeat every 30s instead of
+ * 5s" and a line "job 918233 has no heartbeat").
+ */
+function causeEchoed(ctx: AnalyzerContext, deployment: string): boolean {
+  const cause = revision(ctx, deployment)?.cause;
+  if (!cause) return false;
+  const words = new Set(
+    (
+      cause
+        .slice(0, 300)
+        .toLowerCase()
+        .match(/[a-z]{7,30}/g) ?? []
+    ).filter((w) => !PLAIN.has(w)),
+  );
+  if (words.size === 0) return false;
+  return outputs(
+    ctx.seen,
+    'get_pod_logs',
+    (x) => x.args['namespace'] === ctx.ns && ownerName(String(x.args['name'] ?? '')) === deployment,
+  ).some((o) =>
+    errorLines(o.content.slice(-100_000)).some(
+      (l) => l.length <= 4000 && (l.toLowerCase().match(/[a-z]{7,30}/g) ?? []).some((w) => words.has(w)),
+    ),
+  );
 }
 
 /**
@@ -455,23 +526,107 @@ function optionFailure(
   return undefined;
 }
 
-/** The failure line of the deployment's pods that names a changed variable's setting, if any. */
-function namedFailure(ctx: AnalyzerContext, deployment: string, variable: string): string | undefined {
+/**
+ * Words of setting names that say what kind of value a setting holds, or name something every program
+ * logs about, rather than what it governs: a failure line with one of them names no setting.
+ */
+const SETTING_GENERIC = new Set([
+  'seconds',
+  'timeout',
+  'timeouts',
+  'interval',
+  'enabled',
+  'disabled',
+  'connection',
+  'connections',
+  'request',
+  'requests',
+  'memory',
+  'maximum',
+  'minimum',
+  'default',
+  'service',
+  'server',
+  'client',
+  'address',
+  'threshold',
+  'duration',
+  'millis',
+  'retries',
+  'attempts',
+  'database',
+  'endpoint',
+  'hostname',
+]);
+
+/**
+ * The words of a setting's own name, lower case, without the sections it is filed under: the part after
+ * the last `__` or `.` (`AIRFLOW__SCHEDULER__JOB_HEARTBEAT_SEC` gives job, heartbeat, sec: the scheduler
+ * section names every setting of the scheduler; `jobHeartbeatSec` the same words).
+ */
+function nameWords(variable: string): string[] {
+  const own = variable.split(/__|\./).filter(Boolean).pop() ?? variable;
+  return (own.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+/g) ?? []).map((w) => w.toLowerCase());
+}
+
+/**
+ * The failure line of the deployment's pods that names a changed variable's setting: one of its words
+ * that squashes to the whole name (`leaseDuration` for `LEASE_DURATION`), `exact`; else, the line that
+ * names the one word of seven letters or more that says what the setting governs (`heartbeat` of
+ * `AIRFLOW__SCHEDULER__JOB_HEARTBEAT_SEC`), not `exact`. Undefined when none does.
+ */
+function settingFailure(
+  ctx: AnalyzerContext,
+  deployment: string,
+  variable: string,
+): { line: string; exact: boolean; word?: string } | undefined {
   const want = squash(variable);
   if (want.length < 6) return undefined;
+  const logs = outputs(
+    ctx.seen,
+    'get_pod_logs',
+    (x) => x.args['namespace'] === ctx.ns && ownerName(String(x.args['name'] ?? '')) === deployment,
+  );
+  for (const o of logs) {
+    for (const line of errorLines(o.content.slice(-100_000))) {
+      if (line.length > 4000) continue;
+      const words = line.match(/[A-Za-z][\w.-]{5,80}/g) ?? [];
+      if (words.some((w) => squash(w) === want || (squash(w).length >= 8 && want.endsWith(squash(w)))))
+        return { line, exact: true };
+    }
+  }
+  const governs = nameWords(variable).filter((w) => w.length >= 7 && !SETTING_GENERIC.has(w));
+  if (governs.length === 0) return undefined;
+  for (const o of logs) {
+    for (const line of errorLines(o.content.slice(-100_000))) {
+      if (line.length > 4000) continue;
+      const said = new Set(line.toLowerCase().match(/[a-z]+/g) ?? []);
+      const word = governs.find((w) => said.has(w));
+      if (word) return { line, exact: false, word };
+    }
+  }
+  return undefined;
+}
+
+/** Up to two lines of the deployment's logs, other than `line`, that name `word` (the setting's): what else the log says of it. */
+function linesNaming(ctx: AnalyzerContext, deployment: string, word: string, line: string): string[] {
+  const out: string[] = [];
+  const shapes = new Set<string>();
   for (const o of outputs(
     ctx.seen,
     'get_pod_logs',
     (x) => x.args['namespace'] === ctx.ns && ownerName(String(x.args['name'] ?? '')) === deployment,
   )) {
-    for (const line of errorLines(o.content.slice(-100_000))) {
-      if (line.length > 4000) continue;
-      const words = line.match(/[A-Za-z][\w.-]{5,80}/g) ?? [];
-      if (words.some((w) => squash(w) === want || (squash(w).length >= 8 && want.endsWith(squash(w)))))
-        return line;
+    for (const l of o.content.slice(-100_000).split('\n')) {
+      if (l === line || l.length > 2000 || !l.toLowerCase().includes(word)) continue;
+      const shape = l.replace(/\d+/g, '#');
+      if (shapes.has(shape)) continue;
+      shapes.add(shape);
+      out.push(l.trim());
+      if (out.length >= 2) return out;
     }
   }
-  return undefined;
+  return out;
 }
 
 /**
@@ -501,11 +656,13 @@ export const rolloutDiffAnalyzer: Analyzer = {
     if (!found) return [];
     for (const c of found.list) {
       if (!c.env) continue;
-      const byOption = namedFailure(ctx, found.deployment, c.env)
-        ? undefined
-        : optionFailure(ctx, found.deployment, c);
-      const line = byOption?.line ?? namedFailure(ctx, found.deployment, c.env);
+      const named = settingFailure(ctx, found.deployment, c.env);
+      const byOption = named?.exact ? undefined : optionFailure(ctx, found.deployment, c);
+      const line = byOption?.line ?? named?.line;
       if (!line) continue;
+      // Named by one word of the setting only: a weaker link, and what else the log says of that word.
+      const loose = !byOption && named?.exact === false ? named.word : undefined;
+      const also = loose ? linesNaming(ctx, found.deployment, loose, line) : [];
       // A variable removed while another of the same name in other letters or separators was added:
       // renamed, and the program reads the old name.
       const renamed =
@@ -531,13 +688,16 @@ export const rolloutDiffAnalyzer: Analyzer = {
             );
       return [
         {
-          weight: 94,
+          weight: loose ? 75 : 94,
           object: `deployment ${found.deployment}`,
-          cause: `the latest rollout (revision ${found.rev.n}${found.rev.cause ? `: "${clip(found.rev.cause, 120)}"` : ''}) ${what}, and the program now fails on that very setting: "${clip(line, 200)}"`,
+          cause: loose
+            ? `the latest rollout (revision ${found.rev.n}${found.rev.cause ? `: "${clip(found.rev.cause, 120)}"` : ''}) ${what}, and the program now fails on what that setting governs (its ${loose}): "${clip(line, 320)}"${also.length ? `; its log says of it too: ${also.map((l) => `"${clip(l, 160)}"`).join(', ')}` : ''}`
+            : `the latest rollout (revision ${found.rev.n}${found.rev.cause ? `: "${clip(found.rev.cause, 120)}"` : ''}) ${what}, and the program now fails on that very setting: "${clip(line, 200)}"`,
           evidence: [
             `describe_resource ReplicaSet ${found.sets.previous} (revision before): ${c.env}=${c.before ?? 'unset'}`,
             `describe_resource ReplicaSet ${found.sets.current} (current): ${c.env}=${c.after ?? 'unset'}`,
             `get_pod_logs ${found.deployment}: "${clip(line, 150)}"`,
+            ...also.map((l) => `get_pod_logs ${found.deployment}: "${clip(l, 150)}"`),
           ],
           ...(restore ? { fix: restore } : {}),
           advice: `put ${c.env} back to its earlier value (or to one the program accepts), then make the change again with a value that satisfies the program's own check`,

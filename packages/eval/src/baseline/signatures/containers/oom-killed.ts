@@ -57,8 +57,12 @@ export const oomKilled: ContainerSignature = {
   name: 'oom-killed',
   stops: true,
   find(x, f) {
-    const { described: d, pod, owner, objectLabel, bonus: b, container: c, kind, last, restarts, logs } = x;
+    const { described: d, pod, owner, objectLabel, bonus: b, container: c, kind, restarts, logs } = x;
     const { ns, seen, tools } = f;
+    // A container that is not restarted (a Job's or a bare pod's, restartPolicy Never) shows its kill
+    // as its current state, with no Last State.
+    const ended = !x.last.reason && x.now.state === 'Terminated' && x.now.reason === 'OOMKilled';
+    const last = ended ? x.now : x.last;
     if (last.reason === 'OOMKilled' && !pastOomKill(c.body, pod, seen)) {
       const limit = memoryLimit(c.body);
       const sized = cpuSizing(seen, d.content, c.body, logs?.content);
@@ -120,6 +124,10 @@ export const oomKilled: ContainerSignature = {
             .find((v) => v !== undefined)
         : undefined;
       if (forked) evidence.push(`previous logs: "${clip(forked, 120)}"`);
+      // What the workload's own configuration sets its memory to (a Spark executor's memory and overhead).
+      const sizing = forked ? [] : memorySettings(seen, String(d.args['namespace'] ?? ns));
+      for (const m of sizing)
+        evidence.push(`describe_resource ConfigMap ${m.configMap}: ${clip(m.line, 120)}`);
       const pool = workerPool(logs?.content ?? '', c.body);
       // MySQL's InnoDB buffer pool set near or above the limit: mysqld grows to it as pages are read.
       const innodb = /^\s+Image:\s+\S*(mysql|mariadb|percona)/im.test(c.body)
@@ -170,7 +178,11 @@ export const oomKilled: ContainerSignature = {
       return {
         weight: 90 + b,
         object: objectLabel,
-        cause: `the ${kind} ${c.name} is OOMKilled (exit code 137): it uses more memory than its ${limit ?? ''} memory limit, so the kernel kills it${/CrashLoopBackOff/.test(d.content) ? ' and the pod is in CrashLoopBackOff' : ' and the container restarts'}${
+        cause: `the ${kind} ${c.name} is OOMKilled (exit code 137): it uses more memory than its ${limit ?? ''} memory limit, so the kernel kills it${/CrashLoopBackOff/.test(d.content) ? ' and the pod is in CrashLoopBackOff' : ended ? ' and, not restarted, the pod ends Failed' : ' and the container restarts'}${
+          sizing.length
+            ? `; the memory its configuration asks for (${sizing.map((m) => `"${clip(m.line, 80)}" in ConfigMap ${m.configMap}`).join(', ')}) must fit under that limit with what the process uses besides it (other processes of the container, native and off-heap memory: the overhead)`
+            : ''
+        }${
           forked
             ? `; the kill follows a Redis background save ("${clip(forked, 80)}"): Redis forks for the RDB snapshot, and the child's copy-on-write pages (every page written during the save is copied) count against the same limit, so with ${maxmemory ? `maxmemory ${maxmemory}` : 'maxmemory'} close to the ${limit ?? ''} limit the fork can nearly double the memory; leave headroom (maxmemory about half the limit) or turn RDB snapshots off on this instance`
             : ''
@@ -406,6 +418,33 @@ export function nodeOom(
  * last kill at least 30 minutes ago, and its memory now under 80 % of the limit (the metrics read).
  * A peak that passed (a one-off job, a burst), not a loop; the misconceptions note says so.
  */
+/**
+ * The lines of the ConfigMaps read in `ns` (`describe_resource` or `get_resource`) that set a memory size:
+ * a key or property whose name says memory, heap or overhead, with its value (`spark.executor.memory 6g`,
+ * `spark.kubernetes.memoryOverheadFactor 0.1`, `-Xmx2g`). At most three, each at most 300 characters.
+ */
+export function memorySettings(seen: Facts['seen'], ns: string): { configMap: string; line: string }[] {
+  const out: { configMap: string; line: string }[] = [];
+  for (const o of outputs(
+    seen,
+    'describe_resource',
+    (x) => /^(configmaps?|cm)$/i.test(String(x.args['kind'])) && (x.args['namespace'] ?? ns) === ns,
+  )) {
+    for (const raw of o.content.slice(0, 100_000).split('\n')) {
+      const line = raw.trim();
+      if (line.length > 300 || out.some((m) => m.line === line)) continue;
+      if (!MEMORY_SETTING.test(line)) continue;
+      out.push({ configMap: String(o.args['name'] ?? ''), line });
+      if (out.length >= 3) return out;
+    }
+  }
+  return out;
+}
+
+/** A setting line whose name says memory, heap or overhead, followed by a value (`key value`, `key=value`, `key: value`, `-Xmx2g`). */
+const MEMORY_SETTING =
+  /^(?:[\w.-]{0,80}(?:memory|Memory|MEMORY|heap|Heap|HEAP|overhead|Overhead|OVERHEAD)[\w.-]{0,80}\s*(?:[:=]\s*|\s+)\S|-Xm[xs]\d)/;
+
 export function pastOomKill(body: string, pod: string, seen: Facts['seen']): boolean {
   if (!runningAndReady(body)) return false;
   if (Number(/Restart Count:\s+(\d+)/.exec(body)?.[1] ?? 99) > 2) return false;
