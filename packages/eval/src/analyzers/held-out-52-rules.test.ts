@@ -93,9 +93,9 @@ describe('oom-killed: a container killed and not restarted (its current state)',
     );
     const secret = observed('describe_resource', { kind: 'Secret', namespace: NS, name: 's' }, 'memory: 1Gi');
     expect(memorySettings([many, secret], NS).map((m) => m.line)).toEqual([
+      'JAVA_OPTS: -Xmx2g',
       'heap.size=512m',
       'cache_memory: 1Gi',
-      'memory_overhead 0.2',
     ]);
     expect(memorySettings([many], 'other')).toEqual([]);
   });

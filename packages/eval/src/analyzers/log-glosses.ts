@@ -1564,8 +1564,25 @@ function redisMovedGloss(line: string): string | undefined {
 // A line saying a condition ended (an alarm cleared, a block released) or that its own request went
 // through when retried ("retrying (succeeded on retry 1)") reports a recovery, not a failure; "not
 // resolved" is no recovery.
-const RECOVERED =
-  /(?<!\bnot )\b(?:cleared|releasing|released|lifted|no longer|recovered|resolved|succeeded on (?:retry|attempt)|retry succeeded|succeeded after \d{1,4} (?:retries|retry|attempts?))\b/i;
+const RECOVERED = /(?<!\bnot )\b(?:cleared|releasing|released|lifted|no longer|recovered|resolved)\b/i;
+/** A request that went through when retried, as the line reports it of itself. */
+const RETRY_OK =
+  /\b(?:succeeded on (?:retry|attempt)|retry succeeded|succeeded after \d{1,4} (?:retries|retry|attempts?))\b/i;
+/** A negation just before it ("no retry succeeded", "hasn't succeeded on retry", "not yet"). */
+const NEGATED =
+  /\b(?:no|not|never|none|yet|without|n't|hasn't|haven't|hadn't|didn't|wasn't)\W{1,3}(?:\w{1,12}\W{1,3})?$/i;
+/** Failures counted after it ("… 4 failed", "failed: 5"): some requests did not go through. */
+const STILL_FAILED =
+  /\b[1-9]\d{0,6} (?:failed|failures?|errors?)\b|\b(?:failed|failures?|errors?)\W{1,3}[1-9]/i;
+
+/** Whether the line says its own request went through when retried, and nothing after says some did not. */
+function retriedOk(head: string): boolean {
+  const m = RETRY_OK.exec(head);
+  if (!m) return false;
+  const before = head.slice(Math.max(0, m.index - 40), m.index);
+  const after = head.slice(m.index + m[0].length);
+  return !NEGATED.test(before) && !STILL_FAILED.test(after);
+}
 // A deprecation notice names a feature that still works ("mysql_native_password is deprecated ...
 // Please use caching_sha2_password instead"), not a failure; a bare "Deprecated." (the AWS SDK's
 // NoCredentialProviders) is no such notice.
@@ -1576,7 +1593,7 @@ export function glossOf(
   line: string,
 ): { means: string; symptom: boolean; serverSide?: true; words?: string } | undefined {
   const head = line.slice(0, 4096);
-  if (RECOVERED.test(head) || DEPRECATION.test(head)) return undefined;
+  if (RECOVERED.test(head) || retriedOk(head) || DEPRECATION.test(head)) return undefined;
   const special =
     schemaGloss(line) ?? classVersionGloss(line) ?? urlUserinfoGloss(line) ?? redisMovedGloss(line);
   if (special) return { means: special, symptom: false };

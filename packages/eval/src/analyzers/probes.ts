@@ -577,10 +577,21 @@ function dependencyHost(line: string): string | undefined {
  * failure count.
  */
 export function probeBudget(probe: string): string | undefined {
-  const period = /\bperiod=(\d{1,6})s\b/.exec(probe)?.[1];
-  const failures = /#failure=(\d{1,6})\b/.exec(probe)?.[1];
-  if (period === undefined || failures === undefined) return undefined;
-  const delay = Number(/\bdelay=(\d{1,6})s\b/.exec(probe)?.[1] ?? 0);
+  // kubectl's own fields, each after a space (a `period=` in the URL's query string is not one).
+  const field = (name: string) => new RegExp(`(?:^|\\s)${name}=(\\S{1,20})`).exec(probe.slice(0, 2000))?.[1];
+  const seconds = (v: string | undefined) => (v === undefined ? undefined : /^(\d{1,6})s$/.exec(v)?.[1]);
+  const period = seconds(field('period'));
+  const failures = /^(\d{1,6})$/.exec(field('#failure') ?? '')?.[1];
+  const delayField = field('delay');
+  const delaySeconds = seconds(delayField);
+  // A field that is there but not in whole seconds (`delay=2m`) leaves the budget unknown.
+  if (
+    period === undefined ||
+    failures === undefined ||
+    (delayField !== undefined && delaySeconds === undefined)
+  )
+    return undefined;
+  const delay = Number(delaySeconds ?? 0);
   const total = delay + Number(failures) * Number(period);
   const minutes = total >= 120 && total % 60 === 0 ? ` (${total / 60} minutes)` : '';
   return `${delay > 0 ? `${delay} s of delay plus ` : ''}failureThreshold ${failures} × periodSeconds ${period} s = ${total} s${minutes}`;

@@ -217,6 +217,17 @@ const PLAIN = new Set([
   'failure',
   'failures',
   'failed',
+  'previous',
+  'rollback',
+  'revision',
+  'incident',
+  'kubectl',
+  'deployment',
+  'deployments',
+  'record',
+  'restart',
+  'restarted',
+  'rollout',
 ]);
 
 /**
@@ -227,13 +238,10 @@ const PLAIN = new Set([
 function causeEchoed(ctx: AnalyzerContext, deployment: string): boolean {
   const cause = revision(ctx, deployment)?.cause;
   if (!cause) return false;
+  // The cause's prose, not the command `kubectl --record` writes (its deployment, image and flags).
+  const own = new Set(deployment.toLowerCase().split(/[^a-z]+/));
   const words = new Set(
-    (
-      cause
-        .slice(0, 300)
-        .toLowerCase()
-        .match(/[a-z]{7,30}/g) ?? []
-    ).filter((w) => !PLAIN.has(w)),
+    [...proseWords(cause.slice(0, 300))].filter((w) => w.length >= 7 && !PLAIN.has(w) && !own.has(w)),
   );
   if (words.size === 0) return false;
   return outputs(
@@ -242,7 +250,7 @@ function causeEchoed(ctx: AnalyzerContext, deployment: string): boolean {
     (x) => x.args['namespace'] === ctx.ns && ownerName(String(x.args['name'] ?? '')) === deployment,
   ).some((o) =>
     errorLines(o.content.slice(-100_000)).some(
-      (l) => l.length <= 4000 && (l.toLowerCase().match(/[a-z]{7,30}/g) ?? []).some((w) => words.has(w)),
+      (l) => l.length <= 4000 && [...proseWords(l)].some((w) => words.has(w)),
     ),
   );
 }
@@ -557,6 +565,13 @@ const SETTING_GENERIC = new Set([
   'database',
   'endpoint',
   'hostname',
+  'message',
+  'messages',
+  'timestamp',
+  'exception',
+  'logging',
+  'verbose',
+  'version',
 ]);
 
 /**
@@ -600,7 +615,7 @@ function settingFailure(
   for (const o of logs) {
     for (const line of errorLines(o.content.slice(-100_000))) {
       if (line.length > 4000) continue;
-      const said = new Set(line.toLowerCase().match(/[a-z]+/g) ?? []);
+      const said = proseWords(line);
       const word = governs.find((w) => said.has(w));
       if (word) return { line, exact: false, word };
     }
@@ -608,17 +623,37 @@ function settingFailure(
   return undefined;
 }
 
-/** Up to two lines of the deployment's logs, other than `line`, that name `word` (the setting's): what else the log says of it. */
+/**
+ * The words a line says in prose, lower case: its space-separated tokens stripped of the punctuation
+ * around them, without those that are identifiers (a file, a logger, a path, a JSON key or a
+ * `key=value`: any `_`, `.`, `/`, `"`, `=`, `:`, `{` or `[` left inside). Bounded: the first 4,000
+ * characters.
+ */
+function proseWords(line: string): Set<string> {
+  const out = new Set<string>();
+  for (const token of line.slice(0, 4000).split(/\s+/)) {
+    const t = token.replace(/^[("'[<]+|[)"'\],;:.!?>]+$/g, '');
+    if (t.length === 0 || /[_./"=:{[\\]/.test(t)) continue;
+    if (/^[A-Za-z][a-z]+$|^[A-Z]+$/.test(t)) out.add(t.toLowerCase());
+  }
+  return out;
+}
+
+/** Up to two lines of the deployment's logs, other than `line` and its repeats, that name `word` (the setting's): what else the log says of it. */
 function linesNaming(ctx: AnalyzerContext, deployment: string, word: string, line: string): string[] {
   const out: string[] = [];
-  const shapes = new Set<string>();
+  // The failure line's own shape (numbers aside): its repeats say nothing new.
+  const shapes = new Set<string>([line.replace(/\d+/g, '#')]);
   for (const o of outputs(
     ctx.seen,
     'get_pod_logs',
     (x) => x.args['namespace'] === ctx.ns && ownerName(String(x.args['name'] ?? '')) === deployment,
   )) {
     for (const l of o.content.slice(-100_000).split('\n')) {
-      if (l === line || l.length > 2000 || !l.toLowerCase().includes(word)) continue;
+      // Here any whole word counts, in a key too (`latest_heartbeat older than 30s`): the line is context.
+      if (l === line || l.length > 2000) continue;
+      const words: readonly string[] = l.toLowerCase().match(/[a-z]+/g) ?? [];
+      if (!words.includes(word)) continue;
       const shape = l.replace(/\d+/g, '#');
       if (shapes.has(shape)) continue;
       shapes.add(shape);

@@ -9,11 +9,12 @@ import {
   envFix,
   metricLines,
   outputs,
+  ownerName,
   podDeployment,
   runningAndReady,
 } from '../../../analyzers/types.js';
 import { parseTable } from '../../../k8s-text.js';
-import { firstLine, formatMemory, lastFinishedAgo, lastOf, memoryLimit } from '../../reading.js';
+import { escapeRe, firstLine, formatMemory, lastFinishedAgo, lastOf, memoryLimit } from '../../reading.js';
 import type { ContainerSignature, Facts } from '../types.js';
 
 /**
@@ -59,9 +60,9 @@ export const oomKilled: ContainerSignature = {
   find(x, f) {
     const { described: d, pod, owner, objectLabel, bonus: b, container: c, kind, restarts, logs } = x;
     const { ns, seen, tools } = f;
-    // A container that is not restarted (a Job's or a bare pod's, restartPolicy Never) shows its kill
-    // as its current state, with no Last State.
-    const ended = !x.last.reason && x.now.state === 'Terminated' && x.now.reason === 'OOMKilled';
+    // A container that is not restarted (a Job's or a bare pod's, restartPolicy Never), or not yet
+    // (OnFailure, between restarts), shows its kill as its current state: newer than any Last State.
+    const ended = x.now.state === 'Terminated' && x.now.reason === 'OOMKilled';
     const last = ended ? x.now : x.last;
     if (last.reason === 'OOMKilled' && !pastOomKill(c.body, pod, seen)) {
       const limit = memoryLimit(c.body);
@@ -125,7 +126,7 @@ export const oomKilled: ContainerSignature = {
         : undefined;
       if (forked) evidence.push(`previous logs: "${clip(forked, 120)}"`);
       // What the workload's own configuration sets its memory to (a Spark executor's memory and overhead).
-      const sizing = forked ? [] : memorySettings(seen, String(d.args['namespace'] ?? ns));
+      const sizing = forked ? [] : memorySettings(seen, String(d.args['namespace'] ?? ns), pod, d.content);
       for (const m of sizing)
         evidence.push(`describe_resource ConfigMap ${m.configMap}: ${clip(m.line, 120)}`);
       const pool = workerPool(logs?.content ?? '', c.body);
@@ -419,31 +420,57 @@ export function nodeOom(
  * A peak that passed (a one-off job, a burst), not a loop; the misconceptions note says so.
  */
 /**
- * The lines of the ConfigMaps read in `ns` (`describe_resource` or `get_resource`) that set a memory size:
- * a key or property whose name says memory, heap or overhead, with its value (`spark.executor.memory 6g`,
- * `spark.kubernetes.memoryOverheadFactor 0.1`, `-Xmx2g`). At most three, each at most 300 characters.
+ * The lines of the ConfigMaps read in `ns` (`describe_resource`) that set a memory size: a key or
+ * property whose name says memory, heap or overhead followed by a size (`spark.executor.memory 6g`,
+ * `spark.kubernetes.memoryOverheadFactor 0.1`, `heap.size=512m`), or a JVM heap option anywhere in the
+ * line (`JAVA_OPTS=-Xms512m -Xmx2g`). With a pod (its name and `describe_pod` text), only the ConfigMaps
+ * its description names (a volume, `envFrom`) or named after its application (its owner's name up
+ * to a part with a digit, at most two parts: `merchant-features-spark-conf` for
+ * `merchant-features-20260314-exec-12`). At most three
+ * lines, each at most 300 characters.
  */
-export function memorySettings(seen: Facts['seen'], ns: string): { configMap: string; line: string }[] {
+export function memorySettings(
+  seen: Facts['seen'],
+  ns: string,
+  pod?: string,
+  described?: string,
+): { configMap: string; line: string }[] {
+  // The application's name: the pod's owner without the parts a controller adds, up to the first part
+  // with a digit (a Job's schedule time, a Spark run's date), at most two parts.
+  const parts = pod === undefined ? [] : ownerName(pod).split('-');
+  const cut = parts.findIndex((p) => /\d/.test(p));
+  const app = (cut < 0 ? parts : parts.slice(0, cut)).slice(0, 2).join('-');
+  const mine = (name: string) =>
+    pod === undefined ||
+    (described !== undefined && new RegExp(`(?<![\\w.-])${escapeRe(name)}(?![\\w.-])`).test(described)) ||
+    (app.length >= 3 && name.startsWith(`${app}-`));
   const out: { configMap: string; line: string }[] = [];
   for (const o of outputs(
     seen,
     'describe_resource',
     (x) => /^(configmaps?|cm)$/i.test(String(x.args['kind'])) && (x.args['namespace'] ?? ns) === ns,
   )) {
+    const name = String(o.args['name'] ?? '');
+    if (!mine(name)) continue;
     for (const raw of o.content.slice(0, 100_000).split('\n')) {
       const line = raw.trim();
       if (line.length > 300 || out.some((m) => m.line === line)) continue;
-      if (!MEMORY_SETTING.test(line)) continue;
-      out.push({ configMap: String(o.args['name'] ?? ''), line });
+      if (!MEMORY_SETTING.test(line) && !JVM_HEAP.test(line)) continue;
+      out.push({ configMap: name, line });
       if (out.length >= 3) return out;
     }
   }
   return out;
 }
 
-/** A setting line whose name says memory, heap or overhead, followed by a value (`key value`, `key=value`, `key: value`, `-Xmx2g`). */
+/**
+ * A setting line whose name (no spaces) says memory, heap or overhead, followed by a size or a factor:
+ * `key value`, `key=value`, `key: value`, the value starting with a digit (`6g`, `0.1`, `512Mi`).
+ */
 const MEMORY_SETTING =
-  /^(?:[\w.-]{0,80}(?:memory|Memory|MEMORY|heap|Heap|HEAP|overhead|Overhead|OVERHEAD)[\w.-]{0,80}\s*(?:[:=]\s*|\s+)\S|-Xm[xs]\d)/;
+  /^[\w.-]{0,80}(?:memory|Memory|MEMORY|heap|Heap|HEAP|overhead|Overhead|OVERHEAD)[\w.-]{0,80}\s*(?:[:=]\s*|\s+)["']?\d/;
+/** A JVM heap option (`-Xmx2g`, `-Xms512m`, `-XX:MaxRAMPercentage=75`) anywhere in a line. */
+const JVM_HEAP = /(?:^|[\s"'=])-(?:Xm[xs]\d|XX:(?:Max|Initial|Min)RAMPercentage=\d)/;
 
 export function pastOomKill(body: string, pod: string, seen: Facts['seen']): boolean {
   if (!runningAndReady(body)) return false;
