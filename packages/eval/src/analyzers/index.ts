@@ -154,6 +154,7 @@ import { quotedErrorLogsAnalyzer } from './quoted-error-logs.js';
 import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
 import { rbacAnalyzer } from './rbac.js';
 import { readAfterWriteAnalyzer } from './read-after-write.js';
+import { readinessPortAnalyzer } from './readiness-port.js';
 import { recentRolloutsAnalyzer } from './recent-rollouts.js';
 import { redeliveryAnalyzer } from './redelivery.js';
 import { redisClusterMemberAnalyzer } from './redis-cluster-member.js';
@@ -376,6 +377,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   pipeExitAnalyzer,
   hpaSidecarAnalyzer,
   knownHealthPortsAnalyzer,
+  readinessPortAnalyzer,
   volumeOwnershipAnalyzer,
   allocatableAnalyzer,
   requestedNodesAnalyzer,
