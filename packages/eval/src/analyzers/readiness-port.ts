@@ -26,43 +26,54 @@ export const readinessPortAnalyzer: Analyzer = {
   reads: () => [],
   finds({ ns, seen }) {
     const out: Finding[] = [];
+    const done = new Set<string>();
     const services = outputs(seen, 'describe_service', (o) => o.args['namespace'] === ns);
     for (const d of outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)) {
       const pod = String(d.args['name'] ?? '');
-      const ip = /^IP:\s+(\d{1,3}(?:\.\d{1,3}){3})\s*$/m.exec(d.content.slice(0, 20_000))?.[1];
+      const ip = /^IP:\s+([0-9a-fA-F.:]{2,45})\s*$/m.exec(d.content.slice(0, 20_000))?.[1];
       if (!ip) continue;
       // The ports the Services send this pod's traffic to (their endpoints list its IP).
       const served = new Set<number>();
       for (const s of services) {
         const endpoints = describedField(s.content, 'Endpoints') ?? '';
-        for (const e of endpoints.slice(0, 4000).split(','))
-          if (e.trim().startsWith(`${ip}:`)) served.add(Number(e.trim().slice(ip.length + 1)));
+        for (const e of endpoints.slice(0, 200_000).split(',')) {
+          const t = e.trim();
+          const at = t.lastIndexOf(':');
+          if (at > 0 && t.slice(0, at).replace(/^\[|\]$/g, '') === ip) served.add(Number(t.slice(at + 1)));
+        }
       }
       if (served.size !== 1) continue;
-      const [target] = [...served];
+      const [target] = [...served] as [number];
       const sections = containerSections(d.content).filter((c) => !c.init);
-      for (const [i, c] of sections.entries()) {
+      const defaulted =
+        /kubectl\.kubernetes\.io\/default-container[:=]\s{0,4}([a-z0-9][a-z0-9.-]{0,62})/.exec(
+          d.content,
+        )?.[1] ?? sections[0]?.name;
+      for (const c of sections) {
+        if (done.has(`${pod}/${c.name}`)) continue;
         const probe = describedField(c.body, 'Readiness');
-        const probed = probe
-          ? /^(?:http-get|tcp-socket) [^\s:]{0,253}:(\d{1,5})\b/.exec(probe)?.[1]
+        const port = probe
+          ? /^(?:http-get|tcp-socket) [^\s:]{0,253}:(\d{1,5}|[a-z][a-z0-9-]{0,14})\b/.exec(probe)?.[1]
           : undefined;
-        if (!probe || probed === undefined || Number(probed) === target) continue;
+        // A named port is the container's own (`Ports: 50051/TCP (grpc), 9090/TCP (admin)`).
+        const probed =
+          port === undefined ? undefined : /^\d/.test(port) ? Number(port) : namedPort(c.body, port);
+        if (!probe || probed === undefined || probed === target) continue;
         const log = outputs(
           seen,
           'get_pod_logs',
           (o) =>
             o.args['name'] === pod &&
+            (o.args['namespace'] ?? ns) === ns &&
             !o.args['previous'] &&
-            (o.args['container'] === c.name || (o.args['container'] === undefined && i === 0)),
+            (o.args['container'] === c.name || (o.args['container'] === undefined && c.name === defaulted)),
         ).pop();
         if (!log) continue;
-        const said = listenAddresses(log.content);
-        const early = said.find((a) => a.port === Number(probed));
-        const late = said.find((a) => a.port === target);
-        const t1 = early ? lineStamp(early.line) : undefined;
-        const t2 = late ? lineStamp(late.line) : undefined;
-        if (t1 === undefined || t2 === undefined || (t2 - t1) / 1000 < GAP_SECONDS) continue;
-        const gap = Math.round((t2 - t1) / 1000);
+        const early = firstListen(log.content, probed);
+        const late = firstListen(log.content, target);
+        if (!early || !late || (late.at - early.at) / 1000 < GAP_SECONDS) continue;
+        done.add(`${pod}/${c.name}`);
+        const gap = Math.round((late.at - early.at) / 1000);
         const deployment = ownerDeployment(d.content);
         // The probe's timing as kubectl prints it (`delay=0s timeout=1s period=5s #success=1 #failure=3`).
         const field = (name: string) => new RegExp(`(?:^|\\s)${name}=(\\d{1,6})s?(?=\\s|$)`).exec(probe)?.[1];
@@ -76,15 +87,16 @@ export const readinessPortAnalyzer: Analyzer = {
           const v = field(name);
           if (v !== undefined) timing[key] = Number(v);
         }
+        const quote = (l: string) => l.trim().slice(0, 140);
         out.push({
           weight: 72,
           object: deployment ? `deployment ${deployment} (pod ${pod})` : `pod ${pod}`,
-          cause: `the readiness probe of container ${c.name} checks port ${probed}, not port ${target}, where its Service sends the traffic: its log shows port ${probed} listening ${gap} s before port ${target} ("${early!.line.trim().slice(0, 140)}", then "${late!.line.trim().slice(0, 140)}"), so for that time after every start the pod is Ready and in the Service's endpoints while nothing listens on ${target}: callers' connections are refused (a mesh proxy in front fails fast) until it does`,
+          cause: `the readiness probe of container ${c.name} checks port ${probed}, not port ${target}, where its Service sends the traffic: its log shows port ${probed} listening ${gap} s before port ${target} ("${quote(early.line)}", then "${quote(late.line)}"), so for that time after every start the pod is Ready and in the Service's endpoints while nothing listens on ${target}: callers' connections are refused (a mesh proxy in front fails fast) until it does`,
           evidence: [
             `describe_pod ${pod}: Readiness: ${probe.slice(0, 160)}`,
             `describe_service: endpoint ${ip}:${target}`,
-            `get_pod_logs ${pod}: "${early!.line.trim().slice(0, 160)}"`,
-            `get_pod_logs ${pod}: "${late!.line.trim().slice(0, 160)}"`,
+            `get_pod_logs ${pod}: "${quote(early.line)}"`,
+            `get_pod_logs ${pod}: "${quote(late.line)}"`,
           ],
           ...(deployment
             ? {
@@ -105,3 +117,51 @@ export const readinessPortAnalyzer: Analyzer = {
     return out.slice(0, 2);
   },
 };
+
+/** The number of a container's named port, from its description's `Ports:` line (`9090/TCP (admin)`). */
+function namedPort(body: string, name: string): number | undefined {
+  const ports = describedField(body, 'Ports') ?? '';
+  for (const p of ports.slice(0, 2000).split(',')) {
+    const m = /^\s*(\d{1,5})\/\w{1,8}\s*\(([a-z0-9-]{1,15})\)\s*$/.exec(p);
+    if (m && m[2] === name) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/** Words of a line that reports a listener failing, not listening. */
+const NOT_LISTENING = /\b(?:fail(?:ed|s|ure)?|error|cannot|can't|unable|could not|in use|refused|denied)\b/i;
+
+/**
+ * The first line of a log that says the program listens on `port` on an address the kubelet and other
+ * pods reach (not the loopback interface), with its time; undefined when none has a time that can be read.
+ */
+function firstListen(log: string, port: number): { line: string; at: number } | undefined {
+  for (const line of log.slice(-200_000).split('\n')) {
+    if (line.length > 2000 || !line.includes(String(port)) || NOT_LISTENING.test(line)) continue;
+    const a = listenAddresses(line).find((x) => x.port === port);
+    if (!a || /^(?:127\.|localhost$|\[?::1\]?$)/.test(a.host)) continue;
+    const at = stampOf(line);
+    if (at !== undefined) return { line, at };
+  }
+  return undefined;
+}
+
+/**
+ * A log line's time in epoch milliseconds: a leading ISO stamp (`lineStamp`), Go's standard logger's
+ * (`2026/03/20 14:35:02`), or a JSON line's `time`, `ts` or `timestamp` field holding an ISO stamp.
+ */
+function stampOf(line: string): number | undefined {
+  const lead = lineStamp(line);
+  if (lead !== undefined) return lead;
+  const go = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d:\d\d:\d\d)/.exec(line.trimStart());
+  if (go) {
+    const t = Date.parse(`${go[1]}-${go[2]}-${go[3]}T${go[4]}Z`);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  const json = /"(?:time|ts|timestamp)"\s?:\s?"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d)/.exec(line.slice(0, 2000));
+  if (json) {
+    const t = Date.parse(`${json[1]!.replace(' ', 'T')}Z`);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  return undefined;
+}
