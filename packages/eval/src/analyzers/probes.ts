@@ -348,21 +348,43 @@ export function frameworkHealth(
 export function httpProbeWithPath(probeLine: string, path: string): Record<string, unknown> | undefined {
   const http = httpProbeTarget(probeLine);
   if (!http) return undefined;
-  const n = (re: RegExp) => {
-    const v = re.exec(probeLine)?.[1];
-    return v === undefined ? undefined : Number(v);
-  };
-  const timing = {
-    initialDelaySeconds: n(/\bdelay=(\d{1,6})s\b/),
-    timeoutSeconds: n(/\btimeout=(\d{1,6})s\b/),
-    periodSeconds: n(/\bperiod=(\d{1,6})s\b/),
-    successThreshold: n(/#success=(\d{1,4})\b/),
-    failureThreshold: n(/#failure=(\d{1,4})\b/),
-  };
   return {
     httpGet: { port: http.port, path, ...(http.https ? { scheme: 'HTTPS' } : {}) },
-    ...Object.fromEntries(Object.entries(timing).filter(([, v]) => v !== undefined)),
+    ...probeTiming(probeLine).spec,
   };
+}
+
+/** kubectl's probe fields and the probe spec's field each one gives. */
+const TIMING_FIELDS = [
+  ['delay', 'initialDelaySeconds', 's'],
+  ['timeout', 'timeoutSeconds', 's'],
+  ['period', 'periodSeconds', 's'],
+  ['#success', 'successThreshold', ''],
+  ['#failure', 'failureThreshold', ''],
+] as const;
+
+/**
+ * A probe's timing from the line `describe_pod` prints (`http-get :8080/health delay=30s timeout=1s
+ * period=10s #success=1 #failure=3`), as the probe spec's fields (`initialDelaySeconds`, `timeoutSeconds`,
+ * `periodSeconds`, `successThreshold`, `failureThreshold`). Only kubectl's own fields count, each after a
+ * space (a `period=` in the URL's query string is not one); a field that is there but not in whole
+ * seconds (`delay=2m`), or not a count, is left out of `spec` and named in `unreadable`.
+ */
+export function probeTiming(probeLine: string): {
+  spec: Partial<Record<(typeof TIMING_FIELDS)[number][1], number>>;
+  unreadable: string[];
+} {
+  const line = probeLine.slice(0, 2000);
+  const spec: Partial<Record<(typeof TIMING_FIELDS)[number][1], number>> = {};
+  const unreadable: string[] = [];
+  for (const [name, key, unit] of TIMING_FIELDS) {
+    const value = new RegExp(`(?:^|\\s)${name}=(\\S{1,20})`).exec(line)?.[1];
+    if (value === undefined) continue;
+    const n = new RegExp(`^(\\d{1,6})${unit}$`).exec(value)?.[1];
+    if (n === undefined) unreadable.push(name);
+    else spec[key] = Number(n);
+  }
+  return { spec, unreadable };
 }
 
 /**
@@ -577,21 +599,12 @@ function dependencyHost(line: string): string | undefined {
  * failure count.
  */
 export function probeBudget(probe: string): string | undefined {
-  // kubectl's own fields, each after a space (a `period=` in the URL's query string is not one).
-  const field = (name: string) => new RegExp(`(?:^|\\s)${name}=(\\S{1,20})`).exec(probe.slice(0, 2000))?.[1];
-  const seconds = (v: string | undefined) => (v === undefined ? undefined : /^(\d{1,6})s$/.exec(v)?.[1]);
-  const period = seconds(field('period'));
-  const failures = /^(\d{1,6})$/.exec(field('#failure') ?? '')?.[1];
-  const delayField = field('delay');
-  const delaySeconds = seconds(delayField);
+  const { spec, unreadable } = probeTiming(probe);
+  const period = spec.periodSeconds;
+  const failures = spec.failureThreshold;
   // A field that is there but not in whole seconds (`delay=2m`) leaves the budget unknown.
-  if (
-    period === undefined ||
-    failures === undefined ||
-    (delayField !== undefined && delaySeconds === undefined)
-  )
-    return undefined;
-  const delay = Number(delaySeconds ?? 0);
+  if (period === undefined || failures === undefined || unreadable.includes('delay')) return undefined;
+  const delay = spec.initialDelaySeconds ?? 0;
   const total = delay + Number(failures) * Number(period);
   const minutes = total >= 120 && total % 60 === 0 ? ` (${total / 60} minutes)` : '';
   return `${delay > 0 ? `${delay} s of delay plus ` : ''}failureThreshold ${failures} × periodSeconds ${period} s = ${total} s${minutes}`;

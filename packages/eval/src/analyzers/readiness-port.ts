@@ -1,4 +1,4 @@
-import { listenAddresses, setProbeFix } from './probes.js';
+import { listenAddresses, probeTiming, setProbeFix } from './probes.js';
 import {
   type Analyzer,
   containerSections,
@@ -75,18 +75,7 @@ export const readinessPortAnalyzer: Analyzer = {
         done.add(`${pod}/${c.name}`);
         const gap = Math.round((late.at - early.at) / 1000);
         const deployment = ownerDeployment(d.content);
-        // The probe's timing as kubectl prints it (`delay=0s timeout=1s period=5s #success=1 #failure=3`).
-        const field = (name: string) => new RegExp(`(?:^|\\s)${name}=(\\d{1,6})s?(?=\\s|$)`).exec(probe)?.[1];
-        const timing: Record<string, number> = {};
-        for (const [name, key] of [
-          ['delay', 'initialDelaySeconds'],
-          ['timeout', 'timeoutSeconds'],
-          ['period', 'periodSeconds'],
-          ['#failure', 'failureThreshold'],
-        ] as const) {
-          const v = field(name);
-          if (v !== undefined) timing[key] = Number(v);
-        }
+        const timing = probeTiming(probe).spec;
         const quote = (l: string) => l.trim().slice(0, 140);
         out.push({
           weight: 72,
