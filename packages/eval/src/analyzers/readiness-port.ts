@@ -27,21 +27,22 @@ export const readinessPortAnalyzer: Analyzer = {
   finds({ ns, seen }) {
     const out: Finding[] = [];
     const done = new Set<string>();
-    const services = outputs(seen, 'describe_service', (o) => o.args['namespace'] === ns);
+    // Every endpoint the namespace's Services list (`10.244.0.13:50051`, `[fd00::d]:50051`), read once.
+    const endpoints: { host: string; port: number }[] = [];
+    for (const s of outputs(seen, 'describe_service', (o) => o.args['namespace'] === ns)) {
+      for (const e of (describedField(s.content, 'Endpoints') ?? '').slice(0, 200_000).split(',')) {
+        const t = e.trim();
+        const at = t.lastIndexOf(':');
+        if (at > 0)
+          endpoints.push({ host: t.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(t.slice(at + 1)) });
+      }
+    }
     for (const d of outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)) {
       const pod = String(d.args['name'] ?? '');
       const ip = /^IP:\s+([0-9a-fA-F.:]{2,45})\s*$/m.exec(d.content.slice(0, 20_000))?.[1];
       if (!ip) continue;
       // The ports the Services send this pod's traffic to (their endpoints list its IP).
-      const served = new Set<number>();
-      for (const s of services) {
-        const endpoints = describedField(s.content, 'Endpoints') ?? '';
-        for (const e of endpoints.slice(0, 200_000).split(',')) {
-          const t = e.trim();
-          const at = t.lastIndexOf(':');
-          if (at > 0 && t.slice(0, at).replace(/^\[|\]$/g, '') === ip) served.add(Number(t.slice(at + 1)));
-        }
-      }
+      const served = new Set(endpoints.filter((e) => e.host === ip).map((e) => e.port));
       if (served.size !== 1) continue;
       const [target] = [...served] as [number];
       const sections = containerSections(d.content).filter((c) => !c.init);

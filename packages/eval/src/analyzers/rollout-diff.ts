@@ -193,6 +193,15 @@ function candidate(ctx: AnalyzerContext): string | undefined {
   );
 }
 
+/** The logs read of the deployment's pods in the namespace, oldest first. */
+function deploymentLogs(ctx: AnalyzerContext, deployment: string) {
+  return outputs(
+    ctx.seen,
+    'get_pod_logs',
+    (x) => x.args['namespace'] === ctx.ns && ownerName(String(x.args['name'] ?? '')) === deployment,
+  );
+}
+
 /** Common words of seven letters or more that say nothing of what a change or a failure is about. */
 const PLAIN = new Set([
   'instead',
@@ -244,11 +253,7 @@ function causeEchoed(ctx: AnalyzerContext, deployment: string): boolean {
     [...proseWords(cause.slice(0, 300))].filter((w) => w.length >= 7 && !PLAIN.has(w) && !own.has(w)),
   );
   if (words.size === 0) return false;
-  return outputs(
-    ctx.seen,
-    'get_pod_logs',
-    (x) => x.args['namespace'] === ctx.ns && ownerName(String(x.args['name'] ?? '')) === deployment,
-  ).some((o) =>
+  return deploymentLogs(ctx, deployment).some((o) =>
     errorLines(o.content.slice(-100_000)).some(
       (l) => l.length <= 4000 && [...proseWords(l)].some((w) => words.has(w)),
     ),
@@ -514,11 +519,7 @@ function optionFailure(
   for (const option of added) {
     const words = optionWords(option);
     if (words.length < 2) continue;
-    for (const o of outputs(
-      ctx.seen,
-      'get_pod_logs',
-      (x) => x.args['namespace'] === ctx.ns && ownerName(String(x.args['name'] ?? '')) === deployment,
-    )) {
+    for (const o of deploymentLogs(ctx, deployment)) {
       for (const line of errorLines(o.content.slice(-100_000))) {
         // Whole words only: "memory" inside "OutOfMemoryError" or "size" in `size=48MB` is no echo.
         const said = new Set(
@@ -597,11 +598,7 @@ function settingFailure(
 ): { line: string; exact: boolean; word?: string } | undefined {
   const want = squash(variable);
   if (want.length < 6) return undefined;
-  const logs = outputs(
-    ctx.seen,
-    'get_pod_logs',
-    (x) => x.args['namespace'] === ctx.ns && ownerName(String(x.args['name'] ?? '')) === deployment,
-  );
+  const logs = deploymentLogs(ctx, deployment);
   for (const o of logs) {
     for (const line of errorLines(o.content.slice(-100_000))) {
       if (line.length > 4000) continue;
@@ -644,11 +641,7 @@ function linesNaming(ctx: AnalyzerContext, deployment: string, word: string, lin
   const out: string[] = [];
   // The failure line's own shape (numbers aside): its repeats say nothing new.
   const shapes = new Set<string>([line.replace(/\d+/g, '#')]);
-  for (const o of outputs(
-    ctx.seen,
-    'get_pod_logs',
-    (x) => x.args['namespace'] === ctx.ns && ownerName(String(x.args['name'] ?? '')) === deployment,
-  )) {
+  for (const o of deploymentLogs(ctx, deployment)) {
     for (const l of o.content.slice(-100_000).split('\n')) {
       // Here any whole word counts, in a key too (`latest_heartbeat older than 30s`): the line is context.
       if (l === line || l.length > 2000) continue;
