@@ -82,7 +82,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   ],
   'scenarios-held-out-52': [
     'ingest-bridge-kerberos-login-fails-keytab-kvno-behind-kdc',
-    'invoice-export-lock-timeouts-job-outlives-its-concurrency-lock',
     'lineage-import-fails-transaction-memory-cap-after-neo4j-upgrade',
     'sku-lookup-gc-life-time-errors-after-autocommit-disabled',
     'stock-cdc-checkpoints-expire-during-initial-table-snapshot',

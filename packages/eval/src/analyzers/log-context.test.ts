@@ -94,4 +94,74 @@ describe('logContext', () => {
     const said = logContext([log('media', pod, [hostile, long, failure])], [quote(failure)]);
     expect(said).toBeUndefined();
   });
+
+  describe('a run that outlived the wait the log states', () => {
+    const wpod = 'billing-worker-7c9d2-x2kq';
+    const wait =
+      '2026-03-31 09:00:00.530 INF Jobs: recurring job export, cron */5 * * * *, concurrency lock wait 600s';
+    const ran = '2026-03-31 09:18:51.877 INF Jobs: job 412 finished: 52,904 rows exported in 13m51s';
+    const timeout =
+      'LockTimeoutException: Timeout expired. The timeout elapsed prior to obtaining a distributed lock';
+    // Four lines between the wait and the failure: the wait is not what the program did just before.
+    const gap = Array.from({ length: 4 }, (_, i) => `2026-03-31 09:0${i}:00.000 INF Jobs: tick ${i}`);
+    const said = (lines: string[], quoted = timeout) =>
+      logContext(
+        [log('billing', wpod, [lines[0]!, ...gap, ...lines.slice(1)])],
+        [`get_pod_logs ${wpod}: "${quoted}"`],
+      );
+
+    it('quotes the wait and the longer run beside a timeout', () => {
+      const text = said([wait, ran, timeout]);
+      expect(text).toContain(`In the log of ${wpod}`);
+      expect(text).toContain('a wait of 600s');
+      expect(text).toContain('took 13m51s');
+      expect(text).toContain('longer than that wait');
+    });
+
+    it.each([
+      ['took 12 minutes', 'job done; took 12 minutes', true],
+      ['ran for 700 seconds', 'batch ran for 700 seconds', true],
+      ['in 9m59s (shorter than the wait)', 'exported in 9m59s', false],
+      ['a duration not said of a finished run', 'next run scheduled 15m from now', false],
+      ['a run that failed after a long time', 'export failed after 14m', false],
+      ['a bare number', 'exported 900 rows in 700', false],
+    ])('reads %s', (_, line, expected) => {
+      expect(
+        said([wait, `2026-03-31 09:20:00.000 INF ${line}`, timeout])?.includes('longer than that wait') ===
+          true,
+      ).toBe(expected);
+    });
+
+    it('needs a timeout as the failure, a stated wait, and a run in the same log', () => {
+      const refused = 'ConnectionRefused: could not reach db:5432';
+      expect(said([wait, ran, refused], refused)).toBeUndefined();
+      expect(
+        said(['2026-03-31 09:00:00.530 INF Jobs: export every 5 minutes', ran, timeout]),
+      ).toBeUndefined();
+      const other = logContext(
+        [log('billing', wpod, [wait, ...gap, timeout]), log('billing', 'other-pod', [ran])],
+        [`get_pod_logs ${wpod}: "${timeout}"`],
+      );
+      expect(other).toBeUndefined();
+    });
+
+    it('takes no warning, error or quoted line as the wait or the run', () => {
+      const warnWait = wait.replace(' INF ', ' WARN ');
+      expect(said([warnWait, ran, timeout])).toBeUndefined();
+      const quotedRun = logContext(
+        [log('billing', wpod, [wait, ...gap, ran, timeout])],
+        [`get_pod_logs ${wpod}: "${timeout}"`, `get_pod_logs ${wpod}: "${ran}"`],
+      );
+      expect(quotedRun).toBeUndefined();
+    });
+
+    it('stays bounded on long digit runs and reads at most 2,000 lines', () => {
+      const hostile = `${'1'.repeat(1_990)}h wait`;
+      const filler = Array.from({ length: 2_000 }, (_, i) => `2026-03-31 09:00:00.000 INF tick ${i}`);
+      expect(said([hostile, ran, timeout])).toBeUndefined();
+      expect(said([filler[0]!, ...filler.slice(1), wait, ...gap, ran, timeout]) ?? '').not.toContain(
+        'longer than',
+      );
+    });
+  });
 });

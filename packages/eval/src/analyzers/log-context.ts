@@ -89,6 +89,74 @@ function waitOverTimeout(start: string, before: string): string | undefined {
   return undefined;
 }
 
+/** A failure that says something waited too long (`Timeout expired`, `timed out`, `deadline exceeded`). */
+const TIMED_OUT = /time ?out|timed out|expired|deadline exceeded/i;
+/** A line that states how long something may wait (`lock wait 600s`, `timeout 30s`, `deadline of 2m`). */
+const STATES_WAIT = /\b(?:wait|waits|timeout|time-out|deadline|lease|ttl)\b/i;
+/**
+ * A duration as programs print one: Go's and .NET-style compounds (`13m51s`, `1h2m`, `600s`, `250ms`) or a
+ * number and a unit word (`30 seconds`, `5 min`). Every part is bounded, so matching is linear.
+ */
+const SPAN =
+  /\b(\d{1,7}(?:\.\d{1,3})?) ?(seconds?|secs?|minutes?|mins?|hours?)\b|\b(?=\d)(?:(\d{1,4})h)?(?:(\d{1,4})m(?!s|in))?(?:(\d{1,7}(?:\.\d{1,3})?)(ms|s))?\b/g;
+/** What a finished piece of work says of its length (`exported in 13m51s`, `took 14m`, `ran for 700s`). */
+const TOOK = /\b(?:in|took|after|lasted|ran for|running for|elapsed)$/i;
+
+/** Every duration of a line, in seconds, with where it ends in the line. */
+function spans(line: string): { seconds: number; start: number; text: string }[] {
+  const out: { seconds: number; start: number; text: string }[] = [];
+  for (const m of line.matchAll(SPAN)) {
+    if (m[0].length === 0) continue;
+    let s: number;
+    if (m[1] !== undefined) {
+      const unit = m[2]!.toLowerCase();
+      s = Number(m[1]) * (unit.startsWith('h') ? 3600 : unit.startsWith('m') ? 60 : 1);
+    } else {
+      // A bare `5m` is a duration; a bare number is not (it has no unit).
+      if (m[3] === undefined && m[4] === undefined && m[5] === undefined) continue;
+      s =
+        Number(m[3] ?? 0) * 3600 +
+        Number(m[4] ?? 0) * 60 +
+        (m[5] !== undefined ? Number(m[5]) * (m[6] === 'ms' ? 0.001 : 1) : 0);
+    }
+    out.push({ seconds: s, start: m.index!, text: m[0] });
+  }
+  return out;
+}
+
+/** How many lines of a log are read for a wait and a run to compare. */
+const SPAN_LINES = 2_000;
+
+/**
+ * A wait the log states (`concurrency lock wait 600s`) and a piece of work the same log says took longer
+ * (`exported in 13m51s`), read when the quoted failure is a timeout: whatever waits for such a run gives
+ * up before it ends. Neither line may be a failure or warning line, nor one the evidence quotes. Returns
+ * one sentence, or undefined. Bounded: the first 2,000 lines of the log, each of at most 2,000 characters.
+ */
+function runOutlivesWait(
+  lines: readonly string[],
+  failure: string,
+  skip: (line: string) => boolean,
+): string | undefined {
+  if (!TIMED_OUT.test(failure)) return undefined;
+  const read = lines.slice(0, SPAN_LINES).filter((l) => l.length <= MAX_LINE && !skip(l));
+  for (const w of read) {
+    if (FAILED.test(message(w))) continue;
+    const at = STATES_WAIT.exec(w);
+    if (!at) continue;
+    // The wait's own length: the first duration after its word.
+    const wait = spans(w).find((d) => d.start >= at.index);
+    if (!wait || wait.seconds < 1) continue;
+    for (const t of read) {
+      if (t === w || FAILED.test(message(t))) continue;
+      const took = spans(t).find((d) => TOOK.test(t.slice(0, d.start).trimEnd()) && d.seconds > wait.seconds);
+      if (!took) continue;
+      return `The log states a wait of ${wait.text} ("${clip(w.trim(), 200)}") and a run that took ${took.text} ("${clip(t.trim(), 200)}"), longer than that wait: while one run outlasts it, whatever waits for that run gives up first, with the timeout above.`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * What a log says around the failure line an answer quotes: the program's settings as it logged them at
  * start (the first line, above the failure, that states two or more `key=value` settings, one of them a
@@ -136,9 +204,10 @@ export function logContext(
         ...(start ? [`its settings at start: "${clip(start, 200)}"`] : []),
         ...(before ? [`just before the failure: "${clip(before, 200)}"`] : []),
       ];
-      if (parts.length === 0) return undefined;
+      const outlived = runOutlivesWait(lines, lines[at]!, (l) => loud.has(l) || told(l));
+      if (parts.length === 0) return outlived && `In the log of ${pod}: ${outlived}`;
       const longer = start && before ? waitOverTimeout(start, before) : undefined;
-      return `Around it in the log of ${pod}, ${parts.join('; ')}.${longer ? ` ${longer}` : ''}`;
+      return `Around it in the log of ${pod}, ${parts.join('; ')}.${longer ? ` ${longer}` : ''}${outlived ? ` ${outlived}` : ''}`;
     }
   }
   return undefined;
