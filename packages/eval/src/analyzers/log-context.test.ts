@@ -88,6 +88,12 @@ describe('logContext', () => {
     expect(logContext(seen, ['describe_pod x: Last State Terminated'])).toBeUndefined();
   });
 
+  it("places a finding's `logs of <pod>` quote (a Job's pod) as it places a get_pod_logs one", () => {
+    const seen = [log('media', pod, [start, waiting, failure])];
+    expect(logContext(seen, [`logs of ${pod}: "${failure}"`])).toContain('socket_timeout=5.0');
+    expect(logContext(seen, [`logs of ${pod}/worker: "${failure}"`])).toBeUndefined();
+  });
+
   it('stays bounded on a hostile line (long runs of key characters without a value)', () => {
     const hostile = `${'a'.repeat(1_999)}=`;
     const long = `x_timeout=1 ${'k'.repeat(5_000)}=1 y=2`;

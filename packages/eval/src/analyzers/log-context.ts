@@ -2,9 +2,12 @@ import type { SeenObservation } from '../observations.js';
 import { errorLines, warningLines } from './app-errors.js';
 import { clip, outputs } from './types.js';
 
-/** An evidence entry that quotes a log line: `get_pod_logs <pod>: "<line>"` (or `search_pod_logs`). */
+/**
+ * An evidence entry that quotes a log line: `get_pod_logs <pod>: "<line>"` (or `search_pod_logs`), or a
+ * finding's `logs of <pod>: "<line>"` (a Job's pod, a client's log).
+ */
 const QUOTED =
-  /^(?:get_pod_logs|search_pod_logs) ([a-z0-9][a-z0-9.-]{0,252})(?: \([a-z ]{1,40}\))?: "(.{1,400})"$/;
+  /^(?:get_pod_logs|search_pod_logs|logs of) ([a-z0-9][a-z0-9.-]{0,252})(?: \([a-z ]{1,40}\))?: "(.{1,400})"$/;
 /** One `key=value` pair as programs log their settings (`socket_timeout=5.0`, `pool.max=40`). */
 const PAIR = /(?<![\w.-])([A-Za-z_][\w.-]{0,60})=([^\s,;"')\]]{1,80})/g;
 /** A key that names a limit or a wait: what an SRE compares with the failure it goes with. */
