@@ -9,6 +9,7 @@ import {
   minReadyWait,
   replicaSetHistory,
 } from './analyzers/expected-state.js';
+import { failureSettings } from './analyzers/failure-settings.js';
 import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index.js';
 import { logContext } from './analyzers/log-context.js';
 import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
@@ -917,6 +918,8 @@ export class BaselineSreModel implements Model {
     for (const e of top.evidence) lines.push(`- ${e}`);
     const around = logContext(seen, top.evidence);
     if (around) lines.push(around);
+    const settings = failureSettings(seen, top.evidence, around);
+    if (settings) lines.push(settings);
     const topName = /^\S+ ([a-z0-9.-]+)/.exec(top.object)?.[1] ?? top.object;
     // A finding on an object the root cause's own cause or evidence names (the pods a NetworkPolicy
     // cuts off, the producer a scaled-down consumer leaves waiting) is its symptom, not a separate incident.

@@ -51,6 +51,7 @@ import { externalDnsAnalyzer } from './external-dns.js';
 import { externalDnsFilterAnalyzer } from './external-dns-filter.js';
 import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
+import { failureSettingsAnalyzer } from './failure-settings.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
 import { firstPullSlowAnalyzer } from './first-pull-slow.js';
 import { forwardedSchemeLoopAnalyzer } from './forwarded-scheme-loop.js';
@@ -444,4 +445,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   rolloutDiffAnalyzer,
   // Last: the rollout history of a recently rolled, failing Deployment when nothing read its revision.
   rolloutHistoryAnalyzer,
+  // Last: the ConfigMaps a pod that logs failures mounts, for the settings the answer quotes beside them.
+  failureSettingsAnalyzer,
 ];

@@ -173,6 +173,12 @@ function runOutlivesWait(
  * the one placed. Returns one sentence, or undefined when the log says nothing of either kind. Bounded:
  * the first 400 lines of the log and lines of at most 2,000 characters are read.
  */
+/** The pod and the line an evidence entry quotes from a log (see `QUOTED`), a clipped quote's ` …` cut. */
+export function quotedLogLine(entry: string): { pod: string; line: string } | undefined {
+  const m = QUOTED.exec(entry);
+  return m ? { pod: m[1]!, line: m[2]!.replace(/ …$/, '') } : undefined;
+}
+
 export function logContext(
   seen: readonly SeenObservation[],
   evidence: readonly string[],

@@ -1,0 +1,183 @@
+// Table tests of failure-settings: the failing program's own settings that speak of what fails.
+import { describe, expect, it } from 'vitest';
+import { configMapSettings, failureSettings, failureSettingsAnalyzer } from './failure-settings.js';
+import { ctx, log, observed } from './observed.fixture.js';
+
+const ns = 'streaming';
+const pod = 'stock-cdc-jobmanager-jxr96gdxvf-4c87h';
+
+/** `describe_pod` as the tools print it: one container with `env`, and the ConfigMap volumes named. */
+function describedPod(env: Record<string, string> = {}, configMaps: string[] = ['flink-config']): string {
+  const vars = Object.entries(env);
+  return [
+    `Name:             ${pod}`,
+    `Namespace:        ${ns}`,
+    'Status:           Running',
+    'Containers:',
+    '  jobmanager:',
+    '    Image:          registry.example.com/streaming/stock-cdc:1.6.2',
+    '    State:          Running',
+    '    Ready:          True',
+    '    Restart Count:  0',
+    vars.length === 0 ? '    Environment:    <none>' : '    Environment:',
+    ...vars.map(([k, v]) => `      ${k}:  ${v}`),
+    '    Mounts:',
+    '      /opt/flink/conf from flink-config (rw)',
+    'Volumes:',
+    ...configMaps.flatMap((n) => [
+      `  ${n}:`,
+      '    Type:     ConfigMap (a volume populated by a ConfigMap)',
+      `    Name:     ${n}`,
+      '    Optional: false',
+    ]),
+    'QoS Class:        Burstable',
+    'Events:  <none>',
+  ].join('\n');
+}
+
+/** `describe_resource` of a ConfigMap: its files under `Data`, as kubectl prints them. */
+function describedConfigMap(name: string, files: Record<string, string[]>): string {
+  return [
+    `Name:         ${name}`,
+    `Namespace:    ${ns}`,
+    'Kind:         ConfigMap (v1)',
+    '',
+    'Data',
+    '====',
+    ...Object.entries(files).flatMap(([f, lines]) => [`${f}:`, '----', ...lines, '']),
+    '',
+    'Events:  <none>',
+  ].join('\n');
+}
+
+const flinkConf = [
+  'jobmanager.rpc.address: stock-cdc-jobmanager',
+  'state.checkpoints.dir: s3://flink-state/stock-cdc/checkpoints',
+  'execution.checkpointing.interval: 5min',
+  'execution.checkpointing.timeout: 3min',
+  'execution.checkpointing.tolerable-failed-checkpoints: 0',
+  'restart-strategy.fixed-delay.delay: 10s',
+];
+const failure =
+  'org.apache.flink.util.FlinkRuntimeException: Exceeded checkpoint tolerable failure threshold.';
+const failureLog = log(ns, pod, ['2026-03-18 10:02:13,118 INFO started', failure]);
+const cm = (name = 'flink-config', lines = flinkConf, where = ns) =>
+  observed(
+    'describe_resource',
+    { kind: 'ConfigMap', name, namespace: where },
+    describedConfigMap(name, { 'flink-conf.yaml': lines }),
+  );
+const podSeen = (env?: Record<string, string>, cms?: string[]) =>
+  observed('describe_pod', { namespace: ns, name: pod }, describedPod(env, cms));
+const quote = `get_pod_logs ${pod}: "${failure}"`;
+
+describe('failureSettingsAnalyzer.reads', () => {
+  it('reads the ConfigMaps a pod that logs failures mounts, at most two, never the CA bundle', () => {
+    const seen = [failureLog, podSeen({}, ['flink-config', 'kube-root-ca.crt', 'job-props', 'third'])];
+    expect(failureSettingsAnalyzer.reads(ctx(ns, seen))).toEqual([
+      { tool: 'describe_resource', args: { kind: 'ConfigMap', name: 'flink-config', namespace: ns } },
+      { tool: 'describe_resource', args: { kind: 'ConfigMap', name: 'job-props', namespace: ns } },
+    ]);
+  });
+
+  it('reads nothing for a quiet log, an undescribed pod or a pod of another namespace', () => {
+    const quiet = log(ns, pod, ['2026-03-18 10:02:13,118 INFO all good']);
+    expect(failureSettingsAnalyzer.reads(ctx(ns, [quiet, podSeen()]))).toEqual([]);
+    expect(failureSettingsAnalyzer.reads(ctx(ns, [failureLog]))).toEqual([]);
+    expect(failureSettingsAnalyzer.reads(ctx('other', [failureLog, podSeen()]))).toEqual([]);
+  });
+});
+
+describe('failureSettings', () => {
+  it('quotes the settings whose names share a stem with the failure, limits first, at most three', () => {
+    const said = failureSettings([failureLog, podSeen(), cm()], [quote]);
+    expect(said).toBe(
+      `Settings of ${pod} that name what fails: "execution.checkpointing.interval: 5min" (ConfigMap flink-config), "execution.checkpointing.timeout: 3min" (ConfigMap flink-config), "execution.checkpointing.tolerable-failed-checkpoints: 0" (ConfigMap flink-config).`,
+    );
+    expect(said).not.toContain('rpc.address');
+    expect(said).not.toContain('state.checkpoints.dir');
+  });
+
+  it("quotes a container's literal variables: a switch or a quantity, never an address or a name", () => {
+    const gc =
+      'ERROR GET /sku/1: Error 9006 (HY000): GC life time is shorter than transaction duration (autocommit off)';
+    const seen = [
+      log(ns, pod, [gc]),
+      podSeen({
+        DB_AUTOCOMMIT: 'false',
+        DB_AUTOCOMMIT_URL: 'http://autocommit.example:8080',
+        TRANSACTION_TOPIC: 'orders.tx',
+        TRANSACTION_RETRIES: 'three',
+      }),
+    ];
+    const said = failureSettings(seen, [`get_pod_logs ${pod}: "${gc}"`]);
+    expect(said).toContain('"DB_AUTOCOMMIT=false" (container jobmanager)');
+    expect(said).toContain('TRANSACTION_RETRIES=three');
+    expect(said).not.toContain('URL');
+    expect(said).not.toContain('TOPIC');
+  });
+
+  it('takes the words of the lines quoted around the failure too', () => {
+    const bare = 'FlinkRuntimeException: Exceeded threshold.';
+    const seen = [log(ns, pod, [bare]), podSeen(), cm()];
+    const entry = `get_pod_logs ${pod}: "${bare}"`;
+    expect(failureSettings(seen, [entry])).toBeUndefined();
+    const around = `Around it in the log of ${pod}, just before the failure: "Checkpoint 41 ran past its 180000 ms timeout".`;
+    expect(failureSettings(seen, [entry], around)).toContain('execution.checkpointing.timeout: 3min');
+  });
+
+  it.each([
+    ['an answer without a quoted log line', ['describe_pod x: Last State Terminated']],
+    ['a quote of a pod never described', [`get_pod_logs other-pod-abcde: "${failure}"`]],
+  ])('says nothing for %s', (_, evidence) => {
+    expect(failureSettings([failureLog, podSeen(), cm()], evidence)).toBeUndefined();
+  });
+
+  it('reads only the ConfigMaps the pod mounts, in its own namespace, and quotes a line once', () => {
+    const other = cm('other-config', ['checkpoint.max: 3']);
+    expect(failureSettings([failureLog, podSeen(), other], [quote])).toBeUndefined();
+    const elsewhere = cm('flink-config', flinkConf, 'staging');
+    expect(failureSettings([failureLog, podSeen(), elsewhere], [quote])).toBeUndefined();
+    const twice = observed(
+      'describe_resource',
+      { kind: 'ConfigMap', name: 'flink-config', namespace: ns },
+      describedConfigMap('flink-config', {
+        'a.yaml': ['checkpoint.timeout: 3min'],
+        'b.yaml': ['checkpoint.timeout: 3min'],
+      }),
+    );
+    const said = failureSettings([failureLog, podSeen(), twice], [quote]) ?? '';
+    expect(said.match(/checkpoint\.timeout/g)).toHaveLength(1);
+  });
+
+  it('ties no setting to a failure by a generic word (error, failed, server)', () => {
+    const generic = cm('flink-config', ['error_log: /var/log/err.log', 'server.failure.max: 3']);
+    const plain = 'ERROR server failed';
+    const seen = [log(ns, pod, [plain]), podSeen(), generic];
+    expect(failureSettings(seen, [`get_pod_logs ${pod}: "${plain}"`])).toBeUndefined();
+  });
+});
+
+describe('configMapSettings', () => {
+  it('reads key: value, key=value and JSON pairs at any indent, not file headers, rules or block openers', () => {
+    const text = describedConfigMap('x', {
+      'app.yaml': ['spring:', '  cloud:', '    config:', '      failFast: true', 'script: |'],
+      'job.properties': ['source.startup.mode=initial'],
+      'settings.json': ['{ "Jobs": {', '  "ConcurrencyLockTimeoutSeconds": 600,', '} }'],
+    });
+    expect(configMapSettings(text).map((s) => s.key)).toEqual([
+      'failFast',
+      'source.startup.mode',
+      'ConcurrencyLockTimeoutSeconds',
+    ]);
+  });
+
+  it('stays bounded: lines past 300 characters and past the 600th are not read', () => {
+    const long = `${'k'.repeat(400)}: 1`;
+    const many = Array.from({ length: 700 }, (_, i) => `key${i}: ${i}`);
+    const text = describedConfigMap('x', { 'a.yaml': [long, ...many] });
+    const keys = configMapSettings(text).map((s) => s.key);
+    expect(keys).not.toContain('k'.repeat(400));
+    expect(keys.length).toBeLessThan(600);
+  });
+});
