@@ -15,6 +15,7 @@ import { logContext } from './analyzers/log-context.js';
 import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
 import { probeRefused, probeTimedOut } from './analyzers/probes.js';
 import { revertOneChange } from './analyzers/rollout-diff.js';
+import { sameIdElsewhere } from './analyzers/same-id.js';
 import { scaleChanges } from './analyzers/scale-changes.js';
 import {
   clip,
@@ -920,6 +921,8 @@ export class BaselineSreModel implements Model {
     if (around) lines.push(around);
     const settings = failureSettings(seen, top.evidence, around);
     if (settings) lines.push(settings);
+    const elsewhere = sameIdElsewhere(seen, top.evidence, around);
+    if (elsewhere) lines.push(elsewhere);
     const topName = /^\S+ ([a-z0-9.-]+)/.exec(top.object)?.[1] ?? top.object;
     // A finding on an object the root cause's own cause or evidence names (the pods a NetworkPolicy
     // cuts off, the producer a scaled-down consumer leaves waiting) is its symptom, not a separate incident.
