@@ -278,10 +278,11 @@ export class BaselineSreModel implements Model {
               } as Decision)
             : undefined;
         if (verify && has(tools, 'list_pods') && budgetLeft > 1) return verify;
-      } else if (lastMutation.status === 'refused' && budgetLeft > 2) {
+      } else if (lastMutation.status === 'refused' && budgetLeft > 1) {
         // The change was refused (not approved, not allowed): the equivalent narrower change the
         // evidence supports (the previous image instead of a rollback) is asked for once; for a refused
-        // rollback without one, the one change its rollout made is read and undone.
+        // rollback without one, the one change its rollout made is read and undone. Two steps are
+        // enough for it (the change and the answer); the look at the result is made when one is left.
         const fallback = this.#proposeFallback(tools) ?? this.#revertRollout(lastMutation, ns, hs, request);
         if (fallback) return fallback;
       }
@@ -978,6 +979,11 @@ export class BaselineSreModel implements Model {
   #afterFix(seen: SeenObservation[], ns: string, mutation?: SeenObservation): string {
     const after = lastOf(seen, 'list_pods', (o) => o.status === 'ok');
     if (!after) return '';
+    // A pod list from before the change says nothing of its result.
+    if (mutation && after.step <= mutation.step) {
+      const target = String(mutation.args['deployment'] ?? mutation.args['name'] ?? '');
+      return `The pods were not listed again after the change (no step was left for it): it is not confirmed until every pod of ${target || 'the workload'} is Running and Ready (check with list_pods).`;
+    }
     ns = String(after.args['namespace'] ?? ns);
     const rows = parseTable(after.content);
     const listing = rows

@@ -32,6 +32,7 @@ import {
   djangoAllowedHostsAnalyzer,
   djangoCsrfOriginsAnalyzer,
 } from './django-allowed-hosts.js';
+import { djangoGeventConnectionsAnalyzer } from './django-gevent-connections.js';
 import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { dnsFiveSecondAnalyzer } from './dns-five-second.js';
 import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
@@ -404,6 +405,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   otherClientsAnalyzer,
   // Last: what a batch job of the namespace changed, read for the answer's notes.
   jobChangesAnalyzer,
+  // Notes only: Django's persistent connections under greenlet workers behind refused clients.
+  djangoGeventConnectionsAnalyzer,
   // Notes only: routine work a healthy namespace's logs flag.
   expectedLogLinesAnalyzer,
   clientCancelledAnalyzer,

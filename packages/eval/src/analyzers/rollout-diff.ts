@@ -68,7 +68,7 @@ const RUNTIME_WHAT: readonly { name: RegExp; value?: RegExp; text: string }[] = 
 ];
 
 /** One change the latest rollout made to a container of the pod template. */
-interface Change {
+export interface Change {
   readonly container: string;
   /** `env NAME`, `image`, `args`, `command`, or the field's path under the container. */
   readonly field: string;
@@ -410,24 +410,34 @@ export function revertOneChange(
       },
     };
   }
-  if (!c.env) return undefined;
+  const fix = envRevert(ctx.ns, deployment, c);
+  return fix ? { fix } : undefined;
+}
+
+/**
+ * The `set_env` that undoes one variable change of a rollout (`c`): removing a variable the rollout
+ * added, or putting back its previous literal value. Undefined for a change of another field, or a
+ * value the template read from a Secret or ConfigMap (no literal to put back).
+ */
+export function envRevert(
+  ns: string,
+  deployment: string,
+  c: Change,
+): NonNullable<Finding['fix']> | undefined {
+  if (!c.env || c.container.startsWith('#')) return undefined;
+  const base = { namespace: ns, deployment, container: c.container };
   if (c.before === undefined && c.after !== undefined) {
     return {
-      fix: {
-        tool: 'set_env',
-        args: { ...base, remove: [c.env] },
-        text: `remove ${c.env} from container ${c.container} of ${deployment}, which the rollout added`,
-      },
+      tool: 'set_env',
+      args: { ...base, remove: [c.env] },
+      text: `remove ${c.env} from container ${c.container} of ${deployment}, which the rollout added`,
     };
   }
-  // A value the template read from a Secret or ConfigMap shows no literal to put back.
   if (!c.before) return undefined;
   return {
-    fix: {
-      tool: 'set_env',
-      args: { ...base, set: [{ name: c.env, value: c.before }] },
-      text: `set ${c.env} of container ${c.container} of ${deployment} back to ${c.before}, its value before the rollout`,
-    },
+    tool: 'set_env',
+    args: { ...base, set: [{ name: c.env, value: c.before }] },
+    text: `set ${c.env} of container ${c.container} of ${deployment} back to ${c.before}, its value before the rollout`,
   };
 }
 

@@ -1,5 +1,5 @@
 import { RECENT } from '../../../analyzers/recent-pods.js';
-import { latestRolloutChanges } from '../../../analyzers/rollout-diff.js';
+import { envRevert, latestRolloutChanges } from '../../../analyzers/rollout-diff.js';
 import { type AnalyzerContext, type Finding, outputs, ownerName } from '../../../analyzers/types.js';
 import { parseTable } from '../../../k8s-text.js';
 import { ageSeconds, CHANGE } from '../../reading.js';
@@ -203,7 +203,10 @@ export const badReleaseOfRunningPods: RunSignature = {
           evidence: `describe_resource ReplicaSet ${diff.sets.current} against ${diff.sets.previous}: the image changed`,
         };
     }
-    if (!said || said.changed.length === 0) return;
+    if (!said || said.changed.length === 0) {
+      configOnlyRelease(top, { seen, ns }, name);
+      return;
+    }
     top.cause += `; it started with the latest rollout of deployment ${name} (revision ${said.revision}${said.cause ? `: ${said.cause}` : ''}, which upgraded ${said.changed.join(', ')}), whose pods all started since`;
     top.evidence.push(said.evidence);
     top.fix = {
@@ -216,3 +219,53 @@ export const badReleaseOfRunningPods: RunSignature = {
     top.advice = `roll ${name} back to the previous revision, then fix the release`;
   },
 };
+
+/** A probe's field under a container (`readinessProbe.httpGet.path`), as `templateChanges` names it. */
+const PROBE_FIELD = /^(?:readiness|liveness|startup)Probe(?:\.|$)/;
+
+/** How many of a rollout's variable changes are named in the cause. */
+const MAX_NAMED = 3;
+
+/**
+ * The same finding for a rollout that changed no image, only literal variables of the pod template
+ * (read from the two ReplicaSets' templates, see `latestRolloutChanges`): the new configuration is what
+ * the failing pods run with, so the rollout is the cause and a rollback the fix; when it changed one
+ * variable, putting that variable back (`envRevert`) is the narrower change tried when the rollback is
+ * refused. A probe changed beside the variables does not count (it decides readiness, it makes no
+ * program log a failure); nothing is said when the rollout changed anything else (a command, a volume,
+ * resources): those have signatures of their own.
+ */
+function configOnlyRelease(
+  top: Finding,
+  { seen, ns }: Pick<AnalyzerContext, 'seen' | 'ns'>,
+  name: string,
+): void {
+  const ctx: AnalyzerContext = { task: '', ns, hints: [], seen };
+  const diff = latestRolloutChanges(ctx);
+  if (!diff || diff.deployment !== name) return;
+  // Variables, and probes beside them (a probe decides readiness; it makes no program log a failure).
+  const vars = diff.list.filter((c) => c.env);
+  if (vars.length === 0 || diff.list.some((c) => !c.env && !PROBE_FIELD.test(c.field))) return;
+  const said = vars
+    .slice(0, MAX_NAMED)
+    .map((c) =>
+      c.before === undefined
+        ? `added ${c.env}=${c.after ?? ''}`
+        : c.after === undefined
+          ? `removed ${c.env} (was ${c.before})`
+          : `changed ${c.env} from ${c.before} to ${c.after}`,
+    );
+  const more = vars.length > MAX_NAMED ? ` and ${vars.length - MAX_NAMED} more` : '';
+  top.cause += `; it started with the latest rollout of deployment ${name} (revision ${diff.rev.n}${diff.rev.cause ? `: ${diff.rev.cause}` : ''}), which changed no image but ${said.join(', ')}${more} in container ${[...new Set(vars.map((c) => c.container))].join(', ')}, and whose pods all started since`;
+  top.evidence.push(
+    `describe_resource ReplicaSet ${diff.sets.current} against ${diff.sets.previous}: variables changed, no image`,
+  );
+  top.fix = {
+    tool: 'rollback_deployment',
+    args: { namespace: ns, name },
+    text: `roll ${name} back to the previous revision`,
+  };
+  const narrower = vars.length === 1 ? envRevert(ns, name, vars[0]!) : undefined;
+  if (narrower) top.fallback = narrower;
+  top.advice = `put the configuration of ${name} back as it was before the rollout (roll it back), then change it again with the failure in mind`;
+}
