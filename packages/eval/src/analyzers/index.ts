@@ -201,6 +201,7 @@ import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
 import type { Analyzer } from './types.js';
+import { upgradedLibraryAnalyzer } from './upgraded-library.js';
 import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js';
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
 import { volumeOwnershipAnalyzer } from './volume-ownership.js';
@@ -407,6 +408,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   jobChangesAnalyzer,
   // Notes only: Django's persistent connections under greenlet workers behind refused clients.
   djangoGeventConnectionsAnalyzer,
+  // Notes only: a release that upgraded the library the failures are raised in.
+  upgradedLibraryAnalyzer,
   // Notes only: routine work a healthy namespace's logs flag.
   expectedLogLinesAnalyzer,
   clientCancelledAnalyzer,

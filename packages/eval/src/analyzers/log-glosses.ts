@@ -1588,6 +1588,45 @@ function retriedOk(head: string): boolean {
 // NoCredentialProviders) is no such notice.
 const DEPRECATION = /\b(?:is|are|has been|have been|was) deprecated\b/i;
 
+/** An AWS time in a response body: ISO 8601 (`2026-03-05T14:21:14Z`) or the signing form (`20260305T152115Z`). */
+function awsTime(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  const t = basic
+    ? Date.UTC(+basic[1]!, +basic[2]! - 1, +basic[3]!, +basic[4]!, +basic[5]!, +basic[6]!)
+    : Date.parse(text);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/** A span of seconds in words: `1 hour 0 min 1 s`, `17 min 3 s`. */
+function spanWords(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const sec = seconds % 60;
+  return [h ? `${h} hour${h === 1 ? '' : 's'}` : '', h || m ? `${m} min` : '', `${sec} s`]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/**
+ * S3's `RequestTimeTooSkewed` with the times its error body gives (`<RequestTime>` as the client
+ * signed it, `<ServerTime>`, `<MaxAllowedSkewMilliseconds>`): how far and which way the client's clock
+ * is off (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html, RequestTimeTooSkewed).
+ * Undefined when the body gives no two times.
+ */
+function clockSkewGloss(line: string): string | undefined {
+  if (!line.includes('RequestTimeTooSkewed')) return undefined;
+  const head = line.slice(0, 8192);
+  const signed = awsTime(/<RequestTime>([0-9TZ:.+-]{16,35})<\/RequestTime>/.exec(head)?.[1]);
+  const server = awsTime(/<ServerTime>([0-9TZ:.+-]{16,35})<\/ServerTime>/.exec(head)?.[1]);
+  if (signed === undefined || server === undefined) return undefined;
+  const off = Math.round((signed - server) / 1000);
+  const max = /<MaxAllowedSkewMilliseconds>(\d{1,9})<\/MaxAllowedSkewMilliseconds>/.exec(head)?.[1];
+  const allowed = max ? spanWords(Math.round(Number(max) / 1000)) : '15 min';
+  const way = off >= 0 ? 'ahead of' : 'behind';
+  return `AWS refused the request because the clock that signed it is off: it was signed at ${new Date(signed).toISOString()} while AWS's clock read ${new Date(server).toISOString()}, so the client's clock runs ${spanWords(Math.abs(off))} ${way} AWS's (clock skew; at most ${allowed} is allowed). The node the pod runs on is not keeping time: check its time synchronization (chrony or NTP on that node) and step the clock`;
+}
+
 /** A line's gloss: its meaning, and `symptom` when the message says what was refused rather than why. */
 export function glossOf(
   line: string,
@@ -1595,7 +1634,11 @@ export function glossOf(
   const head = line.slice(0, 4096);
   if (RECOVERED.test(head) || retriedOk(head) || DEPRECATION.test(head)) return undefined;
   const special =
-    schemaGloss(line) ?? classVersionGloss(line) ?? urlUserinfoGloss(line) ?? redisMovedGloss(line);
+    schemaGloss(line) ??
+    classVersionGloss(line) ??
+    urlUserinfoGloss(line) ??
+    redisMovedGloss(line) ??
+    clockSkewGloss(line);
   if (special) return { means: special, symptom: false };
   const l = line.slice(0, 4096).toLowerCase();
   const g = GLOSSES.find((x) => x.all.every((w) => l.includes(w)) && !x.none?.some((w) => l.includes(w)));

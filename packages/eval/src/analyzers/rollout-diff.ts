@@ -245,7 +245,7 @@ const PLAIN = new Set([
  * 5s" and a line "job 918233 has no heartbeat").
  */
 function causeEchoed(ctx: AnalyzerContext, deployment: string): boolean {
-  const cause = revision(ctx, deployment)?.cause;
+  const cause = latestRevision(ctx, deployment)?.cause;
   if (!cause) return false;
   // The cause's prose, not the command `kubectl --record` writes (its deployment, image and flags).
   const own = new Set(deployment.toLowerCase().split(/[^a-z]+/));
@@ -264,7 +264,11 @@ function causeEchoed(ctx: AnalyzerContext, deployment: string): boolean {
  * The current revision and its change cause, from the Deployment's description or its rollout history
  * (`2 (current)   <cause>   <images>`), whichever was read; undefined when neither was.
  */
-function revision(
+/**
+ * The latest revision of `deployment` in `ctx.ns` and its change cause, from its description (the
+ * revision and change-cause annotations) or else its rollout history; undefined when neither was read.
+ */
+export function latestRevision(
   ctx: AnalyzerContext,
   deployment: string,
 ): { n: number; cause: string | undefined } | undefined {
@@ -355,7 +359,7 @@ function templateReads(
 export function latestRolloutChanges(ctx: AnalyzerContext) {
   const deployment = candidate(ctx);
   if (!deployment) return undefined;
-  const rev = revision(ctx, deployment);
+  const rev = latestRevision(ctx, deployment);
   if (!rev || rev.n < 2) return undefined;
   const sets = replicaSets(ctx, deployment);
   const before = sets && described(ctx, sets.previous);
@@ -685,7 +689,7 @@ export const rolloutDiffAnalyzer: Analyzer = {
     if (!deployment) return [];
     // The revision comes from the rollout history or the Deployment's description, read by the
     // investigation itself or, late, by `rolloutHistoryAnalyzer`.
-    const rev = revision(ctx, deployment);
+    const rev = latestRevision(ctx, deployment);
     if (!rev || rev.n < 2) return [];
     return templateReads(ctx, deployment).reads;
   },
@@ -804,7 +808,7 @@ export const rolloutHistoryAnalyzer: Analyzer = {
   name: 'rollout-history',
   reads(ctx): Read[] {
     const deployment = candidate(ctx);
-    if (!deployment || revision(ctx, deployment)) return [];
+    if (!deployment || latestRevision(ctx, deployment)) return [];
     return [{ tool: 'get_rollout_history', args: { namespace: ctx.ns, name: deployment } }];
   },
   finds: () => [],
