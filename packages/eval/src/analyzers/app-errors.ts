@@ -145,6 +145,7 @@ function errorLinesOf(text: string): string[] {
   const failed = (l: string) =>
     !/^\(no log lines|^Defaulted container "/.test(l) &&
     !missingWellKnownFile(l) &&
+    !missingSystemDatabase(l) &&
     // DNS's NOERROR response code (CoreDNS's query log) is a success, not an ERROR level.
     (ERROR_MARKS.some((m) => (l.includes('NOERROR') ? l.replace(/NOERROR/g, '') : l).includes(m)) ||
       STATUS_5XX.test(` ${l} `) ||
@@ -174,6 +175,18 @@ export function quietLogs(seen: readonly SeenObservation[], ns: string): SeenObs
   if (allPodsReady(seen, ns) !== true) return undefined;
   const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns && !o.args['previous']);
   return logs.some((o) => errorLines(o.content.slice(-200_000)).length > 0) ? undefined : logs;
+}
+
+/**
+ * CouchDB's error that one of its system databases (`_users`, `_replicator`, `_global_changes`) does not
+ * exist: a single node set up without them (CouchDB 2 and later create them only when asked, by the
+ * setup wizard or `PUT /_users`) logs it every few seconds from the processes that watch them
+ * (docs.couchdb.org, "Single Node Setup": "you must create the system databases"); the databases the
+ * application uses are not affected. Not a failure line; `expected-log-lines` explains it.
+ */
+function missingSystemDatabase(line: string): boolean {
+  if (line.length > 4000 || !line.includes('database_does_not_exist')) return false;
+  return /"_(?:users|replicator|global_changes)"|<<"_(?:users|replicator|global_changes)">>/.test(line);
 }
 
 /**

@@ -58,6 +58,15 @@ const EXPECTED: readonly {
     means:
       "HikariCP's housekeeper thread, which runs every 30 seconds, woke up that much later than planned (the delta it logs): the whole JVM did not run for that long (the VM was paused or live-migrated, a long stop-the-world GC, the host starved it of CPU) or the system clock jumped. HikariCP only warns and carries on, so one such line after a pause is harmless and nothing in the pool is broken: no action is needed unless it recurs (then look for GC pauses or CPU starvation)",
   },
+  // CouchDB 2+ creates its system databases only when asked (docs.couchdb.org, "Single Node Setup");
+  // until then the auth cache logs that its listener died because _users does not exist, and the
+  // shard loader logs database_does_not_exist, every few seconds.
+  {
+    all: ['changes listener died because the _users database does not exist'],
+    anyLevel: true,
+    means:
+      "CouchDB's authentication cache watches the _users system database, which a single node does not have until someone creates it (CouchDB 2 and later create _users, _replicator and _global_changes only when asked: the setup wizard, or PUT /_users), so it logs this notice, and the shard loader a database_does_not_exist error, every few seconds. It is expected and harmless here: the application's own databases are read and written normally and nothing is broken. It matters only to clients that log in with CouchDB user accounts (stored in _users) or use replication; to silence the lines, create the system databases (PUT /_users, /_replicator), no fix is needed otherwise",
+  },
   // Node.js prints an ExperimentalWarning to stderr when a program uses a feature still marked
   // experimental (nodejs.org, "Stability index": Stability 1); it is informational.
   {

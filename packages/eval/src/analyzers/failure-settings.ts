@@ -1,7 +1,15 @@
 import { errorLines } from './app-errors.js';
 import { envOf } from './env-values.js';
 import { quotedLogLine } from './log-context.js';
-import { type Analyzer, type AnalyzerContext, clip, containerSections, outputs, type Read } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  containerSections,
+  outputs,
+  ownerName,
+  type Read,
+} from './types.js';
 
 /** A ConfigMap volume as `kubectl describe pod` prints it (`Type: ConfigMap …` then `Name: x`). */
 const CONFIGMAP_VOLUME =
@@ -10,7 +18,7 @@ const CONFIGMAP_VOLUME =
 const NOT_SETTINGS = /^kube-root-ca\.crt$|(?:^|-)ca(?:-bundle)?$|-ca\.crt$/;
 /** A setting's name that says it is a limit or a wait: what is compared with a failure first. */
 const KNOB =
-  /timeout|deadline|max|min|size|limit|threshold|interval|ttl|idle|lifetime|retries|capacity|tolerable|memory|pool/i;
+  /timeout|deadline|max|min|size|limit|threshold|interval|ttl|idle|lifetime|retries|capacity|\bcap\b|tolerable|memory|pool|quota/i;
 
 /** A value that is a switch or a quantity (`false`, `0`, `5min`, `64M`, `0.2`), not a name or an address. */
 const SCALAR =
@@ -151,6 +159,29 @@ export function configMapSettings(described: string): { key: string; value: stri
   return out;
 }
 
+/**
+ * The `--flag=value` settings of a container section of `describe_pod` (its `Args:` and `Command:`,
+ * on their line as this project's tools print them or one per line as kubectl does), each with its
+ * flag's name. At most 60.
+ */
+export function flagSettings(body: string): { key: string; value: string; line: string }[] {
+  const out: { key: string; value: string; line: string }[] = [];
+  let inArgs = false;
+  for (const l of body.split('\n').slice(0, 400)) {
+    if (/^\s{0,12}(?:Args|Command):/.test(l)) inArgs = true;
+    else if (/^\s{0,12}[A-Z][\w ]{0,30}:/.test(l)) inArgs = false;
+    if (!inArgs || l.length > 8_000) continue;
+    for (const m of l.matchAll(/(?<!\S)--?([A-Za-z][\w.-]{0,80})=(\S{1,120})/g)) {
+      if (out.length < 60) out.push({ key: m[1]!, value: m[2]!, line: m[0] });
+    }
+  }
+  return out;
+}
+
+/** A failure that says a limit was reached: what the limit's own setting then answers. */
+const LIMIT_REACHED =
+  /limit (?:exceeded|reached)|(?:pool|queue) (?:is )?(?:full|exhausted)|too many|exceeded|quota/i;
+
 /** The ConfigMaps a described pod mounts as volumes, settings only (see `NOT_SETTINGS`). */
 function mountedConfigMaps(describedPod: string): string[] {
   const names = [...describedPod.matchAll(CONFIGMAP_VOLUME)].map((m) => m[1]!);
@@ -185,18 +216,97 @@ function describedPod(
 export const failureSettingsAnalyzer: Analyzer = {
   name: 'failure-settings',
   reads(ctx): Read[] {
-    const logged = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns).filter(
-      (o) => errorLines(o.content.slice(-200_000)).length > 0,
-    );
-    const wanted: string[] = [];
-    for (const o of logged) {
-      const d = describedPod(ctx, ctx.ns, String(o.args['name']));
-      if (d) for (const n of mountedConfigMaps(d)) if (!wanted.includes(n)) wanted.push(n);
+    const reads: Read[] = [];
+    for (const o of failingLogs(ctx)) {
+      const ns = String(o.args['namespace'] ?? ctx.ns);
+      const d = describedPod(ctx, ns, String(o.args['name']));
+      for (const n of d ? mountedConfigMaps(d) : []) {
+        if (reads.length >= MAX_READS) break;
+        if (!reads.some((x) => x.args['name'] === n && x.args['namespace'] === ns))
+          reads.push({ tool: 'describe_resource', args: { kind: 'ConfigMap', name: n, namespace: ns } });
+      }
     }
-    return wanted.slice(0, MAX_READS).map((name) => ({
-      tool: 'describe_resource',
-      args: { kind: 'ConfigMap', name, namespace: ctx.ns },
-    }));
+    return reads;
+  },
+  finds: () => [],
+};
+
+/** One setting found for a failure, where it is, how well its name matches, and its place in reading order. */
+interface Found {
+  readonly text: string;
+  readonly where: string;
+  readonly score: number;
+  readonly order: number;
+  readonly knob: boolean;
+}
+
+/**
+ * The settings of one described pod (its mounted ConfigMaps as read in `ns`, its containers' literal
+ * variables and `--flag=value` arguments) whose names share a word with `failure` (see `shared`),
+ * switches, quantities and limits only (see `knob`); `owner` says whose they are when not the quoting pod's.
+ */
+function podSettings(
+  seen: AnalyzerContext['seen'],
+  ns: string | undefined,
+  pod: string,
+  failure: readonly string[],
+  owner: string,
+  found: Found[],
+): void {
+  const shared = (name: string) => {
+    const n = failure.filter((f) => words(name).some((w) => sameStem(w, f))).length;
+    return n === 0 ? 0 : 2 * n + (KNOB.test(name) ? 1 : 0);
+  };
+  const add = (key: string, value: string, text: string, where: string) => {
+    const score = knob(key, value) ? shared(key) : 0;
+    if (score > 0 && !found.some((f) => f.text === text))
+      found.push({ text, where, score, order: found.length, knob: KNOB.test(key) });
+  };
+  for (const cm of mountedConfigMaps(pod)) {
+    const d = outputs(
+      seen,
+      'describe_resource',
+      (o) =>
+        o.args['kind'] === 'ConfigMap' &&
+        o.args['name'] === cm &&
+        (ns === undefined || o.args['namespace'] === ns),
+    ).pop();
+    for (const x of d ? configMapSettings(d.content) : [])
+      add(x.key, x.value, x.line, `ConfigMap ${cm}${owner}`);
+  }
+  for (const c of containerSections(pod)) {
+    for (const v of envOf(c.body))
+      add(v.name, v.value, `${v.name}=${v.value}`, `container ${c.name}${owner}`);
+    for (const f of flagSettings(c.body))
+      add(f.key, f.value, f.line, `arguments of container ${c.name}${owner}`);
+  }
+}
+
+/** How many words two lines must share (one stem each) for the second to report the same failure. */
+const KIN_WORDS = 3;
+
+/** The logs the run read (any namespace) that hold failure lines. */
+function failingLogs(ctx: Pick<AnalyzerContext, 'seen'>) {
+  return outputs(ctx.seen, 'get_pod_logs').filter((o) => errorLines(o.content.slice(-200_000)).length > 0);
+}
+
+/**
+ * The program on the other side of a failure: a pod of another namespace whose log the run read and
+ * holds failure lines (a server a failing client calls, whose log the dependency reads fetched), not
+ * described yet, is described (one), so its own settings (flags, variables, ConfigMaps) can be read by
+ * `failureSettings`. Its read comes as soon as such a log is read (`early`), before the slower reads.
+ */
+export const otherSideSettingsAnalyzer: Analyzer = {
+  name: 'other-side-settings',
+  early: true,
+  reads(ctx): Read[] {
+    for (const o of failingLogs(ctx)) {
+      const ns = String(o.args['namespace'] ?? ctx.ns);
+      const name = String(o.args['name']);
+      if (ns !== ctx.ns && !describedPod(ctx, ns, name))
+        return [{ tool: 'describe_pod', args: { namespace: ns, name } }];
+    }
+    return [];
   },
   finds: () => [],
 };
@@ -204,7 +314,12 @@ export const failureSettingsAnalyzer: Analyzer = {
 /**
  * The sentence `failureSettingsAnalyzer` adds below an answer's evidence (see there), for the first
  * evidence entry that quotes a log line of a described pod; undefined when no setting shares a word
- * with that line. Bounded: 600 data lines of each ConfigMap, each of at most 300 characters.
+ * with that line. The settings of the programs on the other side are read too: a described pod of
+ * another workload whose log holds a failure line that shares three words or more with the quoted one
+ * ("transaction pool connection limit exceeded" in a client's log and in the server's). When the
+ * failure says a limit was reached and a quoted setting names a limit, the sentence says which one
+ * sets it. Bounded: 600 data lines of each ConfigMap, each of at most 300 characters; 400 lines of a
+ * container's description.
  */
 export function failureSettings(
   seen: AnalyzerContext['seen'],
@@ -220,38 +335,19 @@ export function failureSettings(
     if (!pod) continue;
     const failure = [...new Set([...words(q.line), ...quotedIn(context).flatMap(words)])];
     if (failure.length === 0) return undefined;
-    // Each word shared counts twice; a key that names a limit or a wait (the knobs) once more.
-    const shared = (name: string) => {
-      const n = failure.filter((f) => words(name).some((w) => sameStem(w, f))).length;
-      return n === 0 ? 0 : 2 * n + (KNOB.test(name) ? 1 : 0);
-    };
-    const found: { text: string; where: string; score: number; order: number }[] = [];
-    for (const cm of mountedConfigMaps(pod)) {
-      const d = outputs(
-        seen,
-        'describe_resource',
-        (o) =>
-          o.args['kind'] === 'ConfigMap' &&
-          o.args['name'] === cm &&
-          (ns === undefined || o.args['namespace'] === ns),
-      ).pop();
-      for (const s of d ? configMapSettings(d.content) : []) {
-        const score = knob(s.key, s.value) ? shared(s.key) : 0;
-        if (score > 0 && !found.some((f) => f.text === s.line))
-          found.push({ text: s.line, where: `ConfigMap ${cm}`, score, order: found.length });
-      }
-    }
-    for (const c of containerSections(pod)) {
-      for (const v of envOf(c.body)) {
-        const score = knob(v.name, v.value) ? shared(v.name) : 0;
-        if (score > 0)
-          found.push({
-            text: `${v.name}=${v.value}`,
-            where: `container ${c.name}`,
-            score,
-            order: found.length,
-          });
-      }
+    const found: Found[] = [];
+    podSettings(seen, ns, pod, failure, '', found);
+    // The other side: another workload's pod whose log reports the same failure in its own words.
+    const own = words(q.line);
+    const mine = ownerName(q.pod);
+    for (const o of outputs(seen, 'get_pod_logs', (x) => ownerName(String(x.args['name'])) !== mine)) {
+      const other = String(o.args['name']);
+      const kin = errorLines(o.content.slice(-200_000)).some(
+        (l) =>
+          l.length <= 4_000 && own.filter((w) => words(l).some((x) => sameStem(x, w))).length >= KIN_WORDS,
+      );
+      const d = kin ? describedPod({ seen }, String(o.args['namespace']), other) : undefined;
+      if (d) podSettings(seen, String(o.args['namespace']), d, failure, ` of ${other}`, found);
     }
     if (found.length === 0) return undefined;
     const picked = found
@@ -259,7 +355,11 @@ export function failureSettings(
       .slice(0, MAX_QUOTED)
       .sort((a, b) => a.order - b.order);
     const said = picked.map((p) => `"${clip(p.text, 160)}" (${p.where})`).join(', ');
-    return `Settings of ${q.pod} that name what fails: ${said}.`;
+    const limit = LIMIT_REACHED.test(q.line) ? picked.find((p) => p.knob) : undefined;
+    const raise = limit
+      ? ` The failure says a limit was reached, and "${clip(limit.text, 100)}" is the setting that sets one: if the load is legitimate, raise it (after checking what holds the capacity it bounds).`
+      : '';
+    return `Settings that name what fails, for ${q.pod}: ${said}.${raise}`;
   }
   return undefined;
 }

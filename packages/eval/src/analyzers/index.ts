@@ -52,7 +52,7 @@ import { externalDnsAnalyzer } from './external-dns.js';
 import { externalDnsFilterAnalyzer } from './external-dns-filter.js';
 import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
-import { failureSettingsAnalyzer } from './failure-settings.js';
+import { failureSettingsAnalyzer, otherSideSettingsAnalyzer } from './failure-settings.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
 import { firstPullSlowAnalyzer } from './first-pull-slow.js';
 import { forwardedSchemeLoopAnalyzer } from './forwarded-scheme-loop.js';
@@ -402,6 +402,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   // Last: the server a failing client calls, read for the answer's notes.
   idleTimeoutAnalyzer,
   dependencySideAnalyzer,
+  // Right after: the settings of that server, when its log holds failures too.
+  otherSideSettingsAnalyzer,
   // Last: another client of that server, changed within the day, whose log names what the failures name.
   otherClientsAnalyzer,
   // Last: what a batch job of the namespace changed, read for the answer's notes.

@@ -1,0 +1,242 @@
+// Table tests of the general rules written after held-out set 53's first contact.
+import { describe, expect, it } from 'vitest';
+import { errorLines } from './app-errors.js';
+import { djangoGeventConnectionsAnalyzer } from './django-gevent-connections.js';
+import { expectedLine } from './expected-log-lines.js';
+import { failureSettings, flagSettings, otherSideSettingsAnalyzer } from './failure-settings.js';
+import { glossOf } from './log-glosses.js';
+import { ctx, log, observed } from './observed.fixture.js';
+import { libraryBumps, upgradedLibraryAnalyzer } from './upgraded-library.js';
+
+/** `describe_pod` of one container with literal variables and arguments, as the tools print it. */
+function describedPod(
+  ns: string,
+  name: string,
+  container: string,
+  env: Record<string, string>,
+  args = '',
+): string {
+  const vars = Object.entries(env);
+  return [
+    `Name:             ${name}`,
+    `Namespace:        ${ns}`,
+    'Status:           Running',
+    'Containers:',
+    `  ${container}:`,
+    '    Image:          registry.example.com/app:1.0.0',
+    '    State:          Running',
+    '    Ready:          True',
+    '    Restart Count:  0',
+    ...(args ? [`    Args:           ${args}`] : []),
+    vars.length === 0 ? '    Environment:    <none>' : '    Environment:',
+    ...vars.map(([k, v]) => `      ${k}:  ${v}`),
+    'Conditions:',
+    '  Type              Status',
+    '  Ready             True',
+    'Events:  <none>',
+  ].join('\n');
+}
+
+describe('django-gevent-connections', () => {
+  const ns = 'portal';
+  const pod = 'portal-web-bj49ttn47r-2gmtp';
+  const refused =
+    'django.db.utils.OperationalError: connection to server at "db" (10.96.41.17), port 5432 failed: FATAL: sorry, too many clients already';
+  const env = {
+    DB_CONN_MAX_AGE: '600',
+    GUNICORN_CMD_ARGS: '--worker-class gevent --workers 3 --worker-connections 200 --bind 0.0.0.0:8000',
+  };
+  const notes = (logLines: string[], vars: Record<string, string>) =>
+    djangoGeventConnectionsAnalyzer.notes!(
+      ctx(ns, [
+        log(ns, pod, logLines),
+        observed('describe_pod', { namespace: ns, name: pod }, describedPod(ns, pod, 'web', vars)),
+      ]),
+    );
+
+  it('explains persistent connections under gevent workers beside refused clients', () => {
+    const [note] = notes(['[INFO] Booting worker', refused], env);
+    expect(note).toContain('gevent workers');
+    expect(note).toContain('DB_CONN_MAX_AGE=600');
+    expect(note).toContain('idle');
+    expect(note).toContain('3 workers × 200 worker connections = 600 per pod');
+    expect(note).toContain('Set DB_CONN_MAX_AGE back to 0');
+  });
+
+  it.each([
+    ['no refused clients', ['[INFO] Using worker: gevent', 'GET / 200'], env],
+    ['sync workers', [refused], { ...env, GUNICORN_CMD_ARGS: '--workers 3' }],
+    ['connections closed after each request', [refused], { ...env, DB_CONN_MAX_AGE: '0' }],
+    ['no CONN_MAX_AGE variable', [refused], { GUNICORN_CMD_ARGS: env.GUNICORN_CMD_ARGS }],
+  ])('says nothing with %s', (_, lines, vars) => {
+    expect(notes(lines, vars)).toEqual([]);
+  });
+
+  it("reads the worker class from gunicorn's own start line and keeps CONN_MAX_AGE=None", () => {
+    const [note] = notes(['[2026-04-21] [1] [INFO] Using worker: eventlet', refused], {
+      CONN_MAX_AGE: 'None',
+    });
+    expect(note).toContain("gunicorn's eventlet workers");
+    expect(note).not.toContain('per pod');
+  });
+});
+
+describe('upgraded-library', () => {
+  it.each([
+    ['release 2.8.0: next 12.3, couchbase 3.2.4 -> 4.0.0', [['couchbase', '3.2.4', '4.0.0']]],
+    [
+      'bump pg 8.7.1 → 8.11.0 and @aws-sdk/client-s3 3.400.0 => 3.500.1',
+      [
+        ['pg', '8.7.1', '8.11.0'],
+        ['@aws-sdk/client-s3', '3.400.0', '3.500.1'],
+      ],
+    ],
+    ['requests 2.31 to 2.32.3', [['requests', '2.31', '2.32.3']]],
+    ['release 2.8.0', []],
+    ['rollback to revision 3', []],
+    ['pin redis 7.2 -> 7.2', []],
+  ])('reads the bumps of %j', (cause, expected) => {
+    expect(libraryBumps(cause).map((b) => [b.library, b.before, b.after])).toEqual(expected);
+  });
+
+  const ns = 'field';
+  const pod = 'field-portal-fqsjnpjb4-h468d';
+  const deployment = (cause: string) =>
+    observed(
+      'describe_deployment',
+      { namespace: ns, name: 'field-portal' },
+      `Name: field-portal\nAnnotations: deployment.kubernetes.io/revision=2\n             kubernetes.io/change-cause=${cause}\n`,
+    );
+  const failing = [
+    'error - Error: UnambiguousTimeoutError: unambiguous timeout',
+    '    at errorFromCpp (/app/node_modules/couchbase/dist/bindingutilities.js:180:20)',
+    'GET /technicians/80412 500 10012ms',
+  ];
+
+  it('names the upgrade when the failures are raised inside the upgraded library', () => {
+    const [note] = upgradedLibraryAnalyzer.notes!(
+      ctx(ns, [log(ns, pod, failing), deployment('release 2.8.0: couchbase 3.2.4 -> 4.0.0')]),
+    );
+    expect(note).toContain('upgraded the couchbase library (the SDK');
+    expect(note).toContain('from 3.2.4 to 4.0.0, a new major version');
+    expect(note).toContain('node_modules/couchbase/dist/bindingutilities.js');
+  });
+
+  it('says nothing when the frames are in another library, or the log holds no failure', () => {
+    const other = [failing[0]!, '    at Client.query (/app/node_modules/pg/lib/client.js:526:17)', failing[2]!];
+    const cause = deployment('release 2.8.0: couchbase 3.2.4 -> 4.0.0');
+    expect(upgradedLibraryAnalyzer.notes!(ctx(ns, [log(ns, pod, other), cause]))).toEqual([]);
+    const quiet = ['GET / 200 3ms', '    at /app/node_modules/couchbase/dist/connection.js:162:59'];
+    expect(upgradedLibraryAnalyzer.notes!(ctx(ns, [log(ns, pod, quiet), cause]))).toEqual([]);
+  });
+});
+
+describe("S3's RequestTimeTooSkewed", () => {
+  const body = (signed: string, server: string) =>
+    `AWS HTTP error: 403 Forbidden: RequestTimeTooSkewed (client): The difference between the request time and the current time is too large. - <Error><Code>RequestTimeTooSkewed</Code><RequestTime>${signed}</RequestTime><ServerTime>${server}</ServerTime><MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds></Error>`;
+
+  it.each([
+    ['an hour ahead', '20260305T152115Z', '2026-03-05T14:21:14Z', '1 hour 0 min 1 s ahead of'],
+    ['20 minutes behind', '20260305T140000Z', '2026-03-05T14:20:30Z', '20 min 30 s behind'],
+  ])('says the clock runs %s', (_, signed, server, expected) => {
+    const g = glossOf(body(signed, server));
+    expect(g?.means).toContain(expected);
+    expect(g?.means).toContain('at most 15 min 0 s is allowed');
+    expect(g?.means).toContain('chrony or NTP');
+  });
+
+  it('falls back to the plain gloss without two times in the body', () => {
+    const g = glossOf(
+      'RequestTimeTooSkewed: The difference between the request time and the current time is too large.',
+    );
+    expect(g?.means).toContain('more than 15 minutes off');
+    const bad = glossOf(body('not-a-time', '2026-03-05T14:21:14Z'));
+    expect(bad?.means).toContain('more than 15 minutes off');
+  });
+});
+
+describe("CouchDB's missing system databases", () => {
+  const error =
+    '[error] 2026-07-14T08:58:02.118205Z couchdb@127.0.0.1 emulator -------- Error in process <0.4410.0> with exit value: {database_does_not_exist,[{mem3_shards,load_shards_from_db,"_users",[{file,"src/mem3_shards.erl"},{line,430}]}]}';
+  const notice =
+    '[notice] 2026-07-14T08:58:02.118204Z couchdb@127.0.0.1 <0.329.0> -------- chttpd_auth_cache changes listener died because the _users database does not exist. Create the database to silence this notice.';
+
+  it('is not a failure line, and its notice is explained as routine', () => {
+    expect(errorLines([error, notice].join('\n'))).toEqual([]);
+    expect(expectedLine(notice, true)).toContain('expected and harmless');
+  });
+
+  it.each([
+    ['an application database', error.replace('"_users"', '"field_notes"')],
+    [
+      'another error',
+      '[error] 2026-07-14T08:58:02Z couchdb@127.0.0.1 -------- {badmatch,{error,eacces}} "_users"',
+    ],
+  ])('still counts %s as a failure', (_, line) => {
+    expect(errorLines(line)).toHaveLength(1);
+  });
+});
+
+describe('settings of the other side of a failure', () => {
+  const client = 'order-api-lhchlwhtwv-4djhq';
+  const server = 'orders-80-x-zone1-vttablet-2262911301-0b55d2e8';
+  const clientLine =
+    '2026-03-12T19:38:02Z ERROR could not place order 88424410: begin tx: vttablet: rpc error: code = ResourceExhausted desc = transaction pool connection limit exceeded';
+  const serverLine =
+    'E0312 19:22:17.901540 1 tablet_error.go:251] TxPoolFull: tx_pool_full: Transaction pool connection limit exceeded';
+  const args =
+    '--tablet-path=zone1-2262911301 --queryserver-config-pool-size=32 --queryserver-config-transaction-cap=20 --queryserver-config-transaction-timeout=30s --health_check_interval=5s';
+  const seen = (serverLog: string[], withServer = true) => [
+    log('shop', client, [clientLine]),
+    observed('describe_pod', { namespace: 'shop', name: client }, describedPod('shop', client, 'api', {})),
+    log('vitess', server, serverLog),
+    ...(withServer
+      ? [
+          observed(
+            'describe_pod',
+            { namespace: 'vitess', name: server },
+            describedPod('vitess', server, 'vttablet', {}, args),
+          ),
+        ]
+      : []),
+  ];
+  const quote = `get_pod_logs ${client}: "${clientLine}"`;
+
+  it("quotes the server's flag that sets the limit its own log reports, and says to raise it", () => {
+    const said = failureSettings(seen([serverLine]), [quote]);
+    expect(said).toContain(
+      `"--queryserver-config-transaction-cap=20" (arguments of container vttablet of ${server})`,
+    );
+    expect(said).toContain('raise it');
+    expect(said).not.toContain('tablet-path');
+  });
+
+  it('reads no settings of a pod whose log reports another failure, or that was not described', () => {
+    expect(
+      failureSettings(seen(['E0312 19:22:17 1 x.go:1] disk full on /vt/data']), [quote]),
+    ).toBeUndefined();
+    expect(failureSettings(seen([serverLine], false), [quote])).toBeUndefined();
+  });
+
+  it('describes the failing server of another namespace once, and nothing in the namespace itself', () => {
+    const s = seen([serverLine], false);
+    expect(otherSideSettingsAnalyzer.reads(ctx('shop', s))).toEqual([
+      { tool: 'describe_pod', args: { namespace: 'vitess', name: server } },
+    ]);
+    expect(otherSideSettingsAnalyzer.reads(ctx('shop', seen([serverLine])))).toEqual([]);
+    expect(otherSideSettingsAnalyzer.reads(ctx('vitess', s))).toEqual([]);
+  });
+
+  it.each([
+    ['one line', 'Args:           --a=1 --b-timeout=2s plain', ['a', 'b-timeout']],
+    [
+      'one per line, as kubectl prints them',
+      'Args:\n      --x=1\n      --y=two\n    Limits:\n      --z=3',
+      ['x', 'y'],
+    ],
+    ['a command', 'Command:\n      /bin/server\n      -max_conns=64', ['max_conns']],
+    ['no arguments', 'Environment:    <none>', []],
+  ])('reads flags from %s', (_, body, keys) => {
+    expect(flagSettings(body).map((f) => f.key)).toEqual(keys);
+  });
+});
