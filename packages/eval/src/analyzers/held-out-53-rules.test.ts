@@ -123,7 +123,11 @@ describe('upgraded-library', () => {
   });
 
   it('says nothing when the frames are in another library, or the log holds no failure', () => {
-    const other = [failing[0]!, '    at Client.query (/app/node_modules/pg/lib/client.js:526:17)', failing[2]!];
+    const other = [
+      failing[0]!,
+      '    at Client.query (/app/node_modules/pg/lib/client.js:526:17)',
+      failing[2]!,
+    ];
     const cause = deployment('release 2.8.0: couchbase 3.2.4 -> 4.0.0');
     expect(upgradedLibraryAnalyzer.notes!(ctx(ns, [log(ns, pod, other), cause]))).toEqual([]);
     const quiet = ['GET / 200 3ms', '    at /app/node_modules/couchbase/dist/connection.js:162:59'];
