@@ -87,7 +87,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'stock-cdc-checkpoints-expire-during-initial-table-snapshot',
   ],
   'scenarios-held-out-53': [
-    'catalog-solr-core-locked-by-reindex-deployment',
     'druid-historicals-idle-while-coordinator-runrules-floods-replicas',
     'sync-gateway-503-over-capacity-bucket-quota-too-small',
   ],

@@ -135,6 +135,14 @@ function calledServiceOf(ctx: AnalyzerContext): Target | undefined {
         for (const h of hostsIn(v.value)) consider(h, `its ${v.name}`, 1);
       }
     }
+    // The server its log says it opened at start (`Opening db … server <couchbases://cb.couchbase.svc>`),
+    // when its configuration lives in a file: the URL of a data store's scheme, not a web address.
+    for (const line of startLines(seen, client)) {
+      for (const m of line.matchAll(URL_HOST)) {
+        if (/^(?:https?|wss?|file|s3|gs):/i.test(m[0])) continue;
+        consider(m[1]!.toLowerCase().replace(/\.$/, ''), 'the server its log says it opened', 0);
+      }
+    }
     scored.sort((a, b) => b.score - a.score);
     // A host with no pod behind it in a namespace whose pods were listed (a topic URI's
     // `persistent://tenant/…` read as the host `tenant`) is passed over for the next one.
@@ -153,6 +161,20 @@ function calledServiceOf(ctx: AnalyzerContext): Target | undefined {
       };
   }
   return undefined;
+}
+
+/** How many lines at the top of a client's log are read for the server it opened. */
+const START_LINES = 50;
+
+/** The first lines of the latest current log of `client` the run read, of at most 2,000 characters each. */
+function startLines(seen: readonly SeenObservation[], client: string): string[] {
+  const log = outputs(seen, 'get_pod_logs', (o) => o.args['name'] === client && !o.args['previous']).pop();
+  if (!log) return [];
+  return log.content
+    .slice(0, 100_000)
+    .split('\n')
+    .slice(0, START_LINES)
+    .filter((l) => l.length <= 2_000);
 }
 
 /**

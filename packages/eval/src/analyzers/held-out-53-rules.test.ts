@@ -1,11 +1,13 @@
 // Table tests of the general rules written after held-out set 53's first contact.
 import { describe, expect, it } from 'vitest';
 import { errorLines } from './app-errors.js';
+import { dependencySideAnalyzer } from './dependency-side.js';
 import { djangoGeventConnectionsAnalyzer } from './django-gevent-connections.js';
 import { expectedLine } from './expected-log-lines.js';
 import { failureSettings, flagSettings, otherSideSettingsAnalyzer } from './failure-settings.js';
 import { glossOf } from './log-glosses.js';
-import { ctx, log, observed } from './observed.fixture.js';
+import { ctx, log, observed, pods, table } from './observed.fixture.js';
+import { sharedVolumeLockAnalyzer } from './shared-volume-lock.js';
 import { libraryBumps, upgradedLibraryAnalyzer } from './upgraded-library.js';
 
 /** `describe_pod` of one container with literal variables and arguments, as the tools print it. */
@@ -242,5 +244,103 @@ describe('settings of the other side of a failure', () => {
     ['no arguments', 'Environment:    <none>', []],
   ])('reads flags from %s', (_, body, keys) => {
     expect(flagSettings(body).map((f) => f.key)).toEqual(keys);
+  });
+});
+
+describe('shared-volume-lock', () => {
+  const ns = 'search';
+  const solr = 'catalog-solr-4qg2pxcwft-5g4nf';
+  const copy = 'catalog-reindex-h2b64knfq-6tr75';
+  const held =
+    'Caused by: org.apache.lucene.store.LockObtainFailedException: Lock held by another program: /var/solr/data/products/data/index/write.lock';
+  const withClaim = (name: string, claim: string) =>
+    observed(
+      'describe_pod',
+      { namespace: ns, name },
+      `${describedPod(ns, name, 'solr', {})}\nVolumes:\n  data:\n    Type:       PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:  ${claim}\n    ReadOnly:   false`,
+    );
+  const listed = pods(ns, [
+    [solr, '0/1', 'Running', '0', '20m'],
+    [copy, '1/1', 'Running', '0', '16h'],
+    ['catalog-api-7c9d2f6b8d-x2kq4', '1/1', 'Running', '0', '3d'],
+  ]);
+
+  it('names the other workload that mounts the same claim as the holder of the lock', () => {
+    const seen = [
+      listed,
+      log(ns, solr, [held]),
+      withClaim(solr, 'catalog-solr-data'),
+      withClaim(copy, 'catalog-solr-data'),
+    ];
+    const [f] = sharedVolumeLockAnalyzer.finds(ctx(ns, seen));
+    expect(f?.object).toContain('catalog-reindex (pod catalog-reindex-h2b64knfq-6tr75)');
+    expect(f?.cause).toContain('both mount the same claim catalog-solr-data');
+    expect(f?.advice).toContain('stop catalog-reindex (scale it to 0)');
+  });
+
+  it('describes the other Running pods, youngest first, when none that shares the claim was read', () => {
+    const seen = [listed, log(ns, solr, [held]), withClaim(solr, 'catalog-solr-data')];
+    expect(sharedVolumeLockAnalyzer.reads(ctx(ns, seen))).toEqual([
+      { tool: 'describe_pod', args: { namespace: ns, name: copy } },
+      { tool: 'describe_pod', args: { namespace: ns, name: 'catalog-api-7c9d2f6b8d-x2kq4' } },
+    ]);
+  });
+
+  it.each([
+    ['another claim', [withClaim(solr, 'catalog-solr-data'), withClaim(copy, 'reindex-scratch')]],
+    [
+      'a replica of the same workload',
+      [withClaim(solr, 'd'), withClaim('catalog-solr-4qg2pxcwft-9zz2q', 'd')],
+    ],
+    [
+      'no claim on the locked pod',
+      [
+        observed('describe_pod', { namespace: ns, name: solr }, describedPod(ns, solr, 'solr', {})),
+        withClaim(copy, 'd'),
+      ],
+    ],
+  ])('finds nothing with %s', (_, described) => {
+    expect(sharedVolumeLockAnalyzer.finds(ctx(ns, [listed, log(ns, solr, [held]), ...described]))).toEqual(
+      [],
+    );
+  });
+
+  it('finds nothing without a lock held by another program', () => {
+    const seen = [listed, log(ns, solr, ['ERROR disk full']), withClaim(solr, 'd'), withClaim(copy, 'd')];
+    expect(sharedVolumeLockAnalyzer.finds(ctx(ns, seen))).toEqual([]);
+    expect(sharedVolumeLockAnalyzer.reads(ctx(ns, seen))).toEqual([]);
+  });
+});
+
+describe('the server a failing client says it opened at start', () => {
+  const gw = 'sync-gateway-gr5vdsl6s-tqcks';
+  const namespaces = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    table([
+      ['NAME', 'STATUS', 'AGE'],
+      ['mobile', 'Active', '9d'],
+      ['couchbase', 'Active', '9d'],
+    ]),
+  );
+  const listed = pods('mobile', [[gw, '1/1', 'Running', '0', '5d']]);
+  const logOf = (first: string) =>
+    log('mobile', gw, [
+      first,
+      '2026-06-10T14:44:31.402Z [WRN] WriteCas: temporary failure from bucket "inspections" (retry 5 of 5)',
+      '2026-06-10T14:44:31.402Z [INF] HTTP:  #88204:     --> 503 Database server is over capacity  (12394.0 ms)',
+    ]);
+
+  it('reads the pods of the server in a data store URL of the log’s first lines', () => {
+    const opened =
+      '2026-06-01T10:02:11.118Z [INF] Opening db /inspections as bucket "inspections", server <couchbases://cb-cluster.couchbase.svc>';
+    expect(dependencySideAnalyzer.reads(ctx('mobile', [namespaces, listed, logOf(opened)]))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'couchbase' } },
+    ]);
+  });
+
+  it('takes no web address as the server', () => {
+    const web = '2026-06-01T10:02:11.118Z [INF] Admin UI on https://cb-cluster.couchbase.svc:8091/ui';
+    expect(dependencySideAnalyzer.reads(ctx('mobile', [namespaces, listed, logOf(web)]))).toEqual([]);
   });
 });

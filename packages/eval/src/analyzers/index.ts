@@ -184,6 +184,7 @@ import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
 import { serviceMonitorSelectorAnalyzer } from './servicemonitor-selector.js';
 import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
+import { sharedVolumeLockAnalyzer } from './shared-volume-lock.js';
 import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { springEnvCaseAnalyzer } from './spring-env-case.js';
@@ -437,6 +438,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   consumerOffsetResetAnalyzer,
   // Last: the writer holding a SQLite database whose other writers get "database is locked".
   sqliteWriterAnalyzer,
+  // A lock file held by another workload that mounts the same claim.
+  sharedVolumeLockAnalyzer,
   legacyOpensslRootAnalyzer,
   incompleteChainAnalyzer,
   errorPageProxyAnalyzer,
