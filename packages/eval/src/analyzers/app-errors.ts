@@ -186,7 +186,8 @@ export function quietLogs(seen: readonly SeenObservation[], ns: string): SeenObs
  */
 function missingSystemDatabase(line: string): boolean {
   if (line.length > 4000 || !line.includes('database_does_not_exist')) return false;
-  return /"_(?:users|replicator|global_changes)"|<<"_(?:users|replicator|global_changes)">>/.test(line);
+  // The database the error is about is the first one it names after the reason (no other quoted name between).
+  return /database_does_not_exist[^"]{0,200}(?:"|<<")_(?:users|replicator|global_changes)"/.test(line);
 }
 
 /**

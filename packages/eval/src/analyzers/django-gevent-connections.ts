@@ -3,9 +3,13 @@ import { type Analyzer, clip, outputs } from './types.js';
 
 /** A database refusing a client because its connection slots are used up (PostgreSQL's, MySQL's). */
 const SLOTS_FULL = /too many clients already|remaining connection slots are reserved|Too many connections/;
-/** A gunicorn (or uWSGI) worker class that runs each request in a greenlet: gevent or eventlet. */
+/**
+ * A gunicorn (or uWSGI) worker class that runs each request in a greenlet: gevent or eventlet, by its
+ * short name or its class path (`gunicorn.workers.ggevent.GeventWorker`), as `-k`, `--worker-class` or
+ * gunicorn's own "Using worker:" line gives it.
+ */
 const GREEN_WORKER =
-  /Using worker: (gevent|eventlet)\b|--worker-class[ =](gevent|eventlet)\b|(?:^|\s)-k[ =]?(gevent|eventlet)\b|--gevent\b/;
+  /(?:Using worker:|--worker-class[ =]|(?:^|\s)-k[ =]?)\s?(?:gunicorn\.workers\.g?)?(gevent|eventlet)\b|--gevent\b|\b(?:GeventWorker|GeventPyWSGIWorker|EventletWorker)\b/i;
 /** A variable that sets Django's CONN_MAX_AGE (seconds a connection is kept; `None` keeps it forever). */
 const MAX_AGE = /(?:^|_)CONN_MAX_AGE$/;
 /** gunicorn's `--workers N` and `--worker-connections N`, read from its arguments. */
@@ -41,9 +45,10 @@ export const djangoGeventConnectionsAnalyzer: Analyzer = {
         const age = env.find((e) => MAX_AGE.test(e.name));
         if (!age || !(age.value === 'None' || Number(age.value) > 0)) continue;
         const args = env.map((e) => e.value).join('\n');
-        const worker = GREEN_WORKER.exec(`${args}\n${log.slice(0, 20_000)}`);
+        // gunicorn says which worker it uses at start: the head of the whole log, and its tail.
+        const worker = GREEN_WORKER.exec(`${args}\n${o.content.slice(0, 20_000)}\n${log.slice(-20_000)}`);
         if (!worker) continue;
-        const kind = worker.slice(1).find((g) => g) ?? 'gevent';
+        const kind = /eventlet/i.test(worker[0]) ? 'eventlet' : 'gevent';
         const workers = Number(WORKERS.exec(args)?.[1] ?? 0);
         const each = Number(WORKER_CONNECTIONS.exec(args)?.[1] ?? 0);
         const bound =

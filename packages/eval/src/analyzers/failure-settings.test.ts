@@ -80,11 +80,14 @@ describe('failureSettingsAnalyzer.reads', () => {
     ]);
   });
 
-  it('reads nothing for a quiet log, an undescribed pod or a pod of another namespace', () => {
+  it('reads nothing for a quiet log or an undescribed pod, and reads in the namespace of the log', () => {
     const quiet = log(ns, pod, ['2026-03-18 10:02:13,118 INFO all good']);
     expect(failureSettingsAnalyzer.reads(ctx(ns, [quiet, podSeen()]))).toEqual([]);
     expect(failureSettingsAnalyzer.reads(ctx(ns, [failureLog]))).toEqual([]);
-    expect(failureSettingsAnalyzer.reads(ctx('other', [failureLog, podSeen()]))).toEqual([]);
+    // The ConfigMaps are read in the namespace of the log that fails, whatever namespace is investigated.
+    expect(failureSettingsAnalyzer.reads(ctx('other', [failureLog, podSeen()]))).toEqual([
+      { tool: 'describe_resource', args: { kind: 'ConfigMap', name: 'flink-config', namespace: ns } },
+    ]);
   });
 });
 
@@ -92,7 +95,7 @@ describe('failureSettings', () => {
   it('quotes the settings whose names share a stem with the failure, limits first, at most three', () => {
     const said = failureSettings([failureLog, podSeen(), cm()], [quote]);
     expect(said).toBe(
-      `Settings of ${pod} that name what fails: "execution.checkpointing.interval: 5min" (ConfigMap flink-config), "execution.checkpointing.timeout: 3min" (ConfigMap flink-config), "execution.checkpointing.tolerable-failed-checkpoints: 0" (ConfigMap flink-config).`,
+      `Settings that name what fails, for ${pod}: "execution.checkpointing.interval: 5min" (ConfigMap flink-config), "execution.checkpointing.timeout: 3min" (ConfigMap flink-config), "execution.checkpointing.tolerable-failed-checkpoints: 0" (ConfigMap flink-config). The failure says a limit was reached, and "execution.checkpointing.tolerable-failed-checkpoints: 0" is the setting that sets one: if the load is legitimate, raise it (after checking what holds the capacity it bounds).`,
     );
     expect(said).not.toContain('rpc.address');
     expect(said).not.toContain('state.checkpoints.dir');
@@ -146,7 +149,9 @@ describe('failureSettings', () => {
         'b.yaml': ['checkpoint.timeout: 3min'],
       }),
     );
-    const said = failureSettings([failureLog, podSeen(), twice], [quote]) ?? '';
+    const said = (failureSettings([failureLog, podSeen(), twice], [quote]) ?? '').split(
+      ' The failure says',
+    )[0]!;
     expect(said.match(/checkpoint\.timeout/g)).toHaveLength(1);
   });
 

@@ -145,13 +145,25 @@ function sameStem(a: string, b: string): boolean {
  * not settings.
  */
 export function configMapSettings(described: string): { key: string; value: string; line: string }[] {
-  const lines = described.split('\n');
+  const lines = described.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   const at = lines.findIndex((l) => /^Data\s*$/.test(l));
   if (at < 0) return [];
   const out: { key: string; value: string; line: string }[] = [];
-  for (const l of lines.slice(at + 2, at + 2 + MAX_LINES)) {
+  const end = Math.min(lines.length, at + 2 + MAX_LINES);
+  for (let i = at + 2; i < end; i++) {
+    const l = lines[i]!;
     if (/^(?:BinaryData|Events:)/.test(l)) break;
     if (l.length > MAX_LINE || /^-{3,}\s*$/.test(l)) continue;
+    // A data key whose whole value is one scalar, as kubectl prints it: `key:`, `----`, the value, a blank.
+    const header = /^([A-Za-z_][\w.-]{0,120}):$/.exec(l);
+    if (header && /^-{3,}\s*$/.test(lines[i + 1] ?? '') && (lines[i + 3] ?? '').trim() === '') {
+      const value = (lines[i + 2] ?? '').trim();
+      if (value && value.length <= MAX_LINE && !value.includes(':') && !value.includes('=')) {
+        out.push({ key: header[1]!, value, line: `${header[1]}: ${value}` });
+        i += 2;
+        continue;
+      }
+    }
     const m = /^\s{0,40}"?([A-Za-z_][\w.-]{0,120})"?\s{0,4}[:=]\s{0,4}(\S.{0,280})$/.exec(l);
     if (!m || /^[|>][-+]?\s*$/.test(m[2]!)) continue;
     out.push({ key: m[1]!, value: m[2]!, line: l.trim() });
@@ -178,9 +190,12 @@ export function flagSettings(body: string): { key: string; value: string; line: 
   return out;
 }
 
-/** A failure that says a limit was reached: what the limit's own setting then answers. */
+/**
+ * A failure that says a limit was reached (`connection limit exceeded`, `pool exhausted`, `Exceeded …
+ * failure threshold`): what the limit's own setting then answers. A deadline or timeout exceeded is not one.
+ */
 const LIMIT_REACHED =
-  /limit (?:exceeded|reached)|(?:pool|queue) (?:is )?(?:full|exhausted)|too many|exceeded|quota/i;
+  /limit (?:exceeded|reached)|(?:pool|queue) (?:is )?(?:full|exhausted)|too many|quota (?:exceeded|reached)|exceeded [\w -]{0,40}(?:limit|quota|cap|capacity|threshold)/i;
 
 /** The ConfigMaps a described pod mounts as volumes, settings only (see `NOT_SETTINGS`). */
 function mountedConfigMaps(describedPod: string): string[] {
@@ -285,6 +300,9 @@ function podSettings(
 /** How many words two lines must share (one stem each) for the second to report the same failure. */
 const KIN_WORDS = 3;
 
+/** At most this many failing pods of other namespaces are described in one run. */
+const MAX_OTHER_SIDE = 2;
+
 /** The logs the run read (any namespace) that hold failure lines. */
 function failingLogs(ctx: Pick<AnalyzerContext, 'seen'>) {
   return outputs(ctx.seen, 'get_pod_logs').filter((o) => errorLines(o.content.slice(-200_000)).length > 0);
@@ -293,21 +311,29 @@ function failingLogs(ctx: Pick<AnalyzerContext, 'seen'>) {
 /**
  * The program on the other side of a failure: a pod of another namespace whose log the run read and
  * holds failure lines (a server a failing client calls, whose log the dependency reads fetched), not
- * described yet, is described (one), so its own settings (flags, variables, ConfigMaps) can be read by
+ * described yet, is described (at most two in a run), so its own settings (flags, variables, ConfigMaps) can be read by
  * `failureSettings`. Its read comes as soon as such a log is read (`early`), before the slower reads.
  */
 export const otherSideSettingsAnalyzer: Analyzer = {
   name: 'other-side-settings',
   early: true,
   reads(ctx): Read[] {
-    for (const o of failingLogs(ctx)) {
-      const ns = String(o.args['namespace'] ?? ctx.ns);
-      const name = String(o.args['name']);
-      if (ns !== ctx.ns && !describedPod(ctx, ns, name))
-        return [{ tool: 'describe_pod', args: { namespace: ns, name } }];
-    }
-    return [];
+    const elsewhere = failingLogs(ctx).filter((o) => String(o.args['namespace'] ?? ctx.ns) !== ctx.ns);
+    const described = elsewhere.filter((o) =>
+      describedPod(ctx, String(o.args['namespace']), String(o.args['name'])),
+    );
+    if (described.length >= MAX_OTHER_SIDE) return [];
+    const next = elsewhere.find((o) => !described.includes(o));
+    return next
+      ? [
+          {
+            tool: 'describe_pod',
+            args: { namespace: String(next.args['namespace']), name: String(next.args['name']) },
+          },
+        ]
+      : [];
   },
+
   finds: () => [],
 };
 
@@ -338,14 +364,15 @@ export function failureSettings(
     const found: Found[] = [];
     podSettings(seen, ns, pod, failure, '', found);
     // The other side: another workload's pod whose log reports the same failure in its own words.
-    const own = words(q.line);
+    const own = [...new Set(words(q.line))];
     const mine = ownerName(q.pod);
     for (const o of outputs(seen, 'get_pod_logs', (x) => ownerName(String(x.args['name'])) !== mine)) {
       const other = String(o.args['name']);
-      const kin = errorLines(o.content.slice(-200_000)).some(
-        (l) =>
-          l.length <= 4_000 && own.filter((w) => words(l).some((x) => sameStem(x, w))).length >= KIN_WORDS,
-      );
+      const kin = errorLines(o.content.slice(-200_000)).some((l) => {
+        if (l.length > 4_000) return false;
+        const theirs = words(l);
+        return own.filter((w) => theirs.some((x) => sameStem(x, w))).length >= KIN_WORDS;
+      });
       const d = kin ? describedPod({ seen }, String(o.args['namespace']), other) : undefined;
       if (d) podSettings(seen, String(o.args['namespace']), d, failure, ` of ${other}`, found);
     }
@@ -355,7 +382,10 @@ export function failureSettings(
       .slice(0, MAX_QUOTED)
       .sort((a, b) => a.order - b.order);
     const said = picked.map((p) => `"${clip(p.text, 160)}" (${p.where})`).join(', ');
-    const limit = LIMIT_REACHED.test(q.line) ? picked.find((p) => p.knob) : undefined;
+    // The limit named is the best-matching knob quoted (ties: the first in reading order).
+    const limit = LIMIT_REACHED.test(q.line)
+      ? picked.filter((p) => p.knob).sort((a, b) => b.score - a.score || a.order - b.order)[0]
+      : undefined;
     const raise = limit
       ? ` The failure says a limit was reached, and "${clip(limit.text, 100)}" is the setting that sets one: if the load is legitimate, raise it (after checking what holds the capacity it bounds).`
       : '';

@@ -92,8 +92,11 @@ function waitOverTimeout(start: string, before: string): string | undefined {
   return undefined;
 }
 
-/** A failure that says something waited too long (`Timeout expired`, `timed out`, `deadline exceeded`). */
-const TIMED_OUT = /time ?out|timed out|expired|deadline exceeded/i;
+/**
+ * A failure that says something waited too long (`Timeout expired`, `timed out`, `deadline exceeded`);
+ * a bare "expired" (a certificate, a session) is not one.
+ */
+const TIMED_OUT = /time ?out|timed out|deadline exceeded/i;
 /** A line that states how long something may wait (`lock wait 600s`, `timeout 30s`, `deadline of 2m`). */
 const STATES_WAIT = /\b(?:wait|waits|timeout|time-out|deadline|lease|ttl)\b/i;
 /**
@@ -101,9 +104,13 @@ const STATES_WAIT = /\b(?:wait|waits|timeout|time-out|deadline|lease|ttl)\b/i;
  * number and a unit word (`30 seconds`, `5 min`). Every part is bounded, so matching is linear.
  */
 const SPAN =
-  /\b(\d{1,7}(?:\.\d{1,3})?) ?(seconds?|secs?|minutes?|mins?|hours?)\b|\b(?=\d)(?:(\d{1,4})h)?(?:(\d{1,4})m(?!s|in))?(?:(\d{1,7}(?:\.\d{1,3})?)(ms|s))?\b/g;
-/** What a finished piece of work says of its length (`exported in 13m51s`, `took 14m`, `ran for 700s`). */
-const TOOK = /\b(?:in|took|after|lasted|ran for|running for|elapsed)$/i;
+  /(?<![\d.])(\d{1,7}(?:\.\d{1,3})?) ?(seconds?|secs?|minutes?|mins?|hours?)\b|(?<![\d.])\b(?=\d)(?:(\d{1,4}(?:\.\d{1,3})?)h)?(?:(\d{1,4}(?:\.\d{1,3})?)m(?!s|in))?(?:(\d{1,7}(?:\.\d{1,3})?)(ms|s))?\b/g;
+/**
+ * What a finished piece of work says of its length (`exported in 13m51s`, `finished after 14m`, `took
+ * 14m`, `ran for 700s`): a bare "in" (`next run in 15m`) is a delay, not a length.
+ */
+const TOOK =
+  /\b(?:took|lasted|ran for|running for|elapsed|(?:finished|completed|complete|done|exported|processed|imported|synced|succeeded)\b[^.;]{0,80}\b(?:in|after))$/i;
 
 /** Every duration of a line, in seconds, with where it ends in the line. */
 function spans(line: string): { seconds: number; start: number; text: string }[] {
@@ -143,19 +150,25 @@ function runOutlivesWait(
 ): string | undefined {
   if (!TIMED_OUT.test(failure)) return undefined;
   const read = lines.slice(0, SPAN_LINES).filter((l) => l.length <= MAX_LINE && !skip(l));
+  // Each line is read once: the runs it reports as finished, then the waits it states.
+  const runs: { line: string; seconds: number; text: string }[] = [];
+  for (const t of read) {
+    if (FAILED.test(message(t))) continue;
+    for (const d of spans(t))
+      if (TOOK.test(t.slice(0, d.start).trimEnd())) runs.push({ line: t, seconds: d.seconds, text: d.text });
+  }
+  if (runs.length === 0) return undefined;
+  const longest = Math.max(...runs.map((r) => r.seconds));
   for (const w of read) {
     if (FAILED.test(message(w))) continue;
     const at = STATES_WAIT.exec(w);
     if (!at) continue;
     // The wait's own length: the first duration after its word.
     const wait = spans(w).find((d) => d.start >= at.index);
-    if (!wait || wait.seconds < 1) continue;
-    for (const t of read) {
-      if (t === w || FAILED.test(message(t))) continue;
-      const took = spans(t).find((d) => TOOK.test(t.slice(0, d.start).trimEnd()) && d.seconds > wait.seconds);
-      if (!took) continue;
-      return `The log states a wait of ${wait.text} ("${clip(w.trim(), 200)}") and a run that took ${took.text} ("${clip(t.trim(), 200)}"), longer than that wait: while one run outlasts it, whatever waits for that run gives up first, with the timeout above.`;
-    }
+    if (!wait || wait.seconds < 1 || longest <= wait.seconds) continue;
+    const took = runs.find((r) => r.line !== w && r.seconds > wait.seconds);
+    if (!took) continue;
+    return `The log states a wait of ${wait.text} ("${clip(w.trim(), 200)}") and a run that took ${took.text} ("${clip(took.line.trim(), 200)}"), longer than that wait: while one run outlasts it, whatever waits for that run gives up first, with the timeout above.`;
   }
   return undefined;
 }

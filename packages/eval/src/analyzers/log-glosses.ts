@@ -1588,13 +1588,30 @@ function retriedOk(head: string): boolean {
 // NoCredentialProviders) is no such notice.
 const DEPRECATION = /\b(?:is|are|has been|have been|was) deprecated\b/i;
 
-/** An AWS time in a response body: ISO 8601 (`2026-03-05T14:21:14Z`) or the signing form (`20260305T152115Z`). */
+/**
+ * An AWS time in a response body, in ms: ISO 8601 (`2026-03-05T14:21:14Z`), the signing form
+ * (`20260305T152115Z`) or RFC 1123 (`Thu, 05 Mar 2026 14:00:00 GMT`); undefined without a time zone.
+ */
 function awsTime(text: string | undefined): number | undefined {
   if (!text) return undefined;
-  const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-  const t = basic
-    ? Date.UTC(+basic[1]!, +basic[2]! - 1, +basic[3]!, +basic[4]!, +basic[5]!, +basic[6]!)
-    : Date.parse(text);
+  const t0 = text.trim();
+  const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(t0);
+  if (basic) {
+    const [y, mo, d, h, mi, se] = basic.slice(1).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return undefined;
+    return Date.UTC(y, mo - 1, d, h, mi, se);
+  }
+  // ISO 8601 and RFC 1123 (`Thu, 05 Mar 2026 14:00:00 GMT`) with their zone; a time without one is
+  // not read (it would be taken as the machine's local time).
+  if (!/(?:Z|GMT|UTC|[+-]\d\d:?\d\d)$/.test(t0)) return undefined;
+  const t = Date.parse(t0);
   return Number.isFinite(t) ? t : undefined;
 }
 
@@ -1617,8 +1634,8 @@ function spanWords(seconds: number): string {
 function clockSkewGloss(line: string): string | undefined {
   if (!line.includes('RequestTimeTooSkewed')) return undefined;
   const head = line.slice(0, 8192);
-  const signed = awsTime(/<RequestTime>([0-9TZ:.+-]{16,35})<\/RequestTime>/.exec(head)?.[1]);
-  const server = awsTime(/<ServerTime>([0-9TZ:.+-]{16,35})<\/ServerTime>/.exec(head)?.[1]);
+  const signed = awsTime(/<RequestTime>([^<]{16,40})<\/RequestTime>/.exec(head)?.[1]);
+  const server = awsTime(/<ServerTime>([^<]{16,40})<\/ServerTime>/.exec(head)?.[1]);
   if (signed === undefined || server === undefined) return undefined;
   const off = Math.round((signed - server) / 1000);
   const max = /<MaxAllowedSkewMilliseconds>(\d{1,9})<\/MaxAllowedSkewMilliseconds>/.exec(head)?.[1];

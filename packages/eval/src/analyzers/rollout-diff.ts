@@ -320,7 +320,8 @@ function replicaSets(ctx: AnalyzerContext, deployment: string) {
   return current && previous && mine.some((r) => r['NAME'] === current) ? { current, previous } : undefined;
 }
 
-function described(ctx: AnalyzerContext, rs: string) {
+/** The latest description of ReplicaSet `rs` in `ctx.ns` that the run read. */
+export function described(ctx: AnalyzerContext, rs: string) {
   return outputs(
     ctx.seen,
     'describe_resource',
@@ -474,6 +475,28 @@ function templateFields(text: string): { fields: Map<string, string>; multi: Set
     if (last) multi.add(last);
   }
   return { fields, multi };
+}
+
+/**
+ * Whether every template field that differs between two ReplicaSet descriptions is a literal variable
+ * (`env[i].name`/`env[i].value`) or a probe's field of an app container (`spec.containers[i]`), none
+ * of them printed over several lines: a rollout that changed configuration only, not an image, a
+ * command, resources, a volume, an init container or a variable's `valueFrom`.
+ */
+export function onlyVariablesAndProbes(was: string, now: string): boolean {
+  const a = templateFields(was);
+  const b = templateFields(now);
+  for (const k of new Set([...a.fields.keys(), ...b.fields.keys()])) {
+    if (a.fields.get(k) === b.fields.get(k)) continue;
+    if (a.multi.has(k) || b.multi.has(k)) return false;
+    if (
+      !/^spec\.containers\[\d{1,3}\]\.(?:env\[\d{1,3}\]\.(?:name|value)|(?:readiness|liveness|startup)Probe\.\S{1,200})$/.test(
+        k,
+      )
+    )
+      return false;
+  }
+  return true;
 }
 
 /**

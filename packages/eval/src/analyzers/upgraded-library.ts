@@ -1,3 +1,4 @@
+import { escapeRe } from '../baseline/reading.js';
 import { errorLines } from './app-errors.js';
 import { latestRevision } from './rollout-diff.js';
 import { type Analyzer, type AnalyzerContext, clip, outputs, ownerName } from './types.js';
@@ -9,6 +10,29 @@ import { type Analyzer, type AnalyzerContext, clip, outputs, ownerName } from '.
  */
 const BUMP =
   /(?<![\w@/.-])(@?[a-z][\w.@/-]{0,60}) v?(\d{1,4}(?:\.\d{1,6}){0,3}(?:-[\w.]{1,20})?) ?(?:->|→|=>| to ) ?v?(\d{1,4}(?:\.\d{1,6}){0,3}(?:-[\w.]{1,20})?)(?![\w.])/gi;
+/** Dependabot's and Renovate's wording: `Bump couchbase from 3.2.4 to 4.0.0`, `update pg from 8.7 to 8.11`. */
+const FROM_TO =
+  /\b(?:bump|bumps|bumped|update|updates|updated|upgrade|upgrades|upgraded)\s(@?[a-z][\w.@/-]{0,60}) from v?(\d{1,4}(?:\.\d{1,6}){0,3}(?:-[\w.]{1,20})?) to v?(\d{1,4}(?:\.\d{1,6}){0,3}(?:-[\w.]{1,20})?)(?![\w.])/gi;
+/** Words that stand before two versions without naming a library (`release 2.7 -> 2.8`, `from 1 to 2`). */
+const NOT_A_LIBRARY = new Set([
+  'from',
+  'to',
+  'version',
+  'release',
+  'revision',
+  'v',
+  'image',
+  'tag',
+  'chart',
+  'app',
+]);
+/**
+ * A stack frame, as runtimes print them: Node's and Java's `at …`, Python's `File "…", line N`, Ruby's
+ * `…:N:in`, and any `file.ext:line` of a source file; an INFO line that names a path is not one.
+ */
+const FRAME =
+  /^\s{0,12}at\s|^\s{0,12}File "|:\d{1,6}:in\s|\.(?:js|mjs|cjs|ts|py|rb|go|php|java|kt):\d{1,6}\b/;
+
 /** How much of a log is read, and how long a line may be. */
 const TAIL = 200_000;
 const MAX_LINE = 2_000;
@@ -16,17 +40,19 @@ const MAX_LINE = 2_000;
 /** The libraries a change cause says were moved to another version. At most four. */
 export function libraryBumps(cause: string): { library: string; before: string; after: string }[] {
   const out: { library: string; before: string; after: string }[] = [];
-  for (const m of cause.slice(0, 600).matchAll(BUMP)) {
+  const text = cause.slice(0, 600);
+  for (const m of [...text.matchAll(FROM_TO), ...text.matchAll(BUMP)]) {
     if (out.length >= 4) break;
-    if (m[2] === m[3]) continue;
+    if (m[2] === m[3] || NOT_A_LIBRARY.has(m[1]!.toLowerCase())) continue;
+    if (out.some((b) => b.library === m[1])) continue;
     out.push({ library: m[1]!, before: m[2]!, after: m[3]! });
   }
   return out;
 }
 
 /**
- * A stack frame or a path inside the library's installed code: Node's `node_modules/<lib>/`, Python's
- * `site-packages/<lib>/`, Ruby's `gems/<lib>-`, Go's and PHP's `vendor/…/<lib>/`.
+ * A path inside the library's installed code: Node's `node_modules/<lib>/`, Python's
+ * `site-packages/<lib>/`, Ruby's `gems/<lib>-<version>`, Go's and PHP's `vendor/…/<lib>/`.
  */
 function insideLibrary(line: string, library: string): boolean {
   const lib = library.toLowerCase();
@@ -34,7 +60,7 @@ function insideLibrary(line: string, library: string): boolean {
   return (
     l.includes(`node_modules/${lib}/`) ||
     l.includes(`site-packages/${lib}/`) ||
-    l.includes(`/gems/${lib}-`) ||
+    new RegExp(`/gems/${escapeRe(lib)}-\\d`).test(l) ||
     (l.includes('vendor/') && l.includes(`/${lib}/`))
   );
 }
@@ -42,7 +68,8 @@ function insideLibrary(line: string, library: string): boolean {
 /**
  * A release that upgraded a library the failures come from. When the latest rollout of the Deployment
  * of a pod whose log holds failure lines has a change cause that moves a library to another version
- * (`couchbase 3.2.4 -> 4.0.0`, see `libraryBumps`), and a line of that log is a stack frame inside that
+ * (`couchbase 3.2.4 -> 4.0.0`, `Bump couchbase from 3.2.4 to 4.0.0`, see `libraryBumps`), and a line of
+ * that log is a stack frame (see `FRAME`) inside that
  * library's installed code (`node_modules/couchbase/dist/connection.js`), the answer says so: the
  * upgraded library (the SDK the program calls) is what fails, whatever the service behind it does,
  * and going back to the previous revision (or the previous version of the library) is the way back.
@@ -63,7 +90,7 @@ export const upgradedLibraryAnalyzer: Analyzer = {
       if (!cause) continue;
       const lines = log.split('\n').filter((l) => l.length <= MAX_LINE);
       for (const b of libraryBumps(cause)) {
-        const frame = lines.find((l) => insideLibrary(l, b.library));
+        const frame = lines.find((l) => FRAME.test(l) && insideLibrary(l, b.library));
         if (!frame || said.has(`${deployment}/${b.library}`)) continue;
         said.add(`${deployment}/${b.library}`);
         const major = b.before.split('.')[0] !== b.after.split('.')[0];

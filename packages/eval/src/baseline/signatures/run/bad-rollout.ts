@@ -1,5 +1,10 @@
 import { RECENT } from '../../../analyzers/recent-pods.js';
-import { envRevert, latestRolloutChanges } from '../../../analyzers/rollout-diff.js';
+import {
+  described,
+  envRevert,
+  latestRolloutChanges,
+  onlyVariablesAndProbes,
+} from '../../../analyzers/rollout-diff.js';
 import { type AnalyzerContext, type Finding, outputs, ownerName } from '../../../analyzers/types.js';
 import { parseTable } from '../../../k8s-text.js';
 import { ageSeconds, CHANGE } from '../../reading.js';
@@ -220,9 +225,6 @@ export const badReleaseOfRunningPods: RunSignature = {
   },
 };
 
-/** A probe's field under a container (`readinessProbe.httpGet.path`), as `templateChanges` names it. */
-const PROBE_FIELD = /^(?:readiness|liveness|startup)Probe(?:\.|$)/;
-
 /** How many of a rollout's variable changes are named in the cause. */
 const MAX_NAMED = 3;
 
@@ -243,9 +245,12 @@ function configOnlyRelease(
   const ctx: AnalyzerContext = { task: '', ns, hints: [], seen };
   const diff = latestRolloutChanges(ctx);
   if (!diff || diff.deployment !== name) return;
-  // Variables, and probes beside them (a probe decides readiness; it makes no program log a failure).
+  // Variables, and probes beside them (a probe decides readiness; it makes no program log a failure),
+  // read on the two templates whole: a volume, an init container or a `valueFrom` changed rules it out.
   const vars = diff.list.filter((c) => c.env);
-  if (vars.length === 0 || diff.list.some((c) => !c.env && !PROBE_FIELD.test(c.field))) return;
+  const was = described(ctx, diff.sets.previous);
+  const now = described(ctx, diff.sets.current);
+  if (vars.length === 0 || !was || !now || !onlyVariablesAndProbes(was.content, now.content)) return;
   const said = vars
     .slice(0, MAX_NAMED)
     .map((c) =>
