@@ -1,6 +1,6 @@
 import { errorLines } from './app-errors.js';
 import { envOf } from './env-values.js';
-import { quotedLogLine } from './log-context.js';
+import { quotedLogLine, quotedParts } from './log-context.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -31,11 +31,6 @@ const SCALAR =
  */
 function knob(key: string, value: string): boolean {
   return KNOB.test(key) || SCALAR.test(value.trim());
-}
-
-/** The quoted parts of a sentence (`"…"`), at most eight, each at most 400 characters. */
-function quotedIn(sentence: string): string[] {
-  return (sentence.slice(0, 4_000).match(/"[^"\n]{1,400}"/g) ?? []).slice(0, 8);
 }
 
 /** At most this many ConfigMaps are read for one run, and this many setting lines quoted. */
@@ -359,7 +354,7 @@ export function failureSettings(
     const ns = logOf === undefined ? undefined : String(logOf.args['namespace']);
     const pod = describedPod({ seen }, ns, q.pod);
     if (!pod) continue;
-    const failure = [...new Set([...words(q.line), ...quotedIn(context).flatMap(words)])];
+    const failure = [...new Set([...words(q.line), ...quotedParts(context).flatMap(words)])];
     if (failure.length === 0) return undefined;
     const found: Found[] = [];
     podSettings(seen, ns, pod, failure, '', found);

@@ -186,6 +186,15 @@ function runOutlivesWait(
  * the one placed. Returns one sentence, or undefined when the log says nothing of either kind. Bounded:
  * the first 400 lines of the log and lines of at most 2,000 characters are read.
  */
+/**
+ * The quoted parts of a sentence (what is between `"` and `"` on one line), without the quotes: at most
+ * eight, each of at most 400 characters, from the first 4,000 characters. What the sentences built
+ * beside a failure (see `logContext`) quote from logs.
+ */
+export function quotedParts(sentence: string): string[] {
+  return (sentence.slice(0, 4_000).match(/"[^"\n]{1,400}"/g) ?? []).slice(0, 8).map((q) => q.slice(1, -1));
+}
+
 /** The pod and the line an evidence entry quotes from a log (see `QUOTED`), a clipped quote's ` …` cut. */
 export function quotedLogLine(entry: string): { pod: string; line: string } | undefined {
   const m = QUOTED.exec(entry);

@@ -1,5 +1,5 @@
 import type { SeenObservation } from '../observations.js';
-import { quotedLogLine } from './log-context.js';
+import { quotedLogLine, quotedParts } from './log-context.js';
 import { clip, outputs, ownerName } from './types.js';
 
 /**
@@ -176,11 +176,6 @@ function tailLines(log: string): string[] {
   return log.slice(-TAIL).split('\n').slice(1);
 }
 
-/** The quoted parts of a sentence (`"…"`), at most eight, each at most 400 characters. */
-function quotedIn(sentence: string): string[] {
-  return (sentence.slice(0, 4_000).match(/"[^"\n]{1,400}"/g) ?? []).slice(0, 8).map((q) => q.slice(1, -1));
-}
-
 /**
  * What another program's log says of the same thing: when the answer quotes a failure line of a pod
  * (and, in `context`, lines around it), the lines of the other pods' logs this run read that name one
@@ -198,7 +193,7 @@ export function sameIdElsewhere(
 ): string | undefined {
   const q = evidence.map(quotedLogLine).find((x) => x !== undefined);
   if (!q) return undefined;
-  const ids = [...new Set([q.line, ...quotedIn(context)].flatMap(identifiers))];
+  const ids = [...new Set([q.line, ...quotedParts(context)].flatMap(identifiers))];
   if (ids.length === 0) return undefined;
   const own = new Set(
     outputs(seen, 'get_pod_logs', (o) => o.args['name'] === q.pod).flatMap((o) => tailLines(o.content)),
