@@ -86,3 +86,28 @@ export function recentPodLogs(
   }
   return out;
 }
+
+/**
+ * The Running pods of a pod list (`list_pods` rows), youngest first, one per workload (`ownerName`),
+ * leaving out the workloads in `skip`; at most `n` names. The pods a signature reads next when the one
+ * it looks for (another writer, another mounter) is none of those read so far.
+ */
+export function youngestRunning(
+  rows: readonly Readonly<Record<string, string>>[],
+  skip: ReadonlySet<string>,
+  n: number,
+): string[] {
+  const taken = new Set(skip);
+  const out: string[] = [];
+  const running = rows
+    .filter((r) => r['STATUS'] === 'Running')
+    .sort((a, b) => (ageSeconds(a['AGE'] ?? '') ?? 0) - (ageSeconds(b['AGE'] ?? '') ?? 0));
+  for (const r of running) {
+    const owner = ownerName(r['NAME'] ?? '');
+    if (taken.has(owner)) continue;
+    taken.add(owner);
+    out.push(r['NAME'] ?? '');
+    if (out.length >= n) break;
+  }
+  return out;
+}

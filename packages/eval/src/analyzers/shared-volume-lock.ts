@@ -1,4 +1,4 @@
-import { ageSeconds } from '../baseline/reading.js';
+import { youngestRunning } from './recent-pods.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -80,11 +80,10 @@ export const sharedVolumeLockAnalyzer: Analyzer = {
         ownerName(String(o.args['name'] ?? '')),
       ),
     );
-    return listed.rows
-      .filter((r) => r['STATUS'] === 'Running' && !described.has(ownerName(r['NAME'] ?? '')))
-      .sort((a, b) => (ageSeconds(a['AGE'] ?? '') ?? 0) - (ageSeconds(b['AGE'] ?? '') ?? 0))
-      .slice(0, MAX_READS)
-      .map((r) => ({ tool: 'describe_pod', args: { namespace: ctx.ns, name: r['NAME'] } }));
+    return youngestRunning(listed.rows, described, MAX_READS).map((name) => ({
+      tool: 'describe_pod',
+      args: { namespace: ctx.ns, name },
+    }));
   },
   finds(ctx): Finding[] {
     const held = heldLine(ctx);

@@ -1,4 +1,4 @@
-import { ageSeconds } from '../baseline/reading.js';
+import { youngestRunning } from './recent-pods.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -66,18 +66,10 @@ export const sqliteWriterAnalyzer: Analyzer = {
         ownerName(String(o.args['name'] ?? '')),
       ),
     );
-    const reads: Read[] = [];
-    const rows = listed.rows
-      .filter((r) => r['STATUS'] === 'Running' && !read.has(ownerName(r['NAME'] ?? '')))
-      .sort((a, b) => (ageSeconds(a['AGE'] ?? '') ?? 0) - (ageSeconds(b['AGE'] ?? '') ?? 0));
-    for (const r of rows) {
-      const owner = ownerName(r['NAME'] ?? '');
-      if (read.has(owner)) continue;
-      read.add(owner);
-      reads.push({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name: r['NAME'] } });
-      if (reads.length >= MAX_READS) break;
-    }
-    return reads;
+    return youngestRunning(listed.rows, read, MAX_READS).map((name) => ({
+      tool: 'get_pod_logs',
+      args: { namespace: ctx.ns, name },
+    }));
   },
   finds(ctx): Finding[] {
     const locked = lockedLine(ctx);
