@@ -1,38 +1,14 @@
 // Table tests of failure-settings: the failing program's own settings that speak of what fails.
 import { describe, expect, it } from 'vitest';
 import { configMapSettings, failureSettings, failureSettingsAnalyzer } from './failure-settings.js';
-import { ctx, log, observed } from './observed.fixture.js';
+import { ctx, describedPodText, log, observed } from './observed.fixture.js';
 
 const ns = 'streaming';
 const pod = 'stock-cdc-jobmanager-jxr96gdxvf-4c87h';
 
-/** `describe_pod` as the tools print it: one container with `env`, and the ConfigMap volumes named. */
+/** `describe_pod` of the job manager: one container with `env`, and the ConfigMap volumes named. */
 function describedPod(env: Record<string, string> = {}, configMaps: string[] = ['flink-config']): string {
-  const vars = Object.entries(env);
-  return [
-    `Name:             ${pod}`,
-    `Namespace:        ${ns}`,
-    'Status:           Running',
-    'Containers:',
-    '  jobmanager:',
-    '    Image:          registry.example.com/streaming/stock-cdc:1.6.2',
-    '    State:          Running',
-    '    Ready:          True',
-    '    Restart Count:  0',
-    vars.length === 0 ? '    Environment:    <none>' : '    Environment:',
-    ...vars.map(([k, v]) => `      ${k}:  ${v}`),
-    '    Mounts:',
-    '      /opt/flink/conf from flink-config (rw)',
-    'Volumes:',
-    ...configMaps.flatMap((n) => [
-      `  ${n}:`,
-      '    Type:     ConfigMap (a volume populated by a ConfigMap)',
-      `    Name:     ${n}`,
-      '    Optional: false',
-    ]),
-    'QoS Class:        Burstable',
-    'Events:  <none>',
-  ].join('\n');
+  return describedPodText({ ns, name: pod, container: 'jobmanager', env, configMaps });
 }
 
 /** `describe_resource` of a ConfigMap: its files under `Data`, as kubectl prints them. */

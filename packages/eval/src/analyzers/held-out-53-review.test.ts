@@ -16,7 +16,7 @@ import {
 } from './failure-settings.js';
 import { logContext, quotedLogLine } from './log-context.js';
 import { glossOf } from './log-glosses.js';
-import { ctx, log, observed, pods, table } from './observed.fixture.js';
+import { ctx, describedPodText, log, observed, pods, table } from './observed.fixture.js';
 import { type Change, envRevert } from './rollout-diff.js';
 import { identifiers, sameIdElsewhere } from './same-id.js';
 import type { Finding } from './types.js';
@@ -33,32 +33,7 @@ function describedPod(
   args = '',
   configMaps: string[] = [],
 ): string {
-  const vars = Object.entries(env);
-  return [
-    `Name:             ${name}`,
-    `Namespace:        ${ns}`,
-    'Status:           Running',
-    'Containers:',
-    `  ${container}:`,
-    '    Image:          registry.example.com/app:1.0.0',
-    '    State:          Running',
-    '    Ready:          True',
-    '    Restart Count:  0',
-    ...(args ? [`    Args:           ${args}`] : []),
-    vars.length === 0 ? '    Environment:    <none>' : '    Environment:',
-    ...vars.map(([k, v]) => `      ${k}:  ${v}`),
-    'Volumes:',
-    ...configMaps.flatMap((n) => [
-      `  ${n}:`,
-      '    Type:     ConfigMap (a volume populated by a ConfigMap)',
-      `    Name:     ${n}`,
-      '    Optional: false',
-    ]),
-    'Conditions:',
-    '  Type              Status',
-    '  Ready             True',
-    'Events:  <none>',
-  ].join('\n');
+  return describedPodText({ ns, name, container, env, args, configMaps });
 }
 
 /** `describe_resource` of a ConfigMap as this project's tool prints it: each key, a rule, its value. */

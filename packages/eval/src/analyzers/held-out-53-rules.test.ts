@@ -6,7 +6,7 @@ import { djangoGeventConnectionsAnalyzer } from './django-gevent-connections.js'
 import { expectedLine } from './expected-log-lines.js';
 import { failureSettings, flagSettings, otherSideSettingsAnalyzer } from './failure-settings.js';
 import { glossOf } from './log-glosses.js';
-import { ctx, log, observed, pods, table } from './observed.fixture.js';
+import { ctx, describedPodText, log, observed, pods, table } from './observed.fixture.js';
 import { sharedVolumeLockAnalyzer } from './shared-volume-lock.js';
 import { libraryBumps, upgradedLibraryAnalyzer } from './upgraded-library.js';
 
@@ -17,26 +17,9 @@ function describedPod(
   container: string,
   env: Record<string, string>,
   args = '',
+  claims: string[] = [],
 ): string {
-  const vars = Object.entries(env);
-  return [
-    `Name:             ${name}`,
-    `Namespace:        ${ns}`,
-    'Status:           Running',
-    'Containers:',
-    `  ${container}:`,
-    '    Image:          registry.example.com/app:1.0.0',
-    '    State:          Running',
-    '    Ready:          True',
-    '    Restart Count:  0',
-    ...(args ? [`    Args:           ${args}`] : []),
-    vars.length === 0 ? '    Environment:    <none>' : '    Environment:',
-    ...vars.map(([k, v]) => `      ${k}:  ${v}`),
-    'Conditions:',
-    '  Type              Status',
-    '  Ready             True',
-    'Events:  <none>',
-  ].join('\n');
+  return describedPodText({ ns, name, container, env, args, claims });
 }
 
 describe('django-gevent-connections', () => {
@@ -254,11 +237,7 @@ describe('shared-volume-lock', () => {
   const held =
     'Caused by: org.apache.lucene.store.LockObtainFailedException: Lock held by another program: /var/solr/data/products/data/index/write.lock';
   const withClaim = (name: string, claim: string) =>
-    observed(
-      'describe_pod',
-      { namespace: ns, name },
-      `${describedPod(ns, name, 'solr', {})}\nVolumes:\n  data:\n    Type:       PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:  ${claim}\n    ReadOnly:   false`,
-    );
+    observed('describe_pod', { namespace: ns, name }, describedPod(ns, name, 'solr', {}, '', [claim]));
   const listed = pods(ns, [
     [solr, '0/1', 'Running', '0', '20m'],
     [copy, '1/1', 'Running', '0', '16h'],

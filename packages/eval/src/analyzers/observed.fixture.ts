@@ -51,3 +51,54 @@ export const log = (
   lines: string[],
   extra: Record<string, unknown> = {},
 ): SeenObservation => observed('get_pod_logs', { namespace: ns, name, ...extra }, lines.join('\n'));
+
+/** What `describedPodText` prints: one app container, its variables and arguments, and its volumes. */
+export interface PodSpecText {
+  readonly ns: string;
+  readonly name: string;
+  readonly container?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  /** The container's arguments, on the `Args:` line as the tools print them. */
+  readonly args?: string;
+  /** ConfigMaps mounted as volumes (each a volume of the same name). */
+  readonly configMaps?: readonly string[];
+  /** PersistentVolumeClaims mounted as volumes (each a volume of the same name). */
+  readonly claims?: readonly string[];
+}
+
+/** `describe_pod` of a Running, Ready pod as the tools print it (see `PodSpecText`). */
+export function describedPodText(p: PodSpecText): string {
+  const vars = Object.entries(p.env ?? {});
+  return [
+    `Name:             ${p.name}`,
+    `Namespace:        ${p.ns}`,
+    'Status:           Running',
+    'Containers:',
+    `  ${p.container ?? 'app'}:`,
+    '    Image:          registry.example.com/app:1.0.0',
+    '    State:          Running',
+    '    Ready:          True',
+    '    Restart Count:  0',
+    ...(p.args ? [`    Args:           ${p.args}`] : []),
+    vars.length === 0 ? '    Environment:    <none>' : '    Environment:',
+    ...vars.map(([k, v]) => `      ${k}:  ${v}`),
+    'Conditions:',
+    '  Type              Status',
+    '  Ready             True',
+    'Volumes:',
+    ...(p.configMaps ?? []).flatMap((n) => [
+      `  ${n}:`,
+      '    Type:     ConfigMap (a volume populated by a ConfigMap)',
+      `    Name:     ${n}`,
+      '    Optional: false',
+    ]),
+    ...(p.claims ?? []).flatMap((n) => [
+      `  ${n}:`,
+      '    Type:       PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)',
+      `    ClaimName:  ${n}`,
+      '    ReadOnly:   false',
+    ]),
+    'QoS Class:        Burstable',
+    'Events:  <none>',
+  ].join('\n');
+}
