@@ -62,6 +62,14 @@ const APACHE_ERROR = /\[[a-z][a-z0-9_]{0,40}:(?:error|crit|alert|emerg)\]/;
 const APACHE_WARN = /\[[a-z][a-z0-9_]{0,40}:warn\]/;
 const STAMPED_ERROR =
   /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[^\s\]]{0,20}\]?\s{1,4}(?:error|fatal|crit|critical)\b/;
+// Serilog's three-letter levels (`{Level:u3}`: ERR, FTL; WRN below) after its time stamp, in its console
+// template (`[09:25:00 ERR] …`) and its file template (`2026-03-31 09:25:00.315 +00:00 [ERR] …`, or the
+// level without brackets); github.com/serilog/serilog, "Formatting Output". Bounded: the stamp's tail is
+// at most 20 characters, its offset one token.
+const SERILOG_ERROR =
+  /^\[?(?:\d{4}-\d\d-\d\d[T ])?\d\d:\d\d:\d\d[^\s\]]{0,20}(?: [+-]\d\d:?\d\d)?\]?\s{1,4}\[?(?:ERR|FTL)\]\s|^\[?(?:\d{4}-\d\d-\d\d[T ])\d\d:\d\d:\d\d[^\s\]]{0,20}(?: [+-]\d\d:?\d\d)?\s{1,4}(?:ERR|FTL)\s/;
+// Next.js's own logger (`error - …`, `warn  - …`, next build and next start up to version 13).
+const NEXT_ERROR = /^error {1,2}- /;
 // .NET's Microsoft.Extensions.Logging console format (the default "simple" formatter): the level as four
 // lower-case letters, `fail: ` and `crit: ` for Error and Critical, `warn: ` for Warning, at the start of
 // the line or after the formatter's TimestampFormat (learn.microsoft.com, "Console log formatting"). With
@@ -153,6 +161,8 @@ function errorLinesOf(text: string): string[] {
       KLOG_ERROR.test(l) ||
       APACHE_ERROR.test(l) ||
       STAMPED_ERROR.test(l) ||
+      SERILOG_ERROR.test(l) ||
+      NEXT_ERROR.test(l) ||
       melLevel(l) === 'fail' ||
       melLevel(l) === 'crit');
   const py = text.includes(TRACEBACK) ? tracebacks(lines) : undefined;
@@ -216,6 +226,9 @@ const KLOG_WARN = /^W\d{4} \d\d:\d\d:\d\d/;
 // A lower-case warning level right after the line's timestamp (`2026-04-14T09:41:02.880Z warn  …`), as
 // STAMPED_ERROR reads error levels.
 const STAMPED_WARN = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[^\s\]]{0,20}\]?\s{1,4}(?:warn|warning)\b/;
+// Serilog's WRN (see SERILOG_ERROR) and Next.js's `warn  - `.
+const SERILOG_WARN =
+  /^\[?(?:\d{4}-\d\d-\d\d[T ])?\d\d:\d\d:\d\d[^\s\]]{0,20}(?: [+-]\d\d:?\d\d)?\]?\s{1,4}\[?WRN\]\s|^\[?(?:\d{4}-\d\d-\d\d[T ])\d\d:\d\d:\d\d[^\s\]]{0,20}(?: [+-]\d\d:?\d\d)?\s{1,4}WRN\s|^warn {1,2}- /;
 
 /** The lines of a log printed at warning level (see `WARN_MARKS`), without the tools' own notes. */
 export const warningLines: (text: string) => readonly string[] = memoByText(warningLinesOf);
@@ -229,6 +242,7 @@ function warningLinesOf(text: string): string[] {
         KLOG_WARN.test(l) ||
         APACHE_WARN.test(l) ||
         STAMPED_WARN.test(l) ||
+        SERILOG_WARN.test(l) ||
         melLevel(l) === 'warn' ||
         melMessage(lines[i - 1], l, ['warn'])),
   );

@@ -1,6 +1,6 @@
 // Table tests of the general rules written after held-out set 53's first contact.
 import { describe, expect, it } from 'vitest';
-import { errorLines } from './app-errors.js';
+import { errorLines, warningLines } from './app-errors.js';
 import { dependencySideAnalyzer } from './dependency-side.js';
 import { djangoGeventConnectionsAnalyzer } from './django-gevent-connections.js';
 import { expectedLine } from './expected-log-lines.js';
@@ -321,5 +321,24 @@ describe('the server a failing client says it opened at start', () => {
   it('takes no web address as the server', () => {
     const web = '2026-06-01T10:02:11.118Z [INF] Admin UI on https://cb-cluster.couchbase.svc:8091/ui';
     expect(dependencySideAnalyzer.reads(ctx('mobile', [namespaces, listed, logOf(web)]))).toEqual([]);
+  });
+});
+
+describe("Serilog's and Next.js's levels", () => {
+  it.each([
+    ['[09:25:00 ERR] Export failed', 'error'],
+    ['2026-03-31 09:25:00.315 +00:00 [FTL] Host terminated unexpectedly', 'error'],
+    ['2026-03-31 09:25:00.315 ERR Hangfire: job failed', 'error'],
+    ['error - Error: UnambiguousTimeoutError: unambiguous timeout', 'error'],
+    ['[09:25:00 WRN] Retry attempt 1 of 3', 'warning'],
+    ['2026-03-31 09:25:00.315 WRN Hangfire.AutomaticRetryAttribute: retry 1', 'warning'],
+    ['warn  - Image optimization: sharp is not installed', 'warning'],
+    ['[09:25:00 INF] Started', 'neither'],
+    ['2026-03-31 09:25:00.315 INF job 88412 finished', 'neither'],
+    ['the ERR reply of redis, quoted in prose', 'neither'],
+    ['info  - ready on port 3000', 'neither'],
+  ])('reads %j as %s', (line, level) => {
+    const got = errorLines(line).length > 0 ? 'error' : warningLines(line).length > 0 ? 'warning' : 'neither';
+    expect(got).toBe(level);
   });
 });
