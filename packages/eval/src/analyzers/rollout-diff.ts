@@ -261,12 +261,9 @@ function causeEchoed(ctx: AnalyzerContext, deployment: string): boolean {
 }
 
 /**
- * The current revision and its change cause, from the Deployment's description or its rollout history
- * (`2 (current)   <cause>   <images>`), whichever was read; undefined when neither was.
- */
-/**
- * The latest revision of `deployment` in `ctx.ns` and its change cause, from its description (the
- * revision and change-cause annotations) or else its rollout history; undefined when neither was read.
+ * The current revision of `deployment` in `ctx.ns` and its change cause, from the Deployment's
+ * description (its revision and change-cause annotations) or else its rollout history (`2 (current)
+ * <cause>   <images>`), whichever was read; undefined when neither was.
  */
 export function latestRevision(
   ctx: AnalyzerContext,
@@ -484,19 +481,30 @@ function templateFields(text: string): { fields: Map<string, string>; multi: Set
  * command, resources, a volume, an init container or a variable's `valueFrom`.
  */
 export function onlyVariablesAndProbes(was: string, now: string): boolean {
+  const changed = changedFields(was, now);
+  return (
+    changed?.every((k) =>
+      /^spec\.containers\[\d{1,3}\]\.(?:env\[\d{1,3}\]\.(?:name|value)|(?:readiness|liveness|startup)Probe\.\S{1,200})$/.test(
+        k,
+      ),
+    ) === true
+  );
+}
+
+/**
+ * The template fields (paths under `template.`) whose values differ between two ReplicaSet
+ * descriptions; undefined when one of them is printed over several lines (its value cannot be compared).
+ */
+function changedFields(was: string, now: string): string[] | undefined {
   const a = templateFields(was);
   const b = templateFields(now);
+  const out: string[] = [];
   for (const k of new Set([...a.fields.keys(), ...b.fields.keys()])) {
     if (a.fields.get(k) === b.fields.get(k)) continue;
-    if (a.multi.has(k) || b.multi.has(k)) return false;
-    if (
-      !/^spec\.containers\[\d{1,3}\]\.(?:env\[\d{1,3}\]\.(?:name|value)|(?:readiness|liveness|startup)Probe\.\S{1,200})$/.test(
-        k,
-      )
-    )
-      return false;
+    if (a.multi.has(k) || b.multi.has(k)) return undefined;
+    out.push(k);
   }
-  return true;
+  return out;
 }
 
 /**
@@ -512,15 +520,14 @@ function onlyFieldsOf(was: string, now: string, c: Change): boolean {
   )?.[0];
   if (!index) return false;
   const prefix = index.slice(0, -'name'.length);
-  for (const k of new Set([...a.fields.keys(), ...b.fields.keys()])) {
-    if (a.fields.get(k) === b.fields.get(k)) continue;
-    if (a.multi.has(k) || b.multi.has(k)) return false;
-    if (!k.startsWith(prefix)) return false;
-    const field = k.slice(prefix.length);
-    if (c.field === 'image' ? field !== 'image' : !/^env\[\d{1,3}\]\.(?:name|value)$/.test(field))
-      return false;
-  }
-  return true;
+  const changed = changedFields(was, now);
+  return (
+    changed?.every((k) => {
+      if (!k.startsWith(prefix)) return false;
+      const field = k.slice(prefix.length);
+      return c.field === 'image' ? field === 'image' : /^env\[\d{1,3}\]\.(?:name|value)$/.test(field);
+    }) === true
+  );
 }
 
 /** Lowercase letters and digits only: `leaseDuration`, `LEASE_DURATION` and `lease-duration` compare equal. */
