@@ -174,19 +174,6 @@ function runOutlivesWait(
 }
 
 /**
- * What a log says around the failure line an answer quotes: the program's settings as it logged them at
- * start (the first line, above the failure, that states two or more `key=value` settings, one of them a
- * limit or a wait) and the nearest of the three lines just before the failure that names such a setting
- * or a duration (what the program was doing when it failed). An SRE quotes both beside the error:
- * "Timeout reading from socket" says little without `socket_timeout=5.0` at start and `BRPOP … timeout=30`
- * just before it. Neither may be a failure or warning line itself (those are the evidence's own), nor a
- * line the evidence already quotes.
- *
- * `evidence` holds the answer's evidence entries; the first that quotes a line of a log this run read is
- * the one placed. Returns one sentence, or undefined when the log says nothing of either kind. Bounded:
- * the first 400 lines of the log and lines of at most 2,000 characters are read.
- */
-/**
  * The quoted parts of a sentence (what is between `"` and `"` on one line), without the quotes: at most
  * eight, each of at most 400 characters, from the first 4,000 characters. What the sentences built
  * beside a failure (see `logContext`) quote from logs.
@@ -201,15 +188,27 @@ export function quotedLogLine(entry: string): { pod: string; line: string } | un
   return m ? { pod: m[1]!, line: m[2]!.replace(/ …$/, '') } : undefined;
 }
 
+/**
+ * What a log says around the failure line an answer quotes: the program's settings as it logged them at
+ * start (the first line, above the failure, that states two or more `key=value` settings, one of them a
+ * limit or a wait) and the nearest of the three lines just before the failure that names such a setting
+ * or a duration (what the program was doing when it failed). An SRE quotes both beside the error:
+ * "Timeout reading from socket" says little without `socket_timeout=5.0` at start and `BRPOP … timeout=30`
+ * just before it. Neither may be a failure or warning line itself (those are the evidence's own), nor a
+ * line the evidence already quotes.
+ *
+ * `evidence` holds the answer's evidence entries; the first that quotes a line of a log this run read is
+ * the one placed. Returns one sentence, or undefined when the log says nothing of either kind. Bounded:
+ * the first 400 lines of the log and lines of at most 2,000 characters are read.
+ */
 export function logContext(
   seen: readonly SeenObservation[],
   evidence: readonly string[],
 ): string | undefined {
   for (const entry of evidence) {
-    const m = QUOTED.exec(entry);
-    if (!m) continue;
-    const pod = m[1]!;
-    const quoted = m[2]!.replace(/ …$/, '');
+    const q = quotedLogLine(entry);
+    if (!q) continue;
+    const { pod, line: quoted } = q;
     for (const log of outputs(seen, 'get_pod_logs', (o) => o.args['name'] === pod).reverse()) {
       const lines = log.content.split('\n');
       const at = lines.findIndex((l) => l.trim().replace(/\s+/g, ' ').startsWith(quoted));
