@@ -141,7 +141,8 @@ export function resolveHarnessOptions(options: HarnessOptions): RunConfig {
   const allowlist = new Allowlist(guardrails.allow ?? []);
   const registry =
     options.tools instanceof ToolRegistry ? options.tools : new ToolRegistry(options.tools ?? []);
-  for (const name of allowlist.tools()) {
+  const allowed = new Set(allowlist.tools());
+  for (const name of allowed) {
     if (!registry.has(name)) {
       throw new HarnessError(
         'unknown_tool',
@@ -152,7 +153,7 @@ export function resolveHarnessOptions(options: HarnessOptions): RunConfig {
   const exposed: readonly ToolDescriptor[] =
     options.exposeTools === 'all'
       ? registry.descriptors()
-      : registry.descriptors().filter((d) => allowlist.tools().includes(d.name));
+      : registry.descriptors().filter((d) => allowed.has(d.name));
   const sinks: readonly TraceSink[] = options.trace
     ? Array.isArray(options.trace)
       ? (options.trace as readonly TraceSink[])

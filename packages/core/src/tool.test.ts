@@ -77,6 +77,22 @@ describe('defineTool', () => {
     expect({ ...t }.jsonSchema).toBe(first);
   });
 
+  it('hands a tool built again from a converted schema the same JSON Schema as a plain field', () => {
+    const input = z.object({ a: z.string() });
+    const first = defineTool({ name: 'again', ...ok, input });
+    const schema = first.jsonSchema;
+    const second = defineTool({ name: 'again', ...ok, input });
+    const own = Object.getOwnPropertyDescriptor(second, 'jsonSchema');
+    expect(own).toMatchObject({ value: schema, enumerable: true });
+    expect(Object.isFrozen(second)).toBe(true);
+    expect(Object.keys(second)).toEqual(Object.keys(first));
+    expect({ ...second }.jsonSchema).toBe(schema);
+    const [d1] = new ToolRegistry([first]).descriptors();
+    const [d2] = new ToolRegistry([second]).descriptors();
+    expect(d2!.inputSchema).toBe(schema);
+    expect(JSON.stringify(d2)).toBe(JSON.stringify(d1));
+    expect(Object.isFrozen(d2)).toBe(true);
+  });
   it('still converts a schema that is not a plain z.object at once, accepting an object pipe', () => {
     const piped = defineTool({
       name: 'piped',

@@ -102,11 +102,26 @@ export function defineTool<Schema extends z.ZodType, Output = unknown>(
   // an object schema at once.
   const isObject = (input as { _zod?: { def?: { type?: unknown } } })._zod?.def?.type === 'object';
   if (!isObject) jsonSchemaOf(input, label);
+  // A schema converted before (a tool set built again for another run from the same hoisted schema
+  // objects) is a plain data property: a frozen object with an accessor stays in V8's slow dictionary
+  // mode, which made building such a tool set several times slower.
+  const known = JSON_SCHEMAS.get(input);
+  if (known) {
+    return Object.freeze({
+      name: spec.name,
+      description: spec.description,
+      input,
+      // Fail safe: a tool that does not say it is read-only is treated as one that changes the world.
+      mutating: spec.mutating !== false,
+      timeoutMs: spec.timeoutMs,
+      execute: spec.execute,
+      jsonSchema: known,
+    }) as Tool<Schema, Output>;
+  }
   const tool = {
     name: spec.name,
     description: spec.description,
     input,
-    // Fail safe: a tool that does not say it is read-only is treated as one that changes the world.
     mutating: spec.mutating !== false,
     timeoutMs: spec.timeoutMs,
     execute: spec.execute,
@@ -212,19 +227,27 @@ export class ToolRegistry {
   /** The model-facing descriptions, JSON Schema included. */
   descriptors(): readonly ToolDescriptor[] {
     // `inputSchema` is read from the tool when asked for, so describing the tools converts no schema
-    // until a model reads it.
-    this.#descriptors ??= this.list().map(
-      (t) =>
-        Object.freeze(
-          Object.defineProperties(
-            { name: t.name, description: t.description },
-            {
-              inputSchema: { enumerable: true, get: () => t.jsonSchema },
-              mutating: { enumerable: true, value: t.mutating },
-            },
-          ),
-        ) as ToolDescriptor,
-    );
+    // until a model reads it; a tool that already holds its schema as data hands it over as data.
+    this.#descriptors ??= this.list().map((t) => {
+      const own = Object.getOwnPropertyDescriptor(t, 'jsonSchema');
+      if (own && 'value' in own) {
+        return Object.freeze({
+          name: t.name,
+          description: t.description,
+          inputSchema: own.value as JsonSchema,
+          mutating: t.mutating,
+        }) as ToolDescriptor;
+      }
+      return Object.freeze(
+        Object.defineProperties(
+          { name: t.name, description: t.description },
+          {
+            inputSchema: { enumerable: true, get: () => t.jsonSchema },
+            mutating: { enumerable: true, value: t.mutating },
+          },
+        ),
+      ) as ToolDescriptor;
+    });
     return this.#descriptors;
   }
 }

@@ -83,6 +83,20 @@ function countLines(fd: number): number {
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
+ * Opens `path` (Node's `openSync` flags), making its directory first only when it is missing: a sink
+ * per run in one directory (the eval's) skips a `mkdir` per run. Throws what `openSync` or `mkdirSync` throws.
+ */
+function openCreatingDir(path: string, flags: string): number {
+  try {
+    return openSync(path, flags);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(dirname(path), { recursive: true });
+    return openSync(path, flags);
+  }
+}
+
+/**
  * Appends one JSON line per event to a file opened O_APPEND, each line chained to the one before
  * (`prev`, `hash`), so editing, deleting or reordering a line is detectable (`verifyTrace`). Writes
  * hold whole lines only, so a process killed at any point leaves a valid prefix. Everything that
@@ -139,10 +153,12 @@ export class JsonlFileSink implements TraceSink {
     else if (typeof options.anchor === 'string') this.#anchorPath = options.anchor;
     this.#checkpoints = this.#key !== undefined || options.anchor !== undefined;
     try {
-      mkdirSync(dirname(path), { recursive: true });
-      if (Number.isFinite(this.#maxFileBytes)) this.#index = this.#lastRotation();
+      if (Number.isFinite(this.#maxFileBytes)) {
+        mkdirSync(dirname(path), { recursive: true });
+        this.#index = this.#lastRotation();
+      }
       this.#fdIndex = this.#index;
-      this.#fd = openSync(this.fileAt(this.#index), 'a+');
+      this.#fd = openCreatingDir(this.fileAt(this.#index), 'a+');
       this.#prev = lastLineHash(this.#fd);
       this.#fileBytes = fstatSync(this.#fd).size;
       if (this.#checkpoints && this.#fileBytes > 0) this.#fileLines = countLines(this.#fd);
@@ -156,8 +172,7 @@ export class JsonlFileSink implements TraceSink {
     }
     if (this.#anchorPath !== undefined) {
       try {
-        mkdirSync(dirname(this.#anchorPath), { recursive: true });
-        this.#anchorFd = openSync(this.#anchorPath, 'a');
+        this.#anchorFd = openCreatingDir(this.#anchorPath, 'a');
       } catch (cause) {
         closeSync(this.#fd);
         throw new HarnessError(

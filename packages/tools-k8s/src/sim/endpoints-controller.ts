@@ -65,6 +65,18 @@ function reconcileEndpoints(host: ClusterHost): void {
       else notReady.push(ref);
     }
     const existing = host.store.at(ek);
+    const subsets =
+      ports.length && (addresses.length || notReady.length)
+        ? [
+            {
+              ...(addresses.length ? { addresses } : {}),
+              ...(notReady.length ? { notReadyAddresses: notReady } : {}),
+              ports,
+            },
+          ]
+        : undefined;
+    // Most passes find what is stored already: leave it (and the object every reader holds) alone.
+    if (existing !== undefined && isOwnEndpoints(existing) && sameJson(existing.subsets, subsets)) continue;
     const ep: KubeObject = {
       apiVersion: 'v1',
       kind: 'Endpoints',
@@ -76,19 +88,40 @@ function reconcileEndpoints(host: ClusterHost): void {
           (Date.parse(svc.metadata.creationTimestamp ?? '') - host.t0) / 1000,
           { labels: {} },
         ),
-      ...(ports.length && (addresses.length || notReady.length)
-        ? {
-            subsets: [
-              {
-                ...(addresses.length ? { addresses } : {}),
-                ...(notReady.length ? { notReadyAddresses: notReady } : {}),
-                ports,
-              },
-            ],
-          }
-        : {}),
+      ...(subsets ? { subsets } : {}),
     };
     if (ep.metadata && !existing) delete ep.metadata.labels;
     host.store.set(ek, ep);
   }
+}
+
+/** Whether an object has the shape this controller writes: `apiVersion`, `kind`, `metadata` and perhaps `subsets`, nothing else. */
+function isOwnEndpoints(o: KubeObject): boolean {
+  let n = 0;
+  for (const k in o) {
+    if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && k !== 'subsets') return false;
+    n++;
+  }
+  return o.apiVersion === 'v1' && (n === 3 || (n === 4 && o.subsets !== undefined));
+}
+
+/** Whether two values of plain JSON data (as this controller builds them) are equal: the same keys in any order, equal values. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (!Object.hasOwn(y, k) || !sameJson(x[k], y[k])) return false;
+    n++;
+  }
+  for (const _ in y) n--;
+  return n === 0;
 }
