@@ -1,6 +1,14 @@
 // Table tests of failure-settings: the failing program's own settings that speak of what fails.
+
+import { k8sTools } from '@sre-harness/tools-k8s';
+import { createSimCluster } from '@sre-harness/tools-k8s/sim';
 import { describe, expect, it } from 'vitest';
-import { configMapSettings, failureSettings, failureSettingsAnalyzer } from './failure-settings.js';
+import {
+  configMapSettings,
+  failureSettings,
+  failureSettingsAnalyzer,
+  podConfigMaps,
+} from './failure-settings.js';
 import { ctx, describedPodText, log, observed } from './observed.fixture.js';
 
 const ns = 'streaming';
@@ -64,6 +72,74 @@ describe('failureSettingsAnalyzer.reads', () => {
     expect(failureSettingsAnalyzer.reads(ctx('other', [failureLog, podSeen()]))).toEqual([
       { tool: 'describe_resource', args: { kind: 'ConfigMap', name: 'flink-config', namespace: ns } },
     ]);
+  });
+});
+
+describe('podConfigMaps', () => {
+  it("takes a pod's ConfigMaps from its volumes, its envFrom sources and its variables' key references", async () => {
+    // What the tools print, from a simulated pod that takes settings all three ways (and the CA bundle).
+    const cluster = createSimCluster({
+      now: '2026-03-18T10:00:00Z',
+      objects: ['flink-config', 'job-env', 'limits'].map((name) => ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, namespace: ns },
+        data: { 'max.tasks': '8' },
+      })),
+      deployments: [
+        {
+          name: 'stock-cdc-jobmanager',
+          namespace: ns,
+          containers: [
+            {
+              name: 'jobmanager',
+              image: 'flink:1.18',
+              envFrom: [{ configMapRef: { name: 'job-env' } }],
+              env: [
+                { name: 'MAX_TASKS', valueFrom: { configMapKeyRef: { name: 'limits', key: 'max.tasks' } } },
+              ],
+              volumeMounts: [{ name: 'conf', mountPath: '/opt/flink/conf' }],
+            },
+          ],
+          volumes: [{ name: 'conf', configMap: { name: 'flink-config' } }],
+        },
+      ],
+    });
+    const tools = k8sTools(cluster);
+    const list = tools.find((t) => t.name === 'list_pods')!;
+    const listed = String(
+      await list.execute({ namespace: ns }, { signal: AbortSignal.timeout(5000), callId: 'c1' }),
+    );
+    const name = /stock-cdc-jobmanager-\S+/.exec(listed)?.[0];
+    expect(name).toBeDefined();
+    const describe = tools.find((t) => t.name === 'describe_pod')!;
+    const text = String(
+      await describe.execute({ namespace: ns, name }, { signal: AbortSignal.timeout(5000), callId: 'c2' }),
+    );
+    expect(podConfigMaps(text)).toEqual(['flink-config', 'job-env', 'limits']);
+  });
+
+  it('reads an envFrom ConfigMap at the end of the budget and quotes its settings like a mounted one', () => {
+    const envPod = observed(
+      'describe_pod',
+      { namespace: ns, name: pod },
+      describedPodText({ ns, name: pod, container: 'jobmanager', envFrom: ['flink-env'] }),
+    );
+    expect(failureSettingsAnalyzer.reads(ctx(ns, [failureLog, envPod]))).toEqual([
+      { tool: 'describe_resource', args: { kind: 'ConfigMap', name: 'flink-env', namespace: ns } },
+    ]);
+    const said = failureSettings([failureLog, envPod, cm('flink-env')], [quote]);
+    expect(said).toContain('"execution.checkpointing.tolerable-failed-checkpoints: 0" (ConfigMap flink-env)');
+  });
+
+  it('leaves out the CA bundle and names each ConfigMap once', () => {
+    const text = describedPodText({
+      ns,
+      name: pod,
+      configMaps: ['kube-root-ca.crt', 'app-config'],
+      envFrom: ['app-config', 'trust-ca'],
+    });
+    expect(podConfigMaps(text)).toEqual(['app-config']);
   });
 });
 

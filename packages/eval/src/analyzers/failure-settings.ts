@@ -14,6 +14,13 @@ import {
 /** A ConfigMap volume as `kubectl describe pod` prints it (`Type: ConfigMap …` then `Name: x`). */
 const CONFIGMAP_VOLUME =
   /Type:\s{0,40}ConfigMap[^\n]{0,200}\n\s{0,40}Name:\s{0,40}([a-z0-9][a-z0-9.-]{0,252})/g;
+/**
+ * A ConfigMap a container takes variables from, as the tools print an `envFrom` source (`<all keys from
+ * ConfigMap x>`, packages/tools-k8s/src/tools/describe.ts) and a `configMapKeyRef` (`<set to the key 'k' of
+ * config map 'x'>`).
+ */
+const CONFIGMAP_ENV =
+  /<all keys from ConfigMap ([a-z0-9][a-z0-9.-]{0,252})|of config map '([a-z0-9][a-z0-9.-]{0,252})'>/g;
 /** ConfigMaps that hold no program settings: the cluster's CA bundle and the like. */
 const NOT_SETTINGS = /^kube-root-ca\.crt$|(?:^|-)ca(?:-bundle)?$|-ca\.crt$/;
 /** A setting's name that says it is a limit or a wait: what is compared with a failure first. */
@@ -192,9 +199,13 @@ export function flagSettings(body: string): { key: string; value: string; line: 
 const LIMIT_REACHED =
   /limit (?:exceeded|reached)|(?:pool|queue) (?:is )?(?:full|exhausted)|too many|quota (?:exceeded|reached)|exceeded [\w -]{0,40}(?:limit|quota|cap|capacity|threshold)/i;
 
-/** The ConfigMaps a described pod mounts as volumes, settings only (see `NOT_SETTINGS`). */
-function mountedConfigMaps(describedPod: string): string[] {
+/**
+ * The ConfigMaps a described pod reads its settings from, settings only (see `NOT_SETTINGS`): those it
+ * mounts as volumes, then those its containers take variables from (`envFrom`, `configMapKeyRef`).
+ */
+export function podConfigMaps(describedPod: string): string[] {
   const names = [...describedPod.matchAll(CONFIGMAP_VOLUME)].map((m) => m[1]!);
+  for (const m of describedPod.matchAll(CONFIGMAP_ENV)) names.push((m[1] ?? m[2])!);
   return [...new Set(names)].filter((n) => !NOT_SETTINGS.test(n));
 }
 
@@ -213,7 +224,8 @@ function describedPod(
 
 /**
  * A failing program's own settings that speak of what fails. When the log of a pod the run read holds
- * failure lines, the ConfigMaps the pod mounts are read (at most two, at the end of the budget); when
+ * failure lines, the ConfigMaps the pod takes settings from are read (at most two, at the end of the
+ * budget; see `podConfigMaps`); when
  * the answer quotes a failure line of a pod, the setting lines of those ConfigMaps and the literal
  * variables of its containers whose name shares a word (one stem, see `sameStem`) with the failure
  * line or with the log lines quoted around it (`context`, see `logContext`) are quoted beside it, the
@@ -230,7 +242,7 @@ export const failureSettingsAnalyzer: Analyzer = {
     for (const o of failingLogs(ctx)) {
       const ns = String(o.args['namespace'] ?? ctx.ns);
       const d = describedPod(ctx, ns, String(o.args['name']));
-      for (const n of d ? mountedConfigMaps(d) : []) {
+      for (const n of d ? podConfigMaps(d) : []) {
         if (reads.length >= MAX_READS) break;
         if (!reads.some((x) => x.args['name'] === n && x.args['namespace'] === ns))
           reads.push({ tool: 'describe_resource', args: { kind: 'ConfigMap', name: n, namespace: ns } });
@@ -251,7 +263,7 @@ interface Found {
 }
 
 /**
- * The settings of one described pod (its mounted ConfigMaps as read in `ns`, its containers' literal
+ * The settings of one described pod (its ConfigMaps as read in `ns`, see `podConfigMaps`, its containers' literal
  * variables and `--flag=value` arguments) whose names share a word with `failure` (see `shared`),
  * switches, quantities and limits only (see `knob`); `owner` says whose they are when not the quoting pod's.
  */
@@ -264,7 +276,8 @@ function podSettings(
   found: Found[],
 ): void {
   const shared = (name: string) => {
-    const n = failure.filter((f) => words(name).some((w) => sameStem(w, f))).length;
+    const ws = words(name);
+    const n = failure.filter((f) => ws.some((w) => sameStem(w, f))).length;
     return n === 0 ? 0 : 2 * n + (KNOB.test(name) ? 1 : 0);
   };
   const add = (key: string, value: string, text: string, where: string) => {
@@ -272,7 +285,7 @@ function podSettings(
     if (score > 0 && !found.some((f) => f.text === text))
       found.push({ text, where, score, order: found.length, knob: KNOB.test(key) });
   };
-  for (const cm of mountedConfigMaps(pod)) {
+  for (const cm of podConfigMaps(pod)) {
     const d = outputs(
       seen,
       'describe_resource',

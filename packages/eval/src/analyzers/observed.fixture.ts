@@ -62,6 +62,8 @@ export interface PodSpecText {
   readonly args?: string;
   /** ConfigMaps mounted as volumes (each a volume of the same name). */
   readonly configMaps?: readonly string[];
+  /** ConfigMaps whose keys all become variables (`envFrom`), printed before the variables as the tools do. */
+  readonly envFrom?: readonly string[];
   /** PersistentVolumeClaims mounted as volumes (each a volume of the same name). */
   readonly claims?: readonly string[];
 }
@@ -80,7 +82,8 @@ export function describedPodText(p: PodSpecText): string {
     '    Ready:          True',
     '    Restart Count:  0',
     ...(p.args ? [`    Args:           ${p.args}`] : []),
-    vars.length === 0 ? '    Environment:    <none>' : '    Environment:',
+    vars.length === 0 && !p.envFrom?.length ? '    Environment:    <none>' : '    Environment:',
+    ...(p.envFrom ?? []).map((n) => `      <all keys from ConfigMap ${n}>`),
     ...vars.map(([k, v]) => `      ${k}:  ${v}`),
     'Conditions:',
     '  Type              Status',
