@@ -108,13 +108,16 @@ describe('podConfigMaps', () => {
     const tools = k8sTools(cluster);
     const list = tools.find((t) => t.name === 'list_pods')!;
     const listed = String(
-      await list.execute({ namespace: ns }, { signal: AbortSignal.timeout(5000), callId: 'c1' }),
+      await list.execute({ namespace: ns }, { signal: AbortSignal.timeout(5000), runId: 'r', callId: 'c1' }),
     );
     const name = /stock-cdc-jobmanager-\S+/.exec(listed)?.[0];
     expect(name).toBeDefined();
     const describe = tools.find((t) => t.name === 'describe_pod')!;
     const text = String(
-      await describe.execute({ namespace: ns, name }, { signal: AbortSignal.timeout(5000), callId: 'c2' }),
+      await describe.execute(
+        { namespace: ns, name },
+        { signal: AbortSignal.timeout(5000), runId: 'r', callId: 'c2' },
+      ),
     );
     expect(podConfigMaps(text)).toEqual(['flink-config', 'job-env', 'limits']);
   });
