@@ -2,12 +2,13 @@
  * Offline eval throughput: the whole default suite (every scenario x baseline and all personas) on
  * the simulated cluster, at concurrency 1 (this thread) and 2 (the worker pool, one thread per core,
  * started afresh and at once each round), then as one and as two shard processes of the
- * CLI (from the built dist when it is fresh, as `pnpm eval` runs). Prints runs per second, the
+ * CLI (from the built dist when it is fresh, as `pnpm eval` runs), and the one process again pinned to
+ * one core (`taskset`, where there is one) for the one-core-to-two ratios. Prints runs per second, the
  * scaling ratios and peak memory; asserts nothing.
  * Env: BENCH_ROUNDS (default 3), BENCH_TRIALS (trials per round, default 2), BENCH_SHARD_TRIALS
  * (trials of the shard comparison, default 5, so start-up is amortised).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,25 +48,30 @@ async function inProcess(concurrency: number): Promise<{ runs: number; seconds: 
   return { runs, seconds: (performance.now() - t0) / 1000 };
 }
 
-function shardProcesses(total: number): Promise<{ runs: number; seconds: number }> {
+/**
+ * Runs the suite as `total` CLI processes, one `--shard` each, in parallel; with `oneCore`, all of them
+ * on CPU 0 alone (`taskset -c 0`), so the same command measures the eval on one core and on two.
+ */
+function shardProcesses(total: number, oneCore = false): Promise<{ runs: number; seconds: number }> {
   const launch = join(repo, 'scripts/launch.mjs');
   const t0 = performance.now();
   const one = (index: number) =>
     new Promise<number>((resolve, reject) => {
+      const node = [
+        launch,
+        'eval',
+        '--shard',
+        `${index}/${total}`,
+        '--trials',
+        String(shardTrials),
+        '--no-out',
+        '--json',
+        '--concurrency',
+        '1',
+      ];
       const child = spawn(
-        process.execPath,
-        [
-          launch,
-          'eval',
-          '--shard',
-          `${index}/${total}`,
-          '--trials',
-          String(shardTrials),
-          '--no-out',
-          '--json',
-          '--concurrency',
-          '1',
-        ],
+        oneCore ? 'taskset' : process.execPath,
+        oneCore ? ['-c', '0', process.execPath, ...node] : node,
         { cwd: repo, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CI: '1' } },
       );
       let out = '';
@@ -120,6 +126,17 @@ const two = best(twos);
 console.log(
   `CLI --concurrency 1 --trials ${shardTrials}, incl. start-up (best of 2, interleaved): one process ${one.seconds.toFixed(2)} s (${rate(one).toFixed(1)} runs/s); two --shard processes in parallel ${two.seconds.toFixed(2)} s (${rate(two).toFixed(1)} runs/s): ${(rate(two) / rate(one)).toFixed(2)}x`,
 );
+// One core against two: the same CLI pinned to CPU 0. A lone process already keeps more than one core
+// busy (V8 compiles and collects garbage on threads of its own), so "one process against two" above
+// understates what a second core gives; this is the ratio the machine's cores give the eval.
+if (availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0) {
+  const pinned = [await shardProcesses(1, true)];
+  pinned.push(await shardProcesses(1, true));
+  const p = best(pinned);
+  console.log(
+    `the same on one core (taskset -c 0, best of 2): ${p.seconds.toFixed(2)} s (${rate(p).toFixed(1)} runs/s); one core -> two: ${(rate(one) / rate(p)).toFixed(2)}x with one process, ${(rate(two) / rate(p)).toFixed(2)}x with two --shard processes`,
+  );
+} else console.log('one core against two: not measured (needs 2 CPUs and taskset)');
 
 // Load: over 1,000 runs in this thread; the heap after a forced GC must stay flat
 // (what grows is only the small per-run records the report keeps).
