@@ -59,8 +59,8 @@ export function nodeWarnings(
  * Failures on one node only: a workload's pods that log failures all run on one node while its pods
  * on other nodes do not, and that node reports Warning events (the kernel's or node-problem-detector's:
  * a full conntrack table, a NIC, a disk). The node is the cause, not the dependency the log blames. The
- * reads: the node of a Running pod that logs failures, and the log of one pod of the same workload on
- * another node to compare.
+ * reads: the log of one pod of the same workload on another node to compare, then, when that one logs no
+ * failures (or there is none), the node of the Running pod that does.
  * https://github.com/kubernetes/node-problem-detector ; https://kubernetes.io/docs/tasks/debug/debug-cluster/
  */
 export const failingNodeAnalyzer: Analyzer = {
@@ -69,9 +69,22 @@ export const failingNodeAnalyzer: Analyzer = {
     const reads: Read[] = [];
     const rows = namespacePods(ctx);
     for (const f of failingOnNodes(ctx).slice(0, 2)) {
-      reads.push({ tool: 'describe_node', args: { name: f.node } });
+      // The same workload's pod on another node first: when it logs failures too, the fault is not one
+      // node's, and the node is not worth a read.
       const other = siblings(f.pod, rows).find((r) => r['STATUS'] === 'Running' && r['NODE'] !== f.node);
-      if (other) reads.push({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name: other['NAME'] } });
+      if (other) {
+        const log = outputs(
+          ctx.seen,
+          'get_pod_logs',
+          (o) => o.args['name'] === other['NAME'] && o.args['namespace'] === ctx.ns && !o.args['previous'],
+        ).pop();
+        if (!log) {
+          reads.push({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name: other['NAME'] } });
+          continue;
+        }
+        if (errorLines(log.content).length > 0) continue;
+      }
+      reads.push({ tool: 'describe_node', args: { name: f.node } });
     }
     // Every pod Running and Ready: a fault of one node shows only in the pods there, so once one pod's
     // log was read, the same workload's pods on two other nodes are read too.
