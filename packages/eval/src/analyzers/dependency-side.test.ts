@@ -2,7 +2,7 @@
 // the server its failure lines name, its log (every container) is read, and the lines that link to
 // the client's failure are quoted, the two sides' own names not counting as a link.
 import { describe, expect, it } from 'vitest';
-import { dependencySideAnalyzer } from './dependency-side.js';
+import { dependencySideAnalyzer, wordsAround } from './dependency-side.js';
 import { ctx, observed, pods, table } from './observed.fixture.js';
 
 const CLIENT = 'stock-api-7c9f5d8b6d-bcdfg';
@@ -87,6 +87,78 @@ describe('dependency-side', () => {
       'INFO cart 3.1 ready',
     );
     expect(dependencySideAnalyzer.notes!(ctx('shop', [...seen, ready]))).toEqual([]);
+  });
+
+  it("finds an operator's server pods by their zero-padded index (Couchbase's cb-cluster-0000)", () => {
+    const gw = 'sync-gateway-gr5vdsl6s-tqcks';
+    const seen = [
+      observed(
+        'list_resources',
+        { kind: 'Namespace' },
+        table([
+          ['NAME', 'STATUS', 'AGE'],
+          ['mobile', 'Active', '9d'],
+          ['data', 'Active', '9d'],
+        ]),
+      ),
+      pods('mobile', [[gw, '1/1', 'Running', '0', '9d']]),
+      observed(
+        'get_pod_logs',
+        { namespace: 'mobile', name: gw },
+        'ERROR PUT /db/doc 503 Database server is over capacity',
+      ),
+      observed(
+        'describe_pod',
+        { namespace: 'mobile', name: gw },
+        'Containers:\n  gw:\n    Image: a:1\n    Environment:\n      CB_SERVER:  couchbases://cb-cluster.data.svc\n',
+      ),
+      pods('data', [
+        ['couchbase-operator-kxqcjzf29t-wctqr', '1/1', 'Running', '0', '30d'],
+        ['cb-cluster-0000', '1/1', 'Running', '0', '30d'],
+        ['cb-cluster-0001', '1/1', 'Running', '0', '30d'],
+      ]),
+    ];
+    expect(dependencySideAnalyzer.reads(ctx('mobile', seen))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'data', name: 'cb-cluster-0000' } },
+    ]);
+  });
+
+  it('says so when the server logs a limit of its own reached, in the words around it', () => {
+    const quota = observed(
+      'get_pod_logs',
+      { namespace: 'db', name: 'mysql-0' },
+      [
+        '2026-03-01T10:00:00Z INFO buffer pool 61% used',
+        '2026-03-01T10:01:00Z ERROR Lock wait timeout exceeded for price_import: lock table quota reached, refusing new locks',
+      ].join('\n'),
+    );
+    const [note] = dependencySideAnalyzer.notes!(
+      ctx('inventory', [namespaces, clientPods, failing, dbPods, quota], TASK),
+    );
+    expect(note).toContain(
+      'The server says it reached a limit of its own ("price_import: lock table quota reached, refusing new locks")',
+    );
+    expect(note).toContain('raise it');
+    const calm = observed(
+      'get_pod_logs',
+      { namespace: 'db', name: 'mysql-0' },
+      '2026-03-01T10:01:00Z ERROR Lock wait timeout exceeded for price_import',
+    );
+    const [plain] = dependencySideAnalyzer.notes!(
+      ctx('inventory', [namespaces, clientPods, failing, dbPods, calm], TASK),
+    );
+    expect(plain).toContain('Lock wait timeout exceeded');
+    expect(plain).not.toContain('limit of its own');
+  });
+
+  it.each([
+    ['FATAL: sorry, too many clients already', 'too many', 'FATAL: sorry, too many clients already'],
+    ['a b c d e f quota reached g h i j k', 'quota reached', 'd e f quota reached g h i'],
+    ['quota reached', 'quota reached', 'quota reached'],
+    ['x  y\tz  limit reached  p   q', 'limit reached', 'x y z limit reached p q'],
+    ['DB::Exception: Too many parts (300)', 'Too many', 'DB::Exception: Too many parts (300)'],
+  ])('wordsAround(%j) keeps three whole words each side', (line, match, want) => {
+    expect(wordsAround(line, line.indexOf(match), match.length)).toBe(want);
   });
 
   it("follows a crash-looping client's previous log, not a Running pod's old one", () => {

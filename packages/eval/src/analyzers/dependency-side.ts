@@ -3,6 +3,7 @@ import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import { errorLines, recurringWarnings, warningLines } from './app-errors.js';
 import { envOf } from './env-values.js';
+import { LIMIT_REACHED } from './failure-settings.js';
 import { perSeen } from './memo.js';
 import { RECENT } from './recent-pods.js';
 import {
@@ -345,13 +346,11 @@ export function serverPods(
     (o) => o.args['namespace'] === t.namespace && !o.args['labelSelector'],
   ).pop();
   if (!listed) return undefined;
+  // A StatefulSet's ordinal (`db-0`) or an operator's zero-padded index (Couchbase's `cb-cluster-0000`).
+  const ordinal = new RegExp(`^${t.service.replace(/[^a-z0-9-]/g, '')}-\\d{1,5}$`);
   return parseTable(listed.content).filter((r) => {
     const n = r['NAME'] ?? '';
-    return (
-      r['STATUS'] === 'Running' &&
-      n !== t.client &&
-      (ownerName(n) === t.service || new RegExp(`^${t.service.replace(/[^a-z0-9-]/g, '')}-\\d{1,3}$`).test(n))
-    );
+    return r['STATUS'] === 'Running' && n !== t.client && (ownerName(n) === t.service || ordinal.test(n));
   });
 }
 
@@ -458,8 +457,17 @@ export const dependencySideAnalyzer: Analyzer = {
     const change = rolled
       ? rolloutSaid(serverHistory(ctx.seen, t.namespace, rolled)?.content ?? '')
       : undefined;
+    // The server says it hit a limit of its own (a quota reached, a pool exhausted, too many clients):
+    // that limit is what the client's calls run into.
+    const limitLine = picked.find((p) => p.pod === pod && LIMIT_REACHED.test(p.line))?.line;
+    const m = limitLine === undefined ? null : LIMIT_REACHED.exec(limitLine);
+    const limit = m && limitLine !== undefined ? wordsAround(limitLine, m.index, m[0].length) : undefined;
     return [
       `The other side of the failing calls of ${t.client}: they go to the Service ${t.service}${where} (${t.via}), whose pod ${pod} logs: ${quoted.join('; ')}.${
+        limit
+          ? ` The server says it reached a limit of its own ("${limit}"): that limit is what the calls run into; if the load is legitimate, raise it (after checking what holds the capacity it bounds) rather than retry or scale the client.`
+          : ''
+      }${
         change && rolled
           ? ` That server changed shortly before: deployment ${rolled}${where} rolled out revision ${change.revision} ${server?.['AGE'] ?? ''} ago${change.cause ? ` ("${clip(change.cause, 160)}")` : ''}${change.images ? `, which changed its image ${change.images}` : ''}; what the new revision does differently is a lead.`
           : ''
@@ -467,3 +475,21 @@ export const dependencySideAnalyzer: Analyzer = {
     ];
   },
 };
+
+/**
+ * The match at `at` (`length` characters) of `line` with up to `n` whole words on each side, runs of
+ * white space shown as one space: "too many" in a Postgres line reads "FATAL: sorry, too many clients already".
+ */
+export function wordsAround(line: string, at: number, length: number, n = 3): string {
+  const head = line
+    .slice(0, at)
+    .split(/\s+/)
+    .slice(-(n + 1))
+    .join(' ');
+  const tail = line
+    .slice(at + length)
+    .split(/\s+/)
+    .slice(0, n + 1)
+    .join(' ');
+  return `${head}${line.slice(at, at + length)}${tail}`.trim();
+}

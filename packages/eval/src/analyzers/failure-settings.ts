@@ -196,7 +196,7 @@ export function flagSettings(body: string): { key: string; value: string; line: 
  * A failure that says a limit was reached (`connection limit exceeded`, `pool exhausted`, `Exceeded …
  * failure threshold`): what the limit's own setting then answers. A deadline or timeout exceeded is not one.
  */
-const LIMIT_REACHED =
+export const LIMIT_REACHED =
   /limit (?:exceeded|reached)|(?:pool|queue) (?:is )?(?:full|exhausted)|too many|quota (?:exceeded|reached)|exceeded [\w -]{0,40}(?:limit|quota|cap|capacity|threshold)/i;
 
 /**
