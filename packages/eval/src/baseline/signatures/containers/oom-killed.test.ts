@@ -39,6 +39,38 @@ describe('growthBeforeKill: what the log says the program was doing as its memor
     expect(got?.line).toBe(line);
     expect(got?.said).toMatch(said);
   });
+  it('a link that keeps failing: what the program forwards stays queued, a backlog without bound', () => {
+    const fail = (n: number) =>
+      `Connecting bridge uplink (ingest.example.net:8883) / Error creating bridge: Connection timed out. (attempt ${n})`;
+    const got = growthBeforeKill(['mosquitto 2.0.18 running', fail(1), fail(2), fail(3)].join('\n'));
+    expect(got?.line).toBe(fail(3));
+    expect(got?.said).toMatch(
+      /failing again and again \(3 times[\s\S]*stays queued in memory, a backlog without bound/,
+    );
+    // Twice is a blip, not a link that is down.
+    expect(growthBeforeKill([fail(1), fail(2), 'INFO bridge uplink connected'].join('\n'))).toBeUndefined();
+  });
+
+  it('the latest size, and the whole input held at once when the buffer only grows and nothing is handed on', () => {
+    const progress = [
+      'reading source collection products (stream=all) ...',
+      'read 100000 documents (buffered 0.49 GiB)',
+      'read 200000 documents (buffered 0.98 GiB)',
+      'read 400000 documents (buffered 1.95 GiB)',
+    ];
+    const held = growthBeforeKill(progress.join('\n'));
+    expect(held?.line).toBe('read 400000 documents (buffered 1.95 GiB)');
+    expect(held?.said).toMatch(/loads the whole input in one go before writing any of it/);
+    expect(held?.said).toContain(
+      '"read 100000 documents (buffered 0.49 GiB)" … "read 400000 documents (buffered 1.95 GiB)"',
+    );
+    // A batch written between the reads: the buffer empties, so it is not the whole input at once.
+    const batched = [...progress.slice(0, 3), 'imported batch 1 (1000 documents)', progress[3]!];
+    const one = growthBeforeKill(batched.join('\n'));
+    expect(one?.line).toBe('read 400000 documents (buffered 1.95 GiB)');
+    expect(one?.said).toMatch(/the input it was working on when killed/);
+  });
+
   it('nothing for small inputs or a log that says neither', () => {
     expect(growthBeforeKill('INFO imported contoso.csv (48 MB) in 6.1s')).toBeUndefined();
     expect(growthBeforeKill('INFO listening on :8080\nINFO GET / 200')).toBeUndefined();

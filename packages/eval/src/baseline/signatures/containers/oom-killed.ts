@@ -276,12 +276,30 @@ const BACKPRESSURE =
   /\b429\b|rate limit|too many requests|throttl|failed to flush|retry in \d|backlog|buffer (?:is )?full|overlimit|queue (?:is )?full|backpressure|back-pressure/i;
 /** A size in a log line: `(1.31 GB)`, `size=1310721118`, `2.4GiB`. */
 const SIZE = /\b(\d{1,6}(?:\.\d{1,3})?) ?([GT]i?B|[MG]B)\b|\bsize=(\d{9,15})\b/i;
+/** A connection to where the program sends things that cannot be made (refused, timed out, no route). */
+const UNREACHABLE =
+  /connection (?:timed out|refused|reset)|(?:could not|cannot|can't|unable to|failed to) connect|no route to host|network is unreachable|dial tcp [^\s]{1,120}: (?:connect|i\/o timeout)|error creating bridge/i;
+/** A line that says data was handed on (written, imported, flushed, sent): a buffer that empties. */
+const HANDED_ON =
+  /\b(?:import(?:ed|ing)?|wrote|written|writing|flush(?:ed|ing)?|sent|commit(?:ted)?|upload(?:ed)?|indexed|inserted|published)\b/i;
+
+/** The bytes a size in a log line (see `SIZE`) stands for; undefined when the line states none. */
+function bytesIn(line: string): number | undefined {
+  const m = SIZE.exec(line);
+  if (!m) return undefined;
+  return m[3]
+    ? Number(m[3])
+    : Number(m[1]) * ({ K: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2]![0]!.toUpperCase()] ?? 1);
+}
 
 /**
  * What the OOM-killed program's own log says it was doing as its memory grew: holding data a receiver
  * refuses or slows (HTTP 429, a rate limit, chunks it failed to flush and retries: it buffers in
- * memory what it cannot hand on), or reading an input whose size the log states (a file of a gigabyte
- * or more). Undefined when the log says neither.
+ * memory what it cannot hand on), holding data for a receiver it cannot reach at all (the same
+ * connection failing again and again: what it forwards stays queued), or reading an input whose size
+ * the log states (a gigabyte or more; the latest such line, and, when the sizes only grow and no line
+ * between says anything was handed on, the whole input held at once). Undefined when the log says none
+ * of these.
  */
 export function growthBeforeKill(logs: string): { line: string; said: string } | undefined {
   const lines = logs.split('\n').filter((l) => l.length <= 4000);
@@ -291,19 +309,36 @@ export function growthBeforeKill(logs: string): { line: string; said: string } |
       line: pressed.trim(),
       said: `its log before the kill shows the receiver refusing or slowing what it sends on ("${clip(pressed.trim(), 140)}"), so it keeps the backlog in memory (its buffer grows while it retries) until the limit; raising the limit only delays that: relieve the receiver's rate limit or bound the program's buffer (and its retries)`,
     };
-  for (const l of lines) {
-    const m = SIZE.exec(l);
-    if (!m) continue;
-    const bytes = m[3]
-      ? Number(m[3])
-      : Number(m[1]) * ({ K: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2]![0]!.toUpperCase()] ?? 1);
-    if (bytes < 5e8) continue;
+  const down = lines.filter((l) => UNREACHABLE.test(l));
+  if (down.length >= 3) {
+    const last = down[down.length - 1]!.trim();
     return {
-      line: l.trim(),
-      said: `its log shows the input it was working on when killed ("${clip(l.trim(), 140)}"): an input that large outgrew the memory limit (loaded whole, it takes several times its size in memory), so the limit must be sized for the largest input, or the input processed in chunks`,
+      line: last,
+      said: `its log before the kill shows the link it forwards over failing again and again (${down.length} times: "${clip(last, 140)}"), so what it cannot hand on stays queued in memory, a backlog without bound while the link is down, until the limit; raising the limit only delays that: bound the queue it keeps for that link (its maximum of queued messages or bytes) and restore the link`,
     };
   }
-  return undefined;
+  const sized: { line: string; bytes: number; at: number }[] = [];
+  lines.forEach((l, at) => {
+    const bytes = bytesIn(l);
+    if (bytes !== undefined) sized.push({ line: l.trim(), bytes, at });
+  });
+  const big = sized.filter((x) => x.bytes >= 5e8);
+  const last = big[big.length - 1];
+  if (!last) return undefined;
+  const first = sized[0]!;
+  const growing =
+    sized.length >= 3 &&
+    sized.every((x, i) => i === 0 || x.bytes > sized[i - 1]!.bytes) &&
+    !lines.slice(first.at, last.at).some((l) => HANDED_ON.test(l));
+  if (growing)
+    return {
+      line: last.line,
+      said: `its log shows it holding what it reads, the buffer growing with every progress line ("${clip(first.line, 100)}" … "${clip(last.line, 100)}") and nothing handed on between: it loads the whole input in one go before writing any of it, so the memory it needs grows with the input; read and hand it on in pages (chunks), or size the limit for all of it`,
+    };
+  return {
+    line: last.line,
+    said: `its log shows the input it was working on when killed ("${clip(last.line, 140)}"): an input that large outgrew the memory limit (loaded whole, it takes several times its size in memory), so the limit must be sized for the largest input, or the input processed in chunks`,
+  };
 }
 
 /**
