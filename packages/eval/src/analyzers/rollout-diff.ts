@@ -822,7 +822,19 @@ export const rolloutDiffAnalyzer: Analyzer = {
     const byContainer = new Map<string, string[]>();
     for (const c of found.list)
       byContainer.set(c.container, [...(byContainer.get(c.container) ?? []), describeChange(c)]);
-    const said = [...byContainer].map(([c, xs]) => `container ${c}: ${xs.join('; ')}`).join('; ');
+    // A container whose image went from set to unset (or the other way) left the template (or joined
+    // it): said as such, not as a list of fields unset.
+    const image = (name: string) => found.list.find((c) => c.container === name && c.field === 'image');
+    const said = [...byContainer]
+      .map(([c, xs]) => {
+        const i = image(c);
+        if (i?.before !== undefined && i.after === undefined)
+          return `the ${c} container (image "${clip(i.before, 100)}") was removed from the pod template`;
+        if (i?.before === undefined && i?.after !== undefined)
+          return `the ${c} container (image "${clip(i.after, 100)}") was added to the pod template`;
+        return `container ${c}: ${xs.join('; ')}`;
+      })
+      .join('; ');
     return [
       `Revision ${found.rev.n} of deployment ${found.deployment} changed its pod template from the revision before (ReplicaSet ${found.sets.current} against ${found.sets.previous}): ${said}.${glosses.length ? ` ${glosses.join(' ')}.` : ''}`,
     ];
