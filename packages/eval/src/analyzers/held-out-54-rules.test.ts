@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ctx, log, observed, pods, table } from './observed.fixture.js';
 import { rolloutDiffAnalyzer } from './rollout-diff.js';
+import { staleLockAnalyzer } from './stale-lock.js';
 
 describe('rollout-diff: a container that left the pod template (or joined it)', () => {
   const NS = 'edge';
@@ -68,5 +69,71 @@ describe('rollout-diff: a container that left the pod template (or joined it)', 
     const bumped = ['containers[0].name: app', 'containers[0].image: acme/chat-api:3.3.0'];
     const [changed] = rolloutDiffAnalyzer.notes!(ctx(NS, seenWith(app, bumped)));
     expect(changed).toMatch(/container app: image "acme\/chat-api:3\.2\.0" -> "acme\/chat-api:3\.3\.0"/);
+  });
+});
+
+describe('stale-lock: a lock whose holder, named in the log, has ended', () => {
+  const NS = 'bi';
+  const APP = 'reports-7c9f5d8b6d-bcdfg';
+  const HOLDER = 'reports-migrate-7tq2f';
+  const waiting = log(
+    NS,
+    APP,
+    [
+      'INFO Running Database Migrations...',
+      `INFO liquibase.lockservice :: Waiting for changelog lock....  Currently locked by ${HOLDER} (10.244.0.21) since 12/1/26, 8:05 AM`,
+      'ERROR liquibase.exception.LockException: Database has migration lock; cannot run migrations. You can force-release these locks by running `java -jar reports.jar migrate release-locks`.',
+    ],
+    { previous: true },
+  );
+  const listed = (rows: string[][]) => pods(NS, [[APP, '0/1', 'CrashLoopBackOff', '9', '40m'], ...rows]);
+  const job = (reason: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'Job', name: 'reports-migrate', namespace: NS },
+      [
+        'Name:         reports-migrate',
+        'Kind:         Job (batch/v1)',
+        'Status:',
+        '  conditions[0].type: FailureTarget',
+        '  conditions[0].status: True',
+        `  conditions[0].reason: ${reason}`,
+        '  conditions[1].type: Failed',
+        '  conditions[1].status: True',
+        `  conditions[1].reason: ${reason}`,
+      ].join('\n'),
+    );
+
+  it('lists the pods first, then finds the lock of a Job pod that is gone, with the Job that was stopped', () => {
+    expect(staleLockAnalyzer.reads(ctx(NS, [waiting]))).toEqual([
+      { tool: 'list_pods', args: { namespace: NS } },
+    ]);
+    const [f] = staleLockAnalyzer.finds(ctx(NS, [waiting, listed([]), job('DeadlineExceeded')]));
+    expect(f?.cause).toContain(`reports waits for a lock that ${HOLDER} took and never released`);
+    expect(f?.cause).toContain('no longer exists; its Job reports-migrate was stopped (DeadlineExceeded');
+    expect(f?.cause).toMatch(/the lock is stale/);
+    expect(f?.advice).toContain('`java -jar reports.jar migrate release-locks`');
+    expect(f?.evidence).toContain('describe_resource Job reports-migrate: Failed DeadlineExceeded');
+  });
+
+  it('finds a holder that has ended in the list (Error), and none that still runs', () => {
+    const [ended] = staleLockAnalyzer.finds(
+      ctx(NS, [waiting, listed([[HOLDER, '0/1', 'Error', '0', '2h']])]),
+    );
+    expect(ended?.cause).toContain(`${HOLDER} has ended (Error)`);
+    expect(
+      staleLockAnalyzer.finds(ctx(NS, [waiting, listed([[HOLDER, '1/1', 'Running', '0', '2h']])])),
+    ).toEqual([]);
+  });
+
+  it('says nothing of a holder that is no pod it knows: a host outside, a user, a gone pod of no known workload', () => {
+    const other = (holder: string) =>
+      log(NS, APP, [
+        `WARN Waiting for changelog lock.... Currently locked by ${holder} (10.0.0.9) since 8:05 AM`,
+      ]);
+    for (const holder of ['db-admin-laptop', 'user', 'batch-7tq2f'])
+      expect(staleLockAnalyzer.finds(ctx(NS, [other(holder), listed([])]))).toEqual([]);
+    // The pod itself as the holder is its own lock, not another's.
+    expect(staleLockAnalyzer.finds(ctx(NS, [other(APP), listed([])]))).toEqual([]);
   });
 });

@@ -190,6 +190,7 @@ import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { springEnvCaseAnalyzer } from './spring-env-case.js';
 import { sqliteWriterAnalyzer } from './sqlite-writer.js';
 import { sshKnownHostsAnalyzer } from './ssh-known-hosts.js';
+import { staleLockAnalyzer } from './stale-lock.js';
 import { stalePeerAnalyzer } from './stale-peer.js';
 import { stalenessThresholdAnalyzer } from './staleness-threshold.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
@@ -440,6 +441,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   sqliteWriterAnalyzer,
   // A lock file held by another workload that mounts the same claim.
   sharedVolumeLockAnalyzer,
+  // A lock whose holder, named in the waiting program's log, has ended (a Job killed mid-run).
+  staleLockAnalyzer,
   legacyOpensslRootAnalyzer,
   incompleteChainAnalyzer,
   errorPageProxyAnalyzer,
