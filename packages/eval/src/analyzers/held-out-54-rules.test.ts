@@ -2,6 +2,7 @@
 // tools print; none names a product of the set).
 import { describe, expect, it } from 'vitest';
 import { ctx, log, observed, pods, table } from './observed.fixture.js';
+import { raftRolesAnalyzer } from './raft-roles.js';
 import { rolloutDiffAnalyzer } from './rollout-diff.js';
 import { staleLockAnalyzer } from './stale-lock.js';
 
@@ -135,5 +136,55 @@ describe('stale-lock: a lock whose holder, named in the log, has ended', () => {
       expect(staleLockAnalyzer.finds(ctx(NS, [other(holder), listed([])]))).toEqual([]);
     // The pod itself as the holder is its own lock, not another's.
     expect(staleLockAnalyzer.finds(ctx(NS, [other(APP), listed([])]))).toEqual([]);
+  });
+});
+
+describe('raft-roles: a partition no replica leads', () => {
+  const NS = 'queue';
+  const listed = pods(NS, [
+    ['broker-0', '1/1', 'Running', '0', '12d'],
+    ['broker-1', '1/1', 'Running', '0', '15h'],
+    ['broker-2', '1/1', 'Running', '0', '12d'],
+    ['client-7c9f5d8b6d-bcdfg', '1/1', 'Running', '0', '1h'],
+  ]);
+  const roles = (pod: string, lines: string[]) => log(NS, pod, ['INFO starting broker', ...lines]);
+  const b0 = roles('broker-0', [
+    'INFO Partition-1 transition to LEADER on term 4',
+    'INFO Partition-2 transition to FOLLOWER on term 9',
+  ]);
+  const b1 = roles('broker-1', [
+    'INFO Partition-1 transition to FOLLOWER on term 4',
+    'INFO Partition-2 transitioning to LEADER on term 8',
+    'INFO Partition-2 transition to FOLLOWER on term 9 completed',
+  ]);
+  const b2 = roles('broker-2', [
+    'INFO Partition-1 transition to FOLLOWER on term 4',
+    'INFO Partition-2 transition to CANDIDATE on term 9',
+  ]);
+
+  it("reads the other replicas' logs once one logs partition roles", () => {
+    expect(raftRolesAnalyzer.reads(ctx(NS, [listed, b0]))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: NS, name: 'broker-1' } },
+      { tool: 'get_pod_logs', args: { namespace: NS, name: 'broker-2' } },
+    ]);
+    expect(raftRolesAnalyzer.finds(ctx(NS, [listed, b0, b1]))).toEqual([]);
+  });
+
+  it('finds the partition whose last role is LEADER in no replica (an earlier LEADER line does not count)', () => {
+    const found = raftRolesAnalyzer.finds(ctx(NS, [listed, b0, b1, b2]));
+    expect(found.map((f) => f.object)).toEqual(['partition 2 of broker']);
+    expect(found[0]?.cause).toMatch(
+      /partition 2 of broker has no leader: every replica's log last reports it as FOLLOWER or CANDIDATE/,
+    );
+  });
+
+  it('says nothing when every partition has a leader, or when a replica states no role for it', () => {
+    const led = roles('broker-2', [
+      'INFO Partition-1 transition to FOLLOWER on term 4',
+      'INFO Partition-2 transition to LEADER on term 10',
+    ]);
+    expect(raftRolesAnalyzer.finds(ctx(NS, [listed, b0, b1, led]))).toEqual([]);
+    const silent = roles('broker-2', ['INFO Partition-1 transition to FOLLOWER on term 4']);
+    expect(raftRolesAnalyzer.finds(ctx(NS, [listed, b0, b1, silent]))).toEqual([]);
   });
 });

@@ -153,6 +153,7 @@ import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
 import { quietNamespaceLogsAnalyzer } from './quiet-namespace-logs.js';
 import { quietTailSearchAnalyzer } from './quiet-tail-search.js';
 import { quotedErrorLogsAnalyzer } from './quoted-error-logs.js';
+import { raftRolesAnalyzer } from './raft-roles.js';
 import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
 import { rbacAnalyzer } from './rbac.js';
 import { readAfterWriteAnalyzer } from './read-after-write.js';
@@ -227,6 +228,9 @@ export const ANALYZERS: readonly Analyzer[] = [
   dnsForwardAnalyzer,
   pullSecretsAnalyzer,
   appErrorsAnalyzer,
+  // A partition whose replicas' logs all report it as a follower: no leader serves it (its reads, the
+  // sibling replicas' logs, come before the slower checks below).
+  raftRolesAnalyzer,
   dbPoolSizeAnalyzer,
   slowRolloutAnalyzer,
   ephemeralStorageAnalyzer,
