@@ -441,7 +441,7 @@ export const dependencySideAnalyzer: Analyzer = {
     if (!pod) return [];
     // One line per message: repeats of it (other ids, other times) add nothing.
     const shapes = new Set<string>();
-    const quoted = picked
+    const shown = picked
       .filter((p) => {
         const shape = p.line.replace(/[0-9a-f]{6,}|\d+/gi, '#');
         if (p.pod !== pod || shapes.has(shape)) return false;
@@ -449,17 +449,17 @@ export const dependencySideAnalyzer: Analyzer = {
         return true;
       })
       .slice(0, MAX_QUOTED)
-      .sort((a, b) => a.at - b.at)
-      .map((p) => `"${clip(p.line, 240)}"`);
+      .sort((a, b) => a.at - b.at);
+    const quoted = shown.map((p) => `"${clip(p.line, 240)}"`);
     const where = t.namespace === t.clientNs ? '' : ` in namespace ${t.namespace}`;
     const server = [...(serverPods(ctx.seen, t) ?? [])].find((r) => r['NAME'] === pod);
     const rolled = server ? recentServer(ctx.seen, t, server) : undefined;
     const change = rolled
       ? rolloutSaid(serverHistory(ctx.seen, t.namespace, rolled)?.content ?? '')
       : undefined;
-    // The server says it hit a limit of its own (a quota reached, a pool exhausted, too many clients):
-    // that limit is what the client's calls run into.
-    const limitLine = picked.find((p) => p.pod === pod && LIMIT_REACHED.test(p.line))?.line;
+    // The server says, in a line quoted here, that it hit a limit of its own (a quota reached, a pool
+    // exhausted, too many clients): that limit is what the client's calls run into.
+    const limitLine = shown.find((p) => LIMIT_REACHED.test(p.line))?.line;
     const m = limitLine === undefined ? null : LIMIT_REACHED.exec(limitLine);
     const limit = m && limitLine !== undefined ? wordsAround(limitLine, m.index, m[0].length) : undefined;
     return [
@@ -477,8 +477,8 @@ export const dependencySideAnalyzer: Analyzer = {
 };
 
 /**
- * The match at `at` (`length` characters) of `line` with up to `n` whole words on each side, runs of
- * white space shown as one space: "too many" in a Postgres line reads "FATAL: sorry, too many clients already".
+ * The match at `at` (`length` characters) of `line` with up to `n` whole words on each side (at most
+ * `AROUND_MAX` code points a side, cut with "…"), runs of white space shown as one space: "too many" in a Postgres line reads "FATAL: sorry, too many clients already".
  */
 export function wordsAround(line: string, at: number, length: number, n = 3): string {
   const head = line
@@ -491,5 +491,16 @@ export function wordsAround(line: string, at: number, length: number, n = 3): st
     .split(/\s+/)
     .slice(0, n + 1)
     .join(' ');
-  return `${head}${line.slice(at, at + length)}${tail}`.trim();
+  // Bounded: a token without spaces (a JSON line's field, a stack trace) is cut, by code point.
+  const before = [...head];
+  const after = [...tail];
+  return `${before.length > AROUND_MAX ? `…${before.slice(-AROUND_MAX).join('')}` : head}${line
+    .slice(at, at + length)
+    .replace(
+      /\s+/g,
+      ' ',
+    )}${after.length > AROUND_MAX ? `${after.slice(0, AROUND_MAX).join('')}…` : tail}`.trim();
 }
+
+/** Characters (code points) `wordsAround` keeps on each side of the match, at most. */
+const AROUND_MAX = 80;

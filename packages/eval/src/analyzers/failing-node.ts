@@ -28,10 +28,47 @@ function failingOnNodes(ctx: AnalyzerContext): { pod: string; node: string; line
   return out;
 }
 
-/** The pods of the same workload: same name up to the pod's generated suffixes. */
+/** A pod's workload as its name says: the name up to its generated suffix or its StatefulSet ordinal. */
+const workloadOf = (pod: string) => pod.replace(/-(?:[a-z0-9]{5}|\d{1,5})$/, '');
+
+/** The pods of the same workload: same name up to the pod's generated suffix or ordinal. */
 function siblings(pod: string, rows: readonly Record<string, string>[]): Record<string, string>[] {
-  const base = pod.replace(/-[a-z0-9]{5}$/, '');
-  return rows.filter((r) => r['NAME'] !== pod && (r['NAME'] ?? '').replace(/-[a-z0-9]{5}$/, '') === base);
+  const base = workloadOf(pod);
+  return rows.filter((r) => r['NAME'] !== pod && workloadOf(r['NAME'] ?? '') === base);
+}
+
+/** Words every failure line may hold, which say nothing of which failure it is. */
+const GENERIC = new Set([
+  'error',
+  'errors',
+  'warn',
+  'warning',
+  'fatal',
+  'info',
+  'failed',
+  'failure',
+  'exception',
+  'with',
+  'from',
+  'that',
+  'this',
+  'while',
+  'after',
+]);
+
+/** Words of a log line that say what failed: four letters or more, numbers, time stamps and `GENERIC` aside. */
+function failureWords(line: string): Set<string> {
+  return new Set(
+    (line.toLowerCase().match(/[a-z][a-z_.-]{3,40}/g) ?? []).slice(0, 200).filter((w) => !GENERIC.has(w)),
+  );
+}
+
+/** Whether two failure lines say the same failure: two such words in common. */
+function sameFailure(a: string, b: string): boolean {
+  const x = failureWords(b);
+  let n = 0;
+  for (const w of failureWords(a)) if (x.has(w) && ++n >= 2) return true;
+  return false;
 }
 
 /** `Warning` events of a node description, as printed under `Events:`. */
@@ -82,7 +119,9 @@ export const failingNodeAnalyzer: Analyzer = {
           reads.push({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name: other['NAME'] } });
           continue;
         }
-        if (errorLines(log.content).length > 0) continue;
+        // Failing the same way (an error line sharing two words with this pod's): not one node's fault.
+        // Another failure (a retry at start-up, long past) leaves the comparison open.
+        if (errorLines(log.content).some((l) => sameFailure(l, f.line))) continue;
       }
       reads.push({ tool: 'describe_node', args: { name: f.node } });
     }

@@ -21,8 +21,9 @@ const CONFIGMAP_VOLUME =
  */
 const CONFIGMAP_ENV =
   /<all keys from ConfigMap ([a-z0-9][a-z0-9.-]{0,252})|of config map '([a-z0-9][a-z0-9.-]{0,252})'>/g;
-/** ConfigMaps that hold no program settings: the cluster's CA bundle and the like. */
-const NOT_SETTINGS = /^kube-root-ca\.crt$|(?:^|-)ca(?:-bundle)?$|-ca\.crt$/;
+/** ConfigMaps that hold no program settings: the cluster's CA bundle and the like (Istio's `istio-ca-root-cert`). */
+const NOT_SETTINGS =
+  /^kube-root-ca\.crt$|(?:^|-)ca(?:-bundle)?$|-ca\.crt$|(?:^|-)ca-root-cert$|(?:^|-)ca-certs?$/;
 /** A setting's name that says it is a limit or a wait: what is compared with a failure first. */
 const KNOB =
   /timeout|deadline|max|min|size|limit|threshold|interval|ttl|idle|lifetime|retries|capacity|\bcap\b|tolerable|memory|pool|quota/i;
@@ -194,10 +195,11 @@ export function flagSettings(body: string): { key: string; value: string; line: 
 
 /**
  * A failure that says a limit was reached (`connection limit exceeded`, `pool exhausted`, `Exceeded …
- * failure threshold`): what the limit's own setting then answers. A deadline or timeout exceeded is not one.
+ * failure threshold`): what the limit's own setting then answers. A deadline or timeout exceeded is not one,
+ * whatever word follows it ("deadline exceeded while calling quota-service").
  */
 export const LIMIT_REACHED =
-  /limit (?:exceeded|reached)|(?:pool|queue) (?:is )?(?:full|exhausted)|too many|quota (?:exceeded|reached)|exceeded [\w -]{0,40}(?:limit|quota|cap|capacity|threshold)/i;
+  /limit (?:exceeded|reached)|(?:pool|queue) (?:is )?(?:full|exhausted)|too many|quota (?:exceeded|reached)|(?<!deadline |timeout |time )exceeded [\w -]{0,40}\b(?:limit|quota|cap|capacity|threshold)s?\b(?![-\w])/i;
 
 /**
  * The ConfigMaps a described pod reads its settings from, settings only (see `NOT_SETTINGS`): those it

@@ -111,15 +111,21 @@ function template(text: string): Map<string, Map<string, string>> {
   return out;
 }
 
-/** What changed from `before` to `after`, container by container (at most 12 changes). */
+/**
+ * What changed from `before` to `after`, container by container (at most 12 changes): a container on
+ * one side only (removed or added) first, its image first, so the cap never hides that it left or came.
+ */
 export function templateChanges(before: string, after: string): Change[] {
   const a = template(before);
   const b = template(after);
   const out: Change[] = [];
-  for (const container of new Set([...a.keys(), ...b.keys()])) {
+  const both = (c: string) => (a.has(c) && b.has(c) ? 1 : 0);
+  for (const container of [...new Set([...a.keys(), ...b.keys()])].sort((p, q) => both(p) - both(q))) {
     const x = a.get(container) ?? new Map<string, string>();
     const y = b.get(container) ?? new Map<string, string>();
-    for (const field of new Set([...x.keys(), ...y.keys()])) {
+    const fields = [...new Set([...x.keys(), ...y.keys()])];
+    if (!both(container)) fields.sort((p, q) => Number(q === 'image') - Number(p === 'image'));
+    for (const field of fields) {
       if (x.get(field) === y.get(field)) continue;
       const env = field.startsWith('env ') ? field.slice(4) : undefined;
       out.push({ container, field, ...(env ? { env } : {}), before: x.get(field), after: y.get(field) });

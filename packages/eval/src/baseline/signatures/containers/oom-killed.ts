@@ -281,7 +281,12 @@ const UNREACHABLE =
   /connection (?:timed out|refused|reset)|(?:could not|cannot|can't|unable to|failed to) connect|no route to host|network is unreachable|dial tcp [^\s]{1,120}: (?:connect|i\/o timeout)|error creating bridge/i;
 /** A line that says data was handed on (written, imported, flushed, sent): a buffer that empties. */
 const HANDED_ON =
-  /\b(?:import(?:ed|ing)?|wrote|written|writing|flush(?:ed|ing)?|sent|commit(?:ted)?|upload(?:ed)?|indexed|inserted|published)\b/i;
+  /\b(?:import(?:ed|ing)?|export(?:ed|ing)?|wrote|written|writing|flush(?:ed|ing)?|sent|commit(?:ted)?|upload(?:ed)?|indexed|inserted|published|saved|stored|persisted|delivered)\b/i;
+/** A host and port, or a dotted host name, in a line: the far end of a connection. */
+const FAR_END =
+  /\b[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){1,8}(?::\d{2,5})?\b|\b[a-z0-9][a-z0-9-]{0,62}:\d{2,5}\b/gi;
+/** A line that says the link came up: after it (naming the same far end), the failures before are over. */
+const CONNECTED = /\b(?:re)?connected\b|connection (?:established|restored)|\blink (?:is )?up\b/i;
 
 /** The bytes a size in a log line (see `SIZE`) stands for; undefined when the line states none. */
 function bytesIn(line: string): number | undefined {
@@ -296,7 +301,8 @@ function bytesIn(line: string): number | undefined {
  * What the OOM-killed program's own log says it was doing as its memory grew: holding data a receiver
  * refuses or slows (HTTP 429, a rate limit, chunks it failed to flush and retries: it buffers in
  * memory what it cannot hand on), holding data for a receiver it cannot reach at all (the same
- * connection failing again and again: what it forwards stays queued), or reading an input whose size
+ * connect error three times or more, its numbers aside, and no line after saying the link came up: what
+ * it forwards stays queued), or reading an input whose size
  * the log states (a gigabyte or more; the latest such line, and, when the sizes only grow and no line
  * between says anything was handed on, the whole input held at once). Undefined when the log says none
  * of these.
@@ -309,12 +315,25 @@ export function growthBeforeKill(logs: string): { line: string; said: string } |
       line: pressed.trim(),
       said: `its log before the kill shows the receiver refusing or slowing what it sends on ("${clip(pressed.trim(), 140)}"), so it keeps the backlog in memory (its buffer grows while it retries) until the limit; raising the limit only delays that: relieve the receiver's rate limit or bound the program's buffer (and its retries)`,
     };
-  const down = lines.filter((l) => UNREACHABLE.test(l));
-  if (down.length >= 3) {
-    const last = down[down.length - 1]!.trim();
+  // The same connect error again and again (one shape, its numbers aside: `attempt 287`), and no line
+  // after the last one saying the link came up; one failure printed over several lines (an exception,
+  // its cause) is one failure.
+  const failedAt = lines.flatMap((l, at) => (UNREACHABLE.test(l) ? [at] : []));
+  const lastAt = failedAt[failedAt.length - 1];
+  const shape = (l: string) => l.replace(/\d+/g, '#').trim();
+  const repeats =
+    lastAt === undefined ? 0 : failedAt.filter((at) => shape(lines[at]!) === shape(lines[lastAt]!)).length;
+  // Only a line naming the same far end (a `host:port`, a dotted host) says that link came up: a
+  // broker's "New client connected" is another connection.
+  const ends = lastAt === undefined ? [] : (lines[lastAt]!.match(FAR_END) ?? []);
+  const cameUp = lines
+    .slice((lastAt ?? lines.length) + 1)
+    .some((l) => CONNECTED.test(l) && ends.some((e) => l.includes(e)));
+  if (lastAt !== undefined && repeats >= 3 && !cameUp) {
+    const last = lines[lastAt]!.trim();
     return {
       line: last,
-      said: `its log before the kill shows the link it forwards over failing again and again (${down.length} times: "${clip(last, 140)}"), so what it cannot hand on stays queued in memory, a backlog without bound while the link is down, until the limit; raising the limit only delays that: bound the queue it keeps for that link (its maximum of queued messages or bytes) and restore the link`,
+      said: `its log before the kill shows the link it forwards over failing again and again (${repeats} times: "${clip(last, 140)}"), so what it cannot hand on stays queued in memory, a backlog without bound while the link is down, until the limit; raising the limit only delays that: bound the queue it keeps for that link (its maximum of queued messages or bytes) and restore the link`,
     };
   }
   const sized: { line: string; bytes: number; at: number }[] = [];
