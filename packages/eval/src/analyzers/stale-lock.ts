@@ -1,3 +1,4 @@
+import { describedConditions } from './described-conditions.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -48,28 +49,17 @@ function heldBy(ctx: AnalyzerContext): Held | undefined {
   return undefined;
 }
 
-/**
- * What became of a Job whose pod held the lock, from its latest description: the reason of its
- * `Failed` condition, as `describe_resource` prints a Job's status (`conditions[1].type: Failed`,
- * `conditions[1].status: True`, `conditions[1].reason: DeadlineExceeded`).
- */
+/** What became of a Job whose pod held the lock, from its latest description: its `Failed` condition's reason. */
 function jobFailed(ctx: AnalyzerContext, job: string): string | undefined {
   const d = outputs(
     ctx.seen,
     'describe_resource',
     (o) => o.args['kind'] === 'Job' && o.args['name'] === job && (o.args['namespace'] ?? ctx.ns) === ctx.ns,
   ).pop()?.content;
-  if (!d) return undefined;
-  const conditions = new Map<string, Record<string, string>>();
-  for (const m of d.matchAll(
-    /^\s{0,8}(?:status\.)?conditions\[(\d{1,3})\]\.(type|status|reason): ([^\n]{0,200})$/gm,
-  )) {
-    const c = conditions.get(m[1]!) ?? {};
-    c[m[2]!] = m[3]!.trim();
-    conditions.set(m[1]!, c);
-  }
-  const failed = [...conditions.values()].find((c) => c['type'] === 'Failed' && c['status'] === 'True');
-  return failed ? (failed['reason'] ?? 'Failed') : undefined;
+  const failed = d
+    ? describedConditions(d).find((c) => c.type === 'Failed' && c.status === 'True')
+    : undefined;
+  return failed ? failed.reason || 'Failed' : undefined;
 }
 
 /**
