@@ -22,7 +22,15 @@ import { growthBeforeKill } from '../baseline/signatures/containers/oom-killed.j
 import { dependencySideAnalyzer, serverPods, type Target, wordsAround } from './dependency-side.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { failureSettingsAnalyzer, LIMIT_REACHED, podConfigMaps } from './failure-settings.js';
-import { ctx, describedPodText, log, observed, pods, table } from './observed.fixture.js';
+import {
+  ctx,
+  describedPodText,
+  describedReplicaSet,
+  log,
+  observed,
+  pods,
+  table,
+} from './observed.fixture.js';
 import { rolloutDiffAnalyzer } from './rollout-diff.js';
 
 type Seen = Parameters<typeof ctx>[1];
@@ -550,20 +558,7 @@ describe('rollout-diff: a container removed from or added to the pod template', 
   const NEW = `${DEP}-m8p5htgnr`;
   const POD = `${NEW}-rh255`;
   const rs = (name: string, revision: number, template: string[]) =>
-    observed(
-      'describe_resource',
-      { kind: 'ReplicaSet', namespace: NS, name },
-      [
-        `Name:         ${name}`,
-        `Namespace:    ${NS}`,
-        'Kind:         ReplicaSet (apps/v1)',
-        `Annotations:  deployment.kubernetes.io/revision=${revision}`,
-        'Spec:',
-        ...template.map((l) => `  template.spec.${l}`),
-        '  template.spec.restartPolicy: Always',
-        'Events:  <none>',
-      ].join('\n'),
-    );
+    describedReplicaSet(NS, name, revision, template);
   const app = ['containers[0].name: app', 'containers[0].image: acme/chat-api:3.2.0'];
   const side = (i: number, name = 'state-store', image = 'acme/state-store:1.0.4') => [
     `containers[${i}].name: ${name}`,

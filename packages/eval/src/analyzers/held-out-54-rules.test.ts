@@ -1,7 +1,7 @@
 // Table tests of the general rules written after held-out set 54's first contact (each reads what the
 // tools print; none names a product of the set).
 import { describe, expect, it } from 'vitest';
-import { ctx, log, observed, pods, table } from './observed.fixture.js';
+import { ctx, describedReplicaSet, log, observed, pods, table } from './observed.fixture.js';
 import { raftRolesAnalyzer } from './raft-roles.js';
 import { rolloutDiffAnalyzer } from './rollout-diff.js';
 import { staleLockAnalyzer } from './stale-lock.js';
@@ -13,20 +13,7 @@ describe('rollout-diff: a container that left the pod template (or joined it)', 
   const NEW = `${DEP}-m8p5htgnr`;
   const POD = `${NEW}-rh255`;
   const rs = (name: string, revision: number, template: string[]) =>
-    observed(
-      'describe_resource',
-      { kind: 'ReplicaSet', namespace: NS, name },
-      [
-        `Name:         ${name}`,
-        `Namespace:    ${NS}`,
-        'Kind:         ReplicaSet (apps/v1)',
-        `Annotations:  deployment.kubernetes.io/revision=${revision}`,
-        'Spec:',
-        ...template.map((l) => `  template.spec.${l}`),
-        '  template.spec.restartPolicy: Always',
-        'Events:  <none>',
-      ].join('\n'),
-    );
+    describedReplicaSet(NS, name, revision, template);
   const app = ['containers[0].name: app', 'containers[0].image: acme/chat-api:3.2.0'];
   const proxy = (i: number) => [
     `containers[${i}].name: cache-proxy`,

@@ -105,3 +105,24 @@ export function describedPodText(p: PodSpecText): string {
     'Events:  <none>',
   ].join('\n');
 }
+
+/**
+ * `describe_resource` of a ReplicaSet in `ns` as the tools print it: its revision annotation and its pod
+ * template flattened, each of `template`'s lines under `template.spec.` (`containers[0].image: a:1`).
+ */
+export function describedReplicaSet(ns: string, name: string, revision: number, template: readonly string[]) {
+  return observed(
+    'describe_resource',
+    { kind: 'ReplicaSet', namespace: ns, name },
+    [
+      `Name:         ${name}`,
+      `Namespace:    ${ns}`,
+      'Kind:         ReplicaSet (apps/v1)',
+      `Annotations:  deployment.kubernetes.io/revision=${revision}`,
+      'Spec:',
+      ...template.map((l) => `  template.spec.${l}`),
+      '  template.spec.restartPolicy: Always',
+      'Events:  <none>',
+    ].join('\n'),
+  );
+}

@@ -1,3 +1,4 @@
+import { memoByText } from './memo.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -23,11 +24,14 @@ const MAX_REPLICAS = 5;
 interface Replica {
   readonly pod: string;
   /** Each partition's last role in this replica's log, with the line that says it. */
-  readonly roles: Map<string, { role: string; line: string }>;
+  readonly roles: ReadonlyMap<string, { role: string; line: string }>;
 }
 
-/** The last role per partition that a log states (see `ROLE`). */
-function rolesIn(log: string): Map<string, { role: string; line: string }> {
+/**
+ * The last role per partition that a log states (see `ROLE`); kept by log text, since every step reads
+ * every log seen so far again.
+ */
+const rolesIn: (log: string) => ReadonlyMap<string, { role: string; line: string }> = memoByText((log) => {
   const roles = new Map<string, { role: string; line: string }>();
   for (const line of log.slice(-200_000).split('\n')) {
     if (line.length > 4000) continue;
@@ -35,7 +39,7 @@ function rolesIn(log: string): Map<string, { role: string; line: string }> {
     if (m) roles.set(m[1]!, { role: m[2]!.toUpperCase(), line: line.trim() });
   }
   return roles;
-}
+});
 
 /** The set whose replicas' logs state Raft roles: its Running pods in the list, and the roles read so far. */
 function raftSet(ctx: AnalyzerContext): { set: string; pods: string[]; read: Replica[] } | undefined {
