@@ -212,6 +212,7 @@ import { volumePermissionsAnalyzer } from './volume-permissions.js';
 import { vulnerabilityScannersAnalyzer } from './vulnerability-scanners.js';
 import { walArchivePathAnalyzer } from './wal-archive-path.js';
 import { warningsAnalyzer } from './warnings.js';
+import { wipedMemberAnalyzer } from './wiped-member.js';
 import { workerThreadsHungReadAnalyzer } from './worker-threads-hung-read.js';
 
 export type { Analyzer, AnalyzerContext, Finding, Read } from './types.js';
@@ -231,6 +232,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   // A partition whose replicas' logs all report it as a follower: no leader serves it (its reads, the
   // sibling replicas' logs, come before the slower checks below).
   raftRolesAnalyzer,
+  // A member that came back with an empty data directory, refused by its siblings by its new identity.
+  wipedMemberAnalyzer,
   dbPoolSizeAnalyzer,
   slowRolloutAnalyzer,
   ephemeralStorageAnalyzer,
