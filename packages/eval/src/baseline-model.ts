@@ -1,6 +1,6 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
 import { kindsRead, parseQuantity } from '@sre-harness/tools-k8s';
-import { errorLines } from './analyzers/app-errors.js';
+import { errorLines, recurringWarnings } from './analyzers/app-errors.js';
 import { askedLines } from './analyzers/asked-lines.js';
 import { askedState } from './analyzers/asked-state.js';
 import {
@@ -14,6 +14,7 @@ import { ANALYZERS, type AnalyzerContext, type Finding } from './analyzers/index
 import { logContext } from './analyzers/log-context.js';
 import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
 import { probeRefused, probeTimedOut } from './analyzers/probes.js';
+import { quietNamespaceLogsAnalyzer } from './analyzers/quiet-namespace-logs.js';
 import { revertOneChange } from './analyzers/rollout-diff.js';
 import { sameIdElsewhere } from './analyzers/same-id.js';
 import { scaleChanges } from './analyzers/scale-changes.js';
@@ -519,6 +520,16 @@ export class BaselineSreModel implements Model {
         yield { tool: 'get_pod_logs', args: { namespace: ns, name: p.name } };
         if (seenOwners.size >= 2) break;
       }
+      // The named workloads' logs show no failure: the namespace's other workloads' logs next, before
+      // its Services and Deployments (the component that fails may be one the person did not name).
+      // A log that keeps warning (a rule that fails at every evaluation) is a lead of its own: then not.
+      if (
+        seenOwners.size > 0 &&
+        !outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns).some(
+          (o) => recurringWarnings(o.content.slice(-100_000)).length > 0,
+        )
+      )
+        yield* quietNamespaceLogsAnalyzer.reads(firstCtx);
     }
     const logs = outputs(seen, 'get_pod_logs')
       .map((o) => o.content)

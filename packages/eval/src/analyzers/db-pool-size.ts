@@ -6,7 +6,7 @@ import { type Analyzer, clip, envFix, type Finding, outputs, ownerDeployment } f
  * ConnectionTimeoutError, HikariCP's "Connection is not available, request timed out", SQLAlchemy's
  * QueuePool limit, Knex's and Sequelize's acquire timeouts.
  */
-const POOL_EXHAUSTED =
+export const POOL_EXHAUSTED =
   /could not obtain a (?:database )?connection from the pool|ConnectionTimeoutError|Connection is not available, request timed out|QueuePool limit of size \d{1,6} overflow|Timeout acquiring a connection|ConnectionAcquireTimeoutError|connection pool (?:is )?(?:exhausted|full)|pool exhausted/i;
 /** Variables that size a program's own database connection pool (DATABASE_POOL, DB_POOL_SIZE, MAXIMUM_POOL_SIZE, …). */
 const POOL_VAR =

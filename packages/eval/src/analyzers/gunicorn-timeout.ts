@@ -13,6 +13,27 @@ import {
 /** Gunicorn's arbiter on a worker it killed: `[CRITICAL] WORKER TIMEOUT (pid:9)`. */
 const WORKER_TIMEOUT = /\bWORKER TIMEOUT \(pid:\d{1,9}\)/;
 const ENV = /^\s{4,}GUNICORN_CMD_ARGS:\s+(.{0,1000})$/m;
+/** A worker timeout given in seconds: `--timeout 60`, `--timeout=60`, `-t 60`. */
+const GIVEN_TIMEOUT = /--timeout[= ](\d{1,6})\b|(?:^|\s)-t\s+(\d{1,6})\b/;
+/** A database's log of a statement's duration: PostgreSQL's `duration: 71904.112 ms  statement: …`. */
+const DURATION = /\bduration: (\d{1,9}(?:\.\d{1,6})?) ms\b/;
+
+/** A statement some log read ran for longer than `seconds` (the longest), with its pod. */
+function longerStatement(
+  seen: Parameters<typeof outputs>[0],
+  seconds: number,
+): { pod: string; line: string } | undefined {
+  let best: { pod: string; line: string; ms: number } | undefined;
+  for (const o of outputs(seen, 'get_pod_logs')) {
+    for (const line of o.content.slice(-200_000).split('\n')) {
+      if (line.length > 4000) continue;
+      const ms = Number(DURATION.exec(line)?.[1] ?? Number.NaN);
+      if (ms > seconds * 1000 && (!best || ms > best.ms))
+        best = { pod: String(o.args['name'] ?? ''), line: line.trim(), ms };
+    }
+  }
+  return best && { pod: best.pod, line: best.line };
+}
 
 /**
  * Gunicorn killing workers whose request outlasts its timeout (30 s by default; docs.gunicorn.org,
@@ -46,10 +67,30 @@ export const gunicornTimeoutAnalyzer: Analyzer = {
         )
         .join(' ');
       const env = ENV.exec(c.body)?.[1]?.trim() ?? '';
-      // A timeout already given on the command line or in the variable: raising it is a decision about
-      // the program, not a default to lift.
-      if (/--timeout\b|(?:^|\s)-t\s/.test(commandLine) || /--timeout\b|(?:^|\s)-t\s/.test(env)) continue;
       const slowest = slowestRequest(text);
+      // A timeout already given on the command line or in the variable: raising it is a decision about
+      // the program, not a default to lift; the finding says which requests outlast it.
+      const given = GIVEN_TIMEOUT.exec(commandLine) ?? GIVEN_TIMEOUT.exec(env);
+      if (given || /--timeout\b|(?:^|\s)-t\s/.test(commandLine) || /--timeout\b|(?:^|\s)-t\s/.test(env)) {
+        if (!given) continue;
+        const set = Number(given[1] ?? given[2]);
+        const where = GIVEN_TIMEOUT.exec(commandLine) ? 'on its command line' : 'in GUNICORN_CMD_ARGS';
+        const longer = longerStatement(seen, set);
+        const owner = ownerDeployment(d.content);
+        return [
+          {
+            weight: 88,
+            object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+            cause: `Gunicorn kills the workers of ${owner ?? pod} whose request runs longer than its worker timeout of ${set} seconds (--timeout ${set} ${where}): "${clip(line.trim(), 120)}"${slowest !== undefined && slowest > set ? `; the access log shows requests taking ${slowest} s` : ''}${longer ? `, and the database ran the request's query for longer than that (${longer.pod}: "${clip(longer.line, 160)}"), cut off when the worker died` : ''}. Requests that take longer than ${set} s die with their worker mid-request, and the proxy in front answers 502 for them; the program and its database are fine`,
+            evidence: [
+              `get_pod_logs ${pod}: "${clip(line.trim(), 140)}"`,
+              `describe_pod ${pod}: --timeout ${set} ${where}`,
+              ...(longer ? [`get_pod_logs ${longer.pod}: "${clip(longer.line, 160)}"`] : []),
+            ],
+            advice: `raise Gunicorn's worker timeout for ${owner ?? pod} above the longest request it must serve (with the proxy's read timeout in front of it), or make those requests faster or move them out of the request (an asynchronous query, a job queue)`,
+          },
+        ];
+      }
       const timeout = Math.max(120, slowest !== undefined ? Math.ceil(slowest * 2) : 0);
       const owner = ownerDeployment(d.content);
       const out: Finding = {

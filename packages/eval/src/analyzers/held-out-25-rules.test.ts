@@ -298,6 +298,7 @@ describe('kafka-retention: a topic that keeps every message fills the brokers', 
   it('lists the topics, then describes the one the log names and the youngest', () => {
     expect(kafkaRetentionAnalyzer.reads(ctx('events', [log]))).toEqual([
       { tool: 'list_resources', args: { kind: 'KafkaTopic', namespace: 'events' } },
+      { tool: 'list_resources', args: { kind: 'ConfigMap', namespace: 'events' } },
     ]);
     expect(kafkaRetentionAnalyzer.reads(ctx('events', [log, list]))).toEqual([
       {

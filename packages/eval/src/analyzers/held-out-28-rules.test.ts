@@ -29,8 +29,12 @@ describe('gunicorn-timeout: workers killed at the default 30 s timeout', () => {
       set: [{ name: 'GUNICORN_CMD_ARGS', value: '--workers 3 --timeout 120' }],
     });
   });
-  it('nothing when a timeout is already set', () => {
-    expect(gunicornTimeoutAnalyzer.finds(ctx('lingua', seen('--workers 3 --timeout 90')))).toEqual([]);
+  it('a timeout already set: named as what the long requests outlast, and no change made', () => {
+    const [f] = gunicornTimeoutAnalyzer.finds(ctx('lingua', seen('--workers 3 --timeout 90')));
+    expect(f?.cause).toMatch(
+      /runs longer than its worker timeout of 90 seconds \(--timeout 90 in GUNICORN_CMD_ARGS\)/,
+    );
+    expect(f?.fix).toBeUndefined();
   });
 });
 

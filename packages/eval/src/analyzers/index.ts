@@ -6,6 +6,7 @@ import { celeryVisibilityTimeoutAnalyzer } from './celery-visibility-timeout.js'
 import { certificateNotIssuedAnalyzer } from './certificate-not-issued.js';
 import { certificateRenewedAnalyzer } from './certificate-renewed.js';
 import { clientCancelledAnalyzer } from './client-cancelled.js';
+import { clientPoolCapAnalyzer } from './client-pool-cap.js';
 import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
 import { configMountsAnalyzer } from './config-mounts.js';
@@ -27,6 +28,7 @@ import { dependencySideAnalyzer } from './dependency-side.js';
 import { deployToolLogsAnalyzer } from './deploy-tool-logs.js';
 import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
+import { diskStallAnalyzer } from './disk-stall.js';
 import {
   corsAllowedOriginsAnalyzer,
   djangoAllowedHostsAnalyzer,
@@ -40,6 +42,7 @@ import { dotnetHeapHardLimitAnalyzer } from './dotnet-heap-hard-limit.js';
 import { duplicateSchedulerAnalyzer } from './duplicate-scheduler.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
+import { endlessRetryAnalyzer } from './endless-retry.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
 import { errorPageProxyAnalyzer } from './error-page-proxy.js';
 import { esBreakerLoweredAnalyzer } from './es-breaker-lowered.js';
@@ -69,6 +72,7 @@ import { helmReleaseAnalyzer } from './helm-release.js';
 import { homeNotWritableAnalyzer } from './home-not-writable.js';
 import { hpaFlappingAnalyzer } from './hpa-flapping.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
+import { idleCullerAnalyzer } from './idle-culler.js';
 import { idleTimeoutAnalyzer } from './idle-timeout.js';
 import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
 import { incompleteChainAnalyzer } from './incomplete-chain.js';
@@ -90,6 +94,7 @@ import { keystorePasswordAnalyzer } from './keystore-password.js';
 import { knownHealthPortsAnalyzer } from './known-health-ports.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
 import { legacyOpensslRootAnalyzer } from './legacy-openssl-root.js';
+import { loadRefusedMemoryAnalyzer } from './load-refused-memory.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { logLevelAnalyzer } from './log-level.js';
 import { logRotationPressureAnalyzer } from './log-rotation-pressure.js';
@@ -168,6 +173,8 @@ import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
 import { releaseDuringPastAlertAnalyzer } from './release-during-past-alert.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { requestNeverReturnsAnalyzer } from './request-never-returns.js';
+import { retentionCleanupAnalyzer } from './retention-cleanup.js';
+import { retiredServiceHostAnalyzer } from './retired-service-host.js';
 import { retriedAndRecoveredAnalyzer } from './retried-and-recovered.js';
 import { rolloutDiffAnalyzer, rolloutHistoryAnalyzer } from './rollout-diff.js';
 import { routineWorkWindowAnalyzer } from './routine-work-window.js';
@@ -188,6 +195,7 @@ import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
 import { sharedVolumeLockAnalyzer } from './shared-volume-lock.js';
 import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
+import { snapshotsOnDataVolumeAnalyzer } from './snapshots-on-data-volume.js';
 import { springEnvCaseAnalyzer } from './spring-env-case.js';
 import { sqliteWriterAnalyzer } from './sqlite-writer.js';
 import { sshKnownHostsAnalyzer } from './ssh-known-hosts.js';
@@ -226,15 +234,27 @@ export const ANALYZERS: readonly Analyzer[] = [
   storageAnalyzer,
   rbacAnalyzer,
   dnsAnalyzer,
+  // A setting that still names a Service that is gone (a backend moved, one workload left out).
+  retiredServiceHostAnalyzer,
   dnsForwardAnalyzer,
   pullSecretsAnalyzer,
   appErrorsAnalyzer,
+  // One failure retried without end (a rising retry count): the receiver refuses every attempt.
+  endlessRetryAnalyzer,
+  // A data volume filled by the snapshots or backups kept on it (a second mount of the same volume).
+  snapshotsOnDataVolumeAnalyzer,
+  // Work a program refuses because the memory it predicts would not fit (a load refused up front).
+  loadRefusedMemoryAnalyzer,
   // A partition whose replicas' logs all report it as a follower: no leader serves it (its reads, the
   // sibling replicas' logs, come before the slower checks below).
   raftRolesAnalyzer,
   // A member that came back with an empty data directory, refused by its siblings by its new identity.
   wipedMemberAnalyzer,
+  // A member whose disk stalls (writes that do not complete), the others waiting on its leases.
+  diskStallAnalyzer,
   dbPoolSizeAnalyzer,
+  // A client pool whose one cap on active connections ran out, the server with room to spare.
+  clientPoolCapAnalyzer,
   slowRolloutAnalyzer,
   ephemeralStorageAnalyzer,
   configNotReloadedAnalyzer,
@@ -400,6 +420,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   misconceptionsAnalyzer,
   intendedStateAnalyzer,
   expectedStatesAnalyzer,
+  // Servers stopped by an idle culler set up to stop them: expected (a note).
+  idleCullerAnalyzer,
+  // Growth the program's own retention cleanup bounds: expected (a note).
+  retentionCleanupAnalyzer,
   // Last: the Warning events themselves, when no signature above matched.
   warningsAnalyzer,
   // Last: a search of quiet logs when nothing else explains a reported failure.

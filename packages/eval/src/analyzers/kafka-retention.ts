@@ -1,10 +1,13 @@
 import { ageSeconds } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, type Finding, outputs, type Read } from './types.js';
+import { type Analyzer, clip, type Finding, outputs, type Read, unreadConfigMaps } from './types.js';
 
 const FULL = /No space left on device|Disk quota exceeded|ENOSPC/i;
-// A Kafka broker's own log (its classes and server names).
-const KAFKA = /\bkafka\.(?:log|server|cluster|utils)\b|KafkaRaftServer|KafkaServer/;
+// A Kafka broker's own log (its classes and server names), or a Redpanda broker's (its shards' loggers).
+const KAFKA =
+  /\bkafka\.(?:log|server|cluster|utils)\b|KafkaRaftServer|KafkaServer|\[shard \d{1,4}\] (?:storage|cluster|kafka)\b|\bredpanda\b/i;
+// A Redpanda segment's path names its topic: `kafka/clickstream.raw/7/1201-1-v1.log`.
+const SEGMENT_PATH = /\bkafka\/([A-Za-z0-9._-]{1,249})\/\d{1,6}\//g;
 // The partition a Kafka log line names: `partition=clickstream-raw-11`, `[Partition orders-3 broker=0]`.
 const PARTITION = /\b[Pp]artition[= ]([A-Za-z0-9._-]{1,249})-\d{1,6}\b/g;
 
@@ -20,7 +23,9 @@ function fullBroker(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: string):
     if (!KAFKA.test(text)) continue;
     const line = text.split('\n').find((l) => l.length <= 2000 && FULL.test(l));
     if (!line) continue;
-    const topics = [...new Set([...text.matchAll(PARTITION)].map((m) => m[1]!))];
+    const topics = [
+      ...new Set([...text.matchAll(PARTITION), ...text.matchAll(SEGMENT_PATH)].map((m) => m[1]!)),
+    ];
     return { pod: String(o.args['name']), line: line.trim(), topics };
   }
   return undefined;
@@ -34,13 +39,64 @@ function topicRows(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: string): 
   ).flatMap((o) => parseTable(o.content));
 }
 
+/** The namespace's ConfigMaps whose name says they hold topics (`redpanda-topics`, `kafka-topic-config`). */
+function topicConfigMaps(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: string): string[] {
+  return outputs(
+    seen,
+    'list_resources',
+    (o) => /^configmaps?$/i.test(String(o.args['kind'])) && o.args['namespace'] === ns,
+  )
+    .flatMap((o) => parseTable(o.content).map((r) => r['NAME'] ?? ''))
+    .filter((n) => /topic/i.test(n));
+}
+
+/**
+ * A topic that a ConfigMap read in `ns` lists with `retention.ms: "-1"`: a YAML list of topics
+ * (`- name: <topic>` and its `config`), read line by line; a topic the broker's log names first.
+ */
+function unlimitedInConfigMaps(
+  seen: Parameters<Analyzer['finds']>[0]['seen'],
+  ns: string,
+  named: readonly string[],
+): { topic: string; configMap: string; line: string; bytes: boolean; note: string | undefined } | undefined {
+  const found: {
+    topic: string;
+    configMap: string;
+    line: string;
+    bytes: boolean;
+    note: string | undefined;
+  }[] = [];
+  for (const o of outputs(
+    seen,
+    'get_resource',
+    (x) => x.args['kind'] === 'ConfigMap' && x.args['namespace'] === ns,
+  )) {
+    const note = /^\s{2,}last-applied-by:\s*(.{1,200})$/m.exec(o.content)?.[1];
+    let topic: string | undefined;
+    for (const raw of o.content.slice(0, 200_000).split('\n')) {
+      const item = /^\s*-\s+name:\s*["']?([A-Za-z0-9._-]{1,249})["']?\s*$/.exec(raw);
+      if (item) topic = item[1]!;
+      if (topic && /\bretention\.ms["']?:\s*["']?-1\b/.test(raw))
+        found.push({
+          topic,
+          configMap: String(o.args['name'] ?? ''),
+          line: raw.trim(),
+          bytes: /\bretention\.bytes["']?:\s*["']?-1\b/.test(raw),
+          note: note ? `last applied by ${note}` : undefined,
+        });
+    }
+  }
+  return found.find((f) => named.includes(f.topic)) ?? found[0];
+}
+
 /**
  * A Kafka broker whose data volume filled because a topic keeps every message: `retention.ms: -1`
  * (and `retention.bytes: -1`) turns off time- and size-based deletion
  * (kafka.apache.org/documentation/#topicconfigs_retention.ms), so a busy topic grows until the
  * brokers' disks are full; the broker then fails writing its log ("No space left on device") and
- * shuts down, and the other replicas follow. Found from the broker's log and its Strimzi KafkaTopic
- * objects: the topics the log names first, then the youngest.
+ * shuts down, and the other replicas follow. Found from the broker's log (Kafka's or Redpanda's) and its
+ * Strimzi KafkaTopic objects (the topics the log names first, then the youngest), or, without them, the
+ * namespace's ConfigMaps whose name says they hold topics (a topic-sync job's list).
  */
 export const kafkaRetentionAnalyzer: Analyzer = {
   name: 'kafka-retention',
@@ -49,7 +105,13 @@ export const kafkaRetentionAnalyzer: Analyzer = {
     const full = fullBroker(seen, ns);
     if (!full) return [];
     const rows = topicRows(seen, ns);
-    if (rows.length === 0) return [{ tool: 'list_resources', args: { kind: 'KafkaTopic', namespace: ns } }];
+    if (rows.length === 0)
+      return [
+        { tool: 'list_resources', args: { kind: 'KafkaTopic', namespace: ns } },
+        // No KafkaTopic objects: topics applied from a ConfigMap (a topic-sync job's list) instead.
+        { tool: 'list_resources', args: { kind: 'ConfigMap', namespace: ns } },
+        ...unreadConfigMaps(seen, ns, topicConfigMaps(seen, ns), 2),
+      ];
     const names = rows.map((r) => r['NAME'] ?? '').filter(Boolean);
     const named = full.topics.filter((t) => names.includes(t));
     const youngest = [...rows]
@@ -62,6 +124,22 @@ export const kafkaRetentionAnalyzer: Analyzer = {
   finds({ ns, seen }) {
     const full = fullBroker(seen, ns);
     if (!full) return [];
+    const kept = unlimitedInConfigMaps(seen, ns, full.topics);
+    if (kept) {
+      return [
+        {
+          weight: 92,
+          object: `pod ${full.pod}`,
+          cause: `the data volume of broker ${full.pod} is full ("${clip(full.line, 120)}"): topic ${kept.topic} keeps every message forever (retention.ms -1${kept.bytes ? ', retention.bytes -1' : ''}: retention switched off, in ConfigMap ${kept.configMap}${kept.note ? `, ${clip(kept.note, 100)}` : ''}), so nothing of it is ever deleted and it grew until the disk filled; the broker crashes when it cannot write its log, not from the size of the batches or from memory`,
+          evidence: [
+            `get_pod_logs ${full.pod}: "${clip(full.line, 160)}"`,
+            `get_resource ConfigMap ${kept.configMap}: ${clip(kept.line, 160)}`,
+          ],
+          advice: `set a finite retention.ms (or retention.bytes) on topic ${kept.topic} so old segments are deleted, and give ${full.pod} room to start (grow its PersistentVolumeClaim or free space) so it can recover`,
+          revisionSound: true,
+        },
+      ];
+    }
     for (const d of outputs(
       seen,
       'describe_resource',
