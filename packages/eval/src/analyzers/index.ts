@@ -147,6 +147,7 @@ import { poolRefillAnalyzer } from './pool-refill.js';
 import { poolTimesReplicasAnalyzer } from './pool-times-replicas.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
+import { primaryHandoverAnalyzer } from './primary-handover.js';
 import { producerReleaseAnalyzer } from './producer-release.js';
 import { proxyNoServerAnalyzer } from './proxy-no-server.js';
 import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
@@ -252,6 +253,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   wipedMemberAnalyzer,
   // A member whose disk stalls (writes that do not complete), the others waiting on its leases.
   diskStallAnalyzer,
+  // Writes refused while a store's primary moved off a member stopped for maintenance, and back.
+  primaryHandoverAnalyzer,
   dbPoolSizeAnalyzer,
   // A client pool whose one cap on active connections ran out, the server with room to spare.
   clientPoolCapAnalyzer,

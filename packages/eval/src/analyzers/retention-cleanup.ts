@@ -36,9 +36,13 @@ export const retentionCleanupAnalyzer: Analyzer = {
       if (!last?.m) continue;
       const unit = last.m[3]!.toLowerCase();
       const age = `${last.m[2]} ${unit.length === 1 ? { s: 'seconds', m: 'minutes', h: 'hours', d: 'days' }[unit] : unit}`;
-      const burst = /\bload[- ]?test/i.test(asked) ? 'the load test' : 'the burst of traffic';
+      const burst = /\bload[- ]?test/i.test(asked)
+        ? 'the load test, its many client instances'
+        : /\b(?:traffic|burst|spike|peak|campaign)\b/i.test(asked)
+          ? 'the burst of traffic'
+          : undefined;
       return [
-        `The growth is bounded by the program's own retention: ${String(o.args['name'] ?? '')}'s log shows its cleanup removing what is older than ${age} (${runs.length} run${runs.length === 1 ? '' : 's'} read, the latest: "${clip(last.l, 180)}"). More traffic (${burst}, more client instances) writes more rows, and the cleanup removes them once they are older than ${age}, so the table grows with the traffic and shrinks after it: expected, not a leak, and nothing needs fixing.`,
+        `The growth is bounded by the program's own retention: ${String(o.args['name'] ?? '')}'s log shows its cleanup removing what is older than ${age} (${runs.length} run${runs.length === 1 ? '' : 's'} read, the latest: "${clip(last.l, 180)}"). ${burst ? `More traffic (${burst}) writes` : 'More data written means'} more rows, and the cleanup removes them once they are older than ${age}, so the table grows with the traffic and shrinks after it: expected, not a leak, and nothing needs fixing.`,
       ];
     }
     return [];
