@@ -151,6 +151,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-52',
     'scenarios-held-out-53',
     'scenarios-held-out-54',
+    'scenarios-held-out-55',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -3,7 +3,7 @@ import { type Analyzer, type AnalyzerContext, clip, type Finding, outputs, type 
 
 /** A server's line saying a shard's primary (or leader) moved: reassigned, handed back, a new one elected. */
 const HANDOVER =
-  /\b(?:primary|leader)(?: replica)?\b[^\n]{0,120}?\b(?:being reassigned|reassign(?:ed|ing)?|handing|handed|failed over|failing over|moved)\b|\bis now (?:the )?(?:primary|leader)\b/i;
+  /\b(?:primary|leader)(?: replica)?\b[^\n]{0,120}?\b(?:being reassigned|reassign(?:ed|ing)?|handing|handed|failed over|failing over|moved)\b|\bis now (?:the )?(?:primary|leader)\b|\bhand(?:ing|ed|s)? (?:the )?(?:primary|leader)(?: replica)?\b[^\n]{0,120}?\bback\b/i;
 /** A server's line naming a member it lost: `Disconnected from server "rethinkdb_2"`, `server rethinkdb_2 is unreachable`. */
 const LOST =
   /\bDisconnected from (?:server|member|node|peer) "?([a-z0-9][a-z0-9_-]{0,62})"?|\b(?:server|member|node|peer|replica) "?([a-z0-9][a-z0-9_-]{0,62})"? (?:is unreachable|is down|left the cluster|disconnected)\b/i;
