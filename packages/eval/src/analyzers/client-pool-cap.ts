@@ -1,6 +1,7 @@
+import { parseTable } from '../k8s-text.js';
 import { POOL_EXHAUSTED } from './db-pool-size.js';
 import { envOf, loggedContainers } from './env-values.js';
-import { type Analyzer, clip, envFix, type Finding, outputs, ownerDeployment, tableOf } from './types.js';
+import { type Analyzer, clip, envFix, type Finding, outputs, ownerDeployment } from './types.js';
 
 /**
  * Variables that cap how many connections a client's pool holds at once: `…_MAXACTIVE`,
@@ -75,13 +76,13 @@ export const clientPoolCapAnalyzer: Analyzer = {
         const used = IN_USE.exec(line);
         if (used && Number(used[1] ?? used[2] ?? used[3]) < n) continue;
         const owner = ownerDeployment(logged.described.content);
-        const replicas = owner
-          ? Number(
-              /^(\d{1,4})\//.exec(
-                tableOf(seen, 'list_deployments').find((r) => r['NAME'] === owner)?.['READY'] ?? '',
-              )?.[1] ?? 1,
-            ) || 1
-          : 1;
+        // The Deployment's desired replicas (READY's second number), from its own namespace's list.
+        const row = owner
+          ? outputs(seen, 'list_deployments', (o) => (o.args['namespace'] ?? ns) === ns)
+              .flatMap((o) => parseTable(o.content))
+              .find((r) => r['NAME'] === owner)
+          : undefined;
+        const replicas = Number(/^\d{1,5}\/(\d{1,5})$/.exec(row?.['READY'] ?? '')?.[1] ?? 1) || 1;
         const raised = Math.max(n + 1, Math.min(n * 10, Math.floor(SERVER_MAX_CLIENTS / 2 / replicas)));
         const connected = outputs(seen, 'get_pod_logs')
           .flatMap((o) => o.content.slice(-200_000).split('\n'))
@@ -104,7 +105,9 @@ export const clientPoolCapAnalyzer: Analyzer = {
               owner,
               c.name,
               [{ name: cap.name, value: String(raised) }],
-              `set ${cap.name} of ${owner}/${c.name} to ${raised}: a pool ten times the cap of ${n} that ran out`,
+              raised === n * 10
+                ? `set ${cap.name} of ${owner}/${c.name} to ${raised}: a pool ten times the cap of ${n} that ran out`
+                : `set ${cap.name} of ${owner}/${c.name} to ${raised}: above the cap of ${n} that ran out, with the ${replicas} replicas' pools kept under half of the server's client limit`,
             ),
           },
         ];

@@ -13,10 +13,11 @@ import {
 /**
  * A program's own words for a write to its disk that does not complete: Pebble's (CockroachDB's) "write to
  * WAL file … has not completed for 70.0s (fsync pending)", "disk stall detected", etcd's "slow fdatasync"
- * and "sync duration of 12.5s, expected less than 1s", a storage engine's "write stall".
+ * (with how long it `took`) and "sync duration of 12.5s, expected less than 1s". Pebble's "write stall"
+ * is flow control while memtables flush, not a disk that hangs, and is left out.
  */
 const STALL =
-  /\bhas not completed for (\d{1,7}(?:\.\d{1,3})?)\s?s\b|\bdisk (?:stall|stalled|is stalled)\b|\bslow fdatasync\b|\bsync duration of (\d{1,7}(?:\.\d{1,3})?)\s?s\b|\bwrite stall\b/i;
+  /\bhas not completed for (\d{1,7}(?:\.\d{1,3})?)\s?s\b|\bdisk (?:stall|stalled|is stalled)\b|\bslow fdatasync\b[^\n]{0,80}?\btook"?\s?[:=]?\s?"?(\d{1,7}(?:\.\d{1,6})?)s\b|\bsync duration of (\d{1,7}(?:\.\d{1,3})?)\s?s\b/i;
 /** A member waiting on what another holds: "attempting to acquire lease (held by n2,s2)", "lease held by n2". */
 const HELD_BY = /\b(?:lease|leadership|leader lease|lock)\b[^\n]{0,60}?\bheld by (n\d{1,4})\b/i;
 /** A StatefulSet's pod: its set's name and ordinal. */
@@ -40,7 +41,7 @@ const factsOf: (log: string) => Facts = memoByText((log) => {
     if (line.length > 4000) continue;
     const m = STALL.exec(line);
     if (m) {
-      const s = m[1] ?? m[2];
+      const s = m[1] ?? m[2] ?? m[3];
       const seconds = s === undefined ? undefined : Number(s);
       if (seconds === undefined || seconds >= STALLED_AFTER)
         if (!stall || (seconds ?? 0) >= (stall.seconds ?? 0)) stall = { line: line.trim(), seconds };

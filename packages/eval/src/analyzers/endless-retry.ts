@@ -7,7 +7,7 @@ const COUNTER = /\b(?:retry|retries|attempt|attempts|try)\s{0,2}[#:=]?\s{0,2}(\d
 const STATUS = /\b(?:status(?: code)?|code|HTTP)\s{0,2}[:=]?\s{0,2}([45]\d\d)\b/i;
 /** Words of sending data on (a write, a push, a delivery): what a forwarder retries. */
 const SENDS =
-  /\b(?:send(?:s|ing)?|sent|writ(?:e|es|ing)|push(?:es|ing)?|post(?:s|ing)?|publish(?:es|ing)?|deliver(?:s|ing|y)?|upload(?:s|ing)?|forward(?:s|ing)?|ship(?:s|ping)?)\b/i;
+  /(?<![-/.\w])(?:send|sending|sent|write|writing|push|pushing|post|posting|publish|publishing|deliver|delivering|upload|uploading|forward|forwarding|ship|shipping)\b(?![-/.])/i;
 /** Words of a failure. */
 const FAILED =
   /\b(?:error|failed|failure|fail(?:s|ing)?|rejected|refused|unexpected status|cannot|could not|unable)\b/i;
@@ -17,7 +17,7 @@ const URL_HOST = /\bhttps?:\/\/([a-z0-9](?:[a-z0-9.-]{0,250}[a-z0-9])?)(?::\d{1,
 const NUMBERED_URL = /"(\d{1,2}):secret-url"/;
 /** Words saying the queue behind the failing writes is full or drops data. */
 const QUEUE_FULL =
-  /\b(?:queue|buffer|backlog)\b[^\n]{0,160}?\b(?:full|dropping|drops|dropped|discard\w*|exceed\w*|overflow\w*)/i;
+  /\b(?:queue|buffer|backlog)\b[^\n]{0,160}?\b(?:full|dropping|drops|dropped(?!\s?[=:]\s?0\b)|discard(?:s|ed|ing)?(?!\s?[=:]\s?0\b)|exceed\w*|overflow\w*)/i;
 /** Retries that many times over: the failure has outlasted any restart or blip. */
 const MANY = 20;
 
@@ -44,7 +44,10 @@ function shape(line: string): string {
  */
 const endlessIn: (log: string) => Endless | undefined = memoByText((log) => {
   const lines = log.slice(-200_000).split('\n');
-  const byShape = new Map<string, { line: string; count: number; times: number; at: number }>();
+  const byShape = new Map<
+    string,
+    { line: string; count: number; times: number; at: number; first: number }
+  >();
   lines.forEach((line, at) => {
     if (line.length > 4000 || !FAILED.test(line) || !SENDS.test(line)) return;
     const m = COUNTER.exec(line);
@@ -52,13 +55,16 @@ const endlessIn: (log: string) => Endless | undefined = memoByText((log) => {
     const s = shape(line);
     const was = byShape.get(s);
     const count = Math.max(Number(m[1]), was?.count ?? 0);
-    byShape.set(s, { line: line.trim(), count, times: (was?.times ?? 0) + 1, at });
+    byShape.set(s, { line: line.trim(), count, times: (was?.times ?? 0) + 1, at, first: was?.first ?? at });
   });
   const best = [...byShape.values()]
     .filter((x) => x.times >= 3 && x.count >= MANY)
     .sort((a, b) => b.times - a.times || b.count - a.count)[0];
   if (!best) return undefined;
-  const queue = lines.find((l) => l.length <= 4000 && QUEUE_FULL.test(l) && l.trim() !== best.line);
+  // A queue that fills behind the failure: said after the failure began.
+  const queue = lines
+    .slice(best.first)
+    .find((l) => l.length <= 4000 && QUEUE_FULL.test(l) && l.trim() !== best.line);
   return {
     line: best.line,
     count: best.count,

@@ -58,7 +58,7 @@ export const gunicornTimeoutAnalyzer: Analyzer = {
           !s.init && /gunicorn/i.test(s.body) && (!o.args['container'] || s.name === o.args['container']),
       );
       if (!c) continue;
-      const commandLine = c.body
+      const fullLine = c.body
         .split('\n')
         .filter(
           (l) =>
@@ -66,6 +66,10 @@ export const gunicornTimeoutAnalyzer: Analyzer = {
             !/:\s{2,}/.test(l.replace(/^\s{4,}(?:Command|Args):/, '')),
         )
         .join(' ');
+      // Gunicorn's own arguments: what follows its name (a wrapper before it, wait-for-it's --timeout,
+      // is another program's).
+      const at = fullLine.search(/gunicorn/i);
+      const commandLine = at > 0 ? fullLine.slice(at) : fullLine;
       const env = ENV.exec(c.body)?.[1]?.trim() ?? '';
       const slowest = slowestRequest(text);
       // A timeout already given on the command line or in the variable: raising it is a decision about

@@ -5,7 +5,7 @@ import { type Analyzer, clip, type Finding, outputs, type Read, unreadConfigMaps
 const FULL = /No space left on device|Disk quota exceeded|ENOSPC/i;
 // A Kafka broker's own log (its classes and server names), or a Redpanda broker's (its shards' loggers).
 const KAFKA =
-  /\bkafka\.(?:log|server|cluster|utils)\b|KafkaRaftServer|KafkaServer|\[shard \d{1,4}\] (?:storage|cluster|kafka)\b|\bredpanda\b/i;
+  /\bkafka\.(?:log|server|cluster|utils)\b|KafkaRaftServer|KafkaServer|\[shard \d{1,4}\] (?:storage|cluster|kafka)\b/;
 // A Redpanda segment's path names its topic: `kafka/clickstream.raw/7/1201-1-v1.log`.
 const SEGMENT_PATH = /\bkafka\/([A-Za-z0-9._-]{1,249})\/\d{1,6}\//g;
 // The partition a Kafka log line names: `partition=clickstream-raw-11`, `[Partition orders-3 broker=0]`.
@@ -73,17 +73,33 @@ function unlimitedInConfigMaps(
   )) {
     const note = /^\s{2,}last-applied-by:\s*(.{1,200})$/m.exec(o.content)?.[1];
     let topic: string | undefined;
+    let at: (typeof found)[number] | undefined;
+    let bytes = false;
     for (const raw of o.content.slice(0, 200_000).split('\n')) {
-      const item = /^\s*-\s+name:\s*["']?([A-Za-z0-9._-]{1,249})["']?\s*$/.exec(raw);
-      if (item) topic = item[1]!;
-      if (topic && /\bretention\.ms["']?:\s*["']?-1\b/.test(raw))
-        found.push({
+      // A comment is not a setting.
+      const line = raw.replace(/\s#.*$|^\s*#.*$/, '');
+      const item = /^\s*-\s+name:\s*["']?([A-Za-z0-9._-]{1,249})["']?\s*$/.exec(line);
+      if (item) {
+        topic = item[1]!;
+        at = undefined;
+        bytes = false;
+      }
+      if (!topic) continue;
+      // retention.bytes on the same line (a flow map) or on a line of its own (a block), before or after.
+      if (/\bretention\.bytes["']?:\s*["']?-1\b/.test(line)) {
+        bytes = true;
+        if (at) at.bytes = true;
+      }
+      if (/\bretention\.ms["']?:\s*["']?-1\b/.test(line)) {
+        at = {
           topic,
           configMap: String(o.args['name'] ?? ''),
-          line: raw.trim(),
-          bytes: /\bretention\.bytes["']?:\s*["']?-1\b/.test(raw),
+          line: line.trim(),
+          bytes,
           note: note ? `last applied by ${note}` : undefined,
-        });
+        };
+        found.push(at);
+      }
     }
   }
   return found.find((f) => named.includes(f.topic)) ?? found[0];

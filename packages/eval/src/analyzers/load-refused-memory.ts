@@ -1,4 +1,4 @@
-import { type Analyzer, clip, type Finding, outputs } from './types.js';
+import { type Analyzer, clip, type Finding, outputs, tableOf } from './types.js';
 
 /**
  * A program refusing work because the memory it predicts would not fit: Milvus' query node's "load
@@ -46,15 +46,20 @@ export const loadRefusedMemoryAnalyzer: Analyzer = {
       const factor = Number(FACTOR.exec(line)?.[1] ?? Number.NaN);
       const allowed = total !== undefined && factor > 0 ? Math.round(total * factor) : undefined;
       const pod = String(o.args['name'] ?? '');
-      const numbers =
-        predicted !== undefined && total !== undefined
-          ? `: it would need ${predicted} MB with the new data, more than ${allowed !== undefined ? `the ${allowed} MB it may use (${factor} of its ${total} MB total memory)` : `its ${total} MB total memory`}${held !== undefined ? `, since it already holds ${held} MB` : ''}`
-          : '';
+      // The pod list shows a pod that is not Running (killed, restarting): then not said to run.
+      const killed = tableOf(seen, 'list_pods').some(
+        (r) => r['STATUS'] !== 'Running' || (r['READY'] ?? '').startsWith('0/'),
+      );
+      // Sizes that say the load would fit are not quoted as the reason it does not.
+      const over = predicted !== undefined && total !== undefined && predicted > (allowed ?? total);
+      const numbers = over
+        ? `: it would need ${predicted} MB with the new data, more than ${allowed !== undefined ? `the ${allowed} MB it may use (${factor} of its ${total} MB total memory)` : `its ${total} MB total memory`}${held !== undefined ? `, since it already holds ${held} MB` : ''}`
+        : '';
       return [
         {
           weight: 84,
           object: `pod ${pod}`,
-          cause: `${pod} refuses the load because it does not have enough memory for it${numbers} ("${clip(line, 200)}", ${lines.length} times). The load is refused before it starts, so it never finishes and the data stays unloaded while every pod runs; no container was killed for memory, and the storage it loads from is not the problem`,
+          cause: `${pod} refuses the load because it does not have enough memory for it${numbers} ("${clip(line, 200)}", ${lines.length} times). The load is refused before it starts, so it never finishes and the data stays unloaded${killed ? '' : ' while every pod runs; no container was killed for memory'}, and the storage it loads from is not the problem`,
           evidence: [`get_pod_logs ${pod}: "${clip(line, 220)}"`],
           advice: `give the nodes that load it more memory (more or larger replicas, a higher memory limit), or release what they hold and no longer need (an old collection) before loading the new one; restarting the storage changes nothing`,
         },

@@ -9,8 +9,15 @@ const LOST =
   /\bDisconnected from (?:server|member|node|peer) "?([a-z0-9][a-z0-9_-]{0,62})"?|\b(?:server|member|node|peer|replica) "?([a-z0-9][a-z0-9_-]{0,62})"? (?:is unreachable|is down|left the cluster|disconnected)\b/i;
 /** Node events of a planned stop: cordoned for a drain, rebooted. */
 const NODE_STOPPED = /\b(?:NodeNotSchedulable|Rebooted|Cordon\w*|Drain\w*)\b/;
-/** A client's setting that turns retries off, as its log or environment shows it: `WRITE_RETRIES=0`, `retries: 0`. */
-const NO_RETRY = /\b([A-Za-z_]{0,40}RETR(?:Y|IES)[A-Za-z_]{0,40})\s?[=:]\s?0\b/i;
+/**
+ * A client's setting that turns retries off, as its log or environment shows it: an environment-style
+ * name (`WRITE_RETRIES=0`) or a setting named as a maximum (`max_retries: 0`); "retries: 0" alone is a
+ * count of retries a request needed, not a setting.
+ */
+const NO_RETRY =
+  /\b([A-Z][A-Z0-9_]{0,40}RETR(?:Y|IES)[A-Z0-9_]{0,40})=0\b|\b((?:max|maximum)[_. -]?retr(?:y|ies))\s?[=:]\s?0\b/;
+/** Pod events of a stop (the kubelet stopping it, an eviction, a preemption). */
+const POD_STOPPED = /\b(?:Killing|Evicted|Preempt\w*)\b/;
 
 interface Handover {
   readonly ns: string;
@@ -53,11 +60,11 @@ function handover(ctx: AnalyzerContext): Handover | undefined {
   return undefined;
 }
 
-/** Lines of the namespace's (or the default namespace's) events that name `object`. */
+/** Lines of the namespace's (or the default namespace's) events whose object is `object`, as a whole word. */
 function eventsOf(ctx: AnalyzerContext, ns: string, object: string): string[] {
   return outputs(ctx.seen, 'get_events', (o) => o.args['namespace'] === ns)
     .flatMap((o) => o.content.split('\n'))
-    .filter((l) => l.includes(object));
+    .filter((l) => l.split(/\s+/).includes(object));
 }
 
 /**
@@ -88,7 +95,7 @@ export const primaryHandoverAnalyzer: Analyzer = {
     const nodeEvents = h.node
       ? eventsOf(ctx, 'default', `node/${h.node}`).filter((l) => NODE_STOPPED.test(l))
       : [];
-    const podEvents = eventsOf(ctx, h.ns, `pod/${h.pod}`);
+    const podEvents = eventsOf(ctx, h.ns, `pod/${h.pod}`).filter((l) => POD_STOPPED.test(l));
     if (nodeEvents.length === 0 && podEvents.length === 0) return [];
     const stopped = nodeEvents.length
       ? `its node ${h.node} was taken out for maintenance (${nodeEvents.map((l) => clip(l.replace(/\s+/g, ' ').trim(), 90)).join('; ')})`
@@ -97,6 +104,7 @@ export const primaryHandoverAnalyzer: Analyzer = {
       .flatMap((o) => o.content.slice(-200_000).split('\n'))
       .map((l) => NO_RETRY.exec(l.length <= 4000 ? l : ''))
       .find(Boolean);
+    const retrySetting = retry ? (retry[1] ?? retry[2])! : undefined;
     return [
       {
         weight: 88,
@@ -114,7 +122,7 @@ export const primaryHandoverAnalyzer: Analyzer = {
             .slice(0, 2)
             .map((l) => `get_events default: ${clip(l.replace(/\s+/g, ' ').trim(), 140)}`),
         ],
-        advice: `make the writer retry a write the store refused while its primary moves (${retry ? `${retry[1]} above 0, ` : ''}or wait until the table is ready for writes), and before draining a node move the primaries off the member it runs; nothing needs replacing`,
+        advice: `make the writer retry a write the store refused while its primary moves (${retrySetting ? `${retrySetting} above 0, ` : ''}or wait until the table is ready for writes), and before draining a node move the primaries off the member it runs; nothing needs replacing`,
         revisionSound: true,
       },
     ];

@@ -35,7 +35,9 @@ export const retentionCleanupAnalyzer: Analyzer = {
       const last = runs[runs.length - 1];
       if (!last?.m) continue;
       const unit = last.m[3]!.toLowerCase();
-      const age = `${last.m[2]} ${unit.length === 1 ? { s: 'seconds', m: 'minutes', h: 'hours', d: 'days' }[unit] : unit}`;
+      const word =
+        unit.length === 1 ? { s: 'second', m: 'minute', h: 'hour', d: 'day' }[unit]! : unit.replace(/s$/, '');
+      const age = `${last.m[2]} ${word}${Number(last.m[2]) === 1 ? '' : 's'}`;
       const burst = /\bload[- ]?test/i.test(asked)
         ? 'the load test, its many client instances'
         : /\b(?:traffic|burst|spike|peak|campaign)\b/i.test(asked)

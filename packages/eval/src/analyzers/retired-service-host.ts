@@ -20,6 +20,14 @@ const SVC_HOST =
   /\b([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.svc(?:\.cluster\.local)?)\b/;
 /** An environment line of a pod's or a pod template's container, as `kubectl describe` prints it. */
 const ENV_LINE = /^\s{4,}([A-Za-z_][A-Za-z0-9_.-]{0,127}):\s{1,20}(\S.{0,500})$/;
+/** Every cluster Service DNS name on a line. */
+const SVC_HOSTS = new RegExp(SVC_HOST.source, 'g');
+
+/** `text` with the characters a regular expression reads specially escaped. */
+function escaped(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Parts of a variable's name that say how, not what: left out when two names are compared. */
 const GENERIC = new Set([
   'HOST',
@@ -133,10 +141,18 @@ export const retiredServiceHostAnalyzer: Analyzer = {
       if (!described) continue;
       const short = `${d.service}.${d.namespace}`;
       for (const c of containerSections(described.content).filter((s) => !s.init)) {
-        const v = envOf(c.body).find((e) => e.value.includes(short));
+        // The variable that names this very Service (not one whose namespace only starts the same).
+        const v = envOf(c.body).find((e) =>
+          [...e.value.matchAll(SVC_HOSTS)].some((m) => {
+            const h = serviceHost(m[1]!);
+            return h?.service === d.service && h.namespace === d.namespace;
+          }),
+        );
         if (!v) continue;
         const owner = ownerDeployment(described.content);
-        const mine = new Set(parts(v.name));
+        // What the variable is about (REDIS), the program's own name (RELAY for relay) left out.
+        const own = new Set(parts(owner ?? d.pod));
+        const mine = new Set(parts(v.name).filter((p) => !own.has(p)));
         // What the other workloads use: a variable of theirs of the same kind naming another Service
         // (read line by line from pod and Deployment descriptions, whose layouts differ).
         const other = [...outputs(seen, 'describe_pod'), ...outputs(seen, 'describe_deployment')]
@@ -162,8 +178,20 @@ export const retiredServiceHostAnalyzer: Analyzer = {
               listed(seen, serviceHost(x.host)?.namespace ?? '', serviceHost(x.host)?.service ?? '') !==
                 false,
           );
-        const oldHost = SVC_HOST.exec(v.value)?.[1];
-        const value = other?.host && oldHost ? v.value.replace(oldHost, other.host) : undefined;
+        const oldHost = [...v.value.matchAll(SVC_HOSTS)]
+          .map((m) => m[1]!)
+          .find((h) => serviceHost(h)?.service === d.service && serviceHost(h)?.namespace === d.namespace);
+        // The host the others use, with the port they state (else the old value's port), the rest kept.
+        const port = other?.host
+          ? new RegExp(`${escaped(other.host)}:(\\d{1,5})\\b`).exec(other.e.value)?.[1]
+          : undefined;
+        const value =
+          other?.host && oldHost
+            ? v.value.replace(
+                new RegExp(`${escaped(oldHost)}(:\\d{1,5})?`),
+                (_, oldPort: string | undefined) => `${other.host}${port ? `:${port}` : (oldPort ?? '')}`,
+              )
+            : undefined;
         const usedBy = other
           ? ` The other workloads use ${other.host} (${other.who}: ${other.e.name}=${clip(other.e.value, 80)}), so ${v.name} was missed when the backend moved`
           : '';

@@ -15,8 +15,8 @@ const COUNTED =
  * directory of its own data volume (a second mount of the same volume, `subPath: snapshots`) spends
  * that volume on every copy; when nothing removes old copies, they pile up until the volume is full
  * and the program's own writes fail ("No space left on device"). Found from the pod's log (the full
- * file system), its description (two mounts of one volume, one of them for snapshots, backups, dumps or
- * an archive) and, when a log read counts the copies kept (how many, the oldest, the total), that
+ * file system), its description (two mounts of one volume, one of them, writable, for snapshots,
+ * backups, dumps or an archive) and, when a log read counts the copies kept (how many, the oldest, the total), that
  * count. The fix is a retention for the copies (delete the old ones) or a volume of their own; more
  * CPU or memory changes nothing.
  */
@@ -41,16 +41,18 @@ export const snapshotsOnDataVolumeAnalyzer: Analyzer = {
         .slice(0, 200_000)
         .split('\n')
         .map((l) => MOUNT.exec(l))
-        .flatMap((m) => (m ? [{ path: m[1]!, volume: m[2]!, sub: m[4] }] : []));
+        .flatMap((m) => (m ? [{ path: m[1]!, volume: m[2]!, mode: m[3]!, sub: m[4] }] : []));
       const copies = mounts.find(
         (m) =>
+          m.mode === 'rw' &&
           (COPIES.test(m.sub ?? '') || COPIES.test(m.path)) &&
           mounts.some((x) => x !== m && x.volume === m.volume && !COPIES.test(x.path)),
       );
       if (!copies) continue;
       const data = mounts.find((x) => x !== copies && x.volume === copies.volume)!;
       const kind = (COPIES.exec(`${copies.sub ?? ''} ${copies.path}`)?.[0] ?? 'snapshot').toLowerCase();
-      const counted = outputs(seen, 'get_pod_logs')
+      // The copies counted by a log of the same namespace (the job that makes them, the program itself).
+      const counted = outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === o.args['namespace'])
         .flatMap((x) =>
           x.content
             .slice(-200_000)

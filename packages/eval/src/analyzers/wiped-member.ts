@@ -111,6 +111,8 @@ function wipedMembers(ctx: AnalyzerContext): Wiped[] {
     for (const other of members.values()) {
       const o = other.member;
       if (o.ns !== member.ns || o.set !== member.set || o.pod === member.pod) continue;
+      // A refuser that made its state anew too is a group on its first boot, not a member wiped later.
+      if (other.facts.some((f) => f.fresh !== undefined)) continue;
       const rejected = other.facts
         .flatMap((f) => f.rejects)
         .find((line) => {
