@@ -199,7 +199,7 @@ export function flagSettings(body: string): { key: string; value: string; line: 
  * whatever word follows it ("deadline exceeded while calling quota-service").
  */
 export const LIMIT_REACHED =
-  /limit (?:exceeded|reached)|(?:pool|queue) (?:is )?(?:full|exhausted)|too many|quota (?:exceeded|reached)|(?<!deadline |timeout |time )exceeded [\w -]{0,40}\b(?:limit|quota|cap|capacity|threshold)s?\b(?![-\w])/i;
+  /limit (?:exceeded|reached)|(?:pool|queue) (?:is )?(?:full|exhausted)|too many|quota (?:exceeded|reached)|max(?:imum)? number of [a-z]{1,20}(?: [a-z]{1,20})? reached|(?<!deadline |timeout |time )exceeded [\w -]{0,40}\b(?:limit|quota|cap|capacity|threshold)s?\b(?![-\w])/i;
 
 /**
  * The ConfigMaps a described pod reads its settings from, settings only (see `NOT_SETTINGS`): those it

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { clientPoolCapAnalyzer } from './client-pool-cap.js';
 import { diskStallAnalyzer } from './disk-stall.js';
 import { endlessRetryAnalyzer } from './endless-retry.js';
+import { LIMIT_REACHED } from './failure-settings.js';
 import { gunicornTimeoutAnalyzer } from './gunicorn-timeout.js';
 import { idleCullerAnalyzer } from './idle-culler.js';
 import { kafkaRetentionAnalyzer } from './kafka-retention.js';
@@ -471,5 +472,13 @@ describe('gunicorn-timeout: a timeout already set, and a query longer than it', 
     );
     expect(f?.cause).toMatch(/runs longer than its worker timeout of 60 seconds/);
     expect(f?.cause).toMatch(/dwh-0: "LOG: duration: 71904\.112 ms/);
+  });
+});
+
+describe('failure-settings: a limit reached, in the words servers use', () => {
+  it("takes Redis' maximum number of clients reached", () => {
+    expect(LIMIT_REACHED.test('-ERR max number of clients reached')).toBe(true);
+    expect(LIMIT_REACHED.test('maximum number of open connections reached')).toBe(true);
+    expect(LIMIT_REACHED.test('reached the maximum of the chart')).toBe(false);
   });
 });

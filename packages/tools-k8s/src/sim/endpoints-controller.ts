@@ -102,7 +102,7 @@ function isOwnEndpoints(o: KubeObject): boolean {
     if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && k !== 'subsets') return false;
     n++;
   }
-  return o.apiVersion === 'v1' && (n === 3 || (n === 4 && o.subsets !== undefined));
+  return o.apiVersion === 'v1' && o.kind === 'Endpoints' && (n === 3 || (n === 4 && o.subsets !== undefined));
 }
 
 /** Whether two values of plain JSON data (as this controller builds them) are equal: the same keys in any order, equal values. */
