@@ -21,6 +21,10 @@ import {
   tableOf,
 } from './types.js';
 
+/** An end user's failed login attempt as an SSO or login portal logs it: "Unsuccessful 1FA authentication attempt by user …". */
+const USER_LOGIN_FAILED =
+  /\b(?:unsuccessful|failed) (?:1FA|2FA|first[- ]factor|second[- ]factor|login|log-in|sign-?in) (?:authentication )?attempt\b/i;
+
 // Words a program uses when something fails, as log levels and runtimes print them (case kept:
 // "ERROR" and "Exception" are levels and class names, "error" in prose is not).
 const ERROR_MARKS = [
@@ -708,6 +712,9 @@ export const appErrorsAnalyzer: Analyzer = {
       if ((!known || known.symptom) && recoveredRetries(o.content)) return [];
       // Every failure is one client's malformed request while other clients succeed: not a fault here.
       if (!known && oneClientFailures(o.content)) return [];
+      // Every failure is an end user's failed login attempt (a wrong password, an unknown user), a few of
+      // them: what a login portal logs in normal use, not a fault of the program.
+      if (!known && bad.length <= 3 && bad.every((l) => USER_LOGIN_FAILED.test(l.slice(0, 4000)))) return [];
       // Every failure is a connection a load balancer's TCP health check opened and closed: noise.
       if (!known && exposedServices(seen, ns).length > 0 && noiseOf(o.content)?.others.length === 0)
         return [];

@@ -3,11 +3,12 @@ import { type Analyzer, clip, outputs } from './types.js';
 /**
  * A line saying a component stopped something because it sat idle: JupyterHub's idle culler's
  * "Culling server for user ana (inactive for 01:04:12)", and the like ("reaping idle session …",
- * "stopping idle workspace … (idle for 45m)", "shutting down inactive kernel"). The thing stopped, and
+ * "stopping idle workspace … (idle for 45m)", "shutting down inactive kernel", an SSO portal's "Session
+ * for user … was reset: inactivity period of 5m0s exceeded"). The thing stopped, and
  * how long it was idle when it was.
  */
 const CULLED =
-  /\b(?:cull(?:ing|ed)|reap(?:ing|ed)|stopp(?:ing|ed)|shutting down|shut down|evict(?:ing|ed)|hibernat(?:ing|ed))\b[^\n]{0,120}?\b(?:idle|inactive|inactivity)\b/i;
+  /\b(?:cull(?:ing|ed)|reap(?:ing|ed)|stopp(?:ing|ed)|shutting down|shut down|evict(?:ing|ed)|hibernat(?:ing|ed)|was reset|reset|expired|ended|logged out|closed)\b[^\n]{0,120}?\b(?:idle|inactive|inactivity)\b/i;
 /** The idle timeout a component was started with: `--timeout=3600`, `idle_timeout: 30m`, `--cull-idle-timeout 600`. */
 const IDLE_TIMEOUT =
   /(?:--(?:cull-)?(?:idle-)?timeout|idle[_-]?timeout|cull[_-]?idle[_-]?timeout|inactivity[_-]?timeout)['"]?\s{0,3}[=:]?\s{0,3}['"]?(\d{1,7})\s{0,2}(s|m|h|seconds?|minutes?|hours?)?\b/i;
@@ -47,8 +48,11 @@ export const idleCullerAnalyzer: Analyzer = {
       const started = lines.map((l) => ({ l, m: IDLE_TIMEOUT.exec(l) })).find((x) => x.m);
       const timeout = started?.m ? humanSeconds(Number(started.m[1]), started.m[2]) : undefined;
       const pod = String(o.args['name'] ?? '');
+      const session = culled.some((l) => /\bsession/i.test(l));
       return [
-        `What stops them is the idle culler, by design: ${pod}'s log shows it culling what sat idle (${culled.length} times, e.g. "${clip(culled[0]!.trim(), 140)}")${timeout ? `, as it was configured to: it stops anything inactive for longer than ${timeout} ("${clip(started!.l.trim(), 200)}")` : ''}. Nothing crashed and nothing is out of memory: servers left idle past the timeout are stopped and start again when their user comes back. That is expected and harmless; if people need longer breaks, raise the culler's idle timeout (or exempt their servers) rather than fix anything.`,
+        session
+          ? `What ends them is the session's inactivity limit, as configured: ${pod}'s log shows sessions ended after a period without activity (${culled.length} times, e.g. "${clip(culled[0]!.trim(), 160)}"). A page that keeps open a stream or polls in the background without counting as activity loses its session when that period passes, and the next full page load shows the login: that is expected, by design, and nothing is broken; if people need longer, raise the inactivity period in the session settings (or make the page's requests count as activity) rather than fix anything.`
+          : `What stops them is the idle culler, by design: ${pod}'s log shows it culling what sat idle (${culled.length} times, e.g. "${clip(culled[0]!.trim(), 140)}")${timeout ? `, as it was configured to: it stops anything inactive for longer than ${timeout} ("${clip(started!.l.trim(), 200)}")` : ''}. Nothing crashed and nothing is out of memory: servers left idle past the timeout are stopped and start again when their user comes back. That is expected and harmless; if people need longer breaks, raise the culler's idle timeout (or exempt their servers) rather than fix anything.`,
       ];
     }
     return [];

@@ -1,5 +1,7 @@
 import { allocatableAnalyzer, requestedNodesAnalyzer } from './allocatable.js';
 import { appErrorsAnalyzer } from './app-errors.js';
+import { bufferOverflowAnalyzer } from './buffer-overflow.js';
+import { cacheFillsLimitAnalyzer } from './cache-fills-limit.js';
 import { cacheStampedeAnalyzer } from './cache-stampede.js';
 import { celeryPrefetchAnalyzer } from './celery-prefetch.js';
 import { celeryVisibilityTimeoutAnalyzer } from './celery-visibility-timeout.js';
@@ -96,6 +98,7 @@ import { knownTaintsAnalyzer } from './known-taints.js';
 import { legacyOpensslRootAnalyzer } from './legacy-openssl-root.js';
 import { loadRefusedMemoryAnalyzer } from './load-refused-memory.js';
 import { localStorageAnalyzer } from './local-storage.js';
+import { localhostSettingAnalyzer } from './localhost-setting.js';
 import { logLevelAnalyzer } from './log-level.js';
 import { logRotationPressureAnalyzer } from './log-rotation-pressure.js';
 import { logShipperBufferAnalyzer } from './log-shipper-buffer.js';
@@ -237,11 +240,17 @@ export const ANALYZERS: readonly Analyzer[] = [
   dnsAnalyzer,
   // A setting that still names a Service that is gone (a backend moved, one workload left out).
   retiredServiceHostAnalyzer,
+  // A setting left at localhost: the Service on that port the task's namespaces hold, as the fix.
+  localhostSettingAnalyzer,
   dnsForwardAnalyzer,
   pullSecretsAnalyzer,
   appErrorsAnalyzer,
   // One failure retried without end (a rising retry count): the receiver refuses every attempt.
   endlessRetryAnalyzer,
+  // A relay whose intake outruns its output: the buffer overflows and drops.
+  bufferOverflowAnalyzer,
+  // A cache sized to the whole memory limit of a container OOM-killed: a third of the limit as the fix.
+  cacheFillsLimitAnalyzer,
   // A data volume filled by the snapshots or backups kept on it (a second mount of the same volume).
   snapshotsOnDataVolumeAnalyzer,
   // Work a program refuses because the memory it predicts would not fit (a load refused up front).

@@ -225,6 +225,22 @@ export function probeCause(
           'keep the messaging (Kafka) check out of the liveness probe (leave it in readiness), or give the liveness probe a failureThreshold longer than a rebalance; tune the consumer (static membership, cooperative rebalancing) so rebalances are short',
         specific: true,
       };
+    // A program that reports itself not ready while its data volume is short of space (a repository
+    // manager's "node is no longer writable: low disk space on blob store"): the space, not the probe.
+    const space = lines.find(
+      (l) =>
+        l.length <= 4000 &&
+        /\b(?:low disk space|no space left|disk (?:is )?(?:almost )?full|not enough (?:free |disk )?space|free (?:disk )?space (?:is )?(?:below|under|low))\b/i.test(
+          l,
+        ),
+    );
+    if (space)
+      return {
+        cause: `the program answers the ${kind} probe with HTTP ${status}: it reports itself not ready because the volume it stores its data on is short of space (its log: "${clipLine(space)}"), so the kubelet ${effect}; it comes back by itself only when something frees space`,
+        advice:
+          'free space on the data volume (clean up or compact what it stores) or grow the volume (its PersistentVolumeClaim), and watch its free space; the probe is right',
+        specific: true,
+      };
     const reach = lines.find(
       (l) =>
         l !== down &&

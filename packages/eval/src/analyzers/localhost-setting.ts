@@ -1,0 +1,146 @@
+import { parseTable } from '../k8s-text.js';
+import { envOf, loggedContainers } from './env-values.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  envFix,
+  type Finding,
+  namespaceNames,
+  outputs,
+  ownerDeployment,
+  type Read,
+} from './types.js';
+
+/** A refused connection to the pod's own loopback address, with the port: `127.0.0.1:2379`, `localhost:2379`. */
+const LOOPBACK_REFUSED =
+  /\b(?:127\.0\.0\.1|localhost|\[::1\]):(\d{1,5})\b[^\n]{0,200}?\b(?:connection refused|ECONNREFUSED|refused)\b|\b(?:connection refused|ECONNREFUSED)\b[^\n]{0,200}?\b(?:127\.0\.0\.1|localhost|\[::1\]):(\d{1,5})\b/i;
+/** A loopback address with the port in a setting's value. */
+const LOOPBACK = /\b(127\.0\.0\.1|localhost|\[::1\]):(\d{1,5})\b/;
+/** Parts of a name that say how, not what: left out when a variable is matched to a Service's name. */
+const GENERIC = new Set([
+  'HOST',
+  'HOSTS',
+  'URL',
+  'URI',
+  'ADDR',
+  'ADDRESS',
+  'PORT',
+  'ENDPOINT',
+  'ENDPOINTS',
+  'SERVER',
+  'SERVERS',
+]);
+
+function parts(name: string): string[] {
+  return name
+    .toUpperCase()
+    .split(/[_.-]+/)
+    .filter((p) => p.length > 2 && !GENERIC.has(p));
+}
+
+interface Loop {
+  readonly ns: string;
+  readonly pod: string;
+  readonly line: string;
+  readonly port: string;
+}
+
+/** A pod of `ctx.ns` whose log (current or previous) shows a refused connection to its own loopback. */
+function loopRefused(ctx: AnalyzerContext): Loop | undefined {
+  for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => (x.args['namespace'] ?? ctx.ns) === ctx.ns)) {
+    const line = o.content
+      .slice(-200_000)
+      .split('\n')
+      .find((l) => l.length <= 4000 && LOOPBACK_REFUSED.test(l));
+    if (!line) continue;
+    const m = LOOPBACK_REFUSED.exec(line)!;
+    return { ns: ctx.ns, pod: String(o.args['name'] ?? ''), line: line.trim(), port: (m[1] ?? m[2])! };
+  }
+  return undefined;
+}
+
+/** The namespaces the task names as a word, this one left out. */
+function namedNamespaces(ctx: AnalyzerContext): string[] {
+  const words = new Set(
+    ctx.task
+      .slice(0, 4000)
+      .toLowerCase()
+      .match(/[a-z0-9][a-z0-9-]{0,62}/g) ?? [],
+  );
+  return namespaceNames(ctx.seen).filter((n) => n !== ctx.ns && words.has(n));
+}
+
+/**
+ * A program whose own setting points it at localhost. A chart's default (`http://127.0.0.1:2379`) left in
+ * a variable sends the program to the pod itself, where nothing listens, so it is refused and crashes;
+ * what it should reach is a Service of the cluster on that port. Found from the pod's log (a refused
+ * connection to its loopback address and port), its description (the one variable whose value holds
+ * that loopback address and port) and the Services of the namespaces the task names (read when not
+ * read yet): the one that serves the port and whose name shares a telling word with the variable's
+ * (ETCD in GATEWAY_ETCD_HOST and config-etcd). The fix sets the variable to that Service's DNS name,
+ * scheme, port and path kept, through `set_env`.
+ */
+export const localhostSettingAnalyzer: Analyzer = {
+  name: 'localhost-setting',
+  reads(ctx): Read[] {
+    const loop = loopRefused(ctx);
+    if (!loop) return [];
+    if (namespaceNames(ctx.seen).length === 0)
+      return [{ tool: 'list_resources', args: { kind: 'Namespace' } }];
+    return namedNamespaces(ctx)
+      .filter((n) => !outputs(ctx.seen, 'list_services', (o) => o.args['namespace'] === n).length)
+      .slice(0, 2)
+      .map((namespace) => ({ tool: 'list_services', args: { namespace } }));
+  },
+  finds(ctx): Finding[] {
+    const loop = loopRefused(ctx);
+    if (!loop) return [];
+    const log = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === loop.pod).pop();
+    const logged = log ? loggedContainers(ctx.seen, ctx.ns, log) : undefined;
+    if (!logged) return [];
+    for (const c of logged.containers) {
+      const vars = envOf(c.body).filter((e) => LOOPBACK.exec(e.value)?.[2] === loop.port);
+      if (vars.length !== 1) continue;
+      const v = vars[0]!;
+      const owner = ownerDeployment(logged.described.content);
+      const own = new Set(parts(owner ?? loop.pod));
+      const telling = parts(v.name).filter((p) => !own.has(p));
+      const services = outputs(ctx.seen, 'list_services').flatMap((o) =>
+        parseTable(o.content).map((r) => ({ r, ns: String(o.args['namespace'] ?? '') })),
+      );
+      const serving = services.filter(
+        ({ r, ns }) =>
+          ns !== ctx.ns &&
+          (r['PORT(S)'] ?? '').split(',').some((p) => p.split('/')[0]?.split(':')[0] === loop.port) &&
+          telling.some((t) => (r['NAME'] ?? '').toUpperCase().split('-').includes(t)),
+      );
+      if (serving.length !== 1) continue;
+      const target = `${serving[0]!.r['NAME']}.${serving[0]!.ns}.svc`;
+      const endpoints = serving[0]!.r['ENDPOINTS'] ?? '';
+      const up = endpoints !== '' && endpoints !== '<none>' ? ', which has endpoints' : '';
+      const value = v.value.replace(LOOPBACK, `${target}:${loop.port}`);
+      return [
+        {
+          weight: 92,
+          object: owner ? `deployment ${owner} (pod ${loop.pod})` : `pod ${loop.pod}`,
+          cause: `${owner ?? loop.pod}'s ${v.name} points it at ${clip(v.value, 80)}: localhost inside a pod is the pod itself, where nothing listens on port ${loop.port}, so every connection is refused ("${clip(loop.line, 160)}") and the program fails; the setting was left at a default instead of the Service it should reach, ${target} (port ${loop.port})${up}`,
+          evidence: [
+            `get_pod_logs ${loop.pod}: "${clip(loop.line, 180)}"`,
+            `describe_pod ${loop.pod}: ${v.name}: ${clip(v.value, 100)}`,
+            `list_services ${serving[0]!.ns}: ${serving[0]!.r['NAME']} ${serving[0]!.r['PORT(S)'] ?? ''}`,
+          ],
+          advice: `set ${v.name} of ${owner ?? loop.pod} to ${value}, the Service that serves port ${loop.port}`,
+          ...envFix(
+            ctx.ns,
+            owner,
+            c.name,
+            [{ name: v.name, value }],
+            `set ${v.name} of ${owner}/${c.name} to ${value}, instead of localhost`,
+          ),
+        },
+      ];
+    }
+    return [];
+  },
+};
