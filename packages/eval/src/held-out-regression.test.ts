@@ -96,7 +96,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-56': [
     'mqtt-broker-cpu-saturated-by-device-reconnect-storm',
     'session-kv-three-node-active-replica-ring',
-    'vector-store-ram-full-vectors-not-on-disk',
   ],
 };
 

@@ -8,6 +8,7 @@ import { idleCullerAnalyzer } from './idle-culler.js';
 import { localhostSettingAnalyzer } from './localhost-setting.js';
 import { ctx, describedPodText, log, observed, pods, table } from './observed.fixture.js';
 import { probeCause } from './probes.js';
+import { vectorsInMemoryAnalyzer } from './vectors-in-memory.js';
 
 describe('localhost-setting: a setting left at localhost', () => {
   const NS = 'edge';
@@ -225,5 +226,43 @@ describe("app-errors: a few end users' failed logins are not a fault", () => {
       'ERROR FATAL: password authentication failed for user "portal"',
     ]);
     expect(appErrorsAnalyzer.finds(ctx(NS, [running, db]))).toHaveLength(1);
+  });
+});
+
+describe('vectors-in-memory: a vector store whose memory is its vectors', () => {
+  const NS = 'vector-search';
+  const store = log(NS, 'vecstore-0', [
+    'INFO Recovered collection docs-embeddings: 48/48 segments, 6812400 points, dim 1536, distance Cosine',
+  ]);
+  const metrics = (use: string) =>
+    observed(
+      'get_pod_metrics',
+      { namespace: NS },
+      `vecstore-0  restarts: 0  oomKills: 0 known\n  qdrant: cpu 1800m / request 4 / limit 8 (23%); memory ${use} / request 40Gi / limit 48Gi (94%)`,
+    );
+  const config = (vectors: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'ConfigMap', namespace: NS, name: 'vecstore-collections' },
+      `Data\n====\ndocs.json:\n----\n{\n  "vectors": ${vectors},\n  "on_disk_payload": true,\n  "hnsw_config": { "m": 16, "on_disk": true }\n}\n`,
+    );
+
+  it('computes the vectors held in RAM and names the configuration that keeps them there', () => {
+    const [f] = vectorsInMemoryAnalyzer.finds(
+      ctx(NS, [store, metrics('45Gi'), config('{ "size": 1536, "distance": "Cosine" }')]),
+    );
+    expect(f?.cause).toMatch(/6812400 points × 1536 dimensions × 4 bytes \(float32\) = 39\.0 GiB/);
+    expect(f?.cause).toMatch(/no "on_disk": true under "vectors"/);
+  });
+
+  it('says nothing when the vectors are on disk, or the pod is far from its limit', () => {
+    expect(
+      vectorsInMemoryAnalyzer.finds(
+        ctx(NS, [store, metrics('45Gi'), config('{ "size": 1536, "distance": "Cosine", "on_disk": true }')]),
+      ),
+    ).toEqual([]);
+    expect(
+      vectorsInMemoryAnalyzer.finds(ctx(NS, [store, metrics('20Gi'), config('{ "size": 1536 }')])),
+    ).toEqual([]);
   });
 });

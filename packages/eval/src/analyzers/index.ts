@@ -217,6 +217,7 @@ import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
 import type { Analyzer } from './types.js';
 import { upgradedLibraryAnalyzer } from './upgraded-library.js';
+import { vectorsInMemoryAnalyzer } from './vectors-in-memory.js';
 import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js';
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
 import { volumeOwnershipAnalyzer } from './volume-ownership.js';
@@ -249,6 +250,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   endlessRetryAnalyzer,
   // A relay whose intake outruns its output: the buffer overflows and drops.
   bufferOverflowAnalyzer,
+  // A vector store whose memory is its vectors, kept in RAM by the collection's configuration.
+  vectorsInMemoryAnalyzer,
   // A cache sized to the whole memory limit of a container OOM-killed: a third of the limit as the fix.
   cacheFillsLimitAnalyzer,
   // A data volume filled by the snapshots or backups kept on it (a second mount of the same volume).
