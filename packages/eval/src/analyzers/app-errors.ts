@@ -23,7 +23,15 @@ import {
 
 /** An end user's failed login attempt as an SSO or login portal logs it: "Unsuccessful 1FA authentication attempt by user …". */
 const USER_LOGIN_FAILED =
-  /\b(?:unsuccessful|failed) (?:1FA|2FA|first[- ]factor|second[- ]factor|login|log-in|sign-?in) (?:authentication )?attempt\b/i;
+  /\b(?:unsuccessful|failed) (?:1FA|2FA|first[- ]factor|second[- ]factor|login|log-in|sign-?in) (?:authentication )?attempt\b[^\n]{0,20}?\b(?:by|for|from) (?:user\b|['"]?[\w.@-]{1,64})/i;
+/** What makes a failed login the program's own fault: its backend unreachable, a service account's credentials. */
+const BACKEND_FAULT =
+  /\b(?:service user|service account|connection refused|unable to connect|could not connect|dial tcp|timed? ?out|unreachable|no route to host|LDAP server|directory server)\b/i;
+
+/** An end user's failed login attempt (a wrong password, an unknown user), not a fault of the program's backend. */
+function endUserLoginFailed(line: string): boolean {
+  return USER_LOGIN_FAILED.test(line) && !BACKEND_FAULT.test(line);
+}
 
 // Words a program uses when something fails, as log levels and runtimes print them (case kept:
 // "ERROR" and "Exception" are levels and class names, "error" in prose is not).
@@ -714,7 +722,7 @@ export const appErrorsAnalyzer: Analyzer = {
       if (!known && oneClientFailures(o.content)) return [];
       // Every failure is an end user's failed login attempt (a wrong password, an unknown user), a few of
       // them: what a login portal logs in normal use, not a fault of the program.
-      if (!known && bad.length <= 3 && bad.every((l) => USER_LOGIN_FAILED.test(l.slice(0, 4000)))) return [];
+      if (!known && bad.length <= 3 && bad.every((l) => endUserLoginFailed(l.slice(0, 4000)))) return [];
       // Every failure is a connection a load balancer's TCP health check opened and closed: noise.
       if (!known && exposedServices(seen, ns).length > 0 && noiseOf(o.content)?.others.length === 0)
         return [];

@@ -4,9 +4,19 @@ import { type Analyzer, clip, type Finding, outputs, tableOf } from './types.js'
 const OVERFLOW =
   /\bbuffer overflow\b|\b(?:buffer|queue)\b[^\n]{0,40}?\b(?:overflow\w*|full)\b[^\n]{0,80}?\b(?:dropp(?:ed|ing)|discard(?:ed|ing))\b/i;
 /** A count taken in, on a stats line: `agent.metrics_gathered=107180`, `received=…`, `in=…`. */
-const TAKEN_IN = /\b[\w.]{0,40}(?:gathered|received|intake|ingested|accepted|_in)\b[=:]\s?(\d{1,12})\b/i;
+const TAKEN_IN = /\b([\w.]{0,40}(?:gathered|received|intake|ingested|accepted|_in))\b[=:]\s?(\d{1,12})\b/i;
 /** A count written out, on the same line: `outputs.influxdb_v2.metrics_written=27500`, `sent=…`, `flushed=…`. */
-const WRITTEN = /\b[\w.]{0,60}(?:written|sent|flushed|delivered|_out)\b[=:]\s?(\d{1,12})\b/i;
+const WRITTEN = /\b([\w.]{0,60}(?:written|sent|flushed|delivered|_out))\b[=:]\s?(\d{1,12})\b/i;
+/** The words of a statistics key, its verb and plugin names aside: what it counts (`metrics`, `bytes`). */
+const COUNTED =
+  /(?:^|[._])(metrics|points|samples|events|records|messages|lines|bytes|rows|spans|logs)(?=$|[._])/gi;
+
+/** Whether two statistics keys count the same thing (both metrics, both bytes). */
+function sameUnit(a: string, b: string): boolean {
+  const of = (k: string) => new Set([...k.matchAll(COUNTED)].map((m) => m[1]!.toLowerCase()));
+  const x = of(a);
+  return [...of(b)].some((u) => x.has(u));
+}
 
 /**
  * A relay whose intake outruns its output. A program that buffers what it receives and writes it on
@@ -14,7 +24,7 @@ const WRITTEN = /\b[\w.]{0,60}(?:written|sent|flushed|delivered|_out)\b[=:]\s?(\
  * taking in more per interval than its output writes, the output's throughput is the cause (each write
  * is slow, or too few run at once), not the network and not the receiver refusing. Found from a Running
  * pod's log: the buffer overflowing (at least twice) and a statistics line with a count taken in above
- * the count written. A bigger buffer only delays the drops; the output must write faster (more parallel
+ * a count written of the same thing (metrics and metrics, not bytes and metrics), more than none. A bigger buffer only delays the drops; the output must write faster (more parallel
  * writers or larger batches), the load be spread over more replicas, or the receiver be made faster.
  */
 export const bufferOverflowAnalyzer: Analyzer = {
@@ -37,11 +47,19 @@ export const bufferOverflowAnalyzer: Analyzer = {
       if (overflows.length < 2) continue;
       const stats = lines
         .map((l) => ({ l, i: TAKEN_IN.exec(l), w: WRITTEN.exec(l) }))
-        .filter((x) => x.i && x.w && Number(x.i[1]) > Number(x.w[1]) * 1.2)
+        .filter(
+          (x) =>
+            x.i &&
+            x.w &&
+            sameUnit(x.i[1]!, x.w[1]!) &&
+            // Nothing written at all is an output that fails, not one too slow.
+            Number(x.w[2]) > 0 &&
+            Number(x.i[2]) > Number(x.w[2]) * 1.2,
+        )
         .pop();
       if (!stats) continue;
-      const taken = Number(stats.i![1]);
-      const written = Number(stats.w![1]);
+      const taken = Number(stats.i![2]);
+      const written = Number(stats.w![2]);
       const last = overflows[overflows.length - 1]!.trim();
       return [
         {

@@ -8,7 +8,9 @@ import { type Analyzer, clip, outputs } from './types.js';
  * how long it was idle when it was.
  */
 const CULLED =
-  /\b(?:cull(?:ing|ed)|reap(?:ing|ed)|stopp(?:ing|ed)|shutting down|shut down|evict(?:ing|ed)|hibernat(?:ing|ed)|was reset|reset|expired|ended|logged out|closed)\b[^\n]{0,120}?\b(?:idle|inactive|inactivity)\b/i;
+  /\b(?:cull(?:ing|ed)|reap(?:ing|ed)|stopp(?:ing|ed)|shutting down|shut down|evict(?:ing|ed)|hibernat(?:ing|ed)|was reset|expired|ended|logged out)\b[^\n]{0,120}?\b(?:idle|inactive|inactivity)\b/i;
+/** A user or account that is inactive: disabled, not idle. */
+const ACCOUNT_INACTIVE = /\b(?:account|user) (?:is )?(?:inactive|disabled)\b|\bdisabled in\b/i;
 /** The idle timeout a component was started with: `--timeout=3600`, `idle_timeout: 30m`, `--cull-idle-timeout 600`. */
 const IDLE_TIMEOUT =
   /(?:--(?:cull-)?(?:idle-)?timeout|idle[_-]?timeout|cull[_-]?idle[_-]?timeout|inactivity[_-]?timeout)['"]?\s{0,3}[=:]?\s{0,3}['"]?(\d{1,7})\s{0,2}(s|m|h|seconds?|minutes?|hours?)?\b/i;
@@ -43,7 +45,8 @@ export const idleCullerAnalyzer: Analyzer = {
         .slice(-200_000)
         .split('\n')
         .filter((l) => l.length <= 4000);
-      const culled = lines.filter((l) => CULLED.test(l));
+      // An account that is inactive (disabled in a directory) is not a session left idle.
+      const culled = lines.filter((l) => CULLED.test(l) && !ACCOUNT_INACTIVE.test(l));
       if (culled.length < 2) continue;
       const started = lines.map((l) => ({ l, m: IDLE_TIMEOUT.exec(l) })).find((x) => x.m);
       const timeout = started?.m ? humanSeconds(Number(started.m[1]), started.m[2]) : undefined;

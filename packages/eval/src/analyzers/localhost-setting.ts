@@ -4,6 +4,7 @@ import {
   type Analyzer,
   type AnalyzerContext,
   clip,
+  containerSections,
   envFix,
   type Finding,
   namespaceNames,
@@ -14,9 +15,9 @@ import {
 
 /** A refused connection to the pod's own loopback address, with the port: `127.0.0.1:2379`, `localhost:2379`. */
 const LOOPBACK_REFUSED =
-  /\b(?:127\.0\.0\.1|localhost|\[::1\]):(\d{1,5})\b[^\n]{0,200}?\b(?:connection refused|ECONNREFUSED|refused)\b|\b(?:connection refused|ECONNREFUSED)\b[^\n]{0,200}?\b(?:127\.0\.0\.1|localhost|\[::1\]):(\d{1,5})\b/i;
+  /(?<![\w.-])(?:127\.0\.0\.1|localhost|\[::1\]):(\d{1,5})\b[^\n]{0,200}?\b(?:connection refused|ECONNREFUSED|refused)\b|\b(?:connection refused|ECONNREFUSED)\b[^\n]{0,200}?(?<![\w.-])(?:127\.0\.0\.1|localhost|\[::1\]):(\d{1,5})\b/i;
 /** A loopback address with the port in a setting's value. */
-const LOOPBACK = /\b(127\.0\.0\.1|localhost|\[::1\]):(\d{1,5})\b/;
+const LOOPBACK = /(?<![\w.-])(127\.0\.0\.1|localhost|\[::1\]):(\d{1,5})\b/;
 /** Parts of a name that say how, not what: left out when a variable is matched to a Service's name. */
 const GENERIC = new Set([
   'HOST',
@@ -76,7 +77,8 @@ function namedNamespaces(ctx: AnalyzerContext): string[] {
  * a variable sends the program to the pod itself, where nothing listens, so it is refused and crashes;
  * what it should reach is a Service of the cluster on that port. Found from the pod's log (a refused
  * connection to its loopback address and port), its description (the one variable whose value holds
- * that loopback address and port) and the Services of the namespaces the task names (read when not
+ * that loopback address and port; no other container of the pod declares the port, a sidecar that
+ * localhost rightly names) and the Services of the namespaces the task names (read when not
  * read yet): the one that serves the port and whose name shares a telling word with the variable's
  * (ETCD in GATEWAY_ETCD_HOST and config-etcd). The fix sets the variable to that Service's DNS name,
  * scheme, port and path kept, through `set_env`.
@@ -102,6 +104,11 @@ export const localhostSettingAnalyzer: Analyzer = {
     for (const c of logged.containers) {
       const vars = envOf(c.body).filter((e) => LOOPBACK.exec(e.value)?.[2] === loop.port);
       if (vars.length !== 1) continue;
+      // Another container of the pod that declares the port (a sidecar proxy) is what localhost means.
+      const sidecar = containerSections(logged.described.content).some(
+        (o) => o.name !== c.name && new RegExp(`\\b${loop.port}/(?:TCP|UDP|SCTP)\\b`).test(o.body),
+      );
+      if (sidecar) return [];
       const v = vars[0]!;
       const owner = ownerDeployment(logged.described.content);
       const own = new Set(parts(owner ?? loop.pod));

@@ -1,3 +1,5 @@
+import { clipAround } from './types.js';
+
 /**
  * Why a probe fails, from the kubelet's own message (the `Unhealthy` event), the probe's definition
  * line in `describe_pod` and what the program printed: the cause and the fix that follows from it.
@@ -225,22 +227,6 @@ export function probeCause(
           'keep the messaging (Kafka) check out of the liveness probe (leave it in readiness), or give the liveness probe a failureThreshold longer than a rebalance; tune the consumer (static membership, cooperative rebalancing) so rebalances are short',
         specific: true,
       };
-    // A program that reports itself not ready while its data volume is short of space (a repository
-    // manager's "node is no longer writable: low disk space on blob store"): the space, not the probe.
-    const space = lines.find(
-      (l) =>
-        l.length <= 4000 &&
-        /\b(?:low disk space|no space left|disk (?:is )?(?:almost )?full|not enough (?:free |disk )?space|free (?:disk )?space (?:is )?(?:below|under|low))\b/i.test(
-          l,
-        ),
-    );
-    if (space)
-      return {
-        cause: `the program answers the ${kind} probe with HTTP ${status}: it reports itself not ready because the volume it stores its data on is short of space (its log: "${clipLine(space)}"), so the kubelet ${effect}; it comes back by itself only when something frees space`,
-        advice:
-          'free space on the data volume (clean up or compact what it stores) or grow the volume (its PersistentVolumeClaim), and watch its free space; the probe is right',
-        specific: true,
-      };
     const reach = lines.find(
       (l) =>
         l !== down &&
@@ -249,6 +235,19 @@ export function probeCause(
         ),
     );
     const target = reach ? dependencyHost(reach) : undefined;
+    // A program that reports itself unhealthy while its data volume is short of space (a repository
+    // manager's "node is no longer writable: low disk space on blob store"), when no health check or
+    // dependency line names another cause: the space, not the probe.
+    const space = lines.find((l) => l.length <= 4000 && DISK_SHORT.test(l));
+    if (space && !down && !reach) {
+      const said = DISK_SHORT.exec(space)![0];
+      return {
+        cause: `the program answers the ${kind} probe with HTTP ${status}: it reports itself ${kind === 'readiness' ? 'not ready' : 'unhealthy'} because the volume it stores its data on is short of space (its log: "${clipAround(space.trim(), said, 240)}"), so the kubelet ${effect}; it comes back by itself only when something frees space`,
+        advice:
+          'free space on the data volume (clean up or compact what it stores) or grow the volume (its PersistentVolumeClaim), and watch its free space; the probe is right',
+        specific: true,
+      };
+    }
     if (down || reach)
       return {
         cause: `the program answers the ${kind} probe with HTTP ${status}: its health endpoint reports a check that fails, so the kubelet ${effect}; the program's log says which: ${[
@@ -277,6 +276,10 @@ export function probeCause(
     specific: false,
   };
 }
+
+/** A log line saying a disk or volume is short of space (not memory: a ring buffer's "space" is not this). */
+const DISK_SHORT =
+  /\b(?:low disk space|no space left|disk (?:is )?(?:almost )?full|not enough (?:free )?disk space|not enough space (?:left )?on (?:the )?(?:disk|device|volume)|free (?:disk )?space (?:is )?(?:below|under|low))\b/i;
 
 /** Paths programs commonly serve their health checks on. */
 const HEALTH_PATH =
