@@ -1,4 +1,4 @@
-import { type Analyzer, clip, type Finding, outputs, tableOf } from './types.js';
+import { type Analyzer, clip, type Finding, outputs, runningPodNames } from './types.js';
 
 /** A full buffer dropping what comes in: "Metric buffer overflow; 18212 metrics have been dropped", "queue full, dropping". */
 const OVERFLOW =
@@ -24,18 +24,15 @@ function sameUnit(a: string, b: string): boolean {
  * taking in more per interval than its output writes, the output's throughput is the cause (each write
  * is slow, or too few run at once), not the network and not the receiver refusing. Found from a Running
  * pod's log: the buffer overflowing (at least twice) and a statistics line with a count taken in above
- * a count written of the same thing (metrics and metrics, not bytes and metrics), more than none. A bigger buffer only delays the drops; the output must write faster (more parallel
- * writers or larger batches), the load be spread over more replicas, or the receiver be made faster.
+ * a count written of the same thing (metrics and metrics, not bytes and metrics), more than none. A
+ * bigger buffer only delays the drops; the output must write faster (more parallel writers or larger
+ * batches), the load be spread over more replicas, or the receiver be made faster.
  */
 export const bufferOverflowAnalyzer: Analyzer = {
   name: 'buffer-overflow',
   reads: () => [],
   finds({ seen }): Finding[] {
-    const running = new Set(
-      tableOf(seen, 'list_pods')
-        .filter((r) => r['STATUS'] === 'Running')
-        .map((r) => r['NAME'] ?? ''),
-    );
+    const running = runningPodNames(seen);
     for (const o of outputs(seen, 'get_pod_logs', (x) => !x.args['previous'])) {
       const pod = String(o.args['name'] ?? '');
       if (!running.has(pod)) continue;

@@ -1,5 +1,5 @@
 import { memoByText } from './memo.js';
-import { type Analyzer, clip, type Finding, outputs, tableOf } from './types.js';
+import { type Analyzer, clip, type Finding, outputs, runningPodNames } from './types.js';
 
 /** A retry counter on a log line: "(retry #4311)", "attempt 12", "retries=40", "try 7 of …". */
 const COUNTER = /\b(?:retry|retries|attempt|attempts|try)\s{0,2}[#:=]?\s{0,2}(\d{1,9})\b/i;
@@ -92,19 +92,15 @@ function destination(line: string, describe: string | undefined): string | undef
  * failure is permanent on the receiving side, not a slow sender, and everything queued behind it
  * waits until the queue is full and the oldest data is dropped. Found from a Running pod's log: one
  * failure to send (write, push, deliver) whose lines (at least three of one shape) carry a retry count
- * that reaches twenty. The receiver is the
- * URL's host on the line, or, for vmagent's redacted `"N:secret-url"`, its N-th `-remoteWrite.url` in
- * the pod's description. Adding queues, disk or sender capacity changes nothing.
+ * that reaches twenty. The receiver is the URL's host on the line, or, for vmagent's redacted
+ * `"N:secret-url"`, its N-th `-remoteWrite.url` in the pod's description. Adding queues, disk or sender
+ * capacity changes nothing.
  */
 export const endlessRetryAnalyzer: Analyzer = {
   name: 'endless-retry',
   reads: () => [],
   finds({ seen }): Finding[] {
-    const running = new Set(
-      tableOf(seen, 'list_pods')
-        .filter((r) => r['STATUS'] === 'Running')
-        .map((r) => r['NAME'] ?? ''),
-    );
+    const running = runningPodNames(seen);
     const out: Finding[] = [];
     for (const o of outputs(seen, 'get_pod_logs', (x) => !x.args['previous'])) {
       const pod = String(o.args['name'] ?? '');

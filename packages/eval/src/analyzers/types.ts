@@ -67,6 +67,15 @@ export function searchedLines(
     .map((l) => l.replace(/^\d{1,7}[:-]/, ''));
 }
 
+/** The names of the pods every `list_pods` read shows Running (any namespace). */
+export function runningPodNames(seen: readonly SeenObservation[]): Set<string> {
+  return new Set(
+    tableOf(seen, 'list_pods')
+      .filter((r) => r['STATUS'] === 'Running')
+      .map((r) => r['NAME'] ?? ''),
+  );
+}
+
 /**
  * Whether every pod of namespace `ns` in its latest unfiltered `list_pods` is Running with all its
  * containers ready, or finished (Completed, Succeeded); undefined before the namespace's pods are listed.
