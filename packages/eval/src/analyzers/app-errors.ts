@@ -17,6 +17,7 @@ import {
   ownerName,
   podsOf,
   type Read,
+  runningPodNames,
   searchedLines,
   tableOf,
 } from './types.js';
@@ -672,7 +673,7 @@ export const appErrorsAnalyzer: Analyzer = {
   },
   finds({ seen, hints, task, ns }) {
     const rows = tableOf(seen, 'list_pods');
-    const running = new Set(rows.filter((r) => r['STATUS'] === 'Running').map((r) => r['NAME'] ?? ''));
+    const running = runningPodNames(seen);
     return outputs(
       seen,
       'get_pod_logs',

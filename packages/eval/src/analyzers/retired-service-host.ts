@@ -1,3 +1,4 @@
+import { escapeRe } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import { envOf } from './env-values.js';
 import {
@@ -22,11 +23,6 @@ const SVC_HOST =
 const ENV_LINE = /^\s{4,}([A-Za-z_][A-Za-z0-9_.-]{0,127}):\s{1,20}(\S.{0,500})$/;
 /** Every cluster Service DNS name on a line. */
 const SVC_HOSTS = new RegExp(SVC_HOST.source, 'g');
-
-/** `text` with the characters a regular expression reads specially escaped. */
-function escaped(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Parts of a variable's name that say how, not what: left out when two names are compared. */
 const GENERIC = new Set([
@@ -183,12 +179,12 @@ export const retiredServiceHostAnalyzer: Analyzer = {
           .find((h) => serviceHost(h)?.service === d.service && serviceHost(h)?.namespace === d.namespace);
         // The host the others use, with the port they state (else the old value's port), the rest kept.
         const port = other?.host
-          ? new RegExp(`${escaped(other.host)}:(\\d{1,5})\\b`).exec(other.e.value)?.[1]
+          ? new RegExp(`${escapeRe(other.host)}:(\\d{1,5})\\b`).exec(other.e.value)?.[1]
           : undefined;
         const value =
           other?.host && oldHost
             ? v.value.replace(
-                new RegExp(`${escaped(oldHost)}(:\\d{1,5})?`),
+                new RegExp(`${escapeRe(oldHost)}(:\\d{1,5})?`),
                 (_, oldPort: string | undefined) => `${other.host}${port ? `:${port}` : (oldPort ?? '')}`,
               )
             : undefined;
