@@ -90,12 +90,7 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-54': [
     'billing-yb-masters-leaderless-after-master-rejoined-with-wiped-data',
     'docs-meilisearch-indexing-stalls-on-full-internal-buffer-1-12-5',
-    'llm-kvcache-tenant-puts-rejected-below-eviction-watermark',
     'records-db-volume-rebuild-reset-by-nightly-cold-backup-detach',
-  ],
-  'scenarios-held-out-56': [
-    'mqtt-broker-cpu-saturated-by-device-reconnect-storm',
-    'session-kv-three-node-active-replica-ring',
   ],
 };
 

@@ -5,6 +5,7 @@ import {
   clip,
   clipAround,
   type Finding,
+  ORDINAL,
   outputs,
   podsOf,
   type Read,
@@ -20,8 +21,6 @@ const STALL =
   /\bhas not completed for (\d{1,7}(?:\.\d{1,3})?)\s?s\b|\bdisk (?:stall|stalled|is stalled)\b|\bslow fdatasync\b[^\n]{0,80}?\btook"?\s?[:=]?\s?"?(\d{1,7}(?:\.\d{1,6})?)s\b|\bsync duration of (\d{1,7}(?:\.\d{1,3})?)\s?s\b/i;
 /** A member waiting on what another holds: "attempting to acquire lease (held by n2,s2)", "lease held by n2". */
 const HELD_BY = /\b(?:lease|leadership|leader lease|lock)\b[^\n]{0,60}?\bheld by (n\d{1,4})\b/i;
-/** A StatefulSet's pod: its set's name and ordinal. */
-const ORDINAL = /^(.{1,60})-(\d{1,5})$/;
 /** Seconds a write may hang before it is a stall rather than a slow disk. */
 const STALLED_AFTER = 10;
 /** Sibling logs read, at most. */

@@ -161,6 +161,7 @@ import { queueBurstsAnalyzer } from './queue-bursts.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
 import { quietNamespaceLogsAnalyzer } from './quiet-namespace-logs.js';
 import { quietTailSearchAnalyzer } from './quiet-tail-search.js';
+import { quotaBelowEvictionAnalyzer } from './quota-below-eviction.js';
 import { quotedErrorLogsAnalyzer } from './quoted-error-logs.js';
 import { raftRolesAnalyzer } from './raft-roles.js';
 import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
@@ -168,6 +169,7 @@ import { rbacAnalyzer } from './rbac.js';
 import { readAfterWriteAnalyzer } from './read-after-write.js';
 import { readinessPortAnalyzer } from './readiness-port.js';
 import { recentRolloutsAnalyzer } from './recent-rollouts.js';
+import { reconnectStormAnalyzer } from './reconnect-storm.js';
 import { redeliveryAnalyzer } from './redelivery.js';
 import { redisClusterMemberAnalyzer } from './redis-cluster-member.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
@@ -176,6 +178,7 @@ import { redisSlowCommandsAnalyzer } from './redis-slow-commands.js';
 import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
 import { releaseDuringPastAlertAnalyzer } from './release-during-past-alert.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
+import { replicationRingAnalyzer } from './replication-ring.js';
 import { requestNeverReturnsAnalyzer } from './request-never-returns.js';
 import { retentionCleanupAnalyzer } from './retention-cleanup.js';
 import { retiredServiceHostAnalyzer } from './retired-service-host.js';
@@ -250,6 +253,12 @@ export const ANALYZERS: readonly Analyzer[] = [
   endlessRetryAnalyzer,
   // A relay whose intake outruns its output: the buffer overflows and drops.
   bufferOverflowAnalyzer,
+  // Clients that all reconnect at once without backoff: the connect count grows fiftyfold.
+  reconnectStormAnalyzer,
+  // Multi-master members chained in a ring, each replicating from only the next one.
+  replicationRingAnalyzer,
+  // A tenant's quota full and its writes refused while eviction waits for the whole pool's watermark.
+  quotaBelowEvictionAnalyzer,
   // A vector store whose memory is its vectors, kept in RAM by the collection's configuration.
   vectorsInMemoryAnalyzer,
   // A cache sized to the whole memory limit of a container OOM-killed: a third of the limit as the fix.

@@ -4,6 +4,7 @@ import {
   type AnalyzerContext,
   clip,
   type Finding,
+  ORDINAL,
   outputs,
   podsOf,
   type Read,
@@ -16,8 +17,6 @@ import {
  */
 const ROLE =
   /\b(?:partition|group|shard|tablet|region)[- _]?(\d{1,6})\b[^\n]{0,80}?\b(?:transition(?:ing|ed)? to|became|becomes|role(?: changed)? to:?|stepp(?:ed|ing) down to)\s+(leader|follower|candidate|inactive)\b/i;
-/** A StatefulSet's pod: its set's name and ordinal (`zeebe-2`). */
-const ORDINAL = /^(.{1,60})-(\d{1,5})$/;
 /** Replicas whose logs are read, at most. */
 const MAX_REPLICAS = 5;
 

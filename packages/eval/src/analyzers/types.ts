@@ -67,6 +67,9 @@ export function searchedLines(
     .map((l) => l.replace(/^\d{1,7}[:-]/, ''));
 }
 
+/** A StatefulSet's pod name: its set's name and its ordinal (`yb-master-2`, `zeebe-2`). */
+export const ORDINAL = /^(.{1,60})-(\d{1,5})$/;
+
 /** The names of the pods every `list_pods` read shows Running (any namespace). */
 export function runningPodNames(seen: readonly SeenObservation[]): Set<string> {
   return new Set(

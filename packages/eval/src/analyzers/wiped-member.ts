@@ -4,6 +4,7 @@ import {
   type AnalyzerContext,
   clip,
   type Finding,
+  ORDINAL,
   outputs,
   podsOf,
   type Read,
@@ -30,8 +31,6 @@ const REJECTS =
   /\b(?:unknown (?:peer|member|node|server)(?: uuid| id)?|not a member of|(?:uuid|member id|node id|server id|instance id|cluster id) mismatch|different (?:uuid|member id|node id|instance id))\b/i;
 /** Hexadecimal identities a line names (a UUID with or without dashes, 12 to 36 characters). */
 const HEX_ID = /\b[0-9a-f]{8}(?:-?[0-9a-f]{4}){3}-?[0-9a-f]{12}\b|\b[0-9a-f]{16,32}\b/gi;
-/** A StatefulSet's pod: its set's name and ordinal (`yb-master-2`). */
-const ORDINAL = /^(.{1,60})-(\d{1,5})$/;
 /** Sibling logs read, at most. */
 const MAX_SIBLINGS = 4;
 
