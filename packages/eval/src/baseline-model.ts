@@ -100,8 +100,16 @@ const STOP = new Set([
   'critical',
 ]);
 
+/**
+ * A member named by kind and number, as clustered systems name them (Ceph's `osd.4`, `mon.2`, a
+ * broker's `kafka.1`): its pod is `<…>-osd-4`, so the hint is `osd-4`.
+ */
+const DOTTED_MEMBER = /\b([a-z][a-z0-9-]{1,30})\.(\d{1,4})\b(?![.\d])/g;
+
 function hints(task: string): string[] {
-  return [...new Set((task.toLowerCase().match(WORD) ?? []).filter((w) => !STOP.has(w)))];
+  const lower = task.toLowerCase();
+  const dotted = [...lower.slice(0, 4000).matchAll(DOTTED_MEMBER)].map((m) => `${m[1]}-${m[2]}`);
+  return [...new Set([...(lower.match(WORD) ?? []).filter((w) => !STOP.has(w)), ...dotted])];
 }
 
 /**
@@ -326,7 +334,16 @@ export class BaselineSreModel implements Model {
     const where = String(refused.args['namespace'] ?? ns);
     if (!deployment) return undefined;
     const seen = seenObservations(request);
-    const r = revertOneChange({ task: request.task, ns: where, hints: hs, seen }, deployment);
+    // Changes that cannot make a container fail on their own are left as they are: a readiness probe
+    // (it only keeps a pod out of its Service), resource requests (scheduling), and, unless a container of
+    // the namespace was OOM-killed, resource limits.
+    const oom = outputs(seen, 'describe_pod', (o) => String(o.args['namespace'] ?? ns) === where).some((o) =>
+      /\bOOMKilled\b/.test(o.content),
+    );
+    const harmless = (field: string) =>
+      /^(?:readinessProbe\.|resources\.requests\.)/.test(field) ||
+      (!oom && /^resources\.limits\./.test(field));
+    const r = revertOneChange({ task: request.task, ns: where, hints: hs, seen }, deployment, harmless);
     if (!r) return undefined;
     const budgetLeft = request.maxSteps - request.step;
     if ('reads' in r) {
@@ -512,13 +529,19 @@ export class BaselineSreModel implements Model {
         .sort((a, b) => b.n - a.n || a.i - b.i)
         .map((x) => x.p);
       const seenOwners = new Set<string>();
+      // Named members of one set (`ci-worker-a`, `-b`, `-c`: bare pods or a StatefulSet's, each its own
+      // owner) are compared, all of them up to four, since the person may mean any one of them.
+      const stem = (name: string) => name.replace(/-[a-z0-9]{1,5}$/, '');
+      const stems = new Set(runningHinted.map((p) => stem(p.name)));
+      const ownersOf = new Set(runningHinted.map((p) => ownerOf(p.name, deps) ?? p.name));
+      const most = stems.size === 1 && ownersOf.size >= 3 ? 4 : 2;
       for (const p of runningHinted) {
         const o = ownerOf(p.name, deps) ?? p.name;
         if (seenOwners.has(o)) continue;
         seenOwners.add(o);
         yield { tool: 'describe_pod', args: { namespace: ns, name: p.name } };
         yield { tool: 'get_pod_logs', args: { namespace: ns, name: p.name } };
-        if (seenOwners.size >= 2) break;
+        if (seenOwners.size >= most) break;
       }
       // The named workloads' logs show no failure: the namespace's other workloads' logs next, before
       // its Services and Deployments (the component that fails may be one the person did not name).

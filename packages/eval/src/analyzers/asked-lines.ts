@@ -126,7 +126,8 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
   const picked: { pod: string; line: string; score: number; at: number; log: string[] }[] = [];
   for (const { pod, lines } of logs) {
     const kept = lines.filter(
-      (l) => l.trim() && l.length <= MAX_LINE && !/^\(no log lines|^Defaulted container "/.test(l),
+      (l) =>
+        l.trim() && l.length <= MAX_LINE && !/^\(no log lines|^Defaulted container "|^\[output cut: /.test(l),
     );
     const words = kept.map(wordsOf);
     // How many lines of this log each of the task's words is in.

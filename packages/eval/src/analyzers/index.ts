@@ -1,10 +1,12 @@
 import { allocatableAnalyzer, requestedNodesAnalyzer } from './allocatable.js';
 import { appErrorsAnalyzer } from './app-errors.js';
+import { backlogHeapAnalyzer } from './backlog-heap.js';
 import { bufferOverflowAnalyzer } from './buffer-overflow.js';
 import { cacheFillsLimitAnalyzer } from './cache-fills-limit.js';
 import { cacheStampedeAnalyzer } from './cache-stampede.js';
 import { celeryPrefetchAnalyzer } from './celery-prefetch.js';
 import { celeryVisibilityTimeoutAnalyzer } from './celery-visibility-timeout.js';
+import { cephSlowPeerAnalyzer } from './ceph-slow-peer.js';
 import { certificateNotIssuedAnalyzer } from './certificate-not-issued.js';
 import { certificateRenewedAnalyzer } from './certificate-renewed.js';
 import { clientCancelledAnalyzer } from './client-cancelled.js';
@@ -22,6 +24,7 @@ import { cronDstGapAnalyzer } from './cron-dst-gap.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
 import { csiRegistrationAnalyzer } from './csi-registration.js';
+import { databaseSettingsDroppedAnalyzer } from './database-settings-dropped.js';
 import { dbMemoryAnalyzer } from './db-memory.js';
 import { dbPoolSizeAnalyzer } from './db-pool-size.js';
 import { deletedOpenFilesAnalyzer } from './deleted-open-files.js';
@@ -159,6 +162,7 @@ import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { pythonStdoutBufferedAnalyzer } from './python-stdout-buffered.js';
 import { queueBurstsAnalyzer } from './queue-bursts.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
+import { queueWithoutWorkerAnalyzer } from './queue-without-worker.js';
 import { quietNamespaceLogsAnalyzer } from './quiet-namespace-logs.js';
 import { quietTailSearchAnalyzer } from './quiet-tail-search.js';
 import { quotaBelowEvictionAnalyzer } from './quota-below-eviction.js';
@@ -208,12 +212,14 @@ import { sqliteWriterAnalyzer } from './sqlite-writer.js';
 import { sshKnownHostsAnalyzer } from './ssh-known-hosts.js';
 import { staleLockAnalyzer } from './stale-lock.js';
 import { stalePeerAnalyzer } from './stale-peer.js';
+import { staleRingMemberAnalyzer } from './stale-ring-member.js';
 import { stalenessThresholdAnalyzer } from './staleness-threshold.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
 import { storageAnalyzer } from './storage.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
 import { suspendedCleanupAnalyzer } from './suspended-cleanup.js';
+import { threadDiedOomAnalyzer } from './thread-died-oom.js';
 import { threadPoolExhaustedAnalyzer } from './thread-pool-exhausted.js';
 import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
@@ -259,6 +265,18 @@ export const ANALYZERS: readonly Analyzer[] = [
   replicationRingAnalyzer,
   // A tenant's quota full and its writes refused while eviction waits for the whole pool's watermark.
   quotaBelowEvictionAnalyzer,
+  // A backlog of unwritten data that fills the heap: intake faster than the storage writes.
+  backlogHeapAnalyzer,
+  // A thread or service of a running JVM dead of an OutOfMemoryError while the process lives on.
+  threadDiedOomAnalyzer,
+  // A rollout that unset the database settings: the program fell back to a database of its own.
+  databaseSettingsDroppedAnalyzer,
+  // A queue no job worker lists: its jobs wait while every pod is Running.
+  queueWithoutWorkerAnalyzer,
+  // A Ceph OSD's slow ops waiting on one replica's commits: that replica's drive is the slow one.
+  cephSlowPeerAnalyzer,
+  // A hash ring's stale entry (a member gone past its heartbeat timeout) that keeps a new member unready.
+  staleRingMemberAnalyzer,
   // A vector store whose memory is its vectors, kept in RAM by the collection's configuration.
   vectorsInMemoryAnalyzer,
   // A cache sized to the whole memory limit of a container OOM-killed: a third of the limit as the fix.

@@ -47,6 +47,10 @@ const INT4_OVERFLOW =
 const KESTREL_HEARTBEAT =
   "Kestrel's once-a-second heartbeat ran late: the .NET thread pool is starved. Its threads are blocked (typically sync-over-async code waiting on a task with .Result or .Wait(), or a lock), so queued work, requests included, waits for the pool to add threads one at a time while the CPU stays idle; requests take seconds with light traffic. Find where the threads block (a thread dump, dotnet-stack, or the log's own report) and make that code await instead of blocking; more CPU or more replicas of a dependency do not help";
 
+/** MongoDB running standalone under a program that needs its oplog (see its entries). */
+const MONGO_REPLICA_SET =
+  "the program needs MongoDB to run as a replica set: it reads the oplog (oplog tailing or change streams), which only a replica set member keeps, and the MongoDB it connects to runs standalone (mongod started without --replSet). Start mongod with --replSet and run rs.initiate() once (a one-member replica set will do), then give the program the oplog's URL (MONGO_OPLOG_URL, the local database) if it asks for one; more memory or a rollback of the program does not make the server a replica set";
+
 const GLOSSES: readonly Gloss[] = [
   // Kestrel's heartbeat runs once a second on the .NET thread pool; when it runs late Kestrel warns
   // (HeartbeatSlow, event 22), which ASP.NET Core's docs name as a sign of thread pool starvation
@@ -1451,6 +1455,16 @@ const GLOSSES: readonly Gloss[] = [
     means:
       'a write went to a MongoDB secondary: the client is not using the replica set connection string, or a failover moved the primary',
   },
+  // A program that needs MongoDB's oplog (oplog tailing, change streams) on a standalone server: only
+  // replica set members keep an oplog, and change streams run only on replica sets and sharded clusters
+  // (MongoDB manual, "Change Streams" and "Replica Set Oplog"; Rocket.Chat's "oplog required" notice).
+  ...[
+    ['oplog', 'required'],
+    ['replicaset', 'required'],
+    ['replica set', 'required'],
+    ['requires a replica set'],
+    ['only supported on replica sets'],
+  ].map((all): Gloss => ({ all, none: ['not required'], means: MONGO_REPLICA_SET })),
   {
     all: ['e11000 duplicate key error'],
     means:

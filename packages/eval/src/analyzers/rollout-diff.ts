@@ -378,12 +378,14 @@ export function latestRolloutChanges(ctx: AnalyzerContext) {
  * `deployment` (namespace `ctx.ns`) made to its pod template. Gives the reads still needed first (the
  * namespace's ReplicaSets, then the previous and current templates), then the change that undoes it:
  * `set_image` to the previous image, or `set_env` putting a variable back (its previous literal value, or
- * removing one the rollout added). Undefined when the rollout changed more than one field, or a field
+ * removing one the rollout added). Undefined when the rollout changed more than one field (those
+ * `ignore` accepts, paths under the container such as `readinessProbe.periodSeconds`, aside), or a field
  * neither tool sets, or when the two ReplicaSets cannot be told apart from what was read.
  */
 export function revertOneChange(
   ctx: AnalyzerContext,
   deployment: string,
+  ignore?: (field: string) => boolean,
 ): { reads: Read[] } | { fix: NonNullable<Finding['fix']> } | undefined {
   const { reads, sets } = templateReads(ctx, deployment);
   if (reads.length > 0) return { reads };
@@ -401,12 +403,15 @@ export function revertOneChange(
     if (rp > rc) [was, now] = [now, was];
     if (Math.abs(rc - rp) !== 1) return undefined;
   }
-  const changes = templateChanges(was, now);
+  const all = templateChanges(was, now);
+  // A list cut at its cap may hide more changes.
+  if (all.length >= 12) return undefined;
+  const changes = all.filter((x) => !ignore?.(x.field));
   if (changes.length !== 1) return undefined;
   const c = changes[0]!;
   // Every template line that differs must belong to that one change: a pod-level field (a volume, the
   // service account), a variable's valueFrom, or a value printed over several lines rules it out.
-  if (!onlyFieldsOf(was, now, c)) return undefined;
+  if (!onlyFieldsOf(was, now, c, ignore)) return undefined;
   if (c.container.startsWith('#')) return undefined;
   const base = { namespace: ctx.ns, deployment, container: c.container };
   if (c.field === 'image' && c.before) {
@@ -518,7 +523,7 @@ function changedFields(was: string, now: string): string[] | undefined {
  * `c`: the image of its container, or that container's literal variables (names and values) for a
  * variable change; no field printed over several lines.
  */
-function onlyFieldsOf(was: string, now: string, c: Change): boolean {
+function onlyFieldsOf(was: string, now: string, c: Change, ignore?: (field: string) => boolean): boolean {
   const a = templateFields(was);
   const b = templateFields(now);
   const index = [...a.fields, ...b.fields].find(
@@ -529,6 +534,8 @@ function onlyFieldsOf(was: string, now: string, c: Change): boolean {
   const changed = changedFields(was, now);
   return (
     changed?.every((k) => {
+      const under = /^spec\.containers\[\d{1,3}\]\.(.+)$/.exec(k)?.[1];
+      if (ignore && under !== undefined && ignore(under)) return true;
       if (!k.startsWith(prefix)) return false;
       const field = k.slice(prefix.length);
       return c.field === 'image' ? field === 'image' : /^env\[\d{1,3}\]\.(?:name|value)$/.test(field);

@@ -104,7 +104,10 @@ export const crash: ContainerSignature = {
           advice: `give the liveness probe a timeout above the health check's time under load (${killed.timeout} s), or make the liveness check cheap (no database call)`,
         };
       }
-      const envSaid = missingVariableSaid(logText);
+      const said = missingVariableSaid(logText);
+      // A well-known message that says what it needs in a variable's words ("OPLOG / REPLICASET IS
+      // REQUIRED"): its known meaning explains the crash, not a variable left unset.
+      const envSaid = said !== undefined && logGloss(said) !== undefined ? undefined : said;
       // A runtime's own way of failing on an unset variable (Python's KeyError from os.environ,
       // pydantic-settings' "Field required", Rust's NotPresent).
       const envRuntime = envSaid ? undefined : missingEnvLine(logText);
