@@ -287,11 +287,12 @@ export class BaselineSreModel implements Model {
               } as Decision)
             : undefined;
         if (verify && has(tools, 'list_pods') && budgetLeft > 1) return verify;
-      } else if (lastMutation.status === 'refused' && budgetLeft > 1) {
+      } else if (lastMutation.status === 'refused' && budgetLeft >= 1) {
         // The change was refused (not approved, not allowed): the equivalent narrower change the
         // evidence supports (the previous image instead of a rollback) is asked for once; for a refused
         // rollback without one, the one change its rollout made is read and undone. Two steps are
-        // enough for it (the change and the answer); the look at the result is made when one is left.
+        // enough for it (the change now and the answer at the last step, `maxSteps` itself, which is
+        // `budgetLeft` steps away); the look at the result is made when one more is left.
         const fallback = this.#proposeFallback(tools) ?? this.#revertRollout(lastMutation, ns, hs, request);
         if (fallback) return fallback;
       }

@@ -92,10 +92,7 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'docs-meilisearch-indexing-stalls-on-full-internal-buffer-1-12-5',
     'records-db-volume-rebuild-reset-by-nightly-cold-backup-detach',
   ],
-  'scenarios-held-out-57': [
-    'graph-api-crashloop-prepared-statement-exists-behind-transaction-pooler',
-    'negative-media-hardware-transcodes-not-throttled-by-design',
-  ],
+  'scenarios-held-out-57': ['negative-media-hardware-transcodes-not-throttled-by-design'],
 };
 
 describe('the baseline on every incident set', () => {
