@@ -336,13 +336,18 @@ export class BaselineSreModel implements Model {
     if (!deployment) return undefined;
     const seen = seenObservations(request);
     // Changes that cannot make a container fail on their own are left as they are: a readiness probe
-    // (it only keeps a pod out of its Service), resource requests (scheduling), and, unless a container of
-    // the namespace was OOM-killed, resource limits.
+    // (it only keeps a pod out of its Service) unless a pod fails it, resource requests (scheduling), and,
+    // unless a container of the namespace was OOM-killed, resource limits.
     const oom = outputs(seen, 'describe_pod', (o) => String(o.args['namespace'] ?? ns) === where).some((o) =>
       /\bOOMKilled\b/.test(o.content),
     );
+    // A readiness probe that fails is the failure itself: its change is not left aside then.
+    const unready = outputs(seen, 'describe_pod', (o) => String(o.args['namespace'] ?? ns) === where).some(
+      (o) => /Readiness probe failed/.test(o.content),
+    );
     const harmless = (field: string) =>
-      /^(?:readinessProbe\.|resources\.requests\.)/.test(field) ||
+      (!unready && /^readinessProbe\./.test(field)) ||
+      /^resources\.requests\./.test(field) ||
       (!oom && /^resources\.limits\./.test(field));
     const r = revertOneChange({ task: request.task, ns: where, hints: hs, seen }, deployment, harmless);
     if (!r) return undefined;

@@ -125,9 +125,13 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
   ];
   const picked: { pod: string; line: string; score: number; at: number; log: string[] }[] = [];
   for (const { pod, lines } of logs) {
+    // The tool's own notices are no log lines, nor is the fragment a cut leaves right after its notice.
     const kept = lines.filter(
-      (l) =>
-        l.trim() && l.length <= MAX_LINE && !/^\(no log lines|^Defaulted container "|^\[output cut: /.test(l),
+      (l, i) =>
+        l.trim() &&
+        l.length <= MAX_LINE &&
+        !/^\(no log lines|^Defaulted container "|^\[output cut: /.test(l) &&
+        !/^\[output cut: /.test(lines[i - 1] ?? ''),
     );
     const words = kept.map(wordsOf);
     // How many lines of this log each of the task's words is in.

@@ -4,14 +4,19 @@ import { type Analyzer, clip, type Finding, outputs } from './types.js';
 /** What a pipeline counts (`spans`, `messages`, …). */
 const UNIT =
   'spans|traces|metrics|samples|points|events|messages|records|rows|logs|lines|documents|docs|requests|jobs|items';
-/** A count taken in, the unit first: "spans accepted 1,104,210", "messages received: 5,000". */
+/**
+ * A count as logs print it: grouped by commas (`1,104,210`), plain (`366120`), or with a decimal and a
+ * k/M/G suffix (`3.9M`); the suffix as its own group.
+ */
+const COUNT = '(\\d{1,3}(?:,\\d{3}){1,4}|\\d{1,15}(?:\\.\\d{1,3})?)\\s?([kKMG](?![A-Za-z]))?(?![\\d.])';
+/** A count taken in, the unit first: "spans accepted 1,104,210", "messages received: 5,000", `spans_received=…`. */
 const TAKEN_IN = new RegExp(
-  `\\b(${UNIT}) (?:accepted|received|ingested|taken in|read|in)\\s?[:=]?\\s?(\\d{1,3}(?:,\\d{3}){0,4}|\\d{1,15})\\b`,
+  `\\b(${UNIT})[ _.](?:accepted|received|ingested|taken in|read|in)\\s?[:=]?\\s?${COUNT}`,
   'i',
 );
-/** A count written out, the unit first: "spans stored 366,120", "messages written=…". */
+/** A count written out, the unit first: "spans stored 366,120", "messages written=…", `spans_stored=…`. */
 const WRITTEN = new RegExp(
-  `\\b(${UNIT}) (?:stored|written|persisted|flushed|sent|delivered|indexed|inserted|out)\\s?[:=]?\\s?(\\d{1,3}(?:,\\d{3}){0,4}|\\d{1,15})\\b`,
+  `\\b(${UNIT})[ _.](?:stored|written|persisted|flushed|sent|delivered|indexed|inserted|out)\\s?[:=]?\\s?${COUNT}`,
   'i',
 );
 /** The JVM's heap running out, or the program's own heap gauge near full ("heap usage 97%"). */
@@ -23,7 +28,13 @@ const SLOW_WRITE =
 /** The storage the log names: a cluster DNS name (`traces-mysql.tracing-db.svc:3306`). */
 const STORAGE_HOST = /\b([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.svc)\b/;
 
-const num = (s: string) => Number(s.replace(/,/g, ''));
+const SUFFIX: Record<string, number> = { k: 1e3, K: 1e3, M: 1e6, G: 1e9 };
+/** The value of a `COUNT` match (its number and suffix groups). */
+const num = (n: string, suffix: string | undefined) =>
+  Number(n.replace(/,/g, '')) * (suffix ? SUFFIX[suffix]! : 1);
+/** Words of a line about the storage the program writes to (not the queue it reads from). */
+const STORAGE_WORDS =
+  /\b(?:storage|database|db|insert\w{0,3}|writ\w{0,4}|persist\w{0,4}|mysql|postgres\w{0,3}|cassandra|elasticsearch|opensearch|clickhouse)\b/i;
 
 interface Backlog {
   readonly stats: string;
@@ -48,8 +59,8 @@ export const backlogIn: (log: string) => Backlog | undefined = memoByText((log) 
     const i = TAKEN_IN.exec(l);
     const w = i ? WRITTEN.exec(l) : null;
     if (!i || !w || i[1]!.toLowerCase() !== w[1]!.toLowerCase()) continue;
-    const taken = num(i[2]!);
-    const written = num(w[2]!);
+    const taken = num(i[2]!, i[3]);
+    const written = num(w[2]!, w[3]);
     // Nothing written at all is an output that fails, not one too slow.
     if (written === 0 || taken < written * 1.5) continue;
     best = { stats: l.trim(), unit: i[1]!.toLowerCase(), taken, written };
@@ -59,7 +70,11 @@ export const backlogIn: (log: string) => Backlog | undefined = memoByText((log) 
     ...best,
     heap: heap.trim(),
     slow: lines.find((l) => SLOW_WRITE.test(l))?.trim(),
-    storage: lines.map((l) => STORAGE_HOST.exec(l)?.[1]).find((h) => h !== undefined),
+    // The host of a line about the storage; a log that names hosts only on other lines names none.
+    storage: lines
+      .filter((l) => STORAGE_WORDS.test(l))
+      .map((l) => STORAGE_HOST.exec(l)?.[1])
+      .find((h) => h !== undefined),
   };
 });
 

@@ -7,6 +7,12 @@ import { type Analyzer, type AnalyzerContext, clip, type Finding, outputs, type 
  * (the primary's `osd_op` events, seconds since the op started; Ceph's "dump_historic_ops" event names).
  */
 const SUB_OP = /\bsub_op_commit_rec from (\d{1,5}) \+(\d{1,7}(?:\.\d{1,6})?)s\b/g;
+/**
+ * Ceph's own slow-request line, as OSD logs and `ceph health detail` print it: `slow request 31.880 seconds
+ * old, … currently waiting for subops from 2` (the replicas it waits on, comma-separated).
+ */
+const WAITING_SUBOPS =
+  /\bslow request (\d{1,7}(?:\.\d{1,6})?) seconds old\b[^\n]{0,400}?\bwaiting for sub ?ops from (\d{1,5}(?:,\d{1,5}){0,10})\b/;
 /** An OSD's own slow commit: BlueStore's `slow operation observed for _txc_committed_kv, latency = 29.4s`. */
 const SLOW_OP = /\bslow operation observed for (\w{1,60}), latency = (\d{1,7}(?:\.\d{1,6})?)s\b/;
 /** A drive's SMART counters that say it is failing: reallocated or pending sectors, timeouts, media errors. */
@@ -36,9 +42,28 @@ interface SlowPeer {
   readonly waiter: string;
   readonly peer: string;
   readonly seconds: number;
-  readonly fastest: number;
+  /** The slowest of the other replicas' acknowledgements; undefined when the log names only the slow one. */
+  readonly fastest: number | undefined;
   readonly line: string;
 }
+
+/** The one replica every slow-request line of a log waits on, and the oldest request's age. */
+const waitingIn: (log: string) => { peer: string; seconds: number; line: string } | undefined = memoByText(
+  (log) => {
+    const peers = new Set<string>();
+    let worst: { seconds: number; line: string } | undefined;
+    for (const line of log.slice(-200_000).split('\n')) {
+      if (line.length > 4000 || !line.includes('slow request')) continue;
+      const m = WAITING_SUBOPS.exec(line);
+      if (!m) continue;
+      for (const p of m[2]!.split(',')) peers.add(p);
+      if (Number(m[1]) > (worst?.seconds ?? -1)) worst = { seconds: Number(m[1]), line: line.trim() };
+    }
+    return peers.size === 1 && worst && worst.seconds >= SLOW
+      ? { peer: [...peers][0]!, ...worst }
+      : undefined;
+  },
+);
 
 /** An OSD's log whose ops wait on one replica: that replica slow, every other one fast. */
 function slowPeers(ctx: AnalyzerContext): SlowPeer[] {
@@ -46,7 +71,19 @@ function slowPeers(ctx: AnalyzerContext): SlowPeer[] {
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => !x.args['previous'])) {
     const peers = peersIn(o.content);
     const slow = [...peers].filter(([, p]) => p.seconds >= SLOW);
-    if (slow.length !== 1 || peers.size < 2) continue;
+    if (slow.length !== 1 || peers.size < 2) {
+      const w = peers.size === 0 ? waitingIn(o.content) : undefined;
+      if (w)
+        out.push({
+          namespace: String(o.args['namespace'] ?? ctx.ns),
+          waiter: String(o.args['name'] ?? ''),
+          peer: w.peer,
+          seconds: w.seconds,
+          fastest: undefined,
+          line: w.line,
+        });
+      continue;
+    }
     const [peer, worst] = slow[0]!;
     const others = [...peers].filter(([id]) => id !== peer).map(([, p]) => p.seconds);
     if (Math.max(...others) >= FAST) continue;
@@ -77,7 +114,7 @@ function osdPod(ctx: AnalyzerContext, namespace: string, id: string): string | u
  * tracker shows every replica answering within a second except one that takes many seconds
  * (`sub_op_commit_rec from 2 +31.880s`), the slow device is that replica's, and replacing the primary's
  * disk changes nothing. Found from an OSD pod's log (one replica at five seconds or more, every other one
- * under one second); the slow replica's own log, when read, shows its BlueStore commits taking seconds
+ * under one second; or Ceph's "slow request … currently waiting for subops from N" lines, all naming one N); the slow replica's own log, when read, shows its BlueStore commits taking seconds
  * and its drive's SMART counters (reallocated or pending sectors, command timeouts) saying it is failing.
  * Reads: the slow replica's log (its pod named `…osd-<id>`).
  */
@@ -126,7 +163,7 @@ export const cephSlowPeerAnalyzer: Analyzer = {
       {
         weight: 90,
         object: pod ? `pod ${pod} (osd.${s.peer})` : `osd.${s.peer}`,
-        cause: `the slow ops wait on the replica osd.${s.peer}, not on the OSD that reports them: ${s.waiter}'s op tracker shows every other replica's commit within ${s.fastest} s but sub_op_commit_rec from ${s.peer} after ${s.seconds} s ("${clip(s.line, 220)}"), and a write completes only when every replica has committed it${slowOp ? `; ${name}'s own BlueStore commits take seconds ("${clip(slowOp, 160)}")` : ''}${smart ? `, and ${drive} reports ${bad} ("${clip(smart, 160)}"): ${drive} is failing` : ''}`,
+        cause: `the slow ops wait on the replica osd.${s.peer}, not on the OSD that reports them: ${s.fastest !== undefined ? `${s.waiter}'s op tracker shows every other replica's commit within ${s.fastest} s but sub_op_commit_rec from ${s.peer} after ${s.seconds} s` : `every slow request of ${s.waiter} waits for subops from ${s.peer} alone, the oldest for ${s.seconds} s`} ("${clip(s.line, 220)}"), and a write completes only when every replica has committed it${slowOp ? `; ${name}'s own BlueStore commits take seconds ("${clip(slowOp, 160)}")` : ''}${smart ? `, and ${drive} reports ${bad} ("${clip(smart, 160)}"): ${drive} is failing` : ''}`,
         evidence: [
           `get_pod_logs ${s.waiter}: "${clip(s.line, 220)}"`,
           ...(slowOp ? [`get_pod_logs ${name}: "${clip(slowOp, 160)}"`] : []),

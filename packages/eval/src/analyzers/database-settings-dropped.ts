@@ -1,4 +1,4 @@
-import { latestRolloutChanges } from './rollout-diff.js';
+import { described, latestRolloutChanges } from './rollout-diff.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -11,6 +11,8 @@ import {
 
 /** A variable that holds a database setting: its name (`…DATABASE_URL`, `DB_HOST`, `JDBC_URL`, `DATASOURCE_…`). */
 const DB_NAME = /(?:^|_)(?:DATABASE|DB|JDBC|DATASOURCE|POSTGRES(?:QL)?|PG|MYSQL|MARIADB)(?:_|$)/i;
+/** A variable named for where the database is (`…_URL`, `…_HOST`, `…_DSN`, `…_ADDR`, `…_SERVER`). */
+const ADDRESS_NAME = /(?:URL|URI|HOST|DSN|ADDR|ADDRESS|SERVER|ENDPOINT)(?:_|$)/i;
 /** A value that is a database's address (`jdbc:postgresql://…`, `postgres://…`, `mysql://…`). */
 const DB_URL =
   /^(?:jdbc:[a-z0-9]{2,20}:|(?:postgres(?:ql)?|mysql|mariadb|sqlserver|mongodb(?:\+srv)?):\/\/)/i;
@@ -33,6 +35,8 @@ const WAITING = /\bwait(?:ing|ed)? for (?:a )?(?:database |db |jdbc )?connection
 
 interface Dropped {
   readonly deployment: string;
+  /** The ReplicaSet of the current revision: its pods are `<set>-<x>`. */
+  readonly replicaSet: string;
   readonly revision: number;
   readonly variable: string;
   readonly value: string;
@@ -46,10 +50,18 @@ function droppedSettings(ctx: AnalyzerContext): Dropped | undefined {
   const removed = changes.list.filter(
     (c) => c.env !== undefined && c.before !== undefined && c.after === undefined && DB_NAME.test(c.env),
   );
-  if (removed.length === 0) return undefined;
-  const address = removed.find((c) => DB_URL.test(c.before ?? '')) ?? removed[0]!;
+  // Only the database's address going counts (a URL, a host), not a tuning setting (`DB_POOL_MAX`).
+  const address =
+    removed.find((c) => DB_URL.test(c.before ?? '')) ?? removed.find((c) => ADDRESS_NAME.test(c.env ?? ''));
+  if (!address) return undefined;
+  // The new revision still names a database (another variable holds an address): nothing fell back.
+  const now = described(ctx, changes.sets.current)?.content ?? '';
+  for (const m of now.slice(0, 200_000).matchAll(/\benv\[\d{1,3}\]\.(name|value): ([^\n]{1,500})/g))
+    if (m[1] === 'value' ? DB_URL.test(m[2]!) : DB_NAME.test(m[2]!) && ADDRESS_NAME.test(m[2]!))
+      return undefined;
   return {
     deployment: changes.deployment,
+    replicaSet: changes.sets.current,
     revision: changes.rev.n,
     variable: address.env!,
     value: address.before!,
@@ -57,15 +69,17 @@ function droppedSettings(ctx: AnalyzerContext): Dropped | undefined {
   };
 }
 
-/** The latest current log of a pod of `deployment` in the namespace, with the pod's name. */
-function deploymentLog(ctx: AnalyzerContext, deployment: string) {
+/** The latest current log of a pod of the current ReplicaSet (`<set>-<x>`) in the namespace. */
+function deploymentLog(ctx: AnalyzerContext, replicaSet: string) {
+  const ofSet = (name: string) =>
+    name.startsWith(`${replicaSet}-`) && /^[a-z0-9]{1,10}$/.test(name.slice(replicaSet.length + 1));
   return outputs(
     ctx.seen,
     'get_pod_logs',
     (o) =>
       !o.args['previous'] &&
       String(o.args['namespace'] ?? ctx.ns) === ctx.ns &&
-      String(o.args['name'] ?? '').startsWith(`${deployment}-`),
+      ofSet(String(o.args['name'] ?? '')),
   ).pop();
 }
 
@@ -86,7 +100,7 @@ export const databaseSettingsDroppedAnalyzer: Analyzer = {
   reads(ctx): Read[] {
     const d = droppedSettings(ctx);
     if (!d) return [];
-    const log = deploymentLog(ctx, d.deployment);
+    const log = deploymentLog(ctx, d.replicaSet);
     if (!log) return [];
     const searched = outputs(
       ctx.seen,
@@ -109,7 +123,7 @@ export const databaseSettingsDroppedAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     const d = droppedSettings(ctx);
     if (!d) return [];
-    const log = deploymentLog(ctx, d.deployment);
+    const log = deploymentLog(ctx, d.replicaSet);
     if (!log) return [];
     const pod = String(log.args['name']);
     const lines = [
@@ -125,11 +139,12 @@ export const databaseSettingsDroppedAnalyzer: Analyzer = {
     if (!own && !(one && waiting)) return [];
     const host = URL_HOST.exec(d.value)?.[1];
     const others = d.others > 0 ? ` and ${d.others} more database setting${d.others === 1 ? '' : 's'}` : '';
+    const were = d.others > 0 ? 'were set before and are unset now' : 'was set before and is unset now';
     return [
       {
         weight: 90,
         object: `deployment ${d.deployment}`,
-        cause: `revision ${d.revision} of deployment ${d.deployment} no longer sets its database: ${d.variable} ("${clip(d.value, 120)}")${others} were set before and are unset now, so the program fell back to a database of its own${own ? ` ("${clip(own, 200)}")` : ''}${one ? `, whose pool holds only one connection ("${clip(one, 160)}")` : ''}${waiting ? `; requests queue for that connection and time out ("${clip(waiting, 200)}")` : ''}, while ${host ? `the database at ${host}` : 'the real database'} stands unused. The rollout's settings, not the load or the new version, are the cause`,
+        cause: `revision ${d.revision} of deployment ${d.deployment} no longer sets its database: ${d.variable} ("${clip(d.value, 120)}")${others} ${were}, so the program fell back to a database of its own${own ? ` ("${clip(own, 200)}")` : ''}${one ? `, whose pool holds only one connection ("${clip(one, 160)}")` : ''}${waiting ? `; requests queue for that connection and time out ("${clip(waiting, 200)}")` : ''}, while ${host ? `the database at ${host}` : 'the real database'} stands unused. The rollout's settings, not the load or the new version, are the cause`,
         evidence: [
           `the latest rollout of ${d.deployment}: env ${d.variable} "${clip(d.value, 120)}" -> unset`,
           ...(own ? [`${pod}: "${clip(own, 200)}"`] : []),

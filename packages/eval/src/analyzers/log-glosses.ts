@@ -1464,7 +1464,21 @@ const GLOSSES: readonly Gloss[] = [
     ['replica set', 'required'],
     ['requires a replica set'],
     ['only supported on replica sets'],
-  ].map((all): Gloss => ({ all, none: ['not required'], means: MONGO_REPLICA_SET })),
+  ].map(
+    (all): Gloss => ({
+      all,
+      // Negations, Kubernetes' own ReplicaSet objects' errors, and a replica set that exists but has no primary.
+      none: [
+        'not required',
+        "n't required",
+        'no replica set required',
+        'replicaset.apps',
+        'required value',
+        'no primary',
+      ],
+      means: MONGO_REPLICA_SET,
+    }),
+  ),
   {
     all: ['e11000 duplicate key error'],
     means:

@@ -20,6 +20,11 @@ const QUEUES_SAID = /\bqueues:?\s?\[?\s?((?:['"]?[\w.-]{1,60}['"]?,\s?){0,30}['"
  */
 const NO_CONSUMER =
   /\bno (?:[\w-]{1,20} ){0,2}(?:process(?:es)?|workers?|consumers?) (?:is |are )?(?:running |listening |subscribed |attached )?(?:for|on|to) (?:the )?((?:[\w.-]{1,60},\s?){0,10}[\w.-]{1,60}(?:,? and [\w.-]{1,60})?) queues?(?:\(s\))?/i;
+/** The same with the queue word before the name: "no consumers for queue billing". */
+const NO_CONSUMER_NAMED =
+  /\bno (?:[\w-]{1,20} ){0,2}(?:process(?:es)?|workers?|consumers?) (?:is |are )?(?:running |listening |subscribed |attached )?(?:for|on|to) (?:the )?queue ["']?([\w.-]{1,60})/i;
+/** A pod named as a job worker: its logs are read first. */
+const WORKER_NAME = /worker|jobs?\b|sidekiq|celery|queue|consumer/i;
 /** A queue's backlog on a statistics line: `queue=ingress size=48213 latency=172611.0s`. */
 const BACKLOG = /\bqueue[=:]\s?([\w.-]{1,60})\b[^\n]{0,40}?\bsize[=:]\s?(\d{1,12})\b/i;
 /** A backlog this large is work nobody takes. */
@@ -57,7 +62,9 @@ function workers(ctx: AnalyzerContext): Worker[] {
       tokens.forEach((t, i) => {
         const eq = /^(--queues?|-Q)=(.+)$/.exec(t);
         if (eq) queues.push(...queueNames(eq[2]!));
-        else if (QUEUE_FLAGS.has(t) && tokens[i + 1]) queues.push(...queueNames(tokens[i + 1]!));
+        // A flag followed by another flag is no queue list (`-q` is also many programs' quiet flag).
+        else if (QUEUE_FLAGS.has(t) && tokens[i + 1] && !tokens[i + 1]!.startsWith('-'))
+          queues.push(...queueNames(tokens[i + 1]!));
       });
       if (queues.length > 0) {
         out.push({ pod, namespace, queues, said: `Args: ${clip(m[1]!, 160)}` });
@@ -93,6 +100,11 @@ function unconsumed(ctx: AnalyzerContext): { queue: string; line: string; pod: s
     const pod = String(o.args['name'] ?? '');
     for (const line of o.content.slice(-200_000).split('\n')) {
       if (line.length > 4000 || !/queue/i.test(line)) continue;
+      const named = NO_CONSUMER_NAMED.exec(line);
+      if (named) {
+        out.push({ queue: named[1]!, line: line.trim(), pod });
+        continue;
+      }
       const none = NO_CONSUMER.exec(line);
       if (none) {
         for (const q of none[1]!.split(/,\s?|\s(?:and)\s/).map((x) => x.replace(/^and\s/, '').trim()))
@@ -113,17 +125,23 @@ function unconsumed(ctx: AnalyzerContext): { queue: string; line: string; pod: s
  * queue carries (incoming messages, scheduled jobs) silently stops while its backlog grows. Found from
  * a worker's queue list (a described pod's `-q`/`-Q`/`--queues` arguments, or its log's "queues: …") and
  * a line of any log read saying no process runs for some queues, or a queue's backlog of a thousand or
- * more, for a queue that no worker lists. Reads: once a worker's list is known, the logs of up to two
- * other Running pods of its namespace not yet read (another workload's log may say which queue waits).
+ * more, for a queue that no worker lists. Reads: once a worker's list is known, the logs of other Running
+ * pods of its namespace, those named as workers first, until two other workloads' logs have been read in
+ * all (another worker may take the queue; another workload's log may say which queue waits).
  */
 export const queueWithoutWorkerAnalyzer: Analyzer = {
   name: 'queue-without-worker',
   reads(ctx): Read[] {
     const ws = workers(ctx);
-    if (ws.length === 0 || unconsumed(ctx).length > 0) return [];
+    if (ws.length === 0) return [];
     const running = runningPodNames(ctx.seen);
-    const read = new Set(outputs(ctx.seen, 'get_pod_logs').map((o) => String(o.args['name'])));
-    const owners = new Set([...read].map(ownerName));
+    const workerOwners = new Set(ws.map((w) => ownerName(w.pod)));
+    const read = outputs(ctx.seen, 'get_pod_logs').map((o) => String(o.args['name']));
+    const owners = new Set(read.map(ownerName));
+    // Two other workloads' logs in all, those already read counted: the rule does not read the
+    // whole namespace two pods at a time.
+    const left = MAX_READS - [...owners].filter((o) => !workerOwners.has(o)).length;
+    if (left <= 0) return [];
     const out: Read[] = [];
     for (const w of ws) {
       const listed = outputs(
@@ -131,12 +149,17 @@ export const queueWithoutWorkerAnalyzer: Analyzer = {
         'list_pods',
         (o) => o.args['namespace'] === w.namespace && !o.args['labelSelector'],
       ).pop();
-      for (const r of parseTable(listed?.content ?? '')) {
-        const name = r['NAME'] ?? '';
-        if (!running.has(name) || owners.has(ownerName(name))) continue;
-        owners.add(ownerName(name));
+      // Pods named as workers first: another worker may take the queue.
+      const rows = parseTable(listed?.content ?? '')
+        .map((r) => r['NAME'] ?? '')
+        .sort((a, b) => Number(WORKER_NAME.test(b)) - Number(WORKER_NAME.test(a)));
+      for (const name of rows) {
+        // The known workers' own logs are not what is looked for: their queue lists are known.
+        const owner = ownerName(name);
+        if (!running.has(name) || owners.has(owner) || workerOwners.has(owner)) continue;
+        owners.add(owner);
         out.push({ tool: 'get_pod_logs', args: { namespace: w.namespace, name } });
-        if (out.length >= MAX_READS) return out;
+        if (out.length >= left) return out;
       }
     }
     return out;

@@ -7,13 +7,16 @@ import { type Analyzer, clip, type Finding, outputs, runningPodNames } from './t
  * quota, unit, percent, and the rejected count; bounded, each gap at most 120 characters without a `;`.
  */
 const TENANT_FULL =
-  /\b([a-z0-9][\w.-]{0,62}) used (\d{1,12}(?:\.\d{1,3})?)\s?\/\s?(\d{1,12}(?:\.\d{1,3})?)\s?([KMGTP]i?B|bytes)?\s?\((\d{1,3}(?:\.\d{1,2})?)\s?%\)[^;\n]{0,120}?\b(?:rejected|refused|denied)\b[^;\n]{0,60}?[:=]\s?(\d{1,9})\b/gi;
+  /\b([a-z0-9][\w.-]{0,62}) used (\d{1,12}(?:\.\d{1,3})?)\s?(?:[KMGTP]i?B|bytes)?\s?\/\s?(\d{1,12}(?:\.\d{1,3})?)\s?([KMGTP]i?B|bytes)?\s?\((\d{1,3}(?:\.\d{1,2})?)\s?%\)[^;\n]{0,120}?\b(?:rejected|refused|denied)\b[^;\n]{0,60}?[:=]\s?(\d{1,9})\b/gi;
 /** The store saying its eviction is not running because the whole pool is under its watermark. */
 const EVICTION_IDLE =
-  /\beviction (?:is )?(?:idle|not (?:running|triggered|needed))\b|\bbelow (?:the |its )?(?:high |eviction )?watermark\b/i;
+  /\beviction (?:is )?(?:idle|not (?:running|triggered|needed))\b|(?<!\b(?:no longer|not) )\bbelow (?:the |its )?(?:high |eviction )?watermark\b/i;
+/** The store saying its eviction runs (started, evicting, above the watermark): a later such line overrides an idle one. */
+const EVICTION_RUNS =
+  /\beviction (?:has )?(?:started|running|in progress|active|triggered)\b|\bevicted:?\s?[1-9]|\b(?:above|no longer below) (?:the |its )?(?:high |eviction )?watermark\b/i;
 /** The eviction watermark setting, with what it comes to when the line says so: `…_watermark_ratio=0.90 (6451.2 GiB)`. */
 const WATERMARK =
-  /\b([\w.-]{0,40}watermark[\w.-]{0,20})\s?[=:]\s?(\d{1,12}(?:\.\d{1,4})?%?)(\s?\(\d[\d.]{0,15}\s?[KMGTP]i?B\))?/i;
+  /\b([\w.-]{0,40}watermark[\w.-]{0,20})\s?[=:]\s?(\d{1,12}(?:\.\d{1,4})?%?)(\s?\(\d[\d.]{0,15}\s?[KMGTP]i?B\))?/gi;
 /** The pool's own use: `pool used 4881.9 GiB / 7168 GiB (68.1%)`. */
 const POOL_USED = /\bpool used\b[^\n]{0,80}?\((\d{1,3}(?:\.\d{1,2})?)\s?%\)/i;
 
@@ -35,8 +38,11 @@ export const quotaFullIn: (log: string) => QuotaFull | undefined = memoByText((l
     .slice(-200_000)
     .split('\n')
     .filter((l) => l.length <= 4000);
-  const idle = lines.filter((l) => EVICTION_IDLE.test(l)).pop();
-  if (idle === undefined) return undefined;
+  const idleAt = lines.findLastIndex((l) => EVICTION_IDLE.test(l));
+  if (idleAt < 0) return undefined;
+  // The newest word on eviction decides: an idle line that a later line says is over does not count.
+  if (lines.findLastIndex((l) => EVICTION_RUNS.test(l) && !EVICTION_IDLE.test(l)) > idleAt) return undefined;
+  const idle = lines[idleAt]!;
   let full: Omit<QuotaFull, 'idle' | 'watermark' | 'pool'> | undefined;
   for (const line of lines) {
     if (!/\bused\b/i.test(line)) continue;
@@ -53,10 +59,9 @@ export const quotaFullIn: (log: string) => QuotaFull | undefined = memoByText((l
     }
   }
   if (!full) return undefined;
-  const w = lines
-    .filter((l) => /watermark/i.test(l))
-    .map((l) => WATERMARK.exec(l))
-    .find((x) => x !== null);
+  // Every watermark setting of the log (a line may name a low one before the high one), the high one first.
+  const settings = lines.filter((l) => /watermark/i.test(l)).flatMap((l) => [...l.matchAll(WATERMARK)]);
+  const w = settings.find((x) => /high/i.test(x[1]!)) ?? settings.find((x) => !/low/i.test(x[1]!));
   return {
     ...full,
     idle: idle.trim(),

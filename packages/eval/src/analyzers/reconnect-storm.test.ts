@@ -64,8 +64,8 @@ describe('reconnect-storm: clients that reconnect at once', () => {
   });
 
   it('does bounded work on a long line of connect words', () => {
-    const line = `${'connect connect.x=1 '.repeat(150)}`;
-    expect(stormIn([line, line.replace(/=1/g, '=99999')].join('\n'))?.after).toBe(99999);
+    const line = `${'connect connect.y '.repeat(200)}connect.x=1`;
+    expect(stormIn([line, line.replace(/=1$/, '=99999')].join('\n'))?.after).toBe(99999);
     expect(stormIn('x'.repeat(5000))).toBeUndefined();
   });
 });

@@ -20,6 +20,13 @@ const NO_LIMIT =
 /** How many times the connect count must grow, and the least it must reach, to be a storm. */
 const GROWTH = 50;
 const AT_LEAST = 1000;
+/** The newest sample this many times below the peak says the burst is over. */
+const SETTLED = 10;
+/**
+ * Keys that are no count per interval: a gauge of the connections open now (`connected_clients`,
+ * `connections.count`, `active_connections`) or a lifetime total (`total_connections_received`).
+ */
+const GAUGE_OR_TOTAL = /total|connected|current|active|open|live|count$/i;
 
 interface Storm {
   readonly key: string;
@@ -45,38 +52,56 @@ export const stormIn: (log: string) => Storm | undefined = memoByText((log) => {
     .slice(-200_000)
     .split('\n')
     .filter((l) => l.length <= 4000);
-  const low = new Map<string, { value: number; at: number }>();
+  // Each key's samples, one per line: a key twice on one line (two listeners) is no series in time.
+  const series = new Map<string, { value: number; at: number }[]>();
   for (let at = 0; at < lines.length; at++) {
     const line = lines[at]!;
     if (!/connect/i.test(line)) continue;
+    const onLine = new Map<string, number[]>();
     for (const m of line.matchAll(CONNECTS)) {
       const key = m[1]!;
-      if (/disconnect/i.test(key)) continue;
-      const value = Number(m[2]);
-      const was = low.get(key);
-      if (!was || value < was.value) {
-        low.set(key, { value, at });
+      if (/disconnect/i.test(key) || GAUGE_OR_TOTAL.test(key)) continue;
+      onLine.set(key, [...(onLine.get(key) ?? []), Number(m[2])]);
+    }
+    for (const [key, values] of onLine) {
+      if (values.length !== 1) continue;
+      const list = series.get(key) ?? [];
+      list.push({ value: values[0]!, at });
+      series.set(key, list);
+    }
+  }
+  for (const [key, samples] of series) {
+    let low = samples[0]!;
+    for (const s of samples.slice(1)) {
+      if (s.value < low.value) {
+        low = s;
         continue;
       }
-      if (value < AT_LEAST || value < GROWTH * Math.max(1, was.value)) continue;
-      const between = lines.slice(was.at + 1, at);
+      if (s.value < AT_LEAST || s.value < GROWTH * Math.max(1, low.value)) continue;
+      // Still storming at the newest sample: a burst that settled back (the server's own restart, over
+      // in a minute) is not what keeps it busy now.
+      const newest = samples[samples.length - 1]!;
+      const peak = Math.max(...samples.filter((x) => x.at >= s.at).map((x) => x.value));
+      if (newest.value * SETTLED < peak) break;
+      const at = s.at;
+      const between = lines.slice(low.at + 1, at);
       const dropped = between.filter((l) => DROPPED.test(l));
       const peers = new Set(dropped.map((l) => PEER.exec(l)?.[1]).filter((p) => p !== undefined));
       return {
         key,
-        before: was.value,
-        after: value,
-        beforeLine: lines[was.at]!.trim(),
-        afterLine: line.trim(),
+        before: low.value,
+        after: s.value,
+        beforeLine: lines[low.at]!.trim(),
+        afterLine: lines[at]!.trim(),
         drop: dropped[0]?.trim(),
         drops: dropped.length,
         peer: dropped.length >= 3 && peers.size === 1 ? [...peers][0] : undefined,
         again: lines
-          .slice(was.at + 1)
+          .slice(low.at + 1)
           .find((l) => AGAIN.test(l) && !DROPPED.test(l))
           ?.trim(),
         noLimit: lines
-          .slice(was.at + 1)
+          .slice(low.at + 1)
           .find((l) => NO_LIMIT.test(l))
           ?.trim(),
       };

@@ -73,13 +73,26 @@ describe('replication-ring: multi-master members in a ring', () => {
   });
 
   it('takes the last master a log names, quoting the first line naming it', () => {
-    const moved = log(NS, 'kv-2', [
+    const moved = log(NS, 'kv-3', [
       '"active-replica yes"',
       'Connecting to MASTER kv-1.kv:6379',
       'Connecting to MASTER kv-0.kv:6379',
       'Reconnecting to MASTER kv-0.kv:6379',
     ]);
-    const [f] = replicationRingAnalyzer.finds(ctx(NS, [listed(3), memberLog(0, 1), memberLog(1, 2), moved]));
-    expect(f?.evidence[2]).toBe('get_pod_logs kv-2: "Connecting to MASTER kv-0.kv:6379"');
+    const seen = [listed(4), memberLog(0, 1), memberLog(1, 2), memberLog(2, 3), moved];
+    const [f] = replicationRingAnalyzer.finds(ctx(NS, seen));
+    expect(f?.evidence[3]).toBe('get_pod_logs kv-3: "Connecting to MASTER kv-0.kv:6379"');
+  });
+
+  it('calls no ring a mesh whose members each name every other one', () => {
+    const mesh = (i: number, a: number, b: number) =>
+      log(NS, `kv-${i}`, [
+        '"active-replica yes"',
+        `Connecting to MASTER kv-${a}.kv:6379`,
+        `Connecting to MASTER kv-${b}.kv:6379`,
+      ]);
+    expect(
+      replicationRingAnalyzer.finds(ctx(NS, [listed(3), mesh(0, 2, 1), mesh(1, 0, 2), mesh(2, 1, 0)])),
+    ).toEqual([]);
   });
 });

@@ -19,34 +19,40 @@ const MASTER =
   /\b(?:(?:re)?connecting to master|replicaof|slaveof|replicating from|replica of)\s+([a-z0-9][a-z0-9.-]{0,252})(?::\d{1,5}|\s+\d{1,5})?\b/gi;
 /** Every member takes writes and replicates them on: KeyDB's `active-replica yes`, a `multi-master yes`. */
 const ACTIVE = /\b(?:active[- ]replica|multi[- ]master)\b["']?\s{0,3}(?:yes|on|true|enabled)\b/i;
-/** The key count a member reports (`db0:keys=412877`). */
-const KEYS = /\bkeys=(\d{1,12})\b/;
+/** The key count a member reports, and its database when it says (`db0:keys=412877`). */
+const KEYS = /\b(?:(db\d{1,5}):)?keys=(\d{1,12})\b/;
 /** Sibling logs read, at most. */
 const MAX_SIBLINGS = 4;
 
 interface Facts {
   /** The host of the last master the log names, with the first line naming it. */
   readonly master: { host: string; line: string } | undefined;
+  /** Every master host the log names. */
+  readonly masters: ReadonlySet<string>;
   readonly active: string | undefined;
+  /** The member's keys: the sum of each database's latest count (`db0:keys=…`), or its latest `keys=`. */
   readonly keys: number | undefined;
 }
 
 const factsOf: (log: string) => Facts = memoByText((log) => {
   let master: Facts['master'];
+  const masters = new Set<string>();
   let active: string | undefined;
-  let keys: number | undefined;
+  const perDb = new Map<string, number>();
   for (const line of log.slice(-200_000).split('\n')) {
     if (line.length > 4000) continue;
     for (const m of line.matchAll(MASTER)) {
       const host = m[1]!.toLowerCase();
+      masters.add(host);
       // The first line naming the master it now has (a later line naming the same one is a reconnect).
       if (master?.host !== host) master = { host, line: line.trim() };
     }
     if (active === undefined && ACTIVE.test(line)) active = line.trim();
     const k = KEYS.exec(line);
-    if (k) keys = Number(k[1]);
+    if (k) perDb.set(k[1] ?? '', Number(k[2]));
   }
-  return { master, active, keys };
+  const keys = perDb.size > 0 ? [...perDb.values()].reduce((a, b) => a + b, 0) : undefined;
+  return { master, masters, active, keys };
 });
 
 interface Member {
@@ -130,6 +136,12 @@ export const replicationRingAnalyzer: Analyzer = {
       const of = pods.map((p) => members.get(`${m.ns}/${p}`));
       if (of.some((x) => x === undefined || masterPod(x) === undefined)) continue;
       const ring = of as Member[];
+      // A member that names every other one as a master is the full mesh a multi-master group wants.
+      const siblingsNamed = (x: Member) =>
+        new Set(
+          [...x.facts.masters].map((h) => h.split('.')[0]!).filter((p) => p !== x.pod && pods.includes(p)),
+        ).size;
+      if (ring.some((x) => siblingsNamed(x) >= pods.length - 1)) continue;
       const active = ring.map((x) => x.facts.active).find((a) => a !== undefined);
       if (active === undefined) continue;
       // One cycle through every member: follow the masters from the first, back to it in exactly n hops.

@@ -15,16 +15,27 @@ const MARKED = /\bunhealthy\b/i;
 /** The stale member a log says keeps the program from becoming ready, with the line. */
 const staleIn: (log: string) => { member: string; line: string; times: number } | undefined = memoByText(
   (log) => {
-    let found: { member: string; line: string; times: number } | undefined;
+    const found: { member: string; line: string }[] = [];
     for (const line of log.slice(-200_000).split('\n')) {
       if (line.length > 4000 || !BLOCKS_READY.test(line)) continue;
       const m = STALE.exec(line);
-      if (!m) continue;
-      found = { member: m[1]!, line: line.trim(), times: (found?.times ?? 0) + 1 };
+      if (m) found.push({ member: m[1]!, line: line.trim() });
     }
-    return found;
+    const last = found[found.length - 1];
+    // The newest member named, and how many lines name that one.
+    return last ? { ...last, times: found.filter((f) => f.member === last.member).length } : undefined;
   },
 );
+
+/** Whether `line` names `name` whole (`ingester-1` is not in `instance=ingester-12`). */
+function namesWhole(line: string, name: string): boolean {
+  for (let at = line.indexOf(name); at >= 0; at = line.indexOf(name, at + 1)) {
+    const before = line[at - 1] ?? ' ';
+    const after = line.slice(at + name.length, at + name.length + 2);
+    if (!/[\w.-]/.test(before) && !/^(?:[\w-]|\.\w)/.test(after)) return true;
+  }
+  return false;
+}
 
 /**
  * A ring entry left by a member that is gone. Systems that shard by a hash ring (Cortex, Loki, Mimir,
@@ -46,10 +57,14 @@ export const staleRingMemberAnalyzer: Analyzer = {
       const s = staleIn(o.content);
       if (!s) continue;
       const pods = tableOf(seen, 'list_pods').map((r) => r['NAME'] ?? '');
-      const gone = pods.length > 0 && !pods.includes(s.member);
+      // Only a name that could be a pod's (not an address, `10.0.3.7:9095`) is looked for among the pods.
+      const podLike =
+        /^[a-z0-9](?:[a-z0-9-]{0,251}[a-z0-9])?$/.test(s.member) &&
+        !/^\d{1,3}(?:[.-]\d{1,3}){3}$/.test(s.member);
+      const gone = podLike && pods.length > 0 && !pods.includes(s.member);
       const marked = outputs(seen, 'get_pod_logs', (x) => x.args['name'] !== pod)
         .flatMap((x) => x.content.slice(-100_000).split('\n'))
-        .find((l) => l.length <= 4000 && l.includes(s.member) && MARKED.test(l))
+        .find((l) => l.length <= 4000 && namesWhole(l, s.member) && MARKED.test(l))
         ?.trim();
       return [
         {

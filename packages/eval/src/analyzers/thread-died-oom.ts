@@ -22,7 +22,11 @@ const DIED = [
   /\bthread "?([\w.$-]{1,80})"? (?:died|terminated|exited|stopped)\b/i,
 ];
 /** The first stack frame's class that runs a thread (`at org.x.JournalReader.run(JournalReader.java:141)`). */
-const RUN_FRAME = /\bat (?:[\w$]{1,80}\.){0,12}([\w$]{1,80})\.run\(/;
+const RUN_FRAME = /\bat ((?:[\w$]{1,80}\.){0,12})([\w$]{1,80})\.run\(/;
+/** The JDK's own packages: their `run()` frames (a FutureTask, a pool's worker, Thread) name no part of the program. */
+const JDK = /^(?:java|javax|jdk|sun|com\.sun)\./;
+/** A stack trace's line, after a logger's prefix or not: a frame, a "Caused by:", a "... 5 more", a "Suppressed:". */
+const STACK_LINE = /(?:^|\s)(?:at [\w$./]{1,200}\(|Caused by:|Suppressed:|\.\.\. \d{1,6} more\b)/;
 /** A stack frame line (`\tat org.x.Y.read(Y.java:512)`, after a timestamp and level or not). */
 const FRAME = /(?:^|\s)at [\w$.]{1,200}\([^()\n]{0,200}\)\s*$/;
 /** What the search of a cut log looks for: the error the cut left out, and the line before it. */
@@ -63,14 +67,17 @@ export const diedIn: (log: string) => Died | undefined = memoByText((log) => {
     }
     // Else the thread's own class, the first `….run(` frame of the stack below the error.
     if (what === undefined) {
-      const frame = lines
-        .slice(i + 1, i + 30)
-        .map((l) => RUN_FRAME.exec(l)?.[1])
-        .find((x) => x !== undefined);
+      // The stack right under the error only: it ends at the first line that is not a stack line.
+      const stack: string[] = [];
+      for (const l of lines.slice(i + 1, i + 60)) {
+        if (!STACK_LINE.test(l)) break;
+        stack.push(l);
+      }
+      const frame = stack.map((l) => RUN_FRAME.exec(l)).find((x) => x !== null && !JDK.test(x[1]!))?.[2];
       if (frame === undefined) continue;
       what = frame;
     }
-    const after = lines.slice(i + 1).filter((l) => !/^\s*(?:at |\.\.\. \d|Caused by)|\tat /.test(l)).length;
+    const after = lines.slice(i + 1).filter((l) => !STACK_LINE.test(l)).length;
     return { what, line: line.trim(), oom: lines[i]!.trim(), kind: m[1]?.trim() ?? 'out of memory', after };
   }
   return undefined;
@@ -78,9 +85,11 @@ export const diedIn: (log: string) => Died | undefined = memoByText((log) => {
 
 /** Whether a log's output was cut and what is left starts inside a stack trace (its error line cut off). */
 function startsMidStack(log: string): boolean {
-  if (!log.startsWith('[output cut')) return false;
-  const head = log.slice(0, 4000).split('\n').slice(1, 4);
-  return head.some((l) => FRAME.test(l));
+  // kubectl's "Defaulted container …" line may come first, for a pod with several containers.
+  const head = log.slice(0, 6000).split('\n');
+  const cut = head.slice(0, 2).findIndex((l) => l.startsWith('[output cut'));
+  if (cut < 0) return false;
+  return head.slice(cut + 1, cut + 4).some((l) => FRAME.test(l) || STACK_LINE.test(l));
 }
 
 /** The lines of a log after its last stack frame, stack lines aside: the process went on. */
@@ -88,7 +97,7 @@ function linesAfterStack(log: string): number {
   const lines = log.slice(-200_000).split('\n');
   let last = -1;
   lines.forEach((l, i) => {
-    if (l.length <= 4000 && FRAME.test(l)) last = i;
+    if (l.length <= 4000 && (FRAME.test(l) || STACK_LINE.test(l))) last = i;
   });
   return lines.slice(last + 1).filter((l) => l.trim() !== '').length;
 }

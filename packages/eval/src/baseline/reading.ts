@@ -164,7 +164,15 @@ export function severity(p: PodRow): number {
 }
 
 export function matchesHint(name: string, hs: readonly string[]): boolean {
-  return hs.some((h) => name === h || name.startsWith(`${h}-`) || (h.length >= 5 && name.includes(h)));
+  return hs.some((h) => name === h || name.startsWith(`${h}-`) || (h.length >= 5 && containsHint(name, h)));
+}
+
+/** Whether `name` contains `h`, not followed by another digit when `h` ends in one (`osd-1` is not in `osd-10`). */
+function containsHint(name: string, h: string): boolean {
+  if (!/\d$/.test(h)) return name.includes(h);
+  for (let at = name.indexOf(h); at >= 0; at = name.indexOf(h, at + 1))
+    if (!/\d/.test(name[at + h.length] ?? '')) return true;
+  return false;
 }
 
 /** The deployment a pod belongs to: the longest deployment name that prefixes the pod name. */
