@@ -326,6 +326,15 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
           )
             ? 20
             : 0;
+        // A Job that failed because the server it called answered 5xx ("the server answered HTTP 500")
+        // is the symptom: the server's own finding, when its log was read, says why.
+        const calledFailed =
+          f.kind === 'Job' &&
+          outputs(ctx.seen, 'get_pod_logs', (o) =>
+            String(o.args['name'] ?? '').startsWith(`${f.name}-`),
+          ).some((o) => /\b(?:HTTP|status|answered)\s?(?:code\s?)?5\d\d\b/i.test(o.content.slice(-100_000)))
+            ? 10
+            : 0;
         // Of two findings alike, the one that says why beats the one that only says a wait timed out.
         const vague = f.message.includes('timed out waiting for the con') ? 2 : 0;
         // A workload scaled to zero that neither the task nor any program's log names is more likely
@@ -342,7 +351,15 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
         return [
           {
             f,
-            weight: rank + bonus(f.name, ctx.hints) + waitedOn(f, ctx) - symptom - stuck - vague - retired,
+            weight:
+              rank +
+              bonus(f.name, ctx.hints) +
+              waitedOn(f, ctx) -
+              symptom -
+              stuck -
+              vague -
+              retired -
+              calledFailed,
           },
         ];
       })

@@ -13,8 +13,8 @@ const CAP_VAR =
 /** The server refusing connections itself: then its limit, not the client's pool, is what ran out. */
 const SERVER_REFUSED =
   /no more connections allowed|too many (?:clients|connections)|max_client_conn|remaining connection slots are reserved|maxclients|max number of clients reached/i;
-/** How many of the pool's connections a line says were in use: "(12 in use)", "active=12", "12 active". */
-const IN_USE = /\((\d{1,6}) in use\)|\bactive[=:]\s?(\d{1,6})\b|\b(\d{1,6}) active\b/i;
+/** How many of the pool's connections a line says were in use: "(12 in use)", "(3 of 3 in use, …)", "active=12", "12 active". */
+const IN_USE = /\((\d{1,6})(?: of \d{1,6})? in use\b|\bactive[=:]\s?(\d{1,6})\b|\b(\d{1,6}) active\b/i;
 /** Variables that size the threads or workers that each hold a connection (see db-pool-size). */
 const THREADS = /^[A-Z0-9_]{0,60}(?:THREADS|WORKERS|CONCURRENCY)$/;
 /** A server's own count of its connected clients (Redis' INFO `connected_clients:301`). */

@@ -7,7 +7,7 @@ import { type Analyzer, clip, envFix, type Finding, outputs, ownerDeployment } f
  * QueuePool limit, Knex's and Sequelize's acquire timeouts.
  */
 export const POOL_EXHAUSTED =
-  /could not obtain a (?:database )?connection from the pool|ConnectionTimeoutError|Connection is not available, request timed out|QueuePool limit of size \d{1,6} overflow|Timeout acquiring a connection|ConnectionAcquireTimeoutError|connection pool (?:is )?(?:exhausted|full)|pool exhausted/i;
+  /could not obtain a (?:database )?connection from the pool|ConnectionTimeoutError|Connection is not available, request timed out|QueuePool limit of size \d{1,6} overflow|Timeout acquiring a connection|ConnectionAcquireTimeoutError|connection pool (?:is )?(?:exhausted|full)|pool exhausted|checkout of a (?:database |db )?connection timed out|timed out (?:waiting for|acquiring) a (?:database |db )?connection/i;
 /** Variables that size a program's own database connection pool (DATABASE_POOL, DB_POOL_SIZE, MAXIMUM_POOL_SIZE, …). */
 const POOL_VAR =
   /^(?:[A-Z0-9]{1,40}_)?(?:POOL|POOL_SIZE|POOL_MAX|MAX_POOL_SIZE|MAXIMUM_POOL_SIZE|POOL_MAX_SIZE|CONNECTION_POOL_SIZE)$/;

@@ -5,6 +5,7 @@ import { errorLines, recurringWarnings, warningLines } from './app-errors.js';
 import { envOf } from './env-values.js';
 import { LIMIT_REACHED } from './failure-settings.js';
 import { perSeen } from './memo.js';
+import { FAILURE_PATTERN } from './quiet-tail-search.js';
 import { RECENT } from './recent-pods.js';
 import {
   type Analyzer,
@@ -134,6 +135,11 @@ function calledServiceOf(ctx: AnalyzerContext): Target | undefined {
       for (const v of envOf(c.body)) {
         if (!ADDRESS_VAR.test(v.name)) continue;
         for (const h of hostsIn(v.value)) consider(h, `its ${v.name}`, 1);
+      }
+      // Its command line's addresses (`--base-url=http://web.stats.svc`), as a CLI client names its server.
+      for (const line of c.body.slice(0, 20_000).split('\n')) {
+        const m = /^\s{2,8}(?:Command|Args):\s{1,20}(.{1,2000})$/.exec(line);
+        if (m) for (const h of hostsIn(m[1]!)) consider(h, 'its command line', 1);
       }
     }
     // The server its log says it opened at start (`Opening db … server <couchbases://cb.couchbase.svc>`),
@@ -388,6 +394,22 @@ export const dependencySideAnalyzer: Analyzer = {
       (o) => o.args['namespace'] === t.namespace && o.args['name'] === name && !o.args['container'],
     ).pop();
     if (!first) return [{ tool: 'get_pod_logs', args: { namespace: t.namespace, name } }];
+    // Its log was cut and what is left shows no failure: the whole log is searched for failure lines.
+    if (
+      /^(?:Defaulted container [^\n]{0,2000}\n)?\[output cut: /.test(first.content.slice(0, 2200)) &&
+      errorLines(first.content.slice(-100_000)).length === 0 &&
+      !outputs(
+        ctx.seen,
+        'search_pod_logs',
+        (o) => o.args['name'] === name && o.args['namespace'] === t.namespace,
+      ).length
+    )
+      return [
+        {
+          tool: 'search_pod_logs',
+          args: { namespace: t.namespace, name, pattern: FAILURE_PATTERN, context: 0, maxMatches: 5 },
+        },
+      ];
     // A server whose pods started within the day: its rollout history says what changed in it.
     const rolled = recentServer(ctx.seen, t, pod);
     if (rolled && !serverHistory(ctx.seen, t.namespace, rolled))
@@ -425,7 +447,14 @@ export const dependencySideAnalyzer: Analyzer = {
       const bad = new Set(errorLines(lines.join('\n')));
       const warned = new Set(warningLines(lines.join('\n')));
       lines.forEach((line, at) => {
-        if (!line.trim() || line.length > 4000 || /^\(no log lines|^Defaulted container "/.test(line)) return;
+        // The tool's own notices are no log lines, nor is the fragment a cut leaves right after its notice.
+        if (
+          !line.trim() ||
+          line.length > 4000 ||
+          /^\(no log lines|^Defaulted container "|^\[output cut: /.test(line) ||
+          /^\[output cut: /.test(lines[at - 1] ?? '')
+        )
+          return;
         const shared = [...wordsOf(line)].filter((w) => theirs.has(w)).length;
         // Said in the minutes before the client's first failure: what the server went through then.
         const at2 = lineStamp(line);

@@ -159,6 +159,7 @@ import { proxyNoServerAnalyzer } from './proxy-no-server.js';
 import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
 import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
+import { pumaWorkerTimeoutAnalyzer } from './puma-worker-timeout.js';
 import { pythonStdoutBufferedAnalyzer } from './python-stdout-buffered.js';
 import { queueBurstsAnalyzer } from './queue-bursts.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
@@ -277,6 +278,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   cephSlowPeerAnalyzer,
   // A hash ring's stale entry (a member gone past its heartbeat timeout) that keeps a new member unready.
   staleRingMemberAnalyzer,
+  // Puma's master killing workers whose slow requests keep them past worker_timeout.
+  pumaWorkerTimeoutAnalyzer,
   // A vector store whose memory is its vectors, kept in RAM by the collection's configuration.
   vectorsInMemoryAnalyzer,
   // A cache sized to the whole memory limit of a container OOM-killed: a third of the limit as the fix.

@@ -7,6 +7,7 @@ import {
   loggedLines,
   outputs,
   ownerDeployment,
+  searchedLines,
 } from './types.js';
 
 /** A capacity setting a program logs when it runs out of it, and how the answer reads it. */
@@ -147,7 +148,13 @@ export const loggedLimitAnalyzer: Analyzer = {
   },
   finds({ seen, ns, task }) {
     for (const limit of LIMITS) {
-      const hit = loggedLines(seen, ns, (l) => l.length <= 2000 && limit.line.test(l))[0];
+      const test = (l: string) => l.length <= 2000 && limit.line.test(l);
+      // A log's lines, else those a search of a log (cut at its tail) showed.
+      const hit =
+        loggedLines(seen, ns, test)[0] ??
+        outputs(seen, 'search_pod_logs', (o) => o.args['namespace'] === ns)
+          .map((o) => ({ log: o, line: searchedLines(seen, (x) => x === o).find(test) }))
+          .find((x): x is { log: typeof x.log; line: string } => x.line !== undefined);
       if (!hit) continue;
       const value = limit.line.exec(hit.line)![1]!;
       const pod = String(hit.log.args['name'] ?? '');

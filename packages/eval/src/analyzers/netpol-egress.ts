@@ -155,6 +155,41 @@ export function addressDenied(rules: readonly EgressRule[], ip: string, port: nu
   return true;
 }
 
+/** Whether an address is outside the private and cluster ranges (RFC 1918, CGNAT, loopback, link-local). */
+function isPublic(ip: string): boolean {
+  return ![
+    '10.0.0.0/8',
+    '172.16.0.0/12',
+    '192.168.0.0/16',
+    '100.64.0.0/10',
+    '127.0.0.0/8',
+    '169.254.0.0/16',
+  ].some((c) => inCidr(ip, c) === true);
+}
+
+/**
+ * Whether the egress rules certainly drop a connection to the public address `ip` on `port`: no rule that
+ * admits the port allows every destination or holds the address in an ipBlock (outside its exceptions).
+ * Selector peers (namespaces, pods) never match an address outside the cluster.
+ */
+function publicDenied(rules: readonly EgressRule[], ip: string, port: number): boolean {
+  if (!isPublic(ip)) return false;
+  for (const r of rules) {
+    if (!(r.ports.length === 0 || r.ports.some((p) => p === String(port) || !/^\d+$/.test(p)))) continue;
+    if (r.peers.length === 0) return false;
+    for (const p of r.peers) {
+      if (!p.cidr) continue;
+      const inside = inCidr(ip, p.cidr);
+      if (inside === undefined) return false;
+      if (inside && !(p.except ?? []).some((e) => inCidr(ip, e) === true)) return false;
+    }
+  }
+  return true;
+}
+
+/** A URL's host outside the cluster a log line names (`https://registry.npmjs.org`), not a Service's. */
+const OUTSIDE_URL = /\bhttps?:\/\/([a-z0-9](?:[a-z0-9-]{0,62}\.){1,6}[a-z]{2,24})(?![\w.-])/i;
+
 /**
  * Whether an egress rule lets a connection to a Service in namespace `to` (pods labelled `pods`, when
  * known) on `port` out. Peers it cannot judge (an ipBlock, namespace labels other than the name
@@ -337,7 +372,34 @@ export const netpolEgressAnalyzer: Analyzer = {
           (p) => p.egress && p.selector && Object.entries(p.selector).every(([k, v]) => labels[k] === v),
         );
       const rules = selecting.flatMap((p) => p.rules);
-      if (selecting.length === 0 || !addressDenied(rules, ip, port)) continue;
+      if (selecting.length === 0) continue;
+      const client = String(l.args['name'] ?? '');
+      const owner = ownerDeployment(pod.content);
+      const names = selecting.map((p) => p.name).join(', ');
+      // An address outside the cluster that no rule lets out: the policy keeps the pods inside.
+      if (publicDenied(rules, ip, port)) {
+        const lines = l.content.slice(-200_000).split('\n');
+        const at = lines.lastIndexOf(line);
+        const named = lines
+          .slice(Math.max(0, at - 40), at + 1)
+          .filter((x) => x.length <= 4000 && OUTSIDE_URL.test(x) && !/\.svc\b|\.cluster\.local\b/.test(x))
+          .pop();
+        const host = named ? OUTSIDE_URL.exec(named)?.[1] : undefined;
+        return [
+          {
+            weight: 91,
+            object: `networkpolicy ${names} (namespace ${ns})`,
+            cause: `the egress NetworkPolicy of namespace ${ns} that selects ${owner ? `deployment ${owner}'s pods` : `pod ${client}`} (${names}) lets no connection out of the cluster on port ${port}: its rules name namespaces and pods (or other addresses), and ${ip}${host ? ` (${host}, which the program calls: "${clip(named!.trim(), 160)}")` : ''} is outside, so the connection is dropped and times out ("${clip(line, 140)}"); the remote server is not the problem, the policy is`,
+            evidence: [
+              `describe_resource NetworkPolicy ${names}: no egress rule admits ${ip} on port ${port}`,
+              `logs of ${client}: "${clip(line, 140)}"`,
+              ...(named ? [`logs of ${client}: "${clip(named.trim(), 160)}"`] : []),
+            ],
+            advice: `either stop the call to ${host ?? ip} (turn off the feature that makes it) or add an egress rule to ${names} allowing ${host ?? ip} on TCP ${port} (an ipBlock for its addresses, or an egress proxy the pods may reach)`,
+          },
+        ];
+      }
+      if (!addressDenied(rules, ip, port)) continue;
       const blocks = rules
         .filter((r) => r.ports.some((x) => x === String(port)))
         .flatMap((r) => r.peers.map((x) => x.cidr))
@@ -345,9 +407,6 @@ export const netpolEgressAnalyzer: Analyzer = {
       // Only where the port is allowed to some CIDR: a port no rule lists is the case above, judged by
       // the Service the client means.
       if (blocks.length === 0) continue;
-      const client = String(l.args['name'] ?? '');
-      const owner = ownerDeployment(pod.content);
-      const names = selecting.map((p) => p.name).join(', ');
       const out: Finding = {
         weight: 91,
         object: `networkpolicy ${names} (namespace ${ns})`,

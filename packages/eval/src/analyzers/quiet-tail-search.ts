@@ -6,7 +6,7 @@ const REPORTED_FAILURE =
   /\b(?:alert|fired|firing|paged|errors?|failing|failed|failures?|timeouts?|timed out|HTTP [45]\d\d|[45]\d\d(?:s| errors?| responses?)|late|delayed|not at all|stopped|stuck|missing)\b/i;
 
 /** What a search of a whole log looks for when the tail shows nothing wrong: levels and failure words. */
-const FAILURE_PATTERN = 'ERROR|WARN|FATAL|Exception|fail';
+export const FAILURE_PATTERN = 'ERROR|WARN|FATAL|Exception|fail';
 
 /**
  * When the person reports failures, every pod of the namespace is Running and Ready, and the log tails
