@@ -93,6 +93,12 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'records-db-volume-rebuild-reset-by-nightly-cold-backup-detach',
   ],
   'scenarios-held-out-57': ['negative-media-hardware-transcodes-not-throttled-by-design'],
+  'scenarios-held-out-58': [
+    'app-builder-restore-without-drop-keeps-seeded-plugins',
+    'llm-runner-gpu0-overcommit-layer-offload',
+    'negative-sitepulse-down-report-client-side-blocklist',
+    'office-editor-sessions-drop-stale-internal-hostname',
+  ],
 };
 
 describe('the baseline on every incident set', () => {
@@ -154,6 +160,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-55',
     'scenarios-held-out-56',
     'scenarios-held-out-57',
+    'scenarios-held-out-58',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -6,6 +6,8 @@ import { POOL_EXHAUSTED } from './db-pool-size.js';
 import { loggedLimitAnalyzer } from './logged-limit.js';
 import { ctx, describedPodText, log, observed, pods } from './observed.fixture.js';
 import { pumaWorkerTimeoutAnalyzer } from './puma-worker-timeout.js';
+import { staleRunClaimAnalyzer } from './stale-run-claim.js';
+import { unreadPrefixedSettingAnalyzer } from './unread-prefixed-setting.js';
 
 describe('puma-worker-timeout: workers killed past worker_timeout', () => {
   const NS = 'portal';
@@ -100,5 +102,77 @@ describe('logged-limit: a limit found by a search of a cut log', () => {
     const [f] = loggedLimitAnalyzer.finds(ctx(NS, [searched]));
     expect(f?.cause).toMatch(/PHP's own memory_limit .* 134217728 bytes \(128M\)/);
     expect(f?.object).toBe(`pod ${POD}`);
+  });
+});
+
+describe('unread-prefixed-setting: old per-feature variables a release no longer reads', () => {
+  const NS = 'cms';
+  const POD = 'cms-9d78w8fds-fpl7h';
+  const refused = 'WARN: [cache] Error: connect ECONNREFUSED 127.0.0.1:6379';
+  const described = (env: Record<string, string>) =>
+    observed(
+      'describe_pod',
+      { namespace: NS, name: POD },
+      describedPodText({ ns: NS, name: POD, container: 'cms', env }).replace(
+        'Status:           Running',
+        'Status:           Running\nControlled By:    ReplicaSet/cms-9d78w8fds',
+      ),
+    );
+
+  it('sets the one variable the old ones share, to the address they hold', () => {
+    const seen = [
+      log(NS, POD, [refused]),
+      described({
+        CACHE_REDIS_URL: 'redis://cms-redis:6379/0',
+        RATE_LIMITER_REDIS_URL: 'redis://cms-redis:6379/0',
+      }),
+    ];
+    const [f] = unreadPrefixedSettingAnalyzer.finds(ctx(NS, seen));
+    expect(f?.cause).toMatch(
+      /CACHE_REDIS_URL and RATE_LIMITER_REDIS_URL point at redis:\/\/cms-redis:6379\/0/,
+    );
+    expect(f?.cause).toMatch(/finds REDIS_URL unset/);
+    expect(f?.fix?.args).toMatchObject({
+      deployment: 'cms',
+      set: [{ name: 'REDIS_URL', value: 'redis://cms-redis:6379/0' }],
+    });
+  });
+
+  it.each([
+    ['the shared name already set', { CACHE_REDIS_URL: 'redis://a:6379', REDIS_URL: 'redis://a:6379' }],
+    ['old variables that disagree', { CACHE_REDIS_URL: 'redis://a:6379', QUEUE_REDIS_URL: 'redis://b:6379' }],
+    ['another port', { CACHE_REDIS_URL: 'redis://a:6380' }],
+    ['a variable at localhost', { CACHE_REDIS_URL: 'redis://localhost:6379' }],
+  ])('says nothing with %s', (_, env) => {
+    expect(unreadPrefixedSettingAnalyzer.finds(ctx(NS, [log(NS, POD, [refused]), described(env)]))).toEqual(
+      [],
+    );
+  });
+});
+
+describe('stale-run-claim: a mark left by a run that was killed', () => {
+  const NS = 'shop';
+  const skip =
+    "indexer.NOTICE: view product_search: state is 'working' since 2026-03-02 03:05:03 (set by run indexer-29540345), 66140 rows pending; another run holds it, skipping";
+  const listed = (status: string) =>
+    pods(NS, [
+      ['indexer-29540345-x7k2q', '0/1', status, '0', '2d'],
+      ['indexer-29543600-rpg7q', '0/1', 'Completed', '0', '10m'],
+    ]);
+
+  it('names the view, the killed run and its end', () => {
+    const [f] = staleRunClaimAnalyzer.finds(
+      ctx(NS, [listed('OOMKilled'), log(NS, 'indexer-29543600-rpg7q', [skip])]),
+    );
+    expect(f?.object).toBe('product_search (claimed by indexer-29540345)');
+    expect(f?.cause).toMatch(/its pod indexer-29540345-x7k2q ended OOMKilled/);
+    expect(f?.advice).toMatch(/clear the stale mark on product_search/);
+  });
+
+  it('says nothing while the holder still runs or finished', () => {
+    for (const status of ['Running', 'Completed'])
+      expect(
+        staleRunClaimAnalyzer.finds(ctx(NS, [listed(status), log(NS, 'indexer-29543600-rpg7q', [skip])])),
+      ).toEqual([]);
   });
 });

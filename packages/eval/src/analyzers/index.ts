@@ -214,6 +214,7 @@ import { sshKnownHostsAnalyzer } from './ssh-known-hosts.js';
 import { staleLockAnalyzer } from './stale-lock.js';
 import { stalePeerAnalyzer } from './stale-peer.js';
 import { staleRingMemberAnalyzer } from './stale-ring-member.js';
+import { staleRunClaimAnalyzer } from './stale-run-claim.js';
 import { stalenessThresholdAnalyzer } from './staleness-threshold.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
 import { storageAnalyzer } from './storage.js';
@@ -226,6 +227,7 @@ import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
 import type { Analyzer } from './types.js';
+import { unreadPrefixedSettingAnalyzer } from './unread-prefixed-setting.js';
 import { upgradedLibraryAnalyzer } from './upgraded-library.js';
 import { vectorsInMemoryAnalyzer } from './vectors-in-memory.js';
 import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js';
@@ -280,6 +282,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   staleRingMemberAnalyzer,
   // Puma's master killing workers whose slow requests keep them past worker_timeout.
   pumaWorkerTimeoutAnalyzer,
+  // Per-feature variables a new release no longer reads: it falls back to localhost.
+  unreadPrefixedSettingAnalyzer,
+  // A mark left by a run that was killed: later runs skip the work it claimed.
+  staleRunClaimAnalyzer,
   // A vector store whose memory is its vectors, kept in RAM by the collection's configuration.
   vectorsInMemoryAnalyzer,
   // A cache sized to the whole memory limit of a container OOM-killed: a third of the limit as the fix.

@@ -1,0 +1,61 @@
+import { type Analyzer, clip, type Finding, outputs, tableOf } from './types.js';
+
+/**
+ * A run skipping work because another run holds it: "state is 'working' since … (set by run X) …; another run
+ * holds it, skipping", "locked by job X since …, skipped". Bounded: each gap at most 160 characters.
+ */
+const SKIPPED_HELD =
+  /\b(?:another (?:run|process|instance|job)|held by|locked by|is (?:locked|held))\b[^\n]{0,160}?\bskipp(?:ing|ed)\b|\bskipp(?:ing|ed)\b[^\n]{0,160}?\b(?:held by|locked by|still running|in progress)\b/i;
+/** Who set the claim: `set by run shop-indexer-29540345`, `held by job …`, `locked by pod …`. */
+const HOLDER =
+  /\b(?:set|held|locked|owned|taken) by (?:run|job|pod|process|worker|instance)?\s?([a-z0-9][a-z0-9.-]{2,100}[a-z0-9])\b/i;
+/** What was left claimed: the quoted state or the view/index/lock the line names. */
+const WHAT = /\b(?:view|index|indexer|lock|job|task|table|partition|queue)\s["'`]?([\w.:-]{1,80})/i;
+/** A run's pod that ended without finishing: killed for memory, failed. */
+const ENDED_BADLY = /^(?:OOMKilled|Error|Failed|DeadlineExceeded|Evicted)$/;
+
+/**
+ * A claim left by a run that was killed. Jobs that mark what they work on (a view's state set to
+ * "working", a lock row, a lease) before they start and clear the mark when they finish leave it set
+ * when they are killed mid-run (OOM-killed, evicted, deadline): every later run sees the mark, takes it
+ * for a run still going and skips the work, so the runs look green while that part never updates. Found
+ * from a log line saying the work is skipped because another run holds it, naming the run that set the
+ * mark, and that run's pod in a pod list read ending OOMKilled, Error, Failed or Evicted. The mark must be
+ * cleared by hand (the tool's reset or unlock command) and the run given what it needs to finish.
+ */
+export const staleRunClaimAnalyzer: Analyzer = {
+  name: 'stale-run-claim',
+  reads: () => [],
+  finds({ seen }): Finding[] {
+    const rows = tableOf(seen, 'list_pods');
+    for (const o of outputs(seen, 'get_pod_logs')) {
+      const line = o.content
+        .slice(-200_000)
+        .split('\n')
+        .find((l) => l.length <= 4000 && SKIPPED_HELD.test(l) && HOLDER.test(l));
+      if (!line) continue;
+      const holder = HOLDER.exec(line)![1]!;
+      const dead = rows.find(
+        (r) => (r['NAME'] ?? '').startsWith(`${holder}-`) && ENDED_BADLY.test(r['STATUS'] ?? ''),
+      );
+      if (!dead) continue;
+      const what = WHAT.exec(line)?.[1]?.replace(/[:.-]+$/, '');
+      const pod = String(o.args['name'] ?? '');
+      return [
+        {
+          // Above the killed run's own OOM finding (90, with the task's hint 95): it says what the kill left.
+          weight: 97,
+          object: what ? `${what} (claimed by ${holder})` : `the claim of ${holder}`,
+          cause: `${what ? `${what} is` : 'the work is'} stuck: run ${holder} marked it as being worked on and was killed before it finished (its pod ${dead['NAME']} ended ${dead['STATUS']}), so the mark was never cleared, and every later run takes it for a run still going and skips it ("${clip(line.trim(), 240)}", ${pod}). The runs look green, but ${what ?? 'that work'} has not been updated since`,
+          evidence: [
+            `get_pod_logs ${pod}: "${clip(line.trim(), 240)}"`,
+            `list_pods: ${dead['NAME']} ${dead['STATUS']}`,
+          ],
+          advice: `clear the stale mark on ${what ?? 'the work'} (the tool's own reset or unlock command for it) so the next run processes it, and give the run what it was killed for lacking (memory, time) so it can finish the backlog`,
+          revisionSound: true,
+        },
+      ];
+    }
+    return [];
+  },
+};
