@@ -330,9 +330,22 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
         // is the symptom: the server's own finding, when its log was read, says why.
         const calledFailed =
           f.kind === 'Job' &&
-          outputs(ctx.seen, 'get_pod_logs', (o) =>
-            String(o.args['name'] ?? '').startsWith(`${f.name}-`),
-          ).some((o) => /\b(?:HTTP|status|answered)\s?(?:code\s?)?5\d\d\b/i.test(o.content.slice(-100_000)))
+          outputs(ctx.seen, 'get_pod_logs', (o) => {
+            // The Job's own pods (`<job>-<x>`), not another Job's whose name it prefixes.
+            const name = String(o.args['name'] ?? '');
+            return name.startsWith(`${f.name}-`) && /^[a-z0-9]{5}$/.test(name.slice(f.name.length + 1));
+          }).some((o) =>
+            // A failure line with the 5xx (a warning of a retried 503 is not what the run failed on).
+            o.content
+              .slice(-100_000)
+              .split('\n')
+              .some(
+                (l) =>
+                  l.length <= 4000 &&
+                  /\b(?:ERROR|FATAL|failed|failure)\b/i.test(l) &&
+                  /\b(?:HTTP|status|answered)\s?(?:code\s?)?5\d\d\b/i.test(l),
+              ),
+          )
             ? 10
             : 0;
         // Of two findings alike, the one that says why beats the one that only says a wait timed out.

@@ -155,7 +155,7 @@ export function addressDenied(rules: readonly EgressRule[], ip: string, port: nu
   return true;
 }
 
-/** Whether an address is outside the private and cluster ranges (RFC 1918, CGNAT, loopback, link-local). */
+/** Whether an address is outside the private and cluster ranges (RFC 1918, CGNAT, loopback, link-local, class E). */
 function isPublic(ip: string): boolean {
   return ![
     '10.0.0.0/8',
@@ -164,6 +164,8 @@ function isPublic(ip: string): boolean {
     '100.64.0.0/10',
     '127.0.0.0/8',
     '169.254.0.0/16',
+    // Reserved (class E), used by some providers for pod addresses (GKE's non-RFC 1918 ranges).
+    '240.0.0.0/4',
   ].some((c) => inCidr(ip, c) === true);
 }
 

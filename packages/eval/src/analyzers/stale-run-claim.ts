@@ -5,12 +5,14 @@ import { type Analyzer, clip, type Finding, outputs, tableOf } from './types.js'
  * holds it, skipping", "locked by job X since …, skipped". Bounded: each gap at most 160 characters.
  */
 const SKIPPED_HELD =
-  /\b(?:another (?:run|process|instance|job)|held by|locked by|is (?:locked|held))\b[^\n]{0,160}?\bskipp(?:ing|ed)\b|\bskipp(?:ing|ed)\b[^\n]{0,160}?\b(?:held by|locked by|still running|in progress)\b/i;
+  /\b(?:another (?:run|process|instance|job)|held by|locked by|is (?:locked|held))\b[^\n]{0,160}?\b(?:skipp(?:ing|ed)|exiting without|exits without|giving up|not starting)\b|\bskipp(?:ing|ed)\b[^\n]{0,160}?\b(?:held by|locked by|still running|in progress)\b/i;
 /** Who set the claim: `set by run shop-indexer-29540345`, `held by job …`, `locked by pod …`. */
 const HOLDER =
   /\b(?:set|held|locked|owned|taken) by (?:run|job|pod|process|worker|instance)?\s?([a-z0-9][a-z0-9.-]{2,100}[a-z0-9])\b/i;
 /** What was left claimed: the quoted state or the view/index/lock the line names. */
-const WHAT = /\b(?:view|index|indexer|lock|job|task|table|partition|queue)\s["'`]?([\w.:-]{1,80})/i;
+const WHAT = /\b(?:view|index|indexer|lock|lease|job|task|table|partition|queue)\s["'`]?([\w.:-]{1,80})/gi;
+/** A pod still at work (a retry of the same run): the claim may be its. */
+const AT_WORK = /^(?:Running|Pending|ContainerCreating|PodInitializing|Init:)/;
 /** A run's pod that ended without finishing: killed for memory, failed. */
 const ENDED_BADLY = /^(?:OOMKilled|Error|Failed|DeadlineExceeded|Evicted)$/;
 
@@ -29,17 +31,32 @@ export const staleRunClaimAnalyzer: Analyzer = {
   finds({ seen }): Finding[] {
     const rows = tableOf(seen, 'list_pods');
     for (const o of outputs(seen, 'get_pod_logs')) {
-      const line = o.content
+      // The newest skip line whose holder ended badly (an older one may name a run that went on).
+      const candidates = o.content
         .slice(-200_000)
         .split('\n')
-        .find((l) => l.length <= 4000 && SKIPPED_HELD.test(l) && HOLDER.test(l));
-      if (!line) continue;
-      const holder = HOLDER.exec(line)![1]!;
-      const dead = rows.find(
-        (r) => (r['NAME'] ?? '').startsWith(`${holder}-`) && ENDED_BADLY.test(r['STATUS'] ?? ''),
-      );
-      if (!dead) continue;
-      const what = WHAT.exec(line)?.[1]?.replace(/[:.-]+$/, '');
+        .filter((l) => l.length <= 4000 && SKIPPED_HELD.test(l) && HOLDER.test(l))
+        .reverse();
+      let found: { line: string; holder: string; dead: Record<string, string> } | undefined;
+      for (const line of candidates) {
+        const holder = HOLDER.exec(line)![1]!;
+        // The pods of that one run (`<run>-<x>`): a holder that names only a CronJob names no run.
+        const ofRun = rows.filter((r) => {
+          const name = r['NAME'] ?? '';
+          return name.startsWith(`${holder}-`) && /^[a-z0-9]{1,10}$/.test(name.slice(holder.length + 1));
+        });
+        const dead = ofRun.find((r) => ENDED_BADLY.test(r['STATUS'] ?? ''));
+        // A retry of the same run still at work may hold the claim itself.
+        if (!dead || ofRun.some((r) => AT_WORK.test(r['STATUS'] ?? ''))) continue;
+        found = { line, holder, dead };
+        break;
+      }
+      if (!found) continue;
+      const { line, holder, dead } = found;
+      // What was claimed: the first thing the line names that is not the holding run itself.
+      const what = [...line.matchAll(WHAT)]
+        .map((m) => m[1]!.replace(/[:.-]+$/, ''))
+        .find((w) => w !== holder && !w.startsWith(`${holder}`));
       const pod = String(o.args['name'] ?? '');
       return [
         {

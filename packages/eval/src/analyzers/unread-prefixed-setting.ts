@@ -11,7 +11,7 @@ import {
 
 /** A connection refused on the pod's own loopback address: `ECONNREFUSED 127.0.0.1:6379`, `localhost:6379`. */
 const LOOPBACK_REFUSED =
-  /\b(?:127\.0\.0\.1|localhost|\[::1\]|::1):(\d{2,5})\b[^\n]{0,80}?(?:refused|ECONNREFUSED)|(?:refused|ECONNREFUSED)[^\n]{0,80}?\b(?:127\.0\.0\.1|localhost|\[::1\]|::1):(\d{2,5})\b/i;
+  /(?<![\w.:])(?:127\.0\.0\.1|localhost|\[::1\]|::1):(\d{2,5})\b[^\n]{0,80}?(?:refused|ECONNREFUSED)|(?:refused|ECONNREFUSED)[^\n]{0,80}?(?<![\w.:])(?:127\.0\.0\.1|localhost|\[::1\]|::1):(\d{2,5})\b|\bserver at "(?:localhost|127\.0\.0\.1|::1)"[^\n]{0,60}?\bport (\d{2,5}) failed:[^\n]{0,40}?\brefused/i;
 /** An address's host and port in a variable's value: `redis://cms-redis:6379/0`, `cms-redis:6379`. */
 const HOST_PORT =
   /^(?:[a-z][a-z0-9+.-]{0,20}:\/\/)?(?:[^@/\s]{1,200}@)?([a-z0-9][a-z0-9.-]{0,252}):(\d{2,5})(?:[/?#]|$)/i;
@@ -36,11 +36,18 @@ export const unreadPrefixedSettingAnalyzer: Analyzer = {
         .find((l) => l.length <= 4000 && LOOPBACK_REFUSED.test(l));
       if (!line) continue;
       const m = LOOPBACK_REFUSED.exec(line)!;
-      const port = m[1] ?? m[2]!;
+      const port = m[1] ?? m[2] ?? m[3]!;
       const pod = String(o.args['name'] ?? '');
       const described = outputs(seen, 'describe_pod', (x) => x.args['name'] === pod).pop();
       if (!described) continue;
-      for (const c of containerSections(described.content).filter((s) => !s.init)) {
+      // The container whose log refused: the one named, else the pod's first (the tool's default).
+      const sections = containerSections(described.content).filter((x) => !x.init);
+      const logged = o.args['container']
+        ? sections.filter((x) => x.name === o.args['container'])
+        : sections.slice(0, 1);
+      for (const c of logged) {
+        // Variables from a ConfigMap or Secret (`envFrom`) are not listed one by one: the name may be set there.
+        if (c.body.includes('<all keys from')) continue;
         const env = envOf(c.body);
         const names = new Set(env.map((e) => e.name));
         const pointing = env.filter((e) => {
@@ -51,7 +58,8 @@ export const unreadPrefixedSettingAnalyzer: Analyzer = {
         const suffixes = new Set(
           pointing.map(
             (e) =>
-              /^[A-Z0-9]{1,40}(?:_[A-Z0-9]{1,40}){0,4}?_((?:[A-Z0-9]{1,40}_)?(?:URL|URI|HOST|ADDR|ADDRESS|DSN|ENDPOINT))$/.exec(
+              // A word before URL/HOST/… in the shared name (`REDIS_URL`): a plain `DATABASE_URL` shares nothing.
+              /^[A-Z0-9]{1,40}(?:_[A-Z0-9]{1,40}){0,4}?_([A-Z0-9]{1,40}_(?:URL|URI|HOST|ADDR|ADDRESS|DSN|ENDPOINT))$/.exec(
                 e.name,
               )?.[1],
           ),
