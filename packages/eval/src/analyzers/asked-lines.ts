@@ -1,5 +1,5 @@
 import { cutTextEnd } from '@sre-harness/core';
-import { type AnalyzerContext, clip, clipAround, lineStamp, outputs } from './types.js';
+import { type AnalyzerContext, clip, clipAround, lineStamp, outputs, programLines } from './types.js';
 
 /**
  * Words too common to tie a log line to what a person wrote: English function words, and the words of
@@ -125,14 +125,7 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
   ];
   const picked: { pod: string; line: string; score: number; at: number; log: string[] }[] = [];
   for (const { pod, lines } of logs) {
-    // The tool's own notices are no log lines, nor is the fragment a cut leaves right after its notice.
-    const kept = lines.filter(
-      (l, i) =>
-        l.trim() &&
-        l.length <= MAX_LINE &&
-        !/^\(no log lines|^Defaulted container "|^\[output cut: /.test(l) &&
-        !/^\[output cut: /.test(lines[i - 1] ?? ''),
-    );
+    const kept = programLines(lines).filter((l) => l.trim() && l.length <= MAX_LINE);
     const words = kept.map(wordsOf);
     // How many lines of this log each of the task's words is in.
     const spread = new Map<string, number>();

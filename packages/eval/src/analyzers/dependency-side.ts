@@ -12,10 +12,12 @@ import {
   type AnalyzerContext,
   clip,
   containerSections,
+  cutNoticeAt,
   lineStamp,
   namespaceNames,
   outputs,
   ownerName,
+  programLines,
   type Read,
   serviceHost,
 } from './types.js';
@@ -396,7 +398,7 @@ export const dependencySideAnalyzer: Analyzer = {
     if (!first) return [{ tool: 'get_pod_logs', args: { namespace: t.namespace, name } }];
     // Its log was cut and what is left shows no failure: the whole log is searched for failure lines.
     if (
-      /^(?:Defaulted container [^\n]{0,2000}\n)?\[output cut: /.test(first.content.slice(0, 2200)) &&
+      cutNoticeAt(first.content.slice(0, 6000).split('\n')) >= 0 &&
       errorLines(first.content.slice(-100_000)).length === 0 &&
       !outputs(
         ctx.seen,
@@ -446,15 +448,8 @@ export const dependencySideAnalyzer: Analyzer = {
       const lines = log.content.slice(-200_000).split('\n').slice(-2000);
       const bad = new Set(errorLines(lines.join('\n')));
       const warned = new Set(warningLines(lines.join('\n')));
-      lines.forEach((line, at) => {
-        // The tool's own notices are no log lines, nor is the fragment a cut leaves right after its notice.
-        if (
-          !line.trim() ||
-          line.length > 4000 ||
-          /^\(no log lines|^Defaulted container "|^\[output cut: /.test(line) ||
-          /^\[output cut: /.test(lines[at - 1] ?? '')
-        )
-          return;
+      programLines(lines).forEach((line, at) => {
+        if (!line.trim() || line.length > 4000) return;
         const shared = [...wordsOf(line)].filter((w) => theirs.has(w)).length;
         // Said in the minutes before the client's first failure: what the server went through then.
         const at2 = lineStamp(line);

@@ -1,5 +1,6 @@
 import {
   type Analyzer,
+  CUT_NOTICE,
   clip,
   type Finding,
   nodeConditions,
@@ -70,7 +71,7 @@ export const logRotationPressureAnalyzer: Analyzer = {
       const lines = log
         .slice(-200_000)
         .split('\n')
-        .filter((l) => l.trim() && !/^\[output cut/.test(l));
+        .filter((l) => l.trim() && !CUT_NOTICE.test(l));
       const verbose = lines.filter((l) => l.length <= 4000 && VERBOSE.test(l));
       const debug = lines.length >= 10 && verbose.length >= lines.length * 0.5;
       const deployment = podDeployment(r.pod);

@@ -2,6 +2,7 @@ import { memoByText } from './memo.js';
 import {
   type Analyzer,
   clip,
+  cutNoticeAt,
   type Finding,
   outputs,
   type Read,
@@ -87,7 +88,7 @@ export const diedIn: (log: string) => Died | undefined = memoByText((log) => {
 function startsMidStack(log: string): boolean {
   // kubectl's "Defaulted container …" line may come first, for a pod with several containers.
   const head = log.slice(0, 6000).split('\n');
-  const cut = head.slice(0, 2).findIndex((l) => l.startsWith('[output cut'));
+  const cut = cutNoticeAt(head);
   if (cut < 0) return false;
   return head.slice(cut + 1, cut + 4).some((l) => FRAME.test(l) || STACK_LINE.test(l));
 }

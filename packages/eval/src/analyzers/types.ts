@@ -67,6 +67,30 @@ export function searchedLines(
     .map((l) => l.replace(/^\d{1,7}[:-]/, ''));
 }
 
+/**
+ * The notice the log tools print first when they cut a log's output to its tail (`[output cut: showing the
+ * last 8000 of 30000 characters; use tail]`); the cut is by characters, so the line after it is a fragment.
+ */
+export const CUT_NOTICE = /^\[output cut: /;
+
+/** Where a log's cut notice is among its first two lines (after kubectl's `Defaulted container …`), or -1. */
+export function cutNoticeAt(lines: readonly string[]): number {
+  return lines.slice(0, 2).findIndex((l) => CUT_NOTICE.test(l));
+}
+
+/**
+ * A log's lines that the program itself logged, in order: not the tools' own notices (kubectl's `Defaulted
+ * container "…"`, `(no log lines …)`, the cut notice) nor the fragment a cut leaves right after its notice.
+ */
+export function programLines(lines: readonly string[]): string[] {
+  return lines.filter(
+    (l, i) =>
+      !/^\(no log lines|^Defaulted container "/.test(l) &&
+      !CUT_NOTICE.test(l) &&
+      !CUT_NOTICE.test(lines[i - 1] ?? ''),
+  );
+}
+
 /** A StatefulSet's pod name: its set's name and its ordinal (`yb-master-2`, `zeebe-2`). */
 export const ORDINAL = /^(.{1,60})-(\d{1,5})$/;
 
