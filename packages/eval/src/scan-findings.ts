@@ -117,6 +117,7 @@ const RANK: Record<string, number | undefined> = {
   FailedPods: 72,
   Suspended: 60,
   ActiveJobBlocksRuns: 86,
+  DayFieldsEither: 82,
   MissingResourceRequest: 84,
   ScaleTargetNotFound: 84,
   ScalingLimited: 74,

@@ -140,6 +140,74 @@ const ROWS: Row[] = [
     ],
     want: [],
   },
+  {
+    name: 'a schedule restricting both day fields, with a run on a day that matches only the weekday',
+    objects: [
+      cronJob('invoice', { schedule: '0 6 1-7 * 1' }),
+      job('invoice-29903400', {}, { succeeded: 1 }),
+      // 2 November 2026 is a Monday within 1-7: it matches both fields, and is not quoted.
+      job('invoice-29893320', {}, { succeeded: 1 }),
+    ],
+    want: [
+      {
+        kind: 'CronJob',
+        name: 'invoice',
+        reason: 'DayFieldsEither',
+        says: ['either field', 'invoice-29903400 ran Monday 2026-11-09 06:00 UTC, day 9 of the month'],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'both day fields restricted, every run on a day matching both (first Monday): nothing to say',
+    objects: [cronJob('invoice', { schedule: '0 6 1-7 * 1' }), job('invoice-29893320', {}, { succeeded: 1 })],
+    want: [],
+  },
+  {
+    name: 'one day field restricted: runs on every Monday are what it says',
+    objects: [cronJob('invoice', { schedule: '0 6 * * MON' }), job('invoice-29903400', {}, { succeeded: 1 })],
+    want: [],
+  },
+  {
+    name: 'both day fields restricted, the run known only from its pod (the Job pruned)',
+    objects: [
+      cronJob('invoice', { schedule: '0 6 1-7 * mon' }),
+      pod('invoice-29894760-x7k2p', { restartPolicy: 'Never' }, { phase: 'Succeeded' }),
+    ],
+    want: [
+      {
+        kind: 'CronJob',
+        name: 'invoice',
+        reason: 'DayFieldsEither',
+        says: ['Tuesday 2026-11-03 06:00 UTC, day 3 of the month (matches only the day of month)'],
+      },
+    ],
+  },
+  {
+    name: 'both day fields restricted, read in the CronJob time zone; a scheduled-timestamp annotation wins',
+    objects: [
+      cronJob('invoice', { schedule: '0 1 1-7 * 1', timeZone: 'America/New_York' }),
+      job(
+        'invoice-manual',
+        {},
+        { succeeded: 1 },
+        {
+          ownerReferences: [{ kind: 'CronJob', name: 'invoice' }],
+          annotations: { 'batch.kubernetes.io/cronjob-scheduled-timestamp': '2026-11-16T06:00:00Z' },
+        },
+      ),
+      // Another CronJob's Job whose name starts the same way is not a run of this one.
+      job('invoice-reminder-29903400', {}, { succeeded: 1 }),
+    ],
+    want: [
+      {
+        kind: 'CronJob',
+        name: 'invoice',
+        reason: 'DayFieldsEither',
+        says: ['Monday 2026-11-16 01:00 America/New_York, day 16', 'spec.timeZone America/New_York'],
+      },
+    ],
+  },
 ];
 
 describe('jobs analyzer', () => {

@@ -1,3 +1,4 @@
+import { dayFieldsMatched, parseCron } from '../cron.js';
 import type { Pod } from '../types.js';
 import type { CronJob, Job } from './objects.js';
 import { type Analyzer, eventLine, type Found, quote } from './types.js';
@@ -87,6 +88,8 @@ export const jobsAnalyzer: Analyzer = {
         });
         continue;
       }
+      const either = dayFieldsEither(cj, facts.list<Job>('Job'), facts.list<Pod>('Pod'));
+      if (either) out.push({ ...base, ...either });
       // Forbid: while one Job runs, every scheduled run is skipped (JobAlreadyActive). A Job that
       // has been running far longer than the schedule's period is stuck, and nothing stops it
       // without activeDeadlineSeconds.
@@ -174,3 +177,101 @@ export const jobsAnalyzer: Analyzer = {
     return out;
   },
 };
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** The calendar day and weekday (Sunday 0) of `ms` in time zone `zone` (UTC when unset or unknown). */
+function calendarDay(ms: number, zone: string | undefined): { day: number; weekday: number; text: string } {
+  const utc = new Date(ms);
+  let day = utc.getUTCDate();
+  let weekday = utc.getUTCDay();
+  let text = utc.toISOString().slice(0, 16).replace('T', ' ');
+  if (zone) {
+    try {
+      const parts = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).formatToParts(utc);
+      const part = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+      day = Number(part('day'));
+      weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(part('weekday'));
+      text = `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} ${zone}`;
+    } catch {
+      // An unknown zone: the API server refuses those, so the UTC reading stands.
+    }
+  } else text += ' UTC';
+  return { day, weekday, text };
+}
+
+/**
+ * A CronJob whose schedule restricts both the day of month and the day of week, with a run on a day
+ * that matches only one of them: cron, and the CronJob controller after it, fires on a day matching
+ * either field (kubernetes.io, "CronJob", schedule syntax; POSIX crontab), which a schedule such as
+ * "first Monday of the month" (`0 6 1-7 * 1`) does not mean. A run's scheduled time is its Job's
+ * `batch.kubernetes.io/cronjob-scheduled-timestamp` annotation or, failing that, the minutes since the
+ * Unix epoch the controller puts at the end of the Job's name (its pods' names carry the Job's).
+ */
+function dayFieldsEither(
+  cj: CronJob,
+  jobs: readonly Job[],
+  pods: readonly Pod[],
+): Omit<Found, 'kind' | 'name' | 'namespace'> | undefined {
+  const name = cj.metadata.name ?? '';
+  const ns = cj.metadata.namespace;
+  const schedule = cj.spec?.schedule ?? '';
+  const parsed = parseCron(schedule);
+  if (!name || !parsed || parsed.anyDay || parsed.anyWeekday) return undefined;
+  const zone = cj.spec?.timeZone;
+  const runs = new Map<string, number>();
+  const prefix = `${name}-`;
+  for (const j of jobs) {
+    const job = j.metadata.name ?? '';
+    if (j.metadata.namespace !== ns || !job.startsWith(prefix)) continue;
+    const owned = j.metadata.ownerReferences?.some((o) => o.kind === 'CronJob' && o.name === name);
+    const stamp = Date.parse(
+      j.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'] ?? '',
+    );
+    const minutes = /^(\d{7,9})$/.exec(job.slice(prefix.length))?.[1];
+    if (!owned && !minutes) continue;
+    const at = Number.isFinite(stamp) ? stamp : minutes ? Number(minutes) * 60_000 : Number.NaN;
+    if (Number.isFinite(at)) runs.set(job, at);
+  }
+  for (const p of pods) {
+    const m = /^(\d{7,9})-[a-z0-9]{5}$/.exec((p.metadata.name ?? '').slice(prefix.length));
+    if (p.metadata.namespace !== ns || !(p.metadata.name ?? '').startsWith(prefix) || !m) continue;
+    const job = `${prefix}${m[1]}`;
+    if (!runs.has(job)) runs.set(job, Number(m[1]) * 60_000);
+  }
+  const odd = [...runs]
+    .sort((a, b) => a[1] - b[1])
+    .map(([job, at]) => {
+      const d = calendarDay(at, zone);
+      const hit = dayFieldsMatched(parsed, d.day, d.weekday);
+      return { job, d, hit };
+    })
+    .filter((r) => r.hit.dayOfMonth !== r.hit.dayOfWeek);
+  if (odd.length === 0) return undefined;
+  const fields = schedule.trim().split(/\s+/);
+  const [dom, dow] = [fields[2] ?? '?', fields[4] ?? '?'];
+  const said = odd
+    .slice(0, 3)
+    .map(
+      (r) =>
+        `${r.job} ran ${WEEKDAYS[r.d.weekday] ?? '?'} ${r.d.text}, day ${r.d.day} of the month (matches only the ${r.hit.dayOfMonth ? 'day of month' : 'day of week'})`,
+    );
+  return {
+    reason: 'DayFieldsEither',
+    message: `cronjob ${name}'s schedule ${quote(schedule, 60)} restricts both the day of month (${quote(dom, 40)}) and the day of week (${quote(dow, 40)}): as in cron, the CronJob controller runs on a day that matches either field, not only on a day that matches both: ${said.join('; ')}`,
+    evidence: [
+      `spec.schedule ${quote(schedule, 60)}${zone ? `, spec.timeZone ${quote(zone, 60)}` : ''}`,
+      ...said.map((s) => `run ${s}`),
+    ],
+    fix: `keep one day field restricted: schedule on the days of month only (day of week "*") and have the job exit early on the other weekdays, or the reverse; cron cannot express "the first Monday" in its schedule alone`,
+  };
+}

@@ -99,6 +99,7 @@ export interface CronJob {
   metadata: KubeMetadata;
   spec?: {
     schedule?: string;
+    timeZone?: string;
     suspend?: boolean;
     concurrencyPolicy?: string;
     jobTemplate?: { spec?: Job['spec'] };

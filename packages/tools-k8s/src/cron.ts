@@ -81,6 +81,20 @@ export function parseCron(schedule: string): CronSchedule | undefined {
   };
 }
 
+/**
+ * Which of the two day fields a calendar day matches (`day` 1-31, `weekday` 0-6, Sunday 0). When both
+ * fields are restricted (neither `*` nor `?`), cron and the CronJob controller fire on a day that
+ * matches either one (POSIX crontab, "day of month" and "day of week"; kubernetes.io, "CronJob":
+ * schedule syntax), so a day that matches only one of them still runs.
+ */
+export function dayFieldsMatched(
+  s: CronSchedule,
+  day: number,
+  weekday: number,
+): { dayOfMonth: boolean; dayOfWeek: boolean } {
+  return { dayOfMonth: s.days.has(day), dayOfWeek: s.weekdays.has(weekday) };
+}
+
 function dayMatches(s: CronSchedule, d: Date): boolean {
   const dom = s.days.has(d.getUTCDate());
   const dow = s.weekdays.has(d.getUTCDay());
