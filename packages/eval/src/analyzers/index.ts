@@ -84,6 +84,7 @@ import { incompleteChainAnalyzer } from './incomplete-chain.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { intendedStateAnalyzer } from './intended-state.js';
 import { jobChangesAnalyzer } from './job-changes.js';
+import { jobDuplicateWorkAnalyzer } from './job-duplicate-work.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
 import { jvmDnsCacheAnalyzer } from './jvm-dns-cache.js';
 import { jvmEntropyAnalyzer } from './jvm-entropy.js';
@@ -391,6 +392,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   headlessPeersAnalyzer,
   cronTimeZoneAnalyzer,
   cronReplaceAnalyzer,
+  jobDuplicateWorkAnalyzer,
   jvmMemoryHpaAnalyzer,
   fdLimitAnalyzer,
   nodeHeapAnalyzer,
