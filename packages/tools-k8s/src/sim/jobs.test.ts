@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeEvent, Pod } from '../types.js';
 import { nextFire, parseCron } from '../cron.js';
+import type { KubeEvent, Pod } from '../types.js';
 import { createSimCluster } from './sim-cluster.js';
 
 const job = (name: string, spec: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({

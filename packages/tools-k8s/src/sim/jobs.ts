@@ -1,7 +1,7 @@
 import type { KubeObject } from '../cluster.js';
+import { nextFire, parseCron } from '../cron.js';
 import type { Condition, Pod, PodTemplate } from '../types.js';
 import type { Controller, ControllerBase } from './controller-host.js';
-import { nextFire, parseCron } from '../cron.js';
 import type { Stored } from './object-store.js';
 
 /**
