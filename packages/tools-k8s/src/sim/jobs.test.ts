@@ -167,6 +167,37 @@ describe('the CronJob controller', () => {
     expect(names('Forbid', '30d')).toHaveLength(1);
   });
 
+  it('judges a run longer than the interval at the next schedule time: Replace deletes it, Forbid skips', () => {
+    const world = (policy: string) =>
+      createSimCluster({
+        now: '2026-01-15T10:35:00Z',
+        namespaces: ['batch'],
+        behaviors: { worker: { completeAfter: '80m' } },
+        objects: [cron({ schedule: '0 * * * *', concurrencyPolicy: policy })],
+      });
+    // Replace: every run is deleted when the next is due, 60 minutes in; none completes.
+    const replace = world('Replace');
+    expect(replace.listNow({ kind: 'Job', namespace: 'batch' }).map((j) => j.metadata?.name)).toEqual([
+      'report-29474520',
+    ]);
+    expect(pods(replace).map((p) => p.status?.phase)).toEqual(['Running']);
+    expect(events(replace, 'CronJob').filter((e) => e.reason === 'SuccessfulDelete').length).toBeGreaterThan(
+      0,
+    );
+    const status = replace.getNow({ kind: 'CronJob', name: 'report', namespace: 'batch' }).status as Record<
+      string,
+      unknown
+    >;
+    expect(status.lastSuccessfulTime).toBeUndefined();
+    // Forbid: the run due while one is active is skipped, so runs start every other hour and complete
+    // (the skipped runs' JobAlreadyActive events are older than the hour events are kept).
+    const forbid = world('Forbid');
+    const minutes = forbid
+      .listNow({ kind: 'Job', namespace: 'batch' })
+      .map((j) => Number(j.metadata?.name?.split('-').pop()));
+    expect(minutes.slice(1).map((m, i) => m - minutes[i]!)).toEqual(minutes.slice(1).map(() => 120));
+  });
+
   it('creates Jobs on its schedule and keeps the history limits', () => {
     const c = createSimCluster({
       now: '2026-01-15T10:10:00Z',

@@ -258,6 +258,17 @@ function endedUnwritten(job: KubeObject, host: ControllerHost): boolean {
   );
 }
 
+/** Whether a Job had ended (Complete or Failed) by `t`, in seconds of world time. */
+function finishedBy(job: KubeObject, t: number, host: ControllerHost): boolean {
+  const outcome = jobFinished(job);
+  if (!outcome) return false;
+  const c = (job.status as JobStatus | undefined)?.conditions?.find(
+    (x) => x.type === outcome && x.status === 'True',
+  );
+  const when = host.seconds(c?.lastTransitionTime);
+  return when === undefined || when <= t;
+}
+
 /** How far back a CronJob without a declared history looks for runs it would have made. */
 export const CRON_HISTORY_SECONDS = 35 * 86_400;
 
@@ -294,7 +305,11 @@ export function reconcileCronJob(cj: KubeObject, host: ControllerHost, t0Ms: num
       t = nextFire(schedule, t);
     }
     const at = due[0];
-    const running = jobs.filter((j) => !jobFinished(j));
+    // Running at this schedule time: the Job controller plays a Job out to its end before the next
+    // schedule time is reached here, so a Job that ended after `at` was still running at `at`, and
+    // that is what Forbid and Replace judge (a run longer than the interval is still active when the
+    // next is due).
+    const running = jobs.filter((j) => !finishedBy(j, at ?? host.now, host));
     const policy = spec.concurrencyPolicy ?? 'Allow';
     // A Job whose pods have all ended but whose status the Job controller has not written yet (it runs
     // after this controller in a pass) has finished: the next schedule time waits one pass for its
