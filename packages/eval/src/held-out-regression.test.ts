@@ -17,7 +17,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // fails its diagnosis since the twenty-second session, whatever the lines it quotes; these passed
   // by such answers before (see the root README, below the held-out sets' table).
   'scenarios-held-out-5': ['hpa-replicas-reset-by-ci-apply'],
-  'scenarios-held-out-23': ['hpa-session-gateway-memory-target-never-scales-down'],
   // The holder of the scroll contexts (audit-export) runs in a namespace the task does not name, and
   // the person's hunch about Elasticsearch spends the step budget before other-clients gets to it.
   'scenarios-held-out-40': ['ticket-export-scroll-contexts-exhausted-by-audit-export'],

@@ -108,6 +108,7 @@ import { logRotationPressureAnalyzer } from './log-rotation-pressure.js';
 import { logShipperBufferAnalyzer } from './log-shipper-buffer.js';
 import { loggedConfigFileAnalyzer } from './logged-config-file.js';
 import { loggedLimitAnalyzer } from './logged-limit.js';
+import { memoryHpaFloorAnalyzer } from './memory-hpa-floor.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
@@ -394,6 +395,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   cronReplaceAnalyzer,
   jobDuplicateWorkAnalyzer,
   jvmMemoryHpaAnalyzer,
+  memoryHpaFloorAnalyzer,
   fdLimitAnalyzer,
   nodeHeapAnalyzer,
   externalDnsAnalyzer,
