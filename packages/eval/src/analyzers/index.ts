@@ -144,6 +144,7 @@ import { oidcRedirectUriAnalyzer } from './oidc-redirect-uri.js';
 import { opcacheFullAnalyzer } from './opcache-full.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { orderedStartupAnalyzer } from './ordered-startup.js';
+import { otelMemoryLimiterAnalyzer } from './otel-memory-limiter.js';
 import { otherClientsAnalyzer } from './other-clients.js';
 import { perWorkerMetricsAnalyzer } from './per-worker-metrics.js';
 import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
@@ -396,6 +397,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   jobDuplicateWorkAnalyzer,
   jvmMemoryHpaAnalyzer,
   memoryHpaFloorAnalyzer,
+  otelMemoryLimiterAnalyzer,
   fdLimitAnalyzer,
   nodeHeapAnalyzer,
   externalDnsAnalyzer,

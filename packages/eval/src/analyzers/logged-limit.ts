@@ -45,6 +45,18 @@ function shorthand(value: string): { bytes: number; unit: string; suffix: string
 }
 
 /**
+ * `value` raised `factor` times in its own unit: a size in shorthand (`32M` → `64M`, `512k` → `1024k`,
+ * `20MB` → `40MB`) or a plain count (`40` → `80`); undefined for anything else (a duration, a word).
+ */
+export function raisedValue(value: string, factor: number): string | undefined {
+  const size = shorthand(value);
+  if (!size) return undefined;
+  const n = Math.ceil((size.bytes * factor) / UNITS[size.unit]!);
+  const unit = /[kmg]b?$/.test(value.trim()) ? size.unit.toLowerCase() : size.unit;
+  return `${n}${unit}${size.suffix}`;
+}
+
+/**
  * The size the person says must work ("scans of up to 50 MB must work", "files as large as 2 GB"), in
  * bytes; undefined when the task names none. Bounded: a number of at most five digits.
  */

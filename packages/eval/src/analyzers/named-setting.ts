@@ -1,5 +1,6 @@
 import { errorLines, warningLines } from './app-errors.js';
 import { envOf } from './env-values.js';
+import { raisedValue } from './logged-limit.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -8,8 +9,10 @@ import {
   configMapText,
   configMapVolumes,
   containerSections,
+  envFix,
   type Finding,
   outputs,
+  ownerDeployment,
   type Read,
   tableOf,
   unreadConfigMaps,
@@ -21,7 +24,7 @@ import {
  * bracketed or bare, right before the word. Bounded: the name is at most 80 characters.
  */
 const NAMED =
-  /(?<![\w.-])['"`[]?([A-Za-z][A-Za-z0-9_.-]{2,80})['"`\]]?\s{1,3}(?:setting|directive|parameter|variable|option|config(?:uration)? (?:key|value))\b/g;
+  /(?<![\w.-])['"`[]?([A-Za-z][A-Za-z0-9_.-]{2,80})['"`\]]?\s{1,3}(?:(?:configuration|config)\s{1,3})?(?:setting|directive|parameter|variable|option|key|value)\b/g;
 
 /** Words that say a limit was hit (`reached`, `exceeds`, `too many`, `consider raising`). */
 const LIMIT_SAID =
@@ -55,6 +58,22 @@ function asVariable(name: string): string {
 }
 
 /**
+ * Whether environment variable `variable` names setting `name` as images that template their
+ * configuration from the environment do: its last words, run together or not, are the setting's
+ * (`MaxRequestWorkers` in `APACHE_MAX_REQUEST_WORKERS`, Zabbix's `CacheSize` in `ZBX_CACHESIZE`, not in
+ * `ZBX_HISTORYCACHESIZE`).
+ */
+function holdsSetting(variable: string, name: string): boolean {
+  const upper = variable.toUpperCase();
+  if (upper.endsWith(asVariable(name)) && /(?:^|_)$/.test(upper.slice(0, -asVariable(name).length)))
+    return true;
+  const want = name.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+  const words = upper.split('_');
+  for (let k = 1; k <= words.length; k++) if (words.slice(-k).join('') === want) return true;
+  return false;
+}
+
+/**
  * The value a configuration text gives the setting: a line `name value`, `name = value` or `name:
  * value` (Apache, my.cnf, YAML, properties), not commented out. Undefined when no line sets it.
  */
@@ -79,36 +98,75 @@ interface Setting {
   name: string;
   value: string;
   where: string;
+  /** The container and variable that hold the value, when it is set in the environment. */
+  env?: { container: string; variable: string };
+  /** The line asks for the setting to be raised, in the log of a container that crashed. */
+  crashAsked: boolean;
 }
 
-/** The failing or warning lines of each current log read in the namespace, by pod. */
-function reported(ctx: AnalyzerContext): { pod: string; lines: string[] }[] {
-  return outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns && !o.args['previous']).map(
-    (o) => {
+/**
+ * The failing or warning lines of each log read in the namespace, by pod: the current logs first, then
+ * the previous ones (what a crashed container printed before it stopped).
+ */
+function reported(ctx: AnalyzerContext): { pod: string; lines: string[]; previous: boolean }[] {
+  return outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns)
+    .map((o) => {
       const tail = o.content.slice(-200_000);
-      return { pod: String(o.args['name']), lines: [...errorLines(tail), ...warningLines(tail)] };
-    },
+      const previous = o.args['previous'] === true;
+      return {
+        pod: String(o.args['name']),
+        // What a crashed container printed last is read whole (its last 2,000 lines): a program that
+        // asks for a setting to be raised often does so on a line without an error level.
+        lines: previous ? tail.split('\n').slice(-2000) : [...errorLines(tail), ...warningLines(tail)],
+        previous,
+      };
+    })
+    .sort((a, b) => Number(a.previous) - Number(b.previous));
+}
+
+/** A line that asks for the setting it names to be raised (`please increase CacheSize configuration parameter`). */
+function asksToRaise(line: string, name: string): boolean {
+  const at = line.indexOf(name);
+  return (
+    at >= 0 &&
+    /\b(?:increas|rais)\w{0,3}\s{1,3}(?:the\s{1,3})?['"`[]?$/i.test(line.slice(Math.max(0, at - 30), at))
   );
 }
 
 /** Where the pod's configuration says what value a setting its log names has, if anywhere the run read. */
 function found(ctx: AnalyzerContext): Setting | undefined {
-  for (const { pod, lines } of reported(ctx)) {
+  for (const { pod, lines, previous } of reported(ctx)) {
     const names = namedSettings(lines);
     if (names.length === 0) continue;
     const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).pop()?.content ?? '';
     for (const name of names) {
       const line = lines.find((l) => l.includes(name))!;
+      const crashAsked = previous && asksToRaise(line, name);
       for (const c of containerSections(described)) {
-        const v = envOf(c.body).find((e) => e.name.toUpperCase().endsWith(asVariable(name)));
+        const v = envOf(c.body).find((e) => holdsSetting(e.name, name));
         if (v)
-          return { pod, line, name, value: v.value, where: `the variable ${v.name} of container ${c.name}` };
+          return {
+            pod,
+            line,
+            name,
+            value: v.value,
+            where: `the variable ${v.name} of container ${c.name}`,
+            env: { container: c.name, variable: v.name },
+            crashAsked,
+          };
       }
       for (const cm of configMapVolumes(described)) {
         const read = configMapText(ctx.seen, cm, ctx.ns);
         const set = read !== undefined ? configuredValue(read, name) : undefined;
         if (set)
-          return { pod, line, name, value: set.value, where: `ConfigMap ${cm} ("${clip(set.line, 100)}")` };
+          return {
+            pod,
+            line,
+            name,
+            value: set.value,
+            where: `ConfigMap ${cm} ("${clip(set.line, 100)}")`,
+            crashAsked,
+          };
       }
     }
   }
@@ -139,6 +197,35 @@ export const namedSettingAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     const s = found(ctx);
     if (!s) return [];
+    // A container that crashed after asking for the setting to be raised, the value in its environment:
+    // the crash is that limit, and doubling it is the change the program asks for.
+    if (s.crashAsked && s.env) {
+      const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === s.pod).pop()?.content;
+      const owner = described ? ownerDeployment(described) : undefined;
+      const raised = raisedValue(s.value, 2);
+      return [
+        {
+          weight: 90 + bonus(s.pod, ctx.hints),
+          object: owner ? `deployment ${owner} (pod ${s.pod})` : `pod ${s.pod}`,
+          cause: `the program in pod ${s.pod} stops because it ran out of what its ${s.name} setting allows and asks for it to be raised ("${clip(s.line, 220)}"), and ${s.where} sets ${s.name} to ${s.value}: the crash is that configured limit being too small for what the program now holds, not the data or the image`,
+          evidence: [
+            `get_pod_logs ${s.pod} (previous): "${clip(s.line, 220)}"`,
+            `${s.env.variable} = ${s.value} in ${s.where}`,
+          ],
+          advice: `raise ${s.name} (${s.env.variable}, now ${s.value}) within what the container's memory limit allows`,
+          revisionSound: true,
+          ...(raised
+            ? envFix(
+                ctx.ns,
+                owner,
+                s.env.container,
+                [{ name: s.env.variable, value: raised }],
+                `set ${s.env.variable}=${raised} on ${owner}/${s.env.container}, raising ${s.name} from ${s.value}`,
+              )
+            : {}),
+        },
+      ];
+    }
     const running = tableOf(ctx.seen, 'list_pods').some(
       (r) => r['NAME'] === s.pod && r['STATUS'] === 'Running',
     );
