@@ -20,6 +20,7 @@ import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js'
 import { consumerOffsetResetAnalyzer } from './consumer-offset-reset.js';
 import { consumerRebalanceAnalyzer } from './consumer-rebalance.js';
 import { controllerCrdAnalyzer } from './controller-crd.js';
+import { credentialRefChangedAnalyzer } from './credential-ref-changed.js';
 import { cronDstGapAnalyzer } from './cron-dst-gap.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
@@ -545,6 +546,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   celeryPrefetchAnalyzer,
   // Last: what the latest rollout of a failing Deployment changed in its pod template.
   rolloutDiffAnalyzer,
+  credentialRefChangedAnalyzer,
   // Last: the rollout history of a recently rolled, failing Deployment when nothing read its revision.
   rolloutHistoryAnalyzer,
   // Last: the ConfigMaps a pod that logs failures mounts, for the settings the answer quotes beside them.

@@ -77,6 +77,29 @@ export interface Change {
   readonly after: string | undefined;
 }
 
+/**
+ * How a variable the template reads from elsewhere is shown in a change: `valueFrom secret <name>, entry
+ * <key>` (a `secretKeyRef`), `valueFrom config map <name>, entry <key>`, `valueFrom field <path>`; the
+ * `valueFrom ` prefix marks a value with no literal to put back. Undefined when the variable has none.
+ */
+function valueFrom(flat: ReadonlyMap<string, string>, at: string): string | undefined {
+  for (const [ref, said] of [
+    ['secretKeyRef', 'secret'],
+    ['configMapKeyRef', 'config map'],
+  ] as const) {
+    const name = flat.get(`${at}.valueFrom.${ref}.name`);
+    if (name !== undefined)
+      return `${VALUE_FROM}${said} ${name}, entry ${flat.get(`${at}.valueFrom.${ref}.key`) ?? '?'}`;
+  }
+  const field = flat.get(`${at}.valueFrom.fieldRef.fieldPath`);
+  if (field !== undefined) return `${VALUE_FROM}field ${field}`;
+  const resource = flat.get(`${at}.valueFrom.resourceFieldRef.resource`);
+  return resource !== undefined ? `${VALUE_FROM}resource ${resource}` : undefined;
+}
+
+/** The prefix of a variable's value in a `Change` that the template reads from a Secret, ConfigMap or field. */
+export const VALUE_FROM = 'valueFrom ';
+
 /** The pod template of a `describe_resource` ReplicaSet output, by container name and field. */
 function template(text: string): Map<string, Map<string, string>> {
   const flat = new Map<string, string>();
@@ -98,8 +121,10 @@ function template(text: string): Map<string, Map<string, string>> {
     out.set(container, fields);
     const env = /^env\[(\d{1,3})\]\.(name|value)$/.exec(m[2]!);
     if (env) {
-      if (env[2] === 'name')
-        fields.set(`env ${v}`, flat.get(`spec.containers[${m[1]}].env[${env[1]}].value`) ?? '');
+      if (env[2] === 'name') {
+        const at = `spec.containers[${m[1]}].env[${env[1]}]`;
+        fields.set(`env ${v}`, flat.get(`${at}.value`) ?? valueFrom(flat, at) ?? '');
+      }
       continue;
     }
     if (/^env\[/.test(m[2]!) || m[2] === 'name') continue;
@@ -446,7 +471,7 @@ export function envRevert(
       text: `remove ${c.env} from container ${c.container} of ${deployment}, which the rollout added`,
     };
   }
-  if (!c.before) return undefined;
+  if (!c.before || c.before.startsWith(VALUE_FROM)) return undefined;
   return {
     tool: 'set_env',
     args: { ...base, set: [{ name: c.env, value: c.before }] },
