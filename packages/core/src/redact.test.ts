@@ -81,6 +81,18 @@ describe('redactSecrets', () => {
     expect(redactSecrets('password: YES')).toContain('<redacted>');
   });
 
+  it('keeps how long a token or session lives, and still masks the token', () => {
+    for (const text of [
+      'web_token_expire_time = 3600',
+      'SESSION_TOKEN_LIFETIME=120',
+      'auth_session_max_age: 86400',
+      'tokenTTL: 3600',
+    ])
+      expect(redactSecrets(text)).toBe(text);
+    expect(redactSecrets('web_token = 9c4e2f7a1b')).toBe('web_token = <redacted>');
+    expect(redactSecrets('SESSION_TOKEN=abc123def456')).toContain('<redacted>');
+  });
+
   it("reads a pod's generated name as a name, whatever words it holds", () => {
     for (const text of [
       'Observed on Pod/auth-6c8d7f5b9-m59lz: container auth Running',

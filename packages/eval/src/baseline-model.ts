@@ -547,6 +547,16 @@ export class BaselineSreModel implements Model {
         seenOwners.add(o);
         yield { tool: 'describe_pod', args: { namespace: ns, name: p.name } };
         yield { tool: 'get_pod_logs', args: { namespace: ns, name: p.name } };
+        // A container past the first that the person names ("the cron container"): its own log, which
+        // a read without a container name does not give.
+        const d = lastOf(seen, 'describe_pod', (x) => x.args['name'] === p.name && x.status === 'ok');
+        for (const c of d
+          ? containerSections(d.content)
+              .filter((x) => !x.init)
+              .slice(1)
+          : [])
+          if (namesContainer(said, c.name))
+            yield { tool: 'get_pod_logs', args: { namespace: ns, name: p.name, container: c.name } };
         if (seenOwners.size >= most) break;
       }
       // The named workloads' logs show no failure: the namespace's other workloads' logs next, before
@@ -1945,4 +1955,18 @@ function namedNamespaces(task: string, known: readonly string[]): string[] {
 
 function key(tool: string, args: Record<string, unknown>): string {
   return `${tool}:${JSON.stringify(Object.fromEntries(Object.entries(args).sort(([a], [b]) => a.localeCompare(b))))}`;
+}
+
+/**
+ * Whether the task names a container as one (`the cron container`, `container cron`, `cron sidecar`):
+ * the name as a word beside the word container or sidecar. Names shorter than three characters are not read.
+ */
+function namesContainer(task: string, name: string): boolean {
+  if (name.length < 3 || name.length > 63 || !/^[a-z0-9-]+$/.test(name)) return false;
+  const words = task.toLowerCase().split(/[^a-z0-9-]+/);
+  return words.some(
+    (w, i) =>
+      (w === name && /^(?:container|sidecar)s?$/.test(words[i + 1] ?? '')) ||
+      (w === name && /^containers?$/.test(words[i - 1] ?? '')),
+  );
 }

@@ -288,6 +288,41 @@ function repeated(lines: readonly string[]): string[] {
   return counted.filter((l) => (count.get(head(l)) ?? 0) > 1);
 }
 
+/** Words of a warning that says work failed, was cut short or was turned away. Linear: fixed words. */
+const LOST =
+  /\b(?:cancel\w{0,4}|discard\w{0,3}|fail\w{0,4}|time[sd]? ?out|timed out|refus\w{1,4}|reject\w{0,4}|drop\w{0,4}|lost|abort\w{0,4}|retr(?:y|ies|ying)|unable|cannot|can't|denied|exceed\w{0,3}|errors?)\b/i;
+
+/** A line that says an operation went through. Linear: fixed words. */
+const WENT_THROUGH =
+  /\b(?:subscribed|succeeded|successful(?:ly)?|success|completed?|done|connected|accepted|delivered|sent|saved|established|kept|ok)\b/i;
+
+/**
+ * Whether every recurring warning of a log (`warnings`, its warning lines) is followed, within the next
+ * two lines, by a line that says the operation went through and by no failure or warning first: a
+ * notice the program prints on its way to doing the work (a library's note about a field it does not
+ * know), not a fault. False when no warning recurs.
+ */
+export function warningsWithoutConsequence(text: string, warnings: readonly string[]): boolean {
+  const recurring = new Set(repeated(warnings).map(head));
+  if (recurring.size === 0) return false;
+  // A warning that itself says work was lost or refused is no notice, whatever follows it.
+  if (repeated(warnings).some((l) => LOST.test(l))) return false;
+  const lines = text
+    .slice(-200_000)
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  const bad = new Set([...warnings, ...errorLines(text)]);
+  let seen = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (!recurring.has(head(lines[i]!))) continue;
+    seen++;
+    const next = lines.slice(i + 1, i + 3);
+    const through = next.findIndex((l) => l.length <= 4000 && !bad.has(l) && WENT_THROUGH.test(l));
+    if (through < 0 || next.slice(0, through).some((l) => bad.has(l))) return false;
+  }
+  return seen > 0;
+}
+
 /**
  * The warning-level lines of a log (see `warningLines`) when one of their messages recurs (a
  * condition that persists), else none: a single warning is not a lead.
@@ -716,6 +751,8 @@ export const appErrorsAnalyzer: Analyzer = {
       // message recurs.
       const warned = bad.length === 0 && !known;
       if (warned) bad = recurringWarnings(o.content);
+      // Warnings each followed by the operation going through: a notice on the way, not a fault.
+      if (warned && warningsWithoutConsequence(o.content, bad)) return [];
       if (bad.length === 0 && !known) return [];
       // Failures it retried and got past (start-up retries, then "connected"): not a fault now.
       if ((!known || known.symptom) && recoveredRetries(o.content)) return [];
@@ -763,6 +800,23 @@ export const appErrorsAnalyzer: Analyzer = {
         .filter((r) => r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? ''))
         .map((r) => r['NAME'] ?? ''),
     );
+    // A Ready pod that keeps warning, each warning followed by the operation going through.
+    for (const o of outputs(
+      seen,
+      'get_pod_logs',
+      (x) => !x.args['previous'] && ready.has(String(x.args['name'])),
+    )) {
+      if (errorLines(o.content).length > 0) continue;
+      const warnings = recurringWarnings(o.content);
+      if (!warningsWithoutConsequence(o.content, warnings)) continue;
+      const lines = o.content.split('\n');
+      const w = repeated(warnings)[0]!;
+      const at = lines.indexOf(w);
+      const after = lines.slice(at + 1, at + 3).find((l) => l.length <= 4000 && WENT_THROUGH.test(l));
+      return [
+        `The warning "${clip(w.trim(), 160)}" that pod ${String(o.args['name'])} logs ${repeated(warnings).length} times is each time followed by the operation going through${after ? ` ("${clip(after.trim(), 160)}")` : ''}: it is a harmless notice the program prints on its way, not an error, and nothing needs fixing for it.`,
+      ];
+    }
     // A Ready pod whose previous instance ended on a dependency it could not reach, connected since.
     for (const prev of outputs(
       seen,

@@ -54,6 +54,7 @@ import { errorPageProxyAnalyzer } from './error-page-proxy.js';
 import { esBreakerLoweredAnalyzer } from './es-breaker-lowered.js';
 import { etcdDiskAnalyzer } from './etcd-disk.js';
 import { eventLoopBlockedAnalyzer } from './event-loop-blocked.js';
+import { evictRefillLoopAnalyzer } from './evict-refill-loop.js';
 import { expectedLogLinesAnalyzer } from './expected-log-lines.js';
 import { expectedStatesAnalyzer } from './expected-states.js';
 import { expiredSessionsAnalyzer } from './expired-sessions.js';
@@ -119,6 +120,7 @@ import { mongoAuthSourceAnalyzer } from './mongo-auth-source.js';
 import { mongoStaleIndexAnalyzer } from './mongo-stale-index.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
 import { mysqlTableCaseAnalyzer } from './mysql-table-case.js';
+import { namedPeerAnalyzer } from './named-peer.js';
 import { namedRunLogsAnalyzer } from './named-run-logs.js';
 import { namedSettingAnalyzer } from './named-setting.js';
 import { namedWorkloadElsewhereAnalyzer } from './named-workload-elsewhere.js';
@@ -207,6 +209,7 @@ import { serverDiskFullAnalyzer } from './server-disk-full.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
 import { serviceMonitorSelectorAnalyzer } from './servicemonitor-selector.js';
+import { sessionLifetimeAnalyzer } from './session-lifetime.js';
 import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
 import { sharedVolumeLockAnalyzer } from './shared-volume-lock.js';
 import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
@@ -220,6 +223,7 @@ import { stalePeerAnalyzer } from './stale-peer.js';
 import { staleRingMemberAnalyzer } from './stale-ring-member.js';
 import { staleRunClaimAnalyzer } from './stale-run-claim.js';
 import { stalenessThresholdAnalyzer } from './staleness-threshold.js';
+import { stalledPeriodicJobAnalyzer } from './stalled-periodic-job.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
 import { storageAnalyzer } from './storage.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
@@ -399,6 +403,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   jvmMemoryHpaAnalyzer,
   memoryHpaFloorAnalyzer,
   otelMemoryLimiterAnalyzer,
+  namedPeerAnalyzer,
+  evictRefillLoopAnalyzer,
+  stalledPeriodicJobAnalyzer,
+  sessionLifetimeAnalyzer,
   fdLimitAnalyzer,
   nodeHeapAnalyzer,
   externalDnsAnalyzer,
