@@ -24,6 +24,8 @@ const IDS: readonly RegExp[] = [
   /\btoken[= ]([\w][\w*.-]{2,40})/i,
   /^([0-9]{1,3}(?:\.[0-9]{1,3}){3})\s/,
 ];
+/** A line that says an operation started (`upload started`, `session created`). Linear: fixed words. */
+const STARTED = /\b(?:started|starting|begins?|began|created|issued|opened|initiated)\b/i;
 /** A setting's name that says how long something lives. */
 const LIFETIME = /life_?time|expire|expiry|\bttl\b|_ttl|ttl_|validity|max_?age/i;
 
@@ -106,7 +108,14 @@ export const sessionLifetimeAnalyzer: Analyzer = {
         const at = stampOf(refused);
         const id = IDS.map((re) => re.exec(refused)?.[1]).find((x) => x !== undefined);
         if (at === undefined || !id) continue;
-        const first = lines.slice(0, i).find((l) => l.includes(id) && stampOf(l) !== undefined);
+        const before = lines.slice(0, i).filter((l) => stampOf(l) !== undefined);
+        // The token's value is masked where it was issued (`token=<redacted>`): then the latest line
+        // before the refusal that starts an operation with a token stands for its start.
+        const first =
+          before.find((l) => l.includes(id)) ??
+          (/\btoken\b/i.test(refused)
+            ? before.filter((l) => /\btoken=<redacted>/.test(l) && STARTED.test(l)).pop()
+            : undefined);
         const since = first ? at - stampOf(first)! : 0;
         if (!first || since <= 0) continue;
         const match = known
