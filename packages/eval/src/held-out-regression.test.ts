@@ -95,7 +95,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'negative-sitepulse-down-report-client-side-blocklist',
     'office-editor-sessions-drop-stale-internal-hostname',
   ],
-  'scenarios-held-out-59': ['ci-release-job-queued-runs-on-label-typo'],
 };
 
 describe('the baseline on every incident set', () => {

@@ -3,11 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { missingVariableSaid } from '../baseline/reading.js';
 import { stemNamedNamespace } from '../baseline-model.js';
+import { editDistance } from '../did-you-mean.js';
 import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
 import { expiredSessionsAnalyzer } from './expired-sessions.js';
 import { glossOf } from './log-glosses.js';
-import { editDistance, misspeltPrincipalAnalyzer } from './misspelt-principal.js';
+import { misspeltPrincipalAnalyzer } from './misspelt-principal.js';
 import { ctx, log, observed, pods, table } from './observed.fixture.js';
 import { retriedAndRecoveredAnalyzer } from './retried-and-recovered.js';
 import { tableOf } from './types.js';
@@ -361,12 +362,13 @@ describe('misspelt-principal: a SCRAM username one letter off the workload', () 
     after(user),
   ];
 
-  it('editDistance: one or two letters, three, past 64 characters', () => {
-    expect(editDistance('settlement-consumr', DEP)).toBe(1);
-    expect(editDistance('settlment-consumr', DEP)).toBe(2);
-    expect(editDistance('settlement-cnsmr', DEP)).toBe(3);
-    expect(editDistance(DEP, DEP)).toBe(0);
-    expect(editDistance('a'.repeat(65), 'a'.repeat(65))).toBe(Number.POSITIVE_INFINITY);
+  it('editDistance (shared with did-you-mean): one or two letters, three, past 64 characters', () => {
+    expect(editDistance('settlement-consumr', DEP, 2)).toBe(1);
+    expect(editDistance('settlment-consumr', DEP, 2)).toBe(2);
+    // Past the bound the distance is reported as the bound plus one.
+    expect(editDistance('settlement-cnsmr', DEP, 2)).toBe(3);
+    expect(editDistance(DEP, DEP, 2)).toBe(0);
+    expect(editDistance('a'.repeat(65), `${'a'.repeat(64)}b`, 2)).toBe(3);
   });
   it('finds: the rollout set the user one letter off the name; set_env to the name', () => {
     const [f] = misspeltPrincipalAnalyzer.finds(ctx(NS, seen('settlement-consumr')));

@@ -11,6 +11,7 @@ import { otelMemoryLimiterAnalyzer } from './otel-memory-limiter.js';
 import { templateChanges } from './rollout-diff.js';
 import { sessionLifetimeAnalyzer } from './session-lifetime.js';
 import { stalledPeriodicJobAnalyzer } from './stalled-periodic-job.js';
+import { unofferedLabelAnalyzer } from './unoffered-label.js';
 
 describe('named-setting: a crashed program that asks for its setting to be raised', () => {
   const NS = 'monitoring';
@@ -353,5 +354,51 @@ describe('session-lifetime: a session or token refused after its lifetime', () =
     );
     const [f] = sessionLifetimeAnalyzer.finds(ctx(FILES, [d, log(FILES, pod, lines), cm]));
     expect(f?.cause).toMatch(/web_token_expire_time = 3600 \(seconds, ConfigMap files-conf\)/);
+  });
+});
+
+describe('unoffered-label: a job waiting for a label no runner offers', () => {
+  const NS = 'ci';
+  const RUNNER = 'runner-6d9c8b7f5-a1b2c';
+  const declared =
+    'level=info msg="runner: build-runner, with labels: [docker ubuntu-22.04 ubuntu-latest], declared successfully"';
+  const waiting = (label: string) =>
+    `2026/03/10 12:34:02 ...actions/job_emitter.go:[I] run #411 job package (runs-on [${label}]) is waiting for a runner`;
+  const task = 'The package job has been sitting at "Waiting for a runner" for two hours.';
+  const described = observed(
+    'describe_pod',
+    { namespace: NS, name: RUNNER },
+    describedPodText({ ns: NS, name: RUNNER, env: { INSTANCE_URL: 'http://forge-http.forge:3000' } }),
+  );
+
+  it('lists the server namespace its runners point at, then reads the server pod there', () => {
+    const base = [described, log(NS, RUNNER, [declared])];
+    expect(unofferedLabelAnalyzer.reads(ctx(NS, base, task))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'forge' } },
+    ]);
+    const listed = pods('forge', [['forge-7d9c8b6f5-x1y2z', '1/1', 'Running', '0', '30d']]);
+    expect(unofferedLabelAnalyzer.reads(ctx(NS, [...base, listed], task))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'forge', name: 'forge-7d9c8b6f5-x1y2z' } },
+    ]);
+    // Not asked about waiting jobs: nothing read.
+    expect(unofferedLabelAnalyzer.reads(ctx(NS, base, 'The runner pods use too much memory.'))).toEqual([]);
+  });
+
+  it('names the label no runner offers and the one it misspells', () => {
+    const seen = [
+      log(NS, RUNNER, [declared]),
+      log('forge', 'forge-7d9c8b6f5-x1y2z', [waiting('ubunut-22.04')]),
+    ];
+    const [f] = unofferedLabelAnalyzer.finds(ctx(NS, seen, task));
+    expect(f?.object).toBe('pod forge-7d9c8b6f5-x1y2z in forge');
+    expect(f?.cause).toMatch(/no runner offers that label/);
+    expect(f?.cause).toMatch(/ubunut-22.04 is a misspelling \(typo\) of ubuntu-22.04/);
+  });
+
+  it('names no misspelling for a label far from every offered one, and nothing when a runner offers it', () => {
+    const far = [log(NS, RUNNER, [declared]), log('forge', 'forge-x', [waiting('gpu-a100')])];
+    expect(unofferedLabelAnalyzer.finds(ctx(NS, far, task))[0]?.cause).not.toMatch(/misspelling/);
+    const offered = [log(NS, RUNNER, [declared]), log('forge', 'forge-x', [waiting('ubuntu-22.04')])];
+    expect(unofferedLabelAnalyzer.finds(ctx(NS, offered, task))).toEqual([]);
   });
 });

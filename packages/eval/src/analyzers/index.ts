@@ -235,6 +235,7 @@ import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
 import type { Analyzer } from './types.js';
+import { unofferedLabelAnalyzer } from './unoffered-label.js';
 import { unreadPrefixedSettingAnalyzer } from './unread-prefixed-setting.js';
 import { upgradedLibraryAnalyzer } from './upgraded-library.js';
 import { vectorsInMemoryAnalyzer } from './vectors-in-memory.js';
@@ -407,6 +408,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   evictRefillLoopAnalyzer,
   stalledPeriodicJobAnalyzer,
   sessionLifetimeAnalyzer,
+  unofferedLabelAnalyzer,
   fdLimitAnalyzer,
   nodeHeapAnalyzer,
   externalDnsAnalyzer,

@@ -1,3 +1,4 @@
+import { editDistance } from '../did-you-mean.js';
 import { latestRolloutChanges } from './rollout-diff.js';
 import { type Analyzer, clip, envFix, type Finding, loggedLines } from './types.js';
 
@@ -6,19 +7,6 @@ const AUTH_FAILED =
   /SaslAuthenticationException|Authentication failed|authentication failed|invalid credentials|password authentication failed|Access denied for user|NOAUTH|WRONGPASS|ACCESS_REFUSED/;
 /** A variable that holds the user a client logs in as. */
 const USER_VAR = /(?:^|_)(?:USER|USERNAME|LOGIN|PRINCIPAL)$/;
-
-/** Levenshtein distance, for names of at most 64 characters (two rows, bounded work). */
-export function editDistance(a: string, b: string): number {
-  if (a.length > 64 || b.length > 64) return Number.POSITIVE_INFINITY;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
 
 /**
  * A rollout that set the user a client logs in as to a name one or two letters off the workload's own
@@ -38,7 +26,7 @@ export const misspeltPrincipalAnalyzer: Analyzer = {
     for (const c of changes.list) {
       if (!c.env || !USER_VAR.test(c.env) || !c.after) continue;
       const value = c.after.trim();
-      const distance = editDistance(value, workload);
+      const distance = editDistance(value, workload, 2);
       if (value === workload || value.length < 6 || distance > 2) continue;
       const pod = String(refused.log.args['name'] ?? '');
       return [
