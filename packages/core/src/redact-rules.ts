@@ -300,7 +300,7 @@ export const SECRET_NAME_KEYWORDS: readonly string[] = [
 
 /**
  * A secret-looking name that ends in one of these names a reference, a setting or a location, not
- * the secret itself (`secretName: db-creds`, `tokenTTL: 3600`, `web_token_expire_time = 3600`, `AUTH_URL=…`), so its value stays:
+ * the secret itself (`secretName: db-creds`, `tokenTTL: 3600`, `AUTH_URL=…`), so its value stays:
  * this is what keeps kubectl and config output readable. An exception's class (`NoCredentialsError:
  * Unable to locate credentials`, `InvalidTokenError: …`, `SecretsManagerException: …`) is followed by
  * its message, the words an engineer reads to know what failed, not by a value.
@@ -326,16 +326,24 @@ export const SECRET_NAME_SUFFIXES_KEPT: readonly string[] = [
   'timeout',
   'expiry',
   'expiration',
-  // How long a token or session lives (`web_token_expire_time = 3600`, `SESSION_TOKEN_LIFETIME=120`).
+  'length',
+  'count',
+  'enabled',
+  'version',
+];
+
+/**
+ * Endings of a secret-looking name that say how long something lives (`web_token_expire_time = 3600`,
+ * `SESSION_TOKEN_LIFETIME=120`, `AUTH_COOKIE_MAX_AGE=3600`): the value is kept only when it reads as a
+ * duration (a number, an optional unit), since `TOKEN_ONETIME=4f9c…` or `password_runtime=…` end the
+ * same way and hold a secret.
+ */
+export const SECRET_NAME_DURATION_SUFFIXES: readonly string[] = [
   'time',
   'duration',
   'interval',
   'maxage',
   'max_age',
-  'length',
-  'count',
-  'enabled',
-  'version',
 ];
 
 /** Whole names that contain a keyword but are not secrets: the shell's working directories. */

@@ -1,4 +1,5 @@
 import {
+  SECRET_NAME_DURATION_SUFFIXES,
   SECRET_NAME_KEYWORDS,
   SECRET_NAME_SUFFIXES_KEPT,
   SECRET_NAMES_KEPT,
@@ -383,6 +384,43 @@ function startsWithAuthScheme(lower: string, at: number): boolean {
   return false;
 }
 
+/** Whether a name ends in a word that says how long something lives (`…_expire_time`, `…_max_age`). */
+function endsInDuration(lowerName: string): boolean {
+  for (const s of SECRET_NAME_DURATION_SUFFIXES) if (lowerName.endsWith(s)) return true;
+  return false;
+}
+
+/**
+ * Whether the value at `at` is a duration: digits (a fraction allowed), an optional unit of at most
+ * seven letters (`3600`, `120`, `30s`, `1.5h`, `15minutes`), then the value's end. Linear: one pass.
+ */
+function isDurationAt(lower: string, at: number): boolean {
+  let i = at;
+  while (i < lower.length && i - at < 12 && lower.charCodeAt(i) >= 48 && lower.charCodeAt(i) <= 57) i++;
+  if (i === at) return false;
+  if (lower.charCodeAt(i) === 46) {
+    i++;
+    while (i < lower.length && lower.charCodeAt(i) >= 48 && lower.charCodeAt(i) <= 57) i++;
+  }
+  const unit = i;
+  while (i < lower.length && i - unit < 8 && lower.charCodeAt(i) >= 97 && lower.charCodeAt(i) <= 122) i++;
+  if (i - unit > 7) return false;
+  const end = lower.charCodeAt(i);
+  return (
+    Number.isNaN(end) ||
+    end === 32 ||
+    end === 9 ||
+    end === 10 ||
+    end === 13 ||
+    end === 34 ||
+    end === 39 ||
+    end === 44 ||
+    end === 59 ||
+    end === 125 ||
+    end === 41
+  );
+}
+
 function isKeptName(lowerName: string): boolean {
   if (SECRET_NAMES_KEPT.includes(lowerName)) return true;
   for (const s of SECRET_NAME_SUFFIXES_KEPT) if (lowerName.endsWith(s)) return true;
@@ -455,7 +493,8 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
     lastNameEnd = nameEnd;
     let nameStart = hit;
     while (nameStart > cursor && isIn(NAME, text, nameStart - 1)) nameStart--;
-    if (isKeptName(lower.slice(nameStart, nameEnd))) continue;
+    const keptName = lower.slice(nameStart, nameEnd);
+    if (isKeptName(keptName)) continue;
     // kube-apiserver's decoding error names the kind it could not decode the body into (`Secret in
     // version "v1" cannot be handled as a Secret: illegal base64 data at input byte 4`): the words
     // after that `Secret:` are the error, not a value.
@@ -500,6 +539,8 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
     }
     const valueStart = i;
     if (startsWithAuthScheme(lower, valueStart)) continue;
+    // How long a token lives, when the value is a duration (not a one-time token's value).
+    if (endsInDuration(keptName) && isDurationAt(lower, valueStart)) continue;
     // A URL's host and port (`http://auth-introspect.identity.svc:8081/…`): the host is not a key and
     // the port is not a secret. A password in a URL (`://user:pass@host`) has no port-only value.
     if (sep === 58 && quote === -1 && lower.endsWith('://', nameStart) && isPort(text, valueStart)) continue;

@@ -288,9 +288,9 @@ function repeated(lines: readonly string[]): string[] {
   return counted.filter((l) => (count.get(head(l)) ?? 0) > 1);
 }
 
-/** Words of a warning that says work failed, was cut short or was turned away. Linear: fixed words. */
+/** Words of a warning that says work failed, was cut short, turned away or held up. Linear: fixed words. */
 const LOST =
-  /\b(?:cancel\w{0,4}|discard\w{0,3}|fail\w{0,4}|time[sd]? ?out|timed out|refus\w{1,4}|reject\w{0,4}|drop\w{0,4}|lost|abort\w{0,4}|retr(?:y|ies|ying)|unable|cannot|can't|denied|exceed\w{0,3}|errors?)\b/i;
+  /\b(?:cancel\w{0,4}|discard\w{0,3}|fail\w{0,4}|time[sd]? ?out|timed out|refus\w{1,4}|reject\w{0,4}|drop\w{0,4}|lost|abort\w{0,4}|retr(?:y|ies|ying)|unable|cannot|can't|could not|couldn't|denied|exceed\w{0,3}|errors?|(?:not |un)available|unreachable|disconnect\w{0,3}|reset|slow\w{0,3}|paus\w{1,3}|took|stall\w{0,3}|block\w{0,3}|lag\w{0,3}|behind|full|exhaust\w{0,3}|throttl\w{1,4}|GC)\b/i;
 
 /** A line that says an operation went through. Linear: fixed words. */
 const WENT_THROUGH =

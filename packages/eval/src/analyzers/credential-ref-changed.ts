@@ -1,6 +1,6 @@
 import { errorLines } from './app-errors.js';
 import { latestRolloutChanges, VALUE_FROM } from './rollout-diff.js';
-import { type Analyzer, clip, type Finding, outputs, ownerName } from './types.js';
+import { type Analyzer, clip, type Finding, outputs } from './types.js';
 
 /** A variable that holds a credential, by its name. */
 const CREDENTIAL = /TOKEN|SECRET|PASSWORD|PASSWD|PASS$|API_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH/i;
@@ -37,7 +37,9 @@ export const credentialRefChangedAnalyzer: Analyzer = {
     const failure = outputs(
       ctx.seen,
       'get_pod_logs',
-      (o) => o.args['namespace'] === ctx.ns && ownerName(String(o.args['name'] ?? '')) === latest.deployment,
+      // A pod of the new revision's ReplicaSet: the old one's pods still read the old reference.
+      (o) =>
+        o.args['namespace'] === ctx.ns && String(o.args['name'] ?? '').startsWith(`${latest.sets.current}-`),
     )
       .flatMap((o) =>
         errorLines(o.content.slice(-200_000)).map((line) => ({ pod: String(o.args['name']), line })),
@@ -53,7 +55,13 @@ export const credentialRefChangedAnalyzer: Analyzer = {
         : ref.split(', entry ')[0]!;
     };
     const now = shown(c.after!);
-    const was = c.before?.startsWith(VALUE_FROM) ? shown(c.before) : c.before;
+    // A literal the template held before is a credential itself: never quoted.
+    const was =
+      c.before === undefined
+        ? undefined
+        : c.before.startsWith(VALUE_FROM)
+          ? shown(c.before)
+          : 'a literal value';
     const secret = /^secret ([^\s,]{1,253})/.exec(now)?.[1] ?? '';
     const env = OTHER_ENV.exec(secret)?.[1];
     const d = latest.deployment;

@@ -15,8 +15,6 @@ const TARGET = /\b(want|target|desired|min|threshold)_([a-z][a-z_]{1,40})=(\d{1,
 /** An item's name without what a path adds around it: its `.git` directory and a trailing slash. */
 const bare = (item: string) => item.replace(/\/\.git$|\/$/, '');
 
-/** Whether two item names name the same item: one is the other's path suffix. */
-const same = (a: string, b: string) => a === b || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
 
 /**
  * A program that keeps taking items away and putting the same ones back, at a target figure the
@@ -43,23 +41,27 @@ export const evictRefillLoopAnalyzer: Analyzer = {
         .slice(-2000)
         .filter((l) => l.length <= 4000);
       const events: { item: string; removed: boolean; line: string }[] = [];
+      // Each item's removals and additions in order, by its last two path segments (`platform/monorepo`
+      // of `/data/repos/git.x/platform/monorepo/.git` and of `git.x/platform/monorepo`): one pass.
+      const byKey = new Map<string, { item: string; turns: number; last?: boolean; added?: string }>();
       for (const line of lines) {
         const removed = REMOVED.test(line);
         if (!removed && !ADDED.test(line)) continue;
-        for (const m of line.matchAll(ITEM)) events.push({ item: bare(m[0]), removed, line });
+        for (const m of line.matchAll(ITEM)) {
+          const item = bare(m[0]);
+          // A date (`2026/03/10`) or a number path is no item.
+          if (!/[a-z]/i.test(item)) continue;
+          events.push({ item, removed, line });
+          const key = item.split('/').slice(-2).join('/');
+          const e = byKey.get(key) ?? { item, turns: 0 };
+          if (e.last !== removed) e.turns++;
+          e.last = removed;
+          if (!removed) e.added ??= item;
+          byKey.set(key, e);
+        }
       }
       // Items removed and added back, each at least twice, in turn.
-      const looping = new Set<string>();
-      for (const e of events) {
-        if (looping.has(e.item)) continue;
-        let turns = 0;
-        let last: boolean | undefined;
-        for (const f of events.filter((x) => same(x.item, e.item))) {
-          if (f.removed !== last) turns++;
-          last = f.removed;
-        }
-        if (turns >= 4) looping.add(events.find((x) => !x.removed && same(x.item, e.item))?.item ?? e.item);
-      }
+      const looping = new Set([...byKey.values()].filter((e) => e.turns >= 4).map((e) => e.added ?? e.item));
       if (looping.size === 0) continue;
       const removals = events.filter((e) => e.removed).map((e) => e.line);
       const target = removals.map((l) => TARGET.exec(l)).find((m) => m !== null);

@@ -2,11 +2,11 @@ import { type Analyzer, clip, type Finding, flat, outputs } from './types.js';
 
 /** A line that reports finished work: a word of completion. Linear: each alternative is a fixed word. */
 const FINISHED =
-  /\b(?:done|finished|completed?|sent|delivered|processed|accepted|exported|imported|uploaded|published|synced|wrote|written|total)\b/i;
+  /\b(?:done|finished|completed?|sent|delivered|processed|accepted|exported|imported|uploaded|published|synced|wrote|written)\b/i;
 /** A count of two digits or more, not part of a date or time (`48211`, `1,204`). */
 const COUNT = /(?<![\d.:/-])\d[\d,]{1,14}(?![\d:/-])/;
-/** A leading timestamp, level or bracketed prefix that differs between two pods' copies of one line. */
-const PREFIX = /^\[?\d{4}-\d\d-\d\d[T ][\d:.,]{5,15}Z?\]?\s{0,4}(?:[A-Z]{3,8}\s{1,4})?/;
+/** A leading timestamp (ISO, or Go's `2026/03/10 02:00:05`), level or bracketed prefix that differs between two pods' copies of one line. */
+const PREFIX = /^\[?\d{4}[-/]\d\d[-/]\d\d[T ][\d:.,]{5,15}Z?\]?\s{0,4}(?:[A-Z]{3,8}\s{1,4})?/;
 
 /** The finished-work lines of one pod's log, without their timestamps: at most the last 2,000 lines. */
 function finishedLines(log: string): Set<string> {

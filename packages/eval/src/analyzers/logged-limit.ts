@@ -44,6 +44,11 @@ function shorthand(value: string): { bytes: number; unit: string; suffix: string
   return { bytes: Number(m[1]) * UNITS[unit]!, unit, suffix: m[3]! };
 }
 
+/** The bytes of a size in shorthand (`64M`, `1G`, `20MB`, plain bytes), or undefined. */
+export function sizeBytes(value: string): number | undefined {
+  return shorthand(value)?.bytes;
+}
+
 /**
  * `value` raised `factor` times in its own unit: a size in shorthand (`32M` → `64M`, `512k` → `1024k`,
  * `20MB` → `40MB`) or a plain count (`40` → `80`); undefined for anything else (a duration, a word).

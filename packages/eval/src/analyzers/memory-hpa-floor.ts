@@ -17,6 +17,21 @@ function memoryUtilization(text: string, list: 'metrics' | 'currentMetrics'): nu
   return undefined;
 }
 
+/** Whether a metric other than memory is above its utilization target in a described HPA. */
+function otherMetricAbove(text: string): boolean {
+  for (let i = 0; i < 10; i++) {
+    const name = flat(text, `metrics[${i}].resource.name`);
+    if (!name || name === 'memory') continue;
+    const target = Number(flat(text, `metrics[${i}].resource.target.averageUtilization`));
+    for (let j = 0; j < 10; j++) {
+      if (flat(text, `currentMetrics[${j}].resource.name`) !== name) continue;
+      const now = Number(flat(text, `currentMetrics[${j}].resource.current.averageUtilization`));
+      if (target > 0 && now > target) return true;
+    }
+  }
+  return false;
+}
+
 /**
  * A HorizontalPodAutoscaler that scales on memory utilization, above its `minReplicas`, whose memory
  * figure sits below its target but not far enough below to shrink it: the controller proposes
@@ -41,6 +56,8 @@ export const memoryHpaFloorAnalyzer: Analyzer = {
       const min = Number(flat(h.content, 'minReplicas') ?? 1);
       const workload = flat(h.content, 'scaleTargetRef.name');
       if (!target || !current || !workload || !(replicas > min) || current > target) continue;
+      // Another metric above its target holds the replicas (the HPA takes the largest proposal).
+      if (otherMetricAbove(h.content)) continue;
       const ratio = current / target;
       const within = Math.abs(ratio - 1) <= TOLERANCE;
       const proposal = within ? replicas : Math.ceil(replicas * ratio);

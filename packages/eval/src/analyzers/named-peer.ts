@@ -78,7 +78,9 @@ export const namedPeerAnalyzer: Analyzer = {
         (l) => ![...l.toLowerCase().matchAll(TOKEN)].some((m) => by.has(m[0])),
       );
       // The peer's own account: a line that says something is used up first, else its last failure.
-      const why = lines.filter((l) => FULL.test(l)).pop() ?? lines[lines.length - 1];
+      // A warning that says nothing is used up (a start-up notice) is no account of another pod's failures.
+      const errors = new Set(errorLines((own.get(peer) ?? []).join('\n')));
+      const why = lines.filter((l) => FULL.test(l)).pop() ?? lines.filter((l) => errors.has(l)).pop();
       if (!why) continue;
       const full = FULL.test(why);
       const names = [...by];

@@ -1,6 +1,6 @@
 import { errorLines, warningLines } from './app-errors.js';
 import { envOf } from './env-values.js';
-import { raisedValue } from './logged-limit.js';
+import { raisedValue, sizeBytes } from './logged-limit.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -49,28 +49,17 @@ export function namedSettings(lines: readonly string[]): string[] {
   return out.slice(0, 4);
 }
 
-/** `MaxRequestWorkers` → `MAX_REQUEST_WORKERS`, `search.max_open_scroll_context` → `SEARCH_MAX_OPEN_SCROLL_CONTEXT`. */
-function asVariable(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[.-]/g, '_')
-    .toUpperCase();
-}
-
 /**
- * Whether environment variable `variable` names setting `name` as images that template their
- * configuration from the environment do: its last words, run together or not, are the setting's
- * (`MaxRequestWorkers` in `APACHE_MAX_REQUEST_WORKERS`, Zabbix's `CacheSize` in `ZBX_CACHESIZE`, not in
- * `ZBX_HISTORYCACHESIZE`).
+ * How many words of environment variable `variable` come before those that name setting `name`, as
+ * images that template their configuration from the environment name it: its last words, run together
+ * or not, are the setting's (`MaxRequestWorkers` in `APACHE_MAX_REQUEST_WORKERS`, Zabbix's `CacheSize`
+ * in `ZBX_CACHESIZE`, not in `ZBX_HISTORYCACHESIZE`); -1 when it does not name it.
  */
-function holdsSetting(variable: string, name: string): boolean {
-  const upper = variable.toUpperCase();
-  if (upper.endsWith(asVariable(name)) && /(?:^|_)$/.test(upper.slice(0, -asVariable(name).length)))
-    return true;
+function extraWords(variable: string, name: string): number {
+  const words = variable.toUpperCase().split('_');
   const want = name.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
-  const words = upper.split('_');
-  for (let k = 1; k <= words.length; k++) if (words.slice(-k).join('') === want) return true;
-  return false;
+  for (let k = 1; k <= words.length; k++) if (words.slice(-k).join('') === want) return words.length - k;
+  return -1;
 }
 
 /**
@@ -133,44 +122,88 @@ function asksToRaise(line: string, name: string): boolean {
   );
 }
 
-/** Where the pod's configuration says what value a setting its log names has, if anywhere the run read. */
+/** The memory limit of container `container` in a pod's description, in bytes (`memory:  512Mi` under `Limits:`). */
+function memoryLimitBytes(described: string, container: string): number | undefined {
+  const sections = containerSections(described).filter((c) => !c.init);
+  // One container: the whole description is its (a Limits block printed past its section still is).
+  const body = sections.length === 1 ? described : (sections.find((c) => c.name === container)?.body ?? '');
+  const m =
+    /^\s{2,}Limits:\s*\n(?:\s{4,}[a-z-]{1,40}:[^\n]{0,60}\n){0,6}?\s{4,}memory:\s{1,20}(\d{1,12})(Ki|Mi|Gi|Ti|k|M|G|T)?\s*$/m.exec(
+      body,
+    );
+  if (!m) return undefined;
+  const unit: Record<string, number> = {
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+  };
+  return Number(m[1]) * (m[2] ? unit[m[2]]! : 1);
+}
+
+/** Whether the pod is crash-looping or its container ended in error, by the namespace's pod list. */
+function crashLooping(ctx: AnalyzerContext, pod: string): boolean {
+  return tableOf(ctx.seen, 'list_pods').some(
+    (r) => r['NAME'] === pod && /CrashLoopBackOff|Error|OOMKilled/.test(r['STATUS'] ?? ''),
+  );
+}
+
+/**
+ * Where the pod's configuration says what value a setting its log names has, if anywhere the run read.
+ * A crashed container that asks for the setting to be raised (its previous log, or the current log of a
+ * pod in CrashLoopBackOff) comes first, whichever log was read first.
+ */
 function found(ctx: AnalyzerContext): Setting | undefined {
+  const all: Setting[] = [];
   for (const { pod, lines, previous } of reported(ctx)) {
     const names = namedSettings(lines);
     if (names.length === 0) continue;
     const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).pop()?.content ?? '';
+    const crashed = previous || crashLooping(ctx, pod);
     for (const name of names) {
-      const line = lines.find((l) => l.includes(name))!;
-      const crashAsked = previous && asksToRaise(line, name);
-      for (const c of containerSections(described)) {
-        const v = envOf(c.body).find((e) => holdsSetting(e.name, name));
-        if (v)
-          return {
-            pod,
-            line,
-            name,
-            value: v.value,
-            where: `the variable ${v.name} of container ${c.name}`,
-            env: { container: c.name, variable: v.name },
-            crashAsked,
-          };
+      // The line that asks for it to be raised, else the first that names it (an entrypoint that
+      // prints the settings it writes names them too).
+      const line = lines.find((l) => asksToRaise(l, name)) ?? lines.find((l) => l.includes(name))!;
+      const crashAsked = crashed && asksToRaise(line, name);
+      // The variable that is the setting itself before one that only ends with its words.
+      const held = containerSections(described)
+        .flatMap((c) => envOf(c.body).map((v) => ({ c, v, extra: extraWords(v.name, name) })))
+        .filter((x) => x.extra >= 0)
+        .sort((a, b) => a.extra - b.extra)[0];
+      if (held) {
+        all.push({
+          pod,
+          line,
+          name,
+          value: held.v.value,
+          where: `the variable ${held.v.name} of container ${held.c.name}`,
+          env: { container: held.c.name, variable: held.v.name },
+          crashAsked,
+        });
+        continue;
       }
       for (const cm of configMapVolumes(described)) {
         const read = configMapText(ctx.seen, cm, ctx.ns);
         const set = read !== undefined ? configuredValue(read, name) : undefined;
-        if (set)
-          return {
+        if (set) {
+          all.push({
             pod,
             line,
             name,
             value: set.value,
             where: `ConfigMap ${cm} ("${clip(set.line, 100)}")`,
             crashAsked,
-          };
+          });
+          break;
+        }
       }
     }
   }
-  return undefined;
+  return all.find((x) => x.crashAsked && x.env) ?? all[0];
 }
 
 /**
@@ -202,7 +235,12 @@ export const namedSettingAnalyzer: Analyzer = {
     if (s.crashAsked && s.env) {
       const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === s.pod).pop()?.content;
       const owner = described ? ownerDeployment(described) : undefined;
-      const raised = raisedValue(s.value, 2);
+      // Doubled, unless that reaches the container's memory limit: the setting is memory it takes.
+      const doubled = raisedValue(s.value, 2);
+      const limit = described ? memoryLimitBytes(described, s.env.container) : undefined;
+      const bytes = doubled ? sizeBytes(doubled) : undefined;
+      const raised =
+        doubled && !(limit !== undefined && bytes !== undefined && bytes >= limit) ? doubled : undefined;
       return [
         {
           weight: 90 + bonus(s.pod, ctx.hints),

@@ -74,6 +74,9 @@ export const otelMemoryLimiterAnalyzer: Analyzer = {
       const soft = hard - spike;
       if (!(spike > hard / 2) || soft <= 0) continue;
       const current = Number(REFUSING.exec(refusing[refusing.length - 1]!)![1]);
+      // Refusing at a use the default soft limit (four fifths of the hard limit) would refuse too: memory
+      // is what is short, not the spike limit's choice.
+      if (current >= hard * (1 - DEFAULT_SPIKE_SHARE)) continue;
       const pod = String(log.args['name'] ?? '');
       const described = outputs(seen, 'describe_pod', (o) => o.args['name'] === pod).pop()?.content;
       const owner = described ? ownerDeployment(described) : undefined;

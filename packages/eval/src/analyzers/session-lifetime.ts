@@ -57,6 +57,17 @@ function settings(ns: string, seen: Parameters<Analyzer['finds']>[0]['seen']) {
   return out.filter((s) => LIFETIME.test(s.name) && /^\d{1,9}$/.test(s.value.trim()));
 }
 
+/** Milliseconds per unit a setting's name gives (`_HOURS`, `_MINUTES`, `_SECONDS`, `_MS`), else seconds or minutes. */
+function unitsOf(name: string): number[] {
+  const last = name.toLowerCase().split(/[_.-]/).pop() ?? '';
+  if (/^(?:ms|millis|milliseconds?)$/.test(last)) return [1];
+  if (/^(?:s|secs?|seconds?)$/.test(last)) return [1_000];
+  if (/^(?:m|mins?|minutes?)$/.test(last)) return [60_000];
+  if (/^(?:h|hrs?|hours?)$/.test(last)) return [3_600_000];
+  if (/^(?:d|days?)$/.test(last)) return [86_400_000];
+  return [1_000, 60_000];
+}
+
 /** A duration in words: `4 hours 10 minutes`, `60 minutes`. */
 function spoken(ms: number): string {
   const m = Math.round(ms / 60_000);
@@ -119,11 +130,20 @@ export const sessionLifetimeAnalyzer: Analyzer = {
         const since = first ? at - stampOf(first)! : 0;
         if (!first || since <= 0) continue;
         const match = known
-          .flatMap((s) => [1_000, 60_000].map((unit) => ({ s, unit, ms: Number(s.value) * unit })))
+          .flatMap((s) => unitsOf(s.name).map((unit) => ({ s, unit, ms: Number(s.value) * unit })))
           .find((x) => x.ms > 0 && since >= x.ms && since <= 4 * x.ms);
         if (!match) continue;
         const pod = String(log.args['name'] ?? '');
-        const unit = match.unit === 1_000 ? 'seconds' : 'minutes';
+        const unit =
+          (
+            {
+              1: 'milliseconds',
+              1000: 'seconds',
+              60000: 'minutes',
+              3600000: 'hours',
+              86400000: 'days',
+            } as Record<number, string>
+          )[match.unit] ?? 'seconds';
         const detail = lines.slice(i, i + 2).find((l) => l !== refused && /token mismatch|expired/i.test(l));
         out.push({
           weight: 84 + bonus(pod, hints),

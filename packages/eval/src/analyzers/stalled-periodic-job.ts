@@ -56,8 +56,9 @@ export const stalledPeriodicJobAnalyzer: Analyzer = {
         const last = runs[runs.length - 1]!;
         if (every <= 0 || end - last.at < Math.max(5 * every, 30 * 60_000)) continue;
         // The failure right after its last run (the lines up to five after it), the give-up line first.
-        const after = lines.slice(last.i - 2, last.i + 6);
-        const failures = after.filter((l) => FAILED.test(l));
+        // Lines that name another job are that job's, not this one's.
+        const after = lines.slice(last.i, last.i + 6);
+        const failures = after.filter((l) => FAILED.test(l) && (JOB.exec(l)?.[1] ?? job) === job);
         if (failures.length === 0) continue;
         const givenUp = failures.find((l) => GIVEN_UP.test(l));
         // Other jobs go on after it: the worker itself is alive.

@@ -233,6 +233,8 @@ function dayFieldsEither(
   for (const j of jobs) {
     const job = j.metadata.name ?? '';
     if (j.metadata.namespace !== ns || !job.startsWith(prefix)) continue;
+    // A run started by hand (`kubectl create job --from=cronjob/…`) is not one the schedule made.
+    if (j.metadata.annotations?.['cronjob.kubernetes.io/instantiate'] === 'manual') continue;
     const owned = j.metadata.ownerReferences?.some((o) => o.kind === 'CronJob' && o.name === name);
     const stamp = Date.parse(
       j.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'] ?? '',
@@ -248,6 +250,11 @@ function dayFieldsEither(
     const job = `${prefix}${m[1]}`;
     if (!runs.has(job)) runs.set(job, Number(m[1]) * 60_000);
   }
+  // A time before the CronJob existed is no run of its schedule (a name that ends in a date, read as minutes).
+  const born = Date.parse(cj.metadata.creationTimestamp ?? '');
+  // Without a creation time, a time before CronJobs existed (2017) is no scheduled run either.
+  const floor = Number.isFinite(born) ? born : Date.UTC(2017, 0, 1);
+  for (const [job, at] of runs) if (at < floor) runs.delete(job);
   const odd = [...runs]
     .sort((a, b) => a[1] - b[1])
     .map(([job, at]) => {

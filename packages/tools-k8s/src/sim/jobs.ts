@@ -309,7 +309,12 @@ export function reconcileCronJob(cj: KubeObject, host: ControllerHost, t0Ms: num
     // schedule time is reached here, so a Job that ended after `at` was still running at `at`, and
     // that is what Forbid and Replace judge (a run longer than the interval is still active when the
     // next is due).
-    const running = jobs.filter((j) => !finishedBy(j, at ?? host.now, host));
+    const running = jobs.filter((j) => {
+      const t = at ?? host.now;
+      // A Job created after this schedule time (one the world declares) was not running at it.
+      const created = host.seconds(j.metadata?.creationTimestamp);
+      return !(created !== undefined && created > t) && !finishedBy(j, t, host);
+    });
     const policy = spec.concurrencyPolicy ?? 'Allow';
     // A Job whose pods have all ended but whose status the Job controller has not written yet (it runs
     // after this controller in a pass) has finished: the next schedule time waits one pass for its
