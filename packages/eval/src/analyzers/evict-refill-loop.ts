@@ -15,7 +15,6 @@ const TARGET = /\b(want|target|desired|min|threshold)_([a-z][a-z_]{1,40})=(\d{1,
 /** An item's name without what a path adds around it: its `.git` directory and a trailing slash. */
 const bare = (item: string) => item.replace(/\/\.git$|\/$/, '');
 
-
 /**
  * A program that keeps taking items away and putting the same ones back, at a target figure the
  * measure sits on: a disk janitor that removes repositories to keep a free-space percentage, and the
