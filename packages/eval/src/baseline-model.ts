@@ -1961,7 +1961,7 @@ function key(tool: string, args: Record<string, unknown>): string {
  * Whether the task names a container as one (`the cron container`, `container cron`, `cron sidecar`):
  * the name as a word beside the word container or sidecar. Names shorter than three characters are not read.
  */
-function namesContainer(task: string, name: string): boolean {
+export function namesContainer(task: string, name: string): boolean {
   if (name.length < 3 || name.length > 63 || !/^[a-z0-9-]+$/.test(name)) return false;
   const words = task.toLowerCase().split(/[^a-z0-9-]+/);
   return words.some(

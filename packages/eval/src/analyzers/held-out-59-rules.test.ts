@@ -402,3 +402,15 @@ describe('unoffered-label: a job waiting for a label no runner offers', () => {
     expect(unofferedLabelAnalyzer.finds(ctx(NS, offered, task))).toEqual([]);
   });
 });
+
+describe('namesContainer: the container a task names', () => {
+  it('reads "the cron container", "container cron" and "the cron sidecar", not a passing word', async () => {
+    const { namesContainer } = await import('../baseline-model.js');
+    expect(namesContainer('the cron container of our Moodle deployment writes …', 'cron')).toBe(true);
+    expect(namesContainer('logs of container cron, please', 'cron')).toBe(true);
+    expect(namesContainer('the envoy sidecar keeps restarting', 'envoy')).toBe(true);
+    expect(namesContainer('cron jobs fail silently', 'cron')).toBe(false);
+    // Too short a name to read safely.
+    expect(namesContainer('the db container', 'db')).toBe(false);
+  });
+});
