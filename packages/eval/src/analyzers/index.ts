@@ -1,4 +1,5 @@
 import { allocatableAnalyzer, requestedNodesAnalyzer } from './allocatable.js';
+import { amqpVhostAnalyzer } from './amqp-vhost.js';
 import { appErrorsAnalyzer } from './app-errors.js';
 import { backlogHeapAnalyzer } from './backlog-heap.js';
 import { bufferOverflowAnalyzer } from './buffer-overflow.js';
@@ -409,6 +410,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   stalledPeriodicJobAnalyzer,
   sessionLifetimeAnalyzer,
   unofferedLabelAnalyzer,
+  amqpVhostAnalyzer,
   fdLimitAnalyzer,
   nodeHeapAnalyzer,
   externalDnsAnalyzer,

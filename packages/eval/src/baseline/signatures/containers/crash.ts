@@ -394,11 +394,13 @@ export function livenessKill(
   const word = path.split('/').filter(Boolean).pop() ?? '';
   let latency = probePathLatency(path, logs);
   let line = latency !== undefined ? (logs.split('\n').find((l) => l.includes(`${path} `)) ?? '') : '';
-  if (latency === undefined && word.length >= 4) {
-    // A health check that logs its own timing under its name: `healthcheck: … total=1.58s`.
+  if (word.length >= 4) {
+    // A health check that logs its own timing under its name: `healthcheck: … total=1.58s`,
+    // `health/deep: … total 2.40s`. It outranks a request the probe aborted at its own timeout
+    // (`aborted request GET /healthz/deep after 1000ms`), which says only that the check took longer.
     for (const l of logs.split('\n')) {
       if (l.length > 2000 || !l.toLowerCase().includes(word.toLowerCase())) continue;
-      const total = /\btotal[=:]\s?(\d{1,4}(?:\.\d{1,6})?)\s?(ms|s)\b/i.exec(l);
+      const total = /\btotal[=: ]\s?(\d{1,4}(?:\.\d{1,6})?)\s?(ms|s)\b/i.exec(l);
       if (!total) continue;
       const v = Number(total[1]) / (total[2]!.toLowerCase() === 'ms' ? 1000 : 1);
       if (latency === undefined || v > latency) {
