@@ -11,26 +11,60 @@ import {
   serviceHost,
 } from './types.js';
 
-/** An AMQP URL (`amqp://user@host:5672/vhost`), its user, host, port and path (the virtual host). */
-const AMQP_URL =
-  /^(amqps?:\/\/)(?:([^:@/\s]{1,100})(?::[^@/\s]{0,200})?@)?([a-z0-9.-]{1,253})(?::(\d{1,5}))?(\/[^\s?#]{0,200})?/i;
 /** A client's failure at the AMQP handshake (amqplib's `Expected ConnectionOpenOk`, a close during the handshake). */
 const HANDSHAKE =
   /ConnectionOpenOk|closed during handshake|handshake[^\n]{0,40}(?:fail|clos)|NOT_ALLOWED|vhost/i;
-/** RabbitMQ refusing a connection's virtual host (`vhost '/' not found`, `access to vhost 'x' refused for user 'u'`). */
-const VHOST_REFUSED =
-  /vhost '([^'\n]{0,100})' not found|access to vhost '([^'\n]{0,100})' refused for user '([^'\n]{1,100})'/;
+/** RabbitMQ's refusals of a connection's virtual host, quoted (3.9 on) and bare (3.7, 3.8: `vhost / not found`). */
+const MISSING_QUOTED = /vhost '([^'\n]{0,100})' not found/;
+const MISSING_BARE = /^(?:.{0,80}\]\s)?vhost (\S{1,100}) not found\s*$/;
+const REFUSED = /access to vhost '([^'\n]{0,100})' refused for user '([^'\n]{1,100})'(.{0,200})/;
 /** RabbitMQ granting a user a virtual host (`user 'u' authenticated and granted access to vhost 'v'`). */
 const GRANTED = /user '([^'\n]{1,100})' authenticated and granted access to vhost '([^'\n]{1,100})'/;
 
-/** The virtual host an AMQP URL's path names: the path without its slash, percent-decoded; `/` for none. */
-function vhostOf(path: string | undefined): string {
-  if (!path || path === '/') return '/';
+/** An AMQP URL of an environment variable: the URL, its Service, user and the virtual hosts its path may name. */
+interface AmqpUrl {
+  url: URL;
+  service: { service: string; namespace: string };
+  user: string;
+  /** A path of `/` names `/` for most clients and the empty vhost for clients that follow RabbitMQ's URI spec. */
+  asked: string[];
+}
+
+function amqpUrl(value: string): AmqpUrl | undefined {
+  const text = value.trim();
+  if (!/^amqps?:\/\//i.test(text) || text.length > 1000 || text.includes('<redacted>')) return undefined;
+  let url: URL;
   try {
-    return decodeURIComponent(path.slice(1));
+    url = new URL(text);
   } catch {
-    return path.slice(1);
+    return undefined;
   }
+  const service = serviceHost(url.hostname, true);
+  if (!service) return undefined;
+  const decode = (x: string) => {
+    try {
+      return decodeURIComponent(x);
+    } catch {
+      return x;
+    }
+  };
+  const path = url.pathname;
+  const asked = path === '' ? ['/'] : path === '/' ? ['/', ''] : [decode(path.slice(1))];
+  return { url, service, user: decode(url.username), asked };
+}
+
+/** The broker's pod in its namespace's pod list: named as the Service is, else up to its first word. */
+function brokerPod(list: string, service: string): string | undefined {
+  const names = list
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(/\s+/)[0] ?? '')
+    .filter(Boolean);
+  const stem = service.split('-')[0]!;
+  return (
+    names.find((n) => n === service || n.startsWith(`${service}-`)) ??
+    names.find((n) => n === stem || n.startsWith(`${stem}-`))
+  );
 }
 
 /**
@@ -50,72 +84,105 @@ export const amqpVhostAnalyzer: Analyzer = {
       HANDSHAKE.test(o.content.slice(-100_000)),
     );
     if (!failing) return [];
+    const reads: Read[] = [];
+    const read = new Set(
+      outputs(seen, 'get_pod_logs').map((o) => `${o.args['namespace']}/${o.args['name']}`),
+    );
     for (const d of outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)) {
       for (const e of containerSections(d.content).flatMap((c) => envOf(c.body))) {
-        const m = AMQP_URL.exec(e.value.trim());
-        const svc = m ? serviceHost(m[3]!, true) : undefined;
-        if (!svc) continue;
+        const a = amqpUrl(e.value);
+        if (!a) continue;
         const listed = outputs(
           seen,
           'list_pods',
-          (o) => o.args['namespace'] === svc.namespace && !o.args['labelSelector'],
+          (o) => o.args['namespace'] === a.service.namespace && !o.args['labelSelector'],
         ).pop();
-        if (!listed) return [{ tool: 'list_pods', args: { namespace: svc.namespace } }];
-        const stem = svc.service.split('-')[0]!;
-        const pod = listed.content
-          .split('\n')
-          .slice(1)
-          .map((l) => l.split(/\s+/)[0] ?? '')
-          .find((n) => n === stem || n.startsWith(`${stem}-`));
-        return pod ? [{ tool: 'get_pod_logs', args: { namespace: svc.namespace, name: pod } }] : [];
+        if (!listed) {
+          reads.push({ tool: 'list_pods', args: { namespace: a.service.namespace } });
+          continue;
+        }
+        const pod = brokerPod(listed.content, a.service.service);
+        if (pod && !read.has(`${a.service.namespace}/${pod}`))
+          reads.push({ tool: 'get_pod_logs', args: { namespace: a.service.namespace, name: pod } });
       }
     }
-    return [];
+    return reads.slice(0, 2);
   },
   finds({ ns, seen }) {
     const out: Finding[] = [];
-    const brokerLines = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] !== ns).flatMap((o) =>
-      o.content
-        .slice(-200_000)
-        .split('\n')
-        .slice(-2000)
-        .filter((l) => l.length <= 4000)
-        .map((line) => ({ line, pod: String(o.args['name'] ?? '') })),
-    );
     for (const d of outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)) {
       for (const c of containerSections(d.content).filter((x) => !x.init)) {
         for (const e of envOf(c.body)) {
-          const m = AMQP_URL.exec(e.value.trim());
-          if (!m || !serviceHost(m[3]!, true)) continue;
-          const user = m[2];
-          const asked = vhostOf(m[5]);
-          const refused = brokerLines.find((x) => {
-            const r = VHOST_REFUSED.exec(x.line);
-            return r !== null && (r[1] ?? r[2]) === asked && (r[3] === undefined || r[3] === user);
-          });
-          if (!refused) continue;
-          const granted = brokerLines
+          const a = amqpUrl(e.value);
+          if (!a) continue;
+          // The broker's own log: a pod of the namespace the URL's Service is in.
+          const lines = outputs(
+            seen,
+            'get_pod_logs',
+            (o) => o.args['namespace'] === a.service.namespace,
+          ).flatMap((o) =>
+            o.content
+              .slice(-200_000)
+              .split('\n')
+              .slice(-2000)
+              .filter((l) => l.length <= 4000)
+              .map((line) => ({ line, pod: String(o.args['name'] ?? '') })),
+          );
+          const granted = lines
             .map((x) => ({ x, g: GRANTED.exec(x.line) }))
-            .find((y) => y.g && y.g[1] === user && y.g[2] !== asked);
+            .filter((y) => y.g && y.g[1] === a.user);
+          // Granted since: the vhost asked for exists for this user now.
+          if (granted.some((y) => a.asked.includes(y.g![2]!))) continue;
+          let refusal:
+            | { line: string; pod: string; vhost: string; kind: 'missing' | 'refused' | 'down' }
+            | undefined;
+          for (const x of lines) {
+            const q = MISSING_QUOTED.exec(x.line) ?? MISSING_BARE.exec(x.line);
+            if (q && a.asked.includes(q[1]!)) {
+              refusal = { ...x, vhost: q[1]!, kind: 'missing' };
+              break;
+            }
+            const r = REFUSED.exec(x.line);
+            if (r && a.asked.includes(r[1]!) && r[2] === a.user) {
+              refusal = { ...x, vhost: r[1]!, kind: /is down/.test(r[3] ?? '') ? 'down' : 'refused' };
+              break;
+            }
+          }
+          if (!refusal) continue;
+          const other = granted.find((y) => y.g![2] !== refusal!.vhost);
+          // A vhost that is down is the broker's to restart: no other vhost is proposed then.
+          const vhost = refusal.kind !== 'down' ? other?.g?.[2] : undefined;
           const pod = String(d.args['name'] ?? '');
           const owner = ownerDeployment(d.content);
-          const vhost = granted?.g?.[2];
-          // A URL whose password the tools masked cannot be written back.
-          const fixed =
-            vhost && !m[0].includes('<redacted>')
-              ? `${m[1]}${m[0].slice(m[1]!.length).replace(/\/[^\s?#]{0,200}$|$/, '')}/${encodeURIComponent(vhost)}`
-              : undefined;
+          let fixed: string | undefined;
+          if (vhost) {
+            const u = new URL(a.url.toString());
+            u.pathname = `/${encodeURIComponent(vhost)}`;
+            fixed = u.toString();
+          }
+          const quoted = `"${clip(refusal.line.trim(), 160)}" (${refusal.pod})`;
+          const said =
+            refusal.kind === 'missing'
+              ? `the broker has no such vhost: ${quoted}${vhost ? `; it granted the same user '${a.user}' the vhost '${vhost}' ("${clip(other!.x.line.trim(), 160)}"), so the URL should name that vhost` : ''}`
+              : refusal.kind === 'down'
+                ? `the broker has that vhost but it is down: ${quoted}; the URL is right, the vhost must be restarted on the broker`
+                : `the broker has that vhost but refuses user '${a.user}' access to it (no permissions there): ${quoted}${vhost ? `; it granted the same user the vhost '${vhost}' ("${clip(other!.x.line.trim(), 160)}")` : ''}`;
           out.push({
             weight: 90,
             object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
-            cause: `${e.name} of container ${c.name} ends in "${m[5] ?? ''}", so the client asks the broker for the virtual host (vhost) '${asked}'${asked === '/' ? ', the default one' : ''}, and the broker has no such vhost: "${clip(refused.line.trim(), 160)}" (${refused.pod})${vhost && user ? `; it granted the same user '${user}' the vhost '${vhost}' ("${clip(granted!.x.line.trim(), 160)}"), so the URL should name that vhost` : ''}. The connection is closed during the handshake, so the program exits; the password is not what fails`,
+            cause: `${e.name} of container ${c.name} asks the broker for the virtual host (vhost) '${refusal.vhost}'${refusal.vhost === '/' ? ', the default one' : ''}, and ${said}. The connection is closed during the handshake, so the program cannot connect; the password is not what fails`,
             evidence: [
-              `${refused.pod}: "${clip(refused.line.trim(), 160)}"`,
+              `${refusal.pod}: "${clip(refusal.line.trim(), 160)}"`,
               `describe_pod ${pod}: ${e.name}: ${clip(e.value, 120)}`,
             ],
-            advice: vhost
-              ? `set ${e.name} to end in /${encodeURIComponent(vhost)} (the vhost the broker gives '${user}')`
-              : `set ${e.name} to name a vhost the broker has, or create '${asked}' there`,
+            advice:
+              refusal.kind === 'missing'
+                ? vhost
+                  ? `set ${e.name} to end in /${encodeURIComponent(vhost)} (the vhost the broker gives '${a.user}')`
+                  : `set ${e.name} to name a vhost the broker has, or create '${refusal.vhost}' there`
+                : refusal.kind === 'down'
+                  ? `restart the vhost '${refusal.vhost}' on the broker (rabbitmqctl restart_vhost)`
+                  : `grant '${a.user}' permissions on the vhost '${refusal.vhost}' (rabbitmqctl set_permissions)`,
             revisionSound: true,
             ...(fixed
               ? envFix(

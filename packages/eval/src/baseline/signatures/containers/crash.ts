@@ -369,6 +369,22 @@ export const crash: ContainerSignature = {
  * OOMKilled), an httpGet liveness probe, and the program's own log showing its health check taking at
  * least most of the probe's timeout (`/healthcheck … 1580ms`, `healthcheck: … total=1.58s`).
  */
+/**
+ * Whether a log line names the health check's word as a word of its own (`healthcheck: …`, `health/deep:`),
+ * not inside another (`delivery` for `live`) nor as a field's key (`status=200` for `/status`).
+ */
+function namesWord(line: string, word: string): boolean {
+  const l = line.toLowerCase();
+  const w = word.toLowerCase();
+  for (let at = l.indexOf(w); at >= 0; at = l.indexOf(w, at + 1)) {
+    const before = l.charCodeAt(at - 1);
+    const after = l.charCodeAt(at + w.length);
+    const wordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
+    if (!wordChar(before) && !wordChar(after) && after !== 61) return true;
+  }
+  return false;
+}
+
 export function livenessKill(
   exit: number | undefined,
   reason: string | undefined,
@@ -399,8 +415,8 @@ export function livenessKill(
     // `health/deep: … total 2.40s`. It outranks a request the probe aborted at its own timeout
     // (`aborted request GET /healthz/deep after 1000ms`), which says only that the check took longer.
     for (const l of logs.split('\n')) {
-      if (l.length > 2000 || !l.toLowerCase().includes(word.toLowerCase())) continue;
-      const total = /\btotal[=: ]\s?(\d{1,4}(?:\.\d{1,6})?)\s?(ms|s)\b/i.exec(l);
+      if (l.length > 2000 || !namesWord(l, word)) continue;
+      const total = /\btotal\s{0,3}[=:]?\s{0,3}(\d{1,7}(?:\.\d{1,6})?)\s?(ms|s)\b/i.exec(l);
       if (!total) continue;
       const v = Number(total[1]) / (total[2]!.toLowerCase() === 'ms' ? 1000 : 1);
       if (latency === undefined || v > latency) {
