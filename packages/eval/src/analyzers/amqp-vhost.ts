@@ -1,6 +1,7 @@
 import { envOf } from './env-values.js';
 import {
   type Analyzer,
+  boundedLogLines,
   clip,
   containerSections,
   envFix,
@@ -121,12 +122,7 @@ export const amqpVhostAnalyzer: Analyzer = {
             'get_pod_logs',
             (o) => o.args['namespace'] === a.service.namespace,
           ).flatMap((o) =>
-            o.content
-              .slice(-200_000)
-              .split('\n')
-              .slice(-2000)
-              .filter((l) => l.length <= 4000)
-              .map((line) => ({ line, pod: String(o.args['name'] ?? '') })),
+            boundedLogLines(o.content).map((line) => ({ line, pod: String(o.args['name'] ?? '') })),
           );
           const granted = lines
             .map((x) => ({ x, g: GRANTED.exec(x.line) }))

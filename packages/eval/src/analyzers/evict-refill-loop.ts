@@ -1,5 +1,5 @@
 import { envOf } from './env-values.js';
-import { type Analyzer, clip, containerSections, type Finding, outputs } from './types.js';
+import { type Analyzer, boundedLogLines, clip, containerSections, type Finding, outputs } from './types.js';
 
 /** A line that says an item was taken away. Linear: fixed words. */
 const REMOVED =
@@ -34,11 +34,7 @@ export const evictRefillLoopAnalyzer: Analyzer = {
       'get_pod_logs',
       (o) => o.args['namespace'] === ns && !o.args['previous'],
     )) {
-      const lines = log.content
-        .slice(-200_000)
-        .split('\n')
-        .slice(-2000)
-        .filter((l) => l.length <= 4000);
+      const lines = boundedLogLines(log.content);
       const events: { item: string; removed: boolean; line: string }[] = [];
       // Each item's removals and additions in order, by its last two path segments (`platform/monorepo`
       // of `/data/repos/git.x/platform/monorepo/.git` and of `git.x/platform/monorepo`): one pass.

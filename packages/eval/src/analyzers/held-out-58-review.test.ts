@@ -9,28 +9,10 @@ import { clientPoolCapAnalyzer } from './client-pool-cap.js';
 import { POOL_EXHAUSTED } from './db-pool-size.js';
 import { loggedLimitAnalyzer } from './logged-limit.js';
 import { netpolEgressAnalyzer } from './netpol-egress.js';
-import { ctx, describedPodText, log, observed, pods } from './observed.fixture.js';
+import { ctx, describedPodText, expectBounded, log, observed, pods } from './observed.fixture.js';
 import { pumaWorkerTimeoutAnalyzer } from './puma-worker-timeout.js';
 import { staleRunClaimAnalyzer } from './stale-run-claim.js';
 import { unreadPrefixedSettingAnalyzer } from './unread-prefixed-setting.js';
-
-/** Milliseconds `f` takes, the best of three runs. */
-function timed(f: () => unknown): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    f();
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
-}
-
-/** A pathological input may cost a few times a benign one of the same size, never orders more. */
-function expectBounded(pathological: () => unknown, baseline: () => unknown): void {
-  const base = timed(baseline);
-  const bad = timed(pathological);
-  expect(bad).toBeLessThan(base * 20 + 1000);
-}
 
 describe('puma-worker-timeout', () => {
   const NS = 'portal';

@@ -15,29 +15,11 @@ import { jobDuplicateWorkAnalyzer } from './job-duplicate-work.js';
 import { memoryHpaFloorAnalyzer } from './memory-hpa-floor.js';
 import { namedPeerAnalyzer } from './named-peer.js';
 import { namedSettingAnalyzer } from './named-setting.js';
-import { ctx, describedPodText, log, observed, pods } from './observed.fixture.js';
+import { ctx, describedPodText, expectBounded, log, observed, pods } from './observed.fixture.js';
 import { otelMemoryLimiterAnalyzer } from './otel-memory-limiter.js';
 import { envRevert, templateChanges } from './rollout-diff.js';
 import { sessionLifetimeAnalyzer } from './session-lifetime.js';
 import { stalledPeriodicJobAnalyzer } from './stalled-periodic-job.js';
-
-/** Milliseconds `f` takes, the best of three runs. */
-function timed(f: () => unknown): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    f();
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
-}
-
-/** A pathological input may cost a few times a benign one of the same size, never orders more. */
-function expectBounded(pathological: () => unknown, baseline: () => unknown): void {
-  const base = timed(baseline);
-  const bad = timed(pathological);
-  expect(bad).toBeLessThan(base * 20 + 1000);
-}
 
 describe('named-setting: a crashed program that asks for its setting to be raised', () => {
   const NS = 'monitoring';

@@ -9,25 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { livenessKill } from '../baseline/signatures/containers/crash.js';
 import type { SeenObservation } from '../observations.js';
 import { amqpVhostAnalyzer } from './amqp-vhost.js';
-import { ctx, describedPodText, log, observed, pods } from './observed.fixture.js';
-
-/** Milliseconds `f` takes, the best of three runs. */
-function timed(f: () => unknown): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    f();
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
-}
-
-/** A pathological input may cost a few times a benign one of the same size, never orders more. */
-function expectBounded(pathological: () => unknown, baseline: () => unknown): void {
-  const base = timed(baseline);
-  const bad = timed(pathological);
-  expect(bad).toBeLessThan(base * 20 + 1000);
-}
+import { ctx, describedPodText, expectBounded, log, observed, pods } from './observed.fixture.js';
 
 describe('amqp-vhost: review', () => {
   const NS = 'boards';

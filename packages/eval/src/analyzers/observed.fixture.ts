@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { SeenObservation } from '../observations.js';
 import type { AnalyzerContext } from './types.js';
 
@@ -125,4 +126,25 @@ export function describedReplicaSet(ns: string, name: string, revision: number, 
       'Events:  <none>',
     ].join('\n'),
   );
+}
+
+/** Milliseconds `f` takes, the best of three runs. */
+export function timed(f: () => unknown): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    f();
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
+/**
+ * A pathological input may cost a few times a benign one of the same size, never orders more: the
+ * reviews' check of bounded work (a ratio within one run, not a timing target).
+ */
+export function expectBounded(pathological: () => unknown, baseline: () => unknown): void {
+  const base = timed(baseline);
+  const bad = timed(pathological);
+  expect(bad).toBeLessThan(base * 20 + 1000);
 }

@@ -1,6 +1,7 @@
 import { envOf } from './env-values.js';
 import {
   type Analyzer,
+  boundedLogLines,
   clip,
   containerSections,
   envFix,
@@ -58,10 +59,7 @@ export const otelMemoryLimiterAnalyzer: Analyzer = {
       'get_pod_logs',
       (o) => o.args['namespace'] === ns && !o.args['previous'],
     )) {
-      const lines = log.content
-        .slice(-200_000)
-        .split('\n')
-        .filter((l) => l.length <= 4000);
+      const lines = boundedLogLines(log.content, Number.POSITIVE_INFINITY);
       const logged = lines.filter((l) => CONFIGURED.test(l)).pop();
       const configured =
         logged ??

@@ -2,6 +2,7 @@ import { envOf } from './env-values.js';
 import {
   type Analyzer,
   bonus,
+  boundedLogLines,
   clip,
   configMapVolumes,
   containerSections,
@@ -108,11 +109,7 @@ export const sessionLifetimeAnalyzer: Analyzer = {
       'get_pod_logs',
       (o) => o.args['namespace'] === ns && !o.args['previous'],
     )) {
-      const lines = log.content
-        .slice(-200_000)
-        .split('\n')
-        .slice(-2000)
-        .filter((l) => l.length <= 4000);
+      const lines = boundedLogLines(log.content);
       for (let i = 0; i < lines.length && out.length === 0; i++) {
         const refused = lines[i]!;
         if (!EXPIRED.test(refused)) continue;

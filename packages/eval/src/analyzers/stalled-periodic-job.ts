@@ -1,4 +1,4 @@
-import { type Analyzer, clip, type Finding, lineStamp, outputs } from './types.js';
+import { type Analyzer, boundedLogLines, clip, type Finding, lineStamp, outputs } from './types.js';
 
 /** The job a worker's log line is about (`class=Inboxes::FetchImapEmailInboxesJob`, `task=reports.build`). */
 const JOB = /\b(?:class|job|task|worker)=([A-Za-z_][\w:.]{2,120})/;
@@ -34,11 +34,7 @@ export const stalledPeriodicJobAnalyzer: Analyzer = {
       'get_pod_logs',
       (o) => o.args['namespace'] === ns && !o.args['previous'],
     )) {
-      const lines = log.content
-        .slice(-200_000)
-        .split('\n')
-        .slice(-2000)
-        .filter((l) => l.length <= 4000);
+      const lines = boundedLogLines(log.content);
       const stamped = lines
         .map((line, i) => ({ line, i, at: lineStamp(line), job: JOB.exec(line)?.[1] }))
         .filter((x) => x.at !== undefined);

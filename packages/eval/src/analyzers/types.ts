@@ -68,6 +68,21 @@ export function searchedLines(
 }
 
 /**
+ * The lines of a log output an analyzer reads, with bounded work on any log: of its last 200,000
+ * characters (cut on a code point, never inside a surrogate pair) the last `maxLines` lines, lines longer
+ * than 4,000 characters passed over. The first line kept may be a fragment when the cut falls in it.
+ */
+export function boundedLogLines(content: string, maxLines = 2000): string[] {
+  let text = content.length > 200_000 ? content.slice(-200_000) : content;
+  const first = text.charCodeAt(0);
+  if (first >= 0xdc00 && first <= 0xdfff) text = text.slice(1);
+  return text
+    .split('\n')
+    .slice(-maxLines)
+    .filter((l) => l.length <= 4000);
+}
+
+/**
  * The notice the log tools print first when they cut a log's output to its tail (`[output cut: showing the
  * last 8000 of 30000 characters; use tail]`); the cut is by characters, so the line after it is a fragment.
  */

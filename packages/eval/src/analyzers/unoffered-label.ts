@@ -1,6 +1,14 @@
 import { editDistance } from '../did-you-mean.js';
 import { envOf } from './env-values.js';
-import { type Analyzer, clip, containerSections, outputs, type Read, serviceHost } from './types.js';
+import {
+  type Analyzer,
+  boundedLogLines,
+  clip,
+  containerSections,
+  outputs,
+  type Read,
+  serviceHost,
+} from './types.js';
 
 /** A job waiting for a runner, with the labels it asks for (`job package (runs-on [ubunut-22.04]) is waiting for a runner`). */
 const WAITING =
@@ -59,12 +67,11 @@ export const unofferedLabelAnalyzer: Analyzer = {
   finds({ seen }) {
     const logs = outputs(seen, 'get_pod_logs');
     const lines = logs.flatMap((o) =>
-      o.content
-        .slice(-200_000)
-        .split('\n')
-        .slice(-2000)
-        .filter((l) => l.length <= 4000)
-        .map((line) => ({ line, pod: String(o.args['name'] ?? ''), ns: String(o.args['namespace'] ?? '') })),
+      boundedLogLines(o.content).map((line) => ({
+        line,
+        pod: String(o.args['name'] ?? ''),
+        ns: String(o.args['namespace'] ?? ''),
+      })),
     );
     const waiting = lines.filter((x) => WAITING.test(x.line)).pop();
     if (!waiting) return [];
