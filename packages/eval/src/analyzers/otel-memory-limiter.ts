@@ -9,6 +9,7 @@ import {
   outputs,
   ownerDeployment,
   searchedLines,
+  searchFirstLog,
 } from './types.js';
 
 /** The memory limiter's start-up line, with its limits in MiB (`"limit_mib": 900, "spike_limit_mib": 650`). */
@@ -32,26 +33,14 @@ const DEFAULT_SPIKE_SHARE = 0.2;
 export const otelMemoryLimiterAnalyzer: Analyzer = {
   name: 'otel-memory-limiter',
   first: true,
-  reads({ ns, seen }) {
-    // A refusing collector's log cut before its start: the limiter's configuration line searched for.
-    return outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns && !o.args['previous'])
-      .filter((o) => {
-        const text = o.content.slice(-200_000);
-        return REFUSING.test(text) && !CONFIGURED.test(text);
-      })
-      .slice(0, 1)
-      .map((o) => ({
-        tool: 'search_pod_logs',
-        args: {
-          namespace: ns,
-          name: o.args['name'],
-          ...(o.args['container'] ? { container: o.args['container'] } : {}),
-          pattern: 'Memory limiter configured',
-          context: 0,
-          maxMatches: 5,
-        },
-      }));
-  },
+  // A refusing collector's log cut before its start: the limiter's configuration line searched for.
+  reads: (ctx) =>
+    searchFirstLog(
+      ctx,
+      (tail) => REFUSING.test(tail) && !CONFIGURED.test(tail),
+      'Memory limiter configured',
+      5,
+    ),
   finds({ ns, seen }) {
     const out: Finding[] = [];
     for (const log of outputs(
