@@ -10,6 +10,7 @@ import {
   ownerDeployment,
   type Read,
   serviceHost,
+  servicePodRead,
 } from './types.js';
 
 /** A client's failure at the AMQP handshake (amqplib's `Expected ConnectionOpenOk`, a close during the handshake). */
@@ -54,20 +55,6 @@ function amqpUrl(value: string): AmqpUrl | undefined {
   return { url, service, user: decode(url.username), asked };
 }
 
-/** The broker's pod in its namespace's pod list: named as the Service is, else up to its first word. */
-function brokerPod(list: string, service: string): string | undefined {
-  const names = list
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(/\s+/)[0] ?? '')
-    .filter(Boolean);
-  const stem = service.split('-')[0]!;
-  return (
-    names.find((n) => n === service || n.startsWith(`${service}-`)) ??
-    names.find((n) => n === stem || n.startsWith(`${stem}-`))
-  );
-}
-
 /**
  * An AMQP client that cannot open its connection because the URL names a virtual host the broker does
  * not have: RabbitMQ logs `vhost '/' not found` (or access to it refused for the user) while the same
@@ -93,18 +80,9 @@ export const amqpVhostAnalyzer: Analyzer = {
       for (const e of containerSections(d.content).flatMap((c) => envOf(c.body))) {
         const a = amqpUrl(e.value);
         if (!a) continue;
-        const listed = outputs(
-          seen,
-          'list_pods',
-          (o) => o.args['namespace'] === a.service.namespace && !o.args['labelSelector'],
-        ).pop();
-        if (!listed) {
-          reads.push({ tool: 'list_pods', args: { namespace: a.service.namespace } });
-          continue;
-        }
-        const pod = brokerPod(listed.content, a.service.service);
-        if (pod && !read.has(`${a.service.namespace}/${pod}`))
-          reads.push({ tool: 'get_pod_logs', args: { namespace: a.service.namespace, name: pod } });
+        const r = servicePodRead(seen, a.service);
+        if (r && (r.tool === 'list_pods' || !read.has(`${a.service.namespace}/${String(r.args['name'])}`)))
+          reads.push(r);
       }
     }
     return reads.slice(0, 2);

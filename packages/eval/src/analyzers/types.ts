@@ -83,6 +83,33 @@ export function boundedLogLines(content: string, maxLines = 2000): string[] {
 }
 
 /**
+ * The read that leads to the log of a Service's own pod in its namespace: the namespace's pod list
+ * first, then the log of the pod named as the Service is (`events-mq-0` for `events-mq`), else up to the
+ * Service's first word (`forgejo-…` for `forgejo-http`); undefined when the list has no such pod.
+ */
+export function servicePodRead(
+  seen: readonly SeenObservation[],
+  svc: { service: string; namespace: string },
+): Read | undefined {
+  const listed = outputs(
+    seen,
+    'list_pods',
+    (o) => o.args['namespace'] === svc.namespace && !o.args['labelSelector'],
+  ).pop();
+  if (!listed) return { tool: 'list_pods', args: { namespace: svc.namespace } };
+  const names = listed.content
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(/\s+/)[0] ?? '')
+    .filter(Boolean);
+  const stem = svc.service.split('-')[0]!;
+  const pod =
+    names.find((n) => n === svc.service || n.startsWith(`${svc.service}-`)) ??
+    names.find((n) => n === stem || n.startsWith(`${stem}-`));
+  return pod ? { tool: 'get_pod_logs', args: { namespace: svc.namespace, name: pod } } : undefined;
+}
+
+/**
  * The notice the log tools print first when they cut a log's output to its tail (`[output cut: showing the
  * last 8000 of 30000 characters; use tail]`); the cut is by characters, so the line after it is a fragment.
  */

@@ -8,6 +8,7 @@ import {
   outputs,
   type Read,
   serviceHost,
+  servicePodRead,
 } from './types.js';
 
 /** A job waiting for a runner, with the labels it asks for (`job package (runs-on [ubunut-22.04]) is waiting for a runner`). */
@@ -46,20 +47,9 @@ export const unofferedLabelAnalyzer: Analyzer = {
         const host = /^https?:\/\/([a-z0-9.-]{1,253})(?::\d{1,5})?(?:\/|$)/.exec(e.value.trim())?.[1];
         const svc = host ? serviceHost(host, true) : undefined;
         if (!svc || svc.namespace === ns) continue;
-        const listed = outputs(
-          seen,
-          'list_pods',
-          (o) => o.args['namespace'] === svc.namespace && !o.args['labelSelector'],
-        ).pop();
-        if (!listed) return [{ tool: 'list_pods', args: { namespace: svc.namespace } }];
-        // The server's own pods: named as the Service is, up to its first word (`forgejo` of `forgejo-http`).
-        const stem = svc.service.split('-')[0]!;
-        const pod = listed.content
-          .split('\n')
-          .slice(1)
-          .map((l) => l.split(/\s+/)[0] ?? '')
-          .find((n) => n === stem || n.startsWith(`${stem}-`));
-        return pod ? [{ tool: 'get_pod_logs', args: { namespace: svc.namespace, name: pod } }] : [];
+        // The CI server's own pod there, its log where the waiting job is said.
+        const r = servicePodRead(seen, svc);
+        return r ? [r] : [];
       }
     }
     return [];
