@@ -95,16 +95,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'negative-sitepulse-down-report-client-side-blocklist',
     'office-editor-sessions-drop-stale-internal-hostname',
   ],
-  'scenarios-held-out-60': [
-    'assetdesk-mac-invalid-after-restore-with-fresh-app-key',
-    'drawsync-watcher-inotify-limit-falls-back-to-hourly-rescan',
-    'handbook-wiki-too-many-connections-after-max-connections-cut',
-    'negative-homepage-feed-multiple-links-warning-flood',
-    'netpoll-rrd-writes-denied-after-non-root-image',
-    'notepad-realtime-websocket-upgrade-dropped-by-new-proxy',
-    'shelf-uploads-permission-denied-root-owned-nas-export',
-    'yardwatch-bus-error-shm-too-small-after-two-more-cameras',
-  ],
 };
 
 describe('the baseline on every incident set', () => {

@@ -9,6 +9,7 @@ import {
   type AnalyzerContext,
   allPodsReady,
   bonus,
+  boundedLogLines,
   clip,
   clipAround,
   containerSections,
@@ -321,6 +322,43 @@ export function warningsWithoutConsequence(text: string, warnings: readonly stri
     if (through < 0 || next.slice(0, through).some((l) => bad.has(l))) return false;
   }
   return seen > 0;
+}
+
+/** A warning that says how the program settled what it warns about (`using the first link`, `defaulting to 30s`). */
+const SETTLED = /\busing the (?:first|last|newest|latest|oldest|default)\b|\bdefaulting to\b/i;
+/** The quoted name a line is about (`feed 'release-notes'`, `job "nightly"`). */
+const SUBJECT = /'([^'\s]{1,80})'|"([^"\s]{1,80})"/;
+/** A line that reports an HTTP 200 (an access line's status, a fetch's `(200, 42 entries)`). */
+const SERVED_200 = / 200 |\(200[,)]/;
+
+/**
+ * The recurring warning of a log, and a later line that shows its subject working, when every recurring
+ * warning says how the program settled what it warns about (`more than one link found …, using the first
+ * link`) without any word of loss (see `LOST`), names what it is about (a quoted name), and a line after
+ * the last warning names that same subject working (an operation that went through, or a 200). Such a
+ * warning is a notice about the input (a feed, a file) the program copes with, not a fault; a flood of
+ * it is log volume, not breakage. Undefined otherwise.
+ */
+export function settledWarnings(
+  text: string,
+  warnings: readonly string[],
+): { warning: string; after: string; count: number } | undefined {
+  const recurring = repeated(warnings);
+  if (recurring.length === 0) return undefined;
+  if (recurring.some((l) => l.length > 4000 || LOST.test(l) || !SETTLED.test(l))) return undefined;
+  const subjects = new Set(recurring.map((l) => SUBJECT.exec(l)?.slice(1).find(Boolean)));
+  if (subjects.has(undefined) || subjects.size !== 1) return undefined;
+  const subject = [...subjects][0]!;
+  const lines = boundedLogLines(text, Number.POSITIVE_INFINITY);
+  const heads = new Set(recurring.map(head));
+  let last = -1;
+  for (let i = 0; i < lines.length; i++) if (heads.has(head(lines[i]!))) last = i;
+  if (last < 0) return undefined;
+  const bad = new Set([...warnings, ...errorLines(text)]);
+  const after = lines
+    .slice(last + 1)
+    .find((l) => !bad.has(l) && l.includes(subject) && (WENT_THROUGH.test(l) || SERVED_200.test(l)));
+  return after ? { warning: recurring[0]!, after, count: recurring.length } : undefined;
 }
 
 /**
@@ -753,6 +791,8 @@ export const appErrorsAnalyzer: Analyzer = {
       if (warned) bad = recurringWarnings(o.content);
       // Warnings each followed by the operation going through: a notice on the way, not a fault.
       if (warned && warningsWithoutConsequence(o.content, bad)) return [];
+      // Warnings that say how the program settled them, their subject working after: log noise.
+      if (warned && settledWarnings(o.content, bad)) return [];
       if (bad.length === 0 && !known) return [];
       // Failures it retried and got past (start-up retries, then "connected"): not a fault now.
       if ((!known || known.symptom) && recoveredRetries(o.content)) return [];
@@ -808,6 +848,11 @@ export const appErrorsAnalyzer: Analyzer = {
     )) {
       if (errorLines(o.content).length > 0) continue;
       const warnings = recurringWarnings(o.content);
+      const settled = settledWarnings(o.content, warnings);
+      if (settled)
+        return [
+          `The warning "${clip(settled.warning.trim(), 160)}" that pod ${String(o.args['name'])} logs over and over (${settled.count} times in the lines read) says itself how the program copes with its input, and what it warns about works afterwards ("${clip(settled.after.trim(), 160)}"): it is harmless log noise about the input, not a fault, and nothing is broken; if the log volume matters, correct the input it warns about or raise the program's log level above warnings, a change that is safe but not needed for it to work.`,
+        ];
       if (!warningsWithoutConsequence(o.content, warnings)) continue;
       const lines = o.content.split('\n');
       const w = repeated(warnings)[0]!;

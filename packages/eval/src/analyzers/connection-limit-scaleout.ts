@@ -4,7 +4,7 @@ import { type Analyzer, clip, type Finding, outputs, podDeployment } from './typ
 // A database refusing a connection because its connection limit is used up: PostgreSQL's "sorry, too
 // many clients already" and "remaining connection slots are reserved", MySQL's "Too many connections"
 // (ER_CON_COUNT_ERROR, 1040).
-const EXHAUSTED =
+export const EXHAUSTED_CONNECTIONS =
   /sorry, too many clients already|remaining connection slots are reserved|Too many connections|ER_CON_COUNT_ERROR|\b1040\b.{0,40}connections/i;
 // The Deployment controller's event for a scale-up: "Scaled up replica set web-5d8c7b9f4d to 30 from 6".
 const SCALED_UP = /^Scaled up replica set ([a-z0-9][a-z0-9-]{0,252}) to (\d{1,5}) from (\d{1,5})$/;
@@ -38,7 +38,7 @@ export const connectionLimitScaleoutAnalyzer: Analyzer = {
         line: o.content
           .slice(-200_000)
           .split('\n')
-          .find((l) => l.length <= 2000 && EXHAUSTED.test(l)),
+          .find((l) => l.length <= 2000 && EXHAUSTED_CONNECTIONS.test(l)),
       }))
       .find((x) => x.line);
     if (!failing?.line) return [];

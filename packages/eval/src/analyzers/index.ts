@@ -85,6 +85,7 @@ import { idleTimeoutAnalyzer } from './idle-timeout.js';
 import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
 import { incompleteChainAnalyzer } from './incomplete-chain.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
+import { inotifyLimitAnalyzer } from './inotify-limit.js';
 import { intendedStateAnalyzer } from './intended-state.js';
 import { jobChangesAnalyzer } from './job-changes.js';
 import { jobDuplicateWorkAnalyzer } from './job-duplicate-work.js';
@@ -158,6 +159,7 @@ import { pipeExitAnalyzer } from './pipe-exit.js';
 import { pollLoopStuckCallAnalyzer } from './poll-loop-stuck-call.js';
 import { poolRefillAnalyzer } from './pool-refill.js';
 import { poolTimesReplicasAnalyzer } from './pool-times-replicas.js';
+import { poolsOverMaxConnectionsAnalyzer } from './pools-over-max-connections.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
 import { primaryHandoverAnalyzer } from './primary-handover.js';
@@ -213,6 +215,7 @@ import { serviceMonitorSelectorAnalyzer } from './servicemonitor-selector.js';
 import { sessionLifetimeAnalyzer } from './session-lifetime.js';
 import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
 import { sharedVolumeLockAnalyzer } from './shared-volume-lock.js';
+import { shmBusErrorAnalyzer } from './shm-bus-error.js';
 import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { snapshotsOnDataVolumeAnalyzer } from './snapshots-on-data-volume.js';
@@ -243,10 +246,11 @@ import { vectorsInMemoryAnalyzer } from './vectors-in-memory.js';
 import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js';
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
 import { volumeOwnershipAnalyzer } from './volume-ownership.js';
-import { volumePermissionsAnalyzer } from './volume-permissions.js';
+import { volumeBackingAnalyzer, volumePermissionsAnalyzer } from './volume-permissions.js';
 import { vulnerabilityScannersAnalyzer } from './vulnerability-scanners.js';
 import { walArchivePathAnalyzer } from './wal-archive-path.js';
 import { warningsAnalyzer } from './warnings.js';
+import { websocketUpgradeAnalyzer } from './websocket-upgrade.js';
 import { wipedMemberAnalyzer } from './wiped-member.js';
 import { workerThreadsHungReadAnalyzer } from './worker-threads-hung-read.js';
 
@@ -378,7 +382,11 @@ export const ANALYZERS: readonly Analyzer[] = [
   nodePressureAnalyzer,
   nodeNotReadyAnalyzer,
   volumePermissionsAnalyzer,
+  volumeBackingAnalyzer,
   localStorageAnalyzer,
+  websocketUpgradeAnalyzer,
+  inotifyLimitAnalyzer,
+  shmBusErrorAnalyzer,
   volumeNodePinAnalyzer,
   configMountsAnalyzer,
   netpolIngressAnalyzer,
@@ -471,6 +479,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   producerReleaseAnalyzer,
   s3PrefixRateAnalyzer,
   poolTimesReplicasAnalyzer,
+  poolsOverMaxConnectionsAnalyzer,
   proxyNoServerAnalyzer,
   readAfterWriteAnalyzer,
   misplacedSettingAnalyzer,

@@ -638,6 +638,14 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "Redis reached its maxclients limit: the clients' connections together (every replica's pool) exceed it; lower the pools or raise maxclients",
   },
+  // Laravel's Encrypter: the payload's HMAC, computed with the running APP_KEY, does not match the one
+  // stored with it (Illuminate\Encryption\Encrypter::decrypt throws DecryptException "The MAC is
+  // invalid."); laravel.com/docs/encryption, "Gracefully Rotating Encryption Keys" (APP_PREVIOUS_KEYS).
+  {
+    all: ['the mac is invalid'],
+    means:
+      "Laravel could not decrypt a stored value (DecryptException, \"The MAC is invalid.\"): the value was encrypted with a different APP_KEY than the one the application runs with now. Data restored or moved from another installation stays encrypted under that installation's old key, and an install that generated a new key (a chart's default secret) cannot read it; the data itself is intact, so restoring it again changes nothing. Set APP_KEY back to the old installation's key (or list the old key in APP_PREVIOUS_KEYS), then restart the pods",
+  },
   // PostgreSQL's per-role and per-database CONNECTION LIMIT: https://www.postgresql.org/docs/current/sql-createrole.html
   {
     all: ['too many connections for role'],

@@ -579,6 +579,8 @@ export interface DescribedVolume {
   medium: string;
   /** The ConfigMap, Secret or claim the volume names (`Name:`, `SecretName:`, `ClaimName:`). */
   source: string;
+  /** An emptyDir's `SizeLimit:` as printed (`64Mi`); empty when unset or not an emptyDir. */
+  sizeLimit: string;
 }
 
 /** The volumes of a pod description, in order. */
@@ -591,14 +593,15 @@ export function describedVolumes(describe: string): DescribedVolume[] {
     if (!/^\s/.test(l)) break;
     const head = /^ {2}([a-z0-9-]{1,63}):\s*$/.exec(l);
     if (head) {
-      out.push({ name: head[1]!, type: '', medium: '', source: '' });
+      out.push({ name: head[1]!, type: '', medium: '', source: '', sizeLimit: '' });
       continue;
     }
     const v = out.at(-1);
-    const field = /^\s+(Type|Medium|Name|SecretName|ClaimName):[ \t]*(\S*)/.exec(l);
+    const field = /^\s+(Type|Medium|Name|SecretName|ClaimName|SizeLimit):[ \t]*(\S*)/.exec(l);
     if (!v || !field) continue;
     if (field[1] === 'Type') v.type = field[2]!;
     else if (field[1] === 'Medium') v.medium = field[2]!;
+    else if (field[1] === 'SizeLimit') v.sizeLimit = field[2] === '<unset>' ? '' : field[2]!;
     else if (!v.source) v.source = field[2]!;
   }
   return out;

@@ -1,9 +1,11 @@
 import {
   type Analyzer,
   type AnalyzerContext,
+  boundedLogLines,
   clipAround,
   containerSections,
   outputs,
+  podDeployment,
   type Read,
 } from './types.js';
 
@@ -19,16 +21,27 @@ interface Denied {
   line: string;
   claim: boolean;
   nfs?: string | undefined;
+  /** Whether the line is from a crashed container's previous log. */
+  previous: boolean;
 }
 
-/** A crashed container's log line refusing a path under one of its volume mounts, with its pod's owner. */
+/**
+ * A container's log line refusing a path under one of its writable volume mounts, with its pod's owner:
+ * a crashed container's previous log first, then the logs of running containers (a program that keeps
+ * serving while each write fails).
+ */
 function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
   const out: Denied[] = [];
-  for (const logs of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['previous'] === true)) {
-    const pod = String(logs.args['name'] ?? '');
-    // Writing (mkdir, open, chmod), not running a file: a script without its exec bit is not a volume owner problem.
-    const line = logs.content.split('\n').find((l) => DENIED.test(l) && !/\bexec\b|exec format/i.test(l));
-    if (!line) continue;
+  const logs = outputs(ctx.seen, 'get_pod_logs');
+  // A running container's log only in the namespace under investigation: elsewhere it is a bystander.
+  const ordered = [
+    ...logs.filter((o) => o.args['previous'] === true),
+    ...logs.filter((o) => o.args['previous'] !== true && o.args['namespace'] === ctx.ns),
+  ];
+  const done = new Set<string>();
+  for (const log of ordered) {
+    const pod = String(log.args['name'] ?? '');
+    if (done.has(pod)) continue;
     const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).pop();
     if (!described) continue;
     const mounts = containerSections(described.content).flatMap((c) =>
@@ -39,14 +52,22 @@ function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
       })),
     );
     // The path itself or one below it (/data matches /data/x, not /data2).
-    const mount = mounts.find(
-      ({ path: m }) =>
-        [`${m}/`, `${m}'`, `${m}"`, `${m}:`, `${m} `].some((p) => line.includes(p)) || line.endsWith(m),
+    const under = (line: string) =>
+      mounts.find(
+        ({ path: m }) =>
+          [`${m}/`, `${m}'`, `${m}"`, `${m}:`, `${m} `].some((p) => line.includes(p)) || line.endsWith(m),
+      );
+    // Writing (mkdir, open, chmod), not running a file: a script without its exec bit is not a volume owner problem.
+    const line = boundedLogLines(log.content).find(
+      (l) => DENIED.test(l) && !/\bexec\b|exec format/i.test(l) && under(l) !== undefined,
     );
+    if (!line) continue;
+    const mount = under(line);
     const byRs = /^\s*Controlled By:\s+ReplicaSet\/(\S+)-[a-z0-9]{5,10}$/m.exec(described.content)?.[1];
     const bySts = /^\s*Controlled By:\s+StatefulSet\/(\S+)$/m.exec(described.content)?.[1];
     const owner = byRs ?? bySts;
-    if (mount && owner)
+    if (mount && owner) {
+      done.add(pod);
       out.push({
         pod,
         owner,
@@ -55,7 +76,9 @@ function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
         line,
         claim: claimVolume(described.content, mount.volume),
         nfs: nfsVolume(described.content, mount.volume) ?? nfsClaim(ctx, described.content, mount.volume),
+        previous: log.args['previous'] === true,
       });
+    }
   }
   return out;
 }
@@ -113,7 +136,32 @@ function nfsClaim(ctx: AnalyzerContext, described: string, volume: string): stri
   const isNfs = (x: string | undefined) => x !== undefined && /(^|[-_.])nfs($|[-_.])/i.test(x);
   if (isNfs(cls)) return `StorageClass ${cls} (claim ${claim})`;
   if (isNfs(pv)) return `PersistentVolume ${pv} (claim ${claim})`;
+  // The PersistentVolume's own source: an `nfs:` volume source names its server and export path.
+  const served = pv ? nfsOfVolume(ctx, pv) : undefined;
+  if (served) return `PersistentVolume ${pv} (NFS export ${served}, claim ${claim})`;
   return undefined;
+}
+
+/** The bound PersistentVolume the claim's description names (`volumeName:`), if the claim was read. */
+function claimedVolume(ctx: AnalyzerContext, claim: string): string | undefined {
+  const read = outputs(
+    ctx.seen,
+    'describe_resource',
+    (o) => /^(pvc|persistentvolumeclaims?)$/i.test(String(o.args['kind'])) && o.args['name'] === claim,
+  ).pop()?.content;
+  return read ? /^\s*volumeName:\s*(\S{1,253})/m.exec(read)?.[1] : undefined;
+}
+
+/** `server:path` of a PersistentVolume whose read shows an NFS source (`nfs.server:`, `nfs.path:`). */
+function nfsOfVolume(ctx: AnalyzerContext, pv: string): string | undefined {
+  const read = outputs(
+    ctx.seen,
+    'describe_resource',
+    (o) => /^(pv|persistentvolumes?)$/i.test(String(o.args['kind'])) && o.args['name'] === pv,
+  ).pop()?.content;
+  const server = read ? /^\s*nfs\.server:\s*(\S{1,253})/m.exec(read)?.[1] : undefined;
+  if (!server) return undefined;
+  return `${server}:${/^\s*nfs\.path:\s*(\S{1,1000})/m.exec(read!)?.[1] ?? '?'}`;
 }
 
 function claimVolume(described: string, volume: string): boolean {
@@ -122,6 +170,20 @@ function claimVolume(described: string, volume: string): boolean {
   if (at < 0) return false;
   const from = at + head.length;
   return /^\s{4}Type:\s{1,20}PersistentVolumeClaim\b/.test(described.slice(from, from + 200));
+}
+
+/** The reads that show what backs the claim a refusal is on: the claim, then its PersistentVolume. */
+function backingReads(ctx: AnalyzerContext, d: Denied): Read[] {
+  const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === d.pod).pop()?.content;
+  const volume = described ? mountedVolume(described, d.mount) : undefined;
+  const claim = described && volume ? claimOf(described, volume) : undefined;
+  if (!claim) return [];
+  const reads: Read[] = [
+    { tool: 'describe_resource', args: { kind: 'PersistentVolumeClaim', name: claim, namespace: ctx.ns } },
+  ];
+  const pv = claimedVolume(ctx, claim);
+  if (pv) reads.push({ tool: 'describe_resource', args: { kind: 'PersistentVolume', name: pv } });
+  return reads;
 }
 
 /**
@@ -135,26 +197,22 @@ export const volumePermissionsAnalyzer: Analyzer = {
   // The spec read follows from the crashed pod's log at once: a short budget must not end first.
   first: true,
   reads(ctx) {
-    const reads: Read[] = [];
-    for (const d of deniedOnVolume(ctx).slice(0, 1)) {
-      reads.push({ tool: 'get_resource', args: { kind: d.kind, name: d.owner, namespace: ctx.ns } });
+    return [...deniedOnVolume(ctx).slice(0, 1)].flatMap((d) => {
+      const reads: Read[] = [
+        { tool: 'get_resource', args: { kind: d.kind, name: d.owner, namespace: ctx.ns } },
+      ];
       // With fsGroup set, a claim's backing decides whether it can apply: its description names the class.
       const spec = outputs(
         ctx.seen,
         'get_resource',
         (o) => o.args['kind'] === d.kind && o.args['name'] === d.owner,
       ).pop()?.content;
-      if (!spec || !/\bfsGroup:\s*\d/.test(spec) || d.nfs) continue;
-      const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === d.pod).pop()?.content;
-      const volume = described ? mountedVolume(described, d.mount) : undefined;
-      const claim = described && volume ? claimOf(described, volume) : undefined;
-      if (claim)
-        reads.push({
-          tool: 'describe_resource',
-          args: { kind: 'PersistentVolumeClaim', name: claim, namespace: ctx.ns },
-        });
-    }
-    return reads;
+      if (spec && /\bfsGroup:\s*\d/.test(spec) && !d.nfs) reads.push(...backingReads(ctx, d));
+      // Without fsGroup, a claim already read names its PersistentVolume: one read shows an NFS export.
+      else if (spec && !d.nfs && d.claim && backingReads(ctx, d).length === 2)
+        reads.push(backingReads(ctx, d)[1]!);
+      return reads;
+    });
   },
   finds(ctx) {
     for (const d of deniedOnVolume(ctx)) {
@@ -175,7 +233,7 @@ export const volumePermissionsAnalyzer: Analyzer = {
             object: `${d.kind.toLowerCase()} ${d.owner}`,
             cause: `the container runs as a non-root user and may not write its NFS share ${d.nfs} mounted at ${d.mount}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}" — the pod sets fsGroup ${fsGroup}, but the kubelet does not apply fsGroup to NFS volumes (it never changes their ownership), so the export's directory stays owned by root on the server (root-squashed as nobody)`,
             evidence: [
-              `get_pod_logs ${d.pod} (previous): "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}"`,
+              `get_pod_logs ${d.pod}${d.previous ? ' (previous)' : ''}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}"`,
               `describe_pod ${d.pod}: volume at ${d.mount} is NFS ${d.nfs}`,
               `get_resource ${d.kind} ${d.owner}: securityContext fsGroup ${fsGroup}`,
             ],
@@ -193,19 +251,88 @@ export const volumePermissionsAnalyzer: Analyzer = {
       const who = imageUser
         ? "the image's USER, as the spec sets no runAsUser; root would be allowed to write the claim"
         : `securityContext${user ? ` runAsUser ${user}` : ''}${nonRoot ? ', runAsNonRoot' : ''}`;
+      if (d.nfs)
+        return [
+          {
+            weight: 86,
+            object: `${d.kind.toLowerCase()} ${d.owner}`,
+            cause: `the container runs as a non-root user (${imageUser ? "the image's USER, as the spec sets no runAsUser" : who}) and may not write its NFS share ${d.nfs} mounted at ${d.mount}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}" — the export's directories are owned by root on the NFS server, and the kubelet never changes an NFS volume's ownership (fsGroup is not applied to NFS), so only the server's ownership decides who may write`,
+            evidence: [
+              `get_pod_logs ${d.pod}${d.previous ? ' (previous)' : ''}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}"`,
+              `describe_pod ${d.pod}: volume at ${d.mount} is NFS ${d.nfs}`,
+              `get_resource ${d.kind} ${d.owner}: securityContext without fsGroup`,
+            ],
+            advice: `change the ownership on the NFS server: chown the export's directory to the pod's user (or map writes with anonuid/anongid and all_squash on the export); setting fsGroup would not help on NFS`,
+          },
+        ];
       return [
         {
           weight: 86,
           object: `${d.kind.toLowerCase()} ${d.owner}`,
           cause: `the container runs as a non-root user (${who}) and may not write its volume mounted at ${d.mount}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}" — the volume's files are owned by root and the pod sets no fsGroup, so the kubelet does not give the pod's group ownership of them`,
           evidence: [
-            `get_pod_logs ${d.pod} (previous): "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}"`,
+            `get_pod_logs ${d.pod}${d.previous ? ' (previous)' : ''}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}"`,
             `get_resource ${d.kind} ${d.owner}: securityContext without fsGroup`,
           ],
           advice: `set securityContext.fsGroup${user ? ` ${user}` : " (the image user's group id)"} on ${d.owner}'s pod template (the kubelet then makes the volume group-writable), or chown the volume in an init container`,
         },
       ];
     }
+    return [];
+  },
+};
+
+/**
+ * The reads `volumePermissionsAnalyzer` wants after the investigation's own (so they do not take the
+ * budget of a crash's reads): the description of a running pod whose log refuses a path (is the path on
+ * a volume?), and, for a claim without fsGroup, what backs it (an NFS share takes other advice). Finds
+ * nothing itself.
+ */
+export const volumeBackingAnalyzer: Analyzer = {
+  name: 'volume-backing',
+  reads(ctx) {
+    for (const log of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns)) {
+      const pod = String(log.args['name'] ?? '');
+      if (outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).length > 0) continue;
+      // The Deployment's description lists the template's mounts: a refused path under none of them is
+      // no volume's, and the pod's description is not needed.
+      const owner = podDeployment(pod);
+      const template = owner
+        ? outputs(
+            ctx.seen,
+            'describe_deployment',
+            (o) => o.args['namespace'] === ctx.ns && o.args['name'] === owner,
+          ).pop()?.content
+        : undefined;
+      const mounts = template
+        ? [...template.matchAll(/^\s+(\/\S{0,250}) from \S{1,253} \(rw\)/gm)].map((m) => m[1]!)
+        : undefined;
+      const refused = boundedLogLines(log.content).some(
+        (l) =>
+          DENIED.test(l) &&
+          /['"\s]\/[\w.-]{1,100}\//.test(l) &&
+          !/\bexec\b|exec format/i.test(l) &&
+          (mounts === undefined ||
+            mounts.some((m) => l.includes(`${m}/`) || l.includes(`${m}'`) || l.includes(`${m}"`))),
+      );
+      if (!refused) continue;
+      // The Deployment first (its mounts, and the rollout that may have changed its user), then the pod.
+      if (owner && !template)
+        return [{ tool: 'describe_deployment', args: { namespace: ctx.ns, name: owner } }];
+      return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: pod } }];
+    }
+    return deniedOnVolume(ctx)
+      .slice(0, 1)
+      .flatMap((d) => {
+        const spec = outputs(
+          ctx.seen,
+          'get_resource',
+          (o) => o.args['kind'] === d.kind && o.args['name'] === d.owner,
+        ).pop()?.content;
+        return spec && !/\bfsGroup:/.test(spec) && !d.nfs && d.claim ? backingReads(ctx, d) : [];
+      });
+  },
+  finds() {
     return [];
   },
 };

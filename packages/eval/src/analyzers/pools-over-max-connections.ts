@@ -1,0 +1,199 @@
+import { parseTable } from '../k8s-text.js';
+import { EXHAUSTED_CONNECTIONS } from './connection-limit-scaleout.js';
+import { envOf } from './env-values.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  boundedLogLines,
+  clip,
+  configMapText,
+  configMapVolumes,
+  described,
+  type Finding,
+  outputs,
+  podDeployment,
+  serviceHost,
+  unreadConfigMaps,
+} from './types.js';
+
+/** A variable that holds a client's largest pool (`DB_POOL_MAX`, `POOL_SIZE`, `MAX_POOL`), not its floor. */
+const POOL_VAR = /POOL_?(?:MAX|SIZE)\b|MAX_?POOL|POOL_?MAX|^(?:DB_)?POOL$/i;
+/** A pool size inside a URL or DSN (`maxPoolSize=20`, `pool_size=10`, `connection_limit=5`). */
+const POOL_IN_VALUE =
+  /\b(?:maxPoolSize|max_pool_size|pool_size|poolSize|connection_limit|pool_max)=(\d{1,5})\b/i;
+/** Variables that name the database's host. */
+const HOST_VAR = /HOST|URL|DSN|ADDR|URI/i;
+/** A database's connection limit in its configuration file, its arguments or a variable. */
+const MAX_CONNECTIONS = /\bmax[_-]connections\b["']?\s{0,4}[=:]?\s{0,4}["']?(\d{1,6})\b/i;
+
+interface Client {
+  readonly pod: string;
+  readonly line: string;
+  readonly deployment: string;
+}
+
+/** The first pod of the namespace whose log says the database refused it for too many connections. */
+function refusedClient({ ns, seen }: AnalyzerContext): Client | undefined {
+  for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
+    const line = boundedLogLines(o.content).find((l) => EXHAUSTED_CONNECTIONS.test(l));
+    const pod = String(o.args['name'] ?? '');
+    const deployment = podDeployment(pod);
+    if (line && deployment) return { pod, line, deployment };
+  }
+  return undefined;
+}
+
+/** The Deployment's description (`describe_deployment`, else `describe_resource`), if read. */
+function deploymentText(ctx: AnalyzerContext, name: string): string | undefined {
+  return (
+    outputs(
+      ctx.seen,
+      'describe_deployment',
+      (o) => o.args['namespace'] === ctx.ns && o.args['name'] === name,
+    ).pop()?.content ?? described(ctx.seen, 'Deployment', name)
+  );
+}
+
+/** The client's variables: its Deployment's description, else its pod's. */
+function clientEnv(ctx: AnalyzerContext, c: Client) {
+  const text =
+    deploymentText(ctx, c.deployment) ??
+    outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === c.pod).pop()?.content;
+  return text === undefined ? undefined : envOf(text);
+}
+
+/** The Service a host value names (`db.docs.svc`, `mysql://u@db:3306/x`, `db`), in the client's namespace by default. */
+function hostService(value: string, ns: string): { service: string; namespace: string } | undefined {
+  const host = value
+    .trim()
+    .replace(/^[a-z][a-z0-9+.-]{0,20}:\/\//i, '')
+    .replace(/^[^@/]{0,200}@/, '')
+    .split(/[:/?]/)[0]!
+    .toLowerCase();
+  return (
+    serviceHost(host, true) ??
+    (/^[a-z0-9][a-z0-9-]{0,62}$/.test(host) ? { service: host, namespace: ns } : undefined)
+  );
+}
+
+/** The database pod behind the client's host variable, from its namespace's pod list. */
+function databasePod(ctx: AnalyzerContext, env: readonly { name: string; value: string }[]) {
+  for (const v of env.filter((e) => HOST_VAR.test(e.name))) {
+    const svc = hostService(v.value, ctx.ns);
+    if (!svc) continue;
+    const listed = outputs(
+      ctx.seen,
+      'list_pods',
+      (o) => o.args['namespace'] === svc.namespace && !o.args['labelSelector'],
+    ).pop();
+    if (!listed) return { svc, variable: v.name };
+    const pod = parseTable(listed.content)
+      .map((r) => r['NAME'] ?? '')
+      .find((n) => n === svc.service || n.startsWith(`${svc.service}-`));
+    if (pod) return { svc, variable: v.name, pod };
+  }
+  return undefined;
+}
+
+/** The client's pool size: the variable that holds it. */
+function poolOf(env: readonly { name: string; value: string }[]) {
+  for (const v of env) {
+    if (POOL_VAR.test(v.name) && !/MIN/i.test(v.name) && /^\d{1,5}$/.test(v.value))
+      return { size: Number(v.value), where: `${v.name}=${v.value}` };
+    const m = POOL_IN_VALUE.exec(v.value);
+    if (m) return { size: Number(m[1]), where: `${v.name} (${m[0]})` };
+  }
+  return undefined;
+}
+
+/** The Deployment's desired replicas from its description (`Replicas: 3 desired | …`). */
+function desiredReplicas(text: string | undefined): number | undefined {
+  const m = text ? /^Replicas:\s+(\d{1,5}) desired/m.exec(text) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * A database connection limit below what the client's replicas may open: each replica keeps its own
+ * pool, so replicas × pool size connections can be held at once, and a database whose max_connections
+ * is lower (MySQL's `Too many connections`, ER_CON_COUNT_ERROR 1040; PostgreSQL's `too many clients`)
+ * refuses the connections above it, so a share of the requests fail while the rest are served. Found
+ * from the client's log, its Deployment's replicas and pool variable, and the database's limit as its
+ * pod sets it (its arguments, variables, or a ConfigMap it mounts as its configuration); the numbers
+ * decide, not the client's version.
+ */
+export const poolsOverMaxConnectionsAnalyzer: Analyzer = {
+  name: 'pools-over-max-connections',
+  // The database's limit follows from the refused client's log at once: read before the rollout is blamed.
+  first: true,
+  reads(ctx) {
+    const c = refusedClient(ctx);
+    if (!c) return [];
+    const env = clientEnv(ctx, c);
+    if (!env) return [{ tool: 'describe_deployment', args: { namespace: ctx.ns, name: c.deployment } }];
+    if (!poolOf(env)) return [];
+    const db = databasePod(ctx, env);
+    if (!db) return [];
+    if (!db.pod) return [{ tool: 'list_pods', args: { namespace: db.svc.namespace } }];
+    const desc = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === db.pod).pop()?.content;
+    if (!desc) return [{ tool: 'describe_pod', args: { namespace: db.svc.namespace, name: db.pod } }];
+    if (MAX_CONNECTIONS.test(desc)) return [];
+    return unreadConfigMaps(ctx.seen, db.svc.namespace, configMapVolumes(desc), 2);
+  },
+  finds(ctx) {
+    const c = refusedClient(ctx);
+    if (!c) return [];
+    const env = clientEnv(ctx, c);
+    const pool = env ? poolOf(env) : undefined;
+    const db = env ? databasePod(ctx, env) : undefined;
+    if (!pool || !db?.pod) return [];
+    const desc = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === db.pod).pop()?.content;
+    if (!desc) return [];
+    const sources = [
+      { where: `describe_pod ${db.pod}`, text: desc },
+      ...configMapVolumes(desc).map((n) => ({
+        where: `ConfigMap ${n}`,
+        text: configMapText(ctx.seen, n, db.svc.namespace) ?? '',
+      })),
+    ];
+    const set = sources.map((s) => ({ ...s, m: MAX_CONNECTIONS.exec(s.text) })).find((s) => s.m !== null);
+    if (!set?.m) return [];
+    const limit = Number(set.m[1]);
+    const deployText = deploymentText(ctx, c.deployment);
+    const listed = outputs(
+      ctx.seen,
+      'list_pods',
+      (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
+    ).pop();
+    const replicas =
+      desiredReplicas(deployText) ??
+      (parseTable(listed?.content ?? '').filter((r) => podDeployment(r['NAME'] ?? '') === c.deployment)
+        .length ||
+        1);
+    const total = replicas * pool.size;
+    if (total <= limit) return [];
+    // The scale-up that brought the replicas to their count, when the events show it.
+    const scaled = [
+      deployText ?? '',
+      ...outputs(ctx.seen, 'get_events', (o) => o.args['namespace'] === ctx.ns).map((o) => o.content),
+    ]
+      .join('\n')
+      .split('\n')
+      .map((l) => /Scaled up replica set (\S{1,253}) to (\d{1,5}) from (\d{1,5})/.exec(l))
+      .find((m) => m !== null && m[1]!.startsWith(`${c.deployment}-`) && Number(m[2]) === replicas);
+    const perReplica = Math.floor(limit / replicas);
+    const cause = `the database ${db.pod} allows max_connections = ${limit} (${set.where}), but ${c.deployment}'s ${replicas} replicas each keep a connection pool of up to ${pool.size} (${pool.where}): ${replicas} × ${pool.size} = ${total} connections, more than the ${limit} the database accepts${scaled ? `, since ${c.deployment} was scaled up from ${scaled[3]} to ${scaled[2]} replicas ("${clip(scaled[0], 120)}")` : ''}. Once the pools hold ${limit}, every further connection is refused ("${clip(c.line.trim(), 140)}"), so some requests fail while the rest are served; the client's version is not at fault, the limit is below what its pools open`;
+    const out: Finding = {
+      weight: 94,
+      object: `deployment ${c.deployment}`,
+      cause,
+      evidence: [
+        `get_pod_logs ${c.pod}: "${clip(c.line.trim(), 160)}"`,
+        `${set.where.startsWith('ConfigMap') ? 'get_resource ' : ''}${set.where}: "${clip(set.m[0], 80)}"`,
+        `describe_deployment ${c.deployment}: ${replicas} replicas, ${pool.where}`,
+      ],
+      advice: `raise the database's max_connections to at least ${total} plus headroom for other clients and administration (in ${set.where}), or lower ${pool.where.split(/[=( ]/)[0]} to ${Math.max(1, perReplica - 1)} so ${replicas} replicas stay below ${limit}; scaling ${c.deployment} back in also fits the limit`,
+      revisionSound: true,
+    };
+    return [out];
+  },
+};
