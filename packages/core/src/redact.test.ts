@@ -62,6 +62,23 @@ describe('redactSecrets', () => {
     expect(redactSecrets('basic_auth: s3cr3tpass')).toBe('basic_auth: <redacted>');
   });
 
+  it("reads a secret-looking name after an object's kind as the object's name", () => {
+    for (const text of [
+      'No fault found in namespace passwords: the workloads are healthy.',
+      'deployment token-service: 2 of 3 replicas available',
+      'ns/secrets: Active',
+      'Service api-keys: selector app=api-keys matches no pods',
+    ])
+      expect(redactSecrets(text)).toBe(text);
+    for (const text of [
+      'secret password: hunter2secret',
+      'export PASSWORD=hunter2secret',
+      'mynamespace password: hunter2secret',
+      'namespace-password: hunter2secret',
+    ])
+      expect(redactSecrets(text)).toContain('<redacted>');
+  });
+
   it("keeps kube-apiserver's error about a body it could not decode into a Secret, and only that", () => {
     const text =
       'Error from server (BadRequest): error when creating "db.yaml": Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 4';

@@ -447,6 +447,48 @@ function afterAWord(text: string, at: number): boolean {
   );
 }
 
+/**
+ * Kinds of Kubernetes objects whose names prose puts after the kind (`namespace passwords`,
+ * `deployment token-service`). `secret` is not one of them: `secret password: …` is a key.
+ */
+const KIND_WORDS: ReadonlySet<string> = new Set([
+  'namespace',
+  'namespaces',
+  'ns',
+  'service',
+  'svc',
+  'pod',
+  'deployment',
+  'statefulset',
+  'daemonset',
+  'replicaset',
+  'job',
+  'cronjob',
+  'configmap',
+  'ingress',
+]);
+
+/**
+ * Whether the word just before `at` (a space or tab, or one `/`, between) is a kind of Kubernetes object
+ * (see `KIND_WORDS`): the name at `at` is then an object's name, not a key. Reads back at most 16
+ * characters.
+ */
+function afterKindWord(lower: string, at: number): boolean {
+  let i = at - 1;
+  if (lower.charCodeAt(i) === 47) i--;
+  else {
+    if (lower.charCodeAt(i) !== 32 && lower.charCodeAt(i) !== 9) return false;
+    while (i >= 0 && at - i < 4 && (lower.charCodeAt(i) === 32 || lower.charCodeAt(i) === 9)) i--;
+  }
+  const end = i + 1;
+  while (i >= 0 && end - i <= 16 && lower.charCodeAt(i) >= 97 && lower.charCodeAt(i) <= 122) i--;
+  // The kind is a word of its own: what stands before it is not a letter, a digit, `_` or `-`.
+  const before = i >= 0 ? lower.charCodeAt(i) : 32;
+  if ((before >= 48 && before <= 57) || (before >= 97 && before <= 122) || before === 95 || before === 45)
+    return false;
+  return KIND_WORDS.has(lower.slice(i + 1, end));
+}
+
 /** Whether a port (one to five digits) starts at `at`, ended by `/`, a quote, a space or the text's end. */
 function isPort(text: string, at: number): boolean {
   let j = at;
@@ -513,6 +555,8 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
       continue;
     if (nameEnd - nameStart === 4 && lower.startsWith('auth', nameStart) && afterAWord(text, nameStart))
       continue;
+    // An object's name after its kind (`namespace passwords: the workloads are healthy`, `ns/secrets: …`).
+    if (afterKindWord(lower, nameStart)) continue;
 
     // The key's closing quote (plain or JSON-escaped), spaces, then = or :, spaces, then an
     // optional opening quote.

@@ -101,7 +101,8 @@ function stampText(line: string): string | undefined {
  * pods are healthy. When that line recurs (the same text, its numbers aside) three times or more, the
  * answer says from when to when, which of its `key=value` figures stayed the same in every repeat
  * (steady) and over what range the others moved: whether a figure grows is what a question about a
- * leak or a backlog turns on. At most two lines, of different logs or shapes; none that shares less
+ * leak or a backlog turns on; a warning said once among five lines or more is said to be a single
+ * occurrence. At most two lines, of different logs or shapes; none that shares less
  * than two of the task's words, unless it is such a series of figures and shares one. Returns one
  * sentence, or none.
  */
@@ -160,6 +161,9 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
     // what matched.
     const first = [...wordsOf(p.line)].filter((w) => asked.has(w)).sort((a, b) => b.length - a.length)[0];
     let text = `"${first ? clipAround(p.line, first, 240) : clip(p.line, 240)}" (${p.pod})`;
+    // A warning said once among many lines: a single occurrence, not a condition that persists.
+    if (same.length === 1 && p.log.length >= 5 && /\bWARN(?:ING)?\b/i.test(p.line))
+      text += `, logged once among the ${p.log.length} lines read (a single occurrence, not a recurring one)`;
     if (same.length >= 3) {
       const from = stampText(same[0]!);
       const to = stampText(same[same.length - 1]!);

@@ -112,11 +112,13 @@ import { logRotationPressureAnalyzer } from './log-rotation-pressure.js';
 import { logShipperBufferAnalyzer } from './log-shipper-buffer.js';
 import { loggedConfigFileAnalyzer } from './logged-config-file.js';
 import { loggedLimitAnalyzer } from './logged-limit.js';
+import { lowercaseNameAnalyzer } from './lowercase-name.js';
 import { memoryHpaFloorAnalyzer } from './memory-hpa-floor.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { misplacedSettingAnalyzer } from './misplaced-setting.js';
+import { misroutedPathAnalyzer } from './misrouted-path.js';
 import { misspeltPrincipalAnalyzer } from './misspelt-principal.js';
 import { mongoAuthSourceAnalyzer } from './mongo-auth-source.js';
 import { mongoStaleIndexAnalyzer } from './mongo-stale-index.js';
@@ -157,6 +159,7 @@ import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
 import { pollLoopStuckCallAnalyzer } from './poll-loop-stuck-call.js';
+import { poolLeakAnalyzer } from './pool-leak.js';
 import { poolRefillAnalyzer } from './pool-refill.js';
 import { poolTimesReplicasAnalyzer } from './pool-times-replicas.js';
 import { poolsOverMaxConnectionsAnalyzer } from './pools-over-max-connections.js';
@@ -228,6 +231,7 @@ import { staleRingMemberAnalyzer } from './stale-ring-member.js';
 import { staleRunClaimAnalyzer } from './stale-run-claim.js';
 import { stalenessThresholdAnalyzer } from './staleness-threshold.js';
 import { stalledPeriodicJobAnalyzer } from './stalled-periodic-job.js';
+import { startTimeoutAnalyzer } from './start-timeout.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
 import { storageAnalyzer } from './storage.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
@@ -384,6 +388,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   volumePermissionsAnalyzer,
   volumeBackingAnalyzer,
   localStorageAnalyzer,
+  misroutedPathAnalyzer,
+  lowercaseNameAnalyzer,
+  poolLeakAnalyzer,
+  startTimeoutAnalyzer,
   websocketUpgradeAnalyzer,
   inotifyLimitAnalyzer,
   shmBusErrorAnalyzer,

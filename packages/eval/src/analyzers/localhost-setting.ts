@@ -103,6 +103,10 @@ export const localhostSettingAnalyzer: Analyzer = {
     if (!logged) return [];
     for (const c of logged.containers) {
       const vars = envOf(c.body).filter((e) => LOOPBACK.exec(e.value)?.[2] === loop.port);
+      if (vars.length === 0) {
+        const unset = unsetHost(ctx, loop, c, logged.described.content);
+        if (unset) return [unset];
+      }
       if (vars.length !== 1) continue;
       // Another container of the pod that declares the port (a sidecar proxy) is what localhost means.
       const sidecar = containerSections(logged.described.content).some(
@@ -151,3 +155,89 @@ export const localhostSettingAnalyzer: Analyzer = {
     return [];
   },
 };
+
+/** The names of a container section's variables, literal or not (`NAME:  value`, `NAME:  <set to …>`). */
+function variableNames(body: string): string[] {
+  const lines = body.split('\n');
+  const at = lines.findIndex((l) => /^\s*Environment:\s*$/.test(l));
+  if (at < 0) return [];
+  const indent = (lines[at]!.match(/^\s*/)?.[0].length ?? 0) + 1;
+  const out: string[] = [];
+  for (const l of lines.slice(at + 1, at + 201)) {
+    if ((l.match(/^\s*/)?.[0].length ?? 0) < indent || !l.trim()) break;
+    const m = /^\s*([A-Z][A-Z0-9_]{0,127}):\s/.exec(l);
+    if (m) out.push(m[1]!);
+  }
+  return out;
+}
+
+/** The prefix (`APP_`) that at least two of the variables share, the longest first word that does. */
+function sharedPrefix(names: readonly string[]): string | undefined {
+  const count = new Map<string, number>();
+  for (const n of names) {
+    const at = n.indexOf('_');
+    if (at > 1) count.set(n.slice(0, at + 1), (count.get(n.slice(0, at + 1)) ?? 0) + 1);
+  }
+  return [...count.entries()]
+    .filter(([, n]) => n >= 2)
+    .sort((a, b) => b[1] - a[1] || b[0].length - a[0].length)[0]?.[0];
+}
+
+/**
+ * A program refused on localhost because no variable names its server: its variables share a prefix
+ * (`APP_TOKEN`, `APP_INSECURE`), none of them holds a host, and such a program falls back to localhost
+ * for the server it was not told about. When exactly one Service (this namespace first, its own
+ * Service aside) serves the refused port, the setting to add is `<prefix>HOST`, the prefix's host
+ * variable, set to that Service's DNS name with the scheme and port the log shows.
+ */
+function unsetHost(
+  ctx: AnalyzerContext,
+  loop: Loop,
+  c: { name: string; body: string },
+  described: string,
+): Finding | undefined {
+  const names = variableNames(c.body);
+  const prefix = sharedPrefix(names);
+  if (
+    !prefix ||
+    names.some(
+      (n) => n.startsWith(prefix) && /HOST|URL|ADDR|SERVER|ENDPOINT|URI/.test(n.slice(prefix.length)),
+    )
+  )
+    return undefined;
+  const owner = ownerDeployment(described);
+  const serving = outputs(ctx.seen, 'list_services')
+    .flatMap((o) => parseTable(o.content).map((r) => ({ r, ns: String(o.args['namespace'] ?? '') })))
+    .filter(
+      ({ r }) =>
+        r['NAME'] !== owner &&
+        (r['PORT(S)'] ?? '').split(',').some((p) => p.split('/')[0]?.split(':')[0] === loop.port),
+    );
+  const here = serving.filter((x) => x.ns === ctx.ns);
+  const pick = here.length > 0 ? here : serving;
+  if (pick.length !== 1) return undefined;
+  const svc = pick[0]!;
+  const scheme = /\b(https?|wss?|grpcs?):\/\/(?:127\.0\.0\.1|localhost|\[::1\]):/i
+    .exec(loop.line)?.[1]
+    ?.toLowerCase();
+  const variable = `${prefix}HOST`;
+  const value = `${scheme ? `${scheme}://` : ''}${svc.r['NAME']}.${svc.ns}.svc:${loop.port}`;
+  return {
+    weight: 90,
+    object: owner ? `deployment ${owner} (pod ${loop.pod})` : `pod ${loop.pod}`,
+    cause: `${owner ?? loop.pod} is not told where its server is: its ${prefix} variables (${names.filter((n) => n.startsWith(prefix)).join(', ')}) set no server host or URL, so the program falls back to localhost, and localhost inside a pod is the pod itself, where nothing listens on port ${loop.port}: every connection is refused ("${clip(loop.line, 160)}") and it never becomes ready. The server it should reach is the Service ${svc.r['NAME']}${svc.ns !== ctx.ns ? ` in ${svc.ns}` : ''}, which serves port ${loop.port}; the credentials are not what fails`,
+    evidence: [
+      `get_pod_logs ${loop.pod}: "${clip(loop.line, 180)}"`,
+      `describe_pod ${loop.pod}: container ${c.name}: ${names.join(', ')} (no server host)`,
+      `list_services ${svc.ns}: ${svc.r['NAME']} ${svc.r['PORT(S)'] ?? ''}`,
+    ],
+    advice: `set ${variable} on ${owner ?? loop.pod} to ${value} (the server host setting of its ${prefix} variables), so it reaches the Service instead of localhost`,
+    ...envFix(
+      ctx.ns,
+      owner,
+      c.name,
+      [{ name: variable, value }],
+      `set ${variable}=${value} on ${owner}/${c.name}, the server it falls back to localhost without`,
+    ),
+  };
+}

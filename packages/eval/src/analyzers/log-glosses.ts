@@ -638,6 +638,20 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "Redis reached its maxclients limit: the clients' connections together (every replica's pool) exceed it; lower the pools or raise maxclients",
   },
+  // Python's urllib.parse reads the port after the last ':' of the network location, which ends at the
+  // first '/', '?' or '#' (RFC 3986, section 3.2): a password holding one of those, not percent-encoded,
+  // cuts the location short, and its first characters are read as the port (urllib.parse, `port`).
+  {
+    all: ['port could not be cast to integer value'],
+    means:
+      "the connection URL cannot be parsed: its password (the user information before '@') holds a reserved character ('/', '?' or '#') that is not percent-encoded, so the parser ends the host part at it and reads the password's first characters as the port. A password rotated to one with such characters breaks every client that reads the URL; percent-encode the password in the URL (/ as %2F, ? as %3F, # as %23, @ as %40) or pick one without reserved characters. The server the URL names is not what fails",
+  },
+  // Go's net/url: the same cut, as Go's parser reports it.
+  {
+    all: ['invalid port', 'after host'],
+    means:
+      "the connection URL cannot be parsed: its password (the user information before '@') holds a reserved character ('/', '?' or '#') that is not percent-encoded, so the parser ends the host part at it and what follows the last ':' is not a port; percent-encode the password in the URL (/ as %2F, ? as %3F, # as %23, @ as %40) or pick one without reserved characters",
+  },
   // Laravel's Encrypter: the payload's HMAC, computed with the running APP_KEY, does not match the one
   // stored with it (Illuminate\Encryption\Encrypter::decrypt throws DecryptException "The MAC is
   // invalid."); laravel.com/docs/encryption, "Gracefully Rotating Encryption Keys" (APP_PREVIOUS_KEYS).

@@ -8,6 +8,7 @@ import {
   listedReads,
   outputs,
   ownerDeployment,
+  podDeployment,
   type Read,
 } from './types.js';
 
@@ -225,7 +226,7 @@ function serviceFacts(
   seen: readonly SeenObservation[],
   ns: string,
   name: string,
-): { port?: number; selector?: Record<string, string> } {
+): { port?: number; ports?: number[]; ip?: string; selector?: Record<string, string> } {
   const d = outputs(
     seen,
     'describe_service',
@@ -243,7 +244,16 @@ function serviceFacts(
           }),
         )
       : undefined;
-  return { ...(port ? { port: Number(port) } : {}), ...(selector ? { selector } : {}) };
+  const ports = [...d.content.matchAll(/^Port:\s+(?:\S{1,63}\s+)?(\d{1,5})\/(?:TCP|UDP|SCTP)/gm)].map((m) =>
+    Number(m[1]),
+  );
+  const ip = /^IP:\s+(\d{1,3}(?:\.\d{1,3}){3})\s*$/m.exec(d.content)?.[1];
+  return {
+    ...(port ? { port: Number(port) } : {}),
+    ...(ports.length > 0 ? { ports } : {}),
+    ...(ip ? { ip } : {}),
+    ...(selector ? { selector } : {}),
+  };
 }
 
 /**
@@ -268,12 +278,29 @@ export function shortHosts(text: string, ns: string): { service: string; ns: str
 }
 
 /** Client logs in the namespace with a dropped connection, and the remote Services each names. */
+/**
+ * The pod's description, else its Deployment's (the pod template: its labels, variables and mounts), so
+ * a client whose pod was not described is still read.
+ */
+function describedOrTemplate(seen: readonly SeenObservation[], ns: string, pod: string) {
+  const described = outputs(seen, 'describe_pod', (o) => o.args['name'] === pod).pop();
+  if (described) return described;
+  const owner = podDeployment(pod);
+  return owner
+    ? outputs(
+        seen,
+        'describe_deployment',
+        (o) => o.args['namespace'] === ns && o.args['name'] === owner,
+      ).pop()
+    : undefined;
+}
+
 function dropped(seen: readonly SeenObservation[], ns: string) {
   return outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)
     .map((l) => ({ l, line: linesWith(l.content, DROPPED).pop() }))
     .filter((x): x is { l: SeenObservation; line: string } => x.line !== undefined)
     .map((x) => {
-      const pod = outputs(seen, 'describe_pod', (o) => o.args['name'] === x.l.args['name']).pop();
+      const pod = describedOrTemplate(seen, ns, String(x.l.args['name'] ?? ''));
       const text = `${x.l.content}\n${pod?.content ?? ''}`;
       const sure = remoteHosts(text, ns);
       const maybe = shortHosts(text, ns).filter(
@@ -286,6 +313,13 @@ function dropped(seen: readonly SeenObservation[], ns: string) {
 
 const ADDRESS = /\b(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/;
 
+/** The values of a described pod's variables whose names end in PORT (`SMTP_PORT:  587`). */
+function envPorts(described: string): number[] {
+  return [...described.matchAll(/^\s+[A-Z][A-Z0-9_]{0,100}PORT:\s+"?(\d{1,5})"?\s*$/gm)].map((m) =>
+    Number(m[1]),
+  );
+}
+
 /** Client logs in the namespace whose dropped connection names a literal address and port. */
 function droppedAddress(seen: readonly SeenObservation[], ns: string) {
   return outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)
@@ -294,7 +328,7 @@ function droppedAddress(seen: readonly SeenObservation[], ns: string) {
         .filter((x) => ADDRESS.test(x))
         .pop();
       const m = line ? ADDRESS.exec(line) : null;
-      const pod = outputs(seen, 'describe_pod', (o) => o.args['name'] === l.args['name']).pop();
+      const pod = describedOrTemplate(seen, ns, String(l.args['name'] ?? ''));
       return line && m && pod ? { l, line, pod, ip: m[1]!, port: Number(m[2]) } : undefined;
     })
     .filter((x) => x !== undefined);
@@ -339,11 +373,20 @@ export const netpolEgressAnalyzer: Analyzer = {
         const svc = serviceFacts(seen, h.ns, h.service);
         // A short name counts once it is known to be a Service.
         if ('unsure' in h && svc.port === undefined) continue;
-        const port = h.port ?? svc.port;
+        // A Service with several ports: the one the client dialled (its cluster IP and port in the
+        // dropped line), else the one a port variable of the client names, else its first.
+        const dialled = ADDRESS.exec(line);
+        const portVars = envPorts(pod.content).filter((p) => svc.ports?.includes(p));
+        const port =
+          h.port ??
+          (dialled && dialled[1] === svc.ip ? Number(dialled[2]) : undefined) ??
+          (portVars.length === 1 ? portVars[0] : undefined) ??
+          svc.port;
         const rules = selecting.flatMap((p) => p.rules);
         if (rules.some((r) => ruleAllows(r, ns, h.ns, port, svc.selector))) continue;
         const client = String(l.args['name'] ?? '');
-        const owner = ownerDeployment(pod.content);
+        const owner =
+          pod.tool === 'describe_deployment' ? String(pod.args['name'] ?? '') : ownerDeployment(pod.content);
         const names = selecting.map((p) => p.name).join(', ');
         const out: Finding = {
           weight: 90,

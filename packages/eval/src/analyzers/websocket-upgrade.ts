@@ -1,3 +1,4 @@
+import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -6,8 +7,10 @@ import {
   configMapVolumes,
   containerSections,
   type Finding,
+  namespaceNames,
   outputs,
   ownerDeployment,
+  ownerName,
   type Read,
 } from './types.js';
 
@@ -18,15 +21,19 @@ const WEBSOCKET = /websocket/i;
  * Required) or by the server's words (no Upgrade header). Linear: fixed words.
  */
 const NOT_UPGRADED =
-  /" (?:400|426) \d|\bno '?upgrade\b|missing '?upgrade\b|upgrade required|not a websocket/i;
-/** The path of an access log's request line (`"GET /realtime/?noteId=x HTTP/1.1"`). */
-const REQUEST_PATH = /"(?:GET|POST) (\/[^\s?"]{0,200})/;
-/** An nginx `location` with a prefix path (exact `=` and `^~` too; regular expressions left out). */
-const LOCATION = /\blocation\s{1,10}(?:(?:=|\^~)\s{1,10})?(\/[^\s{]{0,200})\s{0,10}\{/g;
+  /" (?:400|426) \d|=> (?:400|426)\b|\b(?:no|without|missing) '?upgrade\b|upgrade required|not a websocket/i;
+/** A server's own words for a request that asked for no upgrade. */
+const SERVER_WORDS = /\b(?:no|without|missing) '?upgrade\b|upgrade required|not a websocket/i;
+/** The path of a request line (`"GET /realtime/?noteId=x HTTP/1.1"`, `GET /hub?Token=x`). */
+const REQUEST_PATH = /(?:^|["\s(])(?:GET|POST) (\/[^\s?"]{0,200})/;
+/** An nginx `location` with a prefix path, or an exact one (`=`); regular expressions left out. */
+const LOCATION = /\blocation\s{1,10}(?:(=|\^~)\s{1,10})?(\/[^\s{]{0,200})\s{0,10}\{/g;
+/** Names of the namespaces and workloads that front others: proxies, gateways, edges, ingresses. */
+const FRONT = /proxy|nginx|edge|gateway|ingress|front/;
 
 /** The text of each location block of an nginx configuration, with its path (braces counted). */
-export function nginxLocations(text: string): { path: string; block: string }[] {
-  const out: { path: string; block: string }[] = [];
+export function nginxLocations(text: string): { path: string; exact: boolean; block: string }[] {
+  const out: { path: string; exact: boolean; block: string }[] = [];
   const t = text.slice(0, 100_000);
   for (const m of t.matchAll(LOCATION)) {
     const open = m.index! + m[0].length;
@@ -36,7 +43,7 @@ export function nginxLocations(text: string): { path: string; block: string }[] 
       if (t[i] === '{') depth++;
       else if (t[i] === '}') depth--;
     }
-    out.push({ path: m[1]!, block: t.slice(open, i - 1) });
+    out.push({ path: m[2]!, exact: m[1] === '=', block: t.slice(open, i - 1) });
   }
   return out;
 }
@@ -66,10 +73,37 @@ export const websocketUpgradeAnalyzer: Analyzer = {
   reads(ctx) {
     if (!refused(ctx)) return [];
     const reads: Read[] = [];
-    for (const p of proxyPods(ctx))
+    const proxies = proxyPods(ctx);
+    for (const p of proxies)
       for (const name of p.configMaps)
-        if (!configText(ctx, name))
-          reads.push({ tool: 'describe_resource', args: { kind: 'ConfigMap', name, namespace: ctx.ns } });
+        if (!configText(ctx, p.namespace, name))
+          reads.push({
+            tool: 'describe_resource',
+            args: { kind: 'ConfigMap', name, namespace: p.namespace },
+          });
+    if (proxies.length > 0) return reads.slice(0, 2);
+    // No proxy in the namespace: the one in front may be in a namespace named for it (`edge`, `ingress`).
+    for (const other of namespaceNames(ctx.seen)
+      .filter((n) => n !== ctx.ns && FRONT.test(n))
+      .slice(0, 2)) {
+      const listed = outputs(
+        ctx.seen,
+        'list_pods',
+        (o) => o.args['namespace'] === other && !o.args['labelSelector'],
+      ).pop();
+      if (!listed) {
+        reads.push({ tool: 'list_pods', args: { namespace: other } });
+        continue;
+      }
+      const owners = new Set<string>();
+      for (const r of parseTable(listed.content)) {
+        const name = r['NAME'] ?? '';
+        if (r['STATUS'] !== 'Running' || owners.has(ownerName(name)) || owners.size >= 2) continue;
+        owners.add(ownerName(name));
+        if (!outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === name).length)
+          reads.push({ tool: 'describe_pod', args: { namespace: other, name } });
+      }
+    }
     return reads.slice(0, 2);
   },
   finds(ctx) {
@@ -77,12 +111,12 @@ export const websocketUpgradeAnalyzer: Analyzer = {
     if (!r) return [];
     for (const p of proxyPods(ctx)) {
       for (const name of p.configMaps) {
-        const text = configText(ctx, name);
+        const text = configText(ctx, p.namespace, name);
         if (!text || !/proxy_pass/.test(text)) continue;
         const locations = nginxLocations(text);
         const path = r.path ?? '/';
         const at = locations
-          .filter((l) => path.startsWith(l.path) || `${path}/` === l.path)
+          .filter((l) => (l.exact ? path === l.path : path.startsWith(l.path) || `${path}/` === l.path))
           .sort((a, b) => b.path.length - a.path.length)[0];
         if (!at || !/proxy_pass/.test(at.block)) continue;
         const upgrade = sends(text, at.block, 'Upgrade');
@@ -96,8 +130,8 @@ export const websocketUpgradeAnalyzer: Analyzer = {
         const who = p.owner ? `deployment ${p.owner}` : `pod ${p.pod}`;
         const out: Finding = {
           weight: 92,
-          object: p.owner ? `deployment ${p.owner} (pod ${p.pod})` : `pod ${p.pod}`,
-          cause: `the proxy ${p.owner ?? p.pod} does not pass the WebSocket upgrade on: its nginx configuration (ConfigMap ${name}) proxies location ${at.path} without ${missing.join(' and ')}${version ? '' : ' (nor proxy_http_version 1.1)'}, and nginx does not forward the hop-by-hop Upgrade and Connection headers by itself, so the server behind it gets a plain HTTP request and refuses the WebSocket ("${clip(r.line.trim(), 180)}"); ordinary pages through the same proxy work, and the load on the server is not the cause`,
+          object: `${p.owner ? `deployment ${p.owner}` : `pod ${p.pod}`}${p.namespace !== ctx.ns ? ` in ${p.namespace}` : ''} (${p.owner ? `pod ${p.pod}` : 'nginx'})`,
+          cause: `the proxy ${p.owner ?? p.pod}${p.namespace !== ctx.ns ? ` in namespace ${p.namespace}` : ''} does not pass the WebSocket upgrade on: ${r.path ? `requests for ${r.path} fall to` : 'its'} location ${at.path} of its nginx configuration (ConfigMap ${name}), which proxies them without ${missing.join(' and ')}${version ? '' : ' (nor proxy_http_version 1.1)'}, and nginx does not forward the hop-by-hop Upgrade and Connection headers by itself, so the server behind it gets a plain HTTP request and refuses the WebSocket ("${clip(r.line.trim(), 180)}"); ordinary pages through the same proxy work, and the load on the server is not the cause`,
           evidence: [
             `${r.tool} ${r.pod}: "${clip(r.line.trim(), 200)}"`,
             `describe_resource ConfigMap ${name}: location ${at.path} sets no ${missing.map((m) => m.split(' ').slice(0, 2).join(' ')).join(', no ')}`,
@@ -112,45 +146,58 @@ export const websocketUpgradeAnalyzer: Analyzer = {
   },
 };
 
-/** The first refused WebSocket request in the namespace's logs, with its path when an access line gives it. */
+/**
+ * The refused WebSocket request in the namespace's logs: the server's own words for it when a line has
+ * them (`request without 'Upgrade: websocket' header`), else the first refusal (a 400 in an access line),
+ * with the request's path when a line gives it.
+ */
 function refused(ctx: AnalyzerContext) {
   let found: { pod: string; line: string; tool: string; path?: string } | undefined;
+  let worded = false;
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
     for (const l of boundedLogLines(o.content)) {
       if (!WEBSOCKET.test(l) || !NOT_UPGRADED.test(l)) continue;
       const path = REQUEST_PATH.exec(l)?.[1];
-      // An access line names the path; a server's refusal says why. Keep the first, fill in the path.
-      if (!found) found = { pod: String(o.args['name'] ?? ''), line: l, tool: 'get_pod_logs' };
+      const words = SERVER_WORDS.test(l);
+      if (!found || (words && !worded)) {
+        found = {
+          pod: String(o.args['name'] ?? ''),
+          line: l,
+          tool: 'get_pod_logs',
+          ...(found?.path ? { path: found.path } : {}),
+        };
+        worded = words;
+      }
       if (path && !found.path) found.path = path;
     }
   }
   return found;
 }
 
-/** Described pods of the namespace that run nginx, with the ConfigMaps they mount and their Deployment. */
+/**
+ * Described pods that run nginx, with the ConfigMaps they mount and their Deployment: those of the
+ * namespace, else those of the other namespaces read.
+ */
 function proxyPods(ctx: AnalyzerContext) {
-  return outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)
+  const nginx = outputs(ctx.seen, 'describe_pod')
     .filter((d) => containerSections(d.content).some((c) => /^\s+Image:\s+\S{0,200}nginx/m.test(c.body)))
     .map((d) => ({
       pod: String(d.args['name'] ?? ''),
+      namespace: String(d.args['namespace'] ?? ctx.ns),
       owner: ownerDeployment(d.content),
       configMaps: configMapVolumes(d.content),
     }));
+  const here = nginx.filter((p) => p.namespace === ctx.ns);
+  return here.length > 0 ? here : nginx;
 }
 
-/** The read text of ConfigMap `name` in the namespace (`describe_resource` or `get_resource`). */
-function configText(ctx: AnalyzerContext, name: string): string | undefined {
-  return outputs(
-    ctx.seen,
-    'describe_resource',
-    (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === name && o.args['namespace'] === ctx.ns,
-  )
-    .concat(
-      outputs(
-        ctx.seen,
-        'get_resource',
-        (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === name && o.args['namespace'] === ctx.ns,
-      ),
-    )
-    .pop()?.content;
+/** The read text of ConfigMap `name` in `namespace` (`describe_resource` or `get_resource`). */
+function configText(ctx: AnalyzerContext, namespace: string, name: string): string | undefined {
+  const of = (tool: string) =>
+    outputs(
+      ctx.seen,
+      tool,
+      (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === name && o.args['namespace'] === namespace,
+    );
+  return [...of('describe_resource'), ...of('get_resource')].pop()?.content;
 }
