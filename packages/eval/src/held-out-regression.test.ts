@@ -48,9 +48,7 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-47': ['negative-storefront-single-502-during-rolling-deploy'],
   'scenarios-held-out-48': [
     'catalog-writes-not-primary-after-mongo-election',
-    'clickstream-producer-zstd-rejected-by-old-brokers',
     'negative-search-sync-version-conflicts-optimistic-locking',
-    'wiki-502-uwsgi-request-block-size-after-sso-headers',
   ],
   'scenarios-held-out-49': [
     'checkout-pay-widget-blocked-by-csp-after-vendor-cdn-move',
@@ -61,7 +59,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-50': [
     'docs-root-language-redirect-cached-without-vary',
     'fleet-tracker-watch-streams-queued-at-max-concurrent-streams',
-    'invoice-worker-exits-code-12-at-queue-worker-memory-cap',
     'negative-profile-api-cosmos-429s-retried-during-load-test',
     'open-tracker-firestore-contention-on-single-counter-document',
     'quote-engine-node-cannot-rejoin-cluster-after-restart-on-random-port',

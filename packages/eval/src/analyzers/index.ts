@@ -113,6 +113,7 @@ import { logShipperBufferAnalyzer } from './log-shipper-buffer.js';
 import { loggedConfigFileAnalyzer } from './logged-config-file.js';
 import { loggedLimitAnalyzer } from './logged-limit.js';
 import { lowercaseNameAnalyzer } from './lowercase-name.js';
+import { memoryCapSettingAnalyzer } from './memory-cap-setting.js';
 import { memoryHpaFloorAnalyzer } from './memory-hpa-floor.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
@@ -246,6 +247,7 @@ import type { Analyzer } from './types.js';
 import { unofferedLabelAnalyzer } from './unoffered-label.js';
 import { unreadPrefixedSettingAnalyzer } from './unread-prefixed-setting.js';
 import { upgradedLibraryAnalyzer } from './upgraded-library.js';
+import { uwsgiBufferSizeAnalyzer } from './uwsgi-buffer-size.js';
 import { vectorsInMemoryAnalyzer } from './vectors-in-memory.js';
 import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js';
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
@@ -388,6 +390,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   volumePermissionsAnalyzer,
   volumeBackingAnalyzer,
   localStorageAnalyzer,
+  uwsgiBufferSizeAnalyzer,
+  memoryCapSettingAnalyzer,
   misroutedPathAnalyzer,
   lowercaseNameAnalyzer,
   poolLeakAnalyzer,

@@ -652,6 +652,18 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the connection URL cannot be parsed: its password (the user information before '@') holds a reserved character ('/', '?' or '#') that is not percent-encoded, so the parser ends the host part at it and what follows the last ':' is not a port; percent-encode the password in the URL (/ as %2F, ? as %3F, # as %23, @ as %40) or pick one without reserved characters",
   },
+  // Kafka: a broker older than the compression type (zstd needs brokers of 2.1 or later, produce request v7;
+  // KIP-110) refuses the batch with UNSUPPORTED_COMPRESSION_TYPE.
+  {
+    all: ['unsupportedcompressiontype'],
+    means:
+      "the Kafka brokers do not support the producer's compression type: zstd needs brokers of Kafka 2.1 or later (produce request v7, KIP-110), and older brokers refuse every batch compressed with it; use a compression the brokers support (lz4, snappy or gzip) or upgrade the brokers first",
+  },
+  {
+    all: ['unsupported_compression_type'],
+    means:
+      "the Kafka brokers do not support the producer's compression type: zstd needs brokers of Kafka 2.1 or later (produce request v7, KIP-110), and older brokers refuse every batch compressed with it; use a compression the brokers support (lz4, snappy or gzip) or upgrade the brokers first",
+  },
   // Laravel's Encrypter: the payload's HMAC, computed with the running APP_KEY, does not match the one
   // stored with it (Illuminate\Encryption\Encrypter::decrypt throws DecryptException "The MAC is
   // invalid."); laravel.com/docs/encryption, "Gracefully Rotating Encryption Keys" (APP_PREVIOUS_KEYS).

@@ -1,6 +1,7 @@
 import { ageSeconds, lastRestartAgo } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
+import { glossOf } from './log-glosses.js';
 import { RECENT } from './recent-pods.js';
 import {
   type Analyzer,
@@ -802,7 +803,7 @@ export const rolloutDiffAnalyzer: Analyzer = {
           object: `deployment ${found.deployment}`,
           cause: loose
             ? `the latest rollout (revision ${found.rev.n}${found.rev.cause ? `: "${clip(found.rev.cause, 120)}"` : ''}) ${what}, and the program now fails on what that setting governs (its ${loose}): "${clip(line, 320)}"${also.length ? `; its log says of it too: ${also.map((l) => `"${clip(l, 160)}"`).join(', ')}` : ''}`
-            : `the latest rollout (revision ${found.rev.n}${found.rev.cause ? `: "${clip(found.rev.cause, 120)}"` : ''}) ${what}, and the program now fails on that very setting: "${clip(line, 200)}"`,
+            : `the latest rollout (revision ${found.rev.n}${found.rev.cause ? `: "${clip(found.rev.cause, 120)}"` : ''}) ${what}, and the program now fails on that very setting: "${clip(line, 200)}"${glossOf(line) ? ` — ${glossOf(line)!.means}` : ''}`,
           evidence: [
             `describe_resource ReplicaSet ${found.sets.previous} (revision before): ${c.env}=${c.before ?? 'unset'}`,
             `describe_resource ReplicaSet ${found.sets.current} (current): ${c.env}=${c.after ?? 'unset'}`,
