@@ -482,10 +482,10 @@ function afterKindWord(lower: string, at: number): boolean {
   }
   const end = i + 1;
   while (i >= 0 && end - i <= 16 && lower.charCodeAt(i) >= 97 && lower.charCodeAt(i) <= 122) i--;
-  // The kind is a word of its own: what stands before it is not a letter, a digit, `_` or `-`.
+  // The kind is a word of its own at the start of the text, after a space, a tab or an opening bracket:
+  // not a field's value (`kind=Job`), not a path's last part (`/usr/bin/job`), not part of a longer word.
   const before = i >= 0 ? lower.charCodeAt(i) : 32;
-  if ((before >= 48 && before <= 57) || (before >= 97 && before <= 122) || before === 95 || before === 45)
-    return false;
+  if (before !== 32 && before !== 9 && before !== 10 && before !== 40 && before !== 91) return false;
   return KIND_WORDS.has(lower.slice(i + 1, end));
 }
 
@@ -555,8 +555,6 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
       continue;
     if (nameEnd - nameStart === 4 && lower.startsWith('auth', nameStart) && afterAWord(text, nameStart))
       continue;
-    // An object's name after its kind (`namespace passwords: the workloads are healthy`, `ns/secrets: …`).
-    if (afterKindWord(lower, nameStart)) continue;
 
     // The key's closing quote (plain or JSON-escaped), spaces, then = or :, spaces, then an
     // optional opening quote.
@@ -566,6 +564,9 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
     while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
     const sep = text.charCodeAt(i);
     if (sep !== 61 && sep !== 58) continue; // = :
+    // An object's name after its kind, as kubectl and answers print it (`namespace passwords: the
+    // workloads are healthy`, `ns/secrets: Active`): a colon only, never an assignment (`=`, `:=`).
+    if (sep === 58 && text.charCodeAt(i + 1) !== 61 && afterKindWord(lower, nameStart)) continue;
     i++;
     if (sep === 58 && text.charCodeAt(i) === 61) i++; // :=
     if (sep === 61 && text.charCodeAt(i) === 62) i++; // =>

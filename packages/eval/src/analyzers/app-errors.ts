@@ -324,6 +324,8 @@ export function warningsWithoutConsequence(text: string, warnings: readonly stri
   return seen > 0;
 }
 
+/** Work a warning says was left undone (`entry skipped`, `ignoring the item`): lost, not settled. */
+const SKIPPED = /\bskip\w{0,4}\b|\bignor\w{1,4}\b/i;
 /** A warning that says how the program settled what it warns about (`using the first link`, `defaulting to 30s`). */
 const SETTLED = /\busing the (?:first|last|newest|latest|oldest|default)\b|\bdefaulting to\b/i;
 /** The quoted name a line is about (`feed 'release-notes'`, `job "nightly"`). */
@@ -345,7 +347,8 @@ export function settledWarnings(
 ): { warning: string; after: string; count: number } | undefined {
   const recurring = repeated(warnings);
   if (recurring.length === 0) return undefined;
-  if (recurring.some((l) => l.length > 4000 || LOST.test(l) || !SETTLED.test(l))) return undefined;
+  if (recurring.some((l) => l.length > 4000 || LOST.test(l) || SKIPPED.test(l) || !SETTLED.test(l)))
+    return undefined;
   const subjects = new Set(recurring.map((l) => SUBJECT.exec(l)?.slice(1).find(Boolean)));
   if (subjects.has(undefined) || subjects.size !== 1) return undefined;
   const subject = [...subjects][0]!;
@@ -355,9 +358,11 @@ export function settledWarnings(
   for (let i = 0; i < lines.length; i++) if (heads.has(head(lines[i]!))) last = i;
   if (last < 0) return undefined;
   const bad = new Set([...warnings, ...errorLines(text)]);
+  // The subject as a name of its own (`'news'` is not `newsletter`).
+  const named = new RegExp(`(?<![\\w-])${subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`);
   const after = lines
     .slice(last + 1)
-    .find((l) => !bad.has(l) && l.includes(subject) && (WENT_THROUGH.test(l) || SERVED_200.test(l)));
+    .find((l) => !bad.has(l) && named.test(l) && (WENT_THROUGH.test(l) || SERVED_200.test(l)));
   return after ? { warning: recurring[0]!, after, count: recurring.length } : undefined;
 }
 

@@ -1,5 +1,13 @@
 import { cutTextEnd } from '@sre-harness/core';
-import { type AnalyzerContext, clip, clipAround, lineStamp, outputs, programLines } from './types.js';
+import {
+  type AnalyzerContext,
+  clip,
+  clipAround,
+  cutNoticeAt,
+  lineStamp,
+  outputs,
+  programLines,
+} from './types.js';
 
 /**
  * Words too common to tie a log line to what a person wrote: English function words, and the words of
@@ -109,11 +117,13 @@ function stampText(line: string): string | undefined {
 export function askedLines({ task, seen }: AnalyzerContext): string[] {
   const asked = wordsOf(task.slice(0, 4000));
   if (asked.size === 0) return [];
-  const logs: { pod: string; lines: string[] }[] = [
-    ...outputs(seen, 'get_pod_logs', (o) => !o.args['previous']).map((o) => ({
-      pod: String(o.args['name'] ?? ''),
-      lines: cutTextEnd(o.content, MAX_TEXT).split('\n').slice(-MAX_LINES),
-    })),
+  const logs: { pod: string; lines: string[]; cut?: boolean }[] = [
+    ...outputs(seen, 'get_pod_logs', (o) => !o.args['previous']).map((o) => {
+      const lines = cutTextEnd(o.content, MAX_TEXT).split('\n');
+      // The tool cut the log to its tail, or it is longer than what is read here: not the whole log.
+      const cut = cutNoticeAt(lines) >= 0 || o.content.length > MAX_TEXT || lines.length > MAX_LINES;
+      return { pod: String(o.args['name'] ?? ''), lines: lines.slice(-MAX_LINES), cut };
+    }),
     // Only the lines the search showed (`N:` a match, `N-` context), not the tool's own header.
     ...outputs(seen, 'search_pod_logs', (o) => !o.args['previous']).map((o) => ({
       pod: String(o.args['name'] ?? ''),
@@ -161,9 +171,22 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
     // what matched.
     const first = [...wordsOf(p.line)].filter((w) => asked.has(w)).sort((a, b) => b.length - a.length)[0];
     let text = `"${first ? clipAround(p.line, first, 240) : clip(p.line, 240)}" (${p.pod})`;
-    // A warning said once among many lines: a single occurrence, not a condition that persists.
-    if (same.length === 1 && p.log.length >= 5 && /\bWARN(?:ING)?\b/i.test(p.line))
-      text += `, logged once among the ${p.log.length} lines read (a single occurrence, not a recurring one)`;
+    // A warning said once among many lines of a whole log (no cut, no other read of that pod showing
+    // it again, hex ids aside): a single occurrence, not a condition that persists.
+    const loose = (l: string) =>
+      l.replace(/\b[0-9a-f]{6,}\b|[0-9a-f]{8}-[0-9a-f-]{27}/gi, '#').replace(/\d+(?:\.\d+)?/g, '#');
+    const again = Math.max(
+      0,
+      ...logs
+        .filter((x) => x.pod === p.pod)
+        .map((x) => x.lines.filter((l) => loose(l) === loose(p.line)).length),
+    );
+    const whole = !logs.some((x) => x.pod === p.pod && x.cut);
+    // Only what was read is claimed: a log cut to its tail may hold the warning earlier too.
+    if (same.length === 1 && again <= 1 && p.log.length >= 5 && /\bWARN(?:ING)?\b/i.test(p.line))
+      text += whole
+        ? `, logged once among the ${p.log.length} lines read (a single occurrence, not a recurring one)`
+        : `, logged once in the last ${p.log.length} lines read (the log was cut to its tail, so earlier ones are not seen)`;
     if (same.length >= 3) {
       const from = stampText(same[0]!);
       const to = stampText(same[same.length - 1]!);

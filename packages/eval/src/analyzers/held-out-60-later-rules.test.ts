@@ -374,7 +374,7 @@ describe('websocket-upgrade: a proxy location that does not pass Upgrade and Con
     );
     expect(f?.object).toMatch(/^deployment edge /);
     expect(f?.cause).toMatch(
-      /location \/live\/ without proxy_set_header Upgrade \$http_upgrade and proxy_set_header Connection "upgrade"/,
+      /location \/live\/ of its nginx configuration \(ConfigMap edge-conf\), which proxies them without proxy_set_header Upgrade \$http_upgrade and proxy_set_header Connection "upgrade"/,
     );
   });
 

@@ -17,7 +17,9 @@ import {
  * watch limit (fs.inotify.max_user_watches) is used up (inotify(7)). Linear: fixed words, bounded gaps.
  */
 const INOTIFY_FAILED =
-  /\b(?:fail\w{0,4}|unable|cannot|could not|error)\b.{0,80}inotify|inotify.{0,80}(?:\bfail|no space left|ENOSPC|too many open|limit reached|increase)/i;
+  /\b(?:fail\w{0,4}|unable|cannot|could not|error:)\s.{0,80}inotify|inotify.{0,80}(?:\bfail|no space left|ENOSPC|too many open|limit reached|increase)/i;
+/** A failure that names the watch limit: inotify_add_watch's ENOSPC (inotify(7)), Node's "file watchers". */
+const WATCHES = /ENOSPC|no space left|max_user_watches|file watchers|\bwatch(?:es)? limit/i;
 /** The node's inotify limits where a setting file or a command sets them (`fs.inotify.max_user_watches = 8192`). */
 const LIMIT_SET = /fs\.inotify\.(max_user_watches|max_user_instances)\s{0,4}[=:]\s{0,4}["']?(\d{1,10})/g;
 /** A failure that names the instance limit: inotify_init1's EMFILE (inotify(7)). */
@@ -129,7 +131,7 @@ export const inotifyLimitAnalyzer: Analyzer = {
         ...(fallback ? [`get_pod_logs ${f.pod}: "${clip(fallback.trim(), 160)}"`] : []),
         ...(limit ? [`get_resource ${limit.where}: ${limit.line}`] : []),
       ],
-      advice: `raise fs.inotify.${setting} on the nodes${dirs ? ` above the ${dirs.n} directories watched (with headroom: 524288 is a common setting)` : instances ? ' (8192 is a common setting), or have the program share one watcher' : ' (524288 is a common setting)'}${limit ? ` where ${limit.where} sets it` : ' in the node image or a privileged node-tuning DaemonSet'}; it is a node kernel setting, so a pod cannot set it for itself`,
+      advice: `raise fs.inotify.${setting} on the nodes${dirs ? ` above the ${dirs.n} directories watched, with headroom (${watchesFor(dirs.n)})` : instances ? ' (8192 is a common setting), or have the program share one watcher' : ' (524288 is a common setting)'}${limit ? ` where ${limit.where} sets it` : ' in the node image or a privileged node-tuning DaemonSet'}; it is a node kernel setting, so a pod cannot set it for itself`,
     };
     return [out];
   },
@@ -137,5 +139,12 @@ export const inotifyLimitAnalyzer: Analyzer = {
 
 /** The limit a failure line points at: the instances (EMFILE) or, by default, the watches (ENOSPC). */
 function settingOf(line: string): 'max_user_watches' | 'max_user_instances' {
-  return INSTANCES.test(line) ? 'max_user_instances' : 'max_user_watches';
+  return !WATCHES.test(line) && INSTANCES.test(line) ? 'max_user_instances' : 'max_user_watches';
+}
+
+/** A watch limit above `n` directories with a quarter to spare: the next power of two (524288 at least). */
+function watchesFor(n: number): number {
+  let v = 524288;
+  while (v < n * 1.25) v *= 2;
+  return v;
 }

@@ -4,6 +4,7 @@ import {
   type Analyzer,
   type AnalyzerContext,
   clip,
+  configMapText,
   containerSections,
   envFix,
   type Finding,
@@ -205,7 +206,25 @@ function unsetHost(
     )
   )
     return undefined;
+  // Another container of the pod that declares the port (a local proxy) is what localhost means.
+  const sidecar = containerSections(described).some(
+    (o) => o.name !== c.name && new RegExp(`\\b${loop.port}/(?:TCP|UDP|SCTP)\\b`).test(o.body),
+  );
+  if (sidecar) return undefined;
+  // Variables from ConfigMaps (envFrom) may name the server: a read one that does rules the rule out,
+  // an unread one leaves the finding without a change to make.
+  const fromMaps = [...c.body.matchAll(/<all keys from ConfigMap ([a-z0-9][a-z0-9.-]{0,252})>/g)].map(
+    (m) => m[1]!,
+  );
+  const mapTexts = fromMaps.map((n) => configMapText(ctx.seen, n, ctx.ns));
+  const hostKey = new RegExp(`^\\s{0,4}${prefix}(?:HOST|URL|ADDR|SERVER|ENDPOINT|URI)\\w{0,20}:`, 'm');
+  if (mapTexts.some((t) => t !== undefined && hostKey.test(t))) return undefined;
+  const unread = mapTexts.some((t) => t === undefined);
   const owner = ownerDeployment(described);
+  // A Service of another namespace counts only when a word of its name ties it to the program.
+  const ties = [prefix.replace(/_$/, ''), ...(owner ?? loop.pod).split('-')]
+    .map((w) => w.toLowerCase())
+    .filter((w) => w.length >= 3);
   const serving = outputs(ctx.seen, 'list_services')
     .flatMap((o) => parseTable(o.content).map((r) => ({ r, ns: String(o.args['namespace'] ?? '') })))
     .filter(
@@ -214,14 +233,21 @@ function unsetHost(
         (r['PORT(S)'] ?? '').split(',').some((p) => p.split('/')[0]?.split(':')[0] === loop.port),
     );
   const here = serving.filter((x) => x.ns === ctx.ns);
-  const pick = here.length > 0 ? here : serving;
+  const tied = serving.filter((x) =>
+    (x.r['NAME'] ?? '').split('-').some((w) => ties.includes(w.toLowerCase())),
+  );
+  const pick = here.length > 0 ? here : tied;
   if (pick.length !== 1) return undefined;
   const svc = pick[0]!;
   const scheme = /\b(https?|wss?|grpcs?):\/\/(?:127\.0\.0\.1|localhost|\[::1\]):/i
     .exec(loop.line)?.[1]
     ?.toLowerCase();
   const variable = `${prefix}HOST`;
-  const value = `${scheme ? `${scheme}://` : ''}${svc.r['NAME']}.${svc.ns}.svc:${loop.port}`;
+  // A prefix with a port variable of its own (REDIS_PORT) takes a bare host name.
+  const ownPort = names.includes(`${prefix}PORT`);
+  const value = ownPort
+    ? `${svc.r['NAME']}.${svc.ns}.svc`
+    : `${scheme ? `${scheme}://` : ''}${svc.r['NAME']}.${svc.ns}.svc:${loop.port}`;
   return {
     weight: 90,
     object: owner ? `deployment ${owner} (pod ${loop.pod})` : `pod ${loop.pod}`,
@@ -232,12 +258,14 @@ function unsetHost(
       `list_services ${svc.ns}: ${svc.r['NAME']} ${svc.r['PORT(S)'] ?? ''}`,
     ],
     advice: `set ${variable} on ${owner ?? loop.pod} to ${value} (the server host setting of its ${prefix} variables), so it reaches the Service instead of localhost`,
-    ...envFix(
-      ctx.ns,
-      owner,
-      c.name,
-      [{ name: variable, value }],
-      `set ${variable}=${value} on ${owner}/${c.name}, the server it falls back to localhost without`,
-    ),
+    ...(unread
+      ? {}
+      : envFix(
+          ctx.ns,
+          owner,
+          c.name,
+          [{ name: variable, value }],
+          `set ${variable}=${value} on ${owner}/${c.name}, the server it falls back to localhost without`,
+        )),
   };
 }

@@ -648,7 +648,7 @@ const GLOSSES: readonly Gloss[] = [
   },
   // Go's net/url: the same cut, as Go's parser reports it.
   {
-    all: ['invalid port', 'after host'],
+    all: ['invalid port', 'after host', '@'],
     means:
       "the connection URL cannot be parsed: its password (the user information before '@') holds a reserved character ('/', '?' or '#') that is not percent-encoded, so the parser ends the host part at it and what follows the last ':' is not a port; percent-encode the password in the URL (/ as %2F, ? as %3F, # as %23, @ as %40) or pick one without reserved characters",
   },

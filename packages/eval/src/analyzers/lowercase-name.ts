@@ -31,11 +31,13 @@ function refusedName({ ns, seen }: AnalyzerContext): Refused | undefined {
   for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
     for (const line of boundedLogLines(o.content)) {
       if (!MUST_BE_LOWERCASE.test(line)) continue;
-      for (const m of line.matchAll(QUOTED)) {
-        const name = m[1] ?? m[2] ?? m[3]!;
-        if (/[A-Z]/.test(name) && !/^https?:/.test(name))
-          return { pod: String(o.args['name'] ?? ''), line, name };
-      }
+      // A quoted name with capitals and lower-case letters both (not a level such as "ERROR", not a URL):
+      // the bracketed one first, as servers bracket the name they refuse (`Invalid index name [X]`).
+      const names = [...line.matchAll(QUOTED)]
+        .map((m) => ({ name: m[1] ?? m[2] ?? m[3]!, bracketed: m[1] !== undefined }))
+        .filter((x) => /[A-Z]/.test(x.name) && /[a-z]/.test(x.name) && !/^https?:/.test(x.name))
+        .sort((a, b) => Number(b.bracketed) - Number(a.bracketed));
+      if (names[0]) return { pod: String(o.args['name'] ?? ''), line, name: names[0].name };
     }
   }
   return undefined;

@@ -8,6 +8,12 @@ const SERVES = /\b(?:registered|listening (?:on|for)|serving|mounted|handler (?:
 /** A path in a line (`/webhook-test/lead-intake`), at most eight segments. */
 const PATH = /(?:^|[\s("'=])(\/[\w.~-]{1,100}(?:\/[\w.~-]{1,100}){0,7}\/?)/g;
 
+/** The workload of a pod: its Deployment (`-<hash>-<suffix>`) or StatefulSet (`-<ordinal>`) name. */
+function workloadOf(pod: string): string {
+  const owner = ownerName(pod);
+  return owner !== pod ? owner : pod.replace(/-\d{1,5}$/, '');
+}
+
 /** One path rule of an Ingress, from describe_resource's flattened spec. */
 interface Route {
   readonly ingress: string;
@@ -70,10 +76,10 @@ export const misroutedPathAnalyzer: Analyzer = {
           const asked = m[1]!;
           const rule = byLength.find((r) => asked.startsWith(r.path) || `${asked}/` === r.path);
           // The refusal comes from the Service the rule sends the path to.
-          if (!rule || rule.path === '/' || ownerName(log.pod) !== rule.service) continue;
+          if (!rule || rule.path === '/' || workloadOf(log.pod) !== rule.service) continue;
           const bare = asked.replace(/^\//, '');
           const server = logs
-            .filter((l) => ownerName(l.pod) !== rule.service)
+            .filter((l) => workloadOf(l.pod) !== rule.service)
             .map((l) => ({
               pod: l.pod,
               line: l.lines.find(
@@ -82,7 +88,7 @@ export const misroutedPathAnalyzer: Analyzer = {
             }))
             .find((x) => x.line !== undefined);
           if (!server?.line) continue;
-          const target = ownerName(server.pod);
+          const target = workloadOf(server.pod);
           const out: Finding = {
             // Above a guess about the prefix (a missing rewrite): two logs show which backend serves the path.
             weight: 96,

@@ -295,6 +295,34 @@ function describedOrTemplate(seen: readonly SeenObservation[], ns: string, pod: 
     : undefined;
 }
 
+/**
+ * The labels of the client's pods: a pod description's, or the pod template's of a Deployment's
+ * description (`Pod Template:` then `  Labels:`), not the Deployment's own.
+ */
+function podLabels(o: SeenObservation): Record<string, string> {
+  if (o.tool !== 'describe_deployment') return describedLabels(o.content);
+  const lines = o.content.split('\n');
+  const at = lines.findIndex((l) => /^Pod Template:\s*$/.test(l));
+  if (at < 0) return {};
+  const out: Record<string, string> = {};
+  let inLabels = false;
+  for (const line of lines.slice(at + 1, at + 60)) {
+    const head = /^ {2}Labels:\s+(.*)$/.exec(line);
+    const more = inLabels ? /^ {4,}(\S[^:]*=.*)$/.exec(line) : null;
+    if (!head && !more) {
+      if (inLabels || /^\S/.test(line)) break;
+      continue;
+    }
+    inLabels = true;
+    for (const part of (head?.[1] ?? more?.[1] ?? '').split(',')) {
+      const kv = part.trim();
+      const eq = kv.indexOf('=');
+      if (eq > 0) out[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
+  }
+  return out;
+}
+
 function dropped(seen: readonly SeenObservation[], ns: string) {
   return outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)
     .map((l) => ({ l, line: linesWith(l.content, DROPPED).pop() }))
@@ -362,7 +390,7 @@ export const netpolEgressAnalyzer: Analyzer = {
     if (policies.length === 0) return [];
     for (const { l, line, pod, hosts } of dropped(seen, ns)) {
       if (!pod) continue;
-      const labels = describedLabels(pod.content);
+      const labels = podLabels(pod);
       const selecting = policies
         .map((p) => ({ name: String(p.args['name'] ?? ''), ...egressPolicy(p.content) }))
         .filter(
@@ -410,7 +438,7 @@ export const netpolEgressAnalyzer: Analyzer = {
     // A connection to a literal address (a database's new primary after a failover): denied when
     // every rule for its port lists only ipBlocks that do not hold it.
     for (const { l, line, pod, ip, port } of droppedAddress(seen, ns)) {
-      const labels = describedLabels(pod.content);
+      const labels = podLabels(pod);
       const selecting = policies
         .map((p) => ({ name: String(p.args['name'] ?? ''), ...egressPolicy(p.content) }))
         .filter(

@@ -7,7 +7,8 @@ import { type Analyzer, boundedLogLines, clip, type Finding, outputs, podDeploym
 const EXHAUSTED =
   /\bpool (?:is )?exhausted\b|\bwaiting for a free\b|\bno (?:free|idle|available) (?:\w{1,20} ){0,2}(?:available|left)\b|\b0 idle\b/i;
 /** A member of the pool given up on without being returned to it (`abandoning page (not released)`). */
-const NOT_RELEASED = /\bnot released\b|\bnever released\b|\bwithout releas\w{1,3}\b|\bleak(?:ed|ing)?\b/i;
+const NOT_RELEASED =
+  /\bnot released\b|\bnever released\b|\bwithout releas\w{1,3}\b|\bleaked\b|\bleaking\b|\bleak suspected\b/i;
 /** The waiting count a pool line gives (`14 waiting`). */
 const WAITING = /\b(\d{1,7}) waiting\b/i;
 
@@ -35,9 +36,10 @@ export const poolLeakAnalyzer: Analyzer = {
       const lines = boundedLogLines(log.content);
       const leaked = lines.map((l, i) => ({ l, i })).filter(({ l }) => NOT_RELEASED.test(l));
       if (leaked.length === 0) continue;
+      // Exhausted with somebody waiting: a pool that is merely busy (`0 idle, 0 waiting`) is no wedge.
       const exhausted = lines
         .map((l, i) => ({ l, i }))
-        .filter(({ l, i }) => EXHAUSTED.test(l) && i > leaked[0]!.i);
+        .filter(({ l, i }) => EXHAUSTED.test(l) && i > leaked[0]!.i && Number(WAITING.exec(l)?.[1] ?? 1) > 0);
       if (exhausted.length === 0) continue;
       const last = exhausted[exhausted.length - 1]!.l;
       const waiting = exhausted

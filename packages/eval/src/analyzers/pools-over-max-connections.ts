@@ -17,14 +17,27 @@ import {
 } from './types.js';
 
 /** A variable that holds a client's largest pool (`DB_POOL_MAX`, `POOL_SIZE`, `MAX_POOL`), not its floor. */
-const POOL_VAR = /POOL_?(?:MAX|SIZE)\b|MAX_?POOL|POOL_?MAX|^(?:DB_)?POOL$/i;
+const POOL_VAR = /POOL_?(?:MAX|SIZE)(?:_?CONN\w{0,8})?$|MAX_?POOL(?:_?SIZE)?$|^(?:DB_)?POOL$/i;
 /** A pool size inside a URL or DSN (`maxPoolSize=20`, `pool_size=10`, `connection_limit=5`). */
 const POOL_IN_VALUE =
   /\b(?:maxPoolSize|max_pool_size|pool_size|poolSize|connection_limit|pool_max)=(\d{1,5})\b/i;
 /** Variables that name the database's host. */
 const HOST_VAR = /HOST|URL|DSN|ADDR|URI/i;
 /** A database's connection limit in its configuration file, its arguments or a variable. */
-const MAX_CONNECTIONS = /\bmax[_-]connections\b["']?\s{0,4}[=:]?\s{0,4}["']?(\d{1,6})\b/i;
+const MAX_CONNECTIONS = /max[_-]connections\b["']?\s{0,4}[=:]?\s{0,4}["']?(\d{1,6})\b/i;
+
+/**
+ * The first max_connections setting of a text that is not commented out (`#max_connections = 100` is
+ * postgresql.conf's sample line; `;` and `--` comment lines in my.cnf and SQL), with the match as `[0]`.
+ */
+function activeSetting(text: string): RegExpExecArray | null {
+  for (const line of text.split('\n').slice(0, 5000)) {
+    if (/^\s*(?:#|;|--)/.test(line)) continue;
+    const m = MAX_CONNECTIONS.exec(line.slice(0, 2000));
+    if (m) return m;
+  }
+  return null;
+}
 
 interface Client {
   readonly pod: string;
@@ -95,13 +108,21 @@ function databasePod(ctx: AnalyzerContext, env: readonly { name: string; value: 
   return undefined;
 }
 
-/** The client's pool size: the variable that holds it. */
-function poolOf(env: readonly { name: string; value: string }[]) {
+/** The client's pool size: the variable that holds it, and the option inside it when it is a URL. */
+function poolOf(
+  env: readonly { name: string; value: string }[],
+): { size: number; where: string; variable: string; option?: string } | undefined {
   for (const v of env) {
     if (POOL_VAR.test(v.name) && !/MIN/i.test(v.name) && /^\d{1,5}$/.test(v.value))
-      return { size: Number(v.value), where: `${v.name}=${v.value}` };
+      return { size: Number(v.value), where: `${v.name}=${v.value}`, variable: v.name };
     const m = POOL_IN_VALUE.exec(v.value);
-    if (m) return { size: Number(m[1]), where: `${v.name} (${m[0]})` };
+    if (m)
+      return {
+        size: Number(m[1]),
+        where: `${v.name} (${m[0]})`,
+        variable: v.name,
+        option: m[0].split('=')[0]!,
+      };
   }
   return undefined;
 }
@@ -136,7 +157,7 @@ export const poolsOverMaxConnectionsAnalyzer: Analyzer = {
     if (!db.pod) return [{ tool: 'list_pods', args: { namespace: db.svc.namespace } }];
     const desc = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === db.pod).pop()?.content;
     if (!desc) return [{ tool: 'describe_pod', args: { namespace: db.svc.namespace, name: db.pod } }];
-    if (MAX_CONNECTIONS.test(desc)) return [];
+    if (activeSetting(desc)) return [];
     return unreadConfigMaps(ctx.seen, db.svc.namespace, configMapVolumes(desc), 2);
   },
   finds(ctx) {
@@ -155,7 +176,7 @@ export const poolsOverMaxConnectionsAnalyzer: Analyzer = {
         text: configMapText(ctx.seen, n, db.svc.namespace) ?? '',
       })),
     ];
-    const set = sources.map((s) => ({ ...s, m: MAX_CONNECTIONS.exec(s.text) })).find((s) => s.m !== null);
+    const set = sources.map((s) => ({ ...s, m: activeSetting(s.text) })).find((s) => s.m !== null);
     if (!set?.m) return [];
     const limit = Number(set.m[1]);
     const deployText = deploymentText(ctx, c.deployment);
@@ -181,6 +202,12 @@ export const poolsOverMaxConnectionsAnalyzer: Analyzer = {
       .map((l) => /Scaled up replica set (\S{1,253}) to (\d{1,5}) from (\d{1,5})/.exec(l))
       .find((m) => m !== null && m[1]!.startsWith(`${c.deployment}-`) && Number(m[2]) === replicas);
     const perReplica = Math.floor(limit / replicas);
+    // The pool's own setting, as the advice names it: the variable, or the option inside a URL.
+    const poolName = pool.option ? `${pool.option} in ${pool.variable}` : pool.variable;
+    const lower =
+      perReplica >= 2
+        ? `or lower ${poolName} to ${perReplica - 1} so ${replicas} replicas stay below ${limit}`
+        : `the ${replicas} replicas alone ${replicas >= limit ? 'reach' : 'come close to'} the limit even with one connection each, so lowering ${poolName} cannot fit them`;
     const cause = `the database ${db.pod} allows max_connections = ${limit} (${set.where}), but ${c.deployment}'s ${replicas} replicas each keep a connection pool of up to ${pool.size} (${pool.where}): ${replicas} × ${pool.size} = ${total} connections, more than the ${limit} the database accepts${scaled ? `, since ${c.deployment} was scaled up from ${scaled[3]} to ${scaled[2]} replicas ("${clip(scaled[0], 120)}")` : ''}. Once the pools hold ${limit}, every further connection is refused ("${clip(c.line.trim(), 140)}"), so some requests fail while the rest are served; the client's version is not at fault, the limit is below what its pools open`;
     const out: Finding = {
       weight: 94,
@@ -191,7 +218,7 @@ export const poolsOverMaxConnectionsAnalyzer: Analyzer = {
         `${set.where.startsWith('ConfigMap') ? 'get_resource ' : ''}${set.where}: "${clip(set.m[0], 80)}"`,
         `describe_deployment ${c.deployment}: ${replicas} replicas, ${pool.where}`,
       ],
-      advice: `raise the database's max_connections to at least ${total} plus headroom for other clients and administration (in ${set.where}), or lower ${pool.where.split(/[=( ]/)[0]} to ${Math.max(1, perReplica - 1)} so ${replicas} replicas stay below ${limit}; scaling ${c.deployment} back in also fits the limit`,
+      advice: `raise the database's max_connections to at least ${total} plus headroom for other clients and administration (in ${set.where}), ${lower}; scaling ${c.deployment} back in also fits the limit`,
       revisionSound: true,
     };
     return [out];

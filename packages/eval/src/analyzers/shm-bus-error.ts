@@ -24,6 +24,17 @@ const SHARED = /shared memory|\/dev\/shm|\bshm\b/i;
  */
 const RUNTIME_DEFAULT = '64Mi';
 
+/** The largest size with a binary or decimal unit a line states (`192 MiB`, `64MB`, `1.5 GiB`), in bytes. */
+function statedBytes(line: string): number | undefined {
+  let most: number | undefined;
+  for (const m of line.matchAll(/(\d{1,9}(?:\.\d{1,3})?)\s?(KiB|MiB|GiB|KB|MB|GB)\b/g)) {
+    const scale = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 }[m[2]!.charAt(0).toLowerCase() as 'k' | 'm' | 'g'];
+    const n = Number(m[1]) * scale;
+    if (most === undefined || n > most) most = n;
+  }
+  return most;
+}
+
 /** The volume mounted at /dev/shm in a container section (`/dev/shm from dshm (rw)`), if any. */
 function shmMount(body: string): string | undefined {
   for (const line of body.split('\n')) {
@@ -67,9 +78,18 @@ export const shmBusErrorAnalyzer: Analyzer = {
     for (const d of outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)) {
       const pod = String(d.args['name'] ?? '');
       const logs = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns && o.args['name'] === pod);
-      const lines = logs.flatMap((o) => boundedLogLines(o.content));
-      const busLine = lines.find((l) => BUS.test(l));
-      for (const c of containerSections(d.content)) {
+      const sections = containerSections(d.content);
+      const apps = sections.filter((x) => !x.init);
+      for (const c of sections) {
+        // This container's own logs: those that name it, or those without a name when it is the only one.
+        const lines = logs
+          .filter(
+            (o) =>
+              o.args['container'] === c.name ||
+              (o.args['container'] === undefined && !c.init && apps.length === 1),
+          )
+          .flatMap((o) => boundedLogLines(o.content));
+        const busLine = lines.find((l) => BUS.test(l));
         const last = stateBlock(c.body, 'Last State');
         if (last.reason === 'OOMKilled') continue;
         if (last.exit !== SIGBUS_EXIT && !(busLine && last.state === 'Terminated')) continue;
@@ -82,7 +102,13 @@ export const shmBusErrorAnalyzer: Analyzer = {
         if (volume && v?.type !== 'EmptyDir') continue;
         const limit = v ? v.sizeLimit : RUNTIME_DEFAULT;
         const bytes = limit ? parseQuantity(limit) : undefined;
-        const bigger = bytes ? formatMemory(bytes * 2) : undefined;
+        // What the program says it keeps there (`= 192 MiB`), when its sizing line gives a figure: the
+        // suggestion covers it with a quarter to spare, and is never below twice the present size.
+        const stated = sizing ? statedBytes(sizing) : undefined;
+        const wanted = bytes
+          ? Math.max(bytes * 2, stated ? Math.ceil((stated * 1.25) / 2 ** 20) * 2 ** 20 : 0)
+          : undefined;
+        const bigger = wanted ? formatMemory(wanted) : undefined;
         const owner = ownerDeployment(d.content);
         const where = v
           ? `its /dev/shm is the emptyDir ${v.name}${v.medium === 'Memory' ? ' (medium: Memory, a tmpfs)' : ''}${limit ? ` with sizeLimit ${limit}` : ' with no sizeLimit'}`

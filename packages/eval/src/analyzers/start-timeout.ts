@@ -9,20 +9,43 @@ import {
 } from './types.js';
 
 /** A start-up timeout a program states (`start timeout 20s`, `startup timeout: 30s`, `start-timeout=20s`). */
-const STATED = /\bstart(?:up)?[ _-]timeout\b\W{0,3}(?:of\s)?(\d{1,5}(?:\.\d{1,3})?)\s?(ms|s)\b/i;
+const STATED =
+  /\bstart(?:up)?[ _-]timeout\b\W{0,3}(?:of\s)?((?:\d{1,4}h)?(?:\d{1,5}m(?!s))?(?:\d{1,5}(?:\.\d{1,9})?)?)\s?(ms|s|m|h)?\b/i;
 /** What a JSON log line says it is about (`"logger":"chromium"`, `"component":"browser"`). */
 const SUBJECT = /"(?:logger|component|module|subsystem)"\s{0,2}:\s{0,2}"([A-Za-z][\w.-]{0,40})"/;
 /** How long a request or an operation took, as the line says it (`"latency_human":"20.03s"`, `after 20.0s`, `took 19.9s`). */
 const TOOK =
-  /(?:latency(?:_human)?"?\s{0,2}[:=]\s{0,2}"?|\bafter\s|\btook\s|\belapsed[=:]\s?)(\d{1,5}(?:\.\d{1,9})?)\s?(ms|s)\b/i;
+  /(?:latency(?:_human)?"?\s{0,2}[:=]\s{0,2}"?|\bafter\s|\btook\s|\belapsed[=:]\s?)((?:\d{1,4}h)?(?:\d{1,5}m(?!s))?(?:\d{1,5}(?:\.\d{1,9})?)?)\s?(ms|s|m|h)?\b/i;
 /** How long the started process took (`process started in 17.904s`, `started after 18s`). */
-const STARTED_IN = /\bstarted (?:in|after)\s(\d{1,5}(?:\.\d{1,9})?)\s?(ms|s)\b/i;
+const STARTED_IN =
+  /\bstarted (?:in|after)\s((?:\d{1,4}h)?(?:\d{1,5}m(?!s))?(?:\d{1,5}(?:\.\d{1,9})?)?)\s?(ms|s|m|h)?\b/i;
 /** An error-level line (JSON `"level":"error"`, or the level word). */
-const ERROR_LEVEL = /"level"\s{0,2}:\s{0,2}"(?:error|fatal)"|\b(?:ERROR|FATAL|ERR)\b/;
+const ERROR_LEVEL =
+  /"level"\s{0,2}:\s{0,2}"(?:error|fatal)"|\blevel=(?:error|fatal)\b|\b(?:ERROR|FATAL|ERR)\b/;
 /** A timeout named in a failure (`timeout reached`, `timed out`, `deadline exceeded`). */
 const TIMED_OUT = /timeout reached|timed out|deadline exceeded|\btimeout\b/i;
 
-const seconds = (n: string, unit: string) => (unit.toLowerCase() === 'ms' ? Number(n) / 1000 : Number(n));
+/**
+ * Seconds of a duration as programs print it: a number and a unit (`20s`, `1500ms`), or Go's
+ * time.Duration text (`1m0s`, `1m0.031s`, `1h2m3s`); NaN when it is neither.
+ */
+function seconds(n: string, unit: string | undefined): number {
+  const go = /^(?:(\d{1,4})h)?(?:(\d{1,5})m)?(\d{1,5}(?:\.\d{1,9})?)?$/.exec(n);
+  if (!go || n === '') return Number.NaN;
+  const [, h, m, rest] = go;
+  const tail = rest === undefined ? 0 : Number(rest);
+  const u = (unit ?? '').toLowerCase();
+  if (h === undefined && m === undefined) {
+    if (u === 'ms') return tail / 1000;
+    if (u === 'm') return tail * 60;
+    if (u === 'h') return tail * 3600;
+    return u === 's' ? tail : Number.NaN;
+  }
+  return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + (u === 's' || u === '' ? tail : Number.NaN);
+}
+
+/** Words that are no subject (`using start timeout of 20s`, `the start timeout`). */
+const FUNCTION_WORDS = new Set(['using', 'with', 'the', 'its', 'set', 'default', 'new', 'for', 'and', 'our']);
 
 /**
  * A start-up timeout too short for where the program now runs: it gives a process it starts (a
@@ -59,8 +82,10 @@ export const startTimeoutAnalyzer: Analyzer = {
       const startedLine = lines.filter((l) => STARTED_IN.test(l)).pop();
       const started = startedLine ? STARTED_IN.exec(startedLine)! : undefined;
       const took = started ? seconds(started[1]!, started[2]!) : undefined;
+      const before = /(\w{3,40})\s+start(?:up)?[ _-]timeout/i.exec(statedLine)?.[1];
       const subject =
-        SUBJECT.exec(statedLine)?.[1] ?? /(\w{3,40})\s+start(?:up)?[ _-]timeout/i.exec(statedLine)?.[1];
+        SUBJECT.exec(statedLine)?.[1] ??
+        (before && !FUNCTION_WORDS.has(before.toLowerCase()) ? before : undefined);
       const what = subject ? `${subject[0]!.toUpperCase()}${subject.slice(1)}` : 'the process it starts';
       const pod = String(log.args['name'] ?? '');
       const owner = podDeployment(pod);

@@ -11,6 +11,8 @@ import {
 
 // How programs say they may not write a path: POSIX EACCES as shells, runtimes and libraries print it.
 const DENIED = /permission denied|EACCES|Operation not permitted/i;
+/** A program's own authorization refusal (`permission denied for /books/x`, `for table orders`): not the filesystem. */
+const NOT_FILESYSTEM = /permission denied for\b/i;
 
 interface Denied {
   pod: string;
@@ -35,7 +37,7 @@ function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
   const logs = outputs(ctx.seen, 'get_pod_logs');
   // A running container's log only in the namespace under investigation: elsewhere it is a bystander.
   const ordered = [
-    ...logs.filter((o) => o.args['previous'] === true),
+    ...logs.filter((o) => o.args['previous'] === true && (o.args['namespace'] ?? ctx.ns) === ctx.ns),
     ...logs.filter((o) => o.args['previous'] !== true && o.args['namespace'] === ctx.ns),
   ];
   const done = new Set<string>();
@@ -46,7 +48,7 @@ function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
     if (!described) continue;
     const mounts = containerSections(described.content).flatMap((c) =>
       // Writable mounts only: ConfigMaps, Secrets and projected volumes are mounted read-only.
-      [...c.body.matchAll(/^\s+(\/\S{0,250}) from (\S{1,253}) \(rw\)/gm)].map((m) => ({
+      [...c.body.matchAll(/^\s+(\/\S{0,250}) from (\S{1,253}) \(rw(?:,[^)\n]{0,200})?\)/gm)].map((m) => ({
         path: m[1]!,
         volume: m[2]!,
       })),
@@ -59,7 +61,11 @@ function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
       );
     // Writing (mkdir, open, chmod), not running a file: a script without its exec bit is not a volume owner problem.
     const line = boundedLogLines(log.content).find(
-      (l) => DENIED.test(l) && !/\bexec\b|exec format/i.test(l) && under(l) !== undefined,
+      (l) =>
+        DENIED.test(l) &&
+        !NOT_FILESYSTEM.test(l) &&
+        !/\bexec\b|exec format/i.test(l) &&
+        under(l) !== undefined,
     );
     if (!line) continue;
     const mount = under(line);
@@ -91,7 +97,7 @@ function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
 /** The volume a container mounts at a path (`/data from pgdata (rw)`), or undefined. */
 function mountedVolume(described: string, path: string): string | undefined {
   for (const c of containerSections(described))
-    for (const m of c.body.matchAll(/^\s+(\/\S{0,250}) from (\S{1,253}) \(rw\)/gm))
+    for (const m of c.body.matchAll(/^\s+(\/\S{0,250}) from (\S{1,253}) \(rw(?:,[^)\n]{0,200})?\)/gm))
       if (m[1] === path) return m[2];
   return undefined;
 }
@@ -305,7 +311,9 @@ export const volumeBackingAnalyzer: Analyzer = {
           ).pop()?.content
         : undefined;
       const mounts = template
-        ? [...template.matchAll(/^\s+(\/\S{0,250}) from \S{1,253} \(rw\)/gm)].map((m) => m[1]!)
+        ? [...template.matchAll(/^\s+(\/\S{0,250}) from \S{1,253} \(rw(?:,[^)\n]{0,200})?\)/gm)].map(
+            (m) => m[1]!,
+          )
         : undefined;
       const refused = boundedLogLines(log.content).some(
         (l) =>

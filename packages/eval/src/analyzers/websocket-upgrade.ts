@@ -22,40 +22,96 @@ const WEBSOCKET = /websocket/i;
  */
 const NOT_UPGRADED =
   /" (?:400|426) \d|=> (?:400|426)\b|\b(?:no|without|missing) '?upgrade\b|upgrade required|not a websocket/i;
+/** A request line with a method other than GET (`"POST /api/websocket-settings`). */
+const OTHER_METHOD = /(?:^|["\s(])(?:POST|PUT|PATCH|DELETE) \//;
 /** A server's own words for a request that asked for no upgrade. */
 const SERVER_WORDS = /\b(?:no|without|missing) '?upgrade\b|upgrade required|not a websocket/i;
 /** The path of a request line (`"GET /realtime/?noteId=x HTTP/1.1"`, `GET /hub?Token=x`). */
 const REQUEST_PATH = /(?:^|["\s(])(?:GET|POST) (\/[^\s?"]{0,200})/;
-/** An nginx `location` with a prefix path, or an exact one (`=`); regular expressions left out. */
-const LOCATION = /\blocation\s{1,10}(?:(=|\^~)\s{1,10})?(\/[^\s{]{0,200})\s{0,10}\{/g;
 /** Names of the namespaces and workloads that front others: proxies, gateways, edges, ingresses. */
 const FRONT = /proxy|nginx|edge|gateway|ingress|front/;
 
-/** The text of each location block of an nginx configuration, with its path (braces counted). */
-export function nginxLocations(text: string): { path: string; exact: boolean; block: string }[] {
-  const out: { path: string; exact: boolean; block: string }[] = [];
+/** One block of an nginx configuration: its head (`location /x`, `server`), its own directives, its blocks. */
+interface NginxBlock {
+  readonly head: string;
+  own: string;
+  readonly children: NginxBlock[];
+  readonly parent: NginxBlock | undefined;
+}
+
+/**
+ * The block tree of an nginx configuration, in one pass over its first 100,000 characters: comments (`#`
+ * to the end of the line) and quoted strings are skipped, `{` opens a block whose head is the last line
+ * of text before it, `}` closes one, and each `;`-ended directive belongs to the block it is in.
+ */
+function nginxTree(text: string): NginxBlock {
   const t = text.slice(0, 100_000);
-  for (const m of t.matchAll(LOCATION)) {
-    const open = m.index! + m[0].length;
-    let depth = 1;
-    let i = open;
-    for (; i < t.length && depth > 0; i++) {
-      if (t[i] === '{') depth++;
-      else if (t[i] === '}') depth--;
+  const root: NginxBlock = { head: '', own: '', children: [], parent: undefined };
+  let cur = root;
+  let stmt = '';
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i]!;
+    if (c === '#') {
+      const end = t.indexOf('\n', i);
+      i = end < 0 ? t.length : end - 1;
+      continue;
     }
-    out.push({ path: m[2]!, exact: m[1] === '=', block: t.slice(open, i - 1) });
+    if (c === '"' || c === "'") {
+      const end = t.indexOf(c, i + 1);
+      const line = t.indexOf('\n', i + 1);
+      const to = end < 0 || (line >= 0 && line < end) ? i : end;
+      stmt += t.slice(i, to + 1);
+      i = to;
+      continue;
+    }
+    if (c === '{') {
+      const head =
+        stmt
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .pop()
+          ?.trim() ?? '';
+      const child: NginxBlock = { head, own: '', children: [], parent: cur };
+      cur.children.push(child);
+      cur = child;
+      stmt = '';
+    } else if (c === '}') {
+      if (cur.parent) cur = cur.parent;
+      stmt = '';
+    } else if (c === ';') {
+      cur.own += `${stmt.trim()};\n`;
+      stmt = '';
+    } else stmt += c;
+  }
+  return root;
+}
+
+/** The location blocks of an nginx configuration: path, exact (`=`) or prefix, own directives, and block. */
+export function nginxLocations(
+  text: string,
+): { path: string; exact: boolean; block: string; node: NginxBlock }[] {
+  const out: { path: string; exact: boolean; block: string; node: NginxBlock }[] = [];
+  // Depth first, in order, without recursion (a hostile text may nest thousands of blocks).
+  const stack: NginxBlock[] = [nginxTree(text)];
+  while (stack.length > 0) {
+    const b = stack.pop()!;
+    const m = /^location\s{1,10}(?:(=|\^~)\s{1,10})?(\/\S{0,200})$/.exec(b.head);
+    if (m) out.push({ path: m[2]!, exact: m[1] === '=', block: b.own, node: b });
+    for (let i = b.children.length - 1; i >= 0; i--) stack.push(b.children[i]!);
   }
   return out;
 }
 
-/** Whether the headers a location sends carry `name` (its own `proxy_set_header`s, else the inherited ones). */
-function sends(text: string, block: string, name: string): boolean {
+/**
+ * Whether the headers a location sends carry `name`: its own `proxy_set_header`s, else those of the
+ * first enclosing level (server, http) that sets any, as nginx inherits them only into a level that
+ * sets none of its own (nginx docs, proxy_set_header).
+ */
+function sends(node: NginxBlock, name: string): boolean {
   const header = new RegExp(`proxy_set_header\\s{1,10}${name}\\b`, 'i');
-  // nginx inherits proxy_set_header from the level above only when the location sets none of its own.
-  if (/proxy_set_header/i.test(block)) return header.test(block);
-  let outside = text.slice(0, 100_000);
-  for (const l of nginxLocations(outside)) outside = outside.replace(l.block, '');
-  return header.test(outside);
+  for (let b: NginxBlock | undefined = node; b; b = b.parent)
+    if (/proxy_set_header/i.test(b.own)) return header.test(b.own);
+  return false;
 }
 
 /**
@@ -117,10 +173,10 @@ export const websocketUpgradeAnalyzer: Analyzer = {
         const path = r.path ?? '/';
         const at = locations
           .filter((l) => (l.exact ? path === l.path : path.startsWith(l.path) || `${path}/` === l.path))
-          .sort((a, b) => b.path.length - a.path.length)[0];
+          .sort((a, b) => Number(b.exact) - Number(a.exact) || b.path.length - a.path.length)[0];
         if (!at || !/proxy_pass/.test(at.block)) continue;
-        const upgrade = sends(text, at.block, 'Upgrade');
-        const connection = sends(text, at.block, 'Connection');
+        const upgrade = sends(at.node, 'Upgrade');
+        const connection = sends(at.node, 'Connection');
         if (upgrade && connection) continue;
         const missing = [
           ...(upgrade ? [] : ['proxy_set_header Upgrade $http_upgrade']),
@@ -156,7 +212,8 @@ function refused(ctx: AnalyzerContext) {
   let worded = false;
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
     for (const l of boundedLogLines(o.content)) {
-      if (!WEBSOCKET.test(l) || !NOT_UPGRADED.test(l)) continue;
+      // A handshake is a GET: a POST or PUT to a path that names websockets is an API call.
+      if (!WEBSOCKET.test(l) || !NOT_UPGRADED.test(l) || OTHER_METHOD.test(l)) continue;
       const path = REQUEST_PATH.exec(l)?.[1];
       const words = SERVER_WORDS.test(l);
       if (!found || (words && !worded)) {
