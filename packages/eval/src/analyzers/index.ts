@@ -202,6 +202,7 @@ import { retentionCleanupAnalyzer } from './retention-cleanup.js';
 import { retiredServiceHostAnalyzer } from './retired-service-host.js';
 import { retriedAndRecoveredAnalyzer } from './retried-and-recovered.js';
 import { rolloutDiffAnalyzer, rolloutHistoryAnalyzer } from './rollout-diff.js';
+import { rootPathDeniedAnalyzer } from './root-path-denied.js';
 import { routineWorkWindowAnalyzer } from './routine-work-window.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { s3PolicyResourceAnalyzer } from './s3-policy-resource.js';
@@ -222,6 +223,7 @@ import { sharedVolumeLockAnalyzer } from './shared-volume-lock.js';
 import { shmBusErrorAnalyzer } from './shm-bus-error.js';
 import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
+import { smtpWrongProtocolAnalyzer } from './smtp-wrong-protocol.js';
 import { snapshotsOnDataVolumeAnalyzer } from './snapshots-on-data-volume.js';
 import { springEnvCaseAnalyzer } from './spring-env-case.js';
 import { sqliteWriterAnalyzer } from './sqlite-writer.js';
@@ -390,6 +392,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   volumePermissionsAnalyzer,
   volumeBackingAnalyzer,
   localStorageAnalyzer,
+  rootPathDeniedAnalyzer,
+  smtpWrongProtocolAnalyzer,
   uwsgiBufferSizeAnalyzer,
   memoryCapSettingAnalyzer,
   misroutedPathAnalyzer,

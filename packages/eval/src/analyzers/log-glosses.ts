@@ -664,6 +664,20 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the Kafka brokers do not support the producer's compression type: zstd needs brokers of Kafka 2.1 or later (produce request v7, KIP-110), and older brokers refuse every batch compressed with it; use a compression the brokers support (lz4, snappy or gzip) or upgrade the brokers first",
   },
+  // mke2fs creates lost+found at the root of every ext2/3/4 filesystem, owned by root with mode 0700
+  // (mke2fs(8)); a volume's root is that filesystem's root.
+  {
+    all: ['lost+found', 'permission denied'],
+    means:
+      'lost+found is the directory mkfs creates at the root of an ext4 filesystem, owned by root with mode 0700 (drwx------): a program that runs as another user and reads the volume from its root cannot open it, and a scan that stops at the first error aborts the whole scan, so nothing after it is read. Point the program at a subdirectory of the volume (or exclude lost+found from the scan), or chown the directory; the data itself is fine',
+  },
+  // An authenticated cipher (AES-GCM, ChaCha20-Poly1305) needs at least its nonce and tag: a blob of 0 bytes
+  // is refused as too short before any key is tried (Kopia's and Go crypto's wording).
+  {
+    all: ['ciphertext too short: 0'],
+    means:
+      "the blob it read is empty (0 bytes long): a zero-byte file in the repository, left by an interrupted write or a truncated copy, holds nothing to decrypt, so the error comes before any key is tried and the repository's credentials are not what fails; find the zero-byte blob (find -size 0 in the repository), remove or repair it (the tool's index recovery or repair), and run the job again",
+  },
   // Laravel's Encrypter: the payload's HMAC, computed with the running APP_KEY, does not match the one
   // stored with it (Illuminate\Encryption\Encrypter::decrypt throws DecryptException "The MAC is
   // invalid."); laravel.com/docs/encryption, "Gracefully Rotating Encryption Keys" (APP_PREVIOUS_KEYS).
