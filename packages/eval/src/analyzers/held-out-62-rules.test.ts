@@ -2,7 +2,8 @@
 // tools print; none names a product of the set unless the product's own message text is the signal).
 import { describe, expect, it } from 'vitest';
 import { glossOf } from './log-glosses.js';
-import { ctx, describedPodText, log, observed } from './observed.fixture.js';
+import { ctx, describedPodText, log, observed, pods } from './observed.fixture.js';
+import { proxyReadTimeoutAnalyzer } from './proxy-read-timeout.js';
 import { rootPathDeniedAnalyzer } from './root-path-denied.js';
 import { smtpWrongProtocolAnalyzer } from './smtp-wrong-protocol.js';
 
@@ -96,5 +97,51 @@ describe('glosses: lost+found, and an empty blob', () => {
     );
     expect(g?.means).toMatch(/empty \(0 bytes long\)/);
     expect(g?.means).not.toMatch(/wrong password/);
+  });
+});
+
+describe('proxy-read-timeout: a proxy in front that stops waiting before the program answers', () => {
+  const NS = 'docs';
+  const APP = 'paperforge-7jl2ntfcd-jqsxj';
+  const EDGE = 'edge-nginx-5d9c8b7f5-a1b2c';
+  const gone = log(NS, APP, [
+    'WARN o.e.j.server.HttpChannel - writing response for /api/v1/convert/pdf/word: org.eclipse.jetty.io.EofException: Broken pipe (client closed connection)',
+  ]);
+  const namespaces = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    'NAME           STATUS   AGE\ndocs           Active   30d\ningress-edge   Active   30d',
+  );
+  const edgePods = pods('ingress-edge', [[EDGE, '1/1', 'Running', '0', '5d']]);
+  const edgePod = observed(
+    'describe_pod',
+    { namespace: 'ingress-edge', name: EDGE },
+    describedPodText({ ns: 'ingress-edge', name: EDGE, container: 'nginx', configMaps: ['edge-nginx-conf'] })
+      .replace('registry.example.com/app:1.0.0', 'registry.example.com/edge/nginx:1.27.5')
+      .concat('\nControlled By:  ReplicaSet/edge-nginx-5d9c8b7f5'),
+  );
+  const conf = (timeout: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'ConfigMap', name: 'edge-nginx-conf', namespace: 'ingress-edge' },
+      `Data\n====\ndocs.conf:\n----\nserver {\n  location / {\n    proxy_pass http://paperforge.docs.svc.cluster.local:8080;\n${timeout}  }\n}\n`,
+    );
+
+  it('finds the proxy in a namespace named for it, then names its read timeout', () => {
+    expect(proxyReadTimeoutAnalyzer.reads(ctx(NS, [gone, namespaces]))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'ingress-edge' } },
+    ]);
+    const [f] = proxyReadTimeoutAnalyzer.finds(
+      ctx(NS, [gone, namespaces, edgePods, edgePod, conf('    proxy_read_timeout 30s;\n')]),
+    );
+    expect(f?.cause).toMatch(
+      /gives up after its proxy_read_timeout of 30s \(location \/ of ConfigMap edge-nginx-conf\)/,
+    );
+    expect(f?.cause).toMatch(/requests that take longer than 30 seconds/);
+  });
+
+  it("takes nginx's 60s default when the location sets none", () => {
+    const [f] = proxyReadTimeoutAnalyzer.finds(ctx(NS, [gone, namespaces, edgePods, edgePod, conf('')]));
+    expect(f?.cause).toMatch(/60s \(nginx's default\)/);
   });
 });

@@ -169,6 +169,7 @@ import { previousLimitsAnalyzer } from './previous-limits.js';
 import { primaryHandoverAnalyzer } from './primary-handover.js';
 import { producerReleaseAnalyzer } from './producer-release.js';
 import { proxyNoServerAnalyzer } from './proxy-no-server.js';
+import { proxyReadTimeoutAnalyzer } from './proxy-read-timeout.js';
 import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
 import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
@@ -392,6 +393,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   volumePermissionsAnalyzer,
   volumeBackingAnalyzer,
   localStorageAnalyzer,
+  proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
   smtpWrongProtocolAnalyzer,
   uwsgiBufferSizeAnalyzer,

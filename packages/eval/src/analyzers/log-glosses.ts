@@ -654,6 +654,18 @@ const GLOSSES: readonly Gloss[] = [
   },
   // Kafka: a broker older than the compression type (zstd needs brokers of 2.1 or later, produce request v7;
   // KIP-110) refuses the batch with UNSUPPORTED_COMPRESSION_TYPE.
+  // A fetch refused for its compression: the consuming client is older than the batches' compression
+  // (Kafka's UNSUPPORTED_COMPRESSION_TYPE, error 76, to a fetch request of a version before zstd).
+  {
+    all: ['unsupported', 'compression', 'fetch'],
+    means:
+      "the consuming client cannot read the batches' compression: zstd-compressed batches need a consumer client of Kafka 2.1 or later (fetch request v10), and an older client's fetch is refused; upgrade the consumer's client library, or have the producers use a compression the old client reads (lz4, snappy or gzip)",
+  },
+  {
+    all: ['unsupported compression type'],
+    means:
+      "the Kafka brokers do not support the producer's compression type: zstd needs brokers of Kafka 2.1 or later (produce request v7, KIP-110), and older brokers refuse every batch compressed with it; use a compression the brokers support (lz4, snappy or gzip) or upgrade the brokers first",
+  },
   {
     all: ['unsupportedcompressiontype'],
     means:
@@ -666,6 +678,11 @@ const GLOSSES: readonly Gloss[] = [
   },
   // mke2fs creates lost+found at the root of every ext2/3/4 filesystem, owned by root with mode 0700
   // (mke2fs(8)); a volume's root is that filesystem's root.
+  {
+    all: ['lost+found', 'accessdenied'],
+    means:
+      'lost+found is the directory mkfs creates at the root of an ext4 filesystem, owned by root with mode 0700 (drwx------): a program that runs as another user and reads the volume from its root cannot open it, and a scan that stops at the first error aborts the whole scan, so nothing after it is read. Point the program at a subdirectory of the volume (or exclude lost+found from the scan), or chown the directory; the data itself is fine',
+  },
   {
     all: ['lost+found', 'permission denied'],
     means:

@@ -18,7 +18,10 @@ import {
  * reached`. Not the kernel's OOM kill: the container's limit is not what is reached.
  */
 const CAPPED =
-  /\bmemory limit (?:exceeded|reached)\b|\ballowed memory size of (\d{1,15}) bytes exhausted\b|\bmemory (?:cap|budget) (?:exceeded|reached)\b/i;
+  /\bmemory limit(?: of \d{1,15}(?:\.\d{1,3})? ?\w{0,5})? (?:exceeded|reached)\b|\ballowed memory size of (\d{1,15}) bytes exhausted\b|\bmemory (?:cap|budget) (?:exceeded|reached)\b/i;
+/** A variable that holds a memory size (`WORKER_MEMORY_MB`, `PHP_MEMORY_LIMIT`, `MEM_LIMIT`), not a port or a host. */
+const MEMORY_VAR = /MEMORY|(?:^|_)MEM(?:_|$)/i;
+const NOT_A_SIZE = /PORT|HOST|ADDR|URL|URI|PATH|DIR/i;
 /** A figure with a unit in a log line (`128MB`, `171.4 MB`, `512M`). */
 const FIGURE = /(\d{1,9}(?:\.\d{1,3})?)\s?(KB|MB|GB|KiB|MiB|GiB|K|M|G)\b/g;
 /** `FIGURE` without the global flag, for a test that keeps no state between calls. */
@@ -27,6 +30,20 @@ const HAS_FIGURE = new RegExp(FIGURE.source);
 const SIZE_VALUE = /^(\d{1,9})(K|M|G|KB|MB|GB|Ki|Mi|Gi)?$/i;
 
 const UNIT: Readonly<Record<string, number>> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
+
+/** The memory line of a container section's `Limits:` block, wherever it stands among the others. */
+function limitsMemory(body: string): string | undefined {
+  const lines = body.split('\n');
+  const at = lines.findIndex((l) => /^\s+Limits:\s*$/.test(l));
+  if (at < 0) return undefined;
+  const indent = lines[at]!.match(/^\s*/)![0].length;
+  for (const l of lines.slice(at + 1, at + 12)) {
+    if ((l.match(/^\s*/)![0].length ?? 0) <= indent) break;
+    const m = /^\s+memory:\s+(\S{1,30})\s*$/.exec(l);
+    if (m) return m[1];
+  }
+  return undefined;
+}
 
 /** Bytes of a figure or a value in the unit its name implies (`_MB` names count megabytes). */
 function bytesOf(n: number, unit: string | undefined, name = ''): number {
@@ -59,16 +76,28 @@ export const memoryCapSettingAnalyzer: Analyzer = {
       const log = outputs(
         seen,
         'get_pod_logs',
-        (o) => o.args['name'] === pod && o.args['previous'] === true,
+        (o) => o.args['name'] === pod && o.args['previous'] === true && (o.args['namespace'] ?? ns) === ns,
       ).pop();
       if (!log) continue;
       const lines = boundedLogLines(log.content);
-      const capped = lines.filter((l) => l.length <= 4000 && CAPPED.test(l)).pop();
+      // The line the program stopped on: one of its last two lines, or one that says it stops.
+      const capped = lines
+        .filter(
+          (l, i) =>
+            l.length <= 4000 &&
+            CAPPED.test(l) &&
+            (i >= lines.length - 2 || /\b(?:stop|exit|shut)\w{0,5}\b/i.test(l)),
+        )
+        .pop();
       if (!capped) continue;
-      for (const c of containerSections(d.content).filter((x) => !x.init)) {
+      const apps = containerSections(d.content).filter((x) => !x.init);
+      const logged = log.args['container'];
+      for (const c of apps.filter((x) => logged === undefined || x.name === logged)) {
         const last = stateBlock(c.body, 'Last State');
         if (last.state !== 'Terminated' || last.reason === 'OOMKilled') continue;
-        const vars = envOf(c.body).filter((v) => /MEM/i.test(v.name) && SIZE_VALUE.test(v.value.trim()));
+        const vars = envOf(c.body).filter(
+          (v) => MEMORY_VAR.test(v.name) && !NOT_A_SIZE.test(v.name) && SIZE_VALUE.test(v.value.trim()),
+        );
         if (vars.length === 0) continue;
         // The cap the log states: a figure right before the cap line, or PHP's byte count.
         const near = lines
@@ -90,13 +119,15 @@ export const memoryCapSettingAnalyzer: Analyzer = {
         const cap = valueBytes(chosen);
         // The memory the log measured above the cap, when it says so.
         const used = Math.max(0, ...figures.filter((b) => b > cap));
-        const limitText = /^\s+Limits:\s*\n\s+(?:cpu:\s+\S+\s*\n\s+)?memory:\s+(\S+)/m.exec(c.body)?.[1];
+        const limitText = limitsMemory(c.body);
         const limit = limitText ? parseQuantity(limitText) : undefined;
         let factor = 2;
         while (cap * factor < used * 1.25 && factor < 8) factor *= 2;
         const m = SIZE_VALUE.exec(chosen.value.trim())!;
         const next = `${Number(m[1]) * factor}${m[2] ?? ''}`;
-        const fits = limit === undefined || cap * factor < limit;
+        // A value still below what the log measured would not stop the stops: no change is proposed then.
+        const aboveUse = cap * factor >= used;
+        const fits = (limit === undefined || cap * factor < limit) && aboveUse;
         const owner = ownerDeployment(d.content);
         // The line before the cap line, when it gives the figures (`memory after job: 171.4MB, limit 128MB`).
         const at = lines.indexOf(capped);
@@ -113,7 +144,9 @@ export const memoryCapSettingAnalyzer: Analyzer = {
             `describe_pod ${pod}: ${chosen.name}: ${chosen.value}`,
             `get_pod_logs ${pod} (previous): "${clip(capped.trim(), 200)}"`,
           ],
-          advice: `raise ${chosen.name} from ${chosen.value} to ${next}${fits ? '' : `, and the container's memory limit above it`}; the container limit itself is not what stops the worker`,
+          advice: aboveUse
+            ? `raise ${chosen.name} from ${chosen.value} to ${next}${fits ? '' : ", and the container's memory limit above it"}; the container limit itself is not what stops the worker`
+            : `raise ${chosen.name} above the ${Math.round(used / 2 ** 20)} MiB a job now takes (and the container's memory limit with it); the container limit itself is not what stops the worker`,
           ...(fits
             ? envFix(
                 ns,

@@ -12,7 +12,7 @@ import {
 
 /** A refused write of a path at the top of the filesystem: `mkdir '/voicebridge'`, `open '/cache.db'`. */
 const TOP_LEVEL =
-  /(?:permission denied|EACCES)\W{1,40}(?:mkdir|open|mkdtemp|write|create|creat|touch)\w{0,4}\s{0,3}['"]?(\/[\w.-]{1,100})['"]?(?![\w./-])/i;
+  /(?:permission denied|EACCES)\W{1,40}(?:(?:mkdir|open|mkdtemp|write|create|creat|touch)\w{0,4}\s{0,3})?['"]?(\/[\w.-]{1,100})['"]?(?![\w./-])|\b(?:mkdir|open|create|write)\s['"]?(\/[\w.-]{1,100})['"]?:\s{0,2}permission denied/i;
 /** A component a log line is about: Node-RED's `[type:name]` tag, a bracketed logger. */
 const TAG = /\[([a-z][\w-]{1,60})(?::[^\]]{0,80})?\]\s{0,3}(?:Error|error|ERROR)/;
 
@@ -28,8 +28,9 @@ function refusedAtRoot({ ns, seen }: AnalyzerContext): Refused | undefined {
     for (const line of boundedLogLines(o.content)) {
       if (line.length > 4000) continue;
       const m = TOP_LEVEL.exec(line);
-      if (m && !/^\/(?:tmp|dev|proc|sys)$/.test(m[1]!))
-        return { pod: String(o.args['name'] ?? ''), line, path: m[1]! };
+      const path = m?.[1] ?? m?.[2];
+      if (path && !/^\/(?:tmp|dev|proc|sys)$/.test(path))
+        return { pod: String(o.args['name'] ?? ''), line, path };
     }
   }
   return undefined;
@@ -82,8 +83,10 @@ export const rootPathDeniedAnalyzer: Analyzer = {
           (o) => o.args['kind'] === 'Deployment' && o.args['name'] === owner,
         ).pop()?.content
       : undefined;
-    const user = spec ? /\brunAsUser:\s*(\d{1,10})/.exec(spec)?.[1] : undefined;
-    if (user === '0') return [];
+    // Any user but root that the spec runs as (an init container may run as root before the app's user).
+    const users = spec ? [...spec.matchAll(/\brunAsUser:\s*(\d{1,10})/g)].map((m) => m[1]!) : [];
+    const user = users.find((u) => u !== '0');
+    if (users.length > 0 && user === undefined) return [];
     const writable = mounts.filter((m) => m.rw).map((m) => m.path);
     const tag = TAG.exec(r.line)?.[1];
     const out: Finding = {

@@ -13,7 +13,9 @@ import {
 
 /** An SMTP client's error carrying another protocol's greeting: IMAP's `* OK [CAPABILITY IMAP4rev1 …`, POP3's `+OK`. */
 const OTHER_GREETING =
-  /\bSMTP\w{0,30}\b.{0,200}?(\* OK \[CAPABILITY IMAP4|\* OK\b.{0,60}\bIMAP|\+OK\b.{0,60}\bPOP3)/i;
+  /(?:\bSMTP\w{0,30}|\binvalid greeting)\b.{0,200}?(\[CAPABILITY IMAP4|\* OK\b.{0,60}\bIMAP|\+OK\b)/i;
+/** Words of a failure: the greeting must be the reply the SMTP client failed on, not a fetch's. */
+const FAILED = /error|fail|unknown|invalid|exception|refused|unexpected/i;
 /** Ports of the mail-reading protocols (IANA): IMAP 143, IMAPS 993, POP3 110, POP3S 995. */
 const READING_PORTS: Readonly<Record<string, string>> = {
   '143': 'IMAP',
@@ -38,8 +40,14 @@ export const smtpWrongProtocolAnalyzer: Analyzer = {
     const reads: Read[] = [];
     for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
       const pod = String(o.args['name'] ?? '');
-      if (!boundedLogLines(o.content).some((l) => l.length <= 4000 && OTHER_GREETING.test(l))) continue;
-      if (!outputs(seen, 'describe_pod', (d) => d.args['name'] === pod).length)
+      if (
+        !boundedLogLines(o.content).some((l) => l.length <= 4000 && OTHER_GREETING.test(l) && FAILED.test(l))
+      )
+        continue;
+      if (
+        !outputs(seen, 'describe_pod', (d) => d.args['name'] === pod && (d.args['namespace'] ?? ns) === ns)
+          .length
+      )
         reads.push({ tool: 'describe_pod', args: { namespace: ns, name: pod } });
       break;
     }
@@ -47,12 +55,18 @@ export const smtpWrongProtocolAnalyzer: Analyzer = {
   },
   finds({ ns, seen }) {
     for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
-      const line = boundedLogLines(o.content).find((l) => l.length <= 4000 && OTHER_GREETING.test(l));
+      const line = boundedLogLines(o.content).find(
+        (l) => l.length <= 4000 && OTHER_GREETING.test(l) && FAILED.test(l),
+      );
       if (!line) continue;
       const greeting = OTHER_GREETING.exec(line)![1]!;
       const protocol = /IMAP/i.test(greeting) ? 'IMAP' : 'POP3';
       const pod = String(o.args['name'] ?? '');
-      const described = outputs(seen, 'describe_pod', (d) => d.args['name'] === pod).pop()?.content;
+      const described = outputs(
+        seen,
+        'describe_pod',
+        (d) => d.args['name'] === pod && (d.args['namespace'] ?? ns) === ns,
+      ).pop()?.content;
       const owner = described ? ownerDeployment(described) : undefined;
       const port = described
         ? containerSections(described)
@@ -60,7 +74,10 @@ export const smtpWrongProtocolAnalyzer: Analyzer = {
             .map((c) => ({
               c,
               v: envOf(c.body).find(
-                (e) => /SMTP\w{0,20}PORT|MAIL\w{0,10}PORT/i.test(e.name) && e.value.trim() in READING_PORTS,
+                (e) =>
+                  /SMTP\w{0,20}PORT|MAIL\w{0,10}PORT/i.test(e.name) &&
+                  !/IMAP|POP/i.test(e.name) &&
+                  e.value.trim() in READING_PORTS,
               ),
             }))
             .find((x) => x.v !== undefined)

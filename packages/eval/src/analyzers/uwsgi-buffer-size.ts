@@ -38,7 +38,10 @@ export const uwsgiBufferSizeAnalyzer: Analyzer = {
     for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
       const pod = String(o.args['name'] ?? '');
       if (!o.content.includes('invalid request block size')) continue;
-      if (!outputs(seen, 'describe_pod', (d) => d.args['name'] === pod).length)
+      if (
+        !outputs(seen, 'describe_pod', (d) => d.args['name'] === pod && (d.args['namespace'] ?? ns) === ns)
+          .length
+      )
         reads.push({ tool: 'describe_pod', args: { namespace: ns, name: pod } });
       break;
     }
@@ -54,7 +57,11 @@ export const uwsgiBufferSizeAnalyzer: Analyzer = {
       const largest = Math.max(...blocks.map((x) => Number(x.m![1])));
       const max = Number(blocks[0]!.m![2]);
       const pod = String(o.args['name'] ?? '');
-      const described = outputs(seen, 'describe_pod', (d) => d.args['name'] === pod).pop()?.content;
+      const described = outputs(
+        seen,
+        'describe_pod',
+        (d) => d.args['name'] === pod && (d.args['namespace'] ?? ns) === ns,
+      ).pop()?.content;
       const owner = described ? ownerDeployment(described) : undefined;
       const holder = described
         ? containerSections(described)
@@ -71,8 +78,10 @@ export const uwsgiBufferSizeAnalyzer: Analyzer = {
               .filter((c) => !c.init && envOf(c.body).some((e) => e.name.startsWith('UWSGI_')))
               .map((c) => ({ c, v: undefined }))[0]
           : undefined);
+      // Never lower than what the variable already holds (a log from before it took effect).
+      const current = Number(holder?.v?.value ?? 0) || 0;
       let next = 1;
-      while (next < largest * 2 || next <= max) next *= 2;
+      while (next < largest * 2 || next <= max || next <= current) next *= 2;
       const wanted = String(Math.min(next, MAX_BUFFER));
       const out: Finding = {
         weight: 90,
@@ -83,7 +92,7 @@ export const uwsgiBufferSizeAnalyzer: Analyzer = {
           ...(holder ? [`describe_pod ${pod}: ${VARIABLE}: ${holder.v!.value}`] : []),
         ],
         advice: `raise uWSGI's buffer-size above the largest header block (${VARIABLE}=${wanted}, at most 65535), or send smaller headers (fewer or shorter cookies)`,
-        ...(configured
+        ...(configured && Number(wanted) > current
           ? envFix(
               ns,
               owner,

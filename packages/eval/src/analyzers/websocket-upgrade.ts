@@ -127,40 +127,7 @@ export const websocketUpgradeAnalyzer: Analyzer = {
   name: 'websocket-upgrade',
   first: true,
   reads(ctx) {
-    if (!refused(ctx)) return [];
-    const reads: Read[] = [];
-    const proxies = proxyPods(ctx);
-    for (const p of proxies)
-      for (const name of p.configMaps)
-        if (!configText(ctx, p.namespace, name))
-          reads.push({
-            tool: 'describe_resource',
-            args: { kind: 'ConfigMap', name, namespace: p.namespace },
-          });
-    if (proxies.length > 0) return reads.slice(0, 2);
-    // No proxy in the namespace: the one in front may be in a namespace named for it (`edge`, `ingress`).
-    for (const other of namespaceNames(ctx.seen)
-      .filter((n) => n !== ctx.ns && FRONT.test(n))
-      .slice(0, 2)) {
-      const listed = outputs(
-        ctx.seen,
-        'list_pods',
-        (o) => o.args['namespace'] === other && !o.args['labelSelector'],
-      ).pop();
-      if (!listed) {
-        reads.push({ tool: 'list_pods', args: { namespace: other } });
-        continue;
-      }
-      const owners = new Set<string>();
-      for (const r of parseTable(listed.content)) {
-        const name = r['NAME'] ?? '';
-        if (r['STATUS'] !== 'Running' || owners.has(ownerName(name)) || owners.size >= 2) continue;
-        owners.add(ownerName(name));
-        if (!outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === name).length)
-          reads.push({ tool: 'describe_pod', args: { namespace: other, name } });
-      }
-    }
-    return reads.slice(0, 2);
+    return refused(ctx) ? frontProxyReads(ctx) : [];
   },
   finds(ctx) {
     const r = refused(ctx);
@@ -232,10 +199,47 @@ function refused(ctx: AnalyzerContext) {
 }
 
 /**
+ * The reads that show the nginx proxy in front of the namespace's programs and its configuration: the
+ * ConfigMaps of the described nginx pods; with none, the pods of a namespace named for a proxy (`edge`,
+ * `ingress`, `gateway`), described one per workload, two at most. At most two reads at a time.
+ */
+export function frontProxyReads(ctx: AnalyzerContext): Read[] {
+  const reads: Read[] = [];
+  const proxies = proxyPods(ctx);
+  for (const p of proxies)
+    for (const name of p.configMaps)
+      if (!configText(ctx, p.namespace, name))
+        reads.push({ tool: 'describe_resource', args: { kind: 'ConfigMap', name, namespace: p.namespace } });
+  if (proxies.length > 0) return reads.slice(0, 2);
+  for (const other of namespaceNames(ctx.seen)
+    .filter((n) => n !== ctx.ns && FRONT.test(n))
+    .slice(0, 2)) {
+    const listed = outputs(
+      ctx.seen,
+      'list_pods',
+      (o) => o.args['namespace'] === other && !o.args['labelSelector'],
+    ).pop();
+    if (!listed) {
+      reads.push({ tool: 'list_pods', args: { namespace: other } });
+      continue;
+    }
+    const owners = new Set<string>();
+    for (const r of parseTable(listed.content)) {
+      const name = r['NAME'] ?? '';
+      if (r['STATUS'] !== 'Running' || owners.has(ownerName(name)) || owners.size >= 2) continue;
+      owners.add(ownerName(name));
+      if (!outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === name).length)
+        reads.push({ tool: 'describe_pod', args: { namespace: other, name } });
+    }
+  }
+  return reads.slice(0, 2);
+}
+
+/**
  * Described pods that run nginx, with the ConfigMaps they mount and their Deployment: those of the
  * namespace, else those of the other namespaces read.
  */
-function proxyPods(ctx: AnalyzerContext) {
+export function proxyPods(ctx: AnalyzerContext) {
   const nginx = outputs(ctx.seen, 'describe_pod')
     .filter((d) => containerSections(d.content).some((c) => /^\s+Image:\s+\S{0,200}nginx/m.test(c.body)))
     .map((d) => ({
@@ -249,7 +253,7 @@ function proxyPods(ctx: AnalyzerContext) {
 }
 
 /** The read text of ConfigMap `name` in `namespace` (`describe_resource` or `get_resource`). */
-function configText(ctx: AnalyzerContext, namespace: string, name: string): string | undefined {
+export function configText(ctx: AnalyzerContext, namespace: string, name: string): string | undefined {
   const of = (tool: string) =>
     outputs(
       ctx.seen,
