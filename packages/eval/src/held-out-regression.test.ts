@@ -98,7 +98,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   ],
   'scenarios-held-out-62': [
     'davcal-sync-token-cache-owned-by-root-after-nonroot-upgrade',
-    'negative-hostwatch-drop-ratio-warning-flaps',
     'zonekeeper-servfail-first-sql-backend-scaled-down',
   ],
 };

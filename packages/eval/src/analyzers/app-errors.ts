@@ -366,6 +366,36 @@ export function settledWarnings(
   return after ? { warning: recurring[0]!, after, count: recurring.length } : undefined;
 }
 
+/** The name an alarm line gives (`alarm net_packets.eth0.inbound_packets_dropped_ratio = 0.21%`). */
+const ALARM_NAME = /\balarm\s{1,3}([\w.:/-]{3,160})/i;
+/** A state line that says the alarm is over. */
+const ALARM_OVER = /\b(?:CLEAR|CLEARED|RESOLVED|RECOVERED)\b|\bback to normal\b/i;
+
+/**
+ * A recurring alarm that cleared itself every time: each recurring warning names an alarm, and the last
+ * line of the log that names it says it cleared (`CLEAR, was WARNING for 10 minutes`). An alarm that
+ * flaps around its threshold and ends clear is no fault now; undefined otherwise.
+ */
+export function clearedAlarms(
+  text: string,
+  warnings: readonly string[],
+): { alarm: string; cleared: string; raised: number; clears: number } | undefined {
+  const recurring = repeated(warnings);
+  if (recurring.length === 0) return undefined;
+  const names = new Set(recurring.map((l) => ALARM_NAME.exec(l.slice(0, 4000))?.[1]));
+  if (names.has(undefined)) return undefined;
+  const lines = boundedLogLines(text, Number.POSITIVE_INFINITY);
+  let cleared: string | undefined;
+  for (const name of names) {
+    const last = lines.filter((l) => l.includes(name!)).pop();
+    if (!last || !ALARM_OVER.test(last)) return undefined;
+    cleared = last;
+  }
+  const named = lines.filter((l) => [...names].some((n) => l.includes(n!)));
+  const clears = named.filter((l) => ALARM_OVER.test(l)).length;
+  return { alarm: [...names][0]!, cleared: cleared!, raised: named.length - clears, clears };
+}
+
 /**
  * The warning-level lines of a log (see `warningLines`) when one of their messages recurs (a
  * condition that persists), else none: a single warning is not a lead.
@@ -798,6 +828,8 @@ export const appErrorsAnalyzer: Analyzer = {
       if (warned && warningsWithoutConsequence(o.content, bad)) return [];
       // Warnings that say how the program settled them, their subject working after: log noise.
       if (warned && settledWarnings(o.content, bad)) return [];
+      // An alarm that flapped and cleared itself each time: not a fault now.
+      if (warned && clearedAlarms(o.content, bad)) return [];
       if (bad.length === 0 && !known) return [];
       // Failures it retried and got past (start-up retries, then "connected"): not a fault now.
       if ((!known || known.symptom) && recoveredRetries(o.content)) return [];
@@ -853,6 +885,11 @@ export const appErrorsAnalyzer: Analyzer = {
     )) {
       if (errorLines(o.content).length > 0) continue;
       const warnings = recurringWarnings(o.content);
+      const flapped = clearedAlarms(o.content, warnings);
+      if (flapped)
+        return [
+          `The alarm ${flapped.alarm} that pod ${String(o.args['name'])} raises over and over (${flapped.raised} time${flapped.raised === 1 ? '' : 's'} in what I read) cleared itself ${flapped.clears >= flapped.raised ? 'each time' : `${flapped.clears} times`}, last: "${clip(flapped.cleared.trim(), 160)}": it flaps around its threshold and is clear now, which is harmless noise, not a fault; nothing is broken. If the noise matters, raise the alarm's threshold or give it a delay.`,
+        ];
       const settled = settledWarnings(o.content, warnings);
       if (settled)
         return [

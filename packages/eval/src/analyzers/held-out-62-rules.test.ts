@@ -1,6 +1,7 @@
 // Table tests of the general rules written after held-out set 62's first contact (each reads what the
 // tools print; none names a product of the set unless the product's own message text is the signal).
 import { describe, expect, it } from 'vitest';
+import { clearedAlarms } from './app-errors.js';
 import { glossOf } from './log-glosses.js';
 import { ctx, describedPodText, log, observed, pods } from './observed.fixture.js';
 import { proxyReadTimeoutAnalyzer } from './proxy-read-timeout.js';
@@ -143,5 +144,26 @@ describe('proxy-read-timeout: a proxy in front that stops waiting before the pro
   it("takes nginx's 60s default when the location sets none", () => {
     const [f] = proxyReadTimeoutAnalyzer.finds(ctx(NS, [gone, namespaces, edgePods, edgePod, conf('')]));
     expect(f?.cause).toMatch(/60s \(nginx's default\)/);
+  });
+});
+
+describe('clearedAlarms: an alarm that flaps around its threshold and ends clear', () => {
+  const warn = (v: string) => `HEALTH : alarm net.eth0.dropped_ratio = ${v} (WARNING, threshold warn > 0.1%)`;
+  const clear = (v: string) =>
+    `HEALTH : alarm net.eth0.dropped_ratio = ${v} (CLEAR, was WARNING for 10 minutes)`;
+  const warnings = (t: string) => t.split('\n').filter((l) => l.includes('WARNING'));
+
+  it('is no fault when every raise is followed by a clear and the last state is clear', () => {
+    const text = [warn('0.21%'), clear('0.02%'), warn('0.18%'), clear('0.01%')].join('\n');
+    expect(clearedAlarms(text, warnings(text))).toMatchObject({ raised: 2, clears: 2 });
+  });
+
+  it('is a fault while the alarm is still raised, or when a warning names no alarm', () => {
+    const raised = [warn('0.21%'), clear('0.02%'), warn('0.38%')].join('\n');
+    expect(clearedAlarms(raised, warnings(raised))).toBeUndefined();
+    const plain = ['WARNING disk 91% full', 'WARNING disk 92% full', 'disk cleanup CLEARED 3 files'].join(
+      '\n',
+    );
+    expect(clearedAlarms(plain, warnings(plain))).toBeUndefined();
   });
 });

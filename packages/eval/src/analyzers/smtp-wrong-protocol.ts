@@ -4,11 +4,11 @@ import {
   boundedLogLines,
   clip,
   containerSections,
+  describeFirstLogging,
   envFix,
   type Finding,
   outputs,
   ownerDeployment,
-  type Read,
 } from './types.js';
 
 /** An SMTP client's error carrying another protocol's greeting: IMAP's `* OK [CAPABILITY IMAP4rev1 …`, POP3's `+OK`. */
@@ -37,21 +37,11 @@ export const smtpWrongProtocolAnalyzer: Analyzer = {
   name: 'smtp-wrong-protocol',
   first: true,
   reads({ ns, seen }) {
-    const reads: Read[] = [];
-    for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
-      const pod = String(o.args['name'] ?? '');
-      if (
-        !boundedLogLines(o.content).some((l) => l.length <= 4000 && OTHER_GREETING.test(l) && FAILED.test(l))
-      )
-        continue;
-      if (
-        !outputs(seen, 'describe_pod', (d) => d.args['name'] === pod && (d.args['namespace'] ?? ns) === ns)
-          .length
-      )
-        reads.push({ tool: 'describe_pod', args: { namespace: ns, name: pod } });
-      break;
-    }
-    return reads;
+    return describeFirstLogging(
+      seen,
+      ns,
+      (l) => l.length <= 4000 && OTHER_GREETING.test(l) && FAILED.test(l),
+    );
   },
   finds({ ns, seen }) {
     for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {

@@ -178,6 +178,29 @@ export function describeLoggedPod(seen: readonly SeenObservation[], ns: string, 
 }
 
 /**
+ * The description read of the first pod of namespace `ns` whose log (current or previous) has a line
+ * `test` accepts, when that pod was not described there yet; none otherwise. The shared first read of
+ * the analyzers that take a fix's container and variables from the logging pod.
+ */
+export function describeFirstLogging(
+  seen: readonly SeenObservation[],
+  ns: string,
+  test: (line: string) => boolean,
+): Read[] {
+  for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
+    if (!boundedLogLines(o.content).some(test)) continue;
+    const pod = String(o.args['name'] ?? '');
+    const described = outputs(
+      seen,
+      'describe_pod',
+      (d) => d.args['name'] === pod && (d.args['namespace'] ?? ns) === ns,
+    );
+    return described.length > 0 ? [] : [{ tool: 'describe_pod', args: { namespace: ns, name: pod } }];
+  }
+  return [];
+}
+
+/**
  * The pod rows of namespace `ns` from its latest unfiltered `list_pods`, or, when none was read yet,
  * the read that lists them.
  */

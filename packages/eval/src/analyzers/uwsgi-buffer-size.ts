@@ -4,11 +4,11 @@ import {
   boundedLogLines,
   clip,
   containerSections,
+  describeFirstLogging,
   envFix,
   type Finding,
   outputs,
   ownerDeployment,
-  type Read,
 } from './types.js';
 
 /**
@@ -34,18 +34,7 @@ export const uwsgiBufferSizeAnalyzer: Analyzer = {
   name: 'uwsgi-buffer-size',
   first: true,
   reads({ ns, seen }) {
-    const reads: Read[] = [];
-    for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
-      const pod = String(o.args['name'] ?? '');
-      if (!o.content.includes('invalid request block size')) continue;
-      if (
-        !outputs(seen, 'describe_pod', (d) => d.args['name'] === pod && (d.args['namespace'] ?? ns) === ns)
-          .length
-      )
-        reads.push({ tool: 'describe_pod', args: { namespace: ns, name: pod } });
-      break;
-    }
-    return reads;
+    return describeFirstLogging(seen, ns, (l) => l.includes('invalid request block size'));
   },
   finds({ ns, seen }) {
     for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
