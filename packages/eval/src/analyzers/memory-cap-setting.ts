@@ -1,4 +1,5 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
+import { memoryLimit } from '../baseline/reading.js';
 import { envOf } from './env-values.js';
 import {
   type Analyzer,
@@ -30,20 +31,6 @@ const HAS_FIGURE = new RegExp(FIGURE.source);
 const SIZE_VALUE = /^(\d{1,9})(K|M|G|KB|MB|GB|Ki|Mi|Gi)?$/i;
 
 const UNIT: Readonly<Record<string, number>> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
-
-/** The memory line of a container section's `Limits:` block, wherever it stands among the others. */
-function limitsMemory(body: string): string | undefined {
-  const lines = body.split('\n');
-  const at = lines.findIndex((l) => /^\s+Limits:\s*$/.test(l));
-  if (at < 0) return undefined;
-  const indent = lines[at]!.match(/^\s*/)![0].length;
-  for (const l of lines.slice(at + 1, at + 12)) {
-    if ((l.match(/^\s*/)![0].length ?? 0) <= indent) break;
-    const m = /^\s+memory:\s+(\S{1,30})\s*$/.exec(l);
-    if (m) return m[1];
-  }
-  return undefined;
-}
 
 /** Bytes of a figure or a value in the unit its name implies (`_MB` names count megabytes). */
 function bytesOf(n: number, unit: string | undefined, name = ''): number {
@@ -119,7 +106,7 @@ export const memoryCapSettingAnalyzer: Analyzer = {
         const cap = valueBytes(chosen);
         // The memory the log measured above the cap, when it says so.
         const used = Math.max(0, ...figures.filter((b) => b > cap));
-        const limitText = limitsMemory(c.body);
+        const limitText = memoryLimit(c.body);
         const limit = limitText ? parseQuantity(limitText) : undefined;
         let factor = 2;
         while (cap * factor < used * 1.25 && factor < 8) factor *= 2;
