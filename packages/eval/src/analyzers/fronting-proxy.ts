@@ -10,6 +10,7 @@ import {
   outputs,
   ownerName,
   type Read,
+  runningPerWorkload,
 } from './types.js';
 
 /** The person reports an HTTP answer their users get: a status code or its reason phrase. */
@@ -59,12 +60,7 @@ export const frontingProxyAnalyzer: Analyzer = {
         reads.push({ tool: 'list_pods', args: { namespace: other } });
         continue;
       }
-      const owners = new Set<string>();
-      for (const r of parseTable(listed.content)) {
-        const name = r['NAME'] ?? '';
-        if (r['STATUS'] !== 'Running' || owners.has(ownerName(name))) continue;
-        owners.add(ownerName(name));
-        if (owners.size > 2) break;
+      for (const name of runningPerWorkload(listed.content, 2)) {
         const log = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === name).pop();
         if (!log) {
           reads.push({ tool: 'get_pod_logs', args: { namespace: other, name } });

@@ -7,6 +7,7 @@ import {
   configMapText,
   containerSections,
   envFix,
+  envFromConfigMaps,
   type Finding,
   namespaceNames,
   outputs,
@@ -213,9 +214,7 @@ function unsetHost(
   if (sidecar) return undefined;
   // Variables from ConfigMaps (envFrom) may name the server: a read one that does rules the rule out,
   // an unread one leaves the finding without a change to make.
-  const fromMaps = [...c.body.matchAll(/<all keys from ConfigMap ([a-z0-9][a-z0-9.-]{0,252})>/g)].map(
-    (m) => m[1]!,
-  );
+  const fromMaps = envFromConfigMaps(c.body);
   const mapTexts = fromMaps.map((n) => configMapText(ctx.seen, n, ctx.ns));
   const hostKey = new RegExp(`^\\s{0,4}${prefix}(?:HOST|URL|ADDR|SERVER|ENDPOINT|URI)\\w{0,20}:`, 'm');
   if (mapTexts.some((t) => t !== undefined && hostKey.test(t))) return undefined;

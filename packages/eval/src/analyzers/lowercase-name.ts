@@ -7,6 +7,7 @@ import {
   clipAround,
   configMapText,
   containerSections,
+  envFromConfigMaps,
   type Finding,
   outputs,
   podDeployment,
@@ -41,11 +42,6 @@ function refusedName({ ns, seen }: AnalyzerContext): Refused | undefined {
     }
   }
   return undefined;
-}
-
-/** The ConfigMaps a described pod's containers take every key of (`<all keys from ConfigMap x>`). */
-function envFromConfigMaps(described: string): string[] {
-  return [...described.matchAll(/<all keys from ConfigMap ([a-z0-9][a-z0-9.-]{0,252})>/g)].map((m) => m[1]!);
 }
 
 /** `KEY: value` lines of a ConfigMap's read text (its data, as get_resource or describe_resource print it). */

@@ -812,6 +812,28 @@ export function unreadConfigMaps(
     .map((name) => ({ tool: 'get_resource', args: { kind: 'ConfigMap', name, namespace: ns } }));
 }
 
+/** The ConfigMaps a described pod's containers take every key of (`<all keys from ConfigMap x>`). */
+export function envFromConfigMaps(described: string): string[] {
+  return [...described.matchAll(/<all keys from ConfigMap ([a-z0-9][a-z0-9.-]{0,252})>/g)].map((m) => m[1]!);
+}
+
+/**
+ * The names of the first `max` Running pods of a `list_pods` table, one per workload (its Deployment or
+ * other owner, by name), in the order listed.
+ */
+export function runningPerWorkload(listed: string, max: number): string[] {
+  const owners = new Set<string>();
+  const out: string[] = [];
+  for (const r of parseTable(listed)) {
+    const name = r['NAME'] ?? '';
+    if (r['STATUS'] !== 'Running' || owners.has(ownerName(name))) continue;
+    owners.add(ownerName(name));
+    if (owners.size > max) break;
+    out.push(name);
+  }
+  return out;
+}
+
 /** The ConfigMaps a pod description's volumes name (`Type: ConfigMap (a volume populated by a ConfigMap)`). */
 export function configMapVolumes(described: string): string[] {
   return [

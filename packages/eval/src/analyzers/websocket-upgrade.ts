@@ -1,4 +1,3 @@
-import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -10,8 +9,8 @@ import {
   namespaceNames,
   outputs,
   ownerDeployment,
-  ownerName,
   type Read,
+  runningPerWorkload,
 } from './types.js';
 
 /** A line about a WebSocket request. */
@@ -223,14 +222,9 @@ export function frontProxyReads(ctx: AnalyzerContext): Read[] {
       reads.push({ tool: 'list_pods', args: { namespace: other } });
       continue;
     }
-    const owners = new Set<string>();
-    for (const r of parseTable(listed.content)) {
-      const name = r['NAME'] ?? '';
-      if (r['STATUS'] !== 'Running' || owners.has(ownerName(name)) || owners.size >= 2) continue;
-      owners.add(ownerName(name));
+    for (const name of runningPerWorkload(listed.content, 2))
       if (!outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === name).length)
         reads.push({ tool: 'describe_pod', args: { namespace: other, name } });
-    }
   }
   return reads.slice(0, 2);
 }
