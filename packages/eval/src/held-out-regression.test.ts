@@ -96,10 +96,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'newsletter-smtp-egress-dropped-by-namespace-policy',
     'videohub-transcoder-oomkilled-on-4k-jobs',
   ],
-  'scenarios-held-out-62': [
-    'davcal-sync-token-cache-owned-by-root-after-nonroot-upgrade',
-    'zonekeeper-servfail-first-sql-backend-scaled-down',
-  ],
 };
 
 describe('the baseline on every incident set', () => {

@@ -17,6 +17,7 @@ import { supersededJob } from './analyzers/superseded-jobs.js';
 import type { Finding, Read } from './analyzers/types.js';
 import {
   bonus,
+  boundedLogLines,
   clip,
   describedField,
   evicting,
@@ -523,6 +524,11 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       cause += `, because ${sealed.said}`;
       evidence.push(`get_events ${ctx.ns}: sealedsecret/${secret}: failed to unseal`);
     }
+    const single = noFailover(f, ctx);
+    if (single) {
+      cause += `; ${single.said}`;
+      evidence.push(...single.evidence);
+    }
     if (f.kind === 'NetworkPolicy') {
       const timeout = linesWith(logs, TIMEOUTS).pop();
       if (timeout) {
@@ -661,6 +667,65 @@ function policyPortFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'>
 }
 
 /** A workload scaled to zero behind a Service: scale it back to what it ran before (from its events), else 2. */
+/** A log line that reports a failure (an error, a refused or failed connection). */
+const FAILING_LINE = /\b(error|errors|failed|fail|failure|refused|unable|can't|cannot|servfail)\b/i;
+
+/**
+ * The names in a line that start with `stem` and end a host name there (`zones-db-b` in
+ * `'zones-db-b.dns.svc.cluster.local'`), read with indexOf: no pattern over the line.
+ */
+function namesWithStem(line: string, stem: string): string[] {
+  const out: string[] = [];
+  const lower = line.toLowerCase();
+  for (let at = lower.indexOf(stem); at >= 0 && out.length < 20; at = lower.indexOf(stem, at + 1)) {
+    if (at > 0 && /[a-z0-9-]/.test(lower[at - 1]!)) continue;
+    let end = at + stem.length;
+    while (end < lower.length && end - at < 253 && /[a-z0-9]/.test(lower[end]!)) end++;
+    if (end === at + stem.length || (end < lower.length && /[a-z0-9_-]/.test(lower[end]!))) continue;
+    out.push(lower.slice(at, end));
+  }
+  return out;
+}
+
+/**
+ * A Service scaled to nothing that a client keeps failing on, while the same client's log names a
+ * sibling backend (a name that differs only in its last part: `zones-db-a` and `zones-db-b`) whose pods
+ * run and which no failure line names: the client does not fall back to that second backend, so losing
+ * the first fails every request (PowerDNS with two `launch=gmysql` backends behaves so; a client with
+ * failover would have moved to the second).
+ */
+function noFailover(f: ParsedFinding, ctx: ScanContext): { said: string; evidence: string[] } | undefined {
+  if (f.reason !== 'ScaledToZero' || f.kind !== 'Deployment') return undefined;
+  const service = /so service ([a-z0-9-]{1,253})/.exec(f.message)?.[1];
+  const cut = service ? service.lastIndexOf('-') : -1;
+  if (!service || cut < 1) return undefined;
+  const stem = service.slice(0, cut + 1);
+  const running = new Set<string>();
+  for (const o of outputs(ctx.seen, 'list_pods', (o) => (o.args['namespace'] ?? ctx.ns) === ctx.ns))
+    for (const row of parseTable(o.content))
+      if (row['STATUS'] === 'Running' && row['NAME']) running.add(row['NAME']);
+  const runs = (name: string) =>
+    [...running].some((p) => p.startsWith(`${name}-`) && podDeployment(p) === name);
+  for (const log of outputs(ctx.seen, 'get_pod_logs', (o) => (o.args['namespace'] ?? ctx.ns) === ctx.ns)) {
+    const pod = String(log.args['name'] ?? '');
+    if (pod.startsWith(`${stem}`)) continue;
+    const lines = boundedLogLines(log.content);
+    const failing = lines.filter((l) => FAILING_LINE.test(l) && namesWithStem(l, stem).includes(service));
+    if (failing.length === 0) continue;
+    const named = lines.filter((l) => !FAILING_LINE.test(l));
+    for (const l of named)
+      for (const sibling of namesWithStem(l, stem)) {
+        if (sibling === service || !runs(sibling)) continue;
+        if (lines.some((x) => FAILING_LINE.test(x) && namesWithStem(x, stem).includes(sibling))) continue;
+        return {
+          said: `pod ${pod} also uses a second backend, ${sibling}, whose pods are running ("${clip(l.trim(), 160)}"), yet its requests keep failing on ${service} ("${clip(failing[failing.length - 1]!.trim(), 200)}"): it does not fail over to the other backend, so one backend scaled down fails every request`,
+          evidence: [`get_pod_logs ${pod}: "${clip(l.trim(), 160)}"`],
+        };
+      }
+  }
+  return undefined;
+}
+
 function scaleFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
   if (f.reason !== 'ScaledToZero' || f.kind !== 'Deployment') return {};
   const events = textOf(ctx.seen, 'get_events');

@@ -20,6 +20,8 @@ interface Denied {
   /** The owner's kind: Deployment, or StatefulSet. */
   kind: 'Deployment' | 'StatefulSet';
   mount: string;
+  /** The refused path as the line names it, when it lies below the mount (`/data/cache/x` under `/data`). */
+  path?: string | undefined;
   line: string;
   claim: boolean;
   nfs?: string | undefined;
@@ -79,6 +81,7 @@ function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
         owner,
         kind: byRs ? 'Deployment' : 'StatefulSet',
         mount: mount.path,
+        path: refusedPath(line, mount.path),
         line,
         claim: claimVolume(described.content, mount.volume),
         nfs: nfsVolume(described.content, mount.volume) ?? nfsClaim(ctx, described.content, mount.volume),
@@ -87,6 +90,41 @@ function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
     }
   }
   return out;
+}
+
+/**
+ * The path below `mount` that a refusal names (`Permission denied: '/data/cache/x'`), read up to the
+ * first quote, space or bracket, at most 1,000 characters; undefined when the line names only the mount.
+ */
+function refusedPath(line: string, mount: string): string | undefined {
+  const at = line.indexOf(`${mount}/`);
+  if (at < 0) return undefined;
+  let end = at + mount.length + 1;
+  // A quoted path ends at its closing quote (it may hold spaces); a bare one at a space or bracket.
+  const quote = `'"`.includes(line[at - 1] ?? '') ? line[at - 1]! : undefined;
+  const stops = quote ?? ` \t'"\`,;()[]<>`;
+  while (end < line.length && end - at < 1000 && !stops.includes(line[end]!)) end++;
+  // A sentence's full stop or a colon after the path is not part of it.
+  while (end > at && '.:'.includes(line[end - 1]!)) end--;
+  const path = line.slice(at, end);
+  return path.length > mount.length + 1 ? path : undefined;
+}
+
+/** What a cause quotes of the refusing line: the refusal and the refused path in view. */
+function refusal(d: Denied): string {
+  const denied = DENIED.exec(d.line)?.[0] ?? '';
+  if (!d.path) return clipAround(d.line, denied, 140);
+  const a = d.line.indexOf(denied);
+  const b = d.line.indexOf(d.path);
+  const from = Math.min(a < 0 ? b : a, b);
+  const to = Math.max(a < 0 ? 0 : a + denied.length, b + d.path.length);
+  // clipAround keeps its words whole when they fit in two thirds of the width.
+  return clipAround(d.line, d.line.slice(from, to), Math.max(140, Math.ceil(((to - from) * 3) / 2) + 10));
+}
+
+/** `may not write <path> on its volume mounted at <mount>`, or `… its volume mounted at <mount>`. */
+function writeTarget(d: Denied, what: string): string {
+  return d.path ? `${d.path} on ${what} mounted at ${d.mount}` : `${what} mounted at ${d.mount}`;
 }
 
 /**
@@ -237,9 +275,9 @@ export const volumePermissionsAnalyzer: Analyzer = {
           {
             weight: 87,
             object: `${d.kind.toLowerCase()} ${d.owner}`,
-            cause: `the container runs as a non-root user and may not write its NFS share ${d.nfs} mounted at ${d.mount}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}" — the pod sets fsGroup ${fsGroup}, but the kubelet does not apply fsGroup to NFS volumes (it never changes their ownership), so the export's directory stays owned by root on the server (root-squashed as nobody)`,
+            cause: `the container runs as a non-root user and may not write ${writeTarget(d, `its NFS share ${d.nfs}`)}: "${refusal(d)}" — the pod sets fsGroup ${fsGroup}, but the kubelet does not apply fsGroup to NFS volumes (it never changes their ownership), so the export's directory stays owned by root on the server (root-squashed as nobody)`,
             evidence: [
-              `get_pod_logs ${d.pod}${d.previous ? ' (previous)' : ''}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}"`,
+              `get_pod_logs ${d.pod}${d.previous ? ' (previous)' : ''}: "${refusal(d)}"`,
               `describe_pod ${d.pod}: volume at ${d.mount} is NFS ${d.nfs}`,
               `get_resource ${d.kind} ${d.owner}: securityContext fsGroup ${fsGroup}`,
             ],
@@ -262,9 +300,9 @@ export const volumePermissionsAnalyzer: Analyzer = {
           {
             weight: 86,
             object: `${d.kind.toLowerCase()} ${d.owner}`,
-            cause: `the container runs as a non-root user (${imageUser ? "the image's USER, as the spec sets no runAsUser" : who}) and may not write its NFS share ${d.nfs} mounted at ${d.mount}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}" — the export's directories are owned by root on the NFS server, and the kubelet never changes an NFS volume's ownership (fsGroup is not applied to NFS), so only the server's ownership decides who may write`,
+            cause: `the container runs as a non-root user (${imageUser ? "the image's USER, as the spec sets no runAsUser" : who}) and may not write ${writeTarget(d, `its NFS share ${d.nfs}`)}: "${refusal(d)}" — the export's directories are owned by root on the NFS server, and the kubelet never changes an NFS volume's ownership (fsGroup is not applied to NFS), so only the server's ownership decides who may write`,
             evidence: [
-              `get_pod_logs ${d.pod}${d.previous ? ' (previous)' : ''}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}"`,
+              `get_pod_logs ${d.pod}${d.previous ? ' (previous)' : ''}: "${refusal(d)}"`,
               `describe_pod ${d.pod}: volume at ${d.mount} is NFS ${d.nfs}`,
               `get_resource ${d.kind} ${d.owner}: securityContext without fsGroup`,
             ],
@@ -275,9 +313,9 @@ export const volumePermissionsAnalyzer: Analyzer = {
         {
           weight: 86,
           object: `${d.kind.toLowerCase()} ${d.owner}`,
-          cause: `the container runs as a non-root user (${who}) and may not write its volume mounted at ${d.mount}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}" — the volume's files are owned by root and the pod sets no fsGroup, so the kubelet does not give the pod's group ownership of them`,
+          cause: `the container runs as a non-root user (${who}) and may not write ${writeTarget(d, 'its volume')}: "${refusal(d)}" — the volume's files are owned by root and the pod sets no fsGroup, so the kubelet does not give the pod's group ownership of them`,
           evidence: [
-            `get_pod_logs ${d.pod}${d.previous ? ' (previous)' : ''}: "${clipAround(d.line, DENIED.exec(d.line)?.[0] ?? '', 140)}"`,
+            `get_pod_logs ${d.pod}${d.previous ? ' (previous)' : ''}: "${refusal(d)}"`,
             `get_resource ${d.kind} ${d.owner}: securityContext without fsGroup`,
           ],
           advice: `set securityContext.fsGroup${user ? ` ${user}` : " (the image user's group id)"} on ${d.owner}'s pod template (the kubelet then makes the volume group-writable), or chown the volume in an init container`,
