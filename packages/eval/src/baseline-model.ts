@@ -3,6 +3,7 @@ import { kindsRead, parseQuantity } from '@sre-harness/tools-k8s';
 import { errorLines, recurringWarnings } from './analyzers/app-errors.js';
 import { askedLines } from './analyzers/asked-lines.js';
 import { askedState } from './analyzers/asked-state.js';
+import { askedStatuses } from './analyzers/asked-statuses.js';
 import {
   cronJobHistory,
   cronJobSchedules,
@@ -920,7 +921,7 @@ export class BaselineSreModel implements Model {
           );
         lines.push(...expectedChanges(seen));
         const ctx: AnalyzerContext = { task: this.#task, ns, hints: hs, seen };
-        lines.push(...askedState(ctx), ...askedLines(ctx));
+        lines.push(...askedState(ctx), ...askedLines(ctx), ...askedStatuses(ctx));
         lines.push(
           ...finishedRunsRemoved(ctx),
           ...cronJobSchedules(ctx),

@@ -30,7 +30,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-44': [
     'build-board-unreachable-after-apex-hsts-include-subdomains',
     'loyalty-api-hikari-lifetime-over-hosted-mysql-idle-limit',
-    'negative-media-origin-416-for-range-at-end-of-file',
     'negative-repo-mirror-secondary-rate-limit-backoff-honoured',
     'settlement-pull-reset-by-nat-gateway-idle-timeout',
     'storefront-proxy-protocol-broken-header-in-cluster-hairpin',
@@ -45,7 +44,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'profile-cache-heap-oome-humongous-blobs-under-small-xmx',
     'redis-exporter-scratch-image-floods-coredns-with-localhost-lookups',
   ],
-  'scenarios-held-out-47': ['negative-storefront-single-502-during-rolling-deploy'],
   'scenarios-held-out-48': [
     'catalog-writes-not-primary-after-mongo-election',
     'negative-search-sync-version-conflicts-optimistic-locking',

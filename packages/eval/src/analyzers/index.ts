@@ -1,6 +1,7 @@
 import { allocatableAnalyzer, requestedNodesAnalyzer } from './allocatable.js';
 import { amqpVhostAnalyzer } from './amqp-vhost.js';
 import { appErrorsAnalyzer } from './app-errors.js';
+import { askedStatusesAnalyzer } from './asked-statuses.js';
 import { backlogHeapAnalyzer } from './backlog-heap.js';
 import { bufferOverflowAnalyzer } from './buffer-overflow.js';
 import { cacheFillsLimitAnalyzer } from './cache-fills-limit.js';
@@ -392,6 +393,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   nodeNotReadyAnalyzer,
   volumePermissionsAnalyzer,
   volumeBackingAnalyzer,
+  // A task about 4xx or 5xx answers: a search of a cut access log for the codes asked about.
+  askedStatusesAnalyzer,
   localStorageAnalyzer,
   proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
