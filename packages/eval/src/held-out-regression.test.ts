@@ -44,10 +44,7 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'profile-cache-heap-oome-humongous-blobs-under-small-xmx',
     'redis-exporter-scratch-image-floods-coredns-with-localhost-lookups',
   ],
-  'scenarios-held-out-48': [
-    'catalog-writes-not-primary-after-mongo-election',
-    'negative-search-sync-version-conflicts-optimistic-locking',
-  ],
+  'scenarios-held-out-48': ['catalog-writes-not-primary-after-mongo-election'],
   'scenarios-held-out-49': [
     'checkout-pay-widget-blocked-by-csp-after-vendor-cdn-move',
     'login-bff-pkce-verifier-mismatch-after-login-start-refactor',

@@ -366,6 +366,40 @@ export function settledWarnings(
   return after ? { warning: recurring[0]!, after, count: recurring.length } : undefined;
 }
 
+/**
+ * A retry whose outcome the same line gives as a success (`retry 1/5 -> updated`, `retried … => ok`,
+ * `retry 2 → 200`). Bounded: at most 80 characters between the retry word and the arrow.
+ */
+const RETRY_WENT_THROUGH =
+  /\bretr(?:y|ied|ying)\b[^\n]{0,80}?(?:->|=>|\u2192)\s{0,3}(?:updated|ok|succeeded|success|done|saved|applied|2\d\d)\b/i;
+/** A line that says the program gave up on work after retrying. */
+const GAVE_UP =
+  /\bgave[_ ]?up=[1-9]|\bgiving up\b|\bgave up\b|\bretries exhausted\b|\bmax(?:imum)? retries\b/i;
+
+/**
+ * The recurring warning of a log when every repeat of it reports, in the same line or one of the next two,
+ * a retry that went through (`… status=409 version_conflict_engine_exception; retry 1/5 -> updated`), and
+ * no line of the log says the program gave up: a conflict or refusal the program resolves by retrying,
+ * not a fault. Undefined otherwise.
+ */
+export function retriedWarnings(
+  text: string,
+  warnings: readonly string[],
+): { warning: string; count: number } | undefined {
+  const recurring = repeated(warnings);
+  if (recurring.length === 0) return undefined;
+  const lines = boundedLogLines(text, Number.POSITIVE_INFINITY).filter((l) => l.trim() !== '');
+  if (lines.some((l) => GAVE_UP.test(l.slice(0, 4000)))) return undefined;
+  const heads = new Set(recurring.map(head));
+  let seen = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (!heads.has(head(lines[i]!))) continue;
+    seen++;
+    if (!lines.slice(i, i + 3).some((l) => RETRY_WENT_THROUGH.test(l.slice(0, 4000)))) return undefined;
+  }
+  return seen > 0 ? { warning: recurring[recurring.length - 1]!, count: recurring.length } : undefined;
+}
+
 /** The name an alarm line gives (`alarm net_packets.eth0.inbound_packets_dropped_ratio = 0.21%`). */
 const ALARM_NAME = /\balarm\s{1,3}([\w.:/-]{3,160})/i;
 /** A state line that says the alarm is over. */
@@ -830,6 +864,8 @@ export const appErrorsAnalyzer: Analyzer = {
       if (warned && settledWarnings(o.content, bad)) return [];
       // An alarm that flapped and cleared itself each time: not a fault now.
       if (warned && clearedAlarms(o.content, bad)) return [];
+      // Warnings that each report the retry that went through: resolved by the program, not a fault.
+      if (warned && retriedWarnings(o.content, bad)) return [];
       if (bad.length === 0 && !known) return [];
       // Failures it retried and got past (start-up retries, then "connected"): not a fault now.
       if ((!known || known.symptom) && recoveredRetries(o.content)) return [];
@@ -889,6 +925,11 @@ export const appErrorsAnalyzer: Analyzer = {
       if (flapped)
         return [
           `The alarm ${flapped.alarm} that pod ${String(o.args['name'])} raises over and over (${flapped.raised} time${flapped.raised === 1 ? '' : 's'} in what I read) cleared itself ${flapped.clears >= flapped.raised ? 'each time' : `${flapped.clears} times`}, last: "${clip(flapped.cleared.trim(), 160)}": it flaps around its threshold and is clear now, which is harmless noise, not a fault; nothing is broken. If the noise matters, raise the alarm's threshold or give it a delay.`,
+        ];
+      const retried = retriedWarnings(o.content, warnings);
+      if (retried)
+        return [
+          `The warning "${clip(retried.warning.trim(), 200)}" that pod ${String(o.args['name'])} logs over and over (${retried.count} times in the lines read) reports each time that the operation was retried and went through, and no line says the program gave up: a conflict or refusal the program resolves by retrying, as it is built to (for a 409 version conflict, optimistic concurrency control: two writers updated the same document and the later one re-reads and retries). It is harmless and expected, not a fault; nothing is broken and no action is needed.`,
         ];
       const settled = settledWarnings(o.content, warnings);
       if (settled)

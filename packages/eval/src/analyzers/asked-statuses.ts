@@ -202,6 +202,6 @@ export function askedStatuses({ task, seen }: AnalyzerContext): string[] {
     });
   const total = [...count.values()].reduce((a, b) => a + b, 0);
   return [
-    `Status codes of the answers asked about in the access-log lines read: ${parts.join(', ')}${searched.length === 0 ? `; ${total} of ${requests} requests logged` : ''}.`,
+    `Status codes of the answers asked about in the log lines read: ${parts.join(', ')}${searched.length === 0 ? `; ${total} of ${requests} requests logged` : ''}.`,
   ];
 }

@@ -1,6 +1,7 @@
 // Table tests of the general rules written for earlier held-out sets' misses, sessions after their first
 // contact (set 50's worker memory cap, set 48's compression the brokers refuse and uWSGI's buffer).
 import { describe, expect, it } from 'vitest';
+import { retriedWarnings } from './app-errors.js';
 import { glossOf } from './log-glosses.js';
 import { memoryCapSettingAnalyzer } from './memory-cap-setting.js';
 import { ctx, describedPodText, log, observed } from './observed.fixture.js';
@@ -126,5 +127,49 @@ describe("uwsgi-buffer-size: requests dropped because their headers outgrew uWSG
     expect(f?.fix?.args['set']).toEqual([{ name: 'UWSGI_BUFFER_SIZE', value: '65535' }]);
     const [g] = uwsgiBufferSizeAnalyzer.finds(ctx('knowledge', [dropped, pod({ APP_ENV: 'prod' })]));
     expect(g?.fix).toBeUndefined();
+  });
+});
+
+describe('retriedWarnings: a warning that reports each time the retry that went through (set 48)', () => {
+  const W = (i: number) =>
+    `WARN update products/_doc/SKU-11${i} status=409 version_conflict_engine_exception; retry 1/5 -> updated`;
+  const warn = (lines: string[]) => lines.filter((l) => l.startsWith('WARN'));
+  it.each([
+    // [log lines, resolved by retrying]
+    [[W(1), W(2), W(3), 'INFO stats conflicts=3 retried_ok=3 gave_up=0'], true],
+    // The retry's outcome on the next line.
+    [
+      [
+        'WARN update SKU-1 failed: status=409',
+        'INFO retry 1/5 SKU-1 -> updated',
+        'WARN update SKU-2 failed: status=409',
+        'INFO retry 1/5 SKU-2 => ok',
+      ],
+      true,
+    ],
+    // The program gave up on some.
+    [[W(1), W(2), 'INFO stats conflicts=2 retried_ok=1 gave_up=1'], false],
+    [[W(1), W(2), 'WARN update z failed: giving up after 5 retries'], false],
+    // One repeat with no outcome.
+    [
+      [
+        W(1),
+        W(2),
+        'WARN update products/_doc/SKU-113 status=409 version_conflict_engine_exception; retry 1/5',
+      ],
+      false,
+    ],
+    // A retry that failed again is no success.
+    [['WARN fetch failed; retry 1/3 -> 503', 'WARN fetch failed; retry 1/3 -> 503'], false],
+    // A single warning is no flood.
+    [[W(1), 'INFO ok'], false],
+  ] as const)('%j', (lines, resolved) => {
+    const text = lines.join('\n');
+    expect(retriedWarnings(text, warn([...lines])) !== undefined).toBe(resolved);
+  });
+
+  it('stays bounded on a long line without an arrow', () => {
+    const long = `WARN retry ${'x'.repeat(3900)}`;
+    expect(retriedWarnings(`${long}\n${long}`, [long, long])).toBeUndefined();
   });
 });
