@@ -1137,7 +1137,7 @@ function fallbackTerms(task: string, first: string | undefined): string[] {
   // another pasted name in the same question may be the object where the first was a label value.
   const singular = first && /[a-z0-9]-[a-z0-9-]*[^s]s$/.test(first) ? [first.slice(0, -1)] : [];
   // In the order the person wrote them: the first name is usually what the question is about.
-  const named = words.filter((w) => /-|\d/.test(w) && !/^-|-$/.test(w));
+  const named = words.filter((w) => /-|\d/.test(w) && /[a-z]/.test(w) && !/^-|-$/.test(w));
   return [...new Set([...singular, ...named, ...repeated])].filter((w) => w !== first).slice(0, 2);
 }
 
@@ -1256,7 +1256,10 @@ function searchTermIn(raw: string): string | undefined {
   // the question is about, before any other name they mention (a hunch about a dependency).
   const kinded = KINDED_NAME.exec(text)?.[1] ?? POSSESSIVE_NAME.exec(text)?.[1] ?? placedName(text);
   if (kinded && !STOP.has(kinded) && !NOT_A_NAME.test(kinded) && !/^\d/.test(kinded)) return kinded;
-  const named = words.filter((w) => /-|\d/.test(w) && !/^\d+(?:[a-z]{1,2})?$/.test(w) && !/^-|-$/.test(w));
+  // A number, a range or a date ("20-30 invoices", "2026-06-03") names nothing: a name has a letter.
+  const named = words.filter(
+    (w) => /-|\d/.test(w) && /[a-z]/.test(w) && !/^\d+(?:[a-z]{1,2})?$/.test(w) && !/^-|-$/.test(w),
+  );
   // A name written where a namespace goes ("the Redis in platform-data") is where to look, not
   // what; another pasted name is the object when there is one.
   const objects = named.filter((w) => !new RegExp(`\\b(?:in|namespace|ns)\\s+${escapeRe(w)}\\b`).test(text));

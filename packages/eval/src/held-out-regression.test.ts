@@ -157,6 +157,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-60',
     'scenarios-held-out-61',
     'scenarios-held-out-62',
+    'scenarios-held-out-63',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

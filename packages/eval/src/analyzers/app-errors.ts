@@ -48,6 +48,9 @@ const ERROR_MARKS = [
   '[crit]',
   '[alert]',
   '[emerg]',
+  // Levels between pipes, as Sonarr's and Radarr's NLog layout writes them (`…|Error|ImportService|…`).
+  '|Error|',
+  '|Fatal|',
   'Exception',
   'Traceback',
   'panic:',
@@ -235,7 +238,15 @@ function missingWellKnownFile(line: string): boolean {
 
 // Warning levels as loggers print them (logfmt, JSON, RabbitMQ/Erlang's `[warning]`, log4j/logback's
 // `WARN`, Go's `level=warning`); klog's warning lines start `W1127 12:59:40`.
-const WARN_MARKS = ['WARN', '[warning]', '[warn]', 'level=warn', '"level":"warn', '"severity":"WARNING"'];
+const WARN_MARKS = [
+  'WARN',
+  '[warning]',
+  '[warn]',
+  'level=warn',
+  '"level":"warn',
+  '"severity":"WARNING"',
+  '|Warn|',
+];
 const KLOG_WARN = /^W\d{4} \d\d:\d\d:\d\d/;
 // A lower-case warning level right after the line's timestamp (`2026-04-14T09:41:02.880Z warn  …`), as
 // STAMPED_ERROR reads error levels.
@@ -375,6 +386,13 @@ const RETRY_WENT_THROUGH =
 /** A line that says the program gave up on work after retrying. */
 const GAVE_UP =
   /\bgave[_ ]?up=[1-9]|\bgiving up\b|\bgave up\b|\bretries exhausted\b|\bmax(?:imum)? retries\b/i;
+
+/**
+ * A failure line that says, in itself, the program used another upstream or backend instead
+ * (AdGuard's dnsproxy: `upstream A failed to exchange: …; used B`; `falling back to`, `failed over to`).
+ */
+const FAILED_OVER =
+  /; used (?:upstream )?(?:https?|tls|quic|udp|tcp):\/\/|\bfell back to\b|\bfalling back to\b|\bfailed over to\b|\bswitch(?:ed|ing) to (?:the )?(?:fallback|backup|secondary)\b/i;
 
 /**
  * The recurring warning of a log when every repeat of it reports, in the same line or one of the next two,
@@ -869,6 +887,8 @@ export const appErrorsAnalyzer: Analyzer = {
       if (bad.length === 0 && !known) return [];
       // Failures it retried and got past (start-up retries, then "connected"): not a fault now.
       if ((!known || known.symptom) && recoveredRetries(o.content)) return [];
+      // Every failure says the program answered from its other upstream or backend: a failover that worked.
+      if (!known && bad.length <= 5 && bad.every((l) => FAILED_OVER.test(l.slice(0, 4000)))) return [];
       // Every failure is one client's malformed request while other clients succeed: not a fault here.
       if (!known && oneClientFailures(o.content)) return [];
       // Every failure is an end user's failed login attempt (a wrong password, an unknown user), a few of

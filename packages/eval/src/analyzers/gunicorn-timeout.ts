@@ -1,6 +1,8 @@
 import { slowestRequest } from './probes.js';
+import { nginxSeconds, readTimeout } from './proxy-read-timeout.js';
 import {
   type Analyzer,
+  type AnalyzerContext,
   clip,
   containerSections,
   envFix,
@@ -8,7 +10,13 @@ import {
   loggedLines,
   outputs,
   ownerDeployment,
+  ownerName,
+  runningPerWorkload,
 } from './types.js';
+import { configText, frontProxyReads, nginxLocations, proxyPods } from './websocket-upgrade.js';
+
+/** A part of a workload's name that says it fronts others (`ledgerly-frontend`, `shop-proxy`). */
+const FRONT_PART = /^(?:proxy|nginx|edge|gateway|ingress|front|frontend|web)$/;
 
 /** Gunicorn's arbiter on a worker it killed: `[CRITICAL] WORKER TIMEOUT (pid:9)`. */
 const WORKER_TIMEOUT = /\bWORKER TIMEOUT \(pid:\d{1,9}\)/;
@@ -36,6 +44,39 @@ function longerStatement(
 }
 
 /**
+ * The read timeout of the nginx proxy in front of a Deployment's Service: a location of a proxy's ConfigMap
+ * whose proxy_pass names the Service (`http://ledgerly-backend:8000`) or an upstream block whose server
+ * does (`upstream backend-server { server ledgerly-backend:8000; }`), with the timeout it gets.
+ */
+function proxyTimeout(
+  ctx: AnalyzerContext,
+  service: string | undefined,
+): { proxy: string; map: string; path: string; timeout: string; seconds: number } | undefined {
+  if (!service) return undefined;
+  const names = (text: string) => new RegExp(`(?:^|[/\\s])${service}(?:[.:;/\\s]|$)`).test(text);
+  for (const p of proxyPods(ctx))
+    for (const map of p.configMaps) {
+      const text = configText(ctx, p.namespace, map);
+      if (!text) continue;
+      const upstreams = [...text.matchAll(/upstream\s{1,10}([\w.-]{1,100})\s{0,10}\{([^}]{0,2000})\}/g)]
+        .filter((m) => names(m[2]!))
+        .map((m) => m[1]!);
+      const loc = nginxLocations(text).find((l) => {
+        const pass = /proxy_pass\s{1,10}https?:\/\/([^;\s]{1,300})/.exec(l.block)?.[1] ?? '';
+        return (
+          names(`/${pass}`) ||
+          upstreams.some((u) => pass === u || pass.startsWith(`${u}/`) || pass.startsWith(`${u}:`))
+        );
+      });
+      if (!loc) continue;
+      const timeout = readTimeout(loc.node);
+      const seconds = nginxSeconds(timeout);
+      if (seconds > 0) return { proxy: p.owner ?? p.pod, map, path: loc.path, timeout, seconds };
+    }
+  return undefined;
+}
+
+/**
  * Gunicorn killing workers whose request outlasts its timeout (30 s by default; docs.gunicorn.org,
  * "Settings": timeout): long requests fail with the worker, though the program is fine. When the
  * timeout is not set on the command line (which would win), the fix adds `--timeout` to
@@ -44,8 +85,29 @@ function longerStatement(
  */
 export const gunicornTimeoutAnalyzer: Analyzer = {
   name: 'gunicorn-timeout',
-  reads() {
-    return [];
+  // The proxy's reads follow from the worker timeout line at once: before the budget ends.
+  first: true,
+  reads(ctx) {
+    if (!loggedLines(ctx.seen, ctx.ns, (l) => l.length <= 2000 && WORKER_TIMEOUT.test(l)).length) return [];
+    // The proxy in front, whose read timeout a long request meets too: a front pod of the namespace
+    // described first (its image and ConfigMaps), then its configuration.
+    if (proxyPods(ctx).length === 0) {
+      const front = outputs(
+        ctx.seen,
+        'list_pods',
+        (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
+      )
+        .flatMap((o) => runningPerWorkload(o.content, 8))
+        .find(
+          (p) =>
+            ownerName(p)
+              .split('-')
+              .some((part) => FRONT_PART.test(part)) &&
+            !outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === p).length,
+        );
+      if (front) return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: front } }];
+    }
+    return frontProxyReads(ctx);
   },
   finds({ seen, ns }) {
     for (const { log: o, line } of loggedLines(seen, ns, (l) => l.length <= 2000 && WORKER_TIMEOUT.test(l))) {
@@ -81,17 +143,18 @@ export const gunicornTimeoutAnalyzer: Analyzer = {
         const where = GIVEN_TIMEOUT.exec(commandLine) ? 'on its command line' : 'in GUNICORN_CMD_ARGS';
         const longer = longerStatement(seen, set);
         const owner = ownerDeployment(d.content);
+        const proxy = proxyTimeout({ seen, ns, task: '', hints: [] }, owner);
         return [
           {
             weight: 88,
             object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
-            cause: `Gunicorn kills the workers of ${owner ?? pod} whose request runs longer than its worker timeout of ${set} seconds (--timeout ${set} ${where}): "${clip(line.trim(), 120)}"${slowest !== undefined && slowest > set ? `; the access log shows requests taking ${slowest} s` : ''}${longer ? `, and the database ran the request's query for longer than that (${longer.pod}: "${clip(longer.line, 160)}"), cut off when the worker died` : ''}. Requests that take longer than ${set} s die with their worker mid-request, and the proxy in front answers 502 for them; the program and its database are fine`,
+            cause: `Gunicorn kills the workers of ${owner ?? pod} whose request runs longer than its worker timeout of ${set} seconds (--timeout ${set} ${where}): "${clip(line.trim(), 120)}"${slowest !== undefined && slowest > set ? `; the access log shows requests taking ${slowest} s` : ''}${longer ? `, and the database ran the request's query for longer than that (${longer.pod}: "${clip(longer.line, 160)}"), cut off when the worker died` : ''}. Requests that take longer than ${set} s die with their worker mid-request, and the proxy in front answers 502 for them${proxy ? `; the nginx proxy in front, ${proxy.proxy}, gives up at the same time: its proxy_read_timeout is ${proxy.timeout} (location ${proxy.path} of ConfigMap ${proxy.map})${proxy.seconds <= set ? `, no longer than the worker timeout, so raising --timeout alone would still end such a request at ${proxy.seconds} s` : ''}` : ''}; the program and its database are fine`,
             evidence: [
               `get_pod_logs ${pod}: "${clip(line.trim(), 140)}"`,
               `describe_pod ${pod}: --timeout ${set} ${where}`,
               ...(longer ? [`get_pod_logs ${longer.pod}: "${clip(longer.line, 160)}"`] : []),
             ],
-            advice: `raise Gunicorn's worker timeout for ${owner ?? pod} above the longest request it must serve (with the proxy's read timeout in front of it), or make those requests faster or move them out of the request (an asynchronous query, a job queue)`,
+            advice: `raise Gunicorn's worker timeout for ${owner ?? pod} above the longest request it must serve (with the proxy's read timeout in front of it${proxy ? `: proxy_read_timeout in ConfigMap ${proxy.map}, and any ingress's proxy-read-timeout annotation` : ''}), or make those requests faster or move them out of the request (an asynchronous query, a job queue)`,
           },
         ];
       }

@@ -3,6 +3,7 @@ import { amqpVhostAnalyzer } from './amqp-vhost.js';
 import { appErrorsAnalyzer } from './app-errors.js';
 import { askedStatusesAnalyzer } from './asked-statuses.js';
 import { backlogHeapAnalyzer } from './backlog-heap.js';
+import { badInputFilesAnalyzer } from './bad-input-files.js';
 import { bufferOverflowAnalyzer } from './buffer-overflow.js';
 import { cacheFillsLimitAnalyzer } from './cache-fills-limit.js';
 import { cacheStampedeAnalyzer } from './cache-stampede.js';
@@ -66,6 +67,7 @@ import { externalNameAnalyzer } from './external-name.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { failureSettingsAnalyzer, otherSideSettingsAnalyzer } from './failure-settings.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
+import { fileOwnerAnalyzer } from './file-owner.js';
 import { firstPullSlowAnalyzer } from './first-pull-slow.js';
 import { forwardedSchemeLoopAnalyzer } from './forwarded-scheme-loop.js';
 import { frontingProxyAnalyzer } from './fronting-proxy.js';
@@ -113,6 +115,7 @@ import { logRotationPressureAnalyzer } from './log-rotation-pressure.js';
 import { logShipperBufferAnalyzer } from './log-shipper-buffer.js';
 import { loggedConfigFileAnalyzer } from './logged-config-file.js';
 import { loggedLimitAnalyzer } from './logged-limit.js';
+import { loopbackListenerAnalyzer } from './loopback-listener.js';
 import { lowercaseNameAnalyzer } from './lowercase-name.js';
 import { memoryCapSettingAnalyzer } from './memory-cap-setting.js';
 import { memoryHpaFloorAnalyzer } from './memory-hpa-floor.js';
@@ -220,6 +223,7 @@ import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer } from './service-links.js';
 import { serviceMonitorSelectorAnalyzer } from './servicemonitor-selector.js';
 import { sessionLifetimeAnalyzer } from './session-lifetime.js';
+import { settingsCaseAnalyzer } from './settings-case.js';
 import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
 import { sharedVolumeLockAnalyzer } from './shared-volume-lock.js';
 import { shmBusErrorAnalyzer } from './shm-bus-error.js';
@@ -393,6 +397,14 @@ export const ANALYZERS: readonly Analyzer[] = [
   nodeNotReadyAnalyzer,
   volumePermissionsAnalyzer,
   volumeBackingAnalyzer,
+  // A file of a volume refused to a program that is not its owner, as a listing shows (root-owned, private).
+  fileOwnerAnalyzer,
+  // A Django settings file that sets a setting under a miscased name: ignored, the default used.
+  settingsCaseAnalyzer,
+  // A Service refused while its pod runs: the program listens on the loopback address only.
+  loopbackListenerAnalyzer,
+  // A scan that skips a few files it cannot parse (malformed input), then finishes with the rest.
+  badInputFilesAnalyzer,
   // A task about 4xx or 5xx answers: a search of a cut access log for the codes asked about.
   askedStatusesAnalyzer,
   localStorageAnalyzer,

@@ -17,14 +17,14 @@ const UPSTREAM_TIMED_OUT = /upstream timed out \(110: Connection timed out\) whi
 const DEFAULT_READ_TIMEOUT = '60s';
 
 /** Seconds of an nginx time (`30s`, `2m`, `90`, `1m30s`); NaN when it is none. */
-function nginxSeconds(text: string): number {
+export function nginxSeconds(text: string): number {
   const m = /^(?:(\d{1,5})h)?(?:(\d{1,5})m(?!s))?(?:(\d{1,6})s?)?$/.exec(text.trim());
   if (!m || text.trim() === '') return Number.NaN;
   return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
 }
 
 /** The proxy_read_timeout a location gets: its own, else the first enclosing level's, else nginx's 60s. */
-function readTimeout(node: ReturnType<typeof nginxLocations>[number]['node']): string {
+export function readTimeout(node: ReturnType<typeof nginxLocations>[number]['node']): string {
   for (let b: typeof node | undefined = node; b; b = b.parent) {
     const m = /(?:^|\n)\s*proxy_read_timeout\s{1,10}(\S{1,20});/.exec(b.own);
     if (m) return m[1]!;

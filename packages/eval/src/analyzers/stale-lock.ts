@@ -3,6 +3,7 @@ import {
   type Analyzer,
   type AnalyzerContext,
   clip,
+  cronRunOf,
   type Finding,
   outputs,
   ownerName,
@@ -18,7 +19,13 @@ import {
 const LOCKED_BY =
   /\b(?:locked|lock (?:is )?(?:held|owned|taken)) by:? ['"]?([a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)\b/i;
 /** A command the program's own log gives for releasing its locks, in backquotes ("`… release-locks`"). */
-const RELEASE_COMMAND = /`([^`\n]{1,200}release[^`\n]{0,100})`/i;
+const RELEASE_COMMAND = /`([^`\n]{0,200}(?:release|unlock)[^`\n]{0,100})`/i;
+/**
+ * restic's own words for a lock another process holds: "repository is already locked exclusively by PID 13
+ * on <host> by <user> (UID 0, GID 0)" (restic's lock.go); the host is the pod's name in a pod.
+ */
+const LOCKED_BY_PID =
+  /\blocked (?:exclusively )?by PID \d{1,10} on ([a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)\b/i;
 
 interface Held {
   /** The pod whose log waits for the lock, and the line that names the holder. */
@@ -34,7 +41,7 @@ function heldBy(ctx: AnalyzerContext): Held | undefined {
     const lines = o.content.slice(-200_000).split('\n');
     for (const line of lines) {
       if (line.length > 4000) continue;
-      const m = LOCKED_BY.exec(line);
+      const m = LOCKED_BY_PID.exec(line) ?? LOCKED_BY.exec(line);
       if (!m) continue;
       const holder = m[1]!.toLowerCase();
       const pod = String(o.args['name'] ?? '');
@@ -106,8 +113,18 @@ export const staleLockAnalyzer: Analyzer = {
     const failed = owner !== held.holder ? jobFailed(ctx, owner) : undefined;
     // Gone from the list: only a name with a pod's generated suffix whose workload or Job is known
     // (a host outside the cluster is not a pod that ended).
+    // A CronJob run's pod (`<cronjob>-<minute>-<5>`) whose CronJob was read, its Job gone from the list.
+    const run = cronRunOf(held.holder);
+    const cronKnown =
+      run !== undefined &&
+      outputs(
+        ctx.seen,
+        'describe_resource',
+        (o) => o.args['kind'] === 'CronJob' && o.args['name'] === run.cronJob,
+      ).length > 0;
     const known =
       failed !== undefined ||
+      cronKnown ||
       listed.rows.some((r) => r['NAME'] !== held.holder && ownerName(r['NAME'] ?? '') === owner);
     if (!row && (owner === held.holder || !known)) return [];
     const state = row ? `has ended (${row['STATUS']})` : 'no longer exists';

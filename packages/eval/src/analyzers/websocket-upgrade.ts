@@ -235,7 +235,12 @@ export function frontProxyReads(ctx: AnalyzerContext): Read[] {
  */
 export function proxyPods(ctx: AnalyzerContext) {
   const nginx = outputs(ctx.seen, 'describe_pod')
-    .filter((d) => containerSections(d.content).some((c) => /^\s+Image:\s+\S{0,200}nginx/m.test(c.body)))
+    // nginx by its image, or by the container's name (an application image that runs nginx in front).
+    .filter((d) =>
+      containerSections(d.content).some(
+        (c) => c.name === 'nginx' || /^\s+Image:\s+\S{0,200}nginx/m.test(c.body),
+      ),
+    )
     .map((d) => ({
       pod: String(d.args['name'] ?? ''),
       namespace: String(d.args['namespace'] ?? ctx.ns),

@@ -787,6 +787,15 @@ function unreadyDependency(
   ).pop();
   if (!described) return undefined;
   const pod = String(described.args['name']);
+  // Its container not started yet: still pulling its image (a pod rescheduled to a node without it).
+  if (/^[ \t]{1,20}Reason:[ \t]{1,20}ContainerCreating[ \t]*$/m.test(described.content)) {
+    const pulling =
+      /^[ \t]{1,20}Normal[ \t]{1,20}Pulling[ \t]{1,20}(\S{1,20})[ \t]{1,20}\S{1,60}[ \t]{1,20}(Pulling image "[^"\n]{1,300}")/m.exec(
+        described.content,
+      );
+    const pulled = /^[ \t]{1,20}Normal[ \t]{1,20}Pulled[ \t]/m.test(described.content);
+    return `its pod ${pod} has not started yet: it is still ContainerCreating${pulling && !pulled ? `, still pulling its image (${pulling[2]}, ${pulling[1]} ago)` : ''}, so nothing is listening and every connection to it is refused until it starts; clients that exit on a refused connection crash until then, and they recover by themselves once it is Ready`;
+  }
   const failed = /^.*Readiness probe failed: [^\n]{0,300}connection refused.*$/m
     .exec(described.content)?.[0]
     ?.trim();
