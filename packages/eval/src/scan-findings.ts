@@ -687,6 +687,10 @@ function namesWithStem(line: string, stem: string): string[] {
   return out;
 }
 
+/** The last part of a backend's name that marks one of a set of alike backends (`-a`/`-b`, `-1`, `-primary`). */
+const SIBLING_PART =
+  /^(?:[a-z]|\d{1,2}|primary|secondary|replica|standby|master|slave|main|backup|fallback|blue|green|east|west|north|south|one|two)$/;
+
 /**
  * A Service scaled to nothing that a client keeps failing on, while the same client's log names a
  * sibling backend (a name that differs only in its last part: `zones-db-a` and `zones-db-b`) whose pods
@@ -716,6 +720,9 @@ function noFailover(f: ParsedFinding, ctx: ScanContext): { said: string; evidenc
     for (const l of named)
       for (const sibling of namesWithStem(l, stem)) {
         if (sibling === service || !runs(sibling)) continue;
+        // Alike backends only (`zones-db-a`, `zones-db-b`), not another program of the same application.
+        if (!SIBLING_PART.test(sibling.slice(stem.length)) || !SIBLING_PART.test(service.slice(stem.length)))
+          continue;
         if (lines.some((x) => FAILING_LINE.test(x) && namesWithStem(x, stem).includes(sibling))) continue;
         return {
           said: `pod ${pod} also uses a second backend, ${sibling}, whose pods are running ("${clip(l.trim(), 160)}"), yet its requests keep failing on ${service} ("${clip(failing[failing.length - 1]!.trim(), 200)}"): it does not fail over to the other backend, so one backend scaled down fails every request`,

@@ -385,14 +385,14 @@ const RETRY_WENT_THROUGH =
   /\bretr(?:y|ied|ying)\b[^\n]{0,80}?(?:->|=>|\u2192)\s{0,3}(?:updated|ok|succeeded|success|done|saved|applied|2\d\d)\b/i;
 /** A line that says the program gave up on work after retrying. */
 const GAVE_UP =
-  /\bgave[_ ]?up=[1-9]|\bgiving up\b|\bgave up\b|\bretries exhausted\b|\bmax(?:imum)? retries\b/i;
+  /\bgave[_ ]?up=[1-9]|\bgiving up\b|\bgave up\b|\bretries exhausted\b|\bexhausted (?:all |its |the )?(?:\d{1,4} )?(?:retries|retry attempts|attempts)\b|\bretry limit\b|\bmax(?:imum)? (?:retries|attempts)\b|\bno more retries\b/i;
 
 /**
  * A failure line that says, in itself, the program used another upstream or backend instead
  * (AdGuard's dnsproxy: `upstream A failed to exchange: …; used B`; `falling back to`, `failed over to`).
  */
 const FAILED_OVER =
-  /; used (?:upstream )?(?:https?|tls|quic|udp|tcp):\/\/|\bfell back to\b|\bfalling back to\b|\bfailed over to\b|\bswitch(?:ed|ing) to (?:the )?(?:fallback|backup|secondary)\b/i;
+  /; used (?:upstream )?(?:https?|tls|quic|udp|tcp):\/\/|\b(?:fell|falling) back to (?:the |its )?(?:(?:secondary|backup|fallback|next|other|second|standby) )?(?:upstream|server|backend|replica|host|resolver|endpoint|node|https?:\/\/)|\bfailed over to\b|\bswitch(?:ed|ing) to (?:the )?(?:fallback|backup|secondary) (?:upstream|server|backend|replica|host|resolver|endpoint|node)\b/i;
 
 /**
  * The recurring warning of a log when every repeat of it reports, in the same line or one of the next two,

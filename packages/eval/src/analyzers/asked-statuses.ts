@@ -55,10 +55,18 @@ export function accessStatus(line: string): string | undefined {
     }
   }
   for (const key of ['status=', '"status":', 'status_code=', '"status_code":']) {
-    const at = l.indexOf(key);
-    if (at < 0) continue;
-    const code = l.slice(at + key.length, at + key.length + 3);
-    if (/^[1-5]\d\d$/.test(code) && !/\d/.test(l[at + key.length + 3] ?? '')) return code;
+    // Each occurrence, as a key of its own (`upstream_status=` is another field).
+    for (let at = l.indexOf(key); at >= 0; at = l.indexOf(key, at + key.length)) {
+      if (!key.startsWith('"') && /[\w-]/.test(l[at - 1] ?? '')) continue;
+      // JSON may put a space after the colon, or the number in quotes.
+      let from = at + key.length;
+      if (key.startsWith('"')) {
+        while (l[from] === ' ' && from - at < key.length + 4) from++;
+        if (l[from] === '"') from++;
+      }
+      const code = l.slice(from, from + 3);
+      if (/^[1-5]\d\d$/.test(code) && !/\d/.test(l[from + 3] ?? '')) return code;
+    }
   }
   return undefined;
 }
@@ -81,10 +89,39 @@ function rangeAtEnd(line: string): boolean {
 function askedCodes(task: string): { classes: Set<string>; codes: Set<string> } {
   const text = task.slice(0, 4000).toLowerCase();
   const classes = new Set<string>();
-  for (const m of text.matchAll(/\b([45])xx\b/g)) classes.add(m[1]!);
+  for (const m of text.matchAll(/\b([45])xx(?:e?s)?\b/g)) classes.add(m[1]!);
   const codes = new Set<string>();
   for (const m of text.matchAll(/\b([45]\d\d)\b/g)) if (REASON[m[1]!]) codes.add(m[1]!);
   return { classes, codes };
+}
+
+/**
+ * The `search_pod_logs` pattern (literal alternatives) for the codes asked: each asked class by its first
+ * digit and each code in full, as the common log format (`" 5`), logfmt (`status=5`) and JSON
+ * (`"status":5`, `"status": 5`, `"status":"5`) write them; the lines found are read by `accessStatus`.
+ */
+function statusPattern(classes: ReadonlySet<string>, codes: ReadonlySet<string>): string {
+  const forms = (d: string) => [`" ${d}`, `status=${d}`, `"status":${d}`, `"status": ${d}`, `"status":"${d}`];
+  const alternatives = [
+    ...[...classes].flatMap(forms),
+    ...[...codes].filter((c) => !classes.has(c[0]!)).flatMap(forms),
+  ];
+  // Whole alternatives only, within the tool's 500 characters.
+  let pattern = '';
+  for (const alt of alternatives) {
+    const next = pattern ? `${pattern}|${alt}` : alt;
+    if (next.length > 500) break;
+    pattern = next;
+  }
+  return pattern;
+}
+
+/** Whether a status search's pattern covers a code: an alternative that ends in the code or its class digit. */
+function covers(pattern: string, code: string): boolean {
+  return pattern.split('|').some((alt) => {
+    const d = /(\d{1,3})\s*"?\s*$/.exec(alt)?.[1];
+    return d !== undefined && (d === code || (d.length === 1 && code.startsWith(d)));
+  });
 }
 
 /**
@@ -98,8 +135,7 @@ export const askedStatusesAnalyzer: Analyzer = {
   reads({ task, ns, seen }) {
     const { classes, codes } = askedCodes(task);
     if (classes.size === 0 && codes.size === 0) return [];
-    const wanted = Object.keys(REASON).filter((c) => classes.has(c[0]!) || codes.has(c));
-    const pattern = wanted.flatMap((c) => [`" ${c} `, `status=${c}`]).join('|');
+    const pattern = statusPattern(classes, codes);
     // A task that says the ingress counted them: the ingress controller's own access log, in the
     // namespace named for it (ingress-nginx), one running pod of it.
     if (/\bingress\b/i.test(task.slice(0, 4000))) {
@@ -158,9 +194,14 @@ export function askedStatuses({ task, seen }: AnalyzerContext): string[] {
   const searched = outputs(
     seen,
     'search_pod_logs',
-    (o) => !o.args['previous'] && /" [1-5]\d\d |status=[1-5]\d\d/.test(String(o.args['pattern'] ?? '')),
+    (o) =>
+      !o.args['previous'] && /" [1-5](?:\d\d )?|status"?:? ?"?=?[1-5]/.test(String(o.args['pattern'] ?? '')),
   );
-  const searchedPods = new Set(searched.map((o) => `${o.args['namespace'] ?? ''}/${o.args['name'] ?? ''}`));
+  const patternsOf = new Map<string, string[]>();
+  for (const o of searched) {
+    const k = `${o.args['namespace'] ?? ''}/${o.args['name'] ?? ''}`;
+    patternsOf.set(k, [...(patternsOf.get(k) ?? []), String(o.args['pattern'] ?? '')]);
+  }
   const add = (line: string) => {
     const code = accessStatus(line);
     if (!code || !asked(code)) return;
@@ -168,11 +209,13 @@ export function askedStatuses({ task, seen }: AnalyzerContext): string[] {
     lines.set(code, [...(lines.get(code) ?? []), line]);
   };
   for (const o of outputs(seen, 'get_pod_logs', (o) => !o.args['previous'])) {
-    const inSearch = searchedPods.has(`${o.args['namespace'] ?? ''}/${o.args['name'] ?? ''}`);
+    const patterns = patternsOf.get(`${o.args['namespace'] ?? ''}/${o.args['name'] ?? ''}`) ?? [];
     for (const line of programLines(boundedLogLines(o.content))) {
-      if (accessStatus(line) === undefined) continue;
+      const code = accessStatus(line);
+      if (code === undefined) continue;
       requests++;
-      if (!inSearch) add(line);
+      // A code a search of this pod looked for is counted from the search (the whole log).
+      if (!patterns.some((p) => covers(p, code))) add(line);
     }
   }
   const numbered = new Set<string>();

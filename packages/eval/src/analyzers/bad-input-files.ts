@@ -17,18 +17,32 @@ const MALFORMED =
   /\b(?:invalid|incorrect|malformed|corrupt(?:ed)?|not unique|duplicate|unexpected (?:token|end|character|element|EOF)|root level|truncated|not a valid|bad (?:header|format|magic)|checksum mismatch)\b/i;
 /** Access and storage words: a refusal is not a malformed file. */
 const ACCESS =
-  /permission denied|EACCES|not accessible|stale file handle|ESTALE|input\/output error|EIO|no such file/i;
+  /permission denied|EACCES|not accessible|stale file handle|ESTALE|input\/output error|EIO|no such file|too many open files|EMFILE|ENFILE|no space left|ENOSPC|cannot allocate memory|ENOMEM|timed? ?out/i;
 /** A line that says the run went on and ended (a scan that processed the rest). */
 const FINISHED = /\b(?:processed|finished|completed|scan (?:done|complete)|imported)\b/i;
 
-/** The file a line names: a `/path/…/name.ext` up to its extension (names may hold spaces). */
+/**
+ * The file a line names: a `/path/…/name.ext` after a space, `=` or `:` (names may hold spaces: up to the
+ * first `.ext` followed by a space, a colon, punctuation or the end), or a quoted one up to its closing quote.
+ */
 function fileIn(line: string): string | undefined {
-  const at = line.indexOf(' /');
-  if (at < 0) return undefined;
-  const rest = line.slice(at + 1, at + 1 + 600);
-  // Up to the first `.ext` followed by a space, a colon or the end: the extension ends the name.
-  const m = /^\/[^\n]{0,500}?\.[A-Za-z0-9]{2,5}(?=[\s:,;)'"]|$)/.exec(rest);
-  return m?.[0];
+  // At most three places a path may start: the work per line stays bounded.
+  let tried = 0;
+  for (let at = line.indexOf('/'); at >= 0 && tried < 3; at = line.indexOf('/', at + 1)) {
+    const before = line[at - 1] ?? ' ';
+    if (!` '"=:(`.includes(before)) continue;
+    tried++;
+    const rest = line.slice(at, at + 600);
+    if (before === "'" || before === '"') {
+      const end = rest.indexOf(before);
+      const quoted = end > 1 ? rest.slice(0, end) : '';
+      if (/\.[A-Za-z0-9]{2,5}$/.test(quoted)) return quoted;
+      continue;
+    }
+    const m = /^\/[^\n]{0,500}?\.[A-Za-z0-9]{2,5}(?=[\s:,;)'"]|$)/.exec(rest);
+    if (m) return m[0];
+  }
+  return undefined;
 }
 
 interface Bad {
@@ -50,9 +64,10 @@ function badInputs(ctx: AnalyzerContext): Bad | undefined {
     const files: string[] = [];
     let last = -1;
     lines.forEach((l, i) => {
-      if (!COULD_NOT_READ.test(l) || !MALFORMED.test(l) || ACCESS.test(l)) return;
+      if (!COULD_NOT_READ.test(l) || ACCESS.test(l)) return;
       const file = fileIn(l);
-      if (!file || files.includes(file)) return;
+      // The words of the line, not of the path (`corrupted-uploads/` is a directory's name).
+      if (!file || files.includes(file) || !MALFORMED.test(l.split(file).join(' '))) return;
       bad.push(l.trim());
       files.push(file);
       last = i;

@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
@@ -28,13 +29,14 @@ const WRITING = /append|writ|creat|mkdir|rename|open\(\) .{0,40}w|O_WRONLY|O_RDW
  * every field is a run of one character class, the name the rest of the line.
  */
 const LISTING =
-  /^\s{0,8}([-dlcbps][rwxsStT-]{9})[.+@]?\s{1,40}\d{1,9}\s{1,40}(\S{1,64})\s{1,40}(\S{1,64})\s{1,40}\d{1,20}(?:,\s{0,4}\d{1,9})?\s{1,40}\w{3}\s{1,4}\d{1,2}\s{1,8}(?:\d{1,2}:\d\d|\d{4})\s{1,4}(.{1,500})$/;
+  /^\s{0,8}([-dlcbps][rwxsStT-]{9})[.+@]?\s{1,40}\d{1,9}\s{1,40}(\S{1,64})\s{1,40}(\S{1,64})\s{1,40}(?:\d{1,9},\s{0,4}\d{1,9}|\d{1,15}(?:[.,]\d{1,3})?[KMGTPE]?)\s{1,40}(?:\w{3}\s{1,4}\d{1,2}\s{1,8}(?:\d{1,2}:\d\d|\d{4})|\d{4}-\d\d-\d\d\s{1,4}\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:\s{1,4}[+-]\d{4})?)\s{1,4}(.{1,500})$/;
 
 /** Names of pods an operator starts to look at a volume: a shell, a debug or tools pod. */
 const LOOKING = /shell|debug|toolbox|tools|inspect|busybox|admin/;
 
 interface Refusal {
   pod: string;
+  container: string | undefined;
   line: string;
   path: string;
   writing: boolean;
@@ -65,6 +67,9 @@ export function pathsIn(line: string): string[] {
 /** The Deployment of a pod by its name, not a CronJob run's pod (`<cronjob>-<minute>-<5>` looks alike). */
 const deploymentOf = (pod: string) => (cronRunOf(pod) ? undefined : podDeployment(pod));
 
+/** A path as one shell word: single-quoted, a quote in it closed, escaped and reopened. */
+const shellQuote = (path: string) => (/^[\w./-]+$/.test(path) ? path : `'${path.split("'").join("'\\''")}'`);
+
 /** The last part of a path (`ff3-cli.log` of `/var/www/html/storage/logs/ff3-cli.log`). */
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
@@ -80,49 +85,143 @@ function refusals(ctx: AnalyzerContext): Refusal[] {
       const path = pathsIn(line).find((p) => baseName(p).length >= 3);
       if (!path) continue;
       done.add(pod);
-      out.push({ pod, line: line.trim(), path, writing: WRITING.test(line) });
+      // The words of the line, not of the path (`created-at.json` is no creation).
+      out.push({
+        pod,
+        container: o.args['container'] === undefined ? undefined : String(o.args['container']),
+        line: line.trim(),
+        path,
+        writing: WRITING.test(line.split(path).join(' ')),
+      });
       break;
     }
   }
   return out;
 }
 
-/** The listing lines of every log read in the namespace, by the name they list. */
-function listings(
-  ctx: AnalyzerContext,
-): Map<string, { mode: string; owner: string; group: string; line: string; pod: string }> {
-  const out = new Map<string, { mode: string; owner: string; group: string; line: string; pod: string }>();
-  for (const o of outputs(ctx.seen, 'get_pod_logs', (o) => (o.args['namespace'] ?? ctx.ns) === ctx.ns))
+interface Listed {
+  mode: string;
+  owner: string;
+  group: string;
+  line: string;
+  pod: string;
+  /** The directory it was listed in, when the listing says (`/storage/logs:` above it, or a path name). */
+  parent: string | undefined;
+}
+
+/** The listing lines of every log read in the namespace, by the base name they list. */
+function listings(ctx: AnalyzerContext): Map<string, Listed[]> {
+  const out = new Map<string, Listed[]>();
+  for (const o of outputs(ctx.seen, 'get_pod_logs', (o) => (o.args['namespace'] ?? ctx.ns) === ctx.ns)) {
+    let header: string | undefined;
     for (const line of boundedLogLines(o.content)) {
       if (line.length > 700) continue;
+      // `ls -l dir1 dir2` heads each directory's entries with `dir:`.
+      const dir = /^(\/[^\s:]{0,400}):$/.exec(line.trim())?.[1];
+      if (dir) {
+        header = dir;
+        continue;
+      }
       const m = LISTING.exec(line);
       if (!m) continue;
       const name = m[4]!.replace(/ -> .*$/, '').trim();
-      out.set(baseName(name) || name, {
-        mode: m[1]!,
-        owner: m[2]!,
-        group: m[3]!,
-        line: line.trim(),
-        pod: String(o.args['name'] ?? ''),
-      });
+      const base = baseName(name) || name;
+      const parent = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : header;
+      out.set(base, [
+        ...(out.get(base) ?? []),
+        {
+          mode: m[1]!,
+          owner: m[2]!,
+          group: m[3]!,
+          line: line.trim(),
+          pod: String(o.args['name'] ?? ''),
+          parent,
+        },
+      ]);
     }
+  }
   return out;
 }
 
-/** The user and group a pod's spec runs its containers as (`runAsUser`, `runAsGroup`, the container's first). */
-function specUser(ctx: AnalyzerContext, pod: string): { uid?: string; gid?: string } | undefined {
+/** The last part of a directory path (`logs` of `/storage/logs`). */
+const lastPart = (dir: string) => baseName(dir.replace(/\/+$/, ''));
+
+/**
+ * The listed entry that is the refused path: the same base name, and, when the listing says its directory,
+ * the same last directory part as the refused path's (the mount points may differ between pods).
+ */
+function listedFor(listed: Map<string, Listed[]>, path: string): Listed | undefined {
+  const parent = path.slice(0, path.lastIndexOf('/'));
+  return (listed.get(baseName(path)) ?? []).find(
+    (e) => e.parent === undefined || lastPart(e.parent) === lastPart(parent),
+  );
+}
+
+/** A number of a YAML field, or undefined. */
+const num = (v: unknown): string | undefined =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 ? String(v) : undefined;
+
+/**
+ * The user and groups a pod runs its container as, from its spec (or its Deployment's, read as YAML):
+ * the container's own `securityContext.runAsUser`/`runAsGroup` over the pod's, the pod's `fsGroup` and
+ * `supplementalGroups` (supplementary groups of the process). The container is the one the log was read
+ * from, else the first.
+ */
+function specUser(
+  ctx: AnalyzerContext,
+  pod: string,
+  container: string | undefined,
+): { uid?: string; gid?: string; groups: string[] } | undefined {
   const deployment = deploymentOf(pod);
-  const spec = outputs(
+  const text = outputs(
     ctx.seen,
     'get_resource',
     (o) =>
       (o.args['kind'] === 'Pod' && o.args['name'] === pod) ||
       (deployment !== undefined && o.args['kind'] === 'Deployment' && o.args['name'] === deployment),
   ).pop()?.content;
-  if (!spec) return undefined;
-  const uid = /\brunAsUser:\s{0,4}(\d{1,10})\b/.exec(spec)?.[1];
-  const gid = /\brunAsGroup:\s{0,4}(\d{1,10})\b/.exec(spec)?.[1];
-  return { ...(uid ? { uid } : {}), ...(gid ? { gid } : {}) };
+  if (!text || text.length > 300_000) return undefined;
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch {
+    return undefined;
+  }
+  const root = (doc ?? {}) as { spec?: { template?: { spec?: unknown } } };
+  const spec = (root.spec?.template?.spec ?? root.spec ?? {}) as {
+    securityContext?: Record<string, unknown>;
+    containers?: { name?: string; securityContext?: Record<string, unknown> }[];
+  };
+  const containers = Array.isArray(spec.containers) ? spec.containers : [];
+  const c = containers.find((x) => x?.name === container) ?? containers[0];
+  const podCtx = spec.securityContext ?? {};
+  const own = c?.securityContext ?? {};
+  const uid = num(own['runAsUser']) ?? num(podCtx['runAsUser']);
+  const gid = num(own['runAsGroup']) ?? num(podCtx['runAsGroup']);
+  const groups = [
+    num(podCtx['fsGroup']),
+    ...(Array.isArray(podCtx['supplementalGroups'])
+      ? (podCtx['supplementalGroups'] as unknown[]).map(num)
+      : []),
+  ].filter((g): g is string => g !== undefined);
+  return { ...(uid ? { uid } : {}), ...(gid ? { gid } : {}), groups };
+}
+
+/**
+ * What a umask leaves of a new directory's and file's mode (0777 and 0666 without the umask's bits), in
+ * `ls -l` form, and whether that is private to the owner: `077` gives drwx------ and -rw-------.
+ */
+export function umaskSays(umask: string): string {
+  const bits = Number.parseInt(umask, 8);
+  const mode = (m: number) =>
+    [6, 3, 0]
+      .map((sh) => `${m & (4 << sh) ? 'r' : '-'}${m & (2 << sh) ? 'w' : '-'}${m & (1 << sh) ? 'x' : '-'}`)
+      .join('');
+  const dir = `d${mode(0o777 & ~bits)}`;
+  const file = `-${mode(0o666 & ~bits)}`;
+  return (bits & 0o077) === 0o077
+    ? `makes every file and directory it creates private to their owner (${dir}, ${file})`
+    : `leaves other users no access to what it creates (${dir}, ${file}), only its owner${(bits & 0o070) === 0o070 ? '' : ' and group'}`;
 }
 
 /**
@@ -143,7 +242,7 @@ function privateWriter(
     for (const c of containerSections(d.content).length > 0
       ? containerSections(d.content)
       : [{ body: d.content }]) {
-      const umask = /^\s+UMASK(?:_SET)?:\s{1,20}(0?[0-7]{2}7)\s*$/m.exec(c.body)?.[1];
+      const umask = /^\s+UMASK(?:_SET)?:\s{1,20}(0?[0-7]{2}[4-7])\s*$/m.exec(c.body)?.[1];
       if (!umask) continue;
       const mounts = [...c.body.matchAll(/^\s+(\/\S{0,250}) from \S{1,253} \(rw/gm)].map((m) => m[1]!);
       if (!mounts.some((m) => path.startsWith(`${m}/`))) continue;
@@ -189,7 +288,7 @@ export const fileOwnerAnalyzer: Analyzer = {
       ).length
     )
       reads.push(spec);
-    if (!listings(ctx).has(baseName(r.path))) {
+    if (!listedFor(listings(ctx), r.path)) {
       const read = new Set(
         outputs(ctx.seen, 'get_pod_logs', (o) => (o.args['namespace'] ?? ctx.ns) === ctx.ns).map((o) =>
           String(o.args['name']),
@@ -215,18 +314,20 @@ export const fileOwnerAnalyzer: Analyzer = {
   finds(ctx) {
     const listed = listings(ctx);
     for (const r of refusals(ctx)) {
-      const entry = listed.get(baseName(r.path));
-      const user = specUser(ctx, r.pod);
-      if (!entry || !user?.uid || entry.owner === user.uid) continue;
+      const entry = listedFor(listed, r.path);
+      const user = specUser(ctx, r.pod, r.container);
+      // Root is never refused by a file's mode (it bypasses the permission bits).
+      if (!entry || !user?.uid || user.uid === '0') continue;
       // Numeric owners only (`ls -ln`), or root by name.
       const owner = entry.owner === 'root' ? '0' : entry.owner;
-      if (!/^\d{1,10}$/.test(owner)) continue;
+      if (!/^\d{1,10}$/.test(owner) || owner === user.uid) continue;
       const other = entry.mode.slice(7, 10);
       const group = entry.mode.slice(4, 7);
       const need = r.writing ? 'w' : 'r';
       if (other.includes(need)) continue;
-      // The program's group owns it and the group may: not this.
-      if (user.gid && user.gid === entry.group && group.includes(need)) continue;
+      // A group of the program (its runAsGroup, fsGroup or a supplemental group) owns it and may: not this.
+      const fileGroup = entry.group === 'root' ? '0' : entry.group;
+      if ([user.gid, ...user.groups].includes(fileGroup) && group.includes(need)) continue;
       const writer = privateWriter(ctx, r.pod, r.path);
       const run = cronRunOf(r.pod);
       const deployment = deploymentOf(r.pod);
@@ -238,7 +339,7 @@ export const fileOwnerAnalyzer: Analyzer = {
         // Above the failed Job or the failing pod it explains (86, and the task's name bonus).
         weight: 88 + bonus(run?.cronJob ?? deployment ?? r.pod, ctx.hints),
         object: who,
-        cause: `${who} runs as uid ${user.uid} (runAsUser ${user.uid}) and is refused ${r.path}: "${quote}" — the ${kind} is ${root ? 'root-owned (owned by root, uid 0: created by a process that ran as root)' : `owned by uid ${owner}, another user`}, mode ${entry.mode} ("${clip(entry.line, 160)}", listed in pod ${entry.pod}), so uid ${user.uid} is not the owner and the mode gives other users no ${need === 'w' ? 'write' : 'read'} access${writer ? `; ${writer.name}${writer.uid ? `, running as uid ${writer.uid},` : ''} writes there with UMASK ${writer.umask}, which makes every file and directory it creates private to their owner (${kind === 'directory' ? 'drwx------' : '-rw-------'})` : ''}`,
+        cause: `${who} runs as uid ${user.uid} (runAsUser ${user.uid}) and is refused ${r.path}: "${quote}" — the ${kind} is ${root ? 'root-owned (owned by root, uid 0: created by a process that ran as root)' : `owned by uid ${owner}, another user`}, mode ${entry.mode} ("${clip(entry.line, 160)}", listed in pod ${entry.pod}), so uid ${user.uid} is not the owner and the mode gives other users no ${need === 'w' ? 'write' : 'read'} access${writer ? `; ${writer.name}${writer.uid ? `, running as uid ${writer.uid},` : ''} writes there with UMASK ${writer.umask}, which ${umaskSays(writer.umask)}` : ''}`,
         evidence: [
           `get_pod_logs ${r.pod}: "${quote}"`,
           `get_pod_logs ${entry.pod}: "${clip(entry.line, 160)}"`,
@@ -246,7 +347,7 @@ export const fileOwnerAnalyzer: Analyzer = {
         ],
         advice: writer
           ? `run ${who} and ${writer.name} as the same user (set ${writer.name}'s PUID/PGID to ${user.uid}${user.gid ? `/${user.gid}` : ''}, or ${who}'s runAsUser to ${writer.uid ?? owner}), or set ${writer.name}'s UMASK to 002 and give both a common group (fsGroup or supplementalGroups); then fix the existing files once (chown or chmod them)`
-          : `chown the ${kind} to uid ${user.uid}${user.gid ? `:${user.gid}` : ''} (from the debug pod or an init container running as root: chown ${user.uid}${user.gid ? `:${user.gid}` : ''} ${r.path}), or delete it so ${who} creates it again as itself${root ? '; and stop running the process that created it as root' : ''}`,
+          : `chown the ${kind} to uid ${user.uid}${user.gid ? `:${user.gid}` : ''} (from the debug pod or an init container running as root: chown ${user.uid}${user.gid ? `:${user.gid}` : ''} ${shellQuote(r.path)}), or delete it so ${who} creates it again as itself${root ? '; and stop running the process that created it as root' : ''}`,
       };
       return [finding];
     }

@@ -91,7 +91,7 @@ export const gunicornTimeoutAnalyzer: Analyzer = {
     if (!loggedLines(ctx.seen, ctx.ns, (l) => l.length <= 2000 && WORKER_TIMEOUT.test(l)).length) return [];
     // The proxy in front, whose read timeout a long request meets too: a front pod of the namespace
     // described first (its image and ConfigMaps), then its configuration.
-    if (proxyPods(ctx).length === 0) {
+    if (!proxyPods(ctx).some((p) => p.namespace === ctx.ns)) {
       const front = outputs(
         ctx.seen,
         'list_pods',
@@ -148,7 +148,7 @@ export const gunicornTimeoutAnalyzer: Analyzer = {
           {
             weight: 88,
             object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
-            cause: `Gunicorn kills the workers of ${owner ?? pod} whose request runs longer than its worker timeout of ${set} seconds (--timeout ${set} ${where}): "${clip(line.trim(), 120)}"${slowest !== undefined && slowest > set ? `; the access log shows requests taking ${slowest} s` : ''}${longer ? `, and the database ran the request's query for longer than that (${longer.pod}: "${clip(longer.line, 160)}"), cut off when the worker died` : ''}. Requests that take longer than ${set} s die with their worker mid-request, and the proxy in front answers 502 for them${proxy ? `; the nginx proxy in front, ${proxy.proxy}, gives up at the same time: its proxy_read_timeout is ${proxy.timeout} (location ${proxy.path} of ConfigMap ${proxy.map})${proxy.seconds <= set ? `, no longer than the worker timeout, so raising --timeout alone would still end such a request at ${proxy.seconds} s` : ''}` : ''}; the program and its database are fine`,
+            cause: `Gunicorn kills the workers of ${owner ?? pod} whose request runs longer than its worker timeout of ${set} seconds (--timeout ${set} ${where}): "${clip(line.trim(), 120)}"${slowest !== undefined && slowest > set ? `; the access log shows requests taking ${slowest} s` : ''}${longer ? `, and the database ran the request's query for longer than that (${longer.pod}: "${clip(longer.line, 160)}"), cut off when the worker died` : ''}. Requests that take longer than ${set} s die with their worker mid-request, and the proxy in front answers 502 for them${proxy ? `; the nginx proxy in front, ${proxy.proxy}, ${proxy.seconds === set ? 'gives up at the same time' : proxy.seconds < set ? `gives up even sooner, after ${proxy.seconds} s` : `waits longer (${proxy.seconds} s), so the worker timeout is what ends such a request`}: its proxy_read_timeout is ${proxy.timeout} (location ${proxy.path} of ConfigMap ${proxy.map})${proxy.seconds <= set ? `, no longer than the worker timeout, so raising --timeout alone would still end such a request at ${proxy.seconds} s` : ''}` : ''}; the program and its database are fine`,
             evidence: [
               `get_pod_logs ${pod}: "${clip(line.trim(), 140)}"`,
               `describe_pod ${pod}: --timeout ${set} ${where}`,

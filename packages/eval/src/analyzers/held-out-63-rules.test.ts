@@ -7,7 +7,7 @@ import { fileOwnerAnalyzer, pathsIn } from './file-owner.js';
 import { gunicornTimeoutAnalyzer } from './gunicorn-timeout.js';
 import { loopbackListenerAnalyzer } from './loopback-listener.js';
 import { ctx, describedPodText, log, observed, pods } from './observed.fixture.js';
-import { miscasedSettings, settingsCaseAnalyzer } from './settings-case.js';
+import { miscasedSettings, settingsCaseAnalyzer, settingsModules } from './settings-case.js';
 import { staleLockAnalyzer } from './stale-lock.js';
 
 describe('pathsIn: the absolute paths a line names', () => {
@@ -124,11 +124,13 @@ Email_Port = 587
 debug_toolbar_enabled = False
 `;
   it('lists the names Django ignores, by its settings or a prefix the file uses in upper case', () => {
-    expect(miscasedSettings(SETTINGS).map((m) => m.name)).toEqual(['Email_Use_TLS', 'Email_Port']);
+    const names = (text: string) =>
+      settingsModules(text).flatMap((m) => miscasedSettings(m.body).map((x) => x.name));
+    expect(names(SETTINGS)).toEqual(['Email_Use_TLS', 'Email_Port']);
     // Not a settings module: nothing.
-    expect(miscasedSettings(SETTINGS.replace('settings.py:', 'app.conf:'))).toEqual([]);
+    expect(names(SETTINGS.replace('settings.py:', 'app.conf:'))).toEqual([]);
     // Upper case given as well: not ignored.
-    expect(miscasedSettings(`${SETTINGS}EMAIL_PORT = 587\n`).map((m) => m.name)).toEqual(['Email_Use_TLS']);
+    expect(names(`${SETTINGS}EMAIL_PORT = 587\n`)).toEqual(['Email_Use_TLS']);
   });
 
   it('names the default in use, the connection to port 25 and the egress policy that drops it', () => {

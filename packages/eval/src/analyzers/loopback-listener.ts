@@ -22,8 +22,19 @@ const SERVICE_PORT =
   /\b([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.svc(?:\.cluster\.local)?:(\d{1,5})\b/;
 /** A loopback address and port in a line (`{127.0.0.1:8080}`, `localhost:8080`, `[::1]:8080`). */
 const LOOPBACK_PORT = /(?:^|[^\d.])(127\.0\.0\.1|localhost|\[::1\]):(\d{1,5})\b/;
-/** Words of a program saying it listens: Jetty's `Started ServerConnector`, `listening on`, `bound to`. */
-const LISTENING = /\b(?:listen\w{0,3}|started|bound|binding|serving|server running)\b/i;
+/** Every address and a port (`0.0.0.0:8080`, `[::]:8080`, `:::8080`, `*:8080`, Go's `:8080`). */
+const ANY_PORT = /(?:0\.0\.0\.0|\[::\]|::|\*|[\s{(=]):(\d{1,5})\b/;
+/**
+ * Words of a program saying where it listens: `listening on`, `bound to`, Jetty's `ServerConnector`,
+ * Uvicorn's and Flask's `running on`, Django's `development server at`, `server started on`. A bare
+ * "started" is not one (a request started to a loopback URL is no listener).
+ */
+const LISTENING =
+  /\b(?:listen\w{0,3}|bound|binding|serving|running on|development server at|ServerConnector|server (?:started |running )?on|started (?:\w{1,20} ){0,3}server on|started on)\b/i;
+/** Variables that hold where a client goes or what it skips, not where the program listens. */
+const CLIENT_VARIABLE = /^(?:no_proxy|http_proxy|https_proxy)$|_(?:URL|URI|ENDPOINT|DSN)$/i;
+/** Words of a variable's name or value about the listening address. */
+const BIND_WORDS = /host|bind|listen|addr/i;
 
 interface Refused {
   pod: string;
@@ -92,18 +103,42 @@ export const loopbackListenerAnalyzer: Analyzer = {
     if (!r) return [];
     const s = serviceLog(ctx, r);
     if (!s?.log) return [];
-    const listen = boundedLogLines(s.log.content).find((l) => {
-      if (l.length > 4000 || !LISTENING.test(l)) return false;
-      return LOOPBACK_PORT.exec(l)?.[2] === r.port;
-    });
-    if (!listen) return [];
+    // The last line that says where the program listens on the refused port: a later listener on every
+    // address (after a temporary one on loopback) wins.
+    const listen = boundedLogLines(s.log.content)
+      .filter(
+        (l) =>
+          l.length <= 4000 &&
+          LISTENING.test(l) &&
+          (LOOPBACK_PORT.exec(l)?.[2] === r.port || ANY_PORT.exec(l)?.[1] === r.port),
+      )
+      .pop();
+    if (!listen || LOOPBACK_PORT.exec(listen)?.[2] !== r.port) return [];
     const address = LOOPBACK_PORT.exec(listen)![1]!;
     const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === s.name).pop();
+    // The container that logged first, then one that declares the port, then the rest; in it the variable
+    // that holds the loopback address outside a URL, named or worded for an address to bind.
+    const logged = s.log.args['container'];
+    const sections = described ? containerSections(described.content) : [];
+    const ordered = [
+      ...sections.filter((c) => c.name === logged),
+      ...sections.filter((c) => c.name !== logged && new RegExp(`\\b${r.port}/TCP`).test(c.body)),
+      ...sections.filter((c) => c.name !== logged && !new RegExp(`\\b${r.port}/TCP`).test(c.body)),
+    ];
     let setting: { container: string; name: string; value: string } | undefined;
-    for (const c of described ? containerSections(described.content) : [])
-      for (const v of envOf(c.body))
-        if (!setting && (v.value.includes('127.0.0.1') || /\blocalhost\b/.test(v.value)))
-          setting = { container: c.name, ...v };
+    for (const c of ordered) {
+      const candidates = envOf(c.body).filter(
+        (v) =>
+          !CLIENT_VARIABLE.test(v.name) &&
+          !/:\/\/(?:127\.0\.0\.1|localhost)/.test(v.value) &&
+          (v.value.includes(address) || (address === 'localhost' && v.value.includes('127.0.0.1'))) &&
+          (BIND_WORDS.test(v.name) || BIND_WORDS.test(v.value) || v.value.includes(r.port)),
+      );
+      if (candidates[0]) {
+        setting = { container: c.name, ...candidates[0] };
+        break;
+      }
+    }
     const deployment = podDeployment(s.name);
     const fixed = setting
       ? setting.value.replace(/127\.0\.0\.1/g, '0.0.0.0').replace(/\blocalhost\b/g, '0.0.0.0')

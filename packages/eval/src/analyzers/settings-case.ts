@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -37,63 +38,144 @@ const DJANGO_DEFAULTS: Readonly<Record<string, string>> = {
 /** A top-level assignment of a Python settings file: `Name = value`. Bounded: the name is at most 100 characters. */
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]{0,99})\s{0,8}=\s{0,8}([^=\n].{0,300})$/;
 
-/** A ConfigMap key that holds a Python settings module (`settings.py`, `prod_settings.py`, `local_settings.py`). */
-const SETTINGS_KEY = /^([\w.-]{0,80}settings[\w.-]{0,40}\.py):\s*$/m;
-
 interface Miscased {
   name: string;
   upper: string;
   value: string;
 }
 
+/** A ConfigMap key that names a Python settings module. */
+const SETTINGS_NAME = /^[\w.-]{0,80}settings[\w.-]{0,40}\.py$/;
+
 /**
- * The assignments of a settings module read from a ConfigMap (`describe_resource` or `get_resource`
- * output) whose name has lower-case letters while its upper-case form is a setting the program reads: one
- * of Django's documented settings, or a name that starts like an upper-case setting the same file assigns
- * (`Email_Port` beside `EMAIL_HOST`). Django takes only upper-case module attributes as settings
- * (django.conf.Settings copies `setting.isupper()` names; the docs: "Setting names must be all
- * uppercase"), so such an assignment is ignored.
+ * The Python settings modules of a ConfigMap's read text: the keys named like `settings.py` and their
+ * contents, from `describe_resource` (`key:` then `----` then the value, up to the next key or `Events:`)
+ * or from `get_resource`'s YAML (`data:`).
  */
-export function miscasedSettings(text: string): Miscased[] {
-  if (!SETTINGS_KEY.test(text.slice(0, 200_000))) return [];
-  const lines = text.split('\n', 5000);
+export function settingsModules(text: string): { key: string; body: string }[] {
+  if (text.length > 300_000) return [];
+  const out: { key: string; body: string }[] = [];
+  if (/^data:\s*$/m.test(text)) {
+    try {
+      const doc = parseYaml(text) as { data?: Record<string, unknown> } | null;
+      for (const [key, value] of Object.entries(doc?.data ?? {}))
+        if (SETTINGS_NAME.test(key) && typeof value === 'string') out.push({ key, body: value });
+      return out;
+    } catch {
+      return [];
+    }
+  }
+  const lines = text.split('\n');
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const key = /^([\w.-]{1,160}):$/.exec(lines[i]!)?.[1];
+    if (!key || lines[i + 1] !== '----' || !SETTINGS_NAME.test(key)) continue;
+    const body: string[] = [];
+    for (let j = i + 2; j < lines.length; j++) {
+      const l = lines[j]!;
+      if ((/^[\w.-]{1,160}:$/.test(l) && lines[j + 1] === '----') || /^(?:Events|BinaryData):/.test(l)) break;
+      body.push(l);
+    }
+    out.push({ key, body: body.join('\n') });
+  }
+  return out;
+}
+
+/**
+ * The assignments of a settings module (its text) whose name has lower-case letters while its upper-case
+ * form is a setting the program reads: one of Django's documented settings, or a name that starts like an
+ * upper-case setting the same file assigns (`Email_Port` beside `EMAIL_HOST`), and that the module does not
+ * use itself (a helper variable read by another setting is no setting). Django takes only upper-case
+ * module attributes as settings (django.conf.Settings copies `setting.isupper()` names; the docs: "Setting
+ * names must be all uppercase"), so such an assignment is ignored.
+ */
+export function miscasedSettings(body: string): Miscased[] {
+  const lines = body.split('\n', 5000);
   const assigned = lines.flatMap((l) => {
     const m = l.length <= 500 ? ASSIGNMENT.exec(l) : null;
     return m ? [{ name: m[1]!, value: m[2]!.trim() }] : [];
   });
   const upper = new Set(assigned.map((a) => a.name).filter((n) => n === n.toUpperCase()));
   const prefixes = new Set([...upper].map((n) => n.split('_')[0]!).filter((p) => p.length >= 3));
+  // How often each name is written as a word in the module, comments and conditions aside (an `if` that
+  // compares it is no use of a helper): an assignment alone is once. One pass over the words.
+  const written = new Map<string, number>();
+  for (const l of lines) {
+    if (l.length > 2000 || /^\s*(?:#|if\b|elif\b|while\b|assert\b)/.test(l)) continue;
+    for (const m of l.matchAll(/[A-Za-z_][A-Za-z0-9_]{0,99}/g))
+      written.set(m[0], (written.get(m[0]) ?? 0) + 1);
+  }
+  const uses = (name: string) => written.get(name) ?? 0;
   return assigned
     .filter((a) => /[a-z]/.test(a.name) && /[A-Z]/.test(a.name) && a.name.includes('_'))
     .map((a) => ({ ...a, upper: a.name.toUpperCase() }))
     .filter(
       (a) =>
         !upper.has(a.upper) &&
-        (DJANGO_DEFAULTS[a.upper] !== undefined || prefixes.has(a.upper.split('_')[0]!)),
+        (DJANGO_DEFAULTS[a.upper] !== undefined || prefixes.has(a.upper.split('_')[0]!)) &&
+        uses(a.name) === 1,
     );
 }
 
-/** A log line that connects to a host and port (`connect: to ('relay.example', 25)`, `relay.example:25`). */
+/**
+ * A log line that connects to a host and port: `('relay.example', 25)` as Python prints an address,
+ * `relay.example:25` or `10.0.0.5:25` (a name ending in a letter, or an IPv4 address; a time stamp's
+ * `13:25:07` is neither).
+ */
 function connectLine(text: string, port: string): string | undefined {
+  const hostPort = new RegExp(`(?:[a-z-]|(?:^|[^\\d.])(?:\\d{1,3}\\.){3}\\d{1,3}):${port}\\b(?!:)`, 'i');
   return boundedLogLines(text).find(
     (l) =>
       l.length <= 2000 &&
-      (l.includes(`', ${port})`) || new RegExp(`[a-z0-9.-]:${port}\\b`).test(l)) &&
+      (l.includes(`', ${port})`) || hostPort.test(l)) &&
       /connect|send|smtp|dial|timed out|timeout/i.test(l),
   );
 }
 
-/** The ports an egress NetworkPolicy read in the namespace allows to outside addresses, or undefined. */
-function egressPorts(ctx: AnalyzerContext): { policy: string; ports: string[] } | undefined {
+/**
+ * The ports an egress NetworkPolicy read in the namespace allows to outside addresses (its egress rules
+ * whose peers include an ipBlock, `port` to `endPort` as ranges), or undefined when it allows every port
+ * there (a rule to outside addresses without ports) or has no such rule.
+ */
+function egressPorts(
+  ctx: AnalyzerContext,
+): { policy: string; ports: string[]; allows: (p: number) => boolean } | undefined {
   for (const o of outputs(
     ctx.seen,
     'get_resource',
     (o) => o.args['kind'] === 'NetworkPolicy' && o.args['namespace'] === ctx.ns,
   )) {
-    const text = o.content.slice(0, 100_000);
-    if (!/policyTypes:[\s\S]{0,80}Egress/.test(text) || !/ipBlock:/.test(text)) continue;
-    const ports = [...text.matchAll(/^\s{0,40}-?\s{0,4}port:\s{0,4}(\d{1,5})\s*$/gm)].map((m) => m[1]!);
-    if (ports.length > 0) return { policy: String(o.args['name']), ports: [...new Set(ports)] };
+    if (o.content.length > 200_000) continue;
+    let doc: { spec?: { egress?: unknown } } | null;
+    try {
+      doc = parseYaml(o.content) as typeof doc;
+    } catch {
+      continue;
+    }
+    const rules = Array.isArray(doc?.spec?.egress) ? (doc.spec.egress as Record<string, unknown>[]) : [];
+    const outside = rules.filter(
+      (r) =>
+        !Array.isArray(r?.['to']) ||
+        (r['to'] as Record<string, unknown>[]).some((t) => t && typeof t === 'object' && 'ipBlock' in t),
+    );
+    if (outside.length === 0) continue;
+    const ranges: [number, number][] = [];
+    for (const r of outside) {
+      const ports = r['ports'];
+      // A rule to outside addresses without ports allows every port.
+      if (!Array.isArray(ports) || ports.length === 0) return undefined;
+      for (const p of ports as Record<string, unknown>[]) {
+        const from = typeof p?.['port'] === 'number' ? (p['port'] as number) : undefined;
+        // A named port or none: every port, as far as this reading goes.
+        if (from === undefined) return undefined;
+        const to = typeof p['endPort'] === 'number' ? (p['endPort'] as number) : from;
+        ranges.push([from, to]);
+      }
+    }
+    return {
+      policy: String(o.args['name']),
+      ports: [...new Set(ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)))],
+      allows: (p) => ranges.some(([a, b]) => p >= a && p <= b),
+    };
   }
   return undefined;
 }
@@ -130,45 +212,45 @@ export const settingsCaseAnalyzer: Analyzer = {
       ...outputs(ctx.seen, 'describe_resource', (o) => o.args['kind'] === 'ConfigMap'),
       ...outputs(ctx.seen, 'get_resource', (o) => o.args['kind'] === 'ConfigMap'),
     ].filter((o) => (o.args['namespace'] ?? ctx.ns) === ctx.ns);
-    for (const m of maps) {
-      const wrong = miscasedSettings(m.content);
-      if (wrong.length === 0) continue;
-      const name = String(m.args['name']);
-      const key = SETTINGS_KEY.exec(m.content.slice(0, 200_000))?.[1] ?? 'settings.py';
-      const logs = outputs(ctx.seen, 'get_pod_logs', (o) => (o.args['namespace'] ?? ctx.ns) === ctx.ns)
-        .map((o) => o.content)
-        .join('\n');
-      const listed = wrong
-        .slice(0, 4)
-        .map((w) => `${w.name} = ${clip(w.value, 40)} (Django reads ${w.upper})`)
-        .join(', ');
-      const defaults = wrong
-        .filter((w) => DJANGO_DEFAULTS[w.upper] !== undefined)
-        .map((w) => `${w.upper} keeps its default ${DJANGO_DEFAULTS[w.upper]}`);
-      let cause = `ConfigMap ${name} (${key}) sets ${listed}: the names are not all upper case, and Django takes only upper-case names as settings (they are case-sensitive), so these lines are ignored${defaults.length > 0 ? ` and ${defaults.join(', ')}` : ''}`;
-      const evidence = [
-        `describe_resource ConfigMap ${name}: ${wrong.map((w) => w.name).join(', ')} in ${key}`,
-      ];
-      const port = wrong.find((w) => w.upper === 'EMAIL_PORT');
-      if (port) {
-        const used = connectLine(logs, DJANGO_DEFAULTS['EMAIL_PORT']!);
-        if (used) {
-          cause += `; the program connects to port 25, the default, not ${port.value}: "${clip(used.trim(), 160)}"`;
-          evidence.push(`get_pod_logs: "${clip(used.trim(), 160)}"`);
+    for (const m of maps)
+      for (const { key, body } of settingsModules(m.content)) {
+        const wrong = miscasedSettings(body);
+        if (wrong.length === 0) continue;
+        const name = String(m.args['name']);
+        const logs = outputs(ctx.seen, 'get_pod_logs', (o) => (o.args['namespace'] ?? ctx.ns) === ctx.ns)
+          .map((o) => o.content)
+          .join('\n');
+        const listed = wrong
+          .slice(0, 4)
+          .map((w) => `${w.name} = ${clip(w.value, 40)} (Django reads ${w.upper})`)
+          .join(', ');
+        const defaults = wrong
+          .filter((w) => DJANGO_DEFAULTS[w.upper] !== undefined)
+          .map((w) => `${w.upper} keeps its default ${DJANGO_DEFAULTS[w.upper]}`);
+        let cause = `ConfigMap ${name} (${key}) sets ${listed}: the names are not all upper case, and Django takes only upper-case names as settings (they are case-sensitive), so these lines are ignored${defaults.length > 0 ? ` and ${defaults.join(', ')}` : ''}`;
+        const evidence = [
+          `describe_resource ConfigMap ${name}: ${wrong.map((w) => w.name).join(', ')} in ${key}`,
+        ];
+        const port = wrong.find((w) => w.upper === 'EMAIL_PORT');
+        if (port) {
+          const used = connectLine(logs, DJANGO_DEFAULTS['EMAIL_PORT']!);
+          if (used) {
+            cause += `; the program connects to port 25, the default, not ${port.value}: "${clip(used.trim(), 160)}"`;
+            evidence.push(`get_pod_logs: "${clip(used.trim(), 160)}"`);
+          }
+          const egress = egressPorts(ctx);
+          if (egress && !egress.allows(25))
+            cause += `; the namespace's egress NetworkPolicy ${egress.policy} allows ports ${egress.ports.join(', ')} to outside addresses, not 25, so the connection to the relay on port 25 times out`;
         }
-        const egress = egressPorts(ctx);
-        if (egress && !egress.ports.includes('25'))
-          cause += `; the namespace's egress NetworkPolicy ${egress.policy} allows ports ${egress.ports.join(', ')} to outside addresses, not 25, so the connection to the relay on port 25 times out`;
+        const finding: Finding = {
+          weight: 88 + bonus(name, ctx.hints),
+          object: `configmap ${name}`,
+          cause,
+          evidence,
+          advice: `write the settings in upper case in ${key} (${wrong.map((w) => `${w.upper} = ${clip(w.value, 40)}`).join(', ')}) and restart the pods that mount ConfigMap ${name}`,
+        };
+        return [finding];
       }
-      const finding: Finding = {
-        weight: 88 + bonus(name, ctx.hints),
-        object: `configmap ${name}`,
-        cause,
-        evidence,
-        advice: `write the settings in upper case in ${key} (${wrong.map((w) => `${w.upper} = ${clip(w.value, 40)}`).join(', ')}) and restart the pods that mount ConfigMap ${name}`,
-      };
-      return [finding];
-    }
     return [];
   },
 };

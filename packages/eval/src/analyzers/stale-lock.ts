@@ -109,7 +109,12 @@ export const staleLockAnalyzer: Analyzer = {
     if ('read' in listed) return [];
     const owner = ownerName(held.holder);
     const row = listed.rows.find((r) => r['NAME'] === held.holder);
-    if (row?.['STATUS'] === 'Running') return [];
+    // A holder still running, starting or shutting down (Terminating: it removes its lock on the way) has
+    // not ended.
+    if (
+      /^(?:Running|Terminating|Pending|ContainerCreating|PodInitializing|Init:)/.test(row?.['STATUS'] ?? '')
+    )
+      return [];
     const failed = owner !== held.holder ? jobFailed(ctx, owner) : undefined;
     // Gone from the list: only a name with a pod's generated suffix whose workload or Job is known
     // (a host outside the cluster is not a pod that ended).
@@ -120,7 +125,10 @@ export const staleLockAnalyzer: Analyzer = {
       outputs(
         ctx.seen,
         'describe_resource',
-        (o) => o.args['kind'] === 'CronJob' && o.args['name'] === run.cronJob,
+        (o) =>
+          o.args['kind'] === 'CronJob' &&
+          o.args['name'] === run.cronJob &&
+          (o.args['namespace'] ?? ctx.ns) === ctx.ns,
       ).length > 0;
     const known =
       failed !== undefined ||

@@ -56,11 +56,9 @@ function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
       })),
     );
     // The path itself or one below it (/data matches /data/x, not /data2).
+    // The innermost mount the line names a path under (/data/cache before /data), at a path's start.
     const under = (line: string) =>
-      mounts.find(
-        ({ path: m }) =>
-          [`${m}/`, `${m}'`, `${m}"`, `${m}:`, `${m} `].some((p) => line.includes(p)) || line.endsWith(m),
-      );
+      mounts.filter(({ path: m }) => mountAt(line, m) >= 0).sort((a, b) => b.path.length - a.path.length)[0];
     // Writing (mkdir, open, chmod), not running a file: a script without its exec bit is not a volume owner problem.
     const line = boundedLogLines(log.content).find(
       (l) =>
@@ -96,14 +94,36 @@ function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
  * The path below `mount` that a refusal names (`Permission denied: '/data/cache/x'`), read up to the
  * first quote, space or bracket, at most 1,000 characters; undefined when the line names only the mount.
  */
+/**
+ * Where a line names `mount` as the start of a path (`/data/x`, `'/data'`, `/data:`), not inside another
+ * path (`/tmp/data/x`) nor as a prefix of another name (`/data2`); -1 when it does not.
+ */
+function mountAt(line: string, mount: string): number {
+  for (let at = line.indexOf(mount); at >= 0; at = line.indexOf(mount, at + 1)) {
+    const before = line[at - 1];
+    const after = line[at + mount.length];
+    if (before !== undefined && /[\w./-]/.test(before)) continue;
+    if (after === undefined || `/'" :,;)`.includes(after)) return at;
+  }
+  return -1;
+}
+
 function refusedPath(line: string, mount: string): string | undefined {
-  const at = line.indexOf(`${mount}/`);
+  let at = -1;
+  for (let i = line.indexOf(`${mount}/`); i >= 0; i = line.indexOf(`${mount}/`, i + 1))
+    if (i === 0 || !/[\w./-]/.test(line[i - 1]!)) {
+      at = i;
+      break;
+    }
   if (at < 0) return undefined;
   let end = at + mount.length + 1;
   // A quoted path ends at its closing quote (it may hold spaces); a bare one at a space or bracket.
   const quote = `'"`.includes(line[at - 1] ?? '') ? line[at - 1]! : undefined;
   const stops = quote ?? ` \t'"\`,;()[]<>`;
   while (end < line.length && end - at < 1000 && !stops.includes(line[end]!)) end++;
+  // Not inside a surrogate pair where the length cut it.
+  const last = line.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
   // A sentence's full stop or a colon after the path is not part of it.
   while (end > at && '.:'.includes(line[end - 1]!)) end--;
   const path = line.slice(at, end);
@@ -114,12 +134,16 @@ function refusedPath(line: string, mount: string): string | undefined {
 function refusal(d: Denied): string {
   const denied = DENIED.exec(d.line)?.[0] ?? '';
   if (!d.path) return clipAround(d.line, denied, 140);
-  const a = d.line.indexOf(denied);
-  const b = d.line.indexOf(d.path);
+  // Positions in the text clipAround quotes: the line with its runs of white space made one space.
+  const t = d.line.trim().replace(/\s+/g, ' ');
+  const path = d.path.replace(/\s+/g, ' ');
+  const a = t.indexOf(denied);
+  const b = t.indexOf(path);
+  if (b < 0) return clipAround(d.line, denied, 140);
   const from = Math.min(a < 0 ? b : a, b);
-  const to = Math.max(a < 0 ? 0 : a + denied.length, b + d.path.length);
+  const to = Math.max(a < 0 ? 0 : a + denied.length, b + path.length);
   // clipAround keeps its words whole when they fit in two thirds of the width.
-  return clipAround(d.line, d.line.slice(from, to), Math.max(140, Math.ceil(((to - from) * 3) / 2) + 10));
+  return clipAround(t, t.slice(from, to), Math.max(140, Math.ceil(((to - from) * 3) / 2) + 10));
 }
 
 /** `may not write <path> on its volume mounted at <mount>`, or `… its volume mounted at <mount>`. */

@@ -794,6 +794,13 @@ function unreadyDependency(
         described.content,
       );
     const pulled = /^[ \t]{1,20}Normal[ \t]{1,20}Pulled[ \t]/m.test(described.content);
+    // A warning of the pod (a volume that cannot mount, a sandbox that cannot be made): stuck, not starting.
+    const stuck =
+      /^[ \t]{1,20}Warning[ \t]{1,20}(\w{1,60})[ \t]{1,20}.{0,60}?kubelet[ \t]{1,20}(.{1,300})$/m.exec(
+        described.content,
+      );
+    if (stuck)
+      return `its pod ${pod} is stuck ContainerCreating: ${stuck[1]} "${clip(stuck[2]!.trim(), 200)}"; it will not start until that is fixed`;
     return `its pod ${pod} has not started yet: it is still ContainerCreating${pulling && !pulled ? `, still pulling its image (${pulling[2]}, ${pulling[1]} ago)` : ''}, so nothing is listening and every connection to it is refused until it starts; clients that exit on a refused connection crash until then, and they recover by themselves once it is Ready`;
   }
   const failed = /^.*Readiness probe failed: [^\n]{0,300}connection refused.*$/m
