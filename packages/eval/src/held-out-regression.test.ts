@@ -91,6 +91,16 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'newsletter-smtp-egress-dropped-by-namespace-policy',
     'videohub-transcoder-oomkilled-on-4k-jobs',
   ],
+  // Measured this session after its first contact; the misses below have no rule yet (see its README).
+  'scenarios-held-out-64': [
+    'borg-backups-refused-after-repo-restored-from-snapshot',
+    'kanidm-replicas-initialised-separate-domains',
+    'komga-scan-button-does-nothing-broken-artemis-journal',
+    'negative-netbird-status-discovered-socket-notice',
+    'overseerr-request-400-series-missing-tvdb-id',
+    'pocketbase-upgrade-panics-on-pre-08-data',
+    'redash-workers-hang-on-connections-dropped-by-db-proxy',
+  ],
 };
 
 describe('the baseline on every incident set', () => {
@@ -158,6 +168,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-61',
     'scenarios-held-out-62',
     'scenarios-held-out-63',
+    'scenarios-held-out-64',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -37,6 +37,7 @@ import { dependencySideAnalyzer } from './dependency-side.js';
 import { deployToolLogsAnalyzer } from './deploy-tool-logs.js';
 import { describedConditionsAnalyzer } from './described-conditions.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
+import { disabledEndpointAnalyzer } from './disabled-endpoint.js';
 import { diskStallAnalyzer } from './disk-stall.js';
 import {
   corsAllowedOriginsAnalyzer,
@@ -234,6 +235,7 @@ import { snapshotsOnDataVolumeAnalyzer } from './snapshots-on-data-volume.js';
 import { springEnvCaseAnalyzer } from './spring-env-case.js';
 import { sqliteWriterAnalyzer } from './sqlite-writer.js';
 import { sshKnownHostsAnalyzer } from './ssh-known-hosts.js';
+import { sshNologinAnalyzer } from './ssh-nologin.js';
 import { staleLockAnalyzer } from './stale-lock.js';
 import { stalePeerAnalyzer } from './stale-peer.js';
 import { staleRingMemberAnalyzer } from './stale-ring-member.js';
@@ -255,6 +257,7 @@ import type { Analyzer } from './types.js';
 import { unofferedLabelAnalyzer } from './unoffered-label.js';
 import { unreadPrefixedSettingAnalyzer } from './unread-prefixed-setting.js';
 import { upgradedLibraryAnalyzer } from './upgraded-library.js';
+import { urlSchemeAnalyzer } from './url-scheme.js';
 import { uwsgiBufferSizeAnalyzer } from './uwsgi-buffer-size.js';
 import { vectorsInMemoryAnalyzer } from './vectors-in-memory.js';
 import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js';
@@ -405,6 +408,12 @@ export const ANALYZERS: readonly Analyzer[] = [
   loopbackListenerAnalyzer,
   // A scan that skips a few files it cannot parse (malformed input), then finishes with the rest.
   badInputFilesAnalyzer,
+  // A connection URL the client library refuses for its scheme (http:// where mongodb:// is expected).
+  urlSchemeAnalyzer,
+  // An endpoint refused (403/404) while the server's own switch variable for it is off.
+  disabledEndpointAnalyzer,
+  // An SSH service whose account's login shell refuses every command (nologin).
+  sshNologinAnalyzer,
   // A task about 4xx or 5xx answers: a search of a cut access log for the codes asked about.
   askedStatusesAnalyzer,
   localStorageAnalyzer,
