@@ -95,7 +95,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-64': [
     'borg-backups-refused-after-repo-restored-from-snapshot',
     'kanidm-replicas-initialised-separate-domains',
-    'komga-scan-button-does-nothing-broken-artemis-journal',
     'negative-netbird-status-discovered-socket-notice',
     'overseerr-request-400-series-missing-tvdb-id',
     'pocketbase-upgrade-panics-on-pre-08-data',

@@ -2,6 +2,7 @@
 // tools print; none names a product of the set unless the product's own message text is the signal).
 import { describe, expect, it } from 'vitest';
 import { disabledEndpointAnalyzer } from './disabled-endpoint.js';
+import { glossOf } from './log-glosses.js';
 import { ctx, describedPodText, log, observed } from './observed.fixture.js';
 import { sshNologinAnalyzer } from './ssh-nologin.js';
 import { urlSchemeAnalyzer } from './url-scheme.js';
@@ -115,5 +116,18 @@ describe('ssh-nologin: an SSH account whose login shell refuses commands', () =>
     );
     expect(f !== undefined).toBe(finds);
     if (finds) expect(f?.cause).toMatch(/sshd runs every command .* through the user's login shell/);
+  });
+});
+
+describe("a message broker's truncated journal", () => {
+  it.each([
+    [
+      'ERROR o.g.k.i.jms.ArtemisConfig : Embedded broker could not load its journal: /config/artemis/journal/activemq-data-7.amq is truncated (expected 10485760 bytes, found 3211264)',
+      true,
+    ],
+    ['INFO journal compacted; 2 files truncated to their used size', false],
+  ] as const)('%s', (line, glossed) => {
+    const g = glossOf(line);
+    expect(g?.means.includes('never delivered') ?? false).toBe(glossed);
   });
 });

@@ -688,6 +688,13 @@ const GLOSSES: readonly Gloss[] = [
     means:
       'lost+found is the directory mkfs creates at the root of an ext4 filesystem, owned by root with mode 0700 (drwx------): a program that runs as another user and reads the volume from its root cannot open it, and a scan that stops at the first error aborts the whole scan, so nothing after it is read. Point the program at a subdirectory of the volume (or exclude lost+found from the scan), or chown the directory; the data itself is fine',
   },
+  // ActiveMQ Artemis preallocates journal files of a fixed size (journal-file-size, 10 MiB by default;
+  // activemq.apache.org, "Persistence"): one shorter than that was cut by a crash, a full disk or a copy.
+  {
+    all: ['broker', 'journal', 'truncated'],
+    means:
+      'the embedded message broker cannot load its journal: a journal file is shorter than the fixed size the broker preallocates (cut by a crash, a full disk or an interrupted copy), so the broker does not start and every task the program queues through it is never delivered (a button that starts work does nothing, while the rest of the program answers); move the broken journal file aside or remove the journal directory (the messages queued in it are lost) and restart the program so the broker creates a new journal',
+  },
   // An authenticated cipher (AES-GCM, ChaCha20-Poly1305) needs at least its nonce and tag: a blob of 0 bytes
   // is refused as too short before any key is tried (Kopia's and Go crypto's wording).
   {
