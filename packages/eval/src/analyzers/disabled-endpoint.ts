@@ -20,13 +20,22 @@ const SWITCH = /(?:^|_)(ENABLED?|DISABLED?)(?:_|$)/;
 
 /** The path of an access line's request (`"GET /healthcheck/status.json HTTP/1.1"`), or undefined. */
 function requestPath(line: string): string | undefined {
-  const m = /"(?:GET|POST|PUT|PATCH|DELETE|HEAD) (\/[^\s"?]{0,300})/.exec(line.slice(0, 4000));
-  return m?.[1];
+  const l = line.slice(0, 4000);
+  // The request line (`"GET /x HTTP/1.1"`), else a field (logfmt `path=/x`, JSON `"uri":"/x"`).
+  return (
+    /"(?:GET|POST|PUT|PATCH|DELETE|HEAD) (\/[^\s"?]{0,300})/.exec(l)?.[1] ??
+    /(?:^|[\s{,])"?(?:path|uri|url)"?\s{0,2}[=:]\s{0,2}"?(\/[^\s"?,}]{0,300})/.exec(l)?.[1]
+  );
 }
+
+/** Switches that restrict or open something sensitive: turning one on is no repair of an endpoint. */
+const SENSITIVE =
+  /AUTH|BASIC|PROTECT|RESTRICT|SECUR|TOKEN|SIGNUP|SIGN_UP|REGIST|ADMIN|DEBUG|PROFIL|CONSOLE|PUBLIC|ANONYMOUS/i;
 
 /** Refused requests (403, 404) of the pods of the namespace, by pod: their paths and one line each. */
 function refusedPaths(ctx: AnalyzerContext) {
   const out: { pod: string; path: string; line: string; code: string; count: number }[] = [];
+  const served = new Set<string>();
   for (const o of outputs(
     ctx.seen,
     'get_pod_logs',
@@ -35,16 +44,18 @@ function refusedPaths(ctx: AnalyzerContext) {
     const byPath = new Map<string, { line: string; code: string; count: number }>();
     for (const l of programLines(boundedLogLines(o.content))) {
       const code = accessStatus(l);
+      const path = code ? requestPath(l) : undefined;
+      if (!code || !path) continue;
+      // A path the log shows served is not switched off.
+      if (code.startsWith('2') || code.startsWith('3')) served.add(path);
       if (code !== '403' && code !== '404') continue;
-      const path = requestPath(l);
-      if (!path) continue;
       const e = byPath.get(path);
       if (e) e.count++;
       else byPath.set(path, { line: l.trim(), code, count: 1 });
     }
     for (const [path, e] of byPath) out.push({ pod: String(o.args['name'] ?? ''), path, ...e });
   }
-  return out;
+  return out.filter((r) => !served.has(r.path));
 }
 
 /** The words of a path a switch's name would hold (`healthcheck` of `/healthcheck/status.json`). */
@@ -80,8 +91,11 @@ export const disabledEndpointAnalyzer: Analyzer = {
           const off = kind.startsWith('EN')
             ? /^(?:false|0|no|off)$/i.test(v.value)
             : /^(?:true|1|yes|on)$/i.test(v.value);
-          const name = v.name.toLowerCase().replace(/_/g, '');
-          if (!off || !words.some((w) => name.includes(w))) continue;
+          if (!off || SENSITIVE.test(v.name)) continue;
+          // A word of the path is a part of the name, or two adjacent parts (HEALTH_CHECK is healthcheck).
+          const parts = v.name.toLowerCase().split('_');
+          const names = new Set([...parts, ...parts.slice(1).map((p, i) => `${parts[i]}${p}`)]);
+          if (!words.some((w) => names.has(w))) continue;
           const on = kind.startsWith('EN') ? 'true' : 'false';
           const deployment = podDeployment(r.pod);
           return [

@@ -21,13 +21,18 @@ export const sshNologinAnalyzer: Analyzer = {
   name: 'ssh-nologin',
   reads: () => [],
   finds({ seen, ns, task, hints }): Finding[] {
-    if (!/\bssh\b/i.test(task.slice(0, 4000))) return [];
+    const asked = task.slice(0, 4000);
+    // An SFTP-only account runs no login shell (ForceCommand internal-sftp): nologin is normal there.
+    if (!/\bssh\b/i.test(asked) || /\bsftp\b/i.test(asked)) return [];
     for (const o of outputs(seen, 'get_pod_logs', (x) => (x.args['namespace'] ?? ns) === ns))
       for (const line of boundedLogLines(o.content)) {
         const m = line.length <= 800 ? PASSWD.exec(line.trim()) : null;
         if (!m || !REFUSING_SHELL.test(m[3]!) || m[2] === '0') continue;
-        // A service account of the program (uid 1000 and up, or named in the task), not a system account.
-        if (Number(m[2]) < 1000 && !new RegExp(`\\b${m[1]}\\b`, 'i').test(task)) continue;
+        // A service account of the program: uid 1000 to 59999 (not nobody's 65534), or the user a task's
+        // SSH address logs in as (`git@host`); not a system account the task happens to name.
+        const uid = Number(m[2]);
+        const loginUser = new RegExp(`(?:^|[\\s'"\`(])${m[1]}@[a-z0-9]`, 'i').test(asked);
+        if (!loginUser && (uid < 1000 || uid >= 60000 || m[1] === 'nobody')) continue;
         const pod = String(o.args['name'] ?? '');
         return [
           {

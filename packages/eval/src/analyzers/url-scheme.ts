@@ -18,7 +18,18 @@ import {
  * to start with "mongodb://" or "mongodb+srv://"" (newer), and the like of other drivers. Bounded.
  */
 const WRONG_SCHEME =
-  /invalid (?:schema|scheme|protocol)[^\n]{0,80}?expected[^\n]{0,60}?\b(mongodb(?:\+srv)?|postgres(?:ql)?|rediss?|amqps?|mysql|nats)\b/i;
+  /invalid (?:schema|scheme|protocol)[^\n]{0,80}?expected(?:(?! got\b| but\b| received\b| instead\b)[^\n]){0,60}?\b(mongodb(?:\+srv)?|postgres(?:ql)?|rediss?|amqps?|mysql|nats)\b|\b(redis) URL must specify one of the following schemes|\bExpected (amqps?): or amqps?: as the protocol/i;
+/** The variable names a store's URL goes by, for each expected scheme's store. */
+const STORE_VARIABLE: Readonly<Record<string, RegExp>> = {
+  mongodb: /MONGO/i,
+  postgres: /POSTGRES|^PG_|DATABASE|^DB_/i,
+  redis: /REDIS|CACHE/i,
+  amqp: /AMQP|RABBIT|BROKER/i,
+  mysql: /MYSQL|MARIADB|DATABASE|^DB_/i,
+  nats: /NATS/i,
+};
+/** The schemes other stores' libraries take: a variable with one of them is right for its own library. */
+const STORE_SCHEME = /^(?:mongodb(?:\+srv)?|postgres(?:ql)?|rediss?|unix|amqps?|mysql|nats|kafka)$/i;
 /** A URL's scheme at the start of a value (`http://…`). */
 const SCHEME = /^([a-z][a-z0-9+.-]{0,20}):\/\//i;
 
@@ -28,7 +39,8 @@ function refusedScheme(seen: Parameters<typeof outputs>[0], ns: string) {
     for (const line of boundedLogLines(o.content)) {
       if (line.length > 4000) continue;
       const m = WRONG_SCHEME.exec(line);
-      if (m) return { pod: String(o.args['name'] ?? ''), line: line.trim(), expected: m[1]!.toLowerCase() };
+      const expected = (m?.[1] ?? m?.[2] ?? m?.[3])?.toLowerCase();
+      if (expected) return { pod: String(o.args['name'] ?? ''), line: line.trim(), expected };
     }
   return undefined;
 }
@@ -44,27 +56,40 @@ export const urlSchemeAnalyzer: Analyzer = {
   first: true,
   reads({ seen, ns }): Read[] {
     const r = refusedScheme(seen, ns);
-    if (!r || outputs(seen, 'describe_pod', (o) => o.args['name'] === r.pod).length) return [];
+    if (
+      !r ||
+      outputs(seen, 'describe_pod', (o) => o.args['name'] === r.pod && (o.args['namespace'] ?? ns) === ns)
+        .length
+    )
+      return [];
     return [{ tool: 'describe_pod', args: { namespace: ns, name: r.pod } }];
   },
   finds({ seen, ns, hints }): Finding[] {
     const r = refusedScheme(seen, ns);
     if (!r) return [];
-    const described = outputs(seen, 'describe_pod', (o) => o.args['name'] === r.pod).pop();
+    const described = outputs(
+      seen,
+      'describe_pod',
+      (o) => o.args['name'] === r.pod && (o.args['namespace'] ?? ns) === ns,
+    ).pop();
     if (!described) return [];
-    const stem = r.expected
-      .replace(/(?:ql|\+srv|s)$/, '')
-      .slice(0, 5)
-      .toUpperCase();
-    for (const c of containerSections(described.content)) {
-      const vars = envOf(c.body).filter((v) => {
-        const scheme = SCHEME.exec(v.value)?.[1]?.toLowerCase();
-        return scheme !== undefined && !scheme.startsWith(r.expected.replace(/\+srv$/, ''));
+    const store = r.expected
+      .replace(/\+srv$/, '')
+      .replace(/^postgresql$/, 'postgres')
+      .replace(/^(rediss|amqps)$/, (x) => x.slice(0, -1));
+    const named = STORE_VARIABLE[store] ?? /$^/;
+    // The app containers (an init container's variables are another program's).
+    for (const c of containerSections(described.content).filter((x) => !x.init)) {
+      // A variable named for the store whose URL has another scheme, not one right for another library.
+      const v = envOf(c.body).find((x) => {
+        const scheme = SCHEME.exec(x.value)?.[1]?.toLowerCase();
+        return (
+          scheme !== undefined &&
+          named.test(x.name) &&
+          !scheme.startsWith(store) &&
+          !STORE_SCHEME.test(scheme)
+        );
       });
-      // The variable named for the store first (MONGO_URL), then any URL variable.
-      const v =
-        vars.find((x) => x.name.toUpperCase().includes(stem)) ??
-        vars.find((x) => /URL|URI|DSN/i.test(x.name));
       if (!v) continue;
       const scheme = SCHEME.exec(v.value)![1]!;
       const fixed = `${r.expected}://${v.value.slice(scheme.length + 3)}`;
