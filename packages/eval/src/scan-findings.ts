@@ -714,7 +714,15 @@ function noFailover(f: ParsedFinding, ctx: ScanContext): { said: string; evidenc
     const pod = String(log.args['name'] ?? '');
     if (pod.startsWith(`${stem}`)) continue;
     const lines = boundedLogLines(log.content);
-    const failing = lines.filter((l) => FAILING_LINE.test(l) && namesWithStem(l, stem).includes(service));
+    // One pass: the failure lines and every stem name they hold.
+    const failing: string[] = [];
+    const failed = new Set<string>();
+    for (const l of lines) {
+      if (!FAILING_LINE.test(l)) continue;
+      const names = namesWithStem(l, stem);
+      for (const n of names) failed.add(n);
+      if (names.includes(service)) failing.push(l);
+    }
     if (failing.length === 0) continue;
     const named = lines.filter((l) => !FAILING_LINE.test(l));
     for (const l of named)
@@ -723,7 +731,7 @@ function noFailover(f: ParsedFinding, ctx: ScanContext): { said: string; evidenc
         // Alike backends only (`zones-db-a`, `zones-db-b`), not another program of the same application.
         if (!SIBLING_PART.test(sibling.slice(stem.length)) || !SIBLING_PART.test(service.slice(stem.length)))
           continue;
-        if (lines.some((x) => FAILING_LINE.test(x) && namesWithStem(x, stem).includes(sibling))) continue;
+        if (failed.has(sibling)) continue;
         return {
           said: `pod ${pod} also uses a second backend, ${sibling}, whose pods are running ("${clip(l.trim(), 160)}"), yet its requests keep failing on ${service} ("${clip(failing[failing.length - 1]!.trim(), 200)}"): it does not fail over to the other backend, so one backend scaled down fails every request`,
           evidence: [`get_pod_logs ${pod}: "${clip(l.trim(), 160)}"`],
