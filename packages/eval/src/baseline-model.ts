@@ -22,8 +22,10 @@ import { scaleChanges } from './analyzers/scale-changes.js';
 import {
   clip,
   containerSections,
+  cronRunOf,
   describedField,
   outputs,
+  ownerName,
   podDeployment,
   stateBlock,
 } from './analyzers/types.js';
@@ -983,15 +985,39 @@ export class BaselineSreModel implements Model {
       const name = /^\S+ ([a-z0-9.-]+)/.exec(f.object)?.[1] ?? f.object;
       // A pod whose Deployment, or a sibling pod of which, the root cause names is its symptom too.
       const dep = podDeployment(name);
+      // So is another pod of the CronJob run (the Job `<cronjob>-<minute>`) the root cause names.
+      const run = dep === undefined && cronRunOf(name) ? ownerName(name) : undefined;
       const sibling =
-        dep !== undefined &&
-        (told.includes(`deployment ${dep}`) ||
-          new RegExp(`(?<![a-z0-9-])${escapeRe(dep)}-[a-z0-9]{6,10}-[a-z0-9]{5}\\b`).test(told));
+        (dep !== undefined &&
+          (told.includes(`deployment ${dep}`) ||
+            new RegExp(`(?<![a-z0-9-])${escapeRe(dep)}-[a-z0-9]{6,10}-[a-z0-9]{5}\\b`).test(told))) ||
+        (run !== undefined &&
+          (told.includes(`job ${run}`) ||
+            new RegExp(`(?<![a-z0-9-])${escapeRe(run)}-[a-z0-9]{5}\\b`).test(told)));
       return !f.object.includes(topName) && !told.includes(name) && !sibling && f.weight >= 60;
     });
-    if (others.length > 0) {
+    // One line per other workload: a pod of a Deployment or a Job already listed (in the same namespace)
+    // adds nothing, nor does the same object twice.
+    const listed = new Set<string>();
+    const distinct = others.filter((f) => {
+      const m = /^(\S+) ([a-z0-9.-]+)/.exec(f.object);
+      const kind = m?.[1] ?? '';
+      const name = m?.[2] ?? f.object;
+      const place = /\(namespace ([a-z0-9-]{1,63})\)/.exec(f.object)?.[1] ?? '';
+      const owner =
+        kind === 'pod'
+          ? (podDeployment(name) ?? (cronRunOf(name) ? ownerName(name) : name))
+          : kind === 'deployment' || kind === 'job'
+            ? name
+            : `${kind} ${name}`;
+      const key = `${owner} ${place}`;
+      if (listed.has(key)) return false;
+      listed.add(key);
+      return true;
+    });
+    if (distinct.length > 0) {
       lines.push(
-        `Also seen (separate from this incident): ${others
+        `Also seen (separate from this incident): ${distinct
           .slice(0, 2)
           .map((f) => `${f.object}`)
           .join('; ')}.`,

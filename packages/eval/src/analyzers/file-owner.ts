@@ -64,9 +64,6 @@ export function pathsIn(line: string): string[] {
   return out;
 }
 
-/** The Deployment of a pod by its name, not a CronJob run's pod (`<cronjob>-<minute>-<5>` looks alike). */
-const deploymentOf = (pod: string) => (cronRunOf(pod) ? undefined : podDeployment(pod));
-
 /** A path as one shell word: single-quoted, a quote in it closed, escaped and reopened. */
 const shellQuote = (path: string) => (/^[\w./-]+$/.test(path) ? path : `'${path.split("'").join("'\\''")}'`);
 
@@ -172,7 +169,7 @@ function specUser(
   pod: string,
   container: string | undefined,
 ): { uid?: string; gid?: string; groups: string[] } | undefined {
-  const deployment = deploymentOf(pod);
+  const deployment = podDeployment(pod);
   const text = outputs(
     ctx.seen,
     'get_resource',
@@ -276,7 +273,7 @@ export const fileOwnerAnalyzer: Analyzer = {
     const reads: Read[] = [];
     // The spec that says its user: a Deployment's pod by its Deployment (the read the volume rules make
     // too), any other pod by itself.
-    const deployment = deploymentOf(r.pod);
+    const deployment = podDeployment(r.pod);
     const spec: Read = deployment
       ? { tool: 'get_resource', args: { kind: 'Deployment', name: deployment, namespace: ctx.ns } }
       : { tool: 'get_resource', args: { kind: 'Pod', name: r.pod, namespace: ctx.ns } };
@@ -330,7 +327,7 @@ export const fileOwnerAnalyzer: Analyzer = {
       if ([user.gid, ...user.groups].includes(fileGroup) && group.includes(need)) continue;
       const writer = privateWriter(ctx, r.pod, r.path);
       const run = cronRunOf(r.pod);
-      const deployment = deploymentOf(r.pod);
+      const deployment = podDeployment(r.pod);
       const who = run ? `cronjob ${run.cronJob}` : deployment ? `deployment ${deployment}` : `pod ${r.pod}`;
       const root = owner === '0';
       const kind = entry.mode.startsWith('d') ? 'directory' : 'file';
@@ -343,7 +340,7 @@ export const fileOwnerAnalyzer: Analyzer = {
         evidence: [
           `get_pod_logs ${r.pod}: "${quote}"`,
           `get_pod_logs ${entry.pod}: "${clip(entry.line, 160)}"`,
-          `get_resource ${deploymentOf(r.pod) ? `Deployment ${deploymentOf(r.pod)}` : `Pod ${r.pod}`}: runAsUser ${user.uid}`,
+          `get_resource ${podDeployment(r.pod) ? `Deployment ${podDeployment(r.pod)}` : `Pod ${r.pod}`}: runAsUser ${user.uid}`,
         ],
         advice: writer
           ? `run ${who} and ${writer.name} as the same user (set ${writer.name}'s PUID/PGID to ${user.uid}${user.gid ? `/${user.gid}` : ''}, or ${who}'s runAsUser to ${writer.uid ?? owner}), or set ${writer.name}'s UMASK to 002 and give both a common group (fsGroup or supplementalGroups); then fix the existing files once (chown or chmod them)`

@@ -7,6 +7,7 @@ import {
   containerSections,
   envFix,
   type Finding,
+  FRONT_PART,
   loggedLines,
   outputs,
   ownerDeployment,
@@ -14,9 +15,6 @@ import {
   runningPerWorkload,
 } from './types.js';
 import { configText, frontProxyReads, nginxLocations, proxyPods } from './websocket-upgrade.js';
-
-/** A part of a workload's name that says it fronts others (`ledgerly-frontend`, `shop-proxy`). */
-const FRONT_PART = /^(?:proxy|nginx|edge|gateway|ingress|front|frontend|web)$/;
 
 /** Gunicorn's arbiter on a worker it killed: `[CRITICAL] WORKER TIMEOUT (pid:9)`. */
 const WORKER_TIMEOUT = /\bWORKER TIMEOUT \(pid:\d{1,9}\)/;
@@ -102,7 +100,7 @@ export const gunicornTimeoutAnalyzer: Analyzer = {
           (p) =>
             ownerName(p)
               .split('-')
-              .some((part) => FRONT_PART.test(part)) &&
+              .some((part) => FRONT_PART.test(part) || part === 'web') &&
             !outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === p).length,
         );
       if (front) return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: front } }];

@@ -559,11 +559,24 @@ export function pastPods(
 
 /**
  * The Deployment a pod's generated name says it belongs to (`<deployment>-<template hash>-<5>`), or
- * undefined when the name has not that shape.
+ * undefined when the name has not that shape. A CronJob run's pod (`<cronjob>-<scheduled minute>-<5>`,
+ * the minute as 8 to 10 digits, as the CronJob controller names its Jobs) looks alike and is not a
+ * Deployment's: a pod-template-hash is drawn from an alphabet of consonants and digits, and one of all
+ * digits is not what Kubernetes prints in practice.
  */
 export function podDeployment(pod: string): string | undefined {
-  return /^([a-z0-9][a-z0-9.-]{0,252})-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(pod)?.[1];
+  const m = /^([a-z0-9][a-z0-9.-]{0,252})-([a-z0-9]{6,10})-[a-z0-9]{5}$/.exec(pod);
+  return m && !/^\d{8,10}$/.test(m[2]!) ? m[1] : undefined;
 }
+
+/**
+ * A name's dash-separated parts that say it fronts other services (a reverse proxy, an ingress, an
+ * edge or a gateway): matched as whole parts, so "ledgerly" does not read as "edge".
+ */
+export const FRONT_PART = /^(?:proxy|nginx|edge|gateway|ingress|front|frontend)$/;
+
+/** Whether a namespace or workload name has a part that says it fronts other services. */
+export const isFrontName = (name: string): boolean => name.split('-').some((part) => FRONT_PART.test(part));
 
 /** The Deployment a pod description says owns it (`Controlled By: ReplicaSet/<deployment>-<hash>`). */
 export function ownerDeployment(describe: string): string | undefined {

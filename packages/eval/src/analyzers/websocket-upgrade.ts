@@ -6,6 +6,7 @@ import {
   configMapVolumes,
   containerSections,
   type Finding,
+  isFrontName,
   namespaceNames,
   outputs,
   ownerDeployment,
@@ -28,7 +29,6 @@ const SERVER_WORDS = /\b(?:no|without|missing) '?upgrade\b|upgrade required|not 
 /** The path of a request line (`"GET /realtime/?noteId=x HTTP/1.1"`, `GET /hub?Token=x`). */
 const REQUEST_PATH = /(?:^|["\s(])(?:GET|POST) (\/[^\s?"]{0,200})/;
 /** Names of the namespaces and workloads that front others: proxies, gateways, edges, ingresses. */
-const FRONT = /proxy|nginx|edge|gateway|ingress|front/;
 
 /** One block of an nginx configuration: its head (`location /x`, `server`), its own directives, its blocks. */
 interface NginxBlock {
@@ -211,7 +211,7 @@ export function frontProxyReads(ctx: AnalyzerContext): Read[] {
         reads.push({ tool: 'describe_resource', args: { kind: 'ConfigMap', name, namespace: p.namespace } });
   if (proxies.length > 0) return reads.slice(0, 2);
   for (const other of namespaceNames(ctx.seen)
-    .filter((n) => n !== ctx.ns && FRONT.test(n))
+    .filter((n) => n !== ctx.ns && isFrontName(n))
     .slice(0, 2)) {
     const listed = outputs(
       ctx.seen,
