@@ -45,6 +45,8 @@ import {
   PAST_CRASH_SECONDS,
   type PodRow,
   podRows,
+  refusedAddress,
+  servicesAt,
   severity,
   takenOrUnread,
   unavailableDependencyReads,
@@ -677,7 +679,13 @@ export class BaselineSreModel implements Model {
       }
     }
     // Dependencies named in logs: the service they point at, and its own pods when they fail too.
-    for (const dep of dependencyHosts(logs)) {
+    // A refusal quoted with an address only: the namespace's services, to tell whose ClusterIP it is.
+    if (dependencyHosts(logs).length === 0 && refusedAddress(logs))
+      yield { tool: 'list_services', args: { namespace: ns } };
+    const depHosts = dependencyHosts(logs);
+    for (const s of servicesAt(logs, seen))
+      if (s.namespace === ns && !depHosts.includes(s.name)) depHosts.push(s.name);
+    for (const dep of depHosts) {
       // A dependency the log names in another namespace (rabbitmq.messaging.svc): its Service there,
       // and, when it has no endpoints, the Deployment its selector names (scaled to zero, failing).
       const away = dependencyNamespace(logs, dep);

@@ -13,12 +13,18 @@ import {
   ownerDeployment,
   ownerName,
   runningPerWorkload,
+  schemaGloss,
 } from './types.js';
 import { configText, frontProxyReads, nginxLocations, proxyPods } from './websocket-upgrade.js';
 
 /** Gunicorn's arbiter on a worker it killed: `[CRITICAL] WORKER TIMEOUT (pid:9)`. */
 const WORKER_TIMEOUT = /\bWORKER TIMEOUT \(pid:\d{1,9}\)/;
 const ENV = /^\s{4,}GUNICORN_CMD_ARGS:\s+(.{0,1000})$/m;
+/**
+ * A program's own variable for Gunicorn's timeout, which its start script passes on
+ * (`INVENTREE_GUNICORN_TIMEOUT: 90`, `GUNICORN_TIMEOUT: 120`), in seconds.
+ */
+const APP_TIMEOUT = /^\s{4,}([A-Z][A-Z0-9_]{0,60}_)?(GUNICORN_TIMEOUT):\s+(\d{1,6})\s*$/m;
 /** A worker timeout given in seconds: `--timeout 60`, `--timeout=60`, `-t 60`. */
 const GIVEN_TIMEOUT = /--timeout[= ](\d{1,6})\b|(?:^|\s)-t\s+(\d{1,6})\b/;
 /** A database's log of a statement's duration: PostgreSQL's `duration: 71904.112 ms  statement: …`. */
@@ -135,10 +141,41 @@ export const gunicornTimeoutAnalyzer: Analyzer = {
       // A timeout already given on the command line or in the variable: raising it is a decision about
       // the program, not a default to lift; the finding says which requests outlast it.
       const given = GIVEN_TIMEOUT.exec(commandLine) ?? GIVEN_TIMEOUT.exec(env);
-      if (given || /--timeout\b|(?:^|\s)-t\s/.test(commandLine) || /--timeout\b|(?:^|\s)-t\s/.test(env)) {
-        if (!given) continue;
-        const set = Number(given[1] ?? given[2]);
-        const where = GIVEN_TIMEOUT.exec(commandLine) ? 'on its command line' : 'in GUNICORN_CMD_ARGS';
+      const app = APP_TIMEOUT.exec(c.body);
+      // The same log reports the database schema behind the code: the requests fail on that, a
+      // fault of its own, and the worker timeouts are no cause to weigh above it.
+      const behind = text
+        .split('\n')
+        .find((l) => l.length <= 2000 && schemaGloss(l) !== undefined)
+        ?.trim();
+      if (behind) {
+        const owner = ownerDeployment(d.content);
+        return [
+          {
+            weight: 88,
+            object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+            cause: `the requests of ${owner ?? pod} fail on the database: "${clip(behind, 160)}" — ${schemaGloss(behind)}; Gunicorn's worker timeouts in the same log ("${clip(line.trim(), 120)}") come with those failing requests, and a longer timeout does not fix them`,
+            evidence: [
+              `get_pod_logs ${pod}: "${clip(behind, 160)}"`,
+              `get_pod_logs ${pod}: "${clip(line.trim(), 140)}"`,
+            ],
+            advice: `apply the database migrations of the release ${owner ?? pod} runs (or roll back to the release the schema matches); the worker timeout and the proxy are not the cause`,
+          },
+        ];
+      }
+      if (
+        given ||
+        app ||
+        /--timeout\b|(?:^|\s)-t\s/.test(commandLine) ||
+        /--timeout\b|(?:^|\s)-t\s/.test(env)
+      ) {
+        if (!given && !app) continue;
+        const set = Number(given ? (given[1] ?? given[2]) : app![3]);
+        const where = given
+          ? GIVEN_TIMEOUT.exec(commandLine)
+            ? 'on its command line'
+            : 'in GUNICORN_CMD_ARGS'
+          : `in ${app![1] ?? ''}${app![2]}, which the program passes to Gunicorn`;
         const longer = longerStatement(seen, set);
         const owner = ownerDeployment(d.content);
         const proxy = proxyTimeout({ seen, ns, task: '', hints: [] }, owner);
@@ -146,10 +183,10 @@ export const gunicornTimeoutAnalyzer: Analyzer = {
           {
             weight: 88,
             object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
-            cause: `Gunicorn kills the workers of ${owner ?? pod} whose request runs longer than its worker timeout of ${set} seconds (--timeout ${set} ${where}): "${clip(line.trim(), 120)}"${slowest !== undefined && slowest > set ? `; the access log shows requests taking ${slowest} s` : ''}${longer ? `, and the database ran the request's query for longer than that (${longer.pod}: "${clip(longer.line, 160)}"), cut off when the worker died` : ''}. Requests that take longer than ${set} s die with their worker mid-request, and the proxy in front answers 502 for them${proxy ? `; the nginx proxy in front, ${proxy.proxy}, ${proxy.seconds === set ? 'gives up at the same time' : proxy.seconds < set ? `gives up even sooner, after ${proxy.seconds} s` : `waits longer (${proxy.seconds} s), so the worker timeout is what ends such a request`}: its proxy_read_timeout is ${proxy.timeout} (location ${proxy.path} of ConfigMap ${proxy.map})${proxy.seconds <= set ? `, no longer than the worker timeout, so raising --timeout alone would still end such a request at ${proxy.seconds} s` : ''}` : ''}; the program and its database are fine`,
+            cause: `Gunicorn kills the workers of ${owner ?? pod} whose request runs longer than its worker timeout of ${set} seconds (${given ? `--timeout ${set}` : set} ${where}): "${clip(line.trim(), 120)}"${slowest !== undefined && slowest > set ? `; the access log shows requests taking ${slowest} s` : ''}${longer ? `, and the database ran the request's query for longer than that (${longer.pod}: "${clip(longer.line, 160)}"), cut off when the worker died` : ''}. Requests that take longer than ${set} s die with their worker mid-request, and the proxy in front answers 502 for them${proxy ? `; the nginx proxy in front, ${proxy.proxy}, ${proxy.seconds === set ? 'gives up at the same time' : proxy.seconds < set ? `gives up even sooner, after ${proxy.seconds} s` : `waits longer (${proxy.seconds} s), so the worker timeout is what ends such a request`}: its proxy_read_timeout is ${proxy.timeout} (location ${proxy.path} of ConfigMap ${proxy.map})${proxy.seconds <= set ? `, no longer than the worker timeout, so raising --timeout alone would still end such a request at ${proxy.seconds} s` : ''}` : ''}; the program and its database are fine`,
             evidence: [
               `get_pod_logs ${pod}: "${clip(line.trim(), 140)}"`,
-              `describe_pod ${pod}: --timeout ${set} ${where}`,
+              `describe_pod ${pod}: ${given ? `--timeout ${set}` : set} ${where}`,
               ...(longer ? [`get_pod_logs ${longer.pod}: "${clip(longer.line, 160)}"`] : []),
             ],
             advice: `raise Gunicorn's worker timeout for ${owner ?? pod} above the longest request it must serve (with the proxy's read timeout in front of it${proxy ? `: proxy_read_timeout in ConfigMap ${proxy.map}, and any ingress's proxy-read-timeout annotation` : ''}), or make those requests faster or move them out of the request (an asynchronous query, a job queue)`,

@@ -217,6 +217,7 @@ import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
 import { scaleDownAnalyzer } from './scale-down.js';
 import { schedulerDstGapAnalyzer } from './scheduler-dst-gap.js';
 import { scrapeRelabelAnalyzer } from './scrape-relabel.js';
+import { scriptSourceAnalyzer } from './script-source.js';
 import { sealedSecretAnalyzer } from './sealed-secret.js';
 import { sentinelStaleAnalyzer } from './sentinel-stale.js';
 import { serverDiskFullAnalyzer } from './server-disk-full.js';
@@ -414,6 +415,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   disabledEndpointAnalyzer,
   // An SSH service whose account's login shell refuses every command (nologin).
   sshNologinAnalyzer,
+  // A web server that sends PHP files out as text: Apache started without a PHP module.
+  scriptSourceAnalyzer,
   // A task about 4xx or 5xx answers: a search of a cut access log for the codes asked about.
   askedStatusesAnalyzer,
   localStorageAnalyzer,

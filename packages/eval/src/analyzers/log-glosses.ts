@@ -695,6 +695,15 @@ const GLOSSES: readonly Gloss[] = [
     means:
       'the embedded message broker cannot load its journal: a journal file is shorter than the fixed size the broker preallocates (cut by a crash, a full disk or an interrupted copy), so the broker does not start and every task the program queues through it is never delivered (a button that starts work does nothing, while the rest of the program answers); move the broken journal file aside or remove the journal directory (the messages queued in it are lost) and restart the program so the broker creates a new journal',
   },
+  // PHP's redis extension (phpredis, pecl) declares the class \Redis itself; Laravel's docs (Redis, "The
+  // PhpRedis extension", up to Laravel 7) say to rename or remove the `Redis` facade alias in config/app.php
+  // when the extension is installed, since the alias declares a class of the same name. PHP's fatal error
+  // for a second declaration is "Cannot declare class X, because the name is already in use".
+  {
+    all: ['cannot declare class redis', 'already in use'],
+    means:
+      "two classes named Redis are loaded: PHP's redis extension (phpredis, installed from PECL or a distribution package) declares the class Redis itself, and the application declares its own class or alias of that name (in Laravel, the Redis facade alias of config/app.php, used with the predis client library); PHP cannot declare a class twice, so every job or request that loads it dies with this fatal error. It starts when the redis extension is added to an image that did not have it (a rebuilt image, a new base); remove the extension from the image (or run the image before it was added), or drop the alias and let the application use the extension (REDIS_CLIENT=phpredis)",
+  },
   // An authenticated cipher (AES-GCM, ChaCha20-Poly1305) needs at least its nonce and tag: a blob of 0 bytes
   // is refused as too short before any key is tried (Kopia's and Go crypto's wording).
   {

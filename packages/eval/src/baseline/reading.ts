@@ -822,16 +822,45 @@ export function escapeRe(s: string): string {
  * the listed Services whose CLUSTER-IP the log names with a port, by name. Plain substring search.
  */
 export function servicesByAddress(text: string, seen: readonly SeenObservation[]): string[] {
-  const out: string[] = [];
-  for (const o of outputs(seen, 'list_services')) {
-    for (const r of parseTable(o.content)) {
-      const ip = r['CLUSTER-IP'] ?? '';
-      if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip) || !text.includes(`${ip}:`)) continue;
-      const name = r['NAME'] ?? '';
-      if (name && !out.includes(name)) out.push(name);
-    }
-  }
+  return [...new Set(servicesAt(text, seen).map((s) => s.name))];
+}
+
+/**
+ * The Services whose ClusterIP a text names with a port (`connect ECONNREFUSED 10.96.40.17:5432`), from
+ * the service lists (`CLUSTER-IP`) and descriptions (`IP:`) read, with their namespaces, in the order
+ * read.
+ */
+export function servicesAt(
+  text: string,
+  seen: readonly SeenObservation[],
+): { name: string; namespace: string }[] {
+  const out: { name: string; namespace: string }[] = [];
+  const add = (ip: string, name: string, namespace: string) => {
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip) || !name || !text.includes(`${ip}:`)) return;
+    if (!out.some((s) => s.name === name && s.namespace === namespace)) out.push({ name, namespace });
+  };
+  for (const o of outputs(seen, 'list_services', (x) => x.status === 'ok'))
+    for (const r of parseTable(o.content))
+      add(r['CLUSTER-IP'] ?? '', r['NAME'] ?? '', r['NAMESPACE'] ?? String(o.args['namespace'] ?? ''));
+  for (const o of outputs(seen, 'describe_service', (x) => x.status === 'ok'))
+    add(/^IP:\s+(\S+)/m.exec(o.content)?.[1] ?? '', String(o.args['name'] ?? ''), String(o.args['namespace'] ?? ''));
   return out;
+}
+
+/**
+ * Whether a text refuses a connection to a bare IPv4 address with a port (`connect ECONNREFUSED
+ * 10.96.40.17:5432`, `dial tcp 10.96.3.9:6379: connect: connection refused`): a ClusterIP to map to its
+ * Service.
+ */
+export function refusedAddress(text: string): boolean {
+  return text
+    .split('\n')
+    .some(
+      (l) =>
+        l.length <= 2000 &&
+        /\b\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}\b/.test(l) &&
+        /connection refused|ECONNREFUSED|i\/o timeout|ETIMEDOUT/i.test(l),
+    );
 }
 
 /** Host names a log line says it could not reach (`dial tcp: lookup orders-db`, `connect to ledger:5432`). */

@@ -27,6 +27,7 @@ import {
   PAST_CRASH_SECONDS,
   serviceElsewhere,
   serviceMissing,
+  servicesAt,
   TELLING,
   tellingLine,
 } from '../../reading.js';
@@ -138,6 +139,8 @@ export const crash: ContainerSignature = {
       let advice: string | undefined;
       // A set_env that names a dependency with its namespace (a short name the pod's namespace lacks).
       let nameFix: ReturnType<typeof setEnvFix> | undefined;
+      // A scale_deployment that brings back a dependency scaled to zero (to the count it had).
+      let scaleFix: ReturnType<typeof setEnvFix> | undefined;
       if (envLine) {
         // The variable's name, not the line's log level.
         const v =
@@ -178,7 +181,12 @@ export const crash: ContainerSignature = {
       } else if (depLine && !glossed) {
         // The host the failing line names, else the one the log says it connects to (a refusal quoted
         // with an IP: "connect ECONNREFUSED 10.96.40.17:5672").
-        const host = dependencyHosts(depLine)[0] ?? dependencyHosts(logText)[0];
+        // A refusal quoted with only an address: the Service whose ClusterIP it is, when one was read.
+        const at =
+          dependencyHosts(depLine)[0] || dependencyHosts(logText)[0]
+            ? undefined
+            : servicesAt(depLine, seen)[0];
+        const host = dependencyHosts(depLine)[0] ?? dependencyHosts(logText)[0] ?? at?.name;
         // No other host, and the failing connection goes to localhost: inside a pod that is the pod itself.
         const loop = host ? undefined : loopbackTarget(logText);
         // A container of the same pod that declares that port: a sidecar it reached before it was up.
@@ -188,7 +196,7 @@ export const crash: ContainerSignature = {
               (s) => s.name !== c.name && new RegExp(`Ports?:[^\\n]{0,200}\\b${loopPort}/TCP`).test(s.body),
             )
           : undefined;
-        const hostNs = host ? (dependencyNamespace(logText, host) ?? ns) : undefined;
+        const hostNs = host ? at?.namespace || (dependencyNamespace(logText, host) ?? ns) : undefined;
         const down =
           host && hostNs && /refused|ECONNREFUSED|unavailable|could not connect/i.test(depLine)
             ? dependencyDown(host, hostNs, seen)
@@ -208,9 +216,19 @@ export const crash: ContainerSignature = {
               : away
                 ? `the ${kind} ${c.name} crashes (exit code ${exit}): the DNS lookup of the short name "${host}" fails (no such host), because a bare service name resolves only in the pod's own namespace (${ns}) and service ${host} is in another namespace, ${away}; use ${host}.${away} (or the fully qualified ${host}.${away}.svc.cluster.local): ${clip(gist(depLine), 120)}`
                 : `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host}${hostNs && hostNs !== ns ? ` in namespace ${hostNs}` : ''})` : ''} it connects to is unavailable: ${clip(gist(depLine), 120)}${gone ? `; ${gone}, so the name does not resolve` : ''}${down ? `; ${down.text}` : ''}`;
-        if (down?.deployment && /scaled to zero/.test(down.text))
+        if (down?.deployment && /scaled to zero/.test(down.text)) {
           advice = `scale deployment ${down.deployment} in namespace ${hostNs} back up (kubectl -n ${hostNs} scale deployment ${down.deployment} --replicas=1 or its usual count); the crash loop ends once ${host} has endpoints`;
-        else if (down)
+          // The count it had, from the event that scaled it down ("… to 0 from 2"), else one.
+          const before = Number(
+            /Scaled down replica set \S{1,260} to 0 from (\d{1,4})\b/.exec(down.text)?.[1] ?? 1,
+          );
+          if (tools.has('scale_deployment') && hostNs)
+            scaleFix = {
+              tool: 'scale_deployment',
+              args: { namespace: hostNs, name: down.deployment, replicas: before > 0 ? before : 1 },
+              text: `scale deployment ${down.deployment} in namespace ${hostNs} back to ${before > 0 ? before : 1} replica(s), so ${host} has endpoints again`,
+            };
+        } else if (down)
           advice = `restore ${host} in namespace ${hostNs} (its Service has no endpoints); the crash follows from it`;
         if (down) weight = 84;
         if (away) {
@@ -343,9 +361,12 @@ export const crash: ContainerSignature = {
               ).map((l) => `previous logs: "${clip(l, 140)}"`)
             : []),
         ],
-        ...(archFix ? { fix: archFix } : nameFix ? { fix: nameFix } : {}),
-        // A server that refused for its own state (sealed, read-only): no rollback of this workload.
-        ...(glossed?.serverSide && fatal === glossed.line ? { revisionSound: true as const } : {}),
+        ...(archFix ? { fix: archFix } : nameFix ? { fix: nameFix } : scaleFix ? { fix: scaleFix } : {}),
+        // A server that refused for its own state (sealed, read-only), or a dependency scaled to zero:
+        // no rollback of this workload.
+        ...((glossed?.serverSide && fatal === glossed.line) || scaleFix
+          ? { revisionSound: true as const }
+          : {}),
         advice: advice
           ? advice
           : archFix

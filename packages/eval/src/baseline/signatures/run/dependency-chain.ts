@@ -23,7 +23,8 @@ export const dependencyChain: RunSignature = {
       );
       if (!host) continue;
       f.weight += 20;
-      const waiting = found.find((o) => o !== f && o.cause.includes(host));
+      // Another workload's finding: the same workload's other findings do not wait on it.
+      const waiting = found.find((o) => o !== f && o.cause.includes(host) && !o.object.includes(` ${host}`));
       if (waiting) f.cause += `; ${waiting.object} depends on it and fails with it (${waiting.cause})`;
     }
   },
