@@ -843,7 +843,11 @@ export function servicesAt(
     for (const r of parseTable(o.content))
       add(r['CLUSTER-IP'] ?? '', r['NAME'] ?? '', r['NAMESPACE'] ?? String(o.args['namespace'] ?? ''));
   for (const o of outputs(seen, 'describe_service', (x) => x.status === 'ok'))
-    add(/^IP:\s+(\S+)/m.exec(o.content)?.[1] ?? '', String(o.args['name'] ?? ''), String(o.args['namespace'] ?? ''));
+    add(
+      /^IP:\s+(\S+)/m.exec(o.content)?.[1] ?? '',
+      String(o.args['name'] ?? ''),
+      String(o.args['namespace'] ?? ''),
+    );
   return out;
 }
 
