@@ -168,6 +168,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-62',
     'scenarios-held-out-63',
     'scenarios-held-out-64',
+    'scenarios-held-out-65',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

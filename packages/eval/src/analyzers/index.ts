@@ -24,6 +24,7 @@ import { consumerOffsetResetAnalyzer } from './consumer-offset-reset.js';
 import { consumerRebalanceAnalyzer } from './consumer-rebalance.js';
 import { controllerCrdAnalyzer } from './controller-crd.js';
 import { credentialRefChangedAnalyzer } from './credential-ref-changed.js';
+import { cronConsumerAnalyzer } from './cron-consumer.js';
 import { cronDstGapAnalyzer } from './cron-dst-gap.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
@@ -49,6 +50,7 @@ import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { dnsFiveSecondAnalyzer } from './dns-five-second.js';
 import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
 import { dotnetHeapHardLimitAnalyzer } from './dotnet-heap-hard-limit.js';
+import { duplicateMigrationAnalyzer } from './duplicate-migration.js';
 import { duplicateSchedulerAnalyzer } from './duplicate-scheduler.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
@@ -159,6 +161,7 @@ import { optionalKeysAnalyzer } from './optional-keys.js';
 import { orderedStartupAnalyzer } from './ordered-startup.js';
 import { otelMemoryLimiterAnalyzer } from './otel-memory-limiter.js';
 import { otherClientsAnalyzer } from './other-clients.js';
+import { pathOutsideSettingAnalyzer } from './path-outside-setting.js';
 import { perWorkerMetricsAnalyzer } from './per-worker-metrics.js';
 import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
@@ -245,6 +248,7 @@ import { stalenessThresholdAnalyzer } from './staleness-threshold.js';
 import { stalledPeriodicJobAnalyzer } from './stalled-periodic-job.js';
 import { startTimeoutAnalyzer } from './start-timeout.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
+import { statusFlagErrorsAnalyzer } from './status-flag-errors.js';
 import { storageAnalyzer } from './storage.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
@@ -417,6 +421,14 @@ export const ANALYZERS: readonly Analyzer[] = [
   sshNologinAnalyzer,
   // A web server that sends PHP files out as text: Apache started without a PHP module.
   scriptSourceAnalyzer,
+  // One migration run that creates a table twice: a stale migration file in the image.
+  duplicateMigrationAnalyzer,
+  // A command path outside the directory the program's own setting names, which it checks against.
+  pathOutsideSettingAnalyzer,
+  // A status flagged not working only for its logged errors, while it shows work done.
+  statusFlagErrorsAnalyzer,
+  // A queue consumer started from a cron file: it never finishes, the scheduled work stops.
+  cronConsumerAnalyzer,
   // A task about 4xx or 5xx answers: a search of a cut access log for the codes asked about.
   askedStatusesAnalyzer,
   localStorageAnalyzer,
