@@ -685,6 +685,34 @@ const ROWS: Row[] = [
     want: [{ kind: 'Pod', name: 'mesh', reason: 'ReadinessProbeFailed', says: ['readiness probe'] }],
   },
   {
+    name: 'a readiness probe that last failed an hour ago, the container Ready now: cleared, no finding',
+    objects: [
+      pod(
+        'intranet',
+        { containers: [{ name: 'web', readinessProbe: { httpGet: { path: '/healthz', port: 8080 } } }] },
+        { phase: 'Running', containerStatuses: [running('web')] },
+      ),
+      event('Pod', 'intranet', 'Unhealthy', 'Readiness probe failed: connect: connection refused', {
+        lastTimestamp: '2025-12-31T23:00:00Z',
+      }),
+    ],
+    want: [],
+  },
+  {
+    name: 'a readiness probe that failed five minutes ago, the container Ready now: still a finding (it may flap)',
+    objects: [
+      pod(
+        'intranet',
+        { containers: [{ name: 'web', readinessProbe: { httpGet: { path: '/healthz', port: 8080 } } }] },
+        { phase: 'Running', containerStatuses: [running('web')] },
+      ),
+      event('Pod', 'intranet', 'Unhealthy', 'Readiness probe failed: connect: connection refused', {
+        lastTimestamp: '2025-12-31T23:55:00Z',
+      }),
+    ],
+    want: [{ kind: 'Pod', name: 'intranet', reason: 'ReadinessProbeFailed', says: ['readiness probe'] }],
+  },
+  {
     name: 'FailedMount: the event that says why, not the timeout that restates it',
     objects: [
       pod(

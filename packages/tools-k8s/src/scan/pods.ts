@@ -579,6 +579,16 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
     const declared = declaredPorts(target);
     const port = probe?.httpGet?.port ?? probe?.tcpSocket?.port;
     const st0 = status.containerStatuses?.find((x) => x.name === target?.name);
+    // A container Ready now whose readiness probe last failed more than ten minutes ago passed it every
+    // period since (10 s by default): a failure of the past (a slow start), not a finding now.
+    const lastFailed = Date.parse(ev.lastTimestamp ?? ev.eventTime ?? ev.firstTimestamp ?? '');
+    if (
+      label === 'Readiness' &&
+      st0?.ready &&
+      Number.isFinite(lastFailed) &&
+      facts.now.getTime() - lastFailed > CLEARED_AFTER_MS
+    )
+      continue;
     // A container Ready now passes its readiness probe now: the port it probes answers, whatever it declares.
     const wrongPort =
       port !== undefined &&
@@ -620,6 +630,13 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
   }
   return out;
 }
+
+/**
+ * How long ago a readiness failure of a container that is Ready now must have been to count as cleared:
+ * the kubelet probes every periodSeconds (10 s by default) and a failing probe renews its event, so ten
+ * minutes without one are dozens of passed probes.
+ */
+const CLEARED_AFTER_MS = 10 * 60_000;
 
 /** Pods: crash loops (last state, exit code, OOMKilled), image pulls, config errors, mounts, probes, init containers, scheduling. */
 export const podsAnalyzer: Analyzer = {
