@@ -95,7 +95,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-64': [
     'borg-backups-refused-after-repo-restored-from-snapshot',
     'kanidm-replicas-initialised-separate-domains',
-    'overseerr-request-400-series-missing-tvdb-id',
     'pocketbase-upgrade-panics-on-pre-08-data',
     'redash-workers-hang-on-connections-dropped-by-db-proxy',
   ],

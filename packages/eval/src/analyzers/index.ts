@@ -161,6 +161,7 @@ import { optionalKeysAnalyzer } from './optional-keys.js';
 import { orderedStartupAnalyzer } from './ordered-startup.js';
 import { otelMemoryLimiterAnalyzer } from './otel-memory-limiter.js';
 import { otherClientsAnalyzer } from './other-clients.js';
+import { nullExternalIdAnalyzer } from './null-external-id.js';
 import { pathOutsideSettingAnalyzer } from './path-outside-setting.js';
 import { perWorkerMetricsAnalyzer } from './per-worker-metrics.js';
 import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
@@ -429,6 +430,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   statusFlagErrorsAnalyzer,
   // A queue consumer started from a cron file: it never finishes, the scheduled work stops.
   cronConsumerAnalyzer,
+  // Requests that fail for one item whose upstream metadata lacks an id the downstream needs.
+  nullExternalIdAnalyzer,
   // A task about 4xx or 5xx answers: a search of a cut access log for the codes asked about.
   askedStatusesAnalyzer,
   localStorageAnalyzer,
