@@ -22,7 +22,6 @@ import { scaleChanges } from './analyzers/scale-changes.js';
 import {
   clip,
   containerSections,
-  cronRunOf,
   describedField,
   outputs,
   ownerName,
@@ -994,14 +993,14 @@ export class BaselineSreModel implements Model {
       // A pod whose Deployment, or a sibling pod of which, the root cause names is its symptom too.
       const dep = podDeployment(name);
       // So is another pod of the CronJob run (the Job `<cronjob>-<minute>`) the root cause names.
-      const run = dep === undefined && cronRunOf(name) ? ownerName(name) : undefined;
+      // A Job's or a DaemonSet's pod (`<owner>-<5>`) whose owner the root cause names is its symptom too.
+      const run = dep === undefined && ownerName(name) !== name ? ownerName(name) : undefined;
       const sibling =
         (dep !== undefined &&
           (told.includes(`deployment ${dep}`) ||
             new RegExp(`(?<![a-z0-9-])${escapeRe(dep)}-[a-z0-9]{6,10}-[a-z0-9]{5}\\b`).test(told))) ||
         (run !== undefined &&
-          (told.includes(`job ${run}`) ||
-            new RegExp(`(?<![a-z0-9-])${escapeRe(run)}-[a-z0-9]{5}\\b`).test(told)));
+          new RegExp(`(?<![a-z0-9-])${escapeRe(run)}(?:-[a-z0-9]{5})?(?![a-z0-9-])`).test(told));
       return !f.object.includes(topName) && !told.includes(name) && !sibling && f.weight >= 60;
     });
     // One line per other workload: a pod of a Deployment or a Job already listed (in the same namespace)
@@ -1014,7 +1013,7 @@ export class BaselineSreModel implements Model {
       const place = /\(namespace ([a-z0-9-]{1,63})\)/.exec(f.object)?.[1] ?? '';
       const owner =
         kind === 'pod'
-          ? (podDeployment(name) ?? (cronRunOf(name) ? ownerName(name) : name))
+          ? (podDeployment(name) ?? ownerName(name))
           : kind === 'deployment' || kind === 'job'
             ? name
             : `${kind} ${name}`;

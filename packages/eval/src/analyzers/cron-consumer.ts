@@ -17,7 +17,9 @@ import { configText } from './websocket-upgrade.js';
  * `worker`, RQ's `rq worker`, Sidekiq, delayed_job's `jobs:work`.
  */
 const CONSUMER =
-  /\b(?:messenger:consume|queue:work|queue:listen|artisan horizon|celery\b[^\n]{0,120}\bworker|rq worker|sidekiq\b|jobs:work)\b[^\n>|;&]{0,120}/;
+  /\b(?:messenger:consume|queue:work|queue:listen|artisan horizon(?!:)|celery\b[^\n]{0,120}\bworker|rq worker|sidekiq\b|jobs:work)\b[^\n>|;&]{0,120}/;
+/** Options that make a consumer exit on its own: rq's --burst, Laravel's --stop-when-empty and --once, Symfony's limits. */
+const EXITS = /\s--(?:burst|stop-when-empty|once|time-limit|limit|memory-limit|max-jobs|max-time)\b/;
 /** A crontab line: five schedule fields (or an @-keyword), then the command. */
 const CRON_LINE =
   /^\s{0,8}(?:@(?:reboot|yearly|annually|monthly|weekly|daily|hourly)|(?:\S{1,40}\s{1,10}){4}\S{1,40})\s{1,10}(.{1,2000})$/;
@@ -60,7 +62,13 @@ export const cronConsumerAnalyzer: Analyzer = {
         .slice(0, 100_000)
         .split('\n')
         .map((l) => ({ l, cmd: l.length <= 4000 ? CRON_LINE.exec(l)?.[1] : undefined }))
-        .find((x) => x.cmd && !x.l.trimStart().startsWith('#') && CONSUMER.test(x.cmd));
+        .find(
+          (x) =>
+            x.cmd &&
+            !x.l.trimStart().startsWith('#') &&
+            CONSUMER.test(x.cmd) &&
+            !EXITS.test(CONSUMER.exec(x.cmd)![0]),
+        );
       if (!entry) continue;
       const consumer = CONSUMER.exec(entry.cmd!)![0].trim();
       const verb = /^\S+/.exec(consumer)![0];

@@ -34,7 +34,8 @@ export const duplicateMigrationAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => (x.args['namespace'] ?? ctx.ns) === ctx.ns)) {
       const lines = boundedLogLines(o.content).map((l) => l.slice(0, 4000));
-      const at = lines.findIndex((l) => EXISTS.test(l));
+      // A refusal, not PostgreSQL's notice for CREATE TABLE IF NOT EXISTS ("already exists, skipping").
+      const at = lines.findIndex((l) => EXISTS.test(l) && !/already exists, skipping/i.test(l));
       if (at < 0) continue;
       const m = EXISTS.exec(lines[at]!)!;
       const table = (m[1] ?? m[2])!;
@@ -42,14 +43,25 @@ export const duplicateMigrationAnalyzer: Analyzer = {
       const creates: number[] = [];
       for (let i = 0; i < at; i++) {
         const l = lines[i]!;
-        if (/query failed|\berror\b/i.test(l)) continue;
+        // Not the failing statement's echo (`query failed: …`, PostgreSQL's `STATEMENT:`), nor a database
+        // server's own statement log (`LOG:  statement: …`), which spans every run of every client.
+        if (/query failed|\bSTATEMENT:|\bLOG:\s{1,4}statement:/i.test(l)) continue;
         if (CREATE_TABLE.exec(l)?.[1] === table) creates.push(i);
       }
       if (creates.length < 2) continue;
       const [first, second] = [creates[0]!, creates[creates.length - 1]!];
       // The first went through: no refusal or rollback between the two.
       const between = lines.slice(first + 1, second);
-      if (between.some((l) => /already exists|\bROLLBACK\b/i.test(l))) continue;
+      // Nor any failure between them: a migration that failed after its CREATE (MySQL commits DDL at once)
+      // and is retried in the same log is one migration, not two.
+      if (
+        between.some(
+          (l) =>
+            /already exists|\bROLLBACK\b/i.test(l) ||
+            (!CREATE_TABLE.test(l) && /\b(?:error|failed|exception)\b/i.test(l)),
+        )
+      )
+        continue;
       const done = between.map((l) => DONE.exec(l)?.[1]).filter((x): x is string => !!x);
       const frame = lines
         .slice(at)

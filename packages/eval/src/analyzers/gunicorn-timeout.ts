@@ -27,6 +27,13 @@ const ENV = /^\s{4,}GUNICORN_CMD_ARGS:\s+(.{0,1000})$/m;
 const APP_TIMEOUT = /^\s{4,}([A-Z][A-Z0-9_]{0,60}_)?(GUNICORN_TIMEOUT):\s+(\d{1,6})\s*$/m;
 /** A worker timeout given in seconds: `--timeout 60`, `--timeout=60`, `-t 60`. */
 const GIVEN_TIMEOUT = /--timeout[= ](\d{1,6})\b|(?:^|\s)-t\s+(\d{1,6})\b/;
+/**
+ * A database's own words for a missing column or table (PostgreSQL's `column x.y does not exist`,
+ * `relation "x" does not exist`, MySQL's `Unknown column`, `Table 'x' doesn't exist`, SQLite's `no such
+ * table`), not an application's not-found error for a user's object it calls a table.
+ */
+const DB_MISSING =
+  /\b(?:column|relation) "?[\w.]{1,128}"? does not exist|\bUnknown column\b|\bTable '[\w.]{1,128}' doesn't exist|\bno such (?:table|column)\b/i;
 /** A database's log of a statement's duration: PostgreSQL's `duration: 71904.112 ms  statement: …`. */
 const DURATION = /\bduration: (\d{1,9}(?:\.\d{1,6})?) ms\b/;
 
@@ -146,7 +153,7 @@ export const gunicornTimeoutAnalyzer: Analyzer = {
       // fault of its own, and the worker timeouts are no cause to weigh above it.
       const behind = text
         .split('\n')
-        .find((l) => l.length <= 2000 && schemaGloss(l) !== undefined)
+        .find((l) => l.length <= 2000 && schemaGloss(l) !== undefined && DB_MISSING.test(l))
         ?.trim();
       if (behind) {
         const owner = ownerDeployment(d.content);

@@ -700,7 +700,7 @@ const GLOSSES: readonly Gloss[] = [
   // when the extension is installed, since the alias declares a class of the same name. PHP's fatal error
   // for a second declaration is "Cannot declare class X, because the name is already in use".
   {
-    all: ['cannot declare class redis', 'already in use'],
+    all: ['cannot declare class redis,', 'already in use'],
     means:
       "two classes named Redis are loaded: PHP's redis extension (phpredis, installed from PECL or a distribution package) declares the class Redis itself, and the application declares its own class or alias of that name (in Laravel, the Redis facade alias of config/app.php, used with the predis client library); PHP cannot declare a class twice, so every job or request that loads it dies with this fatal error. It starts when the redis extension is added to an image that did not have it (a rebuilt image, a new base); remove the extension from the image (or run the image before it was added), or drop the alias and let the application use the extension (REDIS_CLIENT=phpredis)",
   },

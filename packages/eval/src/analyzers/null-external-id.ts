@@ -1,7 +1,8 @@
 import { type Analyzer, bonus, boundedLogLines, clip, type Finding, outputs } from './types.js';
 
 /** A failure line: an error level or a failed request. */
-const FAILED = /\[error\]|\blevel[=:]"?error\b|\bERROR\b|\bfailed with status code [45]\d\d\b|\brequest failed\b/i;
+const FAILED =
+  /\[error\]|\blevel[=:]"?error\b|\bERROR\b|\bfailed with status code [45]\d\d\b|\brequest failed\b/i;
 /** A JSON or logfmt id field with a number: `"tmdbId":248731`, `item_id=5531`. */
 const ID_FIELD = /"?([A-Za-z][A-Za-z]{0,30}(?:Id|_id|ID))"?\s{0,2}[:=]\s{0,2}(\d{3,12})\b/g;
 /** A field that names another id and holds nothing: `"tvdb_id":null`, `tvdb_id=None`. */
@@ -30,13 +31,18 @@ export const nullExternalIdAnalyzer: Analyzer = {
         for (const [, key, value] of failure.matchAll(ID_FIELD)) {
           // A lookup of the same item (its number as a word) that returns another id as null.
           const lookup = lines.find(
-            (l) => l !== failure && new RegExp(`(?<![\\d.])${value}(?!\\d)`).test(l) && /_id"?\s{0,2}[:=]\s{0,2}(?:null|None|nil)\b/.test(l),
+            (l) =>
+              l !== failure &&
+              new RegExp(`(?<![\\d.])${value}(?!\\d)`).test(l) &&
+              /_id"?\s{0,2}[:=]\s{0,2}(?:null|None|nil)\b/.test(l),
           );
           if (!lookup) continue;
           for (const [, name] of lookup.matchAll(NULL_ID)) {
             if (`${name}_id`.toLowerCase() === key!.toLowerCase()) continue;
             // Requests that went through carry that id with a value.
-            const sent = new RegExp(`"?(?:${name}_id|${camel(`${name}_id`)})"?\\s{0,2}[:=]\\s{0,2}[1-9]\\d{0,11}\\b`);
+            const sent = new RegExp(
+              `"?(?:${name}_id|${camel(`${name}_id`)})"?\\s{0,2}[:=]\\s{0,2}[1-9]\\d{0,11}\\b`,
+            );
             const ok = lines.find((l) => !FAILED.test(l) && sent.test(l));
             if (!ok) continue;
             const pod = String(o.args['name'] ?? '');

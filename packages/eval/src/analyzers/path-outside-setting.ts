@@ -62,7 +62,11 @@ export const pathOutsideSettingAnalyzer: Analyzer = {
       for (const c of containerSections(d.content)) {
         if (log.args['container'] && log.args['container'] !== c.name) continue;
         const words = commandWords(c.body);
-        const paths = words.filter((w) => w.startsWith('/') && w.length > 1);
+        // The paths given to the program: not the program itself (the first word), an interpreter or a
+        // shell wrapper (`/venv/bin/python`, `/bin/sh -c …`), which live in bin directories.
+        const paths = words.filter(
+          (w, i) => i > 0 && w.startsWith('/') && w.length > 1 && !/\/s?bin\//.test(w),
+        );
         for (const v of envOf(c.body)) {
           if (!DIR_VARIABLE.test(v.name) || !v.value.startsWith('/')) continue;
           const dir = v.value.replace(/\/+$/, '');

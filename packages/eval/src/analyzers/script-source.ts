@@ -38,17 +38,47 @@ function apacheWithoutPhp(ctx: AnalyzerContext) {
       .filter((x) => x.m)
       .pop();
     if (!started || /\bPHP\/\d/.test(started.m![2]!)) continue;
+    // PHP served by PHP-FPM beside Apache (mod_proxy_fcgi): the start-up line never names PHP then.
+    if (
+      outputs(ctx.seen, 'get_pod_logs', (x) => x.args['name'] === pod).some((x) =>
+        /\bfpm is running\b|\bphp-fpm\b/i.test(x.content.slice(-200_000)),
+      )
+    )
+      continue;
     out.push({ pod, deployment, line: started.l.trim(), banner: started.m![1]! });
   }
-  return out;
+  // The task names the workload whose pages show source: only that one, not another site of the namespace.
+  const named = namedIn(ctx.task, [
+    ...new Set(
+      outputs(ctx.seen, 'get_pod_logs', (x) => (x.args['namespace'] ?? ctx.ns) === ctx.ns)
+        .map((x) => podDeployment(String(x.args['name'] ?? '')))
+        .filter((d): d is string => !!d),
+    ),
+  ]);
+  return named.length > 0 ? out.filter((r) => named.includes(r.deployment)) : out;
+}
+
+/** The names the task writes as words (`planner` in "The planner shows …"). */
+function namedIn(task: string, names: readonly string[]): string[] {
+  const t = task.toLowerCase();
+  return names.filter((n) => {
+    for (let at = t.indexOf(n); at >= 0; at = t.indexOf(n, at + 1)) {
+      const before = t[at - 1] ?? ' ';
+      const after = t[at + n.length] ?? ' ';
+      if (!/[a-z0-9-]/.test(before) && !/[a-z0-9-]/.test(after)) return true;
+    }
+    return false;
+  });
 }
 
 /** Whether the task or a log line of the namespace says a page shows PHP source. */
 function sourceShown(ctx: AnalyzerContext): string | undefined {
   if (SOURCE_SHOWN.test(ctx.task)) return 'the task';
+  // Not a request line that carries `<?php` (an internet scanner's probe), only what a page returned.
   for (const o of outputs(ctx.seen, 'get_pod_logs'))
     for (const l of boundedLogLines(o.content))
-      if (l.length <= 4000 && SOURCE_SHOWN.test(l)) return `"${clip(l.trim(), 160)}" (${o.args['name']})`;
+      if (l.length <= 4000 && SOURCE_SHOWN.test(l) && !/"(?:GET|POST|HEAD|PUT|DELETE|PATCH|OPTIONS) /.test(l))
+        return `"${clip(l.trim(), 160)}" (${o.args['name']})`;
   return undefined;
 }
 

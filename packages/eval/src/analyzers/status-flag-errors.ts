@@ -3,11 +3,18 @@ import { type Analyzer, bonus, boundedLogLines, clip, type Finding, outputs } fr
 /** A logfmt field: `key=value` or `key="quoted value"`. */
 const FIELD = /([a-z][a-z0-9_]{0,60})=("(?:[^"\\]|\\.){0,2000}"|[^\s"]{0,2000})/g;
 /** A status flag that says the thing does not work. */
-const DOWN_FLAG = /^(?:working|healthy|ok|up|alive|active)$/;
+const DOWN_FLAG = /^(?:working|healthy|ok|up|alive)$/;
 /** A field that says errors were logged or counted (`recent_error_logs=true`, `errors_last_run=1`). */
 const ERROR_FIELD = /error/;
+/** A setting named after errors (`max_errors`, `error_threshold`), not a count of errors logged. */
+const ERROR_SETTING = /max|min|limit|threshold|budget|allowed|tolerance/;
 /** A field that counts work done in the same check (`events_created_last_check=498`). */
 const DONE_FIELD = /(?:event|item|created|processed|sent|delivered|fetched|emitted)/;
+/** A count of work that did not go through (`items_failed=12`, `events_dropped=3`). */
+const NOT_DONE = /fail|error|skip|drop|reject|retr|lost|discard/;
+/** Fields that say when and how a line was logged, not what it is about. */
+const LOG_FIELD =
+  /^(?:ts|t|time|timestamp|date|level|lvl|severity|msg|message|caller|logger|source|component)$/;
 
 function fields(line: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -37,17 +44,24 @@ export const statusFlagErrorsAnalyzer: Analyzer = {
         const f = fields(line);
         const flag = [...f].find(([k, v]) => DOWN_FLAG.test(k) && v === 'false');
         const error = [...f].find(
-          ([k, v]) => ERROR_FIELD.test(k) && (v === 'true' || /^[1-9]\d{0,9}$/.test(v)),
+          ([k, v]) =>
+            ERROR_FIELD.test(k) && !ERROR_SETTING.test(k) && (v === 'true' || /^[1-9]\d{0,9}$/.test(v)),
         );
-        const done = [...f].find(([k, v]) => DONE_FIELD.test(k) && /^[1-9]\d{0,9}$/.test(v));
+        const done = [...f].find(
+          ([k, v]) => DONE_FIELD.test(k) && !NOT_DONE.test(k) && /^[1-9]\d{0,9}$/.test(v),
+        );
         if (!flag || !error || !done) continue;
-        // The thing the line is about: its first field (`agent=412`), and its name when given.
-        const [idKey, idValue] = [...f][0]!;
+        // The thing the line is about: its first field that is not the logger's (`agent=412`, after `ts=…`),
+        // and its name when given.
+        const id = [...f].find(([k]) => !LOG_FIELD.test(k));
+        if (!id) continue;
+        const idKey = id[0];
+        const idValue = clip(id[1], 80);
         const name = f.get('name');
         const errorLine = lines.find((l) => {
           if (l.length > 4000 || l === line) return false;
           const g = fields(l);
-          return g.get(idKey) === idValue && /^(?:error|err|fatal)$/i.test(g.get('level') ?? '');
+          return g.get(idKey) === id[1] && /^(?:error|err|fatal)$/i.test(g.get('level') ?? '');
         });
         const pod = String(o.args['name'] ?? '');
         const what = `${idKey} ${idValue}${name ? ` ("${clip(name, 60)}")` : ''}`;

@@ -565,7 +565,9 @@ export function pastPods(
  * digits is not what Kubernetes prints in practice.
  */
 export function podDeployment(pod: string): string | undefined {
-  const m = /^([a-z0-9][a-z0-9.-]{0,252})-([a-z0-9]{6,10})-[a-z0-9]{5}$/.exec(pod);
+  // The hash has no vowels (Kubernetes' SafeEncodeString alphabet); a word such as a Job's `-migrate-`
+  // before a Job pod's suffix is not one.
+  const m = /^([a-z0-9][a-z0-9.-]{0,252})-([b-df-hj-np-tv-z0-9]{6,10})-[a-z0-9]{5}$/.exec(pod);
   return m && !/^\d{8,10}$/.test(m[2]!) ? m[1] : undefined;
 }
 
@@ -931,7 +933,10 @@ export function evicting(ctx: { readonly task: string; readonly seen: readonly S
  * Job's (`<name>-<5>`), the generated parts from Kubernetes' SafeEncodeString alphabet (no vowels).
  */
 export function ownerName(pod: string): string {
-  return pod.replace(/(?:-[bcdfghjklmnpqrstvwxz2-9]{6,10})?-[bcdfghjklmnpqrstvwxz2-9]{5}$/, '');
+  const run = pod.replace(/-[bcdfghjklmnpqrstvwxz2-9]{5}$/, '');
+  if (run === pod) return pod;
+  // A CronJob run's scheduled minute (8 to 10 digits) stays: it names the Job, not a template hash.
+  return /-\d{8,10}$/.test(run) ? run : run.replace(/-[bcdfghjklmnpqrstvwxz2-9]{6,10}$/, '');
 }
 
 /**

@@ -671,7 +671,7 @@ export function dependencyDown(
   host: string,
   namespace: string,
   seen: readonly SeenObservation[],
-): { text: string; deployment?: string } | undefined {
+): { text: string; deployment?: string; before?: number } | undefined {
   const svc = lastOf(
     seen,
     'describe_service',
@@ -694,10 +694,13 @@ export function dependencyDown(
     .find((l) => /Scaled down replica set \S+ to 0\b/.test(l))
     ?.trim()
     .replace(/\s{2,}/g, ' ');
+  // The count it had, from the event that scaled it down ("… to 0 from 3"), read before any quote is cut.
+  const from = scaled ? /\bto 0 from (\d{1,4})\b/.exec(scaled)?.[1] : undefined;
   if (replicas?.[1] === '0')
     return {
       text: `${where}: deployment ${name} in namespace ${namespace} is scaled to zero (Replicas: 0 desired, no pods)${scaled ? `; event: "${clip(scaled, 140)}"` : ''}, so nothing serves it`,
       deployment: name,
+      ...(from ? { before: Number(from) } : {}),
     };
   if (replicas && replicas[2] === '0')
     return {
@@ -836,7 +839,10 @@ export function servicesAt(
 ): { name: string; namespace: string }[] {
   const out: { name: string; namespace: string }[] = [];
   const add = (ip: string, name: string, namespace: string) => {
-    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip) || !name || !text.includes(`${ip}:`)) return;
+    // IPv4 quoted as `10.96.40.17:5432`, IPv6 in brackets as `[fd00:10:96::4a1f]:5432`.
+    const v4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(ip);
+    const v6 = !v4 && /^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}$/i.test(ip);
+    if ((!v4 && !v6) || !name || !text.includes(v4 ? `${ip}:` : `[${ip}]:`)) return;
     if (!out.some((s) => s.name === name && s.namespace === namespace)) out.push({ name, namespace });
   };
   for (const o of outputs(seen, 'list_services', (x) => x.status === 'ok'))
@@ -862,7 +868,7 @@ export function refusedAddress(text: string): boolean {
     .some(
       (l) =>
         l.length <= 2000 &&
-        /\b\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}\b/.test(l) &&
+        (/\b\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}\b/.test(l) || /\[[0-9a-f:]{2,39}\]:\d{1,5}\b/i.test(l)) &&
         /connection refused|ECONNREFUSED|i\/o timeout|ETIMEDOUT/i.test(l),
     );
 }

@@ -219,9 +219,7 @@ export const crash: ContainerSignature = {
         if (down?.deployment && /scaled to zero/.test(down.text)) {
           advice = `scale deployment ${down.deployment} in namespace ${hostNs} back up (kubectl -n ${hostNs} scale deployment ${down.deployment} --replicas=1 or its usual count); the crash loop ends once ${host} has endpoints`;
           // The count it had, from the event that scaled it down ("… to 0 from 2"), else one.
-          const before = Number(
-            /Scaled down replica set \S{1,260} to 0 from (\d{1,4})\b/.exec(down.text)?.[1] ?? 1,
-          );
+          const before = down.before ?? 1;
           if (tools.has('scale_deployment') && hostNs)
             scaleFix = {
               tool: 'scale_deployment',
