@@ -1209,7 +1209,8 @@ const BUILT_IN_NAMES = new Set([
  */
 function withoutNonNames(task: string): string {
   return task.replace(/[A-Za-z0-9-]{2,253}/g, (w) =>
-    (w.match(/[A-Z]/g)?.length ?? 0) >= 2 || /x{4,}/i.test(w) ? ' ' : w,
+    // A capital after the first letter (an error code such as SQLSTATE's 42S02) is no object's either.
+    (w.match(/[A-Z]/g)?.length ?? 0) >= 2 || /^.[^A-Z]*[A-Z]/.test(w) || /x{4,}/i.test(w) ? ' ' : w,
   );
 }
 

@@ -124,6 +124,7 @@ import { memoryCapSettingAnalyzer } from './memory-cap-setting.js';
 import { memoryHpaFloorAnalyzer } from './memory-hpa-floor.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
+import { migrationInProgressAnalyzer } from './migration-in-progress.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { misplacedSettingAnalyzer } from './misplaced-setting.js';
 import { misroutedPathAnalyzer } from './misrouted-path.js';
@@ -180,6 +181,7 @@ import { producerReleaseAnalyzer } from './producer-release.js';
 import { proxyNoServerAnalyzer } from './proxy-no-server.js';
 import { proxyReadTimeoutAnalyzer } from './proxy-read-timeout.js';
 import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
+import { publicNameHairpinAnalyzer } from './public-name-hairpin.js';
 import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { pumaWorkerTimeoutAnalyzer } from './puma-worker-timeout.js';
@@ -432,6 +434,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   cronConsumerAnalyzer,
   // Requests that fail for one item whose upstream metadata lacks an id the downstream needs.
   nullExternalIdAnalyzer,
+  // A release that serves while its schema migration is still running (a Job part of the way through).
+  migrationInProgressAnalyzer,
+  // A client that dials a server's public name from inside and times out while the server runs in the cluster.
+  publicNameHairpinAnalyzer,
   // A task about 4xx or 5xx answers: a search of a cut access log for the codes asked about.
   askedStatusesAnalyzer,
   localStorageAnalyzer,
