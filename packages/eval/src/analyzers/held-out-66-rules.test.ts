@@ -5,6 +5,7 @@ import { appErrorsAnalyzer } from './app-errors.js';
 import { migrationInProgressAnalyzer } from './migration-in-progress.js';
 import { ctx, log, observed, pods, table } from './observed.fixture.js';
 import { publicNameHairpinAnalyzer } from './public-name-hairpin.js';
+import { s3RegionScopeAnalyzer } from './s3-region-scope.js';
 
 describe('migration-in-progress: a release that serves while its migration is still running', () => {
   const NS = 'risk';
@@ -140,5 +141,64 @@ describe('app-errors: a failure line that says its retry through another upstrea
     expect(appErrorsAnalyzer.finds(ctx('dns', [log('dns', 'resolver-rgw4nwlxdq-md45t', [line])]))).toEqual(
       [],
     );
+  });
+});
+
+describe('s3-region-scope: an S3 client that signs for another region than its server', () => {
+  const NS = 'docs';
+  const POD = 'outline-tklz8bcpzf-vhl2x';
+  const refused = (error: string) =>
+    log(NS, POD, [`error: [storage] Error uploading attachment to S3 {"error":"${error}"}`]);
+  const GARAGE =
+    'AuthorizationHeaderMalformed: Authorization header malformed, unexpected scope: 20260310/us-east-1/s3/aws4_request';
+  const pod = observed(
+    'describe_pod',
+    { namespace: NS, name: POD },
+    `Name: ${POD}\nContainers:\n  outline:\n    Image:  outline\n    Environment:\n      AWS_S3_UPLOAD_BUCKET_URL:  http://garage.storage.svc.cluster.local:3900\n      AWS_REGION:  us-east-1\nConditions:\n`,
+  );
+  const maps = observed(
+    'list_resources',
+    { kind: 'ConfigMap', namespace: 'storage' },
+    'NAME            STATUS     AGE\ngarage-config   1 key(s)   24h\n',
+  );
+  const config = (line: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'ConfigMap', namespace: 'storage', name: 'garage-config' },
+      `Name: garage-config\nData\n====\ngarage.toml:\n----\n[s3_api]\n${line}\n`,
+    );
+
+  it("reads the client, the server namespace's ConfigMaps and the server's", () => {
+    expect(s3RegionScopeAnalyzer.reads(ctx(NS, [refused(GARAGE)]))).toEqual([
+      { tool: 'describe_pod', args: { namespace: NS, name: POD } },
+    ]);
+    expect(s3RegionScopeAnalyzer.reads(ctx(NS, [refused(GARAGE), pod]))).toEqual([
+      { tool: 'list_resources', args: { kind: 'ConfigMap', namespace: 'storage' } },
+    ]);
+    expect(s3RegionScopeAnalyzer.reads(ctx(NS, [refused(GARAGE), pod, maps]))).toEqual([
+      { tool: 'describe_resource', args: { kind: 'ConfigMap', namespace: 'storage', name: 'garage-config' } },
+    ]);
+  });
+
+  it("sets the region variable to the server's region", () => {
+    const [f] = s3RegionScopeAnalyzer.finds(
+      ctx(NS, [refused(GARAGE), pod, maps, config('s3_region = "garage"')]),
+    );
+    expect(f?.cause).toMatch(/signs for region us-east-1 .* the server's region is garage/);
+    expect(f?.fix?.args['set']).toEqual([{ name: 'AWS_REGION', value: 'garage' }]);
+  });
+
+  it.each([
+    // AWS names the region it expects itself.
+    [
+      "AuthorizationHeaderMalformed: The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'",
+      '',
+      'eu-west-1',
+    ],
+    // The server's configuration says nothing of a region: no finding.
+    [GARAGE, 'root_domain = ".s3.garage"', undefined],
+  ])('%s', (error, line, region) => {
+    const [f] = s3RegionScopeAnalyzer.finds(ctx(NS, [refused(error), pod, maps, config(line)]));
+    expect(f?.fix?.args['set']).toEqual(region ? [{ name: 'AWS_REGION', value: region }] : undefined);
   });
 });

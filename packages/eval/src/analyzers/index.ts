@@ -219,6 +219,7 @@ import { routineWorkWindowAnalyzer } from './routine-work-window.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { s3PolicyResourceAnalyzer } from './s3-policy-resource.js';
 import { s3PrefixRateAnalyzer } from './s3-prefix-rate.js';
+import { s3RegionScopeAnalyzer } from './s3-region-scope.js';
 import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
 import { scaleDownAnalyzer } from './scale-down.js';
 import { schedulerDstGapAnalyzer } from './scheduler-dst-gap.js';
@@ -438,6 +439,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   migrationInProgressAnalyzer,
   // A client that dials a server's public name from inside and times out while the server runs in the cluster.
   publicNameHairpinAnalyzer,
+  // An S3 client that signs for another region than its server's.
+  s3RegionScopeAnalyzer,
   // A task about 4xx or 5xx answers: a search of a cut access log for the codes asked about.
   askedStatusesAnalyzer,
   localStorageAnalyzer,
