@@ -1209,8 +1209,10 @@ const BUILT_IN_NAMES = new Set([
  */
 function withoutNonNames(task: string): string {
   return task.replace(/[A-Za-z0-9-]{2,253}/g, (w) =>
-    // A capital after the first letter (an error code such as SQLSTATE's 42S02) is no object's either.
-    (w.match(/[A-Z]/g)?.length ?? 0) >= 2 || /^.[^A-Z]*[A-Z]/.test(w) || /x{4,}/i.test(w) ? ' ' : w,
+    // A code of digits with a capital after its first character (SQLSTATE's 42S02, -Xmx2g) is no object's either.
+    (w.match(/[A-Z]/g)?.length ?? 0) >= 2 || (/\d/.test(w) && /^.[^A-Z]*[A-Z]/.test(w)) || /x{4,}/i.test(w)
+      ? ' '
+      : w,
   );
 }
 

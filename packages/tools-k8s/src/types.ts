@@ -308,6 +308,8 @@ export interface KubeEvent {
   firstTimestamp?: string;
   lastTimestamp?: string;
   eventTime?: string;
+  /** An events.k8s.io series: how often it recurred, and when last (the newest time of a recurring event). */
+  series?: { count?: number; lastObservedTime?: string };
   source?: { component?: string; host?: string };
   reportingComponent?: string;
 }

@@ -393,7 +393,7 @@ const GAVE_UP =
  * `failed over to`).
  */
 const FAILED_OVER =
-  /; used (?:upstream )?(?:https?|tls|quic|udp|tcp):\/\/|\b(?:fell|falling) back to (?:the |its )?(?:(?:secondary|backup|fallback|next|other|second|standby) )?(?:upstream|server|backend|replica|host|resolver|endpoint|node|https?:\/\/)|\bfailed over to\b|\bretried (?:via|with|on|through|against) [^\s,)]{1,200},? (?:ok|succeeded|success|done)\b|\bswitch(?:ed|ing) to (?:the )?(?:fallback|backup|secondary) (?:upstream|server|backend|replica|host|resolver|endpoint|node)\b/i;
+  /; used (?:upstream )?(?:https?|tls|quic|udp|tcp):\/\/|\b(?:fell|falling) back to (?:the |its )?(?:(?:secondary|backup|fallback|next|other|second|standby) )?(?:upstream|server|backend|replica|host|resolver|endpoint|node|https?:\/\/)|\bfailed over to\b|\bretried (?:via|with|on|through|against) [^\s,)]{1,200},? (?:ok|succeeded|success)(?![=\w-])|\bswitch(?:ed|ing) to (?:the )?(?:fallback|backup|secondary) (?:upstream|server|backend|replica|host|resolver|endpoint|node)\b/i;
 
 /**
  * The recurring warning of a log when every repeat of it reports, in the same line or one of the next two,

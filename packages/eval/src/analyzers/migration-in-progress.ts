@@ -7,6 +7,7 @@ import {
   type Finding,
   outputs,
   ownerName,
+  podDeployment,
   type Read,
   schemaGloss,
 } from './types.js';
@@ -14,12 +15,17 @@ import {
 /** Progress a migration prints: `done (42/104)`, `42 of 104`. */
 const PROGRESS = /\((\d{1,6})\/(\d{1,6})\)|\b(\d{1,6}) of (\d{1,6})\b/;
 
-/** A line of the namespace's logs that says the schema is behind the code (a missing table or column). */
+/**
+ * A line of the release's logs that says the schema is behind the code (a missing table or column): not
+ * the migration's own log, and not a notice that a statement skipped a table it did not find.
+ */
 function schemaBehind(ctx: AnalyzerContext): { pod: string; line: string } | undefined {
-  for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => (x.args['namespace'] ?? ctx.ns) === ctx.ns))
+  for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => (x.args['namespace'] ?? ctx.ns) === ctx.ns)) {
+    if (/migrat/i.test(String(o.args['name'] ?? ''))) continue;
     for (const l of boundedLogLines(o.content))
-      if (l.length <= 4000 && schemaGloss(l) !== undefined)
+      if (l.length <= 4000 && schemaGloss(l) !== undefined && !/\bNOTICE\b|, skipping\b/.test(l))
         return { pod: String(o.args['name'] ?? ''), line: l.trim() };
+  }
   return undefined;
 }
 
@@ -30,10 +36,19 @@ function migrating(ctx: AnalyzerContext): string[] {
     'list_pods',
     (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
   ).pop();
-  return parseTable(listed?.content ?? '')
-    .filter((r) => r['STATUS'] === 'Running' && /migrat/i.test(r['NAME'] ?? ''))
-    .map((r) => r['NAME']!)
-    .slice(0, 2);
+  return (
+    parseTable(listed?.content ?? '')
+      // A Job's pod (`<job>-<5>`), not a Deployment's (`<name>-<hash>-<5>`) named for migrating.
+      .filter(
+        (r) =>
+          r['STATUS'] === 'Running' &&
+          /migrat/i.test(r['NAME'] ?? '') &&
+          podDeployment(r['NAME'] ?? '') === undefined &&
+          ownerName(r['NAME'] ?? '') !== r['NAME'],
+      )
+      .map((r) => r['NAME']!)
+      .slice(0, 2)
+  );
 }
 
 /**
@@ -58,12 +73,13 @@ export const migrationInProgressAnalyzer: Analyzer = {
     for (const pod of migrating(ctx)) {
       const log = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === pod).pop();
       if (!log) continue;
-      const last = boundedLogLines(log.content)
-        .filter((l) => l.length <= 4000)
-        .map((l) => ({ l, m: PROGRESS.exec(l) }))
-        .filter((x) => x.m)
-        .pop();
-      if (!last) continue;
+      const lines = boundedLogLines(log.content).filter((l) => l.length <= 4000);
+      const at = lines.findLastIndex((l) => PROGRESS.test(l));
+      if (at < 0) continue;
+      const last = { l: lines[at]!, m: PROGRESS.exec(lines[at]!) };
+      // A migration that failed or stopped after its last progress is not still running.
+      if (lines.slice(at + 1).some((l) => /\b(?:error|fatal|abort(?:ed|ing)?|failed|rolled back)\b/i.test(l)))
+        continue;
       const done = Number(last.m![1] ?? last.m![3]);
       const total = Number(last.m![2] ?? last.m![4]);
       if (!(done < total) || total === 0) continue;

@@ -26,15 +26,23 @@ export const nullExternalIdAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => (x.args['namespace'] ?? ctx.ns) === ctx.ns)) {
       const lines = boundedLogLines(o.content).filter((l) => l.length <= 4000);
-      for (const failure of lines) {
-        if (!FAILED.test(failure)) continue;
+      // The ids the failing lines name, by field: one item only when every failure names the same value.
+      const failing = new Map<string, Map<string, string>>();
+      for (const failure of lines.filter((l) => FAILED.test(l)).slice(-500))
         for (const [, key, value] of failure.matchAll(ID_FIELD)) {
-          // A lookup of the same item (its number as a word) that returns another id as null.
+          const values = failing.get(key!) ?? new Map<string, string>();
+          if (!values.has(value!)) values.set(value!, failure);
+          failing.set(key!, values);
+        }
+      for (const [key, values] of failing) {
+        if (values.size !== 1) continue;
+        const [[value, failure]] = [...values] as [[string, string]];
+        {
+          // A lookup of that item (its number as a path segment or a field's value) that returns
+          // another id as null.
+          const names = new RegExp(`(?:\\/|\\w"?\\s{0,2}[:=]\\s{0,2}"?)${value}(?!\\d)`);
           const lookup = lines.find(
-            (l) =>
-              l !== failure &&
-              new RegExp(`(?<![\\d.])${value}(?!\\d)`).test(l) &&
-              /_id"?\s{0,2}[:=]\s{0,2}(?:null|None|nil)\b/.test(l),
+            (l) => l !== failure && /_id"?\s{0,2}[:=]\s{0,2}(?:null|None|nil)\b/.test(l) && names.test(l),
           );
           if (!lookup) continue;
           for (const [, name] of lookup.matchAll(NULL_ID)) {

@@ -70,7 +70,13 @@ export const publicNameHairpinAnalyzer: Analyzer = {
   },
   finds(ctx): Finding[] {
     for (const t of publicTimeouts(ctx)) {
-      const serving = servingPort(ctx, t.port).filter((s) => s.namespace !== ctx.ns || s.name !== t.host);
+      // The server as the public name names it: a Service, or its namespace, named like a label of the
+      // host (`dovecot` in namespace `mail` for mail.example.org), not any Service on the port (an
+      // ingress controller on 443 is no third party's API).
+      const labels = t.host.split('.').slice(0, -1);
+      const serving = servingPort(ctx, t.port).filter(
+        (s) => labels.includes(s.name) || labels.includes(s.namespace),
+      );
       // One server only: with several Services on that port, which one it is cannot be told.
       if (serving.length !== 1) continue;
       const svc = serving[0]!;

@@ -24,7 +24,28 @@ import { configText } from './websocket-upgrade.js';
 const WRONG_SCOPE =
   /\bAuthorizationHeaderMalformed\b[^\n]{0,200}?(?:unexpected scope: \d{8}\/([a-z0-9-]{1,40})\/s3\/aws4_request|the region '([a-z0-9-]{1,40})' is wrong; expecting '([a-z0-9-]{1,40})')/i;
 /** An S3 server's own region setting in its configuration (`s3_region = "garage"`, `region: garage`). */
-const REGION_SETTING = /^\s{0,8}(?:s3_region|region)\s{0,4}[=:]\s{0,4}["']?([a-z0-9-]{1,40})["']?\s*$/m;
+const REGION_SETTING = /^\s{0,8}(s3_region|region)\s{0,4}[=:]\s{0,4}["']?([a-z0-9-]{1,40})["']?\s*$/;
+
+/**
+ * The S3 API's region in a configuration: an `s3_region` anywhere, else a `region` outside any section or
+ * in a section named for S3 (`[s3_api]`), not another section's (`[backup] region = …`).
+ */
+function s3Region(text: string): { line: string; region: string } | undefined {
+  let section = '';
+  let plain: { line: string; region: string } | undefined;
+  for (const l of text.slice(0, 200_000).split('\n')) {
+    const head = /^\s{0,8}\[([^\]\n]{1,80})\]\s*$/.exec(l);
+    if (head) {
+      section = head[1]!.toLowerCase();
+      continue;
+    }
+    const m = l.length <= 400 ? REGION_SETTING.exec(l) : null;
+    if (!m) continue;
+    if (m[1] === 's3_region') return { line: l.trim(), region: m[2]! };
+    if (!plain && (section === '' || section.includes('s3'))) plain = { line: l.trim(), region: m[2]! };
+  }
+  return plain;
+}
 /** A cluster URL of the S3 endpoint: `http://garage.storage.svc.cluster.local:3900`. */
 const ENDPOINT = /^https?:\/\/([a-z0-9][a-z0-9-]{0,62})\.([a-z0-9][a-z0-9-]{0,62})\.svc\b/;
 
@@ -97,10 +118,10 @@ export const s3RegionScopeAnalyzer: Analyzer = {
         (o) => o.args['kind'] === 'ConfigMap' && o.args['namespace'] === s.namespace,
       ).filter((o) => String(o.args['name'] ?? '').includes(s.service!));
       for (const m of maps) {
-        const setting = REGION_SETTING.exec(m.content.slice(0, 200_000));
+        const setting = s3Region(m.content);
         if (setting) {
-          expected = setting[1];
-          source = `its configuration, ConfigMap ${m.args['name']} in namespace ${s.namespace}: "${clip(setting[0].trim(), 80)}"`;
+          expected = setting.region;
+          source = `its configuration, ConfigMap ${m.args['name']} in namespace ${s.namespace}: "${clip(setting.line, 80)}"`;
           break;
         }
       }

@@ -581,7 +581,9 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
     const st0 = status.containerStatuses?.find((x) => x.name === target?.name);
     // A container Ready now whose readiness probe last failed more than ten minutes ago passed it every
     // period since (10 s by default): a failure of the past (a slow start), not a finding now.
-    const lastFailed = Date.parse(ev.lastTimestamp ?? ev.eventTime ?? ev.firstTimestamp ?? '');
+    const lastFailed = Date.parse(
+      ev.series?.lastObservedTime ?? ev.lastTimestamp ?? ev.eventTime ?? ev.firstTimestamp ?? '',
+    );
     if (
       label === 'Readiness' &&
       st0?.ready &&

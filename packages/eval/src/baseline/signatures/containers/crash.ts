@@ -224,7 +224,7 @@ export const crash: ContainerSignature = {
             scaleFix = {
               tool: 'scale_deployment',
               args: { namespace: hostNs, name: down.deployment, replicas: before > 0 ? before : 1 },
-              text: `scale deployment ${down.deployment} in namespace ${hostNs} back to ${before > 0 ? before : 1} replica(s), so ${host} has endpoints again`,
+              text: `scale deployment ${down.deployment} in namespace ${hostNs} back up to ${before > 0 ? before : 1} replica(s), so ${host} has endpoints again and the crash loop ends: restore the dependency; the client's release is not at fault`,
             };
         } else if (down)
           advice = `restore ${host} in namespace ${hostNs} (its Service has no endpoints); the crash follows from it`;
