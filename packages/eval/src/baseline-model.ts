@@ -679,9 +679,9 @@ export class BaselineSreModel implements Model {
     }
     // Dependencies named in logs: the service they point at, and its own pods when they fail too.
     // A refusal quoted with an address only: the namespace's services, to tell whose ClusterIP it is.
-    if (dependencyHosts(logs).length === 0 && refusedAddress(logs))
-      yield { tool: 'list_services', args: { namespace: ns } };
     const depHosts = dependencyHosts(logs);
+    if (depHosts.length === 0 && refusedAddress(logs))
+      yield { tool: 'list_services', args: { namespace: ns } };
     for (const s of servicesAt(logs, seen))
       if (s.namespace === ns && !depHosts.includes(s.name)) depHosts.push(s.name);
     for (const dep of depHosts) {
@@ -992,8 +992,7 @@ export class BaselineSreModel implements Model {
       const name = /^\S+ ([a-z0-9.-]+)/.exec(f.object)?.[1] ?? f.object;
       // A pod whose Deployment, or a sibling pod of which, the root cause names is its symptom too.
       const dep = podDeployment(name);
-      // So is another pod of the CronJob run (the Job `<cronjob>-<minute>`) the root cause names.
-      // A Job's or a DaemonSet's pod (`<owner>-<5>`) whose owner the root cause names is its symptom too.
+      // So is a Job's, a CronJob run's or a DaemonSet's pod (`<owner>-<5>`) whose owner the root cause names.
       const run = dep === undefined && ownerName(name) !== name ? ownerName(name) : undefined;
       const sibling =
         (dep !== undefined &&

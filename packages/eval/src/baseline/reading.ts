@@ -858,9 +858,9 @@ export function servicesAt(
 }
 
 /**
- * Whether a text refuses a connection to a bare IPv4 address with a port (`connect ECONNREFUSED
- * 10.96.40.17:5432`, `dial tcp 10.96.3.9:6379: connect: connection refused`): a ClusterIP to map to its
- * Service.
+ * Whether a text refuses a connection to a bare address with a port, IPv4 or bracketed IPv6 (`connect
+ * ECONNREFUSED 10.96.40.17:5432`, `dial tcp [fd00:10:96::4a1f]:5432: connect: connection refused`): a
+ * ClusterIP to map to its Service.
  */
 export function refusedAddress(text: string): boolean {
   return text

@@ -182,11 +182,9 @@ export const crash: ContainerSignature = {
         // The host the failing line names, else the one the log says it connects to (a refusal quoted
         // with an IP: "connect ECONNREFUSED 10.96.40.17:5672").
         // A refusal quoted with only an address: the Service whose ClusterIP it is, when one was read.
-        const at =
-          dependencyHosts(depLine)[0] || dependencyHosts(logText)[0]
-            ? undefined
-            : servicesAt(depLine, seen)[0];
-        const host = dependencyHosts(depLine)[0] ?? dependencyHosts(logText)[0] ?? at?.name;
+        const named = dependencyHosts(depLine)[0] ?? dependencyHosts(logText)[0];
+        const at = named ? undefined : servicesAt(depLine, seen)[0];
+        const host = named ?? at?.name;
         // No other host, and the failing connection goes to localhost: inside a pod that is the pod itself.
         const loop = host ? undefined : loopbackTarget(logText);
         // A container of the same pod that declares that port: a sidecar it reached before it was up.

@@ -3,11 +3,6 @@ import { dependencyHosts, escapeRe, servicesByAddress } from '../../reading.js';
 import type { RunSignature } from '../types.js';
 
 /**
- * A failing dependency that others wait on is the cause, they are the symptom: a finding about a
- * workload that the logs name as unreachable (by name or by ClusterIP) weighs 20 more, and says who
- * waits on it, in their own words, so the chain from symptom to cause is on the page.
- */
-/**
  * Whether a finding's object is the workload `name`: `deployment <name> …`, `pod <name>`, or a pod in
  * parentheses that is its own (its Deployment's pod, its Job run's, a StatefulSet's ordinal), not a pod of
  * another workload whose name starts with it (`postgres-exporter-…` is not postgres').
@@ -34,6 +29,11 @@ function sameWorkload(object: string, name: string): boolean {
   return pod !== undefined && (podDeployment(pod) === name || ownerName(pod) === name);
 }
 
+/**
+ * A failing dependency that others wait on is the cause, they are the symptom: a finding about a
+ * workload that the logs name as unreachable (by name or by ClusterIP) weighs 20 more, and says who
+ * waits on it, in their own words, so the chain from symptom to cause is on the page.
+ */
 export const dependencyChain: RunSignature = {
   name: 'dependency-chain',
   refine({ seen }, found) {
