@@ -37,37 +37,35 @@ export const nullExternalIdAnalyzer: Analyzer = {
       for (const [key, values] of failing) {
         if (values.size !== 1) continue;
         const [[value, failure]] = [...values] as [[string, string]];
-        {
-          // A lookup of that item (its number as a path segment or a field's value) that returns
-          // another id as null.
-          const names = new RegExp(`(?:\\/|\\w"?\\s{0,2}[:=]\\s{0,2}"?)${value}(?!\\d)`);
-          const lookup = lines.find(
-            (l) => l !== failure && /_id"?\s{0,2}[:=]\s{0,2}(?:null|None|nil)\b/.test(l) && names.test(l),
+        // A lookup of that item (its number as a path segment or a field's value) that returns
+        // another id as null.
+        const names = new RegExp(`(?:\\/|\\w"?\\s{0,2}[:=]\\s{0,2}"?)${value}(?!\\d)`);
+        const lookup = lines.find(
+          (l) => l !== failure && /_id"?\s{0,2}[:=]\s{0,2}(?:null|None|nil)\b/.test(l) && names.test(l),
+        );
+        if (!lookup) continue;
+        for (const [, name] of lookup.matchAll(NULL_ID)) {
+          if (`${name}_id`.toLowerCase() === key!.toLowerCase()) continue;
+          // Requests that went through carry that id with a value.
+          const sent = new RegExp(
+            `"?(?:${name}_id|${camel(`${name}_id`)})"?\\s{0,2}[:=]\\s{0,2}[1-9]\\d{0,11}\\b`,
           );
-          if (!lookup) continue;
-          for (const [, name] of lookup.matchAll(NULL_ID)) {
-            if (`${name}_id`.toLowerCase() === key!.toLowerCase()) continue;
-            // Requests that went through carry that id with a value.
-            const sent = new RegExp(
-              `"?(?:${name}_id|${camel(`${name}_id`)})"?\\s{0,2}[:=]\\s{0,2}[1-9]\\d{0,11}\\b`,
-            );
-            const ok = lines.find((l) => !FAILED.test(l) && sent.test(l));
-            if (!ok) continue;
-            const pod = String(o.args['name'] ?? '');
-            const field = `${name}_id`;
-            return [
-              {
-                weight: 84 + bonus(pod, ctx.hints),
-                object: `pod ${pod}`,
-                cause: `the requests fail for one item only, ${key} ${value} ("${clip(failure.trim(), 160)}"): the item's upstream metadata has no ${field} (${field} is null: "${clip(lookup.trim(), 160)}"), while the requests that go through carry one ("${clip(ok.trim(), 140)}"). The service it sends to needs that id and refuses the request without it, so only items missing it fail; the services themselves are fine`,
-                evidence: [
-                  `get_pod_logs ${pod}: "${clip(failure.trim(), 160)}"`,
-                  `get_pod_logs ${pod}: "${clip(lookup.trim(), 160)}"`,
-                ],
-                advice: `add the missing ${field} to the item's record where the metadata comes from (the upstream database's entry), or add the item by hand with its id; restarting or reconfiguring the services changes nothing`,
-              },
-            ];
-          }
+          const ok = lines.find((l) => !FAILED.test(l) && sent.test(l));
+          if (!ok) continue;
+          const pod = String(o.args['name'] ?? '');
+          const field = `${name}_id`;
+          return [
+            {
+              weight: 84 + bonus(pod, ctx.hints),
+              object: `pod ${pod}`,
+              cause: `the requests fail for one item only, ${key} ${value} ("${clip(failure.trim(), 160)}"): the item's upstream metadata has no ${field} (${field} is null: "${clip(lookup.trim(), 160)}"), while the requests that go through carry one ("${clip(ok.trim(), 140)}"). The service it sends to needs that id and refuses the request without it, so only items missing it fail; the services themselves are fine`,
+              evidence: [
+                `get_pod_logs ${pod}: "${clip(failure.trim(), 160)}"`,
+                `get_pod_logs ${pod}: "${clip(lookup.trim(), 160)}"`,
+              ],
+              advice: `add the missing ${field} to the item's record where the metadata comes from (the upstream database's entry), or add the item by hand with its id; restarting or reconfiguring the services changes nothing`,
+            },
+          ];
         }
       }
     }
