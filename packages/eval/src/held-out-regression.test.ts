@@ -93,9 +93,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   ],
   // Measured this session after its first contact; the misses below have no rule yet (see its README).
   'scenarios-held-out-66': [
-    'bacula-fd-cannot-resolve-short-storage-name',
-    'freescout-fetch-hangs-starttls-on-implicit-tls-port',
-    'glpi-cron-warning-stuck-wakeupagents-task',
     'lidarr-import-fails-autofs-path-expired',
     'osticket-autocron-stops-after-php81-image',
     'piwigo-upload-hangs-buffer-dir-not-writable',

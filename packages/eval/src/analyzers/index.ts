@@ -89,6 +89,7 @@ import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
 import { idleCullerAnalyzer } from './idle-culler.js';
 import { idleTimeoutAnalyzer } from './idle-timeout.js';
 import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
+import { implicitTlsPortAnalyzer } from './implicit-tls-port.js';
 import { incompleteChainAnalyzer } from './incomplete-chain.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { inotifyLimitAnalyzer } from './inotify-limit.js';
@@ -236,6 +237,7 @@ import { settingsCaseAnalyzer } from './settings-case.js';
 import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
 import { sharedVolumeLockAnalyzer } from './shared-volume-lock.js';
 import { shmBusErrorAnalyzer } from './shm-bus-error.js';
+import { shortNameNamespaceAnalyzer } from './short-name-namespace.js';
 import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { smtpWrongProtocolAnalyzer } from './smtp-wrong-protocol.js';
@@ -431,6 +433,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   pathOutsideSettingAnalyzer,
   // A status flagged not working only for its logged errors, while it shows work done.
   statusFlagErrorsAnalyzer,
+  // A client whose TLS mode does not fit the port: STARTTLS on an implicit-TLS port, or the reverse.
+  implicitTlsPortAnalyzer,
+  // A short Service name looked up from another namespace than the Service's.
+  shortNameNamespaceAnalyzer,
   // A queue consumer started from a cron file: it never finishes, the scheduled work stops.
   cronConsumerAnalyzer,
   // Requests that fail for one item whose upstream metadata lacks an id the downstream needs.

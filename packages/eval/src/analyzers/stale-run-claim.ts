@@ -1,4 +1,4 @@
-import { type Analyzer, clip, type Finding, outputs, tableOf } from './types.js';
+import { type Analyzer, clip, cronRunOf, type Finding, outputs, tableOf } from './types.js';
 
 /**
  * A run skipping work because another run holds it: "state is 'working' since … (set by run X) …; another run
@@ -11,6 +11,16 @@ const HOLDER =
   /\b(?:set|held|locked|owned|taken) by (?:run|job|pod|process|worker|instance)?\s?([a-z0-9][a-z0-9.-]{2,100}[a-z0-9])\b/i;
 /** What was left claimed: the quoted state or the view/index/lock the line names. */
 const WHAT = /\b(?:view|index|indexer|lock|lease|job|task|table|partition|queue)\s["'`]?([\w.:-]{1,80})/gi;
+/**
+ * A run skipping work whose own state still says running: "Skipping task x: state is Running since …, not
+ * finished". Bounded: each gap at most 160 characters.
+ */
+const SKIPPED_RUNNING =
+  /\bskipp(?:ing|ed)\b[^\n]{0,160}?\b(?:state|status)(?: is)? ["'`]?running["'`]? since\b|\b(?:state|status)(?: is)? ["'`]?running["'`]? since\b[^\n]{0,160}?\bskipp(?:ing|ed)\b/i;
+/** The Job conditions of a run the Job controller ended before it finished (Kubernetes' Job reasons). */
+const JOB_KILLED = /^(?:DeadlineExceeded|BackoffLimitExceeded)$/;
+/** A CronJob's Job: `<cronjob>-<scheduled time in minutes since the epoch>` (as `cronRunOf` reads a pod's). */
+const CRON_JOB = /^(.{1,52})-\d{8,10}$/;
 /** A pod still at work (a retry of the same run): the claim may be its. */
 const AT_WORK = /^(?:Running|Pending|ContainerCreating|PodInitializing|Init:)/;
 /** A run's pod that ended without finishing: killed for memory, failed. */
@@ -51,7 +61,11 @@ export const staleRunClaimAnalyzer: Analyzer = {
         found = { line, holder, dead };
         break;
       }
-      if (!found) continue;
+      if (!found) {
+        const killed = killedRun(seen, String(o.args['name'] ?? ''), o.content);
+        if (killed) return [killed];
+        continue;
+      }
       const { line, holder, dead } = found;
       // What was claimed: the first thing the line names that is not the holding run itself.
       const what = [...line.matchAll(WHAT)]
@@ -76,3 +90,44 @@ export const staleRunClaimAnalyzer: Analyzer = {
     return [];
   },
 };
+
+/**
+ * The second form of a claim left by a killed run, read from a CronJob run's own log: the newest line
+ * that skips a task whose state still says running since some time, and a Warning event that the Job
+ * controller ended another run of the same CronJob before it finished (DeadlineExceeded: the Job's
+ * activeDeadlineSeconds passed; BackoffLimitExceeded). The killed run had set the state and never reset it.
+ */
+function killedRun(seen: Parameters<typeof outputs>[0], pod: string, content: string): Finding | undefined {
+  const run = cronRunOf(pod);
+  if (!run) return undefined;
+  const line = content
+    .slice(-200_000)
+    .split('\n')
+    .filter((l) => l.length <= 4000 && SKIPPED_RUNNING.test(l))
+    .pop();
+  if (!line) return undefined;
+  const event = tableOf(seen, 'get_events').find((r) => {
+    const [kind, name] = (r['OBJECT'] ?? '').split('/');
+    return (
+      r['TYPE'] === 'Warning' &&
+      JOB_KILLED.test(r['REASON'] ?? '') &&
+      /^job$/i.test(kind ?? '') &&
+      name !== undefined &&
+      CRON_JOB.exec(name)?.[1] === run.cronJob
+    );
+  });
+  if (!event) return undefined;
+  const job = (event['OBJECT'] ?? '').split('/')[1]!;
+  const what = [...line.matchAll(WHAT)].map((m) => m[1]!.replace(/[:.-]+$/, '')).find(Boolean);
+  const since = /running["'`]? since ([^,;\n]{1,40})/i.exec(line)?.[1]?.trim();
+  const said = `"${clip(line.trim(), 240)}"`;
+  const killed = `${event['REASON']} on job ${job}${event['LAST SEEN'] ? ` ${event['LAST SEEN']} ago` : ''}: "${clip(event['MESSAGE'] ?? '', 120)}"`;
+  return {
+    weight: 97,
+    object: `${what ?? 'the task'} (state left running by job ${job})`,
+    cause: `${what ? `${what} is` : 'the task is'} stuck: its state says running${since ? ` since ${since}` : ''}, though no run is working on it; run ${job} of CronJob ${run.cronJob} was killed before it finished (${killed}), so the state it had set was never reset, and every later run takes the task for one still going and skips it (${said}, ${pod}). The CronJob's runs complete, but ${what ?? 'that task'} has not run since`,
+    evidence: [`get_pod_logs ${pod}: ${said}`, `get_events: ${killed}`],
+    advice: `reset ${what ?? 'the task'}'s state (the program's own unlock or reset for it, or mark it finished), so the next run starts it again, and give the runs the time they need (activeDeadlineSeconds) so a kill does not leave it set again`,
+    revisionSound: true,
+  };
+}
