@@ -1292,8 +1292,14 @@ function searchTermIn(raw: string): string | undefined {
   const kinded = KINDED_NAME.exec(text)?.[1] ?? POSSESSIVE_NAME.exec(text)?.[1] ?? placedName(text);
   if (kinded && !STOP.has(kinded) && !NOT_A_NAME.test(kinded) && !/^\d/.test(kinded)) return kinded;
   // A number, a range or a date ("20-30 invoices", "2026-06-03") names nothing: a name has a letter.
+  // Nor does a quantity in words ("40-odd torrents", "5-minute window", "3-node pool").
   const named = words.filter(
-    (w) => /-|\d/.test(w) && /[a-z]/.test(w) && !/^\d+(?:[a-z]{1,2})?$/.test(w) && !/^-|-$/.test(w),
+    (w) =>
+      /-|\d/.test(w) &&
+      /[a-z]/.test(w) &&
+      !/^\d+(?:[a-z]{1,2})?$/.test(w) &&
+      !/^\d+-[a-z]{1,20}$/.test(w) &&
+      !/^-|-$/.test(w),
   );
   // A name written where a namespace goes ("the Redis in platform-data") is where to look, not
   // what; another pasted name is the object when there is one.

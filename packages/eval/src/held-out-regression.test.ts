@@ -92,6 +92,12 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'videohub-transcoder-oomkilled-on-4k-jobs',
   ],
   // Measured this session after its first contact; the misses below have no rule yet (see its README).
+  'scenarios-held-out-67': [
+    'guacd-timeouts-scanner-fills-node-conntrack',
+    'karakeep-crawler-saves-cloudflare-challenge',
+    'negative-jackett-no-password-banner-behind-oauth2-proxy',
+    'pretalx-mails-queued-without-celery-worker',
+  ],
   'scenarios-held-out-66': [
     'lidarr-import-fails-autofs-path-expired',
     'osticket-autocron-stops-after-php81-image',
@@ -174,6 +180,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-64',
     'scenarios-held-out-65',
     'scenarios-held-out-66',
+    'scenarios-held-out-67',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -110,6 +110,7 @@ import { kedaScaledObjectAnalyzer } from './keda-scaledobject.js';
 import { keystorePasswordAnalyzer } from './keystore-password.js';
 import { knownHealthPortsAnalyzer } from './known-health-ports.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
+import { leftScaledDownAnalyzer } from './left-scaled-down.js';
 import { legacyOpensslRootAnalyzer } from './legacy-openssl-root.js';
 import { loadRefusedMemoryAnalyzer } from './load-refused-memory.js';
 import { localStorageAnalyzer } from './local-storage.js';
@@ -265,6 +266,7 @@ import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
 import type { Analyzer } from './types.js';
+import { unmountedPathAnalyzer } from './unmounted-path.js';
 import { unofferedLabelAnalyzer } from './unoffered-label.js';
 import { unreadPrefixedSettingAnalyzer } from './unread-prefixed-setting.js';
 import { upgradedLibraryAnalyzer } from './upgraded-library.js';
@@ -437,6 +439,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   implicitTlsPortAnalyzer,
   // A short Service name looked up from another namespace than the Service's.
   shortNameNamespaceAnalyzer,
+  // Work skipped for paths under a directory no volume is mounted at any more.
+  unmountedPathAnalyzer,
+  // A Deployment scaled to zero for a change and never scaled back, while the rest says its part is not running.
+  leftScaledDownAnalyzer,
   // A queue consumer started from a cron file: it never finishes, the scheduled work stops.
   cronConsumerAnalyzer,
   // Requests that fail for one item whose upstream metadata lacks an id the downstream needs.

@@ -51,6 +51,10 @@ const KESTREL_HEARTBEAT =
 const MONGO_REPLICA_SET =
   "the program needs MongoDB to run as a replica set: it reads the oplog (oplog tailing or change streams), which only a replica set member keeps, and the MongoDB it connects to runs standalone (mongod started without --replSet). Start mongod with --replSet and run rs.initiate() once (a one-member replica set will do), then give the program the oplog's URL (MONGO_OPLOG_URL, the local database) if it asks for one; more memory or a rollback of the program does not make the server a replica set";
 
+/** An SMTP server's refusal of the login (reply 535; see its entries). */
+const SMTP_535 =
+  "the mail server (SMTP) refused the login with reply 535, authentication credentials invalid (RFC 4954): the user name or password the program sends for its mailbox is not the one the mail provider has now (a password changed or an app password revoked at the provider, while the program's mail settings keep the old one), so every mail it sends fails; the mail server itself is up and answering. Set the mailbox's current password (or a new app password) in the program's mail settings";
+
 const GLOSSES: readonly Gloss[] = [
   // Kestrel's heartbeat runs once a second on the .NET thread pool; when it runs late Kestrel warns
   // (HeartbeatSlow, event 22), which ASP.NET Core's docs name as a sign of thread pool starvation
@@ -623,6 +627,29 @@ const GLOSSES: readonly Gloss[] = [
     means:
       'MySQL refused the user or password the pod sends: a password rotated on one side only, the wrong Secret key, or a Secret value with a trailing newline (base64 of `echo` output without -n, so the password sent ends in \\n); environment variables from a Secret are read only at container start',
   },
+  // Oracle's ORA-01653 (table), ORA-01654 (index), ORA-01688 (table partition): no extent of that size is
+  // left in the tablespace: its datafiles are at their MAXSIZE (32767 MB for a smallfile datafile of 8 KB
+  // blocks) or do not autoextend. SYS.AUD$ is the standard audit trail, in SYSTEM unless moved
+  // (DBMS_AUDIT_MGMT.SET_AUDIT_TRAIL_LOCATION), and purged with DBMS_AUDIT_MGMT (Oracle Database Security
+  // Guide, "Purging Audit Trail Records"); with AUDIT SESSION every login writes a row there.
+  {
+    all: ['unable to extend table sys.aud$', 'tablespace'],
+    means:
+      "the database's audit trail (the table SYS.AUD$) has filled its tablespace: Oracle cannot extend the table because the tablespace's datafiles reached their maximum size (MAXSIZE; 32767 MB for a smallfile datafile of 8 KB blocks) or do not autoextend, and with auditing enabled (AUDIT SESSION) every login and audited statement must write an audit row, so those sessions fail with the error (ORA-02002: error while writing to audit trail) while the disk itself may have room; purge the audit trail (DBMS_AUDIT_MGMT, with a purge job from then on) or move it out of SYSTEM; more disk space does not lift a datafile's maximum size",
+  },
+  {
+    all: ['unable to extend', 'in tablespace'],
+    none: ['sys.aud$'],
+    means:
+      "Oracle cannot allocate the next extent in that tablespace: its datafiles reached their maximum size (MAXSIZE; 32767 MB for a smallfile datafile of 8 KB blocks) or do not autoextend, which is the tablespace's limit, not the disk's; add a datafile or raise MAXSIZE, or free space in the tablespace (purge what grew)",
+  },
+  // SMTP AUTH's reply 535 (RFC 4954, "535 5.7.8 Authentication credentials invalid"), as SwiftMailer and
+  // Symfony Mailer ('Expected response code 235 but got code "535"'), Nodemailer ("Invalid login: 535") and
+  // Postfix's SMTP client ("SASL authentication failed; server … said: 535") print it.
+  ...['got code "535"', 'got code 535', '535 5.7.8', 'invalid login: 535'].map(
+    (code): Gloss => ({ all: [code], symptom: true, means: SMTP_535 }),
+  ),
+  { all: ['sasl authentication failed', ' 535'], symptom: true, means: SMTP_535 },
   {
     all: ['wrongpass'],
     symptom: true,
