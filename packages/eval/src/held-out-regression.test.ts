@@ -92,12 +92,7 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'videohub-transcoder-oomkilled-on-4k-jobs',
   ],
   // Measured this session after its first contact; the misses below have no rule yet (see its README).
-  'scenarios-held-out-67': [
-    'guacd-timeouts-scanner-fills-node-conntrack',
-    'karakeep-crawler-saves-cloudflare-challenge',
-    'negative-jackett-no-password-banner-behind-oauth2-proxy',
-    'pretalx-mails-queued-without-celery-worker',
-  ],
+  'scenarios-held-out-67': ['negative-jackett-no-password-banner-behind-oauth2-proxy'],
   'scenarios-held-out-66': [
     'lidarr-import-fails-autofs-path-expired',
     'osticket-autocron-stops-after-php81-image',

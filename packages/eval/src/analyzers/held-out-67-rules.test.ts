@@ -1,9 +1,12 @@
 // Table tests of the general rules written after held-out set 67's first contact (each reads what the
 // tools print; none names a product of the set unless the product's own message text is the signal).
 import { describe, expect, it } from 'vitest';
+import { botChallengeAnalyzer } from './bot-challenge.js';
+import { celeryNoWorkerAnalyzer } from './celery-no-worker.js';
+import { conntrackNeighbourAnalyzer } from './conntrack-neighbour.js';
 import { leftScaledDownAnalyzer } from './left-scaled-down.js';
 import { glossOf } from './log-glosses.js';
-import { ctx, expectBounded, log, observed, table } from './observed.fixture.js';
+import { ctx, expectBounded, log, observed, pods, table } from './observed.fixture.js';
 import { unmountedPathAnalyzer } from './unmounted-path.js';
 
 describe('unmounted-path: work skipped for paths under a directory no volume is mounted at', () => {
@@ -178,5 +181,164 @@ describe('glosses of set 67: SMTP 535 and an Oracle tablespace that cannot exten
 
   it('leaves a 535 that is no SMTP reply alone', () => {
     expect(glossOf('processed 535 rows in 2 s')).toBeUndefined();
+  });
+});
+
+describe("bot-challenge: fetched pages that are bot protection's challenge page", () => {
+  const NS = 'links';
+  const POD = 'crawler-6d9f7c8b4-x2k9p';
+  const page = (title: string) => `info: [search] Indexed bookmark abc title="${title}"`;
+
+  it('names the challenge, the pages that came through and why a datacenter IP meets it', () => {
+    const [f] = botChallengeAnalyzer.finds(
+      ctx(NS, [log(NS, POD, [page('Just a moment...'), page('Docs'), page('Just a moment...')])]),
+    );
+    expect(f?.object).toBe('deployment crawler');
+    expect(f?.cause).toContain('2 pages came back titled "Just a moment..."');
+    expect(f?.cause).toContain('while 1 other page came through');
+    expect(f?.cause).toMatch(/Cloudflare's bot protection .* hosting provider's or datacenter's IP range/);
+  });
+
+  it('takes one challenged page when a challenge header was logged anywhere', () => {
+    const header = log('monitoring', 'kuma-6d9f7c8b4-x2k9p', [
+      'response headers: server=cloudflare cf-mitigated=challenge',
+    ]);
+    expect(
+      botChallengeAnalyzer.finds(ctx(NS, [log(NS, POD, [page('Just a moment...')]), header])),
+    ).toHaveLength(1);
+    expect(botChallengeAnalyzer.finds(ctx(NS, [log(NS, POD, [page('Just a moment...')])]))).toEqual([]);
+  });
+
+  it('leaves pages whose titles only mention a moment alone', () => {
+    const lines = [page('Wait just a moment: a story'), page('Just a moment of calm')];
+    expect(botChallengeAnalyzer.finds(ctx(NS, [log(NS, POD, lines)]))).toEqual([]);
+  });
+});
+
+describe('celery-no-worker: tasks queued to a Celery broker with no worker running', () => {
+  const NS = 'cfp';
+  const WEB = 'talks-web-swfrhjlkx-js4bj';
+  const listed = (extra: string[][] = []) => pods(NS, [[WEB, '1/1', 'Running', '0', '3h'], ...extra]);
+  const describedPod = (name: string, command: string, cm = 'talks-cfg') =>
+    observed(
+      'describe_pod',
+      { namespace: NS, name },
+      [
+        `Name:             ${name}`,
+        'Containers:',
+        '  web:',
+        `    Command:        ${command}`,
+        '    State:          Running',
+        'Volumes:',
+        '  cfg:',
+        '    Type:      ConfigMap (a volume populated by a ConfigMap)',
+        `    Name:      ${cm}`,
+      ].join('\n'),
+    );
+  const cfg = (text: string) =>
+    observed('get_resource', { kind: 'ConfigMap', name: 'talks-cfg', namespace: NS }, text);
+  const queued = log(NS, 'talks-periodic-29576820-8cmvj', [
+    'INFO tasks runperiodic: 3 periodic tasks queued',
+  ]);
+  const INI = '[mail]\nport = 587\n[celery]\nbackend = redis://redis:6379/1\nbroker = redis://redis:6379/2\n';
+
+  it('reads the pods and their ConfigMaps once a log says tasks were queued', () => {
+    expect(celeryNoWorkerAnalyzer.reads(ctx(NS, [listed(), queued]))).toEqual([
+      { tool: 'describe_pod', args: { namespace: NS, name: WEB } },
+    ]);
+    expect(celeryNoWorkerAnalyzer.reads(ctx(NS, [listed(), queued, describedPod(WEB, 'gunicorn')]))).toEqual([
+      { tool: 'get_resource', args: { kind: 'ConfigMap', name: 'talks-cfg', namespace: NS } },
+    ]);
+  });
+
+  it.each([
+    ['an INI [celery] section', INI],
+    ['CELERY_BROKER_URL', 'CELERY_BROKER_URL=redis://redis:6379/0\n'],
+  ])('finds the broker in %s and no worker', (_, text) => {
+    const [f] = celeryNoWorkerAnalyzer.finds(
+      ctx(NS, [listed(), queued, describedPod(WEB, 'gunicorn'), cfg(text)]),
+    );
+    expect(f?.object).toBe('the Celery worker');
+    expect(f?.cause).toContain('no Celery worker runs in cfp');
+  });
+
+  it.each([
+    {
+      what: 'a worker pod',
+      seen: () => [
+        listed([['talks-worker-abcde-12345', '1/1', 'Running', '0', '3h']]),
+        queued,
+        describedPod(WEB, 'gunicorn'),
+        cfg(INI),
+      ],
+    },
+    {
+      what: 'a container that runs the worker',
+      seen: () => [listed(), queued, describedPod(WEB, 'celery -A talks worker'), cfg(INI)],
+    },
+    {
+      what: 'an INI without a celery section',
+      seen: () => [listed(), queued, describedPod(WEB, 'gunicorn'), cfg('[mail]\nbroker = x\n')],
+    },
+    { what: 'no queued line', seen: () => [listed(), describedPod(WEB, 'gunicorn'), cfg(INI)] },
+  ])('finds nothing with $what', ({ seen }) => {
+    expect(celeryNoWorkerAnalyzer.finds(ctx(NS, seen()))).toEqual([]);
+  });
+});
+
+describe('conntrack-neighbour: timeouts to a dependency on a node whose conntrack table a scanner fills', () => {
+  const NS = 'lan';
+  const rows = observed(
+    'list_pods',
+    { namespace: NS },
+    table([
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE'],
+      ['portal-mr4vzmk48-6kjlc', '1/1', 'Running', '0', '6d', '10.244.0.12', 'edge-1'],
+      ['relayd-9vggwpcdbq-cz5j4', '1/1', 'Running', '0', '6d', '10.244.0.13', 'edge-2'],
+      ['netscan-6b7f9c4d2-q7slf', '1/1', 'Running', '0', '14d', '10.244.0.15', 'edge-2'],
+    ]),
+  );
+  const client = log(NS, 'portal-mr4vzmk48-6kjlc', ['ERROR Connection to relayd timed out.']);
+  const nodeWith = (warning: string) =>
+    observed(
+      'describe_node',
+      { name: 'edge-2' },
+      [
+        'Name:               edge-2',
+        'Events:',
+        '  Type      Reason          Age                     From      Message',
+        `  Warning   KernelMessage   2m6s (x1873 over 13d)   kubelet   ${warning}`,
+      ].join('\n'),
+    );
+  const FULL = 'kernel: nf_conntrack: nf_conntrack: table full, dropping packet';
+  const scanner = log(NS, 'netscan-6b7f9c4d2-q7slf', ['arp-scan: --retry=6 10.20.0.0/16 (65536 hosts)']);
+
+  it("reads the dependency's node, then the logs of its neighbours there", () => {
+    expect(conntrackNeighbourAnalyzer.reads(ctx(NS, [rows, client]))).toEqual([
+      { tool: 'describe_node', args: { name: 'edge-2' } },
+    ]);
+    expect(conntrackNeighbourAnalyzer.reads(ctx(NS, [rows, client, nodeWith(FULL)]))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: NS, name: 'netscan-6b7f9c4d2-q7slf' } },
+    ]);
+  });
+
+  it('stops the scanner on that node', () => {
+    const [f] = conntrackNeighbourAnalyzer.finds(ctx(NS, [rows, client, nodeWith(FULL), scanner]));
+    expect(f?.object).toBe('deployment netscan');
+    expect(f?.fix?.args).toEqual({ namespace: NS, name: 'netscan', replicas: 0 });
+    expect(f?.cause).toContain('connection tracking table is full');
+  });
+
+  it('names the node without a fix when no neighbour sweeps', () => {
+    const quiet = log(NS, 'netscan-6b7f9c4d2-q7slf', ['serving on :8080']);
+    const [f] = conntrackNeighbourAnalyzer.finds(ctx(NS, [rows, client, nodeWith(FULL), quiet]));
+    expect(f?.object).toBe('node edge-2');
+    expect(f?.fix).toBeUndefined();
+  });
+
+  it('finds nothing when the node reports something else', () => {
+    expect(
+      conntrackNeighbourAnalyzer.finds(ctx(NS, [rows, client, nodeWith('kernel: eth0: link down'), scanner])),
+    ).toEqual([]);
   });
 });

@@ -4,9 +4,11 @@ import { appErrorsAnalyzer } from './app-errors.js';
 import { askedStatusesAnalyzer } from './asked-statuses.js';
 import { backlogHeapAnalyzer } from './backlog-heap.js';
 import { badInputFilesAnalyzer } from './bad-input-files.js';
+import { botChallengeAnalyzer } from './bot-challenge.js';
 import { bufferOverflowAnalyzer } from './buffer-overflow.js';
 import { cacheFillsLimitAnalyzer } from './cache-fills-limit.js';
 import { cacheStampedeAnalyzer } from './cache-stampede.js';
+import { celeryNoWorkerAnalyzer } from './celery-no-worker.js';
 import { celeryPrefetchAnalyzer } from './celery-prefetch.js';
 import { celeryVisibilityTimeoutAnalyzer } from './celery-visibility-timeout.js';
 import { cephSlowPeerAnalyzer } from './ceph-slow-peer.js';
@@ -20,6 +22,7 @@ import { configMountsAnalyzer } from './config-mounts.js';
 import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
 import { configSourcesAnalyzer } from './config-sources.js';
 import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js';
+import { conntrackNeighbourAnalyzer } from './conntrack-neighbour.js';
 import { consumerOffsetResetAnalyzer } from './consumer-offset-reset.js';
 import { consumerRebalanceAnalyzer } from './consumer-rebalance.js';
 import { controllerCrdAnalyzer } from './controller-crd.js';
@@ -443,6 +446,12 @@ export const ANALYZERS: readonly Analyzer[] = [
   unmountedPathAnalyzer,
   // A Deployment scaled to zero for a change and never scaled back, while the rest says its part is not running.
   leftScaledDownAnalyzer,
+  // Fetched pages that are bot protection's challenge page ("Just a moment...").
+  botChallengeAnalyzer,
+  // Tasks queued to a Celery broker with no Celery worker running.
+  celeryNoWorkerAnalyzer,
+  // Timeouts to a dependency on a node whose conntrack table a scanning neighbour fills.
+  conntrackNeighbourAnalyzer,
   // A queue consumer started from a cron file: it never finishes, the scheduled work stops.
   cronConsumerAnalyzer,
   // Requests that fail for one item whose upstream metadata lacks an id the downstream needs.
