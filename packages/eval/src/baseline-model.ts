@@ -1266,6 +1266,16 @@ function placedName(text: string): string | undefined {
 const COMPONENT_PAIR =
   /\b(?:the|our|a|an|its|their|my)\s+([a-z][a-z0-9]{2,30})\s+(gateway|proxy|relay|collector|exporter|controller|scheduler|worker|consumer|producer|router|agent|renderer|indexer|importer|uploader|dispatcher|notifier|mailer|api)\b/;
 
+/**
+ * A quantity, which names nothing: a number or a range with a unit or a hedge ("40-odd torrents",
+ * "10-15-minute window"), or a number written in words so ("forty-odd", "twenty-something", "two-day").
+ */
+const isQuantity = (w: string): boolean =>
+  /^\d+(?:-\d+){0,3}-[a-z]{1,20}$/.test(w) ||
+  /^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen|couple)-[a-z]{1,20}$/.test(
+    w,
+  );
+
 /** Words that describe a component rather than name it ("the same proxy", "the new worker"). */
 const DESCRIBING = new Set(
   'same new old other another main first second third last next previous current whole single only bad broken slow fast real own big small large default extra each every this that these those both either one two three failing faulty busy idle dead'.split(
@@ -1286,20 +1296,14 @@ function searchTermIn(raw: string): string | undefined {
   const words = [...text.matchAll(WORD)]
     .filter((m) => !/[#@]/.test(text[m.index - 1] ?? ''))
     .map((m) => (/^[a-z0-9]+(?:-[a-z0-9]+)+-+$/.test(m[0]) ? m[0].replace(/-+$/, '') : m[0]))
-    .filter((w) => !STOP.has(w) && !NOT_A_NAME.test(w) && w.length >= 3);
+    .filter((w) => !STOP.has(w) && !NOT_A_NAME.test(w) && w.length >= 3 && !isQuantity(w));
   // A name the person writes as a workload's ("the cart-api pods", "notifier pods in comms") is what
   // the question is about, before any other name they mention (a hunch about a dependency).
   const kinded = KINDED_NAME.exec(text)?.[1] ?? POSSESSIVE_NAME.exec(text)?.[1] ?? placedName(text);
   if (kinded && !STOP.has(kinded) && !NOT_A_NAME.test(kinded) && !/^\d/.test(kinded)) return kinded;
   // A number, a range or a date ("20-30 invoices", "2026-06-03") names nothing: a name has a letter.
-  // Nor does a quantity in words ("40-odd torrents", "5-minute window", "3-node pool").
   const named = words.filter(
-    (w) =>
-      /-|\d/.test(w) &&
-      /[a-z]/.test(w) &&
-      !/^\d+(?:[a-z]{1,2})?$/.test(w) &&
-      !/^\d+-[a-z]{1,20}$/.test(w) &&
-      !/^-|-$/.test(w),
+    (w) => /-|\d/.test(w) && /[a-z]/.test(w) && !/^\d+(?:[a-z]{1,2})?$/.test(w) && !/^-|-$/.test(w),
   );
   // A name written where a namespace goes ("the Redis in platform-data") is where to look, not
   // what; another pasted name is the object when there is one.

@@ -7,7 +7,6 @@ import {
   type Finding,
   outputs,
   type Read,
-  tableOf,
 } from './types.js';
 
 /** What a program says when a part of it that should run does not: "The daemons are not running". */
@@ -15,6 +14,9 @@ const NOT_RUNNING = /\b([A-Za-z][\w-]{0,40}(?: [A-Za-z][\w-]{0,40}){0,2}) (?:are
 /** A note that the scale-down was for a while only: a migration, maintenance, an upgrade. */
 const FOR_A_WHILE =
   /\bscaled? (?:down )?to (?:0|zero)\b[^\n]{0,160}?\b(?:for|during|until|while)\b|\b(?:for|during) (?:the )?(?:[\w.-]{1,40} ){0,3}(?:migration|maintenance|upgrade|backup|restore|cutover|change window)\b/i;
+/** A note that the Deployment is at zero for good: retired, replaced. */
+const FOR_GOOD =
+  /\bfor good\b|\bpermanent(?:ly)?\b|\bretired?\b|\breplaced by\b|\bdecommission|\bdeprecated\b|\bno longer (?:used|needed)\b/i;
 /** Words too common to tie a line to a workload. */
 const COMMON = new Set([
   'this',
@@ -67,9 +69,15 @@ export const leftScaledDownAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     const said = notRunning(ctx);
     if (!said) return [];
-    const events = tableOf(ctx.seen, 'get_events');
+    const events = outputs(ctx.seen, 'get_events', (o) => (o.args['namespace'] ?? ctx.ns) === ctx.ns).flatMap(
+      (o) => parseTable(o.content),
+    );
     for (const name of atZero(ctx)) {
-      const d = outputs(ctx.seen, 'describe_deployment', (o) => o.args['name'] === name).pop()?.content;
+      const d = outputs(
+        ctx.seen,
+        'describe_deployment',
+        (o) => o.args['name'] === name && (o.args['namespace'] ?? ctx.ns) === ctx.ns,
+      ).pop()?.content;
       if (!d || !/^Replicas:\s+0 desired/m.exec(d)) continue;
       const text = d.slice(0, 20_000).toLowerCase();
       // The words of the subject ("Phabricator daemons") that this Deployment's description holds and
@@ -84,13 +92,18 @@ export const leftScaledDownAnalyzer: Analyzer = {
         .slice(0, 20_000)
         .split('\n')
         .find((l) => FOR_A_WHILE.test(l));
+      // This Deployment's own scale-down to zero: its event, of its ReplicaSet (the name and a template hash).
       const down = events.find(
         (r) =>
-          /scaled down replica set/i.test(r['MESSAGE'] ?? '') &&
-          (r['MESSAGE'] ?? '').includes(`${name}-`) &&
-          /\bto 0\b/.test(r['MESSAGE'] ?? ''),
+          (r['OBJECT'] ?? '').toLowerCase() === `deployment/${name}` &&
+          new RegExp(
+            `scaled down replica set ${name.replace(/\./g, '\\.')}-[a-z0-9]{6,10} to 0\\b`,
+            'i',
+          ).test(r['MESSAGE'] ?? ''),
       );
       if (!note && !down) continue;
+      // Retired on purpose: the zero is the intended state, and a scale-up would bring it back.
+      if (FOR_GOOD.test(d.slice(0, 20_000))) continue;
       const from = Number(/\bfrom (\d{1,3})\b/.exec(down?.['MESSAGE'] ?? '')?.[1] ?? 0);
       const replicas = from > 0 ? from : 1;
       const line = `"${clip(said.line.trim(), 220)}"`;

@@ -634,22 +634,37 @@ const GLOSSES: readonly Gloss[] = [
   // Guide, "Purging Audit Trail Records"); with AUDIT SESSION every login writes a row there.
   {
     all: ['unable to extend table sys.aud$', 'tablespace'],
+    // Unified auditing's AUDSYS.AUD$UNIFIED lives in SYSAUX: another table, another remedy.
+    none: ['aud$unified'],
     means:
       "the database's audit trail (the table SYS.AUD$) has filled its tablespace: Oracle cannot extend the table because the tablespace's datafiles reached their maximum size (MAXSIZE; 32767 MB for a smallfile datafile of 8 KB blocks) or do not autoextend, and with auditing enabled (AUDIT SESSION) every login and audited statement must write an audit row, so those sessions fail with the error (ORA-02002: error while writing to audit trail) while the disk itself may have room; purge the audit trail (DBMS_AUDIT_MGMT, with a purge job from then on) or move it out of SYSTEM; more disk space does not lift a datafile's maximum size",
   },
   {
     all: ['unable to extend', 'in tablespace'],
-    none: ['sys.aud$'],
+    // ORA-01652, a temporary segment (a sort or hash spilling): the query's use of TEMP, not its datafiles.
+    none: ['sys.aud$', 'temp segment'],
     means:
       "Oracle cannot allocate the next extent in that tablespace: its datafiles reached their maximum size (MAXSIZE; 32767 MB for a smallfile datafile of 8 KB blocks) or do not autoextend, which is the tablespace's limit, not the disk's; add a datafile or raise MAXSIZE, or free space in the tablespace (purge what grew)",
   },
   // SMTP AUTH's reply 535 (RFC 4954, "535 5.7.8 Authentication credentials invalid"), as SwiftMailer and
   // Symfony Mailer ('Expected response code 235 but got code "535"'), Nodemailer ("Invalid login: 535") and
   // Postfix's SMTP client ("SASL authentication failed; server … said: 535") print it.
-  ...['got code "535"', 'got code 535', '535 5.7.8', 'invalid login: 535'].map(
-    (code): Gloss => ({ all: [code], symptom: true, means: SMTP_535 }),
-  ),
-  { all: ['sasl authentication failed', ' 535'], symptom: true, means: SMTP_535 },
+  // Microsoft 365 answers 535 5.7.139 when SMTP AUTH is turned off for the tenant or the mailbox
+  // (learn.microsoft.com, "Enable or disable SMTP AUTH in Exchange Online"): no password helps.
+  {
+    all: ['535 5.7.139'],
+    symptom: true,
+    means:
+      'the mail server (Microsoft 365) refused the login because SMTP AUTH (authenticated client submission) is turned off for the tenant or for this mailbox (reply 535 5.7.139, "SmtpClientAuthentication is disabled"), not because of the password: turn SMTP AUTH on for the mailbox (Exchange Online, SmtpClientAuthenticationDisabled false), or send through OAuth or another relay',
+  },
+  ...[
+    'got code "535"',
+    'got code 535',
+    '535 5.7.8',
+    'invalid login: 535',
+    'smtpauthenticationerror: (535',
+  ].map((code): Gloss => ({ all: [code], none: ['5.7.139'], symptom: true, means: SMTP_535 })),
+  { all: ['sasl authentication failed', ' 535'], none: ['5.7.139'], symptom: true, means: SMTP_535 },
   {
     all: ['wrongpass'],
     symptom: true,

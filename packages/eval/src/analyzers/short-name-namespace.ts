@@ -14,11 +14,12 @@ import {
 const LOOKUP_FAILED =
   /Temporary failure in name resolution|Name or service not known|no such host|ENOTFOUND|EAI_AGAIN|UnknownHostException|could not resolve host|nodename nor servname/i;
 /**
- * The host a failed lookup names, when it is a short name (no dot after it): `for host "x"`, `lookup x on`,
- * `ENOTFOUND x`, `resolve host: x`, `UnknownHostException: x`.
+ * The host a failed lookup names, when it is a short name (no dot after it): `for host "x"`, libpq's
+ * `could not translate host name "x"`, PHP's `getaddrinfo for x failed`, `lookup x on`, `ENOTFOUND x`,
+ * `resolve host: x`, `UnknownHostException: x`.
  */
 const SHORT_HOST =
-  /(?:\bhost[:=]?\s{0,3}["']?|\blookup\s|\bENOTFOUND\s|\bEAI_AGAIN\s|resolve host:?\s{0,3}["']?|UnknownHostException:?\s{0,3})([a-z][a-z0-9-]{0,62})(?![a-z0-9.-])/i;
+  /(?:\bhost name\s{0,3}["']?|\bhost(?! name)[:=]?\s{0,3}["']?|\bgetaddrinfo for\s|\blookup\s|\bENOTFOUND\s|\bEAI_AGAIN\s|resolve host:?\s{0,3}["']?|UnknownHostException:?\s{0,3})([a-z][a-z0-9-]{0,62})(?![a-z0-9.-])/i;
 /** A Kubernetes-style object name in a line: lowercase words joined by hyphens (`erp-fd`, `billing-api`). */
 const NAME = /(?<![\w.-])[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30}){1,6}(?![\w.-])/g;
 
@@ -33,14 +34,19 @@ interface Lookup {
 }
 
 /**
- * Whether a pod list shows the pod restarting (a restart count above zero, or a status other than
- * Running): a crashing container's failed lookup is the crash signature's (`containers/crash.ts`), which
+ * Whether a pod list shows the pod restarting (a status other than Running, or restarts without an age or
+ * within the last hour): a crashing container's failed lookup is the crash signature's (`containers/crash.ts`), which
  * says the same with the exit code.
  */
 function restarting(ctx: AnalyzerContext, pod: string): boolean {
-  return tableOf(ctx.seen, 'list_pods').some(
-    (r) => r['NAME'] === pod && (r['STATUS'] !== 'Running' || !/^0(?:\b|$)/.test(r['RESTARTS'] ?? '0')),
-  );
+  return tableOf(ctx.seen, 'list_pods').some((r) => {
+    if (r['NAME'] !== pod) return false;
+    if (r['STATUS'] !== 'Running') return true;
+    const restarts = r['RESTARTS'] ?? '0';
+    if (/^0(?:\s|$)/.test(restarts)) return false;
+    // kubectl's "1 (4d ago)": a restart hours or days ago is history, not a crash loop.
+    return !/\((?:\d{1,4}d|\d{1,3}h)[\dhms]{0,12} ago\)/.test(restarts);
+  });
 }
 
 /** Failed lookups of short names in the logs of running pods, at most one per pod. */
@@ -49,9 +55,11 @@ function lookups(ctx: AnalyzerContext): Lookup[] {
   for (const o of outputs(ctx.seen, 'get_pod_logs')) {
     if (o.args['previous'] === true || restarting(ctx, String(o.args['name'] ?? ''))) continue;
     const text = o.content.length > 200_000 ? o.content.slice(-200_000) : o.content;
+    // The newest failed lookup: an older one may be from before a fix.
     const line = text
       .split('\n')
-      .find((l) => l.length <= 2000 && LOOKUP_FAILED.test(l) && SHORT_HOST.test(l));
+      .filter((l) => l.length <= 2000 && LOOKUP_FAILED.test(l) && SHORT_HOST.test(l))
+      .pop();
     if (!line) continue;
     const host = SHORT_HOST.exec(line)![1]!.toLowerCase();
     const pod = String(o.args['name'] ?? '');

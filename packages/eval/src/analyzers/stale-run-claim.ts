@@ -1,3 +1,4 @@
+import { parseTable } from '../k8s-text.js';
 import { type Analyzer, clip, cronRunOf, type Finding, outputs, tableOf } from './types.js';
 
 /**
@@ -19,8 +20,12 @@ const SKIPPED_RUNNING =
   /\bskipp(?:ing|ed)\b[^\n]{0,160}?\b(?:state|status)(?: is)? ["'`]?running["'`]? since\b|\b(?:state|status)(?: is)? ["'`]?running["'`]? since\b[^\n]{0,160}?\bskipp(?:ing|ed)\b/i;
 /** The Job conditions of a run the Job controller ended before it finished (Kubernetes' Job reasons). */
 const JOB_KILLED = /^(?:DeadlineExceeded|BackoffLimitExceeded)$/;
+/** What a skip line names first: `Skipping task x`, `Skipping the job x`, `Skipping x:`. */
+const SKIPPED_NAME = /\bskipp(?:ing|ed)\s(?:(?:the\s)?(?:task|job|action)\s)?["'`]?([A-Za-z][\w.:-]{0,79})/i;
+/** Words a skip line uses that name no task. */
+const NOT_A_TASK = /^(?:the|a|an|this|that|it|task|job|action|state|status|run|is|because|since|as)$/i;
 /** A CronJob's Job: `<cronjob>-<scheduled time in minutes since the epoch>` (as `cronRunOf` reads a pod's). */
-const CRON_JOB = /^(.{1,52})-\d{8,10}$/;
+const CRON_JOB = /^(.{1,52})-(\d{8,10})$/;
 /** A pod still at work (a retry of the same run): the claim may be its. */
 const AT_WORK = /^(?:Running|Pending|ContainerCreating|PodInitializing|Init:)/;
 /** A run's pod that ended without finishing: killed for memory, failed. */
@@ -62,7 +67,12 @@ export const staleRunClaimAnalyzer: Analyzer = {
         break;
       }
       if (!found) {
-        const killed = killedRun(seen, String(o.args['name'] ?? ''), o.content);
+        const killed = killedRun(
+          seen,
+          String(o.args['name'] ?? ''),
+          String(o.args['namespace'] ?? ''),
+          o.content,
+        );
         if (killed) return [killed];
         continue;
       }
@@ -97,7 +107,12 @@ export const staleRunClaimAnalyzer: Analyzer = {
  * controller ended another run of the same CronJob before it finished (DeadlineExceeded: the Job's
  * activeDeadlineSeconds passed; BackoffLimitExceeded). The killed run had set the state and never reset it.
  */
-function killedRun(seen: Parameters<typeof outputs>[0], pod: string, content: string): Finding | undefined {
+function killedRun(
+  seen: Parameters<typeof outputs>[0],
+  pod: string,
+  ns: string,
+  content: string,
+): Finding | undefined {
   const run = cronRunOf(pod);
   if (!run) return undefined;
   const line = content
@@ -106,19 +121,27 @@ function killedRun(seen: Parameters<typeof outputs>[0], pod: string, content: st
     .filter((l) => l.length <= 4000 && SKIPPED_RUNNING.test(l))
     .pop();
   if (!line) return undefined;
-  const event = tableOf(seen, 'get_events').find((r) => {
-    const [kind, name] = (r['OBJECT'] ?? '').split('/');
-    return (
-      r['TYPE'] === 'Warning' &&
-      JOB_KILLED.test(r['REASON'] ?? '') &&
-      /^job$/i.test(kind ?? '') &&
-      name !== undefined &&
-      CRON_JOB.exec(name)?.[1] === run.cronJob
-    );
-  });
+  // A run of the same CronJob, in the same namespace, scheduled before the run that skips: only an earlier
+  // run can have left the state this one meets.
+  const event = outputs(seen, 'get_events', (o) => o.args['namespace'] === ns)
+    .flatMap((o) => parseTable(o.content))
+    .find((r) => {
+      const [kind, name] = (r['OBJECT'] ?? '').split('/');
+      const job = name === undefined ? undefined : CRON_JOB.exec(name);
+      return (
+        r['TYPE'] === 'Warning' &&
+        JOB_KILLED.test(r['REASON'] ?? '') &&
+        /^job$/i.test(kind ?? '') &&
+        job?.[1] === run.cronJob &&
+        Number(job[2]) < run.minute
+      );
+    });
   if (!event) return undefined;
   const job = (event['OBJECT'] ?? '').split('/')[1]!;
-  const what = [...line.matchAll(WHAT)].map((m) => m[1]!.replace(/[:.-]+$/, '')).find(Boolean);
+  // The task the line skips ("Skipping task x", "Skipping x:"), else the first thing it names.
+  const what = [SKIPPED_NAME.exec(line)?.[1], ...[...line.matchAll(WHAT)].map((m) => m[1])]
+    .map((w) => w?.replace(/[:.,;)-]+$/, ''))
+    .find((w) => w && !NOT_A_TASK.test(w));
   const since = /running["'`]? since ([^,;\n]{1,40})/i.exec(line)?.[1]?.trim();
   const said = `"${clip(line.trim(), 240)}"`;
   const killed = `${event['REASON']} on job ${job}${event['LAST SEEN'] ? ` ${event['LAST SEEN']} ago` : ''}: "${clip(event['MESSAGE'] ?? '', 120)}"`;

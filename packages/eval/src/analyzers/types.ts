@@ -945,7 +945,9 @@ export function ownerName(pod: string): string {
  * any other pod.
  */
 export function cronRunOf(pod: string): { cronJob: string; minute: number } | undefined {
-  const m = /^(.{1,52})-(\d{8,10})$/.exec(ownerName(pod));
+  // The minute right before the pod's suffix: a Deployment's pod whose name ends in a date
+  // (`backup-20260309-<hash>-<5>`) is no run.
+  const m = /^(.{1,52})-(\d{8,10})$/.exec(pod.replace(/-[bcdfghjklmnpqrstvwxz2-9]{5}$/, ''));
   return m ? { cronJob: m[1]!, minute: Number(m[2]) } : undefined;
 }
 

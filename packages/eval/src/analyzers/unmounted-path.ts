@@ -15,7 +15,11 @@ const SKIPS =
 /** An absolute path in a line, after a space, a quote, a bracket or an `=`; its first directory is read. */
 const ABS_PATH = /(?:^|[\s'"(=])\/([A-Za-z0-9._-]{1,100})\//g;
 /** Directories an image brings itself: a path there is the program's, not a volume's. */
-const SYSTEM_DIR = /^(?:usr|etc|var|tmp|bin|sbin|lib|lib64|opt|proc|sys|dev|run|root|home|app|boot|\.)$/;
+const SYSTEM_DIR = /^(?:usr|etc|var|tmp|bin|sbin|lib|lib64|opt|proc|sys|dev|run|root|home|app|boot|srv|\.)$/;
+/** An HTTP request's method right before a path: the path is a route, not a file. */
+const HTTP_METHOD = /\b(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\s{1,3}$/;
+/** The service account token Kubernetes mounts in every container: not a volume of the program's. */
+const TOKEN_MOUNT = /^\/var\/run\/secrets\//;
 /** A container's volume mount in describe_pod: `/data from pgdata (rw)`. */
 const MOUNT = /^\s+(\/\S{0,250}) from (\S{1,253}) \((?:rw|ro)\b/gm;
 
@@ -41,7 +45,8 @@ export const unmountedPathAnalyzer: Analyzer = {
       const container = o.args['container'];
       const mounts = containerSections(described.content)
         .filter((c) => !c.init && (container === undefined || c.name === container))
-        .flatMap((c) => [...c.body.matchAll(MOUNT)].map((m) => m[1]!));
+        .flatMap((c) => [...c.body.matchAll(MOUNT)].map((m) => m[1]!))
+        .filter((p) => !TOKEN_MOUNT.test(p));
       // A container with no volume at all is not one whose mounts moved.
       if (mounts.length === 0) continue;
       const lines = boundedLogLines(o.content);
@@ -50,7 +55,8 @@ export const unmountedPathAnalyzer: Analyzer = {
         if (l.length > 2000 || !SKIPS.test(l)) continue;
         for (const m of l.matchAll(ABS_PATH)) {
           const dir = m[1]!;
-          if (SYSTEM_DIR.test(dir)) continue;
+          if (SYSTEM_DIR.test(dir) || HTTP_METHOD.test(l.slice(Math.max(0, m.index - 12), m.index + 1)))
+            continue;
           const top = `/${dir}`;
           if (mounts.some((p) => p === top || p.startsWith(`${top}/`) || top.startsWith(`${p}/`))) continue;
           const list = byDir.get(top) ?? [];
