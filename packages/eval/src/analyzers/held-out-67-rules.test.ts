@@ -2,11 +2,11 @@
 // tools print; none names a product of the set unless the product's own message text is the signal).
 import { describe, expect, it } from 'vitest';
 import { botChallengeAnalyzer } from './bot-challenge.js';
-import { celeryNoWorkerAnalyzer } from './celery-no-worker.js';
 import { conntrackNeighbourAnalyzer } from './conntrack-neighbour.js';
 import { leftScaledDownAnalyzer } from './left-scaled-down.js';
 import { glossOf } from './log-glosses.js';
 import { ctx, expectBounded, log, observed, pods, table } from './observed.fixture.js';
+import { queueNoWorkerAnalyzer } from './queue-no-worker.js';
 import { unmountedPathAnalyzer } from './unmounted-path.js';
 
 describe('unmounted-path: work skipped for paths under a directory no volume is mounted at', () => {
@@ -243,10 +243,10 @@ describe('celery-no-worker: tasks queued to a Celery broker with no worker runni
   const INI = '[mail]\nport = 587\n[celery]\nbackend = redis://redis:6379/1\nbroker = redis://redis:6379/2\n';
 
   it('reads the pods and their ConfigMaps once a log says tasks were queued', () => {
-    expect(celeryNoWorkerAnalyzer.reads(ctx(NS, [listed(), queued]))).toEqual([
+    expect(queueNoWorkerAnalyzer.reads(ctx(NS, [listed(), queued]))).toEqual([
       { tool: 'describe_pod', args: { namespace: NS, name: WEB } },
     ]);
-    expect(celeryNoWorkerAnalyzer.reads(ctx(NS, [listed(), queued, describedPod(WEB, 'gunicorn')]))).toEqual([
+    expect(queueNoWorkerAnalyzer.reads(ctx(NS, [listed(), queued, describedPod(WEB, 'gunicorn')]))).toEqual([
       { tool: 'get_resource', args: { kind: 'ConfigMap', name: 'talks-cfg', namespace: NS } },
     ]);
   });
@@ -255,11 +255,12 @@ describe('celery-no-worker: tasks queued to a Celery broker with no worker runni
     ['an INI [celery] section', INI],
     ['CELERY_BROKER_URL', 'CELERY_BROKER_URL=redis://redis:6379/0\n'],
   ])('finds the broker in %s and no worker', (_, text) => {
-    const [f] = celeryNoWorkerAnalyzer.finds(
+    const [f] = queueNoWorkerAnalyzer.finds(
       ctx(NS, [listed(), queued, describedPod(WEB, 'gunicorn'), cfg(text)]),
     );
     expect(f?.object).toBe('the Celery worker');
-    expect(f?.cause).toContain('no Celery worker runs in cfp');
+    expect(f?.cause).toContain('queues its background work to Celery');
+    expect(f?.cause).toContain('no worker of that queue runs in cfp');
   });
 
   it.each([
@@ -282,7 +283,7 @@ describe('celery-no-worker: tasks queued to a Celery broker with no worker runni
     },
     { what: 'no queued line', seen: () => [listed(), describedPod(WEB, 'gunicorn'), cfg(INI)] },
   ])('finds nothing with $what', ({ seen }) => {
-    expect(celeryNoWorkerAnalyzer.finds(ctx(NS, seen()))).toEqual([]);
+    expect(queueNoWorkerAnalyzer.finds(ctx(NS, seen()))).toEqual([]);
   });
 });
 
@@ -340,5 +341,47 @@ describe('conntrack-neighbour: timeouts to a dependency on a node whose conntrac
     expect(
       conntrackNeighbourAnalyzer.finds(ctx(NS, [rows, client, nodeWith('kernel: eth0: link down'), scanner])),
     ).toEqual([]);
+  });
+});
+
+describe('queue-no-worker: the Laravel queue with no queue:work running (set 68)', () => {
+  const NS = 'billing';
+  const APP = 'ledger-dxbkwknxzr-mbvhb';
+  const listed = pods(NS, [[APP, '1/1', 'Running', '0', '3h']]);
+  const describedWith = (env: string, command?: string) =>
+    observed(
+      'describe_pod',
+      { namespace: NS, name: APP },
+      [
+        `Name:             ${APP}`,
+        'Containers:',
+        '  app:',
+        ...(command ? [`    Command:        ${command}`] : []),
+        '    State:          Running',
+        '    Environment:',
+        `      ${env}`,
+      ].join('\n'),
+    );
+  const queued = log(NS, APP, [
+    '[2026-03-11 16:40:12] production.INFO: Invoice 187 marked sent, email dispatched to queue default (connection: database)',
+    '[2026-03-12 08:00:01] production.WARNING: Health check: 214 pending jobs in queue default, oldest 6 days',
+  ]);
+
+  it('names the connection and the worker command nothing runs', () => {
+    const [f] = queueNoWorkerAnalyzer.finds(
+      ctx(NS, [listed, queued, describedWith('QUEUE_CONNECTION:  database')]),
+    );
+    expect(f?.object).toBe('the queue worker');
+    expect(f?.cause).toContain('QUEUE_CONNECTION=database');
+    expect(f?.cause).toContain('php artisan queue:work');
+    expect(f?.cause).toContain('214 pending jobs');
+  });
+
+  it.each([
+    ['the sync connection, which runs jobs in the request', 'QUEUE_CONNECTION:  sync', undefined],
+    ['a container that runs the worker', 'QUEUE_CONNECTION:  redis', 'php artisan queue:work --sleep=3'],
+    ['Horizon', 'QUEUE_CONNECTION:  redis', 'php artisan horizon'],
+  ])('finds nothing with %s', (_, env, command) => {
+    expect(queueNoWorkerAnalyzer.finds(ctx(NS, [listed, queued, describedWith(env, command)]))).toEqual([]);
   });
 });

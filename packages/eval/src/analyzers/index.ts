@@ -8,7 +8,6 @@ import { botChallengeAnalyzer } from './bot-challenge.js';
 import { bufferOverflowAnalyzer } from './buffer-overflow.js';
 import { cacheFillsLimitAnalyzer } from './cache-fills-limit.js';
 import { cacheStampedeAnalyzer } from './cache-stampede.js';
-import { celeryNoWorkerAnalyzer } from './celery-no-worker.js';
 import { celeryPrefetchAnalyzer } from './celery-prefetch.js';
 import { celeryVisibilityTimeoutAnalyzer } from './celery-visibility-timeout.js';
 import { cephSlowPeerAnalyzer } from './ceph-slow-peer.js';
@@ -97,9 +96,11 @@ import { incompleteChainAnalyzer } from './incomplete-chain.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { inotifyLimitAnalyzer } from './inotify-limit.js';
 import { intendedStateAnalyzer } from './intended-state.js';
+import { internalPublicUrlAnalyzer } from './internal-public-url.js';
 import { jobChangesAnalyzer } from './job-changes.js';
 import { jobDuplicateWorkAnalyzer } from './job-duplicate-work.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
+import { jvmDebugSuspendAnalyzer } from './jvm-debug-suspend.js';
 import { jvmDnsCacheAnalyzer } from './jvm-dns-cache.js';
 import { jvmEntropyAnalyzer } from './jvm-entropy.js';
 import { jvmHeapCapAnalyzer } from './jvm-heap-cap.js';
@@ -193,6 +194,7 @@ import { pumaWorkerTimeoutAnalyzer } from './puma-worker-timeout.js';
 import { pythonStdoutBufferedAnalyzer } from './python-stdout-buffered.js';
 import { queueBurstsAnalyzer } from './queue-bursts.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
+import { queueNoWorkerAnalyzer } from './queue-no-worker.js';
 import { queueWithoutWorkerAnalyzer } from './queue-without-worker.js';
 import { quietNamespaceLogsAnalyzer } from './quiet-namespace-logs.js';
 import { quietTailSearchAnalyzer } from './quiet-tail-search.js';
@@ -448,10 +450,14 @@ export const ANALYZERS: readonly Analyzer[] = [
   leftScaledDownAnalyzer,
   // Fetched pages that are bot protection's challenge page ("Just a moment...").
   botChallengeAnalyzer,
-  // Tasks queued to a Celery broker with no Celery worker running.
-  celeryNoWorkerAnalyzer,
+  // Work queued (Celery, the Laravel queue) with no worker of that queue running.
+  queueNoWorkerAnalyzer,
   // Timeouts to a dependency on a node whose conntrack table a scanning neighbour fills.
   conntrackNeighbourAnalyzer,
+  // A JVM held by the JDWP agent's suspend=y until a debugger attaches.
+  jvmDebugSuspendAnalyzer,
+  // A browser-facing address set to a cluster-internal name while an internal one exists beside it.
+  internalPublicUrlAnalyzer,
   // A queue consumer started from a cron file: it never finishes, the scheduled work stops.
   cronConsumerAnalyzer,
   // Requests that fail for one item whose upstream metadata lacks an id the downstream needs.

@@ -1,0 +1,110 @@
+// Table tests of the general rules written after held-out set 68's first contact (each reads what the
+// tools print; none names a product of the set unless the product's own message text is the signal).
+import { describe, expect, it } from 'vitest';
+import { internalPublicUrlAnalyzer } from './internal-public-url.js';
+import { jvmDebugSuspendAnalyzer } from './jvm-debug-suspend.js';
+import { ctx, expectBounded, log, observed } from './observed.fixture.js';
+
+describe('jvm-debug-suspend: a JVM held until a debugger attaches', () => {
+  const NS = 'mail';
+  const POD = 'mailbox-sm5grsdwk-mmhxm';
+  const OPTS = '-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=*:5005';
+  const described = (env: string) =>
+    observed(
+      'describe_pod',
+      { namespace: NS, name: POD },
+      [
+        `Name:             ${POD}`,
+        'Controlled By:    ReplicaSet/mailbox-sm5grsdwk',
+        'Containers:',
+        '  mailbox:',
+        '    State:          Waiting',
+        '    Environment:',
+        `      ${env}`,
+      ].join('\n'),
+    );
+  const listening = 'Listening for transport dt_socket at address: 5005';
+
+  it('keeps the agent with suspend=n in the variable the container sets', () => {
+    const [f] = jvmDebugSuspendAnalyzer.finds(
+      ctx(NS, [log(NS, POD, [listening], { previous: true }), described(`JAVA_OPTS:  -Xmx2g ${OPTS}`)]),
+    );
+    expect(f?.object).toBe('deployment mailbox');
+    expect(f?.fix).toEqual({
+      tool: 'set_env',
+      args: {
+        namespace: NS,
+        deployment: 'mailbox',
+        container: 'mailbox',
+        set: [{ name: 'JAVA_OPTS', value: `-Xmx2g ${OPTS.replace('suspend=y', 'suspend=n')}` }],
+      },
+      text: 'set JAVA_OPTS of mailbox/mailbox to suspend=n, so the JVM starts while the debug agent still listens',
+    });
+    expect(f?.cause).toContain('waits for a debugger');
+  });
+
+  it('reads the JVM\'s own "Picked up" line when the description is not read', () => {
+    const [f] = jvmDebugSuspendAnalyzer.finds(
+      ctx(NS, [log(NS, POD, [`Picked up JAVA_TOOL_OPTIONS: ${OPTS}`, listening])]),
+    );
+    expect(f?.cause).toContain('JAVA_TOOL_OPTIONS loads the JDWP debug agent with suspend=y');
+    expect(f?.fix).toBeUndefined();
+  });
+
+  it.each([
+    ['suspend=n', [`Picked up JAVA_TOOL_OPTIONS: ${OPTS.replace('suspend=y', 'suspend=n')}`, listening]],
+    ['no agent listening', [`Picked up JAVA_TOOL_OPTIONS: ${OPTS}`, 'Server started in 4 s']],
+  ])('finds nothing with %s', (_, lines) => {
+    expect(jvmDebugSuspendAnalyzer.finds(ctx(NS, [log(NS, POD, lines)]))).toEqual([]);
+  });
+});
+
+describe('internal-public-url: a browser-facing address set to a cluster-internal name', () => {
+  const NS = 'cloud';
+  const POD = 'files-7c9d5f6b8-x2k9p';
+  const set = (key: string, value: string) =>
+    `Config value '${key}' for app 'docs' is now set to '${value}', stored`;
+
+  it.each([
+    ['a short Service name', 'http://docs-server/'],
+    ['a cluster DNS name', 'http://docs-server.office.svc.cluster.local/'],
+  ])('finds %s in the public key beside an internal one', (_, value) => {
+    const [f] = internalPublicUrlAnalyzer.finds(
+      ctx(NS, [
+        log(NS, POD, [
+          set('EditorUrl', value),
+          set('EditorInternalUrl', 'http://docs-server.office.svc.cluster.local/'),
+        ]),
+      ]),
+    );
+    expect(f?.object).toBe('the EditorUrl setting');
+    expect(f?.cause).toContain("hands to users' browsers");
+  });
+
+  it.each([
+    [
+      'a public address',
+      [set('EditorUrl', 'https://docs.example.com/'), set('EditorInternalUrl', 'http://docs/')],
+    ],
+    ['no internal address beside it', [set('EditorUrl', 'http://docs/')]],
+    ['env-style keys', ['EDITOR_URL=https://docs.example.com', 'EDITOR_INTERNAL_URL=http://docs']],
+  ])('finds nothing with %s', (_, lines) => {
+    expect(internalPublicUrlAnalyzer.finds(ctx(NS, [log(NS, POD, lines)]))).toEqual([]);
+  });
+
+  it('reads env-style keys too', () => {
+    const [f] = internalPublicUrlAnalyzer.finds(
+      ctx(NS, [log(NS, POD, ['EDITOR_URL=http://docs', 'EDITOR_INTERNAL_URL=http://docs'])]),
+    );
+    expect(f?.object).toBe('the EDITOR_URL setting');
+  });
+
+  it('does bounded work on long lines of keys', () => {
+    const bad = Array.from({ length: 400 }, () => `${'aUrl='.repeat(380)}`);
+    const benign = Array.from({ length: 400 }, () => 'x'.repeat(1900));
+    expectBounded(
+      () => internalPublicUrlAnalyzer.finds(ctx(NS, [log(NS, POD, bad)])),
+      () => internalPublicUrlAnalyzer.finds(ctx(NS, [log(NS, POD, benign)])),
+    );
+  });
+});
