@@ -94,10 +94,8 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // Measured this session after its first contact; the misses below have no rule yet (see its README).
   'scenarios-held-out-67': ['negative-jackett-no-password-banner-behind-oauth2-proxy'],
   'scenarios-held-out-68': [
-    'jellyseerr-sync-401-after-jellyfin-rebuild',
     'npm-renewals-fail-https-nodeport-changed',
     'rocketmq-broker-busy-from-forgotten-load-test',
-    'sabnzbd-fed-torrent-links-by-autograbber',
   ],
   'scenarios-held-out-66': [
     'lidarr-import-fails-autofs-path-expired',

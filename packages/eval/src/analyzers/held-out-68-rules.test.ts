@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { internalPublicUrlAnalyzer } from './internal-public-url.js';
 import { jvmDebugSuspendAnalyzer } from './jvm-debug-suspend.js';
-import { ctx, expectBounded, log, observed } from './observed.fixture.js';
+import { glossOf } from './log-glosses.js';
+import { ctx, expectBounded, log, observed, table } from './observed.fixture.js';
+import { tokenAfterRebuildAnalyzer } from './token-after-rebuild.js';
 
 describe('jvm-debug-suspend: a JVM held until a debugger attaches', () => {
   const NS = 'mail';
@@ -106,5 +108,59 @@ describe('internal-public-url: a browser-facing address set to a cluster-interna
       () => internalPublicUrlAnalyzer.finds(ctx(NS, [log(NS, POD, bad)])),
       () => internalPublicUrlAnalyzer.finds(ctx(NS, [log(NS, POD, benign)])),
     );
+  });
+});
+
+describe("token-after-rebuild: a client's 401s from a server set up again on new data", () => {
+  const NS = 'media';
+  const CLIENT = 'requests-5xsrpqdvb-r2hk7';
+  const listed = observed(
+    'list_deployments',
+    { namespace: NS },
+    table([
+      ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
+      ['requests', '1/1', '1', '1', '300d'],
+      ['mediaserver', '1/1', '1', '1', '2d'],
+    ]),
+  );
+  const refused = log(NS, CLIENT, [
+    '[error][Mediaserver API]: Something went wrong while getting library content: Request failed with status code 401',
+  ]);
+  const described = (cause: string) =>
+    observed(
+      'describe_deployment',
+      { namespace: NS, name: 'mediaserver' },
+      [
+        'Name:                   mediaserver',
+        `Annotations:            kubernetes.io/change-cause=${cause}`,
+      ].join('\n'),
+    );
+
+  it("asks for the server's description, then names the stale key", () => {
+    expect(tokenAfterRebuildAnalyzer.reads(ctx(NS, [listed, refused]))).toEqual([
+      { tool: 'describe_deployment', args: { namespace: NS, name: 'mediaserver' } },
+    ]);
+    const [f] = tokenAfterRebuildAnalyzer.finds(
+      ctx(NS, [listed, refused, described('mediaserver 10.10 on new config volume media-config-v2')]),
+    );
+    expect(f?.object).toBe('deployment requests');
+    expect(f?.cause).toContain('set up again on new data');
+  });
+
+  it.each(['mediaserver 10.10.6 (image bump)', 'raise memory to 4Gi'])(
+    'finds nothing when the server did not start over: %s',
+    (cause) => {
+      expect(tokenAfterRebuildAnalyzer.finds(ctx(NS, [listed, refused, described(cause)]))).toEqual([]);
+    },
+  );
+});
+
+describe('gloss: a .torrent link handed to a Usenet downloader', () => {
+  it("reads SABnzbd's refusal of a torrent as an NZB", () => {
+    expect(
+      glossOf(
+        'WARNING::[nzbparser:239] Invalid NZB file Some.Show.S02E03.torrent, skipping (reason=not well-formed)',
+      )?.means,
+    ).toMatch(/\.torrent file was handed to a Usenet downloader/);
   });
 });

@@ -268,6 +268,7 @@ import { suspendedCleanupAnalyzer } from './suspended-cleanup.js';
 import { threadDiedOomAnalyzer } from './thread-died-oom.js';
 import { threadPoolExhaustedAnalyzer } from './thread-pool-exhausted.js';
 import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
+import { tokenAfterRebuildAnalyzer } from './token-after-rebuild.js';
 import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
 import type { Analyzer } from './types.js';
@@ -458,6 +459,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   jvmDebugSuspendAnalyzer,
   // A browser-facing address set to a cluster-internal name while an internal one exists beside it.
   internalPublicUrlAnalyzer,
+  // A client's 401s from a server set up again on new data: its API key is stale.
+  tokenAfterRebuildAnalyzer,
   // A queue consumer started from a cron file: it never finishes, the scheduled work stops.
   cronConsumerAnalyzer,
   // Requests that fail for one item whose upstream metadata lacks an id the downstream needs.

@@ -646,6 +646,14 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "Oracle cannot allocate the next extent in that tablespace: its datafiles reached their maximum size (MAXSIZE; 32767 MB for a smallfile datafile of 8 KB blocks) or do not autoextend, which is the tablespace's limit, not the disk's; add a datafile or raise MAXSIZE, or free space in the tablespace (purge what grew)",
   },
+  // A Usenet downloader (SABnzbd, NZBGet) reads NZB files only (an XML index of Usenet articles); a
+  // .torrent file is bencoded, so its parser refuses it at the first byte (SABnzbd: "Invalid NZB file …,
+  // not well-formed (invalid token), line=1"; "Unusable NZB file").
+  {
+    all: ['.torrent', 'nzb'],
+    means:
+      "a .torrent file was handed to a Usenet downloader: it fetches and parses NZB files only (an XML index of Usenet articles), so every torrent link fails as an invalid NZB at its first byte; the links come from a torrent tracker's feed that whatever adds them (an RSS grabber, an indexer in the download chain) was pointed at. Point that grabber at an NZB indexer's feed, or send torrent links to a torrent client; the downloader and its Usenet servers are not at fault",
+  },
   // SMTP AUTH's reply 535 (RFC 4954, "535 5.7.8 Authentication credentials invalid"), as SwiftMailer and
   // Symfony Mailer ('Expected response code 235 but got code "535"'), Nodemailer ("Invalid login: 535") and
   // Postfix's SMTP client ("SASL authentication failed; server … said: 535") print it.
