@@ -14,7 +14,9 @@ import {
  * browser check ("Checking your browser before accessing") and DDoS-Guard's. A saved or logged page title.
  */
 const CHALLENGE_TITLE =
-  /\btitle\s{0,3}[=:]\s{0,3}["']?(?:Just a moment\.{3}|Attention Required! \| Cloudflare|Checking your browser|DDoS-Guard)/i;
+  /(?:\btitle"?\s{0,3}[=:]\s{0,3}["']?|<title>)(?:Just a moment\.{3}|Attention Required! \| Cloudflare|Checking your browser before accessing|DDoS-Guard)/i;
+/** A page title in a log line: `title="…"`, `"title":"…"`, `<title>…`. */
+const ANY_TITLE = /\btitle"?\s{0,3}[=:]|<title>/i;
 /** Cloudflare's response header on a challenged request (`cf-mitigated: challenge`). */
 const CF_MITIGATED = /\bcf-mitigated\s{0,3}[=:]\s{0,3}challenge\b/i;
 
@@ -41,7 +43,9 @@ export const botChallengeAnalyzer: Analyzer = {
       const challenged = lines.filter((l) => CHALLENGE_TITLE.test(l));
       if (challenged.length < (header ? 1 : 2)) continue;
       // Other pages whose titles came through: the fetcher works, only protected sites answer so.
-      const fine = lines.filter((l) => /\btitle\s{0,3}[=:]/i.test(l) && !CHALLENGE_TITLE.test(l)).length;
+      const fine = lines.filter((l) => ANY_TITLE.test(l) && !CHALLENGE_TITLE.test(l)).length;
+      // Whose protection it is: DDoS-Guard names itself in its title; the others are Cloudflare's.
+      const vendor = challenged.every((l) => /DDoS-Guard/i.test(l)) ? 'DDoS-Guard' : 'Cloudflare';
       const pod = String(o.args['name'] ?? '');
       const owner = podDeployment(pod);
       const last = `"${clip(challenged[challenged.length - 1]!.trim(), 200)}"`;
@@ -49,7 +53,7 @@ export const botChallengeAnalyzer: Analyzer = {
         {
           weight: 88 + bonus(pod, ctx.hints),
           object: owner ? `deployment ${owner}` : `pod ${pod}`,
-          cause: `${pod} saves bot protection's challenge page instead of the pages it fetches: ${challenged.length} page${challenged.length === 1 ? '' : 's'} came back titled "Just a moment..." or the like (the last ${last})${header ? `, and a request to such a site was answered with Cloudflare's challenge header ("${clip(header.trim(), 160)}")` : ''}${fine > 0 ? `, while ${fine} other page${fine === 1 ? '' : 's'} came through with their own titles` : ''}. Cloudflare's bot protection challenges clients it scores as bots, a headless browser and above all requests from a hosting provider's or datacenter's IP range, which the cluster's egress IP is, so sites behind it send the challenge where a home connection got the page; the fetcher does not crash, it stores what it is served`,
+          cause: `${pod} saves bot protection's challenge page instead of the pages it fetches: ${challenged.length} page${challenged.length === 1 ? '' : 's'} came back titled "Just a moment..." or the like (the last ${last})${header ? `, and a request to such a site was answered with Cloudflare's challenge header ("${clip(header.trim(), 160)}")` : ''}${fine > 0 ? `, while ${fine} other page${fine === 1 ? '' : 's'} came through with their own titles` : ''}. ${vendor}'s bot protection challenges clients it scores as bots, a headless browser and above all requests from a hosting provider's or datacenter's IP range, which the cluster's egress IP is, so sites behind it send the challenge where a home connection got the page; the fetcher does not crash, it stores what it is served`,
           evidence: [
             `get_pod_logs ${pod}: ${last}`,
             ...(header ? [`logs: "${clip(header.trim(), 160)}"`] : []),

@@ -14,14 +14,24 @@ import {
 
 /** The kernel's message when the connection tracking table is full (net/netfilter/nf_conntrack_core.c). */
 const CONNTRACK_FULL = /nf_conntrack: table full, dropping packet/;
-/** A failed connection that timed out, as clients log it. */
-const TIMED_OUT = /\btimed? ?out\b|\btimeout\b/i;
 /**
- * A program that sweeps many addresses: a network scanner (nmap, arp-scan, masscan, zmap) or a sweep of
- * a /8 to /24 range or of thousands of hosts.
+ * A connection that timed out, as clients log it ("timed out", "i/o timeout", ETIMEDOUT, "timeout
+ * waiting"), not a configured timeout ("connect timeout 5s").
+ */
+const TIMED_OUT =
+  /\btimed[ -]?out\b|\bi\/o timeout\b|\bETIMEDOUT\b|\btimeout (?:error|exceeded|expired|waiting|while|after|reading|connecting)\b|\bdeadline exceeded\b/i;
+/** How recent the node's kernel message must be to explain today's timeouts: last seen within the hour. */
+const RECENT_SECONDS = 3600;
+/**
+ * A program that sweeps many addresses: a scanner's or a scan's line that names a /8 to /24 range or
+ * hundreds of hosts (a scanner merely named, or a pinger of a few hosts, is not one).
  */
 const SWEEP =
-  /\b(?:nmap|arp-scan|masscan|zmap|fping)\b|\b(?:scan|sweep)\w{0,4}\b[^\n]{0,120}?(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/(?:[89]|1\d|2[0-4])\b|\b\d{4,9} hosts\b)/i;
+  /\b(?:nmap|arp-scan|masscan|zmap|scan\w{0,4}|sweep\w{0,4})\b[^\n]{0,120}?(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/(?:[89]|1\d|2[0-4])\b|\b(?:[2-9]\d{2}|\d{4,9}) hosts\b)/i;
+
+/** A node warning that the conntrack table is full, last seen within the hour. */
+const fullNow = (w: ReturnType<typeof nodeWarnings>[number]): boolean =>
+  CONNTRACK_FULL.test(w.message) && w.lastSeenSeconds !== undefined && w.lastSeenSeconds <= RECENT_SECONDS;
 
 interface Row {
   readonly name: string;
@@ -79,7 +89,7 @@ export const conntrackNeighbourAnalyzer: Analyzer = {
     if (!t || !node) return [];
     const described = outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === node).pop();
     if (!described) return [{ tool: 'describe_node', args: { name: node } }];
-    if (!nodeWarnings(described.content).some((w) => CONNTRACK_FULL.test(w.message))) return [];
+    if (!nodeWarnings(described.content).some(fullNow)) return [];
     const logged = new Set(outputs(ctx.seen, 'get_pod_logs').map((o) => String(o.args['name'])));
     return podRows(ctx)
       .filter(
@@ -97,9 +107,7 @@ export const conntrackNeighbourAnalyzer: Analyzer = {
     const node = t?.target[0]?.node;
     if (!t || !node) return [];
     const described = outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === node).pop();
-    const full = described
-      ? nodeWarnings(described.content).find((w) => CONNTRACK_FULL.test(w.message))
-      : undefined;
+    const full = described ? nodeWarnings(described.content).find(fullNow) : undefined;
     if (!full) return [];
     const target = ownerName(t.target[0]!.name);
     // The neighbour that sweeps: a pod of the namespace on the same node whose log scans many addresses.

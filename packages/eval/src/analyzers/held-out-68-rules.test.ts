@@ -49,7 +49,7 @@ describe('jvm-debug-suspend: a JVM held until a debugger attaches', () => {
     const [f] = jvmDebugSuspendAnalyzer.finds(
       ctx(NS, [log(NS, POD, [`Picked up JAVA_TOOL_OPTIONS: ${OPTS}`, listening])]),
     );
-    expect(f?.cause).toContain('JAVA_TOOL_OPTIONS loads the JDWP debug agent with suspend=y');
+    expect(f?.cause).toContain('JAVA_TOOL_OPTIONS loads the JDWP debug agent so that it suspends the JVM');
     expect(f?.fix).toBeUndefined();
   });
 

@@ -9,7 +9,10 @@ const URL_SETTING =
 /** A host a browser cannot reach from outside: a short Service name, or a cluster DNS name. */
 const CLUSTER_HOST = /^(?:[a-z0-9-]{1,63}|[a-z0-9.-]{1,200}\.(?:svc|svc\.cluster\.local|cluster\.local))$/i;
 
-/** A key without case, underscores and dots: `EDITOR_URL` and `editorUrl` are one. */
+/**
+ * A key without case, underscores and dots: `EDITOR_URL` and `editorUrl` are one; `PUBLIC_URL` and
+ * `INTERNAL_URL` are twins once "public" and "internal" are taken out.
+ */
 const bare = (key: string) => key.replace(/[_.]/g, '').toLowerCase();
 
 /**
@@ -36,7 +39,9 @@ export const internalPublicUrlAnalyzer: Analyzer = {
         if (/internal/i.test(key) || !/url|address|host/i.test(key)) continue;
         // The same key with "Internal" in it: the program keeps a second address for its own calls.
         const internalKey = [...settings.keys()].find(
-          (k) => /internal/i.test(k) && bare(k.replace(/internal/i, '')) === bare(key),
+          (k) =>
+            /internal/i.test(k) &&
+            bare(k.replace(/internal/i, '')) === bare(key.replace(/public|external/i, '')),
         );
         if (!internalKey) continue;
         let host: string;
@@ -45,7 +50,8 @@ export const internalPublicUrlAnalyzer: Analyzer = {
         } catch {
           continue;
         }
-        if (!CLUSTER_HOST.test(host)) continue;
+        // localhost is another mistake (the browser's own machine), not a cluster name.
+        if (!CLUSTER_HOST.test(host) || host === 'localhost') continue;
         const pod = String(o.args['name'] ?? '');
         const quoted = `"${clip(line.trim(), 200)}"`;
         return [

@@ -21,15 +21,25 @@ import {
  * "email dispatched to queue default", "214 pending jobs in queue default".
  */
 const QUEUED =
-  /\b(?:tasks?|jobs?)\s(?:\w{1,20}\s)?(?:queued|enqueued|sent to the queue)\b|\b(?:queued|enqueued)\s\d{1,9}\s(?:\w{1,20}\s)?(?:tasks?|jobs?)\b|\bdispatched to (?:the )?queue\b|\b\d{1,9} pending jobs\b/i;
+  /\b(?:tasks?|jobs?)\s(?:\w{1,20}\s)?(?:queued|enqueued|sent to the queue)\b|\b(?:queued|enqueued)\s\d{1,9}\s(?:\w{1,20}\s)?(?:tasks?|jobs?)\b|\bdispatched to (?:the )?queue\b|\b[1-9]\d{0,8} pending jobs\b/i;
 /**
  * A Celery broker in a configuration: `CELERY_BROKER_URL`, `broker_url`, or an INI section's `broker =`
  * under `[celery]` (read line by line).
  */
-const CELERY_BROKER = /^\s*(?:CELERY_BROKER(?:_URL)?|broker_url)\s{0,3}[:=]\s{0,3}(\S{1,300})/im;
+const CELERY_BROKER =
+  /^[ \t]{0,40}(?:CELERY_BROKER(?:_URL)?|broker_url)[ \t]{0,3}[:=][ \t]{0,3}(\S[^\n]{0,300})/im;
 /** Laravel's queue connection (`QUEUE_CONNECTION`, `QUEUE_DRIVER` before Laravel 5.7), when it is a real queue. */
 const LARAVEL_QUEUE =
-  /^\s*(?:QUEUE_CONNECTION|QUEUE_DRIVER)\s{0,3}[:=]\s{0,3}["']?(?!sync\b|null\b)([\w-]{1,40})/im;
+  /^[ \t]{0,40}(QUEUE_CONNECTION|QUEUE_DRIVER)[ \t]{0,3}[:=][ \t]{0,3}["']?([\w-]{1,40})/im;
+/** A value the tools print for a variable taken from a Secret or a ConfigMap key. */
+const REFERENCE = /^<set to the key '([^']{1,100})' (?:in|of) (secret|config map) '([^']{1,100})'>/;
+
+/** A setting's value as the cause quotes it: a reference to a Secret's key said in words. */
+function settingValue(raw: string): string {
+  const ref = REFERENCE.exec(raw.trim());
+  if (ref) return `(from key ${ref[1]} of ${ref[2] === 'secret' ? 'Secret' : 'ConfigMap'} ${ref[3]})`;
+  return raw.trim().split(/\s/)[0]!;
+}
 
 /** A queue system the application hands work to, and what runs its workers. */
 interface QueueKind {
@@ -37,6 +47,8 @@ interface QueueKind {
   readonly name: string;
   /** The setting that names the queue, read from a configuration text; undefined when it is not there. */
   setting(text: string): string | undefined;
+  /** Whether a text sets the variable at all (whatever its value): a container's own value wins over envFrom. */
+  declared(text: string): boolean;
   /** Whether a container's command and arguments run a worker of this queue. */
   worker(run: string): boolean;
   /** The worker's command, for the advice. */
@@ -48,7 +60,7 @@ const KINDS: readonly QueueKind[] = [
     name: 'Celery',
     setting: (text) => {
       const direct = CELERY_BROKER.exec(text.slice(0, 50_000))?.[1];
-      if (direct) return `broker ${direct}`;
+      if (direct) return `broker ${settingValue(direct)}`;
       let inCelery = false;
       for (const l of text.slice(0, 50_000).split('\n')) {
         const section = /^\s*\[([\w.-]{1,60})\]\s*$/.exec(l);
@@ -61,6 +73,7 @@ const KINDS: readonly QueueKind[] = [
       }
       return undefined;
     },
+    declared: (text) => CELERY_BROKER.test(text.slice(0, 50_000)),
     worker: (run) => /\bcelery\b/i.test(run) && /\bworker\b/i.test(run),
     command: 'celery worker',
   },
@@ -70,12 +83,19 @@ const KINDS: readonly QueueKind[] = [
     name: 'the Laravel queue',
     setting: (text) => {
       const m = LARAVEL_QUEUE.exec(text.slice(0, 50_000));
-      return m ? `QUEUE_CONNECTION=${m[1]}` : undefined;
+      // `sync` runs each job in the request, `null` discards it: neither waits for a worker.
+      return m && !/^(?:sync|null)$/i.test(m[2]!) ? `${m[1]}=${m[2]}` : undefined;
     },
+    declared: (text) => LARAVEL_QUEUE.test(text.slice(0, 50_000)),
     worker: (run) => /\bqueue:(?:work|listen)\b|\bhorizon\b/i.test(run),
     command: 'php artisan queue:work',
   },
 ];
+
+/** A workload named for a queue's worker (`talks-worker`, `app-celery`, `horizon`). */
+const WORKER_NAME = /(?:^|-)(?:celery|worker|workers|horizon)(?:-|$)/;
+/** Celery's scheduler and monitors, named like its workers but running none. */
+const NOT_A_WORKER = /(?:^|-)(?:beat|exporter|flower)(?:-|$)/;
 
 interface Broker {
   readonly kind: QueueKind;
@@ -155,8 +175,7 @@ export const queueNoWorkerAnalyzer: Analyzer = {
     const pods = running(ctx);
     if (pods.length === 0) return [];
     // A pod named for a worker, or one whose container runs one: the work has a consumer.
-    if (pods.some((p) => /(?:^|-)(?:celery|worker|workers|queue|horizon)(?:-|$)/.test(ownerName(p))))
-      return [];
+    if (pods.some((p) => WORKER_NAME.test(ownerName(p)) && !NOT_A_WORKER.test(ownerName(p)))) return [];
     const described = outputs(ctx.seen, 'describe_pod', (o) => pods.includes(String(o.args['name'])));
     const commands: string[] = [];
     const runs: string[] = [];
@@ -173,15 +192,18 @@ export const queueNoWorkerAnalyzer: Analyzer = {
         const env = queueIn(c.body);
         if (env && !broker) broker = { ...env, where: `pod ${pod}`, read: `describe_pod ${pod}` };
       }
+      // A variable the containers set themselves wins over the same one from an envFrom ConfigMap.
+      const own = containerSections(d.content).map((c) => c.body);
       for (const cm of [...configMapVolumes(d.content), ...envFromConfigMaps(d.content)]) {
         const text = configMapText(ctx.seen, cm, ctx.ns);
         const found = text ? queueIn(text) : undefined;
-        if (found && !broker)
+        if (found && !broker && !own.some((b) => found.kind.declared(b)))
           broker = { ...found, where: `ConfigMap ${cm}`, read: `get_resource ConfigMap ${cm}` };
       }
     }
-    // Only pods whose commands were read: an undescribed pod may be the worker.
-    if (!broker || described.length < new Set(pods.map((p) => ownerName(p))).size) return [];
+    // Every workload's commands read: an undescribed workload may be the worker.
+    const describedOwners = new Set(described.map((d) => ownerName(String(d.args['name']))));
+    if (!broker || pods.some((p) => !describedOwners.has(ownerName(p)))) return [];
     const { kind } = broker;
     if (runs.some((r) => kind.worker(r))) return [];
     const line = `"${clip(queued.line.trim(), 200)}"`;
