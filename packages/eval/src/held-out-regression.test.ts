@@ -96,11 +96,9 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-69': [
     'canal-binlog-dump-through-maxscale-readwritesplit',
     'drupal-cron-mail-fails-slim-drush-image-no-sendmail',
-    'firezone-external-url-mismatch-websocket-origin',
     'negative-supervisor-emby-addon-device-access-warning',
     'negative-vernemq-message-rate-warning-after-auth-outage',
     'openobserve-drops-backfilled-logs-older-than-ingest-window',
-    'rustdesk-rendezvous-scaled-to-zero-behind-web-proxy',
     'yourls-database-never-created-on-new-mariadb',
   ],
   'scenarios-held-out-68': [

@@ -164,3 +164,19 @@ describe('gloss: a .torrent link handed to a Usenet downloader', () => {
     ).toMatch(/\.torrent file was handed to a Usenet downloader/);
   });
 });
+
+describe('glosses of set 69: a Phoenix origin check, MySQL 1049, a missing sendmail', () => {
+  it.each([
+    ['[error] Could not check origin for Phoenix.Socket transport.', /Origin .* external URL/],
+    ["PDOException: SQLSTATE[HY000] [1049] Unknown database 'links_prod'", /has no database of that name/],
+    ['sh: 1: /usr/sbin/sendmail: not found', /image it runs in has no sendmail/],
+  ])('reads %s', (line, meaning) => {
+    expect(glossOf(line)?.means).toMatch(meaning);
+  });
+
+  it('leaves a sendmail_path setting that names a missing file to other rules', () => {
+    expect(glossOf('sendmail_path = /usr/sbin/sendmail -t -i (file not found)')?.means ?? '').not.toMatch(
+      /has no sendmail/,
+    );
+  });
+});

@@ -646,6 +646,28 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "Oracle cannot allocate the next extent in that tablespace: its datafiles reached their maximum size (MAXSIZE; 32767 MB for a smallfile datafile of 8 KB blocks) or do not autoextend, which is the tablespace's limit, not the disk's; add a datafile or raise MAXSIZE, or free space in the tablespace (purge what grew)",
   },
+  // Phoenix refuses a WebSocket (and LiveView) whose Origin header is not the endpoint's configured host
+  // (`check_origin`, by default the host of the endpoint's `url`; hexdocs.pm, Phoenix.Endpoint, "check_origin").
+  {
+    all: ['could not check origin for phoenix.socket transport'],
+    means:
+      "Phoenix refused the browser's WebSocket because its Origin (the host name the browser loaded the page from) is not the host the application is configured with: the endpoint's external URL (EXTERNAL_URL, PHX_HOST or the endpoint's url host, which check_origin compares against) still names another host name or domain, so every live page and socket fails while plain HTTP works; set the external URL to the host name users open",
+  },
+  // MySQL and MariaDB error 1049 (ER_BAD_DB_ERROR): the server has no database of that name. The images' init
+  // scripts (/docker-entrypoint-initdb.d, MYSQL_DATABASE) run only when the data directory is empty.
+  {
+    all: ['1049', 'unknown database'],
+    means:
+      "the database server has no database of that name: it was never created on this server (an init script such as /docker-entrypoint-initdb.d or MYSQL_DATABASE runs only on the first start of an empty data directory, so a server that already had data, or a move to a new server, skips it; most applications do not create their database themselves) or the name is wrong; create it (CREATE DATABASE, with the user's grants) or point the application at the right name. The server and the credentials are not what fails",
+  },
+  // A program that sends mail through the sendmail binary (PHP's mail(), cron's MAILTO) in an image that has
+  // none: the shell reports the command not found.
+  {
+    all: ['sendmail', 'not found'],
+    none: ['sendmail_path'],
+    means:
+      "the program sends mail through the sendmail command (PHP's mail() runs sendmail_path, /usr/sbin/sendmail), and the image it runs in has no sendmail: a slim or CLI image without a mail transfer agent, so every mail fails while the rest works; install a sendmail-compatible client in that image (msmtp, ssmtp) pointed at the relay, or configure the program to send over SMTP",
+  },
   // A Usenet downloader (SABnzbd, NZBGet) reads NZB files only (an XML index of Usenet articles); a
   // .torrent file is bencoded, so its parser refuses it at the first byte (SABnzbd: "Invalid NZB file …,
   // not well-formed (invalid token), line=1"; "Unusable NZB file").

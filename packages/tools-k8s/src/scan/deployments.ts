@@ -37,7 +37,7 @@ export const deploymentsAnalyzer: Analyzer = {
           out.push({
             ...base,
             reason: 'ScaledToZero',
-            message: `deployment ${name} is scaled to 0 replicas, so service ${fronted.join(', ')} has no pods behind it`,
+            message: `deployment ${name} is scaled to 0 replicas, so service ${fronted.join(', ')} has no pods behind it (no endpoints)`,
             evidence: [`spec.replicas 0; services selecting its pods: ${fronted.join(', ')}`],
             next: `get_events namespace=${ns}`,
             fix: `scale deployment ${name} back up`,

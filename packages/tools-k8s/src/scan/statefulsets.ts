@@ -103,7 +103,7 @@ export const statefulSetsAnalyzer: Analyzer = {
           out.push({
             ...base,
             reason: 'ScaledToZero',
-            message: `statefulset ${name} is scaled to 0 replicas, so service ${fronted.map((x) => x.metadata.name).join(', ')} has no pods behind it`,
+            message: `statefulset ${name} is scaled to 0 replicas, so service ${fronted.map((x) => x.metadata.name).join(', ')} has no pods behind it (no endpoints)`,
             evidence: [
               `spec.replicas 0; services selecting its pods: ${fronted.map((x) => x.metadata.name).join(', ')}`,
             ],
