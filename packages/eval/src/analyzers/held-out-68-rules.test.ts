@@ -174,6 +174,12 @@ describe('glosses of set 69: a Phoenix origin check, MySQL 1049, a missing sendm
     expect(glossOf(line)?.means).toMatch(meaning);
   });
 
+  it("leaves a relay's unknown recipient alone", () => {
+    expect(glossOf('sendmail[812]: 550 5.1.1 <x@example.com>... User not found')?.means ?? '').not.toMatch(
+      /has no sendmail/,
+    );
+  });
+
   it('leaves a sendmail_path setting that names a missing file to other rules', () => {
     expect(glossOf('sendmail_path = /usr/sbin/sendmail -t -i (file not found)')?.means ?? '').not.toMatch(
       /has no sendmail/,

@@ -51,6 +51,10 @@ const KESTREL_HEARTBEAT =
 const MONGO_REPLICA_SET =
   "the program needs MongoDB to run as a replica set: it reads the oplog (oplog tailing or change streams), which only a replica set member keeps, and the MongoDB it connects to runs standalone (mongod started without --replSet). Start mongod with --replSet and run rs.initiate() once (a one-member replica set will do), then give the program the oplog's URL (MONGO_OPLOG_URL, the local database) if it asks for one; more memory or a rollback of the program does not make the server a replica set";
 
+/** A program's mail through a sendmail binary its image does not have (see its entries). */
+const NO_SENDMAIL =
+  "the program sends mail through the sendmail command (PHP's mail() runs sendmail_path, /usr/sbin/sendmail), and the image it runs in has no sendmail: a slim or CLI image without a mail transfer agent, so every mail fails while the rest works; install a sendmail-compatible client in that image (msmtp, ssmtp) pointed at the relay, or configure the program to send over SMTP";
+
 /** An SMTP server's refusal of the login (reply 535; see its entries). */
 const SMTP_535 =
   "the mail server (SMTP) refused the login with reply 535, authentication credentials invalid (RFC 4954): the user name or password the program sends for its mailbox is not the one the mail provider has now (a password changed or an app password revoked at the provider, while the program's mail settings keep the old one), so every mail it sends fails; the mail server itself is up and answering. Set the mailbox's current password (or a new app password) in the program's mail settings";
@@ -662,12 +666,11 @@ const GLOSSES: readonly Gloss[] = [
   },
   // A program that sends mail through the sendmail binary (PHP's mail(), cron's MAILTO) in an image that has
   // none: the shell reports the command not found.
-  {
-    all: ['sendmail', 'not found'],
-    none: ['sendmail_path'],
-    means:
-      "the program sends mail through the sendmail command (PHP's mail() runs sendmail_path, /usr/sbin/sendmail), and the image it runs in has no sendmail: a slim or CLI image without a mail transfer agent, so every mail fails while the rest works; install a sendmail-compatible client in that image (msmtp, ssmtp) pointed at the relay, or configure the program to send over SMTP",
-  },
+  ...[
+    ['sendmail: not found'],
+    ['sendmail: command not found'],
+    ['/sendmail', 'no such file or directory'],
+  ].map((all): Gloss => ({ all, none: ['sendmail_path'], means: NO_SENDMAIL })),
   // A Usenet downloader (SABnzbd, NZBGet) reads NZB files only (an XML index of Usenet articles); a
   // .torrent file is bencoded, so its parser refuses it at the first byte (SABnzbd: "Invalid NZB file …,
   // not well-formed (invalid token), line=1"; "Unusable NZB file").
