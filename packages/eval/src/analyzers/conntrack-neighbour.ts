@@ -1,4 +1,3 @@
-import { parseTable } from '../k8s-text.js';
 import { nodeWarnings } from './failing-node.js';
 import {
   type Analyzer,
@@ -6,6 +5,7 @@ import {
   boundedLogLines,
   clip,
   type Finding,
+  namespacePods,
   outputs,
   ownerName,
   podDeployment,
@@ -38,10 +38,9 @@ interface Row {
   readonly node: string;
 }
 
-/** The Running pods of the namespace with their nodes (`list_pods` with its NODE column). */
+/** The Running pods of the namespace with their nodes (its newest `list_pods`, with the NODE column). */
 function podRows(ctx: AnalyzerContext): Row[] {
-  return outputs(ctx.seen, 'list_pods', (o) => (o.args['namespace'] ?? ctx.ns) === ctx.ns)
-    .flatMap((o) => parseTable(o.content))
+  return namespacePods(ctx)
     .filter((r) => r['STATUS'] === 'Running' && r['NODE'] && r['NODE'] !== '<none>')
     .map((r) => ({ name: r['NAME'] ?? '', node: r['NODE']! }));
 }

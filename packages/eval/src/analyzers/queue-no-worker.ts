@@ -1,4 +1,3 @@
-import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -9,6 +8,7 @@ import {
   containerSections,
   envFromConfigMaps,
   type Finding,
+  namespacePods,
   outputs,
   ownerName,
   type Read,
@@ -116,10 +116,9 @@ function queueIn(text: string): { kind: QueueKind; setting: string } | undefined
   return undefined;
 }
 
-/** The pods of the namespace that `list_pods` shows Running. */
+/** The pods of the namespace that its newest pod list shows Running. */
 function running(ctx: AnalyzerContext): string[] {
-  return outputs(ctx.seen, 'list_pods', (o) => (o.args['namespace'] ?? ctx.ns) === ctx.ns)
-    .flatMap((o) => parseTable(o.content))
+  return namespacePods(ctx)
     .filter((r) => r['STATUS'] === 'Running')
     .map((r) => r['NAME'] ?? '');
 }
