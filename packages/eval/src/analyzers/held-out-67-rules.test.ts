@@ -133,6 +133,20 @@ describe('left-scaled-down: a Deployment scaled to zero for a change and never s
     expect(f?.cause).toContain('for the database migration');
   });
 
+  it('leaves a Deployment an autoscaler owns (a KEDA ScaledObject that scales to zero) alone', () => {
+    const keda = observed(
+      'list_resources',
+      { kind: 'ScaledObject', namespace: NS },
+      table([
+        ['NAME', 'SCALETARGETKIND', 'SCALETARGETNAME', 'MIN', 'MAX', 'READY', 'ACTIVE'],
+        ['tracker-jobs-scaler', 'apps/v1.Deployment', 'tracker-jobs', '0', '10', 'True', 'False'],
+      ]),
+    );
+    expect(
+      leftScaledDownAnalyzer.finds(ctx(NS, [listed, said, described(NOTE), events([DOWN]), keda])),
+    ).toEqual([]);
+  });
+
   it('scales to one when only the note says so', () => {
     const [f] = leftScaledDownAnalyzer.finds(ctx(NS, [listed, said, described(NOTE), events([])]));
     expect(f?.fix?.args['replicas']).toBe(1);

@@ -104,6 +104,8 @@ export const leftScaledDownAnalyzer: Analyzer = {
       if (!note && !down) continue;
       // Retired on purpose: the zero is the intended state, and a scale-up would bring it back.
       if (FOR_GOOD.test(d.slice(0, 20_000))) continue;
+      // An autoscaler owns the count (KEDA scales to zero when idle): a scale-up would fight it.
+      if (autoscaled(ctx, name)) continue;
       const from = Number(/\bfrom (\d{1,3})\b/.exec(down?.['MESSAGE'] ?? '')?.[1] ?? 0);
       const replicas = from > 0 ? from : 1;
       const line = `"${clip(said.line.trim(), 220)}"`;
@@ -134,6 +136,23 @@ export const leftScaledDownAnalyzer: Analyzer = {
     return [];
   },
 };
+
+/**
+ * Whether a HorizontalPodAutoscaler or a KEDA ScaledObject read so far names the Deployment (its scale target):
+ * then the replica count is the autoscaler's, not a person's.
+ */
+function autoscaled(ctx: AnalyzerContext, name: string): boolean {
+  const named = new RegExp(`(?<![\\w-])${name.replace(/\./g, '\\.')}(?![\\w-])`);
+  return ['list_resources', 'describe_resource', 'get_resource'].some((tool) =>
+    outputs(
+      ctx.seen,
+      tool,
+      (o) =>
+        (o.args['namespace'] ?? ctx.ns) === ctx.ns &&
+        /^(?:hpa|horizontalpodautoscalers?|scaledobjects?)$/i.test(String(o.args['kind'] ?? '')),
+    ).some((o) => named.test(o.content.slice(0, 50_000))),
+  );
+}
 
 /** The newest line of a namespace's logs that says a part is not running, with its subject and pod. */
 function notRunning(ctx: AnalyzerContext): { line: string; subject: string; pod: string } | undefined {
