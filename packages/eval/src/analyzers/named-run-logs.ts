@@ -2,6 +2,7 @@ import { glossOf } from './log-glosses.js';
 import {
   type Analyzer,
   type AnalyzerContext,
+  allPodsReady,
   bonus,
   clip,
   type Finding,
@@ -28,6 +29,27 @@ function namedRuns(ctx: AnalyzerContext): string[] {
     .slice(0, 1);
 }
 
+/** The person speaks of scheduled or batch runs without naming one ("the mails that cron sends", "the nightly job"). */
+const RUN_WORDS = /\b(?:cron|cronjobs?|jobs?|batch|nightly|scheduled|the run|each run|every run)\b/i;
+
+/**
+ * The finished pods of the namespace whose logs were read, when the person speaks of runs without
+ * naming one: newest first (a CronJob's pods are named by the minute they were scheduled), at most three.
+ */
+function readRuns(ctx: AnalyzerContext): string[] {
+  if (!RUN_WORDS.test(ctx.task.slice(0, 4000))) return [];
+  const read = new Set(
+    outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns && !o.args['previous']).map((o) =>
+      String(o.args['name'] ?? ''),
+    ),
+  );
+  return namespacePods(ctx)
+    .filter((r) => FINISHED.test(r['STATUS'] ?? '') && read.has(r['NAME'] ?? ''))
+    .map((r) => r['NAME'] ?? '')
+    .reverse()
+    .slice(0, 3);
+}
+
 /**
  * The person names a run that has finished (a Job: "the products-reindex job"), and what it did is
  * what they ask about: its pod's log is read, though the pod Completed (a Job's pod that exits 0 is no
@@ -38,12 +60,23 @@ export const namedRunLogsAnalyzer: Analyzer = {
   name: 'named-run-logs',
   first: true,
   reads(ctx): Read[] {
-    return namedRuns(ctx)
-      .filter((name) => !outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === name).length)
+    const unread = (name: string) =>
+      !outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === name).length;
+    // Runs spoken of without a name, in a namespace where nothing else fails: the newest run's log.
+    const newest =
+      RUN_WORDS.test(ctx.task.slice(0, 4000)) && allPodsReady(ctx.seen, ctx.ns)
+        ? namespacePods(ctx)
+            .filter((r) => FINISHED.test(r['STATUS'] ?? ''))
+            .map((r) => r['NAME'] ?? '')
+            .slice(-1)
+        : [];
+    return [...new Set([...namedRuns(ctx), ...newest])]
+      .filter(unread)
       .map((name) => ({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name } }));
   },
   finds(ctx): Finding[] {
-    for (const name of namedRuns(ctx)) {
+    const named = namedRuns(ctx);
+    for (const name of [...named, ...readRuns(ctx).filter((n) => !named.includes(n))]) {
       const log = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === name).pop();
       if (!log) continue;
       const lines = log.content
@@ -67,7 +100,7 @@ export const namedRunLogsAnalyzer: Analyzer = {
         {
           weight: 84 + bonus(name, ctx.hints),
           object: `pod ${name}`,
-          cause: `the run the person names finished, but its own log says it lost work: "${clip(hit.line, 220)}" — ${hit.means}${summary ? `; its last summary: "${clip(summary.trim(), 220)}"` : ''}`,
+          cause: `${named.includes(name) ? 'the run the person names finished, but its own log says it lost work' : `the run ${name} finished, but its own log reports a failure`}: "${clip(hit.line, 220)}" — ${hit.means}${summary ? `; its last summary: "${clip(summary.trim(), 220)}"` : ''}`,
           evidence: [
             `get_pod_logs ${name}: "${clip(hit.line, 200)}"`,
             ...(summary ? [`get_pod_logs ${name}: "${clip(summary.trim(), 160)}"`] : []),
