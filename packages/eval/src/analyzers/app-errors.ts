@@ -52,6 +52,10 @@ const ERROR_MARKS = [
   '|Error|',
   '|Fatal|',
   'Exception',
+  // A JSON log's message that opens with "Error", whatever level the program gave it (ZincSearch logs
+  // "Error loading index: …" at debug).
+  '"message":"Error ',
+  '"msg":"Error ',
   'Traceback',
   'panic:',
   'division by zero',
@@ -65,6 +69,9 @@ const ERROR_MARKS = [
   'Cannot allocate memory',
 ];
 const STATUS_5XX = / (500|502|503|504) /;
+// A syslog-style daemon's own level after its name and pid, in lower case as Postfix and its kin print it
+// (`postfix/postscreen[230]: fatal: bad numerical configuration`; postfix.org, MAILLOG_README).
+const SYSLOG_ERROR = /\[\d{1,10}\]: (?:fatal|error|panic|critical):/;
 // An access-log answer no working client gets (`"GET /api HTTP/2.0" 426`): 426 Upgrade Required says
 // the server will not take the request's HTTP version (RFC 9110, 15.5.22), a protocol mismatch between
 // the client and the server, never a user's mistake.
@@ -78,7 +85,7 @@ const KLOG_ERROR = /^[EF]\d{4} \d\d:\d\d:\d\d/;
 const APACHE_ERROR = /\[[a-z][a-z0-9_]{0,40}:(?:error|crit|alert|emerg)\]/;
 const APACHE_WARN = /\[[a-z][a-z0-9_]{0,40}:warn\]/;
 const STAMPED_ERROR =
-  /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[^\s\]]{0,20}\]?\s{1,4}(?:error|fatal|crit|critical)\b/;
+  /^\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d[^\s\]]{0,20}\]?\s{1,4}(?:error|fatal|crit|critical)\b/;
 // Serilog's three-letter levels (`{Level:u3}`: ERR, FTL; WRN below) after its time stamp, in its console
 // template (`[09:25:00 ERR] …`) and its file template (`2026-03-31 09:25:00.315 +00:00 [ERR] …`, or the
 // level without brackets); github.com/serilog/serilog, "Formatting Output". Bounded: the stamp's tail is
@@ -176,6 +183,7 @@ function errorLinesOf(text: string): string[] {
       STATUS_5XX.test(` ${l} `) ||
       STATUS_426_ACCESS.test(l) ||
       KLOG_ERROR.test(l) ||
+      SYSLOG_ERROR.test(l) ||
       APACHE_ERROR.test(l) ||
       STAMPED_ERROR.test(l) ||
       SERILOG_ERROR.test(l) ||

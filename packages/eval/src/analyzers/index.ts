@@ -52,6 +52,7 @@ import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { dnsFiveSecondAnalyzer } from './dns-five-second.js';
 import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
 import { dotnetHeapHardLimitAnalyzer } from './dotnet-heap-hard-limit.js';
+import { droppedSidecarAnalyzer } from './dropped-sidecar.js';
 import { duplicateMigrationAnalyzer } from './duplicate-migration.js';
 import { duplicateSchedulerAnalyzer } from './duplicate-scheduler.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
@@ -304,6 +305,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   // A setting that still names a Service that is gone (a backend moved, one workload left out).
   retiredServiceHostAnalyzer,
   // A setting left at localhost: the Service on that port the task's namespaces hold, as the fix.
+  droppedSidecarAnalyzer,
   localhostSettingAnalyzer,
   dnsForwardAnalyzer,
   pullSecretsAnalyzer,

@@ -664,6 +664,21 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the database server has no database of that name: it was never created on this server (an init script such as /docker-entrypoint-initdb.d or MYSQL_DATABASE runs only on the first start of an empty data directory, so a server that already had data, or a move to a new server, skips it; most applications do not create their database themselves) or the name is wrong; create it (CREATE DATABASE, with the user's grants) or point the application at the right name. The server and the credentials are not what fails",
   },
+  // A program refusing data files in a format newer than it knows (a storage or index library's "unsupported
+  // snapshot format version", "unsupported format version", "incompatible format version"): the files were
+  // written by a newer release of it, and the image that runs now is older, typically after a rollback or a
+  // downgrade that the data did not follow.
+  ...[
+    ['unsupport', 'format version'],
+    ['incompatible', 'format version'],
+    ['newer', 'format version'],
+  ].map(
+    (all): Gloss => ({
+      all,
+      means:
+        'the program cannot read its data files: they are in a newer on-disk format than this version knows, written by a newer version of the program (an upgrade ran and wrote them), and the version running now is older (a rollback or downgrade of the image that the data did not follow), so what those files hold is not loaded and everything that needs it fails; roll the image forward to the version that wrote them (fix what the rollback was for another way), or rebuild or restore that data for this version. The credentials, the volume and the network are not at fault',
+    }),
+  ),
   // A program that sends mail through the sendmail binary (PHP's mail(), cron's MAILTO) in an image that has
   // none: the shell reports the command not found.
   ...[
@@ -1829,6 +1844,32 @@ function clockSkewGloss(line: string): string | undefined {
 }
 
 /** A line's gloss: its meaning, and `symptom` when the message says what was refused rather than why. */
+/** Words of a line that refuses a configuration (Postfix's "fatal: bad numerical configuration", "invalid value"). */
+const CONFIG_REFUSED = /\b(?:fatal|error|bad|invalid|illegal|unknown|cannot parse|parse error|malformed)\b/i;
+
+/**
+ * A configuration error whose value runs into the next setting's name: `limit = 25readme_directory =
+ * /usr/share/doc`, two `name = value` lines of the file joined into one (a template or an edit that lost
+ * a line break), so the first setting's value is what is left of the line and the program refuses it.
+ * The line is split at its `=` signs (linear), and only a part of one token, at most 260 characters,
+ * that ends in a setting's name right after a value's last character (a digit, a quote, a slash, a
+ * bracket) is taken: logfmt and `a = b c = d` lines keep a space between value and name.
+ */
+function joinedSettingGloss(line: string): string | undefined {
+  if (line.length > 4000 || !line.includes('=') || !CONFIG_REFUSED.test(line)) return undefined;
+  const parts = line.split('=');
+  for (let i = 1; i < parts.length - 1; i++) {
+    const seg = parts[i]!.trim();
+    if (seg.length > 260 || /\s/.test(seg)) continue;
+    const glued = /^(\S{0,200}?[0-9"'/)\]])([a-z][a-z0-9_]{2,60})$/.exec(seg);
+    const name = /([a-z][a-z0-9_]{2,60})\s?$/.exec(parts[i - 1]!.slice(-80))?.[1];
+    if (!glued || !name) continue;
+    const file = /\bpostfix\//.test(line) ? "Postfix's main.cf" : 'the configuration file';
+    return `the setting ${name}'s value runs into the next setting's name ("${name} = ${seg} = …"): two lines of ${file} were joined into one (a template or an edit that dropped the line break), so ${name} reads as "${seg}", which is not a valid value, and the program refuses its configuration; put ${glued[2]} back on a line of its own in the file's source (its ConfigMap) and reload. Nothing else is at fault`;
+  }
+  return undefined;
+}
+
 export function glossOf(
   line: string,
 ): { means: string; symptom: boolean; serverSide?: true; words?: string } | undefined {
@@ -1839,7 +1880,8 @@ export function glossOf(
     classVersionGloss(line) ??
     urlUserinfoGloss(line) ??
     redisMovedGloss(line) ??
-    clockSkewGloss(line);
+    clockSkewGloss(line) ??
+    joinedSettingGloss(line);
   if (special) return { means: special, symptom: false };
   const l = line.slice(0, 4096).toLowerCase();
   const g = GLOSSES.find((x) => x.all.every((w) => l.includes(w)) && !x.none?.some((w) => l.includes(w)));

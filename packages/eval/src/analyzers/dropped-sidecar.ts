@@ -1,0 +1,235 @@
+import { parseTable } from '../k8s-text.js';
+import { envOf } from './env-values.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  containerSections,
+  envFix,
+  type Finding,
+  namespaceNames,
+  outputs,
+  podDeployment,
+  type Read,
+} from './types.js';
+
+/**
+ * A program reaching for a server on its own pod: a loopback address (with its port when the line gives
+ * one) or a local Unix socket. Bounded: at most 60 characters between "local" and "socket".
+ */
+const LOOPBACK =
+  /(?<![\w.-])(?:127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?(?![\w-])|\blocal\b[^\n]{0,60}\bsocket\b|\.sock\b/i;
+/** What a failed attempt to reach it says. */
+const FAILED =
+  /\b(?:connection refused|ECONNREFUSED|refused|can't connect|cannot connect|could not connect|couldn't connect|failed to connect|connect(?:ion)? failed|No such file or directory|unreachable)\b/i;
+/** A variable's value that names the pod itself: a loopback host, alone or in a URL or `host:port`. */
+const LOOPBACK_VALUE =
+  /^(?:[a-z][a-z0-9+.-]{0,20}:\/\/)?(?:[^@/\s]{0,200}@)?(127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?(?:\/\S{0,500})?$/i;
+
+interface Failure {
+  readonly pod: string;
+  readonly deployment: string;
+  readonly line: string;
+  readonly port: string | undefined;
+}
+
+/** Pods of the namespace whose log (current or previous) says they could not reach a server on the pod itself. */
+function loopbackFailures(ctx: AnalyzerContext): Failure[] {
+  const out: Failure[] = [];
+  for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => (x.args['namespace'] ?? ctx.ns) === ctx.ns)) {
+    const pod = String(o.args['name'] ?? '');
+    const deployment = podDeployment(pod);
+    if (!deployment || out.some((f) => f.pod === pod)) continue;
+    const line = o.content
+      .slice(-200_000)
+      .split('\n')
+      .find((l) => l.length <= 4000 && LOOPBACK.test(l) && FAILED.test(l));
+    if (line) out.push({ pod, deployment, line: line.trim(), port: LOOPBACK.exec(line)?.[1] });
+  }
+  return out;
+}
+
+interface Removed {
+  /** The container the current revision no longer has, and its image. */
+  readonly container: string;
+  readonly image: string;
+  readonly revision: string;
+  readonly cause: string | undefined;
+}
+
+/** `name=image,name=image` of a rollout history's IMAGES column, as pairs. */
+function images(cell: string): [string, string][] {
+  return cell
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.includes('='))
+    .map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]);
+}
+
+/** Containers the deployment's current revision dropped from the one before it, from its rollout history. */
+function removedContainers(ctx: AnalyzerContext, deployment: string): Removed[] {
+  const h = outputs(
+    ctx.seen,
+    'get_rollout_history',
+    (o) => o.args['name'] === deployment && (o.args['namespace'] ?? ctx.ns) === ctx.ns,
+  ).pop();
+  if (!h) return [];
+  const rows = parseTable(h.content).filter((r) => /^\d{1,6}\b/.test(r['REVISION'] ?? ''));
+  const current = rows.find((r) => /\(current\)/.test(r['REVISION'] ?? ''));
+  if (!current?.['IMAGES']) return [];
+  const number = (r: Record<string, string>) => Number.parseInt(r['REVISION'] ?? '0', 10);
+  const before = rows.filter((r) => number(r) < number(current)).sort((a, b) => number(b) - number(a))[0];
+  if (!before?.['IMAGES']) return [];
+  const now = new Set(images(current['IMAGES']).map(([n]) => n));
+  const cause = current['CHANGE-CAUSE']?.trim();
+  return images(before['IMAGES'])
+    .filter(([n]) => !now.has(n))
+    .map(([container, image]) => ({
+      container,
+      image,
+      revision: String(number(current)),
+      cause: cause && cause !== '<none>' ? cause : undefined,
+    }));
+}
+
+/** The words that name what a container serves: its name's parts and its image's repository name (`mysql` of `mysql:5.7`). */
+function servedWords(r: Removed): string[] {
+  const repo = r.image.split('@')[0]!.split(':')[0]!.split('/').pop() ?? '';
+  return [...new Set([...r.container.split(/[-_.]/), ...repo.split(/[-_.]/)])]
+    .map((w) => w.toLowerCase())
+    .filter((w) => w.length >= 4 && !/^(?:side|sidecar|container|server|alpine|slim)$/.test(w));
+}
+
+/** The dropped container the failure line names (by what it served), if exactly one. */
+function tiedRemoval(ctx: AnalyzerContext, f: Failure): Removed | undefined {
+  const lower = f.line.toLowerCase();
+  const tied = removedContainers(ctx, f.deployment).filter((r) =>
+    servedWords(r).some((w) => new RegExp(`(?<![a-z0-9])${w}(?![a-z0-9])`).test(lower)),
+  );
+  return tied.length === 1 ? tied[0] : undefined;
+}
+
+/** Namespaces of the cluster the change cause names as a word (`uses the shared MariaDB in shared-db`), this one aside. */
+function causeNamespaces(ctx: AnalyzerContext, cause: string | undefined): string[] {
+  if (!cause) return [];
+  const words = new Set(cause.toLowerCase().match(/[a-z0-9][a-z0-9-]{0,62}/g) ?? []);
+  return namespaceNames(ctx.seen).filter((n) => n !== ctx.ns && words.has(n));
+}
+
+/** The port the program's setting gives its server, from a `<PREFIX>_PORT` beside the loopback `<PREFIX>_HOST`. */
+function siblingPort(env: readonly { name: string; value: string }[], variable: string): string | undefined {
+  const prefix = variable.replace(/(?:HOST|HOSTNAME|ADDR|ADDRESS|SERVER)$/i, '');
+  if (prefix === variable) return undefined;
+  const v = env.find((e) => e.name === `${prefix}PORT`)?.value.replace(/^"|"$/g, '');
+  return v && /^\d{1,5}$/.test(v) ? v : undefined;
+}
+
+/**
+ * A sidecar that the latest rollout removed, while the program still reaches for it on localhost. A
+ * database or cache that ran as a second container of the pod answered on the pod's loopback address
+ * (or a socket in a shared volume); once the rollout drops it in favour of a shared server, a setting
+ * left at localhost, or a program that defaults to it, finds nothing there: "Can't connect to local
+ * MySQL server through socket", "Redis connection to 127.0.0.1:6379 failed". Found from the pod's log
+ * (a failed connection to the pod itself that names what the dropped container served, by its name or
+ * its image's), the rollout history (the container the current revision no longer has) and, for the
+ * server the change meant, the Services of the namespace its change cause names (the one that serves
+ * the port, or the only one). The fix points the one loopback variable of the program at that Service,
+ * through `set_env`; without such a variable the answer says which setting to add.
+ */
+export const droppedSidecarAnalyzer: Analyzer = {
+  name: 'dropped-sidecar',
+  first: true,
+  reads(ctx): Read[] {
+    const out: Read[] = [];
+    for (const f of loopbackFailures(ctx).slice(0, 2)) {
+      if (!outputs(ctx.seen, 'get_rollout_history', (o) => o.args['name'] === f.deployment).length) {
+        out.push({ tool: 'get_rollout_history', args: { namespace: ctx.ns, name: f.deployment } });
+        continue;
+      }
+      const removed = tiedRemoval(ctx, f);
+      if (!removed) continue;
+      if (!outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === f.pod).length)
+        out.push({ tool: 'describe_pod', args: { namespace: ctx.ns, name: f.pod } });
+      if (removed.cause && namespaceNames(ctx.seen).length === 0) {
+        out.push({ tool: 'list_resources', args: { kind: 'Namespace' } });
+        continue;
+      }
+      for (const n of causeNamespaces(ctx, removed.cause).slice(0, 2))
+        if (!outputs(ctx.seen, 'list_services', (o) => o.args['namespace'] === n).length)
+          out.push({ tool: 'list_services', args: { namespace: n } });
+    }
+    return out;
+  },
+  finds(ctx): Finding[] {
+    for (const f of loopbackFailures(ctx)) {
+      const removed = tiedRemoval(ctx, f);
+      if (!removed) continue;
+      const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === f.pod).pop();
+      const sections = described ? containerSections(described.content).filter((c) => !c.init) : [];
+      // The program's one variable that names the pod itself (the container that logged, or the only one).
+      const container =
+        sections.find(
+          (c) =>
+            outputs(
+              ctx.seen,
+              'get_pod_logs',
+              (o) => o.args['name'] === f.pod && o.args['container'] === c.name,
+            ).length > 0,
+        ) ?? (sections.length === 1 ? sections[0] : undefined);
+      const env = container ? envOf(container.body) : [];
+      const loops = env.filter((e) => LOOPBACK_VALUE.test(e.value.replace(/^"|"$/g, '')));
+      const variable = loops.length === 1 ? loops[0] : undefined;
+      const port = f.port ?? (variable ? siblingPort(env, variable.name) : undefined);
+      // The server the change meant: a Service of the namespace its cause names that serves the port,
+      // else one whose name says what the sidecar served, else the only one there.
+      const words = servedWords(removed);
+      const services = causeNamespaces(ctx, removed.cause).flatMap((n) =>
+        outputs(ctx.seen, 'list_services', (o) => o.args['namespace'] === n)
+          .slice(-1)
+          .flatMap((o) =>
+            parseTable(o.content).map((r) => ({ name: r['NAME'] ?? '', ns: n, ports: r['PORT(S)'] ?? '' })),
+          ),
+      );
+      const serves = (s: { ports: string }) =>
+        port !== undefined && s.ports.split(',').some((p) => p.split('/')[0]?.split(':')[0] === port);
+      const byPort = services.filter(serves);
+      const byName = services.filter((s) => s.name.split('-').some((w) => words.includes(w.toLowerCase())));
+      const pick =
+        byPort.length === 1 ? byPort : byName.length === 1 ? byName : services.length === 1 ? services : [];
+      const target = pick[0] ? `${pick[0].name}.${pick[0].ns}.svc` : undefined;
+      const value =
+        variable && target
+          ? variable.value.replace(/^"|"$/g, '').replace(/127\.0\.0\.1|localhost|\[::1\]/i, target)
+          : undefined;
+      const change = `revision ${removed.revision}${removed.cause ? `: "${clip(removed.cause, 160)}"` : ''}`;
+      return [
+        {
+          weight: 93,
+          object: `deployment ${f.deployment} (pod ${f.pod})`,
+          cause: `the latest rollout of deployment ${f.deployment} (${change}) removed its ${removed.container} container (${removed.image}), a sidecar that served the pod on localhost, but ${variable ? `${variable.name} still says ${clip(variable.value, 80)}` : 'the program still reaches for it there'}: inside a pod localhost is the pod itself, where nothing serves it any more, so "${clip(f.line, 220)}"${target ? `; the server the change meant is the Service ${pick[0]!.name} in namespace ${pick[0]!.ns} (${target}${port ? `, port ${port}` : ''})` : ''}. The credentials and the server itself are not what fails`,
+          evidence: [
+            `get_pod_logs ${f.pod}: "${clip(f.line, 200)}"`,
+            `get_rollout_history ${f.deployment}: ${change}, without the ${removed.container} container`,
+            ...(variable ? [`describe_pod ${f.pod}: ${variable.name}: ${clip(variable.value, 100)}`] : []),
+            ...(pick[0] ? [`list_services ${pick[0].ns}: ${pick[0].name} ${pick[0].ports}`] : []),
+          ],
+          advice:
+            variable && value
+              ? `set ${variable.name} of ${f.deployment} to ${value}, the shared server, instead of localhost`
+              : `point ${f.deployment}'s ${removed.container} host setting at ${target ?? 'the server that replaced the sidecar'} instead of localhost (the program falls back to localhost without one)`,
+          revisionSound: true,
+          ...(variable && value && container
+            ? envFix(
+                ctx.ns,
+                f.deployment,
+                container.name,
+                [{ name: variable.name, value }],
+                `set ${variable.name} of ${f.deployment}/${container.name} to ${value}, instead of localhost`,
+              )
+            : {}),
+        },
+      ];
+    }
+    return [];
+  },
+};
