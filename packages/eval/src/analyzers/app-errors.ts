@@ -712,6 +712,41 @@ function searchOf(log: SeenObservation, pattern: string): Read {
   };
 }
 
+/**
+ * What a server logs when the client went away before the answer was written: a broken pipe (EPIPE) on
+ * the write, a request context cancelled, a client that disconnected. A symptom of the client or of a
+ * proxy's timeout, never why a request failed in the first place.
+ */
+export const CLIENT_GONE =
+  /\b(?:broken pipe|EPIPE|context canceled|context cancelled|client disconnected|client closed (?:the )?(?:connection|request))\b/i;
+
+/** An access-log line that only counts a failed request (`"GET /post" 500 2.9ms`, with or without the HTTP version). */
+const ACCESS_5XX = /"(?:GET|POST|PUT|PATCH|DELETE|HEAD) [^"\n]{1,500}" 5\d\d\b/;
+
+/**
+ * Whether failure lines (see `errorLines`) are only clients gone before the answer and the access log's
+ * count of the failed requests, at least one of the first: the consequences of a failure, not its cause.
+ */
+export function onlyClientGone(bad: readonly string[]): boolean {
+  const lines = bad.map((l) => l.slice(0, 4000));
+  return (
+    lines.some((l) => CLIENT_GONE.test(l)) && lines.every((l) => CLIENT_GONE.test(l) || ACCESS_5XX.test(l))
+  );
+}
+
+/** An access log's 5xx answered within a second (`"GET /post" 500 2.9ms`): the server failed the request itself. */
+const QUICK_5XX =
+  /"(?:GET|POST|PUT|PATCH|DELETE|HEAD) [^"\n]{1,500}" 5\d\d (?:\d{1,3}(?:\.\d{1,6})?(?:ms|µs|us)|0\.\d{1,6}s)\b/;
+
+/**
+ * Whether a log tail fails only with clients gone (see `onlyClientGone`) while its access log shows
+ * 5xx answers given within a second: requests a proxy's timeout did not cut (it cuts only the slow
+ * ones), so the server failed them for a reason of its own that the tail does not show.
+ */
+export function quickFailuresBehindClientGone(bad: readonly string[]): boolean {
+  return onlyClientGone(bad) && bad.some((l) => QUICK_5XX.test(l.slice(0, 4000)));
+}
+
 // A TLS failure in a log: the certificate's own dates may be logged far above the tail that was read.
 const TLS_FAILURE = /\btls: |x509: |TLS handshake|handshake fail|SSL routines|certificate verify failed/i;
 const TLS_DATES = 'expire|NotAfter|not valid';
@@ -875,8 +910,14 @@ export const appErrorsAnalyzer: Analyzer = {
           !x.args['previous'],
       ).join('\n');
       const dated = searched ? glossedLine(searched) : undefined;
+      // Every failure of the tail is a client gone before the answer (a broken pipe): a failure of known
+      // meaning that a search of the whole log found further up is why (client-gone-search's).
+      const deeper = quickFailuresBehindClientGone(bad)
+        ? glossedLine(errorLines(foundEarlier(seen, pod).join('\n')).join('\n'))
+        : undefined;
       const known =
         (dated && !dated.symptom ? dated : undefined) ??
+        (deeper && !deeper.symptom ? deeper : undefined) ??
         glossedLine(bad.join('\n')) ??
         glossedLine(o.content);
       // No error at all: what the program keeps warning about (a broker's resource alarm, a pool

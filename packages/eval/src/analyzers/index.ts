@@ -14,6 +14,7 @@ import { cephSlowPeerAnalyzer } from './ceph-slow-peer.js';
 import { certificateNotIssuedAnalyzer } from './certificate-not-issued.js';
 import { certificateRenewedAnalyzer } from './certificate-renewed.js';
 import { clientCancelledAnalyzer } from './client-cancelled.js';
+import { clientGoneSearchAnalyzer } from './client-gone-search.js';
 import { clientPoolCapAnalyzer } from './client-pool-cap.js';
 import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
@@ -608,6 +609,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   warningsAnalyzer,
   // Last: a search of quiet logs when nothing else explains a reported failure.
   quietTailSearchAnalyzer,
+  clientGoneSearchAnalyzer,
   // Last: the other workloads' logs of a quiet namespace where failures are reported.
   quietNamespaceLogsAnalyzer,
   // Last: other components the task names, when nothing here fails.

@@ -75,6 +75,9 @@ export function previousMemoryLimit(
  */
 export const previousLimitsAnalyzer: Analyzer = {
   name: 'previous-limits',
+  // Its reads follow from the OOM-killed pod's own description and its rollout history: before the
+  // reads of services and dependencies, so a short budget keeps the limit to restore.
+  first: true,
   reads(ctx): Read[] {
     const deployment = oomWithHistory(ctx);
     if (!deployment) return [];

@@ -180,9 +180,14 @@ export function ownerOf(pod: string, deps: readonly DeploymentRow[], describe?: 
   const m = describe ? /Controlled By:\s*ReplicaSet\/(\S+)/.exec(describe) : null;
   if (m) {
     const rs = m[1]!;
-    const dep = deps.find((d) => rs.startsWith(`${d.name}-`));
+    const base = rs.replace(/-[a-z0-9]{5,10}$/, '');
+    // The Deployment whose name is the ReplicaSet's without its hash; else the longest that prefixes it
+    // (edgedb-pg-7fms5bkjt is edgedb-pg's, not edgedb's).
+    const dep =
+      deps.find((d) => d.name === base) ??
+      [...deps].sort((a, b) => b.name.length - a.name.length).find((d) => rs.startsWith(`${d.name}-`));
     if (dep) return dep.name;
-    return rs.replace(/-[a-z0-9]{5,10}$/, '');
+    return base;
   }
   return [...deps].sort((a, b) => b.name.length - a.name.length).find((d) => pod.startsWith(`${d.name}-`))
     ?.name;
