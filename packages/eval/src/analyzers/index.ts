@@ -20,6 +20,7 @@ import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
 import { configMountsAnalyzer } from './config-mounts.js';
 import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
+import { configShapeAnalyzer } from './config-shape.js';
 import { configSourcesAnalyzer } from './config-sources.js';
 import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js';
 import { conntrackNeighbourAnalyzer } from './conntrack-neighbour.js';
@@ -164,6 +165,7 @@ import { nodePressureAnalyzer } from './node-pressure.js';
 import { nodeReplacedAnalyzer } from './node-replaced.js';
 import { nodeSysctlAnalyzer } from './node-sysctl.js';
 import { nodeLocalDnsIpvsAnalyzer } from './nodelocaldns-ipvs.js';
+import { nonHttpPortAnalyzer } from './non-http-port.js';
 import { nullExternalIdAnalyzer } from './null-external-id.js';
 import { oidcRedirectUriAnalyzer } from './oidc-redirect-uri.js';
 import { opcacheFullAnalyzer } from './opcache-full.js';
@@ -202,6 +204,7 @@ import { quietNamespaceLogsAnalyzer } from './quiet-namespace-logs.js';
 import { quietTailSearchAnalyzer } from './quiet-tail-search.js';
 import { quotaBelowEvictionAnalyzer } from './quota-below-eviction.js';
 import { quotedErrorLogsAnalyzer } from './quoted-error-logs.js';
+import { quotedMessageLoggedAnalyzer } from './quoted-message-logged.js';
 import { raftRolesAnalyzer } from './raft-roles.js';
 import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
 import { rbacAnalyzer } from './rbac.js';
@@ -307,6 +310,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   retiredServiceHostAnalyzer,
   // A setting left at localhost: the Service on that port the task's namespaces hold, as the fix.
   droppedSidecarAnalyzer,
+  configShapeAnalyzer,
+  nonHttpPortAnalyzer,
   localhostSettingAnalyzer,
   dnsForwardAnalyzer,
   pullSecretsAnalyzer,
@@ -610,6 +615,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   // Last: a search of quiet logs when nothing else explains a reported failure.
   quietTailSearchAnalyzer,
   clientGoneSearchAnalyzer,
+  quotedMessageLoggedAnalyzer,
   // Last: the other workloads' logs of a quiet namespace where failures are reported.
   quietNamespaceLogsAnalyzer,
   // Last: other components the task names, when nothing here fails.

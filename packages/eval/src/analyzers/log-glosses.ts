@@ -623,7 +623,7 @@ const GLOSSES: readonly Gloss[] = [
     all: ['access denied for user', 'to database'],
     symptom: true,
     means:
-      'MySQL accepted the login but the user has no privilege on that database (a missing GRANT), not a wrong password',
+      "MySQL accepted the login but the user has no privilege on that database (error 1044, a missing GRANT), not a wrong password; when the program was creating the database itself (an installer's CREATE DATABASE), the account may not create databases: have the DBA create the database first and grant the user on it, or grant the user CREATE",
   },
   {
     all: ['access denied for user', 'using password'],
@@ -664,6 +664,20 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the database server has no database of that name: it was never created on this server (an init script such as /docker-entrypoint-initdb.d or MYSQL_DATABASE runs only on the first start of an empty data directory, so a server that already had data, or a move to a new server, skips it; most applications do not create their database themselves) or the name is wrong; create it (CREATE DATABASE, with the user's grants) or point the application at the right name. The server and the credentials are not what fails",
   },
+  // OpenSSL's SSL_R_UNSUPPORTED_PROTOCOL ("[SSL: UNSUPPORTED_PROTOCOL] unsupported protocol"): the server
+  // offers only TLS versions below the client's minimum. OpenSSL 3.0 and the distributions that ship it
+  // (Debian 12, Ubuntu 22.04) refuse TLS 1.0 and 1.1 at the default security level (SECLEVEL 1 and up,
+  // MinProtocol TLSv1.2), which OpenSSL 1.1.1 images still allowed.
+  // A server's own log of a client it refused (nginx's "SSL_do_handshake() failed … while SSL handshaking,
+  // client: …") is the other side: an old client, not this program's outbound call.
+  ...[['unsupported_protocol'], ['unsupported protocol', 'ssl'], ['tlsv1_alert_protocol_version']].map(
+    (all): Gloss => ({
+      all,
+      none: ['ssl_do_handshake', 'while ssl handshaking'],
+      means:
+        "the TLS handshake failed on the protocol version: the server offers only an old TLS version (TLS 1.0 or 1.1) that this client's OpenSSL refuses; OpenSSL 3 (Debian 12, Ubuntu 22.04 and later base images) refuses TLS below 1.2 at its default security level, so a client rebuilt on a newer base image stops reaching a legacy server the old image (OpenSSL 1.1.1) still reached. The server should offer TLS 1.2 or later; until then, allow the old protocol for this client only (an OpenSSL config with MinProtocol = TLSv1 and CipherString = DEFAULT@SECLEVEL=0, through OPENSSL_CONF) or keep the older base image",
+    }),
+  ),
   // A program refusing data files in a format newer than it knows (a storage or index library's "unsupported
   // snapshot format version", "unsupported format version", "incompatible format version"): the files were
   // written by a newer release of it, and the image that runs now is older, typically after a rollback or a

@@ -5,6 +5,7 @@ import { envRefsAnalyzer } from './env-refs.js';
 import { hpasAnalyzer } from './hpas.js';
 import { ingressesAnalyzer } from './ingresses.js';
 import { jobsAnalyzer } from './jobs.js';
+import { netpolEgressDepsAnalyzer } from './netpol-egress-deps.js';
 import { netpolPortsAnalyzer } from './netpol-ports.js';
 import { netpolsAnalyzer } from './netpols.js';
 import { nodesAnalyzer } from './nodes.js';
@@ -44,6 +45,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   serviceTrafficAnalyzer,
   stsRevisionsAnalyzer,
   netpolPortsAnalyzer,
+  netpolEgressDepsAnalyzer,
   dnsPolicyAnalyzer,
 ];
 
