@@ -56,6 +56,9 @@ const ERROR_MARKS = [
   // "Error loading index: …" at debug).
   '"message":"Error ',
   '"msg":"Error ',
+  // Django's request logger on an unhandled exception (django.request at ERROR, whose default format
+  // prints the message alone): "Internal Server Error: /path/".
+  'Internal Server Error: /',
   'Traceback',
   'panic:',
   'division by zero',
@@ -69,6 +72,11 @@ const ERROR_MARKS = [
   'Cannot allocate memory',
 ];
 const STATUS_5XX = / (500|502|503|504) /;
+// A structured request log's 5xx answer (pino's and its kin's `"res":{"status":500}`).
+const JSON_5XX = /"status":\s?5\d\d\b/;
+// Node's console.trace of a failure (`Trace: { message: 'Deployment Failed: Invalid cron expression' }`):
+// the program's own report of what failed. Bounded: 200 characters before the word.
+const TRACE_FAILED = /^Trace: .{0,200}\b(?:Failed|failed|Error|error|Invalid|invalid)\b/;
 // A syslog-style daemon's own level after its name and pid, in lower case as Postfix and its kin print it
 // (`postfix/postscreen[230]: fatal: bad numerical configuration`; postfix.org, MAILLOG_README).
 const SYSLOG_ERROR = /\[\d{1,10}\]: (?:fatal|error|panic|critical):/;
@@ -184,6 +192,8 @@ function errorLinesOf(text: string): string[] {
       STATUS_426_ACCESS.test(l) ||
       KLOG_ERROR.test(l) ||
       SYSLOG_ERROR.test(l) ||
+      JSON_5XX.test(l) ||
+      TRACE_FAILED.test(l) ||
       APACHE_ERROR.test(l) ||
       STAMPED_ERROR.test(l) ||
       SERILOG_ERROR.test(l) ||
@@ -956,7 +966,7 @@ export const appErrorsAnalyzer: Analyzer = {
       const line =
         known?.line ??
         (warned ? repeated(bad).pop() : undefined) ??
-        bad.filter((l) => ERROR_MARKS.some((m) => l.includes(m))).pop() ??
+        bad.filter((l) => ERROR_MARKS.some((m) => l.includes(m)) || TRACE_FAILED.test(l)).pop() ??
         bad[bad.length - 1]!;
       // A well-known line is quoted around the words that make it known (a field name past the cut).
       const quote = (l: string, n: number) =>

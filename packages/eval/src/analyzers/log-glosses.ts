@@ -1004,6 +1004,34 @@ const GLOSSES: readonly Gloss[] = [
     means:
       'the volume or file system the program writes to is full: free it, grow the volume, or rotate what fills it',
   },
+  // A setting that names a Python module by its dotted path (a backend, an engine) that the installed
+  // release of the package does not have: Django's and its apps' backend loaders report the import's
+  // ModuleNotFoundError inside their own error ("Could not find backend 'x': No module named 'x'").
+  ...[
+    ['backend', 'no module named'],
+    ['engine', 'no module named'],
+  ].map(
+    (all): Gloss => ({
+      all,
+      means:
+        "a setting names a module by its dotted path (a backend or an engine) that the installed version of the package does not have: the path belongs to another release (modules are added and renamed between versions), so every operation that needs it fails while the rest works; set it to the module path the installed version provides (its documentation for that version) or upgrade the package to a release that has it",
+    }),
+  ),
+  // A schedule its parser refuses: standard cron has five fields (minute to day of week); Quartz's six or
+  // seven (seconds first, an optional year, `?` for "no specific value") are not accepted by cron
+  // libraries that follow the standard (node-cron and cron-parser in their default mode, robfig/cron).
+  {
+    all: ['invalid cron expression'],
+    means:
+      "a schedule's cron expression is not one the program's parser accepts: most often a Quartz-style expression (six or seven fields, seconds first, `?` for no specific day, as in `0 0 7 ? * * *`) where the parser takes standard cron's five fields (minute hour day month weekday), or a typo in a field; whatever carries the schedule (a job, a trigger, an automation) fails to be set up, and everything that sets it up with it fails; rewrite the expression in five fields (`0 7 * * *` for 07:00 daily)",
+  },
+  // A Node.js program that starts a helper binary its image does not have: child_process.spawn's error,
+  // "spawn <path> ENOENT" (no such file).
+  {
+    all: ['spawn ', ' enoent'],
+    means:
+      "the program starts a helper program at that path and the image does not have it (ENOENT: no such file or directory): the setting that selects the helper (a flavor, a backend, a driver, as the line names it) names a variant this image does not ship, so everything that needs the helper fails while the rest works; set it to a variant the image ships, or use an image that ships this one",
+  },
   // Program startup: a module or shared library missing from the image.
   {
     all: ['modulenotfounderror: no module named'],
