@@ -54,8 +54,6 @@ const ERROR_MARKS = [
   'Exception',
   // A JSON log's message that opens with "Error", whatever level the program gave it (ZincSearch logs
   // "Error loading index: …" at debug).
-  '"message":"Error ',
-  '"msg":"Error ',
   // Django's request logger on an unhandled exception (django.request at ERROR, whose default format
   // prints the message alone): "Internal Server Error: /path/".
   'Internal Server Error: /',
@@ -72,6 +70,9 @@ const ERROR_MARKS = [
   'Cannot allocate memory',
 ];
 const STATUS_5XX = / (500|502|503|504) /;
+// A JSON log's message that opens with "Error", whatever level the program gave it (ZincSearch logs
+// "Error loading index: …" at debug), with or without a space after the key's colon (python-json-logger).
+const JSON_ERROR_MESSAGE = /"(?:message|msg)":\s?"Error[\s:]/;
 // A structured request log's 5xx answer (pino's and its kin's `"res":{"status":500}`).
 const JSON_5XX = /"status":\s?5\d\d\b/;
 // Node's console.trace of a failure (`Trace: { message: 'Deployment Failed: Invalid cron expression' }`):
@@ -193,6 +194,7 @@ function errorLinesOf(text: string): string[] {
       KLOG_ERROR.test(l) ||
       SYSLOG_ERROR.test(l) ||
       JSON_5XX.test(l) ||
+      JSON_ERROR_MESSAGE.test(l) ||
       TRACE_FAILED.test(l) ||
       APACHE_ERROR.test(l) ||
       STAMPED_ERROR.test(l) ||
@@ -728,10 +730,10 @@ function searchOf(log: SeenObservation, pattern: string): Read {
  * proxy's timeout, never why a request failed in the first place.
  */
 export const CLIENT_GONE =
-  /\b(?:broken pipe|EPIPE|context canceled|context cancelled|client disconnected|client closed (?:the )?(?:connection|request))\b/i;
+  /\b(?:broken pipe|EPIPE|context canceled|context cancelled|client disconnected|client closed (?:the )?(?:connection|request)|write: connection reset by peer)\b/i;
 
 /** An access-log line that only counts a failed request (`"GET /post" 500 2.9ms`, with or without the HTTP version). */
-const ACCESS_5XX = /"(?:GET|POST|PUT|PATCH|DELETE|HEAD) [^"\n]{1,500}" 5\d\d\b/;
+const ACCESS_5XX = /"(?:GET|POST|PUT|PATCH|DELETE|HEAD) [^"\n]{1,500}" 5\d\d\b|\| 5\d\d \|/;
 
 /**
  * Whether failure lines (see `errorLines`) are only clients gone before the answer and the access log's
@@ -746,7 +748,7 @@ export function onlyClientGone(bad: readonly string[]): boolean {
 
 /** An access log's 5xx answered within a second (`"GET /post" 500 2.9ms`): the server failed the request itself. */
 const QUICK_5XX =
-  /"(?:GET|POST|PUT|PATCH|DELETE|HEAD) [^"\n]{1,500}" 5\d\d (?:\d{1,3}(?:\.\d{1,6})?(?:ms|µs|us)|0\.\d{1,6}s)\b/;
+  /"(?:GET|POST|PUT|PATCH|DELETE|HEAD) [^"\n]{1,500}" 5\d\d (?:\d{1,3}(?:\.\d{1,6})?(?:ms|µs|us)|0\.\d{1,6}s)\b|\| 5\d\d \|\s{1,12}(?:\d{1,3}(?:\.\d{1,6})?(?:ms|µs|us)|0\.\d{1,6}s) \|/;
 
 /**
  * Whether a log tail fails only with clients gone (see `onlyClientGone`) while its access log shows
@@ -923,7 +925,7 @@ export const appErrorsAnalyzer: Analyzer = {
       // Every failure of the tail is a client gone before the answer (a broken pipe): a failure of known
       // meaning that a search of the whole log found further up is why (client-gone-search's).
       const deeper = quickFailuresBehindClientGone(bad)
-        ? glossedLine(errorLines(foundEarlier(seen, pod).join('\n')).join('\n'))
+        ? glossedLine(foundEarlier(seen, pod).join('\n'))
         : undefined;
       const known =
         (dated && !dated.symptom ? dated : undefined) ??

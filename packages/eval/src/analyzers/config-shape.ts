@@ -54,6 +54,14 @@ interface Odd {
   readonly listed: string;
 }
 
+/** A list item as written: a scalar's text, or a mapping's first key (`- "mailto://…":` with options below). */
+function itemText(item: unknown): string {
+  if (item && typeof item === 'object' && !Array.isArray(item)) return Object.keys(item)[0] ?? '';
+  return typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean'
+    ? String(item)
+    : '';
+}
+
 /**
  * Entries of one map that disagree on a key's shape: where one or more of the other entries give the
  * key a list, exactly one gives it a single string. A program reading that key as a list reads the
@@ -84,7 +92,7 @@ function oddShapes(doc: unknown): Odd[] {
             sibling,
             key,
             value: String(m[key]),
-            listed: String((s[key] as unknown[])[0]),
+            listed: itemText((s[key] as unknown[])[0]),
           });
         }
       }

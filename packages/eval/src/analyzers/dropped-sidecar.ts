@@ -18,13 +18,34 @@ import {
  * one) or a local Unix socket. Bounded: at most 60 characters between "local" and "socket".
  */
 const LOOPBACK =
-  /(?<![\w.-])(?:127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?(?![\w-])|\blocal\b[^\n]{0,60}\bsocket\b|\.sock\b/i;
+  /(?<![\w.:-])(?:127\.0\.0\.1|localhost|\[::1\]|::1)(?::(\d{1,5}))?(?![\w-])|\blocal\b[^\n]{0,60}\bsocket\b|\.sock\b/i;
+/** libpq's and its kin's "…, port 5432 failed": the port apart from the address. */
+const PORT_WORD = /\bport (\d{1,5})\b/i;
 /** What a failed attempt to reach it says. */
 const FAILED =
   /\b(?:connection refused|ECONNREFUSED|refused|can't connect|cannot connect|could not connect|couldn't connect|failed to connect|connect(?:ion)? failed|No such file or directory|unreachable)\b/i;
 /** A variable's value that names the pod itself: a loopback host, alone or in a URL or `host:port`. */
 const LOOPBACK_VALUE =
-  /^(?:[a-z][a-z0-9+.-]{0,20}:\/\/)?(?:[^@/\s]{0,200}@)?(127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?(?:\/\S{0,500})?$/i;
+  /^(?:[a-z][a-z0-9+.-]{0,20}:\/\/)?(?:[^@/\s]{0,200}@)?(127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?(?:\/\S{0,500})?$/i;
+
+/**
+ * The ports the servers such sidecars run listen on by default, by image repository (each project's own
+ * documentation): a failure on that port ties to the dropped container when the line does not name it.
+ */
+const DEFAULT_PORTS: Readonly<Record<string, string>> = {
+  postgres: '5432',
+  postgresql: '5432',
+  mysql: '3306',
+  mariadb: '3306',
+  redis: '6379',
+  valkey: '6379',
+  memcached: '11211',
+  mongo: '27017',
+  mongodb: '27017',
+  rabbitmq: '5672',
+  elasticsearch: '9200',
+  opensearch: '9200',
+};
 
 interface Failure {
   readonly pod: string;
@@ -33,18 +54,25 @@ interface Failure {
   readonly port: string | undefined;
 }
 
-/** Pods of the namespace whose log (current or previous) says they could not reach a server on the pod itself. */
+/**
+ * The lines of the namespace's pod logs (current or previous) that say a program could not reach a server
+ * on the pod itself, at most 20 distinct lines a pod.
+ */
 function loopbackFailures(ctx: AnalyzerContext): Failure[] {
   const out: Failure[] = [];
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => (x.args['namespace'] ?? ctx.ns) === ctx.ns)) {
     const pod = String(o.args['name'] ?? '');
     const deployment = podDeployment(pod);
-    if (!deployment || out.some((f) => f.pod === pod)) continue;
-    const line = o.content
-      .slice(-200_000)
-      .split('\n')
-      .find((l) => l.length <= 4000 && LOOPBACK.test(l) && FAILED.test(l));
-    if (line) out.push({ pod, deployment, line: line.trim(), port: LOOPBACK.exec(line)?.[1] });
+    if (!deployment) continue;
+    let n = 0;
+    for (const l of o.content.slice(-200_000).split('\n')) {
+      if (n >= 20) break;
+      if (l.length > 4000 || !LOOPBACK.test(l) || !FAILED.test(l)) continue;
+      const line = l.trim();
+      if (out.some((f) => f.pod === pod && f.line === line)) continue;
+      n++;
+      out.push({ pod, deployment, line, port: LOOPBACK.exec(l)?.[1] ?? PORT_WORD.exec(l)?.[1] });
+    }
   }
   return out;
 }
@@ -100,12 +128,24 @@ function servedWords(r: Removed): string[] {
     .filter((w) => w.length >= 4 && !/^(?:side|sidecar|container|server|alpine|slim)$/.test(w));
 }
 
-/** The dropped container the failure line names (by what it served), if exactly one. */
+/** The default port of what a dropped container served, from its image's repository (see `DEFAULT_PORTS`). */
+function defaultPort(r: Removed): string | undefined {
+  const repo = (r.image.split('@')[0]!.split(':')[0]!.split('/').pop() ?? '').toLowerCase();
+  return DEFAULT_PORTS[repo];
+}
+
+/**
+ * The dropped container the failure line names, if exactly one: by what it served (its name's or its
+ * image's words), or, when the line names none, by the default port of its image on the line.
+ */
 function tiedRemoval(ctx: AnalyzerContext, f: Failure): Removed | undefined {
   const lower = f.line.toLowerCase();
-  const tied = removedContainers(ctx, f.deployment).filter((r) =>
+  const removed = removedContainers(ctx, f.deployment);
+  const named = removed.filter((r) =>
     servedWords(r).some((w) => new RegExp(`(?<![a-z0-9])${w}(?![a-z0-9])`).test(lower)),
   );
+  const tied =
+    named.length > 0 ? named : removed.filter((r) => f.port !== undefined && defaultPort(r) === f.port);
   return tied.length === 1 ? tied[0] : undefined;
 }
 
@@ -141,22 +181,28 @@ export const droppedSidecarAnalyzer: Analyzer = {
   first: true,
   reads(ctx): Read[] {
     const out: Read[] = [];
-    for (const f of loopbackFailures(ctx).slice(0, 2)) {
+    // The history of at most two Deployments whose pods failed so, then the reads for the first failure
+    // tied to a dropped container.
+    const histories = new Set<string>();
+    for (const f of loopbackFailures(ctx)) {
       if (!outputs(ctx.seen, 'get_rollout_history', (o) => o.args['name'] === f.deployment).length) {
-        out.push({ tool: 'get_rollout_history', args: { namespace: ctx.ns, name: f.deployment } });
+        if (histories.size < 2 && !histories.has(f.deployment)) {
+          histories.add(f.deployment);
+          out.push({ tool: 'get_rollout_history', args: { namespace: ctx.ns, name: f.deployment } });
+        }
         continue;
       }
       const removed = tiedRemoval(ctx, f);
       if (!removed) continue;
       if (!outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === f.pod).length)
         out.push({ tool: 'describe_pod', args: { namespace: ctx.ns, name: f.pod } });
-      if (removed.cause && namespaceNames(ctx.seen).length === 0) {
+      if (removed.cause && namespaceNames(ctx.seen).length === 0)
         out.push({ tool: 'list_resources', args: { kind: 'Namespace' } });
-        continue;
-      }
-      for (const n of causeNamespaces(ctx, removed.cause).slice(0, 2))
-        if (!outputs(ctx.seen, 'list_services', (o) => o.args['namespace'] === n).length)
-          out.push({ tool: 'list_services', args: { namespace: n } });
+      else
+        for (const n of causeNamespaces(ctx, removed.cause).slice(0, 2))
+          if (!outputs(ctx.seen, 'list_services', (o) => o.args['namespace'] === n).length)
+            out.push({ tool: 'list_services', args: { namespace: n } });
+      break;
     }
     return out;
   },
@@ -177,9 +223,20 @@ export const droppedSidecarAnalyzer: Analyzer = {
             ).length > 0,
         ) ?? (sections.length === 1 ? sections[0] : undefined);
       const env = container ? envOf(container.body) : [];
-      const loops = env.filter((e) => LOOPBACK_VALUE.test(e.value.replace(/^"|"$/g, '')));
+      // The loopback variable about the dropped server: its value's port is the failure's (or the server's
+      // default), or the port variable beside it gives that port, or its name carries a word of what the
+      // container served; a variable with another port (a tracing exporter's localhost:4317) is not it.
+      const served = servedWords(removed);
+      const wanted = f.port ?? defaultPort(removed);
+      const loops = env.filter((e) => {
+        const m = LOOPBACK_VALUE.exec(e.value.replace(/^"|"$/g, ''));
+        if (!m) return false;
+        const own = m[2] ?? siblingPort(env, e.name);
+        if (own !== undefined) return wanted === undefined || own === wanted;
+        return served.some((w) => e.name.toLowerCase().includes(w)) || /HOST|SERVER|ADDR/i.test(e.name);
+      });
       const variable = loops.length === 1 ? loops[0] : undefined;
-      const port = f.port ?? (variable ? siblingPort(env, variable.name) : undefined);
+      const port = f.port ?? (variable ? siblingPort(env, variable.name) : undefined) ?? defaultPort(removed);
       // The server the change meant: a Service of the namespace its cause names that serves the port,
       // else one whose name says what the sidecar served, else the only one there.
       const words = servedWords(removed);

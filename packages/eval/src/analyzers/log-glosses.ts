@@ -670,10 +670,11 @@ const GLOSSES: readonly Gloss[] = [
   // MinProtocol TLSv1.2), which OpenSSL 1.1.1 images still allowed.
   // A server's own log of a client it refused (nginx's "SSL_do_handshake() failed … while SSL handshaking,
   // client: …") is the other side: an old client, not this program's outbound call.
-  ...[['unsupported_protocol'], ['unsupported protocol', 'ssl'], ['tlsv1_alert_protocol_version']].map(
+  // Go's "unsupported protocol scheme" is a URL without a scheme, not TLS.
+  ...[['unsupported_protocol'], ['unsupported protocol', 'ssl']].map(
     (all): Gloss => ({
       all,
-      none: ['ssl_do_handshake', 'while ssl handshaking'],
+      none: ['ssl_do_handshake', 'while ssl handshaking', 'protocol scheme'],
       means:
         "the TLS handshake failed on the protocol version: the server offers only an old TLS version (TLS 1.0 or 1.1) that this client's OpenSSL refuses; OpenSSL 3 (Debian 12, Ubuntu 22.04 and later base images) refuses TLS below 1.2 at its default security level, so a client rebuilt on a newer base image stops reaching a legacy server the old image (OpenSSL 1.1.1) still reached. The server should offer TLS 1.2 or later; until then, allow the old protocol for this client only (an OpenSSL config with MinProtocol = TLSv1 and CipherString = DEFAULT@SECLEVEL=0, through OPENSSL_CONF) or keep the older base image",
     }),
@@ -682,13 +683,16 @@ const GLOSSES: readonly Gloss[] = [
   // snapshot format version", "unsupported format version", "incompatible format version"): the files were
   // written by a newer release of it, and the image that runs now is older, typically after a rollback or a
   // downgrade that the data did not follow.
+  // Redis says it of an RDB file a newer Redis wrote. A line that says the data is too old for this
+  // release ("reads format version 3 or later") is the other way round, and is left out.
   ...[
     ['unsupport', 'format version'],
     ['incompatible', 'format version'],
-    ['newer', 'format version'],
+    ["can't handle rdb format version"],
   ].map(
     (all): Gloss => ({
       all,
+      none: ['or later', 'or newer', 'too old', 'older', 'no longer supported', 'converting', 'migrat'],
       means:
         'the program cannot read its data files: they are in a newer on-disk format than this version knows, written by a newer version of the program (an upgrade ran and wrote them), and the version running now is older (a rollback or downgrade of the image that the data did not follow), so what those files hold is not loaded and everything that needs it fails; roll the image forward to the version that wrote them (fix what the rollback was for another way), or rebuild or restore that data for this version. The credentials, the volume and the network are not at fault',
     }),
@@ -1014,7 +1018,7 @@ const GLOSSES: readonly Gloss[] = [
     (all): Gloss => ({
       all,
       means:
-        "a setting names a module by its dotted path (a backend or an engine) that the installed version of the package does not have: the path belongs to another release (modules are added and renamed between versions), so every operation that needs it fails while the rest works; set it to the module path the installed version provides (its documentation for that version) or upgrade the package to a release that has it",
+        'a setting names a module by its dotted path (a backend or an engine) that the installed version of the package does not have: the path belongs to another release (modules are added and renamed between versions), so every operation that needs it fails while the rest works; set it to the module path the installed version provides (its documentation for that version) or upgrade the package to a release that has it',
     }),
   ),
   // A schedule its parser refuses: standard cron has five fields (minute to day of week); Quartz's six or
@@ -1030,7 +1034,7 @@ const GLOSSES: readonly Gloss[] = [
   {
     all: ['spawn ', ' enoent'],
     means:
-      "the program starts a helper program at that path and the image does not have it (ENOENT: no such file or directory): the setting that selects the helper (a flavor, a backend, a driver, as the line names it) names a variant this image does not ship, so everything that needs the helper fails while the rest works; set it to a variant the image ships, or use an image that ships this one",
+      'the program starts a helper program at that path and the image does not have it (ENOENT: no such file or directory): the setting that selects the helper (a flavor, a backend, a driver, as the line names it) names a variant this image does not ship, so everything that needs the helper fails while the rest works; set it to a variant the image ships, or use an image that ships this one',
   },
   // Program startup: a module or shared library missing from the image.
   {
@@ -1898,13 +1902,14 @@ const CONFIG_REFUSED = /\b(?:fatal|error|bad|invalid|illegal|unknown|cannot pars
  * bracket) is taken: logfmt and `a = b c = d` lines keep a space between value and name.
  */
 function joinedSettingGloss(line: string): string | undefined {
-  if (line.length > 4000 || !line.includes('=') || !CONFIG_REFUSED.test(line)) return undefined;
-  const parts = line.split('=');
+  if (line.length > 4000 || !line.includes(' = ') || !CONFIG_REFUSED.test(line)) return undefined;
+  // Split at ` = ` as a configuration file writes it (`name = value`); logfmt's `key=value` has no spaces.
+  const parts = line.split(' = ');
   for (let i = 1; i < parts.length - 1; i++) {
     const seg = parts[i]!.trim();
     if (seg.length > 260 || /\s/.test(seg)) continue;
     const glued = /^(\S{0,200}?[0-9"'/)\]])([a-z][a-z0-9_]{2,60})$/.exec(seg);
-    const name = /([a-z][a-z0-9_]{2,60})\s?$/.exec(parts[i - 1]!.slice(-80))?.[1];
+    const name = /(?:^|[\s:])([a-z][a-z0-9_]{2,60})$/.exec(parts[i - 1]!.slice(-80))?.[1];
     if (!glued || !name) continue;
     const file = /\bpostfix\//.test(line) ? "Postfix's main.cf" : 'the configuration file';
     return `the setting ${name}'s value runs into the next setting's name ("${name} = ${seg} = …"): two lines of ${file} were joined into one (a template or an edit that dropped the line break), so ${name} reads as "${seg}", which is not a valid value, and the program refuses its configuration; put ${glued[2]} back on a line of its own in the file's source (its ConfigMap) and reload. Nothing else is at fault`;

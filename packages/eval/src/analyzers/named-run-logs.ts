@@ -1,3 +1,4 @@
+import { ageSeconds } from '../baseline/reading.js';
 import { glossOf } from './log-glosses.js';
 import {
   type Analyzer,
@@ -67,8 +68,14 @@ export const namedRunLogsAnalyzer: Analyzer = {
       RUN_WORDS.test(ctx.task.slice(0, 4000)) && allPodsReady(ctx.seen, ctx.ns)
         ? namespacePods(ctx)
             .filter((r) => FINISHED.test(r['STATUS'] ?? ''))
+            // The youngest by its AGE (kubectl lists pods by name, not by age).
+            .sort(
+              (a, b) =>
+                (ageSeconds(a['AGE'] ?? '') ?? Number.POSITIVE_INFINITY) -
+                (ageSeconds(b['AGE'] ?? '') ?? Number.POSITIVE_INFINITY),
+            )
             .map((r) => r['NAME'] ?? '')
-            .slice(-1)
+            .slice(0, 1)
         : [];
     return [...new Set([...namedRuns(ctx), ...newest])]
       .filter(unread)

@@ -20,7 +20,14 @@ import {
 const NOTHING_BACK =
   /\bEmpty reply from server\b|\bmalformed HTTP response\b|\bHTTP\/0\.9 when not allowed\b|\bReceived HTTP\/0\.9\b/i;
 /** An http(s) URL's host, port and the rest (bounded: a host name is at most 253 characters). */
-const URL_PORT = /\bhttps?:\/\/([a-z0-9][a-z0-9.-]{0,252}):(\d{1,5})(\/[^\s'"]{0,300})?/i;
+const URL_PORT =
+  /\bhttps?:\/\/(?:[^@\s/'"]{1,200}@)?([a-z0-9][a-z0-9.-]{0,252}):(\d{1,5})(\/[^\s'"]{0,300})?/i;
+/**
+ * Service port names of protocols that are not HTTP and close a connection on an HTTP request: SCGI,
+ * FastCGI and uwsgi (application gateways), and the plain TCP protocols of common servers.
+ */
+const OTHER_PROTOCOL =
+  /^(?:scgi|fcgi|fastcgi|uwsgi|redis|amqps?|mqtt|memcached?|postgres(?:ql)?|mysql|smtp|imap|ldap|tcp|tcp-[a-z0-9-]{1,40})$/;
 /** A Service port's name that says it speaks HTTP. */
 const HTTP_NAME = /^(?:https?|web|rpc-http|http-[a-z0-9-]{1,40}|[a-z0-9-]{1,40}-https?)$/;
 
@@ -98,7 +105,7 @@ export const nonHttpPortAnalyzer: Analyzer = {
     if (!svc) return [];
     const ports = servicePorts(svc.content);
     const called = ports.find((p) => p.port === r.port);
-    if (!called?.name || HTTP_NAME.test(called.name)) return [];
+    if (!called?.name || !OTHER_PROTOCOL.test(called.name)) return [];
     const http = ports.filter((p) => p !== called && HTTP_NAME.test(p.name));
     if (http.length !== 1) return [];
     const to = http[0]!;
@@ -113,12 +120,12 @@ export const nonHttpPortAnalyzer: Analyzer = {
     );
     const v = holders.length === 1 ? holders[0] : undefined;
     const value = v?.value.replace(`${r.host}:${r.port}`, `${r.host}:${to.port}`);
-    const protocol = called.name.toUpperCase();
+    const protocol = called.name.startsWith('tcp') ? 'a TCP protocol of its own' : called.name.toUpperCase();
     return [
       {
         weight: 91,
         object: owner ? `deployment ${owner} (pod ${r.pod})` : `pod ${r.pod}`,
-        cause: `${owner ?? r.pod} sends HTTP to ${r.host}:${r.port}, the Service ${r.service}'s port named ${called.name}, which speaks ${protocol}, not HTTP: the server reads the HTTP request as a malformed ${protocol} request and closes the connection without an answer, so the client gets "${clip(r.line, 200)}". The Service's HTTP port is ${to.port} (${to.name}); the server itself is not broken${v ? `: set ${v.name} to ${value}` : ''}`,
+        cause: `${owner ?? r.pod} sends HTTP to ${r.host}:${r.port}, the Service ${r.service}'s port named ${called.name}, which speaks ${protocol}, not HTTP: the server reads the HTTP request as malformed input and closes the connection without an answer, so the client gets "${clip(r.line, 200)}". The Service's HTTP port is ${to.port} (${to.name}); the server itself is not broken${v ? `: set ${v.name} to ${value}` : ''}`,
         evidence: [
           `get_pod_logs ${r.pod}: "${clip(r.line, 200)}"`,
           `describe_service ${r.service}: Port ${called.name} ${called.port}/TCP, Port ${to.name} ${to.port}/TCP`,

@@ -26,13 +26,13 @@ function previousReplicaSet(ctx: Pick<AnalyzerContext, 'seen'>, deployment: stri
 }
 
 /** The deployment of the first OOM-killed container read, when its history has an earlier revision. */
-function oomWithHistory(ctx: AnalyzerContext): string | undefined {
+function oomWithHistory(ctx: AnalyzerContext): { deployment: string; ns: string } | undefined {
   const oom = outputs(ctx.seen, 'describe_pod').find((o) => /Reason:\s+OOMKilled/.test(o.content));
   const deployment = oom ? ownerDeployment(oom.content) : undefined;
   if (!deployment) return undefined;
   const history = outputs(ctx.seen, 'get_rollout_history', (o) => o.args['name'] === deployment).pop();
   const revisions = history ? parseTable(history.content).filter((r) => /^\d/.test(r['REVISION'] ?? '')) : [];
-  return revisions.length >= 2 ? deployment : undefined;
+  return revisions.length >= 2 ? { deployment, ns: String(oom!.args['namespace'] ?? ctx.ns) } : undefined;
 }
 
 /**
@@ -79,13 +79,17 @@ export const previousLimitsAnalyzer: Analyzer = {
   // reads of services and dependencies, so a short budget keeps the limit to restore.
   first: true,
   reads(ctx): Read[] {
-    const deployment = oomWithHistory(ctx);
-    if (!deployment) return [];
-    const listed = outputs(ctx.seen, 'list_resources', (o) => isReplicaSets(o.args['kind'])).length > 0;
-    if (!listed) return [{ tool: 'list_resources', args: { kind: 'ReplicaSet', namespace: ctx.ns } }];
+    const oom = oomWithHistory(ctx);
+    if (!oom) return [];
+    // The ReplicaSets of the OOM-killed pod's own namespace (a dependency's pod may have been described).
+    const { deployment, ns } = oom;
+    const listed =
+      outputs(ctx.seen, 'list_resources', (o) => isReplicaSets(o.args['kind']) && o.args['namespace'] === ns)
+        .length > 0;
+    if (!listed) return [{ tool: 'list_resources', args: { kind: 'ReplicaSet', namespace: ns } }];
     const previous = previousReplicaSet(ctx, deployment);
     return previous
-      ? [{ tool: 'describe_resource', args: { kind: 'ReplicaSet', name: previous, namespace: ctx.ns } }]
+      ? [{ tool: 'describe_resource', args: { kind: 'ReplicaSet', name: previous, namespace: ns } }]
       : [];
   },
   finds: () => [],

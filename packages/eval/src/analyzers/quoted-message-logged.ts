@@ -1,8 +1,18 @@
 import { escapeRe } from '../baseline/reading.js';
 import { type Analyzer, bonus, clip, type Finding, outputs } from './types.js';
 
-/** Phrases the person quotes (straight or typographic double quotes), 20 to 300 characters. */
-const QUOTE = /["\u201c]([^"\u201d\n]{20,300})["\u201d]/g;
+/**
+ * Phrases the person quotes, 20 to 300 characters on one line: straight double quotes paired in order
+ * (a split, so a short quote before a long one does not shift the pairs), and typographic ones.
+ */
+function quotedPhrases(task: string): string[] {
+  const text = task.slice(0, 4000);
+  const straight = text.split('"').filter((_, i) => i % 2 === 1);
+  const curly = [...text.matchAll(/\u201c([^\u201d\n]{1,300})\u201d/g)].map((m) => m[1]!);
+  return [...straight, ...curly]
+    .map((q) => q.trim())
+    .filter((q) => q.length >= 20 && q.length <= 300 && !q.includes('\n'));
+}
 /** A line's statement of the setting it needs: `needs record=1`, `requires sharing=true`. */
 const NEEDS = /\b(?:needs?|requires?)\s+([A-Za-z][\w.-]{0,60})\s?=\s?([^\s;,)]{1,60})/;
 
@@ -17,9 +27,7 @@ export const quotedMessageLoggedAnalyzer: Analyzer = {
   name: 'quoted-message-logged',
   reads: () => [],
   finds({ task, seen, hints }): Finding[] {
-    const quotes = [...task.slice(0, 4000).matchAll(QUOTE)].map((m) =>
-      m[1]!.trim().toLowerCase().slice(0, 60),
-    );
+    const quotes = quotedPhrases(task).map((q) => q.toLowerCase().slice(0, 60));
     if (quotes.length === 0) return [];
     for (const o of outputs(seen, 'get_pod_logs')) {
       const lines = o.content.slice(-200_000).split('\n');
@@ -36,10 +44,11 @@ export const quotedMessageLoggedAnalyzer: Analyzer = {
         let before: { line: string; value: string } | undefined;
         for (let j = i - 1; j >= Math.max(0, i - 5); j--) {
           const m = lines[j]!.length <= 4000 ? has.exec(lines[j]!) : null;
-          if (m && m[1] !== wanted) {
-            before = { line: lines[j]!.trim(), value: m[1]! };
-            break;
-          }
+          if (!m) continue;
+          // The nearest line that gives the setting is the one about this request; one that already has
+          // the needed value says nothing of what it has.
+          if (m[1] !== wanted) before = { line: lines[j]!.trim(), value: m[1]! };
+          break;
         }
         const pod = String(o.args['name'] ?? '');
         return [

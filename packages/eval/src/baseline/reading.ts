@@ -177,7 +177,10 @@ function containsHint(name: string, h: string): boolean {
 
 /** The deployment a pod belongs to: the longest deployment name that prefixes the pod name. */
 export function ownerOf(pod: string, deps: readonly DeploymentRow[], describe?: string): string | undefined {
-  const m = describe ? /Controlled By:\s*ReplicaSet\/(\S+)/.exec(describe) : null;
+  const by = describe ? /Controlled By:\s*([A-Za-z]+)\/(\S+)/.exec(describe) : null;
+  // Another controller (a StatefulSet, a DaemonSet, a Job) owns it: no Deployment does.
+  if (by && by[1] !== 'ReplicaSet') return undefined;
+  const m = by ? [by[0], by[2]] : null;
   if (m) {
     const rs = m[1]!;
     const base = rs.replace(/-[a-z0-9]{5,10}$/, '');

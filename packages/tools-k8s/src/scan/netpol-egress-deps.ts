@@ -29,31 +29,31 @@ function rulePorts(r: EgressRule): string[] {
 }
 
 /**
- * Whether an egress rule may let a connection to a pod of namespace `ns` on `port` through. No `to`:
- * every destination. A podSelector alone: the policy's own namespace only. A namespaceSelector that
- * matches only on `kubernetes.io/metadata.name` (the label the API server sets on every namespace,
- * Kubernetes 1.21 and later): that namespace. Any other namespaceSelector, or an ipBlock (its CIDR may
- * cover the pod network), may match: counted as allowed, since the namespace's own labels are not read.
- * A named port in the rule may be the destination's: counted as allowed.
+ * Whether an egress rule may let a connection to a pod of namespace `ns` through. No `to`: every
+ * destination. A podSelector alone: the policy's own namespace only. A namespaceSelector that refers only
+ * to `kubernetes.io/metadata.name` (the label the API server sets on every namespace, Kubernetes 1.21 and
+ * later), by matchLabels or matchExpressions: the namespaces it names. Any other namespaceSelector, or an
+ * ipBlock (its CIDR may cover the pod network), may match: counted as allowed, since the namespace's own
+ * labels are not read. A rule's ports are the destination pod's ports (after the Service's translation to
+ * its targetPort), which the Service in another namespace decides and the scan of this one does not read,
+ * so ports are not judged: only rules that leave no way to the namespace at all count.
  */
-function allows(r: EgressRule, own: string, ns: string, port: string | undefined): boolean {
+function allows(r: EgressRule, own: string, ns: string): boolean {
   const peers: NetworkPolicyPeer[] = r.to ?? [];
-  const byName = (sel: NonNullable<NetworkPolicyPeer['namespaceSelector']>) => {
-    const labels = Object.keys(sel.matchLabels ?? {});
-    return (sel.matchExpressions ?? []).length === 0 && labels.length === 1 && labels[0] === NAME_LABEL;
-  };
-  const peerOk =
+  const byNameOnly = (sel: NonNullable<NetworkPolicyPeer['namespaceSelector']>) =>
+    [...Object.keys(sel.matchLabels ?? {}), ...(sel.matchExpressions ?? []).map((e) => e.key)].every(
+      (k) => k === NAME_LABEL,
+    );
+  return (
     peers.length === 0 ||
     peers.some(
       (peer) =>
         peer.ipBlock !== undefined ||
         (peer.namespaceSelector !== undefined &&
-          (!byName(peer.namespaceSelector) || peer.namespaceSelector.matchLabels?.[NAME_LABEL] === ns)) ||
+          (!byNameOnly(peer.namespaceSelector) || selects(peer.namespaceSelector, { [NAME_LABEL]: ns }))) ||
         (peer.namespaceSelector === undefined && peer.podSelector !== undefined && ns === own),
-    );
-  if (!peerOk) return false;
-  const ports = rulePorts(r);
-  return ports.length === 0 || port === undefined || ports.some((p) => p === port || !/^\d+$/.test(p));
+    )
+  );
 }
 
 /** The label the API server sets on every namespace to its name. */
@@ -112,7 +112,7 @@ export const netpolEgressDepsAnalyzer: Analyzer = {
             const [host, service, ns, svc, port] = m as unknown as [string, string, string, string?, string?];
             // Another namespace, named as one by the Service DNS suffix (`.svc`).
             if (ns === own || !svc) continue;
-            if (rules.some((r) => allows(r, own, ns, port))) continue;
+            if (rules.some((r) => allows(r, own, ns))) continue;
             const key = `${owner ?? pod.metadata.name}\u0000${host}`;
             if (seen.has(key)) continue;
             seen.add(key);
@@ -124,7 +124,7 @@ export const netpolEgressDepsAnalyzer: Analyzer = {
               ...(owner ? { owner } : {}),
               container: c.name,
               reason: 'EgressToDependencyDenied',
-              message: `${owner ?? `pod ${pod.metadata.name}`}'s ${e.name} points it at ${host} (Service ${service} in namespace ${ns}${port ? `, port ${port}` : ''}), but the NetworkPolicies that govern its egress (${names}) let no connection to namespace ${ns}${port ? ` on port ${port}` : ''} out, so every connection to ${service} is dropped while ${service} itself is up (${rules.length ? `egress allowed only to ${rules.map(inWords).join('; ')}` : 'no egress allowed at all'})`,
+              message: `${owner ?? `pod ${pod.metadata.name}`}'s ${e.name} points it at ${host} (Service ${service} in namespace ${ns}${port ? `, port ${port}` : ''}), but the NetworkPolicies that govern its egress (${names}) let no connection to namespace ${ns} out, so every connection to ${service} is dropped while ${service} itself is up (${rules.length ? `egress allowed only to ${rules.map(inWords).join('; ')}` : 'no egress allowed at all'})`,
               evidence: [
                 `${c.name}: ${e.name}=${quote(value, 160)}`,
                 ...governing
