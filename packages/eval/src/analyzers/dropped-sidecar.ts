@@ -7,6 +7,8 @@ import {
   containerSections,
   envFix,
   type Finding,
+  imagePairsChanged,
+  imageRepo,
   namespaceNames,
   outputs,
   podDeployment,
@@ -85,15 +87,6 @@ interface Removed {
   readonly cause: string | undefined;
 }
 
-/** `name=image,name=image` of a rollout history's IMAGES column, as pairs. */
-function images(cell: string): [string, string][] {
-  return cell
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => p.includes('='))
-    .map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]);
-}
-
 /** Containers the deployment's current revision dropped from the one before it, from its rollout history. */
 function removedContainers(ctx: AnalyzerContext, deployment: string): Removed[] {
   const h = outputs(
@@ -108,11 +101,10 @@ function removedContainers(ctx: AnalyzerContext, deployment: string): Removed[] 
   const number = (r: Record<string, string>) => Number.parseInt(r['REVISION'] ?? '0', 10);
   const before = rows.filter((r) => number(r) < number(current)).sort((a, b) => number(b) - number(a))[0];
   if (!before?.['IMAGES']) return [];
-  const now = new Set(images(current['IMAGES']).map(([n]) => n));
   const cause = current['CHANGE-CAUSE']?.trim();
-  return images(before['IMAGES'])
-    .filter(([n]) => !now.has(n))
-    .map(([container, image]) => ({
+  return imagePairsChanged(before['IMAGES'], current['IMAGES'])
+    .filter((p) => p.after === '')
+    .map(({ container, before: image }) => ({
       container,
       image,
       revision: String(number(current)),
@@ -122,16 +114,14 @@ function removedContainers(ctx: AnalyzerContext, deployment: string): Removed[] 
 
 /** The words that name what a container serves: its name's parts and its image's repository name (`mysql` of `mysql:5.7`). */
 function servedWords(r: Removed): string[] {
-  const repo = r.image.split('@')[0]!.split(':')[0]!.split('/').pop() ?? '';
-  return [...new Set([...r.container.split(/[-_.]/), ...repo.split(/[-_.]/)])]
+  return [...new Set([...r.container.split(/[-_.]/), ...imageRepo(r.image).split(/[-_.]/)])]
     .map((w) => w.toLowerCase())
     .filter((w) => w.length >= 4 && !/^(?:side|sidecar|container|server|alpine|slim)$/.test(w));
 }
 
 /** The default port of what a dropped container served, from its image's repository (see `DEFAULT_PORTS`). */
 function defaultPort(r: Removed): string | undefined {
-  const repo = (r.image.split('@')[0]!.split(':')[0]!.split('/').pop() ?? '').toLowerCase();
-  return DEFAULT_PORTS[repo];
+  return DEFAULT_PORTS[imageRepo(r.image)];
 }
 
 /**

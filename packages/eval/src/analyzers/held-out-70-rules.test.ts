@@ -128,6 +128,26 @@ describe('dropped-sidecar: a rollout removed a sidecar the program still reaches
     expect(f?.fix).toBeUndefined();
   });
 
+  it('reads the repository of an image from a registry with a port', () => {
+    const h = observed(
+      'get_rollout_history',
+      { namespace: NS, name: 'bugs' },
+      `deployment.apps/bugs\n${table([
+        ['REVISION', 'CHANGE-CAUSE', 'IMAGES'],
+        ['1', 'with mysql sidecar', 'bugs=reg/bugs:5,db=registry.example:5000/infra/mysql:5.7'],
+        [
+          '2 (current)',
+          'OPS-1: drop the mysql sidecar, use the shared MariaDB in shared-db',
+          'bugs=reg/bugs:5',
+        ],
+      ])}`,
+    );
+    const [f] = droppedSidecarAnalyzer.finds(
+      ctx(NS, [log(NS, POD, [socketLine]), h, namespaces, services, described]),
+    );
+    expect(f?.cause).toContain('removed its db container (registry.example:5000/infra/mysql:5.7)');
+  });
+
   it.each([
     ['the sidecar is still there', 'bugs=reg/bugs:5,mysql=mysql:5.7.44', socketLine],
     ['the failure names another server', 'bugs=reg/bugs:5', 'connect ECONNREFUSED 127.0.0.1:9000 (php-fpm)'],

@@ -962,3 +962,43 @@ export function lineStamp(line: string): number | undefined {
   const t = Date.parse(`${m[1]}T${m[2]}Z`);
   return Number.isNaN(t) ? undefined : t;
 }
+
+/**
+ * The containers whose image changed between two `kubectl rollout history` IMAGES cells
+ * (`name=image` pairs, comma-separated), with the image before and after; a container one side lacks
+ * (added or removed by the revision) has '' on that side. At most 50 pairs of each cell are read.
+ */
+export function imagePairsChanged(
+  before: string,
+  after: string,
+): { container: string; before: string; after: string }[] {
+  const pairs = (text: string) =>
+    new Map(
+      text
+        .split(',')
+        .filter((p) => p.includes('='))
+        .slice(0, 50)
+        .map((p) => [p.slice(0, p.indexOf('=')).trim(), p.slice(p.indexOf('=') + 1).trim()] as const)
+        .filter(([name, image]) => name !== '' && image !== ''),
+    );
+  const was = pairs(before);
+  const now = pairs(after);
+  const out: { container: string; before: string; after: string }[] = [];
+  for (const [container, image] of now) {
+    const old = was.get(container);
+    if (old !== image) out.push({ container, before: old ?? '', after: image });
+  }
+  // A container the revision removed counts as a change too (its image after is '').
+  for (const [container, image] of was)
+    if (!now.has(container)) out.push({ container, before: image, after: '' });
+  return out;
+}
+
+/**
+ * The repository name of an image reference, without registry, path, tag or digest: `redis` of
+ * `registry.example:5000/cache/redis:7.2@sha256:…` (the last path segment, then what precedes its tag).
+ */
+export function imageRepo(image: string): string {
+  const last = image.split('@')[0]!.split('/').pop() ?? '';
+  return last.split(':')[0]!.toLowerCase();
+}

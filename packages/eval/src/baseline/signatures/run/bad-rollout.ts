@@ -5,7 +5,16 @@ import {
   latestRolloutChanges,
   onlyVariablesAndProbes,
 } from '../../../analyzers/rollout-diff.js';
-import { type AnalyzerContext, type Finding, outputs, ownerName } from '../../../analyzers/types.js';
+import {
+  type AnalyzerContext,
+  type Finding,
+  imagePairsChanged,
+  outputs,
+  ownerName,
+} from '../../../analyzers/types.js';
+
+export { imagePairsChanged };
+
 import { parseTable } from '../../../k8s-text.js';
 import { ageSeconds, CHANGE } from '../../reading.js';
 import type { RunSignature } from '../types.js';
@@ -96,37 +105,6 @@ export function previousImageFallback(
     args: { namespace: ns, deployment, container, image: before },
     text: `set the image of container ${container} of ${deployment} back to ${before}, the one it ran before the rollout`,
   };
-}
-
-/**
- * The containers whose image changed between two `kubectl rollout history` IMAGES cells
- * (`name=image` pairs, comma-separated), with the image before and after; a container one side lacks
- * (added or removed by the revision) has '' on that side. At most 50 pairs of each cell are read.
- */
-export function imagePairsChanged(
-  before: string,
-  after: string,
-): { container: string; before: string; after: string }[] {
-  const pairs = (text: string) =>
-    new Map(
-      text
-        .split(',')
-        .filter((p) => p.includes('='))
-        .slice(0, 50)
-        .map((p) => [p.slice(0, p.indexOf('=')).trim(), p.slice(p.indexOf('=') + 1).trim()] as const)
-        .filter(([name, image]) => name !== '' && image !== ''),
-    );
-  const was = pairs(before);
-  const now = pairs(after);
-  const out: { container: string; before: string; after: string }[] = [];
-  for (const [container, image] of now) {
-    const old = was.get(container);
-    if (old !== image) out.push({ container, before: old ?? '', after: image });
-  }
-  // A container the revision removed counts as a change too (its image after is '').
-  for (const [container, image] of was)
-    if (!now.has(container)) out.push({ container, before: image, after: '' });
-  return out;
 }
 
 /**
