@@ -102,7 +102,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'yourls-database-never-created-on-new-mariadb',
   ],
   'scenarios-held-out-70': [
-    'doris-be-webserver-port-8040-taken-by-hostnetwork-agent',
     'dremio-view-create-fails-existing-dataset-misleading-flight-warning',
     'negative-zigbee-outdoor-sensor-negative-temperature-warning',
   ],

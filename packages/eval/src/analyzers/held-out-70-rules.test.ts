@@ -7,6 +7,7 @@ import { clientGoneSearchAnalyzer, DECISIVE_PATTERN } from './client-gone-search
 import { droppedSidecarAnalyzer } from './dropped-sidecar.js';
 import { glossOf } from './log-glosses.js';
 import { ctx, describedPodText, expectBounded, log, observed, table } from './observed.fixture.js';
+import { portHolderAnalyzer } from './port-holder.js';
 
 describe('dropped-sidecar: a rollout removed a sidecar the program still reaches on localhost', () => {
   const NS = 'tracker';
@@ -238,5 +239,78 @@ describe("ownerOf: a pod's Deployment is the one its ReplicaSet's name ends in a
     expect(ownerOf('edgedb-7fms5bkjt-b62sk', deps, 'Controlled By:  ReplicaSet/edgedb-7fms5bkjt')).toBe(
       'edgedb',
     );
+  });
+});
+
+describe('port-holder: another pod on the node already listens on the port', () => {
+  const NS = 'olap';
+  const POD = 'doris-be-x9l7thf4zs-hh554';
+  const bind =
+    'W0714 08:44:04.310524  1 ev_http_server.cpp:159] failed to bind http server on 0.0.0.0:8040: Address already in use';
+  const listed = observed(
+    'list_pods',
+    { namespace: NS },
+    table([
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE'],
+      [POD, '0/1', 'CrashLoopBackOff', '16', '60m', '10.244.0.13', 'olap-1'],
+    ]),
+  );
+  const node = observed(
+    'describe_node',
+    { name: 'olap-1' },
+    [
+      'Name: olap-1',
+      'Non-terminated Pods: (2 in total)',
+      '  Namespace   Name                        CPU Requests',
+      '  logging     hostlog-agent-lw6lq         0m',
+      `  olap        ${POD}   4000m`,
+      'Allocated resources:',
+    ].join('\n'),
+  );
+  const searched = (line: string) =>
+    observed(
+      'search_pod_logs',
+      { namespace: 'logging', name: 'hostlog-agent-lw6lq', pattern: ':8040', context: 0, maxMatches: 3 },
+      `1 line(s) match ":8040" in the newest 7 line(s) read\n7:${line}`,
+    );
+  const seen = (extra: ReturnType<typeof observed>[]) => [
+    listed,
+    log(NS, POD, [bind], { previous: true }),
+    ...extra,
+  ];
+
+  it('reads the node, then searches its other pods for the port (not a time of day or a source line)', () => {
+    expect(portHolderAnalyzer.reads(ctx(NS, seen([])))).toEqual([
+      { tool: 'describe_node', args: { name: 'olap-1' } },
+    ]);
+    expect(portHolderAnalyzer.reads(ctx(NS, seen([node])))).toEqual([
+      {
+        tool: 'search_pod_logs',
+        args: {
+          namespace: 'logging',
+          name: 'hostlog-agent-lw6lq',
+          pattern: ':8040',
+          context: 0,
+          maxMatches: 3,
+        },
+      },
+    ]);
+  });
+
+  it('names the pod whose log says it listens there', () => {
+    const [f] = portHolderAnalyzer.finds(
+      ctx(NS, seen([node, searched('INFO api: API server running. address=0.0.0.0:8040')])),
+    );
+    expect(f?.cause).toContain(
+      'pod hostlog-agent-lw6lq (hostlog-agent in namespace logging) already listens on port 8040',
+    );
+    expect(f?.cause).toContain('hostNetwork');
+  });
+
+  it.each([
+    ['a line that only calls the port', 'WARN retrying POST http://10.0.0.5:8040/api'],
+    ['another port', 'INFO API server running. address=0.0.0.0:80401'],
+  ])('finds nothing with %s', (_, line) => {
+    expect(portHolderAnalyzer.finds(ctx(NS, seen([node, searched(line)])))).toEqual([]);
   });
 });

@@ -184,6 +184,7 @@ import { poolLeakAnalyzer } from './pool-leak.js';
 import { poolRefillAnalyzer } from './pool-refill.js';
 import { poolTimesReplicasAnalyzer } from './pool-times-replicas.js';
 import { poolsOverMaxConnectionsAnalyzer } from './pools-over-max-connections.js';
+import { portHolderAnalyzer } from './port-holder.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
 import { primaryHandoverAnalyzer } from './primary-handover.js';
@@ -312,6 +313,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   droppedSidecarAnalyzer,
   configShapeAnalyzer,
   nonHttpPortAnalyzer,
+  portHolderAnalyzer,
   localhostSettingAnalyzer,
   dnsForwardAnalyzer,
   pullSecretsAnalyzer,
