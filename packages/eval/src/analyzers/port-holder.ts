@@ -1,9 +1,9 @@
-import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
   type AnalyzerContext,
   clip,
   type Finding,
+  namespacePods,
   outputs,
   ownerName,
   podsOnNode,
@@ -31,10 +31,7 @@ interface Refused {
 
 /** A pod of the namespace whose log (current or previous) says its bind was refused as in use, and its node. */
 function refusedBind(ctx: AnalyzerContext): Refused | undefined {
-  const rows = parseTable(
-    outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector']).pop()
-      ?.content ?? '',
-  );
+  const rows = namespacePods(ctx);
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => (x.args['namespace'] ?? ctx.ns) === ctx.ns)) {
     const line = o.content
       .slice(-200_000)
