@@ -5,7 +5,7 @@
 // found is an `it.skip` whose first line says what goes wrong. (The ingress change is reviewed in
 // packages/tools-k8s/src/scan/ingresses-review.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { baselineAnswer } from './__fixtures__/baseline-answer.js';
+import { baselineAnswer, scenarioHead as head } from './__fixtures__/baseline-answer.js';
 import { askedLines } from './analyzers/asked-lines.js';
 import { ctx, observed } from './analyzers/observed.fixture.js';
 import { withContinuation } from './baseline/reading.js';
@@ -387,15 +387,6 @@ describe('the all-clear judged in a scenario with a fault (and in a negative con
 });
 
 describe('a namespace put off limits, run through the baseline', () => {
-  const head = (id: string, ns: string, task: string) => `schemaVersion: 1
-id: ${id}
-title: ${id} table test
-difficulty: medium
-namespace: ${ns}
-task: ${JSON.stringify(task)}
-expect:
-  rootCause: { mustMention: [x] }
-`;
   const alert = `alert:
   name: MailQueueBacklog
   severity: warning

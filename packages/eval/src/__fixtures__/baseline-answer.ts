@@ -17,3 +17,17 @@ export async function baselineAnswer(yaml: string, file = 'row.yaml'): Promise<s
   });
   return run!.answer ?? '';
 }
+
+/**
+ * The head of a table test's scenario (schema version, id, namespace, the person's task and a
+ * placeholder rubric), to be followed by its `cluster:` block.
+ */
+export const scenarioHead = (id: string, ns: string, task: string): string => `schemaVersion: 1
+id: ${id}
+title: ${id} table test
+difficulty: medium
+namespace: ${ns}
+task: ${JSON.stringify(task)}
+expect:
+  rootCause: { mustMention: [x] }
+`;

@@ -1,17 +1,7 @@
 // A finished run whose own log reports a failure with a known meaning, when the person speaks of the
 // runs without naming one. Each row is a small world run through the eval.
 import { describe, expect, it } from 'vitest';
-import { baselineAnswer } from '../__fixtures__/baseline-answer.js';
-
-const head = (id: string, ns: string, task: string) => `schemaVersion: 1
-id: ${id}
-title: ${id} table test
-difficulty: medium
-namespace: ${ns}
-task: ${JSON.stringify(task)}
-expect:
-  rootCause: { mustMention: [x] }
-`;
+import { baselineAnswer, scenarioHead as head } from '../__fixtures__/baseline-answer.js';
 
 const cronWorld = (line: string) => `cluster:
   namespaces: [intranet]

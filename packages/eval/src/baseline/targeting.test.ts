@@ -2,18 +2,8 @@
 // dependency their hunch blames; a prefix typed for generated names; a phrase that only looks like a
 // namespace. Each row is a small world run through the eval.
 import { describe, expect, it } from 'vitest';
-import { baselineAnswer } from '../__fixtures__/baseline-answer.js';
+import { baselineAnswer, scenarioHead as head } from '../__fixtures__/baseline-answer.js';
 import { forbidsChanges, loggingWorkload, productName } from '../baseline-model.js';
-
-const head = (id: string, ns: string, task: string) => `schemaVersion: 1
-id: ${id}
-title: ${id} table test
-difficulty: medium
-namespace: ${ns}
-task: ${JSON.stringify(task)}
-expect:
-  rootCause: { mustMention: [x] }
-`;
 
 const crashAndCache = `cluster:
   namespaces: [comms, data]
