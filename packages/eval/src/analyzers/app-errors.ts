@@ -85,6 +85,11 @@ const SYSLOG_ERROR = /\[\d{1,10}\]: (?:fatal|error|panic|critical):/;
 // the server will not take the request's HTTP version (RFC 9110, 15.5.22), a protocol mismatch between
 // the client and the server, never a user's mistake.
 const STATUS_426_ACCESS = /HTTP\/[\d.]{1,3}" 426 /;
+// An operation on a file path the kernel refused (EACCES), as Go's os.PathError prints it (`fstatat
+// /srv/d: permission denied`, `open /data/x: permission denied`) and coreutils and libc's perror do (`ls:
+// /srv/d/pagefile.sys: Permission denied`): the program could not do what it tried on that path, whatever
+// level the line carries. Bounded: the path is at most 300 characters.
+const PATH_DENIED = /(?:^|[\s'"(])\/[^\s'"]{0,300}['"]?: [Pp]ermission denied\b/;
 // klog's error and fatal lines (Kubernetes components and controllers): `E1127 12:59:40.205114 …`.
 const KLOG_ERROR = /^[EF]\d{4} \d\d:\d\d:\d\d/;
 // A lower-case level right after the line's timestamp, as Node's and Go's loggers print it
@@ -191,6 +196,7 @@ function errorLinesOf(text: string): string[] {
     (ERROR_MARKS.some((m) => (l.includes('NOERROR') ? l.replace(/NOERROR/g, '') : l).includes(m)) ||
       STATUS_5XX.test(` ${l} `) ||
       STATUS_426_ACCESS.test(l) ||
+      (l.length <= 4000 && PATH_DENIED.test(l)) ||
       KLOG_ERROR.test(l) ||
       SYSLOG_ERROR.test(l) ||
       JSON_5XX.test(l) ||

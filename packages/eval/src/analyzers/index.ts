@@ -60,6 +60,7 @@ import { duplicateSchedulerAnalyzer } from './duplicate-scheduler.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
 import { endlessRetryAnalyzer } from './endless-retry.js';
+import { entryDeniedAnalyzer } from './entry-denied.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
 import { errorPageProxyAnalyzer } from './error-page-proxy.js';
 import { esBreakerLoweredAnalyzer } from './es-breaker-lowered.js';
@@ -250,6 +251,7 @@ import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
 import { sharedVolumeLockAnalyzer } from './shared-volume-lock.js';
 import { shmBusErrorAnalyzer } from './shm-bus-error.js';
 import { shortNameNamespaceAnalyzer } from './short-name-namespace.js';
+import { siblingLogsAnalyzer } from './sibling-logs.js';
 import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { smtpWrongProtocolAnalyzer } from './smtp-wrong-protocol.js';
@@ -271,6 +273,7 @@ import { storageAnalyzer } from './storage.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
 import { suspendedCleanupAnalyzer } from './suspended-cleanup.js';
+import { changeCauseAnalyzer, temporaryChangeAnalyzer } from './temporary-change.js';
 import { threadDiedOomAnalyzer } from './thread-died-oom.js';
 import { threadPoolExhaustedAnalyzer } from './thread-pool-exhausted.js';
 import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
@@ -285,6 +288,7 @@ import { upgradedLibraryAnalyzer } from './upgraded-library.js';
 import { urlSchemeAnalyzer } from './url-scheme.js';
 import { uwsgiBufferSizeAnalyzer } from './uwsgi-buffer-size.js';
 import { vectorsInMemoryAnalyzer } from './vectors-in-memory.js';
+import { versionNotUpgradedAnalyzer } from './version-not-upgraded.js';
 import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js';
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
 import { volumeOwnershipAnalyzer } from './volume-ownership.js';
@@ -314,6 +318,14 @@ export const ANALYZERS: readonly Analyzer[] = [
   configShapeAnalyzer,
   nonHttpPortAnalyzer,
   portHolderAnalyzer,
+  // A directory refused as a whole for one entry under it that a finished probe pod shows unreadable.
+  entryDeniedAnalyzer,
+  // A crashed container that says nothing of why: the logs of the pod's other containers (a tailed log file).
+  siblingLogsAnalyzer,
+  // A change its cause calls temporary (a debug mode), left in place for days.
+  temporaryChangeAnalyzer,
+  // An upgrade the running program does not show: its log reports an older version than the one asked for.
+  versionNotUpgradedAnalyzer,
   localhostSettingAnalyzer,
   dnsForwardAnalyzer,
   pullSecretsAnalyzer,
@@ -683,4 +695,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   rolloutHistoryAnalyzer,
   // Last: the ConfigMaps a pod that logs failures mounts, for the settings the answer quotes beside them.
   failureSettingsAnalyzer,
+  // Last: the change cause of a Deployment whose pod logs failures, when nothing read its revision.
+  changeCauseAnalyzer,
 ];

@@ -363,7 +363,7 @@ export function described(ctx: AnalyzerContext, rs: string) {
  * then the descriptions of its previous and current sets not read yet; with the two sets once the list
  * tells them apart (no reads and no sets when it does not).
  */
-function templateReads(
+export function templateReads(
   ctx: AnalyzerContext,
   deployment: string,
 ): { reads: Read[]; sets?: { current: string; previous: string } } {

@@ -1,4 +1,5 @@
 import { parseTable } from '../k8s-text.js';
+import { latestRolloutChanges } from './rollout-diff.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -7,6 +8,7 @@ import {
   type Finding,
   outputs,
   type Read,
+  setEnvFix,
   tableOf,
 } from './types.js';
 
@@ -92,6 +94,42 @@ function workloadOf(ctx: AnalyzerContext, name: string, not: string): { kind?: s
 }
 
 /**
+ * The variable the latest rollout of a failing Deployment of the namespace changed so that it names `host`
+ * (as a URL's host, `host:port` or the name alone) where its value before named another host, with the
+ * `set_env` that puts the value before back; undefined when the rollout's templates were not read.
+ */
+function renamedHost(ctx: AnalyzerContext, host: string) {
+  const found = latestRolloutChanges(ctx);
+  if (!found) return undefined;
+  const names = new RegExp(`(?:^|[/@=])${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[:/]|$)`);
+  const c = found.list.find(
+    (x) =>
+      x.env &&
+      x.before !== undefined &&
+      x.after !== undefined &&
+      names.test(x.after) &&
+      !names.test(x.before),
+  );
+  if (!c?.env || c.before === undefined || c.after === undefined) return undefined;
+  return {
+    deployment: found.deployment,
+    container: c.container,
+    env: c.env,
+    before: c.before,
+    after: c.after,
+    revision: found.rev.n,
+    cause: found.rev.cause,
+    fix: setEnvFix(
+      ctx.ns,
+      found.deployment,
+      c.container,
+      [{ name: c.env, value: c.before }],
+      `set ${c.env} of ${found.deployment}/${c.container} back to "${c.before}", the value of the revision before`,
+    ),
+  };
+}
+
+/**
  * A short name looked up from the wrong namespace: a pod resolves a bare Service name against its own
  * namespace first (the search list of its resolv.conf begins with `<namespace>.svc.cluster.local`), so
  * `storage` asked from namespace `erp` means `storage.erp.svc.cluster.local`; when the Service lives only
@@ -130,18 +168,24 @@ export const shortNameNamespaceAnalyzer: Analyzer = {
       if (!client?.namespace) continue;
       const fqdn = `${l.host}.${home}.svc.cluster.local`;
       const quoted = `"${clip(l.line.trim(), 220)}"`;
+      // The latest rollout of the client's own Deployment put the short name into a variable that named
+      // another host before: the value that worked is the fix, not a reach into the other namespace.
+      const changed = client.namespace === ctx.ns ? renamedHost(ctx, l.host) : undefined;
       return [
         {
           weight: 90 + bonus(client.name, ctx.hints),
           // Named with its own namespace, so the answer does not place it in the one under investigation.
           object: `${client.kind} ${client.name} in ${client.namespace}`,
-          cause: `${client.name} runs in namespace ${client.namespace} and looks up the short name ${l.host}, which fails to resolve (${quoted}${client.relayed ? `, logged by ${l.pod} for ${client.name}` : ''}): a pod resolves a bare name against its own namespace first, so from ${client.namespace} ${l.host} means ${l.host}.${client.namespace}.svc.cluster.local, and the Service ${l.host} exists only in namespace ${home}. The name works for the pods in ${home}, which is why the others there are fine; ${l.host} itself is not down`,
+          cause: `${client.name} runs in namespace ${client.namespace} and looks up the short name ${l.host}, which fails to resolve (${quoted}${client.relayed ? `, logged by ${l.pod} for ${client.name}` : ''}): a pod resolves a bare name against its own namespace first, so from ${client.namespace} ${l.host} means ${l.host}.${client.namespace}.svc.cluster.local, and the Service ${l.host} exists only in namespace ${home}. The name works for the pods in ${home}, which is why the others there are fine; ${l.host} itself is not down${changed ? `. The latest rollout of ${changed.deployment} (revision ${changed.revision}${changed.cause ? `: "${clip(changed.cause, 120)}"` : ''}) changed ${changed.env} of container ${changed.container} from "${clip(changed.before, 100)}" to "${clip(changed.after, 100)}": the short name came with that change, and the value before it named another server` : ''}`,
           evidence: [
             `get_pod_logs ${l.pod}: ${quoted}`,
             `find_objects ${l.host}: Service ${l.host} in ${home} only`,
             ...(client.relayed ? [`find_objects ${client.name}: in namespace ${client.namespace}`] : []),
           ],
-          advice: `give ${client.name} the name with its namespace, ${l.host}.${home} (or the fully qualified ${fqdn}), in its configuration; a short name works only inside ${home}`,
+          advice: changed
+            ? `put ${changed.env} of ${changed.deployment} back to "${changed.before}", the value of the revision before, which did not name ${l.host}; pointing ${client.name} at ${l.host}.${home} (the fully qualified ${fqdn}) would only make it reach the ${l.host} of ${home}`
+            : `give ${client.name} the name with its namespace, ${l.host}.${home} (or the fully qualified ${fqdn}), in its configuration; a short name works only inside ${home}`,
+          ...(changed ? { fix: changed.fix } : {}),
           revisionSound: true,
         },
       ];

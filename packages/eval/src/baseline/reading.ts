@@ -904,6 +904,12 @@ export function dependencyHosts(text: string): string[] {
     // pgx (Go's Postgres driver) names the address, then the host it resolved, in parentheses:
     // "10.96.41.7:5433 (billing-pg.data.svc.cluster.local): dial error".
     new RegExp(`\\d{1,3}(?:\\.\\d{1,3}){3}:\\d{1,5} \\((${label})${domain}\\):`, 'gi'),
+    // libpq (PostgreSQL 14 and later): `connection to server at "db.data.svc" (10.96.1.2), port 5432
+    // failed: Connection refused` (postgresql.org, libpq's connection errors).
+    new RegExp(
+      `connection to server at "(${label})${domain}"(?: \\([0-9a-f.:]{1,45}\\))?, port \\d{1,5} failed`,
+      'gi',
+    ),
     // busybox nc/wget: "bad address 'redis'"
     new RegExp(`bad address '(${label})${domain}'`, 'gi'),
     // A connection URL (amqp://user:pass@rabbitmq.messaging.svc:5672/vhost, postgres://db:5432/app)

@@ -7,6 +7,7 @@ import {
   probePathLatency,
   setProbeFix,
 } from '../../../analyzers/probes.js';
+import { saysNothing, siblingFailures } from '../../../analyzers/sibling-logs.js';
 import { clip, containerSections, describedField, setEnvFix } from '../../../analyzers/types.js';
 import {
   configError,
@@ -78,7 +79,11 @@ export const crash: ContainerSignature = {
       !settled &&
       (last.reason !== undefined || /CrashLoopBackOff/.test(now.reason ?? ''))
     ) {
-      const logText = logs?.content ?? '';
+      const own = logs?.content ?? '';
+      // A container whose own log says nothing of why it stopped ("Oops... something went wrong."): the
+      // failure lines another container of the pod shows (a tailed log file) say it instead.
+      const sibling = logs && saysNothing(own) ? siblingFailures(seen, ns, pod, c.name) : undefined;
+      const logText = sibling ? `${own}\n${sibling.lines.join('\n')}` : own;
       const killed = livenessKill(exit, last.reason, c.body, logText);
       if (killed) {
         const fix =
@@ -338,6 +343,14 @@ export const crash: ContainerSignature = {
                 : `set the image of ${owner}/${c.name} to ${archFree}, the multi-architecture tag`,
             }
           : undefined;
+      // Where a quoted line comes from: this container's previous log, or the neighbour's that said it.
+      const from = (l: string) =>
+        sibling?.lines.includes(l) ? `get_pod_logs ${pod} (container ${sibling.container})` : 'previous logs';
+      const told = [fatal, envLine, diskLine, depLine].some(
+        (l) => l !== undefined && sibling?.lines.includes(l),
+      );
+      if (sibling && told)
+        cause += `; its own log says nothing of why ("${clip(logLines(own).pop() ?? '', 100)}"), the pod's ${sibling.container} container shows the error`;
       return {
         weight: weight + b,
         object: objectLabel,
@@ -346,7 +359,7 @@ export const crash: ContainerSignature = {
           `describe_pod ${pod}: ${kind} ${c.name} Last State Terminated${last.reason ? `, Reason ${last.reason}` : ''}, Exit Code ${exit}${restarts ? `, Restart Count ${restarts}` : ''}`,
           ...[exitLine, envLine, diskLine, depLine]
             .filter((x): x is string => !!x)
-            .map((l) => `previous logs: "${clip(l, 140)}"`),
+            .map((l) => `${from(l)}: "${clip(l, 140)}"`),
           ...(exitBefore ? [`previous logs, the line before it: "${clip(exitBefore, 200)}"`] : []),
           // The headline's neighbours: what else the program said went wrong (another file, a
           // partition, the peer), once per message.
