@@ -35,6 +35,7 @@ import {
   dependencyNamespace,
   deploymentRows,
   escapeRe,
+  hostlessRefusal,
   isUnhealthy,
   lastOf,
   logLines,
@@ -46,6 +47,7 @@ import {
   podRows,
   refusedAddress,
   servicesAt,
+  settingHosts,
   severity,
   takenOrUnread,
   unavailableDependencyReads,
@@ -646,7 +648,8 @@ export class BaselineSreModel implements Model {
           yield { tool: 'describe_service', args: { namespace: ns, name: n } };
         }
       }
-      for (const o of outputs(seen, 'describe_service')) {
+      // This namespace's Services: one of another namespace without endpoints is a dependency's, read below.
+      for (const o of outputs(seen, 'describe_service', (x) => (x.args['namespace'] ?? ns) === ns)) {
         const sel = describedField(o.content, 'Selector');
         if (sel && sel !== '<none>' && /Endpoints:\s*<none>/.test(o.content)) {
           yield { tool: 'list_pods', args: { namespace: ns, labelSelector: sel } };
@@ -671,7 +674,7 @@ export class BaselineSreModel implements Model {
         }
       }
       // With endpoints in place, the pods behind the service and their ports matter.
-      for (const o of outputs(seen, 'describe_service')) {
+      for (const o of outputs(seen, 'describe_service', (x) => (x.args['namespace'] ?? ns) === ns)) {
         if (!/Endpoints:\s*(?!<none>)\S/.test(o.content)) continue;
         const backing = backingDeployment(o.content, deps, seen);
         if (backing) yield { tool: 'describe_deployment', args: { namespace: ns, name: backing } };
@@ -684,10 +687,28 @@ export class BaselineSreModel implements Model {
       yield { tool: 'list_services', args: { namespace: ns } };
     for (const s of servicesAt(logs, seen))
       if (s.namespace === ns && !depHosts.includes(s.name)) depHosts.push(s.name);
+    // A refusal that names no server: the servers the described pods' own settings name, at most two.
+    const settingAway = new Map<string, string>();
+    if (depHosts.length === 0 && hostlessRefusal(logs)) {
+      // The settings are in the description of the pod whose log has the refusal.
+      const refused = outputs(
+        seen,
+        'get_pod_logs',
+        (o) => o.args['namespace'] === ns && !o.args['previous'],
+      ).find((o) => hostlessRefusal(o.content));
+      if (refused) yield { tool: 'describe_pod', args: { namespace: ns, name: refused.args['name'] } };
+      for (const h of outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)
+        .flatMap((o) => settingHosts(o.content))
+        .slice(0, 2)) {
+        if (depHosts.includes(h.name)) continue;
+        depHosts.push(h.name);
+        if (h.namespace) settingAway.set(h.name, h.namespace);
+      }
+    }
     for (const dep of depHosts) {
       // A dependency the log names in another namespace (rabbitmq.messaging.svc): its Service there,
       // and, when it has no endpoints, the Deployment its selector names (scaled to zero, failing).
-      const away = dependencyNamespace(logs, dep);
+      const away = dependencyNamespace(logs, dep) ?? settingAway.get(dep);
       // The log's own namespace for it is where to look; this namespace only when the log names none.
       if (!away || away === ns) yield { tool: 'describe_service', args: { namespace: ns, name: dep } };
       for (const where of away && away !== ns ? [away, ns] : [ns]) {

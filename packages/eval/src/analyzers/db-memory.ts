@@ -32,7 +32,9 @@ export const dbMemoryAnalyzer: Analyzer = {
   first: true,
   reads({ ns, seen }): Read[] {
     const reads: Read[] = [];
-    for (const d of outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)) {
+    // In any namespace read: a dependency's database is described in its own.
+    for (const d of outputs(seen, 'describe_pod')) {
+      const where = String(d.args['namespace'] ?? ns);
       const db = containerSections(d.content).some(
         (c) => /Reason:\s+OOMKilled/.test(c.body) && /^\s+Image:\s+\S*(mysql|mariadb|percona)/im.test(c.body),
       );
@@ -40,7 +42,17 @@ export const dbMemoryAnalyzer: Analyzer = {
       for (const v of describedVolumes(d.content)
         .filter((x) => x.type === 'ConfigMap')
         .slice(0, 2))
-        reads.push({ tool: 'describe_resource', args: { kind: 'ConfigMap', name: v.source, namespace: ns } });
+        if (
+          !outputs(
+            seen,
+            'describe_resource',
+            (o) => o.args['name'] === v.source && o.args['namespace'] === where,
+          ).length
+        )
+          reads.push({
+            tool: 'describe_resource',
+            args: { kind: 'ConfigMap', name: v.source, namespace: where },
+          });
     }
     return reads;
   },

@@ -18,6 +18,7 @@ import { clientGoneSearchAnalyzer } from './client-gone-search.js';
 import { clientPoolCapAnalyzer } from './client-pool-cap.js';
 import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
+import { configBackupDiffAnalyzer } from './config-backup-diff.js';
 import { configMountsAnalyzer } from './config-mounts.js';
 import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
 import { configShapeAnalyzer } from './config-shape.js';
@@ -78,6 +79,7 @@ import { failureSettingsAnalyzer, otherSideSettingsAnalyzer } from './failure-se
 import { fdLimitAnalyzer } from './fd-limit.js';
 import { fileOwnerAnalyzer } from './file-owner.js';
 import { firstPullSlowAnalyzer } from './first-pull-slow.js';
+import { fixedElsewhereAnalyzer } from './fixed-elsewhere.js';
 import { forwardedSchemeLoopAnalyzer } from './forwarded-scheme-loop.js';
 import { frontingProxyAnalyzer } from './fronting-proxy.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
@@ -247,6 +249,7 @@ import { serviceLinksAnalyzer } from './service-links.js';
 import { serviceMonitorSelectorAnalyzer } from './servicemonitor-selector.js';
 import { sessionLifetimeAnalyzer } from './session-lifetime.js';
 import { settingsCaseAnalyzer } from './settings-case.js';
+import { shapeSettingAnalyzer } from './shape-setting.js';
 import { sharedEgressLimitAnalyzer } from './shared-egress-limit.js';
 import { sharedVolumeLockAnalyzer } from './shared-volume-lock.js';
 import { shmBusErrorAnalyzer } from './shm-bus-error.js';
@@ -267,6 +270,7 @@ import { staleRunClaimAnalyzer } from './stale-run-claim.js';
 import { stalenessThresholdAnalyzer } from './staleness-threshold.js';
 import { stalledPeriodicJobAnalyzer } from './stalled-periodic-job.js';
 import { startTimeoutAnalyzer } from './start-timeout.js';
+import { startedWithoutDependencyAnalyzer } from './started-without-dependency.js';
 import { statefulSetLostNodeAnalyzer } from './statefulset-lost-node.js';
 import { statusFlagErrorsAnalyzer } from './status-flag-errors.js';
 import { storageAnalyzer } from './storage.js';
@@ -322,6 +326,12 @@ export const ANALYZERS: readonly Analyzer[] = [
   entryDeniedAnalyzer,
   // A crashed container that says nothing of why: the logs of the pod's other containers (a tailed log file).
   siblingLogsAnalyzer,
+  // Data read as a list (or a single item) because a mounted setting says so.
+  shapeSettingAnalyzer,
+  // A crashing release whose later release runs in another namespace, and what that one changed.
+  fixedElsewhereAnalyzer,
+  // A configuration a change trimmed, against the copy kept from before it.
+  configBackupDiffAnalyzer,
   // A change its cause calls temporary (a debug mode), left in place for days.
   temporaryChangeAnalyzer,
   // An upgrade the running program does not show: its log reports an older version than the one asked for.
@@ -330,6 +340,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   dnsForwardAnalyzer,
   pullSecretsAnalyzer,
   appErrorsAnalyzer,
+  // A program that gave up a server it could not reach at start and runs without it since.
+  startedWithoutDependencyAnalyzer,
   // One failure retried without end (a rising retry count): the receiver refuses every attempt.
   endlessRetryAnalyzer,
   // A relay whose intake outruns its output: the buffer overflows and drops.

@@ -664,6 +664,20 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the database server has no database of that name: it was never created on this server (an init script such as /docker-entrypoint-initdb.d or MYSQL_DATABASE runs only on the first start of an empty data directory, so a server that already had data, or a move to a new server, skips it; most applications do not create their database themselves) or the name is wrong; create it (CREATE DATABASE, with the user's grants) or point the application at the right name. The server and the credentials are not what fails",
   },
+  // Go's encoding/json refuses a JSON value whose kind does not fit the Go type it decodes into
+  // (pkg.go.dev/encoding/json, UnmarshalTypeError: "json: cannot unmarshal <value> into Go value of type
+  // <type>"): an object where the type is a slice (`[]interface {}`, `[]T`) means a list was expected.
+  {
+    all: ['cannot unmarshal object into go value of type []'],
+    means:
+      "the program expected a JSON list (an array, a collection of items) and was given a single object: Go's decoder refuses to put an object into a slice. The data and what its reader was told about it disagree on the shape; a setting that marks a response as a collection (or as a single item) is the usual cause, more often than the server that sends the object",
+  },
+  {
+    all: ['cannot unmarshal array into go value of type'],
+    none: ['type []'],
+    means:
+      "the program expected a single JSON object and was given a list (an array, a collection): Go's decoder refuses to put an array into a struct or map. The data and what its reader was told about it disagree on the shape; a setting that marks a response as a single item (or as a collection) is the usual cause",
+  },
   // OpenSSL's SSL_R_UNSUPPORTED_PROTOCOL ("[SSL: UNSUPPORTED_PROTOCOL] unsupported protocol"): the server
   // offers only TLS versions below the client's minimum. OpenSSL 3.0 and the distributions that ship it
   // (Debian 12, Ubuntu 22.04) refuse TLS 1.0 and 1.1 at the default security level (SECLEVEL 1 and up,

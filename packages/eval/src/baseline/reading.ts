@@ -4,6 +4,7 @@
  * the baseline's loop and its failure signatures (`./signatures/`); plain text in, plain values out.
  */
 import type { ParsedFinding } from '@sre-harness/tools-k8s';
+import { envOf } from '../analyzers/env-values.js';
 import { isRuntimeHint } from '../analyzers/log-glosses.js';
 import { probeCause } from '../analyzers/probes.js';
 import {
@@ -13,6 +14,7 @@ import {
   describedField,
   outputs,
   pastPods,
+  serviceHost,
 } from '../analyzers/types.js';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
@@ -668,6 +670,61 @@ export function serviceElsewhere(
 export function dependencyNamespace(text: string, host: string): string | undefined {
   const re = new RegExp(`(?<![a-z0-9-])${escapeRe(host)}\\.([a-z0-9][a-z0-9-]{0,62})\\.svc\\b`, 'i');
   return re.exec(text)?.[1]?.toLowerCase();
+}
+
+/**
+ * A refused connection whose line names no server: PHP's PDO (`SQLSTATE[HY000] [2002] Connection
+ * refused`), a driver's bare `ECONNREFUSED`, "could not connect". The server is then the one the
+ * program's settings name (see `settingHosts`).
+ */
+export const HOSTLESS_REFUSAL =
+  /\bconnection refused\b|\bECONNREFUSED\b|\[2002\]|\bcould not connect\b|\bcan't connect\b|\bcannot connect\b/i;
+/**
+ * What names a server in a line: a URL, an IP address (not the client's one an access or error log
+ * prints, `[client 10.244.0.1:41220]`), a Service's DNS name, a `host=` field.
+ */
+const NAMES_SERVER = /:\/\/|(?<!client |from |remote )\b\d{1,3}(?:\.\d{1,3}){3}\b|\.svc\b|\bhost\s?[=:]/i;
+
+/** Whether a log holds a refused connection whose line names no server (see `HOSTLESS_REFUSAL`). */
+export function hostlessRefusal(text: string): boolean {
+  if (!HOSTLESS_REFUSAL.test(text)) return false;
+  return text
+    .slice(-200_000)
+    .split('\n')
+    .some((l) => l.length <= 4000 && HOSTLESS_REFUSAL.test(l) && !NAMES_SERVER.test(l));
+}
+
+/** A variable whose name says it holds a server's address. */
+const ADDRESS_VARIABLE = /(?:^|_)(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS|URL|URI|DSN)$/i;
+
+/**
+ * The servers a described pod's settings name: each variable's value that is a Service's cluster DNS name
+ * (`db.data.svc`, alone, with a port, or as a URL's host), with that namespace, and a bare short name in a
+ * variable whose name says it is an address (`DB_HOST=mysql`), without one. At most four, in order.
+ */
+export function settingHosts(
+  described: string,
+): { name: string; namespace: string | undefined; variable: string; value: string }[] {
+  const out: { name: string; namespace: string | undefined; variable: string; value: string }[] = [];
+  for (const c of containerSections(described)) {
+    for (const e of envOf(c.body)) {
+      const host = e.value
+        .replace(/^"|"$/g, '')
+        .replace(/^[a-z][a-z0-9+.-]{0,20}:\/\//i, '')
+        .replace(/^[^@/\s]{0,200}@/, '')
+        .split(/[:/?,\s]/)[0]!
+        .toLowerCase();
+      const svc = serviceHost(host);
+      const hit = svc
+        ? { name: svc.service, namespace: svc.namespace, variable: e.name, value: e.value }
+        : ADDRESS_VARIABLE.test(e.name) && /^[a-z][a-z0-9-]{0,62}$/.test(host) && host !== 'localhost'
+          ? { name: host, namespace: undefined, variable: e.name, value: e.value }
+          : undefined;
+      if (hit && !out.some((o) => o.name === hit.name)) out.push(hit);
+      if (out.length >= 4) return out;
+    }
+  }
+  return out;
 }
 
 /**

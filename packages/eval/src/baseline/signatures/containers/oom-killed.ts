@@ -53,13 +53,39 @@ function limitRangeNames(seen: Facts['seen'], ns: string): string[] {
     .slice(0, 3);
 }
 
+/** A change cause that speaks of what sizes a program's memory: its configuration's tuning, a buffer, a cache, the heap. */
+const MEMORY_TUNING =
+  /\b(?:my\.cnf|\w{1,30}\.cnf|tuning|tuned|buffer(?:[ _]pool)?|cache size|heap|xmx|memory settings?|shared_buffers|work_mem|maxmemory)\b/i;
+
+/**
+ * The latest revision of Deployment `owner` in `ns` and its change cause, from its description, when it is
+ * revision 2 or later and its change cause speaks of memory tuning (see `MEMORY_TUNING`).
+ */
+function memoryTuningRollout(
+  seen: Facts['seen'],
+  ns: string,
+  owner: string,
+): { revision: number; cause: string } | undefined {
+  const d = lastOf(
+    seen,
+    'describe_deployment',
+    (o) => o.status === 'ok' && o.args['name'] === owner && o.args['namespace'] === ns,
+  );
+  if (!d) return undefined;
+  const revision = Number(/deployment\.kubernetes\.io\/revision=(\d{1,6})/.exec(d.content)?.[1] ?? 0);
+  const cause = /kubernetes\.io\/change-cause=(.{1,300})$/m.exec(d.content)?.[1]?.trim();
+  return revision >= 2 && cause && MEMORY_TUNING.test(cause) ? { revision, cause } : undefined;
+}
+
 /** A container OOMKilled at its memory limit, or sized from the node's CPUs instead of its own limit. */
 export const oomKilled: ContainerSignature = {
   name: 'oom-killed',
   stops: true,
   find(x, f) {
     const { described: d, pod, owner, objectLabel, bonus: b, container: c, kind, restarts, logs } = x;
-    const { ns, seen, tools } = f;
+    const { seen, tools } = f;
+    // The pod's own namespace: a dependency's pod is described in its own, and its fix goes there.
+    const ns = String(d.args['namespace'] ?? f.ns);
     // A container that is not restarted (a Job's or a bare pod's, restartPolicy Never), or not yet
     // (OnFailure, between restarts), shows its kill as its current state: newer than any Last State.
     const ended = x.now.state === 'Terminated' && x.now.reason === 'OOMKilled';
@@ -136,6 +162,13 @@ export const oomKilled: ContainerSignature = {
         : undefined;
       const bigPool = innodb && q !== undefined && innodb.bytes >= q * 0.6 ? innodb : undefined;
       if (bigPool) evidence.push(`innodb_buffer_pool_size = ${bigPool.text}`);
+      // The owner's latest rollout, when its change cause says it changed what sizes the memory (a
+      // configuration's tuning, a buffer or cache, the heap) and no setting read says so already.
+      const tuned = !bigPool && owner ? memoryTuningRollout(seen, ns, owner) : undefined;
+      if (tuned)
+        evidence.push(
+          `describe_deployment ${owner}: revision ${tuned.revision}, change cause "${clip(tuned.cause, 120)}"`,
+        );
       // MongoDB's WiredTiger cache, as mongod logs it when it opens the engine.
       const cache = /^\s+Image:\s+\S*mongo/im.test(c.body) ? wiredTigerCache(logs?.content ?? '') : undefined;
       const bigCache = cache && q !== undefined && cache.bytes >= q * 0.6 ? cache : undefined;
@@ -187,7 +220,7 @@ export const oomKilled: ContainerSignature = {
           forked
             ? `; the kill follows a Redis background save ("${clip(forked, 80)}"): Redis forks for the RDB snapshot, and the child's copy-on-write pages (every page written during the save is copied) count against the same limit, so with ${maxmemory ? `maxmemory ${maxmemory}` : 'maxmemory'} close to the ${limit ?? ''} limit the fork can nearly double the memory; leave headroom (maxmemory about half the limit) or turn RDB snapshots off on this instance`
             : ''
-        }${pool && !forked ? `; ${pool.said}, so the container holds ${pool.count} copies of the worker's memory and its total grows with that count: lower the concurrency, or size the memory limit for it` : ''}${heap ? `; ${heap.said}` : ''}${before ? `; ${before.said}` : ''}${restore ? `; the latest rollout cut the limit: the previous revision ran with ${restore.text}` : ''}${
+        }${tuned ? `; its latest rollout, revision ${tuned.revision} ("${clip(tuned.cause, 160)}"), says it changed what sizes its memory: the settings it brought likely ask for more memory than the limit holds, so put them back or size the limit for them` : ''}${pool && !forked ? `; ${pool.said}, so the container holds ${pool.count} copies of the worker's memory and its total grows with that count: lower the concurrency, or size the memory limit for it` : ''}${heap ? `; ${heap.said}` : ''}${before ? `; ${before.said}` : ''}${restore ? `; the latest rollout cut the limit: the previous revision ran with ${restore.text}` : ''}${
           defaulted
             ? `; the ${limit ?? ''} limit is not in ${owner ? `Deployment ${owner}'s` : "the workload's"} own spec: the LimitRanger admission plugin wrote it into the pod from the namespace's LimitRange default${ranges.length ? ` (LimitRange ${ranges.join(', ')})` : ''}, as the pod's annotation says ("${clip(defaulted, 120)}"), so a program that declared no memory limit now runs under a default sized for nothing in particular; give the container its own memory limit (a declared limit takes precedence over the LimitRange default)`
             : ''

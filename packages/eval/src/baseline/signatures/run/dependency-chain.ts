@@ -1,5 +1,11 @@
 import { outputs, ownerName, podDeployment } from '../../../analyzers/types.js';
-import { dependencyHosts, escapeRe, servicesByAddress } from '../../reading.js';
+import {
+  dependencyHosts,
+  escapeRe,
+  hostlessRefusal,
+  servicesByAddress,
+  settingHosts,
+} from '../../reading.js';
 import type { RunSignature } from '../types.js';
 
 /**
@@ -36,11 +42,21 @@ function sameWorkload(object: string, name: string): boolean {
  */
 export const dependencyChain: RunSignature = {
   name: 'dependency-chain',
-  refine({ seen }, found) {
+  refine({ seen, ns }, found) {
     const logText = outputs(seen, 'get_pod_logs')
       .map((o) => o.content)
       .join('\n');
     const hosts = [...dependencyHosts(logText), ...servicesByAddress(logText, seen)];
+    // A refusal that names no server: the servers the investigated namespace's pods' settings name,
+    // with the pod and the setting that names each.
+    const named = new Map<string, { pod: string; setting: string }>();
+    if (hosts.length === 0 && hostlessRefusal(logText))
+      for (const o of outputs(seen, 'describe_pod', (x) => x.args['namespace'] === ns))
+        for (const h of settingHosts(o.content)) {
+          if (named.has(h.name)) continue;
+          named.set(h.name, { pod: String(o.args['name'] ?? ''), setting: `${h.variable}=${h.value}` });
+          hosts.push(h.name);
+        }
     for (const f of found) {
       const host = hosts.find((h) => about(f.object, h));
       if (!host) continue;
@@ -48,6 +64,10 @@ export const dependencyChain: RunSignature = {
       // Another workload's finding: the same workload's other findings do not wait on it.
       const waiting = found.find((o) => o !== f && o.cause.includes(host) && !sameWorkload(o.object, host));
       if (waiting) f.cause += `; ${waiting.object} depends on it and fails with it (${waiting.cause})`;
+      const by = waiting ? undefined : named.get(host);
+      const client = by ? found.find((o) => o !== f && o.object.includes(by.pod)) : undefined;
+      if (by && client)
+        f.cause += `; ${client.object} depends on it (its setting ${by.setting} names ${host}) and fails with it (${client.cause})`;
     }
   },
 };
