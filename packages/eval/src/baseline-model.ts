@@ -1372,6 +1372,15 @@ function missingNamed(task: string, seen: readonly SeenObservation[]): string | 
     `^${escapeRe(term)}-(?:[bcdfghjklmnpqrstvwxz2-9]{5,10}|\\d{4}-\\d{2}-\\d{2}|\\d{6,12})(?:-[bcdfghjklmnpqrstvwxz2-9]{5})?$`,
   );
   if (rows.some((r) => r['NAME'] === term || generated.test(r['NAME'] ?? ''))) return undefined;
+  // A suffix the task itself says ("the deploy job … the v14 release" for `deploy-v14`) names that object.
+  const words = new Set(task.toLowerCase().match(/[a-z0-9]{1,40}/g) ?? []);
+  const told = (name: string) =>
+    name.startsWith(`${term}-`) &&
+    name
+      .slice(term.length + 1)
+      .split('-')
+      .every((w) => words.has(w));
+  if (rows.some((r) => told(r['NAME'] ?? ''))) return undefined;
   // A node's short host name (ip-10-0-1-5 for ip-10-0-1-5.ec2.internal) is that node.
   if (rows.some((r) => r['KIND'] === 'Node' && (r['NAME'] ?? '').startsWith(`${term}.`))) return undefined;
   // A name the events or the scan speak of is an object that could not be created, not a typo.

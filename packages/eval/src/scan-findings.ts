@@ -26,6 +26,7 @@ import {
   podDeployment,
   textOf,
 } from './analyzers/types.js';
+import { dependencyDown, dependencyHosts, dependencyNamespace } from './baseline/reading.js';
 import { parseTable } from './k8s-text.js';
 import type { SeenObservation } from './observations.js';
 
@@ -462,6 +463,7 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
     const means = [f.message, ...f.evidence].map(eventGloss).find((m) => m !== undefined);
     if (means && !cause.includes(means)) cause += ` — ${means}`;
     const evidence = f.evidence.slice(0, 3).map((e) => `${source}: ${e}`);
+    let jobFix: Finding['fix'];
     if (f.kind === 'Job' || f.reason === 'ActiveJobBlocksRuns' || f.reason === 'OverlappingRuns') {
       // What the job's pods printed, from their logs: the most specific line first.
       const pod = /name=([a-z0-9.-]{1,253})/.exec(f.next ?? '')?.[1];
@@ -484,6 +486,14 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
         const quoted = withDetail(text, line);
         cause += `; the pod's log says "${clip(quoted, 240)}"${means ? ` — ${means}` : ''}`;
         evidence.push(`logs of ${pod}: "${clip(quoted, 240)}"`);
+        // The server that line names, when what was read shows it down (a Service without endpoints
+        // whose Deployment is scaled to zero): that is what the run failed on.
+        const dep = jobDependency(quoted, ctx);
+        if (dep) {
+          cause += `; ${dep.text}`;
+          evidence.push(dep.evidence);
+          jobFix = dep.fix;
+        }
       }
     }
     if (f.reason === 'WaitingForProvisioner') {
@@ -550,8 +560,40 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       ...placementFix(f, ctx),
       ...requestFix(f, ctx),
       ...probePortFix(f, ctx),
+      ...(jobFix ? { fix: jobFix, revisionSound: true as const } : {}),
     };
   });
+}
+
+/**
+ * The server a Job's failure line names (see `dependencyHosts`), in the namespace the line gives, when the
+ * reads show it down (`dependencyDown`): what to add to the cause, its evidence and, for a Deployment
+ * scaled to zero, the `scale_deployment` that brings it back to the replicas it had (else one).
+ */
+function jobDependency(
+  line: string,
+  ctx: ScanContext,
+): { text: string; evidence: string; fix?: NonNullable<Finding['fix']> } | undefined {
+  const host = dependencyHosts(line)[0];
+  if (!host) return undefined;
+  const where = dependencyNamespace(line, host) ?? ctx.ns;
+  const down = dependencyDown(host, where, ctx.seen);
+  if (!down) return undefined;
+  const scaled = down.deployment && /scaled to zero/.test(down.text) ? down.deployment : undefined;
+  const replicas = down.before && down.before > 0 ? down.before : 1;
+  return {
+    text: down.text,
+    evidence: `describe_service ${where}/${host}: Endpoints: <none>`,
+    ...(scaled
+      ? {
+          fix: {
+            tool: 'scale_deployment',
+            args: { namespace: where, name: scaled, replicas },
+            text: `scale deployment ${scaled} in namespace ${where} back up to ${replicas} replica(s), so ${host} has endpoints again and the run can succeed when it is started again`,
+          },
+        }
+      : {}),
+  };
 }
 
 /** Container ports a program serves its own traffic on, before ports named for side channels. */

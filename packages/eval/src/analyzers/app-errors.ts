@@ -526,7 +526,7 @@ export const RETRIED =
 // A clustered program's own words for peers gone and membership whole again ("removed 6 departed
 // members", "6/6 members ACTIVE") count too: a peer that refused because it left is not a fault.
 const RECOVERED =
-  /\b(connected|reconnected|connection established|established connection|ready to accept|is ready|now ready|recovered|succeeded|connection ok|start completed|drained|resumed|caught up|back to normal|departed|(\d{1,4})\/\2 (?:members|peers|nodes|replicas))\b/i;
+  /\b(connected|reconnected|connection established|established connection|ready to accept|is ready|now ready|recovered|succeeded|connection ok|start completed|(?:build|sync|run|job|query|load|import) complete(?:d)?|drained|resumed|caught up|back to normal|departed|(\d{1,4})\/\2 (?:members|peers|nodes|replicas))\b/i;
 /** Lines of normal work after the recovery that show the failure did not come back. */
 const QUIET_AFTER = 5;
 

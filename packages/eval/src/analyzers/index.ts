@@ -28,6 +28,7 @@ import { conntrackNeighbourAnalyzer } from './conntrack-neighbour.js';
 import { consumerOffsetResetAnalyzer } from './consumer-offset-reset.js';
 import { consumerRebalanceAnalyzer } from './consumer-rebalance.js';
 import { controllerCrdAnalyzer } from './controller-crd.js';
+import { copiedImageAnalyzer } from './copied-image.js';
 import { credentialRefChangedAnalyzer } from './credential-ref-changed.js';
 import { cronConsumerAnalyzer } from './cron-consumer.js';
 import { cronDstGapAnalyzer } from './cron-dst-gap.js';
@@ -135,6 +136,7 @@ import { lowercaseNameAnalyzer } from './lowercase-name.js';
 import { memoryCapSettingAnalyzer } from './memory-cap-setting.js';
 import { memoryHpaFloorAnalyzer } from './memory-hpa-floor.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
+import { metricsAdapterAnalyzer } from './metrics-adapter.js';
 import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
 import { migrationInProgressAnalyzer } from './migration-in-progress.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
@@ -176,6 +178,7 @@ import { optionalKeysAnalyzer } from './optional-keys.js';
 import { orderedStartupAnalyzer } from './ordered-startup.js';
 import { otelMemoryLimiterAnalyzer } from './otel-memory-limiter.js';
 import { otherClientsAnalyzer } from './other-clients.js';
+import { ownModuleMissingAnalyzer } from './own-module-missing.js';
 import { pathOutsideSettingAnalyzer } from './path-outside-setting.js';
 import { perWorkerMetricsAnalyzer } from './per-worker-metrics.js';
 import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
@@ -332,6 +335,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   fixedElsewhereAnalyzer,
   // A configuration a change trimmed, against the copy kept from before it.
   configBackupDiffAnalyzer,
+  // A Deployment copied from another that kept the other's image.
+  copiedImageAnalyzer,
   // A change its cause calls temporary (a debug mode), left in place for days.
   temporaryChangeAnalyzer,
   // An upgrade the running program does not show: its log reports an older version than the one asked for.
@@ -342,6 +347,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   appErrorsAnalyzer,
   // A program that gave up a server it could not reach at start and runs without it since.
   startedWithoutDependencyAnalyzer,
+  // An HPA without its custom metric: the adapter that serves the metrics API, its log and its change.
+  metricsAdapterAnalyzer,
+  // Loaded code that imports a module of the program's own package the installed release lacks.
+  ownModuleMissingAnalyzer,
   // One failure retried without end (a rising retry count): the receiver refuses every attempt.
   endlessRetryAnalyzer,
   // A relay whose intake outruns its output: the buffer overflows and drops.

@@ -664,6 +664,15 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the database server has no database of that name: it was never created on this server (an init script such as /docker-entrypoint-initdb.d or MYSQL_DATABASE runs only on the first start of an empty data directory, so a server that already had data, or a move to a new server, skips it; most applications do not create their database themselves) or the name is wrong; create it (CREATE DATABASE, with the user's grants) or point the application at the right name. The server and the credentials are not what fails",
   },
+  // RabbitMQ's peer discovery refuses to join a peer whose cluster membership disagrees with the node's
+  // own (`{error,{inconsistent_cluster,"Mnesia: node … thinks it's clustered with node …, but …"}}`;
+  // rabbitmq.com, "Clustering Guide", node reset and rejoin): the membership lives in the node's data
+  // directory, so a node back on an empty or replaced one forms a cluster of its own.
+  {
+    all: ['inconsistent_cluster'],
+    means:
+      "the node and its peer disagree on who is in the cluster: cluster membership is kept in each node's data directory (its Mnesia or Khepri metadata on its volume), and a node that came back with an empty or replaced data directory (a new volume or PersistentVolumeClaim, a reset) started a new cluster of its own, which the old members refuse to merge with. It is not a network partition. Reset that node and join it to the existing cluster again (rabbitmqctl stop_app, reset, join_cluster), or bring its old volume back",
+  },
   // Go's encoding/json refuses a JSON value whose kind does not fit the Go type it decodes into
   // (pkg.go.dev/encoding/json, UnmarshalTypeError: "json: cannot unmarshal <value> into Go value of type
   // <type>"): an object where the type is a slice (`[]interface {}`, `[]T`) means a list was expected.

@@ -967,6 +967,13 @@ export function dependencyHosts(text: string): string[] {
       `connection to server at "(${label})${domain}"(?: \\([0-9a-f.:]{1,45}\\))?, port \\d{1,5} failed`,
       'gi',
     ),
+    // Go's net/http error (url.Error): the method and the quoted URL, `Post "https://x.y.svc:443/…": …`
+    // (an admission webhook call the API server reports, a client's request), when what failed says the
+    // server is not there (no endpoints, refused, no such host, a dial that timed out), not a reset.
+    new RegExp(
+      `\\b(?:Get|Head|Post|Put|Patch|Delete) "https?:\\/\\/(${label})${domain}(?::\\d{1,5})?(?:[/?][^"\\s]{0,500})?": (?:dial tcp [^\\s]{1,100}: )?(?:connect: )?(?:no endpoints available|connection refused|no such host|i\\/o timeout)`,
+      'g',
+    ),
     // busybox nc/wget: "bad address 'redis'"
     new RegExp(`bad address '(${label})${domain}'`, 'gi'),
     // A connection URL (amqp://user:pass@rabbitmq.messaging.svc:5672/vhost, postgres://db:5432/app)

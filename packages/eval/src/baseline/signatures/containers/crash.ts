@@ -45,6 +45,28 @@ function lineBefore(lines: readonly string[], line: string): string | undefined 
   return before && before.length <= 300 && message(before) !== message(line) ? before : undefined;
 }
 
+/**
+ * The line a parser's error names in a file (`/etc/alloy/config.alloy:36:20: expected …`), when the log
+ * prints that line under the error with its number and a gutter (`36 |     value  = value = "x"`), as
+ * Alloy, Rust's and Go's tools and many parsers do: the file, the line number, the line's text, and the
+ * name written twice when the line assigns a name to itself (`value = value = …`).
+ */
+function sourceLine(
+  log: string,
+  fatal: string,
+): { file: string; line: number; text: string; doubled: string | undefined } | undefined {
+  const at = /(\/[\w./-]{1,200}\.[A-Za-z]{1,12}):(\d{1,6})(?::\d{1,5})?\b/.exec(fatal.slice(0, 2000));
+  if (!at) return undefined;
+  const n = at[2]!;
+  const gutter = new RegExp(`^\\s{0,8}${n}\\s{0,2}\\|\\s?(.{1,400})$`);
+  const text = logLines(log)
+    .map((l) => gutter.exec(l)?.[1])
+    .find((t): t is string => t !== undefined && t.trim() !== '');
+  if (!text) return undefined;
+  const doubled = /\b([A-Za-z_][\w.-]{0,60})\s{0,4}=\s{0,4}\1\s{0,4}=/.exec(text)?.[1];
+  return { file: at[1]!, line: Number(n), text: text.trim(), doubled };
+}
+
 /** A container that crashes on start, explained by the line of its log that says why. */
 export const crash: ContainerSignature = {
   name: 'crash',
@@ -276,6 +298,11 @@ export const crash: ContainerSignature = {
           : config
             ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 320)}`
             : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${overMount ? `; ${overMount}` : fatal && logGloss(fatal) ? ` — ${logGloss(fatal)}` : ''}`;
+        // The offending line of a configuration file the parser names (`config.alloy:36:20: …`), as the
+        // program's own log prints it under the error (`36 |     value  = value = "payments"`).
+        const src = fatal ? sourceLine(logText, fatal) : undefined;
+        if (src)
+          cause += `; line ${src.line} of ${src.file} reads "${clip(src.text, 160)}"${src.doubled ? `, where ${src.doubled} is written twice (a doubled assignment, "${src.doubled} = ${src.doubled} = …")` : ''}`;
         if (overMount && !config) weight = 82;
         if (config) weight = 82;
         if (check) weight = 80;
