@@ -460,7 +460,11 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       read && wasRead(read, ctx.seen) ? `${read.tool} ${f.kind} ${f.name}` : `scan ${f.kind} ${f.name}`;
     let cause = f.message;
     // What Kubernetes documents the reported message to mean, when the finding does not say it.
-    const means = [f.message, ...f.evidence].map(eventGloss).find((m) => m !== undefined);
+    // The scan's own text may cut a long message before its cause: the same warning as the events and
+    // the pod's description print it whole is read too.
+    const means = [f.message, ...f.evidence, ...fullWarnings(f, ctx)]
+      .map(eventGloss)
+      .find((m) => m !== undefined);
     if (means && !cause.includes(means)) cause += ` — ${means}`;
     const evidence = f.evidence.slice(0, 3).map((e) => `${source}: ${e}`);
     let jobFix: Finding['fix'];
@@ -563,6 +567,28 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       ...(jobFix ? { fix: jobFix, revisionSound: true as const } : {}),
     };
   });
+}
+
+/**
+ * The lines of the events and pod descriptions read in the namespace that carry the finding's reason and
+ * name its object (at most 20 lines of at most 4,000 characters): the warning's whole message.
+ */
+function fullWarnings(f: ParsedFinding, ctx: ScanContext): string[] {
+  const out: string[] = [];
+  for (const o of [
+    ...outputs(ctx.seen, 'get_events', (x) => x.args['namespace'] === ctx.ns),
+    ...outputs(
+      ctx.seen,
+      'describe_pod',
+      (x) => x.args['namespace'] === ctx.ns && String(x.args['name'] ?? '').startsWith(f.name),
+    ),
+  ])
+    for (const l of o.content.slice(0, 200_000).split('\n')) {
+      if (out.length >= 20) return out;
+      if (l.length <= 4000 && l.includes(f.reason) && (o.tool === 'describe_pod' || l.includes(f.name)))
+        out.push(l);
+    }
+  return out;
 }
 
 /**

@@ -1,9 +1,20 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, type AnalyzerContext, clip, outputs, type Read } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  containerSections,
+  describedField,
+  outputs,
+  type Read,
+} from './types.js';
 
 const CERT_MANAGER = 'cert-manager';
 // What client-go logs when a kind's API is not served: its CustomResourceDefinition is not installed.
 const NOT_SERVED = 'the server could not find the requested resource';
+// The same without its first word, which the harness's redaction may have masked after a type named like
+// a credential (`*v1.KongCredential: <redacted> server could not find …`).
+const NOT_SERVED_TAIL = 'server could not find the requested resource';
 
 /** Whether the task or what was read points at cert-manager: a certificate that is not ready, a TLS secret it has not issued. */
 function pointsAtCertManager(ctx: AnalyzerContext): boolean {
@@ -18,6 +29,29 @@ function controllerPod(ctx: AnalyzerContext): string | undefined {
   return parseTable(list.content)
     .map((r) => r['NAME'] ?? '')
     .find((n) => n.startsWith('cert-manager-') && !/webhook|cainjector|startupapicheck/.test(n));
+}
+
+/**
+ * The release the logging controller runs: its image (from its pod's description, the container whose log
+ * it is) or the release its own start-up banner prints (`Release: 0.9.1`).
+ */
+function release(
+  ctx: AnalyzerContext,
+  o: { args: Record<string, unknown>; content: string },
+): string | undefined {
+  const pod = String(o.args['name'] ?? '');
+  const d = outputs(ctx.seen, 'describe_pod', (x) => x.args['name'] === pod).pop();
+  const sections = d ? containerSections(d.content).filter((c) => !c.init) : [];
+  const c =
+    typeof o.args['container'] === 'string'
+      ? sections.find((x) => x.name === o.args['container'])
+      : sections[0];
+  const image = c ? describedField(c.body, 'Image') : undefined;
+  if (image && /:[\w.-]{1,60}$/.test(image)) return `image ${image}`;
+  const said = /^\s{0,8}Release:\s{1,8}(v?\d{1,4}(?:\.\d{1,4}){1,3}[\w.-]{0,20})\s*$/m.exec(
+    o.content.slice(0, 5000),
+  )?.[1];
+  return said ? `release ${said}` : undefined;
 }
 
 /**
@@ -44,17 +78,18 @@ export const controllerCrdAnalyzer: Analyzer = {
   finds(ctx) {
     for (const o of [...outputs(ctx.seen, 'search_pod_logs'), ...outputs(ctx.seen, 'get_pod_logs')]) {
       // A log line, not the search's own header (which quotes the pattern).
-      const line = o.content.split('\n').find((l) => l.includes(NOT_SERVED) && l.includes('(get '));
+      const line = o.content.split('\n').find((l) => l.includes(NOT_SERVED_TAIL) && l.includes('(get '));
       if (!line) continue;
       const resource = /\(get ([a-z0-9]{1,63}\.[a-z0-9.-]{1,253})\)/.exec(line)?.[1];
       if (!resource) continue;
       const kind = /\*v[0-9a-z]{1,12}\.([A-Za-z]{1,63})/.exec(line)?.[1];
       const [plural, ...group] = resource.split('.');
+      const runs = release(ctx, o);
       return [
         {
           weight: 96,
           object: `customresourcedefinition ${resource}`,
-          cause: `the CustomResourceDefinition ${resource} is not installed: ${String(o.args['name'] ?? 'the controller')} in ${String(o.args['namespace'] ?? '')} keeps failing to list ${kind ?? plural} ("${clip(line.trim(), 200)}"), which is what the API server answers for a kind it does not serve; without the ${kind ?? plural} CRD (${plural} of ${group.join('.')}) the controller cannot create ${kind ? `${kind}s` : plural}, so what waits on them never completes${/acme\.cert-manager\.io/.test(resource) ? ": cert-manager creates no Challenge for the ACME Order, so the Certificate stays not Ready and its TLS Secret is never issued (not a Let's Encrypt rate limit)" : ''}`,
+          cause: `the CustomResourceDefinition ${resource} is not installed: ${String(o.args['name'] ?? 'the controller')} in ${String(o.args['namespace'] ?? '')} keeps failing to list ${kind ?? plural} ("${clip(line.trim(), 200)}"), which is what the API server answers for a kind it does not serve; without the ${kind ?? plural} CRD (${plural} of ${group.join('.')}) the controller cannot create ${kind ? `${kind}s` : plural}, so what waits on them never completes${runs ? `; the controller runs ${runs}, and the CRDs installed do not match that release (a CRD set from another release, or one left out of an upgrade): install the CRDs of the release that runs, or upgrade the controller to a release that matches the CRDs` : ''}${/acme\.cert-manager\.io/.test(resource) ? ": cert-manager creates no Challenge for the ACME Order, so the Certificate stays not Ready and its TLS Secret is never issued (not a Let's Encrypt rate limit)" : ''}`,
           evidence: [`${o.tool} ${String(o.args['name'] ?? '')}: "${clip(line.trim(), 200)}"`],
           advice: `install the CRDs of the release that runs (for cert-manager: kubectl apply the cert-manager.crds.yaml of its version, or upgrade the chart with crds.enabled / installCRDs true), then the controller picks them up; nothing else needs to change`,
         },

@@ -50,6 +50,22 @@ const EVENT_GLOSSES: readonly EventGloss[] = [
     means:
       "the namespace's LimitRange sets a minimum a container must ask for, and this container asks for less, so admission rejects the pod; raise the request or lower the LimitRange's min",
   },
+  // The Secrets Store CSI driver calls a provider plugin (Vault's, Azure's, AWS's) over a socket on the
+  // node; "provider not found" means no plugin of that name registered there (secrets-store-csi-driver.sigs.k8s.io,
+  // "Providers"; the Vault CSI provider runs as a DaemonSet).
+  {
+    all: ['secrets store', 'provider not found'],
+    means:
+      "the Secrets Store CSI driver found no provider plugin by the name the SecretProviderClass gives (provider not found) on the pod's node: that provider (for Vault, the Vault CSI provider DaemonSet) is not installed in this cluster or not running on that node, so no secret is mounted and the pod stays in ContainerCreating; install the provider's DaemonSet where the pods run",
+  },
+  // The macvlan and ipvlan CNI plugins attach to a parent interface of the node, named as `master` in the
+  // NetworkAttachmentDefinition's config (cni.dev, "macvlan plugin"); "Link not found" means the node has no
+  // interface of that name.
+  {
+    all: ['lookup master', 'link not found'],
+    means:
+      "the secondary network's macvlan/ipvlan master (parent) interface, named in its NetworkAttachmentDefinition, does not exist on this node (nodes of another hardware generation name their NICs differently), so the pod sandbox cannot be created there; set the master the nodes have in the NetworkAttachmentDefinition, or keep the pods on nodes with that interface",
+  },
   // CNI IP address management (the AWS VPC CNI, Calico and other IPAM plugins).
   {
     all: ['failed to assign an ip address to container'],

@@ -448,6 +448,24 @@ export function clipAround(s: string, words: string, n = 160): string {
   return `… ${clip(t.slice(from), n - 2)}`;
 }
 
+/**
+ * A long message's start and end, for a nested error whose cause is its last part (`rpc error: … desc =
+ * failed to setup network …: failed to lookup master "ens1f1": Link not found`): at most `n` characters,
+ * whitespace collapsed, the two parts joined by " … ", neither cut inside a surrogate pair.
+ */
+export function clipEnds(s: string, n = 240): string {
+  const t = s.trim().replace(/\s+/g, ' ');
+  if (t.length <= n) return t;
+  const half = Math.floor((n - 3) / 2);
+  let head = t.slice(0, half);
+  if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
+  let from = t.length - half;
+  const space = t.indexOf(' ', from);
+  if (space >= 0 && space < from + 30) from = space + 1;
+  if (/[\uDC00-\uDFFF]/.test(t[from] ?? '')) from++;
+  return `${head.trimEnd()} … ${t.slice(from)}`;
+}
+
 /** +6 when the name matches a word of the task, so the object the task is about wins ties. */
 export function bonus(name: string, hints: readonly string[]): number {
   return hints.some((h) => name === h || name.startsWith(`${h}-`) || (h.length >= 5 && name.includes(h)))

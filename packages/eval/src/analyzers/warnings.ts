@@ -2,7 +2,7 @@ import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import { eventGloss } from './event-glosses.js';
 import { logGloss } from './log-glosses.js';
-import { type Analyzer, bonus, clip, type Finding, outputs, pastPods, section } from './types.js';
+import { type Analyzer, bonus, clip, clipEnds, type Finding, outputs, pastPods, section } from './types.js';
 
 // Reasons that say something failed without saying what: used only when nothing more specific is seen.
 const VAGUE = new Set(['BackOff', 'FailedSync', 'Failed']);
@@ -38,7 +38,9 @@ export const warningsAnalyzer: Analyzer = {
       (about(w) ? 4 : 0) +
       (VAGUE.has(w.reason) ? 0 : 2) +
       (w.message.includes(TIMED_OUT) ? 0 : 1) +
-      (bonus(w.object.split('/').pop() ?? '', hints) > 0 ? 1 : 0);
+      (bonus(w.object.split('/').pop() ?? '', hints) > 0 ? 1 : 0) +
+      // A message whose meaning is documented says more than another of the same weight.
+      (eventGloss(w.message) ? 1 : 0);
     const ranked = [...warnings].sort((a, b) => score(b) - score(a));
     const [top, next] = ranked;
     if (!top) return [];
@@ -48,10 +50,10 @@ export const warningsAnalyzer: Analyzer = {
     const finding: Finding = {
       weight: (means ? 50 : 30) + bonus(top.object.split('/').pop() ?? '', hints),
       object: top.object.replace('/', ' '),
-      cause: `Kubernetes reports ${top.reason} for ${top.object}: "${clip(top.message, 200)}"${
+      cause: `Kubernetes reports ${top.reason} for ${top.object}: "${clipEnds(top.message, 240)}"${
         means ? ` — ${means}` : ''
       }${
-        also ? `; also ${also.reason} for ${also.object}: "${clip(also.message, 160)}"` : ''
+        also ? `; also ${also.reason} for ${also.object}: "${clipEnds(also.message, 200)}"` : ''
       } (unhealthy: ${unhealthy.slice(0, 4).join(', ')})`,
       evidence: [top, ...(also ? [also] : [])].map(
         (w) => `Warning ${w.reason} ${w.object}: "${clip(w.message, 160)}"`,
