@@ -697,7 +697,11 @@ export class BaselineSreModel implements Model {
         (o) => o.args['namespace'] === ns && !o.args['previous'],
       ).find((o) => hostlessRefusal(o.content));
       if (refused) yield { tool: 'describe_pod', args: { namespace: ns, name: refused.args['name'] } };
-      for (const h of outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)
+      for (const h of outputs(
+        seen,
+        'describe_pod',
+        (o) => o.args['namespace'] === ns && (!refused || o.args['name'] === refused.args['name']),
+      )
         .flatMap((o) => settingHosts(o.content))
         .slice(0, 2)) {
         if (depHosts.includes(h.name)) continue;

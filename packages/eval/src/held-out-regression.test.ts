@@ -117,6 +117,18 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'wagtail-search-backend-database-missing-in-installed-version',
     'wikijs-admin-errors-stale-session-after-upgrade',
   ],
+  // The old image behind a moving tag is diagnosed; its fix needs the image the project publishes now.
+  'scenarios-held-out-73': ['affine-server-on-deprecated-graphql-image-reports-old-version'],
+  'scenarios-held-out-74': ['nuxt-storefront-hydration-error-stale-linked-template-compiler'],
+  'scenarios-held-out-75': [
+    'langfuse-worker-running-web-image-probe-fails',
+    'trivy-scan-job-oomkilled-large-ml-image',
+  ],
+  'scenarios-held-out-76': [
+    'grafana-agent-latest-image-dropped-bin-agent-path',
+    'kuberay-operator-upgraded-without-crds-deletes-workers',
+    'zalando-operator-too-old-for-policy-v1-pdb',
+  ],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     'rocketmq-broker-busy-from-forgotten-load-test',
@@ -209,6 +221,10 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-70',
     'scenarios-held-out-71',
     'scenarios-held-out-72',
+    'scenarios-held-out-73',
+    'scenarios-held-out-74',
+    'scenarios-held-out-75',
+    'scenarios-held-out-76',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

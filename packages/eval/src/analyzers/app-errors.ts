@@ -89,7 +89,10 @@ const STATUS_426_ACCESS = /HTTP\/[\d.]{1,3}" 426 /;
 // /srv/d: permission denied`, `open /data/x: permission denied`) and coreutils and libc's perror do (`ls:
 // /srv/d/pagefile.sys: Permission denied`): the program could not do what it tried on that path, whatever
 // level the line carries. Bounded: the path is at most 300 characters.
-const PATH_DENIED = /(?:^|[\s'"(])\/[^\s'"]{0,300}['"]?: [Pp]ermission denied\b/;
+const PATH_DENIED =
+  /(?:^|[\s'"(])\/[^\s'"]{0,300}['"]?: [Pp]ermission denied\b|'\/[^'\n]{1,300}': [Pp]ermission denied\b/;
+/** A line's own warning level (logfmt, JSON, bracketed, upper case). */
+const WARN_LEVEL = /\blevel=warn|"level":"warn|\[warn(?:ing)?\]|\bWARN(?:ING)?\b/;
 // klog's error and fatal lines (Kubernetes components and controllers): `E1127 12:59:40.205114 …`.
 const KLOG_ERROR = /^[EF]\d{4} \d\d:\d\d:\d\d/;
 // A lower-case level right after the line's timestamp, as Node's and Go's loggers print it
@@ -196,7 +199,8 @@ function errorLinesOf(text: string): string[] {
     (ERROR_MARKS.some((m) => (l.includes('NOERROR') ? l.replace(/NOERROR/g, '') : l).includes(m)) ||
       STATUS_5XX.test(` ${l} `) ||
       STATUS_426_ACCESS.test(l) ||
-      (l.length <= 4000 && PATH_DENIED.test(l)) ||
+      // A line whose own level is a warning (an agent skipping a file it may not read) stays a warning.
+      (l.length <= 4000 && PATH_DENIED.test(l) && !WARN_LEVEL.test(l)) ||
       KLOG_ERROR.test(l) ||
       SYSLOG_ERROR.test(l) ||
       JSON_5XX.test(l) ||
@@ -549,7 +553,12 @@ export function recoveredRetries(
   const failures = lines.slice(0, last + 1).filter((l) => bad.has(l));
   if (!failures.every((l) => RETRIED.test(l))) return undefined;
   const rest = lines.slice(last + 1);
-  const recovery = rest.find((l) => RECOVERED.test(l));
+  // "completed with errors", "succeeded with 3 failures", "3 of 5 failed": not a recovery ("0 failed" is).
+  const recovery = rest.find(
+    (l) =>
+      RECOVERED.test(l) &&
+      !/\bwith (?:[1-9]\d{0,5} )?(?:errors?|failures?)\b|\b[1-9]\d{0,5} (?:of \d{1,6} )?failed\b/i.test(l),
+  );
   if (!recovery) return undefined;
   // Enough normal work after it: a few lines, or fewer that span a long quiet time by their stamps.
   const quiet =

@@ -14,7 +14,7 @@ import {
 
 /** Where a program says it listens (`Local: http://localhost:3000`, `Listening on :8080`): the port. */
 const LISTENS =
-  /\b(?:listening|listen(?:ing)? on|local|network|started on|serving on|server running on|bound to)\b[^\n]{0,60}?:(\d{2,5})\b/i;
+  /\b(?:listening|listen(?:ing)? on|local|network|started on|serving on|server running on|bound to)\b[^\n]{0,60}?(?::|\bport )(\d{2,5})\b/i;
 /** A probe line of a container section (`Liveness: http-get :3030/api/health …`): its kind and port. */
 const PROBE =
   /^\s{0,12}(Liveness|Readiness|Startup):\s{1,20}(?:http-get|tcp-socket)\s(?:https?:\/\/)?[^\s:]{0,253}:(\d{1,5})\b/m;

@@ -15,7 +15,13 @@ import {
  * denied`) and coreutils' and libc's perror (`ls: /srv/d/pagefile.sys: Permission denied`) print it: the
  * path in group 1. Bounded: the path is at most 300 characters.
  */
-const PATH_DENIED = /(?:^|[\s'"(])(\/[^\s'"]{0,300}?)['"]?: [Pp]ermission denied\b/;
+const PATH_DENIED =
+  /'(\/[^'\n]{1,300})': [Pp]ermission denied\b|"(\/[^"\n]{1,300})": [Pp]ermission denied\b|(?:^|[\s(])(\/[^\s'"]{0,300}?): [Pp]ermission denied\b/;
+/** The refused path of a line (see `PATH_DENIED`): quoted (a name with spaces) or bare. */
+const deniedPath = (line: string): string | undefined => {
+  const m = PATH_DENIED.exec(line);
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+};
 /** A pod that ran to its end: a probe, a debug pod or a Job's run that someone started to look. */
 const FINISHED = /^(?:Completed|Succeeded|Error)$/;
 
@@ -43,9 +49,9 @@ function runningDenials(ctx: AnalyzerContext): Denied[] {
     const line = o.content
       .slice(-200_000)
       .split('\n')
-      .filter((l) => l.length <= 4000 && PATH_DENIED.test(l))
+      .filter((l) => l.length <= 4000 && deniedPath(l) !== undefined)
       .pop();
-    const path = line && PATH_DENIED.exec(line)?.[1]?.replace(/\/+$/, '');
+    const path = line && deniedPath(line)?.replace(/\/+$/, '');
     if (line && path) out.push({ pod, path, line: line.trim() });
   }
   return out.slice(0, 3);
@@ -81,7 +87,11 @@ export const entryDeniedAnalyzer: Analyzer = {
       ctx,
       denied.map((d) => d.pod),
     )
-      .filter((p) => !outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === p).length)
+      .filter(
+        (p) =>
+          !outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === p && o.args['namespace'] === ctx.ns)
+            .length,
+      )
       .map((name) => ({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name } }));
   },
   finds(ctx): Finding[] {
@@ -98,8 +108,9 @@ export const entryDeniedAnalyzer: Analyzer = {
         const lines = log.split('\n').filter((l) => l.length <= 4000);
         // An entry under the refused directory, refused to the finished pod too.
         const entry = lines
-          .map((l) => ({ l: l.trim(), path: PATH_DENIED.exec(l)?.[1] }))
-          .find((x) => x.path?.startsWith(`${d.path}/`));
+          .map((l) => ({ l: l.trim(), path: deniedPath(l) }))
+          // An entry of the directory itself: listing it stats its own entries, not deeper ones.
+          .find((x) => x.path?.startsWith(`${d.path}/`) && !x.path.slice(d.path.length + 1).includes('/'));
         if (!entry?.path) continue;
         const uid = lines.map((l) => /\buid=(\d{1,10})\b/.exec(l)?.[1]).find(Boolean);
         const name = entry.path.slice(d.path.length + 1);

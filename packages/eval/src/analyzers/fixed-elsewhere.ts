@@ -112,7 +112,11 @@ export const fixedElsewhereAnalyzer: Analyzer = {
         ).pop()?.content;
         if (!d) continue;
         const replicas = /^Replicas:\s+(\d{1,5}) desired[^\n]{0,120}?\|\s+(\d{1,5}) available/m.exec(d);
-        const image = /^\s+Image:\s+(\S{1,300})/m.exec(d)?.[1];
+        // The app container's image: the description's Image lines after its (pod template's) Containers
+        // heading, not an init container's before it.
+        const containers = d.search(/^\s{0,4}Containers:\s*$/m);
+        const image =
+          containers >= 0 ? /^\s+Image:\s+(\S{1,300})/m.exec(d.slice(containers))?.[1] : undefined;
         const cause = /kubernetes\.io\/change-cause=(.{1,300})$/m.exec(d)?.[1]?.trim();
         if (!replicas || !image || !cause) continue;
         if (replicas[1] === '0' || replicas[1] !== replicas[2]) continue;

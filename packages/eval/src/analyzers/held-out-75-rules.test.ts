@@ -142,6 +142,19 @@ describe('retries that recovered: a build that completed after the retry', () =>
     ];
     expect(recoveredRetries(lines.join('\n'))?.recovery).toContain('build complete');
   });
+
+  it('takes "0 failed" as a recovery and "3 of 5 failed" as none', () => {
+    const retried =
+      '2026-01-15T02:00:00Z ERROR provider POST /v2/messages -> 500 Internal Server Error, retrying';
+    const after = Array.from({ length: 5 }, (_, i) => `2026-01-15T02:4${i}:00Z INFO sent reminder ${i}`);
+    const text = (recovery: string) => [retried, recovery, ...after].join('\n');
+    expect(
+      recoveredRetries(text('2026-01-15T02:41:10Z INFO outbox drained: 212 sent, 0 failed')),
+    ).toBeDefined();
+    expect(
+      recoveredRetries(text('2026-01-15T02:41:10Z INFO build completed (3 of 5 failed)')),
+    ).toBeUndefined();
+  });
 });
 
 describe("glosses: RabbitMQ's inconsistent_cluster", () => {

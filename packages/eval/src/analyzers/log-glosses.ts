@@ -677,12 +677,12 @@ const GLOSSES: readonly Gloss[] = [
   // (pkg.go.dev/encoding/json, UnmarshalTypeError: "json: cannot unmarshal <value> into Go value of type
   // <type>"): an object where the type is a slice (`[]interface {}`, `[]T`) means a list was expected.
   {
-    all: ['cannot unmarshal object into go value of type []'],
+    all: ['cannot unmarshal object into go', 'of type []'],
     means:
       "the program expected a JSON list (an array, a collection of items) and was given a single object: Go's decoder refuses to put an object into a slice. The data and what its reader was told about it disagree on the shape; a setting that marks a response as a collection (or as a single item) is the usual cause, more often than the server that sends the object",
   },
   {
-    all: ['cannot unmarshal array into go value of type'],
+    all: ['cannot unmarshal array into go'],
     none: ['type []'],
     means:
       "the program expected a single JSON object and was given a list (an array, a collection): Go's decoder refuses to put an array into a struct or map. The data and what its reader was told about it disagree on the shape; a setting that marks a response as a single item (or as a collection) is the usual cause",

@@ -64,8 +64,16 @@ export const ownModuleMissingAnalyzer: Analyzer = {
       const c = d ? containerSections(d.content).find((x) => !x.init) : undefined;
       const image = c ? describedField(c.body, 'Image') : undefined;
       if (!image) continue;
-      const at = image.lastIndexOf(':');
-      const tag = at > image.lastIndexOf('/') ? image.slice(at + 1) : 'latest';
+      // An image pinned by digest names no release: said as the image, not as a version.
+      const named = image.split('@')[0]!;
+      const at = named.lastIndexOf(':');
+      const tag = image.includes('@')
+        ? at > named.lastIndexOf('/')
+          ? named.slice(at + 1)
+          : `the digest-pinned ${named}`
+        : at > named.lastIndexOf('/')
+          ? named.slice(at + 1)
+          : 'latest';
       const owner = podDeployment(m.pod);
       return [
         {

@@ -21,7 +21,7 @@ import {
  * given (`object`/`Object` or `array`/`Array`). Bounded: the Java type is at most 200 characters.
  */
 const SHAPE =
-  /\bcannot unmarshal (object|array) into Go value of type\b|\bCannot deserialize value of type `[^`\n]{1,200}` from (Object|Array) value\b/;
+  /\bcannot unmarshal (object) into Go (?:value|struct field [\w.]{1,200}) of type \[\]|\bcannot unmarshal (array) into Go (?:value|struct field [\w.]{1,200}) of type (?!\[\])|\bCannot deserialize (?:value of type|instance of) `(?:java\.util\.(?:ArrayList|List|Collection|Set|HashSet)|[\w.$]{1,200}\[\])[^`\n]{0,200}` (?:from (Object) value|out of (START_OBJECT) token)\b|\bCannot deserialize (?:value of type|instance of) `(?!java\.util\.(?:ArrayList|List|Collection|Set|HashSet))[\w.$<>, ]{1,200}` (?:from (Array) value|out of (START_ARRAY) token)\b/;
 /**
  * A setting that says whether data is a list: `"is_collection": true`, `isArray: false`, `collection = true`.
  * Bounded: at most 3 characters of quoting and spacing around the separator.
@@ -53,7 +53,7 @@ function refusals(ctx: AnalyzerContext): Refusal[] {
     out.push({
       pod,
       line: line.trim(),
-      given: (m[1] ?? m[2] ?? '').toLowerCase() === 'array' ? 'array' : 'object',
+      given: /array/i.test(m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5] ?? m[6] ?? '') ? 'array' : 'object',
     });
   }
   return out.slice(0, 2);

@@ -5,7 +5,8 @@ import { glossedLine } from './log-glosses.js';
 import { type Analyzer, containerSections, outputs, type Read, stateBlock } from './types.js';
 
 /** A runtime's own stop: a fatal level, Go's `panic:`, an exception (not "don't panic" in prose). */
-const STOPPED = /\bfatal\b|\bpanic:|exception\b/i;
+const STOPPED =
+  /\bfatal\b|\bpanic:|exception\b|\bsegmentation fault\b|\bcore dumped\b|\baborted\b|\bkilled\b|\bout of memory\b|\billegal instruction\b|\bbus error\b/i;
 
 /**
  * Whether a crashed container's log says nothing of why it stopped: no failure line (`errorLines`), no

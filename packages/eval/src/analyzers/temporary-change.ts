@@ -65,13 +65,19 @@ function replicaSetAge(ctx: AnalyzerContext, rs: string): number | undefined {
 
 type Mode = { container: string; env: string; before: string | undefined; after: string };
 
-/** Whether a changed variable is a mode variable put to a development or debug value from another value. */
-const toDebug = (env: string | undefined, before: string | undefined, after: string | undefined) =>
-  env !== undefined &&
-  MODE_VARIABLE.test(env) &&
-  after !== undefined &&
-  DEBUG_VALUE.test(after.trim()) &&
-  (before === undefined || !DEBUG_VALUE.test(before.trim()));
+/** A value that names a development or debug mode itself (a switch's `on` or `1` says only "on"). */
+const DEBUG_NAMED = /^(?:dev|devel|development|debug|trace|verbose|local)$/i;
+
+/**
+ * Whether a changed variable is a mode variable put to a development or debug value from another value: a
+ * debug or verbosity switch turned on, or any other mode variable (`APP_ENV`, `RUN_MODE`) set to a value
+ * that names a development mode (`MAINTENANCE_MODE=on` is another mode).
+ */
+const toDebug = (env: string | undefined, before: string | undefined, after: string | undefined) => {
+  if (env === undefined || !MODE_VARIABLE.test(env) || after === undefined) return false;
+  const debugging = (v: string) => (/DEBUG|VERBOSE/i.test(env) ? DEBUG_VALUE : DEBUG_NAMED).test(v.trim());
+  return debugging(after) && (before === undefined || !debugging(before));
+};
 
 /** The mode variables the change set to debug values, from the two latest pod templates once both were read. */
 function fromTemplates(
@@ -105,7 +111,7 @@ function fromDescription(
     (o) => o.args['name'] === l.deployment && o.args['namespace'] === ctx.ns,
   ).pop()?.content;
   if (!d) return undefined;
-  const container = /^\s{2}Containers:\s*\n\s{4}([a-z0-9][a-z0-9.-]{0,62}):\s*$/m.exec(
+  const container = /^\s{2}Containers:\s*\n\s{3,4}([a-z0-9][a-z0-9.-]{0,62}):\s*$/m.exec(
     d.slice(0, 20_000),
   )?.[1];
   if (!container) return undefined;
@@ -171,7 +177,7 @@ export const temporaryChangeAnalyzer: Analyzer = {
       const shown = outputs(
         ctx.seen,
         'get_pod_logs',
-        (o) => o.args['namespace'] === ctx.ns && String(o.args['name'] ?? '').startsWith(`${l.deployment}-`),
+        (o) => o.args['namespace'] === ctx.ns && podDeployment(String(o.args['name'] ?? '')) === l.deployment,
       )
         .flatMap((o) => o.content.slice(-100_000).split('\n'))
         .find((x) => x.length <= 4000 && DEBUG_LINE.test(x));

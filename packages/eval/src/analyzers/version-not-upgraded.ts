@@ -42,16 +42,35 @@ function older(a: string, b: string): boolean {
   return false;
 }
 
-/** The version the person's task or the Deployment's change cause says the upgrade was for. */
-function target(ctx: AnalyzerContext): string | undefined {
-  const task = UPGRADED_TO.exec(ctx.task.slice(0, 4000))?.[1];
-  if (task) return task;
+/**
+ * The version the person's task or a Deployment's change cause says an upgrade was for, with what was
+ * upgraded (the words between the verb and "to", a namespace named there aside): "our self-hosted AFFiNE".
+ */
+function targets(ctx: AnalyzerContext): { version: string; subject: string }[] {
+  const out: { version: string; subject: string }[] = [];
+  const read = (text: string) => {
+    const m = UPGRADED_TO.exec(text);
+    if (m)
+      out.push({
+        version: m[1]!,
+        subject: m[0].replace(/\b(?:in )?(?:the )?namespace [\w-]{1,63}/gi, '').toLowerCase(),
+      });
+  };
+  read(ctx.task.slice(0, 4000));
   for (const o of outputs(ctx.seen, 'describe_deployment', (x) => x.args['namespace'] === ctx.ns)) {
     const cause = /kubernetes\.io\/change-cause=(.{1,300})$/m.exec(o.content)?.[1];
-    const v = cause ? UPGRADED_TO.exec(cause)?.[1] : undefined;
-    if (v) return v;
+    if (cause) read(cause);
   }
-  return undefined;
+  return out;
+}
+
+/** The version an upgrade of `deployment` was for: a target whose subject names a word of it (`affine` of `affine-web`). */
+function target(ctx: AnalyzerContext, deployment?: string): string | undefined {
+  const all = targets(ctx);
+  if (deployment === undefined) return all[0]?.version;
+  const words = deployment.split('-').filter((w) => w.length >= 3);
+  return all.find((t) => words.some((w) => new RegExp(`(?<![a-z0-9])${w}(?![a-z0-9])`).test(t.subject)))
+    ?.version;
 }
 
 interface Running {
@@ -62,9 +81,12 @@ interface Running {
   readonly line: string;
 }
 
-/** The newest own-version report in each read log of a Deployment's pod in the namespace, when older than `want`. */
-function stillOld(ctx: AnalyzerContext, want: string): Running[] {
-  const out: Running[] = [];
+/**
+ * The newest own-version report in each read log of a Deployment's pod in the namespace, when older than
+ * the version an upgrade of that Deployment was for (`want`).
+ */
+function stillOld(ctx: AnalyzerContext): (Running & { want: string })[] {
+  const out: (Running & { want: string })[] = [];
   for (const o of outputs(
     ctx.seen,
     'get_pod_logs',
@@ -73,6 +95,8 @@ function stillOld(ctx: AnalyzerContext, want: string): Running[] {
     const pod = String(o.args['name'] ?? '');
     const deployment = podDeployment(pod);
     if (!deployment || out.some((r) => r.pod === pod)) continue;
+    const want = target(ctx, deployment);
+    if (!want) continue;
     let last: { line: string; version: string } | undefined;
     for (const l of o.content.slice(-100_000).split('\n')) {
       if (l.length > 4000) continue;
@@ -82,7 +106,7 @@ function stillOld(ctx: AnalyzerContext, want: string): Running[] {
     }
     if (!last || !older(last.version, want)) continue;
     const container = typeof o.args['container'] === 'string' ? o.args['container'] : undefined;
-    out.push({ pod, deployment, container, ...last });
+    out.push({ pod, deployment, container, ...last, want });
   }
   return out.slice(0, 2);
 }
@@ -99,17 +123,16 @@ function stillOld(ctx: AnalyzerContext, want: string): Running[] {
 export const versionNotUpgradedAnalyzer: Analyzer = {
   name: 'version-not-upgraded',
   reads(ctx): Read[] {
-    const want = target(ctx);
-    if (!want) return [];
-    return stillOld(ctx, want)
+    if (!target(ctx)) return [];
+    return stillOld(ctx)
       .filter((r) => !outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === r.pod).length)
       .slice(0, 1)
       .map((r) => ({ tool: 'describe_pod', args: { namespace: ctx.ns, name: r.pod } }));
   },
   finds(ctx): Finding[] {
-    const want = target(ctx);
-    if (!want) return [];
-    for (const r of stillOld(ctx, want)) {
+    if (!target(ctx)) return [];
+    for (const r of stillOld(ctx)) {
+      const want = r.want;
       const d = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === r.pod).pop();
       if (!d) continue;
       const sections = containerSections(d.content).filter((c) => !c.init);

@@ -683,7 +683,8 @@ export const HOSTLESS_REFUSAL =
  * What names a server in a line: a URL, an IP address (not the client's one an access or error log
  * prints, `[client 10.244.0.1:41220]`), a Service's DNS name, a `host=` field.
  */
-const NAMES_SERVER = /:\/\/|(?<!client |from |remote )\b\d{1,3}(?:\.\d{1,3}){3}\b|\.svc\b|\bhost\s?[=:]/i;
+const NAMES_SERVER =
+  /:\/\/|(?<!client |from |remote )\b\d{1,3}(?:\.\d{1,3}){3}\b|(?<!client |from |remote )\[?(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}\]?:\d{1,5}\b|\.svc\b|\bhost\s?[=:]/i;
 
 /** Whether a log holds a refused connection whose line names no server (see `HOSTLESS_REFUSAL`). */
 export function hostlessRefusal(text: string): boolean {
@@ -964,14 +965,14 @@ export function dependencyHosts(text: string): string[] {
     // libpq (PostgreSQL 14 and later): `connection to server at "db.data.svc" (10.96.1.2), port 5432
     // failed: Connection refused` (postgresql.org, libpq's connection errors).
     new RegExp(
-      `connection to server at "(${label})${domain}"(?: \\([0-9a-f.:]{1,45}\\))?, port \\d{1,5} failed`,
+      `connection to server at "(${label})${domain}"(?: \\([0-9a-f.:]{1,45}\\))?, port \\d{1,5} failed: (?:Connection refused|timeout expired|Connection timed out|No route to host|could not connect)`,
       'gi',
     ),
     // Go's net/http error (url.Error): the method and the quoted URL, `Post "https://x.y.svc:443/…": …`
     // (an admission webhook call the API server reports, a client's request), when what failed says the
     // server is not there (no endpoints, refused, no such host, a dial that timed out), not a reset.
     new RegExp(
-      `\\b(?:Get|Head|Post|Put|Patch|Delete) "https?:\\/\\/(${label})${domain}(?::\\d{1,5})?(?:[/?][^"\\s]{0,500})?": (?:dial tcp [^\\s]{1,100}: )?(?:connect: )?(?:no endpoints available|connection refused|no such host|i\\/o timeout)`,
+      `\\b(?:Get|Head|Post|Put|Patch|Delete) "https?:\\/\\/(?:[^@/\\s"]{1,200}@)?(${label})${domain}(?::\\d{1,5})?(?:[/?][^"\\s]{0,500})?": (?:dial tcp [^\\s]{1,100}: )?(?:connect: )?(?:no endpoints available|connection refused|no such host|i\\/o timeout)`,
       'g',
     ),
     // busybox nc/wget: "bad address 'redis'"

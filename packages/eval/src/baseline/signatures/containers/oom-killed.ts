@@ -55,7 +55,7 @@ function limitRangeNames(seen: Facts['seen'], ns: string): string[] {
 
 /** A change cause that speaks of what sizes a program's memory: its configuration's tuning, a buffer, a cache, the heap. */
 const MEMORY_TUNING =
-  /\b(?:my\.cnf|\w{1,30}\.cnf|tuning|tuned|buffer(?:[ _]pool)?|cache size|heap|xmx|memory settings?|shared_buffers|work_mem|maxmemory)\b/i;
+  /\b(?:my\.cnf|\w{1,30}\.cnf|(?:memory|buffer|cache|heap|jvm|gc|database|db|mysql|postgres(?:ql)?|redis|config(?:uration)?) tuning|tuned (?:memory|buffers?|cache|heap)|buffer(?:[ _]pool)?|cache size|heap|xmx|memory settings?|shared_buffers|work_mem|maxmemory)\b/i;
 
 /**
  * The latest revision of Deployment `owner` in `ns` and its change cause, from its description, when it is

@@ -51,7 +51,16 @@ export const dependencyChain: RunSignature = {
     // with the pod and the setting that names each.
     const named = new Map<string, { pod: string; setting: string }>();
     if (hosts.length === 0 && hostlessRefusal(logText))
-      for (const o of outputs(seen, 'describe_pod', (x) => x.args['namespace'] === ns))
+      for (const o of outputs(
+        seen,
+        'describe_pod',
+        (x) =>
+          x.args['namespace'] === ns &&
+          // Only a pod whose own log has the refusal: another pod's settings name its own servers.
+          outputs(seen, 'get_pod_logs', (l) => l.args['name'] === x.args['name']).some((l) =>
+            hostlessRefusal(l.content),
+          ),
+      ))
         for (const h of settingHosts(o.content)) {
           if (named.has(h.name)) continue;
           named.set(h.name, { pod: String(o.args['name'] ?? ''), setting: `${h.variable}=${h.value}` });
