@@ -87,10 +87,18 @@ const SYSLOG_ERROR = /\[\d{1,10}\]: (?:fatal|error|panic|critical):/;
 const STATUS_426_ACCESS = /HTTP\/[\d.]{1,3}" 426 /;
 // An operation on a file path the kernel refused (EACCES), as Go's os.PathError prints it (`fstatat
 // /srv/d: permission denied`, `open /data/x: permission denied`) and coreutils and libc's perror do (`ls:
-// /srv/d/pagefile.sys: Permission denied`): the program could not do what it tried on that path, whatever
-// level the line carries. Bounded: the path is at most 300 characters.
+// /srv/d/pagefile.sys: Permission denied`, GNU's quoted `'/srv/d/System Volume Information': Permission
+// denied`): the program could not do what it tried on that path. The refused path in group 1
+// (single-quoted), 2 (double-quoted) or 3 (bare). Bounded: the path is at most 300 characters.
 const PATH_DENIED =
-  /(?:^|[\s'"(])\/[^\s'"]{0,300}['"]?: [Pp]ermission denied\b|'\/[^'\n]{1,300}': [Pp]ermission denied\b/;
+  /'(\/[^'\n]{1,300})': [Pp]ermission denied\b|"(\/[^"\n]{1,300})": [Pp]ermission denied\b|(?:^|[\s(])(\/[^\s'"]{0,300}?): [Pp]ermission denied\b/;
+
+/** The path a line says the kernel refused (see `PATH_DENIED`), quoted or bare; undefined when it names none. */
+export function deniedPath(line: string): string | undefined {
+  if (line.length > 4000) return undefined;
+  const m = PATH_DENIED.exec(line);
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+}
 /** A line's own warning level (logfmt, JSON, bracketed, upper case). */
 const WARN_LEVEL = /\blevel=warn|"level":"warn|\[warn(?:ing)?\]|\bWARN(?:ING)?\b/;
 // klog's error and fatal lines (Kubernetes components and controllers): `E1127 12:59:40.205114 …`.
@@ -200,7 +208,7 @@ function errorLinesOf(text: string): string[] {
       STATUS_5XX.test(` ${l} `) ||
       STATUS_426_ACCESS.test(l) ||
       // A line whose own level is a warning (an agent skipping a file it may not read) stays a warning.
-      (l.length <= 4000 && PATH_DENIED.test(l) && !WARN_LEVEL.test(l)) ||
+      (deniedPath(l) !== undefined && !WARN_LEVEL.test(l)) ||
       KLOG_ERROR.test(l) ||
       SYSLOG_ERROR.test(l) ||
       JSON_5XX.test(l) ||

@@ -7,10 +7,9 @@ import {
   bonus,
   clip,
   configMapVolumes,
+  crashingDescribed,
   type Finding,
-  namespacePods,
   outputs,
-  ownerName,
   type Read,
 } from './types.js';
 
@@ -53,21 +52,12 @@ interface Case {
  */
 function cases(ctx: AnalyzerContext): Case[] {
   const out: Case[] = [];
-  for (const r of namespacePods(ctx)) {
-    const pod = r['NAME'] ?? '';
-    if (!/CrashLoopBackOff|^Error$/.test(r['STATUS'] ?? '')) continue;
-    const deployment = ownerName(pod);
-    if (deployment === pod || out.some((c) => c.deployment === deployment)) continue;
-    const d = outputs(
-      ctx.seen,
-      'describe_pod',
-      (o) => o.args['name'] === pod && o.args['namespace'] === ctx.ns,
-    ).pop();
+  for (const { pod, owner: deployment, described } of crashingDescribed(ctx)) {
     const rev = latestRevision(ctx, deployment);
-    if (!d || !rev?.cause || rev.n < 2) continue;
+    if (!rev?.cause || rev.n < 2) continue;
     const cause = rev.cause;
-    const files = (cause.match(FILE) ?? []).filter((f) => d.content.includes(f));
-    const map = configMapVolumes(d.content).find((m) => cause.includes(m) || files.length > 0);
+    const files = (cause.match(FILE) ?? []).filter((f) => described.includes(f));
+    const map = configMapVolumes(described).find((m) => cause.includes(m) || files.length > 0);
     if (map) out.push({ pod, deployment, map, revision: rev.n, cause });
   }
   return out.slice(0, 1);

@@ -1,3 +1,4 @@
+import { deniedPath } from './app-errors.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -10,18 +11,6 @@ import {
   type Read,
 } from './types.js';
 
-/**
- * An operation on a path the kernel refused (EACCES), as Go's os.PathError (`fstatat /srv/d: permission
- * denied`) and coreutils' and libc's perror (`ls: /srv/d/pagefile.sys: Permission denied`) print it: the
- * path in group 1. Bounded: the path is at most 300 characters.
- */
-const PATH_DENIED =
-  /'(\/[^'\n]{1,300})': [Pp]ermission denied\b|"(\/[^"\n]{1,300})": [Pp]ermission denied\b|(?:^|[\s(])(\/[^\s'"]{0,300}?): [Pp]ermission denied\b/;
-/** The refused path of a line (see `PATH_DENIED`): quoted (a name with spaces) or bare. */
-const deniedPath = (line: string): string | undefined => {
-  const m = PATH_DENIED.exec(line);
-  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
-};
 /** A pod that ran to its end: a probe, a debug pod or a Job's run that someone started to look. */
 const FINISHED = /^(?:Completed|Succeeded|Error)$/;
 

@@ -5,11 +5,10 @@ import {
   bonus,
   clip,
   containerSections,
+  crashingDescribed,
   describedField,
   type Finding,
-  namespacePods,
   outputs,
-  ownerName,
   type Read,
 } from './types.js';
 
@@ -48,19 +47,10 @@ interface Crashing {
 /** Deployments of the namespace whose pods crash (CrashLoopBackOff, Error), with a described pod's first image. */
 function crashing(ctx: AnalyzerContext): Crashing[] {
   const out: Crashing[] = [];
-  for (const r of namespacePods(ctx)) {
-    const pod = r['NAME'] ?? '';
-    if (!/CrashLoopBackOff|^Error$/.test(r['STATUS'] ?? '')) continue;
-    const deployment = ownerName(pod);
-    if (deployment === pod || out.some((c) => c.deployment === deployment)) continue;
-    const d = outputs(
-      ctx.seen,
-      'describe_pod',
-      (o) => o.args['name'] === pod && o.args['namespace'] === ctx.ns,
-    ).pop();
-    const c = d ? containerSections(d.content).find((x) => !x.init) : undefined;
+  for (const { pod, owner, described } of crashingDescribed(ctx)) {
+    const c = containerSections(described).find((x) => !x.init);
     const image = c ? describedField(c.body, 'Image') : undefined;
-    if (image) out.push({ deployment, pod, image });
+    if (image) out.push({ deployment: owner, pod, image });
   }
   return out.slice(0, 2);
 }

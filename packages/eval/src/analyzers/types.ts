@@ -802,6 +802,28 @@ export function namespacePods(ctx: AnalyzerContext): readonly Readonly<Record<st
 }
 
 /**
+ * The crashing pods of the namespace's newest full pod list (STATUS CrashLoopBackOff or Error) that belong
+ * to a workload (a name that is not its owner's) and whose description in the namespace was read: the
+ * first such pod of each workload, in list order, with its owner and its description's text.
+ */
+export function crashingDescribed(ctx: AnalyzerContext): { pod: string; owner: string; described: string }[] {
+  const out: { pod: string; owner: string; described: string }[] = [];
+  for (const r of namespacePods(ctx)) {
+    const pod = r['NAME'] ?? '';
+    if (!/CrashLoopBackOff|^Error$/.test(r['STATUS'] ?? '')) continue;
+    const owner = ownerName(pod);
+    if (owner === pod || out.some((c) => c.owner === owner)) continue;
+    const d = outputs(
+      ctx.seen,
+      'describe_pod',
+      (o) => o.args['name'] === pod && o.args['namespace'] === ctx.ns,
+    ).pop();
+    if (d) out.push({ pod, owner, described: d.content });
+  }
+  return out;
+}
+
+/**
  * The data keys of a described Secret (`describe_resource Secret`: `key:  N bytes` lines under `Data`, as
  * kubectl describe prints them); empty when it shows no Data section. At most 20,000 characters are read.
  */
