@@ -79,6 +79,27 @@ describe('redactSecrets', () => {
       expect(redactSecrets(text)).toContain('<redacted>');
   });
 
+  it("keeps client-go's and the kubelet's errors about Secrets and credentials, and only those", () => {
+    for (const text of [
+      'E1205 reflector.go:147] Failed to watch *v1.Secret: failed to list *v1.Secret: secrets is forbidden: User "system:serviceaccount:app:web" cannot list resource "secrets" in API group "" in the namespace "app"',
+      'reflector.go:169: Failed to watch *v1.Secret: unknown (get secrets)',
+      'Failed to list *v1.KongCredential: the server could not find the requested resource',
+      'failed to list v1beta1.SecretProviderClass: the server could not find the requested resource',
+      'MountVolume.SetUp failed for volume "db-credentials" : secret "db-credentials" not found',
+      'MountVolume.SetUp failed for volume "secrets-store-inline" : rpc error: code = Unknown desc = failed to mount',
+    ])
+      expect(redactSecrets(text)).toBe(text);
+    for (const text of [
+      '*password: hunter2secret',
+      'app.Password: hunter2secret',
+      '*v1.Secret= hunter2secret',
+      'x.v1.Secret: hunter2secret',
+      '{"volume": "data", "password": "hunter2secret"}',
+      '  "db-credentials" : hunter2secret',
+    ])
+      expect(redactSecrets(text), text).toContain('<redacted>');
+  });
+
   it("keeps kube-apiserver's error about a body it could not decode into a Secret, and only that", () => {
     const text =
       'Error from server (BadRequest): error when creating "db.yaml": Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 4';

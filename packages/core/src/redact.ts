@@ -466,7 +466,31 @@ const KIND_WORDS: ReadonlySet<string> = new Set([
   'cronjob',
   'configmap',
   'ingress',
+  'volume',
+  'persistentvolumeclaim',
+  'pvc',
+  'serviceaccount',
+  'node',
 ]);
+
+/**
+ * Whether the name between `start` and `end` is a Go type as client-go and controllers print it in
+ * their errors (`Failed to watch *v1.Secret: …`, `failed to list *v1.KongCredential: the server …`,
+ * `v1beta1.SecretProviderClass: …`): a package, a dot, then an exported (capitalised) type name,
+ * either after Go's `*` or with a Kubernetes API version as its package (`v1`, `v2beta1`). The words
+ * after its colon are the error, not a value. Reads at most 64 characters.
+ */
+function isGoTypeName(text: string, start: number, end: number): boolean {
+  if (end - start > 64) return false;
+  const dot = text.lastIndexOf('.', end - 1);
+  if (dot <= start || dot + 1 >= end) return false;
+  const first = text.charCodeAt(dot + 1);
+  if (first < 65 || first > 90) return false;
+  const type = text.slice(dot + 1, end);
+  if (!/^[A-Za-z0-9]+$/.test(type)) return false;
+  if (start > 0 && text.charCodeAt(start - 1) === 42) return /^[A-Za-z0-9_.]+$/.test(text.slice(start, dot));
+  return /^v[0-9]+(?:(?:alpha|beta)[0-9]+)?$/.test(text.slice(start, dot));
+}
 
 /**
  * Whether the word just before `at` (a space or tab, or one `/`, between) is a kind of Kubernetes object
@@ -566,7 +590,19 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
     if (sep !== 61 && sep !== 58) continue; // = :
     // An object's name after its kind, as kubectl and answers print it (`namespace passwords: the
     // workloads are healthy`, `ns/secrets: Active`): a colon only, never an assignment (`=`, `:=`).
-    if (sep === 58 && text.charCodeAt(i + 1) !== 61 && afterKindWord(lower, nameStart)) continue;
+    if (sep === 58 && text.charCodeAt(i + 1) !== 61) {
+      if (afterKindWord(lower, nameStart)) continue;
+      // The same name quoted, as the kubelet prints it (`MountVolume.SetUp failed for volume
+      // "db-credentials" : secret "db-credentials" not found`).
+      const open = text.charCodeAt(nameStart - 1);
+      if (
+        (open === 34 || open === 39) &&
+        text.charCodeAt(nameEnd) === open &&
+        afterKindWord(lower, nameStart - 1)
+      )
+        continue;
+      if (isGoTypeName(text, nameStart, nameEnd)) continue;
+    }
     i++;
     if (sep === 58 && text.charCodeAt(i) === 61) i++; // :=
     if (sep === 61 && text.charCodeAt(i) === 62) i++; // =>
