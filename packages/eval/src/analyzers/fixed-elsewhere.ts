@@ -1,4 +1,5 @@
 import { parseTable } from '../k8s-text.js';
+import { latestRevision } from './rollout-diff.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -107,7 +108,7 @@ export const fixedElsewhereAnalyzer: Analyzer = {
         const containers = d.search(/^\s{0,4}Containers:\s*$/m);
         const image =
           containers >= 0 ? /^\s+Image:\s+(\S{1,300})/m.exec(d.slice(containers))?.[1] : undefined;
-        const cause = /kubernetes\.io\/change-cause=(.{1,300})$/m.exec(d)?.[1]?.trim();
+        const cause = latestRevision({ ...ctx, ns: n }, c.deployment)?.cause;
         if (!replicas || !image || !cause) continue;
         if (replicas[1] === '0' || replicas[1] !== replicas[2]) continue;
         if (repositoryOf(image) !== repositoryOf(c.image) || !newer(tagOf(image), tagOf(c.image))) continue;

@@ -1,9 +1,8 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { ageSeconds } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
+import { isReplicaSets } from './rollout-diff.js';
 import { type Analyzer, type AnalyzerContext, flat, outputs, ownerDeployment, type Read } from './types.js';
-
-const isReplicaSets = (kind: unknown) => /^(rs|replicasets?)$/i.test(String(kind));
 
 /**
  * The earlier ReplicaSet of a Deployment whose container was OOM-killed, when its rollout history has

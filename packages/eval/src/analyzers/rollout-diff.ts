@@ -15,7 +15,7 @@ import {
   setEnvFix,
 } from './types.js';
 
-const isReplicaSets = (kind: unknown) => /^(rs|replicasets?)$/i.test(String(kind));
+export const isReplicaSets = (kind: unknown) => /^(rs|replicasets?)$/i.test(String(kind));
 /** A pod's ReplicaSet: its name without the pod's own five-character suffix. */
 const replicaSetOf = (pod: string) => pod.replace(/-[bcdfghjklmnpqrstvwxz2-9]{5}$/, '');
 /** A line of `describe_resource`'s flattened spec under the pod template: `  template.spec.containers[0].image: x`. */
@@ -320,13 +320,24 @@ export function latestRevision(
   };
 }
 
-/** The deployment's current ReplicaSet (its pods') and the one it replaced (the youngest other), once listed. */
-function replicaSets(ctx: AnalyzerContext, deployment: string) {
-  const list = outputs(
+/** The namespace's latest ReplicaSet list the run read, if any. */
+function replicaSetList(ctx: AnalyzerContext) {
+  return outputs(
     ctx.seen,
     'list_resources',
     (o) => isReplicaSets(o.args['kind']) && o.args['namespace'] === ctx.ns,
   ).pop();
+}
+
+/** The age of ReplicaSet `rs` in the namespace's latest ReplicaSet list, in seconds; undefined when not listed. */
+export function replicaSetAge(ctx: AnalyzerContext, rs: string): number | undefined {
+  const row = parseTable(replicaSetList(ctx)?.content ?? '').find((r) => r['NAME'] === rs);
+  return ageSeconds(row?.['AGE'] ?? '');
+}
+
+/** The deployment's current ReplicaSet (its pods') and the one it replaced (the youngest other), once listed. */
+function replicaSets(ctx: AnalyzerContext, deployment: string) {
+  const list = replicaSetList(ctx);
   if (!list) return undefined;
   // The current set is the youngest pod's: mid-rollout the old set's pods are listed too, maybe first.
   const pods = namespacePods(ctx)

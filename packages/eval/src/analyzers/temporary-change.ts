@@ -1,8 +1,7 @@
 import { ageSeconds } from '../baseline/reading.js';
-import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
 import { envOf } from './env-values.js';
-import { described, latestRevision, templateChanges, templateReads } from './rollout-diff.js';
+import { described, latestRevision, replicaSetAge, templateChanges, templateReads } from './rollout-diff.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -50,17 +49,6 @@ function temporaryRevisions(ctx: AnalyzerContext): Left[] {
     out.push({ deployment, n: rev.n, cause: rev.cause });
   }
   return out.slice(0, 2);
-}
-
-/** The age of ReplicaSet `rs` in the namespace's newest ReplicaSet list, in seconds. */
-function replicaSetAge(ctx: AnalyzerContext, rs: string): number | undefined {
-  const list = outputs(
-    ctx.seen,
-    'list_resources',
-    (o) => /^(?:rs|replicasets?)$/i.test(String(o.args['kind'])) && o.args['namespace'] === ctx.ns,
-  ).pop();
-  const row = parseTable(list?.content ?? '').find((r) => r['NAME'] === rs);
-  return ageSeconds(row?.['AGE'] ?? '');
 }
 
 type Mode = { container: string; env: string; before: string | undefined; after: string };

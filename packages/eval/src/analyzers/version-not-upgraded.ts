@@ -1,3 +1,4 @@
+import { latestRevision } from './rollout-diff.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -57,8 +58,9 @@ function targets(ctx: AnalyzerContext): { version: string; subject: string }[] {
       });
   };
   read(ctx.task.slice(0, 4000));
-  for (const o of outputs(ctx.seen, 'describe_deployment', (x) => x.args['namespace'] === ctx.ns)) {
-    const cause = /kubernetes\.io\/change-cause=(.{1,300})$/m.exec(o.content)?.[1];
+  const described = outputs(ctx.seen, 'describe_deployment', (x) => x.args['namespace'] === ctx.ns);
+  for (const name of new Set(described.map((o) => String(o.args['name'])))) {
+    const cause = latestRevision(ctx, name)?.cause;
     if (cause) read(cause);
   }
   return out;
