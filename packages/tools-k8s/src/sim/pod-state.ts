@@ -1029,7 +1029,12 @@ function evaluateContainer(
     oomKills =
       facts.oomKills ??
       (lastState?.terminated?.reason === 'OOMKilled' ? Math.max(1, status.restartCount) : oomKills);
-  } else if (facts?.oomKills !== undefined) oomKills = facts.oomKills;
+  } else {
+    if (facts?.oomKills !== undefined) oomKills = facts.oomKills;
+    // A declared readiness without a declared state still wins over the derived one (`ready: false`
+    // on a running container: its readiness probe fails for a reason the behaviour does not model).
+    if (facts?.ready !== undefined) status = { ...status, ready: facts.ready };
+  }
   if (facts?.logs) logs = { ...logs, current: facts.logs };
   if (facts?.previousLogs) logs = { ...logs, previous: facts.previousLogs };
 

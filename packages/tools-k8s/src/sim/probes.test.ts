@@ -283,3 +283,26 @@ describe('readiness of a crash-looping container between its crashes', () => {
     expect(unhealthy(c)).toEqual([]);
   });
 });
+
+describe('declared readiness', () => {
+  it('a pod fact ready: false without a declared state makes the running container unready (and only that)', () => {
+    const c = createSimCluster({
+      now: '2026-01-15T10:00:00Z',
+      pods: [
+        {
+          name: 'node-agent-a',
+          namespace: 'web',
+          ready: false,
+          containers: [{ name: 'agent', image: 'acme/agent:1' }],
+        },
+        { name: 'node-agent-b', namespace: 'web', containers: [{ name: 'agent', image: 'acme/agent:1' }] },
+      ],
+    });
+    const pods = c.listNow({ kind: 'Pod', namespace: 'web' }) as unknown as Pod[];
+    const byName = (n: string) => pods.find((p) => p.metadata.name === n)!;
+    expect(byName('node-agent-a').status?.phase).toBe('Running');
+    expect(byName('node-agent-a').status?.containerStatuses?.[0]?.ready).toBe(false);
+    expect(byName('node-agent-a').status?.containerStatuses?.[0]?.state?.running).toBeDefined();
+    expect(byName('node-agent-b').status?.containerStatuses?.[0]?.ready).toBe(true);
+  });
+});
