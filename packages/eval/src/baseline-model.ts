@@ -520,7 +520,12 @@ export class BaselineSreModel implements Model {
         ((p.restarts > 0 && /Unhealthy|probe failed/i.test(d.content)) ||
           probeTimedOut(d.content) ||
           probeRefused(d.content) ||
-          /probe failed: HTTP probe failed with statuscode: 5\d\d/.test(d.content))
+          /probe failed: HTTP probe failed with statuscode: 5\d\d/.test(d.content) ||
+          // A check the program runs itself (an exec probe's output: "calico/node is not ready: …"): its
+          // log says what it waits for.
+          /(?:Readiness|Liveness|Startup) probe failed: (?!HTTP probe failed|Get "|dial tcp|command timed out)[^\n]{0,200}\bnot (?:ready|healthy|live)\b/i.test(
+            d.content,
+          ))
       ) {
         yield { tool: 'get_pod_logs', args: { namespace: ns, name: p.name } };
       }

@@ -538,7 +538,7 @@ export const RETRIED =
 // A clustered program's own words for peers gone and membership whole again ("removed 6 departed
 // members", "6/6 members ACTIVE") count too: a peer that refused because it left is not a fault.
 const RECOVERED =
-  /\b(connected|reconnected|connection established|established connection|ready to accept|is ready|now ready|recovered|succeeded|connection ok|start completed|(?:build|sync|run|job|query|load|import) complete(?:d)?|drained|resumed|caught up|back to normal|departed|(\d{1,4})\/\2 (?:members|peers|nodes|replicas))\b/i;
+  /\b(connected|reconnected|connection established|established connection|ready to accept|is ready|now ready|recovered|succeeded|connection ok|start completed|(?:build|sync|run|job|query|load|import) complete(?:d)?|imported|drained|resumed|caught up|back to normal|departed|(\d{1,4})\/\2 (?:members|peers|nodes|replicas))\b/i;
 /** Lines of normal work after the recovery that show the failure did not come back. */
 const QUIET_AFTER = 5;
 
@@ -551,7 +551,9 @@ const QUIET_AFTER = 5;
 export function recoveredRetries(
   text: string,
 ): { failures: string[]; recovery: string; after: number } | undefined {
-  const lines = text.split('\n').filter((l) => l.trim() && !/^\(no log lines|^Defaulted container "/.test(l));
+  const lines = inStampOrder(
+    text.split('\n').filter((l) => l.trim() && !/^\(no log lines|^Defaulted container "/.test(l)),
+  );
   const bad = new Set(errorLines(text));
   let last = -1;
   lines.forEach((l, i) => {
@@ -644,6 +646,22 @@ export function oneClientFailures(text: string): { client: string; failures: str
       return c !== undefined && c !== client;
     });
   return others ? { client, failures: bad } : undefined;
+}
+
+/**
+ * The lines in the order of their time stamps, when every line has one and they are out of order (a log
+ * gathered newest first, or merged from several sources); else as they are. Stable: lines of the same
+ * stamp keep their order.
+ */
+function inStampOrder(lines: string[]): string[] {
+  if (lines.length < 2 || lines.length > 20_000) return lines;
+  const stamps = lines.map((l) => lineStamp(l));
+  if (stamps.some((t) => t === undefined)) return lines;
+  if (stamps.every((t, i) => i === 0 || (t as number) >= (stamps[i - 1] as number))) return lines;
+  return lines
+    .map((l, i) => ({ l, t: stamps[i] as number, i }))
+    .sort((a, b) => a.t - b.t || a.i - b.i)
+    .map((x) => x.l);
 }
 
 /** Minutes of quiet after a recovery that show, with a few lines, that the failure did not come back. */

@@ -17,6 +17,7 @@ import { clientCancelledAnalyzer } from './client-cancelled.js';
 import { clientGoneSearchAnalyzer } from './client-gone-search.js';
 import { clientPoolCapAnalyzer } from './client-pool-cap.js';
 import { clientThrottlingAnalyzer } from './client-throttling.js';
+import { clusterDomainAnalyzer } from './cluster-domain.js';
 import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
 import { configBackupDiffAnalyzer } from './config-backup-diff.js';
 import { configMountsAnalyzer } from './config-mounts.js';
@@ -72,6 +73,7 @@ import { evictRefillLoopAnalyzer } from './evict-refill-loop.js';
 import { expectedLogLinesAnalyzer } from './expected-log-lines.js';
 import { expectedStatesAnalyzer } from './expected-states.js';
 import { expiredSessionsAnalyzer } from './expired-sessions.js';
+import { extensionNameAnalyzer } from './extension-name.js';
 import { externalDnsAnalyzer } from './external-dns.js';
 import { externalDnsFilterAnalyzer } from './external-dns-filter.js';
 import { externalNameAnalyzer } from './external-name.js';
@@ -164,6 +166,7 @@ import { nginxLimitReqAnalyzer } from './nginx-limit-req.js';
 import { nginxResolverAnalyzer } from './nginx-resolver.js';
 import { noProxyClusterAnalyzer } from './no-proxy-cluster.js';
 import { noReadinessAnalyzer } from './no-readiness.js';
+import { nodeFirewallAnalyzer } from './node-firewall.js';
 import { nodeLoadAnalyzer } from './node-load.js';
 import { nodeNotReadyAnalyzer } from './node-not-ready.js';
 import { nodePressureAnalyzer } from './node-pressure.js';
@@ -174,6 +177,7 @@ import { nonHttpPortAnalyzer } from './non-http-port.js';
 import { nullExternalIdAnalyzer } from './null-external-id.js';
 import { oidcRedirectUriAnalyzer } from './oidc-redirect-uri.js';
 import { opcacheFullAnalyzer } from './opcache-full.js';
+import { operatorReconcileErrorAnalyzer } from './operator-reconcile-error.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { orderedStartupAnalyzer } from './ordered-startup.js';
 import { otelMemoryLimiterAnalyzer } from './otel-memory-limiter.js';
@@ -280,6 +284,7 @@ import { storageAnalyzer } from './storage.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
 import { suspendedCleanupAnalyzer } from './suspended-cleanup.js';
+import { syscallNotInKernelAnalyzer } from './syscall-not-in-kernel.js';
 import { changeCauseAnalyzer, temporaryChangeAnalyzer } from './temporary-change.js';
 import { threadDiedOomAnalyzer } from './thread-died-oom.js';
 import { threadPoolExhaustedAnalyzer } from './thread-pool-exhausted.js';
@@ -351,6 +356,16 @@ export const ANALYZERS: readonly Analyzer[] = [
   metricsAdapterAnalyzer,
   // Loaded code that imports a module of the program's own package the installed release lacks.
   ownModuleMissingAnalyzer,
+  // A system call the node's kernel is too old to have (ENOSYS), beside a newer node where it works.
+  syscallNotInKernelAnalyzer,
+  // A Service dialled under the default DNS domain on a cluster whose domain is another.
+  clusterDomainAnalyzer,
+  // A PostgreSQL extension asked for by another name than its own (pgvector is `vector`).
+  extensionNameAnalyzer,
+  // Dials between nodes that time out on one port with no NetworkPolicy: the nodes' firewall drops them.
+  nodeFirewallAnalyzer,
+  // An operator (in the namespace the task names) that keeps failing to reconcile an object here.
+  operatorReconcileErrorAnalyzer,
   // One failure retried without end (a rising retry count): the receiver refuses every attempt.
   endlessRetryAnalyzer,
   // A relay whose intake outruns its output: the buffer overflows and drops.

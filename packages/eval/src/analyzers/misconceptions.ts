@@ -941,6 +941,27 @@ const MISCONCEPTIONS: readonly Misconception[] = [
     holds: () =>
       "A Secret's data is shown base64-encoded (kubectl get -o yaml, the API's data field): that is an encoding so that any bytes fit in JSON, not encryption, and it decodes to the value (kubectl get secret <name> -o jsonpath='{.data.<key>}' | base64 -d); the Secret is not corrupted. Pods receive the decoded value.",
   },
+  // kube-bench reports a check of type manual as WARN (kube-bench docs, "Test and config files": checks
+  // whose type is manual are not run and are reported as WARN, for a person to review); the CIS
+  // Benchmark marks such recommendations "(Manual)". A report with 0 FAIL and only Manual WARNs passes.
+  {
+    name: 'benchmark-manual-warnings',
+    asks: /\bWARN(?:S|INGS?)?\b[^?!]{0,300}\b(?:benchmark|CIS|kube-bench|compliance|audit)|\b(?:benchmark|CIS|kube-bench|compliance)\b[^?!]{0,300}\bWARN/i,
+    holds(ctx) {
+      for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
+        const lines = o.content.slice(-200_000).split('\n');
+        const warn = lines.filter((l) => l.length <= 2000 && /^\s{0,4}\[WARN\] \d/.test(l));
+        if (warn.length === 0 || !warn.every((l) => /\(Manual\)\s*$/.test(l))) continue;
+        const fails = lines.filter((l) => /^\s{0,4}\[FAIL\] \d/.test(l)).length;
+        const total = (label: string) =>
+          lines.map((l) => new RegExp(`^(\\d{1,6}) checks ${label}\\s*$`).exec(l)?.[1]).find(Boolean);
+        if (fails > 0 || (total('FAIL') ?? '0') !== '0') continue;
+        const pass = total('PASS');
+        return `The benchmark report in ${o.args['name']}'s log has 0 FAIL results${pass ? ` (${pass} checks PASS)` : ''}: the cluster is not failing it. Every one of its WARN results is a check the benchmark marks Manual ("${clip(warn[0]!.trim(), 140)}"; ${total('WARN') ?? warn.length} WARN in all): kube-bench cannot decide a manual check by itself, so it reports each one as WARN for a person to review (kube-bench's documentation: checks of type manual are reported as WARN). They are the auditors' review list, not failures, and nothing needs fixing for them; review them by hand (each line names what to look at) and record the decisions.`;
+      }
+      return undefined;
+    },
+  },
   // A consumer that logs an error for each message it cannot process and dead-letters it is handling
   // bad input by design (RabbitMQ "Dead Letter Exchanges", Amazon SQS dead-letter queues): the error
   // lines are not a crash while the pods stay Ready with no restarts and the log goes on after them.

@@ -19,6 +19,25 @@ interface Missing {
   readonly line: string;
   readonly module: string;
   readonly top: string;
+  /** The installed release of the top package as the log states it (`bentoml 1.0.0a3`), when it does. */
+  readonly installed?: { version: string; line: string };
+}
+
+/**
+ * The release of package `top` the log states (`bentoml 1.0.0a3`, `bentoml==1.0.0a3`, `bentoml version
+ * 1.0.0`, `bentoml: 1.2`): its version and line. `top` is `[a-z0-9_]`, so it needs no escaping.
+ */
+function statedVersion(text: string, top: string): { version: string; line: string } | undefined {
+  const re = new RegExp(
+    `(?<![\\w.-])${top}(?:==|[ :=]{1,2}(?:version )?v?)(\\d{1,4}\\.\\d{1,4}(?:\\.\\d{1,4})?(?:[a-z]{1,5}\\d{0,3})?)(?![\\w.])`,
+    'i',
+  );
+  for (const line of text.split('\n')) {
+    if (line.length > 2000) continue;
+    const m = re.exec(line);
+    if (m) return { version: m[1]!, line: line.trim() };
+  }
+  return undefined;
 }
 
 /**
@@ -36,8 +55,11 @@ function missing(ctx: AnalyzerContext): Missing[] {
       .split('\n')
       .find((l) => l.length <= 2000 && NO_MODULE.test(l));
     const m = line ? NO_MODULE.exec(line) : null;
-    if (!line || !m || !pod.startsWith(`${m[2]!.replace(/_/g, '-')}-`)) continue;
-    out.push({ pod, line: line.trim(), module: m[1]!, top: m[2]! });
+    if (!line || !m) continue;
+    const own = pod.startsWith(`${m[2]!.replace(/_/g, '-')}-`);
+    const installed = statedVersion(o.content.slice(-100_000), m[2]!);
+    if (!own && !installed) continue;
+    out.push({ pod, line: line.trim(), module: m[1]!, top: m[2]!, ...(installed ? { installed } : {}) });
   }
   return out.slice(0, 2);
 }
@@ -54,12 +76,15 @@ export const ownModuleMissingAnalyzer: Analyzer = {
   name: 'own-module-missing',
   reads(ctx): Read[] {
     return missing(ctx)
-      .filter((m) => !outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === m.pod).length)
+      .filter(
+        (m) => !m.installed && !outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === m.pod).length,
+      )
       .slice(0, 1)
       .map((m) => ({ tool: 'describe_pod', args: { namespace: ctx.ns, name: m.pod } }));
   },
   finds(ctx): Finding[] {
     for (const m of missing(ctx)) {
+      if (m.installed) return [installedFinding(ctx, m, m.installed)];
       const d = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === m.pod).pop();
       const c = d ? containerSections(d.content).find((x) => !x.init) : undefined;
       const image = c ? describedField(c.body, 'Image') : undefined;
@@ -92,3 +117,32 @@ export const ownModuleMissingAnalyzer: Analyzer = {
     return [];
   },
 };
+
+/**
+ * The finding when the log states the installed release of the package the missing module belongs to: the
+ * code was written for another release of that package. A first release of a major version (`1.0.0`,
+ * `1.0.0a3`, `2.0rc1`) lays its modules out anew, so code importing a module it lacks is older code, from
+ * before that major release.
+ */
+function installedFinding(
+  ctx: AnalyzerContext,
+  m: Missing,
+  installed: { version: string; line: string },
+): Finding {
+  const major = /^(\d{1,4})\.0(?:\.0)?(?:[a-z]{1,5}\d{0,3})?$/i.exec(installed.version)?.[1];
+  const pre = /[a-z]/i.test(installed.version) ? ', a pre-release' : '';
+  const owner = podDeployment(m.pod);
+  return {
+    weight: 92 + bonus(owner ?? m.pod, ctx.hints),
+    object: owner ? `deployment ${owner} (pod ${m.pod})` : `pod ${m.pod}`,
+    cause: `the code imports ${m.module}, a module of the ${m.top} package, and the installed ${m.top} ${installed.version}${pre} (the log says "${clip(installed.line, 120)}") does not have it: "${clip(m.line, 200)}". The code was written for another release of ${m.top}${major ? `: ${installed.version} is of ${m.top} ${major}.0, a major release that laid its modules out anew, so the code that imports ${m.module} is older code, written for ${m.top} before ${major}.0 (pre-${major}.0)` : ''}. Nothing is missing from the download or the network: the code and the library installed beside it do not match`,
+    evidence: [
+      `get_pod_logs ${m.pod}: "${clip(m.line, 200)}"`,
+      `get_pod_logs ${m.pod}: "${clip(installed.line, 160)}"`,
+    ],
+    advice: major
+      ? `pin ${m.top} to the last release before ${major}.0 in the image the code runs in (the one the code was written for), or port the code to ${m.top} ${major}.x (its ${m.module} is gone there); then run it again`
+      : `install the ${m.top} release the code was written for, or change the code to the modules ${m.top} ${installed.version} has; then run it again`,
+    revisionSound: true,
+  };
+}

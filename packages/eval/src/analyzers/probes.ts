@@ -132,7 +132,8 @@ export function probeCause(
       slowStart: true,
     };
   }
-  const status = /statuscode: (\d{3})/.exec(m)?.[1];
+  // An exec probe's output that carries the health endpoint's answer ("readiness probe reporting 503").
+  const status = /statuscode: (\d{3})|\b(?:probe )?reporting (\d{3})\b/.exec(m)?.slice(1).find(Boolean);
   // HTTP 400 from a TLS port: the probe speaks plain HTTP to a server that expects HTTPS ("client sent
   // an HTTP request to an HTTPS server"); the probe needs scheme: HTTPS.
   const port = /http-get (https?:\/\/)?[^\s:/]{0,253}:(\d{1,5})/.exec(probe ?? '');
@@ -230,7 +231,7 @@ export function probeCause(
     const reach = lines.find(
       (l) =>
         l !== down &&
-        /connection refused|couldn't connect|could not connect|no route to host|timed out|unknown host|no such host/i.test(
+        /connection refused|couldn't connect|could not connect|no route to host|timed out|i\/o timeout|unknown host|no such host/i.test(
           l,
         ),
     );
