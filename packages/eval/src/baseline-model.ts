@@ -241,6 +241,10 @@ export class BaselineSreModel implements Model {
         // Both quiet, and the failure is reported through the other one ("logins through the edge
         // gateway time out"): the hop the failing requests pass through is where to look first.
         else if (other && throughNamed(asked, other)) ns = other;
+        // Both quiet, the first named only in the person's guess ("I think the Chroma server in vector-db
+        // is out of disk") and the other in what they report ("nobody can upload to the knowledge
+        // assistant"): what fails is where to look, the guess is what to check it against.
+        else if (other && !namedOutsideHunch(asked, first) && namedOutsideHunch(asked, other)) ns = other;
         // Both quiet by their scans, but a log read in the other one shows failures while none read in
         // the first does (the feature's server logs the 500s the person sees): that is where to look.
         else if (
@@ -1979,6 +1983,16 @@ function hunchNamespaces(asked: string, voice: RegExp = HUNCH, split: RegExp = /
     sentences.filter((x) => !voice.test(x)).flatMap((x) => [...namespaceCandidates(x)]),
   );
   return inHunch.filter((n) => !elsewhere.has(n));
+}
+
+/** Whether `ns` is named as a word in a sentence of `asked` that is not a hunch (see `HUNCH`). */
+function namedOutsideHunch(asked: string, ns: string): boolean {
+  const plain = asked
+    .slice(0, 4000)
+    .split(/(?<=[.!?])\s+/)
+    .filter((x) => !HUNCH.test(x))
+    .join(' ');
+  return namedNamespaces(plain, [ns]).length > 0;
 }
 
 /** Whether a pod of namespace `ns` in its latest pod list has restarted (a crash or a kill, however old). */

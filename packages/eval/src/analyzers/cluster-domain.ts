@@ -11,6 +11,10 @@ const DNS_NS = 'kube-system';
 const FQDN =
   /\b([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.svc\.([a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,4})\b/;
 
+/** A dial that got no answer at all: a timeout, or a name that does not resolve. */
+const UNANSWERED =
+  /i\/o timeout|timed out|deadline exceeded|no such host|NXDOMAIN|could not resolve|Name or service not known|ENOTFOUND|EAI_AGAIN|UnknownHost|unknown host/i;
+
 interface Dialled {
   readonly pod: string;
   readonly line: string;
@@ -27,7 +31,8 @@ function dialled(ctx: AnalyzerContext): Dialled | undefined {
     for (const line of [...errorLines(text), ...warningLines(text)]) {
       if (line.length > 4000) continue;
       const m = FQDN.exec(line);
-      if (!m) continue;
+      // A name that resolved gets an answer (refused, reset, a status): only one that gets none counts.
+      if (!m || !UNANSWERED.test(line)) continue;
       return {
         pod: String(o.args['name'] ?? ''),
         line: line.trim(),
