@@ -244,7 +244,14 @@ export class BaselineSreModel implements Model {
         // Both quiet, the first named only in the person's guess ("I think the Chroma server in vector-db
         // is out of disk") and the other in what they report ("nobody can upload to the knowledge
         // assistant"): what fails is where to look, the guess is what to check it against.
-        else if (other && !namedOutsideHunch(asked, first) && namedOutsideHunch(asked, other)) ns = other;
+        else if (
+          other &&
+          namedInSentences(asked, first, true) &&
+          !namedInSentences(asked, first, false) &&
+          namedInSentences(asked, other, false) &&
+          readClean(seen, first)
+        )
+          ns = other;
         // Both quiet by their scans, but a log read in the other one shows failures while none read in
         // the first does (the feature's server logs the 500s the person sees): that is where to look.
         else if (
@@ -1985,14 +1992,23 @@ function hunchNamespaces(asked: string, voice: RegExp = HUNCH, split: RegExp = /
   return inHunch.filter((n) => !elsewhere.has(n));
 }
 
-/** Whether `ns` is named as a word in a sentence of `asked` that is not a hunch (see `HUNCH`). */
-function namedOutsideHunch(asked: string, ns: string): boolean {
-  const plain = asked
+/** Whether `ns` is named as a word in a sentence of `asked` that is a hunch (see `HUNCH`), or one that is not. */
+function namedInSentences(asked: string, ns: string, hunch: boolean): boolean {
+  const text = asked
     .slice(0, 4000)
     .split(/(?<=[.!?])\s+/)
-    .filter((x) => !HUNCH.test(x))
+    .filter((x) => HUNCH.test(x) === hunch)
     .join(' ');
-  return namedNamespaces(plain, [ns]).length > 0;
+  return namedNamespaces(text, [ns]).length > 0 || namespaceCandidates(text).includes(ns);
+}
+
+/** Whether a log was read in `ns` and none read there, nor its pods' restarts, shows a failure. */
+function readClean(seen: readonly SeenObservation[], ns: string): boolean {
+  return (
+    seen.some((o) => o.tool === 'get_pod_logs' && o.status === 'ok' && o.args['namespace'] === ns) &&
+    !loggedFailures(seen, ns) &&
+    !restarted(seen, ns)
+  );
 }
 
 /** Whether a pod of namespace `ns` in its latest pod list has restarted (a crash or a kill, however old). */
