@@ -1,4 +1,5 @@
-import { type Analyzer, outputs, ownerName, type Read, tableOf } from './types.js';
+import { parseTable } from '../k8s-text.js';
+import { type Analyzer, outputs, ownerName, type Read } from './types.js';
 
 /** An error the person quotes: a `snake_case_exception`, an `…Exception`/`…Error` class, or a quoted phrase of words. */
 const QUOTED =
@@ -17,7 +18,8 @@ export const quotedErrorLogsAnalyzer: Analyzer = {
     if (outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns).length > 0) return [];
     const listed = outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']);
     if (listed.length === 0) return [];
-    const rows = tableOf(seen, 'list_pods').filter((r) => r['STATUS'] === 'Running');
+    // This namespace's newest pod list, not another namespace's read before it.
+    const rows = parseTable(listed[listed.length - 1]!.content).filter((r) => r['STATUS'] === 'Running');
     const owners = new Set<string>();
     const reads: Read[] = [];
     for (const r of rows) {
