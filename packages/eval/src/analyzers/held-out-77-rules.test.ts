@@ -316,8 +316,12 @@ describe('operator-reconcile-error: the operator cannot make what an object need
     ).toEqual([]);
   });
 
-  it('needs an operator namespace named in the task or alone in the namespace list', () => {
+  it('needs an operator namespace the task names as a place ("runs in", "namespace")', () => {
     expect(operatorReconcileErrorAnalyzer.reads(ctx(NS, [], 'The tenant is stuck.'))).toEqual([]);
+    // A product named like an operator is not a place.
+    expect(
+      operatorReconcileErrorAnalyzer.reads(ctx(NS, [], 'We bumped pg-operator to 1.8.0 (ns operators).')),
+    ).toEqual([]);
   });
 });
 

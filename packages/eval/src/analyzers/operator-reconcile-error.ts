@@ -12,18 +12,23 @@ import {
 } from './types.js';
 
 /**
- * The namespace of the operator that manages the task's objects: one the task names that holds
- * "operator" in its name (`The operator runs in minio-operator`), or, once the namespace list was read,
- * the one listed namespace named so when there is exactly one. Never the task's own namespace.
+ * The namespace of the operator that manages the task's objects: one the task names as a place that holds
+ * "operator" in its name (`The operator runs in minio-operator`), and that the namespace list, once read,
+ * has. Never the task's own namespace.
  */
 function operatorNamespace(ctx: AnalyzerContext): string | undefined {
-  const said = (ctx.task.slice(0, 4000).match(/\b[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\b/g) ?? []).filter(
-    (w) => /operator/.test(w) && w !== ctx.ns && w.includes('-'),
-  );
+  // Named as a place: "runs in minio-operator", "namespace minio-operator", "ns minio-operator".
+  const said = [
+    ...ctx.task
+      .slice(0, 4000)
+      .matchAll(/\b(?:in|namespace|ns)\s+(?:the\s+)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\b/gi),
+  ]
+    .map((m) => m[1]!)
+    .filter((w) => /operator/.test(w) && w !== ctx.ns);
   const listed = namespaceNames(ctx.seen);
-  if (said.length > 0) return listed.length === 0 || listed.includes(said[0]!) ? said[0] : undefined;
-  const named = listed.filter((n) => n !== ctx.ns && /(?:^|-)operators?(?:-|$)/.test(n));
-  return named.length === 1 ? named[0] : undefined;
+  // Any namespace named so would cost two reads on every run of a cluster that runs an operator.
+  if (said.length === 0) return undefined;
+  return listed.length === 0 || listed.includes(said[0]!) ? said[0] : undefined;
 }
 
 /** The operator's pods (Running first), from its namespace's newest pod list. */
