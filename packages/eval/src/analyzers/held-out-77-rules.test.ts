@@ -318,9 +318,11 @@ describe('operator-reconcile-error: the operator cannot make what an object need
 
   it('needs an operator namespace the task names as a place ("runs in", "namespace")', () => {
     expect(operatorReconcileErrorAnalyzer.reads(ctx(NS, [], 'The tenant is stuck.'))).toEqual([]);
-    // A product named like an operator is not a place.
+    // A product named like an operator is not a place, and the operator's own namespace is not another one.
     expect(
-      operatorReconcileErrorAnalyzer.reads(ctx(NS, [], 'We bumped pg-operator to 1.8.0 (ns operators).')),
+      operatorReconcileErrorAnalyzer.reads(
+        ctx('operators', [], 'We bumped pg-operator to 1.8.0 (ns operators).'),
+      ),
     ).toEqual([]);
   });
 });
