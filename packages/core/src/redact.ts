@@ -473,6 +473,10 @@ const KIND_WORDS: ReadonlySet<string> = new Set([
   'node',
 ]);
 
+/** A Kubernetes kind, singular or plural, then a quoted name: how the API server's errors name an object. */
+const KIND_THEN_NAME =
+  /^(?:serviceaccounts?|secrets?|configmaps?|pods?|persistentvolumeclaims?|services?|namespaces?|nodes?|deployments?|roles?|rolebindings?|clusterroles?|clusterrolebindings?) "/;
+
 /**
  * Whether the name between `start` and `end` is a Go type as client-go and controllers print it in
  * their errors (`Failed to watch *v1.Secret: …`, `failed to list *v1.KongCredential: the server …`,
@@ -590,18 +594,19 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
     if (sep !== 61 && sep !== 58) continue; // = :
     // An object's name after its kind, as kubectl and answers print it (`namespace passwords: the
     // workloads are healthy`, `ns/secrets: Active`): a colon only, never an assignment (`=`, `:=`).
+    // Such a name is kept with its value only when the value reads as prose, not as a credential (see
+    // below): `Using service token: 3f8a…` names a token after the word `service`.
+    let proseName = false;
     if (sep === 58 && text.charCodeAt(i + 1) !== 61) {
-      if (afterKindWord(lower, nameStart)) continue;
       // The same name quoted, as the kubelet prints it (`MountVolume.SetUp failed for volume
       // "db-credentials" : secret "db-credentials" not found`).
       const open = text.charCodeAt(nameStart - 1);
-      if (
-        (open === 34 || open === 39) &&
-        text.charCodeAt(nameEnd) === open &&
-        afterKindWord(lower, nameStart - 1)
-      )
-        continue;
-      if (isGoTypeName(text, nameStart, nameEnd)) continue;
+      proseName =
+        afterKindWord(lower, nameStart) ||
+        ((open === 34 || open === 39) &&
+          text.charCodeAt(nameEnd) === open &&
+          afterKindWord(lower, nameStart - 1)) ||
+        isGoTypeName(text, nameStart, nameEnd);
     }
     i++;
     if (sep === 58 && text.charCodeAt(i) === 61) i++; // :=
@@ -620,6 +625,9 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
     }
     const valueStart = i;
     if (startsWithAuthScheme(lower, valueStart)) continue;
+    // An API error's own words: a kind and a quoted name (`failed to fetch token: serviceaccounts
+    // "default" not found`, `Couldn't get secret default/db: secret "db" not found`).
+    if (quote === -1 && KIND_THEN_NAME.test(lower.slice(valueStart, valueStart + 40))) continue;
     // How long a token lives, when the value is a duration (not a one-time token's value).
     if (endsInDuration(keptName) && isDurationAt(lower, valueStart)) continue;
     // A URL's host and port (`http://auth-introspect.identity.svc:8081/…`): the host is not a key and
@@ -658,6 +666,12 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
       let j = valueStart;
       while (j < valueEnd && !endsBareValue(text.charCodeAt(j))) j++;
       cursor = Math.max(j, nameEnd);
+      continue;
+    }
+    // An object's name in prose keeps a value that reads as words (`namespace passwords: the workloads
+    // are healthy`); a long value with digits or mixed case is a credential whatever stands before it.
+    if (proseName && (valueEnd - valueStart < 8 || !looksLikeCredential(text, valueStart, valueEnd))) {
+      cursor = valueEnd;
       continue;
     }
     spans.push({ start: valueStart, end: valueEnd, replacement: '<redacted>' });

@@ -1960,6 +1960,10 @@ export function productName(task: string, ns: string): boolean {
 }
 
 /** The person's words for a guess: "I think", "I suspect", "my guess is", "probably", "I bet", "my money is on". */
+/** A sentence that reports something failing (not one that only says where a component runs). */
+const REPORTS_FAILURE =
+  /\b(?:alerts?|fir(?:es|ed|ing)|paged|fail\w{0,4}|error\w{0,2}|broken|down|crash\w{0,4}|stuck|cannot|can't|can not|unable|nobody|no one|not (?:working|loading|starting|ready)|timeouts?|timed? out|5\d\d|4\d\d|slow|missing|lost|empty)\b/i;
+
 const HUNCH =
   /\b(?:I think|I suspect|I guess|I assume|I bet|I am sure|I'm sure|my guess|suspect that|probably|maybe|perhaps|my money is on|my money's on|my bet is|I reckon|my hunch)\b/i;
 
@@ -1992,13 +1996,18 @@ function hunchNamespaces(asked: string, voice: RegExp = HUNCH, split: RegExp = /
   return inHunch.filter((n) => !elsewhere.has(n));
 }
 
-/** Whether `ns` is named as a word in a sentence of `asked` that is a hunch (see `HUNCH`), or one that is not. */
+/**
+ * Whether `ns` is named as a word in a sentence of `asked` that is a hunch (see `HUNCH`), or one that is
+ * not. A sentence right after a hunch that reports no failure of its own ("I think the vector server is out
+ * of disk. It runs in vector-db.") belongs to the hunch: it says where the guessed component is.
+ */
 function namedInSentences(asked: string, ns: string, hunch: boolean): boolean {
-  const text = asked
-    .slice(0, 4000)
-    .split(/(?<=[.!?])\s+/)
-    .filter((x) => HUNCH.test(x) === hunch)
-    .join(' ');
+  const sentences = asked.slice(0, 4000).split(/(?<=[.!?])\s+/);
+  const guessed: boolean[] = [];
+  sentences.forEach((x, i) => {
+    guessed.push(HUNCH.test(x) || (i > 0 && guessed[i - 1] === true && !REPORTS_FAILURE.test(x)));
+  });
+  const text = sentences.filter((_, i) => guessed[i] === hunch).join(' ');
   return namedNamespaces(text, [ns]).length > 0 || namespaceCandidates(text).includes(ns);
 }
 

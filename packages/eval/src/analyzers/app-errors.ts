@@ -538,7 +538,7 @@ export const RETRIED =
 // A clustered program's own words for peers gone and membership whole again ("removed 6 departed
 // members", "6/6 members ACTIVE") count too: a peer that refused because it left is not a fault.
 const RECOVERED =
-  /\b(connected|reconnected|connection established|established connection|ready to accept|is ready|now ready|recovered|succeeded|connection ok|start completed|(?:build|sync|run|job|query|load|import) complete(?:d)?|imported|drained|resumed|caught up|back to normal|departed|(\d{1,4})\/\2 (?:members|peers|nodes|replicas))\b/i;
+  /(?<!\bnot |n't |\bnever |\bno )\b(connected|reconnected|connection established|established connection|ready to accept|is ready|now ready|recovered|succeeded|connection ok|start completed|(?:build|sync|run|job|query|load|import) complete(?:d)?|imported|drained|resumed|caught up|back to normal|departed|(\d{1,4})\/\2 (?:members|peers|nodes|replicas))\b/i;
 /** Lines of normal work after the recovery that show the failure did not come back. */
 const QUIET_AFTER = 5;
 
@@ -655,13 +655,27 @@ export function oneClientFailures(text: string): { client: string; failures: str
  */
 function inStampOrder(lines: string[]): string[] {
   if (lines.length < 2 || lines.length > 20_000) return lines;
-  const stamps = lines.map((l) => lineStamp(l));
+  const stamps = lines.map(instantOf);
   if (stamps.some((t) => t === undefined)) return lines;
   if (stamps.every((t, i) => i === 0 || (t as number) >= (stamps[i - 1] as number))) return lines;
   return lines
     .map((l, i) => ({ l, t: stamps[i] as number, i }))
     .sort((a, b) => a.t - b.t || a.i - b.i)
     .map((x) => x.l);
+}
+
+/**
+ * The instant a line's leading stamp names, its UTC offset included (`2024-10-06T08:01:40+02:00` is
+ * 06:01:40Z); a stamp without one is read as UTC, as `lineStamp` reads it. Undefined without a stamp.
+ */
+function instantOf(line: string): number | undefined {
+  const m = /^\s{0,4}(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?)(Z|[+-]\d{2}:?\d{2})?/.exec(
+    line,
+  );
+  if (!m) return lineStamp(line);
+  const offset = m[3] && m[3] !== 'Z' ? `${m[3].slice(0, 3)}:${m[3].slice(-2)}` : 'Z';
+  const t = Date.parse(`${m[1]}T${m[2]!.replace(',', '.').slice(0, 12)}${offset}`);
+  return Number.isNaN(t) ? lineStamp(line) : t;
 }
 
 /** Minutes of quiet after a recovery that show, with a few lines, that the failure did not come back. */

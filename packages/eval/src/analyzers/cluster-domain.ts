@@ -5,11 +5,12 @@ import { type Analyzer, type AnalyzerContext, clip, type Finding, outputs, type 
 const DNS_NS = 'kube-system';
 
 /**
- * A Service's fully qualified name in a line (`hubble-peer.kube-system.svc.cluster.local:443`): the
+ * A Service's fully qualified name in a line (`hubble-peer.kube-system.svc.cluster.local:443`), or a pod's
+ * under its headless Service (`db-0.db.data.svc.cluster.local`): the pod's label with its dot (or ''), the
  * Service, its namespace and the domain after `.svc.`. Every part is bounded, so matching is linear.
  */
 const FQDN =
-  /\b([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.svc\.([a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,4})\b/;
+  /\b((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)?)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.svc\.([a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,4})\b/;
 
 /** A dial that got no answer at all: a timeout, or a name that does not resolve. */
 const UNANSWERED =
@@ -19,6 +20,8 @@ interface Dialled {
   readonly pod: string;
   readonly line: string;
   readonly host: string;
+  /** A pod's own label and its dot (`db-0.`) under a headless Service, else ''. */
+  readonly label: string;
   readonly service: string;
   readonly namespace: string;
   readonly domain: string;
@@ -37,9 +40,10 @@ function dialled(ctx: AnalyzerContext): Dialled | undefined {
         pod: String(o.args['name'] ?? ''),
         line: line.trim(),
         host: m[0],
-        service: m[1]!,
-        namespace: m[2]!,
-        domain: m[3]!,
+        label: m[1]!,
+        service: m[2]!,
+        namespace: m[3]!,
+        domain: m[4]!,
       };
     }
   }
@@ -56,9 +60,17 @@ function configMap(ctx: AnalyzerContext, name: string): string | undefined {
   );
 }
 
-/** The zone CoreDNS's kubernetes plugin serves (the cluster's DNS domain), from its Corefile. */
-const servedZone = (corefile: string) =>
-  /^\s*kubernetes\s+([a-z0-9.-]{1,253})/m.exec(corefile)?.[1]?.replace(/\.$/, '');
+/**
+ * The zones CoreDNS's kubernetes plugin serves (the cluster's DNS domain first), from its Corefile: every
+ * name on the plugin's line before its block, the reverse zones aside.
+ */
+const servedZones = (corefile: string): string[] =>
+  (/^\s*kubernetes[ \t]+([a-z0-9. \t-]{1,600})/m.exec(corefile)?.[1] ?? '')
+    .trim()
+    .split(/\s+/)
+    .map((z) => z.replace(/\.$/, ''))
+    .filter((z) => z && !/(?:^|\.)(?:in-addr|ip6)\.arpa$/.test(z))
+    .slice(0, 10);
 /** The kubelet's clusterDomain (KubeConfiguration in kubeadm's kubelet-config ConfigMap). */
 const kubeletDomain = (text: string) =>
   /^\s*clusterDomain:\s*"?([a-z0-9.-]{1,253})/m.exec(text)?.[1]?.replace(/\.$/, '');
@@ -81,8 +93,8 @@ export const clusterDomainAnalyzer: Analyzer = {
     const corefile = configMap(ctx, 'coredns');
     if (!corefile)
       return [{ tool: 'describe_resource', args: { kind: 'ConfigMap', name: 'coredns', namespace: DNS_NS } }];
-    const served = servedZone(corefile);
-    if (!served || served === d.domain || configMap(ctx, 'kubelet-config')) return [];
+    const zones = servedZones(corefile);
+    if (zones.length === 0 || zones.includes(d.domain) || configMap(ctx, 'kubelet-config')) return [];
     return [
       { tool: 'describe_resource', args: { kind: 'ConfigMap', name: 'kubelet-config', namespace: DNS_NS } },
     ];
@@ -91,8 +103,9 @@ export const clusterDomainAnalyzer: Analyzer = {
     const d = dialled(ctx);
     if (!d) return [];
     const corefile = configMap(ctx, 'coredns');
-    const served = corefile ? servedZone(corefile) : undefined;
-    if (!served || served === d.domain) return [];
+    const zones = corefile ? servedZones(corefile) : [];
+    const served = zones[0];
+    if (!served || zones.includes(d.domain)) return [];
     const kubelet = configMap(ctx, 'kubelet-config');
     const kubeletSays = kubelet ? kubeletDomain(kubelet) : undefined;
     if (kubeletSays !== undefined && kubeletSays !== served) return [];
@@ -105,7 +118,7 @@ export const clusterDomainAnalyzer: Analyzer = {
       ...outputs(ctx.seen, 'describe_resource', holds),
       ...outputs(ctx.seen, 'get_resource', holds),
     ].pop();
-    const right = `${d.service}.${d.namespace}.svc.${served}`;
+    const right = `${d.label}${d.service}.${d.namespace}.svc.${served}`;
     return [
       {
         weight: 94,
@@ -118,7 +131,7 @@ export const clusterDomainAnalyzer: Analyzer = {
             ? [`describe_resource ConfigMap kubelet-config in ${DNS_NS}: clusterDomain: ${kubeletSays}`]
             : []),
         ],
-        advice: `set the address to ${right}, or to ${d.service}.${d.namespace}.svc without a domain (the pod's DNS search path adds the cluster's own), in the setting that holds ${d.host}${holder ? ` (ConfigMap ${holder.args['name']})` : ''}, then restart ${d.pod}'s workload so it reads it; the certificates and the Service need no change`,
+        advice: `set the address to ${right}, or to ${d.label}${d.service}.${d.namespace}.svc without a domain (the pod's DNS search path adds the cluster's own), in the setting that holds ${d.host}${holder ? ` (ConfigMap ${holder.args['name']})` : ''}, then restart ${d.pod}'s workload so it reads it; the certificates and the Service need no change`,
         revisionSound: true,
       },
     ];

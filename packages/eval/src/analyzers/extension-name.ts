@@ -44,11 +44,14 @@ export const extensionNameAnalyzer: Analyzer = {
       if (!real) continue;
       // The variable whose list names the wrong extension (`DB_EXTENSIONS=pg_trgm,pgvector`).
       const items = (v: string) => v.split(/[,\s;]+/).map((x) => x.trim().replace(/^["']|["']$/g, ''));
+      // A variable that lists extensions: named so (`DB_EXTENSIONS`), or a list holding the name; a
+      // single value of another variable (`DB_HOST=pgvector`, a Service named after its image) is not one.
+      const lists = (e: { name: string; value: string }) => /EXT/i.test(e.name) || items(e.value).length > 1;
       const hit = loggedContainerEnv(
         seen,
         ns,
         log,
-        (e) => e.value.length <= 1000 && items(e.value).includes(asked),
+        (e) => e.value.length <= 1000 && items(e.value).includes(asked) && lists(e),
       );
       const pod = String(log.args['name'] ?? '');
       // The database already serving the extension under its real name, when a read log shows it.

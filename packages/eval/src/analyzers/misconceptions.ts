@@ -954,7 +954,11 @@ const MISCONCEPTIONS: readonly Misconception[] = [
         if (warn.length === 0 || !warn.every((l) => /\(Manual\)\s*$/.test(l))) continue;
         const fails = lines.filter((l) => /^\s{0,4}\[FAIL\] \d/.test(l)).length;
         const total = (label: string) =>
-          lines.map((l) => new RegExp(`^(\\d{1,6}) checks ${label}\\s*$`).exec(l)?.[1]).find(Boolean);
+          // The last of them: kube-bench prints each section's summary, then the report's (`== Summary total ==`).
+          lines
+            .map((l) => new RegExp(`^(\\d{1,6}) checks ${label}\\s*$`).exec(l)?.[1])
+            .filter(Boolean)
+            .pop();
         if (fails > 0 || (total('FAIL') ?? '0') !== '0') continue;
         const pass = total('PASS');
         return `The benchmark report in ${o.args['name']}'s log has 0 FAIL results${pass ? ` (${pass} checks PASS)` : ''}: the cluster is not failing it. Every one of its WARN results is a check the benchmark marks Manual ("${clip(warn[0]!.trim(), 140)}"; ${total('WARN') ?? warn.length} WARN in all): kube-bench cannot decide a manual check by itself, so it reports each one as WARN for a person to review (kube-bench's documentation: checks of type manual are reported as WARN). They are the auditors' review list, not failures, and nothing needs fixing for them; review them by hand (each line names what to look at) and record the decisions.`;

@@ -12,11 +12,12 @@ import {
 
 /**
  * A dial to an address and port that timed out, as Go and most clients log it (`dial tcp
- * 10.244.0.13:5473: i/o timeout`, `connect to 10.0.3.7:9443 timed out`): the IPv4 address in group 1,
- * the port in group 2. Bounded: at most 80 characters between the address and the timeout.
+ * 10.244.0.13:5473: i/o timeout`, `connect to 10.0.3.7:9443 timed out`, `dial tcp [fd00::c]:5473`): an
+ * IPv4 address in group 1 or an IPv6 one in group 2, the port in group 3. Bounded: at most 80 characters
+ * between the address and the timeout.
  */
 const DIAL_TIMED_OUT =
-  /\b((?:\d{1,3}\.){3}\d{1,3}):(\d{1,5})\b[^\n]{0,80}?(?:i\/o timeout|timed out|connection timed out|ETIMEDOUT|deadline exceeded)/i;
+  /(?:\b((?:\d{1,3}\.){3}\d{1,3})|\[([0-9a-f:]{2,45})\]):(\d{1,5})\b[^\n]{0,80}?(?:i\/o timeout|timed out|connection timed out|ETIMEDOUT|deadline exceeded)/i;
 
 /** A ConfigMap whose name says it records firewall rules (a node firewall, a cloud security group, an ACL). */
 const FIREWALL_NAME = /firewall|security-?group|\bsg\b|\bnsg\b|\bacl\b|network-rules/i;
@@ -46,15 +47,16 @@ function dropped(ctx: AnalyzerContext): Dropped | undefined {
       if (l.length > 2000) continue;
       const m = DIAL_TIMED_OUT.exec(l);
       if (!m) continue;
-      const target = rows.find((r) => r['IP'] === m[1] && r['NAME'] !== client);
+      const ip = (m[1] ?? m[2])!;
+      const target = rows.find((r) => r['IP'] === ip && r['NAME'] !== client);
       const node = target?.['NODE'];
       if (!target || !node || node === '<none>' || node === clientNode) continue;
       return {
         client,
         clientNode,
         line: l.trim(),
-        ip: m[1]!,
-        port: m[2]!,
+        ip,
+        port: m[3]!,
         target: { name: target['NAME']!, node },
       };
     }
@@ -98,8 +100,9 @@ function mapText(ctx: AnalyzerContext, name: string): string | undefined {
 }
 
 /**
- * The ports a rules text allows (`tcp 179`, `udp 4789`, `30000-32767`, `port: 10250`): single ports and
- * ranges, read from lines that begin with a protocol or a port. At most 200 lines are read.
+ * The TCP ports a rules text allows (`tcp 179`, `tcp 179,5473`, `30000-32767`, `port: 10250`; a `udp` or
+ * `sctp` line aside): single ports and ranges, read from lines that begin with a protocol or a port, not an
+ * address (`10.0.0.0/8`). At most 2,000 lines are read.
  */
 function allowedPorts(text: string): { ports: number[]; ranges: [number, number][] } {
   const ports: number[] = [];
@@ -107,12 +110,16 @@ function allowedPorts(text: string): { ports: number[]; ranges: [number, number]
   for (const line of text.split('\n').slice(0, 2000)) {
     if (line.length > 300) continue;
     const m =
-      /^\s{0,12}(?:-\s{1,4})?(?:(?:tcp|udp|sctp)\s{1,12})?(?:port:?\s{0,4})?(\d{1,5})(?:\s{0,2}-\s{0,2}(\d{1,5}))?\b/i.exec(
+      /^\s{0,12}(?:-\s{1,4})?(?:(tcp|udp|sctp)\s{1,12})?(?:port:?\s{0,4})?(\d{1,5}(?:\s{0,2}-\s{0,2}\d{1,5})?(?:\s{0,2},\s{0,2}\d{1,5}(?:\s{0,2}-\s{0,2}\d{1,5})?){0,50})(?![\d./])/i.exec(
         line,
       );
-    if (!m) continue;
-    if (m[2]) ranges.push([Number(m[1]), Number(m[2])]);
-    else ports.push(Number(m[1]));
+    // A UDP or SCTP rule does not let a TCP dial through.
+    if (!m || (m[1] && m[1].toLowerCase() !== 'tcp')) continue;
+    for (const part of m[2]!.split(',')) {
+      const [a, b] = part.split('-').map((x) => Number(x.trim()));
+      if (b !== undefined && !Number.isNaN(b)) ranges.push([a!, b]);
+      else ports.push(a!);
+    }
   }
   return { ports, ranges };
 }

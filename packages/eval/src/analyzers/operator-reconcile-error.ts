@@ -24,11 +24,17 @@ function operatorNamespace(ctx: AnalyzerContext): string | undefined {
       .matchAll(/\b(?:in|namespace|ns)\s+(?:the\s+)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\b/gi),
   ]
     .map((m) => m[1]!)
-    .filter((w) => /operator/.test(w) && w !== ctx.ns);
+    // A namespace's name, not a word that describes (`the operator-managed tenant`).
+    .filter(
+      (w) =>
+        /(?:^|-)operators?(?:-|$)/.test(w) &&
+        !/-(?:managed|based|driven|owned|created|installed|style)$/.test(w),
+    )
+    .filter((w) => w !== ctx.ns);
   const listed = namespaceNames(ctx.seen);
   // Any namespace named so would cost two reads on every run of a cluster that runs an operator.
   if (said.length === 0) return undefined;
-  return listed.length === 0 || listed.includes(said[0]!) ? said[0] : undefined;
+  return listed.length === 0 ? said[0] : said.find((w) => listed.includes(w));
 }
 
 /** The operator's pods (Running first), from its namespace's newest pod list. */
@@ -72,17 +78,32 @@ export const operatorReconcileErrorAnalyzer: Analyzer = {
     const ns = operatorNamespace(ctx);
     if (!ns) return [];
     const key = new RegExp(`['"\\s(]${escapeRe(ctx.ns)}/([a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)['"\\s):,]`);
+    // controller-runtime's "Reconciler error" names the object as JSON fields, the error as one more.
+    const fields = new RegExp(
+      `"namespace":\\s?"${escapeRe(ctx.ns)}",\\s?"name":\\s?"([a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)"`,
+    );
+    const objectOf = (l: string) =>
+      key.exec(l)?.[1] ?? (/Reconciler error/.test(l) ? fields.exec(l)?.[1] : undefined);
     for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
-      const lines = boundedLogLines(o.content).filter(
-        (l) =>
-          l.length <= 4000 && key.test(l) && (/^E\d{4} /.test(l) || /\b(?:error|failed|failure)\b/i.test(l)),
-      );
-      const last = lines[lines.length - 1];
-      if (!last) continue;
-      const object = key.exec(last)![1]!;
-      // What it could not do: the text after the object's key.
-      const rest = last.slice(last.indexOf(`${ctx.ns}/${object}`) + ctx.ns.length + object.length + 1);
-      const what = rest.replace(/^['"]?\s*:?\s*/, '').trim();
+      const all = boundedLogLines(o.content).filter((l) => l.length <= 4000);
+      const failed = (l: string) =>
+        objectOf(l) !== undefined && (/^E\d{4} /.test(l) || /\b(?:error|failed|failure)\b/i.test(l));
+      const at = all.findLastIndex(failed);
+      if (at < 0) continue;
+      const last = all[at]!;
+      const object = objectOf(last)!;
+      // Got past it: a later line that names the object without an error (`Successfully synced 'ns/x'`).
+      if (all.slice(at + 1).some((l) => objectOf(l) === object && !failed(l))) continue;
+      const lines = all.filter((l) => failed(l) && objectOf(l) === object);
+      // What it could not do: the text after the object's key, or controller-runtime's error field.
+      const keyAt = last.indexOf(`${ctx.ns}/${object}`);
+      const what =
+        keyAt >= 0
+          ? last
+              .slice(keyAt + ctx.ns.length + object.length + 1)
+              .replace(/^['"]?\s*:?\s*/, '')
+              .trim()
+          : (/"error":\s?"((?:[^"\\]|\\.){1,400})"/.exec(last)?.[1] ?? '');
       const pod = String(o.args['name'] ?? '');
       return [
         {

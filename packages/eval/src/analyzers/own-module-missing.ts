@@ -28,14 +28,26 @@ interface Missing {
  * 1.0.0`, `bentoml: 1.2`): its version and line. `top` is `[a-z0-9_]`, so it needs no escaping.
  */
 function statedVersion(text: string, top: string): { version: string; line: string } | undefined {
-  const re = new RegExp(
-    `(?<![\\w.-])${top}(?:==|[ :=]{1,2}(?:version )?v?)(\\d{1,4}\\.\\d{1,4}(?:\\.\\d{1,4})?(?:[a-z]{1,5}\\d{0,3})?)(?![\\w.])`,
-    'i',
-  );
+  const V = '(\\d{1,4}\\.\\d{1,4}(?:\\.\\d{1,4})?(?:[a-z]{1,5}\\d{0,3})?)(?![\\w.])';
+  // `bentoml 1.0.0a3`, `bentoml==1.0.0a3`, `bentoml version 1.0.0`, `bentoml: 1.2`.
+  const named = new RegExp(`(?<![\\w.-])${top}(?:==|[ :=]{1,2}(?:version )?v?)${V}`, 'i');
+  // pip's `Successfully installed bentoml-1.0.0a3`, and a line that says which one is installed.
+  const pip = new RegExp(`\\binstalled\\b[^\\n]{0,400}?(?<![\\w.-])${top}-${V}`, 'i');
+  const installed = new RegExp(`\\binstalled:?\\s{1,3}v?${V}`, 'i');
+  // A version the line asks for is not the one installed (`requires bentoml==1.2.4`).
+  const asked = /\b(?:requires?|required|needs?|expects?|wants?|depends on|compatible with)\b[^\n]{0,40}$/i;
   for (const line of text.split('\n')) {
     if (line.length > 2000) continue;
-    const m = re.exec(line);
-    if (m) return { version: m[1]!, line: line.trim() };
+    const p = pip.exec(line);
+    if (p) return { version: p[1]!, line: line.trim() };
+    const m = named.exec(line);
+    if (!m) continue;
+    if (asked.test(line.slice(0, m.index))) {
+      const i = installed.exec(line);
+      if (i) return { version: i[1]!, line: line.trim() };
+      continue;
+    }
+    return { version: m[1]!, line: line.trim() };
   }
   return undefined;
 }
@@ -129,7 +141,9 @@ function installedFinding(
   m: Missing,
   installed: { version: string; line: string },
 ): Finding {
-  const major = /^(\d{1,4})\.0(?:\.0)?(?:[a-z]{1,5}\d{0,3})?$/i.exec(installed.version)?.[1];
+  // A pre-release of a major version's .0 (`1.0.0a3`, `2.0rc1`): its adopters run code from before it.
+  // A final .0 says nothing of which side the code is on (`torch.compiler` came after torch 2.0.0).
+  const major = /^(\d{1,4})\.0(?:\.0)?(?:a|b|rc|alpha|beta|dev|pre)\d{0,3}$/i.exec(installed.version)?.[1];
   const pre = /[a-z]/i.test(installed.version) ? ', a pre-release' : '';
   const owner = podDeployment(m.pod);
   return {

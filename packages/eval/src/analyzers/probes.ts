@@ -27,11 +27,13 @@ export function probeCause(
   const command = exec?.split(' ')[0] ?? /exec: "([^"]{1,100})"/.exec(message)?.[1];
   const effect =
     kind === 'readiness' ? 'keeps the pod unready (no endpoints)' : 'kills and restarts the container';
-  if (
+  // The runtime could not start the probe's command (not a path the program's own check reports missing:
+  // `dial unix /var/run/calico/bird.ctl: connect: no such file or directory` is the program's answer).
+  const notStarted =
     m.includes('executable file not found') ||
-    m.includes('no such file or directory') ||
-    (m.includes('exec') && m.includes('errored'))
-  ) {
+    (m.includes('no such file or directory') && !/\bdial unix\b|\bconnect: no such file/.test(m)) ||
+    (m.includes('exec') && m.includes('errored'));
+  if (notStarted) {
     // The name the runtime looked for holds spaces ("sh -c /opt/check.sh"): the command was written as
     // one string, and an exec probe runs no shell, so its first list item is the whole executable name
     // (kubernetes.io, "Configure Liveness, Readiness and Startup Probes": command is an argv list).
@@ -257,11 +259,17 @@ export function probeCause(
         ]
           .filter((l): l is string => l !== undefined)
           .map((l) => `"${clipLine(l)}"`)
-          .join(
-            ', ',
-          )}${target ? ` — it cannot reach ${target}, and while that dependency is down the program reports itself not ready` : ''}`,
+          .join(', ')}${
+          target
+            ? reach && /i\/o timeout|timed out/i.test(reach) && !/refused/i.test(reach)
+              ? ` — its connections to ${target} time out (no answer at all: the packets are dropped on the way, by a firewall or a policy, or ${target} does not answer), and while it cannot reach it the program reports itself not ready`
+              : ` — it cannot reach ${target}, and while that dependency is down the program reports itself not ready`
+            : ''
+        }`,
         advice: target
-          ? `bring back ${target} (or take that check out of the readiness group if the program can serve without it)`
+          ? reach && /i\/o timeout|timed out/i.test(reach) && !/refused/i.test(reach)
+            ? `find where the connections to ${target} are dropped (a NetworkPolicy, the nodes' firewall, ${target} itself), then the check passes on its own`
+            : `bring back ${target} (or take that check out of the readiness group if the program can serve without it)`
           : 'fix the failing check the log names (or take it out of the readiness group if the program can serve without it)',
         specific: true,
       };

@@ -27,9 +27,11 @@ export const pullSecretsAnalyzer: Analyzer = {
     if (!pod) return [];
     const reads: Read[] = [{ tool: 'get_resource', args: { kind: 'Pod', name: pod['NAME'], namespace: ns } }];
     // A failed run of a Job in the namespace may be what refreshes the registry credentials: its log.
-    const failedRun = tableOf(seen, 'list_pods').find(
-      (r) => r['STATUS'] === 'Error' && /-\d{6,12}-[a-z0-9]{5}$/.test(r['NAME'] ?? ''),
-    );
+    // This namespace's pods: a failed run listed in another namespace is not read here by its name.
+    const failedRun = tableOf(
+      outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns),
+      'list_pods',
+    ).find((r) => r['STATUS'] === 'Error' && /-\d{6,12}-[a-z0-9]{5}$/.test(r['NAME'] ?? ''));
     if (failedRun) reads.push({ tool: 'get_pod_logs', args: { namespace: ns, name: failedRun['NAME'] } });
     const yaml = outputs(seen, 'get_resource', (o) => o.args['name'] === pod['NAME']).pop()?.content ?? '';
     const names = pullSecrets(yaml);

@@ -6,6 +6,7 @@ import {
   type Finding,
   namespacePods,
   outputs,
+  ownerName,
   type Read,
 } from './types.js';
 
@@ -36,7 +37,8 @@ const SYSCALL_SINCE: Readonly<Record<string, string>> = {
 };
 
 /** The kernel refusing a call it does not have: glibc's text for ENOSYS, or the name itself. */
-const NOT_IMPLEMENTED = /Function not implemented|\bENOSYS\b/;
+// Go's syscall.Errno prints it in lower case ("function not implemented").
+const NOT_IMPLEMENTED = /function not implemented|\bENOSYS\b/i;
 const SYSCALL = new RegExp(`\\b(${Object.keys(SYSCALL_SINCE).join('|')})\\b`);
 
 interface Refused {
@@ -95,9 +97,17 @@ function older(release: string, than: string): boolean {
   return !!a && !!b && (a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]));
 }
 
-/** Running, ready pods of the namespace on other nodes than `nodes`: where the same kind of work runs. */
-function healthyElsewhere(ctx: AnalyzerContext, nodes: readonly string[]) {
+/** The work a pod does: its owner's name without a last numbered or short part (`agent-01`, `agent-03`). */
+const workOf = (pod: string) => ownerName(pod).replace(/-[a-z0-9]{1,5}$/, '');
+
+/**
+ * Running, ready pods of the namespace on other nodes than `nodes` that do the same work as `pod` (the
+ * same owner, or members of one numbered set): where that work runs fine.
+ */
+function healthyElsewhere(ctx: AnalyzerContext, nodes: readonly string[], pod: string) {
+  const work = workOf(pod);
   return namespacePods(ctx).filter((r) => {
+    if (workOf(r['NAME'] ?? '') !== work && ownerName(r['NAME'] ?? '') !== ownerName(pod)) return false;
     const ready = /^(\d{1,3})\/(\d{1,3})$/.exec(r['READY'] ?? '');
     return (
       r['STATUS'] === 'Running' &&
@@ -123,7 +133,7 @@ export const syscallNotInKernelAnalyzer: Analyzer = {
     const r = refused(ctx);
     if (r.length === 0) return [];
     const nodes = [...new Set(r.map((x) => x.node))];
-    const other = healthyElsewhere(ctx, nodes)[0]?.['NODE'];
+    const other = healthyElsewhere(ctx, nodes, r[0]!.pod)[0]?.['NODE'];
     return [...nodes.slice(0, 2), ...(other ? [other] : [])]
       .filter((n) => !outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === n).length)
       .map((n) => ({ tool: 'describe_node', args: { name: n } }));
@@ -138,7 +148,7 @@ export const syscallNotInKernelAnalyzer: Analyzer = {
     // A named call the node's kernel has: ENOSYS comes from somewhere else (a seccomp profile, an emulator).
     if (since && !older(kernel, since)) return [];
     const nodes = [...new Set(r.map((x) => x.node))];
-    const otherRow = healthyElsewhere(ctx, nodes)[0];
+    const otherRow = healthyElsewhere(ctx, nodes, first.pod)[0];
     const otherKernel = otherRow ? kernelOf(ctx, otherRow['NODE']!) : undefined;
     const newer = otherKernel && since && !older(otherKernel, since) ? otherKernel : undefined;
     if (!since && !(otherKernel && older(kernel, otherKernel))) return [];

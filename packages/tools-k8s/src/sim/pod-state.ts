@@ -1033,7 +1033,8 @@ function evaluateContainer(
     if (facts?.oomKills !== undefined) oomKills = facts.oomKills;
     // A declared readiness without a declared state still wins over the derived one (`ready: false`
     // on a running container: its readiness probe fails for a reason the behaviour does not model).
-    if (facts?.ready !== undefined) status = { ...status, ready: facts.ready };
+    // Kubernetes never reports a container ready that is not running: `ready: true` on a crash loop stays unready.
+    if (facts?.ready !== undefined) status = { ...status, ready: facts.ready && running };
   }
   if (facts?.logs) logs = { ...logs, current: facts.logs };
   if (facts?.previousLogs) logs = { ...logs, previous: facts.previousLogs };
