@@ -100,6 +100,17 @@ describe('redactSecrets', () => {
       expect(redactSecrets(text), text).toContain('<redacted>');
   });
 
+  it("keeps Go's os.PathError after a secret-like name, and still masks a path-like value", () => {
+    const line =
+      'FATAL cannot read database credentials: open /vault/secrets/db-creds: no such file or directory';
+    expect(redactSecrets(line)).toBe(line);
+    expect(redactSecrets('token: stat /run/secrets/t: permission denied')).toBe(
+      'token: stat /run/secrets/t: permission denied',
+    );
+    expect(redactSecrets('password: /opensesame123')).toContain('<redacted>');
+    expect(redactSecrets('password: opener/x123')).toContain('<redacted>');
+  });
+
   it("keeps kube-apiserver's error about a body it could not decode into a Secret, and only that", () => {
     const text =
       'Error from server (BadRequest): error when creating "db.yaml": Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 4';

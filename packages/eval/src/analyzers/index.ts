@@ -77,6 +77,7 @@ import { extensionNameAnalyzer } from './extension-name.js';
 import { externalDnsAnalyzer } from './external-dns.js';
 import { externalDnsFilterAnalyzer } from './external-dns-filter.js';
 import { externalNameAnalyzer } from './external-name.js';
+import { failedCreateAnalyzer } from './failed-create.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { failureSettingsAnalyzer, otherSideSettingsAnalyzer } from './failure-settings.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
@@ -366,6 +367,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   nodeFirewallAnalyzer,
   // An operator (in the namespace the task names) that keeps failing to reconcile an object here.
   operatorReconcileErrorAnalyzer,
+  // A controller whose pods the API server refuses (FailedCreate), behind a release that timed out.
+  failedCreateAnalyzer,
   // One failure retried without end (a rising retry count): the receiver refuses every attempt.
   endlessRetryAnalyzer,
   // A relay whose intake outruns its output: the buffer overflows and drops.

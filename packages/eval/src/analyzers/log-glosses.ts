@@ -1440,8 +1440,9 @@ const GLOSSES: readonly Gloss[] = [
   },
   {
     // The check's own words ("max virtual memory areas vm.max_map_count [65530] is too low"), not a
-    // tuner that sets the value.
-    all: ['vm.max_map_count', 'too low'],
+    // tuner that sets the value, nor another server's advice at start (MongoDB's startup warning "vm.max_map_count
+    // is too low", a production note).
+    all: ['max virtual memory areas', 'vm.max_map_count', 'too low'],
     means:
       "Elasticsearch's bootstrap check failed: the node's kernel setting vm.max_map_count is below 262144; raise it on the node (sysctl, or a privileged init container)",
   },

@@ -221,6 +221,8 @@ export const crash: ContainerSignature = {
               (s) => s.name !== c.name && new RegExp(`Ports?:[^\\n]{0,200}\\b${loopPort}/TCP`).test(s.body),
             )
           : undefined;
+        // A dial to an address on the internet that gets no answer: the pod has no way out.
+        const outside = publicTimeout(depLine);
         const hostNs = host ? at?.namespace || (dependencyNamespace(logText, host) ?? ns) : undefined;
         const down =
           host && hostNs && /refused|ECONNREFUSED|unavailable|could not connect/i.test(depLine)
@@ -240,7 +242,7 @@ export const crash: ContainerSignature = {
               ? `the ${kind} ${c.name} crashes (exit code ${exit}): it connects to ${loop.address}, and the connection is refused ("${clip(gist(loop.line), 160)}"); inside a pod localhost is the pod itself, where nothing listens on that port, so the program is pointed at the wrong address: it falls back to localhost when the address of what it should reach (its own setting, or the API server's in-cluster address) is not picked up`
               : away
                 ? `the ${kind} ${c.name} crashes (exit code ${exit}): the DNS lookup of the short name "${host}" fails (no such host), because a bare service name resolves only in the pod's own namespace (${ns}) and service ${host} is in another namespace, ${away}; use ${host}.${away} (or the fully qualified ${host}.${away}.svc.cluster.local): ${clip(gist(depLine), 120)}`
-                : `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host}${hostNs && hostNs !== ns ? ` in namespace ${hostNs}` : ''})` : ''} it connects to is unavailable: ${clip(gist(depLine), 120)}${gone ? `; ${gone}, so the name does not resolve` : ''}${down ? `; ${down.text}` : ''}`;
+                : `the ${kind} ${c.name} crashes (exit code ${exit}) because a dependency${host ? ` (${host}${hostNs && hostNs !== ns ? ` in namespace ${hostNs}` : ''})` : ''} it connects to is unavailable: ${clip(gist(depLine), 120)}${gone ? `; ${gone}, so the name does not resolve` : ''}${down ? `; ${down.text}` : ''}${outside ? `; ${outside} is a public IP address, on the internet, and the dial gets no answer at all (a timeout, not a refusal): the pod has no egress to the internet from where it runs (a NetworkPolicy, the nodes' or the site's firewall, or a proxy the program is not set to use drops it), so the external servers it asks are never reached` : ''}`;
         if (down?.deployment && /scaled to zero/.test(down.text)) {
           advice = `scale deployment ${down.deployment} in namespace ${hostNs} back up (kubectl -n ${hostNs} scale deployment ${down.deployment} --replicas=1 or its usual count); the crash loop ends once ${host} has endpoints`;
           // The count it had, from the event that scaled it down ("… to 0 from 2"), else one.
@@ -572,4 +574,27 @@ export function configMapMountNote(fatal: string, body: string, pod: string): st
   if (/No such file or directory|ENOENT|not found|does not exist|FileNotFound/i.test(fatal) && !best.sub)
     return `the volume of ConfigMap ${map} is mounted over the whole directory ${best.path} (no subPath), and a volume replaces what the image ships at its mount path: ${file} is in the image but hidden under the mount; mount the ConfigMap's keys one by one with subPath, or at a directory of its own`;
   return undefined;
+}
+
+/**
+ * The public IPv4 address a line's dial timed out on (`dial tcp 104.26.12.205:443: i/o timeout`), or
+ * undefined: private (RFC 1918), shared (RFC 6598), loopback and link-local addresses are inside.
+ */
+export function publicTimeout(line: string): string | undefined {
+  const m =
+    /\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):\d{1,5}\b[^\n]{0,60}?(?:i\/o timeout|timed out|ETIMEDOUT)/.exec(
+      line.slice(0, 4000),
+    );
+  if (!m) return undefined;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  const inside =
+    a === 10 ||
+    a === 127 ||
+    a === 0 ||
+    a >= 224 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254) ||
+    (a === 100 && b >= 64 && b <= 127);
+  return inside ? undefined : `${m[1]}.${m[2]}.${m[3]}.${m[4]}`;
 }
