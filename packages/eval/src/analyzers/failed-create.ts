@@ -12,8 +12,8 @@ const GAVE_UP =
 /**
  * A controller that cannot create its pods, as its FailedCreate Warning events say (the API server refused
  * the pod: a ServiceAccount not found, a quota exceeded, an admission webhook or policy that denies it),
- * read from the namespace's events. What waits on those pods (a Helm or Flux release, a rollout) gives up
- * with a timeout ("context deadline exceeded"), which is the symptom: a longer timeout changes nothing. A
+ * read from the namespace's events, when what waits on those pods (a Helm or Flux release, a rollout) gave
+ * up with a timeout ("context deadline exceeded"), which is the symptom: a longer timeout changes nothing. A
  * ServiceAccount the pod names that does not exist is created with an `apply_manifest` fix (a bare
  * ServiceAccount: its permissions, if any, are the chart's to bind).
  */
@@ -38,16 +38,16 @@ export const failedCreateAnalyzer: Analyzer = {
       (r) => r['TYPE'] === 'Warning' && r !== failed && GAVE_UP.test(r['MESSAGE'] ?? ''),
     );
     const timedOut = waited !== undefined || GAVE_UP.test(task.slice(0, 4000));
+    // Without something that gave up waiting, the scan's and the warnings' findings say it (with their fixes).
+    if (!timedOut) return [];
     const sa = NO_SERVICE_ACCOUNT.exec(message);
     const account = sa && sa[1] === ns ? sa[3]! : undefined;
     const waitedText = waited
       ? `; ${waited['OBJECT']} waited for those pods and gave up ("${clip(waited['MESSAGE'] ?? '', 160)}"): the timeout is the symptom, a longer one would change nothing`
-      : timedOut
-        ? '; what waits for those pods times out because of it: a longer timeout would change nothing'
-        : '';
+      : '; what waits for those pods times out because of it: a longer timeout would change nothing';
     return [
       {
-        weight: (timedOut ? 90 : 84) + bonus(object.split(' ')[1] ?? '', hints),
+        weight: 90 + bonus(object.split(' ')[1] ?? '', hints),
         object,
         cause: `${object} cannot create its pods: the API server refuses them (FailedCreate: "${clip(message, 240)}")${
           account ? `: the pods name the ServiceAccount ${account}, which does not exist in ${ns}` : ''

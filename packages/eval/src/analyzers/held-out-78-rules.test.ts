@@ -42,22 +42,25 @@ describe('failed-create: pods the API server refuses, behind a release that time
     );
   });
 
-  it('a quota refusal is named, with no manifest to apply', () => {
-    const [f] = failedCreateAnalyzer.finds(
-      ctx(NS, [
-        events([
-          [
-            '1m',
-            'Warning',
-            'FailedCreate',
-            'replicaset/api-7d9c8b6f5',
-            'Error creating: pods "api-7d9c8b6f5-x" is forbidden: exceeded quota: compute, requested: cpu=500m',
-          ],
-        ]),
-      ]),
-    );
+  it('a quota refusal behind a timed-out rollout is named, with no manifest to apply; without a timeout, left to the scan', () => {
+    const quota = [
+      '1m',
+      'Warning',
+      'FailedCreate',
+      'replicaset/api-7d9c8b6f5',
+      'Error creating: pods "api-7d9c8b6f5-x" is forbidden: exceeded quota: compute, requested: cpu=500m',
+    ];
+    const stalled = [
+      '1m',
+      'Warning',
+      'ProgressDeadlineExceeded',
+      'deployment/api',
+      'progress deadline exceeded',
+    ];
+    const [f] = failedCreateAnalyzer.finds(ctx(NS, [events([quota, stalled])]));
     expect(f?.cause).toContain('exceeded quota');
     expect(f?.fix).toBeUndefined();
+    expect(failedCreateAnalyzer.finds(ctx(NS, [events([quota])]))).toEqual([]);
   });
 
   it('says nothing without a refused create, and a ServiceAccount of another namespace is not created here', () => {
@@ -66,7 +69,7 @@ describe('failed-create: pods the API server refuses, behind a release that time
       ...refused.slice(0, 4),
       refused[4]!.replace('reports/reports-worker', 'other/reports-worker'),
     ];
-    const [f] = failedCreateAnalyzer.finds(ctx(NS, [events([other])]));
+    const [f] = failedCreateAnalyzer.finds(ctx(NS, [events([other, timedOut])]));
     expect(f?.fix).toBeUndefined();
   });
 });
