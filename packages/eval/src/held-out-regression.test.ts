@@ -132,13 +132,10 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-77': ['istio-cni-moved-to-kube-system-binding-left-behind'],
   'scenarios-held-out-78': [
     'argocd-cmp-plugin-versioned-name-not-matched',
-    'flux-helmrelease-timeout-missing-worker-serviceaccount',
     'harbor-replication-fails-registry-volume-full',
     'kaniko-two-builds-one-container-without-cleanup',
-    'negative-mongodb-startup-warnings-are-production-notes',
     'nuclio-plate-reader-python-exe-path-not-in-base-image',
     'skupper-link-generate-without-link-access',
-    'submariner-gateway-cannot-resolve-public-ip-without-egress',
     'tekton-chains-oci-signature-push-unauthorized',
     'vault-injector-selinux-enforcing-denies-socket-reads',
   ],
