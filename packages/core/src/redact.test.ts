@@ -108,6 +108,9 @@ describe('redactSecrets', () => {
       'token: stat /run/secrets/t: permission denied',
     );
     expect(redactSecrets('password: /opensesame123')).toContain('<redacted>');
+    // An assignment is a value whatever it looks like.
+    expect(redactSecrets('DB_PASSWORD=open /x')).toContain('<redacted>');
+    expect(redactSecrets('DB_PASSWORD=secret "x"')).toContain('<redacted>');
     expect(redactSecrets('password: opener/x123')).toContain('<redacted>');
   });
 

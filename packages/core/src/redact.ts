@@ -630,10 +630,10 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
     if (startsWithAuthScheme(lower, valueStart)) continue;
     // An API error's own words: a kind and a quoted name (`failed to fetch token: serviceaccounts
     // "default" not found`, `Couldn't get secret default/db: secret "db" not found`).
-    if (quote === -1 && KIND_THEN_NAME.test(lower.slice(valueStart, valueStart + 40))) continue;
+    if (sep === 58 && quote === -1 && KIND_THEN_NAME.test(lower.slice(valueStart, valueStart + 40))) continue;
     // Go's os.PathError after a name (`cannot read database credentials: open /vault/secrets/db: no such
     // file or directory`): the operation and the path, not a value.
-    if (quote === -1 && PATH_ERROR.test(lower.slice(valueStart, valueStart + 12))) continue;
+    if (sep === 58 && quote === -1 && PATH_ERROR.test(lower.slice(valueStart, valueStart + 12))) continue;
     // How long a token lives, when the value is a duration (not a one-time token's value).
     if (endsInDuration(keptName) && isDurationAt(lower, valueStart)) continue;
     // A URL's host and port (`http://auth-introspect.identity.svc:8081/…`): the host is not a key and
