@@ -1,5 +1,13 @@
 import { errorLines, warningLines } from './app-errors.js';
-import { type Analyzer, type AnalyzerContext, clip, type Finding, outputs, type Read } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  configMapText,
+  type Finding,
+  outputs,
+  type Read,
+} from './types.js';
 
 /** Where the cluster's DNS settings live: CoreDNS's ConfigMap, and kubeadm's kubelet configuration. */
 const DNS_NS = 'kube-system';
@@ -50,13 +58,14 @@ function dialled(ctx: AnalyzerContext): Dialled | undefined {
   return undefined;
 }
 
-/** The text of a ConfigMap in kube-system, once described or fetched. */
+/** The text of a ConfigMap in kube-system, once described (first) or fetched. */
 function configMap(ctx: AnalyzerContext, name: string): string | undefined {
-  const mine = (o: { args: Record<string, unknown> }) =>
-    o.args['kind'] === 'ConfigMap' && o.args['name'] === name && o.args['namespace'] === DNS_NS;
   return (
-    outputs(ctx.seen, 'describe_resource', mine).pop()?.content ??
-    outputs(ctx.seen, 'get_resource', mine).pop()?.content
+    outputs(
+      ctx.seen,
+      'describe_resource',
+      (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === name && o.args['namespace'] === DNS_NS,
+    ).pop()?.content ?? configMapText(ctx.seen, name, DNS_NS)
   );
 }
 

@@ -4,6 +4,7 @@ import {
   type AnalyzerContext,
   boundedLogLines,
   clip,
+  configMapText,
   type Finding,
   namespacePods,
   outputs,
@@ -89,13 +90,15 @@ function firewallMaps(ctx: AnalyzerContext): string[] {
     .slice(0, 2);
 }
 
-/** A firewall ConfigMap's text, once read. */
+/** A firewall ConfigMap's text, once fetched (first) or described. */
 function mapText(ctx: AnalyzerContext, name: string): string | undefined {
-  const mine = (o: { args: Record<string, unknown> }) =>
-    o.args['kind'] === 'ConfigMap' && o.args['name'] === name && o.args['namespace'] === ctx.ns;
   return (
-    outputs(ctx.seen, 'get_resource', mine).pop()?.content ??
-    outputs(ctx.seen, 'describe_resource', mine).pop()?.content
+    configMapText(ctx.seen, name, ctx.ns) ??
+    outputs(
+      ctx.seen,
+      'describe_resource',
+      (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === name && o.args['namespace'] === ctx.ns,
+    ).pop()?.content
   );
 }
 
