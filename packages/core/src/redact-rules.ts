@@ -346,5 +346,18 @@ export const SECRET_NAME_DURATION_SUFFIXES: readonly string[] = [
   'max_age',
 ];
 
-/** Whole names that contain a keyword but are not secrets: the shell's working directories. */
-export const SECRET_NAMES_KEPT: readonly string[] = ['pwd', 'oldpwd', 'author', 'authors', 'authority'];
+/**
+ * Whole names that contain a keyword but are not secrets: the shell's working directories, and the
+ * status words before an error's message (HTTP 401's reason phrase, `Unauthorized`, RFC 9110 §15.5.2;
+ * the registry API's error code `UNAUTHORIZED: authentication required`, OCI distribution spec; gRPC's
+ * status code 16, `Unauthenticated`).
+ */
+export const SECRET_NAMES_KEPT: readonly string[] = [
+  'pwd',
+  'oldpwd',
+  'author',
+  'authors',
+  'authority',
+  'unauthorized',
+  'unauthenticated',
+];

@@ -114,6 +114,20 @@ describe('redactSecrets', () => {
     expect(redactSecrets('password: opener/x123')).toContain('<redacted>');
   });
 
+  it('keeps the status word of a refused request (401, the registry API, gRPC) with its message', () => {
+    for (const line of [
+      'error storing payload for oci: POST https://registry.example/v2/a/b/blobs/uploads/: UNAUTHORIZED: authentication required',
+      'error: unauthorized: authentication required',
+      '401 Unauthorized: access token expired',
+      'rpc error: code = Unauthenticated desc = invalid credentials',
+      'grpc status Unauthenticated: request lacks credentials',
+    ])
+      expect(redactSecrets(line), line).toBe(line);
+    // Names that only contain the status word are still keys.
+    expect(redactSecrets('unauthorized_token: 4f9c2e1a7b3d')).toContain('<redacted>');
+    expect(redactSecrets('UNAUTHORIZED_AUTH=4f9c2e1a7b3d')).toContain('<redacted>');
+  });
+
   it("keeps kube-apiserver's error about a body it could not decode into a Secret, and only that", () => {
     const text =
       'Error from server (BadRequest): error when creating "db.yaml": Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 4';

@@ -43,6 +43,11 @@ const ERROR_MARKS = [
   'CRITICAL',
   'level=error',
   '"level":"error"',
+  // logrus' text format without a terminal: the level cut to four letters, then the seconds since start
+  // (`ERRO[0025] couldn't eval …`, `FATA[0003] …`; sirupsen/logrus text_formatter.go).
+  'ERRO[',
+  'FATA[',
+  'PANI[',
   // nginx's error-log levels.
   '[error]',
   '[crit]',

@@ -64,6 +64,7 @@ import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
 import { endlessRetryAnalyzer } from './endless-retry.js';
 import { entryDeniedAnalyzer } from './entry-denied.js';
+import { envPathMissingAnalyzer } from './env-path-missing.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
 import { errorPageProxyAnalyzer } from './error-page-proxy.js';
 import { esBreakerLoweredAnalyzer } from './es-breaker-lowered.js';
@@ -120,6 +121,7 @@ import { jvmSerialGcAnalyzer } from './jvm-serial-gc.js';
 import { jwksStaleKeysAnalyzer } from './jwks-stale-keys.js';
 import { kafkaMinIsrAnalyzer } from './kafka-min-isr.js';
 import { kafkaRetentionAnalyzer } from './kafka-retention.js';
+import { kanikoCleanupAnalyzer } from './kaniko-cleanup.js';
 import { kedaScaledObjectAnalyzer } from './keda-scaledobject.js';
 import { keystorePasswordAnalyzer } from './keystore-password.js';
 import { knownHealthPortsAnalyzer } from './known-health-ports.js';
@@ -200,6 +202,7 @@ import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
 import { primaryHandoverAnalyzer } from './primary-handover.js';
 import { producerReleaseAnalyzer } from './producer-release.js';
+import { productNamespaceAnalyzer } from './product-namespace.js';
 import { proxyNoServerAnalyzer } from './proxy-no-server.js';
 import { proxyReadTimeoutAnalyzer } from './proxy-read-timeout.js';
 import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
@@ -362,6 +365,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   // A Service dialled under the default DNS domain on a cluster whose domain is another.
   clusterDomainAnalyzer,
   // A PostgreSQL extension asked for by another name than its own (pgvector is `vector`).
+  envPathMissingAnalyzer,
   extensionNameAnalyzer,
   // Dials between nodes that time out on one port with no NetworkPolicy: the nodes' firewall drops them.
   nodeFirewallAnalyzer,
@@ -537,6 +541,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   localStorageAnalyzer,
   proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
+  productNamespaceAnalyzer,
+  kanikoCleanupAnalyzer,
   smtpWrongProtocolAnalyzer,
   uwsgiBufferSizeAnalyzer,
   memoryCapSettingAnalyzer,

@@ -1031,6 +1031,13 @@ const GLOSSES: readonly Gloss[] = [
     means:
       'the volume or file system the program writes to is full: free it, grow the volume, or rotate what fills it',
   },
+  // Go's *fs.PathError marshalled to JSON (a registry's storage driver error passed on in a 500's
+  // detail): syscall.Errno marshals as its number, and 28 is ENOSPC on Linux (asm-generic/errno-base.h).
+  {
+    all: ['"op":"write"', '"err":28}'],
+    means:
+      'a write failed with errno 28, ENOSPC: no space left on device. The storage of the server that answered (the path in the error) is full: free it, grow the volume, or delete what fills it (a registry: garbage collection)',
+  },
   // A setting that names a Python module by its dotted path (a backend, an engine) that the installed
   // release of the package does not have: Django's and its apps' backend loaders report the import's
   // ModuleNotFoundError inside their own error ("Could not find backend 'x': No module named 'x'").

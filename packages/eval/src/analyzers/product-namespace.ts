@@ -1,0 +1,149 @@
+import { parseTable } from '../k8s-text.js';
+import { errorLines } from './app-errors.js';
+import { logGloss } from './log-glosses.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  allPodsReady,
+  clip,
+  type Finding,
+  namespaceNames,
+  outputs,
+  ownerName,
+  type Read,
+} from './types.js';
+
+/**
+ * An annotation or label key's prefix in the task (`chains.tekton.dev/signed`, `cert-manager.io/issuer`):
+ * by Kubernetes' convention the prefix is a DNS subdomain the writing component owns.
+ */
+const KEY_PREFIX = /\b((?:[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?\.){1,3}[a-z]{2,10})\//g;
+/** Two or three words in a row, as a product is named (`Tekton Chains`, `Argo CD image updater`). */
+const WORDS = /[A-Za-z][A-Za-z0-9]{2,30}/g;
+
+/**
+ * The namespaces a product the task names may run in: a key prefix's labels in both orders joined by a
+ * hyphen (`chains.tekton.dev` → `tekton-chains`, `chains-tekton`) and each label but the top-level domain
+ * alone (`cert-manager.io` → `cert-manager`); two or three consecutive words joined by a hyphen (`Tekton
+ * Chains` → `tekton-chains`).
+ */
+function candidates(task: string): Set<string> {
+  const text = task.slice(0, 4000);
+  const out = new Set<string>();
+  for (const m of text.matchAll(KEY_PREFIX)) {
+    const labels = m[1]!.toLowerCase().split('.').slice(0, -1);
+    if (labels.length === 0) continue;
+    out.add(labels.join('-'));
+    out.add([...labels].reverse().join('-'));
+    for (const l of labels) if (l.length >= 4) out.add(l);
+  }
+  const words = [...text.matchAll(WORDS)].map((m) => ({
+    w: m[0].toLowerCase(),
+    at: m.index!,
+    end: m.index! + m[0].length,
+  }));
+  for (let i = 0; i + 1 < words.length; i++) {
+    // Only words separated by one space (or a hyphen) form a name.
+    if (!/^[ -]$/.test(text.slice(words[i]!.end, words[i + 1]!.at))) continue;
+    out.add(`${words[i]!.w}-${words[i + 1]!.w}`);
+    const third = words[i + 2];
+    if (third && /^[ -]$/.test(text.slice(words[i + 1]!.end, third.at)))
+      out.add(`${words[i]!.w}-${words[i + 1]!.w}-${third.w}`);
+  }
+  return out;
+}
+
+/** The other namespace of the cluster that a product the task names runs in (the first that exists). */
+function productNamespace(ctx: AnalyzerContext): string | undefined {
+  const names = candidates(ctx.task);
+  return namespaceNames(ctx.seen).find(
+    (n) => n !== ctx.ns && n !== 'default' && !n.startsWith('kube-') && names.has(n),
+  );
+}
+
+/** The running pods of `ns`, one per workload, from its newest full pod list. */
+function runningPods(ctx: AnalyzerContext, ns: string): string[] | undefined {
+  const listed = outputs(
+    ctx.seen,
+    'list_pods',
+    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
+  ).pop();
+  if (!listed) return undefined;
+  const out: string[] = [];
+  for (const r of parseTable(listed.content)) {
+    const pod = r['NAME'] ?? '';
+    if (r['STATUS'] !== 'Running' || out.some((p) => ownerName(p) === ownerName(pod))) continue;
+    out.push(pod);
+  }
+  return out.slice(0, 3);
+}
+
+/** Whether a log line is about an object of namespace `ns`: a `ns/name` key, or the namespace as a field. */
+function aboutNamespace(line: string, ns: string): boolean {
+  const esc = ns.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`["'\\s=:]${esc}/[a-z0-9]|namespace["']?\\s{0,2}[:=]\\s{0,2}["']?${esc}(?![\\w-])`).test(
+    line,
+  );
+}
+
+/**
+ * The person reports objects of a healthy namespace failing in a way a product does to them (an annotation
+ * its controller writes, `chains.tekton.dev/signed=failed`, or the product by name), and that product's
+ * controller runs in a namespace of its own: its log there says what fails for this namespace's objects
+ * (`error storing payload for oci: … UNAUTHORIZED`). Read only when the named namespace's pods are all
+ * ready; found only from error lines that name an object of the named namespace.
+ */
+export const productNamespaceAnalyzer: Analyzer = {
+  name: 'product-namespace',
+  reads(ctx): Read[] {
+    if (allPodsReady(ctx.seen, ctx.ns) !== true) return [];
+    if (namespaceNames(ctx.seen).length === 0)
+      return candidates(ctx.task).size > 0 ? [{ tool: 'list_resources', args: { kind: 'Namespace' } }] : [];
+    const ns = productNamespace(ctx);
+    if (!ns) return [];
+    const pods = runningPods(ctx, ns);
+    if (!pods) return [{ tool: 'list_pods', args: { namespace: ns } }];
+    return pods
+      .filter(
+        (name) =>
+          !outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === name && o.args['namespace'] === ns)
+            .length,
+      )
+      .slice(0, 2)
+      .map((name) => ({ tool: 'get_pod_logs', args: { namespace: ns, name } }));
+  },
+  finds(ctx): Finding[] {
+    if (allPodsReady(ctx.seen, ctx.ns) !== true) return [];
+    const ns = productNamespace(ctx);
+    if (!ns) return [];
+    for (const o of outputs(
+      ctx.seen,
+      'get_pod_logs',
+      (x) => x.args['namespace'] === ns && !x.args['previous'],
+    )) {
+      const bad = errorLines(o.content.slice(-100_000)).filter(
+        (l) => l.length <= 4000 && aboutNamespace(l, ctx.ns),
+      );
+      if (bad.length === 0) continue;
+      const pod = String(o.args['name']);
+      const line = bad.find((l) => logGloss(l)) ?? bad[0]!;
+      const means = logGloss(line);
+      const workload = ownerName(pod);
+      return [
+        {
+          weight: 80,
+          object: `deployment ${workload} (namespace ${ns})`,
+          cause: `${workload} in namespace ${ns}, the controller of what the task names, fails on objects of ${ctx.ns} (${bad.length} error line(s)): "${clip(line, 260)}"${means ? ` — ${means}` : ''}. The workloads of ${ctx.ns} itself are healthy; the failure is in what ${workload} does for them`,
+          evidence: [
+            `get_pod_logs ${pod} (namespace ${ns}): "${clip(line, 200)}"`,
+            ...(bad.length > 1 && bad[bad.length - 1] !== line
+              ? [`get_pod_logs ${pod} (namespace ${ns}): "${clip(bad[bad.length - 1]!, 160)}"`]
+              : []),
+          ],
+          advice: `fix what ${workload}'s log reports for ${ctx.ns}'s objects`,
+        },
+      ];
+    }
+    return [];
+  },
+};
