@@ -112,6 +112,9 @@ describe('redactSecrets', () => {
     expect(redactSecrets('DB_PASSWORD=open /x')).toContain('<redacted>');
     expect(redactSecrets('DB_PASSWORD=secret "x"')).toContain('<redacted>');
     expect(redactSecrets('password: opener/x123')).toContain('<redacted>');
+    // Go's := is an assignment too.
+    expect(redactSecrets('token := open /x')).toBe('token := <redacted> /x');
+    expect(redactSecrets('token := dial tcp 10.0.0.1:443')).toContain('<redacted>');
   });
 
   it('keeps the status word of a refused request (401, the registry API, gRPC) with its message', () => {

@@ -473,12 +473,23 @@ const KIND_WORDS: ReadonlySet<string> = new Set([
   'node',
 ]);
 
-/** Go's os.PathError: an operation on a file, then its absolute path (`open /vault/secrets/db`). */
-const PATH_ERROR = /^(?:open|stat|lstat|read|write|mkdir|remove|rename|chmod|chown|readlink|openat) \//;
+/**
+ * The start of an error a program prints, not a value: Go's os.PathError, an operation on a file then its
+ * path, absolute or relative (`open /vault/secrets/db`, `open config/token.txt`); Go's net.OpError, an
+ * operation on a network then its address (`dial tcp 10.96.0.1:443`, `read udp …`). Reads at most 80
+ * characters of the value.
+ */
+const PROGRAM_ERROR =
+  /^(?:(?:open|stat|lstat|read|write|mkdir|remove|rename|chmod|chown|readlink|openat) (?:\.{0,2}\/|[a-z0-9_.-]{1,64}\/)|(?:dial|read|write|listen|accept|lookup) (?:tcp|udp|unix|ip)[46]? )/;
+/** Node's system error: its errno code in capitals, then its text (`ENOENT: no such file or directory`). */
+const NODE_ERRNO = /^E[A-Z]{3,14}: [a-z]/;
 
-/** A Kubernetes kind, singular or plural, then a quoted name: how the API server's errors name an object. */
+/**
+ * A Kubernetes kind, singular or plural, or a custom resource's `<plural>.<group>`
+ * (`secretstores.external-secrets.io`), then a quoted name: how the API server's errors name an object.
+ */
 const KIND_THEN_NAME =
-  /^(?:serviceaccounts?|secrets?|configmaps?|pods?|persistentvolumeclaims?|services?|namespaces?|nodes?|deployments?|roles?|rolebindings?|clusterroles?|clusterrolebindings?) "/;
+  /^(?:serviceaccounts?|secrets?|configmaps?|pods?|persistentvolumeclaims?|services?|namespaces?|nodes?|deployments?|roles?|rolebindings?|clusterroles?|clusterrolebindings?|[a-z]{2,40}(?:\.[a-z0-9-]{1,40}){1,5}\.[a-z]{2,10}) "/;
 
 /**
  * Whether the name between `start` and `end` is a Go type as client-go and controllers print it in
@@ -600,7 +611,9 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
     // Such a name is kept with its value only when the value reads as prose, not as a credential (see
     // below): `Using service token: 3f8a…` names a token after the word `service`.
     let proseName = false;
-    if (sep === 58 && text.charCodeAt(i + 1) !== 61) {
+    // A colon, not Go's `:=`: only after a colon may the words be prose; an assignment holds a value.
+    const colon = sep === 58 && text.charCodeAt(i + 1) !== 61;
+    if (colon) {
       // The same name quoted, as the kubelet prints it (`MountVolume.SetUp failed for volume
       // "db-credentials" : secret "db-credentials" not found`).
       const open = text.charCodeAt(nameStart - 1);
@@ -609,7 +622,9 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
         ((open === 34 || open === 39) &&
           text.charCodeAt(nameEnd) === open &&
           afterKindWord(lower, nameStart - 1)) ||
-        isGoTypeName(text, nameStart, nameEnd);
+        isGoTypeName(text, nameStart, nameEnd) ||
+        // A path's last part (`…/serviceaccount/token: permission denied`): a file's name, and its error.
+        text.charCodeAt(nameStart - 1) === 47;
     }
     i++;
     if (sep === 58 && text.charCodeAt(i) === 61) i++; // :=
@@ -630,15 +645,21 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
     if (startsWithAuthScheme(lower, valueStart)) continue;
     // An API error's own words: a kind and a quoted name (`failed to fetch token: serviceaccounts
     // "default" not found`, `Couldn't get secret default/db: secret "db" not found`).
-    if (sep === 58 && quote === -1 && KIND_THEN_NAME.test(lower.slice(valueStart, valueStart + 40))) continue;
-    // Go's os.PathError after a name (`cannot read database credentials: open /vault/secrets/db: no such
-    // file or directory`): the operation and the path, not a value.
-    if (sep === 58 && quote === -1 && PATH_ERROR.test(lower.slice(valueStart, valueStart + 12))) continue;
+    if (colon && quote === -1 && KIND_THEN_NAME.test(lower.slice(valueStart, valueStart + 140))) continue;
+    // A program's error after a name (`cannot read database credentials: open /vault/secrets/db: no such
+    // file or directory`, `failed to refresh token: dial tcp …`): an operation and its object, not a value.
+    if (
+      colon &&
+      quote === -1 &&
+      (PROGRAM_ERROR.test(lower.slice(valueStart, valueStart + 80)) ||
+        NODE_ERRNO.test(text.slice(valueStart, valueStart + 20)))
+    )
+      continue;
     // How long a token lives, when the value is a duration (not a one-time token's value).
     if (endsInDuration(keptName) && isDurationAt(lower, valueStart)) continue;
     // A URL's host and port (`http://auth-introspect.identity.svc:8081/…`): the host is not a key and
     // the port is not a secret. A password in a URL (`://user:pass@host`) has no port-only value.
-    if (sep === 58 && quote === -1 && lower.endsWith('://', nameStart) && isPort(text, valueStart)) continue;
+    if (colon && quote === -1 && lower.endsWith('://', nameStart) && isPort(text, valueStart)) continue;
 
     let valueEnd: number;
     if (quote !== -1) {

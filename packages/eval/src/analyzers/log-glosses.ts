@@ -1451,7 +1451,7 @@ const GLOSSES: readonly Gloss[] = [
     // is too low", a production note).
     all: ['max virtual memory areas', 'vm.max_map_count', 'too low'],
     means:
-      "Elasticsearch's bootstrap check failed: the node's kernel setting vm.max_map_count is below 262144; raise it on the node (sysctl, or a privileged init container)",
+      "the search server's bootstrap check failed (Elasticsearch's, and OpenSearch's which keeps its words): the node's kernel setting vm.max_map_count is below 262144; raise it on the node (sysctl, or a privileged init container)",
   },
   {
     all: ['es_rejected_execution_exception'],

@@ -15,19 +15,21 @@ import {
 
 /**
  * An annotation or label key's prefix in the task (`chains.tekton.dev/signed`, `cert-manager.io/issuer`):
- * by Kubernetes' convention the prefix is a DNS subdomain the writing component owns.
+ * by Kubernetes' convention the prefix is a DNS subdomain the writing component owns. Not a URL's host
+ * (`https://api.example.com/orders`): nothing but a space, a quote or a bracket comes before it.
  */
-const KEY_PREFIX = /\b((?:[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?\.){1,3}[a-z]{2,10})\//g;
+const KEY_PREFIX =
+  /(?<![/@.\w-])((?:[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?\.){1,3}[a-z]{2,10})\/(?=[a-z0-9][\w.-]{0,62}(?:[=:"'\s,)]|$))/g;
 /** Two or three words in a row, as a product is named (`Tekton Chains`, `Argo CD image updater`). */
 const WORDS = /[A-Za-z][A-Za-z0-9]{2,30}/g;
 
 /**
  * The namespaces a product the task names may run in: a key prefix's labels in both orders joined by a
  * hyphen (`chains.tekton.dev` → `tekton-chains`, `chains-tekton`) and each label but the top-level domain
- * alone (`cert-manager.io` → `cert-manager`); two or three consecutive words joined by a hyphen (`Tekton
- * Chains` → `tekton-chains`).
+ * alone (`cert-manager.io` → `cert-manager`); with `words`, two or three consecutive words joined by a
+ * hyphen (`Tekton Chains` → `tekton-chains`).
  */
-function candidates(task: string): Set<string> {
+function candidates(task: string, words = true): Set<string> {
   const text = task.slice(0, 4000);
   const out = new Set<string>();
   for (const m of text.matchAll(KEY_PREFIX)) {
@@ -37,18 +39,19 @@ function candidates(task: string): Set<string> {
     out.add([...labels].reverse().join('-'));
     for (const l of labels) if (l.length >= 4) out.add(l);
   }
-  const words = [...text.matchAll(WORDS)].map((m) => ({
+  if (!words) return out;
+  const named = [...text.matchAll(WORDS)].map((m) => ({
     w: m[0].toLowerCase(),
     at: m.index!,
     end: m.index! + m[0].length,
   }));
-  for (let i = 0; i + 1 < words.length; i++) {
+  for (let i = 0; i + 1 < named.length; i++) {
     // Only words separated by one space (or a hyphen) form a name.
-    if (!/^[ -]$/.test(text.slice(words[i]!.end, words[i + 1]!.at))) continue;
-    out.add(`${words[i]!.w}-${words[i + 1]!.w}`);
-    const third = words[i + 2];
-    if (third && /^[ -]$/.test(text.slice(words[i + 1]!.end, third.at)))
-      out.add(`${words[i]!.w}-${words[i + 1]!.w}-${third.w}`);
+    if (!/^[ -]$/.test(text.slice(named[i]!.end, named[i + 1]!.at))) continue;
+    out.add(`${named[i]!.w}-${named[i + 1]!.w}`);
+    const third = named[i + 2];
+    if (third && /^[ -]$/.test(text.slice(named[i + 1]!.end, third.at)))
+      out.add(`${named[i]!.w}-${named[i + 1]!.w}-${third.w}`);
   }
   return out;
 }
@@ -97,8 +100,12 @@ export const productNamespaceAnalyzer: Analyzer = {
   name: 'product-namespace',
   reads(ctx): Read[] {
     if (allPodsReady(ctx.seen, ctx.ns) !== true) return [];
+    // Only a key prefix is signal enough to list the namespaces; a product named in words is looked for
+    // among namespaces another read listed.
     if (namespaceNames(ctx.seen).length === 0)
-      return candidates(ctx.task).size > 0 ? [{ tool: 'list_resources', args: { kind: 'Namespace' } }] : [];
+      return candidates(ctx.task, false).size > 0
+        ? [{ tool: 'list_resources', args: { kind: 'Namespace' } }]
+        : [];
     const ns = productNamespace(ctx);
     if (!ns) return [];
     const pods = runningPods(ctx, ns);

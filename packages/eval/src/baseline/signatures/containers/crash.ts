@@ -140,11 +140,21 @@ export const crash: ContainerSignature = {
       // pydantic-settings' "Field required", Rust's NotPresent).
       const envRuntime = envSaid ? undefined : missingEnvLine(logText);
       const envLine = envSaid ?? envRuntime?.line;
-      const depLine = firstLine(
-        logText,
-        // "unavailable" as a state, not as a warning's "will (may) be unavailable when …".
-        /connection refused|no such host|host not found|bad address|could not resolve|could not connect|connect(ion)? (timed out|timeout)|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|dial tcp|(?<!(?:will|may|might|would|could) be )unavailable/i,
-      );
+      // "unavailable" as a state, not as a warning's "will (may) be unavailable when …".
+      const DEPENDENCY =
+        /connection refused|no such host|host not found|bad address|could not resolve|could not connect|connect(ion)? (timed out|timeout)|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|dial tcp|(?<!(?:will|may|might|would|could) be )unavailable/i;
+      const firstDep = firstLine(logText, DEPENDENCY);
+      // A public dial that timed out and was retried: when a later line fails on another dependency, that
+      // one is what the program stopped on (the first was a retry that went through).
+      const laterDep =
+        firstDep && publicTimeout(firstDep)
+          ? logText
+              .slice(logText.indexOf(firstDep) + firstDep.length)
+              .split('\n')
+              .filter((l) => l.length <= 4000 && DEPENDENCY.test(l) && !publicTimeout(l))
+              .pop()
+          : undefined;
+      const depLine = laterDep ?? firstDep;
       const diskLine = firstLine(logText, /No space left on device|ENOSPC|disk full/i);
       // The line that explains a crash: the most specific one (a permission, an unknown flag, a
       // missing file), else a fatal or panic line, else an error-like one, else the last line printed.
@@ -577,14 +587,23 @@ export function configMapMountNote(fatal: string, body: string, pod: string): st
 }
 
 /**
- * The public IPv4 address a line's dial timed out on (`dial tcp 104.26.12.205:443: i/o timeout`), or
- * undefined: private (RFC 1918), shared (RFC 6598), loopback and link-local addresses are inside.
+ * The public address a line's connection attempt timed out on, or undefined. The shapes: Go's `dial tcp
+ * 104.26.12.205:443: i/o timeout` (IPv6 bracketed, `[2606:4700::1]:443`), Node's `connect ETIMEDOUT
+ * 104.26.12.205:443`, curl's `Failed to connect to 104.26.12.205 port 443 …: Connection timed out`. Inside
+ * addresses give undefined: IPv4 private (RFC 1918), shared (RFC 6598), loopback, link-local and multicast;
+ * IPv6 outside global unicast 2000::/3 (RFC 4291: unique local fc00::/7, link-local, loopback). A read or
+ * write timing out on a connection already open (`read tcp a->b: i/o timeout`) is not a dial: undefined.
  */
 export function publicTimeout(line: string): string | undefined {
-  const m =
-    /\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):\d{1,5}\b[^\n]{0,60}?(?:i\/o timeout|timed out|ETIMEDOUT)/.exec(
-      line.slice(0, 4000),
-    );
+  const text = line.slice(0, 4000);
+  if (!/i\/o timeout|timed out|ETIMEDOUT/i.test(text)) return undefined;
+  if (/\b(?:read|write) (?:tcp|udp)[46]? |->/.test(text)) return undefined;
+  const v6 = /\[([0-9a-fA-F:]{2,39})\]:\d{1,5}\b/.exec(text);
+  if (v6) {
+    const first = Number.parseInt(v6[1]!.split(':')[0] || '0', 16);
+    return first >= 0x2000 && first <= 0x3fff ? v6[1]! : undefined;
+  }
+  const m = /\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?::\d{1,5}\b| port \d{1,5}\b)/.exec(text);
   if (!m) return undefined;
   const [a, b] = [Number(m[1]), Number(m[2])];
   const inside =
