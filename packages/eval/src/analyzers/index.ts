@@ -178,6 +178,7 @@ import { nodeSysctlAnalyzer } from './node-sysctl.js';
 import { nodeLocalDnsIpvsAnalyzer } from './nodelocaldns-ipvs.js';
 import { nonHttpPortAnalyzer } from './non-http-port.js';
 import { nullExternalIdAnalyzer } from './null-external-id.js';
+import { offlineNodeAgentAnalyzer } from './offline-node-agent.js';
 import { oidcRedirectUriAnalyzer } from './oidc-redirect-uri.js';
 import { opcacheFullAnalyzer } from './opcache-full.js';
 import { operatorReconcileErrorAnalyzer } from './operator-reconcile-error.js';
@@ -315,6 +316,7 @@ import { warningsAnalyzer } from './warnings.js';
 import { websocketUpgradeAnalyzer } from './websocket-upgrade.js';
 import { wipedMemberAnalyzer } from './wiped-member.js';
 import { workerThreadsHungReadAnalyzer } from './worker-threads-hung-read.js';
+import { workflowArgumentNameAnalyzer } from './workflow-argument-name.js';
 
 export type { Analyzer, AnalyzerContext, Finding, Read } from './types.js';
 
@@ -543,6 +545,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   rootPathDeniedAnalyzer,
   productNamespaceAnalyzer,
   kanikoCleanupAnalyzer,
+  workflowArgumentNameAnalyzer,
+  offlineNodeAgentAnalyzer,
   smtpWrongProtocolAnalyzer,
   uwsgiBufferSizeAnalyzer,
   memoryCapSettingAnalyzer,

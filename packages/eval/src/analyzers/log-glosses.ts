@@ -1031,6 +1031,20 @@ const GLOSSES: readonly Gloss[] = [
     means:
       'the volume or file system the program writes to is full: free it, grow the volume, or rotate what fills it',
   },
+  // Katib's trial controller (pkg/controller.v1beta1/trial … "Unable to find parameter: %v in parameter
+  // assignment map"): a trialParameters reference names no parameter the experiment defines.
+  {
+    all: ['unable to find parameter:', 'in parameter assignment map'],
+    means:
+      "the experiment's trial template has a trialParameters entry whose reference names a parameter the experiment does not define: the reference must be the experiment parameter's exact name (the map in the message lists the names the suggestion assigned, such as --eta where the reference says eta), so no trial can be created; make the reference and the parameter's name match",
+  },
+  // Cruise Control's RackAwareGoal (OptimizationFailureException "[RackAwareGoal] Insufficient number of
+  // racks to distribute each replica (Current: N, Needed: M)"): the brokers' broker.rack values span N racks.
+  {
+    all: ['[rackawaregoal]', 'insufficient number of racks'],
+    means:
+      "Cruise Control's RackAwareGoal cannot place each replica of a partition in a different rack: the brokers' broker.rack values span fewer racks than the replication factor (Current is the number of racks the brokers span: Current: 1 means every broker is in one rack, the same zone), so no rebalance proposal can be made however long it waits; spread the brokers over as many zones as the replication factor, or drop RackAwareGoal from the goals",
+  },
   // Go's *fs.PathError marshalled to JSON (a registry's storage driver error passed on in a 500's
   // detail): syscall.Errno marshals as its number, and 28 is ENOSPC on Linux (asm-generic/errno-base.h).
   {

@@ -29,11 +29,11 @@ const WORDS = /[A-Za-z][A-Za-z0-9]{2,30}/g;
  * alone (`cert-manager.io` → `cert-manager`); with `words`, two or three consecutive words joined by a
  * hyphen (`Tekton Chains` → `tekton-chains`).
  */
-function candidates(task: string, words = true): Set<string> {
+function candidates(task: string, words = true, groups: readonly string[] = []): Set<string> {
   const text = task.slice(0, 4000);
   const out = new Set<string>();
-  for (const m of text.matchAll(KEY_PREFIX)) {
-    const labels = m[1]!.toLowerCase().split('.').slice(0, -1);
+  for (const domain of [...[...text.matchAll(KEY_PREFIX)].map((m) => m[1]!), ...groups]) {
+    const labels = domain.toLowerCase().split('.').slice(0, -1);
     if (labels.length === 0) continue;
     out.add(labels.join('-'));
     out.add([...labels].reverse().join('-'));
@@ -56,9 +56,25 @@ function candidates(task: string, words = true): Set<string> {
   return out;
 }
 
+/**
+ * The API groups of the custom resources described in the namespace (`Kind:  Experiment (kubeflow.org/v1beta1)`):
+ * like an annotation prefix, a group is a DNS subdomain its product owns, and that product's controller
+ * acts on the resource.
+ */
+function describedGroups(ctx: AnalyzerContext): string[] {
+  const out: string[] = [];
+  for (const o of outputs(ctx.seen, 'describe_resource', (x) => x.args['namespace'] === ctx.ns)) {
+    const m = /^Kind:\s{1,40}\w{1,63} \(([a-z0-9.-]{1,200})\/[a-z0-9]{1,20}\)$/m.exec(
+      o.content.slice(0, 2000),
+    );
+    if (m?.[1]?.includes('.') && !m[1].endsWith('.k8s.io') && !out.includes(m[1])) out.push(m[1]);
+  }
+  return out.slice(0, 4);
+}
+
 /** The other namespace of the cluster that a product the task names runs in (the first that exists). */
 function productNamespace(ctx: AnalyzerContext): string | undefined {
-  const names = candidates(ctx.task);
+  const names = candidates(ctx.task, true, describedGroups(ctx));
   return namespaceNames(ctx.seen).find(
     (n) => n !== ctx.ns && n !== 'default' && !n.startsWith('kube-') && names.has(n),
   );
@@ -91,7 +107,8 @@ function aboutNamespace(line: string, ns: string): boolean {
 
 /**
  * The person reports objects of a healthy namespace failing in a way a product does to them (an annotation
- * its controller writes, `chains.tekton.dev/signed=failed`, or the product by name), and that product's
+ * its controller writes, `chains.tekton.dev/signed=failed`, the product by name, or a custom resource of
+ * its API group described here, `kubeflow.org`), and that product's
  * controller runs in a namespace of its own: its log there says what fails for this namespace's objects
  * (`error storing payload for oci: … UNAUTHORIZED`). Read only when the named namespace's pods are all
  * ready; found only from error lines that name an object of the named namespace.
@@ -103,7 +120,7 @@ export const productNamespaceAnalyzer: Analyzer = {
     // Only a key prefix is signal enough to list the namespaces; a product named in words is looked for
     // among namespaces another read listed.
     if (namespaceNames(ctx.seen).length === 0)
-      return candidates(ctx.task, false).size > 0
+      return candidates(ctx.task, false, describedGroups(ctx)).size > 0
         ? [{ tool: 'list_resources', args: { kind: 'Namespace' } }]
         : [];
     const ns = productNamespace(ctx);

@@ -3,10 +3,11 @@ import { type Analyzer, allPodsReady, namespacePods, outputs, ownerName, type Re
 
 /**
  * The person reports failures: an alert, errors, an HTTP error status (any 4xx or 5xx), a timeout, a
- * refusal, work that arrives late or not at all, or results that stay empty (graphs with no data).
+ * refusal, work that arrives late or not at all, is not running or never ran (`zero trials`, `not being
+ * created`), an object that stays NotReady, or results that stay empty (graphs with no data).
  */
 const REPORTED_FAILURE =
-  /\b(?:alert|fired|firing|paged|errors?|failing|fails|failed|failures?|timeouts?|timed out|rejected|refused|denied|[45]\d\d|late|delayed|not at all|stopped|stuck|missing|broken|empty|no data)\b/i;
+  /\b(?:alert|fired|firing|paged|errors?|failing|fails|failed|failures?|timeouts?|timed out|rejected|refused|denied|[45]\d\d|late|delayed|not at all|stopped|stuck|missing|broken|empty|no data|not running|not ready|NotReady|zero \w{3,20}|not being created|never (?:ran|run|started|arrived))\b/i;
 /** Workloads whose logs are read at most, one pod each. */
 const MAX_OWNERS = 3;
 

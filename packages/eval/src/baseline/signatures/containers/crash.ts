@@ -164,11 +164,11 @@ export const crash: ContainerSignature = {
       const exitLine = glossed ? undefined : exitCodeLine(logText, exit);
       // The line the program printed just before it (what it measured, the limit it compared with).
       const exitBefore = exitLine ? lineBefore(logLines(logText), exitLine) : undefined;
+      const lastSaid = tellingLine(logText) ?? logLines(logText).pop();
       const fatal =
         glossed?.line ??
         exitLine ??
-        tellingLine(logText) ??
-        logLines(logText).pop() ??
+        (lastSaid ? (namedDetail(logText, lastSaid) ?? lastSaid) : undefined) ??
         lastStateMessage(c.body);
       let cause: string;
       let weight = 70;
@@ -584,6 +584,27 @@ export function configMapMountNote(fatal: string, body: string, pod: string): st
   if (/No such file or directory|ENOENT|not found|does not exist|FileNotFound/i.test(fatal) && !best.sub)
     return `the volume of ConfigMap ${map} is mounted over the whole directory ${best.path} (no subPath), and a volume replaces what the image ships at its mount path: ${file} is in the image but hidden under the mount; mount the ConfigMap's keys one by one with subPath, or at a directory of its own`;
   return undefined;
+}
+
+/**
+ * The earlier failure line that carries the detail of a summary a program stops with, when the summary
+ * ends with the name of what failed (`Error: could not download all the policies: disallow-host-paths`
+ * after `ERROR policy download failed policy="disallow-host-paths" url=… error="… manifest unknown"`): the
+ * last such line naming it; undefined when none does.
+ */
+function namedDetail(logText: string, summary: string): string | undefined {
+  const m = /:\s{1,4}([A-Za-z0-9][\w.-]{2,100})\s*$/.exec(summary.slice(-200));
+  if (!m) return undefined;
+  const name = m[1]!;
+  return logLines(logText)
+    .filter(
+      (l) =>
+        l !== summary &&
+        l.length <= 4000 &&
+        l.includes(name) &&
+        /\b(?:ERROR|[Ee]rror|failed|failure)\b/.test(l),
+    )
+    .pop();
 }
 
 /**
