@@ -1361,6 +1361,21 @@ function searchTermIn(raw: string): string | undefined {
   return words.filter((w) => w.length >= 4).sort((a, b) => b.length - a.length)[0];
 }
 
+/** Words that say an object was never made or is gone. */
+const TOLD_MISSING =
+  /\b(?:(?:does not|doesn't|did not|didn't|do not|don't) (?:exist|appear|show up)|never (?:showed up|appeared|got created|was created|came up)|(?:was|were) (?:supposed|meant|expected) to be created|(?:is|are) (?:missing|gone))\b/i;
+
+/**
+ * Whether the sentence of the task that names `term`, or the one after it, says the object does not
+ * exist (the person knows; they ask why).
+ */
+function toldMissing(task: string, term: string): boolean {
+  const sentences = task.slice(0, 4000).split(/(?<=[.!?])\s+/);
+  const at = sentences.findIndex((s) => s.includes(term));
+  if (at < 0) return false;
+  return sentences.slice(at, at + 2).some((s) => TOLD_MISSING.test(s));
+}
+
 /**
  * A sentence saying that the object the task names exists nowhere, when the search for a pasted
  * name (hyphenated or numbered) found nothing: the most useful answer to "why is X not starting"
@@ -1369,6 +1384,9 @@ function searchTermIn(raw: string): string | undefined {
 function missingNamed(task: string, seen: readonly SeenObservation[]): string | undefined {
   const term = searchTerm(task);
   if (!term || !/-|\d/.test(term)) return undefined;
+  // The person already says it does not exist ("was supposed to be created … but it does not exist"):
+  // the question is why it was not made, which what should have made it answers.
+  if (toldMissing(task, term)) return undefined;
   // A label value in a pasted alert (probe=…, job=…) names the alert's source, not an object to find.
   if (new RegExp(`\\b[a-z_]+=["']?${escapeRe(term)}\\b`, 'i').test(task)) return undefined;
   // Only a word the task uses as an object's name: quoted, in a path, with a digit, or next to a kind

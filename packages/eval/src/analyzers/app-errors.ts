@@ -950,10 +950,12 @@ export const appErrorsAnalyzer: Analyzer = {
   finds({ seen, hints, task, ns }) {
     const rows = tableOf(seen, 'list_pods');
     const running = runningPodNames(seen);
+    // The namespace's own pods: a log read elsewhere (a controller, a named peer) is what the rules that
+    // read it there conclude from, and a finding here would name its pod as this namespace's.
     return outputs(
       seen,
       'get_pod_logs',
-      (o) => !o.args['previous'] && running.has(String(o.args['name'])),
+      (o) => !o.args['previous'] && o.args['namespace'] === ns && running.has(String(o.args['name'])),
     ).flatMap((o) => {
       const pod = String(o.args['name']);
       let bad = errorLines(o.content);

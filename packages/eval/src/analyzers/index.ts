@@ -79,6 +79,7 @@ import { externalDnsAnalyzer } from './external-dns.js';
 import { externalDnsFilterAnalyzer } from './external-dns-filter.js';
 import { externalNameAnalyzer } from './external-name.js';
 import { failedCreateAnalyzer } from './failed-create.js';
+import { failedJobElsewhereAnalyzer } from './failed-job-elsewhere.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { failureSettingsAnalyzer, otherSideSettingsAnalyzer } from './failure-settings.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
@@ -306,6 +307,7 @@ import { urlSchemeAnalyzer } from './url-scheme.js';
 import { uwsgiBufferSizeAnalyzer } from './uwsgi-buffer-size.js';
 import { vectorsInMemoryAnalyzer } from './vectors-in-memory.js';
 import { versionNotUpgradedAnalyzer } from './version-not-upgraded.js';
+import { versionedNameAnalyzer } from './versioned-name.js';
 import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js';
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
 import { volumeOwnershipAnalyzer } from './volume-ownership.js';
@@ -543,10 +545,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   localStorageAnalyzer,
   proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
-  productNamespaceAnalyzer,
   kanikoCleanupAnalyzer,
   workflowArgumentNameAnalyzer,
   offlineNodeAgentAnalyzer,
+  versionedNameAnalyzer,
   smtpWrongProtocolAnalyzer,
   uwsgiBufferSizeAnalyzer,
   memoryCapSettingAnalyzer,
@@ -683,6 +685,9 @@ export const ANALYZERS: readonly Analyzer[] = [
   quietNamespaceLogsAnalyzer,
   // Last: other components the task names, when nothing here fails.
   namedWorkloadElsewhereAnalyzer,
+  // Reads in other namespaces last, after the namespace's own.
+  productNamespaceAnalyzer,
+  failedJobElsewhereAnalyzer,
   // Last: the server a failing client calls, read for the answer's notes.
   idleTimeoutAnalyzer,
   dependencySideAnalyzer,

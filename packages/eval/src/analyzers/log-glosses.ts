@@ -1031,6 +1031,19 @@ const GLOSSES: readonly Gloss[] = [
     means:
       'the volume or file system the program writes to is full: free it, grow the volume, or rotate what fills it',
   },
+  // EIO (errno 5, "Input/output error" in glibc's strerror): the device under the path failed the operation.
+  {
+    all: ['input/output error'],
+    means:
+      'EIO: the storage device under that path failed the read or write (a failing disk, or network storage that stopped answering), which is neither a permission nor a missing file; find which disk or volume backs the path on the host that serves it (the address or path in the error), check it (kernel log, SMART), and take it out of service',
+  },
+  // Skupper 2's `skupper link generate` on a site without link access (its Site's spec.linkAccess none):
+  // the site publishes no endpoints a link can point at.
+  {
+    all: ['the active site has not configured endpoints yet'],
+    means:
+      "Skupper's site in this namespace has link access not enabled (the Site's linkAccess is none), so it publishes no endpoints a link token could point at, and generating a link fails however often it is retried; enable link access on the site (spec.linkAccess: default, skupper site update --enable-link-access), then generate the link again",
+  },
   // Katib's trial controller (pkg/controller.v1beta1/trial … "Unable to find parameter: %v in parameter
   // assignment map"): a trialParameters reference names no parameter the experiment defines.
   {

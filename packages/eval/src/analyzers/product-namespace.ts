@@ -57,17 +57,27 @@ function candidates(task: string, words = true, groups: readonly string[] = []):
 }
 
 /**
- * The API groups of the custom resources described in the namespace (`Kind:  Experiment (kubeflow.org/v1beta1)`):
+ * The API groups of the custom resources described in the namespace whose kind the task speaks of
+ * (`Kind:  Experiment (kubeflow.org/v1beta1)`, "the experiment"):
  * like an annotation prefix, a group is a DNS subdomain its product owns, and that product's controller
  * acts on the resource.
  */
 function describedGroups(ctx: AnalyzerContext): string[] {
   const out: string[] = [];
+  const words = new Set(
+    ctx.task
+      .slice(0, 4000)
+      .toLowerCase()
+      .match(/[a-z]{3,63}/g) ?? [],
+  );
   for (const o of outputs(ctx.seen, 'describe_resource', (x) => x.args['namespace'] === ctx.ns)) {
-    const m = /^Kind:\s{1,40}\w{1,63} \(([a-z0-9.-]{1,200})\/[a-z0-9]{1,20}\)$/m.exec(
+    const m = /^Kind:\s{1,40}(\w{1,63}) \(([a-z0-9.-]{1,200})\/[a-z0-9]{1,20}\)$/m.exec(
       o.content.slice(0, 2000),
     );
-    if (m?.[1]?.includes('.') && !m[1].endsWith('.k8s.io') && !out.includes(m[1])) out.push(m[1]);
+    const kind = m?.[1]?.toLowerCase() ?? '';
+    // Only a kind the person speaks of ("the experiment … shows zero trials"): an object they ask about.
+    if (!words.has(kind) && !words.has(`${kind}s`)) continue;
+    if (m?.[2]?.includes('.') && !m[2].endsWith('.k8s.io') && !out.includes(m[2])) out.push(m[2]);
   }
   return out.slice(0, 4);
 }

@@ -786,6 +786,8 @@ export function podsOnNode(text: string): { namespace: string; name: string }[] 
   const out: { namespace: string; name: string }[] = [];
   for (const l of at < 0 ? [] : lines.slice(at + 2, at + 202)) {
     if (!/^\s/.test(l)) break;
+    // kubectl's rule under the column names (`  ---------   ----`) is not a pod.
+    if (/^\s+-{3,}/.test(l)) continue;
     const [namespace, name] = l.trim().split(/\s+/);
     if (namespace && name) out.push({ namespace, name });
   }

@@ -592,7 +592,7 @@ export function configMapMountNote(fatal: string, body: string, pod: string): st
  * after `ERROR policy download failed policy="disallow-host-paths" url=… error="… manifest unknown"`): the
  * last such line naming it; undefined when none does.
  */
-function namedDetail(logText: string, summary: string): string | undefined {
+export function namedDetail(logText: string, summary: string): string | undefined {
   const m = /:\s{1,4}([A-Za-z0-9][\w.-]{2,100})\s*$/.exec(summary.slice(-200));
   if (!m) return undefined;
   const name = m[1]!;
