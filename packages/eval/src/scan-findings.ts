@@ -19,6 +19,7 @@ import {
   bonus,
   boundedLogLines,
   clip,
+  clipEnds,
   describedField,
   evicting,
   linesWith,
@@ -488,8 +489,8 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       if (line) {
         const means = logGloss(line);
         const quoted = withDetail(text, line);
-        cause += `; the pod's log says "${clip(quoted, 240)}"${means ? ` — ${means}` : ''}`;
-        evidence.push(`logs of ${pod}: "${clip(quoted, 240)}"`);
+        cause += `; the pod's log says "${clipEnds(quoted, 280)}"${means ? ` — ${means}` : ''}`;
+        evidence.push(`logs of ${pod}: "${clipEnds(quoted, 280)}"`);
         // The server that line names, when what was read shows it down (a Service without endpoints
         // whose Deployment is scaled to zero): that is what the run failed on.
         const dep = jobDependency(quoted, ctx);

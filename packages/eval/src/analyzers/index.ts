@@ -36,6 +36,7 @@ import { cronDstGapAnalyzer } from './cron-dst-gap.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
 import { csiRegistrationAnalyzer } from './csi-registration.js';
+import { daemonSetNodeSubsetAnalyzer } from './daemonset-node-subset.js';
 import { databaseSettingsDroppedAnalyzer } from './database-settings-dropped.js';
 import { dbMemoryAnalyzer } from './db-memory.js';
 import { dbPoolSizeAnalyzer } from './db-pool-size.js';
@@ -71,6 +72,7 @@ import { esBreakerLoweredAnalyzer } from './es-breaker-lowered.js';
 import { etcdDiskAnalyzer } from './etcd-disk.js';
 import { eventLoopBlockedAnalyzer } from './event-loop-blocked.js';
 import { evictRefillLoopAnalyzer } from './evict-refill-loop.js';
+import { exclusiveSettingsAnalyzer } from './exclusive-settings.js';
 import { expectedLogLinesAnalyzer } from './expected-log-lines.js';
 import { expectedStatesAnalyzer } from './expected-states.js';
 import { expiredSessionsAnalyzer } from './expired-sessions.js';
@@ -549,6 +551,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   workflowArgumentNameAnalyzer,
   offlineNodeAgentAnalyzer,
   versionedNameAnalyzer,
+  exclusiveSettingsAnalyzer,
+  daemonSetNodeSubsetAnalyzer,
   smtpWrongProtocolAnalyzer,
   uwsgiBufferSizeAnalyzer,
   memoryCapSettingAnalyzer,

@@ -1044,6 +1044,21 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "Skupper's site in this namespace has link access not enabled (the Site's linkAccess is none), so it publishes no endpoints a link token could point at, and generating a link fails however often it is retried; enable link access on the site (spec.linkAccess: default, skupper site update --enable-link-access), then generate the link again",
   },
+  // Flyte's compiler error for a workflow whose node gets an input of another type than it declares
+  // (flytepropeller: "Code: MismatchingTypes … Variable [o0] (type [blob:{}]) doesn't match expected type
+  // [simple:STRING]"); "[User]" marks the workflow's own error.
+  {
+    all: ['mismatchingtypes', "doesn't match expected type"],
+    means:
+      "the workflow wires one node's output into another node's input of a different type (here the types in the message: a file or blob output where a string is expected), so Flyte refuses to compile the workflow and every run of it fails; the release that changed the workflow's code is at fault, not the storage or the propeller: pass the value the input expects (or change the input's type)",
+  },
+  // BookKeeper's ledger index file whose header has no signature (IndexPersistenceMgr/FileInfo: "Missing
+  // ledger signature while reading header for …idx"): the file was cut short or zeroed.
+  {
+    all: ['missing ledger signature while reading header'],
+    means:
+      "the bookie's ledger index file named in the message has no valid header: it was truncated or corrupted on disk, typically by an unclean shutdown (a power cut or a node that died mid-write), so the bookie stops while replaying its journal; the file, not the image or the cluster, is at fault: restore or remove that index file (and let the ledger re-replicate from the other bookies), or rebuild the bookie's index",
+  },
   // Katib's trial controller (pkg/controller.v1beta1/trial … "Unable to find parameter: %v in parameter
   // assignment map"): a trialParameters reference names no parameter the experiment defines.
   {

@@ -1,0 +1,137 @@
+import { errorLines } from './app-errors.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  bonus,
+  clip,
+  describedLabels,
+  type Finding,
+  namespacePods,
+  outputs,
+  ownerName,
+  type Read,
+} from './types.js';
+
+/** Labels every node has, which say nothing of what a node offers. */
+const GENERIC_LABEL =
+  /^(?:kubernetes\.io\/(?:hostname|arch|os)|beta\.kubernetes\.io\/|node\.kubernetes\.io\/instance-type|topology\.kubernetes\.io\/)/;
+
+interface Split {
+  readonly daemonSet: string;
+  readonly crashing: readonly { pod: string; node: string }[];
+  readonly running: readonly { pod: string; node: string }[];
+}
+
+/**
+ * A workload of the namespace whose pods crash on some nodes and run Ready on others (the pod list's NODE
+ * column), and that is a DaemonSet described without a nodeSelector or node affinity.
+ */
+function split(ctx: AnalyzerContext, needDescribed = true): Split | undefined {
+  const by = new Map<
+    string,
+    { crashing: { pod: string; node: string }[]; running: { pod: string; node: string }[] }
+  >();
+  for (const r of namespacePods(ctx)) {
+    const pod = r['NAME'] ?? '';
+    const node = r['NODE'] ?? '';
+    if (!node || node === '<none>') continue;
+    const owner = ownerName(pod);
+    if (owner === pod) continue;
+    const g = by.get(owner) ?? { crashing: [], running: [] };
+    by.set(owner, g);
+    if (/CrashLoopBackOff|^Error$/.test(r['STATUS'] ?? '')) g.crashing.push({ pod, node });
+    else if (r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? '')) g.running.push({ pod, node });
+  }
+  for (const [owner, g] of by) {
+    if (g.crashing.length === 0 || g.running.length === 0) continue;
+    if (!needDescribed) return { daemonSet: owner, ...g };
+    const spec = outputs(
+      ctx.seen,
+      'describe_resource',
+      (o) => o.args['kind'] === 'DaemonSet' && o.args['name'] === owner && o.args['namespace'] === ctx.ns,
+    ).pop()?.content;
+    if (!spec || /template\.spec\.(?:nodeSelector|affinity)\b/.test(spec)) continue;
+    return { daemonSet: owner, ...g };
+  }
+  return undefined;
+}
+
+/** A node's labels, when it was described. */
+function nodeLabels(ctx: AnalyzerContext, node: string): Record<string, string> | undefined {
+  const d = outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === node).pop();
+  return d ? describedLabels(d.content.slice(0, 20_000)) : undefined;
+}
+
+/**
+ * A DaemonSet without a nodeSelector runs a pod on every node, but its program works only on the nodes that
+ * have what it needs (a device, a kernel module, a host path): its pods crash on the other nodes and run on
+ * those. The nodes it runs on share labels the others lack (`intel.feature.node.kubernetes.io/gpu=true`,
+ * `node-pool=gpu`); a nodeSelector on those labels (which the chart or a change dropped) keeps it off the
+ * nodes it cannot run on. The image is not at fault: it runs where it should.
+ */
+export const daemonSetNodeSubsetAnalyzer: Analyzer = {
+  name: 'daemonset-node-subset',
+  reads(ctx): Read[] {
+    const loose = split(ctx, false);
+    if (!loose) return [];
+    const described = outputs(
+      ctx.seen,
+      'describe_resource',
+      (o) =>
+        o.args['kind'] === 'DaemonSet' &&
+        o.args['name'] === loose.daemonSet &&
+        o.args['namespace'] === ctx.ns,
+    ).length;
+    if (!described)
+      return [
+        { tool: 'describe_resource', args: { kind: 'DaemonSet', name: loose.daemonSet, namespace: ctx.ns } },
+      ];
+    const s = split(ctx);
+    if (!s) return [];
+    return [s.running[0]!.node, s.crashing[0]!.node]
+      .filter((n) => !outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === n).length)
+      .map((name) => ({ tool: 'describe_node', args: { name } }));
+  },
+  finds(ctx): Finding[] {
+    const s = split(ctx);
+    if (!s) return [];
+    const runningLabels = s.running
+      .map((r) => nodeLabels(ctx, r.node))
+      .filter((l): l is Record<string, string> => !!l);
+    const crashingLabels = s.crashing
+      .map((r) => nodeLabels(ctx, r.node))
+      .filter((l): l is Record<string, string> => !!l);
+    if (runningLabels.length === 0 || crashingLabels.length === 0) return [];
+    // Labels every read node it runs on has, with the same value, and no read node it crashes on has so.
+    const shared = Object.entries(runningLabels[0]!).filter(
+      ([k, v]) =>
+        !GENERIC_LABEL.test(k) &&
+        runningLabels.every((l) => l[k] === v) &&
+        crashingLabels.every((l) => l[k] !== v),
+    );
+    if (shared.length === 0) return [];
+    const selector = shared.map(([k, v]) => `${k}=${v}`);
+    const log = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === s.crashing[0]!.pod).pop();
+    const line = log
+      ? errorLines(log.content.slice(-100_000))
+          .filter((l) => l.length <= 4000)
+          .pop()
+      : undefined;
+    const crashNodes = [...new Set(s.crashing.map((c) => c.node))];
+    const runNodes = [...new Set(s.running.map((c) => c.node))];
+    return [
+      {
+        weight: 92 + bonus(s.daemonSet, ctx.hints),
+        object: `daemonset ${s.daemonSet}`,
+        cause: `daemonset ${s.daemonSet} has no nodeSelector (nor node affinity), so it runs a pod on every node; its pods crash on ${crashNodes.join(', ')}${line ? ` ("${clip(line.trim(), 160)}")` : ''} and run on ${runNodes.join(', ')}, the nodes labelled ${selector.join(', ')}, which the others are not: the program needs what only those nodes have, and the pods on the other nodes crash for the lack of it. The image is not at fault (it runs where it should)`,
+        evidence: [
+          `list_pods ${ctx.ns}: ${s.crashing.map((c) => `${c.pod} CrashLoopBackOff on ${c.node}`).join(', ')}; ${s.running.map((c) => `${c.pod} Running on ${c.node}`).join(', ')}`,
+          `describe_resource DaemonSet ${s.daemonSet}: no template.spec.nodeSelector, no affinity`,
+          `describe_node ${runNodes[0]}: ${selector.join(', ')}`,
+        ],
+        advice: `give daemonset ${s.daemonSet} the nodeSelector ${selector[0]} (the chart's value for it), so it runs only on those nodes; a rollback of the image does not change where it runs`,
+        revisionSound: true,
+      },
+    ];
+  },
+};
