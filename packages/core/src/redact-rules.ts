@@ -346,18 +346,14 @@ export const SECRET_NAME_DURATION_SUFFIXES: readonly string[] = [
   'max_age',
 ];
 
+/** Whole names that contain a keyword but are not secrets: the shell's working directories. */
+export const SECRET_NAMES_KEPT: readonly string[] = ['pwd', 'oldpwd', 'author', 'authors', 'authority'];
+
 /**
- * Whole names that contain a keyword but are not secrets: the shell's working directories, and the
- * status words before an error's message (HTTP 401's reason phrase, `Unauthorized`, RFC 9110 §15.5.2;
- * the registry API's error code `UNAUTHORIZED: authentication required`, OCI distribution spec; gRPC's
- * status code 16, `Unauthenticated`).
+ * Status words before an error's message that contain a keyword (HTTP 401's reason phrase,
+ * `Unauthorized`, RFC 9110 §15.5.2; the registry API's error code `UNAUTHORIZED: authentication
+ * required`, OCI distribution spec; gRPC's status code 16, `Unauthenticated`): like an object's name in
+ * prose, the words after them are kept when they read as words, and a value that looks like a credential
+ * is masked.
  */
-export const SECRET_NAMES_KEPT: readonly string[] = [
-  'pwd',
-  'oldpwd',
-  'author',
-  'authors',
-  'authority',
-  'unauthorized',
-  'unauthenticated',
-];
+export const SECRET_STATUS_WORDS: readonly string[] = ['unauthorized', 'unauthenticated'];

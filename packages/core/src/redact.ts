@@ -3,6 +3,7 @@ import {
   SECRET_NAME_KEYWORDS,
   SECRET_NAME_SUFFIXES_KEPT,
   SECRET_NAMES_KEPT,
+  SECRET_STATUS_WORDS,
   TOKEN_RULES,
   type TokenRule,
 } from './redact-rules.js';
@@ -476,13 +477,21 @@ const KIND_WORDS: ReadonlySet<string> = new Set([
 /**
  * The start of an error a program prints, not a value: Go's os.PathError, an operation on a file then its
  * path, absolute or relative (`open /vault/secrets/db`, `open config/token.txt`); Go's net.OpError, an
- * operation on a network then its address (`dial tcp 10.96.0.1:443`, `read udp …`). Reads at most 80
- * characters of the value.
+ * operation on a network then its address (`dial tcp 10.96.0.1:443`, `read udp …`); Go's url.Error, a
+ * request's method and its quoted URL (`Post "https://…/token": dial tcp …`). Reads at most 80 characters
+ * of the value.
  */
 const PROGRAM_ERROR =
-  /^(?:(?:open|stat|lstat|read|write|mkdir|remove|rename|chmod|chown|readlink|openat) (?:\.{0,2}\/|[a-z0-9_.-]{1,64}\/)|(?:dial|read|write|listen|accept|lookup) (?:tcp|udp|unix|ip)[46]? )/;
+  /^(?:(?:open|stat|lstat|read|write|mkdir|remove|rename|chmod|chown|readlink|openat) (?:\.{0,2}\/|[a-z0-9_.-]{1,64}\/)|(?:dial|read|write|listen|accept|lookup) (?:tcp|udp|unix|ip)[46]? |(?:get|post|put|patch|delete|head) "https?:\/\/)/;
 /** Node's system error: its errno code in capitals, then its text (`ENOENT: no such file or directory`). */
 const NODE_ERRNO = /^E[A-Z]{3,14}: [a-z]/;
+
+/**
+ * The error an operation on a file or a socket got, as its message starts (strerror's texts, Go's
+ * syscall and TLS prefixes): what follows a path's last part when the path is the error's subject.
+ */
+const FILE_ERROR =
+  /^(?:permission denied|no such file or directory|is a directory|not a directory|read-only file system|operation not permitted|file exists|device or resource busy|too many open files|no space left on device|input\/output error|connection refused|connection reset by peer|broken pipe|i\/o timeout|(?:bind|connect|listen|accept|read|write|dial|tls|x509|open|stat|unmarshal|eof)\b)/;
 
 /**
  * A Kubernetes kind, singular or plural, or a custom resource's `<plural>.<group>`
@@ -623,8 +632,11 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
           text.charCodeAt(nameEnd) === open &&
           afterKindWord(lower, nameStart - 1)) ||
         isGoTypeName(text, nameStart, nameEnd) ||
-        // A path's last part (`…/serviceaccount/token: permission denied`): a file's name, and its error.
-        text.charCodeAt(nameStart - 1) === 47;
+        SECRET_STATUS_WORDS.includes(keptName);
+      // A path's last part (`…/serviceaccount/token: permission denied`): a file's name, then the error an
+      // operation on it got; the file's content after it (`/etc/app/password: hunter2`) is still masked.
+      if (text.charCodeAt(nameStart - 1) === 47 && FILE_ERROR.test(lower.slice(i + 1, i + 60).trimStart()))
+        continue;
     }
     i++;
     if (sep === 58 && text.charCodeAt(i) === 61) i++; // :=

@@ -1363,7 +1363,7 @@ function searchTermIn(raw: string): string | undefined {
 
 /** Words that say an object was never made or is gone. */
 const TOLD_MISSING =
-  /\b(?:(?:does not|doesn't|did not|didn't|do not|don't) (?:exist|appear|show up)|never (?:showed up|appeared|got created|was created|came up)|(?:was|were) (?:supposed|meant|expected) to be created|(?:is|are) (?:missing|gone))\b/i;
+  /\b(?:(?:does not|doesn['’]t|did not|didn['’]t|do not|don['’]t) (?:exist|appear|show up)|never (?:showed up|appeared|got created|was created|came up)|(?:was|were) never (?:created|made|deployed)|(?:was|were) (?:supposed|meant|expected) to be created|(?:is|are) (?:missing|gone)(?=\s*(?:[.,;:!?)]|$|(?:and|but|from|since|after|now|again|today)\b)))/i;
 
 /**
  * Whether the sentence of the task that names `term`, or the one after it, says the object does not

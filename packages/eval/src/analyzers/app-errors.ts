@@ -48,6 +48,10 @@ const ERROR_MARKS = [
   'ERRO[',
   'FATA[',
   'PANI[',
+  // The same on a terminal: the level between colour codes (`\x1b[31mERRO\x1b[0m[0025]`).
+  'ERRO\x1b[0m[',
+  'FATA\x1b[0m[',
+  'PANI\x1b[0m[',
   // nginx's error-log levels.
   '[error]',
   '[crit]',

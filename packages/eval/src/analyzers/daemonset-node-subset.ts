@@ -56,6 +56,24 @@ function split(ctx: AnalyzerContext, needDescribed = true): Split | undefined {
   return undefined;
 }
 
+/**
+ * The extended resources a described node offers (its Capacity's names with a domain, `gpu.intel.com/i915`:
+ * devices a device plugin advertises), or undefined when the node was not described.
+ */
+function extendedResources(ctx: AnalyzerContext, node: string): Set<string> | undefined {
+  const d = outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === node).pop();
+  if (!d) return undefined;
+  const lines = d.content.slice(0, 20_000).split('\n');
+  const at = lines.findIndex((l) => /^Capacity:\s*$/.test(l));
+  const out = new Set<string>();
+  for (const l of at < 0 ? [] : lines.slice(at + 1, at + 40)) {
+    if (!/^\s/.test(l)) break;
+    const m = /^\s+([a-z0-9.-]{1,253}\/[\w.-]{1,63}):\s/.exec(l);
+    if (m) out.add(m[1]!);
+  }
+  return out;
+}
+
 /** A node's labels, when it was described. */
 function nodeLabels(ctx: AnalyzerContext, node: string): Record<string, string> | undefined {
   const d = outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === node).pop();
@@ -65,8 +83,9 @@ function nodeLabels(ctx: AnalyzerContext, node: string): Record<string, string> 
 /**
  * A DaemonSet without a nodeSelector runs a pod on every node, but its program works only on the nodes that
  * have what it needs (a device, a kernel module, a host path): its pods crash on the other nodes and run on
- * those. The nodes it runs on share labels the others lack (`intel.feature.node.kubernetes.io/gpu=true`,
- * `node-pool=gpu`); a nodeSelector on those labels (which the chart or a change dropped) keeps it off the
+ * those. The nodes it runs on offer a device the others lack (an extended resource, `gpu.intel.com/i915`) and
+ * share labels the others lack (`intel.feature.node.kubernetes.io/gpu=true`, `node-pool=gpu`); a nodeSelector
+ * on those labels (which the chart or a change dropped) keeps it off the
  * nodes it cannot run on. The image is not at fault: it runs where it should.
  */
 export const daemonSetNodeSubsetAnalyzer: Analyzer = {
@@ -110,6 +129,17 @@ export const daemonSetNodeSubsetAnalyzer: Analyzer = {
         crashingLabels.every((l) => l[k] !== v),
     );
     if (shared.length === 0) return [];
+    // What the program needs must be a device the nodes it runs on offer (an extended resource the others
+    // lack): a DaemonSet that crashes on a node pool for another reason (a kernel its driver does not
+    // support) belongs on every node, and a nodeSelector would only hide it.
+    const devices = s.running.map((r) => extendedResources(ctx, r.node)).filter((x): x is Set<string> => !!x);
+    const lacking = s.crashing
+      .map((r) => extendedResources(ctx, r.node))
+      .filter((x): x is Set<string> => !!x);
+    const device = [...(devices[0] ?? [])].find(
+      (name) => devices.every((d) => d.has(name)) && lacking.every((d) => !d.has(name)),
+    );
+    if (!device) return [];
     const selector = shared.map(([k, v]) => `${k}=${v}`);
     const log = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === s.crashing[0]!.pod).pop();
     const line = log
@@ -123,11 +153,11 @@ export const daemonSetNodeSubsetAnalyzer: Analyzer = {
       {
         weight: 92 + bonus(s.daemonSet, ctx.hints),
         object: `daemonset ${s.daemonSet}`,
-        cause: `daemonset ${s.daemonSet} has no nodeSelector (nor node affinity), so it runs a pod on every node; its pods crash on ${crashNodes.join(', ')}${line ? ` ("${clip(line.trim(), 160)}")` : ''} and run on ${runNodes.join(', ')}, the nodes labelled ${selector.join(', ')}, which the others are not: the program needs what only those nodes have, and the pods on the other nodes crash for the lack of it. The image is not at fault (it runs where it should)`,
+        cause: `daemonset ${s.daemonSet} has no nodeSelector (nor node affinity), so it runs a pod on every node; its pods crash on ${crashNodes.join(', ')}${line ? ` ("${clip(line.trim(), 160)}")` : ''} and run on ${runNodes.join(', ')}, the nodes labelled ${selector.join(', ')} that offer ${device}, which the others do not: the program needs that device, and the pods on the other nodes crash for the lack of it. The image is not at fault (it runs where it should)`,
         evidence: [
           `list_pods ${ctx.ns}: ${s.crashing.map((c) => `${c.pod} CrashLoopBackOff on ${c.node}`).join(', ')}; ${s.running.map((c) => `${c.pod} Running on ${c.node}`).join(', ')}`,
           `describe_resource DaemonSet ${s.daemonSet}: no template.spec.nodeSelector, no affinity`,
-          `describe_node ${runNodes[0]}: ${selector.join(', ')}`,
+          `describe_node ${runNodes[0]}: ${selector.join(', ')}; capacity ${device}`,
         ],
         advice: `give daemonset ${s.daemonSet} the nodeSelector ${selector[0]} (the chart's value for it), so it runs only on those nodes; a rollback of the image does not change where it runs`,
         revisionSound: true,

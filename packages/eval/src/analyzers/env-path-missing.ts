@@ -11,17 +11,35 @@ import {
   envFix,
   type Finding,
   outputs,
+  ownerDeployment,
   type Read,
 } from './types.js';
 
-/** The words of a missing file: Go's and libc's ENOENT text, and the runtime's for a missing executable. */
-const MISSING = /no such file or directory|executable file not found|does not exist|not found/i;
-/** The absolute paths a line names (`/opt/app/bin/python3`), quoted or escaped or bare. */
-const PATHS = /(?<![\w.~-])\/[\w.+-]{1,100}(?:\/[\w.+-]{1,100}){0,20}/g;
+/**
+ * The words of a missing file: Go's and libc's ENOENT text, Node's code, the runtime's for a missing
+ * executable, and a file or path said not to exist (not a key or a record "not found" in a file that loads).
+ */
+const MISSING =
+  /no such file or directory|executable file not found|\bENOENT\b|\b(?:file|path|directory|executable) (?:does not exist|not found)\b/i;
+/** The absolute paths a line names (`/opt/app/bin/python3`, `/var/lib/worker/`), quoted or escaped or bare. */
+const PATHS = /(?<![\w.~-])\/[\w.+-]{1,100}(?:\/[\w.+-]{1,100}){0,20}\/?/g;
+
+/** A path without its trailing slashes and dots, as two spellings of one path compare. */
+function bare(path: string): string {
+  return path.replace(/[./]+$/, '') || '/';
+}
+
+/** The registry an image comes from (`registry.example.com`, Docker Hub for `nginx:1.27`). */
+function registryOf(image: string): string {
+  const first = image.split('/')[0] ?? '';
+  return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
+}
 
 interface Missing {
   readonly pod: string;
-  readonly owner: string;
+  /** The Deployment whose ReplicaSet controls the pod; undefined for a Job's pod, a bare pod, a StatefulSet's. */
+  readonly owner: string | undefined;
+  readonly image: string;
   readonly container: string;
   readonly variable: string;
   readonly path: string;
@@ -43,17 +61,18 @@ function missingPath(ctx: AnalyzerContext): Missing | undefined {
     for (const log of logs) {
       for (const line of boundedLogLines(log.content)) {
         if (line.length > 4000 || !MISSING.test(line)) continue;
-        const paths = new Set((line.match(PATHS) ?? []).map((p) => p.replace(/[.]+$/, '')));
+        const paths = new Set((line.match(PATHS) ?? []).map(bare));
         if (paths.size === 0) continue;
         const sections = containerSections(c.described).filter((s) =>
           log.args['container'] ? s.name === log.args['container'] : !s.init,
         );
         for (const s of sections) {
-          const hits = envOf(s.body).filter((e) => paths.has(e.value));
+          const hits = envOf(s.body).filter((e) => e.value.startsWith('/') && paths.has(bare(e.value)));
           if (hits.length !== 1) continue;
           return {
             pod: c.pod,
-            owner: c.owner,
+            owner: ownerDeployment(c.described),
+            image: /^\s*Image:\s+(\S{1,500})/m.exec(s.body)?.[1] ?? '',
             container: s.name,
             variable: hits[0]!.name,
             path: hits[0]!.value,
@@ -67,7 +86,7 @@ function missingPath(ctx: AnalyzerContext): Missing | undefined {
 }
 
 /** The other deployments of the namespace that have all their replicas ready, from its newest list. */
-function readyPeers(ctx: AnalyzerContext, owner: string): string[] {
+function readyPeers(ctx: AnalyzerContext, owner: string | undefined): string[] {
   const listed = outputs(ctx.seen, 'list_deployments', (o) => o.args['namespace'] === ctx.ns).pop();
   if (!listed) return [];
   return parseTable(listed.content)
@@ -79,8 +98,11 @@ function readyPeers(ctx: AnalyzerContext, owner: string): string[] {
     .slice(0, 4);
 }
 
-/** The literal value a deployment's manifest (get_resource, YAML) gives one variable, if one container sets it. */
-function manifestValue(text: string, variable: string): string | undefined {
+/**
+ * The literal value a deployment's manifest (get_resource, YAML) gives one variable, if one container sets
+ * it, and that container's image.
+ */
+function manifestValue(text: string, variable: string): { value: string; image: string } | undefined {
   if (text.length > 300_000) return undefined;
   let doc: unknown;
   try {
@@ -89,14 +111,17 @@ function manifestValue(text: string, variable: string): string | undefined {
     return undefined;
   }
   const spec = (doc as { spec?: { template?: { spec?: { containers?: unknown } } } })?.spec?.template?.spec;
-  const containers = Array.isArray(spec?.containers) ? (spec.containers as { env?: unknown }[]) : [];
-  const values = new Set<string>();
+  const containers = Array.isArray(spec?.containers)
+    ? (spec.containers as { env?: unknown; image?: unknown }[])
+    : [];
+  const found: { value: string; image: string }[] = [];
   for (const c of containers) {
     for (const e of Array.isArray(c?.env) ? (c.env as { name?: unknown; value?: unknown }[]) : []) {
-      if (e?.name === variable && typeof e.value === 'string') values.add(e.value);
+      if (e?.name === variable && typeof e.value === 'string')
+        found.push({ value: e.value, image: typeof c.image === 'string' ? c.image : '' });
     }
   }
-  return values.size === 1 ? [...values][0] : undefined;
+  return new Set(found.map((f) => f.value)).size === 1 ? found[0] : undefined;
 }
 
 /**
@@ -139,15 +164,21 @@ export const envPathMissingAnalyzer: Analyzer = {
         'get_resource',
         (o) => o.args['kind'] === 'Deployment' && o.args['name'] === name && o.args['namespace'] === ctx.ns,
       ).pop()?.content;
-      const value = text ? manifestValue(text, m.variable) : undefined;
-      if (value !== undefined && value !== m.path && value.startsWith('/')) {
-        peer = { name, value };
+      const set = text ? manifestValue(text, m.variable) : undefined;
+      // A peer of the same image family (the same registry): an unrelated image's path means nothing here.
+      if (
+        set &&
+        bare(set.value) !== bare(m.path) &&
+        set.value.startsWith('/') &&
+        registryOf(set.image) === registryOf(m.image)
+      ) {
+        peer = { name, value: set.value };
         break;
       }
     }
     const out: Finding = {
       weight: 92,
-      object: `deployment ${m.owner} (pod ${m.pod})`,
+      object: m.owner ? `deployment ${m.owner} (pod ${m.pod})` : `pod ${m.pod}`,
       cause: `the container ${m.container} is told by ${m.variable}=${m.path} to use a file that does not exist in its image: the log says "${clip(m.line, 200)}". The path comes from the variable, not from the container's command or the image's entrypoint${peer ? `; the ready deployment ${peer.name} sets ${m.variable} to ${peer.value}` : ''}`,
       evidence: [
         `get_pod_logs ${m.pod}: "${clip(m.line, 200)}"`,
@@ -155,7 +186,7 @@ export const envPathMissingAnalyzer: Analyzer = {
         ...(peer ? [`get_resource Deployment ${peer.name}: ${m.variable}: ${peer.value}`] : []),
       ],
       advice: peer
-        ? `set ${m.variable} of ${m.owner}/${m.container} to ${peer.value}, the path the ready ${peer.name} uses, or ship ${m.path} in the image`
+        ? `set ${m.variable} of ${m.owner ?? m.pod}/${m.container} to ${peer.value}, the path the ready ${peer.name} uses, or ship ${m.path} in the image`
         : `point ${m.variable} at a path the image has, or ship ${m.path} in the image`,
       revisionSound: true,
       ...(peer
@@ -164,7 +195,7 @@ export const envPathMissingAnalyzer: Analyzer = {
             m.owner,
             m.container,
             [{ name: m.variable, value: peer.value }],
-            `set ${m.variable} of ${m.owner}/${m.container} to ${peer.value}, the path the ready ${peer.name} uses`,
+            `set ${m.variable} of ${m.owner ?? m.pod}/${m.container} to ${peer.value}, the path the ready ${peer.name} uses`,
           )
         : {}),
     };

@@ -20,13 +20,17 @@ import {
  */
 const JOB_IN =
   /\bjob (?:in (?:the )?(?:namespace )?|\(namespace )([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\b[^.\n]{0,60}?\b(?:failed|fails|failing|errored|crashed)\b/i;
+/** The same with the failure first: `the enrollment job failed in edge-ops`, `job has failed in namespace x`. */
+const JOB_FAILED_IN =
+  /\bjob (?:has |had |keeps )?(?:failed|fails|failing|errored|crashed)(?: again)? in (?:the )?(?:namespace )?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\b/i;
 
 /** klog's fatal level (`F0310 07:52:14.331007    2214 server.go:77] …`), or FATAL. */
 const KLOG_FATAL = /(?:^|\s)F\d{4} \d\d:\d\d:\d\d\.\d{1,9}\s{1,12}\d{1,10} [\w.-]{1,100}:\d{1,6}\]|\bFATAL\b/;
 
 /** The other namespace the task reports a failed job in, when the cluster has it. */
 function jobNamespace(ctx: AnalyzerContext): string | undefined {
-  const m = JOB_IN.exec(ctx.task.slice(0, 4000));
+  const text = ctx.task.slice(0, 4000);
+  const m = JOB_IN.exec(text) ?? JOB_FAILED_IN.exec(text);
   const ns = m?.[1]?.toLowerCase();
   if (!ns || ns === ctx.ns) return undefined;
   const known = namespaceNames(ctx.seen);
@@ -41,10 +45,14 @@ function failedPods(ctx: AnalyzerContext, ns: string): string[] | undefined {
     (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
   ).pop();
   if (!listed) return undefined;
-  return parseTable(listed.content)
-    .filter((r) => /^(?:Error|Failed|CrashLoopBackOff)$/.test(r['STATUS'] ?? ''))
-    .map((r) => r['NAME'] ?? '')
-    .filter(Boolean);
+  return (
+    parseTable(listed.content)
+      // A Job's pod ends (Error, Failed); a pod that crash-loops is restarted by its kubelet, as a
+      // Deployment's or a DaemonSet's is.
+      .filter((r) => /^(?:Error|Failed)$/.test(r['STATUS'] ?? ''))
+      .map((r) => r['NAME'] ?? '')
+      .filter(Boolean)
+  );
 }
 
 /**

@@ -117,7 +117,14 @@ describe('env-path-missing: a variable that names a path the image does not have
     'Can\'t find Python exe {"error": "exec: \\"/opt/rt/python3\\": stat /opt/rt/python3: no such file or directory"}';
   const crashing = pods(NS, [[POD, '0/1', 'CrashLoopBackOff', '5', '3m']]);
   const described = (env: Record<string, string>) =>
-    observed('describe_pod', { namespace: NS, name: POD }, describedPodText({ ns: NS, name: POD, env }));
+    observed(
+      'describe_pod',
+      { namespace: NS, name: POD },
+      describedPodText({ ns: NS, name: POD, env }).replace(
+        'Status:           Running',
+        'Status:           Running\nControlled By:    ReplicaSet/plate-reader-7d9c8b6f5',
+      ),
+    );
   const deployments = (rows: string[][]) =>
     observed(
       'list_deployments',
@@ -128,7 +135,7 @@ describe('env-path-missing: a variable that names a path the image does not have
     observed(
       'get_resource',
       { kind: 'Deployment', name, namespace: NS },
-      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          env:\n            - name: PY_EXE\n              value: ${value}\n`,
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/receipts:1.0\n          env:\n            - name: PY_EXE\n              value: ${value}\n`,
     );
 
   it('names the variable and sets it to the path a ready peer uses', () => {

@@ -32,7 +32,11 @@ export const kanikoCleanupAnalyzer: Analyzer = {
       for (const c of containerSections(d.content)) {
         const body = c.body.slice(0, 20_000);
         const runs = body.match(EXECUTOR)?.length ?? 0;
-        if (runs < 2 || body.includes('--cleanup')) continue;
+        if (runs < 2) continue;
+        // Each run but the last needs its own --cleanup: a --cleanup on the last run clears nothing before
+        // the builds that came earlier.
+        const segments = body.split(EXECUTOR).slice(1, -1);
+        if (segments.every((seg) => seg.includes('--cleanup'))) continue;
         const log = outputs(
           seen,
           'get_pod_logs',
@@ -54,6 +58,8 @@ export const kanikoCleanupAnalyzer: Analyzer = {
         ]);
         const line = after.filter((l) => failed.has(l)).pop();
         if (!line) continue;
+        // A build refused by the registry (a push without rights) failed for another reason than leftover files.
+        if (/\bpush(?:ing)?\b|UNAUTHORIZED|\bdenied\b|\bforbidden\b|\b40[13]\b/i.test(line)) continue;
         const pushed = lines[pushedAt]!.trim();
         const out: Finding = {
           // The workload's own name weighs as much here as in the scan's finding of its failed Job.

@@ -1032,6 +1032,12 @@ const GLOSSES: readonly Gloss[] = [
       'the volume or file system the program writes to is full: free it, grow the volume, or rotate what fills it',
   },
   // EIO (errno 5, "Input/output error" in glibc's strerror): the device under the path failed the operation.
+  // Node.js spells it with libuv's code (`EIO: i/o error, read`).
+  {
+    all: ['eio: i/o error'],
+    means:
+      'EIO: the storage device under that path failed the read or write (a failing disk, or network storage that stopped answering), which is neither a permission nor a missing file; find which disk or volume backs the path on the host that serves it (the address or path in the error), check it (kernel log, SMART), and take it out of service',
+  },
   {
     all: ['input/output error'],
     means:
@@ -1075,6 +1081,11 @@ const GLOSSES: readonly Gloss[] = [
   },
   // Go's *fs.PathError marshalled to JSON (a registry's storage driver error passed on in a 500's
   // detail): syscall.Errno marshals as its number, and 28 is ENOSPC on Linux (asm-generic/errno-base.h).
+  {
+    all: ['\\"op\\":\\"write\\"', '\\"err\\":28}'],
+    means:
+      'a write failed with errno 28, ENOSPC: no space left on device. The storage of the server that answered (the path in the error) is full: free it, grow the volume, or delete what fills it (a registry: garbage collection)',
+  },
   {
     all: ['"op":"write"', '"err":28}'],
     means:

@@ -39,10 +39,31 @@ function refused({ ns, seen }: AnalyzerContext): Refused | undefined {
   return undefined;
 }
 
-/** The pods of other namespaces on `node`, from its description. */
-function otherPodsOn(ctx: AnalyzerContext, node: string): { namespace: string; name: string }[] {
-  const described = outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === node).pop();
-  return described ? podsOnNode(described.content).filter((p) => p.namespace !== ctx.ns) : [];
+/** Words of a pod's or namespace's name that make it a storage system's (a CSI plugin, a storage agent). */
+const STORAGE_WORDS =
+  /csi|storage|ceph|rbd|rook|linstor|piraeus|drbd|satellite|longhorn|openebs|mayastor|portworx|topolvm|lvm|nfs|gluster|iscsi|datastore/;
+
+/**
+ * The pods of other namespaces on `node`, from its description, that can be the storage system's agent:
+ * a name (or namespace) with a word of the refusal (`satellite`, `linstor`) or of a storage system, the
+ * refusal's words first.
+ */
+function otherPodsOn(ctx: AnalyzerContext, r: Refused): { namespace: string; name: string }[] {
+  const described = outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === r.node).pop();
+  if (!described) return [];
+  const words = [...new Set(r.line.toLowerCase().match(/[a-z]{4,30}/g) ?? [])].filter(
+    (w) =>
+      !/^(?:node|volume|failed|error|attach|mount|code|desc|internal|online|offline|ready|with|that|from|rpc)$/.test(
+        w,
+      ),
+  );
+  const score = (p: { namespace: string; name: string }) => {
+    const text = `${p.namespace}/${p.name}`.toLowerCase();
+    return (words.some((w) => text.includes(w)) ? 2 : 0) + (STORAGE_WORDS.test(text) ? 1 : 0);
+  };
+  return podsOnNode(described.content)
+    .filter((p) => p.namespace !== ctx.ns && score(p) > 0)
+    .sort((a, b) => score(b) - score(a));
 }
 
 /** Whether the newest pod list of `namespace` shows `pod` crash-looping (or erroring), undefined if not listed. */
@@ -72,7 +93,7 @@ export const offlineNodeAgentAnalyzer: Analyzer = {
     if (!outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === r.node).length)
       return [{ tool: 'describe_node', args: { name: r.node } }];
     const reads: Read[] = [];
-    const namespaces = [...new Set(otherPodsOn(ctx, r.node).map((p) => p.namespace))].slice(0, 4);
+    const namespaces = [...new Set(otherPodsOn(ctx, r).map((p) => p.namespace))].slice(0, 4);
     for (const namespace of namespaces) {
       if (
         !outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === namespace && !o.args['labelSelector'])
@@ -81,7 +102,7 @@ export const offlineNodeAgentAnalyzer: Analyzer = {
         reads.push({ tool: 'list_pods', args: { namespace } });
     }
     if (reads.length) return reads;
-    for (const p of otherPodsOn(ctx, r.node)) {
+    for (const p of otherPodsOn(ctx, r)) {
       if (crashing(ctx, p.namespace, p.name) !== true) continue;
       if (
         !outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === p.name && o.args['previous'] === true)
@@ -95,7 +116,7 @@ export const offlineNodeAgentAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     const r = refused(ctx);
     if (!r) return [];
-    for (const p of otherPodsOn(ctx, r.node)) {
+    for (const p of otherPodsOn(ctx, r)) {
       if (crashing(ctx, p.namespace, p.name) !== true) continue;
       const log = outputs(
         ctx.seen,

@@ -7,7 +7,7 @@ import { type Analyzer, allPodsReady, namespacePods, outputs, ownerName, type Re
  * created`), an object that stays NotReady, or results that stay empty (graphs with no data).
  */
 const REPORTED_FAILURE =
-  /\b(?:alert|fired|firing|paged|errors?|failing|fails|failed|failures?|timeouts?|timed out|rejected|refused|denied|[45]\d\d|late|delayed|not at all|stopped|stuck|missing|broken|empty|no data|not running|not ready|NotReady|zero \w{3,20}|not being created|no \w{3,20} (?:are|is|were|was|have been|has been) (?:being )?(?:created|run|started)|never (?:ran|run|started|arrived))\b/i;
+  /\b(?:alert|fired|firing|paged|errors?|failing|fails|failed|failures?|timeouts?|timed out|rejected|refused|denied|[45]\d\d|late|delayed|not at all|stopped|stuck|missing|broken|empty|no data|not running|not ready|NotReady|zero \w{3,20}|not being created|no \w{3,20} (?:are|is|were|was|have been|has been) (?:being )?(?:created|run|started)|never (?:ran|run|started|arrived)|(?:is|are|was|were)n['’]t (?:running|ready|being created|created|started)|didn['’]t (?:run|start|arrive))\b/i;
 /** Workloads whose logs are read at most, one pod each. */
 const MAX_OWNERS = 3;
 

@@ -15,7 +15,7 @@ import {
  * plugin named "x"`): the name in group 1 or 2.
  */
 const NOT_FOUND =
-  /\b(?:couldn't|could not|cannot|can't|unable to) find [\w -]{0,60}?\bwith name "?([\w.-]{2,100})"?|\bno [\w-]{1,40} (?:named|with name) "?([\w.-]{2,100})"?/i;
+  /\b(?:couldn't|could not|cannot|can't|unable to) find [\w -]{0,60}?\bwith name \\?"?([\w.-]{2,100})\\?"?|\bno [\w-]{1,40} (?:named|with name) \\?"?([\w.-]{2,100})\\?"?/i;
 
 interface Lookup {
   readonly pod: string;
@@ -69,8 +69,10 @@ export const versionedNameAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     const l = lookup(ctx);
     if (!l) return [];
+    // A version: `v` and a number (`-v1`, `-v1.0`), or a dotted number (`-1.4`, `-2.0.1`); a bare number is
+    // a partition, an ordinal or a generation, not a version.
     const versioned = new RegExp(
-      `(?<![\\w.-])(${escapeRe(l.name)}-v?\\d{1,4}(?:\\.\\d{1,4}){0,3})(?![\\w-])`,
+      `(?<![\\w.-])(${escapeRe(l.name)}-(?:v\\d{1,4}(?:\\.\\d{1,4}){0,3}|\\d{1,4}(?:\\.\\d{1,4}){1,3}))(?![\\w-]|\\.\\d)`,
     );
     for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
       for (const line of boundedLogLines(o.content)) {

@@ -14,8 +14,10 @@ import {
  */
 const REQUIRED = /spec\.arguments\.([\w.-]{1,100})\.value or spec\.arguments\.\1\.valueFrom is required/;
 /** A parameter name a described submitter passes (`….spec.arguments.parameters[0].name: customer_id`). */
-const PASSED = /^\s{0,8}\S{0,300}?spec\.arguments\.parameters\[\d{1,3}\]\.name: ([\w.-]{1,100})$/gm;
-const PASSES = /spec\.arguments\.parameters\[\d{1,3}\]\.name: /;
+const PASSED = /^\s{0,8}\S{0,300}?arguments\.parameters\[\d{1,3}\]\.name: ([\w.-]{1,100})$/gm;
+const PASSES = /arguments\.parameters\[\d{1,3}\]\.name: /;
+/** The submitter a refusal names: Argo Events' `"sensorName":"x"`, the controller's `cronWorkflow=ns/x`. */
+const SUBMITTER = /"sensorName":"([\w.-]{1,253})"|\bcronWorkflow=(?:[\w.-]{1,63}\/)?([\w.-]{1,253})/;
 /** A described object's own name and kind (`Name:  invoice-export`, `Kind:  Sensor (argoproj.io/v1alpha1)`). */
 const NAME = /^Name:\s{1,40}(\S{1,253})$/m;
 const KIND = /^Kind:\s{1,40}(\w{1,63})/m;
@@ -24,6 +26,8 @@ interface Required {
   readonly pod: string;
   readonly line: string;
   readonly parameter: string;
+  /** The Sensor or CronWorkflow the refusal names, when it does. */
+  readonly submitter: string | undefined;
 }
 
 /** The first refusal of a workflow for a required parameter in the namespace's logs. */
@@ -32,7 +36,14 @@ function required({ ns, seen }: AnalyzerContext): Required | undefined {
     for (const line of boundedLogLines(o.content)) {
       if (line.length > 4000) continue;
       const m = REQUIRED.exec(line);
-      if (m) return { pod: String(o.args['name'] ?? ''), line: line.trim(), parameter: m[1]! };
+      if (!m) continue;
+      const who = SUBMITTER.exec(line);
+      return {
+        pod: String(o.args['name'] ?? ''),
+        line: line.trim(),
+        parameter: m[1]!,
+        submitter: who?.[1] ?? who?.[2],
+      };
     }
   }
   return undefined;
@@ -77,7 +88,12 @@ export const workflowArgumentNameAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     const r = required(ctx);
     if (!r) return [];
-    for (const o of outputs(ctx.seen, 'describe_resource', (x) => x.args['namespace'] === ctx.ns)) {
+    const described = outputs(ctx.seen, 'describe_resource', (x) => x.args['namespace'] === ctx.ns);
+    // The submitter the refusal names first; another one only when the refusal names none.
+    const ordered = r.submitter
+      ? described.filter((o) => NAME.exec(o.content.slice(0, 2000))?.[1] === r.submitter)
+      : described;
+    for (const o of ordered) {
       const text = o.content.slice(0, 100_000);
       const passed = [...text.matchAll(PASSED)].map((m) => m[1]!);
       if (passed.length === 0 || passed.includes(r.parameter)) continue;

@@ -596,13 +596,13 @@ export function namedDetail(logText: string, summary: string): string | undefine
   const m = /:\s{1,4}([A-Za-z0-9][\w.-]{2,100})\s*$/.exec(summary.slice(-200));
   if (!m) return undefined;
   const name = m[1]!;
+  // A name an object carries (`disallow-host-paths`, `ledger_7`), not an error's own word (`EOF`, `timeout`).
+  if (!/[-_.\d]/.test(name) || /^[A-Z]+$/.test(name)) return undefined;
+  const named = new RegExp(`(?<![\\w.-])${escapeRe(name)}(?![\\w-]|\\.\\w)`);
   return logLines(logText)
     .filter(
       (l) =>
-        l !== summary &&
-        l.length <= 4000 &&
-        l.includes(name) &&
-        /\b(?:ERROR|[Ee]rror|failed|failure)\b/.test(l),
+        l !== summary && l.length <= 4000 && named.test(l) && /\b(?:ERROR|[Ee]rror|failed|failure)\b/.test(l),
     )
     .pop();
 }
