@@ -1,8 +1,8 @@
-import { errorLines } from './app-errors.js';
 import {
   type Analyzer,
   type AnalyzerContext,
   bonus,
+  boundedLogLines,
   clip,
   describedLabels,
   type Finding,
@@ -18,18 +18,41 @@ const GENERIC_LABEL =
 
 interface Split {
   readonly daemonSet: string;
-  readonly crashing: readonly { pod: string; node: string }[];
+  readonly crashing: readonly { pod: string; node: string; status: string }[];
   readonly running: readonly { pod: string; node: string }[];
+}
+
+/**
+ * Whether a described DaemonSet keeps its pods to some nodes: a nodeSelector on anything but the OS or the
+ * architecture (`kubernetes.io/os: linux` keeps it on every Linux node), or a node affinity (an empty
+ * `affinity: {}` or a pod anti-affinity does not choose nodes).
+ */
+function choosesNodes(spec: string): boolean {
+  for (const m of spec.slice(0, 50_000).matchAll(/template\.spec\.nodeSelector\.(\S{1,317}):/g))
+    if (!/^(?:kubernetes\.io|beta\.kubernetes\.io)\/(?:os|arch)$/.test(m[1]!)) return true;
+  return /template\.spec\.affinity\.nodeAffinity\b/.test(spec);
+}
+
+/** Whether a DaemonSet of that name was asked for in the namespace and not found (the workload is another kind). */
+function notADaemonSet(ctx: AnalyzerContext, name: string): boolean {
+  return ctx.seen.some(
+    (o) =>
+      o.tool === 'describe_resource' &&
+      o.status !== 'ok' &&
+      o.args['kind'] === 'DaemonSet' &&
+      o.args['name'] === name &&
+      o.args['namespace'] === ctx.ns,
+  );
 }
 
 /**
  * A workload of the namespace whose pods crash on some nodes and run Ready on others (the pod list's NODE
  * column), and that is a DaemonSet described without a nodeSelector or node affinity.
  */
-function split(ctx: AnalyzerContext, needDescribed = true): Split | undefined {
+function splits(ctx: AnalyzerContext): Split[] {
   const by = new Map<
     string,
-    { crashing: { pod: string; node: string }[]; running: { pod: string; node: string }[] }
+    { crashing: { pod: string; node: string; status: string }[]; running: { pod: string; node: string }[] }
   >();
   for (const r of namespacePods(ctx)) {
     const pod = r['NAME'] ?? '';
@@ -39,21 +62,30 @@ function split(ctx: AnalyzerContext, needDescribed = true): Split | undefined {
     if (owner === pod) continue;
     const g = by.get(owner) ?? { crashing: [], running: [] };
     by.set(owner, g);
-    if (/CrashLoopBackOff|^Error$/.test(r['STATUS'] ?? '')) g.crashing.push({ pod, node });
+    if (/CrashLoopBackOff|^Error$/.test(r['STATUS'] ?? ''))
+      g.crashing.push({ pod, node, status: r['STATUS']! });
     else if (r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? '')) g.running.push({ pod, node });
   }
-  for (const [owner, g] of by) {
-    if (g.crashing.length === 0 || g.running.length === 0) continue;
-    if (!needDescribed) return { daemonSet: owner, ...g };
-    const spec = outputs(
-      ctx.seen,
-      'describe_resource',
-      (o) => o.args['kind'] === 'DaemonSet' && o.args['name'] === owner && o.args['namespace'] === ctx.ns,
-    ).pop()?.content;
-    if (!spec || /template\.spec\.(?:nodeSelector|affinity)\b/.test(spec)) continue;
-    return { daemonSet: owner, ...g };
-  }
-  return undefined;
+  return [...by]
+    .filter(([owner, g]) => g.crashing.length > 0 && g.running.length > 0 && !notADaemonSet(ctx, owner))
+    .map(([owner, g]) => ({ daemonSet: owner, ...g }));
+}
+
+/** The described DaemonSet's text, when it was read. */
+function daemonSetSpec(ctx: AnalyzerContext, name: string): string | undefined {
+  return outputs(
+    ctx.seen,
+    'describe_resource',
+    (o) => o.args['kind'] === 'DaemonSet' && o.args['name'] === name && o.args['namespace'] === ctx.ns,
+  ).pop()?.content;
+}
+
+/** The first split workload that is a DaemonSet described without a choice of nodes. */
+function split(ctx: AnalyzerContext): Split | undefined {
+  return splits(ctx).find((s) => {
+    const spec = daemonSetSpec(ctx, s.daemonSet);
+    return spec !== undefined && !choosesNodes(spec);
+  });
 }
 
 /**
@@ -91,25 +123,27 @@ function nodeLabels(ctx: AnalyzerContext, node: string): Record<string, string> 
 export const daemonSetNodeSubsetAnalyzer: Analyzer = {
   name: 'daemonset-node-subset',
   reads(ctx): Read[] {
-    const loose = split(ctx, false);
-    if (!loose) return [];
-    const described = outputs(
-      ctx.seen,
-      'describe_resource',
-      (o) =>
-        o.args['kind'] === 'DaemonSet' &&
-        o.args['name'] === loose.daemonSet &&
-        o.args['namespace'] === ctx.ns,
-    ).length;
-    if (!described)
-      return [
-        { tool: 'describe_resource', args: { kind: 'DaemonSet', name: loose.daemonSet, namespace: ctx.ns } },
-      ];
+    // Each split workload's DaemonSet, until one is found (another kind answers "not found").
+    const undescribed = splits(ctx).find((x) => daemonSetSpec(ctx, x.daemonSet) === undefined);
     const s = split(ctx);
-    if (!s) return [];
-    return [s.running[0]!.node, s.crashing[0]!.node]
+    if (!s)
+      return undescribed
+        ? [
+            {
+              tool: 'describe_resource',
+              args: { kind: 'DaemonSet', name: undescribed.daemonSet, namespace: ctx.ns },
+            },
+          ]
+        : [];
+    const reads: Read[] = [s.running[0]!.node, s.crashing[0]!.node]
       .filter((n) => !outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === n).length)
       .map((name) => ({ tool: 'describe_node', args: { name } }));
+    if (!outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === s.crashing[0]!.pod).length)
+      reads.push({
+        tool: 'get_pod_logs',
+        args: { namespace: ctx.ns, name: s.crashing[0]!.pod, previous: true },
+      });
+    return reads;
   },
   finds(ctx): Finding[] {
     const s = split(ctx);
@@ -140,22 +174,45 @@ export const daemonSetNodeSubsetAnalyzer: Analyzer = {
       (name) => devices.every((d) => d.has(name)) && lacking.every((d) => !d.has(name)),
     );
     if (!device) return [];
-    const selector = shared.map(([k, v]) => `${k}=${v}`);
+    // The crash must be about the device: the log of a crashing pod names a device path (/dev, /sys), a
+    // device or driver, or the device's own words (`gpu`, `i915`), not a port taken or a setting.
+    const deviceWords = device
+      .toLowerCase()
+      .split(/[./-]/)
+      .filter((w) => w.length >= 3 && !/^(?:com|io|org|net)$/.test(w));
     const log = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === s.crashing[0]!.pod).pop();
     const line = log
-      ? errorLines(log.content.slice(-100_000))
-          .filter((l) => l.length <= 4000)
-          .pop()
+      ? boundedLogLines(log.content.slice(-100_000)).find((l) => {
+          if (l.length > 4000 || !/fail|error|cannot|can't|no such|not found|unable/i.test(l)) return false;
+          const low = l.toLowerCase();
+          return (
+            /\/dev\/|\/sys\/|\bdevices?\b|\bdrivers?\b/.test(low) || deviceWords.some((w) => low.includes(w))
+          );
+        })
       : undefined;
+    if (!line) return [];
+    // The labels that say what the nodes offer first: the device's words, then a pool; a CPU model's or a
+    // kernel's label (node-feature-discovery's) last.
+    const rank = ([k, v]: [string, string]) => {
+      const text = `${k}=${v}`.toLowerCase();
+      if (deviceWords.some((w) => text.includes(w))) return 0;
+      if (/pool|group|role|accelerator|gpu|fpga|nic/.test(text)) return 1;
+      return /^feature\.node\.kubernetes\.io\/(?:cpu|kernel|system|pci|memory|storage|usb)/.test(k) ? 3 : 2;
+    };
+    const selector = [...shared]
+      .sort((x, y) => rank(x) - rank(y))
+      .filter((x) => rank(x) < 3)
+      .map(([k, v]) => `${k}=${v}`);
+    if (selector.length === 0) return [];
     const crashNodes = [...new Set(s.crashing.map((c) => c.node))];
     const runNodes = [...new Set(s.running.map((c) => c.node))];
     return [
       {
         weight: 92 + bonus(s.daemonSet, ctx.hints),
         object: `daemonset ${s.daemonSet}`,
-        cause: `daemonset ${s.daemonSet} has no nodeSelector (nor node affinity), so it runs a pod on every node; its pods crash on ${crashNodes.join(', ')}${line ? ` ("${clip(line.trim(), 160)}")` : ''} and run on ${runNodes.join(', ')}, the nodes labelled ${selector.join(', ')} that offer ${device}, which the others do not: the program needs that device, and the pods on the other nodes crash for the lack of it. The image is not at fault (it runs where it should)`,
+        cause: `daemonset ${s.daemonSet} has no nodeSelector (nor node affinity), so it runs a pod on every node; its pods crash on ${crashNodes.join(', ')} ("${clip(line.trim(), 160)}") and run on ${runNodes.join(', ')}, the nodes labelled ${selector.join(', ')} that offer ${device}, which the others do not: the program needs that device, and the pods on the other nodes crash for the lack of it. The image is not at fault (it runs where it should)`,
         evidence: [
-          `list_pods ${ctx.ns}: ${s.crashing.map((c) => `${c.pod} CrashLoopBackOff on ${c.node}`).join(', ')}; ${s.running.map((c) => `${c.pod} Running on ${c.node}`).join(', ')}`,
+          `list_pods ${ctx.ns}: ${s.crashing.map((c) => `${c.pod} ${c.status} on ${c.node}`).join(', ')}; ${s.running.map((c) => `${c.pod} Running on ${c.node}`).join(', ')}`,
           `describe_resource DaemonSet ${s.daemonSet}: no template.spec.nodeSelector, no affinity`,
           `describe_node ${runNodes[0]}: ${selector.join(', ')}; capacity ${device}`,
         ],

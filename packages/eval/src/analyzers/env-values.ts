@@ -1,8 +1,12 @@
 import type { SeenObservation } from '../observations.js';
 import { containerSections, outputs, ownerDeployment } from './types.js';
 
-/** The literal variables of a container's `Environment:` block in describe_pod (references left out). */
-export function envOf(body: string): { name: string; value: string }[] {
+/**
+ * The literal variables of a container's `Environment:` block in describe_pod; with `references`, also
+ * those set from a ConfigMap's or Secret's key or a field, their value the reference as kubectl prints it
+ * (`<set to the key 'x' of config map 'y'>`).
+ */
+export function envOf(body: string, references = false): { name: string; value: string }[] {
   const lines = body.split('\n');
   const at = lines.findIndex((l) => /^\s*Environment:\s*$/.test(l));
   if (at < 0) return [];
@@ -11,7 +15,7 @@ export function envOf(body: string): { name: string; value: string }[] {
   for (const l of lines.slice(at + 1, at + 201)) {
     if ((l.match(/^\s*/)?.[0].length ?? 0) < indent || !l.trim()) break;
     const m = /^\s*([A-Za-z_][A-Za-z0-9_.-]{0,127}):\s{1,20}(.{0,4096})$/.exec(l);
-    if (m && !m[2]!.startsWith('<set to')) out.push({ name: m[1]!, value: m[2]!.trim() });
+    if (m && (references || !m[2]!.startsWith('<set to'))) out.push({ name: m[1]!, value: m[2]!.trim() });
   }
   return out;
 }

@@ -114,8 +114,20 @@ describe('daemonset-node-subset: a DaemonSet without a nodeSelector crashes on t
     expect(daemonSetNodeSubsetAnalyzer.reads(ctx(NS, [listed, ds()]))).toEqual([
       { tool: 'describe_node', args: { name: 'gpu-a1' } },
       { tool: 'describe_node', args: { name: 'gen-b1' } },
+      { tool: 'get_pod_logs', args: { namespace: NS, name: 'gpu-plugin-4hm8c', previous: true } },
     ]);
-    const [f] = daemonSetNodeSubsetAnalyzer.finds(ctx(NS, [listed, ds(), gpu, gen]));
+    const deviceLog = log(
+      NS,
+      'gpu-plugin-4hm8c',
+      ['Device scan failed: open /sys/class/drm: no such file or directory'],
+      {
+        previous: true,
+      },
+    );
+    expect(daemonSetNodeSubsetAnalyzer.reads(ctx(NS, [listed, ds(), gpu, gen]))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: NS, name: 'gpu-plugin-4hm8c', previous: true } },
+    ]);
+    const [f] = daemonSetNodeSubsetAnalyzer.finds(ctx(NS, [listed, ds(), gpu, gen, deviceLog]));
     expect(f?.object).toBe('daemonset gpu-plugin');
     expect(f?.cause).toContain('node-pool=gpu that offer gpu.intel.com/i915');
   });

@@ -1054,16 +1054,17 @@ const GLOSSES: readonly Gloss[] = [
   // (flytepropeller: "Code: MismatchingTypes … Variable [o0] (type [blob:{}]) doesn't match expected type
   // [simple:STRING]"); "[User]" marks the workflow's own error.
   {
-    all: ['mismatchingtypes', "doesn't match expected type"],
+    // The second phrase first: a quote is cut around it, so it keeps the two types the message names.
+    all: ["doesn't match expected type", 'mismatchingtypes'],
     means:
-      "the workflow wires one node's output into another node's input of a different type (here the types in the message: a file or blob output where a string is expected), so Flyte refuses to compile the workflow and every run of it fails; the release that changed the workflow's code is at fault, not the storage or the propeller: pass the value the input expects (or change the input's type)",
+      "the workflow wires one node's output into another node's input of a different type (the message names both: the variable's type, then the type the input expects), so Flyte refuses to compile the workflow and every run of it fails; the release that changed the workflow's code is at fault, not the storage or the propeller: pass the value the input expects (or change the input's type)",
   },
   // BookKeeper's ledger index file whose header has no signature (IndexPersistenceMgr/FileInfo: "Missing
   // ledger signature while reading header for …idx"): the file was cut short or zeroed.
   {
     all: ['missing ledger signature while reading header'],
     means:
-      "the bookie's ledger index file named in the message has no valid header: it was truncated or corrupted on disk, typically by an unclean shutdown (a power cut or a node that died mid-write), so the bookie stops while replaying its journal; the file, not the image or the cluster, is at fault: restore or remove that index file (and let the ledger re-replicate from the other bookies), or rebuild the bookie's index",
+      "the bookie's ledger index file named in the message has no valid header: it was truncated or corrupted on disk, typically by an unclean shutdown (a power cut or a node that died mid-write), so the bookie cannot open that ledger (at start, while it replays its journal, it stops); the file, not the image or the cluster, is at fault: restore or remove that index file (and let the ledger re-replicate from the other bookies), or rebuild the bookie's index",
   },
   // Katib's trial controller (pkg/controller.v1beta1/trial … "Unable to find parameter: %v in parameter
   // assignment map"): a trialParameters reference names no parameter the experiment defines.
