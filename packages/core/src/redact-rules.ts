@@ -313,6 +313,8 @@ export const SECRET_NAME_SUFFIXES_KEPT: readonly string[] = [
   'tokens',
   'secrets',
   'ref',
+  // A Secret's or ConfigMap's key a variable reads, as kubectl flattens it (`…secretKeyRef.key: smtp-uri`).
+  'ref.key',
   'path',
   'file',
   'dir',

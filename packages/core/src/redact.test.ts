@@ -117,6 +117,14 @@ describe('redactSecrets', () => {
     expect(redactSecrets('token := dial tcp 10.0.0.1:443')).toContain('<redacted>');
   });
 
+  it("keeps the key a variable reads from a Secret, as kubectl flattens the reference", () => {
+    const line = '  template.spec.containers[0].env[2].valueFrom.secretKeyRef.key: smtp-uri';
+    expect(redactSecrets(line)).toBe(line);
+    expect(redactSecrets('secretKeyRef.key=smtp-uri')).toBe('secretKeyRef.key=smtp-uri');
+    // The value of a Secret's key is still masked.
+    expect(redactSecrets('secret.key: 4f9c2e1a7b3d5f60')).toContain('<redacted>');
+  });
+
   it('keeps the status word of a refused request (401, the registry API, gRPC) with its message', () => {
     for (const line of [
       'error storing payload for oci: POST https://registry.example/v2/a/b/blobs/uploads/: UNAUTHORIZED: authentication required',

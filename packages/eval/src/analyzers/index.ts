@@ -59,6 +59,7 @@ import { dnsFiveSecondAnalyzer } from './dns-five-second.js';
 import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
 import { dotnetHeapHardLimitAnalyzer } from './dotnet-heap-hard-limit.js';
 import { droppedSidecarAnalyzer } from './dropped-sidecar.js';
+import { droppedVariableAnalyzer } from './dropped-variable.js';
 import { duplicateMigrationAnalyzer } from './duplicate-migration.js';
 import { duplicateSchedulerAnalyzer } from './duplicate-scheduler.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
@@ -553,6 +554,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   versionedNameAnalyzer,
   exclusiveSettingsAnalyzer,
   daemonSetNodeSubsetAnalyzer,
+  droppedVariableAnalyzer,
   smtpWrongProtocolAnalyzer,
   uwsgiBufferSizeAnalyzer,
   memoryCapSettingAnalyzer,

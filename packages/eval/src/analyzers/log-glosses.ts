@@ -1066,6 +1066,13 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the bookie's ledger index file named in the message has no valid header: it was truncated or corrupted on disk, typically by an unclean shutdown (a power cut or a node that died mid-write), so the bookie cannot open that ledger (at start, while it replays its journal, it stops); the file, not the image or the cluster, is at fault: restore or remove that index file (and let the ledger re-replicate from the other bookies), or rebuild the bookie's index",
   },
+  // GitHub's REST API answer to an app installation token request for permissions the installation lacks
+  // ("The permissions requested are not granted to this installation.", 422).
+  {
+    all: ['permissions requested are not granted to this installation'],
+    means:
+      "GitHub refused the GitHub App's installation token: the token asks for permissions the app's installation has not been granted (the app's permissions were raised and an organization owner has not approved them, or the request names more than the app has), so nothing that needs that token works; an organization owner must grant the requested permissions to the installation (or the request must ask for fewer); the credentials and the secret store are not at fault",
+  },
   // Katib's trial controller (pkg/controller.v1beta1/trial … "Unable to find parameter: %v in parameter
   // assignment map"): a trialParameters reference names no parameter the experiment defines.
   {

@@ -6,6 +6,7 @@ import {
   type AnalyzerContext,
   allPodsReady,
   clip,
+  clipEnds,
   type Finding,
   namespaceNames,
   outputs,
@@ -107,6 +108,29 @@ function runningPods(ctx: AnalyzerContext, ns: string): string[] | undefined {
   return out.slice(0, 3);
 }
 
+/**
+ * A namespace the task names whole, as one hyphenated token (`the vault-config-operator lost its login`),
+ * other than the one read: the person points at it, whether or not the namespace read is healthy.
+ */
+function namedWhole(ctx: AnalyzerContext): string | undefined {
+  const text = ctx.task.slice(0, 4000).toLowerCase();
+  return namespaceNames(ctx.seen).find(
+    (n) =>
+      n !== ctx.ns &&
+      n.includes('-') &&
+      new RegExp(`(?<![\\w.-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).test(text),
+  );
+}
+
+/** The product namespace to read: one the task names whole, else (the namespace read healthy) a derived one. */
+function target(ctx: AnalyzerContext): { ns: string; whole: boolean } | undefined {
+  const whole = namedWhole(ctx);
+  if (whole) return { ns: whole, whole: true };
+  if (allPodsReady(ctx.seen, ctx.ns) !== true) return undefined;
+  const ns = productNamespace(ctx);
+  return ns ? { ns, whole: false } : undefined;
+}
+
 /** Whether a log line is about an object of namespace `ns`: a `ns/name` key, or the namespace as a field. */
 function aboutNamespace(line: string, ns: string): boolean {
   const esc = ns.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -120,20 +144,21 @@ function aboutNamespace(line: string, ns: string): boolean {
  * its controller writes, `chains.tekton.dev/signed=failed`, the product by name, or a custom resource of
  * its API group described here, `kubeflow.org`), and that product's
  * controller runs in a namespace of its own: its log there says what fails for this namespace's objects
- * (`error storing payload for oci: … UNAUTHORIZED`). Read only when the named namespace's pods are all
- * ready; found only from error lines that name an object of the named namespace.
+ * (`error storing payload for oci: … UNAUTHORIZED`). Read when the named namespace's pods are all ready, or
+ * when the task names the product's namespace whole (`the vault-config-operator lost its login`); found only
+ * from error lines that name an object of the named namespace.
  */
 export const productNamespaceAnalyzer: Analyzer = {
   name: 'product-namespace',
   reads(ctx): Read[] {
-    if (allPodsReady(ctx.seen, ctx.ns) !== true) return [];
     // Only a key prefix is signal enough to list the namespaces; a product named in words is looked for
     // among namespaces another read listed.
     if (namespaceNames(ctx.seen).length === 0)
-      return candidates(ctx.task, false, describedGroups(ctx)).size > 0
+      return allPodsReady(ctx.seen, ctx.ns) === true &&
+        candidates(ctx.task, false, describedGroups(ctx)).size > 0
         ? [{ tool: 'list_resources', args: { kind: 'Namespace' } }]
         : [];
-    const ns = productNamespace(ctx);
+    const ns = target(ctx)?.ns;
     if (!ns) return [];
     const pods = runningPods(ctx, ns);
     if (!pods) return [{ tool: 'list_pods', args: { namespace: ns } }];
@@ -147,9 +172,9 @@ export const productNamespaceAnalyzer: Analyzer = {
       .map((name) => ({ tool: 'get_pod_logs', args: { namespace: ns, name } }));
   },
   finds(ctx): Finding[] {
-    if (allPodsReady(ctx.seen, ctx.ns) !== true) return [];
-    const ns = productNamespace(ctx);
-    if (!ns) return [];
+    const t = target(ctx);
+    if (!t) return [];
+    const ns = t.ns;
     for (const o of outputs(
       ctx.seen,
       'get_pod_logs',
@@ -165,11 +190,13 @@ export const productNamespaceAnalyzer: Analyzer = {
       const workload = ownerName(pod);
       return [
         {
-          weight: 80,
+          // Where the namespace read fails too, its pods' failures follow from this one (the object the
+          // controller cannot serve them): as strong as a named workload's own finding.
+          weight: t.whole && allPodsReady(ctx.seen, ctx.ns) !== true ? 90 : 80,
           object: `deployment ${workload} (namespace ${ns})`,
-          cause: `${workload} in namespace ${ns}, the controller of what the task names, fails on objects of ${ctx.ns} (${bad.length} error line(s)): "${clip(line, 260)}"${means ? ` — ${means}` : ''}. The workloads of ${ctx.ns} itself are healthy; the failure is in what ${workload} does for them`,
+          cause: `${workload} in namespace ${ns}, the controller of what the task names, fails on objects of ${ctx.ns} (${bad.length} error line(s)): "${clipEnds(line, 320)}"${means ? ` — ${means}` : ''}. ${allPodsReady(ctx.seen, ctx.ns) === true ? `The workloads of ${ctx.ns} itself are healthy; the failure is in what ${workload} does for them` : `What fails in ${ctx.ns} follows from that: ${workload} does not provide what its pods need`}`,
           evidence: [
-            `get_pod_logs ${pod} (namespace ${ns}): "${clip(line, 200)}"`,
+            `get_pod_logs ${pod} (namespace ${ns}): "${clipEnds(line, 240)}"`,
             ...(bad.length > 1 && bad[bad.length - 1] !== line
               ? [`get_pod_logs ${pod} (namespace ${ns}): "${clip(bad[bad.length - 1]!, 160)}"`]
               : []),

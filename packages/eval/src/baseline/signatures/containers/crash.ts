@@ -184,7 +184,14 @@ export const crash: ContainerSignature = {
           envRuntime?.name ??
           [...envLine.matchAll(/\b([A-Z][A-Z0-9_]{2,})\b/g)]
             .map((m) => m[1]!)
-            .find((w) => !/^(ERROR|WARN|WARNING|INFO|DEBUG|FATAL|CRITICAL|PANIC|TRACE|ERR)$/.test(w)) ??
+            .filter((w) => !/^(ERROR|WARN|WARNING|INFO|DEBUG|FATAL|CRITICAL|PANIC|TRACE|ERR)$/.test(w))
+            // A variable's name has an underscore or stands quoted (`"SECRETS_SYSTEM"`); a bare acronym
+            // of the prose (SQL, API) comes last.
+            .sort(
+              (a, b) =>
+                Number(!(a.includes('_') || envLine.includes(`"${a}"`))) -
+                Number(!(b.includes('_') || envLine.includes(`"${b}"`))),
+            )[0] ??
           envNamesAfter(logText, envLine).join(', ');
         cause = `the ${kind} ${c.name} crashes on start (exit code ${exit}): a required environment variable${v ? ` ${v}` : ''} is missing`;
         weight = 84;
