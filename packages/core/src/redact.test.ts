@@ -117,7 +117,7 @@ describe('redactSecrets', () => {
     expect(redactSecrets('token := dial tcp 10.0.0.1:443')).toContain('<redacted>');
   });
 
-  it("keeps the key a variable reads from a Secret, as kubectl flattens the reference", () => {
+  it('keeps the key a variable reads from a Secret, as kubectl flattens the reference', () => {
     const line = '  template.spec.containers[0].env[2].valueFrom.secretKeyRef.key: smtp-uri';
     expect(redactSecrets(line)).toBe(line);
     expect(redactSecrets('secretKeyRef.key=smtp-uri')).toBe('secretKeyRef.key=smtp-uri');

@@ -24,7 +24,7 @@ const TOGETHER: readonly RegExp[] = [
     String.raw`${NAME} and ${NAME} (?:can ?not|can't|must not|may not|cannot) (?:both )?be (?:specified|set|used|given|configured|enabled)(?: together| at the same time| both)?\b`,
     'i',
   ),
-  new RegExp(String.raw`${NAME} and ${NAME} are mutually exclusive`, 'i'),
+  new RegExp(`${NAME} and ${NAME} are mutually exclusive`, 'i'),
   new RegExp(
     String.raw`\b(?:can ?not|can't|cannot) (?:specify|set|use|give|enable) both ${NAME} and ${NAME}(?![\w.-])`,
     'i',
