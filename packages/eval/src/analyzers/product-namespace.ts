@@ -117,7 +117,11 @@ function namedWhole(ctx: AnalyzerContext): string | undefined {
   return namespaceNames(ctx.seen).find(
     (n) =>
       n !== ctx.ns &&
-      n.includes('-') &&
+      // A product's own namespace by its name's last word (`vault-config-operator`, `kyverno-system`); an
+      // everyday hyphenated word (`third-party`) is no place the person points at.
+      /-(?:operator|system|controller|controllers|manager|webhook|injector|provisioner|agent|server)$/.test(
+        n,
+      ) &&
       new RegExp(`(?<![\\w.-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).test(text),
   );
 }
@@ -129,6 +133,30 @@ function target(ctx: AnalyzerContext): { ns: string; whole: boolean } | undefine
   if (allPodsReady(ctx.seen, ctx.ns) !== true) return undefined;
   const ns = productNamespace(ctx);
   return ns ? { ns, whole: false } : undefined;
+}
+
+/** The `ns/name` an error line names, the key of the object it is about. */
+function objectKey(line: string, ns: string): string | undefined {
+  const esc = ns.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\w-])${esc}/[a-z0-9][a-z0-9.-]{0,252}`).exec(line.slice(0, 4000))?.[0];
+}
+
+/** The last line of a log about each object of `ns` it names (one pass). */
+function lastLines(lines: readonly string[], ns: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const l of lines) {
+    if (l.length > 4000 || !l.includes(`${ns}/`)) continue;
+    const key = objectKey(l, ns);
+    if (key) out.set(key, l);
+  }
+  return out;
+}
+
+/** Whether the last line about the object a failure line names is a failure too (no later `reconciled`). */
+function stillFailing(line: string, last: ReadonlyMap<string, string>, ns: string): boolean {
+  const key = objectKey(line, ns);
+  const final = key ? last.get(key) : undefined;
+  return final === undefined || final === line || errorLines(final).length > 0;
 }
 
 /** Whether a log line is about an object of namespace `ns`: a `ns/name` key, or the namespace as a field. */
@@ -180,8 +208,18 @@ export const productNamespaceAnalyzer: Analyzer = {
       'get_pod_logs',
       (x) => x.args['namespace'] === ns && !x.args['previous'],
     )) {
-      const bad = errorLines(o.content.slice(-100_000)).filter(
-        (l) => l.length <= 4000 && aboutNamespace(l, ctx.ns),
+      const text = o.content.slice(-100_000);
+      const last = lastLines(text.split('\n'), ctx.ns);
+      const bad = errorLines(text).filter(
+        (l) =>
+          l.length <= 4000 &&
+          aboutNamespace(l, ctx.ns) &&
+          // This namespace's own pods down (no endpoints, not ready) is what fails here, not why.
+          !/\bno (?:endpoints|healthy|ready|available)\b|\bnot ready\b|\bunavailable\b|\bconnection refused\b/i.test(
+            l,
+          ) &&
+          // Still failing: the last line about the same object is a failure too (not a later reconcile).
+          stillFailing(l, last, ctx.ns),
       );
       if (bad.length === 0) continue;
       const pod = String(o.args['name']);

@@ -395,9 +395,10 @@ export function templateReads(
 
 /**
  * The latest rollout's changes to a recently rolled, failing Deployment, once both templates were
- * read: the Deployment, its revision and change cause, the two ReplicaSets and the changed fields.
+ * read: the Deployment, its revision and change cause, the two ReplicaSets and the changed fields of
+ * its app containers (undefined when none changed, unless `evenUnchanged`).
  */
-export function latestRolloutChanges(ctx: AnalyzerContext) {
+export function latestRolloutChanges(ctx: AnalyzerContext, evenUnchanged = false) {
   const deployment = candidate(ctx);
   if (!deployment) return undefined;
   const rev = latestRevision(ctx, deployment);
@@ -407,7 +408,8 @@ export function latestRolloutChanges(ctx: AnalyzerContext) {
   const after = sets && described(ctx, sets.current);
   if (!sets || !before || !after) return undefined;
   const list = templateChanges(before.content, after.content);
-  return list.length > 0 ? { deployment, rev, sets, list } : undefined;
+  // `evenUnchanged`: the rollout too when its app containers did not change (an init container may have).
+  return list.length > 0 || evenUnchanged ? { deployment, rev, sets, list } : undefined;
 }
 
 /**

@@ -180,18 +180,20 @@ export const crash: ContainerSignature = {
       let scaleFix: ReturnType<typeof setEnvFix> | undefined;
       if (envLine) {
         // The variable's name, not the line's log level.
+        const named = (w: string) =>
+          w.includes('_') || envLine.includes(`"${w}"`) || envLine.includes(`'${w}'`);
         const v =
           envRuntime?.name ??
+          // The word right after "variable" or "env" names it (`environment variable PORT is not set`).
+          /\b(?:variable|env(?:ironment)?(?: var)?)\s{1,3}["'`]?([A-Z][A-Z0-9_]{1,100})\b/.exec(
+            envLine,
+          )?.[1] ??
           [...envLine.matchAll(/\b([A-Z][A-Z0-9_]{2,})\b/g)]
             .map((m) => m[1]!)
             .filter((w) => !/^(ERROR|WARN|WARNING|INFO|DEBUG|FATAL|CRITICAL|PANIC|TRACE|ERR)$/.test(w))
-            // A variable's name has an underscore or stands quoted (`"SECRETS_SYSTEM"`); a bare acronym
-            // of the prose (SQL, API) comes last.
-            .sort(
-              (a, b) =>
-                Number(!(a.includes('_') || envLine.includes(`"${a}"`))) -
-                Number(!(b.includes('_') || envLine.includes(`"${b}"`))),
-            )[0] ??
+            // A variable's name has an underscore or stands quoted (`"SECRETS_SYSTEM"`, `'DSN'`); a bare
+            // acronym of the prose (SQL, API) comes last.
+            .sort((a, b) => Number(!named(a)) - Number(!named(b)))[0] ??
           envNamesAfter(logText, envLine).join(', ');
         cause = `the ${kind} ${c.name} crashes on start (exit code ${exit}): a required environment variable${v ? ` ${v}` : ''} is missing`;
         weight = 84;
