@@ -6,6 +6,7 @@ import {
   clip,
   containerSections,
   type Finding,
+  loggedLines,
   outputs,
   type Read,
 } from './types.js';
@@ -25,16 +26,11 @@ interface Lookup {
 
 /** The first failed lookup by name in the namespace's logs. */
 function lookup({ ns, seen }: AnalyzerContext): Lookup | undefined {
-  for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
-    for (const line of boundedLogLines(o.content)) {
-      if (line.length > 4000) continue;
-      const m = NOT_FOUND.exec(line);
-      const name = m?.[1] ?? m?.[2];
-      if (name)
-        return { pod: String(o.args['name'] ?? ''), line: line.trim(), name: name.replace(/[.]+$/, '') };
-    }
-  }
-  return undefined;
+  const hit = loggedLines(seen, ns, (l) => l.length <= 4000 && NOT_FOUND.test(l))[0];
+  if (!hit) return undefined;
+  const m = NOT_FOUND.exec(hit.line)!;
+  const name = (m[1] ?? m[2])!.replace(/[.]+$/, '');
+  return { pod: String(hit.log.args['name'] ?? ''), line: hit.line.trim(), name };
 }
 
 /**

@@ -1,9 +1,9 @@
 import {
   type Analyzer,
   type AnalyzerContext,
-  boundedLogLines,
   clip,
   type Finding,
+  loggedLines,
   outputs,
   type Read,
 } from './types.js';
@@ -32,21 +32,15 @@ interface Required {
 
 /** The first refusal of a workflow for a required parameter in the namespace's logs. */
 function required({ ns, seen }: AnalyzerContext): Required | undefined {
-  for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
-    for (const line of boundedLogLines(o.content)) {
-      if (line.length > 4000) continue;
-      const m = REQUIRED.exec(line);
-      if (!m) continue;
-      const who = SUBMITTER.exec(line);
-      return {
-        pod: String(o.args['name'] ?? ''),
-        line: line.trim(),
-        parameter: m[1]!,
-        submitter: who?.[1] ?? who?.[2],
-      };
-    }
-  }
-  return undefined;
+  const hit = loggedLines(seen, ns, (l) => l.length <= 4000 && REQUIRED.test(l))[0];
+  if (!hit) return undefined;
+  const who = SUBMITTER.exec(hit.line);
+  return {
+    pod: String(hit.log.args['name'] ?? ''),
+    line: hit.line.trim(),
+    parameter: REQUIRED.exec(hit.line)![1]!,
+    submitter: who?.[1] ?? who?.[2],
+  };
 }
 
 /**
