@@ -1,11 +1,7 @@
 import { redactSecrets } from '@sre-harness/core';
+import { squashName as squash } from './env-values.js';
 import { type Change, described, latestRolloutChanges, VALUE_FROM } from './rollout-diff.js';
 import { type Analyzer, boundedLogLines, clip, type Finding, outputs } from './types.js';
-
-/** A name as a config key and a variable compare: lower case, letters and digits (`courier.smtp.connection_uri`). */
-function squash(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
 
 /**
  * Whether a setting's name in a log is the one a variable carries, as settings libraries map them: the same

@@ -20,6 +20,14 @@ export function envOf(body: string, references = false): { name: string; value: 
   return out;
 }
 
+/**
+ * A setting's or a variable's name as the two compare: lower case, letters and digits only
+ * (`courier.smtp.connection_uri` and `COURIER_SMTP_CONNECTION_URI` are both `couriersmtpconnectionuri`).
+ */
+export function squashName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
 /** One literal variable of the container a log came from, with the pod it runs in. */
 export interface LoggedEnv {
   readonly pod: string;

@@ -1,5 +1,5 @@
 import { parseTable } from '../k8s-text.js';
-import { envOf } from './env-values.js';
+import { envOf, squashName as squash } from './env-values.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -31,11 +31,6 @@ const TOGETHER: readonly RegExp[] = [
   ),
   new RegExp(String.raw`${NAME} is mutually exclusive with ${NAME}(?![\w.-])`, 'i'),
 ];
-
-/** What a name looks like compared with a variable's: lower case, letters and digits only. */
-function squash(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
 
 /** Which of an allow list and a deny list a variable is, by its name's words; undefined for neither. */
 function listKind(variable: string): 'allow' | 'deny' | undefined {

@@ -1,3 +1,4 @@
+import { escapeRe } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
 import { logGloss } from './log-glosses.js';
@@ -122,7 +123,7 @@ function namedWhole(ctx: AnalyzerContext): string | undefined {
       /-(?:operator|system|controller|controllers|manager|webhook|injector|provisioner|agent|server)$/.test(
         n,
       ) &&
-      new RegExp(`(?<![\\w.-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).test(text),
+      new RegExp(`(?<![\\w.-])${escapeRe(n)}(?![\\w-])`).test(text),
   );
 }
 
@@ -137,7 +138,7 @@ function target(ctx: AnalyzerContext): { ns: string; whole: boolean } | undefine
 
 /** The `ns/name` an error line names, the key of the object it is about. */
 function objectKey(line: string, ns: string): string | undefined {
-  const esc = ns.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const esc = escapeRe(ns);
   return new RegExp(`(?<![\\w-])${esc}/[a-z0-9][a-z0-9.-]{0,252}`).exec(line.slice(0, 4000))?.[0];
 }
 
@@ -161,7 +162,7 @@ function stillFailing(line: string, last: ReadonlyMap<string, string>, ns: strin
 
 /** Whether a log line is about an object of namespace `ns`: a `ns/name` key, or the namespace as a field. */
 function aboutNamespace(line: string, ns: string): boolean {
-  const esc = ns.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const esc = escapeRe(ns);
   return new RegExp(`["'\\s=:]${esc}/[a-z0-9]|namespace["']?\\s{0,2}[:=]\\s{0,2}["']?${esc}(?![\\w-])`).test(
     line,
   );
