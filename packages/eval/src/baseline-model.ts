@@ -1086,9 +1086,11 @@ export class BaselineSreModel implements Model {
     } else if (top.advice) {
       lines.push(`Recommended fix: ${top.advice}.`);
     }
+    // What the analyzers note of the state the diagnosis is of (before the change, when one was made).
+    const noted = before.length > 0 ? seen.slice(0, applied) : seen;
     return {
       type: 'final',
-      answer: [...lines, ...this.#notes(seen, ns, hs), ...answerTheQuestion(request.task, seen, ns)].join(
+      answer: [...lines, ...this.#notes(noted, ns, hs), ...answerTheQuestion(request.task, seen, ns)].join(
         '\n',
       ),
     };
@@ -1301,6 +1303,20 @@ function placedName(text: string): string | undefined {
 }
 
 /**
+ * A task that opens with one word placed in a namespace ("hydra in namespace oauth …", "the indexer in
+ * the search namespace …"). Bounded: a word of at most 31 characters and a namespace of at most 63.
+ */
+const PLACED_OPENING =
+  /^\s*(?:(?:the|our)\s+)?([a-z][a-z0-9]{2,30})\s+in\s+(?:the\s+)?(?:(?:namespace|ns)\s+[a-z0-9][a-z0-9-]{0,62}|[a-z0-9][a-z0-9-]{0,62}\s+namespace)\b/;
+
+/** Words that open a task without naming a workload ("everything in namespace x", "logins in the shop namespace"). */
+const GENERIC_SUBJECT = new Set(
+  'everything something anything nothing things stuff workloads apps applications services deployments jobs logins requests queries users calls builds tests uploads downloads writes reads'.split(
+    ' ',
+  ),
+);
+
+/**
  * "the <word> <component>": a workload's name written as two words, the second a word workloads are
  * named with. Bounded: two words of at most 30 letters.
  */
@@ -1342,6 +1358,17 @@ function searchTermIn(raw: string): string | undefined {
   // the question is about, before any other name they mention (a hunch about a dependency).
   const kinded = KINDED_NAME.exec(text)?.[1] ?? POSSESSIVE_NAME.exec(text)?.[1] ?? placedName(text);
   if (kinded && !STOP.has(kinded) && !NOT_A_NAME.test(kinded) && !/^\d/.test(kinded)) return kinded;
+  // The task opens with a one-word name placed in a namespace ("hydra in namespace oauth has been
+  // crash looping"): that is the subject, before a pasted name later in the text ("a client-credentials token").
+  const opening = PLACED_OPENING.exec(text)?.[1];
+  if (
+    opening &&
+    !STOP.has(opening) &&
+    !NOT_A_NAME.test(opening) &&
+    !DESCRIBING.has(opening) &&
+    !GENERIC_SUBJECT.has(opening)
+  )
+    return opening;
   // A number, a range or a date ("20-30 invoices", "2026-06-03") names nothing: a name has a letter.
   const named = words.filter(
     (w) => /-|\d/.test(w) && /[a-z]/.test(w) && !/^\d+(?:[a-z]{1,2})?$/.test(w) && !/^-|-$/.test(w),

@@ -195,7 +195,14 @@ export const crash: ContainerSignature = {
             // acronym of the prose (SQL, API) comes last.
             .sort((a, b) => Number(!named(a)) - Number(!named(b)))[0] ??
           envNamesAfter(logText, envLine).join(', ');
-        cause = `the ${kind} ${c.name} crashes on start (exit code ${exit}): a required environment variable${v ? ` ${v}` : ''} is missing`;
+        // The variable is in the container's environment and the program says it "is not set or changed":
+        // it is set, to a value other than the one the program's stored data was made with.
+        const setHere =
+          v && /^[A-Z][A-Z0-9_]{0,127}$/.test(v) && new RegExp(`^\\s{2,12}${v}:\\s`, 'm').test(c.body);
+        cause =
+          setHere && /\bchanged\b/i.test(envLine)
+            ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): the environment variable ${v} is set, but not to the value the program needs (its log says it "is not set or changed")`
+            : `the ${kind} ${c.name} crashes on start (exit code ${exit}): a required environment variable${v ? ` ${v}` : ''} is missing`;
         weight = 84;
         // envFrom with a prefix renames every key it loads: SMTP_HOST arrives as APP_SMTP_HOST.
         const prefixed = /<all keys from (ConfigMap|Secret) (\S{1,253}) with prefix '([^']{1,253})'>/.exec(
