@@ -142,7 +142,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'tekton-eventlistener-binding-name-needs-ref-after-triggers-upgrade',
   ],
   'scenarios-held-out-81': [
-    'hydra-system-secret-regenerated-by-chart-move',
     'pomerium-chart-ingress-enabled-beside-ingress-controller',
     'synapse-metrics-yaml-in-config-dir-replaces-listeners',
   ],

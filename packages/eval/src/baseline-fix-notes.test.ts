@@ -1,0 +1,32 @@
+// After an approved fix, what the answer notes is of the state the diagnosis was made on (before the
+// change): the rollout that broke the pods, not the rollback that mended them.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { baselineAnswer } from './__fixtures__/baseline-answer.js';
+
+const world = (dir: string, id: string) =>
+  readFileSync(fileURLToPath(new URL(`../../../${dir}/${id}.yaml`, import.meta.url)), 'utf8');
+
+describe('notes after an applied rollback', () => {
+  it('describe the bad rollout in its own direction, not the rollback', async () => {
+    const answer = await baselineAnswer(world('scenarios-held-out', 'bad-rollout-missing-module'));
+    expect(answer).toContain('Fix applied (approved)');
+    expect(answer).toContain('"registry.shop.io/checkout:24.2.7" -> "registry.shop.io/checkout:24.3.0"');
+    expect(answer).not.toContain('"registry.shop.io/checkout:24.3.0" -> "registry.shop.io/checkout:24.2.7"');
+  });
+
+  it("keep the rollout's change of a variable the program says is 'not set or changed'", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-81', 'hydra-system-secret-regenerated-by-chart-move'),
+    );
+    expect(answer).toContain('Fix applied (approved): roll hydra back');
+    expect(answer).toContain(
+      'the environment variable SECRETS_SYSTEM is set, but not to the value the program needs',
+    );
+    expect(answer).toContain(
+      '"valueFrom secret hydra-system-keys, entry system" -> "valueFrom secret hydra, entry secretsSystem"',
+    );
+    expect(answer).not.toContain('SECRETS_SYSTEM is missing');
+  });
+});
