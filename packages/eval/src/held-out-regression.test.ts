@@ -137,7 +137,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   ],
   'scenarios-held-out-80': [
     'cephfs-fsc-mount-option-busy-with-host-fscache-mount',
-    'livy-session-timeout-back-to-one-hour-after-chart-migration',
     'spark-operator-stalls-on-sparkapplication-with-string-arguments',
     'tekton-eventlistener-binding-name-needs-ref-after-triggers-upgrade',
   ],

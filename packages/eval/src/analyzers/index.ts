@@ -76,6 +76,7 @@ import { evictRefillLoopAnalyzer } from './evict-refill-loop.js';
 import { exclusiveSettingsAnalyzer } from './exclusive-settings.js';
 import { expectedLogLinesAnalyzer } from './expected-log-lines.js';
 import { expectedStatesAnalyzer } from './expected-states.js';
+import { expiredByProgramAnalyzer } from './expired-by-program.js';
 import { expiredSessionsAnalyzer } from './expired-sessions.js';
 import { extensionNameAnalyzer } from './extension-name.js';
 import { externalDnsAnalyzer } from './external-dns.js';
@@ -552,6 +553,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   workflowArgumentNameAnalyzer,
   offlineNodeAgentAnalyzer,
   versionedNameAnalyzer,
+  expiredByProgramAnalyzer,
   exclusiveSettingsAnalyzer,
   daemonSetNodeSubsetAnalyzer,
   droppedVariableAnalyzer,
