@@ -140,10 +140,7 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'spark-operator-stalls-on-sparkapplication-with-string-arguments',
     'tekton-eventlistener-binding-name-needs-ref-after-triggers-upgrade',
   ],
-  'scenarios-held-out-81': [
-    'pomerium-chart-ingress-enabled-beside-ingress-controller',
-    'synapse-metrics-yaml-in-config-dir-replaces-listeners',
-  ],
+  'scenarios-held-out-81': ['pomerium-chart-ingress-enabled-beside-ingress-controller'],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named

@@ -20,6 +20,7 @@ import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { clusterDomainAnalyzer } from './cluster-domain.js';
 import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
 import { configBackupDiffAnalyzer } from './config-backup-diff.js';
+import { configDirOverrideAnalyzer } from './config-dir-override.js';
 import { configMountsAnalyzer } from './config-mounts.js';
 import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
 import { configShapeAnalyzer } from './config-shape.js';
@@ -554,6 +555,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   offlineNodeAgentAnalyzer,
   versionedNameAnalyzer,
   expiredByProgramAnalyzer,
+  configDirOverrideAnalyzer,
   exclusiveSettingsAnalyzer,
   daemonSetNodeSubsetAnalyzer,
   droppedVariableAnalyzer,
