@@ -12,6 +12,7 @@ import {
   boundedLogLines,
   clip,
   clipAround,
+  clipEnds,
   containerSections,
   lineStamp,
   outputs,
@@ -756,6 +757,30 @@ export function alarmCleared(text: string, line: string): boolean {
 }
 
 /**
+ * Whether the operation a failure line names (`"msg":"Update failed"`, `backup failed:`, the word before
+ * "failed") ran again later in the same log and succeeded (`Update succeeded`, `backup completed`), with
+ * no failure of it after that success: the failure is history, the operation works now. Lines are
+ * compared as written; only the first 5,000 lines after it are read, each of at most 4,000 characters.
+ */
+export function outcomeSuperseded(text: string, line: string): boolean {
+  const op = /\b([A-Za-z]{3,30}) failed\b/.exec(line.slice(0, 4000))?.[1]?.toLowerCase();
+  if (!op || /^(?:has|have|had|was|were|is|are|been|request|call|check|probe|it|that|which)$/.test(op))
+    return false;
+  const lines = text.split('\n');
+  const at = lines.indexOf(line);
+  if (at < 0) return false;
+  const ok = new RegExp(`\\b${op} (?:succeeded|completed|complete|successful|finished|done)\\b`, 'i');
+  const bad = new RegExp(`\\b${op} failed\\b`, 'i');
+  let fixed = false;
+  for (const l of lines.slice(at + 1, at + 5001)) {
+    if (l.length > 4000) continue;
+    if (ok.test(l)) fixed = true;
+    else if (bad.test(l)) fixed = false;
+  }
+  return fixed;
+}
+
+/**
  * A pod that runs and is Ready but whose program logs failures: not healthy, whatever its status
  * says. Weighed below every specific family, so a named cause (RBAC, a NetworkPolicy) wins.
  */
@@ -1027,6 +1052,10 @@ export const appErrorsAnalyzer: Analyzer = {
         return [];
       // An alarm the program raised and later cleared itself (a broker's disk or memory alarm): over.
       if (known && alarmCleared(o.content, known.line)) return [];
+      // Every failure is a run of an operation that a later run of it got through ("Update failed", then
+      // "Update succeeded"): history, not a fault now.
+      if (!known && bad.length > 0 && bad.length <= 5 && bad.every((l) => outcomeSuperseded(o.content, l)))
+        return [];
       if (known && !bad.includes(known.line)) bad = [...bad, known.line];
       const total = o.content.split('\n').filter((l) => l.trim()).length;
       // A line that says what failed beats an access-log line that only counts the failure (a 500).
@@ -1037,8 +1066,13 @@ export const appErrorsAnalyzer: Analyzer = {
         bad.filter((l) => ERROR_MARKS.some((m) => l.includes(m)) || TRACE_FAILED.test(l)).pop() ??
         bad[bad.length - 1]!;
       // A well-known line is quoted around the words that make it known (a field name past the cut).
+      // A structured line whose error field comes after the cut (`…,"error":"…"}`) keeps its end too.
       const quote = (l: string, n: number) =>
-        known?.words && l === known.line ? clipAround(l, known.words, n) : clip(l, n);
+        known?.words && l === known.line
+          ? clipAround(l, known.words, n)
+          : l.length > n && /"(?:err|error)"\s{0,2}:|\berr(?:or)?=/.test(l.slice(Math.max(0, n - 40), 4000))
+            ? clipEnds(l, n)
+            : clip(l, n);
       return [
         {
           weight: (known && !known.symptom ? 76 : warned ? 58 : 64) + bonus(pod, hints),

@@ -228,6 +228,7 @@ import { quotaBelowEvictionAnalyzer } from './quota-below-eviction.js';
 import { quotedErrorLogsAnalyzer } from './quoted-error-logs.js';
 import { quotedMessageLoggedAnalyzer } from './quoted-message-logged.js';
 import { raftRolesAnalyzer } from './raft-roles.js';
+import { ranksOverCpuAnalyzer } from './ranks-over-cpu.js';
 import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
 import { rbacAnalyzer } from './rbac.js';
 import { readAfterWriteAnalyzer } from './read-after-write.js';
@@ -556,6 +557,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   versionedNameAnalyzer,
   expiredByProgramAnalyzer,
   configDirOverrideAnalyzer,
+  ranksOverCpuAnalyzer,
   exclusiveSettingsAnalyzer,
   daemonSetNodeSubsetAnalyzer,
   droppedVariableAnalyzer,

@@ -1073,6 +1073,20 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "GitHub refused the GitHub App's installation token: the token asks for permissions the app's installation has not been granted (the app's permissions were raised and an organization owner has not approved them, or the request names more than the app has), so nothing that needs that token works; an organization owner must grant the requested permissions to the installation (or the request must ask for fewer); the credentials and the secret store are not at fault",
   },
+  // Go's x/crypto/ssh ParsePrivateKey when the data holds no PEM block ("ssh: no key found"), as git
+  // clients built on it (go-git, kpack, Flux, Argo CD) report a Secret's SSH key they cannot use.
+  {
+    all: ['ssh: no key found'],
+    means:
+      'the SSH key the program was given is not a private key it can parse: Go\'s SSH library says "no key found" when the data holds no PEM private-key block, typically because the public key (the .pub file) was stored where the private key goes, or the value is empty or wrapped in an extra base64 layer; put the private key itself in the Secret (its ssh-privatekey entry), and the public key on the git server as a deploy key',
+  },
+  // go-git's answer when a git server refuses HTTPS credentials for a repository (transport.ErrAuthenticationRequired).
+  {
+    all: ['authentication required', 'repository'],
+    none: ['ssh:'],
+    means:
+      'the git server refused the HTTPS credentials sent for the repository (go-git\'s "authentication required"): the Secret\'s username and password were not accepted; hosts such as GitHub refuse an account password over HTTPS, and always for an account with two-factor authentication (MFA), so the Secret needs a personal access token (or the repository an SSH deploy key) instead of the password',
+  },
   // Katib's trial controller (pkg/controller.v1beta1/trial … "Unable to find parameter: %v in parameter
   // assignment map"): a trialParameters reference names no parameter the experiment defines.
   {

@@ -42,6 +42,8 @@ function candidates(task: string, words = true, groups: readonly string[] = []):
     for (const l of labels) if (l.length >= 4) out.add(l);
   }
   if (!words) return out;
+  // A product named in one word ("onboarded to kpack"), as its namespace often is.
+  for (const m of text.matchAll(WORDS)) if (m[0].length >= 4) out.add(m[0].toLowerCase());
   const named = [...text.matchAll(WORDS)].map((m) => ({
     w: m[0].toLowerCase(),
     at: m.index!,
@@ -160,6 +162,11 @@ function stillFailing(line: string, last: ReadonlyMap<string, string>, ns: strin
   return final === undefined || final === line || errorLines(final).length > 0;
 }
 
+/** A failure line's own error text (a JSON `"error"` field's value), else the whole line. */
+function errorText(line: string): string {
+  return /"error"\s{0,2}:\s{0,2}"([^"]{1,1000})"/.exec(line.slice(0, 4000))?.[1] ?? line;
+}
+
 /** Whether a log line is about an object of namespace `ns`: a `ns/name` key, or the namespace as a field. */
 function aboutNamespace(line: string, ns: string): boolean {
   const esc = escapeRe(ns);
@@ -227,13 +234,21 @@ export const productNamespaceAnalyzer: Analyzer = {
       const line = bad.find((l) => logGloss(l)) ?? bad[0]!;
       const means = logGloss(line);
       const workload = ownerName(pod);
+      // Other objects of the namespace failing otherwise: the last failure about each (at most two more).
+      const lineKey = objectKey(line, ctx.ns);
+      const others = new Map<string, string>();
+      for (const l of bad) {
+        const k = objectKey(l, ctx.ns);
+        if (k && k !== lineKey) others.set(k, l);
+      }
+      const also = [...others.values()].filter((l) => !l.includes(errorText(line))).slice(0, 2);
       return [
         {
           // Where the namespace read fails too, its pods' failures follow from this one (the object the
           // controller cannot serve them): as strong as a named workload's own finding.
           weight: t.whole && allPodsReady(ctx.seen, ctx.ns) !== true ? 90 : 80,
           object: `deployment ${workload} (namespace ${ns})`,
-          cause: `${workload} in namespace ${ns}, the controller of what the task names, fails on objects of ${ctx.ns} (${bad.length} error line(s)): "${clipEnds(line, 320)}"${means ? ` — ${means}` : ''}. ${allPodsReady(ctx.seen, ctx.ns) === true ? `The workloads of ${ctx.ns} itself are healthy; the failure is in what ${workload} does for them` : `What fails in ${ctx.ns} follows from that: ${workload} does not provide what its pods need`}`,
+          cause: `${workload} in namespace ${ns}, the controller of what the task names, fails on objects of ${ctx.ns} (${bad.length} error line(s)): "${clipEnds(line, 320)}"${means ? ` — ${means}` : ''}${also.map((l) => `; and for another object: "${clipEnds(l, 320)}"${logGloss(l) ? ` — ${logGloss(l)}` : ''}`).join('')}. ${allPodsReady(ctx.seen, ctx.ns) === true ? `The workloads of ${ctx.ns} itself are healthy; the failure is in what ${workload} does for them` : `What fails in ${ctx.ns} follows from that: ${workload} does not provide what its pods need`}`,
           evidence: [
             `get_pod_logs ${pod} (namespace ${ns}): "${clipEnds(line, 240)}"`,
             ...(bad.length > 1 && bad[bad.length - 1] !== line
