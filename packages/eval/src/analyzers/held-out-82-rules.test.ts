@@ -1,0 +1,171 @@
+// Table tests of the general rules written after held-out set 82's first contact: each reads what the tools
+// print; a product is named only where its own message is the signal.
+import { describe, expect, it } from 'vitest';
+import { appErrorsAnalyzer, outcomeSuperseded } from './app-errors.js';
+import { glossOf } from './log-glosses.js';
+import { ctx, log, observed, pods, table } from './observed.fixture.js';
+import { productNamespaceAnalyzer } from './product-namespace.js';
+import { ranksOverCpuAnalyzer } from './ranks-over-cpu.js';
+
+describe('outcomeSuperseded: a failed run of an operation that a later run got through', () => {
+  const failed = '{"level":"error","msg":"Update failed","name":"core-9qk4d"}';
+  it.each([
+    [[failed, '{"level":"info","msg":"Update succeeded","name":"core-r2m8w"}'], true],
+    [[failed, 'backup started', 'INFO update completed in 4s'], true],
+    [[failed], false],
+    [[failed, '{"msg":"Update succeeded"}', '{"msg":"Update failed","name":"core-z1"}'], false],
+    [[failed, '{"msg":"Sync succeeded"}'], false],
+    [['request failed: 502', 'request succeeded'], false],
+  ])('%j → %s', (lines, expected) => {
+    expect(outcomeSuperseded(lines.join('\n'), lines[0]!)).toBe(expected);
+  });
+
+  it('app-errors finds nothing in a Ready pod whose only failure was redone successfully', () => {
+    const NS = 'iac';
+    const seen = [
+      pods(NS, [['operator-b2lwpdh4g-mcl6t', '1/1', 'Running', '0', '20d']]),
+      log(NS, 'operator-b2lwpdh4g-mcl6t', [
+        '{"level":"info","ts":"2026-07-11T06:00:03Z","msg":"Reconciling Stack"}',
+        '{"level":"error","ts":"2026-07-11T06:01:20Z","msg":"Update failed","Request.Name":"core-9qk4d"}',
+        '{"level":"info","ts":"2026-07-11T06:20:41Z","msg":"Update succeeded","Request.Name":"core-r2m8w"}',
+        '{"level":"info","ts":"2026-07-14T06:00:02Z","msg":"Update succeeded","Request.Name":"core-z6c1n"}',
+      ]),
+    ];
+    expect(appErrorsAnalyzer.finds(ctx(NS, seen))).toEqual([]);
+    const still = [
+      seen[0]!,
+      log(NS, 'operator-b2lwpdh4g-mcl6t', ['{"level":"error","msg":"Update failed"}']),
+    ];
+    expect(appErrorsAnalyzer.finds(ctx(NS, still))).toHaveLength(1);
+  });
+});
+
+describe('glosses written for set 82', () => {
+  it("Go SSH's 'no key found' and go-git's 'authentication required' for a repository", () => {
+    expect(
+      glossOf('error: unable to fetch references for repository git@github.com:x/y.git: ssh: no key found')
+        ?.means,
+    ).toContain('public key');
+    expect(
+      glossOf('unable to fetch references for repository https://github.com/x/y.git: authentication required')
+        ?.means,
+    ).toContain('personal access token');
+    expect(glossOf('GET /api/v1/items: 401 authentication required')).toBeUndefined();
+  });
+});
+
+describe('app-errors quotes a structured line whose error field lies past the cut with its end', () => {
+  it('keeps the error field', () => {
+    const NS = 'web';
+    const line = `{"level":"error","ts":"2026-06-02T10:05:07.815Z","logger":"controller","caller":"controller/controller.go:566","msg":"Reconcile error","kind":"Widget","key":"web/w1","duration":"590.4ms","padding":"${'x'.repeat(200)}","error":"widget quota store rejected the write"}`;
+    const [f] = appErrorsAnalyzer.finds(
+      ctx(NS, [
+        pods(NS, [['ctl-87bzkrgz6q-6zct8', '1/1', 'Running', '0', '2d']]),
+        log(NS, 'ctl-87bzkrgz6q-6zct8', [line]),
+      ]),
+    );
+    expect(f?.cause).toContain('widget quota store rejected the write');
+  });
+});
+
+describe('product-namespace: a product named in one word, failing on two objects of the namespace', () => {
+  const NS = 'builds-ledger';
+  const TASK = 'Since the ledger team onboarded to kpack yesterday, nothing of theirs has built. Why?';
+  const namespaces = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    table([
+      ['NAME', 'STATUS', 'AGE'],
+      ['builds-ledger', 'Active', '30d'],
+      ['kpack', 'Active', '300d'],
+      ['default', 'Active', '900d'],
+    ]),
+  );
+  const here = observed('list_pods', { namespace: NS }, `No resources found in ${NS} namespace.`);
+  const there = pods('kpack', [['kpack-controller-87bzkrgz6q-6zct8', '1/1', 'Running', '0', '30d']]);
+  const ctlLog = log('kpack', 'kpack-controller-87bzkrgz6q-6zct8', [
+    '{"level":"error","msg":"Reconcile error","knative.dev/key":"builds-ledger/api-source","error":"unable to fetch references for repository git@github.com:c/api.git: ssh: no key found"}',
+    '{"level":"error","msg":"Reconcile error","knative.dev/key":"builds-ledger/docs-source","error":"unable to fetch references for repository https://github.com/c/docs.git: authentication required"}',
+  ]);
+
+  it('reads the product namespace and quotes the failure of each object', () => {
+    expect(productNamespaceAnalyzer.reads(ctx(NS, [namespaces, here], TASK))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'kpack' } },
+    ]);
+    const [f] = productNamespaceAnalyzer.finds(ctx(NS, [namespaces, here, there, ctlLog], TASK));
+    expect(f?.cause).toContain('ssh: no key found');
+    expect(f?.cause).toContain('and for another object');
+    expect(f?.cause).toContain('authentication required');
+  });
+
+  it('a word of the task that names no namespace reads nothing', () => {
+    expect(
+      productNamespaceAnalyzer.reads(ctx(NS, [namespaces, here], 'Nothing of theirs has built. Why?')),
+    ).toEqual([]);
+  });
+});
+
+describe('ranks-over-cpu: more processes per worker than the worker has CPUs', () => {
+  const NS = 'ml';
+  const TASK = 'The MPIJob train-0506 has been Running for three hours but has not finished a single epoch.';
+  const job = (slots: number, cpu: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'MPIJob', name: 'train-0506', namespace: NS },
+      [
+        'Name:         train-0506',
+        `Namespace:    ${NS}`,
+        'Kind:         MPIJob (kubeflow.org/v2beta1)',
+        'Spec:',
+        `  slotsPerWorker: ${slots}`,
+        '  mpiReplicaSpecs.Worker.replicas: 2',
+        `  mpiReplicaSpecs.Worker.template.spec.containers[0].resources.limits.cpu: ${cpu}`,
+      ].join('\n'),
+    );
+  const launcher = log(NS, 'train-0506-launcher-hx72f', [
+    'world size 8 (2 hosts x 4 local ranks)',
+    'epoch 1 step 20/1480 step_time=96.4s',
+  ]);
+
+  it('names the count, the limit and the pace', () => {
+    const [f] = ranksOverCpuAnalyzer.finds(ctx(NS, [job(4, '2'), launcher], TASK));
+    expect(f?.object).toBe('MPIJob train-0506');
+    expect(f?.cause).toContain('starts 4 processes on each worker');
+    expect(f?.cause).toContain('only 2 CPU(s)');
+    expect(f?.cause).toContain('4 local ranks');
+    expect(f?.advice).toContain('at most 2 process(es)');
+  });
+
+  it.each([
+    ['as many processes as CPUs', [job(2, '2')], TASK],
+    ['a limit in millicores above the count', [job(4, '4500m')], TASK],
+    ['a task that reports no slowness', [job(4, '2')], 'Is the MPIJob train-0506 set up right?'],
+  ])('finds nothing with %s', (_, seen, task) => {
+    expect(ranksOverCpuAnalyzer.finds(ctx(NS, seen as never, task))).toEqual([]);
+  });
+
+  it("reads a hostfile's slots and a worker pod's own limit", () => {
+    const hostfile = observed(
+      'describe_resource',
+      { kind: 'ConfigMap', name: 'train-0506-config', namespace: NS },
+      ['Data', '====', 'hostfile:', '----', 'train-0506-worker-0.train-0506.ml.svc slots=4', ''].join('\n'),
+    );
+    const worker = observed(
+      'describe_pod',
+      { namespace: NS, name: 'train-0506-worker-0' },
+      [
+        'Name: train-0506-worker-0',
+        'Containers:',
+        '  worker:',
+        '    Limits:',
+        '      cpu:     2',
+        '      memory:  8Gi',
+        '    Requests:',
+        '      cpu:     2',
+      ].join('\n'),
+    );
+    const [f] = ranksOverCpuAnalyzer.finds(ctx(NS, [hostfile, worker], TASK));
+    expect(f?.cause).toContain('slots=4');
+    expect(f?.cause).toContain('pod train-0506-worker-0: CPU limit 2');
+  });
+});
