@@ -98,6 +98,11 @@ describe('product-namespace: a product named in one word, failing on two objects
     expect(f?.cause).toContain('authentication required');
   });
 
+  it('a single word is not read as a product while the namespace has pods of its own', () => {
+    const ownPods = pods(NS, [['ledger-api-d8j99kfgv4-nf7c7', '1/1', 'Running', '0', '2d']]);
+    expect(productNamespaceAnalyzer.reads(ctx(NS, [namespaces, ownPods], TASK))).toEqual([]);
+  });
+
   it('a word of the task that names no namespace reads nothing', () => {
     expect(
       productNamespaceAnalyzer.reads(ctx(NS, [namespaces, here], 'Nothing of theirs has built. Why?')),

@@ -31,7 +31,7 @@ const WORDS = /[A-Za-z][A-Za-z0-9]{2,30}/g;
  * alone (`cert-manager.io` → `cert-manager`); with `words`, two or three consecutive words joined by a
  * hyphen (`Tekton Chains` → `tekton-chains`).
  */
-function candidates(task: string, words = true, groups: readonly string[] = []): Set<string> {
+function candidates(task: string, words = true, groups: readonly string[] = [], single = false): Set<string> {
   const text = task.slice(0, 4000);
   const out = new Set<string>();
   for (const domain of [...[...text.matchAll(KEY_PREFIX)].map((m) => m[1]!), ...groups]) {
@@ -42,8 +42,8 @@ function candidates(task: string, words = true, groups: readonly string[] = []):
     for (const l of labels) if (l.length >= 4) out.add(l);
   }
   if (!words) return out;
-  // A product named in one word ("onboarded to kpack"), as its namespace often is.
-  for (const m of text.matchAll(WORDS)) if (m[0].length >= 4) out.add(m[0].toLowerCase());
+  // With `single`, a product named in one word ("onboarded to kpack"), as its namespace often is.
+  if (single) for (const m of text.matchAll(WORDS)) if (m[0].length >= 4) out.add(m[0].toLowerCase());
   const named = [...text.matchAll(WORDS)].map((m) => ({
     w: m[0].toLowerCase(),
     at: m.index!,
@@ -88,10 +88,22 @@ function describedGroups(ctx: AnalyzerContext): string[] {
 
 /** The other namespace of the cluster that a product the task names runs in (the first that exists). */
 function productNamespace(ctx: AnalyzerContext): string | undefined {
-  const names = candidates(ctx.task, true, describedGroups(ctx));
+  // A namespace without any pod holds only objects a controller elsewhere acts on: then a single word of the
+  // task may name that controller's product (and its namespace); elsewhere a word alone is too common.
+  const names = candidates(ctx.task, true, describedGroups(ctx), podless(ctx));
   return namespaceNames(ctx.seen).find(
     (n) => n !== ctx.ns && n !== 'default' && !n.startsWith('kube-') && names.has(n),
   );
+}
+
+/** Whether the namespace's full pod list was read and holds no pod at all. */
+function podless(ctx: AnalyzerContext): boolean {
+  const listed = outputs(
+    ctx.seen,
+    'list_pods',
+    (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
+  ).pop();
+  return listed !== undefined && parseTable(listed.content).length === 0;
 }
 
 /** The running pods of `ns`, one per workload, from its newest full pod list. */
