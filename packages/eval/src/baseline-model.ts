@@ -1366,7 +1366,13 @@ function searchTermIn(raw: string): string | undefined {
     !STOP.has(opening) &&
     !NOT_A_NAME.test(opening) &&
     !DESCRIBING.has(opening) &&
-    !GENERIC_SUBJECT.has(opening)
+    !GENERIC_SUBJECT.has(opening) &&
+    // A plural ("payments in namespace shop fail since the ledger-writer rollout") is more often what
+    // users do than a workload's name: a pasted name later in the task is searched first then.
+    !(
+      /[^su]s$/.test(opening) &&
+      /(?<![\w./-])[a-z0-9]{1,30}-[a-z0-9-]{1,62}/.test(text.slice(opening.length + 1))
+    )
   )
     return opening;
   // A number, a range or a date ("20-30 invoices", "2026-06-03") names nothing: a name has a letter.

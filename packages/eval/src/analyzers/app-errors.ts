@@ -12,7 +12,6 @@ import {
   boundedLogLines,
   clip,
   clipAround,
-  clipEnds,
   containerSections,
   lineStamp,
   outputs,
@@ -771,11 +770,23 @@ export function outcomeSuperseded(text: string, line: string): boolean {
   if (at < 0) return false;
   const ok = new RegExp(`\\b${op} (?:succeeded|completed|complete|successful|finished|done)\\b`, 'i');
   const bad = new RegExp(`\\b${op} failed\\b`, 'i');
+  // A completion that reports errors ("finished with 3 errors", "2 failed") is no success.
+  const partial =
+    /\bwith [1-9]\d{0,5} (?:errors?|failures?)\b|\b[1-9]\d{0,5} (?:errors?|failed|failures?)\b/i;
+  // The object the failure names (a `name`/`key` field): a success of another object does not count,
+  // though a rerun under a generated name of the same stem (`core-9qk4d`, then `core-r2m8w`) does.
+  const stem = (l: string) =>
+    /"?(?:Request\.Name|name|key|object|id)"?\s{0,2}[:=]\s{0,2}"?([a-z0-9][a-z0-9./-]{0,252})/i
+      .exec(l.slice(0, 4000))?.[1]
+      ?.replace(/-[a-z0-9]{5}$/, '');
+  const own = stem(line);
   let fixed = false;
   for (const l of lines.slice(at + 1, at + 5001)) {
     if (l.length > 4000) continue;
-    if (ok.test(l)) fixed = true;
-    else if (bad.test(l)) fixed = false;
+    if (ok.test(l) && !partial.test(l)) {
+      const other = stem(l);
+      if (own === undefined || other === undefined || other === own) fixed = true;
+    } else if (bad.test(l)) fixed = false;
   }
   return fixed;
 }
@@ -1066,13 +1077,19 @@ export const appErrorsAnalyzer: Analyzer = {
         bad.filter((l) => ERROR_MARKS.some((m) => l.includes(m)) || TRACE_FAILED.test(l)).pop() ??
         bad[bad.length - 1]!;
       // A well-known line is quoted around the words that make it known (a field name past the cut).
-      // A structured line whose error field comes after the cut (`…,"error":"…"}`) keeps its end too.
-      const quote = (l: string, n: number) =>
-        known?.words && l === known.line
-          ? clipAround(l, known.words, n)
-          : l.length > n && /"(?:err|error)"\s{0,2}:|\berr(?:or)?=/.test(l.slice(Math.max(0, n - 40), 4000))
-            ? clipEnds(l, n)
-            : clip(l, n);
+      // A structured line whose error field comes after the cut (`…,"error":"…"}`, a stack trace perhaps
+      // after it) keeps its head and the error field itself.
+      const quote = (l: string, n: number) => {
+        if (known?.words && l === known.line) return clipAround(l, known.words, n);
+        if (l.length <= n) return clip(l, n);
+        const field =
+          /"(?:err|error)"\s{0,2}:\s{0,2}"(?:[^"\\]|\\.){1,1000}"|\berr(?:or)?="(?:[^"\\]|\\.){1,1000}"/.exec(
+            l.slice(0, 8000),
+          );
+        if (!field || field.index < n - 40) return clip(l, n);
+        const tail = clip(field[0], Math.floor(n / 2));
+        return `${clip(l, Math.max(40, n - tail.length - 3))} … ${tail}`;
+      };
       return [
         {
           weight: (known && !known.symptom ? 76 : warned ? 58 : 64) + bonus(pod, hints),

@@ -45,7 +45,14 @@ function unready(ctx: AnalyzerContext): Unready[] {
     if (volumes.size === 0) continue;
     for (const c of containerSections(text)) {
       if (c.init || !/^\s+Ready:\s+False\s*$/m.test(c.body)) continue;
-      const port = /^\s+Readiness:\s+(?:http-get \S*?:|tcp-socket :)(\d{1,5})\b/m.exec(c.body)?.[1];
+      const probed = /^\s+Readiness:\s+(?:http-get \S*?:|tcp-socket :)([\w-]{1,63})\b/m.exec(c.body)?.[1];
+      // A named port (`http-get http://:http/healthz`) is the number the container's Ports give it.
+      const port =
+        probed && /^\d{1,5}$/.test(probed)
+          ? probed
+          : probed
+            ? new RegExp(`\\b(\\d{1,5})/(?:TCP|UDP|SCTP) \\(${escapeRe(probed)}\\)`).exec(c.body)?.[1]
+            : undefined;
       if (!port) continue;
       const args = [
         /^\s+Command:\s+(.{1,2000})$/m.exec(c.body)?.[1] ?? '',
@@ -66,6 +73,8 @@ function unready(ctx: AnalyzerContext): Unready[] {
             .split(' ')
             .pop() || at[1]!;
         const event = /Readiness probe failed: [^\n]{0,300}/.exec(text)?.[0];
+        // A probe answered with an HTTP status shows something listens on the port: not this case.
+        if (event && /status ?code|HTTP probe failed with/i.test(event)) continue;
         out.push({
           pod: String(o.args['name']),
           container: c.name,
@@ -137,8 +146,11 @@ export const configDirOverrideAnalyzer: Analyzer = {
       for (let i = files.length - 1; i > 0; i--) {
         const last = files[i]!;
         for (const key of Object.keys(last.top)) {
-          if (holdsPort(last.top[key], u.port)) continue;
-          const earlier = files.slice(0, i).find((f) => key in f.top && holdsPort(f.top[key], u.port));
+          // Only a list: a list set again is replaced under any merge; a mapping may be merged key by key.
+          if (!Array.isArray(last.top[key]) || holdsPort(last.top[key], u.port)) continue;
+          const earlier = files
+            .slice(0, i)
+            .find((f) => Array.isArray(f.top[key]) && holdsPort(f.top[key], u.port));
           if (!earlier) continue;
           return [
             {

@@ -16,7 +16,7 @@ import {
 
 /** The person says something went away: "not found", "lost", "disappears", "expired", "gone". */
 const LOST =
-  /\b(?:not found|no such|lost|loses?|losing|gone|disappear(?:s|ed|ing)?|vanish(?:es|ed|ing)?|expired?|evicted|dropped|killed|closed)\b/i;
+  /\b(?:not found|no such|lost|loses?|losing|gone|disappear(?:s|ed|ing)?|vanish(?:es|ed|ing)?|expired?|evicted|dropped|killed|closed|deleted|removed|missing|terminated|timed out|timing out)\b/i;
 
 /**
  * A program removing one of its own objects and saying why: a removal verb and a reason (inactivity, an
@@ -25,7 +25,18 @@ const LOST =
 const REMOVED =
   /\b(?:Deleting|Deleted|Removing|Removed|Expiring|Expired|Evicting|Evicted|Reaping|Reaped|Purging|Purged|Cleaning up|Garbage[- ]collecting|Killing|Terminating|Closing|Stopping)\b/i;
 const REASON =
-  /\b(?:because|inactive|inactivity|idle|time ?out|timed out|expired|ttl|time to (?:live|leave)|older than|exceeded|max(?:imum)? age|lifetime)\b/i;
+  /\b(?:because|inactive|inactivity|idle|time ?out|timed out|expired|ttl|time to (?:live|leave)|older than|max(?:imum)? age|lifetime)\b/i;
+/** A removal for a resource limit (memory, CPU, disk, a quota): an eviction or a kill, not an expiry. */
+const RESOURCE = /\b(?:memory|oom|out of memory|cpu|disk|quota|rss|heap)\b/i;
+/**
+ * A ConfigMap named as a copy kept from before a change, after the loaded one's name: `-backup`, `-old`,
+ * `-prev`, `-before-chart`, `-pre-ds455`, `-copy`, `-orig`. Bounded: a suffix of at most 40 characters.
+ */
+const COPY_SUFFIX =
+  /^-(?:backup|bak|old|orig|original|prev|previous|copy|before|pre)(?:[-.][a-z0-9.-]{0,40})?$/;
+/** A number followed by a unit of time or a size: a duration or an amount, not an id. */
+const UNIT_AFTER =
+  /^\s?(?:ms|s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|%|[kmgt]i?b?)\b/i;
 
 /**
  * A setting that ends objects by age or inactivity, as a configuration line writes it (`a.b.session.timeout
@@ -47,7 +58,8 @@ function lostIds(task: string): string[] {
   const asked = task.slice(0, 4000).split(/\n[ \t]*\nAlert /)[0] ?? '';
   for (const s of asked.split(/(?<=[.!?;:])\s+/)) {
     if (!LOST.test(s)) continue;
-    for (const m of s.matchAll(/(?<![\w.:/-])['"‘’“”]?(\d{2,12})['"‘’“”]?(?![\w.:/%-])/g)) ids.add(m[1]!);
+    for (const m of s.matchAll(/(?<![\w.:/-])['"‘’“”]?(\d{2,12})['"‘’“”]?(?![\w.:/%-])/g))
+      if (!UNIT_AFTER.test(s.slice(m.index + m[0].length, m.index + m[0].length + 12))) ids.add(m[1]!);
   }
   return [...ids].slice(0, 6);
 }
@@ -56,10 +68,11 @@ function lostIds(task: string): string[] {
 function loss(ctx: AnalyzerContext): Loss | undefined {
   const ids = lostIds(ctx.task);
   if (ids.length === 0) return undefined;
-  const res = ids.map((id) => new RegExp(`(?<![\\w.])${escapeRe(id)}(?![\\w])`));
+  // The id as a word of its own: not part of a time (13:10:30), a date, a version or an address.
+  const res = ids.map((id) => new RegExp(`(?<![\\w.:/-])${escapeRe(id)}(?![\\w:/-]|\\.\\d)`));
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
     for (const line of boundedLogLines(o.content)) {
-      if (line.length > 2000 || !REMOVED.test(line) || !REASON.test(line)) continue;
+      if (line.length > 2000 || !REMOVED.test(line) || !REASON.test(line) || RESOURCE.test(line)) continue;
       const at = res.findIndex((re) => re.test(line));
       if (at >= 0) return { id: ids[at]!, pod: String(o.args['name'] ?? ''), line: line.trim() };
     }
@@ -102,10 +115,23 @@ function listedMaps(ctx: AnalyzerContext): string[] | undefined {
     : undefined;
 }
 
-/** Other ConfigMaps whose name starts with a loaded one's (a copy kept from before a change). */
-function copiesOf(ctx: AnalyzerContext, maps: readonly string[]): string[] {
+/**
+ * Other ConfigMaps named as a copy of a loaded one (`<name>-backup`, `<name>-pre-ds455`): kept from before a
+ * change. A map the pod loads itself is no copy, nor is one that only shares the name's start (`-metrics`).
+ */
+function copiesOf(
+  ctx: AnalyzerContext,
+  maps: readonly string[],
+  loadedNow: readonly string[] = maps,
+): string[] {
   const all = listedMaps(ctx) ?? [];
-  return all.filter((n) => maps.some((m) => n !== m && n.startsWith(`${m}-`))).slice(0, 2);
+  return all
+    .filter(
+      (n) =>
+        !loadedNow.includes(n) &&
+        maps.some((m) => n !== m && n.startsWith(`${m}-`) && COPY_SUFFIX.test(n.slice(m.length))),
+    )
+    .slice(0, 2);
 }
 
 /**
@@ -140,7 +166,7 @@ export const expiredByProgramAnalyzer: Analyzer = {
       const now = limits(text);
       // A limit is a number or a duration; a switch (`timeout-check = true`) is not one.
       for (const [k, v] of now) if (/^\d/.test(v)) set.push(`${k} = ${v} (ConfigMap ${map})`);
-      for (const copy of copiesOf(ctx, [map])) {
+      for (const copy of copiesOf(ctx, [map], maps)) {
         const before = configMapText(ctx.seen, copy, ctx.ns);
         if (!before || changed) continue;
         const old = limits(before);

@@ -6,6 +6,7 @@ import { glossOf } from './log-glosses.js';
 import { ctx, log, observed, pods, table } from './observed.fixture.js';
 import { productNamespaceAnalyzer } from './product-namespace.js';
 import { ranksOverCpuAnalyzer } from './ranks-over-cpu.js';
+import { replicasOverNodesAnalyzer } from './replicas-over-nodes.js';
 
 describe('outcomeSuperseded: a failed run of an operation that a later run got through', () => {
   const failed = '{"level":"error","msg":"Update failed","name":"core-9qk4d"}';
@@ -172,5 +173,58 @@ describe('ranks-over-cpu: more processes per worker than the worker has CPUs', (
     const [f] = ranksOverCpuAnalyzer.finds(ctx(NS, [hostfile, worker], TASK));
     expect(f?.cause).toContain('slots=4');
     expect(f?.cause).toContain('pod train-0506-worker-0: CPU limit 2');
+  });
+});
+
+describe('replicas-over-nodes: a StorageClass asking for more replicas than its storage cluster has nodes', () => {
+  const NS = 'analytics';
+  const events = observed(
+    'get_events',
+    { namespace: NS },
+    'Warning   ProvisioningFailed   persistentvolumeclaim/archive   failed to provision volume with StorageClass "fast-gluster": failed to create volume: Failed to allocate new volume: No space',
+  );
+  const sc = (params: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'StorageClass', name: 'fast-gluster' },
+      ['Name:         fast-gluster', 'Provisioner:  example.com/heketi', `Parameters:  ${params}`].join('\n'),
+    );
+  const PARAMS = 'resturl=http://heketi.storage.svc:8080,clusterid=abc,volumetype=replicate:3';
+  const storagePods = pods('storage', [
+    ['heketi-provisioner-mx4cvntfd-kbnjx', '1/1', 'Running', '0', '8d'],
+    ['heketi-s7ksq5m97w-bfcwt', '1/1', 'Running', '0', '8d'],
+  ]);
+  const heketiLog = (nodes: string[]) =>
+    log('storage', 'heketi-s7ksq5m97w-bfcwt', [
+      ...nodes.map((n) => `[heketi] INFO 2026/02/09 10:41:37 Adding node ${n}`),
+      '[heketi] ERROR 2026/02/17 11:00:14 allocBricksInCluster: Minimum brick size limit reached.  Out of space.',
+    ]);
+
+  it('reads the class, the storage namespace and its manager, then names the shortfall', () => {
+    expect(replicasOverNodesAnalyzer.reads(ctx(NS, [events]))).toEqual([
+      { tool: 'describe_resource', args: { kind: 'StorageClass', name: 'fast-gluster' } },
+    ]);
+    expect(replicasOverNodesAnalyzer.reads(ctx(NS, [events, sc(PARAMS)]))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'storage' } },
+    ]);
+    expect(replicasOverNodesAnalyzer.reads(ctx(NS, [events, sc(PARAMS), storagePods]))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'storage', name: 'heketi-s7ksq5m97w-bfcwt' } },
+    ]);
+    const [f] = replicasOverNodesAnalyzer.finds(
+      ctx(NS, [events, sc(PARAMS), storagePods, heketiLog(['n-01', 'n-02'])]),
+    );
+    expect(f?.cause).toContain('asks for 3 replicas (volumetype=replicate:3)');
+    expect(f?.cause).toContain('only 2 nodes (n-01, n-02');
+    expect(f?.cause).toContain('Out of space');
+  });
+
+  it.each([
+    ['as many nodes as replicas', PARAMS, ['n-01', 'n-02', 'n-03']],
+    ['no replica count', 'resturl=http://heketi.storage.svc:8080', ['n-01']],
+    ['no node added in the log read', PARAMS, []],
+  ])('finds nothing with %s', (_, params, nodes) => {
+    expect(
+      replicasOverNodesAnalyzer.finds(ctx(NS, [events, sc(params), storagePods, heketiLog(nodes)])),
+    ).toEqual([]);
   });
 });

@@ -243,6 +243,7 @@ import { redisSlowCommandsAnalyzer } from './redis-slow-commands.js';
 import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
 import { releaseDuringPastAlertAnalyzer } from './release-during-past-alert.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
+import { replicasOverNodesAnalyzer } from './replicas-over-nodes.js';
 import { replicationRingAnalyzer } from './replication-ring.js';
 import { requestNeverReturnsAnalyzer } from './request-never-returns.js';
 import { retentionCleanupAnalyzer } from './retention-cleanup.js';
@@ -558,6 +559,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   expiredByProgramAnalyzer,
   configDirOverrideAnalyzer,
   ranksOverCpuAnalyzer,
+  replicasOverNodesAnalyzer,
   exclusiveSettingsAnalyzer,
   daemonSetNodeSubsetAnalyzer,
   droppedVariableAnalyzer,

@@ -1082,8 +1082,9 @@ const GLOSSES: readonly Gloss[] = [
   },
   // go-git's answer when a git server refuses HTTPS credentials for a repository (transport.ErrAuthenticationRequired).
   {
-    all: ['authentication required', 'repository'],
-    none: ['ssh:'],
+    all: ['authentication required', 'repository', 'git'],
+    // A container registry's refusal (`UNAUTHORIZED: authentication required; [map[… Type:repository]]`).
+    none: ['ssh:', 'unauthorized', 'type:repository', '/v2/'],
     means:
       'the git server refused the HTTPS credentials sent for the repository (go-git\'s "authentication required"): the Secret\'s username and password were not accepted; hosts such as GitHub refuse an account password over HTTPS, and always for an account with two-factor authentication (MFA), so the Secret needs a personal access token (or the repository an SSH deploy key) instead of the password',
   },

@@ -22,6 +22,16 @@ import {
  */
 const KEY_PREFIX =
   /(?<![/@.\w-])((?:[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?\.){1,3}[a-z]{2,10})\/(?=[a-z0-9][\w.-]{0,62}(?:[=:"'\s,)]|$))/g;
+/**
+ * Words that name namespaces by what they hold, not a product (`ingress`, `monitoring`): a task uses them
+ * in their everyday sense, so alone they point at no product's controller.
+ */
+const COMMON_NAMESPACE_WORDS = new Set(
+  'ingress egress monitoring logging metrics tracing storage database databases cache backup backups system default apps applications services service platform infra infrastructure network networking security auth identity data web frontend backend api gateway jobs batch tools shared public internal staging production prod test tests build builds deploy deploys ops admin mail email queue queues stream streaming search'.split(
+    ' ',
+  ),
+);
+
 /** Two or three words in a row, as a product is named (`Tekton Chains`, `Argo CD image updater`). */
 const WORDS = /[A-Za-z][A-Za-z0-9]{2,30}/g;
 
@@ -43,7 +53,11 @@ function candidates(task: string, words = true, groups: readonly string[] = [], 
   }
   if (!words) return out;
   // With `single`, a product named in one word ("onboarded to kpack"), as its namespace often is.
-  if (single) for (const m of text.matchAll(WORDS)) if (m[0].length >= 4) out.add(m[0].toLowerCase());
+  if (single)
+    for (const m of text.matchAll(WORDS)) {
+      const w = m[0].toLowerCase();
+      if (w.length >= 4 && !COMMON_NAMESPACE_WORDS.has(w)) out.add(w);
+    }
   const named = [...text.matchAll(WORDS)].map((m) => ({
     w: m[0].toLowerCase(),
     at: m.index!,

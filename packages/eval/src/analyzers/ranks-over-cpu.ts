@@ -12,7 +12,7 @@ import {
 
 /** The person reports work that is slow or does not finish, not a failure. */
 const SLOW =
-  /\b(?:slow(?:er|ly)?|crawl(?:s|ing)?|not (?:finished|completed?)|never finish(?:es)?|(?:has|have|hasn't|haven't) (?:not )?finished|stuck|hangs?|taking (?:much )?longer|takes? (?:much )?longer|throughput|epochs?)\b/i;
+  /\b(?:slow(?:er|ly)?|crawl(?:s|ing)?|not (?:finished|completed?)|never finish(?:es)?|(?:has|have|hasn't|haven't) (?:not )?finished|stuck|hangs?|taking (?:much )?longer|takes? (?:much )?longer|throughput)\b/i;
 
 /**
  * The processes a distributed job starts on each worker pod, as a described custom resource sets it
@@ -37,21 +37,32 @@ interface Oversubscribed {
 
 /** Where the per-worker process count and the worker CPU limit are read from. */
 function oversubscribed(ctx: AnalyzerContext): Oversubscribed | undefined {
-  let ranks: { n: number; said: string; what: string } | undefined;
+  let ranks: { n: number; said: string; what: string; name: string; text: string } | undefined;
   let cpus: { n: number; said: string } | undefined;
   for (const o of outputs(ctx.seen, 'describe_resource', (x) => x.args['namespace'] === ctx.ns)) {
     const text = o.content.slice(0, 200_000);
     const what = `${String(o.args['kind'])} ${String(o.args['name'])}`;
     const r = PER_WORKER.exec(text) ?? HOSTFILE.exec(text);
-    if (r && !ranks) ranks = { n: Number(r[1]), said: `${what}: "${r[0].trim()}"`, what };
+    if (r && !ranks)
+      ranks = {
+        n: Number(r[1]),
+        said: `${what}: "${r[0].trim()}"`,
+        what,
+        name: String(o.args['name']),
+        text,
+      };
     const c = WORKER_LIMIT.exec(text);
     const q = c ? parseQuantity(c[1]) : undefined;
     if (c && q !== undefined && !cpus) cpus = { n: q, said: `${what}: worker CPU limit ${c[1]}` };
   }
   // Else the limit a worker pod's description shows (a pod named `…-worker-<n>`).
-  if (!cpus) {
+  if (!cpus && ranks) {
+    const job = ranks;
     for (const o of outputs(ctx.seen, 'describe_pod', (x) => x.args['namespace'] === ctx.ns)) {
-      if (!/-worker-\d{1,4}$/.test(String(o.args['name']))) continue;
+      const pod = String(o.args['name']);
+      // Only a worker of the same job: named after it, or named in its hostfile.
+      if (!/-worker-\d{1,4}$/.test(pod) || !(pod.startsWith(`${job.name}-worker-`) || job.text.includes(pod)))
+        continue;
       const c = containerSections(o.content).find((s) => !s.init);
       const limit = c ? resourceLimit(c.body, 'cpu') : undefined;
       const q = limit ? parseQuantity(limit) : undefined;
@@ -98,7 +109,10 @@ export const ranksOverCpuAnalyzer: Analyzer = {
             ? [`get_pod_logs ${String(pace.log.args['name'])}: "${clip(pace.line.trim(), 160)}"`]
             : []),
         ],
-        advice: `start at most ${Math.floor(o.cpus)} process(es) per worker (the slots per worker), or raise the workers' CPU requests and limits to ${o.ranks}`,
+        advice:
+          o.cpus >= 1
+            ? `start at most ${Math.floor(o.cpus)} process(es) per worker (the slots per worker), or raise the workers' CPU requests and limits to ${o.ranks}`
+            : `raise the workers' CPU requests and limits to ${o.ranks} (one CPU per process), or start fewer processes per worker`,
         revisionSound: true,
       },
     ];
