@@ -137,7 +137,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   ],
   'scenarios-held-out-80': [
     'cephfs-fsc-mount-option-busy-with-host-fscache-mount',
-    'spark-operator-stalls-on-sparkapplication-with-string-arguments',
     'tekton-eventlistener-binding-name-needs-ref-after-triggers-upgrade',
   ],
   'scenarios-held-out-81': ['pomerium-chart-ingress-enabled-beside-ingress-controller'],

@@ -13,6 +13,7 @@ export type FindingFilter = (f: ParsedFinding) => boolean;
 import { eventGloss } from './analyzers/event-glosses.js';
 import { glossedLine, logGloss, withDetail } from './analyzers/log-glosses.js';
 import { setProbeFix } from './analyzers/probes.js';
+import { quotaRoomNow } from './analyzers/quota-room.js';
 import { supersededJob } from './analyzers/superseded-jobs.js';
 import type { Finding, Read } from './analyzers/types.js';
 import {
@@ -303,6 +304,8 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
       .filter((f) => (take ? take(f) : true))
       // A CronJob's failed Job that later runs completed after is history, not the fault.
       .filter((f) => !supersededJob(f, ctx.seen, ctx.ns))
+      // A quota refusal that the quota's usage now would admit is history too.
+      .filter((f) => !quotaRoomNow(f, ctx.seen))
       .flatMap((f) => {
         const rank = Object.hasOwn(RANK, f.reason) ? RANK[f.reason] : DEFAULT_RANK;
         if (rank === undefined || !pointedAt(f, ctx)) return [];

@@ -1,4 +1,5 @@
 import { abnormalCondition, kindsRead } from '@sre-harness/tools-k8s';
+import { quotaRoomNow } from './quota-room.js';
 import { type Analyzer, bonus, clip, type Finding, outputs, section } from './types.js';
 
 /** Kinds the scan reads (lower-case); their conditions are the scan's to report. */
@@ -49,7 +50,19 @@ export const describedConditionsAnalyzer: Analyzer = {
       const warnings = section(o.content, 'Events')
         .split('\n')
         .map((l) => l.trim().split(/\s{2,}/))
-        .filter((cols) => cols[0] === 'Warning' && cols.length >= 5);
+        .filter((cols) => cols[0] === 'Warning' && cols.length >= 5)
+        // A quota's refusal that its usage now would admit is history, not what is wrong.
+        .filter(
+          (cols) =>
+            !quotaRoomNow(
+              {
+                kind: kind.toLowerCase() === 'resourcequota' ? 'ResourceQuota' : kind,
+                name,
+                message: cols.slice(4).join('  '),
+              },
+              seen,
+            ),
+        );
       if (bad.length === 0 && warnings.length === 0) continue;
       const c = bad[0];
       const w = warnings[0];

@@ -5,6 +5,7 @@ import { appErrorsAnalyzer, outcomeSuperseded } from './app-errors.js';
 import { glossOf } from './log-glosses.js';
 import { ctx, log, observed, pods, table } from './observed.fixture.js';
 import { productNamespaceAnalyzer } from './product-namespace.js';
+import { quotaRoomNow } from './quota-room.js';
 import { ranksOverCpuAnalyzer } from './ranks-over-cpu.js';
 import { replicasOverNodesAnalyzer } from './replicas-over-nodes.js';
 
@@ -226,5 +227,78 @@ describe('replicas-over-nodes: a StorageClass asking for more replicas than its 
     expect(
       replicasOverNodesAnalyzer.finds(ctx(NS, [events, sc(params), storagePods, heketiLog(nodes)])),
     ).toEqual([]);
+  });
+});
+
+describe("a controller that cannot list a kind the task names (set 80's Spark operator)", () => {
+  const LINE =
+    'E0320 19:52:18.202146 10 reflector.go:138] pkg/mod/k8s.io/client-go@v0.19.6/tools/cache/reflector.go:167: Failed to watch *v1beta2.SparkApplication: failed to list *v1beta2.SparkApplication: v1beta2.SparkApplicationList.Items: []v1beta2.SparkApplication: v1beta2.SparkApplication.Spec: v1beta2.SparkApplicationSpec.Arguments: []string: decode slice: expect [ or n, but found ", error found in #10 byte of ...|rguments":"--ledger-|..., bigger context ...|{"apiVersion":"sparkoperator.k8s.io/v1beta2","kind":"SparkApplication","metadata":{"name":"ledger-compaction"|...';
+
+  it("glosses json-iterator's decode slice error with the object and the field", () => {
+    const means = glossOf(LINE)?.means ?? '';
+    expect(means).toContain('SparkApplication object (ledger-compaction) stores spec.arguments as a string');
+    expect(means).toContain('[]string');
+    expect(glossOf('decode slice: expect [ or n, but found "')).toBeUndefined();
+  });
+
+  const NS = 'spark-jobs';
+  const TASK =
+    'No Spark job in namespace spark-jobs has started since yesterday: the SparkApplications get no driver pod.';
+  const namespaces = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    table([
+      ['NAME', 'STATUS', 'AGE'],
+      ['spark-jobs', 'Active', '30d'],
+      ['spark-operator', 'Active', '30d'],
+    ]),
+  );
+  const here = pods(NS, [['sessionize-clicks-20260320-driver', '0/1', 'Completed', '0', '12h']]);
+  const there = pods('spark-operator', [['spark-operator-h5dw4pjsg-q77zk', '1/1', 'Running', '0', '30d']]);
+
+  it("reads the operator's namespace named for the kind's first word, and takes its list failure as this namespace's", () => {
+    expect(productNamespaceAnalyzer.reads(ctx(NS, [namespaces, here], TASK))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'spark-operator' } },
+    ]);
+    const operatorLog = log('spark-operator', 'spark-operator-h5dw4pjsg-q77zk', [LINE]);
+    const [f] = productNamespaceAnalyzer.finds(ctx(NS, [namespaces, here, there, operatorLog], TASK));
+    expect(f?.cause).toContain('spec.arguments as a string');
+    // A list failure of a kind the task does not name is not this namespace's.
+    const other = productNamespaceAnalyzer.finds(
+      ctx(NS, [namespaces, here, there, operatorLog], TASK.replace('SparkApplications', 'applications')),
+    );
+    expect(other).toEqual([]);
+  });
+});
+
+describe('quotaRoomNow: a quota refusal that the quota would admit today', () => {
+  const refusal =
+    'Error creating: pods "x-exec-5" is forbidden: exceeded quota: jobs-quota, requested: requests.memory=6758Mi, used: requests.memory=189Gi, limited: requests.memory=192Gi';
+  const quota = (used: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'resourcequota', name: 'jobs-quota', namespace: 'jobs' },
+      [
+        'Name:         jobs-quota',
+        'Status:',
+        '  hard.requests.memory: 192Gi',
+        `  used.requests.memory: ${used}`,
+      ].join('\n'),
+    );
+  const f = { kind: 'ResourceQuota', name: 'jobs-quota', message: refusal };
+  it.each([
+    ['0Ki', true],
+    ['180Gi', true],
+    ['189Gi', false],
+  ])('used %s → %s', (used, expected) => {
+    expect(quotaRoomNow(f, [quota(used)])).toBe(expected);
+  });
+  it('is false without the quota read, or for another refusal', () => {
+    expect(quotaRoomNow(f, [])).toBe(false);
+    expect(
+      quotaRoomNow({ ...f, message: 'Error creating: pods "x" is forbidden: unable to validate' }, [
+        quota('0Ki'),
+      ]),
+    ).toBe(false);
   });
 });

@@ -2008,6 +2008,23 @@ const CONFIG_REFUSED = /\b(?:fatal|error|bad|invalid|illegal|unknown|cannot pars
  * that ends in a setting's name right after a value's last character (a digit, a quote, a slash, a
  * bracket) is taken: logfmt and `a = b c = d` lines keep a space between value and name.
  */
+/**
+ * json-iterator's decode error as client-go reports a list of objects it cannot read
+ * (`v1beta2.SparkApplicationSpec.Arguments: []string: decode slice: expect [ or n, but found "`): one
+ * object stores a string where its type has a list. Bounded: the first 4,000 characters, fixed groups.
+ */
+function decodeSliceGloss(line: string): string | undefined {
+  const head = line.slice(0, 4000);
+  const m =
+    /\.([A-Z][A-Za-z0-9]{0,60})Spec\.([A-Z][A-Za-z0-9]{0,60}): \[\]([a-z0-9.]{1,40}): decode slice: expect \[ or n, but found "/.exec(
+      head,
+    );
+  if (!m) return undefined;
+  const name = /"metadata":\{"name":"([a-z0-9][a-z0-9.-]{0,252})"/.exec(head)?.[1];
+  const field = m[2]!.charAt(0).toLowerCase() + m[2]!.slice(1);
+  return `a ${m[1]} object${name ? ` (${name})` : ''} stores spec.${field} as a string where its type has a list ([]${m[3]}): the API server accepted it (the CRD's schema does not forbid it), but the controller cannot decode it, and since one bad object fails the whole list, the controller stops seeing every ${m[1]} of every namespace, not only that one; write spec.${field} as a YAML list (one item per argument)`;
+}
+
 function joinedSettingGloss(line: string): string | undefined {
   if (line.length > 4000 || !line.includes(' = ') || !CONFIG_REFUSED.test(line)) return undefined;
   // Split at ` = ` as a configuration file writes it (`name = value`); logfmt's `key=value` has no spaces.
@@ -2035,7 +2052,8 @@ export function glossOf(
     urlUserinfoGloss(line) ??
     redisMovedGloss(line) ??
     clockSkewGloss(line) ??
-    joinedSettingGloss(line);
+    joinedSettingGloss(line) ??
+    decodeSliceGloss(line);
   if (special) return { means: special, symptom: false };
   const l = line.slice(0, 4096).toLowerCase();
   const g = GLOSSES.find((x) => x.all.every((w) => l.includes(w)) && !x.none?.some((w) => l.includes(w)));

@@ -52,6 +52,12 @@ function candidates(task: string, words = true, groups: readonly string[] = [], 
     for (const l of labels) if (l.length >= 4) out.add(l);
   }
   if (!words) return out;
+  // A custom resource's kind written in the task (`SparkApplications`, `KafkaTopic`): its operator's
+  // namespace is often named for the kind's first word (`spark-operator`, `kafka-system`).
+  for (const m of text.matchAll(/\b([A-Z][a-z]{2,20})(?:[A-Z][a-z]{1,20}){1,3}s?\b/g)) {
+    const w = m[1]!.toLowerCase();
+    for (const suffix of ['operator', 'system', 'controller', 'controllers']) out.add(`${w}-${suffix}`);
+  }
   // With `single`, a product named in one word ("onboarded to kpack"), as its namespace often is.
   if (single)
     for (const m of text.matchAll(WORDS)) {
@@ -106,7 +112,12 @@ function productNamespace(ctx: AnalyzerContext): string | undefined {
   // task may name that controller's product (and its namespace); elsewhere a word alone is too common.
   const names = candidates(ctx.task, true, describedGroups(ctx), podless(ctx));
   return namespaceNames(ctx.seen).find(
-    (n) => n !== ctx.ns && n !== 'default' && !n.startsWith('kube-') && names.has(n),
+    // A group's label written without its hyphen (`sparkoperator.k8s.io` for `spark-operator`) matches too.
+    (n) =>
+      n !== ctx.ns &&
+      n !== 'default' &&
+      !n.startsWith('kube-') &&
+      (names.has(n) || (n.includes('-') && names.has(n.replaceAll('-', '')))),
   );
 }
 
@@ -188,6 +199,19 @@ function stillFailing(line: string, last: ReadonlyMap<string, string>, ns: strin
   return final === undefined || final === line || errorLines(final).length > 0;
 }
 
+/**
+ * Whether a log line says the controller cannot list or watch a kind the task names (`Failed to watch
+ * *v1beta2.SparkApplication` for "the SparkApplications"): a list of every namespace's objects, this one's too.
+ */
+function listsKind(line: string, task: string): boolean {
+  const m = /\bfailed to (?:list|watch) \*?(?:[a-z0-9]{1,20}\.)?([A-Z][A-Za-z0-9]{2,60})\b/i.exec(
+    line.slice(0, 4000),
+  );
+  if (!m) return false;
+  const kind = m[1]!.toLowerCase();
+  return new RegExp(`\\b${kind}s?\\b`, 'i').test(task.slice(0, 4000));
+}
+
 /** A failure line's own error text (a JSON `"error"` field's value), else the whole line. */
 function errorText(line: string): string {
   return /"error"\s{0,2}:\s{0,2}"([^"]{1,1000})"/.exec(line.slice(0, 4000))?.[1] ?? line;
@@ -247,7 +271,7 @@ export const productNamespaceAnalyzer: Analyzer = {
       const bad = errorLines(text).filter(
         (l) =>
           l.length <= 4000 &&
-          aboutNamespace(l, ctx.ns) &&
+          (aboutNamespace(l, ctx.ns) || listsKind(l, ctx.task)) &&
           // This namespace's own pods down (no endpoints, not ready) is what fails here, not why.
           !/\bno (?:endpoints|healthy|ready|available)\b|\bnot ready\b|\bunavailable\b|\bconnection refused\b/i.test(
             l,
