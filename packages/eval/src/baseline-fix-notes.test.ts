@@ -29,4 +29,12 @@ describe('notes after an applied rollback', () => {
     );
     expect(answer).not.toContain('SECRETS_SYSTEM is missing');
   });
+
+  it('a program\'s own "Error: not found" is not called a missing command', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-79', 'topolvm-lvmd-volume-group-not-found-on-nvme-pool'),
+    );
+    expect(answer).toContain('Error: not found');
+    expect(answer).not.toContain('its command is not found in the image');
+  });
 });

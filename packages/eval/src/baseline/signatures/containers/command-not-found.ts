@@ -13,13 +13,20 @@ export const commandNotFound: ContainerSignature = {
     // found in $PATH) are in the Last State message or an event, not in the logs.
     // A bare "No such file or directory" is a missing command only with the shell's exit code 127;
     // otherwise it is a file the program opens (a config file), not its command.
+    // A program's own bare error ("Error: not found", a lookup that found nothing) is no shell's missing command.
+    const said = (line: string | undefined) =>
+      line !== undefined && !/^\s*(?:error|err|fatal|failed|warning)\s*:\s*not found\s*$/i.test(line)
+        ? line
+        : undefined;
     const notFound =
       (logs
-        ? firstLine(
-            logs.content,
-            exit === 127
-              ? /executable file not found|command not found|: not found\s*$|No such file or directory\s*$|exec: .*no such file/i
-              : /executable file not found|command not found|: not found\s*$|exec: .*no such file/i,
+        ? said(
+            firstLine(
+              logs.content,
+              exit === 127
+                ? /executable file not found|command not found|: not found\s*$|No such file or directory\s*$|exec: .*no such file/i
+                : /executable file not found|command not found|: not found\s*$|exec: .*no such file/i,
+            ),
           )
         : undefined) ??
       (/executable file not found|no such file or directory/i.test(lastStateMessage(c.body) ?? '')
