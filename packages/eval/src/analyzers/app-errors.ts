@@ -768,7 +768,7 @@ export function outcomeSuperseded(text: string, line: string): boolean {
   const lines = text.split('\n');
   const at = lines.indexOf(line);
   if (at < 0) return false;
-  const ok = new RegExp(`\\b${op} (?:succeeded|completed|complete|successful|finished|done)\\b`, 'i');
+  const ok = new RegExp(`\\b${op} (?:succeeded|completed|complete|successful|finished|done|ok)\\b`, 'i');
   const bad = new RegExp(`\\b${op} failed\\b`, 'i');
   // A completion that reports errors ("finished with 3 errors", "2 failed") is no success.
   const partial =

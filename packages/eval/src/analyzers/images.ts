@@ -119,7 +119,7 @@ export function imageAlternative(
   bad: string,
   task: string,
   seen: readonly SeenObservation[],
-): { image: string; kind: 'tag' | 'repository' | 'host'; from: string } | undefined {
+): { image: string; kind: 'tag' | 'repository' | 'host'; from: string; sibling?: true } | undefined {
   const b = split(bad);
   const known = knownImages(task, seen).filter((k) => k.image !== bad);
   const sameRepo = known.filter((k) => split(k.image).repo === b.repo);
@@ -136,6 +136,26 @@ export function imageAlternative(
     if (host && hosts.every((k) => registryPath(split(k.image).repo)!.host === host)) {
       const from = hosts.filter((k) => k.from.startsWith('revision')).pop() ?? hosts[0]!;
       return { image: `${host}/${path.path}:${b.tag}`, kind: 'host', from: from.from };
+    }
+    // No other image of this repository, but the install's other images of the same organisation
+    // (`ml-pipeline/api-server`, `ml-pipeline/cache-server` for `ml-pipeline/frontend`) all come from one
+    // other host (a mirror), and none from this one: the image is most likely there too, under its path.
+    const org = path.path.split('/')[0]!;
+    if (hosts.length === 0 && path.path.includes('/')) {
+      const kin = known.filter((k) => {
+        const p = registryPath(split(k.image).repo);
+        return p !== undefined && p.path !== path.path && p.path.split('/')[0] === org;
+      });
+      const kinHosts = new Set(kin.map((k) => registryPath(split(k.image).repo)!.host));
+      const only = kinHosts.size === 1 ? [...kinHosts][0]! : undefined;
+      const distinct = new Set(kin.map((k) => registryPath(split(k.image).repo)!.path));
+      if (only && only !== path.host && distinct.size >= 2)
+        return {
+          image: `${only}/${path.path}:${b.tag}`,
+          kind: 'host',
+          from: `${[...distinct].slice(0, 3).join(', ')}${distinct.size > 3 ? ` and ${distinct.size - 3} more` : ''}`,
+          sibling: true,
+        };
     }
   }
   // The task's word first (someone said which version: an image, or a bare release version such as

@@ -310,6 +310,7 @@ import { unmountedPathAnalyzer } from './unmounted-path.js';
 import { unofferedLabelAnalyzer } from './unoffered-label.js';
 import { unreadPrefixedSettingAnalyzer } from './unread-prefixed-setting.js';
 import { upgradedLibraryAnalyzer } from './upgraded-library.js';
+import { urlPathSiblingAnalyzer } from './url-path-sibling.js';
 import { urlSchemeAnalyzer } from './url-scheme.js';
 import { uwsgiBufferSizeAnalyzer } from './uwsgi-buffer-size.js';
 import { vectorsInMemoryAnalyzer } from './vectors-in-memory.js';
@@ -560,6 +561,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   configDirOverrideAnalyzer,
   ranksOverCpuAnalyzer,
   replicasOverNodesAnalyzer,
+  urlPathSiblingAnalyzer,
   exclusiveSettingsAnalyzer,
   daemonSetNodeSubsetAnalyzer,
   droppedVariableAnalyzer,

@@ -195,11 +195,13 @@ export const imagePull: ContainerSignature = {
         object: objectLabel,
         cause: credentials
           ? `the image ${image} cannot be pulled: pull access denied (the registry requires credentials; no working imagePullSecret) — ${now.reason}${missingSecret ? `; ${missingSecret}, so the kubelet pulls without credentials` : ''}`
-          : alt?.kind === 'host'
-            ? `the image ${image} does not exist in the registry: its registry host ${image.slice(0, image.indexOf('/'))} is wrong — the repository ${alt.image.slice(alt.image.indexOf('/') + 1, alt.image.lastIndexOf(':'))} is pulled from ${alt.image.slice(0, alt.image.indexOf('/'))} (${alt.from}), so the image is most likely ${alt.image} — not found, ${now.reason}`
-            : alt?.kind === 'repository'
-              ? `the image ${image} does not exist in the registry: its repository name is misspelled (${alt.image.slice(0, alt.image.lastIndexOf(':'))} is the likely intended one, matching ${alt.from}) — not found, ${now.reason}`
-              : `the image ${image} does not exist in the registry (wrong tag${alt ? `; ${alt.image} is the one seen in ${alt.from}` : ' or repository name'}: not found) — ${now.reason}${slip ? `; the tag ${image.slice(image.lastIndexOf(':') + 1)} ${slip.likely.startsWith('v') ? 'lacks the leading "v"' : 'carries a leading "v" (a v prefix)'} that the repository's other tags ${slip.likely.startsWith('v') ? 'have' : 'do not have'} (${slip.convention}), so the release was most likely pushed as ${slip.likely}${slip.likely.startsWith('v') ? '' : ', without the v'}` : ''}`,
+          : alt?.kind === 'host' && alt.sibling
+            ? `the image ${image} cannot be pulled from ${image.slice(0, image.indexOf('/'))} (not found, ${now.reason}), while the install's other images of the same organisation (${alt.from}) all come from ${alt.image.slice(0, alt.image.indexOf('/'))}: the image is most likely mirrored there too, as ${alt.image}`
+            : alt?.kind === 'host'
+              ? `the image ${image} does not exist in the registry: its registry host ${image.slice(0, image.indexOf('/'))} is wrong — the repository ${alt.image.slice(alt.image.indexOf('/') + 1, alt.image.lastIndexOf(':'))} is pulled from ${alt.image.slice(0, alt.image.indexOf('/'))} (${alt.from}), so the image is most likely ${alt.image} — not found, ${now.reason}`
+              : alt?.kind === 'repository'
+                ? `the image ${image} does not exist in the registry: its repository name is misspelled (${alt.image.slice(0, alt.image.lastIndexOf(':'))} is the likely intended one, matching ${alt.from}) — not found, ${now.reason}`
+                : `the image ${image} does not exist in the registry (wrong tag${alt ? `; ${alt.image} is the one seen in ${alt.from}` : ' or repository name'}: not found) — ${now.reason}${slip ? `; the tag ${image.slice(image.lastIndexOf(':') + 1)} ${slip.likely.startsWith('v') ? 'lacks the leading "v"' : 'carries a leading "v" (a v prefix)'} that the repository's other tags ${slip.likely.startsWith('v') ? 'have' : 'do not have'} (${slip.convention}), so the release was most likely pushed as ${slip.likely}${slip.likely.startsWith('v') ? '' : ', without the v'}` : ''}`,
         evidence: [
           `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
           ...(msg ? [`event: ${clip(msg)}`] : []),

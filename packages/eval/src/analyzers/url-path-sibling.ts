@@ -1,0 +1,115 @@
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  boundedLogLines,
+  clip,
+  containerSections,
+  envFix,
+  type Finding,
+  outputs,
+  ownerDeployment,
+} from './types.js';
+
+/** A described variable holding an HTTP(S) URL (`      CHART_LIST_URL:  http://host:8080/api/charts`). */
+const URL_VAR =
+  /^\s{4,16}([A-Z][A-Z0-9_]{1,100}):\s{1,40}(https?:\/\/[^\s/]{1,253})(\/[^\s?#]{0,400})?\s*$/gm;
+
+interface UrlVar {
+  readonly name: string;
+  readonly origin: string;
+  readonly path: string;
+  readonly value: string;
+}
+
+/** The URL variables of a described container, by origin and path (a trailing slash dropped). */
+function urlVars(body: string): UrlVar[] {
+  return [...body.slice(0, 100_000).matchAll(URL_VAR)].map((m) => {
+    const path = (m[3] ?? '').replace(/\/+$/, '');
+    return { name: m[1]!, origin: m[2]!, path, value: `${m[2]!}${path}` };
+  });
+}
+
+/** Whether `lines` show a call through `url` answered 404: on its line or on one of the two after it. */
+function notFoundThrough(lines: readonly string[], url: string): string | undefined {
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (!l.includes(`${url}/`) && !l.endsWith(url)) continue;
+    const near = lines.slice(i, i + 3).find((x) => /\b404\b|\bNot Found\b/.test(x));
+    if (near) return near.trim();
+  }
+  return undefined;
+}
+
+/** Whether `lines` show a call to `url` answered 2xx (`GET http://…/api/charts -> 200`). */
+function answeredThrough(lines: readonly string[], url: string): string | undefined {
+  return lines
+    .find(
+      (l) =>
+        (l.includes(`${url}/`) || l.includes(`${url} `) || l.endsWith(url)) && /(?:->|\s)2\d\d\b/.test(l),
+    )
+    ?.trim();
+}
+
+/**
+ * Two URL variables of one container to the same server, one path the other's with a prefix (`/api/charts`
+ * and `/charts`): calls through the shorter one are answered 404 while the longer one's are answered 2xx, so
+ * the shorter one lacks the prefix the server's API lives under. Fixed by giving it the working path.
+ */
+export const urlPathSiblingAnalyzer: Analyzer = {
+  name: 'url-path-sibling',
+  reads: () => [],
+  finds(ctx: AnalyzerContext): Finding[] {
+    for (const d of outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)) {
+      const pod = String(d.args['name']);
+      const logs = outputs(
+        ctx.seen,
+        'get_pod_logs',
+        (o) => o.args['namespace'] === ctx.ns && o.args['name'] === pod,
+      );
+      if (logs.length === 0) continue;
+      const lines = logs.flatMap((o) => boundedLogLines(o.content));
+      for (const c of containerSections(d.content)) {
+        if (c.init) continue;
+        const vars = urlVars(c.body);
+        for (const short of vars) {
+          if (!short.path) continue;
+          const long = vars.find(
+            (v) =>
+              v !== short &&
+              v.origin === short.origin &&
+              v.path.length > short.path.length &&
+              v.path.endsWith(short.path),
+          );
+          if (!long) continue;
+          const missed = notFoundThrough(lines, short.value);
+          const answered = missed ? answeredThrough(lines, long.value) : undefined;
+          if (!missed || !answered) continue;
+          const prefix = long.path.slice(0, long.path.length - short.path.length);
+          const deployment = ownerDeployment(d.content);
+          return [
+            {
+              weight: 88,
+              object: deployment ? `deployment ${deployment} (pod ${pod})` : `pod ${pod}`,
+              cause: `the calls the container ${c.name} makes through ${short.name} (${short.value}) are answered 404 Not Found ("${clip(missed, 160)}"), while ${long.name} on the same server (${long.value}) is answered ("${clip(answered, 120)}"): ${short.name}'s path lacks the ${prefix} prefix under which the server serves that API, so it should be ${long.value}`,
+              evidence: [
+                `describe_pod ${pod}: ${short.name}=${short.value}, ${long.name}=${long.value}`,
+                `get_pod_logs ${pod}: "${clip(missed, 160)}"`,
+                `get_pod_logs ${pod}: "${clip(answered, 160)}"`,
+              ],
+              ...envFix(
+                ctx.ns,
+                deployment,
+                c.name,
+                [{ name: short.name, value: long.value }],
+                `set ${short.name} of ${deployment ?? pod}/${c.name} to ${long.value} (the path ${long.name} uses, which the server answers)`,
+              ),
+              advice: `set ${short.name} to ${long.value}`,
+              revisionSound: true,
+            },
+          ];
+        }
+      }
+    }
+    return [];
+  },
+};
