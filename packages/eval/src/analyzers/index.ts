@@ -319,6 +319,7 @@ import { versionedNameAnalyzer } from './versioned-name.js';
 import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js';
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
 import { volumeOwnershipAnalyzer } from './volume-ownership.js';
+import { volumePerNodeAnalyzer } from './volume-per-node.js';
 import { volumeBackingAnalyzer, volumePermissionsAnalyzer } from './volume-permissions.js';
 import { vulnerabilityScannersAnalyzer } from './vulnerability-scanners.js';
 import { walArchivePathAnalyzer } from './wal-archive-path.js';
@@ -562,6 +563,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ranksOverCpuAnalyzer,
   replicasOverNodesAnalyzer,
   urlPathSiblingAnalyzer,
+  volumePerNodeAnalyzer,
   exclusiveSettingsAnalyzer,
   daemonSetNodeSubsetAnalyzer,
   droppedVariableAnalyzer,

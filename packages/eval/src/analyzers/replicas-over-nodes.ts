@@ -36,7 +36,7 @@ interface ClassView {
 }
 
 /** The StorageClass a claim of the namespace failed to provision from, as read so far. */
-function failedClass(ctx: AnalyzerContext): { name: string; line: string } | undefined {
+export function failedClass(ctx: AnalyzerContext): { name: string; line: string } | undefined {
   const text = [
     textOf(ctx.seen, 'get_events'),
     ...outputs(

@@ -26,6 +26,7 @@ import {
   missingVariableSaid,
   mountedConfigMap,
   PAST_CRASH_SECONDS,
+  podRows,
   serviceElsewhere,
   serviceMissing,
   servicesAt,
@@ -299,6 +300,14 @@ export const crash: ContainerSignature = {
           }
         }
         weight = away ? 84 : loop ? 82 : 80;
+        // The dependency's own pods crash (its Service has no endpoints because of that): their crash is
+        // upstream of this one, and their own finding says why; this one is its symptom.
+        if (down && host) {
+          const upstream = podRows(seen, hostNs ?? ns).filter(
+            (p) => p.name !== pod && p.name.startsWith(`${host}-`) && /CrashLoopBackOff|Error/.test(p.status),
+          );
+          if (upstream.length > 0) weight = 66;
+        }
         if (loop && !sidecar)
           advice = `point ${c.name} at the real address instead of ${loop.address} (its setting for the endpoint it calls), or go back to the version that found it`;
       } else if (fatal && /exec format error/i.test(fatal)) {
