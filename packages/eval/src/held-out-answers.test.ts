@@ -1,5 +1,6 @@
-// After an approved fix, what the answer notes is of the state the diagnosis was made on (before the
-// change): the rollout that broke the pods, not the rollback that mended them.
+// The baseline's answers on held-out worlds for rules that span a whole run (the notes after an applied fix,
+// the crash that yields to its dependency's, the scan's word on a headless Service): the world's own file
+// is run and the answer read, so the rule is checked where it was written for.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -36,5 +37,21 @@ describe('notes after an applied rollback', () => {
     );
     expect(answer).toContain('Error: not found');
     expect(answer).not.toContain('its command is not found in the image');
+  });
+
+  it('a crash blamed on a dependency whose own pods crash yields to their crash', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-83', 'risingwave-kubeblocks-cluster-without-s3-state-store'),
+    );
+    expect(answer).toMatch(/^Root cause: pod clickstream-rw-meta-0 /);
+    expect(answer).toContain('object store of the state store cannot be created');
+  });
+
+  it("a headless Service selecting no pod says its pods' names do not resolve", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-83', 'hdfs-datanodes-denied-headless-service-selector'),
+    );
+    expect(answer).toContain('it is headless (ClusterIP None)');
+    expect(answer).toContain('reverse lookup (PTR)');
   });
 });
