@@ -245,6 +245,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-80',
     'scenarios-held-out-81',
     'scenarios-held-out-82',
+    'scenarios-held-out-83',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
