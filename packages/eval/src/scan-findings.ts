@@ -305,7 +305,7 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
       // A CronJob's failed Job that later runs completed after is history, not the fault.
       .filter((f) => !supersededJob(f, ctx.seen, ctx.ns))
       // A quota refusal that the quota's usage now would admit is history too.
-      .filter((f) => !quotaRoomNow(f, ctx.seen))
+      .filter((f) => !quotaRoomNow(f, ctx.seen, ctx.ns))
       .flatMap((f) => {
         const rank = Object.hasOwn(RANK, f.reason) ? RANK[f.reason] : DEFAULT_RANK;
         if (rank === undefined || !pointedAt(f, ctx)) return [];

@@ -1,4 +1,4 @@
-import { ageSeconds, lastRestartAgo } from '../baseline/reading.js';
+import { ageSeconds, escapeRe, lastRestartAgo } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import { exposedServices, noiseOf } from './health-check-noise.js';
@@ -762,9 +762,17 @@ export function alarmCleared(text: string, line: string): boolean {
  * compared as written; only the first 5,000 lines after it are read, each of at most 4,000 characters.
  */
 export function outcomeSuperseded(text: string, line: string): boolean {
-  const op = /\b([A-Za-z]{3,30}) failed\b/.exec(line.slice(0, 4000))?.[1]?.toLowerCase();
-  if (!op || /^(?:has|have|had|was|were|is|are|been|request|call|check|probe|it|that|which)$/.test(op))
+  // The operation: the word before "failed" with up to three lower-case words before it ("upload of lint
+  // report"), so another object's success of the same last word ("coverage report ok") does not count.
+  const said = /\b((?:[a-z]{2,30} ){0,3})([A-Za-z]{3,30}) failed\b/.exec(line.slice(0, 4000));
+  const last = said?.[2]?.toLowerCase();
+  if (
+    !said ||
+    !last ||
+    /^(?:has|have|had|was|were|is|are|been|request|call|check|probe|it|that|which)$/.test(last)
+  )
     return false;
+  const op = escapeRe(`${said[1] ?? ''}${last}`.toLowerCase());
   const lines = text.split('\n');
   const at = lines.indexOf(line);
   if (at < 0) return false;

@@ -61,6 +61,7 @@ export const describedConditionsAnalyzer: Analyzer = {
                 message: cols.slice(4).join('  '),
               },
               seen,
+              String(o.args['namespace'] ?? ''),
             ),
         );
       if (bad.length === 0 && warnings.length === 0) continue;

@@ -36,7 +36,7 @@ describe('imageAlternative: the mirror the rest of the install pulls from', () =
         BAD,
       ]),
     ];
-    expect(imageAlternative(BAD, '', seen)).toMatchObject({
+    expect(imageAlternative(BAD, '', seen, NS)).toMatchObject({
       image: 'mirror.example.com/ml-pipeline/frontend:2.0.5',
       kind: 'host',
       sibling: true,
@@ -51,7 +51,7 @@ describe('imageAlternative: the mirror the rest of the install pulls from', () =
     ],
     ['siblings of another organisation', ['mirror.example.com/tools/a:1', 'mirror.example.com/tools/b:1']],
   ])('proposes no mirror with %s', (_, images) => {
-    expect(imageAlternative(BAD, '', [deployments([...images, BAD])])?.sibling).toBeUndefined();
+    expect(imageAlternative(BAD, '', [deployments([...images, BAD])], NS)?.sibling).toBeUndefined();
   });
 });
 

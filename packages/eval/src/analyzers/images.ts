@@ -64,6 +64,18 @@ export function taskVersions(task: string): string[] {
   ].map((m) => m[0]);
 }
 
+/** The images of namespace `ns`'s workloads as read: its deployments' list and its pods' and deployments' descriptions. */
+function namespaceImages(seen: readonly SeenObservation[], ns: string): string[] {
+  const out: string[] = [];
+  for (const o of outputs(seen, 'list_deployments', (x) => x.args['namespace'] === ns))
+    for (const r of parseTable(o.content))
+      for (const image of (r['IMAGES'] ?? '').split(',')) if (image) out.push(image);
+  for (const tool of ['describe_pod', 'describe_deployment'])
+    for (const o of outputs(seen, tool, (x) => x.args['namespace'] === ns))
+      for (const m of o.content.matchAll(/^\s*Image:\s+(\S+)/gm)) out.push(m[1]!);
+  return out;
+}
+
 /** Every image reference the task and the tool outputs mention, with where it was seen. */
 function knownImages(task: string, seen: readonly SeenObservation[]): { image: string; from: string }[] {
   const out: { image: string; from: string }[] = [];
@@ -119,6 +131,7 @@ export function imageAlternative(
   bad: string,
   task: string,
   seen: readonly SeenObservation[],
+  ns?: string,
 ): { image: string; kind: 'tag' | 'repository' | 'host'; from: string; sibling?: true } | undefined {
   const b = split(bad);
   const known = knownImages(task, seen).filter((k) => k.image !== bad);
@@ -141,14 +154,20 @@ export function imageAlternative(
     // (`ml-pipeline/api-server`, `ml-pipeline/cache-server` for `ml-pipeline/frontend`) all come from one
     // other host (a mirror), and none from this one: the image is most likely there too, under its path.
     const org = path.path.split('/')[0]!;
-    if (hosts.length === 0 && path.path.includes('/')) {
-      const kin = known.filter((k) => {
-        const p = registryPath(split(k.image).repo);
-        return p !== undefined && p.path !== path.path && p.path.split('/')[0] === org;
-      });
-      const kinHosts = new Set(kin.map((k) => registryPath(split(k.image).repo)!.host));
+    if (hosts.length === 0 && path.path.includes('/') && ns !== undefined) {
+      // Only the images of this namespace's workloads: another namespace's install is another team's.
+      // An image without a registry host comes from Docker Hub (`ml-pipeline/x` is `docker.io/ml-pipeline/x`).
+      const where = (image: string) => {
+        const repo = split(image).repo;
+        return registryPath(repo) ?? { host: 'docker.io', path: repo.replace(/^library\//, '') };
+      };
+      const kin = namespaceImages(seen, ns)
+        .filter((image) => image !== bad)
+        .map(where)
+        .filter((p) => p.path !== path.path && p.path.split('/')[0] === org);
+      const kinHosts = new Set(kin.map((p) => p.host));
       const only = kinHosts.size === 1 ? [...kinHosts][0]! : undefined;
-      const distinct = new Set(kin.map((k) => registryPath(split(k.image).repo)!.path));
+      const distinct = new Set(kin.map((p) => p.path));
       if (only && only !== path.host && distinct.size >= 2)
         return {
           image: `${only}/${path.path}:${b.tag}`,

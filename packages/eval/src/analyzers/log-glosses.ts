@@ -2015,14 +2015,29 @@ const CONFIG_REFUSED = /\b(?:fatal|error|bad|invalid|illegal|unknown|cannot pars
  */
 function decodeSliceGloss(line: string): string | undefined {
   const head = line.slice(0, 4000);
-  const m =
-    /\.([A-Z][A-Za-z0-9]{0,60})Spec\.([A-Z][A-Za-z0-9]{0,60}): \[\]([a-z0-9.]{1,40}): decode slice: expect \[ or n, but found "/.exec(
-      head,
-    );
-  if (!m) return undefined;
+  const at = head.indexOf(': decode slice: expect [ or n, but found "');
+  if (at < 0) return undefined;
+  const before = head.slice(0, at);
+  const type = /: \[\]([a-z0-9.]{1,40})$/.exec(before)?.[1];
+  // The object's kind: the first `<group>.<Kind>.Spec:` of the path (`v1beta2.SparkApplication.Spec:`).
+  const kind = /\.([A-Z][A-Za-z0-9]{0,60})\.Spec: /.exec(before)?.[1];
+  if (!type || !kind) return undefined;
+  // The field path below spec: every `…Spec.<Field>:` step in order (`BackupSpec.Schedule: …ScheduleSpec.Days`).
+  const fields = [...before.matchAll(/[A-Za-z0-9]Spec\.([A-Z][A-Za-z0-9]{0,60}): /g)].map((m) =>
+    goField(m[1]!),
+  );
+  if (fields.length === 0) return undefined;
+  const field = `spec.${fields.join('.')}`;
   const name = /"metadata":\{"name":"([a-z0-9][a-z0-9.-]{0,252})"/.exec(head)?.[1];
-  const field = m[2]!.charAt(0).toLowerCase() + m[2]!.slice(1);
-  return `a ${m[1]} object${name ? ` (${name})` : ''} stores spec.${field} as a string where its type has a list ([]${m[3]}): the API server accepted it (the CRD's schema does not forbid it), but the controller cannot decode it, and since one bad object fails the whole list, the controller stops seeing every ${m[1]} of every namespace, not only that one; write spec.${field} as a YAML list (one item per argument)`;
+  return `a ${kind} object${name ? ` (${name})` : ''} stores ${field} as a string where its type has a list ([]${type}): the API server accepted it (the CRD's schema does not forbid it), but the controller cannot decode it, and since one bad object fails the whole list, the controller stops seeing every ${kind} of every namespace, not only that one; write ${field} as a YAML list (one item per argument)`;
+}
+
+/** A Go field's JSON name as Kubernetes types write it: `Arguments` → `arguments`, `DNSNames` → `dnsNames`. */
+function goField(name: string): string {
+  const initialism = /^([A-Z]+)([A-Z][a-z].*)$/.exec(name);
+  if (initialism) return initialism[1]!.toLowerCase() + initialism[2]!;
+  if (/^[A-Z0-9]+$/.test(name)) return name.toLowerCase();
+  return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
 function joinedSettingGloss(line: string): string | undefined {

@@ -204,7 +204,8 @@ function stillFailing(line: string, last: ReadonlyMap<string, string>, ns: strin
  * *v1beta2.SparkApplication` for "the SparkApplications"): a list of every namespace's objects, this one's too.
  */
 function listsKind(line: string, task: string): boolean {
-  const m = /\bfailed to (?:list|watch) \*?(?:[a-z0-9]{1,20}\.)?([A-Z][A-Za-z0-9]{2,60})\b/i.exec(
+  // The kind as Go prints a type (capitalised, `*v1beta2.SparkApplication`); "failed" in either case.
+  const m = /\b[Ff]ailed to (?:list|watch) \*?(?:[a-z0-9]{1,20}\.)?([A-Z][A-Za-z0-9]{2,60})\b/.exec(
     line.slice(0, 4000),
   );
   if (!m) return false;

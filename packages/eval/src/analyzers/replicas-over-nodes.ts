@@ -8,7 +8,6 @@ import {
   type Finding,
   outputs,
   type Read,
-  textOf,
 } from './types.js';
 
 /** A claim's provisioning refused, naming its StorageClass (the external-provisioner library's wording). */
@@ -25,6 +24,10 @@ const REPLICAS =
 /** An in-cluster Service's URL among the parameters (`resturl=http://heketi.glusterfs.svc:8080`). */
 const SERVICE_URL = /\bhttps?:\/\/([a-z0-9][a-z0-9-]{0,62})\.([a-z0-9][a-z0-9-]{0,62})\.svc\b/;
 
+/** A refusal for space (`No space`, `not enough storage`, `insufficient capacity`). */
+const SPACE =
+  /no space|out of space|not enough (?:storage|space|capacity)|insufficient (?:storage|space|capacity)|no candidate node/i;
+
 /** A storage manager's log adding a node to its cluster (heketi's `Adding node gfs-nvme-01`). */
 const ADDED_NODE = /\bAdding node ([A-Za-z0-9][\w.-]{0,252})\s*$/;
 
@@ -37,8 +40,9 @@ interface ClassView {
 
 /** The StorageClass a claim of the namespace failed to provision from, as read so far. */
 export function failedClass(ctx: AnalyzerContext): { name: string; line: string } | undefined {
+  // Only this namespace's claims: another namespace's refusal is not this incident.
   const text = [
-    textOf(ctx.seen, 'get_events'),
+    ...outputs(ctx.seen, 'get_events', (o) => o.args['namespace'] === ctx.ns).map((o) => o.content),
     ...outputs(
       ctx.seen,
       'describe_resource',
@@ -94,7 +98,8 @@ export const replicasOverNodesAnalyzer: Analyzer = {
   name: 'replicas-over-nodes',
   reads(ctx): Read[] {
     const failed = failedClass(ctx);
-    if (!failed) return [];
+    // Only a refusal for space: a replica count short of nodes is what a storage manager reports so.
+    if (!failed || !SPACE.test(failed.line)) return [];
     const view = classView(ctx, failed.name);
     if (!view) return [{ tool: 'describe_resource', args: { kind: 'StorageClass', name: failed.name } }];
     if (!view.replicas || view.replicas < 2 || !view.backend) return [];
@@ -113,7 +118,7 @@ export const replicasOverNodesAnalyzer: Analyzer = {
   },
   finds(ctx): Finding[] {
     const failed = failedClass(ctx);
-    const view = failed ? classView(ctx, failed.name) : undefined;
+    const view = failed && SPACE.test(failed.line) ? classView(ctx, failed.name) : undefined;
     if (!failed || !view?.replicas || !view.backend) return [];
     const b = view.backend;
     for (const name of backendPods(ctx, b) ?? []) {

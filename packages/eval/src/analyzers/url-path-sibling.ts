@@ -29,23 +29,42 @@ function urlVars(body: string): UrlVar[] {
   });
 }
 
-/** Whether `lines` show a call through `url` answered 404: on its line or on one of the two after it. */
+/**
+ * A 404 that says the item asked for is missing (`{"error":"inventory-4.2.0.tgz not found"}`), not the route:
+ * the application answered on a path it serves.
+ */
+const ITEM_NOT_FOUND =
+  /"[^"]{0,200}?[\w.-]\s+not found"|\b(?:no such|unknown) (?:item|chart|package|object|key|user|file)\b/i;
+
+/**
+ * Whether `lines` show a call through `url` answered 404 for its route: on its line, or on one of the two
+ * after it before another call (a line naming another URL) is logged. A 404 naming the missing item is the
+ * application's answer on a route it serves, not a wrong path.
+ */
 function notFoundThrough(lines: readonly string[], url: string): string | undefined {
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     if (!l.includes(`${url}/`) && !l.endsWith(url)) continue;
-    const near = lines.slice(i, i + 3).find((x) => /\b404\b|\bNot Found\b/.test(x));
-    if (near) return near.trim();
+    for (const x of lines.slice(i, i + 3)) {
+      if (x !== l && /\w:\/\//.test(x)) break;
+      if (/\b404\b|\bNot Found\b/.test(x)) return ITEM_NOT_FOUND.test(x) ? undefined : x.trim();
+    }
   }
   return undefined;
 }
+
+/** A status of 2xx on a line (`-> 200`, `status=201`, `" 204 `, `200 OK`), not a number of a duration or size. */
+const OK_STATUS =
+  /(?:->\s?|\bstatus(?:code)?["=: ]{1,3}|\bHTTP\/[\d.]{1,3}"?\s)2\d\d\b|\s2\d\d (?:OK|Created|Accepted|No Content)\b/i;
 
 /** Whether `lines` show a call to `url` answered 2xx (`GET http://…/api/charts -> 200`). */
 function answeredThrough(lines: readonly string[], url: string): string | undefined {
   return lines
     .find(
       (l) =>
-        (l.includes(`${url}/`) || l.includes(`${url} `) || l.endsWith(url)) && /(?:->|\s)2\d\d\b/.test(l),
+        (l.includes(`${url}/`) || l.includes(`${url} `) || l.endsWith(url)) &&
+        OK_STATUS.test(l) &&
+        !/\b404\b/.test(l),
     )
     ?.trim();
 }
@@ -83,7 +102,8 @@ export const urlPathSiblingAnalyzer: Analyzer = {
           if (!long) continue;
           const missed = notFoundThrough(lines, short.value);
           const answered = missed ? answeredThrough(lines, long.value) : undefined;
-          if (!missed || !answered) continue;
+          // The short path answered too: its route exists, the 404 is about an item.
+          if (!missed || !answered || answeredThrough(lines, short.value)) continue;
           const prefix = long.path.slice(0, long.path.length - short.path.length);
           const deployment = ownerDeployment(d.content);
           return [

@@ -15,7 +15,23 @@ import {
 
 /** A node's free space as a storage manager lists it (`st-node-1 free 71 GiB`, `node-2: 78GiB free`). */
 const NODE_FREE =
-  /\b([a-z0-9][a-z0-9.-]{0,62})(?::| has)? (?:free |available )?(\d{1,7}(?:\.\d{1,3})?) ?(GiB|Gi|GB|G|TiB|Ti)(?: free| available)?\b/g;
+  /\b([a-z0-9][a-z0-9.-]{0,62})(?: (?:free|available) (\d{1,7}(?:\.\d{1,3})?) ?(GiB|Gi|GB|G|TiB|Ti)\b|:? (\d{1,7}(?:\.\d{1,3})?) ?(GiB|Gi|GB|G|TiB|Ti) (?:free|available)\b)/g;
+/** Words a storage manager uses for the pool as a whole or for other amounts, never a node's name. */
+const NOT_A_NODE = new Set([
+  'pool',
+  'total',
+  'cluster',
+  'reserved',
+  'used',
+  'capacity',
+  'free',
+  'available',
+  'has',
+  'with',
+  'size',
+  'requested',
+  'default',
+]);
 /** A refusal for space (`not enough storage`, `no candidate node`, `insufficient capacity`). */
 const NO_ROOM =
   /not enough (?:storage|space|capacity)|no candidate node|insufficient (?:storage|space|capacity)|no node (?:has|with) enough/i;
@@ -77,7 +93,10 @@ export const volumePerNodeAnalyzer: Analyzer = {
     for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] !== ctx.ns)) {
       for (const line of boundedLogLines(o.content)) {
         if (line.length > 2000 || !NO_ROOM.test(line)) continue;
-        const nodes = [...line.matchAll(NODE_FREE)].map((m) => ({ node: m[1]!, free: gib(m[2]!, m[3]!) }));
+        // A node's name has a digit or a hyphen (`st-node-1`); the pool's own words are none.
+        const nodes = [...line.matchAll(NODE_FREE)]
+          .filter((m) => !NOT_A_NODE.has(m[1]!) && /[-\d]/.test(m[1]!))
+          .map((m) => ({ node: m[1]!, free: gib(m[2] ?? m[4]!, m[3] ?? m[5]!) }));
         if (nodes.length < 2) continue;
         const size =
           (/\bsize_gib=(\d{1,7})\b/.exec(line)?.[1]

@@ -84,7 +84,7 @@ export const servicesAnalyzer: Analyzer = {
             // A headless Service's endpoints are the selected pods' DNS records (an A record per pod and its
             // reverse PTR record; https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/):
             // with none selected, the pods' names under it and their addresses do not resolve.
-            message: `service ${name} has no endpoints: its selector ${selector} matches no pod in ${ns}, so traffic has nowhere to go${s.spec.clusterIP === 'None' ? `; it is headless (ClusterIP None), so its endpoints are the pods' DNS records: with no pod selected, their names under ${name} and the reverse lookup (PTR) of their addresses do not resolve, and a peer that checks a caller's hostname refuses it` : ''}`,
+            message: `service ${name} has no endpoints: its selector ${selector} matches no pod in ${ns}, so traffic has nowhere to go${s.spec.clusterIP === 'None' ? `; it is headless (ClusterIP None), so its endpoints are the pods' DNS records: with no pod selected, their names under ${name} and the reverse lookup (PTR) of their addresses do not resolve (a peer that checks a caller's hostname by reverse lookup refuses them)` : ''}`,
             evidence: [`selector ${selector}; 0 pods match`, `endpoints: ${ready} ready`],
             next: `list_pods namespace=${ns} (compare the pod labels with the selector)`,
             fix: 'fix the service selector to match the pod labels (or the pod labels to match it)',

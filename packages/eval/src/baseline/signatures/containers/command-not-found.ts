@@ -15,7 +15,10 @@ export const commandNotFound: ContainerSignature = {
     // otherwise it is a file the program opens (a config file), not its command.
     // A program's own bare error ("Error: not found", a lookup that found nothing) is no shell's missing command.
     const said = (line: string | undefined) =>
-      line !== undefined && !/^\s*(?:error|err|fatal|failed|warning)\s*:\s*not found\s*$/i.test(line)
+      line !== undefined &&
+      // "Error: not found", "2026-03-13T02:11:41Z Error: not found", helm's "Error: release: not found":
+      // an error word, then at most one name, then "not found". A shell says `sh: 1: foo: not found`.
+      !/(?:^|\s)(?:error|err|fatal|failed|warning)\s*:(?:\s*[^:\s][^:]{0,80}:)?\s*not found\s*$/i.test(line)
         ? line
         : undefined;
     const notFound =

@@ -304,7 +304,8 @@ export const crash: ContainerSignature = {
         // upstream of this one, and their own finding says why; this one is its symptom.
         if (down && host) {
           const upstream = podRows(seen, hostNs ?? ns).filter(
-            (p) => p.name !== pod && p.name.startsWith(`${host}-`) && /CrashLoopBackOff|Error/.test(p.status),
+            // A crash loop of the dependency's own pods (a failed Job's pod or a config error is not one).
+            (p) => p.name !== pod && p.name.startsWith(`${host}-`) && p.status === 'CrashLoopBackOff',
           );
           if (upstream.length > 0) weight = 66;
         }

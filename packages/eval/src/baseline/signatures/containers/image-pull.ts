@@ -70,7 +70,7 @@ export const imagePull: ContainerSignature = {
       // Docker Hub answers "pull access denied, repository does not exist or may require
       // authorization" for a repository that does not exist: with a near-identical repository in
       // use and no pull secret involved, that is a misspelling, not missing credentials.
-      const near = imageAlternative(image, task, seen);
+      const near = imageAlternative(image, task, seen, ns);
       const misspelled =
         denied &&
         near?.kind === 'repository' &&
