@@ -1,3 +1,4 @@
+import { logGloss } from './log-glosses.js';
 import { clipAround } from './types.js';
 
 /**
@@ -273,9 +274,32 @@ export function probeCause(
           : 'fix the failing check the log names (or take it out of the readiness group if the program can serve without it)',
         specific: true,
       };
+    // The program's own word on its health ("1/2 addons failed (x); /healthz answers 503 until a sync
+    // succeeds") and the failure line just before it: why it reports itself unhealthy.
+    const at = lines.findIndex(
+      (l) =>
+        l.length <= 4000 &&
+        /\b(?:health|healthz|readyz|ready|readiness)\b/i.test(l) &&
+        /\b5\d\d\b|\bunhealthy\b|\bnot ready\b|\bfail(?:ed|ing|s)?\b/i.test(l) &&
+        !/\bprobe\b/i.test(l),
+    );
+    const own = at >= 0 ? lines[at]! : undefined;
+    const before =
+      at > 0
+        ? lines
+            .slice(Math.max(0, at - 4), at)
+            .reverse()
+            .find(
+              (l) =>
+                l.length <= 4000 && /\b(?:error|unable|cannot|refused|denied|not found|404|5\d\d)\b/i.test(l),
+            )
+        : undefined;
+    const means = before ? logGloss(before) : undefined;
     return {
-      cause: `the program answers the ${kind} probe with HTTP ${status}: it reports itself unhealthy, so the kubelet ${effect}`,
-      advice: 'fix what makes the health endpoint fail (its dependencies, per the logs)',
+      cause: `the program answers the ${kind} probe with HTTP ${status}: it reports itself unhealthy, so the kubelet ${effect}${own ? `; its log says why: "${clipLine(own)}"${before ? `, after "${clipLine(before)}"${means ? ` — ${means}` : ''}` : ''}` : ''}`,
+      advice: own
+        ? 'fix the failure its log names; the health endpoint reports it and recovers once the program succeeds'
+        : 'fix what makes the health endpoint fail (its dependencies, per the logs)',
       specific: true,
     };
   }

@@ -14,7 +14,15 @@ import {
   runningAndReady,
 } from '../../../analyzers/types.js';
 import { parseTable } from '../../../k8s-text.js';
-import { escapeRe, firstLine, formatMemory, lastFinishedAgo, lastOf, memoryLimit } from '../../reading.js';
+import {
+  escapeRe,
+  firstLine,
+  formatMemory,
+  lastFinishedAgo,
+  lastOf,
+  memoryLimit,
+  PAST_CRASH_SECONDS,
+} from '../../reading.js';
 import type { ContainerSignature, Facts } from '../types.js';
 
 /**
@@ -567,7 +575,9 @@ export function pastOomKill(body: string, pod: string, seen: Facts['seen']): boo
     .flatMap((o) => o.content.split('\n'))
     .find((l) => /memory \S+ \/ (?:request \S+ \/ )?limit \S+ \((\d{1,3})%\)/.test(l));
   const pct = line ? Number(/limit \S+ \((\d{1,3})%\)/.exec(line)?.[1]) : undefined;
-  return pct !== undefined && pct < 80;
+  // Without its usage read, a kill long past (no crash loop restarts that rarely) is over too.
+  if (pct === undefined) return (lastFinishedAgo(body) ?? 0) >= PAST_CRASH_SECONDS;
+  return pct < 80;
 }
 
 /**
