@@ -54,4 +54,20 @@ describe('notes after an applied rollback', () => {
     expect(answer).toContain('it is headless (ClusterIP None)');
     expect(answer).toContain('reverse lookup (PTR)');
   });
+
+  it('a one-off OOM kill days ago does not outrank the crash loop the task names', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-84', 'iceberg-catalog-image-lacks-table-exists-route'),
+    );
+    expect(answer).toMatch(/^Root cause: deployment orders-ingest /);
+    expect(answer).not.toMatch(/^Root cause: deployment trino-worker/);
+  });
+
+  it("a 503 from the health endpoint quotes the program's word on why, and the moved manifest", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-84', 'addon-sync-image-updater-manifest-path-moved'),
+    );
+    expect(answer).toContain('argocd-image-updater');
+    expect(answer).toContain('no longer at that URL');
+  });
 });
