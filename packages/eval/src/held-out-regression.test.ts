@@ -140,6 +140,10 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'tekton-eventlistener-binding-name-needs-ref-after-triggers-upgrade',
   ],
   'scenarios-held-out-81': ['pomerium-chart-ingress-enabled-beside-ingress-controller'],
+  'scenarios-held-out-84': [
+    'addon-sync-image-updater-manifest-path-moved',
+    'iceberg-catalog-image-lacks-table-exists-route',
+  ],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named
@@ -246,6 +250,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-81',
     'scenarios-held-out-82',
     'scenarios-held-out-83',
+    'scenarios-held-out-84',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
