@@ -1073,17 +1073,10 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "GitHub refused the GitHub App's installation token: the token asks for permissions the app's installation has not been granted (the app's permissions were raised and an organization owner has not approved them, or the request names more than the app has), so nothing that needs that token works; an organization owner must grant the requested permissions to the installation (or the request must ask for fewer); the credentials and the secret store are not at fault",
   },
-  // go-git's error when a git server refuses a push with a reason it cannot read: nothing after "remote:"
-  // (Flux's image automation on a push a read-only deploy key may not make).
-  {
-    all: ['unknown error: remote: "'],
-    means:
-      'the git server refused the push and go-git could not read its reason ("unknown error: remote:" with nothing after): the usual cause is credentials that may read but not write, a deploy key added without write access (GitLab\'s can_push false, a read-only GitHub deploy key), or a protected branch; give the key write access (or push to a branch it may write)',
-  },
   // kubectl's answer when a manifest URL given to -f is answered 404 ("unable to read URL …, server reported
   // 404 Not Found").
   {
-    all: ['unable to read url', '404'],
+    all: ['unable to read url', 'reported 404'],
     means:
       "the manifest is no longer at that URL (the server answered 404 Not Found): the file was moved, renamed or removed where it is published (a branch that reorganised its files, a release asset renamed), so every apply from it fails; point the setting at the file's current location, or pin a release whose URL does not move",
   },
@@ -2054,6 +2047,16 @@ function goField(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
+/**
+ * go-git's error when a git server refuses a push with a reason it cannot read: nothing after "remote:"
+ * (`unknown error: remote: ` then a quote, an escaped quote, or the end of the line), as Flux's image
+ * automation reports a push a read-only deploy key may not make.
+ */
+function emptyRemoteGloss(line: string): string | undefined {
+  if (!/unknown error: remote:\s{0,4}(?:\\?"|$)/.test(line.slice(0, 4000))) return undefined;
+  return 'the git server refused the push and go-git could not read its reason ("unknown error: remote:" with nothing after): the usual cause is credentials that may read but not write, a deploy key added without write access (GitLab\'s can_push false, a read-only GitHub deploy key), or a protected branch; give the key write access (or push to a branch it may write)';
+}
+
 function joinedSettingGloss(line: string): string | undefined {
   if (line.length > 4000 || !line.includes(' = ') || !CONFIG_REFUSED.test(line)) return undefined;
   // Split at ` = ` as a configuration file writes it (`name = value`); logfmt's `key=value` has no spaces.
@@ -2082,7 +2085,8 @@ export function glossOf(
     redisMovedGloss(line) ??
     clockSkewGloss(line) ??
     joinedSettingGloss(line) ??
-    decodeSliceGloss(line);
+    decodeSliceGloss(line) ??
+    emptyRemoteGloss(line);
   if (special) return { means: special, symptom: false };
   const l = line.slice(0, 4096).toLowerCase();
   const g = GLOSSES.find((x) => x.all.every((w) => l.includes(w)) && !x.none?.some((w) => l.includes(w)));

@@ -279,9 +279,11 @@ export function probeCause(
     const at = lines.findIndex(
       (l) =>
         l.length <= 4000 &&
-        /\b(?:health|healthz|readyz|ready|readiness)\b/i.test(l) &&
-        /\b5\d\d\b|\bunhealthy\b|\bnot ready\b|\bfail(?:ed|ing|s)?\b/i.test(l) &&
-        !/\bprobe\b/i.test(l),
+        HEALTH_WORD.test(l) &&
+        HEALTH_FAILING.test(l) &&
+        !/\bprobe\b/i.test(l) &&
+        // A web server's access-log line for the health request only repeats the symptom.
+        !ACCESS_LINE.test(l),
     );
     const own = at >= 0 ? lines[at]! : undefined;
     const before =
@@ -290,13 +292,12 @@ export function probeCause(
             .slice(Math.max(0, at - 4), at)
             .reverse()
             .find(
-              (l) =>
-                l.length <= 4000 && /\b(?:error|unable|cannot|refused|denied|not found|404|5\d\d)\b/i.test(l),
+              (l) => l.length <= 4000 && FAILURE_BEFORE.test(l) && !NO_ERROR.test(l) && !ACCESS_LINE.test(l),
             )
         : undefined;
     const means = before ? logGloss(before) : undefined;
     return {
-      cause: `the program answers the ${kind} probe with HTTP ${status}: it reports itself unhealthy, so the kubelet ${effect}${own ? `; its log says why: "${clipLine(own)}"${before ? `, after "${clipLine(before)}"${means ? ` — ${means}` : ''}` : ''}` : ''}`,
+      cause: `the program answers the ${kind} probe with HTTP ${status}: it reports itself unhealthy, so the kubelet ${effect}${own ? `; its log says why: "${clipAround(own.trim(), HEALTH_FAILING.exec(own)?.[0] ?? '', 240)}"${before ? `, after "${clipAround(before.trim(), FAILURE_BEFORE.exec(before)?.[0] ?? '', 240)}"${means ? ` — ${means}` : ''}` : ''}` : ''}`,
       advice: own
         ? 'fix the failure its log names; the health endpoint reports it and recovers once the program succeeds'
         : 'fix what makes the health endpoint fail (its dependencies, per the logs)',
@@ -309,6 +310,19 @@ export function probeCause(
     specific: false,
   };
 }
+
+/** A word of a program's own health report (`/healthz`, readiness, liveness, "unhealthy"). */
+const HEALTH_WORD = /\b(?:health|healthz|readyz|livez|ready|readiness|liveness|unhealthy)\b/i;
+/** What says the health fails: a 5xx given as a status, "unhealthy", "not ready", a failure word. */
+const HEALTH_FAILING =
+  /\b(?:answers?|returns?|responds?(?: with)?|status(?: code)?[=: ]?|HTTP)\s?5\d\d\b|\bunhealthy\b|\bnot ready\b|\bfail(?:ed|ing|s|ure)?\b/i;
+/** A failure line: an error word, or a 4xx/5xx given as a status (`reported 404`, `status code=503`). */
+const FAILURE_BEFORE =
+  /\b(?:error|unable|cannot|refused|denied|not found|failed|failure)\b|\b(?:status(?: code)?[=: ]?|HTTP\/?[\d.]{0,3}\s|reported )[45]\d\d\b/i;
+/** A line that says there was no error. */
+const NO_ERROR = /\bno errors?\b|\b0 errors?\b|\bwithout errors?\b|\berrors?=0\b/i;
+/** A web server's access-log line (`"GET /healthz HTTP/1.1" 503`). */
+const ACCESS_LINE = /"(?:GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS) [^"\s]{1,2000} HTTP\/[\d.]{1,3}"/;
 
 /** A log line saying a disk or volume is short of space (not memory: a ring buffer's "space" is not this). */
 const DISK_SHORT =
