@@ -64,33 +64,30 @@ export function taskVersions(task: string): string[] {
   ].map((m) => m[0]);
 }
 
-/** The images of namespace `ns`'s workloads as read: its deployments' list and its pods' and deployments' descriptions. */
-function namespaceImages(seen: readonly SeenObservation[], ns: string): string[] {
-  const out: string[] = [];
-  for (const o of outputs(seen, 'list_deployments', (x) => x.args['namespace'] === ns))
-    for (const r of parseTable(o.content))
-      for (const image of (r['IMAGES'] ?? '').split(',')) if (image) out.push(image);
-  for (const tool of ['describe_pod', 'describe_deployment'])
-    for (const o of outputs(seen, tool, (x) => x.args['namespace'] === ns))
-      for (const m of o.content.matchAll(/^\s*Image:\s+(\S+)/gm)) out.push(m[1]!);
-  return out;
-}
-
-/** Every image reference the task and the tool outputs mention, with where it was seen. */
-function knownImages(task: string, seen: readonly SeenObservation[]): { image: string; from: string }[] {
+/**
+ * Every image reference the task and the tool outputs mention, with where it was seen; with `ns`, only
+ * the images of that namespace's workloads as read (its deployments' list, its pods' and deployments'
+ * descriptions), the task and rollout histories left out.
+ */
+function knownImages(
+  task: string,
+  seen: readonly SeenObservation[],
+  ns?: string,
+): { image: string; from: string }[] {
   const out: { image: string; from: string }[] = [];
-  for (const m of task.matchAll(IMAGE_RE)) out.push({ image: m[0], from: 'the task' });
-  for (const o of outputs(seen, 'get_rollout_history'))
+  const here = (o: SeenObservation) => ns === undefined || o.args['namespace'] === ns;
+  if (ns === undefined) for (const m of task.matchAll(IMAGE_RE)) out.push({ image: m[0], from: 'the task' });
+  for (const o of ns === undefined ? outputs(seen, 'get_rollout_history') : [])
     for (const r of parseTable(o.content))
       for (const part of (r['IMAGES'] ?? '').split(','))
         if (part.includes('='))
           out.push({ image: part.slice(part.indexOf('=') + 1), from: `revision ${r['REVISION']}` });
-  for (const o of outputs(seen, 'list_deployments'))
+  for (const o of outputs(seen, 'list_deployments', here))
     for (const r of parseTable(o.content))
       for (const image of (r['IMAGES'] ?? '').split(','))
         if (image) out.push({ image, from: `deployment ${r['NAME']}` });
   for (const tool of ['describe_pod', 'describe_deployment'])
-    for (const o of outputs(seen, tool))
+    for (const o of outputs(seen, tool, here))
       for (const m of o.content.matchAll(/^\s*Image:\s+(\S+)/gm)) out.push({ image: m[1]!, from: tool });
   return out;
 }
@@ -161,7 +158,8 @@ export function imageAlternative(
         const repo = split(image).repo;
         return registryPath(repo) ?? { host: 'docker.io', path: repo.replace(/^library\//, '') };
       };
-      const kin = namespaceImages(seen, ns)
+      const kin = knownImages(task, seen, ns)
+        .map((k) => k.image)
         .filter((image) => image !== bad)
         .map(where)
         .filter((p) => p.path !== path.path && p.path.split('/')[0] === org);

@@ -1,3 +1,4 @@
+import { envOf } from './env-values.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -10,10 +11,6 @@ import {
   ownerDeployment,
 } from './types.js';
 
-/** A described variable holding an HTTP(S) URL (`      CHART_LIST_URL:  http://host:8080/api/charts`). */
-const URL_VAR =
-  /^\s{4,16}([A-Z][A-Z0-9_]{1,100}):\s{1,40}(https?:\/\/[^\s/]{1,253})(\/[^\s?#]{0,400})?\s*$/gm;
-
 interface UrlVar {
   readonly name: string;
   readonly origin: string;
@@ -21,12 +18,16 @@ interface UrlVar {
   readonly value: string;
 }
 
-/** The URL variables of a described container, by origin and path (a trailing slash dropped). */
+/** The container's variables (as `envOf` reads them) that hold an HTTP(S) URL, by origin and path (a trailing slash dropped). */
 function urlVars(body: string): UrlVar[] {
-  return [...body.slice(0, 100_000).matchAll(URL_VAR)].map((m) => {
-    const path = (m[3] ?? '').replace(/\/+$/, '');
-    return { name: m[1]!, origin: m[2]!, path, value: `${m[2]!}${path}` };
-  });
+  const out: UrlVar[] = [];
+  for (const e of envOf(body)) {
+    const m = /^(https?:\/\/[^\s/]{1,253})(\/[^\s?#]{0,400})?$/.exec(e.value);
+    if (!m) continue;
+    const path = (m[2] ?? '').replace(/\/+$/, '');
+    out.push({ name: e.name, origin: m[1]!, path, value: `${m[1]!}${path}` });
+  }
+  return out;
 }
 
 /**
