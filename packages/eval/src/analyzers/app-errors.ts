@@ -16,6 +16,7 @@ import {
   lineStamp,
   outputs,
   ownerName,
+  podListOf,
   podsOf,
   type Read,
   runningPodNames,
@@ -915,10 +916,7 @@ export const appErrorsAnalyzer: Analyzer = {
     // A Ready pod that restarted: what its previous instance said before it ended (one pod is enough).
     // Only where every pod is Running and Ready (the note is for a namespace with nothing failing now):
     // where something fails, that is what the reads are for.
-    const listed = parseTable(
-      outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']).pop()
-        ?.content ?? '',
-    );
+    const listed = parseTable(podListOf(seen, ns)?.content ?? '');
     const allReady = listed.every(
       (r) =>
         /^(Completed|Succeeded)$/.test(r['STATUS'] ?? '') ||

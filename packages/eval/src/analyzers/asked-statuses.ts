@@ -5,6 +5,7 @@ import {
   cutNoticeAt,
   namespaceNames,
   outputs,
+  podListOf,
   programLines,
   runningPerWorkload,
 } from './types.js';
@@ -141,11 +142,7 @@ export const askedStatusesAnalyzer: Analyzer = {
     if (/\bingress\b/i.test(task.slice(0, 4000))) {
       const at = namespaceNames(seen).find((n) => n !== ns && /ingress/.test(n));
       if (at) {
-        const listed = outputs(
-          seen,
-          'list_pods',
-          (o) => o.args['namespace'] === at && !o.args['labelSelector'],
-        ).pop();
+        const listed = podListOf(seen, at);
         if (!listed) return [{ tool: 'list_pods', args: { namespace: at } }];
         const pod = runningPerWorkload(listed.content, 1)[0];
         if (

@@ -6,6 +6,7 @@ import {
   flat,
   namespaceNames,
   outputs,
+  podListOf,
   type Read,
   textOf,
 } from './types.js';
@@ -135,10 +136,7 @@ export const cniDaemonSetTaintAnalyzer: Analyzer = {
     const found = missingProvision(textOf(seen, 'get_events'));
     if (!found) return [];
     const { p, name } = found;
-    const pods = parseTable(
-      outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']).pop()
-        ?.content ?? '',
-    );
+    const pods = parseTable(podListOf(seen, ns)?.content ?? '');
     const node = pods.find((r) => p.status.test(r['STATUS'] ?? ''))?.['NODE'];
     const known = namespaceNames(seen);
     const spaces = ['kube-system', ...known.filter((n) => n !== 'kube-system' && p.namespaces.test(n))].slice(
@@ -171,10 +169,9 @@ export const cniDaemonSetTaintAnalyzer: Analyzer = {
     const found = missingProvision(textOf(seen, 'get_events'));
     if (!found) return [];
     const { p, line } = found;
-    const pods = parseTable(
-      outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']).pop()
-        ?.content ?? '',
-    ).filter((r) => p.status.test(r['STATUS'] ?? ''));
+    const pods = parseTable(podListOf(seen, ns)?.content ?? '').filter((r) =>
+      p.status.test(r['STATUS'] ?? ''),
+    );
     for (const ds of outputs(
       seen,
       'describe_resource',

@@ -1,5 +1,5 @@
-import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
+import { isCopyOf, listedConfigMaps } from './config-copies.js';
 import { latestRevision } from './rollout-diff.js';
 import {
   type Analyzer,
@@ -13,8 +13,6 @@ import {
   type Read,
 } from './types.js';
 
-/** A ConfigMap name that says it is a copy kept from before a change (`x-backup-20260310`, `x-old`, `x-prev`). */
-const COPY = /-(?:backup|bak|old|orig|original|previous|prev|copy|before)(?:-[a-z0-9.-]{0,40})?$/;
 /** A file name in a change cause (`domain.xml`, `my.cnf`, `app.yaml`). */
 const FILE = /\b[\w.-]{1,80}\.(?:xml|ya?ml|conf|cnf|ini|json|properties|toml|cfg)\b/gi;
 /** How many lines a trimmed file may have lost for them to be named one by one. */
@@ -65,15 +63,7 @@ function cases(ctx: AnalyzerContext): Case[] {
 
 /** The copies of ConfigMap `map` the namespace's ConfigMap list shows, newest name last. */
 function copies(ctx: AnalyzerContext, map: string): string[] | undefined {
-  const list = outputs(
-    ctx.seen,
-    'list_resources',
-    (o) => /^(?:configmaps?|cm)$/i.test(String(o.args['kind'])) && o.args['namespace'] === ctx.ns,
-  ).pop();
-  if (!list) return undefined;
-  return parseTable(list.content)
-    .map((r) => r['NAME'] ?? '')
-    .filter((n) => n.startsWith(`${map}-`) && COPY.test(n.slice(map.length)));
+  return listedConfigMaps(ctx)?.filter((n) => isCopyOf(n, map));
 }
 
 /**

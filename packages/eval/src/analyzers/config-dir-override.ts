@@ -5,6 +5,7 @@ import {
   type AnalyzerContext,
   clip,
   configMapText,
+  configMapVolumeList,
   containerSections,
   type Finding,
   outputs,
@@ -38,10 +39,7 @@ function unready(ctx: AnalyzerContext): Unready[] {
   for (const o of outputs(ctx.seen, 'describe_pod', (x) => x.args['namespace'] === ctx.ns)) {
     const text = o.content.slice(0, 200_000);
     const volumes = new Map<string, string>();
-    for (const m of text.matchAll(
-      /^ {2}([a-z0-9][a-z0-9.-]{0,62}):\n\s+Type:\s+ConfigMap \(a volume populated by a ConfigMap\)\n\s+Name:\s+([a-z0-9][a-z0-9.-]{0,252})$/gm,
-    ))
-      volumes.set(m[1]!, m[2]!);
+    for (const v of configMapVolumeList(text)) if (v.volume) volumes.set(v.volume, v.configMap);
     if (volumes.size === 0) continue;
     for (const c of containerSections(text)) {
       if (c.init || !/^\s+Ready:\s+False\s*$/m.test(c.body)) continue;

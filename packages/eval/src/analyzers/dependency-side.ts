@@ -17,6 +17,7 @@ import {
   namespaceNames,
   outputs,
   ownerName,
+  podListOf,
   programLines,
   type Read,
   serviceHost,
@@ -197,11 +198,7 @@ function failingClients(
 }
 
 function failingClientsOf(ctx: AnalyzerContext): Readonly<{ client: string; failures: readonly string[] }>[] {
-  const listed = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
-  ).pop();
+  const listed = podListOf(ctx.seen, ctx.ns);
   // Running pods, and pods that crash-loop on what they cannot reach (their previous instance's log).
   const running = new Set(
     parseTable(listed?.content ?? '')
@@ -261,10 +258,7 @@ function productNamespaces(ctx: AnalyzerContext): Read[] {
     ? named
     : namespaceNames(ctx.seen).filter((n) => n !== ctx.ns && (DATA_NS.test(n) || said.pod.test(n)));
   return places
-    .filter(
-      (n) =>
-        !outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === n && !o.args['labelSelector']).length,
-    )
+    .filter((n) => !podListOf(ctx.seen, n))
     .slice(0, 2)
     .map((n) => ({ tool: 'list_pods', args: { namespace: n } }));
 }
@@ -283,11 +277,7 @@ function productPod(
     String(o.args['namespace'] ?? ''),
   );
   for (const n of [...new Set([ctx.ns, ...named, ...listedNs])]) {
-    const listed = outputs(
-      ctx.seen,
-      'list_pods',
-      (o) => o.args['namespace'] === n && !o.args['labelSelector'],
-    ).pop();
+    const listed = podListOf(ctx.seen, n);
     const row = parseTable(listed?.content ?? '').find((r) => {
       const name = r['NAME'] ?? '';
       return r['STATUS'] === 'Running' && (pod.test(name) || pod.test(n)) && ownerName(name) !== own;
@@ -348,11 +338,7 @@ export function serverPods(
   seen: readonly SeenObservation[],
   t: Target,
 ): Record<string, string>[] | undefined {
-  const listed = outputs(
-    seen,
-    'list_pods',
-    (o) => o.args['namespace'] === t.namespace && !o.args['labelSelector'],
-  ).pop();
+  const listed = podListOf(seen, t.namespace);
   if (!listed) return undefined;
   // A StatefulSet's ordinal (`db-0`) or an operator's zero-padded index (Couchbase's `cb-cluster-0000`).
   const ordinal = new RegExp(`^${t.service.replace(/[^a-z0-9-]/g, '')}-\\d{1,5}$`);

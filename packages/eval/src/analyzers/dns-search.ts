@@ -1,5 +1,13 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, containerSections, type Finding, outputs, ownerDeployment } from './types.js';
+import {
+  type Analyzer,
+  clip,
+  containerSections,
+  type Finding,
+  outputs,
+  ownerDeployment,
+  podListOf,
+} from './types.js';
 
 /**
  * A name lookup that fails in the resolver, not at the name server: getaddrinfo's EAI_AGAIN
@@ -82,13 +90,7 @@ export const dnsSearchExpansionAnalyzer: Analyzer = {
       SLOW_RESOLUTION.test(o.content.slice(-200_000)),
     );
     if (!slow) return [];
-    const system = outputs(
-      seen,
-      'list_pods',
-      (o) => o.args['namespace'] === 'kube-system' && !o.args['labelSelector'],
-    )
-      .map((o) => o.content)
-      .pop();
+    const system = podListOf(seen, 'kube-system')?.content;
     const dns = parseTable(system ?? '')
       .map((r) => r['NAME'] ?? '')
       .find((n) => /^(?:coredns|kube-dns)-/.test(n));

@@ -8,6 +8,7 @@ import {
   linesWith,
   outputs,
   ownerDeployment,
+  podListOf,
   type Read,
   stateBlock,
   textOf,
@@ -124,11 +125,7 @@ function coreDnsOom(seen: Parameters<Analyzer['finds']>[0]['seen']) {
 }
 
 function coreDnsPods(seen: Parameters<Analyzer['finds']>[0]['seen']) {
-  const list = outputs(
-    seen,
-    'list_pods',
-    (o) => o.args['namespace'] === DNS_NS && !o.args['labelSelector'],
-  ).pop();
+  const list = podListOf(seen, DNS_NS);
   if (!list) return [];
   return parseTable(list.content)
     .filter((r) => /^(coredns|kube-dns)-/.test(r['NAME'] ?? ''))

@@ -9,6 +9,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podListOf,
 } from './types.js';
 
 /** A setting's name as a refusal prints it, maybe quoted (`zeppelin.interpreter.include`, `'--a'`). */
@@ -72,11 +73,7 @@ function refusedPair(line: string): [string, string] | undefined {
  * name, or its plural: Zeppelin's `zeppelin.interpreter.include` is read from `ZEPPELIN_INTERPRETER_INCLUDES`).
  */
 function clash(ctx: AnalyzerContext): Clash | undefined {
-  const listed = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
-  ).pop();
+  const listed = podListOf(ctx.seen, ctx.ns);
   for (const r of parseTable(listed?.content ?? '').slice(0, 200)) {
     const pod = r['NAME'] ?? '';
     if (!/CrashLoopBackOff|Error/.test(r['STATUS'] ?? '')) continue;

@@ -1,6 +1,6 @@
 import { ageSeconds } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, type AnalyzerContext, clip, flat, outputs, type Read } from './types.js';
+import { type Analyzer, type AnalyzerContext, clip, flat, outputs, podListOf, type Read } from './types.js';
 
 /**
  * States that alarm people and that Kubernetes documents as normal: an autoscaler holding its
@@ -89,13 +89,7 @@ const NODE_CHURN =
 function allFresh(
   ctx: AnalyzerContext,
 ): { name: string; age: number; ageText: string; node: string }[] | undefined {
-  const rows = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
-  )
-    .slice(-1)
-    .flatMap((o) => parseTable(o.content));
+  const rows = parseTable(podListOf(ctx.seen, ctx.ns)?.content ?? '');
   if (rows.length === 0) return undefined;
   const out: { name: string; age: number; ageText: string; node: string }[] = [];
   for (const r of rows) {

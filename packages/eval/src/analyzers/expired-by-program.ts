@@ -1,5 +1,5 @@
 import { escapeRe } from '../baseline/reading.js';
-import { parseTable } from '../k8s-text.js';
+import { isCopyOf, listedConfigMaps } from './config-copies.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -28,12 +28,6 @@ const REASON =
   /\b(?:because|inactive|inactivity|idle|time ?out|timed out|expired|ttl|time to (?:live|leave)|older than|max(?:imum)? age|lifetime)\b/i;
 /** A removal for a resource limit (memory, CPU, disk, a quota): an eviction or a kill, not an expiry. */
 const RESOURCE = /\b(?:memory|oom|out of memory|cpu|disk|quota|rss|heap)\b/i;
-/**
- * A ConfigMap named as a copy kept from before a change, after the loaded one's name: `-backup`, `-old`,
- * `-prev`, `-before-chart`, `-pre-ds455`, `-copy`, `-orig`. Bounded: a suffix of at most 40 characters.
- */
-const COPY_SUFFIX =
-  /^-(?:backup|bak|old|orig|original|prev|previous|copy|before|pre)(?:[-.][a-z0-9.-]{0,40})?$/;
 /** A number followed by a unit of time or a size: a duration or an amount, not an id. */
 const UNIT_AFTER =
   /^\s?(?:ms|s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|%|[kmgt]i?b?)\b/i;
@@ -101,20 +95,6 @@ function loaded(ctx: AnalyzerContext, pod: string): string[] | undefined {
   return d ? [...new Set([...configMapVolumes(d.content), ...envFromConfigMaps(d.content)])] : undefined;
 }
 
-/** The namespace's ConfigMaps as listed, or undefined before they are. */
-function listedMaps(ctx: AnalyzerContext): string[] | undefined {
-  const o = outputs(
-    ctx.seen,
-    'list_resources',
-    (x) => /^(?:configmaps?|cm)$/i.test(String(x.args['kind'])) && x.args['namespace'] === ctx.ns,
-  ).pop();
-  return o
-    ? parseTable(o.content)
-        .map((r) => r['NAME'] ?? '')
-        .filter(Boolean)
-    : undefined;
-}
-
 /**
  * Other ConfigMaps named as a copy of a loaded one (`<name>-backup`, `<name>-pre-ds455`): kept from before a
  * change. A map the pod loads itself is no copy, nor is one that only shares the name's start (`-metrics`).
@@ -124,14 +104,8 @@ function copiesOf(
   maps: readonly string[],
   loadedNow: readonly string[] = maps,
 ): string[] {
-  const all = listedMaps(ctx) ?? [];
-  return all
-    .filter(
-      (n) =>
-        !loadedNow.includes(n) &&
-        maps.some((m) => n !== m && n.startsWith(`${m}-`) && COPY_SUFFIX.test(n.slice(m.length))),
-    )
-    .slice(0, 2);
+  const all = listedConfigMaps(ctx) ?? [];
+  return all.filter((n) => !loadedNow.includes(n) && maps.some((m) => isCopyOf(n, m))).slice(0, 2);
 }
 
 /**
@@ -150,7 +124,7 @@ export const expiredByProgramAnalyzer: Analyzer = {
     if (!maps) return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: l.pod } }];
     const unread = unreadConfigMaps(ctx.seen, ctx.ns, maps, 2);
     if (unread.length > 0) return unread;
-    if (maps.length > 0 && !listedMaps(ctx))
+    if (maps.length > 0 && !listedConfigMaps(ctx))
       return [{ tool: 'list_resources', args: { kind: 'ConfigMap', namespace: ctx.ns } }];
     return unreadConfigMaps(ctx.seen, ctx.ns, copiesOf(ctx, maps), 2);
   },

@@ -11,6 +11,7 @@ import {
   namespaceNames,
   outputs,
   ownerName,
+  podListOf,
   type Read,
 } from './types.js';
 
@@ -39,11 +40,7 @@ function jobNamespace(ctx: AnalyzerContext): string | undefined {
 
 /** The failed pods (STATUS Error) of `ns`'s newest pod list, newest first by their order there. */
 function failedPods(ctx: AnalyzerContext, ns: string): string[] | undefined {
-  const listed = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-  ).pop();
+  const listed = podListOf(ctx.seen, ns);
   if (!listed) return undefined;
   return (
     parseTable(listed.content)

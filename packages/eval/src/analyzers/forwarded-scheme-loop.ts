@@ -9,6 +9,7 @@ import {
   outputs,
   ownerDeployment,
   ownerName,
+  podListOf,
   type Read,
 } from './types.js';
 
@@ -33,11 +34,7 @@ export const forwardedSchemeLoopAnalyzer: Analyzer = {
   name: 'forwarded-scheme-loop',
   reads({ task, ns, seen }): Read[] {
     if (!LOOP_REPORTED.test(task.slice(0, 4000))) return [];
-    const listed = outputs(
-      seen,
-      'list_pods',
-      (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-    ).pop();
+    const listed = podListOf(seen, ns);
     if (!listed) return [];
     const reads: Read[] = [];
     const owners = new Set<string>();

@@ -9,6 +9,7 @@ import {
   namespaceNames,
   outputs,
   ownerName,
+  podListOf,
   type Read,
   runningPerWorkload,
 } from './types.js';
@@ -51,11 +52,7 @@ export const frontingProxyAnalyzer: Analyzer = {
     if (!HTTP_ANSWER.test(ctx.task.slice(0, 4000)) || allPodsReady(ctx.seen, ctx.ns) !== true) return [];
     const reads: Read[] = [];
     for (const other of namedNamespaces(ctx)) {
-      const listed = outputs(
-        ctx.seen,
-        'list_pods',
-        (o) => o.args['namespace'] === other && !o.args['labelSelector'],
-      ).pop();
+      const listed = podListOf(ctx.seen, other);
       if (!listed) {
         reads.push({ tool: 'list_pods', args: { namespace: other } });
         continue;

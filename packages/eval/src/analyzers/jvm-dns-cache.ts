@@ -5,6 +5,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podListOf,
   type Read,
   searchedLines,
 } from './types.js';
@@ -41,10 +42,7 @@ export const jvmDnsCacheAnalyzer: Analyzer = {
     // The failing pod and its siblings (a pod's log may have lost its start-up lines): searched in turn.
     const pod = String(failing.args['name']);
     const set = pod.replace(/-[a-z0-9]{5}$/, '');
-    const siblings = parseTable(
-      outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']).pop()
-        ?.content ?? '',
-    )
+    const siblings = parseTable(podListOf(seen, ns)?.content ?? '')
       .map((r) => r['NAME'] ?? '')
       .filter((n) => n !== pod && n.startsWith(`${set}-`));
     const searched = (name: string) =>

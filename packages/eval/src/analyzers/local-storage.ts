@@ -7,6 +7,7 @@ import {
   type Finding,
   linesWith,
   outputs,
+  podListOf,
   podRun,
   type Read,
   textOf,
@@ -38,11 +39,7 @@ export const localStorageAnalyzer: Analyzer = {
     const said = `${textOf(seen, 'get_events')}\n${textOf(seen, 'describe_pod')}`;
     if (linesWith(said, EPHEMERAL.slice(0, 1)).length === 0) return [];
     // A pod of the same workload still running shows the settings and the log that fill the disk.
-    const list = outputs(
-      seen,
-      'list_pods',
-      (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-    ).pop();
+    const list = podListOf(seen, ns);
     const rows = list ? parseTable(list.content) : [];
     const owners = new Set(evictedFor(seen).map((e) => podRun(e.pod)));
     const running = rows.find((r) => r['STATUS'] === 'Running' && owners.has(podRun(r['NAME'] ?? '')));

@@ -8,6 +8,7 @@ import {
   outputs,
   ownerName,
   podDeployment,
+  podListOf,
   type Read,
   schemaGloss,
 } from './types.js';
@@ -31,11 +32,7 @@ function schemaBehind(ctx: AnalyzerContext): { pod: string; line: string } | und
 
 /** Running pods of the namespace whose name says they migrate (a migration Job's pod). */
 function migrating(ctx: AnalyzerContext): string[] {
-  const listed = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
-  ).pop();
+  const listed = podListOf(ctx.seen, ctx.ns);
   return (
     parseTable(listed?.content ?? '')
       // A Job's pod (`<job>-<5>`), not a Deployment's (`<name>-<hash>-<5>`) named for migrating.

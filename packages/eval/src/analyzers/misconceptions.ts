@@ -12,6 +12,7 @@ import {
   metricLines,
   namespacePods,
   outputs,
+  podListOf,
   type Read,
   runningAndReady,
   tableOf,
@@ -343,11 +344,7 @@ const MISCONCEPTIONS: readonly Misconception[] = [
         .map((r) => r['NAME'] ?? '')
         .filter((n) => /ingress|nginx|traefik|gateway/.test(n));
       const pods = namespaces.flatMap((ns) =>
-        parseTable(
-          outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector'])
-            .map((o) => o.content)
-            .pop() ?? '',
-        )
+        parseTable(podListOf(ctx.seen, ns)?.content ?? '')
           .filter(
             (r) => /controller|ingress|nginx|traefik/.test(r['NAME'] ?? '') && r['STATUS'] === 'Running',
           )

@@ -10,6 +10,7 @@ import {
   namespaceNames,
   outputs,
   ownerName,
+  podListOf,
   type Read,
 } from './types.js';
 
@@ -46,11 +47,7 @@ export const namedWorkloadElsewhereAnalyzer: Analyzer = {
     if (allPodsReady(ctx.seen, ctx.ns) !== true) return [];
     const reads: Read[] = [];
     for (const { workload, namespace } of namedElsewhere(ctx)) {
-      const there = outputs(
-        ctx.seen,
-        'list_pods',
-        (o) => o.args['namespace'] === namespace && !o.args['labelSelector'],
-      ).pop();
+      const there = podListOf(ctx.seen, namespace);
       if (!there) {
         reads.push({ tool: 'list_pods', args: { namespace } });
         continue;

@@ -1,7 +1,7 @@
 import { parseTable } from '../k8s-text.js';
 import { nodeWarnings } from './failing-node.js';
 import { logGloss } from './log-glosses.js';
-import { type Analyzer, type AnalyzerContext, clip, nodeConditions, outputs } from './types.js';
+import { type Analyzer, type AnalyzerContext, clip, nodeConditions, outputs, podListOf } from './types.js';
 
 /**
  * A node that is not Ready, with the reason its own Warning events give (the kubelet's or
@@ -33,13 +33,7 @@ export const nodeNotReadyAnalyzer: Analyzer = {
   reads({ seen }) {
     const nodes = silentNodes(seen).slice(0, 1);
     if (nodes.length === 0) return [];
-    const system = outputs(
-      seen,
-      'list_pods',
-      (o) => o.args['namespace'] === 'kube-system' && !o.args['labelSelector'],
-    )
-      .map((o) => o.content)
-      .pop();
+    const system = podListOf(seen, 'kube-system')?.content;
     const watchers = parseTable(system ?? '')
       .map((r) => r['NAME'] ?? '')
       .filter((n) => MACHINE_WATCHERS.test(n))

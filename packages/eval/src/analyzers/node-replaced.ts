@@ -1,6 +1,6 @@
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
-import { type Analyzer, outputs } from './types.js';
+import { type Analyzer, outputs, podListOf } from './types.js';
 
 /** Seconds in a kubectl AGE or "ago" (`2d`, `46h`, `5m30s`); undefined when it is not one. */
 function seconds(age: string | undefined): number | undefined {
@@ -20,11 +20,7 @@ function oldRestarts(
   seen: readonly SeenObservation[],
   ns: string,
 ): { pod: string; node: string; ago: number }[] {
-  const list = outputs(
-    seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-  ).pop();
+  const list = podListOf(seen, ns);
   if (!list) return [];
   return parseTable(list.content).flatMap((r) => {
     const ago = seconds(/\((\S{1,20}) ago\)/.exec(r['RESTARTS'] ?? '')?.[1]);

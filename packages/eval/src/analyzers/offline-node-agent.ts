@@ -8,6 +8,7 @@ import {
   clip,
   type Finding,
   outputs,
+  podListOf,
   podsOnNode,
   type Read,
 } from './types.js';
@@ -68,11 +69,7 @@ function otherPodsOn(ctx: AnalyzerContext, r: Refused): { namespace: string; nam
 
 /** Whether the newest pod list of `namespace` shows `pod` crash-looping (or erroring), undefined if not listed. */
 function crashing(ctx: AnalyzerContext, namespace: string, pod: string): boolean | undefined {
-  const listed = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === namespace && !o.args['labelSelector'],
-  ).pop();
+  const listed = podListOf(ctx.seen, namespace);
   if (!listed) return undefined;
   const row = parseTable(listed.content).find((r) => r['NAME'] === pod);
   return row !== undefined && /CrashLoopBackOff|^Error$/.test(row['STATUS'] ?? '');
@@ -95,11 +92,7 @@ export const offlineNodeAgentAnalyzer: Analyzer = {
     const reads: Read[] = [];
     const namespaces = [...new Set(otherPodsOn(ctx, r).map((p) => p.namespace))].slice(0, 4);
     for (const namespace of namespaces) {
-      if (
-        !outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === namespace && !o.args['labelSelector'])
-          .length
-      )
-        reads.push({ tool: 'list_pods', args: { namespace } });
+      if (!podListOf(ctx.seen, namespace)) reads.push({ tool: 'list_pods', args: { namespace } });
     }
     if (reads.length) return reads;
     for (const p of otherPodsOn(ctx, r)) {

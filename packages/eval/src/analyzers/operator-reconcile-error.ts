@@ -8,6 +8,7 @@ import {
   type Finding,
   namespaceNames,
   outputs,
+  podListOf,
   type Read,
 } from './types.js';
 
@@ -39,11 +40,7 @@ function operatorNamespace(ctx: AnalyzerContext): string | undefined {
 
 /** The operator's pods (Running first), from its namespace's newest pod list. */
 function operatorPods(ctx: AnalyzerContext, ns: string): string[] {
-  const list = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-  ).pop();
+  const list = podListOf(ctx.seen, ns);
   return [...parseTable(list?.content ?? '')]
     .sort((a, b) => Number(b['STATUS'] === 'Running') - Number(a['STATUS'] === 'Running'))
     .map((r) => r['NAME'] ?? '')

@@ -19,6 +19,7 @@ import {
   namespaceNames,
   outputs,
   ownerName,
+  podListOf,
   type Read,
 } from './types.js';
 
@@ -82,11 +83,7 @@ function candidates(ctx: AnalyzerContext, t: Target): Candidate[] {
   const out: (Candidate & { rank: number; seconds: number })[] = [];
   for (const ns of listedNamespaces(ctx.seen)) {
     if (SYSTEM_NS.test(ns)) continue;
-    const listed = outputs(
-      ctx.seen,
-      'list_pods',
-      (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-    ).pop();
+    const listed = podListOf(ctx.seen, ns);
     for (const r of parseTable(listed?.content ?? '')) {
       const pod = r['NAME'] ?? '';
       const seconds = ageSeconds(r['AGE'] ?? '');

@@ -8,6 +8,7 @@ import {
   type Finding,
   outputs,
   ownerName,
+  podListOf,
   type Read,
 } from './types.js';
 
@@ -64,11 +65,7 @@ function poolOf(described: string): { size: number; where: string } | undefined 
 
 /** The replicas of a client's owner, from its namespace's pod list. */
 function replicas(ctx: AnalyzerContext, ns: string, pod: string): number {
-  const listed = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-  ).pop();
+  const listed = podListOf(ctx.seen, ns);
   const owner = ownerName(pod);
   return parseTable(listed?.content ?? '').filter((r) => ownerName(r['NAME'] ?? '') === owner).length || 1;
 }

@@ -12,6 +12,7 @@ import {
   type Finding,
   outputs,
   podDeployment,
+  podListOf,
   serviceHost,
   unreadConfigMaps,
 } from './types.js';
@@ -94,11 +95,7 @@ function databasePod(ctx: AnalyzerContext, env: readonly { name: string; value: 
   for (const v of env.filter((e) => HOST_VAR.test(e.name))) {
     const svc = hostService(v.value, ctx.ns);
     if (!svc) continue;
-    const listed = outputs(
-      ctx.seen,
-      'list_pods',
-      (o) => o.args['namespace'] === svc.namespace && !o.args['labelSelector'],
-    ).pop();
+    const listed = podListOf(ctx.seen, svc.namespace);
     if (!listed) return { svc, variable: v.name };
     const pod = parseTable(listed.content)
       .map((r) => r['NAME'] ?? '')
@@ -180,11 +177,7 @@ export const poolsOverMaxConnectionsAnalyzer: Analyzer = {
     if (!set?.m) return [];
     const limit = Number(set.m[1]);
     const deployText = deploymentText(ctx, c.deployment);
-    const listed = outputs(
-      ctx.seen,
-      'list_pods',
-      (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
-    ).pop();
+    const listed = podListOf(ctx.seen, ctx.ns);
     const replicas =
       desiredReplicas(deployText) ??
       (parseTable(listed?.content ?? '').filter((r) => podDeployment(r['NAME'] ?? '') === c.deployment)

@@ -12,7 +12,9 @@ import {
   namespaceNames,
   outputs,
   ownerName,
+  podListOf,
   type Read,
+  runningPerWorkload,
 } from './types.js';
 
 /**
@@ -123,29 +125,14 @@ function productNamespace(ctx: AnalyzerContext): string | undefined {
 
 /** Whether the namespace's full pod list was read and holds no pod at all. */
 function podless(ctx: AnalyzerContext): boolean {
-  const listed = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
-  ).pop();
+  const listed = podListOf(ctx.seen, ctx.ns);
   return listed !== undefined && parseTable(listed.content).length === 0;
 }
 
 /** The running pods of `ns`, one per workload, from its newest full pod list. */
 function runningPods(ctx: AnalyzerContext, ns: string): string[] | undefined {
-  const listed = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-  ).pop();
-  if (!listed) return undefined;
-  const out: string[] = [];
-  for (const r of parseTable(listed.content)) {
-    const pod = r['NAME'] ?? '';
-    if (r['STATUS'] !== 'Running' || out.some((p) => ownerName(p) === ownerName(pod))) continue;
-    out.push(pod);
-  }
-  return out.slice(0, 3);
+  const listed = podListOf(ctx.seen, ns);
+  return listed ? runningPerWorkload(listed.content, 3) : undefined;
 }
 
 /**

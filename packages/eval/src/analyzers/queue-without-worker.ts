@@ -6,6 +6,7 @@ import {
   type Finding,
   outputs,
   ownerName,
+  podListOf,
   type Read,
   runningPodNames,
 } from './types.js';
@@ -144,11 +145,7 @@ export const queueWithoutWorkerAnalyzer: Analyzer = {
     if (left <= 0) return [];
     const out: Read[] = [];
     for (const w of ws) {
-      const listed = outputs(
-        ctx.seen,
-        'list_pods',
-        (o) => o.args['namespace'] === w.namespace && !o.args['labelSelector'],
-      ).pop();
+      const listed = podListOf(ctx.seen, w.namespace);
       // Pods named as workers first: another worker may take the queue.
       const rows = parseTable(listed?.content ?? '')
         .map((r) => r['NAME'] ?? '')

@@ -1,5 +1,4 @@
-import { parseTable } from '../k8s-text.js';
-import { type Analyzer, outputs, ownerName, type Read } from './types.js';
+import { type Analyzer, outputs, podListOf, type Read, runningPerWorkload } from './types.js';
 
 /** An error the person quotes: a `snake_case_exception`, an `…Exception`/`…Error` class, or a quoted phrase of words. */
 const QUOTED =
@@ -16,20 +15,13 @@ export const quotedErrorLogsAnalyzer: Analyzer = {
   reads({ task, ns, seen }): Read[] {
     if (!QUOTED.test(task.slice(0, 4000))) return [];
     if (outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns).length > 0) return [];
-    const listed = outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']);
-    if (listed.length === 0) return [];
     // This namespace's newest pod list, not another namespace's read before it.
-    const rows = parseTable(listed[listed.length - 1]!.content).filter((r) => r['STATUS'] === 'Running');
-    const owners = new Set<string>();
-    const reads: Read[] = [];
-    for (const r of rows) {
-      const name = r['NAME'] ?? '';
-      if (!name || owners.has(ownerName(name))) continue;
-      owners.add(ownerName(name));
-      reads.push({ tool: 'get_pod_logs', args: { namespace: ns, name } });
-      if (reads.length >= 3) break;
-    }
-    return reads;
+    const listed = podListOf(seen, ns);
+    if (!listed) return [];
+    return runningPerWorkload(listed.content, 3).map((name) => ({
+      tool: 'get_pod_logs',
+      args: { namespace: ns, name },
+    }));
   },
   finds() {
     return [];

@@ -1,6 +1,6 @@
 import { ageSeconds } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
-import { type AnalyzerContext, namespaceNames, outputs, ownerName, type Read } from './types.js';
+import { type AnalyzerContext, namespaceNames, outputs, ownerName, podListOf, type Read } from './types.js';
 
 /** Pods younger than this (seconds) came from a recent rollout or scale-out. */
 export const RECENT = 24 * 3600;
@@ -16,11 +16,7 @@ export function otherNamespaces(ctx: AnalyzerContext): string[] {
 
 /** Running pods of `ns` younger than `RECENT`, the first of each owner, from its pod list. */
 export function recentPods(ctx: AnalyzerContext, ns: string): string[] | undefined {
-  const listed = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-  ).pop();
+  const listed = podListOf(ctx.seen, ns);
   if (!listed) return undefined;
   const owners = new Set<string>();
   const out: string[] = [];
@@ -69,11 +65,7 @@ export function recentPodLogs(
     lines: string[];
   }[] = [];
   for (const ns of otherNamespaces(ctx)) {
-    const listed = outputs(
-      ctx.seen,
-      'list_pods',
-      (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-    ).pop();
+    const listed = podListOf(ctx.seen, ns);
     const rows = parseTable(listed?.content ?? '');
     for (const pod of recentPods(ctx, ns) ?? []) {
       const log = outputs(

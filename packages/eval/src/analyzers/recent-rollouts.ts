@@ -2,18 +2,22 @@ import { ageSeconds } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
 import { RECENT } from './recent-pods.js';
-import { type Analyzer, type AnalyzerContext, clip, outputs, ownerName, type Read } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  outputs,
+  ownerName,
+  podListOf,
+  type Read,
+} from './types.js';
 
 /**
  * The Deployments of a namespace whose every listed pod is younger than `RECENT`: rolled out (or
  * created) recently. From the namespace's latest unfiltered pod list; with the pods' youngest age.
  */
 function recentlyRolled(ctx: AnalyzerContext, ns: string): Map<string, string> {
-  const listed = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-  ).pop();
+  const listed = podListOf(ctx.seen, ns);
   const ages = new Map<string, { age: string; recent: boolean }>();
   for (const r of parseTable(listed?.content ?? '')) {
     const name = r['NAME'] ?? '';
@@ -29,11 +33,7 @@ function recentlyRolled(ctx: AnalyzerContext, ns: string): Map<string, string> {
 
 /** Whether the namespace's listed pods of `owner` carry ReplicaSet-made names (`<owner>-<hash>-<x>`). */
 function replicaSetNamed(ctx: AnalyzerContext, owner: string): boolean {
-  const listed = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
-  ).pop();
+  const listed = podListOf(ctx.seen, ctx.ns);
   return parseTable(listed?.content ?? '').some((r) => {
     const name = r['NAME'] ?? '';
     return ownerName(name) === owner && /-[a-z0-9]{6,10}-[a-z0-9]{5}$/.test(name);

@@ -1,6 +1,6 @@
 import { ageSeconds } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, outputs, ownerDeployment, ownerName, type Read } from './types.js';
+import { type Analyzer, clip, outputs, ownerDeployment, ownerName, podListOf, type Read } from './types.js';
 
 /** The person reports a symptom that is over: it resolved, recovered or stopped on its own. */
 const PAST_SYMPTOM =
@@ -41,11 +41,7 @@ export const releaseDuringPastAlertAnalyzer: Analyzer = {
   name: 'release-during-past-alert',
   reads({ task, ns, seen }): Read[] {
     if (!PAST_SYMPTOM.test(task.slice(0, 4000)) || clockTimes(task).length === 0) return [];
-    const listed = outputs(
-      seen,
-      'list_pods',
-      (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-    ).pop();
+    const listed = podListOf(seen, ns);
     if (!listed) return [];
     const reads: Read[] = [];
     for (const r of recentPods(parseTable(listed.content)).slice(0, 2)) {
@@ -67,11 +63,7 @@ export const releaseDuringPastAlertAnalyzer: Analyzer = {
     if (times.length === 0) return [];
     const from = Math.min(...times) - SLACK;
     const to = Math.max(...times) + SLACK;
-    const listed = outputs(
-      seen,
-      'list_pods',
-      (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-    ).pop();
+    const listed = podListOf(seen, ns);
     if (!listed) return [];
     const rows = parseTable(listed.content);
     if (rows.some((r) => r['STATUS'] !== 'Running' && !/^(Completed|Succeeded)$/.test(r['STATUS'] ?? '')))

@@ -7,6 +7,7 @@ import {
   described,
   type Finding,
   outputs,
+  podListOf,
   type Read,
 } from './types.js';
 
@@ -74,11 +75,7 @@ function classView(ctx: AnalyzerContext, name: string): ClassView | undefined {
 
 /** The running pods of the backend's namespace whose name starts with its Service's name. */
 function backendPods(ctx: AnalyzerContext, b: { service: string; namespace: string }): string[] | undefined {
-  const listed = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === b.namespace && !o.args['labelSelector'],
-  ).pop();
+  const listed = podListOf(ctx.seen, b.namespace);
   if (!listed) return undefined;
   return parseTable(listed.content)
     .map((r) => r['NAME'] ?? '')

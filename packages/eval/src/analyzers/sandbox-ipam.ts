@@ -1,5 +1,5 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, type Finding, outputs, textOf } from './types.js';
+import { type Analyzer, clip, type Finding, outputs, podListOf, textOf } from './types.js';
 
 // The CNI's IPAM refusing an address: host-local's words ("no IP addresses available in range set:
 // 10.244.1.97-10.244.1.126"), and the AWS VPC CNI's when a node's ENIs have no free address.
@@ -16,10 +16,9 @@ export const sandboxIpamAnalyzer: Analyzer = {
   name: 'sandbox-ipam',
   reads({ ns, seen }) {
     if (!EXHAUSTED.test(textOf(seen, 'get_events').slice(0, 200_000))) return [];
-    const node = parseTable(
-      outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']).pop()
-        ?.content ?? '',
-    ).find((r) => r['STATUS'] === 'ContainerCreating')?.['NODE'];
+    const node = parseTable(podListOf(seen, ns)?.content ?? '').find(
+      (r) => r['STATUS'] === 'ContainerCreating',
+    )?.['NODE'];
     return node && node !== '<none>' ? [{ tool: 'describe_node', args: { name: node } }] : [];
   },
   finds({ ns, seen }) {
@@ -28,10 +27,7 @@ export const sandboxIpamAnalyzer: Analyzer = {
       .split('\n')
       .find((l) => l.length <= 4000 && EXHAUSTED.test(l));
     if (!line) return [];
-    const rows = parseTable(
-      outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']).pop()
-        ?.content ?? '',
-    );
+    const rows = parseTable(podListOf(seen, ns)?.content ?? '');
     const stuck = rows.filter((r) => r['STATUS'] === 'ContainerCreating');
     const nodes = [...new Set(stuck.map((r) => r['NODE'] ?? '').filter((n) => n && n !== '<none>'))];
     if (nodes.length === 0) return [];

@@ -12,6 +12,7 @@ import {
   outputs,
   ownerName,
   podDeployment,
+  podListOf,
   type Read,
   serviceHost,
 } from './types.js';
@@ -110,11 +111,7 @@ function unreached(
  * name without a client suffix), else every pod there; with their ages in seconds.
  */
 function backing(ctx: AnalyzerContext, ns: string, service: string) {
-  const list = outputs(
-    ctx.seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-  ).pop();
+  const list = podListOf(ctx.seen, ns);
   if (!list) return undefined;
   const rows = parseTable(list.content);
   const stem = service.replace(SERVICE_SUFFIX, '');

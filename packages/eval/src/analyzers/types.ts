@@ -91,11 +91,7 @@ export function servicePodRead(
   seen: readonly SeenObservation[],
   svc: { service: string; namespace: string },
 ): Read | undefined {
-  const listed = outputs(
-    seen,
-    'list_pods',
-    (o) => o.args['namespace'] === svc.namespace && !o.args['labelSelector'],
-  ).pop();
+  const listed = podListOf(seen, svc.namespace);
   if (!listed) return { tool: 'list_pods', args: { namespace: svc.namespace } };
   const names = listed.content
     .split('\n')
@@ -150,11 +146,7 @@ export function runningPodNames(seen: readonly SeenObservation[]): Set<string> {
  * containers ready, or finished (Completed, Succeeded); undefined before the namespace's pods are listed.
  */
 export function allPodsReady(seen: readonly SeenObservation[], ns: string): boolean | undefined {
-  const listed = outputs(
-    seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-  ).pop();
+  const listed = podListOf(seen, ns);
   if (!listed) return undefined;
   return parseTable(listed.content).every(
     (r) =>
@@ -295,6 +287,18 @@ export function outputs(
 ): SeenObservation[] {
   const of = perSeen(seen, OUTPUTS_KEY, () => successfulByTool(seen)).get(tool);
   return of === undefined ? [] : of.filter(pred);
+}
+
+/**
+ * The latest successful `list_pods` of namespace `ns` without a label selector (every pod of the
+ * namespace), or undefined when none was read.
+ */
+export function podListOf(
+  seen: readonly SeenObservation[],
+  ns: string | undefined,
+): SeenObservation | undefined {
+  const all = outputs(seen, 'list_pods', (o) => o.args['namespace'] === ns && !o.args['labelSelector']);
+  return all[all.length - 1];
 }
 
 /** The successful outputs of `seen` by tool, each tool's oldest first. */
@@ -796,11 +800,7 @@ export function podsOnNode(text: string): { namespace: string; name: string }[] 
 
 /** The rows of the namespace's newest full `list_pods` (not a label-selected one), as parsed columns. */
 export function namespacePods(ctx: AnalyzerContext): readonly Readonly<Record<string, string>>[] {
-  return parseTable(
-    outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'])
-      .map((o) => o.content)
-      .pop() ?? '',
-  );
+  return parseTable(podListOf(ctx.seen, ctx.ns)?.content ?? '');
 }
 
 /**
@@ -891,13 +891,22 @@ export function runningPerWorkload(listed: string, max: number): string[] {
   return out;
 }
 
-/** The ConfigMaps a pod description's volumes name (`Type: ConfigMap (a volume populated by a ConfigMap)`). */
-export function configMapVolumes(described: string): string[] {
+/**
+ * The ConfigMap volumes of a pod description, in order: each volume's name (the `  <name>:` line above
+ * `Type: ConfigMap (a volume populated by a ConfigMap)`, undefined when that line is not there) and the
+ * ConfigMap it names (`Name:`), as `kubectl describe pod` prints its Volumes section.
+ */
+export function configMapVolumeList(described: string): { volume: string | undefined; configMap: string }[] {
   return [
     ...described.matchAll(
-      /Type:\s+ConfigMap \(a volume populated by a ConfigMap\)\s*\n\s+Name:\s+(\S{1,253})/g,
+      /(?:^ {2}([a-z0-9][a-z0-9.-]{0,62}):\n\s+)?Type:\s+ConfigMap \(a volume populated by a ConfigMap\)\s*\n\s+Name:\s+(\S{1,253})/gm,
     ),
-  ].map((m) => m[1]!);
+  ].map((m) => ({ volume: m[1], configMap: m[2]! }));
+}
+
+/** The ConfigMaps a pod description's volumes name (`Type: ConfigMap (a volume populated by a ConfigMap)`). */
+export function configMapVolumes(described: string): string[] {
+  return configMapVolumeList(described).map((v) => v.configMap);
 }
 
 /** Whether a container section of describe_pod shows it Running and Ready now. */

@@ -10,6 +10,7 @@ import {
   type Finding,
   namespaceNames,
   outputs,
+  podListOf,
   type Read,
 } from './types.js';
 
@@ -69,11 +70,7 @@ export const volumePerNodeAnalyzer: Analyzer = {
       return [{ tool: 'list_resources', args: { kind: 'Namespace' } }];
     const ns = provisionerNamespace(ctx, provisioner);
     if (!ns) return [];
-    const listed = outputs(
-      ctx.seen,
-      'list_pods',
-      (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-    ).pop();
+    const listed = podListOf(ctx.seen, ns);
     if (!listed) return [{ tool: 'list_pods', args: { namespace: ns } }];
     return parseTable(listed.content)
       .filter((r) => r['STATUS'] === 'Running')

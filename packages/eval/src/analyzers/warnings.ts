@@ -2,7 +2,17 @@ import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import { eventGloss } from './event-glosses.js';
 import { logGloss } from './log-glosses.js';
-import { type Analyzer, bonus, clip, clipEnds, type Finding, outputs, pastPods, section } from './types.js';
+import {
+  type Analyzer,
+  bonus,
+  clip,
+  clipEnds,
+  type Finding,
+  outputs,
+  pastPods,
+  podListOf,
+  section,
+} from './types.js';
 
 // Reasons that say something failed without saying what: used only when nothing more specific is seen.
 const VAGUE = new Set(['BackOff', 'FailedSync', 'Failed']);
@@ -67,11 +77,7 @@ export const warningsAnalyzer: Analyzer = {
 /** Pods not Running and Ready (Completed ones are finished, not failing) and deployments short of replicas. */
 function unhealthyNames(seen: readonly SeenObservation[], ns: string): string[] {
   const names: string[] = [];
-  const pods = outputs(
-    seen,
-    'list_pods',
-    (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
-  ).pop();
+  const pods = podListOf(seen, ns);
   const rows = pods ? parseTable(pods.content) : [];
   // Records of the past (an evicted pod already replaced, a retried Job attempt) are not unhealthy now.
   const past = pastPods(rows);

@@ -10,6 +10,7 @@ import {
   namespaceNames,
   outputs,
   ownerDeployment,
+  podListOf,
   type Read,
   runningPerWorkload,
 } from './types.js';
@@ -213,11 +214,7 @@ export function frontProxyReads(ctx: AnalyzerContext): Read[] {
   for (const other of namespaceNames(ctx.seen)
     .filter((n) => n !== ctx.ns && isFrontName(n))
     .slice(0, 2)) {
-    const listed = outputs(
-      ctx.seen,
-      'list_pods',
-      (o) => o.args['namespace'] === other && !o.args['labelSelector'],
-    ).pop();
+    const listed = podListOf(ctx.seen, other);
     if (!listed) {
       reads.push({ tool: 'list_pods', args: { namespace: other } });
       continue;
