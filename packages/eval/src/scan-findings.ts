@@ -22,10 +22,13 @@ import {
   clip,
   clipEnds,
   describedField,
+  describedLabels,
   evicting,
   linesWith,
   outputs,
+  ownerName,
   podDeployment,
+  podListOf,
   textOf,
 } from './analyzers/types.js';
 import { dependencyDown, dependencyHosts, dependencyNamespace } from './baseline/reading.js';
@@ -126,6 +129,8 @@ const RANK: Record<string, number | undefined> = {
   ScaleTargetNotFound: 84,
   ScalingLimited: 74,
   DenyAllEgress: 84,
+  // A named dependency whose connections the client's own egress policies drop: the policy and the host.
+  EgressToDependencyDenied: 90,
   EgressDNSBlocked: 86,
   DenyAll: 84,
   DenyAllIngress: 78,
@@ -355,6 +360,21 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
           )
             ? 10
             : 0;
+        // A Service that selects no pod, named by a program whose connections fail: the dependency it
+        // cannot reach is down because of the selector, which explains the program's failure.
+        const dialled =
+          f.kind === 'Service' && f.reason === 'NoPodsSelected' && failedDial(ctx.seen, ctx.ns, f.name)
+            ? 15
+            : 0;
+        // A container killed for memory that runs again and has restarted at most twice: a kill that
+        // recovered, less likely the incident than a failure that goes on.
+        const recovered =
+          f.reason === 'OOMKilled' &&
+          f.evidence.some(
+            (e) => /^State: Running\b/.test(e) && Number(/Restart Count (\d{1,6})/.exec(e)?.[1] ?? 99) <= 2,
+          )
+            ? 12
+            : 0;
         // Of two findings alike, the one that says why beats the one that only says a wait timed out.
         const vague = f.message.includes('timed out waiting for the con') ? 2 : 0;
         // A workload scaled to zero that neither the task nor any program's log names is more likely
@@ -374,10 +394,12 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
             weight:
               rank +
               bonus(f.name, ctx.hints) +
+              dialled +
               waitedOn(f, ctx) -
               symptom -
               stuck -
               vague -
+              recovered -
               retired -
               calledFailed,
           },
@@ -417,6 +439,10 @@ export function scanReads(ctx: ScanContext, take?: FindingFilter): Read[] {
         tool: 'get_resource',
         args: { kind: 'Deployment', name: f.owner.slice('Deployment/'.length), namespace: ctx.ns },
       });
+    // A Service that selects no pod: the pod its selector names (`app=vespa` → `vespa-0`), whose labels
+    // say which of the selector's values is off.
+    const near = f.reason === 'NoPodsSelected' ? namedPod(f, ctx) : undefined;
+    if (near) reads.push({ tool: 'describe_pod', args: { namespace: ctx.ns, name: near } });
     // A policy that allows a Service's port: its manifest, to correct and apply.
     if (f.reason === 'PolicyAllowsServicePort')
       reads.push({ tool: 'get_resource', args: { kind: 'NetworkPolicy', name: f.name, namespace: ctx.ns } });
@@ -470,7 +496,18 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       .map(eventGloss)
       .find((m) => m !== undefined);
     if (means && !cause.includes(means)) cause += ` — ${means}`;
-    const evidence = f.evidence.slice(0, 3).map((e) => `${source}: ${e}`);
+    // The program that cannot reach a Service without endpoints: what the missing endpoints cause.
+    const dial = f.reason === 'NoPodsSelected' ? failedDial(ctx.seen, ctx.ns, f.name) : undefined;
+    if (dial) {
+      const dep = podDeployment(dial.pod);
+      cause += `; ${dep ? `deployment ${dep} (pod ${dial.pod})` : `pod ${dial.pod}`} connects to ${f.name} and fails ("${clip(dial.line.trim(), 160)}")`;
+    }
+    // An item about another object (`NetworkPolicy x: …`) is the scan's reading of that object, not
+    // something the finding's own read shows.
+    const evidence = f.evidence.slice(0, 3).map((e) => {
+      const other = /^([A-Z][A-Za-z]{1,60}) [a-z0-9][a-z0-9.-]{0,252}:/.exec(e)?.[1];
+      return `${other && other !== f.kind ? `scan ${f.kind} ${f.name}` : source}: ${e}`;
+    });
     let jobFix: Finding['fix'];
     if (f.kind === 'Job' || f.reason === 'ActiveJobBlocksRuns' || f.reason === 'OverlappingRuns') {
       // What the job's pods printed, from their logs: the most specific line first.
@@ -847,7 +884,7 @@ function selectorFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
     deployments.find((o) => values.includes(String(o.args['name']))) ??
     deployments.find((o) => values.some((v) => v.startsWith(String(o.args['name']))));
   const wanted = backing ? describedField(backing.content, 'Selector') : undefined;
-  if (!wanted || wanted === selector || wanted === '<none>') return {};
+  if (!wanted || wanted === selector || wanted === '<none>') return podSelectorFix(f, ctx, selector);
   const pairs = wanted.split(',').map((kv) => kv.split('='));
   if (!pairs.every((kv) => kv.length === 2 && kv[0] !== '' && !/\s/.test(kv.join('')))) return {};
   const name = String(backing!.args['name']);
@@ -856,6 +893,73 @@ function selectorFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
       tool: 'set_service_selector',
       args: { namespace: ctx.ns, name: f.name, selector: Object.fromEntries(pairs) },
       text: `set the selector of service ${f.name} to ${wanted}, the labels deployment ${name} gives its pods`,
+    },
+  };
+}
+
+/** The first pod of `ns` whose log names host `service` on a line whose connection failed, with the line. */
+function failedDial(
+  seen: readonly SeenObservation[],
+  ns: string,
+  service: string,
+): { pod: string; line: string } | undefined {
+  const host = new RegExp(`(?<![\\w.-])${service.replace(/[.]/g, '\\.')}(?![\\w-])`);
+  for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
+    const line = boundedLogLines(o.content).find(
+      (l) => l.length <= 4000 && CONNECT_FAILED.test(l) && host.test(l),
+    );
+    if (line) return { pod: String(o.args['name'] ?? ''), line };
+  }
+  return undefined;
+}
+
+/** The selector of a Service finding as key/value pairs, from its description or the scan's evidence. */
+function selectorPairs(f: ParsedFinding, ctx: ScanContext): [string, string][] | undefined {
+  const service = outputs(ctx.seen, 'describe_service', (o) => o.args['name'] === f.name).pop();
+  const text =
+    (service ? describedField(service.content, 'Selector') : undefined) ??
+    f.evidence.map((e) => /^selector (\S{1,2000});/.exec(e)?.[1]).find((x) => x !== undefined);
+  if (!text || text === '<none>') return undefined;
+  const pairs = text.split(',').map((kv) => kv.split('='));
+  return pairs.every((kv) => kv.length === 2 && kv[0] !== '') ? (pairs as [string, string][]) : undefined;
+}
+
+/**
+ * The one pod of the namespace's list a Service's selector value names (`app=vespa` → `vespa-0` or
+ * `vespa-7d9c5-x2x7q`), when the selector matches no pod: the workload the Service is for.
+ */
+function namedPod(f: ParsedFinding, ctx: ScanContext): string | undefined {
+  const values = (selectorPairs(f, ctx) ?? []).map(([, v]) => v).filter((v) => v.length >= 2);
+  const names = parseTable(podListOf(ctx.seen, ctx.ns)?.content ?? '').map((r) => r['NAME'] ?? '');
+  const named = names.filter((n) => values.some((v) => n.startsWith(`${v}-`)));
+  return named.length > 0 && new Set(named.map(ownerName)).size === 1 ? named[0] : undefined;
+}
+
+/**
+ * A selector fix from the labels of the pod the selector names: the pod carries every key of the
+ * selector, one or more with another value (`app.kubernetes.io/instance=danswer` where the Service asks
+ * `onyx-kb`), so the Service gets the pod's values for those keys.
+ */
+function podSelectorFix(f: ParsedFinding, ctx: ScanContext, selector: string): Pick<Finding, 'fix'> {
+  const pairs = selectorPairs(f, ctx);
+  const pod = namedPod(f, ctx);
+  const d = pod
+    ? outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod && o.args['namespace'] === ctx.ns).pop()
+    : undefined;
+  if (!pairs || !pod || !d) return {};
+  const labels = describedLabels(d.content);
+  if (!pairs.every(([k]) => k in labels)) return {};
+  const off = pairs.filter(([k, v]) => labels[k] !== v);
+  if (off.length === 0 || off.length === pairs.length) return {};
+  const next = Object.fromEntries(pairs.map(([k]) => [k, labels[k]!]));
+  const wanted = Object.entries(next)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return {
+    fix: {
+      tool: 'set_service_selector',
+      args: { namespace: ctx.ns, name: f.name, selector: next },
+      text: `set the selector of service ${f.name} to ${wanted} (from ${selector}): pod ${pod} carries ${off.map(([k]) => `${k}=${labels[k]}`).join(', ')}`,
     },
   };
 }

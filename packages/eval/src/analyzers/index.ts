@@ -265,7 +265,7 @@ import { sealedSecretAnalyzer } from './sealed-secret.js';
 import { sentinelStaleAnalyzer } from './sentinel-stale.js';
 import { serverDiskFullAnalyzer } from './server-disk-full.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
-import { serviceLinksAnalyzer } from './service-links.js';
+import { serviceLinksAnalyzer, serviceLinkValueAnalyzer } from './service-links.js';
 import { serviceMonitorSelectorAnalyzer } from './servicemonitor-selector.js';
 import { sessionLifetimeAnalyzer } from './session-lifetime.js';
 import { settingsCaseAnalyzer } from './settings-case.js';
@@ -596,6 +596,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   jobSidecarsAnalyzer,
   supersededJobsAnalyzer,
   serviceLinksAnalyzer,
+  serviceLinkValueAnalyzer,
   headlessPeersAnalyzer,
   cronTimeZoneAnalyzer,
   cronReplaceAnalyzer,

@@ -22,6 +22,20 @@ const POOL_VAR = /POOL_?(?:MAX|SIZE)(?:_?CONN\w{0,8})?$|MAX_?POOL(?:_?SIZE)?$|^(
 /** A pool size inside a URL or DSN (`maxPoolSize=20`, `pool_size=10`, `connection_limit=5`). */
 const POOL_IN_VALUE =
   /\b(?:maxPoolSize|max_pool_size|pool_size|poolSize|connection_limit|pool_max)=(\d{1,5})\b/i;
+/**
+ * A pooler's pool size in its own configuration, as its log echoes it or its ConfigMap holds it: Odyssey's
+ * `pool_size 80`, PgBouncer's `default_pool_size = 20`, PgCat's `pool_size = 80`.
+ */
+const POOL_SETTING = /\b((?:default_)?pool_size)\b["']?[ \t]{0,20}[=:]?[ \t]{0,20}["']?(\d{1,5})\b/;
+/** A Service's in-cluster name in a configuration or a log (`pg-ledger.ledger-db.svc.cluster.local`). */
+const SVC_NAME = /\b([a-z][a-z0-9-]{0,62})\.([a-z][a-z0-9-]{0,62})\.svc\b/;
+/** PostgreSQL's refusal once only the superuser slots are left. */
+const SUPERUSER_ONLY = /remaining connection slots are reserved for (?:non-replication )?superuser/i;
+/**
+ * The slots PostgreSQL keeps for superusers out of max_connections: `superuser_reserved_connections`,
+ * 3 unless set (https://www.postgresql.org/docs/current/runtime-config-connection.html).
+ */
+const RESERVED = /superuser_reserved_connections\s{0,4}=\s{0,4}(\d{1,4})\b/;
 /** Variables that name the database's host. */
 const HOST_VAR = /HOST|URL|DSN|ADDR|URI/i;
 /** A database's connection limit in its configuration file, its arguments or a variable. */
@@ -90,6 +104,53 @@ function hostService(value: string, ns: string): { service: string; namespace: s
   );
 }
 
+/**
+ * The client's own configuration as text, line by line, with where each line was read: its log (a pooler
+ * echoes its settings when it starts) and the ConfigMaps its pod mounts. Commented lines are left out.
+ */
+function clientConfig(ctx: AnalyzerContext, c: Client): { where: string; line: string }[] {
+  const out: { where: string; line: string }[] = [];
+  for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['name'] === c.pod))
+    for (const line of boundedLogLines(o.content)) out.push({ where: `the log of ${c.pod}`, line });
+  const desc =
+    outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === c.pod).pop()?.content ??
+    deploymentText(ctx, c.deployment);
+  for (const map of desc ? configMapVolumes(desc).slice(0, 3) : []) {
+    const text = configMapText(ctx.seen, map, ctx.ns) ?? '';
+    for (const line of text.split('\n').slice(0, 5000))
+      if (!/^\s*(?:#|;|--)/.test(line)) out.push({ where: `ConfigMap ${map}`, line: line.slice(0, 2000) });
+  }
+  return out;
+}
+
+/** The pool size a client's own configuration sets (`pool_size 80`), with where it was read. */
+function configuredPool(
+  lines: readonly { where: string; line: string }[],
+): { size: number; where: string; variable: string; option?: string } | undefined {
+  for (const l of lines) {
+    const m = POOL_SETTING.exec(l.line);
+    if (m && Number(m[2]) > 0)
+      return { size: Number(m[2]), where: `${m[1]} ${m[2]} in ${l.where}`, variable: m[1]! };
+  }
+  return undefined;
+}
+
+/** The database pod behind the Service a client's own configuration names (`host "pg.db.svc…"`). */
+function configuredDatabase(ctx: AnalyzerContext, lines: readonly { where: string; line: string }[]) {
+  for (const l of lines) {
+    const m = SVC_NAME.exec(l.line);
+    if (!m) continue;
+    const svc = { service: m[1]!, namespace: m[2]! };
+    const listed = podListOf(ctx.seen, svc.namespace);
+    if (!listed) return { svc, variable: l.where };
+    const pod = parseTable(listed.content)
+      .map((r) => r['NAME'] ?? '')
+      .find((n) => n === svc.service || n.startsWith(`${svc.service}-`));
+    if (pod) return { svc, variable: l.where, pod };
+  }
+  return undefined;
+}
+
 /** The database pod behind the client's host variable, from its namespace's pod list. */
 function databasePod(ctx: AnalyzerContext, env: readonly { name: string; value: string }[]) {
   for (const v of env.filter((e) => HOST_VAR.test(e.name))) {
@@ -148,8 +209,16 @@ export const poolsOverMaxConnectionsAnalyzer: Analyzer = {
     if (!c) return [];
     const env = clientEnv(ctx, c);
     if (!env) return [{ tool: 'describe_deployment', args: { namespace: ctx.ns, name: c.deployment } }];
-    if (!poolOf(env)) return [];
-    const db = databasePod(ctx, env);
+    const config = clientConfig(ctx, c);
+    if (!poolOf(env) && !configuredPool(config)) {
+      // A pooler (its log speaks of its pool) whose settings are in a ConfigMap: that file, then.
+      const log = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === c.pod).pop()?.content ?? '';
+      const desc = deploymentText(ctx, c.deployment) ?? '';
+      return /\bpool/i.test(log.slice(-100_000))
+        ? unreadConfigMaps(ctx.seen, ctx.ns, configMapVolumes(desc), 2)
+        : [];
+    }
+    const db = databasePod(ctx, env) ?? configuredDatabase(ctx, config);
     if (!db) return [];
     if (!db.pod) return [{ tool: 'list_pods', args: { namespace: db.svc.namespace } }];
     const desc = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === db.pod).pop()?.content;
@@ -161,8 +230,9 @@ export const poolsOverMaxConnectionsAnalyzer: Analyzer = {
     const c = refusedClient(ctx);
     if (!c) return [];
     const env = clientEnv(ctx, c);
-    const pool = env ? poolOf(env) : undefined;
-    const db = env ? databasePod(ctx, env) : undefined;
+    const config = env ? clientConfig(ctx, c) : [];
+    const pool = env ? (poolOf(env) ?? configuredPool(config)) : undefined;
+    const db = env ? (databasePod(ctx, env) ?? configuredDatabase(ctx, config)) : undefined;
     if (!pool || !db?.pod) return [];
     const desc = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === db.pod).pop()?.content;
     if (!desc) return [];
@@ -184,7 +254,18 @@ export const poolsOverMaxConnectionsAnalyzer: Analyzer = {
         .length ||
         1);
     const total = replicas * pool.size;
-    if (total <= limit) return [];
+    // PostgreSQL refusing all but its superuser slots: those slots are not the clients' to fill.
+    const reserved = SUPERUSER_ONLY.test(c.line)
+      ? Number(sources.map((x) => RESERVED.exec(x.text)?.[1]).find((x) => x !== undefined) ?? 3)
+      : 0;
+    const open = limit - reserved;
+    if (total <= limit) {
+      // The pools fit on their own, but fill most of what clients may open: once they are full the
+      // database is out of slots for everyone else, which is what it refused.
+      return total * 2 >= open && total < open
+        ? [sharedFinding(c, db.pod, set.where, limit, reserved, pool, replicas, total)]
+        : [];
+    }
     // The scale-up that brought the replicas to their count, when the events show it.
     const scaled = [
       deployText ?? '',
@@ -194,12 +275,12 @@ export const poolsOverMaxConnectionsAnalyzer: Analyzer = {
       .split('\n')
       .map((l) => /Scaled up replica set (\S{1,253}) to (\d{1,5}) from (\d{1,5})/.exec(l))
       .find((m) => m !== null && m[1]!.startsWith(`${c.deployment}-`) && Number(m[2]) === replicas);
-    const perReplica = Math.floor(limit / replicas);
+    const perReplica = Math.floor(open / replicas);
     // The pool's own setting, as the advice names it: the variable, or the option inside a URL.
     const poolName = pool.option ? `${pool.option} in ${pool.variable}` : pool.variable;
     const lower =
       perReplica >= 2
-        ? `or lower ${poolName} to ${perReplica - 1} so ${replicas} replicas stay below ${limit}`
+        ? `or lower ${poolName} to ${perReplica - 1} so ${replicas} replicas stay below ${open}`
         : `the ${replicas} replicas alone ${replicas >= limit ? 'reach' : 'come close to'} the limit even with one connection each, so lowering ${poolName} cannot fit them`;
     const cause = `the database ${db.pod} allows max_connections = ${limit} (${set.where}), but ${c.deployment}'s ${replicas} replicas each keep a connection pool of up to ${pool.size} (${pool.where}): ${replicas} × ${pool.size} = ${total} connections, more than the ${limit} the database accepts${scaled ? `, since ${c.deployment} was scaled up from ${scaled[3]} to ${scaled[2]} replicas ("${clip(scaled[0], 120)}")` : ''}. Once the pools hold ${limit}, every further connection is refused ("${clip(c.line.trim(), 140)}"), so some requests fail while the rest are served; the client's version is not at fault, the limit is below what its pools open`;
     const out: Finding = {
@@ -217,3 +298,34 @@ export const poolsOverMaxConnectionsAnalyzer: Analyzer = {
     return [out];
   },
 };
+
+/**
+ * The finding for pools that fit max_connections alone but take most of it: full, they leave the other
+ * clients fewer slots than they hold, and the database refuses the rest (the refusal the client logged).
+ */
+function sharedFinding(
+  c: Client,
+  dbPod: string,
+  where: string,
+  limit: number,
+  reserved: number,
+  pool: { size: number; where: string; variable: string; option?: string },
+  replicas: number,
+  total: number,
+): Finding {
+  const open = limit - reserved;
+  const poolName = pool.option ? `${pool.option} in ${pool.variable}` : pool.variable;
+  const pools = replicas > 1 ? `${replicas} replicas × ${pool.size} = ${total}` : `${total}`;
+  return {
+    weight: 94,
+    object: `deployment ${c.deployment}`,
+    cause: `the database ${dbPod} allows max_connections = ${limit} (${where})${reserved ? `, ${reserved} of them reserved for superusers (superuser_reserved_connections), so ${open} for other clients` : ''}, and ${c.deployment}'s pool (${pool.where}) holds up to ${pools} of them when full, leaving ${open - total} for every other client of the database. When the pool fills (a burst of work through it) the database runs out of connection slots, so it refuses connections ("${clip(c.line.trim(), 160)}") and the work waiting on them fails; the pool size no longer fits in max_connections beside the other clients, and the client's version is not at fault`,
+    evidence: [
+      `get_pod_logs ${c.pod}: "${clip(c.line.trim(), 160)}"`,
+      `${where.startsWith('ConfigMap') ? 'get_resource ' : ''}${where}: max_connections = ${limit}${reserved ? `, superuser_reserved_connections ${reserved}` : ''}`,
+      `${c.deployment}: ${pool.where}${replicas > 1 ? `, ${replicas} replicas` : ''}`,
+    ],
+    advice: `lower ${poolName} so that it and the other clients' pools fit in the ${open} connections the database gives clients, or raise max_connections (in ${where}) with headroom for the other clients`,
+    revisionSound: true,
+  };
+}

@@ -1,8 +1,29 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, type Finding, outputs, type Read, textOf } from './types.js';
+import {
+  type Analyzer,
+  boundedLogLines,
+  clip,
+  containerSections,
+  envFix,
+  type Finding,
+  outputs,
+  ownerDeployment,
+  podDeployment,
+  type Read,
+  textOf,
+} from './types.js';
 
 // Environment-style names a program's log mentions (`KAFKA_REST_LISTENERS`).
 const ENV_NAME = /\b[A-Z][A-Z0-9]{1,40}(?:_[A-Z0-9]{1,40}){1,6}\b/g;
+
+/**
+ * A value in the service link form `tcp://<IPv4>:<port>` that a log line quotes as a value (after a
+ * quote, `=` or `: `), as a program prints a setting it could not take.
+ */
+const LINK_VALUE = /(?:["'=]|: )tcp:\/\/(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/;
+/** A value the program could not take: a parse or type error about it. */
+const NOT_TAKEN =
+  /invalid|not a valid|cannot (?:parse|deserialize|convert)|could not (?:parse|convert)|unable to parse|failed to parse|parse error|NumberFormatException|strconv\.|expected (?:an? )?(?:int|integer|number)/i;
 
 /** The variable prefix Kubernetes derives from a Service name: upper case, `-` as `_`. */
 function linkPrefix(service: string): string {
@@ -79,3 +100,99 @@ export const serviceLinksAnalyzer: Analyzer = {
     return out.slice(0, 1);
   },
 };
+
+/**
+ * A log line that quotes a value in the service link form as one the program could not take: the
+ * Services of the namespace are read at once (their cluster IPs say whose variable it is), before the
+ * rollout is blamed.
+ */
+export const serviceLinkValueAnalyzer: Analyzer = {
+  name: 'service-link-value',
+  first: true,
+  reads({ ns, seen }) {
+    const quoted = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns).some((o) =>
+      boundedLogLines(o.content).some(
+        (l, i, all) => LINK_VALUE.test(l) && NOT_TAKEN.test(`${l}\n${all[i + 1] ?? ''}`),
+      ),
+    );
+    if (!quoted || outputs(seen, 'list_services', (o) => o.args['namespace'] === ns).length > 0) return [];
+    return [{ tool: 'list_services', args: { namespace: ns } } satisfies Read];
+  },
+  finds({ ns, seen }) {
+    return linkValueTaken(ns, seen, services(seen, ns));
+  },
+};
+
+/**
+ * A program that crashes on a value in the service link form (`Cannot deserialize value of type int from
+ * String "tcp://10.96.141.37:80"`) whose address is a Service's cluster IP in its namespace: the
+ * `<NAME>_PORT` variable Kubernetes injects for that Service, read by a program whose own settings use
+ * the same prefix. With the container's one port known, the fix sets the variable to it explicitly (a
+ * variable the container declares wins over the injected one).
+ */
+function linkValueTaken(
+  ns: string,
+  seen: Parameters<Analyzer['finds']>[0]['seen'],
+  svcs: ReturnType<typeof services>,
+): Finding[] {
+  for (const log of outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)) {
+    const lines = boundedLogLines(log.content);
+    for (let i = 0; i < lines.length; i++) {
+      const m = LINK_VALUE.exec(lines[i]!);
+      if (!m) continue;
+      const around = `${lines[i]}\n${lines[i + 1] ?? ''}`;
+      if (!NOT_TAKEN.test(around)) continue;
+      const s = svcs.find((x) => x.ip === m[1]);
+      if (!s) continue;
+      const pod = String(log.args['name'] ?? '');
+      const prefix = linkPrefix(s.name);
+      const variable = `${prefix}_PORT`;
+      const d = outputs(seen, 'describe_pod', (o) => o.args['name'] === pod).pop()?.content;
+      const deployment = (d ? ownerDeployment(d) : undefined) ?? podDeployment(pod);
+      // The program reads the variable as its own: named like the Service, or the error is about a port.
+      const own = deployment !== undefined && linkPrefix(deployment).startsWith(prefix);
+      const aboutPort = /\bport\b/i.test(around);
+      if (!own && !aboutPort) continue;
+      const sections = d ? containerSections(d).filter((c) => !c.init) : [];
+      const container =
+        sections.find((c) => c.name === log.args['container']) ??
+        (sections.length === 1 ? sections[0] : undefined);
+      const ports = container
+        ? [
+            ...new Set(
+              [...container.body.matchAll(/^\s+Ports?:\s+(\d{1,5})\/(?:TCP|UDP|SCTP)\s*$/gm)].map(
+                (p) => p[1]!,
+              ),
+            ),
+          ]
+        : [];
+      const quoted = clip(lines[i]!.trim(), 200);
+      const value = `tcp://${m[1]}:${m[2]}`;
+      return [
+        {
+          weight: 91,
+          object: deployment ? `deployment ${deployment} (pod ${pod})` : `pod ${pod}`,
+          cause:
+            `the program in pod ${pod} takes ${value} for a setting it expects to be a port number ("${quoted}"): that is the value of ${variable}, the service link variable Kubernetes injects into every container started in ${ns} after the Service ${s.name} (cluster IP ${s.ip}, port ${s.port ?? m[2]}${s.age ? `, created ${s.age} ago` : ''}) exists, ` +
+            `and ${variable} is also the name the program reads its own port from. The variables come from the Service's name (service links, enableServiceLinks defaults to true), so every pod started since the Service was created gets them, whatever the rollout changed`,
+          evidence: [
+            `get_pod_logs ${pod}: "${quoted}"`,
+            `list_services ${ns}: ${s.name} ${s.ip}${s.port ? ` port ${s.port}` : ''}${s.age ? `, age ${s.age}` : ''}`,
+          ],
+          ...(container && ports.length === 1 && aboutPort
+            ? envFix(
+                ns,
+                deployment,
+                container.name,
+                [{ name: variable, value: ports[0]! }],
+                `set ${variable}=${ports[0]} on container ${container.name} of ${deployment} (its port), so the injected ${variable}=${value} no longer decides it`,
+              )
+            : {}),
+          advice: `set ${variable} explicitly in the container${ports.length === 1 ? ` to ${ports[0]}` : ''} (a declared variable wins over the injected one), or set enableServiceLinks: false in the pod spec, or rename the Service ${s.name}`,
+          revisionSound: true,
+        },
+      ];
+    }
+  }
+  return [];
+}

@@ -571,6 +571,8 @@ export const SCANNED_POD_REASONS = new Set([
   'EnvVarReferenceNotExpanded',
   'StaleRevisionNotReplaced',
   'DnsPolicyDefault',
+  // The pod's own egress policies against a dependency it names: no description of the pod shows that.
+  'EgressToDependencyDenied',
 ]);
 
 export const taken = (f: ParsedFinding) => f.kind !== 'Pod' || SCANNED_POD_REASONS.has(f.reason);
