@@ -360,10 +360,14 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
           )
             ? 10
             : 0;
-        // A Service that selects no pod, named by a program whose connections fail: the dependency it
-        // cannot reach is down because of the selector, which explains the program's failure.
+        // A Service that selects no pod while the pod it is for runs (named by a selector value), named by
+        // a program whose connections fail: the selector is why the dependency cannot be reached, which
+        // explains the program's failure. (With no such pod the workload is down, not the selector.)
         const dialled =
-          f.kind === 'Service' && f.reason === 'NoPodsSelected' && failedDial(ctx.seen, ctx.ns, f.name)
+          f.kind === 'Service' &&
+          f.reason === 'NoPodsSelected' &&
+          namedPod(f, ctx) !== undefined &&
+          failedDial(ctx.seen, ctx.ns, f.name)
             ? 15
             : 0;
         // A container killed for memory that runs again and has restarted at most twice: a kill that
@@ -875,23 +879,23 @@ function scaleFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
  */
 function selectorFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
   if (f.kind !== 'Service' || f.reason !== 'NoPodsSelected') return {};
-  const service = outputs(ctx.seen, 'describe_service', (o) => o.args['name'] === f.name).pop();
-  const selector = service ? describedField(service.content, 'Selector') : undefined;
-  if (!selector || selector === '<none>') return {};
-  const values = selector.split(',').map((kv) => kv.split('=')[1] ?? '');
+  const pairs = selectorPairs(f, ctx);
+  if (!pairs) return {};
+  const selector = pairs.map((kv) => kv.join('=')).join(',');
+  const values = pairs.map(([, v]) => v);
   const deployments = outputs(ctx.seen, 'describe_deployment');
   const backing =
     deployments.find((o) => values.includes(String(o.args['name']))) ??
     deployments.find((o) => values.some((v) => v.startsWith(String(o.args['name']))));
   const wanted = backing ? describedField(backing.content, 'Selector') : undefined;
   if (!wanted || wanted === selector || wanted === '<none>') return podSelectorFix(f, ctx, selector);
-  const pairs = wanted.split(',').map((kv) => kv.split('='));
-  if (!pairs.every((kv) => kv.length === 2 && kv[0] !== '' && !/\s/.test(kv.join('')))) return {};
+  const next = wanted.split(',').map((kv) => kv.split('='));
+  if (!next.every((kv) => kv.length === 2 && kv[0] !== '' && !/\s/.test(kv.join('')))) return {};
   const name = String(backing!.args['name']);
   return {
     fix: {
       tool: 'set_service_selector',
-      args: { namespace: ctx.ns, name: f.name, selector: Object.fromEntries(pairs) },
+      args: { namespace: ctx.ns, name: f.name, selector: Object.fromEntries(next) },
       text: `set the selector of service ${f.name} to ${wanted}, the labels deployment ${name} gives its pods`,
     },
   };

@@ -11,6 +11,7 @@ import { cacheStampedeAnalyzer } from './cache-stampede.js';
 import { celeryPrefetchAnalyzer } from './celery-prefetch.js';
 import { celeryVisibilityTimeoutAnalyzer } from './celery-visibility-timeout.js';
 import { cephSlowPeerAnalyzer } from './ceph-slow-peer.js';
+import { certificateIssuerAnalyzer } from './certificate-issuer.js';
 import { certificateNotIssuedAnalyzer } from './certificate-not-issued.js';
 import { certificateRenewedAnalyzer } from './certificate-renewed.js';
 import { clientCancelledAnalyzer } from './client-cancelled.js';
@@ -645,6 +646,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   serviceMonitorSelectorAnalyzer,
   virtualServiceShortHostAnalyzer,
   certificateNotIssuedAnalyzer,
+  certificateIssuerAnalyzer,
   jvmEntropyAnalyzer,
   mysqlTableCaseAnalyzer,
   gunicornTimeoutAnalyzer,

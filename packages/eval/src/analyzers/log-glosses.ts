@@ -60,6 +60,13 @@ const SMTP_535 =
   "the mail server (SMTP) refused the login with reply 535, authentication credentials invalid (RFC 4954): the user name or password the program sends for its mailbox is not the one the mail provider has now (a password changed or an app password revoked at the provider, while the program's mail settings keep the old one), so every mail it sends fails; the mail server itself is up and answering. Set the mailbox's current password (or a new app password) in the program's mail settings";
 
 const GLOSSES: readonly Gloss[] = [
+  // go-jose parses a compact JWE as five base64url parts joined by dots (RFC 7516, section 7.1: header,
+  // encrypted key, IV, ciphertext, tag) and says so when the value has another shape.
+  {
+    all: ['compact jwe format must have five parts'],
+    means:
+      'the value given as an encrypted key is not a compact JWE: that format is five base64url parts joined by dots (RFC 7516, section 7.1), and this value has another shape, most often the JWE base64-encoded once more (one long string with no dots, starting "ZXlK", the encoding of "eyJ") or a value cut short; store the JWE itself (it starts "eyJ" and has four dots)',
+  },
   // Kestrel's heartbeat runs once a second on the .NET thread pool; when it runs late Kestrel warns
   // (HeartbeatSlow, event 22), which ASP.NET Core's docs name as a sign of thread pool starvation
   // (learn.microsoft.com, "Debug ThreadPool Starvation"). Kestrel quotes the TimeSpan ("00:00:01"), which

@@ -157,15 +157,10 @@ function linkValueTaken(
       const container =
         sections.find((c) => c.name === log.args['container']) ??
         (sections.length === 1 ? sections[0] : undefined);
-      const ports = container
-        ? [
-            ...new Set(
-              [...container.body.matchAll(/^\s+Ports?:\s+(\d{1,5})\/(?:TCP|UDP|SCTP)\s*$/gm)].map(
-                (p) => p[1]!,
-              ),
-            ),
-          ]
-        : [];
+      const portLine = container ? /^\s+Ports?:\s+(.{1,400})$/m.exec(container.body)?.[1] : undefined;
+      const ports = [
+        ...new Set([...(portLine ?? '').matchAll(/\b(\d{1,5})\/(?:TCP|UDP|SCTP)\b/g)].map((p) => p[1]!)),
+      ];
       const quoted = clip(lines[i]!.trim(), 200);
       const value = `tcp://${m[1]}:${m[2]}`;
       return [
