@@ -70,4 +70,44 @@ describe('notes after an applied rollback', () => {
     expect(answer).toContain('argocd-image-updater');
     expect(answer).toContain('no longer at that URL');
   });
+
+  it('a crash on a tcp:// value names the service link variable and sets it to the port', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-85', 'supertokens-service-link-port-collision'),
+    );
+    expect(answer).toContain('SUPERTOKENS_PORT, the service link variable');
+    expect(answer).toContain('Fix applied (approved): set SUPERTOKENS_PORT=');
+  });
+
+  it("a pooler's pool_size against max_connections less the superuser slots", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-85', 'odyssey-pool-size-exceeds-max-connections'),
+    );
+    expect(answer).toMatch(/^Root cause: deployment odyssey /);
+    expect(answer).toContain('leaving 17 for every other client');
+  });
+
+  it("a Service selecting no pod is why its client crashes, and gets the pod's labels", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-85', 'onyx-vespa-selector-hardcoded-instance-label'),
+    );
+    expect(answer).toMatch(/^Root cause: service vespa-service /);
+    expect(answer).toContain('app.kubernetes.io/instance=danswer');
+  });
+
+  it("a mounted Secret never issued: the Certificate's issuer and the key the CA holds", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-85', 'step-issuer-provisioner-key-base64-encoded'),
+    );
+    expect(answer).toMatch(/^Root cause: certificate ledger-gw-mtls /);
+    expect(answer).toContain('ConfigMap step-ca-config');
+  });
+
+  it("the scan's egress finding about a read pod outranks another pod's old OOM kill", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-85', 'terrakube-api-egress-blocked-release-index'),
+    );
+    expect(answer).toMatch(/^Root cause: deployment terrakube-api /);
+    expect(answer).toContain('terrakube-api-egress');
+  });
 });

@@ -251,6 +251,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-82',
     'scenarios-held-out-83',
     'scenarios-held-out-84',
+    'scenarios-held-out-85',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -31,7 +31,7 @@ import {
   podListOf,
   textOf,
 } from './analyzers/types.js';
-import { dependencyDown, dependencyHosts, dependencyNamespace } from './baseline/reading.js';
+import { dependencyDown, dependencyHosts, dependencyNamespace, escapeRe } from './baseline/reading.js';
 import { parseTable } from './k8s-text.js';
 import type { SeenObservation } from './observations.js';
 
@@ -907,7 +907,11 @@ function failedDial(
   ns: string,
   service: string,
 ): { pod: string; line: string } | undefined {
-  const host = new RegExp(`(?<![\\w.-])${service.replace(/[.]/g, '\\.')}(?![\\w-])`);
+  // The bare name, or the name in this namespace (`name.ns`, `name.ns.svc…`): not a same-named Service
+  // of another namespace.
+  const host = new RegExp(
+    `(?<![\\w.-])${escapeRe(service)}(?:\\.${escapeRe(ns)}(?:\\.svc[\\w.-]{0,40})?)?(?![\\w.-])`,
+  );
   for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
     const line = boundedLogLines(o.content).find(
       (l) => l.length <= 4000 && CONNECT_FAILED.test(l) && host.test(l),
@@ -935,7 +939,10 @@ function selectorPairs(f: ParsedFinding, ctx: ScanContext): [string, string][] |
 function namedPod(f: ParsedFinding, ctx: ScanContext): string | undefined {
   const values = (selectorPairs(f, ctx) ?? []).map(([, v]) => v).filter((v) => v.length >= 2);
   const names = parseTable(podListOf(ctx.seen, ctx.ns)?.content ?? '').map((r) => r['NAME'] ?? '');
-  const named = names.filter((n) => values.some((v) => n.startsWith(`${v}-`)));
+  // The value's own workload: a Deployment's or Job's pods, or a StatefulSet's (`vespa-0`), not another
+  // workload whose name only starts with it (`api-gateway-…` for `api`).
+  const workload = (n: string) => podDeployment(n) ?? /^(.{1,253})-\d{1,5}$/.exec(n)?.[1] ?? ownerName(n);
+  const named = names.filter((n) => values.includes(workload(n)));
   return named.length > 0 && new Set(named.map(ownerName)).size === 1 ? named[0] : undefined;
 }
 

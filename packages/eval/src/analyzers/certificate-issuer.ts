@@ -54,7 +54,11 @@ function issuerOf(text: string, ns: string): { kind: string; name: string; names
   if (!name || !/^[a-z0-9][a-z0-9.-]{0,252}$/.test(name)) return undefined;
   const kind = flat(text, 'issuerRef.kind') ?? 'Issuer';
   if (!/^[A-Z][A-Za-z0-9]{0,62}$/.test(kind)) return undefined;
-  return kind.startsWith('Cluster') ? { kind, name } : { kind, name, namespace: ns };
+  // Cluster-scoped issuers: cert-manager's ClusterIssuer, and external ones named so (StepClusterIssuer,
+  // AWSPCAClusterIssuer).
+  return kind.startsWith('Cluster') || kind.endsWith('ClusterIssuer')
+    ? { kind, name }
+    : { kind, name, namespace: ns };
 }
 
 /** The issuer's description, when read. */
@@ -166,7 +170,7 @@ export const certificateIssuerAnalyzer: Analyzer = {
     const gloss = glossOf(why)?.means;
     // The key as the issuer's server holds it, when its ConfigMaps were read.
     const server = issuerServer(ctx, text);
-    let held: { map: string; key: string; shape: string } | undefined;
+    let held: { map: string; key: string; shape: string; encoded: boolean } | undefined;
     for (const map of server ? (serverMaps(ctx, server) ?? []) : []) {
       const m = ENCRYPTED_KEY.exec(configMapText(ctx.seen, map, server!.namespace)?.slice(0, 500_000) ?? '');
       if (!m) continue;
@@ -177,7 +181,7 @@ export const certificateIssuerAnalyzer: Analyzer = {
           : m[1]!.startsWith('ZXlK')
             ? `one string with ${dots} dots that starts "ZXlK": the JWE base64-encoded once more (base64 of "eyJ…"), where the JWE itself belongs`
             : `a value with ${dots} dots, not the five parts of a compact JWE`;
-      held = { map, key: clip(m[1]!, 24), shape };
+      held = { map, key: clip(m[1]!, 24), shape, encoded: dots !== 4 && m[1]!.startsWith('ZXlK') };
       break;
     }
     const where = `${issuer.kind} ${issuer.name}${issuer.namespace ? ` (namespace ${issuer.namespace})` : ''}`;
@@ -201,7 +205,7 @@ export const certificateIssuerAnalyzer: Analyzer = {
               ]
             : []),
         ],
-        advice: held
+        advice: held?.encoded
           ? `put the provisioner's encrypted key back as the JWE itself in ConfigMap ${held.map} (decode the extra base64 layer), restart the CA, and the issuer becomes Ready and signs the pending request`
           : `fix what ${where}'s Ready condition says; cert-manager then signs the pending request and writes ${cert.secret}`,
         revisionSound: true,

@@ -29,13 +29,27 @@ const POOL_IN_VALUE =
 const POOL_SETTING = /\b((?:default_)?pool_size)\b["']?[ \t]{0,20}[=:]?[ \t]{0,20}["']?(\d{1,5})\b/;
 /** A Service's in-cluster name in a configuration or a log (`pg-ledger.ledger-db.svc.cluster.local`). */
 const SVC_NAME = /\b([a-z][a-z0-9-]{0,62})\.([a-z][a-z0-9-]{0,62})\.svc\b/;
+/** A short host setting (`host=pg-ledger`, `host "pg-ledger"`, `host: pg-ledger`): one DNS label. */
+const SHORT_HOST = /\bhost["']?\s{0,4}[=:]?\s{0,4}["']?([a-z][a-z0-9-]{0,62})(?![\w.-])/;
 /** PostgreSQL's refusal once only the superuser slots are left. */
 const SUPERUSER_ONLY = /remaining connection slots are reserved for (?:non-replication )?superuser/i;
 /**
  * The slots PostgreSQL keeps for superusers out of max_connections: `superuser_reserved_connections`,
  * 3 unless set (https://www.postgresql.org/docs/current/runtime-config-connection.html).
  */
-const RESERVED = /superuser_reserved_connections\s{0,4}=\s{0,4}(\d{1,4})\b/;
+const RESERVED = /^\s*superuser_reserved_connections\s{0,4}=\s{0,4}(\d{1,4})\b/;
+/** A pool that is not a database's: a worker, thread or HTTP pool (`worker pool_size=16`). */
+const OTHER_POOL = /\b(?:worker|thread|http|executor|task|goroutine|job|process)s?[ _-]?pool/i;
+
+/** The superuser slots a configuration sets (an uncommented line), else PostgreSQL's default of 3. */
+function reservedSlots(texts: readonly string[]): number {
+  for (const text of texts)
+    for (const line of text.split('\n').slice(0, 5000)) {
+      const m = RESERVED.exec(line.slice(0, 2000));
+      if (m) return Number(m[1]);
+    }
+  return 3;
+}
 /** Variables that name the database's host. */
 const HOST_VAR = /HOST|URL|DSN|ADDR|URI/i;
 /** A database's connection limit in its configuration file, its arguments or a variable. */
@@ -129,7 +143,7 @@ function configuredPool(
 ): { size: number; where: string; variable: string; option?: string } | undefined {
   for (const l of lines) {
     const m = POOL_SETTING.exec(l.line);
-    if (m && Number(m[2]) > 0)
+    if (m && Number(m[2]) > 0 && !OTHER_POOL.test(l.line))
       return { size: Number(m[2]), where: `${m[1]} ${m[2]} in ${l.where}`, variable: m[1]! };
   }
   return undefined;
@@ -139,8 +153,10 @@ function configuredPool(
 function configuredDatabase(ctx: AnalyzerContext, lines: readonly { where: string; line: string }[]) {
   for (const l of lines) {
     const m = SVC_NAME.exec(l.line);
-    if (!m) continue;
-    const svc = { service: m[1]!, namespace: m[2]! };
+    // A short host in the pooler's own namespace (PgBouncer's `ledger = host=pg-ledger port=5432`).
+    const short = m ? undefined : SHORT_HOST.exec(l.line)?.[1];
+    if (!m && !short) continue;
+    const svc = m ? { service: m[1]!, namespace: m[2]! } : { service: short!, namespace: ctx.ns };
     const listed = podListOf(ctx.seen, svc.namespace);
     if (!listed) return { svc, variable: l.where };
     const pod = parseTable(listed.content)
@@ -255,11 +271,9 @@ export const poolsOverMaxConnectionsAnalyzer: Analyzer = {
         1);
     const total = replicas * pool.size;
     // PostgreSQL refusing all but its superuser slots: those slots are not the clients' to fill.
-    const reserved = SUPERUSER_ONLY.test(c.line)
-      ? Number(sources.map((x) => RESERVED.exec(x.text)?.[1]).find((x) => x !== undefined) ?? 3)
-      : 0;
+    const reserved = SUPERUSER_ONLY.test(c.line) ? reservedSlots(sources.map((x) => x.text)) : 0;
     const open = limit - reserved;
-    if (total <= limit) {
+    if (total < open) {
       // The pools fit on their own, but fill most of what clients may open: once they are full the
       // database is out of slots for everyone else, which is what it refused.
       return total * 2 >= open && total < open
@@ -282,7 +296,10 @@ export const poolsOverMaxConnectionsAnalyzer: Analyzer = {
       perReplica >= 2
         ? `or lower ${poolName} to ${perReplica - 1} so ${replicas} replicas stay below ${open}`
         : `the ${replicas} replicas alone ${replicas >= limit ? 'reach' : 'come close to'} the limit even with one connection each, so lowering ${poolName} cannot fit them`;
-    const cause = `the database ${db.pod} allows max_connections = ${limit} (${set.where}), but ${c.deployment}'s ${replicas} replicas each keep a connection pool of up to ${pool.size} (${pool.where}): ${replicas} × ${pool.size} = ${total} connections, more than the ${limit} the database accepts${scaled ? `, since ${c.deployment} was scaled up from ${scaled[3]} to ${scaled[2]} replicas ("${clip(scaled[0], 120)}")` : ''}. Once the pools hold ${limit}, every further connection is refused ("${clip(c.line.trim(), 140)}"), so some requests fail while the rest are served; the client's version is not at fault, the limit is below what its pools open`;
+    const slots = reserved
+      ? `, ${reserved} of them reserved for superusers (superuser_reserved_connections), so ${open} for clients`
+      : '';
+    const cause = `the database ${db.pod} allows max_connections = ${limit} (${set.where})${slots}, but ${c.deployment}'s ${replicas} replicas each keep a connection pool of up to ${pool.size} (${pool.where}): ${replicas} × ${pool.size} = ${total} connections, ${total > open ? 'more than' : 'as many as'} the ${open} the database accepts${reserved ? ' from clients' : ''}${scaled ? `, since ${c.deployment} was scaled up from ${scaled[3]} to ${scaled[2]} replicas ("${clip(scaled[0], 120)}")` : ''}. Once the pools hold ${open}, every further connection is refused ("${clip(c.line.trim(), 140)}"), so some requests fail while the rest are served; the client's version is not at fault, the limit is below what its pools open`;
     const out: Finding = {
       weight: 94,
       object: `deployment ${c.deployment}`,

@@ -25,6 +25,14 @@ const LINK_VALUE = /(?:["'=]|: )tcp:\/\/(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/;
 const NOT_TAKEN =
   /invalid|not a valid|cannot (?:parse|deserialize|convert)|could not (?:parse|convert)|unable to parse|failed to parse|parse error|NumberFormatException|strconv\.|expected (?:an? )?(?:int|integer|number)/i;
 
+/**
+ * A log line with the line after it when that one continues it (indented: a stack frame, a `at [Source…]`
+ * detail), so an error about the value is read whole and an unrelated next line is not.
+ */
+function withContinuation(line: string, next: string | undefined): string {
+  return next !== undefined && /^\s/.test(next) ? `${line}\n${next}` : line;
+}
+
 /** The variable prefix Kubernetes derives from a Service name: upper case, `-` as `_`. */
 function linkPrefix(service: string): string {
   return service.toUpperCase().replaceAll('-', '_');
@@ -112,7 +120,7 @@ export const serviceLinkValueAnalyzer: Analyzer = {
   reads({ ns, seen }) {
     const quoted = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns).some((o) =>
       boundedLogLines(o.content).some(
-        (l, i, all) => LINK_VALUE.test(l) && NOT_TAKEN.test(`${l}\n${all[i + 1] ?? ''}`),
+        (l, i, all) => LINK_VALUE.test(l) && NOT_TAKEN.test(withContinuation(l, all[i + 1])),
       ),
     );
     if (!quoted || outputs(seen, 'list_services', (o) => o.args['namespace'] === ns).length > 0) return [];
@@ -140,7 +148,7 @@ function linkValueTaken(
     for (let i = 0; i < lines.length; i++) {
       const m = LINK_VALUE.exec(lines[i]!);
       if (!m) continue;
-      const around = `${lines[i]}\n${lines[i + 1] ?? ''}`;
+      const around = withContinuation(lines[i]!, lines[i + 1]);
       if (!NOT_TAKEN.test(around)) continue;
       const s = svcs.find((x) => x.ip === m[1]);
       if (!s) continue;
@@ -150,7 +158,8 @@ function linkValueTaken(
       const d = outputs(seen, 'describe_pod', (o) => o.args['name'] === pod).pop()?.content;
       const deployment = (d ? ownerDeployment(d) : undefined) ?? podDeployment(pod);
       // The program reads the variable as its own: named like the Service, or the error is about a port.
-      const own = deployment !== undefined && linkPrefix(deployment).startsWith(prefix);
+      const mine = deployment ? linkPrefix(deployment) : undefined;
+      const own = mine !== undefined && (mine === prefix || mine.startsWith(`${prefix}_`));
       const aboutPort = /\bport\b/i.test(around);
       if (!own && !aboutPort) continue;
       const sections = d ? containerSections(d).filter((c) => !c.init) : [];
@@ -174,7 +183,8 @@ function linkValueTaken(
             `get_pod_logs ${pod}: "${quoted}"`,
             `list_services ${ns}: ${s.name} ${s.ip}${s.port ? ` port ${s.port}` : ''}${s.age ? `, age ${s.age}` : ''}`,
           ],
-          ...(container && ports.length === 1 && aboutPort
+          // Only the program's own variable is set to its own port: another Service's is that upstream's.
+          ...(container && ports.length === 1 && aboutPort && own
             ? envFix(
                 ns,
                 deployment,

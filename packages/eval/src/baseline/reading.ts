@@ -582,8 +582,27 @@ export const unread = (seen: readonly SeenObservation[]) => (f: ParsedFinding) =
   f.kind === 'Pod' &&
   !seen.some((o) => o.tool === 'describe_pod' && o.status === 'ok' && o.args['name'] === f.name);
 
+/**
+ * The scan's findings the baseline takes, given what was read: a pod's egress finding yields once the
+ * namespace's NetworkPolicies were described, since the baseline's own reading of them (netpol-egress)
+ * quotes the dropped connection and names the rule to add.
+ */
+export const takenIn = (seen: readonly SeenObservation[]) => (f: ParsedFinding) =>
+  taken(f) &&
+  !(
+    f.reason === 'EgressToDependencyDenied' &&
+    seen.some(
+      (o) =>
+        o.tool === 'describe_resource' &&
+        o.status === 'ok' &&
+        o.args['kind'] === 'NetworkPolicy' &&
+        o.args['namespace'] === f.namespace,
+    )
+  );
+
+/** In the findings: the scan's findings taken, and its pod findings about pods the baseline did not read itself. */
 export const takenOrUnread = (seen: readonly SeenObservation[]) => (f: ParsedFinding) =>
-  taken(f) || unread(seen)(f);
+  takenIn(seen)(f) || unread(seen)(f);
 
 export const CHANGE =
   /\b(deploy|deployed|release|released|releasing|rollout|rolled|roll ?back|upgrade|upgraded|bump|bumped|shipped|went out|new version|since)\b/i;

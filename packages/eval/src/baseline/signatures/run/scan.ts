@@ -1,6 +1,6 @@
 import type { Finding } from '../../../analyzers/index.js';
 import { fromScan } from '../../../scan-findings.js';
-import { taken, unread, unreadyWhy } from '../../reading.js';
+import { taken, takenIn, unread, unreadyWhy } from '../../reading.js';
 import type { RunSignature } from '../types.js';
 
 /**
@@ -11,7 +11,7 @@ export const scanFindings: RunSignature = {
   name: 'scan',
   find(f) {
     const out: Finding[] = [];
-    for (const x of fromScan(f, taken)) {
+    for (const x of fromScan(f, takenIn(f.seen))) {
       // Why the selected pods are not Ready, from a probe failure in their description.
       if (x.object.startsWith('service ') && x.cause.includes('no ready endpoints'))
         x.cause += unreadyWhy(
