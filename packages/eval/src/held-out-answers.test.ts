@@ -110,4 +110,31 @@ describe('notes after an applied rollback', () => {
     expect(answer).toMatch(/^Root cause: deployment terrakube-api /);
     expect(answer).toContain('terrakube-api-egress');
   });
+
+  it('an admission webhook without endpoints: its server in its own namespace', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-86', 'hnc-webhook-no-endpoints-starved-manager'),
+    );
+    expect(answer).toMatch(/^Root cause: webhook objects.hnc.x-k8s.io /);
+    expect(answer).toContain('its CPU limit is 50m');
+  });
+
+  it('a sandbox runtime whose installer replaced one part and kept the other', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-86', 'firecracker-kata-vsock-field-rejected'),
+    );
+    expect(answer).toContain('replaced firecracker 0.17.1 with 0.18.0');
+  });
+
+  it('a .wasm program run as a native binary names the missing Wasm annotation', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-86', 'wasmedge-image-without-wasm-annotation'),
+    );
+    expect(answer).toContain('module.wasm.image/variant');
+  });
+
+  it("a configuration error names the setting's empty entry", async () => {
+    const answer = await baselineAnswer(world('scenarios-held-out-86', 'cubefs-datanode-empty-disk-list'));
+    expect(answer).toContain('disks is [""]: an empty entry');
+  });
 });

@@ -99,6 +99,8 @@ export interface PodSpec {
   /** Set by the Priority admission plugin from the PriorityClass (sim/priority.ts). */
   priority?: number;
   priorityClassName?: string;
+  /** The RuntimeClass whose handler runs the pod's containers (a sandboxed runtime such as Kata or gVisor). */
+  runtimeClassName?: string;
   /** PreemptLowerPriority (the default) or Never. */
   preemptionPolicy?: string;
   tolerations?: unknown[];

@@ -258,6 +258,7 @@ import { s3PolicyResourceAnalyzer } from './s3-policy-resource.js';
 import { s3PrefixRateAnalyzer } from './s3-prefix-rate.js';
 import { s3RegionScopeAnalyzer } from './s3-region-scope.js';
 import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
+import { sandboxRuntimeAnalyzer } from './sandbox-runtime.js';
 import { scaleDownAnalyzer } from './scale-down.js';
 import { schedulerDstGapAnalyzer } from './scheduler-dst-gap.js';
 import { scrapeRelabelAnalyzer } from './scrape-relabel.js';
@@ -325,6 +326,7 @@ import { volumeBackingAnalyzer, volumePermissionsAnalyzer } from './volume-permi
 import { vulnerabilityScannersAnalyzer } from './vulnerability-scanners.js';
 import { walArchivePathAnalyzer } from './wal-archive-path.js';
 import { warningsAnalyzer } from './warnings.js';
+import { webhookNoEndpointsAnalyzer } from './webhook-no-endpoints.js';
 import { websocketUpgradeAnalyzer } from './websocket-upgrade.js';
 import { wipedMemberAnalyzer } from './wiped-member.js';
 import { workerThreadsHungReadAnalyzer } from './worker-threads-hung-read.js';
@@ -647,6 +649,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   virtualServiceShortHostAnalyzer,
   certificateNotIssuedAnalyzer,
   certificateIssuerAnalyzer,
+  webhookNoEndpointsAnalyzer,
+  sandboxRuntimeAnalyzer,
   jvmEntropyAnalyzer,
   mysqlTableCaseAnalyzer,
   gunicornTimeoutAnalyzer,

@@ -60,6 +60,13 @@ const SMTP_535 =
   "the mail server (SMTP) refused the login with reply 535, authentication credentials invalid (RFC 4954): the user name or password the program sends for its mailbox is not the one the mail provider has now (a password changed or an app password revoked at the provider, while the program's mail settings keep the old one), so every mail it sends fails; the mail server itself is up and answering. Set the mailbox's current password (or a new app password) in the program's mail settings";
 
 const GLOSSES: readonly Gloss[] = [
+  // serde (Rust) rejects a field a struct does not declare with "unknown field `x`, expected one of `a`,
+  // `b`" (serde's de::Error::unknown_field): an API body or a configuration file of another version.
+  {
+    all: ['unknown field `', 'expected one of `'],
+    means:
+      "the program's parser (serde's wording) does not know a field it was given: the request or the file was written for another version of the program (a field renamed or removed between releases) or the field is misspelt; when one program calls another's API, the two are of versions that do not match",
+  },
   // go-jose parses a compact JWE as five base64url parts joined by dots (RFC 7516, section 7.1: header,
   // encrypted key, IV, ciphertext, tag) and says so when the value has another shape.
   {

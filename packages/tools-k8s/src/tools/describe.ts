@@ -226,6 +226,8 @@ export function describePod(pod: Pod, events: readonly KubeEvent[], now: Date): 
     // kubectl prints the priority admission wrote (0 when none), and the class only when there is one.
     `Priority:         ${pod.spec.priority ?? 0}`,
     ...(pod.spec.priorityClassName ? [`Priority Class Name:  ${pod.spec.priorityClassName}`] : []),
+    // kubectl prints the RuntimeClass after the priority class, when the pod names one.
+    ...(pod.spec.runtimeClassName ? [`Runtime Class Name:  ${pod.spec.runtimeClassName}`] : []),
     `Node:             ${pod.spec.nodeName ?? '<none>'}`,
     `Start Time:       ${s.startTime ?? '<unknown>'}`,
     `Labels:           ${pairs(pod.metadata.labels, '\n                  ')}`,

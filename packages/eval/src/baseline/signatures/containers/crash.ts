@@ -8,7 +8,13 @@ import {
   setProbeFix,
 } from '../../../analyzers/probes.js';
 import { saysNothing, siblingFailures } from '../../../analyzers/sibling-logs.js';
-import { clip, containerSections, describedField, setEnvFix } from '../../../analyzers/types.js';
+import {
+  clip,
+  configMapText,
+  containerSections,
+  describedField,
+  setEnvFix,
+} from '../../../analyzers/types.js';
 import {
   configError,
   dependencyDown,
@@ -325,7 +331,11 @@ export const crash: ContainerSignature = {
               )
               .find((a) => a !== undefined)
           : undefined;
-        cause = `the ${kind} ${c.name} cannot run its program: "${clip(fatal, 100)}" — the image holds binaries for another CPU architecture than the node's${arch ? ` (the node ${node} is ${arch})` : ''} (exec format error): typically an amd64 (x86-64) only image on arm64 nodes such as AWS Graviton, or the reverse, so it exits at once (exit code ${exit}); build and push a multi-arch image (docker buildx --platform linux/amd64,linux/arm64), or keep the pods on nodes of the image's architecture (nodeSelector kubernetes.io/arch)`;
+        // A WebAssembly module run as a native executable: the runtime did not take the image for Wasm.
+        const wasm = /[\w./-]{1,200}\.wasm\b/.exec(fatal)?.[0];
+        cause = wasm
+          ? `the ${kind} ${c.name} cannot run its program: "${clip(fatal, 120)}" — ${wasm} is a WebAssembly module, not a native executable, and the runtime tried to execute it as one (exec format error), so the node's Wasm runtime was not used: crun with WasmEdge (or another Wasm handler) runs an image as Wasm only when the image says so, through the OCI annotation module.wasm.image/variant (compat or compat-smart) set when it is built, or when the pod uses a RuntimeClass with a Wasm shim; an image built or pushed without that annotation (a new build pipeline, a registry copy that drops annotations) starts this way whatever the node's architecture. Rebuild or re-push the image with the annotation, or set the image back to a build that has it`
+          : `the ${kind} ${c.name} cannot run its program: "${clip(fatal, 100)}" — the image holds binaries for another CPU architecture than the node's${arch ? ` (the node ${node} is ${arch})` : ''} (exec format error): typically an amd64 (x86-64) only image on arm64 nodes such as AWS Graviton, or the reverse, so it exits at once (exit code ${exit}); build and push a multi-arch image (docker buildx --platform linux/amd64,linux/arm64), or keep the pods on nodes of the image's architecture (nodeSelector kubernetes.io/arch)`;
         weight = 86;
       } else {
         config = configError(fatal, c.body, d.content, logText);
@@ -341,6 +351,12 @@ export const crash: ContainerSignature = {
         const src = fatal ? sourceLine(logText, fatal) : undefined;
         if (src)
           cause += `; line ${src.line} of ${src.file} reads "${clip(src.text, 160)}"${src.doubled ? `, where ${src.doubled} is written twice (a doubled assignment, "${src.doubled} = ${src.doubled} = …")` : ''}`;
+        // An empty entry in the ConfigMap for the setting the error is about (`"disks": [""]` under
+        // "Invalid disk configuration"): the value the program refuses.
+        const empty =
+          config?.map && fatal ? emptyEntry(fatal, configMapText(seen, config.map, ns)) : undefined;
+        if (empty)
+          cause += `; in ConfigMap ${config!.map}, ${empty.key} is ${empty.value}: an empty entry where the program needs a value (its line: ${empty.line})`;
         if (overMount && !config) weight = 82;
         if (config) weight = 82;
         if (check) weight = 80;
@@ -663,4 +679,33 @@ export function publicTimeout(line: string): string | undefined {
     (a === 169 && b === 254) ||
     (a === 100 && b >= 64 && b <= 127);
   return inside ? undefined : `${m[1]}.${m[2]}.${m[3]}.${m[4]}`;
+}
+
+/** A setting whose value is empty: `"disks": [""]`, `"dir": ""`, `path: ''`, `hosts: [""]`. */
+const EMPTY_SETTING = /^\s*["']?([A-Za-z][\w.-]{0,60})["']?\s*[:=]\s*(\[\s*(?:""|'')\s*\]|""|'')\s*,?\s*$/;
+
+/**
+ * The empty setting of a configuration that an error names by its word (`disks` for "Invalid disk
+ * configuration", a plural or singular of the key), with its line; undefined when none.
+ */
+export function emptyEntry(
+  error: string,
+  config: string | undefined,
+): { key: string; value: string; line: string } | undefined {
+  if (!config) return undefined;
+  const words = new Set(
+    error
+      .toLowerCase()
+      .slice(0, 4000)
+      .match(/[a-z]{3,40}/g) ?? [],
+  );
+  for (const line of config.split('\n').slice(0, 5000)) {
+    const m = EMPTY_SETTING.exec(line.slice(0, 400));
+    if (!m) continue;
+    const key = m[1]!;
+    const stem = key.toLowerCase().split(/[._-]/).pop()!;
+    if (words.has(stem) || words.has(stem.replace(/s$/, '')) || words.has(`${stem}s`))
+      return { key, value: m[2]!.replace(/\s+/g, ''), line: clip(line.trim(), 120) };
+  }
+  return undefined;
 }

@@ -1,0 +1,152 @@
+import { resourceLimit } from '../baseline/reading.js';
+import { parseTable } from '../k8s-text.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  boundedLogLines,
+  clip,
+  containerSections,
+  describedField,
+  type Finding,
+  outputs,
+  ownerDeployment,
+  podListOf,
+  type Read,
+} from './types.js';
+
+/**
+ * The API server's refusal when it cannot reach an admission webhook (kubernetes.io, "Dynamic Admission
+ * Control": with failurePolicy Fail the request is rejected): `failed calling webhook "<name>": failed to
+ * call webhook: Post "https://<service>.<namespace>.svc:443/…": no endpoints available for service "…"`
+ * (or the connection refused, or a timeout).
+ */
+const UNREACHABLE =
+  /failed calling webhook "([^"\s]{1,253})": failed to call webhook: Post "https:\/\/([a-z0-9][a-z0-9-]{0,62})\.([a-z0-9][a-z0-9-]{0,62})\.svc[^"\s]{0,300}": ([^\n]{0,200})/;
+/** Why the call failed, as a reason the webhook's own pods give: no endpoints, a refusal, a timeout. */
+const DOWN = /no endpoints available|connection refused|context deadline exceeded|i\/o timeout/;
+
+interface Refusal {
+  readonly webhook: string;
+  readonly service: string;
+  readonly namespace: string;
+  readonly why: string;
+  readonly line: string;
+}
+
+/** The newest such refusal among the namespace's events, when one was read. */
+function refusal({ seen, ns }: AnalyzerContext): Refusal | undefined {
+  for (const o of outputs(seen, 'get_events', (x) => x.args['namespace'] === ns).reverse()) {
+    for (const r of parseTable(o.content)) {
+      const message = (r['MESSAGE'] ?? '').slice(0, 2000);
+      const m = UNREACHABLE.exec(message);
+      if (!m || !DOWN.test(m[4]!) || m[3] === ns) continue;
+      return { webhook: m[1]!, service: m[2]!, namespace: m[3]!, why: m[4]!, line: message };
+    }
+  }
+  return undefined;
+}
+
+/** The webhook namespace's pods that are not Running and Ready (crash loops, waits), from its pod list. */
+function downPods(ctx: AnalyzerContext, ns: string): string[] | undefined {
+  const listed = podListOf(ctx.seen, ns);
+  if (!listed) return undefined;
+  return parseTable(listed.content)
+    .filter((r) => {
+      const [ready, total] = (r['READY'] ?? '').split('/');
+      return r['STATUS'] !== 'Completed' && (r['STATUS'] !== 'Running' || ready !== total);
+    })
+    .map((r) => r['NAME'] ?? '')
+    .filter(Boolean)
+    .slice(0, 2);
+}
+
+/**
+ * Pods of a namespace that the API server refuses because an admission webhook it must call is down:
+ * the webhook's Service, in its own namespace, has no endpoints (its pods crash or are not Ready), and a
+ * webhook whose failurePolicy is Fail rejects every request it cannot answer. The webhook's pods are
+ * read there (their state, their last crash's log, their CPU limit), since that is where it is fixed.
+ */
+export const webhookNoEndpointsAnalyzer: Analyzer = {
+  name: 'webhook-no-endpoints',
+  reads(ctx): Read[] {
+    const r = refusal(ctx);
+    if (!r) return [];
+    const down = downPods(ctx, r.namespace);
+    if (!down) return [{ tool: 'list_pods', args: { namespace: r.namespace } }];
+    const pod = down[0];
+    if (!pod) return [];
+    const reads: Read[] = [
+      { tool: 'describe_pod', args: { namespace: r.namespace, name: pod } },
+      { tool: 'get_pod_logs', args: { namespace: r.namespace, name: pod, previous: true } },
+    ];
+    const d = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).pop();
+    const owner = d ? ownerDeployment(d.content) : undefined;
+    if (owner) reads.push({ tool: 'describe_deployment', args: { namespace: r.namespace, name: owner } });
+    return reads;
+  },
+  finds(ctx): Finding[] {
+    const r = refusal(ctx);
+    const pod = r ? downPods(ctx, r.namespace)?.[0] : undefined;
+    if (!r || !pod) return [];
+    const d = outputs(
+      ctx.seen,
+      'describe_pod',
+      (o) => o.args['name'] === pod && o.args['namespace'] === r.namespace,
+    ).pop()?.content;
+    const owner = d ? ownerDeployment(d) : undefined;
+    const main = d ? containerSections(d).find((c) => !c.init) : undefined;
+    const state = main
+      ? [
+          describedField(main.body, 'Reason') ?? describedField(main.body, 'State'),
+          describedField(main.body, 'Restart Count')
+            ? `${describedField(main.body, 'Restart Count')} restarts`
+            : '',
+        ]
+          .filter(Boolean)
+          .join(', ')
+      : '';
+    const cpu = main ? resourceLimit(main.body, 'cpu') : undefined;
+    const log = outputs(
+      ctx.seen,
+      'get_pod_logs',
+      (o) => o.args['name'] === pod && o.args['namespace'] === r.namespace,
+    ).pop();
+    const lines = log ? boundedLogLines(log.content) : [];
+    const said = lines.find(
+      (l) => /"level":"(?:error|fatal)"|\b(?:ERROR|FATAL|panic:)/.test(l) && l.length <= 2000,
+    );
+    const change = owner
+      ? outputs(
+          ctx.seen,
+          'describe_deployment',
+          (o) => o.args['name'] === owner && o.args['namespace'] === r.namespace,
+        )
+          .pop()
+          ?.content.match(/kubernetes\.io\/change-cause:\s*([^\n]{1,200})/)?.[1]
+      : undefined;
+    const who = owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`;
+    return [
+      {
+        weight: 95,
+        object: `webhook ${r.webhook}`,
+        cause:
+          `the API server must call the admission webhook "${r.webhook}" for what is created in ${ctx.ns}, and cannot reach it: ${r.why.replace(/"/g, '')} (Service ${r.service} in namespace ${r.namespace}), so with failurePolicy Fail every create is refused ("${clip(r.line, 220)}"). ` +
+          `The webhook's server, ${who} in ${r.namespace}, is not running${state ? ` (${state})` : ''}` +
+          `${said ? `; its last run logged "${clip(said.trim(), 180)}"` : ''}` +
+          `${cpu ? `; its CPU limit is ${cpu}` : ''}${change ? `, set by its latest rollout ("${clip(change.trim(), 140)}")` : ''}` +
+          '; nothing in this namespace is at fault, the objects wait for the webhook',
+        evidence: [
+          `get_events ${ctx.ns}: "${clip(r.line, 200)}"`,
+          ...(d
+            ? [
+                `describe_pod ${pod} (${r.namespace}): ${state || 'not Ready'}${cpu ? `, limits cpu ${cpu}` : ''}`,
+              ]
+            : []),
+          ...(said ? [`get_pod_logs ${pod} (${r.namespace}): "${clip(said.trim(), 160)}"`] : []),
+        ],
+        advice: `get ${owner ?? pod} in ${r.namespace} running again (what its crash says${cpu ? `; a ${cpu} CPU limit starves a controller's start-up, so give it back the CPU it had` : ''}); once the Service ${r.service} has endpoints the creates go through`,
+        revisionSound: true,
+      },
+    ];
+  },
+};
