@@ -44,6 +44,7 @@ describe('an admission webhook whose Service has no endpoints', () => {
     { namespace: 'hnc-system', name: manager },
     [
       `Name:             ${manager}`,
+      'Labels:           control-plane=controller-manager',
       'Controlled By:    ReplicaSet/hnc-controller-manager-2jm6lzd4l4',
       'Containers:',
       '  manager:',
@@ -57,6 +58,11 @@ describe('an admission webhook whose Service has no endpoints', () => {
       '      cpu:     50m',
     ].join('\n'),
   );
+  const service = observed(
+    'describe_service',
+    { namespace: 'hnc-system', name: 'hnc-webhook-service' },
+    'Name:              hnc-webhook-service\nSelector:          control-plane=controller-manager\nEndpoints:         <none>',
+  );
   const crash = log(
     'hnc-system',
     manager,
@@ -68,6 +74,7 @@ describe('an admission webhook whose Service has no endpoints', () => {
 
   it("reads the webhook's namespace, then its failing pod", () => {
     expect(webhookNoEndpointsAnalyzer.reads(ctx('etl', [events]))).toEqual([
+      { tool: 'describe_service', args: { namespace: 'hnc-system', name: 'hnc-webhook-service' } },
       { tool: 'list_pods', args: { namespace: 'hnc-system' } },
     ]);
     expect(webhookNoEndpointsAnalyzer.reads(ctx('etl', [events, system]))).toContainEqual({
@@ -76,8 +83,17 @@ describe('an admission webhook whose Service has no endpoints', () => {
     });
   });
 
+  it('a failing pod the webhook Service does not select is not its server', () => {
+    const other = observed(
+      'describe_pod',
+      { namespace: 'hnc-system', name: manager },
+      described.content.replace('control-plane=controller-manager', 'app=cainjector'),
+    );
+    expect(webhookNoEndpointsAnalyzer.finds(ctx('etl', [events, system, service, other, crash]))).toEqual([]);
+  });
+
   it("names the webhook, its server's crash and its CPU limit", () => {
-    const [f] = webhookNoEndpointsAnalyzer.finds(ctx('etl', [events, system, described, crash]));
+    const [f] = webhookNoEndpointsAnalyzer.finds(ctx('etl', [events, system, service, described, crash]));
     expect(f?.object).toBe('webhook objects.hnc.x-k8s.io');
     expect(f?.cause).toContain('no endpoints available for service hnc-webhook-service');
     expect(f?.cause).toContain('deployment hnc-controller-manager');

@@ -22,6 +22,9 @@ const REPLACED =
 const KEPT =
   /\b([a-z][\w.-]{1,40})\s+v?(\d[\w.+-]{0,30})\s+already installed\b[^\n]{0,160}\bkeep(?:ing|s)? it\b/i;
 
+/** A call between the runtime's parts refused for its shape: a 400, an unknown field, an unsupported request. */
+const REFUSED_CALL =
+  /\[?\b400\b|BadRequest|unknown field|unsupported|not supported|incompatib|invalid argument|unexpected (?:field|argument|version)|version mismatch/i;
 /** A sandbox that failed in its network setup (a CNI plugin's error), not in the runtime. */
 const NETWORK = /\bcni\b|network plugin|set ?up network|networkPlugin/i;
 
@@ -53,13 +56,50 @@ function handlerOf(ctx: AnalyzerContext, runtimeClass: string): string | undefin
 }
 
 /**
- * The namespace that installs the runtime on the nodes: one named after the handler's first word
- * (`kata-fc` → `kata-system`, `kata-deploy`), from the namespace list.
+ * The namespace that installs the runtime on the nodes: one named after the handler's or the
+ * RuntimeClass's first word (`kata-fc` → `kata-system`, `gvisor` → `gvisor-system` for handler `runsc`),
+ * one that says it installs or runs system parts (`-system`, `-deploy`, `-installer`, `-operator`) first.
  */
-function installerNamespace(ctx: AnalyzerContext, handler: string): string | undefined {
-  const word = handler.split(/[-.]/)[0] ?? '';
-  if (word.length < 3) return undefined;
-  return namespaceNames(ctx.seen).find((n) => n !== ctx.ns && n.split('-').includes(word));
+function installerNamespace(ctx: AnalyzerContext, handler: string, runtimeClass: string): string | undefined {
+  const words = [handler, runtimeClass].map((w) => w.split(/[-.]/)[0] ?? '').filter((w) => w.length >= 3);
+  const named = namespaceNames(ctx.seen).filter(
+    (n) => n !== ctx.ns && words.some((w) => n.split('-').includes(w)),
+  );
+  return named.find((n) => /-(?:system|deploy|installer|install|operator|runtime)$/.test(n)) ?? named[0];
+}
+
+/** The hypervisor a Kata handler's last word stands for, where it is an abbreviation. */
+const HYPERVISOR: Readonly<Record<string, string>> = { fc: 'firecracker', clh: 'cloud-hypervisor' };
+
+/**
+ * Of the components an installer replaced, the one the failing handler uses: named in the sandbox's
+ * message, else the one the handler's name says it drives (`kata-fc` → firecracker, `runsc`), else one on a
+ * log line that names the handler or its last word as a word of its own (`configuration-fc.toml:
+ * [hypervisor.firecracker]`). Undefined when none is.
+ */
+function usedReplacement(
+  lines: readonly string[],
+  message: string,
+  handler: string,
+): RegExpExecArray | undefined {
+  const all = lines.map((l) => REPLACED.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+  const lower = message.toLowerCase();
+  const inMessage = all.find((m) => lower.includes(m[1]!.toLowerCase()));
+  if (inMessage) return inMessage;
+  const last = handler.split(/[-.]/).pop() ?? handler;
+  // The part a handler's name says it drives: Kata's runtime classes name their hypervisor (kata-deploy's
+  // kata-fc, kata-clh, kata-qemu), gVisor's handler is its runtime (runsc).
+  const drives = HYPERVISOR[last] ?? last;
+  const named = all.find((m) => {
+    const c = m[1]!.toLowerCase();
+    return c === handler.toLowerCase() || (drives.length >= 3 && c.startsWith(drives));
+  });
+  if (named) return named;
+  const tokens = (l: string) => l.toLowerCase().split(/[^a-z0-9]+/);
+  const handlerLines = lines.filter(
+    (l) => l.includes(handler) || (last.length >= 2 && tokens(l).includes(last)),
+  );
+  return all.find((m) => handlerLines.some((l) => tokens(l).includes(m[1]!.toLowerCase())));
 }
 
 /**
@@ -79,7 +119,7 @@ export const sandboxRuntimeAnalyzer: Analyzer = {
       return [{ tool: 'describe_resource', args: { kind: 'RuntimeClass', name: s.runtimeClass } }];
     if (namespaceNames(ctx.seen).length === 0)
       return [{ tool: 'list_resources', args: { kind: 'Namespace' } }];
-    const at = installerNamespace(ctx, handler);
+    const at = installerNamespace(ctx, handler, s.runtimeClass);
     if (!at) return [];
     const listed = podListOf(ctx.seen, at);
     if (!listed) return [{ tool: 'list_pods', args: { namespace: at } }];
@@ -90,12 +130,12 @@ export const sandboxRuntimeAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     const s = stuck(ctx);
     const handler = s ? handlerOf(ctx, s.runtimeClass) : undefined;
-    const at = handler ? installerNamespace(ctx, handler) : undefined;
+    const at = handler && s ? installerNamespace(ctx, handler, s.runtimeClass) : undefined;
     // A network plugin's failure to set up the sandbox is the network's, whatever was installed.
-    if (!s || !handler || !at || NETWORK.test(s.message)) return [];
+    if (!s || !handler || !at || NETWORK.test(s.message) || !REFUSED_CALL.test(s.message)) return [];
     for (const log of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === at)) {
       const lines = boundedLogLines(log.content);
-      const replaced = lines.map((l) => REPLACED.exec(l)).find((m) => m !== null);
+      const replaced = usedReplacement(lines, s.message, handler);
       if (!replaced) continue;
       const kept = lines.map((l) => KEPT.exec(l)).find((m) => m !== null && m[1] !== replaced[1]);
       const installer = String(log.args['name'] ?? '');

@@ -7,6 +7,7 @@ import {
   clip,
   containerSections,
   describedField,
+  describedLabels,
   type Finding,
   outputs,
   ownerDeployment,
@@ -17,11 +18,11 @@ import {
 /**
  * The API server's refusal when it cannot reach an admission webhook (kubernetes.io, "Dynamic Admission
  * Control": with failurePolicy Fail the request is rejected): `failed calling webhook "<name>": failed to
- * call webhook: Post "https://<service>.<namespace>.svc:443/…": no endpoints available for service "…"`
+ * call webhook: Post` (Kubernetes 1.22 on; before it without `failed to call webhook: `) "https://<service>.<namespace>.svc:443/…": no endpoints available for service "…"`
  * (or the connection refused, or a timeout).
  */
 const UNREACHABLE =
-  /failed calling webhook "([^"\s]{1,253})": failed to call webhook: Post "https:\/\/([a-z0-9][a-z0-9-]{0,62})\.([a-z0-9][a-z0-9-]{0,62})\.svc[^"\s]{0,300}": ([^\n]{0,200})/;
+  /failed calling webhook "([^"\s]{1,253})": (?:failed to call webhook: )?Post "https:\/\/([a-z0-9][a-z0-9-]{0,62})\.([a-z0-9][a-z0-9-]{0,62})\.svc[^"\s]{0,300}": ([^\n]{0,200})/;
 /** Why the call failed, as a reason the webhook's own pods give: no endpoints, a refusal, a timeout. */
 const DOWN = /no endpoints available|connection refused|context deadline exceeded|i\/o timeout/;
 
@@ -60,6 +61,43 @@ function downPods(ctx: AnalyzerContext, ns: string): string[] | undefined {
     .slice(0, 2);
 }
 
+/** The webhook Service's description, when read. */
+function serviceText(ctx: AnalyzerContext, r: Refusal): string | undefined {
+  return outputs(
+    ctx.seen,
+    'describe_service',
+    (o) => o.args['name'] === r.service && o.args['namespace'] === r.namespace,
+  ).pop()?.content;
+}
+
+/** A pod's description in `ns`, when read. */
+function podText(ctx: AnalyzerContext, ns: string, pod: string): string | undefined {
+  return outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod && o.args['namespace'] === ns).pop()
+    ?.content;
+}
+
+/**
+ * The webhook's server: of the namespace's failing pods, the first whose labels the webhook Service's
+ * selector matches (another component of the same product failing is not the webhook's server).
+ */
+function server(ctx: AnalyzerContext, r: Refusal): string | undefined {
+  const svc = serviceText(ctx, r);
+  const selector = svc ? describedField(svc, 'Selector') : undefined;
+  if (!selector || selector === '<none>') return undefined;
+  const pairs = selector.split(',').map((kv) => kv.split('='));
+  return (downPods(ctx, r.namespace) ?? []).find((pod) => {
+    const d = podText(ctx, r.namespace, pod);
+    const labels = d ? describedLabels(d) : {};
+    return pairs.every(([k, v]) => k !== undefined && labels[k] === v);
+  });
+}
+
+/** How much a container section says it fails: not Ready, then by its restarts. */
+function failing(body: string): number {
+  const restarts = Number(describedField(body, 'Restart Count') ?? 0) || 0;
+  return (/^\s+Ready:\s+False/m.test(body) ? 1_000_000 : 0) + Math.min(restarts, 999_999);
+}
+
 /**
  * Pods of a namespace that the API server refuses because an admission webhook it must call is down:
  * the webhook's Service, in its own namespace, has no endpoints (its pods crash or are not Ready), and a
@@ -71,30 +109,31 @@ export const webhookNoEndpointsAnalyzer: Analyzer = {
   reads(ctx): Read[] {
     const r = refusal(ctx);
     if (!r) return [];
+    const reads: Read[] = [];
+    if (!serviceText(ctx, r))
+      reads.push({ tool: 'describe_service', args: { namespace: r.namespace, name: r.service } });
     const down = downPods(ctx, r.namespace);
-    if (!down) return [{ tool: 'list_pods', args: { namespace: r.namespace } }];
-    const pod = down[0];
-    if (!pod) return [];
-    const reads: Read[] = [
-      { tool: 'describe_pod', args: { namespace: r.namespace, name: pod } },
-      { tool: 'get_pod_logs', args: { namespace: r.namespace, name: pod, previous: true } },
-    ];
-    const d = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).pop();
-    const owner = d ? ownerDeployment(d.content) : undefined;
+    if (!down) return [...reads, { tool: 'list_pods', args: { namespace: r.namespace } }];
+    for (const pod of down)
+      if (!podText(ctx, r.namespace, pod))
+        reads.push({ tool: 'describe_pod', args: { namespace: r.namespace, name: pod } });
+    const pod = server(ctx, r);
+    if (!pod) return reads;
+    reads.push({ tool: 'get_pod_logs', args: { namespace: r.namespace, name: pod, previous: true } });
+    const owner = ownerDeployment(podText(ctx, r.namespace, pod) ?? '');
     if (owner) reads.push({ tool: 'describe_deployment', args: { namespace: r.namespace, name: owner } });
     return reads;
   },
   finds(ctx): Finding[] {
     const r = refusal(ctx);
-    const pod = r ? downPods(ctx, r.namespace)?.[0] : undefined;
+    const pod = r ? server(ctx, r) : undefined;
     if (!r || !pod) return [];
-    const d = outputs(
-      ctx.seen,
-      'describe_pod',
-      (o) => o.args['name'] === pod && o.args['namespace'] === r.namespace,
-    ).pop()?.content;
+    const d = podText(ctx, r.namespace, pod);
     const owner = d ? ownerDeployment(d) : undefined;
-    const main = d ? containerSections(d).find((c) => !c.init) : undefined;
+    // The container that fails (not Ready, the most restarts), not a sidecar listed before it.
+    const main = d
+      ? [...containerSections(d)].filter((c) => !c.init).sort((x, y) => failing(y.body) - failing(x.body))[0]
+      : undefined;
     const state = main
       ? [
           describedField(main.body, 'Reason') ?? describedField(main.body, 'State'),

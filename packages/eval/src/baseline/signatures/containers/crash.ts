@@ -332,7 +332,12 @@ export const crash: ContainerSignature = {
               .find((a) => a !== undefined)
           : undefined;
         // A WebAssembly module run as a native executable: the runtime did not take the image for Wasm.
-        const wasm = /[\w./-]{1,200}\.wasm\b/.exec(fatal)?.[0];
+        // The program the container runs (its command, or the runtime's `exec container process \`x\``), not a
+        // .wasm file a native tool was given.
+        const command = describedField(c.body, 'Command') ?? '';
+        const wasm =
+          /(?:^|\s)(\/?[\w./-]{1,200}\.wasm)(?=\s|$)/.exec(command.split('\n')[0] ?? '')?.[1] ??
+          /exec container process `([^`\s]{1,200}\.wasm)`/.exec(fatal)?.[1];
         cause = wasm
           ? `the ${kind} ${c.name} cannot run its program: "${clip(fatal, 120)}" — ${wasm} is a WebAssembly module, not a native executable, and the runtime tried to execute it as one (exec format error), so the node's Wasm runtime was not used: crun with WasmEdge (or another Wasm handler) runs an image as Wasm only when the image says so, through the OCI annotation module.wasm.image/variant (compat or compat-smart) set when it is built, or when the pod uses a RuntimeClass with a Wasm shim; an image built or pushed without that annotation (a new build pipeline, a registry copy that drops annotations) starts this way whatever the node's architecture. Rebuild or re-push the image with the annotation, or set the image back to a build that has it`
           : `the ${kind} ${c.name} cannot run its program: "${clip(fatal, 100)}" — the image holds binaries for another CPU architecture than the node's${arch ? ` (the node ${node} is ${arch})` : ''} (exec format error): typically an amd64 (x86-64) only image on arm64 nodes such as AWS Graviton, or the reverse, so it exits at once (exit code ${exit}); build and push a multi-arch image (docker buildx --platform linux/amd64,linux/arm64), or keep the pods on nodes of the image's architecture (nodeSelector kubernetes.io/arch)`;
@@ -683,29 +688,43 @@ export function publicTimeout(line: string): string | undefined {
 
 /** A setting whose value is empty: `"disks": [""]`, `"dir": ""`, `path: ''`, `hosts: [""]`. */
 const EMPTY_SETTING = /^\s*["']?([A-Za-z][\w.-]{0,60})["']?\s*[:=]\s*(\[\s*(?:""|'')\s*\]|""|'')\s*,?\s*$/;
+/** A YAML key that opens a block (`disks:`), and a block list item that is empty (`  - ""`). */
+const BLOCK_KEY = /^\s*["']?([A-Za-z][\w.-]{0,60})["']?\s*:\s*$/;
+const EMPTY_ITEM = /^\s*-\s*(""|'')\s*$/;
+/** An error about a setting's value: invalid, empty, missing or required, or about the configuration. */
+const ABOUT_SETTING =
+  /\binvalid\b|\bempty\b|\bmissing\b|\brequired\b|\bmust\b|not set|\bconfig(?:uration)?\b/i;
 
 /**
- * The empty setting of a configuration that an error names by its word (`disks` for "Invalid disk
- * configuration", a plural or singular of the key), with its line; undefined when none.
+ * The empty setting of a configuration that an error about a setting names by its word (`disks` for
+ * "Invalid disk configuration", a plural or singular of the key), with its line; undefined when none.
  */
 export function emptyEntry(
   error: string,
   config: string | undefined,
 ): { key: string; value: string; line: string } | undefined {
-  if (!config) return undefined;
+  if (!config || !ABOUT_SETTING.test(error.slice(0, 4000))) return undefined;
   const words = new Set(
     error
       .toLowerCase()
       .slice(0, 4000)
       .match(/[a-z]{3,40}/g) ?? [],
   );
-  for (const line of config.split('\n').slice(0, 5000)) {
-    const m = EMPTY_SETTING.exec(line.slice(0, 400));
-    if (!m) continue;
-    const key = m[1]!;
+  const named = (key: string) => {
     const stem = key.toLowerCase().split(/[._-]/).pop()!;
-    if (words.has(stem) || words.has(stem.replace(/s$/, '')) || words.has(`${stem}s`))
-      return { key, value: m[2]!.replace(/\s+/g, ''), line: clip(line.trim(), 120) };
+    return words.has(stem) || words.has(stem.replace(/s$/, '')) || words.has(`${stem}s`);
+  };
+  const lines = config.split('\n').slice(0, 5000);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.slice(0, 400);
+    const m = EMPTY_SETTING.exec(line);
+    if (m && named(m[1]!))
+      return { key: m[1]!, value: m[2]!.replace(/\s+/g, ''), line: clip(line.trim(), 120) };
+    // A block list whose only item is empty: `disks:` then `  - ""`.
+    const k = BLOCK_KEY.exec(line);
+    const item = k ? EMPTY_ITEM.exec((lines[i + 1] ?? '').slice(0, 400)) : null;
+    if (k && item && !/^\s*-/.test(lines[i + 2] ?? '') && named(k[1]!))
+      return { key: k[1]!, value: `[${item[1]}]`, line: clip(`${line.trim()} ${lines[i + 1]!.trim()}`, 120) };
   }
   return undefined;
 }
