@@ -137,4 +137,23 @@ describe('notes after an applied rollback', () => {
     const answer = await baselineAnswer(world('scenarios-held-out-86', 'cubefs-datanode-empty-disk-list'));
     expect(answer).toContain('disks is [""]: an empty entry');
   });
+
+  it('a backup that exits 0 without the files its user could not read', async () => {
+    const answer = await baselineAnswer(world('scenarios-held-out-87', 'k8up-backup-non-root-unreadable'));
+    expect(answer).toContain('runAsUser');
+    expect(answer).not.toMatch(/^No fault found/);
+  });
+
+  it('a CSI driver without its CSIDriver object', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-87', 'cephfs-missing-csidriver-attach-timeout'),
+    );
+    expect(answer).toMatch(/^Root cause: csidriver cephfs.csi.ceph.com /);
+  });
+
+  it("a node's network agent that does not run", async () => {
+    const answer = await baselineAnswer(world('scenarios-held-out-87', 'weave-net-blank-system-ids'));
+    expect(answer).toContain('All system IDs are blank');
+    expect(answer).toContain('worker-4');
+  });
 });

@@ -19,7 +19,9 @@ import { clientGoneSearchAnalyzer } from './client-gone-search.js';
 import { clientPoolCapAnalyzer } from './client-pool-cap.js';
 import { clientThrottlingAnalyzer } from './client-throttling.js';
 import { clusterDomainAnalyzer } from './cluster-domain.js';
+import { cniAgentOnNodeAnalyzer } from './cni-agent-on-node.js';
 import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
+import { completedWithErrorsAnalyzer } from './completed-with-errors.js';
 import { configBackupDiffAnalyzer } from './config-backup-diff.js';
 import { configDirOverrideAnalyzer } from './config-dir-override.js';
 import { configMountsAnalyzer } from './config-mounts.js';
@@ -38,6 +40,7 @@ import { cronDstGapAnalyzer } from './cron-dst-gap.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
 import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
 import { csiRegistrationAnalyzer } from './csi-registration.js';
+import { csiDriverMissingAnalyzer } from './csidriver-missing.js';
 import { daemonSetNodeSubsetAnalyzer } from './daemonset-node-subset.js';
 import { databaseSettingsDroppedAnalyzer } from './database-settings-dropped.js';
 import { dbMemoryAnalyzer } from './db-memory.js';
@@ -651,6 +654,9 @@ export const ANALYZERS: readonly Analyzer[] = [
   certificateIssuerAnalyzer,
   webhookNoEndpointsAnalyzer,
   sandboxRuntimeAnalyzer,
+  cniAgentOnNodeAnalyzer,
+  completedWithErrorsAnalyzer,
+  csiDriverMissingAnalyzer,
   jvmEntropyAnalyzer,
   mysqlTableCaseAnalyzer,
   gunicornTimeoutAnalyzer,
