@@ -5,6 +5,7 @@ import {
   clip,
   type Finding,
   outputs,
+  podDeployment,
   podsOnNode,
   type Read,
 } from './types.js';
@@ -14,7 +15,12 @@ const NETWORK_SETUP =
   /FailedCreatePodSandBox[^\n]{0,200}?(?:failed to set ?up network|networkPlugin cni|plugin type=)[^\n]{0,1500}/i;
 /** The names of the network agents that run on every node (their DaemonSets' pods). */
 const AGENT =
-  /^(?:weave|calico|cilium|flannel|kube-flannel|canal|antrea|kube-router|ovnkube|ovs|multus|aws-node|azure-cni|cni)/;
+  /^(?:weave-net|calico-node|cilium|flannel|kube-flannel|canal|antrea-agent|kube-router|ovnkube|ovs|kube-ovn-cni|multus|aws-node|azure-cni|kindnet|cni)/;
+/** Names of pods that start like an agent's but are not the node's network agent (monitoring, controllers). */
+const NOT_AGENT = /scope|operator|controllers?\b|typha|hubble|relay|-ui\b/;
+/** A line that says the agent runs now (after an error it recovered from). */
+const RUNNING_NOW =
+  /\bstarted successfully|successfully (?:connected|started)|\bready\b|\blistening on\b|\brunning\b/i;
 /** An agent's own failure line. */
 const FAILED =
   /\b(?:FATAL|FATA|ERROR|ERRO|level=(?:error|fatal)|"level":"(?:error|fatal)"|panic:|Error:|error:)/;
@@ -41,9 +47,31 @@ function agentsOn(ctx: AnalyzerContext, node: string): { namespace: string; name
   const d = outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === node).pop();
   return d
     ? podsOnNode(d.content)
-        .filter((p) => AGENT.test(p.name))
+        // The node's agent is a DaemonSet's pod (`<name>-<5>`), not a Deployment's (`<name>-<hash>-<5>`).
+        .filter((p) => AGENT.test(p.name) && !NOT_AGENT.test(p.name) && podDeployment(p.name) === undefined)
         .slice(0, 2)
     : undefined;
+}
+
+/**
+ * The agent's failure line: from its current log when that log ends failing (no line after it saying it
+ * runs), else from its previous container's log when there is no current one; undefined when it runs now.
+ */
+function agentFailure(ctx: AnalyzerContext, a: { namespace: string; name: string }): string | undefined {
+  const logs = outputs(
+    ctx.seen,
+    'get_pod_logs',
+    (o) => o.args['name'] === a.name && o.args['namespace'] === a.namespace,
+  );
+  const lastFailure = (lines: string[]) => {
+    let i = lines.length - 1;
+    while (i >= 0 && !(lines[i]!.length <= 4000 && FAILED.test(lines[i]!))) i--;
+    return i >= 0 && !lines.slice(i + 1).some((l) => RUNNING_NOW.test(l)) ? lines[i] : undefined;
+  };
+  const current = logs.filter((o) => o.args['previous'] !== true).pop();
+  if (current) return lastFailure(boundedLogLines(current.content));
+  const previous = logs.filter((o) => o.args['previous'] === true).pop();
+  return previous ? lastFailure(boundedLogLines(previous.content)) : undefined;
 }
 
 /**
@@ -75,13 +103,7 @@ export const cniAgentOnNodeAnalyzer: Analyzer = {
     const agents = b ? agentsOn(ctx, b.node) : undefined;
     if (!b || !agents) return [];
     for (const a of agents) {
-      const said = outputs(
-        ctx.seen,
-        'get_pod_logs',
-        (o) => o.args['name'] === a.name && o.args['namespace'] === a.namespace,
-      )
-        .flatMap((o) => boundedLogLines(o.content))
-        .find((l) => l.length <= 4000 && FAILED.test(l));
+      const said = agentFailure(ctx, a);
       if (!said) continue;
       return [
         {

@@ -5,17 +5,24 @@ import { type Analyzer, clip, type Finding, outputs, type Read } from './types.j
 const ATTACH_WAIT =
   /AttachVolume\.Attach failed for volume "[^"]{1,253}" : timed out waiting for external-attacher of ([a-z0-9][a-z0-9.-]{0,252}) CSI driver/;
 
-/** The driver a namespace's pods wait to have attached, with the event line, from descriptions and events. */
-function waiting({ seen, ns }: { seen: Parameters<Analyzer['reads']>[0]['seen']; ns: string }) {
+/** The drivers a namespace's pods wait to have attached, each with its event line, from descriptions and events. */
+function waitingAll({ seen, ns }: { seen: Parameters<Analyzer['reads']>[0]['seen']; ns: string }) {
+  const out: { driver: string; line: string }[] = [];
   for (const o of [
     ...outputs(seen, 'describe_pod', (x) => x.args['namespace'] === ns),
     ...outputs(seen, 'get_events', (x) => x.args['namespace'] === ns),
   ])
     for (const line of o.content.slice(0, 200_000).split('\n')) {
       const m = ATTACH_WAIT.exec(line.slice(0, 2000));
-      if (m) return { driver: m[1]!, line: line.trim() };
+      if (m && !out.some((w) => w.driver === m[1])) out.push({ driver: m[1]!, line: line.trim() });
+      if (out.length >= 4) return out;
     }
-  return undefined;
+  return out;
+}
+
+/** The first waiting driver, for the reads. */
+function waiting(ctx: { seen: Parameters<Analyzer['reads']>[0]['seen']; ns: string }) {
+  return waitingAll(ctx)[0];
 }
 
 /**
@@ -34,11 +41,12 @@ export const csiDriverMissingAnalyzer: Analyzer = {
       : [{ tool: 'list_resources', args: { kind: 'CSIDriver' } }];
   },
   finds(ctx): Finding[] {
-    const w = waiting(ctx);
     const listed = outputs(ctx.seen, 'list_resources', (o) => o.args['kind'] === 'CSIDriver').pop();
-    if (!w || !listed) return [];
+    if (!listed) return [];
     const drivers = parseTable(listed.content).map((r) => r['NAME'] ?? '');
-    if (drivers.includes(w.driver)) return [];
+    // Every waiting driver is weighed: the first may have its CSIDriver while another has none.
+    const w = waitingAll(ctx).find((x) => !drivers.includes(x.driver));
+    if (!w) return [];
     return [
       {
         // Why the mount a FailedMount names waits: above that symptom, even when the task names the pod.
