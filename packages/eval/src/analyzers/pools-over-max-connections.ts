@@ -273,7 +273,9 @@ export const poolsOverMaxConnectionsAnalyzer: Analyzer = {
     // PostgreSQL refusing all but its superuser slots: those slots are not the clients' to fill.
     const reserved = SUPERUSER_ONLY.test(c.line) ? reservedSlots(sources.map((x) => x.text)) : 0;
     const open = limit - reserved;
-    if (total < open) {
+    // Pools that exactly fill max_connections fit it (MySQL's limit is the clients'); with PostgreSQL's
+    // superuser slots refused, pools filling every client slot are the cause.
+    if (total < open || (total === open && reserved === 0)) {
       // The pools fit on their own, but fill most of what clients may open: once they are full the
       // database is out of slots for everyone else, which is what it refused.
       return total * 2 >= open && total < open
