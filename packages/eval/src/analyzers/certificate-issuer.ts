@@ -1,4 +1,5 @@
 import { parseTable } from '../k8s-text.js';
+import { failing } from './certificate-not-issued.js';
 import { glossOf } from './log-glosses.js';
 import {
   type Analyzer,
@@ -73,17 +74,6 @@ function issuerText(ctx: AnalyzerContext, i: { kind: string; name: string; names
   ).pop()?.content;
 }
 
-/** The first condition of a description whose status is False, with its message. */
-function notReady(text: string): string | undefined {
-  for (let i = 0; i < 8; i++) {
-    const status = flat(text, `conditions[${i}].status`);
-    if (status === undefined) return undefined;
-    const message = flat(text, `conditions[${i}].message`);
-    if (status === 'False' && message) return message;
-  }
-  return undefined;
-}
-
 /**
  * The pod that serves the issuer's URL (`spec.url: https://step-ca.internal-pki.svc.cluster.local`):
  * its Service's namespace and the first pod there named after the Service.
@@ -148,7 +138,7 @@ export const certificateIssuerAnalyzer: Analyzer = {
     if (!issuer) return [];
     const text = issuerText(ctx, issuer);
     if (!text) return [{ tool: 'describe_resource', args: { ...issuer } }];
-    const why = notReady(text);
+    const why = failing(text)[0];
     // A key the issuer cannot parse: the key as its server holds it.
     if (!why || !/\bkey\b/i.test(why) || !glossOf(why)) return [];
     const server = issuerServer(ctx, text);
@@ -165,7 +155,7 @@ export const certificateIssuerAnalyzer: Analyzer = {
     const cert = certificates(ctx).find((c) => missing.includes(c.secret));
     const issuer = cert ? issuerOf(cert.text, ctx.ns) : undefined;
     const text = issuer ? issuerText(ctx, issuer) : undefined;
-    const why = text ? notReady(text) : undefined;
+    const why = text ? failing(text)[0] : undefined;
     if (!cert || !issuer || !text || !why) return [];
     const gloss = glossOf(why)?.means;
     // The key as the issuer's server holds it, when its ConfigMaps were read.

@@ -27,7 +27,7 @@ function missingSecrets({ seen, ns }: AnalyzerContext): string[] {
 }
 
 /** What cert-manager says of a Certificate that is not Ready: its failing conditions' messages. */
-function failing(describe: string): string[] {
+export function failing(describe: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < 8; i++) {
     const status = flat(describe, `conditions[${i}].status`);
