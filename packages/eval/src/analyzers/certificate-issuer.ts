@@ -10,6 +10,7 @@ import {
   type Finding,
   flat,
   outputs,
+  podEventLines,
   podListOf,
   type Read,
   serviceHost,
@@ -26,14 +27,10 @@ const ENCRYPTED_KEY = /"encryptedKey"\s{0,4}:\s{0,4}"([^"\s]{1,20000})"/;
 /** Secrets the namespace's pods cannot mount because they do not exist (FailedMount), from descriptions and events. */
 function missingMounts({ seen, ns }: AnalyzerContext): string[] {
   const out = new Set<string>();
-  for (const o of [
-    ...outputs(seen, 'describe_pod', (x) => x.args['namespace'] === ns),
-    ...outputs(seen, 'get_events', (x) => x.args['namespace'] === ns),
-  ])
-    for (const line of o.content.slice(0, 200_000).split('\n')) {
-      const m = SECRET_NOT_FOUND.exec(line.slice(0, 2000));
-      if (m) out.add(m[1]!);
-    }
+  for (const { line } of podEventLines(seen, ns)) {
+    const m = SECRET_NOT_FOUND.exec(line);
+    if (m) out.add(m[1]!);
+  }
   return [...out].slice(0, 3);
 }
 

@@ -5,6 +5,7 @@ import {
   type Finding,
   namespaceNames,
   outputs,
+  podEventLines,
   podsOf,
   type Read,
 } from './types.js';
@@ -24,14 +25,10 @@ const DEFAULTED = /^Defaulted container "[^"]{1,253}" out of: ([^;\n]{1,500});/m
 /** The driver names volumes in the namespace fail on, from its events and pod descriptions. */
 function unregistered(ctx: AnalyzerContext): string[] {
   const names = new Set<string>();
-  for (const o of [
-    ...outputs(ctx.seen, 'get_events', (x) => x.args['namespace'] === ctx.ns),
-    ...outputs(ctx.seen, 'describe_pod', (x) => x.args['namespace'] === ctx.ns),
-  ])
-    for (const line of o.content.slice(0, 200_000).split('\n')) {
-      const m = UNREGISTERED.exec(line);
-      if (m) names.add(m[1]!);
-    }
+  for (const { line } of podEventLines(ctx.seen, ctx.ns)) {
+    const m = UNREGISTERED.exec(line);
+    if (m) names.add(m[1]!);
+  }
   return [...names];
 }
 

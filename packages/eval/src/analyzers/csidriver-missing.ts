@@ -1,5 +1,5 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, type Finding, outputs, type Read } from './types.js';
+import { type Analyzer, clip, type Finding, outputs, podEventLines, type Read } from './types.js';
 
 /** The attach/detach controller's wait for a CSI driver's external-attacher (a FailedAttachVolume or FailedMount event). */
 const ATTACH_WAIT =
@@ -8,15 +8,11 @@ const ATTACH_WAIT =
 /** The drivers a namespace's pods wait to have attached, each with its event line, from descriptions and events. */
 function waitingAll({ seen, ns }: { seen: Parameters<Analyzer['reads']>[0]['seen']; ns: string }) {
   const out: { driver: string; line: string }[] = [];
-  for (const o of [
-    ...outputs(seen, 'describe_pod', (x) => x.args['namespace'] === ns),
-    ...outputs(seen, 'get_events', (x) => x.args['namespace'] === ns),
-  ])
-    for (const line of o.content.slice(0, 200_000).split('\n')) {
-      const m = ATTACH_WAIT.exec(line.slice(0, 2000));
-      if (m && !out.some((w) => w.driver === m[1])) out.push({ driver: m[1]!, line: line.trim() });
-      if (out.length >= 4) return out;
-    }
+  for (const { line } of podEventLines(seen, ns)) {
+    const m = ATTACH_WAIT.exec(line);
+    if (m && !out.some((w) => w.driver === m[1])) out.push({ driver: m[1]!, line: line.trim() });
+    if (out.length >= 4) return out;
+  }
   return out;
 }
 

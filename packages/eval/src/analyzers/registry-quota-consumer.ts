@@ -7,6 +7,7 @@ import {
   namespaceNames,
   outputs,
   ownerName,
+  podEventLines,
   podsOf,
   type Read,
 } from './types.js';
@@ -33,15 +34,11 @@ function ownerOf(pod: string): { kind: 'CronJob' | 'workload'; name: string } {
  * and the pod it is about, when the read names it.
  */
 function limitedPull({ seen, ns }: AnalyzerContext): { line: string; pod?: string } | undefined {
-  for (const o of [
-    ...outputs(seen, 'describe_pod', (x) => x.args['namespace'] === ns),
-    ...outputs(seen, 'get_events', (x) => x.args['namespace'] === ns),
-  ]) {
-    const line = o.content.split('\n').find((l) => l.length <= 4000 && RATE_LIMITED.test(l));
-    if (!line) continue;
+  for (const { line, from } of podEventLines(seen, ns)) {
+    if (!RATE_LIMITED.test(line)) continue;
     const pod =
-      o.tool === 'describe_pod'
-        ? String(o.args['name'] ?? '')
+      from.tool === 'describe_pod'
+        ? String(from.args['name'] ?? '')
         : /\bpod\/([a-z0-9][a-z0-9.-]{0,252})/.exec(line)?.[1];
     return { line: line.trim(), ...(pod ? { pod } : {}) };
   }

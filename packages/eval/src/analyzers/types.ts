@@ -290,6 +290,23 @@ export function outputs(
 }
 
 /**
+ * The lines of namespace `ns`'s pod descriptions and events: every successful `describe_pod`, then every
+ * `get_events`, oldest first, each line with the output it came from. Bounded for hostile outputs: the
+ * first 200,000 characters of each output are read and a line is cut at 2,000 characters (UTF-16 units;
+ * the kubelet's and the controllers' event messages are far shorter).
+ */
+export function* podEventLines(
+  seen: readonly SeenObservation[],
+  ns: string,
+): Generator<{ readonly line: string; readonly from: SeenObservation }> {
+  for (const from of [
+    ...outputs(seen, 'describe_pod', (x) => x.args['namespace'] === ns),
+    ...outputs(seen, 'get_events', (x) => x.args['namespace'] === ns),
+  ])
+    for (const line of from.content.slice(0, 200_000).split('\n')) yield { line: line.slice(0, 2000), from };
+}
+
+/**
  * The latest successful `list_pods` of namespace `ns` without a label selector (every pod of the
  * namespace), or undefined when none was read.
  */
