@@ -174,6 +174,7 @@ import {
   netpolNamespaceLabelsAnalyzer,
   netpolNamespaceNamesAnalyzer,
 } from './netpol-ingress.js';
+import { netpolMissingNamespaceAnalyzer } from './netpol-missing-namespace.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
 import { nginxLimitReqAnalyzer } from './nginx-limit-req.js';
 import { nginxResolverAnalyzer } from './nginx-resolver.js';
@@ -284,6 +285,7 @@ import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { smtpWrongProtocolAnalyzer } from './smtp-wrong-protocol.js';
 import { snapshotsOnDataVolumeAnalyzer } from './snapshots-on-data-volume.js';
+import { splitFieldMissingAnalyzer } from './split-field-missing.js';
 import { springEnvCaseAnalyzer } from './spring-env-case.js';
 import { sqliteWriterAnalyzer } from './sqlite-writer.js';
 import { sshKnownHostsAnalyzer } from './ssh-known-hosts.js';
@@ -457,6 +459,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   rateLimiterByDesignAnalyzer,
   loggedLimitAnalyzer,
   namedSettingAnalyzer,
+  splitFieldMissingAnalyzer,
   queueBurstsAnalyzer,
   jvmHeapLimitAnalyzer,
   goHeapGoalAnalyzer,
@@ -589,6 +592,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   netpolAndedAnalyzer,
   netpolElsewhereAnalyzer,
   netpolEgressAnalyzer,
+  netpolMissingNamespaceAnalyzer,
   netpolNamespaceLabelsAnalyzer,
   netpolNamespaceNamesAnalyzer,
   goDurationUnitAnalyzer,

@@ -282,7 +282,7 @@ export function shortHosts(text: string, ns: string): { service: string; ns: str
  * The pod's description, else its Deployment's (the pod template: its labels, variables and mounts), so
  * a client whose pod was not described is still read.
  */
-function describedOrTemplate(seen: readonly SeenObservation[], ns: string, pod: string) {
+export function describedOrTemplate(seen: readonly SeenObservation[], ns: string, pod: string) {
   const described = outputs(seen, 'describe_pod', (o) => o.args['name'] === pod).pop();
   if (described) return described;
   const owner = podDeployment(pod);
@@ -299,7 +299,7 @@ function describedOrTemplate(seen: readonly SeenObservation[], ns: string, pod: 
  * The labels of the client's pods: a pod description's, or the pod template's of a Deployment's
  * description (`Pod Template:` then `  Labels:`), not the Deployment's own.
  */
-function podLabels(o: SeenObservation): Record<string, string> {
+export function podLabels(o: SeenObservation): Record<string, string> {
   if (o.tool !== 'describe_deployment') return describedLabels(o.content);
   const lines = o.content.split('\n');
   const at = lines.findIndex((l) => /^Pod Template:\s*$/.test(l));
