@@ -191,7 +191,7 @@ function publicDenied(rules: readonly EgressRule[], ip: string, port: number): b
 }
 
 /** A URL's host outside the cluster a log line names (`https://registry.npmjs.org`), not a Service's. */
-const OUTSIDE_URL = /\bhttps?:\/\/([a-z0-9](?:[a-z0-9-]{0,62}\.){1,6}[a-z]{2,24})(?![\w.-])/i;
+export const OUTSIDE_URL = /\bhttps?:\/\/([a-z0-9](?:[a-z0-9-]{0,62}\.){1,6}[a-z]{2,24})(?![\w.-])/i;
 
 /**
  * Whether an egress rule lets a connection to a Service in namespace `to` (pods labelled `pods`, when

@@ -131,6 +131,11 @@ describe('netpol-missing-namespace', () => {
     });
   });
 
+  it('a client timing out on a Service of the cluster is left to netpol-egress: no early reads', () => {
+    const svc = log(NS, POD, ['dial tcp: lookup ledger.payments.svc.cluster.local: i/o timeout']);
+    expect(analyzer.reads(ctx(NS, [svc]))).toEqual([]);
+  });
+
   it('names the missing namespace and applies the policy back with the one its pods run in', () => {
     const [f] = analyzer.finds(
       ctx(NS, [

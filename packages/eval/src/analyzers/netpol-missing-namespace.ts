@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { parseTable } from '../k8s-text.js';
 import { appliedBack } from './manifest.js';
-import { describedOrTemplate, egressPolicy, podLabels } from './netpol-egress.js';
+import { describedOrTemplate, egressPolicy, OUTSIDE_URL, podLabels } from './netpol-egress.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -219,7 +219,12 @@ export const netpolMissingNamespaceAnalyzer: Analyzer = {
   name: 'netpol-missing-namespace',
   first: true,
   reads(ctx) {
-    const first = clients(ctx)[0];
+    // Its reads come first (before the Services and dependencies), so only for a client whose timeouts
+    // name an address outside the cluster (its own public URL through the ingress controller, a
+    // provider's): a Service in another namespace is netpol-egress's, which reads the same policies.
+    const first = clients(ctx).find(
+      (c) => OUTSIDE_URL.test(c.line) && !/\.svc\b|\.cluster\.local\b/.test(c.line),
+    );
     if (!first) return [];
     const reads: Read[] = listedReads(ctx.seen, ctx.ns, 'NetworkPolicy', 'describe_resource');
     const c = firstClient(ctx);

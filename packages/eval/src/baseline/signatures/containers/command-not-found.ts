@@ -58,17 +58,20 @@ export const commandNotFound: ContainerSignature = {
               text: `remove the command override ${executable} of ${owner}/${c.name}, so the image's own entrypoint runs`,
             }
           : undefined;
+      // The image is named: a command the image does not ship is a wrong command or a wrong image (another
+      // component's image of the same product, a CLI's instead of a server's).
+      const image = describedField(c.body, 'Image');
       return {
         weight: 85 + b,
         object: objectLabel,
-        cause: `the ${kind} ${c.name} exits with code ${exit ?? 127}: its command is not found in the image (bad command)`,
+        cause: `the ${kind} ${c.name} exits with code ${exit ?? 127}: its command${executable ? ` ${executable}` : ''} is not found in the image${image ? ` ${image}` : ''} (a bad command, or an image that does not ship it)`,
         evidence: [
           `describe_pod ${pod}: ${kind} ${c.name} terminated with Exit Code ${exit ?? 127}${now.reason ? `, now ${now.reason}` : ''}`,
           ...(notFound ? [`logs: "${clip(notFound, 120)}"`] : []),
           ...(command ? [`Command: ${command}`] : []),
         ],
         ...(fix ? { fix } : {}),
-        advice: `fix the ${kind} command to one that exists in the image`,
+        advice: `fix the ${kind} command to one that exists in the image${image ? `, or check that ${image} is the image this ${kind} should run` : ''}`,
       };
     }
     return undefined;
