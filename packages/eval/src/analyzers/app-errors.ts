@@ -79,7 +79,10 @@ const ERROR_MARKS = [
   // strerror(ENOMEM): a fork or an allocation the kernel refused (Redis's "fork: Cannot allocate memory").
   'Cannot allocate memory',
 ];
-const STATUS_5XX = / (500|502|503|504) /;
+// A 5xx status between spaces (`HTTP 503 `, `… 502 Bad Gateway`), not a count: a number followed by a
+// lower-case word other than a status phrase's (`flushed 500 docs`, `500 rows`) is an amount.
+const STATUS_5XX =
+  / (500|502|503|504) (?!(?!(?:internal|bad|service|gateway|server|error|status|from|on|for|in|at|after|when|while|-)\b)[a-z])/;
 // A JSON log's message that opens with "Error", whatever level the program gave it (ZincSearch logs
 // "Error loading index: …" at debug), with or without a space after the key's colon (python-json-logger).
 const JSON_ERROR_MESSAGE = /"(?:message|msg)":\s?"Error[\s:]/;
@@ -358,7 +361,8 @@ const WENT_THROUGH =
 
 /**
  * Whether every recurring warning of a log (`warnings`, its warning lines) is followed, within the next
- * two lines, by a line that says the operation went through and by no failure or warning first: a
+ * two lines, by a line that says the operation went through (or an answer served with 200) and by no
+ * failure or warning first: a
  * notice the program prints on its way to doing the work (a library's note about a field it does not
  * know), not a fault. False when no warning recurs.
  */
@@ -377,7 +381,10 @@ export function warningsWithoutConsequence(text: string, warnings: readonly stri
     if (!recurring.has(head(lines[i]!))) continue;
     seen++;
     const next = lines.slice(i + 1, i + 3);
-    const through = next.findIndex((l) => l.length <= 4000 && !bad.has(l) && WENT_THROUGH.test(l));
+    // An answer served with 200 (a request that missed a cache and was served anyway) went through too.
+    const through = next.findIndex(
+      (l) => l.length <= 4000 && !bad.has(l) && (WENT_THROUGH.test(l) || SERVED_200.test(l)),
+    );
     if (through < 0 || next.slice(0, through).some((l) => bad.has(l))) return false;
   }
   return seen > 0;
@@ -465,6 +472,48 @@ export function retriedWarnings(
     if (!lines.slice(i, i + 3).some((l) => RETRY_WENT_THROUGH.test(l.slice(0, 4000)))) return undefined;
   }
   return seen > 0 ? { warning: recurring[recurring.length - 1]!, count: recurring.length } : undefined;
+}
+
+/** A line that says what a warning was about now works, in more words than `RECOVERED` (`Connection to X established`). */
+const WORKS_NOW =
+  /(?<!\bnot |n't |\bnever |\bno )\b(?:established|retrieved|restored|re-?synced|synchronized|reconnected|connected)\b/i;
+/** Names a warning and its recovery may share: `key=value` fields, dotted or hyphenated names. */
+const SUBJECT_TOKEN =
+  /\b[A-Za-z][\w]{1,40}=("?)[\w./:-]{2,200}\1|\b[a-z0-9]{1,40}(?:[.-][a-z0-9]{1,40}){1,8}\b/g;
+
+/**
+ * The recurring warnings of a log when the program got past them: every one comes before a line that
+ * says the thing works now (`Connection to remote cluster established`, see `RECOVERED` and `WORKS_NOW`)
+ * which names a subject of a warning (a `key=value` field or a dotted or hyphenated name they share), and
+ * at least `QUIET_AFTER` lines without a warning or failure follow it. Warnings at start-up while a peer
+ * was not ready yet (a remote cluster's configuration not published yet) that stopped once it was: not a
+ * fault now. Undefined otherwise.
+ */
+export function recoveredWarnings(
+  text: string,
+  warnings: readonly string[],
+): { warning: string; recovery: string } | undefined {
+  if (repeated(warnings).length === 0) return undefined;
+  const lines = boundedLogLines(text, Number.POSITIVE_INFINITY).filter((l) => l.trim() !== '');
+  const bad = new Set([...warnings, ...errorLines(text)]);
+  let last = -1;
+  lines.forEach((l, i) => {
+    if (bad.has(l)) last = i;
+  });
+  if (last < 0) return undefined;
+  // A name, not a date or a number: a token with a letter outside a key (`2026-12-04` is every line's).
+  const tokens = (l: string) =>
+    [...l.slice(0, 4000).matchAll(SUBJECT_TOKEN)]
+      .map((m) => m[0].replace(/"/g, ''))
+      .filter((t) => /[a-z]/i.test(t.slice(t.indexOf('=') + 1)));
+  const subjects = new Set(warnings.flatMap(tokens));
+  const rest = lines.slice(last + 1);
+  const at = rest.findIndex(
+    (l) =>
+      l.length <= 4000 && (RECOVERED.test(l) || WORKS_NOW.test(l)) && tokens(l).some((t) => subjects.has(t)),
+  );
+  if (at < 0 || rest.length - at - 1 < QUIET_AFTER) return undefined;
+  return { warning: warnings[warnings.length - 1]!, recovery: rest[at]! };
 }
 
 /** The name an alarm line gives (`alarm net_packets.eth0.inbound_packets_dropped_ratio = 0.21%`). */
@@ -1054,6 +1103,8 @@ export const appErrorsAnalyzer: Analyzer = {
       if (warned && clearedAlarms(o.content, bad)) return [];
       // Warnings that each report the retry that went through: resolved by the program, not a fault.
       if (warned && retriedWarnings(o.content, bad)) return [];
+      // Warnings that stopped once what they were about worked (a peer not ready at start-up): not now.
+      if (warned && recoveredWarnings(o.content, bad)) return [];
       if (bad.length === 0 && !known) return [];
       // Failures it retried and got past (start-up retries, then "connected"): not a fault now.
       if ((!known || known.symptom) && recoveredRetries(o.content)) return [];

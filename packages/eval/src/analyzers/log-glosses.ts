@@ -67,6 +67,15 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the program's parser (serde's wording) does not know a field it was given: the request or the file was written for another version of the program (a field renamed or removed between releases) or the field is misspelt; when one program calls another's API, the two are of versions that do not match",
   },
+  // Elasticsearch and OpenSearch refuse an index whose shards would pass the cluster's open-shard limit,
+  // cluster.max_shards_per_node (1,000 by default) times the data nodes, with "this action would add [N]
+  // total shards, but this cluster currently has [X]/[Y] maximum shards open" (elastic.co, "Cluster-level
+  // shard allocation and routing settings", cluster.max_shards_per_node).
+  {
+    all: ['maximum shards open'],
+    means:
+      "the search cluster refuses to create the index because its open shards have reached the cluster's limit, cluster.max_shards_per_node (1,000 by default) times its data nodes: the disks and the nodes are fine, there are too many shards. Old indices that a retention or lifecycle policy should have deleted or closed (often after indices were renamed and the policy's pattern no longer matches them), or many small indices, fill it; delete or close old indices (fix the retention policy's pattern), shrink or merge small ones, and raise the limit only as a stopgap",
+  },
   // go-jose parses a compact JWE as five base64url parts joined by dots (RFC 7516, section 7.1: header,
   // encrypted key, IV, ciphertext, tag) and says so when the value has another shape.
   {

@@ -34,14 +34,29 @@ function operatorNamespace(ctx: AnalyzerContext): string | undefined {
     .filter((w) => w !== ctx.ns);
   const listed = namespaceNames(ctx.seen);
   // Any namespace named so would cost two reads on every run of a cluster that runs an operator.
-  if (said.length === 0) return undefined;
-  return listed.length === 0 ? said[0] : said.find((w) => listed.includes(w));
+  if (said.length > 0) return listed.length === 0 ? said[0] : said.find((w) => listed.includes(w));
+  // The task's own namespace, when an operator runs there beside a pod that fails (Rook's operator and
+  // the daemons it makes for a CephNFS): the operator's log says what it could not make right.
+  const rows = parseTable(podListOf(ctx.seen, ctx.ns)?.content ?? '');
+  const failing = rows.some((r) =>
+    /CrashLoopBackOff|^Error$|^Init:|Pending|ContainerCreating|CreateContainer/.test(r['STATUS'] ?? ''),
+  );
+  return failing && rows.some((r) => r['STATUS'] === 'Running' && OPERATOR_POD.test(r['NAME'] ?? ''))
+    ? ctx.ns
+    : undefined;
 }
 
-/** The operator's pods (Running first), from its namespace's newest pod list. */
+/** A pod of an operator's Deployment: its name's words hold "operator" (`rook-ceph-operator-cwpzc-47clh`). */
+const OPERATOR_POD = /(?:^|-)operator-[a-z0-9]{5,10}-[a-z0-9]{5}$/;
+
+/**
+ * The operator's pods (Running first), from its namespace's newest pod list: in a namespace of its own
+ * every pod, in the task's namespace only the operator's.
+ */
 function operatorPods(ctx: AnalyzerContext, ns: string): string[] {
   const list = podListOf(ctx.seen, ns);
   return [...parseTable(list?.content ?? '')]
+    .filter((r) => ns !== ctx.ns || OPERATOR_POD.test(r['NAME'] ?? ''))
     .sort((a, b) => Number(b['STATUS'] === 'Running') - Number(a['STATUS'] === 'Running'))
     .map((r) => r['NAME'] ?? '')
     .filter(Boolean);
@@ -81,7 +96,12 @@ export const operatorReconcileErrorAnalyzer: Analyzer = {
     );
     const objectOf = (l: string) =>
       key.exec(l)?.[1] ?? (/Reconciler error/.test(l) ? fields.exec(l)?.[1] : undefined);
-    for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
+    const operators = new Set(operatorPods(ctx, ns));
+    for (const o of outputs(
+      ctx.seen,
+      'get_pod_logs',
+      (x) => x.args['namespace'] === ns && (ns !== ctx.ns || operators.has(String(x.args['name']))),
+    )) {
       const all = boundedLogLines(o.content).filter((l) => l.length <= 4000);
       const failed = (l: string) =>
         objectOf(l) !== undefined && (/^E\d{4} /.test(l) || /\b(?:error|failed|failure)\b/i.test(l));
@@ -98,7 +118,7 @@ export const operatorReconcileErrorAnalyzer: Analyzer = {
         keyAt >= 0
           ? last
               .slice(keyAt + ctx.ns.length + object.length + 1)
-              .replace(/^['"]?\s*:?\s*/, '')
+              .replace(/^['"]?\s*[:.]?\s*/, '')
               .trim()
           : (/"error":\s?"((?:[^"\\]|\\.){1,400})"/.exec(last)?.[1] ?? '');
       const pod = String(o.args['name'] ?? '');

@@ -1,5 +1,7 @@
-import { resourceLimit } from '../baseline/reading.js';
+import { parseQuantity } from '@sre-harness/tools-k8s';
+import { resourceLimit, resourceRequest } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
+import { described, templateChanges, templateReads } from './rollout-diff.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -34,8 +36,64 @@ interface Refusal {
   readonly line: string;
 }
 
-/** The newest such refusal among the namespace's events, when one was read. */
-function refusal({ seen, ns }: AnalyzerContext): Refusal | undefined {
+/** The API server's refusal as a person quotes it, without the URL (`failed calling webhook "mjobset.kb.io"`). */
+const QUOTED = /failed calling webhook "([^"\s]{1,253})"/;
+/** The kinds that register admission webhooks (admissionregistration.k8s.io/v1). */
+const WEBHOOK_KINDS = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'] as const;
+/** A webhook configuration's description is at most this long before its `Webhooks:` JSON is parsed. */
+const MAX_CONFIG = 64 * 1024;
+
+/** A `clientConfig.service` reference in a webhook's JSON, its name before or after its namespace. */
+const SERVICE_REF =
+  /"service":\{"name":"([a-z0-9][a-z0-9.-]{0,252})","namespace":"([a-z0-9][a-z0-9-]{0,62})"|"service":\{"namespace":"([a-z0-9][a-z0-9-]{0,62})","name":"([a-z0-9][a-z0-9.-]{0,252})"/;
+
+/** The webhook a task quotes a refusal of, when it quotes one. */
+function quotedWebhook(task: string): string | undefined {
+  return QUOTED.exec(task.slice(0, 4000))?.[1];
+}
+
+/**
+ * The Service a described webhook configuration sends webhook `name` to (`clientConfig.service`), from the
+ * `Webhooks:` line the tools print as JSON; undefined when none was read or it names no Service (a URL).
+ */
+function webhookService(
+  ctx: AnalyzerContext,
+  name: string,
+): { service: string; namespace: string } | undefined {
+  for (const kind of WEBHOOK_KINDS)
+    for (const o of outputs(ctx.seen, 'describe_resource', (x) => x.args['kind'] === kind)) {
+      if (o.content.length > MAX_CONFIG) continue;
+      // The tools print the list's elements as JSON joined by ", " (kubectl's describe prints it its own way).
+      const json = /^Webhooks:\s+(\S.*)$/m.exec(o.content)?.[1]?.trim();
+      if (!json) continue;
+      let hooks: unknown;
+      try {
+        hooks = JSON.parse(json.startsWith('[') ? json : `[${json}]`);
+      } catch {
+        // Cut short: the webhook's own element, read up to its Service.
+        const at = json.indexOf(`"name":"${name}"`);
+        const svc = at < 0 ? null : SERVICE_REF.exec(json.slice(at, at + 2000));
+        if (svc) return { service: svc[1] ?? svc[4]!, namespace: svc[2] ?? svc[3]! };
+        continue;
+      }
+      for (const h of Array.isArray(hooks) ? hooks : []) {
+        const svc = (
+          h as { name?: unknown; clientConfig?: { service?: { name?: unknown; namespace?: unknown } } }
+        )?.clientConfig?.service;
+        if ((h as { name?: unknown })?.name !== name) continue;
+        if (typeof svc?.name === 'string' && typeof svc.namespace === 'string')
+          return { service: svc.name, namespace: svc.namespace };
+      }
+    }
+  return undefined;
+}
+
+/**
+ * The newest such refusal among the namespace's events, when one was read; else the one the task quotes,
+ * once the webhook configuration that registers it was described (it names the webhook's Service).
+ */
+function refusal(ctx: AnalyzerContext): Refusal | undefined {
+  const { seen, ns } = ctx;
   for (const o of outputs(seen, 'get_events', (x) => x.args['namespace'] === ns).reverse()) {
     for (const r of parseTable(o.content)) {
       const message = (r['MESSAGE'] ?? '').slice(0, 2000);
@@ -44,7 +102,26 @@ function refusal({ seen, ns }: AnalyzerContext): Refusal | undefined {
       return { webhook: m[1]!, service: m[2]!, namespace: m[3]!, why: m[4]!, line: message };
     }
   }
-  return undefined;
+  const quoted = quotedWebhook(ctx.task);
+  const at = quoted ? webhookService(ctx, quoted) : undefined;
+  if (!quoted || !at || at.namespace === ns) return undefined;
+  const line = QUOTED.exec(ctx.task.slice(0, 4000))![0];
+  return { webhook: quoted, ...at, why: 'the call fails (the refusal the task quotes)', line };
+}
+
+/** The reads that find the Service of a webhook the task quotes: the webhook configurations, described. */
+function configReads(ctx: AnalyzerContext): Read[] {
+  const reads: Read[] = [];
+  for (const kind of WEBHOOK_KINDS) {
+    const listed = outputs(ctx.seen, 'list_resources', (o) => o.args['kind'] === kind).pop();
+    if (!listed) {
+      reads.push({ tool: 'list_resources', args: { kind } });
+      continue;
+    }
+    for (const r of parseTable(listed.content).slice(0, 3))
+      if (r['NAME']) reads.push({ tool: 'describe_resource', args: { kind, name: r['NAME'] } });
+  }
+  return reads;
 }
 
 /** The webhook namespace's pods that are not Running and Ready (crash loops, waits), from its pod list. */
@@ -108,7 +185,7 @@ export const webhookNoEndpointsAnalyzer: Analyzer = {
   name: 'webhook-no-endpoints',
   reads(ctx): Read[] {
     const r = refusal(ctx);
-    if (!r) return [];
+    if (!r) return quotedWebhook(ctx.task) ? configReads(ctx) : [];
     const reads: Read[] = [];
     if (!serviceText(ctx, r))
       reads.push({ tool: 'describe_service', args: { namespace: r.namespace, name: r.service } });
@@ -119,8 +196,16 @@ export const webhookNoEndpointsAnalyzer: Analyzer = {
         reads.push({ tool: 'describe_pod', args: { namespace: r.namespace, name: pod } });
     const pod = server(ctx, r);
     if (!pod) return reads;
+    const text = podText(ctx, r.namespace, pod) ?? '';
+    const owner = ownerDeployment(text);
+    // Never scheduled: no container ran, so no log; for CPU, the two latest pod templates say whether the
+    // rollout raised the request.
+    if (/^Status:\s+Pending/m.test(text) && /FailedScheduling/.test(text)) {
+      if (owner && /FailedScheduling[^\n]{0,400}Insufficient cpu/.test(text))
+        reads.push(...templateReads({ ...ctx, ns: r.namespace }, owner).reads);
+      return reads;
+    }
     reads.push({ tool: 'get_pod_logs', args: { namespace: r.namespace, name: pod, previous: true } });
-    const owner = ownerDeployment(podText(ctx, r.namespace, pod) ?? '');
     if (owner) reads.push({ tool: 'describe_deployment', args: { namespace: r.namespace, name: owner } });
     return reads;
   },
@@ -145,6 +230,11 @@ export const webhookNoEndpointsAnalyzer: Analyzer = {
           .join(', ')
       : '';
     const cpu = main ? resourceLimit(main.body, 'cpu') : undefined;
+    // A pod the scheduler cannot place: what it says, and the CPU the pod requests.
+    const unscheduled = d
+      ? /^\s*Warning\s+FailedScheduling\s+[^\n]{0,80}?default-scheduler\s+([^\n]{1,600})$/m.exec(d)?.[1]
+      : undefined;
+    const requested = main ? resourceRequest(main.body, 'cpu') : undefined;
     const log = outputs(
       ctx.seen,
       'get_pod_logs',
@@ -164,13 +254,21 @@ export const webhookNoEndpointsAnalyzer: Analyzer = {
           ?.content.match(/kubernetes\.io\/change-cause:\s*([^\n]{1,200})/)?.[1]
       : undefined;
     const who = owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`;
+    const fix =
+      unscheduled && owner && main ? cpuRequestRevert(ctx, r.namespace, owner, main.name) : undefined;
     return [
       {
         weight: 95,
         object: `webhook ${r.webhook}`,
         cause:
           `the API server must call the admission webhook "${r.webhook}" for what is created in ${ctx.ns}, and cannot reach it: ${r.why.replace(/"/g, '')} (Service ${r.service} in namespace ${r.namespace}), so with failurePolicy Fail every create is refused ("${clip(r.line, 220)}"). ` +
-          `The webhook's server, ${who} in ${r.namespace}, is not running${state ? ` (${state})` : ''}` +
+          `The webhook's server, ${who} in ${r.namespace}, is not running${
+            unscheduled
+              ? ` (Pending, FailedScheduling: "${clip(unscheduled.trim(), 200)}"${requested ? `; it requests ${requested} CPU` : ''})`
+              : state
+                ? ` (${state})`
+                : ''
+          }` +
           `${said ? `; its last run logged "${clip(said.trim(), 180)}"` : ''}` +
           `${cpu ? `; its CPU limit is ${cpu}` : ''}${change ? `, set by its latest rollout ("${clip(change.trim(), 140)}")` : ''}` +
           '; nothing in this namespace is at fault, the objects wait for the webhook',
@@ -183,9 +281,46 @@ export const webhookNoEndpointsAnalyzer: Analyzer = {
             : []),
           ...(said ? [`get_pod_logs ${pod} (${r.namespace}): "${clip(said.trim(), 160)}"`] : []),
         ],
-        advice: `get ${owner ?? pod} in ${r.namespace} running again (what its crash says${cpu ? `; a ${cpu} CPU limit starves a controller's start-up, so give it back the CPU it had` : ''}); once the Service ${r.service} has endpoints the creates go through`,
+        advice: unscheduled
+          ? `get ${owner ?? pod} in ${r.namespace} scheduled: its requests${requested ? ` (${requested} CPU)` : ''} must fit what the nodes it may run on have free, so bring them back to a size those nodes hold (or add capacity there); once the Service ${r.service} has endpoints the creates go through`
+          : `get ${owner ?? pod} in ${r.namespace} running again (what its crash says${cpu ? `; a ${cpu} CPU limit starves a controller's start-up, so give it back the CPU it had` : ''}); once the Service ${r.service} has endpoints the creates go through`,
         revisionSound: true,
+        ...(fix ? { fix: fix.fix } : {}),
       },
     ];
   },
 };
+
+/**
+ * The `set_resources` that gives a Deployment's container back the CPU request of its previous revision,
+ * when its latest rollout raised it (from the two ReplicaSets' templates, see `templateReads`) and the
+ * pods now fit no node (Insufficient cpu). Undefined when the request did not grow or a template is unread.
+ */
+function cpuRequestRevert(
+  ctx: AnalyzerContext,
+  ns: string,
+  deployment: string,
+  container: string,
+): { fix: NonNullable<Finding['fix']>; before: string; after: string } | undefined {
+  const there = { ...ctx, ns };
+  const { sets } = templateReads(there, deployment);
+  const was = sets && described(there, sets.previous);
+  const now = sets && described(there, sets.current);
+  if (!was || !now) return undefined;
+  const c = templateChanges(was.content, now.content).find(
+    (x) => x.container === container && x.field === 'resources.requests.cpu',
+  );
+  const before = c?.before ? parseQuantity(c.before) : undefined;
+  const after = c?.after ? parseQuantity(c.after) : undefined;
+  if (!c?.before || !c.after || before === undefined || after === undefined || before >= after)
+    return undefined;
+  return {
+    before: c.before,
+    after: c.after,
+    fix: {
+      tool: 'set_resources',
+      args: { namespace: ns, deployment, container, requests: { cpu: c.before } },
+      text: `set the CPU request of ${deployment}/${container} back to ${c.before}, its previous revision's (the latest rollout raised it to ${c.after}, which no node it may run on has free)`,
+    },
+  };
+}

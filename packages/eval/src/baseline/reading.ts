@@ -204,8 +204,19 @@ export function ownerOf(pod: string, deps: readonly DeploymentRow[], describe?: 
  * own lines only, never a `Requests:` block below it.
  */
 export function resourceLimit(body: string, resource: string): string | undefined {
+  return resourceIn(body, 'Limits', resource);
+}
+
+/** A container's request of `resource` from its describe_pod section (`Requests:` block), as printed (`2`, `250m`). */
+export function resourceRequest(body: string, resource: string): string | undefined {
+  return resourceIn(body, 'Requests', resource);
+}
+
+const BLOCK_HEAD = { Limits: /^\s*Limits:\s*$/, Requests: /^\s*Requests:\s*$/ } as const;
+
+function resourceIn(body: string, block: keyof typeof BLOCK_HEAD, resource: string): string | undefined {
   const lines = body.split('\n');
-  const at = lines.findIndex((l) => /^\s*Limits:\s*$/.test(l));
+  const at = lines.findIndex((l) => BLOCK_HEAD[block].test(l));
   if (at < 0) return undefined;
   for (const l of lines.slice(at + 1, at + 17)) {
     const m = /^\s+([\w./-]{1,64}):\s+(\S{1,32})\s*$/.exec(l);
