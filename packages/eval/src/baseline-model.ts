@@ -581,22 +581,6 @@ export class BaselineSreModel implements Model {
             yield { tool: 'get_pod_logs', args: { namespace: ns, name: p.name, container: c.name } };
         if (seenOwners.size >= most) break;
       }
-      // A named workload of several replicas whose one read log shows no failure: another replica's log,
-      // since one replica may hold the work the person asks about (a leader's lease, a singleton's schedule).
-      for (const owner of [...seenOwners].slice(0, 2)) {
-        const replicas = pods.filter((p) => p.status === 'Running' && ownerOf(p.name, deps) === owner);
-        const logsOf = (name: string) =>
-          outputs(
-            seen,
-            'get_pod_logs',
-            (x) => x.args['namespace'] === ns && x.args['name'] === name && !x.args['previous'],
-          );
-        const read = replicas.filter((p) => logsOf(p.name).length > 0);
-        if (replicas.length < 2 || read.length !== 1) continue;
-        if (errorLines(logsOf(read[0]!.name).pop()!.content.slice(-100_000)).length > 0) continue;
-        const other = replicas.find((p) => p !== read[0]);
-        if (other) yield { tool: 'get_pod_logs', args: { namespace: ns, name: other.name } };
-      }
       // The named workloads' logs show no failure: the namespace's other workloads' logs next, before
       // its Services and Deployments (the component that fails may be one the person did not name).
       // A log that keeps warning (a rule that fails at every evaluation) is a lead of its own: then not.
@@ -859,6 +843,31 @@ export class BaselineSreModel implements Model {
     for (const a of ANALYZERS) if (a.early) yield* a.reads(ctx);
     yield* scanReads(ctx, takenOrUnread(seen));
     for (const a of ANALYZERS) if (!a.early) yield* a.reads(ctx);
+    // Last, when the budget allows: a named workload of several replicas whose one read log shows no
+    // failure, another replica's log, since one replica may hold the work the person asks about (a
+    // leader's lease, a singleton's schedule).
+    const namedOwners = [
+      ...new Set(
+        pods
+          .filter((p) => p.status === 'Running' && matchesHint(p.name, hs))
+          .map((p) => ownerOf(p.name, deps))
+          .filter((o): o is string => o !== undefined),
+      ),
+    ];
+    for (const owner of namedOwners.slice(0, 2)) {
+      const replicas = pods.filter((p) => p.status === 'Running' && ownerOf(p.name, deps) === owner);
+      const logsOf = (name: string) =>
+        outputs(
+          seen,
+          'get_pod_logs',
+          (x) => x.args['namespace'] === ns && x.args['name'] === name && !x.args['previous'],
+        );
+      const read = replicas.filter((p) => logsOf(p.name).length > 0);
+      if (replicas.length < 2 || read.length !== 1) continue;
+      if (errorLines(logsOf(read[0]!.name).pop()!.content.slice(-100_000)).length > 0) continue;
+      const other = replicas.find((p) => p !== read[0]);
+      if (other) yield { tool: 'get_pod_logs', args: { namespace: ns, name: other.name } };
+    }
   }
 
   /** What the signatures (`./baseline/signatures/`) find in the observations, strongest first. */

@@ -156,4 +156,18 @@ describe('notes after an applied rollback', () => {
     expect(answer).toContain('All system IDs are blank');
     expect(answer).toContain('worker-4');
   });
+
+  it("a named workload's quiet replica is followed by the replica that holds the work", async () => {
+    const answer = await baselineAnswer(world('scenarios-held-out-88', 'opensearch-max-shards-daily-index'));
+    expect(answer).toContain('maximum shards open');
+    expect(answer).not.toMatch(/^No fault found/);
+  });
+
+  it.each(['negative-cilium-clustermesh-startup-warnings', 'negative-storefront-loader-cache-miss-warning'])(
+    'warnings the program got past give the all-clear (%s)',
+    async (id) => {
+      const answer = await baselineAnswer(world('scenarios-held-out-88', id));
+      expect(answer).toMatch(/^No fault found/);
+    },
+  );
 });
