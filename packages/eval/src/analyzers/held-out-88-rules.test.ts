@@ -40,7 +40,10 @@ describe('warnings the program got past', () => {
     `2026-12-03T16:18:41.612Z INFO GET ${path} 200 74ms cache=miss`,
   ];
   it('a cache miss each followed by the request served with 200 is not a fault', () => {
-    const text = [...miss('3f9a0c1e7b2d4e56', '/products/a'), ...miss('b81e44d09c3a7f12', '/collections/b')].join('\n');
+    const text = [
+      ...miss('3f9a0c1e7b2d4e56', '/products/a'),
+      ...miss('b81e44d09c3a7f12', '/collections/b'),
+    ].join('\n');
     expect(warningsWithoutConsequence(text, recurringWarnings(text))).toBe(true);
   });
   it('one followed by a 500 is', () => {
