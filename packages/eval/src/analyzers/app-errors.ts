@@ -83,6 +83,17 @@ const ERROR_MARKS = [
 // lower-case word other than a status phrase's (`flushed 500 docs`, `500 rows`) is an amount.
 const STATUS_5XX =
   / (500|502|503|504) (?!(?!(?:internal|bad|service|gateway|server|error|status|from|on|for|in|at|after|when|while|-)\b)[a-z])/;
+/** The word before a number that makes it an amount or a setting, not a status (`indexed 500`, `set to 500`). */
+const COUNT_BEFORE =
+  /\b(?:indexed|flushed|wrote|written|processed|read|loaded|deleted|inserted|fetched|synced|evicted|copied|scanned|imported|exported|queued|dropped|skipped|handled|emitted|published|consumed|batched|sent|received|to|of|max|limit|size|first|last|top|batch)\s$/i;
+/** A 5xx status between spaces (see `STATUS_5XX`) that is not an amount by the word before it. */
+function statusLine(l: string): boolean {
+  const padded = ` ${l.slice(0, 4000)} `;
+  const m = STATUS_5XX.exec(padded);
+  return m !== null && !COUNT_BEFORE.test(padded.slice(Math.max(0, m.index - 40), m.index + 1));
+}
+/** A logfmt request line's 5xx status (`status=500`), as pino's `"status":500` counts (see `JSON_5XX`). */
+const LOGFMT_5XX = /(?:^|\s)(?:status|status_code|statusCode|http_status|http\.status_code)=5\d\d\b/;
 // A JSON log's message that opens with "Error", whatever level the program gave it (ZincSearch logs
 // "Error loading index: …" at debug), with or without a space after the key's colon (python-json-logger).
 const JSON_ERROR_MESSAGE = /"(?:message|msg)":\s?"Error[\s:]/;
@@ -218,7 +229,8 @@ function errorLinesOf(text: string): string[] {
     !missingSystemDatabase(l) &&
     // DNS's NOERROR response code (CoreDNS's query log) is a success, not an ERROR level.
     (ERROR_MARKS.some((m) => (l.includes('NOERROR') ? l.replace(/NOERROR/g, '') : l).includes(m)) ||
-      STATUS_5XX.test(` ${l} `) ||
+      statusLine(l) ||
+      LOGFMT_5XX.test(l) ||
       STATUS_426_ACCESS.test(l) ||
       // A line whose own level is a warning (an agent skipping a file it may not read) stays a warning.
       (deniedPath(l) !== undefined && !WARN_LEVEL.test(l)) ||
@@ -381,9 +393,10 @@ export function warningsWithoutConsequence(text: string, warnings: readonly stri
     if (!recurring.has(head(lines[i]!))) continue;
     seen++;
     const next = lines.slice(i + 1, i + 3);
-    // An answer served with 200 (a request that missed a cache and was served anyway) went through too.
+    // A request answered with 200 (one that missed a cache and was served anyway) went through too; a
+    // health probe's answer says nothing of the warned work.
     const through = next.findIndex(
-      (l) => l.length <= 4000 && !bad.has(l) && (WENT_THROUGH.test(l) || SERVED_200.test(l)),
+      (l) => l.length <= 4000 && !bad.has(l) && (WENT_THROUGH.test(l) || servedRequest(l)),
     );
     if (through < 0 || next.slice(0, through).some((l) => bad.has(l))) return false;
   }
@@ -475,8 +488,22 @@ export function retriedWarnings(
 }
 
 /** A line that says what a warning was about now works, in more words than `RECOVERED` (`Connection to X established`). */
-const WORKS_NOW =
-  /(?<!\bnot |n't |\bnever |\bno )\b(?:established|retrieved|restored|re-?synced|synchronized|reconnected|connected)\b/i;
+const WORKS_NOW = /\b(?:established|retrieved|restored|re-?synced|synchronized|reconnected|connected)\b/i;
+/** Words that undo a recovery word a little before it (`could not be established`, `failed to connect`). */
+const NEGATED =
+  /\b(?:not|never|no|unable|failed|fails|cannot|can't|couldn't|won't|wasn't|isn't)\b[\w\s-]{0,24}$/i;
+/** Fields of a log line that say who logs, not what about (`logger=clustermesh`, `module=agent`). */
+const META_KEYS =
+  /^(?:logger|module|component|caller|source|subsys|level|lvl|msg|message|time|ts|thread|pid|host|hostname|app)=/i;
+
+/** Whether `l` says something works now: a recovery word (see `RECOVERED`, `WORKS_NOW`) not negated before it. */
+function worksNow(l: string): boolean {
+  for (const re of [RECOVERED, WORKS_NOW]) {
+    const m = re.exec(l);
+    if (m && !NEGATED.test(l.slice(Math.max(0, m.index - 40), m.index))) return true;
+  }
+  return false;
+}
 /** Names a warning and its recovery may share: `key=value` fields, dotted or hyphenated names. */
 const SUBJECT_TOKEN =
   /\b[A-Za-z][\w]{1,40}=("?)[\w./:-]{2,200}\1|\b[a-z0-9]{1,40}(?:[.-][a-z0-9]{1,40}){1,8}\b/g;
@@ -505,15 +532,23 @@ export function recoveredWarnings(
   const tokens = (l: string) =>
     [...l.slice(0, 4000).matchAll(SUBJECT_TOKEN)]
       .map((m) => m[0].replace(/"/g, ''))
-      .filter((t) => /[a-z]/i.test(t.slice(t.indexOf('=') + 1)));
+      .filter((t) => /[a-z]/i.test(t.slice(t.indexOf('=') + 1)) && !META_KEYS.test(t));
   const subjects = new Set(warnings.flatMap(tokens));
   const rest = lines.slice(last + 1);
-  const at = rest.findIndex(
-    (l) =>
-      l.length <= 4000 && (RECOVERED.test(l) || WORKS_NOW.test(l)) && tokens(l).some((t) => subjects.has(t)),
-  );
+  const at = rest.findIndex((l) => l.length <= 4000 && worksNow(l) && tokens(l).some((t) => subjects.has(t)));
   if (at < 0 || rest.length - at - 1 < QUIET_AFTER) return undefined;
   return { warning: warnings[warnings.length - 1]!, recovery: rest[at]! };
+}
+
+/** A request line answered with 200: a method and a path, then the status (`GET /x 200 74ms`, `"GET /x HTTP/1.1" 200`). */
+const SERVED_REQUEST = /\b(?:GET|POST|PUT|PATCH|DELETE|HEAD) (\/[^\s"]{0,500})(?: HTTP\/[\d.]{1,3}"?)? 200\b/;
+/** Paths health checks and scrapers ask, whose answers say nothing of the program's work. */
+const PROBE_PATH = /^\/(?:healthz?|readyz|livez|ready|live|ping|metrics|status)(?:[/?]|$)/;
+
+/** Whether a line is a request (not a health probe's) answered with 200. */
+function servedRequest(l: string): boolean {
+  const m = SERVED_REQUEST.exec(l);
+  return m !== null && !PROBE_PATH.test(m[1]!) && !/kube-probe|ELB-HealthChecker|GoogleHC/.test(l);
 }
 
 /** The name an alarm line gives (`alarm net_packets.eth0.inbound_packets_dropped_ratio = 0.21%`). */

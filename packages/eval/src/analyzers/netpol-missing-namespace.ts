@@ -113,11 +113,23 @@ function namedPeers(ctx: AnalyzerContext, labels: Labels, namespaces?: ReadonlyS
       for (const peer of r.peers) {
         const named = peer.nsLabels?.[NAME_LABEL];
         if (!named || named === ctx.ns || namespaces?.has(named)) continue;
+        // Another rule that lets the same ports out to every address: the stale peer drops nothing.
+        if (p.rules.some((x) => x !== r && allowsAll(x) && portsMeet(x.ports, r.ports))) continue;
         if (out.some((x) => x.policy === String(o.args['name']) && x.missing === named)) continue;
         out.push({ policy: String(o.args['name'] ?? ''), missing: named, pods: peer.podLabels });
       }
   }
   return out.slice(0, 4);
+}
+
+/** Whether an egress rule lets connections out to every address: no peers, or an ipBlock 0.0.0.0/0 without exceptions. */
+function allowsAll(r: { peers: readonly { cidr?: string; except?: string[] }[] }): boolean {
+  return r.peers.length === 0 || r.peers.some((x) => x.cidr === '0.0.0.0/0' && (x.except ?? []).length === 0);
+}
+
+/** Whether two rules' port lists share a port (an empty list is every port; a named port may be any). */
+function portsMeet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === 0 || b.length === 0 || a.some((x) => b.includes(x) || !/^\d+$/.test(x));
 }
 
 /**
@@ -180,10 +192,12 @@ function firstClient(ctx: AnalyzerContext) {
 function stale(ctx: AnalyzerContext) {
   const namespaces = namespaceNames(ctx.seen);
   if (namespaces.length === 0) return undefined;
+  // Missing from the list and from every other read (one that found objects there says it exists).
+  const exists = new Set([...namespaces, ...knownNamespaces(ctx.seen)]);
   for (const client of clients(ctx)) {
     const described = describedOrTemplate(ctx.seen, ctx.ns, client.pod);
     if (!described) continue;
-    const found = namedPeers(ctx, podLabels(described), new Set(namespaces));
+    const found = namedPeers(ctx, podLabels(described), exists);
     if (found.length > 0) return { client, described, found, namespaces };
   }
   return undefined;

@@ -38,16 +38,28 @@ function operatorNamespace(ctx: AnalyzerContext): string | undefined {
   // The task's own namespace, when an operator runs there beside a pod that fails (Rook's operator and
   // the daemons it makes for a CephNFS): the operator's log says what it could not make right.
   const rows = parseTable(podListOf(ctx.seen, ctx.ns)?.content ?? '');
-  const failing = rows.some((r) =>
-    /CrashLoopBackOff|^Error$|^Init:|Pending|ContainerCreating|CreateContainer/.test(r['STATUS'] ?? ''),
-  );
+  const failing = rows.some((r) => FAILING.test(r['STATUS'] ?? ''));
   return failing && rows.some((r) => r['STATUS'] === 'Running' && OPERATOR_POD.test(r['NAME'] ?? ''))
     ? ctx.ns
     : undefined;
 }
 
-/** A pod of an operator's Deployment: its name's words hold "operator" (`rook-ceph-operator-cwpzc-47clh`). */
-const OPERATOR_POD = /(?:^|-)operator-[a-z0-9]{5,10}-[a-z0-9]{5}$/;
+/**
+ * A pod of an operator's Deployment or StatefulSet: its name's words hold "operator"
+ * (`rook-ceph-operator-cwpzc-47clh`, ECK's `elastic-operator-0`).
+ */
+const OPERATOR_POD = /(?:^|-)operator-[a-z0-9]{5,10}-[a-z0-9]{5}$|(?:^|-)operator-\d{1,3}$/;
+
+/** The failing pods of the task's namespace (crash loops, waits, Pending), from its newest pod list. */
+function failingPods(ctx: AnalyzerContext): string[] {
+  return parseTable(podListOf(ctx.seen, ctx.ns)?.content ?? '')
+    .filter((r) => FAILING.test(r['STATUS'] ?? ''))
+    .map((r) => r['NAME'] ?? '')
+    .filter(Boolean);
+}
+
+/** A pod status that says it fails or waits. */
+const FAILING = /CrashLoopBackOff|^Error$|^Init:|Pending|ContainerCreating|CreateContainer/;
 
 /**
  * The operator's pods (Running first), from its namespace's newest pod list: in a namespace of its own
@@ -111,6 +123,8 @@ export const operatorReconcileErrorAnalyzer: Analyzer = {
       const object = objectOf(last)!;
       // Got past it: a later line that names the object without an error (`Successfully synced 'ns/x'`).
       if (all.slice(at + 1).some((l) => objectOf(l) === object && !failed(l))) continue;
+      // In the task's own namespace the operator is only taken to manage a failing pod named after the object.
+      if (ns === ctx.ns && !failingPods(ctx).some((p) => p.includes(object))) continue;
       const lines = all.filter((l) => failed(l) && objectOf(l) === object);
       // What it could not do: the text after the object's key, or controller-runtime's error field.
       const keyAt = last.indexOf(`${ctx.ns}/${object}`);

@@ -23,7 +23,12 @@ import {
 const OUT_OF_BOUNDS =
   /ArrayIndexOutOfBoundsException: Index (\d{1,4}) out of bounds for length (\d{1,4})|index out of range \[(\d{1,4})\] with length (\d{1,4})/;
 /** A Java stack frame (`at pkg.Class.method(File.java:56)`) or a Go one (`main.parseHosts(...)`). */
-const FRAME = /^\s*(?:at\s+)?((?:[\w$]{1,100}[./]){1,30})([\w$]{1,100})\(/;
+const FRAME = /^\s*(?:at\s+)?((?:(?:[\w$]{1,100}|\(\*?[\w$]{1,100}\))[./]){1,30})([\w$]{1,100})\(/;
+/** A line that says the program finished starting (Spring Boot's `Started X in 4.1 seconds`, a server listening). */
+const STARTED =
+  /\bStarted \S{1,100} in \d{1,5}(?:\.\d{1,3})? seconds\b|\blistening on\b|\bserver started\b|\bready to accept\b|\bstartup complete\b/i;
+/** Names of variables and keys whose values are secrets: never quoted in an answer. */
+const SECRET_NAME = /token|passw|secret|credential|api_?key|private/i;
 /** Words of a method or class name that say what it does, not what it reads. */
 const GENERIC = new Set(
   'parse parser get from config configuration load read init create build to of for with new split set apply make value values string property properties env supplier provider factory impl util utils helper main run func lambda'.split(
@@ -31,7 +36,9 @@ const GENERIC = new Set(
   ),
 );
 /** What a value's entries are split into fields by, most likely first. */
-const SEPARATORS = [':', '|', ';', '/', '@'] as const;
+const SEPARATORS = [':', '|', '/', '@'] as const;
+/** What a value's entries are separated by: commas, semicolons (Dyno's host list) or spaces. */
+const ENTRY_SEP = /[,;\s]+/;
 /** Dyno's (Netflix) host list: `host:port:rack[;host:port:rack…]`; the rack is the availability zone. */
 const RACK_KEY = /(?:availabilityzone|availability_zone|rack|zone)$/i;
 
@@ -64,10 +71,12 @@ function crash({ seen, ns }: AnalyzerContext): Crash | undefined {
       const index = Number(m[1] ?? m[3]);
       const length = Number(m[2] ?? m[4]);
       if (index < length) continue;
+      // A crash after the program said it started is a request's, not a setting's read at start.
+      if (lines.slice(0, i).some((l) => l.length <= 4000 && STARTED.test(l))) break;
       for (const next of lines.slice(i + 1, i + 6)) {
         const f = FRAME.exec(next);
         if (!f || /^(?:java|jdk|sun|runtime|reflect)[./]/.test(f[1]!)) continue;
-        const cls = f[1]!.replace(/[./]$/, '').split(/[./]/).pop() ?? '';
+        const cls = (f[1]!.replace(/[./]$/, '').split(/[./]/).pop() ?? '').replace(/[()*]/g, '');
         const words = [...nameWords(f[2]!), ...nameWords(cls)];
         if (words.length === 0) continue;
         return {
@@ -138,17 +147,17 @@ function named(key: string, words: readonly string[]): boolean {
 
 /** The setting whose entries have as many fields as the array had, and the separator that splits them. */
 function culprit(crashed: Crash, all: readonly Setting[]) {
+  if (crashed.length < 2) return undefined;
   for (const s of all) {
     if (!named(s.key, crashed.words)) continue;
-    const entries = s.value
-      .split(',')
-      .map((e) => e.trim())
-      .filter(Boolean);
+    const entries = s.value.slice(0, 4000).split(ENTRY_SEP).filter(Boolean).slice(0, 200);
     if (entries.length === 0) continue;
     for (const sep of SEPARATORS) {
       const fields = entries.map((e) => e.split(sep).length);
-      if (fields.every((n) => n === crashed.length) && crashed.length > 1)
-        return { setting: s, sep, entries };
+      // The entries with exactly as many fields as the array had are short; the others have the field.
+      const short = entries.filter((_, k) => fields[k] === crashed.length);
+      if (short.length > 0 && fields.every((n) => n === crashed.length || n > crashed.index))
+        return { setting: s, sep, entries, short };
     }
   }
   return undefined;
@@ -192,47 +201,69 @@ export const splitFieldMissingAnalyzer: Analyzer = {
     const all = settings(ctx, d.content);
     const found = culprit(c, all);
     if (!found) return [];
-    const { setting, sep, entries } = found;
+    const { setting, sep, entries, short } = found;
     const owner = ownerDeployment(d.content);
     const where = setting.configMap
       ? `ConfigMap ${setting.configMap.name} (${setting.configMap.dataKey})`
       : `the container's environment`;
-    const shown = `${setting.key}=${clip(setting.value, 120)}`;
+    // A secret's value is never quoted; its field count says enough.
+    const secret = SECRET_NAME.test(setting.key);
+    const value = secret ? '(value not shown)' : clip(setting.value, 100);
+    const shown = `${setting.key}=${secret ? '(value not shown)' : clip(setting.value, 120)}`;
+    const per =
+      short.length < entries.length ? `in ${short.length} of its ${entries.length} entries` : 'per entry';
     // A Dyno host list's missing field is the rack, which is the availability zone a sibling sets.
     let fix: Finding['fix'];
     let rackText = '';
     const hostList = /host/i.test(setting.key) && sep === ':' && c.length === 2 && c.index === 2;
-    const prefix = setting.key.includes('.') ? setting.key.slice(0, setting.key.lastIndexOf('.') + 1) : '';
+    const cut = Math.max(setting.key.lastIndexOf('.'), setting.key.lastIndexOf('_'));
+    const prefix = cut >= 0 ? setting.key.slice(0, cut + 1) : '';
     const rack = hostList
       ? all.find(
           (s) =>
             s.configMap && s.key.startsWith(prefix) && RACK_KEY.test(s.key) && /^[\w.-]{1,63}$/.test(s.value),
         )
       : undefined;
-    if (hostList && rack) {
+    // The value with each short entry given the rack, its separators kept.
+    const fixedValue = rack
+      ? setting.value
+          .split(/([,;\s]+)/)
+          .map((t) => (short.includes(t) ? `${t}${sep}${rack.value}` : t))
+          .join('')
+      : undefined;
+    if (hostList && rack && fixedValue) {
       rackText = `; in a Dyno host list (host:port:rack) the third field is the rack, the availability zone, which ${rack.key} gives: ${rack.value}`;
       if (setting.configMap) {
+        const { name, dataKey } = setting.configMap;
         const read = outputs(
           ctx.seen,
           'get_resource',
-          (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === setting.configMap!.name,
+          (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === name && o.args['namespace'] === ctx.ns,
         ).pop();
         try {
           const doc = parseYaml(read?.content ?? '') as { data?: Record<string, string> };
-          const text = doc?.data?.[setting.configMap.dataKey];
+          const text = doc?.data?.[dataKey];
           if (typeof text === 'string') {
-            const fixedValue = entries.map((e) => `${e}${sep}${rack.value}`).join(',');
-            const lines = text.split('\n');
-            const at = lines.findIndex((l) => fileSettings(l)[0]?.key === setting.key);
-            if (at >= 0) {
-              lines[at] = lines[at]!.replace(setting.value, fixedValue);
-              doc.data![setting.configMap.dataKey] = lines.join('\n');
+            let changed = false;
+            if (setting.key === dataKey && !text.includes('\n')) {
+              // One key per setting (a ConfigMap taken as variables): the key's value itself.
+              doc.data![dataKey] = fixedValue;
+              changed = true;
+            } else {
+              const lines = text.split('\n');
+              const at = lines.findIndex((l) => fileSettings(l)[0]?.key === setting.key);
+              if (at >= 0) {
+                lines[at] = lines[at]!.replace(setting.value, fixedValue);
+                doc.data![dataKey] = lines.join('\n');
+                changed = true;
+              }
+            }
+            if (changed)
               fix = {
                 tool: 'apply_manifest',
                 args: { namespace: ctx.ns, manifest: appliedBack(doc) },
-                text: `set ${setting.key}=${fixedValue} in ConfigMap ${setting.configMap.name} (each host with its rack, ${rack.value}) and apply it`,
+                text: `set ${setting.key}=${fixedValue} in ConfigMap ${name} (each host with its rack, ${rack.value}) and apply it`,
               };
-            }
           }
         } catch {
           fix = undefined;
@@ -243,12 +274,12 @@ export const splitFieldMissingAnalyzer: Analyzer = {
       {
         weight: 89,
         object: owner ? `deployment ${owner} (pod ${c.pod})` : `pod ${c.pod}`,
-        cause: `the setting ${setting.key} in ${where} is missing a field: its value (${clip(setting.value, 100)}) has ${c.length} '${sep}'-separated fields per entry, and the program reads a ${ordinal(c.index)} one (index ${c.index}) when it parses it, in ${c.frame}, so it crashes at start with "${clip(c.line, 140)}"${rackText}`,
+        cause: `the setting ${setting.key} in ${where} is missing a field: its value (${value}) has ${c.length} '${sep}'-separated fields ${per}, and the program reads a ${ordinal(c.index)} one (index ${c.index}) when it parses it, in ${c.frame}, so it crashes at start with "${clip(c.line, 140)}"${rackText}`,
         evidence: [
           `logs of ${c.pod}: "${clip(c.line, 140)}" at ${c.frame}`,
           `${setting.configMap ? `get_resource ConfigMap ${setting.configMap.name}` : `describe_pod ${c.pod}`}: ${shown} (${c.length} fields)`,
         ],
-        advice: `write ${setting.key} in the full format the program expects (${c.index + 1} or more '${sep}'-separated fields per entry)${rack ? `: ${entries.map((e) => `${e}${sep}${rack.value}`).join(',')}` : ''}, then restart the pods`,
+        advice: `write ${setting.key} in the full format the program expects (${c.index + 1} or more '${sep}'-separated fields per entry)${fixedValue ? `: ${fixedValue}` : ''}, then restart the pods`,
         revisionSound: true,
         ...(fix ? { fix } : {}),
       },

@@ -109,6 +109,17 @@ function refusal(ctx: AnalyzerContext): Refusal | undefined {
   return { webhook: quoted, ...at, why: 'the call fails (the refusal the task quotes)', line };
 }
 
+/** Words of configuration names that say what they are, not whose. */
+const GENERIC_WORDS = new Set([
+  'mutating',
+  'validating',
+  'webhook',
+  'webhooks',
+  'configuration',
+  'admission',
+  'config',
+]);
+
 /** The reads that find the Service of a webhook the task quotes: the webhook configurations, described. */
 function configReads(ctx: AnalyzerContext): Read[] {
   const reads: Read[] = [];
@@ -118,8 +129,17 @@ function configReads(ctx: AnalyzerContext): Read[] {
       reads.push({ tool: 'list_resources', args: { kind } });
       continue;
     }
-    for (const r of parseTable(listed.content).slice(0, 3))
-      if (r['NAME']) reads.push({ tool: 'describe_resource', args: { kind, name: r['NAME'] } });
+    // The configurations named like the webhook first (`jobset-mutating-webhook-configuration` for
+    // `mjobset.kb.io`), three at most.
+    const webhook = quotedWebhook(ctx.task) ?? '';
+    const like = (name: string) =>
+      name.split(/[-.]/).some((w) => w.length >= 4 && !GENERIC_WORDS.has(w) && webhook.includes(w)) ? 1 : 0;
+    const names = parseTable(listed.content)
+      .map((r) => r['NAME'] ?? '')
+      .filter(Boolean)
+      .slice(0, 200)
+      .sort((a, b) => like(b) - like(a));
+    for (const name of names.slice(0, 3)) reads.push({ tool: 'describe_resource', args: { kind, name } });
   }
   return reads;
 }
@@ -255,7 +275,9 @@ export const webhookNoEndpointsAnalyzer: Analyzer = {
       : undefined;
     const who = owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`;
     const fix =
-      unscheduled && owner && main ? cpuRequestRevert(ctx, r.namespace, owner, main.name) : undefined;
+      unscheduled && /Insufficient cpu/.test(unscheduled) && owner && main
+        ? cpuRequestRevert(ctx, r.namespace, owner, main.name)
+        : undefined;
     return [
       {
         weight: 95,
