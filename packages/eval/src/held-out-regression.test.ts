@@ -150,7 +150,10 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // Knative's revision name starting with a digit: nothing in the world's output says so.
   'scenarios-held-out-87': ['knative-revision-name-starts-with-digit'],
   // NebulaGraph's log claim at the wrong level of the NebulaCluster, and MOFED's unsupported OS, not found.
-  'scenarios-held-out-88': ['nebula-graphd-log-claim-misindented', 'network-operator-mofed-centos-unsupported'],
+  'scenarios-held-out-88': [
+    'nebula-graphd-log-claim-misindented',
+    'network-operator-mofed-centos-unsupported',
+  ],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named
