@@ -32,6 +32,19 @@ export function describedConditions(text: string): TextCondition[] {
 }
 
 /**
+ * The details of an admission policy's refusal that a described object's Status section keeps: the line
+ * naming the rule that denied it (`[denied by <constraint>]`, as Gatekeeper and GKE's Warden word it), its
+ * JSON punctuation dropped. Undefined when there is none.
+ */
+function deniedDetails(text: string): string | undefined {
+  const line = section(text, 'Status')
+    .split('\n')
+    .slice(0, 400)
+    .find((l) => l.length <= 8000 && /\[denied by [^\]\n]{1,120}\]/.test(l));
+  return line?.trim().replace(/[{}"]/g, '').replace(/\]:\[/g, ']: ').replace(/\],\[/g, '; [');
+}
+
+/**
  * Objects of kinds the scan does not read (custom resources such as an ExternalSecret or a
  * Certificate, PersistentVolumes, …), described because the task or a finding named them: an
  * abnormal condition or a Warning event on them is what their controller reports as wrong.
@@ -70,10 +83,13 @@ export const describedConditionsAnalyzer: Analyzer = {
       const said = c
         ? `${c.type} ${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: "${clip(c.message, 200)}"` : ''}`
         : `a Warning ${w![1]} event: "${clip(w!.slice(4).join('  '), 200)}"`;
+      // An admission webhook's refusal, cut short in the event: the object's status keeps the policy's
+      // own details (`[denied by autogke-no-host-port]: container … specifies host ports …`).
+      const denial = /denied the request|admission webhook/.test(said) ? deniedDetails(o.content) : undefined;
       out.push({
         weight: 74 + bonus(name, hints),
         object: `${kind.toLowerCase()} ${name}`,
-        cause: `${kind} ${name} reports ${said}${c && w ? `; its events: Warning ${w[1]}: "${clip(w.slice(4).join('  '), 160)}"` : ''}`,
+        cause: `${kind} ${name} reports ${said}${c && w ? `; its events: Warning ${w[1]}: "${clip(w.slice(4).join('  '), 160)}"` : ''}${denial ? `; the refusal's details, from its status: "${clip(denial, 360)}"` : ''}`,
         evidence: [
           ...bad
             .slice(0, 2)

@@ -69,6 +69,7 @@ import { duplicateMigrationAnalyzer } from './duplicate-migration.js';
 import { duplicateSchedulerAnalyzer } from './duplicate-scheduler.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
+import { embeddedDbLockAnalyzer } from './embedded-db-lock.js';
 import { endlessRetryAnalyzer } from './endless-retry.js';
 import { entryDeniedAnalyzer } from './entry-denied.js';
 import { envPathMissingAnalyzer } from './env-path-missing.js';
@@ -311,6 +312,7 @@ import { threadPoolExhaustedAnalyzer } from './thread-pool-exhausted.js';
 import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import { tokenAfterRebuildAnalyzer } from './token-after-rebuild.js';
 import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
+import { tomlBareStringAnalyzer } from './toml-bare-string.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
 import type { Analyzer } from './types.js';
 import { unmountedPathAnalyzer } from './unmounted-path.js';
@@ -460,6 +462,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   loggedLimitAnalyzer,
   namedSettingAnalyzer,
   splitFieldMissingAnalyzer,
+  tomlBareStringAnalyzer,
+  embeddedDbLockAnalyzer,
   queueBurstsAnalyzer,
   jvmHeapLimitAnalyzer,
   goHeapGoalAnalyzer,

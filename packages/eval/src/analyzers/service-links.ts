@@ -20,10 +20,15 @@ const ENV_NAME = /\b[A-Z][A-Z0-9]{1,40}(?:_[A-Z0-9]{1,40}){1,6}\b/g;
  * A value in the service link form `tcp://<IPv4>:<port>` that a log line quotes as a value (after a
  * quote, `=` or `: `), as a program prints a setting it could not take.
  */
-const LINK_VALUE = /(?:["'=]|: )tcp:\/\/(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/;
+const LINK_VALUE = /(?:["'=\s]|: )tcp:\/\/(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/;
 /** A value the program could not take: a parse or type error about it. */
 const NOT_TAKEN =
-  /invalid|not a valid|cannot (?:parse|deserialize|convert)|could not (?:parse|convert)|unable to parse|failed to parse|parse error|NumberFormatException|strconv\.|expected (?:an? )?(?:int|integer|number)/i;
+  /invalid|not a valid|cannot (?:parse|deserialize|convert)|could not (?:parse|convert)|unable to parse|failed to parse|parse error|NumberFormatException|strconv\.|expected (?:an? )?(?:int|integer|number)|too many colons in address|missing port in address/i;
+/**
+ * Go's net package refusing a listen address (`listen tcp: address tcp://10.96.41.17:80: too many colons in
+ * address`): the program took the value as the address to listen on, `[host]:port`.
+ */
+const LISTEN_ADDRESS = /\blisten (?:tcp|udp)[46]?: address /;
 
 /**
  * A log line with the line after it when that one continues it (indented: a stack frame, a `at [Source…]`
@@ -160,7 +165,9 @@ function linkValueTaken(
       // The program reads the variable as its own: named like the Service, or the error is about a port.
       const mine = deployment ? linkPrefix(deployment) : undefined;
       const own = mine !== undefined && (mine === prefix || mine.startsWith(`${prefix}_`));
-      const aboutPort = /\bport\b/i.test(around);
+      // A listen address (`:3000`) is where the program's own port goes too.
+      const listen = LISTEN_ADDRESS.test(around);
+      const aboutPort = listen || /\bport\b/i.test(around);
       if (!own && !aboutPort) continue;
       const sections = d ? containerSections(d).filter((c) => !c.init) : [];
       const container =
@@ -189,11 +196,11 @@ function linkValueTaken(
                 ns,
                 deployment,
                 container.name,
-                [{ name: variable, value: ports[0]! }],
-                `set ${variable}=${ports[0]} on container ${container.name} of ${deployment} (its port), so the injected ${variable}=${value} no longer decides it`,
+                [{ name: variable, value: `${listen ? ':' : ''}${ports[0]!}` }],
+                `set ${variable}=${listen ? ':' : ''}${ports[0]} on container ${container.name} of ${deployment} (its ${listen ? 'listen address' : 'port'}), so the injected ${variable}=${value} no longer decides it`,
               )
             : {}),
-          advice: `set ${variable} explicitly in the container${ports.length === 1 ? ` to ${ports[0]}` : ''} (a declared variable wins over the injected one), or set enableServiceLinks: false in the pod spec, or rename the Service ${s.name}`,
+          advice: `set ${variable} explicitly in the container${ports.length === 1 ? ` to ${listen ? ':' : ''}${ports[0]}` : ''} (a declared variable wins over the injected one), or set enableServiceLinks: false in the pod spec, or rename the Service ${s.name}`,
           revisionSound: true,
         },
       ];

