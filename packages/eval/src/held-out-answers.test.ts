@@ -170,4 +170,19 @@ describe('notes after an applied rollback', () => {
       expect(answer).toMatch(/^No fault found/);
     },
   );
+
+  it("a TOML value without quotes is quoted in the program's ConfigMap", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-89', 'kube-monkey-config-toml-unquoted-namespace'),
+    );
+    expect(answer).toContain('`staging-orders` unquoted');
+    expect(answer).toContain('Fix applied (approved): quote');
+  });
+
+  it('replicas sharing an embedded database file', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-89', 'kubepi-replicas-embedded-db-setup-panic'),
+    );
+    expect(answer).toContain('share one embedded database file');
+  });
 });

@@ -154,6 +154,13 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'nebula-graphd-log-claim-misindented',
     'network-operator-mofed-centos-unsupported',
   ],
+  // Crossplane's Provider applied before its CRDs, the Windows update that refuses gMSA's self-signed
+  // certificate, and the RabbitMQ node back on an empty volume are not reached.
+  'scenarios-held-out-89': [
+    'crossplane-provider-applied-before-crds',
+    'gmsa-windows-patch-self-signed-cert',
+    'rabbitmq-replaced-volume-inconsistent-cluster',
+  ],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named
@@ -265,6 +272,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-86',
     'scenarios-held-out-87',
     'scenarios-held-out-88',
+    'scenarios-held-out-89',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -37,11 +37,16 @@ export function describedConditions(text: string): TextCondition[] {
  * JSON punctuation dropped. Undefined when there is none.
  */
 function deniedDetails(text: string): string | undefined {
-  const line = section(text, 'Status')
-    .split('\n')
-    .slice(0, 400)
-    .find((l) => l.length <= 8000 && /\[denied by [^\]\n]{1,120}\]/.test(l));
-  return line?.trim().replace(/[{}"]/g, '').replace(/\]:\[/g, ']: ').replace(/\],\[/g, '; [');
+  for (const raw of section(text, 'Status').split('\n').slice(0, 400)) {
+    if (raw.length > 8000) continue;
+    // GKE Warden's and Gatekeeper 2's `[denied by <constraint>]`, or Gatekeeper 3's `denied the request:
+    // [<constraint>] <message>`: the quote starts at the first constraint, past the preamble.
+    const m = /\[denied by [^\]\n]{1,120}\]|denied the request: (\[[a-z0-9][a-z0-9.-]{0,120}\] )/.exec(raw);
+    if (!m) continue;
+    const from = m[1] !== undefined ? m.index + m[0].length - m[1].length : m.index;
+    return raw.slice(from).trim().replace(/[{}"]/g, '').replace(/\]:\[/g, ']: ').replace(/\],\[/g, '; [');
+  }
+  return undefined;
 }
 
 /**

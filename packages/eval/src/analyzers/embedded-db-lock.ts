@@ -29,9 +29,18 @@ interface Locked {
   readonly file?: string;
 }
 
-/** A crashing pod of the namespace whose log says its database file is locked, with the file it opened. */
-function locked({ seen, ns }: AnalyzerContext): Locked | undefined {
+/** The crashing pods of the namespace whose logs say their database file is locked, each with the file it opened. */
+function lockedAll({ seen, ns }: AnalyzerContext): Locked[] {
+  const crashing = new Set(
+    parseTable(podListOf(seen, ns)?.content ?? '')
+      .filter((r) => /CrashLoopBackOff|^Error$/.test(r['STATUS'] ?? ''))
+      .map((r) => r['NAME'] ?? ''),
+  );
+  const out: Locked[] = [];
   for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
+    const pod = String(o.args['name'] ?? '');
+    // The lock line of a pod that crashes: a running replica's own retried lock is not why another crashed.
+    if (!crashing.has(pod) || out.some((x) => x.pod === pod)) continue;
     const lines = boundedLogLines(o.content);
     const at = lines.findIndex((l) => l.length <= 4000 && LOCKED.test(l));
     if (at < 0) continue;
@@ -42,13 +51,10 @@ function locked({ seen, ns }: AnalyzerContext): Locked | undefined {
       .filter(Boolean)
       .pop();
     if (/panic: timeout/i.test(lines[at]!) && !opened) continue;
-    return {
-      pod: String(o.args['name'] ?? ''),
-      line: lines[at]!.trim(),
-      ...(opened ? { file: opened } : {}),
-    };
+    out.push({ pod, line: lines[at]!.trim(), ...(opened ? { file: opened } : {}) });
+    if (out.length >= 6) break;
   }
-  return undefined;
+  return out;
 }
 
 /**
@@ -62,39 +68,44 @@ function locked({ seen, ns }: AnalyzerContext): Locked | undefined {
 export const embeddedDbLockAnalyzer: Analyzer = {
   name: 'embedded-db-lock',
   reads(ctx) {
-    const l = locked(ctx);
+    const l = lockedAll(ctx)[0];
     if (!l || outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === l.pod).length) return [];
     return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: l.pod } }];
   },
   finds(ctx): Finding[] {
-    const l = locked(ctx);
-    if (!l) return [];
-    const owner = ownerName(l.pod);
-    const rows = parseTable(podListOf(ctx.seen, ctx.ns)?.content ?? '').filter(
-      (r) => ownerName(r['NAME'] ?? '') === owner,
-    );
-    const running = rows.filter((r) => r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? ''));
-    const crashing = rows.filter((r) => /CrashLoopBackOff|^Error$/.test(r['STATUS'] ?? ''));
-    if (rows.length < 2 || running.length < 1 || crashing.length < 1) return [];
-    const d = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === l.pod).pop();
-    const claim = d
-      ? describedVolumes(d.content).find((v) => v.type === 'PersistentVolumeClaim')?.source
-      : undefined;
-    if (!claim) return [];
-    const file = l.file ? ` ${l.file}` : '';
-    return [
-      {
-        weight: 90,
-        object: `deployment ${owner}`,
-        cause: `${owner} runs ${rows.length} replicas that share one embedded database file${file} on the claim ${claim}, and the database does not support more than one instance on its file: the library locks the file for one process, the replica that opened it first (${running[0]!['NAME']}) holds the lock, and the others wait for it and give up ("${clip(l.line, 120)}"), so ${crashing.length} crash-loop wherever they are scheduled. Scaling to more than one replica (for high availability) is what broke it, not the nodes or the volume's mount`,
-        evidence: [
-          `logs of ${l.pod}: "${clip(l.line, 120)}"${l.file ? ` after opening ${l.file}` : ''}`,
-          `list_pods ${ctx.ns}: ${owner} ${running.length} Running, ${crashing.length} crashing of ${rows.length}`,
-          `describe_pod ${l.pod}: volume from claim ${claim}`,
-        ],
-        advice: `scale ${owner} back to one replica (a single instance; the program's embedded database cannot be shared), or move it to a database server that supports several clients before scaling out`,
-        revisionSound: true,
-      },
-    ];
+    for (const l of lockedAll(ctx)) {
+      const f = shared(ctx, l);
+      if (f) return [f];
+    }
+    return [];
   },
 };
+
+/** The finding for one crashing pod's lock line, when its workload's replicas share the claim it mounts. */
+function shared(ctx: AnalyzerContext, l: Locked): Finding | undefined {
+  const owner = ownerName(l.pod);
+  const rows = parseTable(podListOf(ctx.seen, ctx.ns)?.content ?? '').filter(
+    (r) => ownerName(r['NAME'] ?? '') === owner,
+  );
+  const running = rows.filter((r) => r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? ''));
+  const crashing = rows.filter((r) => /CrashLoopBackOff|^Error$/.test(r['STATUS'] ?? ''));
+  if (rows.length < 2 || running.length < 1 || crashing.length < 1) return undefined;
+  const d = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === l.pod).pop();
+  const claim = d
+    ? describedVolumes(d.content).find((v) => v.type === 'PersistentVolumeClaim')?.source
+    : undefined;
+  if (!claim) return undefined;
+  const file = l.file ? ` ${l.file}` : '';
+  return {
+    weight: 90,
+    object: `deployment ${owner}`,
+    cause: `${owner} runs ${rows.length} replicas that share one embedded database file${file} on the claim ${claim}, and the database does not support more than one instance on its file: the library locks the file for one process, the replica that opened it first (${running[0]!['NAME']}) holds the lock, and the others wait for it and give up ("${clip(l.line, 120)}"), so ${crashing.length} crash-loop wherever they are scheduled. Scaling to more than one replica (for high availability) is what broke it, not the nodes or the volume's mount`,
+    evidence: [
+      `logs of ${l.pod}: "${clip(l.line, 120)}"${l.file ? ` after opening ${l.file}` : ''}`,
+      `list_pods ${ctx.ns}: ${owner} ${running.length} Running, ${crashing.length} crashing of ${rows.length}`,
+      `describe_pod ${l.pod}: volume from claim ${claim}`,
+    ],
+    advice: `scale ${owner} back to one replica (a single instance; the program's embedded database cannot be shared), or move it to a database server that supports several clients before scaling out`,
+    revisionSound: true,
+  };
+}

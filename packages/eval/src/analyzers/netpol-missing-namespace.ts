@@ -7,6 +7,7 @@ import {
   type AnalyzerContext,
   clipAround,
   type Finding,
+  knownNamespaces,
   linesWith,
   listedReads,
   namespaceNames,
@@ -157,26 +158,6 @@ function podsFound(ctx: AnalyzerContext, ns: string, pods: Labels): number | und
     (x) => x.args['namespace'] === ns && x.args['labelSelector'] === pairs(pods),
   ).pop();
   return o ? parseTable(o.content).length : undefined;
-}
-
-/** Namespaces the API server makes itself (kubernetes.io, "Namespaces": initial namespaces). */
-const INITIAL = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-
-/**
- * Namespaces known to exist without listing them: the initial ones, any a successful read found an object
- * in (a description, a table with rows), and the NAMESPACE column of any table.
- */
-function knownNamespaces(seen: AnalyzerContext['seen']): Set<string> {
-  const out = new Set(INITIAL);
-  for (const o of seen) {
-    if (o.status !== 'ok') continue;
-    const ns = o.args['namespace'];
-    const rows = /^(?:list_|find_objects)/.test(o.tool) ? parseTable(o.content.slice(0, 200_000)) : [];
-    if (typeof ns === 'string' && (/^(?:describe_|get_resource$)/.test(o.tool) || rows.length > 0))
-      out.add(ns);
-    for (const r of rows) if (r['NAMESPACE']) out.add(r['NAMESPACE']);
-  }
-  return out;
 }
 
 /** The first client's description (or its Deployment's template) and labels, when read. */

@@ -20,7 +20,7 @@ const ENV_NAME = /\b[A-Z][A-Z0-9]{1,40}(?:_[A-Z0-9]{1,40}){1,6}\b/g;
  * A value in the service link form `tcp://<IPv4>:<port>` that a log line quotes as a value (after a
  * quote, `=` or `: `), as a program prints a setting it could not take.
  */
-const LINK_VALUE = /(?:["'=\s]|: )tcp:\/\/(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/;
+const LINK_VALUE = /(?:["'=\s:]|: )(tcp|udp|sctp):\/\/(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/;
 /** A value the program could not take: a parse or type error about it. */
 const NOT_TAKEN =
   /invalid|not a valid|cannot (?:parse|deserialize|convert)|could not (?:parse|convert)|unable to parse|failed to parse|parse error|NumberFormatException|strconv\.|expected (?:an? )?(?:int|integer|number)|too many colons in address|missing port in address/i;
@@ -155,7 +155,7 @@ function linkValueTaken(
       if (!m) continue;
       const around = withContinuation(lines[i]!, lines[i + 1]);
       if (!NOT_TAKEN.test(around)) continue;
-      const s = svcs.find((x) => x.ip === m[1]);
+      const s = svcs.find((x) => x.ip === m[2]);
       if (!s) continue;
       const pod = String(log.args['name'] ?? '');
       const prefix = linkPrefix(s.name);
@@ -178,13 +178,13 @@ function linkValueTaken(
         ...new Set([...(portLine ?? '').matchAll(/\b(\d{1,5})\/(?:TCP|UDP|SCTP)\b/g)].map((p) => p[1]!)),
       ];
       const quoted = clip(lines[i]!.trim(), 200);
-      const value = `tcp://${m[1]}:${m[2]}`;
+      const value = `${m[1]}://${m[2]}:${m[3]}`;
       return [
         {
           weight: 91,
           object: deployment ? `deployment ${deployment} (pod ${pod})` : `pod ${pod}`,
           cause:
-            `the program in pod ${pod} takes ${value} for a setting it expects to be a port number ("${quoted}"): that is the value of ${variable}, the service link variable Kubernetes injects into every container started in ${ns} after the Service ${s.name} (cluster IP ${s.ip}, port ${s.port ?? m[2]}${s.age ? `, created ${s.age} ago` : ''}) exists, ` +
+            `the program in pod ${pod} takes ${value} for a setting it expects to be a port number ("${quoted}"): that is the value of ${variable}, the service link variable Kubernetes injects into every container started in ${ns} after the Service ${s.name} (cluster IP ${s.ip}, port ${s.port ?? m[3]}${s.age ? `, created ${s.age} ago` : ''}) exists, ` +
             `and ${variable} is also the name the program reads its own port from. The variables come from the Service's name (service links, enableServiceLinks defaults to true), so every pod started since the Service was created gets them, whatever the rollout changed`,
           evidence: [
             `get_pod_logs ${pod}: "${quoted}"`,

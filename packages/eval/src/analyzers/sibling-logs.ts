@@ -1,4 +1,4 @@
-import { TELLING } from '../baseline/reading.js';
+import { FATAL_WORDS, TELLING } from '../baseline/reading.js';
 import type { SeenObservation } from '../observations.js';
 import { errorLines } from './app-errors.js';
 import { glossedLine } from './log-glosses.js';
@@ -18,7 +18,7 @@ export function saysNothing(log: string): boolean {
   return !text
     .split('\n')
     .some(
-      (l) => l.length <= 4000 && (TELLING.some((re) => re !== TELLING[2] && re.test(l)) || STOPPED.test(l)),
+      (l) => l.length <= 4000 && (TELLING.some((re) => re !== FATAL_WORDS && re.test(l)) || STOPPED.test(l)),
     );
 }
 

@@ -56,12 +56,15 @@ function tomlError(text: string): number | undefined | null {
 }
 
 /** The bare words of one TOML line's value (`key = [ a, "b" ]`, `key = word`), at most ten. */
-export function bareWords(line: string): string[] {
-  const m = /^\s*[A-Za-z0-9_.-]{1,200}\s*=\s*(.{1,4000})$/.exec(line);
-  if (!m) return [];
-  let value = m[1]!.replace(/\s+#.*$/, '').trim();
-  if (value.startsWith('[') && value.endsWith(']')) value = value.slice(1, -1);
-  else if (value.startsWith('[') || value.startsWith('{')) return [];
+export function bareWords(line: string, inArray = false): string[] {
+  const text = line.replace(/\r$/, '');
+  const m = /^\s*[A-Za-z0-9_.-]{1,200}\s*=\s*(.{1,4000})$/.exec(text);
+  // A line of an array written across lines holds items only (`  alpha,`).
+  if (!m && !inArray) return [];
+  let value = valuePart(m ? m[1]! : text).trim();
+  if (value.startsWith('[')) value = value.slice(1);
+  if (value.endsWith(']')) value = value.slice(0, -1);
+  if (value.startsWith('{') || value.includes('[')) return [];
   const out: string[] = [];
   for (const raw of value.split(',').slice(0, 200)) {
     const item = raw.trim();
@@ -71,16 +74,49 @@ export function bareWords(line: string): string[] {
   return out.slice(0, 10);
 }
 
-/** The same line with its bare words quoted (basic strings), the rest kept as written. */
+/** A value without its trailing comment: up to the first `#` outside a quoted string. */
+function valuePart(value: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') return value.slice(0, i);
+  }
+  return value;
+}
+
+/** What a bare word should be written as: a boolean in lower case (`True` → `true`), else a basic string. */
+function written(word: string): string {
+  return /^(?:true|false)$/i.test(word) ? word.toLowerCase() : `"${word}"`;
+}
+
+/** The same line with its bare words written as TOML values, its comment and the rest kept as written. */
 function quoted(line: string, words: readonly string[]): string {
-  const eq = line.indexOf('=');
-  const tail = line
-    .slice(eq + 1)
-    .replace(
-      /(^|[[,\s])([A-Za-z_][\w./-]{0,200})(?=\s*(?:[,\]]|$|#))/g,
-      (all, before: string, word: string) => (words.includes(word) ? `${before}"${word}"` : all),
-    );
-  return `${line.slice(0, eq + 1)}${tail}`;
+  const text = line.replace(/\r$/, '');
+  const eq = /^\s*[A-Za-z0-9_.-]{1,200}\s*=/.exec(text)?.[0].length ?? 0;
+  const value = valuePart(text.slice(eq));
+  const comment = text.slice(eq + value.length);
+  const fixed = value.replace(
+    /(^|[[,\s])([A-Za-z_][\w./-]{0,200})(?=\s*(?:[,\]]|$))/g,
+    (all, before: string, word: string) => (words.includes(word) ? `${before}${written(word)}` : all),
+  );
+  return `${text.slice(0, eq)}${fixed}${comment}`;
+}
+
+/** Whether line `at` of `lines` lies inside an array opened on an earlier line and not closed before it. */
+function insideArray(lines: readonly string[], at: number): boolean {
+  let depth = 0;
+  for (const line of lines.slice(Math.max(0, at - 200), at)) {
+    const v = valuePart(line.replace(/\r$/, '')).replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, '');
+    for (const c of v) {
+      if (c === '[' && !/^\s*\[/.test(v)) depth++;
+      else if (c === ']' && depth > 0) depth--;
+    }
+  }
+  return depth > 0;
 }
 
 interface Found {
@@ -118,11 +154,11 @@ function found(ctx: AnalyzerContext): Found | undefined {
       // Only a file a TOML parser refuses (smol-toml, TOML 1.0), at the line it names when it names one.
       const at = tomlError(value);
       if (at === null) continue;
-      const lines = value.split('\n').slice(0, 5000);
+      const lines = value.split(/\r?\n/).slice(0, 5000);
       const line = at ?? r.at;
       const candidates = line !== undefined ? [line - 1] : lines.map((_, i) => i);
       for (const i of candidates) {
-        const words = bareWords(lines[i] ?? '');
+        const words = bareWords(lines[i] ?? '', insideArray(lines, i));
         if (words.length > 0)
           return {
             pod: r.pod,
@@ -166,7 +202,8 @@ export const tomlBareStringAnalyzer: Analyzer = {
     const fixedLine = quoted(f.text, f.words);
     const text = String(f.doc.data?.[f.key] ?? '');
     const lines = text.split('\n');
-    lines[f.lineNo - 1] = fixedLine;
+    // A file with CRLF line ends keeps them.
+    lines[f.lineNo - 1] = `${fixedLine}${lines[f.lineNo - 1]?.endsWith('\r') ? '\r' : ''}`;
     const doc = structuredClone(f.doc);
     doc.data![f.key] = lines.join('\n');
     // Only a change that makes the file parse is proposed.

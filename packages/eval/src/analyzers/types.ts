@@ -46,6 +46,26 @@ export function envFix(
   return deployment ? { fix: setEnvFix(namespace, deployment, container, set, text) } : {};
 }
 
+/** Namespaces the API server makes itself (kubernetes.io, "Namespaces": initial namespaces). */
+const INITIAL = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/**
+ * Namespaces known to exist without listing them: the initial ones, any a successful read found an object
+ * in (a description, a table with rows), and the NAMESPACE column of any table.
+ */
+export function knownNamespaces(seen: readonly SeenObservation[]): Set<string> {
+  const out = new Set(INITIAL);
+  for (const o of seen) {
+    if (o.status !== 'ok') continue;
+    const ns = o.args['namespace'];
+    const rows = /^(?:list_|find_objects)/.test(o.tool) ? parseTable(o.content.slice(0, 200_000)) : [];
+    if (typeof ns === 'string' && (/^(?:describe_|get_resource$)/.test(o.tool) || rows.length > 0))
+      out.add(ns);
+    for (const r of rows) if (r['NAMESPACE']) out.add(r['NAMESPACE']);
+  }
+  return out;
+}
+
 /** The namespaces the cluster has, from the namespace lists read so far (empty before one is read). */
 export function namespaceNames(seen: readonly SeenObservation[]): string[] {
   return outputs(seen, 'list_resources', (o) => /^(?:namespaces?|ns)$/i.test(String(o.args['kind'])))

@@ -434,6 +434,12 @@ export function lastStateMessage(body: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The words of a runtime's stop anywhere in a line (`fatal`, `panic`, `exception`), prose included: the rank
+ * of `TELLING` above its last.
+ */
+export const FATAL_WORDS = /fatal|panic|exception/i;
+
 /** What a log line says about why a program stopped: the most specific causes first. */
 export const TELLING: readonly RegExp[] = [
   /permission denied|access denied|forbidden|not authori[sz]ed|flag provided but not defined|unknown (flag|option|argument|command)|unrecognized (option|argument)|no such file|not defined|division by zero|syntax error|cannot find module|module not found/i,
@@ -442,16 +448,16 @@ export const TELLING: readonly RegExp[] = [
   // klog's fatal level (`F0923 09:18:52.402118 1 main.go:43] While parsing config: …`): the line glog and
   // klog print before the goroutine dump that ends the program.
   /^F\d{4} \d\d:\d\d:\d\d(?:\.\d{1,9})?\s{1,12}\d{1,10} \S{1,200}\] /,
-  /fatal|panic|exception/i,
+  FATAL_WORDS,
   /error|denied|refused|failed|cannot|can't|unable|invalid|no such|not found/i,
 ];
 
 /**
  * A line of a Go goroutine dump: its header, a frame (`pkg/glog.Fatal(0xc00015dee8, 0x1, 0x1)`,
- * `main.initConfig()`) or a frame's file line (`\t/go/src/…/main.go:43 +0x1d6`). It says where, not why.
+ * `main.initConfig()`, Go 1.18's `0x1?` for an argument it is unsure of) or a frame's file line (`\t/go/src/…/main.go:43 +0x1d6`). It says where, not why.
  */
 const GO_DUMP =
-  /^goroutine \d{1,9} \[|^\s+\/\S{1,400}\.go:\d{1,7}(?: \+0x[0-9a-f]{1,16})?$|^[\w./*()-]{1,400}\((?:(?:0x[0-9a-f]{1,16}|\.\.\.|\{[^}]{0,200}\})(?:, )?){0,20}\)$/;
+  /^goroutine \d{1,9} \[|^\s+\/\S{1,400}\.go:\d{1,7}(?: \+0x[0-9a-f]{1,16})?$|^[\w./*()-]{1,400}\((?:(?:0x[0-9a-f]{1,16}\??|\.\.\.|\{[^}]{0,200}\})(?:, )?){0,20}\)$/;
 
 /**
  * What a log line says, without its header: the value of a structured error field (`err="…"`,
