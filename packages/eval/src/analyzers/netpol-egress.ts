@@ -12,15 +12,19 @@ import {
   type Read,
 } from './types.js';
 
-// A connection dropped rather than refused, as clients say it: Go's i/o timeout, Node's ETIMEDOUT,
-// libpq's and Java's "timed out".
-const DROPPED = [
+/**
+ * A connection dropped rather than refused, as clients say it: Go's i/o timeout, Node's ETIMEDOUT and
+ * undici's `ConnectTimeoutError` (`UND_ERR_CONNECT_TIMEOUT`, "Connect Timeout Error"), libpq's and Java's
+ * "timed out".
+ */
+export const DROPPED = [
   'i/o timeout',
   'timed out',
   'context deadline exceeded',
   'connection timed out',
   'ETIMEDOUT',
   'connect timeout',
+  'ConnectTimeoutError',
 ];
 
 const SVC_HOST =

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { parseTable } from '../k8s-text.js';
 import { appliedBack } from './manifest.js';
-import { describedOrTemplate, egressPolicy, OUTSIDE_URL, podLabels } from './netpol-egress.js';
+import { DROPPED, describedOrTemplate, egressPolicy, OUTSIDE_URL, podLabels } from './netpol-egress.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -16,19 +16,6 @@ import {
   type Read,
 } from './types.js';
 
-/**
- * A connection dropped rather than refused, as clients print it: Go's i/o timeout, Node's ETIMEDOUT and
- * undici's `ConnectTimeoutError` (`UND_ERR_CONNECT_TIMEOUT`, "Connect Timeout Error"), Java's and libpq's
- * "timed out".
- */
-const DROPPED = [
-  'i/o timeout',
-  'timed out',
-  'context deadline exceeded',
-  'ETIMEDOUT',
-  'connect timeout',
-  'ConnectTimeoutError',
-];
 /** A manifest read back is at most this long before it is parsed. */
 const MAX_MANIFEST = 64 * 1024;
 /** The label the API server sets on every namespace to its own name (kubernetes.io, "Well-Known Labels"). */

@@ -7,8 +7,8 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podConfigReads,
   type Read,
-  unreadConfigMaps,
 } from './types.js';
 
 /**
@@ -76,9 +76,7 @@ export const nginxLimitReqAnalyzer: Analyzer = {
   reads(ctx): Read[] {
     const l = limited(ctx);
     if (!l) return [];
-    const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === l.pod).pop();
-    if (!described) return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: l.pod } }];
-    return unreadConfigMaps(ctx.seen, ctx.ns, configMapVolumes(described.content), 1);
+    return podConfigReads(ctx, l.pod, 1);
   },
   finds(ctx): Finding[] {
     const l = limited(ctx);

@@ -11,8 +11,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
-  type Read,
-  unreadConfigMaps,
+  podConfigReads,
 } from './types.js';
 
 /**
@@ -183,15 +182,7 @@ export const splitFieldMissingAnalyzer: Analyzer = {
   reads(ctx) {
     const c = crash(ctx);
     if (!c) return [];
-    const d = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === c.pod).pop();
-    if (!d) return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: c.pod } }];
-    const reads: Read[] = unreadConfigMaps(
-      ctx.seen,
-      ctx.ns,
-      [...configMapVolumes(d.content), ...envFromConfigMaps(d.content)],
-      3,
-    );
-    return reads;
+    return podConfigReads(ctx, c.pod, 3, true);
   },
   finds(ctx) {
     const c = crash(ctx);

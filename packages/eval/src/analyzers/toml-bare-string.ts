@@ -10,8 +10,8 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podConfigReads,
   type Read,
-  unreadConfigMaps,
 } from './types.js';
 
 /**
@@ -190,9 +190,7 @@ export const tomlBareStringAnalyzer: Analyzer = {
   reads(ctx): Read[] {
     const r = refused(ctx);
     if (!r) return [];
-    const d = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === r.pod).pop();
-    if (!d) return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: r.pod } }];
-    return unreadConfigMaps(ctx.seen, ctx.ns, configMapVolumes(d.content), 2);
+    return podConfigReads(ctx, r.pod, 2);
   },
   finds(ctx): Finding[] {
     const f = found(ctx);

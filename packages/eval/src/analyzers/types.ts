@@ -906,6 +906,18 @@ export function unreadConfigMaps(
     .map((name) => ({ tool: 'get_resource', args: { kind: 'ConfigMap', name, namespace: ns } }));
 }
 
+/**
+ * The reads that show a pod's configuration: its description when it was not read yet, else the `get_resource`
+ * reads of the ConfigMaps it mounts (and, with `envFrom`, those its containers take every key of) not read
+ * yet, at most `max`.
+ */
+export function podConfigReads(ctx: AnalyzerContext, pod: string, max: number, envFrom = false): Read[] {
+  const d = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).pop();
+  if (!d) return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: pod } }];
+  const maps = [...configMapVolumes(d.content), ...(envFrom ? envFromConfigMaps(d.content) : [])];
+  return unreadConfigMaps(ctx.seen, ctx.ns, maps, max);
+}
+
 /** The ConfigMaps a described pod's containers take every key of (`<all keys from ConfigMap x>`). */
 export function envFromConfigMaps(described: string): string[] {
   return [...described.matchAll(/<all keys from ConfigMap ([a-z0-9][a-z0-9.-]{0,252})>/g)].map((m) => m[1]!);
