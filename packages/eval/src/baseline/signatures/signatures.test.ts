@@ -90,7 +90,7 @@ const ROWS: { signature: string; world: () => LoadedScenario; cause: RegExp }[] 
   {
     signature: 'command-not-found',
     world: () => fromRepo('scenarios/bad-command.yaml'),
-    cause: /its command is not found in the image/,
+    cause: /its command (?:\S+ )?is not found in the image/,
   },
   {
     signature: 'config-error',
