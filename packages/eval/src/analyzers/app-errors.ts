@@ -409,14 +409,15 @@ const SKIPPED = /\bskip\w{0,4}\b|\bignor\w{1,4}\b/i;
 const SETTLED = /\busing the (?:first|last|newest|latest|oldest|default)\b|\bdefaulting to\b/i;
 /** The quoted name a line is about (`feed 'release-notes'`, `job "nightly"`). */
 const SUBJECT = /'([^'\s]{1,80})'|"([^"\s]{1,80})"/;
-/** A line that reports an HTTP 200 (an access line's status, a fetch's `(200, 42 entries)`). */
-const SERVED_200 = / 200 |\(200[,)]/;
+/** A fetch's HTTP 200 as its log gives it (`(200, 42 entries)`): the status first in parentheses. */
+const FETCHED_200 = /\(200[,)]/;
 
 /**
  * The recurring warning of a log, and a later line that shows its subject working, when every recurring
  * warning says how the program settled what it warns about (`more than one link found …, using the first
  * link`) without any word of loss (see `LOST`), names what it is about (a quoted name), and a line after
- * the last warning names that same subject working (an operation that went through, or a 200). Such a
+ * the last warning names that same subject working (an operation that went through, a request that is
+ * not a probe's answered with 200, or a fetch's `(200, …)`; a count of 200 is not one). Such a
  * warning is a notice about the input (a feed, a file) the program copes with, not a fault; a flood of
  * it is log volume, not breakage. Undefined otherwise.
  */
@@ -441,7 +442,10 @@ export function settledWarnings(
   const named = new RegExp(`(?<![\\w-])${subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`);
   const after = lines
     .slice(last + 1)
-    .find((l) => !bad.has(l) && named.test(l) && (WENT_THROUGH.test(l) || SERVED_200.test(l)));
+    .find(
+      (l) =>
+        !bad.has(l) && named.test(l) && (WENT_THROUGH.test(l) || servedRequest(l) || FETCHED_200.test(l)),
+    );
   return after ? { warning: recurring[0]!, after, count: recurring.length } : undefined;
 }
 

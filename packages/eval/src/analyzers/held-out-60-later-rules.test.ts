@@ -278,6 +278,19 @@ describe('settledWarnings: a warning flood the program copes with', () => {
     expect(settledWarnings(lost, warnings(lost))).toBeUndefined();
   });
 
+  it('a count of 200 or a probe answered with 200 is not its subject working', () => {
+    for (const after of [
+      "INFO feed 'release-notes': parsed 200 entries",
+      'INFO GET /healthz?feed=release-notes 200 1ms',
+      "INFO feed 'release-notes': fetched (200, 42 entries)",
+    ]) {
+      const text = flood([after]);
+      const found = settledWarnings(text, warnings(text));
+      if (after.includes('fetched')) expect(found?.after).toBe(after);
+      else expect(found).toBeUndefined();
+    }
+  });
+
   it('a fallback is not a settled warning (it may be the fault)', () => {
     const text = [
       "WARNING folder 'a': watcher failed, falling back to a rescan",

@@ -1,6 +1,5 @@
-import { parse as parseYaml } from 'yaml';
 import { escapeRe } from '../baseline/reading.js';
-import { appliedBack } from './manifest.js';
+import { appliedBack, readBack } from './manifest.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -95,22 +94,17 @@ export const logShipperBufferAnalyzer: Analyzer = {
     if (!paused) return [];
     const input = PAUSED.exec(paused.line)![1]!;
     const cm = mountedConfig(ctx, paused.namespace, paused.pod);
-    const read = cm
-      ? outputs(
-          ctx.seen,
-          'get_resource',
-          (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === cm,
-        ).pop()
+    const doc = cm
+      ? readBack<{ metadata?: Record<string, unknown>; data?: Record<string, string> }>(ctx.seen, {
+          kind: 'ConfigMap',
+          name: cm,
+        })
       : undefined;
     let fix: Finding['fix'];
     let current: string | undefined;
-    if (read && read.content.length <= 200_000) {
+    if (doc) {
       try {
-        const doc = parseYaml(read.content) as {
-          metadata?: Record<string, unknown>;
-          data?: Record<string, string>;
-        };
-        for (const [key, value] of Object.entries(doc?.data ?? {})) {
+        for (const [key, value] of Object.entries(doc.data ?? {})) {
           const m = LIMIT.exec(value);
           if (!m) continue;
           current = `${m[2]}MB`;

@@ -1,4 +1,43 @@
-import { stringify as toYaml } from 'yaml';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import type { SeenObservation } from '../observations.js';
+import { outputs } from './types.js';
+
+/** Longest `get_resource` text parsed by default (UTF-16 units): a ConfigMap with a few files. */
+const MAX_READ = 200_000;
+
+/**
+ * An object's YAML as `get_resource` printed it, parsed: `undefined` when the text is longer than `max`
+ * UTF-16 units (checked before parsing), is not YAML, or is not a mapping. Never throws.
+ */
+export function parsedObject<T extends object>(content: string, max: number = MAX_READ): T | undefined {
+  if (content.length > max) return undefined;
+  try {
+    const doc = parseYaml(content) as unknown;
+    return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The last successful `get_resource` of one object, parsed by {@link parsedObject}: `kind` and
+ * `namespace` left out match any read of that name.
+ */
+export function readBack<T extends object>(
+  seen: readonly SeenObservation[],
+  want: { readonly kind?: string; readonly name: string; readonly namespace?: string },
+  max: number = MAX_READ,
+): T | undefined {
+  const read = outputs(
+    seen,
+    'get_resource',
+    (o) =>
+      o.args['name'] === want.name &&
+      (want.kind === undefined || o.args['kind'] === want.kind) &&
+      (want.namespace === undefined || o.args['namespace'] === want.namespace),
+  ).pop();
+  return read === undefined ? undefined : parsedObject<T>(read.content, max);
+}
 
 /**
  * The manifest that applies a stored object back after a change to it: the object as `get_resource`

@@ -1,5 +1,4 @@
-import { parse as parseYaml } from 'yaml';
-import { appliedBack } from './manifest.js';
+import { appliedBack, parsedObject } from './manifest.js';
 import {
   type Analyzer,
   clip,
@@ -55,14 +54,9 @@ export const netpolAndedAnalyzer: Analyzer = {
       'get_resource',
       (x) => x.args['kind'] === 'NetworkPolicy' && x.args['namespace'] === ns,
     )) {
-      if (o.content.length > MAX_MANIFEST) continue;
-      let policy: Policy;
-      try {
-        policy = parseYaml(o.content) as Policy;
-      } catch {
-        continue;
-      }
-      const rules = policy?.spec?.ingress;
+      const policy = parsedObject<Policy>(o.content, MAX_MANIFEST);
+      if (!policy) continue;
+      const rules = policy.spec?.ingress;
       if (!Array.isArray(rules)) continue;
       for (const c of clients) {
         const described = outputs(seen, 'describe_pod', (x) => x.args['name'] === c.pod).pop();

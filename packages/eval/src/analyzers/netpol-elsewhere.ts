@@ -1,5 +1,5 @@
-import { parse as parseYaml } from 'yaml';
 import { parseTable } from '../k8s-text.js';
+import { readBack } from './manifest.js';
 import { type Analyzer, bonus, type Finding, namespacePods, outputs, type Read } from './types.js';
 
 const MAX_MANIFEST = 64 * 1024;
@@ -50,22 +50,13 @@ export const netpolElsewhereAnalyzer: Analyzer = {
         tool: 'get_resource',
         args: { kind: 'NetworkPolicy', name: p.name, namespace: p.namespace },
       });
-      const got = outputs(
-        seen,
-        'get_resource',
-        (o) => o.args['name'] === p.name && o.args['namespace'] === p.namespace,
-      ).pop();
-      if (!got || got.content.length > MAX_MANIFEST) continue;
-      try {
-        const labels = (parseYaml(got.content) as Policy)?.spec?.podSelector?.matchLabels;
-        if (labels && Object.keys(labels).length > 0)
-          reads.push({
-            tool: 'list_pods',
-            args: { namespace: p.namespace, labelSelector: selector(labels) },
-          });
-      } catch {
-        // Not YAML: nothing more to read.
-      }
+      const labels = readBack<Policy>(seen, { name: p.name, namespace: p.namespace }, MAX_MANIFEST)?.spec
+        ?.podSelector?.matchLabels;
+      if (labels && Object.keys(labels).length > 0)
+        reads.push({
+          tool: 'list_pods',
+          args: { namespace: p.namespace, labelSelector: selector(labels) },
+        });
     }
     return reads;
   },
@@ -73,18 +64,7 @@ export const netpolElsewhereAnalyzer: Analyzer = {
     const { ns, seen, hints } = ctx;
     const out: Finding[] = [];
     for (const p of namedElsewhere(seen, ns, hints)) {
-      const got = outputs(
-        seen,
-        'get_resource',
-        (o) => o.args['name'] === p.name && o.args['namespace'] === p.namespace,
-      ).pop();
-      if (!got || got.content.length > MAX_MANIFEST) continue;
-      let policy: Policy;
-      try {
-        policy = parseYaml(got.content) as Policy;
-      } catch {
-        continue;
-      }
+      const policy = readBack<Policy>(seen, { name: p.name, namespace: p.namespace }, MAX_MANIFEST);
       const labels = policy?.spec?.podSelector?.matchLabels;
       if (!labels || Object.keys(labels).length === 0) continue;
       const sel = selector(labels);

@@ -1,6 +1,5 @@
-import { parse as parseYaml } from 'yaml';
 import { parseTable } from '../k8s-text.js';
-import { appliedBack } from './manifest.js';
+import { appliedBack, readBack } from './manifest.js';
 import { DROPPED, describedOrTemplate, egressPolicy, OUTSIDE_URL, podLabels } from './netpol-egress.js';
 import {
   type Analyzer,
@@ -58,20 +57,9 @@ function quote(line: string, n = 150): string {
   return clipAround(line, DROPPED.find((w) => t.includes(w.toLowerCase())) ?? '', n);
 }
 
-/** The namespace's NetworkPolicy read back (`get_resource`) as YAML, parsed; bounded and never throwing. */
-function readBack({ seen, ns }: AnalyzerContext, name: string): Policy | undefined {
-  const o = outputs(
-    seen,
-    'get_resource',
-    (x) => x.args['kind'] === 'NetworkPolicy' && x.args['namespace'] === ns && x.args['name'] === name,
-  ).pop();
-  if (!o || o.content.length > MAX_MANIFEST) return undefined;
-  try {
-    const p = parseYaml(o.content) as Policy;
-    return p && typeof p === 'object' ? p : undefined;
-  } catch {
-    return undefined;
-  }
+/** The namespace's NetworkPolicy read back (`get_resource`), parsed. */
+function policyRead({ seen, ns }: AnalyzerContext, name: string): Policy | undefined {
+  return readBack<Policy>(seen, { kind: 'NetworkPolicy', name, namespace: ns }, MAX_MANIFEST);
 }
 
 interface Stale {
@@ -147,12 +135,17 @@ function podsFound(ctx: AnalyzerContext, ns: string, pods: Labels): number | und
   return o ? parseTable(o.content).length : undefined;
 }
 
-/** The first client's description (or its Deployment's template) and labels, when read. */
-function firstClient(ctx: AnalyzerContext) {
+/** The clients whose description (or their Deployment's template) was read, in order, with their labels. */
+function* describedClients(ctx: AnalyzerContext) {
   for (const client of clients(ctx)) {
     const described = describedOrTemplate(ctx.seen, ctx.ns, client.pod);
-    if (described) return { client, described, labels: podLabels(described) };
+    if (described) yield { client, described, labels: podLabels(described) };
   }
+}
+
+/** The first client whose description was read. */
+function firstClient(ctx: AnalyzerContext) {
+  for (const c of describedClients(ctx)) return c;
   return undefined;
 }
 
@@ -162,10 +155,8 @@ function stale(ctx: AnalyzerContext) {
   if (namespaces.length === 0) return undefined;
   // Missing from the list and from every other read (one that found objects there says it exists).
   const exists = new Set([...namespaces, ...knownNamespaces(ctx.seen)]);
-  for (const client of clients(ctx)) {
-    const described = describedOrTemplate(ctx.seen, ctx.ns, client.pod);
-    if (!described) continue;
-    const found = namedPeers(ctx, podLabels(described), exists);
+  for (const { client, described, labels } of describedClients(ctx)) {
+    const found = namedPeers(ctx, labels, exists);
     if (found.length > 0) return { client, described, found, namespaces };
   }
   return undefined;
@@ -238,7 +229,7 @@ export const netpolMissingNamespaceAnalyzer: Analyzer = {
         : ownerDeployment(described.content);
     const to = successor(f.missing, f.pods, s.namespaces);
     const running = to && f.pods && Object.keys(f.pods).length > 0 ? podsFound(ctx, to, f.pods) : undefined;
-    const policy = readBack(ctx, f.policy);
+    const policy = policyRead(ctx, f.policy);
     const change =
       to && running !== undefined && running > 0 && policy ? repointed(policy, f.missing, to) : undefined;
     const fix: Finding['fix'] = change

@@ -1,6 +1,5 @@
-import { parse as parseYaml } from 'yaml';
 import { glossOf } from './log-glosses.js';
-import { appliedBack } from './manifest.js';
+import { appliedBack, readBack } from './manifest.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -77,15 +76,10 @@ export const nginxResolverAnalyzer: Analyzer = {
     let fix: Finding['fix'];
     let where: string | undefined;
     for (const cm of mounted(ctx, r.pod)) {
-      const read = outputs(
-        ctx.seen,
-        'get_resource',
-        (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === cm,
-      ).pop();
-      if (!read || read.content.length > 200_000) continue;
+      const doc = readBack<{ data?: Record<string, string> }>(ctx.seen, { kind: 'ConfigMap', name: cm });
+      if (!doc) continue;
       try {
-        const doc = parseYaml(read.content) as { data?: Record<string, string> };
-        for (const [key, value] of Object.entries(doc?.data ?? {})) {
+        for (const [key, value] of Object.entries(doc.data ?? {})) {
           if (!/^\s*http\s*\{/m.test(value) || /^\s*resolver\s/m.test(value)) continue;
           doc.data![key] = value.replace(
             /^(\s*)http\s*\{[^\n]*\n/m,

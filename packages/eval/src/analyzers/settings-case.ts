@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { parsedObject } from './manifest.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -144,13 +145,7 @@ function egressPorts(
     'get_resource',
     (o) => o.args['kind'] === 'NetworkPolicy' && o.args['namespace'] === ctx.ns,
   )) {
-    if (o.content.length > 200_000) continue;
-    let doc: { spec?: { egress?: unknown } } | null;
-    try {
-      doc = parseYaml(o.content) as typeof doc;
-    } catch {
-      continue;
-    }
+    const doc = parsedObject<{ spec?: { egress?: unknown } }>(o.content);
     const rules = Array.isArray(doc?.spec?.egress) ? (doc.spec.egress as Record<string, unknown>[]) : [];
     const outside = rules.filter(
       (r) =>

@@ -1,6 +1,5 @@
-import { parse as parseYaml } from 'yaml';
 import { envOf } from './env-values.js';
-import { appliedBack } from './manifest.js';
+import { appliedBack, readBack } from './manifest.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -113,18 +112,11 @@ function fileSettings(text: string): { key: string; value: string }[] {
 function settings(ctx: AnalyzerContext, described: string): Setting[] {
   const out: Setting[] = envOf(described).map((e) => ({ key: e.name, value: e.value }));
   for (const name of [...configMapVolumes(described), ...envFromConfigMaps(described)]) {
-    const read = outputs(
-      ctx.seen,
-      'get_resource',
-      (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === name && o.args['namespace'] === ctx.ns,
-    ).pop();
-    if (!read || read.content.length > 200_000) continue;
-    let doc: { data?: Record<string, unknown> } | undefined;
-    try {
-      doc = parseYaml(read.content) as { data?: Record<string, unknown> };
-    } catch {
-      continue;
-    }
+    const doc = readBack<{ data?: Record<string, unknown> }>(ctx.seen, {
+      kind: 'ConfigMap',
+      name,
+      namespace: ctx.ns,
+    });
     for (const [dataKey, text] of Object.entries(doc?.data ?? {})) {
       if (typeof text !== 'string') continue;
       const lines = text.includes('\n') ? fileSettings(text) : [{ key: dataKey, value: text }];
@@ -226,33 +218,32 @@ export const splitFieldMissingAnalyzer: Analyzer = {
       rackText = `; in a Dyno host list (host:port:rack) the third field is the rack, the availability zone, which ${rack.key} gives: ${rack.value}`;
       if (setting.configMap) {
         const { name, dataKey } = setting.configMap;
-        const read = outputs(
-          ctx.seen,
-          'get_resource',
-          (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === name && o.args['namespace'] === ctx.ns,
-        ).pop();
+        const doc = readBack<{ data?: Record<string, string> }>(ctx.seen, {
+          kind: 'ConfigMap',
+          name,
+          namespace: ctx.ns,
+        });
         try {
-          const doc = parseYaml(read?.content ?? '') as { data?: Record<string, string> };
           const text = doc?.data?.[dataKey];
           if (typeof text === 'string') {
             let changed = false;
             if (setting.key === dataKey && !text.includes('\n')) {
               // One key per setting (a ConfigMap taken as variables): the key's value itself.
-              doc.data![dataKey] = fixedValue;
+              doc!.data![dataKey] = fixedValue;
               changed = true;
             } else {
               const lines = text.split('\n');
               const at = lines.findIndex((l) => fileSettings(l)[0]?.key === setting.key);
               if (at >= 0) {
                 lines[at] = lines[at]!.replace(setting.value, fixedValue);
-                doc.data![dataKey] = lines.join('\n');
+                doc!.data![dataKey] = lines.join('\n');
                 changed = true;
               }
             }
             if (changed)
               fix = {
                 tool: 'apply_manifest',
-                args: { namespace: ctx.ns, manifest: appliedBack(doc) },
+                args: { namespace: ctx.ns, manifest: appliedBack(doc!) },
                 text: `set ${setting.key}=${fixedValue} in ConfigMap ${name} (each host with its rack, ${rack.value}) and apply it`,
               };
           }

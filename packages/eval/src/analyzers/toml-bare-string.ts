@@ -1,6 +1,5 @@
 import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
-import { appliedBack } from './manifest.js';
+import { appliedBack, readBack } from './manifest.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -137,19 +136,13 @@ function found(ctx: AnalyzerContext): Found | undefined {
   const d = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === r.pod).pop();
   if (!d) return undefined;
   for (const name of configMapVolumes(d.content)) {
-    const read = outputs(
-      ctx.seen,
-      'get_resource',
-      (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === name && o.args['namespace'] === ctx.ns,
-    ).pop();
-    if (!read || read.content.length > 200_000) continue;
-    let doc: { data?: Record<string, unknown> };
-    try {
-      doc = parseYaml(read.content) as { data?: Record<string, unknown> };
-    } catch {
-      continue;
-    }
-    for (const [key, value] of Object.entries(doc?.data ?? {})) {
+    const doc = readBack<{ data?: Record<string, unknown> }>(ctx.seen, {
+      kind: 'ConfigMap',
+      name,
+      namespace: ctx.ns,
+    });
+    if (!doc) continue;
+    for (const [key, value] of Object.entries(doc.data ?? {})) {
       if (typeof value !== 'string' || !TOML_KEY.test(key)) continue;
       // Only a file a TOML parser refuses (smol-toml, TOML 1.0), at the line it names when it names one.
       const at = tomlError(value);
