@@ -272,3 +272,78 @@ describe('a webhook refusal the task quotes', () => {
     expect(webhookNoEndpointsAnalyzer.reads(ctx(ns, [configs, config(hook)], 'JobSets fail.'))).toEqual([]);
   });
 });
+
+describe('a claim a pod waits for that an operator was to create', () => {
+  const ns = 'graph';
+  const pod = 'social-graphd-1';
+  const described = observed(
+    'describe_pod',
+    { namespace: ns, name: pod },
+    [
+      `Name:         ${pod}`,
+      `Namespace:    ${ns}`,
+      'Status:       Pending',
+      'Controlled By:  StatefulSet/social-graphd',
+      'Events:',
+      '  Type     Reason            Age                  From               Message',
+      '  Warning  FailedScheduling  2m (x42 over 40m)    default-scheduler  0/3 nodes are available: persistentvolumeclaim "graphd-log" not found. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
+    ].join('\n'),
+  );
+  const namespaces = (names: string[]) =>
+    observed(
+      'list_resources',
+      { kind: 'Namespace' },
+      table([['NAME', 'STATUS', 'AGE'], ...names.map((n) => [n, 'Active', '160d'])]),
+    );
+  const at = 'nebula-operator-system';
+  const operator = 'nebula-operator-controller-manager-7c9d8b6f5-p8dx4';
+  const opPods = pods(at, [[operator, '1/1', 'Running', '0', '44d']]);
+  const opLog = log(at, operator, [
+    'I1201 09:48:59.402337       1 nebula_cluster_controller.go:172] Start to reconcile NebulaCluster [graph/social]',
+    'E1201 10:29:01.330971       1 graphd_cluster.go:240] sync graphd log volume claim graph/graphd-log failed: logVolumeClaim has no storageClassName and the cluster has no default StorageClass, claim not created',
+  ]);
+  const task = `${pod} has been Pending since I added a log volume to the NebulaCluster social in graph.`;
+
+  it("lists the namespaces, then reads the one operator namespace's pod and log", () => {
+    expect(operatorReconcileErrorAnalyzer.reads(ctx(ns, [described], task))).toEqual([
+      { tool: 'list_resources', args: { kind: 'Namespace' } },
+    ]);
+    const listed = namespaces([ns, at, 'feed', 'ceph-csi']);
+    expect(operatorReconcileErrorAnalyzer.reads(ctx(ns, [described, listed], task))).toEqual([
+      { tool: 'list_pods', args: { namespace: at } },
+    ]);
+    expect(operatorReconcileErrorAnalyzer.reads(ctx(ns, [described, listed, opPods], task))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: at, name: operator } },
+    ]);
+  });
+
+  it('names the waiting pod and quotes what the operator could not do', () => {
+    const seen = [described, namespaces([ns, at]), opPods, opLog];
+    const [f] = operatorReconcileErrorAnalyzer.finds(ctx(ns, seen, task));
+    expect(f?.object).toMatch(/^pod social-graphd-1 \(its PersistentVolumeClaim graphd-log/);
+    expect(f?.cause).toContain('logVolumeClaim has no storageClassName');
+    expect(f?.weight).toBeGreaterThanOrEqual(90);
+  });
+
+  it('two operator namespaces, or nothing missing, read no operator', () => {
+    const two = namespaces([ns, at, 'minio-operator']);
+    expect(operatorReconcileErrorAnalyzer.reads(ctx(ns, [described, two], task))).toEqual([]);
+    const bound = observed(
+      'describe_pod',
+      { namespace: ns, name: pod },
+      `Name: ${pod}\nEvents:\n  Warning  FailedScheduling  2m  default-scheduler  0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.`,
+    );
+    expect(operatorReconcileErrorAnalyzer.reads(ctx(ns, [bound], task))).toEqual([]);
+  });
+
+  it('an operator error about another object is no reason for the waiting pod', () => {
+    const other = log(at, operator, [
+      'E1201 10:29:01.330971       1 metad_cluster.go:99] sync graph/metad-config failed: timeout',
+    ]);
+    const [f] = operatorReconcileErrorAnalyzer.finds(
+      ctx(ns, [described, namespaces([ns, at]), opPods, other], task),
+    );
+    expect(f?.object).toBe('metad-config (managed by the operator in namespace nebula-operator-system)');
+    expect(f?.weight).toBe(88);
+  });
+});

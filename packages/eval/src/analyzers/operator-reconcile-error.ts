@@ -3,14 +3,49 @@ import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
   type AnalyzerContext,
+  bonus,
   boundedLogLines,
   clip,
   type Finding,
   namespaceNames,
   outputs,
+  podEventLines,
   podListOf,
   type Read,
 } from './types.js';
+
+/** A namespace's name made of words one of which is "operator(s)" (`nebula-operator-system`, `minio-operator`). */
+const OPERATOR_NAMESPACE = /(?:^|-)operators?(?:-|$)/;
+
+/** What a pod of the namespace waits for that does not exist, from the pod's description or the events. */
+const MISSING =
+  /\b(persistentvolumeclaim|configmap|secret)s? "([a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)" not found/i;
+
+/**
+ * The objects the task namespace's pods wait for that do not exist: `persistentvolumeclaim "x" not
+ * found` (the scheduler's FailedScheduling), `configmap "x" not found`, `secret "x" not found` (the
+ * kubelet's FailedMount), from the pods' descriptions and the namespace's events, each with the pod
+ * whose description names it (when one does). At most 4.
+ */
+function missingObjects(ctx: AnalyzerContext): { kind: string; name: string; pod?: string }[] {
+  const out = new Map<string, { kind: string; name: string; pod?: string }>();
+  for (const { line, from } of podEventLines(ctx.seen, ctx.ns)) {
+    const m = MISSING.exec(line);
+    if (!m) continue;
+    const pod = from.tool === 'describe_pod' ? String(from.args['name'] ?? '') || undefined : undefined;
+    const had = out.get(m[2]!);
+    if (!had || (!had.pod && pod)) out.set(m[2]!, { kind: KINDS[m[1]!.toLowerCase()]!, name: m[2]!, pod });
+    if (out.size >= 4) break;
+  }
+  return [...out.values()];
+}
+
+/** The kinds `missingObjects` reads, as Kubernetes spells them. */
+const KINDS: Record<string, string> = {
+  persistentvolumeclaim: 'PersistentVolumeClaim',
+  configmap: 'ConfigMap',
+  secret: 'Secret',
+};
 
 /**
  * The namespace of the operator that manages the task's objects: one the task names as a place that holds
@@ -28,8 +63,7 @@ function operatorNamespace(ctx: AnalyzerContext): string | undefined {
     // A namespace's name, not a word that describes (`the operator-managed tenant`).
     .filter(
       (w) =>
-        /(?:^|-)operators?(?:-|$)/.test(w) &&
-        !/-(?:managed|based|driven|owned|created|installed|style)$/.test(w),
+        OPERATOR_NAMESPACE.test(w) && !/-(?:managed|based|driven|owned|created|installed|style)$/.test(w),
     )
     .filter((w) => w !== ctx.ns);
   const listed = namespaceNames(ctx.seen);
@@ -39,9 +73,21 @@ function operatorNamespace(ctx: AnalyzerContext): string | undefined {
   // the daemons it makes for a CephNFS): the operator's log says what it could not make right.
   const rows = parseTable(podListOf(ctx.seen, ctx.ns)?.content ?? '');
   const failing = rows.some((r) => FAILING.test(r['STATUS'] ?? ''));
-  return failing && rows.some((r) => r['STATUS'] === 'Running' && OPERATOR_POD.test(r['NAME'] ?? ''))
-    ? ctx.ns
-    : undefined;
+  if (failing && rows.some((r) => r['STATUS'] === 'Running' && OPERATOR_POD.test(r['NAME'] ?? '')))
+    return ctx.ns;
+  // A pod that waits for a claim, ConfigMap or Secret nobody made, in a cluster with one operator
+  // namespace: the operator was to make it (a NebulaCluster's log volume claim), and its log says why not.
+  if (missingObjects(ctx).length === 0) return undefined;
+  const operators = listed.filter((w) => w !== ctx.ns && OPERATOR_NAMESPACE.test(w));
+  return operators.length === 1 ? operators[0] : undefined;
+}
+
+/** Whether the cluster's namespaces should be listed to find the operator that was to make a missing object. */
+function operatorToList(ctx: AnalyzerContext): boolean {
+  return (
+    missingObjects(ctx).length > 0 &&
+    !outputs(ctx.seen, 'list_resources', (o) => /^(?:namespaces?|ns)$/i.test(String(o.args['kind']))).length
+  );
 }
 
 /**
@@ -87,7 +133,7 @@ export const operatorReconcileErrorAnalyzer: Analyzer = {
   first: true,
   reads(ctx): Read[] {
     const ns = operatorNamespace(ctx);
-    if (!ns) return [];
+    if (!ns) return operatorToList(ctx) ? [{ tool: 'list_resources', args: { kind: 'Namespace' } }] : [];
     if (!outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ns).length)
       return [{ tool: 'list_pods', args: { namespace: ns } }];
     const pod = operatorPods(ctx, ns)[0];
@@ -136,13 +182,19 @@ export const operatorReconcileErrorAnalyzer: Analyzer = {
               .trim()
           : (/"error":\s?"((?:[^"\\]|\\.){1,400})"/.exec(last)?.[1] ?? '');
       const pod = String(o.args['name'] ?? '');
+      // The object a pod of the namespace waits for (its claim): the operator's failure is why it waits.
+      const waited = missingObjects(ctx).find((m) => m.name === object && m.pod);
       return [
         {
-          weight: 88,
-          object: `${object} (managed by the operator in namespace ${ns})`,
-          cause: `the operator in namespace ${ns} keeps failing to reconcile ${ctx.ns}/${object}${lines.length > 1 ? ` (${lines.length} times in its log)` : ''}: ${clip(what || last.trim(), 240)}. It stops there, so what it would create next for ${object} is never made; its log line: "${clip(last.trim(), 240)}"`,
+          weight: waited ? 90 + bonus(waited.pod!, ctx.hints) : 88,
+          object: waited
+            ? `pod ${waited.pod} (its ${waited.kind} ${object}, which the operator in namespace ${ns} was to create)`
+            : `${object} (managed by the operator in namespace ${ns})`,
+          cause: `${waited ? `${waited.pod} waits for ${waited.kind} ${object}, which does not exist: ` : ''}the operator in namespace ${ns} keeps failing to reconcile ${ctx.ns}/${object}${lines.length > 1 ? ` (${lines.length} times in its log)` : ''}: ${clip(what || last.trim(), 240)}. It stops there, so what it would create next for ${object} is never made; its log line: "${clip(last.trim(), 240)}"`,
           evidence: [`get_pod_logs ${pod} in ${ns}: "${clip(last.trim(), 240)}"`],
-          advice: `fix what the operator's error names in ${object}'s spec or the Secret it reads, then let the operator reconcile it again (it retries on its own)`,
+          advice: waited
+            ? `fix what the operator's error names in the custom resource it makes ${object} from, then let the operator reconcile it again (it retries on its own); ${waited.pod} starts once the ${waited.kind} exists`
+            : `fix what the operator's error names in ${object}'s spec or the Secret it reads, then let the operator reconcile it again (it retries on its own)`,
           revisionSound: true,
         },
       ];

@@ -291,6 +291,34 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'Pending on a claim that does not exist: named as missing, not as unbound',
+    objects: [
+      pod(
+        'social-graphd-1',
+        {},
+        {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+        },
+      ),
+      event(
+        'Pod',
+        'social-graphd-1',
+        'FailedScheduling',
+        '0/3 nodes are available: persistentvolumeclaim "graphd-log" not found. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
+      ),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'social-graphd-1',
+        reason: 'FailedScheduling',
+        says: ['PersistentVolumeClaim graphd-log does not exist', 'nothing has created it'],
+        fix: true,
+      },
+    ],
+  },
+  {
     name: 'Pending on a GPU count no node has: the request and the most any node has',
     objects: [
       pod(

@@ -192,6 +192,8 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
     const short = mentions(msg, 'insufficient');
     const ports = mentions(msg, "didn't have free ports") ? hostPortsOf(pod) : [];
     const pvc = mentions(msg, 'persistentvolumeclaim', 'unbound immediate');
+    // The claim itself is missing (the scheduler's `persistentvolumeclaim "x" not found`), not unbound.
+    const missingClaim = /persistentvolumeclaim "([a-z0-9][a-z0-9.-]{0,252})" not found/.exec(msg ?? '')?.[1];
     const scarce = insufficient(msg);
     const taintText = bracedAfter(msg, 'taint');
     const sel = pod.spec.nodeSelector
@@ -299,9 +301,11 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
                 ? `its ${requiredTerms(pod).length > 0 ? 'required node affinity' : 'nodeSelector'} rules out some nodes — "didn't match Pod's node affinity/selector": ${others}, and the nodes it allows are ruled out too: "${quote(msg, 200)}"`
                 : selector
                   ? `no node matches its ${unmatched.some((u) => / (In|NotIn|Exists|DoesNotExist|Gt|Lt)\b/.test(u.asked)) ? 'required node affinity' : 'nodeSelector'}${sel ? ` (${quote(sel, 120)})` : ''} — "didn't match Pod's node affinity/selector"${why ? `: ${why}` : ''}`
-                  : pvc
-                    ? 'its PersistentVolumeClaim is not bound'
-                    : quote(msg, 160)
+                  : missingClaim
+                    ? `its PersistentVolumeClaim ${missingClaim} does not exist (persistentvolumeclaim "${missingClaim}" not found): nothing has created it`
+                    : pvc
+                      ? 'its PersistentVolumeClaim is not bound'
+                      : quote(msg, 160)
       }`,
       evidence: [
         ...(schedEvent ? [eventLine(schedEvent)] : []),
@@ -329,9 +333,11 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
                 : repin?.similar
                   ? `re-pin to the node label ${repin.similar.key}=${repin.similar.value} instead of the stale ${repin.asked.split(/[ =]/)[0]} in the pod template's node affinity/nodeSelector`
                   : 'fix the nodeSelector/affinity, or label a node to match'
-              : pvc
-                ? 'bind the claim (see the PersistentVolumeClaim finding)'
-                : undefined,
+              : missingClaim
+                ? `create the claim ${missingClaim}, or find what was to create it (the StatefulSet's volumeClaimTemplates, the operator that manages the workload)`
+                : pvc
+                  ? 'bind the claim (see the PersistentVolumeClaim finding)'
+                  : undefined,
     } as Found);
     return out;
   }
