@@ -274,6 +274,7 @@ import { serverDiskFullAnalyzer } from './server-disk-full.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
 import { serviceLinksAnalyzer, serviceLinkValueAnalyzer } from './service-links.js';
 import { serviceMonitorSelectorAnalyzer } from './servicemonitor-selector.js';
+import { sessionAffinityAnalyzer } from './session-affinity.js';
 import { sessionLifetimeAnalyzer } from './session-lifetime.js';
 import { settingsCaseAnalyzer } from './settings-case.js';
 import { shapeSettingAnalyzer } from './shape-setting.js';
@@ -777,6 +778,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   deletedOpenFilesAnalyzer,
   mongoStaleIndexAnalyzer,
   nginxResolverAnalyzer,
+  sessionAffinityAnalyzer,
   namedRunLogsAnalyzer,
   misspeltPrincipalAnalyzer,
   eventLoopBlockedAnalyzer,
