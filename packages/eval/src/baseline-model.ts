@@ -654,7 +654,12 @@ export class BaselineSreModel implements Model {
     const allHealthy = pods.length > 0 && pods.every((p) => !isUnhealthy(p));
     if (TRAFFIC.test(task) || (allHealthy && deps.every((d) => d.readyCount === d.desired))) {
       yield { tool: 'list_services', args: { namespace: ns } };
-      const svc = lastOf(seen, 'list_services', (x) => x.status === 'ok');
+      // This namespace's list: another namespace's (a dependency's, listed for its endpoints) is not it.
+      const svc = lastOf(
+        seen,
+        'list_services',
+        (x) => x.status === 'ok' && (x.args['namespace'] ?? ns) === ns,
+      );
       if (svc) {
         const names = parseTable(svc.content)
           .map((r) => r['NAME'] ?? '')

@@ -4,6 +4,7 @@ import type { SeenObservation } from '../observations.js';
 import { errorLines, recurringWarnings, warningLines } from './app-errors.js';
 import { envOf } from './env-values.js';
 import { LIMIT_REACHED } from './failure-settings.js';
+import { glossOf } from './log-glosses.js';
 import { perSeen } from './memo.js';
 import { FAILURE_PATTERN } from './quiet-tail-search.js';
 import { RECENT } from './recent-pods.js';
@@ -20,6 +21,7 @@ import {
   podListOf,
   programLines,
   type Read,
+  searchedLines,
   serviceHost,
 } from './types.js';
 
@@ -342,10 +344,32 @@ export function serverPods(
   if (!listed) return undefined;
   // A StatefulSet's ordinal (`db-0`) or an operator's zero-padded index (Couchbase's `cb-cluster-0000`).
   const ordinal = new RegExp(`^${t.service.replace(/[^a-z0-9-]/g, '')}-\\d{1,5}$`);
-  return parseTable(listed.content).filter((r) => {
+  const rows = parseTable(listed.content).filter((r) => r['STATUS'] === 'Running' && r['NAME'] !== t.client);
+  const named = rows.filter((r) => {
     const n = r['NAME'] ?? '';
-    return r['STATUS'] === 'Running' && n !== t.client && (ownerName(n) === t.service || ordinal.test(n));
+    return ownerName(n) === t.service || ordinal.test(n);
   });
+  if (named.length > 0) return named;
+  // Named otherwise (the RabbitMQ operator's `<cluster>-server-0` behind Service `<cluster>`): the pods
+  // whose addresses the Service's endpoints list, once its namespace's Services are listed; the one the
+  // client's failure lines name first.
+  const addresses = serviceAddresses(seen, t.namespace, t.service);
+  const behind = rows.filter((r) => addresses.has(r['IP'] ?? ''));
+  const said = (r: Record<string, string>) => t.failures.some((l) => l.includes(r['NAME'] ?? ''));
+  return behind.sort((a, b) => Number(said(b)) - Number(said(a)));
+}
+
+/** The pod addresses the endpoints of Service `name` in `ns` list (`list_services`' ENDPOINTS column). */
+function serviceAddresses(seen: readonly SeenObservation[], ns: string, name: string): Set<string> {
+  const listed = outputs(seen, 'list_services', (o) => o.args['namespace'] === ns).pop();
+  const row = parseTable(listed?.content.slice(0, 200_000) ?? '').find((r) => r['NAME'] === name);
+  return new Set(
+    (row?.['ENDPOINTS'] ?? '')
+      .split(',')
+      .slice(0, 500)
+      .map((e) => e.trim().replace(/:\d{1,5}$/, ''))
+      .filter((e) => /^[\d.]{7,15}$|:/.test(e)),
+  );
 }
 
 /**
@@ -374,7 +398,11 @@ export const dependencySideAnalyzer: Analyzer = {
     const pods = serverPods(ctx.seen, t);
     if (!pods) return [{ tool: 'list_pods', args: { namespace: t.namespace } }];
     const pod = pods[0];
-    if (!pod) return [];
+    if (!pod)
+      // No pod named for the Service: its endpoints say which pods serve it.
+      return outputs(ctx.seen, 'list_services', (o) => o.args['namespace'] === t.namespace).length
+        ? []
+        : [{ tool: 'list_services', args: { namespace: t.namespace } }];
     const name = pod['NAME'] ?? '';
     const first = outputs(
       ctx.seen,
@@ -431,7 +459,13 @@ export const dependencySideAnalyzer: Analyzer = {
     const theirs = new Set(t.failures.flatMap((l) => [...wordsOf(l)]).filter((w) => !names.has(w)));
     const picked: { line: string; score: number; at: number; pod: string }[] = [];
     for (const log of logs) {
-      const lines = log.content.slice(-200_000).split('\n').slice(-2000);
+      // A cut log's older failure lines, when the cut part was searched, come first (they are older).
+      const searched = searchedLines(
+        ctx.seen,
+        (o) =>
+          o.args['namespace'] === t.namespace && o.args['name'] === log.args['name'] && !o.args['previous'],
+      ).slice(0, 200);
+      const lines = [...searched, ...log.content.slice(-200_000).split('\n').slice(-2000)];
       const bad = new Set(errorLines(lines.join('\n')));
       const warned = new Set(warningLines(lines.join('\n')));
       programLines(lines).forEach((line, at) => {
@@ -461,6 +495,8 @@ export const dependencySideAnalyzer: Analyzer = {
       .slice(0, MAX_QUOTED)
       .sort((a, b) => a.at - b.at);
     const quoted = shown.map((p) => `"${clip(p.line, 240)}"`);
+    // What the first quoted line that has a known meaning means (a well-known server error, log-glosses).
+    const meaning = shown.map((p) => glossOf(p.line)).find((g) => g && !g.symptom)?.means;
     const where = t.namespace === t.clientNs ? '' : ` in namespace ${t.namespace}`;
     const server = [...(serverPods(ctx.seen, t) ?? [])].find((r) => r['NAME'] === pod);
     const rolled = server ? recentServer(ctx.seen, t, server) : undefined;
@@ -473,7 +509,7 @@ export const dependencySideAnalyzer: Analyzer = {
     const m = limitLine === undefined ? null : LIMIT_REACHED.exec(limitLine);
     const limit = m && limitLine !== undefined ? wordsAround(limitLine, m.index, m[0].length) : undefined;
     return [
-      `The other side of the failing calls of ${t.client}: they go to the Service ${t.service}${where} (${t.via}), whose pod ${pod} logs: ${quoted.join('; ')}.${
+      `The other side of the failing calls of ${t.client}: they go to the Service ${t.service}${where} (${t.via}), whose pod ${pod} logs: ${quoted.join('; ')}.${meaning ? ` That means: ${meaning}.` : ''}${
         limit
           ? ` The server says it reached a limit of its own ("${limit}"): that limit is what the calls run into; if the load is legitimate, raise it (after checking what holds the capacity it bounds) rather than retry or scale the client.`
           : ''

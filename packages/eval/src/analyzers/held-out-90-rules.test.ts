@@ -2,7 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ctx, expectBounded, log, observed, table } from './observed.fixture.js';
+import { dependencySideAnalyzer } from './dependency-side.js';
+import { glossOf } from './log-glosses.js';
+import { ctx, expectBounded, log, observed, pods, table } from './observed.fixture.js';
 import { sessionAffinityAnalyzer } from './session-affinity.js';
 
 describe('a session request that reached another replica', () => {
@@ -122,5 +124,106 @@ describe('a session request that reached another replica', () => {
         sessionAffinityAnalyzer.finds(ctx(ns, [log(ns, 'query-7c9d8b6f5-bhx6n', [hostile]), podList, two])),
       () => sessionAffinityAnalyzer.finds(ctx(ns, [log(ns, 'query-7c9d8b6f5-bhx6n', [plain]), podList, two])),
     );
+  });
+});
+
+// Set 89's RabbitMQ, a miss of the set before, fixed in the same session.
+describe("a server whose pods are not named for its Service (the RabbitMQ operator's <cluster>-server-N)", () => {
+  const client = 'order-events-worker-4ttnd5ngc-4cbml';
+  const conn = 'conn 3 (rabbit@orders-bus-server-1.orders-bus-nodes.messaging)';
+  const seen = [
+    observed(
+      'list_resources',
+      { kind: 'Namespace' },
+      table([
+        ['NAME', 'STATUS', 'AGE'],
+        ['orders', 'Active', '44d'],
+        ['messaging', 'Active', '90d'],
+      ]),
+    ),
+    pods('orders', [[client, '1/1', 'Running', '0', '44d']]),
+    observed(
+      'describe_pod',
+      { namespace: 'orders', name: client },
+      'Containers:\n  worker:\n    Image: w:4\n    Environment:\n      AMQP_HOST:  orders-bus.messaging.svc.cluster.local\n',
+    ),
+    log('orders', client, [
+      `${conn}: channel closed: Exception (404) Reason: "NOT_FOUND - no queue 'orders.created' in vhost '/'"; reopening channel in 5s`,
+      `${conn}: channel closed: Exception (404) Reason: "NOT_FOUND - no queue 'orders.created' in vhost '/'"; reopening channel in 5s`,
+    ]),
+  ];
+  const serverPods = observed(
+    'list_pods',
+    { namespace: 'messaging' },
+    table([
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE'],
+      ['orders-bus-server-0', '1/1', 'Running', '0', '20d', '10.244.2.14', 'n2'],
+      ['orders-bus-server-1', '1/1', 'Running', '0', '48m', '10.244.1.57', 'n1'],
+      ['orders-bus-server-2', '1/1', 'Running', '0', '20d', '10.244.0.22', 'n0'],
+      ['tools-5f6d7c8b9-x2k8p', '1/1', 'Running', '0', '20d', '10.244.0.30', 'n0'],
+    ]),
+  );
+  const services = observed(
+    'list_services',
+    { namespace: 'messaging' },
+    table([
+      ['NAME', 'TYPE', 'CLUSTER-IP', 'PORT(S)', 'SELECTOR', 'ENDPOINTS', 'AGE'],
+      [
+        'orders-bus',
+        'ClusterIP',
+        '10.96.4.10',
+        '5672/TCP',
+        'app=orders-bus',
+        '10.244.2.14:5672,10.244.1.57:5672,10.244.0.22:5672',
+        '90d',
+      ],
+    ]),
+  );
+  const cut = observed(
+    'get_pod_logs',
+    { namespace: 'messaging', name: 'orders-bus-server-1' },
+    [
+      '[output cut: showing the last 8000 of 28200 characters; use tail]',
+      ...Array.from(
+        { length: 5 },
+        () =>
+          "[info] accepting AMQP connection 10.244.2.40 -> 10.244.1.57:5672; user 'u' granted access to vhost '/'",
+      ),
+    ].join('\n'),
+  );
+  const mnesia =
+    "2026-11-05 10:22:43.862611+00:00 [error] <0.18879.0> Mnesia: node 'rabbit@orders-bus-server-0.orders-bus-nodes.messaging' thinks it's clustered with node 'rabbit@orders-bus-server-1.orders-bus-nodes.messaging', but 'rabbit@orders-bus-server-1.orders-bus-nodes.messaging' disagrees";
+  const searched = observed(
+    'search_pod_logs',
+    { namespace: 'messaging', name: 'orders-bus-server-1', pattern: 'ERROR|WARN|FATAL|Exception|fail' },
+    `1 line(s) match "ERROR|WARN|FATAL|Exception|fail" in the newest 553 line(s) read\n5:${mnesia}`,
+  );
+
+  it("lists the Service's namespace's Services, then reads the pod the client's lines name among those behind it", () => {
+    expect(dependencySideAnalyzer.reads(ctx('orders', [...seen, serverPods]))).toEqual([
+      { tool: 'list_services', args: { namespace: 'messaging' } },
+    ]);
+    expect(dependencySideAnalyzer.reads(ctx('orders', [...seen, serverPods, services]))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'messaging', name: 'orders-bus-server-1' } },
+    ]);
+  });
+
+  it('searches the cut log, then quotes its failure lines with what they mean', () => {
+    const all = [...seen, serverPods, services, cut];
+    expect(dependencySideAnalyzer.reads(ctx('orders', all))[0]?.tool).toBe('search_pod_logs');
+    const [note] = dependencySideAnalyzer.notes!(ctx('orders', [...all, searched]));
+    expect(note).toContain("thinks it's clustered with node");
+    expect(note).toContain('came back with an empty or replaced data directory');
+    expect(note).not.toContain('line(s) match');
+    expect(note!.indexOf("thinks it's clustered")).toBeLessThan(note!.indexOf('accepting AMQP') >>> 0);
+  });
+
+  it("Mnesia's own line is glossed like peer discovery's inconsistent_cluster", () => {
+    expect(glossOf(mnesia)?.means).toBe(
+      glossOf(
+        "{error,{inconsistent_cluster,\"Mnesia: node 'a' thinks it's clustered with node 'b', but 'b' disagrees\"}}",
+      )?.means,
+    );
+    expect(glossOf("node 'a' thinks it's clustered with node 'b'")).toBeUndefined();
   });
 });

@@ -31,6 +31,10 @@ const BLOCKED_DISK =
 const BLOCKED_MEMORY =
   'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark';
 
+/** RabbitMQ nodes that disagree on the cluster's members (see its entries). */
+const INCONSISTENT_CLUSTER =
+  "the node and its peer disagree on who is in the cluster: cluster membership is kept in each node's data directory (its Mnesia or Khepri metadata on its volume), and a node that came back with an empty or replaced data directory (a new volume or PersistentVolumeClaim, a reset) started a new cluster of its own, which the old members refuse to merge with. It is not a network partition. Reset that node and join it to the existing cluster again (rabbitmqctl stop_app, reset, join_cluster), or bring its old volume back";
+
 /** Prometheus' remote-write receiver's refusal of an older sample of the same series (see its entries). */
 const OUT_OF_ORDER =
   'the receiver already holds a newer sample of this exact series (same metric name and labels) than the one just written, so two writers send the same series: two Prometheus instances without distinct external labels (an HA pair), or the same recording rule evaluated in two places (at the edge and again at the hub) and written to one store; the samples of one of them are refused. Give each writer its own external label (replica, cluster), or evaluate each rule group in one place only';
@@ -691,11 +695,9 @@ const GLOSSES: readonly Gloss[] = [
   // own (`{error,{inconsistent_cluster,"Mnesia: node … thinks it's clustered with node …, but …"}}`;
   // rabbitmq.com, "Clustering Guide", node reset and rejoin): the membership lives in the node's data
   // directory, so a node back on an empty or replaced one forms a cluster of its own.
-  {
-    all: ['inconsistent_cluster'],
-    means:
-      "the node and its peer disagree on who is in the cluster: cluster membership is kept in each node's data directory (its Mnesia or Khepri metadata on its volume), and a node that came back with an empty or replaced data directory (a new volume or PersistentVolumeClaim, a reset) started a new cluster of its own, which the old members refuse to merge with. It is not a network partition. Reset that node and join it to the existing cluster again (rabbitmqctl stop_app, reset, join_cluster), or bring its old volume back",
-  },
+  { all: ['inconsistent_cluster'], means: INCONSISTENT_CLUSTER },
+  // The same refusal as Mnesia logs it on its own line.
+  { all: ["thinks it's clustered with node", 'disagrees'], means: INCONSISTENT_CLUSTER },
   // Go's encoding/json refuses a JSON value whose kind does not fit the Go type it decodes into
   // (pkg.go.dev/encoding/json, UnmarshalTypeError: "json: cannot unmarshal <value> into Go value of type
   // <type>"): an object where the type is a slice (`[]interface {}`, `[]T`) means a list was expected.

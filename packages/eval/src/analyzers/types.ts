@@ -82,8 +82,11 @@ export function searchedLines(
   seen: readonly SeenObservation[],
   pred: (o: SeenObservation) => boolean,
 ): string[] {
+  // Only numbered lines: the tool's header (`4 line(s) match …`), its cut notice, a `Defaulted container`
+  // line and the `--` between groups are not the log's.
   return outputs(seen, 'search_pod_logs', pred)
     .flatMap((o) => o.content.split('\n'))
+    .filter((l) => /^\d{1,7}[:-]/.test(l))
     .map((l) => l.replace(/^\d{1,7}[:-]/, ''));
 }
 
