@@ -25,14 +25,18 @@ const MISSING =
  * The objects the task namespace's pods wait for that do not exist: `persistentvolumeclaim "x" not
  * found` (the scheduler's FailedScheduling), `configmap "x" not found`, `secret "x" not found` (the
  * kubelet's FailedMount), from the pods' descriptions and the namespace's events, each with the pod
- * whose description names it (when one does). At most 4.
+ * whose description or event names it (when one does). At most 4.
  */
 function missingObjects(ctx: AnalyzerContext): { kind: string; name: string; pod?: string }[] {
   const out = new Map<string, { kind: string; name: string; pod?: string }>();
   for (const { line, from } of podEventLines(ctx.seen, ctx.ns)) {
     const m = MISSING.exec(line);
     if (!m) continue;
-    const pod = from.tool === 'describe_pod' ? String(from.args['name'] ?? '') || undefined : undefined;
+    // The pod: the one described, or the one an event's OBJECT column names (`pod/social-graphd-1`).
+    const pod =
+      from.tool === 'describe_pod'
+        ? String(from.args['name'] ?? '') || undefined
+        : /(?:^|\s)pod\/([a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)(?:\s|$)/.exec(line)?.[1];
     const had = out.get(m[2]!);
     if (!had || (!had.pod && pod)) out.set(m[2]!, { kind: KINDS[m[1]!.toLowerCase()]!, name: m[2]!, pod });
     if (out.size >= 4) break;
