@@ -185,4 +185,31 @@ describe('notes after an applied rollback', () => {
     );
     expect(answer).toContain('share one embedded database file');
   });
+
+  it('a claim the operator was to create: its log says why it did not', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-88', 'nebula-graphd-log-claim-misindented'),
+    );
+    expect(answer).toContain('which the operator in namespace nebula-operator-system was to create');
+    expect(answer).toContain('logVolumeClaim has no storageClassName');
+  });
+
+  it("a broker node's own log, found behind its Service's endpoints, says it formed a cluster of its own", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-89', 'rabbitmq-replaced-volume-inconsistent-cluster'),
+    );
+    expect(answer).toContain("thinks it's clustered with node");
+    expect(answer).toContain('came back with an empty or replaced data directory');
+  });
+
+  it('result pages sent to the other replica: the Service is made sticky', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-90', 'databend-query-result-pages-routed-to-other-node'),
+    );
+    expect(answer).toMatch(/^Root cause: service databend-query /);
+    expect(answer).toContain('SHOULD be on server');
+    expect(answer).toContain(
+      'Fix applied (approved): set sessionAffinity: ClientIP on service databend-query',
+    );
+  });
 });
