@@ -338,8 +338,9 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
           )
             ? 20
             : 0;
-        // A Job that failed because the server it called answered 5xx ("the server answered HTTP 500")
-        // is the symptom: the server's own finding, when its log was read, says why.
+        // A Job that failed because the server it called answered 5xx ("the server answered HTTP 500"), or
+        // because an admission webhook refused what it created, is the symptom: the server's or the
+        // webhook's own finding, when read, says why.
         const calledFailed =
           f.kind === 'Job' &&
           outputs(ctx.seen, 'get_pod_logs', (o) => {
@@ -354,8 +355,11 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
               .some(
                 (l) =>
                   l.length <= 4000 &&
-                  /\b(?:ERROR|FATAL|failed|failure)\b/i.test(l) &&
-                  /\b(?:HTTP|status|answered)\s?(?:code\s?)?5\d\d\b/i.test(l),
+                  // An admission webhook the API server could not call refused its object: the webhook's
+                  // own finding says why (webhook-service-elsewhere, webhook-no-endpoints).
+                  (/failed calling webhook "/.test(l) ||
+                    (/\b(?:ERROR|FATAL|failed|failure)\b/i.test(l) &&
+                      /\b(?:HTTP|status|answered)\s?(?:code\s?)?5\d\d\b/i.test(l))),
               ),
           )
             ? 10

@@ -63,6 +63,7 @@ import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { dnsFiveSecondAnalyzer } from './dns-five-second.js';
 import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
 import { dotnetHeapHardLimitAnalyzer } from './dotnet-heap-hard-limit.js';
+import { doubleSchemeAnalyzer } from './double-scheme.js';
 import { droppedSidecarAnalyzer } from './dropped-sidecar.js';
 import { droppedVariableAnalyzer } from './dropped-variable.js';
 import { duplicateMigrationAnalyzer } from './duplicate-migration.js';
@@ -335,6 +336,7 @@ import { vulnerabilityScannersAnalyzer } from './vulnerability-scanners.js';
 import { walArchivePathAnalyzer } from './wal-archive-path.js';
 import { warningsAnalyzer } from './warnings.js';
 import { webhookNoEndpointsAnalyzer } from './webhook-no-endpoints.js';
+import { webhookServiceElsewhereAnalyzer } from './webhook-service-elsewhere.js';
 import { websocketUpgradeAnalyzer } from './websocket-upgrade.js';
 import { wipedMemberAnalyzer } from './wiped-member.js';
 import { workerThreadsHungReadAnalyzer } from './worker-threads-hung-read.js';
@@ -601,6 +603,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   netpolNamespaceLabelsAnalyzer,
   netpolNamespaceNamesAnalyzer,
   goDurationUnitAnalyzer,
+  doubleSchemeAnalyzer,
   logLevelAnalyzer,
   dnsSearchAnalyzer,
   dnsSearchExpansionAnalyzer,
@@ -779,6 +782,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   mongoStaleIndexAnalyzer,
   nginxResolverAnalyzer,
   sessionAffinityAnalyzer,
+  webhookServiceElsewhereAnalyzer,
   namedRunLogsAnalyzer,
   misspeltPrincipalAnalyzer,
   eventLoopBlockedAnalyzer,
