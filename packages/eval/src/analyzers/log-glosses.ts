@@ -2082,6 +2082,33 @@ function emptyRemoteGloss(line: string): string | undefined {
   return 'the git server refused the push and go-git could not read its reason ("unknown error: remote:" with nothing after): the usual cause is credentials that may read but not write, a deploy key added without write access (GitLab\'s can_push false, a read-only GitHub deploy key), or a protected branch; give the key write access (or push to a branch it may write)';
 }
 
+/** Public top-level domains a host outside the cluster ends in (a cluster name never does: `svc`, `local`). */
+const PUBLIC_TLD = /\.(?:com|org|net|io|dev|ai|app|cloud|co|sh)$/;
+/**
+ * A connection that never got made to a named host, as clients word it: Python's urllib3
+ * (`HTTPSConnectionPool(host='pypi.org', port=443): Max retries exceeded … NewConnectionError`), Node's
+ * `getaddrinfo ENOTFOUND host` and `connect ETIMEDOUT`, Go's `dial tcp: lookup host … no such host`.
+ */
+const UNREACHED = [
+  /HTTPS?ConnectionPool\(host='([a-z0-9.-]{1,253})', port=\d{1,5}\): Max retries exceeded[^\n]{0,400}?(?:NewConnectionError|ConnectTimeoutError|NameResolutionError|Failed to resolve|Network is unreachable|timed out)/i,
+  /getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([a-z0-9.-]{1,253})/i,
+  /dial tcp: lookup ([a-z0-9.-]{1,253})(?: on [^:\s]{1,100}:\d{1,5})?: (?:no such host|server misbehaving|i\/o timeout)/i,
+];
+
+/**
+ * A program that cannot connect to a host on the internet (a public domain, not a cluster name): where
+ * the cluster has no way out, every such call fails, and one made at start stops the program.
+ */
+function outsideHostGloss(line: string): string | undefined {
+  const head = line.slice(0, 4000);
+  for (const re of UNREACHED) {
+    const host = re.exec(head)?.[1]?.toLowerCase();
+    if (!host || !PUBLIC_TLD.test(host)) continue;
+    return `the program cannot connect to ${host}, a host on the internet outside the cluster (no DNS answer, no route, or a timeout): where the cluster has no outbound internet access (an air-gapped cluster, an egress NetworkPolicy or firewall, a proxy the program is not told about) every such call fails, and one made at start (a version or update check, a download of a model or a plugin) stops the program; turn that call off with the program's setting for offline use, or give it a way out (a proxy, an egress rule)`;
+  }
+  return undefined;
+}
+
 function joinedSettingGloss(line: string): string | undefined {
   if (line.length > 4000 || !line.includes(' = ') || !CONFIG_REFUSED.test(line)) return undefined;
   // Split at ` = ` as a configuration file writes it (`name = value`); logfmt's `key=value` has no spaces.
@@ -2111,7 +2138,8 @@ export function glossOf(
     clockSkewGloss(line) ??
     joinedSettingGloss(line) ??
     decodeSliceGloss(line) ??
-    emptyRemoteGloss(line);
+    emptyRemoteGloss(line) ??
+    outsideHostGloss(line);
   if (special) return { means: special, symptom: false };
   const l = line.slice(0, 4096).toLowerCase();
   const g = GLOSSES.find((x) => x.all.every((w) => l.includes(w)) && !x.none?.some((w) => l.includes(w)));
