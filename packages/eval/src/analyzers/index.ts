@@ -74,6 +74,7 @@ import { embeddedDbLockAnalyzer } from './embedded-db-lock.js';
 import { endlessRetryAnalyzer } from './endless-retry.js';
 import { entryDeniedAnalyzer } from './entry-denied.js';
 import { envPathMissingAnalyzer } from './env-path-missing.js';
+import { envFromLacksVariableAnalyzer } from './envfrom-lacks-variable.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
 import { errorPageProxyAnalyzer } from './error-page-proxy.js';
 import { esBreakerLoweredAnalyzer } from './es-breaker-lowered.js';
@@ -583,6 +584,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   exclusiveSettingsAnalyzer,
   daemonSetNodeSubsetAnalyzer,
   droppedVariableAnalyzer,
+  envFromLacksVariableAnalyzer,
   smtpWrongProtocolAnalyzer,
   uwsgiBufferSizeAnalyzer,
   memoryCapSettingAnalyzer,
