@@ -696,6 +696,19 @@ const GLOSSES: readonly Gloss[] = [
   // rabbitmq.com, "Clustering Guide", node reset and rejoin): the membership lives in the node's data
   // directory, so a node back on an empty or replaced one forms a cluster of its own.
   { all: ['inconsistent_cluster'], means: INCONSISTENT_CLUSTER },
+  // minio-go's check of an S3 endpoint (s3utils.IsValidDomain / IsValidIP, "Endpoint: %s does not follow ip
+  // address or domain name standards."): with nothing between "Endpoint:" and "does", the endpoint is empty.
+  {
+    all: ['endpoint:  does not follow ip address or domain name standards'],
+    means:
+      "the S3 client (minio-go) was given an empty endpoint: the object store's URL is not set (the file store's url or endpoint field, or the variable it comes from, is empty), so no client can be made and whatever needs the store stops there; set the endpoint to the S3 service's host and port",
+  },
+  {
+    all: ['does not follow ip address or domain name standards'],
+    none: ['endpoint:  does'],
+    means:
+      "the S3 client (minio-go) refused its endpoint: it takes a host or host:port only (no scheme such as https://, no path, no bucket), so a URL given whole is not a valid endpoint; set it to the bare host and port, and say https with the client's TLS setting",
+  },
   // The same refusal as Mnesia logs it on its own line.
   { all: ["thinks it's clustered with node", 'disagrees'], means: INCONSISTENT_CLUSTER },
   // Go's encoding/json refuses a JSON value whose kind does not fit the Go type it decodes into

@@ -1,5 +1,6 @@
 import { escapeRe } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
+import { glossOf } from './log-glosses.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -79,10 +80,20 @@ function operatorNamespace(ctx: AnalyzerContext): string | undefined {
   const failing = rows.some((r) => FAILING.test(r['STATUS'] ?? ''));
   if (failing && rows.some((r) => r['STATUS'] === 'Running' && OPERATOR_POD.test(r['NAME'] ?? '')))
     return ctx.ns;
+  const operators = listed.filter((w) => w !== ctx.ns && OPERATOR_NAMESPACE.test(w));
+  // The operator of the product the task names, by its namespace's other words (`mattermost-operator`
+  // for "the Mattermost manifest"): what it makes of the task's object is in its log.
+  const task = ctx.task.slice(0, 4000).toLowerCase();
+  const named = operators.filter((n) =>
+    n
+      .split('-')
+      .filter((w) => w.length >= 4 && !/^(?:operators?|system|controller|manager)$/.test(w))
+      .some((w) => new RegExp(`(?<![a-z0-9])${w}(?![a-z0-9])`).test(task)),
+  );
+  if (named.length === 1) return named[0];
   // A pod that waits for a claim, ConfigMap or Secret nobody made, in a cluster with one operator
   // namespace: the operator was to make it (a NebulaCluster's log volume claim), and its log says why not.
   if (missingObjects(ctx).length === 0) return undefined;
-  const operators = listed.filter((w) => w !== ctx.ns && OPERATOR_NAMESPACE.test(w));
   return operators.length === 1 ? operators[0] : undefined;
 }
 
@@ -141,12 +152,27 @@ export const operatorReconcileErrorAnalyzer: Analyzer = {
     if (!outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ns).length)
       return [{ tool: 'list_pods', args: { namespace: ns } }];
     const pod = operatorPods(ctx, ns)[0];
+    if (!pod) return [];
+    const logs = outputs(
+      ctx.seen,
+      'get_pod_logs',
+      (o) => o.args['namespace'] === ns && o.args['name'] === pod,
+    );
+    if (logs.length === 0) return [{ tool: 'get_pod_logs', args: { namespace: ns, name: pod } }];
+    // An operator that restarted: its previous instance's log, when the current one names nothing of the
+    // task's namespace (the reconcile errors may be all before the restart).
+    const restarted = Number(
+      /^\d+/.exec(
+        parseTable(podListOf(ctx.seen, ns)?.content ?? '').find((r) => r['NAME'] === pod)?.['RESTARTS'] ?? '',
+      )?.[0] ?? 0,
+    );
     if (
-      !pod ||
-      outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ns && o.args['name'] === pod).length
+      restarted > 0 &&
+      !logs.some((o) => o.args['previous']) &&
+      !logs.some((o) => o.content.includes(`"${ctx.ns}"`) || o.content.includes(`${ctx.ns}/`))
     )
-      return [];
-    return [{ tool: 'get_pod_logs', args: { namespace: ns, name: pod } }];
+      return [{ tool: 'get_pod_logs', args: { namespace: ns, name: pod, previous: true } }];
+    return [];
   },
   finds(ctx): Finding[] {
     const ns = operatorNamespace(ctx);
@@ -156,8 +182,13 @@ export const operatorReconcileErrorAnalyzer: Analyzer = {
     const fields = new RegExp(
       `"namespace":\\s?"${escapeRe(ctx.ns)}",\\s?"name":\\s?"([a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)"`,
     );
+    // The other order, `"name":"x","namespace":"ns"` (the Mattermost operator's).
+    const fieldsNameFirst = new RegExp(
+      `"name":\\s?"([a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)",\\s?"namespace":\\s?"${escapeRe(ctx.ns)}"`,
+    );
     const objectOf = (l: string) =>
-      key.exec(l)?.[1] ?? (/Reconciler error/.test(l) ? fields.exec(l)?.[1] : undefined);
+      key.exec(l)?.[1] ??
+      (/Reconciler error/.test(l) ? (fields.exec(l)?.[1] ?? fieldsNameFirst.exec(l)?.[1]) : undefined);
     const operators = new Set(operatorPods(ctx, ns));
     for (const o of outputs(
       ctx.seen,
@@ -186,6 +217,9 @@ export const operatorReconcileErrorAnalyzer: Analyzer = {
               .trim()
           : (/"error":\s?"((?:[^"\\]|\\.){1,400})"/.exec(last)?.[1] ?? '');
       const pod = String(o.args['name'] ?? '');
+      // What a well-known error in it means (log-glosses), said after the operator's own words.
+      const meaning = glossOf(last);
+      const means = meaning && !meaning.symptom ? ` — ${meaning.means}` : '';
       // The object a pod of the namespace waits for (its claim): the operator's failure is why it waits.
       const waited = missingObjects(ctx).find((m) => m.name === object && m.pod);
       return [
@@ -194,7 +228,7 @@ export const operatorReconcileErrorAnalyzer: Analyzer = {
           object: waited
             ? `pod ${waited.pod} (its ${waited.kind} ${object}, which the operator in namespace ${ns} was to create)`
             : `${object} (managed by the operator in namespace ${ns})`,
-          cause: `${waited ? `${waited.pod} waits for ${waited.kind} ${object}, which does not exist: ` : ''}the operator in namespace ${ns} keeps failing to reconcile ${ctx.ns}/${object}${lines.length > 1 ? ` (${lines.length} times in its log)` : ''}: ${clip(what || last.trim(), 240)}. It stops there, so what it would create next for ${object} is never made; its log line: "${clip(last.trim(), 240)}"`,
+          cause: `${waited ? `${waited.pod} waits for ${waited.kind} ${object}, which does not exist: ` : ''}the operator in namespace ${ns} keeps failing to reconcile ${ctx.ns}/${object}${lines.length > 1 ? ` (${lines.length} times in its log)` : ''}: ${clip(what || last.trim(), 240)}${means}. It stops there, so what it would create next for ${object} is never made; its log line: "${clip(last.trim(), 240)}"`,
           evidence: [`get_pod_logs ${pod} in ${ns}: "${clip(last.trim(), 240)}"`],
           advice: waited
             ? `fix what the operator's error names in the custom resource it makes ${object} from, then let the operator reconcile it again (it retries on its own); ${waited.pod} starts once the ${waited.kind} exists`
