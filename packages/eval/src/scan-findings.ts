@@ -339,8 +339,8 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
             ? 20
             : 0;
         // A Job that failed because the server it called answered 5xx ("the server answered HTTP 500"), or
-        // because an admission webhook refused what it created, is the symptom: the server's or the
-        // webhook's own finding, when read, says why.
+        // because an admission webhook it could not find refused what it created, is the symptom: the
+        // server's or the webhook's own finding, when read, says why.
         const calledFailed =
           f.kind === 'Job' &&
           outputs(ctx.seen, 'get_pod_logs', (o) => {
@@ -355,9 +355,12 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
               .some(
                 (l) =>
                   l.length <= 4000 &&
-                  // An admission webhook the API server could not call refused its object: the webhook's
-                  // own finding says why (webhook-service-elsewhere, webhook-no-endpoints).
-                  (/failed calling webhook "/.test(l) ||
+                  // An admission webhook whose Service does not exist where its configuration says refused
+                  // its object: webhook-service-elsewhere's finding says where it runs. (One without
+                  // endpoints is the Job's finding's to explain: it names the Service's endpoints.)
+                  (/failed calling webhook "[^"]{1,253}"[^\n]{0,600}?service "[a-z0-9.-]{1,253}" not found/.test(
+                    l,
+                  ) ||
                     (/\b(?:ERROR|FATAL|failed|failure)\b/i.test(l) &&
                       /\b(?:HTTP|status|answered)\s?(?:code\s?)?5\d\d\b/i.test(l))),
               ),
