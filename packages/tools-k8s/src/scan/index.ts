@@ -11,6 +11,7 @@ import { netpolsAnalyzer } from './netpols.js';
 import { nodesAnalyzer } from './nodes.js';
 import { podsAnalyzer } from './pods.js';
 import { pvcsAnalyzer } from './pvcs.js';
+import { rbacSubjectsAnalyzer } from './rbac-subjects.js';
 import { replicaSetsAnalyzer } from './replicasets.js';
 import { serviceTrafficAnalyzer } from './service-traffic.js';
 import { servicesAnalyzer } from './services.js';
@@ -47,6 +48,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   netpolPortsAnalyzer,
   netpolEgressDepsAnalyzer,
   dnsPolicyAnalyzer,
+  rbacSubjectsAnalyzer,
 ];
 
 /** The kinds a set of analyzers reads, each once. */
