@@ -299,6 +299,30 @@ function wasRead(r: Read, seen: readonly SeenObservation[]): boolean {
   );
 }
 
+/** An admission webhook's refusal because its Service does not exist where its configuration says. */
+const WEBHOOK_SERVICE_MISSING =
+  /failed calling webhook "[^"]{1,253}"[^\n]{0,600}?service "[a-z0-9.-]{1,253}" not found/;
+/** A line that says the work went through after all (kubectl's `created`, a retry that succeeded). */
+const WENT_THROUGH = /\b(?:created|configured|unchanged|succeeded|success(?:ful(?:ly)?)?)\b/i;
+
+/**
+ * Whether a Job's pod failed on a call another object's finding explains: a failure line with a 5xx (a
+ * warning of a retried 503 is not what the run failed on), or an admission webhook whose Service does not
+ * exist (webhook-service-elsewhere's finding says where it runs; one without endpoints is the Job's
+ * finding's to explain, which names the Service's endpoints) that no later line got past.
+ */
+function failedOnCall(lines: readonly string[]): boolean {
+  const refused = lines.findLastIndex((l) => l.length <= 4000 && WEBHOOK_SERVICE_MISSING.test(l));
+  if (refused >= 0 && !lines.slice(refused + 1).some((l) => l.length <= 4000 && WENT_THROUGH.test(l)))
+    return true;
+  return lines.some(
+    (l) =>
+      l.length <= 4000 &&
+      /\b(?:ERROR|FATAL|failed|failure)\b/i.test(l) &&
+      /\b(?:HTTP|status|answered)\s?(?:code\s?)?5\d\d\b/i.test(l),
+  );
+}
+
 /** The scan's findings the baseline would report on, ranked, with their rank. */
 function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; weight: number }[] {
   const all = scanFindings(ctx.seen, ctx.ns);
@@ -348,22 +372,8 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
             const name = String(o.args['name'] ?? '');
             return name.startsWith(`${f.name}-`) && /^[a-z0-9]{5}$/.test(name.slice(f.name.length + 1));
           }).some((o) =>
-            // A failure line with the 5xx (a warning of a retried 503 is not what the run failed on).
-            o.content
-              .slice(-100_000)
-              .split('\n')
-              .some(
-                (l) =>
-                  l.length <= 4000 &&
-                  // An admission webhook whose Service does not exist where its configuration says refused
-                  // its object: webhook-service-elsewhere's finding says where it runs. (One without
-                  // endpoints is the Job's finding's to explain: it names the Service's endpoints.)
-                  (/failed calling webhook "[^"]{1,253}"[^\n]{0,600}?service "[a-z0-9.-]{1,253}" not found/.test(
-                    l,
-                  ) ||
-                    (/\b(?:ERROR|FATAL|failed|failure)\b/i.test(l) &&
-                      /\b(?:HTTP|status|answered)\s?(?:code\s?)?5\d\d\b/i.test(l))),
-              ),
+            // Its log says it failed on a call another finding explains (see failedOnCall).
+            failedOnCall(o.content.slice(-100_000).split('\n').slice(-2000)),
           )
             ? 10
             : 0;

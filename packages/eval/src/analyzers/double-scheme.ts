@@ -8,6 +8,13 @@ import { type Analyzer, boundedLogLines, clip, envFix, type Finding, outputs } f
  * bounded, so linear on any line.
  */
 const TWO_SCHEMES = /\b([a-z][a-z0-9+.-]{0,15}):\/\/([a-z][a-z0-9+.-]{0,15}):\/\/([^\s"'<>]{1,2000})/i;
+/**
+ * A failure of what the URL names, not of the URL: the bucket, the credentials, the permissions. Some
+ * clients take the two-scheme form on purpose (Triton's `s3://https://host:port/bucket` asks for TLS to
+ * a private S3), so a line that says the store answered is no sign the URL is wrong.
+ */
+const STORE_ANSWERED =
+  /NoSuchBucket|NoSuchKey|AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|credential|\b40[13]\b|forbidden|unauthori[sz]ed/i;
 
 /**
  * A program that fails on a URL setting written with two schemes: its log's failure line quotes the
@@ -22,7 +29,9 @@ export const doubleSchemeAnalyzer: Analyzer = {
   reads: () => [],
   finds({ ns, seen }) {
     for (const log of outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)) {
-      const line = boundedLogLines(log.content).find((l) => l.length <= 4000 && TWO_SCHEMES.test(l));
+      const line = boundedLogLines(log.content).find(
+        (l) => l.length <= 4000 && TWO_SCHEMES.test(l) && !STORE_ANSWERED.test(l),
+      );
       if (!line) continue;
       const m = TWO_SCHEMES.exec(line)!;
       const quoted = m[0];
@@ -30,7 +39,11 @@ export const doubleSchemeAnalyzer: Analyzer = {
         seen,
         ns,
         log,
-        (e) => e.value.length <= 2000 && (quoted.startsWith(e.value) || e.value.startsWith(quoted)),
+        // The variable that holds the two-scheme URL itself (not one that only starts it: STORAGE_TYPE=s3).
+        (e) =>
+          e.value.length <= 2000 &&
+          TWO_SCHEMES.test(e.value) &&
+          (quoted.startsWith(e.value) || e.value.startsWith(quoted)),
       );
       if (!hit) continue;
       const { pod, container, variable, value, owner } = hit;

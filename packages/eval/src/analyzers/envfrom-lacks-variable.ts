@@ -46,6 +46,12 @@ function lacking(ctx: AnalyzerContext): Lack | undefined {
     );
     for (const c of sections) {
       if (new RegExp(`^\\s{2,12}${variable}:\\s`, 'm').test(c.body)) continue;
+      // A container that crashed (its previous instance's log, a restart, a back-off): one that runs on
+      // and only warns about the variable is not stopped by it.
+      const crashed =
+        log.args['previous'] === true ||
+        /Restart Count:\s{1,20}[1-9]|CrashLoopBackOff|Last State:\s{1,20}Terminated/.test(c.body);
+      if (!crashed) continue;
       const loaded = [...c.body.matchAll(/<all keys from ConfigMap ([a-z0-9][a-z0-9.-]{0,252})>/g)].map(
         (m) => m[1]!,
       );
@@ -74,6 +80,9 @@ function configMaps(ctx: AnalyzerContext): string[] | undefined {
     .map((r) => r['NAME'] ?? '')
     .filter((n) => n && n !== 'kube-root-ca.crt');
 }
+
+/** A variable's name that says its value is a secret. */
+const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY|_DSN$|^DSN$/i;
 
 /** Words of a name (`airbyte-worker-env` → airbyte, worker, env). */
 const words = (name: string) => new Set(name.split(/[-_.]/).filter(Boolean));
@@ -129,21 +138,33 @@ export const envFromLacksVariableAnalyzer: Analyzer = {
     if (!l) return [];
     const own = readBack<ConfigMapDoc>(ctx.seen, { kind: 'ConfigMap', name: l.loaded, namespace: ctx.ns });
     if (!own || Object.hasOwn(own.data ?? {}, l.variable)) return [];
-    const holder = siblings(configMaps(ctx) ?? [], l.loaded)
+    const holders = siblings(configMaps(ctx) ?? [], l.loaded)
       .map((name) => ({
         name,
         doc: readBack<ConfigMapDoc>(ctx.seen, { kind: 'ConfigMap', name, namespace: ctx.ns }),
       }))
-      .find((x) => typeof x.doc?.data?.[l.variable] === 'string');
+      .filter((x) => typeof x.doc?.data?.[l.variable] === 'string');
+    const holder = holders[0];
     if (!holder) return [];
     const value = String(holder.doc!.data![l.variable]);
+    // Holders that disagree on the value: which one was meant is not known, so no value is applied.
+    const agreed = holders.every((x) => String(x.doc!.data![l.variable]) === value);
+    // A value whose name says it is a secret is not written out in the answer (the manifest carries it).
+    const shown = SECRET_NAME.test(l.variable) ? '(a value not shown)' : clip(value, 120);
     own.data = { ...(own.data ?? {}), [l.variable]: value };
     const who = l.owner ? `deployment ${l.owner} (pod ${l.pod})` : `pod ${l.pod}`;
     return [
       {
         weight: 90,
         object: who,
-        cause: `the container ${l.container} crashes at start because ${l.variable} is not set: it loads its variables from ConfigMap ${l.loaded} (envFrom), which does not have ${l.variable}, while ConfigMap ${holder.name}, named like it, holds ${l.variable}=${clip(value, 120)}; ${l.loaded} was made without that key`,
+        cause: `the container ${l.container} crashes at start because ${l.variable} is not set: it loads its variables from ConfigMap ${l.loaded} (envFrom), which does not have ${l.variable}, while ConfigMap ${holder.name}, named like it, holds ${l.variable}=${shown}${
+          agreed
+            ? ''
+            : ` (and ${holders
+                .slice(1)
+                .map((x) => x.name)
+                .join(', ')} another value)`
+        }; ${l.loaded} was made without that key`,
         evidence: [
           `describe_pod ${l.pod}: container ${l.container} loads <all keys from ConfigMap ${l.loaded}> and sets no ${l.variable}`,
           `get_resource ConfigMap ${l.loaded}: keys ${
@@ -151,15 +172,19 @@ export const envFromLacksVariableAnalyzer: Analyzer = {
               .filter((k) => k !== l.variable)
               .join(', ') || '(none)'
           }`,
-          `get_resource ConfigMap ${holder.name}: ${l.variable}: ${clip(value, 120)}`,
+          `get_resource ConfigMap ${holder.name}: ${l.variable}: ${shown}`,
         ],
-        advice: `add ${l.variable} to ConfigMap ${l.loaded} (the value ${holder.name} holds), then restart the pods; the container keeps loading its own ConfigMap`,
+        advice: `add ${l.variable} to ConfigMap ${l.loaded} (${agreed ? `the value ${holder.name} holds` : `the ConfigMaps named like it disagree on its value: ${holders.map((x) => x.name).join(', ')}`}), then restart the pods; the container keeps loading its own ConfigMap`,
         revisionSound: true,
-        fix: {
-          tool: 'apply_manifest',
-          args: { namespace: ctx.ns, manifest: appliedBack(own) },
-          text: `add ${l.variable}=${clip(value, 120)} to ConfigMap ${l.loaded} (as ConfigMap ${holder.name} has it)`,
-        },
+        ...(agreed
+          ? {
+              fix: {
+                tool: 'apply_manifest',
+                args: { namespace: ctx.ns, manifest: appliedBack(own) },
+                text: `add ${l.variable}=${shown} to ConfigMap ${l.loaded} (as ConfigMap ${holder.name} has it)`,
+              },
+            }
+          : {}),
       },
     ];
   },

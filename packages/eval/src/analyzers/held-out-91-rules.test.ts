@@ -177,14 +177,14 @@ describe('log-glosses: a host on the internet that cannot be reached', () => {
     );
   });
 
-  it("minio-go's empty endpoint and its endpoint with a scheme are told apart", () => {
+  it("minio-go's empty endpoint and a malformed host are told apart", () => {
     expect(
       glossOf(
         'failed to create file store client: Endpoint:  does not follow ip address or domain name standards.',
       )?.means,
     ).toContain('was given an empty endpoint');
     expect(
-      glossOf('Endpoint: https://minio:9000 does not follow ip address or domain name standards.')?.means,
+      glossOf('Endpoint: minio_store:9000 does not follow ip address or domain name standards.')?.means,
     ).toContain('it takes a host or host:port only');
   });
 });

@@ -31,6 +31,10 @@ const BLOCKED_DISK =
 const BLOCKED_MEMORY =
   'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark';
 
+/** minio-go's refusal of an empty S3 endpoint (see its entries). */
+const MINIO_EMPTY_ENDPOINT =
+  "the S3 client (minio-go) was given an empty endpoint: the object store's URL is not set (the file store's url or endpoint field, or the variable it comes from, is empty), so no client can be made and whatever needs the store stops there; set the endpoint to the S3 service's host and port";
+
 /** RabbitMQ nodes that disagree on the cluster's members (see its entries). */
 const INCONSISTENT_CLUSTER =
   "the node and its peer disagree on who is in the cluster: cluster membership is kept in each node's data directory (its Mnesia or Khepri metadata on its volume), and a node that came back with an empty or replaced data directory (a new volume or PersistentVolumeClaim, a reset) started a new cluster of its own, which the old members refuse to merge with. It is not a network partition. Reset that node and join it to the existing cluster again (rabbitmqctl stop_app, reset, join_cluster), or bring its old volume back";
@@ -700,14 +704,18 @@ const GLOSSES: readonly Gloss[] = [
   // address or domain name standards."): with nothing between "Endpoint:" and "does", the endpoint is empty.
   {
     all: ['endpoint:  does not follow ip address or domain name standards'],
-    means:
-      "the S3 client (minio-go) was given an empty endpoint: the object store's URL is not set (the file store's url or endpoint field, or the variable it comes from, is empty), so no client can be made and whatever needs the store stops there; set the endpoint to the S3 service's host and port",
+    means: MINIO_EMPTY_ENDPOINT,
+  },
+  // The same with only a port: an empty host before it (`${MINIO_HOST}:9000` with MINIO_HOST unset).
+  {
+    all: ['endpoint: :', 'does not follow ip address or domain name standards'],
+    means: MINIO_EMPTY_ENDPOINT,
   },
   {
     all: ['does not follow ip address or domain name standards'],
-    none: ['endpoint:  does'],
+    none: ['endpoint:  does', 'endpoint: :'],
     means:
-      "the S3 client (minio-go) refused its endpoint: it takes a host or host:port only (no scheme such as https://, no path, no bucket), so a URL given whole is not a valid endpoint; set it to the bare host and port, and say https with the client's TLS setting",
+      "the S3 client (minio-go) refused its endpoint as neither a host name nor an IP address: it takes a host or host:port only, so a name with characters a host name cannot have (a space, an underscore, a leftover template) is refused; set it to the S3 service's bare host and port",
   },
   // The same refusal as Mnesia logs it on its own line.
   { all: ["thinks it's clustered with node", 'disagrees'], means: INCONSISTENT_CLUSTER },
@@ -2095,8 +2103,19 @@ function emptyRemoteGloss(line: string): string | undefined {
   return 'the git server refused the push and go-git could not read its reason ("unknown error: remote:" with nothing after): the usual cause is credentials that may read but not write, a deploy key added without write access (GitLab\'s can_push false, a read-only GitHub deploy key), or a protected branch; give the key write access (or push to a branch it may write)';
 }
 
-/** Public top-level domains a host outside the cluster ends in (a cluster name never does: `svc`, `local`). */
-const PUBLIC_TLD = /\.(?:com|org|net|io|dev|ai|app|cloud|co|sh)$/;
+/**
+ * Whether a host is a public internet name: three or more labels ending in a common public top-level
+ * domain, or two ending in com, org or net (a cluster's `<service>.<namespace>` may well be `api.dev` or
+ * `postgres.app`), and not RFC 2606's reserved example domains (a placeholder left in a setting, which
+ * no network could reach).
+ */
+function publicHost(host: string): boolean {
+  if (/(?:^|\.)example\.(?:com|org|net)$|\.(?:example|invalid|test|localhost)$/.test(host)) return false;
+  const labels = host.split('.').length;
+  return labels >= 3
+    ? /\.(?:com|org|net|io|dev|ai|app|cloud|co|sh)$/.test(host)
+    : /\.(?:com|org|net)$/.test(host);
+}
 /**
  * A connection that never got made to a named host, as clients word it: Python's urllib3
  * (`HTTPSConnectionPool(host='pypi.org', port=443): Max retries exceeded … NewConnectionError`), Node's
@@ -2105,7 +2124,7 @@ const PUBLIC_TLD = /\.(?:com|org|net|io|dev|ai|app|cloud|co|sh)$/;
 const UNREACHED = [
   /HTTPS?ConnectionPool\(host='([a-z0-9.-]{1,253})', port=\d{1,5}\): Max retries exceeded[^\n]{0,400}?(?:NewConnectionError|ConnectTimeoutError|NameResolutionError|Failed to resolve|Network is unreachable|timed out)/i,
   /getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([a-z0-9.-]{1,253})/i,
-  /dial tcp: lookup ([a-z0-9.-]{1,253})(?: on [^:\s]{1,100}:\d{1,5})?: (?:no such host|server misbehaving|i\/o timeout)/i,
+  /dial tcp: lookup ([a-z0-9.-]{1,253})(?: on (?:\[[0-9a-f:.]{2,45}\]|[^:\s]{1,100}):\d{1,5})?: (?:no such host|server misbehaving|i\/o timeout)/i,
 ];
 
 /**
@@ -2116,7 +2135,7 @@ function outsideHostGloss(line: string): string | undefined {
   const head = line.slice(0, 4000);
   for (const re of UNREACHED) {
     const host = re.exec(head)?.[1]?.toLowerCase();
-    if (!host || !PUBLIC_TLD.test(host)) continue;
+    if (!host || !publicHost(host)) continue;
     return `the program cannot connect to ${host}, a host on the internet outside the cluster (no DNS answer, no route, or a timeout): where the cluster has no outbound internet access (an air-gapped cluster, an egress NetworkPolicy or firewall, a proxy the program is not told about) every such call fails, and one made at start (a version or update check, a download of a model or a plugin) stops the program; turn that call off with the program's setting for offline use, or give it a way out (a proxy, an egress rule)`;
   }
   return undefined;
@@ -2151,9 +2170,11 @@ export function glossOf(
     clockSkewGloss(line) ??
     joinedSettingGloss(line) ??
     decodeSliceGloss(line) ??
-    emptyRemoteGloss(line) ??
-    outsideHostGloss(line);
+    emptyRemoteGloss(line);
   if (special) return { means: special, symptom: false };
+  // What failed, not why (the way out, DNS, a proxy): a finding built on it weighs less.
+  const outside = outsideHostGloss(line);
+  if (outside) return { means: outside, symptom: true };
   const l = line.slice(0, 4096).toLowerCase();
   const g = GLOSSES.find((x) => x.all.every((w) => l.includes(w)) && !x.none?.some((w) => l.includes(w)));
   // `words`: what the entry matched on first, for a quote cut around it.

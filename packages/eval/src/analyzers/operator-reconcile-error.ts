@@ -15,6 +15,16 @@ import {
   type Read,
 } from './types.js';
 
+/**
+ * Words of an operator namespace's name that name no product but say what it does (`external-secrets-operator`
+ * is named for secrets, which a task mentions for its own): they name no operator when a task uses them.
+ */
+const GENERIC_WORDS = new Set(
+  'operator operators system controller controllers manager external secret secrets config configs storage backup backups cluster clusters network service services cert certs certificate certificates ingress gateway policy policies database data cache queue worker workers search mesh metrics logging monitoring logs alerts node nodes volume volumes'.split(
+    ' ',
+  ),
+);
+
 /** A namespace's name made of words one of which is "operator(s)" (`nebula-operator-system`, `minio-operator`). */
 const OPERATOR_NAMESPACE = /(?:^|-)operators?(?:-|$)/;
 
@@ -87,7 +97,7 @@ function operatorNamespace(ctx: AnalyzerContext): string | undefined {
   const named = operators.filter((n) =>
     n
       .split('-')
-      .filter((w) => w.length >= 4 && !/^(?:operators?|system|controller|manager)$/.test(w))
+      .filter((w) => w.length >= 4 && !GENERIC_WORDS.has(w))
       .some((w) => new RegExp(`(?<![a-z0-9])${w}(?![a-z0-9])`).test(task)),
   );
   if (named.length === 1) return named[0];
@@ -169,7 +179,11 @@ export const operatorReconcileErrorAnalyzer: Analyzer = {
     if (
       restarted > 0 &&
       !logs.some((o) => o.args['previous']) &&
-      !logs.some((o) => o.content.includes(`"${ctx.ns}"`) || o.content.includes(`${ctx.ns}/`))
+      !logs.some((o) =>
+        new RegExp(`"${escapeRe(ctx.ns)}"|(?<![a-z0-9-])${escapeRe(ctx.ns)}/`).test(
+          o.content.slice(-200_000),
+        ),
+      )
     )
       return [{ tool: 'get_pod_logs', args: { namespace: ns, name: pod, previous: true } }];
     return [];

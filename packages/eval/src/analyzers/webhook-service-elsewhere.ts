@@ -38,8 +38,10 @@ function refusal(ctx: AnalyzerContext): Refusal | undefined {
     ...[...podEventLines(ctx.seen, ctx.ns)].map((e) => ({ text: e.line, where: e.from.tool })),
     { text: ctx.task.slice(0, 4000), where: 'the task' },
   ];
-  for (const { text, where } of sources) {
-    if (text.length > 4000) continue;
+  for (const { text: raw, where } of sources) {
+    if (raw.length > 4000) continue;
+    // A refusal inside a JSON or Go-quoted error (`failed calling webhook \"w\"`): its quotes escaped.
+    const text = raw.includes('\\"') ? raw.replaceAll('\\"', '"') : raw;
     const call = CALL.exec(text);
     if (!call) continue;
     const missing = NOT_FOUND.exec(text);

@@ -2,7 +2,7 @@
 // ServiceAccount of that name in another namespace (a workload moved, its binding left behind).
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../cluster.js';
-import { pod, running } from './__fixtures__/build.js';
+import { pod } from './__fixtures__/build.js';
 import { factsFrom } from './facts.js';
 import { analyze } from './index.js';
 import { rbacSubjectsAnalyzer } from './rbac-subjects.js';
@@ -22,7 +22,7 @@ const binding = (
   }) as unknown as KubeObject;
 
 const agent = (sa = 'grafana-agent') =>
-  pod('grafana-agent-6b8c7d9f5-w4hzt', { serviceAccountName: sa }, running);
+  pod('grafana-agent-6b8c7d9f5-w4hzt', { serviceAccountName: sa }, { phase: 'Running' });
 const found = (objects: KubeObject[]) =>
   analyze(factsFrom(objects, { read: ['Pod', 'ClusterRoleBinding', 'RoleBinding'] }), [rbacSubjectsAnalyzer]);
 

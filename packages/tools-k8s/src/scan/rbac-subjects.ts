@@ -21,21 +21,38 @@ export const rbacSubjectsAnalyzer: Analyzer = {
   kinds: ['Pod', 'RoleBinding', 'ClusterRoleBinding'],
   priority: 87,
   analyze(facts) {
-    if (!facts.read('ClusterRoleBinding') && !facts.read('RoleBinding')) return [];
+    // Both kinds read: a RoleBinding not read may be the one that binds the account.
+    if (!facts.read('ClusterRoleBinding') || !facts.read('RoleBinding')) return [];
     const bindings = [
       ...facts.list<Binding>('ClusterRoleBinding').map((b) => ({ kind: 'ClusterRoleBinding', b })),
       ...facts.list<Binding>('RoleBinding').map((b) => ({ kind: 'RoleBinding', b })),
     ].slice(0, 5000);
+    const subjects = (b: Binding) => (Array.isArray(b.subjects) ? b.subjects.slice(0, 200) : []);
     const accounts = (b: Binding) =>
-      (b.subjects ?? [])
-        .slice(0, 200)
-        .filter((s) => s?.kind === 'ServiceAccount' && typeof s.name === 'string');
+      subjects(b).filter((s) => s?.kind === 'ServiceAccount' && typeof s.name === 'string');
+    // A Group subject that holds every ServiceAccount of a namespace, or of the cluster (Kubernetes'
+    // system:serviceaccounts:<namespace> and system:serviceaccounts groups).
+    const byGroup = (ns: string) =>
+      bindings.some(({ b }) =>
+        subjects(b).some(
+          (s) =>
+            s?.kind === 'Group' &&
+            (s.name === 'system:serviceaccounts' || s.name === `system:serviceaccounts:${ns}`),
+        ),
+      );
     const out: Found[] = [];
     const seen = new Set<string>();
     for (const p of facts.list<Pod>('Pod')) {
       const ns = p.metadata.namespace;
       const sa = p.spec.serviceAccountName ?? 'default';
-      if (!ns || sa === 'default' || seen.has(`${ns}/${sa}`)) continue;
+      // A pod that mounts no API token makes no API calls for its account to be refused.
+      if (
+        !ns ||
+        sa === 'default' ||
+        (p.spec as { automountServiceAccountToken?: boolean }).automountServiceAccountToken === false ||
+        seen.has(`${ns}/${sa}`)
+      )
+        continue;
       seen.add(`${ns}/${sa}`);
       // A RoleBinding's subject without a namespace is in the binding's own namespace.
       const subjectNs = (s: { namespace?: string }, b: Binding, kind: string) =>
@@ -43,7 +60,7 @@ export const rbacSubjectsAnalyzer: Analyzer = {
       const bound = bindings.some(({ kind, b }) =>
         accounts(b).some((s) => s.name === sa && subjectNs(s, b, kind) === ns),
       );
-      if (bound) continue;
+      if (bound || byGroup(ns)) continue;
       const stale = bindings.find(({ kind, b }) =>
         accounts(b).some(
           (s) => s.name === sa && subjectNs(s, b, kind) !== undefined && subjectNs(s, b, kind) !== ns,
@@ -73,7 +90,11 @@ export const rbacSubjectsAnalyzer: Analyzer = {
             .join(', ')}`,
         ],
         next: `get_resource kind=${stale.kind} name=${quote(bindingName, 253)}${stale.kind === 'RoleBinding' ? ` namespace=${stale.b.metadata?.namespace ?? ''}` : ''}`,
-        fix: `add ServiceAccount ${sa} in namespace ${ns} to the subjects of ${stale.kind} ${quote(bindingName, 253)} (or point its subject at ${ns})`,
+        // A RoleBinding grants its role in its own namespace only: the pod's namespace needs one of its own.
+        fix:
+          stale.kind === 'RoleBinding'
+            ? `create a RoleBinding in namespace ${ns} that binds ${role} to ServiceAccount ${sa} (RoleBinding ${quote(bindingName, 253)} grants it in ${otherNs} only)`
+            : `add ServiceAccount ${sa} in namespace ${ns} to the subjects of ClusterRoleBinding ${quote(bindingName, 253)} (or point its subject at ${ns})`,
       });
     }
     return out;
