@@ -212,4 +212,50 @@ describe('notes after an applied rollback', () => {
       'Fix applied (approved): set sessionAffinity: ClientIP on service databend-query',
     );
   });
+
+  it("a variable the container's own ConfigMap lacks is added from the ConfigMap named like it", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-91', 'airbyte-worker-webapp-url-missing-from-configmap'),
+    );
+    expect(answer).toContain('ConfigMap airbyte-worker-env (envFrom), which does not have WEBAPP_URL');
+    expect(answer).toContain('Fix applied (approved): add WEBAPP_URL=');
+  });
+
+  it('a URL with two schemes is set to one', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-91', 'triton-model-repository-url-with-two-schemes'),
+    );
+    expect(answer).toContain('a URL written with two schemes');
+    expect(answer).toContain('Fix applied (approved): set MODEL_REPOSITORY');
+  });
+
+  it("a webhook's Service found in another namespace than its configuration names", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-91', 'seldon-webhook-points-to-namespace-without-service'),
+    );
+    expect(answer).toContain('Service seldon-webhook-service runs in namespace seldon');
+  });
+
+  it("a binding left on the agent's old namespace", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-91', 'grafana-agent-binding-left-on-old-namespace'),
+    );
+    expect(answer).toContain(
+      'binds ClusterRole grafana-agent to ServiceAccount grafana-agent in namespace observability',
+    );
+  });
+
+  it("the operator of the product the task names: its previous instance's reconcile error", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-91', 'mattermost-install-reconciling-filestore-url-missing'),
+    );
+    expect(answer).toContain('was given an empty endpoint');
+  });
+
+  it('a start-up call to a host on the internet', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-91', 'label-studio-airgapped-startup-version-check-crash'),
+    );
+    expect(answer).toContain('cannot connect to pypi.org, a host on the internet outside the cluster');
+  });
 });

@@ -154,6 +154,15 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // Crossplane's Provider applied before its CRDs and the Windows update that refuses gMSA's self-signed
   // certificate are not reached.
   'scenarios-held-out-89': ['crossplane-provider-applied-before-crds', 'gmsa-windows-patch-self-signed-cert'],
+  // Dagster's step outputs on each pod's own filesystem, KubeRay's two worker groups of one name (the
+  // baseline looks in the namespace of the person's hunch), Mealie's import of generated recipes and
+  // Velero's file-system backup of files written during it are not reached.
+  'scenarios-held-out-91': [
+    'dagster-reexecution-step-output-on-pod-local-storage',
+    'kuberay-duplicate-worker-group-name-pod-churn',
+    'mealie-v1-migration-rejects-generated-recipes',
+    'velero-fs-backup-partially-failed-live-index-writes',
+  ],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named
@@ -267,6 +276,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-88',
     'scenarios-held-out-89',
     'scenarios-held-out-90',
+    'scenarios-held-out-91',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
