@@ -2014,12 +2014,11 @@ export function forbidsChanges(task: string): boolean {
 
 /** Whether a scan of the namespace ran and found nothing. */
 function quietScan(seen: readonly SeenObservation[], ns: string): boolean {
-  return seen.some(
-    (o) =>
-      o.tool === 'scan' &&
-      o.args['namespace'] === ns &&
-      o.status === 'ok' &&
-      /no problems found/.test(o.content),
+  const scans = seen.filter((o) => o.tool === 'scan' && o.args['namespace'] === ns && o.status === 'ok');
+  // Quiet when a scan found nothing and no other scan of it (an opt-in family asked for) found something.
+  return (
+    scans.some((o) => /no problems found/.test(o.content)) &&
+    !scans.some((o) => !/no problems found/.test(o.content))
   );
 }
 

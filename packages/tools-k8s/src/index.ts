@@ -34,6 +34,7 @@ export {
   formatFindings,
   gatherFacts,
   kindsRead,
+  OPT_IN_ANALYZERS,
   type ParsedFinding,
   parseFindings,
 } from './scan/index.js';

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { doubleSchemeAnalyzer } from './double-scheme.js';
 import { envFromLacksVariableAnalyzer } from './envfrom-lacks-variable.js';
 import { glossOf } from './log-glosses.js';
+import { movedWorkloadBindingsAnalyzer } from './moved-workload-bindings.js';
 import { ctx, describedPodText, log, observed, type PodSpecText, table } from './observed.fixture.js';
 import { operatorReconcileErrorAnalyzer } from './operator-reconcile-error.js';
 import { webhookServiceElsewhereAnalyzer } from './webhook-service-elsewhere.js';
@@ -241,6 +242,49 @@ describe('operator-reconcile-error: the operator of the product the task names',
   it('a task that does not name the product reads no operator', () => {
     expect(
       operatorReconcileErrorAnalyzer.reads(ctx(ns, [namespaces], 'teamchat in collab is stuck')),
+    ).toEqual([]);
+  });
+});
+
+describe('moved-workload-bindings: the bindings of a workload that moved namespaces', () => {
+  const task =
+    'Since we moved the Grafana Agent from namespace observability to monitoring on Sunday, the dashboards are empty.';
+  const namespaces = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    table([
+      ['NAME', 'STATUS', 'AGE'],
+      ['monitoring', 'Active', '2d'],
+      ['observability', 'Active', '90d'],
+    ]),
+  );
+  const scanned = observed(
+    'scan',
+    { namespace: 'monitoring', analyzers: ['rbac-subjects'] },
+    [
+      'scan of namespace monitoring: 1 finding(s)',
+      'ServiceAccount monitoring/grafana-agent  BindingNamesOtherNamespace',
+      '    next: get_resource kind=ClusterRoleBinding name=grafana-agent',
+    ].join('\n'),
+  );
+
+  it('asks the opt-in scan in the namespace it moved to, then reads the binding it names', () => {
+    expect(movedWorkloadBindingsAnalyzer.reads(ctx('observability', [namespaces], task))).toEqual([
+      { tool: 'scan', args: { namespace: 'monitoring', analyzers: ['rbac-subjects'] } },
+    ]);
+    expect(movedWorkloadBindingsAnalyzer.reads(ctx('observability', [namespaces, scanned], task))).toEqual([
+      { tool: 'get_resource', args: { kind: 'ClusterRoleBinding', name: 'grafana-agent' } },
+    ]);
+  });
+
+  it('no move, or a namespace the cluster does not have, asks nothing', () => {
+    expect(
+      movedWorkloadBindingsAnalyzer.reads(ctx('monitoring', [namespaces], 'the agent in monitoring is slow')),
+    ).toEqual([]);
+    expect(
+      movedWorkloadBindingsAnalyzer.reads(
+        ctx('monitoring', [namespaces], 'we moved it from namespace legacy to monitoring'),
+      ),
     ).toEqual([]);
   });
 });

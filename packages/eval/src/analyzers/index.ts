@@ -163,6 +163,7 @@ import { misroutedPathAnalyzer } from './misrouted-path.js';
 import { misspeltPrincipalAnalyzer } from './misspelt-principal.js';
 import { mongoAuthSourceAnalyzer } from './mongo-auth-source.js';
 import { mongoStaleIndexAnalyzer } from './mongo-stale-index.js';
+import { movedWorkloadBindingsAnalyzer } from './moved-workload-bindings.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
 import { mysqlTableCaseAnalyzer } from './mysql-table-case.js';
 import { namedPeerAnalyzer } from './named-peer.js';
@@ -785,6 +786,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   nginxResolverAnalyzer,
   sessionAffinityAnalyzer,
   webhookServiceElsewhereAnalyzer,
+  movedWorkloadBindingsAnalyzer,
   namedRunLogsAnalyzer,
   misspeltPrincipalAnalyzer,
   eventLoopBlockedAnalyzer,

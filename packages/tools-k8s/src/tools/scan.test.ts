@@ -105,4 +105,29 @@ describe('scan', () => {
     });
     expect(out).toBe('scan of namespace shop: no problems found');
   });
+
+  it('runs an opt-in family (rbac-subjects) only when asked by name, and reads its kinds only then', async () => {
+    const agent: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'agent-6b8c7d9f5-w4hzt', namespace: 'monitoring' },
+      spec: { serviceAccountName: 'agent', containers: [{ name: 'app', image: 'app:1' }] },
+      status: { phase: 'Running' },
+    };
+    const binding = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'agent' },
+      roleRef: { kind: 'ClusterRole', name: 'agent' },
+      subjects: [{ kind: 'ServiceAccount', name: 'agent', namespace: 'observability' }],
+    } as unknown as KubeObject;
+    const cluster = fake([agent, binding]);
+    expect(await scan(cluster)({ namespace: 'monitoring' })).toBe(
+      'scan of namespace monitoring: no problems found',
+    );
+    expect(cluster.lists.some((l) => /RoleBinding/.test(l))).toBe(false);
+    const out = await scan(cluster)({ namespace: 'monitoring', analyzers: ['rbac-subjects'] });
+    expect(out).toContain('BindingNamesOtherNamespace');
+    expect(out).toContain('next: get_resource kind=ClusterRoleBinding name=agent');
+  });
 });

@@ -2,12 +2,20 @@ import { defineTool } from '@sre-harness/core';
 import { z } from 'zod';
 import { K8sError } from '../errors.js';
 import { findKind, resolveKind } from '../kinds.js';
-import { ANALYZERS, analyze, formatFindings, gatherFacts, kindsRead, scanKind } from '../scan/index.js';
+import {
+  ANALYZERS,
+  analyze,
+  formatFindings,
+  gatherFacts,
+  kindsRead,
+  OPT_IN_ANALYZERS,
+  scanKind,
+} from '../scan/index.js';
 import { cap } from './format.js';
 import { defineBuiltinTool } from './tool-def.js';
 
 let schema: z.ZodType | undefined;
-const names = ANALYZERS.map((a) => a.name);
+const names = [...ANALYZERS, ...OPT_IN_ANALYZERS].map((a) => a.name);
 function scanSchema() {
   schema ??= z.strictObject({
     namespace: z
@@ -22,7 +30,9 @@ function scanSchema() {
       .min(1)
       .max(names.length)
       .optional()
-      .describe(`Only these families; default all: ${names.join(', ')}`),
+      .describe(
+        `Only these families; default every one but the opt-in ${OPT_IN_ANALYZERS.map((a) => a.name).join(', ')}: ${names.join(', ')}`,
+      ),
     maxFindings: z
       .number()
       .int()
@@ -57,7 +67,9 @@ export const scan = defineBuiltinTool({
             `namespace "${namespace}" is outside this agent's scope; allowed: ${allowed.join(', ')}`,
             { status: 403 },
           );
-        const chosen = analyzers ? ANALYZERS.filter((a) => analyzers.includes(a.name)) : ANALYZERS;
+        const chosen = analyzers
+          ? [...ANALYZERS, ...OPT_IN_ANALYZERS].filter((a) => analyzers.includes(a.name))
+          : ANALYZERS;
         const o = { signal };
         const gathered = await gatherFacts(
           {
