@@ -14,6 +14,7 @@ import {
   clip,
   containerSections,
   cutNoticeAt,
+  endpointAddresses,
   lineStamp,
   namespaceNames,
   outputs,
@@ -363,13 +364,7 @@ export function serverPods(
 function serviceAddresses(seen: readonly SeenObservation[], ns: string, name: string): Set<string> {
   const listed = outputs(seen, 'list_services', (o) => o.args['namespace'] === ns).pop();
   const row = parseTable(listed?.content.slice(0, 200_000) ?? '').find((r) => r['NAME'] === name);
-  return new Set(
-    (row?.['ENDPOINTS'] ?? '')
-      .split(',')
-      .slice(0, 500)
-      .map((e) => e.trim().replace(/:\d{1,5}$/, ''))
-      .filter((e) => /^[\d.]{7,15}$|:/.test(e)),
-  );
+  return new Set(endpointAddresses(row?.['ENDPOINTS'] ?? ''));
 }
 
 /**

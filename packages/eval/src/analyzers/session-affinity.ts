@@ -6,6 +6,7 @@ import {
   bonus,
   boundedLogLines,
   clip,
+  endpointAddresses,
   type Finding,
   outputs,
   podListOf,
@@ -60,14 +61,7 @@ function serviceOf(ctx: AnalyzerContext, pod: string): { name: string; addresses
   const listed = outputs(ctx.seen, 'list_services', (o) => o.args['namespace'] === ctx.ns).pop();
   for (const r of parseTable(listed?.content.slice(0, 200_000) ?? '')) {
     if (r['CLUSTER-IP'] === 'None') continue;
-    const addresses = [
-      ...new Set(
-        (r['ENDPOINTS'] ?? '')
-          .split(',')
-          .slice(0, 500)
-          .map((e) => e.trim().replace(/:\d{1,5}$/, '')),
-      ),
-    ].filter(Boolean);
+    const addresses = endpointAddresses(r['ENDPOINTS'] ?? '');
     if (addresses.includes(ip) && addresses.length >= 2 && r['NAME']) return { name: r['NAME'], addresses };
   }
   return undefined;

@@ -313,6 +313,22 @@ export function outputs(
 }
 
 /**
+ * The distinct pod addresses of a `list_services` ENDPOINTS column (`10.244.0.13:8000,10.244.0.12:8000`),
+ * their ports dropped; `<none>` and anything not an address left out; at most 500 entries read.
+ */
+export function endpointAddresses(column: string): string[] {
+  return [
+    ...new Set(
+      column
+        .split(',')
+        .slice(0, 500)
+        .map((e) => e.trim().replace(/:\d{1,5}$/, ''))
+        .filter((e) => /^[\d.]{7,15}$|:/.test(e)),
+    ),
+  ];
+}
+
+/**
  * The lines of namespace `ns`'s pod descriptions and events: every successful `describe_pod`, then every
  * `get_events`, oldest first, each line with the output it came from. Bounded for hostile outputs: the
  * first 200,000 characters of each output are read and a line is cut at 2,000 characters (UTF-16 units;
