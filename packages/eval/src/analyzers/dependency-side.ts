@@ -17,6 +17,7 @@ import {
   endpointAddresses,
   lineStamp,
   namespaceNames,
+  namespacesListed,
   outputs,
   ownerName,
   podListOf,
@@ -383,10 +384,7 @@ export const dependencySideAnalyzer: Analyzer = {
     if (!t) {
       // A failing client whose addresses name `<service>.<namespace>`: the cluster's namespaces are
       // listed first, so the host can be told from a name outside the cluster.
-      const listedNs = outputs(ctx.seen, 'list_resources', (o) =>
-        /^(?:namespaces?|ns)$/i.test(String(o.args['kind'])),
-      );
-      if (listedNs.length === 0 && failingClients(ctx).length > 0)
+      if (!namespacesListed(ctx.seen) && failingClients(ctx).length > 0)
         return [{ tool: 'list_resources', args: { kind: 'Namespace' } }];
       return productNamespaces(ctx);
     }

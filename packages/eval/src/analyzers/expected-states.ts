@@ -1,6 +1,15 @@
 import { ageSeconds } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, type AnalyzerContext, clip, flat, outputs, podListOf, type Read } from './types.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  clip,
+  flat,
+  namespaceNames,
+  outputs,
+  podListOf,
+  type Read,
+} from './types.js';
 
 /**
  * States that alarm people and that Kubernetes documents as normal: an autoscaler holding its
@@ -45,11 +54,7 @@ function hpaAtMinimum(ctx: AnalyzerContext): string[] {
  */
 function loadBalancerWithoutImplementation(ctx: AnalyzerContext): string[] {
   const out: string[] = [];
-  const namespaces = outputs(ctx.seen, 'list_resources', (o) =>
-    /^(namespaces?|ns)$/i.test(String(o.args['kind'])),
-  )
-    .flatMap((o) => parseTable(o.content))
-    .map((r) => r['NAME'] ?? '');
+  const namespaces = namespaceNames(ctx.seen);
   if (namespaces.some((n) => /metallb|kube-vip|purelb|cilium-lb|openelb/i.test(n))) return out;
   for (const o of outputs(ctx.seen, 'describe_service')) {
     if (!/^Type:\s+LoadBalancer\s*$/m.test(o.content)) continue;

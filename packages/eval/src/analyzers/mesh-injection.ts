@@ -5,6 +5,7 @@ import {
   clip,
   type Finding,
   namespaceNames,
+  ofNamespaceKind,
   outputs,
   type Read,
 } from './types.js';
@@ -18,11 +19,7 @@ const RESET = [
 
 /** The labels of a namespace read with describe_resource, by key (the generic describe prints them on one line). */
 function namespaceLabels(ctx: AnalyzerContext, ns: string): Record<string, string> | undefined {
-  const d = outputs(
-    ctx.seen,
-    'describe_resource',
-    (o) => /^(namespaces?|ns)$/i.test(String(o.args['kind'])) && o.args['name'] === ns,
-  ).pop();
+  const d = outputs(ctx.seen, 'describe_resource', (o) => ofNamespaceKind(o) && o.args['name'] === ns).pop();
   const line = d ? /^Labels:\s+(\S{1,2000})$/m.exec(d.content)?.[1] : undefined;
   if (!d) return undefined;
   const out: Record<string, string> = {};

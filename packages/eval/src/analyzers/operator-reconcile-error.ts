@@ -1,6 +1,7 @@
 import { escapeRe } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import { glossOf } from './log-glosses.js';
+import { perSeen } from './memo.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -9,6 +10,7 @@ import {
   clip,
   type Finding,
   namespaceNames,
+  namespacesListed,
   outputs,
   podEventLines,
   podListOf,
@@ -38,8 +40,19 @@ const MISSING =
  * kubelet's FailedMount), from the pods' descriptions and the namespace's events, each with the pod
  * whose description or event names it (when one does). At most 4.
  */
-function missingObjects(ctx: AnalyzerContext): { kind: string; name: string; pod?: string }[] {
-  const out = new Map<string, { kind: string; name: string; pod?: string }>();
+function missingObjects(ctx: AnalyzerContext): readonly Missing[] {
+  return perSeen(ctx.seen, ['missingObjects', ctx.ns], () => Object.freeze(missingObjectsOf(ctx)));
+}
+
+/** An object a pod waits for that does not exist: its kind as Kubernetes spells it, its name, the pod. */
+interface Missing {
+  kind: string;
+  name: string;
+  pod?: string;
+}
+
+function missingObjectsOf(ctx: AnalyzerContext): Missing[] {
+  const out = new Map<string, Missing>();
   for (const { line, from } of podEventLines(ctx.seen, ctx.ns)) {
     const m = MISSING.exec(line);
     if (!m) continue;
@@ -109,10 +122,7 @@ function operatorNamespace(ctx: AnalyzerContext): string | undefined {
 
 /** Whether the cluster's namespaces should be listed to find the operator that was to make a missing object. */
 function operatorToList(ctx: AnalyzerContext): boolean {
-  return (
-    missingObjects(ctx).length > 0 &&
-    !outputs(ctx.seen, 'list_resources', (o) => /^(?:namespaces?|ns)$/i.test(String(o.args['kind']))).length
-  );
+  return missingObjects(ctx).length > 0 && !namespacesListed(ctx.seen);
 }
 
 /**

@@ -1,5 +1,4 @@
-import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, type Finding, outputs } from './types.js';
+import { type Analyzer, clip, type Finding, namespaceNames, outputs } from './types.js';
 
 const UP =
   /deployment\/([a-z0-9][a-z0-9.-]{0,252})\s+Scaled up replica set \S{1,253} from (\d{1,5}) to (\d{1,5})/;
@@ -35,12 +34,7 @@ export const replicaFightAnalyzer: Analyzer = {
       const d = DOWN.exec(down)!;
       const name = d[1]!;
       const back = d[3]!;
-      const gitops = outputs(seen, 'list_resources', (o) =>
-        /^(namespaces?|ns)$/i.test(String(o.args['kind'])),
-      )
-        .flatMap((o) => parseTable(o.content))
-        .map((x) => x['NAME'] ?? '')
-        .find((n) => /^(argocd|argo-cd|flux-system)$/.test(n));
+      const gitops = namespaceNames(seen).find((n) => /^(argocd|argo-cd|flux-system)$/.test(n));
       const tool = gitops ? (gitops.startsWith('flux') ? 'Flux' : 'Argo CD') : undefined;
       const out: Finding = {
         weight: 93,

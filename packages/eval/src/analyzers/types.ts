@@ -66,9 +66,19 @@ export function knownNamespaces(seen: readonly SeenObservation[]): Set<string> {
   return out;
 }
 
+/** Whether a call's `kind` argument names Namespaces (`Namespace`, `namespaces`, `ns`, any case). */
+export function ofNamespaceKind(o: SeenObservation): boolean {
+  return /^(?:namespaces?|ns)$/i.test(String(o.args['kind']));
+}
+
+/** Whether the cluster's namespaces have been listed (a `list_resources` of Namespaces that succeeded). */
+export function namespacesListed(seen: readonly SeenObservation[]): boolean {
+  return outputs(seen, 'list_resources', ofNamespaceKind).length > 0;
+}
+
 /** The namespaces the cluster has, from the namespace lists read so far (empty before one is read). */
 export function namespaceNames(seen: readonly SeenObservation[]): string[] {
-  return outputs(seen, 'list_resources', (o) => /^(?:namespaces?|ns)$/i.test(String(o.args['kind'])))
+  return outputs(seen, 'list_resources', ofNamespaceKind)
     .flatMap((o) => parseTable(o.content))
     .map((r) => r['NAME'] ?? '')
     .filter(Boolean);
