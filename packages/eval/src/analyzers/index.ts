@@ -91,6 +91,7 @@ import { externalDnsAnalyzer } from './external-dns.js';
 import { externalDnsFilterAnalyzer } from './external-dns-filter.js';
 import { externalNameAnalyzer } from './external-name.js';
 import { failedCreateAnalyzer } from './failed-create.js';
+import { failedCustomObjectAnalyzer } from './failed-custom-object.js';
 import { failedJobElsewhereAnalyzer } from './failed-job-elsewhere.js';
 import { failingNodeAnalyzer } from './failing-node.js';
 import { failureSettingsAnalyzer, otherSideSettingsAnalyzer } from './failure-settings.js';
@@ -399,6 +400,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   nodeFirewallAnalyzer,
   // An operator (in the namespace the task names) that keeps failing to reconcile an object here.
   operatorReconcileErrorAnalyzer,
+  // A custom resource the task names that ended Failed: its controller's log line about it.
+  failedCustomObjectAnalyzer,
   // A controller whose pods the API server refuses (FailedCreate), behind a release that timed out.
   failedCreateAnalyzer,
   // One failure retried without end (a rising retry count): the receiver refuses every attempt.

@@ -700,6 +700,14 @@ const GLOSSES: readonly Gloss[] = [
   // rabbitmq.com, "Clustering Guide", node reset and rejoin): the membership lives in the node's data
   // directory, so a node back on an empty or replaced one forms a cluster of its own.
   { all: ['inconsistent_cluster'], means: INCONSISTENT_CLUSTER },
+  // restic's backup exit code 3, "Warning: at least one source file could not be read" (restic.readthedocs.io,
+  // "Scripting": exit status 3 means some source data could not be read, an incomplete snapshot was made).
+  // Velero's file-system backup runs restic (or kopia) over the live volume of a running pod.
+  {
+    all: ['at least one source file could not be read'],
+    means:
+      'restic made the snapshot but could not read some of the files it had listed (its exit status 3, an incomplete snapshot): files were deleted or replaced while the backup read them, because the program is writing the volume during the backup (a search index or database merges and rewrites its segment files); the copy is not consistent. Stop or flush the writes for the backup (pre- and post-backup hooks that freeze or pause them, as Velero offers), take a CSI volume snapshot instead of a file-system backup, or schedule the backup when nothing is writing; the object store and the disks are not at fault',
+  },
   // minio-go's check of an S3 endpoint (s3utils.IsValidDomain / IsValidIP, "Endpoint: %s does not follow ip
   // address or domain name standards."): with nothing between "Endpoint:" and "does", the endpoint is empty.
   {

@@ -1,4 +1,4 @@
-import { cutText } from '@sre-harness/core';
+import { cutText, cutTextEnd, sliceText } from '@sre-harness/core';
 
 /** Options of `searchLog`. */
 export interface LogSearchOptions {
@@ -14,7 +14,10 @@ export interface LogSearchOptions {
   readonly context?: number;
   /** Most matching lines shown; the newest are kept. Default 20. */
   readonly maxMatches?: number;
-  /** Longest line shown, in characters; longer lines are cut (between code points) with `…`. Default 400. */
+  /**
+   * Longest line shown, in characters (UTF-16 code units); a longer line keeps its start and its end, joined
+   * by ` … `, and the part around its first match when that falls between them (see `shownLine`). Default 400.
+   */
   readonly maxLineChars?: number;
 }
 
@@ -50,6 +53,11 @@ export function searchLog(log: string, options: LogSearchOptions): LogSearchResu
     const line = ignoreCase ? lines[i]!.toLowerCase() : lines[i]!;
     if (needles.some((n) => line.includes(n))) hits.push(i);
   }
+  const firstMatch = (i: number): number => {
+    const line = ignoreCase ? lines[i]!.toLowerCase() : lines[i]!;
+    const at = needles.map((n) => line.indexOf(n)).filter((x) => x >= 0);
+    return at.length > 0 ? Math.min(...at) : -1;
+  };
   const shownHits = hits.slice(Math.max(0, hits.length - maxMatches));
   const isHit = new Set(hits);
   const out: string[] = [];
@@ -60,10 +68,35 @@ export function searchLog(log: string, options: LogSearchOptions): LogSearchResu
     if (last >= 0 && from > last + 1) out.push('--');
     for (let i = from; i <= to; i++) {
       const text = lines[i]!;
-      const shown = text.length > maxLineChars ? `${cutText(text, maxLineChars - 1)}…` : text;
+      const shown =
+        text.length > maxLineChars ? shownLine(text, maxLineChars, isHit.has(i) ? firstMatch(i) : -1) : text;
       out.push(`${i + 1}${isHit.has(i) ? ':' : '-'}${shown}`);
     }
     last = Math.max(last, to);
   }
   return { lines: lines.length, matches: hits.length, shown: shownHits.length, text: out.join('\n') };
+}
+
+/**
+ * A line longer than `max` as a search shows it, within `max` UTF-16 code units and never cut inside a
+ * surrogate pair: its start and its end joined by ` … ` (a nested error names its cause last: `… with
+ * error: exit status 3 stderr: …`), and when the match at `at` lies in the part left out, the text around
+ * it between them. A line too short to hold the joins keeps its start, followed by `…`.
+ */
+export function shownLine(text: string, max: number, at = -1): string {
+  if (text.length <= max) return text;
+  if (max < 40) return `${cutText(text, max - 1)}…`;
+  const join = ' … ';
+  const inMiddle = (head: number, tail: number) => at >= head && at < text.length - tail;
+  // Start and end: half each, less the join.
+  const half = Math.floor((max - join.length) / 2);
+  if (at < 0 || !inMiddle(half, max - join.length - half))
+    return `${cutText(text, half)}${join}${cutTextEnd(text, max - join.length - half)}`;
+  // Start, the match, end: a third each, less two joins; a match near the end shows in the end part.
+  const third = Math.floor((max - 2 * join.length) / 3);
+  const from = Math.max(third, at - Math.floor(third / 4));
+  const endRoom = max - join.length - third;
+  if (from >= text.length - endRoom) return `${cutText(text, third)}${join}${cutTextEnd(text, endRoom)}`;
+  const window = sliceText(text, from, from + third);
+  return `${cutText(text, third)}${join}${window}${join}${cutTextEnd(text, endRoom - join.length - window.length)}`;
 }

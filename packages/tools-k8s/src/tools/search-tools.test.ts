@@ -4,7 +4,7 @@ import { K8sError } from '../errors.js';
 import { createSimCluster } from '../sim/sim-cluster.js';
 import type { WorldInput } from '../sim/world-schema.js';
 import { type K8sToolsOptions, k8sTools } from './k8s-tools.js';
-import { searchLog } from './log-search.js';
+import { searchLog, shownLine } from './log-search.js';
 
 const ctx = { signal: new AbortController().signal, runId: 'test', callId: 'c1' };
 
@@ -40,6 +40,37 @@ describe('searchLog', () => {
     const cut = searchLog(long, { pattern: 'x', maxLineChars: 20 }).text;
     expect(cut.endsWith('…')).toBe(true);
     expect(cut).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
+  it('keeps the end of a long line, where a nested error names its cause, and the match when it falls between', () => {
+    const line = `level=error msg="Error backing up item" error="restic backup --repo=s3:${'x'.repeat(500)} with error: exit status 3 stderr: Warning: at least one source file could not be read" name=es-1`;
+    const shown = searchLog(line, { pattern: 'Error backing up' }).text;
+    expect(shown.length).toBeLessThanOrEqual(402);
+    expect(shown).toMatch(/^1:level=error msg="Error backing up item"/);
+    expect(shown).toContain(' … ');
+    expect(shown).toMatch(/at least one source file could not be read" name=es-1$/);
+    // A match in the part a start-and-end cut leaves out is shown between them.
+    const mid = `start ${'a'.repeat(300)} NEEDLE here ${'b'.repeat(300)} the end`;
+    const found = searchLog(mid, { pattern: 'needle', maxLineChars: 200 }).text;
+    expect(found).toContain('NEEDLE here');
+    expect(found).toMatch(/^1:start a+ … .*NEEDLE here.* … b+ the end$/);
+    expect(found.length - 2).toBeLessThanOrEqual(200);
+  });
+
+  it.each([
+    ['start', 5],
+    ['middle', 450],
+    ['near the end', 860],
+    ['at the end', 895],
+  ])('shows a long line within its limit with the match in view (match at the %s)', (_, at) => {
+    const text = `${'😀'.repeat(at / 2)}${'z'.repeat(at % 2)}MATCH${'😀'.repeat((900 - at) / 2)}`;
+    const i = text.indexOf('MATCH');
+    for (const max of [40, 41, 100, 257, 400]) {
+      const shown = shownLine(text, max, i);
+      expect(shown.length).toBeLessThanOrEqual(max);
+      expect(shown).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+      if (max >= 100) expect(shown).toContain('MATCH');
+    }
   });
 });
 
