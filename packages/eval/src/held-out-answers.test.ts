@@ -258,4 +258,15 @@ describe('notes after an applied rollback', () => {
     );
     expect(answer).toContain('cannot connect to pypi.org, a host on the internet outside the cluster');
   });
+
+  it("a backup that ended PartiallyFailed: its controller's line about it, restic's exit status 3", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-91', 'velero-fs-backup-partially-failed-live-index-writes'),
+    );
+    expect(answer).toContain(
+      'Backup nightly-logging-20260812020005 (namespace velero) ended PartiallyFailed',
+    );
+    expect(answer).toContain('at least one source file could not be read');
+    expect(answer).toContain('writing the volume during the backup');
+  });
 });

@@ -155,13 +155,12 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // certificate are not reached.
   'scenarios-held-out-89': ['crossplane-provider-applied-before-crds', 'gmsa-windows-patch-self-signed-cert'],
   // Dagster's step outputs on each pod's own filesystem, KubeRay's two worker groups of one name (the
-  // baseline looks in the namespace of the person's hunch), Mealie's import of generated recipes and
-  // Velero's file-system backup of files written during it are not reached.
+  // baseline looks in the namespace of the person's hunch) and Mealie's import of generated recipes are
+  // not reached.
   'scenarios-held-out-91': [
     'dagster-reexecution-step-output-on-pod-local-storage',
     'kuberay-duplicate-worker-group-name-pod-churn',
     'mealie-v1-migration-rejects-generated-recipes',
-    'velero-fs-backup-partially-failed-live-index-writes',
   ],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
