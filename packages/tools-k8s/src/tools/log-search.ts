@@ -16,7 +16,7 @@ export interface LogSearchOptions {
   readonly maxMatches?: number;
   /**
    * Longest line shown, in characters (UTF-16 code units); a longer line keeps its start and its end, joined
-   * by ` … `, and the part around its first match when that falls between them (see `shownLine`). Default 400.
+   * by ` … `, and the part around its first match when that falls between them (see `shownLine`). Default 1,000.
    */
   readonly maxLineChars?: number;
 }
@@ -41,7 +41,7 @@ export function searchLog(log: string, options: LogSearchOptions): LogSearchResu
   const ignoreCase = options.ignoreCase ?? true;
   const context = Math.max(0, options.context ?? 2);
   const maxMatches = Math.max(1, options.maxMatches ?? 20);
-  const maxLineChars = Math.max(20, options.maxLineChars ?? 400);
+  const maxLineChars = Math.max(20, options.maxLineChars ?? 1000);
   const needles = options.pattern
     .split('|')
     .map((p) => p.trim())
