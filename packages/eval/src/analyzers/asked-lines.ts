@@ -94,6 +94,27 @@ function figures(lines: readonly string[]): { steady: string[]; varying: string[
   return { steady, varying };
 }
 
+/**
+ * The phrases the person put in quotes (`"npm WARN deprecated"`, `“214 known-malicious domains found”`):
+ * what they saw, in its own words. Lowercased, 3 to 120 characters each, at most 4.
+ */
+function quotedPhrases(task: string): string[] {
+  return [...task.slice(0, 4000).matchAll(/"([^"\n]{3,120})"|\u201c([^\u201d\n]{3,120})\u201d/g)]
+    .map((m) => (m[1] ?? m[2]!).trim().replace(/\s+/g, ' ').toLowerCase())
+    .filter((q) => q.length >= 3)
+    .slice(0, 4);
+}
+
+/** The words of `line` that `phrase` (lowercased, its spaces collapsed) matched, as the line writes them. */
+function asWritten(line: string, phrase: string): string {
+  const flat = line.replace(/\s+/g, ' ');
+  const at = flat.toLowerCase().indexOf(phrase);
+  return at >= 0 && flat.length === flat.toLowerCase().length ? flat.slice(at, at + phrase.length) : phrase;
+}
+
+/** A quoted phrase's weight in a line's score: the line holds what the person saw. */
+const QUOTED = 3;
+
 /** `2026-03-20 02:12:33` of a stamped line, else undefined. */
 function stampText(line: string): string | undefined {
   if (lineStamp(line) === undefined) return undefined;
@@ -117,6 +138,12 @@ function stampText(line: string): string | undefined {
 export function askedLines({ task, seen }: AnalyzerContext): string[] {
   const asked = wordsOf(task.slice(0, 4000));
   if (asked.size === 0) return [];
+  const quoted = quotedPhrases(task);
+  const holds = (l: string): string | undefined => {
+    if (quoted.length === 0) return undefined;
+    const lower = l.replace(/\s+/g, ' ').toLowerCase();
+    return quoted.find((q) => lower.includes(q));
+  };
   const logs: { pod: string; lines: string[]; cut?: boolean }[] = [
     ...outputs(seen, 'get_pod_logs', (o) => !o.args['previous']).map((o) => {
       const lines = cutTextEnd(o.content, MAX_TEXT).split('\n');
@@ -134,7 +161,14 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
         .slice(-MAX_LINES),
     })),
   ];
-  const picked: { pod: string; line: string; score: number; at: number; log: string[] }[] = [];
+  const picked: {
+    pod: string;
+    line: string;
+    score: number;
+    at: number;
+    log: string[];
+    quote: string | undefined;
+  }[] = [];
   for (const { pod, lines } of logs) {
     const kept = programLines(lines).filter((l) => l.trim() && l.length <= MAX_LINE);
     const words = kept.map(wordsOf);
@@ -152,15 +186,24 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
         if (asked.has(w))
           score += !recurs && (spread.get(w) ?? 0) * 4 > kept.length * 3 && kept.length > 2 ? 0.25 : 1;
       const series = recurs && score >= 1;
+      const quote = holds(line);
+      if (quote) score += QUOTED;
       if (score >= MIN_SCORE || series)
-        picked.push({ pod, line, score: series ? score + 1 : score, at, log: kept });
+        picked.push({ pod, line, score: series ? score + 1 : score, at, log: kept, quote });
     });
   }
   picked.sort((a, b) => b.score - a.score || b.at - a.at);
   const chosen: typeof picked = [];
   for (const p of picked) {
     if (chosen.length >= 2) break;
-    if (chosen.some((c) => shape(c.line) === shape(p.line) || (c.pod === p.pod && c.score > p.score)))
+    // Another line of the same log only when it scores as well, or when both hold what the person quoted
+    // (the same warning about another file).
+    if (
+      chosen.some(
+        (c) =>
+          shape(c.line) === shape(p.line) || (c.pod === p.pod && c.score > p.score && !(c.quote && p.quote)),
+      )
+    )
       continue;
     chosen.push(p);
   }
@@ -170,7 +213,10 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
     // Clipped around the longest (most specific) of the task's words it shares, so a long line keeps
     // what matched.
     const first = [...wordsOf(p.line)].filter((w) => asked.has(w)).sort((a, b) => b.length - a.length)[0];
-    let text = `"${first ? clipAround(p.line, first, 240) : clip(p.line, 240)}" (${p.pod})`;
+    let text = `"${p.quote ? clipAround(p.line, p.quote, 240) : first ? clipAround(p.line, first, 240) : clip(p.line, 240)}" (${p.pod})`;
+    // What the person quoted, on several lines of that log: how many.
+    const holding = p.quote ? p.log.filter((l) => holds(l) === p.quote).length : 0;
+    if (holding >= 2) text += `, one of ${holding} lines read with "${asWritten(p.line, p.quote!)}"`;
     // A warning said once among many lines of a whole log (no cut, no other read of that pod showing
     // it again, hex ids aside): a single occurrence, not a condition that persists.
     const loose = (l: string) =>
@@ -183,7 +229,13 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
     );
     const whole = !logs.some((x) => x.pod === p.pod && x.cut);
     // Only what was read is claimed: a log cut to its tail may hold the warning earlier too.
-    if (same.length === 1 && again <= 1 && p.log.length >= 5 && /\bWARN(?:ING)?\b/i.test(p.line))
+    if (
+      same.length === 1 &&
+      again <= 1 &&
+      holding < 2 &&
+      p.log.length >= 5 &&
+      /\bWARN(?:ING)?\b/i.test(p.line)
+    )
       text += whole
         ? `, logged once among the ${p.log.length} lines read (a single occurrence, not a recurring one)`
         : `, logged once in the last ${p.log.length} lines read (the log was cut to its tail, so earlier ones are not seen)`;

@@ -28,6 +28,22 @@ interface ListRefusal {
   readonly cause: (value: string, line: string, variable: string, listed: string) => string;
   readonly advice: (value: string, variable: string) => string;
   readonly fixText: (value: string, variable: string, list: string, target: string) => string;
+  /**
+   * When the refused value is the kubelet's own (its HTTP probe of the pod's IP): the finding for it,
+   * replacing the one above, given the pod's description and the container's section.
+   */
+  readonly probed?: (
+    value: string,
+    pod: string,
+    described: string,
+    container: string,
+  ) => ProbeRefusal | undefined;
+}
+
+/** A list refusal of the kubelet's probe: what the answer says instead, and no fix to the list. */
+interface ProbeRefusal {
+  readonly cause: string;
+  readonly advice: string;
 }
 
 /**
@@ -66,6 +82,21 @@ function listRefusalAnalyzer(r: ListRefusal): Analyzer {
           if (r.admits(listed, value)) continue;
           const deploy = ownerDeployment(d.content);
           const list = [...listed, value].join(',');
+          const probe = r.probed?.(value, pod, d.content, c.body);
+          if (probe)
+            return [
+              {
+                weight: 88,
+                object: `deployment ${deploy ?? pod}`,
+                cause: `${r.cause(value, line, v.name, v.value)}. ${probe.cause}`,
+                evidence: [
+                  `get_pod_logs ${pod}: "${clip(line, 160)}"`,
+                  `describe_pod ${pod}: ${v.name}=${v.value}`,
+                ],
+                advice: probe.advice,
+                revisionSound: true,
+              },
+            ];
           return [
             {
               weight: 88,
@@ -110,7 +141,37 @@ export const djangoAllowedHostsAnalyzer: Analyzer = listRefusalAnalyzer({
   advice: (host, name) => `add ${host} to ${name} (keeping the hosts it lists)`,
   fixText: (host, name, list, target) =>
     `set ${name}=${list} on ${target} so Django accepts the host name ${host}`,
+  probed: probeByPodIp,
 });
+
+/** An HTTP probe line of a container's description (`Liveness:  http-get :http/healthz delay=0s …`). */
+const HTTP_PROBE = /^\s{0,12}(Liveness|Readiness|Startup):\s+http-get\s+(\S{1,300})/gm;
+
+/**
+ * The kubelet's HTTP probe asks for the pod by its IP: it sends `Host: <pod IP>:<port>` unless the probe
+ * sets a Host header (httpHeaders), so a host check that lists only the site's names answers the probe
+ * 400, the probe fails and the kubelet restarts (liveness) or never readies (startup, readiness) the
+ * pod ("Configure Liveness, Readiness and Startup Probes", kubernetes.io: the Host header of an httpGet
+ * probe defaults to the pod IP). A pod's IP changes with every pod, so listing it is no fix.
+ */
+function probeByPodIp(
+  host: string,
+  pod: string,
+  described: string,
+  container: string,
+): ProbeRefusal | undefined {
+  const ip = /^IP:\s+(\d{1,3}(?:\.\d{1,3}){3})\s*$/m.exec(described.slice(0, 20_000))?.[1];
+  if (!ip || ip !== host) return undefined;
+  const probes = [...container.slice(0, 20_000).matchAll(HTTP_PROBE)].map((m) => `${m[1]} http-get ${m[2]}`);
+  if (probes.length === 0) return undefined;
+  const failed = /(Liveness|Readiness|Startup) probe failed: HTTP probe failed with statuscode: 400/.exec(
+    described.slice(0, 100_000),
+  );
+  return {
+    cause: `${host} is the pod's own IP: these are the kubelet's HTTP probes (${probes.join(', ')}), which ask for the pod by its IP and send it as the Host header, so Django answers each probe 400${failed ? ` ("${failed[0]}")` : ''}, the probe fails and the kubelet restarts the pod or never marks it ready. The host list is right for users; it is the probe that asks by the pod IP`,
+    advice: `give the probes of ${pod.replace(/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, '')} an httpHeaders entry with Host set to a name the list holds (or a tcpSocket probe); adding the pod IP to the list does not last, since every new pod has another IP`,
+  };
+}
 
 /**
  * Django (4.0 and later) refuses every unsafe request (a POST: a login form) whose Origin header is not

@@ -232,6 +232,7 @@ import { queueBurstsAnalyzer } from './queue-bursts.js';
 import { queueConsumersZeroAnalyzer } from './queue-consumers-zero.js';
 import { queueNoWorkerAnalyzer } from './queue-no-worker.js';
 import { queueWithoutWorkerAnalyzer } from './queue-without-worker.js';
+import { queuesAtZeroAnalyzer } from './queues-at-zero.js';
 import { quietNamespaceLogsAnalyzer } from './quiet-namespace-logs.js';
 import { quietTailSearchAnalyzer } from './quiet-tail-search.js';
 import { quotaBelowEvictionAnalyzer } from './quota-below-eviction.js';
@@ -422,6 +423,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   databaseSettingsDroppedAnalyzer,
   // A queue no job worker lists: its jobs wait while every pod is Running.
   queueWithoutWorkerAnalyzer,
+  // A queue only a worker Deployment scaled to zero takes: nothing consumes it.
+  queuesAtZeroAnalyzer,
   // A Ceph OSD's slow ops waiting on one replica's commits: that replica's drive is the slow one.
   cephSlowPeerAnalyzer,
   // A hash ring's stale entry (a member gone past its heartbeat timeout) that keeps a new member unready.
