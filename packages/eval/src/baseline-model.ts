@@ -536,7 +536,12 @@ export class BaselineSreModel implements Model {
           // log says what it waits for.
           /(?:Readiness|Liveness|Startup) probe failed: (?!HTTP probe failed|Get "|dial tcp|command timed out)[^\n]{0,200}\bnot (?:ready|healthy|live)\b/i.test(
             d.content,
-          ))
+          ) ||
+          // An exec probe that fails without a word (`grep -q` found no "UP"): only the program's log says
+          // what state it is in.
+          (/^\s{2,12}Readiness:\s+exec\b/m.test(d.content) &&
+            /^\s{2,12}Ready:\s+False\s*$/m.test(d.content) &&
+            /Readiness probe failed:\s*$/m.test(d.content)))
       ) {
         yield { tool: 'get_pod_logs', args: { namespace: ns, name: p.name } };
       }

@@ -216,7 +216,9 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
     let text = `"${p.quote ? clipAround(p.line, p.quote, 240) : first ? clipAround(p.line, first, 240) : clip(p.line, 240)}" (${p.pod})`;
     // What the person quoted, on several lines of that log: how many.
     const holding = p.quote ? p.log.filter((l) => holds(l) === p.quote).length : 0;
-    if (holding >= 2) text += `, one of ${holding} lines read with "${asWritten(p.line, p.quote!)}"`;
+    // Said when more lines hold it than repeat this one (the count of a repeated line is said below).
+    if (holding >= 2 && holding > same.length)
+      text += `, one of ${holding} lines read with "${asWritten(p.line, p.quote!)}"`;
     // A warning said once among many lines of a whole log (no cut, no other read of that pod showing
     // it again, hex ids aside): a single occurrence, not a condition that persists.
     const loose = (l: string) =>

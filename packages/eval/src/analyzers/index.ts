@@ -94,6 +94,7 @@ import { failedCreateAnalyzer } from './failed-create.js';
 import { failedCustomObjectAnalyzer } from './failed-custom-object.js';
 import { failedJobElsewhereAnalyzer } from './failed-job-elsewhere.js';
 import { failingNodeAnalyzer } from './failing-node.js';
+import { failingNodesAnalyzer } from './failing-nodes.js';
 import { failureSettingsAnalyzer, otherSideSettingsAnalyzer } from './failure-settings.js';
 import { fdLimitAnalyzer } from './fd-limit.js';
 import { fileOwnerAnalyzer } from './file-owner.js';
@@ -425,6 +426,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   queueWithoutWorkerAnalyzer,
   // A queue only a worker Deployment scaled to zero takes: nothing consumes it.
   queuesAtZeroAnalyzer,
+  // Pods of one workload that fail on some nodes and run on the others: a note naming both.
+  failingNodesAnalyzer,
   // A Ceph OSD's slow ops waiting on one replica's commits: that replica's drive is the slow one.
   cephSlowPeerAnalyzer,
   // A hash ring's stale entry (a member gone past its heartbeat timeout) that keeps a new member unready.

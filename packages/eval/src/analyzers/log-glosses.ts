@@ -700,6 +700,25 @@ const GLOSSES: readonly Gloss[] = [
   // rabbitmq.com, "Clustering Guide", node reset and rejoin): the membership lives in the node's data
   // directory, so a node back on an empty or replaced one forms a cluster of its own.
   { all: ['inconsistent_cluster'], means: INCONSISTENT_CLUSTER },
+  // Falco's driver loader (falco-driver-loader, falcoctl driver) for the kernel module or the legacy eBPF
+  // probe: it looks for a prebuilt driver for the node's exact kernel release, downloads it from the
+  // driver repository (a 404 when none is published for that kernel), and else builds one, which needs the
+  // kernel headers on the node (falco.org docs, "Install Falco", "Drivers"; the modern eBPF driver needs
+  // neither, from kernel 5.8 with BTF).
+  {
+    all: ['unable to find a prebuilt falco'],
+    means:
+      "Falco's driver loader found no prebuilt driver for this node's kernel release (none is published for it: the download answers 404) and could not build one, since the node has no kernel headers for it: the node runs a kernel the driver version does not cover (typically newer, as on nodes of a new image or pool), so Falco never starts there while nodes with a covered kernel run it. The rules are not involved (they are read later, by Falco itself). Switch to the modern eBPF driver (driver.kind=modern_ebpf, no module: kernel 5.8 or later with BTF), install the kernel headers on those nodes, or use a driver version that covers their kernel",
+  },
+  // SonarQube started on a database whose schema an older version wrote: it stays in maintenance, its
+  // /api/system/status answering DB_MIGRATION_NEEDED (not UP), until an administrator starts the upgrade
+  // at <server>/setup or with POST api/system/migrate_db (docs.sonarsource.com, "Upgrading SonarQube
+  // Server"; the log's "Database needs to be migrated").
+  {
+    all: ['database needs to be migrated'],
+    means:
+      "the server runs a newer SonarQube version than the one that last wrote its database: it waits in maintenance (its api/system/status says DB_MIGRATION_NEEDED, never UP, so a readiness check for UP keeps failing) until an administrator starts the database migration at <server>/setup or with POST api/system/migrate_db; nothing else is broken. If nobody chose the upgrade, the image's tag is a floating one (lts, latest, community) that pulled a new release when the pod started again: back up the database and run the migration, or pin the image to the version that ran before",
+  },
   // restic's backup exit code 3, "Warning: at least one source file could not be read" (restic.readthedocs.io,
   // "Scripting": exit status 3 means some source data could not be read, an incomplete snapshot was made).
   // Velero's file-system backup runs restic (or kopia) over the live volume of a running pod.
@@ -2224,10 +2243,22 @@ export const glossedLine: (
 function glossedLineOf(
   text: string,
 ): { line: string; means: string; symptom: boolean; serverSide?: true; words?: string } | undefined {
-  for (const line of text.split('\n').slice(0, 5000)) {
+  const lines = text.split('\n').slice(0, 5000);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
     if (line.startsWith('(no log lines')) continue;
     const g = glossOf(line);
-    if (g) return { line, ...g };
+    if (g && !wentOnPast(lines, i)) return { line, ...g };
   }
   return undefined;
+}
+
+/**
+ * Whether one of the two lines after line `i` says the program went on past it (`bootstrap checks are
+ * disabled by …, continuing`): the warning did not stop it, so its well-known meaning is not the cause.
+ */
+function wentOnPast(lines: readonly string[], i: number): boolean {
+  return lines
+    .slice(i + 1, i + 3)
+    .some((l) => /[,:;] continuing(?: anyway)?\.?\s*$|\bcontinuing anyway\b/i.test(l.slice(-200)));
 }

@@ -2,6 +2,13 @@ import { parseTable } from '../k8s-text.js';
 import { type Analyzer, clip, type Finding, flat, outputs, ownerDeployment, type Read } from './types.js';
 
 // Elasticsearch's bootstrap check (and similar start-up checks) on the node's kernel setting.
+/**
+ * Elasticsearch going on after the max_map_count warning: its bootstrap checks not enforced ("bootstrap
+ * checks are disabled by …, continuing"), or its cluster health reported, or SonarQube's launcher saying
+ * the es process is up.
+ */
+const WENT_ON =
+  /bootstrap checks are disabled|Process\[es\] is up|[Cc]luster health status changed from \[\w{1,10}\] to \[(?:GREEN|YELLOW)\]/;
 const MAP_COUNT = /vm\.max_map_count \[(\d{1,12})\] is too low, increase to at least \[(\d{1,12})\]/;
 // DaemonSet names that suggest node tuning (the usual home of a sysctl setting).
 const TUNER_NAME = /sysctl|tun(er|ing)|kernel|max-map|node-init|node-setup/i;
@@ -44,8 +51,12 @@ export const nodeSysctlAnalyzer: Analyzer = {
   },
   finds({ ns, seen }) {
     for (const log of outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns)) {
-      const m = MAP_COUNT.exec(log.content.slice(-200_000));
+      const text = log.content.slice(-200_000);
+      const m = MAP_COUNT.exec(text);
       if (!m) continue;
+      // Elasticsearch went on past the check: the checks are not enforced (a single node, or SonarQube's
+      // SONAR_ES_BOOTSTRAP_CHECKS_DISABLE), or it came up after the warning. The setting is noise then.
+      if (WENT_ON.test(text.slice(m.index, m.index + 100_000))) continue;
       const pod = String(log.args['name'] ?? '');
       const described = outputs(seen, 'describe_pod', (o) => o.args['name'] === pod).pop();
       const owner = described ? ownerDeployment(described.content) : undefined;

@@ -45,6 +45,19 @@ function queuesOf(described: string): string[] {
   ].slice(0, 30);
 }
 
+/**
+ * Whether an autoscaler owns the Deployment's replica count: a ScaledObject of that name (KEDA scales its
+ * target to zero while its trigger is idle, by design) or a HorizontalPodAutoscaler whose reference names
+ * it, as any output seen so far shows them (events, lists, descriptions, searches).
+ */
+function autoscaled(ctx: AnalyzerContext, name: string): boolean {
+  const e = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(
+    `(?:scaledobject|ScaledObject)[/ ]+${e}(?![\\w-])|Deployment/${e}(?![\\w-])|keda-hpa-${e}(?![\\w-])`,
+  );
+  return ctx.seen.some((o) => o.status === 'ok' && re.test(o.content.slice(0, 200_000)));
+}
+
 function described(ctx: AnalyzerContext, name: string): string | undefined {
   return outputs(
     ctx.seen,
@@ -106,6 +119,7 @@ export const queuesAtZeroAnalyzer: Analyzer = {
       const queues = queuesOf(d);
       if (queues.length === 0) continue;
       if (ON_PURPOSE.test(d.slice(0, 20_000).split('\nPod Template:')[0] ?? '')) continue;
+      if (autoscaled(ctx, name)) continue;
       // Every worker that runs is described (its queues known), and none takes these.
       const others = running.map((r) => ({ name: r, text: described(ctx, r) }));
       if (others.some((o) => o.text === undefined)) continue;
