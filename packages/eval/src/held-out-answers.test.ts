@@ -269,4 +269,53 @@ describe('notes after an applied rollback', () => {
     expect(answer).toContain('at least one source file could not be read');
     expect(answer).toContain('writing the volume during the backup');
   });
+
+  it('a queue only a worker scaled to zero takes, scaled back to one', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-92', 'redash-generic-worker-at-zero-periodic-queue-unserved'),
+    );
+    expect(answer).toContain('nothing consumes the queues periodic, emails, default');
+    expect(answer).toContain('Fix applied (approved): scale redash-generic-worker to 1 replica');
+  });
+
+  it("a Django host check that refuses the kubelet's probe by the pod IP", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-92', 'paperless-allowed-hosts-rejects-kubelet-probe-by-pod-ip'),
+    );
+    expect(answer).toContain("10.244.0.12 is the pod's own IP: these are the kubelet's HTTP probes");
+  });
+
+  it('a readiness exec probe that fails without a word: the log says the database waits for its migration', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-92', 'sonarqube-floating-tag-pulled-newer-release-db-migration-pending'),
+    );
+    expect(answer).toContain('Database needs to be migrated');
+    expect(answer).not.toContain('vm.max_map_count is 65530');
+  });
+
+  it("a module not found through pnpm's isolated layout", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-92', 'strapi-pnpm-built-release-cannot-load-mysql2'),
+    );
+    expect(answer).toContain('the require stack runs through node_modules/.pnpm/');
+  });
+
+  it('a driver loader without a prebuilt driver, on the new nodes only', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-92', 'falco-new-pool-kernel-has-no-driver-module-or-headers'),
+    );
+    expect(answer).toContain("found no prebuilt driver for this node's kernel release");
+    expect(answer).toContain('the pods of falco fail only on pool-b-1 (20h old), pool-b-2 (19h old)');
+  });
+
+  it('the quoted warnings, found in the logs the person points at', async () => {
+    const strapi = await baselineAnswer(
+      world('scenarios-held-out-92', 'negative-strapi-release-build-log-npm-deprecation-warnings'),
+    );
+    expect(strapi).toContain('one of 10 lines read with "npm WARN deprecated"');
+    const matomo = await baselineAnswer(
+      world('scenarios-held-out-92', 'negative-matomo-scan-flags-referrer-spam-blocklist'),
+    );
+    expect(matomo).toContain('referrer-spam-list/spammers.txt');
+  });
 });

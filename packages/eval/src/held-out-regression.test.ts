@@ -162,6 +162,16 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'kuberay-duplicate-worker-group-name-pod-churn',
     'mealie-v1-migration-rejects-generated-recipes',
   ],
+  // Appsmith's port-forward past the Ingress that routes /api, Backstage's app-config without a kubernetes
+  // section (its graded fix), Discourse seeding the staging namespace's database, K8ssandra's CRD left by an
+  // older cass-operator and TiDB's PD quorum lost are not reached.
+  'scenarios-held-out-92': [
+    'appsmith-port-forward-to-editor-skips-ingress-api-routes',
+    'backstage-kubernetes-plugin-without-config-section',
+    'discourse-new-install-seeds-other-namespaces-populated-db',
+    'k8ssandra-datacenter-rejected-by-legacy-cass-operator-crd',
+    'tidb-pd-quorum-lost-operator-fails-over-tidb-pods',
+  ],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named
@@ -276,6 +286,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-89',
     'scenarios-held-out-90',
     'scenarios-held-out-91',
+    'scenarios-held-out-92',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -99,10 +99,30 @@ function figures(lines: readonly string[]): { steady: string[]; varying: string[
  * what they saw, in its own words. Lowercased, 3 to 120 characters each, at most 4.
  */
 function quotedPhrases(task: string): string[] {
-  return [...task.slice(0, 4000).matchAll(/"([^"\n]{3,120})"|\u201c([^\u201d\n]{3,120})\u201d/g)]
-    .map((m) => (m[1] ?? m[2]!).trim().replace(/\s+/g, ' ').toLowerCase())
-    .filter((q) => q.length >= 3)
-    .slice(0, 4);
+  return (
+    [...task.slice(0, 4000).matchAll(/"([^"]{3,120})"|\u201c([^\u201d]{3,120})\u201d/g)]
+      .map((m) => m[1] ?? m[2]!)
+      // A quote opens and closes against its words: a part with a space at either end lies between two
+      // quotes of a nested one (`"error: "db" not found"`), not inside one.
+      .filter((q) => !/^\s|\s$/.test(q))
+      .map((q) => q.replace(/\s+/g, ' ').toLowerCase())
+      .filter((q) => q.length >= 3)
+      .slice(0, 4)
+  );
+}
+
+/**
+ * Whether `lower` (a line, lowercased, its spaces collapsed) holds `phrase` as words: not inside a longer
+ * word or number (`503` is not in `id=50312`).
+ */
+function holdsPhrase(lower: string, phrase: string): boolean {
+  const edge = (c: string | undefined) => c === undefined || !/[\p{L}\p{N}_]/u.test(c);
+  const wordStart = /^[\p{L}\p{N}_]/u.test(phrase);
+  const wordEnd = /[\p{L}\p{N}_]$/u.test(phrase);
+  for (let at = lower.indexOf(phrase); at >= 0; at = lower.indexOf(phrase, at + 1)) {
+    if ((!wordStart || edge(lower[at - 1])) && (!wordEnd || edge(lower[at + phrase.length]))) return true;
+  }
+  return false;
 }
 
 /** The words of `line` that `phrase` (lowercased, its spaces collapsed) matched, as the line writes them. */
@@ -142,7 +162,7 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
   const holds = (l: string): string | undefined => {
     if (quoted.length === 0) return undefined;
     const lower = l.replace(/\s+/g, ' ').toLowerCase();
-    return quoted.find((q) => lower.includes(q));
+    return quoted.find((q) => holdsPhrase(lower, q));
   };
   const logs: { pod: string; lines: string[]; cut?: boolean }[] = [
     ...outputs(seen, 'get_pod_logs', (o) => !o.args['previous']).map((o) => {
@@ -215,7 +235,10 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
     const first = [...wordsOf(p.line)].filter((w) => asked.has(w)).sort((a, b) => b.length - a.length)[0];
     let text = `"${p.quote ? clipAround(p.line, p.quote, 240) : first ? clipAround(p.line, first, 240) : clip(p.line, 240)}" (${p.pod})`;
     // What the person quoted, on several lines of that log: how many.
-    const holding = p.quote ? p.log.filter((l) => holds(l) === p.quote).length : 0;
+    const quote = p.quote;
+    const holding = quote
+      ? p.log.filter((l) => holdsPhrase(l.replace(/\s+/g, ' ').toLowerCase(), quote)).length
+      : 0;
     // Said when more lines hold it than repeat this one (the count of a repeated line is said below).
     if (holding >= 2 && holding > same.length)
       text += `, one of ${holding} lines read with "${asWritten(p.line, p.quote!)}"`;

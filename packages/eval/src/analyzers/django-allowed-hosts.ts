@@ -160,8 +160,9 @@ function probeByPodIp(
   described: string,
   container: string,
 ): ProbeRefusal | undefined {
-  const ip = /^IP:\s+(\d{1,3}(?:\.\d{1,3}){3})\s*$/m.exec(described.slice(0, 20_000))?.[1];
-  if (!ip || ip !== host) return undefined;
+  // IPv4, or IPv6 (refused as `[fd00::17]`, described bare).
+  const ip = /^IP:\s+(\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]{2,39})\s*$/m.exec(described.slice(0, 20_000))?.[1];
+  if (!ip || ip.toLowerCase() !== host.replace(/^\[|\]$/g, '').toLowerCase()) return undefined;
   const probes = [...container.slice(0, 20_000).matchAll(HTTP_PROBE)].map((m) => `${m[1]} http-get ${m[2]}`);
   if (probes.length === 0) return undefined;
   const failed = /(Liveness|Readiness|Startup) probe failed: HTTP probe failed with statuscode: 400/.exec(

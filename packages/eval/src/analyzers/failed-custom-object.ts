@@ -100,6 +100,18 @@ function controllerPods(ctx: AnalyzerContext, ns: string): string[] {
 
 /** A log line that reports a failure (a level or a word), not progress. */
 const FAILURE_LINE = /\blevel=(?:error|fatal)\b|\b(?:ERROR|FATAL|error|failed|Failed)\b/;
+/** A count of zero failures (`failed=0`, `errors: 0`): progress, not a failure. */
+const ZERO_COUNT = /\b(?:failed|failures?|errors?)[=:]\s?0\b/gi;
+
+/** Whether a line names the object: its whole name, or a part named `<name>-…` (not `app-12` for `app-1`). */
+function namesObject(line: string, name: string): boolean {
+  for (let at = line.indexOf(name); at >= 0; at = line.indexOf(name, at + 1)) {
+    const before = line[at - 1] ?? ' ';
+    const after = line[at + name.length] ?? ' ';
+    if (!/[\w.-]/.test(before) && !/[\w.]/.test(after)) return true;
+  }
+  return false;
+}
 
 /**
  * A custom resource the task names (found with `find_objects`) whose status says its work failed (a
@@ -152,7 +164,9 @@ export const failedCustomObjectAnalyzer: Analyzer = {
           o.args['namespace'] === target.namespace &&
           o.args['name'] === pod &&
           o.args['pattern'] === target.name,
-      ).filter((l) => l.includes(target.name) && FAILURE_LINE.test(l.slice(0, 4000)));
+      ).filter(
+        (l) => namesObject(l, target.name) && FAILURE_LINE.test(l.slice(0, 4000).replace(ZERO_COUNT, '')),
+      );
       const line = lines[lines.length - 1];
       if (line && (!quote || (!glossOf(quote.line) && glossOf(line)))) quote = { pod, line };
     }

@@ -1,13 +1,6 @@
 import { ageSeconds } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
-import {
-  type Analyzer,
-  type AnalyzerContext,
-  namespacePods,
-  outputs,
-  ownerName,
-  type Read,
-} from './types.js';
+import { type Analyzer, type AnalyzerContext, namespacePods, outputs, type Read } from './types.js';
 
 /** A pod status that says it fails: a crash loop or an error, of its main or its init containers. */
 const FAILING = /^(?:Init:)?(?:CrashLoopBackOff|Error)$/;
@@ -19,27 +12,35 @@ interface NodeSplit {
 }
 
 /**
- * The workloads of the namespace whose pods fail on some nodes and run Ready on others, and on no node
- * both (the pod list's NODE column): the nodes differ, not the pods. At most 2.
+ * The workloads of the namespace whose pods fail on some nodes (two pods at least) and run Ready on others,
+ * and on no node both (the pod list's NODE column): the nodes differ, not the pods. At most 2.
  */
 function nodeSplits(ctx: AnalyzerContext): NodeSplit[] {
-  const by = new Map<string, { failing: Set<string>; running: Set<string> }>();
+  const by = new Map<string, { failing: Set<string>; running: Set<string>; pods: number }>();
   for (const r of namespacePods(ctx)) {
     const pod = r['NAME'] ?? '';
     const node = r['NODE'] ?? '';
-    const owner = ownerName(pod);
-    if (!node || node === '<none>' || owner === pod) continue;
-    const g = by.get(owner) ?? { failing: new Set(), running: new Set() };
+    // Pods of one spec: a ReplicaSet's or a DaemonSet's by the name before their random suffix
+    // (`api-6c8f5d9b7-m2x9q`, `falco-b9wnk`: two revisions of a Deployment are two specs), a
+    // StatefulSet's by the name before their ordinal (`es-0`).
+    const owner =
+      /^([a-z0-9][a-z0-9-]{0,250})-[a-z0-9]{5}$/.exec(pod)?.[1] ??
+      /^([a-z0-9][a-z0-9-]{0,250})-\d{1,4}$/.exec(pod)?.[1];
+    if (!node || node === '<none>' || !owner) continue;
+    const g = by.get(owner) ?? { failing: new Set(), running: new Set(), pods: 0 };
     by.set(owner, g);
-    if (FAILING.test(r['STATUS'] ?? '')) g.failing.add(node);
-    else if (r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? '')) g.running.add(node);
+    if (FAILING.test(r['STATUS'] ?? '')) {
+      g.failing.add(node);
+      g.pods++;
+    } else if (r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? '')) g.running.add(node);
   }
-  return [...by]
-    .filter(
-      ([, g]) => g.failing.size > 0 && g.running.size > 0 && ![...g.failing].some((n) => g.running.has(n)),
-    )
-    .map(([owner, g]) => ({ owner, failing: [...g.failing].sort(), running: [...g.running].sort() }))
-    .slice(0, 2);
+  return (
+    [...by]
+      // Two failing pods at least: one pod that fails beside others that run may be chance.
+      .filter(([, g]) => g.pods >= 2 && g.running.size > 0 && ![...g.failing].some((n) => g.running.has(n)))
+      .map(([owner, g]) => ({ owner, failing: [...g.failing].sort(), running: [...g.running].sort() }))
+      .slice(0, 2)
+  );
 }
 
 /** The nodes' ages from the newest node list, by name. */

@@ -31,6 +31,10 @@ const BLOCKED_DISK =
 const BLOCKED_MEMORY =
   'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark';
 
+/** SonarQube waiting for its database's migration (see its entries). */
+const SONAR_MIGRATION =
+  "the server runs a newer SonarQube version than the one that last wrote its database: it waits in maintenance (its api/system/status says DB_MIGRATION_NEEDED, never UP, so a readiness check for UP keeps failing) until an administrator starts the database migration at <server>/setup or with POST api/system/migrate_db; nothing else is broken. If nobody chose the upgrade, the image's tag is a floating one (lts, latest, community) that pulled a new release when the pod started again: back up the database and run the migration, or pin the image to the version that ran before";
+
 /** minio-go's refusal of an empty S3 endpoint (see its entries). */
 const MINIO_EMPTY_ENDPOINT =
   "the S3 client (minio-go) was given an empty endpoint: the object store's URL is not set (the file store's url or endpoint field, or the variable it comes from, is empty), so no client can be made and whatever needs the store stops there; set the endpoint to the S3 service's host and port";
@@ -714,11 +718,9 @@ const GLOSSES: readonly Gloss[] = [
   // /api/system/status answering DB_MIGRATION_NEEDED (not UP), until an administrator starts the upgrade
   // at <server>/setup or with POST api/system/migrate_db (docs.sonarsource.com, "Upgrading SonarQube
   // Server"; the log's "Database needs to be migrated").
-  {
-    all: ['database needs to be migrated'],
-    means:
-      "the server runs a newer SonarQube version than the one that last wrote its database: it waits in maintenance (its api/system/status says DB_MIGRATION_NEEDED, never UP, so a readiness check for UP keeps failing) until an administrator starts the database migration at <server>/setup or with POST api/system/migrate_db; nothing else is broken. If nobody chose the upgrade, the image's tag is a floating one (lts, latest, community) that pulled a new release when the pod started again: back up the database and run the migration, or pin the image to the version that ran before",
-  },
+  { all: ['database needs to be migrated'], means: SONAR_MIGRATION },
+  // The same state as its compatibility check words it at start.
+  { all: ['database must be upgraded', '/setup'], means: SONAR_MIGRATION },
   // restic's backup exit code 3, "Warning: at least one source file could not be read" (restic.readthedocs.io,
   // "Scripting": exit status 3 means some source data could not be read, an incomplete snapshot was made).
   // Velero's file-system backup runs restic (or kopia) over the live volume of a running pod.
@@ -2248,17 +2250,66 @@ function glossedLineOf(
     const line = lines[i]!;
     if (line.startsWith('(no log lines')) continue;
     const g = glossOf(line);
-    if (g && !wentOnPast(lines, i)) return { line, ...g };
+    const undone = g && UNDONE.find((u) => g.words === u.words);
+    if (undone && lines.slice(i + 1, i + 1 + undone.within).some((l) => undone.later.test(l.slice(0, 2000))))
+      continue;
+    if (g && !wentOnPast(lines, i)) {
+      const more = IN_CONTEXT.find(
+        (c) =>
+          g.words === c.words &&
+          lines.slice(i + 1, i + 1 + c.within).some((l) => l.slice(0, 2000).includes(c.next)),
+      );
+      return { line, ...g, ...(more ? { means: more.means } : {}) };
+    }
   }
   return undefined;
 }
+
+/**
+ * Meanings that the lines right after a glossed one make more precise: an entry whose first words are
+ * `words`, followed within `within` lines by a line holding `next`.
+ */
+const IN_CONTEXT: readonly { words: string; next: string; within: number; means: string }[] = [
+  // Node's require stack through `node_modules/.pnpm/<pkg>@<version>/node_modules/…`: pnpm's isolated
+  // layout (pnpm.io, "Flat node_modules is not the only way" and the .npmrc settings `node-linker`,
+  // `public-hoist-pattern`): a package sees only what it declares, so one that loads a module the app
+  // chooses (knex's database driver) does not find the app's copy.
+  {
+    words: 'cannot find module',
+    next: '/node_modules/.pnpm/',
+    within: 10,
+    means:
+      "a Node.js module is not found by the package that loads it, and the require stack runs through node_modules/.pnpm/: the image was installed with pnpm, whose isolated node_modules layout lets each package see only the dependencies it declares itself, not the app's other packages as npm's hoisted (flat) node_modules does; a package that loads a module the app chooses (a database driver loaded by name, a plugin) no longer finds it. A release whose install moved to pnpm from npm or yarn meets this. Hoist the module (public-hoist-pattern, or node-linker=hoisted in .npmrc), or roll back to the image installed as before",
+  },
+];
 
 /**
  * Whether one of the two lines after line `i` says the program went on past it (`bootstrap checks are
  * disabled by …, continuing`): the warning did not stop it, so its well-known meaning is not the cause.
  */
 function wentOnPast(lines: readonly string[], i: number): boolean {
-  return lines
-    .slice(i + 1, i + 3)
-    .some((l) => /[,:;] continuing(?: anyway)?\.?\s*$|\bcontinuing anyway\b/i.test(l.slice(-200)));
+  const subject = loggerOf(lines[i]!);
+  return lines.slice(i + 1, i + 3).some(
+    (l) =>
+      /[,:;] continuing(?: anyway)?\.?\s*$|\bcontinuing anyway\b/i.test(l.slice(-200)) &&
+      // About the same thing: the same logger when both lines name one (`[o.e.b.BootstrapChecks]`).
+      (subject === undefined || loggerOf(l) === undefined || loggerOf(l) === subject),
+  );
 }
+
+/** A line's logger, as Java and Go layouts bracket it (`[o.e.b.BootstrapChecks]`, `[main]` is a thread). */
+function loggerOf(line: string): string | undefined {
+  return /\[([A-Za-z_$][\w$]{0,40}(?:\.[\w$]{1,60}){1,12})\s{0,40}\]/.exec(line.slice(0, 400))?.[1];
+}
+
+/**
+ * Later lines that undo a glossed one: the driver the loader could not download, built and loaded after
+ * all (Falco's `* Success: falco module found and loaded`).
+ */
+const UNDONE: readonly { words: string; later: RegExp; within: number }[] = [
+  {
+    words: 'unable to find a prebuilt falco',
+    later: /\bsuccess\b[^\n]{0,120}\bloaded\b|\b(?:module|probe|driver) (?:found and )?loaded\b/i,
+    within: 40,
+  },
+];

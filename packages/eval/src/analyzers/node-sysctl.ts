@@ -4,11 +4,11 @@ import { type Analyzer, clip, type Finding, flat, outputs, ownerDeployment, type
 // Elasticsearch's bootstrap check (and similar start-up checks) on the node's kernel setting.
 /**
  * Elasticsearch going on after the max_map_count warning: its bootstrap checks not enforced ("bootstrap
- * checks are disabled by …, continuing"), or its cluster health reported, or SonarQube's launcher saying
- * the es process is up.
+ * checks are disabled by …, continuing"), its cluster health reported green or yellow, its node logging
+ * `[o.e.n.Node] [es-0] started`, or SonarQube's launcher saying the es process is up.
  */
 const WENT_ON =
-  /bootstrap checks are disabled|Process\[es\] is up|[Cc]luster health status changed from \[\w{1,10}\] to \[(?:GREEN|YELLOW)\]/;
+  /bootstrap checks are disabled|Process\[es\] is up|[Cc]luster health status changed from \[\w{1,10}\] to \[(?:GREEN|YELLOW)\]|\[o\.e\.n\.Node\s{0,40}\]\s?\[[^\]\n]{1,200}\] started\b/;
 const MAP_COUNT = /vm\.max_map_count \[(\d{1,12})\] is too low, increase to at least \[(\d{1,12})\]/;
 // DaemonSet names that suggest node tuning (the usual home of a sysctl setting).
 const TUNER_NAME = /sysctl|tun(er|ing)|kernel|max-map|node-init|node-setup/i;

@@ -13,21 +13,43 @@ import {
  * A worker's queue list in its pod template: a variable named for queues (`QUEUES`, `CELERY_QUEUES`,
  * `WORKER_QUEUES`: `periodic,emails,default`), as `describe_deployment` prints an environment entry.
  */
-const QUEUES_VARIABLE = /^\s{4,16}([A-Z][A-Z0-9_]{0,40}_)?QUEUES?:\s{1,20}([\w.:,\s-]{1,400})$/;
+const QUEUES_VARIABLE =
+  /^\s{4,16}((?:[A-Z][A-Z0-9]{0,20}_){0,3})(?:QUEUES|QUEUE|QUEUE_NAMES?):\s{1,20}([\w.:,\s-]{1,400})$/;
+/** A prefix that makes a queue variable a size or a limit, not a list (`MAX_QUEUE`, `QUEUE_SIZE` is not matched). */
+const NOT_NAMES = /(?:^|_)(?:MAX|MIN|SIZE|LIMIT|LEN|LENGTH|DEPTH|TIMEOUT|CAPACITY)_/;
 /** A worker's queue flags on its command line: Celery's `-Q a,b`, `--queues=a,b`, Sidekiq's `-q name`. */
-const QUEUE_FLAG = /(?:^|\s)(?:-Q|-q|--queues?)(?:=|\s+)([\w.:-]{1,60}(?:,[\w.:-]{1,60}){0,30})/g;
+const QUEUE_FLAG = /(?:^|\s)(?:-Q|-q|--queues?)(?:=|\s+)([\w.:][\w.:-]{0,59}(?:,[\w.:-]{1,60}){0,30})/g;
 /** A Deployment's name that says it runs queued work. */
 const WORKER_NAME = /worker|celery|sidekiq|queue|consumer|(?:^|-)jobs?(?:-|$)/;
 /** A note on the Deployment that it is at zero on purpose. */
 const ON_PURPOSE =
   /\b(?:on purpose|intentional(?:ly)?|disabled|paused|retired|decommission\w*|replaced by|no longer (?:used|needed)|for good)\b/i;
 
-/** The Deployments of `ns` in its newest list, with their READY column. */
-function deployments(ctx: AnalyzerContext): { name: string; ready: string }[] {
+/** Images of well-known servers (data stores, brokers, proxies): their Deployments take no job queues. */
+const SERVER_IMAGE =
+  /(?:^|\/)(?:postgres(?:ql)?|mysql|mariadb|redis|valkey|memcached|mongo(?:db)?|rabbitmq|kafka|zookeeper|nats|elasticsearch|opensearch|minio|nginx|envoy|haproxy|traefik|caddy|httpd|clickhouse)(?::|@|$)/;
+/** Running Deployments compared at most: beyond this many, the finding holds back (not all read). */
+const MAX_RUNNING = 6;
+
+/** A Deployment's annotations in its description (`Annotations:` and the lines indented under it). */
+function annotationsOf(described: string): string {
+  const lines = described.slice(0, 20_000).split('\n');
+  const at = lines.findIndex((l) => /^Annotations:/.test(l));
+  if (at < 0) return '';
+  const out = [lines[at]!];
+  for (const l of lines.slice(at + 1, at + 40)) {
+    if (!/^\s{8,}\S/.test(l)) break;
+    out.push(l);
+  }
+  return out.join('\n');
+}
+
+/** The Deployments of `ns` in its newest list, with their READY and IMAGES columns. */
+function deployments(ctx: AnalyzerContext): { name: string; ready: string; images: string }[] {
   const list = outputs(ctx.seen, 'list_deployments', (o) => o.args['namespace'] === ctx.ns).pop();
   return parseTable(list?.content.slice(0, 200_000) ?? '')
     .filter((r) => r['NAME'] && r['READY'])
-    .map((r) => ({ name: r['NAME']!, ready: r['READY']! }));
+    .map((r) => ({ name: r['NAME']!, ready: r['READY']!, images: r['IMAGES'] ?? '' }));
 }
 
 /** The queues a described Deployment's workers take (its variable or its flags), at most 30. */
@@ -36,12 +58,16 @@ function queuesOf(described: string): string[] {
   for (const line of described.slice(0, 50_000).split('\n')) {
     if (line.length > 2000) continue;
     const v = QUEUES_VARIABLE.exec(line);
-    if (v) out.push(...v[2]!.split(/[,\s]+/));
+    if (v && !NOT_NAMES.test(v[1]!)) out.push(...v[2]!.split(/[,\s]+/));
     if (/^\s{2,16}(?:Command|Args):/.test(line))
       for (const m of line.matchAll(QUEUE_FLAG)) out.push(...m[1]!.split(','));
   }
   return [
-    ...new Set(out.map((q) => q.trim()).filter((q) => /^[\w.:-]{1,60}$/.test(q) && !/^\d+$/.test(q))),
+    ...new Set(
+      out
+        .map((q) => q.trim())
+        .filter((q) => /^[\w.:-]{1,60}$/.test(q) && !/^\d+(?:\.\d+)?[kKmMgG]?$/.test(q)),
+    ),
   ].slice(0, 30);
 }
 
@@ -67,8 +93,8 @@ function described(ctx: AnalyzerContext, name: string): string | undefined {
 }
 
 /**
- * The worker Deployments to compare: those at zero (READY `0/0`) and those that run, named as workers
- * (see `WORKER_NAME`) or described already. At most 2 at zero and 4 that run.
+ * The Deployments to compare: those at zero (READY `0/0`, at most 2) and every one that runs, except those
+ * whose images are all well-known servers (see `SERVER_IMAGE`); those named as workers first.
  */
 function candidates(ctx: AnalyzerContext): { zero: string[]; running: string[] } {
   const all = deployments(ctx);
@@ -78,10 +104,14 @@ function candidates(ctx: AnalyzerContext): { zero: string[]; running: string[] }
     .slice(0, 2);
   const running = all
     .filter((d) => d.ready !== '0/0' && !/^0\//.test(d.ready))
-    .filter((d) => WORKER_NAME.test(d.name) || described(ctx, d.name) !== undefined)
-    .map((d) => d.name)
-    .slice(0, 4);
-  return { zero, running };
+    .filter((d) => !d.images?.split(',').every((i) => SERVER_IMAGE.test(i.trim())));
+  return {
+    zero,
+    running: [
+      ...running.filter((d) => WORKER_NAME.test(d.name)),
+      ...running.filter((d) => !WORKER_NAME.test(d.name)),
+    ].map((d) => d.name),
+  };
 }
 
 /**
@@ -107,6 +137,7 @@ export const queuesAtZeroAnalyzer: Analyzer = {
     }));
     // The others are read only once one at zero turns out to be a worker with queues.
     if (!zero.some((n) => queuesOf(described(ctx, n) ?? '').length > 0)) return reads;
+    if (running.length > MAX_RUNNING) return reads;
     for (const name of running)
       reads.push({ tool: 'describe_deployment', args: { namespace: ctx.ns, name } });
     return reads;
@@ -118,9 +149,10 @@ export const queuesAtZeroAnalyzer: Analyzer = {
       if (!d || !/^Replicas:\s+0 desired/m.test(d)) continue;
       const queues = queuesOf(d);
       if (queues.length === 0) continue;
-      if (ON_PURPOSE.test(d.slice(0, 20_000).split('\nPod Template:')[0] ?? '')) continue;
+      if (ON_PURPOSE.test(annotationsOf(d))) continue;
       if (autoscaled(ctx, name)) continue;
-      // Every worker that runs is described (its queues known), and none takes these.
+      // Every Deployment that runs is described (its queues known), and none takes these.
+      if (running.length > MAX_RUNNING) continue;
       const others = running.map((r) => ({ name: r, text: described(ctx, r) }));
       if (others.some((o) => o.text === undefined)) continue;
       const taken = new Set(others.flatMap((o) => queuesOf(o.text!)));

@@ -53,10 +53,19 @@ export function searchLog(log: string, options: LogSearchOptions): LogSearchResu
     const line = ignoreCase ? lines[i]!.toLowerCase() : lines[i]!;
     if (needles.some((n) => line.includes(n))) hits.push(i);
   }
-  const firstMatch = (i: number): number => {
-    const line = ignoreCase ? lines[i]!.toLowerCase() : lines[i]!;
-    const at = needles.map((n) => line.indexOf(n)).filter((x) => x >= 0);
-    return at.length > 0 ? Math.min(...at) : -1;
+  // Where the first match starts in the line itself, and how long it is: a lowercased line can be longer
+  // than the line (`İ` lowercases to two code units), so its index is found in the line, case ignored.
+  const finders = needles.map((n) =>
+    ignoreCase ? new RegExp(n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i') : undefined,
+  );
+  const firstMatch = (i: number): { at: number; length: number } | undefined => {
+    let best: { at: number; length: number } | undefined;
+    needles.forEach((n, k) => {
+      const m = finders[k]?.exec(lines[i]!);
+      const at = m ? m.index : finders[k] ? -1 : lines[i]!.indexOf(n);
+      if (at >= 0 && (!best || at < best.at)) best = { at, length: m ? m[0].length : n.length };
+    });
+    return best;
   };
   const shownHits = hits.slice(Math.max(0, hits.length - maxMatches));
   const isHit = new Set(hits);
@@ -69,7 +78,9 @@ export function searchLog(log: string, options: LogSearchOptions): LogSearchResu
     for (let i = from; i <= to; i++) {
       const text = lines[i]!;
       const shown =
-        text.length > maxLineChars ? shownLine(text, maxLineChars, isHit.has(i) ? firstMatch(i) : -1) : text;
+        text.length > maxLineChars
+          ? shownLine(text, maxLineChars, isHit.has(i) ? firstMatch(i) : undefined)
+          : text;
       out.push(`${i + 1}${isHit.has(i) ? ':' : '-'}${shown}`);
     }
     last = Math.max(last, to);
@@ -80,20 +91,25 @@ export function searchLog(log: string, options: LogSearchOptions): LogSearchResu
 /**
  * A line longer than `max` as a search shows it, within `max` UTF-16 code units and never cut inside a
  * surrogate pair: its start and its end joined by ` … ` (a nested error names its cause last: `… with
- * error: exit status 3 stderr: …`), and when the match at `at` lies in the part left out, the text around
- * it between them. A line too short to hold the joins keeps its start, followed by `…`.
+ * error: exit status 3 stderr: …`), and when the match (its start `at` and its `length`, in the line's own
+ * code units) does not lie wholly in one of them, the text around it between them. A line too short to
+ * hold the joins keeps its start, followed by `…`.
  */
-export function shownLine(text: string, max: number, at = -1): string {
+export function shownLine(text: string, max: number, match?: { at: number; length: number }): string {
   if (text.length <= max) return text;
   if (max < 40) return `${cutText(text, max - 1)}…`;
   const join = ' … ';
-  const inMiddle = (head: number, tail: number) => at >= head && at < text.length - tail;
-  // Start and end: half each, less the join.
+  const at = match?.at ?? -1;
+  const end = at + (match?.length ?? 0);
+  // Start and end: half each, less the join; enough when the match lies wholly in one of them.
   const half = Math.floor((max - join.length) / 2);
-  if (at < 0 || !inMiddle(half, max - join.length - half))
-    return `${cutText(text, half)}${join}${cutTextEnd(text, max - join.length - half)}`;
+  const tail = max - join.length - half;
+  if (at < 0 || end <= half || at >= text.length - tail)
+    return `${cutText(text, half)}${join}${cutTextEnd(text, tail)}`;
   // Start, the match, end: a third each, less two joins; a match near the end shows in the end part.
   const third = Math.floor((max - 2 * join.length) / 3);
+  // A match that starts inside the first third: a longer start holds it.
+  if (at < third) return `${cutText(text, max - join.length - third)}${join}${cutTextEnd(text, third)}`;
   const from = Math.max(third, at - Math.floor(third / 4));
   const endRoom = max - join.length - third;
   if (from >= text.length - endRoom) return `${cutText(text, third)}${join}${cutTextEnd(text, endRoom)}`;

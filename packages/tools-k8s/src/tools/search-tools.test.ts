@@ -66,7 +66,7 @@ describe('searchLog', () => {
     const text = `${'😀'.repeat(at / 2)}${'z'.repeat(at % 2)}MATCH${'😀'.repeat((900 - at) / 2)}`;
     const i = text.indexOf('MATCH');
     for (const max of [40, 41, 100, 257, 400]) {
-      const shown = shownLine(text, max, i);
+      const shown = shownLine(text, max, { at: i, length: 5 });
       expect(shown.length).toBeLessThanOrEqual(max);
       expect(shown).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
       if (max >= 100) expect(shown).toContain('MATCH');

@@ -172,6 +172,8 @@ export const crash: ContainerSignature = {
       // The line the program printed just before it (what it measured, the limit it compared with).
       const exitBefore = exitLine ? lineBefore(logLines(logText), exitLine) : undefined;
       const lastSaid = tellingLine(logText) ?? logLines(logText).pop();
+      // The glossed line's meaning as the lines around it make it precise (see `glossedLine`).
+      const meaningOf = (l: string) => (glossed && l === glossed.line ? glossed.means : logGloss(l));
       const fatal =
         glossed?.line ??
         exitLine ??
@@ -350,7 +352,7 @@ export const crash: ContainerSignature = {
           ? `the ${kind} ${c.name} crashes on start with exit code ${exit}: ${clip(gist(fatal ?? ''), 200)} — its entrypoint script stops on a shell test that reads ${check.variable} (the log shows ${check.variable}=${check.value} and the test "${clip(check.test, 80)}"), so the exit follows from the value of ${check.variable}, not from a dependency`
           : config
             ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 320)}`
-            : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${overMount ? `; ${overMount}` : fatal && logGloss(fatal) ? ` — ${logGloss(fatal)}` : ''}`;
+            : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${overMount ? `; ${overMount}` : fatal && meaningOf(fatal) ? ` — ${meaningOf(fatal)}` : ''}`;
         // The offending line of a configuration file the parser names (`config.alloy:36:20: …`), as the
         // program's own log prints it under the error (`36 |     value  = value = "payments"`).
         const src = fatal ? sourceLine(logText, fatal) : undefined;
