@@ -55,12 +55,11 @@ interface Failed {
 }
 
 /**
- * The custom objects the task's own searches (`find_objects`) found in a failed phase, newest first (by
- * the AGE column; list order breaks ties, so an object comes before the parts a search lists after it).
- * At most 4.
+ * The newest custom object the task's own searches (`find_objects`) found in a failed phase, by the AGE
+ * column; list order breaks ties, so an object comes before the parts a search lists after it.
  */
-function failedObjects(ctx: AnalyzerContext): readonly Failed[] {
-  return perSeen(ctx.seen, ['failedCustomObjects'], () => {
+function failedObject(ctx: AnalyzerContext): Failed | undefined {
+  return perSeen(ctx.seen, ['failedCustomObject'], () => {
     const rows = outputs(ctx.seen, 'find_objects').flatMap((o) => parseTable(o.content.slice(0, 200_000)));
     const found = rows
       .map((r, i) => ({ r, i, age: ageSeconds(r['AGE'] ?? '') }))
@@ -73,14 +72,17 @@ function failedObjects(ctx: AnalyzerContext): readonly Failed[] {
           r['NAMESPACE'] &&
           r['NAMESPACE'] !== '-',
       )
-      .sort((a, b) => (a.age ?? Number.MAX_SAFE_INTEGER) - (b.age ?? Number.MAX_SAFE_INTEGER) || a.i - b.i);
-    const out: Failed[] = [];
-    for (const { r } of found) {
-      if (out.some((x) => x.name === r['NAME'] && x.namespace === r['NAMESPACE'])) continue;
-      out.push({ kind: r['KIND']!, name: r['NAME']!, namespace: r['NAMESPACE']!, status: r['STATUS']! });
-      if (out.length >= 4) break;
-    }
-    return Object.freeze(out);
+      .sort(
+        (a, b) => (a.age ?? Number.MAX_SAFE_INTEGER) - (b.age ?? Number.MAX_SAFE_INTEGER) || a.i - b.i,
+      )[0]?.r;
+    return found
+      ? Object.freeze({
+          kind: found['KIND']!,
+          name: found['NAME']!,
+          namespace: found['NAMESPACE']!,
+          status: found['STATUS']!,
+        })
+      : undefined;
   });
 }
 
@@ -126,7 +128,7 @@ export const failedCustomObjectAnalyzer: Analyzer = {
   // The task's own search found it failed: a signal as strong as a node under pressure.
   early: true,
   reads(ctx): Read[] {
-    const target = failedObjects(ctx)[0];
+    const target = failedObject(ctx);
     if (!target) return [];
     const reads: Read[] = [
       {
@@ -144,7 +146,7 @@ export const failedCustomObjectAnalyzer: Analyzer = {
     return reads;
   },
   finds(ctx): Finding[] {
-    const target = failedObjects(ctx)[0];
+    const target = failedObject(ctx);
     if (!target) return [];
     const described = outputs(
       ctx.seen,

@@ -153,14 +153,13 @@ export const queuesAtZeroAnalyzer: Analyzer = {
       if (autoscaled(ctx, name)) continue;
       // Every Deployment that runs is described (its queues known), and none takes these.
       if (running.length > MAX_RUNNING) continue;
-      const others = running.map((r) => ({ name: r, text: described(ctx, r) }));
-      if (others.some((o) => o.text === undefined)) continue;
-      const taken = new Set(others.flatMap((o) => queuesOf(o.text!)));
+      const texts = running.map((r) => described(ctx, r));
+      if (texts.some((t) => t === undefined)) continue;
+      const others = running.map((name, i) => ({ name, queues: queuesOf(texts[i]!) }));
+      const taken = new Set(others.flatMap((o) => o.queues));
       const orphaned = queues.filter((q) => !taken.has(q));
       if (orphaned.length === 0) continue;
-      const served = others
-        .map((o) => ({ name: o.name, queues: queuesOf(o.text!) }))
-        .filter((o) => o.queues.length > 0);
+      const served = others.filter((o) => o.queues.length > 0);
       const task = ctx.task.slice(0, 4000).toLowerCase();
       const named = orphaned.filter((q) => q.length >= 4 && task.includes(q.toLowerCase()));
       return [
