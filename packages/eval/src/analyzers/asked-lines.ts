@@ -111,8 +111,11 @@ function quotedPhrases(task: string): string[] {
   );
 }
 
+/** A line as quoted phrases are looked for in it: its spaces collapsed, lowercased. */
+const flatLower = (l: string) => l.replace(/\s+/g, ' ').toLowerCase();
+
 /**
- * Whether `lower` (a line, lowercased, its spaces collapsed) holds `phrase` as words: not inside a longer
+ * Whether `lower` (a line as `flatLower` gives it) holds `phrase` as words: not inside a longer
  * word or number (`503` is not in `id=50312`).
  */
 function holdsPhrase(lower: string, phrase: string): boolean {
@@ -161,7 +164,7 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
   const quoted = quotedPhrases(task);
   const holds = (l: string): string | undefined => {
     if (quoted.length === 0) return undefined;
-    const lower = l.replace(/\s+/g, ' ').toLowerCase();
+    const lower = flatLower(l);
     return quoted.find((q) => holdsPhrase(lower, q));
   };
   const logs: { pod: string; lines: string[]; cut?: boolean }[] = [
@@ -236,9 +239,7 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
     let text = `"${p.quote ? clipAround(p.line, p.quote, 240) : first ? clipAround(p.line, first, 240) : clip(p.line, 240)}" (${p.pod})`;
     // What the person quoted, on several lines of that log: how many.
     const quote = p.quote;
-    const holding = quote
-      ? p.log.filter((l) => holdsPhrase(l.replace(/\s+/g, ' ').toLowerCase(), quote)).length
-      : 0;
+    const holding = quote ? p.log.filter((l) => holdsPhrase(flatLower(l), quote)).length : 0;
     // Said when more lines hold it than repeat this one (the count of a repeated line is said below).
     if (holding >= 2 && holding > same.length)
       text += `, one of ${holding} lines read with "${asWritten(p.line, p.quote!)}"`;

@@ -29,12 +29,12 @@ interface ListRefusal {
   readonly advice: (value: string, variable: string) => string;
   readonly fixText: (value: string, variable: string, list: string, target: string) => string;
   /**
-   * When the refused value is the kubelet's own (its HTTP probe of the pod's IP): the finding for it,
-   * replacing the one above, given the pod's description and the container's section.
+   * When the refused value is the kubelet's own (its HTTP probe of the pod's IP): what the finding says
+   * instead of a fix, given the workload's name, the pod's description and the container's section.
    */
   readonly probed?: (
     value: string,
-    pod: string,
+    workload: string,
     described: string,
     container: string,
   ) => ProbeRefusal | undefined;
@@ -82,30 +82,22 @@ function listRefusalAnalyzer(r: ListRefusal): Analyzer {
           if (r.admits(listed, value)) continue;
           const deploy = ownerDeployment(d.content);
           const list = [...listed, value].join(',');
-          const probe = r.probed?.(value, pod, d.content, c.body);
-          if (probe)
-            return [
-              {
-                weight: 88,
-                object: `deployment ${deploy ?? pod}`,
-                cause: `${r.cause(value, line, v.name, v.value)}. ${probe.cause}`,
-                evidence: [
-                  `get_pod_logs ${pod}: "${clip(line, 160)}"`,
-                  `describe_pod ${pod}: ${v.name}=${v.value}`,
-                ],
-                advice: probe.advice,
-                revisionSound: true,
-              },
-            ];
+          const found: Finding = {
+            weight: 88,
+            object: `deployment ${deploy ?? pod}`,
+            cause: r.cause(value, line, v.name, v.value),
+            evidence: [
+              `get_pod_logs ${pod}: "${clip(line, 160)}"`,
+              `describe_pod ${pod}: ${v.name}=${v.value}`,
+            ],
+            revisionSound: true,
+          };
+          // The kubelet's own request refused: said so, and no value added to the list.
+          const probe = r.probed?.(value, deploy ?? pod, d.content, c.body);
+          if (probe) return [{ ...found, cause: `${found.cause}. ${probe.cause}`, advice: probe.advice }];
           return [
             {
-              weight: 88,
-              object: `deployment ${deploy ?? pod}`,
-              cause: r.cause(value, line, v.name, v.value),
-              evidence: [
-                `get_pod_logs ${pod}: "${clip(line, 160)}"`,
-                `describe_pod ${pod}: ${v.name}=${v.value}`,
-              ],
+              ...found,
               advice: r.advice(value, v.name),
               ...envFix(
                 ns,
@@ -114,7 +106,6 @@ function listRefusalAnalyzer(r: ListRefusal): Analyzer {
                 [{ name: v.name, value: list }],
                 r.fixText(value, v.name, list, deploy ?? pod),
               ),
-              revisionSound: true,
             },
           ];
         }
@@ -156,7 +147,7 @@ const HTTP_PROBE = /^\s{0,12}(Liveness|Readiness|Startup):\s+http-get\s+(\S{1,30
  */
 function probeByPodIp(
   host: string,
-  pod: string,
+  workload: string,
   described: string,
   container: string,
 ): ProbeRefusal | undefined {
@@ -170,7 +161,7 @@ function probeByPodIp(
   );
   return {
     cause: `${host} is the pod's own IP: these are the kubelet's HTTP probes (${probes.join(', ')}), which ask for the pod by its IP and send it as the Host header, so Django answers each probe 400${failed ? ` ("${failed[0]}")` : ''}, the probe fails and the kubelet restarts the pod or never marks it ready. The host list is right for users; it is the probe that asks by the pod IP`,
-    advice: `give the probes of ${pod.replace(/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, '')} an httpHeaders entry with Host set to a name the list holds (or a tcpSocket probe); adding the pod IP to the list does not last, since every new pod has another IP`,
+    advice: `give the probes of ${workload} an httpHeaders entry with Host set to a name the list holds (or a tcpSocket probe); adding the pod IP to the list does not last, since every new pod has another IP`,
   };
 }
 
