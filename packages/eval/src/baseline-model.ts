@@ -235,7 +235,17 @@ export class BaselineSreModel implements Model {
         const names = all.filter((n) => n && n !== first && !/^kube-/.test(n));
         // Only the person's own words: a namespace in a pasted alert is context, not where to look.
         const asked = question(request.task).asked;
-        const other = namedNamespaces(asked, names).find((n) => !productName(asked, n));
+        const other = namedNamespaces(asked, names).find(
+          (n) =>
+            !productName(asked, n) &&
+            // A namespace only the person's guess names ("or the GPU training jobs are preempting them")
+            // does not take the place of the one named in what they report.
+            !(
+              namedInSentences(asked, n, true) &&
+              !namedInSentences(asked, n, false) &&
+              namedInSentences(asked, first, false)
+            ),
+        );
         // A namespace that does not exist ("a namespace audit") is not where to look, quiet or not.
         if (other && (!quietScan(seen, other) || !all.includes(first))) ns = other;
         // Both quiet, and the failure is reported through the other one ("logins through the edge
@@ -898,7 +908,7 @@ export class BaselineSreModel implements Model {
       m.seen.every((o, i) => sameObservation(o, seen[i]!))
     )
       return m.out;
-    const out = findingsOf(factsOf(this.#task, ns, hs, seen, this.#tools));
+    const out = withoutRollback(this.#task, findingsOf(factsOf(this.#task, ns, hs, seen, this.#tools)));
     this.#findingsMemo = { task: this.#task, ns, tools, hs: [...hs], seen: [...seen], out };
     return out;
   }
@@ -2015,6 +2025,44 @@ export function forbidsChanges(task: string): boolean {
       text,
     )
   );
+}
+
+/**
+ * Whether the person rules a rollback out ("We cannot roll back: the release carries a security fix",
+ * "rolling back is not an option", "no rollback").
+ */
+export function forbidsRollback(task: string): boolean {
+  const text = task.slice(0, 4000);
+  return (
+    (/\b(?:cannot|can ?not|can't|must not|mustn't|do not|don't|won't|will not|may not|should not|no)\s{1,3}(?:\w{1,12}\s{1,3})?(?:roll(?:ing)?\s{1,3}(?:\w{1,12}\s{1,3})?back|rollbacks?|roll-back|revert(?:ing)?)\b/i.test(
+      text,
+    ) ||
+      /\b(?:roll(?:ing)?\s{1,3}back|a rollback|reverting) (?:is|isn't|is not) (?:not )?(?:an option|possible|allowed)\b/i.test(
+        text,
+      )) &&
+    !/\b(?:roll(?:ing)?\s{1,3}back|a rollback) is (?:an option|possible|allowed|fine)\b/i.test(text)
+  );
+}
+
+/**
+ * The findings without the changes that return to an earlier release (a `rollback_deployment`, a
+ * fallback that sets an image back) when the person ruled a rollback out: recommended as text, not tried.
+ */
+function withoutRollback(task: string, findings: Finding[]): Finding[] {
+  if (!forbidsRollback(task)) return findings;
+  return findings.map((f) => {
+    const back = (x: Finding['fix']) =>
+      x && (x.tool === 'rollback_deployment' || (x.tool === 'set_image' && /\bback to\b/.test(x.text)));
+    const rollsBack = f.advice !== undefined && /\broll\b[^.]{0,80}\bback\b/.test(f.advice);
+    if (!back(f.fix) && !back(f.fallback) && !rollsBack) return f;
+    const { fix, fallback, ...rest } = f;
+    return {
+      ...rest,
+      ...(rollsBack ? { advice: 'fix the release itself (a rollback is ruled out)' } : {}),
+      ...(fix && !back(fix) ? { fix } : {}),
+      ...(fallback && !back(fallback) && !back(fix) ? { fallback } : {}),
+    };
+  });
 }
 
 /** Whether a scan of the namespace ran and found nothing. */

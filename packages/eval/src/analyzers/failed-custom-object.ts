@@ -18,7 +18,7 @@ import {
  * Kinds Kubernetes itself serves, which other analyzers read through their own tools (a failed Job's pods,
  * a Pending claim's events): `find_objects` lists them with statuses of their own.
  */
-const BUILT_IN = new Set([
+export const BUILT_IN: ReadonlySet<string> = new Set([
   'Pod',
   'Job',
   'CronJob',

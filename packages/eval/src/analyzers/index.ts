@@ -66,6 +66,7 @@ import { dotnetHeapHardLimitAnalyzer } from './dotnet-heap-hard-limit.js';
 import { doubleSchemeAnalyzer } from './double-scheme.js';
 import { droppedSidecarAnalyzer } from './dropped-sidecar.js';
 import { droppedVariableAnalyzer } from './dropped-variable.js';
+import { duplicateEntryNamesAnalyzer } from './duplicate-entry-names.js';
 import { duplicateMigrationAnalyzer } from './duplicate-migration.js';
 import { duplicateSchedulerAnalyzer } from './duplicate-scheduler.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
@@ -275,6 +276,7 @@ import { schedulerDstGapAnalyzer } from './scheduler-dst-gap.js';
 import { scrapeRelabelAnalyzer } from './scrape-relabel.js';
 import { scriptSourceAnalyzer } from './script-source.js';
 import { sealedSecretAnalyzer } from './sealed-secret.js';
+import { seededElsewhereAnalyzer } from './seeded-elsewhere.js';
 import { sentinelStaleAnalyzer } from './sentinel-stale.js';
 import { serverDiskFullAnalyzer } from './server-disk-full.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
@@ -298,6 +300,7 @@ import { springEnvCaseAnalyzer } from './spring-env-case.js';
 import { sqliteWriterAnalyzer } from './sqlite-writer.js';
 import { sshKnownHostsAnalyzer } from './ssh-known-hosts.js';
 import { sshNologinAnalyzer } from './ssh-nologin.js';
+import { staleCrdAnalyzer } from './stale-crd.js';
 import { staleLockAnalyzer } from './stale-lock.js';
 import { stalePeerAnalyzer } from './stale-peer.js';
 import { staleRingMemberAnalyzer } from './stale-ring-member.js';
@@ -404,6 +407,9 @@ export const ANALYZERS: readonly Analyzer[] = [
   operatorReconcileErrorAnalyzer,
   // A custom resource the task names that ended Failed: its controller's log line about it.
   failedCustomObjectAnalyzer,
+  duplicateEntryNamesAnalyzer,
+  staleCrdAnalyzer,
+  seededElsewhereAnalyzer,
   // A controller whose pods the API server refuses (FailedCreate), behind a release that timed out.
   failedCreateAnalyzer,
   // One failure retried without end (a rising retry count): the receiver refuses every attempt.

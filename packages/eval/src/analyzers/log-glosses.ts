@@ -714,6 +714,15 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "Falco's driver loader found no prebuilt driver for this node's kernel release (none is published for it: the download answers 404) and could not build one, since the node has no kernel headers for it: the node runs a kernel the driver version does not cover (typically newer, as on nodes of a new image or pool), so Falco never starts there while nodes with a covered kernel run it. The rules are not involved (they are read later, by Falco itself). Switch to the modern eBPF driver (driver.kind=modern_ebpf, no module: kernel 5.8 or later with BTF), install the kernel headers on those nodes, or use a driver version that covers their kernel",
   },
+  // Backstage's Kubernetes backend plugin (@backstage/plugin-kubernetes-backend) reads the `kubernetes:`
+  // section of the app config (app-config*.yaml: serviceLocatorMethod, clusterLocatorMethods) when the
+  // backend starts, and fails the whole backend's start-up without it (backstage.io docs, "Kubernetes:
+  // Configuration").
+  {
+    all: ['kubernetes configuration is missing'],
+    means:
+      "Backstage's Kubernetes backend plugin found no `kubernetes:` section in the app config it was given (the app-config*.yaml files the backend loads, often from a ConfigMap): the plugin, new in this build, needs one (serviceLocatorMethod and clusterLocatorMethods), and without it the whole backend stops at start-up. Memory and database migrations are not involved. Add the kubernetes section to the app config the pod loads, or leave the plugin out of the build",
+  },
   // SonarQube started on a database whose schema an older version wrote: it stays in maintenance, its
   // /api/system/status answering DB_MIGRATION_NEEDED (not UP), until an administrator starts the upgrade
   // at <server>/setup or with POST api/system/migrate_db (docs.sonarsource.com, "Upgrading SonarQube

@@ -345,6 +345,13 @@ const SAYS_MISSING =
   /environment variable|env(ironment)? var|\bnot set\b|must be set|is required|missing [^\n]{0,200}?(variable|env)|undefined variable/i;
 
 /**
+ * A start-up step that only names variables ("Validating settings in DISCOURSE_* env vars...", Bitnami's
+ * images), saying nothing is missing: progress, not a report.
+ */
+const NAMES_VARIABLES_ONLY =
+  /\b(?:Validating|Checking|Loading|Reading|Verifying|Parsing|Exporting)\b(?![^\n]{0,300}?\b(?:missing|not set|must|required|undefined|empty|invalid)\b)/i;
+
+/**
  * The first line of a log that says, in words, that a variable the program needs is not set; not a
  * variable it goes on without ("not set, using default") nor a runtime's own hint (Rust's "run with
  * `RUST_BACKTRACE=1` environment variable"). One reading, shared by the crash signature and the
@@ -354,6 +361,7 @@ export function missingVariableSaid(log: string): string | undefined {
   return logLines(log).find(
     (l) =>
       SAYS_MISSING.test(l) &&
+      !NAMES_VARIABLES_ONLY.test(l) &&
       (!DEFAULTED.test(l) || REFUSES_DEFAULT.test(l)) &&
       !isRuntimeHint(l) &&
       !HTTP_REQUEST.test(l),
