@@ -240,11 +240,7 @@ export class BaselineSreModel implements Model {
             !productName(asked, n) &&
             // A namespace only the person's guess names ("or the GPU training jobs are preempting them")
             // does not take the place of the one named in what they report.
-            !(
-              namedInSentences(asked, n, true) &&
-              !namedInSentences(asked, n, false) &&
-              namedInSentences(asked, first, false)
-            ),
+            !(onlyGuessed(asked, n) && namedInSentences(asked, first, false)),
         );
         // A namespace that does not exist ("a namespace audit") is not where to look, quiet or not.
         if (other && (!quietScan(seen, other) || !all.includes(first))) ns = other;
@@ -1499,6 +1495,9 @@ function missingNamed(task: string, seen: readonly SeenObservation[]): string | 
   if (rows.some((r) => told(r['NAME'] ?? ''))) return undefined;
   // A node's short host name (ip-10-0-1-5 for ip-10-0-1-5.ec2.internal) is that node.
   if (rows.some((r) => r['KIND'] === 'Node' && (r['NAME'] ?? '').startsWith(`${term}.`))) return undefined;
+  // Nodes named after it (prod-eu-2-a, prod-eu-2-b for "prod-eu-2"): the name of the cluster or its pool.
+  if (rows.filter((r) => r['KIND'] === 'Node' && (r['NAME'] ?? '').startsWith(`${term}-`)).length >= 2)
+    return undefined;
   // A name the events or the scan speak of is an object that could not be created, not a typo.
   // So is a name any other output speaks of (a container, a role a binding refers to), or a built-in.
   const said = new RegExp(`(?<![\\w-])${escapeRe(term)}(?![\\w-])`);
@@ -2142,6 +2141,34 @@ function namedInSentences(asked: string, ns: string, hunch: boolean): boolean {
   });
   const text = sentences.filter((_, i) => guessed[i] === hunch).join(' ');
   return namedNamespaces(text, [ns]).length > 0 || namespaceCandidates(text).includes(ns);
+}
+
+/** A sentence that asks for something ("Can you look at…", "please check…"). */
+const ASKS = /\b(?:can|could|would|will) you\b|\bplease\b|^\s*(?:check|look|find|tell|see)\b/i;
+
+/**
+ * Whether the person names namespace `ns` only inside their guess: after the words that start it ("I think
+ * the GPU training jobs are preempting them"), never before them in the same sentence ("preview-reaper in
+ * platform is supposed to…, I think…") nor in what they report.
+ */
+function onlyGuessed(asked: string, ns: string): boolean {
+  const sentences = asked.slice(0, 4000).split(/(?<=[.!?])\s+/);
+  let guessing = false;
+  let inGuess = false;
+  for (const x of sentences) {
+    const at: number | undefined = HUNCH.exec(x)?.index;
+    // A guess goes on into the next sentence, unless that one reports a failure or asks for something
+    // ("Can you look at flux-system?": where to look is an instruction, not part of the guess).
+    const continued: boolean = guessing && !REPORTS_FAILURE.test(x) && !ASKS.test(x);
+    const report = at !== undefined ? x.slice(0, at) : continued ? '' : x;
+    const guess = at !== undefined ? x.slice(at) : continued ? x : '';
+    if (report && (namedNamespaces(report, [ns]).length > 0 || namespaceCandidates(report).includes(ns)))
+      return false;
+    if (guess && (namedNamespaces(guess, [ns]).length > 0 || namespaceCandidates(guess).includes(ns)))
+      inGuess = true;
+    guessing = at !== undefined || continued;
+  }
+  return inGuess;
 }
 
 /** Whether a log was read in `ns` and none read there, nor its pods' restarts, shows a failure. */

@@ -318,4 +318,34 @@ describe('notes after an applied rollback', () => {
     );
     expect(matomo).toContain('referrer-spam-list/spammers.txt');
   });
+  it('a custom resource whose list holds two entries of one name, in the namespace the person reports', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-91', 'kuberay-duplicate-worker-group-name-pod-churn'),
+    );
+    expect(answer).toContain('2 entries of spec.workerGroupSpecs with the same groupName "workers"');
+    expect(answer).not.toContain('namespace training');
+  });
+
+  it("an operator's object refused by the CRD an older install left", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-92', 'k8ssandra-datacenter-rejected-by-legacy-cass-operator-crd'),
+    );
+    expect(answer).toContain('which an older install put there (cass-operator 1.4.1');
+  });
+
+  it("a new install seeding the other namespace's database", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-92', 'discourse-new-install-seeds-other-namespaces-populated-db'),
+    );
+    expect(answer).toContain('its DISCOURSE_DATABASE_HOST is postgresql.community-staging.svc.cluster.local');
+    expect(answer).not.toContain('environment variable DISCOURSE_ is missing');
+  });
+
+  it('no rollback where the person rules it out', async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-92', 'backstage-kubernetes-plugin-without-config-section'),
+    );
+    expect(answer).toContain('no `kubernetes:` section in the app config');
+    expect(answer).not.toMatch(/roll devportal back/);
+  });
 });

@@ -2,7 +2,7 @@ import { ageSeconds, escapeRe, lastRestartAgo } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import { exposedServices, noiseOf } from './health-check-noise.js';
-import { glossedLine } from './log-glosses.js';
+import { glossedLine, passedOver } from './log-glosses.js';
 import { memoByText } from './memo.js';
 import {
   type Analyzer,
@@ -1092,7 +1092,9 @@ export const appErrorsAnalyzer: Analyzer = {
       (o) => !o.args['previous'] && o.args['namespace'] === ns && running.has(String(o.args['name'])),
     ).flatMap((o) => {
       const pod = String(o.args['name']);
-      let bad = errorLines(o.content);
+      // A well-known failure the program got past (a bootstrap check it only warned about and then
+      // started) is not one.
+      let bad: readonly string[] = errorLines(o.content).filter((l) => !passedOver(o.content, l));
       // A tail without failures: those a search of the whole log found earlier (quiet-tail-search's),
       // when they are a well-known error whose cause is known, the person does not ask whether it is
       // still failing, and they were not retries the program got past (then a note says so).

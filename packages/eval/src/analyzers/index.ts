@@ -25,6 +25,7 @@ import { completedWithErrorsAnalyzer } from './completed-with-errors.js';
 import { configBackupDiffAnalyzer } from './config-backup-diff.js';
 import { configDirOverrideAnalyzer } from './config-dir-override.js';
 import { configMountsAnalyzer } from './config-mounts.js';
+import { configNotPassedAnalyzer } from './config-not-passed.js';
 import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
 import { configShapeAnalyzer } from './config-shape.js';
 import { configSourcesAnalyzer } from './config-sources.js';
@@ -113,8 +114,10 @@ import { headlessPeersAnalyzer } from './headless-peers.js';
 import { healthCheckNoiseAnalyzer } from './health-check-noise.js';
 import { helmReleaseAnalyzer } from './helm-release.js';
 import { homeNotWritableAnalyzer } from './home-not-writable.js';
+import { hostNamespaceAnalyzer } from './host-namespace.js';
 import { hpaFlappingAnalyzer } from './hpa-flapping.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
+import { httpsProxyMissingAnalyzer } from './https-proxy-missing.js';
 import { idleCullerAnalyzer } from './idle-culler.js';
 import { idleTimeoutAnalyzer } from './idle-timeout.js';
 import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
@@ -211,6 +214,7 @@ import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
+import { podLocalFileAnalyzer } from './pod-local-file.js';
 import { pollLoopStuckCallAnalyzer } from './poll-loop-stuck-call.js';
 import { poolLeakAnalyzer } from './pool-leak.js';
 import { poolRefillAnalyzer } from './pool-refill.js';
@@ -269,6 +273,7 @@ import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { s3PolicyResourceAnalyzer } from './s3-policy-resource.js';
 import { s3PrefixRateAnalyzer } from './s3-prefix-rate.js';
 import { s3RegionScopeAnalyzer } from './s3-region-scope.js';
+import { saTokenMissingAnalyzer } from './sa-token-missing.js';
 import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
 import { sandboxRuntimeAnalyzer } from './sandbox-runtime.js';
 import { scaleDownAnalyzer } from './scale-down.js';
@@ -324,11 +329,13 @@ import { tokenAfterRebuildAnalyzer } from './token-after-rebuild.js';
 import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
 import { tomlBareStringAnalyzer } from './toml-bare-string.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
+import { twinControllersAnalyzer } from './twin-controllers.js';
 import type { Analyzer } from './types.js';
 import { unmountedPathAnalyzer } from './unmounted-path.js';
 import { unofferedLabelAnalyzer } from './unoffered-label.js';
 import { unreadPrefixedSettingAnalyzer } from './unread-prefixed-setting.js';
 import { upgradedLibraryAnalyzer } from './upgraded-library.js';
+import { upstreamServiceGoneAnalyzer } from './upstream-service-gone.js';
 import { urlPathSiblingAnalyzer } from './url-path-sibling.js';
 import { urlSchemeAnalyzer } from './url-scheme.js';
 import { uwsgiBufferSizeAnalyzer } from './uwsgi-buffer-size.js';
@@ -410,6 +417,13 @@ export const ANALYZERS: readonly Analyzer[] = [
   duplicateEntryNamesAnalyzer,
   staleCrdAnalyzer,
   seededElsewhereAnalyzer,
+  podLocalFileAnalyzer,
+  configNotPassedAnalyzer,
+  hostNamespaceAnalyzer,
+  upstreamServiceGoneAnalyzer,
+  httpsProxyMissingAnalyzer,
+  saTokenMissingAnalyzer,
+  twinControllersAnalyzer,
   // A controller whose pods the API server refuses (FailedCreate), behind a release that timed out.
   failedCreateAnalyzer,
   // One failure retried without end (a rising retry count): the receiver refuses every attempt.

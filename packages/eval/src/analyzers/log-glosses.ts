@@ -2312,10 +2312,36 @@ function loggerOf(line: string): string | undefined {
 }
 
 /**
+ * Whether the glossed `line` of `text` is one the program got past: a later line undoes it (`UNDONE`) or
+ * the next ones say it went on (`…, continuing`). For callers that picked the line out of its log.
+ */
+export function passedOver(text: string, line: string): boolean {
+  const g = glossOf(line);
+  if (!g) return false;
+  const lines = text.slice(-200_000).split('\n').slice(-5000);
+  const i = lines.indexOf(line);
+  if (i < 0) return false;
+  const undone = UNDONE.find((u) => g.words === u.words);
+  return (
+    (undone !== undefined &&
+      lines.slice(i + 1, i + 1 + undone.within).some((l) => undone.later.test(l.slice(0, 2000)))) ||
+    wentOnPast(lines, i)
+  );
+}
+
+/**
  * Later lines that undo a glossed one: the driver the loader could not download, built and loaded after
  * all (Falco's `* Success: falco module found and loaded`).
  */
 const UNDONE: readonly { words: string; later: RegExp; within: number }[] = [
+  // Elasticsearch and OpenSearch enforce their bootstrap checks only in production mode (bound to a
+  // non-loopback address, not `discovery.type: single-node`); enforced, a failed check stops the node. A
+  // node that logs `started` (or its cluster's health turning green or yellow) after the warning went on.
+  {
+    words: 'max virtual memory areas',
+    later: /\]\s{0,4}started\s*$|health status changed from \[[A-Z]{3,6}\] to \[(?:GREEN|YELLOW)\]/,
+    within: 30,
+  },
   {
     words: 'unable to find a prebuilt falco',
     later: /\bsuccess\b[^\n]{0,120}\bloaded\b|\b(?:module|probe|driver) (?:found and )?loaded\b/i,
