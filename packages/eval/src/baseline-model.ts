@@ -2032,15 +2032,26 @@ export function forbidsChanges(task: string): boolean {
  */
 export function forbidsRollback(task: string): boolean {
   const text = task.slice(0, 4000);
-  return (
-    (/\b(?:cannot|can ?not|can't|must not|mustn't|do not|don't|won't|will not|may not|should not|no)\s{1,3}(?:\w{1,12}\s{1,3})?(?:roll(?:ing)?\s{1,3}(?:\w{1,12}\s{1,3})?back|rollbacks?|roll-back|revert(?:ing)?)\b/i.test(
-      text,
-    ) ||
-      /\b(?:roll(?:ing)?\s{1,3}back|a rollback|reverting) (?:is|isn't|is not) (?:not )?(?:an option|possible|allowed)\b/i.test(
-        text,
-      )) &&
-    !/\b(?:roll(?:ing)?\s{1,3}back|a rollback) is (?:an option|possible|allowed|fine)\b/i.test(text)
-  );
+  const back = String.raw`(?:roll(?:ing)?\s{1,3}(?:\w{1,12}\s{1,3})?back|rollbacks?|roll-back|revert(?:ing)?)`;
+  const rules = [
+    // "We cannot roll back", "do not roll this back", "don't revert".
+    new RegExp(
+      String.raw`\b(?:cannot|can ?not|can't|must not|mustn't|do not|don't|won't|will not|may not|should not)\s{1,3}(?:\w{1,12}\s{1,3})?${back}\b`,
+      'i',
+    ),
+    // "it can't be rolled back", "must not be reverted".
+    /\b(?:cannot|can ?not|can't|must not|mustn't|may not|should not|won't)\s{1,3}be\s{1,3}(?:rolled\s{1,3}back|reverted)\b/i,
+    // "Rolling back is not an option", "Rollback is not possible".
+    new RegExp(
+      String.raw`\b(?:a\s{1,3})?${back}\s{1,3}(?:is|isn't)\s{1,3}(?:not\s{1,3})?(?:an option|possible|allowed)\b`,
+      'i',
+    ),
+    // "no rollback", but not a report that none happened ("there was no rollback").
+    /(?<!\bthere\s{1,3}(?:was|is|were|has been|had been)\s{1,3})\bno\s{1,3}(?:rollbacks?|roll-backs?|rolling back)\b/i,
+  ];
+  const allowed =
+    /\b(?:roll(?:ing)?\s{1,3}back|a rollback|rollback) is (?:an option|possible|allowed|fine)\b/i;
+  return rules.some((r) => r.test(text)) && !allowed.test(text);
 }
 
 /**

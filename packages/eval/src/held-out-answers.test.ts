@@ -348,4 +348,44 @@ describe('notes after an applied rollback', () => {
     expect(answer).toContain('no `kubernetes:` section in the app config');
     expect(answer).not.toMatch(/roll devportal back/);
   });
+  it("a file one run's pod wrote, read by the re-execution's pod", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-91', 'dagster-reexecution-step-output-on-pod-local-storage'),
+    );
+    expect(answer).toContain('that file was written by another pod, dagster-run-3f9a1c6e');
+    expect(answer).toContain('not persisted beyond that pod');
+  });
+
+  it('set 93: each world answered with its own rule', async () => {
+    const expected: [string, string][] = [
+      [
+        'litellm-proxy-config-mounted-but-never-passed',
+        'not the config file mounted from ConfigMap litellm-config',
+      ],
+      ['negative-graylog-new-node-without-inputs-notification', 'No fault found in namespace logging-sec'],
+      [
+        'neo4j-read-replicas-discovery-host-in-default-namespace',
+        'the kg-core Service is in graphdb, not default',
+      ],
+      ['netbox-nginx-upstream-service-removed-in-cleanup', 'no Service named netbox exists in netops'],
+      ['pomerium-authenticate-https-proxy-dropped-oidc-discovery-timeout', 'but no HTTPS_PROXY'],
+      ['sealed-secrets-two-controllers-each-generated-own-key', 'the controller is installed twice'],
+      [
+        'teleport-kube-service-without-serviceaccount-token-after-hardening',
+        'no service account token mounted',
+      ],
+    ];
+    for (const [id, words] of expected) {
+      const answer = await baselineAnswer(world('scenarios-held-out-93', id));
+      expect(answer, id).toContain(words);
+    }
+    const graylog = await baselineAnswer(
+      world('scenarios-held-out-93', 'negative-graylog-new-node-without-inputs-notification'),
+    );
+    expect(graylog).not.toContain('vm.max_map_count is below');
+    const sealed = await baselineAnswer(
+      world('scenarios-held-out-93', 'sealed-secrets-two-controllers-each-generated-own-key'),
+    );
+    expect(sealed).not.toContain('There is no prod-eu-2');
+  });
 });

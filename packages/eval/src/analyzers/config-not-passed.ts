@@ -63,10 +63,13 @@ function notPassed(ctx: AnalyzerContext): { found?: NotPassed; read?: Read } {
         ctx.seen,
         (o) => o.args['namespace'] === ctx.ns && o.args['name'] === pod && o.args['pattern'] === SEARCH,
       );
-      const said = [...boundedLogLines(log.content, 3000), ...searched]
+      // Every file the log says it loads (defaults first, then the mounted file, as some programs do).
+      const loads = [...boundedLogLines(log.content, 3000), ...searched]
         .filter((l) => l.length <= 2000)
         .map((l) => ({ l, m: LOADS.exec(l) }))
-        .find((x) => x.m);
+        .filter((x) => x.m)
+        .slice(0, 20);
+      const said = loads[0];
       const d = outputs(
         ctx.seen,
         'describe_pod',
@@ -104,9 +107,11 @@ function notPassed(ctx: AnalyzerContext): { found?: NotPassed; read?: Read } {
           .filter((v) => v.type === 'ConfigMap' && v.source)
           .map((v) => [v.name, v.source] as const),
       );
-      const sections = containerSections(d.content.slice(0, 100_000)).filter((c) =>
-        log.args['container'] ? c.name === log.args['container'] : !c.init,
-      );
+      // The container whose log it is: the one named, else the first (a sidecar's mounts are its own).
+      const all = containerSections(d.content.slice(0, 100_000));
+      const sections = log.args['container']
+        ? all.filter((c) => c.name === log.args['container'])
+        : all.filter((c) => !c.init).slice(0, 1);
       for (const c of sections) {
         for (const line of c.body.split('\n')) {
           const m =
@@ -121,7 +126,11 @@ function notPassed(ctx: AnalyzerContext): { found?: NotPassed; read?: Read } {
           const same = file
             ? loaded === mount || (!loaded.startsWith('/') && base(loaded) === base(mount))
             : loaded.startsWith(`${mount.replace(/\/$/, '')}/`) || !loaded.startsWith('/');
-          if (same) continue;
+          // Any line that loads the mounted file clears it.
+          const loadsMount = loads.some(({ m: x }) =>
+            file ? x![1] === mount || (!x![1]!.startsWith('/') && base(x![1]!) === base(mount)) : false,
+          );
+          if (same || loadsMount) continue;
           // Only a config file mount: the program names a config file, and the mount is one.
           if (!file || !CONFIG_FILE.test(mount)) continue;
           const args = [describedField(c.body, 'Command'), describedField(c.body, 'Args')]

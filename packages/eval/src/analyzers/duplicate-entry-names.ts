@@ -19,6 +19,17 @@ import {
 const ENTRY_NAME =
   /^\s{1,8}([A-Za-z0-9_.[\]-]{1,300})\[(\d{1,4})\]\.(name|[A-Za-z]{1,40}Name): (\S.{0,252})$/;
 
+/**
+ * Whether `key` names the entry itself: `name`, or a `…Name` key whose stem the list's own name holds
+ * (`groupName` in `workerGroupSpecs`), not one that refers to another object (`storageClassName`).
+ */
+function ownName(list: string, key: string): boolean {
+  if (key === 'name') return true;
+  const stem = key.slice(0, -'Name'.length).toLowerCase();
+  const own = (list.split('.').pop() ?? list).replace(/\[\d{1,4}\]/g, '').toLowerCase();
+  return stem.length >= 3 && own.includes(stem);
+}
+
 /** A list in a custom resource's spec with two entries of the same name. */
 interface Clash {
   kind: string;
@@ -65,7 +76,7 @@ function clashOf(kind: string, name: string, namespace: string, text: string): C
     const rep = /^\s{1,8}([A-Za-z0-9_.[\]-]{1,300}\[\d{1,4}\])\.replicas: (\d{1,6})$/.exec(line);
     if (rep) replicas.set(rep[1]!, rep[2]!);
     const m = ENTRY_NAME.exec(line);
-    if (!m) continue;
+    if (!m || !ownName(m[1]!, m[3]!)) continue;
     const list = `${m[1]}\u0000${m[3]}`;
     const values = byList.get(list) ?? new Map<string, number[]>();
     byList.set(list, values);

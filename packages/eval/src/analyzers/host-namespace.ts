@@ -16,7 +16,7 @@ import {
 
 /** A Service's cluster DNS name with its namespace: `<service>.<namespace>.svc[.cluster.local]`. */
 const SERVICE_DNS =
-  /\b([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.svc(?:\.cluster\.local)?\b/g;
+  /(?<![\w.-])([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.svc(?:\.cluster\.local)?\b/g;
 /** A name that resolved to nothing, as resolvers and programs say it. */
 const UNRESOLVED =
   /\bto \[\]|resolved to no addresses|no such host|NXDOMAIN|could not resolve|couldn't resolve|Name or service not known|UnknownHostException|ENOTFOUND|Temporary failure in name resolution|nodename nor servname/i;
@@ -27,6 +27,8 @@ interface Misplaced {
   container: string;
   variable: string;
   value: string;
+  /** The value with the host's namespace set to the pod's. */
+  fixed: string;
   service: string;
   named: string;
   line: string;
@@ -52,7 +54,7 @@ function misplaced(ctx: AnalyzerContext): { found?: Misplaced; read?: Read } {
       for (const c of containerSections(d.content.slice(0, 100_000)).filter((x) => !x.init)) {
         for (const e of envOf(c.body)) {
           for (const m of e.value.slice(0, 1000).matchAll(SERVICE_DNS)) {
-            const [host, service, named] = [m[0], m[1]!, m[2]!];
+            const [host, service, named, at] = [m[0], m[1]!, m[2]!, m.index ?? 0];
             if (named === ctx.ns) continue;
             const line = lines.find((l) => l.includes(host) && UNRESOLVED.test(l));
             if (!line) continue;
@@ -69,6 +71,8 @@ function misplaced(ctx: AnalyzerContext): { found?: Misplaced; read?: Read } {
                 container: c.name,
                 variable: e.name,
                 value: e.value,
+                // Only the host found changes (not another host of the value that ends the same way).
+                fixed: `${e.value.slice(0, at)}${host.replace(`${service}.${named}.svc`, `${service}.${ctx.ns}.svc`)}${e.value.slice(at + host.length)}`,
                 service,
                 named,
                 line: line.trim(),
@@ -97,7 +101,7 @@ export const hostNamespaceAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     const m = misplaced(ctx).found;
     if (!m) return [];
-    const fixed = m.value.replaceAll(`${m.service}.${m.named}.svc`, `${m.service}.${ctx.ns}.svc`);
+    const fixed = m.fixed;
     return [
       {
         weight: 88,

@@ -12,9 +12,38 @@ import {
   ownerDeployment,
 } from './types.js';
 
-/** A request to an https:// URL that got no answer (a dial that timed out, a network it cannot reach). */
-const HTTPS_TIMEOUT =
-  /https:\/\/[^\s"'\\]{1,300}[^\n]{0,300}?\b(?:i\/o timeout|timed out|context deadline exceeded|ETIMEDOUT|network is unreachable|connect timeout)/i;
+/** A request that got no answer (a dial that timed out, a network it cannot reach). */
+const TIMEOUT =
+  /\b(?:i\/o timeout|timed out|context deadline exceeded|ETIMEDOUT|network is unreachable|connect timeout)/i;
+/** The host of the first https:// URL of a line. */
+const HTTPS_HOST = /https:\/\/([\w.-]{1,253})/;
+
+/** A line that reports an https:// request without an answer, and the host it asked. */
+function timedOutHttps(line: string): string | undefined {
+  if (line.length > 4000 || !line.includes('https://') || !TIMEOUT.test(line)) return undefined;
+  return HTTPS_HOST.exec(line)?.[1]?.toLowerCase();
+}
+
+/**
+ * Whether NO_PROXY exempts `host` from the proxy (Go's httpproxy and curl: an entry is a host, a
+ * domain suffix with or without its leading dot, or `*`; IP ranges are left aside here).
+ */
+function exempt(noProxy: string | undefined, host: string): boolean {
+  if (!noProxy) return false;
+  return noProxy
+    .split(',')
+    .map((e) =>
+      e
+        .trim()
+        .toLowerCase()
+        .replace(/:\d{1,5}$/, ''),
+    )
+    .filter(Boolean)
+    .slice(0, 100)
+    .some(
+      (e) => e === '*' || host === e.replace(/^\./, '') || host.endsWith(e.startsWith('.') ? e : `.${e}`),
+    );
+}
 
 interface Missing {
   pod: string;
@@ -34,17 +63,21 @@ function missing(ctx: AnalyzerContext): Missing | undefined {
     const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns);
     for (const log of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns)) {
       const pod = String(log.args['name'] ?? '');
-      const line = boundedLogLines(log.content).find((l) => l.length <= 4000 && HTTPS_TIMEOUT.test(l));
+      const line = boundedLogLines(log.content).find((l) => timedOutHttps(l) !== undefined);
       // Through a proxy the dial is the proxy's (`proxyconnect tcp: …`): that is the proxy's trouble.
       if (!line || /\bproxyconnect\b/.test(line)) continue;
+      const host = timedOutHttps(line)!;
       const d = described.filter((o) => o.args['name'] === pod).pop();
       if (!d) continue;
       for (const c of containerSections(d.content.slice(0, 100_000)).filter((x) =>
         log.args['container'] ? x.name === log.args['container'] : !x.init,
       )) {
-        const env = envOf(c.body);
+        // Set by reference (a ConfigMap's or Secret's key) counts as set.
+        const env = envOf(c.body, true);
         const http = env.find((e) => HTTP_NAMES.has(e.name));
         if (!http || env.some((e) => HTTPS_NAMES.has(e.name))) continue;
+        // A host NO_PROXY exempts goes direct by design.
+        if (exempt(env.find((e) => e.name === 'NO_PROXY' || e.name === 'no_proxy')?.value, host)) continue;
         // Another pod of the namespace (another workload) that sets the variable this one lacks.
         let peer: Missing['peer'];
         for (const o of described) {
@@ -96,9 +129,10 @@ export const httpsProxyMissingAnalyzer: Analyzer = {
           `logs of ${m.pod}: "${clip(m.line, 200)}"`,
           ...(m.peer ? [`describe_pod of ${m.peer.name}: HTTPS_PROXY=${clip(m.peer.value, 100)}`] : []),
         ],
+        // A value set by reference (`<set to the key …>`) is not one to copy.
         ...envFix(
           ctx.ns,
-          m.owner,
+          value.startsWith('<set to') ? undefined : m.owner,
           m.container,
           [{ name: 'HTTPS_PROXY', value }],
           `set HTTPS_PROXY=${value} on ${m.owner ?? m.pod}`,

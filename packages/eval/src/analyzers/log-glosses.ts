@@ -2339,7 +2339,9 @@ const UNDONE: readonly { words: string; later: RegExp; within: number }[] = [
   // node that logs `started` (or its cluster's health turning green or yellow) after the warning went on.
   {
     words: 'max virtual memory areas',
-    later: /\]\s{0,4}started\s*$|health status changed from \[[A-Z]{3,6}\] to \[(?:GREEN|YELLOW)\]/,
+    // The plain layout (`[node] started`) and the JSON one (Elasticsearch 7's `"message": "started"`).
+    later:
+      /\]\s{0,4}started\s*$|"message"\s{0,3}:\s{0,3}"started"|health status changed from \[[A-Z]{3,6}\] to \[(?:GREEN|YELLOW)\]/,
     within: 30,
   },
   {

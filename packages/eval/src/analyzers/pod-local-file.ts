@@ -48,6 +48,16 @@ function mountsOf(described: string): { path: string; volume: string; type: stri
   return out;
 }
 
+/** A line saying a write did not happen. */
+const WRITE_FAILED = /\b(?:fail\w{0,4}|error|denied|cannot|could not|unable)\b/i;
+
+/** Whether `line` names `path` whole: not as the start of a longer path (`/x/1` in `/x/12/result`). */
+function namesPath(line: string, path: string): boolean {
+  for (let at = line.indexOf(path); at >= 0; at = line.indexOf(path, at + 1))
+    if (!/[\w.+@=/-]/.test(line[at + path.length] ?? ' ')) return true;
+  return false;
+}
+
 /** Whether `path` is the mount path or under it. */
 const under = (path: string, mount: string) =>
   path === mount || path.startsWith(mount.endsWith('/') ? mount : `${mount}/`);
@@ -60,16 +70,25 @@ function lost(ctx: AnalyzerContext): { found?: Lost; read?: Read } {
   return perSeen(ctx.seen, ['podLocalFile', ctx.ns], () => {
     const logs = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns).slice(-12);
     const lines = logs.map((o) => ({ pod: String(o.args['name'] ?? ''), lines: boundedLogLines(o.content) }));
+    // A successful write of the whole path (not of /x/12 for /x/1), not a line saying the write failed.
+    const writes = (ls: readonly string[], path: string) =>
+      ls.find(
+        (l) =>
+          l.length <= 4000 &&
+          namesPath(l, path) &&
+          WRITES.test(l) &&
+          !MISSING.test(l) &&
+          !WRITE_FAILED.test(l),
+      );
     for (const r of lines) {
-      for (const line of r.lines) {
-        if (line.length > 4000 || !MISSING.test(line)) continue;
-        for (const path of new Set(line.match(PATHS) ?? [])) {
+      // At most 20 lines that miss a file, 5 paths each: bounded work on a log full of paths.
+      for (const line of r.lines.filter((l) => l.length <= 4000 && MISSING.test(l)).slice(0, 20)) {
+        for (const path of [...new Set(line.match(PATHS) ?? [])].slice(0, 5)) {
+          // The reader wrote it itself (a file each pod writes locally): not another pod's output.
+          if (writes(r.lines, path)) continue;
           for (const w of lines) {
             if (w.pod === r.pod) continue;
-            const wrote =
-              w.lines.find(
-                (l) => l.length <= 4000 && l.includes(path) && WRITES.test(l) && !MISSING.test(l),
-              ) ?? undefined;
+            const wrote = writes(w.lines, path);
             if (!wrote) continue;
             const described = outputs(
               ctx.seen,

@@ -16,7 +16,9 @@ import {
  * API from a Pod"): the token, the cluster's CA bundle and the namespace. In-cluster clients read them.
  */
 const SA_FILE = /\/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/(token|ca\.crt|namespace)\b/;
-const NOT_THERE = /no such file or directory|ENOENT|not found|could not be read|does not exist/i;
+/** The missing words said of the service-account file itself (`…/ca.crt: no such file or directory`). */
+const NOT_THERE =
+  /\/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/(?:token|ca\.crt|namespace)["'`]?(?::\s{0,3}|,\s{0,3}|\s{1,3})(?:no such file or directory|ENOENT|not found|does not exist)|\/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/(?:token|ca\.crt|namespace)\b[^\n]{0,40}?\bcould not be read\b/i;
 
 interface Tokenless {
   pod: string;
@@ -33,7 +35,7 @@ function tokenless(ctx: AnalyzerContext): { found?: Tokenless; read?: Read } {
       const pod = String(log.args['name'] ?? '');
       // A message may span lines (`…could not be read: open …/ca.crt: no such file or directory`).
       const lines = boundedLogLines(log.content).filter((l) => l.length <= 4000);
-      const at = lines.findIndex((l) => SA_FILE.test(l) && NOT_THERE.test(l));
+      const at = lines.findIndex((l) => NOT_THERE.test(l));
       if (at < 0) continue;
       const line = lines[at]!;
       const d = outputs(
@@ -41,6 +43,15 @@ function tokenless(ctx: AnalyzerContext): { found?: Tokenless; read?: Read } {
         'describe_pod',
         (o) => o.args['namespace'] === ctx.ns && o.args['name'] === pod,
       ).pop();
+      // The description shows the token mounted after all (the projected kube-api-access volume): the
+      // program reads another path than it thinks, not this.
+      if (
+        d &&
+        /^\s{4,12}\/var\/run\/secrets\/kubernetes\.io\/serviceaccount from /m.test(
+          d.content.slice(0, 100_000),
+        )
+      )
+        continue;
       const owner = d ? ownerDeployment(d.content) : undefined;
       let change: string | undefined;
       if (owner) {

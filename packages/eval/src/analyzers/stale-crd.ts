@@ -20,6 +20,32 @@ import {
 const REFUSED =
   /\b([A-Z][A-Za-z0-9]{1,62})\.([a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,6}) \\?"([a-z0-9][a-z0-9.-]{0,252})\\?" is invalid: ([^"\\\n]{1,200})/;
 
+/**
+ * API groups Kubernetes itself serves (kubectl api-resources on a current cluster): their kinds have no
+ * CRD. Groups under k8s.io that CRDs define (gateway.networking.k8s.io, snapshot.storage.k8s.io) are not
+ * among them.
+ */
+const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'apiregistration.k8s.io',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'certificates.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+  'internal.apiserver.k8s.io',
+  'networking.k8s.io',
+  'node.k8s.io',
+  'rbac.authorization.k8s.io',
+  'resource.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
+  'storagemigration.k8s.io',
+]);
+
 interface Refusal {
   kind: string;
   group: string;
@@ -39,7 +65,7 @@ function refusal(ctx: AnalyzerContext): Refusal | undefined {
     ]) {
       for (const line of boundedLogLines(o.content, 2000).reverse()) {
         const m = REFUSED.exec(line.slice(0, 4000));
-        if (!m || /(?:^|\.)k8s\.io$/.test(m[2]!)) continue;
+        if (!m || BUILT_IN_GROUPS.has(m[2]!)) continue;
         found = {
           kind: m[1]!,
           group: m[2]!,
@@ -65,12 +91,12 @@ function crdName(ctx: AnalyzerContext, r: Refusal): string | undefined {
   ).pop();
   if (!list) return undefined;
   const names = parseTable(list.content.slice(0, 200_000)).map((x) => x['NAME'] ?? '');
-  const plural = `${r.kind.toLowerCase()}`;
+  const kind = r.kind.toLowerCase();
+  // English plurals as CRDs spell them (policy → policies, ingress → ingresses), exact names first.
+  const plurals = [`${kind}s`, `${kind}es`, ...(kind.endsWith('y') ? [`${kind.slice(0, -1)}ies`] : [])];
   return (
-    names.find((n) => n === `${plural}s.${r.group}` || n === `${plural}es.${r.group}`) ??
-    names.find(
-      (n) => n.endsWith(`.${r.group}`) && n.startsWith(plural.slice(0, Math.max(4, plural.length - 2))),
-    )
+    plurals.map((p) => `${p}.${r.group}`).find((n) => names.includes(n)) ??
+    names.find((n) => n.endsWith(`.${r.group}`) && n.startsWith(kind.slice(0, Math.max(4, kind.length - 2))))
   );
 }
 
@@ -143,7 +169,8 @@ export const staleCrdAnalyzer: Analyzer = {
     const running = app ? runningImages(ctx).find((i) => i.name === app) : undefined;
     const behind = running && version ? older(version, running.tag) : undefined;
     const elsewhere = releaseNs && releaseNs !== ctx.ns;
-    if (!behind && !elsewhere) return [];
+    // The same release as the one running (or a newer one) is not stale, wherever it was installed from.
+    if (behind === false || (!behind && !elsewhere)) return [];
     const installed = [
       app && version ? `${app} ${version}` : app,
       releaseNs ? `Helm release in namespace ${releaseNs}` : undefined,

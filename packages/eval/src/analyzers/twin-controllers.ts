@@ -1,4 +1,5 @@
 import { parseTable } from '../k8s-text.js';
+import { envOf } from './env-values.js';
 import { perSeen } from './memo.js';
 import {
   type Analyzer,
@@ -83,19 +84,32 @@ function twins(ctx: AnalyzerContext): { found?: Twin; reads: Read[] } {
           (o) => o.args['namespace'] === p.ns && o.args['name'] === pod && !o.args['previous'],
         ).pop(),
       );
+      // The descriptions first: two workloads of one image run with different commands or variables (a
+      // web server and its worker, ROLE=web and ROLE=worker) are not twins, and their logs are not read.
       pods.forEach((pod, i) => {
         if (!described[i]) reads.push({ tool: 'describe_pod', args: { namespace: p.ns, name: pod } });
-        if (!logs[i]) reads.push({ tool: 'get_pod_logs', args: { namespace: p.ns, name: pod } });
       });
-      if (!described[0] || !described[1] || !logs[0] || !logs[1]) continue;
-      const args = described.map((d) => {
+      if (!described[0] || !described[1]) continue;
+      const runs = described.map((d) => {
         const c = containerSections(d!.content.slice(0, 100_000)).find((x) => !x.init);
         return c
-          ? [describedField(c.body, 'Command'), describedField(c.body, 'Args')].filter(Boolean).join(' ')
-          : '';
+          ? {
+              args: [describedField(c.body, 'Command'), describedField(c.body, 'Args')]
+                .filter(Boolean)
+                .join(' '),
+              env: envOf(c.body, true)
+                .map((e) => `${e.name}=${e.value}`)
+                .sort()
+                .join('\n'),
+            }
+          : { args: '', env: '' };
       });
-      // Two workloads of one image with different commands (a web server and its worker) are not twins.
-      if (args[0] !== args[1]) continue;
+      if (runs[0]!.args !== runs[1]!.args || runs[0]!.env !== runs[1]!.env) continue;
+      const args = runs.map((r) => r.args);
+      pods.forEach((pod, i) => {
+        if (!logs[i]) reads.push({ tool: 'get_pod_logs', args: { namespace: p.ns, name: pod } });
+      });
+      if (!logs[0] || !logs[1]) continue;
       const lines = logs.map((l) => boundedLogLines(l!.content).filter((x) => x.length <= 2000));
       const refs = (ls: string[]) => {
         const m = new Map<string, { failed?: string; ok?: string }>();

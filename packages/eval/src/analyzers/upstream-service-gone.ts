@@ -117,10 +117,10 @@ export const upstreamServiceGoneAnalyzer: Analyzer = {
       {
         weight: 87,
         object: `pod ${g.pod} in ${ctx.ns}`,
-        cause: `the program in ${g.pod} cannot resolve "${g.name}" ("${clip(g.line, 200)}") because no Service named ${g.name} exists in ${ctx.ns} (its Services: ${listed})${instead}. Cluster DNS answers as it should; the name is not a Service`,
+        cause: `the program in ${g.pod} cannot resolve "${g.name}" ("${clip(g.line, 200)}") because no Service named ${g.name} exists in ${ctx.ns} (${listed ? `its Services: ${listed}` : 'it has no Services at all'})${instead}. Cluster DNS answers as it should; the name is not a Service`,
         evidence: [
           `logs of ${g.pod}: "${clip(g.line, 200)}"`,
-          `list_services ${ctx.ns}: ${listed} (no ${g.name})`,
+          `list_services ${ctx.ns}: ${listed || 'none'} (no ${g.name})`,
           ...(g.configMap ? [`describe_resource ConfigMap ${g.configMap}: names ${g.name}`] : []),
         ],
         advice: `point the config${g.configMap ? ` (ConfigMap ${g.configMap})` : ''} at ${g.replacement ? `${g.replacement.name} (its port as the Service lists it)` : 'the Service that serves it now'}, or bring back a Service named ${g.name}, then restart the pod`,

@@ -348,8 +348,14 @@ const SAYS_MISSING =
  * A start-up step that only names variables ("Validating settings in DISCOURSE_* env vars...", Bitnami's
  * images), saying nothing is missing: progress, not a report.
  */
-const NAMES_VARIABLES_ONLY =
-  /\b(?:Validating|Checking|Loading|Reading|Verifying|Parsing|Exporting)\b(?![^\n]{0,300}?\b(?:missing|not set|must|required|undefined|empty|invalid)\b)/i;
+const NAMES_VARIABLES_ONLY = {
+  test: (l: string): boolean =>
+    /\b(?:Validating|Checking|Loading|Reading|Verifying|Parsing|Exporting)\b/i.test(l) &&
+    // Anywhere on the line, before the verb or after it: words that report a variable missing or a failure.
+    !/\b(?:missing|not set|must|required|undefined|empty|invalid|not found|unset|error|fail\w{0,4}|cannot|can't)\b/i.test(
+      l,
+    ),
+};
 
 /**
  * The first line of a log that says, in words, that a variable the program needs is not set; not a
