@@ -1474,6 +1474,14 @@ function missingNamed(task: string, seen: readonly SeenObservation[]): string | 
       'i',
     ).test(task);
   if (!asName) return undefined;
+  // Only inside a message the person pasted ("Bad configuration format: no-loopback-peers"): a word of
+  // the message (an option, a setting), not an object's name.
+  const outside = task
+    .slice(0, 4000)
+    .replace(/["“]([^"”\n]{1,400})["”]/g, (all, inner: string) =>
+      inner.trim().split(/\s+/).length >= 3 ? ' ' : all,
+    );
+  if (!new RegExp(`(?<![\\w-])${t}(?![\\w-])`, 'i').test(outside)) return undefined;
   const found = lastOf(seen, 'find_objects', (o) => o.status === 'ok' && o.args['name'] === term);
   if (!found) return undefined;
   const rows = /^no object whose name contains/.test(found.content) ? [] : parseTable(found.content);

@@ -4,6 +4,7 @@ import type { SeenObservation } from '../observations.js';
 import { exposedServices, noiseOf } from './health-check-noise.js';
 import { glossedLine, passedOver } from './log-glosses.js';
 import { memoByText } from './memo.js';
+import { removedNodeWarnings } from './removed-nodes.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -402,6 +403,9 @@ export function warningsWithoutConsequence(text: string, warnings: readonly stri
   }
   return seen > 0;
 }
+
+/** A TURN server answering a request without a user (`user <>`) with 401: the credential challenge. */
+const TURN_CHALLENGE = /\buser <>[^\n]{0,200}\berror 401\b|\berror 401\b[^\n]{0,200}\buser <>/;
 
 /** Work a warning says was left undone (`entry skipped`, `ignoring the item`): lost, not settled. */
 const SKIPPED = /\bskip\w{0,4}\b|\bignor\w{1,4}\b/i;
@@ -1146,6 +1150,8 @@ export const appErrorsAnalyzer: Analyzer = {
       if (warned && retriedWarnings(o.content, bad)) return [];
       // Warnings that stopped once what they were about worked (a peer not ready at start-up): not now.
       if (warned && recoveredWarnings(o.content, bad)) return [];
+      // Warnings about nodes the cluster no longer has (removed-nodes' note says why): history, not a fault.
+      if (warned && removedNodeWarnings(seen, bad)) return [];
       if (bad.length === 0 && !known) return [];
       // Failures it retried and got past (start-up retries, then "connected"): not a fault now.
       if ((!known || known.symptom) && recoveredRetries(o.content)) return [];
@@ -1156,6 +1162,10 @@ export const appErrorsAnalyzer: Analyzer = {
       // Every failure is an end user's failed login attempt (a wrong password, an unknown user), a few of
       // them: what a login portal logs in normal use, not a fault of the program.
       if (!known && bad.length <= 3 && bad.every((l) => endUserLoginFailed(l.slice(0, 4000)))) return [];
+      // Every failure is a TURN server's 401 to a request sent without credentials (`user <>`): the
+      // challenge that starts STUN's long-term credential mechanism (RFC 8489 section 9.2; TURN, RFC 8656),
+      // after which the client asks again with credentials; not a refusal.
+      if (!known && bad.length > 0 && bad.every((l) => TURN_CHALLENGE.test(l.slice(0, 4000)))) return [];
       // Every failure is a connection a load balancer's TCP health check opened and closed: noise.
       if (!known && exposedServices(seen, ns).length > 0 && noiseOf(o.content)?.others.length === 0)
         return [];

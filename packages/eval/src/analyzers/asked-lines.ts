@@ -1,5 +1,6 @@
 import { cutTextEnd } from '@sre-harness/core';
 import {
+  type Analyzer,
   type AnalyzerContext,
   clip,
   clipAround,
@@ -7,6 +8,7 @@ import {
   lineStamp,
   outputs,
   programLines,
+  type Read,
 } from './types.js';
 
 /**
@@ -279,3 +281,41 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
   });
   return [`What the logs I read say about what you describe: ${told.join('; ')}.`];
 }
+
+/**
+ * The phrases the person quoted that no log read in the namespace holds, searched for in the first
+ * cut log of a pod there (the start-up lines of a long log are not in its tail): at most two searches, so
+ * the all-clear can quote the line the person saw. Reads only; `askedLines` quotes what they find.
+ */
+export const quotedSearchAnalyzer: Analyzer = {
+  name: 'quoted-search',
+  reads(ctx): Read[] {
+    const quoted = quotedPhrases(ctx.task).filter((q) => !q.includes('|') && q.length <= 200);
+    if (quoted.length === 0) return [];
+    const logs = outputs(
+      ctx.seen,
+      'get_pod_logs',
+      (o) => o.args['namespace'] === ctx.ns && !o.args['previous'],
+    );
+    const searched = outputs(ctx.seen, 'search_pod_logs', (o) => o.args['namespace'] === ctx.ns);
+    const held = (q: string) =>
+      [...logs, ...searched].some((o) => flatLower(o.content.slice(-200_000)).includes(q));
+    const cut = logs.find((o) => cutNoticeAt(o.content.split('\n', 3)) >= 0);
+    if (!cut) return [];
+    return quoted
+      .filter((q) => !held(q))
+      .slice(0, 2)
+      .map((q) => ({
+        tool: 'search_pod_logs',
+        args: {
+          namespace: ctx.ns,
+          name: String(cut.args['name'] ?? ''),
+          ...(cut.args['container'] ? { container: cut.args['container'] } : {}),
+          pattern: q,
+          context: 0,
+          maxMatches: 3,
+        },
+      }));
+  },
+  finds: () => [],
+};

@@ -1,6 +1,7 @@
 import { allocatableAnalyzer, requestedNodesAnalyzer } from './allocatable.js';
 import { amqpVhostAnalyzer } from './amqp-vhost.js';
 import { appErrorsAnalyzer } from './app-errors.js';
+import { quotedSearchAnalyzer } from './asked-lines.js';
 import { askedStatusesAnalyzer } from './asked-statuses.js';
 import { backlogHeapAnalyzer } from './backlog-heap.js';
 import { badInputFilesAnalyzer } from './bad-input-files.js';
@@ -63,6 +64,7 @@ import { djangoGeventConnectionsAnalyzer } from './django-gevent-connections.js'
 import { dnsAnalyzer, dnsForwardAnalyzer } from './dns.js';
 import { dnsFiveSecondAnalyzer } from './dns-five-second.js';
 import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
+import { dockerSocketAnalyzer } from './docker-socket.js';
 import { dotnetHeapHardLimitAnalyzer } from './dotnet-heap-hard-limit.js';
 import { doubleSchemeAnalyzer } from './double-scheme.js';
 import { droppedSidecarAnalyzer } from './dropped-sidecar.js';
@@ -259,6 +261,7 @@ import { redisMadeReplicaAnalyzer } from './redis-made-replica.js';
 import { redisSlowCommandsAnalyzer } from './redis-slow-commands.js';
 import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
 import { releaseDuringPastAlertAnalyzer } from './release-during-past-alert.js';
+import { removedNodesAnalyzer } from './removed-nodes.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { replicasOverNodesAnalyzer } from './replicas-over-nodes.js';
 import { replicationRingAnalyzer } from './replication-ring.js';
@@ -424,6 +427,9 @@ export const ANALYZERS: readonly Analyzer[] = [
   httpsProxyMissingAnalyzer,
   saTokenMissingAnalyzer,
   twinControllersAnalyzer,
+  dockerSocketAnalyzer,
+  removedNodesAnalyzer,
+  quotedSearchAnalyzer,
   // A controller whose pods the API server refuses (FailedCreate), behind a release that timed out.
   failedCreateAnalyzer,
   // One failure retried without end (a rising retry count): the receiver refuses every attempt.
