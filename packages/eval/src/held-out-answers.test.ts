@@ -388,4 +388,26 @@ describe('notes after an applied rollback', () => {
     );
     expect(sealed).not.toContain('There is no prod-eu-2');
   });
+  it('set 94: the worlds its rules reach', async () => {
+    const expected: [string, string][] = [
+      ['litmus-container-kill-docker-runtime-on-containerd-nodes', 'as its container runtime, not Docker'],
+      [
+        'negative-opencost-nodes-in-prometheus-not-in-api-after-scale-down',
+        'nodes the cluster no longer has',
+      ],
+      [
+        'negative-coturn-removed-no-loopback-peers-option-after-upgrade',
+        'Bad configuration format: no-loopback-peers',
+      ],
+    ];
+    for (const [id, words] of expected) {
+      const answer = await baselineAnswer(world('scenarios-held-out-94', id));
+      expect(answer, id).toContain(words);
+    }
+    const coturn = await baselineAnswer(
+      world('scenarios-held-out-94', 'negative-coturn-removed-no-loopback-peers-option-after-upgrade'),
+    );
+    expect(coturn).toContain('No fault found in namespace rtc');
+    expect(coturn).not.toContain('There is no no-loopback-peers');
+  });
 });

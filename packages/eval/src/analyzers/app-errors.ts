@@ -1165,7 +1165,15 @@ export const appErrorsAnalyzer: Analyzer = {
       // Every failure is a TURN server's 401 to a request sent without credentials (`user <>`): the
       // challenge that starts STUN's long-term credential mechanism (RFC 8489 section 9.2; TURN, RFC 8656),
       // after which the client asks again with credentials; not a refusal.
-      if (!known && bad.length > 0 && bad.every((l) => TURN_CHALLENGE.test(l.slice(0, 4000)))) return [];
+      // Only when requests with a user then succeed (`user <…>: … processed, success`): a server that only
+      // ever challenges lets nobody in.
+      if (
+        !known &&
+        bad.length > 0 &&
+        bad.every((l) => TURN_CHALLENGE.test(l.slice(0, 4000))) &&
+        /\buser <[^>\n]{1,200}>[^\n]{0,120}\bprocessed, success\b/.test(o.content.slice(-200_000))
+      )
+        return [];
       // Every failure is a connection a load balancer's TCP health check opened and closed: noise.
       if (!known && exposedServices(seen, ns).length > 0 && noiseOf(o.content)?.others.length === 0)
         return [];

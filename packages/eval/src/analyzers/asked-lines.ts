@@ -282,6 +282,10 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
   return [`What the logs I read say about what you describe: ${told.join('; ')}.`];
 }
 
+/** A question whether anything is wrong at all (the answer may be an all-clear). */
+const ASKS_ALL_CLEAR =
+  /\bif (?:nothing|everything)(?:'s| is) (?:wrong|fine|ok|okay)\b|\b(?:is|was) (?:anything|something) (?:wrong|broken)\b|\bis (?:it|this|that) (?:harmless|expected|normal|safe to ignore)\b/i;
+
 /**
  * The phrases the person quoted that no log read in the namespace holds, searched for in the first
  * cut log of a pod there (the start-up lines of a long log are not in its tail): at most two searches, so
@@ -289,9 +293,20 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
  */
 export const quotedSearchAnalyzer: Analyzer = {
   name: 'quoted-search',
+  // Before the scan's follow-ups: on an all-clear, what the person saw is the one thing left to show.
+  early: true,
   reads(ctx): Read[] {
-    const quoted = quotedPhrases(ctx.task).filter((q) => !q.includes('|') && q.length <= 200);
-    if (quoted.length === 0) return [];
+    // Only where the answer may be an all-clear (the namespace's scan found nothing), and only phrases
+    // with a word in them.
+    const quiet = outputs(ctx.seen, 'scan', (o) => o.args['namespace'] === ctx.ns).some((o) =>
+      /no problems found/.test(o.content),
+    );
+    const quoted = quotedPhrases(ctx.task).filter(
+      (q) => !q.includes('|') && q.length <= 200 && /[\p{L}\p{N}]{2}/u.test(q),
+    );
+    // And only when the person asks whether anything is wrong at all ("If nothing is wrong, say so"):
+    // a report of a failure has its own leads to read first.
+    if (!quiet || quoted.length === 0 || !ASKS_ALL_CLEAR.test(ctx.task.slice(0, 4000))) return [];
     const logs = outputs(
       ctx.seen,
       'get_pod_logs',
@@ -302,9 +317,15 @@ export const quotedSearchAnalyzer: Analyzer = {
       [...logs, ...searched].some((o) => flatLower(o.content.slice(-200_000)).includes(q));
     const cut = logs.find((o) => cutNoticeAt(o.content.split('\n', 3)) >= 0);
     if (!cut) return [];
+    // The phrase as the person wrote it (their spacing: the search matches text as written, case aside).
+    const raw = (q: string) =>
+      [...ctx.task.slice(0, 4000).matchAll(/"([^"]{3,120})"|\u201c([^\u201d]{3,120})\u201d/g)]
+        .map((m) => m[1] ?? m[2]!)
+        .find((r) => flatLower(r) === q) ?? q;
     return quoted
       .filter((q) => !held(q))
       .slice(0, 2)
+      .map((q) => raw(q))
       .map((q) => ({
         tool: 'search_pod_logs',
         args: {

@@ -2,7 +2,6 @@ import { errorLines, warningLines } from './app-errors.js';
 import {
   type Analyzer,
   type AnalyzerContext,
-  boundedLogLines,
   clip,
   configMapText,
   type Finding,
@@ -23,7 +22,7 @@ const FQDN =
 
 /** A dial that got no answer at all: a timeout, or a name that does not resolve. */
 const UNANSWERED =
-  /i\/o timeout|timed out|deadline exceeded|no such host|NXDOMAIN|(?:could not|couldn't|unable to|cannot|can't|failed to) resolve|Name or service not known|ENOTFOUND|EAI_AGAIN|UnknownHost|unknown host/i;
+  /i\/o timeout|timed out|deadline exceeded|no such host|NXDOMAIN|(?:could not|couldn't|unable to|cannot|can't|failed to) resolve|Name or service not known|Name does not resolve|ENOTFOUND|EAI_AGAIN|UnknownHost|unknown host/i;
 
 interface Dialled {
   readonly pod: string;
@@ -40,10 +39,7 @@ interface Dialled {
 function dialled(ctx: AnalyzerContext): Dialled | undefined {
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
     const text = o.content.slice(-100_000);
-    // Failure and warning lines, and any line that says a name did not resolve (glog's `E…] Unable to resolve
-    // host: …` carries no failure word of its own).
-    const unresolved = boundedLogLines(text).filter((l) => l.length <= 4000 && UNANSWERED.test(l));
-    for (const line of [...errorLines(text), ...warningLines(text), ...unresolved]) {
+    for (const line of [...errorLines(text), ...warningLines(text)]) {
       if (line.length > 4000) continue;
       const m = FQDN.exec(line);
       // A name that resolved gets an answer (refused, reset, a status): only one that gets none counts.
@@ -100,8 +96,6 @@ const kubeletDomain = (text: string) =>
  */
 export const clusterDomainAnalyzer: Analyzer = {
   name: 'cluster-domain',
-  // Its reads follow from a failing pod's own log (a name it cannot resolve): right after that log.
-  first: true,
   reads(ctx): Read[] {
     const d = dialled(ctx);
     if (!d) return [];

@@ -30,7 +30,9 @@ function socketless(ctx: AnalyzerContext): { found?: Socketless; read?: Read } {
     for (const d of outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)) {
       const text = d.content.slice(0, 100_000);
       const m = NOT_A_SOCKET.exec(text);
-      if (!m) continue;
+      // Only a pod that has not started (an old FailedMount event on a pod Running now is history).
+      if (!m || !/^Status:\s{1,20}Pending\b|^\s{4,12}Reason:\s{1,20}ContainerCreating\b/m.test(text))
+        continue;
       const node = describedField(text, 'Node')?.split('/')[0];
       if (!node || node === '<none>') continue;
       const described = outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === node).pop();
@@ -65,7 +67,13 @@ export const dockerSocketAnalyzer: Analyzer = {
     const s = socketless(ctx).found;
     if (!s) return [];
     const runtime = s.runtime.split(':')[0]!.toLowerCase();
-    const socket = runtime === 'containerd' ? '/run/containerd/containerd.sock' : `the ${runtime} socket`;
+    // Each runtime's CRI socket as its defaults put it (containerd's and CRI-O's documentation).
+    const socket =
+      runtime === 'containerd'
+        ? '/run/containerd/containerd.sock'
+        : runtime === 'cri-o'
+          ? '/var/run/crio/crio.sock'
+          : `the ${runtime} socket`;
     return [
       {
         // Above the FailedMount signature (88 and a bonus for a named pod), which it explains.

@@ -429,7 +429,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   twinControllersAnalyzer,
   dockerSocketAnalyzer,
   removedNodesAnalyzer,
-  quotedSearchAnalyzer,
   // A controller whose pods the API server refuses (FailedCreate), behind a release that timed out.
   failedCreateAnalyzer,
   // One failure retried without end (a rising retry count): the receiver refuses every attempt.
@@ -835,4 +834,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   failureSettingsAnalyzer,
   // Last: the change cause of a Deployment whose pod logs failures, when nothing read its revision.
   changeCauseAnalyzer,
+  // Last: its searches only serve an all-clear's quotes, after every other analyzer's reads.
+  quotedSearchAnalyzer,
 ];

@@ -4,7 +4,14 @@ import { type Analyzer, clip, outputs, type Read } from './types.js';
 
 /** A node a log line names: `Node \`ip-10-1-26-73.eu-central-1.compute.internal\``, `node "worker-3"`, `node=worker-3`. */
 const NODE_NAMED =
-  /\b[Nn]ode(?:Name)?\s{0,2}[=:]?\s{0,2}[`'"]?([a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9](?:[a-z0-9-]{0,62})){0,8})[`'"]?/;
+  /\b[Nn]ode(?:Name)?(?:\s{0,2}[=:]\s{0,2}|\s{1,2})[`'"]([a-z0-9][a-z0-9.-]{2,252})[`'"]|\bnode(?:Name)?=([a-z0-9][a-z0-9.-]{2,252})/;
+
+/** The node name a line gives, when it looks like one: quoted or `node=`, with a hyphen or a dot, not a Service's name. */
+function nodeOf(line: string): string | undefined {
+  const m = NODE_NAMED.exec(line.slice(0, 2000));
+  const name = m?.[1] ?? m?.[2];
+  return name && /[-.]/.test(name) && !/\.svc(?:\.|$)/.test(name) ? name : undefined;
+}
 
 /** The cluster's node names, once `list_nodes` was read. */
 function nodeNames(seen: readonly SeenObservation[]): string[] | undefined {
@@ -24,8 +31,7 @@ export function removedNodeWarnings(
   if (!nodes || nodes.length === 0 || lines.length === 0) return undefined;
   const gone = new Set<string>();
   for (const l of lines.slice(0, 500)) {
-    const m = NODE_NAMED.exec(l.slice(0, 2000));
-    const name = m?.[1];
+    const name = nodeOf(l);
     // A node the cluster has, or its short name (ip-10-1-26-73 for ip-10-1-26-73.eu-central-1…): not gone.
     if (!name || nodes.some((n) => n === name || n.startsWith(`${name}.`) || name.startsWith(`${n}.`)))
       return undefined;
@@ -42,7 +48,10 @@ function nodeWarnings(seen: readonly SeenObservation[], ns: string): { pod: stri
       lines: o.content
         .slice(-100_000)
         .split('\n')
-        .filter((l) => l.length <= 2000 && /\b(?:WRN|WARN|WARNING|warn)\b/.test(l) && NODE_NAMED.test(l)),
+        .filter(
+          (l) =>
+            l.length <= 2000 && /\b(?:WRN|WARN|WARNING|warn|warning)\b/i.test(l) && nodeOf(l) !== undefined,
+        ),
     }))
     .filter((x) => x.lines.length > 0);
 }
