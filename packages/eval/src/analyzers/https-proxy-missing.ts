@@ -1,5 +1,6 @@
 import { envOf } from './env-values.js';
 import { perSeen } from './memo.js';
+import { bypassesProxy } from './no-proxy-cluster.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -22,27 +23,6 @@ const HTTPS_HOST = /https:\/\/([\w.-]{1,253})/;
 function timedOutHttps(line: string): string | undefined {
   if (line.length > 4000 || !line.includes('https://') || !TIMEOUT.test(line)) return undefined;
   return HTTPS_HOST.exec(line)?.[1]?.toLowerCase();
-}
-
-/**
- * Whether NO_PROXY exempts `host` from the proxy (Go's httpproxy and curl: an entry is a host, a
- * domain suffix with or without its leading dot, or `*`; IP ranges are left aside here).
- */
-function exempt(noProxy: string | undefined, host: string): boolean {
-  if (!noProxy) return false;
-  return noProxy
-    .split(',')
-    .map((e) =>
-      e
-        .trim()
-        .toLowerCase()
-        .replace(/:\d{1,5}$/, ''),
-    )
-    .filter(Boolean)
-    .slice(0, 100)
-    .some(
-      (e) => e === '*' || host === e.replace(/^\./, '') || host.endsWith(e.startsWith('.') ? e : `.${e}`),
-    );
 }
 
 interface Missing {
@@ -77,7 +57,8 @@ function missing(ctx: AnalyzerContext): Missing | undefined {
         const http = env.find((e) => HTTP_NAMES.has(e.name));
         if (!http || env.some((e) => HTTPS_NAMES.has(e.name))) continue;
         // A host NO_PROXY exempts goes direct by design.
-        if (exempt(env.find((e) => e.name === 'NO_PROXY' || e.name === 'no_proxy')?.value, host)) continue;
+        const noProxy = env.find((e) => e.name === 'NO_PROXY' || e.name === 'no_proxy')?.value;
+        if (noProxy && bypassesProxy(host, noProxy.slice(0, 4000))) continue;
         // Another pod of the namespace (another workload) that sets the variable this one lacks.
         let peer: Missing['peer'];
         for (const o of described) {
