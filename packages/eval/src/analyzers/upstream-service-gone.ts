@@ -9,6 +9,7 @@ import {
   type Finding,
   outputs,
   type Read,
+  serviceHost,
 } from './types.js';
 
 /**
@@ -28,12 +29,15 @@ interface Gone {
   configMap?: string;
 }
 
-/** The Service name a resolved host means in namespace `ns`: `x`, `x.ns`, `x.ns.svc[.cluster.local]`. */
+/**
+ * The Service name a resolved host means in namespace `ns`: `x`, or a cluster DNS name of `ns` as
+ * `serviceHost` reads it (`x.ns`, `x.ns.svc[.cluster.local]`).
+ */
 function serviceName(host: string, ns: string): string | undefined {
-  const parts = host.replace(/:\d{1,5}$/, '').split('.');
-  if (parts.length === 1) return parts[0];
-  if (parts[1] === ns && (parts.length === 2 || parts[2] === 'svc')) return parts[0];
-  return undefined;
+  const bare = host.replace(/:\d{1,5}$/, '');
+  if (!bare.includes('.')) return bare;
+  const s = serviceHost(bare, true);
+  return s?.namespace === ns ? s.service : undefined;
 }
 
 function gone(ctx: AnalyzerContext): { found?: Gone; read?: Read } {
