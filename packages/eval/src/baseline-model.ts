@@ -2036,7 +2036,8 @@ export function forbidsChanges(task: string): boolean {
 
 /**
  * Whether the person rules a rollback out ("We cannot roll back: the release carries a security fix",
- * "rolling back is not an option", "no rollback").
+ * "rolling back is not an option", "no rollback"), or holds their own plan to roll back until the cause
+ * is confirmed ("… we should roll back to 2.18.1. Can you confirm what is wrong before we do that?").
  */
 export function forbidsRollback(task: string): boolean {
   const text = task.slice(0, 4000);
@@ -2057,9 +2058,16 @@ export function forbidsRollback(task: string): boolean {
     // "no rollback", but not a report that none happened ("there was no rollback").
     /(?<!\bthere\s{1,3}(?:was|is|were|has been|had been)\s{1,3})\bno\s{1,3}(?:rollbacks?|roll-backs?|rolling back)\b/i,
   ];
+  // The person's own plan to roll back, held until the cause is confirmed: "… we should roll back. Can you
+  // confirm what is wrong before we do that?", "check the logs before rolling back".
+  const ask = String.raw`\b(?:confirm|check|verify|tell me|make sure|double-check|find out)\b[^.?!]{0,200}?\bbefore\s{1,3}(?:we\s{1,3}|I\s{1,3})?`;
+  const heldBack = new RegExp(ask + back, 'i');
+  const heldThat = new RegExp(String.raw`${ask}do\s{1,3}(?:that|it|so|this)\b`, 'i');
+  const plan = new RegExp(back, 'i').exec(text);
+  const held = heldBack.test(text) || (plan !== null && heldThat.test(text.slice(plan.index)));
   const allowed =
     /\b(?:roll(?:ing)?\s{1,3}back|a rollback|rollback) is (?:an option|possible|allowed|fine)\b/i;
-  return rules.some((r) => r.test(text)) && !allowed.test(text);
+  return (rules.some((r) => r.test(text)) || held) && !allowed.test(text);
 }
 
 /**

@@ -178,6 +178,7 @@ import { namedPeerAnalyzer } from './named-peer.js';
 import { namedRunLogsAnalyzer } from './named-run-logs.js';
 import { namedSettingAnalyzer } from './named-setting.js';
 import { namedWorkloadElsewhereAnalyzer } from './named-workload-elsewhere.js';
+import { nasSnapshotDirAnalyzer } from './nas-snapshot-dir.js';
 import { netpolAndedAnalyzer } from './netpol-anded.js';
 import { netpolEgressAnalyzer } from './netpol-egress.js';
 import { netpolElsewhereAnalyzer } from './netpol-elsewhere.js';
@@ -680,6 +681,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   mtuBlackholeAnalyzer,
   proxyStaleAddressAnalyzer,
   nfsStaleHandleAnalyzer,
+  nasSnapshotDirAnalyzer,
   goMaxprocsAnalyzer,
   tlsSanMismatchAnalyzer,
   connectionLimitScaleoutAnalyzer,

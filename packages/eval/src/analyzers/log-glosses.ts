@@ -1615,8 +1615,9 @@ const GLOSSES: readonly Gloss[] = [
   {
     // The check's own words ("max virtual memory areas vm.max_map_count [65530] is too low"), not a
     // tuner that sets the value, nor another server's advice at start (MongoDB's startup warning "vm.max_map_count
-    // is too low", a production note).
-    all: ['max virtual memory areas', 'vm.max_map_count', 'too low'],
+    // is too low", a production note), nor another program's own warning without the check's brackets
+    // (Memgraph: "Max virtual memory areas vm.max_map_count 65530 is too low", and it starts anyway).
+    all: ['max virtual memory areas', 'vm.max_map_count [', 'too low'],
     means:
       "the search server's bootstrap check failed (Elasticsearch's, and OpenSearch's which keeps its words): the node's kernel setting vm.max_map_count is below 262144; raise it on the node (sysctl, or a privileged init container)",
   },
