@@ -127,7 +127,8 @@ export function deniedPath(line: string): string | undefined {
 /** A line's own warning level (logfmt, JSON, bracketed, upper case). */
 const WARN_LEVEL = /\blevel=warn|"level":"warn|\[warn(?:ing)?\]|\bWARN(?:ING)?\b/;
 // klog's error and fatal lines (Kubernetes components and controllers): `E1127 12:59:40.205114 …`.
-const KLOG_ERROR = /^[EF]\d{4} \d\d:\d\d:\d\d/;
+// glog's header with the year as well (`E20260210 08:29:55.120410`), as Typesense and other C++ servers print it.
+const KLOG_ERROR = /^[EF](?:\d{4}|\d{8}) \d\d:\d\d:\d\d/;
 // A lower-case level right after the line's timestamp, as Node's and Go's loggers print it
 // (`2026-04-15T00:43:17.005Z error failed to …`). Bounded: the timestamp's tail is at most 20 characters.
 // Apache httpd 2.4's error log, `[module:level]` (`[mpm_prefork:error]`, `[proxy:crit]`), the default
@@ -311,7 +312,7 @@ const WARN_MARKS = [
   '"severity":"WARNING"',
   '|Warn|',
 ];
-const KLOG_WARN = /^W\d{4} \d\d:\d\d:\d\d/;
+const KLOG_WARN = /^W(?:\d{4}|\d{8}) \d\d:\d\d:\d\d/;
 // A lower-case warning level right after the line's timestamp (`2026-04-14T09:41:02.880Z warn  …`), as
 // STAMPED_ERROR reads error levels.
 const STAMPED_WARN = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[^\s\]]{0,20}\]?\s{1,4}(?:warn|warning)\b/;

@@ -24,8 +24,11 @@ const SECRET_NOT_FOUND =
 /** A JSON key whose value is an encrypted private key (step-ca's JWK provisioner: `"encryptedKey": "…"`). */
 const ENCRYPTED_KEY = /"encryptedKey"\s{0,4}:\s{0,4}"([^"\s]{1,20000})"/;
 
-/** Secrets the namespace's pods cannot mount because they do not exist (FailedMount), from descriptions and events. */
-function missingMounts({ seen, ns }: AnalyzerContext): string[] {
+/**
+ * Secrets the namespace's pods cannot mount because they do not exist (FailedMount), from descriptions and
+ * events: at most three names, first seen first.
+ */
+export function missingMounts({ seen, ns }: Pick<AnalyzerContext, 'seen' | 'ns'>): string[] {
   const out = new Set<string>();
   for (const { line } of podEventLines(seen, ns)) {
     const m = SECRET_NOT_FOUND.exec(line);

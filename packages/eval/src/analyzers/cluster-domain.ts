@@ -96,6 +96,7 @@ const kubeletDomain = (text: string) =>
  */
 export const clusterDomainAnalyzer: Analyzer = {
   name: 'cluster-domain',
+  first: true,
   reads(ctx): Read[] {
     const d = dialled(ctx);
     if (!d) return [];

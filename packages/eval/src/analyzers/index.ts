@@ -328,6 +328,7 @@ import { syscallNotInKernelAnalyzer } from './syscall-not-in-kernel.js';
 import { changeCauseAnalyzer, temporaryChangeAnalyzer } from './temporary-change.js';
 import { threadDiedOomAnalyzer } from './thread-died-oom.js';
 import { threadPoolExhaustedAnalyzer } from './thread-pool-exhausted.js';
+import { tlsOffSecretsAnalyzer } from './tls-off-secrets.js';
 import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import { tokenAfterRebuildAnalyzer } from './token-after-rebuild.js';
 import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
@@ -682,6 +683,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   proxyStaleAddressAnalyzer,
   nfsStaleHandleAnalyzer,
   nasSnapshotDirAnalyzer,
+  tlsOffSecretsAnalyzer,
   goMaxprocsAnalyzer,
   tlsSanMismatchAnalyzer,
   connectionLimitScaleoutAnalyzer,

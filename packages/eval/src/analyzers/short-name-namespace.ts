@@ -18,10 +18,10 @@ const LOOKUP_FAILED =
 /**
  * The host a failed lookup names, when it is a short name (no dot after it): `for host "x"`, libpq's
  * `could not translate host name "x"`, PHP's `getaddrinfo for x failed`, `lookup x on`, `ENOTFOUND x`,
- * `resolve host: x`, `UnknownHostException: x`.
+ * `resolve host: x`, `UnknownHostException: x`; not the `for` of NATS's `lookup for host "x"`.
  */
 const SHORT_HOST =
-  /(?:\bhost name\s{0,3}["']?|\bhost(?! name)[:=]?\s{0,3}["']?|\bgetaddrinfo for\s|\blookup\s|\bENOTFOUND\s|\bEAI_AGAIN\s|resolve host:?\s{0,3}["']?|UnknownHostException:?\s{0,3})([a-z][a-z0-9-]{0,62})(?![a-z0-9.-])/i;
+  /(?:\bhost name\s{0,3}["']?|\bhost(?! name)[:=]?\s{0,3}["']?|\bgetaddrinfo for\s|\blookup\s(?!for\s)|\bENOTFOUND\s|\bEAI_AGAIN\s|resolve host:?\s{0,3}["']?|UnknownHostException:?\s{0,3})([a-z][a-z0-9-]{0,62})(?![a-z0-9.-])/i;
 /** A Kubernetes-style object name in a line: lowercase words joined by hyphens (`erp-fd`, `billing-api`). */
 const NAME = /(?<![\w.-])[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30}){1,6}(?![\w.-])/g;
 
