@@ -36,6 +36,7 @@ import { consumerOffsetResetAnalyzer } from './consumer-offset-reset.js';
 import { consumerRebalanceAnalyzer } from './consumer-rebalance.js';
 import { controllerCrdAnalyzer } from './controller-crd.js';
 import { copiedImageAnalyzer } from './copied-image.js';
+import { crdVersionUnservedAnalyzer } from './crd-version-unserved.js';
 import { credentialRefChangedAnalyzer } from './credential-ref-changed.js';
 import { cronConsumerAnalyzer } from './cron-consumer.js';
 import { cronDstGapAnalyzer } from './cron-dst-gap.js';
@@ -187,6 +188,7 @@ import {
   netpolNamespaceLabelsAnalyzer,
   netpolNamespaceNamesAnalyzer,
 } from './netpol-ingress.js';
+import { netpolIngressPortAnalyzer } from './netpol-ingress-port.js';
 import { netpolMissingNamespaceAnalyzer } from './netpol-missing-namespace.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
 import { nginxLimitReqAnalyzer } from './nginx-limit-req.js';
@@ -684,6 +686,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   nfsStaleHandleAnalyzer,
   nasSnapshotDirAnalyzer,
   tlsOffSecretsAnalyzer,
+  netpolIngressPortAnalyzer,
+  crdVersionUnservedAnalyzer,
   goMaxprocsAnalyzer,
   tlsSanMismatchAnalyzer,
   connectionLimitScaleoutAnalyzer,

@@ -25,6 +25,8 @@ export const DROPPED = [
   'ETIMEDOUT',
   'connect timeout',
   'ConnectTimeoutError',
+  // redis-py's and its wrappers' (tooz): "Timeout connecting to server".
+  'Timeout connecting',
 ];
 
 const SVC_HOST =
@@ -54,7 +56,7 @@ interface EgressPeer {
   except?: string[];
   other: boolean;
 }
-interface EgressRule {
+export interface EgressRule {
   peers: EgressPeer[];
   ports: string[];
 }
@@ -65,9 +67,24 @@ export function egressPolicy(text: string): {
   egress: boolean;
   rules: EgressRule[];
 } {
+  const p = policyRules(text, 'Egress');
+  return { selector: p.selector, egress: p.limits, rules: p.rules };
+}
+
+/**
+ * A described NetworkPolicy's pod selector, whether it limits the direction (`policyTypes` lists it), and
+ * that direction's rules: for Egress the `egress[i].to[j]` peers, for Ingress the `ingress[i].from[j]` ones,
+ * with the ports of each rule. Reads the flattened spec lines of `describe_resource`.
+ */
+export function policyRules(
+  text: string,
+  direction: 'Ingress' | 'Egress',
+): { selector: Record<string, string> | undefined; limits: boolean; rules: EgressRule[] } {
+  const dir = direction === 'Egress' ? 'egress' : 'ingress';
+  const side = direction === 'Egress' ? 'to' : 'from';
   const selector: Record<string, string> = {};
   let selects = false;
-  let egress = false;
+  let limits = false;
   const rules = new Map<string, EgressRule>();
   const rule = (i: string) => {
     const r = rules.get(i) ?? { peers: [], ports: [] };
@@ -75,6 +92,11 @@ export function egressPolicy(text: string): {
     return r;
   };
   const peers = new Map<string, EgressPeer>();
+  const portLine = new RegExp(String.raw`^${dir}\[(\d{1,3})\]\.ports\[\d{1,3}\]\.port: (\S{1,63})$`);
+  const peerLine = new RegExp(
+    String.raw`^${dir}\[(\d{1,3})\]\.${side}\[(\d{1,3})\]\.(namespaceSelector|podSelector|ipBlock)(?:\.matchLabels\.(\S{1,317}))?(\.\S{1,64})?:\s?(.{0,253})$`,
+  );
+  const allLine = new RegExp(String.raw`^${dir}\[(\d{1,3})\]: \{\}$`);
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === 'podSelector: {}') selects = true;
@@ -83,13 +105,10 @@ export function egressPolicy(text: string): {
       selects = true;
       selector[sel[1]!] = sel[2]!.trim();
     }
-    if (/^policyTypes\[\d{1,2}\]: Egress$/.test(line)) egress = true;
-    const port = /^egress\[(\d{1,3})\]\.ports\[\d{1,3}\]\.port: (\S{1,63})$/.exec(line);
+    if (/^policyTypes\[\d{1,2}\]: (\w{1,10})$/.exec(line)?.[1] === direction) limits = true;
+    const port = portLine.exec(line);
     if (port) rule(port[1]!).ports.push(port[2]!);
-    const to =
-      /^egress\[(\d{1,3})\]\.to\[(\d{1,3})\]\.(namespaceSelector|podSelector|ipBlock)(?:\.matchLabels\.(\S{1,317}))?(\.\S{1,64})?:\s?(.{0,253})$/.exec(
-        line,
-      );
+    const to = peerLine.exec(line);
     if (to) {
       const key = `${to[1]}.${to[2]}`;
       let p = peers.get(key);
@@ -113,11 +132,11 @@ export function egressPolicy(text: string): {
         else if (value !== '{}') p.other = true;
       }
     }
-    // A rule with no `to` still exists: `egress[0].ports[0]…` made it; `egress[0]: {}` allows all.
-    const all = /^egress\[(\d{1,3})\]: \{\}$/.exec(line);
+    // A rule with no peers still exists: `egress[0].ports[0]…` made it; `egress[0]: {}` allows all.
+    const all = allLine.exec(line);
     if (all) rule(all[1]!);
   }
-  return { selector: selects ? selector : undefined, egress, rules: [...rules.values()] };
+  return { selector: selects ? selector : undefined, limits, rules: [...rules.values()] };
 }
 
 /** An IPv4 address as a 32-bit number, or undefined when `text` is not one. */

@@ -25,7 +25,7 @@ const REFUSED =
  * CRD. Groups under k8s.io that CRDs define (gateway.networking.k8s.io, snapshot.storage.k8s.io) are not
  * among them.
  */
-const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
+export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
   'admissionregistration.k8s.io',
   'apiextensions.k8s.io',
   'apiregistration.k8s.io',

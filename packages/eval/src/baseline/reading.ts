@@ -334,7 +334,7 @@ export function mountedConfigMap(file: string, body: string, pod: string): strin
 
 /** A line saying the program carries on with a default value: a warning, not why it stopped. */
 export const DEFAULTED =
-  /\b(?:using (?:the )?default|defaulting to|defaults? to|falling back to|fall(?:s|ing)? back|using fallback|continuing without|will be (?:sent|skipped|disabled|ignored|unsigned)|(?:is|are|stays?) disabled)\b/i;
+  /\b(?:using (?:the )?default|defaulting to|defaults? to|falling back to|fall(?:s|ing)? back|using fallback|continuing without|will be (?:sent|skipped|disabled|ignored|unsigned)|will not be applied|won't be applied|(?:is|are) ignored|(?:is|are|stays?) disabled)\b/i;
 
 /** A line that denies the default ("refusing to fall back", "no longer defaults"): the variable is needed. */
 const REFUSES_DEFAULT =
