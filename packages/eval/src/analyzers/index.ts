@@ -73,6 +73,7 @@ import { droppedVariableAnalyzer } from './dropped-variable.js';
 import { duplicateEntryNamesAnalyzer } from './duplicate-entry-names.js';
 import { duplicateMigrationAnalyzer } from './duplicate-migration.js';
 import { duplicateSchedulerAnalyzer } from './duplicate-scheduler.js';
+import { ebpfNestedNodeAnalyzer } from './ebpf-nested-node.js';
 import { edgeLimitsAnalyzer } from './edge-limits.js';
 import { elsewhereAnalyzer } from './elsewhere.js';
 import { embeddedDbLockAnalyzer } from './embedded-db-lock.js';
@@ -688,6 +689,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   tlsOffSecretsAnalyzer,
   netpolIngressPortAnalyzer,
   crdVersionUnservedAnalyzer,
+  ebpfNestedNodeAnalyzer,
   goMaxprocsAnalyzer,
   tlsSanMismatchAnalyzer,
   connectionLimitScaleoutAnalyzer,
