@@ -410,4 +410,49 @@ describe('notes after an applied rollback', () => {
     expect(coturn).toContain('No fault found in namespace rtc');
     expect(coturn).not.toContain('There is no no-loopback-peers');
   });
+  it('set 94 (later rules) and set 95: the worlds their rules reach', async () => {
+    const expected: [string, string, string][] = [
+      [
+        'scenarios-held-out-94',
+        'memgraph-ontap-nfs-snapshot-dir-in-data-directory',
+        "NetApp ONTAP's snapshot directory .snapshot",
+      ],
+      [
+        'scenarios-held-out-94',
+        'zitadel-init-stuck-crdb-installed-insecure-no-cert-secrets',
+        'does not exist because crdb runs without TLS',
+      ],
+      [
+        'scenarios-held-out-94',
+        'typesense-nodes-file-uses-cluster-local-on-prod-local-cluster',
+        "this cluster's DNS domain is prod.local",
+      ],
+      [
+        'scenarios-held-out-95',
+        'stackstorm-coordination-redis-blocked-by-baseline-networkpolicy',
+        'port 6379, the one st2-redis serves on, is not allowed',
+      ],
+      [
+        'scenarios-held-out-95',
+        'redmine-mariadb-data-moved-to-root-owned-nfs-export',
+        'does not apply fsGroup to NFS volumes',
+      ],
+      ['scenarios-held-out-95', 'netbird-operator-bumped-past-installed-crd-version', 'serve only v1'],
+      ['scenarios-held-out-95', 'parca-agent-crashloops-on-kind-nodes-user-namespaces', 'is a kind node'],
+    ];
+    for (const [dir, id, words] of expected) {
+      const answer = await baselineAnswer(world(dir, id));
+      expect(answer, id).toContain(words);
+    }
+    // The person asked to confirm before rolling back: no rollback is tried.
+    const memgraph = await baselineAnswer(
+      world('scenarios-held-out-94', 'memgraph-ontap-nfs-snapshot-dir-in-data-directory'),
+    );
+    expect(memgraph).not.toContain('search server');
+    expect(memgraph).not.toContain('refused: the change was not approved');
+    const redmine = await baselineAnswer(
+      world('scenarios-held-out-95', 'redmine-mariadb-data-moved-to-root-owned-nfs-export'),
+    );
+    expect(redmine).not.toContain('environment variable is missing');
+  });
 });

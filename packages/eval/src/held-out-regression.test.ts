@@ -164,15 +164,11 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'backstage-kubernetes-plugin-without-config-section',
     'tidb-pd-quorum-lost-operator-fails-over-tidb-pods',
   ],
-  // Headscale's sidecar on the official tailnet, Memgraph's NFS .snapshot directory, Pinot's plugin list
-  // without Kafka (its graded fix), Typesense's peers under cluster.local on a prod.local cluster (the
-  // CoreDNS read comes after the step budget) and Zitadel's CockroachDB without TLS are not reached.
+  // Headscale's sidecar on the official tailnet and Pinot's plugin list without Kafka (its graded fix) are
+  // not reached.
   'scenarios-held-out-94': [
     'headscale-tailscale-sidecar-joined-official-tailnet-blackholes-clients',
-    'memgraph-ontap-nfs-snapshot-dir-in-data-directory',
     'pinot-controller-plugins-include-drops-kafka',
-    'typesense-nodes-file-uses-cluster-local-on-prod-local-cluster',
-    'zitadel-init-stuck-crdb-installed-insecure-no-cert-secrets',
   ],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
@@ -291,6 +287,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-92',
     'scenarios-held-out-93',
     'scenarios-held-out-94',
+    'scenarios-held-out-95',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

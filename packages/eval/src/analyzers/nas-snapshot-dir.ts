@@ -9,8 +9,7 @@ import {
   type Finding,
   flat,
   outputs,
-  ownerDeployment,
-  podDeployment,
+  podOwnerObject,
   type Read,
 } from './types.js';
 
@@ -184,7 +183,6 @@ export const nasSnapshotDirAnalyzer: Analyzer = {
     const b = backing(ctx, r);
     if (!b || b.read) return [];
     const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === r.pod).pop()?.content ?? '';
-    const deployment = ownerDeployment(described) ?? podDeployment(r.pod);
     const isNetApp = netApp(b);
     const isNfs = nfsBacked(b);
     const zfs = r.dir === '.zfs';
@@ -209,7 +207,7 @@ export const nasSnapshotDirAnalyzer: Analyzer = {
       {
         // Above the crash's own line (app-errors, 58-76 and a bonus) and a rollout's image change, which it explains.
         weight: 93,
-        object: deployment ? `deployment ${deployment}` : `pod ${r.pod}`,
+        object: podOwnerObject(described, r.pod),
         cause: `${r.pod} refuses its data directory because ${r.path} is ${what}, not a file the program wrote: the data directory ${b.mount || r.path.slice(0, r.path.lastIndexOf('/'))} is on ${storage.length ? storage.join(', ') : 'a network volume'}, and the program stops on an entry it does not know ("${clip(r.quote, 260)}"). The data is not corrupt and the program's version is not the cause: the same files start once the snapshot directory is out of its data directory`,
         evidence: [
           `get_pod_logs ${r.pod}: "${clip(r.quote, 200)}"`,

@@ -7,9 +7,8 @@ import {
   clipAround,
   type Finding,
   outputs,
-  ownerDeployment,
-  podDeployment,
   podListOf,
+  podOwnerObject,
   type Read,
 } from './types.js';
 
@@ -32,15 +31,6 @@ interface TlsOff {
   readonly command: string;
   /** A pod that waits on the Secrets. */
   readonly waiting?: string;
-}
-
-/** `deployment x`, `job y` or `statefulset z`: the workload a described pod belongs to, else `pod <name>`. */
-function ownerOfPod(ctx: AnalyzerContext, pod: string): string {
-  const d = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).pop()?.content ?? '';
-  const m = /^Controlled By:\s{1,20}([A-Za-z]{1,40})\/([a-z0-9][a-z0-9.-]{0,252})$/m.exec(d.slice(0, 20_000));
-  if (!m) return podDeployment(pod) ? `deployment ${podDeployment(pod)}` : `pod ${pod}`;
-  if (m[1] === 'ReplicaSet') return `deployment ${ownerDeployment(d) ?? m[2]}`;
-  return `${m[1]!.toLowerCase()} ${m[2]}`;
 }
 
 /** The pods of the namespace named after a prefix (`crdb-0`, `crdb-6d…-x`), from the latest pod list. */
@@ -120,7 +110,12 @@ export const tlsOffSecretsAnalyzer: Analyzer = {
     if (!f) return [];
     const names = f.secrets.join(' and ');
     const plural = f.secrets.length > 1;
-    const client = f.waiting ? ownerOfPod(ctx, f.waiting) : undefined;
+    const client = f.waiting
+      ? podOwnerObject(
+          outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === f.waiting).pop()?.content,
+          f.waiting,
+        )
+      : undefined;
     return [
       {
         // Above the FailedMount signature (88 and a bonus for a named pod), which it explains.

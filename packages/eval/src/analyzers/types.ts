@@ -673,6 +673,21 @@ export function ownerDeployment(describe: string): string | undefined {
   return /Controlled By:\s*ReplicaSet\/(\S+)/.exec(describe)?.[1]?.replace(/-[a-z0-9]{5,10}$/, '');
 }
 
+/**
+ * The workload a described pod belongs to, as an object name: `deployment x` (a ReplicaSet's pod),
+ * `statefulset y`, `daemonset z`, `job j` from `Controlled By:`; else the Deployment its name implies, else
+ * `pod <name>`.
+ */
+export function podOwnerObject(describe: string | undefined, pod: string): string {
+  const m = describe
+    ? /^Controlled By:\s{1,20}([A-Za-z]{1,40})\/([a-z0-9][a-z0-9.-]{0,252})$/m.exec(describe.slice(0, 20_000))
+    : null;
+  if (m?.[1] === 'ReplicaSet') return `deployment ${ownerDeployment(describe!) ?? m[2]}`;
+  if (m) return `${m[1]!.toLowerCase()} ${m[2]}`;
+  const d = podDeployment(pod);
+  return d ? `deployment ${d}` : `pod ${pod}`;
+}
+
 /** The labels of a describe output (`Labels: a=b` and its indented continuation lines), by key. */
 export function describedLabels(describe: string): Record<string, string> {
   const out: Record<string, string> = {};
