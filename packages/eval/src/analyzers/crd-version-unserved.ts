@@ -1,10 +1,10 @@
 import { parseTable } from '../k8s-text.js';
+import { errorLines } from './app-errors.js';
 import { perSeen } from './memo.js';
 import { BUILT_IN_GROUPS } from './stale-crd.js';
 import {
   type Analyzer,
   type AnalyzerContext,
-  boundedLogLines,
   clipAround,
   describedLabels,
   type Finding,
@@ -35,11 +35,13 @@ interface Unserved {
 function unserved(ctx: AnalyzerContext): Unserved | undefined {
   return perSeen(ctx.seen, ['crdVersionUnserved', ctx.ns], () => {
     const logs = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns);
+    // Error lines only: a warning about an optional integration's kind (the Prometheus Operator's
+    // ServiceMonitor when it is not installed) is the program going on without it.
     for (const o of [
       ...logs.filter((x) => x.args['previous'] === true),
       ...logs.filter((x) => !x.args['previous']),
     ])
-      for (const line of boundedLogLines(o.content, 2000)) {
+      for (const line of errorLines(o.content.slice(-100_000))) {
         if (line.length > 4000 || !line.includes('no matches for')) continue;
         const k = NO_MATCH_KIND.exec(line);
         const m = k ? undefined : NO_MATCH_GV.exec(line);

@@ -107,6 +107,15 @@ function blocked(ctx: AnalyzerContext): { found?: Blocked; reads: Read[] } {
   return perSeen(ctx.seen, ['netpolIngressPort', ctx.ns], () => {
     const found = clients(ctx);
     if (found.length === 0) return { reads: [] };
+    // The namespace's policies first: without any, nothing here can drop a connection.
+    const listedPolicies = outputs(
+      ctx.seen,
+      'list_resources',
+      (o) => o.args['kind'] === 'NetworkPolicy' && o.args['namespace'] === ctx.ns,
+    ).pop();
+    if (!listedPolicies)
+      return { reads: [{ tool: 'list_resources', args: { kind: 'NetworkPolicy', namespace: ctx.ns } }] };
+    if (parseTable(listedPolicies.content).length === 0) return { reads: [] };
     const listed = services(ctx);
     if (!listed) return { reads: [{ tool: 'list_services', args: { namespace: ctx.ns } }] };
     const candidates = found.flatMap((c) =>
@@ -125,11 +134,6 @@ function blocked(ctx: AnalyzerContext): { found?: Blocked; reads: Read[] } {
       name: String(o.args['name'] ?? ''),
       ...policyRules(o.content.slice(0, 200_000), 'Ingress'),
     }));
-    const listedPolicies = outputs(
-      ctx.seen,
-      'list_resources',
-      (o) => o.args['kind'] === 'NetworkPolicy' && o.args['namespace'] === ctx.ns,
-    ).pop();
     // Not until the policies are listed and those listed (up to four) described.
     const pending = policyReads.filter(
       (r) =>
@@ -137,7 +141,7 @@ function blocked(ctx: AnalyzerContext): { found?: Blocked; reads: Read[] } {
           (o) => o.tool === r.tool && JSON.stringify(o.args) === JSON.stringify(r.args) && o.status === 'ok',
         ),
     );
-    if (!listedPolicies || pending.length > 0) return { reads: pending };
+    if (pending.length > 0) return { reads: pending };
     const reads: Read[] = [];
     for (const { c, s } of candidates) {
       const port = targetPort(ctx, s);
@@ -156,6 +160,13 @@ function blocked(ctx: AnalyzerContext): { found?: Blocked; reads: Read[] } {
       const clientPod = describedOrTemplate(ctx.seen, ctx.ns, c.pod);
       const clientLabels = clientPod ? podLabels(clientPod) : undefined;
       if (maybe.some((p) => p.rules.some((r) => ruleAllows(r, ctx.ns, ctx.ns, port, clientLabels)))) continue;
+      // Only a port no rule lists: a rule that lists it (or every port, or a named one) for other peers is a
+      // question of peers, and a rule listing the Service's own port instead of the pod's is another mistake;
+      // other analyzers read those.
+      const lists = (r: { ports: readonly string[] }) =>
+        r.ports.length === 0 ||
+        r.ports.some((x) => x === String(port) || x === String(s.port) || !/^\d+$/.test(x));
+      if (maybe.some((p) => p.rules.some(lists))) continue;
       const allowed = [...new Set(maybe.flatMap((p) => p.rules.flatMap((r) => r.ports)))];
       return {
         found: {
@@ -185,7 +196,6 @@ function blocked(ctx: AnalyzerContext): { found?: Blocked; reads: Read[] } {
  */
 export const netpolIngressPortAnalyzer: Analyzer = {
   name: 'netpol-ingress-port',
-  first: true,
   reads(ctx): Read[] {
     return blocked(ctx).reads;
   },
