@@ -2059,11 +2059,22 @@ export function forbidsRollback(task: string): boolean {
     /(?<!\bthere\s{1,3}(?:was|is|were|has been|had been)\s{1,3})\bno\s{1,3}(?:rollbacks?|roll-backs?|rolling back)\b/i,
   ];
   // The person's own plan to roll back, held until the cause is confirmed: "… we should roll back. Can you
-  // confirm what is wrong before we do that?", "check the logs before rolling back".
-  const ask = String.raw`\b(?:confirm|check|verify|tell me|make sure|double-check|find out)\b[^.?!]{0,200}?\bbefore\s{1,3}(?:we\s{1,3}|I\s{1,3})?`;
-  const heldBack = new RegExp(ask + back, 'i');
-  const heldThat = new RegExp(String.raw`${ask}do\s{1,3}(?:that|it|so|this)\b`, 'i');
-  const plan = new RegExp(back, 'i').exec(text);
+  // confirm what is wrong before we do that?", "Before we do that, can you check …", "check the logs before
+  // rolling back". The plan is theirs (should, want to, going to …), not a report of a past rollback.
+  const ask = String.raw`\b(?:confirm|check|verify|tell me|make sure|double-check|find out)\b`;
+  const heldBack = new RegExp(
+    String.raw`${ask}[^.?!]{0,200}?\bbefore\s{1,3}(?:we\s{1,3}|I\s{1,3})?${back}`,
+    'i',
+  );
+  const that = String.raw`\bbefore\s{1,3}(?:we|I)\s{1,3}do\s{1,3}(?:that|it|so|this)\b`;
+  const heldThat = new RegExp(
+    String.raw`${ask}[^.?!]{0,200}?${that}(?!\s{1,3}again\b)|${that}(?!\s{1,3}again\b)[^.?!]{0,40}?${ask}`,
+    'i',
+  );
+  const plan = new RegExp(
+    String.raw`\b(?:should|shall|will|want to|wants to|going to|about to|plan to|planning to|need to|have to|must|let's|let us|could|can|might|I'd|we'd)\s{1,3}(?:\w{1,12}\s{1,3}){0,2}?${back}`,
+    'i',
+  ).exec(text);
   const held = heldBack.test(text) || (plan !== null && heldThat.test(text.slice(plan.index)));
   const allowed =
     /\b(?:roll(?:ing)?\s{1,3}back|a rollback|rollback) is (?:an option|possible|allowed|fine)\b/i;

@@ -1,7 +1,7 @@
 import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
 import { perSeen } from './memo.js';
-import { BUILT_IN_GROUPS } from './stale-crd.js';
+import { BUILT_IN_GROUPS, kindCrdName } from './stale-crd.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -23,6 +23,23 @@ const NO_MATCH_GV =
 const NO_MATCH_KIND =
   /no matches for kind \\?"([A-Z][A-Za-z0-9]{0,62})\\?" in version \\?"([a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,6})\/(v\d{1,3}(?:(?:alpha|beta)\d{1,3})?)\\?"/;
 
+/**
+ * API groups served by an APIService (an aggregated API server such as metrics-server or a metrics adapter),
+ * never by a CRD: their "no matches" means the adapter is missing or down (kubernetes.io, "Resource metrics
+ * pipeline" and the custom and external metrics APIs).
+ */
+const AGGREGATED_GROUPS: ReadonlySet<string> = new Set([
+  'metrics.k8s.io',
+  'custom.metrics.k8s.io',
+  'external.metrics.k8s.io',
+]);
+
+/** A log's error lines, and the lines a command-line tool starts with `error:` (kubectl's, cobra's). */
+function failureLines(text: string): string[] {
+  const errors = new Set(errorLines(text));
+  return text.split('\n').filter((l) => errors.has(l) || /^(?:error|fatal):\s/i.test(l));
+}
+
 interface Unserved {
   readonly pod: string;
   readonly line: string;
@@ -41,13 +58,13 @@ function unserved(ctx: AnalyzerContext): Unserved | undefined {
       ...logs.filter((x) => x.args['previous'] === true),
       ...logs.filter((x) => !x.args['previous']),
     ])
-      for (const line of errorLines(o.content.slice(-100_000))) {
+      for (const line of failureLines(o.content.slice(-100_000))) {
         if (line.length > 4000 || !line.includes('no matches for')) continue;
         const k = NO_MATCH_KIND.exec(line);
         const m = k ? undefined : NO_MATCH_GV.exec(line);
         const group = k?.[2] ?? m?.[1];
         const version = k?.[3] ?? m?.[2];
-        if (!group || !version || BUILT_IN_GROUPS.has(group)) continue;
+        if (!group || !version || BUILT_IN_GROUPS.has(group) || AGGREGATED_GROUPS.has(group)) continue;
         return {
           pod: String(o.args['name'] ?? ''),
           line: line.trim(),
@@ -75,8 +92,7 @@ function crdsOf(ctx: AnalyzerContext, group: string): string[] | undefined {
 
 /** The CRD to read: the kind's own when the line names it, else the group's first. */
 function crdToRead(u: Unserved, crds: readonly string[]): string | undefined {
-  const kind = u.kind?.toLowerCase();
-  return (kind ? crds.find((n) => n.startsWith(kind)) : undefined) ?? crds[0];
+  return (u.kind ? kindCrdName(crds, u.kind, u.group) : undefined) ?? crds[0];
 }
 
 /** The versions a described CRD serves (`versions[i].name` with `versions[i].served: true`). */
@@ -153,12 +169,12 @@ export const crdVersionUnservedAnalyzer: Analyzer = {
       {
         weight: 92,
         object: `pod ${u.pod}`,
-        cause: `${u.pod} asks for ${u.group}/${u.version}, but the installed CustomResourceDefinitions of ${u.group} (${crds.slice(0, 4).join(', ')}) serve ${only} (CRD ${name}: served version ${served.join(', ')}${chart ? `, installed by chart ${chart}` : ''}), so the API server has no ${u.version} of the group ("${clipAround(u.line, 'no matches for', 200)}"). The controller runs a release newer than its CRDs: Helm installs a chart's CRDs once and does not upgrade them, so the CRDs are still the earlier install's. For the new release to run, apply the CRDs of that release (serving ${u.version}) first`,
+        cause: `${u.pod} asks for ${u.group}/${u.version}, but the installed CustomResourceDefinitions of ${u.group} (${crds.slice(0, 4).join(', ')}) serve ${only} (CRD ${name}: served version ${served.join(', ')}${chart ? `, installed by chart ${chart}` : ''}), so the API server has no ${u.version} of the group ("${clipAround(u.line, 'no matches for', 200)}"). The controller and the installed CRDs come from different releases: when a controller is upgraded with Helm, its CRDs stay at the first install's (Helm installs a chart's CRDs once and never upgrades them). For this release of the controller to run, apply the CRDs of the same release (serving ${u.version}) first`,
         evidence: [
           `logs of ${u.pod}: "${clipAround(u.line, 'no matches for', 160)}"`,
           `describe_resource CustomResourceDefinition ${name}: versions served ${served.join(', ')}${chart ? `; helm.sh/chart=${chart}` : ''}`,
         ],
-        advice: `roll the controller back to the release that matches the installed CRDs (${only}), or apply the new release's CRDs (serving ${u.version}) before upgrading it; its credentials and configuration are not the cause`,
+        advice: `run the controller's release that matches the installed CRDs (${only}): roll it back if a rollout just changed it; or apply the CRDs of its own release (serving ${u.version}) before it starts; its credentials and configuration are not the cause`,
       },
     ];
   },

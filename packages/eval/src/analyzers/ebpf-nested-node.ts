@@ -7,6 +7,7 @@ import {
   describedField,
   type Finding,
   outputs,
+  ownerDeployment,
   podsOnNode,
   type Read,
 } from './types.js';
@@ -19,6 +20,8 @@ const KINDNET = /^kindnet-[a-z0-9]{5}$/;
 
 interface Refused {
   readonly pod: string;
+  /** The container whose log it is, when the read named one. */
+  readonly container?: string;
   readonly line: string;
   readonly node: string;
   readonly owner?: { kind: string; name: string };
@@ -39,12 +42,23 @@ function refused(ctx: AnalyzerContext): Refused | undefined {
       const d = outputs(ctx.seen, 'describe_pod', (x) => x.args['name'] === pod).pop()?.content;
       const node = d ? describedField(d, 'Node')?.split('/')[0] : undefined;
       if (!d || !node || node === '<none>') continue;
-      const owner =
-        /^Controlled By:\s{1,20}(DaemonSet|Deployment|StatefulSet)\/([a-z0-9][a-z0-9.-]{0,252})$/m.exec(
+      const m =
+        /^Controlled By:\s{1,20}(DaemonSet|ReplicaSet|StatefulSet)\/([a-z0-9][a-z0-9.-]{0,252})$/m.exec(
           d.slice(0, 20_000),
         );
+      // A ReplicaSet's pod: its Deployment holds the template.
+      const deployment = m?.[1] === 'ReplicaSet' ? ownerDeployment(d) : undefined;
+      const owner = m
+        ? deployment
+          ? (['', 'Deployment', deployment] as const)
+          : m[1] === 'ReplicaSet'
+            ? null
+            : m
+        : null;
+      const container = typeof o.args['container'] === 'string' ? o.args['container'] : undefined;
       return {
         pod,
+        ...(container ? { container } : {}),
         line: line.trim(),
         node,
         ...(owner ? { owner: { kind: owner[1]!, name: owner[2]! } } : {}),
@@ -54,25 +68,35 @@ function refused(ctx: AnalyzerContext): Refused | undefined {
   });
 }
 
-/** The owner's spec as described (its pod template's flattened fields), once read. */
+/**
+ * Whether the owner's flattened spec makes the container privileged (`template.spec.containers[i].securityContext
+ * .privileged: true`): the named container's index, else the first container's; an init container's does not count.
+ */
+function privileged(spec: string, container: string | undefined): boolean {
+  let index = '0';
+  if (container)
+    for (const m of spec.matchAll(/^\s{0,8}template\.spec\.containers\[(\d{1,3})\]\.name: (\S{1,253})$/gm))
+      if (m[2] === container) index = m[1]!;
+  return new RegExp(
+    String.raw`^\s{0,8}template\.spec\.containers\[${index}\]\.securityContext\.privileged: true$`,
+    'm',
+  ).test(spec.slice(0, 200_000));
+}
+
+/** The owner's spec as `describe_resource` prints it (its pod template's flattened fields), once read. */
 function ownerSpec(ctx: AnalyzerContext, r: Refused): string | undefined {
   if (!r.owner) return undefined;
-  const tool = r.owner.kind === 'Deployment' ? 'describe_deployment' : 'describe_resource';
   return outputs(
     ctx.seen,
-    tool,
+    'describe_resource',
     (o) =>
-      o.args['name'] === r.owner!.name &&
-      o.args['namespace'] === ctx.ns &&
-      (tool === 'describe_deployment' || o.args['kind'] === r.owner!.kind),
+      o.args['name'] === r.owner!.name && o.args['namespace'] === ctx.ns && o.args['kind'] === r.owner!.kind,
   ).pop()?.content;
 }
 
 function ownerRead(ctx: AnalyzerContext, r: Refused): Read | undefined {
   if (!r.owner) return undefined;
-  return r.owner.kind === 'Deployment'
-    ? { tool: 'describe_deployment', args: { namespace: ctx.ns, name: r.owner.name } }
-    : { tool: 'describe_resource', args: { kind: r.owner.kind, name: r.owner.name, namespace: ctx.ns } };
+  return { tool: 'describe_resource', args: { kind: r.owner.kind, name: r.owner.name, namespace: ctx.ns } };
 }
 
 /**
@@ -101,26 +125,25 @@ export const ebpfNestedNodeAnalyzer: Analyzer = {
     if (!r) return [];
     const node = outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === r.node).pop()?.content;
     if (!node) return [];
-    const kindnet = podsOnNode(node.slice(0, 100_000)).find(
-      (p) => p.namespace === 'kube-system' && KINDNET.test(p.name),
-    );
-    if (!kindnet) return [];
+    const head = node.slice(0, 100_000);
+    const kindnet = podsOnNode(head).find((p) => p.namespace === 'kube-system' && KINDNET.test(p.name));
+    // kind's nodes say so in their ProviderID (`kind://docker/<cluster>/<node>`), whatever the CNI.
+    const providerId = /^ProviderID:\s{1,40}(kind:\/\/\S{1,300})$/m.exec(head)?.[1];
+    if (!kindnet && !providerId) return [];
     const spec = ownerSpec(ctx, r);
-    // Only a privileged container: an unprivileged one lacks the capabilities in any case.
-    if (
-      !spec ||
-      !/securityContext\.privileged: true\b|^\s{0,40}privileged: true\b|Privileged:\s{1,20}true\b/m.test(spec)
-    )
-      return [];
+    // Only a privileged container, the one that failed: an unprivileged one lacks the capabilities anyway.
+    if (!spec || !privileged(spec, r.container)) return [];
     const object = r.owner ? `${r.owner.kind.toLowerCase()} ${r.owner.name}` : `pod ${r.pod}`;
     return [
       {
         weight: 92,
         object,
-        cause: `${r.pod} runs privileged, yet the kernel refuses its eBPF programs ("${clip(r.line, 200)}"): its node ${r.node} is a kind node (kind's CNI pod ${kindnet.name} runs on it), a container rather than a real node, and here one in a user namespace, where even a privileged pod's capabilities reach only that namespace. Loading BPF programs, raising memlock and mounting debugfs need capabilities in the host's initial user namespace, so they fail with "operation not permitted" whatever the pod is granted. No admission policy stripped anything: CAP_SYS_ADMIN or CAP_BPF would not help`,
+        cause: `${r.pod} runs privileged, yet the kernel refuses its eBPF programs ("${clip(r.line, 200)}"): its node ${r.node} is a kind node (${kindnet ? `kind's CNI pod ${kindnet.name} runs on it` : `ProviderID ${providerId}`}), a container rather than a real node, and here one in a user namespace, where even a privileged pod's capabilities reach only that namespace. Loading BPF programs, raising memlock and mounting debugfs need capabilities in the host's initial user namespace, so they fail with "operation not permitted" whatever the pod is granted. No admission policy stripped anything: CAP_SYS_ADMIN or CAP_BPF would not help`,
         evidence: [
           `logs of ${r.pod}: "${clip(r.line, 160)}"`,
-          `describe_node ${r.node}: runs kube-system/${kindnet.name} (kind's CNI, kindnet)`,
+          kindnet
+            ? `describe_node ${r.node}: runs kube-system/${kindnet.name} (kind's CNI, kindnet)`
+            : `describe_node ${r.node}: ProviderID ${providerId}`,
           `${r.owner ? `${r.owner.kind} ${r.owner.name}` : r.pod}: securityContext.privileged: true`,
         ],
         advice: `run the agent on real nodes (VMs or bare metal, where it reaches the host kernel), not on kind's nested nodes; to try it on kind, the kind cluster must run rootful (nodes outside a user namespace)`,

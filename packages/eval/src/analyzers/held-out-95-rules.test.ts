@@ -383,20 +383,25 @@ const redisService = (target = '6379/TCP') =>
   );
 
 describe('netpol-ingress-port: an allowlist of ports that leaves a dependency’s out', () => {
-  it('reads the Services, then the policies, then the Service the log names', () => {
+  it('reads the policies, then the Services, then the policies’ descriptions and the Service the log names', () => {
     const seen = [runner];
+    expect(netpolIngressPortAnalyzer.reads(ctx(NS, seen))).toEqual([
+      { tool: 'list_resources', args: { kind: 'NetworkPolicy', namespace: NS } },
+    ]);
+    seen.push(policyList(['allow', 'deny']));
     expect(netpolIngressPortAnalyzer.reads(ctx(NS, seen))).toEqual([
       { tool: 'list_services', args: { namespace: NS } },
     ]);
     seen.push(services);
-    expect(netpolIngressPortAnalyzer.reads(ctx(NS, seen))[0]).toEqual({
-      tool: 'list_resources',
-      args: { kind: 'NetworkPolicy', namespace: NS },
-    });
-    seen.push(policyList(['allow', 'deny']), allowPorts(['27017', '5672']), denyAll);
+    expect(netpolIngressPortAnalyzer.reads(ctx(NS, seen))[0]!.tool).toBe('describe_resource');
+    seen.push(allowPorts(['27017', '5672']), denyAll);
     expect(netpolIngressPortAnalyzer.reads(ctx(NS, seen))).toEqual([
       { tool: 'describe_service', args: { namespace: NS, name: 'st2-redis' } },
     ]);
+  });
+
+  it('no policy in the namespace: nothing more to read', () => {
+    expect(netpolIngressPortAnalyzer.reads(ctx(NS, [runner, policyList([])]))).toEqual([]);
   });
 
   it('names the port left out and the ports let in', () => {

@@ -19,13 +19,20 @@ import {
  * The segment must end there or at `/`, a quote or a space, so `.snapshots/` or `.snapshot_2` do not count.
  * Bounded: at most 300 characters before the segment, no nested quantifiers.
  */
-const SNAPSHOT_PATH = /(\/[^\s"'`]{0,300}?\/(\.snapshot|\.zfs))(?=$|[/\s"'`),:;])/;
+const SNAPSHOT_PATH = /(\/[^\s"'`\\]{0,300}?\/(\.snapshot|\.zfs))(?=$|[/\s"'`),:;\\])/;
 /** A line that refuses what it found (not a backup tool listing the directory). */
 const REFUSES =
   /incompatib|not empty|unexpected|unknown|unrecogni[sz]ed|invalid|corrupt|remove|cannot|can't|could not|failed|error|refus|permission denied|read-only file system|not permitted|not a valid/i;
 /** A new log record (a timestamp or a level at its start), as against a continuation of the one before. */
 const RECORD_START =
   /^\s*(?:\[?\d{4}-\d{2}-\d{2}|\[?\d{2}:\d{2}:\d{2}|[IWEF]\d{4} |\[?(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE)\b)/i;
+
+/** Whether a line leaves a quote open: an odd number of `'` or of `"` (an apostrophe inside a word aside). */
+function openQuote(line: string): boolean {
+  const singles = line.replace(/[A-Za-z]'[A-Za-z]/g, '').split("'").length - 1;
+  const doubles = line.split('"').length - 1;
+  return singles % 2 === 1 || doubles % 2 === 1;
+}
 
 interface SnapshotRefusal {
   readonly pod: string;
@@ -51,7 +58,13 @@ function refusal(ctx: AnalyzerContext): SnapshotRefusal | undefined {
         const m = SNAPSHOT_PATH.exec(line);
         if (!m) continue;
         const before = i > 0 ? lines[i - 1]! : '';
-        const continues = before.length <= 4000 && before.trim() !== '' && !RECORD_START.test(before);
+        // The line before continues the same record when it is not a new one and is indented, or leaves a
+        // quote open (`Message: 'Memgraph storage directory incompatible …` then the path on the next line).
+        const continues =
+          before.length <= 4000 &&
+          before.trim() !== '' &&
+          !RECORD_START.test(before) &&
+          (/^\s/.test(before) || openQuote(before));
         if (!REFUSES.test(line) && !(continues && REFUSES.test(before))) continue;
         return {
           pod: String(log.args['name'] ?? ''),
@@ -106,7 +119,8 @@ function backing(ctx: AnalyzerContext, r: SnapshotRefusal): Backing | undefined 
   const volume = describedVolumes(described).find((v) => v.name === under.volume);
   if (volume?.type === 'NFS')
     return { mount: under.mount, params: [], nfs: volume.source || 'an NFS server' };
-  if (volume?.type !== 'PersistentVolumeClaim' || !volume.source) return { mount: under.mount, params: [] };
+  // Only a network volume can show a NAS's snapshot directory: an emptyDir, a hostPath or a ConfigMap cannot.
+  if (volume?.type !== 'PersistentVolumeClaim' || !volume.source) return undefined;
   const claim = volume.source;
   const claimRead = outputs(
     ctx.seen,
@@ -185,6 +199,8 @@ export const nasSnapshotDirAnalyzer: Analyzer = {
     const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === r.pod).pop()?.content ?? '';
     const isNetApp = netApp(b);
     const isNfs = nfsBacked(b);
+    // A block volume (EBS, a local disk) holds no NAS snapshot directory: a `.snapshot` there is the program's own.
+    if (!isNetApp && !isNfs) return [];
     const zfs = r.dir === '.zfs';
     const storage = [
       b.claim ? `claim ${b.claim}` : undefined,

@@ -92,7 +92,11 @@ export function policyRules(
     return r;
   };
   const peers = new Map<string, EgressPeer>();
-  const portLine = new RegExp(String.raw`^${dir}\[(\d{1,3})\]\.ports\[\d{1,3}\]\.port: (\S{1,63})$`);
+  // `port`, and `endPort` that makes it a range (`6000-7000`, networking.k8s.io/v1 NetworkPolicyPort).
+  const portLine = new RegExp(
+    String.raw`^${dir}\[(\d{1,3})\]\.ports\[(\d{1,3})\]\.(port|endPort): (\S{1,63})$`,
+  );
+  const portsAt = new Map<string, { port?: string; end?: string }>();
   const peerLine = new RegExp(
     String.raw`^${dir}\[(\d{1,3})\]\.${side}\[(\d{1,3})\]\.(namespaceSelector|podSelector|ipBlock)(?:\.matchLabels\.(\S{1,317}))?(\.\S{1,64})?:\s?(.{0,253})$`,
   );
@@ -107,7 +111,13 @@ export function policyRules(
     }
     if (/^policyTypes\[\d{1,2}\]: (\w{1,10})$/.exec(line)?.[1] === direction) limits = true;
     const port = portLine.exec(line);
-    if (port) rule(port[1]!).ports.push(port[2]!);
+    if (port) {
+      rule(port[1]!);
+      const at = portsAt.get(`${port[1]}.${port[2]}`) ?? {};
+      if (port[3] === 'port') at.port = port[4]!;
+      else at.end = port[4]!;
+      portsAt.set(`${port[1]}.${port[2]}`, at);
+    }
     const to = peerLine.exec(line);
     if (to) {
       const key = `${to[1]}.${to[2]}`;
@@ -135,6 +145,15 @@ export function policyRules(
     // A rule with no peers still exists: `egress[0].ports[0]…` made it; `egress[0]: {}` allows all.
     const all = allLine.exec(line);
     if (all) rule(all[1]!);
+  }
+  for (const [key, p] of portsAt) {
+    if (p.port === undefined) continue;
+    const r = rule(key.split('.')[0]!);
+    r.ports.push(
+      p.end !== undefined && /^\d{1,5}$/.test(p.port) && /^\d{1,5}$/.test(p.end)
+        ? `${p.port}-${p.end}`
+        : p.port,
+    );
   }
   return { selector: selects ? selector : undefined, limits, rules: [...rules.values()] };
 }
@@ -166,7 +185,7 @@ export function inCidr(ip: string, cidr: string): boolean | undefined {
  */
 export function addressDenied(rules: readonly EgressRule[], ip: string, port: number): boolean {
   for (const r of rules) {
-    if (!(r.ports.length === 0 || r.ports.some((p) => p === String(port) || !/^\d+$/.test(p)))) continue;
+    if (!(r.ports.length === 0 || r.ports.some((p) => portAdmits(p, port)))) continue;
     if (r.peers.length === 0) return false;
     for (const p of r.peers) {
       if (!p.cidr) return false;
@@ -201,7 +220,7 @@ function isPublic(ip: string): boolean {
 function publicDenied(rules: readonly EgressRule[], ip: string, port: number): boolean {
   if (!isPublic(ip)) return false;
   for (const r of rules) {
-    if (!(r.ports.length === 0 || r.ports.some((p) => p === String(port) || !/^\d+$/.test(p)))) continue;
+    if (!(r.ports.length === 0 || r.ports.some((p) => portAdmits(p, port)))) continue;
     if (r.peers.length === 0) return false;
     for (const p of r.peers) {
       if (!p.cidr) continue;
@@ -217,6 +236,17 @@ function publicDenied(rules: readonly EgressRule[], ip: string, port: number): b
 export const OUTSIDE_URL = /\bhttps?:\/\/([a-z0-9](?:[a-z0-9-]{0,62}\.){1,6}[a-z]{2,24})(?![\w.-])/i;
 
 /**
+ * Whether a rule's port entry admits `port`: the same number, a range (`6000-7000`, from `endPort`) that holds
+ * it, or a named port (which may be it).
+ */
+export function portAdmits(entry: string, port: number): boolean {
+  if (entry === String(port)) return true;
+  const range = /^(\d{1,5})-(\d{1,5})$/.exec(entry);
+  if (range) return Number(range[1]) <= port && port <= Number(range[2]);
+  return !/^\d+$/.test(entry);
+}
+
+/**
  * Whether an egress rule lets a connection to a Service in namespace `to` (pods labelled `pods`, when
  * known) on `port` out. Peers it cannot judge (an ipBlock, namespace labels other than the name
  * label) count as allowing, so only a certain denial is reported.
@@ -228,8 +258,7 @@ export function ruleAllows(
   port: number | undefined,
   pods: Record<string, string> | undefined,
 ): boolean {
-  const portOk =
-    r.ports.length === 0 || port === undefined || r.ports.some((p) => p === String(port) || !/^\d+$/.test(p));
+  const portOk = r.ports.length === 0 || port === undefined || r.ports.some((p) => portAdmits(p, port));
   if (!portOk) return false;
   if (r.peers.length === 0) return true;
   return r.peers.some((p) => {

@@ -1,6 +1,13 @@
 import { parseTable } from '../k8s-text.js';
 import { perSeen } from './memo.js';
-import { DROPPED, describedOrTemplate, podLabels, policyRules, ruleAllows } from './netpol-egress.js';
+import {
+  DROPPED,
+  describedOrTemplate,
+  podLabels,
+  policyRules,
+  portAdmits,
+  ruleAllows,
+} from './netpol-egress.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -67,6 +74,16 @@ function services({ seen, ns }: AnalyzerContext): Listed[] | undefined {
 }
 
 /**
+ * Parts of Service names that are ordinary words in log lines ("Timeout connecting to server"), not a
+ * product's or a component's name.
+ */
+const GENERIC_PARTS: ReadonlySet<string> = new Set(
+  'server service services data main http https grpc proxy worker workers client clients backend frontend internal public private primary replica master node nodes default application core base shared common system manager controller gateway connection timeout error host local remote admin read write sync async cluster'.split(
+    ' ',
+  ),
+);
+
+/**
  * Whether the client's log names the Service: its whole name, or a part of it of four letters or more
  * (`redis` of `st2-redis`) that is not also a part of the client's own name, as a whole word.
  */
@@ -76,7 +93,7 @@ function mentions(log: string, client: string, service: string): boolean {
   const own = new Set(client.split('-'));
   return service
     .split('-')
-    .filter((p) => p.length >= 4 && /^[a-z]+$/.test(p) && !own.has(p))
+    .filter((p) => p.length >= 4 && /^[a-z]+$/.test(p) && !own.has(p) && !GENERIC_PARTS.has(p))
     .some((p) => new RegExp(`(?<![a-z0-9])${p}(?![a-z0-9])`).test(text));
 }
 
@@ -164,8 +181,7 @@ function blocked(ctx: AnalyzerContext): { found?: Blocked; reads: Read[] } {
       // question of peers, and a rule listing the Service's own port instead of the pod's is another mistake;
       // other analyzers read those.
       const lists = (r: { ports: readonly string[] }) =>
-        r.ports.length === 0 ||
-        r.ports.some((x) => x === String(port) || x === String(s.port) || !/^\d+$/.test(x));
+        r.ports.length === 0 || r.ports.some((x) => portAdmits(x, port) || x === String(s.port));
       if (maybe.some((p) => p.rules.some(lists))) continue;
       const allowed = [...new Set(maybe.flatMap((p) => p.rules.flatMap((r) => r.ports)))];
       return {

@@ -90,13 +90,24 @@ function crdName(ctx: AnalyzerContext, r: Refusal): string | undefined {
     (o) => o.args['kind'] === 'CustomResourceDefinition',
   ).pop();
   if (!list) return undefined;
-  const names = parseTable(list.content.slice(0, 200_000)).map((x) => x['NAME'] ?? '');
-  const kind = r.kind.toLowerCase();
-  // English plurals as CRDs spell them (policy → policies, ingress → ingresses), exact names first.
+  return kindCrdName(
+    parseTable(list.content.slice(0, 200_000)).map((x) => x['NAME'] ?? ''),
+    r.kind,
+    r.group,
+  );
+}
+
+/**
+ * The CRD of a kind among CRD names (`<plural>.<group>`): its English plural as CRDs spell it (policy →
+ * policies, ingress → ingresses, route → routes) exactly first, else a name of the group that starts like the
+ * kind.
+ */
+export function kindCrdName(names: readonly string[], kindName: string, group: string): string | undefined {
+  const kind = kindName.toLowerCase();
   const plurals = [`${kind}s`, `${kind}es`, ...(kind.endsWith('y') ? [`${kind.slice(0, -1)}ies`] : [])];
   return (
-    plurals.map((p) => `${p}.${r.group}`).find((n) => names.includes(n)) ??
-    names.find((n) => n.endsWith(`.${r.group}`) && n.startsWith(kind.slice(0, Math.max(4, kind.length - 2))))
+    plurals.map((p) => `${p}.${group}`).find((n) => names.includes(n)) ??
+    names.find((n) => n.endsWith(`.${group}`) && n.startsWith(kind.slice(0, Math.max(4, kind.length - 2))))
   );
 }
 

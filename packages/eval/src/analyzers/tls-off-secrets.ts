@@ -5,6 +5,7 @@ import {
   type Analyzer,
   type AnalyzerContext,
   clipAround,
+  containerSections,
   type Finding,
   outputs,
   podListOf,
@@ -59,30 +60,33 @@ function tlsOff(ctx: AnalyzerContext): { found?: TlsOff; read?: Read } {
         'describe_pod',
         (o) => o.args['namespace'] === ctx.ns && secrets.some((s) => o.content.includes(`"${s}" not found`)),
       ).map((o) => String(o.args['name'] ?? ''));
-      const candidates = pods.filter((p) => !waitingOn.includes(p));
-      const pod = candidates[0];
-      if (!pod) continue;
-      const d = outputs(
-        ctx.seen,
-        'describe_pod',
-        (o) => o.args['name'] === pod && o.args['namespace'] === ctx.ns,
-      ).pop();
-      if (!d) return { read: { tool: 'describe_pod', args: { namespace: ctx.ns, name: pod } } };
-      for (const line of d.content.slice(0, 100_000).split('\n')) {
-        if (line.length > 8000 || (!/^\s{2,8}(?:Command|Args):/.test(line) && !/^\s{6,}--/.test(line)))
-          continue;
-        const m = TLS_OFF.exec(line);
-        if (m)
-          return {
-            found: {
-              secrets,
-              server,
-              pod,
-              flag: m[1]!,
-              command: line.trim(),
-              ...(waitingOn[0] ? { waiting: waitingOn[0] } : {}),
-            },
-          };
+      // The server's pods, at most three read (a helper pod of the same prefix, `crdb-init-…`, may come first).
+      const candidates = pods.filter((p) => !waitingOn.includes(p)).slice(0, 3);
+      for (const pod of candidates) {
+        const d = outputs(
+          ctx.seen,
+          'describe_pod',
+          (o) => o.args['name'] === pod && o.args['namespace'] === ctx.ns,
+        ).pop();
+        if (!d) return { read: { tool: 'describe_pod', args: { namespace: ctx.ns, name: pod } } };
+        // The server's own container, the pod's first: a sidecar's flags (an exporter's --no-tls) are its own.
+        const server0 = containerSections(d.content.slice(0, 100_000)).find((c) => !c.init);
+        for (const line of (server0?.body ?? '').split('\n')) {
+          if (line.length > 8000 || (!/^\s{2,8}(?:Command|Args):/.test(line) && !/^\s{6,}--/.test(line)))
+            continue;
+          const m = TLS_OFF.exec(line);
+          if (m)
+            return {
+              found: {
+                secrets,
+                server,
+                pod,
+                flag: m[1]!,
+                command: line.trim(),
+                ...(waitingOn[0] ? { waiting: waitingOn[0] } : {}),
+              },
+            };
+        }
       }
     }
     return {};

@@ -682,7 +682,12 @@ export function podOwnerObject(describe: string | undefined, pod: string): strin
   const m = describe
     ? /^Controlled By:\s{1,20}([A-Za-z]{1,40})\/([a-z0-9][a-z0-9.-]{0,252})$/m.exec(describe.slice(0, 20_000))
     : null;
-  if (m?.[1] === 'ReplicaSet') return `deployment ${ownerDeployment(describe!) ?? m[2]}`;
+  // A Deployment's ReplicaSet ends in its pod-template hash, written in Kubernetes' safe alphabet
+  // (apimachinery's rand.SafeEncodeString: no vowels, no 0, 1 or 3); a ReplicaSet of its own does not.
+  if (m?.[1] === 'ReplicaSet') {
+    const hashed = /^(.{1,240})-[bcdfghjklmnpqrstvwxz2456789]{5,10}$/.exec(m[2]!);
+    return hashed ? `deployment ${hashed[1]}` : `replicaset ${m[2]}`;
+  }
   if (m) return `${m[1]!.toLowerCase()} ${m[2]}`;
   const d = podDeployment(pod);
   return d ? `deployment ${d}` : `pod ${pod}`;

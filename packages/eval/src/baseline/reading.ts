@@ -334,11 +334,20 @@ export function mountedConfigMap(file: string, body: string, pod: string): strin
 
 /** A line saying the program carries on with a default value: a warning, not why it stopped. */
 export const DEFAULTED =
-  /\b(?:using (?:the )?default|defaulting to|defaults? to|falling back to|fall(?:s|ing)? back|using fallback|continuing without|will be (?:sent|skipped|disabled|ignored|unsigned)|will not be applied|won't be applied|(?:is|are) ignored|(?:is|are|stays?) disabled)\b/i;
+  /\b(?:using (?:the )?default|defaulting to|defaults? to|falling back to|fall(?:s|ing)? back|using fallback|continuing without|will be (?:sent|skipped|disabled|ignored|unsigned)|(?:is|are|stays?) disabled)\b/i;
 
 /** A line that denies the default ("refusing to fall back", "no longer defaults"): the variable is needed. */
 const REFUSES_DEFAULT =
   /\b(?:refus\w{0,4} to|no longer|will not|won't|cannot|can't|never)\s{1,3}(?:\w{1,20}\s{1,3}){0,2}(?:fall\w{0,4} back|defaults?|use)\b/i;
+
+/**
+ * A line saying variables are passed over, not missing: Bitnami's "Configurations based on environment
+ * variables will not be applied for this file", "environment variables are ignored when a config file is
+ * given". Unless the same line says one is required (`DATABASE_URL is required; DB_HOST and DB_PORT are
+ * ignored`).
+ */
+const DISREGARDED = /\b(?:will not be applied|won't be applied|(?:is|are) ignored)\b/i;
+const REQUIRED = /\b(?:is|are) required\b|\bmust be (?:set|provided|defined)\b/i;
 
 /** Words a program uses to say a variable it needs is unset. */
 const SAYS_MISSING =
@@ -369,6 +378,7 @@ export function missingVariableSaid(log: string): string | undefined {
       SAYS_MISSING.test(l) &&
       !NAMES_VARIABLES_ONLY.test(l) &&
       (!DEFAULTED.test(l) || REFUSES_DEFAULT.test(l)) &&
+      (!DISREGARDED.test(l) || REQUIRED.test(l)) &&
       !isRuntimeHint(l) &&
       !HTTP_REQUEST.test(l),
   );
