@@ -1,7 +1,6 @@
-import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
 import { perSeen } from './memo.js';
-import { BUILT_IN_GROUPS, kindCrdName } from './stale-crd.js';
+import { BUILT_IN_GROUPS, kindCrdName, listedCrds } from './stale-crd.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -79,15 +78,7 @@ function unserved(ctx: AnalyzerContext): Unserved | undefined {
 
 /** The installed CRDs of a group, from the cluster's latest list of them (`<plural>.<group>`). */
 function crdsOf(ctx: AnalyzerContext, group: string): string[] | undefined {
-  const list = outputs(
-    ctx.seen,
-    'list_resources',
-    (o) => o.args['kind'] === 'CustomResourceDefinition',
-  ).pop();
-  if (!list) return undefined;
-  return parseTable(list.content.slice(0, 200_000))
-    .map((r) => r['NAME'] ?? '')
-    .filter((n) => n.endsWith(`.${group}`));
+  return listedCrds(ctx.seen)?.filter((n) => n.endsWith(`.${group}`));
 }
 
 /** The CRD to read: the kind's own when the line names it, else the group's first. */

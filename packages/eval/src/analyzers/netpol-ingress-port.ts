@@ -16,8 +16,7 @@ import {
   linesWith,
   listedReads,
   outputs,
-  ownerDeployment,
-  podDeployment,
+  podOwnerObject,
   type Read,
 } from './types.js';
 
@@ -219,12 +218,13 @@ export const netpolIngressPortAnalyzer: Analyzer = {
     const b = blocked(ctx).found;
     if (!b) return [];
     const d = describedOrTemplate(ctx.seen, ctx.ns, b.client.pod);
-    const owner =
-      (d?.tool === 'describe_deployment'
-        ? String(d.args['name'] ?? '')
-        : d
-          ? ownerDeployment(d.content)
-          : undefined) ?? podDeployment(b.client.pod);
+    const ownerObject =
+      d?.tool === 'describe_deployment'
+        ? `deployment ${String(d.args['name'] ?? '')}`
+        : podOwnerObject(d?.content, b.client.pod);
+    const owner = ownerObject.startsWith('pod ')
+      ? undefined
+      : ownerObject.slice(ownerObject.indexOf(' ') + 1);
     const names = b.selecting.join(', ');
     const allowed = b.allowed.length ? `only ports ${b.allowed.join(', ')}` : 'no port';
     return [

@@ -82,19 +82,16 @@ function refusal(ctx: AnalyzerContext): Refusal | undefined {
   });
 }
 
+/** The names of the cluster's CustomResourceDefinitions, from its latest list of them; undefined before one. */
+export function listedCrds(seen: AnalyzerContext['seen']): string[] | undefined {
+  const list = outputs(seen, 'list_resources', (o) => o.args['kind'] === 'CustomResourceDefinition').pop();
+  return list ? parseTable(list.content.slice(0, 200_000)).map((x) => x['NAME'] ?? '') : undefined;
+}
+
 /** The CustomResourceDefinition of the refused kind, from the cluster's list of them (`<plural>.<group>`). */
 function crdName(ctx: AnalyzerContext, r: Refusal): string | undefined {
-  const list = outputs(
-    ctx.seen,
-    'list_resources',
-    (o) => o.args['kind'] === 'CustomResourceDefinition',
-  ).pop();
-  if (!list) return undefined;
-  return kindCrdName(
-    parseTable(list.content.slice(0, 200_000)).map((x) => x['NAME'] ?? ''),
-    r.kind,
-    r.group,
-  );
+  const names = listedCrds(ctx.seen);
+  return names ? kindCrdName(names, r.kind, r.group) : undefined;
 }
 
 /**
