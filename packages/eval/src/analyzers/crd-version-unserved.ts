@@ -8,6 +8,7 @@ import {
   describedLabels,
   type Finding,
   outputs,
+  podOwnerObject,
   type Read,
 } from './types.js';
 
@@ -135,7 +136,10 @@ export const crdVersionUnservedAnalyzer: Analyzer = {
       return [
         {
           weight: 90,
-          object: `pod ${u.pod}`,
+          object: podOwnerObject(
+            outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === u.pod).pop()?.content,
+            u.pod,
+          ),
           cause: `${u.pod} asks the API server for ${u.group}/${u.version}, but no CustomResourceDefinition of the group ${u.group} is installed in the cluster, so the API is not served ("${clipAround(u.line, 'no matches for', 200)}"): the controller's CRDs were never applied (or were removed)`,
           evidence: [
             `logs of ${u.pod}: "${clipAround(u.line, 'no matches for', 160)}"`,
@@ -159,7 +163,10 @@ export const crdVersionUnservedAnalyzer: Analyzer = {
     return [
       {
         weight: 92,
-        object: `pod ${u.pod}`,
+        object: podOwnerObject(
+          outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === u.pod).pop()?.content,
+          u.pod,
+        ),
         cause: `${u.pod} asks for ${u.group}/${u.version}, but the installed CustomResourceDefinitions of ${u.group} (${crds.slice(0, 4).join(', ')}) serve ${only} (CRD ${name}: served version ${served.join(', ')}${chart ? `, installed by chart ${chart}` : ''}), so the API server has no ${u.version} of the group ("${clipAround(u.line, 'no matches for', 200)}"). The controller and the installed CRDs come from different releases: when a controller is upgraded with Helm, its CRDs stay at the first install's (Helm installs a chart's CRDs once and never upgrades them). For this release of the controller to run, apply the CRDs of the same release (serving ${u.version}) first`,
         evidence: [
           `logs of ${u.pod}: "${clipAround(u.line, 'no matches for', 160)}"`,
