@@ -8,7 +8,6 @@ import {
   describedLabels,
   type Finding,
   outputs,
-  podOwnerObject,
   type Read,
 } from './types.js';
 
@@ -136,10 +135,7 @@ export const crdVersionUnservedAnalyzer: Analyzer = {
       return [
         {
           weight: 90,
-          object: podOwnerObject(
-            outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === u.pod).pop()?.content,
-            u.pod,
-          ),
+          object: `pod ${u.pod}`,
           cause: `${u.pod} asks the API server for ${u.group}/${u.version}, but no CustomResourceDefinition of the group ${u.group} is installed in the cluster, so the API is not served ("${clipAround(u.line, 'no matches for', 200)}"): the controller's CRDs were never applied (or were removed)`,
           evidence: [
             `logs of ${u.pod}: "${clipAround(u.line, 'no matches for', 160)}"`,
@@ -163,10 +159,8 @@ export const crdVersionUnservedAnalyzer: Analyzer = {
     return [
       {
         weight: 92,
-        object: podOwnerObject(
-          outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === u.pod).pop()?.content,
-          u.pod,
-        ),
+        // The pod, so a rollout that replaced it is read as the cause (bad-release) and rolled back.
+        object: `pod ${u.pod}`,
         cause: `${u.pod} asks for ${u.group}/${u.version}, but the installed CustomResourceDefinitions of ${u.group} (${crds.slice(0, 4).join(', ')}) serve ${only} (CRD ${name}: served version ${served.join(', ')}${chart ? `, installed by chart ${chart}` : ''}), so the API server has no ${u.version} of the group ("${clipAround(u.line, 'no matches for', 200)}"). The controller and the installed CRDs come from different releases: when a controller is upgraded with Helm, its CRDs stay at the first install's (Helm installs a chart's CRDs once and never upgrades them). For this release of the controller to run, apply the CRDs of the same release (serving ${u.version}) first`,
         evidence: [
           `logs of ${u.pod}: "${clipAround(u.line, 'no matches for', 160)}"`,

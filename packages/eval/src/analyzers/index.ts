@@ -236,6 +236,7 @@ import { proxyNoServerAnalyzer } from './proxy-no-server.js';
 import { proxyReadTimeoutAnalyzer } from './proxy-read-timeout.js';
 import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
 import { publicNameHairpinAnalyzer } from './public-name-hairpin.js';
+import { publicUrlLocalhostAnalyzer } from './public-url-localhost.js';
 import { pullRecoveredAnalyzer } from './pull-recovered.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { pumaWorkerTimeoutAnalyzer } from './puma-worker-timeout.js';
@@ -690,6 +691,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   netpolIngressPortAnalyzer,
   crdVersionUnservedAnalyzer,
   ebpfNestedNodeAnalyzer,
+  publicUrlLocalhostAnalyzer,
   goMaxprocsAnalyzer,
   tlsSanMismatchAnalyzer,
   connectionLimitScaleoutAnalyzer,
