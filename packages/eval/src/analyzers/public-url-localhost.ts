@@ -84,18 +84,29 @@ function published(ctx: AnalyzerContext): { found?: Published; reads: Read[] } {
         }
     }
     if (settings.length === 0) return { reads: [] };
-    const pending = listedReads(ctx.seen, ctx.ns, 'Ingress', 'describe_resource').filter(
+    const described = outputs(
+      ctx.seen,
+      'describe_resource',
+      (o) => o.args['kind'] === 'Ingress' && o.args['namespace'] === ctx.ns,
+    );
+    // The namespace's Ingresses: the listed ones (up to three) once listed, else those another read described.
+    const listedIngresses = outputs(
+      ctx.seen,
+      'list_resources',
+      (o) => o.args['kind'] === 'Ingress' && o.args['namespace'] === ctx.ns,
+    ).length;
+    const pending = (
+      listedIngresses > 0 || described.length === 0
+        ? listedReads(ctx.seen, ctx.ns, 'Ingress', 'describe_resource')
+        : []
+    ).filter(
       (r) =>
         !ctx.seen.some(
           (o) => o.status === 'ok' && o.tool === r.tool && JSON.stringify(o.args) === JSON.stringify(r.args),
         ),
     );
     if (pending.length > 0) return { reads: pending.slice(0, 1) };
-    const ingresses = outputs(
-      ctx.seen,
-      'describe_resource',
-      (o) => o.args['kind'] === 'Ingress' && o.args['namespace'] === ctx.ns,
-    );
+    const ingresses = described;
     for (const s of settings) {
       const ip = describedField(s.described, 'IP');
       for (const ing of ingresses) {
@@ -114,6 +125,19 @@ function published(ctx: AnalyzerContext): { found?: Published; reads: Read[] } {
           const endpoints = describedField(svc.content, 'Endpoints') ?? '';
           if (!ip || !endpoints.split(',').some((e) => e.trim().startsWith(`${ip}:`))) continue;
           const owner = podOwnerObject(s.described, s.pod);
+          // The Deployment's own template, read before its setting is changed: the value is set there (not only
+          // in this pod, nor from a ConfigMap a set_env would not replace).
+          if (owner.startsWith('deployment ')) {
+            const name = owner.slice('deployment '.length);
+            const template = outputs(
+              ctx.seen,
+              'describe_deployment',
+              (o) => o.args['namespace'] === ctx.ns && o.args['name'] === name,
+            ).pop();
+            if (!template)
+              return { reads: [{ tool: 'describe_deployment', args: { namespace: ctx.ns, name } }] };
+            if (!template.content.includes(`${s.variable}:`) || !template.content.includes(s.value)) continue;
+          }
           const tls = new RegExp(
             `^\\s*tls\\[\\d{1,3}\\]\\.hosts\\[\\d{1,3}\\]: ${route.host.replace(/\./g, '\\.')}$`,
             'm',
@@ -150,6 +174,7 @@ function published(ctx: AnalyzerContext): { found?: Published; reads: Read[] } {
  */
 export const publicUrlLocalhostAnalyzer: Analyzer = {
   name: 'public-url-localhost',
+  first: true,
   reads(ctx): Read[] {
     return published(ctx).reads;
   },
