@@ -48,6 +48,7 @@ import { daemonSetNodeSubsetAnalyzer } from './daemonset-node-subset.js';
 import { databaseSettingsDroppedAnalyzer } from './database-settings-dropped.js';
 import { dbMemoryAnalyzer } from './db-memory.js';
 import { dbPoolSizeAnalyzer } from './db-pool-size.js';
+import { defaultCommandSidecarAnalyzer } from './default-command-sidecar.js';
 import { deletedOpenFilesAnalyzer } from './deleted-open-files.js';
 import { dependencyLogsAnalyzer } from './dependency-logs.js';
 import { dependencySideAnalyzer } from './dependency-side.js';
@@ -692,6 +693,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   crdVersionUnservedAnalyzer,
   ebpfNestedNodeAnalyzer,
   publicUrlLocalhostAnalyzer,
+  defaultCommandSidecarAnalyzer,
   goMaxprocsAnalyzer,
   tlsSanMismatchAnalyzer,
   connectionLimitScaleoutAnalyzer,
