@@ -40,6 +40,53 @@ function workloads(ctx: AnalyzerContext): string[] {
   return [...names];
 }
 
+/** A deploy Job's pod in the application's namespace: `etherpad-deploy-4411-x7k2p`, `release-api-29012-abcde`. */
+const DEPLOY_JOB = /(?:^|-)(?:deploy|release|apply|rollout)(?:-|$)/;
+
+/**
+ * kubectl's refusal of an apply, as a deploy script's log prints it: `Error from server (BadRequest): error
+ * when applying patch:` … `Name: "etherpad", Namespace: "collab"` … `for: "x.yaml": error when patching
+ * "x.yaml": <the API server's reason>`. The workload it names (one of the namespace's), the reason, and a
+ * variable of the patch whose value is not a string (`{"name":"DB_PORT","value":5432}`).
+ */
+function kubectlRefusal(ctx: AnalyzerContext, names: readonly string[]): Finding | undefined {
+  for (const log of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns)) {
+    const lines = log.content.slice(-200_000).split('\n');
+    const at = lines.findIndex((l) => l.length <= 4000 && /^Error from server \([A-Za-z]{1,40}\)/.test(l));
+    if (at < 0) continue;
+    const block = lines.slice(at, at + 12).filter((l) => l.length <= 20_000);
+    const named = block
+      .map((l) => /^Name: "([a-z0-9][a-z0-9.-]{0,252})", Namespace: "([a-z0-9][a-z0-9-]{0,62})"/.exec(l))
+      .find((m) => m !== null);
+    if (!named || named[2] !== ctx.ns || !names.includes(named[1]!)) continue;
+    const reasonLine = block.find((l) => /^for: /.test(l)) ?? lines[at]!;
+    const reason =
+      /error when (?:patching|creating|applying patch)[^:]{0,300}: (.{1,600})$/.exec(reasonLine)?.[1] ??
+      reasonLine;
+    const variable = block
+      .map((l) =>
+        /\{"name":"([A-Za-z_][A-Za-z0-9_.-]{0,127})","value":(-?\d[\d.]{0,30}|true|false)\}/.exec(l),
+      )
+      .find((m) => m !== null);
+    const means = logGloss(reasonLine);
+    const pod = String(log.args['name'] ?? '');
+    return {
+      weight: 92,
+      object: `${named[1]} (namespace ${ctx.ns})`,
+      cause: `the new release of ${named[1]} was never applied: the deploy job's kubectl apply (pod ${pod}) was rejected by the API server ("${clip(lines[at]!.trim(), 120)}" … "${clip(reason.trim(), 240)}")${variable ? `: the variable ${variable[1]} has the value ${variable[2]}, unquoted, so it is a number, not a string` : ''}${means ? ` — ${means}` : ''}. ${named[1]} keeps running the previous version; restarting it would only restart that version`,
+      evidence: [
+        `get_pod_logs ${pod}: "${clip(lines[at]!.trim(), 160)}"`,
+        `get_pod_logs ${pod}: "${clip(reason.trim(), 200)}"`,
+      ],
+      advice: variable
+        ? `quote ${variable[1]}'s value ("${variable[2]}") in the manifest the job applies, then run the deploy job again; no restart of ${named[1]} is needed`
+        : `fix what the API server refused in the manifest the job applies, then run the deploy job again`,
+      revisionSound: true,
+    };
+  }
+  return undefined;
+}
+
 /**
  * A release that did not reach the cluster because the tool that applies it failed: a GitOps
  * controller (Flux's kustomize-controller or helm-controller, Argo CD's application controller) or a
@@ -65,6 +112,23 @@ export const deployToolLogsAnalyzer: Analyzer = {
       for (const r of wanted.slice(0, 2))
         reads.push({ tool: 'get_pod_logs', args: { namespace: ns, name: r['NAME'] } });
     }
+    // A deploy Job of the namespace itself (`<app>-deploy-<run>`) that failed: its kubectl log says why.
+    if (reads.length === 0) {
+      const listed = outputs(
+        ctx.seen,
+        'list_pods',
+        (o) => o.args['namespace'] === ctx.ns && !o.args['labelSelector'],
+      ).pop();
+      for (const r of listed ? parseTable(listed.content) : [])
+        if (
+          DEPLOY_JOB.test(r['NAME'] ?? '') &&
+          /Error|Failed/.test(r['STATUS'] ?? '') &&
+          !outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === r['NAME']).length
+        ) {
+          reads.push({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name: r['NAME'] } });
+          break;
+        }
+    }
     return reads;
   },
   finds(ctx) {
@@ -72,6 +136,8 @@ export const deployToolLogsAnalyzer: Analyzer = {
     const names = workloads(ctx);
     if (names.length === 0) return [];
     const tools = new Set([...namespaces(ctx, GITOPS_NS), ...namespaces(ctx, CI_NS)]);
+    const applied = kubectlRefusal(ctx, names);
+    if (applied) return [applied];
     for (const log of outputs(ctx.seen, 'get_pod_logs', (o) => tools.has(String(o.args['namespace'])))) {
       const lines = log.content.slice(-200_000).split('\n');
       const line = lines.find(

@@ -771,6 +771,14 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the program expected a single JSON object and was given a list (an array, a collection): Go's decoder refuses to put an array into a struct or map. The data and what its reader was told about it disagree on the shape; a setting that marks a response as a single item (or as a collection) is the usual cause",
   },
+  // The API server decoding a manifest whose variable value is a number or a boolean: EnvVar.value is a string
+  // (kubernetes.io API reference, EnvVar), so YAML's unquoted `5432` or `true` is refused and nothing is applied.
+  {
+    all: ['cannot unmarshal', 'env.value of type string'],
+    none: ['cannot unmarshal string'],
+    means:
+      'a variable of the manifest has a number or a boolean as its value (unquoted in the YAML, like DB_PORT: 5432), and the API server only takes strings for env values, so it rejected the whole change and nothing was applied: quote the value ("5432") in the manifest or its template',
+  },
   // OpenSSL's SSL_R_UNSUPPORTED_PROTOCOL ("[SSL: UNSUPPORTED_PROTOCOL] unsupported protocol"): the server
   // offers only TLS versions below the client's minimum. OpenSSL 3.0 and the distributions that ship it
   // (Debian 12, Ubuntu 22.04) refuse TLS 1.0 and 1.1 at the default security level (SECLEVEL 1 and up,
