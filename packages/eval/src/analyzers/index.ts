@@ -349,6 +349,7 @@ import { upstreamServiceGoneAnalyzer } from './upstream-service-gone.js';
 import { urlPathSiblingAnalyzer } from './url-path-sibling.js';
 import { urlSchemeAnalyzer } from './url-scheme.js';
 import { uwsgiBufferSizeAnalyzer } from './uwsgi-buffer-size.js';
+import { valueNotAllowedAnalyzer } from './value-not-allowed.js';
 import { vectorsInMemoryAnalyzer } from './vectors-in-memory.js';
 import { versionNotUpgradedAnalyzer } from './version-not-upgraded.js';
 import { versionedNameAnalyzer } from './versioned-name.js';
@@ -694,6 +695,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ebpfNestedNodeAnalyzer,
   publicUrlLocalhostAnalyzer,
   defaultCommandSidecarAnalyzer,
+  valueNotAllowedAnalyzer,
   goMaxprocsAnalyzer,
   tlsSanMismatchAnalyzer,
   connectionLimitScaleoutAnalyzer,
