@@ -342,6 +342,7 @@ import { topologySpreadAnalyzer } from './topology-spread.js';
 import { twinControllersAnalyzer } from './twin-controllers.js';
 import type { Analyzer } from './types.js';
 import { unmountedPathAnalyzer } from './unmounted-path.js';
+import { unmountedVolumeAnalyzer } from './unmounted-volume.js';
 import { unofferedLabelAnalyzer } from './unoffered-label.js';
 import { unreadPrefixedSettingAnalyzer } from './unread-prefixed-setting.js';
 import { upgradedLibraryAnalyzer } from './upgraded-library.js';
@@ -696,6 +697,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   publicUrlLocalhostAnalyzer,
   defaultCommandSidecarAnalyzer,
   valueNotAllowedAnalyzer,
+  unmountedVolumeAnalyzer,
   goMaxprocsAnalyzer,
   tlsSanMismatchAnalyzer,
   connectionLimitScaleoutAnalyzer,
