@@ -455,4 +455,20 @@ describe('notes after an applied rollback', () => {
     );
     expect(redmine).not.toContain('environment variable is missing');
   });
+  it('set 96: the worlds its rules reach', async () => {
+    const expected: [string, string][] = [
+      ['growthbook-api-host-left-at-localhost', "a browser resolves localhost to the user's own machine"],
+      ['soketi-network-watcher-missing-start-command', 'without a command of its own'],
+      ['etherpad-deploy-job-unquoted-db-port', 'the variable DB_PORT has the value 5432, unquoted'],
+      ['openproject-edition-classic-rejected-after-upgrade', 'set it to standard instead'],
+      [
+        'invoiceninja-debian-image-without-public-volume',
+        'declares the volume public (EmptyDir) but no container mounts it',
+      ],
+    ];
+    for (const [id, words] of expected) {
+      const answer = await baselineAnswer(world('scenarios-held-out-96', id));
+      expect(answer, id).toContain(words);
+    }
+  });
 });

@@ -170,6 +170,14 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'headscale-tailscale-sidecar-joined-official-tailnet-blackholes-clients',
     'pinot-controller-plugins-include-drops-kafka',
   ],
+  // Gitpod's Alpine workspace image (musl, no glibc), zot's two sites set up as one cluster that proxy each
+  // other's requests back and forth, and the Wallabag control's prompt from a preview image's host are not
+  // reached.
+  'scenarios-held-out-96': [
+    'gitpod-team-workspace-image-built-on-alpine',
+    'negative-wallabag-preview-image-auth-popup',
+    'zot-site-pair-cluster-proxy-bounces-ci-pulls',
+  ],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named
@@ -288,6 +296,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-93',
     'scenarios-held-out-94',
     'scenarios-held-out-95',
+    'scenarios-held-out-96',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -89,7 +89,10 @@ describe('public-url-localhost', () => {
     observed(
       'list_resources',
       { kind: 'Ingress', namespace: NS },
-      table([['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE'], ...names.map((n) => [n, 'nginx', 'shop.example.com', '203.0.113.9', '80, 443', '40d'])]),
+      table([
+        ['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE'],
+        ...names.map((n) => [n, 'nginx', 'shop.example.com', '203.0.113.9', '80, 443', '40d']),
+      ]),
     );
   const service = (name: string, port: string, endpoints: string) =>
     observed(
@@ -146,9 +149,9 @@ describe('public-url-localhost', () => {
 
   it('leaves a localhost URL of a sidecar port that no Ingress publishes', () => {
     const env = { METRICS_URL: 'http://localhost:9090' };
-    expect(
-      finds(world(env, ingress('shop', 'web', 3000), service('web', '3000/TCP', `${IP}:3000`))),
-    ).toEqual([]);
+    expect(finds(world(env, ingress('shop', 'web', 3000), service('web', '3000/TCP', `${IP}:3000`)))).toEqual(
+      [],
+    );
   });
 
   it('leaves a pod the Service does not send to', () => {
@@ -241,7 +244,10 @@ describe('default-command-sidecar', () => {
   it('leaves a sidecar of another image', () => {
     expect(
       finds([
-        describe2([{ name: 'api', command: 'node server.js' }, { name: 'proxy', image: 'envoyproxy/envoy:v1.30' }]),
+        describe2([
+          { name: 'api', command: 'node server.js' },
+          { name: 'proxy', image: 'envoyproxy/envoy:v1.30' },
+        ]),
         crash('api'),
       ]),
     ).toEqual([]);
@@ -265,9 +271,14 @@ describe('default-command-sidecar', () => {
   it('stays bounded over long regex-hostile log lines', () => {
     const seen = (n: number) => [
       describe2([{ name: 'api', command: 'node server.js' }, { name: 'thumbnailer' }]),
-      log(NS, POD, Array.from({ length: n }, () => `bind() to ${'x '.repeat(980)}::::::::`), {
-        container: 'api',
-      }),
+      log(
+        NS,
+        POD,
+        Array.from({ length: n }, () => `bind() to ${'x '.repeat(980)}::::::::`),
+        {
+          container: 'api',
+        },
+      ),
     ];
     const big = seen(50);
     const small = seen(2);
@@ -282,7 +293,11 @@ describe('value-not-allowed', () => {
   const NS = 'pm';
   const POD = 'openproject-5f6d7c8b9d-k2l3m';
   const seen = (env: Record<string, string>, lines: string[]) => [
-    observed('describe_pod', { namespace: NS, name: POD }, podText(NS, POD, '10.244.2.4', [{ name: 'web', env }])),
+    observed(
+      'describe_pod',
+      { namespace: NS, name: POD },
+      podText(NS, POD, '10.244.2.4', [{ name: 'web', env }]),
+    ),
     log(NS, POD, lines),
   ];
   const finds = (s: SeenObservation[]) => valueNotAllowedAnalyzer.finds(ctx(NS, s));
@@ -338,7 +353,9 @@ describe('value-not-allowed', () => {
   it.skip('leaves a warning that falls back to a default', () => {
     expect(
       finds(
-        seen({ LOG_FORMAT: 'pretty' }, ['WARN LOG_FORMAT must be one of json, text, got "pretty"; falling back to json']),
+        seen({ LOG_FORMAT: 'pretty' }, [
+          'WARN LOG_FORMAT must be one of json, text, got "pretty"; falling back to json',
+        ]),
       ),
     ).toEqual([]);
   });
@@ -382,7 +399,16 @@ describe('deploy-tool-logs: kubectl refusal in a deploy Job', () => {
 
   it('reads the failed deploy Job of the namespace', () => {
     const reads = deployToolLogsAnalyzer.reads(
-      ctx(NS, [pods(NS, [[JOB, '0/1', 'Error', '0', '5m'], ['etherpad-7c8d9f6b5c-abcde', '1/1', 'Running', '0', '9d']])], TASK),
+      ctx(
+        NS,
+        [
+          pods(NS, [
+            [JOB, '0/1', 'Error', '0', '5m'],
+            ['etherpad-7c8d9f6b5c-abcde', '1/1', 'Running', '0', '9d'],
+          ]),
+        ],
+        TASK,
+      ),
     );
     expect(reads).toEqual([{ tool: 'get_pod_logs', args: { namespace: NS, name: JOB } }]);
   });

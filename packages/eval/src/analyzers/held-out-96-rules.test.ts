@@ -4,6 +4,7 @@ import { deployToolLogsAnalyzer } from './deploy-tool-logs.js';
 import { glossOf } from './log-glosses.js';
 import { ctx, expectBounded, log, observed, table } from './observed.fixture.js';
 import { publicUrlLocalhostAnalyzer } from './public-url-localhost.js';
+import { unmountedVolumeAnalyzer } from './unmounted-volume.js';
 import { notAllowed, valueNotAllowedAnalyzer } from './value-not-allowed.js';
 
 // Rules written for set 96's misses after its first contact, each general, each with its table here; the worlds'
@@ -317,5 +318,70 @@ describe("deploy-tool-logs: kubectl's refused apply in a deploy Job of the names
         'json: cannot unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of type string',
       )?.means,
     ).toContain('quote the value');
+  });
+});
+
+// --- unmounted-volume -----------------------------------------------------------------------------------
+
+const ninjaPod = (mountPublic: boolean) =>
+  observed(
+    'describe_pod',
+    { namespace: 'finance', name: 'invoiceninja-6b9f8c7d5-x2abc' },
+    [
+      'Name:             invoiceninja-6b9f8c7d5-x2abc',
+      'Controlled By:    ReplicaSet/invoiceninja-6b9f8c7d5',
+      'Containers:',
+      '  app:',
+      '    Mounts:',
+      '      /var/www/html/storage from storage (rw)',
+      ...(mountPublic ? ['      /var/www/html/public from public (rw)'] : []),
+      '  nginx:',
+      '    Mounts:',
+      '      /etc/nginx/conf.d from nginx-conf (rw)',
+      'Volumes:',
+      '  storage:',
+      '    Type:      PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)',
+      '    ClaimName: invoiceninja-storage',
+      '  public:',
+      "    Type:      EmptyDir (a temporary directory that shares a pod's lifetime)",
+      '  nginx-conf:',
+      '    Type:     ConfigMap (a volume populated by a ConfigMap)',
+      '    Name:     invoiceninja-nginx',
+    ].join('\n'),
+  );
+const mvLog = (line: string) =>
+  log('finance', 'invoiceninja-6b9f8c7d5-x2abc', ['Updating public folder…', line], {
+    container: 'app',
+    previous: true,
+  });
+
+describe('unmounted-volume: a directory the script needs, declared as a volume nobody mounts', () => {
+  it.each([
+    ['mv: target ‘/var/www/html/public/’: No such file or directory'],
+    ["cp: target '/var/www/html/public' is not a directory"],
+  ])('%s', (line) => {
+    const f = unmountedVolumeAnalyzer.finds(ctx('finance', [mvLog(line), ninjaPod(false)]));
+    expect(f).toHaveLength(1);
+    expect(f[0]!.object).toBe('deployment invoiceninja');
+    expect(f[0]!.advice).toContain('mount the volume public at /var/www/html/public in app');
+  });
+
+  it('nothing when the volume is mounted', () => {
+    expect(
+      unmountedVolumeAnalyzer.finds(
+        ctx('finance', [
+          mvLog('mv: target ‘/var/www/html/public/’: No such file or directory'),
+          ninjaPod(true),
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
+  it('nothing for a target no declared volume is named like', () => {
+    expect(
+      unmountedVolumeAnalyzer.finds(
+        ctx('finance', [mvLog('mv: target ‘/srv/uploads/’: No such file or directory'), ninjaPod(false)]),
+      ),
+    ).toEqual([]);
   });
 });
