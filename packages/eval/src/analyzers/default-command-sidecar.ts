@@ -13,7 +13,8 @@ import {
 /** A bind refused because the address is taken: Node's EADDRINUSE, Go's, Python's and glibc's wording. */
 const IN_USE = /EADDRINUSE|address already in use|Address in use|bind\(\) to \S{1,100} failed \(98/i;
 /** The port in such a line (`0.0.0.0:6001`, `:::6001`, `[::]:6001`, `port 6001`). */
-const PORT = /(?:(?:\d{1,3}\.){3}\d{1,3}|\]|::):(\d{1,5})\b|\bport (\d{1,5})\b/i;
+const PORT =
+  /(?:(?:\d{1,3}\.){3}\d{1,3}|\]|::):(\d{1,5})\b|\bport (\d{1,5})\b|\blisten (?:tcp|udp)[46]? [^\s:]{0,253}:(\d{1,5})\b/i;
 
 interface Twin {
   readonly pod: string;
@@ -23,6 +24,8 @@ interface Twin {
   readonly line: string;
   readonly port?: string;
   readonly described: string;
+  /** Whether the crashing container sets a command of its own (then it is clear which one is the helper). */
+  readonly ownCommand: boolean;
 }
 
 /**
@@ -67,8 +70,9 @@ function twin(ctx: AnalyzerContext): Twin | undefined {
         twin: other.name,
         image,
         line: line.trim(),
-        ...(m ? { port: m[1] ?? m[2]! } : {}),
+        ...(m ? { port: m[1] ?? m[2] ?? m[3]! } : {}),
         described: d.content,
+        ownCommand: /^\s{2,8}(?:Command|Args):/m.test(crashed.body),
       };
     }
     return undefined;
@@ -101,7 +105,7 @@ export const defaultCommandSidecarAnalyzer: Analyzer = {
           `describe_pod ${t.pod}: containers ${t.crashed} and ${t.twin} both ${t.image}; ${t.twin} sets no Command or Args`,
           `logs of ${t.pod} (${t.crashed}): "${clip(t.line, 140)}"`,
         ],
-        advice: `give ${t.twin} its own start command (the helper program it is meant to run, as the image's documentation gives it), or remove it; ${t.crashed} needs no change`,
+        advice: `give ${t.twin} its own start command (the helper program it is meant to run, as the image's documentation gives it), or remove it${t.ownCommand ? `; ${t.crashed} needs no change` : `; ${t.crashed} runs the image's default command too, so check that it is the one meant to serve the port`}`,
         revisionSound: true,
       },
     ];

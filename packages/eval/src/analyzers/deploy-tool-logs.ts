@@ -52,13 +52,37 @@ const DEPLOY_JOB = /(?:^|-)(?:deploy|release|apply|rollout)(?:-|$)/;
 function kubectlRefusal(ctx: AnalyzerContext, names: readonly string[]): Finding | undefined {
   for (const log of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns)) {
     const lines = log.content.slice(-200_000).split('\n');
-    const at = lines.findIndex((l) => l.length <= 4000 && /^Error from server \([A-Za-z]{1,40}\)/.test(l));
-    if (at < 0) continue;
-    const block = lines.slice(at, at + 12).filter((l) => l.length <= 20_000);
-    const named = block
-      .map((l) => /^Name: "([a-z0-9][a-z0-9.-]{0,252})", Namespace: "([a-z0-9][a-z0-9-]{0,62})"/.exec(l))
-      .find((m) => m !== null);
-    if (!named || named[2] !== ctx.ns || !names.includes(named[1]!)) continue;
+    // Every refusal block of the log, the first that names a workload of this namespace.
+    let at = -1;
+    let block: string[] = [];
+    let named: RegExpExecArray | null | undefined;
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i]!.length > 4000 || !/^Error from server \([A-Za-z]{1,40}\)/.test(lines[i]!)) continue;
+      const b = lines.slice(i, i + 12).filter((l) => l.length <= 20_000);
+      const n = b
+        .map((l) => /^Name: "([a-z0-9][a-z0-9.-]{0,252})", Namespace: "([a-z0-9][a-z0-9-]{0,62})"/.exec(l))
+        .find((m) => m !== null);
+      if (n && n[2] === ctx.ns && names.includes(n[1]!)) {
+        at = i;
+        block = b;
+        named = n;
+        break;
+      }
+    }
+    if (at < 0 || !named) continue;
+    // A later run of the deploy job that applied the workload (`deployment.apps/etherpad configured`) clears it.
+    const applied = new RegExp(
+      `^(?:deployment|statefulset|daemonset)\\.apps/${named[1]!.replace(/\./g, '\\.')} (?:configured|created)\\b`,
+      'm',
+    );
+    if (
+      outputs(
+        ctx.seen,
+        'get_pod_logs',
+        (o) => o.args['namespace'] === ctx.ns && o.args['name'] !== log.args['name'],
+      ).some((o) => applied.test(o.content.slice(-200_000)))
+    )
+      continue;
     const reasonLine = block.find((l) => /^for: /.test(l)) ?? lines[at]!;
     const reason =
       /error when (?:patching|creating|applying patch)[^:]{0,300}: (.{1,600})$/.exec(reasonLine)?.[1] ??

@@ -54,7 +54,7 @@ const service = (endpoints: string) =>
   observed(
     'describe_service',
     { namespace: NS, name: 'growthbook' },
-    `Name:              growthbook\nPort:              api  3100/TCP\nEndpoints:         ${endpoints}\n`,
+    `Name:              growthbook\nPort:              api  3100/TCP\nTargetPort:        3100/TCP\nEndpoints:         ${endpoints}\n`,
   );
 const template = (value: string) =>
   observed(
@@ -195,7 +195,7 @@ describe('notAllowed: a refused value with the values accepted', () => {
     ['invalid value "fast" for mode: must be one of safe, strict', ['safe', 'strict'], 'fast'],
     ['storage.driver must be one of [s3, gcs, local], got "minio"', ['s3', 'gcs', 'local'], 'minio'],
   ])('%s', (line, allowed, value) => {
-    expect(notAllowed(line)).toEqual({ allowed, value });
+    expect(notAllowed(line)).toMatchObject({ allowed, value });
   });
 
   it.each([

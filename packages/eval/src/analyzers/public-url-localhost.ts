@@ -23,17 +23,19 @@ interface Published {
   readonly variable: string;
   readonly value: string;
   readonly port: number;
+  /** The setting's path after the host (`/api/v1`), kept in the public URL. */
+  readonly path: string;
   readonly ingress: string;
   readonly host: string;
   readonly tls: boolean;
   readonly service: string;
 }
 
-/** The flattened rules of a described Ingress: each host with its backend Service and port number. */
-function ingressRoutes(text: string): { host: string; service: string; port: number }[] {
+/** The flattened rules of a described Ingress: each host with its backend Service and port (a number or a name). */
+function ingressRoutes(text: string): { host: string; service: string; port: number | string }[] {
   const hosts = new Map<string, string>();
   const services = new Map<string, string>();
-  const ports = new Map<string, number>();
+  const ports = new Map<string, number | string>();
   for (const raw of text.slice(0, 100_000).split('\n')) {
     const line = raw.trim();
     const h = /^rules\[(\d{1,3})\]\.host: ([a-z0-9.-]{1,253})$/.exec(line);
@@ -44,10 +46,12 @@ function ingressRoutes(text: string): { host: string; service: string; port: num
       );
     if (s) services.set(`${s[1]}.${s[2]}`, s[3]!);
     const p =
-      /^rules\[(\d{1,3})\]\.http\.paths\[(\d{1,3})\]\.backend\.service\.port\.number: (\d{1,5})$/.exec(line);
-    if (p) ports.set(`${p[1]}.${p[2]}`, Number(p[3]));
+      /^rules\[(\d{1,3})\]\.http\.paths\[(\d{1,3})\]\.backend\.service\.port\.(number|name): ([a-z0-9-]{1,63})$/.exec(
+        line,
+      );
+    if (p) ports.set(`${p[1]}.${p[2]}`, p[3] === 'number' ? Number(p[4]) : p[4]!);
   }
-  const out: { host: string; service: string; port: number }[] = [];
+  const out: { host: string; service: string; port: number | string }[] = [];
   for (const [key, service] of services) {
     const host = hosts.get(key.split('.')[0]!);
     const port = ports.get(key);
@@ -55,6 +59,42 @@ function ingressRoutes(text: string): { host: string; service: string; port: num
   }
   return out;
 }
+
+/**
+ * The pod port a Service port sends to, for the pod at `ip`: the Service port chosen by number or name
+ * (`Port: api 3100/TCP`), its `TargetPort:` (a number, or a name the pod's container ports give: `3100/TCP
+ * (api)`); without a TargetPort line, the one port the pod's endpoints show when the Service has one port.
+ */
+function podPortOf(service: string, pod: string, ip: string, port: number | string): number | undefined {
+  const lines = service.slice(0, 50_000).split('\n');
+  const entries: { name: string; port: number; target?: string }[] = [];
+  for (const line of lines) {
+    const p = /^Port:\s{1,30}(?:([a-z0-9-]{1,63}|<unset>)\s{1,10})?(\d{1,5})\/(?:TCP|UDP|SCTP)/.exec(line);
+    if (p) entries.push({ name: p[1] ?? '', port: Number(p[2]) });
+    const t = /^TargetPort:\s{1,30}([a-z0-9-]{1,63})\/(?:TCP|UDP|SCTP)/.exec(line);
+    if (t && entries.length > 0) entries[entries.length - 1]!.target = t[1]!;
+  }
+  const entry = entries.find((e) => (typeof port === 'number' ? e.port === port : e.name === port));
+  if (!entry) return undefined;
+  if (entry.target !== undefined) {
+    if (/^\d{1,5}$/.test(entry.target)) return Number(entry.target);
+    // A named target port: the container port of that name (`3100/TCP (api)`).
+    const named = new RegExp(`(\\d{1,5})/(?:TCP|UDP|SCTP) \\(${entry.target}\\)`).exec(pod.slice(0, 100_000));
+    return named ? Number(named[1]) : undefined;
+  }
+  if (entries.length !== 1) return undefined;
+  const endpoints = (/^Endpoints:\s{1,30}(\S{1,4000})$/m.exec(service)?.[1] ?? '')
+    .split(',')
+    .filter((e) => e.startsWith(`${ip}:`))
+    .map((e) => Number(e.slice(ip.length + 1)));
+  return endpoints.length === 1 ? endpoints[0] : undefined;
+}
+
+/**
+ * Settings a server keeps for itself, never handed to a browser: names that say internal, private, local,
+ * bind or listen (NextAuth's NEXTAUTH_URL_INTERNAL, whose documented value is a localhost URL).
+ */
+const SERVER_SIDE = /(?:^|_)(?:INTERNAL|PRIVATE|LOCAL|BIND|LISTEN|HEALTH|METRICS|ADMIN)(?:_|$)/i;
 
 function published(ctx: AnalyzerContext): { found?: Published; reads: Read[] } {
   return perSeen(ctx.seen, ['publicUrlLocalhost', ctx.ns], () => {
@@ -65,13 +105,14 @@ function published(ctx: AnalyzerContext): { found?: Published; reads: Read[] } {
       variable: string;
       value: string;
       port: number;
+      path: string;
     }[] = [];
     for (const d of outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)) {
       const text = d.content.slice(0, 100_000);
       for (const c of containerSections(text).filter((x) => !x.init))
         for (const e of envOf(c.body)) {
           const m = LOOPBACK_URL.exec(e.value);
-          if (!m) continue;
+          if (!m || SERVER_SIDE.test(e.name)) continue;
           const port = m[2] ? Number(m[2]) : m[1]!.toLowerCase() === 'https' ? 443 : 80;
           settings.push({
             pod: String(d.args['name'] ?? ''),
@@ -80,6 +121,7 @@ function published(ctx: AnalyzerContext): { found?: Published; reads: Read[] } {
             variable: e.name,
             value: e.value,
             port,
+            path: m[3] && m[3] !== '/' ? m[3] : '',
           });
         }
     }
@@ -111,19 +153,20 @@ function published(ctx: AnalyzerContext): { found?: Published; reads: Read[] } {
       const ip = describedField(s.described, 'IP');
       for (const ing of ingresses) {
         for (const route of ingressRoutes(ing.content)) {
-          if (route.port !== s.port) continue;
           const svc = outputs(
             ctx.seen,
             'describe_service',
             (o) => o.args['namespace'] === ctx.ns && o.args['name'] === route.service,
           ).pop();
-          if (!svc)
+          if (!svc) {
             return {
               reads: [{ tool: 'describe_service', args: { namespace: ctx.ns, name: route.service } }],
             };
-          // The Service sends that port to this very pod: the setting names its own published port.
+          }
+          // The Service sends that port to this very pod, on the port the setting names.
           const endpoints = describedField(svc.content, 'Endpoints') ?? '';
           if (!ip || !endpoints.split(',').some((e) => e.trim().startsWith(`${ip}:`))) continue;
+          if (podPortOf(svc.content, s.described, ip, route.port) !== s.port) continue;
           const owner = podOwnerObject(s.described, s.pod);
           // The Deployment's own template, read before its setting is changed: the value is set there (not only
           // in this pod, nor from a ConfigMap a set_env would not replace).
@@ -150,6 +193,7 @@ function published(ctx: AnalyzerContext): { found?: Published; reads: Read[] } {
               variable: s.variable,
               value: s.value,
               port: s.port,
+              path: s.path,
               ingress: String(ing.args['name'] ?? ''),
               host: route.host,
               tls,
@@ -181,7 +225,7 @@ export const publicUrlLocalhostAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     const p = published(ctx).found;
     if (!p) return [];
-    const url = `${p.tls ? 'https' : 'http'}://${p.host}`;
+    const url = `${p.tls ? 'https' : 'http'}://${p.host}${p.path}`;
     // The person's words name the setting's part (the API, the back end): the symptom is this setting's.
     const words = p.variable
       .toLowerCase()

@@ -1,33 +1,62 @@
-import { loggedContainerEnv } from './env-values.js';
+import { DEFAULTED } from '../baseline/reading.js';
+import { loggedContainerEnv, squashName } from './env-values.js';
 import { type Analyzer, clip, envFix, type Finding, outputs } from './types.js';
 
+const ITEM = String.raw`(?:[\w.-]{1,100}|['"\x60][\w.-]{1,100}['"\x60])`;
+/** A list of accepted values: `a, b`, `[a, b]`, `['a', 'b']`, `` `a`, `b` ``, `a | b`, `a or b`. Bounded. */
+const LIST = String.raw`\[?(?<list>${ITEM}(?:\s{0,3}(?:,|\||\bor\b)\s{0,3}${ITEM}){0,20})\]?`;
+/** The refused value, quoted or not (a JSON log's quotes escaped). */
+const VALUE = String.raw`['"\x60\\]{0,2}(?<value>[\w.-]{1,100})`;
+
 /**
- * A program refusing a setting's value that is not among those it accepts, naming both: OpenProject's
- * (Rails') `Value for edition must be one of standard, bim but is classic`, and the common `invalid value
- * "x" for y: must be one of a, b`, `must be one of [a, b], got "x"`. Groups: the allowed list and the value
- * given, in either order. Bounded: at most 400 characters of list, 100 of value.
+ * A program refusing a setting's value that is not among those it accepts, naming both (and often the
+ * setting): OpenProject's (Rails') `Value for edition must be one of standard, bim but is classic`, Go's flag
+ * package's `invalid value "fast" for flag -mode: must be one of …`, Rust serde's ``unknown variant `x`,
+ * expected one of `a`, `b` ``, Python's `must be one of ['json', 'text'], got 'pretty'`. Named groups: the
+ * setting (`f1`, `f2`, when named), the list and the value.
  */
 const NOT_ALLOWED: readonly RegExp[] = [
-  /\bmust be one of:? \[?([\w.,| -]{1,400}?)\]?,? but (?:is|was|got) \\?["'`]?([\w.-]{1,100})/i,
-  /\binvalid value \\?["'`]?([\w.-]{1,100})\\?["'`]? for [\w.-]{1,100}:? (?:must be|expected) one of:? \[?([\w.,| -]{1,400}?)\]?\s*$/i,
-  /\bmust be one of:? \[?([\w.,| -]{1,400}?)\]?,? got \\?["'`]?([\w.-]{1,100})/i,
+  new RegExp(
+    String.raw`(?:\bfor (?<f1>[\w.-]{1,100}) |(?<f2>[\w.-]{1,100}) )?must be one of:? ${LIST},? (?:but (?:is|was|got)|got|not) ${VALUE}`,
+    'i',
+  ),
+  new RegExp(
+    String.raw`\binvalid value ${VALUE}['"\x60\\]{0,2} for (?:flag |option |key |setting )?-{0,2}(?<f1>[\w.-]{1,100}):? (?:must be|expected) one of:? ${LIST}`,
+    'i',
+  ),
+  new RegExp(String.raw`\bunknown variant ${VALUE}['"\x60\\]{0,2}, expected (?:one of )?${LIST}`, 'i'),
 ];
 
-/** The allowed values and the one given, from a line; undefined when the line is not such a refusal. */
-export function notAllowed(line: string): { allowed: string[]; value: string } | undefined {
-  if (line.length > 4000) return undefined;
-  for (const [i, re] of NOT_ALLOWED.entries()) {
-    const m = re.exec(line);
-    if (!m) continue;
-    const [list, value] = i === 1 ? [m[2]!, m[1]!] : [m[1]!, m[2]!];
-    const allowed = list
-      .split(/\s*(?:,|\||\bor\b)\s*/)
-      .map((x) => x.trim().replace(/^["'`]|["'`]$/g, ''))
+/**
+ * The allowed values, the one given and the setting the line names (when it does); undefined when the line
+ * is not such a refusal, or says the program goes on with a default (a warning, not a stop).
+ */
+export function notAllowed(line: string): { allowed: string[]; value: string; field?: string } | undefined {
+  if (line.length > 4000 || DEFAULTED.test(line)) return undefined;
+  for (const re of NOT_ALLOWED) {
+    const g = re.exec(line)?.groups;
+    if (!g?.['list'] || !g['value']) continue;
+    const value = g['value'];
+    const allowed = g['list']
+      .split(/\s{0,3}(?:,|\||\bor\b)\s{0,3}/)
+      .map((x) => x.trim().replace(/^['"\x60]|['"\x60]$/g, ''))
       .filter((x) => /^[\w.-]{1,100}$/.test(x));
     if (allowed.length === 0 || allowed.includes(value)) continue;
-    return { allowed: allowed.slice(0, 12), value };
+    const field = g['f1'] ?? g['f2'];
+    return {
+      allowed: allowed.slice(0, 12),
+      value,
+      ...(field && !/^(?:value|it|this)$/i.test(field) ? { field } : {}),
+    };
   }
   return undefined;
+}
+
+/** Whether a variable's name is the setting's: its last part (`edition` of `settings.edition`) in the name. */
+function namesField(variable: string, field: string | undefined): boolean {
+  if (!field) return true;
+  const last = squashName(field.split(/[.-]/).filter(Boolean).pop() ?? field);
+  return last.length > 0 && squashName(variable).includes(last);
 }
 
 /**
@@ -45,10 +74,17 @@ export const valueNotAllowedAnalyzer: Analyzer = {
       for (const line of log.content.slice(-100_000).split('\n')) {
         const found = line.includes('one of') ? notAllowed(line) : undefined;
         if (!found) continue;
-        const hit = loggedContainerEnv(seen, ns, log, (e) => e.value === found.value);
+        const hit = loggedContainerEnv(
+          seen,
+          ns,
+          log,
+          (e) => e.value === found.value && namesField(e.name, found.field),
+        );
         if (!hit) continue;
         const { pod, container, variable, owner } = hit;
-        const to = found.allowed[0]!;
+        // The accepted value it differs from only in case, else the first listed.
+        const to =
+          found.allowed.find((a) => a.toLowerCase() === found.value.toLowerCase()) ?? found.allowed[0]!;
         const out: Finding = {
           weight: 91,
           object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
