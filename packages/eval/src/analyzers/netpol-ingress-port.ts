@@ -18,6 +18,7 @@ import {
   outputs,
   podOwnerObject,
   type Read,
+  unmadeReads,
 } from './types.js';
 
 type Labels = Record<string, string>;
@@ -151,12 +152,7 @@ function blocked(ctx: AnalyzerContext): { found?: Blocked; reads: Read[] } {
       ...policyRules(o.content.slice(0, 200_000), 'Ingress'),
     }));
     // Not until the policies are listed and those listed (up to four) described.
-    const pending = policyReads.filter(
-      (r) =>
-        !ctx.seen.some(
-          (o) => o.tool === r.tool && JSON.stringify(o.args) === JSON.stringify(r.args) && o.status === 'ok',
-        ),
-    );
+    const pending = unmadeReads(ctx.seen, policyReads);
     if (pending.length > 0) return { reads: pending };
     const reads: Read[] = [];
     for (const { c, s } of candidates) {

@@ -11,6 +11,7 @@ import {
   outputs,
   podOwnerObject,
   type Read,
+  unmadeReads,
 } from './types.js';
 
 /** A loopback URL as a setting holds it: `http://localhost:3100`, `http://127.0.0.1:8080/api`. */
@@ -137,15 +138,11 @@ function published(ctx: AnalyzerContext): { found?: Published; reads: Read[] } {
       'list_resources',
       (o) => o.args['kind'] === 'Ingress' && o.args['namespace'] === ctx.ns,
     ).length;
-    const pending = (
+    const pending = unmadeReads(
+      ctx.seen,
       listedIngresses > 0 || described.length === 0
         ? listedReads(ctx.seen, ctx.ns, 'Ingress', 'describe_resource')
-        : []
-    ).filter(
-      (r) =>
-        !ctx.seen.some(
-          (o) => o.status === 'ok' && o.tool === r.tool && JSON.stringify(o.args) === JSON.stringify(r.args),
-        ),
+        : [],
     );
     if (pending.length > 0) return { reads: pending.slice(0, 1) };
     const ingresses = described;

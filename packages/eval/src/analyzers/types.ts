@@ -869,6 +869,17 @@ export function listedReads(
   return reads;
 }
 
+/**
+ * The reads not yet made successfully, in order: a read counts as made when an observation has its tool and
+ * the same arguments, whatever their order (compared by sorted keys).
+ */
+export function unmadeReads(seen: readonly SeenObservation[], reads: readonly Read[]): Read[] {
+  const key = (tool: string, args: Record<string, unknown>) =>
+    `${tool}:${JSON.stringify(Object.fromEntries(Object.entries(args).sort(([a], [b]) => a.localeCompare(b))))}`;
+  const made = new Set(seen.filter((o) => o.status === 'ok').map((o) => key(o.tool, o.args)));
+  return reads.filter((r) => !made.has(key(r.tool, r.args)));
+}
+
 /** The pods a node description lists under `Non-terminated Pods: (N in total)`. */
 export function podsOnNode(text: string): { namespace: string; name: string }[] {
   const lines = text.split('\n');
