@@ -198,9 +198,8 @@ export const nasSnapshotDirAnalyzer: Analyzer = {
     if (!b || b.read) return [];
     const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === r.pod).pop()?.content ?? '';
     const isNetApp = netApp(b);
-    const isNfs = nfsBacked(b);
     // A block volume (EBS, a local disk) holds no NAS snapshot directory: a `.snapshot` there is the program's own.
-    if (!isNetApp && !isNfs) return [];
+    if (!isNetApp && !nfsBacked(b)) return [];
     const zfs = r.dir === '.zfs';
     const storage = [
       b.claim ? `claim ${b.claim}` : undefined,
@@ -213,7 +212,7 @@ export const nasSnapshotDirAnalyzer: Analyzer = {
       ? "the ZFS share's snapshot control directory .zfs (visible with snapdir=visible)"
       : isNetApp
         ? "NetApp ONTAP's snapshot directory .snapshot, which the NFS export shows inside the volume while its snapshot directory is visible"
-        : `the NAS's snapshot directory ${r.dir}, the read-only view of the volume's snapshots an ${isNfs ? 'NFS' : 'network'} export shows inside it`;
+        : `the NAS's snapshot directory ${r.dir}, the read-only view of the volume's snapshots an NFS export shows inside it`;
     const hide = zfs
       ? 'set snapdir=hidden on the dataset'
       : isNetApp
@@ -224,7 +223,7 @@ export const nasSnapshotDirAnalyzer: Analyzer = {
         // Above the crash's own line (app-errors, 58-76 and a bonus) and a rollout's image change, which it explains.
         weight: 93,
         object: podOwnerObject(described, r.pod),
-        cause: `${r.pod} refuses its data directory because ${r.path} is ${what}, not a file the program wrote: the data directory ${b.mount || r.path.slice(0, r.path.lastIndexOf('/'))} is on ${storage.length ? storage.join(', ') : 'a network volume'}, and the program stops on an entry it does not know ("${clip(r.quote, 260)}"). The data is not corrupt and the program's version is not the cause: the same files start once the snapshot directory is out of its data directory`,
+        cause: `${r.pod} refuses its data directory because ${r.path} is ${what}, not a file the program wrote: the data directory ${b.mount} is on ${storage.join(', ')}, and the program stops on an entry it does not know ("${clip(r.quote, 260)}"). The data is not corrupt and the program's version is not the cause: the same files start once the snapshot directory is out of its data directory`,
         evidence: [
           `get_pod_logs ${r.pod}: "${clip(r.quote, 200)}"`,
           ...(b.claim ? [`describe_pod ${r.pod}: ${b.mount} from claim ${b.claim}`] : []),
