@@ -471,4 +471,16 @@ describe('notes after an applied rollback', () => {
       expect(answer, id).toContain(words);
     }
   });
+  it("set 96's misses, before set 97: the worlds their rules reach", async () => {
+    const answer = await baselineAnswer(
+      world('scenarios-held-out-96', 'negative-wallabag-preview-image-auth-popup'),
+    );
+    expect(answer).toContain('No fault found');
+    expect(answer).toContain("the page's preview image is hosted on staging-docs.cms-preview.example");
+    const gitpod = await baselineAnswer(
+      world('scenarios-held-out-96', 'gitpod-team-workspace-image-built-on-alpine'),
+    );
+    expect(gitpod).toContain('Alpine uses musl');
+    expect(gitpod).toContain('ws-data-etlpipelin-w2h7c4x8pfe');
+  });
 });

@@ -107,6 +107,7 @@ import { fdLimitAnalyzer } from './fd-limit.js';
 import { fileOwnerAnalyzer } from './file-owner.js';
 import { firstPullSlowAnalyzer } from './first-pull-slow.js';
 import { fixedElsewhereAnalyzer } from './fixed-elsewhere.js';
+import { foreignHostPromptAnalyzer } from './foreign-host-prompt.js';
 import { forwardedSchemeLoopAnalyzer } from './forwarded-scheme-loop.js';
 import { frontingProxyAnalyzer } from './fronting-proxy.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
@@ -160,6 +161,7 @@ import { logRotationPressureAnalyzer } from './log-rotation-pressure.js';
 import { logShipperBufferAnalyzer } from './log-shipper-buffer.js';
 import { loggedConfigFileAnalyzer } from './logged-config-file.js';
 import { loggedLimitAnalyzer } from './logged-limit.js';
+import { loggedPodIdAnalyzer } from './logged-pod-id.js';
 import { loopbackListenerAnalyzer } from './loopback-listener.js';
 import { lowercaseNameAnalyzer } from './lowercase-name.js';
 import { memoryCapSettingAnalyzer } from './memory-cap-setting.js';
@@ -802,6 +804,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   // Notes only: routine work a healthy namespace's logs flag.
   expectedLogLinesAnalyzer,
   clientCancelledAnalyzer,
+  foreignHostPromptAnalyzer,
   certificateRenewedAnalyzer,
   expiredSessionsAnalyzer,
   retriedAndRecoveredAnalyzer,
@@ -840,6 +843,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   webhookServiceElsewhereAnalyzer,
   movedWorkloadBindingsAnalyzer,
   namedRunLogsAnalyzer,
+  loggedPodIdAnalyzer,
   misspeltPrincipalAnalyzer,
   eventLoopBlockedAnalyzer,
   celeryPrefetchAnalyzer,
