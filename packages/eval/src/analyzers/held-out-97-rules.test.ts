@@ -196,3 +196,18 @@ describe('logged-pod-id', () => {
     );
   });
 });
+
+describe('logged-pod-id: a program acting on a pod it names', () => {
+  it('reads nothing for a line naming a finished pod in full, or one that reports no stop', () => {
+    const runs = pods('ci', [
+      ['log-archiver-6d5c4-abcde', '1/1', 'Running', '0', '3d'],
+      ['build-7741-linux-amd64', '0/1', 'Completed', '0', '1h'],
+      ['job-runner-7742-linux-arm64', '0/1', 'Completed', '0', '1h'],
+    ]);
+    const archiver = log('ci', 'log-archiver-6d5c4-abcde', [
+      'level=ERROR msg="stream logs" pod=build-7741-linux-amd64 err="pods \\"build-7741-linux-amd64\\" is forbidden"',
+      'level=ERROR msg="stream logs" id=7742-linux-arm64 err="forbidden"',
+    ]);
+    expect(loggedPodIdAnalyzer.reads(ctx('ci', [runs, archiver]))).toEqual([]);
+  });
+});

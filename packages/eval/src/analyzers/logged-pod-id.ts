@@ -14,13 +14,18 @@ import {
 /** A finished pod: its containers exited (a run, or a pod that should not have stopped). */
 const FINISHED = /^(?:Completed|Succeeded|Error|Failed|ContainerStatusUnknown)$/;
 
+/** Words of a report that a workload stopped or failed. */
+const STOPPED = /\b(?:fail(?:ed|ure)?|completed|exited|terminated|stopped|crashed|died|killed)\b/i;
+
 /** An id a log line may carry: a lowercase token with a dash and a digit, 10 to 63 characters. */
 const ID = /[a-z0-9][a-z0-9-]{9,62}/g;
 
 /**
  * The finished pods of the namespace that a failure line of another pod's log names by their id (a
- * controller's `"workspaceID":"data-etl-p9x4k"` for the pod `ws-data-etl-p9x4k`): the pod name ends with
- * the id after a dash, or is it. Each with the line that names it; at most two, in list order.
+ * controller's `"workspaceID":"data-etl-p9x4k"` for the pod `ws-data-etl-p9x4k`, in a line that says it
+ * failed or stopped): the pod name is a prefix, a dash and the id. A line naming the pod in full is a
+ * program acting on that pod (streaming its log, deleting it), not a controller reporting its own
+ * workload. Each with the line that names it; at most two, in list order.
  */
 function namedFinished(ctx: AnalyzerContext): { pod: string; line: string; from: string }[] {
   const finished = namespacePods(ctx)
@@ -32,14 +37,14 @@ function namedFinished(ctx: AnalyzerContext): { pod: string; line: string; from:
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
     const from = String(o.args['name'] ?? '');
     for (const line of errorLines(o.content.slice(-200_000))) {
-      if (line.length > 4000) continue;
+      // A report that the workload stopped, not the logger's own failure to act on a pod it names.
+      if (line.length > 4000 || !STOPPED.test(line)) continue;
       const ids = new Set(
         (line.toLowerCase().match(ID) ?? []).filter((t) => /\d/.test(t) && t.includes('-')),
       );
       for (const pod of finished) {
         if (pod === from || out.some((x) => x.pod === pod)) continue;
-        if ([...ids].some((id) => pod === id || pod.endsWith(`-${id}`)))
-          out.push({ pod, line: line.trim(), from });
+        if ([...ids].some((id) => pod.endsWith(`-${id}`))) out.push({ pod, line: line.trim(), from });
       }
       if (out.length >= 2) return out;
     }
