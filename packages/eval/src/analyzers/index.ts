@@ -132,6 +132,7 @@ import { incompleteChainAnalyzer } from './incomplete-chain.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { inotifyLimitAnalyzer } from './inotify-limit.js';
 import { intendedStateAnalyzer } from './intended-state.js';
+import { interfaceFallbackAnalyzer } from './interface-fallback.js';
 import { internalPublicUrlAnalyzer } from './internal-public-url.js';
 import { jobChangesAnalyzer } from './job-changes.js';
 import { jobDuplicateWorkAnalyzer } from './job-duplicate-work.js';
@@ -281,6 +282,7 @@ import { rolloutDiffAnalyzer, rolloutHistoryAnalyzer } from './rollout-diff.js';
 import { rootPathDeniedAnalyzer } from './root-path-denied.js';
 import { routineWorkWindowAnalyzer } from './routine-work-window.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
+import { runtimeSupportPhaseAnalyzer } from './runtime-support-phase.js';
 import { s3PolicyResourceAnalyzer } from './s3-policy-resource.js';
 import { s3PrefixRateAnalyzer } from './s3-prefix-rate.js';
 import { s3RegionScopeAnalyzer } from './s3-region-scope.js';
@@ -805,6 +807,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   expectedLogLinesAnalyzer,
   clientCancelledAnalyzer,
   foreignHostPromptAnalyzer,
+  interfaceFallbackAnalyzer,
+  runtimeSupportPhaseAnalyzer,
   certificateRenewedAnalyzer,
   expiredSessionsAnalyzer,
   retriedAndRecoveredAnalyzer,

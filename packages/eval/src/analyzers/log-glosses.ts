@@ -2302,11 +2302,20 @@ const IN_CONTEXT: readonly { words: string; next: string; within: number; means:
 ];
 
 /**
- * Whether one of the two lines after line `i` says the program went on past it (`bootstrap checks are
+ * A line that gives, in itself, the retry that went through (`i/o timeout (retry 1 ok in 3ms)`, `retry 2/5
+ * succeeded`, `ok on retry`): the failure it reports was resolved on the spot.
+ */
+export const RETRIED_OK =
+  /\bretr(?:y|ied) #?\d{1,3}(?:\/\d{1,3})? (?:ok|succeeded|success(?:ful)?)\b|\b(?:ok|succeeded) (?:on|after) (?:the )?(?:retry|attempt \d{1,3})\b/i;
+
+/**
+ * Whether line `i` itself reports the retry that went through (see `RETRIED_OK`), or one of the two lines
+ * after it says the program went on past it (`bootstrap checks are
  * disabled by …, continuing`): the warning did not stop it, so its well-known meaning is not the cause.
  */
 function wentOnPast(lines: readonly string[], i: number): boolean {
   const subject = loggerOf(lines[i]!);
+  if (RETRIED_OK.test(lines[i]!.slice(0, 4000))) return true;
   return lines.slice(i + 1, i + 3).some(
     (l) =>
       /[,:;] continuing(?: anyway)?\.?\s*$|\bcontinuing anyway\b/i.test(l.slice(-200)) &&
