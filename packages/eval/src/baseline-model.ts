@@ -16,7 +16,6 @@ import { logContext } from './analyzers/log-context.js';
 import { explainingEvents, finishedRunsRemoved } from './analyzers/normal-events.js';
 import { probeRefused, probeTimedOut } from './analyzers/probes.js';
 import { quietNamespaceLogsAnalyzer } from './analyzers/quiet-namespace-logs.js';
-import { quietTailSearchAnalyzer } from './analyzers/quiet-tail-search.js';
 import { revertOneChange } from './analyzers/rollout-diff.js';
 import { sameIdElsewhere } from './analyzers/same-id.js';
 import { scaleChanges } from './analyzers/scale-changes.js';
@@ -563,40 +562,20 @@ export class BaselineSreModel implements Model {
       const said = task.slice(0, 4000).toLowerCase();
       const mentions = (name: string) =>
         Math.max(0, ...hs.filter((h) => matchesHint(name, [h])).map((h) => said.split(h).length - 1));
-      // The Deployment whose pod this is by the name's shape (`<deployment>-<template hash>-<suffix>`): a
-      // Job's pod whose name merely begins with a Deployment's (infisical-schema-migration-4-m9d3w beside
-      // Deployment infisical) is not that Deployment's.
-      const ownerHere = (name: string) => {
-        const o = ownerOf(name, deps);
-        return o && new RegExp(`^${escapeRe(o)}-[a-z0-9]{5,10}-[a-z0-9]{5}$`).test(name) ? o : undefined;
-      };
       const runningHinted = pods
         .filter((p) => matchesHint(p.name, hs) && /^(Running|Completed|Succeeded)$/.test(p.status))
-        // A workload the task calls a pod by its whole name ("an error in the infisical pod") first, then
-        // the most mentioned, then one the task names whole before those whose names only begin with it
-        // (infisical-postgresql).
-        .map((p, i) => {
-          const owner = ownerHere(p.name) ?? '';
-          const called = new RegExp(`(?<![\\w-])${escapeRe(owner)}(?:'s)? pods?\\b`);
-          return {
-            p,
-            i,
-            n: mentions(p.name),
-            whole: Number(hs.includes(owner)),
-            pod: Number(owner.length >= 3 && called.test(said)),
-          };
-        })
-        .sort((a, b) => b.pod - a.pod || b.n - a.n || b.whole - a.whole || a.i - b.i)
+        .map((p, i) => ({ p, i, n: mentions(p.name) }))
+        .sort((a, b) => b.n - a.n || a.i - b.i)
         .map((x) => x.p);
       const seenOwners = new Set<string>();
       // Named members of one set (`ci-worker-a`, `-b`, `-c`: bare pods or a StatefulSet's, each its own
       // owner) are compared, all of them up to four, since the person may mean any one of them.
       const stem = (name: string) => name.replace(/-[a-z0-9]{1,5}$/, '');
       const stems = new Set(runningHinted.map((p) => stem(p.name)));
-      const ownersOf = new Set(runningHinted.map((p) => ownerHere(p.name) ?? p.name));
+      const ownersOf = new Set(runningHinted.map((p) => ownerOf(p.name, deps) ?? p.name));
       const most = stems.size === 1 && ownersOf.size >= 3 ? 4 : 2;
       for (const p of runningHinted) {
-        const o = ownerHere(p.name) ?? p.name;
+        const o = ownerOf(p.name, deps) ?? p.name;
         if (seenOwners.has(o)) continue;
         seenOwners.add(o);
         yield { tool: 'describe_pod', args: { namespace: ns, name: p.name } };
@@ -621,12 +600,8 @@ export class BaselineSreModel implements Model {
         !outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns).some(
           (o) => recurringWarnings(o.content.slice(-100_000)).length > 0,
         )
-      ) {
-        // The named workload's own log first: a tail the tool cut, with no failure in it, is searched
-        // whole (the error the person saw at start-up has scrolled out of it).
-        yield* quietTailSearchAnalyzer.reads(firstCtx);
+      )
         yield* quietNamespaceLogsAnalyzer.reads(firstCtx);
-      }
     }
     const logs = outputs(seen, 'get_pod_logs')
       .map((o) => o.content)
@@ -1236,7 +1211,7 @@ function withDefaults(
 
 // Words of a task that are about the incident, not names of objects.
 const NOT_A_NAME =
-  /^[1-5]xx(?:-[a-z]{1,20})?$|^(crash|crashing|crashloop|crashloopbackoff|imagepullbackoff|errimagepull|oomkilled|crash-loop|crash-looping|on-call|oncall|follow-up|root-cause|read-only|no-go|go-live|sign-off|opt-in|opt-out|e-mail|e-mails|log-in|sign-up|set-up|check-in|start-up|shut-down|back-up|clean-up|time-out|roll-back|hand-off|self-hosted|self-managed|on-prem|on-premise|on-premises|third-party|long-running|short-lived|open-source|real-time|end-to-end|multi-tenant|single-node|multi-node|day-to-day|well-known|so-called|roll-out|in-flight|up-to-date|built-in|restart|restarting|failing|failed|error|errors|pending|slow|latency|timeout|timeouts|healthy|unhealthy|broken|outage|incident|production|cluster|kubernetes|container|containers|image|images|memory|disk|node|nodes|logs|events|warning|warnings|please|investigate|today|again|after|before|users|customers|requests|traffic|endpoint|endpoints|since|deploy|deployed|release|rollout|running|started|stopped|down|high|low)$/;
+  /^[1-5]xx(?:-[a-z]{1,20})?$|^(crash|crashing|crashloop|crashloopbackoff|imagepullbackoff|errimagepull|oomkilled|crash-loop|crash-looping|on-call|oncall|follow-up|root-cause|read-only|no-go|go-live|sign-off|opt-in|opt-out|self-hosted|self-managed|on-prem|on-premise|on-premises|third-party|long-running|short-lived|open-source|real-time|end-to-end|multi-tenant|single-node|multi-node|day-to-day|well-known|so-called|roll-out|in-flight|up-to-date|built-in|restart|restarting|failing|failed|error|errors|pending|slow|latency|timeout|timeouts|healthy|unhealthy|broken|outage|incident|production|cluster|kubernetes|container|containers|image|images|memory|disk|node|nodes|logs|events|warning|warnings|please|investigate|today|again|after|before|users|customers|requests|traffic|endpoint|endpoints|since|deploy|deployed|release|rollout|running|started|stopped|down|high|low)$/;
 
 /**
  * The name in a task most worth searching for: a `Kind/name` or `ns/Kind/name` path's last part, a

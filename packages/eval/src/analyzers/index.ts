@@ -127,6 +127,7 @@ import { httpsProxyMissingAnalyzer } from './https-proxy-missing.js';
 import { idleCullerAnalyzer } from './idle-culler.js';
 import { idleTimeoutAnalyzer } from './idle-timeout.js';
 import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
+import { imageWithoutRepositoryAnalyzer } from './image-without-repository.js';
 import { implicitTlsPortAnalyzer } from './implicit-tls-port.js';
 import { incompleteChainAnalyzer } from './incomplete-chain.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
@@ -319,6 +320,7 @@ import { sqliteWriterAnalyzer } from './sqlite-writer.js';
 import { sshKnownHostsAnalyzer } from './ssh-known-hosts.js';
 import { sshNologinAnalyzer } from './ssh-nologin.js';
 import { staleCrdAnalyzer } from './stale-crd.js';
+import { staleFuseMountAnalyzer } from './stale-fuse-mount.js';
 import { staleLockAnalyzer } from './stale-lock.js';
 import { stalePeerAnalyzer } from './stale-peer.js';
 import { staleRingMemberAnalyzer } from './stale-ring-member.js';
@@ -848,6 +850,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   movedWorkloadBindingsAnalyzer,
   namedRunLogsAnalyzer,
   loggedPodIdAnalyzer,
+  imageWithoutRepositoryAnalyzer,
+  staleFuseMountAnalyzer,
   misspeltPrincipalAnalyzer,
   eventLoopBlockedAnalyzer,
   celeryPrefetchAnalyzer,

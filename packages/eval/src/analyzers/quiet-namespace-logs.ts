@@ -23,7 +23,7 @@ function words(text: string): Set<string> {
  * is read (at most three), since the failure the person sees may be logged by the component in front
  * of or behind the one they name (a gateway that rejects the requests, a worker that fails the jobs).
  * When no log was read at all (the task names no workload), the workloads whose names share a word
- * with the task come first, those the task names whole before those it names in part. Reads only; the families that read logs conclude.
+ * with the task come first. Reads only; the families that read logs conclude.
  */
 export const quietNamespaceLogsAnalyzer: Analyzer = {
   name: 'quiet-namespace-logs',
@@ -41,15 +41,13 @@ export const quietNamespaceLogsAnalyzer: Analyzer = {
     const owners = new Set(logs.map((o) => ownerName(String(o.args['name']))));
     const reads: Read[] = [];
     const asked = words(task.slice(0, 4000));
-    // How much of a workload's name the task says: every part of it (`infisical` for "the infisical pod")
-    // before some of it (`infisical-postgresql`), before none.
-    const named = (pod: string) => {
-      const parts = ownerName(pod).split('-');
-      const said = parts.filter((w) => asked.has(w) || asked.has(`${w}s`)).length;
-      return said === 0 ? 0 : said === parts.length ? 2 : 1;
-    };
+    const named = (pod: string) =>
+      ownerName(pod)
+        .split('-')
+        .some((w) => asked.has(w) || asked.has(`${w}s`));
     const rows = [...namespacePods(ctx)];
-    if (logs.length === 0) rows.sort((a, b) => named(b['NAME'] ?? '') - named(a['NAME'] ?? ''));
+    if (logs.length === 0)
+      rows.sort((a, b) => Number(named(b['NAME'] ?? '')) - Number(named(a['NAME'] ?? '')));
     for (const r of rows) {
       const name = r['NAME'] ?? '';
       if (r['STATUS'] !== 'Running' || owners.has(ownerName(name))) continue;

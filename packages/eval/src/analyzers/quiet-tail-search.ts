@@ -1,5 +1,5 @@
 import { errorLines, warningLines } from './app-errors.js';
-import { type Analyzer, allPodsReady, outputs, ownerName, type Read, runningPodNames } from './types.js';
+import { type Analyzer, allPodsReady, outputs, ownerName, type Read } from './types.js';
 
 /** The person reports failures: an alert that fired, errors, an HTTP status, a timeout, work late or missing. */
 const REPORTED_FAILURE =
@@ -23,11 +23,9 @@ export const quietTailSearchAnalyzer: Analyzer = {
     const searched = new Set(outputs(seen, 'search_pod_logs').map((o) => String(o.args['name'])));
     const owners = new Set<string>();
     const reads: Read[] = [];
-    // Running pods only: a finished pod's log is whole in what was read (it writes no more).
-    const running = runningPodNames(seen);
     for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns && !x.args['previous'])) {
       const pod = String(o.args['name']);
-      if (searched.has(pod) || owners.has(ownerName(pod)) || !running.has(pod)) continue;
+      if (searched.has(pod) || owners.has(ownerName(pod))) continue;
       const tail = o.content.slice(-100_000);
       if (/^\(no log lines/.test(tail) || errorLines(tail).length > 0 || warningLines(tail).length > 0)
         continue;

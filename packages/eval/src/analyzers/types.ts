@@ -175,24 +175,16 @@ export function runningPodNames(seen: readonly SeenObservation[]): Set<string> {
 }
 
 /**
- * containers ready, or finished (Completed, Succeeded, or an Error attempt of a Job run whose retry
- * completed); undefined before the namespace's pods are listed.
+ * Whether every pod of namespace `ns` in its latest unfiltered `list_pods` is Running with all its
+ * containers ready, or finished (Completed, Succeeded); undefined before the namespace's pods are listed.
  */
 export function allPodsReady(seen: readonly SeenObservation[], ns: string): boolean | undefined {
   const listed = podListOf(seen, ns);
   if (!listed) return undefined;
-  const rows = parseTable(listed.content);
-  // A Job's run: its pod name without the random five-character suffix the Job controller adds.
-  const run = (name: string) => name.replace(/-[a-z0-9]{5}$/, '');
-  const completed = new Set(
-    rows.filter((r) => /^(Completed|Succeeded)$/.test(r['STATUS'] ?? '')).map((r) => run(r['NAME'] ?? '')),
-  );
-  return rows.every(
+  return parseTable(listed.content).every(
     (r) =>
       /^(Completed|Succeeded)$/.test(r['STATUS'] ?? '') ||
-      (r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? '')) ||
-      // A failed attempt of a Job run whose retry completed (the Job keeps the failed pod for its logs).
-      (/^(Error|Failed)$/.test(r['STATUS'] ?? '') && completed.has(run(r['NAME'] ?? ''))),
+      (r['STATUS'] === 'Running' && /^(\d+)\/\1$/.test(r['READY'] ?? '')),
   );
 }
 
