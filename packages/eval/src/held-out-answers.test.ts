@@ -483,4 +483,16 @@ describe('notes after an applied rollback', () => {
     expect(gitpod).toContain('Alpine uses musl');
     expect(gitpod).toContain('ws-data-etlpipelin-w2h7c4x8pfe');
   });
+  it('set 97: the worlds its rules reach', async () => {
+    const expected: [string, string][] = [
+      ['hyperdx-collector-image-repository-unset', 'a tag with no repository'],
+      ['juicefs-stale-fuse-mountpoint', 'left its FUSE mount point behind'],
+      ['negative-pihole-interface-fallback-warning', 'FTLCONF_dns_interface=ens18'],
+      ['negative-joomla-php-support-notice', 'security fixes only until its end of life on 2027-12-31'],
+    ];
+    for (const [id, words] of expected) {
+      const answer = await baselineAnswer(world('scenarios-held-out-97', id));
+      expect(answer, id).toContain(words);
+    }
+  });
 });

@@ -172,6 +172,14 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   ],
   // zot's two sites set up as one cluster that proxy each other's requests back and forth are not reached.
   'scenarios-held-out-96': ['zot-site-pair-cluster-proxy-bounces-ci-pulls'],
+  // Infisical's SMTP_HOST left at a relay that no longer resolves (its error scrolled out of the log's tail
+  // behind a retried migration Job), Kiali installed outside istio-system and ToolJet's server from an
+  // outdated manifest are not reached.
+  'scenarios-held-out-97': [
+    'infisical-smtp-host-stale',
+    'kiali-deployed-outside-mesh-namespace',
+    'tooljet-outdated-server-manifest',
+  ],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named
@@ -291,6 +299,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-94',
     'scenarios-held-out-95',
     'scenarios-held-out-96',
+    'scenarios-held-out-97',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

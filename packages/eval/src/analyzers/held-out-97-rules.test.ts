@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { errorLines } from './app-errors.js';
 import { foreignHostPromptAnalyzer } from './foreign-host-prompt.js';
+import { imageWithoutRepositoryAnalyzer } from './image-without-repository.js';
+import { interfaceFallbackAnalyzer } from './interface-fallback.js';
 import { loggedPodIdAnalyzer } from './logged-pod-id.js';
-import { ctx, expectBounded, log, observed, pods } from './observed.fixture.js';
+import { ctx, expectBounded, log, observed, pods, table } from './observed.fixture.js';
+import { runtimeSupportPhaseAnalyzer } from './runtime-support-phase.js';
+import { staleFuseMountAnalyzer } from './stale-fuse-mount.js';
 
 // Rules written for set 96's misses before set 97 was read, each general, each with its table here; the
 // worlds' answers are in held-out-answers.test.ts.
@@ -209,5 +214,259 @@ describe('logged-pod-id: a program acting on a pod it names', () => {
       'level=ERROR msg="stream logs" id=7742-linux-arm64 err="forbidden"',
     ]);
     expect(loggedPodIdAnalyzer.reads(ctx('ci', [runs, archiver]))).toEqual([]);
+  });
+});
+
+// --- set 97: a retry that went through on the same line ----------------------------------------------
+
+describe('a failure line that says its own retry went through', () => {
+  it.each([
+    ['WARN dns.example A: i/o timeout (retry 1 ok in 3ms)', []],
+    ['ERROR upstream connection refused; retry 2/5 succeeded', []],
+    ['ERROR upstream connection refused, ok on retry', []],
+    [
+      'ERROR upstream connection refused (retry 1 failed)',
+      ['ERROR upstream connection refused (retry 1 failed)'],
+    ],
+    ['ERROR i/o timeout, will retry', ['ERROR i/o timeout, will retry']],
+  ])('%s', (line, bad) => {
+    expect(errorLines(line)).toEqual(bad);
+  });
+});
+
+// --- interface-fallback -------------------------------------------------------------------------------
+
+const DNS = 'home-dns';
+const dnsPods = pods(DNS, [['pihole-6b9f8c7d5-x2abc', '1/1', 'Running', '0', '30m']]);
+const ftlLog = (line: string) =>
+  log(DNS, 'pihole-6b9f8c7d5-x2abc', [
+    'INFO: Listening on port 53 (listening mode: ALL)',
+    line,
+    'INFO: Blocking status is enabled',
+  ]);
+const piholeEnv = (value: string, kind: 'describe_pod' | 'describe_deployment' = 'describe_pod') =>
+  observed(
+    kind,
+    { namespace: DNS, name: kind === 'describe_pod' ? 'pihole-6b9f8c7d5-x2abc' : 'pihole' },
+    [
+      'Containers:',
+      '  pihole:',
+      '    Environment:',
+      '      TZ:  UTC',
+      `      FTLCONF_dns_interface:  ${value}`,
+      '    Mounts:',
+    ].join('\n'),
+  );
+const fallbackTask = 'Pi-hole shows "WARNING in dnsmasq core: using interface lo instead". Is DNS broken?';
+
+describe('interface-fallback', () => {
+  it('reads the pod description once the fallback is logged, then names the setting', () => {
+    const seen = [dnsPods, ftlLog('WARNING in dnsmasq core: using interface lo instead')];
+    expect(interfaceFallbackAnalyzer.reads(ctx(DNS, seen, fallbackTask))).toEqual([
+      { tool: 'describe_pod', args: { namespace: DNS, name: 'pihole-6b9f8c7d5-x2abc' } },
+    ]);
+    const [note] = interfaceFallbackAnalyzer.notes!(ctx(DNS, [...seen, piholeEnv('ens18')], fallbackTask));
+    expect(note).toContain('FTLCONF_dns_interface=ens18');
+    expect(note).toContain('falls back');
+    expect(note).toContain('harmless');
+  });
+
+  it("takes the setting from the Deployment's description when the pod's was not read", () => {
+    const seen = [
+      dnsPods,
+      ftlLog('WARNING: unknown interface enp0s3'),
+      piholeEnv('enp0s3', 'describe_deployment'),
+    ];
+    expect(interfaceFallbackAnalyzer.reads(ctx(DNS, seen))).toEqual([]);
+    expect(interfaceFallbackAnalyzer.notes!(ctx(DNS, seen))[0]).toContain('FTLCONF_dns_interface=enp0s3');
+  });
+
+  it("does not blame a pod's own interface (eth0)", () => {
+    const seen = [dnsPods, ftlLog('WARNING in dnsmasq core: using interface lo instead'), piholeEnv('eth0')];
+    const [note] = interfaceFallbackAnalyzer.notes!(ctx(DNS, seen));
+    expect(note).not.toContain('eth0 is the name');
+    expect(note).toContain('could not be used');
+  });
+
+  it('says nothing without the fallback line, or where a pod fails', () => {
+    expect(
+      interfaceFallbackAnalyzer.notes!(ctx(DNS, [dnsPods, ftlLog('INFO: all good'), piholeEnv('ens18')])),
+    ).toEqual([]);
+    const failing = pods(DNS, [['pihole-6b9f8c7d5-x2abc', '0/1', 'CrashLoopBackOff', '5', '30m']]);
+    expect(
+      interfaceFallbackAnalyzer.notes!(
+        ctx(DNS, [failing, ftlLog('WARNING: using interface lo instead'), piholeEnv('ens18')]),
+      ),
+    ).toEqual([]);
+  });
+});
+
+// --- runtime-support-phase ----------------------------------------------------------------------------
+
+const WEB = 'website';
+const webPods = pods(WEB, [['joomla-6b9f8c7d5-x2abc', '1/1', 'Running', '0', '3h']]);
+const apacheLog = log(WEB, 'joomla-6b9f8c7d5-x2abc', [
+  'AH00163: Apache/2.4.62 (Debian) PHP/8.3.14 configured -- resuming normal operations',
+  '"GET /index.php HTTP/1.1" 200 1234',
+]);
+
+describe('runtime-support-phase', () => {
+  it.each([
+    [
+      'Your PHP version, 8.3.14, is only receiving security fixes at this time. Is something wrong?',
+      'PHP 8.3',
+      '2027-12-31',
+    ],
+    [
+      'The dashboard says Node.js 20.11.1 will soon no longer be supported. Is anything wrong?',
+      'Node.js 20',
+      '2026-04-30',
+    ],
+    ['A banner says Python 3.11 reaches end of life soon. Should we worry?', 'Python 3.11', '2027-10-31'],
+  ])('explains the phase the task names: %s', (task, line, eol) => {
+    const [note] = runtimeSupportPhaseAnalyzer.notes!(ctx(WEB, [webPods, apacheLog], task));
+    expect(note).toContain(line);
+    expect(note).toContain(eol);
+    expect(note).toContain('still supported');
+  });
+
+  it('takes the version from a log when the task gives none', () => {
+    const task = 'The admin panel says our PHP version is only receiving security fixes. Is it broken?';
+    expect(runtimeSupportPhaseAnalyzer.notes!(ctx(WEB, [webPods, apacheLog], task))[0]).toContain(
+      'PHP 8.3 (8.3.14 here)',
+    );
+  });
+
+  it('says nothing for a version it does not know, without a support notice, or where a pod fails', () => {
+    const unknown = 'Your PHP version, 7.4.33, is no longer supported. Is something wrong?';
+    expect(runtimeSupportPhaseAnalyzer.notes!(ctx(WEB, [webPods], unknown))).toEqual([]);
+    expect(runtimeSupportPhaseAnalyzer.notes!(ctx(WEB, [webPods, apacheLog], 'Is PHP 8.3 fast?'))).toEqual(
+      [],
+    );
+    const failing = pods(WEB, [['joomla-6b9f8c7d5-x2abc', '0/1', 'CrashLoopBackOff', '3', '3h']]);
+    expect(
+      runtimeSupportPhaseAnalyzer.notes!(
+        ctx(WEB, [failing, apacheLog], 'PHP 8.3.14 is only receiving security fixes.'),
+      ),
+    ).toEqual([]);
+  });
+});
+
+// --- image-without-repository -------------------------------------------------------------------------
+
+const TEL = 'telemetry';
+const collectorPod = (image: string, container = 'opentelemetry-collector') =>
+  observed(
+    'describe_pod',
+    { namespace: TEL, name: 'otel-collector-6b9f8c7d5-x2abc' },
+    [
+      'Name:             otel-collector-6b9f8c7d5-x2abc',
+      `Namespace:        ${TEL}`,
+      'Controlled By:    ReplicaSet/otel-collector-6b9f8c7d5',
+      'Containers:',
+      `  ${container}:`,
+      `    Image:          ${image}`,
+      '    State:          Waiting',
+      '      Reason:       InvalidImageName',
+    ].join('\n'),
+  );
+const deployList = (rows: string[][]) =>
+  observed('list_deployments', { namespace: TEL }, table([['NAME', 'READY', 'IMAGES'], ...rows]));
+
+describe('image-without-repository', () => {
+  it("sets the OpenTelemetry Collector's contrib repository before the tag", () => {
+    const [f] = imageWithoutRepositoryAnalyzer.finds(ctx(TEL, [collectorPod(':0.111.0')]));
+    expect(f?.object).toBe('deployment otel-collector');
+    expect(f?.cause).toContain('no repository');
+    expect(f?.fix).toEqual({
+      tool: 'set_image',
+      args: {
+        namespace: TEL,
+        deployment: 'otel-collector',
+        container: 'opentelemetry-collector',
+        image: 'otel/opentelemetry-collector-contrib:0.111.0',
+      },
+      text: expect.stringContaining('contrib distribution'),
+    });
+  });
+
+  it('prefers the repository another Deployment of the namespace runs for a container of that name', () => {
+    const list = deployList([
+      ['otel-collector', '0/1', ':0.111.0'],
+      ['otel-agent', '1/1', 'registry.corp.example/otel/opentelemetry-collector:0.110.0'],
+    ]);
+    const [f] = imageWithoutRepositoryAnalyzer.finds(ctx(TEL, [list, collectorPod(':0.111.0')]));
+    expect(f?.fix?.args['image']).toBe('registry.corp.example/otel/opentelemetry-collector:0.111.0');
+  });
+
+  it('finds the fault without a fix when nothing says which repository', () => {
+    const [f] = imageWithoutRepositoryAnalyzer.finds(ctx(TEL, [collectorPod('@sha256:abcd', 'exporter')]));
+    expect(f?.cause).toContain('"@sha256:abcd"');
+    expect(f?.fix).toBeUndefined();
+  });
+
+  it.each(['otel/opentelemetry-collector:0.111.0', 'nginx', 'localhost:5000/app:1'])(
+    'ignores a full reference %s',
+    (image) => {
+      expect(imageWithoutRepositoryAnalyzer.finds(ctx(TEL, [collectorPod(image)]))).toEqual([]);
+    },
+  );
+});
+
+// --- stale-fuse-mount ---------------------------------------------------------------------------------
+
+const ML = 'ml-training';
+const MOUNT_POD_NAME = 'juicefs-gpu-worker-03-pvc-7c41e2d0-5b1a-4f6e-9d3c-2a8f61b0e4c7-hzrpwa';
+const stuck = observed(
+  'describe_pod',
+  { namespace: ML, name: 'feature-store-6b9f8c7d5-x2abc' },
+  [
+    'Name:             feature-store-6b9f8c7d5-x2abc',
+    'Node:             gpu-worker-03/10.0.0.13',
+    'Controlled By:    ReplicaSet/feature-store-6b9f8c7d5',
+    'Events:',
+    `  Warning  FailedMount  2m  kubelet  MountVolume.SetUp failed for volume "pvc-7c41" : rpc error: code = Internal desc = Could not mount juicefs: mount pod ${MOUNT_POD_NAME} is not ready: CrashLoopBackOff`,
+  ].join('\n'),
+);
+const found = observed(
+  'find_objects',
+  { name: MOUNT_POD_NAME },
+  table([
+    ['KIND', 'NAMESPACE', 'NAME', 'STATUS', 'AGE'],
+    ['Pod', 'kube-system', MOUNT_POD_NAME, 'CrashLoopBackOff', '44m'],
+  ]),
+);
+const mountLog = (line: string) =>
+  log('kube-system', MOUNT_POD_NAME, ['juicefs[6] <INFO>: Ping redis latency: 405µs', line], {
+    previous: true,
+  });
+
+describe('stale-fuse-mount', () => {
+  it('finds the mount pod the event names, then reads its previous log', () => {
+    expect(staleFuseMountAnalyzer.reads(ctx(ML, [stuck]))).toEqual([
+      { tool: 'find_objects', args: { name: MOUNT_POD_NAME } },
+    ]);
+    expect(staleFuseMountAnalyzer.reads(ctx(ML, [stuck, found]))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'kube-system', name: MOUNT_POD_NAME, previous: true } },
+    ]);
+  });
+
+  it.each([
+    'juicefs[6] <FATAL>: create /jfs/pvc-7c41: mkdir /jfs/pvc-7c41: file exists [mount_unix.go:318]',
+    'stat /var/lib/juicefs/volume/pvc-7c41: transport endpoint is not connected',
+  ])('names the stale mount on the node and how to clear it: %s', (line) => {
+    const [f] = staleFuseMountAnalyzer.finds(ctx(ML, [stuck, found, mountLog(line)]));
+    expect(f?.object).toBe('deployment feature-store');
+    expect(f?.cause).toContain('on node gpu-worker-03');
+    expect(f?.cause).toContain('stale');
+    expect(f?.advice).toContain('umount');
+  });
+
+  it('finds nothing when the mount pod fails for another reason', () => {
+    expect(
+      staleFuseMountAnalyzer.finds(
+        ctx(ML, [stuck, found, mountLog('juicefs <FATAL>: Meta redis: NOAUTH Authentication required')]),
+      ),
+    ).toEqual([]);
   });
 });
