@@ -489,6 +489,7 @@ describe('notes after an applied rollback', () => {
       ['juicefs-stale-fuse-mountpoint', 'left its FUSE mount point behind'],
       ['negative-pihole-interface-fallback-warning', 'FTLCONF_dns_interface=ens18'],
       ['negative-joomla-php-support-notice', 'security fixes only until its end of life on 2027-12-31'],
+      ['tooljet-outdated-server-manifest', 'which this server does not serve'],
     ];
     for (const [id, words] of expected) {
       const answer = await baselineAnswer(world('scenarios-held-out-97', id));

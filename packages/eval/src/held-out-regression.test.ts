@@ -173,13 +173,8 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // zot's two sites set up as one cluster that proxy each other's requests back and forth are not reached.
   'scenarios-held-out-96': ['zot-site-pair-cluster-proxy-bounces-ci-pulls'],
   // Infisical's SMTP_HOST left at a relay that no longer resolves (its error scrolled out of the log's tail
-  // behind a retried migration Job), Kiali installed outside istio-system and ToolJet's server from an
-  // outdated manifest are not reached.
-  'scenarios-held-out-97': [
-    'infisical-smtp-host-stale',
-    'kiali-deployed-outside-mesh-namespace',
-    'tooljet-outdated-server-manifest',
-  ],
+  // behind a retried migration Job) and Kiali installed outside istio-system are not reached.
+  'scenarios-held-out-97': ['infisical-smtp-host-stale', 'kiali-deployed-outside-mesh-namespace'],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named

@@ -5,6 +5,7 @@ import { imageWithoutRepositoryAnalyzer } from './image-without-repository.js';
 import { interfaceFallbackAnalyzer } from './interface-fallback.js';
 import { loggedPodIdAnalyzer } from './logged-pod-id.js';
 import { ctx, expectBounded, log, observed, pods, table } from './observed.fixture.js';
+import { ROUTES_PATTERN, routePrefixMissingAnalyzer } from './route-prefix-missing.js';
 import { runtimeSupportPhaseAnalyzer } from './runtime-support-phase.js';
 import { staleFuseMountAnalyzer } from './stale-fuse-mount.js';
 
@@ -468,5 +469,65 @@ describe('stale-fuse-mount', () => {
         ctx(ML, [stuck, found, mountLog('juicefs <FATAL>: Meta redis: NOAUTH Authentication required')]),
       ),
     ).toEqual([]);
+  });
+});
+
+// --- route-prefix-missing -----------------------------------------------------------------------------
+
+const IT = 'internal-tools';
+const SERVER = 'tooljet-server-6b9f8c7d5-x2abc';
+const started = [
+  '> tooljet-server@0.9.2 start:prod',
+  '[Nest] 1   - [RouterExplorer] Mapped {/health, GET} route +2ms',
+  '[Nest] 1   - [RouterExplorer] Mapped {/authenticate, POST} route +1ms',
+  '[Nest] 1   - [RouterExplorer] Mapped {/signup, POST} route +0ms',
+];
+const a404 = (method: string, path: string) =>
+  `10.244.1.7 - - "${method} ${path} HTTP/1.1" 404 71 "-" "Mozilla/5.0"`;
+const serverLog = (lines: string[], cut = false) =>
+  log(IT, SERVER, [
+    ...(cut ? ['[output cut: showing the last 8000 of 30000 characters; use tail]'] : []),
+    ...lines,
+  ]);
+
+describe('route-prefix-missing', () => {
+  it('finds routes served at the root that clients call under a prefix', () => {
+    const seen = [
+      serverLog([...started, a404('POST', '/api/signup'), a404('POST', '/api/authenticate?x=1')]),
+    ];
+    const [f] = routePrefixMissingAnalyzer.finds(ctx(IT, seen));
+    expect(f?.object).toBe('deployment tooljet-server');
+    expect(f?.cause).toContain('tooljet-server@0.9.2');
+    expect(f?.cause).toContain('under /api');
+    expect(f?.advice).toContain('same release as its client');
+  });
+
+  it('searches a cut log for its route registrations, then concludes from the search', () => {
+    const tail = serverLog([a404('POST', '/api/authenticate')], true);
+    const [read] = routePrefixMissingAnalyzer.reads(ctx(IT, [tail]));
+    expect(read).toMatchObject({ tool: 'search_pod_logs', args: { name: SERVER, pattern: ROUTES_PATTERN } });
+    const search = observed(
+      'search_pod_logs',
+      { namespace: IT, name: SERVER, pattern: ROUTES_PATTERN },
+      [
+        '5 line(s) match',
+        ...started.map((l, i) => `${i + 1}:${l}`),
+        `900:${a404('POST', '/api/signup')}`,
+      ].join('\n'),
+    );
+    expect(routePrefixMissingAnalyzer.reads(ctx(IT, [tail, search]))).toEqual([]);
+    expect(routePrefixMissingAnalyzer.finds(ctx(IT, [tail, search]))[0]?.cause).toContain('/api/signup');
+  });
+
+  it.each([
+    ['one stray 404', [...started, a404('GET', '/api/signup')]],
+    [
+      '404s for routes the server does not have',
+      [...started, a404('GET', '/api/users'), a404('GET', '/api/teams')],
+    ],
+    ['no route registration', [a404('POST', '/api/signup'), a404('POST', '/api/authenticate')]],
+    ['404s at the root', [...started, a404('GET', '/favicon.ico'), a404('GET', '/robots.txt')]],
+  ])('finds nothing with %s', (_, lines) => {
+    expect(routePrefixMissingAnalyzer.finds(ctx(IT, [serverLog(lines)]))).toEqual([]);
   });
 });

@@ -281,6 +281,7 @@ import { retiredServiceHostAnalyzer } from './retired-service-host.js';
 import { retriedAndRecoveredAnalyzer } from './retried-and-recovered.js';
 import { rolloutDiffAnalyzer, rolloutHistoryAnalyzer } from './rollout-diff.js';
 import { rootPathDeniedAnalyzer } from './root-path-denied.js';
+import { routePrefixMissingAnalyzer } from './route-prefix-missing.js';
 import { routineWorkWindowAnalyzer } from './routine-work-window.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
 import { runtimeSupportPhaseAnalyzer } from './runtime-support-phase.js';
@@ -852,6 +853,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   loggedPodIdAnalyzer,
   imageWithoutRepositoryAnalyzer,
   staleFuseMountAnalyzer,
+  routePrefixMissingAnalyzer,
   misspeltPrincipalAnalyzer,
   eventLoopBlockedAnalyzer,
   celeryPrefetchAnalyzer,
