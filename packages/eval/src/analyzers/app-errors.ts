@@ -2,7 +2,7 @@ import { ageSeconds, escapeRe, lastRestartAgo } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
 import { exposedServices, noiseOf } from './health-check-noise.js';
-import { glossedLine, passedOver, RETRIED_OK } from './log-glosses.js';
+import { glossedLine, passedOver, retriedOk } from './log-glosses.js';
 import { memoByText } from './memo.js';
 import { removedNodeWarnings } from './removed-nodes.js';
 import {
@@ -228,7 +228,7 @@ function errorLinesOf(text: string): string[] {
   const failed = (l: string) =>
     !/^\(no log lines|^Defaulted container "/.test(l) &&
     // A failure the same line says a retry got past (`i/o timeout (retry 1 ok in 3ms)`).
-    !RETRIED_OK.test(l.slice(0, 4000)) &&
+    !retriedOk(l) &&
     !missingWellKnownFile(l) &&
     !missingSystemDatabase(l) &&
     // DNS's NOERROR response code (CoreDNS's query log) is a success, not an ERROR level.

@@ -3,24 +3,41 @@ import { type Analyzer, clipAround, outputs } from './types.js';
 
 /**
  * A person who saw their browser ask for a user name and password: the words a report of such a
- * prompt uses. Alternatives of fixed words only (no nested repetition).
+ * prompt uses, and the browsers' own dialog wording (Firefox's "This site is asking you to sign in",
+ * Safari's "you must log in to this area", Chrome's "Sign in to access this site"). Alternatives of fixed
+ * words only (no nested repetition).
  */
 const PROMPT =
-  /\b(?:user ?name and (?:a )?password|password prompt|login prompt|log-?in (?:popup|dialog|box)|credentials? (?:prompt|popup|dialog)|asks? for (?:a |my |our )?(?:user ?name|password|credentials|login)|asking for (?:a |my |our )?(?:user ?name|password|credentials|login)|basic[- ]auth(?:entication)? (?:prompt|popup|dialog)|authentication (?:prompt|popup|dialog|required))\b/i;
+  /\b(?:user ?name and (?:a )?password|password prompt|login prompt|log-?in (?:popup|dialog|box)|credentials? (?:prompt|popup|dialog)|asks? for (?:a |my |our )?(?:user ?name|password|credentials|login)|asking for (?:a |my |our )?(?:user ?name|password|credentials|login)|basic[- ]auth(?:entication)? (?:prompt|popup|dialog)|authentication (?:prompt|popup|dialog|required)|asking you to sign in|must log in to this area|sign in to access this site)\b/i;
 
 /** A DNS name with at least one dot and a top-level label of letters (`staging-docs.cms-preview.example`). */
 const HOST = /\b[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9][a-z0-9-]{0,62}){0,6}\.[a-z]{2,24}\b/gi;
 
 /**
- * What a log line says the page pulls from a URL, by the key or word next to it: an image (Open Graph's
- * `og:image`, `twitter:image`, an `<img>`), a script, a stylesheet, a font.
+ * What a log line says the page pulls from a URL, by the key or word right before it (within
+ * `BEFORE` characters): an image (Open Graph's `og:image`, `twitter:image`, an `<img src=`), a script, a
+ * stylesheet, a font. Anchored to the end of the text before the URL, so a word elsewhere on the line
+ * (`"images":0` after a fetched page's URL) does not count.
  */
 const EMBEDDED: readonly [RegExp, string][] = [
-  [/\b(?:og|twitter):image\b/i, "the page's preview image"],
-  [/\b(?:image|img|picture|thumbnail|favicon|icon|avatar|logo)s?\b/i, 'an image the page shows'],
-  [/\b(?:script|javascript|js)\b/i, 'a script the page loads'],
-  [/\b(?:stylesheet|css|font)s?\b/i, 'a stylesheet or font the page loads'],
+  [/\b(?:og|twitter):image\b[^\n]{0,12}$/i, "the page's preview image"],
+  [/\b(?:image|img|picture|thumbnail|favicon|icon|avatar|logo)s?\b[^\n]{0,24}$/i, 'an image the page shows'],
+  [/\b(?:script|javascript|js)\b[^\n]{0,24}$/i, 'a script the page loads'],
+  [/\b(?:stylesheet|css|font)s?\b[^\n]{0,24}$/i, 'a stylesheet or font the page loads'],
 ];
+/** How far before a URL the word that says what it is may stand. */
+const BEFORE = 40;
+
+/**
+ * A URL's scheme and host, its slashes plain or escaped as JSON encoders may write them (PHP's
+ * json_encode: `https:\/\/cdn.example\/a.png`).
+ */
+const URL_HOST =
+  /\b[a-z][a-z0-9+.-]{0,15}:(?:\\?\/){2}([a-z0-9](?:[a-z0-9-]{0,62}\.){1,6}[a-z]{2,24})(?![\w.-])/gi;
+/** An access log's referer field: the quoted URL after the status and the size (`" 200 5120 "https://…`). */
+const REFERER_BEFORE = /" \d{3} (?:\d{1,15}|-) "$/;
+/** At most this many hosts of the task are looked for. */
+const MAX_HOSTS = 20;
 
 /** The hosts the namespace's own objects name: its Ingresses' hosts, the hosts in its workloads' settings. */
 function ownHosts(seen: Parameters<typeof outputs>[0], ns: string): Set<string> {
@@ -57,19 +74,23 @@ export const foreignHostPromptAnalyzer: Analyzer = {
     const logs = quietLogs(seen, ns);
     if (!logs || logs.length === 0) return [];
     const own = ownHosts(seen, ns);
-    const named = [...new Set([...asked.matchAll(HOST)].map((m) => m[0].toLowerCase()))].filter(
-      (h) => !own.has(h) && !/^\d/.test(h),
+    const named = new Set(
+      [...new Set([...asked.matchAll(HOST)].map((m) => m[0].toLowerCase()))]
+        .filter((h) => !own.has(h) && !/^\d/.test(h))
+        .slice(0, MAX_HOSTS),
     );
-    for (const host of named) {
-      const url = new RegExp(
-        `\\b[a-z][a-z0-9+.-]{0,15}://${host.replace(/[.]/g, '\\.')}(?=[/:"'\\s]|$)`,
-        'i',
-      );
-      for (const o of logs) {
-        const lines = o.content.slice(-200_000).split('\n').slice(-5000);
-        for (const line of lines) {
-          if (line.length > 4000 || !url.test(line)) continue;
-          const what = EMBEDDED.find(([re]) => re.test(line.replace(url, ' ')));
+    if (named.size === 0) return [];
+    // One pass over each line: every URL's host is looked up among the task's hosts.
+    for (const o of logs) {
+      const lines = o.content.slice(-200_000).split('\n').slice(-5000);
+      for (const line of lines) {
+        if (line.length > 4000 || !line.includes('/')) continue;
+        for (const m of line.matchAll(URL_HOST)) {
+          const host = m[1]!.toLowerCase();
+          if (!named.has(host)) continue;
+          const before = line.slice(Math.max(0, m.index - BEFORE), m.index);
+          if (REFERER_BEFORE.test(before)) continue;
+          const what = EMBEDDED.find(([re]) => re.test(before.replace(/["'{}\s:=(<,]+$/, '')));
           if (!what) continue;
           const app = String(o.args['name'] ?? 'the application');
           return [

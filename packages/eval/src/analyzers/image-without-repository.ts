@@ -2,12 +2,27 @@ import { parseTable } from '../k8s-text.js';
 import { type Analyzer, containerSections, type Finding, outputs, podOwnerObject } from './types.js';
 
 /**
- * An image reference with no repository before its tag or digest (`:0.111.0`, `@sha256:…`): what a chart
+ * An image reference with no repository before its tag or digest (`:0.111.0`, `@sha256:…`, or after a
+ * registry host, `docker.io/:2.4.1`; the groups are the registry and the tag or digest): what a chart
  * renders from `{{ .Values.image.repository }}:{{ .Values.image.tag }}` when the values set only the tag.
  * The container runtime cannot parse it (the kubelet's `InvalidImageName`, "couldn't parse image name …
  * invalid reference format"; the reference grammar of distribution/reference needs a name first).
  */
-const NO_REPOSITORY = /^[:@][\w.:+-]{1,128}$/;
+const NO_REPOSITORY = /^(?:([\w.-]{1,253}(?::\d{1,5})?)\/)?([:@][\w.:+-]{1,128})$/;
+/** Container names too common to say which program runs (a chart's `app`, `main`, `server`). */
+const GENERIC_NAMES = new Set([
+  'app',
+  'main',
+  'server',
+  'web',
+  'api',
+  'worker',
+  'backend',
+  'frontend',
+  'container',
+  'service',
+  'default',
+]);
 
 /**
  * Repositories of well-known programs by the container name charts give them, for when nothing read
@@ -24,14 +39,22 @@ const KNOWN: readonly { container: RegExp; repository: string; why: string }[] =
   },
 ];
 
-/** The repository other containers of the same name run, by the namespace's Deployments' IMAGES column. */
+/**
+ * The repository other containers of the same name run, by the namespace's Deployments' IMAGES column: any
+ * Deployment's for a distinctive container name, only a sibling's for a generic one (see `GENERIC_NAMES`).
+ */
 function repositoryElsewhere(
   listed: string | undefined,
   container: string,
   deployment: string | undefined,
 ): string | undefined {
   for (const r of parseTable(listed ?? '')) {
-    if (r['NAME'] === deployment) continue;
+    const name = r['NAME'] ?? '';
+    if (name === deployment) continue;
+    // A generic container name says which program only in a sibling of the same workload (`invoices`,
+    // `invoices-canary`); elsewhere another program may use the same name.
+    const sibling = !!deployment && (name.startsWith(`${deployment}-`) || deployment.startsWith(`${name}-`));
+    if (!sibling && (GENERIC_NAMES.has(container) || container.length < 6)) continue;
     for (const image of (r['IMAGES'] ?? '').split(',').slice(0, 20)) {
       const repo = image.trim().replace(/[:@][^/]{1,200}$/, '');
       if (repo && repo.split('/').pop() === container) return repo;
@@ -56,14 +79,23 @@ export const imageWithoutRepositoryAnalyzer: Analyzer = {
     for (const d of outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)) {
       const pod = String(d.args['name'] ?? '');
       for (const c of containerSections(d.content.slice(0, 200_000))) {
-        const image = /^\s{2,12}Image:\s{1,40}(\S{1,300})\s*$/m.exec(c.body)?.[1];
-        if (!image || !NO_REPOSITORY.test(image)) continue;
+        const shown = /^\s{2,12}Image:\s{1,40}(\S{1,300})\s*$/m.exec(c.body)?.[1];
+        const bare = shown ? NO_REPOSITORY.exec(shown) : null;
+        if (!shown || !bare) continue;
+        const image = shown;
+        const registry = bare[1];
+        const tag = bare[2]!;
         const object = podOwnerObject(d.content, pod);
         const deployment = object.startsWith('deployment ') ? object.slice('deployment '.length) : undefined;
         const elsewhere = repositoryElsewhere(listed, c.name, deployment);
         const known = elsewhere ? undefined : KNOWN.find((k) => k.container.test(c.name));
         const repository = elsewhere ?? known?.repository;
-        const fixed = repository ? `${repository}${image}` : undefined;
+        // The registry the reference named stays in front of a well-known repository.
+        const fixed = elsewhere
+          ? `${elsewhere}${tag}`
+          : known
+            ? `${registry ? `${registry}/` : ''}${known.repository}${tag}`
+            : undefined;
         return [
           {
             weight: 93,

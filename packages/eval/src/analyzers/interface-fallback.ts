@@ -1,15 +1,17 @@
 import type { SeenObservation } from '../observations.js';
 import { quietLogs } from './app-errors.js';
 import { envOf } from './env-values.js';
-import { type Analyzer, type AnalyzerContext, clip, outputs, type Read } from './types.js';
+import { type Analyzer, type AnalyzerContext, clip, containerSections, outputs, type Read } from './types.js';
 
 /**
  * A program's words for a network interface it was told to use and could not find, then another it
  * used instead: dnsmasq's and Pi-hole FTL's `using interface lo instead`, `unknown interface ens18`,
- * `interface ens18 does not exist`, `SIOCGIFINDEX: No such device`.
+ * `interface ens18 does not exist`, `SIOCGIFINDEX: No such device`. A name of at most 15 characters
+ * (the kernel's IFNAMSIZ less its NUL), so D-Bus's `Unknown interface 'org.freedesktop…'` is not one; a
+ * bare "No such device" (a missing /dev node) is not either.
  */
 const FALLBACK =
-  /\busing interface [\w.:-]{1,40} instead\b|\bunknown interface\b|\binterface "?[\w.:-]{1,40}"? (?:does not exist|not found)\b|\bno such (?:device|interface)\b/i;
+  /\busing interface [\w.:-]{1,15} instead\b|\bunknown interface ["']?[\w.:-]{1,15}(?![\w.:-])|\binterface "?[\w.:-]{1,15}"? (?:does not exist|not found)\b|\bSIOC\w{2,12}: No such device\b|\binterface [\w.:-]{1,15}:? No such device\b/i;
 
 /** A variable whose name says it sets a network interface (`FTLCONF_dns_interface`, `IFACE`, `BIND_INTERFACE`). */
 const INTERFACE_VAR = /interface|\biface\b|_iface\b|^iface/i;
@@ -60,7 +62,10 @@ function describedSettings(ctx: AnalyzerContext, pod: string): SeenObservation |
 function hostInterfaceSettings(ctx: AnalyzerContext, pod: string): { name: string; value: string }[] {
   const described = describedSettings(ctx, pod);
   if (!described) return [];
-  return envOf(described.content)
+  // Every container's variables (a sidecar may come first), or the whole text when no section is found.
+  const sections = containerSections(described.content.slice(0, 200_000));
+  const env = sections.length ? sections.flatMap((c) => envOf(c.body)) : envOf(described.content);
+  return env
     .filter((e) => INTERFACE_VAR.test(e.name))
     .flatMap((e) =>
       e.value

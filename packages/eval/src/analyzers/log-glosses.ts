@@ -2017,18 +2017,29 @@ function redisMovedGloss(line: string): string | undefined {
 // through when retried ("retrying (succeeded on retry 1)") reports a recovery, not a failure; "not
 // resolved" is no recovery.
 const RECOVERED = /(?<!\bnot )\b(?:cleared|releasing|released|lifted|no longer|recovered|resolved)\b/i;
-/** A request that went through when retried, as the line reports it of itself. */
+/**
+ * A request that went through when retried, as the line reports it of itself (`succeeded on retry`,
+ * `retry succeeded`, `retry 2/5 succeeded`, `i/o timeout (retry 1 ok in 3ms)`, `ok after retry`,
+ * `succeeded after 2 retries`).
+ */
 const RETRY_OK =
-  /\b(?:succeeded on (?:retry|attempt)|retry succeeded|succeeded after \d{1,4} (?:retries|retry|attempts?))\b/i;
+  /\b(?:(?:succeeded|ok) (?:on|after) (?:the )?(?:retry|attempt(?: \d{1,4})?)|retr(?:y|ied)(?: #?\d{1,4}(?:\/\d{1,4})?)? (?:ok|succeeded|success(?:ful)?)|(?:succeeded|ok) after \d{1,4} (?:retries|retry|attempts?))\b/i;
 /** A negation just before it ("no retry succeeded", "hasn't succeeded on retry", "not yet"). */
 const NEGATED =
   /\b(?:no|not|never|none|yet|without|n't|hasn't|haven't|hadn't|didn't|wasn't)\W{1,3}(?:\w{1,12}\W{1,3})?$/i;
-/** Failures counted after it ("… 4 failed", "failed: 5"): some requests did not go through. */
+/**
+ * Failures counted or reported after it ("… 4 failed", "failed: 5", "shard 2 … failed: connection
+ * refused", "giving up"): some requests did not go through.
+ */
 const STILL_FAILED =
-  /\b[1-9]\d{0,6} (?:failed|failures?|errors?)\b|\b(?:failed|failures?|errors?)\W{1,3}[1-9]/i;
+  /\b[1-9]\d{0,6} (?:failed|failures?|errors?)\b|\b(?:failed|failures?|errors?)\W{1,3}[1-9]|\b(?:failed|refused|giving up|gave up|timed out)\b/i;
 
-/** Whether the line says its own request went through when retried, and nothing after says some did not. */
-function retriedOk(head: string): boolean {
+/**
+ * Whether the line says its own request went through when retried, and nothing after says some did not:
+ * not a failure (`errorLines`), and no meaning to gloss. The one reading of a retry on the line itself.
+ */
+export function retriedOk(line: string): boolean {
+  const head = line.slice(0, 4096);
   const m = RETRY_OK.exec(head);
   if (!m) return false;
   const before = head.slice(Math.max(0, m.index - 40), m.index);
@@ -2302,20 +2313,13 @@ const IN_CONTEXT: readonly { words: string; next: string; within: number; means:
 ];
 
 /**
- * A line that gives, in itself, the retry that went through (`i/o timeout (retry 1 ok in 3ms)`, `retry 2/5
- * succeeded`, `ok on retry`): the failure it reports was resolved on the spot.
- */
-export const RETRIED_OK =
-  /\bretr(?:y|ied) #?\d{1,3}(?:\/\d{1,3})? (?:ok|succeeded|success(?:ful)?)\b|\b(?:ok|succeeded) (?:on|after) (?:the )?(?:retry|attempt \d{1,3})\b/i;
-
-/**
- * Whether line `i` itself reports the retry that went through (see `RETRIED_OK`), or one of the two lines
+ * Whether line `i` itself reports the retry that went through (see `retriedOk`), or one of the two lines
  * after it says the program went on past it (`bootstrap checks are
  * disabled by …, continuing`): the warning did not stop it, so its well-known meaning is not the cause.
  */
 function wentOnPast(lines: readonly string[], i: number): boolean {
   const subject = loggerOf(lines[i]!);
-  if (RETRIED_OK.test(lines[i]!.slice(0, 4000))) return true;
+  if (retriedOk(lines[i]!)) return true;
   return lines.slice(i + 1, i + 3).some(
     (l) =>
       /[,:;] continuing(?: anyway)?\.?\s*$|\bcontinuing anyway\b/i.test(l.slice(-200)) &&

@@ -12,10 +12,16 @@ import {
 } from './types.js';
 
 /** A finished pod: its containers exited (a run, or a pod that should not have stopped). */
-const FINISHED = /^(?:Completed|Succeeded|Error|Failed|ContainerStatusUnknown)$/;
+const FINISHED =
+  /^(?:Completed|Succeeded|Error|Failed|OOMKilled|ContainerCannotRun|DeadlineExceeded|ContainerStatusUnknown)$/;
 
-/** Words of a report that a workload stopped or failed. */
-const STOPPED = /\b(?:fail(?:ed|ure)?|completed|exited|terminated|stopped|crashed|died|killed)\b/i;
+/**
+ * Words of a report that a workload stopped or failed; not the logger's own failure to act on it
+ * ("failed to delete workspace pod").
+ */
+const STOPPED = /\b(?:fail(?:ed|ure)?(?! to\b)|completed|exited|terminated|stopped|crashed|died|killed)\b/i;
+/** At most this many ids of one line are looked up. */
+const MAX_IDS = 40;
 
 /** An id a log line may carry: a lowercase token with a dash and a digit, 10 to 63 characters. */
 const ID = /[a-z0-9][a-z0-9-]{9,62}/g;
@@ -33,18 +39,28 @@ function namedFinished(ctx: AnalyzerContext): { pod: string; line: string; from:
     .map((r) => r['NAME'] ?? '')
     .filter((n) => n.length >= 10);
   if (finished.length === 0) return [];
+  // Each finished pod by every tail of its name after a dash (`ws-data-etl-x1` by `data-etl-x1`,
+  // `etl-x1`, `x1`): an id of a line is then one lookup, however many pods there are.
+  const byTail = new Map<string, string>();
+  for (const pod of finished) {
+    for (let at = pod.indexOf('-'); at >= 0 && at < pod.length - 1; at = pod.indexOf('-', at + 1)) {
+      const tail = pod.slice(at + 1);
+      if (!byTail.has(tail)) byTail.set(tail, pod);
+    }
+  }
   const out: { pod: string; line: string; from: string }[] = [];
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
     const from = String(o.args['name'] ?? '');
     for (const line of errorLines(o.content.slice(-200_000))) {
       // A report that the workload stopped, not the logger's own failure to act on a pod it names.
       if (line.length > 4000 || !STOPPED.test(line)) continue;
-      const ids = new Set(
-        (line.toLowerCase().match(ID) ?? []).filter((t) => /\d/.test(t) && t.includes('-')),
-      );
-      for (const pod of finished) {
-        if (pod === from || out.some((x) => x.pod === pod)) continue;
-        if ([...ids].some((id) => pod.endsWith(`-${id}`))) out.push({ pod, line: line.trim(), from });
+      const ids = (line.toLowerCase().match(ID) ?? [])
+        .filter((t) => /\d/.test(t) && t.includes('-'))
+        .slice(0, MAX_IDS);
+      for (const id of ids) {
+        const pod = byTail.get(id);
+        if (!pod || pod === from || out.some((x) => x.pod === pod)) continue;
+        out.push({ pod, line: line.trim(), from });
       }
       if (out.length >= 2) return out;
     }
@@ -55,8 +71,12 @@ function namedFinished(ctx: AnalyzerContext): { pod: string; line: string; from:
 /** Go's and runc's words for an exec whose file, or the interpreter it names, is missing. */
 const EXEC_MISSING = /\bexec:? "?(\/[^\s":]{1,300})"?: no such file or directory/;
 
-/** A Dockerfile step that builds on Alpine (`FROM alpine:3.19`, `FROM docker.io/library/alpine`). */
-const FROM_ALPINE = /\bFROM (?:[\w.:-]{1,100}\/){0,3}alpine\b/i;
+/** A Dockerfile stage's base (`FROM alpine:3.19 AS fetch`), with its image reference. */
+const FROM_STAGE = /\bFROM (?:--platform=\S{1,60} )?([\w.:/@-]{1,300})/i;
+/** An Alpine base: the `alpine` image itself or another image's `-alpine` tag (`node:20-alpine`). */
+const ALPINE_IMAGE = /(?:^|\/)alpine(?:[:@]|$)|:[\w.-]{0,60}alpine[\w.-]{0,30}$/i;
+/** A script by its name: a shell or another interpreter's file, whose exec needs the interpreter its #! names. */
+const SCRIPT = /\.(?:sh|bash|py|pl|rb)$/;
 
 /**
  * Whether the pod's image was built on Alpine Linux, by what was read: its own name (`…:3.19-alpine`); a
@@ -69,7 +89,13 @@ function alpineBased(ctx: AnalyzerContext, image: string | undefined): string | 
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
     const text = o.content.slice(-200_000);
     if (ref && !text.includes(ref)) continue;
-    const from = text.split('\n').find((l) => l.length <= 4000 && FROM_ALPINE.test(l));
+    // The final stage is the image built: the last FROM of the build (a multi-stage build's earlier
+    // stages only feed it).
+    const froms = text
+      .split('\n')
+      .filter((l) => l.length <= 4000 && FROM_STAGE.test(l))
+      .slice(-1);
+    const from = froms.find((l) => ALPINE_IMAGE.test(FROM_STAGE.exec(l)![1]!.replace(/["',}]+$/, '')));
     if (!from) continue;
     const by = String(o.args['name'] ?? '');
     return ref
@@ -126,9 +152,13 @@ export const loggedPodIdAnalyzer: Analyzer = {
       const image = podImage(ctx, pod);
       const alpine = exec ? alpineBased(ctx, image) : undefined;
       const told = `${from} reports it as failed: "${clip(line, 200)}"`;
-      const cause = alpine
-        ? `the pod ${pod} stopped because its program could not exec ${exec![1]}: "${clip(failed.trim(), 200)}"; ${alpine}. ${exec![1]} is most likely there but linked against glibc, which Alpine does not have: Alpine uses musl, so the kernel cannot find the glibc dynamic loader (ld-linux) the binary names and exec reports "no such file or directory". Alpine-based images are not supported for it; ${told}`
-        : `the pod ${pod} stopped, and its own log says why: "${clip(failed.trim(), 220)}"; ${told}`;
+      const script = exec !== null && SCRIPT.test(exec[1]!);
+      const cause =
+        alpine && script
+          ? `the pod ${pod} stopped because its program could not exec the script ${exec![1]}: "${clip(failed.trim(), 200)}"; ${alpine}. For a script, exec reports "no such file or directory" when the interpreter its #! line names is missing (Alpine has BusyBox's /bin/sh, no /bin/bash unless installed) or when the file has Windows (CRLF) line endings, so the kernel looks for an interpreter named with a trailing carriage return; ${told}`
+          : alpine
+            ? `the pod ${pod} stopped because its program could not exec ${exec![1]}: "${clip(failed.trim(), 200)}"; ${alpine}. ${exec![1]} is most likely there but linked against glibc, which Alpine does not have: Alpine uses musl, so the kernel cannot find the glibc dynamic loader (ld-linux) the binary names and exec reports "no such file or directory". Alpine-based images are not supported for it; ${told}`
+            : `the pod ${pod} stopped, and its own log says why: "${clip(failed.trim(), 220)}"; ${told}`;
       return [
         {
           weight: 86 + bonus(pod, ctx.hints),
@@ -138,9 +168,12 @@ export const loggedPodIdAnalyzer: Analyzer = {
             `get_pod_logs ${pod}: "${clip(failed.trim(), 200)}"`,
             `get_pod_logs ${from}: "${clip(line, 160)}"`,
           ],
-          advice: alpine
-            ? "rebuild the image on a glibc-based base image (Debian or Ubuntu, or the product's own base image) instead of Alpine, or revert the change to the previous image"
-            : "fix what that pod's own log reports, then start it again",
+          advice:
+            alpine && script
+              ? `make ${exec![1]} start with #!/bin/sh (or install its interpreter in the image: apk add bash) and save it with LF line endings`
+              : alpine
+                ? "rebuild the image on a glibc-based base image (Debian or Ubuntu, or the product's own base image) instead of Alpine, or revert the change to the previous image"
+                : "fix what that pod's own log reports, then start it again",
           revisionSound: true,
         },
       ];

@@ -35,17 +35,55 @@ const PHASES: Readonly<Record<string, Readonly<Record<string, { active: string; 
 const SUPPORT_NOTICE =
   /\bonly receiving security fixes\b|\bsecurity fixes only\b|\bsecurity[- ]only\b|\bno longer (?:be )?supported\b|\bend[- ]of[- ]life\b|\bend of (?:active )?support\b|\bsoon (?:be )?unsupported\b/i;
 
-/** A runtime and its version where a task or a log names them (`PHP version, 8.3.14`, `PHP/8.3.14`, `Node.js v20.11.1`). */
-const RUNTIME =
-  /\b(PHP|Node(?:\.js)?|Python)(?: version)?(?:,|:)?[ /]v?(\d{1,2}(?:\.\d{1,2})(?:\.\d{1,3})?|\d{2}(?=\.\d{1,3}\.\d{1,3}\b))/i;
+/**
+ * A runtime and, when given, its version where a task or a log names them (`PHP version, 8.3.14`,
+ * `PHP/8.3.14`, `Node.js v20.11.1`, `Node.js 20`, `Python 3.11`).
+ */
+const RUNTIME = /\b(PHP|Node(?:\.js)?|Python)(?:(?: version)?(?:,|:)?[ /]v?(\d{1,2}(?:\.\d{1,2}){0,2})\b)?/gi;
 
 const canonical = (name: string) =>
   /^php$/i.test(name) ? 'PHP' : /^node/i.test(name) ? 'Node.js' : 'Python';
 
-/** A runtime's release line from a full version: PHP's and Python's `8.3`, Node's major `20`. */
-function lineOf(runtime: string, version: string): string {
+/** A runtime's release line from a version: PHP's and Python's `8.3`, Node's major `20`; undefined when too short. */
+function lineOf(runtime: string, version: string): string | undefined {
   const parts = version.split('.');
-  return runtime === 'Node.js' ? parts[0]! : parts.slice(0, 2).join('.');
+  if (runtime === 'Node.js') return parts[0];
+  return parts.length >= 2 ? parts.slice(0, 2).join('.') : undefined;
+}
+
+/** Release lines compared as numbers part by part (`3.10` after `3.9`). */
+function newer(a: string, b: string): boolean {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++)
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
+  return false;
+}
+
+const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+
+/**
+ * The latest day the logs read are dated (ISO `2026-10-12`, the access log's `12/Oct/2026`, Apache's
+ * `Mon Oct 12 08:51:03.021 2026`), as an ISO day: what "today" is for the cluster; undefined when no
+ * line is dated.
+ */
+function latestDay(texts: readonly string[]): string | undefined {
+  let latest: string | undefined;
+  const keep = (y: string, m: number, d: string) => {
+    const day = `${y}-${String(m).padStart(2, '0')}-${d.padStart(2, '0')}`;
+    if (m >= 1 && m <= 12 && (!latest || day > latest)) latest = day;
+  };
+  for (const t of texts)
+    for (const line of t.split('\n').slice(-5000)) {
+      if (line.length > 4000) continue;
+      const iso = /\b(20\d\d)-(\d\d)-(\d\d)\b/.exec(line);
+      if (iso) keep(iso[1]!, Number(iso[2]), iso[3]!);
+      const clf = /\b(\d{1,2})\/([A-Z][a-z]{2})\/(20\d\d)\b/.exec(line);
+      if (clf) keep(clf[3]!, MONTHS.indexOf(clf[2]!) + 1, clf[1]!);
+      const apache = /\b([A-Z][a-z]{2}) (\d{1,2}) [\d:.]{8,15} (20\d\d)\b/.exec(line);
+      if (apache) keep(apache[3]!, MONTHS.indexOf(apache[1]!) + 1, apache[2]!);
+    }
+  return latest;
 }
 
 /**
@@ -53,7 +91,9 @@ function lineOf(runtime: string, version: string): string {
  * security fixes" or "will soon no longer be supported" (Joomla's and WordPress's PHP notices, a
  * framework's warning about Node.js or Python): which phase the release line is in and until when it gets
  * security fixes (see `PHASES`), so the notice reads as what it is, a reminder to plan an upgrade, not a
- * fault. The version is the one the task or a log read names. A note only, only where nothing fails.
+ * fault. The runtime is the one the task names nearest the notice; its version the task's, else the one a
+ * log read gives for that same runtime. Past the line's end of life by the logs' own dates, the note says
+ * so instead. A note only, only where nothing fails.
  */
 export const runtimeSupportPhaseAnalyzer: Analyzer = {
   name: 'runtime-support-phase',
@@ -61,22 +101,31 @@ export const runtimeSupportPhaseAnalyzer: Analyzer = {
   finds: () => [],
   notes({ task, ns, seen }): string[] {
     const asked = task.slice(0, 4000);
-    if (!SUPPORT_NOTICE.test(asked)) return [];
+    const notice = SUPPORT_NOTICE.exec(asked);
+    if (!notice) return [];
     const logs = quietLogs(seen, ns);
     if (!logs) return [];
-    const sources = [asked, ...logs.map((o) => o.content.slice(-200_000))];
-    for (const text of sources) {
-      const m = RUNTIME.exec(text);
-      if (!m) continue;
-      const runtime = canonical(m[1]!);
-      const line = lineOf(runtime, m[2]!);
-      const phase = PHASES[runtime]?.[line];
-      if (!phase) continue;
-      const next = Object.keys(PHASES[runtime]!).find((v) => Number.parseFloat(v) > Number.parseFloat(line));
+    // The runtime the notice is about: the one the task names nearest to it.
+    const named = [...asked.matchAll(RUNTIME)].sort(
+      (a, b) => Math.abs(a.index - notice.index) - Math.abs(b.index - notice.index),
+    )[0];
+    if (!named) return [];
+    const runtime = canonical(named[1]!);
+    const texts = logs.map((o) => o.content.slice(-200_000));
+    const version =
+      named[2] ??
+      texts.flatMap((t) => [...t.matchAll(RUNTIME)]).find((m) => m[2] && canonical(m[1]!) === runtime)?.[2];
+    const line = version ? lineOf(runtime, version) : undefined;
+    const phase = line ? PHASES[runtime]?.[line] : undefined;
+    if (!line || !phase) return [];
+    const next = Object.keys(PHASES[runtime]!).find((v) => newer(v, line));
+    const today = latestDay(texts);
+    if (today && today > phase.eol)
       return [
-        `The notice is about ${runtime} ${line} (${m[2]} here), not about a fault: its project ended active support (bug fixes) on ${phase.active} and gives it security fixes only until its end of life on ${phase.eol}, so it is still supported and still gets security fixes until then. Nothing is broken and the site is not at risk today; plan the move to a newer ${runtime}${next ? ` (${runtime} ${next})` : ''} before ${phase.eol}, for instance with the next image that ships it`,
+        `The notice is right: ${runtime} ${line} (${version} here) reached its end of life on ${phase.eol}, and the logs are dated as late as ${today}, so it gets no security fixes any more. Nothing fails now, but it is a risk to plan for: move to a supported ${runtime}${next ? ` (${runtime} ${next} or later)` : ''}, for instance with an image that ships it`,
       ];
-    }
-    return [];
+    return [
+      `The notice is about ${runtime} ${line} (${version} here), not about a fault: its project ended active support (bug fixes) on ${phase.active} and gives it security fixes only until its end of life on ${phase.eol}; until that date it is still supported and still gets security fixes. Nothing is broken; plan the move to a newer ${runtime}${next ? ` (${runtime} ${next})` : ''} before ${phase.eol}, for instance with the next image that ships it`,
+    ];
   },
 };

@@ -19,11 +19,13 @@ import {
 const MOUNT_POD = /\bmount pod ([a-z0-9][a-z0-9.-]{2,252}) is not ready\b/;
 
 /**
- * A FUSE mount point whose daemon died and left the mount behind: stat's ENOTCONN ("transport endpoint is
- * not connected", what the kernel's FUSE answers on a connection with no daemon), or a new daemon that
- * cannot make its mount directory because the dead mount is still there (`mkdir …: file exists`).
+ * A FUSE mount point whose daemon died and left the mount behind: ENOTCONN ("transport endpoint is not
+ * connected", what the kernel's FUSE answers on a connection with no daemon) for a path, or a new daemon
+ * that cannot make its mount directory because the dead mount is still there (`mkdir …: file exists`).
+ * Not ENOTCONN on a socket (`write tcp …: write: transport endpoint is not connected`), which names no path.
  */
-const DEAD_MOUNT = /\btransport endpoint is not connected\b|\bmkdir (\/[^\s:]{1,300}): file exists\b/;
+const DEAD_MOUNT =
+  /(\/[^\s:]{1,300}): transport endpoint is not connected\b|\bmkdir (\/[^\s:]{1,300}): file exists\b/;
 
 /** The mount pods the failing pods' events name, with the pod waiting on each. */
 function namedMountPods(ctx: AnalyzerContext): { mountPod: string; waiting: string }[] {
@@ -31,7 +33,13 @@ function namedMountPods(ctx: AnalyzerContext): { mountPod: string; waiting: stri
   for (const { line, from } of podEventLines(ctx.seen, ctx.ns)) {
     const m = MOUNT_POD.exec(line);
     if (!m || out.some((x) => x.mountPod === m[1])) continue;
-    out.push({ mountPod: m[1]!, waiting: String(from.args['name'] ?? '') });
+    // The pod that waits: the one described, or the event's object (`pod/<name>` in get_events' table).
+    const waiting =
+      from.tool === 'describe_pod'
+        ? String(from.args['name'] ?? '')
+        : (/\bpod\/([a-z0-9][a-z0-9.-]{0,252})\b/.exec(line)?.[1] ?? '');
+    if (!waiting) continue;
+    out.push({ mountPod: m[1]!, waiting });
     if (out.length >= 2) break;
   }
   return out;
