@@ -45,6 +45,10 @@ const ERROR_MARKS = [
   'CRITICAL',
   'level=error',
   '"level":"error"',
+  // pino's numeric levels, its default JSON output: 50 is error, 60 fatal (getpino.io, "Logger Instance",
+  // levels).
+  '"level":50,',
+  '"level":60,',
   // logrus' text format without a terminal: the level cut to four letters, then the seconds since start
   // (`ERRO[0025] couldn't eval …`, `FATA[0003] …`; sirupsen/logrus text_formatter.go).
   'ERRO[',
