@@ -917,8 +917,11 @@ const PROXY_ALERTS = '[alert]|[emerg]|[crit]';
 const OAUTH_ERROR = /\b(?:invalid_grant|invalid_client|unauthorized_client|invalid_token)\b/;
 const OAUTH_WHY = 'error_description';
 
-/** A search of the whole log a `get_pod_logs` read showed the tail of (its pod and container), for `pattern`. */
-function searchOf(log: SeenObservation, pattern: string): Read {
+/**
+ * A search of the whole log a `get_pod_logs` read showed the tail of (its pod and container), for
+ * `pattern`, showing at most `maxMatches` matching lines without context.
+ */
+export function searchOf(log: SeenObservation, pattern: string, maxMatches = 5): Read {
   return {
     tool: 'search_pod_logs',
     args: {
@@ -927,7 +930,7 @@ function searchOf(log: SeenObservation, pattern: string): Read {
       ...(log.args['container'] ? { container: log.args['container'] } : {}),
       pattern,
       context: 0,
-      maxMatches: 5,
+      maxMatches,
     },
   };
 }

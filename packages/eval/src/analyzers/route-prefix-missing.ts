@@ -1,3 +1,4 @@
+import { searchOf } from './app-errors.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -88,19 +89,7 @@ export const routePrefixMissingAnalyzer: Analyzer = {
         (x) => x.args['name'] === pod && x.args['pattern'] === ROUTES_PATTERN,
       );
       if (searched.length) continue;
-      return [
-        {
-          tool: 'search_pod_logs',
-          args: {
-            namespace: ctx.ns,
-            name: pod,
-            ...(o.args['container'] ? { container: o.args['container'] } : {}),
-            pattern: ROUTES_PATTERN,
-            context: 0,
-            maxMatches: 40,
-          },
-        },
-      ];
+      return [searchOf(o, ROUTES_PATTERN, 40)];
     }
     return [];
   },
