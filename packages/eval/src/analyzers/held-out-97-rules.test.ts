@@ -531,3 +531,15 @@ describe('route-prefix-missing', () => {
     expect(routePrefixMissingAnalyzer.finds(ctx(IT, [serverLog(lines)]))).toEqual([]);
   });
 });
+
+describe("pino's numeric levels", () => {
+  it.each([
+    ['{"level":50,"time":1,"pid":1,"msg":"SMTP - Failed to connect to smtp.old.internal:587"}', true],
+    ['{"level":60,"time":1,"pid":1,"msg":"fatal: cannot bind"}', true],
+    ['{"level":40,"time":1,"pid":1,"msg":"Rate limit reached"}', false],
+    ['{"level":30,"time":1,"pid":1,"msg":"request completed"}', false],
+    ['{"level":500,"msg":"not a pino level"}', false],
+  ])('%s is an error line: %s', (line, bad) => {
+    expect(errorLines(line).length > 0).toBe(bad);
+  });
+});
