@@ -91,12 +91,12 @@ function alpineBased(ctx: AnalyzerContext, image: string | undefined): string | 
     if (ref && !text.includes(ref)) continue;
     // The final stage is the image built: the last FROM of the build (a multi-stage build's earlier
     // stages only feed it).
-    const froms = text
+    const from = text
       .split('\n')
       .filter((l) => l.length <= 4000 && FROM_STAGE.test(l))
-      .slice(-1);
-    const from = froms.find((l) => ALPINE_IMAGE.test(FROM_STAGE.exec(l)![1]!.replace(/["',}]+$/, '')));
-    if (!from) continue;
+      .pop();
+    const base = from ? FROM_STAGE.exec(from)?.[1]?.replace(/["',}]+$/, '') : undefined;
+    if (!from || !base || !ALPINE_IMAGE.test(base)) continue;
     const by = String(o.args['name'] ?? '');
     return ref
       ? `the build log of ${by} shows the image ${ref} built on "${clipAround(from.trim(), 'FROM', 120)}"`
