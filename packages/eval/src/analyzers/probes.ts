@@ -1,3 +1,4 @@
+import { envOf } from './env-values.js';
 import { logGloss } from './log-glosses.js';
 import { clipAround } from './types.js';
 
@@ -22,6 +23,8 @@ export function probeCause(
   /** Set when `healthPath` is the conventional path rather than one the evidence shows served. */
   healthPathAssumed?: true;
   timedOut?: true;
+  /** Set when the program's log says it listens on another port (`port`) than the probed one (`probed`). */
+  listens?: { port: number; probed: number };
 } {
   const m = message.toLowerCase();
   const exec = /exec \[([^\]]{1,200})\]/.exec(probe ?? '')?.[1];
@@ -95,13 +98,20 @@ export function probeCause(
         advice: `make the program listen on all interfaces (0.0.0.0) instead of ${loop.host} (its host or bind setting, e.g. uvicorn --host 0.0.0.0)`,
         specific: true,
       };
-    const elsewhere = [...new Set(said.filter((a) => !isLoopback(a.host)).map((a) => a.port))];
+    // Other ports, those on all interfaces first. A start-up banner that prints a loopback host on
+    // another port (Immich's `listening on http://[::1]:2283`) still says which port the program took:
+    // the probed one is refused whatever the host, so the port is the first thing that does not match.
+    const other = said.filter((a) => a.port !== probedPort);
+    const elsewhere = [
+      ...new Set([...other.filter((a) => !isLoopback(a.host)), ...other].map((a) => a.port)),
+    ];
     if (onPort.length === 0 && elsewhere.length > 0) {
       const line = said.find((a) => a.port === elsewhere[0])!.line;
       return {
         cause: `the program listens on port ${elsewhere.join(', ')} (its log: "${clipLine(line)}"), not on port ${probedPort}, which the ${kind} probe checks: the connection to ${probedPort} is refused, so the kubelet ${effect}; the probe (and the port the pod declares) does not match the port the program serves`,
         advice: `point the ${kind} probe (and the container port and the Service's targetPort) at port ${elsewhere[0]}, or make the program listen on ${probedPort} again`,
         specific: true,
+        listens: { port: elsewhere[0]!, probed: probedPort },
       };
     }
   }
@@ -582,6 +592,37 @@ export function probeTimedOut(describe: string): boolean {
         /probe failed/i.test(l) &&
         (l.includes('deadline exceeded') || l.includes('Timeout exceeded') || l.includes('timed out')),
     );
+}
+
+/**
+ * The variable a program takes its listening port from, read from its container's section of
+ * `describe_pod`: a variable already set for it (`PORT`, or `<PREFIX>PORT`, `<PREFIX>HTTP_PORT`,
+ * `<PREFIX>SERVER_PORT`, `<PREFIX>LISTEN_PORT`), else `<PREFIX>PORT` when the program's own prefix shows:
+ * the first word of its image's name (`ghcr.io/immich-app/immich-server:v1.118.2` → `IMMICH_`) carried by
+ * at least one of its variables (`IMMICH_LOG_LEVEL`). Programs configured by prefixed variables read their
+ * port the same way (Immich's `IMMICH_PORT`, Grafana's `GF_SERVER_HTTP_PORT` aside, which names its
+ * section). Undefined when neither shows: no variable is guessed.
+ */
+export function portVariable(body: string): { name: string; value?: string } | undefined {
+  const vars = envOf(body.slice(0, 40_000), true);
+  const bare = vars.find((v) => v.name === 'PORT');
+  if (bare) return bare;
+  const image = /^\s{0,12}Image:\s{1,40}(\S{1,500})$/m.exec(body.slice(0, 40_000))?.[1] ?? '';
+  // The repository's last segment without its tag or digest (`immich-server`), and its first word.
+  const repo =
+    image
+      .split('@')[0]!
+      .replace(/:[^/:]{0,128}$/, '')
+      .split('/')
+      .pop() ?? '';
+  const word = /^[a-z][a-z0-9]{2,30}/i.exec(repo)?.[0]?.toUpperCase();
+  if (!word) return undefined;
+  const prefix = `${word}_`;
+  if (!vars.some((v) => v.name.startsWith(prefix))) return undefined;
+  const set = vars.find((v) =>
+    ['PORT', 'HTTP_PORT', 'SERVER_PORT', 'LISTEN_PORT'].some((k) => v.name === `${prefix}${k}`),
+  );
+  return set ?? { name: `${prefix}PORT` };
 }
 
 /** The port a refused probe connected to (`dial tcp 10.244.0.12:8000: connect: connection refused`). */

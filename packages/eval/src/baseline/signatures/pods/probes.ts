@@ -2,13 +2,14 @@ import {
   dependencyHealthCheck,
   httpProbeTarget,
   httpProbeWithPath,
+  portVariable,
   probeCause,
   probePathLatency,
   setProbeFix,
   slowestRequest,
   startupProbeLike,
 } from '../../../analyzers/probes.js';
-import { clip, containerSections } from '../../../analyzers/types.js';
+import { clip, containerSections, envFix } from '../../../analyzers/types.js';
 import { escapeRe, firstLine, loopbackSetting } from '../../reading.js';
 import type { PodSignature } from '../types.js';
 
@@ -113,8 +114,28 @@ export const probes: PodSignature = {
         why.cause = `${why.cause}; the probed path ${path} waits on a dependency: the program's log says "${clip(deep, 120)}", so while that dependency is slow every replica fails liveness and is restarted, though the process itself is fine`;
         why.advice = `point the liveness probe at a path that checks only the process (here ${readinessPath}, which the readiness probe shows answering in time), and keep dependency checks out of liveness`;
       }
+      // The program moved to another port (a new release's default) while the probe, the port the container
+      // declares and the Service stay on the old one: its own port variable brings it back in one change.
+      const moved = why.listens;
+      const declares =
+        moved && owning ? new RegExp(`^\\s*Ports?:.*\\b${moved.probed}/TCP`, 'm').test(owning.body) : false;
+      const variable = moved && declares && owning ? portVariable(owning.body) : undefined;
+      const portFix =
+        moved && variable && variable.value !== String(moved.probed) && owner && owning
+          ? envFix(
+              ns,
+              owner,
+              owning.name,
+              [{ name: variable.name, value: String(moved.probed) }],
+              `set ${variable.name}=${moved.probed} on ${owner}/${owning.name}, so the program listens on port ${moved.probed} again, where its ${kind} probe, its container port and its Service expect it, instead of its new port ${moved.port}`,
+            )
+          : {};
+      if (moved && variable && portFix.fix)
+        why.advice = `set ${variable.name}=${moved.probed} so the program listens on port ${moved.probed} again (one change; the probe, the container port and the Service all expect ${moved.probed}), or move the ${kind} probe, the container port and the Service's targetPort to ${moved.port}`;
       return {
-        weight: (kind === 'readiness' ? 65 : 75) + (why.specific ? 6 : 0) + b,
+        // The program's own log says it listens elsewhere: as certain as a pull failure, and the
+        // workload the task names outranks one it does not.
+        weight: (moved ? 85 : (kind === 'readiness' ? 65 : 75) + (why.specific ? 6 : 0)) + b,
         object: objectLabel,
         cause: `${why.cause}${probe ? `; probe: ${clip(probe, 80)}` : ''}${ports.length && !why.specific ? `; container port ${ports.join(', ')}` : ''}`,
         evidence: [`describe_pod ${pod}: ${clip(unhealthy)}`, ...(probe ? [clip(probe)] : [])],
@@ -163,7 +184,7 @@ export const probes: PodSignature = {
                       `point the ${kind} probe of ${owner}/${owning.name} at ${why.healthPath}, ${why.healthPathAssumed ? 'the conventional health path, which needs no credentials (confirm with list_pods that the new pods become Ready)' : 'the path the program serves'}`,
                     ),
                   }
-                : {}),
+                : portFix),
       };
     }
     return undefined;
