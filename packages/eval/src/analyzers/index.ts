@@ -369,6 +369,7 @@ import { volumeBackingAnalyzer, volumePermissionsAnalyzer } from './volume-permi
 import { vulnerabilityScannersAnalyzer } from './vulnerability-scanners.js';
 import { walArchivePathAnalyzer } from './wal-archive-path.js';
 import { warningsAnalyzer } from './warnings.js';
+import { webhookIngressPolicyAnalyzer } from './webhook-ingress-policy.js';
 import { webhookNoEndpointsAnalyzer } from './webhook-no-endpoints.js';
 import { webhookServiceElsewhereAnalyzer } from './webhook-service-elsewhere.js';
 import { websocketUpgradeAnalyzer } from './websocket-upgrade.js';
@@ -727,6 +728,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   certificateNotIssuedAnalyzer,
   certificateIssuerAnalyzer,
   webhookNoEndpointsAnalyzer,
+  webhookIngressPolicyAnalyzer,
   sandboxRuntimeAnalyzer,
   cniAgentOnNodeAnalyzer,
   completedWithErrorsAnalyzer,

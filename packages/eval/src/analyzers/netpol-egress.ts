@@ -309,6 +309,42 @@ function serviceFacts(
 }
 
 /**
+ * Source file extensions: `scheduler.go:96`, `views.py:212` and `app.js:40` in a log are a file and its
+ * line (Go's klog header, Python's and Node's stack frames), not a Service `scheduler` of a namespace `go`.
+ */
+const SOURCE_FILE = new Set([
+  'go',
+  'py',
+  'js',
+  'mjs',
+  'cjs',
+  'ts',
+  'tsx',
+  'jsx',
+  'java',
+  'kt',
+  'scala',
+  'rb',
+  'rs',
+  'cc',
+  'cpp',
+  'cxx',
+  'hpp',
+  'php',
+  'cs',
+  'ex',
+  'exs',
+  'erl',
+  'clj',
+  'swift',
+  'lua',
+  'pl',
+  'sh',
+  'dart',
+  'groovy',
+]);
+
+/**
  * Hosts a text names that may be Services but are not written `svc.ns.svc`: `name.ns:port` (a Service
  * in another namespace) and a URL's bare host `scheme://name:port` (one in the client's namespace).
  * They count only once `describe_service` finds them. At most two.
@@ -321,7 +357,7 @@ export function shortHosts(text: string, ns: string): { service: string; ns: str
   };
   const t = text.slice(-200_000);
   for (const m of t.matchAll(/(?<![\w.-])([a-z][a-z0-9-]{0,62})\.([a-z][a-z0-9-]{1,62}):(\d{2,5})\b/g))
-    if (m[2] !== 'svc') add(m[1]!, m[2]!, m[3]);
+    if (m[2] !== 'svc' && !SOURCE_FILE.has(m[2]!)) add(m[1]!, m[2]!, m[3]);
   for (const m of t.matchAll(
     /[a-z][a-z0-9+.-]{0,20}:\/\/(?:[^\s@/]{0,200}@)?([a-z][a-z0-9-]{0,62})(?::(\d{1,5}))?(?=[/\s"'?]|$)/g,
   ))

@@ -23,7 +23,7 @@ import {
  * call webhook: Post` (Kubernetes 1.22 on; before it without `failed to call webhook: `) "https://<service>.<namespace>.svc:443/…": no endpoints available for service "…"`
  * (or the connection refused, or a timeout).
  */
-const UNREACHABLE =
+export const UNREACHABLE =
   /failed calling webhook "([^"\s]{1,253})": (?:failed to call webhook: )?Post "https:\/\/([a-z0-9][a-z0-9-]{0,62})\.([a-z0-9][a-z0-9-]{0,62})\.svc[^"\s]{0,300}": ([^\n]{0,200})/;
 /** Why the call failed, as a reason the webhook's own pods give: no endpoints, a refusal, a timeout. */
 const DOWN = /no endpoints available|connection refused|context deadline exceeded|i\/o timeout/;
