@@ -2320,6 +2320,13 @@ const IN_CONTEXT: readonly { words: string; next: string; within: number; means:
 function wentOnPast(lines: readonly string[], i: number): boolean {
   const subject = loggerOf(lines[i]!);
   if (retriedOk(lines[i]!)) return true;
+  // klog's Info level (`I1107 09:07:21.402118 1 gpu.go:46] Failed to init nvml …`): the program reported it
+  // as information and went on; when it logs errors or a fatal line later, those are what it failed on.
+  if (
+    KLOG_INFO.test(lines[i]!.slice(0, 80)) &&
+    lines.slice(i + 1).some((l) => KLOG_FAILED.test(l.slice(0, 80)))
+  )
+    return true;
   return lines.slice(i + 1, i + 3).some(
     (l) =>
       /[,:;] continuing(?: anyway)?\.?\s*$|\bcontinuing anyway\b/i.test(l.slice(-200)) &&
@@ -2327,6 +2334,13 @@ function wentOnPast(lines: readonly string[], i: number): boolean {
       (subject === undefined || loggerOf(l) === undefined || loggerOf(l) === subject),
   );
 }
+
+/**
+ * klog's header (`Lmmdd hh:mm:ss.uuuuuu threadid file:line]`, github.com/kubernetes/klog): Info level, and
+ * Error or Fatal level.
+ */
+const KLOG_INFO = /^\s{0,4}I\d{4} \d{2}:\d{2}:\d{2}\.\d{1,9}\s{1,12}\d{1,10} [\w.-]{1,100}:\d{1,6}\]/;
+const KLOG_FAILED = /^\s{0,4}[EF]\d{4} \d{2}:\d{2}:\d{2}\.\d{1,9}\s{1,12}\d{1,10} [\w.-]{1,100}:\d{1,6}\]/;
 
 /** A line's logger, as Java and Go layouts bracket it (`[o.e.b.BootstrapChecks]`, `[main]` is a thread). */
 function loggerOf(line: string): string | undefined {

@@ -18,6 +18,8 @@ const FORBIDDEN =
 
 interface Forbidden {
   line: string;
+  /** The request named no namespace ("at the cluster scope"): only ClusterRoleBindings grant it. */
+  cluster: boolean;
   ns: string;
   sa: string;
   verb: string;
@@ -46,6 +48,7 @@ function forbiddenAll(logs: string, max = 20): Forbidden[] {
         .replace(/\\"/g, '"');
       out.push({
         line: said.trim() || line,
+        cluster: !m[6] && line.includes('at the cluster scope'),
         ns: m[1]!,
         sa: m[2]!,
         verb: m[3]!,
@@ -118,11 +121,99 @@ function danglingRoleRef(
   return undefined;
 }
 
+/** The ClusterRoleBindings that name the account as a subject (its namespace given, as it must be). */
+function clusterBindings(
+  seen: readonly SeenObservation[],
+  hit: Forbidden,
+): { name: string; role: string | undefined; kind: string | undefined }[] {
+  return listed(seen, 'ClusterRoleBinding')
+    .map((b) => ({ name: b.name, d: described(seen, 'ClusterRoleBinding', b.name) ?? '' }))
+    .filter((b) =>
+      subjects(b.d).some((x) => x.kind === 'ServiceAccount' && x.name === hit.sa && x.namespace === hit.ns),
+    )
+    .map((b) => ({
+      name: b.name,
+      role: flat(section(b.d, 'RoleRef'), 'name'),
+      kind: flat(section(b.d, 'RoleRef'), 'kind'),
+    }));
+}
+
+/**
+ * A request refused at the cluster scope (a list or watch across namespaces) is granted only by a
+ * ClusterRoleBinding (kubernetes.io, "Using RBAC Authorization": a RoleBinding grants within its namespace):
+ * the ClusterRoleBindings, those named like the account or its namespace described first (three at most),
+ * then the ClusterRoles the account's bindings refer to (two at most).
+ */
+function clusterReads(seen: readonly SeenObservation[], hit: Forbidden): Read[] {
+  const reads: Read[] = [{ tool: 'list_resources', args: { kind: 'ClusterRoleBinding' } }];
+  const words = [...hit.sa.split(/[-.]/), ...hit.ns.split('-')].filter((w) => w.length >= 3);
+  const like = (name: string) => words.filter((w) => name.includes(w)).length;
+  const names = listed(seen, 'ClusterRoleBinding')
+    .map((b) => b.name)
+    .filter((n) => like(n) > 0)
+    .sort((a, b) => like(b) - like(a))
+    .slice(0, 3);
+  for (const name of names)
+    reads.push({ tool: 'describe_resource', args: { kind: 'ClusterRoleBinding', name } });
+  for (const b of clusterBindings(seen, hit).slice(0, 2))
+    if (b.role && b.kind === 'ClusterRole')
+      reads.push({ tool: 'describe_resource', args: { kind: 'ClusterRole', name: b.role } });
+  return reads;
+}
+
+/**
+ * The account's ClusterRoles lack what was refused at the cluster scope: the ClusterRole bound to it and
+ * the rules it does grant, or no ClusterRoleBinding naming it at all. Proposes no change (`set_role_rules`
+ * edits a namespace's Role; a ClusterRole is the cluster's).
+ */
+function clusterFinds(seen: readonly SeenObservation[], hit: Forbidden) {
+  if (outputs(seen, 'list_resources', (o) => o.args['kind'] === 'ClusterRoleBinding').length === 0) return [];
+  const bound = clusterBindings(seen, hit);
+  const group = hit.group ?? '';
+  const refused = [
+    ...new Set(
+      forbiddenAll(textOf(seen, 'get_pod_logs'))
+        .filter((h) => h.resource === hit.resource && h.cluster)
+        .map((h) => h.verb),
+    ),
+  ];
+  // An informer lists, then watches: both are needed (client-go's reflector).
+  if (refused.includes('list') && !refused.includes('watch')) refused.push('watch');
+  const role = bound.find((b) => b.role && b.kind === 'ClusterRole');
+  const text = role?.role ? described(seen, 'ClusterRole', role.role) : undefined;
+  if (role && !text) return [];
+  const rules = text ? roleRules(text) : [];
+  const granted = rules.map((r) => `${r.verbs.join(', ')} on ${r.resources.join(', ')}`).join('; ');
+  const onIt = rules.filter((r) => r.resources.includes(hit.resource) || r.resources.includes('*'));
+  // It does grant it: the refusal has another cause than these rules (an aggregation, a stale cache).
+  if (onIt.some((r) => r.verbs.includes(hit.verb) || r.verbs.includes('*'))) return [];
+  const who = `system:serviceaccount:${hit.ns}:${hit.sa}`;
+  return [
+    {
+      weight: 86,
+      object: role?.role ? `clusterrole ${role.role}` : `serviceaccount ${hit.sa}`,
+      cause: `RBAC: the ServiceAccount ${hit.sa} in ${hit.ns} is not allowed to ${hit.verb} ${hit.resource}${group ? ` (API group ${group})` : ''} at the cluster scope (Forbidden), which only a ClusterRole bound by a ClusterRoleBinding can grant: ${
+        role?.role
+          ? `the ClusterRole ${role.role}, bound to ${who} by ClusterRoleBinding ${role.name}, grants ${granted || 'nothing'}${onIt.length > 0 ? ` but not "${hit.verb}" on ${hit.resource}` : `, nothing on ${hit.resource}`}`
+          : `no ClusterRoleBinding names ${who}`
+      }, so every ${hit.verb} of ${hit.resource} the program makes is refused`,
+      evidence: [
+        `logs: "${clip(hit.line, 180)}"`,
+        ...(role?.role ? [`describe_resource ClusterRole ${role.role}: ${granted || 'no rules'}`] : []),
+      ],
+      advice: role?.role
+        ? `add a rule to the ClusterRole ${role.role} allowing ${refused.join(', ')} on ${hit.resource}${group ? ` (API group ${group})` : ''}, keeping its other rules`
+        : `bind ${who} to a ClusterRole that allows ${refused.join(', ')} on ${hit.resource} with a ClusterRoleBinding`,
+    },
+  ];
+}
+
 export const rbacAnalyzer: Analyzer = {
   name: 'rbac',
   reads({ ns: here, seen }) {
     const hit = forbiddenLine(textOf(seen, 'get_pod_logs'));
     if (!hit) return [];
+    if (hit.cluster) return clusterReads(seen, hit);
     // The grants that count are in the namespace the call was refused in.
     const ns = hit.target ?? here;
     const reads: Read[] = [
@@ -146,6 +237,7 @@ export const rbacAnalyzer: Analyzer = {
   finds({ seen }) {
     const hit = forbiddenLine(textOf(seen, 'get_pod_logs'));
     if (!hit) return [];
+    if (hit.cluster) return clusterFinds(seen, hit);
     const bindings = listed(seen, 'RoleBinding').map((b) => ({
       name: b.name,
       d: described(seen, 'RoleBinding', b.name) ?? '',
