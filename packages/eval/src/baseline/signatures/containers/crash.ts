@@ -74,6 +74,40 @@ function sourceLine(
   return { file: at[1]!, line: Number(n), text: text.trim(), doubled };
 }
 
+/**
+ * The settings a configuration validator points at, as it prints them under its error: the setting's path
+ * and value on one line, then a caret line with what is wrong (Ory's validator: `identity: <nil>` then
+ * `^-- one or more required properties are missing`). At most eight, from the first 5,000 lines.
+ */
+export function pointedSettings(log: string): { path: string; value: string; message: string }[] {
+  const out: { path: string; value: string; message: string }[] = [];
+  const lines = logLines(log).slice(0, 5000);
+  for (let i = 1; i < lines.length && out.length < 8; i++) {
+    const caret = /^\s{0,200}\^-{1,3}\s?(\S.{0,300})$/.exec(lines[i]!.slice(0, 600));
+    if (!caret) continue;
+    const setting = /^\s{0,40}([A-Za-z_][\w.[\]-]{0,200}):\s?(.{0,200})$/.exec(lines[i - 1]!.slice(0, 600));
+    if (setting && !out.some((o) => o.path === setting[1]))
+      out.push({ path: setting[1]!, value: setting[2]!.trim(), message: caret[1]!.trim() });
+  }
+  return out;
+}
+
+/** What the pointed settings say, in a sentence: the required ones missing first, then the others. */
+function pointedSaid(pointed: readonly { path: string; value: string; message: string }[]): string {
+  const missing = pointed.filter((p) => /required/i.test(p.message) && /^(?:<nil>|null|)$/.test(p.value));
+  const other = pointed.filter((p) => !missing.includes(p));
+  const parts: string[] = [];
+  if (missing.length > 0)
+    parts.push(
+      `the configuration lacks the required setting${missing.length === 1 ? '' : 's'} ${missing.map((p) => p.path).join(', ')}: the validator marks ${missing.length === 1 ? 'it' : 'each'} "${clip(missing[0]!.message, 80)}", so add ${missing.length === 1 ? 'it' : 'them'} to the configuration file`,
+    );
+  for (const p of other.slice(0, 3))
+    parts.push(
+      `the validator points at ${p.path} (${clip(p.value, 60) || 'empty'}): "${clip(p.message, 100)}"`,
+    );
+  return parts.join('; ');
+}
+
 /** A container that crashes on start, explained by the line of its log that says why. */
 export const crash: ContainerSignature = {
   name: 'crash',
@@ -355,6 +389,8 @@ export const crash: ContainerSignature = {
             : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${overMount ? `; ${overMount}` : fatal && meaningOf(fatal) ? ` — ${meaningOf(fatal)}` : ''}`;
         // The offending line of a configuration file the parser names (`config.alloy:36:20: …`), as the
         // program's own log prints it under the error (`36 |     value  = value = "payments"`).
+        const pointed = pointedSettings(logText);
+        if (pointed.length > 0) cause += `; ${pointedSaid(pointed)}`;
         const src = fatal ? sourceLine(logText, fatal) : undefined;
         if (src)
           cause += `; line ${src.line} of ${src.file} reads "${clip(src.text, 160)}"${src.doubled ? `, where ${src.doubled} is written twice (a doubled assignment, "${src.doubled} = ${src.doubled} = …")` : ''}`;
