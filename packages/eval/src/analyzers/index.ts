@@ -315,6 +315,7 @@ import { sidecarStartOrderAnalyzer } from './sidecar-start-order.js';
 import { slowRolloutAnalyzer } from './slow-rollout.js';
 import { smtpWrongProtocolAnalyzer } from './smtp-wrong-protocol.js';
 import { snapshotsOnDataVolumeAnalyzer } from './snapshots-on-data-volume.js';
+import { socketOnNfsAnalyzer } from './socket-on-nfs.js';
 import { splitFieldMissingAnalyzer } from './split-field-missing.js';
 import { springEnvCaseAnalyzer } from './spring-env-case.js';
 import { sqliteWriterAnalyzer } from './sqlite-writer.js';
@@ -566,6 +567,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   nodeNotReadyAnalyzer,
   volumePermissionsAnalyzer,
   volumeBackingAnalyzer,
+  socketOnNfsAnalyzer,
   // A file of a volume refused to a program that is not its owner, as a listing shows (root-owned, private).
   fileOwnerAnalyzer,
   // A Django settings file that sets a setting under a miscased name: ignored, the default used.

@@ -157,7 +157,7 @@ function writeTarget(d: Denied, what: string): string {
  * than root. hostPath and NFS are not (root squash refuses root too).
  */
 /** The volume a container mounts at a path (`/data from pgdata (rw)`), or undefined. */
-function mountedVolume(described: string, path: string): string | undefined {
+export function mountedVolume(described: string, path: string): string | undefined {
   for (const c of containerSections(described))
     for (const m of c.body.matchAll(/^\s+(\/\S{0,250}) from (\S{1,253}) \(rw(?:,[^)\n]{0,200})?\)/gm))
       if (m[1] === path) return m[2];
@@ -177,7 +177,7 @@ function nfsVolume(described: string, volume: string): string | undefined {
 }
 
 /** The claim a pod's volume of that name mounts (`ClaimName:` in describe's Volumes section), or undefined. */
-function claimOf(described: string, volume: string): string | undefined {
+export function claimOf(described: string, volume: string): string | undefined {
   const head = `\n  ${volume}:\n`;
   const at = described.indexOf(head);
   if (at < 0) return undefined;
@@ -190,7 +190,7 @@ function claimOf(described: string, volume: string): string | undefined {
  * A claim served by NFS: its StorageClass or its PersistentVolume is named for NFS (`nfs-standard`,
  * `nfs-docs-01`), as the claim's description read shows. `StorageClass <name>` then, else undefined.
  */
-function nfsClaim(ctx: AnalyzerContext, described: string, volume: string): string | undefined {
+export function nfsClaim(ctx: AnalyzerContext, described: string, volume: string): string | undefined {
   const claim = claimOf(described, volume);
   if (!claim) return undefined;
   const read = outputs(
