@@ -26,6 +26,7 @@ import {
   outputs,
   ownerName,
   podDeployment,
+  readKey,
   stateBlock,
 } from './analyzers/types.js';
 import {
@@ -2279,7 +2280,7 @@ function namedNamespaces(task: string, known: readonly string[]): string[] {
 }
 
 function key(tool: string, args: Record<string, unknown>): string {
-  return `${tool}:${JSON.stringify(Object.fromEntries(Object.entries(args).sort(([a], [b]) => a.localeCompare(b))))}`;
+  return readKey(tool, args);
 }
 
 /**

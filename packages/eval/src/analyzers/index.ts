@@ -284,6 +284,7 @@ import { rootPathDeniedAnalyzer } from './root-path-denied.js';
 import { routePrefixMissingAnalyzer } from './route-prefix-missing.js';
 import { routineWorkWindowAnalyzer } from './routine-work-window.js';
 import { goMaxProcsAnalyzer, nodeHeapAnalyzer } from './runtime-limits.js';
+import { runtimeMismatchAnalyzer } from './runtime-mismatch.js';
 import { runtimeSupportPhaseAnalyzer } from './runtime-support-phase.js';
 import { s3PolicyResourceAnalyzer } from './s3-policy-resource.js';
 import { s3PrefixRateAnalyzer } from './s3-prefix-rate.js';
@@ -731,6 +732,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   certificateIssuerAnalyzer,
   webhookNoEndpointsAnalyzer,
   webhookIngressPolicyAnalyzer,
+  runtimeMismatchAnalyzer,
   sandboxRuntimeAnalyzer,
   cniAgentOnNodeAnalyzer,
   completedWithErrorsAnalyzer,

@@ -874,10 +874,18 @@ export function listedReads(
  * the same arguments, whatever their order (compared by sorted keys).
  */
 export function unmadeReads(seen: readonly SeenObservation[], reads: readonly Read[]): Read[] {
-  const key = (tool: string, args: Record<string, unknown>) =>
-    `${tool}:${JSON.stringify(Object.fromEntries(Object.entries(args).sort(([a], [b]) => a.localeCompare(b))))}`;
-  const made = new Set(seen.filter((o) => o.status === 'ok').map((o) => key(o.tool, o.args)));
-  return reads.filter((r) => !made.has(key(r.tool, r.args)));
+  const made = new Set(seen.filter((o) => o.status === 'ok').map((o) => readKey(o.tool, o.args)));
+  return reads.filter((r) => !made.has(readKey(r.tool, r.args)));
+}
+
+/**
+ * One read's identity: its tool and its arguments in sorted key order, a `kind` compared without case
+ * (the tools resolve `StressChaos` and `stresschaos` to one kind, as kubectl does).
+ */
+export function readKey(tool: string, args: Record<string, unknown>): string {
+  const kind = args['kind'];
+  const norm = typeof kind === 'string' ? { ...args, kind: kind.toLowerCase() } : args;
+  return `${tool}:${JSON.stringify(Object.fromEntries(Object.entries(norm).sort(([a], [b]) => a.localeCompare(b))))}`;
 }
 
 /** The pods a node description lists under `Non-terminated Pods: (N in total)`. */
