@@ -181,6 +181,7 @@ import { mongoStaleIndexAnalyzer } from './mongo-stale-index.js';
 import { movedWorkloadBindingsAnalyzer } from './moved-workload-bindings.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
 import { mysqlTableCaseAnalyzer } from './mysql-table-case.js';
+import { namedControllerAnalyzer, statusSubresourceAnalyzer } from './named-controller.js';
 import { namedPeerAnalyzer } from './named-peer.js';
 import { namedRunLogsAnalyzer } from './named-run-logs.js';
 import { namedSettingAnalyzer } from './named-setting.js';
@@ -733,6 +734,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   webhookNoEndpointsAnalyzer,
   webhookIngressPolicyAnalyzer,
   runtimeMismatchAnalyzer,
+  namedControllerAnalyzer,
+  statusSubresourceAnalyzer,
   sandboxRuntimeAnalyzer,
   cniAgentOnNodeAnalyzer,
   completedWithErrorsAnalyzer,
