@@ -57,8 +57,8 @@ function controller(ctx: AnalyzerContext): { name: string; ns: string; pod: stri
 /**
  * The controller a task names by its product (a progressive-delivery or GitOps controller that "created"
  * or "scaled" the objects it reports on): when a search found only one of the product's parts (its load
- * tester, its webhook), the product's name itself is searched, and its controller's log is read, wherever
- * it runs, right after the failing pods' own reads (`first`). An SRE reads the controller that should have
+ * tester, its webhook), the product's name itself is searched, and its controller's log is read when it
+ * runs in another namespace, right after the failing pods' own reads (`first`). An SRE reads the controller that should have
  * acted before its targets.
  */
 export const namedControllerAnalyzer: Analyzer = {
@@ -80,7 +80,8 @@ export const namedControllerAnalyzer: Analyzer = {
       }
       return [];
     }
-    if (!c.pod) return [];
+    // In the namespace under investigation the usual walk reads it (its crash's previous log first).
+    if (!c.pod || c.ns === ctx.ns) return [];
     return [{ tool: 'get_pod_logs', args: { namespace: c.ns, name: c.pod } }];
   },
   finds: () => [],

@@ -155,10 +155,44 @@ function clusterReads(seen: readonly SeenObservation[], hit: Forbidden): Read[] 
     .slice(0, 3);
   for (const name of names)
     reads.push({ tool: 'describe_resource', args: { kind: 'ClusterRoleBinding', name } });
-  for (const b of clusterBindings(seen, hit).slice(0, 2))
+  const bound = clusterBindings(seen, hit);
+  for (const b of bound.slice(0, 2))
     if (b.role && b.kind === 'ClusterRole')
       reads.push({ tool: 'describe_resource', args: { kind: 'ClusterRole', name: b.role } });
+  if (bound.length > 0) return reads;
+  // None: a RoleBinding in the account's namespace may be what was meant to grant it.
+  reads.push({ tool: 'list_resources', args: { kind: 'RoleBinding', namespace: hit.ns } });
+  const local = listed(seen, 'RoleBinding')
+    .map((b) => b.name)
+    .filter((n) => like(n) > 0)
+    .slice(0, 2);
+  for (const name of local)
+    reads.push({ tool: 'describe_resource', args: { kind: 'RoleBinding', name, namespace: hit.ns } });
+  const meant = namespacedBinding(seen, hit);
+  if (meant?.kind === 'ClusterRole')
+    reads.push({ tool: 'describe_resource', args: { kind: 'ClusterRole', name: meant.role } });
   return reads;
+}
+
+/** A RoleBinding of the account's namespace that names it, with its roleRef. */
+function namespacedBinding(
+  seen: readonly SeenObservation[],
+  hit: Forbidden,
+): { name: string; role: string; kind: string } | undefined {
+  for (const b of listed(seen, 'RoleBinding')) {
+    const d = described(seen, 'RoleBinding', b.name);
+    if (
+      !d ||
+      !subjects(d).some(
+        (x) => x.kind === 'ServiceAccount' && x.name === hit.sa && (x.namespace ?? hit.ns) === hit.ns,
+      )
+    )
+      continue;
+    const ref = section(d, 'RoleRef');
+    const role = flat(ref, 'name');
+    if (role) return { name: b.name, role, kind: flat(ref, 'kind') ?? 'Role' };
+  }
+  return undefined;
 }
 
 /**
@@ -182,6 +216,29 @@ function clusterFinds(seen: readonly SeenObservation[], hit: Forbidden) {
   const role = bound.find((b) => b.role && b.kind === 'ClusterRole');
   const text = role?.role ? described(seen, 'ClusterRole', role.role) : undefined;
   if (role && !text) return [];
+  // No ClusterRoleBinding, but a RoleBinding of the namespace grants the verb: only inside that namespace.
+  const local = role ? undefined : namespacedBinding(seen, hit);
+  if (local) {
+    const localText = described(seen, local.kind, local.role);
+    const grants = (localText ? roleRules(localText) : []).some(
+      (r) =>
+        (r.resources.includes(hit.resource) || r.resources.includes('*')) &&
+        (r.verbs.includes(hit.verb) || r.verbs.includes('*')),
+    );
+    if (grants)
+      return [
+        {
+          weight: 87,
+          object: `rolebinding ${local.name}`,
+          cause: `RBAC: the ServiceAccount ${hit.sa} is refused ${hit.verb} on ${hit.resource} at the cluster scope (Forbidden): the RoleBinding ${local.name} in ${hit.ns} binds it to the ${local.kind} ${local.role}, which does grant ${hit.verb} on ${hit.resource}, but a RoleBinding grants its role only inside its own namespace (${hit.ns}), never across all namespaces; a ${hit.verb} of ${hit.resource} in every namespace needs a ClusterRoleBinding`,
+          evidence: [
+            `logs: "${clip(hit.line, 180)}"`,
+            `describe_resource RoleBinding ${local.name}: roleRef ${local.kind} ${local.role}, subject ServiceAccount ${hit.sa}`,
+          ],
+          advice: `bind the ${local.kind} ${local.role} to ${hit.sa} (namespace ${hit.ns}) with a ClusterRoleBinding instead of the RoleBinding ${local.name}, or make the program ${hit.verb} ${hit.resource} in ${hit.ns} only`,
+        },
+      ];
+  }
   const rules = text ? roleRules(text) : [];
   const granted = rules.map((r) => `${r.verbs.join(', ')} on ${r.resources.join(', ')}`).join('; ');
   const onIt = rules.filter((r) => r.resources.includes(hit.resource) || r.resources.includes('*'));

@@ -8,7 +8,7 @@
 import type { Finding } from '../../analyzers/index.js';
 import { containerSections, describedField, outputs, stateBlock } from '../../analyzers/types.js';
 import type { SeenObservation } from '../../observations.js';
-import { deploymentRows, lastOf, matchesHint, ownerOf, podRows } from '../reading.js';
+import { deploymentRows, matchesHint, ownerOf, podRows } from '../reading.js';
 import { commandNotFound } from './containers/command-not-found.js';
 import { configError } from './containers/config-error.js';
 import { crash } from './containers/crash.js';
@@ -121,6 +121,27 @@ export function factsOf(
   };
 }
 
+/**
+ * The log of one container the run read last: a read without a container name reads the pod's only
+ * container (`only`). A later read that printed nothing (`(no log lines…)`, a restarted container's new
+ * run) does not hide an earlier one that printed lines.
+ */
+function containerLog(
+  seen: readonly SeenObservation[],
+  pod: string,
+  container: string,
+  only: boolean,
+): SeenObservation | undefined {
+  const reads = seen.filter(
+    (o) =>
+      o.tool === 'get_pod_logs' &&
+      o.args['name'] === pod &&
+      o.status === 'ok' &&
+      (o.args['container'] === container || (o.args['container'] === undefined && only)),
+  );
+  return [...reads].reverse().find((o) => !o.content.startsWith('(no log lines')) ?? reads[reads.length - 1];
+}
+
 /** Every finding the signatures draw from the facts, strongest first (ties keep the order found). */
 export function findingsOf(f: Facts, lists: SignatureLists = SIGNATURES): Finding[] {
   const out: Finding[] = [];
@@ -149,16 +170,7 @@ export function findingsOf(f: Facts, lists: SignatureLists = SIGNATURES): Findin
         now,
         restarts: describedField(c.body, 'Restart Count'),
         exit: last.exit ?? (now.state === 'Terminated' ? now.exit : undefined),
-        logs: lastOf(
-          f.seen,
-          'get_pod_logs',
-          (o) =>
-            o.args['name'] === pod &&
-            o.status === 'ok' &&
-            // A read without a container name reads the pod's only container.
-            (o.args['container'] === c.name ||
-              (o.args['container'] === undefined && !c.init && sections.filter((x) => !x.init).length === 1)),
-        ),
+        logs: containerLog(f.seen, pod, c.name, !c.init && sections.filter((x) => !x.init).length === 1),
       };
       for (const s of lists.containers) {
         const found = s.find(container, f);

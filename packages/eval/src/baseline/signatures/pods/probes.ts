@@ -133,9 +133,9 @@ export const probes: PodSignature = {
       if (moved && variable && portFix.fix)
         why.advice = `set ${variable.name}=${moved.probed} so the program listens on port ${moved.probed} again (one change; the probe, the container port and the Service all expect ${moved.probed}), or move the ${kind} probe, the container port and the Service's targetPort to ${moved.port}`;
       return {
-        // The program's own log says it listens elsewhere: as certain as a pull failure, and the
-        // workload the task names outranks one it does not.
-        weight: (moved ? 85 : (kind === 'readiness' ? 65 : 75) + (why.specific ? 6 : 0)) + b,
+        // The program's own log says it listens elsewhere and its port variable brings it back: as
+        // certain as a pull failure, and the workload the task names outranks one it does not.
+        weight: (portFix.fix ? 85 : (kind === 'readiness' ? 65 : 75) + (why.specific ? 6 : 0)) + b,
         object: objectLabel,
         cause: `${why.cause}${probe ? `; probe: ${clip(probe, 80)}` : ''}${ports.length && !why.specific ? `; container port ${ports.join(', ')}` : ''}`,
         evidence: [`describe_pod ${pod}: ${clip(unhealthy)}`, ...(probe ? [clip(probe)] : [])],
