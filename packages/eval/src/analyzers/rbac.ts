@@ -159,7 +159,11 @@ function clusterReads(seen: readonly SeenObservation[], hit: Forbidden): Read[] 
   for (const b of bound.slice(0, 2))
     if (b.role && b.kind === 'ClusterRole')
       reads.push({ tool: 'describe_resource', args: { kind: 'ClusterRole', name: b.role } });
-  if (bound.length > 0) return reads;
+  // Until the ClusterRoleBindings are listed and described, or when one names the account, they decide.
+  const crbListed =
+    outputs(seen, 'list_resources', (o) => o.args['kind'] === 'ClusterRoleBinding').length > 0;
+  if (bound.length > 0 || !crbListed || names.some((n) => !described(seen, 'ClusterRoleBinding', n)))
+    return reads;
   // None: a RoleBinding in the account's namespace may be what was meant to grant it.
   reads.push({ tool: 'list_resources', args: { kind: 'RoleBinding', namespace: hit.ns } });
   const local = listed(seen, 'RoleBinding')
