@@ -496,4 +496,19 @@ describe('notes after an applied rollback', () => {
       expect(answer, id).toContain(words);
     }
   });
+  it('set 98: the worlds its rules reach', async () => {
+    const expected: [string, string][] = [
+      ['immich-server-unready-after-upgrade', 'set IMMICH_PORT=3001 on immich-server/server'],
+      ['volcano-scheduler-queue-webhook-timeout', 'the API server is not a pod'],
+      ['kepler-exporter-rbac-pods', 'the ClusterRole kepler-clusterrole, bound to'],
+      ['kratos-helm-config-missing-required', 'lacks the required settings identity'],
+      ['vcluster-k3s-kine-socket-nfs', 'NFS does not hold unix-domain socket files'],
+      ['chaos-daemon-runtime-docker-on-containerd', 'daemonset chaos-daemon is set up for the docker'],
+      ['flagger-canary-status-old-cluster', 'only from Kubernetes 1.11'],
+    ];
+    for (const [id, words] of expected) {
+      const answer = await baselineAnswer(world('scenarios-held-out-98', id));
+      expect(answer, id).toContain(words);
+    }
+  });
 });
