@@ -204,7 +204,7 @@ describe('webhook-ingress-policy', () => {
   it('reads a policy without policyTypes as governing ingress', () => {
     const p = describedPolicy('Name: p\nSpec:\n  podSelector: {}\n  ingress[0].from[0].podSelector: {}\n');
     expect(p?.ingress).toBe(true);
-    expect(p?.rules).toEqual([{ outside: false, words: 'from podSelector {}' }]);
+    expect(p?.rules).toEqual([{ outside: false, ports: [], words: 'from podSelector {}' }]);
   });
 
   it('stays bounded on a hostile policy description', () => {
@@ -301,7 +301,17 @@ describe('rbac: a refusal at the cluster scope', () => {
 
   it('says no ClusterRoleBinding names the account when none does', () => {
     const out = rbacAnalyzer.finds(ctx(RNS, [klog, crbList, crb('someone-else')]));
-    expect(out[0]!.cause).toContain('no ClusterRoleBinding names system:serviceaccount:kepler:kepler-sa');
+    // One of the two listed was read: the answer says which.
+    expect(out[0]!.cause).toContain(
+      'none of the ClusterRoleBindings read (kepler-clusterrole-binding, of 2) names system:serviceaccount:kepler:kepler-sa',
+    );
+    const other = observed(
+      'describe_resource',
+      { kind: 'ClusterRoleBinding', name: 'other' },
+      'Name: other\n',
+    );
+    const all = rbacAnalyzer.finds(ctx(RNS, [klog, crbList, crb('someone-else'), other]));
+    expect(all[0]!.cause).toContain('no ClusterRoleBinding names system:serviceaccount:kepler:kepler-sa');
   });
 
   it('says nothing when the ClusterRole does grant it', () => {
@@ -551,8 +561,9 @@ describe('runtime-mismatch', () => {
 describe('productWords', () => {
   it.each([
     ['We installed Flagger on the legacy cluster; Flagger created checkout-primary.', ['flagger']],
-    ['Flagger is at the start of a sentence only.', []],
-    ['we run Argo and Flux side by side', ['argo', 'flux']],
+    ['Flagger created it, at the start of a sentence only.', []],
+    ['we run Argo and Flux side by side; Argo synced the app and Flux pruned it', ['argo', 'flux']],
+    ['The traffic reports in Tally (namespace webstats) have not moved', []],
     ['the API is down', []],
   ])('%s', (task, want) => {
     expect(productWords(task)).toEqual(want);
@@ -561,7 +572,7 @@ describe('productWords', () => {
 
 describe('named-controller', () => {
   const TASKF =
-    'We installed Flagger today and put checkout under a Canary. I suspect flagger-loadtester fails.';
+    'We installed Flagger today; Flagger created checkout-primary. I suspect flagger-loadtester fails.';
   const found = (name: string, rows: string[][]) =>
     observed('find_objects', { name }, table([['KIND', 'NAMESPACE', 'NAME', 'STATUS', 'AGE'], ...rows]));
   const loadtester = found('flagger-loadtester', [

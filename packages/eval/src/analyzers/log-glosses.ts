@@ -2322,11 +2322,7 @@ function wentOnPast(lines: readonly string[], i: number): boolean {
   if (retriedOk(lines[i]!)) return true;
   // klog's Info level (`I1107 09:07:21.402118 1 gpu.go:46] Failed to init nvml …`): the program reported it
   // as information and went on; when it logs errors or a fatal line later, those are what it failed on.
-  if (
-    KLOG_INFO.test(lines[i]!.slice(0, 80)) &&
-    lines.slice(i + 1).some((l) => KLOG_FAILED.test(l.slice(0, 80)))
-  )
-    return true;
+  if (KLOG_INFO.test(lines[i]!.slice(0, 80)) && lastKlogFailure(lines) > i) return true;
   return lines.slice(i + 1, i + 3).some(
     (l) =>
       /[,:;] continuing(?: anyway)?\.?\s*$|\bcontinuing anyway\b/i.test(l.slice(-200)) &&
@@ -2341,6 +2337,22 @@ function wentOnPast(lines: readonly string[], i: number): boolean {
  */
 const KLOG_INFO = /^\s{0,4}I\d{4} \d{2}:\d{2}:\d{2}\.\d{1,9}\s{1,12}\d{1,10} [\w.-]{1,100}:\d{1,6}\]/;
 const KLOG_FAILED = /^\s{0,4}[EF]\d{4} \d{2}:\d{2}:\d{2}\.\d{1,9}\s{1,12}\d{1,10} [\w.-]{1,100}:\d{1,6}\]/;
+
+/** The index of the last klog Error or Fatal line of `lines` (-1: none), found once per array. */
+function lastKlogFailure(lines: readonly string[]): number {
+  let at = LAST_KLOG_FAILURE.get(lines);
+  if (at === undefined) {
+    at = -1;
+    for (let j = lines.length - 1; j >= 0; j--)
+      if (KLOG_FAILED.test(lines[j]!.slice(0, 80))) {
+        at = j;
+        break;
+      }
+    LAST_KLOG_FAILURE.set(lines, at);
+  }
+  return at;
+}
+const LAST_KLOG_FAILURE = new WeakMap<readonly string[], number>();
 
 /** A line's logger, as Java and Go layouts bracket it (`[o.e.b.BootstrapChecks]`, `[main]` is a thread). */
 function loggerOf(line: string): string | undefined {

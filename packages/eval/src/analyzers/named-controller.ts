@@ -10,15 +10,21 @@ import {
 } from './types.js';
 
 /**
- * Product names the task writes on their own, capitalised inside a sentence (`we installed Flagger`,
- * `Flagger created checkout-primary`): at least four letters, not a sentence's first word. Lower-cased,
- * at most four, from the first 4,000 characters.
+ * Product names the task writes on their own as an actor: capitalised inside a sentence at least once (`we
+ * installed Flagger`), and said to have done something (`Flagger created checkout-primary`, a verb in the
+ * past tense right after it). At least four letters; lower-cased, at most four, from the first 4,000
+ * characters. A product only named as a place (`the reports in Tally`) is not one.
  */
 export function productWords(task: string): string[] {
+  const text = task.slice(0, 4000);
   const out: string[] = [];
-  for (const m of task.slice(0, 4000).matchAll(/(?<=[a-z,;:] )([A-Z][a-z]{3,30})(?![\w-])/g)) {
-    const w = m[1]!.toLowerCase();
-    if (!out.includes(w)) out.push(w);
+  for (const m of text.matchAll(/(?<=[a-z,;:] )([A-Z][a-z]{3,30})(?![\w-])/g)) {
+    const w = m[1]!;
+    if (out.includes(w.toLowerCase())) continue;
+    const acted = new RegExp(`(?<![\\w-])${w} (?:[a-z]{2,20}ed|did|made|ran|set|put|took|left|kept)\\b`).test(
+      text,
+    );
+    if (acted) out.push(w.toLowerCase());
     if (out.length >= 4) break;
   }
   return out;
@@ -93,7 +99,19 @@ export const namedControllerAnalyzer: Analyzer = {
  * controller reads it); what the API server does not serve is its `/status` subresource.
  */
 const STATUS_404 =
-  /\bstatus\b[^\n]{0,120}?the server could not find the requested resource \((?:put|patch|update) ([a-z0-9-]{1,63})\.([a-z0-9.-]{1,200}) ([a-z0-9.-]{1,253})\)/i;
+  /(?:\bstatus update|\bupdat(?:e|ed|ing) (?:the )?status|\bstatus (?:write|patch)|\bUpdateStatus|\/status\b)[^\n]{0,120}?the server could not find the requested resource \((?:put|patch|update) ([a-z0-9-]{1,63})\.([a-z0-9.-]{1,200}) ([a-z0-9.-]{1,253})\)/i;
+
+/**
+ * API groups of Kubernetes' own kinds (`networking.k8s.io`, `apps`, `batch`): they have no
+ * CustomResourceDefinition, and a not-found write there is an API version the server no longer serves.
+ */
+function builtInGroup(group: string): boolean {
+  return (
+    group.endsWith('.k8s.io') ||
+    !group.includes('.') ||
+    /^(?:apps|batch|policy|autoscaling|extensions)$/.test(group)
+  );
+}
 
 /** The Kubernetes minor version a node list or a log line gives (`v1.9.1+a0ce1bc657` → 9). */
 function minorOf(text: string): { version: string; minor: number } | undefined {
@@ -120,8 +138,16 @@ export const statusSubresourceAnalyzer: Analyzer = {
     const r = refused(ctx);
     if (!r) return [];
     const nodes = outputs(ctx.seen, 'list_nodes').pop();
+    // The newest kubelet: kubelets are never newer than the API server (the version skew policy), so it
+    // is the surest lower bound of the cluster's version.
+    const kubelets = nodes
+      ? parseTable(nodes.content)
+          .slice(0, 500)
+          .map((r) => minorOf(r['VERSION'] ?? ''))
+          .filter((v): v is { version: string; minor: number } => v !== undefined)
+      : [];
     const version =
-      (nodes ? minorOf(parseTable(nodes.content)[0]?.['VERSION'] ?? '') : undefined) ??
+      kubelets.sort((a, b) => b.minor - a.minor)[0] ??
       minorOf(r.log.find((l) => /kubernetes/i.test(l) && minorOf(l)) ?? '');
     const old = version !== undefined && version.minor < 11;
     return [
@@ -159,7 +185,7 @@ function refused(
     for (const line of log) {
       if (!line.includes('could not find the requested resource')) continue;
       const m = STATUS_404.exec(line.slice(0, 2000));
-      if (m)
+      if (m && !builtInGroup(m[2]!))
         return {
           line: line.trim(),
           kind: m[1]!,

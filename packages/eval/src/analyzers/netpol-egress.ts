@@ -309,8 +309,9 @@ function serviceFacts(
 }
 
 /**
- * Source file extensions: `scheduler.go:96`, `views.py:212` and `app.js:40` in a log are a file and its
- * line (Go's klog header, Python's and Node's stack frames), not a Service `scheduler` of a namespace `go`.
+ * Source and configuration file extensions: `scheduler.go:96`, `views.py:212`, `app.js:40` and
+ * `default.conf:14` in a log are a file and its line (Go's klog header, Python's and Node's stack frames,
+ * nginx's and YAML parsers' errors), not a Service `scheduler` of a namespace `go`.
  */
 const SOURCE_FILE = new Set([
   'go',
@@ -342,6 +343,25 @@ const SOURCE_FILE = new Set([
   'sh',
   'dart',
   'groovy',
+  // Configuration and template files a parser names with a line (`/etc/nginx/conf.d/default.conf:14`).
+  'conf',
+  'cfg',
+  'ini',
+  'yaml',
+  'yml',
+  'toml',
+  'json',
+  'xml',
+  'properties',
+  'env',
+  'tf',
+  'hcl',
+  'tpl',
+  'tmpl',
+  'j2',
+  'sql',
+  'html',
+  'txt',
 ]);
 
 /**

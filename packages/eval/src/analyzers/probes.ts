@@ -107,9 +107,15 @@ export function probeCause(
     ];
     if (onPort.length === 0 && elsewhere.length > 0) {
       const line = said.find((a) => a.port === elsewhere[0])!.line;
+      // Its log names only a loopback address on that port: if it binds only there, nothing outside the
+      // pod reaches it on either port (a banner may print the loopback form of an all-interfaces bind).
+      const loopOnly = other.filter((a) => a.port === elsewhere[0]).every((a) => isLoopback(a.host));
+      const loopNote = loopOnly
+        ? `; its log names the loopback address for it, and a program bound to the loopback interface only answers no client outside the pod on any port, so make sure it listens on all interfaces (0.0.0.0) too`
+        : '';
       return {
-        cause: `the program listens on port ${elsewhere.join(', ')} (its log: "${clipLine(line)}"), not on port ${probedPort}, which the ${kind} probe checks: the connection to ${probedPort} is refused, so the kubelet ${effect}; the probe (and the port the pod declares) does not match the port the program serves`,
-        advice: `point the ${kind} probe (and the container port and the Service's targetPort) at port ${elsewhere[0]}, or make the program listen on ${probedPort} again`,
+        cause: `the program listens on port ${elsewhere.join(', ')} (its log: "${clipLine(line)}"), not on port ${probedPort}, which the ${kind} probe checks: the connection to ${probedPort} is refused, so the kubelet ${effect}; the probe (and the port the pod declares) does not match the port the program serves${loopNote}`,
+        advice: `point the ${kind} probe (and the container port and the Service's targetPort) at port ${elsewhere[0]}, or make the program listen on ${probedPort} again${loopOnly ? ', on all interfaces (0.0.0.0), not the loopback one' : ''}`,
         specific: true,
         listens: { port: elsewhere[0]!, probed: probedPort },
       };
@@ -594,6 +600,47 @@ export function probeTimedOut(describe: string): boolean {
     );
 }
 
+/** Port variables a program reads without its own prefix: the common `PORT`, Spring Boot's `SERVER_PORT`. */
+const UNPREFIXED_PORT = ['PORT', 'SERVER_PORT', 'HTTP_PORT', 'LISTEN_PORT'] as const;
+
+/** First words of images that are a language runtime or a base system, not a program with its own settings. */
+const RUNTIME_IMAGES = new Set([
+  'NODE',
+  'PYTHON',
+  'PYPY',
+  'GOLANG',
+  'RUBY',
+  'PHP',
+  'OPENJDK',
+  'JAVA',
+  'ECLIPSE',
+  'AMAZONCORRETTO',
+  'DOTNET',
+  'ASPNET',
+  'DENO',
+  'BUN',
+  'ALPINE',
+  'DEBIAN',
+  'UBUNTU',
+  'BUSYBOX',
+  'DISTROLESS',
+  'STATIC',
+  'BASE',
+  'SCRATCH',
+  'PERL',
+  'ERLANG',
+  'ELIXIR',
+  'RUST',
+  'GCC',
+  'CENTOS',
+  'FEDORA',
+  'ROCKYLINUX',
+  'ALMALINUX',
+  'UBI',
+  'NGINX',
+  'HTTPD',
+]);
+
 /**
  * The variable a program takes its listening port from, read from its container's section of
  * `describe_pod`: a variable already set for it (`PORT`, or `<PREFIX>PORT`, `<PREFIX>HTTP_PORT`,
@@ -605,7 +652,8 @@ export function probeTimedOut(describe: string): boolean {
  */
 export function portVariable(body: string): { name: string; value?: string } | undefined {
   const vars = envOf(body.slice(0, 40_000), true);
-  const bare = vars.find((v) => v.name === 'PORT');
+  // A port variable already set: bare (`PORT`), or a framework's unprefixed one (Spring's `SERVER_PORT`).
+  const bare = UNPREFIXED_PORT.map((n) => vars.find((v) => v.name === n)).find((v) => v !== undefined);
   if (bare) return bare;
   const image = /^\s{0,12}Image:\s{1,40}(\S{1,500})$/m.exec(body.slice(0, 40_000))?.[1] ?? '';
   // The repository's last segment without its tag or digest (`immich-server`), and its first word.
@@ -616,7 +664,8 @@ export function portVariable(body: string): { name: string; value?: string } | u
       .split('/')
       .pop() ?? '';
   const word = /^[a-z][a-z0-9]{2,30}/i.exec(repo)?.[0]?.toUpperCase();
-  if (!word) return undefined;
+  // A language runtime's or a base system's image names no program (`node:20`, whose NODE_ENV is Node's own).
+  if (!word || RUNTIME_IMAGES.has(word)) return undefined;
   const prefix = `${word}_`;
   if (!vars.some((v) => v.name.startsWith(prefix))) return undefined;
   const set = vars.find((v) =>

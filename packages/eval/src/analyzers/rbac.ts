@@ -139,24 +139,48 @@ function clusterBindings(
 }
 
 /**
- * A request refused at the cluster scope (a list or watch across namespaces) is granted only by a
- * ClusterRoleBinding (kubernetes.io, "Using RBAC Authorization": a RoleBinding grants within its namespace):
- * the ClusterRoleBindings, those named like the account or its namespace described first (three at most),
- * then the ClusterRoles the account's bindings refer to (two at most).
+ * Whether a rule grants the refused request: its resource (or `*`), its verb (or `*`) and its API group
+ * (`""` for the core group, or `*`); a rule read without API groups is taken to cover the group.
  */
-function clusterReads(seen: readonly SeenObservation[], hit: Forbidden): Read[] {
-  const reads: Read[] = [{ tool: 'list_resources', args: { kind: 'ClusterRoleBinding' } }];
+function grantsRefused(
+  r: { apiGroups: string[]; resources: string[]; verbs: string[] },
+  hit: Forbidden,
+): boolean {
+  const group = hit.group ?? '';
+  return (
+    (r.resources.includes(hit.resource) || r.resources.includes('*')) &&
+    (r.verbs.includes(hit.verb) || r.verbs.includes('*')) &&
+    (r.apiGroups.length === 0 || r.apiGroups.includes(group) || r.apiGroups.includes('*'))
+  );
+}
+
+/** The ClusterRoleBindings worth describing: those named like the account or its namespace, else (a short
+ * list) the first ones; three at most. */
+function bindingsToRead(seen: readonly SeenObservation[], hit: Forbidden): string[] {
   const words = [...hit.sa.split(/[-.]/), ...hit.ns.split('-')].filter((w) => w.length >= 3);
   const like = (name: string) => words.filter((w) => name.includes(w)).length;
-  const names = listed(seen, 'ClusterRoleBinding')
-    .map((b) => b.name)
+  const all = listed(seen, 'ClusterRoleBinding').map((b) => b.name);
+  const named = all
     .filter((n) => like(n) > 0)
     .sort((a, b) => like(b) - like(a))
     .slice(0, 3);
+  return named.length > 0 ? named : all.slice(0, 3);
+}
+
+/**
+ * A request refused at the cluster scope (a list or watch across namespaces) is granted only by a
+ * ClusterRoleBinding (kubernetes.io, "Using RBAC Authorization": a RoleBinding grants within its namespace):
+ * the ClusterRoleBindings, those named like the account or its namespace described first (three at most),
+ * then the ClusterRoles the account's bindings refer to (three at most); when none names the account, the
+ * RoleBindings of its namespace and the role the one naming it binds.
+ */
+function clusterReads(seen: readonly SeenObservation[], hit: Forbidden): Read[] {
+  const reads: Read[] = [{ tool: 'list_resources', args: { kind: 'ClusterRoleBinding' } }];
+  const names = bindingsToRead(seen, hit);
   for (const name of names)
     reads.push({ tool: 'describe_resource', args: { kind: 'ClusterRoleBinding', name } });
   const bound = clusterBindings(seen, hit);
-  for (const b of bound.slice(0, 2))
+  for (const b of bound.slice(0, 3))
     if (b.role && b.kind === 'ClusterRole')
       reads.push({ tool: 'describe_resource', args: { kind: 'ClusterRole', name: b.role } });
   // Until the ClusterRoleBindings are listed and described, or when one names the account, they decide.
@@ -166,15 +190,22 @@ function clusterReads(seen: readonly SeenObservation[], hit: Forbidden): Read[] 
     return reads;
   // None: a RoleBinding in the account's namespace may be what was meant to grant it.
   reads.push({ tool: 'list_resources', args: { kind: 'RoleBinding', namespace: hit.ns } });
+  const words = [...hit.sa.split(/[-.]/)].filter((w) => w.length >= 3);
   const local = listed(seen, 'RoleBinding')
     .map((b) => b.name)
-    .filter((n) => like(n) > 0)
+    .filter((n) => words.some((w) => n.includes(w)))
     .slice(0, 2);
   for (const name of local)
     reads.push({ tool: 'describe_resource', args: { kind: 'RoleBinding', name, namespace: hit.ns } });
   const meant = namespacedBinding(seen, hit);
-  if (meant?.kind === 'ClusterRole')
-    reads.push({ tool: 'describe_resource', args: { kind: 'ClusterRole', name: meant.role } });
+  if (meant)
+    reads.push({
+      tool: 'describe_resource',
+      args:
+        meant.kind === 'ClusterRole'
+          ? { kind: 'ClusterRole', name: meant.role }
+          : { kind: meant.kind, name: meant.role, namespace: hit.ns },
+    });
   return reads;
 }
 
@@ -200,13 +231,13 @@ function namespacedBinding(
 }
 
 /**
- * The account's ClusterRoles lack what was refused at the cluster scope: the ClusterRole bound to it and
- * the rules it does grant, or no ClusterRoleBinding naming it at all. Proposes no change (`set_role_rules`
- * edits a namespace's Role; a ClusterRole is the cluster's).
+ * The account's ClusterRoles lack what was refused at the cluster scope: every ClusterRole bound to it and
+ * the rules they do grant, or no ClusterRoleBinding naming it among those read. Proposes no change
+ * (`set_role_rules` edits a namespace's Role; a ClusterRole is the cluster's).
  */
 function clusterFinds(seen: readonly SeenObservation[], hit: Forbidden) {
   if (outputs(seen, 'list_resources', (o) => o.args['kind'] === 'ClusterRoleBinding').length === 0) return [];
-  const bound = clusterBindings(seen, hit);
+  const bound = clusterBindings(seen, hit).filter((b) => b.role && b.kind === 'ClusterRole');
   const group = hit.group ?? '';
   const refused = [
     ...new Set(
@@ -217,18 +248,17 @@ function clusterFinds(seen: readonly SeenObservation[], hit: Forbidden) {
   ];
   // An informer lists, then watches: both are needed (client-go's reflector).
   if (refused.includes('list') && !refused.includes('watch')) refused.push('watch');
-  const role = bound.find((b) => b.role && b.kind === 'ClusterRole');
-  const text = role?.role ? described(seen, 'ClusterRole', role.role) : undefined;
-  if (role && !text) return [];
+  const texts = bound.map((b) => described(seen, 'ClusterRole', b.role!));
+  // Every bound ClusterRole is judged: one not read yet leaves the question open.
+  if (texts.some((t) => t === undefined)) return [];
+  const roles = bound.map((b, i) => ({ ...b, rules: roleRules(texts[i]!) }));
+  // One of them does grant it: the refusal has another cause than these rules (an aggregation, a stale cache).
+  if (roles.some((r) => r.rules.some((x) => grantsRefused(x, hit)))) return [];
   // No ClusterRoleBinding, but a RoleBinding of the namespace grants the verb: only inside that namespace.
-  const local = role ? undefined : namespacedBinding(seen, hit);
+  const local = roles.length > 0 ? undefined : namespacedBinding(seen, hit);
   if (local) {
     const localText = described(seen, local.kind, local.role);
-    const grants = (localText ? roleRules(localText) : []).some(
-      (r) =>
-        (r.resources.includes(hit.resource) || r.resources.includes('*')) &&
-        (r.verbs.includes(hit.verb) || r.verbs.includes('*')),
-    );
+    const grants = (localText ? roleRules(localText) : []).some((r) => grantsRefused(r, hit));
     if (grants)
       return [
         {
@@ -239,31 +269,46 @@ function clusterFinds(seen: readonly SeenObservation[], hit: Forbidden) {
             `logs: "${clip(hit.line, 180)}"`,
             `describe_resource RoleBinding ${local.name}: roleRef ${local.kind} ${local.role}, subject ServiceAccount ${hit.sa}`,
           ],
-          advice: `bind the ${local.kind} ${local.role} to ${hit.sa} (namespace ${hit.ns}) with a ClusterRoleBinding instead of the RoleBinding ${local.name}, or make the program ${hit.verb} ${hit.resource} in ${hit.ns} only`,
+          advice: `bind the ${local.kind === 'ClusterRole' ? `ClusterRole ${local.role}` : `rules of the Role ${local.role} (as a ClusterRole)`} to ${hit.sa} (namespace ${hit.ns}) with a ClusterRoleBinding instead of the RoleBinding ${local.name}, or make the program ${hit.verb} ${hit.resource} in ${hit.ns} only`,
         },
       ];
   }
-  const rules = text ? roleRules(text) : [];
-  const granted = rules.map((r) => `${r.verbs.join(', ')} on ${r.resources.join(', ')}`).join('; ');
-  const onIt = rules.filter((r) => r.resources.includes(hit.resource) || r.resources.includes('*'));
-  // It does grant it: the refusal has another cause than these rules (an aggregation, a stale cache).
-  if (onIt.some((r) => r.verbs.includes(hit.verb) || r.verbs.includes('*'))) return [];
+  const role = roles[0];
+  const describe = (rules: ReturnType<typeof roleRules>) =>
+    rules
+      .map(
+        (r) =>
+          `${r.verbs.join(', ')} on ${r.resources.join(', ')}${r.apiGroups.some((g) => g !== '') ? ` (API group ${r.apiGroups.join(', ')})` : ''}`,
+      )
+      .join('; ');
+  const granted = roles
+    .map((r) => describe(r.rules))
+    .filter(Boolean)
+    .join('; ');
+  const onIt = roles.some((r) => r.rules.some((x) => x.resources.includes(hit.resource)));
   const who = `system:serviceaccount:${hit.ns}:${hit.sa}`;
+  const all = listed(seen, 'ClusterRoleBinding');
+  const readAll = all.every((b) => described(seen, 'ClusterRoleBinding', b.name) !== undefined);
+  const none = readAll
+    ? `no ClusterRoleBinding names ${who}`
+    : `none of the ClusterRoleBindings read (${bindingsToRead(seen, hit).join(', ') || 'none'}, of ${all.length}) names ${who}`;
   return [
     {
       weight: 86,
-      object: role?.role ? `clusterrole ${role.role}` : `serviceaccount ${hit.sa}`,
+      object: role ? `clusterrole ${role.role}` : `serviceaccount ${hit.sa}`,
       cause: `RBAC: the ServiceAccount ${hit.sa} in ${hit.ns} is not allowed to ${hit.verb} ${hit.resource}${group ? ` (API group ${group})` : ''} at the cluster scope (Forbidden), which only a ClusterRole bound by a ClusterRoleBinding can grant: ${
-        role?.role
-          ? `the ClusterRole ${role.role}, bound to ${who} by ClusterRoleBinding ${role.name}, grants ${granted || 'nothing'}${onIt.length > 0 ? ` but not "${hit.verb}" on ${hit.resource}` : `, nothing on ${hit.resource}`}`
-          : `no ClusterRoleBinding names ${who}`
+        role
+          ? `${roles.length === 1 ? `the ClusterRole ${role.role}, bound to ${who} by ClusterRoleBinding ${role.name}, grants` : `the ClusterRoles bound to ${who} (${roles.map((r) => `${r.role} by ${r.name}`).join(', ')}) grant`} ${granted || 'nothing'}${onIt ? ` but not "${hit.verb}" on ${hit.resource}${group ? '' : ' of the core API group'}` : `, nothing on ${hit.resource}`}`
+          : none
       }, so every ${hit.verb} of ${hit.resource} the program makes is refused`,
       evidence: [
         `logs: "${clip(hit.line, 180)}"`,
-        ...(role?.role ? [`describe_resource ClusterRole ${role.role}: ${granted || 'no rules'}`] : []),
+        ...roles
+          .slice(0, 2)
+          .map((r) => `describe_resource ClusterRole ${r.role}: ${describe(r.rules) || 'no rules'}`),
       ],
-      advice: role?.role
-        ? `add a rule to the ClusterRole ${role.role} allowing ${refused.join(', ')} on ${hit.resource}${group ? ` (API group ${group})` : ''}, keeping its other rules`
+      advice: role
+        ? `add a rule to the ClusterRole ${role.role} allowing ${refused.join(', ')} on ${hit.resource} (API group "${group}"), keeping its other rules`
         : `bind ${who} to a ClusterRole that allows ${refused.join(', ')} on ${hit.resource} with a ClusterRoleBinding`,
     },
   ];

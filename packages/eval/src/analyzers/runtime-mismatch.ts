@@ -44,6 +44,30 @@ function mismatch(ctx: AnalyzerContext): Seen | undefined {
   return undefined;
 }
 
+/** Whether a runtime name is the one expected (`cri-o` and `crio` are one). */
+function same(a: string, b: string): boolean {
+  const n = (x: string) => (x === 'cri-o' ? 'crio' : x);
+  return n(a) === n(b);
+}
+
+/**
+ * A described node that runs another runtime than the expected one, the one the failure says it got
+ * first (`but got containerd…`).
+ */
+function runningOther(ctx: AnalyzerContext, expected: string) {
+  const got = MISMATCH.exec(mismatch(ctx)?.line ?? '')?.[2]?.toLowerCase() ?? '';
+  const others = outputs(ctx.seen, 'describe_node').filter((o) => {
+    const r = NODE_RUNTIME.exec(o.content.slice(0, 20_000));
+    return r !== null && !same(r[1]!, expected);
+  });
+  return (
+    others.find(
+      (o) =>
+        got.length >= 4 && NODE_RUNTIME.exec(o.content.slice(0, 20_000))![1]!.startsWith(got.slice(0, 9)),
+    ) ?? others[0]
+  );
+}
+
 /** Where the agent may run: the namespaces the task names, then the one under investigation. */
 function places(ctx: AnalyzerContext): string[] {
   // A namespace list read: only the namespaces that exist ("the namespace filter" names none).
@@ -106,8 +130,10 @@ export function configuredFor(described: string, runtime: string): string | unde
     .map((l) => /\.(?:command|args)\[\d{1,3}\]:\s?(.{0,300})$/.exec(l)?.[1]?.trim())
     .filter((a): a is string => a !== undefined)
     .join(' ');
-  const flag = /--(?:container-)?runtime(?:=| )(docker|containerd|cri-o|crio)\b/.exec(argv)?.[0];
   const name = runtime === 'crio' || runtime === 'cri-o' ? 'crio' : runtime;
+  // The flag counts only when it names that runtime (`--runtime containerd` is set up for containerd).
+  const said = /--(?:container-)?runtime(?:=| )(docker|containerd|cri-o|crio)\b/.exec(argv);
+  const flag = said && (said[1] === 'cri-o' ? 'crio' : said[1]) === name ? said[0] : undefined;
   const socket = lines
     .map((l) => /\.mountPath:\s?(\S{0,200}\.sock)$/.exec(l)?.[1])
     .find((p) => p?.includes(`${name}.sock`));
@@ -138,9 +164,17 @@ export const runtimeMismatchAnalyzer: Analyzer = {
     const reads: Read[] = [];
     const nodes = outputs(ctx.seen, 'list_nodes').pop();
     if (!nodes) reads.push({ tool: 'list_nodes', args: {} });
-    const first = nodes ? parseTable(nodes.content)[0]?.['NAME'] : undefined;
-    if (first && outputs(ctx.seen, 'describe_node').length === 0)
-      reads.push({ tool: 'describe_node', args: { name: first } });
+    // A node running another runtime than the one expected (the first, and on a cluster part-way through a
+    // move, the next ones: at most three).
+    if (nodes && !runningOther(ctx, m.expected)) {
+      const described = new Set(outputs(ctx.seen, 'describe_node').map((o) => String(o.args['name'] ?? '')));
+      const next = parseTable(nodes.content)
+        .map((r) => r['NAME'] ?? '')
+        .filter(Boolean)
+        .slice(0, 3)
+        .find((n) => !described.has(n));
+      if (next) reads.push({ tool: 'describe_node', args: { name: next } });
+    }
     if (agentOf(ctx, m.expected)) return reads;
     let described = 0;
     for (const ns of places(ctx)) {
@@ -161,11 +195,10 @@ export const runtimeMismatchAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     const m = mismatch(ctx);
     if (!m) return [];
-    const node = outputs(ctx.seen, 'describe_node').find((o) => NODE_RUNTIME.test(o.content));
+    const node = runningOther(ctx, m.expected);
     const runtime = node ? NODE_RUNTIME.exec(node.content) : null;
     if (!node || !runtime) return [];
     const actual = runtime[1]!;
-    if (actual === m.expected || (actual === 'cri-o' && m.expected === 'crio')) return [];
     // The agent: a DaemonSet pod whose description names the expected runtime.
     const agent = agentOf(ctx, m.expected);
     const nodeName = describedField(node.content, 'Name') ?? String(node.args['name'] ?? '');

@@ -30,14 +30,30 @@ interface Failed {
 /** The first such failure in the logs (current or previous) of the namespace's pods. */
 function failed(ctx: AnalyzerContext): Failed | undefined {
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
-    for (const line of boundedLogLines(o.content)) {
+    const lines = boundedLogLines(o.content);
+    for (const line of lines) {
       if (!line.includes('.sock')) continue;
-      const m = SOCKET_FAILED.exec(line.slice(0, 2000));
+      const head = line.slice(0, 2000);
+      // A client dialling another program's socket (`dial unix /x.sock: connect: …`) did not create it.
+      if (/\bdial unix\b|: connect: /.test(head)) continue;
+      const m = SOCKET_FAILED.exec(head);
       if (!m) continue;
+      // Refused for permissions while ordinary files of the log are refused too: ownership, not sockets.
+      if (
+        /permission denied|operation not permitted/i.test(m[2]!) &&
+        lines.some(
+          (l) => !l.includes('.sock') && /permission denied|operation not permitted/i.test(l.slice(0, 2000)),
+        )
+      )
+        continue;
       const container = o.args['container'];
+      // kubectl names the container it chose when none was asked for (`Defaulted container "x" out of: …`).
+      const defaulted = /^Defaulted container "([a-z0-9][a-z0-9-]{0,62})"/m.exec(
+        o.content.slice(0, 2000),
+      )?.[1];
       return {
         pod: String(o.args['name'] ?? ''),
-        container: typeof container === 'string' ? container : undefined,
+        container: typeof container === 'string' ? container : defaulted,
         path: m[1]!,
         error: m[2]!,
         line: line.trim(),
@@ -52,10 +68,9 @@ function failed(ctx: AnalyzerContext): Failed | undefined {
  * a relative path (in the program's working or data directory), the container's one claim-backed mount.
  */
 function socketVolume(described: string, f: Failed): { volume: string; mount: string } | undefined {
-  const sections = containerSections(described).filter(
-    (c) => !c.init && (f.container === undefined || c.name === f.container),
-  );
-  const section = sections.length === 1 ? sections[0] : undefined;
+  const apps = containerSections(described).filter((c) => !c.init);
+  // A log read without a container is the first container's, the one kubectl defaults to.
+  const section = f.container === undefined ? apps[0] : apps.find((c) => c.name === f.container);
   if (!section) return undefined;
   const mounts = [
     ...section.body.matchAll(/^\s+(\/\S{0,250}) from (\S{1,253}) \(rw(?:,[^)\n]{0,200})?\)/gm),

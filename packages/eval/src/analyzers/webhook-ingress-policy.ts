@@ -43,8 +43,10 @@ function refusal(ctx: AnalyzerContext): Refusal | undefined {
     if (raw.length > 4000 || !raw.includes('failed calling webhook')) continue;
     const text = raw.includes('\\"') ? raw.replaceAll('\\"', '"') : raw;
     const m = UNREACHABLE.exec(text);
-    if (!m || !DROPPED.test(m[4]!)) continue;
-    return { webhook: m[1]!, service: m[2]!, namespace: m[3]!, why: m[4]!, line: text.trim(), where };
+    // The call's own error ends where the quoted message does: a later field of a JSON line is another's.
+    const why = m ? m[4]!.split(/["\\]/)[0]!.trim() : '';
+    if (!m || !DROPPED.test(why)) continue;
+    return { webhook: m[1]!, service: m[2]!, namespace: m[3]!, why, line: text.trim(), where };
   }
   return undefined;
 }
@@ -58,7 +60,7 @@ interface Policy {
   readonly expressions: boolean;
   readonly ingress: boolean;
   /** Per ingress rule: whether it may admit a peer that is not a pod (no `from`, or an ipBlock). */
-  readonly rules: { readonly outside: boolean; readonly words: string }[];
+  readonly rules: { readonly outside: boolean; readonly ports: readonly string[]; readonly words: string }[];
 }
 
 /**
@@ -121,6 +123,7 @@ export function describedPolicy(text: string): Policy | undefined {
     ingress,
     rules: [...rules.values()].map((r) => ({
       outside: r.outside || !r.any,
+      ports: r.ports,
       words: `${r.any ? `from ${[...new Set(r.peers)].join(' or ')}` : 'from anywhere'}${r.ports.length ? ` on port ${r.ports.join('/')}` : ''}`,
     })),
   };
@@ -177,27 +180,41 @@ export const webhookIngressPolicyAnalyzer: Analyzer = {
     )
       .map((o) => describedPolicy(o.content))
       .filter((p): p is Policy => p !== undefined);
-    // Those that certainly select the webhook's pods: every pod, or labels the Service's selector requires.
-    const governing = policies.filter(
-      (p) => p.ingress && !p.expressions && Object.entries(p.selects).every(([k, v]) => selector[k] === v),
-    );
-    if (governing.length === 0) return [];
+    // Those that certainly select the webhook's pods (every pod, or labels the Service's selector requires),
+    // and those that may (a label the selector does not name, an expression): any of these that lets a
+    // peer outside the pods in on the webhook's port lets the API server in.
+    const mentioned = (p: Policy) => Object.entries(p.selects).every(([k, v]) => selector[k] === v);
+    const mayMatch = (p: Policy) =>
+      Object.entries(p.selects).every(([k, v]) => selector[k] === undefined || selector[k] === v);
+    const target = /^TargetPort:\s*(\S{1,40})/m.exec(svc)?.[1]?.replace(/\/(?:TCP|UDP|SCTP)$/, '');
+    const opens = (ports: readonly string[]) =>
+      ports.length === 0 ||
+      target === undefined ||
+      ports.includes(target) ||
+      // A named target port against numbers, or the reverse: not judged here.
+      ports.some((x) => /^\d+$/.test(x) !== /^\d+$/.test(target));
     const seenNames = new Set<string>();
-    const unique = governing.filter((p) => !seenNames.has(p.name) && seenNames.add(p.name));
-    if (unique.some((p) => p.rules.some((x) => x.outside))) return [];
-    const names = unique.map((p) => p.name).join(', ');
-    const rules = unique.flatMap((p) => p.rules.map((x) => x.words));
-    const target = /^TargetPort:\s*(\S{1,40})/m.exec(svc)?.[1]?.replace(/\/TCP$/, '');
+    const unique = policies.filter((p) => p.ingress && !seenNames.has(p.name) && seenNames.add(p.name));
+    const governing = unique.filter((p) => !p.expressions && mentioned(p));
+    if (governing.length === 0) return [];
+    if (
+      unique
+        .filter((p) => p.expressions || mayMatch(p))
+        .some((p) => p.rules.some((x) => x.outside && opens(x.ports)))
+    )
+      return [];
+    const names = governing.map((p) => p.name).join(', ');
+    const rules = governing.flatMap((p) => p.rules.map((x) => x.words));
     return [
       {
         weight: 94,
         object: `webhook ${r.webhook}`,
         cause:
-          `the API server's calls to the admission webhook "${r.webhook}" (Service ${r.service} in namespace ${r.namespace}) are dropped by the NetworkPolicy ${names} in ${r.namespace}: it selects the webhook's pods for ingress and admits only pods (${rules.length ? rules.join('; ') : 'no ingress rule at all'}), and the API server is not a pod. It connects from the control plane's addresses, which no podSelector or namespaceSelector matches, so its connection gets no answer and the call times out (${r.why.replace(/"/g, '')}). ` +
+          `the API server's calls to the admission webhook "${r.webhook}" (Service ${r.service} in namespace ${r.namespace}) are dropped by the NetworkPolicy ${names} in ${r.namespace}: it selects the webhook's pods for ingress and admits only pods on the webhook's port (${rules.length ? rules.join('; ') : 'no ingress rule at all'}), and the API server is not a pod. It connects from the control plane's addresses, which no podSelector or namespaceSelector matches, so its connection gets no answer and the call times out (${r.why.replace(/"/g, '')}). ` +
           `The webhook's pods are up behind their Service; with failurePolicy Fail the API server refuses what the webhook intercepts, and the program that asked fails on it ("${clip(r.line, 220)}")`,
         evidence: [
           `${r.where}: "${clip(r.line, 200)}"`,
-          ...unique
+          ...governing
             .slice(0, 2)
             .map(
               (p) =>

@@ -46,14 +46,23 @@ export const probes: PodSignature = {
         d.content,
         kind === 'liveness' ? /Liveness:/ : kind === 'startup' ? /Startup:/ : /Readiness:/,
       );
+      const label = kind === 'liveness' ? 'Liveness' : kind === 'startup' ? 'Startup' : 'Readiness';
+      const apps = containerSections(d.content).filter((c) => !c.init);
+      const owning = apps.find((c) => new RegExp(`^[ \\t]*${label}:`, 'm').test(c.body));
+      // The probed container's own log: a read naming it, or one naming none when it is the container
+      // kubectl defaults to (the first); a sidecar's listener is not the probed program's.
       const podLogs = seen
-        .filter((o) => o.tool === 'get_pod_logs' && o.args['name'] === pod && o.status === 'ok')
+        .filter(
+          (o) =>
+            o.tool === 'get_pod_logs' &&
+            o.args['name'] === pod &&
+            o.status === 'ok' &&
+            (owning === undefined ||
+              o.args['container'] === owning.name ||
+              (o.args['container'] === undefined && apps[0]?.name === owning.name)),
+        )
         .map((o) => o.content)
         .join('\n');
-      const label = kind === 'liveness' ? 'Liveness' : kind === 'startup' ? 'Startup' : 'Readiness';
-      const owning = containerSections(d.content).find(
-        (c) => !c.init && new RegExp(`^[ \\t]*${label}:`, 'm').test(c.body),
-      );
       const why = probeCause(
         kind,
         unhealthy,
