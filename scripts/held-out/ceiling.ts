@@ -5,7 +5,8 @@
 //   strings: every string of the world's `cluster` (logs, events, environment values, ConfigMaps, specs).
 // Neither is an answer anyone would give; each is the most that quoting what the tools show could
 // reach, so a rubric this misses needs words the world never prints (an interpretation: "thread pool
-// starvation"). Negative controls (ids starting `negative-`) are left out: their answer, "nothing is
+// starvation"). Negative controls (tagged `negative-control` or `negative`, as the eval scores them, or with
+// an id starting `negative-`) are left out: their answer, "nothing is
 // broken", is never printed by a world. `mustNotClaim` is not applied. No agent runs here.
 // Usage (from the repo root, after `pnpm build`):
 //   node_modules/.bin/tsx scripts/held-out/ceiling.ts [folder ...]   (default: every scenarios-held-out-N)
@@ -61,11 +62,15 @@ for (const dir of dirs) {
     const s = parse(readFileSync(`${dir}${f}`, 'utf8')) as {
       id?: string;
       task?: string;
+      tags?: unknown;
       cluster?: unknown;
       expect?: { rootCause?: { mustMention?: (string | string[])[] } };
     };
     const mustMention = s.expect?.rootCause?.mustMention ?? [];
-    if (mustMention.length === 0 || String(s.id).startsWith('negative-')) continue;
+    const tags = Array.isArray(s.tags) ? s.tags.map(String) : [];
+    const negative =
+      String(s.id).startsWith('negative-') || tags.includes('negative-control') || tags.includes('negative');
+    if (mustMention.length === 0 || negative) continue;
     const v = answerExpectations({ mustMention, mustNotClaim: [] });
     const accepts = (answer: string) =>
       (v.verify({ answer, trace: [], task: s.task ?? '' } as never) as { passed: boolean }).passed;
