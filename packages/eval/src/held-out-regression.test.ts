@@ -295,6 +295,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-95',
     'scenarios-held-out-96',
     'scenarios-held-out-97',
+    'scenarios-held-out-98',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
