@@ -10,7 +10,7 @@ import {
 } from './types.js';
 
 // How programs say they may not write a path: POSIX EACCES as shells, runtimes and libraries print it.
-const DENIED = /permission denied|EACCES|Operation not permitted/i;
+const DENIED = /permission denied|EACCES|Operation not permitted|kind: PermissionDenied|os error 13\b/i;
 /** A program's own authorization refusal (`permission denied for /books/x`, `for table orders`): not the filesystem. */
 const NOT_FILESYSTEM = /permission denied for\b/i;
 
@@ -60,13 +60,21 @@ function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
     const under = (line: string) =>
       mounts.filter(({ path: m }) => mountAt(line, m) >= 0).sort((a, b) => b.path.length - a.path.length)[0];
     // Writing (mkdir, open, chmod), not running a file: a script without its exec bit is not a volume owner problem.
-    const line = boundedLogLines(log.content).find(
-      (l) =>
-        DENIED.test(l) &&
-        !NOT_FILESYSTEM.test(l) &&
-        !/\bexec\b|exec format/i.test(l) &&
-        under(l) !== undefined,
-    );
+    const lines = boundedLogLines(log.content);
+    let line: string | undefined;
+    for (let i = 0; i < lines.length && line === undefined; i++) {
+      const l = lines[i]!;
+      if (NOT_FILESYSTEM.test(l) || /\bexec\b|exec format/i.test(l) || under(l) === undefined) continue;
+      if (DENIED.test(l)) line = l;
+      else {
+        // A chained error: the path on one line, its cause on the next few (Rust's `Error creating private key
+        // 'data/rsa_key.pem'` then `[CAUSE] Os { code: 13, kind: PermissionDenied, … }`).
+        const cause = lines
+          .slice(i + 1, i + 7)
+          .find((n) => DENIED.test(n) && !NOT_FILESYSTEM.test(n) && under(n) === undefined);
+        if (cause) line = `${l.trim()} … ${cause.trim()}`;
+      }
+    }
     if (!line) continue;
     const mount = under(line);
     const byRs = /^\s*Controlled By:\s+ReplicaSet\/(\S+)-[a-z0-9]{5,10}$/m.exec(described.content)?.[1];
@@ -104,6 +112,15 @@ function mountAt(line: string, mount: string): number {
     const after = line[at + mount.length];
     if (before !== undefined && /[\w./-]/.test(before)) continue;
     if (after === undefined || `/'" :,;)`.includes(after)) return at;
+  }
+  // A top-level mount (`/data`) named relative to the root a program runs from (`'data/rsa_key.pem'`),
+  // quoted: the path begins at the quote.
+  if (/^\/[\w.-]{1,100}$/.test(mount)) {
+    const rel = mount.slice(1);
+    for (const q of [`'${rel}/`, `"${rel}/`]) {
+      const at = line.indexOf(q);
+      if (at >= 0) return at + 1;
+    }
   }
   return -1;
 }

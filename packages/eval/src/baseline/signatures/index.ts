@@ -27,6 +27,7 @@ import { configValues } from './run/config-values.js';
 import { cpuThrottling } from './run/cpu-throttling.js';
 import { dependencyChain } from './run/dependency-chain.js';
 import { fullVolume } from './run/full-volume.js';
+import { namedOverPull } from './run/named-over-pull.js';
 import { podGone } from './run/pod-missing.js';
 import { previousLogs } from './run/previous-logs.js';
 import { scanFindings, scanUnread } from './run/scan.js';
@@ -78,6 +79,7 @@ export const RUN_SIGNATURES: readonly RunSignature[] = [
   badReleaseOfRunningPods,
   dependencyChain,
   autoscalerSays,
+  namedOverPull,
 ];
 
 /** The three ordered lists `findingsOf` matches (a test can leave one signature out). */

@@ -1,0 +1,45 @@
+import { outputs } from '../../../analyzers/types.js';
+import { matchesHint } from '../../reading.js';
+import type { RunSignature } from '../types.js';
+
+/** An image that cannot be pulled: the state and the registry's answer, as the image signatures word them. */
+const PULL_FAILURE = /ImagePullBackOff|ErrImagePull|InvalidImageName|does not exist in the registry/;
+
+/** The workload (or pod) a finding is about: `deployment x (pod y)`, `statefulset x`, `pod y`. */
+function workloadOf(object: string): string | undefined {
+  return /^(?:deployment|statefulset|daemonset|pod|job|cronjob) ([a-z0-9][a-z0-9.-]{0,252})/.exec(
+    object,
+  )?.[1];
+}
+
+/**
+ * A pull failure of a workload the task does not name does not answer for the workload it does name,
+ * when that one has a failure of its own and never mentions the other (its descriptions and logs name no
+ * part of it: the named program does not depend on it). The named workload's finding is raised just above
+ * the pull failure; the pull failure stays in the answer as something else seen. What the person reports
+ * is about the workload they name; a side tool that cannot pull is a separate fault.
+ */
+export const namedOverPull: RunSignature = {
+  name: 'named-over-pull',
+  refine(f, found) {
+    if (found.length < 2) return;
+    const top = [...found].sort((a, b) => b.weight - a.weight)[0]!;
+    const other = workloadOf(top.object);
+    if (!other || !PULL_FAILURE.test(top.cause) || matchesHint(other, f.hints)) return;
+    const named = found.find((x) => {
+      if (x === top || x.weight < 80 || PULL_FAILURE.test(x.cause)) return false;
+      const w = workloadOf(x.object);
+      return w !== undefined && w !== other && matchesHint(w, f.hints);
+    });
+    if (!named) return;
+    const mine = workloadOf(named.object)!;
+    // The named workload's own reads: does any of them name the other one (a dependency it waits on)?
+    const reads = [
+      ...outputs(f.seen, 'describe_pod', (o) => String(o.args['name'] ?? '').startsWith(`${mine}-`)),
+      ...outputs(f.seen, 'get_pod_logs', (o) => String(o.args['name'] ?? '').startsWith(`${mine}-`)),
+      ...outputs(f.seen, 'describe_deployment', (o) => o.args['name'] === mine),
+    ];
+    if (reads.some((o) => o.content.slice(-200_000).includes(other))) return;
+    named.weight = top.weight + 1;
+  },
+};
