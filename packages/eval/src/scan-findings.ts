@@ -318,8 +318,13 @@ function failedOnCall(lines: readonly string[]): boolean {
   return lines.some(
     (l) =>
       l.length <= 4000 &&
-      /\b(?:ERROR|FATAL|failed|failure)\b/i.test(l) &&
-      /\b(?:HTTP|status|answered)\s?(?:code\s?)?5\d\d\b/i.test(l),
+      ((/\b(?:ERROR|FATAL|failed|failure)\b/i.test(l) &&
+        /\b(?:HTTP|status|answered)\s?(?:code\s?)?5\d\d\b/i.test(l)) ||
+        // A client that could not connect to a Service of the cluster (curl's `Failed to connect to
+        // app.ns.svc port 80 … Couldn't connect to server`): the server's own finding says why.
+        /\b(?:Failed to connect to|connect(?:ion)? refused to|could not connect to)\s[a-z0-9-]{1,63}\.[a-z0-9-]{1,63}\.svc\b/i.test(
+          l,
+        )),
   );
 }
 

@@ -273,6 +273,7 @@ import { redisSlowCommandsAnalyzer } from './redis-slow-commands.js';
 import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
 import { releaseDuringPastAlertAnalyzer } from './release-during-past-alert.js';
 import { removedNodesAnalyzer } from './removed-nodes.js';
+import { renamedServiceHostAnalyzer } from './renamed-service-host.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
 import { replicasOverNodesAnalyzer } from './replicas-over-nodes.js';
 import { replicationRingAnalyzer } from './replication-ring.js';
@@ -393,6 +394,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   dnsAnalyzer,
   // A setting that still names a Service that is gone (a backend moved, one workload left out).
   retiredServiceHostAnalyzer,
+  renamedServiceHostAnalyzer,
   // A setting left at localhost: the Service on that port the task's namespaces hold, as the fix.
   droppedSidecarAnalyzer,
   configShapeAnalyzer,

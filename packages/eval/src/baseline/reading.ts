@@ -194,8 +194,11 @@ export function ownerOf(pod: string, deps: readonly DeploymentRow[], describe?: 
     if (dep) return dep.name;
     return base;
   }
-  return [...deps].sort((a, b) => b.name.length - a.name.length).find((d) => pod.startsWith(`${d.name}-`))
-    ?.name;
+  // A Deployment's pod is `<deployment>-<ReplicaSet hash>-<suffix>`: a name with more parts after the
+  // Deployment's (`firefly-iii-cron-29554740-j24ft`, a CronJob's Job pod) is another controller's.
+  return [...deps]
+    .sort((a, b) => b.name.length - a.name.length)
+    .find((d) => pod.startsWith(`${d.name}-`) && pod.slice(d.name.length + 1).split('-').length <= 2)?.name;
 }
 
 /**

@@ -1,0 +1,108 @@
+import { parseTable } from '../k8s-text.js';
+import { envOf } from './env-values.js';
+import {
+  type Analyzer,
+  boundedLogLines,
+  clip,
+  containerSections,
+  envFix,
+  type Finding,
+  outputs,
+  ownerDeployment,
+  type Read,
+} from './types.js';
+
+/**
+ * A lookup of a host that does not exist, as resolvers and drivers word it, with the host: PHP's
+ * `getaddrinfo for firefly-db failed`, Go's `lookup db on 10.96.0.10:53: no such host`, Node's
+ * `getaddrinfo ENOTFOUND db`, Java's `UnknownHostException: db`, libpq's `could not translate host name
+ * "db" to address`, MySQL's `Unknown MySQL server host 'db'`. A temporary failure (EAI_AGAIN) is not one:
+ * the name may exist. Bounded gaps: linear on any line.
+ */
+const NOT_FOUND = [
+  /getaddrinfo for ([a-z0-9][a-z0-9.-]{0,252}) failed: (?:Name or service not known|nodename nor servname)/,
+  /lookup ([a-z0-9][a-z0-9.-]{0,252})(?: on [^\s:]{1,100}:\d{1,5})?: no such host/,
+  /getaddrinfo ENOTFOUND ([a-z0-9][a-z0-9.-]{0,252})/,
+  /UnknownHostException: ([a-z0-9][a-z0-9.-]{0,252})/,
+  /could not translate host name "([a-z0-9][a-z0-9.-]{0,252})" to address/,
+  /Unknown (?:MySQL|MariaDB) server host '([a-z0-9][a-z0-9.-]{0,252})'/,
+];
+
+/** The first host of this namespace's logs that a lookup did not find, with its line and pod. */
+function notFound(seen: Parameters<Analyzer['reads']>[0]['seen'], ns: string) {
+  for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
+    for (const line of boundedLogLines(o.content)) {
+      if (line.length > 4000) continue;
+      for (const re of NOT_FOUND) {
+        const host = re.exec(line)?.[1];
+        if (host) return { host, line: line.trim(), pod: String(o.args['name'] ?? '') };
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A program pointed at a Service name that does not exist while one Service of its namespace carries that
+ * name with a prefix (`firefly-db` against `firefly-iii-firefly-db`): a chart that names its objects after
+ * the release, or a rename, left the program's host setting at the old short name. The variable that holds
+ * the name is set to the Service that exists (one `set_env`). Reads the namespace's Services and the pod.
+ * Only a short name (no dots) counts, and only when the namespace's Service list lacks it and exactly one
+ * Service's name ends with `-<name>`.
+ */
+export const renamedServiceHostAnalyzer: Analyzer = {
+  name: 'renamed-service-host',
+  reads({ seen, ns }): Read[] {
+    const miss = notFound(seen, ns);
+    if (!miss || miss.host.includes('.')) return [];
+    const reads: Read[] = [];
+    if (!outputs(seen, 'list_services', (o) => o.args['namespace'] === ns).length)
+      reads.push({ tool: 'list_services', args: { namespace: ns } });
+    if (!outputs(seen, 'describe_pod', (o) => o.args['name'] === miss.pod).length)
+      reads.push({ tool: 'describe_pod', args: { namespace: ns, name: miss.pod } });
+    return reads;
+  },
+  finds({ seen, ns }): Finding[] {
+    const miss = notFound(seen, ns);
+    if (!miss || miss.host.includes('.')) return [];
+    const listed = outputs(seen, 'list_services', (o) => o.args['namespace'] === ns).pop();
+    if (!listed) return [];
+    const names = parseTable(listed.content)
+      .map((r) => r['NAME'] ?? '')
+      .filter(Boolean);
+    if (names.includes(miss.host)) return [];
+    const like = names.filter((n) => n.endsWith(`-${miss.host}`));
+    if (like.length !== 1) return [];
+    const service = like[0]!;
+    const d = outputs(seen, 'describe_pod', (o) => o.args['name'] === miss.pod).pop()?.content;
+    if (!d) return [];
+    // The variable whose whole value is the missing name (DB_HOST=firefly-db).
+    for (const c of containerSections(d).filter((x) => !x.init)) {
+      const v = envOf(c.body).find((e) => e.value === miss.host);
+      if (!v) continue;
+      const owner = ownerDeployment(d);
+      return [
+        {
+          weight: 91,
+          object: owner ? `deployment ${owner} (pod ${miss.pod})` : `pod ${miss.pod}`,
+          cause: `the program is pointed at the host ${miss.host} (${v.name}=${v.value}), but no Service ${miss.host} exists in ${ns} (it does not exist, so every lookup fails ("${clip(miss.line, 200)}"); the Service that does exist is ${service}, the same name with a prefix (a chart that names its objects after its release, or a rename), so the setting still holds the old short name)`,
+          evidence: [
+            `logs of ${miss.pod}: "${clip(miss.line, 200)}"`,
+            `list_services ${ns}: ${service}, no ${miss.host}`,
+            `describe_pod ${miss.pod}: ${v.name}=${v.value}`,
+          ],
+          advice: `set ${v.name} to ${service} on ${owner ?? miss.pod}/${c.name}`,
+          ...envFix(
+            ns,
+            owner,
+            c.name,
+            [{ name: v.name, value: service }],
+            `set ${v.name}=${service} on ${owner}/${c.name}, the Service that exists in ${ns}, instead of ${miss.host}, which does not`,
+          ),
+          revisionSound: true,
+        },
+      ];
+    }
+    return [];
+  },
+};
