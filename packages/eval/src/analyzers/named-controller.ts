@@ -10,24 +10,42 @@ import {
 } from './types.js';
 
 /**
- * Product names the task writes on their own as an actor: capitalised inside a sentence at least once (`we
- * installed Flagger`), and said to have done something (`Flagger created checkout-primary`, a verb in the
- * past tense right after it). At least four letters; lower-cased, at most four, from the first 4,000
- * characters. A product only named as a place (`the reports in Tally`) is not one.
+ * Product names the task writes on their own as an actor or as what was just installed: capitalised inside
+ * a sentence at least once (`we installed Flagger`), and said to have done something (`Flagger created
+ * checkout-primary`, a verb in the past tense right after it) or to have been installed, reinstalled or
+ * upgraded (`reinstalled Kueue this morning`). At least four letters; lower-cased, at most four, from the
+ * first 4,000 characters. A product only named as a place (`the reports in Tally`) is not one.
  */
 export function productWords(task: string): string[] {
+  return productMentions(task).map((p) => p.word);
+}
+
+/** The product words (see `productWords`) with how the task names each: as an actor, or as installed. */
+function productMentions(task: string): { word: string; installed: boolean }[] {
   const text = task.slice(0, 4000);
-  const out: string[] = [];
+  const out: { word: string; installed: boolean }[] = [];
   for (const m of text.matchAll(/(?<=[a-z,;:] )([A-Z][a-z]{3,30})(?![\w-])/g)) {
     const w = m[1]!;
-    if (out.includes(w.toLowerCase())) continue;
+    if (out.some((o) => o.word === w.toLowerCase())) continue;
     const acted = new RegExp(`(?<![\\w-])${w} (?:[a-z]{2,20}ed|did|made|ran|set|put|took|left|kept)\\b`).test(
       text,
     );
-    if (acted) out.push(w.toLowerCase());
+    const installed = new RegExp(
+      `\\b(?:re)?(?:install|upgrad|deploy|redeploy)(?:ed|ing)? (?:the )?${w}(?![\\w-])`,
+    ).test(text);
+    if (acted || installed) out.push({ word: w.toLowerCase(), installed: installed && !acted });
     if (out.length >= 4) break;
   }
   return out;
+}
+
+/** A controller Deployment's name for a product: the product's own, or `<product>-controller…`, `-operator…`, `-manager…`. */
+function controllerName(name: string, product: string): boolean {
+  return (
+    name === product ||
+    (name.startsWith(`${product}-`) &&
+      /-(?:controller|operator|manager)(?:-|$)/.test(name.slice(product.length)))
+  );
 }
 
 /** The rows of every `find_objects` output read, with the name searched. */
@@ -48,7 +66,8 @@ function found(
 function controller(ctx: AnalyzerContext): { name: string; ns: string; pod: string | undefined } | undefined {
   for (const f of found(ctx)) {
     for (const r of f.rows) {
-      if (r['KIND'] !== 'Deployment' || !productWords(ctx.task).includes(r['NAME'] ?? '')) continue;
+      const words = productWords(ctx.task);
+      if (r['KIND'] !== 'Deployment' || !words.some((w) => controllerName(r['NAME'] ?? '', w))) continue;
       const name = r['NAME']!;
       const ns = r['NAMESPACE'] ?? '';
       const pod = f.rows.find(
@@ -76,13 +95,19 @@ export const namedControllerAnalyzer: Analyzer = {
     const searches = found(ctx);
     const c = controller(ctx);
     if (!c) {
-      // A part of the product was found (`flagger-loadtester`), not the product itself: search its name.
+      // A part of the product was found (`flagger-loadtester`), not the product itself, or the product was
+      // just (re)installed: search its name.
+      const installed = new Set(
+        productMentions(ctx.task)
+          .filter((p) => p.installed)
+          .map((p) => p.word),
+      );
       for (const w of words) {
         if (searches.some((s) => s.searched === w)) continue;
         const part = searches.some((s) =>
           s.rows.some((r) => r['NAME']?.startsWith(`${w}-`) && r['NAME'] !== w),
         );
-        if (part) return [{ tool: 'find_objects', args: { name: w } }];
+        if (part || installed.has(w)) return [{ tool: 'find_objects', args: { name: w } }];
       }
       return [];
     }
