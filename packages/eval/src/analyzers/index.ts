@@ -30,6 +30,7 @@ import { configNotPassedAnalyzer } from './config-not-passed.js';
 import { configNotReloadedAnalyzer } from './config-not-reloaded.js';
 import { configShapeAnalyzer } from './config-shape.js';
 import { configSourcesAnalyzer } from './config-sources.js';
+import { configMapDirDuplicatesAnalyzer } from './configmap-dir-duplicates.js';
 import { connectionLimitScaleoutAnalyzer } from './connection-limit-scaleout.js';
 import { conntrackNeighbourAnalyzer } from './conntrack-neighbour.js';
 import { consumerOffsetResetAnalyzer } from './consumer-offset-reset.js';
@@ -395,6 +396,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   // A setting that still names a Service that is gone (a backend moved, one workload left out).
   retiredServiceHostAnalyzer,
   renamedServiceHostAnalyzer,
+  configMapDirDuplicatesAnalyzer,
   // A setting left at localhost: the Service on that port the task's namespaces hold, as the fix.
   droppedSidecarAnalyzer,
   configShapeAnalyzer,

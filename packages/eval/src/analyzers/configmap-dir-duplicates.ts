@@ -1,0 +1,155 @@
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  boundedLogLines,
+  clip,
+  containerSections,
+  type Finding,
+  outputs,
+  ownerDeployment,
+  type Read,
+} from './types.js';
+
+/**
+ * A program refusing a name it has already loaded: `ApplicationMembers was already defined`, `type "X" is
+ * already registered`, `duplicate definition of X`. The name: a word of 2 to 100 characters. Bounded.
+ */
+const ALREADY = [
+  /(?:^|[\s"'`(:])([A-Za-z_][\w.-]{1,100})["'`]? (?:was|is|has been) already (?:been )?(?:defined|declared|registered)\b/,
+  /\bduplicate (?:definition|declaration|type|cube|model|name|key)s? (?:of |for )?["'`]?([A-Za-z_][\w.-]{1,100})/i,
+  /["'`]([A-Za-z_][\w.-]{1,100})["'`] (?:is )?defined (?:more than once|twice)\b/,
+];
+
+interface Dup {
+  readonly pod: string;
+  readonly name: string;
+  readonly line: string;
+}
+
+/** The first such refusal in the logs (current or previous) of the namespace's pods. */
+function duplicate(ctx: AnalyzerContext): Dup | undefined {
+  for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
+    for (const line of boundedLogLines(o.content)) {
+      if (line.length > 2000 || !/already|duplicate|more than once|twice/i.test(line)) continue;
+      for (const re of ALREADY) {
+        const name = re.exec(line)?.[1];
+        if (name) return { pod: String(o.args['name'] ?? ''), name, line: line.trim() };
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The ConfigMaps the pod mounts as whole directories (no `subPath`: kubectl prints `(ro,path="key")` for a
+ * mount of one key), with the mount path.
+ */
+function dirMounts(described: string): { map: string; path: string }[] {
+  const out: { map: string; path: string }[] = [];
+  const volumes = new Map<string, string>();
+  for (const m of described.matchAll(
+    /^ {2}([a-z0-9][a-z0-9.-]{0,252}):\n\s{4}Type:\s{1,20}ConfigMap\b[^\n]{0,200}\n\s{4}Name:\s{1,20}([a-z0-9][a-z0-9.-]{0,252})/gm,
+  ))
+    volumes.set(m[1]!, m[2]!);
+  for (const c of containerSections(described).filter((x) => !x.init))
+    for (const m of c.body.matchAll(/^\s+(\/\S{0,250}) from ([a-z0-9][a-z0-9.-]{0,252}) \((r[ow])\)\s*$/gm)) {
+      const map = volumes.get(m[2]!);
+      if (map) out.push({ map, path: m[1]! });
+    }
+  return out;
+}
+
+/**
+ * How many times a ConfigMap's data defines `name`: a line that gives it as a definition's name (`name:
+ * ApplicationMembers`, `cube(\`Orders\``, `id = "x"`), not a reference to it (`join_path: ApplicationMembers`).
+ */
+function definitions(described: string, name: string): number {
+  // `describe_resource`'s Data section, or `get_resource`'s `data:` map.
+  const at = described.search(/^Data\s*$|^data:\s*$/m);
+  if (at < 0) return -1;
+  let n = 0;
+  for (const l of described
+    .slice(at, at + 400_000)
+    .split('\n')
+    .slice(0, 20_000)) {
+    if (l.length > 2000 || !l.includes(name)) continue;
+    const t = l.trim().replace(/^-\s+/, '');
+    if (
+      t === `name: ${name}` ||
+      t === `name: "${name}"` ||
+      t === `name: '${name}'` ||
+      t.startsWith(`cube(\`${name}\``) ||
+      t.startsWith(`cube("${name}"`) ||
+      t.startsWith(`cube('${name}'`) ||
+      t.startsWith(`view(\`${name}\``)
+    )
+      n++;
+  }
+  return n;
+}
+
+/**
+ * A program that loads every file of a directory mounted from a ConfigMap and refuses a name as defined twice,
+ * while the ConfigMap defines it once: a ConfigMap volume keeps its files in a hidden timestamped directory
+ * (`..2026_03_12_09_41_07.123456789`), links `..data` to it and each key to `..data/<key>`, so a program that
+ * walks the directory recursively (or follows every link, or does not skip dot-entries) reads each file
+ * more than once (kubernetes.io, "ConfigMaps": the volume is updated atomically through that symlink). The
+ * duplicate is in how the files are laid out, not in the files. Reads the pod and its ConfigMaps (two at
+ * most).
+ */
+export const configMapDirDuplicatesAnalyzer: Analyzer = {
+  name: 'configmap-dir-duplicates',
+  // Its reads follow from the crashed pod's own log at once.
+  first: true,
+  reads(ctx): Read[] {
+    const dup = duplicate(ctx);
+    if (!dup) return [];
+    const d = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === dup.pod).pop()?.content;
+    if (!d) return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: dup.pod } }];
+    const readAlready = (map: string) =>
+      outputs(
+        ctx.seen,
+        'get_resource',
+        (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === map && o.args['namespace'] === ctx.ns,
+      ).length > 0;
+    return dirMounts(d)
+      .filter((m) => !readAlready(m.map))
+      .slice(0, 2)
+      .map((m) => ({
+        tool: 'describe_resource',
+        args: { kind: 'ConfigMap', name: m.map, namespace: ctx.ns },
+      }));
+  },
+  finds(ctx): Finding[] {
+    const dup = duplicate(ctx);
+    if (!dup) return [];
+    const d = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === dup.pod).pop()?.content;
+    if (!d) return [];
+    for (const m of dirMounts(d)) {
+      const read = (tool: string) =>
+        outputs(
+          ctx.seen,
+          tool,
+          (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === m.map && o.args['namespace'] === ctx.ns,
+        ).pop()?.content;
+      const map = read('describe_resource') ?? read('get_resource');
+      if (!map || definitions(map, dup.name) !== 1) continue;
+      const owner = ownerDeployment(d);
+      return [
+        {
+          weight: 90,
+          object: owner ? `deployment ${owner} (pod ${dup.pod})` : `pod ${dup.pod}`,
+          cause: `the program refuses ${dup.name} as defined twice ("${clip(dup.line, 200)}"), yet the ConfigMap ${m.map}, mounted as the directory ${m.path}, defines ${dup.name} once: a ConfigMap volume keeps its files in a hidden timestamped directory (..<date>), links ..data to it and each key to ..data/<key>, so a program that reads the directory recursively, following the symlinks or not skipping hidden entries, loads each file more than once. The duplicate comes from how the volume lays the files out, not from the model files`,
+          evidence: [
+            `logs of ${dup.pod}: "${clip(dup.line, 200)}"`,
+            `describe_pod ${dup.pod}: ConfigMap ${m.map} mounted as the directory ${m.path} (no subPath)`,
+            `describe_resource ConfigMap ${m.map}: ${dup.name} defined once`,
+          ],
+          advice: `mount each key of ${m.map} individually with subPath (one volumeMount per file), or copy the files into an emptyDir with an init container, or make the program skip hidden entries (..data and the timestamped directory); removing a "duplicate" from the files would not help`,
+          revisionSound: true,
+        },
+      ];
+    }
+    return [];
+  },
+};
