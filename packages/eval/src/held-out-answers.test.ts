@@ -511,4 +511,20 @@ describe('notes after an applied rollback', () => {
       expect(answer, id).toContain(words);
     }
   });
+  it('set 99: the worlds its rules reach', async () => {
+    const expected: [string, string][] = [
+      ['vaultwarden-fails-at-first-start', 'the pod sets no fsGroup'],
+      ['firefly-app-never-ready', 'set DB_HOST=firefly-iii-firefly-db on firefly-iii/app'],
+      [
+        'kueue-training-jobs-stay-suspended',
+        'the CustomResourceDefinition clusterqueues.kueue.x-k8s.io is not installed',
+      ],
+      ['cube-api-restarts-on-graphql', 'links ..data to it'],
+      ['vllm-chat-engine-crashloop', 'VLLM_PORT'],
+    ];
+    for (const [id, words] of expected) {
+      const answer = await baselineAnswer(world('scenarios-held-out-99', id));
+      expect(answer, id).toContain(words);
+    }
+  });
 });

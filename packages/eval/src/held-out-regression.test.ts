@@ -175,6 +175,9 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // Infisical's SMTP_HOST left at a relay that no longer resolves (its error scrolled out of the log's tail
   // behind a retried migration Job) and Kiali installed outside istio-system are not reached.
   'scenarios-held-out-97': ['infisical-smtp-host-stale', 'kiali-deployed-outside-mesh-namespace'],
+  // Supabase Studio without SUPABASE_REST_URL, falling back to localhost for the REST API: the variable's
+  // name is in no tool output.
+  'scenarios-held-out-99': ['supabase-studio-api-page-500'],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named
@@ -296,6 +299,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-96',
     'scenarios-held-out-97',
     'scenarios-held-out-98',
+    'scenarios-held-out-99',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
