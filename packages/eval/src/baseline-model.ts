@@ -496,7 +496,8 @@ export class BaselineSreModel implements Model {
     const owners = new Set<string>();
     const toDescribe: PodRow[] = [];
     for (const p of primary) {
-      const o = ownerOf(p.name, deps) ?? p.name;
+      // A CronJob's pod named after a Deployment's prefix (`app-cron-29554740-x`) is not that Deployment's.
+      const o = ownerOf(p.name, deps, undefined, true) ?? p.name;
       if (!owners.has(o)) {
         owners.add(o);
         toDescribe.push(p);

@@ -191,8 +191,12 @@ describe("ownerOf: a name's prefix", () => {
   it.each([
     ['firefly-iii-bngqc4m2qt-vczg4', 'firefly-iii'],
     ['firefly-iii-cron-29554740-j24ft', undefined],
-  ])('%s', (pod, owner) => {
-    expect(ownerOf(pod, deps)).toBe(owner);
+  ])('strictly, %s', (pod, owner) => {
+    expect(ownerOf(pod, deps, undefined, true)).toBe(owner);
+  });
+
+  it("by the prefix alone, as the namespace's running pods are grouped", () => {
+    expect(ownerOf('firefly-iii-cron-29554740-j24ft', deps)).toBe('firefly-iii');
   });
 });
 

@@ -61,19 +61,20 @@ function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
       mounts.filter(({ path: m }) => mountAt(line, m) >= 0).sort((a, b) => b.path.length - a.path.length)[0];
     // Writing (mkdir, open, chmod), not running a file: a script without its exec bit is not a volume owner problem.
     const lines = boundedLogLines(log.content);
-    let line: string | undefined;
+    const writing = (l: string) =>
+      !NOT_FILESYSTEM.test(l) && !/\bexec\b|exec format/i.test(l) && under(l) !== undefined;
+    // A line that names the path and the refusal both, first; else a chained error's two lines.
+    let line = lines.find((l) => DENIED.test(l) && writing(l));
     for (let i = 0; i < lines.length && line === undefined; i++) {
       const l = lines[i]!;
-      if (NOT_FILESYSTEM.test(l) || /\bexec\b|exec format/i.test(l) || under(l) === undefined) continue;
-      if (DENIED.test(l)) line = l;
-      else {
-        // A chained error: the path on one line, its cause on the next few (Rust's `Error creating private key
-        // 'data/rsa_key.pem'` then `[CAUSE] Os { code: 13, kind: PermissionDenied, … }`).
-        const cause = lines
-          .slice(i + 1, i + 7)
-          .find((n) => DENIED.test(n) && !NOT_FILESYSTEM.test(n) && under(n) === undefined);
-        if (cause) line = `${l.trim()} … ${cause.trim()}`;
-      }
+      if (!writing(l) || !/\b(?:error|fail|failed|failure|cannot|can't|unable|could not)\b/i.test(l))
+        continue;
+      // A chained error: the path on one line, its cause on the next few (Rust's `Error creating private key
+      // 'data/rsa_key.pem'` then `[CAUSE] Os { code: 13, kind: PermissionDenied, … }`).
+      const cause = lines
+        .slice(i + 1, i + 7)
+        .find((n) => DENIED.test(n) && !NOT_FILESYSTEM.test(n) && under(n) === undefined);
+      if (cause) line = `${l.trim()} … ${cause.trim()}`;
     }
     if (!line) continue;
     const mount = under(line);

@@ -178,7 +178,13 @@ function containsHint(name: string, h: string): boolean {
 }
 
 /** The deployment a pod belongs to: the longest deployment name that prefixes the pod name. */
-export function ownerOf(pod: string, deps: readonly DeploymentRow[], describe?: string): string | undefined {
+export function ownerOf(
+  pod: string,
+  deps: readonly DeploymentRow[],
+  describe?: string,
+  /** Only a name of a Deployment's pod's shape counts (see below); otherwise any name the Deployment's prefixes. */
+  strict = false,
+): string | undefined {
   const by = describe ? /Controlled By:\s*([A-Za-z]+)\/(\S+)/.exec(describe) : null;
   // Another controller (a StatefulSet, a DaemonSet, a Job) owns it: no Deployment does.
   if (by && by[1] !== 'ReplicaSet') return undefined;
@@ -194,11 +200,13 @@ export function ownerOf(pod: string, deps: readonly DeploymentRow[], describe?: 
     if (dep) return dep.name;
     return base;
   }
-  // A Deployment's pod is `<deployment>-<ReplicaSet hash>-<suffix>`: a name with more parts after the
-  // Deployment's (`firefly-iii-cron-29554740-j24ft`, a CronJob's Job pod) is another controller's.
+  // A Deployment's pod is `<deployment>-<ReplicaSet hash>-<suffix>`: strictly, a name with more parts after
+  // the Deployment's (`firefly-iii-cron-29554740-j24ft`, a CronJob's Job pod) is another controller's.
   return [...deps]
     .sort((a, b) => b.name.length - a.name.length)
-    .find((d) => pod.startsWith(`${d.name}-`) && pod.slice(d.name.length + 1).split('-').length <= 2)?.name;
+    .find(
+      (d) => pod.startsWith(`${d.name}-`) && (!strict || pod.slice(d.name.length + 1).split('-').length <= 2),
+    )?.name;
 }
 
 /**
