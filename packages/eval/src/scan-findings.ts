@@ -315,17 +315,42 @@ function failedOnCall(lines: readonly string[]): boolean {
   const refused = lines.findLastIndex((l) => l.length <= 4000 && WEBHOOK_SERVICE_MISSING.test(l));
   if (refused >= 0 && !lines.slice(refused + 1).some((l) => l.length <= 4000 && WENT_THROUGH.test(l)))
     return true;
-  return lines.some(
-    (l) =>
-      l.length <= 4000 &&
-      ((/\b(?:ERROR|FATAL|failed|failure)\b/i.test(l) &&
-        /\b(?:HTTP|status|answered)\s?(?:code\s?)?5\d\d\b/i.test(l)) ||
-        // A client that could not connect to a Service of the cluster (curl's `Failed to connect to
-        // app.ns.svc port 80 … Couldn't connect to server`): the server's own finding says why.
-        /\b(?:Failed to connect to|connect(?:ion)? refused to|could not connect to)\s[a-z0-9-]{1,63}\.[a-z0-9-]{1,63}\.svc\b/i.test(
-          l,
-        )),
-  );
+  if (
+    lines.some(
+      (l) =>
+        l.length <= 4000 &&
+        /\b(?:ERROR|FATAL|failed|failure)\b/i.test(l) &&
+        /\b(?:HTTP|status|answered)\s?(?:code\s?)?5\d\d\b/i.test(l),
+    )
+  )
+    return true;
+  // A client that could not connect to a Service of the cluster and did not get past it: the server's own
+  // finding says why.
+  const dialled = lines.findLastIndex((l) => l.length <= 4000 && connectFailedInCluster(l));
+  return dialled >= 0 && !lines.slice(dialled + 1).some((l) => l.length <= 4000 && WENT_THROUGH.test(l));
+}
+
+/** Top-level domains: a two-label host ending in one is a public name, not `<service>.<namespace>`. */
+const PUBLIC_TLD =
+  /^(?:com|net|org|io|dev|app|cloud|co|ai|edu|gov|info|biz|me|us|uk|de|fr|nl|eu|ch|jp|cn|ru|in|br|au|ca|local|internal|example|test|localhost)$/;
+
+/**
+ * A connection to a Service of the cluster that failed (curl's `Failed to connect to app.ns.svc port 80`,
+ * `… to app.ns port 80`, Python requests' `HTTPConnectionPool(host='app.ns.svc', …) … Failed to establish a
+ * new connection`): the host is `<service>.<namespace>` with or without `.svc[.cluster.local]`, not a public
+ * two-label name.
+ */
+function connectFailedInCluster(line: string): boolean {
+  const host =
+    /\b(?:Failed to connect to|connect(?:ion)? refused to|could not connect to)\s([a-z0-9-]{1,63}\.[a-z0-9-]{1,63}(?:\.svc(?:\.cluster\.local)?)?)(?![\w.-])/i.exec(
+      line,
+    )?.[1] ??
+    (/Failed to establish a new connection/.test(line)
+      ? /host='([a-z0-9-]{1,63}\.[a-z0-9-]{1,63}(?:\.svc(?:\.cluster\.local)?)?)'/.exec(line)?.[1]
+      : undefined);
+  if (!host) return false;
+  const labels = host.toLowerCase().split('.');
+  return labels.length > 2 || !PUBLIC_TLD.test(labels[1]!);
 }
 
 /** The scan's findings the baseline would report on, ranked, with their rank. */

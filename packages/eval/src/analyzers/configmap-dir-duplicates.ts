@@ -22,6 +22,8 @@ const ALREADY = [
 
 interface Dup {
   readonly pod: string;
+  /** The container whose log it is, when the read names one. */
+  readonly container: string | undefined;
   readonly name: string;
   readonly line: string;
 }
@@ -33,7 +35,13 @@ function duplicate(ctx: AnalyzerContext): Dup | undefined {
       if (line.length > 2000 || !/already|duplicate|more than once|twice/i.test(line)) continue;
       for (const re of ALREADY) {
         const name = re.exec(line)?.[1];
-        if (name) return { pod: String(o.args['name'] ?? ''), name, line: line.trim() };
+        if (name)
+          return {
+            pod: String(o.args['name'] ?? ''),
+            container: typeof o.args['container'] === 'string' ? o.args['container'] : undefined,
+            name,
+            line: line.trim(),
+          };
       }
     }
   }
@@ -44,14 +52,17 @@ function duplicate(ctx: AnalyzerContext): Dup | undefined {
  * The ConfigMaps the pod mounts as whole directories (no `subPath`: kubectl prints `(ro,path="key")` for a
  * mount of one key), with the mount path.
  */
-function dirMounts(described: string): { map: string; path: string }[] {
+function dirMounts(described: string, container?: string): { map: string; path: string }[] {
   const out: { map: string; path: string }[] = [];
   const volumes = new Map<string, string>();
   for (const m of described.matchAll(
     /^ {2}([a-z0-9][a-z0-9.-]{0,252}):\n\s{4}Type:\s{1,20}ConfigMap\b[^\n]{0,200}\n\s{4}Name:\s{1,20}([a-z0-9][a-z0-9.-]{0,252})/gm,
   ))
     volumes.set(m[1]!, m[2]!);
-  for (const c of containerSections(described).filter((x) => !x.init))
+  // The logging container's mounts (the first container's when the read named none, as kubectl defaults).
+  const apps = containerSections(described).filter((x) => !x.init);
+  const own = apps.filter((c) => c.name === (container ?? apps[0]?.name));
+  for (const c of own)
     for (const m of c.body.matchAll(/^\s+(\/\S{0,250}) from ([a-z0-9][a-z0-9.-]{0,252}) \((r[ow])\)\s*$/gm)) {
       const map = volumes.get(m[2]!);
       if (map) out.push({ map, path: m[1]! });
@@ -73,7 +84,11 @@ function definitions(described: string, name: string): number {
     .split('\n')
     .slice(0, 20_000)) {
     if (l.length > 2000 || !l.includes(name)) continue;
-    const t = l.trim().replace(/^-\s+/, '');
+    // A trailing YAML comment (`- name: X  # moved from a.yml`) is not part of the value.
+    const t = l
+      .trim()
+      .replace(/^-\s+/, '')
+      .replace(/\s+#.{0,2000}$/, '');
     if (
       t === `name: ${name}` ||
       t === `name: "${name}"` ||
@@ -112,7 +127,7 @@ export const configMapDirDuplicatesAnalyzer: Analyzer = {
         'get_resource',
         (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === map && o.args['namespace'] === ctx.ns,
       ).length > 0;
-    return dirMounts(d)
+    return dirMounts(d, dup.container)
       .filter((m) => !readAlready(m.map))
       .slice(0, 2)
       .map((m) => ({
@@ -125,15 +140,21 @@ export const configMapDirDuplicatesAnalyzer: Analyzer = {
     if (!dup) return [];
     const d = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === dup.pod).pop()?.content;
     if (!d) return [];
-    for (const m of dirMounts(d)) {
-      const read = (tool: string) =>
-        outputs(
-          ctx.seen,
-          tool,
-          (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === m.map && o.args['namespace'] === ctx.ns,
-        ).pop()?.content;
-      const map = read('describe_resource') ?? read('get_resource');
-      if (!map || definitions(map, dup.name) !== 1) continue;
+    const mounts = dirMounts(d, dup.container);
+    const read = (name: string, tool: string) =>
+      outputs(
+        ctx.seen,
+        tool,
+        (o) => o.args['kind'] === 'ConfigMap' && o.args['name'] === name && o.args['namespace'] === ctx.ns,
+      ).pop()?.content;
+    const maps = mounts.map((m) => read(m.map, 'describe_resource') ?? read(m.map, 'get_resource'));
+    // Every directory-mounted ConfigMap read, the name defined once among all of them (two maps that each
+    // define it once under one tree are a real duplicate).
+    if (maps.some((x) => x === undefined)) return [];
+    const counts = maps.map((x) => definitions(x!, dup.name));
+    if (counts.reduce((a, b) => a + Math.max(0, b), 0) !== 1) return [];
+    for (const [i, m] of mounts.entries()) {
+      if (counts[i] !== 1) continue;
       const owner = ownerDeployment(d);
       return [
         {

@@ -21,30 +21,57 @@ export function productWords(task: string): string[] {
 }
 
 /** The product words (see `productWords`) with how the task names each: as an actor, or as installed. */
-function productMentions(task: string): { word: string; installed: boolean }[] {
+function productMentions(task: string): readonly { word: string; installed: boolean }[] {
+  let out = MENTIONS.get(task);
+  if (out === undefined) {
+    out = Object.freeze(findMentions(task));
+    if (MENTIONS.size >= 256) MENTIONS.clear();
+    MENTIONS.set(task, out);
+  }
+  return out;
+}
+
+/** Product mentions found so far, by task text; emptied when full, so memory stays flat. */
+const MENTIONS = new Map<string, readonly { word: string; installed: boolean }[]>();
+
+/** Capitalised words that name a time, not a product (`since we deployed Friday`). */
+const NOT_PRODUCT =
+  /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|June|July|August|September|October|November|December|Today|Tonight|Yesterday|This|That|These|Those|Then|When|After|Before)$/;
+
+function findMentions(task: string): { word: string; installed: boolean }[] {
   const text = task.slice(0, 4000);
   const out: { word: string; installed: boolean }[] = [];
-  for (const m of text.matchAll(/(?<=[a-z,;:] )([A-Z][a-z]{3,30})(?![\w-])/g)) {
-    const w = m[1]!;
-    if (out.some((o) => o.word === w.toLowerCase())) continue;
-    const acted = new RegExp(`(?<![\\w-])${w} (?:[a-z]{2,20}ed|did|made|ran|set|put|took|left|kept)\\b`).test(
-      text,
-    );
-    const installed = new RegExp(
-      `\\b(?:re)?(?:install|upgrad|deploy|redeploy)(?:ed|ing)? (?:the )?${w}(?![\\w-])`,
+  // One capitalised word, or two (`Argo Rollouts`, a product of a family), inside a sentence.
+  for (const m of text.matchAll(/(?<=[a-z,;:] )([A-Z][a-z]{3,30})(?: ([A-Z][a-z]{3,30}))?(?![\w-])/g)) {
+    if (NOT_PRODUCT.test(m[1]!)) continue;
+    const phrase = m[2] && !NOT_PRODUCT.test(m[2]) ? `${m[1]} ${m[2]}` : m[1]!;
+    const word = phrase.toLowerCase().replace(' ', '-');
+    if (out.some((o) => o.word === word)) continue;
+    const acted = new RegExp(
+      `(?<![\\w-])${phrase} (?:[a-z]{2,20}ed|did|made|ran|set|put|took|left|kept)\\b`,
     ).test(text);
-    if (acted || installed) out.push({ word: w.toLowerCase(), installed: installed && !acted });
+    const verb = '(?:re)?(?:install|upgrad|deploy|redeploy)';
+    const installed =
+      new RegExp(`\\b${verb}(?:ed|ing)? (?:the )?${phrase}(?![\\w-])`).test(text) ||
+      new RegExp(`(?<![\\w-])${phrase} (?:was|were|has been|had been|got|is being) ${verb}(?:ed|e)?\\b`).test(
+        text,
+      );
+    if (acted || installed) out.push({ word, installed: installed && !acted });
     if (out.length >= 4) break;
   }
   return out;
 }
 
-/** A controller Deployment's name for a product: the product's own, or `<product>-controller…`, `-operator…`, `-manager…`. */
+/**
+ * A controller Deployment's name for a product: the product's own, or the product's with `-controller`,
+ * `-controller-manager`, `-operator` or `-manager` (not another product of the family's: for Argo Rollouts,
+ * `argo-rollouts`, never `argo-events-controller-manager`).
+ */
 function controllerName(name: string, product: string): boolean {
   return (
     name === product ||
-    (name.startsWith(`${product}-`) &&
-      /-(?:controller|operator|manager)(?:-|$)/.test(name.slice(product.length)))
+    (/^-(?:controller|controller-manager|operator|manager)$/.test(name.slice(product.length)) &&
+      name.startsWith(`${product}-`))
   );
 }
 
@@ -64,9 +91,10 @@ function found(
  * its pod as the search listed it.
  */
 function controller(ctx: AnalyzerContext): { name: string; ns: string; pod: string | undefined } | undefined {
+  const words = productWords(ctx.task);
+  if (words.length === 0) return undefined;
   for (const f of found(ctx)) {
     for (const r of f.rows) {
-      const words = productWords(ctx.task);
       if (r['KIND'] !== 'Deployment' || !words.some((w) => controllerName(r['NAME'] ?? '', w))) continue;
       const name = r['NAME']!;
       const ns = r['NAMESPACE'] ?? '';

@@ -26,20 +26,39 @@ const NOT_FOUND = [
   /UnknownHostException: ([a-z0-9][a-z0-9.-]{0,252})/,
   /could not translate host name "([a-z0-9][a-z0-9.-]{0,252})" to address/,
   /Unknown (?:MySQL|MariaDB) server host '([a-z0-9][a-z0-9.-]{0,252})'/,
+  // redis-py: `Error -2 connecting to firefly-redis:6379. Name or service not known.`
+  /Error -?\d{1,3} connecting to ([a-z0-9][a-z0-9.-]{0,252}):\d{1,5}\. Name or service not known/,
 ];
 
-/** The first host of this namespace's logs that a lookup did not find, with its line and pod. */
+/**
+ * The first short host (no dots: a Service's name) of this namespace's logs that a lookup did not find, with
+ * its line, its pod and the container whose log it is (when the read names one). An external dotted host
+ * that failed before it does not hide it.
+ */
 function notFound(seen: Parameters<Analyzer['reads']>[0]['seen'], ns: string) {
   for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
     for (const line of boundedLogLines(o.content)) {
       if (line.length > 4000) continue;
       for (const re of NOT_FOUND) {
         const host = re.exec(line)?.[1];
-        if (host) return { host, line: line.trim(), pod: String(o.args['name'] ?? '') };
+        if (host && !host.includes('.'))
+          return {
+            host,
+            line: line.trim(),
+            pod: String(o.args['name'] ?? ''),
+            container: typeof o.args['container'] === 'string' ? o.args['container'] : undefined,
+          };
       }
     }
   }
   return undefined;
+}
+
+/** `value` with `host` replaced where it stands as a whole host (`firefly-db`, `…@firefly-db:3306/…`). */
+function withHost(value: string, host: string, service: string): string | undefined {
+  if (value === host) return service;
+  const re = new RegExp(`(^|[/@])${host.replace(/[.]/g, '\\.')}(?=[:/?]|$)`);
+  return re.test(value) ? value.replace(re, `$1${service}`) : undefined;
 }
 
 /**
@@ -54,7 +73,7 @@ export const renamedServiceHostAnalyzer: Analyzer = {
   name: 'renamed-service-host',
   reads({ seen, ns }): Read[] {
     const miss = notFound(seen, ns);
-    if (!miss || miss.host.includes('.')) return [];
+    if (!miss) return [];
     const reads: Read[] = [];
     if (!outputs(seen, 'list_services', (o) => o.args['namespace'] === ns).length)
       reads.push({ tool: 'list_services', args: { namespace: ns } });
@@ -64,7 +83,7 @@ export const renamedServiceHostAnalyzer: Analyzer = {
   },
   finds({ seen, ns }): Finding[] {
     const miss = notFound(seen, ns);
-    if (!miss || miss.host.includes('.')) return [];
+    if (!miss) return [];
     const listed = outputs(seen, 'list_services', (o) => o.args['namespace'] === ns).pop();
     if (!listed) return [];
     const names = parseTable(listed.content)
@@ -76,11 +95,23 @@ export const renamedServiceHostAnalyzer: Analyzer = {
     const service = like[0]!;
     const d = outputs(seen, 'describe_pod', (o) => o.args['name'] === miss.pod).pop()?.content;
     if (!d) return [];
-    // The variable whose whole value is the missing name (DB_HOST=firefly-db).
-    for (const c of containerSections(d).filter((x) => !x.init)) {
-      const v = envOf(c.body).find((e) => e.value === miss.host);
+    const owner = ownerDeployment(d);
+    // The prefix is the program's own release (`firefly-iii-` for firefly-iii), not another application's
+    // Service that ends the same way (`metabase-db` for a generic `db`).
+    const prefix = service.slice(0, -miss.host.length - 1);
+    const self = owner ?? miss.pod;
+    if (!(self === prefix || self.startsWith(`${prefix}-`) || prefix.startsWith(`${self}-`))) return [];
+    // The variable that holds the missing name, whole or as a URL's host: the logging container's first.
+    const apps = containerSections(d).filter((x) => !x.init);
+    const ordered = [
+      ...apps.filter((c) => c.name === (miss.container ?? apps[0]?.name)),
+      ...apps.filter((c) => c.name !== (miss.container ?? apps[0]?.name)),
+    ];
+    for (const c of ordered) {
+      const v = envOf(c.body)
+        .map((e) => ({ ...e, fixed: withHost(e.value, miss.host, service) }))
+        .find((e) => e.fixed !== undefined);
       if (!v) continue;
-      const owner = ownerDeployment(d);
       return [
         {
           weight: 91,
@@ -91,13 +122,13 @@ export const renamedServiceHostAnalyzer: Analyzer = {
             `list_services ${ns}: ${service}, no ${miss.host}`,
             `describe_pod ${miss.pod}: ${v.name}=${v.value}`,
           ],
-          advice: `set ${v.name} to ${service} on ${owner ?? miss.pod}/${c.name}`,
+          advice: `set ${v.name} to ${v.fixed} on ${owner ?? miss.pod}/${c.name}`,
           ...envFix(
             ns,
             owner,
             c.name,
-            [{ name: v.name, value: service }],
-            `set ${v.name}=${service} on ${owner}/${c.name}, the Service that exists in ${ns}, instead of ${miss.host}, which does not`,
+            [{ name: v.name, value: v.fixed! }],
+            `set ${v.name}=${v.fixed} on ${owner}/${c.name}, the Service that exists in ${ns}, instead of ${miss.host}, which does not`,
           ),
           revisionSound: true,
         },

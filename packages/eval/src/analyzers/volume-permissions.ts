@@ -10,7 +10,8 @@ import {
 } from './types.js';
 
 // How programs say they may not write a path: POSIX EACCES as shells, runtimes and libraries print it.
-const DENIED = /permission denied|EACCES|Operation not permitted|kind: PermissionDenied|os error 13\b/i;
+const DENIED =
+  /permission denied|EACCES|Operation not permitted|kind: PermissionDenied|os error 13\b|AccessDeniedException/i;
 /** A program's own authorization refusal (`permission denied for /books/x`, `for table orders`): not the filesystem. */
 const NOT_FILESYSTEM = /permission denied for\b/i;
 
@@ -48,7 +49,11 @@ function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
     if (done.has(pod)) continue;
     const described = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).pop();
     if (!described) continue;
-    const mounts = containerSections(described.content).flatMap((c) =>
+    // The logging container's mounts when the read names it; a volume only a sidecar mounts is not its.
+    const named = typeof log.args['container'] === 'string' ? log.args['container'] : undefined;
+    const sections = containerSections(described.content);
+    const own = named ? sections.filter((c) => c.name === named) : [];
+    const mounts = (own.length > 0 ? own : sections).flatMap((c) =>
       // Writable mounts only: ConfigMaps, Secrets and projected volumes are mounted read-only.
       [...c.body.matchAll(/^\s+(\/\S{0,250}) from (\S{1,253}) \(rw(?:,[^)\n]{0,200})?\)/gm)].map((m) => ({
         path: m[1]!,
@@ -71,9 +76,16 @@ function deniedOnVolume(ctx: AnalyzerContext): Denied[] {
         continue;
       // A chained error: the path on one line, its cause on the next few (Rust's `Error creating private key
       // 'data/rsa_key.pem'` then `[CAUSE] Os { code: 13, kind: PermissionDenied, … }`).
+      // The cause names no path of its own (a denial of `/proc/sys/…` is another refusal).
       const cause = lines
         .slice(i + 1, i + 7)
-        .find((n) => DENIED.test(n) && !NOT_FILESYSTEM.test(n) && under(n) === undefined);
+        .find(
+          (n) =>
+            DENIED.test(n) &&
+            !NOT_FILESYSTEM.test(n) &&
+            under(n) === undefined &&
+            !/(?:^|[\s'"(=:])\/[\w.-]{1,100}\//.test(n.slice(0, 2000)),
+        );
       if (cause) line = `${l.trim()} … ${cause.trim()}`;
     }
     if (!line) continue;
@@ -114,14 +126,19 @@ function mountAt(line: string, mount: string): number {
     if (before !== undefined && /[\w./-]/.test(before)) continue;
     if (after === undefined || `/'" :,;)`.includes(after)) return at;
   }
-  // A top-level mount (`/data`) named relative to the root a program runs from (`'data/rsa_key.pem'`),
-  // quoted: the path begins at the quote.
+  // A top-level mount (`/data`) named relative to the root a program runs from: quoted after a space
+  // (`key 'data/rsa_key.pem'`; not a JSON value, `"key":"data/…"`, an object-store key), or after a file
+  // operation's name, as Go prints it (`open data/rsa_key.pem: permission denied`).
   if (/^\/[\w.-]{1,100}$/.test(mount)) {
     const rel = mount.slice(1);
     for (const q of [`'${rel}/`, `"${rel}/`]) {
-      const at = line.indexOf(q);
-      if (at >= 0) return at + 1;
+      for (let at = line.indexOf(q); at >= 0; at = line.indexOf(q, at + 1))
+        if (at === 0 || /[\s(]/.test(line[at - 1]!)) return at + 1;
     }
+    const op = new RegExp(
+      `\\b(?:open|mkdir|mkdirat|stat|lstat|create|chmod|chown|remove|rename|write|unlink) ${rel.replace(/[.]/g, '\\.')}/`,
+    ).exec(line.slice(0, 4000));
+    if (op) return op.index + op[0].length - rel.length - 1;
   }
   return -1;
 }

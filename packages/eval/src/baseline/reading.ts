@@ -204,9 +204,27 @@ export function ownerOf(
   // the Deployment's (`firefly-iii-cron-29554740-j24ft`, a CronJob's Job pod) is another controller's.
   return [...deps]
     .sort((a, b) => b.name.length - a.name.length)
-    .find(
-      (d) => pod.startsWith(`${d.name}-`) && (!strict || pod.slice(d.name.length + 1).split('-').length <= 2),
-    )?.name;
+    .find((d) => pod.startsWith(`${d.name}-`) && (!strict || deploymentPodRest(pod.slice(d.name.length + 1))))
+    ?.name;
+}
+
+/**
+ * Whether what follows a Deployment's name in a pod's name is `<ReplicaSet hash>-<suffix>` (or the suffix alone,
+ * where a long name was cut): a hash of 5 to 10
+ * letters and digits with a digit or no vowel (the pod-template hash's alphabet has no vowels), then 5 of
+ * them; not a StatefulSet's `db-0` nor a hook Job's `migrate-x7k2p`.
+ */
+function deploymentPodRest(rest: string): boolean {
+  const parts = rest.split('-');
+  // A long name the generator cut keeps only the suffix (`<deployment>-x7k2p`).
+  if (parts.length === 1) return /^[a-z0-9]{5}$/.test(parts[0]!);
+  if (parts.length !== 2) return false;
+  const [hash, suffix] = parts as [string, string];
+  return (
+    /^[a-z0-9]{5,10}$/.test(hash) &&
+    (/\d/.test(hash) || !/[aeiou]/.test(hash)) &&
+    /^[a-z0-9]{5}$/.test(suffix)
+  );
 }
 
 /**

@@ -26,17 +26,25 @@ export const namedOverPull: RunSignature = {
     const top = [...found].sort((a, b) => b.weight - a.weight)[0]!;
     const other = workloadOf(top.object);
     if (!other || !PULL_FAILURE.test(top.cause) || matchesHint(other, f.hints)) return;
-    const named = found.find((x) => {
-      if (x === top || x.weight < 80 || PULL_FAILURE.test(x.cause)) return false;
-      const w = workloadOf(x.object);
-      return w !== undefined && w !== other && matchesHint(w, f.hints);
-    });
+    // The strongest finding of a named workload.
+    const named = found
+      .filter((x) => {
+        if (x === top || x.weight < 80 || PULL_FAILURE.test(x.cause)) return false;
+        const w = workloadOf(x.object);
+        return w !== undefined && w !== other && matchesHint(w, f.hints);
+      })
+      .sort((a, b) => b.weight - a.weight)[0];
     if (!named) return;
     const mine = workloadOf(named.object)!;
     // The named workload's own reads: does any of them name the other one (a dependency it waits on)?
+    // Its pods (`<workload>-…`) or the bare pod itself.
+    const its = (o: { args: Record<string, unknown> }) => {
+      const n = String(o.args['name'] ?? '');
+      return n === mine || n.startsWith(`${mine}-`);
+    };
     const reads = [
-      ...outputs(f.seen, 'describe_pod', (o) => String(o.args['name'] ?? '').startsWith(`${mine}-`)),
-      ...outputs(f.seen, 'get_pod_logs', (o) => String(o.args['name'] ?? '').startsWith(`${mine}-`)),
+      ...outputs(f.seen, 'describe_pod', its),
+      ...outputs(f.seen, 'get_pod_logs', its),
       ...outputs(f.seen, 'describe_deployment', (o) => o.args['name'] === mine),
     ];
     if (reads.some((o) => o.content.slice(-200_000).includes(other))) return;
