@@ -850,7 +850,17 @@ export class BaselineSreModel implements Model {
         if (warned >= 2 || r['TYPE'] !== 'Warning' || !kind || !name || SCANNED_KINDS.has(kind.toLowerCase()))
           continue;
         if (OWN_READS.has(kind) || /^(pod|node|event)$/i.test(kind)) continue;
-        yield { tool: 'describe_resource', args: { kind, name, namespace: ns } };
+        // The same object described already under its kind's other spelling (`StressChaos`): not again.
+        const lower = kind.toLowerCase();
+        const already = outputs(
+          seen,
+          'describe_resource',
+          (x) =>
+            String(x.args['kind'] ?? '').toLowerCase() === lower &&
+            x.args['name'] === name &&
+            x.args['namespace'] === ns,
+        ).length;
+        if (already === 0) yield { tool: 'describe_resource', args: { kind, name, namespace: ns } };
         warned++;
       }
     }

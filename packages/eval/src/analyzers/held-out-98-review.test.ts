@@ -639,15 +639,22 @@ describe('readKey (review)', () => {
     );
   });
 
-  it('takes a read with other argument order and kind case as made', () => {
+  it('takes a read with other argument order as made, and a kind as written', () => {
     const seen = [
-      observed('describe_resource', { namespace: 'x', name: 'a', kind: 'networkpolicy' }, 'Name: a'),
+      observed('describe_resource', { namespace: 'x', name: 'a', kind: 'NetworkPolicy' }, 'Name: a'),
     ];
     expect(
       unmadeReads(seen, [
         { tool: 'describe_resource', args: { kind: 'NetworkPolicy', name: 'a', namespace: 'x' } },
       ]),
     ).toEqual([]);
+    // Analyzers find outputs by the kind they asked for (a later fix of this session): another spelling is
+    // read again rather than hidden.
+    expect(
+      unmadeReads(seen, [
+        { tool: 'describe_resource', args: { kind: 'networkpolicy', name: 'a', namespace: 'x' } },
+      ]),
+    ).toHaveLength(1);
   });
 });
 

@@ -176,11 +176,23 @@ describe('renamed-service-host', () => {
     expect(renamedServiceHostAnalyzer.reads(ctx(NS, [dotted]))).toEqual([]);
   });
 
-  it('reads the Services and the pod first', () => {
+  it('searches the name first', () => {
     expect(renamedServiceHostAnalyzer.reads(ctx(NS, [appLog]))).toEqual([
-      { tool: 'list_services', args: { namespace: NS } },
-      { tool: 'describe_pod', args: { namespace: NS, name: POD } },
+      { tool: 'find_objects', args: { name: 'firefly-db' } },
     ]);
+  });
+
+  it('reads the namespace Services from a search for the name', () => {
+    const found = observed(
+      'find_objects',
+      { name: 'firefly-db' },
+      table([
+        ['KIND', 'NAMESPACE', 'NAME', 'STATUS', 'AGE'],
+        ['Service', NS, 'firefly-iii-firefly-db', '-', '13h'],
+        ['Service', 'other', 'firefly-db', '-', '1d'],
+      ]),
+    );
+    expect(renamedServiceHostAnalyzer.finds(ctx(NS, [appLog, found, pod]))).toHaveLength(1);
   });
 });
 

@@ -65,7 +65,7 @@ function withHost(value: string, host: string, service: string): string | undefi
  * A program pointed at a Service name that does not exist while one Service of its namespace carries that
  * name with a prefix (`firefly-db` against `firefly-iii-firefly-db`): a chart that names its objects after
  * the release, or a rename, left the program's host setting at the old short name. The variable that holds
- * the name is set to the Service that exists (one `set_env`). Reads the namespace's Services and the pod.
+ * the name is set to the Service that exists (one `set_env`). Reads a search for the name (its Services across the cluster); the pod's description is the walk's.
  * Only a short name (no dots) counts, and only when the namespace's Service list lacks it and exactly one
  * Service's name ends with `-<name>`.
  */
@@ -75,20 +75,28 @@ export const renamedServiceHostAnalyzer: Analyzer = {
     const miss = notFound(seen, ns);
     if (!miss) return [];
     const reads: Read[] = [];
-    if (!outputs(seen, 'list_services', (o) => o.args['namespace'] === ns).length)
-      reads.push({ tool: 'list_services', args: { namespace: ns } });
-    if (!outputs(seen, 'describe_pod', (o) => o.args['name'] === miss.pod).length)
-      reads.push({ tool: 'describe_pod', args: { namespace: ns, name: miss.pod } });
+    // The Services named like the host, across the cluster (the search a short-name reading makes too).
+    if (!outputs(seen, 'find_objects', (o) => o.args['name'] === miss.host).length)
+      reads.push({ tool: 'find_objects', args: { name: miss.host } });
+    // The pod's description is left to the walk (a failing pod is described; describing a running one here
+    // would pull the answer to that pod's other findings).
     return reads;
   },
   finds({ seen, ns }): Finding[] {
     const miss = notFound(seen, ns);
     if (!miss) return [];
+    // This namespace's Services: as a search for the host found them, or as its Service list shows them.
+    const searched = outputs(seen, 'find_objects', (o) => o.args['name'] === miss.host).pop();
     const listed = outputs(seen, 'list_services', (o) => o.args['namespace'] === ns).pop();
-    if (!listed) return [];
-    const names = parseTable(listed.content)
-      .map((r) => r['NAME'] ?? '')
-      .filter(Boolean);
+    if (!searched && !listed) return [];
+    const names = [
+      ...(searched
+        ? parseTable(searched.content.slice(0, 200_000))
+            .filter((r) => r['KIND'] === 'Service' && r['NAMESPACE'] === ns)
+            .map((r) => r['NAME'] ?? '')
+        : []),
+      ...(listed ? parseTable(listed.content.slice(0, 200_000)).map((r) => r['NAME'] ?? '') : []),
+    ].filter((n, i, all) => n !== '' && all.indexOf(n) === i);
     if (names.includes(miss.host)) return [];
     const like = names.filter((n) => n.endsWith(`-${miss.host}`));
     if (like.length !== 1) return [];
@@ -119,7 +127,7 @@ export const renamedServiceHostAnalyzer: Analyzer = {
           cause: `the program is pointed at the host ${miss.host} (${v.name}=${v.value}), but no Service ${miss.host} exists in ${ns} (it does not exist, so every lookup fails ("${clip(miss.line, 200)}"); the Service that does exist is ${service}, the same name with a prefix (a chart that names its objects after its release, or a rename), so the setting still holds the old short name)`,
           evidence: [
             `logs of ${miss.pod}: "${clip(miss.line, 200)}"`,
-            `list_services ${ns}: ${service}, no ${miss.host}`,
+            `Services of ${ns}: ${service}, no ${miss.host}`,
             `describe_pod ${miss.pod}: ${v.name}=${v.value}`,
           ],
           advice: `set ${v.name} to ${v.fixed} on ${owner ?? miss.pod}/${c.name}`,

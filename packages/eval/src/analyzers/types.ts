@@ -879,13 +879,12 @@ export function unmadeReads(seen: readonly SeenObservation[], reads: readonly Re
 }
 
 /**
- * One read's identity: its tool and its arguments in sorted key order, a `kind` compared without case
- * (the tools resolve `StressChaos` and `stresschaos` to one kind, as kubectl does).
+ * One read's identity: its tool and its arguments in sorted key order. A `kind` is compared as written:
+ * analyzers find their outputs by the kind they asked for, so a read made as `replicaset` does not stand
+ * for one asked as `ReplicaSet`.
  */
 export function readKey(tool: string, args: Record<string, unknown>): string {
-  const kind = args['kind'];
-  const norm = typeof kind === 'string' ? { ...args, kind: kind.toLowerCase() } : args;
-  return `${tool}:${JSON.stringify(Object.fromEntries(Object.entries(norm).sort(([a], [b]) => a.localeCompare(b))))}`;
+  return `${tool}:${JSON.stringify(Object.fromEntries(Object.entries(args).sort(([a], [b]) => a.localeCompare(b))))}`;
 }
 
 /** The pods a node description lists under `Non-terminated Pods: (N in total)`. */
