@@ -1,28 +1,6 @@
 // The first search the baseline makes: the object the task is about, not a word from its symptoms.
 import { describe, expect, it } from 'vitest';
-import { BaselineSreModel } from './baseline-model.js';
-
-const TOOLS = ['find_objects', 'list_pods', 'scan'].map((name) => ({
-  name,
-  description: name,
-  mutating: false,
-  inputSchema: { type: 'object' as const, properties: {} },
-}));
-
-async function firstSearch(task: string): Promise<unknown> {
-  const d = await new BaselineSreModel().decide({
-    task,
-    context: `Task: ${task}`,
-    transcript: [{ role: 'user', parts: [{ type: 'text', source: 'task', text: `Task: ${task}` }] }],
-    tools: TOOLS,
-    step: 1,
-    maxSteps: 20,
-    runId: 'r',
-    signal: new AbortController().signal,
-  } as never);
-  const call = d.type === 'tool_calls' ? d.calls[0] : undefined;
-  return call?.tool === 'find_objects' ? (call.args as Record<string, unknown>)['name'] : undefined;
-}
+import { firstSearch } from './first-search.fixture.js';
 
 describe('a task that opens with a one-word name placed in a namespace', () => {
   it.each([

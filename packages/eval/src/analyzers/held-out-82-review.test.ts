@@ -1,7 +1,7 @@
 // Adversarial review of the rules written for held-out set 82: false positives, false negatives,
 // hostile input and wrong text, each pinned as a test; every bug it found is fixed (marked "Found in review, fixed").
 import { describe, expect, it } from 'vitest';
-import { BaselineSreModel } from '../baseline-model.js';
+import { firstSearch } from '../first-search.fixture.js';
 import { appErrorsAnalyzer, outcomeSuperseded } from './app-errors.js';
 import { configDirOverrideAnalyzer } from './config-dir-override.js';
 import { expiredByProgramAnalyzer } from './expired-by-program.js';
@@ -378,27 +378,6 @@ describe('log glosses written for set 82', () => {
 });
 
 describe('baseline-model: a one-word name placed in a namespace opens the task', () => {
-  const TOOLS = ['find_objects', 'list_pods', 'scan'].map((name) => ({
-    name,
-    description: name,
-    mutating: false,
-    inputSchema: { type: 'object' as const, properties: {} },
-  }));
-  async function firstSearch(task: string): Promise<unknown> {
-    const d = await new BaselineSreModel().decide({
-      task,
-      context: `Task: ${task}`,
-      transcript: [{ role: 'user', parts: [{ type: 'text', source: 'task', text: `Task: ${task}` }] }],
-      tools: TOOLS,
-      step: 1,
-      maxSteps: 20,
-      runId: 'r',
-      signal: new AbortController().signal,
-    } as never);
-    const call = d.type === 'tool_calls' ? d.calls[0] : undefined;
-    return call?.tool === 'find_objects' ? (call.args as Record<string, unknown>)['name'] : undefined;
-  }
-
   it('a capitalised product name is searched in lower case', async () => {
     expect(
       await firstSearch('Keycloak in namespace sso rejects every login since the realm-import job ran.'),

@@ -7,7 +7,7 @@
 // plain test under a `// Found in review, fixed:` note.
 
 import { describe, expect, it } from 'vitest';
-import { BaselineSreModel } from '../baseline-model.js';
+import { firstSearch } from '../first-search.fixture.js';
 import type { SeenObservation } from '../observations.js';
 import { errorLines } from './app-errors.js';
 import { foreignHostPromptAnalyzer } from './foreign-host-prompt.js';
@@ -616,27 +616,6 @@ describe('stale-fuse-mount: review', () => {
 // --- NOT_A_NAME: words of a task that name no object --------------------------------------------------
 
 describe('NOT_A_NAME: review', () => {
-  const TOOLS = ['find_objects', 'list_pods', 'scan'].map((name) => ({
-    name,
-    description: name,
-    mutating: false,
-    inputSchema: { type: 'object' as const, properties: {} },
-  }));
-  async function firstSearch(task: string): Promise<unknown> {
-    const d = await new BaselineSreModel().decide({
-      task,
-      context: `Task: ${task}`,
-      transcript: [{ role: 'user', parts: [{ type: 'text', source: 'task', text: `Task: ${task}` }] }],
-      tools: TOOLS,
-      step: 1,
-      maxSteps: 20,
-      runId: 'r',
-      signal: new AbortController().signal,
-    } as never);
-    const call = d.type === 'tool_calls' ? d.calls[0] : undefined;
-    return call?.tool === 'find_objects' ? (call.args as Record<string, unknown>)['name'] : undefined;
-  }
-
   it.each([
     ['Our self-hosted runner-manager keeps restarting. Why?', 'runner-manager'],
     ['The third-party webhook-relay drops events since this morning.', 'webhook-relay'],

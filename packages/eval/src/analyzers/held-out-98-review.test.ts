@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { crash, pointedSettings } from '../baseline/signatures/containers/crash.js';
 import { factsOf, findingsOf } from '../baseline/signatures/index.js';
 import { probes } from '../baseline/signatures/pods/probes.js';
-import { BaselineSreModel } from '../baseline-model.js';
+import { firstSearch } from '../first-search.fixture.js';
 import type { SeenObservation } from '../observations.js';
 import { glossedLine } from './log-glosses.js';
 import { namedControllerAnalyzer, productWords, statusSubresourceAnalyzer } from './named-controller.js';
@@ -710,27 +710,6 @@ describe('containerLog (review)', () => {
 // --- NOT_A_NAME: the re- verbs -------------------------------------------------------------------------------
 
 describe('NOT_A_NAME re- verbs (review)', () => {
-  const TOOLS = ['find_objects', 'list_pods', 'scan'].map((name) => ({
-    name,
-    description: name,
-    mutating: false,
-    inputSchema: { type: 'object' as const, properties: {} },
-  }));
-  async function firstSearch(task: string): Promise<unknown> {
-    const d = await new BaselineSreModel().decide({
-      task,
-      context: `Task: ${task}`,
-      transcript: [{ role: 'user', parts: [{ type: 'text', source: 'task', text: `Task: ${task}` }] }],
-      tools: TOOLS,
-      step: 1,
-      maxSteps: 20,
-      runId: 'r',
-      signal: new AbortController().signal,
-    } as never);
-    const call = d.type === 'tool_calls' ? d.calls[0] : undefined;
-    return call?.tool === 'find_objects' ? (call.args as Record<string, unknown>)['name'] : undefined;
-  }
-
   it.each([
     ['The billing worker fails since we re-deployed it this morning.', 're-deployed'],
     ['Reports are empty after the job was re-created.', 're-created'],

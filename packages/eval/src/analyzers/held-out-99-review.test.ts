@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ownerOf } from '../baseline/reading.js';
 import { namedOverPull } from '../baseline/signatures/run/named-over-pull.js';
 import type { Facts } from '../baseline/signatures/types.js';
-import { BaselineSreModel } from '../baseline-model.js';
+import { firstSearch } from '../first-search.fixture.js';
 import type { SeenObservation } from '../observations.js';
 import { fromScan } from '../scan-findings.js';
 import { configMapDirDuplicatesAnalyzer } from './configmap-dir-duplicates.js';
@@ -650,27 +650,6 @@ describe('configmap-dir-duplicates (review)', () => {
 // --- NOT_A_NAME: the new adjectives ----------------------------------------------------------------------------
 
 describe('NOT_A_NAME: hand-written and the like (review)', () => {
-  const TOOLS = ['find_objects', 'list_pods', 'scan'].map((name) => ({
-    name,
-    description: name,
-    mutating: false,
-    inputSchema: { type: 'object' as const, properties: {} },
-  }));
-  async function firstSearch(task: string): Promise<unknown> {
-    const d = await new BaselineSreModel().decide({
-      task,
-      context: `Task: ${task}`,
-      transcript: [{ role: 'user', parts: [{ type: 'text', source: 'task', text: `Task: ${task}` }] }],
-      tools: TOOLS,
-      step: 1,
-      maxSteps: 20,
-      runId: 'r',
-      signal: new AbortController().signal,
-    } as never);
-    const call = d.type === 'tool_calls' ? d.calls[0] : undefined;
-    return call?.tool === 'find_objects' ? (call.args as Record<string, unknown>)['name'] : undefined;
-  }
-
   it.each([
     ['Our hand-written exporter crashes since the upgrade.', 'hand-written'],
     ['The home-grown scheduler stopped picking up work.', 'home-grown'],
