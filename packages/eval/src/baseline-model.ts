@@ -1,5 +1,5 @@
 import type { DecideRequest, Decision, Model, ToolDescriptor } from '@sre-harness/core';
-import { kindsRead, parseQuantity } from '@sre-harness/tools-k8s';
+import { findKind, type KindInfo, kindsRead, parseQuantity } from '@sre-harness/tools-k8s';
 import { errorLines, recurringWarnings } from './analyzers/app-errors.js';
 import { askedLines } from './analyzers/asked-lines.js';
 import { askedState } from './analyzers/asked-state.js';
@@ -157,6 +157,36 @@ const USAGE = /\b(?:cpu|memory|usage|utili[sz]ation|throttl\w{0,6})\b/i;
 /** The `default` namespace named as a place, not the word "default" (a default backend, value, class). */
 const DEFAULT_NAMED =
   /\b(?:in|from|under|on)\s+(?:the\s+)?[`'"]?default[`'"]?(?:\s+namespace\b|(?=\s*(?:[.,;:!?)]|$|\s+(?:and|but|since|after|for|with|is|are|was|were|has|have)\b)))/i;
+
+/**
+ * Cluster-scoped kinds an answer may name beyond tools-k8s' well-known ones, as the API server's discovery
+ * documents list them (`kubectl api-resources --namespaced=false`).
+ */
+const MORE_CLUSTER_KINDS: readonly KindInfo[] = (
+  [
+    ['CustomResourceDefinition', 'apiextensions.k8s.io/v1', 'customresourcedefinitions', 'crd', 'crds'],
+    ['ValidatingWebhookConfiguration', 'admissionregistration.k8s.io/v1', 'validatingwebhookconfigurations'],
+    ['MutatingWebhookConfiguration', 'admissionregistration.k8s.io/v1', 'mutatingwebhookconfigurations'],
+    ['APIService', 'apiregistration.k8s.io/v1', 'apiservices'],
+    ['RuntimeClass', 'node.k8s.io/v1', 'runtimeclasses'],
+    ['CSIDriver', 'storage.k8s.io/v1', 'csidrivers'],
+    ['CSINode', 'storage.k8s.io/v1', 'csinodes'],
+    ['VolumeAttachment', 'storage.k8s.io/v1', 'volumeattachments'],
+    ['ClusterIssuer', 'cert-manager.io/v1', 'clusterissuers'],
+  ] as const
+).map(([kind, apiVersion, plural, ...shortNames]) => ({
+  kind,
+  apiVersion,
+  plural,
+  namespaced: false,
+  shortNames,
+}));
+
+/** Whether a finding's object (`clusterrole x`, `namespace y`) is of a kind that lives in no namespace. */
+export function clusterScoped(object: string): boolean {
+  const word = /^([a-z]{2,40}) /.exec(object)?.[1];
+  return word !== undefined && findKind(word, MORE_CLUSTER_KINDS)?.namespaced === false;
+}
 
 /** The baseline SRE model: one instance per run. */
 export class BaselineSreModel implements Model {
@@ -1068,7 +1098,11 @@ export class BaselineSreModel implements Model {
       };
     }
     // An object that names its own place (a node, another namespace's component) is not placed in ns.
-    const where = /^node | in [a-z0-9-]{1,63}$/.test(top.object) ? '' : ` in namespace ${ns}`;
+    // A cluster-scoped object (a ClusterRole, a CustomResourceDefinition, a namespace) is in none.
+    const where =
+      /^node | in [a-z0-9-]{1,63}$/.test(top.object) || clusterScoped(top.object)
+        ? ''
+        : ` in namespace ${ns}`;
     lines.push(`Root cause: ${top.object}${where}: ${top.cause}.`);
     lines.push('Evidence:');
     for (const e of top.evidence) lines.push(`- ${e}`);

@@ -528,3 +528,29 @@ describe('notes after an applied rollback', () => {
     }
   });
 });
+
+describe("the answer's first line places an object where it lives", () => {
+  it.each([
+    // A ClusterRole, a CustomResourceDefinition and a namespace live in no namespace.
+    ['scenarios-held-out-98', 'kepler-exporter-rbac-pods', 'Root cause: clusterrole kepler-clusterrole: '],
+    [
+      'scenarios-held-out-99',
+      'kueue-training-jobs-stay-suspended',
+      'Root cause: customresourcedefinition clusterqueues.kueue.x-k8s.io: ',
+    ],
+    [
+      'scenarios-held-out-23',
+      'mesh-refund-api-no-sidecar-istio-injection-label-revisioned-control-plane',
+      'Root cause: namespace refunds: ',
+    ],
+    // A PersistentVolumeClaim does.
+    [
+      'scenarios-held-out-2',
+      'pvc-storageclass-missing',
+      'Root cause: persistentvolumeclaim feast-postgres-data in namespace ml-feature-store: ',
+    ],
+  ])('%s/%s', async (dir, id, head) => {
+    const answer = await baselineAnswer(world(dir, id));
+    expect(answer.split('\n')[0]).toContain(head);
+  });
+});

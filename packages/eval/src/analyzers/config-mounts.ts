@@ -1,4 +1,11 @@
-import { type Analyzer, describedVolumes, type Finding, outputs, ownerDeployment } from './types.js';
+import {
+  type Analyzer,
+  describedMounts,
+  describedVolumes,
+  type Finding,
+  outputs,
+  ownerDeployment,
+} from './types.js';
 
 // A task about a configuration change that did not take effect.
 const CONFIG_CHANGE =
@@ -22,19 +29,18 @@ export const configMountsAnalyzer: Analyzer = {
           .filter((v) => v.type === 'ConfigMap' && v.source)
           .map((v) => [v.name, v.source] as const),
       );
-      for (const l of d.content.split('\n')) {
-        const m = /^\s+(\/\S{0,200}) from ([a-z0-9-]{1,63}) \((?:ro|rw),path="([^"]{1,253})"\)/.exec(l);
-        const cm = m ? maps.get(m[2]!) : undefined;
-        if (!m || !cm) continue;
+      for (const m of describedMounts(d.content)) {
+        const cm = m.subPath !== undefined ? maps.get(m.volume) : undefined;
+        if (!cm) continue;
         const pod = String(d.args['name'] ?? '');
         const owner = ownerDeployment(d.content);
         out.push({
           weight: 84 + (hints.some((h) => cm.includes(h) || pod.startsWith(h)) ? 4 : 0),
           object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
-          cause: `the pods mount ConfigMap ${cm} with subPath (${m[1]} from volume ${m[2]}, path="${m[3]}"): a subPath mount is a copy made when the container starts and never receives ConfigMap updates, so the edit to ${cm} is not updated in the running pods' file; the app's file watcher has nothing to see, it is not broken`,
+          cause: `the pods mount ConfigMap ${cm} with subPath (${m.path} from volume ${m.volume}, path="${m.subPath}"): a subPath mount is a copy made when the container starts and never receives ConfigMap updates, so the edit to ${cm} is not updated in the running pods' file; the app's file watcher has nothing to see, it is not broken`,
           evidence: [
-            `describe_pod ${pod}: Mounts: ${l.trim()}`,
-            `describe_pod ${pod}: volume ${m[2]} is ConfigMap ${cm}`,
+            `describe_pod ${pod}: Mounts: ${m.line}`,
+            `describe_pod ${pod}: volume ${m.volume} is ConfigMap ${cm}`,
           ],
           advice: `restart the pods so they copy the new file (kubectl rollout restart deployment/${owner ?? '<name>'}), and mount the ConfigMap as a directory (no subPath) so later edits arrive by themselves`,
         });

@@ -7,6 +7,7 @@ import {
   clip,
   containerSections,
   describedField,
+  describedMounts,
   describedVolumes,
   type Finding,
   outputs,
@@ -46,12 +47,9 @@ function configFileMounts(described: string): string[] {
       .filter((v) => v.type === 'ConfigMap')
       .map((v) => v.name),
   );
-  const out: string[] = [];
-  for (const line of described.slice(0, 100_000).split('\n')) {
-    const m = /^\s{4,12}(\/\S{1,300}) from ([a-z0-9-]{1,63}) \(/.exec(line);
-    if (m && maps.has(m[2]!) && CONFIG_FILE.test(m[1]!)) out.push(m[1]!);
-  }
-  return out;
+  return describedMounts(described)
+    .filter((m) => maps.has(m.volume) && CONFIG_FILE.test(m.path))
+    .map((m) => m.path);
 }
 
 /** The first pod whose log loads a config file other than the one a ConfigMap mounts into its container. */

@@ -4,6 +4,8 @@ import {
   boundedLogLines,
   clip,
   containerSections,
+  describedMounts,
+  describedVolumes,
   type Finding,
   outputs,
   ownerDeployment,
@@ -54,18 +56,18 @@ function duplicate(ctx: AnalyzerContext): Dup | undefined {
  */
 function dirMounts(described: string, container?: string): { map: string; path: string }[] {
   const out: { map: string; path: string }[] = [];
-  const volumes = new Map<string, string>();
-  for (const m of described.matchAll(
-    /^ {2}([a-z0-9][a-z0-9.-]{0,252}):\n\s{4}Type:\s{1,20}ConfigMap\b[^\n]{0,200}\n\s{4}Name:\s{1,20}([a-z0-9][a-z0-9.-]{0,252})/gm,
-  ))
-    volumes.set(m[1]!, m[2]!);
+  const volumes = new Map(
+    describedVolumes(described)
+      .filter((v) => v.type === 'ConfigMap' && v.source)
+      .map((v) => [v.name, v.source] as const),
+  );
   // The logging container's mounts (the first container's when the read named none, as kubectl defaults).
   const apps = containerSections(described).filter((x) => !x.init);
   const own = apps.filter((c) => c.name === (container ?? apps[0]?.name));
   for (const c of own)
-    for (const m of c.body.matchAll(/^\s+(\/\S{0,250}) from ([a-z0-9][a-z0-9.-]{0,252}) \((r[ow])\)\s*$/gm)) {
-      const map = volumes.get(m[2]!);
-      if (map) out.push({ map, path: m[1]! });
+    for (const m of describedMounts(c.body)) {
+      const map = m.subPath === undefined ? volumes.get(m.volume) : undefined;
+      if (map) out.push({ map, path: m.path });
     }
   return out;
 }

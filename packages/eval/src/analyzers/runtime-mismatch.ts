@@ -52,10 +52,11 @@ function same(a: string, b: string): boolean {
 
 /**
  * A described node that runs another runtime than the expected one, the one the failure says it got
- * first (`but got containerd…`).
+ * first (`but got containerd…`), from the failure line `seen`.
  */
-function runningOther(ctx: AnalyzerContext, expected: string) {
-  const got = MISMATCH.exec(mismatch(ctx)?.line ?? '')?.[2]?.toLowerCase() ?? '';
+function runningOther(ctx: AnalyzerContext, seen: Seen) {
+  const expected = seen.expected;
+  const got = MISMATCH.exec(seen.line)?.[2]?.toLowerCase() ?? '';
   const others = outputs(ctx.seen, 'describe_node').filter((o) => {
     const r = NODE_RUNTIME.exec(o.content.slice(0, 20_000));
     return r !== null && !same(r[1]!, expected);
@@ -166,7 +167,7 @@ export const runtimeMismatchAnalyzer: Analyzer = {
     if (!nodes) reads.push({ tool: 'list_nodes', args: {} });
     // A node running another runtime than the one expected (the first, and on a cluster part-way through a
     // move, the next ones: at most three).
-    if (nodes && !runningOther(ctx, m.expected)) {
+    if (nodes && !runningOther(ctx, m)) {
       const described = new Set(outputs(ctx.seen, 'describe_node').map((o) => String(o.args['name'] ?? '')));
       const next = parseTable(nodes.content)
         .map((r) => r['NAME'] ?? '')
@@ -195,7 +196,7 @@ export const runtimeMismatchAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     const m = mismatch(ctx);
     if (!m) return [];
-    const node = runningOther(ctx, m.expected);
+    const node = runningOther(ctx, m);
     const runtime = node ? NODE_RUNTIME.exec(node.content) : null;
     if (!node || !runtime) return [];
     const actual = runtime[1]!;

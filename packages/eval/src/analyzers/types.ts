@@ -716,6 +716,46 @@ export function describedLabels(describe: string): Record<string, string> {
   return out;
 }
 
+/**
+ * One line of a container's `Mounts:` list as `kubectl describe pod` prints it (and `describe_pod` does):
+ * `<mountPath> from <volume> (ro|rw[,path="<subPath>"])`, for example `/etc/app from settings (ro)` or
+ * `/app/config.yaml from settings (rw,path="config.yaml")`.
+ */
+export interface DescribedMount {
+  /** The mount path, as printed (`/etc/app`). */
+  readonly path: string;
+  /** The pod volume's name (its entry under `Volumes:`). */
+  readonly volume: string;
+  readonly readOnly: boolean;
+  /** The key or path mounted with `subPath` (`path="key"`); undefined for a whole-volume mount. */
+  readonly subPath?: string;
+  /** The line, trimmed, for evidence. */
+  readonly line: string;
+}
+
+/**
+ * Every mount line of a describe text or of one container's section of it, in order. A line scan over
+ * the first 100,000 characters, each line matched by one anchored pattern with bounded runs.
+ */
+export function describedMounts(text: string): DescribedMount[] {
+  const out: DescribedMount[] = [];
+  for (const line of text.slice(0, 100_000).split('\n')) {
+    const m =
+      /^[ \t]{1,40}(\/\S{0,300}) from ([a-z0-9][a-z0-9.-]{0,252}) \((r[ow])(?:,path="([^"]{1,253})")?\)\s*$/.exec(
+        line,
+      );
+    if (!m) continue;
+    out.push({
+      path: m[1]!,
+      volume: m[2]!,
+      readOnly: m[3] === 'ro',
+      ...(m[4] !== undefined ? { subPath: m[4] } : {}),
+      line: line.trim(),
+    });
+  }
+  return out;
+}
+
 /** One volume of a pod description's `Volumes:` section: its type line, Medium and the object it names. */
 export interface DescribedVolume {
   readonly name: string;

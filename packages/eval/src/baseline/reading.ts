@@ -12,6 +12,7 @@ import {
   configMapVolumes,
   containerSections,
   describedField,
+  describedMounts,
   outputs,
   pastPods,
   serviceHost,
@@ -347,10 +348,10 @@ function firstConfigMap(pod: string): string | undefined {
  */
 export function mountedConfigMap(file: string, body: string, pod: string): string | undefined {
   let best: { path: string; volume: string } | undefined;
-  for (const m of body.matchAll(/^[ \t]{1,40}(\/\S{0,256}) from (\S{1,253})/gm)) {
-    const path = m[1]!.replace(/\/$/, '');
+  for (const m of describedMounts(body)) {
+    const path = m.path.replace(/\/$/, '');
     if ((file === path || file.startsWith(`${path}/`)) && (!best || path.length > best.path.length))
-      best = { path, volume: m[2]! };
+      best = { path, volume: m.volume };
   }
   if (!best) return undefined;
   const volumes = pod.slice(Math.max(0, pod.search(/^Volumes:/m)));
