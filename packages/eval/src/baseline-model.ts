@@ -1256,9 +1256,10 @@ function withDefaults(
 }
 
 // Words of a task that are about the incident, not names of objects: among them a verb written with
-// `re-` (re-created, re-deploys, re-scheduled, re-syncing), which names an action, not an object.
+// `re-` (re-created, re-deploys, re-scheduled, re-syncing), which names an action, not an object, and a
+// latency percentile (p95, p99).
 const NOT_A_NAME =
-  /^[1-5]xx(?:-[a-z]{1,20})?$|^re-[a-z]{2,16}(?:ed|es|ing|s)$|^re-(?:create|deploy|run|ran|start|install|enable|apply|sync|index|import|configure|provision|build|built|try|schedule|set|do|did|done|make|made|push|pull|roll|add|open|mount|attach|join)$|^hand-[a-z]{3,16}$|^(?:well|ill|half)-[a-z]{3,16}$|^home-(?:made|grown|brewed|built|baked)$|^(in-house|man-made|crash|crashing|crashloop|crashloopbackoff|imagepullbackoff|errimagepull|oomkilled|crash-loop|crash-looping|on-call|oncall|follow-up|root-cause|read-only|no-go|go-live|sign-off|opt-in|opt-out|e-mail|e-mails|out-of-memory|time-out|time-outs|long-lived|self-hosted|self-managed|on-prem|on-premise|on-premises|third-party|long-running|short-lived|open-source|real-time|end-to-end|multi-tenant|single-node|multi-node|day-to-day|well-known|so-called|roll-out|in-flight|up-to-date|built-in|restart|restarting|failing|failed|error|errors|pending|slow|latency|timeout|timeouts|healthy|unhealthy|broken|outage|incident|production|cluster|kubernetes|container|containers|image|images|memory|disk|node|nodes|logs|events|warning|warnings|please|investigate|today|again|after|before|users|customers|requests|traffic|endpoint|endpoints|since|deploy|deployed|release|rollout|running|started|stopped|down|high|low)$/;
+  /^[1-5]xx(?:-[a-z]{1,20})?$|^p(?:50|75|90|95|99|999)$|^re-[a-z]{2,16}(?:ed|es|ing|s)$|^re-(?:create|deploy|run|ran|start|install|enable|apply|sync|index|import|configure|provision|build|built|try|schedule|set|do|did|done|make|made|push|pull|roll|add|open|mount|attach|join)$|^hand-[a-z]{3,16}$|^(?:well|ill|half)-[a-z]{3,16}$|^home-(?:made|grown|brewed|built|baked)$|^(in-house|man-made|crash|crashing|crashloop|crashloopbackoff|imagepullbackoff|errimagepull|oomkilled|crash-loop|crash-looping|on-call|oncall|follow-up|root-cause|read-only|no-go|go-live|sign-off|opt-in|opt-out|e-mail|e-mails|out-of-memory|time-out|time-outs|long-lived|self-hosted|self-managed|on-prem|on-premise|on-premises|third-party|long-running|short-lived|open-source|real-time|end-to-end|multi-tenant|single-node|multi-node|day-to-day|well-known|so-called|roll-out|in-flight|up-to-date|built-in|restart|restarting|failing|failed|error|errors|pending|slow|latency|timeout|timeouts|healthy|unhealthy|broken|outage|incident|production|cluster|kubernetes|container|containers|image|images|memory|disk|node|nodes|logs|events|warning|warnings|please|investigate|today|again|after|before|users|customers|requests|traffic|endpoint|endpoints|since|deploy|deployed|release|rollout|running|started|stopped|down|high|low)$/;
 
 /**
  * The name in a task most worth searching for: a `Kind/name` or `ns/Kind/name` path's last part, a
@@ -1548,6 +1549,15 @@ function missingNamed(task: string, seen: readonly SeenObservation[]): string | 
       .split('-')
       .every((w) => words.has(w));
   if (rows.some((r) => told(r['NAME'] ?? ''))) return undefined;
+  // So does a prefix the task says: a release's or product's name put before it ("keeper-1" of "the stolon
+  // cluster" for `stolon-keeper-1`).
+  const prefixed = (name: string) =>
+    name.endsWith(`-${term}`) &&
+    name
+      .slice(0, -(term.length + 1))
+      .split('-')
+      .every((w) => words.has(w));
+  if (rows.some((r) => prefixed(r['NAME'] ?? ''))) return undefined;
   // A node's short host name (ip-10-0-1-5 for ip-10-0-1-5.ec2.internal) is that node.
   if (rows.some((r) => r['KIND'] === 'Node' && (r['NAME'] ?? '').startsWith(`${term}.`))) return undefined;
   // Nodes named after it (prod-eu-2-a, prod-eu-2-b for "prod-eu-2"): the name of the cluster or its pool.

@@ -203,6 +203,7 @@ import { nginxLimitReqAnalyzer } from './nginx-limit-req.js';
 import { nginxResolverAnalyzer } from './nginx-resolver.js';
 import { noProxyClusterAnalyzer } from './no-proxy-cluster.js';
 import { noReadinessAnalyzer } from './no-readiness.js';
+import { nodeClockAnalyzer } from './node-clock.js';
 import { nodeFirewallAnalyzer } from './node-firewall.js';
 import { nodeLoadAnalyzer } from './node-load.js';
 import { nodeNotReadyAnalyzer } from './node-not-ready.js';
@@ -227,6 +228,7 @@ import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
+import { podCreatorAnalyzer } from './pod-creator.js';
 import { podLocalFileAnalyzer } from './pod-local-file.js';
 import { pollLoopStuckCallAnalyzer } from './poll-loop-stuck-call.js';
 import { poolLeakAnalyzer } from './pool-leak.js';
@@ -357,6 +359,7 @@ import { unmountedPathAnalyzer } from './unmounted-path.js';
 import { unmountedVolumeAnalyzer } from './unmounted-volume.js';
 import { unofferedLabelAnalyzer } from './unoffered-label.js';
 import { unreadPrefixedSettingAnalyzer } from './unread-prefixed-setting.js';
+import { unspecifiedOptionAnalyzer } from './unspecified-option.js';
 import { upgradedLibraryAnalyzer } from './upgraded-library.js';
 import { upstreamServiceGoneAnalyzer } from './upstream-service-gone.js';
 import { urlPathSiblingAnalyzer } from './url-path-sibling.js';
@@ -566,6 +569,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   pythonStdoutBufferedAnalyzer,
   configSourcesAnalyzer,
   failingNodeAnalyzer,
+  // A certificate refused as expired or not yet valid by a node whose clock is hours off the cluster's.
+  nodeClockAnalyzer,
   elsewhereAnalyzer,
   knownTaintsAnalyzer,
   metricsPipelineAnalyzer,
@@ -574,6 +579,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   volumePermissionsAnalyzer,
   volumeBackingAnalyzer,
   socketOnNfsAnalyzer,
+  // A command line left without a setting the same product's other parts are given by a variable.
+  unspecifiedOptionAnalyzer,
+  // An ownerless pod that cannot run: the program its labels name made it, and its log says what failed.
+  podCreatorAnalyzer,
   // A file of a volume refused to a program that is not its owner, as a listing shows (root-owned, private).
   fileOwnerAnalyzer,
   // A Django settings file that sets a setting under a miscased name: ignored, the default used.

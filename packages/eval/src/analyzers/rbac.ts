@@ -28,6 +28,26 @@ interface Forbidden {
   target?: string;
 }
 
+/**
+ * The objects of a resource (`persistentvolumeclaims`) that the reads report as not found where something
+ * needs them: a pod's `persistentvolumeclaim "x" not found`, a `configmap "y" not found`. Distinct names,
+ * at most five.
+ */
+function neverCreated(seen: readonly SeenObservation[], resource: string): string[] {
+  const singular = resource.replace(/s$/, '');
+  if (!/^[a-z]{2,60}$/.test(singular)) return [];
+  const re = new RegExp(`\\b${singular} "([a-z0-9][a-z0-9.-]{0,252})" not found`, 'g');
+  const out = new Set<string>();
+  for (const o of seen) {
+    if (o.status !== 'ok' || !/^(?:describe_pod|get_events|scan)$/.test(o.tool)) continue;
+    for (const m of o.content.slice(0, 200_000).matchAll(re)) {
+      out.add(m[1]!);
+      if (out.size >= 5) return [...out];
+    }
+  }
+  return [...out];
+}
+
 /** The first Forbidden line of the logs, parsed. */
 function forbiddenLine(logs: string): Forbidden | undefined {
   return forbiddenAll(logs, 1)[0];
@@ -484,9 +504,12 @@ export const rbacAnalyzer: Analyzer = {
             text: `add a rule to the Role ${role} allowing ${[...refused].join(', ')} on ${hit.resource}${group ? ` (API group ${group})` : ''}, keeping its other rules`,
           }
         : undefined;
+    // Objects of the refused kind that pods need and that were never made ("persistentvolumeclaim "x" not
+    // found"): a refused create explains them, and the pods that wait on them are its symptoms.
+    const unmade = hit.verb === 'create' ? neverCreated(seen, hit.resource) : [];
     return [
       {
-        weight: 85,
+        weight: unmade.length > 0 ? 94 : 85,
         object: `serviceaccount ${hit.sa}`,
         cause: `RBAC: the ServiceAccount ${hit.sa} in ${hit.ns} is not allowed to ${hit.verb} ${hit.resource}${group ? ` (API group ${group})` : ''} (Forbidden)${
           role
@@ -503,7 +526,11 @@ export const rbacAnalyzer: Analyzer = {
                     : `, nothing on ${hit.resource}`
               }`
             : ''
-        }, so the program's API calls fail`,
+        }, so the program's API calls fail${
+          unmade.length > 0
+            ? `; the ${hit.resource} it was to create (${unmade.slice(0, 3).join(', ')}) were never made, so the pods that need them wait`
+            : ''
+        }`,
         evidence: [
           `logs: "${clip(hit.line, 180)}"`,
           ...(role ? [`describe_resource Role ${role}: ${granted || 'no rules'}`] : []),
