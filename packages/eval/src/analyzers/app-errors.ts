@@ -460,6 +460,46 @@ export function settledWarnings(
   return after ? { warning: recurring[0]!, after, count: recurring.length } : undefined;
 }
 
+/** A warning that says the program carries on with what it got (`continuing with the data as received`). */
+const CARRIES_ON =
+  /\bcontinu(?:ing|es) (?:with|anyway)\b|\bproceed(?:ing|s) (?:with|anyway)\b|\b(?:will|shall) continue\b|\bcarrying on\b/i;
+/** What such a warning is about: fields the reader's schema does not know, in data it was given. */
+const UNKNOWN_FIELDS =
+  /\b(?:extra|unknown|unexpected|unrecognized|unrecognised|additional) (?:keys?|fields?|properties|attributes)\b|\bdid not match the expected schema\b/i;
+
+/**
+ * The recurring warning of a log when every repeat of it says the program carries on with data whose
+ * fields its schema does not know (`Response … did not match the expected schema; continuing with the
+ * data as received: extra keys not allowed @ …`), with no word of loss, and the program logs other work
+ * after the first one: a reader older than the data it reads, which it accepts. Undefined otherwise.
+ */
+export function toleratedWarnings(
+  text: string,
+  warnings: readonly string[],
+): { warning: string; after: string; count: number } | undefined {
+  const recurring = repeated(warnings);
+  if (recurring.length === 0) return undefined;
+  if (
+    recurring.some(
+      (l) => l.length > 4000 || !CARRIES_ON.test(l) || !UNKNOWN_FIELDS.test(l) || SKIPPED.test(l),
+    )
+  )
+    return undefined;
+  // The words of loss, less what the schema's refusal of the extra fields says (`not allowed`).
+  if (recurring.some((l) => LOST.test(l.replace(/\bnot allowed\b/gi, '')))) return undefined;
+  const lines = boundedLogLines(text, Number.POSITIVE_INFINITY);
+  const heads = new Set(recurring.map(head));
+  const first = lines.findIndex((l) => heads.has(head(l)));
+  const bad = new Set([...warnings, ...errorLines(text)]);
+  const after = lines
+    .slice(first + 1)
+    .find((l) => l.trim() !== '' && !bad.has(l) && !heads.has(head(l)) && !WARNING_WORD.test(l));
+  return after ? { warning: recurring[0]!, after, count: recurring.length } : undefined;
+}
+
+/** A line at warning level or worse. */
+const WARNING_WORD = /\b(?:WARN(?:ING)?|ERROR|CRITICAL|FATAL)\b/;
+
 /**
  * A retry whose outcome the same line gives as a success (`retry 1/5 -> updated`, `retried … => ok`,
  * `retry 2 → 200`). Bounded: at most 80 characters between the retry word and the arrow.
@@ -1154,6 +1194,8 @@ export const appErrorsAnalyzer: Analyzer = {
       if (warned && warningsWithoutConsequence(o.content, bad)) return [];
       // Warnings that say how the program settled them, their subject working after: log noise.
       if (warned && settledWarnings(o.content, bad)) return [];
+      // Warnings that the program carries on with data its schema does not know: accepted, not a fault.
+      if (warned && toleratedWarnings(o.content, bad)) return [];
       // An alarm that flapped and cleared itself each time: not a fault now.
       if (warned && clearedAlarms(o.content, bad)) return [];
       // Warnings that each report the retry that went through: resolved by the program, not a fault.
@@ -1260,6 +1302,11 @@ export const appErrorsAnalyzer: Analyzer = {
       if (settled)
         return [
           `The warning "${clip(settled.warning.trim(), 160)}" that pod ${String(o.args['name'])} logs over and over (${settled.count} times in the lines read) says itself how the program copes with its input, and what it warns about works afterwards ("${clip(settled.after.trim(), 160)}"): it is harmless log noise about the input, not a fault, and nothing is broken; if the log volume matters, correct the input it warns about or raise the program's log level above warnings, a change that is safe but not needed for it to work.`,
+        ];
+      const tolerated = toleratedWarnings(o.content, warnings);
+      if (tolerated)
+        return [
+          `The warning "${clip(tolerated.warning.trim(), 200)}" that pod ${String(o.args['name'])} logs over and over (${tolerated.count} times in the lines read) says itself that the program carries on with the data as it came: the data has fields the program's schema does not know (a service newer than the client that reads it), and it accepts them. The program keeps working after it ("${clip(tolerated.after.trim(), 160)}"): the warning is harmless, not a fault, and nothing is broken; no rollback is needed. It goes away when the client library learns the new fields; raise that logger's level if the noise matters.`,
         ];
       if (!warningsWithoutConsequence(o.content, warnings)) continue;
       const lines = o.content.split('\n');

@@ -187,6 +187,7 @@ import { namedPeerAnalyzer } from './named-peer.js';
 import { namedRunLogsAnalyzer } from './named-run-logs.js';
 import { namedSettingAnalyzer } from './named-setting.js';
 import { namedWorkloadElsewhereAnalyzer } from './named-workload-elsewhere.js';
+import { namespaceSettingAnalyzer } from './namespace-setting.js';
 import { nasSnapshotDirAnalyzer } from './nas-snapshot-dir.js';
 import { netpolAndedAnalyzer } from './netpol-anded.js';
 import { netpolEgressAnalyzer } from './netpol-egress.js';
@@ -240,6 +241,7 @@ import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
 import { primaryHandoverAnalyzer } from './primary-handover.js';
 import { producerReleaseAnalyzer } from './producer-release.js';
+import { productImagesAnalyzer } from './product-images.js';
 import { productNamespaceAnalyzer } from './product-namespace.js';
 import { proxyNoServerAnalyzer } from './proxy-no-server.js';
 import { proxyReadTimeoutAnalyzer } from './proxy-read-timeout.js';
@@ -258,6 +260,7 @@ import { queuesAtZeroAnalyzer } from './queues-at-zero.js';
 import { quietNamespaceLogsAnalyzer } from './quiet-namespace-logs.js';
 import { quietTailSearchAnalyzer } from './quiet-tail-search.js';
 import { quotaBelowEvictionAnalyzer } from './quota-below-eviction.js';
+import { quoteInSqlAnalyzer } from './quote-in-sql.js';
 import { quotedErrorLogsAnalyzer } from './quoted-error-logs.js';
 import { quotedMessageLoggedAnalyzer } from './quoted-message-logged.js';
 import { raftRolesAnalyzer } from './raft-roles.js';
@@ -583,6 +586,12 @@ export const ANALYZERS: readonly Analyzer[] = [
   unspecifiedOptionAnalyzer,
   // An ownerless pod that cannot run: the program its labels name made it, and its log says what failed.
   podCreatorAnalyzer,
+  // A value with a single quote written unescaped into an SQL statement: a syntax error where it goes on.
+  quoteInSqlAnalyzer,
+  // A product the task names whose workloads are not named for it: its containers' logs, by their images.
+  productImagesAnalyzer,
+  // A program set to work in a namespace it refuses to work in.
+  namespaceSettingAnalyzer,
   // A file of a volume refused to a program that is not its owner, as a listing shows (root-owned, private).
   fileOwnerAnalyzer,
   // A Django settings file that sets a setting under a miscased name: ignored, the default used.

@@ -30,6 +30,7 @@ import { fullVolume } from './run/full-volume.js';
 import { namedOverPull } from './run/named-over-pull.js';
 import { podGone } from './run/pod-missing.js';
 import { previousLogs } from './run/previous-logs.js';
+import { sameObjectRollback } from './run/same-object-rollback.js';
 import { scanFindings, scanUnread } from './run/scan.js';
 import type {
   ContainerSignature,
@@ -80,6 +81,7 @@ export const RUN_SIGNATURES: readonly RunSignature[] = [
   dependencyChain,
   autoscalerSays,
   namedOverPull,
+  sameObjectRollback,
 ];
 
 /** The three ordered lists `findingsOf` matches (a test can leave one signature out). */

@@ -207,7 +207,7 @@ describe('baseline failure signatures', () => {
  * Signatures tested below with worlds or observations written here, and `named-over-pull`, which draws no
  * cause of its own (it reorders the others): its table is in analyzers/held-out-99-rules.test.ts.
  */
-const EXTRA_ROWS = ['failed-mount', 'previous-logs', 'pod-gone', 'named-over-pull'];
+const EXTRA_ROWS = ['failed-mount', 'previous-logs', 'pod-gone', 'named-over-pull', 'same-object-rollback'];
 
 const grants = (ns: string, tools: readonly string[]) =>
   `grants:\n  allow:\n${tools.map((t) => `    - { tool: ${t}, where: { namespace: ${ns} } }`).join('\n')}\n`;

@@ -1,0 +1,37 @@
+import type { RunSignature } from '../types.js';
+
+/** The Deployment a finding is about: `deployment x (pod y)` or `deployment x`. */
+function deploymentOf(object: string): string | undefined {
+  return /^deployment ([a-z0-9][a-z0-9.-]{0,252})(?: \(|$)/.exec(object)?.[1];
+}
+
+/**
+ * The rollback a weaker finding about the same Deployment carries (its failure started with the latest
+ * rollout: see bad-rollout) goes to the strongest finding when that one is about the same Deployment, an
+ * analyzer's closer reading of the same failure, and carries no fix of its own nor says the revision is
+ * sound. Analyzers' findings are matched after bad-rollout, so they would otherwise never carry it.
+ */
+export const sameObjectRollback: RunSignature = {
+  name: 'same-object-rollback',
+  refine(_f, found) {
+    const top = [...found].sort((a, b) => b.weight - a.weight)[0];
+    if (!top || top.fix || top.revisionSound) return;
+    const dep = deploymentOf(top.object);
+    if (!dep) return;
+    const donor = found.find(
+      (x) =>
+        x !== top &&
+        x.fix?.tool === 'rollback_deployment' &&
+        x.fix.args['name'] === dep &&
+        deploymentOf(x.object) === dep,
+    );
+    if (!donor?.fix) return;
+    top.fix = donor.fix;
+    if (donor.fallback) top.fallback = donor.fallback;
+    const told = /; it started with the latest rollout[^;]{0,400}/.exec(donor.cause)?.[0];
+    if (told && !top.cause.includes(told)) top.cause += told;
+    for (const e of donor.evidence)
+      if (/^(?:get_rollout_history|describe_resource ReplicaSet) /.test(e) && !top.evidence.includes(e))
+        top.evidence.push(e);
+  },
+};
