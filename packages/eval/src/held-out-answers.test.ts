@@ -554,3 +554,59 @@ describe("the answer's first line places an object where it lives", () => {
     expect(answer.split('\n')[0]).toContain(head);
   });
 });
+
+describe("set 100's worlds: the rules written after its first contact", () => {
+  it.each([
+    [
+      'stolon-health-job-failing',
+      [
+        'Root cause: job pg-health-29674725',
+        'missing the kubernetes resource kind setting',
+        '--kube-resource-kind=configmap',
+      ],
+      ['There is no keeper-1'],
+    ],
+    [
+      'woodpecker-pipelines-fail',
+      [
+        'Root cause: serviceaccount woodpecker-agent',
+        'not allowed to create persistentvolumeclaims',
+        'were never made',
+      ],
+      ['Root cause: persistentvolumeclaim build-cache-data'],
+    ],
+    [
+      'photoprism-stuck-deploying',
+      ['Root cause: node nas-01: the clock of node nas-01 is wrong', 'behind', 'it has not expired'],
+      ['Also seen (separate from this incident): deployment photoprism'],
+    ],
+    [
+      'odoo-erp-restarts',
+      ['ODOO_PASSWORD', 'single quote', 'Fix applied (approved): roll odoo back'],
+      ["Ledger'1904"],
+    ],
+    [
+      'fission-executor-errors',
+      [
+        'Root cause: deployment metrics-server in kube-system',
+        'unknown authority',
+        'Fix applied (approved): restart deployment metrics-server',
+      ],
+      ['Root cause: deployment storagesvc'],
+    ],
+    [
+      'openfaas-portal-backend-error',
+      ['DefaultFunctionNamespace (the default function namespace) is kube-system', 'refuses to list'],
+      ['Root cause: deployment kube-state-metrics'],
+    ],
+    [
+      'home-assistant-log-warnings',
+      ['No fault found in namespace home', 'the warning is harmless', 'evohomeasync2'],
+      ['Root cause:'],
+    ],
+  ])('%s', async (id, said, unsaid) => {
+    const answer = await baselineAnswer(world('scenarios-held-out-100', id));
+    for (const w of said) expect(answer, id).toContain(w);
+    for (const w of unsaid) expect(answer, id).not.toContain(w);
+  });
+});

@@ -300,6 +300,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-97',
     'scenarios-held-out-98',
     'scenarios-held-out-99',
+    'scenarios-held-out-100',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -28,11 +28,17 @@ function productImages(ctx: AnalyzerContext): { deployment: string; index: numbe
   const listed = outputs(ctx.seen, 'list_deployments', (o) => o.args['namespace'] === ctx.ns).pop();
   if (!listed) return [];
   const words = taskWords(ctx.task);
+  const named = new Set(
+    ctx.task
+      .slice(0, 4000)
+      .toLowerCase()
+      .match(/[a-z0-9]{3,40}/g) ?? [],
+  );
   const out: { deployment: string; index: number }[] = [];
   for (const r of parseTable(listed.content.slice(0, 200_000)).slice(0, 200)) {
     const deployment = r['NAME'] ?? '';
     // A Deployment named for the product is read the usual way.
-    if (!deployment || deployment.split('-').some((p) => words.has(p))) continue;
+    if (!deployment || deployment.split('-').some((p) => named.has(p))) continue;
     (r['IMAGES'] ?? '')
       .split(',')
       .slice(0, 10)

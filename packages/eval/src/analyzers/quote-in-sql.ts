@@ -34,7 +34,8 @@ interface Broken {
  * parsing: the text after one of its quotes starts where the refusal says ("1904" for `Ledger'1904!aud`).
  */
 function quoted(value: string, near: string): boolean {
-  const head = near.slice(0, 6);
+  // Up to the next quote: MySQL quotes the rest of the statement from there (`near 'Brien' WHERE …'`).
+  const head = near.split("'")[0]!.slice(0, 6);
   if (head.length < 2) return false;
   for (let i = value.indexOf("'"); i >= 0 && i < value.length - 1; i = value.indexOf("'", i + 1))
     if (value.slice(i + 1).startsWith(head)) return true;
@@ -64,12 +65,14 @@ function broken(ctx: AnalyzerContext): Broken | undefined {
         .slice(at + 1, at + 3)
         .map((l) => ECHO.exec(l)?.[1])
         .find(Boolean);
+      // The echoed statement up to its first quote: the value after it may be a password.
+      const cut = echo?.indexOf("'") ?? -1;
       return {
         pod,
         container: c.name,
         variable: v.name,
         line: lines[at]!.trim(),
-        ...(echo ? { statement: echo.trim() } : {}),
+        ...(echo && cut > 0 ? { statement: `${echo.slice(0, cut + 1).trim()}…` } : {}),
       };
     }
   }
