@@ -185,6 +185,8 @@ const MORE_CLUSTER_KINDS: readonly KindInfo[] = (
 /** Whether a finding's object (`clusterrole x`, `namespace y`) is of a kind that lives in no namespace. */
 export function clusterScoped(object: string): boolean {
   const word = /^([a-z]{2,40}) /.exec(object)?.[1];
+  // An admission webhook, as the webhook analyzers name it, is an entry of a webhook configuration.
+  if (word === 'webhook') return true;
   return word !== undefined && findKind(word, MORE_CLUSTER_KINDS)?.namespaced === false;
 }
 

@@ -610,3 +610,10 @@ describe("set 100's worlds: the rules written after its first contact", () => {
     for (const w of unsaid) expect(answer, id).not.toContain(w);
   });
 });
+
+describe('a latency percentile in the task is not searched as a name', () => {
+  it('"p99 through the roof" is about the named workload, not an object called p99', async () => {
+    const answer = await baselineAnswer(world('scenarios-held-out-5', 'hpa-replicas-reset-by-ci-apply'));
+    expect(answer).not.toContain('There is no p99');
+  });
+});

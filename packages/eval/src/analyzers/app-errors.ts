@@ -463,13 +463,22 @@ export function settledWarnings(
 /** A warning that says the program carries on with what it got (`continuing with the data as received`). */
 const CARRIES_ON =
   /\bcontinu(?:ing|es) (?:with|anyway)\b|\bproceed(?:ing|s) (?:with|anyway)\b|\b(?:will|shall) continue\b|\bcarrying on\b/i;
+/**
+ * Data the program received from elsewhere (an API's response, a message's payload), not its own
+ * configuration: a field its configuration does not know is a typo that drops the setting.
+ */
+const RECEIVED =
+  /\b(?:response|responses|received|payload|reply|replies|message from|returned by|from the (?:vendor |remote |upstream )?(?:API|server|service))\b/i;
+/** A setting the warning says it falls back from: the configuration's own field is dropped. */
+const OWN_SETTING = /\b(?:default|config(?:uration)?|settings?|option)\b/i;
+
 /** What such a warning is about: fields the reader's schema does not know, in data it was given. */
 const UNKNOWN_FIELDS =
   /\b(?:extra|unknown|unexpected|unrecognized|unrecognised|additional) (?:keys?|fields?|properties|attributes)\b|\bdid not match the expected schema\b/i;
 
 /**
- * The recurring warning of a log when every repeat of it says the program carries on with data whose
- * fields its schema does not know (`Response … did not match the expected schema; continuing with the
+ * The recurring warning of a log when every repeat of it says the program carries on with data it received
+ * (a response, a payload) whose fields its schema does not know (`Response … did not match the expected schema; continuing with the
  * data as received: extra keys not allowed @ …`), with no word of loss, and the program logs other work
  * after the first one: a reader older than the data it reads, which it accepts. Undefined otherwise.
  */
@@ -481,7 +490,13 @@ export function toleratedWarnings(
   if (recurring.length === 0) return undefined;
   if (
     recurring.some(
-      (l) => l.length > 4000 || !CARRIES_ON.test(l) || !UNKNOWN_FIELDS.test(l) || SKIPPED.test(l),
+      (l) =>
+        l.length > 4000 ||
+        !CARRIES_ON.test(l) ||
+        !UNKNOWN_FIELDS.test(l) ||
+        !RECEIVED.test(l) ||
+        OWN_SETTING.test(l) ||
+        SKIPPED.test(l),
     )
   )
     return undefined;

@@ -478,13 +478,16 @@ describe('named-over-pull for an OOM kill, and same-object-rollback', () => {
     expect(t!.evidence).toContain('get_rollout_history odoo: 2 revisions, latest 2');
   });
 
-  it('gives none to a finding that says the revision is sound, or to another Deployment', () => {
+  it('gives none to a finding that says the revision is sound or advises its own change, or to another Deployment', () => {
     const weak: Finding = {
       ...crash(75),
       fix: { tool: 'rollback_deployment', args: { namespace: 'erp', name: 'odoo' }, text: 'roll odoo back' },
     };
     const sound: Finding = { ...crash(91), revisionSound: true };
     expect(refine(sameObjectRollback, [sound, weak])[0]!.fix).toBeUndefined();
+    // Its own advice (turn one setting back on) is the change it chose.
+    const advised: Finding = { ...crash(91), advice: 'turn automountServiceAccountToken back on' };
+    expect(refine(sameObjectRollback, [advised, weak])[0]!.fix).toBeUndefined();
     const other: Finding = { ...oom, weight: 95 };
     expect(refine(sameObjectRollback, [other, weak])[0]!.fix).toBeUndefined();
   });

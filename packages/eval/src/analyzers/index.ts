@@ -171,7 +171,7 @@ import { memoryCapSettingAnalyzer } from './memory-cap-setting.js';
 import { memoryHpaFloorAnalyzer } from './memory-hpa-floor.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsAdapterAnalyzer } from './metrics-adapter.js';
-import { metricsPipelineAnalyzer } from './metrics-pipeline.js';
+import { metricsPipelineAnalyzer, metricsRefusedAnalyzer } from './metrics-pipeline.js';
 import { migrationInProgressAnalyzer } from './migration-in-progress.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { misplacedSettingAnalyzer } from './misplaced-setting.js';
@@ -577,6 +577,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   elsewhereAnalyzer,
   knownTaintsAnalyzer,
   metricsPipelineAnalyzer,
+  // A program's own refused call to the metrics API: metrics-server's log, early.
+  metricsRefusedAnalyzer,
   nodePressureAnalyzer,
   nodeNotReadyAnalyzer,
   volumePermissionsAnalyzer,

@@ -1,3 +1,4 @@
+import { parseDuration } from '@sre-harness/tools-k8s';
 import { parseTable } from '../k8s-text.js';
 import { errorLines } from './app-errors.js';
 import { logGloss } from './log-glosses.js';
@@ -9,14 +10,24 @@ const NO_METRICS =
 
 /** Whether an autoscaler's status or an event says the resource metrics API is not answering. */
 function metricsMissing(ctx: AnalyzerContext): boolean {
+  return metricsSaid(ctx) || metricsRefusedInLogs(ctx);
+}
+
+/** Whether an autoscaler's status, an event or the scan says the resource metrics API is not answering. */
+function metricsSaid(ctx: AnalyzerContext): boolean {
   const texts = [
     ...outputs(ctx.seen, 'describe_resource', (o) => o.args['kind'] === 'HorizontalPodAutoscaler'),
     ...outputs(ctx.seen, 'get_events'),
     ...outputs(ctx.seen, 'scan'),
   ];
-  if (texts.some((o) => NO_METRICS.test(o.content))) return true;
-  // A program of the namespace that reads the resource metrics API itself (an executor scaling its pools,
-  // a custom autoscaler) and logs its refusal.
+  return texts.some((o) => NO_METRICS.test(o.content));
+}
+
+/**
+ * Whether a program of the namespace that reads the resource metrics API itself (an executor scaling its
+ * pools, a custom autoscaler) logs the API's refusal.
+ */
+function metricsRefusedInLogs(ctx: AnalyzerContext): boolean {
   return outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns).some((o) =>
     boundedLogLines(o.content, 400).some(
       (l) => l.length <= 8000 && l.includes('metrics.k8s.io') && REFUSED.test(l),
@@ -26,7 +37,7 @@ function metricsMissing(ctx: AnalyzerContext): boolean {
 
 /** A call the API refused or failed: what a client of metrics.k8s.io logs when it gets no metrics. */
 const REFUSED =
-  /\b(?:Unauthorized|Forbidden|ServiceUnavailable|Internal Server Error|the server is currently unable|failed|error)\b/i;
+  /\b(?:Unauthorized|Forbidden|ServiceUnavailable|Internal Server Error|the server is currently unable|(?:failed|unable) to (?:fetch|get|list|query|retrieve)|an error on the server|no metrics (?:known|returned))\b/i;
 
 /**
  * The aggregation layer's requests refused by the server they are proxied to: it cannot verify the API
@@ -37,12 +48,43 @@ const CLIENT_CA_UNKNOWN =
   /Unable to authenticate the request[^\n]{0,400}x509: certificate signed by unknown authority/;
 
 /** The metrics-server pods a search found, with their namespaces. */
-function metricsServerPods(ctx: AnalyzerContext): { namespace: string; name: string }[] {
+function metricsServerPods(ctx: AnalyzerContext): { namespace: string; name: string; age?: string }[] {
   const found = outputs(ctx.seen, 'find_objects', (o) => o.args['name'] === 'metrics-server').pop();
   return parseTable(found?.content ?? '')
     .filter((r) => r['KIND'] === 'Pod' && r['NAME'] && r['NAMESPACE'])
-    .map((r) => ({ namespace: r['NAMESPACE']!, name: r['NAME']! }));
+    .map((r) => ({ namespace: r['NAMESPACE']!, name: r['NAME']!, ...(r['AGE'] ? { age: r['AGE'] } : {}) }));
 }
+
+/**
+ * The Deployment a pod belongs to: its description's ReplicaSet (`Controlled By: ReplicaSet/<d>-<hash>`),
+ * else a name of the shape `<deployment>-<pod-template-hash>-<5>` whose hash has a digit or no vowel (a
+ * DaemonSet's or a static pod's `metrics-server-x7k2p` is no Deployment's). Undefined otherwise.
+ */
+function deploymentOfPod(pod: string, described: string | undefined): string | undefined {
+  const rs = /^Controlled By:\s+(\S+)\/([a-z0-9][a-z0-9.-]{0,252})\s*$/m.exec(described ?? '');
+  if (rs) return rs[1] === 'ReplicaSet' ? rs[2]!.replace(/-[a-z0-9]{6,10}$/, '') : undefined;
+  const m = /^([a-z0-9][a-z0-9.-]{0,252})-([a-z0-9]{6,10})-[a-z0-9]{5}$/.exec(pod);
+  return m && (/\d/.test(m[2]!) || !/[aeiou]/.test(m[2]!)) ? m[1] : undefined;
+}
+
+/** A search for metrics-server and the logs of its pods (at most two). */
+function metricsServerReads(ctx: AnalyzerContext): Read[] {
+  const reads: Read[] = [{ tool: 'find_objects', args: { name: 'metrics-server' } }];
+  for (const p of metricsServerPods(ctx).slice(0, 2))
+    reads.push({ tool: 'get_pod_logs', args: { namespace: p.namespace, name: p.name } });
+  return reads;
+}
+
+/**
+ * A program's own refused call to the metrics API is a signal as strong as a node's pressure: the same reads,
+ * before the scan's follow-ups (an autoscaler's or an event's word keeps its place in the usual order).
+ */
+export const metricsRefusedAnalyzer: Analyzer = {
+  name: 'metrics-refused',
+  early: true,
+  reads: (ctx) => (metricsRefusedInLogs(ctx) ? metricsServerReads(ctx) : []),
+  finds: () => [],
+};
 
 /**
  * Autoscalers without metrics because metrics-server, which serves the resource metrics API
@@ -54,13 +96,8 @@ function metricsServerPods(ctx: AnalyzerContext): { namespace: string; name: str
  */
 export const metricsPipelineAnalyzer: Analyzer = {
   name: 'metrics-pipeline',
-  early: true,
   reads(ctx) {
-    if (!metricsMissing(ctx)) return [];
-    const reads: Read[] = [{ tool: 'find_objects', args: { name: 'metrics-server' } }];
-    for (const p of metricsServerPods(ctx).slice(0, 2))
-      reads.push({ tool: 'get_pod_logs', args: { namespace: p.namespace, name: p.name } });
-    return reads;
+    return metricsMissing(ctx) ? metricsServerReads(ctx) : [];
   },
   finds(ctx) {
     if (!metricsMissing(ctx)) return [];
@@ -77,20 +114,39 @@ export const metricsPipelineAnalyzer: Analyzer = {
       // It worked for a long time and then began refusing the API server's client certificate: the CA
       // that signs it (the cluster's front-proxy CA) was rotated after metrics-server started, and
       // metrics-server still checks against the one it read then. A restart loads the current one.
-      const since = /\((\d{1,4})d ago\)/.exec(
-        outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === p.name).pop()?.content ?? '',
-      )?.[1];
       const stale = CLIENT_CA_UNKNOWN.test(known) ? bad.find((l) => CLIENT_CA_UNKNOWN.test(l)) : undefined;
       if (stale) {
-        const deployment = p.name.replace(/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, '');
+        const described = outputs(
+          ctx.seen,
+          'describe_pod',
+          (o) => o.args['name'] === p.name && o.args['namespace'] === p.namespace,
+        ).pop()?.content;
+        const deployment = deploymentOfPod(p.name, described);
+        // How long it has run: its container's start (`Started: … (41d ago)`), else the search's AGE.
+        const age =
+          /^\s+Started:\s+\S+ \((\d{1,6}[dhms](?:\d{1,4}[hms]){0,2}) ago\)/m.exec(described ?? '')?.[1] ??
+          p.age;
+        const ran = age ? parseDuration(age) : undefined;
+        // Running for hours, it loaded the CA long ago: a rotation since is what it missed, and a restart
+        // loads the current one. Started minutes ago, it has the current CA and a restart changes nothing.
+        const old = ran !== undefined && ran >= 2 * 3600;
+        const object = deployment
+          ? `deployment ${deployment} in ${p.namespace}`
+          : `pod ${p.name} in ${p.namespace}`;
         return [
           {
             weight: 92,
-            object: `deployment ${deployment} in ${p.namespace}`,
-            cause: `the metrics API's requests fail because metrics-server cannot authenticate the API server: pod ${p.name} logs "${clip(stale, 200)}". The API server proxies each metrics.k8s.io request to metrics-server with its front-proxy client certificate, and metrics-server no longer trusts the CA that signs it (x509: certificate signed by unknown authority): the cluster's client CA was rotated${since ? ` after metrics-server started ${since} days ago` : ' after metrics-server started'}, and it still checks against the CA it loaded at start. So every metrics call (the autoscalers, kubectl top, programs that read pod metrics) gets Unauthorized. A restart of metrics-server loads the current CA; the clients' RBAC is not the fault`,
+            object,
+            cause: `the metrics API's requests fail because metrics-server cannot authenticate the API server: pod ${p.name} logs "${clip(stale, 200)}". The API server proxies each metrics.k8s.io request to metrics-server with its front-proxy client certificate, and metrics-server does not trust the CA that signs it (x509: certificate signed by unknown authority)${
+              old
+                ? `: the cluster's client CA was rotated after metrics-server started ${age} ago, and it still checks against the CA it loaded at start. A restart of metrics-server loads the current CA`
+                : ": the client CA it is given (the requestheader client CA of the extension-apiserver-authentication ConfigMap in kube-system, or its --requestheader-client-ca-file) is not the one that signs the API server's front-proxy certificate"
+            }. So every metrics call (the autoscalers, kubectl top, programs that read pod metrics) gets Unauthorized; the clients' RBAC is not the fault`,
             evidence: [`get_pod_logs ${p.namespace}/${p.name}: "${clip(stale, 160)}"`],
-            advice: `restart deployment ${deployment} in ${p.namespace} (kubectl rollout restart) so it loads the current client CA; after a CA rotation, restart the aggregated API servers too`,
-            ...(deployment !== p.name
+            advice: old
+              ? `restart ${object} (kubectl rollout restart) so it loads the current client CA; after a CA rotation, restart the aggregated API servers too`
+              : "give metrics-server the CA that signs the API server's front-proxy client certificate (the requestheader client CA), then restart it",
+            ...(old && deployment
               ? {
                   fix: {
                     tool: 'restart_deployment',

@@ -25,8 +25,12 @@ interface Refusal {
   readonly line: string;
 }
 
-/** A key that names a namespace setting (`DefaultFunctionNamespace`, `function_namespace`, `targetNS`). */
+/**
+ * A key that names a namespace setting (`DefaultFunctionNamespace`, `function_namespace`, `targetNS`); a
+ * bare `namespace` (a log record's field) or the pod's own (`POD_NAMESPACE`, from the downward API) is not one.
+ */
 const NS_KEY = /namespace|(?:^|[_.-])ns$|[a-z]NS$/i;
+const NOT_A_SETTING = /^(?:(?:my[_.-]?)?pod[_.-]?)?(?:namespace|ns)$/i;
 
 /** `DefaultFunctionNamespace` → `default function namespace`; `function_namespace` → `function namespace`. */
 function keyWords(key: string): string {
@@ -40,7 +44,8 @@ function keyWords(key: string): string {
 function refusal(ctx: AnalyzerContext): Refusal | undefined {
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
     for (const raw of boundedLogLines(o.content, 2000)) {
-      if (raw.length > 2000 || !/namespace/i.test(raw)) continue;
+      // An RBAC refusal (`pods is forbidden: … cannot list … in the namespace "x"`) is the rbac family's.
+      if (raw.length > 2000 || !/namespace/i.test(raw) || /\bforbidden\b/i.test(raw)) continue;
       const m = REFUSED_IN.exec(raw);
       if (!m) continue;
       return {
@@ -74,7 +79,8 @@ function setting(ctx: AnalyzerContext, r: Refusal): { key: string; where: string
     for (const l of boundedLogLines(o.content, 2000)) {
       if (l.length > 2000) continue;
       const m = said.exec(l);
-      if (!m || !NS_KEY.test(m[1]!) || (best && best.key.length >= m[1]!.length)) continue;
+      if (!m || !NS_KEY.test(m[1]!) || NOT_A_SETTING.test(m[1]!) || (best && best.key.length >= m[1]!.length))
+        continue;
       const container = typeof o.args['container'] === 'string' ? ` of container ${o.args['container']}` : '';
       best = { key: m[1]!, where: `the log${container}: "${clip(l.trim(), 120)}"` };
     }
@@ -82,7 +88,7 @@ function setting(ctx: AnalyzerContext, r: Refusal): { key: string; where: string
   const d = outputs(ctx.seen, 'describe_pod', (x) => x.args['name'] === r.pod).pop();
   for (const c of d ? containerSections(d.content) : [])
     for (const v of envOf(c.body))
-      if (v.value === r.namespace && NS_KEY.test(v.name))
+      if (v.value === r.namespace && NS_KEY.test(v.name) && !NOT_A_SETTING.test(v.name))
         return { key: v.name, where: `container ${c.name}'s environment: ${v.name}=${v.value}` };
   return undefined;
 }

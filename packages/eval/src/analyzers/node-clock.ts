@@ -18,6 +18,9 @@ import {
 const OUT_OF_WINDOW =
   /x509: certificate has expired or is not yet valid: current time (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) is (before|after) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d))/;
 
+/** A refusal the API server met or relays, not a node: `failed calling webhook`, `Error from server`. */
+const API_SERVER_SIDE = /\bfailed calling webhook\b|\bError from server\b|\bInternal error occurred\b/;
+
 /** A time kubectl prints with its age beside it (`Started: 2026-06-03T08:14:01Z (158m ago)`). */
 const STAMPED_AGE = /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) \((\d{1,6}[dhms](?:\d{1,4}[hms]){0,2}) ago\)/;
 
@@ -25,18 +28,30 @@ const STAMPED_AGE = /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) \((\d{1,6}[dhms](?:\d{1,4
  * The cluster's time now, as the API server's outputs give it: a printed time plus its printed age. When
  * no output prints one, the latest `Start Time:` of a described pod, a lower bound. Milliseconds.
  */
-function clusterNow(seen: AnalyzerContext['seen']): { at: number; exact: boolean } | undefined {
+function clusterNow(
+  seen: AnalyzerContext['seen'],
+): { at: number; exact: boolean; within: number } | undefined {
   let start: number | undefined;
+  let rough: { at: number; exact: boolean; within: number } | undefined;
   for (const o of seen) {
     if (o.status !== 'ok') continue;
     const head = o.content.slice(0, 50_000);
     const m = STAMPED_AGE.exec(head);
     const age = m ? parseDuration(m[2]) : undefined;
-    if (m && age !== undefined) return { at: Date.parse(m[1]!) + age * 1000, exact: true };
+    if (m && age !== undefined) {
+      // kubectl rounds an age down to its last unit (`13d` may be 13d23h): the time is that much uncertain.
+      const unit = m[2]!.at(-1);
+      const within = unit === 'd' ? 86_400_000 : unit === 'h' ? 3_600_000 : 60_000;
+      const at = Date.parse(m[1]!) + age * 1000;
+      if (within <= 60_000) return { at, exact: true, within };
+      if (!rough || within < rough.within) rough = { at, exact: true, within };
+      continue;
+    }
     const st = /^Start Time:\s+(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)\s*$/m.exec(head)?.[1];
     if (st && (start === undefined || Date.parse(st) > start)) start = Date.parse(st);
   }
-  return start === undefined ? undefined : { at: start, exact: false };
+  if (rough) return rough;
+  return start === undefined ? undefined : { at: start, exact: false, within: 0 };
 }
 
 interface Skew {
@@ -61,11 +76,14 @@ function refusal(ctx: AnalyzerContext): Skew | undefined {
     const lineEnd = o.content.indexOf('\n', at);
     const line = o.content.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
     const m = OUT_OF_WINDOW.exec(line.slice(Math.max(0, at - lineStart), at - lineStart + 400));
-    if (!m) continue;
+    // The API server's own call (a webhook it failed calling, an error it relays) checked the certificate
+    // by the control plane's clock, not a node's.
+    if (!m || API_SERVER_SIDE.test(line.slice(0, 4000))) continue;
     const pod =
       o.tool === 'get_events'
         ? (/\bpod\/([a-z0-9][a-z0-9.-]{0,252})/.exec(line)?.[1] ?? '')
         : String(o.args['name'] ?? '');
+    if (!pod) continue;
     return {
       line: line.trim(),
       pod,
@@ -115,10 +133,12 @@ export const nodeClockAnalyzer: Analyzer = {
     const bound = Date.parse(r.bound);
     if (!now || !Number.isFinite(nodeTime) || !Number.isFinite(bound)) return [];
     const skew = nodeTime - now.at;
+    // Beyond what the cluster's time is known to (an age printed in days is up to a day short).
+    const margin = 10 * 60_000 + now.within;
     // Behind: the node says "before" a start the cluster's time has passed. Ahead (only with an exact
     // time now): it says "after" an end the cluster's time has not reached.
-    const behind = r.direction === 'before' && skew < -10 * 60_000 && bound <= now.at;
-    const ahead = r.direction === 'after' && now.exact && skew > 10 * 60_000 && bound > now.at;
+    const behind = r.direction === 'before' && skew < -margin && bound <= now.at;
+    const ahead = r.direction === 'after' && now.exact && skew > margin && bound > now.at + now.within;
     if (!behind && !ahead) return [];
     const node = nodeOf(ctx, r.pod);
     // The pods refused the same way on the same node: symptoms of the one clock.
@@ -136,7 +156,7 @@ export const nodeClockAnalyzer: Analyzer = {
       (p) => p && (!node || nodeOf(ctx, p) === undefined || nodeOf(ctx, p) === node),
     );
     const who = node ? `node ${node}` : `the node of pod ${r.pod}`;
-    const size = `${now.exact ? 'about' : 'at least'} ${span(skew)}`;
+    const size = `${!now.exact ? 'at least' : now.within <= 60_000 ? 'about' : 'roughly'} ${span(skew)}`;
     return [
       {
         weight: 96,

@@ -2,9 +2,9 @@ import { parseTable } from '../k8s-text.js';
 import { type Analyzer, type AnalyzerContext, outputs, type Read } from './types.js';
 
 /**
- * The product words of a pod's label keys that carry a domain prefix, as Kubernetes label keys do for the
- * program that set them (`woodpecker-ci.org/step` → `woodpecker`, `tekton.dev/task` → `tekton`); the
- * `kubernetes.io` and `k8s.io` keys, set by Kubernetes itself, are left out.
+ * The product words of a pod's label keys that carry a prefix, as Kubernetes label keys do for the program
+ * that set them (a DNS subdomain: `woodpecker-ci.org/step` → `woodpecker`, `tekton.dev/task` → `tekton`,
+ * `jenkins/label` → `jenkins`); the `kubernetes.io` and `k8s.io` keys, set by Kubernetes itself, are left out.
  */
 export function labelProducts(described: string): string[] {
   const at = described.search(/^Labels:/m);
@@ -17,7 +17,7 @@ export function labelProducts(described: string): string[] {
     // The first line carries `Labels:`, the next ones are indented; a line of another field ends the list.
     if (!/^(?:Labels:)?\s/.test(line) && !line.startsWith('Labels:')) break;
     const m = /^(?:Labels:)?\s{1,30}([a-z0-9][a-z0-9.-]{0,200})\//.exec(line);
-    if (!m || /(?:^|\.)(?:kubernetes\.io|k8s\.io)$/.test(m[1]!) || !m[1]!.includes('.')) continue;
+    if (!m || /(?:^|\.)(?:kubernetes\.io|k8s\.io)$/.test(m[1]!)) continue;
     const word = m[1]!.split('.')[0]!.split('-')[0]!;
     if (word.length >= 4) out.add(word);
   }

@@ -1,5 +1,5 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, type AnalyzerContext, outputs, type Read } from './types.js';
+import { type Analyzer, type AnalyzerContext, knownNamespaces, outputs, type Read } from './types.js';
 
 /** Words of a task too common to stand for a product's image (`ghcr.io/acme/server`). */
 const COMMON = new Set(
@@ -27,15 +27,23 @@ function taskWords(task: string): Set<string> {
 function productImages(ctx: AnalyzerContext): { deployment: string; index: number }[] {
   const listed = outputs(ctx.seen, 'list_deployments', (o) => o.args['namespace'] === ctx.ns).pop();
   if (!listed) return [];
+  const text = ctx.task.slice(0, 4000).toLowerCase();
+  // A namespace's name is no product's (`registry/newsroom/app` in namespace newsroom).
   const words = taskWords(ctx.task);
-  const named = new Set(
-    ctx.task
-      .slice(0, 4000)
-      .toLowerCase()
-      .match(/[a-z0-9]{3,40}/g) ?? [],
-  );
+  for (const n of knownNamespaces(ctx.seen)) words.delete(n);
+  words.delete(ctx.ns);
+  const named = new Set(text.match(/[a-z0-9]{3,40}/g) ?? []);
+  const rows = parseTable(listed.content.slice(0, 200_000)).slice(0, 200);
+  // The task names a workload of the namespace by its whole name: the usual walk reads it.
+  const whole = (name: string) => {
+    const at = text.indexOf(name);
+    return (
+      at >= 0 && !/[a-z0-9-]/.test(text[at - 1] ?? ' ') && !/[a-z0-9-]/.test(text[at + name.length] ?? ' ')
+    );
+  };
+  if (rows.some((r) => r['NAME'] && whole(r['NAME']))) return [];
   const out: { deployment: string; index: number }[] = [];
-  for (const r of parseTable(listed.content.slice(0, 200_000)).slice(0, 200)) {
+  for (const r of rows) {
     const deployment = r['NAME'] ?? '';
     // A Deployment named for the product is read the usual way.
     if (!deployment || deployment.split('-').some((p) => named.has(p))) continue;
@@ -43,14 +51,24 @@ function productImages(ctx: AnalyzerContext): { deployment: string; index: numbe
       .split(',')
       .slice(0, 10)
       .forEach((image, index) => {
-        const parts = image
-          .replace(/[:@].*$/, '')
-          .split('/')
-          .slice(1);
-        if (parts.some((p) => words.has(p))) out.push({ deployment, index });
+        if (imagePath(image).some((p) => words.has(p))) out.push({ deployment, index });
       });
   }
   return out;
+}
+
+/**
+ * An image reference's repository path parts, without its registry host and its tag or digest
+ * (`ghcr.io/openfaas/gateway:0.27.5` and `openfaas/gateway:0.27.5` → `openfaas`, `gateway`;
+ * `registry.local:5000/openfaas/gateway` → the same). As Docker's reference grammar reads it, the first
+ * part is a host only when it has a dot or a port, or is `localhost`.
+ */
+export function imagePath(image: string): string[] {
+  const parts = image.trim().split('/');
+  if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!)) parts.shift();
+  const last = parts.length - 1;
+  if (last >= 0) parts[last] = parts[last]!.replace(/[:@].*$/, '');
+  return parts.filter(Boolean);
 }
 
 /** The containers of a pod as `get_pod_logs` names them when it picks one (`Defaulted container "a" out of: a, b`). */

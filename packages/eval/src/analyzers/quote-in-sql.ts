@@ -13,10 +13,11 @@ import {
 /**
  * A database's refusal of a statement it cannot parse, with the text where parsing stopped in group 1 or
  * 2: PostgreSQL's `syntax error at or near "1904"`, MySQL's and MariaDB's `You have an error in your SQL
- * syntax; … near '1904!aud' WHERE …`, SQLite's `near "1904": syntax error`.
+ * syntax; … near '1904!aud' WHERE …`, SQLite's `near "1904": syntax error`, SQL Server's `Incorrect syntax near
+ * '1904'`.
  */
 const SYNTAX_ERROR =
-  /\bsyntax error at or near "([^"\n]{1,80})"|\berror in your SQL syntax\b[^\n]{0,200}? near '([^\n]{1,80})|\bnear "([^"\n]{1,80})": syntax error\b/i;
+  /\bsyntax error at or near "([^"\n]{1,80})"|\berror in your SQL syntax\b[^\n]{0,200}? near '([^\n]{1,80})|\bnear "([^"\n]{1,80})": syntax error\b|\bIncorrect syntax near '([^'\n]{1,80})'/di;
 
 /** PostgreSQL's echo of the statement (`LINE 1: ...E res_users SET password='Ledger'1904!aud' WHE...`). */
 const ECHO = /^\s{0,20}LINE \d{1,6}: (.{1,300})$/;
@@ -48,7 +49,11 @@ function broken(ctx: AnalyzerContext): Broken | undefined {
     const at = lines.findIndex((l) => l.length <= 4000 && SYNTAX_ERROR.test(l));
     if (at < 0) continue;
     const m = SYNTAX_ERROR.exec(lines[at]!)!;
-    const near = m[1] ?? m[2] ?? m[3] ?? '';
+    const near = m[1] ?? m[2] ?? m[3] ?? m[4] ?? '';
+    // The refusal up to where it quotes the statement: what follows is the value's remainder (a password).
+    const group = [1, 2, 3, 4].find((k) => m[k] !== undefined) ?? 1;
+    const start = m.indices?.[group]?.[0] ?? m.index;
+    const said = `${lines[at]!.slice(0, start).trim()}…`;
     const pod = String(o.args['name'] ?? '');
     const d = outputs(
       ctx.seen,
@@ -71,7 +76,7 @@ function broken(ctx: AnalyzerContext): Broken | undefined {
         pod,
         container: c.name,
         variable: v.name,
-        line: lines[at]!.trim(),
+        line: said,
         ...(echo && cut > 0 ? { statement: `${echo.slice(0, cut + 1).trim()}…` } : {}),
       };
     }
@@ -97,13 +102,12 @@ export const quoteInSqlAnalyzer: Analyzer = {
       {
         weight: 86,
         object: owner ? `deployment ${owner} (pod ${b.pod})` : `pod ${b.pod}`,
-        cause: `the value of the environment variable ${b.variable} (container ${b.container}) contains a single quote (an apostrophe), and the program puts that value into an SQL statement without escaping it: the quote ends the SQL string early, so the database rejects the statement ("${clip(b.line, 140)}")${b.statement ? ` in ${clip(b.statement, 120)}` : ''} and the container exits on every start`,
+        cause: `the value of the environment variable ${b.variable} (container ${b.container}) contains a single quote (an apostrophe), and the program puts that value into an SQL statement without escaping it: the quote ends the SQL string early, so the database rejects the statement ("${clip(b.line, 140)}")${b.statement ? ` in ${clip(b.statement, 120)}` : ''} and the container exits on every start; a value without a single quote (or the Secret it was read from before) lets it start, and the program's SQL is what should escape it`,
         evidence: [
           `logs of ${b.pod}: "${clip(b.line, 200)}"`,
           ...(b.statement ? [`logs of ${b.pod}: "LINE …: ${clip(b.statement, 160)}"`] : []),
           `describe_pod ${b.pod}: ${b.variable} is set to a literal value with a single quote where the statement failed`,
         ],
-        advice: `set ${b.variable} to a value without a single quote (or from the Secret it came from before), then restart; the program's SQL is what should escape it`,
       },
     ];
   },

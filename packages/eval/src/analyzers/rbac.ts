@@ -29,17 +29,23 @@ interface Forbidden {
 }
 
 /**
- * The objects of a resource (`persistentvolumeclaims`) that the reads report as not found where something
- * needs them: a pod's `persistentvolumeclaim "x" not found`, a `configmap "y" not found`. Distinct names,
- * at most five.
+ * The objects of a resource (`persistentvolumeclaims`) that the reads of one namespace report as not found
+ * where something needs them: a pod's `persistentvolumeclaim "x" not found`, a `configmap "y" not found`.
+ * Distinct names, at most five.
  */
-function neverCreated(seen: readonly SeenObservation[], resource: string): string[] {
+function neverCreated(seen: readonly SeenObservation[], resource: string, namespace: string): string[] {
   const singular = resource.replace(/s$/, '');
   if (!/^[a-z]{2,60}$/.test(singular)) return [];
   const re = new RegExp(`\\b${singular} "([a-z0-9][a-z0-9.-]{0,252})" not found`, 'g');
   const out = new Set<string>();
   for (const o of seen) {
-    if (o.status !== 'ok' || !/^(?:describe_pod|get_events|scan)$/.test(o.tool)) continue;
+    // Only where the create was refused: a claim missing in another namespace is another account's.
+    if (
+      o.status !== 'ok' ||
+      !/^(?:describe_pod|get_events|scan)$/.test(o.tool) ||
+      o.args['namespace'] !== namespace
+    )
+      continue;
     for (const m of o.content.slice(0, 200_000).matchAll(re)) {
       out.add(m[1]!);
       if (out.size >= 5) return [...out];
@@ -506,7 +512,7 @@ export const rbacAnalyzer: Analyzer = {
         : undefined;
     // Objects of the refused kind that pods need and that were never made ("persistentvolumeclaim "x" not
     // found"): a refused create explains them, and the pods that wait on them are its symptoms.
-    const unmade = hit.verb === 'create' ? neverCreated(seen, hit.resource) : [];
+    const unmade = hit.verb === 'create' ? neverCreated(seen, hit.resource, hit.target ?? hit.ns) : [];
     return [
       {
         weight: unmade.length > 0 ? 94 : 85,

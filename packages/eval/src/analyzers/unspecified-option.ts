@@ -48,6 +48,8 @@ interface Unset {
   readonly line: string;
   /** The setting's words, lower case, fillers dropped: `kubernetes resource kind` → 3 words. */
   readonly words: readonly string[];
+  /** The flag the program names itself (cobra's `required flag(s) "kube-resource-kind"`), when it does. */
+  readonly flag?: string;
 }
 
 /** The first line of a namespace's logs that says a setting was not given. */
@@ -56,7 +58,7 @@ function unset(ctx: AnalyzerContext): Unset | undefined {
     for (const raw of boundedLogLines(o.content, 400)) {
       const line = raw.trim();
       if (line.length > 400 || !/specif|required flag/i.test(line)) continue;
-      for (const re of UNSPECIFIED) {
+      for (const [i, re] of UNSPECIFIED.entries()) {
         const m = re.exec(line);
         if (!m) continue;
         const words = m[1]!
@@ -70,6 +72,7 @@ function unset(ctx: AnalyzerContext): Unset | undefined {
           container: typeof container === 'string' ? container : undefined,
           line,
           words,
+          ...(i === 0 ? { flag: m[1]!.toLowerCase() } : {}),
         };
       }
     }
@@ -111,6 +114,18 @@ interface Sibling {
 function failingSection(described: string, container: string | undefined) {
   const apps = containerSections(described).filter((c) => !c.init);
   return container === undefined ? apps[0] : apps.find((c) => c.name === container);
+}
+
+/**
+ * Whether a described container stopped on its own: the pod Failed, or the container waits or ended now, or
+ * its last run ended with a non-zero exit code.
+ */
+function stopped(described: string, body: string): boolean {
+  if (/^Status:\s+Failed\b/m.test(described.slice(0, 4000))) return true;
+  const state = describedField(body, 'State') ?? '';
+  if (/^(?:Waiting|Terminated)\b/.test(state)) return true;
+  const last = body.indexOf('Last State:');
+  return last >= 0 && /Exit Code:\s+[1-9]/.test(body.slice(last, last + 600));
 }
 
 /** The command line of a container section: its Command and Args as `describe_pod` prints them. */
@@ -170,7 +185,9 @@ function missing(ctx: AnalyzerContext): { found?: Missing; reads: Read[] } {
   ).pop();
   if (!d) return { reads: [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: u.pod } }] };
   const section = failingSection(d.content, u.container);
-  if (!section) return { reads: [] };
+  // Only a program that stops on it: a container not running now, or one that ended in an error before
+  // (a Running pod that notes a setting it does without is not failing).
+  if (!section || !stopped(d.content, section.body)) return { reads: [] };
   const command = commandLine(section.body);
   const s = sibling(ctx, u, command);
   if (!s) {
@@ -189,7 +206,7 @@ function missing(ctx: AnalyzerContext): { found?: Missing; reads: Read[] } {
     return { reads };
   }
   // Given already: the flag on the command line, or a variable of the same setting in its environment.
-  if (command.includes(`--${s.flag}`)) return { reads: [] };
+  if (command.includes(`--${u.flag ?? s.flag}`)) return { reads: [] };
   if (envOf(section.body, true).some((v) => tailMatch(v.name.toLowerCase().split('_'), u.words) > 0))
     return { reads: [] };
   return { found: { u, described: d.content, container: section.name, command, s }, reads: [] };
@@ -219,7 +236,8 @@ export const unspecifiedOptionAnalyzer: Analyzer = {
         ? `deployment ${owner} (pod ${m.u.pod})`
         : `pod ${m.u.pod}`;
     const binary = m.command.split(' ')[0] ?? m.container;
-    const flag = `--${m.s.flag}=${m.s.value}`;
+    // The flag as the program names it, else as the variable's name less its program prefix gives it.
+    const flag = `--${m.u.flag ?? m.s.flag}=${m.s.value}`;
     return [
       {
         weight: 95,
@@ -230,7 +248,7 @@ export const unspecifiedOptionAnalyzer: Analyzer = {
           `describe_pod ${m.u.pod}: container ${m.container} runs ${clip(m.command, 200)}`,
           `describe_pod ${m.s.pod}: ${m.s.variable}: ${m.s.value}`,
         ],
-        advice: `add ${flag} to the arguments of container ${m.container}${job ? " (in the CronJob's or Job's pod template)" : ''}, the value the other components use; the flag's name is the variable's without its program prefix (${m.s.variable})`,
+        advice: `add ${flag} to the arguments of container ${m.container}${job ? " (in the CronJob's or Job's pod template)" : ''}, the value the other components use (${m.s.variable}); ${m.u.flag ? 'the flag is the one the program names' : "the flag's name is the variable's without its program prefix"}`,
       },
     ];
   },

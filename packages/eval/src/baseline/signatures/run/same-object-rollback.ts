@@ -8,14 +8,15 @@ function deploymentOf(object: string): string | undefined {
 /**
  * The rollback a weaker finding about the same Deployment carries (its failure started with the latest
  * rollout: see bad-rollout) goes to the strongest finding when that one is about the same Deployment, an
- * analyzer's closer reading of the same failure, and carries no fix of its own nor says the revision is
- * sound. Analyzers' findings are matched after bad-rollout, so they would otherwise never carry it.
+ * analyzer's closer reading of the same failure, and carries no fix or advice of its own nor says the
+ * revision is sound. Analyzers' findings are matched after bad-rollout, so they would otherwise never carry it.
  */
 export const sameObjectRollback: RunSignature = {
   name: 'same-object-rollback',
   refine(_f, found) {
     const top = [...found].sort((a, b) => b.weight - a.weight)[0];
-    if (!top || top.fix || top.revisionSound) return;
+    // A finding that gives its own advice (turn one setting back on) chose its change: no rollback for it.
+    if (!top || top.fix || top.advice || top.revisionSound) return;
     const dep = deploymentOf(top.object);
     if (!dep) return;
     const donor = found.find(
