@@ -617,3 +617,38 @@ describe('a latency percentile in the task is not searched as a name', () => {
     expect(answer).not.toContain('There is no p99');
   });
 });
+
+describe("set 101's worlds: the rules written after its first contact", () => {
+  it.each([
+    [
+      'bookstack-wiki-restarts',
+      ['an interrupted database migration', 'killed by its liveness probe', 'the table joint_permissions'],
+      ['slow start'],
+    ],
+    [
+      'seafile-sync-down',
+      ['DB_PORT', 'service link', 'Fix applied (approved): set DB_PORT=3306'],
+      ['reads its own port'],
+    ],
+    [
+      'penpot-login-refused',
+      ['PENPOT_FLAGS', 'quotes as part of the value', 'Fix applied (approved): set PENPOT_FLAGS'],
+      ['Root cause: deployment penpot-exporter'],
+    ],
+    [
+      'emqx-nodes-not-clustering',
+      ['Root cause: serviceaccount emqx', 'not allowed to get endpoints', 'one-node cluster'],
+      ['Root cause: deployment mqtt-kafka-bridge'],
+    ],
+    [
+      'spinnaker-registry-account',
+      ['no repositories specified', 'the steps after it never ran'],
+      ['the pod\'s log says "[install] step'],
+    ],
+    ['mastodon-upgrade-warnings', ['No fault found in namespace social'], ['Root cause:']],
+  ])('%s', async (id, said, unsaid) => {
+    const answer = await baselineAnswer(world('scenarios-held-out-101', id));
+    for (const w of said) expect(answer, id).toContain(w);
+    for (const w of unsaid) expect(answer, id).not.toContain(w);
+  });
+});

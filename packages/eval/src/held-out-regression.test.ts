@@ -301,6 +301,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-98',
     'scenarios-held-out-99',
     'scenarios-held-out-100',
+    'scenarios-held-out-101',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -29,6 +29,7 @@ import {
   ownerName,
   podDeployment,
   podListOf,
+  setEnvFix,
   textOf,
 } from './analyzers/types.js';
 import { dependencyDown, dependencyHosts, dependencyNamespace, escapeRe } from './baseline/reading.js';
@@ -105,7 +106,31 @@ const DETAILED = /(?:error|failed|fatal|denied|exception)[^:\n]{0,80}:\s\S/i;
 
 /** Of a run's error lines, the last one that says why (a detail, not a closing summary), else the last. */
 export function mostSpecific(lines: readonly string[]): string | undefined {
-  return lines.filter((l) => !SUMMARY.test(l) && DETAILED.test(l)).pop() ?? lines[lines.length - 1];
+  const said = lines.filter((l) => !SUMMARY.test(l));
+  return (
+    said.filter((l) => DETAILED.test(l)).pop() ??
+    // A tool's own error line (`! ERROR Your docker registry has no repositories specified`) over the
+    // wrapper's closing summary (`step 'docker-registry' failed with exit code 1`).
+    said.filter((l) => /\b(?:ERROR|FATAL)\b/.test(l)).pop() ??
+    lines[lines.length - 1]
+  );
+}
+
+/**
+ * A line with the indented lines that continue it (a message wrapped over lines), at most two more and
+ * 400 characters in all.
+ */
+function withContinuation(text: string, line: string): string {
+  const lines = text.split('\n');
+  const at = lines.indexOf(line);
+  if (at < 0) return line;
+  let out = line.trimEnd();
+  for (const next of lines.slice(at + 1, at + 3)) {
+    // An indented line that starts no new item (`! `, `- `, `? `, a level word, a timestamp) goes on.
+    if (!/^\s{2,}[a-z(]/.test(next) || out.length + next.length > 400) break;
+    out += ` ${next.trim()}`;
+  }
+  return out;
 }
 
 /**
@@ -169,6 +194,7 @@ const RANK: Record<string, number | undefined> = {
   NoDisruptionsAllowed: 84,
   FileSystemResizePending: 88,
   EnvVarReferenceNotExpanded: 90,
+  EnvValueQuoted: 82,
   DuplicateHostPath: 86,
   TerminatingInUse: 88,
   DnsPolicyDefault: 92,
@@ -439,11 +465,15 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
           !CONNECT_FAILED.test(logs)
             ? 30
             : 0;
+        // A quoted value that names what the person says is broken (`enable-login-with-password` for "nobody
+        // can sign in with their password") is the setting behind it.
+        const quotedAsked = f.reason === 'EnvValueQuoted' && quotedNamesTask(f, ctx.task) ? 10 : 0;
         return [
           {
             f,
             weight:
               rank +
+              quotedAsked +
               bonus(f.name, ctx.hints) +
               dialled +
               waitedOn(f, ctx) -
@@ -579,8 +609,16 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
           .pop();
       if (line) {
         const means = logGloss(line);
-        const quoted = withDetail(text, line);
+        const quoted = withContinuation(text, withDetail(text, line));
         cause += `; the pod's log says "${clipEnds(quoted, 280)}"${means ? ` — ${means}` : ''}`;
+        // A script that stops at a failed step (its closing summary comes after the line quoted): what it
+        // was to do after that step never ran.
+        const last = text
+          .split('\n')
+          .filter((l) => l.trim() && !l.startsWith('(no log'))
+          .pop();
+        if (last && last !== line && /\bstep\b[^\n]{0,80}\bfailed\b|\bexiting\b|\baborting\b/i.test(last))
+          cause += `; the script stops there ("${clip(last.trim(), 120)}"), so the steps after it never ran`;
         evidence.push(`logs of ${pod}: "${clipEnds(quoted, 280)}"`);
         // The server that line names, when what was read shows it down (a Service without endpoints
         // whose Deployment is scaled to zero): that is what the run failed on.
@@ -655,6 +693,7 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       ...selectorFix(f, ctx),
       ...placementFix(f, ctx),
       ...requestFix(f, ctx),
+      ...quotedFix(f, ctx),
       ...probePortFix(f, ctx),
       ...(jobFix ? { fix: jobFix, revisionSound: true as const } : {}),
     };
@@ -1176,6 +1215,48 @@ function requestFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
       args: { namespace: ctx.ns, deployment: target, container, requests: { [resource]: value } },
       text: `give container ${container} of ${target} a ${resource} request (${value} to start with; tune it to the container's usage), so the HPA can compute ${resource} utilization`,
     },
+  };
+}
+
+/** The values an EnvValueQuoted finding prints (`env NAME value "\"a b\""`), the quotes still on. */
+function quotedEnv(f: ParsedFinding): { name: string; value: string }[] {
+  const out: { name: string; value: string }[] = [];
+  for (const e of f.evidence.slice(0, 3)) {
+    const m = /^env ([A-Za-z_][A-Za-z0-9_.-]{0,127}) value (".{2,5000}")$/.exec(e);
+    if (!m) continue;
+    try {
+      const value: unknown = JSON.parse(m[2]!);
+      if (typeof value === 'string') out.push({ name: m[1]!, value });
+    } catch {
+      // Not the scan's JSON: nothing to take.
+    }
+  }
+  return out;
+}
+
+/** Whether a quoted value's words (`enable-login-with-password`) include two of the task's (login, password). */
+function quotedNamesTask(f: ParsedFinding, task: string): boolean {
+  const asked = new Set(task.toLowerCase().match(/[a-z]{4,30}/g) ?? []);
+  return quotedEnv(f).some(
+    (q) => new Set((q.value.toLowerCase().match(/[a-z]{4,30}/g) ?? []).filter((w) => asked.has(w))).size >= 2,
+  );
+}
+
+/** The `set_env` that drops the quotes of the first quoted value of a Deployment's container. */
+function quotedFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
+  if (f.reason !== 'EnvValueQuoted' || !f.container) return {};
+  const deployment = /^Deployment\/([a-z0-9][a-z0-9.-]{0,252})$/.exec(f.owner ?? '')?.[1];
+  const q = quotedEnv(f)[0];
+  if (!deployment || !q) return {};
+  const value = q.value.slice(1, -1);
+  return {
+    fix: setEnvFix(
+      ctx.ns,
+      deployment,
+      f.container,
+      [{ name: q.name, value }],
+      `set ${q.name} of ${deployment}/${f.container} without the surrounding quotes`,
+    ),
   };
 }
 

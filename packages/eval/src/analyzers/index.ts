@@ -116,6 +116,7 @@ import { goHeapGoalAnalyzer } from './go-heap-goal.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
 import { grpcWrongPortAnalyzer } from './grpc-wrong-port.js';
 import { gunicornTimeoutAnalyzer } from './gunicorn-timeout.js';
+import { halfAppliedMigrationAnalyzer } from './half-applied-migration.js';
 import { headlessJoinAnalyzer } from './headless-join.js';
 import { headlessPeersAnalyzer } from './headless-peers.js';
 import { healthCheckNoiseAnalyzer } from './health-check-noise.js';
@@ -347,6 +348,7 @@ import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
 import { suspendedCleanupAnalyzer } from './suspended-cleanup.js';
 import { syscallNotInKernelAnalyzer } from './syscall-not-in-kernel.js';
+import { taskNamedPodsAnalyzer } from './task-named-pods.js';
 import { changeCauseAnalyzer, temporaryChangeAnalyzer } from './temporary-change.js';
 import { threadDiedOomAnalyzer } from './thread-died-oom.js';
 import { threadPoolExhaustedAnalyzer } from './thread-pool-exhausted.js';
@@ -594,6 +596,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   productImagesAnalyzer,
   // A program set to work in a namespace it refuses to work in.
   namespaceSettingAnalyzer,
+  // The pods the task names by their workload's word, all Running: their logs.
+  taskNamedPodsAnalyzer,
+  // A migration cut off part-way by a kill: every later start fails on what it left behind.
+  halfAppliedMigrationAnalyzer,
   // A file of a volume refused to a program that is not its owner, as a listing shows (root-owned, private).
   fileOwnerAnalyzer,
   // A Django settings file that sets a setting under a miscased name: ignored, the default used.

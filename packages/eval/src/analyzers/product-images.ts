@@ -42,18 +42,21 @@ function productImages(ctx: AnalyzerContext): { deployment: string; index: numbe
     );
   };
   if (rows.some((r) => r['NAME'] && whole(r['NAME']))) return [];
-  const out: { deployment: string; index: number }[] = [];
+  const out: { deployment: string; index: number; ready: boolean }[] = [];
   for (const r of rows) {
     const deployment = r['NAME'] ?? '';
     // A Deployment named for the product is read the usual way.
     if (!deployment || deployment.split('-').some((p) => named.has(p))) continue;
+    const ready = /^(\d+)\/\1$/.test(r['READY'] ?? '');
     (r['IMAGES'] ?? '')
       .split(',')
       .slice(0, 10)
       .forEach((image, index) => {
-        if (imagePath(image).some((p) => words.has(p))) out.push({ deployment, index });
+        if (imagePath(image).some((p) => words.has(p))) out.push({ deployment, index, ready });
       });
   }
+  // A part of the product that fails is read the usual way, from its failing pods, and leads on from there.
+  if (out.some((x) => !x.ready)) return [];
   return out;
 }
 

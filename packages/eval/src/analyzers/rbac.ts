@@ -28,6 +28,10 @@ interface Forbidden {
   target?: string;
 }
 
+/** A log line of a program's peer discovery or cluster formation (`Ekka(AutoCluster): Discovery error`). */
+const PEER_DISCOVERY =
+  /\b(?:auto[-_ ]?cluster|peer[-_ ]discovery|cluster[-_ ]discovery|discovery error|cluster formation|form(?:ing)? (?:a |the )?cluster|join(?:ing)? (?:the )?cluster)\b/i;
+
 /**
  * The objects of a resource (`persistentvolumeclaims`) that the reads of one namespace report as not found
  * where something needs them: a pod's `persistentvolumeclaim "x" not found`, a `configmap "y" not found`.
@@ -366,7 +370,7 @@ export const rbacAnalyzer: Analyzer = {
     if (missing) reads.push({ tool: 'describe_resource', args: { kind: 'ClusterRole', name: missing.role } });
     return reads;
   },
-  finds({ seen }) {
+  finds({ seen, task }) {
     const hit = forbiddenLine(textOf(seen, 'get_pod_logs'));
     if (!hit) return [];
     if (hit.cluster) return clusterFinds(seen, hit);
@@ -513,9 +517,21 @@ export const rbacAnalyzer: Analyzer = {
     // Objects of the refused kind that pods need and that were never made ("persistentvolumeclaim "x" not
     // found"): a refused create explains them, and the pods that wait on them are its symptoms.
     const unmade = hit.verb === 'create' ? neverCreated(seen, hit.resource, hit.target ?? hit.ns) : [];
+    // The refused call is the program's peer discovery (EMQX's `Ekka(AutoCluster): Discovery error`, a
+    // cluster's peer lookup): each replica finds no peers and runs alone, a one-node cluster of its own.
+    const discovery = textOf(seen, 'get_pod_logs')
+      .slice(-400_000)
+      .split('\n')
+      .some(
+        (l) => l.length <= 8000 && l.includes(hit.resource) && /forbidden/i.test(l) && PEER_DISCOVERY.test(l),
+      );
+    // The person asks about the replicas working together (scaled out, a cluster, nodes that refuse each
+    // other): the discovery refusal is what they describe.
+    const together =
+      discovery && /\b(?:replicas?|scaled|cluster(?:ed|ing)?|nodes?|cookie|join(?:ed|ing)?)\b/i.test(task);
     return [
       {
-        weight: unmade.length > 0 ? 94 : 85,
+        weight: unmade.length > 0 ? 94 : together ? 96 : discovery ? 90 : 85,
         object: `serviceaccount ${hit.sa}`,
         cause: `RBAC: the ServiceAccount ${hit.sa} in ${hit.ns} is not allowed to ${hit.verb} ${hit.resource}${group ? ` (API group ${group})` : ''} (Forbidden)${
           role
@@ -533,6 +549,10 @@ export const rbacAnalyzer: Analyzer = {
               }`
             : ''
         }, so the program's API calls fail${
+          discovery
+            ? `; the refused call is its cluster's peer discovery, so each replica finds no peers and never joins the others: every pod runs as a one-node cluster on its own (isolated, not clustered), and what one replica receives the others never see`
+            : ''
+        }${
           unmade.length > 0
             ? `; the ${hit.resource} it was to create (${unmade.slice(0, 3).join(', ')}) were never made, so the pods that need them wait`
             : ''

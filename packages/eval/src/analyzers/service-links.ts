@@ -168,7 +168,11 @@ function linkValueTaken(
       // A listen address (`:3000`) is where the program's own port goes too.
       const listen = LISTEN_ADDRESS.test(around);
       const aboutPort = listen || /\bport\b/i.test(around);
-      if (!own && !aboutPort) continue;
+      // The lines just before name the variable itself (a traceback's source line, `db_port =
+      // int(get_conf('DB_PORT', 3306))`): the program reads it as the port of the Service it connects to.
+      const readsIt =
+        !own && lines.slice(Math.max(0, i - 4), i).some((l) => l.slice(0, 2000).includes(variable));
+      if (!own && !aboutPort && !readsIt) continue;
       const sections = d ? containerSections(d).filter((c) => !c.init) : [];
       const container =
         sections.find((c) => c.name === log.args['container']) ??
@@ -185,11 +189,21 @@ function linkValueTaken(
           object: deployment ? `deployment ${deployment} (pod ${pod})` : `pod ${pod}`,
           cause:
             `the program in pod ${pod} takes ${value} for a setting it expects to be a port number ("${quoted}"): that is the value of ${variable}, the service link variable Kubernetes injects into every container started in ${ns} after the Service ${s.name} (cluster IP ${s.ip}, port ${s.port ?? m[3]}${s.age ? `, created ${s.age} ago` : ''}) exists, ` +
-            `and ${variable} is also the name the program reads its own port from. The variables come from the Service's name (service links, enableServiceLinks defaults to true), so every pod started since the Service was created gets them, whatever the rollout changed`,
+            `and ${variable} is also the name the program reads ${readsIt ? `the port of ${s.name}, the Service it connects to, from (its log names it just before)` : 'its own port from'}. The variables come from the Service's name (service links, enableServiceLinks defaults to true), so every pod started since the Service was created gets them, whatever the rollout changed`,
           evidence: [
             `get_pod_logs ${pod}: "${quoted}"`,
             `list_services ${ns}: ${s.name} ${s.ip}${s.port ? ` port ${s.port}` : ''}${s.age ? `, age ${s.age}` : ''}`,
           ],
+          // The variable the program reads for the Service it connects to: that Service's port.
+          ...(container && readsIt && deployment
+            ? envFix(
+                ns,
+                deployment,
+                container.name,
+                [{ name: variable, value: m[3]! }],
+                `set ${variable}=${m[3]} on container ${container.name} of ${deployment} (the port of the Service ${s.name} it connects to), so the injected ${variable}=${value} no longer decides it`,
+              )
+            : {}),
           // Only the program's own variable is set to its own port: another Service's is that upstream's.
           ...(container && ports.length === 1 && aboutPort && own
             ? envFix(

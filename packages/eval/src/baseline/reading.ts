@@ -650,6 +650,7 @@ export const SCANNED_POD_REASONS = new Set([
   'ReadinessProbeWrongPort',
   'StartupProbeWrongPort',
   'EnvVarReferenceNotExpanded',
+  'EnvValueQuoted',
   'StaleRevisionNotReplaced',
   'DnsPolicyDefault',
   // The pod's own egress policies against a dependency it names: no description of the pod shows that.

@@ -56,6 +56,78 @@ export function unexpandedRefs(c: Container): Unexpanded[] {
   return out;
 }
 
+/** A variable whose name says it holds a secret: its value is never printed. */
+const SECRET_NAME = /pass|secret|token|key|cred|auth|cert|private/i;
+
+/**
+ * The literal env values of a container wrapped in one pair of matching quotes (`"a b"`, `'a'`), with no
+ * quote of that kind inside. Kubernetes passes a value as written, so the quotes reach the program as part
+ * of it; a shell and docker-compose's `.env` files strip them, which is how such values are usually copied
+ * over (https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/).
+ */
+export function quotedValues(c: Container): { name: string; value: string }[] {
+  const out: { name: string; value: string }[] = [];
+  for (const e of (c.env ?? []).slice(0, 500)) {
+    const v = e.value;
+    if (typeof v !== 'string' || v.length < 3 || v.length > 4096) continue;
+    const q = v[0];
+    if ((q !== '"' && q !== "'") || v.at(-1) !== q || v.slice(1, -1).includes(q)) continue;
+    // A JSON document or a quoted empty string is not a copied-over value.
+    if (v.slice(1, -1).trim() === '') continue;
+    out.push({ name: e.name, value: v });
+  }
+  return out;
+}
+
+/** Pods whose containers get env values with the quotes as part of the value. */
+export const envQuotedAnalyzer: Analyzer = {
+  name: 'env-quoted',
+  kinds: ['Pod', 'ReplicaSet'],
+  priority: 70,
+  analyze(facts) {
+    const out: Found[] = [];
+    const replicaSets = facts.list<ReplicaSet>('ReplicaSet');
+    const owners = new Set<string>();
+    for (const p of facts.list<Pod>('Pod')) {
+      const ns = p.metadata.namespace;
+      const owner = podOwner(p, replicaSets);
+      const key = `${ns ?? ''}/${owner ?? p.metadata.name}`;
+      if (owners.has(key)) continue;
+      for (const c of [...(p.spec.initContainers ?? []), ...p.spec.containers]) {
+        const quoted = quotedValues(c);
+        if (quoted.length === 0) continue;
+        owners.add(key);
+        const first = quoted[0]!;
+        const secret = SECRET_NAME.test(first.name);
+        out.push({
+          kind: 'Pod',
+          name: p.metadata.name ?? '',
+          ...(ns ? { namespace: ns } : {}),
+          container: c.name,
+          ...(owner ? { owner } : {}),
+          reason: 'EnvValueQuoted',
+          message: `container ${quote(c.name, 63)} gets ${quote(first.name, 80)} with the quotes as part of the value${
+            secret ? '' : ` (${quote(first.value, 160)})`
+          }: Kubernetes passes an env value as written, so the program takes the quote characters literally (a shell or a docker-compose .env file strips them); a list split on spaces gets them on its first and last items, which then match nothing`,
+          evidence: quoted
+            .slice(0, 3)
+            .map((q) =>
+              SECRET_NAME.test(q.name)
+                ? `env ${quote(q.name, 80)} value starts and ends with ${q.value[0]}`
+                : `env ${q.name} value ${JSON.stringify(q.value)}`,
+            ),
+          fix: `set ${quoted
+            .slice(0, 3)
+            .map((q) => q.name)
+            .join(', ')} without the surrounding quotes`,
+        });
+        break;
+      }
+    }
+    return out;
+  },
+};
+
 /** Pods whose env values reference variables Kubernetes will not expand (defined later, or not at all). */
 export const envRefsAnalyzer: Analyzer = {
   name: 'env-refs',

@@ -1,7 +1,7 @@
 import { conditionsAnalyzer } from './conditions.js';
 import { deploymentsAnalyzer } from './deployments.js';
 import { dnsPolicyAnalyzer } from './dns-policy.js';
-import { envRefsAnalyzer } from './env-refs.js';
+import { envQuotedAnalyzer, envRefsAnalyzer } from './env-refs.js';
 import { hpasAnalyzer } from './hpas.js';
 import { ingressesAnalyzer } from './ingresses.js';
 import { jobsAnalyzer } from './jobs.js';
@@ -43,6 +43,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   webhooksAnalyzer,
   conditionsAnalyzer,
   envRefsAnalyzer,
+  envQuotedAnalyzer,
   serviceTrafficAnalyzer,
   stsRevisionsAnalyzer,
   netpolPortsAnalyzer,
