@@ -107,12 +107,16 @@ const DETAILED = /(?:error|failed|fatal|denied|exception)[^:\n]{0,80}:\s\S/i;
 /** Of a run's error lines, the last one that says why (a detail, not a closing summary), else the last. */
 export function mostSpecific(lines: readonly string[]): string | undefined {
   const said = lines.filter((l) => !SUMMARY.test(l));
+  const last = lines[lines.length - 1];
   return (
     said.filter((l) => DETAILED.test(l)).pop() ??
     // A tool's own error line (`! ERROR Your docker registry has no repositories specified`) over the
-    // wrapper's closing summary (`step 'docker-registry' failed with exit code 1`).
-    said.filter((l) => /\b(?:ERROR|FATAL)\b/.test(l)).pop() ??
-    lines[lines.length - 1]
+    // wrapper's closing summary (`step 'docker-registry' failed with exit code 1`); a closing line that is no
+    // summary (the kernel's `Killed`) stays the run's last word.
+    (last !== undefined && SUMMARY.test(last)
+      ? said.filter((l) => /\b(?:ERROR|FATAL)\b/.test(l)).pop()
+      : undefined) ??
+    last
   );
 }
 
@@ -126,8 +130,10 @@ function withContinuation(text: string, line: string): string {
   if (at < 0) return line;
   let out = line.trimEnd();
   for (const next of lines.slice(at + 1, at + 3)) {
-    // An indented line that starts no new item (`! `, `- `, `? `, a level word, a timestamp) goes on.
-    if (!/^\s{2,}[a-z(]/.test(next) || out.length + next.length > 400) break;
+    // An indented line that starts no new item (`! `, `- `, `? `, a level word, a timestamp, a stack frame
+    // `at …` or `File "…"`) goes on.
+    if (!/^\s{2,}[a-z(]/.test(next) || /^\s+(?:at|from|in) /.test(next) || out.length + next.length > 400)
+      break;
     out += ` ${next.trim()}`;
   }
   return out;
@@ -617,7 +623,19 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
           .split('\n')
           .filter((l) => l.trim() && !l.startsWith('(no log'))
           .pop();
-        if (last && last !== line && /\bstep\b[^\n]{0,80}\bfailed\b|\bexiting\b|\baborting\b/i.test(last))
+        // Only when nothing between the two says the script went on (another step, a `done`): the lines
+        // after the quoted one are its own message's (indented, `- `, `? `, `! `) or more failures.
+        const all = text.split('\n').filter((l) => l.trim() && !l.startsWith('(no log'));
+        const from = all.lastIndexOf(line);
+        const between = from >= 0 ? all.slice(from + 1, -1) : [];
+        const wentOn = between.some((l) => !/^\s|^[-?!] /.test(l) && !/\b(?:error|fail\w*|fatal)\b/i.test(l));
+        if (
+          last &&
+          last !== line &&
+          from >= 0 &&
+          !wentOn &&
+          /\bstep\b[^\n]{0,80}\bfailed\b|\bexiting\b|\baborting\b/i.test(last)
+        )
           cause += `; the script stops there ("${clip(last.trim(), 120)}"), so the steps after it never ran`;
         evidence.push(`logs of ${pod}: "${clipEnds(quoted, 280)}"`);
         // The server that line names, when what was read shows it down (a Service without endpoints
@@ -1234,28 +1252,37 @@ function quotedEnv(f: ParsedFinding): { name: string; value: string }[] {
   return out;
 }
 
+/** English words of four letters or more that say nothing of a subject. */
+const FUNCTION_WORDS = new Set(
+  'this that these those will would with without from have been were they them their there then than what when where which while your into only also some more most such each very just over under about after before again down here since does done doing being because could should'.split(
+    ' ',
+  ),
+);
+
 /** Whether a quoted value's words (`enable-login-with-password`) include two of the task's (login, password). */
 function quotedNamesTask(f: ParsedFinding, task: string): boolean {
-  const asked = new Set(task.toLowerCase().match(/[a-z]{4,30}/g) ?? []);
+  const asked = new Set(
+    (task.toLowerCase().match(/[a-z]{4,30}/g) ?? []).filter((w) => !FUNCTION_WORDS.has(w)),
+  );
   return quotedEnv(f).some(
     (q) => new Set((q.value.toLowerCase().match(/[a-z]{4,30}/g) ?? []).filter((w) => asked.has(w))).size >= 2,
   );
 }
 
-/** The `set_env` that drops the quotes of the first quoted value of a Deployment's container. */
+/** The `set_env` that drops the quotes of the quoted values of a Deployment's container. */
 function quotedFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
   if (f.reason !== 'EnvValueQuoted' || !f.container) return {};
   const deployment = /^Deployment\/([a-z0-9][a-z0-9.-]{0,252})$/.exec(f.owner ?? '')?.[1];
-  const q = quotedEnv(f)[0];
-  if (!deployment || !q) return {};
-  const value = q.value.slice(1, -1);
+  // Every quoted value the finding prints (a secret's is never printed, so never set here).
+  const quoted = quotedEnv(f);
+  if (!deployment || quoted.length === 0) return {};
   return {
     fix: setEnvFix(
       ctx.ns,
       deployment,
       f.container,
-      [{ name: q.name, value }],
-      `set ${q.name} of ${deployment}/${f.container} without the surrounding quotes`,
+      quoted.map((q) => ({ name: q.name, value: q.value.slice(1, -1) })),
+      `set ${quoted.map((q) => q.name).join(', ')} of ${deployment}/${f.container} without the surrounding quotes`,
     ),
   };
 }

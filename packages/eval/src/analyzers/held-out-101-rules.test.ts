@@ -191,7 +191,7 @@ describe('half-applied-migration: a migration cut off by a kill', () => {
       previous: true,
     });
     expect(halfAppliedMigrationAnalyzer.finds(ctx(NS, [described(killed), pg]))[0]?.cause).toContain(
-      'the table users',
+      'the relation (a table, an index or a sequence) users',
     );
   });
 

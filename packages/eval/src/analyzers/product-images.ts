@@ -47,7 +47,8 @@ function productImages(ctx: AnalyzerContext): { deployment: string; index: numbe
     const deployment = r['NAME'] ?? '';
     // A Deployment named for the product is read the usual way.
     if (!deployment || deployment.split('-').some((p) => named.has(p))) continue;
-    const ready = /^(\d+)\/\1$/.test(r['READY'] ?? '');
+    // `0/0` is a part scaled to zero, not one that runs.
+    const ready = /^([1-9]\d{0,5})\/\1$/.test(r['READY'] ?? '');
     (r['IMAGES'] ?? '')
       .split(',')
       .slice(0, 10)

@@ -30,7 +30,7 @@ interface Forbidden {
 
 /** A log line of a program's peer discovery or cluster formation (`Ekka(AutoCluster): Discovery error`). */
 const PEER_DISCOVERY =
-  /\b(?:auto[-_ ]?cluster|peer[-_ ]discovery|cluster[-_ ]discovery|discovery error|cluster formation|form(?:ing)? (?:a |the )?cluster|join(?:ing)? (?:the )?cluster)\b/i;
+  /\b(?:auto[-_ ]?cluster|peer[-_ ]discovery|cluster[-_ ]discovery|kubernetes discovery|discovery error|cluster formation|form(?:ing)? (?:a |the )?cluster|join(?:ing)? (?:the )?cluster|starting standalone)\b/i;
 
 /**
  * The objects of a resource (`persistentvolumeclaims`) that the reads of one namespace report as not found
@@ -519,16 +519,26 @@ export const rbacAnalyzer: Analyzer = {
     const unmade = hit.verb === 'create' ? neverCreated(seen, hit.resource, hit.target ?? hit.ns) : [];
     // The refused call is the program's peer discovery (EMQX's `Ekka(AutoCluster): Discovery error`, a
     // cluster's peer lookup): each replica finds no peers and runs alone, a one-node cluster of its own.
-    const discovery = textOf(seen, 'get_pod_logs')
-      .slice(-400_000)
-      .split('\n')
-      .some(
-        (l) => l.length <= 8000 && l.includes(hit.resource) && /forbidden/i.test(l) && PEER_DISCOVERY.test(l),
-      );
-    // The person asks about the replicas working together (scaled out, a cluster, nodes that refuse each
-    // other): the discovery refusal is what they describe.
+    // Its own account's refusal (`system:serviceaccount:<ns>:<sa>`), said on the discovery's line or the one
+    // before it (Hazelcast warns first, then logs the API server's refusal).
+    const account = `system:serviceaccount:${hit.ns}:${hit.sa}`;
+    const logLines = textOf(seen, 'get_pod_logs').slice(-400_000).split('\n');
+    const discovery = logLines.some(
+      (l, i) =>
+        l.length <= 8000 &&
+        l.includes(account) &&
+        l.includes(hit.resource) &&
+        /forbidden/i.test(l) &&
+        (PEER_DISCOVERY.test(l) || PEER_DISCOVERY.test((logLines[i - 1] ?? '').slice(0, 8000))),
+    );
+    // The person asks about the replicas working together (scaled out, members that do not see each other,
+    // a cluster that does not form): the discovery refusal is what they describe. "The cluster" alone is
+    // Kubernetes'.
     const together =
-      discovery && /\b(?:replicas?|scaled|cluster(?:ed|ing)?|nodes?|cookie|join(?:ed|ing)?)\b/i.test(task);
+      discovery &&
+      /\b(?:replicas?|scaled|clustered|clustering|cookie|join(?:ed|ing)?|members?|peers?|each other|(?:do|does|did)(?: not|n't) cluster|form(?:ed|s)? (?:a |the )?cluster)\b/i.test(
+        task,
+      );
     return [
       {
         weight: unmade.length > 0 ? 94 : together ? 96 : discovery ? 90 : 85,

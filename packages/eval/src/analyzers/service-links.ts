@@ -168,10 +168,11 @@ function linkValueTaken(
       // A listen address (`:3000`) is where the program's own port goes too.
       const listen = LISTEN_ADDRESS.test(around);
       const aboutPort = listen || /\bport\b/i.test(around);
-      // The lines just before name the variable itself (a traceback's source line, `db_port =
-      // int(get_conf('DB_PORT', 3306))`): the program reads it as the port of the Service it connects to.
+      // The line or the ones just before name the variable itself (a traceback's source line, `db_port =
+      // int(get_conf('DB_PORT', 3306))`, or `invalid value for DB_PORT`): the program reads it as the port of
+      // the Service it connects to.
       const readsIt =
-        !own && lines.slice(Math.max(0, i - 4), i).some((l) => l.slice(0, 2000).includes(variable));
+        !own && lines.slice(Math.max(0, i - 4), i + 1).some((l) => l.slice(0, 2000).includes(variable));
       if (!own && !aboutPort && !readsIt) continue;
       const sections = d ? containerSections(d).filter((c) => !c.init) : [];
       const container =

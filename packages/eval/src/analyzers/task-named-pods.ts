@@ -2,15 +2,17 @@ import { parseTable } from '../k8s-text.js';
 import { type Analyzer, type AnalyzerContext, outputs, type Read } from './types.js';
 
 /**
- * Words the task puts before a word for pods (`the emqx pods`, `all three kafka brokers`): the workload's
- * name as people say it. A word of three to forty letters, digits and hyphens; at most four.
+ * Words the task puts before a word for pods (`the emqx pods`, `all three kafka brokers`, `the rabbitmq
+ * nodes`): the workload's name as people say it. A word of three to forty letters, digits and hyphens; at most four.
  */
 function podWords(task: string): string[] {
   const out = new Set<string>();
   for (const m of task
     .slice(0, 4000)
     .toLowerCase()
-    .matchAll(/(?<![\w-])([a-z][a-z0-9-]{2,40})\s{1,3}(?:pods?|replicas?|instances?|brokers?)\b/g)) {
+    .matchAll(
+      /(?<![\w-])([a-z][a-z0-9-]{2,40})\s{1,3}(?:pods?|replicas?|instances?|brokers?|nodes|members)\b/g,
+    )) {
     if (!COMMON.has(m[1]!)) out.add(m[1]!);
     if (out.size >= 4) break;
   }
@@ -44,8 +46,13 @@ export const taskNamedPodsAnalyzer: Analyzer = {
     );
     const reads: Read[] = [];
     for (const w of words) {
-      const rows = parseTable(listed.content.slice(0, 200_000)).filter((r) =>
-        (r['NAME'] ?? '').startsWith(`${w}-`),
+      // The workload's own pods: `<word>-<hash>-<5>` (a Deployment's), `<word>-<n>` (a StatefulSet's),
+      // `<word>-<5>` (a DaemonSet's); `emqx-exporter-…` is another workload's.
+      const own = new RegExp(
+        `^${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(?:[a-z0-9]{6,10}-[a-z0-9]{5}|\\d{1,4}|[a-z0-9]{5})$`,
+      );
+      const rows = parseTable(listed.content.slice(0, 200_000)).filter(
+        (r) => own.test(r['NAME'] ?? '') && r['STATUS'] !== 'Completed' && r['STATUS'] !== 'Succeeded',
       );
       // Only when they all run: a failing one is read the usual way.
       if (rows.length === 0 || rows.some((r) => r['STATUS'] !== 'Running')) continue;

@@ -1,3 +1,4 @@
+import { SECRET_NAME } from '../tools/tool-def.js';
 import type { Container, Pod, ReplicaSet } from '../types.js';
 import { podOwner } from './pods.js';
 import { type Analyzer, type Found, quote } from './types.js';
@@ -56,8 +57,16 @@ export function unexpandedRefs(c: Container): Unexpanded[] {
   return out;
 }
 
-/** A variable whose name says it holds a secret: its value is never printed. */
-const SECRET_NAME = /pass|secret|token|key|cred|auth|cert|private/i;
+/**
+ * Whether a variable's value may be a secret, so it is never printed: its name says so (the tools' own
+ * `SECRET_NAME`, and any key or certificate), or the value is a URL or DSN with a password
+ * (`postgres://user:pw@db`).
+ */
+function secretValue(name: string, value: string): boolean {
+  return (
+    SECRET_NAME.test(name) || /key|cert|cred/i.test(name) || /:\/\/[^/\s:@]{0,200}:[^@\s]{1,200}@/.test(value)
+  );
+}
 
 /**
  * The literal env values of a container wrapped in one pair of matching quotes (`"a b"`, `'a'`), with no
@@ -67,9 +76,14 @@ const SECRET_NAME = /pass|secret|token|key|cred|auth|cert|private/i;
  */
 export function quotedValues(c: Container): { name: string; value: string }[] {
   const out: { name: string; value: string }[] = [];
+  // A value the container's command hands to a shell (`sh -c "exec app $(FLAGS)"`): Kubernetes expands
+  // `$(FLAGS)` into the script, and the shell strips the quotes, as they were written for.
+  const command = [...(c.command ?? []), ...(c.args ?? [])].join(' ').slice(0, 20_000);
   for (const e of (c.env ?? []).slice(0, 500)) {
-    const v = e.value;
+    // A YAML block scalar (`value: |`) ends the value with a newline the quotes come before.
+    const v = typeof e.value === 'string' ? e.value.replace(/[\r\n]+$/, '') : undefined;
     if (typeof v !== 'string' || v.length < 3 || v.length > 4096) continue;
+    if (command.includes(`$(${e.name})`)) continue;
     const q = v[0];
     if ((q !== '"' && q !== "'") || v.at(-1) !== q || v.slice(1, -1).includes(q)) continue;
     // A JSON document or a quoted empty string is not a copied-over value.
@@ -93,12 +107,13 @@ export const envQuotedAnalyzer: Analyzer = {
       const owner = podOwner(p, replicaSets);
       const key = `${ns ?? ''}/${owner ?? p.metadata.name}`;
       if (owners.has(key)) continue;
-      for (const c of [...(p.spec.initContainers ?? []), ...p.spec.containers]) {
+      // The app containers first: an init container's quoted message is a lesser find.
+      for (const c of [...p.spec.containers, ...(p.spec.initContainers ?? [])]) {
         const quoted = quotedValues(c);
         if (quoted.length === 0) continue;
         owners.add(key);
         const first = quoted[0]!;
-        const secret = SECRET_NAME.test(first.name);
+        const secret = secretValue(first.name, first.value);
         out.push({
           kind: 'Pod',
           name: p.metadata.name ?? '',
@@ -112,7 +127,7 @@ export const envQuotedAnalyzer: Analyzer = {
           evidence: quoted
             .slice(0, 3)
             .map((q) =>
-              SECRET_NAME.test(q.name)
+              secretValue(q.name, q.value)
                 ? `env ${quote(q.name, 80)} value starts and ends with ${q.value[0]}`
                 : `env ${q.name} value ${JSON.stringify(q.value)}`,
             ),
