@@ -115,7 +115,7 @@ describe('notes after an applied rollback', () => {
     const answer = await baselineAnswer(
       world('scenarios-held-out-86', 'hnc-webhook-no-endpoints-starved-manager'),
     );
-    expect(answer).toMatch(/^Root cause: webhook objects.hnc.x-k8s.io /);
+    expect(answer).toMatch(/^Root cause: webhook objects.hnc.x-k8s.io: /);
     expect(answer).toContain('its CPU limit is 50m');
   });
 
@@ -148,7 +148,8 @@ describe('notes after an applied rollback', () => {
     const answer = await baselineAnswer(
       world('scenarios-held-out-87', 'cephfs-missing-csidriver-attach-timeout'),
     );
-    expect(answer).toMatch(/^Root cause: csidriver cephfs.csi.ceph.com /);
+    // A CSIDriver and a webhook configuration are cluster-scoped: no namespace on the first line.
+    expect(answer).toMatch(/^Root cause: csidriver cephfs.csi.ceph.com: /);
   });
 
   it("a node's network agent that does not run", async () => {

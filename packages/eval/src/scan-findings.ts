@@ -112,8 +112,8 @@ export function mostSpecific(lines: readonly string[]): string | undefined {
     said.filter((l) => DETAILED.test(l)).pop() ??
     // A tool's own error line (`! ERROR Your docker registry has no repositories specified`) over the
     // wrapper's closing summary (`step 'docker-registry' failed with exit code 1`); a closing line that is no
-    // summary (the kernel's `Killed`) stays the run's last word.
-    (last !== undefined && SUMMARY.test(last)
+    // summary (the kernel's `Killed`) or says its own level (`FATAL export aborted`) stays the run's last word.
+    (last !== undefined && SUMMARY.test(last) && !/\b(?:ERROR|FATAL)\b/.test(last)
       ? said.filter((l) => /\b(?:ERROR|FATAL)\b/.test(l)).pop()
       : undefined) ??
     last
