@@ -1,7 +1,7 @@
 import { SECRET_NAME } from '../tools/tool-def.js';
 import type { Container, Pod, ReplicaSet } from '../types.js';
 import { podOwner } from './pods.js';
-import { type Analyzer, type Found, quote } from './types.js';
+import { type Analyzer, type Facts, type Found, quote } from './types.js';
 
 /**
  * The `$(NAME)` references of an env value, in order, each once. `$$(NAME)` is the escape for a
@@ -69,6 +69,35 @@ function secretValue(name: string, value: string): boolean {
 }
 
 /**
+ * One finding per workload (its pods share the template): for each pod, the first of `containers(pod)` that
+ * `check` finds something in, made into a finding by `found` with the pod's namespace and owner.
+ */
+function perWorkload<T>(
+  facts: Facts,
+  containers: (p: Pod) => readonly Container[],
+  check: (c: Container) => T | undefined,
+  found: (p: Pod, c: Container, hit: T, where: { ns?: string; owner?: string }) => Found,
+): Found[] {
+  const out: Found[] = [];
+  const replicaSets = facts.list<ReplicaSet>('ReplicaSet');
+  const owners = new Set<string>();
+  for (const p of facts.list<Pod>('Pod')) {
+    const ns = p.metadata.namespace;
+    const owner = podOwner(p, replicaSets);
+    const key = `${ns ?? ''}/${owner ?? p.metadata.name}`;
+    if (owners.has(key)) continue;
+    for (const c of containers(p)) {
+      const hit = check(c);
+      if (hit === undefined) continue;
+      owners.add(key);
+      out.push(found(p, c, hit, { ...(ns ? { ns } : {}), ...(owner ? { owner } : {}) }));
+      break;
+    }
+  }
+  return out;
+}
+
+/**
  * The literal env values of a container wrapped in one pair of matching quotes (`"a b"`, `'a'`), with no
  * quote of that kind inside. Kubernetes passes a value as written, so the quotes reach the program as part
  * of it; a shell and docker-compose's `.env` files strip them, which is how such values are usually copied
@@ -99,22 +128,18 @@ export const envQuotedAnalyzer: Analyzer = {
   kinds: ['Pod', 'ReplicaSet'],
   priority: 70,
   analyze(facts) {
-    const out: Found[] = [];
-    const replicaSets = facts.list<ReplicaSet>('ReplicaSet');
-    const owners = new Set<string>();
-    for (const p of facts.list<Pod>('Pod')) {
-      const ns = p.metadata.namespace;
-      const owner = podOwner(p, replicaSets);
-      const key = `${ns ?? ''}/${owner ?? p.metadata.name}`;
-      if (owners.has(key)) continue;
+    return perWorkload(
+      facts,
       // The app containers first: an init container's quoted message is a lesser find.
-      for (const c of [...p.spec.containers, ...(p.spec.initContainers ?? [])]) {
+      (p) => [...p.spec.containers, ...(p.spec.initContainers ?? [])],
+      (c) => {
         const quoted = quotedValues(c);
-        if (quoted.length === 0) continue;
-        owners.add(key);
+        return quoted.length > 0 ? quoted : undefined;
+      },
+      (p, c, quoted, { ns, owner }) => {
         const first = quoted[0]!;
         const secret = secretValue(first.name, first.value);
-        out.push({
+        return {
           kind: 'Pod',
           name: p.metadata.name ?? '',
           ...(ns ? { namespace: ns } : {}),
@@ -135,11 +160,9 @@ export const envQuotedAnalyzer: Analyzer = {
             .slice(0, 3)
             .map((q) => q.name)
             .join(', ')} without the surrounding quotes`,
-        });
-        break;
-      }
-    }
-    return out;
+        };
+      },
+    );
   },
 };
 
@@ -149,23 +172,18 @@ export const envRefsAnalyzer: Analyzer = {
   kinds: ['Pod', 'ReplicaSet'],
   priority: 89,
   analyze(facts) {
-    const out: Found[] = [];
-    const replicaSets = facts.list<ReplicaSet>('ReplicaSet');
-    const owners = new Set<string>();
-    for (const p of facts.list<Pod>('Pod')) {
-      const ns = p.metadata.namespace;
-      const owner = podOwner(p, replicaSets);
-      // One finding per workload: its pods share the template.
-      const key = `${ns ?? ''}/${owner ?? p.metadata.name}`;
-      if (owners.has(key)) continue;
-      for (const c of [...(p.spec.initContainers ?? []), ...p.spec.containers]) {
+    return perWorkload(
+      facts,
+      (p) => [...(p.spec.initContainers ?? []), ...p.spec.containers],
+      (c) => {
         const bad = unexpandedRefs(c);
-        if (bad.length === 0) continue;
-        owners.add(key);
+        return bad.length > 0 ? bad : undefined;
+      },
+      (p, c, bad, { ns, owner }) => {
         const later = bad.filter((b) => b.laterAt !== undefined);
         const first = later[0] ?? bad[0]!;
         const refs = [...new Set(bad.map((b) => `$(${b.ref})`))].slice(0, 4).join(', ');
-        out.push({
+        return {
           kind: 'Pod',
           name: p.metadata.name ?? '',
           ...(ns ? { namespace: ns } : {}),
@@ -194,10 +212,8 @@ export const envRefsAnalyzer: Analyzer = {
                 }`,
             ),
           fix: `define ${[...new Set(bad.map((b) => b.ref))].slice(0, 4).join(', ')} before ${quote(first.variable, 80)} in the container's env list`,
-        });
-        break;
-      }
-    }
-    return out;
+        };
+      },
+    );
   },
 };
