@@ -8,6 +8,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
 } from './types.js';
 
 const GI = 1024 ** 3;
@@ -80,7 +81,7 @@ export const allocatableAnalyzer: Analyzer = {
       if (total > largest.bytes * 1.15) {
         out.push({
           weight: 93,
-          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          object: podObject(owner, pod),
           cause: `pod ${pod} requests ${written ?? gi(total)} of memory${container ? ` (container ${container}, resources.requests.memory)` : ''}, more than any node has: the largest node, ${largest.name}, has ${gi(largest.bytes)} allocatable, so the pod fits on no node even an empty one ("Insufficient memory" on every node) and the cluster autoscaler cannot add a node big enough from node groups of this size; the request is too large (check the value for a typo)`,
           evidence: [
             `describe_pod ${pod}: Requests memory ${written ?? gi(total)}; FailedScheduling Insufficient memory`,
@@ -92,7 +93,7 @@ export const allocatableAnalyzer: Analyzer = {
       }
       out.push({
         weight: 93,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `pod ${pod} requests ${gi(total)} of memory, more than any node's allocatable memory (the largest, ${largest.name}, offers ${gi(largest.bytes)}): the scheduler compares requests with allocatable, which is the node's capacity minus kube-reserved, system-reserved and the eviction threshold, not with the instance's nominal memory, so a request equal to the node's size never fits ("Insufficient memory") and a bigger node group or autoscaler is not needed for it`,
         evidence: [
           `describe_pod ${pod}: requests memory ${gi(total)}, FailedScheduling Insufficient memory`,
@@ -180,7 +181,7 @@ export const requestedNodesAnalyzer: Analyzer = {
       return [
         {
           weight: 88 + bonus(pod, hints),
-          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          object: podObject(owner, pod),
           cause: `pod ${pod} is Pending (Insufficient memory): it requests ${gi(want)}${split}, and ${node}, which looks mostly free in usage, has ${gi(allocatable)} allocatable of which ${requested![1]} (${requested![2]}%) is already requested by the pods on it${holders.length ? ` (${holders.map((h) => `${h.name} in namespace ${h.ns}, ${h.written}`).join('; ')})` : ''}, leaving ${gi(allocatable - used)}: the scheduler counts requests, not usage, so the node is full for this pod although its memory use is low; the scheduler is not broken`,
           evidence: [
             `describe_pod ${pod}: FailedScheduling Insufficient memory; requests ${gi(want)}`,

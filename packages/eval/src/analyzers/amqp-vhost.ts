@@ -8,6 +8,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
   type Read,
   serviceHost,
   servicePodRead,
@@ -143,7 +144,7 @@ export const amqpVhostAnalyzer: Analyzer = {
                 : `the broker has that vhost but refuses user '${a.user}' access to it (no permissions there): ${quoted}${vhost ? `; it granted the same user the vhost '${vhost}' ("${clip(other!.x.line.trim(), 160)}")` : ''}`;
           out.push({
             weight: 90,
-            object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+            object: podObject(owner, pod),
             cause: `${e.name} of container ${c.name} asks the broker for the virtual host (vhost) '${refusal.vhost}'${refusal.vhost === '/' ? ', the default one' : ''}, and ${said}. The connection is closed during the handshake, so the program cannot connect; the password is not what fails`,
             evidence: [
               `${refusal.pod}: "${clip(refusal.line.trim(), 160)}"`,

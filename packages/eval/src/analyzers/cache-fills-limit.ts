@@ -9,6 +9,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
   stateBlock,
 } from './types.js';
 
@@ -50,7 +51,7 @@ export const cacheFillsLimitAnalyzer: Analyzer = {
           return [
             {
               weight: 97,
-              object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+              object: podObject(owner, pod),
               cause: `the container ${c.name} is OOMKilled because its cache is sized to its whole memory limit: ${e.name}=${e.value} lets the cache alone grow to ${Math.round(mb)} MB under a ${limit} limit, so once the cache fills under load (a large load applied), the process, which needs memory beside it, goes past the limit and the kernel kills it; the data it loads is not at fault`,
               evidence: [
                 `describe_pod ${pod}: container ${c.name} Last State Terminated, Reason OOMKilled; memory limit ${limit}; ${e.name}: ${clip(e.value, 20)}`,

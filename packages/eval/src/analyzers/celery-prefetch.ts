@@ -10,6 +10,7 @@ import {
   outputs,
   ownerDeployment,
   ownerName,
+  podObject,
   type Read,
 } from './types.js';
 
@@ -144,7 +145,7 @@ export const celeryPrefetchAnalyzer: Analyzer = {
     return [
       {
         weight: 86 + bonus(hoard.pod, ctx.hints),
-        object: owner ? `deployment ${owner} (pod ${hoard.pod})` : `pod ${hoard.pod}`,
+        object: podObject(owner, hoard.pod),
         cause: `the Celery workers prefetch too much: ${hoard.pod} asks the broker for ${hoard.prefetch} messages (prefetch_count) with ${hoard.concurrency} worker processes and holds ${hoard.reserved} tasks reserved but not started${
           variable ? ` (${variable.name}=${variable.value})` : ''
         }, while long-running tasks hold the worker processes for minutes (${long.task.startsWith('all ') ? long.task : `${long.task} took ${Math.round(long.seconds)} s`}${short && short.seconds < 60 ? `; ${short.task} takes ${short.seconds} s` : ''}). A reserved task waits until a process of the worker that holds it is free, so quick tasks queue behind long-running ones on busy workers while other workers sit idle; more replicas would each hoard as many. Celery's advice for long tasks is a prefetch multiplier of 1 (with acks_late)`,

@@ -1,7 +1,7 @@
 import { parseTable } from '../k8s-text.js';
 import { POOL_EXHAUSTED } from './db-pool-size.js';
 import { envOf, loggedContainers } from './env-values.js';
-import { type Analyzer, clip, envFix, type Finding, outputs, ownerDeployment } from './types.js';
+import { type Analyzer, clip, envFix, type Finding, outputs, ownerDeployment, podObject } from './types.js';
 
 /**
  * Variables that cap how many connections a client's pool holds at once: `…_MAXACTIVE`,
@@ -92,7 +92,7 @@ export const clientPoolCapAnalyzer: Analyzer = {
         return [
           {
             weight: 86,
-            object: owner ? `deployment ${owner} (pod ${logged.pod})` : `pod ${logged.pod}`,
+            object: podObject(owner, logged.pod),
             cause: `the connection pool of ${owner ?? logged.pod} is too small for the traffic: each pod may hold only ${n} active connections (${cap.name}=${cap.value}), and when all ${n} are busy the next request gets none and fails in the client ("${clip(line.trim(), 160)}")${full ? `; the server counts ${clients} connected clients, the ${replicas} pods' pools of ${n} all in use (${clip(connected!.trim(), 160)})` : ''}. The server is not what runs out: it is the pool's cap of ${n}`,
             evidence: [
               `get_pod_logs ${logged.pod}: "${clip(line.trim(), 200)}"`,

@@ -5,6 +5,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
 } from './types.js';
 
 // A task about a configuration change that did not take effect.
@@ -36,7 +37,7 @@ export const configMountsAnalyzer: Analyzer = {
         const owner = ownerDeployment(d.content);
         out.push({
           weight: 84 + (hints.some((h) => cm.includes(h) || pod.startsWith(h)) ? 4 : 0),
-          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          object: podObject(owner, pod),
           cause: `the pods mount ConfigMap ${cm} with subPath (${m.path} from volume ${m.volume}, path="${m.subPath}"): a subPath mount is a copy made when the container starts and never receives ConfigMap updates, so the edit to ${cm} is not updated in the running pods' file; the app's file watcher has nothing to see, it is not broken`,
           evidence: [
             `describe_pod ${pod}: Mounts: ${m.line}`,

@@ -9,6 +9,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
   type Read,
 } from './types.js';
 
@@ -161,7 +162,7 @@ export const configMapDirDuplicatesAnalyzer: Analyzer = {
       return [
         {
           weight: 90,
-          object: owner ? `deployment ${owner} (pod ${dup.pod})` : `pod ${dup.pod}`,
+          object: podObject(owner, dup.pod),
           cause: `the program refuses ${dup.name} as defined twice ("${clip(dup.line, 200)}"), yet the ConfigMap ${m.map}, mounted as the directory ${m.path}, defines ${dup.name} once: a ConfigMap volume keeps its files in a hidden timestamped directory (..<date>), links ..data to it and each key to ..data/<key>, so a program that reads the directory recursively, following the symlinks or not skipping hidden entries, loads each file more than once. The duplicate comes from how the volume lays the files out, not from the model files`,
           evidence: [
             `logs of ${dup.pod}: "${clip(dup.line, 200)}"`,

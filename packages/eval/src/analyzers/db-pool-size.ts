@@ -1,5 +1,5 @@
 import { envOf, loggedContainers } from './env-values.js';
-import { type Analyzer, clip, envFix, type Finding, outputs, ownerDeployment } from './types.js';
+import { type Analyzer, clip, envFix, type Finding, outputs, ownerDeployment, podObject } from './types.js';
 
 /**
  * A client-side connection pool running out, in the words of common drivers: ActiveRecord's
@@ -40,7 +40,7 @@ export const dbPoolSizeAnalyzer: Analyzer = {
         const owner = ownerDeployment(d.content);
         const out: Finding = {
           weight: 89,
-          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          object: podObject(owner, pod),
           cause: `the container ${c.name} runs ${threads.value} threads (${threads.name}=${threads.value}) that each take a database connection, but its own connection pool holds only ${pool.value} (${pool.name}=${pool.value}), so threads wait for a pooled connection, time out ("${clip(line.trim(), 160)}") and the program exits; the pool is smaller than the thread count, in the client, not the database's max_connections`,
           evidence: [
             `logs of ${pod}: ${clip(line.trim(), 200)}`,

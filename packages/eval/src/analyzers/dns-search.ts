@@ -7,6 +7,7 @@ import {
   outputs,
   ownerDeployment,
   podListOf,
+  podObject,
 } from './types.js';
 
 /**
@@ -56,7 +57,7 @@ export const dnsSearchAnalyzer: Analyzer = {
       const owner = d ? ownerDeployment(d.content) : undefined;
       const out: Finding = {
         weight: 82,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `the program cannot resolve the external name ${host} ("${clip(line.trim(), 140)}") although the cluster DNS answers: with Kubernetes' options ndots:5, a name with fewer than five dots is first tried with every search domain of the pod's resolv.conf appended${extra ? `, ending with the node's own domain ${extra}` : ''}${musl ? ", and the image's musl resolver (Alpine) gives up when one of those search-domain lookups fails or times out instead of trying the name itself, as glibc images do" : ''}; so this pod fails where others resolve the same name`,
         evidence: [
           `logs of ${pod}: ${clip(line.trim(), 200)}`,

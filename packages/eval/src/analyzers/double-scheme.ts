@@ -1,5 +1,5 @@
 import { loggedContainerEnv } from './env-values.js';
-import { type Analyzer, boundedLogLines, clip, envFix, type Finding, outputs } from './types.js';
+import { type Analyzer, boundedLogLines, clip, envFix, type Finding, outputs, podObject } from './types.js';
 
 /**
  * A URL written with two schemes, the second inside the first's host (`s3://https://minio:9000/bucket`,
@@ -52,7 +52,7 @@ export const doubleSchemeAnalyzer: Analyzer = {
       const fixed = `${inner[1]}://${inner[3]}`;
       const out: Finding = {
         weight: 89,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `${variable} of container ${container} is a URL written with two schemes (${clip(value, 160)}): the endpoint's own ${inner[2]}:// sits inside the ${inner[1]}:// URL, so the program takes "${inner[2]}:" for the host (or the whole string for a path) and cannot reach it: "${clip(line.trim(), 220)}"; the value should be ${clip(fixed, 160)}`,
         evidence: [
           `logs of ${pod}: "${clip(line.trim(), 220)}"`,

@@ -10,6 +10,7 @@ import {
   outputs,
   ownerDeployment,
   podListOf,
+  podObject,
 } from './types.js';
 
 /** A setting's name as a refusal prints it, maybe quoted (`zeppelin.interpreter.include`, `'--a'`). */
@@ -138,7 +139,7 @@ export const exclusiveSettingsAnalyzer: Analyzer = {
     return [
       {
         weight: 93,
-        object: owner ? `deployment ${owner} (pod ${k.pod})` : `pod ${k.pod}`,
+        object: podObject(owner, k.pod),
         cause: `the container ${k.container} sets both ${a.name} and ${b.name}, two settings the program refuses together ("${clip(k.line, 220)}"), so it stops at start; only one of them can be set${drop ? `. ${keep} is an allow list: what it does not name is left out already, so ${drop} adds nothing and can go` : ''}`,
         evidence: [
           `get_pod_logs ${k.pod}: "${clip(k.line, 200)}"`,

@@ -1,5 +1,5 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, type Finding, outputs, ownerDeployment } from './types.js';
+import { type Analyzer, clip, type Finding, outputs, ownerDeployment, podObject } from './types.js';
 
 // The soft open-files limit a program logs at start: "rlimit nofile: soft=1024 hard=524288",
 // "ulimit -n 1024", "max open files: 1024", "LimitNOFILE=1024".
@@ -43,7 +43,7 @@ export const fdLimitAnalyzer: Analyzer = {
       const nodeSpecific = node && node !== '<none>' && healthy.length > 0;
       const out: Finding = {
         weight: 91,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `the program runs out of file descriptors ("${clip(line.trim(), 120)}") at the open-files limit its container got${soft ? `: a soft nofile limit of ${soft}, as it logs at start` : ''}${
           nodeSpecific
             ? `. Only the replica on node ${node} fails, while ${healthy.length} replica(s) of the same image run on ${[...new Set(healthy.map((r) => r['NODE']))].join(', ')}: the limit comes from that node's container runtime (its LimitNOFILE, the ulimit containers inherit there), not from the release, so rolling back would not help`

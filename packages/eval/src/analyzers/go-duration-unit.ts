@@ -1,5 +1,5 @@
 import { loggedContainerEnv } from './env-values.js';
-import { type Analyzer, clip, envFix, type Finding, outputs } from './types.js';
+import { type Analyzer, clip, envFix, type Finding, outputs, podObject } from './types.js';
 
 /** Go's time.ParseDuration on a bare number: `time: missing unit in duration "300"` (Go's time package), quotes JSON-escaped in a structured log. */
 const MISSING_UNIT = /time: missing unit in duration \\?"(\d{1,12})\\?"/;
@@ -26,7 +26,7 @@ export const goDurationUnitAnalyzer: Analyzer = {
       const fixed = `${value}s`;
       const out: Finding = {
         weight: 89,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `the container ${container} exits at start because ${variable}=${value} has no unit: Go's time.ParseDuration reads durations only with one (${value}s, 5m, 250ms), so "${value}" fails with "time: missing unit in duration"; the variable needs its unit, e.g. ${fixed}`,
         evidence: [
           `previous logs of ${pod}: ${clip(line.trim(), 200)}`,

@@ -12,6 +12,7 @@ import {
   outputs,
   ownerDeployment,
   ownerName,
+  podObject,
   runningPerWorkload,
   schemaGloss,
 } from './types.js';
@@ -160,7 +161,7 @@ export const gunicornTimeoutAnalyzer: Analyzer = {
         return [
           {
             weight: 88,
-            object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+            object: podObject(owner, pod),
             cause: `the requests of ${owner ?? pod} fail on the database: "${clip(behind, 160)}" — ${schemaGloss(behind)}; Gunicorn's worker timeouts in the same log ("${clip(line.trim(), 120)}") come with those failing requests, and a longer timeout does not fix them`,
             evidence: [
               `get_pod_logs ${pod}: "${clip(behind, 160)}"`,
@@ -189,7 +190,7 @@ export const gunicornTimeoutAnalyzer: Analyzer = {
         return [
           {
             weight: 88,
-            object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+            object: podObject(owner, pod),
             cause: `Gunicorn kills the workers of ${owner ?? pod} whose request runs longer than its worker timeout of ${set} seconds (${given ? `--timeout ${set}` : set} ${where}): "${clip(line.trim(), 120)}"${slowest !== undefined && slowest > set ? `; the access log shows requests taking ${slowest} s` : ''}${longer ? `, and the database ran the request's query for longer than that (${longer.pod}: "${clip(longer.line, 160)}"), cut off when the worker died` : ''}. Requests that take longer than ${set} s die with their worker mid-request, and the proxy in front answers 502 for them${proxy ? `; the nginx proxy in front, ${proxy.proxy}, ${proxy.seconds === set ? 'gives up at the same time' : proxy.seconds < set ? `gives up even sooner, after ${proxy.seconds} s` : `waits longer (${proxy.seconds} s), so the worker timeout is what ends such a request`}: its proxy_read_timeout is ${proxy.timeout} (location ${proxy.path} of ConfigMap ${proxy.map})${proxy.seconds <= set ? `, no longer than the worker timeout, so raising --timeout alone would still end such a request at ${proxy.seconds} s` : ''}` : ''}; the program and its database are fine`,
             evidence: [
               `get_pod_logs ${pod}: "${clip(line.trim(), 140)}"`,
@@ -204,7 +205,7 @@ export const gunicornTimeoutAnalyzer: Analyzer = {
       const owner = ownerDeployment(d.content);
       const out: Finding = {
         weight: 88,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `Gunicorn kills the workers of ${owner ?? pod} whose request outlasts its worker timeout ("${clip(line.trim(), 120)}"): no --timeout is set (neither on the command line nor in GUNICORN_CMD_ARGS${env ? ` "${clip(env, 80)}"` : ''}), so the default of 30 seconds applies${slowest !== undefined && slowest >= 25 ? `, and the access log shows requests taking up to ${slowest} s` : ''}; long requests die with their worker though the program is fine`,
         evidence: [
           `get_pod_logs ${pod}: "${clip(line.trim(), 140)}"`,

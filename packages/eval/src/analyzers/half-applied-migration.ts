@@ -7,6 +7,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
 } from './types.js';
 
 /**
@@ -118,7 +119,7 @@ export const halfAppliedMigrationAnalyzer: Analyzer = {
     return [
       {
         weight: 89,
-        object: owner ? `deployment ${owner} (pod ${h.pod})` : `pod ${h.pod}`,
+        object: podObject(owner, h.pod),
         cause: `an interrupted database migration: the container ${h.container} was killed by ${h.killedBy} during its first start while the migrations ran${probe ? ` (liveness: ${probe})` : ''}, so the migration${h.migration ? ` ${h.migration}` : ''} stopped part-way: it had created the ${h.what === 'table' ? 'table' : 'relation (a table, an index or a sequence)'} ${h.table} but was never recorded as done. Every later start runs that migration again and fails on the leftover ${h.what} ("${clip(h.line, 160)}"), so the container exits and restarts in a loop. The data is not corrupt; the half-applied migration is what fails`,
         evidence: [
           `logs of ${h.pod}: "${clip(h.line, 200)}"`,

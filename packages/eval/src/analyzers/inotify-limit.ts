@@ -8,6 +8,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
   type Read,
 } from './types.js';
 
@@ -123,7 +124,7 @@ export const inotifyLimitAnalyzer: Analyzer = {
       : 'inotify needs one watch per directory it watches, and the node caps the watches of a user at fs.inotify.max_user_watches';
     const out: Finding = {
       weight: 90,
-      object: owner ? `deployment ${owner} (pod ${f.pod})` : `pod ${f.pod}`,
+      object: podObject(owner, f.pod),
       cause: `pod ${f.pod} cannot watch its files with inotify ("${clip(line.trim(), 200)}"): ${what}${limit ? ` (${limit.value} in ${limit.where}: "${clip(limit.line, 80)}")` : ''}${dirs ? `, while the program watches ${dirs.text}` : ''}${over ? ', far more than the limit' : ''}, so the limit is too low for it${fallback ? `; without its watcher it relies on periodic rescans ("${clip(fallback.trim(), 160)}"), so a change waits for the next rescan` : ''}`,
       evidence: [
         `get_pod_logs ${f.pod}: "${clip(line.trim(), 200)}"`,

@@ -7,6 +7,7 @@ import {
   loggedLines,
   outputs,
   ownerDeployment,
+  podObject,
 } from './types.js';
 
 /** A JVM blocked seeding SecureRandom from the blocking /dev/random (a thread dump or a watchdog line). */
@@ -51,7 +52,7 @@ export const jvmEntropyAnalyzer: Analyzer = {
         : `${current ? `${current} ` : ''}${EGD}`;
       const out: Finding = {
         weight: 90,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `the JVM blocks at start seeding SecureRandom from /dev/random ("${clip(line.trim(), 170)}"): /dev/random blocks while the node's entropy pool is low, so start-up takes minutes and the program is still starting when its probes give up; it is not slow code or too little memory, it is waiting for entropy`,
         evidence: [
           `get_pod_logs ${pod}: "${clip(line.trim(), 170)}"`,

@@ -6,6 +6,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
 } from './types.js';
 
 /**
@@ -67,7 +68,7 @@ export const knownHealthPortsAnalyzer: Analyzer = {
           const failures = /#failure=(\d{1,3})/.exec(text!)?.[1];
           out.push({
             weight: 92 + (hints.some((h) => pod.startsWith(h)) ? 4 : 0),
-            object: `${owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`}`,
+            object: `${podObject(owner, pod)}`,
             cause: `the ${kind} probe of the sidecar container ${c.name} (${known.program}, image ${image}) checks port ${m[1]}, but ${known.note}: nothing listens on ${m[1]}, the probe gets connection refused, so the pod never becomes ${kind === 'readiness' ? 'Ready and its Service has no endpoints' : 'healthy'} although the proxy itself is connected and working`,
             evidence: [`describe_pod ${pod}: container ${c.name} image ${image}, ${probe}: ${text}`],
             ...(owner

@@ -12,6 +12,7 @@ import {
   namespaceNames,
   outputs,
   ownerDeployment,
+  podObject,
   type Read,
 } from './types.js';
 
@@ -136,7 +137,7 @@ export const localhostSettingAnalyzer: Analyzer = {
       return [
         {
           weight: 92,
-          object: owner ? `deployment ${owner} (pod ${loop.pod})` : `pod ${loop.pod}`,
+          object: podObject(owner, loop.pod),
           cause: `${owner ?? loop.pod}'s ${v.name} points it at ${clip(v.value, 80)}: localhost inside a pod is the pod itself, where nothing listens on port ${loop.port}, so every connection is refused ("${clip(loop.line, 160)}") and the program fails; the setting was left at a default instead of the Service it should reach, ${target} (port ${loop.port})${up}`,
           evidence: [
             `get_pod_logs ${loop.pod}: "${clip(loop.line, 180)}"`,
@@ -249,7 +250,7 @@ function unsetHost(
     : `${scheme ? `${scheme}://` : ''}${svc.r['NAME']}.${svc.ns}.svc:${loop.port}`;
   return {
     weight: 90,
-    object: owner ? `deployment ${owner} (pod ${loop.pod})` : `pod ${loop.pod}`,
+    object: podObject(owner, loop.pod),
     cause: `${owner ?? loop.pod} is not told where its server is: its ${prefix} variables (${names.filter((n) => n.startsWith(prefix)).join(', ')}) set no server host or URL, so the program falls back to localhost, and localhost inside a pod is the pod itself, where nothing listens on port ${loop.port}: every connection is refused ("${clip(loop.line, 160)}") and it never becomes ready. The server it should reach is the Service ${svc.r['NAME']}${svc.ns !== ctx.ns ? ` in ${svc.ns}` : ''}, which serves port ${loop.port}; the credentials are not what fails`,
     evidence: [
       `get_pod_logs ${loop.pod}: "${clip(loop.line, 180)}"`,

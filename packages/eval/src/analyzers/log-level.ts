@@ -1,5 +1,5 @@
 import { loggedContainerEnv } from './env-values.js';
-import { type Analyzer, clip, envFix, type Finding, outputs } from './types.js';
+import { type Analyzer, clip, envFix, type Finding, outputs, podObject } from './types.js';
 
 /**
  * A logging library's refusal of a level name it does not know, with the names it does accept (in
@@ -95,7 +95,7 @@ export const logLevelAnalyzer: Analyzer = {
       const fixed = validLevel(found.lib.levels, found.lib.most, found.value);
       const out: Finding = {
         weight: 89,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `the container ${container} exits at start because ${variable}=${found.value} is not a log level ${found.lib.name} knows (it accepts ${found.lib.levels.join(', ')}), so setting the level fails ("${clip(found.line.trim(), 120)}") before the program serves anything; the variable needs a valid level, e.g. ${fixed}`,
         evidence: [
           `previous logs of ${pod}: ${clip(found.line.trim(), 200)}`,

@@ -7,6 +7,7 @@ import {
   loggedLines,
   outputs,
   ownerDeployment,
+  podObject,
   searchedLines,
 } from './types.js';
 
@@ -207,7 +208,7 @@ export const loggedLimitAnalyzer: Analyzer = {
       const count = loggedLines(seen, ns, (l) => limit.line.test(l)).length;
       const out: Finding = {
         weight: 90,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `${limit.cause(value, hit.line.trim())}${count > 1 ? ` (${count} pods log it)` : ''}${variable ? `: the container sets it through ${variable}=${shown}` : ''}`,
         evidence: [
           `get_pod_logs ${pod}: "${clip(hit.line.trim(), 160)}"`,

@@ -10,6 +10,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
   stateBlock,
 } from './types.js';
 
@@ -124,7 +125,7 @@ export const memoryCapSettingAnalyzer: Analyzer = {
             : undefined;
         const out: Finding = {
           weight: 91 + (hints.some((h) => pod.startsWith(h)) ? 4 : 0),
-          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          object: podObject(owner, pod),
           cause: `the container ${c.name} stops itself at its own memory cap, not the container's: ${chosen.name}=${chosen.value} is the cap the program is given, the log says it went past it ("${clip(capped.trim(), 160)}"${before ? `, after "${clip(before.trim(), 120)}"` : ''}), and it exits with code ${last.exit ?? '?'} (reason ${last.reason ?? 'Error'}, no OOM kill)${limitText ? `, far from the container's ${limitText} limit` : ''}. A job that needs more memory than the cap (a heavier release) makes every worker stop and restart, so the queue grows`,
           evidence: [
             `describe_pod ${pod}: container ${c.name} Last State Terminated, Reason ${last.reason ?? '?'}, Exit Code ${last.exit ?? '?'}`,

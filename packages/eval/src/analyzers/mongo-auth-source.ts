@@ -6,6 +6,7 @@ import {
   loggedLines,
   outputs,
   ownerDeployment,
+  podObject,
 } from './types.js';
 
 /** The MongoDB drivers' and server's word for refused credentials (error code 18, AuthenticationFailed). */
@@ -40,7 +41,7 @@ export const mongoAuthSourceAnalyzer: Analyzer = {
         const owner = ownerDeployment(d.content);
         const out: Finding = {
           weight: 90,
-          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          object: podObject(owner, pod),
           cause: `MongoDB refuses the credentials because they are checked against the wrong database: ${variable} (${clip(url!, 120)}) names the database ${db} and no authSource, so the driver authenticates against ${db} (the authentication database defaults to the one in the connection string's path), while the service's user is defined in another database, usually admin; the server finds no such user there and answers "Authentication failed" ("${clip(line.trim(), 140)}"). The password and the Secret are not the problem`,
           evidence: [
             `get_pod_logs ${pod}: "${clip(line.trim(), 160)}"`,

@@ -13,6 +13,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
   type Read,
   tableOf,
   unreadConfigMaps,
@@ -244,7 +245,7 @@ export const namedSettingAnalyzer: Analyzer = {
       return [
         {
           weight: 90 + bonus(s.pod, ctx.hints),
-          object: owner ? `deployment ${owner} (pod ${s.pod})` : `pod ${s.pod}`,
+          object: podObject(owner, s.pod),
           cause: `the program in pod ${s.pod} stops because it ran out of what its ${s.name} setting allows and asks for it to be raised ("${clip(s.line, 220)}"), and ${s.where} sets ${s.name} to ${s.value}: the crash is that configured limit being too small for what the program now holds, not the data or the image`,
           evidence: [
             `get_pod_logs ${s.pod} (previous): "${clip(s.line, 220)}"`,

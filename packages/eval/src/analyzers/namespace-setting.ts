@@ -8,6 +8,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
 } from './types.js';
 
 /**
@@ -112,7 +113,7 @@ export const namespaceSettingAnalyzer: Analyzer = {
       {
         // Above a pull failure the task's words happen to hint at: a refusal and the setting that asks for it.
         weight: 93,
-        object: owner ? `deployment ${owner} (pod ${r.pod})` : `pod ${r.pod}`,
+        object: podObject(owner, r.pod),
         cause: `the program refuses to ${r.verb} in the ${r.namespace} namespace ("${clip(r.line, 160)}"), and it is set to use ${r.namespace} for that: ${s.key} (the ${keyWords(s.key)}) is ${r.namespace} (${s.where}). So every request for that namespace is refused, whatever the caller's credentials; the ${r.namespace} namespace cannot be used for it`,
         evidence: [`logs of ${r.pod}: "${clip(r.line, 200)}"`, `${s.key}: ${r.namespace} (${s.where})`],
         advice: `set ${s.key} to a namespace of the program's own (create it, and give the program the Role it needs there), not ${r.namespace}; then redeploy what it manages there`,

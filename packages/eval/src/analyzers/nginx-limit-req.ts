@@ -8,6 +8,7 @@ import {
   outputs,
   ownerDeployment,
   podConfigReads,
+  podObject,
   type Read,
 } from './types.js';
 
@@ -96,7 +97,7 @@ export const nginxLimitReqAnalyzer: Analyzer = {
       return [
         {
           weight: 88,
-          object: owner ? `deployment ${owner} (pod ${l.pod})` : `pod ${l.pod}`,
+          object: podObject(owner, l.pod),
           cause: `the proxy itself rejects the requests: nginx's limit_req on zone ${l.zone}${rate ? ` (rate=${rate} per client)` : ''} is applied ${burst ? `with only burst=${burst}` : 'without burst'} ("${clip(uses[0]!, 120)}" in ConfigMap ${cm}), so of the requests one client sends at once (a page's parallel API calls) all but the first within 1/rate are refused at once with 503 ("${clip(l.line, 180)}", ${l.count} in the log read), a different one each time, while the backend never sees them; it is rate limiting at the edge, not an overloaded backend`,
           evidence: [
             `get_pod_logs ${l.pod}: "${clip(l.line, 200)}"`,

@@ -8,6 +8,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
   type Read,
 } from './types.js';
 
@@ -103,7 +104,7 @@ export const nginxResolverAnalyzer: Analyzer = {
     return [
       {
         weight: 88,
-        object: owner ? `deployment ${owner} (pod ${r.pod})` : `pod ${r.pod}`,
+        object: podObject(owner, r.pod),
         cause: `nginx has no resolver directive, so it cannot resolve ${r.host} at request time: "${clip(r.line, 200)}" — ${glossOf(r.line)?.means ?? 'add a resolver line'}${where ? `; its configuration is ConfigMap ${where}, which has no resolver line` : ''}`,
         evidence: [`get_pod_logs ${r.pod}: "${clip(r.line, 200)}"`],
         advice: `add a resolver line pointing at the cluster DNS (resolver ${CLUSTER_DNS};) to the http block of nginx's configuration and reload it`,

@@ -6,6 +6,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
 } from './types.js';
 
 /** The proxy variables Go's net/http, curl, Python's requests and most clients read (either case). */
@@ -90,7 +91,7 @@ export const noProxyClusterAnalyzer: Analyzer = {
         const widened = [noProxy, '.svc', '.svc.cluster.local', '.cluster.local'].filter(Boolean).join(',');
         const out: Finding = {
           weight: 91,
-          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          object: podObject(owner, pod),
           cause: `its calls to the in-cluster service ${failing.host} go through the egress proxy: container ${c.name} sets ${proxy[1]}=${clip(proxy[2]!, 80)}, and its NO_PROXY (${noProxy ? clip(noProxy, 100) : 'not set'}) does not cover the cluster's names (.svc, .cluster.local), so the HTTP client sends the request to the proxy, which cannot resolve or reach cluster names and answers with its own error ("${clip(failing.line, 180)}"); ${failing.host} itself is not the problem`,
           evidence: [
             `describe_pod ${pod}: ${proxy[1]}: ${clip(proxy[2]!, 80)}; NO_PROXY: ${noProxy || '<not set>'}`,

@@ -1,5 +1,14 @@
 import { parseTable } from '../k8s-text.js';
-import { type Analyzer, clip, type Finding, flat, outputs, ownerDeployment, type Read } from './types.js';
+import {
+  type Analyzer,
+  clip,
+  type Finding,
+  flat,
+  outputs,
+  ownerDeployment,
+  podObject,
+  type Read,
+} from './types.js';
 
 // Elasticsearch's bootstrap check (and similar start-up checks) on the node's kernel setting.
 /**
@@ -71,7 +80,7 @@ export const nodeSysctlAnalyzer: Analyzer = {
       const stranded = ds !== undefined && desired === '0';
       const out: Finding = {
         weight: 93,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `Elasticsearch fails its bootstrap check on the node's kernel setting: vm.max_map_count is ${m[1]} (max virtual memory areas), below the ${m[2]} it needs, so it exits at start (exit code 78) on ${node ? `node ${node}` : 'its node'}; this is a per-node sysctl, not the heap or the container${
           ds
             ? `. The DaemonSet ${ds.args['namespace']}/${ds.args['name']} that sets vm.max_map_count on the nodes ${

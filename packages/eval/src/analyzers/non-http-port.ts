@@ -8,6 +8,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
   type Read,
 } from './types.js';
 
@@ -124,7 +125,7 @@ export const nonHttpPortAnalyzer: Analyzer = {
     return [
       {
         weight: 91,
-        object: owner ? `deployment ${owner} (pod ${r.pod})` : `pod ${r.pod}`,
+        object: podObject(owner, r.pod),
         cause: `${owner ?? r.pod} sends HTTP to ${r.host}:${r.port}, the Service ${r.service}'s port named ${called.name}, which speaks ${protocol}, not HTTP: the server reads the HTTP request as malformed input and closes the connection without an answer, so the client gets "${clip(r.line, 200)}". The Service's HTTP port is ${to.port} (${to.name}); the server itself is not broken${v ? `: set ${v.name} to ${value}` : ''}`,
         evidence: [
           `get_pod_logs ${r.pod}: "${clip(r.line, 200)}"`,

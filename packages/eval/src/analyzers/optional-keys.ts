@@ -1,4 +1,13 @@
-import { type Analyzer, clip, type Finding, outputs, ownerDeployment, type Read, textOf } from './types.js';
+import {
+  type Analyzer,
+  clip,
+  type Finding,
+  outputs,
+  ownerDeployment,
+  podObject,
+  type Read,
+  textOf,
+} from './types.js';
 
 // A program that fell back to a default address because its setting was empty.
 const DEFAULT_HOST = ['localhost', '127.0.0.1', '[::1]', '0.0.0.0'];
@@ -65,7 +74,7 @@ export const optionalKeysAnalyzer: Analyzer = {
         const owner = ownerDeployment(d.content);
         const finding: Finding = {
           weight: 90,
-          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          object: podObject(owner, pod),
           cause: `${r.variable} comes from key '${r.key}' of ConfigMap ${r.map} with optional: true, and ConfigMap ${r.map} has no key '${r.key}' (its keys: ${keys.slice(0, 6).join(', ') || 'none'}), so Kubernetes leaves ${r.variable} unset instead of failing, and the program falls back to its default: "${clip(line, 140)}"`,
           evidence: [
             `describe_pod ${pod}: ${r.variable}: <set to the key '${r.key}' of config map '${r.map}'> Optional: true`,

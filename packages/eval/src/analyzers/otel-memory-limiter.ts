@@ -8,6 +8,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
   searchedLines,
   searchFirstLog,
 } from './types.js';
@@ -77,7 +78,7 @@ export const otelMemoryLimiterAnalyzer: Analyzer = {
       const wanted = String(Math.round(hard * DEFAULT_SPIKE_SHARE));
       out.push({
         weight: 88,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `the OpenTelemetry Collector in pod ${pod} refuses data because its memory_limiter's spike limit leaves a tiny soft limit: limit_mib ${hard} with spike_limit_mib ${spike}${holder ? ` (${holder.v!.name})` : ''} gives a soft limit of ${hard} - ${spike} = ${soft} MiB, and above the soft limit the processor refuses data; it refuses at ${current} MiB in use (${refusing.length} "Refusing data" line${refusing.length === 1 ? '' : 's'}), far below the ${hard} MiB it is allowed, so memory is not what is short: the spike limit is set too high`,
         evidence: [
           `${logged ? 'get_pod_logs' : 'search_pod_logs'} ${pod}: "${clip(configured.trim(), 200)}"`,

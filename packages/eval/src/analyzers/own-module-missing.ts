@@ -8,6 +8,7 @@ import {
   type Finding,
   outputs,
   podDeployment,
+  podObject,
   type Read,
 } from './types.js';
 
@@ -115,7 +116,7 @@ export const ownModuleMissingAnalyzer: Analyzer = {
       return [
         {
           weight: 80 + bonus(owner ?? m.pod, ctx.hints),
-          object: owner ? `deployment ${owner} (pod ${m.pod})` : `pod ${m.pod}`,
+          object: podObject(owner, m.pod),
           cause: `the code being loaded imports ${m.module}, a module of the program's own package (${m.top}) that the installed release does not have: "${clip(m.line, 200)}". The pod runs ${image}, release ${tag}; the code was written for a different release whose modules are laid out otherwise, most likely a newer one, so it cannot load on ${tag}. Nothing has to be downloaded for it: the module is part of the program itself`,
           evidence: [
             `get_pod_logs ${m.pod}: "${clip(m.line, 200)}"`,
@@ -148,7 +149,7 @@ function installedFinding(
   const owner = podDeployment(m.pod);
   return {
     weight: 92 + bonus(owner ?? m.pod, ctx.hints),
-    object: owner ? `deployment ${owner} (pod ${m.pod})` : `pod ${m.pod}`,
+    object: podObject(owner, m.pod),
     cause: `the code imports ${m.module}, a module of the ${m.top} package, and the installed ${m.top} ${installed.version}${pre} (the log says "${clip(installed.line, 120)}") does not have it: "${clip(m.line, 200)}". The code was written for another release of ${m.top}${major ? `: ${installed.version} is of ${m.top} ${major}.0, a major release that laid its modules out anew, so the code that imports ${m.module} is older code, written for ${m.top} before ${major}.0 (pre-${major}.0)` : ''}. Nothing is missing from the download or the network: the code and the library installed beside it do not match`,
     evidence: [
       `get_pod_logs ${m.pod}: "${clip(m.line, 200)}"`,

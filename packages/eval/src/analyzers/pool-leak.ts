@@ -1,4 +1,12 @@
-import { type Analyzer, boundedLogLines, clip, type Finding, outputs, podDeployment } from './types.js';
+import {
+  type Analyzer,
+  boundedLogLines,
+  clip,
+  type Finding,
+  outputs,
+  podDeployment,
+  podObject,
+} from './types.js';
 
 /**
  * A pool with nothing free, as programs log it: `pool exhausted (5 busy, 0 idle, 14 waiting)`,
@@ -49,7 +57,7 @@ export const poolLeakAnalyzer: Analyzer = {
       const owner = podDeployment(pod);
       const out: Finding = {
         weight: 89 + (hints.some((h) => pod.startsWith(h)) ? 4 : 0),
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `${owner ?? pod}'s pool is wedged: ${leaked.length} of its members were abandoned without being released back to the pool ("${clip(leaked[0]!.l.trim(), 160)}"), so none is free and every new request waits for one that never comes back ("${clip(last.trim(), 160)}"${waiting.length > 1 && waiting[waiting.length - 1]! > waiting[0]! ? `, the queue growing from ${waiting[0]} to ${waiting[waiting.length - 1]} waiting` : ''}); the pod stays Running and Ready, and callers in front of it time out. The members are stuck (leaked), not slow: nothing recovers until the process is restarted with a fresh pool`,
         evidence: [
           `get_pod_logs ${pod}: "${clip(leaked[0]!.l.trim(), 200)}"`,

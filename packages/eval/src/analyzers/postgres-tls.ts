@@ -1,5 +1,13 @@
 import { envOf, loggedContainers } from './env-values.js';
-import { type Analyzer, clipAround, envFix, type Finding, outputs, ownerDeployment } from './types.js';
+import {
+  type Analyzer,
+  clipAround,
+  envFix,
+  type Finding,
+  outputs,
+  ownerDeployment,
+  podObject,
+} from './types.js';
 
 /**
  * How PostgreSQL clients say they require TLS from a server that offers none: lib/pq (Go, whose
@@ -71,7 +79,7 @@ export const postgresTlsAnalyzer: Analyzer = {
         const fixed = withSslmode(value, mode);
         const out: Finding = {
           weight: 89,
-          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          object: podObject(owner, pod),
           cause:
             mode === 'disable'
               ? `the container ${c.name} cannot connect to PostgreSQL: the client requires TLS (SSL) and the server does not offer it ("${said}"); ${variable} sets no sslmode, and lib/pq's default is sslmode=require (libpq's prefer would fall back), so every connection fails and the program exits. The database is up; the connection string needs sslmode=disable (or the server needs TLS enabled)`

@@ -1,4 +1,12 @@
-import { type Analyzer, containerSections, envFix, type Finding, outputs, ownerDeployment } from './types.js';
+import {
+  type Analyzer,
+  containerSections,
+  envFix,
+  type Finding,
+  outputs,
+  ownerDeployment,
+  podObject,
+} from './types.js';
 
 /** A warning the Python interpreter prints to stderr (`/app/sync.py:88: DeprecationWarning: …`). */
 const PY_WARNING = /\.py:\d{1,6}: [A-Za-z]{0,40}Warning: /;
@@ -49,7 +57,7 @@ export const pythonStdoutBufferedAnalyzer: Analyzer = {
       const owner = ownerDeployment(d.content);
       const out: Finding = {
         weight: 80,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `the program's stdout is block-buffered, so its own lines do not reach the log: container ${c.name} runs ${command ? `"${command}"` : `the Python image ${image}`} without PYTHONUNBUFFERED=1 or python -u, and when stdout is a pipe (a container's log) rather than a terminal Python buffers print() output in blocks that are written only when full or at exit, while warnings go to stderr, which is written at once. That is why the log shows only ${lines.length} warning line(s) though the program works; it is not hung and the log pipeline loses nothing${sibling ? `; pod ${String(sibling.args['name'])} of the same namespace sets PYTHONUNBUFFERED=1 and logs normally` : ''}`,
         evidence: [
           `get_pod_logs ${pod}: ${lines.length} line(s), all Python warnings (stderr)`,

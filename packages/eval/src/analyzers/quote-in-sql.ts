@@ -8,6 +8,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
 } from './types.js';
 
 /**
@@ -101,7 +102,7 @@ export const quoteInSqlAnalyzer: Analyzer = {
     return [
       {
         weight: 86,
-        object: owner ? `deployment ${owner} (pod ${b.pod})` : `pod ${b.pod}`,
+        object: podObject(owner, b.pod),
         cause: `the value of the environment variable ${b.variable} (container ${b.container}) contains a single quote (an apostrophe), and the program puts that value into an SQL statement without escaping it: the quote ends the SQL string early, so the database rejects the statement ("${clip(b.line, 140)}")${b.statement ? ` in ${clip(b.statement, 120)}` : ''} and the container exits on every start; a value without a single quote (or the Secret it was read from before) lets it start, and the program's SQL is what should escape it`,
         evidence: [
           `logs of ${b.pod}: "${clip(b.line, 200)}"`,

@@ -7,6 +7,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
 } from './types.js';
 
 // Redis's reply to a write once used memory reached maxmemory and its policy cannot evict.
@@ -46,7 +47,7 @@ export const redisEvictionAnalyzer: Analyzer = {
         const cap = /--maxmemory[ =](\S{1,16})/.exec(flags.value)?.[1];
         const out: Finding = {
           weight: 93,
-          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          object: podObject(owner, pod),
           cause: `Redis in ${owner ?? pod} refuses writes at its maxmemory (${cap ?? 'the cap'} set in ${flags.name}) because its eviction policy ${
             policy
               ? `is ${policy}, which evicts only keys with a TTL`

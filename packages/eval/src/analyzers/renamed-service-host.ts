@@ -9,6 +9,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
   type Read,
 } from './types.js';
 
@@ -123,7 +124,7 @@ export const renamedServiceHostAnalyzer: Analyzer = {
       return [
         {
           weight: 91,
-          object: owner ? `deployment ${owner} (pod ${miss.pod})` : `pod ${miss.pod}`,
+          object: podObject(owner, miss.pod),
           cause: `the program is pointed at the host ${miss.host} (${v.name}=${v.value}), but no Service ${miss.host} exists in ${ns} (it does not exist, so every lookup fails ("${clip(miss.line, 200)}"); the Service that does exist is ${service}, the same name with a prefix (a chart that names its objects after its release, or a rename), so the setting still holds the old short name)`,
           evidence: [
             `logs of ${miss.pod}: "${clip(miss.line, 200)}"`,

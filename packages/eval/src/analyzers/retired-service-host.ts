@@ -9,6 +9,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
   type Read,
   serviceHost,
 } from './types.js';
@@ -194,7 +195,7 @@ export const retiredServiceHostAnalyzer: Analyzer = {
         return [
           {
             weight: other ? 90 : 84,
-            object: owner ? `deployment ${owner} (pod ${d.pod})` : `pod ${d.pod}`,
+            object: podObject(owner, d.pod),
             cause: `${owner ?? d.pod}'s ${v.name} still points at ${d.host} (${v.name}=${clip(v.value, 100)}), and there is no Service ${d.service} in namespace ${d.namespace} any more: every lookup of it fails ("${clip(d.line, 180)}"), so what ${owner ?? d.pod} needs from it fails while the rest works.${usedBy}`,
             evidence: [
               `get_pod_logs ${d.pod}: "${clip(d.line, 200)}"`,

@@ -7,6 +7,7 @@ import {
   type Finding,
   outputs,
   podDeployment,
+  podObject,
   type Read,
 } from './types.js';
 
@@ -91,7 +92,7 @@ export const rootPathDeniedAnalyzer: Analyzer = {
     const tag = TAG.exec(r.line)?.[1];
     const out: Finding = {
       weight: 90,
-      object: owner ? `deployment ${owner} (pod ${r.pod})` : `pod ${r.pod}`,
+      object: podObject(owner, r.pod),
       cause: `${tag ? `the ${tag} component of ` : ''}${owner ?? r.pod} tries to create ${r.path} at the root of the filesystem ("${clip(r.line.trim(), 160)}"), but the container runs as a non-root user (${user ? `securityContext runAsUser ${user}` : "the image's user"}) and / belongs to root, so nothing may be created there; only its mounted volumes are writable${writable.length ? ` (${writable.join(', ')})` : ''}. The refusal is the filesystem's, not a remote service's`,
       evidence: [
         `get_pod_logs ${r.pod}: "${clip(r.line.trim(), 200)}"`,

@@ -8,6 +8,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
   type Read,
   stateBlock,
 } from './types.js';
@@ -115,7 +116,7 @@ export const shmBusErrorAnalyzer: Analyzer = {
           : `nothing is mounted at /dev/shm, so it has the container runtime's default of ${RUNTIME_DEFAULT}`;
         out.push({
           weight: 93 + (hints.some((h) => pod.startsWith(h)) ? 4 : 0),
-          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          object: podObject(owner, pod),
           cause: `the container ${c.name} dies with a bus error (SIGBUS, exit code ${last.exit ?? SIGBUS_EXIT}${busLine ? `: "${clip(busLine.trim(), 100)}"` : ''}) because its shared memory in /dev/shm is too small for what it now keeps there: ${where}${sizing ? `, and the program sizes its shared memory buffers by its workload ("${clip(sizing.trim(), 160)}")` : ''}. When a tmpfs is full, touching a shared memory page it cannot back raises SIGBUS rather than an out-of-memory kill, so /dev/shm runs out, not the container's memory limit`,
           evidence: [
             `describe_pod ${pod}: container ${c.name} Last State Terminated, Exit Code ${last.exit ?? '?'}`,

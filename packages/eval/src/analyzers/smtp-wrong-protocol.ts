@@ -9,6 +9,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
 } from './types.js';
 
 /** An SMTP client's error carrying another protocol's greeting: IMAP's `* OK [CAPABILITY IMAP4rev1 …`, POP3's `+OK`. */
@@ -74,7 +75,7 @@ export const smtpWrongProtocolAnalyzer: Analyzer = {
         : undefined;
       const out: Finding = {
         weight: 91,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `the SMTP client of pod ${pod} is talking to the mail server's ${protocol} port: the server answers with ${protocol}'s greeting ("${clip(greeting, 60)}…"), not SMTP's 220, so every send fails with an unknown reply ("${clip(line.trim(), 160)}")${port ? `; ${port.v!.name} is ${port.v!.value}, the ${READING_PORTS[port.v!.value.trim()]} port, an ${protocol} listener and not an SMTP one` : ''}. The server is up and the credentials are not what fails`,
         evidence: [
           `get_pod_logs ${pod}: "${clip(line.trim(), 200)}"`,

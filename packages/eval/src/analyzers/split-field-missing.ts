@@ -11,6 +11,7 @@ import {
   outputs,
   ownerDeployment,
   podConfigReads,
+  podObject,
 } from './types.js';
 
 /**
@@ -255,7 +256,7 @@ export const splitFieldMissingAnalyzer: Analyzer = {
     return [
       {
         weight: 89,
-        object: owner ? `deployment ${owner} (pod ${c.pod})` : `pod ${c.pod}`,
+        object: podObject(owner, c.pod),
         cause: `the setting ${setting.key} in ${where} is missing a field: its value (${value}) has ${c.length} '${sep}'-separated fields ${per}, and the program reads a ${ordinal(c.index)} one (index ${c.index}) when it parses it, in ${c.frame}, so it crashes at start with "${clip(c.line, 140)}"${rackText}`,
         evidence: [
           `logs of ${c.pod}: "${clip(c.line, 140)}" at ${c.frame}`,

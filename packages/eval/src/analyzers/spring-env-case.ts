@@ -1,4 +1,12 @@
-import { type Analyzer, clip, containerSections, type Finding, outputs, ownerDeployment } from './types.js';
+import {
+  type Analyzer,
+  clip,
+  containerSections,
+  type Finding,
+  outputs,
+  ownerDeployment,
+  podObject,
+} from './types.js';
 
 /** Spring's failure on a property nothing set: `Could not resolve placeholder 'tracking.positions.queue'`. */
 const PLACEHOLDER = /Could not resolve placeholder '([A-Za-z0-9._-]{1,200})'/;
@@ -49,7 +57,7 @@ export const springEnvCaseAnalyzer: Analyzer = {
         const owner = ownerDeployment(d.content);
         const out: Finding = {
           weight: 90,
-          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          object: podObject(owner, pod),
           cause: `the container ${c.name} cannot start because Spring cannot resolve the placeholder '${property}' ("${clip(line.trim(), 160)}"): the variable meant to set it is spelled ${near}, in another case than ${wanted}, the name Spring binds that property from; environment variable names are case-sensitive, so ${near} sets nothing Spring reads`,
           evidence: [
             `describe_pod ${pod}: container ${c.name} sets ${near}, not ${wanted}`,

@@ -6,6 +6,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
   type Read,
 } from './types.js';
 
@@ -91,7 +92,7 @@ export const stalePeerAnalyzer: Analyzer = {
       const mongo = /mongo/i.test(`${s.set} ${s.line} ${listed ?? ''}`);
       const out: Finding = {
         weight: 93,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `it fails on ${member}, a member that no longer exists: StatefulSet ${s.namespace}/${s.set} runs ${replicas} replica(s) (${Array.from({ length: Math.min(replicas, 5) }, (_, i) => `${s.set}-${i}`).join(', ')}), so ${member}.${s.service} does not resolve ("${clip(s.line.trim(), 140)}"), yet it is still listed as a member${
           listed ? ` ("${clip(listed.trim(), 160)}")` : ''
         }: the set was scaled down without removing ${member} from the ${mongo ? 'replica set configuration' : "cluster's own member configuration"}, and the program tries every configured member. Its own image is not the cause`,

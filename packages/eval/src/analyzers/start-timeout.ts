@@ -6,6 +6,7 @@ import {
   type Finding,
   outputs,
   podDeployment,
+  podObject,
 } from './types.js';
 
 /** A start-up timeout a program states (`start timeout 20s`, `startup timeout: 30s`, `start-timeout=20s`). */
@@ -92,7 +93,7 @@ export const startTimeoutAnalyzer: Analyzer = {
       const limitText = `${Number(limit.toFixed(3))}s`;
       const out: Finding = {
         weight: 88 + (hints.some((h) => pod.startsWith(h)) ? 4 : 0),
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `${owner ?? pod} gives ${what} ${limitText} to start (its ${what} start timeout, "${clip(statedLine.trim(), 140)}"), and starting it takes about that long on the nodes it now runs on${took !== undefined ? ` (a start that succeeded took ${Number(took.toFixed(3))}s, "${clip(startedLine!.trim(), 120)}")` : ''}: the first requests on a fresh pod fail after exactly ${limitText} ("${clip(failures[0]!.trim(), 180)}", ${failures.length} such failure${failures.length === 1 ? '' : 's'}), later ones find it started. The ${what} start timeout is what expires, not the request (API) timeout and not the network`,
         evidence: [
           `get_pod_logs ${pod}: "${clip(statedLine.trim(), 200)}"`,

@@ -10,6 +10,7 @@ import {
   outputs,
   ownerDeployment,
   podConfigReads,
+  podObject,
   type Read,
 } from './types.js';
 
@@ -203,7 +204,7 @@ export const tomlBareStringAnalyzer: Analyzer = {
     return [
       {
         weight: 90,
-        object: owner ? `deployment ${owner} (pod ${f.pod})` : `pod ${f.pod}`,
+        object: podObject(owner, f.pod),
         cause: `the program cannot parse its TOML configuration ${f.key} from ConfigMap ${f.configMap}: line ${f.lineNo} (${clip(f.text.trim(), 140)}) holds ${words} unquoted, and TOML takes a bare word only as a key, never as a value (a string must be quoted), so the parser stops there and the program exits at start ("${clip(f.said, 160)}")`,
         evidence: [
           `logs of ${f.pod}: "${clip(f.said, 160)}"`,

@@ -674,6 +674,14 @@ export function ownerDeployment(describe: string): string | undefined {
 }
 
 /**
+ * A finding's object for a pod: `deployment <owner> (pod <pod>)` when the pod's Deployment is known (see
+ * `ownerDeployment`), else `pod <pod>`.
+ */
+export function podObject(owner: string | undefined, pod: string): string {
+  return owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`;
+}
+
+/**
  * The workload a described pod belongs to, as an object name: `deployment x` (a ReplicaSet's pod),
  * `statefulset y`, `daemonset z`, `job j` from `Controlled By:`; else the Deployment its name implies, else
  * `pod <name>`.

@@ -7,6 +7,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
 } from './types.js';
 
 /** A connection refused on the pod's own loopback address: `ECONNREFUSED 127.0.0.1:6379`, `localhost:6379`. */
@@ -74,7 +75,7 @@ export const unreadPrefixedSettingAnalyzer: Analyzer = {
         return [
           {
             weight: 90,
-            object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+            object: podObject(owner, pod),
             cause: `${pod} connects to its own loopback address on port ${port}, where nothing listens ("${clip(line.trim(), 160)}"), although ${old} point${pointing.length === 1 ? 's' : ''} at ${value}: the program does not read ${pointing.length === 1 ? 'that variable' : 'those variables'} (a release that replaced them by one ${name}, no longer reading the old names), finds ${name} unset and falls back to its default, localhost. The server at ${value} is not the problem`,
             evidence: [
               `get_pod_logs ${pod}: "${clip(line.trim(), 160)}"`,

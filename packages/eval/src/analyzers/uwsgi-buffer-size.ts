@@ -9,6 +9,7 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  podObject,
 } from './types.js';
 
 /**
@@ -74,7 +75,7 @@ export const uwsgiBufferSizeAnalyzer: Analyzer = {
       const wanted = String(Math.min(next, MAX_BUFFER));
       const out: Finding = {
         weight: 90,
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `uWSGI in pod ${pod} drops requests whose header block is larger than its buffer: "${clip(blocks[0]!.l.trim(), 120)}" (${blocks.length} such line${blocks.length === 1 ? '' : 's'}, the largest ${largest} bytes against a buffer-size of ${max}${holder ? `, set by ${VARIABLE}=${holder.v!.value}` : ''}); the requests' headers and cookies no longer fit (something in front of it adds to them), so those requests get a 502 from the proxy in front while small ones pass. The workers are not overloaded`,
         evidence: [
           `get_pod_logs ${pod}: "${clip(blocks[0]!.l.trim(), 160)}"`,

@@ -1,6 +1,6 @@
 import { DEFAULTED } from '../baseline/reading.js';
 import { loggedContainerEnv, squashName } from './env-values.js';
-import { type Analyzer, clip, envFix, type Finding, outputs } from './types.js';
+import { type Analyzer, clip, envFix, type Finding, outputs, podObject } from './types.js';
 
 const ITEM = String.raw`(?:[\w.-]{1,100}|['"\x60][\w.-]{1,100}['"\x60])`;
 /** A list of accepted values: `a, b`, `[a, b]`, `['a', 'b']`, `` `a`, `b` ``, `a | b`, `a or b`. Bounded. */
@@ -87,7 +87,7 @@ export const valueNotAllowedAnalyzer: Analyzer = {
           found.allowed.find((a) => a.toLowerCase() === found.value.toLowerCase()) ?? found.allowed[0]!;
         const out: Finding = {
           weight: 91,
-          object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+          object: podObject(owner, pod),
           cause: `the container ${container} stops at start because ${variable}=${found.value} is not a value the program accepts: it takes only ${found.allowed.join(', ')} ("${clip(line.trim(), 200)}"). The value was valid for an earlier release or copied from another setup; set it to ${to} instead (the first value the program lists), or remove the variable to get the default`,
           evidence: [
             `logs of ${pod}: "${clip(line.trim(), 200)}"`,

@@ -14,6 +14,7 @@ import {
   outputs,
   ownerDeployment,
   podListOf,
+  podObject,
   type Read,
 } from './types.js';
 
@@ -273,7 +274,7 @@ export const webhookNoEndpointsAnalyzer: Analyzer = {
           .pop()
           ?.content.match(/kubernetes\.io\/change-cause:\s*([^\n]{1,200})/)?.[1]
       : undefined;
-    const who = owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`;
+    const who = podObject(owner, pod);
     const fix =
       unscheduled && /Insufficient cpu/.test(unscheduled) && owner && main
         ? cpuRequestRevert(ctx, r.namespace, owner, main.name)

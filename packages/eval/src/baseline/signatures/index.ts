@@ -6,7 +6,7 @@
  * one file and one line below.
  */
 import type { Finding } from '../../analyzers/index.js';
-import { containerSections, describedField, outputs, stateBlock } from '../../analyzers/types.js';
+import { containerSections, describedField, outputs, podObject, stateBlock } from '../../analyzers/types.js';
 import type { SeenObservation } from '../../observations.js';
 import { deploymentRows, matchesHint, ownerOf, podRows } from '../reading.js';
 import { commandNotFound } from './containers/command-not-found.js';
@@ -157,7 +157,7 @@ export function findingsOf(f: Facts, lists: SignatureLists = SIGNATURES): Findin
       pod,
       owner,
       // A pod of another namespace (a dependency's) says where it is.
-      objectLabel: `${owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`}${
+      objectLabel: `${podObject(owner, pod)}${
         d.args['namespace'] && d.args['namespace'] !== f.ns ? ` in ${String(d.args['namespace'])}` : ''
       }`,
       bonus: f.bonus(pod),

@@ -1,5 +1,5 @@
 import type { Finding } from '../../../analyzers/index.js';
-import { clip, outputs } from '../../../analyzers/types.js';
+import { clip, outputs, podObject } from '../../../analyzers/types.js';
 import { firstLine, ownerOf } from '../../reading.js';
 import type { RunSignature } from '../types.js';
 
@@ -16,7 +16,7 @@ export const fullVolume: RunSignature = {
       const pvc = outputs(seen, 'describe_resource').find((o) => o.args['kind'] === 'PersistentVolumeClaim');
       out.push({
         weight: 76 + bonus(pod),
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `the disk is full: writes fail with "No space left on device"${pvc ? ` on the volume backed by PersistentVolumeClaim ${String(pvc.args['name'])}` : ''}`,
         evidence: [`logs of ${pod}: "${clip(line, 140)}"`],
         advice: 'free space or expand the volume (PVC)',

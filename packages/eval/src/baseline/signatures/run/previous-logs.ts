@@ -1,5 +1,5 @@
 import type { Finding } from '../../../analyzers/index.js';
-import { clip, outputs } from '../../../analyzers/types.js';
+import { clip, outputs, podObject } from '../../../analyzers/types.js';
 import { ownerOf, tellingLine } from '../../reading.js';
 import type { RunSignature } from '../types.js';
 
@@ -24,7 +24,7 @@ export const previousLogs: RunSignature = {
       const owner = ownerOf(pod, deps);
       out.push({
         weight: 60 + bonus(pod),
-        object: owner ? `deployment ${owner} (pod ${pod})` : `pod ${pod}`,
+        object: podObject(owner, pod),
         cause: `the container ${String(l.args['container'] ?? '')} of pod ${pod} crashed; its previous instance ended with: ${clip(line, 140)}`,
         evidence: [`previous logs of ${pod}: "${clip(line, 140)}"`],
         advice: 'fix what the logs show',
