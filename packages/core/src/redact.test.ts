@@ -104,6 +104,18 @@ describe('redactSecrets', () => {
     const line =
       'FATAL cannot read database credentials: open /vault/secrets/db-creds: no such file or directory';
     expect(redactSecrets(line)).toBe(line);
+    // klog's header names the source file and line (`file.go:73]`); a Python frame too.
+    expect(
+      redactSecrets(
+        'E0520 09:14:02.071707       1 authentication.go:73] "Unable to authenticate the request"',
+      ),
+    ).toBe('E0520 09:14:02.071707       1 authentication.go:73] "Unable to authenticate the request"');
+    expect(redactSecrets('  File "/app/auth_token.py:41", in refresh')).toBe(
+      '  File "/app/auth_token.py:41", in refresh',
+    );
+    // A value after a file's name that is not a line number stays masked; so does a name that is no file.
+    expect(redactSecrets('token.go: s3cr3tTokenValue99')).not.toContain('s3cr3tTokenValue99');
+    expect(redactSecrets('auth_token: 41f9Ab7cQ2')).not.toContain('41f9Ab7cQ2');
     expect(redactSecrets('token: stat /run/secrets/t: permission denied')).toBe(
       'token: stat /run/secrets/t: permission denied',
     );

@@ -487,6 +487,22 @@ const PROGRAM_ERROR =
 const NODE_ERRNO = /^E[A-Z]{3,14}: [a-z]/;
 
 /**
+ * A source file's name as a log line's location gives it: klog's header (`authentication.go:73]`, the
+ * format `Lmmdd hh:mm:ss.uuuuuu threadid file:line]` of k8s.io/klog), a Go or Python stack frame
+ * (`auth.go:41 +0x1f`, `token.py:12`). Anchored at the end; no backtracking.
+ */
+const SOURCE_FILE = /\.(?:go|py|java|kt|scala|js|mjs|cjs|ts|rb|rs|c|cc|cpp|h|hpp|cs|php|ex|exs|erl|swift)$/;
+
+/** Whether a line number (1-7 digits) starts at `at`, ended by anything but a letter, digit or `_`. */
+function lineNumberAt(lower: string, at: number): boolean {
+  let i = at;
+  while (i < lower.length && i - at < 8 && lower.charCodeAt(i) >= 48 && lower.charCodeAt(i) <= 57) i++;
+  if (i === at || i - at > 7) return false;
+  const c = lower.charCodeAt(i);
+  return Number.isNaN(c) || !((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 95);
+}
+
+/**
  * The error an operation on a file or a socket got, as its message starts (strerror's texts, Go's
  * syscall and TLS prefixes): what follows a path's last part when the path is the error's subject.
  */
@@ -637,6 +653,8 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
       // operation on it got; the file's content after it (`/etc/app/password: hunter2`) is still masked.
       if (text.charCodeAt(nameStart - 1) === 47 && FILE_ERROR.test(lower.slice(i + 1, i + 60).trimStart()))
         continue;
+      // A source location (`authentication.go:73]`): a file's name and a line number, not a key and its value.
+      if (SOURCE_FILE.test(keptName) && lineNumberAt(lower, i + 1)) continue;
     }
     i++;
     if (sep === 58 && text.charCodeAt(i) === 61) i++; // :=
