@@ -277,9 +277,31 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
       if (varying.length > 0)
         text += `${steady.length > 0 ? ' and' : ', with'} ${varying.slice(0, 3).join(', ')}`;
     }
+    // A warning, and the same log goes on to say the work it was part of finished: it did not stop it.
+    const done = finishedAfter(p.log, p.at, p.line);
+    if (done)
+      text += `: only a warning, not an error: the run went on past it and finished ("${clip(done.trim(), 160)}", a later line of the same log), so it is harmless here and can be ignored`;
     return text;
   });
   return [`What the logs I read say about what you describe: ${told.join('; ')}.`];
+}
+
+/** A line that calls itself a warning, and no failure. */
+const WARNING = /\bwarn(?:ing|ings)?\b/i;
+const FAILURE = /\b(?:error|errors|fail|failed|failure|fatal|panic|exception|abort|aborted|cannot|unable)\b/i;
+/** A line that says a run or a step of it finished (`build completed in 6.0sec`, `Upgrade Complete!`). */
+const FINISHED = /\b(?:complete|completed|successful|successfully|succeeded|finished|done)\b/i;
+
+/**
+ * The last line after `at` of a log that says the work finished, when the line at `at` is a warning (and
+ * no failure) and no failure follows it: the warning did not stop the run. Undefined otherwise.
+ */
+function finishedAfter(log: readonly string[], at: number, line: string): string | undefined {
+  if (!WARNING.test(line) || FAILURE.test(line)) return undefined;
+  const after = log.slice(at + 1);
+  if (after.some((l) => FAILURE.test(l) && !WARNING.test(l))) return undefined;
+  for (let i = after.length - 1; i >= 0; i--) if (FINISHED.test(after[i]!)) return after[i];
+  return undefined;
 }
 
 /** A question whether anything is wrong at all (the answer may be an all-clear). */

@@ -123,6 +123,7 @@ import { healthCheckNoiseAnalyzer } from './health-check-noise.js';
 import { helmReleaseAnalyzer } from './helm-release.js';
 import { homeNotWritableAnalyzer } from './home-not-writable.js';
 import { hostNamespaceAnalyzer } from './host-namespace.js';
+import { hostedApiDefaultAnalyzer } from './hosted-api-default.js';
 import { hpaFlappingAnalyzer } from './hpa-flapping.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
 import { httpsProxyMissingAnalyzer } from './https-proxy-missing.js';
@@ -279,6 +280,7 @@ import { redisMadeReplicaAnalyzer } from './redis-made-replica.js';
 import { redisSlowCommandsAnalyzer } from './redis-slow-commands.js';
 import { registryQuotaConsumerAnalyzer } from './registry-quota-consumer.js';
 import { releaseDuringPastAlertAnalyzer } from './release-during-past-alert.js';
+import { reloaderAnnotationAnalyzer } from './reloader-annotation.js';
 import { removedNodesAnalyzer } from './removed-nodes.js';
 import { renamedServiceHostAnalyzer } from './renamed-service-host.js';
 import { replicaFightAnalyzer } from './replica-fight.js';
@@ -303,6 +305,7 @@ import { sandboxIpamAnalyzer } from './sandbox-ipam.js';
 import { sandboxRuntimeAnalyzer } from './sandbox-runtime.js';
 import { scaleDownAnalyzer } from './scale-down.js';
 import { schedulerDstGapAnalyzer } from './scheduler-dst-gap.js';
+import { schemeLessUrlAnalyzer } from './scheme-less-url.js';
 import { scrapeRelabelAnalyzer } from './scrape-relabel.js';
 import { scriptSourceAnalyzer } from './script-source.js';
 import { sealedSecretAnalyzer } from './sealed-secret.js';
@@ -347,6 +350,7 @@ import { storageAnalyzer } from './storage.js';
 import { stuckFinalizerAnalyzer } from './stuck-finalizer.js';
 import { supersededJobsAnalyzer } from './superseded-jobs.js';
 import { suspendedCleanupAnalyzer } from './suspended-cleanup.js';
+import { swallowedMigrationAnalyzer } from './swallowed-migration.js';
 import { syscallNotInKernelAnalyzer } from './syscall-not-in-kernel.js';
 import { taskNamedPodsAnalyzer } from './task-named-pods.js';
 import { changeCauseAnalyzer, temporaryChangeAnalyzer } from './temporary-change.js';
@@ -610,6 +614,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   badInputFilesAnalyzer,
   // A connection URL the client library refuses for its scheme (http:// where mongodb:// is expected).
   urlSchemeAnalyzer,
+  schemeLessUrlAnalyzer,
+  swallowedMigrationAnalyzer,
+  hostedApiDefaultAnalyzer,
+  reloaderAnnotationAnalyzer,
   // An endpoint refused (403/404) while the server's own switch variable for it is off.
   disabledEndpointAnalyzer,
   // An SSH service whose account's login shell refuses every command (nologin).

@@ -1,3 +1,4 @@
+import type { Pod } from '../types.js';
 import type { PersistentVolumeClaim, StorageClass } from './objects.js';
 import { type Analyzer, eventLine, type Found, quoteEnds } from './types.js';
 
@@ -6,7 +7,7 @@ const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 /** PersistentVolumeClaims: Pending, a StorageClass that does not exist, no class and no default, provisioning failures. */
 export const pvcsAnalyzer: Analyzer = {
   name: 'pvcs',
-  kinds: ['PersistentVolumeClaim', 'StorageClass', 'Event'],
+  kinds: ['PersistentVolumeClaim', 'StorageClass', 'Event', 'Pod'],
   priority: 90,
   analyze(facts) {
     const out: Found[] = [];
@@ -58,6 +59,9 @@ export const pvcsAnalyzer: Analyzer = {
           .eventsFor('PersistentVolumeClaim', name, ns)
           .find((e) => e.reason === 'ExternalProvisioning');
         const provisioner = waiting ? quotedAfter(waiting.message ?? '', 'external provisioner ') : undefined;
+        const modes =
+          failedEv?.reason === 'ProvisioningFailed' ? refusedModes(pvc, failedEv.message ?? '') : undefined;
+        const waiters = modes ? waitingPods(facts.list<Pod>('Pod'), name, ns) : [];
         out.push({
           ...base,
           reason:
@@ -66,12 +70,24 @@ export const pvcsAnalyzer: Analyzer = {
               : provisioner
                 ? 'WaitingForProvisioner'
                 : 'Pending',
-          message: failedEv
-            ? `PersistentVolumeClaim ${name} is Pending: ${failedEv.reason ?? ''}: "${quoteEnds(failedEv.message, 300)}"`
-            : provisioner
-              ? `PersistentVolumeClaim ${name} is Pending: it waits for the external provisioner '${provisioner}' to create its volume, and none has been created (no ProvisioningFailed either): check that the provisioner is running`
-              : `PersistentVolumeClaim ${name} is Pending`,
-          evidence: waiting && !failedEv ? [...evidence, eventLine(waiting)] : evidence,
+          message: modes
+            ? `PersistentVolumeClaim ${name} is Pending: it asks for ${modes.join(', ')} (spec.accessModes), an access mode the provisioner of StorageClass ${cls ?? '<default>'} does not support (its ProvisioningFailed event says so), so it is never bound${waiters.length ? ` and the pods that mount it stay Pending, never scheduled: ${waiters.slice(0, 3).join(', ')}${waiters.length > 3 ? ` and ${waiters.length - 3} more` : ''}` : ''}`
+            : failedEv
+              ? `PersistentVolumeClaim ${name} is Pending: ${failedEv.reason ?? ''}: "${quoteEnds(failedEv.message, 300)}"`
+              : provisioner
+                ? `PersistentVolumeClaim ${name} is Pending: it waits for the external provisioner '${provisioner}' to create its volume, and none has been created (no ProvisioningFailed either): check that the provisioner is running`
+                : `PersistentVolumeClaim ${name} is Pending`,
+          evidence:
+            waiting && !failedEv
+              ? [...evidence, eventLine(waiting)]
+              : modes
+                ? [...evidence, `spec.accessModes ${modes.join(', ')}`]
+                : evidence,
+          ...(modes
+            ? {
+                fix: `ask for an access mode the class supports (ReadWriteOnce: one node mounts it), or use a StorageClass whose provisioner offers ${modes.join(', ')} (a shared file system such as NFS or CephFS)`,
+              }
+            : {}),
           next: provisioner
             ? `find_objects name=${provisioner.split('/').pop()}`
             : `describe_resource kind=PersistentVolumeClaim namespace=${ns} name=${name}`,
@@ -81,6 +97,50 @@ export const pvcsAnalyzer: Analyzer = {
     return out;
   },
 };
+
+/** The access modes of Kubernetes' PersistentVolume API (core/v1 PersistentVolumeAccessMode). */
+const ACCESS_MODES = ['ReadWriteOncePod', 'ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany'] as const;
+
+/**
+ * The access modes a claim asks for that its provisioner's refusal leaves out: the refusal speaks of access
+ * modes (local-path's `Only support ReadWriteOnce access mode`, CSI drivers' `access mode … not supported`),
+ * and the claim asks for one the message does not name as supported. Undefined when the message is about
+ * something else or names every mode the claim asks for.
+ */
+function refusedModes(pvc: PersistentVolumeClaim, message: string): string[] | undefined {
+  const text = message.slice(0, 20_000);
+  if (!/access ?modes?/i.test(text)) return undefined;
+  const asked = (pvc.spec as { accessModes?: unknown } | undefined)?.accessModes;
+  if (!Array.isArray(asked)) return undefined;
+  // The modes the message names, longest first so ReadWriteOncePod is not read as ReadWriteOnce.
+  let rest = text;
+  const named = new Set<string>();
+  for (const m of ACCESS_MODES)
+    if (rest.includes(m)) {
+      named.add(m);
+      rest = rest.split(m).join(' ');
+    }
+  // A message that names the asked mode as the one refused (`access mode ReadWriteMany is not supported`).
+  const says = (m: string) =>
+    new RegExp(`${m}\\b[^.;]{0,40}\\b(?:not supported|unsupported)`, 'i').test(text);
+  const out = asked.filter(
+    (m): m is string =>
+      typeof m === 'string' && (ACCESS_MODES as readonly string[]).includes(m) && (!named.has(m) || says(m)),
+  );
+  return out.length > 0 ? out : undefined;
+}
+
+/** The names of the Pending pods of a namespace that mount the claim. */
+function waitingPods(pods: readonly Pod[], claim: string, ns: string | undefined): string[] {
+  return pods
+    .filter(
+      (p) =>
+        p.metadata.namespace === ns &&
+        p.status?.phase === 'Pending' &&
+        (p.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim),
+    )
+    .map((p) => p.metadata.name ?? '');
+}
 
 /** The text between the single quotes that follow `lead` in a message (`… provisioner 'x/y' or …`). */
 function quotedAfter(message: string, lead: string): string | undefined {

@@ -1,0 +1,166 @@
+import { parseTable } from '../k8s-text.js';
+import { envOf } from './env-values.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  boundedLogLines,
+  clip,
+  containerSections,
+  type Finding,
+  outputs,
+  podListOf,
+  type Read,
+  schemaGloss,
+} from './types.js';
+
+/**
+ * A migration tool saying it starts or runs a schema change: alembic's `Running upgrade A -> B, …`,
+ * Superset's and Airflow's `Upgrading DB schema`, Django's `Applying app.0042_…`, Flyway's `Migrating
+ * schema`, Rails' `== 20240101 AddX: migrating`, Laravel's `Migrating: …`, a script's own `db upgrade`.
+ */
+const MIGRATING =
+  /\bRunning upgrade\b|\bUpgrading (?:DB|database)(?: schema)?\b|\bApplying [a-z_]{1,60}\.\d{4}_|\bMigrating (?:schema|to)\b|: migrating\b|^\s{0,8}Migrating: |\bdb upgrade\b|\bmigrate deploy\b/i;
+
+/**
+ * The line that says the change failed: a Python exception's last line (`sqlalchemy.exc.ProgrammingError:
+ * (…) must be owner of table tables`), a level word, or a database's own `ERROR:`. Bounded.
+ */
+const FAILED =
+  /^\s{0,8}(?:[A-Za-z_][\w.]{0,120}(?:Error|Exception)\b:? |ERROR\b|FATAL\b|Error: )|\b(?:ERROR|FATAL)\s{0,3}[:\]]/;
+
+/** A traceback's own lines (its header, its frames, the chained-exception sentence). */
+const TRACEBACK =
+  /^\s{0,8}(?:Traceback \(most recent call last\)|File "|The above exception|During handling of|\(Background on this error|\[SQL: |\^)|^\s{2,}\S/;
+
+/** Names of a run that prepares a release's database (`superset-init-db`, `app-migrate`, `db-upgrade`). */
+const PREPARES = /(?:^|-)(?:init|migrate|migration|migrations|upgrade|db|schema|setup|bootstrap)(?:-|$)/;
+
+interface Swallowed {
+  readonly pod: string;
+  readonly job: string | undefined;
+  readonly started: string;
+  readonly failed: string;
+  readonly after: string;
+}
+
+/** The Completed pods of the namespace's latest pod list. */
+function completedPods(ctx: AnalyzerContext): string[] {
+  const listed = podListOf(ctx.seen, ctx.ns);
+  if (!listed) return [];
+  return parseTable(listed.content.slice(0, 200_000))
+    .filter((r) => r['STATUS'] === 'Completed')
+    .map((r) => r['NAME'] ?? '')
+    .filter(Boolean);
+}
+
+/** A line of a running release's logs that says the schema lacks what it queries. */
+function behind(
+  ctx: AnalyzerContext,
+  except: ReadonlySet<string>,
+): { pod: string; line: string } | undefined {
+  for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
+    const pod = String(o.args['name'] ?? '');
+    if (except.has(pod)) continue;
+    const line = boundedLogLines(o.content).find((l) => schemaGloss(l) !== undefined);
+    if (line) return { pod, line: line.trim() };
+  }
+  return undefined;
+}
+
+/**
+ * A Completed run whose log shows a schema migration that failed and the run going on past it: the
+ * exception's last line after the migration started, then lines of later steps that are not the
+ * traceback's.
+ */
+function swallowed(ctx: AnalyzerContext): Swallowed | undefined {
+  const completed = new Set(completedPods(ctx));
+  for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
+    const pod = String(o.args['name'] ?? '');
+    if (!completed.has(pod)) continue;
+    const lines = boundedLogLines(o.content);
+    const start = lines.findIndex((l) => MIGRATING.test(l));
+    if (start < 0) continue;
+    let failedAt = -1;
+    let i = start + 1;
+    // The failure within the migration's own lines (its first 40), not a later step's error.
+    for (; i < lines.length; i++) {
+      const l = lines[i]!;
+      if (FAILED.test(l)) {
+        if (failedAt < 0 && i - start > 40) break;
+        failedAt = i;
+      } else if (failedAt >= 0 && !TRACEBACK.test(l) && l.trim()) break;
+    }
+    // The failure, then a later step's line that is neither the traceback nor another failure.
+    if (failedAt < 0 || i >= lines.length) continue;
+    const d = outputs(ctx.seen, 'describe_pod', (x) => x.args['name'] === pod).pop()?.content ?? '';
+    const job = /^Controlled By:\s{1,20}Job\/([a-z0-9][a-z0-9.-]{0,252})$/m.exec(d.slice(0, 20_000))?.[1];
+    return {
+      pod,
+      job,
+      started: lines[start]!.trim(),
+      failed: lines[failedAt]!.trim(),
+      after: lines[i]!.trim(),
+    };
+  }
+  return undefined;
+}
+
+/** What the database's refusal means, when it is one of the common ones (PostgreSQL's wording). */
+function refusalGloss(line: string, user: string | undefined): string {
+  const owner = /must be owner of (?:table|relation|sequence|schema) ([\w."]{1,120})/i.exec(line)?.[1];
+  if (owner)
+    return `: PostgreSQL lets only a table's owner alter it, and the table ${owner} belongs to another role than the user the migration connects as${user ? ` (${user})` : ''}`;
+  if (/permission denied for (?:table|relation|schema|database)/i.test(line))
+    return `: the user the migration connects as${user ? ` (${user})` : ''} lacks the privilege the change needs`;
+  return '';
+}
+
+/**
+ * A release's schema migration that failed inside a run that still completed: the init or migration Job's
+ * script went on to its next steps after the migration's exception (no `set -e`, an `|| true`), so the pod
+ * exited 0 and the Job reports success, while the schema was never upgraded. The new release then queries
+ * what the migration would have added (`column tables.catalog does not exist`) and fails. Reads the log of
+ * such a run when a release's log says the schema is behind.
+ */
+export const swallowedMigrationAnalyzer: Analyzer = {
+  name: 'swallowed-migration',
+  reads(ctx): Read[] {
+    const completed = completedPods(ctx);
+    if (completed.length === 0) return [];
+    if (!behind(ctx, new Set(completed))) return [];
+    const read = new Set(
+      outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns).map((x) =>
+        String(x.args['name']),
+      ),
+    );
+    return completed
+      .filter((p) => !read.has(p) && PREPARES.test(p.replace(/-[a-z0-9]{5}$/, '')))
+      .slice(0, 2)
+      .map((name) => ({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name } }));
+  },
+  finds(ctx): Finding[] {
+    const s = swallowed(ctx);
+    if (!s) return [];
+    const late = behind(ctx, new Set([s.pod]));
+    const d = outputs(ctx.seen, 'describe_pod', (x) => x.args['name'] === s.pod).pop()?.content ?? '';
+    const user = containerSections(d)
+      .flatMap((c) => envOf(c.body))
+      .find((e) => /(?:^|_)(?:DB|DATABASE|POSTGRES|PG|MYSQL)_?USER(?:NAME)?$/i.test(e.name));
+    const run = s.job ? `the Job ${s.job} (pod ${s.pod})` : `pod ${s.pod}`;
+    return [
+      {
+        weight: 90,
+        object: s.job ? `job ${s.job} (pod ${s.pod})` : `pod ${s.pod}`,
+        cause: `the database migration in ${run} failed ("${clip(s.failed, 200)}")${refusalGloss(s.failed, user ? `${user.name}=${user.value}` : undefined)}; yet the run carried on with its next steps ("${clip(s.after, 100)}") and exited 0, so the Job still completed and reported success although the schema was never upgraded${late ? `. The release now queries what that migration adds and fails: "${clip(late.line, 200)}" (${late.pod})` : ''}`,
+        evidence: [
+          `get_pod_logs ${s.pod}: "${clip(s.started, 160)}"`,
+          `get_pod_logs ${s.pod}: "${clip(s.failed, 200)}"`,
+          `get_pod_logs ${s.pod}: "${clip(s.after, 120)}" (after the failure), and the pod Completed`,
+          ...(late ? [`get_pod_logs ${late.pod}: "${clip(late.line, 200)}"`] : []),
+        ],
+        advice: `fix what the migration's error says${/must be owner/i.test(s.failed) ? ' (make the migration user the owner of the tables: ALTER TABLE … OWNER TO it, or run the migration as their owner)' : ''}, then run the migration again; and make the script stop at a failed step (set -e, no || true) so the Job fails instead of completing. A rollback of the image does not repair the schema`,
+        revisionSound: true,
+      },
+    ];
+  },
+};
