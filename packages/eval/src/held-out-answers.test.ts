@@ -653,3 +653,42 @@ describe("set 101's worlds: the rules written after its first contact", () => {
     for (const w of unsaid) expect(answer, id).not.toContain(w);
   });
 });
+
+describe("set 102's worlds: the rules written after its first contact", () => {
+  it.each([
+    [
+      'zigbee-bridge-restarting',
+      ['ZIGBEE2MQTT_CONFIG_MQTT_SERVER', 'without the mqtt:// scheme', 'Fix applied (approved)'],
+      ['Root cause: deployment esphome'],
+    ],
+    [
+      'forum-upgrade-warnings',
+      ['No fault found in namespace community', 'only a warning, not an error', 'harmless'],
+      ['Root cause:'],
+    ],
+    [
+      'helpdesk-portal-down',
+      ['asks for ReadWriteMany', 'does not support', 'zammad-railsserver-'],
+      ['Root cause: deployment zammad-backup'],
+    ],
+    [
+      'superset-charts-failing',
+      ['must be owner of table tables', 'carried on', 'column tables.catalog does not exist'],
+      ['Root cause: deployment report-screenshots'],
+    ],
+    [
+      'prefect-worker-not-starting',
+      ['Prefect Cloud', 'the Service prefect-server', 'Fix applied (approved): set PREFECT_API_URL'],
+      ['create what is missing'],
+    ],
+    [
+      'invoice-renderer-stale-settings',
+      ['on the reloader Deployment itself', 'invoice-renderer'],
+      ['Root cause: deployment statement-exporter'],
+    ],
+  ])('%s', async (id, said, unsaid) => {
+    const answer = await baselineAnswer(world('scenarios-held-out-102', id));
+    for (const w of said) expect(answer, id).toContain(w);
+    for (const w of unsaid) expect(answer, id).not.toContain(w);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check, event, pvc, type Row, storageClass } from './__fixtures__/build.js';
+import { check, event, pod, pvc, type Row, storageClass } from './__fixtures__/build.js';
 import { pvcsAnalyzer } from './pvcs.js';
 import { quoteEnds } from './types.js';
 
@@ -118,6 +118,82 @@ const ROWS: Row[] = [
         reason: 'ProvisioningFailed',
         says: ['quota exceeded on the backend'],
       },
+    ],
+  },
+  {
+    // local-path (rancher.io/local-path) makes node-local volumes only; a ReadWriteMany claim is refused.
+    name: 'an access mode the provisioner refuses: the mode asked for and the pods left Pending',
+    objects: [
+      pvc('shared', { storageClassName: 'local-path', accessModes: ['ReadWriteMany'] }),
+      storageClass('local-path'),
+      event(
+        'PersistentVolumeClaim',
+        'shared',
+        'ProvisioningFailed',
+        'failed to provision volume with StorageClass "local-path": Only support ReadWriteOnce access mode',
+        { type: 'Warning' },
+      ),
+      pod(
+        'rails-7c9d8-abcde',
+        { volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'shared' } }] },
+        { phase: 'Pending' },
+      ),
+      pod(
+        'other-7c9d8-abcde',
+        { volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'data' } }] },
+        { phase: 'Pending' },
+      ),
+    ],
+    want: [
+      {
+        kind: 'PersistentVolumeClaim',
+        name: 'shared',
+        reason: 'ProvisioningFailed',
+        says: [
+          'asks for ReadWriteMany',
+          'does not support',
+          'rails-7c9d8-abcde',
+          'Only support ReadWriteOnce',
+        ],
+        fix: true,
+      },
+    ],
+  },
+  {
+    name: 'a refusal that names the asked mode as unsupported',
+    objects: [
+      pvc('shared', { storageClassName: 'ebs', accessModes: ['ReadWriteMany'] }),
+      storageClass('ebs'),
+      event(
+        'PersistentVolumeClaim',
+        'shared',
+        'ProvisioningFailed',
+        'rpc error: access mode ReadWriteMany is not supported',
+      ),
+    ],
+    want: [
+      {
+        kind: 'PersistentVolumeClaim',
+        name: 'shared',
+        reason: 'ProvisioningFailed',
+        says: ['asks for ReadWriteMany'],
+      },
+    ],
+  },
+  {
+    name: 'an access-mode message that names the mode the claim asks for: nothing added',
+    objects: [
+      pvc('data', { storageClassName: 'local-path', accessModes: ['ReadWriteOnce'] }),
+      storageClass('local-path'),
+      event(
+        'PersistentVolumeClaim',
+        'data',
+        'ProvisioningFailed',
+        'Only support ReadWriteOnce access mode; node not ready',
+      ),
+    ],
+    want: [
+      { kind: 'PersistentVolumeClaim', name: 'data', reason: 'ProvisioningFailed', says: ['node not ready'] },
     ],
   },
   {
