@@ -493,13 +493,30 @@ const NODE_ERRNO = /^E[A-Z]{3,14}: [a-z]/;
  */
 const SOURCE_FILE = /\.(?:go|py|java|kt|scala|js|mjs|cjs|ts|rb|rs|c|cc|cpp|h|hpp|cs|php|ex|exs|erl|swift)$/;
 
-/** Whether a line number (1-7 digits) starts at `at`, ended by anything but a letter, digit or `_`. */
+/**
+ * Whether a line number (1-7 digits) starts at `at`, ended as a location ends: the text's end, a space or
+ * tab, `]` (klog), `)`, `:` (a column), `,`, a quote or `;`. Digits that run on into a dash, a dot or a
+ * letter (`4021-8f3a…`) are a value, not a line.
+ */
 function lineNumberAt(lower: string, at: number): boolean {
   let i = at;
   while (i < lower.length && i - at < 8 && lower.charCodeAt(i) >= 48 && lower.charCodeAt(i) <= 57) i++;
   if (i === at || i - at > 7) return false;
   const c = lower.charCodeAt(i);
-  return Number.isNaN(c) || !((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 95);
+  return (
+    Number.isNaN(c) ||
+    c === 32 ||
+    c === 9 ||
+    c === 10 ||
+    c === 13 ||
+    c === 93 ||
+    c === 41 ||
+    c === 58 ||
+    c === 44 ||
+    c === 34 ||
+    c === 39 ||
+    c === 59
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { cutTextEnd } from '@sre-harness/core';
+import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -278,9 +279,9 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
         text += `${steady.length > 0 ? ' and' : ', with'} ${varying.slice(0, 3).join(', ')}`;
     }
     // A warning, and the same log goes on to say the work it was part of finished: it did not stop it.
-    const done = finishedAfter(p.log, p.at, p.line);
+    const done = finishedAfter(p.log, p.at, p.line, completed(seen, p.pod));
     if (done)
-      text += `: only a warning, not an error: the run went on past it and finished ("${clip(done.trim(), 160)}", a later line of the same log), so it is harmless here and can be ignored`;
+      text += `: only a warning, not an error: the run went on past it and finished ("${clip(done.trim(), 160)}", a later line of the same log; the pod Completed), so it is harmless here and can be ignored`;
     return text;
   });
   return [`What the logs I read say about what you describe: ${told.join('; ')}.`];
@@ -288,19 +289,38 @@ export function askedLines({ task, seen }: AnalyzerContext): string[] {
 
 /** A line that calls itself a warning, and no failure. */
 const WARNING = /\bwarn(?:ing|ings)?\b/i;
-const FAILURE = /\b(?:error|errors|fail|failed|failure|fatal|panic|exception|abort|aborted|cannot|unable)\b/i;
+/**
+ * A failure: a level or verb word, a Python or Java exception's class (`KeyError: …`, `…Exception`), npm's
+ * `npm ERR!`, a non-zero exit status.
+ */
+const FAILURE =
+  /\b(?:error|errors|fail|failed|failure|fatal|panic|exception|abort|aborted|cannot|unable|traceback)\b|[a-z](?:Error|Exception)\b|\bERR!|\bexit(?:ed)? (?:with )?(?:code|status) [1-9]/i;
 /** A line that says a run or a step of it finished (`build completed in 6.0sec`, `Upgrade Complete!`). */
 const FINISHED = /\b(?:complete|completed|successful|successfully|succeeded|finished|done)\b/i;
+/** Words that turn a finishing word around (`did not complete`, `never finished`, `unsuccessful`). */
+const NOT_FINISHED = /\b(?:not|never|didn't|incomplete|unsuccessful)\b/i;
+
+/** Whether the latest pod list that shows `pod` says it Completed (its containers exited 0). */
+function completed(seen: AnalyzerContext['seen'], pod: string): boolean {
+  const lists = outputs(seen, 'list_pods', () => true);
+  for (let i = lists.length - 1; i >= 0; i--) {
+    const row = parseTable(lists[i]!.content.slice(0, 200_000)).find((r) => r['NAME'] === pod);
+    if (row) return row['STATUS'] === 'Completed';
+  }
+  return false;
+}
 
 /**
  * The last line after `at` of a log that says the work finished, when the line at `at` is a warning (and
- * no failure) and no failure follows it: the warning did not stop the run. Undefined otherwise.
+ * no failure), no failure follows it, and the pod the log came from Completed (a run that ended, exit code
+ * 0; a server's per-request "completed" is no end): the warning did not stop the run. Undefined otherwise.
  */
-function finishedAfter(log: readonly string[], at: number, line: string): string | undefined {
-  if (!WARNING.test(line) || FAILURE.test(line)) return undefined;
+function finishedAfter(log: readonly string[], at: number, line: string, ended: boolean): string | undefined {
+  if (!ended || !WARNING.test(line) || FAILURE.test(line)) return undefined;
   const after = log.slice(at + 1);
   if (after.some((l) => FAILURE.test(l) && !WARNING.test(l))) return undefined;
-  for (let i = after.length - 1; i >= 0; i--) if (FINISHED.test(after[i]!)) return after[i];
+  for (let i = after.length - 1; i >= 0; i--)
+    if (FINISHED.test(after[i]!) && !NOT_FINISHED.test(after[i]!)) return after[i];
   return undefined;
 }
 

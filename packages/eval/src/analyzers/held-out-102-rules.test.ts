@@ -80,8 +80,17 @@ describe('asked lines: a warning the person asks about, after which the run fini
     'Its log is full of warnings about PostCSS and source maps, and a colleague thinks the upgrade broke the build. Is anything wrong? If nothing is wrong, say so.';
   const warning =
     'Witout from option PostCSS could generate wrong source map or do not find Browserslist config. Set it to CSS file path or to undefined to prevent this warning';
-  const said = (lines: string[]) =>
-    askedLines(ctx(NS, [log(NS, 'forum-upgrade-75cwc', lines)], task)).join(' ');
+  const said = (lines: string[], status = 'Completed') =>
+    askedLines(
+      ctx(
+        NS,
+        [
+          pods(NS, [['forum-upgrade-75cwc', '0/1', status, '0', '1h']]),
+          log(NS, 'forum-upgrade-75cwc', lines),
+        ],
+        task,
+      ),
+    ).join(' ');
 
   it('says the warning is harmless when the same log goes on to finish', () => {
     const text = said([
@@ -92,6 +101,12 @@ describe('asked lines: a warning the person asks about, after which the run fini
     ]);
     expect(text).toContain('harmless');
     expect(text).toContain('NodeBB Upgrade Complete!');
+  });
+
+  it('does not call it harmless in the log of a pod that still runs (a server\'s "completed" is no end)', () => {
+    expect(
+      said([warning, 'info: [build] client js bundle build completed in 6.042sec'], 'Running'),
+    ).not.toContain('harmless');
   });
 
   it.each([
@@ -286,7 +301,7 @@ describe("reloader-annotation: Reloader's reload annotation on Reloader's own De
     expect(f?.object).toBe('deployment invoice-renderer');
     expect(f?.cause).toContain('on the reloader Deployment itself');
     expect(f?.cause).toContain('STAKATER_RENDERER_SETTINGS_CONFIGMAP');
-    expect(f?.advice).toContain('kubectl annotate deployment invoice-renderer');
+    expect(f?.advice).toContain('kubectl annotate --overwrite deployment invoice-renderer');
   });
 
   it('stays quiet when the reader carries the annotation too, or reads something else', () => {

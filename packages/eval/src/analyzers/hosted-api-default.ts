@@ -93,7 +93,8 @@ function ownServer(ctx: AnalyzerContext, product: string): { name: string; port:
   const rows = parseTable(listed.content.slice(0, 200_000));
   for (const want of [`${p}-server`, `${p}-api`, p]) {
     const r = rows.find((x) => x['NAME'] === want);
-    const port = /^(\d{1,5})\//.exec(r?.['PORT(S)'] ?? '')?.[1];
+    // `4200/TCP`, or with a node port (`4200:30420/TCP`, a NodePort or LoadBalancer Service).
+    const port = /^(\d{1,5})(?::\d{1,5})?\//.exec(r?.['PORT(S)'] ?? '')?.[1];
     if (r && port) return { name: want, port };
   }
   return undefined;

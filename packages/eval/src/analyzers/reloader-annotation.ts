@@ -34,15 +34,28 @@ function reads(text: string, kind: 'ConfigMap' | 'Secret', name: string): boolea
   const re = name.replace(/\./g, '\\.');
   return kind === 'ConfigMap'
     ? t.includes(`<all keys from ConfigMap ${name}>`) ||
+        t.includes(`<all keys from ConfigMap ${name} with prefix '`) ||
         t.includes(`of config map '${name}'>`) ||
         new RegExp(
           `ConfigMap \\(a volume populated by a ConfigMap\\)\\n\\s{1,20}Name:\\s{1,20}${re}\\n`,
         ).test(t)
     : t.includes(`<all keys from Secret ${name}>`) ||
+        t.includes(`<all keys from Secret ${name} with prefix '`) ||
         t.includes(`in secret '${name}'>`) ||
         new RegExp(
           `Secret \\(a volume populated by a Secret\\)\\n\\s{1,20}SecretName:\\s{1,20}${re}\\n`,
         ).test(t);
+}
+
+/** Whether Reloader rolls a Deployment with these annotations when `object` (of the reload `key`'s kind) changes. */
+function rolledAnyway(a: ReadonlyMap<string, string>, key: string, object: string): boolean {
+  if ((a.get(key) ?? '').split(',').some((v) => v.trim() === object)) return true;
+  const kind = key.split('.')[0];
+  return [
+    'reloader.stakater.com/auto',
+    `${kind}.reloader.stakater.com/auto`,
+    'reloader.stakater.com/search',
+  ].some((k) => a.get(k) === 'true');
 }
 
 interface Misplaced {
@@ -52,6 +65,20 @@ interface Misplaced {
   readonly object: string;
   readonly consumers: string[];
   readonly marker: string | undefined;
+  /** The annotation's value for the first reader: its own list with the object added. */
+  readonly value: string;
+  /** Whether the Deployment list shows every replica of Reloader ready. */
+  readonly ready: boolean;
+}
+
+/** Whether the latest Deployment list shows `name` with every desired replica ready (`1/1`). */
+function readyIn(ctx: AnalyzerContext, name: string): boolean {
+  const listed = outputs(ctx.seen, 'list_deployments', (x) => x.args['namespace'] === ctx.ns).pop();
+  const ready = parseTable(listed?.content.slice(0, 200_000) ?? '').find((r) => r['NAME'] === name)?.[
+    'READY'
+  ];
+  const m = /^(\d{1,5})\/(\d{1,5})$/.exec(ready ?? '');
+  return m !== null && m[1] === m[2] && m[2] !== '0';
 }
 
 /** The namespace's Deployments that run Reloader, from its latest list. */
@@ -92,13 +119,19 @@ function misplaced(ctx: AnalyzerContext): Misplaced | undefined {
             (d) =>
               d.args['name'] !== reloader &&
               reads(d.content, kind, object) &&
-              // A reader annotated for it is rolled by Reloader already.
-              !(annotations(d.content).get(key) ?? '').split(',').some((v) => v.trim() === object),
+              // A reader annotated for it, or for everything it reads (`reloader.stakater.com/auto`, the
+              // kind's own `…/auto`, or `search`, which follows the ConfigMap's own `match`), is rolled already.
+              !rolledAnyway(annotations(d.content), key, object),
           )
           .map((d) => String(d.args['name']));
         if (consumers.length === 0) continue;
         // Reloader's env-vars strategy marks what it rolled with `STAKATER_<NAME>_<KIND>` in the template.
         const marker = `STAKATER_${object.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${kind.toUpperCase()}`;
+        const first = consumers[0]!;
+        const existing = (annotations(described(ctx, first) ?? '').get(key) ?? '')
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean);
         return {
           reloader,
           key,
@@ -106,6 +139,8 @@ function misplaced(ctx: AnalyzerContext): Misplaced | undefined {
           object,
           consumers: [...new Set(consumers)],
           marker: text.includes(`${marker}:`) ? marker : undefined,
+          value: [...existing, object].join(','),
+          ready: readyIn(ctx, reloader),
         };
       }
     }
@@ -152,12 +187,12 @@ export const reloaderAnnotationAnalyzer: Analyzer = {
       {
         weight: 94 + bonus(m.consumers[0]!, ctx.hints),
         object: `deployment ${m.consumers[0]}`,
-        cause: `the Reloader annotation ${m.key}=${m.object} is on the ${m.reloader} Deployment itself (Reloader's own Deployment), not on ${who}, which reads the ${m.kind} ${m.object}: when ${m.object} changed, Reloader rolled its own Deployment${m.marker ? ` (its template gained ${m.marker}, and its old pod was replaced, which ends any log tail of it with "No such container")` : ''}, while ${who}, without the annotation, was never restarted and still runs with the old values. Reloader did not crash and its permissions are fine: the annotation is on the wrong Deployment`,
+        cause: `the Reloader annotation ${m.key}=${m.object} is on the ${m.reloader} Deployment itself (Reloader's own Deployment), not on ${who}, which reads the ${m.kind} ${m.object}: when ${m.object} changed, Reloader rolled its own Deployment${m.marker ? ` (its template gained ${m.marker}, and its old pod was replaced, which ends any log tail of it with "No such container")` : ''}, while ${who}, without the annotation, was never restarted and still runs with the old values. ${m.ready ? 'Reloader itself runs (every replica ready) and did what it was told: ' : ''}the annotation is on the wrong Deployment`,
         evidence: [
           `describe_deployment ${m.reloader}: Annotations ${m.key}=${m.object}${m.marker ? `; Environment ${m.marker}` : ''}`,
           `describe_deployment ${m.consumers[0]}: reads ${m.kind} ${m.object}, no reload annotation`,
         ],
-        advice: `move the annotation: put ${m.key}=${m.object} on ${who} (kubectl annotate deployment ${m.consumers[0]} ${m.key}=${m.object}) and remove it from ${m.reloader}; then restart ${who} once (kubectl rollout restart) so it picks up the current ${m.object}`,
+        advice: `move the annotation: put ${m.key}=${m.value} on ${m.consumers[0]} (kubectl annotate --overwrite deployment ${m.consumers[0]} ${m.key}=${m.value}) and remove it from ${m.reloader}; then restart ${who} once (kubectl rollout restart) so it picks up the current ${m.object}`,
         revisionSound: true,
       },
     ];

@@ -16,14 +16,18 @@ import {
  * word of the variable's name, with the scheme for the port the value gives (the IANA ports: MQTT 1883, MQTT
  * over TLS 8883, AMQP 5672, AMQPS 5671, NATS 4222).
  */
-const PROTOCOLS: readonly { word: RegExp; scheme: (port: number) => string | undefined }[] = [
-  { word: /^MQTT$/, scheme: (p) => (p === 8883 ? 'mqtts' : p === 1883 ? 'mqtt' : undefined) },
+const PROTOCOLS: readonly { name: string; word: RegExp; scheme: (port: number) => string | undefined }[] = [
+  { name: 'MQTT', word: /^MQTT$/, scheme: (p) => (p === 8883 ? 'mqtts' : p === 1883 ? 'mqtt' : undefined) },
   {
+    name: 'AMQP|RabbitMQ',
     word: /^(?:AMQP|RABBIT|RABBITMQ)$/,
     scheme: (p) => (p === 5671 ? 'amqps' : p === 5672 ? 'amqp' : undefined),
   },
-  { word: /^NATS$/, scheme: (p) => (p === 4222 ? 'nats' : undefined) },
+  { name: 'NATS', word: /^NATS$/, scheme: (p) => (p === 4222 ? 'nats' : undefined) },
 ];
+
+/** A client's word that it did connect (`Connected to MQTT broker`, `connection established`). */
+const CONNECTED = /\b(?:connected to|connection established|successfully connected)\b/i;
 
 /** The last part of a name that says it holds a URL or the server's address as one. */
 const URL_PART = /^(?:URL|URI|SERVER|BROKER)$/;
@@ -37,6 +41,21 @@ const HOST_PORT = /^([a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?):(\d{2,5})$/i;
  */
 const CONNECT_FAILED =
   /\b(?:failed to connect|could not connect|couldn't connect|unable to connect|cannot connect|can't connect|connection refused|ECONNREFUSED|invalid (?:url|uri)|connect error)\b/i;
+
+/** A word that is an address (`db:5432`, `10.0.0.7:5432:`), anchored at both ends so each word costs one pass. */
+const ADDRESS = /^([a-z0-9][a-z0-9.-]{0,252}):(\d{2,5}):?$/i;
+
+/** Whether a line names an address, none of them this client's (its host, or its port on a loopback or IP). */
+function namesAnother(line: string, host: string, port: string): boolean {
+  let any = false;
+  for (const word of line.slice(0, 4000).split(/[\s"'(),;=<>[\]{}]+/)) {
+    const m = ADDRESS.exec(word);
+    if (!m) continue;
+    any = true;
+    if (m[1]!.toLowerCase() === host || `:${m[2]}` === port) return false;
+  }
+  return any;
+}
 
 interface Bare {
   readonly pod: string;
@@ -57,9 +76,9 @@ interface Bare {
 function bare(ctx: Parameters<Analyzer['finds']>[0]): Bare | undefined {
   for (const log of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns)) {
     const lines = boundedLogLines(log.content);
-    const failed = lines.find((l) => CONNECT_FAILED.test(l));
-    if (!failed) continue;
+    if (!lines.some((l) => CONNECT_FAILED.test(l))) continue;
     let scheme: string | undefined;
+    let word: RegExp | undefined;
     const hit = loggedContainerEnv(ctx.seen, ctx.ns, log, (e) => {
       const m = HOST_PORT.exec(e.value);
       if (!m) return false;
@@ -70,16 +89,33 @@ function bare(ctx: Parameters<Analyzer['finds']>[0]): Bare | undefined {
           const s = p.scheme(Number(m[2]));
           if (s) {
             scheme = s;
+            word = new RegExp(`\\b(?:${p.name}|broker)\\b`, 'i');
             return true;
           }
         }
       return false;
     });
-    if (!hit || !scheme) continue;
-    // The program's own line that names the value (`Connecting to MQTT server at host:1883`): it is the
-    // address it used.
+    if (!hit || !scheme || !word) continue;
+    const cut = hit.value.lastIndexOf(':');
+    const host = hit.value.slice(0, cut).toLowerCase();
+    const port = hit.value.slice(cut);
+    const named = word;
+    // The failure of this client: the line names its server (host, port, the protocol, a broker), or comes
+    // within three lines of one that names the value (`Connecting to MQTT server at host:1883`).
+    const at = lines.findIndex(
+      (l, i) =>
+        CONNECT_FAILED.test(l) &&
+        !namesAnother(l, host, port) &&
+        (l.toLowerCase().includes(host) ||
+          l.includes(port) ||
+          named.test(l) ||
+          lines.slice(Math.max(0, i - 3), i).some((x) => x.includes(hit.value))),
+    );
+    if (at < 0) continue;
+    // A client that connected after all (a retry): the value works for it.
+    if (lines.slice(at + 1).some((l) => CONNECTED.test(l))) continue;
     const said = lines.find((l) => l.includes(hit.value));
-    return { ...hit, scheme, failed: failed.trim(), said: said?.trim() };
+    return { ...hit, scheme, failed: lines[at]!.trim(), said: said?.trim() };
   }
   return undefined;
 }

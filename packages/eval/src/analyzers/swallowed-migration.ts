@@ -26,7 +26,7 @@ const MIGRATING =
  * (…) must be owner of table tables`), a level word, or a database's own `ERROR:`. Bounded.
  */
 const FAILED =
-  /^\s{0,8}(?:[A-Za-z_][\w.]{0,120}(?:Error|Exception)\b:? |ERROR\b|FATAL\b|Error: )|\b(?:ERROR|FATAL)\s{0,3}[:\]]/;
+  /^\s{0,8}(?:[A-Za-z_][\w.]{0,120}(?:Error|Exception)\b:? |(?:[a-z_][a-z0-9_]{0,40}\.){1,6}[A-Z][A-Za-z0-9]{2,80}: |ERROR\b|FATAL\b|Error: )|\b(?:ERROR|FATAL)\s{0,3}[:\]]/;
 
 /** A traceback's own lines (its header, its frames, the chained-exception sentence). */
 const TRACEBACK =
@@ -78,29 +78,55 @@ function swallowed(ctx: AnalyzerContext): Swallowed | undefined {
     const pod = String(o.args['name'] ?? '');
     if (!completed.has(pod)) continue;
     const lines = boundedLogLines(o.content);
-    const start = lines.findIndex((l) => MIGRATING.test(l));
-    if (start < 0) continue;
-    let failedAt = -1;
-    let i = start + 1;
-    // The failure within the migration's own lines (its first 40), not a later step's error.
-    for (; i < lines.length; i++) {
-      const l = lines[i]!;
-      if (FAILED.test(l)) {
-        if (failedAt < 0 && i - start > 40) break;
-        failedAt = i;
-      } else if (failedAt >= 0 && !TRACEBACK.test(l) && l.trim()) break;
-    }
-    // The failure, then a later step's line that is neither the traceback nor another failure.
-    if (failedAt < 0 || i >= lines.length) continue;
-    const d = outputs(ctx.seen, 'describe_pod', (x) => x.args['name'] === pod).pop()?.content ?? '';
+    const found = failedThenWentOn(lines);
+    if (!found) continue;
+    const d =
+      outputs(ctx.seen, 'describe_pod', (x) => x.args['namespace'] === ctx.ns && x.args['name'] === pod).pop()
+        ?.content ?? '';
     const job = /^Controlled By:\s{1,20}Job\/([a-z0-9][a-z0-9.-]{0,252})$/m.exec(d.slice(0, 20_000))?.[1];
     return {
       pod,
       job,
-      started: lines[start]!.trim(),
-      failed: lines[failedAt]!.trim(),
-      after: lines[i]!.trim(),
+      started: lines[found.start]!.trim(),
+      failed: lines[found.failed]!.trim(),
+      after: lines[found.after]!.trim(),
     };
+  }
+  return undefined;
+}
+
+/** A line of the migration itself: the tool's own lines (alembic's, Django's), a schema word. */
+const MIGRATION_LINE = /alembic|migrat|\bschema\b|Operations to perform/i;
+
+/**
+ * Where a log's last migration failed and the run went on: the migration's start, its failure (a failure
+ * line among the migration's own lines and its traceback, before any other step), and the first line of a
+ * later step. A migration run again after its failure (a retry) is judged by that later run. Undefined when
+ * the last migration did not fail, or nothing ran after its failure.
+ */
+function failedThenWentOn(
+  lines: readonly string[],
+): { start: number; failed: number; after: number } | undefined {
+  const nextStart = (from: number) => {
+    for (let k = from; k < lines.length; k++) if (MIGRATING.test(lines[k]!)) return k;
+    return -1;
+  };
+  for (let start = nextStart(0); start >= 0; ) {
+    let failed = -1;
+    let after = -1;
+    for (let i = start + 1; i < lines.length && after < 0; i++) {
+      const l = lines[i]!;
+      if (FAILED.test(l)) failed = i;
+      else if (TRACEBACK.test(l) || !l.trim() || (failed < 0 && MIGRATION_LINE.test(l))) continue;
+      else if (failed < 0)
+        break; // another step began: this migration did not fail
+      else after = i;
+    }
+    // A migration started again at or after that point (a retry, a second one): the later run decides.
+    const again = nextStart(Math.max(after, start + 1));
+    if (failed >= 0 && after >= 0 && again < 0) return { start, failed, after };
+    if (again < 0) return undefined;
+    start = again;
   }
   return undefined;
 }

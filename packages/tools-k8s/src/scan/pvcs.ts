@@ -59,8 +59,9 @@ export const pvcsAnalyzer: Analyzer = {
           .eventsFor('PersistentVolumeClaim', name, ns)
           .find((e) => e.reason === 'ExternalProvisioning');
         const provisioner = waiting ? quotedAfter(waiting.message ?? '', 'external provisioner ') : undefined;
-        const modes =
+        const refusal =
           failedEv?.reason === 'ProvisioningFailed' ? refusedModes(pvc, failedEv.message ?? '') : undefined;
+        const modes = refusal?.refused;
         const waiters = modes ? waitingPods(facts.list<Pod>('Pod'), name, ns) : [];
         out.push({
           ...base,
@@ -85,7 +86,13 @@ export const pvcsAnalyzer: Analyzer = {
                 : evidence,
           ...(modes
             ? {
-                fix: `ask for an access mode the class supports (ReadWriteOnce: one node mounts it), or use a StorageClass whose provisioner offers ${modes.join(', ')} (a shared file system such as NFS or CephFS)`,
+                fix: `ask for an access mode the class supports${
+                  refusal?.supported.length
+                    ? ` (${refusal.supported.join(', ')}${refusal.supported.join() === 'ReadWriteOnce' ? ': one node mounts it' : ''})`
+                    : ''
+                }, or use a StorageClass whose provisioner offers ${modes.join(', ')}${
+                  modes.some((m) => m.endsWith('Many')) ? ' (a shared file system such as NFS or CephFS)' : ''
+                }`,
               }
             : {}),
           next: provisioner
@@ -107,7 +114,10 @@ const ACCESS_MODES = ['ReadWriteOncePod', 'ReadWriteOnce', 'ReadOnlyMany', 'Read
  * and the claim asks for one the message does not name as supported. Undefined when the message is about
  * something else or names every mode the claim asks for.
  */
-function refusedModes(pvc: PersistentVolumeClaim, message: string): string[] | undefined {
+function refusedModes(
+  pvc: PersistentVolumeClaim,
+  message: string,
+): { refused: string[]; supported: string[] } | undefined {
   const text = message.slice(0, 20_000);
   if (!/access ?modes?/i.test(text)) return undefined;
   const asked = (pvc.spec as { accessModes?: unknown } | undefined)?.accessModes;
@@ -120,14 +130,26 @@ function refusedModes(pvc: PersistentVolumeClaim, message: string): string[] | u
       named.add(m);
       rest = rest.split(m).join(' ');
     }
-  // A message that names the asked mode as the one refused (`access mode ReadWriteMany is not supported`).
-  const says = (m: string) =>
-    new RegExp(`${m}\\b[^.;]{0,40}\\b(?:not supported|unsupported)`, 'i').test(text);
-  const out = asked.filter(
+  // A message that names the mode as refused (`access mode ReadWriteMany is not supported`): the words after
+  // the name, up to the clause's end and before any other mode's name, say so.
+  const says = (m: string) => {
+    for (let at = text.indexOf(m); at >= 0; at = text.indexOf(m, at + 1)) {
+      if (/[A-Za-z]/.test(text.charAt(at + m.length))) continue; // ReadWriteOnce of ReadWriteOncePod
+      let clause = text.slice(at + m.length, at + m.length + 60);
+      const end = clause.search(/[.;,]/);
+      if (end >= 0) clause = clause.slice(0, end);
+      const other = clause.search(/Read(?:Write|Only)/);
+      if (other >= 0) clause = clause.slice(0, other);
+      if (/not supported|unsupported/i.test(clause)) return true;
+    }
+    return false;
+  };
+  const refused = asked.filter(
     (m): m is string =>
       typeof m === 'string' && (ACCESS_MODES as readonly string[]).includes(m) && (!named.has(m) || says(m)),
   );
-  return out.length > 0 ? out : undefined;
+  if (refused.length === 0) return undefined;
+  return { refused, supported: [...named].filter((m) => !says(m) && !refused.includes(m)) };
 }
 
 /** The names of the Pending pods of a namespace that mount the claim. */
