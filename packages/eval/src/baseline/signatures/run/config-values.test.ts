@@ -174,6 +174,15 @@ describe('config-values: set_env only when the evidence determines the value', (
         `  objects:\n${secret('es-user', ['elastic', 'admin'])}`,
       ),
     ],
+    [
+      "the Secret's single key holds another part of the credentials (a username for a password)",
+      world(
+        `        - name: api
+          image: registry.example.com/api:2.0.0
+          env: { SFTP_PASSWORD: { secretKeyRef: { name: partner-sftp, key: password } } }`,
+        `  objects:\n${secret('partner-sftp', ['username'])}`,
+      ),
+    ],
   ])('proposes no set_env when %s', async (_, yaml) => {
     expect(await baselineAnswer(yaml)).not.toMatch(/set_env|from key|at key|should read key/);
   });

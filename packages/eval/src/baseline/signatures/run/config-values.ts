@@ -88,6 +88,21 @@ function missingVariableFix(f: Facts, finding: Finding, sources: readonly Config
   return true;
 }
 
+/** The part of a connection's settings a key's name says it holds, by its words (`db-password`: password). */
+const CREDENTIAL_PARTS: readonly (readonly [string, RegExp])[] = [
+  ['password', /pass|pwd|secret/],
+  ['token', /token/],
+  ['certificate', /cert|crt|pem/],
+  ['user', /user|login|account/],
+  ['host', /host|url|uri|endpoint|addr/],
+  ['port', /port/],
+];
+
+function credentialPart(key: string): string | undefined {
+  const k = key.toLowerCase();
+  return CREDENTIAL_PARTS.find(([, re]) => re.test(k))?.[0];
+}
+
 /** A key a Secret or ConfigMap lacks, where the object's keys say which one was meant. */
 function missingKeyFix(f: Facts, finding: Finding, sources: readonly ConfigSource[]): boolean {
   const who = subject(finding);
@@ -107,6 +122,11 @@ function missingKeyFix(f: Facts, finding: Finding, sources: readonly ConfigSourc
   const spelled = keys.filter((k) => normalizedName(k) === normalizedName(missing.key));
   const key = keys.length === 1 ? keys[0] : spelled.length === 1 ? spelled[0] : undefined;
   if (!key || key === missing.key) return false;
+  // A single key that holds another part of the credentials (a username where a password is asked for)
+  // is no stand-in for the missing one, however alone it is.
+  const asked = credentialPart(missing.key);
+  const held = credentialPart(key);
+  if (asked && held && asked !== held) return false;
   const sections = containersOf(f.seen, who.pod);
   const users = sections.flatMap((c) =>
     c.env
