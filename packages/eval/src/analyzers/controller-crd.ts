@@ -6,6 +6,7 @@ import {
   containerSections,
   describedField,
   outputs,
+  ownerDeployment,
   type Read,
 } from './types.js';
 
@@ -55,6 +56,54 @@ function release(
 }
 
 /**
+ * The release the rest of a controller's install runs, when the controller's image lags it: the other
+ * Deployments of its namespace whose images come from the same registry owner (`argoproj/argocli:v2.4.3`
+ * beside `argoproj/workflow-controller:v1.1.0`) all run one version tag that differs from the controller's.
+ * The controller's Deployment and container come from its pod's description.
+ */
+function siblingRelease(
+  ctx: AnalyzerContext,
+  o: { args: Record<string, unknown> },
+): { deployment: string; container: string; image: string; tag: string; siblings: string } | undefined {
+  const ns = String(o.args['namespace'] ?? ctx.ns);
+  const pod = String(o.args['name'] ?? '');
+  const d = outputs(
+    ctx.seen,
+    'describe_pod',
+    (x) => x.args['namespace'] === ns && x.args['name'] === pod,
+  ).pop();
+  const deployment = d ? ownerDeployment(d.content) : undefined;
+  const apps = d ? containerSections(d.content).filter((c) => !c.init) : [];
+  const c =
+    typeof o.args['container'] === 'string' ? apps.find((x) => x.name === o.args['container']) : apps[0];
+  const image = c ? describedField(c.body, 'Image') : undefined;
+  const at = image?.lastIndexOf(':') ?? -1;
+  if (!deployment || !c || !image || at < 0 || image.includes('@')) return undefined;
+  const repo = image.slice(0, at);
+  const owner = repo.slice(0, repo.lastIndexOf('/') + 1);
+  if (!owner) return undefined;
+  const listed = outputs(ctx.seen, 'list_deployments', (x) => x.args['namespace'] === ns).pop();
+  const others = parseTable(listed?.content.slice(0, 200_000) ?? '')
+    .filter((r) => r['NAME'] !== deployment)
+    .flatMap((r) => (r['IMAGES'] ?? '').split(',').map((i) => ({ name: r['NAME'] ?? '', image: i.trim() })))
+    .filter((x) => x.image.startsWith(owner) && x.image.lastIndexOf(':') > owner.length);
+  const tags = new Set(others.map((x) => x.image.slice(x.image.lastIndexOf(':') + 1)));
+  const tag = [...tags][0];
+  if (tags.size !== 1 || !tag || !/^v?\d{1,4}(?:\.\d{1,4}){1,3}$/.test(tag) || tag === image.slice(at + 1))
+    return undefined;
+  return {
+    deployment,
+    container: c.name,
+    image: `${repo}:${tag}`,
+    tag,
+    siblings: others
+      .map((x) => `${x.name} ${x.image}`)
+      .slice(0, 3)
+      .join(', '),
+  };
+}
+
+/**
  * An operator whose own resources are not served: its log repeats client-go's "failed to list
  * *v1.Challenge: the server could not find the requested resource (get challenges.acme.cert-manager.io)",
  * which is what the API server answers for a kind whose CustomResourceDefinition is not installed (a
@@ -85,11 +134,35 @@ export const controllerCrdAnalyzer: Analyzer = {
       const kind = /\*v[0-9a-z]{1,12}\.([A-Za-z]{1,63})/.exec(line)?.[1];
       const [plural, ...group] = resource.split('.');
       const runs = release(ctx, o);
+      // The CRD is there (a list or a search shows it): the controller asks for a version it does not serve.
+      const installed = outputs(ctx.seen, 'list_resources')
+        .concat(outputs(ctx.seen, 'find_objects'))
+        .some((x) =>
+          parseTable(x.content.slice(0, 200_000)).some(
+            (r) =>
+              r['NAME'] === resource && (r['KIND'] === undefined || r['KIND'] === 'CustomResourceDefinition'),
+          ),
+        );
+      const upgrade = runs ? siblingRelease(ctx, o) : undefined;
       return [
         {
           weight: 96,
           object: `customresourcedefinition ${resource}`,
-          cause: `the CustomResourceDefinition ${resource} is not installed: ${String(o.args['name'] ?? 'the controller')} in ${String(o.args['namespace'] ?? '')} keeps failing to list ${kind ?? plural} ("${clip(line.trim(), 200)}"), which is what the API server answers for a kind it does not serve; without the ${kind ?? plural} CRD (${plural} of ${group.join('.')}) the controller cannot create ${kind ? `${kind}s` : plural}, so what waits on them never completes${runs ? `; the controller runs ${runs}, and the CRDs installed do not match that release (a CRD set from another release, or one left out of an upgrade): install the CRDs of the release that runs, or upgrade the controller to a release that matches the CRDs` : ''}${/acme\.cert-manager\.io/.test(resource) ? ": cert-manager creates no Challenge for the ACME Order, so the Certificate stays not Ready and its TLS Secret is never issued (not a Let's Encrypt rate limit)" : ''}`,
+          ...(upgrade
+            ? {
+                fix: {
+                  tool: 'set_image',
+                  args: {
+                    namespace: String(o.args['namespace'] ?? ctx.ns),
+                    deployment: upgrade.deployment,
+                    container: upgrade.container,
+                    image: upgrade.image,
+                  },
+                  text: `set the image of ${upgrade.deployment}/${upgrade.container} to ${upgrade.image}, the release the rest of the install runs (${upgrade.siblings})`,
+                },
+              }
+            : {}),
+          cause: `${installed ? `the CustomResourceDefinition ${resource} is installed, but not in the API version this controller lists` : `the CustomResourceDefinition ${resource} is not installed`}: ${String(o.args['name'] ?? 'the controller')} in ${String(o.args['namespace'] ?? '')} keeps failing to list ${kind ?? plural} ("${clip(line.trim(), 200)}"), which is what the API server answers for a kind it does not serve; without the ${kind ?? plural} CRD (${plural} of ${group.join('.')}) the controller cannot create ${kind ? `${kind}s` : plural}, so what waits on them never completes${runs ? `; the controller runs ${runs}, and the CRDs installed do not match that release (a CRD set from another release, or one left out of an upgrade): install the CRDs of the release that runs, or upgrade the controller to a release that matches the CRDs${upgrade ? `: the rest of the install runs ${upgrade.tag} (${upgrade.siblings}), so the controller's image should be ${upgrade.image}` : ''}` : ''}${/acme\.cert-manager\.io/.test(resource) ? ": cert-manager creates no Challenge for the ACME Order, so the Certificate stays not Ready and its TLS Secret is never issued (not a Let's Encrypt rate limit)" : ''}`,
           evidence: [`${o.tool} ${String(o.args['name'] ?? '')}: "${clip(line.trim(), 200)}"`],
           advice: `install the CRDs of the release that runs (for cert-manager: kubectl apply the cert-manager.crds.yaml of its version, or upgrade the chart with crds.enabled / installCRDs true), then the controller picks them up; nothing else needs to change`,
         },

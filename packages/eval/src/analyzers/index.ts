@@ -1,5 +1,6 @@
 import { allocatableAnalyzer, requestedNodesAnalyzer } from './allocatable.js';
 import { amqpVhostAnalyzer } from './amqp-vhost.js';
+import { apiserverSanAnalyzer } from './apiserver-san.js';
 import { appErrorsAnalyzer } from './app-errors.js';
 import { quotedSearchAnalyzer } from './asked-lines.js';
 import { askedStatusesAnalyzer } from './asked-statuses.js';
@@ -287,6 +288,7 @@ import { replicaFightAnalyzer } from './replica-fight.js';
 import { replicasOverNodesAnalyzer } from './replicas-over-nodes.js';
 import { replicationRingAnalyzer } from './replication-ring.js';
 import { requestNeverReturnsAnalyzer } from './request-never-returns.js';
+import { requestsUnderUsageAnalyzer } from './requests-under-usage.js';
 import { retentionCleanupAnalyzer } from './retention-cleanup.js';
 import { retiredServiceHostAnalyzer } from './retired-service-host.js';
 import { retriedAndRecoveredAnalyzer } from './retried-and-recovered.js';
@@ -618,6 +620,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   swallowedMigrationAnalyzer,
   hostedApiDefaultAnalyzer,
   reloaderAnnotationAnalyzer,
+  requestsUnderUsageAnalyzer,
+  apiserverSanAnalyzer,
   // An endpoint refused (403/404) while the server's own switch variable for it is off.
   disabledEndpointAnalyzer,
   // An SSH service whose account's login shell refuses every command (nologin).

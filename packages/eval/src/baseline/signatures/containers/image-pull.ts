@@ -60,6 +60,30 @@ export const imagePull: ContainerSignature = {
           revisionSound: true,
         };
       }
+      // The layers came down but the node had no room to unpack them (`failed to register layer: …
+      // no space left on device`, Docker's and containerd's words for a write that hit ENOSPC): the
+      // node's disk, not the image.
+      const full = firstLine(`${d.content}\n${events}`, /no space left on device/i);
+      if (full) {
+        const node = describedField(d.content, 'Node');
+        const gc = node
+          ? outputs(seen, 'describe_node', (o) => o.args['name'] === node)
+              .flatMap((o) => o.content.split('\n'))
+              .find((l) => /ImageGCFailed|FreeDiskSpaceFailed/.test(l))
+          : undefined;
+        return {
+          weight: 90 + b,
+          object: objectLabel,
+          cause: `the image ${image} exists and its layers download, but ${node ? `node ${node}` : 'the node'} has no disk space left to unpack them: the disk is full ("${clipAround(full.trim(), 'no space left on device', 180)}")${gc ? `, and the kubelet's image garbage collection cannot free any (${clip(gc.trim().replace(/\s{2,}/g, ' '), 160)})` : ''}. Not a wrong tag, not the registry and not a pull limit: every pull of a new image on that node fails the same way — ${now.reason}`,
+          evidence: [
+            `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
+            `event: ${clipAround(full.trim(), 'no space left on device', 200)}`,
+            ...(gc ? [`describe_node ${node}: ${clip(gc.trim().replace(/\s{2,}/g, ' '), 200)}`] : []),
+          ],
+          advice: `free disk space on ${node ? `node ${node}` : 'the node'} (remove unused images and stopped containers: docker image prune / crictl rmi --prune; or grow its disk); the pull succeeds on its next retry, and a rollback does not help`,
+          revisionSound: true,
+        };
+      }
       const denied = /denied|unauthorized|authorization failed|authentication required|forbidden/i.test(msg);
       const history = owner
         ? lastOf(seen, 'get_rollout_history', (o) => o.args['name'] === owner && o.status === 'ok')
