@@ -692,3 +692,35 @@ describe("set 102's worlds: the rules written after its first contact", () => {
     for (const w of unsaid) expect(answer, id).not.toContain(w);
   });
 });
+
+describe("set 103's worlds: the rules written after its first contact", () => {
+  it.each([
+    [
+      'sql-client-pod-stuck',
+      ['node minikube has no disk space left', 'the disk is full', 'Not a wrong tag'],
+      ['does not exist in the registry'],
+    ],
+    [
+      'workflows-never-start',
+      ['argoproj/workflow-controller:v1.1.0', 'Fix applied (approved): set the image of workflow-controller'],
+      [],
+    ],
+    [
+      'rebalancer-targets-busy-node',
+      ['count requests, not actual usage', 'Fix applied (approved): set the CPU request of thumbnailer'],
+      ['Root cause: deployment subtitle-fetcher'],
+    ],
+    [
+      'storefront-deploy-stage-failing',
+      [
+        'does not include 10.40.0.50 among its subject alternative names',
+        'certSANs list 127.0.0.1, 10.40.0.11',
+      ],
+      ['Root cause: deployment pipeline-notifier', 'CA bundle'],
+    ],
+  ])('%s', async (id, said, unsaid) => {
+    const answer = await baselineAnswer(world('scenarios-held-out-103', id));
+    for (const w of said) expect(answer, id).toContain(w);
+    for (const w of unsaid) expect(answer, id).not.toContain(w);
+  });
+});

@@ -303,6 +303,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-100',
     'scenarios-held-out-101',
     'scenarios-held-out-102',
+    'scenarios-held-out-103',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
