@@ -89,8 +89,9 @@ function siblingRelease(
     .filter((x) => x.image.startsWith(owner) && x.image.lastIndexOf(':') > owner.length);
   const tags = new Set(others.map((x) => x.image.slice(x.image.lastIndexOf(':') + 1)));
   const tag = [...tags][0];
-  if (tags.size !== 1 || !tag || !/^v?\d{1,4}(?:\.\d{1,4}){1,3}$/.test(tag) || tag === image.slice(at + 1))
-    return undefined;
+  if (tags.size !== 1 || !tag || !/^v?\d{1,4}(?:\.\d{1,4}){1,3}$/.test(tag)) return undefined;
+  // Only an upgrade: the siblings' release newer than the controller's (`v2.4.3` and `2.4.3` are one).
+  if (!newer(tag, image.slice(at + 1))) return undefined;
   return {
     deployment,
     container: c.name,
@@ -101,6 +102,19 @@ function siblingRelease(
       .slice(0, 3)
       .join(', '),
   };
+}
+
+/** Whether version tag `a` is a later release than `b` (`v2.4.3` > `v1.1.0`; a `v` prefix aside). */
+function newer(a: string, b: string): boolean {
+  const parts = (t: string) => /^v?(\d{1,4}(?:\.\d{1,4}){0,3})$/.exec(t)?.[1]?.split('.').map(Number);
+  const x = parts(a);
+  const y = parts(b);
+  if (!x || !y) return false;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return false;
 }
 
 /**
@@ -135,14 +149,24 @@ export const controllerCrdAnalyzer: Analyzer = {
       const [plural, ...group] = resource.split('.');
       const runs = release(ctx, o);
       // The CRD is there (a list or a search shows it): the controller asks for a version it does not serve.
-      const installed = outputs(ctx.seen, 'list_resources')
-        .concat(outputs(ctx.seen, 'find_objects'))
-        .some((x) =>
-          parseTable(x.content.slice(0, 200_000)).some(
-            (r) =>
-              r['NAME'] === resource && (r['KIND'] === undefined || r['KIND'] === 'CustomResourceDefinition'),
-          ),
-        );
+      const installed =
+        outputs(ctx.seen, 'list_resources')
+          .concat(outputs(ctx.seen, 'find_objects'))
+          .some((x) =>
+            parseTable(x.content.slice(0, 200_000)).some(
+              (r) =>
+                r['NAME'] === resource &&
+                (r['KIND'] === undefined || r['KIND'] === 'CustomResourceDefinition'),
+            ),
+          ) ||
+        // A description or a manifest of the CRD itself that the API server returned.
+        outputs(ctx.seen, 'describe_resource')
+          .concat(outputs(ctx.seen, 'get_resource'))
+          .some(
+            (x) =>
+              x.args['name'] === resource &&
+              /^(?:customresourcedefinitions?|crds?)$/i.test(String(x.args['kind'] ?? '')),
+          );
       const upgrade = runs ? siblingRelease(ctx, o) : undefined;
       return [
         {
@@ -162,9 +186,11 @@ export const controllerCrdAnalyzer: Analyzer = {
                 },
               }
             : {}),
-          cause: `${installed ? `the CustomResourceDefinition ${resource} is installed, but not in the API version this controller lists` : `the CustomResourceDefinition ${resource} is not installed`}: ${String(o.args['name'] ?? 'the controller')} in ${String(o.args['namespace'] ?? '')} keeps failing to list ${kind ?? plural} ("${clip(line.trim(), 200)}"), which is what the API server answers for a kind it does not serve; without the ${kind ?? plural} CRD (${plural} of ${group.join('.')}) the controller cannot create ${kind ? `${kind}s` : plural}, so what waits on them never completes${runs ? `; the controller runs ${runs}, and the CRDs installed do not match that release (a CRD set from another release, or one left out of an upgrade): install the CRDs of the release that runs, or upgrade the controller to a release that matches the CRDs${upgrade ? `: the rest of the install runs ${upgrade.tag} (${upgrade.siblings}), so the controller's image should be ${upgrade.image}` : ''}` : ''}${/acme\.cert-manager\.io/.test(resource) ? ": cert-manager creates no Challenge for the ACME Order, so the Certificate stays not Ready and its TLS Secret is never issued (not a Let's Encrypt rate limit)" : ''}`,
+          cause: `${installed ? `the CustomResourceDefinition ${resource} is installed, but not in the API version this controller lists` : `the CustomResourceDefinition ${resource} is not installed`}: ${String(o.args['name'] ?? 'the controller')} in ${String(o.args['namespace'] ?? '')} keeps failing to list ${kind ?? plural} ("${clip(line.trim(), 200)}"), which is what the API server answers for a kind it does not serve; ${installed ? `so the controller cannot list or create ${kind ? `${kind}s` : plural}` : `without the ${kind ?? plural} CRD (${plural} of ${group.join('.')}) the controller cannot create ${kind ? `${kind}s` : plural}`}, so what waits on them never completes${runs ? `; the controller runs ${runs}, and the CRDs installed do not match that release (a CRD set from another release, or one left out of an upgrade): install the CRDs of the release that runs, or upgrade the controller to a release that matches the CRDs${upgrade ? `: the rest of the install runs ${upgrade.tag} (${upgrade.siblings}), so the controller's image should be ${upgrade.image}` : ''}` : ''}${/acme\.cert-manager\.io/.test(resource) ? ": cert-manager creates no Challenge for the ACME Order, so the Certificate stays not Ready and its TLS Secret is never issued (not a Let's Encrypt rate limit)" : ''}`,
           evidence: [`${o.tool} ${String(o.args['name'] ?? '')}: "${clip(line.trim(), 200)}"`],
-          advice: `install the CRDs of the release that runs (for cert-manager: kubectl apply the cert-manager.crds.yaml of its version, or upgrade the chart with crds.enabled / installCRDs true), then the controller picks them up; nothing else needs to change`,
+          advice: upgrade
+            ? `set the controller's image to ${upgrade.image}, the release the rest of its install runs (${upgrade.siblings}) and whose CRDs are installed; or install the CRDs of the release the controller runs`
+            : `install the CRDs of the release that runs (for cert-manager: kubectl apply the cert-manager.crds.yaml of its version, or upgrade the chart with crds.enabled / installCRDs true), then the controller picks them up; nothing else needs to change`,
         },
       ];
     }

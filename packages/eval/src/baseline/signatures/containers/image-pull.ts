@@ -63,7 +63,20 @@ export const imagePull: ContainerSignature = {
       // The layers came down but the node had no room to unpack them (`failed to register layer: …
       // no space left on device`, Docker's and containerd's words for a write that hit ENOSPC): the
       // node's disk, not the image.
-      const full = firstLine(`${d.content}\n${events}`, /no space left on device/i);
+      // This pod's pull (its description, or an event that names its image), and the node's disk, not a
+      // registry's (a mirror answering 500 with its own "no space left on device" in its message).
+      const full = `${d.content}\n${events}`
+        .split('\n')
+        .find(
+          (l) =>
+            l.length <= 4000 &&
+            /no space left on device/i.test(l) &&
+            /pull|layer/i.test(l) &&
+            (d.content.includes(l) || l.includes(image)) &&
+            !/Server message|unexpected status code|\b5\d\d (?:Internal Server Error|Service Unavailable)/i.test(
+              l,
+            ),
+        );
       if (full) {
         const node = describedField(d.content, 'Node');
         const gc = node
@@ -74,10 +87,10 @@ export const imagePull: ContainerSignature = {
         return {
           weight: 90 + b,
           object: objectLabel,
-          cause: `the image ${image} exists and its layers download, but ${node ? `node ${node}` : 'the node'} has no disk space left to unpack them: the disk is full ("${clipAround(full.trim(), 'no space left on device', 180)}")${gc ? `, and the kubelet's image garbage collection cannot free any (${clip(gc.trim().replace(/\s{2,}/g, ' '), 160)})` : ''}. Not a wrong tag, not the registry and not a pull limit: every pull of a new image on that node fails the same way — ${now.reason}`,
+          cause: `the image ${image} exists and its layers download, but ${node ? `node ${node}` : 'the node'} has no disk space left to unpack them: the disk is full ("${pullQuote(full)}")${gc ? `, and the kubelet's image garbage collection cannot free any (${clip(gc.trim().replace(/\s{2,}/g, ' '), 160)})` : ''}. Not a wrong tag, not the registry and not a pull limit: every pull of a new image on that node fails the same way — ${now.reason}`,
           evidence: [
             `describe_pod ${pod}: ${kind} ${c.name} Waiting, Reason ${now.reason}, Image ${image}`,
-            `event: ${clipAround(full.trim(), 'no space left on device', 200)}`,
+            `event: ${pullQuote(full)}`,
             ...(gc ? [`describe_node ${node}: ${clip(gc.trim().replace(/\s{2,}/g, ' '), 200)}`] : []),
           ],
           advice: `free disk space on ${node ? `node ${node}` : 'the node'} (remove unused images and stopped containers: docker image prune / crictl rmi --prune; or grow its disk); the pull succeeds on its next retry, and a rollback does not help`,
@@ -285,4 +298,11 @@ function credentialRefresher(
     if (line) return { pod: String(o.args['name'] ?? ''), line: line.trim(), ecr: /\becr\b/i.test(text) };
   }
   return undefined;
+}
+
+/** A pull's failure line quoted with both ends in view: what failed (`Failed to pull image …`) and why. */
+function pullQuote(line: string): string {
+  const t = line.trim().replace(/\s+/g, ' ');
+  if (t.length <= 240) return t;
+  return `${clip(t, 100)} ${clipAround(t, 'no space left on device', 130)}`;
 }

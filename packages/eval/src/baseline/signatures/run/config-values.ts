@@ -90,9 +90,13 @@ function missingVariableFix(f: Facts, finding: Finding, sources: readonly Config
 
 /** The part of a connection's settings a key's name says it holds, by its words (`db-password`: password). */
 const CREDENTIAL_PARTS: readonly (readonly [string, RegExp])[] = [
-  ['password', /pass|pwd|secret/],
+  // An identifier, one half of a pair (`access-key-id`, `client-id`, `app_id`), before the words of its
+  // other half (`secret-access-key`, `client-secret`).
+  ['identifier', /(?:^|[-_.]|key|client|app|account)id$/],
   ['token', /token/],
+  ['password', /pass|pwd|secret/],
   ['certificate', /cert|crt|pem/],
+  ['key', /key/],
   ['user', /user|login|account/],
   ['host', /host|url|uri|endpoint|addr/],
   ['port', /port/],
