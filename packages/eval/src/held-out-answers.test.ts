@@ -724,3 +724,26 @@ describe("set 103's worlds: the rules written after its first contact", () => {
     for (const w of unsaid) expect(answer, id).not.toContain(w);
   });
 });
+
+describe("set 104's worlds: the rules written after its first contact", () => {
+  it.each([
+    [
+      'gluster-heketi-stuck-creating',
+      ['GlusterFS client on node node2', '30712 (GlusterFS 3.7.12)'],
+      ['create the ConfigMap'],
+    ],
+    ['px-cluster-pods-restarting', ['without the type of the store', 'etcd:http://'], []],
+    ['freeswitch-pods-not-starting', ['has no key named cookie', 'erlang.cookie'], []],
+    [
+      'storefront-ssr-startup-warnings',
+      ['No fault found in namespace storefront', 'DEP0005', 'harmless'],
+      ['Root cause:'],
+    ],
+    ['clair-scanner-crashloop', ['no egress rule allows DNS'], []],
+    ['tetragon-operator-restarts', ['exec format error'], []],
+  ])('%s', async (id, said, unsaid) => {
+    const answer = await baselineAnswer(world('scenarios-held-out-104', id));
+    for (const w of said) expect(answer, id).toContain(w);
+    for (const w of unsaid) expect(answer, id).not.toContain(w);
+  });
+});

@@ -178,6 +178,14 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // Supabase Studio without SUPABASE_REST_URL, falling back to localhost for the REST API: the variable's
   // name is in no tool output.
   'scenarios-held-out-99': ['supabase-studio-api-page-500'],
+  // Set 104's misses after its rules (its README): discovery refused by RBAC in a log cut to its tail, a
+  // watcher sidecar refusing the cluster CA, an entrypoint's `su -l`, an address a metadata lookup left empty.
+  'scenarios-held-out-104': [
+    'claims-web-sessions-lost',
+    'runner-census-startup-crash',
+    'sip-proxy-crashloop',
+    'xmpp-clients-certificate-errors',
+  ],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named
@@ -304,6 +312,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-101',
     'scenarios-held-out-102',
     'scenarios-held-out-103',
+    'scenarios-held-out-104',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -8,6 +8,7 @@ import {
   cutNoticeAt,
   lineStamp,
   outputs,
+  podDeployment,
   programLines,
   type Read,
 } from './types.js';
@@ -343,9 +344,18 @@ export const quotedSearchAnalyzer: Analyzer = {
     const quiet = outputs(ctx.seen, 'scan', (o) => o.args['namespace'] === ctx.ns).some((o) =>
       /no problems found/.test(o.content),
     );
-    const quoted = quotedPhrases(ctx.task).filter(
-      (q) => !q.includes('|') && q.length <= 200 && /[\p{L}\p{N}]{2}/u.test(q),
-    );
+    const quoted = [
+      ...quotedPhrases(ctx.task),
+      // A warning's or an error's class the person names without quotes (`a DeprecationWarning in the pod
+      // logs`): the runtime's own word for the line, as good as a quote to search for.
+      ...[
+        ...ctx.task
+          .slice(0, 4000)
+          .matchAll(/\b[A-Z][a-z]{2,20}(?:[A-Z][a-z]{1,20}){0,3}(?:Warning|Exception)\b/g),
+      ].map((m) => m[0].toLowerCase()),
+    ]
+      .filter((q, i, all) => all.indexOf(q) === i)
+      .filter((q) => !q.includes('|') && q.length <= 200 && /[\p{L}\p{N}]{2}/u.test(q));
     // And only when the person asks whether anything is wrong at all ("If nothing is wrong, say so"):
     // a report of a failure has its own leads to read first.
     if (!quiet || quoted.length === 0 || !ASKS_ALL_CLEAR.test(ctx.task.slice(0, 4000))) return [];
@@ -357,13 +367,25 @@ export const quotedSearchAnalyzer: Analyzer = {
     const searched = outputs(ctx.seen, 'search_pod_logs', (o) => o.args['namespace'] === ctx.ns);
     const held = (q: string) =>
       [...logs, ...searched].some((o) => flatLower(o.content.slice(-200_000)).includes(q));
-    const cut = logs.find((o) => cutNoticeAt(o.content.split('\n', 3)) >= 0);
+    // The first log the tool cut to its tail; else one of a workload the task names (the tool shows a log's
+    // newest lines only, so its start-up lines may not be in what was read).
+    const task = ctx.task.slice(0, 4000).toLowerCase();
+    const cut =
+      logs.find((o) => cutNoticeAt(o.content.split('\n', 3)) >= 0) ??
+      logs.find((o) => {
+        const run = podDeployment(String(o.args['name'] ?? ''));
+        return run !== undefined && run.length >= 3 && task.includes(run);
+      });
     if (!cut) return [];
     // The phrase as the person wrote it (their spacing: the search matches text as written, case aside).
     const raw = (q: string) =>
       [...ctx.task.slice(0, 4000).matchAll(/"([^"]{3,120})"|\u201c([^\u201d]{3,120})\u201d/g)]
         .map((m) => m[1] ?? m[2]!)
-        .find((r) => flatLower(r) === q) ?? q;
+        .find((r) => flatLower(r) === q) ??
+      [...ctx.task.slice(0, 4000).matchAll(/\b[A-Z]\w{2,80}\b/g)]
+        .map((m) => m[0])
+        .find((w) => w.toLowerCase() === q) ??
+      q;
     return quoted
       .filter((q) => !held(q))
       .slice(0, 2)

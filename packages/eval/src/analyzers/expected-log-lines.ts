@@ -1,5 +1,5 @@
 import { quietLogs, warningLines } from './app-errors.js';
-import { type Analyzer, clip, ownerName } from './types.js';
+import { type Analyzer, clip, outputs, ownerName } from './types.js';
 
 /**
  * Log lines that flag something an engineer recognises as routine, with why. Each entry matches when
@@ -196,8 +196,23 @@ export const expectedLogLinesAnalyzer: Analyzer = {
   reads: () => [],
   finds: () => [],
   notes({ ns, seen }): string[] {
-    const logs = quietLogs(seen, ns);
-    if (!logs) return [];
+    const quiet = quietLogs(seen, ns);
+    if (!quiet) return [];
+    // The lines a search of a quiet namespace's logs showed (`N:` a match), as a log of their own.
+    const searched = outputs(
+      seen,
+      'search_pod_logs',
+      (o) => o.args['namespace'] === ns && !o.args['previous'],
+    ).map((o) => ({
+      ...o,
+      content: o.content
+        .slice(-200_000)
+        .split('\n')
+        .filter((l) => /^\d{1,7}:/.test(l))
+        .map((l) => l.replace(/^\d{1,7}:/, ''))
+        .join('\n'),
+    }));
+    const logs = [...quiet, ...searched];
     const out: string[] = [];
     const owners = new Set<string>();
     for (const o of logs) {

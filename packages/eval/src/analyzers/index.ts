@@ -112,6 +112,7 @@ import { fixedElsewhereAnalyzer } from './fixed-elsewhere.js';
 import { foreignHostPromptAnalyzer } from './foreign-host-prompt.js';
 import { forwardedSchemeLoopAnalyzer } from './forwarded-scheme-loop.js';
 import { frontingProxyAnalyzer } from './fronting-proxy.js';
+import { glusterOpVersionAnalyzer } from './gluster-op-version.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
 import { goHeapGoalAnalyzer } from './go-heap-goal.js';
 import { goMaxprocsAnalyzer } from './go-maxprocs.js';
@@ -622,6 +623,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   reloaderAnnotationAnalyzer,
   requestsUnderUsageAnalyzer,
   apiserverSanAnalyzer,
+  glusterOpVersionAnalyzer,
   // An endpoint refused (403/404) while the server's own switch variable for it is off.
   disabledEndpointAnalyzer,
   // An SSH service whose account's login shell refuses every command (nologin).

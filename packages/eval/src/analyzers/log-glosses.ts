@@ -72,6 +72,14 @@ const SMTP_535 =
   "the mail server (SMTP) refused the login with reply 535, authentication credentials invalid (RFC 4954): the user name or password the program sends for its mailbox is not the one the mail provider has now (a password changed or an app password revoked at the provider, while the program's mail settings keep the old one), so every mail it sends fails; the mail server itself is up and answering. Set the mailbox's current password (or a new app password) in the program's mail settings";
 
 const GLOSSES: readonly Gloss[] = [
+  // Portworx names its key-value store endpoints with the store's type before the URL (`-k
+  // etcd:http://host:2379`, `consul:http://…`; docs.portworx.com, "px-runc" / install arguments) and refuses
+  // one whose part before the first colon is no store type: "Unknown discovery endpoint : http".
+  {
+    all: ['unknown discovery endpoint'],
+    means:
+      'the key-value store (kvdb) endpoint is written without the type of the store before it: the program takes endpoints as etcd:http://host:2379 (or consul:http://…), so it reads "http" as the type of key value store, does not know it and refuses the configuration; prefix the endpoint with its type (etcd:http://…). The store itself may be reachable; the setting is what is wrong',
+  },
   // serde (Rust) rejects a field a struct does not declare with "unknown field `x`, expected one of `a`,
   // `b`" (serde's de::Error::unknown_field): an API body or a configuration file of another version.
   {
