@@ -732,7 +732,7 @@ describe("set 104's worlds: the rules written after its first contact", () => {
       ['GlusterFS client on node node2', '30712 (GlusterFS 3.7.12)'],
       ['create the ConfigMap'],
     ],
-    ['px-cluster-pods-restarting', ['without the type of the store', 'etcd:http://'], []],
+    ['px-cluster-pods-restarting', ['without the etcd: prefix', 'etcd:http://'], []],
     ['freeswitch-pods-not-starting', ['has no key named cookie', 'erlang.cookie'], []],
     [
       'storefront-ssr-startup-warnings',

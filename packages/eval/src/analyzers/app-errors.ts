@@ -321,10 +321,11 @@ const WARN_MARKS = [
 const KLOG_WARN = /^W(?:\d{4}|\d{8}) \d\d:\d\d:\d\d/;
 /**
  * Node.js' process warnings as it prints them by default: `(node:PID) [CODE] Name: message`
- * (`(node:1) [DEP0005] DeprecationWarning: Buffer() is deprecated…`, `(node:7) ExperimentalWarning: …`;
+ * (`(node:1) [DEP0005] DeprecationWarning: Buffer() is deprecated…`, `(node:1) [MONGODB DRIVER] Warning: …`,
+ * `(node:7) ExperimentalWarning: …`;
  * nodejs.org, process "Event: 'warning'").
  */
-const NODE_WARN = /^\(node:\d{1,10}\) (?:\[[A-Z]{2,8}\d{1,6}\] )?[A-Za-z]{0,40}Warning: /;
+const NODE_WARN = /^\(node:\d{1,10}\) (?:\[[A-Z][A-Z0-9 _-]{0,30}\] )?[A-Za-z]{0,40}Warning: /;
 // A lower-case warning level right after the line's timestamp (`2026-04-14T09:41:02.880Z warn  …`), as
 // STAMPED_ERROR reads error levels.
 const STAMPED_WARN = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[^\s\]]{0,20}\]?\s{1,4}(?:warn|warning)\b/;

@@ -325,6 +325,14 @@ function finishedAfter(log: readonly string[], at: number, line: string, ended: 
   return undefined;
 }
 
+/** Whether `word` occurs in `text` with no letter, digit, `-` or `_` on either side. */
+function wholeWord(text: string, word: string): boolean {
+  const edge = (c: string | undefined) => c === undefined || !/[\p{L}\p{N}_-]/u.test(c);
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1))
+    if (edge(text[at - 1]) && edge(text[at + word.length])) return true;
+  return false;
+}
+
 /** A question whether anything is wrong at all (the answer may be an all-clear). */
 const ASKS_ALL_CLEAR =
   /\bif (?:nothing|everything)(?:'s| is) (?:wrong|fine|ok|okay)\b|\b(?:is|was) (?:anything|something) (?:wrong|broken)\b|\bis (?:it|this|that) (?:harmless|expected|normal|safe to ignore)\b/i;
@@ -346,13 +354,12 @@ export const quotedSearchAnalyzer: Analyzer = {
     );
     const quoted = [
       ...quotedPhrases(ctx.task),
-      // A warning's or an error's class the person names without quotes (`a DeprecationWarning in the pod
-      // logs`): the runtime's own word for the line, as good as a quote to search for.
-      ...[
-        ...ctx.task
-          .slice(0, 4000)
-          .matchAll(/\b[A-Z][a-z]{2,20}(?:[A-Z][a-z]{1,20}){0,3}(?:Warning|Exception)\b/g),
-      ].map((m) => m[0].toLowerCase()),
+      // A warning's, an exception's or an error's class the person names without quotes (`a DeprecationWarning
+      // in the pod logs`, `an IOException`, `a TypeError`): the runtime's own word for the line, as good as a
+      // quote to search for.
+      ...[...ctx.task.slice(0, 4000).matchAll(/\b[A-Z][A-Za-z]{1,40}(?:Warning|Exception|Error)\b/g)].map(
+        (m) => m[0].toLowerCase(),
+      ),
     ]
       .filter((q, i, all) => all.indexOf(q) === i)
       .filter((q) => !q.includes('|') && q.length <= 200 && /[\p{L}\p{N}]{2}/u.test(q));
@@ -373,8 +380,10 @@ export const quotedSearchAnalyzer: Analyzer = {
     const cut =
       logs.find((o) => cutNoticeAt(o.content.split('\n', 3)) >= 0) ??
       logs.find((o) => {
-        const run = podDeployment(String(o.args['name'] ?? ''));
-        return run !== undefined && run.length >= 3 && task.includes(run);
+        const pod = String(o.args['name'] ?? '');
+        // A Deployment's pod, or a StatefulSet's (`web-ssr-0`), named as a whole word of the task.
+        const run = podDeployment(pod) ?? /^([a-z0-9][a-z0-9-]{1,252})-\d{1,4}$/.exec(pod)?.[1];
+        return run !== undefined && run.length >= 3 && wholeWord(task, run);
       });
     if (!cut) return [];
     // The phrase as the person wrote it (their spacing: the search matches text as written, case aside).

@@ -1,4 +1,4 @@
-import { quietLogs, warningLines } from './app-errors.js';
+import { errorLines, quietLogs, warningLines } from './app-errors.js';
 import { type Analyzer, clip, outputs, ownerName } from './types.js';
 
 /**
@@ -31,6 +31,8 @@ const NO_LONGER = [
   'refused',
   'rejected',
   'no longer',
+  // Node's DEP0018 is printed after a promise rejection nobody handled: a failure it follows, not a notice.
+  'unhandled',
   'not supported',
   'unsupported',
   'failed',
@@ -212,6 +214,8 @@ export const expectedLogLinesAnalyzer: Analyzer = {
         .map((l) => l.replace(/^\d{1,7}:/, ''))
         .join('\n'),
     }));
+    // A search that showed failure lines is no quiet log: nothing it found is explained away.
+    if (searched.some((o) => errorLines(o.content).length > 0)) return [];
     const logs = [...quiet, ...searched];
     const out: string[] = [];
     const owners = new Set<string>();

@@ -72,14 +72,6 @@ const SMTP_535 =
   "the mail server (SMTP) refused the login with reply 535, authentication credentials invalid (RFC 4954): the user name or password the program sends for its mailbox is not the one the mail provider has now (a password changed or an app password revoked at the provider, while the program's mail settings keep the old one), so every mail it sends fails; the mail server itself is up and answering. Set the mailbox's current password (or a new app password) in the program's mail settings";
 
 const GLOSSES: readonly Gloss[] = [
-  // Portworx names its key-value store endpoints with the store's type before the URL (`-k
-  // etcd:http://host:2379`, `consul:http://…`; docs.portworx.com, "px-runc" / install arguments) and refuses
-  // one whose part before the first colon is no store type: "Unknown discovery endpoint : http".
-  {
-    all: ['unknown discovery endpoint'],
-    means:
-      'the key-value store (kvdb) endpoint is written without the type of the store before it: the program takes endpoints as etcd:http://host:2379 (or consul:http://…), so it reads "http" as the type of key value store, does not know it and refuses the configuration; prefix the endpoint with its type (etcd:http://…). The store itself may be reachable; the setting is what is wrong',
-  },
   // serde (Rust) rejects a field a struct does not declare with "unknown field `x`, expected one of `a`,
   // `b`" (serde's de::Error::unknown_field): an API body or a configuration file of another version.
   {
@@ -1994,6 +1986,22 @@ export function logGloss(line: string): string | undefined {
   return glossOf(line)?.means;
 }
 
+// Portworx's refusal of a kvdb endpoint whose part before the first colon is no store type (`Unknown
+// discovery endpoint : http in [http://…:2379]`), with that part. Bounded.
+const KVDB_TYPE = /Unknown discovery endpoint\s{0,4}:\s{0,4}([A-Za-z][\w+.-]{0,30}) in \[/i;
+
+/**
+ * Portworx names its key-value store endpoints with the store's type before the URL (`-k
+ * etcd:http://host:2379`, `consul:http://…`; docs.portworx.com, install arguments) and refuses one whose
+ * part before the first colon is no store type, naming that part.
+ */
+function kvdbTypeGloss(line: string): string | undefined {
+  const t = KVDB_TYPE.exec(line.slice(0, 4096))?.[1];
+  if (!t) return undefined;
+  const scheme = /^https?$/i.test(t);
+  return `the key-value store (kvdb) endpoint does not start with a store type the program knows: it takes endpoints as etcd:http://host:2379 (or consul:http://…) and reads the part before the first colon as the type of key value store, here "${t}", which is no such type (${scheme ? 'the URL was written without the etcd: prefix' : 'a misspelt type'}), so it refuses the configuration; write the endpoint as etcd:http://… The store itself may be reachable; the setting is what is wrong`;
+}
+
 // A host name holding '@': the rest of a password after an '@' that was not percent-encoded.
 const HOST_WITH_AT = /(?:host name "|lookup |host=|hostname )[^"\s@]{0,253}@[^"\s:/]{1,253}/i;
 
@@ -2236,7 +2244,8 @@ export function glossOf(
     clockSkewGloss(line) ??
     joinedSettingGloss(line) ??
     decodeSliceGloss(line) ??
-    emptyRemoteGloss(line);
+    emptyRemoteGloss(line) ??
+    kvdbTypeGloss(line);
   if (special) return { means: special, symptom: false };
   // What failed, not why (the way out, DNS, a proxy): a finding built on it weighs less.
   const outside = outsideHostGloss(line);
