@@ -1,5 +1,4 @@
-import { parseTable } from '../k8s-text.js';
-import { type Analyzer, boundedLogLines, clipAround, type Finding, outputs, podListOf } from './types.js';
+import { type Analyzer, boundedLogLines, clipAround, completedPods, type Finding, outputs } from './types.js';
 
 /** A file the program could not read because the user it runs as may not: EACCES in its words. */
 const UNREADABLE =
@@ -69,13 +68,8 @@ export const completedWithErrorsAnalyzer: Analyzer = {
   name: 'completed-with-errors',
   reads: () => [],
   finds({ ns, seen }): Finding[] {
-    const listed = podListOf(seen, ns);
-    if (!listed) return [];
-    const completed = new Set(
-      parseTable(listed.content)
-        .filter((r) => r['STATUS'] === 'Completed')
-        .map((r) => r['NAME'] ?? ''),
-    );
+    const completed = new Set(completedPods(seen, ns));
+    if (completed.size === 0) return [];
     for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
       const pod = String(o.args['name'] ?? '');
       if (!completed.has(pod)) continue;

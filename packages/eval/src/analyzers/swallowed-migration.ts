@@ -1,14 +1,13 @@
-import { parseTable } from '../k8s-text.js';
 import { envOf } from './env-values.js';
 import {
   type Analyzer,
   type AnalyzerContext,
   boundedLogLines,
   clip,
+  completedPods,
   containerSections,
   type Finding,
   outputs,
-  podListOf,
   type Read,
   schemaGloss,
 } from './types.js';
@@ -43,16 +42,6 @@ interface Swallowed {
   readonly after: string;
 }
 
-/** The Completed pods of the namespace's latest pod list. */
-function completedPods(ctx: AnalyzerContext): string[] {
-  const listed = podListOf(ctx.seen, ctx.ns);
-  if (!listed) return [];
-  return parseTable(listed.content.slice(0, 200_000))
-    .filter((r) => r['STATUS'] === 'Completed')
-    .map((r) => r['NAME'] ?? '')
-    .filter(Boolean);
-}
-
 /** A line of a running release's logs that says the schema lacks what it queries. */
 function behind(
   ctx: AnalyzerContext,
@@ -73,7 +62,7 @@ function behind(
  * traceback's.
  */
 function swallowed(ctx: AnalyzerContext): Swallowed | undefined {
-  const completed = new Set(completedPods(ctx));
+  const completed = new Set(completedPods(ctx.seen, ctx.ns));
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
     const pod = String(o.args['name'] ?? '');
     if (!completed.has(pod)) continue;
@@ -151,7 +140,7 @@ function refusalGloss(line: string, user: string | undefined): string {
 export const swallowedMigrationAnalyzer: Analyzer = {
   name: 'swallowed-migration',
   reads(ctx): Read[] {
-    const completed = completedPods(ctx);
+    const completed = completedPods(ctx.seen, ctx.ns);
     if (completed.length === 0) return [];
     if (!behind(ctx, new Set(completed))) return [];
     const read = new Set(

@@ -367,6 +367,16 @@ export function podListOf(
   return all[all.length - 1];
 }
 
+/** The names of the pods the namespace's latest full pod list shows as Completed (their containers exited 0). */
+export function completedPods(seen: readonly SeenObservation[], ns: string | undefined): string[] {
+  const listed = podListOf(seen, ns);
+  if (!listed) return [];
+  return parseTable(listed.content.slice(0, 200_000))
+    .filter((r) => r['STATUS'] === 'Completed')
+    .map((r) => r['NAME'] ?? '')
+    .filter(Boolean);
+}
+
 /** The successful outputs of `seen` by tool, each tool's oldest first. */
 function successfulByTool(seen: readonly SeenObservation[]): Map<string, SeenObservation[]> {
   const by = new Map<string, SeenObservation[]>();
