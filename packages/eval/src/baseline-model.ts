@@ -523,6 +523,8 @@ export class BaselineSreModel implements Model {
           b.restarts - a.restarts,
       );
     const hinted = suspects.filter((p) => matchesHint(p.name, hs));
+    // The task's words that may name a workload, its namespace's name left out.
+    const own = hs.filter((h) => h !== ns);
     const primary = (hinted.length > 0 ? hinted : suspects).slice(0, 2);
     // One pod per owner is enough.
     const owners = new Set<string>();
@@ -569,6 +571,11 @@ export class BaselineSreModel implements Model {
       if (
         p.status === 'Running' &&
         ((p.restarts > 0 && /Unhealthy|probe failed/i.test(d.content)) ||
+          // A pod the task names whose readiness probe gets a 404: a health path the program serves once it
+          // is ready (its routes loaded) is missing, and its log says what it waits for (a refused list, a
+          // dependency), which the 404 does not.
+          (matchesHint(p.name, own) &&
+            /Readiness probe failed: HTTP probe failed with statuscode: 404\b/.test(d.content)) ||
           probeTimedOut(d.content) ||
           probeRefused(d.content) ||
           /probe failed: HTTP probe failed with statuscode: 5\d\d/.test(d.content) ||
@@ -589,15 +596,20 @@ export class BaselineSreModel implements Model {
     // Reads the failing pods' own descriptions and logs call for, before services and dependencies.
     const firstCtx: AnalyzerContext = { task, ns, hints: hs, seen };
     for (const a of ANALYZERS) if (a.first) yield* a.reads(firstCtx);
-    // Pods that run but log trouble (a full disk, a dependency down) only show it in their logs.
-    if (toDescribe.length === 0) {
+    // Pods that run but log trouble (a full disk, a dependency down) only show it in their logs. The
+    // workloads the task names are read so even when other pods fail beside them that it does not name (the
+    // namespace's own name, `apm` in `apm-alert-mailer`, names none): a neighbour's crash loop is not what
+    // the person asks about.
+    const beside = toDescribe.length > 0 && !suspects.some((p) => matchesHint(p.name, own));
+    if (toDescribe.length === 0 || beside) {
+      const names = beside ? own : hs;
       // A finished pod the task asks about (a Job's, Completed) is looked at too, to say why it stopped.
       // What the person names most often first ("Prometheus" five times, "Alertmanager" once).
       const said = task.slice(0, 4000).toLowerCase();
       const mentions = (name: string) =>
-        Math.max(0, ...hs.filter((h) => matchesHint(name, [h])).map((h) => said.split(h).length - 1));
+        Math.max(0, ...names.filter((h) => matchesHint(name, [h])).map((h) => said.split(h).length - 1));
       const runningHinted = pods
-        .filter((p) => matchesHint(p.name, hs) && /^(Running|Completed|Succeeded)$/.test(p.status))
+        .filter((p) => matchesHint(p.name, names) && /^(Running|Completed|Succeeded)$/.test(p.status))
         .map((p, i) => ({ p, i, n: mentions(p.name) }))
         .sort((a, b) => b.n - a.n || a.i - b.i)
         .map((x) => x.p);
@@ -607,12 +619,14 @@ export class BaselineSreModel implements Model {
       const stem = (name: string) => name.replace(/-[a-z0-9]{1,5}$/, '');
       const stems = new Set(runningHinted.map((p) => stem(p.name)));
       const ownersOf = new Set(runningHinted.map((p) => ownerOf(p.name, deps) ?? p.name));
-      const most = stems.size === 1 && ownersOf.size >= 3 ? 4 : 2;
+      // Beside other failing pods, the log of the workload named most is enough: the step budget is shared
+      // with what those failures call for.
+      const most = beside ? 1 : stems.size === 1 && ownersOf.size >= 3 ? 4 : 2;
       for (const p of runningHinted) {
         const o = ownerOf(p.name, deps) ?? p.name;
         if (seenOwners.has(o)) continue;
         seenOwners.add(o);
-        yield { tool: 'describe_pod', args: { namespace: ns, name: p.name } };
+        if (!beside) yield { tool: 'describe_pod', args: { namespace: ns, name: p.name } };
         yield { tool: 'get_pod_logs', args: { namespace: ns, name: p.name } };
         // A container past the first that the person names ("the cron container"): its own log, which
         // a read without a container name does not give.
@@ -630,6 +644,7 @@ export class BaselineSreModel implements Model {
       // its Services and Deployments (the component that fails may be one the person did not name).
       // A log that keeps warning (a rule that fails at every evaluation) is a lead of its own: then not.
       if (
+        toDescribe.length === 0 &&
         seenOwners.size > 0 &&
         !outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns).some(
           (o) => recurringWarnings(o.content.slice(-100_000)).length > 0,

@@ -23,7 +23,7 @@ const ENV_NAME = /\b[A-Z][A-Z0-9]{1,40}(?:_[A-Z0-9]{1,40}){1,6}\b/g;
 const LINK_VALUE = /(?:["'=\s:]|: )(tcp|udp|sctp):\/\/(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/;
 /** A value the program could not take: a parse or type error about it. */
 const NOT_TAKEN =
-  /invalid|not a valid|cannot (?:parse|deserialize|convert)|could not (?:parse|convert)|unable to parse|failed to parse|parse error|NumberFormatException|strconv\.|expected (?:an? )?(?:int|integer|number)|too many colons in address|missing port in address/i;
+  /invalid|not a valid|cannot (?:parse|deserialize|convert)|could not (?:parse|convert)|unable to parse|failed to parse|parse error|NumberFormatException|strconv\.|expected (?:an? )?(?:int|integer|number)|too many colons in address|missing port in address|appears to be an? (?:URI|URL)\b|\bValueError\b/i;
 /**
  * Go's net package refusing a listen address (`listen tcp: address tcp://10.96.41.17:80: too many colons in
  * address`): the program took the value as the address to listen on, `[host]:port`.

@@ -490,6 +490,24 @@ export function flat(text: string, path: string): string | undefined {
   return undefined;
 }
 
+const NAME_CHAR = /[a-z0-9-]/;
+
+/**
+ * Whether `text` holds one of `names` as a whole name, case-insensitively: no letter, digit or dash either
+ * side (`pad-db:5432` holds `pad-db`, `xpad-db` does not). Names shorter than three characters never match.
+ * Plain index scans, no regular expression built from the names.
+ */
+export function namesWhole(text: string, names: readonly string[]): boolean {
+  const lower = text.toLowerCase();
+  const part = (c: string | undefined) => c !== undefined && NAME_CHAR.test(c);
+  return names.some((n) => {
+    if (n.length < 3) return false;
+    for (let at = lower.indexOf(n); at >= 0; at = lower.indexOf(n, at + 1))
+      if (!part(lower[at - 1]) && !part(lower[at + n.length])) return true;
+    return false;
+  });
+}
+
 /** Lines of a text that contain any of the words, case-insensitively (no regular expressions on untrusted text). */
 export function linesWith(text: string, words: readonly string[]): string[] {
   const lower = words.map((w) => w.toLowerCase());

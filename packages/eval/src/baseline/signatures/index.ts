@@ -18,6 +18,7 @@ import { imagePull } from './containers/image-pull.js';
 import { initWait } from './containers/init-wait.js';
 import { milliMemory } from './containers/milli-memory.js';
 import { oomKilled } from './containers/oom-killed.js';
+import { namedFirst } from './named-first.js';
 import { pending } from './pods/pending.js';
 import { probes } from './pods/probes.js';
 import { analyzers } from './run/analyzers.js';
@@ -193,5 +194,5 @@ export function findingsOf(f: Facts, lists: SignatureLists = SIGNATURES): Findin
     else out.push(...s.find(f, out));
   }
   out.sort((a, b) => b.weight - a.weight);
-  return out;
+  return namedFirst(out, f.task, f.ns, f.hints, f.seen);
 }

@@ -1,0 +1,135 @@
+/**
+ * The task's own workload before an unrelated one. When the strongest finding is about the pods of a
+ * workload the task does not name, and a finding about a workload it does name is a cause in its own
+ * right (weight at least {@link NAMED_CAUSE_WEIGHT}), and nothing read ties the two together, the named
+ * workload's finding leads: a person who asks why `checkout` fails is asking about `checkout`, and a
+ * neighbour's crash loop found in the same namespace is a separate incident (the answer still lists it
+ * under "Also seen").
+ *
+ * Tied means either one names the other: in a finding's cause, evidence or advice, in the named pod's
+ * description (an environment value such as `DB_HOST=pad-db`) or log (`lost connection to pad-db:5432`),
+ * or through a Service that selects the other workload's pods. A tie keeps the order: the other workload
+ * is then the dependency the named one fails on, the root cause upstream.
+ *
+ * Only a finding on a workload's pods is moved aside (`deployment X (pod P)`, `pod P`, `statefulset X`):
+ * findings on a Service, a claim, a webhook, a setting or a node are what the signatures found as causes
+ * of what runs, and keep their place.
+ */
+import type { Finding } from '../../analyzers/index.js';
+import { namesWhole, outputs, podDeployment } from '../../analyzers/types.js';
+import { parseTable } from '../../k8s-text.js';
+import type { SeenObservation } from '../../observations.js';
+import { matchesHint } from '../reading.js';
+
+/** Below this a finding is a symptom or a remark (a restart count, warnings in a log), not a cause to lead with. */
+export const NAMED_CAUSE_WEIGHT = 65;
+
+const WORKLOAD = /^(?:deployment|pod|statefulset|daemonset) [a-z0-9]/;
+/** A finding placed in another namespace (`… in edge`, `(namespace edge)`): found by following a dependency there. */
+const ELSEWHERE = / in [a-z0-9-]{1,63}$|\(namespace [a-z0-9-]{1,63}\)/;
+
+/**
+ * The task without what it quotes: a quoted message (`"Metrics handler: unexpected status"`) is what a
+ * program said, not a workload the person names. Quotes are straight or curly double quotes, each quoted
+ * part at most 400 characters (a longer one is kept, as an unclosed quote is).
+ */
+export function unquoted(task: string): string {
+  let out = '';
+  let i = 0;
+  while (i < task.length) {
+    const c = task[i]!;
+    if (c === '"' || c === '\u201c') {
+      const close = task.slice(i + 1, i + 402).search(c === '"' ? /"/ : /\u201d/);
+      if (close >= 0) {
+        out += ' ';
+        i += close + 2;
+        continue;
+      }
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+/** The names a finding's object gives: `deployment X (pod P)` gives X and P, `pod P` gives P and its Deployment. */
+export function objectNames(object: string): string[] {
+  const out: string[] = [];
+  const head = /^\S+ ([a-z0-9][a-z0-9.-]{0,252})/.exec(object)?.[1];
+  const pod =
+    /\(pod ([a-z0-9][a-z0-9.-]{0,252})\)/.exec(object)?.[1] ?? (object.startsWith('pod ') ? head : undefined);
+  if (head) out.push(head);
+  if (pod && pod !== head) out.push(pod);
+  const dep = pod ? podDeployment(pod) : undefined;
+  if (dep && !out.includes(dep)) out.push(dep);
+  return out;
+}
+
+/** What a finding says, in one text: its object, cause, evidence, advice and the text of its fix. */
+function said(f: Finding): string {
+  return [f.object, f.cause, ...f.evidence, f.fix?.text ?? '', f.advice ?? ''].join('\n');
+}
+
+/** What was read of the pods `names` gives: their descriptions and their logs (searched or read). */
+function readOf(seen: readonly SeenObservation[], names: readonly string[]): string {
+  const pods = new Set(names);
+  return seen
+    .filter(
+      (o) =>
+        o.status === 'ok' &&
+        (o.tool === 'describe_pod' || o.tool === 'get_pod_logs' || o.tool === 'search_pod_logs') &&
+        pods.has(String(o.args['name'] ?? '')),
+    )
+    .map((o) => o.content.slice(-200_000))
+    .join('\n');
+}
+
+/** The names of the Services (of any listing read) whose selector picks the pods of workload `name` (`app=name`). */
+function servicesOf(seen: readonly SeenObservation[], name: string): string[] {
+  const out: string[] = [];
+  for (const o of outputs(seen, 'list_services'))
+    for (const r of parseTable(o.content.slice(0, 200_000))) {
+      const selector = r['SELECTOR'] ?? '';
+      if (selector.split(',').some((kv) => kv.split('=')[1] === name) && r['NAME']) out.push(r['NAME']);
+    }
+  return out;
+}
+
+/** Names by which the other side may refer to a workload: its own names and its Services'. */
+function referredAs(seen: readonly SeenObservation[], names: readonly string[]): string[] {
+  return [...new Set([...names, ...names.flatMap((n) => servicesOf(seen, n))])];
+}
+
+/**
+ * `findings` (strongest first) with the strongest cause on a workload the task names moved to the front,
+ * when the front is on the pods of a workload the task does not name and nothing read ties the two.
+ * Returns the same array when nothing moves.
+ */
+export function namedFirst(
+  findings: Finding[],
+  task: string,
+  ns: string,
+  hints: readonly string[],
+  seen: readonly SeenObservation[],
+): Finding[] {
+  const top = findings[0];
+  if (!top || !WORKLOAD.test(top.object) || ELSEWHERE.test(top.object)) return findings;
+  const words = unquoted(task).toLowerCase();
+  const named = hints.filter((h) => h !== ns && namesWhole(words, [h]));
+  if (named.length === 0) return findings;
+  const isNamed = (f: Finding) => objectNames(f.object).some((n) => matchesHint(n, named));
+  if (isNamed(top)) return findings;
+  const at = findings.findIndex(
+    (f) => f.weight >= NAMED_CAUSE_WEIGHT && WORKLOAD.test(f.object) && isNamed(f),
+  );
+  if (at <= 0) return findings;
+  const lead = findings[at]!;
+  const topNames = objectNames(top.object);
+  const namedNames = objectNames(lead.object);
+  const topAs = referredAs(seen, topNames);
+  const namedAs = referredAs(seen, namedNames);
+  if (namesWhole(said(top), namedAs) || namesWhole(said(lead), topAs)) return findings;
+  if (namesWhole(readOf(seen, namedNames), topAs) || namesWhole(readOf(seen, topNames), namedAs))
+    return findings;
+  return [lead, ...findings.slice(0, at), ...findings.slice(at + 1)];
+}
