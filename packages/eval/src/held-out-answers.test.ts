@@ -747,3 +747,52 @@ describe("set 104's worlds: the rules written after its first contact", () => {
     for (const w of unsaid) expect(answer, id).not.toContain(w);
   });
 });
+
+describe("sets 105 and 106's worlds: the rules written after their first contact", () => {
+  it.each([
+    [
+      'scenarios-held-out-105',
+      'apm-collector-storage-errors',
+      ['Root cause: deployment apm-hbase', 'no record for a Deployment', 'headless Service'],
+      ['Root cause: deployment apm-alert-mailer'],
+    ],
+    [
+      'scenarios-held-out-105',
+      'edge-gateway-one-replica-restarting',
+      [
+        'sends its DNS lookups to 10.96.0.100',
+        'kube-dns in kube-system is at 10.96.0.10',
+        "pool-b-7's kubelet",
+      ],
+      ['a required environment variable is missing'],
+    ],
+    [
+      'scenarios-held-out-105',
+      'mqtt-cluster-stuck-creating',
+      ['hivemq'],
+      ['Root cause: deployment mqtt-loadgen'],
+    ],
+    [
+      'scenarios-held-out-106',
+      'lineage-graph-stuck-creating',
+      ['is a hostPath volume', 'does not exist on node pool-b-4h8tq'],
+      ['Root cause: deployment digest-mailer'],
+    ],
+    [
+      'scenarios-held-out-106',
+      'sandbox-runner-no-space',
+      ['user.max_user_namespaces', 'it is not the disk', 'the new nodes'],
+      ['its volume is full'],
+    ],
+    [
+      'scenarios-held-out-106',
+      'media-library-config-denied',
+      ['Root cause: deployment movie-library'],
+      ['Root cause: deployment subtitle-fetcher'],
+    ],
+  ])('%s %s', async (dir, id, said, unsaid) => {
+    const answer = await baselineAnswer(world(dir, id));
+    for (const w of said) expect(answer, id).toContain(w);
+    for (const w of unsaid) expect(answer, id).not.toContain(w);
+  });
+});

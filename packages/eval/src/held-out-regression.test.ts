@@ -186,6 +186,21 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'sip-proxy-crashloop',
     'xmpp-clients-certificate-errors',
   ],
+  // Sets 105 and 106, measured at the end of the session that wrote them; the misses below have no rule
+  // yet (see each set's README).
+  'scenarios-held-out-105': [
+    'dex-login-down-after-upgrade',
+    'gateway-token-checks-failing',
+    'greenplum-dev-init-fsync-warnings',
+    'identity-server-pods-restarting',
+    'k3s-flannel-insecure-backend-warning',
+    'pricing-cache-queries-failing',
+  ],
+  'scenarios-held-out-106': [
+    'shop-router-not-ready',
+    'signin-redirects-500',
+    'tile-ingest-table-create-fails',
+  ],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named
@@ -313,6 +328,8 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-102',
     'scenarios-held-out-103',
     'scenarios-held-out-104',
+    'scenarios-held-out-105',
+    'scenarios-held-out-106',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

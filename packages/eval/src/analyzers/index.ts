@@ -126,6 +126,7 @@ import { helmReleaseAnalyzer } from './helm-release.js';
 import { homeNotWritableAnalyzer } from './home-not-writable.js';
 import { hostNamespaceAnalyzer } from './host-namespace.js';
 import { hostedApiDefaultAnalyzer } from './hosted-api-default.js';
+import { hostPathMissingAnalyzer } from './hostpath-missing.js';
 import { hpaFlappingAnalyzer } from './hpa-flapping.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
 import { httpsProxyMissingAnalyzer } from './https-proxy-missing.js';
@@ -234,6 +235,7 @@ import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
 import { podCreatorAnalyzer } from './pod-creator.js';
+import { podHostnameAnalyzer } from './pod-hostname.js';
 import { podLocalFileAnalyzer } from './pod-local-file.js';
 import { pollLoopStuckCallAnalyzer } from './poll-loop-stuck-call.js';
 import { poolLeakAnalyzer } from './pool-leak.js';
@@ -376,6 +378,7 @@ import { upgradedLibraryAnalyzer } from './upgraded-library.js';
 import { upstreamServiceGoneAnalyzer } from './upstream-service-gone.js';
 import { urlPathSiblingAnalyzer } from './url-path-sibling.js';
 import { urlSchemeAnalyzer } from './url-scheme.js';
+import { userNamespaceLimitAnalyzer } from './user-namespace-limit.js';
 import { uwsgiBufferSizeAnalyzer } from './uwsgi-buffer-size.js';
 import { valueNotAllowedAnalyzer } from './value-not-allowed.js';
 import { vectorsInMemoryAnalyzer } from './vectors-in-memory.js';
@@ -396,6 +399,7 @@ import { websocketUpgradeAnalyzer } from './websocket-upgrade.js';
 import { wipedMemberAnalyzer } from './wiped-member.js';
 import { workerThreadsHungReadAnalyzer } from './worker-threads-hung-read.js';
 import { workflowArgumentNameAnalyzer } from './workflow-argument-name.js';
+import { wrongNameserverAnalyzer } from './wrong-nameserver.js';
 
 export type { Analyzer, AnalyzerContext, Finding, Read } from './types.js';
 
@@ -624,6 +628,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   requestsUnderUsageAnalyzer,
   apiserverSanAnalyzer,
   glusterOpVersionAnalyzer,
+  podHostnameAnalyzer,
+  userNamespaceLimitAnalyzer,
+  hostPathMissingAnalyzer,
+  wrongNameserverAnalyzer,
   // An endpoint refused (403/404) while the server's own switch variable for it is off.
   disabledEndpointAnalyzer,
   // An SSH service whose account's login shell refuses every command (nologin).

@@ -803,6 +803,8 @@ export interface DescribedVolume {
   source: string;
   /** An emptyDir's `SizeLimit:` as printed (`64Mi`); empty when unset or not an emptyDir. */
   sizeLimit: string;
+  /** A HostPath or NFS volume's `Path:`; empty for other types. */
+  path: string;
 }
 
 /** The volumes of a pod description, in order. */
@@ -815,13 +817,14 @@ export function describedVolumes(describe: string): DescribedVolume[] {
     if (!/^\s/.test(l)) break;
     const head = /^ {2}([a-z0-9-]{1,63}):\s*$/.exec(l);
     if (head) {
-      out.push({ name: head[1]!, type: '', medium: '', source: '', sizeLimit: '' });
+      out.push({ name: head[1]!, type: '', medium: '', source: '', sizeLimit: '', path: '' });
       continue;
     }
     const v = out.at(-1);
-    const field = /^\s+(Type|Medium|Name|SecretName|ClaimName|SizeLimit):[ \t]*(\S*)/.exec(l);
+    const field = /^\s+(Type|Medium|Name|SecretName|ClaimName|SizeLimit|Path):[ \t]*(\S*)/.exec(l);
     if (!v || !field) continue;
     if (field[1] === 'Type') v.type = field[2]!;
+    else if (field[1] === 'Path') v.path = field[2]!;
     else if (field[1] === 'Medium') v.medium = field[2]!;
     else if (field[1] === 'SizeLimit') v.sizeLimit = field[2] === '<unset>' ? '' : field[2]!;
     else if (!v.source) v.source = field[2]!;

@@ -15,6 +15,7 @@ import {
   describedField,
   setEnvFix,
 } from '../../../analyzers/types.js';
+import { userNamespaceEnospc } from '../../../analyzers/user-namespace-limit.js';
 import {
   configError,
   dependencyDown,
@@ -196,7 +197,10 @@ export const crash: ContainerSignature = {
               .pop()
           : undefined;
       const depLine = laterDep ?? firstDep;
-      const diskLine = firstLine(logText, /No space left on device|ENOSPC|disk full/i);
+      // ENOSPC from creating a user namespace is a node's limit, not a disk (user-namespace-limit).
+      const diskLine = logText
+        .split('\n')
+        .find((l) => /No space left on device|ENOSPC|disk full/i.test(l) && !userNamespaceEnospc(l));
       // The line that explains a crash: the most specific one (a permission, an unknown flag, a
       // missing file), else a fatal or panic line, else an error-like one, else the last line printed.
       // A well-known error whose meaning is known explains the crash before any other line.
