@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bareForbiddenAnalyzer } from './bare-forbidden.js';
 import { hostPathMissingAnalyzer } from './hostpath-missing.js';
 import { ctx, describedPodText, expectBounded, log, observed, table } from './observed.fixture.js';
 import { podHostnameAnalyzer } from './pod-hostname.js';
@@ -315,5 +316,111 @@ describe('service-link-value: a value the program calls a URI was not taken', ()
     expect(serviceLinkValueAnalyzer.reads(ctx(NS, [l]))).toEqual([
       { tool: 'list_services', args: { namespace: NS } },
     ]);
+  });
+});
+
+// --- bare-forbidden ----------------------------------------------------------------------------------------
+
+describe("bare-forbidden: a bare 403 from the API while the account's Role lacks a resource the log names", () => {
+  const NS = 'storefront';
+  const POD = 'shop-router-b8zk2dc49-v6qsw';
+  const logLines = [
+    'level=info msg="Kubernetes: restricting to namespace storefront, ingress class shop, routegroups enabled"',
+    'level=error msg="failed to load all: request failed, status: 403, 403 Forbidden"',
+  ];
+  const deployment = observed(
+    'get_resource',
+    { kind: 'Deployment', name: 'shop-router', namespace: NS },
+    'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      serviceAccountName: shop-router\n      containers: []',
+  );
+  const bindings = observed(
+    'list_resources',
+    { kind: 'RoleBinding', namespace: NS },
+    'NAME          STATUS   AGE\nshop-router   -        160d',
+  );
+  const crds = observed(
+    'list_resources',
+    { kind: 'CustomResourceDefinition' },
+    'NAME                      STATUS   AGE\nroutegroups.zalando.org   -        29h',
+  );
+  const binding = observed(
+    'describe_resource',
+    { kind: 'RoleBinding', name: 'shop-router', namespace: NS },
+    'Name:         shop-router\nRoleRef:\n  kind: Role\n  name: shop-router\nSubjects:\n  0.kind: ServiceAccount\n  0.name: shop-router',
+  );
+  const role = (extra = '') =>
+    observed(
+      'describe_resource',
+      { kind: 'Role', name: 'shop-router', namespace: NS },
+      `Name:         shop-router\nRules:\n  0.apiGroups[0]: networking.k8s.io\n  0.resources[0]: ingresses\n  0.verbs[0]: get\n  0.verbs[1]: list\n  0.verbs[2]: watch\n  1.apiGroups[0]: \n  1.resources[0]: services\n  1.verbs[0]: list\n${extra}`,
+    );
+  const all = (l = logLines, r = role()) => [log(NS, POD, l), deployment, bindings, crds, binding, r];
+
+  it("reads the Deployment's account, the bindings and the custom resources, then the bound Role", () => {
+    expect(bareForbiddenAnalyzer.reads(ctx(NS, [log(NS, POD, logLines)]))).toEqual([
+      { tool: 'get_resource', args: { kind: 'Deployment', name: 'shop-router', namespace: NS } },
+      { tool: 'list_resources', args: { kind: 'RoleBinding', namespace: NS } },
+      { tool: 'list_resources', args: { kind: 'CustomResourceDefinition' } },
+    ]);
+    expect(
+      bareForbiddenAnalyzer.reads(ctx(NS, [log(NS, POD, logLines), deployment, bindings, crds, binding])),
+    ).toEqual([{ tool: 'describe_resource', args: { kind: 'Role', name: 'shop-router', namespace: NS } }]);
+  });
+
+  it('names the account, the Role, what it grants and the resource it lacks, and adds a read-only rule for it', () => {
+    const [f] = bareForbiddenAnalyzer.finds(ctx(NS, all()));
+    expect(f?.object).toBe(`deployment shop-router (pod ${POD})`);
+    expect(f?.cause).toContain(
+      'ServiceAccount shop-router, whose Role shop-router (RoleBinding shop-router) grants only ingresses; services',
+    );
+    expect(f?.cause).toContain('lacks any rule for routegroups (API group zalando.org)');
+    expect(f?.fix?.tool).toBe('set_role_rules');
+    const rules = (f?.fix?.args['rules'] ?? []) as {
+      resources: string[];
+      apiGroups: string[];
+      verbs: string[];
+    }[];
+    expect(rules).toHaveLength(3);
+    expect(rules[0]?.resources).toEqual(['ingresses']);
+    expect(rules[2]).toEqual({
+      apiGroups: ['zalando.org'],
+      resources: ['routegroups'],
+      verbs: ['get', 'list', 'watch'],
+    });
+  });
+
+  it.each([
+    [
+      'the Role already grants the resource',
+      all(
+        logLines,
+        role('  2.apiGroups[0]: zalando.org\n  2.resources[0]: routegroups\n  2.verbs[0]: list\n'),
+      ),
+    ],
+    [
+      'the log holds the API server sentence (the rbac analyzer reads it)',
+      all([
+        ...logLines,
+        'E1 reflector.go: routegroups.zalando.org is forbidden: User \\"system:serviceaccount:storefront:shop-router\\" cannot list resource \\"routegroups\\"',
+      ]),
+    ],
+    [
+      'the program says nothing of Kubernetes (a 403 from some web API)',
+      all(['GET https://api.vendor.example/routegroups status: 403 Forbidden']),
+    ],
+    [
+      'the log names no resource the Role lacks',
+      all(['Kubernetes client started', 'status: 403, 403 Forbidden']),
+    ],
+  ])('stays quiet when %s', (_name, seen) => {
+    expect(bareForbiddenAnalyzer.finds(ctx(NS, seen))).toEqual([]);
+  });
+
+  it('reads long logs in bounded time', () => {
+    const many = (s: string) => Array.from({ length: 2000 }, () => s);
+    expectBounded(
+      () => bareForbiddenAnalyzer.finds(ctx(NS, all(many(`kubernetes 403 ${'forbidden 403 '.repeat(260)}`)))),
+      () => bareForbiddenAnalyzer.finds(ctx(NS, all(many('x'.repeat(3900))))),
+    );
   });
 });

@@ -6,6 +6,7 @@ import { quotedSearchAnalyzer } from './asked-lines.js';
 import { askedStatusesAnalyzer } from './asked-statuses.js';
 import { backlogHeapAnalyzer } from './backlog-heap.js';
 import { badInputFilesAnalyzer } from './bad-input-files.js';
+import { bareForbiddenAnalyzer } from './bare-forbidden.js';
 import { botChallengeAnalyzer } from './bot-challenge.js';
 import { bufferOverflowAnalyzer } from './buffer-overflow.js';
 import { cacheFillsLimitAnalyzer } from './cache-fills-limit.js';
@@ -632,6 +633,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   userNamespaceLimitAnalyzer,
   hostPathMissingAnalyzer,
   wrongNameserverAnalyzer,
+  bareForbiddenAnalyzer,
   // An endpoint refused (403/404) while the server's own switch variable for it is off.
   disabledEndpointAnalyzer,
   // An SSH service whose account's login shell refuses every command (nologin).

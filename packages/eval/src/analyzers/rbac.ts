@@ -92,7 +92,7 @@ function forbiddenAll(logs: string, max = 20): Forbidden[] {
 }
 
 /** A Role's rules from its `describe_resource` lines (`0.resources[0]: leases`, `rules[0].verbs[1]: get`). */
-function roleRules(
+export function roleRules(
   text: string,
 ): { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames: string[] }[] {
   const by = new Map<
@@ -117,7 +117,7 @@ function roleRules(
  * The subjects of a described RoleBinding: kind, name and namespace of each, from its
  * `subjects[i].field: value` or `i.field: value` lines.
  */
-function subjects(text: string): { kind: string; name: string; namespace?: string }[] {
+export function subjects(text: string): { kind: string; name: string; namespace?: string }[] {
   const by = new Map<string, Record<string, string>>();
   // `subjects[0].kind: X` (flattened spec) or, under a `Subjects:` header, `0.kind: X`.
   for (const m of text.matchAll(/^\s*(?:subjects\[(\d+)\]|(\d+))\.(kind|name|namespace): (\S+)/gm)) {

@@ -1,0 +1,194 @@
+import { roleRules, subjects } from './rbac.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  boundedLogLines,
+  clip,
+  described,
+  type Finding,
+  flat,
+  listed,
+  outputs,
+  podDeployment,
+  podObject,
+  type Read,
+  section,
+  unmadeReads,
+} from './types.js';
+
+/** A refusal without the API server's sentence: an HTTP 403 status with the word Forbidden. */
+const BARE_403 = /\b403\b[^\n]{0,80}\bforbidden\b|\bforbidden\b[^\n]{0,80}\b403\b/i;
+/** The API server's own sentence, which the rbac analyzer reads instead. */
+const API_SENTENCE = /system:serviceaccount:[a-z0-9-]{1,63}:[a-z0-9.-]{1,253}\\?" cannot /;
+/** The program says it talks to the Kubernetes API (a client, a controller, a watch). */
+const KUBE_CLIENT = /\bkubernetes\b|\bkube-?apiserver\b|\bapi server\b|\binformer\b|\bin-?cluster config\b/i;
+/** Core resources such programs list and watch, by their plural names. */
+const CORE = [
+  'pods',
+  'services',
+  'endpoints',
+  'endpointslices',
+  'configmaps',
+  'secrets',
+  'nodes',
+  'ingresses',
+  'leases',
+];
+const CORE_GROUP: Readonly<Record<string, string>> = {
+  endpointslices: 'discovery.k8s.io',
+  ingresses: 'networking.k8s.io',
+  leases: 'coordination.k8s.io',
+};
+
+interface Refused {
+  readonly pod: string;
+  readonly deployment: string;
+  readonly line: string;
+  readonly log: string;
+}
+
+/** A workload pod of the namespace whose log holds a bare 403 Forbidden and says it talks to the API. */
+function refused(ctx: AnalyzerContext): Refused | undefined {
+  for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
+    const lines = boundedLogLines(o.content);
+    if (lines.some((l) => API_SENTENCE.test(l.slice(0, 4000)))) continue;
+    const line = lines.find((l) => l.length <= 4000 && BARE_403.test(l));
+    if (!line || !lines.some((l) => KUBE_CLIENT.test(l.slice(0, 4000)))) continue;
+    const pod = String(o.args['name'] ?? '');
+    const deployment = podDeployment(pod);
+    if (deployment) return { pod, deployment, line: line.trim(), log: lines.join('\n') };
+  }
+  return undefined;
+}
+
+/** The ServiceAccount a Deployment's pods run as, from its `get_resource` YAML (`serviceAccountName:`). */
+function accountOf(ctx: AnalyzerContext, deployment: string): string | undefined {
+  const y = outputs(
+    ctx.seen,
+    'get_resource',
+    (o) => String(o.args['kind']).toLowerCase() === 'deployment' && o.args['name'] === deployment,
+  ).pop()?.content;
+  if (!y) return undefined;
+  return (
+    /^\s{2,12}serviceAccountName: ([a-z0-9][a-z0-9.-]{0,252})\s*$/m.exec(y.slice(0, 200_000))?.[1] ??
+    'default'
+  );
+}
+
+/** The RoleBinding of the namespace that names the account, and the Role it binds. */
+function bindingOf(ctx: AnalyzerContext, account: string): { binding: string; role: string } | undefined {
+  for (const b of listed(ctx.seen, 'RoleBinding')) {
+    const d = described(ctx.seen, 'RoleBinding', b.name);
+    if (!d || !subjects(d).some((s) => s.kind === 'ServiceAccount' && s.name === account)) continue;
+    const role = flat(section(d, 'RoleRef'), 'name');
+    if (role && flat(section(d, 'RoleRef'), 'kind') !== 'ClusterRole') return { binding: b.name, role };
+  }
+  return undefined;
+}
+
+/** The resources the log names (custom resources installed in the cluster first, then core ones), with their API group. */
+function namedResources(ctx: AnalyzerContext, log: string): { resource: string; group: string }[] {
+  const lower = log.toLowerCase();
+  const whole = (w: string) => {
+    for (let at = lower.indexOf(w); at >= 0; at = lower.indexOf(w, at + 1))
+      if (!/[a-z0-9]/.test(lower[at - 1] ?? '') && !/[a-z0-9]/.test(lower[at + w.length] ?? '')) return true;
+    return false;
+  };
+  const out: { resource: string; group: string }[] = [];
+  for (const c of listed(ctx.seen, 'CustomResourceDefinition')) {
+    const dot = c.name.indexOf('.');
+    if (dot <= 0) continue;
+    const plural = c.name.slice(0, dot);
+    if (whole(plural)) out.push({ resource: plural, group: c.name.slice(dot + 1) });
+  }
+  for (const r of CORE) if (whole(r)) out.push({ resource: r, group: CORE_GROUP[r] ?? '' });
+  return out;
+}
+
+/**
+ * A program that talks to the Kubernetes API and logs a bare `403 Forbidden` (the API server's sentence
+ * not passed on), while the Role bound to its ServiceAccount grants nothing on a resource its log names
+ * (a custom resource installed in the cluster first): the refused list is that resource's. The fix adds a
+ * read-only rule (get, list, watch) for it, keeping the Role's other rules.
+ */
+export const bareForbiddenAnalyzer: Analyzer = {
+  name: 'bare-forbidden',
+  first: true,
+  reads(ctx): Read[] {
+    const r = refused(ctx);
+    if (!r) return [];
+    const reads: Read[] = [
+      { tool: 'get_resource', args: { kind: 'Deployment', name: r.deployment, namespace: ctx.ns } },
+      { tool: 'list_resources', args: { kind: 'RoleBinding', namespace: ctx.ns } },
+      { tool: 'list_resources', args: { kind: 'CustomResourceDefinition' } },
+    ];
+    for (const b of listed(ctx.seen, 'RoleBinding').slice(0, 3))
+      reads.push({
+        tool: 'describe_resource',
+        args: { kind: 'RoleBinding', name: b.name, namespace: ctx.ns },
+      });
+    const account = accountOf(ctx, r.deployment);
+    const bound = account ? bindingOf(ctx, account) : undefined;
+    if (bound)
+      reads.push({ tool: 'describe_resource', args: { kind: 'Role', name: bound.role, namespace: ctx.ns } });
+    return unmadeReads(ctx.seen, reads);
+  },
+  finds(ctx): Finding[] {
+    const r = refused(ctx);
+    if (!r) return [];
+    const account = accountOf(ctx, r.deployment);
+    const bound = account ? bindingOf(ctx, account) : undefined;
+    const roleText = bound ? described(ctx.seen, 'Role', bound.role) : undefined;
+    if (!account || !bound || !roleText) return [];
+    const rules = roleRules(roleText);
+    const grants = (res: string, group: string) =>
+      rules.some(
+        (x) =>
+          (x.resources.includes(res) || x.resources.includes('*')) &&
+          (x.apiGroups.includes(group) || x.apiGroups.includes('*')) &&
+          (x.verbs.includes('list') || x.verbs.includes('*')),
+      );
+    const lacking = namedResources(ctx, r.log).find((x) => !grants(x.resource, x.group));
+    if (!lacking) return [];
+    const granted = rules.map((x) => x.resources.join(', ')).join('; ');
+    const quoted = clip(r.line, 200);
+    const said = clip(
+      r.log.split('\n').find((l) => l.length <= 4000 && l.toLowerCase().includes(lacking.resource)) ?? '',
+      160,
+    );
+    const rule = {
+      apiGroups: [lacking.group],
+      resources: [lacking.resource],
+      verbs: ['get', 'list', 'watch'],
+    };
+    return [
+      {
+        weight: 92,
+        object: podObject(r.deployment, r.pod),
+        cause: `RBAC: the API server answers the program's requests with 403 Forbidden ("${quoted}"): it runs as the ServiceAccount ${account}, whose Role ${bound.role} (RoleBinding ${bound.binding}) grants only ${granted || 'nothing'}, and lacks any rule for ${lacking.resource}${lacking.group ? ` (API group ${lacking.group})` : ''}, which the program reads ("${said}"); a controller that cannot list what it watches never finishes its initial sync, so it stays not ready`,
+        evidence: [
+          `logs of ${r.pod}: "${quoted}"`,
+          `describe_resource Role ${bound.role}: ${granted || 'no rules'}; nothing on ${lacking.resource}`,
+        ],
+        advice: `add get, list and watch on ${lacking.resource}${lacking.group ? ` (API group ${lacking.group})` : ''} to the Role ${bound.role}, keeping its other rules`,
+        fix: {
+          tool: 'set_role_rules',
+          args: {
+            namespace: ctx.ns,
+            name: bound.role,
+            rules: [
+              ...rules.map((x) => ({
+                apiGroups: x.apiGroups,
+                resources: x.resources,
+                verbs: x.verbs,
+                ...(x.resourceNames.length ? { resourceNames: x.resourceNames } : {}),
+              })),
+              rule,
+            ],
+          },
+          text: `add a rule to the Role ${bound.role} allowing get, list, watch on ${lacking.resource}${lacking.group ? ` (API group ${lacking.group})` : ''}, keeping its other rules`,
+        },
+      },
+    ];
+  },
+};
