@@ -525,6 +525,8 @@ export class BaselineSreModel implements Model {
     const hinted = suspects.filter((p) => matchesHint(p.name, hs));
     // The task's words that may name a workload, its namespace's name left out.
     const own = hs.filter((h) => h !== ns);
+    // A pod the task names by those words, or of the workload called exactly like the namespace.
+    const ownNamed = (name: string) => matchesHint(name, own) || podDeployment(name) === ns || name === ns;
     const primary = (hinted.length > 0 ? hinted : suspects).slice(0, 2);
     // One pod per owner is enough.
     const owners = new Set<string>();
@@ -574,7 +576,7 @@ export class BaselineSreModel implements Model {
           // A pod the task names whose readiness probe gets a 404: a health path the program serves once it
           // is ready (its routes loaded) is missing, and its log says what it waits for (a refused list, a
           // dependency), which the 404 does not.
-          (matchesHint(p.name, own) &&
+          (ownNamed(p.name) &&
             /Readiness probe failed: HTTP probe failed with statuscode: 404\b/.test(d.content)) ||
           probeTimedOut(d.content) ||
           probeRefused(d.content) ||
@@ -600,7 +602,7 @@ export class BaselineSreModel implements Model {
     // workloads the task names are read so even when other pods fail beside them that it does not name (the
     // namespace's own name, `apm` in `apm-alert-mailer`, names none): a neighbour's crash loop is not what
     // the person asks about.
-    const beside = toDescribe.length > 0 && !suspects.some((p) => matchesHint(p.name, own));
+    const beside = toDescribe.length > 0 && !suspects.some((p) => ownNamed(p.name));
     if (toDescribe.length === 0 || beside) {
       const names = beside ? own : hs;
       // A finished pod the task asks about (a Job's, Completed) is looked at too, to say why it stopped.
@@ -609,7 +611,11 @@ export class BaselineSreModel implements Model {
       const mentions = (name: string) =>
         Math.max(0, ...names.filter((h) => matchesHint(name, [h])).map((h) => said.split(h).length - 1));
       const runningHinted = pods
-        .filter((p) => matchesHint(p.name, names) && /^(Running|Completed|Succeeded)$/.test(p.status))
+        .filter(
+          (p) =>
+            (beside ? ownNamed(p.name) : matchesHint(p.name, names)) &&
+            /^(Running|Completed|Succeeded)$/.test(p.status),
+        )
         .map((p, i) => ({ p, i, n: mentions(p.name) }))
         .sort((a, b) => b.n - a.n || a.i - b.i)
         .map((x) => x.p);

@@ -197,7 +197,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'pricing-cache-queries-failing',
   ],
   'scenarios-held-out-106': [
-    'shop-router-not-ready',
     'signin-redirects-500',
     'tile-ingest-table-create-fails',
   ],

@@ -280,15 +280,34 @@ describe('wrong-nameserver: lookups sent to an address that is not the cluster D
     ]),
   );
 
-  it("reads kube-system's Services when a lookup to a resolver failed", () => {
+  const spec = (policy: string, hostNetwork = false) =>
+    observed(
+      'get_resource',
+      { kind: 'Pod', name: 'edge-gateway-6f8d9c7b54-r8m2w', namespace: NS },
+      `spec:\n  dnsPolicy: ${policy}\n  hostNetwork: ${hostNetwork}\n  containers: []`,
+    );
+
+  it("reads kube-system's Services and the pod's spec when a lookup to a resolver failed", () => {
     expect(wrongNameserverAnalyzer.reads(ctx(NS, [list, lookup]))).toEqual([
       { tool: 'list_services', args: { namespace: 'kube-system' } },
     ]);
-    expect(wrongNameserverAnalyzer.reads(ctx(NS, [list, lookup, dns]))).toEqual([]);
+    expect(wrongNameserverAnalyzer.reads(ctx(NS, [list, lookup, dns]))).toEqual([
+      { tool: 'get_resource', args: { kind: 'Pod', name: 'edge-gateway-6f8d9c7b54-r8m2w', namespace: NS } },
+    ]);
+    expect(wrongNameserverAnalyzer.reads(ctx(NS, [list, lookup, dns, spec('ClusterFirst')]))).toEqual([]);
+  });
+
+  it.each([
+    ['dnsPolicy Default (the node resolver)', spec('Default')],
+    ['dnsPolicy None (its own dnsConfig)', spec('None')],
+    ['host network with ClusterFirst (the node resolver)', spec('ClusterFirst', true)],
+  ])('does not blame the kubelet for a pod with %s, nor before its spec is read', (_name, s) => {
+    expect(wrongNameserverAnalyzer.finds(ctx(NS, [list, lookup, dns, s]))).toEqual([]);
+    expect(wrongNameserverAnalyzer.finds(ctx(NS, [list, lookup, dns]))).toEqual([]);
   });
 
   it("names the wrong address, the DNS Service's, the node's kubelet and the replicas that resolve", () => {
-    const [f] = wrongNameserverAnalyzer.finds(ctx(NS, [list, lookup, dns]));
+    const [f] = wrongNameserverAnalyzer.finds(ctx(NS, [list, lookup, dns, spec('ClusterFirst')]));
     expect(f?.object).toBe('deployment edge-gateway (pod edge-gateway-6f8d9c7b54-r8m2w)');
     expect(f?.cause).toContain('on node pool-b-7 sends its DNS lookups to 10.96.0.100');
     expect(f?.cause).toContain('kube-dns in kube-system is at 10.96.0.10');
@@ -300,7 +319,7 @@ describe('wrong-nameserver: lookups sent to an address that is not the cluster D
     const right = log(NS, 'edge-gateway-6f8d9c7b54-r8m2w', [
       'lookup edge-redis on 10.96.0.10:53: i/o timeout',
     ]);
-    expect(wrongNameserverAnalyzer.finds(ctx(NS, [list, right, dns]))).toEqual([]);
+    expect(wrongNameserverAnalyzer.finds(ctx(NS, [list, right, dns, spec('ClusterFirst')]))).toEqual([]);
     expect(wrongNameserverAnalyzer.finds(ctx(NS, [list, lookup]))).toEqual([]);
   });
 });

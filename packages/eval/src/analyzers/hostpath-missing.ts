@@ -20,7 +20,9 @@ import {
  * failed: <path> is not a directory` (FailedMount). Group 1 is the path.
  */
 const MISSING_PATH =
-  /\blstat (\/[^\s:"']{1,512}): no such file or directory|\bhostPath type check failed: (\/[^\s:"']{1,512}) is not a (?:directory|file)/;
+  /\blstat (\/[^\s:"']{1,512}): no such file or directory|\bhostPath type check failed: (\/[^\s:"']{1,512}) is not an? (?:directory|file|socket file|socket|character device|block device)\b/;
+/** Paths the kubelet makes itself (a pod's volume directories, its subPath bind sources): not a hostPath of the node's. */
+const KUBELET_OWN = /^\/var\/lib\/kubelet\//;
 
 interface Missing {
   readonly pod: string;
@@ -37,6 +39,7 @@ function missingPaths(ctx: AnalyzerContext): Missing[] {
     const line = text.split('\n').find((l) => l.length <= 2000 && MISSING_PATH.test(l));
     if (!line) continue;
     const m = MISSING_PATH.exec(line)!;
+    if (KUBELET_OWN.test((m[1] ?? m[2])!)) continue;
     out.push({
       pod: String(d.args['name'] ?? ''),
       described: text,
@@ -100,9 +103,11 @@ export const hostPathMissingAnalyzer: Analyzer = {
         return [
           {
             // Above the runtime's bare CreateContainerError (94) that it explains.
-            weight: 96,
+            // A type check (a socket or device not there) yields to the rules that know what the path is for
+            // (a Docker socket on a containerd node).
+            weight: m.line.includes('type check failed') ? 86 : 96,
             object: podObject(owner, m.pod),
-            cause: `${where}: a directory on the node's own filesystem, and ${m.path} does not exist on ${node ? `node ${node}, the node the pod was scheduled to` : 'the node the pod was scheduled to'} ("${clip(m.line, 160)}"), so the container is never created. A hostPath volume does not follow the pod: on a new or replaced node the directory is missing, and the data written on the old node is not there${pv && !affinity ? `; the PersistentVolume has no node affinity, so nothing keeps the pod on the node that has the directory` : ''}. The claim is Bound; deleting the pod or recreating the claim and the volume lands on the same missing directory`,
+            cause: `${where}: a path on the node's own filesystem, and ${m.path} ${m.line.includes('type check failed') ? 'is missing (or not of the type the volume asks for)' : 'does not exist'} on ${node ? `node ${node}, the node the pod was scheduled to` : 'the node the pod was scheduled to'} ("${clip(m.line, 160)}"), so the container is never created. A hostPath volume does not follow the pod: on a new or replaced node the directory is missing, and the data written on the old node is not there${pv && !affinity ? `; the PersistentVolume has no node affinity, so nothing keeps the pod on the node that has the directory` : ''}. The claim is Bound; deleting the pod or recreating the claim and the volume lands on the same missing directory`,
             evidence: [
               `describe_pod ${m.pod}: "${clip(m.line, 160)}"${node ? ` on node ${node}` : ''}`,
               pv

@@ -23,7 +23,13 @@ const ENV_NAME = /\b[A-Z][A-Z0-9]{1,40}(?:_[A-Z0-9]{1,40}){1,6}\b/g;
 const LINK_VALUE = /(?:["'=\s:]|: )(tcp|udp|sctp):\/\/(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/;
 /** A value the program could not take: a parse or type error about it. */
 const NOT_TAKEN =
-  /invalid|not a valid|cannot (?:parse|deserialize|convert)|could not (?:parse|convert)|unable to parse|failed to parse|parse error|NumberFormatException|strconv\.|expected (?:an? )?(?:int|integer|number)|too many colons in address|missing port in address|appears to be an? (?:URI|URL)\b|\bValueError\b/i;
+  /invalid|not a valid|cannot (?:parse|deserialize|convert)|could not (?:parse|convert)|unable to parse|failed to parse|parse error|NumberFormatException|strconv\.|expected (?:an? )?(?:int|integer|number)|too many colons in address|missing port in address/i;
+/**
+ * What calls for the Services' listing as well: a program that says a value "appears to be a URI" (vLLM of
+ * its own VLLM_PORT) or raises a ValueError on it. Only a reason to read; what the value is for is the
+ * service-links finding's to say.
+ */
+const READ_FOR = /appears to be an? (?:URI|URL)\b|\bValueError\b/i;
 /**
  * Go's net package refusing a listen address (`listen tcp: address tcp://10.96.41.17:80: too many colons in
  * address`): the program took the value as the address to listen on, `[host]:port`.
@@ -124,9 +130,11 @@ export const serviceLinkValueAnalyzer: Analyzer = {
   first: true,
   reads({ ns, seen }) {
     const quoted = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns).some((o) =>
-      boundedLogLines(o.content).some(
-        (l, i, all) => LINK_VALUE.test(l) && NOT_TAKEN.test(withContinuation(l, all[i + 1])),
-      ),
+      boundedLogLines(o.content).some((l, i, all) => {
+        if (!LINK_VALUE.test(l)) return false;
+        const around = withContinuation(l, all[i + 1]);
+        return NOT_TAKEN.test(around) || READ_FOR.test(around);
+      }),
     );
     if (!quoted || outputs(seen, 'list_services', (o) => o.args['namespace'] === ns).length > 0) return [];
     return [{ tool: 'list_services', args: { namespace: ns } } satisfies Read];
@@ -154,7 +162,10 @@ function linkValueTaken(
       const m = LINK_VALUE.exec(lines[i]!);
       if (!m) continue;
       const around = withContinuation(lines[i]!, lines[i + 1]);
-      if (!NOT_TAKEN.test(around)) continue;
+      // The program itself calls the value a URI (vLLM of VLLM_PORT): its own setting, which it tells apart
+      // from a service link and refuses; nothing of it is a connection target, and no value is set for it.
+      const flagged = !NOT_TAKEN.test(around) && READ_FOR.test(around);
+      if (!NOT_TAKEN.test(around) && !flagged) continue;
       const s = svcs.find((x) => x.ip === m[2]);
       if (!s) continue;
       const pod = String(log.args['name'] ?? '');
@@ -172,8 +183,10 @@ function linkValueTaken(
       // int(get_conf('DB_PORT', 3306))`, or `invalid value for DB_PORT`): the program reads it as the port of
       // the Service it connects to.
       const readsIt =
-        !own && lines.slice(Math.max(0, i - 4), i + 1).some((l) => l.slice(0, 2000).includes(variable));
-      if (!own && !aboutPort && !readsIt) continue;
+        !own &&
+        !flagged &&
+        lines.slice(Math.max(0, i - 4), i + 1).some((l) => l.slice(0, 2000).includes(variable));
+      if (!own && !aboutPort && !readsIt && !flagged) continue;
       const sections = d ? containerSections(d).filter((c) => !c.init) : [];
       const container =
         sections.find((c) => c.name === log.args['container']) ??
@@ -206,7 +219,7 @@ function linkValueTaken(
               )
             : {}),
           // Only the program's own variable is set to its own port: another Service's is that upstream's.
-          ...(container && ports.length === 1 && aboutPort && own
+          ...(container && ports.length === 1 && aboutPort && own && !flagged
             ? envFix(
                 ns,
                 deployment,

@@ -494,14 +494,15 @@ const NAME_CHAR = /[a-z0-9-]/;
 
 /**
  * Whether `text` holds one of `names` as a whole name, case-insensitively: no letter, digit or dash either
- * side (`pad-db:5432` holds `pad-db`, `xpad-db` does not). Names shorter than three characters never match.
+ * side (`pad-db:5432` holds `pad-db`, `xpad-db` does not). Names shorter than `shortest` characters (three
+ * unless given) never match.
  * Plain index scans, no regular expression built from the names.
  */
-export function namesWhole(text: string, names: readonly string[]): boolean {
+export function namesWhole(text: string, names: readonly string[], shortest = 3): boolean {
   const lower = text.toLowerCase();
   const part = (c: string | undefined) => c !== undefined && NAME_CHAR.test(c);
   return names.some((n) => {
-    if (n.length < 3) return false;
+    if (n.length < shortest) return false;
     for (let at = lower.indexOf(n); at >= 0; at = lower.indexOf(n, at + 1))
       if (!part(lower[at - 1]) && !part(lower[at + n.length])) return true;
     return false;

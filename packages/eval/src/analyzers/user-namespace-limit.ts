@@ -19,11 +19,18 @@ const ENOSPC = /no space left on device|\bENOSPC\b/i;
  * user_namespaces(7) manual pages): not a full disk.
  */
 export const USER_NAMESPACE =
-  /\bCLONE_NEWUSER\b|\buser namespaces?\b|\buserns\b|\bunshare\(|\bnewuidmap\b|\bbwrap\b/i;
+  /\bCLONE_NEWUSER\b|\buser namespaces?\b|\buserns\b|\bunshare\b|\bnewuidmap\b|\bbwrap\b|\bmax_user_namespaces\b/i;
+/** ENOSPC right after a file path (`write /var/tmp/x/layer.tar: no space left on device`): a write to a full filesystem. */
+const PATH_ENOSPC = /\/[^\s:"']{1,512}: no space left on device/i;
 
-/** Whether a line's ENOSPC is the user-namespace limit, not a full filesystem. */
-export function userNamespaceEnospc(line: string): boolean {
-  return line.length <= 4000 && ENOSPC.test(line) && USER_NAMESPACE.test(line);
+/**
+ * Whether a line's ENOSPC is the user-namespace limit, not a full filesystem: the line, or the one after it
+ * (podman and crun print the hint on a line of its own), names user namespaces, and the ENOSPC does not
+ * follow a file path (a write to a full disk by a rootless tool).
+ */
+export function userNamespaceEnospc(line: string, next = ''): boolean {
+  if (line.length > 4000 || !ENOSPC.test(line) || PATH_ENOSPC.test(line)) return false;
+  return USER_NAMESPACE.test(line) || (next.length <= 4000 && USER_NAMESPACE.test(next));
 }
 
 /** Days from a kubectl AGE (`22h`, `120d`, `3d4h`, `45m`), or undefined. */
@@ -44,7 +51,8 @@ export const userNamespaceLimitAnalyzer: Analyzer = {
   reads: () => [],
   finds(ctx): Finding[] {
     for (const log of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns)) {
-      const line = boundedLogLines(log.content).find(userNamespaceEnospc);
+      const lines = boundedLogLines(log.content);
+      const line = lines.find((l, i) => userNamespaceEnospc(l, lines[i + 1]));
       if (!line) continue;
       const pod = String(log.args['name'] ?? '');
       const deployment = podDeployment(pod);
@@ -55,8 +63,10 @@ export const userNamespaceLimitAnalyzer: Analyzer = {
         const [a, b] = (r['READY'] ?? '').split('/');
         return r['STATUS'] === 'Running' && a !== undefined && a === b;
       };
-      const failing = [...new Set(rows.filter((r) => !ok(r)).map((r) => r['NODE'] ?? ''))].filter(Boolean);
-      const running = [...new Set(rows.filter(ok).map((r) => r['NODE'] ?? ''))].filter(Boolean);
+      // A pod not scheduled yet (NODE <none>) is on no node.
+      const onNode = (n: string) => n !== '' && n !== '<none>';
+      const failing = [...new Set(rows.filter((r) => !ok(r)).map((r) => r['NODE'] ?? ''))].filter(onNode);
+      const running = [...new Set(rows.filter(ok).map((r) => r['NODE'] ?? ''))].filter(onNode);
       const nodes = outputs(ctx.seen, 'list_nodes').pop();
       const ages = new Map(
         parseTable(nodes?.content.slice(0, 200_000) ?? '').map((r) => [

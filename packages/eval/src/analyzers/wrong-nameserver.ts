@@ -17,6 +17,12 @@ const LOOKUP_ON = /\blookup ([a-z0-9][a-z0-9.-]{0,252}) on (\d{1,3}(?:\.\d{1,3})
 /** The lookup got no answer from that address, or a refusal. */
 const NO_ANSWER =
   /i\/o timeout|connection refused|no route to host|network is unreachable|server misbehaving/i;
+/** A resolver that does not know the cluster's names answers them "no such host" (NXDOMAIN). */
+const NO_RECORD = /no such host|NXDOMAIN/i;
+/** A cluster name (`<service>.<namespace>.svc…`), which only the cluster DNS answers. */
+const CLUSTER_NAME = /\.svc(?:\.|$)|\.cluster\.local\.?$/;
+/** Link-local resolver addresses (NodeLocal DNSCache's 169.254.20.10): a node-local cache, meant to be there. */
+const LINK_LOCAL = /^169\.254\./;
 const DNS_NS = 'kube-system';
 /** The names clusters give the DNS Service that `clusterDNS` normally points at (kubeadm, k3s, RKE2, EKS, GKE). */
 const DNS_SERVICE = /^(?:kube-dns|coredns|rke2-coredns-rke2-coredns)$/;
@@ -27,12 +33,23 @@ interface Lookup {
   readonly resolver: string;
 }
 
-function failedLookups(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: string): Lookup[] {
+/**
+ * The first failed lookup of each of the namespace's pod logs. `noRecord` counts a cluster name answered
+ * "no such host" too: a sign only once the cluster DNS address is known (CoreDNS answers so for a name
+ * that does not exist), so it calls for no read of its own.
+ */
+function failedLookups(
+  seen: Parameters<Analyzer['finds']>[0]['seen'],
+  ns: string,
+  noRecord = false,
+): Lookup[] {
   const out: Lookup[] = [];
   for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
-    const line = boundedLogLines(o.content).find(
-      (l) => l.length <= 4000 && LOOKUP_ON.test(l) && NO_ANSWER.test(l),
-    );
+    const line = boundedLogLines(o.content).find((l) => {
+      if (l.length > 4000) return false;
+      const m = LOOKUP_ON.exec(l);
+      return m !== null && (NO_ANSWER.test(l) || (noRecord && NO_RECORD.test(l) && CLUSTER_NAME.test(m[1]!)));
+    });
     if (line)
       out.push({ pod: String(o.args['name'] ?? ''), line: line.trim(), resolver: LOOKUP_ON.exec(line)![2]! });
   }
@@ -51,6 +68,25 @@ function clusterDns(
 }
 
 /**
+ * Whether the pod's resolver is the kubelet's clusterDNS: its spec (read with `get_resource`) has
+ * `dnsPolicy` ClusterFirst (the default) and no host network, or ClusterFirstWithHostNet. Unknown, and so
+ * false, until the spec is read.
+ */
+function kubeletResolver(ctx: Parameters<Analyzer['finds']>[0], pod: string): boolean {
+  const y = outputs(
+    ctx.seen,
+    'get_resource',
+    (o) => String(o.args['kind']).toLowerCase() === 'pod' && o.args['name'] === pod,
+  )
+    .pop()
+    ?.content.slice(0, 200_000);
+  if (y === undefined) return false;
+  const policy = /^\s{2,8}dnsPolicy: (\S{1,40})\s*$/m.exec(y)?.[1] ?? 'ClusterFirst';
+  const hostNetwork = /^\s{2,8}hostNetwork: true\s*$/m.test(y);
+  return policy === 'ClusterFirstWithHostNet' || (policy === 'ClusterFirst' && !hostNetwork);
+}
+
+/**
  * A pod whose lookups go to a resolver address that is not the cluster DNS Service's cluster IP, and get
  * no answer there. With `dnsPolicy: ClusterFirst` (the default) the nameserver in a pod's
  * `/etc/resolv.conf` is the kubelet's `clusterDNS` setting on the pod's node (Kubernetes' "DNS for Services
@@ -61,14 +97,26 @@ export const wrongNameserverAnalyzer: Analyzer = {
   name: 'wrong-nameserver',
   first: true,
   reads(ctx): Read[] {
-    if (failedLookups(ctx.seen, ctx.ns).length === 0) return [];
-    return unmadeReads(ctx.seen, [{ tool: 'list_services', args: { namespace: DNS_NS } }]);
+    const lookups = failedLookups(ctx.seen, ctx.ns).filter((l) => !LINK_LOCAL.test(l.resolver));
+    if (lookups.length === 0) return [];
+    const dns = clusterDns(ctx.seen);
+    if (!dns) return unmadeReads(ctx.seen, [{ tool: 'list_services', args: { namespace: DNS_NS } }]);
+    // Its DNS settings, once the address is known not to be the cluster DNS's: only with dnsPolicy
+    // ClusterFirst does the node's kubelet give its resolver.
+    const wrong = lookups.find((l) => l.resolver !== dns.ip);
+    return wrong
+      ? unmadeReads(ctx.seen, [
+          { tool: 'get_resource', args: { kind: 'Pod', name: wrong.pod, namespace: ctx.ns } },
+        ])
+      : [];
   },
   finds(ctx): Finding[] {
     const dns = clusterDns(ctx.seen);
     if (!dns) return [];
-    const wrong = failedLookups(ctx.seen, ctx.ns).find((l) => l.resolver !== dns.ip);
-    if (!wrong) return [];
+    const wrong = failedLookups(ctx.seen, ctx.ns, true).find(
+      (l) => l.resolver !== dns.ip && !LINK_LOCAL.test(l.resolver),
+    );
+    if (!wrong || !kubeletResolver(ctx, wrong.pod)) return [];
     const rows = namespacePods(ctx);
     const node = rows.find((r) => r['NAME'] === wrong.pod)?.['NODE'];
     const deployment = podDeployment(wrong.pod);

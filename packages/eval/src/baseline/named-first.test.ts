@@ -83,16 +83,29 @@ describe('namedFirst', () => {
       'mailer',
     ],
     [
-      'the top finding names the named workload in its evidence: it stays first',
+      'the top finding names the named workload (an analyzer tied them): a tie, it stays first',
       [
         finding(90, 'deployment mailer (pod mailer-6d8f7b9c5-x2k4q)', 'it crashes', [
-          'checkout-7c9d8b6f4-p8z2m calls it',
+          'logs: "dial tcp checkout-7c9d8b6f4-p8z2m:8080: connect: connection refused"',
         ]),
         named,
       ],
       task,
       [],
       'mailer',
+    ],
+    [
+      "only the other workload's own log reaches the named one: no tie, the named one leads",
+      [crash, named],
+      task,
+      [
+        obs(
+          'get_pod_logs',
+          { namespace: 'shop', name: 'mailer-6d8f7b9c5-x2k4q' },
+          'ERROR order feed: dial tcp checkout:8080: connect: connection refused',
+        ),
+      ],
+      'checkout',
     ],
     [
       'the named one is named only inside a quoted message: nothing moves',

@@ -6,10 +6,12 @@
  * neighbour's crash loop found in the same namespace is a separate incident (the answer still lists it
  * under "Also seen").
  *
- * Tied means either one names the other: in a finding's cause, evidence or advice, in the named pod's
- * description (an environment value such as `DB_HOST=pad-db`) or log (`lost connection to pad-db:5432`),
- * or through a Service that selects the other workload's pods. A tie keeps the order: the other workload
- * is then the dependency the named one fails on, the root cause upstream.
+ * Tied means either finding's cause, evidence or advice names the other workload (a Service that selects
+ * its pods, or that Service's cluster IP, counts), or the named pod's description (an environment value such
+ * as `DB_HOST=pad-db`) or log (`lost connection to pad-db:5432`) does. A tie keeps the order: the other
+ * workload is then the dependency the named one fails on, or a cause an analyzer tied to it on purpose.
+ * When only the other workload's own log reaches the named one (it crashes because `checkout:8080` refuses),
+ * the named one is upstream and leads.
  *
  * Only a finding on a workload's pods is moved aside (`deployment X (pod P)`, `pod P`, `statefulset X`):
  * findings on a Service, a claim, a webhook, a setting or a node are what the signatures found as causes
@@ -30,8 +32,9 @@ const ELSEWHERE = / in [a-z0-9-]{1,63}$|\(namespace [a-z0-9-]{1,63}\)/;
 
 /**
  * The task without what it quotes: a quoted message (`"Metrics handler: unexpected status"`) is what a
- * program said, not a workload the person names. Quotes are straight or curly double quotes, each quoted
- * part at most 400 characters (a longer one is kept, as an unclosed quote is).
+ * program said, not a workload the person names; a quoted single name (`"checkout"`) stays. Quotes are
+ * straight or curly double quotes, each quoted part at most 400 characters (a longer one is kept, as an
+ * unclosed quote is).
  */
 export function unquoted(task: string): string {
   let out = '';
@@ -40,7 +43,8 @@ export function unquoted(task: string): string {
     const c = task[i]!;
     if (c === '"' || c === '\u201c') {
       const close = task.slice(i + 1, i + 402).search(c === '"' ? /"/ : /\u201d/);
-      if (close >= 0) {
+      // A quoted single name (`the "checkout" service`) is kept: it names, it does not quote a message.
+      if (close >= 0 && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(task.slice(i + 1, i + 1 + close))) {
         out += ' ';
         i += close + 2;
         continue;
@@ -84,18 +88,24 @@ function readOf(seen: readonly SeenObservation[], names: readonly string[]): str
     .join('\n');
 }
 
-/** The names of the Services (of any listing read) whose selector picks the pods of workload `name` (`app=name`). */
+/**
+ * The names and cluster IPs of the Services (of any listing read) whose selector picks the pods of
+ * workload `name` (`app=name`): a client reaches them by either.
+ */
 function servicesOf(seen: readonly SeenObservation[], name: string): string[] {
   const out: string[] = [];
   for (const o of outputs(seen, 'list_services'))
     for (const r of parseTable(o.content.slice(0, 200_000))) {
       const selector = r['SELECTOR'] ?? '';
-      if (selector.split(',').some((kv) => kv.split('=')[1] === name) && r['NAME']) out.push(r['NAME']);
+      if (!selector.split(',').some((kv) => kv.split('=')[1] === name) || !r['NAME']) continue;
+      out.push(r['NAME']);
+      const ip = r['CLUSTER-IP'] ?? '';
+      if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(ip)) out.push(ip);
     }
   return out;
 }
 
-/** Names by which the other side may refer to a workload: its own names and its Services'. */
+/** Names by which the other side may refer to a workload: its own names, its Services' names and addresses. */
 function referredAs(seen: readonly SeenObservation[], names: readonly string[]): string[] {
   return [...new Set([...names, ...names.flatMap((n) => servicesOf(seen, n))])];
 }
@@ -115,9 +125,11 @@ export function namedFirst(
   const top = findings[0];
   if (!top || !WORKLOAD.test(top.object) || ELSEWHERE.test(top.object)) return findings;
   const words = unquoted(task).toLowerCase();
+  // The namespace's own name names only the workload called exactly that (`checkout` in namespace
+  // checkout), not every name it prefixes (`apm-alert-mailer` in namespace apm).
   const named = hints.filter((h) => h !== ns && namesWhole(words, [h]));
-  if (named.length === 0) return findings;
-  const isNamed = (f: Finding) => objectNames(f.object).some((n) => matchesHint(n, named));
+  const isNamed = (f: Finding) =>
+    objectNames(f.object).some((n) => matchesHint(n, named) || (n === ns && namesWhole(words, [ns])));
   if (isNamed(top)) return findings;
   const at = findings.findIndex(
     (f) => f.weight >= NAMED_CAUSE_WEIGHT && WORKLOAD.test(f.object) && isNamed(f),
@@ -126,10 +138,12 @@ export function namedFirst(
   const lead = findings[at]!;
   const topNames = objectNames(top.object);
   const namedNames = objectNames(lead.object);
+  // Either finding names the other (an analyzer tied them: the consumer scaled to zero that the named
+  // producer's queue waits on), or the named workload's description or log reaches the other's names,
+  // Service or address (two-letter Service names such as `db` included): the other is upstream.
   const topAs = referredAs(seen, topNames);
   const namedAs = referredAs(seen, namedNames);
-  if (namesWhole(said(top), namedAs) || namesWhole(said(lead), topAs)) return findings;
-  if (namesWhole(readOf(seen, namedNames), topAs) || namesWhole(readOf(seen, topNames), namedAs))
-    return findings;
+  if (namesWhole(said(lead), topAs, 2) || namesWhole(said(top), namedAs, 2)) return findings;
+  if (namesWhole(readOf(seen, namedNames), topAs, 2)) return findings;
   return [lead, ...findings.slice(0, at), ...findings.slice(at + 1)];
 }

@@ -200,7 +200,10 @@ export const crash: ContainerSignature = {
       // ENOSPC from creating a user namespace is a node's limit, not a disk (user-namespace-limit).
       const diskLine = logText
         .split('\n')
-        .find((l) => /No space left on device|ENOSPC|disk full/i.test(l) && !userNamespaceEnospc(l));
+        .find(
+          (l, i, all) =>
+            /No space left on device|ENOSPC|disk full/i.test(l) && !userNamespaceEnospc(l, all[i + 1]),
+        );
       // The line that explains a crash: the most specific one (a permission, an unknown flag, a
       // missing file), else a fatal or panic line, else an error-like one, else the last line printed.
       // A well-known error whose meaning is known explains the crash before any other line.
