@@ -773,6 +773,18 @@ describe("sets 105 and 106's worlds: the rules written after their first contact
       ['Root cause: deployment mqtt-loadgen'],
     ],
     [
+      'scenarios-held-out-105',
+      'gateway-token-checks-failing',
+      ['removed its hydra container', 'Fix applied (approved)', 'hydra-admin.identity.svc:4445'],
+      ['Root cause: deployment mail-relay'],
+    ],
+    [
+      'scenarios-held-out-106',
+      'shop-router-not-ready',
+      ['lacks any rule for routegroups (API group zalando.org)', 'Fix applied (approved)'],
+      ['Root cause: deployment image-resizer'],
+    ],
+    [
       'scenarios-held-out-106',
       'lineage-graph-stuck-creating',
       ['is a hostPath volume', 'does not exist on node pool-b-4h8tq'],

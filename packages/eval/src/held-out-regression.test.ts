@@ -190,16 +190,12 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // yet (see each set's README).
   'scenarios-held-out-105': [
     'dex-login-down-after-upgrade',
-    'gateway-token-checks-failing',
     'greenplum-dev-init-fsync-warnings',
     'identity-server-pods-restarting',
     'k3s-flannel-insecure-backend-warning',
     'pricing-cache-queries-failing',
   ],
-  'scenarios-held-out-106': [
-    'signin-redirects-500',
-    'tile-ingest-table-create-fails',
-  ],
+  'scenarios-held-out-106': ['signin-redirects-500', 'tile-ingest-table-create-fails'],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named

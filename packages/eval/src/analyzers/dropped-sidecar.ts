@@ -136,14 +136,19 @@ function tiedRemoval(ctx: AnalyzerContext, f: Failure): Removed | undefined {
   );
   const tied =
     named.length > 0 ? named : removed.filter((r) => f.port !== undefined && defaultPort(r) === f.port);
-  return tied.length === 1 ? tied[0] : undefined;
+  if (tied.length === 1) return tied[0];
+  // The rollout removed one container only, and the program fails on a port of its own pod: that one.
+  return tied.length === 0 && removed.length === 1 && f.port !== undefined ? removed[0] : undefined;
 }
 
-/** Namespaces of the cluster the change cause names as a word (`uses the shared MariaDB in shared-db`), this one aside. */
+/**
+ * Namespaces of the cluster the change cause names as a word (`uses the shared MariaDB in shared-db`), this
+ * one aside; when it names none, the pod's own namespace (the sidecar became a Deployment beside it).
+ */
 function causeNamespaces(ctx: AnalyzerContext, cause: string | undefined): string[] {
-  if (!cause) return [];
-  const words = new Set(cause.toLowerCase().match(/[a-z0-9][a-z0-9-]{0,62}/g) ?? []);
-  return namespaceNames(ctx.seen).filter((n) => n !== ctx.ns && words.has(n));
+  const words = new Set(cause?.toLowerCase().match(/[a-z0-9][a-z0-9-]{0,62}/g) ?? []);
+  const named = namespaceNames(ctx.seen).filter((n) => n !== ctx.ns && words.has(n));
+  return named.length > 0 ? named : [ctx.ns];
 }
 
 /** The port the program's setting gives its server, from a `<PREFIX>_PORT` beside the loopback `<PREFIX>_HOST`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bareForbiddenAnalyzer } from './bare-forbidden.js';
+import { droppedSidecarAnalyzer } from './dropped-sidecar.js';
 import { hostPathMissingAnalyzer } from './hostpath-missing.js';
 import { ctx, describedPodText, expectBounded, log, observed, table } from './observed.fixture.js';
 import { podHostnameAnalyzer } from './pod-hostname.js';
@@ -441,5 +442,90 @@ describe("bare-forbidden: a bare 403 from the API while the account's Role lacks
       () => bareForbiddenAnalyzer.finds(ctx(NS, all(many(`kubernetes 403 ${'forbidden 403 '.repeat(260)}`)))),
       () => bareForbiddenAnalyzer.finds(ctx(NS, all(many('x'.repeat(3900))))),
     );
+  });
+});
+
+// --- dropped-sidecar: the server moved into a Deployment of the same namespace -----------------------------
+
+describe('dropped-sidecar: a sidecar moved into its own Deployment beside the pod', () => {
+  const NS = 'identity';
+  const POD = 'oathkeeper-74hs66nsj8-cvq6j';
+  const failure = log(NS, POD, [
+    'level=error msg=An error occurred error=map[message:Post "http://localhost:4445/admin/oauth2/introspect": dial tcp [::1]:4445: connect: connection refused]',
+  ]);
+  const history = observed(
+    'get_rollout_history',
+    { namespace: NS, name: 'oathkeeper' },
+    table([
+      ['REVISION', 'CHANGE-CAUSE', 'IMAGES'],
+      ['1', 'IAM-2114 with hydra sidecar', 'oathkeeper=oryd/oathkeeper:v0.40.1,hydra=oryd/hydra:v2.2.0'],
+      [
+        '2 (current)',
+        'IAM-2207 hydra runs as its own deployment; sidecar removed',
+        'oathkeeper=oryd/oathkeeper:v0.40.1',
+      ],
+    ]),
+  );
+  const pod = observed(
+    'describe_pod',
+    { namespace: NS, name: POD },
+    describedPodText({
+      ns: NS,
+      name: POD,
+      container: 'oathkeeper',
+      env: {
+        AUTHENTICATORS_OAUTH2_INTROSPECTION_CONFIG_INTROSPECTION_URL:
+          'http://localhost:4445/admin/oauth2/introspect',
+      },
+    }),
+  );
+  const services = observed(
+    'list_services',
+    { namespace: NS },
+    table([
+      ['NAME', 'TYPE', 'CLUSTER-IP', 'PORT(S)'],
+      ['hydra-admin', 'ClusterIP', '10.96.233.116', '4445/TCP'],
+      ['hydra-public', 'ClusterIP', '10.96.105.128', '4444/TCP'],
+    ]),
+  );
+  const namespaces = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    'NAME       STATUS   AGE\nidentity   Active   30d',
+  );
+
+  it("ties the failure on the pod's own port to the one container the rollout removed, and reads the namespace's Services", () => {
+    expect(droppedSidecarAnalyzer.reads(ctx(NS, [failure, history, namespaces]))).toEqual([
+      { tool: 'describe_pod', args: { namespace: NS, name: POD } },
+      { tool: 'list_services', args: { namespace: NS } },
+    ]);
+  });
+
+  it('points the loopback variable at the Service of the same namespace that serves the port', () => {
+    const [f] = droppedSidecarAnalyzer.finds(ctx(NS, [failure, history, pod, services, namespaces]));
+    expect(f?.cause).toContain('removed its hydra container');
+    expect(f?.fix?.args['set']).toEqual([
+      {
+        name: 'AUTHENTICATORS_OAUTH2_INTROSPECTION_CONFIG_INTROSPECTION_URL',
+        value: 'http://hydra-admin.identity.svc:4445/admin/oauth2/introspect',
+      },
+    ]);
+  });
+
+  it('ties nothing when the rollout removed two containers and the line names neither', () => {
+    const two = observed(
+      'get_rollout_history',
+      { namespace: NS, name: 'oathkeeper' },
+      table([
+        ['REVISION', 'CHANGE-CAUSE', 'IMAGES'],
+        [
+          '1',
+          'x',
+          'oathkeeper=oryd/oathkeeper:v0.40.1,hydra=oryd/hydra:v2.2.0,statsd=prom/statsd-exporter:v0.26',
+        ],
+        ['2 (current)', 'y', 'oathkeeper=oryd/oathkeeper:v0.40.1'],
+      ]),
+    );
+    expect(droppedSidecarAnalyzer.finds(ctx(NS, [failure, two, pod, services, namespaces]))).toEqual([]);
   });
 });
