@@ -16,7 +16,7 @@ cluster:
       namespace: cart
       containers: [{ name: api, image: cart/api:9, behavior: { logs: ['listening on :8080', ${JSON.stringify(clientLog)}] } }]
   services:
-    - { name: old-cache, namespace: cart, selector: { app: old-cache }, ports: [{ port: 6379 }] }
+    - { name: old-cache, namespace: cart, clusterIP: 10.96.33.7, selector: { app: old-cache }, ports: [{ port: 6379 }] }
 expect:
   rootCause: { mustMention: [cart-api] }
 `;

@@ -137,8 +137,12 @@ function tiedRemoval(ctx: AnalyzerContext, f: Failure): Removed | undefined {
   const tied =
     named.length > 0 ? named : removed.filter((r) => f.port !== undefined && defaultPort(r) === f.port);
   if (tied.length === 1) return tied[0];
-  // The rollout removed one container only, and the program fails on a port of its own pod: that one.
-  return tied.length === 0 && removed.length === 1 && f.port !== undefined ? removed[0] : undefined;
+  // The rollout removed one container only, and the program fails on a port of its own pod: that one,
+  // unless what it served is known to listen on another port (a MySQL sidecar is not php-fpm's 9000).
+  const only = removed.length === 1 ? removed[0] : undefined;
+  return tied.length === 0 && only && f.port !== undefined && defaultPort(only) === undefined
+    ? only
+    : undefined;
 }
 
 /**
