@@ -779,6 +779,12 @@ describe("sets 105 and 106's worlds: the rules written after their first contact
       ['Root cause: deployment mail-relay'],
     ],
     [
+      'scenarios-held-out-107',
+      'flow-builder-crashloop-after-upgrade',
+      ['that is the value of LANGFLOW_RUNTIME_PORT', 'the Service langflow-runtime'],
+      [],
+    ],
+    [
       'scenarios-held-out-106',
       'shop-router-not-ready',
       ['lacks any rule for routegroups (API group zalando.org)', 'Fix applied (approved)'],

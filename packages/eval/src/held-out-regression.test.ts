@@ -196,6 +196,8 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'pricing-cache-queries-failing',
   ],
   'scenarios-held-out-106': ['signin-redirects-500', 'tile-ingest-table-create-fails'],
+  // Set 107 after its rule: an OOM kill named without the words its rubric wants, a warning not explained.
+  'scenarios-held-out-107': ['assistant-model-server-restarting', 'backup-warnings-after-nightly-run'],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named
@@ -325,6 +327,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-104',
     'scenarios-held-out-105',
     'scenarios-held-out-106',
+    'scenarios-held-out-107',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

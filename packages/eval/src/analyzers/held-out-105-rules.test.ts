@@ -529,3 +529,49 @@ describe('dropped-sidecar: a sidecar moved into its own Deployment beside the po
     expect(droppedSidecarAnalyzer.finds(ctx(NS, [failure, two, pod, services, namespaces]))).toEqual([]);
   });
 });
+
+// --- service links: a Service whose name extends the program's own settings prefix (set 107) ---------------
+
+describe("service-link-value: a Service named like the program's settings prefix plus a word", () => {
+  const NS = 'ml-studio';
+  const POD = 'langflow-qf5ldrd72t-6kh94';
+  const services = observed(
+    'list_services',
+    { namespace: NS },
+    table([
+      ['NAME', 'TYPE', 'CLUSTER-IP', 'PORT(S)', 'SELECTOR', 'ENDPOINTS', 'AGE'],
+      [
+        'langflow-runtime',
+        'ClusterIP',
+        '10.96.143.27',
+        '7865/TCP',
+        'app=langflow-runtime',
+        '10.244.1.9:7865',
+        '20d',
+      ],
+    ]),
+  );
+  const crash = log(
+    NS,
+    POD,
+    [
+      'pydantic_core._pydantic_core.ValidationError: 1 validation error for Settings',
+      'runtime_port',
+      "  Input should be a valid integer, unable to parse string as an integer [type=int_parsing, input_value='tcp://10.96.143.27:7865', input_type=str]",
+    ],
+    { previous: true },
+  );
+
+  it("takes LANGFLOW_RUNTIME_PORT for langflow's own setting (its LANGFLOW_ prefix)", () => {
+    const [f] = serviceLinkValueAnalyzer.finds(ctx(NS, [services, crash]));
+    expect(f?.object).toBe(`deployment langflow (pod ${POD})`);
+    expect(f?.cause).toContain('that is the value of LANGFLOW_RUNTIME_PORT');
+    expect(f?.cause).toContain('the Service langflow-runtime');
+    expect(f?.cause).toContain('the program reads its own port from');
+  });
+
+  it('leaves a Service whose name only shares a first word with another program', () => {
+    const other = log(NS, 'langfuse-7c9d8b6f4-p8z2m', crash.content.split('\n'), { previous: true });
+    expect(serviceLinkValueAnalyzer.finds(ctx(NS, [services, other]))).toEqual([]);
+  });
+});

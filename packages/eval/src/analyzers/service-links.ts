@@ -175,7 +175,11 @@ function linkValueTaken(
       const deployment = (d ? ownerDeployment(d) : undefined) ?? podDeployment(pod);
       // The program reads the variable as its own: named like the Service, or the error is about a port.
       const mine = deployment ? linkPrefix(deployment) : undefined;
-      const own = mine !== undefined && (mine === prefix || mine.startsWith(`${prefix}_`));
+      // …or the Service's name extends the program's own settings prefix: a program reading every LANGFLOW_*
+      // variable as a setting (pydantic's env_prefix) takes LANGFLOW_RUNTIME_PORT for its runtime_port.
+      const own =
+        mine !== undefined &&
+        (mine === prefix || mine.startsWith(`${prefix}_`) || prefix.startsWith(`${mine}_`));
       // A listen address (`:3000`) is where the program's own port goes too.
       const listen = LISTEN_ADDRESS.test(around);
       const aboutPort = listen || /\bport\b/i.test(around);
