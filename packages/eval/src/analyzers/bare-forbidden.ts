@@ -8,6 +8,7 @@ import {
   type Finding,
   flat,
   listed,
+  namesWhole,
   outputs,
   podDeployment,
   podObject,
@@ -88,12 +89,7 @@ function bindingOf(ctx: AnalyzerContext, account: string): { binding: string; ro
 
 /** The resources the log names (custom resources installed in the cluster first, then core ones), with their API group. */
 function namedResources(ctx: AnalyzerContext, log: string): { resource: string; group: string }[] {
-  const lower = log.toLowerCase();
-  const whole = (w: string) => {
-    for (let at = lower.indexOf(w); at >= 0; at = lower.indexOf(w, at + 1))
-      if (!/[a-z0-9]/.test(lower[at - 1] ?? '') && !/[a-z0-9]/.test(lower[at + w.length] ?? '')) return true;
-    return false;
-  };
+  const whole = (w: string) => namesWhole(log, [w]);
   const out: { resource: string; group: string }[] = [];
   for (const c of listed(ctx.seen, 'CustomResourceDefinition')) {
     const dot = c.name.indexOf('.');
