@@ -1,3 +1,4 @@
+import { ageSeconds } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
@@ -33,13 +34,6 @@ export function userNamespaceEnospc(line: string, next = ''): boolean {
   return USER_NAMESPACE.test(line) || (next.length <= 4000 && USER_NAMESPACE.test(next));
 }
 
-/** Days from a kubectl AGE (`22h`, `120d`, `3d4h`, `45m`), or undefined. */
-function ageDays(age: string): number | undefined {
-  const m = /^(?:(\d{1,5})d)?(?:(\d{1,2})h)?(?:(\d{1,2})m)?(?:\d{1,2}s)?$/.exec(age);
-  if (!m || age === '') return undefined;
-  return Number(m[1] ?? 0) + Number(m[2] ?? 0) / 24 + Number(m[3] ?? 0) / 1440;
-}
-
 /**
  * A container that fails creating a user namespace with "no space left on device": the node's
  * `user.max_user_namespaces` limit, which a node image or a DaemonSet applying sysctls sets (0 turns user
@@ -71,7 +65,7 @@ export const userNamespaceLimitAnalyzer: Analyzer = {
       const ages = new Map(
         parseTable(nodes?.content.slice(0, 200_000) ?? '').map((r) => [
           r['NAME'] ?? '',
-          ageDays(r['AGE'] ?? ''),
+          ageSeconds(r['AGE'] ?? ''),
         ]),
       );
       const failAges = failing.map((n) => ages.get(n));
