@@ -191,7 +191,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-105': [
     'dex-login-down-after-upgrade',
     'greenplum-dev-init-fsync-warnings',
-    'identity-server-pods-restarting',
     'k3s-flannel-insecure-backend-warning',
     'pricing-cache-queries-failing',
   ],

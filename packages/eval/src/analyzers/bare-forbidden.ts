@@ -1,4 +1,4 @@
-import { roleRules, subjects } from './rbac.js';
+import { otherSubjects, roleRules, subjects } from './rbac.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -17,8 +17,25 @@ import {
   unmadeReads,
 } from './types.js';
 
-/** A refusal without the API server's sentence: an HTTP 403 status with the word Forbidden. */
-const BARE_403 = /\b403\b[^\n]{0,80}\bforbidden\b|\bforbidden\b[^\n]{0,80}\b403\b/i;
+/**
+ * A refusal without the API server's sentence: an HTTP 403 status with the word Forbidden, or a 403 for
+ * a URL of the API's own paths (`HTTP response code: 403 for URL: https://10.96.0.1:443/api/v1/…`, as
+ * Java's HttpURLConnection says it).
+ */
+const BARE_403 =
+  /\b403\b[^\n]{0,80}\bforbidden\b|\bforbidden\b[^\n]{0,80}\b403\b|\b403\b[^\n]{0,80}https?:\/\/[^\s/]{1,260}\/apis?\/[a-z0-9]/i;
+/**
+ * The API group, resource and object name of an API path in a line (`/api/v1/namespaces/iam/endpoints/x`,
+ * `/apis/zalando.org/v1/routegroups`), as the Kubernetes API lays its paths out.
+ */
+const API_PATH =
+  /\/apis?\/(?:([a-z0-9.-]{1,253})\/)?v[0-9a-z]{1,12}\/(?:namespaces\/[a-z0-9-]{1,63}\/)?([a-z]{1,63})(\/[a-z0-9][a-z0-9.-]{0,252})?/;
+
+/** The resource (and its API group) of the API path a refused line names, if any. */
+function refusedPath(line: string): { resource: string; group: string } | undefined {
+  const m = API_PATH.exec(line);
+  return m?.[2] ? { resource: m[2], group: m[1] ?? '' } : undefined;
+}
 /** The API server's own sentence, which the rbac analyzer reads instead. */
 const API_SENTENCE = /system:serviceaccount:[a-z0-9-]{1,63}:[a-z0-9.-]{1,253}\\?" cannot /;
 /** The program says it talks to the Kubernetes API (a client, a controller, a watch). */
@@ -127,15 +144,40 @@ export const bareForbiddenAnalyzer: Analyzer = {
     const bound = account ? bindingOf(ctx, account) : undefined;
     if (bound)
       reads.push({ tool: 'describe_resource', args: { kind: 'Role', name: bound.role, namespace: ctx.ns } });
+    // No binding names the account: the Roles the namespace's bindings do bind, to see whether one of
+    // them grants what was refused to another account.
+    else if (account)
+      for (const b of listed(ctx.seen, 'RoleBinding').slice(0, 3)) {
+        const d = described(ctx.seen, 'RoleBinding', b.name);
+        const role = d ? flat(section(d, 'RoleRef'), 'name') : undefined;
+        if (role && flat(section(d!, 'RoleRef'), 'kind') !== 'ClusterRole')
+          reads.push({ tool: 'describe_resource', args: { kind: 'Role', name: role, namespace: ctx.ns } });
+      }
     return unmadeReads(ctx.seen, reads);
   },
   finds(ctx): Finding[] {
     const r = refused(ctx);
     if (!r) return [];
     const account = accountOf(ctx, r.deployment);
-    const bound = account ? bindingOf(ctx, account) : undefined;
-    const roleText = bound ? described(ctx.seen, 'Role', bound.role) : undefined;
-    if (!account || !bound || !roleText) return [];
+    if (!account) return [];
+    const bound = bindingOf(ctx, account);
+    if (!bound) {
+      // No binding names the account, and one binds a Role granting what the line asked for to others.
+      const path = API_PATH.exec(r.line);
+      const resource = path?.[2] ?? namedResources(ctx, r.log)[0]?.resource;
+      if (!resource) return [];
+      const bindings = listed(ctx.seen, 'RoleBinding').map((b) => ({
+        name: b.name,
+        d: described(ctx.seen, 'RoleBinding', b.name) ?? '',
+      }));
+      const hit = { sa: account, ns: ctx.ns, resource, line: r.line };
+      const wrong =
+        otherSubjects(ctx.seen, bindings, { ...hit, verb: path?.[3] ? 'get' : 'list' }) ??
+        otherSubjects(ctx.seen, bindings, { ...hit, verb: 'list' });
+      return wrong ? [{ ...wrong, object: podObject(r.deployment, r.pod) }] : [];
+    }
+    const roleText = described(ctx.seen, 'Role', bound.role);
+    if (!roleText) return [];
     const rules = roleRules(roleText);
     const grants = (res: string, group: string) =>
       rules.some(
@@ -144,7 +186,10 @@ export const bareForbiddenAnalyzer: Analyzer = {
           (x.apiGroups.includes(group) || x.apiGroups.includes('*')) &&
           (x.verbs.includes('list') || x.verbs.includes('*')),
       );
-    const lacking = namedResources(ctx, r.log).find((x) => !grants(x.resource, x.group));
+    // A refused URL names its resource; otherwise any resource the log names that the Role lacks.
+    const lacking =
+      refusedPath(r.line) ?? namedResources(ctx, r.log).find((x) => !grants(x.resource, x.group));
+    if (lacking && grants(lacking.resource, lacking.group)) return [];
     if (!lacking) return [];
     const granted = rules.map((x) => x.resources.join(', ')).join('; ');
     const quoted = clip(r.line, 200);

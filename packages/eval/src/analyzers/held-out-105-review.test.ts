@@ -1,7 +1,7 @@
 // Review of the rules written after held-out sets 105 and 106 (named-first, the plan's `beside` read,
 // pod-hostname, user-namespace-limit, hostpath-missing, wrong-nameserver, service-link-value), on inputs
 // made up for the review by a helper who had not written them: 40 tests, 18 bugs found, 17 fixed in the
-// same session (each marked "Found in review, fixed"), one left (marked BUG, skipped). The wrong-nameserver tests give the pod's spec, which
+// same session (each marked "Found in review, fixed") and the last in the next. The wrong-nameserver tests give the pod's spec, which
 // the rule reads since the review.
 import { describe, expect, it } from 'vitest';
 import { baselineAnswer, scenarioHead as head } from '../__fixtures__/baseline-answer.js';
@@ -114,8 +114,9 @@ describe('named-first: the task’s workload before an unrelated one', () => {
     expect(first([dbCrash, checkout], TASK, 'shop', seen)).toBe(dbCrash.object);
   });
 
-  // BUG (found in review, not fixed): when the unnamed workload's own failure names the named one (it fails because checkout is down), the named workload is the upstream cause and should lead, but any tie keeps the unnamed crash first. Reading direction from a finding's words broke dependency findings that name the workload they explain (a consumer scaled to zero, a node's conntrack filler), so a finding that names the other is a tie both ways.
-  it.skip('leads with the named workload when the unnamed crash is caused by it', () => {
+  // Found in review, fixed (the next session): the unnamed crash names the named workload only as the address it
+  // cannot reach, so the named workload is upstream and leads.
+  it('leads with the named workload when the unnamed crash is caused by it', () => {
     const worker = finding(
       90,
       'deployment order-mailer (pod order-mailer-6d8f7b9c5-x2k4q)',
@@ -142,13 +143,29 @@ describe('named-first: the task’s workload before an unrelated one', () => {
     expect(first([dbCrash, checkout], t, 'checkout')).toBe(checkout.object);
   });
 
-  it('leaves a node, a claim or a finding in another namespace first', () => {
+  it('leaves a node or a finding in another namespace first', () => {
     for (const top of [
       finding(95, 'node pool-b-7', 'DiskPressure'),
-      finding(95, 'persistentvolumeclaim ledger-data', 'Pending'),
       finding(95, 'deployment ledger-db (pod ledger-db-6d8f7b9c5-x2k4q) in data'),
     ])
       expect(first([top, checkout], TASK, 'shop')).toBe(top.object);
+  });
+
+  // Changed after the review (set 105's WSO2 world): a Pending claim that only an unnamed workload mounts is
+  // moved aside like that workload's own failure; one the named pod mounts stays first.
+  it('moves a claim aside unless the named pod mounts it', () => {
+    const claim = finding(
+      95,
+      'persistentvolumeclaim ledger-data',
+      'Pending: its StorageClass does not exist',
+    );
+    expect(first([claim, checkout], TASK, 'shop')).toBe(checkout.object);
+    const mounts = obs(
+      'describe_pod',
+      { namespace: 'shop', name: 'checkout-7c9d8b6f4-p8z2m' },
+      'Volumes:\n  data:\n    Type:       PersistentVolumeClaim\n    ClaimName:  ledger-data\n',
+    );
+    expect(first([claim, checkout], TASK, 'shop', [mounts])).toBe(claim.object);
   });
 
   it('survives empty lists, empty objects and odd observation arguments', () => {

@@ -445,6 +445,81 @@ describe("bare-forbidden: a bare 403 from the API while the account's Role lacks
   });
 });
 
+// --- bare-forbidden: the binding names another account (set 105's WSO2 world) ----------------------------
+
+describe('bare-forbidden: a 403 for an API URL while the only binding names another ServiceAccount', () => {
+  const NS = 'idp';
+  const POD = 'keyring-7d9c5b8f6-q2w8e';
+  const logLines = [
+    'INFO kubernetes membership: [api-server] https://10.96.0.1:443 [namespace] idp [services] keyring-peers',
+    'Caused by: java.io.IOException: Server returned HTTP response code: 403 for URL: https://10.96.0.1:443/api/v1/namespaces/idp/endpoints/keyring-peers',
+  ];
+  const deployment = observed(
+    'get_resource',
+    { kind: 'Deployment', name: 'keyring', namespace: NS },
+    'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      serviceAccountName: keyring-runtime\n      containers: []',
+  );
+  const bindings = observed(
+    'list_resources',
+    { kind: 'RoleBinding', namespace: NS },
+    'NAME          STATUS   AGE\npeer-lookup   -        90d',
+  );
+  const crds = observed('list_resources', { kind: 'CustomResourceDefinition' }, 'No resources found');
+  const binding = (account = 'keyring-legacy') =>
+    observed(
+      'describe_resource',
+      { kind: 'RoleBinding', name: 'peer-lookup', namespace: NS },
+      `Name:         peer-lookup\nRoleRef:\n  kind: Role\n  name: endpoint-reader\nSubjects:\n  0.kind: ServiceAccount\n  0.name: ${account}`,
+    );
+  const role = (resource = 'endpoints') =>
+    observed(
+      'describe_resource',
+      { kind: 'Role', name: 'endpoint-reader', namespace: NS },
+      `Name:         endpoint-reader\nRules:\n  0.apiGroups[0]: \n  0.resources[0]: ${resource}\n  0.verbs[0]: get\n  0.verbs[1]: list\n`,
+    );
+  const all = (l = logLines, b = binding(), r = role()) => [
+    log(NS, POD, l),
+    deployment,
+    bindings,
+    crds,
+    b,
+    r,
+  ];
+
+  it('reads the Role of each binding when none names the account', () => {
+    expect(
+      bareForbiddenAnalyzer.reads(ctx(NS, [log(NS, POD, logLines), deployment, bindings, crds, binding()])),
+    ).toEqual([
+      { tool: 'describe_resource', args: { kind: 'Role', name: 'endpoint-reader', namespace: NS } },
+    ]);
+  });
+
+  it('names the binding, the account it binds and the account the pods run as, on the pod', () => {
+    const [f] = bareForbiddenAnalyzer.finds(ctx(NS, all()));
+    expect(f?.object).toBe(`deployment keyring (pod ${POD})`);
+    expect(f?.cause).toContain(
+      'the RoleBinding peer-lookup binds the Role endpoint-reader, which grants get on endpoints, to the ServiceAccount idp/keyring-legacy, not to keyring-runtime',
+    );
+    expect(f?.advice).toContain(
+      'add the ServiceAccount keyring-runtime (namespace idp) to the subjects of RoleBinding peer-lookup',
+    );
+  });
+
+  it.each([
+    [
+      'the binding names the account (the Role lacks the resource instead)',
+      all(logLines, binding('keyring-runtime')),
+    ],
+    ['the bound Role grants something else', all(logLines, binding(), role('configmaps'))],
+    [
+      'the 403 is for a URL outside the API',
+      all(['kubernetes peer lookup', 'HTTP response code: 403 for URL: https://auth.example.com/login']),
+    ],
+  ])('stays quiet when %s', (_name, seen) => {
+    expect(bareForbiddenAnalyzer.finds(ctx(NS, seen))).toEqual([]);
+  });
+});
+
 // --- dropped-sidecar: the server moved into a Deployment of the same namespace -----------------------------
 
 describe('dropped-sidecar: a sidecar moved into its own Deployment beside the pod', () => {

@@ -3,6 +3,7 @@ import {
   type Analyzer,
   clip,
   described,
+  type Finding,
   flat,
   listed,
   outputs,
@@ -344,6 +345,43 @@ function clusterFinds(seen: readonly SeenObservation[], hit: Forbidden) {
   ];
 }
 
+/**
+ * The RoleBinding (of `bindings`, described) whose Role grants `verb` on `resource` to ServiceAccounts
+ * other than `sa`, when no binding names `sa`: the Role is right and the subject is not (a chart that
+ * renamed the account, a copied manifest). Object `rolebinding <name>`, weight 88.
+ */
+export function otherSubjects(
+  seen: readonly SeenObservation[],
+  bindings: readonly { name: string; d: string }[],
+  hit: { sa: string; ns: string; verb: string; resource: string; line: string },
+): Finding | undefined {
+  for (const b of bindings) {
+    const r = flat(section(b.d, 'RoleRef'), 'name');
+    const text = r ? described(seen, 'Role', r) : undefined;
+    const allows = (text ? roleRules(text) : []).some(
+      (x) =>
+        (x.resources.includes(hit.resource) || x.resources.includes('*')) &&
+        (x.verbs.includes(hit.verb) || x.verbs.includes('*')) &&
+        x.resourceNames.length === 0,
+    );
+    const others = subjects(b.d)
+      .filter((x) => x.kind === 'ServiceAccount')
+      .map((x) => `${x.namespace ?? hit.ns}/${x.name}`);
+    if (!allows || others.length === 0) continue;
+    return {
+      weight: 88,
+      object: `rolebinding ${b.name}`,
+      cause: `RBAC: the RoleBinding ${b.name} binds the Role ${r}, which grants ${hit.verb} on ${hit.resource}, to the ServiceAccount ${others.join(', ')}, not to ${hit.sa}, the account the program runs as (system:serviceaccount:${hit.ns}:${hit.sa}, its serviceAccountName); no binding names ${hit.sa}, so its calls are forbidden: it cannot ${hit.verb} ${hit.resource}`,
+      evidence: [
+        `logs: "${clip(hit.line, 200)}"`,
+        `describe_resource RoleBinding ${b.name}: subjects ${others.join(', ')}; roleRef Role ${r}`,
+      ],
+      advice: `add the ServiceAccount ${hit.sa} (namespace ${hit.ns}) to the subjects of RoleBinding ${b.name} (and of any ClusterRoleBinding made for it), instead of ${others.join(', ')}`,
+    };
+  }
+  return undefined;
+}
+
 export const rbacAnalyzer: Analyzer = {
   name: 'rbac',
   reads({ ns: here, seen }) {
@@ -445,32 +483,8 @@ export const rbacAnalyzer: Analyzer = {
     // None does, but a binding grants what was refused to other accounts (the namespace's `default`
     // one, a copied manifest's): the Role is right and the subject is not.
     if (!binding) {
-      for (const b of bindings) {
-        const r = flat(section(b.d, 'RoleRef'), 'name');
-        const text = r ? described(seen, 'Role', r) : undefined;
-        const allows = (text ? roleRules(text) : []).some(
-          (x) =>
-            (x.resources.includes(hit.resource) || x.resources.includes('*')) &&
-            (x.verbs.includes(hit.verb) || x.verbs.includes('*')) &&
-            x.resourceNames.length === 0,
-        );
-        const others = subjects(b.d)
-          .filter((x) => x.kind === 'ServiceAccount')
-          .map((x) => `${x.namespace ?? hit.ns}/${x.name}`);
-        if (!allows || others.length === 0) continue;
-        return [
-          {
-            weight: 88,
-            object: `rolebinding ${b.name}`,
-            cause: `RBAC: the RoleBinding ${b.name} binds the Role ${r}, which grants ${hit.verb} on ${hit.resource}, to the ServiceAccount ${others.join(', ')}, not to ${hit.sa}, the account the program runs as (system:serviceaccount:${hit.ns}:${hit.sa}, its serviceAccountName); no binding names ${hit.sa}, so its calls are forbidden: it cannot ${hit.verb} ${hit.resource}`,
-            evidence: [
-              `logs: "${clip(hit.line, 200)}"`,
-              `describe_resource RoleBinding ${b.name}: subjects ${others.join(', ')}; roleRef Role ${r}`,
-            ],
-            advice: `add the ServiceAccount ${hit.sa} (namespace ${hit.ns}) to the subjects of RoleBinding ${b.name} (and of any ClusterRoleBinding made for it), instead of ${others.join(', ')}`,
-          },
-        ];
-      }
+      const wrong = otherSubjects(seen, bindings, hit);
+      if (wrong) return [wrong];
     }
     const role = binding ? flat(section(binding.d, 'RoleRef'), 'name') : undefined;
     const roleText = role ? described(seen, 'Role', role) : undefined;

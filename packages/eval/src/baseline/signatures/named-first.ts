@@ -13,9 +13,10 @@
  * When only the other workload's own log reaches the named one (it crashes because `checkout:8080` refuses),
  * the named one is upstream and leads.
  *
- * Only a finding on a workload's pods is moved aside (`deployment X (pod P)`, `pod P`, `statefulset X`):
- * findings on a Service, a claim, a webhook, a setting or a node are what the signatures found as causes
- * of what runs, and keep their place.
+ * Only a finding on a workload's pods (`deployment X (pod P)`, `pod P`, `statefulset X`) or on a claim
+ * (`persistentvolumeclaim C`, tied when the named pods' descriptions mount it) is moved aside: findings on
+ * a Service, a webhook, a setting or a node are what the signatures found as causes of what runs, and keep
+ * their place.
  */
 import type { Finding } from '../../analyzers/index.js';
 import { namesWhole, outputs, podDeployment } from '../../analyzers/types.js';
@@ -27,6 +28,8 @@ import { matchesHint } from '../reading.js';
 export const NAMED_CAUSE_WEIGHT = 65;
 
 const WORKLOAD = /^(?:deployment|pod|statefulset|daemonset) [a-z0-9]/;
+/** A top finding that may be moved aside: one on a workload's pods, or on a claim none of the named workload's reads mention. */
+const MOVABLE = /^(?:deployment|pod|statefulset|daemonset|persistentvolumeclaim) [a-z0-9]/;
 /** A finding placed in another namespace (`… in edge`, `(namespace edge)`): found by following a dependency there. */
 const ELSEWHERE = / in [a-z0-9-]{1,63}$|\(namespace [a-z0-9-]{1,63}\)/;
 
@@ -110,6 +113,33 @@ function referredAs(seen: readonly SeenObservation[], names: readonly string[]):
   return [...new Set([...names, ...names.flatMap((n) => servicesOf(seen, n))])];
 }
 
+/** Words of a failed connection, as Go, Java, Node and libpq clients print them. */
+const UNREACHED =
+  /connection refused|econnrefused|connect: |i\/o timeout|timed out|no route to host|unreachable|could not connect|can't connect|cannot connect|failed to connect|connection reset/;
+
+/**
+ * Whether every line of `text` that names one of `names` names it as an address (`name:port`, or a
+ * host of a URL) on a line that says a connection failed. Lines are cut to 2,000 characters.
+ */
+function failsToReach(text: string, names: readonly string[]): boolean {
+  let any = false;
+  for (const raw of text.split('\n')) {
+    const line = raw.slice(0, 2000).toLowerCase();
+    if (!namesWhole(line, names, 2)) continue;
+    if (!UNREACHED.test(line)) return false;
+    const asAddress = names.some((n) => {
+      for (let i = line.indexOf(n); i >= 0; i = line.indexOf(n, i + 1)) {
+        const after = line.slice(i + n.length, i + n.length + 2);
+        if (/^:\d/.test(after) || /^\.[a-z]/.test(after)) return true;
+      }
+      return false;
+    });
+    if (!asAddress) return false;
+    any = true;
+  }
+  return any;
+}
+
 /**
  * `findings` (strongest first) with the strongest cause on a workload the task names moved to the front,
  * when the front is on the pods of a workload the task does not name and nothing read ties the two.
@@ -123,7 +153,7 @@ export function namedFirst(
   seen: readonly SeenObservation[],
 ): Finding[] {
   const top = findings[0];
-  if (!top || !WORKLOAD.test(top.object) || ELSEWHERE.test(top.object)) return findings;
+  if (!top || !MOVABLE.test(top.object) || ELSEWHERE.test(top.object)) return findings;
   const words = unquoted(task).toLowerCase();
   // The namespace's own name names only the workload called exactly that (`checkout` in namespace
   // checkout), not every name it prefixes (`apm-alert-mailer` in namespace apm).
@@ -143,7 +173,10 @@ export function namedFirst(
   // Service or address (two-letter Service names such as `db` included): the other is upstream.
   const topAs = referredAs(seen, topNames);
   const namedAs = referredAs(seen, namedNames);
-  if (namesWhole(said(lead), topAs, 2) || namesWhole(said(top), namedAs, 2)) return findings;
+  if (namesWhole(said(lead), topAs, 2)) return findings;
+  // The other finding names the named workload only as the address it fails to reach (`dial tcp
+  // checkout:8080: connect: connection refused`): the named workload is upstream, so its own cause leads.
+  if (namesWhole(said(top), namedAs, 2) && !failsToReach(said(top), namedAs)) return findings;
   if (namesWhole(readOf(seen, namedNames), topAs, 2)) return findings;
   return [lead, ...findings.slice(0, at), ...findings.slice(at + 1)];
 }
