@@ -814,3 +814,43 @@ describe("sets 105 and 106's worlds: the rules written after their first contact
     for (const w of unsaid) expect(answer, id).not.toContain(w);
   });
 });
+
+describe("sets 105, 107, 108 and 109's worlds: the rules written in the session that measured 108 and 109", () => {
+  it.each([
+    [
+      'scenarios-held-out-105',
+      'identity-server-pods-restarting',
+      ['Root cause: deployment wso2is', 'binds the Role wso2is-membership', 'not to wso2is-sa'],
+      ['Root cause: persistentvolumeclaim analytics-events'],
+    ],
+    [
+      'scenarios-held-out-105',
+      'dex-login-down-after-upgrade',
+      ['the legacy claim kubernetes.io/serviceaccount/namespace', 'Fix applied (approved)'],
+      [],
+    ],
+    [
+      'scenarios-held-out-107',
+      'assistant-model-server-restarting',
+      ['that input alone is larger than the limit'],
+      [],
+    ],
+    [
+      'scenarios-held-out-108',
+      'crm-restarting-after-onprem-move',
+      ['SUITECRM_HOST', "LoadBalancer Service's EXTERNAL-IP column", 'Fix applied (approved)'],
+      [],
+    ],
+    ['scenarios-held-out-108', 'secrets-store-not-ready-after-move', ['HTTP 501: not initialized'], []],
+    [
+      'scenarios-held-out-109',
+      'ci-agents-fail-to-connect',
+      ['No subject alternative names matching IP address 10.20.30.40', 'issued for DNS names only'],
+      ['could not determine a root cause'],
+    ],
+  ])('%s %s', async (dir, id, said, unsaid) => {
+    const answer = await baselineAnswer(world(dir, id));
+    for (const w of said) expect(answer, id).toContain(w);
+    for (const w of unsaid) expect(answer, id).not.toContain(w);
+  });
+});

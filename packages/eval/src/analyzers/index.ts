@@ -162,6 +162,7 @@ import { knownHealthPortsAnalyzer } from './known-health-ports.js';
 import { knownTaintsAnalyzer } from './known-taints.js';
 import { leftScaledDownAnalyzer } from './left-scaled-down.js';
 import { legacyOpensslRootAnalyzer } from './legacy-openssl-root.js';
+import { legacyTokenClaimAnalyzer } from './legacy-token-claim.js';
 import { loadRefusedMemoryAnalyzer } from './load-refused-memory.js';
 import { localStorageAnalyzer } from './local-storage.js';
 import { localhostSettingAnalyzer } from './localhost-setting.js';
@@ -235,6 +236,7 @@ import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
 import { pipeExitAnalyzer } from './pipe-exit.js';
+import { placeholderValueAnalyzer } from './placeholder-value.js';
 import { podCreatorAnalyzer } from './pod-creator.js';
 import { podHostnameAnalyzer } from './pod-hostname.js';
 import { podLocalFileAnalyzer } from './pod-local-file.js';
@@ -634,6 +636,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   hostPathMissingAnalyzer,
   wrongNameserverAnalyzer,
   bareForbiddenAnalyzer,
+  legacyTokenClaimAnalyzer,
+  placeholderValueAnalyzer,
   // An endpoint refused (403/404) while the server's own switch variable for it is off.
   disabledEndpointAnalyzer,
   // An SSH service whose account's login shell refuses every command (nologin).

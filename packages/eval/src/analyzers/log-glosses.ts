@@ -965,6 +965,14 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the application's connection pool is exhausted: every connection is in use (slow queries, a leak, or a pool smaller than the concurrency) and a request waited connectionTimeout for one",
   },
+  // Java's HostnameChecker (JSSE): the client dialled an IP address the server certificate lists no IP SAN
+  // for (https://docs.oracle.com/en/java/javase/17/docs/api/java.base/javax/net/ssl/HttpsURLConnection.html:
+  // the host of the URL is checked against the certificate's subject alternative names).
+  {
+    all: ['no subject alternative names matching ip address'],
+    means:
+      "TLS verification fails because the client reaches the server by IP address, and the server's certificate has no IP SAN for that address: it is issued for DNS names only, so the handshake is refused by the client and nothing is sent (the port is open: a firewall that blocked it would time out or refuse the connection instead). Point the client at the DNS name the certificate is issued for (its URL's host), or reissue the certificate with the IP address as a SAN",
+  },
   // Go crypto/x509: a certificate without IP SANs cannot be verified for an IP address (metrics-server
   // scraping kubelets by IP: https://github.com/kubernetes-sigs/metrics-server#requirements).
   {

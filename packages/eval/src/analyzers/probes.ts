@@ -222,6 +222,23 @@ export function probeCause(
       specific: true,
     };
   }
+  // Vault's and OpenBao's health endpoint says the server's state by its status code
+  // (developer.hashicorp.com/vault/api-docs/system/health: 501 not initialized, 503 sealed).
+  const vault = httpProbeTarget(probe ?? '')?.path?.startsWith('/v1/sys/health');
+  if (vault && status === '501')
+    return {
+      cause: `the ${kind} probe asks ${httpProbeTarget(probe ?? '')?.path}, and the secrets store (Vault or OpenBao) answers HTTP 501: not initialized. The storage it opens holds no initialized store: a new volume (an empty PVC) or data never migrated to it, so it waits for \`operator init\` and an unseal before it serves, and the kubelet ${effect}; the probe is right`,
+      advice:
+        'if the store had data before (a move to a new volume or claim), restore or copy that data onto the volume and unseal with the existing keys; initializing anew (operator init) makes an empty store with new keys, and every secret must then be written again',
+      specific: true,
+    };
+  if (vault && status === '503')
+    return {
+      cause: `the ${kind} probe asks ${httpProbeTarget(probe ?? '')?.path}, and the secrets store (Vault or OpenBao) answers HTTP 503: sealed. It restarted and waits for its unseal keys (or its auto-unseal through a KMS fails), so the kubelet ${effect}; the probe is right`,
+      advice:
+        'unseal it (operator unseal with the key shares, or fix its auto-unseal seal configuration and credentials)',
+      specific: true,
+    };
   if (status?.startsWith('5')) {
     // The program's own log names the check that fails (a health contributor DOWN, a dependency it
     // cannot reach): that dependency, not the probe, is what to fix.

@@ -33,7 +33,7 @@ interface Published {
 }
 
 /** The flattened rules of a described Ingress: each host with its backend Service and port (a number or a name). */
-function ingressRoutes(text: string): { host: string; service: string; port: number | string }[] {
+export function ingressRoutes(text: string): { host: string; service: string; port: number | string }[] {
   const hosts = new Map<string, string>();
   const services = new Map<string, string>();
   const ports = new Map<string, number | string>();

@@ -137,11 +137,27 @@ export const crash: ContainerSignature = {
       now.state === 'Running' &&
       (Number(restarts ?? 0) < 3 ||
         (/^\s*Ready:\s*True\b/m.test(c.body) && (lastFinishedAgo(c.body) ?? 0) >= PAST_CRASH_SECONDS));
+    // A container that ended with an error and is not started again, in a bare pod (restartPolicy Never
+    // or OnFailure, such as a CI agent's): its current state is the crash. Not a controller's pod (a
+    // Deployment's evicted or preempted pod is replaced; a Job's pods are the Job analyzer's, its
+    // backoffLimit and conditions say more), and not one whose sibling of the same name prefix completed
+    // (a retry that went through).
+    const endedForGood =
+      now.state === 'Terminated' &&
+      now.reason === 'Error' &&
+      Number(restarts ?? 0) === 0 &&
+      owner === undefined &&
+      !/^(?:Status:\s+Failed \((?:Evicted|Preempt)|Reason:\s+(?:Evicted|Preempt))/m.test(
+        x.described.content.slice(0, 20_000),
+      ) &&
+      /^Controlled By:\s+<none>\s*$/m.test(x.described.content.slice(0, 20_000)) &&
+      !/\bjob-name=/.test(x.described.content.slice(0, 20_000)) &&
+      !podRows(seen, ns).some((r) => r.name === pod && r.retried);
     if (
       exit !== undefined &&
       exit !== 0 &&
       !settled &&
-      (last.reason !== undefined || /CrashLoopBackOff/.test(now.reason ?? ''))
+      (last.reason !== undefined || /CrashLoopBackOff/.test(now.reason ?? '') || endedForGood)
     ) {
       const own = logs?.content ?? '';
       // A container whose own log says nothing of why it stopped ("Oops... something went wrong."): the
@@ -487,7 +503,9 @@ export const crash: ContainerSignature = {
         object: objectLabel,
         cause,
         evidence: [
-          `describe_pod ${pod}: ${kind} ${c.name} Last State Terminated${last.reason ? `, Reason ${last.reason}` : ''}, Exit Code ${exit}${restarts ? `, Restart Count ${restarts}` : ''}`,
+          last.reason === undefined && endedForGood
+            ? `describe_pod ${pod}: ${kind} ${c.name} State Terminated, Reason ${now.reason}, Exit Code ${exit}, not restarted`
+            : `describe_pod ${pod}: ${kind} ${c.name} Last State Terminated${last.reason ? `, Reason ${last.reason}` : ''}, Exit Code ${exit}${restarts ? `, Restart Count ${restarts}` : ''}`,
           ...[exitLine, envLine, diskLine, depLine]
             .filter((x): x is string => !!x)
             .map((l) => `${from(l)}: "${clip(l, 140)}"`),

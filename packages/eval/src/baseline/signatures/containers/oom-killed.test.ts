@@ -39,6 +39,15 @@ describe('growthBeforeKill: what the log says the program was doing as its memor
     expect(got?.line).toBe(line);
     expect(got?.said).toMatch(said);
   });
+  it('an input that alone is at least the limit: larger than the limit before any working memory', () => {
+    const line = 'llm_load_print_meta: model size = 9.36 GiB (6.56 BPW)';
+    const got = growthBeforeKill(`INFO loading model\n${line}`, 8 * 2 ** 30);
+    expect(got?.said).toMatch(/that input alone is larger than the limit/);
+    // Under the limit it is the input that grew past it once loaded.
+    expect(growthBeforeKill(`INFO loading model\n${line}`, 16 * 2 ** 30)?.said).toMatch(
+      /the input it was working on/,
+    );
+  });
   it('a link that keeps failing: what the program forwards stays queued, a backlog without bound', () => {
     const fail = (n: number) =>
       `Connecting bridge uplink (ingest.example.net:8883) / Error creating bridge: Connection timed out. (attempt ${n})`;

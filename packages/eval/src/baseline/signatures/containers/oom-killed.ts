@@ -188,7 +188,7 @@ export const oomKilled: ContainerSignature = {
       if (arenas)
         for (const line of [arenas.first, arenas.last])
           if (!evidence.includes(`previous logs: "${line}"`)) evidence.push(`previous logs: "${line}"`);
-      const grew = forked || pool || arenas ? undefined : growthBeforeKill(logs?.content ?? '');
+      const grew = forked || pool || arenas ? undefined : growthBeforeKill(logs?.content ?? '', q);
       const heap = heapSaid && (heapSaid.fromLog || !grew) ? heapSaid : undefined;
       const before = heap ? undefined : grew;
       if (heap) evidence.push(heap.evidence);
@@ -348,7 +348,10 @@ function bytesIn(line: string): number | undefined {
  * between says anything was handed on, the whole input held at once). Undefined when the log says none
  * of these.
  */
-export function growthBeforeKill(logs: string): { line: string; said: string } | undefined {
+export function growthBeforeKill(
+  logs: string,
+  limitBytes?: number,
+): { line: string; said: string } | undefined {
   const lines = logs.split('\n').filter((l) => l.length <= 4000);
   const pressed = lines.find((l) => BACKPRESSURE.test(l));
   if (pressed)
@@ -394,6 +397,12 @@ export function growthBeforeKill(logs: string): { line: string; said: string } |
     return {
       line: last.line,
       said: `its log shows it holding what it reads, the buffer growing with every progress line ("${clip(first.line, 100)}" … "${clip(last.line, 100)}") and nothing handed on between: it loads the whole input in one go before writing any of it, so the memory it needs grows with the input; read and hand it on in pages (chunks), or size the limit for all of it`,
+    };
+  // The input alone is at least the limit: no setting of the program fits it under that limit.
+  if (limitBytes !== undefined && last.bytes >= limitBytes)
+    return {
+      line: last.line,
+      said: `its log shows the input it loads when killed ("${clip(last.line, 140)}"): that input alone is larger than the limit, before any working memory, so the container needs more memory than the limit allows; raise the limit above the input's size with headroom, or use a smaller input`,
     };
   return {
     line: last.line,
