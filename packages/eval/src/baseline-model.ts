@@ -75,6 +75,9 @@ const STOP = new Set([
   'for',
   'pod',
   'pods',
+  // A cluster's nodes ("for every node"), not a workload named node-…: a name given whole still counts.
+  'node',
+  'nodes',
   'namespace',
   'service',
   'deployment',
@@ -608,8 +611,33 @@ export class BaselineSreModel implements Model {
       // A finished pod the task asks about (a Job's, Completed) is looked at too, to say why it stopped.
       // What the person names most often first ("Prometheus" five times, "Alertmanager" once).
       const said = task.slice(0, 4000).toLowerCase();
+      // A name given with its kind ("the promtail DaemonSet", "deployment web") counts half a mention
+      // more: the person names that object, where others may be products the task speaks of.
+      const kinded = (h: string) => {
+        const at = said.indexOf(h);
+        if (at < 0) return false;
+        return (
+          /^ (?:daemonset|deployment|statefulset|pods?|cronjob|job)\b/.test(
+            said.slice(at + h.length, at + h.length + 14),
+          ) ||
+          /\b(?:daemonset|deployment|statefulset|cronjob|job) $/.test(said.slice(Math.max(0, at - 14), at))
+        );
+      };
       const mentions = (name: string) =>
-        Math.max(0, ...names.filter((h) => matchesHint(name, [h])).map((h) => said.split(h).length - 1));
+        Math.max(
+          0,
+          ...names
+            .filter((h) => matchesHint(name, [h]))
+            .map(
+              (h) =>
+                said.split(h).length -
+                1 +
+                // Beside failing neighbours only one named log is read: the workload named with its kind,
+                // or named exactly so (`nextcloud`, not `nextcloud-db` its name prefixes), is that one.
+                (beside && kinded(h) ? 0.5 : 0) +
+                (beside && (ownerOf(name, deps) ?? name) === h ? 0.25 : 0),
+            ),
+        );
       const runningHinted = pods
         .filter(
           (p) =>

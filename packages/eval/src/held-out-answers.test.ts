@@ -843,9 +843,33 @@ describe("sets 105, 107, 108 and 109's worlds: the rules written in the session 
     ],
     ['scenarios-held-out-108', 'secrets-store-not-ready-after-move', ['HTTP 501: not initialized'], []],
     [
+      'scenarios-held-out-108',
+      'node-syslog-missing-in-loki',
+      ['Root cause: daemonset promtail', 'capabilities drop: [ALL]', 'CAP_DAC_READ_SEARCH'],
+      ['Root cause: deployment k8s-event-shipper'],
+    ],
+    [
+      'scenarios-held-out-108',
+      'k8s-monitoring-daemon-restarting',
+      ['(previous revision): KUBECONFIG=/etc/icinga-kubernetes/kubeconfig/config', 'Fix applied (approved)'],
+      [],
+    ],
+    [
+      'scenarios-held-out-109',
+      'files-external-storage-forbidden',
+      ['Root cause: deployment nextcloud', 'does not apply fsGroup to NFS volumes'],
+      ['Root cause: deployment notify-push'],
+    ],
+    [
+      'scenarios-held-out-109',
+      'monitoring-chart-upgrade-psp-warning',
+      ['PodSecurityPolicy (policy/v1beta1) was removed in Kubernetes 1.25', 'informational and harmless'],
+      ['Root cause:'],
+    ],
+    [
       'scenarios-held-out-109',
       'ci-agents-fail-to-connect',
-      ['No subject alternative names matching IP address 10.20.30.40', 'issued for DNS names only'],
+      ['No subject alternative names matching IP address 10.20.30.40', 'does not cover the IP'],
       ['could not determine a root cause'],
     ],
   ])('%s %s', async (dir, id, said, unsaid) => {

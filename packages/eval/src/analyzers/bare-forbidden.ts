@@ -22,20 +22,59 @@ import {
  * a URL of the API's own paths (`HTTP response code: 403 for URL: https://10.96.0.1:443/api/v1/…`, as
  * Java's HttpURLConnection says it).
  */
-const BARE_403 =
-  /\b403\b[^\n]{0,80}\bforbidden\b|\bforbidden\b[^\n]{0,80}\b403\b|\b403\b[^\n]{0,80}https?:\/\/[^\s/]{1,260}\/apis?\/[a-z0-9]/i;
+const BARE_403 = /\b403\b[^\n]{0,80}\bforbidden\b|\bforbidden\b[^\n]{0,80}\b403\b/i;
 /**
- * The API group, resource and object name of an API path in a line (`/api/v1/namespaces/iam/endpoints/x`,
- * `/apis/zalando.org/v1/routegroups`), as the Kubernetes API lays its paths out.
+ * A URL of the Kubernetes API's own paths: the core group at `/api/v1/`, a named group at
+ * `/apis/<group>/<version>/`, optionally in a namespace; captures the host, the API group, the namespace,
+ * the resource and the object's name. The host must be the API server's: an address, or `kubernetes`
+ * (`kubernetes.default.svc`), as in-cluster clients reach it.
  */
-const API_PATH =
-  /\/apis?\/(?:([a-z0-9.-]{1,253})\/)?v[0-9a-z]{1,12}\/(?:namespaces\/[a-z0-9-]{1,63}\/)?([a-z]{1,63})(\/[a-z0-9][a-z0-9.-]{0,252})?/;
+const API_URL =
+  /https?:\/\/((?:\d{1,3}\.){3}\d{1,3}|kubernetes(?:\.default(?:\.svc(?:\.[a-z0-9.-]{1,200})?)?)?)(?::\d{1,5})?\/(?:api\/v1|apis\/([a-z0-9.-]{1,253})\/v\d[a-z0-9]{0,11})\/(?:namespaces\/([a-z0-9-]{1,63})\/)?([a-z]{1,63})(\/[a-z0-9][a-z0-9.-]{0,252})?/i;
+/** Resources with no namespace: a Role can never grant them (a ClusterRole and its binding must). */
+const CLUSTER_SCOPED = new Set([
+  'nodes',
+  'namespaces',
+  'persistentvolumes',
+  'storageclasses',
+  'clusterroles',
+  'clusterrolebindings',
+  'customresourcedefinitions',
+  'priorityclasses',
+  'ingressclasses',
+  'runtimeclasses',
+  'csidrivers',
+  'csinodes',
+  'volumeattachments',
+  'validatingwebhookconfigurations',
+  'mutatingwebhookconfigurations',
+  'apiservices',
+  'certificatesigningrequests',
+]);
+/** The verbs an HTTP method asks for, beside reading (Kubernetes' request verbs, "Authorization" docs). */
+const WRITE_VERBS: Readonly<Record<string, string>> = {
+  POST: 'create',
+  PUT: 'update',
+  PATCH: 'patch',
+  DELETE: 'delete',
+};
 
-/** The resource (and its API group) of the API path a refused line names, if any. */
-function refusedPath(line: string): { resource: string; group: string } | undefined {
-  const m = API_PATH.exec(line);
-  return m?.[2] ? { resource: m[2], group: m[1] ?? '' } : undefined;
+/** What a refused API URL in a line names: the resource, its group, its namespace, one object or all. */
+function refusedUrl(
+  line: string,
+): { resource: string; group: string; namespace?: string; named: boolean; verb?: string } | undefined {
+  const m = API_URL.exec(line.slice(0, 4000));
+  if (!m) return undefined;
+  const method = /\b(POST|PUT|PATCH|DELETE)\b/.exec(line.slice(0, 4000))?.[1];
+  return {
+    resource: m[4]!.toLowerCase(),
+    group: m[2] ?? '',
+    ...(m[3] ? { namespace: m[3] } : {}),
+    named: m[5] !== undefined,
+    ...(method ? { verb: WRITE_VERBS[method] } : {}),
+  };
 }
+
 /** The API server's own sentence, which the rbac analyzer reads instead. */
 const API_SENTENCE = /system:serviceaccount:[a-z0-9-]{1,63}:[a-z0-9.-]{1,253}\\?" cannot /;
 /** The program says it talks to the Kubernetes API (a client, a controller, a watch). */
@@ -70,7 +109,9 @@ function refused(ctx: AnalyzerContext): Refused | undefined {
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns)) {
     const lines = boundedLogLines(o.content);
     if (lines.some((l) => API_SENTENCE.test(l.slice(0, 4000)))) continue;
-    const line = lines.find((l) => l.length <= 4000 && BARE_403.test(l));
+    const line = lines.find(
+      (l) => l.length <= 4000 && (BARE_403.test(l) || (/\b403\b/.test(l) && refusedUrl(l) !== undefined)),
+    );
     if (!line || !lines.some((l) => KUBE_CLIENT.test(l.slice(0, 4000)))) continue;
     const pod = String(o.args['name'] ?? '');
     const deployment = podDeployment(pod);
@@ -97,7 +138,11 @@ function accountOf(ctx: AnalyzerContext, deployment: string): string | undefined
 function bindingOf(ctx: AnalyzerContext, account: string): { binding: string; role: string } | undefined {
   for (const b of listed(ctx.seen, 'RoleBinding')) {
     const d = described(ctx.seen, 'RoleBinding', b.name);
-    if (!d || !subjects(d).some((s) => s.kind === 'ServiceAccount' && s.name === account)) continue;
+    const names = (x: { kind: string; name: string; namespace?: string }) =>
+      x.kind === 'ServiceAccount' &&
+      x.name === account &&
+      (x.namespace === undefined || x.namespace === ctx.ns);
+    if (!d || !subjects(d).some(names)) continue;
     const role = flat(section(d, 'RoleRef'), 'name');
     if (role && flat(section(d, 'RoleRef'), 'kind') !== 'ClusterRole') return { binding: b.name, role };
   }
@@ -160,11 +205,17 @@ export const bareForbiddenAnalyzer: Analyzer = {
     if (!r) return [];
     const account = accountOf(ctx, r.deployment);
     if (!account) return [];
+    const url = refusedUrl(r.line);
+    // A Role of this namespace grants nothing on another namespace's objects or on cluster-wide ones.
+    if (
+      url &&
+      ((url.namespace !== undefined && url.namespace !== ctx.ns) || CLUSTER_SCOPED.has(url.resource))
+    )
+      return [];
     const bound = bindingOf(ctx, account);
     if (!bound) {
       // No binding names the account, and one binds a Role granting what the line asked for to others.
-      const path = API_PATH.exec(r.line);
-      const resource = path?.[2] ?? namedResources(ctx, r.log)[0]?.resource;
+      const resource = url?.resource ?? namedResources(ctx, r.log)[0]?.resource;
       if (!resource) return [];
       const bindings = listed(ctx.seen, 'RoleBinding').map((b) => ({
         name: b.name,
@@ -172,7 +223,7 @@ export const bareForbiddenAnalyzer: Analyzer = {
       }));
       const hit = { sa: account, ns: ctx.ns, resource, line: r.line };
       const wrong =
-        otherSubjects(ctx.seen, bindings, { ...hit, verb: path?.[3] ? 'get' : 'list' }) ??
+        otherSubjects(ctx.seen, bindings, { ...hit, verb: url?.verb ?? (url?.named ? 'get' : 'list') }) ??
         otherSubjects(ctx.seen, bindings, { ...hit, verb: 'list' });
       return wrong ? [{ ...wrong, object: podObject(r.deployment, r.pod) }] : [];
     }
@@ -187,9 +238,8 @@ export const bareForbiddenAnalyzer: Analyzer = {
           (x.verbs.includes('list') || x.verbs.includes('*')),
       );
     // A refused URL names its resource; otherwise any resource the log names that the Role lacks.
-    const lacking =
-      refusedPath(r.line) ?? namedResources(ctx, r.log).find((x) => !grants(x.resource, x.group));
-    if (lacking && grants(lacking.resource, lacking.group)) return [];
+    const lacking = url ?? namedResources(ctx, r.log).find((x) => !grants(x.resource, x.group));
+    if (lacking && grants(lacking.resource, lacking.group) && !url?.verb) return [];
     if (!lacking) return [];
     const granted = rules.map((x) => x.resources.join(', ')).join('; ');
     const quoted = clip(r.line, 200);
@@ -200,7 +250,7 @@ export const bareForbiddenAnalyzer: Analyzer = {
     const rule = {
       apiGroups: [lacking.group],
       resources: [lacking.resource],
-      verbs: ['get', 'list', 'watch'],
+      verbs: ['get', 'list', 'watch', ...(url?.verb ? [url.verb] : [])],
     };
     return [
       {

@@ -1,8 +1,10 @@
 // Rules written after held-out sets 105 (Dex), 108 and 109, each general, tested here on inputs made up for
 // the test: the names, namespaces and log lines are not the worlds'.
 import { describe, expect, it } from 'vitest';
+import { droppedCapabilitiesAnalyzer } from './dropped-capabilities.js';
 import { legacyTokenClaimAnalyzer } from './legacy-token-claim.js';
 import { logGloss } from './log-glosses.js';
+import { misconceptionsAnalyzer } from './misconceptions.js';
 import { ctx, describedPodText, expectBounded, log, observed, table } from './observed.fixture.js';
 import { placeholderValueAnalyzer } from './placeholder-value.js';
 import { probeCause } from './probes.js';
@@ -16,10 +18,9 @@ describe('legacy-token-claim: a program that reads a claim bound tokens no longe
     observed(
       'describe_pod',
       { namespace: NS, name: POD },
-      describedPodText({ ns: NS, name: POD, container: 'server' }).replace(
-        'registry.example.com/app:1.0.0',
-        image,
-      ),
+      describedPodText({ ns: NS, name: POD, container: 'server' })
+        .replace('registry.example.com/app:1.0.0', image)
+        .replace('    Ready:          True', '    Ready:          False'),
     );
 
   it.each([
@@ -114,7 +115,7 @@ describe('log-glosses: a Java client that reaches its server by an IP the certif
       'SEVERE: Failed to connect to https://192.0.2.7/agents/: java.security.cert.CertificateException: No subject alternative names matching IP address 192.0.2.7 found',
     );
     expect(g).toMatch(/by IP address/);
-    expect(g).toMatch(/issued for DNS names only/);
+    expect(g).toMatch(/does not cover the IP/);
   });
   it('a DNS name that does not match is not this gloss', () => {
     expect(logGloss('No subject alternative DNS name matching ci.example.com found') ?? '').not.toMatch(
@@ -192,5 +193,98 @@ describe("placeholder-value: a setting that holds kubectl's <pending> instead of
     ['the value is an address', [described('wiki.corp.example'), services]],
   ])('stays quiet when %s', (_name, seen) => {
     expect(placeholderValueAnalyzer.finds(ctx(NS, seen))).toEqual([]);
+  });
+});
+
+// --- dropped-capabilities ---------------------------------------------------------------------------------
+
+describe('dropped-capabilities: root without its capabilities is refused files by their mode', () => {
+  const NS = 'shipping';
+  const POD = 'log-agent-4kq2d';
+  const spec = (sc: string) =>
+    observed(
+      'get_resource',
+      { kind: 'Pod', name: POD, namespace: NS },
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${POD}\nspec:\n  containers:\n    - name: agent\n      image: example/agent:3\n      securityContext:\n${sc}`,
+    );
+  const refusedLog = log(NS, POD, [
+    'level=info msg="watching /var/log/messages"',
+    'level=error msg="tail failed" error="open /var/log/messages: permission denied"',
+    'level=error msg="tail failed" error="open /var/log/secure: permission denied"',
+  ]);
+  const dropAll = '        runAsUser: 0\n        capabilities:\n          drop: [ALL]\n';
+
+  it('reads the pod spec once a refused open is logged', () => {
+    expect(droppedCapabilitiesAnalyzer.reads(ctx(NS, [refusedLog]))).toEqual([
+      { tool: 'get_resource', args: { kind: 'Pod', name: POD, namespace: NS } },
+    ]);
+  });
+
+  it('names root, the dropped capabilities, every refused file and the latest line', () => {
+    const [f] = droppedCapabilitiesAnalyzer.finds(ctx(NS, [refusedLog, spec(dropAll)]));
+    expect(f?.object).toBe(`pod ${POD}`);
+    expect(f?.cause).toContain('runs as root (securityContext runAsUser: 0)');
+    expect(f?.cause).toContain('/var/log/messages, /var/log/secure');
+    expect(f?.cause).toContain('open /var/log/secure: permission denied');
+    expect(f?.advice).toMatch(/DAC_READ_SEARCH/);
+  });
+
+  it.each([
+    ['it runs as another user', '        runAsUser: 1000\n        capabilities:\n          drop: [ALL]\n'],
+    ['it keeps its capabilities', '        runAsUser: 0\n'],
+    ['it adds DAC_READ_SEARCH back', `${dropAll}          add: [DAC_READ_SEARCH]\n`],
+  ])('stays quiet when %s', (_name, sc) => {
+    expect(droppedCapabilitiesAnalyzer.finds(ctx(NS, [refusedLog, spec(sc)]))).toEqual([]);
+  });
+
+  it('survives a spec that is not YAML', () => {
+    const broken = observed('get_resource', { kind: 'Pod', name: POD, namespace: NS }, 'spec: [unclosed');
+    expect(droppedCapabilitiesAnalyzer.finds(ctx(NS, [refusedLog, broken]))).toEqual([]);
+  });
+});
+
+// --- misconceptions: PodSecurityPolicy on a cluster that no longer serves it ------------------------------
+
+describe('misconceptions: a PodSecurityPolicy warning on Kubernetes 1.25 or later', () => {
+  const NS = 'metrics';
+  const nodes = (version: string) =>
+    observed(
+      'list_nodes',
+      {},
+      table([
+        ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'],
+        ['n1', 'Ready', '<none>', '40d', version],
+      ]),
+    );
+  const healthy = observed(
+    'list_pods',
+    { namespace: NS },
+    table([
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+      ['exporter-7x2kq', '1/1', 'Running', '0', '2d'],
+    ]),
+  );
+  const TASK =
+    'Helm warned that PodSecurityPolicy is disabled by default now. Did the exporter lose its permissions?';
+  const notes = (seen: Parameters<typeof ctx>[1]) =>
+    misconceptionsAnalyzer.notes?.(ctx(NS, seen, TASK)) ?? [];
+
+  it('says the API is gone on this cluster and the warning is harmless', () => {
+    const said = notes([nodes('v1.30.2'), healthy]).join(' ');
+    expect(said).toMatch(/removed in Kubernetes 1\.25/);
+    expect(said).toMatch(/informational and harmless/);
+  });
+
+  it('says nothing on a cluster that still serves PodSecurityPolicy, or when a pod fails', () => {
+    expect(notes([nodes('v1.23.9'), healthy]).join(' ')).not.toMatch(/PodSecurityPolicy/);
+    const failing = observed(
+      'list_pods',
+      { namespace: NS },
+      table([
+        ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+        ['exporter-7x2kq', '0/1', 'CrashLoopBackOff', '9', '2d'],
+      ]),
+    );
+    expect(notes([nodes('v1.30.2'), failing]).join(' ')).not.toMatch(/PodSecurityPolicy/);
   });
 });

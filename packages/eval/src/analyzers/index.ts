@@ -72,6 +72,7 @@ import { dnsSearchAnalyzer, dnsSearchExpansionAnalyzer } from './dns-search.js';
 import { dockerSocketAnalyzer } from './docker-socket.js';
 import { dotnetHeapHardLimitAnalyzer } from './dotnet-heap-hard-limit.js';
 import { doubleSchemeAnalyzer } from './double-scheme.js';
+import { droppedCapabilitiesAnalyzer } from './dropped-capabilities.js';
 import { droppedSidecarAnalyzer } from './dropped-sidecar.js';
 import { droppedVariableAnalyzer } from './dropped-variable.js';
 import { duplicateEntryNamesAnalyzer } from './duplicate-entry-names.js';
@@ -180,7 +181,7 @@ import { meshInjectionAnalyzer } from './mesh-injection.js';
 import { metricsAdapterAnalyzer } from './metrics-adapter.js';
 import { metricsPipelineAnalyzer, metricsRefusedAnalyzer } from './metrics-pipeline.js';
 import { migrationInProgressAnalyzer } from './migration-in-progress.js';
-import { misconceptionsAnalyzer } from './misconceptions.js';
+import { earlyMisconceptionsAnalyzer, misconceptionsAnalyzer } from './misconceptions.js';
 import { misplacedSettingAnalyzer } from './misplaced-setting.js';
 import { misroutedPathAnalyzer } from './misrouted-path.js';
 import { misspeltPrincipalAnalyzer } from './misspelt-principal.js';
@@ -391,7 +392,11 @@ import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js'
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
 import { volumeOwnershipAnalyzer } from './volume-ownership.js';
 import { volumePerNodeAnalyzer } from './volume-per-node.js';
-import { volumeBackingAnalyzer, volumePermissionsAnalyzer } from './volume-permissions.js';
+import {
+  namedVolumeBackingAnalyzer,
+  volumeBackingAnalyzer,
+  volumePermissionsAnalyzer,
+} from './volume-permissions.js';
 import { vulnerabilityScannersAnalyzer } from './vulnerability-scanners.js';
 import { walArchivePathAnalyzer } from './wal-archive-path.js';
 import { warningsAnalyzer } from './warnings.js';
@@ -599,6 +604,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   nodeNotReadyAnalyzer,
   volumePermissionsAnalyzer,
   volumeBackingAnalyzer,
+  namedVolumeBackingAnalyzer,
   socketOnNfsAnalyzer,
   // A command line left without a setting the same product's other parts are given by a variable.
   unspecifiedOptionAnalyzer,
@@ -638,6 +644,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   bareForbiddenAnalyzer,
   legacyTokenClaimAnalyzer,
   placeholderValueAnalyzer,
+  earlyMisconceptionsAnalyzer,
+  droppedCapabilitiesAnalyzer,
   // An endpoint refused (403/404) while the server's own switch variable for it is off.
   disabledEndpointAnalyzer,
   // An SSH service whose account's login shell refuses every command (nologin).

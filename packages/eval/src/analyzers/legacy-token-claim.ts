@@ -1,3 +1,4 @@
+import { envOf } from './env-values.js';
 import {
   type Analyzer,
   boundedLogLines,
@@ -20,7 +21,7 @@ import {
  * Service Accounts" and "Service account tokens").
  */
 const MISSING_CLAIM =
-  /claim\W{0,3}(kubernetes\.io\/serviceaccount\/(?:namespace|service-account\.name|service-account\.uid|secret\.name))\W{0,3}(?:is )?(?:not found|missing|not present|absent)|missing claim\W{0,3}(kubernetes\.io\/serviceaccount\/[a-z.-]{1,40})/i;
+  /claim\W{0,3}(kubernetes\.io\/serviceaccount\/(?:namespace|service-account\.name|service-account\.uid|secret\.name))\W{0,3}(?:is )?(?:not found|missing|not present|absent)|missing claim\W{0,3}(kubernetes\.io\/serviceaccount\/[a-z.-]{1,40})|\b(?:no|missing|lacks?|without)\W{1,3}(kubernetes\.io\/serviceaccount\/[a-z.-]{1,40})\W{0,3}claim/i;
 
 /**
  * Programs that take their namespace from an environment variable before the token, by image repository:
@@ -30,11 +31,27 @@ const NAMESPACE_ENV: readonly { readonly image: RegExp; readonly env: string }[]
   { image: /(?:^|\/)dexidp\/dex(?::|@|$)|(?:^|\/)dex(?::|@|$)/, env: 'KUBERNETES_POD_NAMESPACE' },
 ];
 
-/** The image and name of a described pod's first (non-init) container. */
-function imageOf(text: string): { container: string; image: string } | undefined {
-  const c = containerSections(text).find((x) => !x.init);
-  const image = c ? /^\s{2,12}Image:\s{1,40}(\S{1,512})\s*$/m.exec(c.body)?.[1] : undefined;
-  return c && image ? { container: c.name, image } : undefined;
+/**
+ * The app container the claim line is from (the log's own container, else the one whose image is known to
+ * read its namespace from a variable, else the first), with its image, readiness and variables.
+ */
+function containerOf(
+  text: string,
+  name: string | undefined,
+): { container: string; image: string; ready: boolean; env: { name: string; value: string }[] } | undefined {
+  const app = containerSections(text).filter((x) => !x.init);
+  const imageIn = (body: string) => /^\s{2,12}Image:\s{1,40}(\S{1,512})\s*$/m.exec(body)?.[1] ?? '';
+  const c =
+    (name ? app.find((x) => x.name === name) : undefined) ??
+    app.find((x) => NAMESPACE_ENV.some((k) => k.image.test(imageIn(x.body)))) ??
+    app[0];
+  if (!c) return undefined;
+  return {
+    container: c.name,
+    image: imageIn(c.body),
+    ready: /^\s*Ready:\s*True\b/m.test(c.body),
+    env: envOf(c.body),
+  };
 }
 
 /**
@@ -54,7 +71,7 @@ export const legacyTokenClaimAnalyzer: Analyzer = {
       for (const l of boundedLogLines(log.content)) {
         const m = MISSING_CLAIM.exec(l);
         if (m) {
-          claim = m[1] ?? m[2];
+          claim = m[1] ?? m[2] ?? m[3];
           line = l.trim();
           break;
         }
@@ -67,9 +84,17 @@ export const legacyTokenClaimAnalyzer: Analyzer = {
         'describe_pod',
         (o) => o.args['name'] === pod && o.args['namespace'] === ctx.ns,
       ).pop()?.content;
-      const c = described ? imageOf(described) : undefined;
-      const env =
+      const logged = log.args['container'];
+      const c = described
+        ? containerOf(described, typeof logged === 'string' ? logged : undefined)
+        : undefined;
+      // A program that falls back (a warning, then it serves) and is Ready does not fail on the claim.
+      if (c?.ready) continue;
+      const known =
         c && claim.endsWith('/namespace') ? NAMESPACE_ENV.find((x) => x.image.test(c.image)) : undefined;
+      // The variable already holds the namespace and the program still fails: only an upgrade helps.
+      const env =
+        known && !c!.env.some((e) => e.name === known.env && e.value === ctx.ns) ? known : undefined;
       const quoted = clip(line, 200);
       return [
         {

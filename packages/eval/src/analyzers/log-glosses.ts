@@ -971,7 +971,7 @@ const GLOSSES: readonly Gloss[] = [
   {
     all: ['no subject alternative names matching ip address'],
     means:
-      "TLS verification fails because the client reaches the server by IP address, and the server's certificate has no IP SAN for that address: it is issued for DNS names only, so the handshake is refused by the client and nothing is sent (the port is open: a firewall that blocked it would time out or refuse the connection instead). Point the client at the DNS name the certificate is issued for (its URL's host), or reissue the certificate with the IP address as a SAN",
+      "TLS verification fails because the client reaches the server by IP address, and the server's certificate does not cover the IP: none of its subject alternative names is that address (it is issued for DNS names, or for other addresses), so the handshake is refused by the client and nothing is sent (the port is open: a firewall that blocked it would time out or refuse the connection instead). Point the client at a DNS name the certificate is issued for (its URL's host), or reissue the certificate with the IP address as a SAN",
   },
   // Go crypto/x509: a certificate without IP SANs cannot be verified for an IP address (metrics-server
   // scraping kubelets by IP: https://github.com/kubernetes-sigs/metrics-server#requirements).

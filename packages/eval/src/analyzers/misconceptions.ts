@@ -29,6 +29,8 @@ interface Misconception {
   holds(ctx: AnalyzerContext): string | undefined;
   /** What to read before the note can be said, when the usual reads do not show it. */
   reads?(ctx: AnalyzerContext): Read[];
+  /** Its reads are one cheap look the question names outright: made early, before the budget runs out. */
+  readonly early?: true;
 }
 
 /** Pods Running and Ready with no restarts. */
@@ -797,6 +799,30 @@ const MISCONCEPTIONS: readonly Misconception[] = [
         ? undefined
         : 'Since Kubernetes 1.24 a ServiceAccount no longer gets a long-lived token Secret generated for it ("Tokens: <none>" is normal), and since 1.29 unused legacy token Secrets are cleaned up automatically. Pods get a short-lived, audience-bound token from the TokenRequest API, mounted as a projected volume (kube-api-access-…) that the kubelet refreshes and rotates automatically before it expires, so the workload is not running on a cached credential that will lapse. Create a token Secret by hand only for a client outside the cluster.',
   },
+  // https://kubernetes.io/docs/concepts/security/pod-security-policy/ (removed in v1.25) ;
+  // https://kubernetes.io/docs/concepts/security/pod-security-admission/
+  {
+    name: 'podsecuritypolicy-removed',
+    early: true,
+    asks: /\bpod ?security ?polic(?:y|ies)\b|\bpsp(?:s|enabled)?\b/i,
+    reads: (ctx) =>
+      ctx.seen.some((o) => o.tool === 'list_nodes' && o.status === 'ok')
+        ? []
+        : [{ tool: 'list_nodes', args: {} }],
+    holds(ctx) {
+      const nodes = tableOf(ctx.seen, 'list_nodes');
+      const versions = nodes
+        .map((r) => /^v1\.(\d{1,3})\b/.exec(r['VERSION'] ?? '')?.[1])
+        .filter((v) => v !== undefined);
+      if (versions.length === 0 || versions.length !== nodes.length || versions.some((v) => Number(v) < 25))
+        return undefined;
+      // Only an all-clear: pods that fail are explained by the findings, not by this note.
+      if (healthyPods(ctx).length === 0 || healthyPods(ctx).length !== namespacePods(ctx).length)
+        return undefined;
+      const shown = [...new Set(nodes.map((r) => r['VERSION']))].join(', ');
+      return `PodSecurityPolicy (policy/v1beta1) was removed in Kubernetes 1.25, and this cluster's nodes run ${shown}: the API no longer exists here, so no pod was admitted by a PodSecurityPolicy and none lost one. A chart's warning that PSP is disabled by default only says it no longer creates PodSecurityPolicy objects: informational and harmless, and turning pspEnabled back on would ask the API server for a kind it does not serve. Pod security on 1.25 and later is Pod Security Admission (the namespace's pod-security.kubernetes.io labels).`;
+    },
+  },
   // https://cert-manager.io/docs/usage/certificate/#renewal ; Let's Encrypt certificates last 90 days.
   {
     name: 'certificate-renewed-early',
@@ -1033,4 +1059,16 @@ export const misconceptionsAnalyzer: Analyzer = {
       .map((m) => m.holds(ctx))
       .filter((n): n is string => n !== undefined);
   },
+};
+
+/** The reads of the misconceptions marked early, among the first of the investigation. */
+export const earlyMisconceptionsAnalyzer: Analyzer = {
+  name: 'misconceptions-early',
+  first: true,
+  reads(ctx) {
+    return MISCONCEPTIONS.filter((m) => m.early && m.asks.test(ctx.task.slice(0, 4000))).flatMap(
+      (m) => m.reads?.(ctx) ?? [],
+    );
+  },
+  finds: () => [],
 };

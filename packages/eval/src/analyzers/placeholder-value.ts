@@ -31,6 +31,10 @@ const PLACEHOLDERS: Readonly<Record<string, string>> = {
   '<unknown>': 'the placeholder kubectl prints for a value it could not read',
 };
 
+/** A setting that names where the program is reached or reaches: a host, a URL, an address, a domain. */
+const HOST_SETTING =
+  /(?:^|_)(?:HOST|HOSTNAME|URL|URI|ADDR|ADDRESS|ENDPOINT|DOMAIN|SERVER|ORIGIN|FQDN)(?:_|$)/i;
+
 interface Copied {
   readonly pod: string;
   readonly deployment: string | undefined;
@@ -67,6 +71,10 @@ function copied(ctx: AnalyzerContext): Copied | undefined {
             const kv = l.trim();
             if (/^[A-Za-z0-9./-]{1,253}=[A-Za-z0-9._-]{0,63}$/.test(kv)) labels.push(kv);
           }
+        // The program must be seen using it: its log prints the placeholder, or, with no log read yet, the
+        // setting names a host or an address. A log read without it shows another failure.
+        const read = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === pod).length > 0;
+        if (!line && (read || !HOST_SETTING.test(e.name))) continue;
         return {
           pod,
           deployment: podDeployment(pod),
@@ -125,7 +133,14 @@ export const placeholderValueAnalyzer: Analyzer = {
       ...new Set(routes.filter((r) => services.some((s) => s.name === r.service)).map((r) => r.host)),
     ];
     const route = hosts.length === 1 ? routes.find((r) => r.host === hosts[0]) : undefined;
-    const value = route ? c.value.split(c.placeholder).join(route.host) : undefined;
+    // The placeholder with the port it was given (`<pending>:8080`, the LoadBalancer's): the Ingress
+    // serves its host on the standard ports, so the port goes too.
+    const value = route
+      ? c.value
+          .split(c.placeholder)
+          .map((part, i) => (i === 0 ? part : part.replace(/^:\d{1,5}/, '')))
+          .join(route.host)
+      : undefined;
     const quoted = c.line ? clip(c.line, 200) : undefined;
     return [
       {

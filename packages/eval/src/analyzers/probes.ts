@@ -225,18 +225,32 @@ export function probeCause(
   // Vault's and OpenBao's health endpoint says the server's state by its status code
   // (developer.hashicorp.com/vault/api-docs/system/health: 501 not initialized, 503 sealed).
   const vault = httpProbeTarget(probe ?? '')?.path?.startsWith('/v1/sys/health');
+  // A Raft follower answers 501 too until it joins its leader: then the join fails, nothing needs init.
+  const joining =
+    /\bretry[_ ]join\b|\bfailed to (?:retry )?join\b|\bjoin(?:ing)? (?:possible )?raft leader\b/i.test(
+      logs.slice(-100_000),
+    );
+  if (vault && status === '501' && joining)
+    return {
+      cause: `the ${kind} probe asks ${httpProbeTarget(probe ?? '')?.path}, and the secrets store (Vault or OpenBao) answers HTTP 501: not initialized, because this Raft node has not joined its cluster yet (its log: it tries to join the leader and fails), so the kubelet ${effect}`,
+      advice:
+        'make the join succeed (the leader address and its TLS settings in retry_join, the leader reachable and unsealed); initializing this node instead would start a second, separate cluster',
+      specific: true,
+    };
   if (vault && status === '501')
     return {
-      cause: `the ${kind} probe asks ${httpProbeTarget(probe ?? '')?.path}, and the secrets store (Vault or OpenBao) answers HTTP 501: not initialized. The storage it opens holds no initialized store: a new volume (an empty PVC) or data never migrated to it, so it waits for \`operator init\` and an unseal before it serves, and the kubelet ${effect}; the probe is right`,
+      cause: `the ${kind} probe asks ${httpProbeTarget(probe ?? '')?.path}, and the secrets store (Vault or OpenBao) answers HTTP 501: not initialized. The storage it opens holds no initialized store: a new volume (an empty PVC) or data never migrated to it, so it waits for \`operator init\` and an unseal before it serves, and the kubelet ${effect}${kind === 'liveness' ? '; a liveness probe on this endpoint restarts it while it waits, so point liveness at a path that answers 200 before initialization (sys/health?uninitcode=200)' : '; the probe is right'}`,
       advice:
         'if the store had data before (a move to a new volume or claim), restore or copy that data onto the volume and unseal with the existing keys; initializing anew (operator init) makes an empty store with new keys, and every secret must then be written again',
       specific: true,
     };
   if (vault && status === '503')
     return {
-      cause: `the ${kind} probe asks ${httpProbeTarget(probe ?? '')?.path}, and the secrets store (Vault or OpenBao) answers HTTP 503: sealed. It restarted and waits for its unseal keys (or its auto-unseal through a KMS fails), so the kubelet ${effect}; the probe is right`,
+      cause: `the ${kind} probe asks ${httpProbeTarget(probe ?? '')?.path}, and the secrets store (Vault or OpenBao) answers HTTP 503: sealed. It restarted and waits for its unseal keys (or its auto-unseal through a KMS fails), so the kubelet ${effect}${kind === 'liveness' ? '; and every restart seals it again, so the liveness probe itself keeps it sealed in a restart loop: let liveness accept a sealed store (sys/health?sealedcode=200)' : '; the probe is right'}`,
       advice:
-        'unseal it (operator unseal with the key shares, or fix its auto-unseal seal configuration and credentials)',
+        kind === 'liveness'
+          ? 'make the liveness probe accept a sealed store (sys/health?sealedcode=200&uninitcode=200), then unseal it (operator unseal with the key shares, or fix its auto-unseal)'
+          : 'unseal it (operator unseal with the key shares, or fix its auto-unseal seal configuration and credentials)',
       specific: true,
     };
   if (status?.startsWith('5')) {

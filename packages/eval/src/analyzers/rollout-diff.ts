@@ -808,7 +808,7 @@ export const rolloutDiffAnalyzer: Analyzer = {
               found.deployment,
               c.container,
               [{ name: c.env, value: c.before }],
-              `set ${c.env} of container ${c.container} back to "${c.before}", the value of the revision before`,
+              `set ${c.env} of container ${c.container} back to "${c.before}", the value of the previous revision`,
             );
       return [
         {
@@ -818,7 +818,7 @@ export const rolloutDiffAnalyzer: Analyzer = {
             ? `the latest rollout (revision ${found.rev.n}${found.rev.cause ? `: "${clip(found.rev.cause, 120)}"` : ''}) ${what}, and the program now fails on what that setting governs (its ${loose}): "${clip(line, 320)}"${also.length ? `; its log says of it too: ${also.map((l) => `"${clip(l, 160)}"`).join(', ')}` : ''}`
             : `the latest rollout (revision ${found.rev.n}${found.rev.cause ? `: "${clip(found.rev.cause, 120)}"` : ''}) ${what}, and the program now fails on that very setting: "${clip(line, 200)}"${glossOf(line) ? ` — ${glossOf(line)!.means}` : ''}`,
           evidence: [
-            `describe_resource ReplicaSet ${found.sets.previous} (revision before): ${c.env}=${c.before ?? 'unset'}`,
+            `describe_resource ReplicaSet ${found.sets.previous} (previous revision): ${c.env}=${c.before ?? 'unset'}`,
             `describe_resource ReplicaSet ${found.sets.current} (current): ${c.env}=${c.after ?? 'unset'}`,
             `get_pod_logs ${found.deployment}: "${clip(line, 150)}"`,
             ...also.map((l) => `get_pod_logs ${found.deployment}: "${clip(l, 150)}"`),
@@ -848,7 +848,7 @@ export const rolloutDiffAnalyzer: Analyzer = {
           object: `deployment ${found.deployment}`,
           cause: `the latest rollout (revision ${found.rev.n}${found.rev.cause ? `: "${clip(found.rev.cause, 120)}"` : ''}) removed ${dropped.env} ("${clip(dropped.before, 100)}") from container ${dropped.container}, a variable that changes how the process itself runs${what ? ` (${what.text})` : ''}, and its pods fail since that rollout; ${imageToo ? 'the same rollout also changed the image, so the removed variable is a likely cause to put back first, not a certain one' : 'the program and its image are unchanged, so the removed variable is the change to undo'}`,
           evidence: [
-            `describe_resource ReplicaSet ${found.sets.previous} (revision before): ${dropped.env}=${clip(dropped.before, 100)}`,
+            `describe_resource ReplicaSet ${found.sets.previous} (previous revision): ${dropped.env}=${clip(dropped.before, 100)}`,
             `describe_resource ReplicaSet ${found.sets.current} (current): ${dropped.env} unset`,
           ],
           fix: setEnvFix(
@@ -856,9 +856,9 @@ export const rolloutDiffAnalyzer: Analyzer = {
             found.deployment,
             dropped.container,
             [{ name: dropped.env, value: dropped.before }],
-            `set ${dropped.env} of container ${dropped.container} back to "${dropped.before}", the value of the revision before`,
+            `set ${dropped.env} of container ${dropped.container} back to "${dropped.before}", the value of the previous revision`,
           ),
-          advice: `put ${dropped.env} back (its value in the revision before), and carry it into the new chart or manifest so the next rollout keeps it`,
+          advice: `put ${dropped.env} back (its value in the previous revision), and carry it into the new chart or manifest so the next rollout keeps it`,
           revisionSound: true,
         },
       ];
@@ -888,7 +888,7 @@ export const rolloutDiffAnalyzer: Analyzer = {
       })
       .join('; ');
     return [
-      `Revision ${found.rev.n} of deployment ${found.deployment} changed its pod template from the revision before (ReplicaSet ${found.sets.current} against ${found.sets.previous}): ${said}.${glosses.length ? ` ${glosses.join(' ')}.` : ''}`,
+      `Revision ${found.rev.n} of deployment ${found.deployment} changed its pod template from the previous revision (ReplicaSet ${found.sets.current} against ${found.sets.previous}): ${said}.${glosses.length ? ` ${glosses.join(' ')}.` : ''}`,
     ];
   },
 };

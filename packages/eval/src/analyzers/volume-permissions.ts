@@ -1,3 +1,4 @@
+import { matchesHint } from '../baseline/reading.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -394,50 +395,74 @@ export const volumePermissionsAnalyzer: Analyzer = {
 export const volumeBackingAnalyzer: Analyzer = {
   name: 'volume-backing',
   reads(ctx) {
-    for (const log of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns)) {
-      const pod = String(log.args['name'] ?? '');
-      if (outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).length > 0) continue;
-      // The Deployment's description lists the template's mounts: a refused path under none of them is
-      // no volume's, and the pod's description is not needed.
-      const owner = podDeployment(pod);
-      const template = owner
-        ? outputs(
-            ctx.seen,
-            'describe_deployment',
-            (o) => o.args['namespace'] === ctx.ns && o.args['name'] === owner,
-          ).pop()?.content
-        : undefined;
-      const mounts = template
-        ? [...template.matchAll(/^\s+(\/\S{0,250}) from \S{1,253} \(rw(?:,[^)\n]{0,200})?\)/gm)].map(
-            (m) => m[1]!,
-          )
-        : undefined;
-      const refused = boundedLogLines(log.content).some(
-        (l) =>
-          DENIED.test(l) &&
-          /['"\s]\/[\w.-]{1,100}\//.test(l) &&
-          !/\bexec\b|exec format/i.test(l) &&
-          (mounts === undefined ||
-            mounts.some((m) => l.includes(`${m}/`) || l.includes(`${m}'`) || l.includes(`${m}"`))),
-      );
-      if (!refused) continue;
-      // The Deployment first (its mounts, and the rollout that may have changed its user), then the pod.
-      if (owner && !template)
-        return [{ tool: 'describe_deployment', args: { namespace: ctx.ns, name: owner } }];
-      return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: pod } }];
-    }
-    return deniedOnVolume(ctx)
-      .slice(0, 1)
-      .flatMap((d) => {
-        const spec = outputs(
-          ctx.seen,
-          'get_resource',
-          (o) => o.args['kind'] === d.kind && o.args['name'] === d.owner,
-        ).pop()?.content;
-        return spec && !/\bfsGroup:/.test(spec) && !d.nfs && d.claim ? backingReads(ctx, d) : [];
-      });
+    return backingOfRefusals(ctx, () => true);
   },
   finds() {
     return [];
   },
 };
+
+/**
+ * The same reads, made early, for a pod of a workload the task names: what the person asks about is
+ * worth the budget before a neighbour's failure.
+ */
+export const namedVolumeBackingAnalyzer: Analyzer = {
+  name: 'volume-backing-named',
+  first: true,
+  reads(ctx) {
+    const named = ctx.hints.filter((h) => h !== ctx.ns);
+    return backingOfRefusals(ctx, (pod) => matchesHint(pod, named));
+  },
+  finds() {
+    return [];
+  },
+};
+
+/** The reads that show whether a path a pod's log refuses lies on a volume, for the pods `which` admits. */
+function backingOfRefusals(ctx: AnalyzerContext, which: (pod: string) => boolean): Read[] {
+  for (const log of outputs(ctx.seen, 'get_pod_logs', (o) => o.args['namespace'] === ctx.ns)) {
+    const pod = String(log.args['name'] ?? '');
+    if (!which(pod)) continue;
+    if (outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).length > 0) continue;
+    // The Deployment's description lists the template's mounts: a refused path under none of them is
+    // no volume's, and the pod's description is not needed.
+    const owner = podDeployment(pod);
+    const template = owner
+      ? outputs(
+          ctx.seen,
+          'describe_deployment',
+          (o) => o.args['namespace'] === ctx.ns && o.args['name'] === owner,
+        ).pop()?.content
+      : undefined;
+    const mounts = template
+      ? [...template.matchAll(/^\s+(\/\S{0,250}) from \S{1,253} \(rw(?:,[^)\n]{0,200})?\)/gm)].map(
+          (m) => m[1]!,
+        )
+      : undefined;
+    const refused = boundedLogLines(log.content).some(
+      (l) =>
+        DENIED.test(l) &&
+        /['"\s]\/[\w.-]{1,100}\//.test(l) &&
+        !/\bexec\b|exec format/i.test(l) &&
+        (mounts === undefined ||
+          mounts.some((m) => l.includes(`${m}/`) || l.includes(`${m}'`) || l.includes(`${m}"`))),
+    );
+    if (!refused) continue;
+    // The Deployment first (its mounts, and the rollout that may have changed its user), then the pod.
+    if (owner && !template)
+      return [{ tool: 'describe_deployment', args: { namespace: ctx.ns, name: owner } }];
+    return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: pod } }];
+  }
+  return deniedOnVolume(ctx)
+    .slice(0, 1)
+    .flatMap((d) => {
+      const spec = outputs(
+        ctx.seen,
+        'get_resource',
+        (o) => o.args['kind'] === d.kind && o.args['name'] === d.owner,
+      ).pop()?.content;
+      return spec && !/\bfsGroup:/.test(spec) && !d.nfs && d.claim && which(d.pod)
+        ? backingReads(ctx, d)
+        : [];
+    });
+}

@@ -83,10 +83,24 @@ describe('namedFirst', () => {
       'mailer',
     ],
     [
-      'the top finding names the named workload (an analyzer tied them): a tie, it stays first',
+      // Changed since set 105's review: naming the named workload only as the address it cannot reach makes it
+      // upstream, so it leads; any other mention of it is still a tie (the next rows).
+      'the top finding names the named workload only as the address it fails to reach: the named one leads',
       [
         finding(90, 'deployment mailer (pod mailer-6d8f7b9c5-x2k4q)', 'it crashes', [
           'logs: "dial tcp checkout-7c9d8b6f4-p8z2m:8080: connect: connection refused"',
+        ]),
+        named,
+      ],
+      task,
+      [],
+      'checkout',
+    ],
+    [
+      'the top finding names the named workload otherwise (an analyzer tied them): a tie, it stays first',
+      [
+        finding(90, 'deployment mailer (pod mailer-6d8f7b9c5-x2k4q)', 'it crashes', [
+          'its queue backs up because checkout sends more than it drains',
         ]),
         named,
       ],
@@ -122,11 +136,18 @@ describe('namedFirst', () => {
       'mailer',
     ],
     [
-      'the top finding is not on a workload (a claim, a Service, a setting): nothing moves',
-      [finding(93, 'persistentvolumeclaim mail-spool', 'Pending'), named],
+      'the top finding is not on a workload or a claim (a Service, a setting): nothing moves',
+      [finding(93, 'service mail-spool', 'has no endpoints'), named],
       task,
       [],
       'mail-spool',
+    ],
+    [
+      'the top finding is on a claim no named pod mounts: the named one leads',
+      [finding(93, 'persistentvolumeclaim mail-spool', 'Pending'), named],
+      task,
+      [],
+      'checkout',
     ],
     [
       'the top finding was followed to another namespace: nothing moves',

@@ -127,13 +127,21 @@ function failsToReach(text: string, names: readonly string[]): boolean {
     const line = raw.slice(0, 2000).toLowerCase();
     if (!namesWhole(line, names, 2)) continue;
     if (!UNREACHED.test(line)) return false;
-    const asAddress = names.some((n) => {
-      for (let i = line.indexOf(n); i >= 0; i = line.indexOf(n, i + 1)) {
-        const after = line.slice(i + n.length, i + n.length + 2);
-        if (/^:\d/.test(after) || /^\.[a-z]/.test(after)) return true;
-      }
-      return false;
-    });
+    // As it is written (`checkout.OrderService` is a logger, `checkout.shop` a host); lower case only
+    // finds it, so the two must line up.
+    const cased = raw.slice(0, 2000);
+    const asAddress =
+      cased.length === line.length &&
+      names.some((n) => {
+        for (let i = line.indexOf(n); i >= 0; i = line.indexOf(n, i + 1)) {
+          const after = cased.slice(i + n.length, i + n.length + 2);
+          const before = cased.slice(Math.max(0, i - 3), i);
+          if (/^:\d/.test(after) || /^\.[a-z]/.test(after)) return true;
+          // The host of a URL without a port: `http://checkout/api`.
+          if (before === '://' && /^(?:$|[/"'\s\\])/.test(after)) return true;
+        }
+        return false;
+      });
     if (!asAddress) return false;
     any = true;
   }

@@ -129,6 +129,27 @@ export const crash: ContainerSignature = {
       logs,
     } = x;
     const { ns, seen, tools } = f;
+    // The pod ran past its activeDeadlineSeconds: the kubelet stopped it (Failed, DeadlineExceeded) and
+    // killed its containers; no crash of the program's own.
+    const head = d.content.slice(0, Math.max(0, d.content.indexOf('\nContainers:')) || 20_000);
+    if (now.state === 'Terminated' && /^Reason:\s+DeadlineExceeded\s*$/m.test(head)) {
+      const message = /^Message:\s+(.{1,300})$/m.exec(head)?.[1]?.trim();
+      const lastLine = logLines(logs?.content ?? '')
+        .filter((l) => l.trim() !== '' && l.length <= 4000)
+        .at(-1)
+        ?.trim();
+      return {
+        weight: 80 + b,
+        object: objectLabel,
+        cause: `pod ${pod} was stopped at its deadline (Status Failed, Reason DeadlineExceeded${message ? `: "${clip(message, 160)}"` : ''}): it ran longer than its activeDeadlineSeconds allow, so the kubelet killed its containers (${kind} ${c.name}, exit code ${exit ?? 'unknown'}); ${lastLine ? `its log ends at "${clip(lastLine, 160)}", where it was when the deadline came: the work takes longer than the deadline allows, or it hung there` : 'the work takes longer than the deadline allows, or it hung'}`,
+        evidence: [
+          `describe_pod ${pod}: Status Failed, Reason DeadlineExceeded; ${kind} ${c.name} Terminated, Exit Code ${exit ?? 'unknown'}`,
+          ...(lastLine ? [`logs of ${pod}: "${clip(lastLine, 160)}"`] : []),
+        ],
+        advice:
+          "find why the run takes that long (where its log stops), then raise the pod's activeDeadlineSeconds if the work needs longer",
+      };
+    }
     // Running again after one or two restarts is not a crash loop (a node reboot ends containers with
     // exit code 255, reason Unknown): a loop shows CrashLoopBackOff, a container not running, or restarts.
     // Running and Ready again long after its last exit: a crash loop that ended (the kubelet's back-off
@@ -146,8 +167,11 @@ export const crash: ContainerSignature = {
       now.state === 'Terminated' &&
       now.reason === 'Error' &&
       Number(restarts ?? 0) === 0 &&
+      // Killed (137 SIGKILL, 143 SIGTERM: a deadline, a node drain), not a program that gave up.
+      exit !== 137 &&
+      exit !== 143 &&
       owner === undefined &&
-      !/^(?:Status:\s+Failed \((?:Evicted|Preempt)|Reason:\s+(?:Evicted|Preempt))/m.test(
+      !/^(?:Status:\s+Failed \((?:Evicted|Preempt|DeadlineExceeded)|Reason:\s+(?:Evicted|Preempt|DeadlineExceeded))/m.test(
         x.described.content.slice(0, 20_000),
       ) &&
       /^Controlled By:\s+<none>\s*$/m.test(x.described.content.slice(0, 20_000)) &&

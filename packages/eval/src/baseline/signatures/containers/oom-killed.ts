@@ -316,7 +316,10 @@ export function workerPool(
 const BACKPRESSURE =
   /\b429\b|rate limit|too many requests|throttl|failed to flush|retry in \d|backlog|buffer (?:is )?full|overlimit|queue (?:is )?full|backpressure|back-pressure/i;
 /** A size in a log line: `(1.31 GB)`, `size=1310721118`, `2.4GiB`. */
-const SIZE = /\b(\d{1,6}(?:\.\d{1,3})?) ?([GT]i?B|[MG]B)\b|\bsize=(\d{9,15})\b/i;
+const SIZE = /\b(\d{1,6}(?:\.\d{1,3})?) ?([MGT]i?B)\b|\bsize=(\d{9,15})\b/i;
+/** A line that states memory, not an input: the machine's, the node's, what is free or the limit. */
+const MEMORY_STATED =
+  /\b(?:system|host|node|machine|physical|total|available|free)\b[^\n]{0,20}\b(?:memory|ram|mem)\b|\b(?:memory|ram|mem)\b[^\n]{0,20}\b(?:total|available|free|limit)\b/i;
 /** A connection to where the program sends things that cannot be made (refused, timed out, no route). */
 const UNREACHABLE =
   /connection (?:timed out|refused|reset)|(?:could not|cannot|can't|unable to|failed to) connect|no route to host|network is unreachable|dial tcp [^\s]{1,120}: (?:connect|i\/o timeout)|error creating bridge/i;
@@ -333,9 +336,11 @@ const CONNECTED = /\b(?:re)?connected\b|connection (?:established|restored)|\bli
 function bytesIn(line: string): number | undefined {
   const m = SIZE.exec(line);
   if (!m) return undefined;
-  return m[3]
-    ? Number(m[3])
-    : Number(m[1]) * ({ K: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2]![0]!.toUpperCase()] ?? 1);
+  if (m[3]) return Number(m[3]);
+  // GiB is 2^30 bytes, GB 10^9 (IEC and SI prefixes).
+  const binary = /i/i.test(m[2]!);
+  const power = { K: 1, M: 2, G: 3, T: 4 }[m[2]![0]!.toUpperCase() as 'K' | 'M' | 'G' | 'T'] ?? 0;
+  return Number(m[1]) * (binary ? 1024 : 1000) ** power;
 }
 
 /**
@@ -344,7 +349,7 @@ function bytesIn(line: string): number | undefined {
  * memory what it cannot hand on), holding data for a receiver it cannot reach at all (the same
  * connect error three times or more, its numbers aside, and no line after saying the link came up: what
  * it forwards stays queued), or reading an input whose size
- * the log states (a gigabyte or more; the latest such line, and, when the sizes only grow and no line
+ * the log states (512 MiB or more; the latest such line, and, when the sizes only grow and no line
  * between says anything was handed on, the whole input held at once). Undefined when the log says none
  * of these.
  */
@@ -382,10 +387,10 @@ export function growthBeforeKill(
   }
   const sized: { line: string; bytes: number; at: number }[] = [];
   lines.forEach((l, at) => {
-    const bytes = bytesIn(l);
+    const bytes = MEMORY_STATED.test(l) ? undefined : bytesIn(l);
     if (bytes !== undefined) sized.push({ line: l.trim(), bytes, at });
   });
-  const big = sized.filter((x) => x.bytes >= 5e8);
+  const big = sized.filter((x) => x.bytes >= 2 ** 29);
   const last = big[big.length - 1];
   if (!last) return undefined;
   const first = sized[0]!;
@@ -398,11 +403,13 @@ export function growthBeforeKill(
       line: last.line,
       said: `its log shows it holding what it reads, the buffer growing with every progress line ("${clip(first.line, 100)}" … "${clip(last.line, 100)}") and nothing handed on between: it loads the whole input in one go before writing any of it, so the memory it needs grows with the input; read and hand it on in pages (chunks), or size the limit for all of it`,
     };
-  // The input alone is at least the limit: no setting of the program fits it under that limit.
-  if (limitBytes !== undefined && last.bytes >= limitBytes)
+  // An input that alone is at least the limit (the latest such; a smaller buffer logged after it is part
+  // of the same load): no setting of the program fits it under that limit.
+  const over = limitBytes === undefined ? undefined : big.filter((x) => x.bytes >= limitBytes).pop();
+  if (over)
     return {
-      line: last.line,
-      said: `its log shows the input it loads when killed ("${clip(last.line, 140)}"): that input alone is larger than the limit, before any working memory, so the container needs more memory than the limit allows; raise the limit above the input's size with headroom, or use a smaller input`,
+      line: over.line,
+      said: `its log shows the input it loads when killed ("${clip(over.line, 140)}"): that input alone is larger than the limit, before any working memory, so the container needs more memory than the limit allows; raise the limit above the input's size with headroom, or use a smaller input`,
     };
   return {
     line: last.line,
