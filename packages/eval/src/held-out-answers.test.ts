@@ -867,6 +867,30 @@ describe("sets 105, 107, 108 and 109's worlds: the rules written in the session 
       ['Root cause:'],
     ],
     [
+      'scenarios-held-out-108',
+      'proxysql-set-statement-warnings',
+      ['No fault found in namespace db-proxy', 'pinned that client', 'harmless'],
+      ['Root cause:'],
+    ],
+    [
+      'scenarios-held-out-108',
+      'promtail-watchconfig-warning',
+      ['No fault found', 'config watching is on'],
+      ['Root cause:'],
+    ],
+    [
+      'scenarios-held-out-109',
+      'registry-database-bus-error',
+      ['because of huge pages', 'hugepages-2Mi: 4Gi'],
+      ['its shared memory in /dev/shm is too small'],
+    ],
+    [
+      'scenarios-held-out-109',
+      'scanner-install-certificate-warnings',
+      ["cert-manager's admission warning", 'informational and harmless'],
+      ['Root cause:'],
+    ],
+    [
       'scenarios-held-out-109',
       'ci-agents-fail-to-connect',
       ['No subject alternative names matching IP address 10.20.30.40', 'does not cover the IP'],

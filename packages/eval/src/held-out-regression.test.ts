@@ -197,18 +197,11 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // Set 107: a warning not explained.
   'scenarios-held-out-107': ['backup-warnings-after-nightly-run'],
   // Sets 108 and 109, after the rules of the session that measured them (see each set's README).
-  'scenarios-held-out-108': [
-    'nightly-dependency-scan-failing',
-    'promtail-watchconfig-warning',
-    'proxysql-set-statement-warnings',
-    'tsdb-first-replica-never-ready',
-  ],
+  'scenarios-held-out-108': ['nightly-dependency-scan-failing', 'tsdb-first-replica-never-ready'],
   'scenarios-held-out-109': [
     'dashboards-service-crashloop',
     'etl-scheduler-heartbeats-lagging',
     'helpdesk-site-404-after-proxy-upgrade',
-    'registry-database-bus-error',
-    'scanner-install-certificate-warnings',
     'sso-pods-crashlooping-after-upgrade',
   ],
   'scenarios-held-out-68': [

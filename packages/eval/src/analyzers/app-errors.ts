@@ -1,6 +1,7 @@
 import { ageSeconds, escapeRe, lastRestartAgo } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
+import { expectedLine } from './expected-log-lines.js';
 import { exposedServices, noiseOf } from './health-check-noise.js';
 import { glossedLine, passedOver, retriedOk } from './log-glosses.js';
 import { memoByText } from './memo.js';
@@ -1227,6 +1228,10 @@ export const appErrorsAnalyzer: Analyzer = {
       if (warned && recoveredWarnings(o.content, bad)) return [];
       // Warnings about nodes the cluster no longer has (removed-nodes' note says why): history, not a fault.
       if (warned && removedNodeWarnings(seen, bad)) return [];
+      // Warnings that each flag routine work an engineer recognises (expected-log-lines' table, whose note
+      // says why): not a fault.
+      if (warned && bad.length > 0 && bad.every((l) => l.length <= 4000 && expectedLine(l) !== undefined))
+        return [];
       if (bad.length === 0 && !known) return [];
       // Failures it retried and got past (start-up retries, then "connected"): not a fault now.
       if ((!known || known.symptom) && recoveredRetries(o.content)) return [];

@@ -52,6 +52,22 @@ const EXPECTED: readonly {
   ...['has been deprecated', 'have been deprecated', 'was deprecated', 'is deprecated', 'are deprecated'].map(
     (w) => ({ all: [w], none: NO_LONGER, means: DEPRECATED }),
   ),
+  // ProxySQL's MySQL_Session: a SET statement it cannot parse is forwarded, and the client's session is
+  // pinned to its hostgroup (lock_hostgroup), which turns multiplexing off for that session
+  // (proxysql.com/documentation, "Multiplexing": conditions that disable it).
+  {
+    all: ['unable to parse unknown set query', 'lock_hostgroup'],
+    means:
+      "ProxySQL did not recognise a SET statement a client sent (a session variable it does not track), so it forwarded it and pinned that client's session to its hostgroup (lock_hostgroup): the statement and the queries after it run normally, only connection multiplexing is off for that one session. It is a warning about ProxySQL's own parser, harmless for the application: nothing is broken and no action is needed (if many sessions are pinned, have the client stop sending that SET, or upgrade ProxySQL to a version that parses it)",
+  },
+  // Promtail (Grafana Loki's agent) logs at warn level that it watches its configuration file when
+  // started with -config.enable-watch (promtail.go): a notice that reloading on change is on.
+  {
+    all: ['enable watchconfig'],
+    anyLevel: true,
+    means:
+      'Promtail prints this, at warn level, once at start when it is told to watch its configuration file (-config.enable-watch) so it reloads the file when it changes without a restart: a notice that config watching is on, not a problem. It is harmless: nothing is broken and no action is needed',
+  },
   // HikariCP's housekeeper runs every 30 s and warns when it wakes far later than planned (HikariPool's
   // HouseKeeper: "Thread starvation or clock leap detected (housekeeper delta=…)"): the JVM did not run
   // for that long, or the clock jumped. The pool carries on by itself.

@@ -1,6 +1,7 @@
 // Rules written after held-out sets 105 (Dex), 108 and 109, each general, tested here on inputs made up for
 // the test: the names, namespaces and log lines are not the worlds'.
 import { describe, expect, it } from 'vitest';
+import { appErrorsAnalyzer } from './app-errors.js';
 import { droppedCapabilitiesAnalyzer } from './dropped-capabilities.js';
 import { legacyTokenClaimAnalyzer } from './legacy-token-claim.js';
 import { logGloss } from './log-glosses.js';
@@ -8,6 +9,7 @@ import { misconceptionsAnalyzer } from './misconceptions.js';
 import { ctx, describedPodText, expectBounded, log, observed, table } from './observed.fixture.js';
 import { placeholderValueAnalyzer } from './placeholder-value.js';
 import { probeCause } from './probes.js';
+import { shmBusErrorAnalyzer } from './shm-bus-error.js';
 
 // --- legacy-token-claim --------------------------------------------------------------------------------------
 
@@ -286,5 +288,136 @@ describe('misconceptions: a PodSecurityPolicy warning on Kubernetes 1.25 or late
       ]),
     );
     expect(notes([nodes('v1.30.2'), failing]).join(' ')).not.toMatch(/PodSecurityPolicy/);
+  });
+});
+
+// --- shm-bus-error: PostgreSQL's bus error on a node with huge pages ----------------------------------------
+
+describe("shm-bus-error: PostgreSQL's bus error where the node has huge pages and the container none", () => {
+  const NS = 'ledger';
+  const POD = 'ledger-db-0';
+  const pod = (limits = '      memory: 2Gi') =>
+    observed(
+      'describe_pod',
+      { namespace: NS, name: POD },
+      [
+        `Name:             ${POD}`,
+        `Namespace:        ${NS}`,
+        'Node:             hp-node-1/10.0.0.7',
+        'Status:           Running',
+        'Controlled By:    StatefulSet/ledger-db',
+        'Containers:',
+        '  postgres:',
+        '    Image:          postgres:16.4',
+        '    State:          Waiting',
+        '      Reason:       CrashLoopBackOff',
+        '    Last State:     Terminated',
+        '      Reason:       Error',
+        '      Exit Code:    1',
+        '    Ready:          False',
+        '    Restart Count:  7',
+        '    Limits:',
+        limits,
+        '    Environment:    <none>',
+        'Volumes:',
+        'Events:  <none>',
+      ].join('\n'),
+    );
+  const logs = log(NS, POD, [
+    'The files belonging to this database system will be owned by user "postgres".',
+    'running bootstrap script ... Bus error (core dumped)',
+  ]);
+  const node = (huge: string) =>
+    observed(
+      'describe_node',
+      { name: 'hp-node-1' },
+      `Name:               hp-node-1\nCapacity:\n  cpu: 8\n  ${huge}\nAllocatable:\n  cpu: 7900m\n  ${huge}\nSystem Info:\n`,
+    );
+
+  it('reads the node once PostgreSQL logs a bus error', () => {
+    expect(shmBusErrorAnalyzer.reads(ctx(NS, [pod(), logs]))).toContainEqual({
+      tool: 'describe_node',
+      args: { name: 'hp-node-1' },
+    });
+  });
+
+  it('names huge pages, the node and the missing hugepages limit', () => {
+    const [f] = shmBusErrorAnalyzer.finds(ctx(NS, [pod(), logs, node('hugepages-2Mi: 2Gi')]));
+    expect(f?.cause).toMatch(
+      /because of huge pages: its node hp-node-1 has huge pages preallocated \(hugepages-2Mi: 2Gi\)/,
+    );
+    expect(f?.advice).toMatch(/huge_pages = off/);
+  });
+
+  it.each([
+    ['the node has no huge pages', [pod(), logs, node('hugepages-2Mi: 0')]],
+    [
+      'the container has a hugepages limit',
+      [pod('      hugepages-2Mi: 512Mi'), logs, node('hugepages-2Mi: 2Gi')],
+    ],
+  ])('does not blame huge pages when %s', (_name, seen) => {
+    const [f] = shmBusErrorAnalyzer.finds(ctx(NS, seen));
+    expect(f?.cause ?? '').not.toMatch(/because of huge pages/);
+  });
+});
+
+// --- routine warnings are no fault ------------------------------------------------------------------------
+
+describe('app-errors: recurring warnings that each flag routine work make no finding', () => {
+  const NS = 'db-edge';
+  const POD = 'sql-proxy-7f9b6c5d48-2hq7x';
+  const running = observed(
+    'list_pods',
+    { namespace: NS },
+    table([
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+      [POD, '1/1', 'Running', '0', '3d'],
+    ]),
+  );
+  const warn = (n: number) =>
+    `2026-03-27 09:4${n}:56 MySQL_Session.cpp:6872:unable_to_parse_set_statement(): [WARNING] Unable to parse unknown SET query from client 10.0.0.${n}:44928. Setting lock_hostgroup.`;
+
+  it('a ProxySQL SET-parse warning, again and again, is explained and not a fault', () => {
+    const seen = [running, log(NS, POD, ['ProxySQL started', warn(1), warn(2), warn(3), warn(4)])];
+    expect(appErrorsAnalyzer.finds(ctx(NS, seen))).toEqual([]);
+    expect(logGloss(warn(1)) ?? '').not.toMatch(/harmless/);
+  });
+
+  it('the same warning beside an error still makes a finding', () => {
+    const seen = [
+      running,
+      log(NS, POD, [
+        warn(1),
+        warn(2),
+        warn(3),
+        'ERROR backend 10.0.0.9:3306 is SHUNNED: too many connection errors',
+      ]),
+    ];
+    expect(appErrorsAnalyzer.finds(ctx(NS, seen)).length).toBeGreaterThan(0);
+  });
+});
+
+// --- misconceptions: cert-manager's rotationPolicy notice --------------------------------------------------
+
+describe("misconceptions: cert-manager's rotationPolicy default notice", () => {
+  const NS = 'certs';
+  const pods = (status: string) =>
+    observed(
+      'list_pods',
+      { namespace: NS },
+      table([
+        ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+        ['webhook-5d8f7b9c6-p8z2m', status === 'Running' ? '1/1' : '0/1', status, '0', '1d'],
+      ]),
+    );
+  const TASK =
+    'The install printed "spec.privateKey.rotationPolicy: the default value changed". Is something wrong?';
+  const notes = (status: string) =>
+    (misconceptionsAnalyzer.notes?.(ctx(NS, [pods(status)], TASK)) ?? []).join(' ');
+  it('says the notice is informational when the namespace is healthy', () => {
+    expect(notes('Running')).toMatch(/rotationPolicy warning is cert-manager's admission warning/);
+  });
+  it('says nothing when a pod fails', () => {
+    expect(notes('CrashLoopBackOff')).not.toMatch(/rotationPolicy/);
   });
 });

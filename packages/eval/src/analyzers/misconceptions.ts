@@ -823,6 +823,17 @@ const MISCONCEPTIONS: readonly Misconception[] = [
       return `PodSecurityPolicy (policy/v1beta1) was removed in Kubernetes 1.25, and this cluster's nodes run ${shown}: the API no longer exists here, so no pod was admitted by a PodSecurityPolicy and none lost one. A chart's warning that PSP is disabled by default only says it no longer creates PodSecurityPolicy objects: informational and harmless, and turning pspEnabled back on would ask the API server for a kind it does not serve. Pod security on 1.25 and later is Pod Security Admission (the namespace's pod-security.kubernetes.io labels).`;
     },
   },
+  // https://cert-manager.io/docs/releases/release-notes/release-notes-1.18/ (the rotationPolicy default) ;
+  // https://cert-manager.io/docs/usage/certificate/#configuring-private-key-rotation
+  {
+    name: 'certificate-rotation-policy-default',
+    asks: /\brotationPolicy\b/,
+    holds(ctx) {
+      const pods = namespacePods(ctx);
+      if (pods.length === 0 || healthyPods(ctx).length !== pods.length) return undefined;
+      return "The rotationPolicy warning is cert-manager's admission warning for a Certificate that leaves spec.privateKey.rotationPolicy unset: since cert-manager 1.18 the default is Always (a new private key at each renewal) where it used to be Never. It is informational and harmless: the Certificate was accepted and is issued as before; setting rotationPolicy explicitly (Always, the recommended value, or Never) silences it.";
+    },
+  },
   // https://cert-manager.io/docs/usage/certificate/#renewal ; Let's Encrypt certificates last 90 days.
   {
     name: 'certificate-renewed-early',

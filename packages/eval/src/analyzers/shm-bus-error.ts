@@ -36,6 +36,30 @@ function statedBytes(line: string): number | undefined {
   return most;
 }
 
+/** PostgreSQL starting or initializing its data directory (initdb's bootstrap, the postmaster). */
+const POSTGRES = /running bootstrap script|\binitdb\b|\bpostgres(?:ql)?\b|\bpostmaster\b/i;
+
+/** The node a described pod runs on (`Node: edge-w1` or `Node: edge-w1/10.0.0.4`). */
+function nodeOf(describe: string): string | undefined {
+  return /^Node:\s+([a-z0-9][a-z0-9.-]{0,252})(?:\/\S{0,64})?\s*$/m.exec(describe.slice(0, 20_000))?.[1];
+}
+
+/** The huge page sizes a described node has allocatable (`hugepages-2Mi: 4Gi`), with amounts above zero. */
+function nodeHugePages(describe: string): string[] {
+  const at = describe.indexOf('\nAllocatable:');
+  if (at < 0) return [];
+  const out: string[] = [];
+  for (const line of describe
+    .slice(at + 1, at + 2000)
+    .split('\n')
+    .slice(1)) {
+    if (!/^\s/.test(line)) break;
+    const m = /^\s+(hugepages-[0-9]{1,4}[KMG]i):\s+([0-9]{1,9}[KMGT]?i?)\s*$/.exec(line);
+    if (m && m[2] !== '0') out.push(`${m[1]}: ${m[2]}`);
+  }
+  return out;
+}
+
 /** The volume mounted at /dev/shm in a container section (`/dev/shm from dshm (rw)`), if any. */
 function shmMount(body: string): string | undefined {
   for (const line of body.split('\n')) {
@@ -64,6 +88,13 @@ export const shmBusErrorAnalyzer: Analyzer = {
       const bus = containerSections(d.content).some(
         (c) => stateBlock(c.body, 'Last State').exit === SIGBUS_EXIT,
       );
+      // A bus error logged by PostgreSQL: does its node have huge pages (initdb maps them when it can)?
+      const node = nodeOf(d.content);
+      const busLogged = outputs(seen, 'get_pod_logs', (o) => o.args['name'] === pod).some((o) =>
+        boundedLogLines(o.content).some((l) => BUS.test(l) && POSTGRES.test(l)),
+      );
+      if (busLogged && node && !outputs(seen, 'describe_node', (o) => o.args['name'] === node).length)
+        reads.push({ tool: 'describe_node', args: { name: node } });
       const read = outputs(
         seen,
         'get_pod_logs',
@@ -94,6 +125,32 @@ export const shmBusErrorAnalyzer: Analyzer = {
         const last = stateBlock(c.body, 'Last State');
         if (last.reason === 'OOMKilled') continue;
         if (last.exit !== SIGBUS_EXIT && !(busLine && last.state === 'Terminated')) continue;
+        // PostgreSQL on a node with huge pages: with huge_pages = try (the default) initdb and the server
+        // map huge pages when the node has them, but a container without a hugepages-<size> limit may use
+        // none (the hugetlb cgroup), so the first touch of a huge page raises SIGBUS
+        // (postgresql.org/docs/current/runtime-config-resource.html#GUC-HUGE-PAGES; Kubernetes "Manage
+        // HugePages").
+        const node = nodeOf(d.content);
+        const nodeText = node
+          ? outputs(seen, 'describe_node', (o) => o.args['name'] === node).pop()?.content
+          : undefined;
+        const huge = nodeText ? nodeHugePages(nodeText) : [];
+        const pg = lines.some((l) => POSTGRES.test(l)) || /^\s+Image:\s+\S*postgres/im.test(c.body);
+        if (busLine && huge.length > 0 && pg && !/\bhugepages-/i.test(c.body)) {
+          const owner = ownerDeployment(d.content);
+          out.push({
+            weight: 95 + (hints.some((h) => pod.startsWith(h)) ? 4 : 0),
+            object: podObject(owner, pod),
+            cause: `the container ${c.name} (PostgreSQL) dies with a bus error ("${clip(busLine.trim(), 100)}") because of huge pages: its node ${node} has huge pages preallocated (${huge.join(', ')}), so PostgreSQL, with huge_pages = try by default, maps its shared memory in huge pages, but the container requests and limits no hugepages-<size>, so its cgroup may use none and the first touch of a huge page raises SIGBUS. It is not /dev/shm, the memory limit or the disk`,
+            evidence: [
+              `get_pod_logs ${pod}: "${clip(busLine.trim(), 160)}"`,
+              `describe_node ${node}: Allocatable ${huge.join(', ')}`,
+              `describe_pod ${pod}: container ${c.name} has no hugepages request or limit`,
+            ],
+            advice: `set huge_pages = off for this PostgreSQL (its postgresql.conf, or POSTGRES_INITDB_ARGS / the chart's setting, so initdb runs without them too), or give the container a hugepages-2Mi request and limit (equal) that its shared memory fits in; or schedule it on nodes without preallocated huge pages`,
+          });
+          continue;
+        }
         const volume = shmMount(c.body);
         const sizing = lines.filter((l) => SHARED.test(l) && !BUS.test(l)).pop();
         // A bus error is shared memory running out only where the program keeps shared memory: it mounts
