@@ -204,6 +204,15 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'helpdesk-site-404-after-proxy-upgrade',
     'sso-pods-crashlooping-after-upgrade',
   ],
+  // Set 110, measured once at the end of the session that wrote it: no rule for it yet.
+  'scenarios-held-out-110': [
+    'cassandra-nightly-backup-failing',
+    'code-quality-down-after-weekend',
+    'endpoints-deprecation-warning-agent',
+    'members-portal-login-502',
+    'registry-pushes-503',
+    'tracing-instance-never-deployed',
+  ],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named
@@ -336,6 +345,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-107',
     'scenarios-held-out-108',
     'scenarios-held-out-109',
+    'scenarios-held-out-110',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
