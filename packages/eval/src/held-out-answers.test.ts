@@ -815,7 +815,7 @@ describe("sets 105 and 106's worlds: the rules written after their first contact
   });
 });
 
-describe("sets 105, 107, 108 and 109's worlds: the rules written in the session that measured 108 and 109", () => {
+describe("sets 105, 107, 108, 109 and 110's worlds: the rules written in the session that measured 108 to 110", () => {
   it.each([
     [
       'scenarios-held-out-105',
@@ -889,6 +889,24 @@ describe("sets 105, 107, 108 and 109's worlds: the rules written in the session 
       'scanner-install-certificate-warnings',
       ["cert-manager's admission warning", 'informational and harmless'],
       ['Root cause:'],
+    ],
+    [
+      'scenarios-held-out-110',
+      'cassandra-nightly-backup-failing',
+      ['cassandra-0 has no container named cassandra', 'named server'],
+      [],
+    ],
+    [
+      'scenarios-held-out-110',
+      'registry-pushes-503',
+      ['"dev" is a development build', 'Fix applied (approved)', 'goharbor/harbor-registryctl:v2.11.1'],
+      [],
+    ],
+    [
+      'scenarios-held-out-110',
+      'code-quality-down-after-weekend',
+      ['Root cause: pod sonarqube', 'whose schema has not been migrated'],
+      ['Root cause: deployment sonar-webhook-relay'],
     ],
     [
       'scenarios-held-out-109',

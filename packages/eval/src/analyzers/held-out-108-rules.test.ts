@@ -1,8 +1,12 @@
-// Rules written after held-out sets 105 (Dex), 108 and 109, each general, tested here on inputs made up for
+// Rules written after held-out sets 105 (Dex), 108, 109 and 110, each general, tested here on inputs made up for
 // the test: the names, namespaces and log lines are not the worlds'.
 import { describe, expect, it } from 'vitest';
+import { namedFirst } from '../baseline/signatures/named-first.js';
 import { appErrorsAnalyzer } from './app-errors.js';
+import { devTagAnalyzer } from './dev-tag.js';
 import { droppedCapabilitiesAnalyzer } from './dropped-capabilities.js';
+import type { Finding } from './index.js';
+import { invalidContainerAnalyzer } from './invalid-container.js';
 import { legacyTokenClaimAnalyzer } from './legacy-token-claim.js';
 import { logGloss } from './log-glosses.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
@@ -419,5 +423,98 @@ describe("misconceptions: cert-manager's rotationPolicy default notice", () => {
   });
   it('says nothing when a pod fails', () => {
     expect(notes('CrashLoopBackOff')).not.toMatch(/rotationPolicy/);
+  });
+});
+
+// --- invalid-container (set 110) ----------------------------------------------------------------------------
+
+describe('invalid-container: a program that asks for a container the target pod no longer has', () => {
+  const NS = 'orders-data';
+  const JOB_POD = 'ledger-dump-29602200-x7k2p';
+  const target = observed(
+    'describe_pod',
+    { namespace: NS, name: 'ledger-db-0' },
+    describedPodText({ ns: NS, name: 'ledger-db-0', container: 'db' }),
+  );
+  const line = 'dump failed: error in Stream: container mysql is not valid for pod ledger-db-0';
+
+  it('reads the target pod, then names the container asked for and the ones it has', () => {
+    expect(invalidContainerAnalyzer.reads(ctx(NS, [log(NS, JOB_POD, [line])]))).toEqual([
+      { tool: 'describe_pod', args: { namespace: NS, name: 'ledger-db-0' } },
+    ]);
+    const [f] = invalidContainerAnalyzer.finds(ctx(NS, [log(NS, JOB_POD, [line]), target]));
+    expect(f?.cause).toContain('ledger-db-0 has no container named mysql: its container is named db');
+    expect(f?.advice).toMatch(/point the program at container db/);
+  });
+
+  it('stays quiet when the pod does have the container (another cause)', () => {
+    const same = line.replace('container mysql', 'container db');
+    expect(invalidContainerAnalyzer.finds(ctx(NS, [log(NS, JOB_POD, [same]), target]))).toEqual([]);
+  });
+});
+
+// --- dev-tag (set 110) ------------------------------------------------------------------------------------
+
+describe("dev-tag: a failing container on a development build beside its publisher's release", () => {
+  const NS = 'artifacts';
+  const POD = 'store-api-7c9d8b6f4-k2m8q';
+  const pod = (image: string, ready = 'False') =>
+    observed(
+      'describe_pod',
+      { namespace: NS, name: POD },
+      describedPodText({ ns: NS, name: POD, container: 'ctl' })
+        .replace('registry.example.com/app:1.0.0', image)
+        .replace('    Ready:          True', `    Ready:          ${ready}`)
+        .replace(
+          'Status:           Running',
+          'Status:           Running\nControlled By:    ReplicaSet/store-api-7c9d8b6f4',
+        ),
+    );
+  const deployments = observed(
+    'list_deployments',
+    { namespace: NS },
+    table([
+      ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'IMAGES'],
+      ['store-core', '2/2', '2', '2', '9d', 'acme/store-core:v3.4.1'],
+      ['store-web', '1/1', '1', '1', '9d', 'acme/store-web:v3.4.1'],
+    ]),
+  );
+
+  it('names the development tag and sets the release its siblings run', () => {
+    const [f] = devTagAnalyzer.finds(ctx(NS, [pod('acme/store-ctl:dev'), deployments]));
+    expect(f?.cause).toContain('"dev" is a development build');
+    expect(f?.fix?.args).toEqual({
+      namespace: NS,
+      deployment: 'store-api',
+      container: 'ctl',
+      image: 'acme/store-ctl:v3.4.1',
+    });
+  });
+
+  it.each([
+    ['the container is Ready', [pod('acme/store-ctl:dev', 'True'), deployments]],
+    ['its tag is a release', [pod('acme/store-ctl:v3.4.0'), deployments]],
+    ['no sibling of the same publisher runs a release', [pod('other/tool:nightly'), deployments]],
+  ])('stays quiet when %s', (_name, seen) => {
+    expect(devTagAnalyzer.finds(ctx(NS, seen))).toEqual([]);
+  });
+});
+
+// --- named-first: a URL names a site, not a workload (set 110) ---------------------------------------------
+
+describe('named-first: the first label of a URL in the task names no workload', () => {
+  const finding = (weight: number, object: string): Finding => ({
+    weight,
+    object,
+    cause: 'it fails',
+    evidence: [],
+  });
+  const words = (t: string) => [...new Set(t.toLowerCase().match(/[a-z0-9][a-z0-9-]{2,}/g) ?? [])];
+  it('moves a sonar-relay crash behind the SonarQube the task names, though the URL says sonar', () => {
+    const t =
+      'Since Saturday https://sonar.example.dev answers 503; the SonarQube pod in namespace cq is never ready.';
+    const relay = finding(92, 'deployment sonar-relay (pod sonar-relay-5d8f7b9c6-p8z2m)');
+    const sonarqube = finding(82, 'pod sonarqube-7c9d8b6f4-k2m8q');
+    expect(namedFirst([relay, sonarqube], t, 'cq', words(t), [])[0]).toBe(sonarqube);
   });
 });

@@ -57,6 +57,7 @@ import { dependencyLogsAnalyzer } from './dependency-logs.js';
 import { dependencySideAnalyzer } from './dependency-side.js';
 import { deployToolLogsAnalyzer } from './deploy-tool-logs.js';
 import { describedConditionsAnalyzer } from './described-conditions.js';
+import { devTagAnalyzer } from './dev-tag.js';
 import { devicePluginsAnalyzer } from './device-plugins.js';
 import { disabledEndpointAnalyzer } from './disabled-endpoint.js';
 import { diskStallAnalyzer } from './disk-stall.js';
@@ -143,6 +144,7 @@ import { inotifyLimitAnalyzer } from './inotify-limit.js';
 import { intendedStateAnalyzer } from './intended-state.js';
 import { interfaceFallbackAnalyzer } from './interface-fallback.js';
 import { internalPublicUrlAnalyzer } from './internal-public-url.js';
+import { invalidContainerAnalyzer } from './invalid-container.js';
 import { jobChangesAnalyzer } from './job-changes.js';
 import { jobDuplicateWorkAnalyzer } from './job-duplicate-work.js';
 import { jobSidecarsAnalyzer } from './job-sidecars.js';
@@ -646,6 +648,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   placeholderValueAnalyzer,
   earlyMisconceptionsAnalyzer,
   droppedCapabilitiesAnalyzer,
+  invalidContainerAnalyzer,
+  devTagAnalyzer,
   // An endpoint refused (403/404) while the server's own switch variable for it is off.
   disabledEndpointAnalyzer,
   // An SSH service whose account's login shell refuses every command (nologin).

@@ -33,7 +33,7 @@ const BLOCKED_MEMORY =
 
 /** SonarQube waiting for its database's migration (see its entries). */
 const SONAR_MIGRATION =
-  "the server runs a newer SonarQube version than the one that last wrote its database: it waits in maintenance (its api/system/status says DB_MIGRATION_NEEDED, never UP, so a readiness check for UP keeps failing) until an administrator starts the database migration at <server>/setup or with POST api/system/migrate_db; nothing else is broken. If nobody chose the upgrade, the image's tag is a floating one (lts, latest, community) that pulled a new release when the pod started again: back up the database and run the migration, or pin the image to the version that ran before";
+  "the server runs a newer SonarQube version than the one that last wrote its database, whose schema has not been migrated to it yet: it waits in maintenance (its api/system/status says DB_MIGRATION_NEEDED, never UP, so a readiness check for UP keeps failing) until an administrator starts the database migration at <server>/setup or with POST api/system/migrate_db; nothing else is broken. If nobody chose the upgrade, the image's tag is a floating one (lts, latest, community) that pulled a new release when the pod started again: back up the database and run the migration, or pin the image to the version that ran before";
 
 /** minio-go's refusal of an empty S3 endpoint (see its entries). */
 const MINIO_EMPTY_ENDPOINT =

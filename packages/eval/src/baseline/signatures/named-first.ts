@@ -162,7 +162,10 @@ export function namedFirst(
 ): Finding[] {
   const top = findings[0];
   if (!top || !MOVABLE.test(top.object) || ELSEWHERE.test(top.object)) return findings;
-  const words = unquoted(task).toLowerCase();
+  // A URL names a site, not a workload: `sonar` of https://sonar.example.dev names no `sonar-…` Deployment.
+  const words = unquoted(task)
+    .toLowerCase()
+    .replace(/\bhttps?:\/\/[^\s"'<>]{1,2000}/g, ' ');
   // The namespace's own name names only the workload called exactly that (`checkout` in namespace
   // checkout), not every name it prefixes (`apm-alert-mailer` in namespace apm).
   const named = hints.filter((h) => h !== ns && namesWhole(words, [h]));

@@ -1,0 +1,81 @@
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  boundedLogLines,
+  clip,
+  containerSections,
+  type Finding,
+  outputs,
+  podOwnerObject,
+  type Read,
+  unmadeReads,
+} from './types.js';
+
+/**
+ * The API server's refusal of an exec, attach, log or port-forward request for a container the pod does
+ * not have, as client-go and kubectl pass it on: `container X is not valid for pod Y`.
+ */
+const NOT_VALID = /\bcontainer ([a-z0-9][a-z0-9-]{0,62}) is not valid for pod ([a-z0-9][a-z0-9.-]{0,252})/;
+
+interface Asked {
+  readonly pod: string;
+  readonly line: string;
+  readonly container: string;
+  readonly target: string;
+}
+
+/** The first pod of the namespace whose log says a container it asked for is not valid for a pod. */
+function asked(ctx: AnalyzerContext): Asked | undefined {
+  for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns))
+    for (const l of boundedLogLines(o.content)) {
+      const m = NOT_VALID.exec(l);
+      if (m) return { pod: String(o.args['name'] ?? ''), line: l.trim(), container: m[1]!, target: m[2]! };
+    }
+  return undefined;
+}
+
+/**
+ * A program that execs into (or reads the log of) another pod by a container name that pod no longer
+ * has: a backup tool, an operator or a CronJob's script names `cassandra`, and the pod's container is now
+ * `server` (a chart that renamed it). The API refuses each such request, so the program fails at that
+ * step. Reads the target pod's description for its containers.
+ */
+export const invalidContainerAnalyzer: Analyzer = {
+  name: 'invalid-container',
+  first: true,
+  reads(ctx): Read[] {
+    const a = asked(ctx);
+    if (!a) return [];
+    return unmadeReads(ctx.seen, [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: a.target } }]);
+  },
+  finds(ctx): Finding[] {
+    const a = asked(ctx);
+    if (!a) return [];
+    const target = outputs(
+      ctx.seen,
+      'describe_pod',
+      (o) => o.args['namespace'] === ctx.ns && o.args['name'] === a.target,
+    ).pop()?.content;
+    if (!target) return [];
+    const names = containerSections(target).map((c) => c.name);
+    if (names.length === 0 || names.includes(a.container)) return [];
+    const app = containerSections(target)
+      .filter((c) => !c.init)
+      .map((c) => c.name);
+    const own = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === a.pod).pop()?.content;
+    const owner = podOwnerObject(own, a.pod);
+    const quoted = clip(a.line, 200);
+    return [
+      {
+        weight: 95,
+        object: owner.startsWith('pod ') ? owner : `${owner} (pod ${a.pod})`,
+        cause: `the program asks the API for container ${a.container} of pod ${a.target} ("${quoted}"), but ${a.target} has no container named ${a.container}: its container${app.length === 1 ? ' is' : 's are'} named ${app.join(', ')}. The target's container was renamed (a chart or manifest change), or the program's setting names the wrong one, so every such request is refused and the program fails at that step`,
+        evidence: [
+          `logs of ${a.pod}: "${quoted}"`,
+          `describe_pod ${a.target}: containers ${names.join(', ')}`,
+        ],
+        advice: `point the program at container ${app[0] ?? names[0]} (its container option, such as --container, or the setting that names it)`,
+      },
+    ];
+  },
+};
