@@ -3,6 +3,7 @@ import {
   type Analyzer,
   type AnalyzerContext,
   clip,
+  containerImage,
   containerSections,
   type Finding,
   namespacePods,
@@ -35,7 +36,7 @@ function imagesSeen(ctx: AnalyzerContext): string[] {
   const out: string[] = [];
   for (const d of outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns))
     for (const c of containerSections(d.content.slice(0, 200_000))) {
-      const image = /^\s{2,12}Image:\s{1,40}(\S{1,512})\s*$/m.exec(c.body)?.[1];
+      const image = containerImage(c.body);
       if (image) out.push(image);
     }
   for (const o of outputs(ctx.seen, 'list_deployments', (x) => x.args['namespace'] === ctx.ns))
@@ -58,7 +59,7 @@ export const devTagAnalyzer: Analyzer = {
     for (const d of outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)) {
       const pod = String(d.args['name'] ?? '');
       for (const c of containerSections(d.content.slice(0, 200_000)).filter((x) => !x.init)) {
-        const image = /^\s{2,12}Image:\s{1,40}(\S{1,512})\s*$/m.exec(c.body)?.[1];
+        const image = containerImage(c.body);
         if (!image) continue;
         const mine = splitImage(image);
         if (!mine.tag || !DEV_TAG.test(mine.tag) || !mine.org) continue;

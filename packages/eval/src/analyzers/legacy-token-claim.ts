@@ -3,6 +3,7 @@ import {
   type Analyzer,
   boundedLogLines,
   clip,
+  containerImage,
   containerSections,
   envFix,
   type Finding,
@@ -40,7 +41,7 @@ function containerOf(
   name: string | undefined,
 ): { container: string; image: string; ready: boolean; env: { name: string; value: string }[] } | undefined {
   const app = containerSections(text).filter((x) => !x.init);
-  const imageIn = (body: string) => /^\s{2,12}Image:\s{1,40}(\S{1,512})\s*$/m.exec(body)?.[1] ?? '';
+  const imageIn = (body: string) => containerImage(body) ?? '';
   const c =
     (name ? app.find((x) => x.name === name) : undefined) ??
     app.find((x) => NAMESPACE_ENV.some((k) => k.image.test(imageIn(x.body)))) ??

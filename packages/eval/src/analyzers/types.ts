@@ -846,6 +846,11 @@ export function describedField(text: string, label: string): string | undefined 
   return undefined;
 }
 
+/** The image a container section of a pod description shows (its `Image:` line), if any. */
+export function containerImage(body: string): string | undefined {
+  return /^\s{2,12}Image:\s{1,40}(\S{1,512})\s*$/m.exec(body)?.[1];
+}
+
 /** Splits a describe_pod text into container sections: name, whether it is an init container, its text. */
 export const containerSections: (
   text: string,
