@@ -7,6 +7,7 @@ import {
   boundedLogLines,
   clip,
   containerSections,
+  describedLabels,
   envFix,
   type Finding,
   listedReads,
@@ -63,14 +64,7 @@ function copied(ctx: AnalyzerContext): Copied | undefined {
           lines.find((l) =>
             /\b(?:invalid|not a valid|error|fail(?:ed|s)?|abort(?:ing|ed)?|cannot|unable)\b/i.test(l),
           ) ?? lines[0];
-        const labels: string[] = [];
-        const at = text.indexOf('\nLabels:');
-        if (at >= 0)
-          for (const l of text.slice(at + 8, at + 4000).split('\n')) {
-            if (labels.length > 0 && !/^\s{2,}\S/.test(l)) break;
-            const kv = l.trim();
-            if (/^[A-Za-z0-9./-]{1,253}=[A-Za-z0-9._-]{0,63}$/.test(kv)) labels.push(kv);
-          }
+        const labels = Object.entries(describedLabels(text)).map(([k, v]) => `${k}=${v}`);
         // The program must be seen using it: its log prints the placeholder, or, with no log read yet, the
         // setting names a host or an address. A log read without it shows another failure.
         const read = outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === pod).length > 0;
