@@ -910,6 +910,16 @@ describe("sets 105, 107, 108, 109 and 110's worlds: the rules written in the ses
     ],
     [
       'scenarios-held-out-109',
+      'helpdesk-site-404-after-proxy-upgrade',
+      [
+        'Root cause: deployment helpdesk-web',
+        'scaled to 0 replicas',
+        'answers its own 404 page not found instead of a 503',
+      ],
+      ['Root cause: deployment kb-analytics'],
+    ],
+    [
+      'scenarios-held-out-109',
       'ci-agents-fail-to-connect',
       ['No subject alternative names matching IP address 10.20.30.40', 'does not cover the IP'],
       ['could not determine a root cause'],

@@ -201,7 +201,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-109': [
     'dashboards-service-crashloop',
     'etl-scheduler-heartbeats-lagging',
-    'helpdesk-site-404-after-proxy-upgrade',
     'sso-pods-crashlooping-after-upgrade',
   ],
   // Set 110, after the rules of the session that measured it (see its README).

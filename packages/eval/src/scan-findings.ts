@@ -14,6 +14,7 @@ import { eventGloss } from './analyzers/event-glosses.js';
 import { glossedLine, logGloss, withDetail } from './analyzers/log-glosses.js';
 import { setProbeFix } from './analyzers/probes.js';
 import { quotaRoomNow } from './analyzers/quota-room.js';
+import { servingPath } from './analyzers/serving-path.js';
 import { supersededJob } from './analyzers/superseded-jobs.js';
 import type { Finding, Read } from './analyzers/types.js';
 import {
@@ -464,11 +465,13 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
         // retired on purpose (replaced by a managed service) than the cause; unless a program fails to
         // connect somewhere, as its clients do when they reach it by IP or by another name.
         const logs = textOf(ctx.seen, 'get_pod_logs');
+        // Nor when the task's URL is served by it (its Ingress routes the URL's host to the Service in front of it).
         const retired =
           f.reason === 'ScaledToZero' &&
           bonus(f.name, ctx.hints) === 0 &&
           !logs.includes(f.name) &&
-          !CONNECT_FAILED.test(logs)
+          !CONNECT_FAILED.test(logs) &&
+          !servesTaskUrl(f, ctx)
             ? 30
             : 0;
         // A quoted value that names what the person says is broken (`enable-login-with-password` for "nobody
@@ -494,6 +497,17 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
       })
       .sort((a, b) => b.weight - a.weight)
   );
+}
+
+/**
+ * Whether a workload scaled to zero serves the task's URL: it, or a Service its finding says fronts it
+ * (`so service helpdesk-web has no pods behind it`), is on the URL's serving path (see `servingPath`).
+ */
+function servesTaskUrl(f: ParsedFinding, ctx: ScanContext): boolean {
+  const serving = servingPath(ctx.task, ctx.ns, ctx.seen);
+  if (serving.size === 0) return false;
+  const fronted = /so service ([a-z0-9][a-z0-9., -]{0,400}) has no pods/.exec(f.message)?.[1] ?? '';
+  return serving.has(f.name) || fronted.split(', ').some((n) => serving.has(n));
 }
 
 /**

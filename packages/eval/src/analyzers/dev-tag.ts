@@ -9,10 +9,12 @@ import {
   namespacePods,
   outputs,
   ownerDeployment,
+  stateBlock,
 } from './types.js';
 
-/** Tags that name a development build, moved by every commit to a branch, not a release. */
-const DEV_TAG = /^(?:dev|develop|development|nightly|edge|main|master|unstable|snapshot|canary|head)$/i;
+/** Tags that name a development build, moved by every commit to a branch, not a release; also dated or hashed (`nightly-20240501`, `main-3f2c1d`). */
+const DEV_TAG =
+  /^(?:dev|develop|development|nightly|edge|main|master|unstable|snapshot|canary|head)(?:[-_.][a-z0-9]{1,40})?$/i;
 /** A release tag: `v2.11.1`, `2.11`, `1.4.0-r2`. */
 const RELEASE_TAG = /^v?\d{1,4}\.\d{1,4}(?:\.\d{1,6})?(?:-[a-z0-9.]{1,20})?$/i;
 
@@ -29,6 +31,32 @@ function splitImage(image: string): { repo: string; org: string; tag: string | u
     org: repo.slice(0, Math.max(0, repo.lastIndexOf('/'))),
     tag: tagged && at < 0 ? ref.slice(colon + 1) : undefined,
   };
+}
+
+/** At most this many failing containers on a development tag are weighed against the releases seen. */
+const MAX_CANDIDATES = 16;
+
+/**
+ * Whether two repositories of one publisher are parts of one product, released together: the first word of
+ * their last path segments is the same (`harbor-core` and `harbor-registryctl`; not `prometheus` and
+ * `node-exporter`, which have versions of their own).
+ */
+function sameProduct(a: string, b: string): boolean {
+  const head = (r: string) => (r.slice(r.lastIndexOf('/') + 1).split(/[-_.]/)[0] ?? '').toLowerCase();
+  return head(a).length >= 2 && head(a) === head(b);
+}
+
+/**
+ * Whether the container ran and fails: not one that completed (Terminated with exit code 0, a Job's
+ * finished step) nor one that never started (Waiting in ContainerCreating or PodInitializing: a volume,
+ * a secret or the node holds it, not its image's code).
+ */
+function ranAndFailed(body: string): boolean {
+  const state = stateBlock(body, 'State');
+  if (state.state === 'Terminated' && state.exit === 0) return false;
+  if (state.state === 'Waiting' && /^(?:ContainerCreating|PodInitializing)$/.test(state.reason ?? ''))
+    return false;
+  return true;
 }
 
 /** Every image the namespace's reads show: the pods' described containers and the Deployments' IMAGES column. */
@@ -55,7 +83,11 @@ export const devTagAnalyzer: Analyzer = {
   name: 'dev-tag',
   reads: () => [],
   finds(ctx): Finding[] {
-    const images = imagesSeen(ctx);
+    // The images on a release tag, split once.
+    const released = imagesSeen(ctx)
+      .map((image) => ({ image, ...splitImage(image) }))
+      .filter((o) => o.tag !== undefined && RELEASE_TAG.test(o.tag));
+    let candidates = 0;
     for (const d of outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)) {
       const pod = String(d.args['name'] ?? '');
       for (const c of containerSections(d.content.slice(0, 200_000)).filter((x) => !x.init)) {
@@ -63,20 +95,21 @@ export const devTagAnalyzer: Analyzer = {
         if (!image) continue;
         const mine = splitImage(image);
         if (!mine.tag || !DEV_TAG.test(mine.tag) || !mine.org) continue;
-        if (!/^\s*Ready:\s*False\b/m.test(c.body)) continue;
-        // The release the publisher's other images run, the most common one.
+        if (!/^\s*Ready:\s*False\b/m.test(c.body) || !ranAndFailed(c.body)) continue;
+        // At most a few candidates are weighed against the releases seen: the work stays linear.
+        if (++candidates > MAX_CANDIDATES) return [];
+        // The release the same product's other images run (`harbor-core` beside `harbor-registryctl`),
+        // the most common one; another product of the same publisher has versions of its own.
         const counts = new Map<string, number>();
-        for (const other of images) {
-          const o = splitImage(other);
-          if (o.org === mine.org && o.repo !== mine.repo && o.tag && RELEASE_TAG.test(o.tag))
-            counts.set(o.tag, (counts.get(o.tag) ?? 0) + 1);
-        }
+        for (const o of released)
+          if (o.org === mine.org && o.repo !== mine.repo && sameProduct(o.repo, mine.repo))
+            counts.set(o.tag!, (counts.get(o.tag!) ?? 0) + 1);
         const release = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
         if (!release) continue;
-        const sibling = images.find((i) => {
-          const o = splitImage(i);
-          return o.org === mine.org && o.repo !== mine.repo && o.tag === release;
-        });
+        const sibling = released.find(
+          (o) =>
+            o.org === mine.org && o.repo !== mine.repo && sameProduct(o.repo, mine.repo) && o.tag === release,
+        )?.image;
         const row = namespacePods(ctx).find((r) => r['NAME'] === pod);
         const ready = row?.['READY'];
         const owner = ownerDeployment(d.content);

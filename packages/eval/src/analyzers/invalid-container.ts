@@ -5,6 +5,7 @@ import {
   clip,
   containerSections,
   type Finding,
+  MESH_PROXY,
   outputs,
   podOwnerObject,
   type Read,
@@ -24,14 +25,21 @@ interface Asked {
   readonly target: string;
 }
 
-/** The first pod of the namespace whose log says a container it asked for is not valid for a pod. */
+/**
+ * The newest refusal the namespace's logs show of a container asked for that is not valid for a pod: the
+ * last such line of the last log read that has one (the target named last is the one that runs now, when a
+ * rollout replaced the pod named first). The pod name loses a full stop that ends the sentence.
+ */
 function asked(ctx: AnalyzerContext): Asked | undefined {
+  let found: Asked | undefined;
   for (const o of outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns))
     for (const l of boundedLogLines(o.content)) {
       const m = NOT_VALID.exec(l);
-      if (m) return { pod: String(o.args['name'] ?? ''), line: l.trim(), container: m[1]!, target: m[2]! };
+      const target = m?.[2]?.replace(/[.-]+$/, '');
+      if (m && target)
+        found = { pod: String(o.args['name'] ?? ''), line: l.trim(), container: m[1]!, target };
     }
-  return undefined;
+  return found;
 }
 
 /**
@@ -62,7 +70,13 @@ export const invalidContainerAnalyzer: Analyzer = {
     const app = containerSections(target)
       .filter((c) => !c.init)
       .map((c) => c.name);
-    const own = outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === a.pod).pop()?.content;
+    // The container the program means is the target's own, not a mesh proxy injected beside it.
+    const meant = app.find((c) => !MESH_PROXY.test(c));
+    const own = outputs(
+      ctx.seen,
+      'describe_pod',
+      (o) => o.args['namespace'] === ctx.ns && o.args['name'] === a.pod,
+    ).pop()?.content;
     const owner = podOwnerObject(own, a.pod);
     const quoted = clip(a.line, 200);
     return [
@@ -74,7 +88,9 @@ export const invalidContainerAnalyzer: Analyzer = {
           `logs of ${a.pod}: "${quoted}"`,
           `describe_pod ${a.target}: containers ${names.join(', ')}`,
         ],
-        advice: `point the program at container ${app[0] ?? names[0]} (its container option, such as --container, or the setting that names it)`,
+        advice: meant
+          ? `point the program at container ${meant} (its container option, such as --container, or the setting that names it)`
+          : 'point the program at the container it means (its container option, such as --container, or the setting that names it)',
       },
     ];
   },

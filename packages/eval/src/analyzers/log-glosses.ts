@@ -727,9 +727,15 @@ const GLOSSES: readonly Gloss[] = [
   // /api/system/status answering DB_MIGRATION_NEEDED (not UP), until an administrator starts the upgrade
   // at <server>/setup or with POST api/system/migrate_db (docs.sonarsource.com, "Upgrading SonarQube
   // Server"; the log's "Database needs to be migrated").
-  { all: ['database needs to be migrated'], means: SONAR_MIGRATION },
-  // The same state as its compatibility check words it at start.
+  // Only SonarQube's line: its loggers (`o.s.s.…`, org.sonar.server) or its documentation's link name it;
+  // another program's "Database needs to be migrated! Run … migrate" is not this state.
+  { all: ['database needs to be migrated', 'o.s.s.'], means: SONAR_MIGRATION },
+  { all: ['database needs to be migrated', 'sonar'], means: SONAR_MIGRATION },
+  // The same state as its compatibility check words it at start (older and newer wording).
   { all: ['database must be upgraded', '/setup'], means: SONAR_MIGRATION },
+  { all: ['database must be manually upgraded', '/setup'], means: SONAR_MIGRATION },
+  // Its api/system/status answer in that state, as a probe or a wait script logs it.
+  { all: ['"status":"db_migration_needed"'], means: SONAR_MIGRATION },
   // restic's backup exit code 3, "Warning: at least one source file could not be read" (restic.readthedocs.io,
   // "Scripting": exit status 3 means some source data could not be read, an incomplete snapshot was made).
   // Velero's file-system backup runs restic (or kopia) over the live volume of a running pod.

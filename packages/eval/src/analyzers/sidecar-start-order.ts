@@ -7,12 +7,11 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
+  MESH_PROXY as PROXY,
   type Read,
   stateBlock,
 } from './types.js';
 
-/** The mesh proxies injected as a sidecar container, by container name. */
-const PROXY = /^(?:istio-proxy|linkerd-proxy|envoy|envoy-sidecar|consul-dataplane)$/;
 /** A connection that failed as it does while the sidecar's iptables redirect has no listener yet. */
 const REFUSED =
   /connection refused|ECONNREFUSED|connection reset|upstream connect error|no healthy upstream|failed to connect|could not connect|dial tcp[^\n]{0,120}(?:refused|reset)/i;

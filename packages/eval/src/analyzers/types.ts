@@ -492,6 +492,9 @@ export function flat(text: string, path: string): string | undefined {
 
 const NAME_CHAR = /[a-z0-9-]/;
 
+/** The mesh proxies injected as a sidecar container, by container name (Istio, Linkerd, Envoy, Consul). */
+export const MESH_PROXY = /^(?:istio-proxy|linkerd-proxy|envoy|envoy-sidecar|consul-dataplane)$/;
+
 /**
  * Whether `text` holds one of `names` as a whole name, case-insensitively: no letter, digit or dash either
  * side (`pad-db:5432` holds `pad-db`, `xpad-db` does not). Names shorter than `shortest` characters (three

@@ -27,6 +27,7 @@ import { badReleaseOfRunningPods, badRollout } from './run/bad-rollout.js';
 import { configValues } from './run/config-values.js';
 import { cpuThrottling } from './run/cpu-throttling.js';
 import { dependencyChain } from './run/dependency-chain.js';
+import { emptyBackend } from './run/empty-backend.js';
 import { fullVolume } from './run/full-volume.js';
 import { namedOverPull } from './run/named-over-pull.js';
 import { podGone } from './run/pod-missing.js';
@@ -83,6 +84,7 @@ export const RUN_SIGNATURES: readonly RunSignature[] = [
   autoscalerSays,
   namedOverPull,
   sameObjectRollback,
+  emptyBackend,
 ];
 
 /** The three ordered lists `findingsOf` matches (a test can leave one signature out). */

@@ -19,6 +19,7 @@
  * their place.
  */
 import type { Finding } from '../../analyzers/index.js';
+import { servingPath } from '../../analyzers/serving-path.js';
 import { namesWhole, outputs, podDeployment } from '../../analyzers/types.js';
 import { parseTable } from '../../k8s-text.js';
 import type { SeenObservation } from '../../observations.js';
@@ -28,6 +29,8 @@ import { matchesHint } from '../reading.js';
 export const NAMED_CAUSE_WEIGHT = 65;
 
 const WORKLOAD = /^(?:deployment|pod|statefulset|daemonset) [a-z0-9]/;
+/** A finding on a Service (`service X`), which may lead when the task's URL is routed to it. */
+const SERVICE = /^service ([a-z0-9][a-z0-9.-]{0,252})$/;
 /** A top finding that may be moved aside: one on a workload's pods, or on a claim none of the named workload's reads mention. */
 const MOVABLE = /^(?:deployment|pod|statefulset|daemonset|persistentvolumeclaim) [a-z0-9]/;
 /** A finding placed in another namespace (`… in edge`, `(namespace edge)`): found by following a dependency there. */
@@ -57,6 +60,59 @@ export function unquoted(task: string): string {
     i++;
   }
   return out;
+}
+
+/** Top-level domains of sites people name in a task (and the names RFC 2606 and RFC 6762 reserve). */
+const SITE_TLD = new Set([
+  'com',
+  'net',
+  'org',
+  'io',
+  'dev',
+  'app',
+  'co',
+  'cloud',
+  'ai',
+  'me',
+  'info',
+  'biz',
+  'xyz',
+  'site',
+  'tech',
+  'online',
+  'example',
+  'test',
+  'internal',
+  'corp',
+  'lan',
+  'home',
+]);
+
+/** A host inside the cluster: a bare name (`checkout`) or a Service's DNS name (`checkout.shop.svc.cluster.local`). */
+function inCluster(host: string): boolean {
+  return !host.includes('.') || /\.(?:svc|svc\.cluster\.local|cluster\.local)$/.test(host);
+}
+
+/** Whether a dotted name is a site's host name: its last label a common top-level domain (or a country's, after two dots). */
+function siteHost(name: string): boolean {
+  const labels = name.split('.');
+  if (labels.length < 2 || labels.some((l) => l === '') || inCluster(name)) return false;
+  const tld = labels[labels.length - 1]!;
+  return SITE_TLD.has(tld) || (labels.length >= 3 && /^[a-z]{2}$/.test(tld));
+}
+
+/**
+ * The lower-case task without the sites it names: a URL or a host name of a site names a site, not a
+ * workload (`sonar` of https://sonar.example.dev or sonar.example.dev names no `sonar-…` Deployment). A
+ * URL of a host inside the cluster (`http://checkout:8080/api`, `http://checkout.shop.svc.cluster.local/`)
+ * names the workload behind it, and its first label stays.
+ */
+export function withoutSites(lower: string): string {
+  return lower
+    .replace(/\bhttps?:\/\/([^\s"'<>/:?#]{1,253})[^\s"'<>]{0,2000}/g, (_m, host: string) =>
+      inCluster(host) ? ` ${host.split('.')[0]} ` : ' ',
+    )
+    .replace(/[a-z0-9][a-z0-9.-]{0,252}/g, (name) => (siteHost(name.replace(/[.-]+$/, '')) ? ' ' : name));
 }
 
 /** The names a finding's object gives: `deployment X (pod P)` gives X and P, `pod P` gives P and its Deployment. */
@@ -162,18 +218,22 @@ export function namedFirst(
 ): Finding[] {
   const top = findings[0];
   if (!top || !MOVABLE.test(top.object) || ELSEWHERE.test(top.object)) return findings;
-  // A URL names a site, not a workload: `sonar` of https://sonar.example.dev names no `sonar-…` Deployment.
-  const words = unquoted(task)
-    .toLowerCase()
-    .replace(/\bhttps?:\/\/[^\s"'<>]{1,2000}/g, ' ');
+  const words = withoutSites(unquoted(task).toLowerCase());
   // The namespace's own name names only the workload called exactly that (`checkout` in namespace
   // checkout), not every name it prefixes (`apm-alert-mailer` in namespace apm).
   const named = hints.filter((h) => h !== ns && namesWhole(words, [h]));
+  // What serves the task's URL (its Ingress's Services and the workloads they select) is named too.
+  const serving = servingPath(task, ns, seen);
   const isNamed = (f: Finding) =>
-    objectNames(f.object).some((n) => matchesHint(n, named) || (n === ns && namesWhole(words, [ns])));
+    objectNames(f.object).some(
+      (n) => matchesHint(n, named) || (n === ns && namesWhole(words, [ns])) || serving.has(n),
+    );
   if (isNamed(top)) return findings;
   const at = findings.findIndex(
-    (f) => f.weight >= NAMED_CAUSE_WEIGHT && WORKLOAD.test(f.object) && isNamed(f),
+    (f) =>
+      f.weight >= NAMED_CAUSE_WEIGHT &&
+      (WORKLOAD.test(f.object) || serving.has(SERVICE.exec(f.object)?.[1] ?? '')) &&
+      isNamed(f),
   );
   if (at <= 0) return findings;
   const lead = findings[at]!;
