@@ -905,8 +905,22 @@ describe("sets 105, 107, 108, 109 and 110's worlds: the rules written in the ses
     [
       'scenarios-held-out-110',
       'code-quality-down-after-weekend',
-      ['Root cause: pod sonarqube', 'whose schema has not been migrated'],
+      [
+        'Root cause: pod sonarqube',
+        'whose schema has not been migrated',
+        'Fix applied (approved): roll sonarqube back to the previous revision',
+      ],
       ['Root cause: deployment sonar-webhook-relay'],
+    ],
+    [
+      'scenarios-held-out-110',
+      'members-portal-login-502',
+      [
+        "the 502 is the Ingress controller's own answer",
+        'GET /auth/callback',
+        'larger than proxy_buffer_size',
+      ],
+      ['Root cause: deployment points-export', 'proxy-read-timeout'],
     ],
     [
       'scenarios-held-out-109',

@@ -204,12 +204,7 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'sso-pods-crashlooping-after-upgrade',
   ],
   // Set 110, after the rules of the session that measured it (see its README).
-  'scenarios-held-out-110': [
-    'code-quality-down-after-weekend',
-    'endpoints-deprecation-warning-agent',
-    'members-portal-login-502',
-    'tracing-instance-never-deployed',
-  ],
+  'scenarios-held-out-110': ['endpoints-deprecation-warning-agent', 'tracing-instance-never-deployed'],
   'scenarios-held-out-68': [
     'npm-renewals-fail-https-nodeport-changed',
     // It passed through a finding app-errors made from another namespace's log (the database's) and named

@@ -1025,6 +1025,9 @@ export function onlyClientGone(bad: readonly string[]): boolean {
 const QUICK_5XX =
   /"(?:GET|POST|PUT|PATCH|DELETE|HEAD) [^"\n]{1,500}" 5\d\d (?:\d{1,3}(?:\.\d{1,6})?(?:ms|µs|us)|0\.\d{1,6}s)\b|\| 5\d\d \|\s{1,12}(?:\d{1,3}(?:\.\d{1,6})?(?:ms|µs|us)|0\.\d{1,6}s) \|/;
 
+/** The advice of a finding on logged failures: no change of its own, only where to look (see same-object-rollback). */
+export const LOG_LINES_ADVICE = 'fix what the log lines report; the pod status alone does not show it';
+
 /**
  * Whether a log tail fails only with clients gone (see `onlyClientGone`) while its access log shows
  * 5xx answers given within a second: requests a proxy's timeout did not cut (it cuts only the slow
@@ -1295,7 +1298,7 @@ export const appErrorsAnalyzer: Analyzer = {
             (l) =>
               `${dated && l === dated.line ? `search_pod_logs ${pod}` : `get_pod_logs ${pod}`}: "${quote(l, 260)}"`,
           ),
-          advice: 'fix what the log lines report; the pod status alone does not show it',
+          advice: LOG_LINES_ADVICE,
           ...(known?.serverSide ? { revisionSound: true as const } : {}),
         },
       ];

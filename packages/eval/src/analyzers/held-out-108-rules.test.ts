@@ -1,11 +1,16 @@
-// Rules written after held-out sets 105 (Dex), 108, 109 and 110, each general, tested here on inputs made up for
+// Rules written after held-out sets 105 (Dex), 108, 109 (and its Traefik 404, later) and 110, each general, tested here on inputs made up for
 // the test: the names, namespaces and log lines are not the worlds'.
 import { describe, expect, it } from 'vitest';
-import { namedFirst } from '../baseline/signatures/named-first.js';
-import { appErrorsAnalyzer } from './app-errors.js';
+import { namedFirst, withoutSites } from '../baseline/signatures/named-first.js';
+import { emptyBackend } from '../baseline/signatures/run/empty-backend.js';
+import { donateRollback } from '../baseline/signatures/run/same-object-rollback.js';
+import type { Facts, RunSignature } from '../baseline/signatures/types.js';
+import type { SeenObservation } from '../observations.js';
+import { appErrorsAnalyzer, LOG_LINES_ADVICE } from './app-errors.js';
 import { devTagAnalyzer } from './dev-tag.js';
 import { droppedCapabilitiesAnalyzer } from './dropped-capabilities.js';
 import type { Finding } from './index.js';
+import { ingressErrorLogAnalyzer, nginxError } from './ingress-error-log.js';
 import { invalidContainerAnalyzer } from './invalid-container.js';
 import { legacyTokenClaimAnalyzer } from './legacy-token-claim.js';
 import { logGloss } from './log-glosses.js';
@@ -13,6 +18,7 @@ import { misconceptionsAnalyzer } from './misconceptions.js';
 import { ctx, describedPodText, expectBounded, log, observed, table } from './observed.fixture.js';
 import { placeholderValueAnalyzer } from './placeholder-value.js';
 import { probeCause } from './probes.js';
+import { servingPath } from './serving-path.js';
 import { shmBusErrorAnalyzer } from './shm-bus-error.js';
 
 // --- legacy-token-claim --------------------------------------------------------------------------------------
@@ -516,5 +522,285 @@ describe('named-first: the first label of a URL in the task names no workload', 
     const relay = finding(92, 'deployment sonar-relay (pod sonar-relay-5d8f7b9c6-p8z2m)');
     const sonarqube = finding(82, 'pod sonarqube-7c9d8b6f4-k2m8q');
     expect(namedFirst([relay, sonarqube], t, 'cq', words(t), [])[0]).toBe(sonarqube);
+  });
+});
+
+// --- the serving path of the task's URL (after set 109's Traefik 404) ----------------------------------------
+
+describe("serving path: what the task's URL is routed to is the task's own object", () => {
+  const NS = 'kb';
+  const TASK =
+    'Since this morning https://help.corp-example.net answers "404 page not found" for every path. We upgraded the proxy yesterday.';
+  const ingress = (ns: string, className: string, host = 'help.corp-example.net', service = 'help-web') =>
+    observed(
+      'describe_resource',
+      { kind: 'Ingress', namespace: ns, name: 'help' },
+      [
+        'Name:         help',
+        `Namespace:    ${ns}`,
+        'Kind:         Ingress (networking.k8s.io/v1)',
+        'Spec:',
+        ...(className ? [`  ingressClassName: ${className}`] : []),
+        `  rules[0].host: ${host}`,
+        '  rules[0].http.paths[0].path: /',
+        `  rules[0].http.paths[0].backend.service.name: ${service}`,
+        '  rules[0].http.paths[0].backend.service.port.number: 80',
+        'Events:  <none>',
+      ].join('\n'),
+    );
+  const services = observed(
+    'list_services',
+    { namespace: NS },
+    table([
+      ['NAME', 'TYPE', 'CLUSTER-IP', 'PORT(S)', 'SELECTOR', 'ENDPOINTS', 'AGE'],
+      ['help-web', 'ClusterIP', '10.96.19.4', '80/TCP', 'app=help-web', '<none>', '300d'],
+      ['stats', 'ClusterIP', '10.96.19.5', '80/TCP', 'app=stats', '10.0.1.4:8080', '300d'],
+    ]),
+  );
+  const finding = (weight: number, object: string, cause = 'it fails'): Finding => ({
+    weight,
+    object,
+    cause,
+    evidence: [],
+  });
+  const words = (t: string) => [...new Set(t.toLowerCase().match(/[a-z0-9][a-z0-9-]{2,}/g) ?? [])];
+  const pull = finding(92, 'deployment stats-collector (pod stats-collector-t7x4csgwz-dtbmj)');
+  const emptyService = finding(
+    80,
+    'service help-web',
+    'service help-web has no endpoints: its selector app=help-web matches no pod in kb, so traffic has nowhere to go',
+  );
+  const scaled = finding(
+    70,
+    'deployment help-web',
+    'deployment help-web is scaled to 0 replicas, so service help-web has no pods behind it (no endpoints)',
+  );
+
+  it("names the Ingress's Service for the URL's host and the workload its selector names", () => {
+    expect([...servingPath(TASK, NS, [ingress(NS, 'traefik'), services])].sort()).toEqual(['help-web']);
+    const other = observed(
+      'list_services',
+      { namespace: NS },
+      table([
+        ['NAME', 'TYPE', 'CLUSTER-IP', 'PORT(S)', 'SELECTOR', 'ENDPOINTS', 'AGE'],
+        ['help-web', 'ClusterIP', '10.96.19.4', '80/TCP', 'app.kubernetes.io/name=helpdesk', '<none>', '1d'],
+      ]),
+    );
+    expect([...servingPath(TASK, NS, [ingress(NS, 'traefik'), other])].sort()).toEqual([
+      'help-web',
+      'helpdesk',
+    ]);
+  });
+
+  it('names nothing without a URL, for another host, or for an Ingress of another namespace', () => {
+    expect(servingPath('the help site answers 404', NS, [ingress(NS, 'traefik'), services]).size).toBe(0);
+    expect(servingPath(TASK, NS, [ingress(NS, 'traefik', 'status.corp-example.net'), services]).size).toBe(0);
+    expect(servingPath(TASK, NS, [ingress('edge', 'traefik'), services]).size).toBe(0);
+  });
+
+  it("moves the finding on the URL's Service before an unrelated pull failure", () => {
+    const seen = [ingress(NS, 'traefik'), services];
+    expect(namedFirst([pull, emptyService, scaled], TASK, NS, words(TASK), seen)[0]).toBe(emptyService);
+  });
+
+  it('keeps the order when no Ingress read routes the host', () => {
+    expect(namedFirst([pull, emptyService], TASK, NS, words(TASK), [services])[0]).toBe(pull);
+  });
+
+  it('says Traefik answers its own 404 for a backend without endpoints, ingress-nginx a 503', () => {
+    const refine = (className: string, f: Finding) => {
+      const copy = { ...f, evidence: [...f.evidence] };
+      const seen = [ingress(NS, className), services];
+      (emptyBackend as Extract<RunSignature, { refine: unknown }>).refine(
+        { ...ctx(NS, seen, TASK), hints: words(TASK) } as unknown as Facts,
+        [copy],
+      );
+      return copy.cause;
+    };
+    expect(refine('traefik', scaled)).toMatch(/404 page not found instead of a 503/);
+    expect(refine('traefik', emptyService)).toMatch(/Traefik skips a Service without endpoints/);
+    expect(refine('nginx', scaled)).toMatch(/ingress-nginx answers 503/);
+    expect(refine('', scaled)).toBe(scaled.cause);
+    expect(refine('traefik', pull)).toBe(pull.cause);
+    // Another Service's finding is not the URL's.
+    const other = finding(
+      80,
+      'service stats',
+      'service stats has no endpoints: its selector app=stats matches no pod',
+    );
+    expect(refine('traefik', other)).toBe(other.cause);
+  });
+
+  it('takes a site written without a scheme for a site, and keeps the name of an in-cluster URL', () => {
+    expect(withoutSites('sonar.example.dev answers 503')).not.toContain('sonar');
+    expect(withoutSites('see grafana.corp-example.co.uk now')).not.toContain('grafana');
+    expect(withoutSites('calls to http://checkout:8080/api time out')).toContain('checkout');
+    expect(withoutSites('calls to http://checkout.shop.svc.cluster.local/api time out')).toContain(
+      'checkout',
+    );
+    // A logger or a version is no host.
+    expect(withoutSites('checkout.orderservice fails after v2.11.2')).toContain('checkout.orderservice');
+  });
+
+  it('costs a bounded time on a task of many long URLs and an Ingress of many rules', () => {
+    const rules = (host: string) =>
+      observed(
+        'describe_resource',
+        { kind: 'Ingress', namespace: NS, name: 'big' },
+        Array.from(
+          { length: 3000 },
+          (_, i) =>
+            `  rules[${i % 999}].host: ${host}\n  rules[${i % 999}].http.paths[0].backend.service.name: s${i}\n  rules[${i % 999}].http.paths[0].backend.service.port.number: 80`,
+        ).join('\n'),
+      );
+    const bad = `${'https://help.corp-example.net/'.padEnd(1990, 'a')} `.repeat(50);
+    const good = `${'plain words here '.padEnd(1990, 'a')} `.repeat(50);
+    expectBounded(
+      () => servingPath(bad, NS, [rules('help.corp-example.net'), services]),
+      () => servingPath(good, NS, [rules('other.example.org'), services]),
+    );
+  });
+});
+
+// --- ingress-error-log (after set 110's nginx 502) ---------------------------------------------------------
+
+describe("ingress-error-log: a 502 at a site ingress-nginx serves, read in the controller's error log", () => {
+  const NS = 'shop';
+  const CTRL = 'ingress-nginx-controller-6b9f7c8d5-x2k4p';
+  const TASK =
+    'Since the 3.1 release, customers who pay at https://shop.example.org get "502 Bad Gateway" after the card step. We think the payment provider is slow.';
+  const ingress = (className = 'nginx', host = 'shop.example.org') =>
+    observed(
+      'describe_resource',
+      { kind: 'Ingress', namespace: NS, name: 'storefront' },
+      [
+        'Name:         storefront',
+        `Namespace:    ${NS}`,
+        'Spec:',
+        `  ingressClassName: ${className}`,
+        `  rules[0].host: ${host}`,
+        '  rules[0].http.paths[0].path: /',
+        '  rules[0].http.paths[0].backend.service.name: storefront-web',
+        '  rules[0].http.paths[0].backend.service.port.number: 80',
+      ].join('\n'),
+    );
+  const found = observed(
+    'find_objects',
+    { name: 'ingress-nginx' },
+    table([
+      ['KIND', 'NAMESPACE', 'NAME', 'STATUS', 'AGE'],
+      ['Namespace', '-', 'ingress-nginx', 'Active', '90d'],
+      ['Deployment', 'ingress-nginx', 'ingress-nginx-controller', 'Available', '90d'],
+      ['Pod', 'ingress-nginx', CTRL, 'Running', '3d'],
+    ]),
+  );
+  const errorLine = (
+    host: string,
+    msg = 'upstream sent too big header while reading response header from upstream',
+  ) =>
+    `2026/05/02 10:14:07 [error] 38#38: *991204 ${msg}, client: 10.0.3.9, server: ${host}, request: "POST /checkout/confirm?step=3 HTTP/2.0", upstream: "http://10.244.2.7:3000/checkout/confirm?step=3", host: "${host}"`;
+  const searched = (lines: string[]) =>
+    observed(
+      'search_pod_logs',
+      { namespace: 'ingress-nginx', name: CTRL, pattern: 'shop.example.org', context: 0, maxMatches: 50 },
+      `${lines.length} line(s) match "shop.example.org"\n${lines.map((l, i) => `${i + 10}:${l}`).join('\n')}`,
+    );
+  const run = (seen: SeenObservation[], task = TASK) => ingressErrorLogAnalyzer.finds(ctx(NS, seen, task));
+
+  it("parses nginx's error-log line: message, host and request", () => {
+    expect(nginxError(errorLine('shop.example.org'))).toMatchObject({
+      message: 'upstream sent too big header while reading response header from upstream',
+      host: 'shop.example.org',
+      method: 'POST',
+      path: '/checkout/confirm',
+    });
+    expect(nginxError('10.0.3.9 - - [02/May/2026:10:14:07 +0000] "GET / HTTP/2.0" 502 552')).toBeUndefined();
+  });
+
+  it("reads the Ingress, finds the controller and searches its log for the URL's host", () => {
+    expect(ingressErrorLogAnalyzer.reads(ctx(NS, [], TASK))[0]).toEqual({
+      tool: 'list_resources',
+      args: { kind: 'Ingress', namespace: NS },
+    });
+    expect(ingressErrorLogAnalyzer.reads(ctx(NS, [ingress(), found], TASK))).toContainEqual({
+      tool: 'search_pod_logs',
+      args: {
+        namespace: 'ingress-nginx',
+        name: CTRL,
+        pattern: 'shop.example.org',
+        context: 0,
+        maxMatches: 50,
+      },
+    });
+    // No status a proxy answers, or no URL: nothing to read.
+    expect(ingressErrorLogAnalyzer.reads(ctx(NS, [], 'https://shop.example.org is slow today'))).toEqual([]);
+    expect(ingressErrorLogAnalyzer.reads(ctx(NS, [], 'the shop answers 502 since noon'))).toEqual([]);
+  });
+
+  it("says the 502 is the controller's answer and why, with the request it refused", () => {
+    const [f] = run([
+      ingress(),
+      found,
+      searched([errorLine('shop.example.org'), errorLine('shop.example.org')]),
+    ]);
+    expect(f?.object).toBe('ingress storefront');
+    expect(f?.cause).toContain("the 502 is the Ingress controller's own answer");
+    expect(f?.cause).toContain('logs 2 errors for POST /checkout/confirm');
+    expect(f?.cause).toMatch(/proxy-buffer-size/);
+    expect(f?.cause).not.toMatch(/proxy-read-timeout/);
+  });
+
+  it("stays quiet for another host's errors, an unknown message, or an Ingress of another class", () => {
+    expect(run([ingress(), found, searched([errorLine('admin.example.org')])])).toEqual([]);
+    expect(
+      run([ingress(), found, searched([errorLine('shop.example.org', 'something odd happened')])]),
+    ).toEqual([]);
+    expect(run([ingress('traefik'), found, searched([errorLine('shop.example.org')])])).toEqual([]);
+  });
+
+  it('costs a bounded time on long near-miss lines', () => {
+    const near = `2026/05/02 10:14:07 [error] 38#38: *1 ${'x, server: '.repeat(300)}`;
+    const bad = [ingress(), found, searched(Array(1500).fill(near))];
+    const good = [ingress(), found, searched(Array(1500).fill('y'.repeat(near.length)))];
+    expectBounded(
+      () => run(bad),
+      () => run(good),
+    );
+  });
+});
+
+// --- the rollback of a Deployment goes to its pod's logged failure, also once named-first leads with it -------
+
+describe('same-object rollback: a pod finding on logged failures takes its Deployment rollback', () => {
+  const donor: Finding = {
+    weight: 70,
+    object: 'deployment wiki (pod wiki-7c9d8b6f4-k2m8q)',
+    cause: 'the readiness probe fails; it started with the latest rollout (revision 3: chart 5.0.0)',
+    evidence: ['get_rollout_history wiki: 3 revisions, latest 3'],
+    fix: { tool: 'rollback_deployment', args: { namespace: 'docs', name: 'wiki' }, text: 'roll wiki back' },
+  };
+  const logged = (advice?: string): Finding => ({
+    weight: 82,
+    object: 'pod wiki-7c9d8b6f4-k2m8q',
+    cause: 'pod wiki-7c9d8b6f4-k2m8q is Running but its program logs failures',
+    evidence: [],
+    ...(advice ? { advice } : {}),
+  });
+
+  it("gives a pod's logged failures (advice only where to look) the rollback of the pod's Deployment", () => {
+    const top = logged(LOG_LINES_ADVICE);
+    donateRollback(top, [top, donor]);
+    expect(top.fix?.tool).toBe('rollback_deployment');
+    expect(top.cause).toContain('it started with the latest rollout (revision 3: chart 5.0.0)');
+    expect(top.evidence).toContain('get_rollout_history wiki: 3 revisions, latest 3');
+  });
+
+  it("gives none to a pod finding with advice of its own, or to another Deployment's pod", () => {
+    const own = logged('turn the feature flag back off');
+    donateRollback(own, [own, donor]);
+    expect(own.fix).toBeUndefined();
+    const other: Finding = { ...logged(LOG_LINES_ADVICE), object: 'pod wikibot-5d8f7b9c6-p8z2m' };
+    donateRollback(other, [other, donor]);
+    expect(other.fix).toBeUndefined();
   });
 });

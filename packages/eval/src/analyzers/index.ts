@@ -139,6 +139,7 @@ import { idleUpstreamResetAnalyzer } from './idle-upstream-reset.js';
 import { imageWithoutRepositoryAnalyzer } from './image-without-repository.js';
 import { implicitTlsPortAnalyzer } from './implicit-tls-port.js';
 import { incompleteChainAnalyzer } from './incomplete-chain.js';
+import { ingressErrorLogAnalyzer } from './ingress-error-log.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { inotifyLimitAnalyzer } from './inotify-limit.js';
 import { intendedStateAnalyzer } from './intended-state.js';
@@ -831,6 +832,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   goMaxProcsAnalyzer,
   serviceAffinityAnalyzer,
   ingressProxyAnalyzer,
+  ingressErrorLogAnalyzer,
   s3PolicyResourceAnalyzer,
   producerReleaseAnalyzer,
   s3PrefixRateAnalyzer,

@@ -1029,7 +1029,7 @@ const GLOSSES: readonly Gloss[] = [
   {
     all: ['upstream sent too big header'],
     means:
-      "nginx refused the upstream's response headers as larger than proxy_buffer_size (ingress-nginx: proxy-buffer-size) and answered 502",
+      "nginx refused the upstream's response headers as larger than proxy_buffer_size (4k or 8k by default, one memory page; ingress-nginx: the proxy-buffer-size ConfigMap key or the nginx.ingress.kubernetes.io/proxy-buffer-size annotation) and answered 502 Bad Gateway at once, without waiting for any timeout. Large Set-Cookie headers (a session or sign-in tokens kept in cookies) are the usual cause: raise proxy-buffer-size (for example to 16k) for that Ingress, or make the response's headers smaller",
   },
   {
     all: ['no live upstreams'],

@@ -32,7 +32,7 @@ import { fullVolume } from './run/full-volume.js';
 import { namedOverPull } from './run/named-over-pull.js';
 import { podGone } from './run/pod-missing.js';
 import { previousLogs } from './run/previous-logs.js';
-import { sameObjectRollback } from './run/same-object-rollback.js';
+import { donateRollback, sameObjectRollback } from './run/same-object-rollback.js';
 import { scanFindings, scanUnread } from './run/scan.js';
 import type {
   ContainerSignature,
@@ -196,5 +196,8 @@ export function findingsOf(f: Facts, lists: SignatureLists = SIGNATURES): Findin
     else out.push(...s.find(f, out));
   }
   out.sort((a, b) => b.weight - a.weight);
-  return namedFirst(out, f.task, f.ns, f.hints, f.seen);
+  const ordered = namedFirst(out, f.task, f.ns, f.hints, f.seen);
+  // The finding named-first put in front takes its Deployment's rollback as the strongest one would.
+  if (ordered !== out) donateRollback(ordered[0], ordered);
+  return ordered;
 }

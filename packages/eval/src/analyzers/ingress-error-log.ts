@@ -1,0 +1,149 @@
+import { parseTable } from '../k8s-text.js';
+import { logGloss } from './log-glosses.js';
+import { type ServingIngress, servingIngresses, urlHosts } from './serving-path.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  bonus,
+  boundedLogLines,
+  clip,
+  type Finding,
+  listedReads,
+  outputs,
+  type Read,
+  unmadeReads,
+} from './types.js';
+
+/** A status the person reports that a reverse proxy answers itself: 502, 503, 504 or their names. */
+const PROXY_STATUS =
+  /\b50[234]s?\b|\bbad gateway\b|\bservice (?:temporarily )?unavailable\b|\bgateway time-?out\b/i;
+
+/** An Ingress served by ingress-nginx: its class names nginx. */
+const NGINX = /nginx/i;
+
+/** A pod of the ingress-nginx controller, by the names its chart and distributions give it. */
+const CONTROLLER_POD = /ingress-nginx|nginx-ingress/;
+
+/** One line of nginx's error log, as ingress-nginx writes it for a request. */
+interface NginxError {
+  readonly line: string;
+  /** The message, without the level, process and connection ids, or what follows `, client:`. */
+  readonly message: string;
+  readonly host: string;
+  readonly method: string;
+  readonly path: string;
+}
+
+/**
+ * A line of nginx's error log (`2026/04/14 09:02:51 [error] 41#41: *2210384 upstream sent too big header
+ * while reading response header from upstream, client: …, server: members.example.net, request: "GET
+ * /auth/callback?… HTTP/2.0", upstream: "…", host: "members.example.net"`), or undefined for any other
+ * line (nginx's error log format: nginx.org, "Core functionality", error_log). Lines over 4,000
+ * characters are skipped by the caller.
+ */
+export function nginxError(line: string): NginxError | undefined {
+  const level = /\[(?:error|crit|alert|emerg)\] \d{1,10}#\d{1,10}: (?:\*\d{1,20} )?/.exec(line);
+  if (!level) return undefined;
+  const rest = line.slice(level.index + level[0].length);
+  const cut = rest.indexOf(', client: ');
+  const message = (cut >= 0 ? rest.slice(0, cut) : rest).trim();
+  const host = (
+    /, host: "([a-z0-9.-]{1,253})(?::\d{1,5})?"/i.exec(rest)?.[1] ??
+    /, server: ([a-z0-9.-]{1,253}),/i.exec(rest)?.[1]
+  )?.toLowerCase();
+  const request = /, request: "([A-Z]{3,7}) ([^\s"?]{1,500})/.exec(rest);
+  if (!message || !host) return undefined;
+  return { line: line.trim(), message, host, method: request?.[1] ?? '', path: request?.[2] ?? '' };
+}
+
+/** The routes of the task's URLs that ingress-nginx serves (see `servingIngresses`). */
+function nginxRoutes(ctx: AnalyzerContext): ServingIngress[] {
+  return servingIngresses(ctx.task, ctx.ns, ctx.seen).filter((r) => NGINX.test(r.className));
+}
+
+/** A Running ingress-nginx controller pod that a search by name found, in any namespace. */
+function controllerPod(ctx: AnalyzerContext): { namespace: string; name: string } | undefined {
+  for (const o of outputs(ctx.seen, 'find_objects'))
+    for (const r of parseTable(o.content.slice(0, 200_000))) {
+      const name = r['NAME'] ?? '';
+      if (r['KIND'] === 'Pod' && CONTROLLER_POD.test(name) && r['STATUS'] === 'Running' && r['NAMESPACE'])
+        return { namespace: r['NAMESPACE'], name };
+    }
+  return undefined;
+}
+
+/**
+ * A 502, 503 or 504 at a site that ingress-nginx serves is often the controller's own answer, and its error
+ * log says why (a response header too big for its buffer, an upstream that closed the connection, no live
+ * upstream). When the person reports such a status at a URL an nginx Ingress of the namespace routes, the
+ * controller's log is searched for the URL's host, and its error lines for that host are read with the
+ * meaning of the message (`logGloss`). Found only for a message whose meaning is known.
+ */
+export const ingressErrorLogAnalyzer: Analyzer = {
+  name: 'ingress-error-log',
+  // The question names the proxy's status at a URL: the Ingress and the controller's log are read early,
+  // before an unrelated failure of the namespace uses up the budget.
+  first: true,
+  reads(ctx): Read[] {
+    const text = ctx.task.slice(0, 4000);
+    const hosts = urlHosts(text);
+    if (!PROXY_STATUS.test(text) || hosts.length === 0) return [];
+    const reads = listedReads(ctx.seen, ctx.ns, 'Ingress', 'describe_resource', 2, (n) =>
+      bonus(n, ctx.hints),
+    );
+    const routes = nginxRoutes(ctx);
+    if (routes.length > 0) {
+      reads.push({ tool: 'find_objects', args: { name: 'ingress-nginx' } });
+      const pod = controllerPod(ctx);
+      if (pod)
+        reads.push({
+          tool: 'search_pod_logs',
+          args: { ...pod, pattern: routes[0]!.host, context: 0, maxMatches: 50 },
+        });
+    }
+    return unmadeReads(ctx.seen, reads);
+  },
+  finds(ctx): Finding[] {
+    const status = PROXY_STATUS.exec(ctx.task.slice(0, 4000))?.[0];
+    if (!status) return [];
+    const routes = nginxRoutes(ctx);
+    if (routes.length === 0) return [];
+    for (const o of [...outputs(ctx.seen, 'search_pod_logs'), ...outputs(ctx.seen, 'get_pod_logs')]) {
+      const pod = String(o.args['name'] ?? '');
+      if (!CONTROLLER_POD.test(pod)) continue;
+      const errors: NginxError[] = [];
+      const searched = o.tool === 'search_pod_logs';
+      for (const raw of boundedLogLines(o.content)) {
+        // A search's lines carry grep's line number (`14:` for a match, `13-` for context).
+        const l = searched ? raw.replace(/^\d{1,9}[:-]/, '') : raw;
+        const e = nginxError(l);
+        if (e && routes.some((r) => r.host === e.host)) errors.push(e);
+      }
+      // The message logged most often for the host, and what it means.
+      const counts = new Map<string, { n: number; e: NginxError }>();
+      for (const e of errors) {
+        const c = counts.get(e.message.slice(0, 80));
+        counts.set(e.message.slice(0, 80), { n: (c?.n ?? 0) + 1, e: c?.e ?? e });
+      }
+      const top = [...counts.values()].sort((a, b) => b.n - a.n)[0];
+      const gloss = top ? logGloss(top.e.line) : undefined;
+      if (!top || !gloss) continue;
+      const route = routes.find((r) => r.host === top.e.host)!;
+      const at = String(o.args['namespace'] ?? '');
+      const request = top.e.path ? ` for ${top.e.method} ${top.e.path}` : '';
+      return [
+        {
+          weight: 96,
+          object: `ingress ${route.ingress}`,
+          cause: `the ${status} is the Ingress controller's own answer: ingress-nginx (pod ${pod}${at ? ` in namespace ${at}` : ''}), which serves ${route.host} for Ingress ${route.ingress} (service ${route.service}), logs ${top.n === 1 ? 'an error' : `${top.n} errors`}${request}: "${clip(top.e.message, 160)}"; ${gloss}`,
+          evidence: [
+            `search_pod_logs ${pod} for ${route.host}: "${clip(top.e.line, 240)}"`,
+            `describe_resource Ingress ${route.ingress}: ${route.host} → service ${route.service}, class nginx`,
+          ],
+          advice: `act on the controller's error for ${route.host}${request} (see the cause), on Ingress ${route.ingress} or on what service ${route.service} sends back`,
+        },
+      ];
+    }
+    return [];
+  },
+};
