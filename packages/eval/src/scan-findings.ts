@@ -500,6 +500,27 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
 }
 
 /**
+ * The program a shell says it did not find (`/bin/sh: kong: not found`, `sh: 1: kong: not found`,
+ * `bash: kong: command not found`), or undefined for any other line. Bounded: the line is cut to 2,000
+ * characters and the name to 100.
+ */
+export function shellNotFound(line: string): string | undefined {
+  return /(?:^|[\s/])(?:ba|da|a)?sh: (?:line \d{1,6}: |\d{1,6}: )?([\w.+-]{1,100}): (?:command )?not found\b/.exec(
+    line.slice(0, 2000),
+  )?.[1];
+}
+
+/** The image of a Job's first container, from its description (`template.spec.containers[0].image: …`). */
+function jobImage(ctx: ScanContext, job: string): string | undefined {
+  const d = outputs(
+    ctx.seen,
+    'describe_resource',
+    (o) => String(o.args['kind'] ?? '').toLowerCase() === 'job' && o.args['name'] === job,
+  ).pop()?.content;
+  return d ? /containers\[0\]\.image: (\S{1,500})/.exec(d.slice(0, 100_000))?.[1] : undefined;
+}
+
+/**
  * Whether a workload scaled to zero serves the task's URL: it, or a Service its finding says fronts it
  * (`so service helpdesk-web has no pods behind it`), is on the URL's serving path (see `servingPath`).
  */
@@ -631,6 +652,11 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
         const means = logGloss(line);
         const quoted = withContinuation(text, withDetail(text, line));
         cause += `; the pod's log says "${clipEnds(quoted, 280)}"${means ? ` — ${means}` : ''}`;
+        const missing = /\bexit with code 127\b/.test(cause) ? shellNotFound(line) : undefined;
+        if (missing) {
+          const image = jobImage(ctx, f.name);
+          cause += `; exit code 127 is the shell's "command not found": the image ${image ? `${image} ` : ''}has no ${missing} executable on its PATH, so it is not the image the command was written for (a mirror or base image without the program), or the program was renamed or moved in it`;
+        }
         // A script that stops at a failed step (its closing summary comes after the line quoted): what it
         // was to do after that step never ran.
         const last = text

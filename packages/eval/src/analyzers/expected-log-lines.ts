@@ -60,6 +60,22 @@ const EXPECTED: readonly {
     means:
       "ProxySQL did not recognise a SET statement a client sent (a session variable it does not track), so it forwarded it and pinned that client's session to its hostgroup (lock_hostgroup): the statement and the queries after it run normally, only connection multiplexing is off for that one session. It is a warning about ProxySQL's own parser, harmless for the application: nothing is broken and no action is needed (if many sessions are pinned, have the client stop sending that SET, or upgrade ProxySQL to a version that parses it)",
   },
+  // CoreDNS's import plugin warns when a glob it imports matches no file (coredns.io, plugin import): the
+  // Corefiles of AKS and k3s import optional custom files (the coredns-custom ConfigMap's *.server and
+  // *.override) that exist only when someone adds them.
+  {
+    all: ['no files matching import glob pattern'],
+    means:
+      "CoreDNS's import directive found no file for its glob: the Corefile imports optional custom configuration (the coredns-custom ConfigMap's *.server and *.override files, as AKS and k3s set it up), and none has been added, so there is nothing to import. CoreDNS logs this at each start and reload and serves DNS normally: it is harmless, nothing is broken and no action is needed (add a custom file, or leave the ConfigMap empty)",
+  },
+  // nginx warns when the configuration uses a directive a newer version made obsolete (nginx.org, the
+  // CHANGES of 1.19.7: http2_max_field_size and http2_max_header_size are obsolete, large_client_header_buffers
+  // replaces them): it ignores the directive and starts.
+  {
+    all: ['directive is obsolete', 'instead'],
+    means:
+      'nginx no longer uses this directive (a newer nginx made it obsolete and names its replacement): it ignores it, so the setting has no effect, and it starts and serves normally. The warning is harmless: nothing is broken and no action is needed beyond moving the value to the directive it names (or deleting the line) to silence it',
+  },
   // Promtail (Grafana Loki's agent) logs at warn level that it watches its configuration file when
   // started with -config.enable-watch (promtail.go): a notice that reloading on change is on.
   {

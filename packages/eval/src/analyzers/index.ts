@@ -87,6 +87,7 @@ import { endlessRetryAnalyzer } from './endless-retry.js';
 import { entryDeniedAnalyzer } from './entry-denied.js';
 import { envPathMissingAnalyzer } from './env-path-missing.js';
 import { envFromLacksVariableAnalyzer } from './envfrom-lacks-variable.js';
+import { envoyUpstreamTlsAnalyzer } from './envoy-upstream-tls.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
 import { errorPageProxyAnalyzer } from './error-page-proxy.js';
 import { esBreakerLoweredAnalyzer } from './es-breaker-lowered.js';
@@ -253,6 +254,7 @@ import { portHolderAnalyzer } from './port-holder.js';
 import { postgresTlsAnalyzer } from './postgres-tls.js';
 import { previousLimitsAnalyzer } from './previous-limits.js';
 import { primaryHandoverAnalyzer } from './primary-handover.js';
+import { actuatorProbeLogAnalyzer } from './probes.js';
 import { producerReleaseAnalyzer } from './producer-release.js';
 import { productImagesAnalyzer } from './product-images.js';
 import { productNamespaceAnalyzer } from './product-namespace.js';
@@ -833,6 +835,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   serviceAffinityAnalyzer,
   ingressProxyAnalyzer,
   ingressErrorLogAnalyzer,
+  envoyUpstreamTlsAnalyzer,
+  actuatorProbeLogAnalyzer,
   s3PolicyResourceAnalyzer,
   producerReleaseAnalyzer,
   s3PrefixRateAnalyzer,

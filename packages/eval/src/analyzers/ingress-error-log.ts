@@ -16,7 +16,35 @@ import {
 
 /** A status the person reports that a reverse proxy answers itself: 502, 503, 504 or their names. */
 const PROXY_STATUS =
-  /\b50[234]s?\b|\bbad gateway\b|\bservice (?:temporarily )?unavailable\b|\bgateway time-?out\b/i;
+  /(?<![\w-])50[234]s?\b|\bbad gateway\b|\bservice (?:temporarily )?unavailable\b|\bgateway time-?out\b/i;
+
+/** The status code a reported status names: `502`, `Bad Gateway` → 502. */
+function statusCode(said: string): number {
+  const n = /50[234]/.exec(said)?.[0];
+  if (n) return Number(n);
+  if (/bad gateway/i.test(said)) return 502;
+  if (/unavailable/i.test(said)) return 503;
+  return 504;
+}
+
+/**
+ * The status nginx answers with for an error it logs, where its source fixes it (ngx_http_upstream.c: a
+ * timeout gives 504, an invalid or missing upstream response 502, no live upstream 502); undefined for
+ * another message.
+ */
+function answeredWith(message: string): number | undefined {
+  const m = message.toLowerCase();
+  if (m.includes('upstream timed out')) return 504;
+  if (
+    m.includes('upstream sent too big header') ||
+    m.includes('upstream prematurely closed connection') ||
+    m.includes('while connecting to upstream') ||
+    m.includes('no live upstreams') ||
+    m.includes('upstream sent invalid header')
+  )
+    return 502;
+  return undefined;
+}
 
 /** An Ingress served by ingress-nginx: its class names nginx. */
 const NGINX = /nginx/i;
@@ -54,6 +82,13 @@ export function nginxError(line: string): NginxError | undefined {
   const request = /, request: "([A-Z]{3,7}) ([^\s"?]{1,500})/.exec(rest);
   if (!message || !host) return undefined;
   return { line: line.trim(), message, host, method: request?.[1] ?? '', path: request?.[2] ?? '' };
+}
+
+/** Whether a request path falls under an Ingress path (Prefix matching by path elements: `/api` covers `/api/x`, not `/apix`). */
+function underPath(path: string, prefix: string): boolean {
+  if (prefix === '/' || path === prefix) return true;
+  const p = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  return path.startsWith(p);
 }
 
 /** The routes of the task's URLs that ingress-nginx serves (see `servingIngresses`). */
@@ -94,6 +129,12 @@ export const ingressErrorLogAnalyzer: Analyzer = {
     const routes = nginxRoutes(ctx);
     if (routes.length > 0) {
       reads.push({ tool: 'find_objects', args: { name: 'ingress-nginx' } });
+      // The other distributions name their controller nginx-ingress (MicroK8s, F5 NGINX's chart).
+      if (
+        !controllerPod(ctx) &&
+        outputs(ctx.seen, 'find_objects', (o) => o.args['name'] === 'ingress-nginx').length
+      )
+        reads.push({ tool: 'find_objects', args: { name: 'nginx-ingress' } });
       const pod = controllerPod(ctx);
       if (pod)
         reads.push({
@@ -104,8 +145,10 @@ export const ingressErrorLogAnalyzer: Analyzer = {
     return unmadeReads(ctx.seen, reads);
   },
   finds(ctx): Finding[] {
-    const status = PROXY_STATUS.exec(ctx.task.slice(0, 4000))?.[0];
-    if (!status) return [];
+    const said = PROXY_STATUS.exec(ctx.task.slice(0, 4000))?.[0];
+    if (!said) return [];
+    const code = statusCode(said);
+    const status = String(code);
     const routes = nginxRoutes(ctx);
     if (routes.length === 0) return [];
     for (const o of [...outputs(ctx.seen, 'search_pod_logs'), ...outputs(ctx.seen, 'get_pod_logs')]) {
@@ -126,9 +169,19 @@ export const ingressErrorLogAnalyzer: Analyzer = {
         counts.set(e.message.slice(0, 80), { n: (c?.n ?? 0) + 1, e: c?.e ?? e });
       }
       const top = [...counts.values()].sort((a, b) => b.n - a.n)[0];
-      const gloss = top ? logGloss(top.e.line) : undefined;
+      // The meaning of the message alone (not of the request's path or a client's referrer), said of a
+      // FastCGI upstream when the line names one; an error nginx answers with another status does not
+      // explain the one reported.
+      const fastcgi = top ? /, upstream: "fastcgi:\/\//.test(top.e.line) : false;
+      const gloss = top ? logGloss(`${top.e.message}${fastcgi ? ' (upstream: fastcgi)' : ''}`) : undefined;
       if (!top || !gloss) continue;
-      const route = routes.find((r) => r.host === top.e.host)!;
+      const answered = answeredWith(top.e.message);
+      if (answered !== undefined && answered !== code) continue;
+      // The route of the failing request: its host, and of its paths the longest that prefixes the request's.
+      const route =
+        routes
+          .filter((r) => r.host === top.e.host && (top.e.path === '' || underPath(top.e.path, r.path)))
+          .sort((a, b) => b.path.length - a.path.length)[0] ?? routes.find((r) => r.host === top.e.host)!;
       const at = String(o.args['namespace'] ?? '');
       const request = top.e.path ? ` for ${top.e.method} ${top.e.path}` : '';
       return [

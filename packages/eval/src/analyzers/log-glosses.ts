@@ -736,6 +736,38 @@ const GLOSSES: readonly Gloss[] = [
   { all: ['database must be manually upgraded', '/setup'], means: SONAR_MIGRATION },
   // Its api/system/status answer in that state, as a probe or a wait script logs it.
   { all: ['"status":"db_migration_needed"'], means: SONAR_MIGRATION },
+  // PostgreSQL runs CREATE DATABASE, DROP DATABASE, CREATE INDEX CONCURRENTLY, VACUUM and ALTER SYSTEM only
+  // outside a transaction block (postgresql.org, the reference page of each); psql -c runs a command string
+  // of several statements as one transaction (postgresql.org, psql, option -c).
+  {
+    all: ['cannot run inside a transaction block'],
+    means:
+      'PostgreSQL runs this statement (CREATE DATABASE, DROP DATABASE, CREATE INDEX CONCURRENTLY, VACUUM, ALTER SYSTEM) only on its own, outside any transaction block, and here it ran inside one: psql -c with several statements separated by semicolons sends them as one command string, which runs as one transaction (an implicit transaction block), as a BEGIN … COMMIT or a migration tool does. Give the statement a psql -c (or a statement) of its own',
+  },
+  // CoreDNS's Corefile parser refusing an option the plugin does not know (coredns.io, each plugin's
+  // syntax): an option removed in the version an upgrade brought (the kubernetes plugin's `upstream` and
+  // `resyncperiod`, ignored since 1.5 and removed in 1.7.0: coredns.io, the CoreDNS 1.7.0 release notes),
+  // or misspelled.
+  {
+    all: ['error during parsing: unknown property'],
+    means:
+      "CoreDNS refused its Corefile: a plugin's block holds an option this CoreDNS version does not know, so the server does not start. After an upgrade it is an option the new version removed (the kubernetes plugin's upstream and resyncperiod options, ignored since 1.5, were removed in 1.7.0 and are no longer accepted); otherwise a misspelling. Delete (or replace) the option in the Corefile's ConfigMap",
+  },
+  // Go's type assertion failing on a value a config parser decoded (nats-server's conf, a YAML or JSON
+  // file): the setting holds a value of another type than the program reads (a true where a size is wanted).
+  {
+    all: ['interface conversion: interface {} is ', ', not '],
+    means:
+      'the program read a setting of its configuration file as one type and found another (the panic names both: the value it found, then the type it expected): the setting at that line holds, for example, true or false where the program wants a number or a size. Give the setting a value of the type it expects',
+  },
+  // A Velero plugin checking the config keys Velero passes it (velero's plugin framework,
+  // ValidateObjectStoreConfigKeys and ValidateVolumeSnapshotterConfigKeys): a key it does not know is
+  // refused by name, and newer Velero servers pass keys (`bucket`, `prefix`) that older plugins never took.
+  {
+    all: ['config has invalid keys', 'valid keys are'],
+    means:
+      "a Velero plugin refused the configuration Velero passed it: a key it does not support (named first) against the keys it accepts. When the location's own config does not set that key, Velero itself passes it (newer servers hand the plugin the bucket and prefix of the BackupStorageLocation), so the plugin is older than the Velero server: an upgrade moved the server and left the plugin (its init container's image) behind, and the two are incompatible. Upgrade the plugin to the version made for this Velero (the provider's compatibility table), or take the key out of the location's config if it was set there by hand",
+  },
   // restic's backup exit code 3, "Warning: at least one source file could not be read" (restic.readthedocs.io,
   // "Scripting": exit status 3 means some source data could not be read, an incomplete snapshot was made).
   // Velero's file-system backup runs restic (or kopia) over the live volume of a running pod.
@@ -1026,7 +1058,30 @@ const GLOSSES: readonly Gloss[] = [
     means:
       'nginx refused the request body as larger than client_max_body_size (1m by default; in ingress-nginx the nginx.ingress.kubernetes.io/proxy-body-size annotation) and answered 413',
   },
+  // The same refusal from a FastCGI upstream (PHP-FPM): its buffer is fastcgi_buffer_size
+  // (nginx.org, ngx_http_fastcgi_module).
   {
+    all: ['upstream sent too big header', 'fastcgi'],
+    means:
+      "nginx refused the FastCGI upstream's response headers (PHP-FPM's) as larger than fastcgi_buffer_size (4k or 8k by default, one memory page) and answered 502 Bad Gateway at once; large Set-Cookie headers are the usual cause: raise fastcgi_buffer_size (and fastcgi_buffers) in the server's nginx configuration, or make the response's headers smaller",
+  },
+  // The upstream closed the connection before a whole response header came (ngx_http_upstream.c): the
+  // backend crashed or restarted mid-request, closed an idle keep-alive connection nginx reused, or does
+  // not speak HTTP on that port.
+  {
+    all: ['upstream prematurely closed connection'],
+    means:
+      "nginx sent the request to the upstream (the backend pod) and the upstream closed the connection before a whole response came back, so nginx answered 502 Bad Gateway: the backend process crashed or was restarted (OOM-killed, a rollout) mid-request, closed a keep-alive connection nginx was reusing (its idle timeout shorter than the proxy's), or the port does not speak the protocol nginx uses (HTTP against a TLS or gRPC port). Look at the backend's restarts and log at those times",
+  },
+  // Nothing accepted the connection at the upstream's address (ngx_http_upstream.c, connect() to the
+  // endpoint): the pod is not listening there.
+  {
+    all: ['connect() failed', 'while connecting to upstream'],
+    means:
+      "nginx could not open a connection to the upstream's address (the endpoint's pod IP and port) and answered 502 Bad Gateway: nothing listens there (the program listens on another port than the Service's targetPort, or is still starting), the pod is gone while its endpoint lingered, or a NetworkPolicy drops the controller's traffic (then the error is a timeout)",
+  },
+  {
+    none: ['fastcgi'],
     all: ['upstream sent too big header'],
     means:
       "nginx refused the upstream's response headers as larger than proxy_buffer_size (4k or 8k by default, one memory page; ingress-nginx: the proxy-buffer-size ConfigMap key or the nginx.ingress.kubernetes.io/proxy-buffer-size annotation) and answered 502 Bad Gateway at once, without waiting for any timeout. Large Set-Cookie headers (a session or sign-in tokens kept in cookies) are the usual cause: raise proxy-buffer-size (for example to 16k) for that Ingress, or make the response's headers smaller",

@@ -1,6 +1,6 @@
 import { envOf } from './env-values.js';
 import { logGloss } from './log-glosses.js';
-import { clipAround } from './types.js';
+import { type Analyzer, clipAround, outputs, type Read, unmadeReads } from './types.js';
 
 /**
  * Why a probe fails, from the kubelet's own message (the `Unhealthy` event), the probe's definition
@@ -20,6 +20,8 @@ export function probeCause(
   specific: boolean;
   slowStart?: true;
   healthPath?: string;
+  /** The port the probe belongs on (a management port the program serves its health on), when not the probed one. */
+  healthPort?: number;
   /** Set when `healthPath` is the conventional path rather than one the evidence shows served. */
   healthPathAssumed?: true;
   timedOut?: true;
@@ -179,6 +181,15 @@ export function probeCause(
   // /healthz, the conventional one (Kubernetes' own components and most servers keep it open).
   if (status === '401' || status === '403') {
     const asked = httpProbeTarget(probe ?? '')?.path ?? '/';
+    const management = managementPort(logs, httpProbeTarget(probe ?? '')?.port, asked);
+    if (management)
+      return {
+        cause: `the ${kind} probe asks for ${asked} on port ${management.probed}, which now requires authentication (the program answers it with HTTP ${status} ${status === '401' ? 'Unauthorized' : 'Forbidden'}), and the kubelet's probe sends no credentials, so every probe fails and the kubelet ${effect}; the program serves its actuator (health) endpoints on a separate management port, ${management.port} (its log: "${clipLine(management.line)}"), outside the security that now guards the application's port, and the probe still targets ${management.probed}`,
+        advice: `point the ${kind} probe at ${asked} on the management port ${management.port}, where the health endpoints answer without credentials`,
+        specific: true,
+        healthPath: asked,
+        healthPort: management.port,
+      };
     const served = servedHealthPath(kind, probe ?? '', logs, container);
     const open = served?.path ?? (asked === '/healthz' ? undefined : '/healthz');
     const authLine = logs
@@ -200,6 +211,14 @@ export function probeCause(
   }
   if (status === '404') {
     const asked = httpProbeTarget(probe ?? '')?.path ?? '/';
+    const tomcat = emptyTomcat(logs);
+    if (tomcat)
+      return {
+        cause: `the ${kind} probe asks for ${asked === '/' ? 'the root path "/"' : asked} and Tomcat answers HTTP 404, so the kubelet ${effect}: Tomcat started ("${clipLine(tomcat)}") with no web application deployed (its log shows no "Deploying web application" line), so its webapps directory is empty and every path, / included, is Not Found. The official tomcat images ship an empty webapps: the default applications (ROOT, the manager, the examples) are in webapps.dist instead, for security; an image that relied on them, or on a WAR it no longer holds, serves nothing`,
+        advice:
+          'deploy the application into webapps (its WAR, or ROOT for /), in the image or a volume; copy webapps.dist to webapps only if the stock pages are what should answer',
+        specific: true,
+      };
     const framework = frameworkHealth(kind, logs);
     if (framework && framework.path !== asked)
       return {
@@ -380,6 +399,52 @@ const HEALTH_PATH =
   /^\/(?:healthz?|livez|readyz|ready|alive|ping|status|_health|health\/(?:live|ready)(?:ness)?)$/i;
 
 /**
+ * Spring Boot's separate management server: with `management.server.port` set, the actuator's endpoints
+ * (`/actuator/health`, `/actuator/health/readiness`) are served on that port by a second embedded server,
+ * which its log announces as the application's is (`Tomcat started on port(s): 8081 (http)`, Jetty's,
+ * Undertow's and Netty's wording alike), and the application's security filters do not cover it
+ * (docs.spring.io, Spring Boot, "Customizing the Management Server Port"). The port other than `probed`
+ * that the log says a server started on, when the probe asks for an actuator path; undefined otherwise.
+ */
+export function managementPort(
+  logs: string,
+  probed: number | string | undefined,
+  asked: string,
+): { port: number; probed: number; line: string } | undefined {
+  if (typeof probed !== 'number' || !asked.startsWith('/actuator')) return undefined;
+  // Both servers' start lines: the application's on the probed port, and the management server's.
+  let app = false;
+  let other: { port: number; line: string } | undefined;
+  for (const line of logs.slice(-200_000).split('\n')) {
+    if (line.length > 2000) continue;
+    const m = /\b(?:Tomcat|Jetty|Undertow|Netty) started on port(?:\(s\))?:? (\d{1,5})\b/.exec(line);
+    const port = m ? Number(m[1]) : undefined;
+    if (port === probed) app = true;
+    else if (port !== undefined && port > 0 && port < 65536 && !other) other = { port, line: line.trim() };
+  }
+  return app && other ? { ...other, probed } : undefined;
+}
+
+/**
+ * Tomcat that started with nothing deployed: its log shows the server's start (`Server startup in …`)
+ * and no `Deploying web application` (HostConfig's line for each app it deploys). The official images
+ * ship an empty webapps directory and keep the default applications in webapps.dist (docker-library's
+ * tomcat image documentation, "webapps.dist"). The start line, or undefined.
+ */
+export function emptyTomcat(logs: string): string | undefined {
+  const lines = logs.slice(-200_000).split('\n');
+  const start = lines.find(
+    (l) => l.length <= 2000 && /org\.apache\.catalina\.startup\.Catalina\.start Server startup in\b/.test(l),
+  );
+  if (
+    !start ||
+    lines.some((l) => l.includes('Deploying web application') || l.includes('Deployment of web application'))
+  )
+    return undefined;
+  return start.trim();
+}
+
+/**
  * The path a program answers on the port a failing (404) HTTP probe asks: another probe of the same
  * container on that port that passes (a readiness probe of a container Ready now, or a path its access
  * log answers with 200), else a health-like path (`/healthz`, `/health`, `/ready`…) its access log
@@ -451,6 +516,16 @@ export function frameworkHealth(
     };
   }
   return undefined;
+}
+
+/** The same HTTP probe on another port (`port`), keeping its path, scheme and timing; undefined for a non-HTTP probe. */
+export function httpProbeOnPort(probeLine: string, port: number): Record<string, unknown> | undefined {
+  const http = httpProbeTarget(probeLine);
+  if (!http) return undefined;
+  return {
+    httpGet: { port, path: http.path, ...(http.https ? { scheme: 'HTTPS' } : {}) },
+    ...probeTiming(probeLine).spec,
+  };
 }
 
 /**
@@ -796,3 +871,27 @@ export function probeBudget(probe: string): string | undefined {
   const minutes = total >= 120 && total % 60 === 0 ? ` (${total / 60} minutes)` : '';
   return `${delay > 0 ? `${delay} s of delay plus ` : ''}failureThreshold ${failures} × periodSeconds ${period} s = ${total} s${minutes}`;
 }
+
+/**
+ * The log of a pod whose HTTP probe on a Spring Boot actuator path is refused (401 or 403): it says whether
+ * the program runs a separate management server (see `managementPort`), which the probe's fix depends on.
+ * Reads only; the probe signature makes the finding.
+ */
+export const actuatorProbeLogAnalyzer: Analyzer = {
+  name: 'actuator-probe-log',
+  reads(ctx): Read[] {
+    const reads: Read[] = [];
+    for (const d of outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)) {
+      const text = d.content.slice(0, 200_000);
+      if (
+        !/probe failed with statuscode: 40[13]\b/.test(text) ||
+        !/http-get \S{0,300}:\d{1,5}\/actuator\//.test(text)
+      )
+        continue;
+      reads.push({ tool: 'get_pod_logs', args: { namespace: ctx.ns, name: String(d.args['name'] ?? '') } });
+      if (reads.length >= 2) break;
+    }
+    return unmadeReads(ctx.seen, reads);
+  },
+  finds: () => [],
+};

@@ -32,15 +32,23 @@ interface Published {
   readonly service: string;
 }
 
-/** The flattened rules of a described Ingress: each host with its backend Service and port (a number or a name). */
-export function ingressRoutes(text: string): { host: string; service: string; port: number | string }[] {
+/**
+ * The flattened rules of a described Ingress: each host with its backend Service, port (a number or a
+ * name) and path (`/` when the rule shows none). A wildcard host (`*.example.org`) is left out unless
+ * `wildcards` asks for it (a value to write into a setting must be a real host).
+ */
+export function ingressRoutes(
+  text: string,
+  wildcards = false,
+): { host: string; service: string; port: number | string; path: string }[] {
   const hosts = new Map<string, string>();
   const services = new Map<string, string>();
   const ports = new Map<string, number | string>();
+  const paths = new Map<string, string>();
   for (const raw of text.slice(0, 100_000).split('\n')) {
     const line = raw.trim();
-    const h = /^rules\[(\d{1,3})\]\.host: ([a-z0-9.-]{1,253})$/.exec(line);
-    if (h) hosts.set(h[1]!, h[2]!);
+    const h = /^rules\[(\d{1,3})\]\.host: ((?:\*\.)?[a-z0-9.-]{1,253})$/.exec(line);
+    if (h && (wildcards || !h[2]!.startsWith('*.'))) hosts.set(h[1]!, h[2]!);
     const s =
       /^rules\[(\d{1,3})\]\.http\.paths\[(\d{1,3})\]\.backend\.service\.name: ([a-z0-9.-]{1,253})$/.exec(
         line,
@@ -51,12 +59,14 @@ export function ingressRoutes(text: string): { host: string; service: string; po
         line,
       );
     if (p) ports.set(`${p[1]}.${p[2]}`, p[3] === 'number' ? Number(p[4]) : p[4]!);
+    const q = /^rules\[(\d{1,3})\]\.http\.paths\[(\d{1,3})\]\.path: (\/\S{0,500})$/.exec(line);
+    if (q) paths.set(`${q[1]}.${q[2]}`, q[3]!);
   }
-  const out: { host: string; service: string; port: number | string }[] = [];
+  const out: { host: string; service: string; port: number | string; path: string }[] = [];
   for (const [key, service] of services) {
     const host = hosts.get(key.split('.')[0]!);
     const port = ports.get(key);
-    if (host && port !== undefined) out.push({ host, service, port });
+    if (host && port !== undefined) out.push({ host, service, port, path: paths.get(key) ?? '/' });
   }
   return out;
 }

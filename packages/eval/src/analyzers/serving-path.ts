@@ -1,5 +1,6 @@
 import { parseTable } from '../k8s-text.js';
 import type { SeenObservation } from '../observations.js';
+import { perSeen } from './memo.js';
 import { ingressRoutes } from './public-url-localhost.js';
 import { outputs } from './types.js';
 
@@ -19,54 +20,89 @@ export interface ServingIngress {
   readonly ingress: string;
   /** Its `ingressClassName` (or `kubernetes.io/ingress.class` annotation); empty when it shows none. */
   readonly className: string;
+  /** The task's host it routes (a wildcard rule `*.example.org` routes `shop.example.org`). */
   readonly host: string;
   readonly service: string;
+  /** The rule's path (`/` when none is shown). */
+  readonly path: string;
 }
+
+/** Whether a rule's host routes `host`: the same name, or a wildcard one label deep (`*.example.org`). */
+function routes(rule: string, host: string): boolean {
+  if (rule === host) return true;
+  if (!rule.startsWith('*.')) return false;
+  const dot = host.indexOf('.');
+  return dot > 0 && host.slice(dot) === rule.slice(1);
+}
+
+/** An Ingress description's class: `ingressClassName`, else the legacy annotation (`key=value` as describe prints it, or `key: value`). */
+function ingressClass(text: string): string {
+  const t = text.slice(0, 100_000);
+  return (
+    /^\s{0,8}ingressClassName:\s{0,8}([a-z0-9][a-z0-9.-]{0,252})\s*$/m.exec(t)?.[1] ??
+    /kubernetes\.io\/ingress\.class(?:=|:\s{0,8})"?([a-z0-9][a-z0-9.-]{0,252})/.exec(t)?.[1] ??
+    ''
+  );
+}
+
+const SERVING_KEY = 'serving-ingresses';
 
 /**
  * The described Ingresses of namespace `ns` that route a host of the task's URLs (`rules[0].host:
  * help.example.net` → `backend.service.name: helpdesk-web`), one entry per routed Service. Empty when
- * the task has no URL or no Ingress read routes its host.
+ * the task has no URL or no Ingress read routes its host. Worked out once per decision (`perSeen`).
  */
 export function servingIngresses(
   task: string,
   ns: string,
   seen: readonly SeenObservation[],
 ): ServingIngress[] {
-  const hosts = urlHosts(task);
-  if (hosts.length === 0) return [];
-  const out: ServingIngress[] = [];
-  for (const o of outputs(
-    seen,
-    'describe_resource',
-    (x) => String(x.args['kind'] ?? '').toLowerCase() === 'ingress' && x.args['namespace'] === ns,
-  )) {
-    const className =
-      /^\s{0,8}(?:ingressClassName|kubernetes\.io\/ingress\.class):\s{0,8}([a-z0-9][a-z0-9.-]{0,252})\s*$/m.exec(
-        o.content.slice(0, 100_000),
-      )?.[1] ?? '';
-    for (const r of ingressRoutes(o.content))
-      if (hosts.includes(r.host))
-        out.push({ ingress: String(o.args['name'] ?? ''), className, host: r.host, service: r.service });
-  }
-  return out;
+  return perSeen(seen, [SERVING_KEY, task, ns], () => {
+    const hosts = urlHosts(task);
+    if (hosts.length === 0) return [];
+    const out: ServingIngress[] = [];
+    for (const o of outputs(
+      seen,
+      'describe_resource',
+      (x) => String(x.args['kind'] ?? '').toLowerCase() === 'ingress' && x.args['namespace'] === ns,
+    )) {
+      const className = ingressClass(o.content);
+      for (const r of ingressRoutes(o.content, true)) {
+        const host = hosts.find((h) => routes(r.host, h));
+        if (host)
+          out.push({
+            ingress: String(o.args['name'] ?? ''),
+            className,
+            host,
+            service: r.service,
+            path: r.path,
+          });
+      }
+    }
+    return out;
+  });
 }
+
+const PATH_KEY = 'serving-path';
 
 /**
  * What serves the task's URLs in namespace `ns`: the Services a described Ingress of `ns` routes the URL's
  * host to (see `servingIngresses`), and the workloads their selectors name (`app=helpdesk-web`, from a
- * Service listing). Empty when the task has no URL or no Ingress read routes its host.
+ * Service listing). Empty when the task has no URL or no Ingress read routes its host. Worked out once per
+ * decision (`perSeen`): callers must not change the set.
  */
-export function servingPath(task: string, ns: string, seen: readonly SeenObservation[]): Set<string> {
-  const out = new Set(servingIngresses(task, ns, seen).map((r) => r.service));
-  if (out.size === 0) return out;
-  for (const o of outputs(seen, 'list_services', (x) => x.args['namespace'] === ns))
-    for (const r of parseTable(o.content.slice(0, 200_000))) {
-      if (!r['NAME'] || !out.has(r['NAME'])) continue;
-      for (const kv of (r['SELECTOR'] ?? '').split(',')) {
-        const v = kv.split('=')[1];
-        if (v && /^[a-z0-9][a-z0-9.-]{0,252}$/.test(v)) out.add(v);
+export function servingPath(task: string, ns: string, seen: readonly SeenObservation[]): ReadonlySet<string> {
+  return perSeen(seen, [PATH_KEY, task, ns], () => {
+    const out = new Set(servingIngresses(task, ns, seen).map((r) => r.service));
+    if (out.size === 0) return out;
+    for (const o of outputs(seen, 'list_services', (x) => x.args['namespace'] === ns))
+      for (const r of parseTable(o.content.slice(0, 200_000))) {
+        if (!r['NAME'] || !out.has(r['NAME'])) continue;
+        for (const kv of (r['SELECTOR'] ?? '').split(',')) {
+          const v = kv.split('=')[1];
+          if (v && /^[a-z0-9][a-z0-9.-]{0,252}$/.test(v)) out.add(v);
+        }
       }
-    }
-  return out;
+    return out;
+  });
 }

@@ -10,9 +10,10 @@ import {
   type Read,
 } from './types.js';
 
-// How programs say they may not write a path: POSIX EACCES as shells, runtimes and libraries print it.
+// How programs say they may not write a path: POSIX EACCES as shells, runtimes and libraries print it, and
+// MinIO's wording of it (its errFileAccessDenied: `file access denied`).
 const DENIED =
-  /permission denied|EACCES|Operation not permitted|kind: PermissionDenied|os error 13\b|AccessDeniedException/i;
+  /permission denied|EACCES|Operation not permitted|kind: PermissionDenied|os error 13\b|AccessDeniedException|file access denied/i;
 /** A program's own authorization refusal (`permission denied for /books/x`, `for table orders`): not the filesystem. */
 const NOT_FILESYSTEM = /permission denied for\b/i;
 

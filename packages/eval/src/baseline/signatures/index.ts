@@ -198,6 +198,6 @@ export function findingsOf(f: Facts, lists: SignatureLists = SIGNATURES): Findin
   out.sort((a, b) => b.weight - a.weight);
   const ordered = namedFirst(out, f.task, f.ns, f.hints, f.seen);
   // The finding named-first put in front takes its Deployment's rollback as the strongest one would.
-  if (ordered !== out) donateRollback(ordered[0], ordered);
+  if (ordered !== out) donateRollback(ordered[0], ordered, f.ns);
   return ordered;
 }

@@ -104,13 +104,14 @@ function siteHost(name: string): boolean {
 /**
  * The lower-case task without the sites it names: a URL or a host name of a site names a site, not a
  * workload (`sonar` of https://sonar.example.dev or sonar.example.dev names no `sonar-…` Deployment). A
- * URL of a host inside the cluster (`http://checkout:8080/api`, `http://checkout.shop.svc.cluster.local/`)
- * names the workload behind it, and its first label stays.
+ * URL of any other host (`http://checkout:8080/api`, `http://checkout.shop:8080`,
+ * `http://checkout.shop.svc.cluster.local/`: names cluster DNS resolves) names the workload behind it, and
+ * its first label stays.
  */
 export function withoutSites(lower: string): string {
   return lower
     .replace(/\bhttps?:\/\/([^\s"'<>/:?#]{1,253})[^\s"'<>]{0,2000}/g, (_m, host: string) =>
-      inCluster(host) ? ` ${host.split('.')[0]} ` : ' ',
+      siteHost(host) ? ' ' : ` ${host.split('.')[0]} `,
     )
     .replace(/[a-z0-9][a-z0-9.-]{0,252}/g, (name) => (siteHost(name.replace(/[.-]+$/, '')) ? ' ' : name));
 }
@@ -133,16 +134,25 @@ function said(f: Finding): string {
   return [f.object, f.cause, ...f.evidence, f.fix?.text ?? '', f.advice ?? ''].join('\n');
 }
 
-/** What was read of the pods `names` gives: their descriptions and their logs (searched or read). */
-function readOf(seen: readonly SeenObservation[], names: readonly string[]): string {
+/**
+ * What was read of the pods `names` gives, and of every pod of the workloads `owners` names (a Service's
+ * pods, `desk-web-7d9f8c6b5-k4m2p` for `desk-web`): their descriptions and their logs (searched or read).
+ */
+function readOf(
+  seen: readonly SeenObservation[],
+  names: readonly string[],
+  owners: readonly string[] = [],
+): string {
   const pods = new Set(names);
+  const of = new Set(owners);
   return seen
-    .filter(
-      (o) =>
-        o.status === 'ok' &&
-        (o.tool === 'describe_pod' || o.tool === 'get_pod_logs' || o.tool === 'search_pod_logs') &&
-        pods.has(String(o.args['name'] ?? '')),
-    )
+    .filter((o) => {
+      if (o.status !== 'ok') return false;
+      if (o.tool !== 'describe_pod' && o.tool !== 'get_pod_logs' && o.tool !== 'search_pod_logs')
+        return false;
+      const name = String(o.args['name'] ?? '');
+      return pods.has(name) || of.has(podDeployment(name) ?? '');
+    })
     .map((o) => o.content.slice(-200_000))
     .join('\n');
 }
@@ -248,6 +258,8 @@ export function namedFirst(
   // The other finding names the named workload only as the address it fails to reach (`dial tcp
   // checkout:8080: connect: connection refused`): the named workload is upstream, so its own cause leads.
   if (namesWhole(said(top), namedAs, 2) && !failsToReach(said(top), namedAs)) return findings;
-  if (namesWhole(readOf(seen, namedNames), topAs, 2)) return findings;
+  // A Service that leads stands for the pods it selects: the workloads its selector names.
+  const servedBy = SERVICE.test(lead.object) ? [...namedNames, ...serving] : [];
+  if (namesWhole(readOf(seen, namedNames, servedBy), topAs, 2)) return findings;
   return [lead, ...findings.slice(0, at), ...findings.slice(at + 1)];
 }

@@ -109,6 +109,25 @@ function pointedSaid(pointed: readonly { path: string; value: string; message: s
   return parts.join('; ');
 }
 
+/**
+ * The init script that was running when `line` was logged: the last `/docker-entrypoint-initdb.d/<file>:
+ * running` (PostgreSQL's and MongoDB's entrypoints) or `running /docker-entrypoint-initdb.d/<file>`
+ * (MySQL's and MariaDB's) within the 20 lines before it. Undefined when none ran.
+ */
+export function initScriptBefore(text: string, line: string): string | undefined {
+  const lines = text.split('\n');
+  const at = lines.lastIndexOf(line);
+  if (at < 0) return undefined;
+  for (let i = at - 1; i >= Math.max(0, at - 20); i--) {
+    const l = lines[i]!.slice(0, 2000);
+    const m =
+      /\/docker-entrypoint-initdb\.d\/([\w.-]{1,200}): running\b/.exec(l) ??
+      /\brunning \/docker-entrypoint-initdb\.d\/([\w.-]{1,200})/.exec(l);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
 /** A container that crashes on start, explained by the line of its log that says why. */
 export const crash: ContainerSignature = {
   name: 'crash',
@@ -432,7 +451,7 @@ export const crash: ContainerSignature = {
         cause = check
           ? `the ${kind} ${c.name} crashes on start with exit code ${exit}: ${clip(gist(fatal ?? ''), 200)} — its entrypoint script stops on a shell test that reads ${check.variable} (the log shows ${check.variable}=${check.value} and the test "${clip(check.test, 80)}"), so the exit follows from the value of ${check.variable}, not from a dependency`
           : config
-            ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 320)}`
+            ? `the ${kind} ${c.name} crashes on start (exit code ${exit}): it cannot load its configuration file${config.file ? ` ${config.file}` : ''}${config.map ? `, mounted from ConfigMap ${config.map}` : ''}, which is invalid: ${clip(gist(fatal ?? ''), 320)}${fatal && meaningOf(fatal) ? ` — ${meaningOf(fatal)}` : ''}`
             : `the ${kind} ${c.name} crashes on start with exit code ${exit}${fatal ? `: ${clip(gist(fatal), 320)}` : ''}${overMount ? `; ${overMount}` : fatal && meaningOf(fatal) ? ` — ${meaningOf(fatal)}` : ''}`;
         // The offending line of a configuration file the parser names (`config.alloy:36:20: …`), as the
         // program's own log prints it under the error (`36 |     value  = value = "payments"`).
@@ -522,6 +541,9 @@ export const crash: ContainerSignature = {
       );
       if (sibling && told)
         cause += `; its own log says nothing of why ("${clip(logLines(own).pop() ?? '', 100)}"), the pod's ${sibling.container} container shows the error`;
+      const script = fatal ? initScriptBefore(logText, fatal) : undefined;
+      if (script)
+        cause += `; it failed in the init script ${script}, which the image's entrypoint runs from /docker-entrypoint-initdb.d on a first start (an empty data directory), usually mounted from a ConfigMap: the script is what to fix`;
       return {
         weight: weight + b,
         object: objectLabel,

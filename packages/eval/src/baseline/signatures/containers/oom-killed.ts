@@ -1,6 +1,7 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { cpuSizing, cpuSizingCause, cpuSizingEvidence } from '../../../analyzers/cpu-sizing.js';
 import { innodbBufferPool } from '../../../analyzers/db-memory.js';
+import { envOf } from '../../../analyzers/env-values.js';
 import { mallocArenaGrowth } from '../../../analyzers/malloc-arenas.js';
 import { previousMemoryLimit } from '../../../analyzers/previous-limits.js';
 import {
@@ -246,28 +247,30 @@ export const oomKilled: ContainerSignature = {
             : ''
         }`,
         evidence: pool && !forked ? [...evidence, pool.evidence] : evidence,
-        ...(arenas && owner && tools.has('set_env')
-          ? envFix(
-              ns,
-              owner,
-              c.name,
-              [{ name: 'MALLOC_ARENA_MAX', value: '2' }],
-              `cap glibc's malloc arenas of ${owner}/${c.name} with MALLOC_ARENA_MAX=2, so freed memory is reused instead of held in ${arenas.arenas[1]} arenas`,
-            )
-          : owner && q !== undefined
-            ? {
-                fix: {
-                  tool: 'set_resources',
-                  args: {
-                    namespace: ns,
-                    deployment: owner,
-                    container: c.name,
-                    limits: { memory: target },
+        ...(heap && owner && q !== undefined && tools.has('set_env')
+          ? nodeHeapFix(ns, owner, c.name, c.body, q)
+          : arenas && owner && tools.has('set_env')
+            ? envFix(
+                ns,
+                owner,
+                c.name,
+                [{ name: 'MALLOC_ARENA_MAX', value: '2' }],
+                `cap glibc's malloc arenas of ${owner}/${c.name} with MALLOC_ARENA_MAX=2, so freed memory is reused instead of held in ${arenas.arenas[1]} arenas`,
+              )
+            : owner && q !== undefined
+              ? {
+                  fix: {
+                    tool: 'set_resources',
+                    args: {
+                      namespace: ns,
+                      deployment: owner,
+                      container: c.name,
+                      limits: { memory: target },
+                    },
+                    text: `raise the memory limit of ${owner}/${c.name} from ${limit} to ${target}${restore && target === restore.text ? ', as the previous revision had it' : defaulted ? ', declared in its own spec instead of the LimitRange default (then tune it to the usage the metrics show)' : ''}`,
                   },
-                  text: `raise the memory limit of ${owner}/${c.name} from ${limit} to ${target}${restore && target === restore.text ? ', as the previous revision had it' : defaulted ? ', declared in its own spec instead of the LimitRange default (then tune it to the usage the metrics show)' : ''}`,
-                },
-              }
-            : {}),
+                }
+              : {}),
         advice: 'raise the memory limit (or lower the heap / fix the leak)',
       };
     }
@@ -415,6 +418,32 @@ export function growthBeforeKill(
     line: last.line,
     said: `its log shows the input it was working on when killed ("${clip(last.line, 140)}"): an input that large outgrew the memory limit (loaded whole, it takes several times its size in memory), so the limit must be sized for the largest input, or the input processed in chunks`,
   };
+}
+
+/**
+ * The set_env that caps a Node.js program's V8 heap at three quarters of the container's memory limit
+ * (`limitBytes`), in MiB, keeping the other flags NODE_OPTIONS already holds
+ * (nodejs.org/api/cli.html, --max-old-space-size).
+ */
+function nodeHeapFix(
+  ns: string,
+  owner: string,
+  container: string,
+  body: string,
+  limitBytes: number,
+): ReturnType<typeof envFix> {
+  const size = Math.floor((limitBytes * 0.75) / 2 ** 20);
+  const current = envOf(body)
+    .find((e) => e.name === 'NODE_OPTIONS')
+    ?.value.trim();
+  const value = `${current ? `${current} ` : ''}--max-old-space-size=${size}`;
+  return envFix(
+    ns,
+    owner,
+    container,
+    [{ name: 'NODE_OPTIONS', value }],
+    `set NODE_OPTIONS of ${owner}/${container} to "${value}": the V8 heap then stays at ${size} MiB, three quarters of the memory limit, and the garbage collector works before the kernel kills the container`,
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   dependencyHealthCheck,
+  httpProbeOnPort,
   httpProbeTarget,
   httpProbeWithPath,
   portVariable,
@@ -90,7 +91,12 @@ export const probes: PodSignature = {
       const probed = containerSections(d.content).find((c) => !c.init && /^[ \t]*Liveness:/m.test(c.body));
       const startup = why.slowStart && probe ? startupProbeLike(probe) : undefined;
       // The framework's own health path (or the one the container's other probe and its log show): the same probe, asking for it.
-      const repointed = why.healthPath && probe ? httpProbeWithPath(probe, why.healthPath) : undefined;
+      const repointed =
+        why.healthPort !== undefined && probe
+          ? httpProbeOnPort(probe, why.healthPort)
+          : why.healthPath && probe
+            ? httpProbeWithPath(probe, why.healthPath)
+            : undefined;
       // A probe that times out on a path the program answers, slowly: its own log says how slowly,
       // and the same probe with twice that as its timeout passes (at least 2 s).
       const path = why.timedOut && probe ? httpProbeTarget(probe)?.path : undefined;
@@ -190,7 +196,9 @@ export const probes: PodSignature = {
                       owning.name,
                       kind,
                       repointed,
-                      `point the ${kind} probe of ${owner}/${owning.name} at ${why.healthPath}, ${why.healthPathAssumed ? 'the conventional health path, which needs no credentials (confirm with list_pods that the new pods become Ready)' : 'the path the program serves'}`,
+                      why.healthPort !== undefined
+                        ? `point the ${kind} probe of ${owner}/${owning.name} at ${why.healthPath} on the management port ${why.healthPort}, where the health endpoints answer without credentials`
+                        : `point the ${kind} probe of ${owner}/${owning.name} at ${why.healthPath}, ${why.healthPathAssumed ? 'the conventional health path, which needs no credentials (confirm with list_pods that the new pods become Ready)' : 'the path the program serves'}`,
                     ),
                   }
                 : portFix),

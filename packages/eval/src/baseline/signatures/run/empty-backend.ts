@@ -11,8 +11,11 @@ import type { RunSignature } from '../types.js';
  * - ingress-nginx keeps the route and answers `503 Service Temporarily Unavailable` (its default backend
  *   for an upstream without endpoints).
  */
-function emptyBackendAnswer(r: ServingIngress): string | undefined {
+function emptyBackendAnswer(r: ServingIngress, task: string): string | undefined {
   const via = `Ingress ${r.ingress} routes ${r.host} to service ${r.service}`;
+  // A person who sees Traefik answer 503 has a provider that keeps routes to empty Services.
+  if (/traefik/i.test(r.className) && /(?<![\w-])503\b|service unavailable/i.test(task.slice(0, 4000)))
+    return `${via}, and Traefik answers 503 for a Service without endpoints when its provider keeps routes to empty Services (allowEmptyServices: true; without it the route is dropped and the answer is 404): the 503 comes from the missing pods`;
   if (/traefik/i.test(r.className))
     return `${via}, and Traefik skips a Service without endpoints (logging "Skipping service: no endpoints found"): it makes no route for the host, so it answers its own 404 page not found instead of a 503 (with allowEmptyServices: true it would keep the route and answer 503). The 404 comes from the missing pods, not from how Traefik matches the Ingress rules`;
   if (/nginx/i.test(r.className))
@@ -32,9 +35,10 @@ export const emptyBackend: RunSignature = {
     const routes = servingIngresses(task, ns, seen);
     if (routes.length === 0) return;
     for (const f of found) {
-      if (!/\bno endpoints\b|\bno pods behind it\b/.test(f.cause.slice(0, 2000))) continue;
+      // The Service's own emptiness as a fault: not a note that a Service without a selector gets no endpoints by design.
+      if (!/\bhas no (?:ready )?endpoints\b|\bno pods behind it\b/.test(f.cause.slice(0, 2000))) continue;
       const r = routes.find((x) => namesWhole(f.cause.slice(0, 4000), [`service ${x.service}`]));
-      const said = r ? emptyBackendAnswer(r) : undefined;
+      const said = r ? emptyBackendAnswer(r, task) : undefined;
       if (said && !f.cause.includes(said)) f.cause += `; ${said}`;
     }
   },

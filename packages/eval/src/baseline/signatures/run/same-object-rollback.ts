@@ -3,6 +3,9 @@ import type { Finding } from '../../../analyzers/index.js';
 import { podDeployment } from '../../../analyzers/types.js';
 import type { RunSignature } from '../types.js';
 
+/** A finding placed in another namespace (`… in edge`, `(namespace edge)`). */
+const ELSEWHERE = / in [a-z0-9-]{1,63}$|\(namespace [a-z0-9-]{1,63}\)/;
+
 /** The Deployment a finding is about: `deployment x (pod y)`, `deployment x`, or the owner of `pod y`. */
 function deploymentOf(object: string): string | undefined {
   const named = /^deployment ([a-z0-9][a-z0-9.-]{0,252})(?: \(|$)/.exec(object)?.[1];
@@ -16,7 +19,7 @@ function deploymentOf(object: string): string | undefined {
  * latest rollout: see bad-rollout), when `top` is an analyzer's closer reading of the same failure and
  * carries no fix or advice of its own nor says the revision is sound.
  */
-export function donateRollback(top: Finding | undefined, found: readonly Finding[]): void {
+export function donateRollback(top: Finding | undefined, found: readonly Finding[], ns?: string): void {
   // A finding that gives its own advice (turn one setting back on) chose its change: no rollback for it.
   // Logged failures' advice only says where to look.
   if (!top || top.fix || (top.advice && top.advice !== LOG_LINES_ADVICE) || top.revisionSound) return;
@@ -27,7 +30,10 @@ export function donateRollback(top: Finding | undefined, found: readonly Finding
       x !== top &&
       x.fix?.tool === 'rollback_deployment' &&
       x.fix.args['name'] === dep &&
-      deploymentOf(x.object) === dep,
+      deploymentOf(x.object) === dep &&
+      // The same Deployment of this namespace: not one of that name found elsewhere.
+      !ELSEWHERE.test(x.object) &&
+      (ns === undefined || x.fix.args['namespace'] === ns),
   );
   if (!donor?.fix) return;
   top.fix = donor.fix;
@@ -47,7 +53,7 @@ export function donateRollback(top: Finding | undefined, found: readonly Finding
  */
 export const sameObjectRollback: RunSignature = {
   name: 'same-object-rollback',
-  refine(_f, found) {
-    donateRollback([...found].sort((a, b) => b.weight - a.weight)[0], found);
+  refine(f, found) {
+    donateRollback([...found].sort((a, b) => b.weight - a.weight)[0], found, f.ns);
   },
 };

@@ -1,0 +1,154 @@
+import { parseTable } from '../k8s-text.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  bonus,
+  boundedLogLines,
+  clip,
+  type Finding,
+  namespacePods,
+  outputs,
+  podDeployment,
+  type Read,
+  unmadeReads,
+} from './types.js';
+
+/** Envoy's own reply when it could not get a response from an upstream (its local reply body). */
+const ENVOY_503 = /upstream connect error or disconnect\/reset before headers|\bno healthy upstream\b/i;
+
+/** Envoy's image (`envoyproxy/envoy:v1.29.4`, `envoy:…`), as an IMAGES column or a description shows it. */
+const ENVOY_IMAGE = /(?:^|\/)envoy(?:proxy\/envoy)?[:@]/;
+
+/** What to search an Envoy log for: its TLS handshake failures with the upstream, as its connection logger writes them. */
+const TLS_FAILURE = 'TLS_error|CERTIFICATE_VERIFY_FAILED|certificate verify failed';
+
+/** A failed handshake's line: the upstream's address and what verification said. */
+interface Refused {
+  readonly pod: string;
+  readonly line: string;
+  readonly address: string | undefined;
+  readonly reason: string;
+}
+
+/**
+ * The Running pods whose log may hold Envoy's side: the pods of a workload the task names, else the pods of
+ * workloads whose image is Envoy's (from the Deployments' IMAGES column); at most two.
+ */
+function proxyPods(ctx: AnalyzerContext): string[] {
+  const rows = namespacePods(ctx).filter((r) => r['STATUS'] === 'Running');
+  // Workloads by what they run: only Envoy (a dedicated proxy), or Envoy beside the app (a sidecar).
+  const dedicated = new Set<string>();
+  const sidecar = new Set<string>();
+  for (const o of outputs(ctx.seen, 'list_deployments', (x) => x.args['namespace'] === ctx.ns))
+    for (const r of parseTable(o.content.slice(0, 200_000))) {
+      const images = (r['IMAGES'] ?? '').split(',').filter(Boolean);
+      const envoy = images.filter((i) => ENVOY_IMAGE.test(i));
+      if (!r['NAME'] || envoy.length === 0) continue;
+      (envoy.length === images.length ? dedicated : sidecar).add(r['NAME']);
+    }
+  const named = (dep: string) => bonus(dep, ctx.hints) > 0;
+  const rank = (dep: string) =>
+    (dedicated.has(dep) ? 4 : 0) + (named(dep) ? 2 : 0) + (sidecar.has(dep) ? 1 : 0);
+  // One pod per workload, the proxies first; at most two.
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const r of [...rows].sort(
+    (a, b) => rank(podDeployment(b['NAME'] ?? '') ?? '') - rank(podDeployment(a['NAME'] ?? '') ?? ''),
+  )) {
+    const dep = podDeployment(r['NAME'] ?? '') ?? r['NAME'] ?? '';
+    if (!r['NAME'] || seen.has(dep) || rank(dep) < 2) continue;
+    seen.add(dep);
+    out.push(r['NAME']);
+    if (out.length >= 2) break;
+  }
+  return out;
+}
+
+/**
+ * A TLS handshake failure in Envoy's connection log (`remote address:10.244.2.31:8443,TLS_error:|268435581:SSL
+ * routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:verify cert failed: X509_verify_cert: certificate
+ * verification error at depth 0: certificate has expired:TLS_error_end`), with BoringSSL's reason.
+ */
+export function envoyTlsFailure(line: string): { address: string | undefined; reason: string } | undefined {
+  const l = line.slice(0, 4000);
+  if (!l.includes('TLS_error') && !/CERTIFICATE_VERIFY_FAILED|certificate verify failed/i.test(l))
+    return undefined;
+  const address = /remote address:\s?(\d{1,3}(?:\.\d{1,3}){3}:\d{1,5})/.exec(l)?.[1];
+  const reason =
+    /verification error at depth \d{1,3}: ([a-z][a-z ,'-]{2,120}?)(?::TLS_error_end|:|$)/i.exec(l)?.[1] ??
+    (/CERTIFICATE_VERIFY_FAILED/.test(l) ? 'certificate verify failed' : 'TLS handshake failed');
+  return { address, reason: reason.trim() };
+}
+
+/** What to do about a verification failure, by BoringSSL's reason. */
+function remedy(reason: string): string {
+  if (/expired/i.test(reason))
+    return 'renew (reissue) the certificate the upstream serves (the Secret its TLS server or sidecar mounts) and have it reload; a rollback of the upstream release does not make an expired certificate valid again';
+  if (/not yet valid/i.test(reason))
+    return "check the clocks and the certificate's notBefore: it is not valid yet";
+  if (/issuer|self.signed|unknown ca|untrusted/i.test(reason))
+    return "give Envoy the CA that signed the upstream's certificate (the CA bundle it validates with), or have the upstream serve a certificate from the CA Envoy trusts";
+  return "fix what the verification names: the upstream's certificate or the CA bundle Envoy validates it with";
+}
+
+/**
+ * Envoy's 503 "upstream connect error or disconnect/reset before headers" (response flag UF) when its TLS
+ * handshakes with the upstream fail verification: the proxy's connection log names the upstream's address
+ * and BoringSSL's reason (`certificate has expired`). The upstream's pods run and pass their health checks,
+ * which do not go through TLS verification by Envoy, so the fault is the certificate (Envoy's
+ * documentation: access-log response flags, UF "upstream connection failure"; TLS "transport_socket").
+ */
+export const envoyUpstreamTlsAnalyzer: Analyzer = {
+  name: 'envoy-upstream-tls',
+  first: true,
+  reads(ctx): Read[] {
+    if (!ENVOY_503.test(ctx.task.slice(0, 4000))) return [];
+    return unmadeReads(
+      ctx.seen,
+      proxyPods(ctx).map((name) => ({
+        tool: 'search_pod_logs',
+        args: { namespace: ctx.ns, name, pattern: TLS_FAILURE, context: 0, maxMatches: 20 },
+      })),
+    );
+  },
+  finds(ctx): Finding[] {
+    if (!ENVOY_503.test(ctx.task.slice(0, 4000))) return [];
+    const refused: Refused[] = [];
+    for (const o of [
+      ...outputs(ctx.seen, 'search_pod_logs', (x) => x.args['namespace'] === ctx.ns),
+      ...outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns),
+    ]) {
+      const pod = String(o.args['name'] ?? '');
+      for (const raw of boundedLogLines(o.content)) {
+        // A search's own lines (its header, "no line matches …") are not the log's: only its numbered lines are.
+        if (o.tool === 'search_pod_logs' && !/^\d{1,9}[:-]/.test(raw)) continue;
+        const line = o.tool === 'search_pod_logs' ? raw.replace(/^\d{1,9}[:-]/, '') : raw;
+        const t = envoyTlsFailure(line);
+        if (t) refused.push({ pod, line: line.trim(), ...t });
+      }
+    }
+    const first = refused[0];
+    if (!first) return [];
+    // The upstream pods at the refused addresses, from the pod listing's IP column.
+    const rows = namespacePods(ctx);
+    const upstream = [
+      ...new Set(
+        refused
+          .map((r) => r.address?.split(':')[0])
+          .map((ip) => rows.find((row) => ip && row['IP'] === ip)?.['NAME'])
+          .filter((n): n is string => !!n),
+      ),
+    ];
+    const workloads = [...new Set(upstream.map((p) => podDeployment(p) ?? p))];
+    const owner = podDeployment(first.pod);
+    return [
+      {
+        weight: 94,
+        object: owner ? `deployment ${owner} (pod ${first.pod})` : `pod ${first.pod}`,
+        cause: `the 503 "upstream connect error or disconnect/reset before headers" is Envoy's own answer when it cannot open a connection to an upstream (response flag UF): its TLS handshakes with the upstream fail verification, ${first.reason} (${refused.length} such line${refused.length === 1 ? '' : 's'} in the proxy's log, e.g. "${clip(first.line, 220)}"), so Envoy rejects the certificate the upstream ${workloads.length ? `(${workloads.join(', ')}, at ${[...new Set(refused.map((r) => r.address).filter(Boolean))].slice(0, 4).join(', ')}) ` : ''}presents and every request to it fails, while the upstream's pods run and pass their own health checks (which Envoy's TLS verification is not part of)`,
+        evidence: [`search_pod_logs ${first.pod}: "${clip(first.line, 240)}"`],
+        advice: remedy(first.reason),
+      },
+    ];
+  },
+};

@@ -1,0 +1,230 @@
+// Rules written after held-out sets 111 and 112, each general, tested here on inputs made up for the test: the
+// names, namespaces and log lines are not the worlds'.
+import { describe, expect, it } from 'vitest';
+import { initScriptBefore } from '../baseline/signatures/containers/crash.js';
+import { shellNotFound } from '../scan-findings.js';
+import { envoyTlsFailure, envoyUpstreamTlsAnalyzer } from './envoy-upstream-tls.js';
+import { expectedLine } from './expected-log-lines.js';
+import { logGloss } from './log-glosses.js';
+import { ctx, expectBounded, observed, table } from './observed.fixture.js';
+import { actuatorProbeLogAnalyzer, emptyTomcat, httpProbeOnPort, managementPort } from './probes.js';
+
+describe('glosses: PostgreSQL, CoreDNS, Go config types, Velero plugins', () => {
+  it('says why CREATE DATABASE fails in a transaction block and that one psql -c runs as one transaction', () => {
+    const g = logGloss('ERROR:  CREATE DATABASE cannot run inside a transaction block');
+    expect(g).toMatch(/one transaction/);
+    expect(g).toMatch(/psql -c/);
+    expect(logGloss('ERROR:  VACUUM cannot run inside a transaction block')).toBe(g);
+  });
+
+  it("says CoreDNS refused an option this version does not know, naming the kubernetes plugin's removed ones", () => {
+    const g = logGloss(
+      "plugin/kubernetes: /etc/coredns/Corefile:11 - Error during parsing: unknown property 'resyncperiod'",
+    );
+    expect(g).toMatch(/removed in 1\.7\.0/);
+    expect(logGloss('unknown property "x" in request body')).toBeUndefined();
+  });
+
+  it('reads a Go type assertion on a config value as a setting of the wrong type', () => {
+    expect(
+      logGloss('server: /etc/srv/srv.conf:12:3: interface conversion: interface {} is string, not int64'),
+    ).toMatch(/wrong|another/);
+    expect(logGloss('interface conversion: interface is nil')).toBeUndefined();
+  });
+
+  it('says a Velero plugin older than the server refuses the keys Velero passes it', () => {
+    const g = logGloss(
+      'rpc error: code = Unknown desc = config has invalid keys [prefix]; valid keys are [bucket region]',
+    );
+    expect(g).toMatch(/older than the Velero server/);
+  });
+});
+
+describe('expected lines: CoreDNS import globs and nginx obsolete directives are routine', () => {
+  it('explains an import glob that matches no file', () => {
+    expect(
+      expectedLine('[WARNING] No files matching import glob pattern: /etc/coredns/custom/*.server'),
+    ).toMatch(/nothing to import/);
+  });
+
+  it('explains an obsolete nginx directive with its replacement, not an unknown one', () => {
+    expect(
+      expectedLine(
+        'nginx: [warn] the "http2_max_header_size" directive is obsolete, use the "large_client_header_buffers" directive instead in /etc/nginx/conf.d/a.conf:4',
+      ),
+    ).toMatch(/ignores it/);
+    expect(expectedLine('nginx: [emerg] unknown directive "http2_max_header_sizes"')).toBeUndefined();
+  });
+});
+
+describe('init scripts and shells: where a crash came from', () => {
+  it("names the init script that was running when the error was logged, in either entrypoint's wording", () => {
+    const pg = [
+      'server started',
+      '/docker-entrypoint-initdb.d/20-grants.sh: running',
+      'ERROR:  role "app" does not exist',
+    ].join('\n');
+    expect(initScriptBefore(pg, 'ERROR:  role "app" does not exist')).toBe('20-grants.sh');
+    const my = ['[Entrypoint]: running /docker-entrypoint-initdb.d/01-schema.sql', 'ERROR 1064 (42000)'].join(
+      '\n',
+    );
+    expect(initScriptBefore(my, 'ERROR 1064 (42000)')).toBe('01-schema.sql');
+    expect(initScriptBefore('ERROR: x', 'ERROR: x')).toBeUndefined();
+  });
+
+  it("reads the program a shell did not find, in sh's, dash's and bash's wording", () => {
+    expect(shellNotFound('/bin/sh: kong: not found')).toBe('kong');
+    expect(shellNotFound('sh: 1: pg_dump: not found')).toBe('pg_dump');
+    expect(shellNotFound('bash: line 3: flyway: command not found')).toBe('flyway');
+    expect(shellNotFound('config file not found')).toBeUndefined();
+  });
+
+  it('costs a bounded time on long near-miss lines', () => {
+    const near = `${'sh: 1: '.repeat(300)}x`;
+    expectBounded(
+      () => {
+        for (let i = 0; i < 300; i++) shellNotFound(`${near}${i}`);
+      },
+      () => {
+        for (let i = 0; i < 300; i++) shellNotFound(`${'y'.repeat(near.length)}${i}`);
+      },
+    );
+  });
+});
+
+describe('probes: the management port of a Spring Boot actuator, and Tomcat with nothing deployed', () => {
+  const LOG = [
+    'Tomcat started on port(s): 9090 (http) with context path',
+    'Tomcat started on port(s): 9191 (http) with context path',
+  ].join('\n');
+
+  it('finds the second server port when the probe asks for an actuator path on the first', () => {
+    expect(managementPort(LOG, 9090, '/actuator/health')).toMatchObject({ port: 9191, probed: 9090 });
+    // Not an actuator path, a named port, or only one server: nothing.
+    expect(managementPort(LOG, 9090, '/healthz')).toBeUndefined();
+    expect(managementPort(LOG, 'http', '/actuator/health')).toBeUndefined();
+    expect(
+      managementPort('Tomcat started on port(s): 9191 (http)', 9090, '/actuator/health'),
+    ).toBeUndefined();
+  });
+
+  it('moves the same probe to that port, keeping its path and timing', () => {
+    expect(
+      httpProbeOnPort(
+        'Readiness: http-get :9090/actuator/health delay=20s timeout=1s period=5s #failure=3',
+        9191,
+      ),
+    ).toEqual({
+      httpGet: { port: 9191, path: '/actuator/health' },
+      initialDelaySeconds: 20,
+      timeoutSeconds: 1,
+      periodSeconds: 5,
+      failureThreshold: 3,
+    });
+  });
+
+  it("reads the log of a pod whose actuator probe is refused, and no other pod's", () => {
+    const refused = observed(
+      'describe_pod',
+      { namespace: 'ops', name: 'desk-7c9d8b6f4-k2m8q' },
+      '    Readiness:      http-get :9090/actuator/health/readiness delay=0s\n  Warning  Unhealthy  kubelet  Readiness probe failed: HTTP probe failed with statuscode: 403',
+    );
+    const other = observed(
+      'describe_pod',
+      { namespace: 'ops', name: 'api-5d8f7b9c6-p8z2m' },
+      '    Readiness:      http-get :8080/healthz delay=0s\n  Warning  Unhealthy  kubelet  Readiness probe failed: HTTP probe failed with statuscode: 401',
+    );
+    expect(actuatorProbeLogAnalyzer.reads(ctx('ops', [refused, other]))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'ops', name: 'desk-7c9d8b6f4-k2m8q' } },
+    ]);
+  });
+
+  it('says Tomcat deployed nothing when its log starts the server without a web application', () => {
+    const started =
+      'INFO [main] org.apache.catalina.startup.Catalina.start Server startup in [58] milliseconds';
+    expect(emptyTomcat(`Starting Servlet engine\n${started}`)).toBe(started);
+    expect(
+      emptyTomcat(
+        `INFO [main] org.apache.catalina.startup.HostConfig.deployWAR Deploying web application archive [/usr/local/tomcat/webapps/app.war]\n${started}`,
+      ),
+    ).toBeUndefined();
+  });
+});
+
+describe("envoy-upstream-tls: Envoy's 503 from a failed TLS verification of the upstream", () => {
+  const NS = 'shop';
+  const TASK =
+    'Every call through the edge proxy answers 503 "upstream connect error or disconnect/reset before headers".';
+  const TLS = (ip: string, reason = 'certificate has expired') =>
+    `[2026-05-02 03:00:01.118][24][debug][connection] [source/common/tls/ssl_socket.cc:246] [Tags: "ConnectionId":"7"] remote address:${ip}:8443,TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:verify cert failed: X509_verify_cert: certificate verification error at depth 0: ${reason}:TLS_error_end`;
+  const pods = observed(
+    'list_pods',
+    { namespace: NS },
+    table([
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE'],
+      ['edge-7b9d6c5f48-4xq8m', '1/1', 'Running', '0', '9d', '10.1.0.5', 'n1'],
+      ['cart-84d5b7c9f2-9rbxl', '2/2', 'Running', '0', '9d', '10.1.2.31', 'n2'],
+    ]),
+  );
+  const deps = observed(
+    'list_deployments',
+    { namespace: NS },
+    table([
+      ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'IMAGES'],
+      ['cart', '1/1', '1', '1', '9d', 'acme/cart:2.0,envoyproxy/envoy:v1.29.4'],
+      ['edge', '1/1', '1', '1', '9d', 'envoyproxy/envoy:v1.29.4'],
+    ]),
+  );
+  const searched = (lines: string[]) =>
+    observed(
+      'search_pod_logs',
+      { namespace: NS, name: 'edge-7b9d6c5f48-4xq8m' },
+      `${lines.length} line(s) match "TLS_error"\n${lines.map((l, i) => `${i + 3}:${l}`).join('\n')}`,
+    );
+
+  it("reads BoringSSL's reason and the upstream's address", () => {
+    expect(envoyTlsFailure(TLS('10.1.2.31'))).toEqual({
+      address: '10.1.2.31:8443',
+      reason: 'certificate has expired',
+    });
+    expect(envoyTlsFailure('[info] starting main dispatch loop')).toBeUndefined();
+  });
+
+  it("searches the dedicated proxy's log first, not a sidecar's", () => {
+    const reads = envoyUpstreamTlsAnalyzer.reads(ctx(NS, [pods, deps], TASK));
+    expect(reads[0]?.args['name']).toBe('edge-7b9d6c5f48-4xq8m');
+    expect(envoyUpstreamTlsAnalyzer.reads(ctx(NS, [pods, deps], 'the shop is slow'))).toEqual([]);
+  });
+
+  it('names the expiry, the upstream workload and the renewal', () => {
+    const [f] = envoyUpstreamTlsAnalyzer.finds(ctx(NS, [pods, deps, searched([TLS('10.1.2.31')])], TASK));
+    expect(f?.object).toBe('deployment edge (pod edge-7b9d6c5f48-4xq8m)');
+    expect(f?.cause).toContain('certificate has expired');
+    expect(f?.cause).toContain('(cart, at 10.1.2.31:8443)');
+    expect(f?.advice).toMatch(/renew/);
+  });
+
+  it("takes nothing from a search's own header, and advises the trust bundle for an unknown issuer", () => {
+    const none = observed(
+      'search_pod_logs',
+      { namespace: NS, name: 'edge-7b9d6c5f48-4xq8m' },
+      'no line matches "TLS_error|CERTIFICATE_VERIFY_FAILED" in the newest 30 line(s) read',
+    );
+    expect(envoyUpstreamTlsAnalyzer.finds(ctx(NS, [pods, deps, none], TASK))).toEqual([]);
+    const [f] = envoyUpstreamTlsAnalyzer.finds(
+      ctx(NS, [pods, deps, searched([TLS('10.1.2.31', 'unable to get local issuer certificate')])], TASK),
+    );
+    expect(f?.advice).toMatch(/CA/);
+  });
+
+  it('costs a bounded time on long near-miss lines', () => {
+    const near = `remote address:${'1.'.repeat(500)},TLS_error:|verification error at depth 0: ${'a'.repeat(2000)}`;
+    expectBounded(
+      () => envoyUpstreamTlsAnalyzer.finds(ctx(NS, [pods, deps, searched(Array(1500).fill(near))], TASK)),
+      () =>
+        envoyUpstreamTlsAnalyzer.finds(
+          ctx(NS, [pods, deps, searched(Array(1500).fill('z'.repeat(near.length)))], TASK),
+        ),
+    );
+  });
+});
