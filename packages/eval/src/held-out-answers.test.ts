@@ -940,6 +940,18 @@ describe("sets 105, 107, 108, 109 and 110's worlds: the rules written in the ses
     ],
     [
       'scenarios-held-out-111',
+      'edge-proxy-obsolete-directive-warnings',
+      ['No fault found', 'directive is obsolete', 'it ignores it'],
+      ['Root cause:'],
+    ],
+    [
+      'scenarios-held-out-111',
+      'pipeline-runs-stuck-after-release',
+      ['Root cause: deployment pipeline-worker', 'left out of the release', 'Received unregistered task'],
+      ['Root cause: deployment lineage-ui', 'restart RabbitMQ'],
+    ],
+    [
+      'scenarios-held-out-111',
       'partner-gateway-install-stuck',
       ['harbor.corp.example/base/kong:3.6 has no kong executable on its PATH'],
       [],

@@ -207,11 +207,9 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   'scenarios-held-out-110': ['endpoints-deprecation-warning-agent', 'tracing-instance-never-deployed'],
   // Sets 111 and 112, after the rules of the session that measured them (see each set's README).
   'scenarios-held-out-111': [
-    'edge-proxy-obsolete-directive-warnings',
     'error-tracker-no-new-issues',
     'gitops-release-not-applied',
     'orders-cassandra-backup-failing',
-    'pipeline-runs-stuck-after-release',
   ],
   'scenarios-held-out-112': [
     'blog-database-connection-errors',

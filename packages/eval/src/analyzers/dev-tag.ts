@@ -19,7 +19,7 @@ const DEV_TAG =
 const RELEASE_TAG = /^v?\d{1,4}\.\d{1,4}(?:\.\d{1,6})?(?:-[a-z0-9.]{1,20})?$/i;
 
 /** An image reference split into its repository (registry and path) and tag; no tag when it has a digest or none. */
-function splitImage(image: string): { repo: string; org: string; tag: string | undefined } {
+export function splitImage(image: string): { repo: string; org: string; tag: string | undefined } {
   const at = image.indexOf('@');
   const ref = at >= 0 ? image.slice(0, at) : image;
   const colon = ref.lastIndexOf(':');

@@ -1,5 +1,14 @@
 import { errorLines, quietLogs, warningLines } from './app-errors.js';
-import { type Analyzer, clip, outputs, ownerName } from './types.js';
+import {
+  type Analyzer,
+  bonus,
+  clip,
+  namespacePods,
+  outputs,
+  ownerName,
+  type Read,
+  unmadeReads,
+} from './types.js';
 
 /**
  * Log lines that flag something an engineer recognises as routine, with why. Each entry matches when
@@ -209,6 +218,10 @@ export function heapLevelled(log: string): string | undefined {
   return `the JVM's GC log shows the heap after each collection levelling off at ${lo}–${hi} MiB of its ${after[after.length - 1]!.size} MiB heap over the last three collections (the first was at ${first} MiB): the live set is stable, so there is no leak; a climb in the first minutes after a start is the warm-up (caches filling, classes loading), and growth rates measured then say nothing about the steady state`;
 }
 
+/** The person asks about warnings a program logs: `[warn] lines`, `warning messages`, `warnings in its log`. */
+const WARNINGS_ASKED =
+  /\[warn(?:ing)?\]|\bwarn(?:ing)? (?:lines?|messages?)\b|\bwarnings? (?:in|from) (?:the |its |their )?logs?\b|\blogs? (?:show|print|are full of)[^.\n]{0,30}\bwarn/i;
+
 /** The meaning of a routine line, if it is one (`anyLevel`: also the entries that match lines of any level). */
 export function expectedLine(line: string, anyLevel = false): string | undefined {
   const l = line.slice(0, 4096).toLowerCase();
@@ -227,7 +240,26 @@ export function expectedLine(line: string, anyLevel = false): string | undefined
  */
 export const expectedLogLinesAnalyzer: Analyzer = {
   name: 'expected-log-lines',
-  reads: () => [],
+  // A person who asks about the warnings a workload logs: a search of the log of one running pod of each
+  // workload the task names for its warnings (at most two), so the warning can be explained.
+  reads(ctx): Read[] {
+    if (!WARNINGS_ASKED.test(ctx.task.slice(0, 4000))) return [];
+    const owners = new Set<string>();
+    const reads: Read[] = [];
+    for (const r of namespacePods(ctx)) {
+      const pod = r['NAME'] ?? '';
+      const owner = ownerName(pod);
+      if (r['STATUS'] !== 'Running' || owners.has(owner) || bonus(owner, ctx.hints) === 0) continue;
+      owners.add(owner);
+      // Searched, not read: a long log shows its last lines only, and start-up warnings come first.
+      reads.push({
+        tool: 'search_pod_logs',
+        args: { namespace: ctx.ns, name: pod, pattern: 'warn', context: 0, maxMatches: 20 },
+      });
+      if (reads.length >= 2) break;
+    }
+    return unmadeReads(ctx.seen, reads);
+  },
   finds: () => [],
   notes({ ns, seen }): string[] {
     const quiet = quietLogs(seen, ns);

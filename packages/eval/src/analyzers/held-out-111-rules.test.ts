@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { initScriptBefore } from '../baseline/signatures/containers/crash.js';
 import { shellNotFound } from '../scan-findings.js';
 import { envoyTlsFailure, envoyUpstreamTlsAnalyzer } from './envoy-upstream-tls.js';
-import { expectedLine } from './expected-log-lines.js';
+import { expectedLine, expectedLogLinesAnalyzer } from './expected-log-lines.js';
 import { logGloss } from './log-glosses.js';
-import { ctx, expectBounded, observed, table } from './observed.fixture.js';
+import { ctx, expectBounded, log, observed, table } from './observed.fixture.js';
 import { actuatorProbeLogAnalyzer, emptyTomcat, httpProbeOnPort, managementPort } from './probes.js';
+import { versionSkewAnalyzer } from './version-skew.js';
 
 describe('glosses: PostgreSQL, CoreDNS, Go config types, Velero plugins', () => {
   it('says why CREATE DATABASE fails in a transaction block and that one psql -c runs as one transaction', () => {
@@ -226,5 +227,93 @@ describe("envoy-upstream-tls: Envoy's 503 from a failed TLS verification of the 
           ctx(NS, [pods, deps, searched(Array(1500).fill('z'.repeat(near.length)))], TASK),
         ),
     );
+  });
+});
+
+describe('version-skew: a release that left one component on the old version', () => {
+  const NS = 'flow';
+  const TASK = 'Since release 7.4.0 of the jobs service went out, new jobs stay queued and nothing runs.';
+  const deps = (worker = 'acme/jobs:7.3.2') =>
+    observed(
+      'list_deployments',
+      { namespace: NS },
+      table([
+        ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'IMAGES'],
+        ['jobs-api', '2/2', '2', '2', '90d', 'acme/jobs:7.4.0'],
+        ['jobs-beat', '1/1', '1', '1', '90d', 'acme/jobs:7.4.0'],
+        ['jobs-worker', '3/3', '3', '3', '90d', worker],
+        ['ui', '1/1', '1', '1', '90d', 'acme/ui:1.0.0'],
+      ]),
+    );
+  const pods = observed(
+    'list_pods',
+    { namespace: NS },
+    table([
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+      ['jobs-worker-6b9d7c5f48-4xq8m', '1/1', 'Running', '0', '9d'],
+    ]),
+  );
+  const workerLog = log(NS, 'jobs-worker-6b9d7c5f48-4xq8m', [
+    '[2026-05-02 09:41:03,112: INFO/MainProcess] ready.',
+    "[2026-05-02 09:44:47,430: ERROR/MainProcess] Received unregistered task of type 'jobs.tasks.run_v2'.",
+  ]);
+  const described = observed(
+    'describe_pod',
+    { namespace: NS, name: 'jobs-worker-6b9d7c5f48-4xq8m' },
+    'Name: jobs-worker-6b9d7c5f48-4xq8m\nContainers:\n  worker:\n    Image:          acme/jobs:7.3.2\n    State:          Running\n',
+  );
+
+  it("reads the lagging workload's log, and says it was left out of the release the task names", () => {
+    expect(versionSkewAnalyzer.reads(ctx(NS, [deps(), pods], TASK))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: NS, name: 'jobs-worker-6b9d7c5f48-4xq8m' } },
+    ]);
+    const [f] = versionSkewAnalyzer.finds(ctx(NS, [deps(), pods, workerLog, described], TASK));
+    expect(f?.object).toBe('deployment jobs-worker (pod jobs-worker-6b9d7c5f48-4xq8m)');
+    expect(f?.cause).toContain('left out of the release');
+    expect(f?.cause).toMatch(/does not register/);
+    expect(f?.fix?.args).toEqual({
+      namespace: NS,
+      deployment: 'jobs-worker',
+      container: 'worker',
+      image: 'acme/jobs:7.4.0',
+    });
+  });
+
+  it('stays quiet when the task names no version of them, or one the task quotes inside a longer one', () => {
+    expect(
+      versionSkewAnalyzer.finds(ctx(NS, [deps(), pods], 'new jobs stay queued since the release')),
+    ).toEqual([]);
+    expect(versionSkewAnalyzer.finds(ctx(NS, [deps(), pods], 'since 17.4.0 jobs stay queued'))).toEqual([]);
+    expect(versionSkewAnalyzer.finds(ctx(NS, [deps('acme/jobs:7.4.0'), pods], TASK))).toEqual([]);
+  });
+});
+
+describe('expected-log-lines: the log of the workload whose warnings the person asks about', () => {
+  it("searches one running pod's log of each named workload for warnings when the task asks about them", () => {
+    const pods = observed(
+      'list_pods',
+      { namespace: 'edge' },
+      table([
+        ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+        ['gate-59fzrnnl7q-l7sdt', '1/1', 'Running', '0', '2h'],
+        ['gate-59fzrnnl7q-vq8wz', '1/1', 'Running', '0', '2h'],
+      ]),
+    );
+    const task = 'Since the image bump, the gate pods print [warn] lines at every start. Is it degraded?';
+    expect(expectedLogLinesAnalyzer.reads({ ...ctx('edge', [pods], task), hints: ['gate'] })).toEqual([
+      {
+        tool: 'search_pod_logs',
+        args: {
+          namespace: 'edge',
+          name: 'gate-59fzrnnl7q-l7sdt',
+          pattern: 'warn',
+          context: 0,
+          maxMatches: 20,
+        },
+      },
+    ]);
+    expect(
+      expectedLogLinesAnalyzer.reads({ ...ctx('edge', [pods], 'the gate is slow'), hints: ['gate'] }),
+    ).toEqual([]);
   });
 });

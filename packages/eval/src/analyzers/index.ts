@@ -392,6 +392,7 @@ import { uwsgiBufferSizeAnalyzer } from './uwsgi-buffer-size.js';
 import { valueNotAllowedAnalyzer } from './value-not-allowed.js';
 import { vectorsInMemoryAnalyzer } from './vectors-in-memory.js';
 import { versionNotUpgradedAnalyzer } from './version-not-upgraded.js';
+import { versionSkewAnalyzer } from './version-skew.js';
 import { versionedNameAnalyzer } from './versioned-name.js';
 import { virtualServiceShortHostAnalyzer } from './virtualservice-short-host.js';
 import { volumeNodePinAnalyzer } from './volume-node-pin.js';
@@ -837,6 +838,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ingressErrorLogAnalyzer,
   envoyUpstreamTlsAnalyzer,
   actuatorProbeLogAnalyzer,
+  versionSkewAnalyzer,
   s3PolicyResourceAnalyzer,
   producerReleaseAnalyzer,
   s3PrefixRateAnalyzer,

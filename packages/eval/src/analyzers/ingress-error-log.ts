@@ -1,4 +1,5 @@
 import { parseTable } from '../k8s-text.js';
+import { underPath } from './ingress-proxy.js';
 import { logGloss } from './log-glosses.js';
 import { type ServingIngress, servingIngresses, urlHosts } from './serving-path.js';
 import {
@@ -82,13 +83,6 @@ export function nginxError(line: string): NginxError | undefined {
   const request = /, request: "([A-Z]{3,7}) ([^\s"?]{1,500})/.exec(rest);
   if (!message || !host) return undefined;
   return { line: line.trim(), message, host, method: request?.[1] ?? '', path: request?.[2] ?? '' };
-}
-
-/** Whether a request path falls under an Ingress path (Prefix matching by path elements: `/api` covers `/api/x`, not `/apix`). */
-function underPath(path: string, prefix: string): boolean {
-  if (prefix === '/' || path === prefix) return true;
-  const p = prefix.endsWith('/') ? prefix : `${prefix}/`;
-  return path.startsWith(p);
 }
 
 /** The routes of the task's URLs that ingress-nginx serves (see `servingIngresses`). */

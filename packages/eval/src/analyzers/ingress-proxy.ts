@@ -266,7 +266,7 @@ function ingressPaths(describe: string): string[] {
 }
 
 /** Whether a path falls under an Ingress path (Prefix matching by whole segments; `/` matches all). */
-function underPath(path: string, prefix: string): boolean {
+export function underPath(path: string, prefix: string): boolean {
   const p = prefix.replace(/\/+$/, '');
   return p === '' || path === p || path.startsWith(`${p}/`);
 }

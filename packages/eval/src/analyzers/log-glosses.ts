@@ -768,6 +768,13 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "a Velero plugin refused the configuration Velero passed it: a key it does not support (named first) against the keys it accepts. When the location's own config does not set that key, Velero itself passes it (newer servers hand the plugin the bucket and prefix of the BackupStorageLocation), so the plugin is older than the Velero server: an upgrade moved the server and left the plugin (its init container's image) behind, and the two are incompatible. Upgrade the plugin to the version made for this Velero (the provider's compatibility table), or take the key out of the location's config if it was set there by hand",
   },
+  // Celery's worker on a message whose task name it has not registered (docs.celeryq.dev, "Received
+  // unregistered task of type …"): it logs the error and discards the message.
+  {
+    all: ['received unregistered task of type'],
+    means:
+      "the Celery worker got a message for a task name its code does not register, so it logs this and discards the message: the job never runs. The worker runs other code than the producer that sent it: a worker left on the previous release (or an image without that task's module) while the producer's new release sends the new task; deploy the same release to the worker (or make it import the module)",
+  },
   // restic's backup exit code 3, "Warning: at least one source file could not be read" (restic.readthedocs.io,
   // "Scripting": exit status 3 means some source data could not be read, an incomplete snapshot was made).
   // Velero's file-system backup runs restic (or kopia) over the live volume of a running pod.

@@ -1,0 +1,145 @@
+import { parseTable } from '../k8s-text.js';
+import { splitImage } from './dev-tag.js';
+import { logGloss } from './log-glosses.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  boundedLogLines,
+  clip,
+  containerImage,
+  containerSections,
+  type Finding,
+  namespacePods,
+  outputs,
+  ownerName,
+  type Read,
+  unmadeReads,
+} from './types.js';
+
+/** A failure line of a log: an error level or an error word. */
+const FAILURE_LINE = /\b(?:ERROR|FATAL|CRITICAL)\b|\berror\b|\bexception\b|\bunregistered\b|\bunknown\b/;
+
+interface Skew {
+  /** The Deployment left on another version, and its image. */
+  readonly lagging: string;
+  readonly image: string;
+  /** The release the task names, and the Deployments that run it. */
+  readonly release: string;
+  readonly current: readonly string[];
+}
+
+/**
+ * Deployments of the namespace that run one image repository at two tags, when the task names one of the
+ * tags (`release 5.2.0`): the Deployment on the other tag was left out of the release (at most the first
+ * such one). From the Deployments' IMAGES column.
+ */
+function skew(ctx: AnalyzerContext): Skew | undefined {
+  const task = ctx.task.slice(0, 4000);
+  const byRepo = new Map<string, { dep: string; image: string; tag: string }[]>();
+  for (const o of outputs(ctx.seen, 'list_deployments', (x) => x.args['namespace'] === ctx.ns))
+    for (const r of parseTable(o.content.slice(0, 200_000)))
+      for (const image of (r['IMAGES'] ?? '').split(',').slice(0, 8)) {
+        const i = splitImage(image.trim());
+        if (!r['NAME'] || !i.tag) continue;
+        const list = byRepo.get(i.repo) ?? [];
+        if (!list.some((x) => x.dep === r['NAME']))
+          list.push({ dep: r['NAME'], image: image.trim(), tag: i.tag });
+        byRepo.set(i.repo, list);
+      }
+  for (const list of byRepo.values()) {
+    const tags = [...new Set(list.map((x) => x.tag))];
+    if (tags.length !== 2) continue;
+    // The release the task names, as a whole version (`5.2.0`, not inside `15.2.0`).
+    const named = tags.filter((t) => t.length >= 3 && /\d/.test(t) && namesVersion(task, t));
+    if (named.length !== 1) continue;
+    const release = named[0]!;
+    const current = list.filter((x) => x.tag === release).map((x) => x.dep);
+    const lagging = list.filter((x) => x.tag !== release);
+    if (lagging.length !== 1 || current.length === 0) continue;
+    return { lagging: lagging[0]!.dep, image: lagging[0]!.image, release, current };
+  }
+  return undefined;
+}
+
+/** Whether `text` names version `v` whole: not as part of a longer version or word. */
+function namesVersion(text: string, v: string): boolean {
+  for (let at = text.indexOf(v); at >= 0; at = text.indexOf(v, at + 1)) {
+    const before = text[at - 1];
+    const next = text.slice(at + v.length, at + v.length + 2);
+    if ((before === undefined || !/[\w.]/.test(before)) && !/^[\w-]/.test(next) && !/^\.\d/.test(next))
+      return true;
+  }
+  return false;
+}
+
+/** One Running pod of the lagging Deployment. */
+function laggingPod(ctx: AnalyzerContext, dep: string): string | undefined {
+  return namespacePods(ctx).find((r) => ownerName(r['NAME'] ?? '') === dep && r['STATUS'] === 'Running')?.[
+    'NAME'
+  ];
+}
+
+/**
+ * A release that left one component behind: the task names the version it rolled out (`release 5.2.0`), the
+ * namespace's Deployments run that image at it, and one Deployment still runs the same repository at another
+ * tag. The parts then run two versions at once, and what the new one sends, the old one does not know (a task
+ * name, a message schema, an API). The lagging pod's log is read for what it fails on.
+ */
+export const versionSkewAnalyzer: Analyzer = {
+  name: 'version-skew',
+  reads(ctx): Read[] {
+    const s = skew(ctx);
+    const pod = s ? laggingPod(ctx, s.lagging) : undefined;
+    return pod
+      ? unmadeReads(ctx.seen, [{ tool: 'get_pod_logs', args: { namespace: ctx.ns, name: pod } }])
+      : [];
+  },
+  finds(ctx): Finding[] {
+    const s = skew(ctx);
+    if (!s) return [];
+    const pod = laggingPod(ctx, s.lagging);
+    const log = pod
+      ? outputs(
+          ctx.seen,
+          'get_pod_logs',
+          (o) => o.args['namespace'] === ctx.ns && o.args['name'] === pod,
+        ).pop()
+      : undefined;
+    const failing = log ? boundedLogLines(log.content).filter((l) => FAILURE_LINE.test(l)) : [];
+    const line = failing[failing.length - 1]?.trim();
+    const means = line ? logGloss(line) : undefined;
+    const released = `${splitImage(s.image).repo}:${s.release}`;
+    // The container to move: the one the lagging Deployment's pod runs the old image in.
+    const described = pod
+      ? outputs(
+          ctx.seen,
+          'describe_pod',
+          (o) => o.args['namespace'] === ctx.ns && o.args['name'] === pod,
+        ).pop()
+      : undefined;
+    const container = described
+      ? containerSections(described.content).find((c) => !c.init && containerImage(c.body) === s.image)?.name
+      : undefined;
+    return [
+      {
+        weight: line ? 93 : 80,
+        object: `deployment ${s.lagging}${pod ? ` (pod ${pod})` : ''}`,
+        cause: `deployment ${s.lagging} still runs ${s.image} while ${s.current.join(', ')} run${s.current.length === 1 ? 's' : ''} ${released}, the release the task names: it was left out of the release (not updated with the rest), so the application runs two versions at once, and what the new version sends the old one does not know${line ? `; its log: "${clip(line, 200)}"${means ? ` — ${means}` : ''}` : ''}`,
+        evidence: [
+          `list_deployments: ${s.lagging} ${s.image}; ${s.current.join(', ')} ${released}`,
+          ...(line && pod ? [`get_pod_logs ${pod}: "${clip(line, 200)}"`] : []),
+        ],
+        advice: `update deployment ${s.lagging} to ${released} with the rest of the release (or roll the release back everywhere)`,
+        ...(container
+          ? {
+              fix: {
+                tool: 'set_image',
+                args: { namespace: ctx.ns, deployment: s.lagging, container, image: released },
+                text: `set the image of container ${container} of ${s.lagging} to ${released}, the release the rest of the application runs`,
+              },
+            }
+          : {}),
+      },
+    ];
+  },
+};
