@@ -13,8 +13,11 @@ import {
   unmadeReads,
 } from './types.js';
 
-/** Envoy's own reply when it could not get a response from an upstream (its local reply body). */
-const ENVOY_503 = /upstream connect error or disconnect\/reset before headers|\bno healthy upstream\b/i;
+/**
+ * Envoy's own reply when a connection to an upstream failed or was reset (its local reply body); not "no
+ * healthy upstream", its reply when the cluster has no healthy host to try.
+ */
+const ENVOY_503 = /upstream connect error or disconnect\/reset before headers/i;
 
 /** Envoy's image (`envoyproxy/envoy:v1.29.4`, `envoy:…`), as an IMAGES column or a description shows it. */
 const ENVOY_IMAGE = /(?:^|\/)envoy(?:proxy\/envoy)?[:@]/;
@@ -31,8 +34,9 @@ interface Refused {
 }
 
 /**
- * The Running pods whose log may hold Envoy's side: the pods of a workload the task names, else the pods of
- * workloads whose image is Envoy's (from the Deployments' IMAGES column); at most two.
+ * The Running pods whose log may hold Envoy's side: pods of workloads that run Envoy's image (from the
+ * Deployments' IMAGES column), a dedicated proxy before a sidecar and a workload the task names before
+ * another; one pod per workload, at most two.
  */
 function proxyPods(ctx: AnalyzerContext): string[] {
   const rows = namespacePods(ctx).filter((r) => r['STATUS'] === 'Running');
@@ -56,7 +60,8 @@ function proxyPods(ctx: AnalyzerContext): string[] {
     (a, b) => rank(podDeployment(b['NAME'] ?? '') ?? '') - rank(podDeployment(a['NAME'] ?? '') ?? ''),
   )) {
     const dep = podDeployment(r['NAME'] ?? '') ?? r['NAME'] ?? '';
-    if (!r['NAME'] || seen.has(dep) || rank(dep) < 2) continue;
+    // Only a pod that runs Envoy holds its connection log.
+    if (!r['NAME'] || seen.has(dep) || !(dedicated.has(dep) || sidecar.has(dep))) continue;
     seen.add(dep);
     out.push(r['NAME']);
     if (out.length >= 2) break;
