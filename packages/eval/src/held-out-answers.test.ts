@@ -1000,6 +1000,12 @@ describe("sets 105, 107, 108, 109 and 110's worlds: the rules written in the ses
     ],
     [
       'scenarios-held-out-112',
+      'payments-pod-failedscheduling-warning',
+      ['It got its room by preemption', 'PriorityClass overprovisioning'],
+      ['Root cause:', 'need more nodes'],
+    ],
+    [
+      'scenarios-held-out-112',
       'storefront-proxy-503s',
       ['Root cause: deployment front-proxy', 'certificate has expired', 'renew (reissue)'],
       ['Root cause: deployment recs-worker', 'roll back basket-api'],

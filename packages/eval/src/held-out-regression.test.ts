@@ -215,7 +215,6 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'blog-database-connection-errors',
     'ci-controller-restarting-after-image-update',
     'message-bus-down-after-jetstream-change',
-    'payments-pod-failedscheduling-warning',
     'secrets-init-token-errors',
     'service-mesh-injector-crashloop',
   ],

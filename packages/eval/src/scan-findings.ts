@@ -500,14 +500,20 @@ function ranked(ctx: ScanContext, take?: FindingFilter): { f: ParsedFinding; wei
 }
 
 /**
- * The program a shell says it did not find (`/bin/sh: kong: not found`, `sh: 1: kong: not found`,
- * `bash: kong: command not found`), or undefined for any other line. Bounded: the line is cut to 2,000
+ * The program a shell says it did not find (`/bin/sh: kong: not found`, `sh: 1: kong: not found`, `sh: 1:
+ * exec: kong: not found`, `bash: kong: command not found`, `/app/run.sh: line 3: kong: command not found`),
+ * or undefined for any other line. Bounded: the line is cut to 2,000
  * characters and the name to 100.
  */
 export function shellNotFound(line: string): string | undefined {
-  return /(?:^|[\s/])(?:ba|da|a)?sh: (?:line \d{1,6}: |\d{1,6}: )?([\w.+-]{1,100}): (?:command )?not found\b/.exec(
-    line.slice(0, 2000),
-  )?.[1];
+  const l = line.slice(0, 2000);
+  return (
+    /(?:^|[\s/])(?:ba|da|a)?sh: (?:line \d{1,6}: |\d{1,6}: )?(?:exec: )?([\w.+-]{1,100}): (?:command )?not found\b/.exec(
+      l,
+    )?.[1] ??
+    // bash names the script it runs, not itself: `/usr/local/bin/run.sh: line 3: pg_dump: command not found`.
+    /(?:^|\s)\/?[\w./-]{1,300}: line \d{1,6}: ([\w.+-]{1,100}): command not found\b/.exec(l)?.[1]
+  );
 }
 
 /** The image of a Job's first container, from its description (`template.spec.containers[0].image: …`). */
@@ -515,7 +521,10 @@ function jobImage(ctx: ScanContext, job: string): string | undefined {
   const d = outputs(
     ctx.seen,
     'describe_resource',
-    (o) => String(o.args['kind'] ?? '').toLowerCase() === 'job' && o.args['name'] === job,
+    (o) =>
+      String(o.args['kind'] ?? '').toLowerCase() === 'job' &&
+      o.args['name'] === job &&
+      o.args['namespace'] === ctx.ns,
   ).pop()?.content;
   return d ? /containers\[0\]\.image: (\S{1,500})/.exec(d.slice(0, 100_000))?.[1] : undefined;
 }

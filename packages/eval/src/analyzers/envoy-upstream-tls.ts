@@ -19,8 +19,8 @@ import {
  */
 const ENVOY_503 = /upstream connect error or disconnect\/reset before headers/i;
 
-/** Envoy's image (`envoyproxy/envoy:v1.29.4`, `envoy:…`), as an IMAGES column or a description shows it. */
-const ENVOY_IMAGE = /(?:^|\/)envoy(?:proxy\/envoy)?[:@]/;
+/** Envoy's image (`envoyproxy/envoy:v1.29.4`, `envoyproxy/envoy-distroless:…`, `envoy:…`), as an IMAGES column shows it. */
+const ENVOY_IMAGE = /(?:^|\/)(?:envoyproxy\/)?envoy(?:-[a-z]{1,20})?[:@]/;
 
 /** What to search an Envoy log for: its TLS handshake failures with the upstream, as its connection logger writes them. */
 const TLS_FAILURE = 'TLS_error|CERTIFICATE_VERIFY_FAILED|certificate verify failed';
@@ -31,6 +31,8 @@ interface Refused {
   readonly line: string;
   readonly address: string | undefined;
   readonly reason: string;
+  /** Whether the handshake failed verifying the upstream's certificate (not a protocol or cipher mismatch). */
+  readonly verify: boolean;
 }
 
 /**
@@ -38,18 +40,23 @@ interface Refused {
  * Deployments' IMAGES column), a dedicated proxy before a sidecar and a workload the task names before
  * another; one pod per workload, at most two.
  */
-function proxyPods(ctx: AnalyzerContext): string[] {
-  const rows = namespacePods(ctx).filter((r) => r['STATUS'] === 'Running');
-  // Workloads by what they run: only Envoy (a dedicated proxy), or Envoy beside the app (a sidecar).
+/** The namespace's Deployments that run Envoy: only Envoy (a dedicated proxy), or Envoy beside the app (a sidecar). */
+function envoyWorkloads(ctx: AnalyzerContext): { dedicated: Set<string>; sidecar: Set<string> } {
   const dedicated = new Set<string>();
   const sidecar = new Set<string>();
   for (const o of outputs(ctx.seen, 'list_deployments', (x) => x.args['namespace'] === ctx.ns))
     for (const r of parseTable(o.content.slice(0, 200_000))) {
       const images = (r['IMAGES'] ?? '').split(',').filter(Boolean);
-      const envoy = images.filter((i) => ENVOY_IMAGE.test(i));
+      const envoy = images.filter((i) => ENVOY_IMAGE.test(i.trim()));
       if (!r['NAME'] || envoy.length === 0) continue;
       (envoy.length === images.length ? dedicated : sidecar).add(r['NAME']);
     }
+  return { dedicated, sidecar };
+}
+
+function proxyPods(ctx: AnalyzerContext): string[] {
+  const rows = namespacePods(ctx).filter((r) => r['STATUS'] === 'Running');
+  const { dedicated, sidecar } = envoyWorkloads(ctx);
   const named = (dep: string) => bonus(dep, ctx.hints) > 0;
   const rank = (dep: string) =>
     (dedicated.has(dep) ? 4 : 0) + (named(dep) ? 2 : 0) + (sidecar.has(dep) ? 1 : 0);
@@ -74,19 +81,28 @@ function proxyPods(ctx: AnalyzerContext): string[] {
  * routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:verify cert failed: X509_verify_cert: certificate
  * verification error at depth 0: certificate has expired:TLS_error_end`), with BoringSSL's reason.
  */
-export function envoyTlsFailure(line: string): { address: string | undefined; reason: string } | undefined {
+export function envoyTlsFailure(
+  line: string,
+): { address: string | undefined; reason: string; verify: boolean } | undefined {
   const l = line.slice(0, 4000);
   if (!l.includes('TLS_error') && !/CERTIFICATE_VERIFY_FAILED|certificate verify failed/i.test(l))
     return undefined;
-  const address = /remote address:\s?(\d{1,3}(?:\.\d{1,3}){3}:\d{1,5})/.exec(l)?.[1];
+  const address = /remote address:\s?(\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}|\[[0-9a-f:.]{2,45}\]:\d{1,5})/i.exec(
+    l,
+  )?.[1];
   const reason =
     /verification error at depth \d{1,3}: ([a-z][a-z ,'-]{2,120}?)(?::TLS_error_end|:|$)/i.exec(l)?.[1] ??
-    (/CERTIFICATE_VERIFY_FAILED/.test(l) ? 'certificate verify failed' : 'TLS handshake failed');
-  return { address, reason: reason.trim() };
+    (/CERTIFICATE_VERIFY_FAILED/.test(l)
+      ? 'certificate verify failed'
+      : (/OPENSSL_internal:([A-Z][A-Z0-9_]{2,60})/.exec(l)?.[1] ?? 'TLS handshake failed'));
+  const verify = /CERTIFICATE_VERIFY_FAILED|certificate verif/i.test(l);
+  return { address, reason: reason.trim(), verify };
 }
 
 /** What to do about a verification failure, by BoringSSL's reason. */
 function remedy(reason: string): string {
+  if (/WRONG_VERSION_NUMBER/.test(reason))
+    return "the upstream's port does not speak TLS (it answers plain HTTP) while Envoy's cluster opens TLS to it: point the cluster at the upstream's TLS port, or drop the cluster's TLS transport socket for a plain-HTTP upstream";
   if (/expired/i.test(reason))
     return 'renew (reissue) the certificate the upstream serves (the Secret its TLS server or sidecar mounts) and have it reload; a rollback of the upstream release does not make an expired certificate valid again';
   if (/not yet valid/i.test(reason))
@@ -119,11 +135,15 @@ export const envoyUpstreamTlsAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     if (!ENVOY_503.test(ctx.task.slice(0, 4000))) return [];
     const refused: Refused[] = [];
+    const envoy = envoyWorkloads(ctx);
     for (const o of [
       ...outputs(ctx.seen, 'search_pod_logs', (x) => x.args['namespace'] === ctx.ns),
       ...outputs(ctx.seen, 'get_pod_logs', (x) => x.args['namespace'] === ctx.ns),
     ]) {
       const pod = String(o.args['name'] ?? '');
+      // Only a pod that runs Envoy writes Envoy's connection log (an application's own TLS error is its own).
+      const dep = podDeployment(pod) ?? pod;
+      if (!envoy.dedicated.has(dep) && !envoy.sidecar.has(dep)) continue;
       for (const raw of boundedLogLines(o.content)) {
         // A search's own lines (its header, "no line matches …") are not the log's: only its numbered lines are.
         if (o.tool === 'search_pod_logs' && !/^\d{1,9}[:-]/.test(raw)) continue;
@@ -139,7 +159,8 @@ export const envoyUpstreamTlsAnalyzer: Analyzer = {
     const upstream = [
       ...new Set(
         refused
-          .map((r) => r.address?.split(':')[0])
+          // The host part: `10.1.2.31` of `10.1.2.31:8443`, `fd00::2f` of `[fd00::2f]:8443`.
+          .map((r) => r.address?.replace(/:\d{1,5}$/, '').replace(/^\[|\]$/g, ''))
           .map((ip) => rows.find((row) => ip && row['IP'] === ip)?.['NAME'])
           .filter((n): n is string => !!n),
       ),
@@ -150,7 +171,7 @@ export const envoyUpstreamTlsAnalyzer: Analyzer = {
       {
         weight: 94,
         object: owner ? `deployment ${owner} (pod ${first.pod})` : `pod ${first.pod}`,
-        cause: `the 503 "upstream connect error or disconnect/reset before headers" is Envoy's own answer when it cannot open a connection to an upstream (response flag UF): its TLS handshakes with the upstream fail verification, ${first.reason} (${refused.length} such line${refused.length === 1 ? '' : 's'} in the proxy's log, e.g. "${clip(first.line, 220)}"), so Envoy rejects the certificate the upstream ${workloads.length ? `(${workloads.join(', ')}, at ${[...new Set(refused.map((r) => r.address).filter(Boolean))].slice(0, 4).join(', ')}) ` : ''}presents and every request to it fails, while the upstream's pods run and pass their own health checks (which Envoy's TLS verification is not part of)`,
+        cause: `the 503 "upstream connect error or disconnect/reset before headers" is Envoy's own answer when it cannot open a connection to an upstream (response flag UF): its TLS handshakes with the upstream ${first.verify ? `fail verification, ${first.reason}` : `fail (${first.reason})`} (${refused.length} such line${refused.length === 1 ? '' : 's'} in the proxy's log, e.g. "${clip(first.line, 220)}"), so ${first.verify ? 'Envoy rejects the certificate the upstream' : 'no connection is made to the upstream'} ${workloads.length ? `(${workloads.join(', ')}, at ${[...new Set(refused.map((r) => r.address).filter(Boolean))].slice(0, 4).join(', ')}) ` : ''}${first.verify ? 'presents ' : ''}and every request to it fails, while the upstream's pods run and pass their own health checks (which Envoy's TLS handshake is not part of)`,
         evidence: [`search_pod_logs ${first.pod}: "${clip(first.line, 240)}"`],
         advice: remedy(first.reason),
       },

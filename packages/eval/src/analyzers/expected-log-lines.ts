@@ -81,9 +81,9 @@ const EXPECTED: readonly {
   // CHANGES of 1.19.7: http2_max_field_size and http2_max_header_size are obsolete, large_client_header_buffers
   // replaces them): it ignores the directive and starts.
   {
-    all: ['directive is obsolete', 'instead'],
+    all: ['directive is obsolete'],
     means:
-      'nginx no longer uses this directive (a newer nginx made it obsolete and names its replacement): it ignores it, so the setting has no effect, and it starts and serves normally. The warning is harmless: nothing is broken and no action is needed beyond moving the value to the directive it names (or deleting the line) to silence it',
+      'nginx no longer uses this directive (a newer nginx made it obsolete, and names its replacement when there is one): it ignores it, so the setting has no effect, and it starts and serves normally. The warning is harmless: nothing is broken and no action is needed beyond moving the value to the directive it names (or deleting the line) to silence it',
   },
   // Promtail (Grafana Loki's agent) logs at warn level that it watches its configuration file when
   // started with -config.enable-watch (promtail.go): a notice that reloading on change is on.
@@ -220,7 +220,7 @@ export function heapLevelled(log: string): string | undefined {
 
 /** The person asks about warnings a program logs: `[warn] lines`, `warning messages`, `warnings in its log`. */
 const WARNINGS_ASKED =
-  /\[warn(?:ing)?\]|\bwarn(?:ing)? (?:lines?|messages?)\b|\bwarnings? (?:in|from) (?:the |its |their )?logs?\b|\blogs? (?:show|print|are full of)[^.\n]{0,30}\bwarn/i;
+  /\[warn(?:ing)?\]|\bwarn(?:ing)? (?:lines?|messages?)\b|\bwarnings? (?:in|from) (?:the |its |their )?(?:[\w-]{1,40} )?logs?\b|\blogs? (?:show|print|are full of)[^.\n]{0,30}\bwarn/i;
 
 /** The meaning of a routine line, if it is one (`anyLevel`: also the entries that match lines of any level). */
 export function expectedLine(line: string, anyLevel = false): string | undefined {

@@ -2,10 +2,12 @@
 // names, namespaces and log lines are not the worlds'.
 import { describe, expect, it } from 'vitest';
 import { initScriptBefore } from '../baseline/signatures/containers/crash.js';
+import type { SeenObservation } from '../observations.js';
 import { shellNotFound } from '../scan-findings.js';
 import { envoyTlsFailure, envoyUpstreamTlsAnalyzer } from './envoy-upstream-tls.js';
 import { expectedLine, expectedLogLinesAnalyzer } from './expected-log-lines.js';
 import { logGloss } from './log-glosses.js';
+import { misconceptionsAnalyzer } from './misconceptions.js';
 import { ctx, expectBounded, log, observed, table } from './observed.fixture.js';
 import { actuatorProbeLogAnalyzer, emptyTomcat, httpProbeOnPort, managementPort } from './probes.js';
 import { versionSkewAnalyzer } from './version-skew.js';
@@ -187,6 +189,7 @@ describe("envoy-upstream-tls: Envoy's 503 from a failed TLS verification of the 
     expect(envoyTlsFailure(TLS('10.1.2.31'))).toEqual({
       address: '10.1.2.31:8443',
       reason: 'certificate has expired',
+      verify: true,
     });
     expect(envoyTlsFailure('[info] starting main dispatch loop')).toBeUndefined();
   });
@@ -315,5 +318,87 @@ describe('expected-log-lines: the log of the workload whose warnings the person 
     expect(
       expectedLogLinesAnalyzer.reads({ ...ctx('edge', [pods], 'the gate is slow'), hints: ['gate'] }),
     ).toEqual([]);
+  });
+});
+
+describe('misconceptions: a FailedScheduling warning resolved by preempting an overprovisioning placeholder', () => {
+  const NS = 'pay';
+  const TASK =
+    'We saw Warning FailedScheduling "0/3 nodes are available: 3 Insufficient cpu" for a new api pod after the scale-up. Do we need more nodes?';
+  const pods = observed(
+    'list_pods',
+    { namespace: NS },
+    table([
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+      ['api-6c9d7f8b45-tz2mn', '1/1', 'Running', '0', '10m'],
+    ]),
+  );
+  const events = observed(
+    'get_events',
+    { namespace: NS },
+    [
+      'LAST SEEN   TYPE      REASON             OBJECT                     MESSAGE',
+      '10m         Normal    Scheduled          pod/api-6c9d7f8b45-tz2mn   Successfully assigned pay/api-6c9d7f8b45-tz2mn to n3',
+      '11m         Warning   FailedScheduling   pod/api-6c9d7f8b45-tz2mn   0/3 nodes are available: 3 Insufficient cpu.',
+    ].join('\n'),
+  );
+  const classes = observed(
+    'list_resources',
+    { kind: 'PriorityClass' },
+    table([
+      ['NAME', 'STATUS', 'AGE'],
+      ['overprovisioning', '-', '9d'],
+      ['api-critical', '-', '9d'],
+    ]),
+  );
+  const found = observed(
+    'find_objects',
+    { name: 'placeholder' },
+    table([
+      ['KIND', 'NAMESPACE', 'NAME', 'STATUS', 'AGE'],
+      ['Deployment', 'spare', 'spare-placeholder', 'Available', '90d'],
+    ]),
+  );
+  const preempted = observed(
+    'get_events',
+    { namespace: 'spare' },
+    'LAST SEEN   TYPE     REASON      OBJECT                                MESSAGE\n11m         Normal   Preempted   pod/spare-placeholder-5f7c8d6b9a-6rjqs   Preempted by pod 7f3b on node n3',
+  );
+  const notes = (seen: SeenObservation[], task = TASK) =>
+    misconceptionsAnalyzer.notes?.({ ...ctx(NS, seen, task) }) ?? [];
+
+  it('reads the PriorityClasses, then the placeholder, then its namespace events', () => {
+    expect(misconceptionsAnalyzer.reads(ctx(NS, [pods, events], TASK))).toContainEqual({
+      tool: 'list_resources',
+      args: { kind: 'PriorityClass' },
+    });
+    expect(misconceptionsAnalyzer.reads(ctx(NS, [pods, events, classes, found], TASK))).toContainEqual({
+      tool: 'get_events',
+      args: { namespace: 'spare' },
+    });
+  });
+
+  it('says the pod waited, was scheduled, and got its room by preempting the placeholder', () => {
+    const said = notes([pods, events, classes, found, preempted]).join('\n');
+    expect(said).toContain('was scheduled a minute later (to n3)');
+    expect(said).toContain('It got its room by preemption');
+  });
+
+  it('says nothing while a pod is not Running and Ready, or when the failed pod was never scheduled', () => {
+    const pending = observed(
+      'list_pods',
+      { namespace: NS },
+      table([
+        ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+        ['api-6c9d7f8b45-tz2mn', '0/1', 'Pending', '0', '10m'],
+      ]),
+    );
+    expect(notes([pending, events, classes, found, preempted]).join('\n')).not.toMatch(/transient/);
+    const failedOnly = observed(
+      'get_events',
+      { namespace: NS },
+      'LAST SEEN   TYPE      REASON             OBJECT                     MESSAGE\n11m         Warning   FailedScheduling   pod/api-6c9d7f8b45-tz2mn   0/3 nodes are available: 3 Insufficient cpu.',
+    );
+    expect(notes([pods, failedOnly, classes]).join('\n')).not.toMatch(/transient/);
   });
 });

@@ -31,6 +31,10 @@ const BLOCKED_DISK =
 const BLOCKED_MEMORY =
   'the broker (RabbitMQ) blocked this publishing connection because its memory alarm is set (connection.blocked, "low on memory"): its memory use passed vm_memory_high_watermark, and while the alarm is set it stops reading from every publisher, so publishes hang and time out; find what holds the broker\'s memory (unconsumed queues) or raise the watermark';
 
+/** A Go program that found a config value of another type than it reads (see its entries). */
+const GO_CONFIG_TYPE =
+  'the program read a setting of its configuration file as one type and found another (the panic names both: the value it found, then the type it expected): the setting at that line holds, for example, true or false where the program wants a number or a size. Give the setting a value of the type it expects';
+
 /** SonarQube waiting for its database's migration (see its entries). */
 const SONAR_MIGRATION =
   "the server runs a newer SonarQube version than the one that last wrote its database, whose schema has not been migrated to it yet: it waits in maintenance (its api/system/status says DB_MIGRATION_NEEDED, never UP, so a readiness check for UP keeps failing) until an administrator starts the database migration at <server>/setup or with POST api/system/migrate_db; nothing else is broken. If nobody chose the upgrade, the image's tag is a floating one (lts, latest, community) that pulled a new release when the pod started again: back up the database and run the migration, or pin the image to the version that ran before";
@@ -755,11 +759,12 @@ const GLOSSES: readonly Gloss[] = [
   },
   // Go's type assertion failing on a value a config parser decoded (nats-server's conf, a YAML or JSON
   // file): the setting holds a value of another type than the program reads (a true where a size is wanted).
-  {
-    all: ['interface conversion: interface {} is ', ', not '],
-    means:
-      'the program read a setting of its configuration file as one type and found another (the panic names both: the value it found, then the type it expected): the setting at that line holds, for example, true or false where the program wants a number or a size. Give the setting a value of the type it expects',
-  },
+  // Only between the types a parser decodes a value to (a boolean, a string, a number, a list, a map): an
+  // assertion between the program's own types is a bug in its code.
+  ...['bool', 'string', 'float64', 'int64', 'int', '[]interface {}', 'map[string]interface {}'].map((t) => ({
+    all: [`interface conversion: interface {} is ${t}, not `],
+    means: GO_CONFIG_TYPE,
+  })),
   // A Velero plugin checking the config keys Velero passes it (velero's plugin framework,
   // ValidateObjectStoreConfigKeys and ValidateVolumeSnapshotterConfigKeys): a key it does not know is
   // refused by name, and newer Velero servers pass keys (`bucket`, `prefix`) that older plugins never took.
@@ -1082,6 +1087,12 @@ const GLOSSES: readonly Gloss[] = [
   },
   // Nothing accepted the connection at the upstream's address (ngx_http_upstream.c, connect() to the
   // endpoint): the pod is not listening there.
+  // The same to a Unix socket upstream (PHP-FPM's): `connect() to unix:/run/php/php-fpm.sock failed (2: …)`.
+  {
+    all: ['connect() to unix:', 'while connecting to upstream'],
+    means:
+      "nginx could not connect to the upstream's Unix socket (PHP-FPM's, as a rule) and answered 502 Bad Gateway: the socket file does not exist (the FastCGI server is not running, or listens on a TCP port or another path than nginx's fastcgi_pass names) or nginx may not open it (its mode or owner: listen.owner and listen.mode in the FPM pool). Make fastcgi_pass and the pool's listen name the same socket, with a mode nginx's user may use",
+  },
   {
     all: ['connect() failed', 'while connecting to upstream'],
     means:

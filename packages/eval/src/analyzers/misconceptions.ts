@@ -64,6 +64,30 @@ function selectorless(ctx: AnalyzerContext): string[] {
     .filter(Boolean);
 }
 
+/** A PriorityClass whose name says it holds placeholder pods (overprovisioning's), from a listing of them. */
+function lowPriorityClass(ctx: AnalyzerContext): string | undefined {
+  const list = outputs(ctx.seen, 'list_resources', (o) => o.args['kind'] === 'PriorityClass').pop();
+  return parseTable(list?.content ?? '')
+    .map((r) => r['NAME'] ?? '')
+    .find((n) => /overprovision|placeholder|balloon|filler/i.test(n));
+}
+
+/**
+ * The namespace of the placeholder workload a search by the class's name, or by `placeholder`, found (a
+ * Deployment of that name in a namespace other than `-`).
+ */
+function placeholderNamespace(ctx: AnalyzerContext, low: string | undefined): string | undefined {
+  if (!low) return undefined;
+  for (const o of outputs(
+    ctx.seen,
+    'find_objects',
+    (x) => x.args['name'] === low || x.args['name'] === 'placeholder',
+  ))
+    for (const r of parseTable(o.content.slice(0, 200_000)))
+      if (r['KIND'] === 'Deployment' && r['NAMESPACE'] && r['NAMESPACE'] !== '-') return r['NAMESPACE'];
+  return undefined;
+}
+
 /** The jvm-heap-bounded note (see that entry), or undefined when it does not hold. */
 function jvmHeapNote(ctx: AnalyzerContext): string | undefined {
   const metrics = outputs(ctx.seen, 'get_pod_metrics', (o) => o.args['namespace'] === ctx.ns)
@@ -850,6 +874,52 @@ const MISCONCEPTIONS: readonly Misconception[] = [
       const certManager = ctx.seen.some((o) => o.status === 'ok' && /cert-manager/.test(o.content));
       if (!certManager) return undefined;
       return "cert-manager renews a Certificate before it expires: by default when two thirds of its duration have passed (renewBefore; 30 days before expiry for a 90-day Let's Encrypt certificate), so a new certificate for the domain about 30 days before the old one's expiry is the routine automatic renewal, not a compromise: the Certificate's status (renewalTime, Ready) and its CertificateRequest show it. The new certificate is written to the same Secret, and the ingress controller picks up the updated Secret without a restart.";
+    },
+  },
+  // A pod that waited for room a moment and was then scheduled, by preempting a lower-priority placeholder
+  // pod that keeps room free (cluster-autoscaler's FAQ, "How can I configure overprovisioning";
+  // kubernetes.io, "Pod Priority and Preemption": a pending pod of higher priority evicts lower ones).
+  {
+    name: 'preempted-placeholder',
+    early: true,
+    asks: /\bFailedScheduling\b|\bInsufficient (?:cpu|memory)\b|\b0\/\d{1,4} nodes are available\b/i,
+    reads(ctx) {
+      const reads: Read[] = [{ tool: 'list_resources', args: { kind: 'PriorityClass' } }];
+      const low = lowPriorityClass(ctx);
+      if (low) reads.push({ tool: 'find_objects', args: { name: low } });
+      const searched = outputs(ctx.seen, 'find_objects', (o) => o.args['name'] === low).length > 0;
+      if (low && searched && !placeholderNamespace(ctx, low))
+        reads.push({ tool: 'find_objects', args: { name: 'placeholder' } });
+      const at = placeholderNamespace(ctx, low);
+      if (at && at !== ctx.ns) reads.push({ tool: 'get_events', args: { namespace: at } });
+      return reads;
+    },
+    holds(ctx) {
+      // Every pod Running and Ready, and the pod that failed to schedule was scheduled since.
+      if (healthyPods(ctx).length !== namespacePods(ctx).length || namespacePods(ctx).length === 0)
+        return undefined;
+      const events = outputs(ctx.seen, 'get_events', (o) => o.args['namespace'] === ctx.ns)
+        .map((o) => o.content)
+        .join('\n');
+      const failed = /FailedScheduling\s+pod\/([a-z0-9][a-z0-9.-]{0,252})/.exec(events)?.[1];
+      const node = failed
+        ? new RegExp(
+            `Successfully assigned [a-z0-9-]{1,63}/${failed.replace(/\./g, '\\.')} to ([a-z0-9][a-z0-9.-]{0,252})`,
+          ).exec(events)?.[1]
+        : undefined;
+      if (!failed || !node) return undefined;
+      const low = lowPriorityClass(ctx);
+      const at = placeholderNamespace(ctx, low);
+      const preempted = at
+        ? outputs(ctx.seen, 'get_events', (o) => o.args['namespace'] === at)
+            .flatMap((o) => o.content.split('\n'))
+            .find((l) => /\bPreempted\b/.test(l) && l.includes(`on node ${node}`))
+        : undefined;
+      return `The FailedScheduling warning was transient: pod ${failed} found no node with room at first, and was scheduled a minute later (to ${node}), and every pod is Running and Ready now, so nothing is wrong and no nodes need adding.${
+        preempted
+          ? ` It got its room by preemption: a lower-priority placeholder pod of the overprovisioning setup (PriorityClass ${low}, namespace ${at}) was preempted on ${node} ("${clip(preempted.replace(/\s{2,}/g, ' ').trim(), 160)}"): placeholder pods hold spare capacity exactly so that a scale-up gets room at once, and the cluster autoscaler adds a node for the evicted placeholder, not for your pods. The warning is that short wait, by design.`
+          : ' A scheduler that waits for room (a preemption or a node the autoscaler adds) logs this warning first; it is harmless once the pod runs.'
+      }`;
     },
   },
   // https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#how-pods-with-resource-limits-are-run

@@ -412,17 +412,19 @@ export function managementPort(
   asked: string,
 ): { port: number; probed: number; line: string } | undefined {
   if (typeof probed !== 'number' || !asked.startsWith('/actuator')) return undefined;
-  // Both servers' start lines: the application's on the probed port, and the management server's.
-  let app = false;
-  let other: { port: number; line: string } | undefined;
+  // Both servers' start lines: the application's first (on the probed port), then the management server's
+  // (Spring Boot starts the management context after the application's). A probe on the second already
+  // targets the management server.
+  const started: { port: number; line: string }[] = [];
   for (const line of logs.slice(-200_000).split('\n')) {
     if (line.length > 2000) continue;
     const m = /\b(?:Tomcat|Jetty|Undertow|Netty) started on port(?:\(s\))?:? (\d{1,5})\b/.exec(line);
     const port = m ? Number(m[1]) : undefined;
-    if (port === probed) app = true;
-    else if (port !== undefined && port > 0 && port < 65536 && !other) other = { port, line: line.trim() };
+    if (port !== undefined && port > 0 && port < 65536 && !started.some((x) => x.port === port))
+      started.push({ port, line: line.trim() });
+    if (started.length >= 2) break;
   }
-  return app && other ? { ...other, probed } : undefined;
+  return started.length === 2 && started[0]!.port === probed ? { ...started[1]!, probed } : undefined;
 }
 
 /**
@@ -438,7 +440,10 @@ export function emptyTomcat(logs: string): string | undefined {
   );
   if (
     !start ||
-    lines.some((l) => l.includes('Deploying web application') || l.includes('Deployment of web application'))
+    // HostConfig deploys a directory, a WAR or a context descriptor: any of them is an application.
+    lines.some(
+      (l) => l.includes('Deploying web application') || l.includes('Deploying deployment descriptor'),
+    )
   )
     return undefined;
   return start.trim();

@@ -11,9 +11,10 @@ import {
 } from './types.js';
 
 // How programs say they may not write a path: POSIX EACCES as shells, runtimes and libraries print it, and
-// MinIO's wording of it (its errFileAccessDenied: `file access denied`).
+// MinIO's wordings of it (errFileAccessDenied with its drive note, errDiskAccessDenied, errVolumeAccessDenied);
+// a bare `file access denied` is also a file server's refusal of a user, not the volume's.
 const DENIED =
-  /permission denied|EACCES|Operation not permitted|kind: PermissionDenied|os error 13\b|AccessDeniedException|file access denied/i;
+  /permission denied|EACCES|Operation not permitted|kind: PermissionDenied|os error 13\b|AccessDeniedException|file access denied, drive may be faulty|(?:drive|volume) access denied/i;
 /** A program's own authorization refusal (`permission denied for /books/x`, `for table orders`): not the filesystem. */
 const NOT_FILESYSTEM = /permission denied for\b/i;
 

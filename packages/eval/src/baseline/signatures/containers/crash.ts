@@ -111,18 +111,22 @@ function pointedSaid(pointed: readonly { path: string; value: string; message: s
 
 /**
  * The init script that was running when `line` was logged: the last `/docker-entrypoint-initdb.d/<file>:
- * running` (PostgreSQL's and MongoDB's entrypoints) or `running /docker-entrypoint-initdb.d/<file>`
- * (MySQL's and MariaDB's) within the 20 lines before it. Undefined when none ran.
+ * running` or `running /docker-entrypoint-initdb.d/<file>` (`sourcing` for a script without its exec bit:
+ * PostgreSQL's, MySQL's, MariaDB's and MongoDB's entrypoints) within the 200 lines before it, unless the
+ * init phase ended in between ("init process complete"). Undefined when none ran.
  */
 export function initScriptBefore(text: string, line: string): string | undefined {
   const lines = text.split('\n');
   const at = lines.lastIndexOf(line);
   if (at < 0) return undefined;
-  for (let i = at - 1; i >= Math.max(0, at - 20); i--) {
+  for (let i = at - 1; i >= Math.max(0, at - 200); i--) {
     const l = lines[i]!.slice(0, 2000);
+    // The init phase ended before the line: the server that failed is the real one, not a script.
+    if (/init process complete|MySQL init process done|entrypoint script for MySQL Server .* ready/i.test(l))
+      return undefined;
     const m =
-      /\/docker-entrypoint-initdb\.d\/([\w.-]{1,200}): running\b/.exec(l) ??
-      /\brunning \/docker-entrypoint-initdb\.d\/([\w.-]{1,200})/.exec(l);
+      /\/docker-entrypoint-initdb\.d\/([\w.-]{1,200}): (?:running|sourcing)\b/.exec(l) ??
+      /\b(?:running|sourcing) \/docker-entrypoint-initdb\.d\/([\w.-]{1,200})/.exec(l);
     if (m) return m[1];
   }
   return undefined;

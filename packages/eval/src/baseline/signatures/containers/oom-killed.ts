@@ -423,7 +423,7 @@ export function growthBeforeKill(
 /**
  * The set_env that caps a Node.js program's V8 heap at three quarters of the container's memory limit
  * (`limitBytes`), in MiB, keeping the other flags NODE_OPTIONS already holds
- * (nodejs.org/api/cli.html, --max-old-space-size).
+ * (nodejs.org/api/cli.html, --max-old-space-size); none when NODE_OPTIONS comes from a ConfigMap or Secret.
  */
 function nodeHeapFix(
   ns: string,
@@ -432,6 +432,8 @@ function nodeHeapFix(
   body: string,
   limitBytes: number,
 ): ReturnType<typeof envFix> {
+  // A NODE_OPTIONS taken from a ConfigMap or Secret key holds flags a set_env would drop: advice only.
+  if (/^\s{0,40}NODE_OPTIONS:\s{1,40}<set to the key /m.test(body.slice(0, 100_000))) return {};
   const size = Math.floor((limitBytes * 0.75) / 2 ** 20);
   const current = envOf(body)
     .find((e) => e.name === 'NODE_OPTIONS')
