@@ -1011,6 +1011,24 @@ describe("sets 105, 107, 108, 109 and 110's worlds: the rules written in the ses
       ['Root cause: deployment recs-worker', 'roll back basket-api'],
     ],
     [
+      'scenarios-held-out-113',
+      'ledger-db-pods-pending',
+      ['the cluster has no default StorageClass (none is marked default)'],
+      [],
+    ],
+    [
+      'scenarios-held-out-113',
+      'payout-worker-release-waiting',
+      ['the same name spelled differently', 'PSP_API_KEY should read key apiKey'],
+      [],
+    ],
+    [
+      'scenarios-held-out-113',
+      'report-exporter-release-stuck',
+      ['localhost in an image name is the node itself', 'nothing listens on that port of the node'],
+      [],
+    ],
+    [
       'scenarios-held-out-109',
       'ci-agents-fail-to-connect',
       ['No subject alternative names matching IP address 10.20.30.40', 'does not cover the IP'],

@@ -211,6 +211,17 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'gitops-release-not-applied',
     'orders-cassandra-backup-failing',
   ],
+  // Set 113, measured after every rule of the session; two wording rules for it came after.
+  'scenarios-held-out-113': [
+    'backup-operator-patch-warnings',
+    'checkout-autoscaler-not-scaling',
+    'contract-uploads-rejected-large',
+    'grafana-certificate-warning',
+    'ingress-controller-startup-warning',
+    'notify-api-queue-crashloop',
+    'report-exporter-release-stuck',
+    'spark-workers-cannot-reach-master',
+  ],
   'scenarios-held-out-112': [
     'blog-database-connection-errors',
     'ci-controller-restarting-after-image-update',
@@ -353,6 +364,7 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-110',
     'scenarios-held-out-111',
     'scenarios-held-out-112',
+    'scenarios-held-out-113',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',

@@ -127,7 +127,7 @@ const EVENT_GLOSSES: readonly EventGloss[] = [
   {
     all: ['no persistent volumes available for this claim and no storage class is set'],
     means:
-      'the claim names no StorageClass and the cluster has no default one, so nothing provisions a volume, and no existing PersistentVolume matches its size and access mode; set storageClassName, mark a default StorageClass, or create a matching PersistentVolume',
+      'the claim names no StorageClass and the cluster has no default StorageClass (none is marked default), so nothing provisions a volume, and no existing PersistentVolume matches its size and access mode; set storageClassName, mark a default StorageClass, or create a matching PersistentVolume',
   },
   {
     all: ['waiting for a volume to be created', 'external provisioner'],

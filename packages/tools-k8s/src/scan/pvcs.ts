@@ -43,7 +43,7 @@ export const pvcsAnalyzer: Analyzer = {
         out.push({
           ...base,
           reason: 'NoDefaultStorageClass',
-          message: `PersistentVolumeClaim ${name} is Pending: it names no StorageClass and the cluster has no default one${names.length ? ` (classes: ${names.slice(0, 6).join(', ')})` : ''}`,
+          message: `PersistentVolumeClaim ${name} is Pending: it names no StorageClass and the cluster has no default StorageClass (none is marked default)${names.length ? ` (classes: ${names.slice(0, 6).join(', ')})` : ''}`,
           evidence: [
             ...evidence,
             `StorageClasses: ${names.slice(0, 6).join(', ') || '<none>'}; none annotated default`,

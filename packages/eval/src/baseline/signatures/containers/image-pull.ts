@@ -5,6 +5,9 @@ import { parseTable } from '../../../k8s-text.js';
 import { firstLine, lastOf } from '../../reading.js';
 import type { ContainerSignature, Facts } from '../types.js';
 
+/** An image whose registry host is the loopback address (`localhost:5000/…`, `127.0.0.1:5000/…`). */
+const LOOPBACK_REGISTRY = /^(?:localhost|127\.0\.0\.1)(?::\d{1,5})?\//;
+
 /** An image that cannot be pulled: rate-limited, denied, misspelled, a wrong tag, a deleted digest. */
 export const imagePull: ContainerSignature = {
   name: 'image-pull',
@@ -235,7 +238,7 @@ export const imagePull: ContainerSignature = {
           : alt?.kind === 'host' && alt.sibling
             ? `the image ${image} cannot be pulled from ${image.slice(0, image.indexOf('/'))} (not found, ${now.reason}), while the install's other images of the same organisation (${alt.from}) all come from ${alt.image.slice(0, alt.image.indexOf('/'))}: the image is most likely mirrored there too, as ${alt.image}`
             : alt?.kind === 'host'
-              ? `the image ${image} does not exist in the registry: its registry host ${image.slice(0, image.indexOf('/'))} is wrong — the repository ${alt.image.slice(alt.image.indexOf('/') + 1, alt.image.lastIndexOf(':'))} is pulled from ${alt.image.slice(0, alt.image.indexOf('/'))} (${alt.from}), so the image is most likely ${alt.image} — not found, ${now.reason}`
+              ? `the image ${image} does not exist in the registry: its registry host ${image.slice(0, image.indexOf('/'))} is wrong${LOOPBACK_REGISTRY.test(image) ? ` (localhost in an image name is the node itself: each node's kubelet pulls the image, and nothing listens on that port of the node, no registry there, so a registry the build machine reached at localhost is not reachable from the node)` : ''} — the repository ${alt.image.slice(alt.image.indexOf('/') + 1, alt.image.lastIndexOf(':'))} is pulled from ${alt.image.slice(0, alt.image.indexOf('/'))} (${alt.from}), so the image is most likely ${alt.image} — not found, ${now.reason}`
               : alt?.kind === 'repository'
                 ? `the image ${image} does not exist in the registry: its repository name is misspelled (${alt.image.slice(0, alt.image.lastIndexOf(':'))} is the likely intended one, matching ${alt.from}) — not found, ${now.reason}`
                 : `the image ${image} does not exist in the registry (wrong tag${alt ? `; ${alt.image} is the one seen in ${alt.from}` : ' or repository name'}: not found) — ${now.reason}${slip ? `; the tag ${image.slice(image.lastIndexOf(':') + 1)} ${slip.likely.startsWith('v') ? 'lacks the leading "v"' : 'carries a leading "v" (a v prefix)'} that the repository's other tags ${slip.likely.startsWith('v') ? 'have' : 'do not have'} (${slip.convention}), so the release was most likely pushed as ${slip.likely}${slip.likely.startsWith('v') ? '' : ', without the v'}` : ''}`,

@@ -140,7 +140,9 @@ function missingKeyFix(f: Facts, finding: Finding, sources: readonly ConfigSourc
   if (users.length !== 1) return false;
   const { container, env } = users[0]!;
   const where = `${missing.kind} ${missing.name}`;
-  finding.cause += `; ${where} has no key named ${missing.key}: it has ${keys.length === 1 ? 'a single key' : 'the key'}, ${key}, so ${env.name} should read key ${key}`;
+  // The same name spelled another way (`apiKey` for `api-key`): the key is named differently, not missing.
+  const sameName = spelled.length === 1 && spelled[0] === key;
+  finding.cause += `; ${where} has no key named ${missing.key}: it has ${keys.length === 1 ? 'a single key' : 'the key'}, ${key}${sameName ? `, the same name spelled differently (the key is named differently, not missing)` : ''}, so ${env.name} should read key ${key}`;
   finding.evidence.push(`describe_resource ${where}: keys ${keys.join(', ')}`);
   finding.fix = setEnvFix(
     f.ns,
