@@ -7,6 +7,7 @@ import {
   type Finding,
   MESH_PROXY,
   outputs,
+  podDescription,
   podOwnerObject,
   type Read,
   unmadeReads,
@@ -59,11 +60,7 @@ export const invalidContainerAnalyzer: Analyzer = {
   finds(ctx): Finding[] {
     const a = asked(ctx);
     if (!a) return [];
-    const target = outputs(
-      ctx.seen,
-      'describe_pod',
-      (o) => o.args['namespace'] === ctx.ns && o.args['name'] === a.target,
-    ).pop()?.content;
+    const target = podDescription(ctx.seen, ctx.ns, a.target);
     if (!target) return [];
     const names = containerSections(target).map((c) => c.name);
     if (names.length === 0 || names.includes(a.container)) return [];
@@ -72,11 +69,7 @@ export const invalidContainerAnalyzer: Analyzer = {
       .map((c) => c.name);
     // The container the program means is the target's own, not a mesh proxy injected beside it.
     const meant = app.find((c) => !MESH_PROXY.test(c));
-    const own = outputs(
-      ctx.seen,
-      'describe_pod',
-      (o) => o.args['namespace'] === ctx.ns && o.args['name'] === a.pod,
-    ).pop()?.content;
+    const own = podDescription(ctx.seen, ctx.ns, a.pod);
     const owner = podOwnerObject(own, a.pod);
     const quoted = clip(a.line, 200);
     return [

@@ -472,6 +472,16 @@ export function listed(seen: readonly SeenObservation[], kind: string): { name: 
   return parseTable(o.content).map((r) => ({ name: r['NAME'] ?? '', status: r['STATUS'] ?? '' }));
 }
 
+/** The newest successful `describe_pod` output of pod `name` in namespace `ns`, if read. */
+export function podDescription(
+  seen: readonly SeenObservation[],
+  ns: string,
+  name: string,
+): string | undefined {
+  return outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns && o.args['name'] === name).pop()
+    ?.content;
+}
+
 /** The `describe_resource` output for a kind and name, if read. */
 export function described(seen: readonly SeenObservation[], kind: string, name: string): string | undefined {
   return outputs(

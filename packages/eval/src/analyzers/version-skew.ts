@@ -12,6 +12,7 @@ import {
   namespacePods,
   outputs,
   ownerName,
+  podDescription,
   type Read,
   unmadeReads,
 } from './types.js';
@@ -148,15 +149,9 @@ export const versionSkewAnalyzer: Analyzer = {
     const means = line ? logGloss(line) : undefined;
     const released = `${splitImage(s.image).repo}:${s.release}`;
     // The container to move: the one the lagging Deployment's pod runs the old image in.
-    const described = pod
-      ? outputs(
-          ctx.seen,
-          'describe_pod',
-          (o) => o.args['namespace'] === ctx.ns && o.args['name'] === pod,
-        ).pop()
-      : undefined;
+    const described = pod ? podDescription(ctx.seen, ctx.ns, pod) : undefined;
     const container = described
-      ? containerSections(described.content).find((c) => !c.init && containerImage(c.body) === s.image)?.name
+      ? containerSections(described).find((c) => !c.init && containerImage(c.body) === s.image)?.name
       : undefined;
     return [
       {
