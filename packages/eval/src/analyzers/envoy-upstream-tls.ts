@@ -3,9 +3,9 @@ import {
   type Analyzer,
   type AnalyzerContext,
   bonus,
-  boundedLogLines,
   clip,
   type Finding,
+  logOutputLines,
   namespacePods,
   outputs,
   podDeployment,
@@ -144,10 +144,7 @@ export const envoyUpstreamTlsAnalyzer: Analyzer = {
       // Only a pod that runs Envoy writes Envoy's connection log (an application's own TLS error is its own).
       const dep = podDeployment(pod) ?? pod;
       if (!envoy.dedicated.has(dep) && !envoy.sidecar.has(dep)) continue;
-      for (const raw of boundedLogLines(o.content)) {
-        // A search's own lines (its header, "no line matches …") are not the log's: only its numbered lines are.
-        if (o.tool === 'search_pod_logs' && !/^\d{1,9}[:-]/.test(raw)) continue;
-        const line = o.tool === 'search_pod_logs' ? raw.replace(/^\d{1,9}[:-]/, '') : raw;
+      for (const line of logOutputLines(o)) {
         const t = envoyTlsFailure(line);
         if (t) refused.push({ pod, line: line.trim(), ...t });
       }

@@ -6,10 +6,10 @@ import {
   type Analyzer,
   type AnalyzerContext,
   bonus,
-  boundedLogLines,
   clip,
   type Finding,
   listedReads,
+  logOutputLines,
   outputs,
   type Read,
   unmadeReads,
@@ -149,10 +149,7 @@ export const ingressErrorLogAnalyzer: Analyzer = {
       const pod = String(o.args['name'] ?? '');
       if (!CONTROLLER_POD.test(pod)) continue;
       const errors: NginxError[] = [];
-      const searched = o.tool === 'search_pod_logs';
-      for (const raw of boundedLogLines(o.content)) {
-        // A search's lines carry grep's line number (`14:` for a match, `13-` for context).
-        const l = searched ? raw.replace(/^\d{1,9}[:-]/, '') : raw;
+      for (const l of logOutputLines(o)) {
         const e = nginxError(l);
         if (e && routes.some((r) => r.host === e.host)) errors.push(e);
       }

@@ -94,10 +94,21 @@ export function searchedLines(
 ): string[] {
   // Only numbered lines: the tool's header (`4 line(s) match …`), its cut notice, a `Defaulted container`
   // line and the `--` between groups are not the log's.
-  return outputs(seen, 'search_pod_logs', pred)
-    .flatMap((o) => o.content.split('\n'))
-    .filter((l) => /^\d{1,7}[:-]/.test(l))
-    .map((l) => l.replace(/^\d{1,7}[:-]/, ''));
+  return numberedLines(outputs(seen, 'search_pod_logs', pred).flatMap((o) => o.content.split('\n')));
+}
+
+/** Of a search's output lines, the numbered ones (`N:` a match, `N-` context), their number removed. */
+function numberedLines(lines: readonly string[]): string[] {
+  return lines.filter((l) => /^\d{1,7}[:-]/.test(l)).map((l) => l.replace(/^\d{1,7}[:-]/, ''));
+}
+
+/**
+ * The log lines one log output shows, with bounded work (see `boundedLogLines`): a `search_pod_logs`
+ * output's numbered lines without their number (not its header or notices), or a `get_pod_logs` output's lines.
+ */
+export function logOutputLines(o: SeenObservation): string[] {
+  const lines = boundedLogLines(o.content);
+  return o.tool === 'search_pod_logs' ? numberedLines(lines) : lines;
 }
 
 /**
