@@ -142,6 +142,7 @@ import { implicitTlsPortAnalyzer } from './implicit-tls-port.js';
 import { incompleteChainAnalyzer } from './incomplete-chain.js';
 import { ingressErrorLogAnalyzer } from './ingress-error-log.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
+import { ingressTlsHostsAnalyzer } from './ingress-tls-hosts.js';
 import { inotifyLimitAnalyzer } from './inotify-limit.js';
 import { intendedStateAnalyzer } from './intended-state.js';
 import { interfaceFallbackAnalyzer } from './interface-fallback.js';
@@ -836,6 +837,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   serviceAffinityAnalyzer,
   ingressProxyAnalyzer,
   ingressErrorLogAnalyzer,
+  ingressTlsHostsAnalyzer,
   envoyUpstreamTlsAnalyzer,
   actuatorProbeLogAnalyzer,
   versionSkewAnalyzer,

@@ -18,7 +18,7 @@ import { imagePull } from './containers/image-pull.js';
 import { initWait } from './containers/init-wait.js';
 import { milliMemory } from './containers/milli-memory.js';
 import { oomKilled } from './containers/oom-killed.js';
-import { namedFirst } from './named-first.js';
+import { NAMED_CAUSE_WEIGHT, namedFirst } from './named-first.js';
 import { pending } from './pods/pending.js';
 import { probes } from './pods/probes.js';
 import { analyzers } from './run/analyzers.js';
@@ -34,6 +34,7 @@ import { podGone } from './run/pod-missing.js';
 import { previousLogs } from './run/previous-logs.js';
 import { donateRollback, sameObjectRollback } from './run/same-object-rollback.js';
 import { scanFindings, scanUnread } from './run/scan.js';
+import { statusFirst } from './status-first.js';
 import type {
   ContainerSignature,
   DescribedContainer,
@@ -196,7 +197,7 @@ export function findingsOf(f: Facts, lists: SignatureLists = SIGNATURES): Findin
     else out.push(...s.find(f, out));
   }
   out.sort((a, b) => b.weight - a.weight);
-  const ordered = namedFirst(out, f.task, f.ns, f.hints, f.seen);
+  const ordered = statusFirst(namedFirst(out, f.task, f.ns, f.hints, f.seen), f.task, NAMED_CAUSE_WEIGHT);
   // The finding named-first put in front takes its Deployment's rollback as the strongest one would.
   if (ordered !== out) donateRollback(ordered[0], ordered, f.ns);
   return ordered;

@@ -1,0 +1,46 @@
+import type { Finding } from '../../analyzers/types.js';
+
+/**
+ * The client-error status a person reports (`413`, `Request Entity Too Large`), as its three digits; at most
+ * the first 4,000 characters of the task are read. Only 4xx: a crash or an exhausted dependency behind a
+ * proxy also shows as 502, 503 or 504, so a 5xx says less about which cause it is.
+ */
+export function reportedClientStatus(task: string): string | undefined {
+  const t = task.slice(0, 4000);
+  for (const m of t.matchAll(/(?<![\w./:-])(4\d\d)(?![\w.:/%-])/g)) {
+    // Not a port (`port 443`) nor a quantity (`400 ms`, `404 pods`).
+    const before = t.slice(Math.max(0, m.index - 6), m.index).toLowerCase();
+    const after = t.slice(m.index + 3, m.index + 12);
+    if (
+      /ports? $/.test(before) ||
+      /^\s?(?:ms|s|mb|mib|kb|gb|bytes?|pods?|replicas?|lines?|times?)\b/i.test(after)
+    )
+      continue;
+    return m[1];
+  }
+  // The 413's and 431's reason phrases (RFC 9110 §15.5.14, its older names; RFC 6585 §5).
+  if (/request entity too large|payload too large|content too large/i.test(t)) return '413';
+  if (/request header fields too large/i.test(t)) return '431';
+  return undefined;
+}
+
+function says(f: Finding, code: string): boolean {
+  const text = [f.cause, ...f.evidence, f.advice ?? ''].join('\n');
+  return new RegExp(`(?<![\\w.-])${code}(?![\\w.-])`).test(text);
+}
+
+/**
+ * `findings` (in order) with the first one whose cause explains the client-error status the person
+ * reports (it names the code) moved in front, when the one in front does not name it: an OOM kill or a
+ * crash of another workload does not make a proxy answer 413 or 403. A finding moved must weigh at least
+ * `minWeight`. Returns the same array when nothing moves.
+ */
+export function statusFirst(findings: Finding[], task: string, minWeight: number): Finding[] {
+  const top = findings[0];
+  if (!top) return findings;
+  const code = reportedClientStatus(task);
+  if (!code || says(top, code)) return findings;
+  const at = findings.findIndex((f, i) => i > 0 && f.weight >= minWeight && says(f, code));
+  if (at <= 0) return findings;
+  return [findings[at]!, ...findings.slice(0, at), ...findings.slice(at + 1)];
+}
