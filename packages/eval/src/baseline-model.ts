@@ -2149,7 +2149,8 @@ export function forbidsChanges(task: string): boolean {
  */
 export function forbidsRollback(task: string): boolean {
   const text = task.slice(0, 4000);
-  const back = String.raw`(?:roll(?:ing)?\s{1,3}(?:\w{1,12}\s{1,3})?back|rollbacks?|roll-back|revert(?:ing)?)`;
+  // "roll back", "roll it back", "roll the release back".
+  const back = String.raw`(?:roll(?:ing)?\s{1,3}(?:\w{1,12}\s{1,3}){0,2}?back|rollbacks?|roll-back|revert(?:ing)?)`;
   const rules = [
     // "We cannot roll back", "do not roll this back", "don't revert".
     new RegExp(
@@ -2201,11 +2202,14 @@ function withoutRollback(task: string, findings: Finding[]): Finding[] {
     const rollsBack = f.advice !== undefined && /\broll\b[^.]{0,80}\bback\b/.test(f.advice);
     if (!back(f.fix) && !back(f.fallback) && !rollsBack) return f;
     const { fix, fallback, ...rest } = f;
+    // A fallback that goes forward (the release's image at its right address) becomes the fix when the fix
+    // was the rollback.
+    const kept = fix && !back(fix) ? fix : fallback && !back(fallback) ? fallback : undefined;
     return {
       ...rest,
       ...(rollsBack ? { advice: 'fix the release itself (a rollback is ruled out)' } : {}),
-      ...(fix && !back(fix) ? { fix } : {}),
-      ...(fallback && !back(fallback) && !back(fix) ? { fallback } : {}),
+      ...(kept ? { fix: kept } : {}),
+      ...(kept === fix && fallback && !back(fallback) ? { fallback } : {}),
     };
   });
 }

@@ -42,7 +42,11 @@ export const dnsAnalyzer: Analyzer = {
     const dnsPods = coreDnsPods(seen).filter((p) => !healthy(p) || p.restarts > 0);
     for (const p of dnsPods.slice(0, 1)) {
       reads.push({ tool: 'describe_pod', args: { namespace: DNS_NS, name: p.name } });
-      reads.push({ tool: 'get_pod_logs', args: { namespace: DNS_NS, name: p.name, previous: true } });
+      // A pod that never restarted has no previous log: what it logs now says why it is not ready.
+      reads.push({
+        tool: 'get_pod_logs',
+        args: { namespace: DNS_NS, name: p.name, ...(p.restarts > 0 ? { previous: true } : {}) },
+      });
     }
     return reads;
   },
@@ -56,6 +60,7 @@ export const dnsAnalyzer: Analyzer = {
     const bad = coreDnsPods(seen).filter((p) => !healthy(p) || (fatal && p.restarts > 0));
     if (lookups.length === 0 || bad.length === 0) return [];
     const why = linesWith(dnsLogs, ['FATAL', 'fatal', 'loop', 'error', 'Error']).pop();
+    const unsynced = waitingOnApi(dnsLogs, why);
     // A CoreDNS container killed at its memory limit (its description's Last State): the limit is the
     // fault, and raising it (twice the limit) is the fix.
     const oom = coreDnsOom(seen);
@@ -65,12 +70,14 @@ export const dnsAnalyzer: Analyzer = {
         // dependency's boost is +20 over their ~85–90).
         weight: 110,
         object: `coredns in ${DNS_NS}`,
-        cause: `cluster DNS is down: the CoreDNS pods in ${DNS_NS} are ${bad.map((p) => `${p.name} ${p.status}${healthy(p) ? ` (restarting: ${p.restarts} restarts)` : ''}`).join(', ')}${
+        cause: `cluster DNS is down: the CoreDNS pods in ${DNS_NS} are ${bad.map((p) => `${p.name} ${p.status}${healthy(p) ? ` (restarting: ${p.restarts} restarts)` : p.status === 'Running' ? ` but not ready (${p.ready})` : ''}`).join(', ')}${
           oom
             ? `, because their container ${oom.container} is OOMKilled (exit code 137) at its ${oom.limit} memory limit: CoreDNS's memory grows with the cluster's Services and endpoints and with the query load (its cache and concurrent queries), and the limit is below what it now needs`
-            : why
-              ? ` (CoreDNS logs: "${clip(why, 140)}")`
-              : ''
+            : unsynced
+              ? `, because ${unsynced}`
+              : why
+                ? ` (CoreDNS logs: "${clip(why, 140)}")`
+                : ''
         }, so name lookups from pods fail ("${clip(lookups[lookups.length - 1]!, 120)}") and the programs that depend on them fail with it`,
         evidence: [
           `list_pods ${DNS_NS}: ${bad.map((p) => `${p.name} ${p.status} ${p.ready}${p.restarts ? `, ${p.restarts} restarts` : ''}`).join(', ')}`,
@@ -97,11 +104,34 @@ export const dnsAnalyzer: Analyzer = {
           : {}),
         advice: oom
           ? `raise CoreDNS's memory limit (from ${oom.limit}${oom.target ? ` to ${oom.target}` : ''}); the applications recover once lookups work`
-          : `fix CoreDNS first (${why ? clip(why, 80) : 'see its logs'}); the applications recover once lookups work`,
+          : unsynced
+            ? `restore the path from the CoreDNS pods to the Kubernetes API server (the kubernetes Service's address and port: kube-proxy on the node, a NetworkPolicy or firewall rule, the API server's own health), then restart the CoreDNS pods (kubectl -n ${DNS_NS} rollout restart deployment coredns) if they stay not ready; the applications recover once lookups work`
+            : `fix CoreDNS first (${why ? clip(why, 80) : 'see its logs'}); the applications recover once lookups work`,
       },
     ];
   },
 };
+
+/**
+ * Why CoreDNS is not ready when its log says its ready plugin waits on the kubernetes plugin (`[INFO]
+ * plugin/ready: Still waiting on: "kubernetes"`): the plugin answers cluster names only after its first
+ * list of Services and EndpointSlices from the API server, and until then the ready plugin keeps the
+ * readiness endpoint failing (CoreDNS plugin docs, "ready" and "kubernetes"). The error line `why`, when it
+ * shows the API server's address failing (`dial tcp 10.96.0.1:443: i/o timeout`), says the API server is not
+ * reached. Undefined when the log does not say it waits.
+ */
+export function waitingOnApi(log: string, why: string | undefined): string | undefined {
+  if (!/plugin\/ready: Still waiting on: "kubernetes"/.test(log.slice(0, 1_000_000))) return undefined;
+  const dial =
+    why && /plugin\/kubernetes/.test(why)
+      ? /dial tcp ([0-9a-f.:[\]]{3,60}): ([a-z /]{3,40})/.exec(why)
+      : null;
+  return `the CoreDNS log says "plugin/ready: Still waiting on: "kubernetes"": its kubernetes plugin has not yet listed Services and EndpointSlices from the Kubernetes API server, so the ready plugin keeps the pods not ready and they are not in kube-dns's endpoints${
+    dial
+      ? `; it cannot reach the API server: "${clip(why!, 200)}" (${dial[1]} is the kubernetes Service's address, and the call fails with ${dial[2]!.trim()})`
+      : ''
+  }`;
+}
 
 /** A described CoreDNS pod whose container was last OOMKilled: where, at what limit, and twice that limit. */
 function coreDnsOom(seen: Parameters<Analyzer['finds']>[0]['seen']) {

@@ -77,6 +77,22 @@ const EXPECTED: readonly {
     means:
       "CoreDNS's import directive found no file for its glob: the Corefile imports optional custom configuration (the coredns-custom ConfigMap's *.server and *.override files, as AKS and k3s set it up), and none has been added, so there is nothing to import. CoreDNS logs this at each start and reload and serves DNS normally: it is harmless, nothing is broken and no action is needed (add a custom file, or leave the ConfigMap empty)",
   },
+  // client-go's clientcmd warns when a program is given neither a kubeconfig nor a master URL and falls back
+  // to the in-cluster config (client-go, tools/clientcmd/client_config.go, BuildConfigFromFlags), which is
+  // how a controller running in a pod is meant to connect.
+  {
+    all: ['neither --kubeconfig nor --master was specified', 'inclusterconfig'],
+    means:
+      "client-go's routine notice when a program is given no kubeconfig and no API server URL: it then uses the in-cluster config, the pod's service account token and the kubernetes Service's address that the kubelet provides, which is exactly how a controller running in a pod should connect. \"This might not work\" only covers running outside a pod. It is harmless: the controller reaches the API server as designed, nothing is wrong and no action is needed",
+  },
+  // kopf warns when the object it gets back from a PATCH lacks fields the patch set: the API server pruned
+  // them because the custom resource's schema does not declare them (structural schemas prune unknown
+  // fields unless `x-kubernetes-preserve-unknown-fields: true`); kopf's docs, "Troubleshooting".
+  {
+    all: ['patching failed with inconsistencies'],
+    means:
+      "kopf's warning that the object the API server returned after its PATCH lacks some of the fields it patched: the custom resource's schema does not declare those status fields (no x-kubernetes-preserve-unknown-fields: true under status), so the API server prunes them. The handler itself ran and its work (the CronJob, the backup run) is done; only kopf's bookkeeping of handler results in the object's status is not stored, so it is harmless: nothing is wrong and no action is needed beyond declaring those status fields in the CRD (or x-kubernetes-preserve-unknown-fields: true) to silence it",
+  },
   // nginx warns when the configuration uses a directive a newer version made obsolete (nginx.org, the
   // CHANGES of 1.19.7: http2_max_field_size and http2_max_header_size are obsolete, large_client_header_buffers
   // replaces them): it ignores the directive and starts.

@@ -140,7 +140,12 @@ describe('ingress-tls-hosts: no TLS entry of the Ingress lists the host that get
 });
 
 describe('renamed-variable: a rollout that renamed a variable the program still reads', () => {
-  const change = (env: string, before: string | undefined, after: string | undefined, container = 'app'): Change => ({
+  const change = (
+    env: string,
+    before: string | undefined,
+    after: string | undefined,
+    container = 'app',
+  ): Change => ({
     container,
     field: `env ${env}`,
     env,
@@ -169,10 +174,18 @@ describe('renamed-variable: a rollout that renamed a variable the program still 
       ]),
     ).toEqual([]);
     expect(
-      renamedVariables([change('A', 'x', undefined), change('B', undefined, 'x'), change('C', undefined, 'x')]),
+      renamedVariables([
+        change('A', 'x', undefined),
+        change('B', undefined, 'x'),
+        change('C', undefined, 'x'),
+      ]),
     ).toEqual([]);
     expect(
-      renamedVariables([change('A', 'x', undefined), change('D', 'x', undefined), change('B', undefined, 'x')]),
+      renamedVariables([
+        change('A', 'x', undefined),
+        change('D', 'x', undefined),
+        change('B', undefined, 'x'),
+      ]),
     ).toEqual([]);
     expect(renamedVariables([change('A', '', undefined), change('B', undefined, '')])).toEqual([]);
   });
@@ -211,9 +224,9 @@ describe('expected lines: client-go in-cluster config, kopf patch inconsistencie
         'W1102 08:00:01.000001       1 client_config.go:659] Neither --kubeconfig nor --master was specified.  Using the inClusterConfig.  This might not work.',
       ),
     ).toMatch(/in-cluster config/);
-    expect(expectedLine('E1102 08:00:01 failed to load inClusterConfig: unable to load in-cluster configuration')).toBe(
-      undefined,
-    );
+    expect(
+      expectedLine('E1102 08:00:01 failed to load inClusterConfig: unable to load in-cluster configuration'),
+    ).toBe(undefined);
   });
 
   it("explains kopf's patch inconsistencies as pruned status fields", () => {

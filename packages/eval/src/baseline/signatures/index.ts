@@ -32,6 +32,7 @@ import { fullVolume } from './run/full-volume.js';
 import { namedOverPull } from './run/named-over-pull.js';
 import { podGone } from './run/pod-missing.js';
 import { previousLogs } from './run/previous-logs.js';
+import { renamedVariable } from './run/renamed-variable.js';
 import { donateRollback, sameObjectRollback } from './run/same-object-rollback.js';
 import { scanFindings, scanUnread } from './run/scan.js';
 import { statusFirst } from './status-first.js';
@@ -78,6 +79,7 @@ export const RUN_SIGNATURES: readonly RunSignature[] = [
   scanFindings,
   scanUnread,
   configValues,
+  renamedVariable,
   badRollout,
   analyzers,
   badReleaseOfRunningPods,

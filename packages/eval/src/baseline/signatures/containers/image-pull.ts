@@ -255,6 +255,17 @@ export const imagePull: ContainerSignature = {
                 args: { namespace: ns, name: owner },
                 text: `roll ${owner} back to its previous revision, whose image exists`,
               },
+              // The release's own image where the evidence places it (the registry host
+              // the earlier revisions pull from, the tag unchanged): what is tried when the rollback is refused.
+              ...(alt?.kind === 'host' && canSetImage && !c.init
+                ? {
+                    fallback: {
+                      tool: 'set_image',
+                      args: { namespace: ns, deployment: owner, container: c.name, image: alt.image },
+                      text: `set the image of ${owner}/${c.name} to ${alt.image}, the release's own tag where the earlier revisions pull from`,
+                    },
+                  }
+                : {}),
             }
           : !credentials && owner && alt && canSetImage && !c.init
             ? {
