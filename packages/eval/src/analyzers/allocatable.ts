@@ -1,7 +1,9 @@
 import { parseQuantity } from '@sre-harness/tools-k8s';
 import { parseTable } from '../k8s-text.js';
+import { described, templateChanges, templateReads } from './rollout-diff.js';
 import {
   type Analyzer,
+  type AnalyzerContext,
   bonus,
   clip,
   containerSections,
@@ -9,6 +11,8 @@ import {
   outputs,
   ownerDeployment,
   podObject,
+  type Read,
+  unmadeReads,
 } from './types.js';
 
 const GI = 1024 ** 3;
@@ -54,20 +58,26 @@ export function memoryRequest(text: string): {
  */
 export const allocatableAnalyzer: Analyzer = {
   name: 'allocatable',
-  reads({ seen, ns }) {
-    const pending = outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns).some((o) =>
+  reads(ctx) {
+    const { seen, ns } = ctx;
+    const pending = outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns).filter((o) =>
       /Insufficient memory/.test(o.content),
     );
-    return pending ? [{ tool: 'list_nodes', args: {} }] : [];
+    if (pending.length === 0) return [];
+    const reads: Read[] = [{ tool: 'list_nodes', args: {} }];
+    // A request far above every node: the rollout's two templates say what it was before.
+    const largest = largestNode(seen);
+    for (const d of pending.slice(0, 1)) {
+      const owner = ownerDeployment(d.content);
+      if (owner && largest && memoryRequest(d.content).total > largest.bytes * 1.15)
+        reads.push(...templateReads(ctx, owner).reads);
+    }
+    return unmadeReads(seen, reads);
   },
-  finds({ ns, seen }) {
-    const nodes = outputs(seen, 'list_nodes').pop();
-    if (!nodes) return [];
-    const allocatable = parseTable(nodes.content)
-      .map((r) => ({ name: r['NAME'] ?? '', bytes: parseQuantity(r['MEMORY']) }))
-      .filter((n): n is { name: string; bytes: number } => n.bytes !== undefined);
-    if (allocatable.length === 0) return [];
-    const largest = allocatable.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  finds(ctx) {
+    const { ns, seen } = ctx;
+    const largest = largestNode(seen);
+    if (!largest) return [];
     const out: Finding[] = [];
     for (const d of outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)) {
       if (!/^Status:\s+Pending/m.test(d.content) || !/Insufficient memory/.test(d.content)) continue;
@@ -79,6 +89,9 @@ export const allocatableAnalyzer: Analyzer = {
       // Far above every node (24Gi on 16Gi nodes): not the capacity-versus-allocatable margin but a
       // request no node of this size can ever hold, empty or not: often a typo in the value.
       if (total > largest.bytes * 1.15) {
+        // The request the previous revision had, when the latest rollout raised it and it fits.
+        const before =
+          owner && container ? priorRequest(ctx, owner, container, largest.bytes * 0.9) : undefined;
         out.push({
           weight: 93,
           object: podObject(owner, pod),
@@ -87,7 +100,16 @@ export const allocatableAnalyzer: Analyzer = {
             `describe_pod ${pod}: Requests memory ${written ?? gi(total)}; FailedScheduling Insufficient memory`,
             `list_nodes: allocatable memory at most ${gi(largest.bytes)} (${largest.name})`,
           ],
-          advice: `lower the memory request${owner && container ? ` of ${owner}/${container}` : ''} from ${written ?? gi(total)} to what the program needs (the previous revision's value, in the rollout history), below the nodes' ${gi(largest.bytes)} allocatable; or run it on a node group with more memory`,
+          ...(before && owner && container
+            ? {
+                fix: {
+                  tool: 'set_resources',
+                  args: { namespace: ns, deployment: owner, container, requests: { memory: before.value } },
+                  text: `set the memory request of ${owner}/${container} back to ${before.value}, its value before the latest rollout (${before.from} against ${before.to}), which the nodes hold`,
+                },
+              }
+            : {}),
+          advice: `lower the memory request${owner && container ? ` of ${owner}/${container}` : ''} from ${written ?? gi(total)} to what the program needs (${before ? `${before.value}, its value before the latest rollout` : "the previous revision's value, in the rollout history"}), below the nodes' ${gi(largest.bytes)} allocatable; or run it on a node group with more memory`,
         });
         continue;
       }
@@ -114,6 +136,41 @@ export const allocatableAnalyzer: Analyzer = {
     return out.slice(0, 1);
   },
 };
+
+/** The node with the most allocatable memory in the latest node list read (bytes), if any. */
+function largestNode(seen: AnalyzerContext['seen']): { name: string; bytes: number } | undefined {
+  const nodes = outputs(seen, 'list_nodes').pop();
+  if (!nodes) return undefined;
+  const allocatable = parseTable(nodes.content)
+    .map((r) => ({ name: r['NAME'] ?? '', bytes: parseQuantity(r['MEMORY']) }))
+    .filter((n): n is { name: string; bytes: number } => n.bytes !== undefined);
+  if (allocatable.length === 0) return undefined;
+  return allocatable.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+}
+
+/**
+ * The memory request container `container` of `deployment` had before the latest rollout changed it, from
+ * the two ReplicaSets' templates (see `templateReads`), when it is at most `fits` bytes; with the two
+ * sets' names. Undefined when they were not read or the rollout did not change it.
+ */
+export function priorRequest(
+  ctx: AnalyzerContext,
+  deployment: string,
+  container: string,
+  fits: number,
+): { value: string; from: string; to: string } | undefined {
+  const { sets } = templateReads(ctx, deployment);
+  if (!sets) return undefined;
+  const was = described(ctx, sets.previous);
+  const now = described(ctx, sets.current);
+  if (!was || !now) return undefined;
+  const c = templateChanges(was.content, now.content).find(
+    (x) => x.container === container && x.field === 'resources.requests.memory',
+  );
+  const bytes = parseQuantity(c?.before);
+  if (!c?.before || bytes === undefined || bytes > fits) return undefined;
+  return { value: c.before, from: sets.previous, to: sets.current };
+}
 
 /** A node the task names, from the cluster's node list (a word of the task that is a node's name). */
 function namedNodes(task: string, seen: AnalyzerContextLike['seen']): string[] {

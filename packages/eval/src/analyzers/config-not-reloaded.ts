@@ -1,4 +1,5 @@
 import { parseDuration } from '@sre-harness/tools-k8s';
+import { dependencyHosts, escapeRe } from '../baseline/reading.js';
 import { parseTable } from '../k8s-text.js';
 import {
   type Analyzer,
@@ -9,6 +10,7 @@ import {
   outputs,
   ownerDeployment,
   type Read,
+  unmadeReads,
 } from './types.js';
 
 /** The person changed configuration and the program still behaves as before. */
@@ -29,11 +31,49 @@ function changedAgo(task: string): number | undefined {
   return parseDuration(`${m[1]}${unit}`);
 }
 
-/** The described pods of the workload the task names that mount a ConfigMap, with its name. */
-function mounting(ctx: AnalyzerContext) {
+/** A line saying a name did not resolve or a connection to it failed. */
+const UNREACHED =
+  /domain name not found|no such host|nxdomain|enotfound|eai_again|could not resolve|name or service not known|connection refused|econnrefused|no upstream connections? available/i;
+
+/**
+ * The hosts a log's failure lines name (first DNS label, lower case): `getaddrinfo(host='es-old.ns.svc', …)`,
+ * `dial tcp es-old:9200: connect: connection refused`, `lookup es-old on …: no such host`. At most the
+ * last 200,000 characters and 2,000 characters of a line are read.
+ */
+export function unreachedHosts(log: string): string[] {
+  const out = new Set<string>();
+  for (const raw of log.slice(-200_000).split('\n')) {
+    const line = raw.slice(0, 2000);
+    if (!UNREACHED.test(line)) continue;
+    for (const h of dependencyHosts(line)) out.add(h.toLowerCase());
+    const quoted = /\bhost[=:]\s{0,2}['"]?([a-z][a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63}){0,6}['"]?/i.exec(
+      line,
+    )?.[1];
+    if (quoted) out.add(quoted.toLowerCase());
+    const node = /\b(?:ENOTFOUND|EAI_AGAIN)\s{1,3}([a-z][a-z0-9-]{0,62})/i.exec(line)?.[1];
+    if (node) out.add(node.toLowerCase());
+  }
+  return [...out];
+}
+
+/**
+ * A host-like name of `data` that stands where `host` stood: the same name with another version or suffix
+ * after the shared stem (`es-logs-v8` for `es-logs-v7`, `orders-db-blue` for `orders-db-green`).
+ */
+function replacement(host: string, data: string): string | undefined {
+  const stem = host.replace(/-?(?:v?\d{1,4}|blue|green|old|new|a|b)$/, '');
+  if (stem.length < 3 || stem === host) return undefined;
+  const re = new RegExp(`(?<![a-z0-9-])${escapeRe(stem)}-?[a-z0-9]{1,8}(?![a-z0-9-])`, 'gi');
+  for (const m of data.slice(0, 100_000).matchAll(re))
+    if (m[0].toLowerCase() !== host) return m[0].toLowerCase();
+  return undefined;
+}
+
+/** The described pods of the workload the task names (any, when `anyOwner`) that mount a ConfigMap, with its name. */
+function mounting(ctx: AnalyzerContext, anyOwner = false) {
   return outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns).flatMap((d) => {
     const owner = ownerDeployment(d.content);
-    if (!owner || !ctx.hints.some((h) => owner === h || owner.startsWith(`${h}-`))) return [];
+    if (!owner || (!anyOwner && !ctx.hints.some((h) => owner === h || owner.startsWith(`${h}-`)))) return [];
     return describedVolumes(d.content)
       .filter((v) => v.type === 'ConfigMap' && v.source)
       .map((v) => ({ pod: String(d.args['name'] ?? ''), owner, configMap: v.source }));
@@ -52,7 +92,37 @@ function mounting(ctx: AnalyzerContext) {
 export const configNotReloadedAnalyzer: Analyzer = {
   name: 'config-not-reloaded',
   reads(ctx): Read[] {
-    if (!CHANGED.test(ctx.task.slice(0, 4000))) return [];
+    if (!CHANGED.test(ctx.task.slice(0, 4000))) {
+      // A running pod whose log fails to reach a host: the ConfigMap it mounts may name another one now.
+      // Its description says which ConfigMap (at most one pod described for it).
+      const described = new Set(
+        outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns).map((o) =>
+          String(o.args['name']),
+        ),
+      );
+      if (mounting(ctx, true).length === 0)
+        for (const o of outputs(
+          ctx.seen,
+          'get_pod_logs',
+          (x) => x.args['namespace'] === ctx.ns && !x.args['previous'],
+        )) {
+          const pod = String(o.args['name'] ?? '');
+          if (described.has(pod) || unreachedHosts(o.content).length === 0) continue;
+          return unmadeReads(ctx.seen, [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: pod } }]);
+        }
+      for (const m of mounting(ctx, true)) {
+        const log = outputs(
+          ctx.seen,
+          'get_pod_logs',
+          (o) => o.args['name'] === m.pod && !o.args['previous'],
+        ).pop();
+        if (log && unreachedHosts(log.content).length > 0)
+          return unmadeReads(ctx.seen, [
+            { tool: 'describe_resource', args: { kind: 'ConfigMap', name: m.configMap, namespace: ctx.ns } },
+          ]);
+      }
+      return [];
+    }
     return mounting(ctx)
       .slice(0, 1)
       .flatMap((m) => [
@@ -62,7 +132,7 @@ export const configNotReloadedAnalyzer: Analyzer = {
   },
   finds(ctx) {
     const task = ctx.task.slice(0, 4000);
-    if (!CHANGED.test(task)) return [];
+    if (!CHANGED.test(task)) return staleHost(ctx);
     const ago = changedAgo(task);
     const listed = outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ctx.ns).pop();
     for (const m of mounting(ctx)) {
@@ -119,3 +189,64 @@ export const configNotReloadedAnalyzer: Analyzer = {
     return [];
   },
 };
+
+/**
+ * The same finding read from the evidence alone: a Running pod, never restarted, logs that it cannot reach
+ * a host (it does not resolve, or refuses) that the ConfigMap it mounts no longer names, while that
+ * ConfigMap names another of the same stem in its place (`es-logs-v8` for `es-logs-v7`): the process runs
+ * the configuration it loaded at start, from before the ConfigMap changed.
+ */
+function staleHost(ctx: AnalyzerContext): Finding[] {
+  const listed = outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ctx.ns).pop();
+  for (const m of mounting(ctx, true)) {
+    const row = parseTable(listed?.content ?? '').find((r) => r['NAME'] === m.pod);
+    const [ready, total] = (row?.['READY'] ?? '').split('/');
+    if (row?.['STATUS'] !== 'Running' || ready !== total || !/^0\b/.test(row?.['RESTARTS'] ?? '')) continue;
+    const log = outputs(
+      ctx.seen,
+      'get_pod_logs',
+      (o) => o.args['name'] === m.pod && !o.args['previous'],
+    ).pop();
+    const cm = outputs(
+      ctx.seen,
+      'describe_resource',
+      (o) =>
+        o.args['kind'] === 'ConfigMap' && o.args['name'] === m.configMap && o.args['namespace'] === ctx.ns,
+    ).pop()?.content;
+    if (!log || !cm) continue;
+    const data = cm.slice(Math.max(0, cm.indexOf('\nData'))).toLowerCase();
+    for (const host of unreachedHosts(log.content)) {
+      if (data.includes(host)) continue;
+      const now = replacement(host, data);
+      if (!now) continue;
+      const failed = log.content
+        .slice(-200_000)
+        .split('\n')
+        .filter((l) => l.length <= 2000 && UNREACHED.test(l) && l.toLowerCase().includes(host))
+        .pop();
+      const cmAge = /^Age:\s+(\S{1,20})$/m.exec(cm)?.[1];
+      const podAge = parseDuration(row['AGE'] ?? '');
+      const younger =
+        cmAge !== undefined && podAge !== undefined && (parseDuration(cmAge) ?? podAge) < podAge;
+      return [
+        {
+          weight: 91,
+          object: `deployment ${m.owner}`,
+          cause: `the pods of ${m.owner} still run with the old configuration: ${m.pod} (started ${row['AGE']} ago, never restarted) still sends to ${host}, which fails ("${clip((failed ?? '').trim(), 160)}"), while ConfigMap ${m.configMap}, which it mounts, no longer names ${host} and names ${now} in its place${younger ? ` (the ConfigMap is ${cmAge} old, younger than the pod)` : ''}. The program reads its configuration only when it starts: changing a ConfigMap does not change the pod template, so no rollout happened, and the mounted file is updated in place but the running process never reloads it. The change itself is right; the pods have not picked it up`,
+          evidence: [
+            `get_pod_logs ${m.pod}: ${clip((failed ?? '').trim(), 160)}`,
+            `describe_resource ConfigMap ${m.configMap}: names ${now}, not ${host}`,
+            `list_pods ${ctx.ns}: ${m.pod} AGE ${row['AGE']}, 0 restarts`,
+          ],
+          advice: `restart deployment ${m.owner} (kubectl rollout restart) so new pods load the current ConfigMap, and add a checksum of the config as a pod-template annotation so every config change rolls the pods`,
+          fix: {
+            tool: 'restart_deployment',
+            args: { namespace: ctx.ns, name: m.owner },
+            text: `restart deployment ${m.owner} so its pods load the current ConfigMap ${m.configMap} (${now})`,
+          },
+        },
+      ];
+    }
+  }
+  return [];
+}

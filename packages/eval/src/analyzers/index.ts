@@ -11,6 +11,7 @@ import { botChallengeAnalyzer } from './bot-challenge.js';
 import { bufferOverflowAnalyzer } from './buffer-overflow.js';
 import { cacheFillsLimitAnalyzer } from './cache-fills-limit.js';
 import { cacheStampedeAnalyzer } from './cache-stampede.js';
+import { calicoBgpAnalyzer } from './calico-bgp.js';
 import { celeryPrefetchAnalyzer } from './celery-prefetch.js';
 import { celeryVisibilityTimeoutAnalyzer } from './celery-visibility-timeout.js';
 import { cephSlowPeerAnalyzer } from './ceph-slow-peer.js';
@@ -838,6 +839,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ingressProxyAnalyzer,
   ingressErrorLogAnalyzer,
   ingressTlsHostsAnalyzer,
+  calicoBgpAnalyzer,
   envoyUpstreamTlsAnalyzer,
   actuatorProbeLogAnalyzer,
   versionSkewAnalyzer,

@@ -162,6 +162,24 @@ function sigkillNote(ctx: AnalyzerContext): string | undefined {
 }
 
 const MISCONCEPTIONS: readonly Misconception[] = [
+  // The kubelet, starting after a reboot, rebuilds its record of the volumes mounted for pods from the pod
+  // directories under /var/lib/kubelet/pods ("volume reconstruction", kubelet volumemanager reconciler's
+  // reconstruct.go) and logs "Could not construct volume information" for one it cannot rebuild (a pod
+  // gone, a mount lost with the reboot); it then cleans that directory up, and each pod's volumes are
+  // mounted again when the pod starts.
+  {
+    name: 'volume-reconstruction',
+    asks: /could not construct volume information|volume reconstruction/i,
+    holds(ctx) {
+      const pods = namespacePods(ctx);
+      const up = pods.filter((r) => {
+        const ready = /^(\d{1,3})\/(\d{1,3})$/.exec(r['READY'] ?? '');
+        return r['STATUS'] === 'Running' && !!ready && ready[1] === ready[2];
+      });
+      if (pods.length === 0 || up.length !== pods.length) return undefined;
+      return `The kubelet's "Could not construct volume information" comes from volume reconstruction: when the kubelet starts again after a reboot it rebuilds its record of the volumes mounted for pods from the pod directories on the node, and for a volume it cannot rebuild (a pod that is gone, a mount the reboot removed) it logs this and cleans the directory up; each pod's volumes are mounted afresh when the pod starts. Every pod of namespace ${ctx.ns} is Running and Ready (${up.length} of ${pods.length}), so the volumes were mounted again: the warning is harmless after node reboots, nothing is wrong and no action is needed`;
+    },
+  },
   // An ingress-nginx canary Ingress gets only the traffic its annotations route to it: by header, by
   // cookie (set to "always"), else by weight (0 sends none). A canary with a cookie rule and weight 0
   // serves only the people who opt in, by design.
