@@ -1557,6 +1557,9 @@ function toldMissing(task: string, term: string): boolean {
 function missingNamed(task: string, seen: readonly SeenObservation[]): string | undefined {
   const term = searchTerm(task);
   if (!term || !/-|\d/.test(term)) return undefined;
+  // A host name (`mongo-2.events.example.com`, a part of one): a DNS name outside the cluster, not an
+  // object's name.
+  if (term.split('.').length >= 3) return undefined;
   // The person already says it does not exist ("was supposed to be created … but it does not exist"):
   // the question is why it was not made, which what should have made it answers.
   if (toldMissing(task, term)) return undefined;
@@ -2150,11 +2153,12 @@ export function forbidsChanges(task: string): boolean {
 export function forbidsRollback(task: string): boolean {
   const text = task.slice(0, 4000);
   // "roll back", "roll it back", "roll the release back".
-  const back = String.raw`(?:roll(?:ing)?\s{1,3}(?:\w{1,12}\s{1,3}){0,2}?back|rollbacks?|roll-back|revert(?:ing)?)`;
+  // Not "roll out back-end changes": the words between are not "out", and "back" is not part of a longer word.
+  const back = String.raw`(?:roll(?:ing)?\s{1,3}(?:(?!out\b)\w{1,12}\s{1,3}){0,2}?back(?![\w-])|rollbacks?|roll-back|revert(?:ing)?)`;
   const rules = [
     // "We cannot roll back", "do not roll this back", "don't revert".
     new RegExp(
-      String.raw`\b(?:cannot|can ?not|can't|must not|mustn't|do not|don't|won't|will not|may not|should not)\s{1,3}(?:\w{1,12}\s{1,3})?${back}\b`,
+      String.raw`\b(?:cannot|can ?not|can't|must not|mustn't|do not|don't|won't|will not|may not|should not)\s{1,3}(?:\w{1,12}\s{1,3}){0,2}?${back}`,
       'i',
     ),
     // "it can't be rolled back", "must not be reverted".

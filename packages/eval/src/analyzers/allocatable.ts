@@ -90,8 +90,18 @@ export const allocatableAnalyzer: Analyzer = {
       // request no node of this size can ever hold, empty or not: often a typo in the value.
       if (total > largest.bytes * 1.15) {
         // The request the previous revision had, when the latest rollout raised it and it fits.
-        const before =
+        // The pod's total with that container's old request must fit too (another container may ask too much).
+        const prior =
           owner && container ? priorRequest(ctx, owner, container, largest.bytes * 0.9) : undefined;
+        const mine = parseQuantity(
+          memoryRequest(d.content).shares.find((x) => x.name === container)?.written,
+        );
+        const before =
+          prior &&
+          mine !== undefined &&
+          total - mine + (parseQuantity(prior.value) ?? 0) <= largest.bytes * 0.9
+            ? prior
+            : undefined;
         out.push({
           weight: 93,
           object: podObject(owner, pod),

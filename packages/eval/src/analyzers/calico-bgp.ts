@@ -59,7 +59,19 @@ export const calicoBgpAnalyzer: Analyzer = {
     return unmadeReads(seen, reads);
   },
   finds({ seen }): Finding[] {
+    const nodes = outputs(seen, 'list_nodes').pop();
+    const nodeRows = parseTable(nodes?.content.slice(0, 200_000) ?? '');
+    // A peer whose node is not Ready is down, not cut off: its missing session says nothing of a firewall.
+    const down = new Set(
+      nodeRows.filter((r) => r['STATUS'] && r['STATUS'] !== 'Ready').map((r) => r['NAME'] ?? ''),
+    );
     for (const { ns, agents: a } of agents(seen)) {
+      // Only agents not ready now: the events of a restart long over say nothing of today.
+      const unready = new Set(
+        parseTable(podListOf(seen, ns)?.content.slice(0, 200_000) ?? '')
+          .filter((r) => /^0\//.test(r['READY'] ?? ''))
+          .map((r) => r['NAME'] ?? ''),
+      );
       const byIp = new Map(a.map((x) => [x.ip, x]));
       const events = outputs(seen, 'get_events', (o) => o.args['namespace'] === ns)
         .pop()
@@ -73,13 +85,13 @@ export const calicoBgpAnalyzer: Analyzer = {
         const m = NOT_ESTABLISHED.exec(line);
         const pod = /pod\/(calico-node-[a-z0-9-]{1,40})/.exec(line)?.[1];
         const self = pod ? a.find((x) => x.pod === pod) : undefined;
-        if (!m || !self) continue;
+        if (!m || !self || !unready.has(self.pod)) continue;
         quoted ||= line.trim().replace(/\s{2,}/g, ' ');
         const peers = m[1]!.split(',').filter(Boolean);
         const set = missing.get(self.node) ?? new Set<string>();
         for (const p of peers) {
           const peer = byIp.get(p);
-          if (peer) set.add(peer.node);
+          if (peer && !down.has(peer.node)) set.add(peer.node);
         }
         missing.set(self.node, set);
       }
@@ -87,13 +99,7 @@ export const calicoBgpAnalyzer: Analyzer = {
       // The nodes with no session to a peer, grouped by the peers they miss.
       const cut = [...missing].filter(([, s]) => s.size > 0);
       if (cut.length === 0) continue;
-      const nodes = outputs(seen, 'list_nodes').pop();
-      const ages = new Map(
-        parseTable(nodes?.content.slice(0, 200_000) ?? '').map((r) => [
-          r['NAME'] ?? '',
-          parseDuration(r['AGE'] ?? ''),
-        ]),
-      );
+      const ages = new Map(nodeRows.map((r) => [r['NAME'] ?? '', parseDuration(r['AGE'] ?? '')]));
       const sides = new Map<string, string[]>();
       for (const [node, peers] of cut) {
         const key = [...peers].sort().join(',');

@@ -33,11 +33,12 @@ function changedAgo(task: string): number | undefined {
 
 /** A line saying a name did not resolve or a connection to it failed. */
 const UNREACHED =
-  /domain name not found|no such host|nxdomain|enotfound|eai_again|could not resolve|name or service not known|connection refused|econnrefused|no upstream connections? available/i;
+  /domain name not found|no such host|nxdomain|enotfound|eai_again|could not resolve|name or service not known|connection refused|econnrefused|no upstream connections? available|unknownhostexception|server misbehaving/i;
 
 /**
  * The hosts a log's failure lines name (first DNS label, lower case): `getaddrinfo(host='es-old.ns.svc', …)`,
- * `dial tcp es-old:9200: connect: connection refused`, `lookup es-old on …: no such host`. At most the
+ * `dial tcp es-old:9200: connect: connection refused`, `lookup es-old on …: no such host` (or `server
+ * misbehaving`), `UnknownHostException: es-old`. Not nginx's `host: "…"`, the client's Host header. At most the
  * last 200,000 characters and 2,000 characters of a line are read.
  */
 export function unreachedHosts(log: string): string[] {
@@ -46,26 +47,30 @@ export function unreachedHosts(log: string): string[] {
     const line = raw.slice(0, 2000);
     if (!UNREACHED.test(line)) continue;
     for (const h of dependencyHosts(line)) out.add(h.toLowerCase());
-    const quoted = /\bhost[=:]\s{0,2}['"]?([a-z][a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63}){0,6}['"]?/i.exec(
-      line,
-    )?.[1];
-    if (quoted) out.add(quoted.toLowerCase());
-    const node = /\b(?:ENOTFOUND|EAI_AGAIN)\s{1,3}([a-z][a-z0-9-]{0,62})/i.exec(line)?.[1];
-    if (node) out.add(node.toLowerCase());
+    const named =
+      /\bhost=['"]([a-z][a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63}){0,6}['"]/i.exec(line)?.[1] ??
+      /UnknownHostException:?\s{1,3}([a-z][a-z0-9-]{0,62})/i.exec(line)?.[1] ??
+      /\blookup ([a-z][a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63}){0,6}(?: on [^:\s]{1,100}(?::\d{1,5})?)?: (?:no such host|server misbehaving|i\/o timeout)/i.exec(
+        line,
+      )?.[1] ??
+      /\b(?:ENOTFOUND|EAI_AGAIN)\s{1,3}([a-z][a-z0-9-]{0,62})/i.exec(line)?.[1];
+    if (named) out.add(named.toLowerCase());
   }
   return [...out];
 }
 
 /**
- * A host-like name of `data` that stands where `host` stood: the same name with another version or suffix
- * after the shared stem (`es-logs-v8` for `es-logs-v7`, `orders-db-blue` for `orders-db-green`).
+ * A host-like name of `data` that stands where `host` stood: the same stem with another suffix of the same
+ * kind, a version for a version (`es-logs-v8` for `es-logs-v7`), a colour for a colour (`orders-db-blue` for
+ * `orders-db-green`), new for old.
  */
 function replacement(host: string, data: string): string | undefined {
-  const stem = host.replace(/-?(?:v?\d{1,4}|blue|green|old|new|a|b)$/, '');
-  if (stem.length < 3 || stem === host) return undefined;
-  const re = new RegExp(`(?<![a-z0-9-])${escapeRe(stem)}-?[a-z0-9]{1,8}(?![a-z0-9-])`, 'gi');
-  for (const m of data.slice(0, 100_000).matchAll(re))
-    if (m[0].toLowerCase() !== host) return m[0].toLowerCase();
+  const m = /^([a-z0-9][a-z0-9-]{1,60}?)(-?)(v?\d{1,4}|blue|green|old|new)$/.exec(host);
+  if (!m || m[1]!.length < 3) return undefined;
+  const kind = /\d/.test(m[3]!) ? 'v?\\d{1,4}' : /blue|green/.test(m[3]!) ? '(?:blue|green)' : '(?:old|new)';
+  const re = new RegExp(`(?<![a-z0-9-])${escapeRe(m[1]!)}${m[2]}${kind}(?![a-z0-9-])`, 'gi');
+  for (const x of data.slice(0, 100_000).matchAll(re))
+    if (x[0].toLowerCase() !== host) return x[0].toLowerCase();
   return undefined;
 }
 
@@ -215,8 +220,24 @@ function staleHost(ctx: AnalyzerContext): Finding[] {
     ).pop()?.content;
     if (!log || !cm) continue;
     const data = cm.slice(Math.max(0, cm.indexOf('\nData'))).toLowerCase();
+    // Every other ConfigMap the pod mounts that was read: one that still names the host keeps it configured.
+    const others = mounting(ctx, true)
+      .filter((x) => x.pod === m.pod && x.configMap !== m.configMap)
+      .map(
+        (x) =>
+          outputs(
+            ctx.seen,
+            'describe_resource',
+            (o) =>
+              o.args['kind'] === 'ConfigMap' &&
+              o.args['name'] === x.configMap &&
+              o.args['namespace'] === ctx.ns,
+          )
+            .pop()
+            ?.content.toLowerCase() ?? '',
+      );
     for (const host of unreachedHosts(log.content)) {
-      if (data.includes(host)) continue;
+      if (data.includes(host) || others.some((o) => o.includes(host))) continue;
       const now = replacement(host, data);
       if (!now) continue;
       const failed = log.content

@@ -60,7 +60,8 @@ export const dnsAnalyzer: Analyzer = {
     const bad = coreDnsPods(seen).filter((p) => !healthy(p) || (fatal && p.restarts > 0));
     if (lookups.length === 0 || bad.length === 0) return [];
     const why = linesWith(dnsLogs, ['FATAL', 'fatal', 'loop', 'error', 'Error']).pop();
-    const unsynced = waitingOnApi(dnsLogs, why);
+    // A fatal line kills it (a forwarding loop): that, not the wait at start, is why it is down.
+    const unsynced = fatal ? undefined : waitingOnApi(dnsLogs, why);
     // A CoreDNS container killed at its memory limit (its description's Last State): the limit is the
     // fault, and raising it (twice the limit) is the fix.
     const oom = coreDnsOom(seen);
@@ -124,7 +125,7 @@ export function waitingOnApi(log: string, why: string | undefined): string | und
   if (!/plugin\/ready: Still waiting on: "kubernetes"/.test(log.slice(0, 1_000_000))) return undefined;
   const dial =
     why && /plugin\/kubernetes/.test(why)
-      ? /dial tcp ([0-9a-f.:[\]]{3,60}): ([a-z /]{3,40})/.exec(why)
+      ? /dial tcp ([0-9a-f.:[\]]{3,60}): (?:connect: )?([a-z][a-z /]{2,40})/.exec(why)
       : null;
   return `the CoreDNS log says "plugin/ready: Still waiting on: "kubernetes"": its kubernetes plugin has not yet listed Services and EndpointSlices from the Kubernetes API server, so the ready plugin keeps the pods not ready and they are not in kube-dns's endpoints${
     dial

@@ -329,6 +329,7 @@ import { seededElsewhereAnalyzer } from './seeded-elsewhere.js';
 import { sentinelStaleAnalyzer } from './sentinel-stale.js';
 import { serverDiskFullAnalyzer } from './server-disk-full.js';
 import { serviceAffinityAnalyzer } from './service-affinity.js';
+import { serviceEnvOrderAnalyzer } from './service-env-order.js';
 import { serviceLinksAnalyzer, serviceLinkValueAnalyzer } from './service-links.js';
 import { serviceMonitorSelectorAnalyzer } from './servicemonitor-selector.js';
 import { sessionAffinityAnalyzer } from './session-affinity.js';
@@ -840,6 +841,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ingressErrorLogAnalyzer,
   ingressTlsHostsAnalyzer,
   calicoBgpAnalyzer,
+  serviceEnvOrderAnalyzer,
   envoyUpstreamTlsAnalyzer,
   actuatorProbeLogAnalyzer,
   versionSkewAnalyzer,

@@ -74,7 +74,22 @@ export const ingressTlsHostsAnalyzer: Analyzer = {
   },
   finds(ctx): Finding[] {
     if (!CERT_COMPLAINT.test(ctx.task.slice(0, 4000))) return [];
+    const ingresses = outputs(
+      ctx.seen,
+      'describe_resource',
+      (o) => String(o.args['kind'] ?? '').toLowerCase() === 'ingress' && o.args['namespace'] === ctx.ns,
+    );
     for (const route of routesOf(ctx)) {
+      // Another Ingress of the namespace that lists the host with a Secret gives the host that certificate
+      // (controllers merge TLS per host).
+      if (
+        ingresses.some(
+          (o) =>
+            o.args['name'] !== route.ingress &&
+            tlsEntries(o.content).some((e) => e.secret && e.hosts.some((h) => covers(h, route.host))),
+        )
+      )
+        continue;
       const described = outputs(
         ctx.seen,
         'describe_resource',
@@ -95,7 +110,7 @@ export const ingressTlsHostsAnalyzer: Analyzer = {
         {
           weight: 93,
           object: `ingress ${route.ingress}`,
-          cause: `Ingress ${route.ingress} routes ${route.host}, but ${what}: the Ingress controller uses a TLS entry's Secret only for the hosts the entry lists, so for ${route.host} no TLS entry matches and it serves its default certificate (ingress-nginx's "Kubernetes Ingress Controller Fake Certificate")${entry.secret ? `, whatever ${entry.secret} holds: the certificate itself is not the fault` : ''}`,
+          cause: `Ingress ${route.ingress} routes ${route.host}, but ${what}: the Ingress controller uses a TLS entry's Secret only for the hosts the entry lists, so for ${route.host} no TLS entry matches and it serves its default certificate (ingress-nginx's "Kubernetes Ingress Controller Fake Certificate")${bare && entry.secret ? `, whatever ${entry.secret} holds: the certificate itself is not the fault` : ''}`,
           evidence: [
             `describe_resource Ingress ${route.ingress}: rules host ${route.host}; ${
               bare
@@ -103,7 +118,9 @@ export const ingressTlsHostsAnalyzer: Analyzer = {
                 : `tls hosts ${entries.flatMap((e) => e.hosts).join(', ')}`
             }`,
           ],
-          advice: `list ${route.host} under the hosts of Ingress ${route.ingress}'s TLS entry${entry.secret ? ` for Secret ${entry.secret}` : ''} (spec.tls[${entry.index}].hosts), as its rule names it`,
+          advice: bare
+            ? `list ${route.host} under the hosts of Ingress ${route.ingress}'s TLS entry${entry.secret ? ` for Secret ${entry.secret}` : ''} (spec.tls[${entry.index}].hosts), as its rule names it`
+            : `add a TLS entry to Ingress ${route.ingress} that lists ${route.host} with a Secret whose certificate names that host (a cert-manager annotation issues one)`,
         },
       ];
     }

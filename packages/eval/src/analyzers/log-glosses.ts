@@ -1058,6 +1058,14 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "the node's conntrack (connection tracking) table is full (nf_conntrack_max), so the kernel drops new connections from every pod on that node: timeouts on that one node only. Find the workload opening many short-lived connections there, and raise nf_conntrack_max (kube-proxy --conntrack-max-per-core)",
   },
+  // MySQL 8.0 upgrades data files in place only after a clean shutdown of the old version (MySQL reference
+  // manual, "Upgrading MySQL", "In-Place Upgrade": a slow shutdown, innodb_fast_shutdown=0, before the
+  // upgrade); InnoDB refuses a redo log that still needs crash recovery (MY-012526).
+  {
+    all: ['upgrade after a crash is not supported'],
+    means:
+      "MySQL refuses to upgrade data files that the previous version did not shut down cleanly: its redo log still holds changes that only that version's crash recovery can apply. The old server was stopped abruptly (in a pod: killed when terminationGracePeriodSeconds ran out before InnoDB finished its shutdown), so the new version will not start on these files. Start the previous version again (roll the Deployment back) so it recovers and then shuts down cleanly (innodb_fast_shutdown=0, a grace period long enough), and upgrade after that",
+  },
   // nginx and ingress-nginx: https://nginx.org/en/docs/http/ngx_http_proxy_module.html ;
   // https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/
   {

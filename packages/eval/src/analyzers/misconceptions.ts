@@ -171,7 +171,10 @@ const MISCONCEPTIONS: readonly Misconception[] = [
     name: 'volume-reconstruction',
     asks: /could not construct volume information|volume reconstruction/i,
     holds(ctx) {
-      const pods = namespacePods(ctx);
+      // A finished Job's pod (Completed) is not one that should be running.
+      const pods = namespacePods(ctx).filter(
+        (r) => r['STATUS'] !== 'Completed' && r['STATUS'] !== 'Succeeded',
+      );
       const up = pods.filter((r) => {
         const ready = /^(\d{1,3})\/(\d{1,3})$/.exec(r['READY'] ?? '');
         return r['STATUS'] === 'Running' && !!ready && ready[1] === ready[2];
@@ -862,7 +865,7 @@ const MISCONCEPTIONS: readonly Misconception[] = [
       if (healthyPods(ctx).length === 0 || healthyPods(ctx).length !== namespacePods(ctx).length)
         return undefined;
       const shown = [...new Set(nodes.map((r) => r['VERSION']))].join(', ');
-      return `PodSecurityPolicy (policy/v1beta1) was removed in Kubernetes 1.25, and this cluster's nodes run ${shown}: the API no longer exists here, so no pod was admitted by a PodSecurityPolicy and none lost one. A chart's warning that PSP is disabled by default only says it no longer creates PodSecurityPolicy objects: informational and harmless, and turning pspEnabled back on would ask the API server for a kind it does not serve. Pod security on 1.25 and later is Pod Security Admission (the namespace's pod-security.kubernetes.io labels).`;
+      return `PodSecurityPolicy (policy/v1beta1) was removed in Kubernetes 1.25, and this cluster's nodes run ${shown}: the API no longer exists here, so no pod was admitted by a PodSecurityPolicy and none lost one. A chart's warning that PSP is disabled by default only says it no longer creates PodSecurityPolicy objects: informational and harmless, and setting pspEnabled to true again would ask the API server for a kind it does not serve. Pod security on 1.25 and later is Pod Security Admission (the namespace's pod-security.kubernetes.io labels).`;
     },
   },
   // https://cert-manager.io/docs/releases/release-notes/release-notes-1.18/ (the rotationPolicy default) ;

@@ -7,13 +7,17 @@ import type { Finding } from '../../analyzers/types.js';
  */
 export function reportedClientStatus(task: string): string | undefined {
   const t = task.slice(0, 4000);
-  for (const m of t.matchAll(/(?<![\w./:-])(4\d\d)(?![\w.:/%-])/g)) {
-    // Not a port (`port 443`) nor a quantity (`400 ms`, `404 pods`).
-    const before = t.slice(Math.max(0, m.index - 6), m.index).toLowerCase();
-    const after = t.slice(m.index + 3, m.index + 12);
+  for (const m of t.matchAll(/(?<![\w./#-])(4\d\d)(?![\w:/%-]|\.\d)/g)) {
+    const before = t.slice(Math.max(0, m.index - 12), m.index).toLowerCase();
+    const after = t.slice(m.index + 3, m.index + 14);
+    // After a colon only as a status field's value (`"status":403`, `code: 403`), not a port (`host:443`).
+    if (before.endsWith(':') && !/(?:status|code)["']?:$/.test(before)) continue;
+    // Not a port (`port 443`) nor a quantity (`400 ms`, `404 pods`, `400 seconds`).
     if (
       /ports? $/.test(before) ||
-      /^\s?(?:ms|s|mb|mib|kb|gb|bytes?|pods?|replicas?|lines?|times?)\b/i.test(after)
+      /^\s?(?:ms|s|secs?|seconds?|mins?|minutes?|h|hours?|days?|mb|mib|kb|gb|bytes?|pods?|replicas?|lines?|times?|users?|requests?)\b/i.test(
+        after,
+      )
     )
       continue;
     return m[1];
@@ -24,9 +28,9 @@ export function reportedClientStatus(task: string): string | undefined {
   return undefined;
 }
 
+/** Whether a finding's cause (not its quoted evidence) names the status. */
 function says(f: Finding, code: string): boolean {
-  const text = [f.cause, ...f.evidence, f.advice ?? ''].join('\n');
-  return new RegExp(`(?<![\\w.-])${code}(?![\\w.-])`).test(text);
+  return new RegExp(`(?<![\\w.-])${code}(?![\\w-]|\\.\\d)`).test(f.cause);
 }
 
 /**

@@ -257,7 +257,7 @@ export const imagePull: ContainerSignature = {
               },
               // The release's own image where the evidence places it (the registry host
               // the earlier revisions pull from, the tag unchanged): what is tried when the rollback is refused.
-              ...(alt?.kind === 'host' && canSetImage && !c.init
+              ...(alt?.kind === 'host' && !alt.sibling && canSetImage && !c.init
                 ? {
                     fallback: {
                       tool: 'set_image',

@@ -30,12 +30,11 @@ export function renamedVariables(changes: readonly Change[]): RenamedVariable[] 
   return out;
 }
 
-/**
- * What a program says when a variable it reads is not set: it falls back to a default address
- * (localhost), or says the setting is missing.
- */
-const UNSET =
-  /localhost|127\.0\.0\.1|\[::1\]|not set|is unset|missing|undefined|required|no value|empty|defaults? to/i;
+/** A failure that connects to the pod's own loopback: what a program does when its host variable is unset. */
+const LOOPBACK = /(?<![\w.-])(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?(?![\w.-])/i;
+
+/** A value that names a host (`redis-master`, `db.shop.svc:5432`), not a path, a URL with a scheme or a number. */
+const HOST_VALUE = /^[a-z][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,6}(?::\d{1,5})?$/i;
 
 /**
  * A rollout that renamed a variable of a container whose program now fails as a program does without
@@ -63,11 +62,13 @@ export const renamedVariable: RunSignature = {
       .sort((a, b) => b.weight - a.weight)[0];
     if (!failing) return;
     const said = [failing.cause, ...failing.evidence].join('\n');
-    // The renamed variable the failure points at: its old name or its value in what the program said, or a
-    // program running on a default (localhost, a missing setting).
+    // The renamed variable the failure points at: its old name in what was said, or a program that connects
+    // to its own loopback, as one does when the variable naming its host is unset.
     const r =
       renamed.find((x) => said.includes(x.from)) ??
-      (UNSET.test(said) && renamed.length === 1 ? renamed[0] : undefined);
+      (LOOPBACK.test(failing.cause) && renamed.length === 1 && HOST_VALUE.test(renamed[0]!.value)
+        ? renamed[0]
+        : undefined);
     if (!r) return;
     failing.cause += `; the latest rollout of deployment ${diff.deployment} (revision ${diff.rev.n}${diff.rev.cause ? `: ${diff.rev.cause}` : ''}) renamed the variable ${r.from} of container ${r.container} to ${r.to}, with the same value ${r.value}: the program reads the name it was written for, so ${r.from} is now unset and it falls back to its built-in default`;
     failing.evidence.push(
