@@ -1040,3 +1040,68 @@ describe("sets 105, 107, 108, 109 and 110's worlds: the rules written in the ses
     for (const w of unsaid) expect(answer, id).not.toContain(w);
   });
 });
+
+describe("sets 113, 114 and 115's worlds: the rules written in the session that measured 114 and 115", () => {
+  it.each([
+    [
+      'scenarios-held-out-113',
+      'contract-uploads-rejected-large',
+      ['Root cause: ingress doc-intake', 'proxy-body-size'],
+      ['Root cause: deployment ocr-worker'],
+    ],
+    [
+      'scenarios-held-out-113',
+      'grafana-certificate-warning',
+      ['Root cause: ingress grafana', 'lists no hosts'],
+      ['Root cause: deployment kube-state-metrics'],
+    ],
+    [
+      'scenarios-held-out-113',
+      'notify-api-queue-crashloop',
+      ['renamed the variable REDIS_HOST of container api to REDIS_HOSTNAME', 'Fix applied (approved)'],
+      ['roll notify-api back'],
+    ],
+    [
+      'scenarios-held-out-113',
+      'report-exporter-release-stuck',
+      ['Fix applied (approved): set the image of report-exporter/exporter to registry.build.internal:5000'],
+      [],
+    ],
+    [
+      'scenarios-held-out-113',
+      'spark-workers-cannot-reach-master',
+      ['Still waiting on', 'cannot reach the API server'],
+      [],
+    ],
+    [
+      'scenarios-held-out-114',
+      'cluster-dns-timeouts-new-pool',
+      ['Root cause: calico-node in kube-system', 'BGP not established'],
+      ['Root cause: deployment invoice-pdf'],
+    ],
+    [
+      'scenarios-held-out-114',
+      'cms-rollout-stalled',
+      ['Fix applied (approved): set the memory request of cms-web/web back to 1Gi'],
+      [],
+    ],
+    [
+      'scenarios-held-out-114',
+      'log-shipper-old-destination',
+      ['still sends to es-logs-v7', 'names es-logs-v8 in its place', 'Fix applied (approved)'],
+      [],
+    ],
+    ['scenarios-held-out-114', 'wiki-mirror-volume-warning', ['volume reconstruction'], ['Root cause:']],
+    [
+      'scenarios-held-out-115',
+      'permits-portal-500s',
+      ['predate Service database', 'DATABASE_SERVICE_HOST', 'Fix applied (approved)'],
+      [],
+    ],
+    ['scenarios-held-out-115', 'analytics-mongo-replicaset-connect-timeout', [], ['There is no']],
+  ])('%s %s', async (dir, id, said, unsaid) => {
+    const answer = await baselineAnswer(world(dir, id));
+    for (const w of said) expect(answer, id).toContain(w);
+    for (const w of unsaid) expect(answer, id).not.toContain(w);
+  });
+});

@@ -211,16 +211,16 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'gitops-release-not-applied',
     'orders-cassandra-backup-failing',
   ],
-  // Set 113, measured after every rule of the session; two wording rules for it came after.
-  'scenarios-held-out-113': [
-    'backup-operator-patch-warnings',
-    'checkout-autoscaler-not-scaling',
-    'contract-uploads-rejected-large',
-    'grafana-certificate-warning',
-    'ingress-controller-startup-warning',
-    'notify-api-queue-crashloop',
-    'report-exporter-release-stuck',
-    'spark-workers-cannot-reach-master',
+  // Set 113, measured after every rule of the session that wrote it; the rules of the next session after it.
+  'scenarios-held-out-113': ['checkout-autoscaler-not-scaling'],
+  // Sets 114 and 115, after the rules of the session that measured them (see each set's README).
+  'scenarios-held-out-115': [
+    'airflow-tasks-stuck-queued',
+    'analytics-mongo-replicaset-connect-timeout',
+    'datalab-login-fails-after-redeploy',
+    'dev-gateway-quotes-504',
+    'logging-cluster-upgrade-not-starting',
+    'storefront-catalog-db-restarting',
   ],
   'scenarios-held-out-112': [
     'blog-database-connection-errors',
@@ -365,6 +365,8 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-111',
     'scenarios-held-out-112',
     'scenarios-held-out-113',
+    'scenarios-held-out-114',
+    'scenarios-held-out-115',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
