@@ -81,7 +81,7 @@ export const allocatableAnalyzer: Analyzer = {
     const out: Finding[] = [];
     for (const d of outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)) {
       if (!/^Status:\s+Pending/m.test(d.content) || !/Insufficient memory/.test(d.content)) continue;
-      const { total, container, written } = memoryRequest(d.content);
+      const { total, container, written, shares } = memoryRequest(d.content);
       if (total <= largest.bytes) continue;
       const pod = String(d.args['name'] ?? '');
       const owner = ownerDeployment(d.content);
@@ -93,9 +93,7 @@ export const allocatableAnalyzer: Analyzer = {
         // The pod's total with that container's old request must fit too (another container may ask too much).
         const prior =
           owner && container ? priorRequest(ctx, owner, container, largest.bytes * 0.9) : undefined;
-        const mine = parseQuantity(
-          memoryRequest(d.content).shares.find((x) => x.name === container)?.written,
-        );
+        const mine = parseQuantity(shares.find((x) => x.name === container)?.written);
         const before =
           prior &&
           mine !== undefined &&

@@ -203,7 +203,8 @@ export const configNotReloadedAnalyzer: Analyzer = {
  */
 function staleHost(ctx: AnalyzerContext): Finding[] {
   const listed = outputs(ctx.seen, 'list_pods', (o) => o.args['namespace'] === ctx.ns).pop();
-  for (const m of mounting(ctx, true)) {
+  const mounts = mounting(ctx, true);
+  for (const m of mounts) {
     const row = parseTable(listed?.content ?? '').find((r) => r['NAME'] === m.pod);
     const [ready, total] = (row?.['READY'] ?? '').split('/');
     if (row?.['STATUS'] !== 'Running' || ready !== total || !/^0\b/.test(row?.['RESTARTS'] ?? '')) continue;
@@ -221,7 +222,7 @@ function staleHost(ctx: AnalyzerContext): Finding[] {
     if (!log || !cm) continue;
     const data = cm.slice(Math.max(0, cm.indexOf('\nData'))).toLowerCase();
     // Every other ConfigMap the pod mounts that was read: one that still names the host keeps it configured.
-    const others = mounting(ctx, true)
+    const others = mounts
       .filter((x) => x.pod === m.pod && x.configMap !== m.configMap)
       .map(
         (x) =>

@@ -1,4 +1,4 @@
-import { type ServingIngress, servingIngresses, urlHosts } from './serving-path.js';
+import { hostCovers, type ServingIngress, servingIngresses, urlHosts } from './serving-path.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -37,13 +37,6 @@ export function tlsEntries(describe: string): TlsEntry[] {
   }
   const indexes = [...new Set([...hosts.keys(), ...secrets.keys()])].sort((a, b) => a - b);
   return indexes.map((index) => ({ index, hosts: hosts.get(index) ?? [], secret: secrets.get(index) ?? '' }));
-}
-
-/** Whether a TLS entry's host covers `host`: the same name, or a wildcard one label deep. */
-function covers(entry: string, host: string): boolean {
-  if (entry === host) return true;
-  const dot = host.indexOf('.');
-  return entry.startsWith('*.') && dot > 0 && host.slice(dot) === entry.slice(1);
 }
 
 function routesOf(ctx: AnalyzerContext): ServingIngress[] {
@@ -86,7 +79,7 @@ export const ingressTlsHostsAnalyzer: Analyzer = {
         ingresses.some(
           (o) =>
             o.args['name'] !== route.ingress &&
-            tlsEntries(o.content).some((e) => e.secret && e.hosts.some((h) => covers(h, route.host))),
+            tlsEntries(o.content).some((e) => e.secret && e.hosts.some((h) => hostCovers(h, route.host))),
         )
       )
         continue;
@@ -100,7 +93,8 @@ export const ingressTlsHostsAnalyzer: Analyzer = {
       ).pop();
       if (!described) continue;
       const entries = tlsEntries(described.content);
-      if (entries.length === 0 || entries.some((e) => e.hosts.some((h) => covers(h, route.host)))) continue;
+      if (entries.length === 0 || entries.some((e) => e.hosts.some((h) => hostCovers(h, route.host))))
+        continue;
       const bare = entries.find((e) => e.hosts.length === 0);
       const entry = bare ?? entries[0]!;
       const what = bare

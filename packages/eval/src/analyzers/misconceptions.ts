@@ -35,9 +35,14 @@ interface Misconception {
 
 /** Pods Running and Ready with no restarts. */
 function healthyPods(ctx: AnalyzerContext) {
+  return runningReady(ctx).filter((r) => r['RESTARTS'] === '0');
+}
+
+/** Pods Running with every container ready, whatever their restarts. */
+function runningReady(ctx: AnalyzerContext) {
   return namespacePods(ctx).filter((r) => {
     const ready = /^(\d{1,3})\/(\d{1,3})$/.exec(r['READY'] ?? '');
-    return r['STATUS'] === 'Running' && r['RESTARTS'] === '0' && !!ready && ready[1] === ready[2];
+    return r['STATUS'] === 'Running' && !!ready && ready[1] === ready[2];
   });
 }
 
@@ -175,10 +180,7 @@ const MISCONCEPTIONS: readonly Misconception[] = [
       const pods = namespacePods(ctx).filter(
         (r) => r['STATUS'] !== 'Completed' && r['STATUS'] !== 'Succeeded',
       );
-      const up = pods.filter((r) => {
-        const ready = /^(\d{1,3})\/(\d{1,3})$/.exec(r['READY'] ?? '');
-        return r['STATUS'] === 'Running' && !!ready && ready[1] === ready[2];
-      });
+      const up = runningReady(ctx);
       if (pods.length === 0 || up.length !== pods.length) return undefined;
       return `The kubelet's "Could not construct volume information" comes from volume reconstruction: when the kubelet starts again after a reboot it rebuilds its record of the volumes mounted for pods from the pod directories on the node, and for a volume it cannot rebuild (a pod that is gone, a mount the reboot removed) it logs this and cleans the directory up; each pod's volumes are mounted afresh when the pod starts. Every pod of namespace ${ctx.ns} is Running and Ready (${up.length} of ${pods.length}), so the volumes were mounted again: the warning is harmless after node reboots, nothing is wrong and no action is needed`;
     },

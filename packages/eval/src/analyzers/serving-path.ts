@@ -27,8 +27,11 @@ export interface ServingIngress {
   readonly path: string;
 }
 
-/** Whether a rule's host routes `host`: the same name, or a wildcard one label deep (`*.example.org`). */
-function routes(rule: string, host: string): boolean {
+/**
+ * Whether a host pattern of an Ingress (a rule's host, a TLS entry's host) covers `host`: the same name, or a
+ * wildcard one label deep (`*.example.org` covers `shop.example.org`, not `a.shop.example.org`).
+ */
+export function hostCovers(rule: string, host: string): boolean {
   if (rule === host) return true;
   if (!rule.startsWith('*.')) return false;
   const dot = host.indexOf('.');
@@ -68,7 +71,7 @@ export function servingIngresses(
     )) {
       const className = ingressClass(o.content);
       for (const r of ingressRoutes(o.content, true)) {
-        const host = hosts.find((h) => routes(r.host, h));
+        const host = hosts.find((h) => hostCovers(r.host, h));
         if (host)
           out.push({
             ingress: String(o.args['name'] ?? ''),
