@@ -36,6 +36,7 @@ import {
   dependencyNamespace,
   deploymentRows,
   escapeRe,
+  HUNCH,
   hostlessRefusal,
   isUnhealthy,
   lastOf,
@@ -2245,13 +2246,9 @@ export function productName(task: string, ns: string): boolean {
   return titled;
 }
 
-/** The person's words for a guess: "I think", "I suspect", "my guess is", "probably", "I bet", "my money is on". */
 /** A sentence that reports something failing (not one that only says where a component runs). */
 const REPORTS_FAILURE =
   /\b(?:alerts?|fir(?:es|ed|ing)|paged|fail\w{0,4}|error\w{0,2}|broken|down|crash\w{0,4}|stuck|cannot|can't|can not|unable|nobody|no one|not (?:working|loading|starting|ready)|timeouts?|timed? out|5\d\d|4\d\d|slow|missing|lost|empty)\b/i;
-
-const HUNCH =
-  /\b(?:I think|I suspect|I guess|I assume|I bet|I am sure|I'm sure|my guess|suspect that|probably|maybe|perhaps|my money is on|my money's on|my bet is|I reckon|my hunch)\b/i;
 
 /**
  * The person's words for what must be left alone: "do not change anything in …", "don't touch …",

@@ -33,6 +33,15 @@ describe('status-first: the cause that explains the client-error status the pers
     expect(reportedClientStatus('Request Header Fields Too Large on login')).toBe('431');
   });
 
+  it('does not read a status the person only guesses at (a hunch is not what they saw)', () => {
+    expect(
+      reportedClientStatus(
+        'Events stopped arriving. I suspect the cluster rejects our bulk requests with 429.',
+      ),
+    ).toBeUndefined();
+    expect(reportedClientStatus('Uploads answer 413. I think the app reset its limit.')).toBe('413');
+  });
+
   it('does not read a port, a quantity, a ticket or a 5xx as the status', () => {
     expect(reportedClientStatus('nothing answers on port 443 any more')).toBeUndefined();
     expect(reportedClientStatus('it takes 450 ms per request')).toBeUndefined();

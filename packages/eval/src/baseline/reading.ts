@@ -1100,3 +1100,7 @@ export function dependencyHosts(text: string): string[] {
   }
   return out;
 }
+
+/** The person's words for a guess: "I think", "I suspect", "my guess is", "probably", "I bet", "my money is on". */
+export const HUNCH =
+  /\b(?:I think|I suspect|I guess|I assume|I bet|I am sure|I'm sure|my guess|suspect that|probably|maybe|perhaps|my money is on|my money's on|my bet is|I reckon|my hunch)\b/i;

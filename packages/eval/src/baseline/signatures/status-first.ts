@@ -1,12 +1,18 @@
 import type { Finding } from '../../analyzers/types.js';
+import { HUNCH } from '../reading.js';
 
 /**
- * The client-error status a person reports (`413`, `Request Entity Too Large`), as its three digits; at most
- * the first 4,000 characters of the task are read. Only 4xx: a crash or an exhausted dependency behind a
+ * The client-error status a person reports (`413`, `Request Entity Too Large`), as its three digits, from the
+ * task's sentences that voice no hunch (see `HUNCH`); at most the first 4,000 characters are read. Only 4xx: a crash or an exhausted dependency behind a
  * proxy also shows as 502, 503 or 504, so a 5xx says less about which cause it is.
  */
 export function reportedClientStatus(task: string): string | undefined {
-  const t = task.slice(0, 4000);
+  // What the person saw, not what they guess ("I suspect it rejects our requests with 429").
+  const t = task
+    .slice(0, 4000)
+    .split(/(?<=[.!?])\s+/)
+    .filter((x) => !HUNCH.test(x))
+    .join(' ');
   for (const m of t.matchAll(/(?<![\w./#-])(4\d\d)(?![\w:/%-]|\.\d)/g)) {
     const before = t.slice(Math.max(0, m.index - 12), m.index).toLowerCase();
     const after = t.slice(m.index + 3, m.index + 14);
