@@ -149,6 +149,18 @@ const ROWS: { signature: string; world: () => LoadedScenario; cause: RegExp }[] 
     cause: /it started with the latest rollout/,
   },
   {
+    signature: 'renamed-variable',
+    // Without its grant, so the run ends on the renamed revision (an applied fix would roll a new one).
+    world: () => {
+      const loaded = fromRepo('scenarios-held-out-113/notify-api-queue-crashloop.yaml');
+      return {
+        ...loaded,
+        scenario: { ...loaded.scenario, grants: { ...loaded.scenario.grants, approve: [] } },
+      };
+    },
+    cause: /renamed the variable REDIS_HOST of container api to REDIS_HOSTNAME/,
+  },
+  {
     signature: 'bad-release-of-running-pods',
     world: () => fromRepo('scenarios-held-out-35/points-api-redis-maxclients-after-pool-default-bump.yaml'),
     cause: /it started with the latest rollout of deployment points-api .*which upgraded/,
