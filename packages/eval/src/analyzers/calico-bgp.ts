@@ -8,11 +8,13 @@ const CALICO_NAMESPACES = ['kube-system', 'calico-system'];
 /** calico/node's readiness message when BIRD has BGP peers it has no session with (Calico's readiness check). */
 const NOT_ESTABLISHED = /BGP not established with ((?:\d{1,3}(?:\.\d{1,3}){3},?){1,50})/;
 
-/** A calico-node pod: its node and the node's address (calico-node runs on the host network). */
+/** A calico-node pod: its node, the node's address (calico-node runs on the host network), and whether it is ready now. */
 interface Agent {
   readonly pod: string;
   readonly node: string;
   readonly ip: string;
+  /** Its READY column shows no ready container (`0/1`). */
+  readonly unready: boolean;
 }
 
 function agents(seen: Parameters<Analyzer['finds']>[0]['seen']): { ns: string; agents: Agent[] }[] {
@@ -26,7 +28,12 @@ function agents(seen: Parameters<Analyzer['finds']>[0]['seen']): { ns: string; a
     if (rows.length > 0)
       out.push({
         ns,
-        agents: rows.map((r) => ({ pod: r['NAME'] ?? '', node: r['NODE'] ?? '', ip: r['IP'] ?? '' })),
+        agents: rows.map((r) => ({
+          pod: r['NAME'] ?? '',
+          node: r['NODE'] ?? '',
+          ip: r['IP'] ?? '',
+          unready: /^0\//.test(r['READY'] ?? ''),
+        })),
       });
   }
   return out;
@@ -48,12 +55,8 @@ export const calicoBgpAnalyzer: Analyzer = {
   reads({ seen }): Read[] {
     const reads: Read[] = [];
     for (const { ns, agents: a } of agents(seen)) {
-      const rows = parseTable(podListOf(seen, ns)?.content.slice(0, 200_000) ?? '').filter((r) =>
-        a.some((x) => x.pod === r['NAME']),
-      );
       // Agents that are not ready: their events say why.
-      if (rows.some((r) => /^0\//.test(r['READY'] ?? '')))
-        reads.push({ tool: 'get_events', args: { namespace: ns } });
+      if (a.some((x) => x.unready)) reads.push({ tool: 'get_events', args: { namespace: ns } });
     }
     if (reads.length > 0) reads.push({ tool: 'list_nodes', args: {} });
     return unmadeReads(seen, reads);
@@ -66,12 +69,6 @@ export const calicoBgpAnalyzer: Analyzer = {
       nodeRows.filter((r) => r['STATUS'] && r['STATUS'] !== 'Ready').map((r) => r['NAME'] ?? ''),
     );
     for (const { ns, agents: a } of agents(seen)) {
-      // Only agents not ready now: the events of a restart long over say nothing of today.
-      const unready = new Set(
-        parseTable(podListOf(seen, ns)?.content.slice(0, 200_000) ?? '')
-          .filter((r) => /^0\//.test(r['READY'] ?? ''))
-          .map((r) => r['NAME'] ?? ''),
-      );
       const byIp = new Map(a.map((x) => [x.ip, x]));
       const events = outputs(seen, 'get_events', (o) => o.args['namespace'] === ns)
         .pop()
@@ -85,7 +82,8 @@ export const calicoBgpAnalyzer: Analyzer = {
         const m = NOT_ESTABLISHED.exec(line);
         const pod = /pod\/(calico-node-[a-z0-9-]{1,40})/.exec(line)?.[1];
         const self = pod ? a.find((x) => x.pod === pod) : undefined;
-        if (!m || !self || !unready.has(self.pod)) continue;
+        // Only agents not ready now: the events of a restart long over say nothing of today.
+        if (!m || !self?.unready) continue;
         quoted ||= line.trim().replace(/\s{2,}/g, ' ');
         const peers = m[1]!.split(',').filter(Boolean);
         const set = missing.get(self.node) ?? new Set<string>();
