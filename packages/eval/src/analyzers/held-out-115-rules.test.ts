@@ -2,10 +2,12 @@
 // hosts and namespaces are not the worlds'.
 import { describe, expect, it } from 'vitest';
 import { baselineAnswer, scenarioHead } from '../__fixtures__/baseline-answer.js';
+import { kindNamed } from '../baseline/signatures/named-first.js';
 import { expectedLine } from './expected-log-lines.js';
 import { logGloss } from './log-glosses.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
-import { ctx, observed, pods, table } from './observed.fixture.js';
+import { ctx, describedPodText, log, observed, pods, table } from './observed.fixture.js';
+import { proxyHttpVersionAnalyzer } from './proxy-http-version.js';
 import { loopbackPort, serviceEnvOrderAnalyzer } from './service-env-order.js';
 
 describe('glosses and routine lines: MySQL upgrade after a crash, Kafka clients unknown configuration', () => {
@@ -126,5 +128,129 @@ describe('service-env-order: pods created before the Service they reach through 
       'connect ECONNREFUSED 127.0.0.1:6379',
     );
     expect(run([listed, services('2h'), other])).toEqual([]);
+  });
+});
+
+describe('proxy-http-version: nginx proxies over HTTP/1.0 to a server that answers only HTTP/1.1', () => {
+  const NS = 'shop-dev';
+  const PROXY = 'front-6c8d9f7b5-q2w7z';
+  const BACK = 'prices-mirror-x7k2p';
+  const proxyPod = observed(
+    'describe_pod',
+    { namespace: NS, name: PROXY },
+    describedPodText({ ns: NS, name: PROXY, container: 'nginx', configMaps: ['front-conf'] })
+      .replace('registry.example.com/app:1.0.0', 'nginx:1.27.2')
+      .concat('\nControlled By:  ReplicaSet/front-6c8d9f7b5'),
+  );
+  const proxyLog = log(NS, PROXY, [
+    '2026/03/02 10:01:00 [error] 31#31: *90 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.1.0.4, server: , request: "GET /api/prices/P-1 HTTP/1.1", upstream: "http://10.96.7.7:9000/P-1", host: "shop.internal"',
+  ]);
+  const services = observed(
+    'list_services',
+    { namespace: NS },
+    table([
+      ['NAME', 'TYPE', 'CLUSTER-IP', 'PORT(S)', 'SELECTOR', 'ENDPOINTS', 'AGE'],
+      ['prices', 'ClusterIP', '10.96.7.7', '9000/TCP', 'app=prices-mirror', '10.244.3.9:9000', '40d'],
+    ]),
+  );
+  const listed = observed(
+    'list_pods',
+    { namespace: NS },
+    table([
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE'],
+      [PROXY, '1/1', 'Running', '0', '3d', '10.244.3.2', 'n1'],
+      [BACK, '1/1', 'Running', '0', '2h', '10.244.3.9', 'n1'],
+    ]),
+  );
+  const backLog = log(NS, BACK, [
+    '10:00 INF proxied GET /P-1 HTTP/1.0 from 10.244.3.2: client closed the stream before an answer (60.0s)',
+    '10:02 INF proxied GET /P-2 HTTP/1.1 from 10.244.3.2: 200 (12ms)',
+  ]);
+  const conf = (prices: string) =>
+    observed(
+      'describe_resource',
+      { kind: 'ConfigMap', name: 'front-conf', namespace: NS },
+      `Data\n====\ndefault.conf:\n----\nserver {\n  location /api/cart/ {\n    proxy_http_version 1.1;\n    proxy_pass http://cart:8080/;\n  }\n  location /api/prices/ {\n${prices}    proxy_pass http://prices:9000/;\n  }\n}\n`,
+    );
+
+  it("follows the proxy's timed-out upstream to the pod behind the Service and reads its log", () => {
+    expect(proxyHttpVersionAnalyzer.reads(ctx(NS, [proxyLog]))).toEqual([
+      { tool: 'list_services', args: { namespace: NS } },
+    ]);
+    expect(proxyHttpVersionAnalyzer.reads(ctx(NS, [proxyLog, services, listed]))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: NS, name: BACK } },
+    ]);
+  });
+
+  it('names the location without proxy_http_version 1.1 and the HTTP/1.0 requests left unanswered', () => {
+    const [f] = proxyHttpVersionAnalyzer.finds(
+      ctx(NS, [proxyLog, services, listed, backLog, proxyPod, conf('')]),
+    );
+    expect(f?.object).toMatch(/^deployment front /);
+    expect(f?.cause).toMatch(/location \/api\/prices\/ upstream over HTTP\/1\.0/);
+    expect(f?.cause).toMatch(/while \/api\/cart\/ set it/);
+    expect(f?.cause).toMatch(/does not answer HTTP\/1\.0 requests/);
+    expect(f?.cause).not.toMatch(/raise proxy_read_timeout|increase proxy_read_timeout/);
+    expect(f?.advice).toMatch(/proxy_http_version 1\.1; .* to location \/api\/prices\//);
+  });
+
+  it('is quiet when the location, or the server it inherits from, sets HTTP/1.1', () => {
+    const set = conf('    proxy_http_version 1.1;\n');
+    expect(proxyHttpVersionAnalyzer.finds(ctx(NS, [proxyLog, backLog, proxyPod, set]))).toEqual([]);
+    const inherited = observed(
+      'describe_resource',
+      { kind: 'ConfigMap', name: 'front-conf', namespace: NS },
+      'server {\n  proxy_http_version 1.1;\n  location /api/prices/ {\n    proxy_pass http://prices:9000/;\n  }\n}\n',
+    );
+    expect(proxyHttpVersionAnalyzer.finds(ctx(NS, [proxyLog, backLog, proxyPod, inherited]))).toEqual([]);
+  });
+
+  it('is quiet without both an HTTP/1.0 request unanswered and an HTTP/1.1 one answered', () => {
+    const only10 = log(NS, BACK, ['GET /P-1 HTTP/1.0: client closed the stream (60.0s)']);
+    expect(proxyHttpVersionAnalyzer.finds(ctx(NS, [proxyLog, only10, proxyPod, conf('')]))).toEqual([]);
+    const fine = log(NS, BACK, ['GET /P-1 HTTP/1.0 200 (3ms)', 'GET /P-2 HTTP/1.1 200 (2ms)']);
+    expect(proxyHttpVersionAnalyzer.finds(ctx(NS, [proxyLog, fine, proxyPod, conf('')]))).toEqual([]);
+  });
+});
+
+describe('named-first: a workload the task names with its kind outranks one a task word only prefixes', () => {
+  it('reads deployment, statefulset and daemonset names, with a space or a slash', () => {
+    expect([...kindNamed('the catalog database (deployment catalog-db in namespace shop) is down')]).toEqual([
+      'catalog-db',
+    ]);
+    expect([...kindNamed('statefulset/orders-pg and daemonset node-agent')]).toEqual([
+      'orders-pg',
+      'node-agent',
+    ]);
+    // Any word after the kind is taken; it counts only when a finding's object has that name.
+    expect([...kindNamed('all deployments are slow')]).toEqual([]);
+  });
+
+  it('leads with the crash of the deployment named by kind over a pending pod a word prefixes', async () => {
+    const answer = await baselineAnswer(`${scenarioHead(
+      'kind-named-1',
+      'shop',
+      'We moved the stock database (deployment stock-db in namespace shop) to a new major version an hour ago and it has not come up; the report pages error since. What is wrong?',
+    )}cluster:
+  namespaces: [shop]
+  nodes: [{ name: n1, cpu: "8", memory: 32Gi }]
+  deployments:
+    - name: stock-db
+      namespace: shop
+      replicas: 1
+      containers:
+        - name: db
+          image: "example/db:9.0"
+          behavior:
+            crash: { exitCode: 1, logs: ["FATAL: data directory was written by version 8 and cannot be read by this version"] }
+    - name: report-indexer
+      namespace: shop
+      replicas: 1
+      containers:
+        - name: indexer
+          image: "example/indexer:1.2"
+          resources: { limits: { nvidia.com/gpu: "1" } }
+`);
+    expect(answer).toMatch(/^Root cause: deployment stock-db/);
   });
 });

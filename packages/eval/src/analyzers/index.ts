@@ -260,6 +260,7 @@ import { actuatorProbeLogAnalyzer } from './probes.js';
 import { producerReleaseAnalyzer } from './producer-release.js';
 import { productImagesAnalyzer } from './product-images.js';
 import { productNamespaceAnalyzer } from './product-namespace.js';
+import { proxyHttpVersionAnalyzer } from './proxy-http-version.js';
 import { proxyNoServerAnalyzer } from './proxy-no-server.js';
 import { proxyReadTimeoutAnalyzer } from './proxy-read-timeout.js';
 import { proxyStaleAddressAnalyzer } from './proxy-stale-address.js';
@@ -702,6 +703,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   // A task about 4xx or 5xx answers: a search of a cut access log for the codes asked about.
   askedStatusesAnalyzer,
   localStorageAnalyzer,
+  proxyHttpVersionAnalyzer,
   proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
   kanikoCleanupAnalyzer,

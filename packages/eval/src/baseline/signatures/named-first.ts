@@ -215,6 +215,17 @@ function failsToReach(text: string, names: readonly string[]): boolean {
 }
 
 /**
+ * The names the lower-case task gives with their kind: `deployment catalog-db`, `statefulset/orders-db`,
+ * `daemonset node-agent` (at most 63 characters each, as a DNS label).
+ */
+export function kindNamed(lower: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of lower.matchAll(/\b(?:deployment|statefulset|daemonset)[ /]([a-z0-9][a-z0-9-]{0,62})\b/g))
+    out.add(m[1]!.replace(/-+$/, ''));
+  return out;
+}
+
+/**
  * `findings` (strongest first) with the strongest cause on a workload the task names moved to the front,
  * when the front is on the pods of a workload the task does not name and nothing read ties the two.
  * Returns the same array when nothing moves.
@@ -238,12 +249,20 @@ export function namedFirst(
     objectNames(f.object).some(
       (n) => matchesHint(n, named) || (n === ns && namesWhole(words, [ns])) || serving.has(n),
     );
-  if (isNamed(top)) return findings;
+  // A workload the task names with its kind (`deployment catalog-db`) outranks one a word of the task only
+  // prefixes (`product page` for `product-embeddings`).
+  const byKind = kindNamed(words);
+  const isByKind = (f: Finding) => objectNames(f.object).some((n) => byKind.has(n));
+  const explicit =
+    byKind.size > 0 &&
+    !isByKind(top) &&
+    findings.some((f) => f.weight >= NAMED_CAUSE_WEIGHT && WORKLOAD.test(f.object) && isByKind(f));
+  if (!explicit && isNamed(top)) return findings;
   const at = findings.findIndex(
     (f) =>
       f.weight >= NAMED_CAUSE_WEIGHT &&
       (WORKLOAD.test(f.object) || serving.has(SERVICE.exec(f.object)?.[1] ?? '')) &&
-      isNamed(f),
+      (explicit ? isByKind(f) : isNamed(f)),
   );
   if (at <= 0) return findings;
   const lead = findings[at]!;
