@@ -7,6 +7,7 @@ import { expectedLine } from './expected-log-lines.js';
 import { logGloss } from './log-glosses.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
 import { ctx, describedPodText, log, observed, pods, table } from './observed.fixture.js';
+import { operatorHoldsBackAnalyzer } from './operator-holds-back.js';
 import { proxyHttpVersionAnalyzer } from './proxy-http-version.js';
 import { loopbackPort, serviceEnvOrderAnalyzer } from './service-env-order.js';
 
@@ -252,5 +253,87 @@ describe('named-first: a workload the task names with its kind outranks one a ta
           resources: { limits: { nvidia.com/gpu: "1" } }
 `);
     expect(answer).toMatch(/^Root cause: deployment stock-db/);
+  });
+});
+
+describe('operator-holds-back: an operator that holds a change back on purpose, and why', () => {
+  const NS = 'search';
+  const TASK =
+    'I bumped spec.version of our Elasticsearch cluster "docs" in namespace search an hour ago and the operator has not restarted anything since. Is ECK too old for the new version?';
+  const namespaces = observed(
+    'list_resources',
+    { kind: 'Namespace' },
+    table([
+      ['NAME', 'STATUS', 'AGE'],
+      ['search', 'Active', '90d'],
+      ['elastic-system', 'Active', '90d'],
+      ['kube-system', 'Active', '90d'],
+    ]),
+  );
+  const opPods = observed(
+    'list_pods',
+    { namespace: 'elastic-system' },
+    table([
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+      ['elastic-operator-0', '1/1', 'Running', '0', '20d'],
+    ]),
+  );
+  const held = (predicate: string) =>
+    observed(
+      'get_pod_logs',
+      { namespace: 'elastic-system', name: 'elastic-operator-0' },
+      [
+        '{"log.level":"info","message":"Starting reconciliation run","namespace":"search","es_name":"docs"}',
+        `{"log.level":"info","log.logger":"driver","message":"Cannot restart some nodes for upgrade at this time","namespace":"search","es_name":"docs","failed_predicates":{"${predicate}":["docs-es-data-0"]}}`,
+      ].join('\n'),
+    );
+  const esLog = log(NS, 'docs-es-data-0', [
+    '{"message":"Cluster health status changed from [YELLOW] to [RED] (reason: [shards failed [[books-v3][0]]])."}',
+    '{"message":"[books-v3][0] failing shard","error.type":"org.apache.lucene.index.CorruptIndexException","error.message":"checksum failed (hardware problem?)"}',
+  ]);
+
+  it('lists the namespaces, then the operator namespace named for the product, then reads its log', () => {
+    expect(operatorHoldsBackAnalyzer.reads(ctx(NS, [], TASK))).toEqual([
+      { tool: 'list_resources', args: { kind: 'Namespace' } },
+    ]);
+    expect(operatorHoldsBackAnalyzer.reads(ctx(NS, [namespaces], TASK))).toEqual([
+      { tool: 'list_pods', args: { namespace: 'elastic-system' } },
+    ]);
+    expect(operatorHoldsBackAnalyzer.reads(ctx(NS, [namespaces, opPods], TASK))).toEqual([
+      { tool: 'get_pod_logs', args: { namespace: 'elastic-system', name: 'elastic-operator-0' } },
+    ]);
+  });
+
+  it('says the operator waits for a green or yellow cluster, and what keeps it red', () => {
+    const [f] = operatorHoldsBackAnalyzer.finds(
+      ctx(NS, [namespaces, opPods, held('only_restart_healthy_node_if_green_or_yellow'), esLog], TASK),
+    );
+    expect(f?.cause).toMatch(/will not restart a node for the upgrade until the cluster is green or yellow/);
+    expect(f?.cause).toMatch(/The cluster is red/);
+    expect(f?.cause).toMatch(/index books-v3/);
+    expect(f?.cause).toMatch(/corrupted/);
+    expect(f?.cause).not.toMatch(/too old|does not support the/);
+  });
+
+  it('names another predicate without blaming health', () => {
+    const [f] = operatorHoldsBackAnalyzer.finds(
+      ctx(NS, [namespaces, opPods, held('require_started_replica'), esLog], TASK),
+    );
+    expect(f?.cause).toMatch(/every primary on it has a started replica/);
+    expect(f?.cause).not.toMatch(/The cluster is red/);
+  });
+
+  it('stays quiet when the task does not wait on an operator, or the log holds nothing back', () => {
+    expect(
+      operatorHoldsBackAnalyzer.finds(
+        ctx(NS, [namespaces, opPods, held('only_restart_healthy_node_if_green_or_yellow')], 'search is slow'),
+      ),
+    ).toEqual([]);
+    const fine = observed(
+      'get_pod_logs',
+      { namespace: 'elastic-system', name: 'elastic-operator-0' },
+      '{"log.level":"info","message":"Ending reconciliation run","namespace":"search","es_name":"docs"}',
+    );
+    expect(operatorHoldsBackAnalyzer.finds(ctx(NS, [namespaces, opPods, fine], TASK))).toEqual([]);
   });
 });

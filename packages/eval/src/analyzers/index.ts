@@ -231,6 +231,7 @@ import { nullExternalIdAnalyzer } from './null-external-id.js';
 import { offlineNodeAgentAnalyzer } from './offline-node-agent.js';
 import { oidcRedirectUriAnalyzer } from './oidc-redirect-uri.js';
 import { opcacheFullAnalyzer } from './opcache-full.js';
+import { operatorHoldsBackAnalyzer } from './operator-holds-back.js';
 import { operatorReconcileErrorAnalyzer } from './operator-reconcile-error.js';
 import { optionalKeysAnalyzer } from './optional-keys.js';
 import { orderedStartupAnalyzer } from './ordered-startup.js';
@@ -476,6 +477,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   nodeFirewallAnalyzer,
   // An operator (in the namespace the task names) that keeps failing to reconcile an object here.
   operatorReconcileErrorAnalyzer,
+  operatorHoldsBackAnalyzer,
   // A custom resource the task names that ended Failed: its controller's log line about it.
   failedCustomObjectAnalyzer,
   duplicateEntryNamesAnalyzer,
