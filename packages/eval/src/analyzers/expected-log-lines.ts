@@ -111,6 +111,15 @@ const EXPECTED: readonly {
     means:
       'nginx no longer uses this directive (a newer nginx made it obsolete, and names its replacement when there is one): it ignores it, so the setting has no effect, and it starts and serves normally. The warning is harmless: nothing is broken and no action is needed beyond moving the value to the directive it names (or deleting the line) to silence it',
   },
+  // nginx opens its compiled-in error log before it reads its configuration (nginx.org, "Command-line
+  // parameters", -e): an image without /var/log/nginx prints this alert once per start, then logs where
+  // the configuration says (stderr in container images).
+  {
+    all: ['[alert]', 'could not open error log file'],
+    anyLevel: true,
+    means:
+      'nginx opens the error log file compiled into it before it reads its configuration, and this image has no such file or directory, so it says so once at each start; it then reads its configuration, whose own error_log (stderr, as container images set it) is used from then on, and it serves normally. The alert is harmless: nothing is broken and no action is needed beyond starting nginx with -e stderr (or creating the directory in the image) to silence it',
+  },
   // Promtail (Grafana Loki's agent) logs at warn level that it watches its configuration file when
   // started with -config.enable-watch (promtail.go): a notice that reloading on change is on.
   {

@@ -214,6 +214,7 @@ import {
 import { netpolIngressPortAnalyzer } from './netpol-ingress-port.js';
 import { netpolMissingNamespaceAnalyzer } from './netpol-missing-namespace.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
+import { nginxFastShutdownAnalyzer } from './nginx-fast-shutdown.js';
 import { nginxLimitReqAnalyzer } from './nginx-limit-req.js';
 import { nginxResolverAnalyzer } from './nginx-resolver.js';
 import { noProxyClusterAnalyzer } from './no-proxy-cluster.js';
@@ -706,6 +707,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   askedStatusesAnalyzer,
   localStorageAnalyzer,
   proxyHttpVersionAnalyzer,
+  nginxFastShutdownAnalyzer,
   proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
   kanikoCleanupAnalyzer,

@@ -167,6 +167,21 @@ function sigkillNote(ctx: AnalyzerContext): string | undefined {
 }
 
 const MISCONCEPTIONS: readonly Misconception[] = [
+  // The kubelet's container-stats code (cAdvisor's container handlers) reports each container the runtime
+  // shows that no pod of this kubelet owns (a CNI agent's or a node agent's own container, a leftover one)
+  // with "… is not managed by kubelet", a debug-level line that appears only at a high log verbosity.
+  {
+    name: 'kubelet-unmanaged-container',
+    asks: /is not managed by (?:the )?kubelet/i,
+    holds(ctx) {
+      const pods = namespacePods(ctx).filter(
+        (r) => r['STATUS'] !== 'Completed' && r['STATUS'] !== 'Succeeded',
+      );
+      const up = runningReady(ctx);
+      if (pods.length === 0 || up.length !== pods.length) return undefined;
+      return `The kubelet's "is not managed by kubelet" lines are debug-level output of its container statistics (cAdvisor): it walks every container the runtime shows and says so for each one no pod of this kubelet created. They are printed only when the kubelet runs with a high log verbosity (--v=4 or more), so a flood of them means the kubelet's log level was raised, not that the container is broken. Every pod of namespace ${ctx.ns} is Running and Ready (${up.length} of ${pods.length}): the messages are harmless, nothing is wrong and pod networking is not at risk; lower the kubelet's verbosity (--v=2, or verbosity: 2 in its configuration) to stop the log volume`;
+    },
+  },
   // The kubelet, starting after a reboot, rebuilds its record of the volumes mounted for pods from the pod
   // directories under /var/lib/kubelet/pods ("volume reconstruction", kubelet volumemanager reconciler's
   // reconstruct.go) and logs "Could not construct volume information" for one it cannot rebuild (a pod

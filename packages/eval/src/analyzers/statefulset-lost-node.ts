@@ -1,6 +1,21 @@
 import { type Analyzer, clip, describedField, type Finding, outputs } from './types.js';
 
 /**
+ * The stable identity of a described StatefulSet pod: its `statefulset.kubernetes.io/pod-name` label, else
+ * (a description without that label) its own name when a StatefulSet controls it and the name is the
+ * StatefulSet's with an ordinal (`queue-broker-1` of `StatefulSet/queue-broker`). Undefined otherwise.
+ */
+function identityOf(described: string): string | undefined {
+  const label = /statefulset\.kubernetes\.io\/pod-name=([a-z0-9.-]{1,253})/.exec(described)?.[1];
+  if (label) return label;
+  const owner = /Controlled By:\s*StatefulSet\/([a-z0-9.-]{1,253})/.exec(described)?.[1];
+  const name = /^Name:\s+([a-z0-9.-]{1,253})\s*$/m.exec(described)?.[1];
+  return owner && name && name.startsWith(`${owner}-`) && /^\d{1,5}$/.test(name.slice(owner.length + 1))
+    ? name
+    : undefined;
+}
+
+/**
  * A StatefulSet's pod left Terminating on a node that stopped reporting: the StatefulSet controller
  * creates the replacement of an ordinal only once the old pod object is gone (at most one pod per
  * identity, its name, ordinal and volumes), and the deletion never completes because no kubelet
@@ -14,11 +29,7 @@ export const statefulSetLostNodeAnalyzer: Analyzer = {
   reads({ ns, seen }) {
     // The node of a Terminating StatefulSet pod: its conditions.
     return outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)
-      .filter(
-        (d) =>
-          /^Status:.{0,40}Terminating/m.test(d.content) &&
-          /statefulset\.kubernetes\.io\/pod-name=/.test(d.content),
-      )
+      .filter((d) => /^Status:.{0,40}Terminating/m.test(d.content) && identityOf(d.content) !== undefined)
       .slice(0, 1)
       .map((d) => ({
         tool: 'describe_node',
@@ -29,7 +40,7 @@ export const statefulSetLostNodeAnalyzer: Analyzer = {
   finds({ ns, seen }) {
     for (const d of outputs(seen, 'describe_pod', (o) => o.args['namespace'] === ns)) {
       if (!/^Status:.{0,40}Terminating/m.test(d.content)) continue;
-      const identity = /statefulset\.kubernetes\.io\/pod-name=([a-z0-9.-]{1,253})/.exec(d.content)?.[1];
+      const identity = identityOf(d.content);
       const owner =
         /Controlled By:\s*StatefulSet\/([a-z0-9.-]{1,253})/.exec(d.content)?.[1] ??
         identity?.replace(/-\d{1,5}$/, '');

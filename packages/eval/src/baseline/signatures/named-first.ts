@@ -261,7 +261,9 @@ export function namedFirst(
   const at = findings.findIndex(
     (f) =>
       f.weight >= NAMED_CAUSE_WEIGHT &&
-      (WORKLOAD.test(f.object) || serving.has(SERVICE.exec(f.object)?.[1] ?? '')) &&
+      // A Service leads when it serves the task's URL, or when the task names it (its selector matches no
+      // pod of the workload the person asks about).
+      (WORKLOAD.test(f.object) || serving.has(SERVICE.exec(f.object)?.[1] ?? '') || SERVICE.test(f.object)) &&
       (explicit ? isByKind(f) : isNamed(f)),
   );
   if (at <= 0) return findings;
