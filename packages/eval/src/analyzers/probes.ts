@@ -38,7 +38,11 @@ export function probeCause(
   const notStarted =
     m.includes('executable file not found') ||
     (m.includes('no such file or directory') && !/\bdial unix\b|\bconnect: no such file/.test(m)) ||
-    (m.includes('exec') && m.includes('errored'));
+    // An exec probe that errored because it ran past its timeout (`failed to exec in container: timeout
+    // 10s exceeded: context deadline exceeded`) did start: a timeout, below.
+    (m.includes('exec') &&
+      m.includes('errored') &&
+      !/deadline exceeded|timeout \d{1,6}s exceeded|timed out/.test(m));
   if (notStarted) {
     // The name the runtime looked for holds spaces ("sh -c /opt/check.sh"): the command was written as
     // one string, and an exec probe runs no shell, so its first list item is the whole executable name
@@ -123,16 +127,18 @@ export function probeCause(
       };
     }
   }
-  const started = /\b(started|listening|ready to accept|serving|server running|startup complete)\b/i.test(
-    logs,
-  );
+  // Started, or still starting: by the last line of each kind, so a step that "started" on the way (Redis'
+  // `pid=1, just started` banner, `MASTER <-> REPLICA sync started`) followed by loading is still a start.
+  const STARTED = /\b(started|listening|ready to accept|serving|server running|startup complete)\b/i;
   // Still starting: the usual words, or a schema migration run at start-up (Liquibase's "Updating
   // database", Flyway's "Migrating schema", Rails' and Django's "Running migrations"), which on a
   // large database outlasts a liveness budget of a minute.
-  const starting =
-    /\b(starting|loading|initiali[sz]ing|warming|migrating|booting|compiling|indexing|upgrading|repair steps?|updating (?:the )?database|(?:running|applying|executing) (?:[\w-]{1,40} ){0,2}migrations?|schema (?:update|upgrade|migration)|changesets?)\b/i.test(
-      logs,
-    );
+  const STARTING =
+    /\b(starting|loading|initiali[sz]ing|warming|migrating|booting|compiling|indexing|upgrading|repair steps?|updating (?:the )?database|(?:running|applying|executing) (?:[\w-]{1,40} ){0,2}migrations?|schema (?:update|upgrade|migration)|changesets?)\b/i;
+  const logLines = logs.split('\n').slice(-5000);
+  const lastOf = (re: RegExp) => logLines.findLastIndex((l) => l.length <= 2000 && re.test(l));
+  const started = lastOf(STARTED) > lastOf(STARTING);
+  const starting = lastOf(STARTING) >= 0;
   if (kind !== 'readiness' && m.includes('connection refused') && starting && !started) {
     const delay = /delay=(\d+s)/.exec(probe ?? '')?.[1];
     // What it was doing when killed: the last lines of its start-up (an upgrade step, a migration).

@@ -10,7 +10,7 @@ import {
   slowestRequest,
   startupProbeLike,
 } from '../../../analyzers/probes.js';
-import { clip, containerSections, envFix } from '../../../analyzers/types.js';
+import { clip, containerSections, cpuUse, envFix } from '../../../analyzers/types.js';
 import { escapeRe, firstLine, loopbackSetting } from '../../reading.js';
 import type { PodSignature } from '../types.js';
 
@@ -85,6 +85,18 @@ export const probes: PodSignature = {
         why.cause = `the program listens on the loopback interface only: its configuration (ConfigMap ${loop.map}: "${clip(loop.setting, 80)}") binds it to 127.0.0.1, so it answers inside its own pod while the kubelet's ${kind} probe, the Service and every client connect to the pod's IP and are refused; the kubelet ${kind === 'readiness' ? 'keeps the pod unready (no endpoints)' : 'kills and restarts the container'}`;
         why.advice = `bind the program to 0.0.0.0 (or the pod IP) in ConfigMap ${loop.map} and restart it`;
         why.specific = true;
+      }
+      // A probe that times out in a container held at its CPU limit: the CFS quota throttles the program and
+      // the probe's own command alike, so neither answers in time (the limit is the cause, not the timeout).
+      const pinned =
+        why.timedOut && owning
+          ? cpuUse(seen, (o) => o.args['namespace'] === (d.args['namespace'] ?? ns)).find(
+              (u) => u.pod === pod && u.container === owning.name && u.pct >= 95,
+            )
+          : undefined;
+      if (pinned) {
+        why.cause = `the ${kind} probe times out because container ${pinned.container} runs at its CPU limit (${pinned.usage} of ${pinned.limit}, ${pinned.pct}%): the kernel's CFS quota throttles the program and the probe's own command alike, so the check cannot answer within its timeout and the kubelet ${kind === 'readiness' ? 'keeps the pod unready' : 'kills and restarts the container'}; the CPU limit is too low for the work, the probe's timeout is not the fault`;
+        why.advice = `raise container ${pinned.container}'s CPU limit (limits.cpu ${pinned.limit}) to what the work needs, as before the change that lowered it, or remove the limit and keep the request`;
       }
       const ports = [...d.content.matchAll(/Port[s]?:\s*(\d+)\/TCP/g)].map((m) => m[1]);
       // A slow start: a startupProbe with the liveness probe's own check lets it finish starting.
