@@ -132,6 +132,7 @@ import { homeNotWritableAnalyzer } from './home-not-writable.js';
 import { hostNamespaceAnalyzer } from './host-namespace.js';
 import { hostedApiDefaultAnalyzer } from './hosted-api-default.js';
 import { hostPathMissingAnalyzer } from './hostpath-missing.js';
+import { hpaAtMaxAnalyzer } from './hpa-at-max.js';
 import { hpaFlappingAnalyzer } from './hpa-flapping.js';
 import { hpaSidecarAnalyzer } from './hpa-sidecar.js';
 import { httpsProxyMissingAnalyzer } from './https-proxy-missing.js';
@@ -707,6 +708,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   askedStatusesAnalyzer,
   localStorageAnalyzer,
   proxyHttpVersionAnalyzer,
+  hpaAtMaxAnalyzer,
   nginxFastShutdownAnalyzer,
   proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
