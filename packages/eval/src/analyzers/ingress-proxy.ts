@@ -8,6 +8,7 @@ import {
   flat,
   linesWith,
   listedReads,
+  logOutputLines,
   namespacePods,
   outputs,
   podDeployment,
@@ -41,6 +42,69 @@ const CLIENT_GONE = [
 const isNginx = (text: string) =>
   /nginx/i.test(flat(text, 'ingressClassName') ?? '') ||
   /kubernetes\.io\/ingress\.class[=:]\s?nginx/i.test(text);
+
+/**
+ * A cloud load balancer an Ingress class stands for, with the request timeout it applies to the backend's
+ * answer: Azure Application Gateway (AGIC: the `appgw.ingress.kubernetes.io/request-timeout` annotation,
+ * 30 s by default, AGIC's annotations docs), Google's load balancer (ingress-gce: a BackendConfig's
+ * `timeoutSec`, 30 s by default) and AWS's ALB (the load balancer's `idle_timeout.timeout_seconds`, 60 s).
+ */
+function cloudGateway(
+  text: string,
+): { product: string; seconds: number; set: boolean; setting: string } | undefined {
+  const cls =
+    flat(text, 'ingressClassName') ?? /kubernetes\.io\/ingress\.class[=:]\s?(\S{1,60})/.exec(text)?.[1] ?? '';
+  if (
+    /application-gateway|azure\/application-gateway/i.test(cls) ||
+    /\bappgw\.ingress\.kubernetes\.io\//.test(text)
+  ) {
+    const v = /appgw\.ingress\.kubernetes\.io\/request-timeout[=:]\s?"?(\d{1,6})/.exec(text)?.[1];
+    return {
+      product: 'Azure Application Gateway (AGIC)',
+      seconds: v ? Number(v) : 30,
+      set: v !== undefined,
+      setting: 'appgw.ingress.kubernetes.io/request-timeout',
+    };
+  }
+  if (/^gce$/i.test(cls))
+    return {
+      product: "Google Cloud's load balancer (ingress-gce)",
+      seconds: 30,
+      set: false,
+      setting: "a BackendConfig's timeoutSec",
+    };
+  if (/^alb$/i.test(cls) || /\balb\.ingress\.kubernetes\.io\//.test(text)) {
+    const v = /idle_timeout\.timeout_seconds=(\d{1,6})/.exec(text)?.[1];
+    return {
+      product: 'the AWS Application Load Balancer',
+      seconds: v ? Number(v) : 60,
+      set: v !== undefined,
+      setting: 'alb.ingress.kubernetes.io/load-balancer-attributes idle_timeout.timeout_seconds',
+    };
+  }
+  return undefined;
+}
+
+/** Literal words of a backend's line about a long request finishing or its client leaving (search_pod_logs' alternatives). */
+const LONG_REQUEST_WORDS =
+  'finished in|completed in|took|closed by the client|broken pipe|client disconnected';
+
+/** A request's duration a backend logs when it finishes (`finished in 34.61s`, ASP.NET's `… 34612.0914ms`), in seconds. */
+const FINISHED_IN =
+  /\b(?:finished|completed|done|took|duration|elapsed|served)\b[^\n]{0,300}?\b(\d{1,7}(?:\.\d{1,6})?) ?(ms|s)\b(?![\w.])/i;
+
+/** The lines of a backend's log text that say a request finished after more than `seconds`, with the duration. */
+function longRequests(text: string, seconds: number): { line: string; sec: number }[] {
+  return text
+    .slice(-200_000)
+    .split('\n')
+    .slice(-5000)
+    .map((line) => {
+      const m = line.length <= 4000 ? FINISHED_IN.exec(line) : null;
+      return { line, sec: m ? Number(m[1]) / (m[2]!.toLowerCase() === 'ms' ? 1000 : 1) : 0 };
+    })
+    .filter((x) => x.sec > seconds);
+}
 
 const REDIRECT_LOOP =
   /too many redirects|redirect loop|ERR_TOO_MANY_REDIRECTS|redirects? (?:forever|endlessly|in a loop)/i;
@@ -126,6 +190,25 @@ export const ingressProxyAnalyzer: Analyzer = {
         ? pods.find((r) => (r['NAME'] ?? '').startsWith(`${backend}-`) && r['STATUS'] === 'Running')?.['NAME']
         : undefined;
       if (pod) reads.push({ tool: 'get_pod_logs', args: { namespace: ns, name: pod } });
+      // Behind a cloud gateway: the backend's finished requests and their durations, when its log's tail
+      // (health checks) hides them: a search of the whole log of the pod read.
+      const cloud = timeout && !isNginx(o.content) ? cloudGateway(o.content) : undefined;
+      const read =
+        cloud && pod ? outputs(seen, 'get_pod_logs', (x) => x.args['name'] === pod).pop() : undefined;
+      if (
+        cloud &&
+        read &&
+        longRequests(read.content, cloud.seconds).length === 0 &&
+        outputs(
+          seen,
+          'search_pod_logs',
+          (x) => x.args['name'] === pod && x.args['pattern'] === LONG_REQUEST_WORDS,
+        ).length === 0
+      )
+        reads.push({
+          tool: 'search_pod_logs',
+          args: { namespace: ns, name: pod, pattern: LONG_REQUEST_WORDS, context: 0, maxMatches: 40 },
+        });
     }
     return reads;
   },
@@ -151,6 +234,45 @@ export const ingressProxyAnalyzer: Analyzer = {
         backendsOf(o.content).some((b) => bonus(b, hints) > 0),
     );
     for (const o of named.length > 0 ? named : ingresses) {
+      const cloud = isNginx(o.content) ? undefined : cloudGateway(o.content);
+      if (cloud && timeout) {
+        const name = String(o.args['name'] ?? '');
+        const backends = backendsOf(o.content);
+        // The backend's requests that ran longer than the gateway waits: in its logs read or searched.
+        const ofBackend = (l: { args: Record<string, unknown> }) =>
+          backends.length === 0 || backends.some((b) => String(l.args['name']).startsWith(`${b}-`));
+        const backendLogs = [
+          ...logs.filter(ofBackend),
+          ...outputs(seen, 'search_pod_logs', (x) => x.args['namespace'] === ns && ofBackend(x)).map((x) => ({
+            ...x,
+            content: logOutputLines(x).join('\n'),
+          })),
+        ];
+        const longer = backendLogs.flatMap((l) =>
+          longRequests(l.content, cloud.seconds).map((x) => ({ ...x, pod: String(l.args['name']) })),
+        );
+        const gone = backendLogs
+          .map((l) => ({
+            pod: String(l.args['name']),
+            line: linesWith(l.content, [...CLIENT_GONE, 'closed by the client']).pop(),
+          }))
+          .find((x) => x.line);
+        if (longer.length === 0 && !gone) continue;
+        const slowest = [...new Set(longer.map((x) => `${Math.round(x.sec * 10) / 10} s`))].slice(0, 3);
+        return [
+          {
+            weight: 88 + bonus(name, hints) + Math.max(0, ...backends.map((b) => bonus(b, hints))),
+            object: `ingress ${name}`,
+            cause: `the 504 Gateway Timeout comes from the gateway in front, ${cloud.product} for Ingress ${name}, not from ${backends.join(', ') || 'the backend'}: it waits at most ${cloud.seconds} s for the backend's response (${cloud.set ? `${cloud.setting} set to ${cloud.seconds}` : `its default request timeout of ${cloud.seconds} seconds, as no ${cloud.setting} is set`}), then answers 504 and drops the request, and the long requests take longer than that${slowest.length ? ` (${slowest.join(', ')} in ${longer[0]!.pod}'s log: "${clip(longer[0]!.line.trim(), 140)}")` : ''}${gone ? `, after which the backend finds the client gone ("${clip(gone.line!, 120)}")` : ''}; small requests finish in time, and the pods keep up with the load`,
+            evidence: [
+              `describe_resource Ingress ${name}: class ${flat(o.content, 'ingressClassName') ?? '(annotation)'}, ${cloud.set ? `${cloud.setting} ${cloud.seconds}` : `no ${cloud.setting} (${cloud.seconds} s default)`}`,
+              ...(longer[0] ? [`get_pod_logs ${longer[0].pod}: "${clip(longer[0].line.trim(), 160)}"`] : []),
+              ...(gone ? [`get_pod_logs ${gone.pod}: "${clip(gone.line!, 140)}"`] : []),
+            ],
+            advice: `raise the gateway's request timeout for Ingress ${name} above the longest request (${cloud.setting}, for example to ${Math.max(120, Math.ceil((longer[0]?.sec ?? cloud.seconds) * 3))}), or make the long export asynchronous (start it, then poll or download when ready); more replicas would not shorten one request`,
+          } satisfies Finding,
+        ];
+      }
       if (!isNginx(o.content)) continue;
       const name = String(o.args['name'] ?? '');
       const backend = flat(o.content, 'rules[0].http.paths[0].backend.service.name');
