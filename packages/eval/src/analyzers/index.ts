@@ -117,6 +117,7 @@ import { fixedElsewhereAnalyzer } from './fixed-elsewhere.js';
 import { foreignHostPromptAnalyzer } from './foreign-host-prompt.js';
 import { forwardedSchemeLoopAnalyzer } from './forwarded-scheme-loop.js';
 import { frontingProxyAnalyzer } from './fronting-proxy.js';
+import { gatewayUnroutedPathAnalyzer } from './gateway-unrouted-path.js';
 import { glusterOpVersionAnalyzer } from './gluster-op-version.js';
 import { goDurationUnitAnalyzer } from './go-duration-unit.js';
 import { goHeapGoalAnalyzer } from './go-heap-goal.js';
@@ -709,6 +710,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   localStorageAnalyzer,
   proxyHttpVersionAnalyzer,
   hpaAtMaxAnalyzer,
+  gatewayUnroutedPathAnalyzer,
   nginxFastShutdownAnalyzer,
   proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
