@@ -1105,3 +1105,75 @@ describe("sets 113, 114 and 115's worlds: the rules written in the session that 
     for (const w of unsaid) expect(answer, id).not.toContain(w);
   });
 });
+
+describe("sets 115, 116 and 117's worlds: the rules written in the session that measured 116 and 117", () => {
+  it.each([
+    [
+      'scenarios-held-out-115',
+      'dev-gateway-quotes-504',
+      ['Root cause: deployment gateway', 'over HTTP/1.0', 'proxy_http_version 1.1'],
+      ['raise proxy_read_timeout'],
+    ],
+    [
+      'scenarios-held-out-115',
+      'logging-cluster-upgrade-not-starting',
+      ['will not restart a node for the upgrade until the cluster is green or yellow', 'The cluster is red'],
+      [],
+    ],
+    ['scenarios-held-out-115', 'storefront-catalog-db-restarting', ['Root cause: deployment catalog-db'], []],
+    [
+      'scenarios-held-out-116',
+      'broker-replica-missing-after-node-loss',
+      ['Root cause: statefulset queue-broker (pod queue-broker-1)', 'stuck Terminating'],
+      [],
+    ],
+    ['scenarios-held-out-116', 'cni-agent-kubelet-log-noise', ['high log verbosity'], ['Root cause:']],
+    [
+      'scenarios-held-out-116',
+      'export-downloads-time-out-at-gateway',
+      ['Root cause: ingress export-api', 'default request timeout of 30 seconds'],
+      ['Root cause: deployment pdf-preview'],
+    ],
+    [
+      'scenarios-held-out-116',
+      'scraper-oom-under-peak-load',
+      ['maxReplicas of 10', 'Fix applied (approved): raise maxReplicas'],
+      [],
+    ],
+    [
+      'scenarios-held-out-116',
+      'search-frontend-resets-during-deploys',
+      ['Root cause: deployment advisories-web', 'fast shutdown', 'preStop'],
+      ['Root cause: deployment feed-builder'],
+    ],
+    [
+      'scenarios-held-out-116',
+      'vault-ui-503-after-manifest-refresh',
+      ['Root cause: service pass-vault', 'Fix applied (approved)'],
+      ['Root cause: deployment attachment-scanner'],
+    ],
+    [
+      'scenarios-held-out-117',
+      'build-queue-stalled',
+      ['runs at its CPU limit (500m of 500m'],
+      ['not in the image'],
+    ],
+    [
+      'scenarios-held-out-117',
+      'docs-web-error-log-alert',
+      ['before it reads its configuration'],
+      ['Root cause:'],
+    ],
+    ['scenarios-held-out-117', 'log-alerts-agent-crashing', ['no location for /ready'], ['which is invalid']],
+    [
+      'scenarios-held-out-117',
+      'session-store-replicas-restarting',
+      ['slow start', 'Fix applied (approved): add a startupProbe'],
+      [],
+    ],
+  ])('%s %s', async (dir, id, said, unsaid) => {
+    const answer = await baselineAnswer(world(dir, id));
+    for (const w of said) expect(answer, id).toContain(w);
+    for (const w of unsaid) expect(answer, id).not.toContain(w);
+  });
+});
