@@ -1130,6 +1130,12 @@ describe("sets 115, 116 and 117's worlds: the rules written in the session that 
     ['scenarios-held-out-116', 'cni-agent-kubelet-log-noise', ['high log verbosity'], ['Root cause:']],
     [
       'scenarios-held-out-116',
+      'fx-rates-external-lookups-failing',
+      ['Root cause: deployment fx-rates', 'search domains with ndots:5', 'musl'],
+      [],
+    ],
+    [
+      'scenarios-held-out-116',
       'export-downloads-time-out-at-gateway',
       ['Root cause: ingress export-api', 'default request timeout of 30 seconds'],
       ['Root cause: deployment pdf-preview'],

@@ -8,6 +8,7 @@ import { gatewayUnroutedPathAnalyzer, routes } from './gateway-unrouted-path.js'
 import { hpaAtMaxAnalyzer, unflatten } from './hpa-at-max.js';
 import { ingressProxyAnalyzer } from './ingress-proxy.js';
 import { misconceptionsAnalyzer } from './misconceptions.js';
+import { muslSearchListAnalyzer } from './musl-search-list.js';
 import { nginxFastShutdownAnalyzer } from './nginx-fast-shutdown.js';
 import { ctx, describedPodText, expectBounded, log, observed, pods, table } from './observed.fixture.js';
 import { probeCause } from './probes.js';
@@ -392,5 +393,43 @@ describe('gateway-unrouted-path: a readiness path the gateway does not route', (
       () => routes(`location ~ ${'('.repeat(5000)} { }`, '/ready'),
       () => routes('location ~ /x { }', '/ready'),
     );
+  });
+});
+
+describe('musl-search-list: an external name that stops resolving under added search domains on Alpine', () => {
+  const NS = 'quotes';
+  const POD = 'fx-feed-7c9d8b6f4-p8z2m';
+  const failing = log(NS, POD, [
+    'fx-feed 2.0 on node 22 (alpine 3.21) listening on 8080',
+    'Error: getaddrinfo ENOTFOUND rates.provider.example.org',
+  ]);
+  const yaml = (dns: string) =>
+    observed(
+      'get_resource',
+      { kind: 'Deployment', name: 'fx-feed', namespace: NS },
+      `spec:\n  template:\n    spec:\n      containers:\n        - image: registry.example.com/fx-feed:2.0\n          name: app\n${dns}      restartPolicy: Always\n`,
+    );
+  const searches =
+    '      dnsConfig:\n        searches:\n          - ad.example.net\n          - eu.ad.example.net\n';
+
+  it('reads the manifest, then names the search list, ndots and musl', () => {
+    expect(muslSearchListAnalyzer.reads(ctx(NS, [failing]))).toEqual([
+      { tool: 'get_resource', args: { kind: 'Deployment', name: 'fx-feed', namespace: NS } },
+    ]);
+    const [f] = muslSearchListAnalyzer.finds(ctx(NS, [failing, yaml(searches)]));
+    expect(f?.cause).toMatch(/5 search domains with ndots:5/);
+    expect(f?.cause).toMatch(/musl/);
+    expect(f?.advice).toMatch(/ndots to 1/);
+  });
+
+  it('is quiet without added search domains, without musl, or for a name inside the cluster', () => {
+    expect(muslSearchListAnalyzer.finds(ctx(NS, [failing, yaml('')]))).toEqual([]);
+    const glibc = log(NS, POD, [
+      'fx-feed 2.0 on debian',
+      'Error: getaddrinfo ENOTFOUND rates.provider.example.org',
+    ]);
+    expect(muslSearchListAnalyzer.finds(ctx(NS, [glibc, yaml(searches)]))).toEqual([]);
+    const inside = log(NS, POD, ['alpine', 'Error: getaddrinfo ENOTFOUND ledger.billing.svc.cluster.local']);
+    expect(muslSearchListAnalyzer.finds(ctx(NS, [inside, yaml(searches)]))).toEqual([]);
   });
 });

@@ -197,6 +197,7 @@ import { mongoAuthSourceAnalyzer } from './mongo-auth-source.js';
 import { mongoStaleIndexAnalyzer } from './mongo-stale-index.js';
 import { movedWorkloadBindingsAnalyzer } from './moved-workload-bindings.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
+import { muslSearchListAnalyzer } from './musl-search-list.js';
 import { mysqlTableCaseAnalyzer } from './mysql-table-case.js';
 import { namedControllerAnalyzer, statusSubresourceAnalyzer } from './named-controller.js';
 import { namedPeerAnalyzer } from './named-peer.js';
@@ -711,6 +712,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   proxyHttpVersionAnalyzer,
   hpaAtMaxAnalyzer,
   gatewayUnroutedPathAnalyzer,
+  muslSearchListAnalyzer,
   nginxFastShutdownAnalyzer,
   proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
