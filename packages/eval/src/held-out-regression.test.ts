@@ -218,10 +218,9 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'airflow-tasks-stuck-queued',
     'analytics-mongo-replicaset-connect-timeout',
     'datalab-login-fails-after-redeploy',
-    'dev-gateway-quotes-504',
-    'logging-cluster-upgrade-not-starting',
-    'storefront-catalog-db-restarting',
   ],
+  // Sets 116 and 117, after the rules of the session that measured them (see each set's README).
+  'scenarios-held-out-117': ['gitops-apps-flapping-outofsync'],
   'scenarios-held-out-112': [
     'blog-database-connection-errors',
     'ci-controller-restarting-after-image-update',
@@ -367,6 +366,8 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-113',
     'scenarios-held-out-114',
     'scenarios-held-out-115',
+    'scenarios-held-out-116',
+    'scenarios-held-out-117',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
