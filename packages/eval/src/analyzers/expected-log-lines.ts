@@ -118,7 +118,7 @@ const EXPECTED: readonly {
     all: ['[alert]', 'could not open error log file'],
     anyLevel: true,
     means:
-      'nginx opens the error log file compiled into it before it reads its configuration, and this image has no such file or directory, so it says so once at each start; it then reads its configuration, whose own error_log (stderr, as container images set it) is used from then on, and it serves normally. The alert is harmless: nothing is broken and no action is needed beyond starting nginx with -e stderr (or creating the directory in the image) to silence it',
+      'nginx opens the error log file compiled into it before it reads its configuration, and it cannot open it here (the image has no such directory, or the user it runs as may not write there), so it says so once at each start; it then reads its configuration, whose own error_log (stderr, as container images set it) is used from then on, and it serves normally. The alert is harmless: nothing is broken and no action is needed beyond starting nginx with -e stderr to silence it',
   },
   // Promtail (Grafana Loki's agent) logs at warn level that it watches its configuration file when
   // started with -config.enable-watch (promtail.go): a notice that reloading on change is on.

@@ -16,7 +16,10 @@ import { configText, nginxLocations } from './websocket-upgrade.js';
 
 /** A URL of a Service's cluster DNS name in a log line (`http://loki-gateway.observability.svc.cluster.local/`). */
 const SERVICE_URL =
-  /\bhttps?:\/\/([a-z0-9][a-z0-9-]{0,62}\.[a-z0-9][a-z0-9-]{0,62}\.svc(?:\.[a-z0-9.-]{0,100})?)(?::\d{1,5})?[/"'\s]/;
+  /\bhttps?:\/\/([a-z0-9][a-z0-9-]{0,62}\.[a-z0-9][a-z0-9-]{0,62}(?:\.svc(?:\.[a-z0-9.-]{0,100})?)?)(?::\d{1,5})?[/"'\s]/;
+/** Second labels of a two-label host that make it a site's name, not `<service>.<namespace>`. */
+const SITE_LABEL =
+  /^(?:com|net|org|io|dev|app|co|cloud|ai|me|info|biz|xyz|example|test|internal|local|corp|lan|home)$/;
 /** A client that gave up waiting for a dependency to be ready (`loki is not ready: context deadline exceeded`). */
 const NOT_READY =
   /\bis not ready\b|\bnever became ready\b|\btimed out waiting for [^\n]{0,60}\bready\b|\bwaiting for [^\n]{0,60}\bto be ready\b/i;
@@ -36,7 +39,8 @@ function waited(ctx: AnalyzerContext) {
     const url = lines
       .map((l) => (/\bready\b/i.test(l) ? SERVICE_URL.exec(l)?.[1] : undefined))
       .find((u) => u);
-    const svc = url ? serviceHost(url) : undefined;
+    // `<service>.<namespace>` resolves in the cluster as well as the `.svc` form; a site's name does not.
+    const svc = url && !SITE_LABEL.test(url.split('.')[1] ?? '') ? serviceHost(url, true) : undefined;
     if (svc) return { ...svc, pod: String(o.args['name'] ?? ''), line: gaveUp };
   }
   return undefined;
@@ -50,7 +54,7 @@ function gatewayPod(ctx: AnalyzerContext, svc: { service: string; namespace: str
 
 /** nginx's access-log line for a request answered 404 (`"GET /ready HTTP/1.1" 404`, or the status before the method). */
 const NOT_FOUND_REQUEST =
-  /(?:"(?:GET|HEAD) (\/[^\s"?]{0,200})[^"]{0,40}" 404\b| 404 (?:GET|HEAD) (\/[^\s"?]{0,200}) HTTP)/;
+  /(?:"(?:GET|HEAD) (\/[^\s"?]{0,200})[^"]{0,40}" 404\b| 404 "?(?:GET|HEAD) (\/[^\s"?]{0,200}) HTTP)/;
 
 /**
  * Whether an nginx configuration routes `path` to anything: a `location = p` equal to it, a prefix
@@ -60,8 +64,21 @@ const NOT_FOUND_REQUEST =
 export function routes(config: string, path: string): boolean {
   if (nginxLocations(config).some((l) => (l.exact ? l.path === path : path.startsWith(l.path)))) return true;
   for (const m of config.slice(0, 100_000).matchAll(/\blocation\s{1,10}~\*?\s{1,10}(\S{1,200})\s{0,10}\{/g)) {
-    const literal = m[1]!.replace(/^\^/, '').split(/[.*+?()[\]{}|^$\\]/)[0] ?? '';
-    if (literal === '' || path.includes(literal)) return true;
+    const re = m[1]!;
+    const literal = re.replace(/^\^/, '').split(/[.*+?()[\]{}|^$\\]/)[0] ?? '';
+    if (literal !== '') {
+      if (path.includes(literal)) return true;
+      continue;
+    }
+    // A suffix location (`\.(css|js|png)$`, `\.php$`): it routes only paths with one of those endings.
+    const suffix = /^\\\.(?:\(([a-z0-9|]{1,200})\)|([a-z0-9]{1,20}))\$$/i.exec(re);
+    if (suffix) {
+      const ends = (suffix[1] ?? suffix[2]!).split('|');
+      if (ends.some((e) => path.toLowerCase().endsWith(`.${e.toLowerCase()}`))) return true;
+      continue;
+    }
+    // Any other expression cannot be judged without running it: taken to route the path.
+    return true;
   }
   return false;
 }

@@ -1,3 +1,4 @@
+import { parseTable } from '../k8s-text.js';
 import { type Analyzer, type AnalyzerContext, type Finding, flat, outputs, type Read } from './types.js';
 
 /** The Spec lines of a described object (`  maxReplicas: 10`), up to its Status section; at most 200. */
@@ -104,10 +105,13 @@ export const hpaAtMaxAnalyzer: Analyzer = {
         /^(?:horizontalpodautoscalers?|hpa)$/i.test(String(o.args['kind'])) && o.args['namespace'] === ctx.ns,
     );
     if (listed.length === 0 || describedHpas(ctx).length > 0) return [];
-    const name = /^([a-z0-9][a-z0-9.-]{0,252})\s/m.exec(
-      listed[listed.length - 1]!.content.split('\n')[1] ?? '',
-    )?.[1];
-    return name && oomKilledPods(ctx, name).length > 0
+    // The autoscaler whose REFERENCE names a Deployment with pods killed for memory (its own name may differ).
+    const row = parseTable(listed[listed.length - 1]!.content.slice(0, 200_000)).find((r) => {
+      const target = /^Deployment\/([a-z0-9][a-z0-9.-]{0,252})$/.exec(r['REFERENCE'] ?? '')?.[1];
+      return target !== undefined && oomKilledPods(ctx, target).length > 0;
+    });
+    const name = row?.['NAME'];
+    return name
       ? [{ tool: 'describe_resource', args: { kind: 'HorizontalPodAutoscaler', name, namespace: ctx.ns } }]
       : [];
   },

@@ -66,7 +66,7 @@ function cloudGateway(
       setting: 'appgw.ingress.kubernetes.io/request-timeout',
     };
   }
-  if (/^gce$/i.test(cls))
+  if (/^gce(?:-internal)?$/i.test(cls))
     return {
       product: "Google Cloud's load balancer (ingress-gce)",
       seconds: 30,
@@ -91,7 +91,13 @@ const LONG_REQUEST_WORDS =
 
 /** A request's duration a backend logs when it finishes (`finished in 34.61s`, ASP.NET's `… 34612.0914ms`), in seconds. */
 const FINISHED_IN =
-  /\b(?:finished|completed|done|took|duration|elapsed|served)\b[^\n]{0,300}?\b(\d{1,7}(?:\.\d{1,6})?) ?(ms|s)\b(?![\w.])/i;
+  /\b(?:finished|completed|done|took|duration|elapsed|served)\b[^\n]{0,300}?(?<![\w.])(?:(\d{1,4})h)?(?:(\d{1,4})m(?!s))?(\d{1,7}(?:\.\d{1,6})?) ?(ms|s)\b(?![\w.])/i;
+
+/** The seconds of a FINISHED_IN match: Go's `1m12.482s` and `1h2m3s` too, `ms` divided by 1,000. */
+function finishedSeconds(m: RegExpExecArray): number {
+  const last = Number(m[3]) / (m[4]!.toLowerCase() === 'ms' ? 1000 : 1);
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + last;
+}
 
 /** The lines of a backend's log text that say a request finished after more than `seconds`, with the duration. */
 function longRequests(text: string, seconds: number): { line: string; sec: number }[] {
@@ -101,7 +107,7 @@ function longRequests(text: string, seconds: number): { line: string; sec: numbe
     .slice(-5000)
     .map((line) => {
       const m = line.length <= 4000 ? FINISHED_IN.exec(line) : null;
-      return { line, sec: m ? Number(m[1]) / (m[2]!.toLowerCase() === 'ms' ? 1000 : 1) : 0 };
+      return { line, sec: m ? finishedSeconds(m) : 0 };
     })
     .filter((x) => x.sec > seconds);
 }

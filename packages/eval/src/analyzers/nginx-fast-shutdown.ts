@@ -14,7 +14,7 @@ import {
  * two in one sentence, in either order. Bounded gaps: linear.
  */
 const ROLLOUT_RESETS =
-  /\b(?:rollouts?|rolling|redeploy\w{0,3}|deploy(?:s|ing|ments?)?|restart(?:s|ed|ing)?|publish(?:es|ed|ing)?)\b[^.?!]{0,240}\b(?:reset|resets|refused|502s?|dropped connections?|broken pipe)\b|\b(?:reset|resets|refused|502s?)\b[^.?!]{0,160}\b(?:rollouts?|redeploy\w{0,3}|deploy(?:s|ing|ments?)?|restart(?:s|ed|ing)?)\b/i;
+  /\b(?:rollouts?|rolling|roll(?:s|ed|ing)? out|redeploy\w{0,3}|deploy(?:s|ing|ments?)?|restart(?:s|ed|ing)?|publish(?:es|ed|ing)?)\b[^.?!]{0,240}(?:\b(?:reset|resets|refused|502s?|dropped connections?|broken pipe)\b|ECONNRESET|ECONNREFUSED)|(?:\b(?:reset|resets|refused|502s?)\b|ECONNRESET|ECONNREFUSED)[^.?!]{0,160}\b(?:rollouts?|roll(?:s|ed|ing)? out|redeploy\w{0,3}|deploy(?:s|ing|ments?)?|restart(?:s|ed|ing)?)\b/i;
 
 /**
  * A container that runs nginx in the foreground, from a Deployment's description: its command (`nginx -g
@@ -24,8 +24,15 @@ const ROLLOUT_RESETS =
 function nginxContainer(described: string): { container: string; image: string } | undefined {
   const lines = described.slice(0, 100_000).split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const command = /^\s{4,12}Command:\s+(?:\S{0,100}\/)?nginx(?:\s|$)/.exec(lines[i]!);
-    if (!command) continue;
+    // nginx run as the command, or started by a shell that templates its configuration first (`/bin/sh -c
+    // "envsubst … && exec nginx -g 'daemon off;'"`), on the Command line or the Args line after it.
+    const direct = /^\s{4,12}Command:\s+(?:\S{0,100}\/)?nginx(?:\s|$)/.test(lines[i]!);
+    const shell =
+      /^\s{4,12}Command:\s+(?:\S{0,100}\/)?(?:ba|da)?sh\b/.test(lines[i]!) &&
+      [lines[i]!, lines[i + 1] ?? ''].some(
+        (l) => l.length <= 4000 && /(?:^|[\s;&|'"(])(?:exec\s{1,4})?nginx\s{1,4}-g\b/.test(l),
+      );
+    if (!direct && !shell) continue;
     // The container's name and image are above its command, within its block.
     let container = '';
     let image = '';
@@ -39,7 +46,14 @@ function nginxContainer(described: string): { container: string; image: string }
       }
     }
     const repo = image.replace(/[:@].*$/, '');
-    if (/^(?:(?:docker\.io\/)?(?:library\/)?nginx|(?:docker\.io\/)?nginxinc\/.{1,100})$/.test(repo)) continue;
+    // nginx's own images, from Docker Hub or a mirror of it (`public.ecr.aws/nginx/nginx`,
+    // `mirror.gcr.io/library/nginx`), stop with SIGQUIT by their STOPSIGNAL.
+    if (
+      /^(?:[a-z0-9.-]{1,100}(?::\d{1,5})?\/)?(?:library\/|nginx\/)?nginx$|(?:^|\/)nginxinc\/.{1,100}$/.test(
+        repo,
+      )
+    )
+      continue;
     return { container, image };
   }
   return undefined;

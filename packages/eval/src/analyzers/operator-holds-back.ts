@@ -36,9 +36,15 @@ function operatorNamespace(ctx: AnalyzerContext): string | undefined {
     const words = n.split('-');
     if (!words.some((w) => w === 'operator' || w === 'operators') && words[words.length - 1] !== 'system')
       return false;
-    return words
-      .filter((w) => w.length >= 4 && !GENERIC.has(w))
-      .some((w) => new RegExp(`(?<![a-z0-9])${escapeRe(w)}`).test(task));
+    return (
+      words
+        .filter((w) => w.length >= 3 && !GENERIC.has(w))
+        // A word of four letters or more starts a word of the task (`elastic` in "Elasticsearch"); a shorter
+        // one must be a word of its own (`eck` in "our ECK operator").
+        .some((w) =>
+          new RegExp(`(?<![a-z0-9])${escapeRe(w)}${w.length >= 4 ? '' : '(?![a-z0-9])'}`).test(task),
+        )
+    );
   });
 }
 
@@ -123,6 +129,9 @@ export const operatorHoldsBackAnalyzer: Analyzer = {
       const last = held[held.length - 1];
       if (!last) continue;
       const message = /"message":\s?"((?:[^"\\]|\\.){1,300})"/.exec(last)?.[1] ?? clip(last.trim(), 200);
+      // A line that refuses the change itself (an upgrade path the operator does not support) is no hold
+      // for a safety check: the reconcile-error rules say what it refuses.
+      if (/\bunsupported\b|\bnot supported\b|\bincompatible\b|\bdowngrade\b/i.test(last)) continue;
       const object = /"(?:es_name|name)":\s?"([a-z0-9][a-z0-9.-]{0,252})"/.exec(last)?.[1];
       const predicates = [
         ...(/"failed_predicates":\s?\{([^}]{1,2000})\}/.exec(last)?.[1] ?? '').matchAll(
@@ -138,7 +147,9 @@ export const operatorHoldsBackAnalyzer: Analyzer = {
         : undefined;
       const reason = red ? TO_RED.exec(red)?.[2] : undefined;
       const corrupt = red ? lines.find((l) => CORRUPT.test(l)) : undefined;
-      const index = reason ? /\[\[([a-z0-9][a-z0-9._-]{0,200})\]\[\d{1,4}\]\]/.exec(reason)?.[1] : undefined;
+      const index = reason
+        ? /\[\[(\.?[a-z0-9][a-z0-9._-]{0,200})\]\[\d{1,4}\]\]/.exec(reason)?.[1]
+        : undefined;
       const pod = String(o.args['name'] ?? '');
       return [
         {

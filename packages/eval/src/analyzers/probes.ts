@@ -135,7 +135,13 @@ export function probeCause(
   // large database outlasts a liveness budget of a minute.
   const STARTING =
     /\b(starting|loading|initiali[sz]ing|warming|migrating|booting|compiling|indexing|upgrading|repair steps?|updating (?:the )?database|(?:running|applying|executing) (?:[\w-]{1,40} ){0,2}migrations?|schema (?:update|upgrade|migration)|changesets?)\b/i;
-  const logLines = logs.split('\n').slice(-5000);
+  // Lines a started server logs at its first request (Spring's DispatcherServlet set up lazily) are no start.
+  const logLines = logs
+    .split('\n')
+    .slice(-5000)
+    .filter(
+      (l) => !/Initializing (?:Spring )?(?:DispatcherServlet|Servlet)\b|Completed initialization in/.test(l),
+    );
   const lastOf = (re: RegExp) => logLines.findLastIndex((l) => l.length <= 2000 && re.test(l));
   const started = lastOf(STARTED) > lastOf(STARTING);
   const starting = lastOf(STARTING) >= 0;

@@ -60,12 +60,19 @@ function upstreamReads(ctx: AnalyzerContext): Read[] {
 function versionSplit({ ns, seen }: AnalyzerContext) {
   for (const o of outputs(seen, 'get_pod_logs', (x) => x.args['namespace'] === ns)) {
     const lines = boundedLogLines(o.content).filter((l) => l.length <= 4000);
+    // A server that answers some HTTP/1.0 requests at once handles HTTP/1.0: a slow one is slow for itself.
+    if (lines.some((l) => HTTP10_ANSWERED.test(l))) continue;
     const old = lines.find((l) => HTTP10_UNANSWERED.test(l));
     const ok = old && lines.find((l) => HTTP11_ANSWERED.test(l));
-    if (old && ok) return { pod: String(o.args['name'] ?? ''), old, ok };
+    if (old && ok) return { pod: String(o.args['name'] ?? ''), old, ok, refused: UPGRADE_REQUIRED.test(old) };
   }
   return undefined;
 }
+
+/** A request over HTTP/1.0 answered with a 2xx (as HTTP11_ANSWERED reads statuses). */
+const HTTP10_ANSWERED = /HTTP\/1\.0\b.{0,80}?(?:[":]\s{0,2}|status[=: ]{1,2}|\s)2\d\d\b(?![.\d])/;
+/** A server that refuses HTTP/1.0 at once: 426 Upgrade Required (Envoy's answer by default). */
+const UPGRADE_REQUIRED = /\b426\b|upgrade required|upgrade_failed/i;
 
 /** Whether a location (or the server or http level it inherits from) sets `proxy_http_version 1.1`. */
 function speaks11(node: ReturnType<typeof nginxLocations>[number]['node']): boolean {
@@ -118,7 +125,7 @@ export const proxyHttpVersionAnalyzer: Analyzer = {
         const out: Finding = {
           weight: 91,
           object: `${p.owner ? `deployment ${p.owner}` : `pod ${p.pod}`}${p.namespace !== ctx.ns ? ` in ${p.namespace}` : ''} (${p.owner ? `pod ${p.pod}` : 'nginx'})`,
-          cause: `the nginx proxy ${where} sends requests for location ${at.path} upstream over HTTP/1.0 (ConfigMap ${name} sets no proxy_http_version 1.1 there${others.length > 0 ? `, while ${others.slice(0, 3).join(', ')} set it` : ''}, and nginx proxies with HTTP/1.0 by default), and what answers that path only handles HTTP/1.1: it does not answer HTTP/1.0 requests ("${clip(split.old.trim(), 160)}" in ${split.pod}) while HTTP/1.1 requests to it are answered at once ("${clip(split.ok.trim(), 120)}"), so nginx waits until its read timeout and returns 504. The timeout is the symptom; a longer one would not help`,
+          cause: `the nginx proxy ${where} sends requests for location ${at.path} upstream over HTTP/1.0 (ConfigMap ${name} sets no proxy_http_version 1.1 there${others.length > 0 ? `, while ${others.slice(0, 3).join(', ')} set it` : ''}, and nginx proxies with HTTP/1.0 by default), and what answers that path only handles HTTP/1.1: ${split.refused ? `it refuses HTTP/1.0 requests at once with 426 Upgrade Required ("${clip(split.old.trim(), 160)}" in ${split.pod}) while HTTP/1.1 requests to it are answered ("${clip(split.ok.trim(), 120)}"), so every request through that location fails` : `it does not answer HTTP/1.0 requests ("${clip(split.old.trim(), 160)}" in ${split.pod}) while HTTP/1.1 requests to it are answered at once ("${clip(split.ok.trim(), 120)}"), so nginx waits until its read timeout and returns 504. The timeout is the symptom; a longer one would not help`}`,
           evidence: [
             `get_pod_logs ${split.pod}: "${clip(split.old.trim(), 200)}"`,
             `get_pod_logs ${split.pod}: "${clip(split.ok.trim(), 200)}"`,

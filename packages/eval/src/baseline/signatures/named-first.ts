@@ -220,8 +220,16 @@ function failsToReach(text: string, names: readonly string[]): boolean {
  */
 export function kindNamed(lower: string): Set<string> {
   const out = new Set<string>();
-  for (const m of lower.matchAll(/\b(?:deployment|statefulset|daemonset)[ /]([a-z0-9][a-z0-9-]{0,62})\b/g))
+  // Kind first, as kubectl prints it or as a name is quoted: `deployment x`, `deploy/x`,
+  // `deployment.apps/x`, `statefulset "x"`.
+  for (const m of lower.matchAll(
+    /\b(?:deploy(?:ment)?|statefulset|sts|daemonset|ds)(?:\.apps)?(?:\/|\s["']?)([a-z0-9][a-z0-9-]{0,62})\b/g,
+  ))
     out.add(m[1]!.replace(/-+$/, ''));
+  // Kind after the name, as English puts it (`the orders-db statefulset`): only a name with a dash or a
+  // digit, so `the deployment` or `our statefulset` give none.
+  for (const m of lower.matchAll(/\b([a-z0-9][a-z0-9-]{0,62}) (?:deployment|statefulset|daemonset)\b/g))
+    if (/[-\d]/.test(m[1]!)) out.add(m[1]!.replace(/-+$/, ''));
   return out;
 }
 

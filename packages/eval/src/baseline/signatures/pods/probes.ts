@@ -96,7 +96,7 @@ export const probes: PodSignature = {
           : undefined;
       if (pinned) {
         why.cause = `the ${kind} probe times out because container ${pinned.container} runs at its CPU limit (${pinned.usage} of ${pinned.limit}, ${pinned.pct}%): the kernel's CFS quota throttles the program and the probe's own command alike, so the check cannot answer within its timeout and the kubelet ${kind === 'readiness' ? 'keeps the pod unready' : 'kills and restarts the container'}; the CPU limit is too low for the work, the probe's timeout is not the fault`;
-        why.advice = `raise container ${pinned.container}'s CPU limit (limits.cpu ${pinned.limit}) to what the work needs, as before the change that lowered it, or remove the limit and keep the request`;
+        why.advice = `raise container ${pinned.container}'s CPU limit (limits.cpu ${pinned.limit}) to what the work needs, or remove the limit and keep the request; the probe's timeout can stay`;
       }
       const ports = [...d.content.matchAll(/Port[s]?:\s*(\d+)\/TCP/g)].map((m) => m[1]);
       // A slow start: a startupProbe with the liveness probe's own check lets it finish starting.
@@ -111,7 +111,8 @@ export const probes: PodSignature = {
             : undefined;
       // A probe that times out on a path the program answers, slowly: its own log says how slowly,
       // and the same probe with twice that as its timeout passes (at least 2 s).
-      const path = why.timedOut && probe ? httpProbeTarget(probe)?.path : undefined;
+      // Not while the container is held at its CPU limit: a longer timeout is not the fix then.
+      const path = why.timedOut && probe && !pinned ? httpProbeTarget(probe)?.path : undefined;
       // The probe's own path in the log, else the program's slowest requests: a server slow under load
       // answers its health path as slowly.
       const ownLatency = path ? probePathLatency(path, podLogs) : undefined;
