@@ -27,6 +27,7 @@ import {
   evicting,
   linesWith,
   outputs,
+  ownerDeployment,
   ownerName,
   podDeployment,
   podListOf,
@@ -574,6 +575,15 @@ export function scanReads(ctx: ScanContext, take?: FindingFilter): Read[] {
     // say which of the selector's values is off.
     const near = f.reason === 'NoPodsSelected' ? namedPod(f, ctx) : undefined;
     if (near) reads.push({ tool: 'describe_pod', args: { namespace: ctx.ns, name: near } });
+    // A claim whose file system waits for a new mount: the pod of the workload named as the claim's stem
+    // (`asset-store` for `asset-store-data`), whose description says it mounts it.
+    if (f.reason === 'FileSystemResizePending') {
+      const pod = parseTable(podListOf(ctx.seen, ctx.ns)?.content ?? '')
+        .map((r) => r['NAME'] ?? '')
+        .find((n) => n && f.name.startsWith(`${ownerName(n)}-`));
+      if (pod && !outputs(ctx.seen, 'describe_pod', (o) => o.args['name'] === pod).length)
+        reads.push({ tool: 'describe_pod', args: { namespace: ctx.ns, name: pod } });
+    }
     // A policy that allows a Service's port: its manifest, to correct and apply.
     if (f.reason === 'PolicyAllowsServicePort')
       reads.push({ tool: 'get_resource', args: { kind: 'NetworkPolicy', name: f.name, namespace: ctx.ns } });
@@ -755,6 +765,7 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       ...(sealed ? { advice: sealed.advice.replace('<ns>', ctx.ns) } : f.fix ? { advice: f.fix } : {}),
       ...scaleFix(f, ctx),
       ...budgetFix(f, ctx),
+      ...resizeFix(f, ctx),
       ...policyPortFix(f, ctx),
       ...andedFix(f, ctx),
       ...selectorFix(f, ctx),
@@ -876,6 +887,30 @@ function probePortFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> 
  * A PodDisruptionBudget that allows no disruption over a Deployment's pods: one replica more than
  * the budget expects lets the Eviction API evict one pod while the rest stay available.
  */
+/**
+ * A claim whose volume was expanded while its file system waits for a pod to mount it again
+ * (FileSystemResizePending: the kubelet grows the file system when it next mounts the volume, Kubernetes
+ * docs, "Expanding Persistent Volumes Claims"): a restart of the Deployment whose described pod mounts the
+ * claim, so a new pod mounts it and the resize finishes.
+ */
+function resizeFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
+  if (f.reason !== 'FileSystemResizePending') return {};
+  const mounts = new RegExp(`^\\s*ClaimName:\\s+${escapeRe(f.name)}\\s*$`, 'm');
+  for (const d of outputs(ctx.seen, 'describe_pod', (o) => o.args['namespace'] === ctx.ns)) {
+    if (!mounts.test(d.content.slice(0, 200_000))) continue;
+    const name = ownerDeployment(d.content);
+    if (!name) continue;
+    return {
+      fix: {
+        tool: 'restart_deployment',
+        args: { namespace: ctx.ns, name },
+        text: `restart deployment ${name}, whose pods mount claim ${f.name}, so a new pod mounts the expanded volume and the kubelet grows its file system to the new size`,
+      },
+    };
+  }
+  return {};
+}
+
 function budgetFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
   if (f.reason !== 'NoDisruptionsAllowed' || !f.owner?.startsWith('Deployment/')) return {};
   const expected = /expectedPods (\d{1,4})/.exec(f.evidence.join('\n'))?.[1];

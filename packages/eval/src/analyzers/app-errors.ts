@@ -1219,10 +1219,17 @@ export const appErrorsAnalyzer: Analyzer = {
       const deeper = quickFailuresBehindClientGone(bad)
         ? glossedLine(foundEarlier(seen, pod).join('\n'))
         : undefined;
+      // A failure whose well-known meaning is only a symptom (a write that found no active shard) yields to a
+      // warning of the same log whose meaning is its cause (the node past its disk watermark).
+      const failed = glossedLine(bad.join('\n'));
+      const causeWarned = failed?.symptom
+        ? glossedLine(warningLines(o.content.slice(-200_000)).join('\n'))
+        : undefined;
       const known =
         (dated && !dated.symptom ? dated : undefined) ??
         (deeper && !deeper.symptom ? deeper : undefined) ??
-        glossedLine(bad.join('\n')) ??
+        (causeWarned && !causeWarned.symptom ? causeWarned : undefined) ??
+        failed ??
         glossedLine(o.content);
       // No error at all: what the program keeps warning about (a broker's resource alarm, a pool
       // running dry) is the lead, weighed below every error. A warning said once (a deprecated

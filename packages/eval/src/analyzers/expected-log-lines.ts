@@ -120,6 +120,23 @@ const EXPECTED: readonly {
     means:
       'nginx opens the error log file compiled into it before it reads its configuration, and it cannot open it here (the image has no such directory, or the user it runs as may not write there), so it says so once at each start; it then reads its configuration, whose own error_log (stderr, as container images set it) is used from then on, and it serves normally. The alert is harmless: nothing is broken and no action is needed beyond starting nginx with -e stderr to silence it',
   },
+  // RabbitMQ drops a message that goes round a dead-letter loop with no rejection in it, and warns; a loop in
+  // which a consumer rejects the message (the delayed-retry pattern: reject into a queue whose TTL
+  // dead-letters it back) is allowed (rabbitmq.com, "Dead Letter Exchanges": routing cycles), and some 3.13
+  // releases printed the warning for such loops too.
+  {
+    all: ['dead-letter queues cycle detected'],
+    means:
+      "RabbitMQ's warning about a message going round a dead-letter loop. A loop with no rejection in it would drop the message, but a delayed-retry queue that a consumer rejects into and whose TTL dead-letters back is a loop RabbitMQ allows, and some 3.13 releases warn about it anyway: when the retried messages keep arriving (the consumer's log, the queue's counts), the warning is misleading and harmless, nothing is lost and no action is needed",
+  },
+  // Redpanda's internal Kafka client (the one its HTTP Proxy and Schema Registry use) logs broker_error with
+  // broker_not_available while it asks for metadata before a broker answers: at start-up, during a rolling
+  // restart, or when the chart's test pods hit those services; it retries and stops once the brokers answer.
+  {
+    all: ['kafka/client', 'broker_not_available'],
+    means:
+      "Redpanda's own Kafka client (the one behind its HTTP Proxy and Schema Registry) retrying a metadata request while a broker was not yet available, as happens during a chart upgrade's rolling restart or when the chart's test pods first call those services; it retries and stops once the brokers answer. When the brokers are Running and Ready and the lines stop, it is harmless: the cluster is healthy and no action is needed",
+  },
   // Promtail (Grafana Loki's agent) logs at warn level that it watches its configuration file when
   // started with -config.enable-watch (promtail.go): a notice that reloading on change is on.
   {

@@ -496,6 +496,19 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "Elasticsearch blocked writes: a data node's disk passed the flood-stage watermark (95 % by default), so its indices got the read-only-allow-delete index block and every write is refused; free or grow the data volume, then the block is lifted (automatically from 7.4 once below the high watermark)",
   },
+  // The high disk watermark (90 % by default): no shard is allocated to that node, so a new index's primary
+  // may stay unassigned (a bulk write then waits and fails: "primary shard is not active").
+  {
+    all: ['high disk watermark', 'exceeded'],
+    means:
+      "Elasticsearch's data node passed the high disk watermark (90 % of its disk by default): it allocates no new shards there and moves shards away, so a new index (the next day's) gets no primary shard on it and writes to that index time out (UnavailableShardsException, primary shard is not active) while searches of the old indices work; free or grow the data volume (or delete old indices), and the shards are allocated again once below the watermark",
+  },
+  {
+    all: ['primary shard is not active'],
+    symptom: true,
+    means:
+      "Elasticsearch has no active primary shard for that index, so the write waited and failed: the shard is unassigned (look at the data nodes' disk watermarks, a node that left, or allocation filters in the cluster's own log)",
+  },
   {
     all: ['flood stage disk watermark'],
     means:
@@ -1007,6 +1020,21 @@ const GLOSSES: readonly Gloss[] = [
     all: ['too many connections'],
     means:
       "the database's max_connections is used up: the replicas' connection pools together exceed it (a scale-out adds pools); lower the per-pod pool, cap the replicas, or add a pooler such as ProxySQL or PgBouncer",
+  },
+  // SQLite takes POSIX locks on its database file; on a network file system (SMB/CIFS shares such as Azure
+  // Files, many NFS setups) those locks fail or are not honoured (sqlite.org, "How To Corrupt An SQLite
+  // Database File", 2.1 "Filesystems with broken or missing lock implementations").
+  {
+    all: ['database is locked'],
+    means:
+      'SQLite could not lock its database file: either another process holds the lock, or the file lives on a network file system (an SMB/CIFS share such as Azure Files, or NFS) whose locking SQLite cannot use, so every write that needs the lock fails; keep the SQLite file on a block volume (a ReadWriteOnce disk) with one writer, or move the data to a database server (MySQL, PostgreSQL)',
+  },
+  // mongodump --oplog reads the oplog, which only a replica set member keeps (MongoDB manual, mongodump
+  // --oplog: "works only with nodes that maintain an oplog").
+  {
+    all: ['error getting oplog start'],
+    means:
+      'mongodump was run with --oplog, which needs an oplog (local.oplog.rs), and only a replica set member keeps one: the MongoDB it reads runs standalone (mongod without --replSet), so there is no recent oplog entry and the dump fails; drop --oplog for a standalone server, or run MongoDB as a replica set again (a one-member set will do) and keep --oplog',
   },
   // HikariCP: the pool's connections are all lent out. https://github.com/brettwooldridge/HikariCP (connectionTimeout)
   {

@@ -912,3 +912,19 @@ export const actuatorProbeLogAnalyzer: Analyzer = {
   },
   finds: () => [],
 };
+
+/**
+ * The log line of a request for `path` answered with a server error (`"GET /__heartbeat__ HTTP/1.1" 500`),
+ * the last one, when the log shows one; undefined otherwise. At most the last 5,000 lines are read.
+ */
+export function probedPathFailing(logs: string, path: string): string | undefined {
+  const lines = logs.split('\n').slice(-5000);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    if (l.length > 2000) continue;
+    const at = l.indexOf(`GET ${path}`);
+    if (at < 0 || !/[\s?"]/.test(l[at + 4 + path.length] ?? ' ')) continue;
+    if (/(?:"|\s)5\d\d(?:\s|$)/.test(l.slice(at + 4 + path.length))) return l.trim();
+  }
+  return undefined;
+}

@@ -410,9 +410,17 @@ export function missingVariableSaid(log: string): string | undefined {
       (!DEFAULTED.test(l) || REFUSES_DEFAULT.test(l)) &&
       (!DISREGARDED.test(l) || REQUIRED.test(l)) &&
       !isRuntimeHint(l) &&
-      !HTTP_REQUEST.test(l),
+      !HTTP_REQUEST.test(l) &&
+      !FROM_ENVIRONMENT.test(l),
   );
 }
+
+/**
+ * A line that reports a setting taken from a variable that is set (Grafana's `Config overridden from
+ * Environment variable var="GF_PATHS_DATA=/var/lib/grafana"`): the variable is there.
+ */
+const FROM_ENVIRONMENT =
+  /\b(?:overridden|overrides?|set|taken|read|loaded|using|used) (?:from|by|via) (?:the |an? )?env(?:ironment)?\b/i;
 
 /**
  * A line about one HTTP request (`POST /v2/quotes 400 3ms ... "postcode is required"`): a field the

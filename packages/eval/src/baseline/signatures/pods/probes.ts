@@ -5,6 +5,7 @@ import {
   httpProbeWithPath,
   portVariable,
   probeCause,
+  probedPathFailing,
   probePathLatency,
   setProbeFix,
   slowestRequest,
@@ -129,17 +130,28 @@ export const probes: PodSignature = {
       // process alone (kubernetes.io, "Configure Liveness, Readiness and Startup Probes": liveness
       // probes should not depend on external dependencies), so it goes to the path the container's
       // readiness probe shows answering in time.
-      const deep = kind === 'liveness' && path ? dependencyHealthCheck(podLogs) : undefined;
+      // Or a liveness path the program answers 5xx while its readiness path answers 200: a health check
+      // that reports its dependencies (Dockerflow's /__heartbeat__ beside /__lbheartbeat__), failing while one
+      // of them is down.
+      const probedPath = probe ? httpProbeTarget(probe)?.path : undefined;
+      const erring =
+        kind === 'liveness' && !path && probedPath && /statuscode: 5\d\d/i.test(unhealthy)
+          ? probedPathFailing(podLogs, probedPath)
+          : undefined;
+      const deep = (kind === 'liveness' && path ? dependencyHealthCheck(podLogs) : undefined) ?? erring;
+      const deepPath = path ?? probedPath;
       const readinessPath =
         deep && owning && !/Readiness probe (failed|errored)/i.test(d.content)
           ? httpProbeTarget(firstLine(owning.body, /Readiness:/) ?? '')?.path
           : undefined;
       const shallow =
-        deep && readinessPath && readinessPath !== path && probe
+        deep && readinessPath && readinessPath !== deepPath && probe
           ? httpProbeWithPath(probe, readinessPath)
           : undefined;
       if (deep && shallow) {
-        why.cause = `${why.cause}; the probed path ${path} waits on a dependency: the program's log says "${clip(deep, 120)}", so while that dependency is slow every replica fails liveness and is restarted, though the process itself is fine`;
+        why.cause = erring
+          ? `the liveness probe asks for ${deepPath}, which the program answers with a server error while a dependency it checks is failing (its log: "${clip(deep, 120)}"), so every replica fails liveness at once and the kubelet restarts them, though the process itself is fine: ${readinessPath}, which the readiness probe asks for, answers 200 throughout; a liveness check should not include dependencies`
+          : `${why.cause}; the probed path ${deepPath} waits on a dependency: the program's log says "${clip(deep, 120)}", so while that dependency is slow every replica fails liveness and is restarted, though the process itself is fine`;
         why.advice = `point the liveness probe at a path that checks only the process (here ${readinessPath}, which the readiness probe shows answering in time), and keep dependency checks out of liveness`;
       }
       // The program moved to another port (a new release's default) while the probe, the port the container
@@ -176,7 +188,7 @@ export const probes: PodSignature = {
                 owning.name,
                 'liveness',
                 shallow,
-                `point the liveness probe of ${owner}/${owning.name} at ${readinessPath}, which the readiness probe shows answering in time, instead of ${path}, which waits on a dependency ("${clip(deep ?? '', 80)}")`,
+                `point the liveness probe of ${owner}/${owning.name} at ${readinessPath}, which the readiness probe shows answering in time, instead of ${deepPath}, which waits on a dependency ("${clip(deep ?? '', 80)}")`,
               ),
             }
           : startup && owner && probed
