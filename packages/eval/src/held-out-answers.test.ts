@@ -1183,3 +1183,38 @@ describe("sets 115, 116 and 117's worlds: the rules written in the session that 
     for (const w of unsaid) expect(answer, id).not.toContain(w);
   });
 });
+
+describe("sets 118 and 119's worlds: the rules written in the session that measured them", () => {
+  it.each([
+    [
+      'scenarios-held-out-118',
+      'media-volume-expanded-still-full',
+      ['FileSystemResizePending', 'Fix applied (approved): restart deployment asset-store'],
+      [],
+    ],
+    [
+      'scenarios-held-out-118',
+      'roster-api-restarts-during-db-failover',
+      ['liveness probe asks for /__heartbeat__', 'Fix applied (approved): point the liveness probe'],
+      ['roll roster-api back'],
+    ],
+    [
+      'scenarios-held-out-119',
+      'dashboards-down-after-storage-move',
+      ['database is locked', 'network file system'],
+      ['GF_PATHS_DATA is missing'],
+    ],
+    ['scenarios-held-out-119', 'nightly-mongo-backup-failing', ['--oplog', 'runs standalone'], []],
+    [
+      'scenarios-held-out-119',
+      'invoice-queue-dead-letter-warning',
+      ['misleading and harmless'],
+      ['Root cause:'],
+    ],
+    ['scenarios-held-out-119', 'stream-broker-warnings-after-upgrade', ['harmless'], ['Root cause:']],
+  ])('%s %s', async (dir, id, said, unsaid) => {
+    const answer = await baselineAnswer(world(dir, id));
+    for (const w of said) expect(answer, id).toContain(w);
+    for (const w of unsaid) expect(answer, id).not.toContain(w);
+  });
+});

@@ -221,6 +221,13 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   ],
   // Sets 116 and 117, after the rules of the session that measured them (see each set's README).
   'scenarios-held-out-117': ['gitops-apps-flapping-outofsync'],
+  // Sets 118 and 119, after the rules of the session that measured them (see each set's README).
+  'scenarios-held-out-118': [
+    'ci-node-disk-pressure-evictions',
+    'ledger-export-job-stuck-running',
+    'ml-nodes-missing-log-agent',
+  ],
+  'scenarios-held-out-119': ['ledger-api-connection-errors', 'queue-publishers-stalled'],
   'scenarios-held-out-112': [
     'blog-database-connection-errors',
     'ci-controller-restarting-after-image-update',
@@ -368,6 +375,8 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-115',
     'scenarios-held-out-116',
     'scenarios-held-out-117',
+    'scenarios-held-out-118',
+    'scenarios-held-out-119',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
