@@ -52,3 +52,38 @@ export function appliedBack(doc: object): string {
   if (meta['annotations']) kept['annotations'] = meta['annotations'];
   return toYaml({ ...doc, metadata: kept, status: undefined });
 }
+
+/** What the rules read of a pod template's spec (Kubernetes' PodSpec fields of those names). */
+export interface PodTemplateSpec {
+  readonly containers?: readonly {
+    readonly name?: string;
+    readonly image?: string;
+    readonly lifecycle?: { readonly preStop?: unknown };
+  }[];
+  readonly terminationGracePeriodSeconds?: number;
+  readonly dnsConfig?: { readonly searches?: readonly unknown[] };
+}
+
+/**
+ * Deployment `name`'s pod template spec (`spec.template.spec`) from its last `get_resource` in `namespace`,
+ * parsed by {@link parsedObject}; `read` says whether any such read was made (a text that does not parse
+ * gives `read` true and no spec).
+ */
+export function deploymentTemplate(
+  seen: readonly SeenObservation[],
+  name: string,
+  namespace: string,
+): { read: boolean; spec?: PodTemplateSpec } {
+  const read = outputs(
+    seen,
+    'get_resource',
+    (o) =>
+      /^deployments?$/i.test(String(o.args['kind'])) &&
+      o.args['name'] === name &&
+      o.args['namespace'] === namespace,
+  ).pop();
+  if (!read) return { read: false };
+  const doc = parsedObject<{ spec?: { template?: { spec?: PodTemplateSpec } } }>(read.content);
+  const spec = doc?.spec?.template?.spec;
+  return spec && typeof spec === 'object' ? { read: true, spec } : { read: true };
+}

@@ -1,3 +1,4 @@
+import { deploymentTemplate } from './manifest.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -35,41 +36,6 @@ function unresolved(ctx: AnalyzerContext) {
   return undefined;
 }
 
-/** The Deployment's manifest as read (`get_resource`), the newest read. */
-function manifest(ctx: AnalyzerContext, name: string): string | undefined {
-  return outputs(
-    ctx.seen,
-    'get_resource',
-    (o) =>
-      /^deployments?$/i.test(String(o.args['kind'])) &&
-      o.args['name'] === name &&
-      o.args['namespace'] === ctx.ns,
-  ).pop()?.content;
-}
-
-/** The extra search domains of a manifest's pod template (`dnsConfig.searches`), at most 10. */
-function searches(yaml: string): string[] {
-  const at = yaml.indexOf('dnsConfig:');
-  if (at < 0) return [];
-  const block = yaml
-    .slice(at, at + 2000)
-    .split('\n')
-    .slice(1);
-  const out: string[] = [];
-  let inSearches = false;
-  for (const line of block) {
-    if (/^\s*searches:\s*$/.test(line)) {
-      inSearches = true;
-      continue;
-    }
-    const item = inSearches ? /^\s*-\s+([a-z0-9][a-z0-9.-]{0,252})\s*$/.exec(line) : null;
-    if (item) out.push(item[1]!);
-    else if (inSearches) break;
-    if (out.length >= 10) break;
-  }
-  return out;
-}
-
 /**
  * An external host name that stopped resolving in a pod whose template adds search domains
  * (`dnsConfig.searches`), since an image on Alpine (musl libc): with Kubernetes' `ndots:5` every name of
@@ -86,19 +52,22 @@ export const muslSearchListAnalyzer: Analyzer = {
   reads(ctx): Read[] {
     const u = unresolved(ctx);
     const deployment = u ? podDeployment(u.pod) : undefined;
-    if (!deployment || manifest(ctx, deployment) !== undefined) return [];
+    if (!deployment || deploymentTemplate(ctx.seen, deployment, ctx.ns).read) return [];
     return [{ tool: 'get_resource', args: { kind: 'Deployment', name: deployment, namespace: ctx.ns } }];
   },
   finds(ctx): Finding[] {
     const u = unresolved(ctx);
     const deployment = u ? podDeployment(u.pod) : undefined;
-    const yaml = deployment ? manifest(ctx, deployment) : undefined;
-    if (!u || !deployment || !yaml) return [];
-    const added = searches(yaml);
+    const spec = deployment ? deploymentTemplate(ctx.seen, deployment, ctx.ns).spec : undefined;
+    if (!u || !deployment || !spec) return [];
+    // The search domains the template adds (`dnsConfig.searches`), names only, at most 10.
+    const added = (spec.dnsConfig?.searches ?? [])
+      .filter((x): x is string => typeof x === 'string' && /^[a-z0-9][a-z0-9.-]{0,252}$/.test(x))
+      .slice(0, 10);
     if (added.length === 0) return [];
     // Alpine (musl) by the image, the release's change cause or the program's own start-up line.
     const said = [
-      yaml.slice(0, 50_000),
+      ...(spec.containers ?? []).map((c) => String(c?.image ?? '')),
       ...outputs(ctx.seen, 'get_pod_logs', (o) => o.args['name'] === u.pod).map((o) =>
         o.content.slice(0, 20_000),
       ),

@@ -1,4 +1,5 @@
 import { matchesHint } from '../baseline/reading.js';
+import { deploymentTemplate } from './manifest.js';
 import {
   type Analyzer,
   type AnalyzerContext,
@@ -66,18 +67,6 @@ function candidates(ctx: AnalyzerContext) {
     .filter((d) => d.nginx && d.name && matchesHint(d.name, ctx.hints));
 }
 
-/** The Deployment's manifest as read (`get_resource`), the newest read. */
-function manifest(ctx: AnalyzerContext, name: string): string | undefined {
-  return outputs(
-    ctx.seen,
-    'get_resource',
-    (o) =>
-      /^deployments?$/i.test(String(o.args['kind'])) &&
-      o.args['name'] === name &&
-      o.args['namespace'] === ctx.ns,
-  ).pop()?.content;
-}
-
 /** A line of any log read that says a connection was cut mid-request (nginx's or a client's words). */
 const CUT =
   /upstream prematurely closed connection|\(104: Connection reset by peer\)|connection reset by peer/i;
@@ -97,15 +86,20 @@ export const nginxFastShutdownAnalyzer: Analyzer = {
   reads(ctx): Read[] {
     if (!ROLLOUT_RESETS.test(ctx.task.slice(0, 4000))) return [];
     const d = candidates(ctx)[0];
-    if (!d || manifest(ctx, d.name) !== undefined) return [];
+    if (!d || deploymentTemplate(ctx.seen, d.name, ctx.ns).read) return [];
     return [{ tool: 'get_resource', args: { kind: 'Deployment', name: d.name, namespace: ctx.ns } }];
   },
   finds(ctx): Finding[] {
     if (!ROLLOUT_RESETS.test(ctx.task.slice(0, 4000))) return [];
     for (const d of candidates(ctx)) {
-      const yaml = manifest(ctx, d.name);
-      if (yaml === undefined || /\bpreStop:/.test(yaml)) continue;
-      const grace = /terminationGracePeriodSeconds:\s*(\d{1,6})/.exec(yaml)?.[1] ?? '30';
+      const { spec } = deploymentTemplate(ctx.seen, d.name, ctx.ns);
+      if (!spec) continue;
+      // The nginx container's own preStop hook (any container's when its name was not read).
+      const hooked = (spec.containers ?? []).some(
+        (c) => (!d.nginx!.container || c?.name === d.nginx!.container) && c?.lifecycle?.preStop,
+      );
+      if (hooked) continue;
+      const grace = String(spec.terminationGracePeriodSeconds ?? 30);
       const cut = outputs(ctx.seen, 'get_pod_logs')
         .flatMap((o) => boundedLogLines(o.content).map((l) => ({ l, pod: String(o.args['name'] ?? '') })))
         .find(({ l }) => l.length <= 4000 && CUT.test(l));
