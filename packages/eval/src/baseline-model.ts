@@ -624,6 +624,7 @@ export class BaselineSreModel implements Model {
           /\b(?:daemonset|deployment|statefulset|cronjob|job) $/.test(said.slice(Math.max(0, at - 14), at))
         );
       };
+      const guessedOnly = (h: string) => onlyInGuess(asked, (text) => text.toLowerCase().includes(h));
       const mentions = (name: string) =>
         Math.max(
           0,
@@ -636,7 +637,11 @@ export class BaselineSreModel implements Model {
                 // Beside failing neighbours only one named log is read: the workload named with its kind,
                 // or named exactly so (`nextcloud`, not `nextcloud-db` its name prefixes), is that one.
                 (beside && kinded(h) ? 0.5 : 0) +
-                (beside && (ownerOf(name, deps) ?? name) === h ? 0.25 : 0),
+                (beside && (ownerOf(name, deps) ?? name) === h ? 0.25 : 0) -
+                // Named only in the person's guess ("I guess MySQL is overloaded") beside one named in what
+                // they report ("requests to statements-api fail"): the guess is what to check the report
+                // against, the reported workload's log is read first.
+                (beside && guessedOnly(h) ? 0.75 : 0),
             ),
         );
       const runningHinted = pods
@@ -2303,6 +2308,17 @@ const ASKS = /\b(?:can|could|would|will) you\b|\bplease\b|^\s*(?:check|look|find
  * platform is supposed to…, I think…") nor in what they report.
  */
 function onlyGuessed(asked: string, ns: string): boolean {
+  return onlyInGuess(
+    asked,
+    (text) => namedNamespaces(text, [ns]).length > 0 || namespaceCandidates(text).includes(ns),
+  );
+}
+
+/**
+ * Whether `names` holds for a part of `asked` that is a guess (see `onlyGuessed`) and for none that reports
+ * or asks: the words the person guesses with, never the ones they report with.
+ */
+function onlyInGuess(asked: string, names: (text: string) => boolean): boolean {
   const sentences = asked.slice(0, 4000).split(/(?<=[.!?])\s+/);
   let guessing = false;
   let inGuess = false;
@@ -2313,10 +2329,8 @@ function onlyGuessed(asked: string, ns: string): boolean {
     const continued: boolean = guessing && !REPORTS_FAILURE.test(x) && !ASKS.test(x);
     const report = at !== undefined ? x.slice(0, at) : continued ? '' : x;
     const guess = at !== undefined ? x.slice(at) : continued ? x : '';
-    if (report && (namedNamespaces(report, [ns]).length > 0 || namespaceCandidates(report).includes(ns)))
-      return false;
-    if (guess && (namedNamespaces(guess, [ns]).length > 0 || namespaceCandidates(guess).includes(ns)))
-      inGuess = true;
+    if (report && names(report)) return false;
+    if (guess && names(guess)) inGuess = true;
     guessing = at !== undefined || continued;
   }
   return inGuess;
