@@ -227,7 +227,7 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
     'ledger-export-job-stuck-running',
     'ml-nodes-missing-log-agent',
   ],
-  'scenarios-held-out-119': ['ledger-api-connection-errors', 'queue-publishers-stalled'],
+  'scenarios-held-out-119': [],
   'scenarios-held-out-112': [
     'blog-database-connection-errors',
     'ci-controller-restarting-after-image-update',

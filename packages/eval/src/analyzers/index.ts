@@ -286,6 +286,7 @@ import { quotaBelowEvictionAnalyzer } from './quota-below-eviction.js';
 import { quoteInSqlAnalyzer } from './quote-in-sql.js';
 import { quotedErrorLogsAnalyzer } from './quoted-error-logs.js';
 import { quotedMessageLoggedAnalyzer } from './quoted-message-logged.js';
+import { rabbitmqWatermarkAnalyzer } from './rabbitmq-watermark.js';
 import { raftRolesAnalyzer } from './raft-roles.js';
 import { ranksOverCpuAnalyzer } from './ranks-over-cpu.js';
 import { rateLimiterByDesignAnalyzer } from './rate-limiter-by-design.js';
@@ -714,6 +715,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   gatewayUnroutedPathAnalyzer,
   muslSearchListAnalyzer,
   nginxFastShutdownAnalyzer,
+  rabbitmqWatermarkAnalyzer,
   proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
   kanikoCleanupAnalyzer,
