@@ -15,13 +15,15 @@ import {
 const NO_PLUGIN =
   /failed to find plugin "([a-z0-9._-]{1,63})"|plugin type="([a-z0-9._-]{1,63})" failed|network plugin is not ready|cni plugin not initialized/i;
 
-interface Taint {
+/** A node's taint, as `describe_node` prints it (`key=value:Effect`). */
+export interface Taint {
   key: string;
   value: string;
   effect: string;
 }
 
-function nodeTaints(describe: string): Taint[] {
+/** A described node's taints (its `Taints:` lines, at most 20). */
+export function nodeTaints(describe: string): Taint[] {
   const at = describe.search(/^Taints:/m);
   if (at < 0) return [];
   const out: Taint[] = [];
@@ -40,7 +42,7 @@ function nodeTaints(describe: string): Taint[] {
 }
 
 /** The tolerations of a DaemonSet's pod template, from describe_resource's flattened spec. */
-function tolerations(
+export function tolerations(
   describe: string,
 ): { key?: string; operator?: string; value?: string; effect?: string }[] {
   const out: { key?: string; operator?: string; value?: string; effect?: string }[] = [];
@@ -58,7 +60,11 @@ function tolerations(
   return out;
 }
 
-function tolerates(ts: readonly ReturnType<typeof tolerations>[number][], taint: Taint): boolean {
+/**
+ * Whether a toleration of `ts` tolerates `taint` (Kubernetes' rule: the same effect or none, and `Exists` on
+ * the key or any key, or `Equal` on key and value).
+ */
+export function tolerates(ts: readonly ReturnType<typeof tolerations>[number][], taint: Taint): boolean {
   return ts.some(
     (t) =>
       (!t.effect || t.effect === taint.effect) &&

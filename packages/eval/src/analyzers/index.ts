@@ -49,6 +49,7 @@ import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
 import { csiRegistrationAnalyzer } from './csi-registration.js';
 import { csiDriverMissingAnalyzer } from './csidriver-missing.js';
 import { daemonSetNodeSubsetAnalyzer } from './daemonset-node-subset.js';
+import { daemonSetUntoleratedNodesAnalyzer } from './daemonset-untolerated-nodes.js';
 import { databaseSettingsDroppedAnalyzer } from './database-settings-dropped.js';
 import { dbMemoryAnalyzer } from './db-memory.js';
 import { dbPoolSizeAnalyzer } from './db-pool-size.js';
@@ -716,6 +717,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   muslSearchListAnalyzer,
   nginxFastShutdownAnalyzer,
   rabbitmqWatermarkAnalyzer,
+  daemonSetUntoleratedNodesAnalyzer,
   proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
   kanikoCleanupAnalyzer,

@@ -62,7 +62,7 @@ export const jobSidecarsAnalyzer: Analyzer = {
       ).some((o) => /concurrencyPolicy:\s*Forbid\b/.test(o.content));
       out.push({
         weight: 90,
-        object: `pod/${pod}`,
+        object: `job ${job} (pod ${pod})`,
         cause:
           `Job ${job}'s work is done but the Job never completes: container ${done.map((c) => c.name).join(', ')} of pod ${pod} exited 0${when ? ` (finished ${when})` : ''}, ` +
           `but the sidecar ${still} is still running (a sidecar does not exit on its own), so the pod stays Running and the Job stays active; anything waiting for the Job waits for ever. ` +

@@ -13,7 +13,7 @@
  * When only the other workload's own log reaches the named one (it crashes because `checkout:8080` refuses),
  * the named one is upstream and leads.
  *
- * Only a finding on a workload's pods (`deployment X (pod P)`, `pod P`, `statefulset X`) or on a claim
+ * Only a finding on a workload's pods (`deployment X (pod P)`, `pod P`, `statefulset X`, `job J (pod P)`) or on a claim
  * (`persistentvolumeclaim C`, tied when the named pods' descriptions mount it) is moved aside: findings on
  * a Service, a webhook, a setting or a node are what the signatures found as causes of what runs, and keep
  * their place.
@@ -28,11 +28,11 @@ import { matchesHint } from '../reading.js';
 /** Below this a finding is a symptom or a remark (a restart count, warnings in a log), not a cause to lead with. */
 export const NAMED_CAUSE_WEIGHT = 65;
 
-const WORKLOAD = /^(?:deployment|pod|statefulset|daemonset) [a-z0-9]/;
+const WORKLOAD = /^(?:deployment|pod|statefulset|daemonset|job|cronjob) [a-z0-9]/;
 /** A finding on a Service (`service X`), which may lead when the task's URL is routed to it. */
 const SERVICE = /^service ([a-z0-9][a-z0-9.-]{0,252})$/;
 /** A top finding that may be moved aside: one on a workload's pods, or on a claim none of the named workload's reads mention. */
-const MOVABLE = /^(?:deployment|pod|statefulset|daemonset|persistentvolumeclaim) [a-z0-9]/;
+const MOVABLE = /^(?:deployment|pod|statefulset|daemonset|job|cronjob|persistentvolumeclaim) [a-z0-9]/;
 /** A finding placed in another namespace (`… in edge`, `(namespace edge)`): found by following a dependency there. */
 const ELSEWHERE = / in [a-z0-9-]{1,63}$|\(namespace [a-z0-9-]{1,63}\)/;
 
