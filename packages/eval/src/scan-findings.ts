@@ -34,7 +34,13 @@ import {
   setEnvFix,
   textOf,
 } from './analyzers/types.js';
-import { dependencyDown, dependencyHosts, dependencyNamespace, escapeRe } from './baseline/reading.js';
+import {
+  dependencyDown,
+  dependencyHosts,
+  dependencyNamespace,
+  deploymentRows,
+  escapeRe,
+} from './baseline/reading.js';
 import { parseTable } from './k8s-text.js';
 import type { SeenObservation } from './observations.js';
 
@@ -770,6 +776,7 @@ export function fromScan(ctx: ScanContext, take?: FindingFilter): Finding[] {
       ...andedFix(f, ctx),
       ...selectorFix(f, ctx),
       ...placementFix(f, ctx),
+      ...antiAffinityFix(f, ctx),
       ...requestFix(f, ctx),
       ...quotedFix(f, ctx),
       ...probePortFix(f, ctx),
@@ -1040,6 +1047,49 @@ function noFailover(f: ParsedFinding, ctx: ScanContext): { said: string; evidenc
       }
   }
   return undefined;
+}
+
+/**
+ * A Deployment's pod Pending because its required pod anti-affinity allows one pod per node and every node
+ * its placement allows already runs one: the scheduler's message counts the nodes anti-affinity rules out
+ * (`2 node(s) didn't match pod anti-affinity rules`), no node is free for another reason, and the Deployment
+ * has exactly that many ready (`2/3`). The pods past that count can never run until a node is added, so
+ * scaling to the ready count removes only what cannot run (scale_deployment). Undefined otherwise.
+ */
+function antiAffinityFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {
+  if (f.reason !== 'FailedScheduling' || f.kind !== 'Pod') return {};
+  const line = [f.message, ...fullWarnings(f, ctx)].find((l) =>
+    l.includes("didn't match pod anti-affinity rules"),
+  );
+  const blocked = line
+    ? /\b(\d{1,4}) node\(s\) didn't match pod anti-affinity rules/.exec(line)?.[1]
+    : undefined;
+  // Other reasons that might free a node (capacity, taints) are no part of it.
+  if (
+    !blocked ||
+    !line ||
+    /Insufficient|untolerated taint|didn't have free ports|volume node affinity/.test(line)
+  )
+    return {};
+  const name = f.owner?.startsWith('Deployment/')
+    ? f.owner.slice('Deployment/'.length)
+    : podDeployment(f.name);
+  const row = name ? deploymentRows(ctx.seen).find((r) => r.name === name) : undefined;
+  if (
+    !name ||
+    !row ||
+    row.readyCount !== Number(blocked) ||
+    row.desired <= row.readyCount ||
+    row.readyCount < 1
+  )
+    return {};
+  return {
+    fix: {
+      tool: 'scale_deployment',
+      args: { namespace: ctx.ns, name, replicas: row.readyCount },
+      text: `scale ${name} from ${row.desired} to ${row.readyCount} replicas, one per node its placement allows (its required pod anti-affinity puts at most one on each, and all ${row.readyCount} hold one): the replica past that count can never be scheduled, so nothing that runs is removed; add a node the placement allows before scaling back up`,
+    },
+  };
 }
 
 function scaleFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix'> {

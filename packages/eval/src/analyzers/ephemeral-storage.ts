@@ -1,4 +1,15 @@
-import { type Analyzer, clip, describedVolumes, type Finding, outputs, podDeployment } from './types.js';
+import { ageSeconds } from '../baseline/reading.js';
+import { parseTable } from '../k8s-text.js';
+import {
+  type Analyzer,
+  clip,
+  describedVolumes,
+  type Finding,
+  outputs,
+  pastPods,
+  podDeployment,
+  podListOf,
+} from './types.js';
 
 /** The kubelet's eviction message for a pod over the node's ephemeral-storage threshold (its eviction manager's wording). */
 // Two wordings across kubelet versions: "was using 6291456Ki, request is 0, has larger consumption of
@@ -34,15 +45,29 @@ export const ephemeralStorageAnalyzer: Analyzer = {
         .find((n) => n !== '');
     const m = EVICTED.exec(text);
     if (!m) return [];
-    // Evictions that all ended a day or more ago are records of a past episode, not today's fault.
-    const evictedAt = outputs(
+    // Evictions that all ended a day or more ago are records of a past episode, not today's fault. A
+    // description without the container's `Finished:` time (its status unknown since the eviction) is
+    // dated by the pod's age, when its workload serves again with pods of its own (see `pastPods`) and
+    // no event of the namespace reports an eviction now.
+    const rows = parseTable(podListOf(seen, ns)?.content.slice(0, 200_000) ?? '');
+    const replaced = pastPods(rows);
+    const evictingNow = outputs(seen, 'get_events', (o) => o.args['namespace'] === ns).some((o) =>
+      o.content.includes('The node was low on resource'),
+    );
+    const evicted = outputs(
       seen,
       'describe_pod',
       (o) => o.args['namespace'] === ns && /Reason:\s+Evicted/.test(o.content),
-    )
-      .map((o) => /Finished:\s+\S+\s+\((\d{1,5})d/.exec(o.content))
-      .filter((x) => x !== undefined);
-    if (evictedAt.length > 0 && evictedAt.every((x) => x !== null && Number(x[1]) >= 1)) return [];
+    );
+    const past = (o: (typeof evicted)[number]) => {
+      const finished = /Finished:\s+\S+\s+\((\d{1,5})d/.exec(o.content);
+      if (finished) return Number(finished[1]) >= 1;
+      if (/Finished:/.test(o.content) || evictingNow) return false;
+      const name = String(o.args['name'] ?? '');
+      const age = ageSeconds(rows.find((r) => r['NAME'] === name)?.['AGE'] ?? '');
+      return replaced.get(name) === 'evicted' && age !== undefined && age >= 86_400;
+    };
+    if (evicted.length > 0 && evicted.every(past)) return [];
     const container = m[1]!;
     const usedKi = String(Number(m[2]) * ({ Mi: 1024, Gi: 1024 ** 2 }[m[3] ?? ''] ?? 1));
     const request = m[4] ?? m[5] ?? '0';

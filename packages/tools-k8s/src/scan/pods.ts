@@ -19,6 +19,42 @@ export function podOwner(pod: Pod, replicaSets: readonly ReplicaSet[]): string |
   return `${ref.kind}/${ref.name}`;
 }
 
+/** At most this many pods holding a Pending pod's host ports are named. */
+const MAX_HOLDERS = 4;
+
+/**
+ * The pods that hold a Pending pod's host ports (`ports` as `hostPortsOf` gives them, `UDP/9033`) on their
+ * nodes, as a clause of the scan's message: those of another workload first (an older release still bound to
+ * the port), then the pod's own siblings, each with its node and the ports it holds. A pod holds a port while
+ * it is bound to a node and has not ended. Empty when none is found.
+ */
+function portHolders(pod: Pod, ports: readonly string[], facts: Facts): string {
+  const replicaSets = facts.list<ReplicaSet>('ReplicaSet');
+  const own = podOwner(pod, replicaSets);
+  const holders = facts
+    .list<Pod>('Pod')
+    .filter(
+      (p) =>
+        p !== pod &&
+        p.spec.nodeName &&
+        p.status?.phase !== 'Succeeded' &&
+        p.status?.phase !== 'Failed' &&
+        hostPortsOf(p).some((x) => ports.includes(x)),
+    )
+    .map((p) => ({ p, owner: podOwner(p, replicaSets) }))
+    .sort((a, b) => Number(a.owner === own) - Number(b.owner === own));
+  if (holders.length === 0) return '';
+  const said = holders.slice(0, MAX_HOLDERS).map(
+    ({ p, owner }) =>
+      `${p.metadata.namespace === pod.metadata.namespace ? '' : `${p.metadata.namespace}/`}${p.metadata.name} on ${p.spec.nodeName} holds ${hostPortsOf(
+        p,
+      )
+        .filter((x) => ports.includes(x))
+        .join(', ')}${owner && owner !== own ? ` (${owner}, another workload)` : ''}`,
+  );
+  return ` (${said.join('; ')})`;
+}
+
 /** `http-get :8080/healthz`, `tcp-socket :db`, `exec [cat /tmp/ready]`. */
 export function probeText(p: Probe): string {
   if (p.httpGet) return `http-get :${p.httpGet.port}${p.httpGet.path ?? '/'}`;
@@ -292,7 +328,7 @@ function analyzePod(pod: Pod, facts: Facts): Found[] {
       reason: 'FailedScheduling',
       message: `pod ${name} is Pending (FailedScheduling): ${
         ports.length > 0
-          ? `its containers ask for host port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} (hostPort), and a host port can be held by one pod per node: every node it may run on already runs a pod holding ${ports.length > 1 ? 'them' : 'it'} — "${quote(msg, 240)}"; it needs another node (or no hostPort)`
+          ? `its containers ask for host port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} (hostPort), and a host port can be held by one pod per node: every node it may run on already runs a pod holding ${ports.length > 1 ? 'them' : 'it'}${portHolders(pod, ports, facts)} — "${quote(msg, 240)}"; it needs another node (or no hostPort)`
           : short
             ? `Insufficient ${scarce.join(', ') || 'resources'} — its request does not fit on any node${defaultedRequests(pod, scarce)}${beyondEveryNode(pod, scarce, facts.list<Node>('Node'))}`
             : taint

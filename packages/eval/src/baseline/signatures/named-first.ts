@@ -28,7 +28,11 @@ import { matchesHint } from '../reading.js';
 /** Below this a finding is a symptom or a remark (a restart count, warnings in a log), not a cause to lead with. */
 export const NAMED_CAUSE_WEIGHT = 65;
 
-const WORKLOAD = /^(?:deployment|pod|statefulset|daemonset|job|cronjob) [a-z0-9]/;
+/**
+ * A finding on a workload, or on the ServiceAccount its pods run as (an RBAC refusal: `serviceaccount X`, which
+ * names the workload when the account is called after it), that may lead when the task names it.
+ */
+const WORKLOAD = /^(?:deployment|pod|statefulset|daemonset|job|cronjob|serviceaccount) [a-z0-9]/;
 /** A finding on a Service (`service X`), which may lead when the task's URL is routed to it. */
 const SERVICE = /^service ([a-z0-9][a-z0-9.-]{0,252})$/;
 /** A top finding that may be moved aside: one on a workload's pods, or on a claim none of the named workload's reads mention. */
