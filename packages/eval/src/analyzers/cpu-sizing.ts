@@ -104,3 +104,47 @@ export function cpuSizingEvidence(pod: string, s: CpuSizing, command: string): s
     ...(s.nodeCpu ? [`list_nodes: ${s.node} has ${s.nodeCpu} CPU allocatable`] : []),
   ];
 }
+
+/** A container's CPU use against its limit, from one line of a `get_pod_metrics` output. */
+export interface CpuAtLimit {
+  /** The namespace the metrics were read in. */
+  where: string;
+  pod: string;
+  container: string;
+  /** As printed: `2`, `1900m`. */
+  used: string;
+  limit: string;
+  /** Use as a percentage of the limit. */
+  percent: number;
+  line: string;
+}
+
+/**
+ * The containers whose CPU use is at 90 % of their limit or more, from every `get_pod_metrics` output read
+ * (`  worker: cpu 2 / request 1 / limit 2 (100%); …`), oldest output first, `ns` where a call named none.
+ */
+export function cpuAtLimit(seen: readonly SeenObservation[], ns: string): CpuAtLimit[] {
+  const out: CpuAtLimit[] = [];
+  for (const m of outputs(seen, 'get_pod_metrics')) {
+    const where = String(m.args['namespace'] ?? ns);
+    let pod = '';
+    for (const line of m.content.slice(0, 200_000).split('\n')) {
+      if (/^\S/.test(line)) pod = line.split(/\s+/)[0] ?? '';
+      const cpu =
+        /^\s*([a-z0-9][a-z0-9.-]*):\s*cpu\s+(\S+)\s*\/(?:\s*request\s+\S+\s*\/)?\s*limit\s+(\S+)\s*\((\d+)%\)/i.exec(
+          line,
+        );
+      if (!cpu || Number(cpu[4]) < 90) continue;
+      out.push({
+        where,
+        pod,
+        container: cpu[1]!,
+        used: cpu[2]!,
+        limit: cpu[3]!,
+        percent: Number(cpu[4]),
+        line,
+      });
+    }
+  }
+  return out;
+}

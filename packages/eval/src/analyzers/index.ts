@@ -255,6 +255,7 @@ import { podHostnameAnalyzer } from './pod-hostname.js';
 import { podLocalFileAnalyzer } from './pod-local-file.js';
 import { pollLoopStuckCallAnalyzer } from './poll-loop-stuck-call.js';
 import { poolLeakAnalyzer } from './pool-leak.js';
+import { poolOverCpuAnalyzer } from './pool-over-cpu.js';
 import { poolRefillAnalyzer } from './pool-refill.js';
 import { poolTimesReplicasAnalyzer } from './pool-times-replicas.js';
 import { poolsOverMaxConnectionsAnalyzer } from './pools-over-max-connections.js';
@@ -387,6 +388,7 @@ import { tokenAfterRebuildAnalyzer } from './token-after-rebuild.js';
 import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
 import { tomlBareStringAnalyzer } from './toml-bare-string.js';
 import { topologySpreadAnalyzer } from './topology-spread.js';
+import { traefikProviderOffAnalyzer } from './traefik-provider-off.js';
 import { twinControllersAnalyzer } from './twin-controllers.js';
 import type { Analyzer } from './types.js';
 import { unmountedPathAnalyzer } from './unmounted-path.js';
@@ -718,6 +720,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   nginxFastShutdownAnalyzer,
   rabbitmqWatermarkAnalyzer,
   daemonSetUntoleratedNodesAnalyzer,
+  poolOverCpuAnalyzer,
+  traefikProviderOffAnalyzer,
   proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
   kanikoCleanupAnalyzer,

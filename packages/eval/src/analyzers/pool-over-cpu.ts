@@ -1,0 +1,106 @@
+import { parseQuantity } from '@sre-harness/tools-k8s';
+import { cpuAtLimit } from './cpu-sizing.js';
+import { envOf } from './env-values.js';
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  boundedLogLines,
+  clip,
+  containerSections,
+  envFix,
+  type Finding,
+  outputs,
+  ownerDeployment,
+  podDeployment,
+  type Read,
+} from './types.js';
+
+/**
+ * A variable that sizes a program's pool of worker processes or threads: Celery's
+ * `CELERY_WORKER_CONCURRENCY`, Gunicorn's `WEB_CONCURRENCY` and `GUNICORN_WORKERS`, `PUMA_WORKERS`,
+ * `UV_THREADPOOL_SIZE`, a generic `WORKERS`, `NUM_WORKERS`, `WORKER_PROCESSES`, `THREADS`.
+ */
+const POOL_VARIABLE =
+  /^(?:[A-Z0-9_]{1,60}_)?(?:CONCURRENCY|WORKERS|NUM_WORKERS|WORKER_PROCESSES|PROCESSES|THREADS|THREADPOOL_SIZE)$/;
+
+/** A pool this many times the CPU limit (or more) is sized far past what the container may run at once. */
+const OVER = 3;
+
+/** A lost connection to a broker or server the program keeps (AMQP, Redis, a database). */
+const DROPPED =
+  /\bConnection to broker lost\b|\bmissed heartbeats?\b|\bheartbeat (?:timeout|missed)\b|\bConnection reset by peer\b/i;
+
+/** The program's own line about the pool it started (`.> concurrency: 16 (prefork)`, `Booting worker`). */
+const POOL_LINE = /\bconcurrency: \d{1,5}\b|\bworkers?[=: ]\s?\d{1,5}\b/i;
+
+/** The pods pinned at their CPU limit, in the namespace, with the container. */
+function pinned(ctx: AnalyzerContext) {
+  return cpuAtLimit(ctx.seen, ctx.ns).filter((x) => x.where === ctx.ns && x.pod);
+}
+
+/** The description read of `pod` in the namespace, if any. */
+function described(ctx: AnalyzerContext, pod: string): string | undefined {
+  return outputs(
+    ctx.seen,
+    'describe_pod',
+    (o) => o.args['name'] === pod && String(o.args['namespace'] ?? ctx.ns) === ctx.ns,
+  ).pop()?.content;
+}
+
+/**
+ * A container pinned at its CPU limit whose pool of worker processes or threads is set far above that
+ * limit: every worker competes for the same few CPUs, the kernel's CFS quota throttles them all, and each
+ * task takes several times longer than with one worker per CPU, while the program's own housekeeping (its
+ * connection heartbeats) waits its turn, so a broker or server that expects heartbeats drops the
+ * connection. Raising the CPU limit only moves the ceiling; a pool sized to the limit (one worker per CPU, the
+ * default of Celery's prefork pool: its documentation's "Concurrency") does the same work without the
+ * contention. Found from the metrics (at 90 % of the limit or more), the pod's description (a pool variable
+ * at least three times the limit, and at least 4) and, for the heartbeat clause, a lost connection in a log
+ * read. Reads: the pinned pod's description.
+ */
+export const poolOverCpuAnalyzer: Analyzer = {
+  name: 'pool-over-cpu',
+  reads(ctx): Read[] {
+    const p = pinned(ctx).find((x) => !described(ctx, x.pod));
+    return p ? [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: p.pod } }] : [];
+  },
+  finds(ctx): Finding[] {
+    for (const p of pinned(ctx)) {
+      const d = described(ctx, p.pod);
+      const cores = parseQuantity(p.limit);
+      if (!d || cores === undefined || cores <= 0) continue;
+      const c = containerSections(d).find((x) => !x.init && x.name === p.container);
+      const pool = c
+        ? envOf(c.body).find((v) => POOL_VARIABLE.test(v.name) && /^\d{1,5}$/.test(v.value))
+        : undefined;
+      const size = pool ? Number(pool.value) : 0;
+      if (!pool || size < 4 || size < OVER * cores) continue;
+      const target = String(Math.max(1, Math.ceil(cores)));
+      const logs = outputs(ctx.seen, 'get_pod_logs', (o) => String(o.args['namespace'] ?? ctx.ns) === ctx.ns)
+        .flatMap((o) => boundedLogLines(o.content).map((l) => ({ l, pod: String(o.args['name'] ?? '') })))
+        .filter(({ l }) => l.length <= 4000);
+      const dropped = logs.find(({ l }) => DROPPED.test(l));
+      const said = logs.find(({ l, pod }) => pod === p.pod && POOL_LINE.test(l));
+      const deployment = ownerDeployment(d) ?? podDeployment(p.pod);
+      const text = `set ${pool.name}=${target} on container ${p.container} of ${deployment}, one worker per CPU of its ${p.limit} limit`;
+      return [
+        {
+          weight: 84,
+          object: deployment ? `deployment ${deployment} (pod ${p.pod})` : `pod ${p.pod}`,
+          cause: `container ${p.container} of pod ${p.pod} runs a pool of ${size} worker processes or threads (${pool.name}=${pool.value}${said ? `; its log: "${clip(said.l.trim(), 100)}"` : ''}) on a CPU limit of ${p.limit}: the workers compete for ${p.limit} CPU, so the kernel's CFS quota throttles the container at its limit (${p.used} of ${p.limit}, ${p.percent}%) and each task takes several times longer${dropped ? `, and the program's own housekeeping waits its turn: its heartbeats to the broker or server go out late, so the other side drops the connection ("${clip(dropped.l.trim(), 120)}")` : ''}. The pool is sized far past the CPU the container may use; raising the limit only moves the ceiling`,
+          evidence: [
+            `get_pod_metrics ${p.pod}: ${clip(p.line.trim(), 160)}`,
+            `describe_pod ${p.pod}: ${pool.name}=${pool.value}, CPU limit ${p.limit}`,
+            ...(dropped ? [`get_pod_logs ${dropped.pod}: "${clip(dropped.l.trim(), 160)}"`] : []),
+          ],
+          ...(deployment
+            ? envFix(ctx.ns, deployment, p.container, [{ name: pool.name, value: target }], text)
+            : {}),
+          advice: `${text}; then raise the replicas, not the pool, if the work needs more`,
+          revisionSound: true,
+        },
+      ];
+    }
+    return [];
+  },
+};
