@@ -18,6 +18,7 @@ import { cephSlowPeerAnalyzer } from './ceph-slow-peer.js';
 import { certificateIssuerAnalyzer } from './certificate-issuer.js';
 import { certificateNotIssuedAnalyzer } from './certificate-not-issued.js';
 import { certificateRenewedAnalyzer } from './certificate-renewed.js';
+import { clickhouseSmallInsertsAnalyzer } from './clickhouse-small-inserts.js';
 import { clientCancelledAnalyzer } from './client-cancelled.js';
 import { clientGoneSearchAnalyzer } from './client-gone-search.js';
 import { clientPoolCapAnalyzer } from './client-pool-cap.js';
@@ -722,6 +723,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   daemonSetUntoleratedNodesAnalyzer,
   poolOverCpuAnalyzer,
   traefikProviderOffAnalyzer,
+  clickhouseSmallInsertsAnalyzer,
   proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
   kanikoCleanupAnalyzer,

@@ -4,6 +4,25 @@ import { podReady } from './services.js';
 import { type Analyzer, type Found, quote } from './types.js';
 
 /**
+ * Whether a pod is the cluster's DNS server itself (CoreDNS, kube-dns, NodeLocal DNSCache), which runs with
+ * `dnsPolicy: Default` by design: it resolves names outside the cluster through the node's resolvers, and
+ * could not use itself (kubeadm's and the CoreDNS chart's manifests set it). Known by its `k8s-app` label or
+ * its image's name.
+ */
+function clusterDnsServer(p: Pod): boolean {
+  const app = p.metadata.labels?.['k8s-app'];
+  if (app === 'kube-dns' || app === 'node-local-dns') return true;
+  return p.spec.containers.some((c) =>
+    /^(?:coredns|kube-dns|k8s-dns-[a-z-]{1,40}|k8s-dns-node-cache|dnsmasq)$/.test(
+      (c.image ?? '')
+        .replace(/[:@].*$/, '')
+        .split('/')
+        .pop() ?? '',
+    ),
+  );
+}
+
+/**
  * Failing pods whose `dnsPolicy` is `Default`: despite the name it is not the default (that is
  * `ClusterFirst`); the pod inherits the node's resolv.conf, whose resolver knows nothing of the
  * cluster domain, so Service names do not resolve from it.
@@ -18,7 +37,7 @@ export const dnsPolicyAnalyzer: Analyzer = {
     const replicaSets = facts.list<ReplicaSet>('ReplicaSet');
     const owners = new Set<string>();
     for (const p of facts.list<Pod>('Pod')) {
-      if (p.spec.dnsPolicy !== 'Default' || p.spec.hostNetwork) continue;
+      if (p.spec.dnsPolicy !== 'Default' || p.spec.hostNetwork || clusterDnsServer(p)) continue;
       const restarts = (p.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
       if (podReady(p) && restarts === 0) continue;
       const ns = p.metadata.namespace;
