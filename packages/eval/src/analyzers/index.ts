@@ -162,6 +162,7 @@ import { jvmEntropyAnalyzer } from './jvm-entropy.js';
 import { jvmHeapCapAnalyzer } from './jvm-heap-cap.js';
 import { jvmHeapLimitAnalyzer } from './jvm-heap-limit.js';
 import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
+import { jvmProcessorsAnalyzer } from './jvm-processors.js';
 import { jvmSerialGcAnalyzer } from './jvm-serial-gc.js';
 import { jwksStaleKeysAnalyzer } from './jwks-stale-keys.js';
 import { kafkaMinIsrAnalyzer } from './kafka-min-isr.js';
@@ -724,6 +725,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   poolOverCpuAnalyzer,
   traefikProviderOffAnalyzer,
   clickhouseSmallInsertsAnalyzer,
+  jvmProcessorsAnalyzer,
   proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
   kanikoCleanupAnalyzer,
