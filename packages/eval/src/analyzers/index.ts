@@ -384,6 +384,7 @@ import { taskNamedPodsAnalyzer } from './task-named-pods.js';
 import { changeCauseAnalyzer, temporaryChangeAnalyzer } from './temporary-change.js';
 import { threadDiedOomAnalyzer } from './thread-died-oom.js';
 import { threadPoolExhaustedAnalyzer } from './thread-pool-exhausted.js';
+import { throttledDependencyAnalyzer } from './throttled-dependency.js';
 import { tlsOffSecretsAnalyzer } from './tls-off-secrets.js';
 import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
 import { tokenAfterRebuildAnalyzer } from './token-after-rebuild.js';
@@ -726,6 +727,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   traefikProviderOffAnalyzer,
   clickhouseSmallInsertsAnalyzer,
   jvmProcessorsAnalyzer,
+  throttledDependencyAnalyzer,
   proxyReadTimeoutAnalyzer,
   rootPathDeniedAnalyzer,
   kanikoCleanupAnalyzer,

@@ -133,6 +133,23 @@ export function objectNames(object: string): string[] {
   return out;
 }
 
+/**
+ * The object a finding's cause opens with, when it opens with a name whose failure it explains
+ * (`fluentd-2fwg6's requests to elasticsearch time out because …`): a finding on a dependency that says
+ * why the named workload fails is about that workload. Empty otherwise.
+ */
+export function subjectOf(cause: string): string {
+  return /^([a-z0-9][a-z0-9.-]{0,252})'s /.exec(cause)?.[1] ?? '';
+}
+
+/** The names the run's successful searches (`find_objects`) were made with and found objects for. */
+function foundTerms(seen: readonly SeenObservation[]): string[] {
+  return outputs(seen, 'find_objects')
+    .filter((o) => parseTable(o.content.slice(0, 200_000)).length > 0)
+    .map((o) => String(o.args['name'] ?? '').toLowerCase())
+    .filter((n) => n.length >= 3);
+}
+
 /** What a finding says, in one text: its object, cause, evidence, advice and the text of its fix. */
 function said(f: Finding): string {
   return [f.object, f.cause, ...f.evidence, f.fix?.text ?? '', f.advice ?? ''].join('\n');
@@ -260,7 +277,7 @@ export function namedFirst(
   const isNamed = (f: Finding) =>
     objectNames(f.object).some(
       (n) => matchesHint(n, named) || (n === ns && namesWhole(words, [ns])) || serving.has(n),
-    );
+    ) || matchesHint(subjectOf(f.cause), named);
   // A workload the task names with its kind (`deployment catalog-db`) outranks one a word of the task only
   // prefixes (`product page` for `product-embeddings`).
   const byKind = kindNamed(words);
@@ -269,14 +286,24 @@ export function namedFirst(
     byKind.size > 0 &&
     !isByKind(top) &&
     findings.some((f) => f.weight >= NAMED_CAUSE_WEIGHT && WORKLOAD.test(f.object) && isByKind(f));
-  if (!explicit && isNamed(top)) return findings;
+  // The name the run searched for and found (`find_objects`), the object the person asks about, outranks one
+  // a common word of the task only prefixes (`log` of "log volume" for `log-archive`).
+  const searched = foundTerms(seen);
+  const isFound = (f: Finding) =>
+    objectNames(f.object).some((n) => matchesHint(n, searched)) || matchesHint(subjectOf(f.cause), searched);
+  const explicitFound =
+    !explicit &&
+    searched.length > 0 &&
+    !isFound(top) &&
+    findings.some((f) => f.weight >= NAMED_CAUSE_WEIGHT && WORKLOAD.test(f.object) && isFound(f));
+  if (!explicit && !explicitFound && isNamed(top)) return findings;
   const at = findings.findIndex(
     (f) =>
       f.weight >= NAMED_CAUSE_WEIGHT &&
       // A Service leads when it serves the task's URL, or when the task names it (its selector matches no
       // pod of the workload the person asks about).
       (WORKLOAD.test(f.object) || serving.has(SERVICE.exec(f.object)?.[1] ?? '') || SERVICE.test(f.object)) &&
-      (explicit ? isByKind(f) : isNamed(f)),
+      (explicit ? isByKind(f) : explicitFound ? isFound(f) : isNamed(f)),
   );
   if (at <= 0) return findings;
   const lead = findings[at]!;
