@@ -129,6 +129,15 @@ const EXPECTED: readonly {
     means:
       "RabbitMQ's warning about a message going round a dead-letter loop. A loop with no rejection in it would drop the message, but a delayed-retry queue that a consumer rejects into and whose TTL dead-letters back is a loop RabbitMQ allows, and some 3.13 releases warn about it anyway: when the retried messages keep arriving (the consumer's log, the queue's counts), the warning is misleading and harmless, nothing is lost and no action is needed",
   },
+  // Traefik's Kubernetes Ingress provider lists IngressClasses (cluster-scoped) when it starts; with RBAC
+  // limited to its namespaces (a Role, no ClusterRole) it cannot, logs this warning and matches Ingresses by
+  // their ingressClassName or class annotation instead (Traefik's "Kubernetes Ingress" provider:
+  // ingressClass and the RBAC it needs). Routing is unaffected while the Ingresses name Traefik's class.
+  {
+    all: ['failed to list ingress classes', 'cluster factory not loaded'],
+    means:
+      "Traefik's Ingress provider could not list IngressClasses, which are cluster-scoped, because its RBAC is limited to its namespaces (no ClusterRole): it goes on without them and still routes the Ingresses that name its class. When the routes answer and Traefik's pods are Ready, the warning is harmless and can be ignored; giving it back a ClusterRole only silences it",
+  },
   // Redpanda's internal Kafka client (the one its HTTP Proxy and Schema Registry use) logs broker_error with
   // broker_not_available while it asks for metadata before a broker answers: at start-up, during a rolling
   // restart, or when the chart's test pods hit those services; it retries and stops once the brokers answer.
