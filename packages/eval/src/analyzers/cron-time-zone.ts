@@ -7,6 +7,8 @@ const ZONE =
 // A run that delivered too late for its consumer (a cut-off, a deadline), or a person saying so.
 const LATE =
   /\b(?:after (?:the |their |our )?(?:\d{1,2}:\d{2} )?cut-?off|past (?:the |their )?cut-?off|too late|arrives? (?:too )?late|an hour (?:late|early)|moved to (?:the )?next (?:business )?day|wrong (?:time|hour))\b|\barrives? after\b/i;
+// A person speaking of a scheduled job: a CronJob, cron, a schedule, a run every morning or night.
+const SCHEDULED = /\b(?:cron ?jobs?|cron|schedule[ds]?|every (?:morning|night|day|evening))\b/i;
 // A run that worked but found nothing to work on.
 const EMPTY =
   /\b0 rows\b|\bzero rows\b|no rows|nothing to export|no data|NOT_STARTED|not (?:yet )?loaded|empty (?:file|partition|export)/i;
@@ -64,7 +66,20 @@ function localTime(iso: string, zone: string): string | undefined {
  */
 export const cronTimeZoneAnalyzer: Analyzer = {
   name: 'cron-time-zone',
-  reads({ ns, seen }) {
+  // The person's own words can point at a schedule: its reads come before the slower ones of services.
+  first: true,
+  reads({ task, ns, seen }) {
+    // A person who says a scheduled job delivers late (or early) names no CronJob: list the namespace's.
+    if (
+      SCHEDULED.test(task.slice(0, 4000)) &&
+      LATE.test(task.slice(0, 4000)) &&
+      outputs(
+        seen,
+        'list_resources',
+        (x) => /^cronjobs?$/i.test(String(x.args['kind'])) && x.args['namespace'] === ns,
+      ).length === 0
+    )
+      return [{ tool: 'list_resources', args: { kind: 'CronJob', namespace: ns } }];
     return cronJobs(seen, ns)
       .slice(0, 2)
       .map(
@@ -97,7 +112,10 @@ export const cronTimeZoneAnalyzer: Analyzer = {
         run.content.split('\n').find((l) => (emptyRun ? EMPTY : LATE).test(l)) ??
         run.content.split('\n')[0] ??
         '';
-      const started = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?Z)/.exec(run.content)?.[1];
+      // When the run's log has no time of its own, the CronJob's last scheduled time (UTC, as the API keeps it).
+      const started =
+        /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?Z)/.exec(run.content)?.[1] ??
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?Z$/.exec(flat(spec, 'lastScheduleTime') ?? '')?.[0];
       const local = started ? localTime(started, zone) : undefined;
       if (!emptyRun) {
         out.push({
