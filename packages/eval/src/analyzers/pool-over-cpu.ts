@@ -30,6 +30,9 @@ const OVER = 3;
 const DROPPED =
   /\bConnection to broker lost\b|\bmissed heartbeats?\b|\bheartbeat (?:timeout|missed)\b|\bConnection reset by peer\b/i;
 
+/** The person reports work piling up: a backlog, a queue that grows. */
+const BACKLOG = /\bbacklog\b|\bqueue\b[^.?!]{0,40}\bgrow/i;
+
 /** The program's own line about the pool it started (`.> concurrency: 16 (prefork)`, `Booting worker`). */
 const POOL_LINE = /\bconcurrency: \d{1,5}\b|\bworkers?[=: ]\s?\d{1,5}\b/i;
 
@@ -61,6 +64,18 @@ function described(ctx: AnalyzerContext, pod: string): string | undefined {
 export const poolOverCpuAnalyzer: Analyzer = {
   name: 'pool-over-cpu',
   reads(ctx): Read[] {
+    // A backlog the person reports, or a lost broker connection in a log read: how busy the workers are.
+    const metricsRead =
+      outputs(ctx.seen, 'get_pod_metrics', (o) => String(o.args['namespace'] ?? ctx.ns) === ctx.ns).length >
+      0;
+    if (
+      !metricsRead &&
+      (BACKLOG.test(ctx.task.slice(0, 4000)) ||
+        outputs(ctx.seen, 'get_pod_logs', (o) => String(o.args['namespace'] ?? ctx.ns) === ctx.ns).some((o) =>
+          boundedLogLines(o.content).some((l) => l.length <= 4000 && DROPPED.test(l)),
+        ))
+    )
+      return [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }];
     const p = pinned(ctx).find((x) => !described(ctx, x.pod));
     return p ? [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: p.pod } }] : [];
   },

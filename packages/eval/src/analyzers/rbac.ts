@@ -553,9 +553,15 @@ export const rbacAnalyzer: Analyzer = {
       /\b(?:replicas?|scaled|clustered|clustering|cookie|join(?:ed|ing)?|members?|peers?|each other|(?:do|does|did)(?: not|n't) cluster|form(?:ed|s)? (?:a |the )?cluster)\b/i.test(
         task,
       );
+    // The refusal is in a crashed container's log (`previous`): the program exits on it, so the refusal
+    // explains the crash and leads it, whatever the crash's own weight.
+    const exitsOnIt = outputs(seen, 'get_pod_logs', (o) => o.args['previous'] === true).some((o) => {
+      const text = o.content.slice(-200_000);
+      return text.includes(account) && text.includes(`cannot ${hit.verb}`);
+    });
     return [
       {
-        weight: unmade.length > 0 ? 94 : together ? 96 : discovery ? 90 : 85,
+        weight: unmade.length > 0 ? 94 : together ? 96 : discovery ? 90 : exitsOnIt ? 95 : 85,
         object: `serviceaccount ${hit.sa}`,
         cause: `RBAC: the ServiceAccount ${hit.sa} in ${hit.ns} is not allowed to ${hit.verb} ${hit.resource}${group ? ` (API group ${group})` : ''} (Forbidden)${
           role

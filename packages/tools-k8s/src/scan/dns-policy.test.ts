@@ -40,6 +40,28 @@ const ROWS: Row[] = [
     want: [],
   },
   {
+    // Found in set 121: CoreDNS runs with dnsPolicy Default by design (it resolves outside names through the
+    // node), so its own crash loop is not this finding's.
+    name: 'the cluster DNS server itself (CoreDNS by its k8s-app label, or by its image)',
+    objects: [
+      pod(
+        'coredns-1',
+        { dnsPolicy: 'Default' },
+        { phase: 'Running', containerStatuses: [crashing] },
+        { labels: { 'k8s-app': 'kube-dns' } },
+      ),
+      pod(
+        'dns-2',
+        {
+          dnsPolicy: 'Default',
+          containers: [{ name: 'app', image: 'registry.k8s.io/coredns/coredns:v1.11.1' }],
+        },
+        { phase: 'Running', containerStatuses: [crashing] },
+      ),
+    ],
+    want: [],
+  },
+  {
     name: 'ClusterFirst',
     objects: [
       pod('api-1', { dnsPolicy: 'ClusterFirst' }, { phase: 'Running', containerStatuses: [crashing] }),

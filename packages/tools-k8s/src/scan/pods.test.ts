@@ -371,6 +371,65 @@ const ROWS: Row[] = [
     ],
   },
   {
+    // Found in set 120: the old workload that still holds the port is what the person needs named.
+    name: 'Pending on a host port: the pods holding it are named, another workload first',
+    objects: [
+      pod(
+        'flow-3',
+        { containers: [{ name: 'c', ports: [{ containerPort: 9033, hostPort: 9033, protocol: 'UDP' }] }] },
+        {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+        },
+        owned('ReplicaSet', 'flow-abc'),
+      ),
+      pod(
+        'flow-1',
+        {
+          nodeName: 'n1',
+          containers: [{ name: 'c', ports: [{ containerPort: 9033, hostPort: 9033, protocol: 'UDP' }] }],
+        },
+        { phase: 'Running' },
+        owned('ReplicaSet', 'flow-abc'),
+      ),
+      pod(
+        'old-receiver-1',
+        {
+          nodeName: 'n2',
+          hostNetwork: true,
+          containers: [{ name: 'r', ports: [{ containerPort: 9033, protocol: 'UDP' }] }],
+        },
+        { phase: 'Running' },
+        owned('ReplicaSet', 'old-receiver-xyz'),
+      ),
+      pod(
+        'done-1',
+        {
+          nodeName: 'n3',
+          containers: [{ name: 'r', ports: [{ containerPort: 9033, hostPort: 9033, protocol: 'UDP' }] }],
+        },
+        { phase: 'Succeeded' },
+      ),
+      event(
+        'Pod',
+        'flow-3',
+        'FailedScheduling',
+        "0/2 nodes are available: 2 node(s) didn't have free ports for the requested pod ports.",
+      ),
+    ],
+    want: [
+      {
+        kind: 'Pod',
+        name: 'flow-3',
+        reason: 'FailedScheduling',
+        says: [
+          '(old-receiver-1 on n2 holds UDP/9033 (ReplicaSet/old-receiver-xyz, another workload); flow-1 on n1 holds UDP/9033)',
+        ],
+        fix: true,
+      },
+    ],
+  },
+  {
     name: 'required pod affinity to pods that no longer run',
     objects: [
       pod(
