@@ -286,15 +286,18 @@ export function namedFirst(
     byKind.size > 0 &&
     !isByKind(top) &&
     findings.some((f) => f.weight >= NAMED_CAUSE_WEIGHT && WORKLOAD.test(f.object) && isByKind(f));
-  // The name the run searched for and found (`find_objects`), the object the person asks about, outranks one
-  // a common word of the task only prefixes (`log` of "log volume" for `log-archive`).
+  // A finding that says why the object the run searched for and found (`find_objects`, the object the person
+  // asks about) fails, its cause opening with that object (`fluentd-2fwg6's requests to elasticsearch time
+  // out because …`), outranks one a common word of the task only prefixes (`log` of "log volume" for
+  // `log-archive`). Only such a finding: the searched object's own failure is often the symptom of the
+  // cause named first.
   const searched = foundTerms(seen);
-  const isFound = (f: Finding) =>
-    objectNames(f.object).some((n) => matchesHint(n, searched)) || matchesHint(subjectOf(f.cause), searched);
+  const isFound = (f: Finding) => matchesHint(subjectOf(f.cause), searched);
   const explicitFound =
     !explicit &&
     searched.length > 0 &&
     !isFound(top) &&
+    !objectNames(top.object).some((n) => matchesHint(n, searched)) &&
     findings.some((f) => f.weight >= NAMED_CAUSE_WEIGHT && WORKLOAD.test(f.object) && isFound(f));
   if (!explicit && !explicitFound && isNamed(top)) return findings;
   const at = findings.findIndex(
