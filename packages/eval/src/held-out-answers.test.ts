@@ -1218,3 +1218,83 @@ describe("sets 118 and 119's worlds: the rules written in the session that measu
     for (const w of unsaid) expect(answer, id).not.toContain(w);
   });
 });
+
+describe("sets 118 to 121's worlds: the rules written in the session that measured sets 120 and 121", () => {
+  it.each([
+    [
+      'scenarios-held-out-118',
+      'ml-nodes-missing-log-agent',
+      ['runs no pod on nodes train-a100-1, train-a100-2, train-a100-3', 'workload=training:NoSchedule'],
+      ['OOMKilled'],
+    ],
+    ['scenarios-held-out-118', 'ledger-export-job-stuck-running', ['Root cause: job ledger-export'], []],
+    [
+      'scenarios-held-out-119',
+      'queue-publishers-stalled',
+      ['Fix applied (approved): set RABBITMQ_VM_MEMORY_HIGH_WATERMARK=819MiB'],
+      ['roll rabbitmq back'],
+    ],
+    ['scenarios-held-out-119', 'ledger-api-connection-errors', ['[1040] Too many connections'], []],
+    [
+      'scenarios-held-out-120',
+      'fleet-rebalancer-forbidden',
+      ['Root cause: serviceaccount shard-rebalancer', 'Fix applied (approved)'],
+      ['roll shard-rebalancer back'],
+    ],
+    [
+      'scenarios-held-out-120',
+      'quorum-store-third-replica-pending',
+      ['Fix applied (approved): scale quorum-store from 3 to 2 replicas'],
+      [],
+    ],
+    [
+      'scenarios-held-out-120',
+      'flow-collector-port-held',
+      ['Deployment/netflow-receiver, another workload'],
+      [],
+    ],
+    [
+      'scenarios-held-out-120',
+      'report-builder-evicted-records',
+      ['leftovers of an earlier eviction'],
+      ['Root cause:'],
+    ],
+    ['scenarios-held-out-120', 'settlement-export-runs-late', ['ran at 07:00 Europe/Berlin time'], []],
+    [
+      'scenarios-held-out-121',
+      'celery-workers-dropping-broker',
+      ['Fix applied (approved): set CELERY_WORKER_CONCURRENCY=2'],
+      ['raise the CPU limit of thumbnail-worker'],
+    ],
+    [
+      'scenarios-held-out-121',
+      'cluster-dns-down-after-reimage',
+      ['plugin/loop'],
+      ['dnsPolicy Default, which is not the default'],
+    ],
+    [
+      'scenarios-held-out-121',
+      'cluster-logs-missing-buffer-overflow',
+      ['Root cause: deployment elasticsearch'],
+      [],
+    ],
+    [
+      'scenarios-held-out-121',
+      'intranet-wiki-path-404',
+      ["Fix applied (approved): enable Traefik's Kubernetes CRD provider"],
+      [],
+    ],
+    ['scenarios-held-out-121', 'metrics-ingest-too-many-parts', ['send_batch_size: 512'], []],
+    [
+      'scenarios-held-out-121',
+      'search-rejections-idle-nodes',
+      ['counts its processors from the CPU request'],
+      [],
+    ],
+    ['scenarios-held-out-121', 'portal-traefik-ingressclass-warning', ['harmless'], ['Root cause:']],
+  ])('%s %s', async (dir, id, said, unsaid) => {
+    const answer = await baselineAnswer(world(dir, id));
+    for (const w of said) expect(answer, id).toContain(w);
+    for (const w of unsaid) expect(answer, id).not.toContain(w);
+  });
+});

@@ -222,12 +222,14 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // Sets 116 and 117, after the rules of the session that measured them (see each set's README).
   'scenarios-held-out-117': ['gitops-apps-flapping-outofsync'],
   // Sets 118 and 119, after the rules of the session that measured them (see each set's README).
-  'scenarios-held-out-118': [
-    'ci-node-disk-pressure-evictions',
-    'ledger-export-job-stuck-running',
-    'ml-nodes-missing-log-agent',
-  ],
+  // Two of set 118's passed after the next session's rules (a DaemonSet's untolerated taints, a Job's sidecar
+  // finding named after its Job), and set 119's last two (the reported workload read before the guessed one,
+  // RabbitMQ's watermark).
+  'scenarios-held-out-118': ['ci-node-disk-pressure-evictions'],
   'scenarios-held-out-119': [],
+  // Sets 120 and 121, after the rules of the session that measured them (see each set's README).
+  'scenarios-held-out-120': [],
+  'scenarios-held-out-121': ['settlement-worker-no-db-credentials'],
   'scenarios-held-out-112': [
     'blog-database-connection-errors',
     'ci-controller-restarting-after-image-update',
@@ -377,6 +379,8 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-117',
     'scenarios-held-out-118',
     'scenarios-held-out-119',
+    'scenarios-held-out-120',
+    'scenarios-held-out-121',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
