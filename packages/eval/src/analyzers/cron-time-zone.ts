@@ -66,20 +66,7 @@ function localTime(iso: string, zone: string): string | undefined {
  */
 export const cronTimeZoneAnalyzer: Analyzer = {
   name: 'cron-time-zone',
-  // The person's own words can point at a schedule: its reads come before the slower ones of services.
-  first: true,
-  reads({ task, ns, seen }) {
-    // A person who says a scheduled job delivers late (or early) names no CronJob: list the namespace's.
-    if (
-      SCHEDULED.test(task.slice(0, 4000)) &&
-      LATE.test(task.slice(0, 4000)) &&
-      outputs(
-        seen,
-        'list_resources',
-        (x) => /^cronjobs?$/i.test(String(x.args['kind'])) && x.args['namespace'] === ns,
-      ).length === 0
-    )
-      return [{ tool: 'list_resources', args: { kind: 'CronJob', namespace: ns } }];
+  reads({ ns, seen }) {
     return cronJobs(seen, ns)
       .slice(0, 2)
       .map(
@@ -149,4 +136,27 @@ export const cronTimeZoneAnalyzer: Analyzer = {
     }
     return out.slice(0, 1);
   },
+};
+
+/**
+ * The reads of `cronTimeZoneAnalyzer`, early, when the person says a scheduled job delivers late or early
+ * (see `SCHEDULED` and `LATE`): the namespace's CronJobs listed (they name none), then described, before the
+ * slower reads of services and dependencies use up the budget. Finds nothing of its own.
+ */
+export const cronTimeZoneAskedAnalyzer: Analyzer = {
+  name: 'cron-time-zone-asked',
+  first: true,
+  reads(ctx) {
+    const task = ctx.task.slice(0, 4000);
+    if (!SCHEDULED.test(task) || !LATE.test(task)) return [];
+    const listed = outputs(
+      ctx.seen,
+      'list_resources',
+      (x) => /^cronjobs?$/i.test(String(x.args['kind'])) && x.args['namespace'] === ctx.ns,
+    );
+    if (listed.length === 0)
+      return [{ tool: 'list_resources', args: { kind: 'CronJob', namespace: ctx.ns } }];
+    return cronTimeZoneAnalyzer.reads(ctx);
+  },
+  finds: () => [],
 };

@@ -46,7 +46,7 @@ import { credentialRefChangedAnalyzer } from './credential-ref-changed.js';
 import { cronConsumerAnalyzer } from './cron-consumer.js';
 import { cronDstGapAnalyzer } from './cron-dst-gap.js';
 import { cronReplaceAnalyzer } from './cron-replace.js';
-import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
+import { cronTimeZoneAnalyzer, cronTimeZoneAskedAnalyzer } from './cron-time-zone.js';
 import { csiRegistrationAnalyzer } from './csi-registration.js';
 import { csiDriverMissingAnalyzer } from './csidriver-missing.js';
 import { daemonSetNodeSubsetAnalyzer } from './daemonset-node-subset.js';
@@ -778,6 +778,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   serviceLinkValueAnalyzer,
   headlessPeersAnalyzer,
   cronTimeZoneAnalyzer,
+  cronTimeZoneAskedAnalyzer,
   cronReplaceAnalyzer,
   jobDuplicateWorkAnalyzer,
   jvmMemoryHpaAnalyzer,

@@ -30,6 +30,9 @@ const OVER = 3;
 const DROPPED =
   /\bConnection to broker lost\b|\bmissed heartbeats?\b|\bheartbeat (?:timeout|missed)\b|\bConnection reset by peer\b/i;
 
+/** A lost broker connection or missed heartbeats, the words that call for the metrics (a reset alone does not). */
+const HEARTBEATS = /\bConnection to broker lost\b|\bmissed heartbeats?\b|\bheartbeat (?:timeout|missed)\b/i;
+
 /** The person reports work piling up: a backlog, a queue that grows. */
 const BACKLOG = /\bbacklog\b|\bqueue\b[^.?!]{0,40}\bgrow/i;
 
@@ -72,7 +75,7 @@ export const poolOverCpuAnalyzer: Analyzer = {
       !metricsRead &&
       (BACKLOG.test(ctx.task.slice(0, 4000)) ||
         outputs(ctx.seen, 'get_pod_logs', (o) => String(o.args['namespace'] ?? ctx.ns) === ctx.ns).some((o) =>
-          boundedLogLines(o.content).some((l) => l.length <= 4000 && DROPPED.test(l)),
+          boundedLogLines(o.content).some((l) => l.length <= 4000 && HEARTBEATS.test(l)),
         ))
     )
       return [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }];
