@@ -1064,11 +1064,14 @@ function antiAffinityFix(f: ParsedFinding, ctx: ScanContext): Pick<Finding, 'fix
   const blocked = line
     ? /\b(\d{1,4}) node\(s\) didn't match pod anti-affinity rules/.exec(line)?.[1]
     : undefined;
-  // Other reasons that might free a node (capacity, taints) are no part of it.
+  // Other reasons that might free a node (capacity, taints, a node cordoned or not ready for a while:
+  // `1 node(s) were unschedulable`, which comes back) are no part of it.
   if (
     !blocked ||
     !line ||
-    /Insufficient|untolerated taint|didn't have free ports|volume node affinity/.test(line)
+    /Insufficient|untolerated taint|didn't have free ports|volume node affinity|were unschedulable|not ready|NotReady/.test(
+      line,
+    )
   )
     return {};
   const name = f.owner?.startsWith('Deployment/')

@@ -4,6 +4,7 @@ import { nodeTaints, type Taint, tolerates, tolerations } from './cni-daemonset-
 import {
   type Analyzer,
   type AnalyzerContext,
+  describedLabels,
   type Finding,
   flat,
   outputs,
@@ -13,6 +14,19 @@ import {
 
 /** At most this many nodes without the DaemonSet's pod are described. */
 const MAX_DESCRIBED = 3;
+
+/** The control plane's taint keeps DaemonSets off those nodes by design (kubeadm sets it). */
+const CONTROL_PLANE = /^node-role\.kubernetes\.io\/(?:control-plane|master)$/;
+
+/** A described DaemonSet's pod-template nodeSelector (`template.spec.nodeSelector.<key>: <value>` lines). */
+function nodeSelectorOf(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text
+    .slice(0, 100_000)
+    .matchAll(/^\s{0,8}template\.spec\.nodeSelector\.(\S{1,253}): (\S{0,63})$/gm))
+    out[m[1]!] = m[2]!;
+  return out;
+}
 
 /** A taint as `kubectl describe node` prints it: `key=value:Effect`. */
 function taintText(t: Taint): string {
@@ -29,9 +43,11 @@ function short(
 ): { name: string; desired: number; nodes: number; missing: string[]; text: string }[] {
   const list = outputs(ctx.seen, 'list_nodes').pop();
   if (!list) return [];
-  const nodes = parseTable(list.content.slice(0, 200_000))
-    .map((r) => r['NAME'] ?? '')
-    .filter(Boolean);
+  // Control-plane nodes last: a DaemonSet kept off them by their taint is by design, so the nodes read first
+  // are the others.
+  const rows = parseTable(list.content.slice(0, 200_000)).filter((r) => r['NAME']);
+  const plane = (r: Record<string, string>) => /control-plane|master/.test(r['ROLES'] ?? '');
+  const nodes = [...rows.filter((r) => !plane(r)), ...rows.filter(plane)].map((r) => r['NAME']!);
   const pods = parseTable(podListOf(ctx.seen, ctx.ns)?.content.slice(0, 200_000) ?? '');
   const out: ReturnType<typeof short> = [];
   for (const o of outputs(
@@ -89,11 +105,17 @@ export const daemonSetUntoleratedNodesAnalyzer: Analyzer = {
     for (const d of short(ctx)) {
       const ts = tolerations(d.text);
       const tainted: { node: string; taint: Taint }[] = [];
+      const selector = nodeSelectorOf(d.text);
       for (const node of d.missing) {
         const described = outputs(ctx.seen, 'describe_node', (o) => o.args['name'] === node).pop();
-        const t = described
-          ? nodeTaints(described.content).find((x) => x.effect !== 'PreferNoSchedule' && !tolerates(ts, x))
-          : undefined;
+        if (!described) continue;
+        // A node the DaemonSet's own nodeSelector keeps it off (kubernetes.io/os: linux on a Windows node) is
+        // not a taint's doing.
+        const labels = describedLabels(described.content);
+        if (Object.entries(selector).some(([k, v]) => labels[k] !== v)) continue;
+        const t = nodeTaints(described.content).find(
+          (x) => x.effect !== 'PreferNoSchedule' && !CONTROL_PLANE.test(x.key) && !tolerates(ts, x),
+        );
         if (t) tainted.push({ node, taint: t });
       }
       if (tainted.length === 0) continue;

@@ -65,7 +65,15 @@ export const ephemeralStorageAnalyzer: Analyzer = {
       if (/Finished:/.test(o.content) || evictingNow) return false;
       const name = String(o.args['name'] ?? '');
       const age = ageSeconds(rows.find((r) => r['NAME'] === name)?.['AGE'] ?? '');
-      return replaced.get(name) === 'evicted' && age !== undefined && age >= 86_400;
+      // A pod's age runs from its creation, not its eviction: the replacements its workload made then say
+      // when that was, so the youngest of them must be a day old too.
+      const owner = podDeployment(name) ?? name.slice(0, name.lastIndexOf('-'));
+      const replacements = rows
+        .filter((r) => r['NAME'] !== name && r['STATUS'] === 'Running')
+        .filter((r) => (podDeployment(r['NAME'] ?? '') ?? '') === owner)
+        .map((r) => ageSeconds(r['AGE'] ?? ''));
+      const settled = replacements.length > 0 && replacements.every((a) => a !== undefined && a >= 86_400);
+      return replaced.get(name) === 'evicted' && age !== undefined && age >= 86_400 && settled;
     };
     if (evicted.length > 0 && evicted.every(past)) return [];
     const container = m[1]!;

@@ -4,12 +4,12 @@
 // ephemeral-storage eviction dated by pod age, rbac's refusal in a crashed container's log and the scan's
 // anti-affinity scale fix), on inputs made up for the review (names, hosts, addresses, namespaces and log
 // lines are not the worlds'), by a helper who had not written them. Each test is written as the rule should
-// behave; a test that showed a bug is skipped with a `// BUG:` line above it.
+// behave; a test that showed a bug is skipped with a `// Found in review, fixed:` line above it.
 import { describe, expect, it } from 'vitest';
 import { baselineAnswer, scenarioHead } from '../__fixtures__/baseline-answer.js';
 import type { SeenObservation } from '../observations.js';
 import { clickhouseSmallInsertsAnalyzer } from './clickhouse-small-inserts.js';
-import { cronTimeZoneAnalyzer } from './cron-time-zone.js';
+import { cronTimeZoneAnalyzer, cronTimeZoneAskedAnalyzer } from './cron-time-zone.js';
 import { daemonSetUntoleratedNodesAnalyzer } from './daemonset-untolerated-nodes.js';
 import { ephemeralStorageAnalyzer } from './ephemeral-storage.js';
 import { expectedLine } from './expected-log-lines.js';
@@ -194,8 +194,8 @@ describe('review: daemonset-untolerated-nodes', () => {
     expect(daemonSetUntoleratedNodesAnalyzer.finds(withHints(ctx(NS, seen), ['gpu-metrics']))).toEqual([]);
   });
 
-  // BUG: a DaemonSet kept off Windows nodes by its own nodeSelector (kubernetes.io/os: linux) is reported as kept off by their os=windows taint, and the advice to tolerate the taint would place no pod there.
-  it.skip('stays quiet when the nodes without a pod are excluded by the template nodeSelector', () => {
+  // Found in review, fixed: a DaemonSet kept off Windows nodes by its own nodeSelector (kubernetes.io/os: linux) is reported as kept off by their os=windows taint, and the advice to tolerate the taint would place no pod there.
+  it('stays quiet when the nodes without a pod are excluded by the template nodeSelector', () => {
     const seen = [
       ds('log-forwarder', 2, ['nodeSelector.kubernetes.io/os: linux']),
       nodeList(['lin-1', 'lin-2', 'win-1']),
@@ -208,8 +208,8 @@ describe('review: daemonset-untolerated-nodes', () => {
     expect(daemonSetUntoleratedNodesAnalyzer.finds(withHints(ctx(NS, seen), ['log-forwarder']))).toEqual([]);
   });
 
-  // BUG: beside the control-plane node (whose NoSchedule taint keeps most DaemonSets off by design), the finding cites and advises tolerating the control-plane taint, not the taint of the GPU nodes the person asks about.
-  it.skip('advises the toleration for the taint of the nodes the person asks about, not the control plane', () => {
+  // Found in review, fixed: beside the control-plane node (whose NoSchedule taint keeps most DaemonSets off by design), the finding cites and advises tolerating the control-plane taint, not the taint of the GPU nodes the person asks about.
+  it('advises the toleration for the taint of the nodes the person asks about, not the control plane', () => {
     const seen = [
       ds('log-forwarder', 2, []),
       nodeList(['cp-1', 'gpu-1', 'gpu-2', 'w-1', 'w-2']),
@@ -296,8 +296,8 @@ describe('review: rabbitmq-watermark', () => {
     ).toEqual([]);
   });
 
-  // BUG: for a broker run as a StatefulSet (rabbitmq-0, the usual way) the advice says "on container rabbitmq of undefined", since the text is built from a Deployment that does not exist.
-  it.skip('names the StatefulSet pod, not "undefined", in the advice for a broker run as a StatefulSet', () => {
+  // Found in review, fixed: for a broker run as a StatefulSet (rabbitmq-0, the usual way) the advice says "on container rabbitmq of undefined", since the text is built from a Deployment that does not exist.
+  it('names the StatefulSet pod, not "undefined", in the advice for a broker run as a StatefulSet', () => {
     const pod = 'rabbitmq-0';
     const [f] = rabbitmqWatermarkAnalyzer.finds(
       ctx(NS, [
@@ -364,7 +364,7 @@ describe('review: pool-over-cpu', () => {
         container: 'worker',
         set: [{ name: 'WEB_CONCURRENCY', value: '2' }],
       },
-      text: expect.stringMatching(/^set WEB_CONCURRENCY=2 on container worker of thumb-worker/),
+      text: expect.stringMatching(/^set WEB_CONCURRENCY=2 on container worker of deployment thumb-worker/),
     });
   });
 
@@ -372,16 +372,16 @@ describe('review: pool-over-cpu', () => {
     expect(poolOverCpuAnalyzer.finds(ctx(NS, [pinnedAt(), worker({ WEB_CONCURRENCY: '2' })]))).toEqual([]);
   });
 
-  // BUG: the first pool-like variable decides (OMP_NUM_THREADS=1, set in most Python images), so the Celery concurrency of 16 beside it is never looked at and the rule stays quiet.
-  it.skip('finds the Celery concurrency even when OMP_NUM_THREADS=1 comes first', () => {
+  // Found in review, fixed: the first pool-like variable decides (OMP_NUM_THREADS=1, set in most Python images), so the Celery concurrency of 16 beside it is never looked at and the rule stays quiet.
+  it('finds the Celery concurrency even when OMP_NUM_THREADS=1 comes first', () => {
     const [f] = poolOverCpuAnalyzer.finds(
       ctx(NS, [pinnedAt(), worker({ OMP_NUM_THREADS: '1', CELERY_WORKER_CONCURRENCY: '16' })]),
     );
     expect(f?.cause).toMatch(/CELERY_WORKER_CONCURRENCY=16/);
   });
 
-  // BUG: any pod's "Connection reset by peer" is quoted as the pinned worker's own heartbeats dropped by its broker, here an nginx upstream error of another workload.
-  it.skip("does not quote another pod's connection reset as the worker's lost heartbeats", () => {
+  // Found in review, fixed: any pod's "Connection reset by peer" is quoted as the pinned worker's own heartbeats dropped by its broker, here an nginx upstream error of another workload.
+  it("does not quote another pod's connection reset as the worker's lost heartbeats", () => {
     const [f] = poolOverCpuAnalyzer.finds(
       ctx(NS, [
         pinnedAt(),
@@ -395,8 +395,8 @@ describe('review: pool-over-cpu', () => {
     expect(f?.cause).not.toMatch(/heartbeats/);
   });
 
-  // BUG: for a worker run as a StatefulSet the advice reads "on container worker of undefined".
-  it.skip('does not say "of undefined" for a worker run as a StatefulSet', () => {
+  // Found in review, fixed: for a worker run as a StatefulSet the advice reads "on container worker of undefined".
+  it('does not say "of undefined" for a worker run as a StatefulSet', () => {
     const pod = 'thumb-worker-0';
     const [f] = poolOverCpuAnalyzer.finds(
       ctx(NS, [pinnedAt(pod), worker({ CELERY_WORKER_CONCURRENCY: '16' }, 'StatefulSet/thumb-worker', pod)]),
@@ -458,8 +458,8 @@ describe('review: throttled-dependency', () => {
     ).toEqual([]);
   });
 
-  // BUG: a client whose name starts with the Service's (orders-worker calling orders) is taken for the Service itself, so its timeouts are never read.
-  it.skip('fires for a client whose name the Service name prefixes (orders-worker calling orders)', () => {
+  // Found in review, fixed: a client whose name starts with the Service's (orders-worker calling orders) is taken for the Service itself, so its timeouts are never read.
+  it('fires for a client whose name the Service name prefixes (orders-worker calling orders)', () => {
     const [f] = throttledDependencyAnalyzer.finds(
       ctx(NS, [
         services(['orders', 'orders-worker']),
@@ -477,8 +477,8 @@ describe('review: throttled-dependency', () => {
     expect(f?.object).toBe('deployment orders (pod orders-6d8f9b7c5-m2k4x)');
   });
 
-  // BUG: a start-up line that only prints the client's settings ("read timeout 30s") is read as a timeout, so a busy dependency is blamed for timeouts that never happened.
-  it.skip('does not take a printed timeout setting for a timeout', () => {
+  // Found in review, fixed: a start-up line that only prints the client's settings ("read timeout 30s") is read as a timeout, so a busy dependency is blamed for timeouts that never happened.
+  it('does not take a printed timeout setting for a timeout', () => {
     expect(
       throttledDependencyAnalyzer.finds(
         ctx(NS, [
@@ -564,8 +564,8 @@ describe('review: traefik-provider-off', () => {
     ).toEqual([]);
   });
 
-  // BUG: a provider turned on by one of its options (--providers.kubernetescrd.namespaces=…, which enables it in Traefik's static configuration) is not counted, so the CRD provider is reported off while it runs.
-  it.skip('counts the CRD provider enabled by one of its options', () => {
+  // Found in review, fixed: a provider turned on by one of its options (--providers.kubernetescrd.namespaces=…, which enables it in Traefik's static configuration) is not counted, so the CRD provider is reported off while it runs.
+  it('counts the CRD provider enabled by one of its options', () => {
     const pod = 'traefik-7c9f8d6b5-w4k8n';
     expect(
       traefikProviderOffAnalyzer.finds(
@@ -580,8 +580,8 @@ describe('review: traefik-provider-off', () => {
     ).toEqual([]);
   });
 
-  // BUG: for Traefik run as a DaemonSet the advice reads "on container traefik of undefined".
-  it.skip('does not say "of undefined" for Traefik run as a DaemonSet', () => {
+  // Found in review, fixed: for Traefik run as a DaemonSet the advice reads "on container traefik of undefined".
+  it('does not say "of undefined" for Traefik run as a DaemonSet', () => {
     const pod = 'traefik-x7k2p';
     const [f] = traefikProviderOffAnalyzer.finds(
       ctx(NS, [
@@ -726,8 +726,8 @@ describe('review: jvm-processors', () => {
     ).toEqual([]);
   });
 
-  // BUG: search_throttled is a fixed pool of one thread whatever the processor count, yet its refusal is read as the JVM counting one processor from the CPU request.
-  it.skip('stays quiet on the search_throttled pool, fixed at one thread', () => {
+  // Found in review, fixed: search_throttled is a fixed pool of one thread whatever the processor count, yet its refusal is read as the JVM counting one processor from the CPU request.
+  it('stays quiet on the search_throttled pool, fixed at one thread', () => {
     expect(
       jvmProcessorsAnalyzer.finds(
         ctx(NS, [
@@ -738,16 +738,16 @@ describe('review: jvm-processors', () => {
     ).toEqual([]);
   });
 
-  // BUG: a pool sized for fewer processors than the request (search pool 2, request 4) still fires and claims availableProcessors() returns 4, which would have made a 7-thread pool.
-  it.skip('does not claim the JVM counted 4 processors for a pool sized for 1', () => {
+  // Found in review, fixed: a pool sized for fewer processors than the request (search pool 2, request 4) still fires and claims availableProcessors() returns 4, which would have made a 7-thread pool.
+  it('does not claim the JVM counted 4 processors for a pool sized for 1', () => {
     const [f] = jvmProcessorsAnalyzer.finds(
       ctx(NS, [rejected('search', 2), esPod([es({ cpu: '4', memory: '8Gi' }, { memory: '8Gi' })])]),
     );
     expect(f?.cause ?? '').not.toMatch(/availableProcessors\(\) returns 4/);
   });
 
-  // BUG: the CPU request of any container counts, so a metrics sidecar with 50m and no limit is blamed while Elasticsearch itself has a 1-CPU limit (a real single CPU, not a miscount).
-  it.skip("does not blame a sidecar's CPU request for Elasticsearch's pool", () => {
+  // Found in review, fixed: the CPU request of any container counts, so a metrics sidecar with 50m and no limit is blamed while Elasticsearch itself has a 1-CPU limit (a real single CPU, not a miscount).
+  it("does not blame a sidecar's CPU request for Elasticsearch's pool", () => {
     expect(
       jvmProcessorsAnalyzer.finds(
         ctx(NS, [
@@ -813,8 +813,8 @@ describe('review: ephemeral-storage dated by pod age', () => {
     expect(ephemeralStorageAnalyzer.finds(ctx(NS, [listed('6d', '3d'), evicted]))).toEqual([]);
   });
 
-  // BUG: the evicted pod's AGE is counted from its creation, not its eviction: a pod that ran 6 days and was evicted 2 hours ago (its replacement is 2h old) is filed as a past episode.
-  it.skip('keeps an eviction of a long-lived pod whose replacement is two hours old', () => {
+  // Found in review, fixed: the evicted pod's AGE is counted from its creation, not its eviction: a pod that ran 6 days and was evicted 2 hours ago (its replacement is 2h old) is filed as a past episode.
+  it('keeps an eviction of a long-lived pod whose replacement is two hours old', () => {
     const found = ephemeralStorageAnalyzer.finds(ctx(NS, [listed('6d', '2h'), evicted]));
     expect(found.length).toBeGreaterThan(0);
   });
@@ -826,8 +826,9 @@ describe('review: cron-time-zone reads and lastScheduleTime', () => {
   const NS = 'finance';
 
   it('lists the CronJobs when the person says a nightly job lands after a cut-off', () => {
+    // The early reads moved to their own analyzer after this review (cron-time-zone-asked).
     expect(
-      cronTimeZoneAnalyzer.reads(
+      cronTimeZoneAskedAnalyzer.reads(
         ctx(
           NS,
           [],
@@ -905,8 +906,8 @@ describe("review: rbac's refusal in a crashed container's log", () => {
     expect(f?.weight).toBe(95);
   });
 
-  // BUG: a refusal the program logged, retried and lived past is taken as what it exits on, even when the crashed log ends in a nil-pointer panic of its own.
-  it.skip('does not lead with a retried refusal when the crash is a panic of its own', () => {
+  // Found in review, fixed: a refusal the program logged, retried and lived past is taken as what it exits on, even when the crashed log ends in a nil-pointer panic of its own.
+  it('does not lead with a retried refusal when the crash is a panic of its own', () => {
     const [f] = rbacAnalyzer.finds(
       ctx(NS, [
         log(
@@ -989,8 +990,8 @@ grants:
     expect(answer).toMatch(/Fix applied \(approved\): scale quorum-store from 4 to 3 replicas/);
   });
 
-  // BUG: a node cordoned for maintenance ("1 node(s) were unschedulable") is not among the reasons that may free a node, so the Deployment is scaled down for good and told its replica "can never be scheduled" while uncordoning the node would place it.
-  it.skip('does not scale down when the third allowed node is only cordoned', async () => {
+  // Found in review, fixed: a node cordoned for maintenance ("1 node(s) were unschedulable") is not among the reasons that may free a node, so the Deployment is scaled down for good and told its replica "can never be scheduled" while uncordoning the node would place it.
+  it('does not scale down when the third allowed node is only cordoned', async () => {
     const answer = await baselineAnswer(
       world(
         "One quorum-store pod in namespace kv has been Pending since this morning's node maintenance. Fix it if that is safe.",

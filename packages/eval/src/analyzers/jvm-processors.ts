@@ -17,6 +17,8 @@ import {
 const REJECTED = 'EsRejectedExecutionException';
 /** The pool's name in the refusal (`name = es-data-0/search`) and its size (`pool size = 2`). */
 const POOL_NAME = /\bname = [^/\s,]{1,100}\/([a-z_]{1,40})\b/;
+/** The fixed pools whose size follows the processor count (search_throttled, for one, is one thread always). */
+const SIZED_BY_PROCESSORS = new Set(['search', 'write']);
 const POOL_SIZE = /\bpool size = (\d{1,4})\b/;
 
 /** A setting that tells the JVM or Elasticsearch how many processors to use. */
@@ -25,15 +27,21 @@ const PROCESSORS_SET = /-XX:ActiveProcessorCount=|\bnode\.processors\b|\bprocess
 /** The first refusal in a log read in the namespace, with the pool's name and size. */
 function rejection(
   ctx: AnalyzerContext,
-): { pod: string; line: string; pool: string; size: number } | undefined {
+): { pod: string; container: string | undefined; line: string; pool: string; size: number } | undefined {
   for (const o of [...outputs(ctx.seen, 'get_pod_logs'), ...outputs(ctx.seen, 'search_pod_logs')]) {
     if (String(o.args['namespace'] ?? ctx.ns) !== ctx.ns) continue;
     for (const l of logOutputLines(o)) {
       if (l.length > 8000 || !l.includes(REJECTED)) continue;
       const pool = POOL_NAME.exec(l)?.[1];
       const size = POOL_SIZE.exec(l)?.[1];
-      if (pool && size)
-        return { pod: String(o.args['name'] ?? ''), line: l.trim(), pool, size: Number(size) };
+      if (pool && size && SIZED_BY_PROCESSORS.has(pool))
+        return {
+          pod: String(o.args['name'] ?? ''),
+          container: typeof o.args['container'] === 'string' ? o.args['container'] : undefined,
+          line: l.trim(),
+          pool,
+          size: Number(size),
+        };
     }
   }
   return undefined;
@@ -79,14 +87,24 @@ export const jvmProcessorsAnalyzer: Analyzer = {
     const r = rejection(ctx);
     const d = r ? described(ctx, r.pod) : undefined;
     if (!r || !d) return [];
-    for (const c of containerSections(d).filter((x) => !x.init)) {
+    // The container that logged the refusal: the one the log read named, else the Elasticsearch (or
+    // OpenSearch) one by its image, else the only one.
+    const containers = containerSections(d).filter((x) => !x.init);
+    const logging =
+      containers.find((x) => x.name === r.container) ??
+      containers.find((x) =>
+        /elasticsearch|opensearch/i.test(/^\s*Image:\s*(\S+)/m.exec(x.body)?.[1] ?? ''),
+      ) ??
+      (containers.length === 1 ? containers[0] : undefined);
+    for (const c of logging ? [logging] : []) {
       const request = resourceRequest(c.body, 'cpu');
       const cores = request ? parseQuantity(request) : undefined;
       if (!request || cores === undefined || resourceLimit(c.body, 'cpu') !== undefined) continue;
       if (envOf(c.body).some((v) => PROCESSORS_SET.test(`${v.name} ${v.value}`))) continue;
       const counted = Math.max(1, Math.ceil(cores));
       const implied = impliedProcessors(r.pool, r.size);
-      if (implied > counted) continue;
+      // The pool is sized for exactly the processors the request implies, no more, no fewer.
+      if (implied !== counted) continue;
       const owner = podDeployment(r.pod);
       return [
         {

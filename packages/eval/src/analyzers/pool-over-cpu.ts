@@ -12,6 +12,7 @@ import {
   outputs,
   ownerDeployment,
   podDeployment,
+  podOwnerObject,
   type Read,
 } from './types.js';
 
@@ -88,8 +89,12 @@ export const poolOverCpuAnalyzer: Analyzer = {
       const cores = parseQuantity(p.limit);
       if (!d || cores === undefined || cores <= 0) continue;
       const c = containerSections(d).find((x) => !x.init && x.name === p.container);
+      // The largest pool variable of the container (OMP_NUM_THREADS=1 beside CELERY_WORKER_CONCURRENCY=16 is
+      // not the pool that matters).
       const pool = c
-        ? envOf(c.body).find((v) => POOL_VARIABLE.test(v.name) && /^\d{1,5}$/.test(v.value))
+        ? envOf(c.body)
+            .filter((v) => POOL_VARIABLE.test(v.name) && /^\d{1,5}$/.test(v.value))
+            .sort((a, b) => Number(b.value) - Number(a.value))[0]
         : undefined;
       const size = pool ? Number(pool.value) : 0;
       if (!pool || size < 4 || size < OVER * cores) continue;
@@ -97,14 +102,18 @@ export const poolOverCpuAnalyzer: Analyzer = {
       const logs = outputs(ctx.seen, 'get_pod_logs', (o) => String(o.args['namespace'] ?? ctx.ns) === ctx.ns)
         .flatMap((o) => boundedLogLines(o.content).map((l) => ({ l, pod: String(o.args['name'] ?? '') })))
         .filter(({ l }) => l.length <= 4000);
-      const dropped = logs.find(({ l }) => DROPPED.test(l));
+      // Only the pinned workload's own log says its connection dropped (another program's reset is its own).
+      const own = podDeployment(p.pod) ?? p.pod;
+      const dropped = logs.find(({ l, pod }) => (podDeployment(pod) ?? pod) === own && DROPPED.test(l));
       const said = logs.find(({ l, pod }) => pod === p.pod && POOL_LINE.test(l));
       const deployment = ownerDeployment(d) ?? podDeployment(p.pod);
-      const text = `set ${pool.name}=${target} on container ${p.container} of ${deployment}, one worker per CPU of its ${p.limit} limit`;
+      // The workload as the answer names it (`statefulset rabbitmq`, `daemonset traefik`), whatever its kind.
+      const workload = podOwnerObject(d, p.pod);
+      const text = `set ${pool.name}=${target} on container ${p.container} of ${workload}, one worker per CPU of its ${p.limit} limit`;
       return [
         {
           weight: 84,
-          object: deployment ? `deployment ${deployment} (pod ${p.pod})` : `pod ${p.pod}`,
+          object: workload.startsWith('pod ') ? workload : `${workload} (pod ${p.pod})`,
           cause: `container ${p.container} of pod ${p.pod} runs a pool of ${size} worker processes or threads (${pool.name}=${pool.value}${said ? `; its log: "${clip(said.l.trim(), 100)}"` : ''}) on a CPU limit of ${p.limit}: the workers compete for ${p.limit} CPU, so the kernel's CFS quota throttles the container at its limit (${p.used} of ${p.limit}, ${p.percent}%) and each task takes several times longer${dropped ? `, and the program's own housekeeping waits its turn: its heartbeats to the broker or server go out late, so the other side drops the connection ("${clip(dropped.l.trim(), 120)}")` : ''}. The pool is sized far past the CPU the container may use; raising the limit only moves the ceiling`,
           evidence: [
             `get_pod_metrics ${p.pod}: ${clip(p.line.trim(), 160)}`,

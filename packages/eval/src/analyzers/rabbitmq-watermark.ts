@@ -12,6 +12,7 @@ import {
   outputs,
   ownerDeployment,
   podDeployment,
+  podOwnerObject,
   type Read,
 } from './types.js';
 
@@ -115,11 +116,13 @@ export const rabbitmqWatermarkAnalyzer: Analyzer = {
         const share = Math.round((bytes / limit) * 100);
         const target = mib(DEFAULT_SHARE * limit);
         const deployment = ownerDeployment(d) ?? podDeployment(a.pod);
-        const text = `set ${VARIABLE}=${target} on container ${c.name} of ${deployment} (40 % of its ${limitText} memory limit, RabbitMQ's default share)`;
+        // The workload as the answer names it (`statefulset rabbitmq`, `daemonset traefik`), whatever its kind.
+        const workload = podOwnerObject(d, a.pod);
+        const text = `set ${VARIABLE}=${target} on container ${c.name} of ${workload} (40 % of its ${limitText} memory limit, RabbitMQ's default share)`;
         return [
           {
             weight: 88,
-            object: deployment ? `deployment ${deployment} (pod ${a.pod})` : `pod ${a.pod}`,
+            object: workload.startsWith('pod ') ? workload : `${workload} (pod ${a.pod})`,
             cause: `RabbitMQ in pod ${a.pod} raised its memory alarm ("${clip(a.alarm, 160)}"), which blocks every connection that publishes until its memory falls under the watermark (consumers keep working), because the watermark is set far too low: ${where} allows ${mib(bytes)}, ${share} % of the container's ${limitText} memory limit, so normal load passes it while the container has room to spare${a.figures ? ` ("${clip(a.figures, 140)}")` : ''}; raising the watermark to a share of the limit clears the alarm`,
             evidence: [
               `get_pod_logs ${a.pod}: "${clip(a.alarm, 200)}"`,

@@ -555,9 +555,15 @@ export const rbacAnalyzer: Analyzer = {
       );
     // The refusal is in a crashed container's log (`previous`): the program exits on it, so the refusal
     // explains the crash and leads it, whatever the crash's own weight.
+    // It must be among the last lines the program wrote before it ended: a refusal logged, retried and lived
+    // past is not what a later panic of its own exits on.
     const exitsOnIt = outputs(seen, 'get_pod_logs', (o) => o.args['previous'] === true).some((o) => {
-      const text = o.content.slice(-200_000);
-      return text.includes(account) && text.includes(`cannot ${hit.verb}`);
+      const last = o.content
+        .slice(-20_000)
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(-3);
+      return last.some((l) => l.includes(account) && l.includes(`cannot ${hit.verb}`));
     });
     return [
       {

@@ -14,7 +14,7 @@ import {
 
 /** A client's words for a request that waited too long for an answer (not a refusal). */
 const SLOW_ANSWER =
-  /\bread timeout reached\b|\bRead timed out\b|\bread timeout\b|\bcontext deadline exceeded\b|\brequest timed out\b|\bsocket timeout\b|\bbuffer flush took longer\b/i;
+  /\bread timeout reached\b|\bRead timed out\b|\bcontext deadline exceeded\b|\brequest timed out\b|\bsocket timeout(?:exception| occurred| reached)\b|\bbuffer flush took longer\b/i;
 
 /** The Services of the namespace, from its latest `list_services`. */
 function services(ctx: AnalyzerContext): string[] {
@@ -24,6 +24,14 @@ function services(ctx: AnalyzerContext): string[] {
         .map((r) => r['NAME'] ?? '')
         .filter(Boolean)
     : [];
+}
+
+/** Whether `pod` is one of the Service's own workload (its Deployment's, or a StatefulSet's `<service>-0`). */
+function ownPod(pod: string, service: string): boolean {
+  return (
+    podDeployment(pod) === service ||
+    (pod.startsWith(`${service}-`) && /^\d{1,5}$/.test(pod.slice(service.length + 1)))
+  );
 }
 
 /** A log line read in the namespace that says requests to one of its Services time out, with that Service. */
@@ -40,7 +48,7 @@ function slowCalls(ctx: AnalyzerContext): { pod: string; line: string; service: 
     for (const l of boundedLogLines(o.content)) {
       if (l.length > 4000 || !SLOW_ANSWER.test(l)) continue;
       // The Service the line names as a host (`elasticsearch.logging.svc`, `"elasticsearch"`), not the client itself.
-      const service = names.find((n) => namesWhole(l, [n]) && !pod.startsWith(`${n}-`));
+      const service = names.find((n) => namesWhole(l, [n]) && !ownPod(pod, n));
       if (service) {
         out.push({ pod, line: l.trim(), service });
         break;
@@ -72,11 +80,7 @@ export const throttledDependencyAnalyzer: Analyzer = {
     const pinned = cpuAtLimit(ctx.seen, ctx.ns).filter((x) => x.where === ctx.ns);
     for (const call of slowCalls(ctx)) {
       // The Service's own workload: its Deployment's pods, or a StatefulSet's (`<service>-0`).
-      const hot = pinned.find(
-        (x) =>
-          podDeployment(x.pod) === call.service ||
-          (x.pod.startsWith(`${call.service}-`) && /^\d{1,5}$/.test(x.pod.slice(call.service.length + 1))),
-      );
+      const hot = pinned.find((x) => ownPod(x.pod, call.service));
       if (!hot) continue;
       const owner = podDeployment(hot.pod);
       const history = owner

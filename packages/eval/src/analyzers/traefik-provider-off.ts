@@ -10,6 +10,7 @@ import {
   outputs,
   ownerDeployment,
   podDeployment,
+  podOwnerObject,
   type Read,
 } from './types.js';
 
@@ -22,8 +23,10 @@ const MISSING =
   /\b(middleware|service|tlsoption|serverstransport)s? \\?"([a-z0-9][a-z0-9.-]{0,252})@kubernetescrd\\?" does not exist/i;
 
 /** Traefik's static configuration of its providers, as variables (`TRAEFIK_PROVIDERS_KUBERNETESINGRESS`) or flags. */
-const PROVIDER_VARIABLE = /^TRAEFIK_PROVIDERS_([A-Z0-9]{1,40})$/;
-const PROVIDER_FLAG = /--providers\.([a-z0-9]{1,40})(?:[=\s]|$)/gi;
+// A provider is on when it or any of its options is set (`--providers.kubernetescrd.namespaces=a,b`,
+// `TRAEFIK_PROVIDERS_KUBERNETESCRD_NAMESPACES`): provider names have no underscore or dot of their own.
+const PROVIDER_VARIABLE = /^TRAEFIK_PROVIDERS_([A-Z0-9]{1,40})(?:_[A-Z0-9_]{1,80})?$/;
+const PROVIDER_FLAG = /--providers\.([a-z0-9]{1,40})(?=[.=\s]|$)/gi;
 
 /** The pods whose log read in the namespace shows the error, with its line and what is missing. */
 function refusals(ctx: AnalyzerContext): { pod: string; line: string; kind: string; name: string }[] {
@@ -88,12 +91,14 @@ export const traefikProviderOffAnalyzer: Analyzer = {
         if (providers.length === 0 || providers.includes('kubernetescrd')) continue;
         const byVariable = vars.length > 0 && flags.length === 0;
         const deployment = ownerDeployment(d) ?? podDeployment(r.pod);
+        // The workload as the answer names it (`statefulset rabbitmq`, `daemonset traefik`), whatever its kind.
+        const workload = podOwnerObject(d, r.pod);
         const setting = byVariable ? 'TRAEFIK_PROVIDERS_KUBERNETESCRD=true' : '--providers.kubernetescrd';
-        const text = `enable Traefik's Kubernetes CRD provider on container ${c.name} of ${deployment} (${setting}), keeping its other providers`;
+        const text = `enable Traefik's Kubernetes CRD provider on container ${c.name} of ${workload} (${setting}), keeping its other providers`;
         return [
           {
             weight: 91,
-            object: deployment ? `deployment ${deployment} (pod ${r.pod})` : `pod ${r.pod}`,
+            object: workload.startsWith('pod ') ? workload : `${workload} (pod ${r.pod})`,
             cause: `Traefik in pod ${r.pod} cannot find the ${r.kind} ${r.name} ("${clip(r.line, 200)}") because its Kubernetes CRD provider (kubernetesCRD) is not enabled: its static configuration turns on only ${[...new Set(providers)].join(', ')}, and Traefik reads Middleware and IngressRoute objects only through the CRD provider, so the router whose Ingress annotation names ${r.name} is refused and its paths answer 404. The ${r.kind} object itself may well exist; the application behind the route is not what fails`,
             evidence: [
               `get_pod_logs ${r.pod}: "${clip(r.line, 200)}"`,
