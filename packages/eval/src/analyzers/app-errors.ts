@@ -89,11 +89,18 @@ const ERROR_MARKS = [
 // lower-case word other than a status phrase's (`flushed 500 docs`, `500 rows`) is an amount.
 const STATUS_5XX =
   / (500|502|503|504) (?!(?!(?:internal|bad|service|gateway|server|error|status|from|on|for|in|at|after|when|while|-)\b)[a-z])/;
+/** The status of an access-log line in the common or combined format (nginx's, Apache's): after the request. */
+const ACCESS_STATUS =
+  /"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|CONNECT|TRACE) [^"\n]{1,2000} HTTP\/[\d.]{1,3}" (\d{3})\b/;
 /** The word before a number that makes it an amount or a setting, not a status (`indexed 500`, `set to 500`). */
 const COUNT_BEFORE =
   /\b(?:indexed|flushed|wrote|written|processed|read|loaded|deleted|inserted|fetched|synced|evicted|copied|scanned|imported|exported|queued|dropped|skipped|handled|emitted|published|consumed|batched|sent|received|to|of|max|limit|size|first|last|top|batch)\s$/i;
 /** A 5xx status between spaces (see `STATUS_5XX`) that is not an amount by the word before it. */
 function statusLine(l: string): boolean {
+  // An access-log line (`"GET /x HTTP/2.0" 200 502 …`): its status is the number right after the quoted
+  // request, and a 5xx later in it is a byte count, a length or an upstream's time, not the answer's status.
+  const access = ACCESS_STATUS.exec(l.slice(0, 4000));
+  if (access) return /^50[0-4]$/.test(access[1]!);
   const padded = ` ${l.slice(0, 4000)} `;
   const m = STATUS_5XX.exec(padded);
   return m !== null && !COUNT_BEFORE.test(padded.slice(Math.max(0, m.index - 40), m.index + 1));
