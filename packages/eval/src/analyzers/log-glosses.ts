@@ -644,6 +644,13 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "Redis cannot fork for its background save (BGSAVE of the RDB snapshot): the kernel refuses the fork of a large instance when the node's vm.overcommit_memory is 0 (Redis's own start-up warning says \"Memory overcommit must be enabled\"), and with stop-writes-on-bgsave-error (the default) Redis refuses writes with MISCONF until a save succeeds; set vm.overcommit_memory=1 on the node Redis runs on (a sysctl DaemonSet, the node's tuning), not more memory",
   },
+  // Redis's own line when its background save cannot write the snapshot (rdb.c: "Write error saving DB on
+  // disk: %s"); the save's child then exits and the next write is refused with MISCONF.
+  {
+    all: ['write error saving db on disk'],
+    means:
+      "Redis's background save of its RDB snapshot (BGSAVE, dump.rdb in its data directory, /data on its data volume) failed to write: the reason is at the end of the line (a full or read-only data volume). With stop-writes-on-bgsave-error on (the default) Redis then refuses every write with MISCONF until a save succeeds; free or grow the data volume (its PersistentVolumeClaim), or move what fills it, and the next save lets writes through again",
+  },
   {
     all: ['misconf', 'unable to persist to disk'],
     means:
@@ -1811,6 +1818,13 @@ const GLOSSES: readonly Gloss[] = [
     all: ['updates to statefulset spec for fields other than', 'forbidden'],
     means:
       "a StatefulSet's spec may change only in replicas, ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy and minReadySeconds; a change elsewhere (volumeClaimTemplates, serviceName, selector) is forbidden, so the whole upgrade is refused; revert that part, or delete the StatefulSet with --cascade=orphan (its pods and claims stay) and let the new one adopt them",
+  },
+  // MongoDB's slow-query log (structured, 4.4 and later): `"msg":"Slow query"` with the plan it used; a
+  // COLLSCAN plan reads every document of the collection (docs.mongodb.com, "Explain Results").
+  {
+    all: ['"msg":"slow query"', '"plansummary":"collscan"'],
+    means:
+      "MongoDB ran this query as a collection scan (planSummary COLLSCAN): no index serves its filter, so it reads every document of the collection (docsExamined far above nreturned) and slows as the collection grows and as more such queries run at once, which also pins the database's CPU. Create an index on the fields the filter and sort use (or restore the one a release dropped or stopped using); more CPU only makes each scan a little faster",
   },
   // CoreDNS's loop plugin: https://coredns.io/plugins/loop/#troubleshooting
   {
