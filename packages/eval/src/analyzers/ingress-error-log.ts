@@ -1,6 +1,7 @@
 import { parseTable } from '../k8s-text.js';
 import { underPath } from './ingress-proxy.js';
 import { logGloss } from './log-glosses.js';
+import { appliedBack, readBack } from './manifest.js';
 import { type ServingIngress, servingIngresses, urlHosts } from './serving-path.js';
 import {
   type Analyzer,
@@ -45,6 +46,47 @@ function answeredWith(message: string): number | undefined {
   )
     return 502;
   return undefined;
+}
+
+/** The controller's ConfigMap as the ingress-nginx chart names it (its `--configmap` argument's default). */
+const CONTROLLER_CONFIG = 'ingress-nginx-controller';
+
+/** A buffer that holds the large Set-Cookie and Location headers of sign-in flows (16k; nginx's default is one page). */
+const BUFFER = '16k';
+
+/** The namespace of an ingress-nginx controller pod whose log read says an upstream sent too big a header. */
+function tooBigHeader(ctx: AnalyzerContext): string | undefined {
+  for (const o of [...outputs(ctx.seen, 'search_pod_logs'), ...outputs(ctx.seen, 'get_pod_logs')]) {
+    if (!CONTROLLER_POD.test(String(o.args['name'] ?? ''))) continue;
+    if (logOutputLines(o).some((l) => l.length <= 4000 && l.includes('upstream sent too big header')))
+      return String(o.args['namespace'] ?? ctx.ns);
+  }
+  return undefined;
+}
+
+/**
+ * The fix for a header too big for the controller's proxy buffer: its ConfigMap as read (`get_resource`),
+ * with `proxy-buffer-size` raised to 16k (when not already that or more), applied back. Nothing when the
+ * ConfigMap was not read.
+ */
+function bufferFix(ctx: AnalyzerContext, namespace: string): Pick<Finding, 'fix'> {
+  const doc = readBack<{ data?: Record<string, unknown> }>(ctx.seen, {
+    kind: 'ConfigMap',
+    name: CONTROLLER_CONFIG,
+    namespace,
+  });
+  if (!doc) return {};
+  const now = String(doc.data?.['proxy-buffer-size'] ?? '');
+  const kib = /^(\d{1,4})k$/i.exec(now)?.[1];
+  if (kib && Number(kib) >= 16) return {};
+  const manifest = appliedBack({ ...doc, data: { ...(doc.data ?? {}), 'proxy-buffer-size': BUFFER } });
+  return {
+    fix: {
+      tool: 'apply_manifest',
+      args: { namespace, manifest },
+      text: `set proxy-buffer-size to ${BUFFER} in ConfigMap ${CONTROLLER_CONFIG} of the ingress-nginx controller (${now ? `now ${now}` : 'unset: one memory page, 4k or 8k'}), keeping its other settings, so the upstream's response headers fit its buffer`,
+    },
+  };
 }
 
 /** An Ingress served by ingress-nginx: its class names nginx. */
@@ -136,6 +178,13 @@ export const ingressErrorLogAnalyzer: Analyzer = {
           args: { ...pod, pattern: routes[0]!.host, context: 0, maxMatches: 50 },
         });
     }
+    // The controller refuses a response header too big for its buffer: its ConfigMap, to raise the buffer.
+    const big = tooBigHeader(ctx);
+    if (big)
+      reads.push({
+        tool: 'get_resource',
+        args: { kind: 'ConfigMap', name: CONTROLLER_CONFIG, namespace: big },
+      });
     return unmadeReads(ctx.seen, reads);
   },
   finds(ctx): Finding[] {
@@ -185,6 +234,7 @@ export const ingressErrorLogAnalyzer: Analyzer = {
             `describe_resource Ingress ${route.ingress}: ${route.host} → service ${route.service}, class nginx`,
           ],
           advice: `act on the controller's error for ${route.host}${request} (see the cause), on Ingress ${route.ingress} or on what service ${route.service} sends back`,
+          ...(top.e.message.includes('upstream sent too big header') && at ? bufferFix(ctx, at) : {}),
         },
       ];
     }

@@ -4,12 +4,65 @@ import { perSeen } from './memo.js';
 import { ingressRoutes } from './public-url-localhost.js';
 import { outputs } from './types.js';
 
-/** The hosts of the URLs in the task (`https://help.example.net/login` gives `help.example.net`), at most eight. */
+/** Top-level domains of sites people name in a task (and the names RFC 2606 and RFC 6762 reserve). */
+const SITE_TLD = new Set([
+  'com',
+  'net',
+  'org',
+  'io',
+  'dev',
+  'app',
+  'co',
+  'cloud',
+  'ai',
+  'me',
+  'info',
+  'biz',
+  'xyz',
+  'site',
+  'tech',
+  'online',
+  'example',
+  'test',
+  'internal',
+  'corp',
+  'lan',
+  'home',
+]);
+
+/** A host inside the cluster: a bare name (`checkout`) or a Service's DNS name (`checkout.shop.svc.cluster.local`). */
+export function inCluster(host: string): boolean {
+  return !host.includes('.') || /\.(?:svc|svc\.cluster\.local|cluster\.local)$/.test(host);
+}
+
+/** Whether a dotted name is a site's host name: its last label a common top-level domain (or a country's, after two dots). */
+export function siteHost(name: string): boolean {
+  const labels = name.split('.');
+  if (labels.length < 2 || labels.some((l) => l === '') || inCluster(name)) return false;
+  const tld = labels[labels.length - 1]!;
+  return SITE_TLD.has(tld) || (labels.length >= 3 && /^[a-z]{2}$/.test(tld));
+}
+
+/**
+ * The hosts of the URLs in the task (`https://help.example.net/login` gives `help.example.net`), then the site
+ * host names it gives bare (`the staff portal (portal.corp.example)`, see `siteHost`), at most eight.
+ */
 export function urlHosts(task: string): string[] {
   const out: string[] = [];
-  for (const m of task.slice(0, 20_000).matchAll(/\bhttps?:\/\/([a-z0-9][a-z0-9.-]{0,252})/gi)) {
+  const text = task.slice(0, 20_000);
+  for (const m of text.matchAll(/\bhttps?:\/\/([a-z0-9][a-z0-9.-]{0,252})/gi)) {
     const host = m[1]!.toLowerCase().replace(/\.$/, '');
     if (!out.includes(host)) out.push(host);
+    if (out.length >= 8) return out;
+  }
+  // A bare name of a site: labels starting with a letter, the last a common top-level domain (see `SITE_TLD`),
+  // not part of a path, an address or an e-mail (no `/`, `@` or `:` right before it).
+  for (const m of text.matchAll(
+    /(?<![\w/@:.-])([a-z][a-z0-9-]{0,62}(?:\.[a-z][a-z0-9-]{0,62}){1,6})(?![\w-]|\.[a-z0-9])/gi,
+  )) {
+    const host = m[1]!.toLowerCase();
+    if (!siteHost(host) || out.includes(host)) continue;
+    out.push(host);
     if (out.length >= 8) break;
   }
   return out;

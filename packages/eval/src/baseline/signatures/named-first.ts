@@ -19,7 +19,7 @@
  * their place.
  */
 import type { Finding } from '../../analyzers/index.js';
-import { servingPath } from '../../analyzers/serving-path.js';
+import { servingPath, siteHost } from '../../analyzers/serving-path.js';
 import { namesWhole, outputs, podDeployment } from '../../analyzers/types.js';
 import { parseTable } from '../../k8s-text.js';
 import type { SeenObservation } from '../../observations.js';
@@ -64,45 +64,6 @@ export function unquoted(task: string): string {
     i++;
   }
   return out;
-}
-
-/** Top-level domains of sites people name in a task (and the names RFC 2606 and RFC 6762 reserve). */
-const SITE_TLD = new Set([
-  'com',
-  'net',
-  'org',
-  'io',
-  'dev',
-  'app',
-  'co',
-  'cloud',
-  'ai',
-  'me',
-  'info',
-  'biz',
-  'xyz',
-  'site',
-  'tech',
-  'online',
-  'example',
-  'test',
-  'internal',
-  'corp',
-  'lan',
-  'home',
-]);
-
-/** A host inside the cluster: a bare name (`checkout`) or a Service's DNS name (`checkout.shop.svc.cluster.local`). */
-function inCluster(host: string): boolean {
-  return !host.includes('.') || /\.(?:svc|svc\.cluster\.local|cluster\.local)$/.test(host);
-}
-
-/** Whether a dotted name is a site's host name: its last label a common top-level domain (or a country's, after two dots). */
-function siteHost(name: string): boolean {
-  const labels = name.split('.');
-  if (labels.length < 2 || labels.some((l) => l === '') || inCluster(name)) return false;
-  const tld = labels[labels.length - 1]!;
-  return SITE_TLD.has(tld) || (labels.length >= 3 && /^[a-z]{2}$/.test(tld));
 }
 
 /**
