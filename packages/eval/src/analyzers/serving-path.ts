@@ -56,9 +56,9 @@ export function urlHosts(task: string): string[] {
     if (out.length >= 8) return out;
   }
   // A bare name of a site: labels starting with a letter, the last a common top-level domain (see `SITE_TLD`),
-  // not part of a path, an address or an e-mail (no `/`, `@` or `:` right before it).
+  // not part of a path, a label key, an address or an e-mail (no `/`, `@` or `:` right before it, no `/` after).
   for (const m of text.matchAll(
-    /(?<![\w/@:.-])([a-z][a-z0-9-]{0,62}(?:\.[a-z][a-z0-9-]{0,62}){1,6})(?![\w-]|\.[a-z0-9])/gi,
+    /(?<![\w/@:.-])([a-z][a-z0-9-]{0,62}(?:\.[a-z][a-z0-9-]{0,62}){1,6})(?![\w/-]|\.[a-z0-9])/gi,
   )) {
     const host = m[1]!.toLowerCase();
     if (!siteHost(host) || out.includes(host)) continue;
