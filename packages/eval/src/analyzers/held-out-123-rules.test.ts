@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { baselineAnswer, scenarioHead } from '../__fixtures__/baseline-answer.js';
 import { errorLines } from './app-errors.js';
 import { logGloss } from './log-glosses.js';
+import { nodePressureClearedAnalyzer } from './node-pressure-cleared.js';
+import { observed } from './observed.fixture.js';
 import { urlHosts } from './serving-path.js';
 
 describe("an access-log line's status is the number after its request", () => {
@@ -101,5 +103,33 @@ grants:
     expect(answer).toMatch(
       /Fix applied \(approved\): set proxy-buffer-size to 16k in ConfigMap ingress-nginx-controller/,
     );
+  });
+});
+
+describe('node-pressure-cleared: a node whose pressure the kubelet cleared itself', () => {
+  const described = (now: string) => `Name:               w-2
+Conditions:
+  Type             Status   Reason                       Message
+  DiskPressure     ${now}    KubeletHasNoDiskPressure     kubelet has no disk pressure
+  Ready            True     KubeletReady                 kubelet is posting ready status
+Events:
+  Type      Reason                  Age   From      Message
+  Normal    NodeHasNoDiskPressure   20m   kubelet   Node w-2 status is now: NodeHasNoDiskPressure
+  Warning   EvictionThresholdMet    31m   kubelet   Attempting to reclaim ephemeral-storage
+  Normal    NodeHasDiskPressure     31m   kubelet   Node w-2 status is now: NodeHasDiskPressure`;
+  const notes = (now: string) =>
+    nodePressureClearedAnalyzer.notes!({
+      task: 'x',
+      ns: 'apps',
+      hints: [],
+      seen: [observed('describe_node', { name: 'w-2' }, described(now))],
+    });
+
+  it('says the kubelet reclaimed the space and the condition cleared', () => {
+    expect(notes('False')[0]).toMatch(/cleared 20m ago \(NodeHasNoDiskPressure\): the kubelet reclaimed/);
+  });
+
+  it('says nothing while the node still has pressure', () => {
+    expect(notes('True')).toEqual([]);
   });
 });

@@ -230,6 +230,7 @@ import { nodeFirewallAnalyzer } from './node-firewall.js';
 import { nodeLoadAnalyzer } from './node-load.js';
 import { nodeNotReadyAnalyzer } from './node-not-ready.js';
 import { nodePressureAnalyzer } from './node-pressure.js';
+import { nodePressureClearedAnalyzer } from './node-pressure-cleared.js';
 import { nodeReplacedAnalyzer } from './node-replaced.js';
 import { nodeSysctlAnalyzer } from './node-sysctl.js';
 import { nodeLocalDnsIpvsAnalyzer } from './nodelocaldns-ipvs.js';
@@ -779,6 +780,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   headlessPeersAnalyzer,
   cronTimeZoneAnalyzer,
   cronTimeZoneAskedAnalyzer,
+  nodePressureClearedAnalyzer,
   cronReplaceAnalyzer,
   jobDuplicateWorkAnalyzer,
   jvmMemoryHpaAnalyzer,
