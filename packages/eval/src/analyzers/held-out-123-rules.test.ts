@@ -36,9 +36,9 @@ describe('glosses: a failed RDB save, a collection scan', () => {
 
 describe('urlHosts: a site named without its scheme', () => {
   it('takes a bare site host, not a label key, a file or an e-mail', () => {
-    expect(urlHosts('nobody can sign in to the staff portal (portal.acme.example) since noon')).toEqual([
-      'portal.acme.example',
-    ]);
+    expect(urlHosts('nobody can sign in to the staff portal (portal.acme.example) since noon', true)).toEqual(
+      ['portal.acme.example'],
+    );
     expect(urlHosts('nodes with kubernetes.io/os set, values.yaml edited, mail ops@acme.example')).toEqual(
       [],
     );

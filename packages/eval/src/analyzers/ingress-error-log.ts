@@ -129,7 +129,7 @@ export function nginxError(line: string): NginxError | undefined {
 
 /** The routes of the task's URLs that ingress-nginx serves (see `servingIngresses`). */
 function nginxRoutes(ctx: AnalyzerContext): ServingIngress[] {
-  return servingIngresses(ctx.task, ctx.ns, ctx.seen).filter((r) => NGINX.test(r.className));
+  return servingIngresses(ctx.task, ctx.ns, ctx.seen, true).filter((r) => NGINX.test(r.className));
 }
 
 /** A Running ingress-nginx controller pod that a search by name found, in any namespace. */
@@ -157,7 +157,7 @@ export const ingressErrorLogAnalyzer: Analyzer = {
   first: true,
   reads(ctx): Read[] {
     const text = ctx.task.slice(0, 4000);
-    const hosts = urlHosts(text);
+    const hosts = urlHosts(text, true);
     if (!PROXY_STATUS.test(text) || hosts.length === 0) return [];
     const reads = listedReads(ctx.seen, ctx.ns, 'Ingress', 'describe_resource', 2, (n) =>
       bonus(n, ctx.hints),
@@ -188,7 +188,8 @@ export const ingressErrorLogAnalyzer: Analyzer = {
     return unmadeReads(ctx.seen, reads);
   },
   finds(ctx): Finding[] {
-    const said = PROXY_STATUS.exec(ctx.task.slice(0, 4000))?.[0];
+    const text = ctx.task.slice(0, 4000);
+    const said = PROXY_STATUS.exec(text)?.[0];
     if (!said) return [];
     const code = statusCode(said);
     const status = String(code);
@@ -217,6 +218,11 @@ export const ingressErrorLogAnalyzer: Analyzer = {
       if (!top || !gloss) continue;
       const answered = answeredWith(top.e.message);
       if (answered !== undefined && answered !== code) continue;
+      // A host the person gave without a URL (`docs.example.org is down`) names the site loosely: only an
+      // error of nginx's own limits (a header too big for its buffer) leads then; a refused or closed
+      // upstream is the backend's, which the backend's own rules read better.
+      if (!urlHosts(text).includes(top.e.host) && !top.e.message.includes('upstream sent too big header'))
+        continue;
       // The route of the failing request: its host, and of its paths the longest that prefixes the request's.
       const route =
         routes

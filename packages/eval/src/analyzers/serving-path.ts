@@ -44,10 +44,11 @@ export function siteHost(name: string): boolean {
 }
 
 /**
- * The hosts of the URLs in the task (`https://help.example.net/login` gives `help.example.net`), then the site
- * host names it gives bare (`the staff portal (portal.corp.example)`, see `siteHost`), at most eight.
+ * The hosts of the URLs in the task (`https://help.example.net/login` gives `help.example.net`), and with
+ * `bare` then the site host names it gives without a scheme (`the staff portal (portal.corp.example)`, see
+ * `siteHost`), at most eight.
  */
-export function urlHosts(task: string): string[] {
+export function urlHosts(task: string, bare = false): string[] {
   const out: string[] = [];
   const text = task.slice(0, 20_000);
   for (const m of text.matchAll(/\bhttps?:\/\/([a-z0-9][a-z0-9.-]{0,252})/gi)) {
@@ -55,6 +56,7 @@ export function urlHosts(task: string): string[] {
     if (!out.includes(host)) out.push(host);
     if (out.length >= 8) return out;
   }
+  if (!bare) return out;
   // A bare name of a site: labels starting with a letter, the last a common top-level domain (see `SITE_TLD`),
   // not part of a path, a label key, an address or an e-mail (no `/`, `@` or `:` right before it, no `/` after).
   for (const m of text.matchAll(
@@ -112,9 +114,10 @@ export function servingIngresses(
   task: string,
   ns: string,
   seen: readonly SeenObservation[],
+  bare = false,
 ): ServingIngress[] {
-  return perSeen(seen, [SERVING_KEY, task, ns], () => {
-    const hosts = urlHosts(task);
+  return perSeen(seen, [SERVING_KEY, task, ns, String(bare)], () => {
+    const hosts = urlHosts(task, bare);
     if (hosts.length === 0) return [];
     const out: ServingIngress[] = [];
     for (const o of outputs(
