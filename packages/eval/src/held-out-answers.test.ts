@@ -1219,7 +1219,7 @@ describe("sets 118 and 119's worlds: the rules written in the session that measu
   });
 });
 
-describe("sets 118 to 121's worlds: the rules written in the session that measured sets 120 and 121", () => {
+describe("sets 118 to 123's worlds: the rules written in the session that measured sets 120 to 123", () => {
   it.each([
     [
       'scenarios-held-out-118',
@@ -1292,6 +1292,26 @@ describe("sets 118 to 121's worlds: the rules written in the session that measur
       [],
     ],
     ['scenarios-held-out-121', 'portal-traefik-ingressclass-warning', ['harmless'], ['Root cause:']],
+    [
+      'scenarios-held-out-122',
+      'reporting-node-disk-pressure-cleared',
+      ['the kubelet reclaimed the space itself'],
+      ['Root cause:'],
+    ],
+    [
+      'scenarios-held-out-123',
+      'portal-login-502-after-sign-in',
+      ['Fix applied (approved): set proxy-buffer-size to 16k'],
+      ['roll oauth2-proxy back'],
+    ],
+    ['scenarios-held-out-123', 'sidekiq-writes-refused-misconf', ['RDB snapshot'], []],
+    ['scenarios-held-out-123', 'seller-listings-slow-after-release', ['planSummary COLLSCAN'], []],
+    [
+      'scenarios-held-out-123',
+      'storefront-ingress-499-typeahead',
+      ['499 client closed the request'],
+      ['Root cause:'],
+    ],
   ])('%s %s', async (dir, id, said, unsaid) => {
     const answer = await baselineAnswer(world(dir, id));
     for (const w of said) expect(answer, id).toContain(w);

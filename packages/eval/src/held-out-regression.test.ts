@@ -230,6 +230,13 @@ const NOT_YET: Readonly<Record<string, readonly string[]>> = {
   // Sets 120 and 121, after the rules of the session that measured them (see each set's README).
   'scenarios-held-out-120': [],
   'scenarios-held-out-121': ['settlement-worker-no-db-credentials'],
+  // Sets 122 and 123, after the rules of the session that measured them (see each set's README).
+  'scenarios-held-out-122': ['ci-exporter-never-ready', 'loyalty-pods-cannot-pull-on-new-node'],
+  'scenarios-held-out-123': [
+    'grafana-panels-plugin-missing-after-restart',
+    'invoice-exporter-target-down',
+    'ledger-pool-exhausted-after-rotation',
+  ],
   'scenarios-held-out-112': [
     'blog-database-connection-errors',
     'ci-controller-restarting-after-image-update',
@@ -381,6 +388,8 @@ describe('the baseline on every incident set', () => {
     'scenarios-held-out-119',
     'scenarios-held-out-120',
     'scenarios-held-out-121',
+    'scenarios-held-out-122',
+    'scenarios-held-out-123',
     'scenarios-dev',
     'scenarios-review',
     'scenarios-review-2',
