@@ -1819,13 +1819,6 @@ const GLOSSES: readonly Gloss[] = [
     means:
       "a StatefulSet's spec may change only in replicas, ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy and minReadySeconds; a change elsewhere (volumeClaimTemplates, serviceName, selector) is forbidden, so the whole upgrade is refused; revert that part, or delete the StatefulSet with --cascade=orphan (its pods and claims stay) and let the new one adopt them",
   },
-  // MongoDB's slow-query log (structured, 4.4 and later): `"msg":"Slow query"` with the plan it used; a
-  // COLLSCAN plan reads every document of the collection (docs.mongodb.com, "Explain Results").
-  {
-    all: ['"msg":"slow query"', '"plansummary":"collscan"'],
-    means:
-      "MongoDB ran this query as a collection scan (planSummary COLLSCAN): no index serves its filter, so it reads every document of the collection (docsExamined far above nreturned) and slows as the collection grows and as more such queries run at once, which also pins the database's CPU. Create an index on the fields the filter and sort use (or restore the one a release dropped or stopped using); more CPU only makes each scan a little faster",
-  },
   // CoreDNS's loop plugin: https://coredns.io/plugins/loop/#troubleshooting
   {
     all: ['plugin/loop', 'detected'],
@@ -2123,6 +2116,24 @@ export function logGloss(line: string): string | undefined {
   return glossOf(line)?.means;
 }
 
+/** A collection scan long or large enough to be the slowness itself (2 s, or 100,000 documents read). */
+const SCAN_MS = 2000;
+const SCAN_DOCS = 100_000;
+
+/**
+ * MongoDB's slow-query log (structured, 4.4 and later: `"msg":"Slow query"`) for a query run as a collection
+ * scan (`"planSummary":"COLLSCAN"`: no index serves its filter; docs.mongodb.com, "Explain Results") that took
+ * at least 2 s or read at least 100,000 documents; a short scan of a small collection is routine.
+ */
+function collectionScanGloss(line: string): string | undefined {
+  const head = line.slice(0, 8000);
+  if (!head.includes('"msg":"Slow query"') || !head.includes('"planSummary":"COLLSCAN"')) return undefined;
+  const ms = Number(/"durationMillis":(\d{1,12})/.exec(head)?.[1] ?? 0);
+  const docs = Number(/"docsExamined":(\d{1,15})/.exec(head)?.[1] ?? 0);
+  if (ms < SCAN_MS && docs < SCAN_DOCS) return undefined;
+  return `MongoDB ran this query as a collection scan (planSummary COLLSCAN${docs ? `, ${docs} documents examined` : ''}${ms ? ` in ${ms} ms` : ''}): no index serves its filter, so it reads every document of the collection (docsExamined far above what it returns) and slows as the collection grows and as more such queries run at once, which also pins the database's CPU. Create an index on the fields the filter and sort use (or restore the one a release dropped or stopped using); more CPU only makes each scan a little faster`;
+}
+
 // Portworx's refusal of a kvdb endpoint whose part before the first colon is no store type (`Unknown
 // discovery endpoint : http in [http://…:2379]`), with that part. Bounded.
 const KVDB_TYPE = /Unknown discovery endpoint\s{0,4}:\s{0,4}([A-Za-z][\w+.-]{0,30}) in \[/i;
@@ -2382,7 +2393,8 @@ export function glossOf(
     joinedSettingGloss(line) ??
     decodeSliceGloss(line) ??
     emptyRemoteGloss(line) ??
-    kvdbTypeGloss(line);
+    kvdbTypeGloss(line) ??
+    collectionScanGloss(line);
   if (special) return { means: special, symptom: false };
   // What failed, not why (the way out, DNS, a proxy): a finding built on it weighs less.
   const outside = outsideHostGloss(line);
