@@ -10,6 +10,7 @@ import {
   logOutputLines,
   outputs,
   podDeployment,
+  podDescription,
   type Read,
 } from './types.js';
 
@@ -47,15 +48,6 @@ function rejection(
   return undefined;
 }
 
-/** The description read of `pod` in the namespace, if any. */
-function described(ctx: AnalyzerContext, pod: string): string | undefined {
-  return outputs(
-    ctx.seen,
-    'describe_pod',
-    (o) => o.args['name'] === pod && String(o.args['namespace'] ?? ctx.ns) === ctx.ns,
-  ).pop()?.content;
-}
-
 /**
  * The processor count Elasticsearch's fixed pools imply from their size: the search pool is
  * `int(processors × 3 / 2) + 1` threads, the write pool `processors` (Elasticsearch's "Thread pools").
@@ -79,13 +71,13 @@ export const jvmProcessorsAnalyzer: Analyzer = {
   first: true,
   reads(ctx): Read[] {
     const r = rejection(ctx);
-    return r && !described(ctx, r.pod)
+    return r && !podDescription(ctx.seen, ctx.ns, r.pod)
       ? [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: r.pod } }]
       : [];
   },
   finds(ctx): Finding[] {
     const r = rejection(ctx);
-    const d = r ? described(ctx, r.pod) : undefined;
+    const d = r ? podDescription(ctx.seen, ctx.ns, r.pod) : undefined;
     if (!r || !d) return [];
     // The container that logged the refusal: the one the log read named, else the Elasticsearch (or
     // OpenSearch) one by its image, else the only one.

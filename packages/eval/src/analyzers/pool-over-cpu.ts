@@ -12,6 +12,7 @@ import {
   outputs,
   ownerDeployment,
   podDeployment,
+  podDescription,
   podOwnerObject,
   type Read,
 } from './types.js';
@@ -45,15 +46,6 @@ function pinned(ctx: AnalyzerContext) {
   return cpuAtLimit(ctx.seen, ctx.ns).filter((x) => x.where === ctx.ns && x.pod);
 }
 
-/** The description read of `pod` in the namespace, if any. */
-function described(ctx: AnalyzerContext, pod: string): string | undefined {
-  return outputs(
-    ctx.seen,
-    'describe_pod',
-    (o) => o.args['name'] === pod && String(o.args['namespace'] ?? ctx.ns) === ctx.ns,
-  ).pop()?.content;
-}
-
 /**
  * A container pinned at its CPU limit whose pool of worker processes or threads is set far above that
  * limit: every worker competes for the same few CPUs, the kernel's CFS quota throttles them all, and each
@@ -80,12 +72,12 @@ export const poolOverCpuAnalyzer: Analyzer = {
         ))
     )
       return [{ tool: 'get_pod_metrics', args: { namespace: ctx.ns } }];
-    const p = pinned(ctx).find((x) => !described(ctx, x.pod));
+    const p = pinned(ctx).find((x) => !podDescription(ctx.seen, ctx.ns, x.pod));
     return p ? [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: p.pod } }] : [];
   },
   finds(ctx): Finding[] {
     for (const p of pinned(ctx)) {
-      const d = described(ctx, p.pod);
+      const d = podDescription(ctx.seen, ctx.ns, p.pod);
       const cores = parseQuantity(p.limit);
       if (!d || cores === undefined || cores <= 0) continue;
       const c = containerSections(d).find((x) => !x.init && x.name === p.container);

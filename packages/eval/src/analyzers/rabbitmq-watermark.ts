@@ -12,6 +12,7 @@ import {
   outputs,
   ownerDeployment,
   podDeployment,
+  podDescription,
   podOwnerObject,
   type Read,
 } from './types.js';
@@ -91,12 +92,12 @@ export const rabbitmqWatermarkAnalyzer: Analyzer = {
   first: true,
   reads(ctx): Read[] {
     const a = alarmed(ctx)[0];
-    if (!a || described(ctx, a.pod)) return [];
+    if (!a || podDescription(ctx.seen, ctx.ns, a.pod)) return [];
     return [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: a.pod } }];
   },
   finds(ctx): Finding[] {
     for (const a of alarmed(ctx)) {
-      const d = described(ctx, a.pod);
+      const d = podDescription(ctx.seen, ctx.ns, a.pod);
       if (!d) continue;
       for (const c of containerSections(d).filter((x) => !x.init)) {
         const limitText = memoryLimit(c.body);
@@ -143,15 +144,6 @@ export const rabbitmqWatermarkAnalyzer: Analyzer = {
     return [];
   },
 };
-
-/** The description read of `pod` in the namespace, if any. */
-function described(ctx: AnalyzerContext, pod: string): string | undefined {
-  return outputs(
-    ctx.seen,
-    'describe_pod',
-    (o) => o.args['name'] === pod && String(o.args['namespace'] ?? ctx.ns) === ctx.ns,
-  ).pop()?.content;
-}
 
 /** The first `vm_memory_high_watermark.*` line of a ConfigMap read in the namespace. */
 function confLine(ctx: AnalyzerContext): { map: string; line: string; value: string } | undefined {

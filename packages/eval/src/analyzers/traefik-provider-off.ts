@@ -10,6 +10,7 @@ import {
   outputs,
   ownerDeployment,
   podDeployment,
+  podDescription,
   podOwnerObject,
   type Read,
 } from './types.js';
@@ -46,15 +47,6 @@ function refusals(ctx: AnalyzerContext): { pod: string; line: string; kind: stri
   return out;
 }
 
-/** The description read of `pod` in the namespace, if any. */
-function described(ctx: AnalyzerContext, pod: string): string | undefined {
-  return outputs(
-    ctx.seen,
-    'describe_pod',
-    (o) => o.args['name'] === pod && String(o.args['namespace'] ?? ctx.ns) === ctx.ns,
-  ).pop()?.content;
-}
-
 /**
  * Traefik routes an Ingress whose annotation asks for a Middleware (`router.middlewares: x@kubernetescrd`)
  * but answers "404 page not found" for it, because its Kubernetes CRD provider is not enabled: Traefik reads
@@ -70,13 +62,13 @@ export const traefikProviderOffAnalyzer: Analyzer = {
   first: true,
   reads(ctx): Read[] {
     const r = refusals(ctx)[0];
-    return r && !described(ctx, r.pod)
+    return r && !podDescription(ctx.seen, ctx.ns, r.pod)
       ? [{ tool: 'describe_pod', args: { namespace: ctx.ns, name: r.pod } }]
       : [];
   },
   finds(ctx): Finding[] {
     for (const r of refusals(ctx)) {
-      const d = described(ctx, r.pod);
+      const d = podDescription(ctx.seen, ctx.ns, r.pod);
       if (!d) continue;
       for (const c of containerSections(d).filter((x) => !x.init)) {
         const vars = envOf(c.body).filter((v) => PROVIDER_VARIABLE.test(v.name));
