@@ -348,6 +348,34 @@ export const SECRET_NAME_DURATION_SUFFIXES: readonly string[] = [
   'max_age',
 ];
 
+/**
+ * Endings of a secret-looking name that say when something ends or began (`shipit.dev/token-expires-at:
+ * 2026-09-08T17:42:10Z`, `TOKEN_NOT_AFTER=…`): the value is kept only when it reads as a point in time (an
+ * RFC 3339 date or date-time, or a number of epoch seconds), so a name that merely ends this way and holds a
+ * secret is still masked.
+ */
+export const SECRET_NAME_TIME_SUFFIXES: readonly string[] = [
+  'expires_at',
+  'expires-at',
+  'expiresat',
+  'expire_at',
+  'expire-at',
+  'expired_at',
+  'expired-at',
+  'issued_at',
+  'issued-at',
+  'issuedat',
+  'not_after',
+  'not-after',
+  'notafter',
+  'not_before',
+  'not-before',
+  'notbefore',
+  'valid_until',
+  'valid-until',
+  'validuntil',
+];
+
 /** Whole names that contain a keyword but are not secrets: the shell's working directories. */
 export const SECRET_NAMES_KEPT: readonly string[] = ['pwd', 'oldpwd', 'author', 'authors', 'authority'];
 

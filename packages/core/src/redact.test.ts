@@ -182,6 +182,22 @@ describe('redactSecrets', () => {
     expect(redactSecrets('SESSION_TOKEN=abc123def456')).toContain('<redacted>');
   });
 
+  it('keeps when a token expires or was issued, when the value is a point in time', () => {
+    for (const text of [
+      '    shipit.dev/token-expires-at: 2026-09-08T17:42:10Z',
+      'TOKEN_EXPIRES_AT=2026-09-08',
+      'token_not_after: "2026-09-08T17:42:10.250+02:00"',
+      'ACCESS_TOKEN_ISSUED_AT=1757353330',
+    ])
+      expect(redactSecrets(text)).toBe(text);
+    // The name alone keeps nothing: a value that is no time is masked.
+    expect(redactSecrets('TOKEN_EXPIRES_AT=ghp_abcdefghijklmnop1234567890')).toBe(
+      'TOKEN_EXPIRES_AT=<redacted>',
+    );
+    expect(redactSecrets('token-expires-at: 2026-09-08Tsecretvalue')).toBe('token-expires-at: <redacted>');
+    expect(redactSecrets('password_valid_until: 2026-09-08x')).toBe('password_valid_until: <redacted>');
+  });
+
   it("reads a pod's generated name as a name, whatever words it holds", () => {
     for (const text of [
       'Observed on Pod/auth-6c8d7f5b9-m59lz: container auth Running',

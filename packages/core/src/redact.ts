@@ -2,6 +2,7 @@ import {
   SECRET_NAME_DURATION_SUFFIXES,
   SECRET_NAME_KEYWORDS,
   SECRET_NAME_SUFFIXES_KEPT,
+  SECRET_NAME_TIME_SUFFIXES,
   SECRET_NAMES_KEPT,
   SECRET_STATUS_WORDS,
   TOKEN_RULES,
@@ -391,6 +392,58 @@ function endsInDuration(lowerName: string): boolean {
   return false;
 }
 
+/** Whether a name ends in a word that says when something ends or began (`…-expires-at`, `…_not_after`). */
+function endsInTimePoint(lowerName: string): boolean {
+  for (const s of SECRET_NAME_TIME_SUFFIXES) if (lowerName.endsWith(s)) return true;
+  return false;
+}
+
+/** Whether `lower` holds `n` ASCII digits from `at`. */
+function digitsAt(lower: string, at: number, n: number): boolean {
+  for (let i = at; i < at + n; i++) {
+    const c = lower.charCodeAt(i);
+    if (!(c >= 48 && c <= 57)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether the value at `at` is a point in time, lower-cased: an RFC 3339 date (`2026-09-08`), optionally
+ * `t` or a space and `hh:mm`, `:ss`, a fraction, and `z` or `±hh:mm`, then the value's end; or epoch seconds
+ * (a number, as `isDurationAt` reads it). Linear: one pass, at most 40 characters.
+ */
+function isTimePointAt(lower: string, at: number): boolean {
+  if (
+    !(digitsAt(lower, at, 4) && lower[at + 4] === '-' && digitsAt(lower, at + 5, 2) && lower[at + 7] === '-')
+  )
+    return isDurationAt(lower, at);
+  if (!digitsAt(lower, at + 8, 2)) return false;
+  let i = at + 10;
+  const sep = lower[i];
+  if (
+    (sep === 't' || sep === ' ') &&
+    digitsAt(lower, i + 1, 2) &&
+    lower[i + 3] === ':' &&
+    digitsAt(lower, i + 4, 2)
+  ) {
+    i += 6;
+    if (lower[i] === ':' && digitsAt(lower, i + 1, 2)) i += 3;
+    if (lower[i] === '.') {
+      i++;
+      while (i - at < 40 && digitsAt(lower, i, 1)) i++;
+    }
+    if (lower[i] === 'z') i++;
+    else if (
+      (lower[i] === '+' || lower[i] === '-') &&
+      digitsAt(lower, i + 1, 2) &&
+      lower[i + 3] === ':' &&
+      digitsAt(lower, i + 4, 2)
+    )
+      i += 6;
+  }
+  return isValueEnd(lower.charCodeAt(i));
+}
+
 /**
  * Whether the value at `at` is a duration: digits (a fraction allowed), an optional unit of at most
  * seven letters (`3600`, `120`, `30s`, `1.5h`, `15minutes`), then the value's end. Linear: one pass.
@@ -406,7 +459,11 @@ function isDurationAt(lower: string, at: number): boolean {
   const unit = i;
   while (i < lower.length && i - unit < 8 && lower.charCodeAt(i) >= 97 && lower.charCodeAt(i) <= 122) i++;
   if (i - unit > 7) return false;
-  const end = lower.charCodeAt(i);
+  return isValueEnd(lower.charCodeAt(i));
+}
+
+/** Whether a character code ends a value: the text's end, white space, a quote, `,`, `;`, `}` or `)`. */
+function isValueEnd(end: number): boolean {
   return (
     Number.isNaN(end) ||
     end === 32 ||
@@ -704,6 +761,8 @@ function secretNamedSpans(text: string, lower: string, spans: Span[]): void {
       continue;
     // How long a token lives, when the value is a duration (not a one-time token's value).
     if (endsInDuration(keptName) && isDurationAt(lower, valueStart)) continue;
+    // When a token expires or was issued, when the value is a point in time (not the token itself).
+    if (endsInTimePoint(keptName) && isTimePointAt(lower, valueStart)) continue;
     // A URL's host and port (`http://auth-introspect.identity.svc:8081/…`): the host is not a key and
     // the port is not a secret. A password in a URL (`://user:pass@host`) has no port-only value.
     if (colon && quote === -1 && lower.endsWith('://', nameStart) && isPort(text, valueStart)) continue;

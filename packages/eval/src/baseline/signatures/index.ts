@@ -35,7 +35,7 @@ import { previousLogs } from './run/previous-logs.js';
 import { renamedVariable } from './run/renamed-variable.js';
 import { donateRollback, sameObjectRollback } from './run/same-object-rollback.js';
 import { scanFindings, scanUnread } from './run/scan.js';
-import { statusFirst } from './status-first.js';
+import { podStatusFirst, statusFirst } from './status-first.js';
 import type {
   ContainerSignature,
   DescribedContainer,
@@ -199,7 +199,11 @@ export function findingsOf(f: Facts, lists: SignatureLists = SIGNATURES): Findin
     else out.push(...s.find(f, out));
   }
   out.sort((a, b) => b.weight - a.weight);
-  const ordered = statusFirst(namedFirst(out, f.task, f.ns, f.hints, f.seen), f.task, NAMED_CAUSE_WEIGHT);
+  const ordered = statusFirst(
+    namedFirst(podStatusFirst(out, f.task, f.pods, NAMED_CAUSE_WEIGHT), f.task, f.ns, f.hints, f.seen),
+    f.task,
+    NAMED_CAUSE_WEIGHT,
+  );
   // The finding named-first put in front takes its Deployment's rollback as the strongest one would.
   if (ordered !== out) donateRollback(ordered[0], ordered, f.ns);
   return ordered;
