@@ -198,6 +198,7 @@ import { misroutedPathAnalyzer } from './misrouted-path.js';
 import { misspeltPrincipalAnalyzer } from './misspelt-principal.js';
 import { mongoAuthSourceAnalyzer } from './mongo-auth-source.js';
 import { mongoStaleIndexAnalyzer } from './mongo-stale-index.js';
+import { mountPathNearMissAnalyzer } from './mount-path-near-miss.js';
 import { movedWorkloadBindingsAnalyzer } from './moved-workload-bindings.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
 import { muslSearchListAnalyzer } from './musl-search-list.js';
@@ -335,6 +336,7 @@ import { scaleDownAnalyzer } from './scale-down.js';
 import { schedulerDstGapAnalyzer } from './scheduler-dst-gap.js';
 import { schemeLessUrlAnalyzer } from './scheme-less-url.js';
 import { scrapeRelabelAnalyzer } from './scrape-relabel.js';
+import { scrapeTimeoutAnalyzer } from './scrape-timeout.js';
 import { scriptSourceAnalyzer } from './script-source.js';
 import { sealedSecretAnalyzer } from './sealed-secret.js';
 import { seededElsewhereAnalyzer } from './seeded-elsewhere.js';
@@ -798,6 +800,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   nodeLocalDnsIpvsAnalyzer,
   walArchivePathAnalyzer,
   scrapeRelabelAnalyzer,
+  // A target slower to answer than its scrape job's scrape_timeout (context deadline exceeded).
+  scrapeTimeoutAnalyzer,
+  // A volume mounted one letter away from the directory the program logs that it reads.
+  mountPathNearMissAnalyzer,
   csiRegistrationAnalyzer,
   clientThrottlingAnalyzer,
   sandboxIpamAnalyzer,
