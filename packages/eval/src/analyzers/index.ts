@@ -390,6 +390,7 @@ import { threadPoolExhaustedAnalyzer } from './thread-pool-exhausted.js';
 import { throttledDependencyAnalyzer } from './throttled-dependency.js';
 import { tlsOffSecretsAnalyzer } from './tls-off-secrets.js';
 import { tlsSanMismatchAnalyzer } from './tls-san-mismatch.js';
+import { tmpReadOnlyAnalyzer } from './tmp-read-only.js';
 import { tokenAfterRebuildAnalyzer } from './token-after-rebuild.js';
 import { tokenNotRefreshedAnalyzer } from './token-not-refreshed.js';
 import { tomlBareStringAnalyzer } from './toml-bare-string.js';
@@ -804,6 +805,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   scrapeTimeoutAnalyzer,
   // A volume mounted one letter away from the directory the program logs that it reads.
   mountPathNearMissAnalyzer,
+  // Temp files refused by a read-only root filesystem while a writable emptyDir is mounted (TMPDIR).
+  tmpReadOnlyAnalyzer,
   csiRegistrationAnalyzer,
   clientThrottlingAnalyzer,
   sandboxIpamAnalyzer,
