@@ -644,14 +644,22 @@ export class BaselineSreModel implements Model {
                 (beside && guessedOnly(h) ? 0.75 : 0),
             ),
         );
+      // Where the task first names a workload the pod belongs to (the end of the text when it does not).
+      const firstSaid = (name: string) =>
+        Math.min(
+          said.length,
+          ...names.filter((h) => matchesHint(name, [h]) && said.includes(h)).map((h) => said.indexOf(h)),
+        );
       const runningHinted = pods
         .filter(
           (p) =>
             (beside ? ownNamed(p.name) : matchesHint(p.name, names)) &&
             /^(Running|Completed|Succeeded)$/.test(p.status),
         )
-        .map((p, i) => ({ p, i, n: mentions(p.name) }))
-        .sort((a, b) => b.n - a.n || a.i - b.i)
+        .map((p, i) => ({ p, i, n: mentions(p.name), at: firstSaid(p.name) }))
+        // Named as often: the one the person names first is the subject of what they report ("web-bff times
+        // out on catalog-api calls"), then the pod list's order.
+        .sort((a, b) => b.n - a.n || a.at - b.at || a.i - b.i)
         .map((x) => x.p);
       const seenOwners = new Set<string>();
       // Named members of one set (`ci-worker-a`, `-b`, `-c`: bare pods or a StatefulSet's, each its own

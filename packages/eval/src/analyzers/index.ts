@@ -23,6 +23,7 @@ import { clientCancelledAnalyzer } from './client-cancelled.js';
 import { clientGoneSearchAnalyzer } from './client-gone-search.js';
 import { clientPoolCapAnalyzer } from './client-pool-cap.js';
 import { clientThrottlingAnalyzer } from './client-throttling.js';
+import { clockUnsyncedAnalyzer } from './clock-unsynced.js';
 import { clusterDomainAnalyzer } from './cluster-domain.js';
 import { cniAgentOnNodeAnalyzer } from './cni-agent-on-node.js';
 import { cniDaemonSetTaintAnalyzer } from './cni-daemonset-taint.js';
@@ -807,6 +808,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   mountPathNearMissAnalyzer,
   // Temp files refused by a read-only root filesystem while a writable emptyDir is mounted (TMPDIR).
   tmpReadOnlyAnalyzer,
+  // Codes and tokens refused for their time while one node's time agent cannot sync its clock.
+  clockUnsyncedAnalyzer,
   csiRegistrationAnalyzer,
   clientThrottlingAnalyzer,
   sandboxIpamAnalyzer,

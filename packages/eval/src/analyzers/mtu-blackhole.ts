@@ -1,8 +1,20 @@
 import { parseTable } from '../k8s-text.js';
 import { type Analyzer, clip, type Finding, outputs, podsOf, type Read } from './types.js';
 
-// A transfer that starts and then stalls: headers or a small answer arrive, the large body never does.
-const STALL = /\b(?:received|got|read) 0 of \d{4,12} (?:body )?bytes\b/i;
+// A transfer that starts and then stalls: headers or a small answer arrive, the large body never does
+// (`read 0 of 48213 bytes`; Go's `Client.Timeout … while reading body`: the headers came, the body did not).
+const STALL =
+  /\b(?:received|got|read) 0 of \d{4,12} (?:body )?bytes\b|Client\.Timeout[^\n]{0,80}?while reading (?:response )?body/i;
+// What a node's network agent logs about the host's link and the pods' interfaces (Calico's wording among others).
+const HOST_MTU = /\bhost interface \S{1,40} (?:has )?MTU (?:is |of |= ?|: ?)?(\d{3,5})\b/i;
+const WORKLOAD_MTU =
+  /\b(?:workload|pod|veth) interfaces? (?:use |uses |have |has )?MTU (?:of |= ?|: ?)?(\d{3,5})\b/i;
+/** Bytes each overlay adds to a packet: IP-in-IP 20, VXLAN 50, WireGuard 60 (Calico's "Configure MTU" page). */
+const OVERLAYS: readonly [RegExp, string, number][] = [
+  [/\bIPIP\b|\bIP-in-IP\b/i, 'IP-in-IP', 20],
+  [/\bVXLAN\b/i, 'VXLAN', 50],
+  [/\bWireGuard\b/i, 'WireGuard', 60],
+];
 // Network plugins whose agents log the MTU they give pods.
 const CNI_POD =
   /^(?:vpc-cni|aws-node|calico-node|cilium|kube-flannel|flannel|weave-net|antrea-agent|kube-ovn-cni)-/;
@@ -61,10 +73,15 @@ export const mtuBlackholeAnalyzer: Analyzer = {
       }))
       .find((x) => x.line);
     if (!stall?.line) return [];
-    const podMtu = outputs(seen, 'get_pod_logs', (o) => CNI_POD.test(String(o.args['name'])))
-      .flatMap((o) => o.content.slice(-100_000).split('\n'))
-      .map((l) => ({ l, m: POD_MTU.exec(l) }))
-      .find((x) => x.m);
+    const cniLines = outputs(seen, 'get_pod_logs', (o) => CNI_POD.test(String(o.args['name']))).flatMap((o) =>
+      o.content
+        .slice(-100_000)
+        .split('\n')
+        .filter((l) => l.length <= 2000),
+    );
+    const overlay = overlayTooBig(cniLines, stall as { pod: string; line: string });
+    if (overlay) return [overlay];
+    const podMtu = cniLines.map((l) => ({ l, m: POD_MTU.exec(l) })).find((x) => x.m);
     const notes = outputs(seen, 'describe_resource', (o) => o.args['kind'] === 'ConfigMap').flatMap((o) =>
       o.content.slice(0, 50_000).split('\n'),
     );
@@ -87,3 +104,37 @@ export const mtuBlackholeAnalyzer: Analyzer = {
     return [out];
   },
 };
+
+/**
+ * Pods whose interfaces keep a larger MTU than the host's link carries once the overlay's header is added:
+ * the node agent logs the host interface's MTU and the workload interfaces' (`Host interface ens3 has MTU
+ * 1446`, `Workload interfaces use MTU 1500`), and the pool encapsulates (IP-in-IP adds 20 bytes, VXLAN 50,
+ * WireGuard 60), so a full-size packet between nodes no longer fits and is dropped: small answers pass, a
+ * large body stalls until the client's timeout. The pods' MTU must be the host's less the overlay's bytes.
+ */
+function overlayTooBig(lines: readonly string[], stall: { pod: string; line: string }): Finding | undefined {
+  const hostLine = lines.find((l) => HOST_MTU.test(l));
+  const podLine = lines.find((l) => WORKLOAD_MTU.test(l));
+  if (!hostLine || !podLine) return undefined;
+  const host = Number(HOST_MTU.exec(hostLine)![1]);
+  const pods = Number(WORKLOAD_MTU.exec(podLine)![1]);
+  const found = OVERLAYS.map(([re, name, bytes]) => ({
+    line: lines.find((l) => re.test(l)),
+    name,
+    bytes,
+  })).find((o) => o.line);
+  const bytes = found?.bytes ?? 0;
+  if (!(pods > host - bytes)) return undefined;
+  const fits = host - bytes;
+  return {
+    weight: 95,
+    object: `pod ${stall.pod}`,
+    cause: `the pods' MTU is too large for the nodes' network: workload interfaces use MTU ${pods} ("${clip(podLine.trim(), 100)}") while the host interface carries ${host} ("${clip(hostLine.trim(), 100)}")${found ? `, and ${found.name} adds ${bytes} bytes to every packet between nodes ("${clip(found.line!.trim(), 80)}")` : ''}, so full-size packets are dropped: small answers (health checks, the headers) get through, large bodies stall until the client gives up ("${clip(stall.line.trim(), 140)}"). A longer timeout would not help; the pods' MTU must be at most ${fits}`,
+    evidence: [
+      `get_pod_logs ${stall.pod}: "${clip(stall.line.trim(), 160)}"`,
+      `network plugin log: "${clip(hostLine.trim(), 120)}"`,
+      `network plugin log: "${clip(podLine.trim(), 120)}"`,
+    ],
+    advice: `set the network plugin's pod MTU (Calico: veth_mtu in calico-config, or the Felix MTU settings) to ${fits} or less, the host's ${host} less the ${found ? `${found.name} ` : ''}overhead, and restart the agents and the pods so their interfaces take it`,
+  };
+}

@@ -29,6 +29,7 @@ import { cpuThrottling } from './run/cpu-throttling.js';
 import { dependencyChain } from './run/dependency-chain.js';
 import { emptyBackend } from './run/empty-backend.js';
 import { fullVolume } from './run/full-volume.js';
+import { headlessMembers } from './run/headless-members.js';
 import { namedOverPull } from './run/named-over-pull.js';
 import { podGone } from './run/pod-missing.js';
 import { previousLogs } from './run/previous-logs.js';
@@ -86,6 +87,8 @@ export const RUN_SIGNATURES: readonly RunSignature[] = [
   dependencyChain,
   autoscalerSays,
   namedOverPull,
+  // After named-over-pull: the members' raised crash stays below the Service they wait on.
+  headlessMembers,
   sameObjectRollback,
   emptyBackend,
 ];
