@@ -1283,7 +1283,23 @@ export class BaselineSreModel implements Model {
         .join(
           ', ',
         )}; it is not confirmed fixed until every pod of ${target} is Running and Ready (check again with list_pods).`;
-    return `Pods in ${ns} now: ${listing}${mine.length > 0 ? `; every pod of ${target} is Running and Ready` : ''}.`;
+    if (mine.length === 0) return `Pods in ${ns} now: ${listing}.`;
+    // The changed workload's pods; the namespace's other failing pods are named, as the separate faults
+    // above are, without repeating their states.
+    const others = rows.filter(
+      (r) => !mine.includes(r) && !/^(?:Running|Completed|Succeeded)$/.test(r['STATUS'] ?? ''),
+    );
+    return `Pods of ${target} in ${ns} now: ${mine
+      .slice(0, 6)
+      .map((r) => `${r['NAME']} ${r['STATUS']}`)
+      .join(', ')}; every pod of ${target} is Running and Ready${
+      others.length > 0
+        ? `. Not running in ${ns}, separate from this change: ${others
+            .slice(0, 4)
+            .map((r) => r['NAME'])
+            .join(', ')}`
+        : ''
+    }.`;
   }
 }
 

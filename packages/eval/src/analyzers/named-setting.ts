@@ -124,7 +124,7 @@ function asksToRaise(line: string, name: string): boolean {
 }
 
 /** The memory limit of container `container` in a pod's description, in bytes (`memory:  512Mi` under `Limits:`). */
-function memoryLimitBytes(described: string, container: string): number | undefined {
+export function memoryLimitBytes(described: string, container: string): number | undefined {
   const sections = containerSections(described).filter((c) => !c.init);
   // One container: the whole description is its (a Limits block printed past its section still is).
   const body = sections.length === 1 ? described : (sections.find((c) => c.name === container)?.body ?? '');
