@@ -167,6 +167,7 @@ import { jvmProcessorsAnalyzer } from './jvm-processors.js';
 import { jvmSerialGcAnalyzer } from './jvm-serial-gc.js';
 import { jwksStaleKeysAnalyzer } from './jwks-stale-keys.js';
 import { kafkaMinIsrAnalyzer } from './kafka-min-isr.js';
+import { kafkaPollIntervalAnalyzer } from './kafka-poll-interval.js';
 import { kafkaRetentionAnalyzer } from './kafka-retention.js';
 import { kanikoCleanupAnalyzer } from './kaniko-cleanup.js';
 import { kedaScaledObjectAnalyzer } from './keda-scaledobject.js';
@@ -399,6 +400,7 @@ import { topologySpreadAnalyzer } from './topology-spread.js';
 import { traefikProviderOffAnalyzer } from './traefik-provider-off.js';
 import { twinControllersAnalyzer } from './twin-controllers.js';
 import type { Analyzer } from './types.js';
+import { unboundedPrefetchAnalyzer } from './unbounded-prefetch.js';
 import { unmountedPathAnalyzer } from './unmounted-path.js';
 import { unmountedVolumeAnalyzer } from './unmounted-volume.js';
 import { unofferedLabelAnalyzer } from './unoffered-label.js';
@@ -810,6 +812,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   tmpReadOnlyAnalyzer,
   // Codes and tokens refused for their time while one node's time agent cannot sync its clock.
   clockUnsyncedAnalyzer,
+  // A Kafka consumer dropped from its group because one record outlasts max.poll.interval.ms.
+  kafkaPollIntervalAnalyzer,
+  // A RabbitMQ consumer with no prefetch limit behind the broker's memory alarm.
+  unboundedPrefetchAnalyzer,
   csiRegistrationAnalyzer,
   clientThrottlingAnalyzer,
   sandboxIpamAnalyzer,

@@ -30,6 +30,7 @@ import { dependencyChain } from './run/dependency-chain.js';
 import { emptyBackend } from './run/empty-backend.js';
 import { fullVolume } from './run/full-volume.js';
 import { headlessMembers } from './run/headless-members.js';
+import { imageDroppedCommand } from './run/image-dropped-command.js';
 import { namedOverPull } from './run/named-over-pull.js';
 import { podGone } from './run/pod-missing.js';
 import { previousLogs } from './run/previous-logs.js';
@@ -89,6 +90,7 @@ export const RUN_SIGNATURES: readonly RunSignature[] = [
   namedOverPull,
   // After named-over-pull: the members' raised crash stays below the Service they wait on.
   headlessMembers,
+  imageDroppedCommand,
   sameObjectRollback,
   emptyBackend,
 ];
@@ -202,6 +204,19 @@ export function findingsOf(f: Facts, lists: SignatureLists = SIGNATURES): Findin
     else out.push(...s.find(f, out));
   }
   out.sort((a, b) => b.weight - a.weight);
+    console.error(
+      'FINDINGS',
+      JSON.stringify(
+        out.map((f) => [
+          f.weight,
+          f.object,
+          f.cause.slice(0, 300),
+          f.fix?.tool,
+          f.fix?.args,
+          f.fallback?.tool,
+        ]),
+      ),
+    );
   const ordered = statusFirst(
     namedFirst(podStatusFirst(out, f.task, f.pods, NAMED_CAUSE_WEIGHT), f.task, f.ns, f.hints, f.seen),
     f.task,
