@@ -204,19 +204,6 @@ export function findingsOf(f: Facts, lists: SignatureLists = SIGNATURES): Findin
     else out.push(...s.find(f, out));
   }
   out.sort((a, b) => b.weight - a.weight);
-    console.error(
-      'FINDINGS',
-      JSON.stringify(
-        out.map((f) => [
-          f.weight,
-          f.object,
-          f.cause.slice(0, 300),
-          f.fix?.tool,
-          f.fix?.args,
-          f.fallback?.tool,
-        ]),
-      ),
-    );
   const ordered = statusFirst(
     namedFirst(podStatusFirst(out, f.task, f.pods, NAMED_CAUSE_WEIGHT), f.task, f.ns, f.hints, f.seen),
     f.task,
