@@ -251,6 +251,7 @@ import { otherClientsAnalyzer } from './other-clients.js';
 import { ownModuleMissingAnalyzer } from './own-module-missing.js';
 import { pathOutsideSettingAnalyzer } from './path-outside-setting.js';
 import { perWorkerMetricsAnalyzer } from './per-worker-metrics.js';
+import { pgInactiveSlotsAnalyzer } from './pg-inactive-slots.js';
 import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
@@ -816,6 +817,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   kafkaPollIntervalAnalyzer,
   // A RabbitMQ consumer with no prefetch limit behind the broker's memory alarm.
   unboundedPrefetchAnalyzer,
+  // PostgreSQL's pg_wal filled by inactive replication slots.
+  pgInactiveSlotsAnalyzer,
   csiRegistrationAnalyzer,
   clientThrottlingAnalyzer,
   sandboxIpamAnalyzer,
