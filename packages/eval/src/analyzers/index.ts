@@ -232,6 +232,7 @@ import { nodeClockAnalyzer } from './node-clock.js';
 import { nodeFirewallAnalyzer } from './node-firewall.js';
 import { nodeLoadAnalyzer } from './node-load.js';
 import { nodeNotReadyAnalyzer } from './node-not-ready.js';
+import { nodePodLimitAnalyzer } from './node-pod-limit.js';
 import { nodePressureAnalyzer } from './node-pressure.js';
 import { nodePressureClearedAnalyzer } from './node-pressure-cleared.js';
 import { nodeReplacedAnalyzer } from './node-replaced.js';
@@ -819,6 +820,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   unboundedPrefetchAnalyzer,
   // PostgreSQL's pg_wal filled by inactive replication slots.
   pgInactiveSlotsAnalyzer,
+  // Pods Pending with Too many pods on a node at its allocatable pod count.
+  nodePodLimitAnalyzer,
   csiRegistrationAnalyzer,
   clientThrottlingAnalyzer,
   sandboxIpamAnalyzer,
