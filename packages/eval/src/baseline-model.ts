@@ -117,10 +117,27 @@ const STOP = new Set([
  */
 const DOTTED_MEMBER = /\b([a-z][a-z0-9-]{1,30})\.(\d{1,4})\b(?![.\d])/g;
 
+/**
+ * How often `word` stands in `text` as a word of its own: no letter or digit right before or after it
+ * ("product" is not counted in "products"; "payday" is in "payday-runner").
+ */
+function wordCount(text: string, word: string): number {
+  let n = 0;
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length))
+    if (!/[a-z0-9]/.test(text[at - 1] ?? '') && !/[a-z0-9]/.test(text[at + word.length] ?? '')) n++;
+  return n;
+}
+
 function hints(task: string): string[] {
   const lower = task.toLowerCase();
   const dotted = [...lower.slice(0, 4000).matchAll(DOTTED_MEMBER)].map((m) => `${m[1]}-${m[2]}`);
-  return [...new Set([...(lower.match(WORD) ?? []).filter((w) => !STOP.has(w)), ...dotted])];
+  const words = (lower.match(WORD) ?? []).filter((w) => !STOP.has(w));
+  // A prefixed word written with a hyphen ("re-index", "pre-render") names what objects spell joined
+  // (`catalog-reindex`).
+  const joined = words
+    .filter((w) => /^(?:re|pre|de|un|co|sub|non)-[a-z]{3,}$/.test(w))
+    .map((w) => w.replace('-', ''));
+  return [...new Set([...words, ...joined, ...dotted])];
 }
 
 /**
@@ -611,7 +628,11 @@ export class BaselineSreModel implements Model {
       const names = beside ? own : hs;
       // A finished pod the task asks about (a Job's, Completed) is looked at too, to say why it stopped.
       // What the person names most often first ("Prometheus" five times, "Alertmanager" once).
-      const said = task.slice(0, 4000).toLowerCase();
+      // Prefixed words joined as the hints join them ("re-index" is read as "reindex").
+      const said = task
+        .slice(0, 4000)
+        .toLowerCase()
+        .replace(/\b(re|pre|de|un|co|sub|non)-(?=[a-z]{3})/g, '$1');
       // A name given with its kind ("the promtail DaemonSet", "deployment web") counts half a mention
       // more: the person names that object, where others may be products the task speaks of.
       const kinded = (h: string) => {
@@ -632,8 +653,7 @@ export class BaselineSreModel implements Model {
             .filter((h) => matchesHint(name, [h]))
             .map(
               (h) =>
-                said.split(h).length -
-                1 +
+                wordCount(said, h) +
                 // Beside failing neighbours only one named log is read: the workload named with its kind,
                 // or named exactly so (`nextcloud`, not `nextcloud-db` its name prefixes), is that one.
                 (beside && kinded(h) ? 0.5 : 0) +

@@ -188,6 +188,7 @@ import { loggedLimitAnalyzer } from './logged-limit.js';
 import { loggedPodIdAnalyzer } from './logged-pod-id.js';
 import { loopbackListenerAnalyzer } from './loopback-listener.js';
 import { lowercaseNameAnalyzer } from './lowercase-name.js';
+import { memcachedMemoryAnalyzer } from './memcached-memory.js';
 import { memoryCapSettingAnalyzer } from './memory-cap-setting.js';
 import { memoryHpaFloorAnalyzer } from './memory-hpa-floor.js';
 import { meshInjectionAnalyzer } from './mesh-injection.js';
@@ -822,6 +823,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   pgInactiveSlotsAnalyzer,
   // Pods Pending with Too many pods on a node at its allocatable pod count.
   nodePodLimitAnalyzer,
+  // Memcached refusing items with its item memory far below the container's limit.
+  memcachedMemoryAnalyzer,
   csiRegistrationAnalyzer,
   clientThrottlingAnalyzer,
   sandboxIpamAnalyzer,
