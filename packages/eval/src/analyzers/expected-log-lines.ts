@@ -129,6 +129,15 @@ const EXPECTED: readonly {
     means:
       "RabbitMQ's warning about a message going round a dead-letter loop. A loop with no rejection in it would drop the message, but a delayed-retry queue that a consumer rejects into and whose TTL dead-letters back is a loop RabbitMQ allows, and some 3.13 releases warn about it anyway: when the retried messages keep arriving (the consumer's log, the queue's counts), the warning is misleading and harmless, nothing is lost and no action is needed",
   },
+  // Envoy (an Istio sidecar) adding a listener whose filter chains match on TLS data (server names, ALPN, as
+  // ServiceEntries for external HTTPS hosts give it) without a TLS Inspector listener filter configured: it
+  // injects the filter itself and says so at warning level (Envoy's listener_manager_impl; the message ends
+  // "trying to inject it"). The listener works; the warning repeats at every listener update.
+  {
+    all: ['require tls inspector listener filter', 'trying to inject it'],
+    means:
+      "Envoy's notice that a listener's filter chains match on TLS data (server names, as ServiceEntries for external HTTPS hosts make) and no TLS Inspector listener filter was configured, so Envoy injects one itself: the listener works and traffic flows. When the sidecars are Ready and the calls through them succeed, the warning is harmless and expected, nothing is broken and no action is needed",
+  },
   // Traefik's Kubernetes Ingress provider lists IngressClasses (cluster-scoped) when it starts; with RBAC
   // limited to its namespaces (a Role, no ClusterRole) it cannot, logs this warning and matches Ingresses by
   // their ingressClassName or class annotation instead (Traefik's "Kubernetes Ingress" provider:

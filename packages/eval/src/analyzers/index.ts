@@ -224,6 +224,7 @@ import {
 import { netpolIngressPortAnalyzer } from './netpol-ingress-port.js';
 import { netpolMissingNamespaceAnalyzer } from './netpol-missing-namespace.js';
 import { nfsStaleHandleAnalyzer } from './nfs-stale-handle.js';
+import { nginxBodySizeAnalyzer } from './nginx-body-size.js';
 import { nginxFastShutdownAnalyzer } from './nginx-fast-shutdown.js';
 import { nginxLimitReqAnalyzer } from './nginx-limit-req.js';
 import { nginxResolverAnalyzer } from './nginx-resolver.js';
@@ -825,6 +826,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   nodePodLimitAnalyzer,
   // Memcached refusing items with its item memory far below the container's limit.
   memcachedMemoryAnalyzer,
+  // An nginx server block whose client_max_body_size is below the upload (413).
+  nginxBodySizeAnalyzer,
   csiRegistrationAnalyzer,
   clientThrottlingAnalyzer,
   sandboxIpamAnalyzer,

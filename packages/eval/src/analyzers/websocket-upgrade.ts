@@ -32,7 +32,7 @@ const REQUEST_PATH = /(?:^|["\s(])(?:GET|POST) (\/[^\s?"]{0,200})/;
 /** Names of the namespaces and workloads that front others: proxies, gateways, edges, ingresses. */
 
 /** One block of an nginx configuration: its head (`location /x`, `server`), its own directives, its blocks. */
-interface NginxBlock {
+export interface NginxBlock {
   readonly head: string;
   own: string;
   readonly children: NginxBlock[];
@@ -44,7 +44,7 @@ interface NginxBlock {
  * to the end of the line) and quoted strings are skipped, `{` opens a block whose head is the last line
  * of text before it, `}` closes one, and each `;`-ended directive belongs to the block it is in.
  */
-function nginxTree(text: string): NginxBlock {
+export function nginxTree(text: string): NginxBlock {
   const t = text.slice(0, 100_000);
   const root: NginxBlock = { head: '', own: '', children: [], parent: undefined };
   let cur = root;
