@@ -616,6 +616,21 @@ export class BaselineSreModel implements Model {
         yield { tool: 'get_pod_logs', args: { namespace: ns, name: p.name } };
       }
     }
+    // A running workload the person says logs errors ("invoice-publisher logs errors on send", "the logs of
+    // the gateway show…"): its log, whatever fails beside it.
+    const told = task.slice(0, 4000).toLowerCase();
+    const saysLogs = (h: string) =>
+      new RegExp(
+        `\\b${escapeRe(h)}(?:'s)?(?: pods?| containers?)? (?:logs?|logged|is logging|keeps logging|prints?|printed)\\b|\\blogs? (?:of|from) (?:the |our )?${escapeRe(h)}\\b`,
+      ).test(told);
+    const logging = pods.filter(
+      (p) =>
+        p.status === 'Running' &&
+        own.some((h) => matchesHint(p.name, [h]) && saysLogs(h)) &&
+        !outputs(seen, 'get_pod_logs', (o) => o.args['name'] === p.name).length,
+    );
+    for (const p of logging.slice(0, 1))
+      yield { tool: 'get_pod_logs', args: { namespace: ns, name: p.name } };
     // Reads the failing pods' own descriptions and logs call for, before services and dependencies.
     const firstCtx: AnalyzerContext = { task, ns, hints: hs, seen };
     for (const a of ANALYZERS) if (a.first) yield* a.reads(firstCtx);

@@ -166,6 +166,7 @@ import { jvmMemoryHpaAnalyzer } from './jvm-memory-hpa.js';
 import { jvmProcessorsAnalyzer } from './jvm-processors.js';
 import { jvmSerialGcAnalyzer } from './jvm-serial-gc.js';
 import { jwksStaleKeysAnalyzer } from './jwks-stale-keys.js';
+import { kafkaMessageSizeAnalyzer } from './kafka-message-size.js';
 import { kafkaMinIsrAnalyzer } from './kafka-min-isr.js';
 import { kafkaPollIntervalAnalyzer } from './kafka-poll-interval.js';
 import { kafkaRetentionAnalyzer } from './kafka-retention.js';
@@ -828,6 +829,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   memcachedMemoryAnalyzer,
   // An nginx server block whose client_max_body_size is below the upload (413).
   nginxBodySizeAnalyzer,
+  // Records refused by the Kafka broker's message.max.bytes (RecordTooLargeException).
+  kafkaMessageSizeAnalyzer,
   csiRegistrationAnalyzer,
   clientThrottlingAnalyzer,
   sandboxIpamAnalyzer,
