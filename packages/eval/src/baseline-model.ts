@@ -704,7 +704,11 @@ export class BaselineSreModel implements Model {
       const ownersOf = new Set(runningHinted.map((p) => ownerOf(p.name, deps) ?? p.name));
       // Beside other failing pods, the log of the workload named most is enough: the step budget is shared
       // with what those failures call for.
-      const most = beside ? 1 : stems.size === 1 && ownersOf.size >= 3 ? 4 : 2;
+      // Two named about as often (within half a mention): both, since either may be what the person means.
+      const owned = [...new Map(runningHinted.map((p) => [ownerOf(p.name, deps) ?? p.name, p])).values()];
+      const close =
+        owned.length >= 2 && Math.abs(mentions(owned[0]!.name) - mentions(owned[1]!.name)) <= 0.5;
+      const most = beside ? (close ? 2 : 1) : stems.size === 1 && ownersOf.size >= 3 ? 4 : 2;
       for (const p of runningHinted) {
         const o = ownerOf(p.name, deps) ?? p.name;
         if (seenOwners.has(o)) continue;

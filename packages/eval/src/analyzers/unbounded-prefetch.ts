@@ -15,6 +15,8 @@ import {
 /** RabbitMQ's memory alarm, in the broker's log or as a client sees it (connection.blocked). */
 const MEMORY_ALARM =
   /memory resource limit alarm set|connection\.blocked[^\n]{0,80}low on memory|\bMemory alarm: true\b|vm_memory_high_watermark set/i;
+/** The alarm over: RabbitMQ's "memory resource limit alarm cleared", a client's connection.unblocked. */
+const CLEARED = /alarm cleared|connection\.unblocked|\bMemory alarm: false\b/i;
 /** A variable that sets a consumer's AMQP prefetch (basic.qos prefetch_count). */
 const PREFETCH_VAR = /(?:^|_)PREFETCH(?:_COUNT|_SIZE)?$/;
 /** The bound the fix sets: RabbitMQ's guide puts useful prefetch values in the low hundreds. */
@@ -45,8 +47,11 @@ function alarmLines(
 ): { pod: string; line: string }[] {
   const out: { pod: string; line: string }[] = [];
   for (const o of outputs(seen, 'get_pod_logs', (x) => (x.args['namespace'] ?? ns) === ns)) {
-    const line = boundedLogLines(o.content, 2000).find((l) => MEMORY_ALARM.test(l));
-    if (line) out.push({ pod: String(o.args['name'] ?? ''), line: line.trim() });
+    const lines = boundedLogLines(o.content, 2000);
+    const set = lines.findLastIndex((l) => MEMORY_ALARM.test(l));
+    // An alarm cleared (or a connection unblocked) after it was set is over: not what fails now.
+    const cleared = lines.findLastIndex((l) => CLEARED.test(l));
+    if (set >= 0 && cleared < set) out.push({ pod: String(o.args['name'] ?? ''), line: lines[set]!.trim() });
   }
   return out;
 }
@@ -61,6 +66,8 @@ function alarmLines(
  */
 export const unboundedPrefetchAnalyzer: Analyzer = {
   name: 'unbounded-prefetch',
+  // A memory alarm that blocks publishers now is a strong lead: the consumers' settings come early.
+  early: true,
   reads({ ns, seen }): Read[] {
     if (alarmLines(seen, ns).length === 0) return [];
     const pods = podsOf(seen, ns);
@@ -70,6 +77,16 @@ export const unboundedPrefetchAnalyzer: Analyzer = {
         podDeployment(String(o.args['name'] ?? '')),
       ),
     );
+    // A pod whose log speaks of prefetch or consuming first; a publisher the alarm blocks last.
+    const logOf = (pod: string) =>
+      outputs(seen, 'get_pod_logs', (o) => o.args['name'] === pod)
+        .map((o) => o.content.slice(-50_000))
+        .join('\n');
+    const rank = (pod: string) => {
+      const log = logOf(pod);
+      return /prefetch|basic\.qos|\bconsumer\b/i.test(log) ? 0 : MEMORY_ALARM.test(log) ? 2 : 1;
+    };
+    const rows = [...pods.rows].sort((a, b) => rank(a['NAME'] ?? '') - rank(b['NAME'] ?? ''));
     const seenDeployments = new Set<string>();
     const reads: Read[] = [];
     // A finished job of the broker's CLI (a queue audit) lists the queues with their unacknowledged counts.
@@ -77,7 +94,7 @@ export const unboundedPrefetchAnalyzer: Analyzer = {
       (r) => r['STATUS'] === 'Completed' && /queue|rabbit|amqp|broker/i.test(r['NAME'] ?? ''),
     );
     if (audit) reads.push({ tool: 'get_pod_logs', args: { namespace: ns, name: audit['NAME'] } });
-    for (const r of pods.rows) {
+    for (const r of rows) {
       const name = r['NAME'] ?? '';
       const d = podDeployment(name);
       if (!d || seenDeployments.has(d) || described.has(d) || /rabbit/i.test(d) || r['STATUS'] !== 'Running')
