@@ -706,8 +706,7 @@ export class BaselineSreModel implements Model {
       // with what those failures call for.
       // Two named about as often (within half a mention): both, since either may be what the person means.
       const owned = [...new Map(runningHinted.map((p) => [ownerOf(p.name, deps) ?? p.name, p])).values()];
-      const close =
-        owned.length >= 2 && Math.abs(mentions(owned[0]!.name) - mentions(owned[1]!.name)) <= 0.5;
+      const close = owned.length >= 2 && Math.abs(mentions(owned[0]!.name) - mentions(owned[1]!.name)) <= 0.5;
       const most = beside ? (close ? 2 : 1) : stems.size === 1 && ownersOf.size >= 3 ? 4 : 2;
       for (const p of runningHinted) {
         const o = ownerOf(p.name, deps) ?? p.name;
