@@ -6,13 +6,21 @@ import { type Analyzer, boundedLogLines, clip, type Finding, outputs, podsOf, ty
  * valid"), JWTs whose `iat`/`nbf` lie ahead ("token used before issued", "not yet valid"), Kerberos' skew.
  */
 const TIME_REFUSAL =
-  /\bexpired_code\b|\bCode not valid\b|token used before issued|\b(?:token|assertion|jwt) (?:is )?not (?:yet )?valid yet|\bnot valid yet\b|\biat\b[^\n]{0,40}\bin the future\b|\bClock skew too great\b|\bclock skew\b/i;
+  /\bexpired_code\b|\bCode not valid\b|token used before issued|\b(?:token|assertion|jwt|signature) (?:is )?(?:not yet valid|not valid yet)|\bnot valid yet\b|\biat\b[^\n]{0,40}\bin the future\b|\bClock skew too great\b|\bclock skew\b/i;
 /** A node's time agent: chrony, ntpd, systemd-timesyncd, as a DaemonSet's pods are usually named. */
 const TIME_AGENT =
   /^(?:chrony|chronyd|ntp|ntpd|timesyncd|systemd-timesyncd|time-?sync)(?:-[a-z0-9-]{1,60})?$/;
 /** What such an agent logs when it cannot keep the clock: chrony's, ntpd's and timesyncd's wording. */
 const UNSYNCED =
-  /Can't synchroni[sz]e: no selectable sources|no selectable sources|\bclock (?:is )?(?:not |un)synchroni[sz]ed\b|\bno servers? (?:can be used|reachable)\b|\btime (?:is )?not synchroni[sz]ed\b|\bSystem clock wrong by\b/i;
+  /Can't synchroni[sz]e: no selectable sources|no selectable sources|\bclock (?:is )?(?:not |un)synchroni[sz]ed\b|\bno servers? (?:can be used|reachable)\b|\btime (?:is )?not synchroni[sz]ed\b/i;
+/** What it logs once it keeps time again: chrony's "Selected source", timesyncd's "Synchronized to time server", ntpd's sync. */
+const SYNCED = /\bSelected source\b|\bSynchroni[sz]ed to time server\b|\bkernel time sync (?:status|enabled)\b|\bsynchroni[sz]ed to \d/i;
+
+/** The agent's lines since it last kept time: its unsynced lines after its last synced one (none when it synced last). */
+function unsyncedNow(lines: readonly string[]): string[] {
+  const back = lines.findLastIndex((l) => SYNCED.test(l));
+  return lines.slice(back + 1).filter((l) => UNSYNCED.test(l));
+}
 
 /** The pods of a namespace's list with their nodes. */
 function podNodes(content: string): { name: string; node: string }[] {
@@ -59,26 +67,32 @@ export const clockUnsyncedAnalyzer: Analyzer = {
       (o) => o.args['namespace'] === ns && !o.args['labelSelector'],
     ).pop();
     if (!system || !here) return [];
-    const agents = podNodes(system.content).filter((p) => TIME_AGENT.test(p.name));
     const local = podNodes(here.content);
+    // Each agent whose log was read, with its lines since it last kept time.
+    const agents = podNodes(system.content)
+      .filter((p) => TIME_AGENT.test(p.name))
+      .map((a) => {
+        const log = outputs(
+          seen,
+          'get_pod_logs',
+          (o) => o.args['namespace'] === 'kube-system' && o.args['name'] === a.name,
+        ).pop();
+        return { ...a, read: log !== undefined, unsynced: log ? unsyncedNow(boundedLogLines(log.content)) : [] };
+      });
     for (const agent of agents) {
-      const log = outputs(
-        seen,
-        'get_pod_logs',
-        (o) => o.args['namespace'] === 'kube-system' && o.args['name'] === agent.name,
-      ).pop();
-      const lines = log ? boundedLogLines(log.content) : [];
-      const unsynced = lines.filter((l) => UNSYNCED.test(l));
+      const unsynced = agent.unsynced;
       if (unsynced.length === 0) continue;
       // Its node runs part of the namespace's pods, and not all of them: the others keep good time.
       const onIt = local.filter((p) => p.node === agent.node);
       if (onIt.length === 0 || onIt.length === local.length) continue;
-      const synced = agents.filter((a) => a !== agent).map((a) => a.node);
+      // Only nodes whose agents were read and keep time are said to be in sync.
+      const synced = agents.filter((a) => a !== agent && a.read && a.unsynced.length === 0).map((a) => a.node);
+      const alsoLost = agents.filter((a) => a !== agent && a.unsynced.length > 0).map((a) => a.node);
       return [
         {
           weight: 88,
           object: `node ${agent.node}`,
-          cause: `node ${agent.node}'s clock is not kept in sync: its time agent ${agent.name} cannot reach a time source ("${clip(unsynced[unsynced.length - 1]!.trim(), 120)}"${unsynced.length > 1 ? `, ${unsynced.length} times` : ''}), so the clock drifts; ${onIt.map((p) => p.name).join(', ')} on it stamp${onIt.length === 1 ? 's' : ''} codes and tokens with that clock, and a replica on another node${synced.length ? ` (${[...new Set(synced)].join(', ')}, in sync)` : ''} finds them expired or not yet valid ("${clip(refusal.line.trim(), 140)}" in ${refusal.pod}'s log): only requests that cross between the nodes fail, so a retry often works`,
+          cause: `node ${agent.node}'s clock is no longer synchronised: its time agent ${agent.name} cannot reach a time source ("${clip(unsynced[unsynced.length - 1]!.trim(), 120)}"${unsynced.length > 1 ? `, ${unsynced.length} times` : ''}), so the clock drifts; ${onIt.map((p) => p.name).join(', ')} on it stamp${onIt.length === 1 ? 's' : ''} codes and tokens with that clock, and a replica on another node${synced.length ? ` (${[...new Set(synced)].join(', ')}, in sync)` : ''} finds them expired or not yet valid ("${clip(refusal.line.trim(), 140)}" in ${refusal.pod}'s log): only requests that cross between the nodes fail, so a retry often works${alsoLost.length ? `; the time agents of ${[...new Set(alsoLost)].join(', ')} lost their sources too, so the time servers may be unreachable from the cluster and those clocks drift as well` : ''}`,
           evidence: [
             `get_pod_logs ${agent.name} (kube-system, node ${agent.node}): "${clip(unsynced[unsynced.length - 1]!.trim(), 160)}"`,
             `get_pod_logs ${refusal.pod}: "${clip(refusal.line.trim(), 160)}"`,

@@ -12,21 +12,37 @@ import {
   type Read,
 } from './types.js';
 
-/** The Kafka client's and the group coordinator's words for a member dropped for a late poll(). */
-const POLL_EXPIRED = /consumer poll timeout has expired/i;
+/**
+ * The words for a member dropped for a late poll(): the Java client's and the group coordinator's ("consumer
+ * poll timeout has expired"), librdkafka's (confluent-kafka for Python, Go, .NET: "Application maximum poll
+ * interval (300000ms) exceeded by 112ms").
+ */
+const POLL_EXPIRED =
+  /consumer poll timeout has expired|Application maximum poll interval \(\d{1,10}ms\) exceeded/i;
 /** The consumer group the coordinator names (`rebalance group callgraph-builder`, `groupId=callgraph-builder`). */
 const GROUP = /(?:\bgroup |groupId=)([A-Za-z0-9._-]{1,200})/;
 /** A variable holding max.poll.interval.ms, as images map client settings to the environment. */
 const INTERVAL_VAR = /MAX_POLL_INTERVAL(?:_MS)?$/;
-/** How long one record took, as a worker logs it (`done in 1012s`, `processed in 95000 ms`, `took 17m`). */
+/**
+ * How long one record took, as a worker logs it: after a word that says so, a Go duration (`6m12.5s`, `1h2m`,
+ * `412.8s`) or a number and a unit (`412 s`, `95000 ms`, `17 minutes`).
+ */
 const TOOK =
-  /\b(?:done|finished|completed|processed|handled|took)\b[^\n]{0,60}?\b(\d{1,7}(?:\.\d{1,3})?) ?(ms|s|sec|secs|seconds|m|min|mins|minutes)\b/i;
+  /\b(?:done|finished|completed|processed|handled|took)\b[^\n]{0,60}?\b((?:\d{1,7}(?:\.\d{1,3})?(?:ms|h|m|s)){1,4}\b|\d{1,7}(?:\.\d{1,3})? ?(?:ms|s|sec|secs|seconds|m|min|mins|minutes|h|hours?)\b)/i;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** Milliseconds of a logged duration. */
-function millis(n: string, unit: string): number {
-  const u = unit.toLowerCase();
-  const factor = u === 'ms' ? 1 : u.startsWith('m') ? 60_000 : 1000;
-  return Number(n) * factor;
+/** Milliseconds of a logged duration (`6m12.5s`, `412 s`, `95000 ms`, `17 minutes`), or undefined. */
+export function durationMillis(text: string): number | undefined {
+  const t = text.toLowerCase().replace(/\s+/g, '');
+  const spelled = /^(\d{1,7}(?:\.\d{1,3})?)(sec|secs|seconds|min|mins|minutes|hour|hours)$/.exec(t);
+  if (spelled)
+    return (
+      Number(spelled[1]) *
+      (spelled[2]!.startsWith('s') ? 1000 : spelled[2]!.startsWith('m') ? 60_000 : 3_600_000)
+    );
+  const parts = [...t.matchAll(/(\d{1,7}(?:\.\d{1,3})?)(ms|h|m|s)/g)];
+  if (parts.length === 0 || parts.map((m) => m[0]).join('') !== t) return undefined;
+  return parts.reduce((sum, m) => sum + Number(m[1]) * UNIT_MS[m[2]!]!, 0);
 }
 
 /** The consumer groups dropped for a late poll() in the namespace's logs. */
@@ -35,7 +51,8 @@ function droppedGroups(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: strin
   for (const o of outputs(seen, 'get_pod_logs', (x) => (x.args['namespace'] ?? ns) === ns))
     for (const l of boundedLogLines(o.content, 1000))
       if (POLL_EXPIRED.test(l)) {
-        const g = GROUP.exec(l)?.[1];
+        // The group the line names, else the pod's own workload (librdkafka's line names none).
+        const g = GROUP.exec(l)?.[1] ?? podDeployment(String(o.args['name'] ?? ''));
         if (g) out.add(g);
       }
   return out;
@@ -74,7 +91,11 @@ export const kafkaPollIntervalAnalyzer: Analyzer = {
     for (const d of outputs(seen, 'describe_pod', (o) => (o.args['namespace'] ?? ns) === ns)) {
       const pod = String(d.args['name'] ?? '');
       const deployment = podDeployment(pod);
-      if (!deployment || !groups.has(deployment)) continue;
+      // The consumer: named as the dropped group, or dropped in its own log (a group id of another spelling).
+      const ownDrop = outputs(seen, 'get_pod_logs', (o) => o.args['name'] === pod).some((o) =>
+        boundedLogLines(o.content, 1000).some((l) => POLL_EXPIRED.test(l)),
+      );
+      if (!deployment || (!groups.has(deployment) && !ownDrop)) continue;
       for (const c of containerSections(d.content).filter((x) => !x.init)) {
         const v = envOf(c.body).find((e) => INTERVAL_VAR.test(e.name) && /^\d{1,10}$/.test(e.value));
         if (!v) continue;
@@ -85,8 +106,8 @@ export const kafkaPollIntervalAnalyzer: Analyzer = {
         let longest: { ms: number; line: string } | undefined;
         for (const l of lines) {
           const m = TOOK.exec(l);
-          if (!m) continue;
-          const ms = millis(m[1]!, m[2]!);
+          const ms = m ? durationMillis(m[1]!) : undefined;
+          if (ms === undefined) continue;
           if (!longest || ms > longest.ms) longest = { ms, line: l.trim() };
         }
         if (!longest || longest.ms <= interval) continue;

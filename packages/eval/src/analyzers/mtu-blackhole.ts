@@ -14,6 +14,8 @@ const OVERLAYS: readonly [RegExp, string, number][] = [
   [/\bIPIP\b|\bIP-in-IP\b/i, 'IP-in-IP', 20],
   [/\bVXLAN\b/i, 'VXLAN', 50],
   [/\bWireGuard\b/i, 'WireGuard', 60],
+  // Geneve (Antrea's and OVN-Kubernetes' default, Cilium's option): 50 bytes, as VXLAN.
+  [/\bGeneve\b/i, 'Geneve', 50],
 ];
 // Network plugins whose agents log the MTU they give pods.
 const CNI_POD =

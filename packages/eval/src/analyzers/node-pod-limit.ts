@@ -10,7 +10,8 @@ export function podSlots(
 ): { allocatable: number; running: number; byNamespace: Map<string, number> } | undefined {
   const text = described.slice(0, 200_000);
   const alloc =
-    /^Allocatable:\s*\n(?:\s{2,}[a-z0-9./-]{1,60}:[^\n]{0,40}\n){0,12}?\s{2,}pods:\s+(\d{1,6})\s*$/m.exec(
+    // Any resource names before `pods:` (`hugepages-2Mi`, `nvidia.com/gpu`), as kubectl prints them.
+    /^Allocatable:\s*\n(?:\s{2,}[A-Za-z0-9./_-]{1,80}:[^\n]{0,40}\n){0,16}?\s{2,}pods:\s+(\d{1,6})\s*$/m.exec(
       text,
     );
   const running = /^Non-terminated Pods:\s+\((\d{1,6}) in total\)/m.exec(text);

@@ -27,8 +27,18 @@ export function slotRows(log: string): Slot[] {
   const lines = boundedLogLines(log, 2000).map((l) => l.replace(STAMP, ''));
   const at = lines.findIndex((l) => /\bslot_name\b/.test(l) && /\bactive\b/.test(l));
   if (at < 0) return [];
-  const split = (l: string) =>
-    (l.includes('|') ? l.split('|') : l.trim().split(/\s+/)).map((x) => x.trim()).filter((x) => x !== '');
+  // psql's aligned output keeps its columns between `|`, an empty cell for a NULL; a report's are spaces.
+  const split = (l: string) => {
+    if (!l.includes('|'))
+      return l
+        .trim()
+        .split(/\s+/)
+        .filter((x) => x !== '');
+    const cells = l.split('|').map((x) => x.trim());
+    if (cells[0] === '' && l.trimStart().startsWith('|')) cells.shift();
+    if (cells[cells.length - 1] === '' && l.trimEnd().endsWith('|')) cells.pop();
+    return cells;
+  };
   const header = split(lines[at]!);
   const out: Slot[] = [];
   for (const l of lines.slice(at + 1, at + 200)) {

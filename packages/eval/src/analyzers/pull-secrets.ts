@@ -58,6 +58,28 @@ export function secretExpiry(yaml: string): { key: string; at: number; created?:
  * tokens (ECR's 12 hours, ACR's 3) are written into pull secrets by helpers that must refresh them; a node
  * that already has the image cached runs it, a new node must pull and is refused.
  */
+/** A lower bound of now from the pod: its `creationTimestamp` (its YAML) plus its AGE in the pod list. */
+function podNow(seen: Parameters<Analyzer['finds']>[0]['seen'], ns: string, pod: string): number | undefined {
+  const yaml = outputs(
+    seen,
+    'get_resource',
+    (o) => String(o.args['kind']) === 'Pod' && o.args['name'] === pod,
+  ).pop();
+  const created = yaml
+    ? /^ {2}creationTimestamp:\s*["']?(\d{4}-\d\d-\d\dT[\d:.]{8,15}Z)/m.exec(
+        yaml.content.slice(0, 20_000),
+      )?.[1]
+    : undefined;
+  const row = tableOf(
+    outputs(seen, 'list_pods', (o) => (o.args['namespace'] ?? ns) === ns),
+    'list_pods',
+  ).find((r) => r['NAME'] === pod);
+  const age = ageSeconds(row?.['AGE'] ?? '');
+  if (!created || age === undefined) return undefined;
+  const t = Date.parse(created);
+  return Number.isFinite(t) ? t + age * 1000 : undefined;
+}
+
 function expiredPullSecrets(
   seen: Parameters<Analyzer['finds']>[0]['seen'],
   ns: string,
@@ -83,9 +105,10 @@ function expiredPullSecrets(
     const e = y ? secretExpiry(y.content) : undefined;
     const age = ageSeconds(ages.get(n) ?? '');
     if (!e || e.created === undefined || age === undefined) continue;
-    const now = e.created + age * 1000;
-    const slack = Math.max(3600, age / 20) * 1000;
-    if (e.at + slack >= now) continue;
+    // kubectl cuts an age down to its last unit (`120d`, `3h`), so an object's creation plus its age is a lower
+    // bound of now; the pod's, younger and finer, is usually the closer one.
+    const now = Math.max(e.created + age * 1000, podNow(seen, ns, pod) ?? 0);
+    if (e.at >= now) continue;
     const ago = Math.round((now - e.at) / 3600_000);
     const when = new Date(e.at).toISOString().replace('.000Z', 'Z');
     return [

@@ -4,7 +4,8 @@ import { type Analyzer, clip, type Finding, outputs, podsOf, type Read, serviceH
 // A scrape that ran out of time, as Prometheus's targets page or its log says it.
 const DEADLINE = /context deadline exceeded|scrape timed out|deadline exceeded/i;
 // A question about Prometheus targets that are down or metrics that are not scraped.
-const ASKED = /\bTargetDown\b|\bscrap(?:e|ed|ing)\b|\btargets? (?:are |is )?down\b/i;
+const ASKED =
+  /\bTargetDown\b|\bscrap(?:e|ed|ing)\b|\btargets? (?:are |is )?down\b|\btargets? page\b|\bshows? DOWN\b|\bup ?== ?0\b/i;
 /** Prometheus's default scrape_timeout (prometheus.io, "Configuration", global). */
 const DEFAULT_TIMEOUT_S = 10;
 /** Prometheus's default scrape_interval. */
@@ -13,8 +14,10 @@ const DEFAULT_INTERVAL_S = 60;
 const MAX_CONFIG = 200_000;
 // A line where a program says how long one collection of its metrics took.
 const COLLECTION = /collect|scrape|gather|metrics|export/i;
-// `duration=7.38s`, `took 7.4s`, `elapsed: 7400ms`, `in 7.4s` (Go's time.Duration as logged).
-const TOOK = /(?:duration|took|elapsed|time_taken|\bin)["']?[=: ]\s?["']?(\d{1,6}(?:\.\d{1,6})?)(ms|s)\b/;
+// `duration=7.38s`, `took 7.4s`, `elapsed: 7400ms` (Go's time.Duration as logged), `finished in 7.4s`, and the
+// exporter toolkit's `duration_seconds=14.2`. Not a bare `in 60s` (a next refresh, an interval).
+const TOOK =
+  /(?:duration|took|elapsed|time_taken)["']?[=: ]\s?["']?(\d{1,6}(?:\.\d{1,6})?)(ms|s)\b|\b(?:finished|done|completed|collected|scraped|gathered) in (\d{1,6}(?:\.\d{1,6})?)(ms|s)\b|\bduration_seconds["']?[=:]\s?["']?(\d{1,6}(?:\.\d{1,6})?)\b/;
 
 /** One scrape job of a Prometheus configuration, with the timeout and interval that apply to it. */
 export interface ScrapeJob {
@@ -158,7 +161,8 @@ function collectionTime(log: string): { seconds: number; line: string } | undefi
     if (line.length > 2000 || !COLLECTION.test(line)) continue;
     const m = TOOK.exec(line);
     if (!m) continue;
-    const seconds = Number(m[1]) * (m[2] === 'ms' ? 0.001 : 1);
+    const seconds =
+      m[5] !== undefined ? Number(m[5]) : Number(m[1] ?? m[3]) * ((m[2] ?? m[4]) === 'ms' ? 0.001 : 1);
     if (!best || seconds >= best.seconds) best = { seconds, line: line.trim() };
   }
   return best;
@@ -220,7 +224,7 @@ export const scrapeTimeoutAnalyzer: Analyzer = {
               `describe_resource ConfigMap ${map}: job_name ${job.job}, scrape_timeout ${job.timeoutS}s, scrape_interval ${job.intervalS}s`,
               `get_pod_logs ${String(log.args['name'])}: "${clip(took.line, 200)}"`,
             ],
-            advice: `raise the ${job.job} job's scrape_timeout in ${map} to about ${fits ? raise : job.intervalS}s${fits ? ` (it must stay at or below its ${job.intervalS}s scrape_interval)` : ` and its scrape_interval above it (the timeout may not exceed the interval)`}, or make ${svc.service}'s collection cheaper; then reload Prometheus's configuration`,
+            advice: `raise the ${job.job} job's scrape_timeout in ${map} to about ${raise}s${fits ? ` (it must stay at or below its ${job.intervalS}s scrape_interval)` : `, and its scrape_interval from ${job.intervalS}s to at least that (the timeout may not exceed the interval)`}, or make ${svc.service}'s collection cheaper; then reload Prometheus's configuration`,
           },
         ];
       }

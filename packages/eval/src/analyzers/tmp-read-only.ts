@@ -56,7 +56,8 @@ export const tmpReadOnlyAnalyzer: Analyzer = {
           'get_pod_logs',
           (o) =>
             o.args['name'] === pod &&
-            (o.args['container'] === c.name || (o.args['container'] === undefined && sections.length === 1)),
+            // A read without a container name reads the pod's first container, as the log tool defaults.
+            (o.args['container'] === c.name || (o.args['container'] === undefined && c === sections[0])),
         );
         const lines = logs.flatMap((o) => boundedLogLines(o.content, 500));
         const refused = lines.find((l) => TMP_REFUSED.test(l) && TMP_PATH.test(l));

@@ -18,7 +18,8 @@ const MEMORY_ALARM =
 /** The alarm over: RabbitMQ's "memory resource limit alarm cleared", a client's connection.unblocked. */
 const CLEARED = /alarm cleared|connection\.unblocked|\bMemory alarm: false\b/i;
 /** A variable that sets a consumer's AMQP prefetch (basic.qos prefetch_count). */
-const PREFETCH_VAR = /(?:^|_)PREFETCH(?:_COUNT|_SIZE)?$/;
+// Not a prefetch size: basic.qos prefetch_size 0 is the only value RabbitMQ accepts (no byte limit is implemented).
+const PREFETCH_VAR = /(?:^|_)PREFETCH(?:_COUNT)?$/;
 /** The bound the fix sets: RabbitMQ's guide puts useful prefetch values in the low hundreds. */
 const BOUND = '100';
 

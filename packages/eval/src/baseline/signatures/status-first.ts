@@ -89,17 +89,26 @@ export function reportedPodStatus(task: string): readonly string[] | undefined {
     for (const status of group) {
       const at = wordAt(t, status);
       if (at < 0) continue;
-      if (
-        status === 'Pending' &&
-        !/\b(?:in|are|is|stays?|stayed|remains?|remained|stuck|sits?|sat)\s+$/.test(
-          t.slice(Math.max(0, at - 12), at),
-        )
-      )
-        continue;
+      if (status === 'Pending' && !podPending(t, at)) continue;
       return group;
     }
   }
   return undefined;
+}
+
+/**
+ * Whether `Pending` at `at` is said of pods: a pod word shortly before it ("the worker pods stay Pending",
+ * "pods are stuck in Pending"), or "stuck in Pending" / "Pending state"; an application's own status ("every new
+ * order is Pending") is not.
+ */
+function podPending(t: string, at: number): boolean {
+  const before = t.slice(Math.max(0, at - 40), at);
+  const after = t.slice(at + 'Pending'.length, at + 'Pending'.length + 10);
+  return (
+    /\bpods?\b[^.!?]{0,30}$/i.test(before) ||
+    /\bstuck in\s+$/i.test(before) ||
+    /^\s(?:state|status|phase)\b/i.test(after)
+  );
 }
 
 /** Where `word` first stands as a whole word in `text` (no letter, digit or `-` beside it), or -1. */

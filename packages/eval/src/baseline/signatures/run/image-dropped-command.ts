@@ -9,7 +9,7 @@ import type { RunSignature } from '../types.js';
  * with the Deployment's rollback as the fallback, and the cause says what the rollout changed (read from the
  * two ReplicaSets' templates).
  */
-export const imageDroppedCommand: RunSignature = {
+export const imageDroppedCommand = {
   name: 'image-dropped-command',
   refine(f, found) {
     const top = [...found].sort((a, b) => b.weight - a.weight)[0];
@@ -46,4 +46,4 @@ export const imageDroppedCommand: RunSignature = {
       };
     top.advice = `pin ${container} to ${image.before} until an image that ships ${executable} is chosen (or point the command at what the new image ships)`;
   },
-};
+} satisfies RunSignature;
