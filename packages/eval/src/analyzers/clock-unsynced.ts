@@ -14,7 +14,8 @@ const TIME_AGENT =
 const UNSYNCED =
   /Can't synchroni[sz]e: no selectable sources|no selectable sources|\bclock (?:is )?(?:not |un)synchroni[sz]ed\b|\bno servers? (?:can be used|reachable)\b|\btime (?:is )?not synchroni[sz]ed\b/i;
 /** What it logs once it keeps time again: chrony's "Selected source", timesyncd's "Synchronized to time server", ntpd's sync. */
-const SYNCED = /\bSelected source\b|\bSynchroni[sz]ed to time server\b|\bkernel time sync (?:status|enabled)\b|\bsynchroni[sz]ed to \d/i;
+const SYNCED =
+  /\bSelected source\b|\bSynchroni[sz]ed to time server\b|\bkernel time sync (?:status|enabled)\b|\bsynchroni[sz]ed to \d/i;
 
 /** The agent's lines since it last kept time: its unsynced lines after its last synced one (none when it synced last). */
 function unsyncedNow(lines: readonly string[]): string[] {
@@ -77,7 +78,11 @@ export const clockUnsyncedAnalyzer: Analyzer = {
           'get_pod_logs',
           (o) => o.args['namespace'] === 'kube-system' && o.args['name'] === a.name,
         ).pop();
-        return { ...a, read: log !== undefined, unsynced: log ? unsyncedNow(boundedLogLines(log.content)) : [] };
+        return {
+          ...a,
+          read: log !== undefined,
+          unsynced: log ? unsyncedNow(boundedLogLines(log.content)) : [],
+        };
       });
     for (const agent of agents) {
       const unsynced = agent.unsynced;
@@ -86,7 +91,9 @@ export const clockUnsyncedAnalyzer: Analyzer = {
       const onIt = local.filter((p) => p.node === agent.node);
       if (onIt.length === 0 || onIt.length === local.length) continue;
       // Only nodes whose agents were read and keep time are said to be in sync.
-      const synced = agents.filter((a) => a !== agent && a.read && a.unsynced.length === 0).map((a) => a.node);
+      const synced = agents
+        .filter((a) => a !== agent && a.read && a.unsynced.length === 0)
+        .map((a) => a.node);
       const alsoLost = agents.filter((a) => a !== agent && a.unsynced.length > 0).map((a) => a.node);
       return [
         {
