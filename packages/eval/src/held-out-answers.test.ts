@@ -1219,7 +1219,7 @@ describe("sets 118 and 119's worlds: the rules written in the session that measu
   });
 });
 
-describe("sets 118 to 123's worlds: the rules written in the session that measured sets 120 to 123", () => {
+describe("sets 118 to 129's worlds: the rules written in the sessions that measured sets 120 to 129", () => {
   it.each([
     [
       'scenarios-held-out-118',
@@ -1311,6 +1311,73 @@ describe("sets 118 to 123's worlds: the rules written in the session that measur
       'storefront-ingress-499-typeahead',
       ['499 client closed the request'],
       ['Root cause:'],
+    ],
+    [
+      'scenarios-held-out-122',
+      'loyalty-pods-cannot-pull-on-new-node',
+      ['expired at 2026-09-08T17:42:10Z'],
+      [],
+    ],
+    ['scenarios-held-out-123', 'grafana-panels-plugin-missing-after-restart', ['one letter away'], []],
+    [
+      'scenarios-held-out-123',
+      'invoice-exporter-target-down',
+      ["the invoice-exporter job's scrape_timeout"],
+      [],
+    ],
+    [
+      'scenarios-held-out-124',
+      'pdf-export-tmp-read-only',
+      ['Fix applied (approved): set TMPDIR=/var/render-scratch'],
+      ['roll pdf-export back'],
+    ],
+    ['scenarios-held-out-124', 'quorum-store-peers-unresolvable', ['Root cause: service quorum-store'], []],
+    ['scenarios-held-out-124', 'staff-sso-code-not-valid', ['Root cause: node edge-2'], []],
+    ['scenarios-held-out-124', 'storefront-large-responses-stall', ['MTU must be at most 1426'], []],
+    [
+      'scenarios-held-out-125',
+      'newsroom-cache-writes-rejected',
+      ['--maxmemory 512mb --maxmemory-policy allkeys-lru'],
+      ['CrashLoopBackOff'],
+    ],
+    [
+      'scenarios-held-out-125',
+      'mesh-sidecar-tls-inspector-warnings',
+      ['injects one itself'],
+      ['Root cause:'],
+    ],
+    [
+      'scenarios-held-out-126',
+      'cluster-proxy-exits-after-image-bump',
+      ['back to platform/cloud-sdk:472.0.0'],
+      ['remove the command override'],
+    ],
+    ['scenarios-held-out-126', 'preview-env-pods-pending', ['runs 21 of its 21 allocatable pods'], []],
+    [
+      'scenarios-held-out-127',
+      'analysis-consumer-rebalance-loop',
+      ['KAFKA_MAX_POLL_INTERVAL_MS of callgraph-builder/worker to 2040000'],
+      [],
+    ],
+    ['scenarios-held-out-127', 'ledger-replicas-wal-full', ['inactive replication slots'], []],
+    [
+      'scenarios-held-out-127',
+      'notify-publishers-blocked',
+      ['set PREFETCH_COUNT of push-fanout/worker to 100'],
+      [],
+    ],
+    [
+      'scenarios-held-out-129',
+      'catalog-pages-slow-cache-errors',
+      ['set MEMCACHED_CACHE_SIZE of product-cache/memcached to 256'],
+      [],
+    ],
+    ['scenarios-held-out-129', 'image-push-fails-large-uploads', ['client_max_body_size 2000M'], []],
+    [
+      'scenarios-held-out-129',
+      'invoice-events-publish-failing',
+      ['KAFKA_CFG_MESSAGE_MAX_BYTES of events-kafka/kafka to 4194304'],
+      [],
     ],
   ])('%s %s', async (dir, id, said, unsaid) => {
     const answer = await baselineAnswer(world(dir, id));
