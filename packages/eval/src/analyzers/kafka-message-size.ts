@@ -9,9 +9,8 @@ import {
   type Finding,
   outputs,
   podDeployment,
-  podsOf,
   type Read,
-  tableOf,
+  runningPodsOfImage,
 } from './types.js';
 
 /** The broker refusing a record over its message.max.bytes, as the Java client reports it. */
@@ -45,20 +44,10 @@ export const kafkaMessageSizeAnalyzer: Analyzer = {
       REFUSED.test(o.content.slice(-200_000)),
     );
     if (!refused) return [];
-    const pods = podsOf(seen, ns);
-    if ('read' in pods) return [pods.read];
-    const brokers = new Set(
-      tableOf(
-        outputs(seen, 'list_deployments', (o) => (o.args['namespace'] ?? ns) === ns),
-        'list_deployments',
-      )
-        .filter((r) => BROKER_IMAGE.test(r['IMAGES'] ?? ''))
-        .map((r) => r['NAME'] ?? ''),
-    );
+    const brokers = runningPodsOfImage(seen, ns, BROKER_IMAGE);
+    if ('read' in brokers) return [brokers.read];
     const reads: Read[] = [];
-    const pod = pods.rows.find(
-      (r) => brokers.has(podDeployment(r['NAME'] ?? '') ?? '') && r['STATUS'] === 'Running',
-    );
+    const pod = brokers[0];
     if (pod && !outputs(seen, 'describe_pod', (o) => o.args['name'] === pod['NAME']).length)
       reads.push({ tool: 'describe_pod', args: { namespace: ns, name: pod['NAME'] } });
     if (pod && !outputs(seen, 'get_pod_logs', (o) => o.args['name'] === pod['NAME']).length)

@@ -10,9 +10,8 @@ import {
   type Finding,
   outputs,
   podDeployment,
-  podsOf,
   type Read,
-  tableOf,
+  runningPodsOfImage,
 } from './types.js';
 
 /** Memcached's reply when it cannot find room for an item in its item memory. */
@@ -68,20 +67,9 @@ export const memcachedMemoryAnalyzer: Analyzer = {
   early: true,
   reads({ task, ns, seen }): Read[] {
     if (!refusal(task, seen, ns)) return [];
-    const pods = podsOf(seen, ns);
+    const pods = runningPodsOfImage(seen, ns, /memcached/i);
     if ('read' in pods) return [pods.read];
-    const cache = new Set(
-      tableOf(
-        outputs(seen, 'list_deployments', (o) => (o.args['namespace'] ?? ns) === ns),
-        'list_deployments',
-      )
-        .filter((r) => /memcached/i.test(r['IMAGES'] ?? ''))
-        .map((r) => r['NAME'] ?? ''),
-    );
-    return pods.rows
-      .filter((r) => cache.has(podDeployment(r['NAME'] ?? '') ?? '') && r['STATUS'] === 'Running')
-      .slice(0, 1)
-      .map((r) => ({ tool: 'describe_pod', args: { namespace: ns, name: r['NAME'] } }));
+    return pods.slice(0, 1).map((r) => ({ tool: 'describe_pod', args: { namespace: ns, name: r['NAME'] } }));
   },
   finds({ task, ns, seen }): Finding[] {
     const refused = refusal(task, seen, ns);

@@ -9,11 +9,9 @@ import {
   type Finding,
   outputs,
   ownerDeployment,
-  podDeployment,
   podObject,
-  podsOf,
   type Read,
-  tableOf,
+  runningPodsOfImage,
 } from './types.js';
 
 // Redis's reply to a write once used memory reached maxmemory and its policy cannot evict.
@@ -40,21 +38,9 @@ export const redisEvictionAnalyzer: Analyzer = {
         o.content.includes(REFUSED),
       );
     if (!refused) return [];
-    const pods = podsOf(seen, ns);
+    const pods = runningPodsOfImage(seen, ns, /(?:^|[/,=])[\w.-]{0,60}redis[\w.-]{0,60}(?::|$|,)/i);
     if ('read' in pods) return [pods.read];
-    const redis = new Set(
-      tableOf(
-        outputs(seen, 'list_deployments', (o) => (o.args['namespace'] ?? ns) === ns),
-        'list_deployments',
-      )
-        .filter((r) => /(?:^|[/,=])[\w.-]{0,60}redis[\w.-]{0,60}(?::|$|,)/i.test(r['IMAGES'] ?? ''))
-        .map((r) => r['NAME'] ?? ''),
-    );
-    if (redis.size === 0) return [];
-    return pods.rows
-      .filter((r) => redis.has(podDeployment(r['NAME'] ?? '') ?? '') && r['STATUS'] === 'Running')
-      .slice(0, 2)
-      .map((r) => ({ tool: 'describe_pod', args: { namespace: ns, name: r['NAME'] } }));
+    return pods.slice(0, 2).map((r) => ({ tool: 'describe_pod', args: { namespace: ns, name: r['NAME'] } }));
   },
   finds({ task, ns, seen }) {
     const log = outputs(seen, 'get_pod_logs', (o) => o.args['namespace'] === ns).find((o) =>

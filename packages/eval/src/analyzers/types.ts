@@ -250,6 +250,31 @@ export function podsOf(
 }
 
 /**
+ * The Running pods of namespace `ns` whose Deployment runs an image `image` matches (the IMAGES column of
+ * `list_deployments`), or the pod list's read when it was not made. A Redis, a memcached, a Kafka broker found by
+ * what it runs rather than by its name.
+ */
+export function runningPodsOfImage(
+  seen: readonly SeenObservation[],
+  ns: string,
+  image: RegExp,
+): Record<string, string>[] | { read: Read } {
+  const pods = podsOf(seen, ns);
+  if ('read' in pods) return pods;
+  const deployments = new Set(
+    tableOf(
+      outputs(seen, 'list_deployments', (o) => (o.args['namespace'] ?? ns) === ns),
+      'list_deployments',
+    )
+      .filter((r) => image.test(r['IMAGES'] ?? ''))
+      .map((r) => r['NAME'] ?? ''),
+  );
+  return pods.rows.filter(
+    (r) => deployments.has(podDeployment(r['NAME'] ?? '') ?? '') && r['STATUS'] === 'Running',
+  );
+}
+
+/**
  * The Service a cluster DNS name names: `<service>.<namespace>.svc[.<cluster domain>]` (Kubernetes'
  * "DNS for Services and Pods"); with `short`, `<service>.<namespace>` counts too. Undefined otherwise.
  */
