@@ -623,8 +623,11 @@ export class BaselineSreModel implements Model {
       new RegExp(
         `\\b${escapeRe(h)}(?:'s)?(?: pods?| containers?)? (?:logs?|logged|is logging|keeps logging|prints?|printed)\\b|\\blogs? (?:of|from) (?:the |our )?${escapeRe(h)}\\b`,
       ).test(told);
+    // Only beside pods that fail and would be read first: alone, the named workload's log is read anyway.
     const logging = pods.filter(
       (p) =>
+        toDescribe.length > 0 &&
+        !toDescribe.includes(p) &&
         p.status === 'Running' &&
         own.some((h) => matchesHint(p.name, [h]) && saysLogs(h)) &&
         !outputs(seen, 'get_pod_logs', (o) => o.args['name'] === p.name).length,
