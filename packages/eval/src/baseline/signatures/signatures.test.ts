@@ -180,6 +180,11 @@ const ROWS: { signature: string; world: () => LoadedScenario; cause: RegExp }[] 
     cause: /depends on it and fails with it/,
   },
   {
+    signature: 'headless-members',
+    world: () => fromRepo('scenarios-held-out-124/quorum-store-peers-unresolvable.yaml'),
+    cause: /members look themselves and their peers up through it/,
+  },
+  {
     signature: 'autoscaler-says',
     world: () =>
       fromRepo(
@@ -228,6 +233,9 @@ const EXTRA_ROWS = [
   'named-over-pull',
   'same-object-rollback',
   'empty-backend',
+  // Table-tested on its own facts in held-out-129-review.test.ts (a run reads the two ReplicaSets only when it
+  // can act on them).
+  'image-dropped-command',
 ];
 
 const grants = (ns: string, tools: readonly string[]) =>

@@ -13,9 +13,16 @@ export const imageDroppedCommand = {
   name: 'image-dropped-command',
   refine(f, found) {
     const top = [...found].sort((a, b) => b.weight - a.weight)[0];
-    if (top?.fix?.tool !== 'set_command') return;
-    const deployment = String(top.fix.args['deployment'] ?? '');
-    const container = String(top.fix.args['container'] ?? '');
+    // The command-not-found finding, with its proposed override removal or none (set_command not offered).
+    if (!top || !/its command \S{1,200} is not found/.test(top.cause)) return;
+    if (top.fix && top.fix.tool !== 'set_command') return;
+    const deployment = String(
+      top.fix?.args['deployment'] ?? /^deployment ([a-z0-9][a-z0-9.-]{0,252})/.exec(top.object)?.[1] ?? '',
+    );
+    const container = String(
+      top.fix?.args['container'] ?? /\bthe container (\S{1,63}) exits\b/.exec(top.cause)?.[1] ?? '',
+    );
+    if (!deployment || !container) return;
     const changes = latestRolloutChanges({ task: f.task, ns: f.ns, hints: f.hints, seen: f.seen });
     if (!changes || changes.deployment !== deployment) return;
     const mine = changes.list.filter((c) => c.container === container);
