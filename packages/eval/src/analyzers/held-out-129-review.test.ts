@@ -1,5 +1,5 @@
 // Review of the general rules written after held-out sets 122 to 129 (clock-unsynced, kafka-poll-interval,
-// memcached-memory, mount-path-near-miss, node-pod-limit, pg-inactive-slots, the expired pull token,
+// memcached-memory, mount-path-near-miss, node-pod-limit, pg-wal-slots' slot listings, the expired pull token,
 // redis-eviction's small cap, scrape-timeout, tmp-read-only, unbounded-prefetch, mtu-blackhole's overlay,
 // headless-members, image-dropped-command and podStatusFirst), on inputs made up for the review by a helper
 // who had not written the rules: the names, hosts, addresses and log lines are invented, in the formats the
@@ -19,7 +19,7 @@ import { mountPathNearMissAnalyzer } from './mount-path-near-miss.js';
 import { mtuBlackholeAnalyzer } from './mtu-blackhole.js';
 import { nodePodLimitAnalyzer, podSlots } from './node-pod-limit.js';
 import { ctx, describedReplicaSet, expectBounded, log, observed, table } from './observed.fixture.js';
-import { pgInactiveSlotsAnalyzer, slotRows } from './pg-inactive-slots.js';
+import { pgWalSlotsAnalyzer, slotRows } from './pg-wal-slots.js';
 import { pullSecretsAnalyzer } from './pull-secrets.js';
 import { redisEvictionAnalyzer } from './redis-eviction.js';
 import { scrapeTimeoutAnalyzer } from './scrape-timeout.js';
@@ -449,7 +449,7 @@ describe('node-pod-limit: pods Pending with "Too many pods" on a node at its pod
 
 // ---------------------------------------------------------------------------------------------------------
 
-describe('pg-inactive-slots: pg_wal filled by slots nobody consumes', () => {
+describe('pg-wal-slots (a listing): pg_wal filled by slots nobody consumes', () => {
   const NS = 'billing-db';
   const full = log(NS, 'ledger-pg-0', [
     '2026-05-09 04:11:09.342 UTC [61] PANIC:  could not write to file "pg_wal/xlogtemp.61": No space left on device',
@@ -464,7 +464,7 @@ describe('pg-inactive-slots: pg_wal filled by slots nobody consumes', () => {
       ' cdc_debezium     | logical   | t      | 12 MB',
       '(2 rows)',
     ]);
-    const [f] = pgInactiveSlotsAnalyzer.finds(ctx(NS, [full, r]));
+    const [f] = pgWalSlotsAnalyzer.finds(ctx(NS, [full, r]));
     expect(f?.cause).toContain('ledger_standby_b (38 GB retained)');
     expect(f?.cause).not.toContain('cdc_debezium');
     // Every slot streaming: the slots hold nothing back.
@@ -474,7 +474,7 @@ describe('pg-inactive-slots: pg_wal filled by slots nobody consumes', () => {
       ' ledger_standby_b | physical  | t      | 16 MB',
       '(1 row)',
     ]);
-    expect(pgInactiveSlotsAnalyzer.finds(ctx(NS, [full, active]))).toEqual([]);
+    expect(pgWalSlotsAnalyzer.finds(ctx(NS, [full, active]))).toEqual([]);
   });
 
   // Found in review, fixed: empty cells are dropped before the columns are matched, so psql's NULLs (active_pid is NULL for every inactive slot, plugin and database for a physical one) misalign the row and stop the listing: inactive slots are never read from such a query.

@@ -255,7 +255,6 @@ import { otherClientsAnalyzer } from './other-clients.js';
 import { ownModuleMissingAnalyzer } from './own-module-missing.js';
 import { pathOutsideSettingAnalyzer } from './path-outside-setting.js';
 import { perWorkerMetricsAnalyzer } from './per-worker-metrics.js';
-import { pgInactiveSlotsAnalyzer } from './pg-inactive-slots.js';
 import { pgLockHolderAnalyzer } from './pg-lock-holder.js';
 import { pgWalSlotsAnalyzer } from './pg-wal-slots.js';
 import { pid1SigtermAnalyzer } from './pid1-sigterm.js';
@@ -821,8 +820,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   kafkaPollIntervalAnalyzer,
   // A RabbitMQ consumer with no prefetch limit behind the broker's memory alarm.
   unboundedPrefetchAnalyzer,
-  // PostgreSQL's pg_wal filled by inactive replication slots.
-  pgInactiveSlotsAnalyzer,
   // Pods Pending with Too many pods on a node at its allocatable pod count.
   nodePodLimitAnalyzer,
   // Memcached refusing items with its item memory far below the container's limit.
